@@ -1,0 +1,54 @@
+"""Shared column types and mixins for every table.
+
+Invariants: every datetime stored or read is timezone-aware UTC (SQLite keeps no zone, so the
+`UTCDateTime` type re-attaches UTC on the way out and refuses naive values on the way in).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A DateTime column that only ever holds and returns aware UTC datetimes."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: pass a timezone-aware UTC datetime")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def str_enum(enum_cls: type, length: int = 32) -> sa.types.TypeEngine:
+    """Store a StrEnum as its plain value in a VARCHAR (no database enum type to migrate)."""
+    return sa.Enum(enum_cls, native_enum=False, create_constraint=False, length=length,
+                   values_callable=lambda e: [m.value for m in e])
+
+
+class TimestampMixin(SQLModel):
+    """Who created and last changed a row, and when."""
+
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, nullable=True)  # user id; no FK (organizations and users refer to each other)
+    updated_by: int | None = Field(default=None, nullable=True)

@@ -1,0 +1,38 @@
+"""Alembic environment: the same migrations serve SQLite and PostgreSQL.
+
+Run through `takt migrate` (services/migrations.py), which passes the connection in
+`config.attributes["connection"]`; plain `alembic` falls back to DATABASE_URL.
+"""
+from alembic import context
+from sqlmodel import SQLModel
+
+import models  # noqa: F401  (registers every table)
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def _configure(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",   # SQLite alters tables by copy
+        compare_type=True,
+    )
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    from services.db import get_engine
+    with get_engine().connect() as connection:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run_migrations_online()

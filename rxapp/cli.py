@@ -1,0 +1,106 @@
+"""The `takt` command line: a third door into the same services as the UI and the REST API."""
+from __future__ import annotations
+
+import getpass
+import sys
+
+import typer
+
+from models.base import utcnow
+from services import demo, organizations, users
+from services.db import db_session, get_engine, transaction
+from services.errors import DomainError
+from services.migrations import current_revision, head_revision, migrate as run_migrations
+
+cli = typer.Typer(help="Takt production management: administration commands.", no_args_is_help=True)
+
+
+def _fail(error: DomainError) -> None:
+    typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+@cli.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (SQLite by default, DATABASE_URL when set)."""
+    engine = get_engine()
+    before = current_revision(engine)
+    run_migrations(engine)
+    after = current_revision(engine)
+    typer.echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """Load demo organizations, plants and users when the database is empty."""
+    migrate_if_needed()
+    with db_session() as session, transaction(session):
+        created = demo.seed_demo(session)
+    if created:
+        typer.echo("demo data created. Log in with:")
+        for username, password, roles in demo.demo_logins():
+            typer.echo(f"  {username:<16} {password:<16} {roles}")
+    else:
+        typer.echo("database already has data: demo seeding skipped")
+
+
+@cli.command("create-user")
+def create_user(
+    username: str = typer.Option(..., help="log-in name (lower-case)"),
+    org: str = typer.Option(..., "--org", help="organization slug"),
+    role: list[str] = typer.Option(["viewer"], "--role", help="role; repeat for several"),
+    plant: list[str] = typer.Option([], "--plant", help="plant code; repeat for several"),
+    full_name: str = typer.Option("", help="full name"),
+    email: str = typer.Option("", help="email address"),
+    password: str = typer.Option("", help="password (asked for when omitted; or TAKT_PASSWORD)"),
+    create_org: bool = typer.Option(False, "--create-org", help="create the organization when it does not exist"),
+) -> None:
+    """Create a user in an organization (the first admin of a new organization, for example)."""
+    import os
+    password = password or os.environ.get("TAKT_PASSWORD", "")
+    if not password:
+        if not sys.stdin.isatty():
+            typer.secho("error: give --password or TAKT_PASSWORD", fg=typer.colors.RED, err=True)
+            raise typer.Exit(code=2)
+        password = getpass.getpass("password: ")
+    migrate_if_needed()
+    try:
+        with db_session() as session, transaction(session):
+            try:
+                organization = organizations.get_organization_by_slug(session, org)
+            except DomainError:
+                if not create_org:
+                    raise
+                organization = organizations.create_organization(session, slug=org, name=org.title(), now=utcnow())
+            actor = organizations.system_actor(session, organization.id)
+            plant_ids = _plant_ids(session, actor, plant)
+            user = users.create_user(session, actor, users.UserCreate(
+                username=username, full_name=full_name, email=email or None, password=password,
+                roles=role, plant_ids=plant_ids))
+    except DomainError as error:
+        _fail(error)
+    typer.echo(f"created user {user.username} (id {user.id}) in {org} with roles {', '.join(user.roles) or 'none'}")
+
+
+def _plant_ids(session, actor, codes: list[str]) -> list[int]:
+    from services import plants
+    by_code = {p.code: p.id for p in plants.list_plants(session, actor, include_inactive=True)}
+    unknown = [c for c in codes if c.upper() not in by_code]
+    if unknown:
+        from services.errors import Invalid
+        raise Invalid(f"Unknown plant code(s): {', '.join(unknown)}.", fields={"plant": "Unknown."})
+    return [by_code[c.upper()] for c in codes]
+
+
+def migrate_if_needed() -> None:
+    engine = get_engine()
+    if current_revision(engine) != head_revision():
+        run_migrations(engine)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Real databases for every test: a fresh SQLite file, and PostgreSQL when TEST_DATABASE_URL is set.
+
+Each test gets a clean database. SQLite: a copy of a template file migrated once per run.
+PostgreSQL: the schema is migrated once per run and every table is truncated before each test.
+`use_engine` points services.db (and so the UI state and the REST API) at the test database.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+import models  # noqa: F401
+from services import db as takt_db
+from services.events import DomainEvent, bus
+from services.migrations import migrate
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _pg_url() -> str:
+    url = os.environ["TEST_DATABASE_URL"]
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "takt.db"
+    engine = takt_db.make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_engine():
+    engine = takt_db.make_engine(_pg_url())
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate_all(engine) -> None:
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path, sqlite_template):
+    if request.param == "sqlite":
+        path = tmp_path / "takt.db"
+        shutil.copy(sqlite_template, path)
+        eng = takt_db.make_engine(f"sqlite:///{path}")
+    else:
+        eng = request.getfixturevalue("pg_engine")
+        _truncate_all(eng)
+    takt_db.use_engine(eng)
+    yield eng
+    takt_db.use_engine(None)
+    if request.param == "sqlite":
+        eng.dispose()
+
+
+@pytest.fixture
+def session(engine):
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def captured_events():
+    """Every domain event dispatched (after commit) while the test runs."""
+    seen: list[DomainEvent] = []
+    unsubscribe = bus.on("*", seen.append)
+    yield seen
+    unsubscribe()
+
+
+@pytest.fixture
+def now() -> datetime:
+    return T0
