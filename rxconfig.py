@@ -1,0 +1,22 @@
+"""Reflex configuration for Takt.
+
+The database comes from DATABASE_URL (services/db.py reads the same variable); Redis, when
+REFLEX_REDIS_URL is set, holds Reflex's state so several workers can serve one app.
+"""
+import os
+
+import reflex as rx
+
+from services.db import database_url
+
+PORT = int(os.environ.get("TAKT_PORT", "3000"))
+
+config = rx.Config(
+    app_name="rxapp",
+    db_url=database_url(),
+    frontend_port=PORT,
+    backend_port=int(os.environ.get("TAKT_BACKEND_PORT", str(PORT + 1 if os.environ.get("TAKT_DEV") else PORT))),
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)
