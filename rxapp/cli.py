@@ -31,17 +31,32 @@ def migrate() -> None:
 
 
 @cli.command("seed-demo")
-def seed_demo() -> None:
+def seed_demo(quiet: bool = typer.Option(False, "--quiet", help="say nothing when data exists")) -> None:
     """Load demo organizations, plants and users when the database is empty."""
     migrate_if_needed()
     with db_session() as session, transaction(session):
         created = demo.seed_demo(session)
     if created:
-        typer.echo("demo data created. Log in with:")
-        for username, password, roles in demo.demo_logins():
-            typer.echo(f"  {username:<16} {password:<16} {roles}")
-    else:
+        typer.echo("demo data created.")
+        _print_logins()
+    elif not quiet:
         typer.echo("database already has data: demo seeding skipped")
+
+
+@cli.command("demo-logins")
+def demo_logins(url: str = typer.Option("http://localhost:3000", help="where the app is served")) -> None:
+    """Print where Takt is served and the demo log-ins (when the demo organization exists)."""
+    typer.echo(f"Takt will be served at {url}  (REST API: {url}/api/v1/docs)")
+    with db_session() as session:
+        has_demo = demo.has_demo(session)
+    if has_demo:
+        _print_logins()
+
+
+def _print_logins() -> None:
+    typer.echo("Demo log-ins (demo data only):")
+    for username, password, roles in demo.demo_logins():
+        typer.echo(f"  {username:<16} {password:<16} {roles}")
 
 
 @cli.command("create-user")

@@ -75,6 +75,10 @@ def _seed_globex(session: Session, now: datetime) -> None:
             roles=roles, plant_ids=[plant.id]), now=now)
 
 
+def has_demo(session: Session) -> bool:
+    return session.exec(select(Organization.id).where(Organization.slug == "acme")).first() is not None
+
+
 def demo_logins() -> list[tuple[str, str, str]]:
     rows = [(u, DEMO_PASSWORD, ", ".join(r)) for u, _, r, _ in DEMO_USERS]
     rows += [("globex.admin", DEMO_PASSWORD, "admin (second organization)")]

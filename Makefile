@@ -1,0 +1,51 @@
+# Takt: two commands from a fresh clone.
+#   make run    set up, migrate, seed demo data when empty, serve the app (production build)
+#   make test   set up and run the whole test suite
+# DATABASE_URL=postgresql+psycopg://user@host/db switches both from the embedded SQLite file.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 3000
+HOST ?= 0.0.0.0
+PYTEST_ARGS ?=
+
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_HOT_RELOAD_EXCLUDE_PATHS := data:tests:bench:test-results
+export REFLEX_TELEMETRY_ENABLED := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test setup db bun chromium lint clean help
+
+help:
+	@echo "make run   - start Takt with demo data on http://localhost:$(PORT)"
+	@echo "make test  - run the whole test suite (set TEST_DATABASE_URL to add PostgreSQL)"
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[test]"
+	@touch $@
+
+bun:
+	@./.ci/ensure-bun
+
+chromium:
+	@if [ -z "$$TAKT_SKIP_E2E" ]; then ./.ci/ensure-chromium; fi
+
+setup: $(BIN)/.installed bun
+
+db: setup
+	@$(BIN)/takt migrate
+	@$(BIN)/takt seed-demo --quiet
+
+run: db
+	@$(BIN)/takt demo-logins --url "http://localhost:$(PORT)"
+	@$(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT) --backend-host $(HOST)
+
+test: setup chromium
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf .web .states build *.egg-info test-results .pytest_cache .hypothesis
