@@ -4,8 +4,22 @@ from models.auth import ApiToken, ApiTokenKind, AuthSession, LoginAttempt
 from models.base import TimestampMixin, UTCDateTime, utcnow
 from models.organization import Department, Organization, OrganizationBranding, Plant
 from models.user import Role, RoleAssignment, User, UserPlantAccess
+from models.catalog import BomLine, Customer, Product, ProductType
+from models.resources import (LossCategory, Machine, MachineProductRate, MachineState, MachineStatus, ReasonCode,
+                              ReasonKind, WorkCenter)
+from models.calendar import CalendarHoliday, Shift, ShiftBreak, ShiftCalendar
+from models.routing import Routing, RoutingStep
+from models.orders import (CapacityPeriod, CapacityTarget, CustomerOrder, ExceptionKind, Operation, OrderLine,
+                           OrderStatus, ScheduleException, StatusChange, WorkOrder, WorkStatus)
+from models.shopfloor import EventKind, ProductionEvent
+from models.numbering import NumberSequence
 
 __all__ = [
+    "BomLine", "CalendarHoliday", "CapacityPeriod", "CapacityTarget", "Customer", "CustomerOrder", "EventKind",
+    "ExceptionKind", "LossCategory", "Machine", "MachineProductRate", "MachineState", "MachineStatus",
+    "NumberSequence", "Operation", "OrderLine", "OrderStatus", "Product", "ProductType", "ProductionEvent",
+    "ReasonCode", "ReasonKind", "Routing", "RoutingStep", "ScheduleException", "Shift", "ShiftBreak",
+    "ShiftCalendar", "StatusChange", "WorkCenter", "WorkOrder", "WorkStatus",
     "ApiToken", "ApiTokenKind", "AuditEntry", "AuthSession", "Department", "LoginAttempt",
     "Organization", "OrganizationBranding", "Plant", "Role", "RoleAssignment", "TimestampMixin",
     "User", "UserPlantAccess", "UTCDateTime", "utcnow",
