@@ -1,12 +1,13 @@
 """Real databases for every test: a fresh SQLite file, and PostgreSQL when TEST_DATABASE_URL is set.
 
 Each test gets a clean database. SQLite: a copy of a template file migrated once per run.
-PostgreSQL: the schema is migrated once per run and every table is truncated before each test.
+PostgreSQL: a database of the run's own is migrated once and every table is truncated before each test.
 `use_engine` points services.db (and so the UI state and the REST API) at the test database.
 """
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,13 +47,20 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_engine():
-    engine = takt_db.make_engine(_pg_url())
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
+    """A database of this test run's own (created next to TEST_DATABASE_URL's, dropped at the end),
+    so concurrent runs on one PostgreSQL server never see each other's tables."""
+    base = sa.engine.make_url(_pg_url())
+    name = f"takt_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine = takt_db.make_engine(base.set(database=name).render_as_string(hide_password=False))
     migrate(engine)
     yield engine
     engine.dispose()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
 
 
 def _truncate_all(engine) -> None:
