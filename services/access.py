@@ -102,3 +102,9 @@ def require_same_org(actor: Actor, organization_id: int | None, what: str) -> No
 def require_plant_visible(actor: Actor, plant_id: int | None, what: str) -> None:
     if plant_id is not None and plant_id not in actor.plant_ids:
         raise NotFound(f"{what} not found.")
+
+
+def roles_granting(permission: Permission | str) -> list[Role]:
+    """The roles that hold `permission`, in the order of `Role` (to tell people whom to ask)."""
+    wanted = Permission(permission)
+    return [role for role in Role if wanted in ROLE_PERMISSIONS[role]]

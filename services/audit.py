@@ -87,6 +87,15 @@ def audit_entities(session: Session, actor: Actor) -> list[str]:
     return sorted(session.exec(query).all())
 
 
+def audit_users(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """(user id, username) of the people who appear in the organization's audit trail, for a filter."""
+    require(actor, Permission.VIEW_AUDIT)
+    query = (select(User.id, User.username).join(AuditEntry, AuditEntry.user_id == User.id)
+             .where(AuditEntry.organization_id == actor.organization_id, User.organization_id == actor.organization_id)
+             .distinct().order_by(User.username))
+    return [(user_id, username) for user_id, username in session.exec(query).all()]
+
+
 def audit_csv(session: Session, actor: Actor, flt: AuditFilter | None = None) -> str:
     entries, _ = list_audit(session, actor, flt, limit=100_000)
     out = io.StringIO()

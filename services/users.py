@@ -159,13 +159,16 @@ def get_user(session: Session, actor: Actor, user_id: int) -> UserRead:
 
 
 def list_users(session: Session, actor: Actor, *, search: str = "", include_inactive: bool = True,
-               limit: int = 500, offset: int = 0) -> list[UserRead]:
+               active: bool | None = None, limit: int = 500, offset: int = 0) -> list[UserRead]:
+    """Users of the actor's organization; `active` (when given) keeps only active or only inactive ones."""
     require(actor, Permission.MANAGE_USERS)
     query = select(User).where(User.organization_id == actor.organization_id)
     if search.strip():
         term = f"%{search.strip().lower()}%"
         query = query.where(or_(col(User.username).ilike(term), col(User.full_name).ilike(term), col(User.email).ilike(term)))
-    if not include_inactive:
+    if active is not None:
+        query = query.where(User.is_active == active)
+    elif not include_inactive:
         query = query.where(User.is_active == True)  # noqa: E712
     users = session.exec(query.order_by(User.username).offset(offset).limit(limit)).all()
     return [user_read(session, u) for u in users]

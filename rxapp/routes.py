@@ -1,0 +1,64 @@
+"""Route paths and the navigation registry.
+
+Every page path lives here. `NAV` lists the navigation items in order; each names the permission
+(services.access.Permission) it needs, and the shell shows only the items the signed-in person's
+permissions allow. Later features append their items to `NAV`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rxapp.i18n import _
+from services.access import Permission
+
+LOGIN = "/login"
+HOME = "/"
+ACCOUNT = "/account"
+NOT_ALLOWED = "/not-allowed"
+ADMIN_USERS = "/admin/users"
+ADMIN_PLANTS = "/admin/plants"
+ADMIN_BRANDING = "/admin/branding"
+ADMIN_AUDIT = "/admin/audit"
+ADMIN_API_TOKENS = "/admin/api-tokens"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    path: str
+    icon: str                       # a lucide icon name
+    permission: Permission
+    description: str = ""           # one line for the home page tile
+    section: str = ""               # items with the same section are grouped in the sidebar
+
+
+NAV: list[NavItem] = [
+    NavItem(_("Home"), HOME, "house", Permission.VIEW, _("Your organization, roles and plants.")),
+    NavItem(_("Account"), ACCOUNT, "user-round", Permission.VIEW, _("Change your password.")),
+    NavItem(_("Users"), ADMIN_USERS, "users", Permission.MANAGE_USERS,
+            _("Create people, give them roles and plants."), _("Administration")),
+    NavItem(_("Plants"), ADMIN_PLANTS, "factory", Permission.MANAGE_PLANTS,
+            _("Plants, time zones and departments."), _("Administration")),
+    NavItem(_("Branding"), ADMIN_BRANDING, "palette", Permission.MANAGE_BRANDING,
+            _("Name, colour and logo of your organization."), _("Administration")),
+    NavItem(_("Audit log"), ADMIN_AUDIT, "scroll-text", Permission.VIEW_AUDIT,
+            _("Who changed what, and when."), _("Administration")),
+    NavItem(_("API tokens"), ADMIN_API_TOKENS, "key-round", Permission.MANAGE_API_TOKENS,
+            _("Tokens for machines, scanning stations and displays."), _("Administration")),
+]
+
+
+def nav_for(permissions: set[str] | frozenset[str] | list[str]) -> list[NavItem]:
+    """The navigation items these permissions allow, in menu order."""
+    allowed = {str(p) for p in permissions}
+    return [item for item in NAV if item.permission.value in allowed]
+
+
+def nav_item(path: str) -> NavItem | None:
+    return next((item for item in NAV if item.path == path), None)
+
+
+def login_url(next_path: str | None = None) -> str:
+    if next_path and next_path.startswith("/") and not next_path.startswith("//") and next_path != LOGIN:
+        return f"{LOGIN}?next={next_path}"
+    return LOGIN

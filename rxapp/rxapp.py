@@ -1,0 +1,61 @@
+"""Takt's Reflex app: the pages, the theme, and the REST API mounted on the same backend.
+
+Every signed-in page runs `AuthState.require(<permission>)` on load (log-in page when signed out,
+not-allowed page without the permission) and then its own loader. The guards are a convenience:
+each handler re-resolves the actor through the services on every event.
+"""
+from __future__ import annotations
+
+import reflex as rx
+
+import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from rxapp import routes
+from rxapp.api.app import api
+from rxapp.i18n import _, language
+from rxapp.pages.account import account_page
+from rxapp.pages.admin_api_tokens import api_tokens_page
+from rxapp.pages.admin_audit import audit_page
+from rxapp.pages.admin_branding import branding_page
+from rxapp.pages.admin_plants import plants_page
+from rxapp.pages.admin_users import users_page
+from rxapp.pages.home import home_page
+from rxapp.pages.login import login_page
+from rxapp.pages.not_allowed import not_allowed_page
+from rxapp.state.account import AccountState
+from rxapp.state.api_tokens import ApiTokensState
+from rxapp.state.audit import AuditState
+from rxapp.state.auth import AuthState
+from rxapp.state.branding import BrandingState
+from rxapp.state.plants import PlantsState
+from rxapp.state.theme import BASE_ACCENT
+from rxapp.state.users import UsersState
+from services.access import Permission
+
+app = rx.App(
+    theme=rx.theme(appearance="light", accent_color=BASE_ACCENT, gray_color="slate", radius="medium",
+                   has_background=True),
+    api_transformer=api,
+    html_lang=language(),
+    head_components=[rx.el.meta(name="theme-color", content="#ffffff")],
+)
+
+
+def _title(text: str) -> str:
+    return f"{text} · Takt"
+
+
+def _guarded(page, path: str, title: str, permission: Permission, *loaders) -> None:
+    app.add_page(page, route=path, title=_title(title),
+                 on_load=[AuthState.require(permission.value), *loaders])
+
+
+app.add_page(login_page, route=routes.LOGIN, title=_title(_("Log in")), on_load=AuthState.open_login)
+_guarded(home_page, routes.HOME, _("Home"), Permission.VIEW)
+_guarded(account_page, routes.ACCOUNT, _("Account"), Permission.VIEW, AccountState.open)
+_guarded(not_allowed_page, routes.NOT_ALLOWED, _("Not allowed"), Permission.VIEW)
+_guarded(users_page, routes.ADMIN_USERS, _("Users"), Permission.MANAGE_USERS, UsersState.enter)
+_guarded(plants_page, routes.ADMIN_PLANTS, _("Plants"), Permission.MANAGE_PLANTS, PlantsState.enter)
+_guarded(branding_page, routes.ADMIN_BRANDING, _("Branding"), Permission.MANAGE_BRANDING, BrandingState.load)
+_guarded(audit_page, routes.ADMIN_AUDIT, _("Audit log"), Permission.VIEW_AUDIT, AuditState.load)
+_guarded(api_tokens_page, routes.ADMIN_API_TOKENS, _("API tokens"), Permission.MANAGE_API_TOKENS,
+         ApiTokensState.enter)

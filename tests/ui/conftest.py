@@ -1,0 +1,99 @@
+"""Drive Reflex state classes without a browser (REFLEX.md, Testing).
+
+`rx.State(_reflex_internal_init=True)` gives a fresh root state (one browser tab);
+`await root.get_state(Cls)` reaches a page state. Handlers are called directly on the instance and
+`run()` collects what they return or yield (redirects, toasts, chained events). The `engine`
+fixture points services.db at the test database, so the handlers' own units of work hit it.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from typing import Any
+
+import pytest
+import reflex as rx
+from sqlmodel import Session
+
+from models.base import utcnow
+from rxapp.state.auth import AuthState
+from services import auth as auth_service
+from services.db import transaction
+from tests.factories import PASSWORD, World
+
+
+async def run(result: Any) -> list:
+    """Everything a handler returned or yielded, flattened (None dropped)."""
+    if inspect.isasyncgen(result):
+        out = []
+        async for item in result:
+            out.extend(await run(item))
+        return out
+    if inspect.isgenerator(result):
+        out = []
+        for item in result:
+            out.extend(await run(item))
+        return out
+    if inspect.isawaitable(result):
+        return await run(await result)
+    if result is None:
+        return []
+    if isinstance(result, (list, tuple)):
+        out = []
+        for item in result:
+            out.extend(await run(item))
+        return out
+    return [result]
+
+
+def redirects(events: list) -> list[str]:
+    paths = []
+    for event in events:
+        handler = getattr(event, "handler", None)
+        if handler is not None and getattr(handler.fn, "__qualname__", "") == "_redirect":
+            args = {getattr(k, "_js_expr", str(k)): v for k, v in event.args}
+            paths.append(getattr(args["path"], "_var_value", str(args["path"])))
+    return paths
+
+
+_TOAST = re.compile(r'\["(error|success|info|warning)"\]\((".*?(?<!\\)")')
+
+
+def toasts(events: list, level: str | None = None) -> list[str]:
+    """The messages of the toasts among `events` (optionally of one level)."""
+    found = []
+    for event in events:
+        messages = dict.fromkeys(json.loads(text) for lvl, text in _TOAST.findall(str(getattr(event, "args", "")))
+                                 if level is None or lvl == level)
+        found.extend(messages)
+    return found
+
+
+def asks_to_log_in(events: list) -> bool:
+    return any(path.startswith("/login") for path in redirects(events))
+
+
+async def new_tab(cls: type[rx.State] = AuthState):
+    """A fresh browser tab: the state `cls` of a new root state."""
+    root = rx.State(_reflex_internal_init=True)
+    return await root.get_state(cls)
+
+
+def session_token(engine, username: str, password: str = PASSWORD) -> str:
+    with Session(engine, expire_on_commit=False) as s, transaction(s):
+        return auth_service.login(s, username, password, now=utcnow(), client="ui").token
+
+
+async def signed_in(engine, cls: type[rx.State], username: str, password: str = PASSWORD):
+    """A page state of a tab where `username` is logged in (token in localStorage, profile loaded)."""
+    state = await new_tab(cls)
+    auth = await state.get_state(AuthState)
+    auth.token = session_token(engine, username, password)
+    assert redirects(await run(auth.require("view"))) == []
+    return state
+
+
+@pytest.fixture
+def world(session) -> World:
+    return World(session)

@@ -1,0 +1,123 @@
+"""AuthState: log-in (messages from the service), the page guard, log-out, and the resolver that
+every handler goes through."""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from models.base import utcnow
+from rxapp.state.auth import AuthState
+from rxapp.state.users import UsersState
+from services import api_tokens, auth as auth_service
+from services.db import transaction
+from services.errors import Unauthorized
+from tests.factories import PASSWORD
+from tests.ui.conftest import asks_to_log_in, new_tab, redirects, run, session_token, signed_in, toasts
+
+WRONG = "Wrong username or password, or the account is deactivated."
+
+
+async def test_wrong_password_shows_the_service_message(engine, world):
+    auth = await new_tab()
+    events = await run(auth.login({"username": "op.one", "password": "not-the-password"}))
+    assert auth.login_error == WRONG
+    assert auth.token == "" and redirects(events) == []
+    assert not auth.login_busy
+
+
+async def test_unknown_user_gets_the_same_message(engine, world):
+    auth = await new_tab()
+    await run(auth.login({"username": "nobody.here", "password": PASSWORD}))
+    assert auth.login_error == WRONG
+
+
+async def test_too_many_failures_are_rate_limited(engine, world):
+    auth = await new_tab()
+    for _ in range(auth_service.MAX_FAILURES):
+        await run(auth.login({"username": "op.one", "password": "wrong-password-1"}))
+    await run(auth.login({"username": "op.one", "password": PASSWORD}))
+    assert auth.login_error.startswith("Too many failed log-in attempts. Try again in about")
+    assert auth.token == ""
+
+
+async def test_login_stores_the_token_and_goes_home(engine, world):
+    auth = await new_tab()
+    events = await run(auth.login({"username": "OP.ONE ", "password": PASSWORD}))
+    assert redirects(events) == ["/"]
+    assert auth.token.startswith("tks_") and auth.login_error == ""
+    with Session(engine) as s:
+        assert auth_service.actor_for_token(s, auth.token, now=utcnow()).user_id == world.operator1
+
+
+async def test_require_loads_the_profile_as_plain_values(engine, world):
+    auth = await signed_in(engine, AuthState, "op.one")
+    assert auth.username == "op.one" and auth.organization_name == "Org A"
+    assert auth.roles == ["operator"] and auth.role_names == ["Operator"]
+    assert "run_jobs" in auth.permissions and "manage_users" not in auth.permissions
+    assert [(p.code, [d.code for d in p.departments]) for p in auth.plants] == [("P1", ["MACH"])]
+    assert auth.brand_name == "Org A" and auth.brand_color.startswith("#")
+    assert auth.brand_color in auth.brand_css
+
+
+async def test_require_without_the_permission_goes_to_not_allowed(engine, world):
+    auth = await signed_in(engine, AuthState, "op.one")
+    events = await run(auth.require("manage_users"))
+    assert redirects(events) == ["/not-allowed"]
+    assert auth.denied_roles == ["Admin"]
+    assert auth.denied_permission == "manage users"
+    assert auth.username == "op.one"            # still signed in
+
+
+async def test_require_with_an_unknown_permission_does_not_crash(engine, world):
+    auth = await signed_in(engine, AuthState, "op.one")
+    assert redirects(await run(auth.require("no_such_permission"))) == ["/not-allowed"]
+    assert auth.denied_roles == []
+
+
+@pytest.mark.parametrize("token", ["", "tks_forged-token-value", "garbage"])
+async def test_require_without_a_valid_session_asks_to_log_in(engine, world, token):
+    auth = await new_tab()
+    auth.token = token
+    events = await run(auth.require("view"))
+    assert asks_to_log_in(events)
+    assert auth.username == "" and auth.permissions == [] and auth.token == ""
+
+
+async def test_an_api_token_does_not_log_in_to_the_ui(engine, world, session):
+    with transaction(session):
+        raw = api_tokens.create_api_token(session, world.actor(world.admin_a), api_tokens.ApiTokenCreate(
+            plant_id=world.plant1, name="Display 1", kind="display")).token
+    auth = await new_tab()
+    auth.token = raw
+    assert asks_to_log_in(await run(auth.require("view")))
+    users = await new_tab(UsersState)
+    (await users.get_state(AuthState)).token = raw
+    assert asks_to_log_in(await run(users.load()))
+
+
+async def test_logout_ends_the_session(engine, world):
+    auth = await signed_in(engine, AuthState, "op.one")
+    token = auth.token
+    events = await run(auth.logout())
+    assert redirects(events) == ["/login"]
+    assert auth.token == "" and auth.username == "" and auth.plants == []
+    with Session(engine) as s, pytest.raises(Unauthorized):
+        auth_service.actor_for_token(s, token, now=utcnow())
+
+
+async def test_a_revoked_session_is_refused_on_the_next_event(engine, world):
+    users = await signed_in(engine, UsersState, "admin.a")
+    auth = await users.get_state(AuthState)
+    with Session(engine) as s, transaction(s):
+        auth_service.logout(s, auth.token, now=utcnow())
+    events = await run(users.set_active(world.operator1, False))
+    assert asks_to_log_in(events)
+    assert toasts(events, "info") == ["Your session has ended. Log in again."]
+
+
+async def test_the_login_page_sends_a_signed_in_person_home(engine, world):
+    auth = await new_tab()
+    auth.token = session_token(engine, "op.one")
+    assert redirects(await run(auth.open_login())) == ["/"]
+    auth.token = "tks_stale"
+    assert redirects(await run(auth.open_login())) == [] and auth.token == ""
