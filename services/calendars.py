@@ -24,7 +24,7 @@ from services.access import Actor
 from services.calendar_math import MINUTES_PER_DAY, BreakSpec, CalendarSpec, ShiftSpec
 from services.errors import Conflict, Invalid, NotFound
 from services.master_common import (announce, apply_changes, like_pattern, require_plant_master, require_view,
-                                    stamp, stamp_new, text_problem)
+                                    stamp, stamp_new, text_problem, visible_plant)
 from services.scoping import get_scoped
 from services.validation import check
 
@@ -171,7 +171,7 @@ def get_calendar(session: Session, actor: Actor, calendar_id: int) -> CalendarDe
 def create_calendar(session: Session, actor: Actor, data: CalendarCreate, *, now: datetime | None = None) -> CalendarDetail:
     """A new, empty calendar; as the plant's default (the previous default stops being one)."""
     now = now or utcnow()
-    plant = get_scoped(session, actor, Plant, data.plant_id, "Plant")
+    plant = visible_plant(session, actor, data.plant_id)
     require_plant_master(actor, plant.id)
     name = (data.name or "").strip()
     check({k: v for k, v in {"name": text_problem(name, max_length=100)}.items() if v})

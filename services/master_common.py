@@ -14,9 +14,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from models.organization import Plant
+
 from services.access import Actor, Permission, require
 from services.audit import audit
-from services.errors import Forbidden
+from services.errors import Forbidden, NotFound
 from services.events import DomainEvent, record
 
 
@@ -33,6 +35,14 @@ def require_plant_master(actor: Actor, plant_id: int) -> None:
 
 def require_view(actor: Actor) -> None:
     require(actor, Permission.VIEW)
+
+
+def visible_plant(session: Session, actor: Actor, plant_id: int | None) -> Plant:
+    """The plant, when it is of the actor's organization and among their plants; else NotFound."""
+    plant = session.get(Plant, plant_id) if plant_id is not None else None
+    if plant is None or plant.organization_id != actor.organization_id or plant.id not in actor.plant_ids:
+        raise NotFound("Plant not found.")
+    return plant
 
 
 def apply_changes(row: Any, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
