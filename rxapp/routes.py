@@ -20,6 +20,7 @@ ADMIN_PLANTS = "/admin/plants"
 ADMIN_BRANDING = "/admin/branding"
 ADMIN_AUDIT = "/admin/audit"
 ADMIN_API_TOKENS = "/admin/api-tokens"
+SCHEDULE = "/schedule"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem(_("Home"), HOME, "house", Permission.VIEW, _("Your organization, roles and plants.")),
     NavItem(_("Account"), ACCOUNT, "user-round", Permission.VIEW, _("Change your password.")),
+    NavItem(_("Schedule"), SCHEDULE, "calendar-range", Permission.PLAN,
+            _("Put operations on machines and see the plan."), _("Production")),
     NavItem(_("Users"), ADMIN_USERS, "users", Permission.MANAGE_USERS,
             _("Create people, give them roles and plants."), _("Administration")),
     NavItem(_("Plants"), ADMIN_PLANTS, "factory", Permission.MANAGE_PLANTS,

@@ -21,12 +21,14 @@ from rxapp.pages.admin_users import users_page
 from rxapp.pages.home import home_page
 from rxapp.pages.login import login_page
 from rxapp.pages.not_allowed import not_allowed_page
+from rxapp.pages.schedule_board import schedule_page
 from rxapp.state.account import AccountState
 from rxapp.state.api_tokens import ApiTokensState
 from rxapp.state.audit import AuditState
 from rxapp.state.auth import AuthState
 from rxapp.state.branding import BrandingState
 from rxapp.state.plants import PlantsState
+from rxapp.state.schedule import ScheduleState
 from rxapp.state.theme import BASE_ACCENT
 from rxapp.state.users import UsersState
 from services.access import Permission
@@ -59,3 +61,4 @@ _guarded(branding_page, routes.ADMIN_BRANDING, _("Branding"), Permission.MANAGE_
 _guarded(audit_page, routes.ADMIN_AUDIT, _("Audit log"), Permission.VIEW_AUDIT, AuditState.load)
 _guarded(api_tokens_page, routes.ADMIN_API_TOKENS, _("API tokens"), Permission.MANAGE_API_TOKENS,
          ApiTokensState.enter)
+_guarded(schedule_page, routes.SCHEDULE, _("Schedule"), Permission.PLAN, ScheduleState.enter)

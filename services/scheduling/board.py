@@ -39,6 +39,7 @@ class BoardOperation(BaseModel):
     sequence: int
     status: str
     machine_id: int
+    work_center_id: int
     queue_position: int | None
     planned_start: datetime | None
     planned_end: datetime | None
@@ -102,7 +103,11 @@ class UnscheduledOperation(BaseModel):
 def schedule_board(session: Session, actor: Actor, plant_id: int, *, start: datetime, end: datetime) -> ScheduleBoard:
     require_read(actor)
     plant = get_plant(session, actor, plant_id)
-    if start.tzinfo is None or end.tzinfo is None or end <= start:
+    naive = {name: "Give a time zone, e.g. 2026-03-02T06:00:00Z." for name, value in (("start", start), ("end", end))
+             if value.tzinfo is None}
+    if naive:
+        raise Invalid("Give the window's times with a time zone.", fields=naive)
+    if end <= start:
         raise Invalid("Pick a time window whose end is after its start.", fields={"end": "Must be after the start."})
     queues = queued_operations(session, plant)
     machines = {m.id: m for m in plant_machines(session, plant)}
@@ -193,8 +198,8 @@ class _Context:
         return BoardOperation(
             operation_id=op.id, work_order_id=wo.id, work_order_number=wo.number, product_code=product.code,
             product_name=product.name, name=op.name, sequence=op.sequence, status=op.status.value,
-            machine_id=machine.id, queue_position=op.queue_position, planned_start=op.planned_start,
-            planned_end=op.planned_end, due_date=due, due_at=due_at,
+            machine_id=machine.id, work_center_id=op.work_center_id, queue_position=op.queue_position,
+            planned_start=op.planned_start, planned_end=op.planned_end, due_date=due, due_at=due_at,
             late=bool(due_at and op.planned_end and op.planned_end > due_at), conflict=bool(conflicts),
             conflicts=conflicts, quantity=op.quantity, quantity_good=op.quantity_good,
             quantity_scrap=op.quantity_scrap, progress=min(op.quantity_good / op.quantity, 1.0) if op.quantity else 0.0)
