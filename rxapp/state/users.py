@@ -87,7 +87,7 @@ class UsersState(AuthState):
         self.plant_choices = [PlantChoice(id=p.id, label=f"{p.code} · {p.name}") for p in plants if p.is_active]
         self.rows = [UserRow(id=u.id, username=u.username, full_name=u.full_name, email=u.email or "",
                              is_active=u.is_active, roles=[role_label(r) for r in u.roles],
-                             plants=[codes.get(p, "?") for p in u.plant_ids],
+                             plants=[_("all plants")] if "admin" in u.roles else [codes.get(p, "?") for p in u.plant_ids],
                              last_login=format_datetime(u.last_login_at, fmt="short") or _("never"))
                      for u in people]
         self.truncated = len(people) >= LIST_LIMIT

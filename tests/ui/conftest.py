@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import reflex as rx
+from reflex_base.event import EventHandler, EventSpec
 from sqlmodel import Session
 
 from models.base import utcnow
@@ -23,28 +24,46 @@ from services.db import transaction
 from tests.factories import PASSWORD, World
 
 
-async def run(result: Any) -> list:
-    """Everything a handler returned or yielded, flattened (None dropped)."""
+async def run(result: Any, state: rx.State | None = None) -> list:
+    """Everything a handler returned or yielded, flattened (None dropped).
+
+    With `state`, events chained to a state's handler (`return UsersState.load`) are run too, as
+    Reflex would run them next for this tab; their own results are included.
+    """
     if inspect.isasyncgen(result):
         out = []
         async for item in result:
-            out.extend(await run(item))
+            out.extend(await run(item, state))
         return out
     if inspect.isgenerator(result):
         out = []
         for item in result:
-            out.extend(await run(item))
+            out.extend(await run(item, state))
         return out
     if inspect.isawaitable(result):
-        return await run(await result)
+        return await run(await result, state)
     if result is None:
         return []
     if isinstance(result, (list, tuple)):
         out = []
         for item in result:
-            out.extend(await run(item))
+            out.extend(await run(item, state))
         return out
+    chained = _chained(result)
+    if chained is not None and state is not None:
+        handler, args = chained
+        target = await state.get_state(handler.state)
+        return [result, *await run(handler.fn(target, *args), state)]
     return [result]
+
+
+def _chained(event: Any):
+    """(handler, args) when `event` calls a state's own handler, else None."""
+    if isinstance(event, EventHandler):
+        return (event, ()) if event.state is not None else None
+    if isinstance(event, EventSpec) and getattr(event.handler, "state", None) is not None:
+        return event.handler, tuple(getattr(v, "_var_value", v) for _, v in event.args)
+    return None
 
 
 def redirects(events: list) -> list[str]:
@@ -64,9 +83,8 @@ def toasts(events: list, level: str | None = None) -> list[str]:
     """The messages of the toasts among `events` (optionally of one level)."""
     found = []
     for event in events:
-        messages = dict.fromkeys(json.loads(text) for lvl, text in _TOAST.findall(str(getattr(event, "args", "")))
-                                 if level is None or lvl == level)
-        found.extend(messages)
+        code = " ".join(getattr(v, "_js_expr", "") for _, v in getattr(event, "args", ()) or ())
+        found.extend(json.loads(text) for lvl, text in _TOAST.findall(code) if level is None or lvl == level)
     return found
 
 
@@ -90,7 +108,7 @@ async def signed_in(engine, cls: type[rx.State], username: str, password: str = 
     state = await new_tab(cls)
     auth = await state.get_state(AuthState)
     auth.token = session_token(engine, username, password)
-    assert redirects(await run(auth.require("view"))) == []
+    assert redirects(await run(auth.require("view"), auth)) == []
     return state
 
 

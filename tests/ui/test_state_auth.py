@@ -19,7 +19,7 @@ WRONG = "Wrong username or password, or the account is deactivated."
 
 async def test_wrong_password_shows_the_service_message(engine, world):
     auth = await new_tab()
-    events = await run(auth.login({"username": "op.one", "password": "not-the-password"}))
+    events = await run(auth.login({"username": "op.one", "password": "not-the-password"}), auth)
     assert auth.login_error == WRONG
     assert auth.token == "" and redirects(events) == []
     assert not auth.login_busy
@@ -27,22 +27,22 @@ async def test_wrong_password_shows_the_service_message(engine, world):
 
 async def test_unknown_user_gets_the_same_message(engine, world):
     auth = await new_tab()
-    await run(auth.login({"username": "nobody.here", "password": PASSWORD}))
+    await run(auth.login({"username": "nobody.here", "password": PASSWORD}), auth)
     assert auth.login_error == WRONG
 
 
 async def test_too_many_failures_are_rate_limited(engine, world):
     auth = await new_tab()
     for _ in range(auth_service.MAX_FAILURES):
-        await run(auth.login({"username": "op.one", "password": "wrong-password-1"}))
-    await run(auth.login({"username": "op.one", "password": PASSWORD}))
+        await run(auth.login({"username": "op.one", "password": "wrong-password-1"}), auth)
+    await run(auth.login({"username": "op.one", "password": PASSWORD}), auth)
     assert auth.login_error.startswith("Too many failed log-in attempts. Try again in about")
     assert auth.token == ""
 
 
 async def test_login_stores_the_token_and_goes_home(engine, world):
     auth = await new_tab()
-    events = await run(auth.login({"username": "OP.ONE ", "password": PASSWORD}))
+    events = await run(auth.login({"username": "OP.ONE ", "password": PASSWORD}), auth)
     assert redirects(events) == ["/"]
     assert auth.token.startswith("tks_") and auth.login_error == ""
     with Session(engine) as s:
@@ -61,7 +61,7 @@ async def test_require_loads_the_profile_as_plain_values(engine, world):
 
 async def test_require_without_the_permission_goes_to_not_allowed(engine, world):
     auth = await signed_in(engine, AuthState, "op.one")
-    events = await run(auth.require("manage_users"))
+    events = await run(auth.require("manage_users"), auth)
     assert redirects(events) == ["/not-allowed"]
     assert auth.denied_roles == ["Admin"]
     assert auth.denied_permission == "manage users"
@@ -70,7 +70,7 @@ async def test_require_without_the_permission_goes_to_not_allowed(engine, world)
 
 async def test_require_with_an_unknown_permission_does_not_crash(engine, world):
     auth = await signed_in(engine, AuthState, "op.one")
-    assert redirects(await run(auth.require("no_such_permission"))) == ["/not-allowed"]
+    assert redirects(await run(auth.require("no_such_permission"), auth)) == ["/not-allowed"]
     assert auth.denied_roles == []
 
 
@@ -78,7 +78,7 @@ async def test_require_with_an_unknown_permission_does_not_crash(engine, world):
 async def test_require_without_a_valid_session_asks_to_log_in(engine, world, token):
     auth = await new_tab()
     auth.token = token
-    events = await run(auth.require("view"))
+    events = await run(auth.require("view"), auth)
     assert asks_to_log_in(events)
     assert auth.username == "" and auth.permissions == [] and auth.token == ""
 
@@ -89,16 +89,16 @@ async def test_an_api_token_does_not_log_in_to_the_ui(engine, world, session):
             plant_id=world.plant1, name="Display 1", kind="display")).token
     auth = await new_tab()
     auth.token = raw
-    assert asks_to_log_in(await run(auth.require("view")))
+    assert asks_to_log_in(await run(auth.require("view"), auth))
     users = await new_tab(UsersState)
     (await users.get_state(AuthState)).token = raw
-    assert asks_to_log_in(await run(users.load()))
+    assert asks_to_log_in(await run(users.load(), users))
 
 
 async def test_logout_ends_the_session(engine, world):
     auth = await signed_in(engine, AuthState, "op.one")
     token = auth.token
-    events = await run(auth.logout())
+    events = await run(auth.logout(), auth)
     assert redirects(events) == ["/login"]
     assert auth.token == "" and auth.username == "" and auth.plants == []
     with Session(engine) as s, pytest.raises(Unauthorized):
@@ -110,7 +110,7 @@ async def test_a_revoked_session_is_refused_on_the_next_event(engine, world):
     auth = await users.get_state(AuthState)
     with Session(engine) as s, transaction(s):
         auth_service.logout(s, auth.token, now=utcnow())
-    events = await run(users.set_active(world.operator1, False))
+    events = await run(users.set_active(world.operator1, False), users)
     assert asks_to_log_in(events)
     assert toasts(events, "info") == ["Your session has ended. Log in again."]
 
@@ -118,6 +118,6 @@ async def test_a_revoked_session_is_refused_on_the_next_event(engine, world):
 async def test_the_login_page_sends_a_signed_in_person_home(engine, world):
     auth = await new_tab()
     auth.token = session_token(engine, "op.one")
-    assert redirects(await run(auth.open_login())) == ["/"]
+    assert redirects(await run(auth.open_login(), auth)) == ["/"]
     auth.token = "tks_stale"
-    assert redirects(await run(auth.open_login())) == [] and auth.token == ""
+    assert redirects(await run(auth.open_login(), auth)) == [] and auth.token == ""

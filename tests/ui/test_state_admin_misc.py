@@ -1,0 +1,158 @@
+"""Audit log, API tokens and account states."""
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session
+
+from models.auth import ApiToken
+from models.base import utcnow
+from rxapp.state.account import AccountState
+from rxapp.state.api_tokens import ApiTokensState
+from rxapp.state.audit import PAGE_SIZE, AuditState
+from rxapp.state.auth import AuthState
+from rxapp.state.users import UsersState
+from services import auth as auth_service
+from services.errors import Unauthorized
+from tests.factories import PASSWORD, make_user
+from tests.ui.conftest import asks_to_log_in, new_tab, run, session_token, signed_in, toasts
+
+NEW_PASSWORD = "Another-secret-91"
+
+
+def _download_text(events) -> str:
+    spec = next(e for e in events if getattr(e.handler.fn, "__qualname__", "") == "_download")
+    url = dict((k._js_expr, v) for k, v in spec.args)["url"]._var_value
+    return base64.b64decode(url.split(",", 1)[1]).decode("utf-8")
+
+
+# ----- audit log -----------------------------------------------------------------------------
+
+async def test_audit_filters_pages_and_csv(engine, world, session):
+    users = await signed_in(engine, UsersState, "admin.a")
+    for i in range(PAGE_SIZE + 5):                 # plenty of entries, by admin.a, on entity "user"
+        await run(users.set_active(world.planner1, i % 2 == 1))
+    state = await signed_in(engine, AuditState, "admin.a")
+    await run(state.load(), state)
+    assert state.total > PAGE_SIZE and len(state.rows) == PAGE_SIZE and state.page_count >= 2
+    assert {"user", "plant", "department", "organization"} <= set(state.entity_choices)
+    assert "admin.a" in [c.label for c in state.user_choices]
+
+    admin_choice = next(c.value for c in state.user_choices if c.label == "admin.a")
+    await run(state.set_filter_user(admin_choice), state)
+    await run(state.set_filter_entity("user"), state)
+    await run(state.apply_filters(), state)
+    shown = state.total
+    assert {r.user for r in state.rows} == {"admin.a"} and {r.entity for r in state.rows} == {"user"}
+    await run(state.next_page(), state)
+    assert state.page == 1 and len(state.rows) == shown - PAGE_SIZE
+    await run(state.next_page(), state)
+    assert state.page == 1
+
+    lines = _download_text(await run(state.export_csv(), state)).strip().splitlines()
+    assert lines[0] == "at_utc,user,entity,entity_id,action,changes" and len(lines) == shown + 1
+
+    today = utcnow().date()
+    await run(state.set_date_from((today + timedelta(days=1)).isoformat()), state)
+    await run(state.apply_filters(), state)
+    assert state.total == 0 and state.rows == []
+    await run(state.set_date_to(today.isoformat()), state)
+    await run(state.apply_filters(), state)
+    assert state.filter_errors == {"date_to": "The end is before the start."}
+    await run(state.clear_filters(), state)
+    assert state.filter_errors == {} and state.total > shown
+
+
+async def test_audit_is_for_managers_and_admins_of_the_organization(engine, world, session):
+    make_user(session, world.org_a, roles=["manager"], plant_ids=[world.plant1], username="max.a")
+    manager = await signed_in(engine, AuditState, "max.a")
+    await run(manager.load(), manager)
+    assert manager.load_error == "" and manager.total > 0
+    other = await signed_in(engine, AuditState, "admin.b")
+    await run(other.load(), other)
+    assert other.total > 0 and not any("max.a" in r.changes or "org-a" in r.changes for r in other.rows)
+    assert {r.user for r in other.rows} <= {"system", "admin.b"}
+    operator = await signed_in(engine, AuditState, "op.one")
+    assert toasts(await run(operator.export_csv(), operator), "error") == [
+        "You are not allowed to do this: it needs the 'view_audit' permission."]
+
+
+# ----- API tokens ----------------------------------------------------------------------------
+
+async def test_create_shows_the_token_once_and_revoke(engine, world):
+    state = await signed_in(engine, ApiTokensState, "admin.a")
+    await run(state.enter(), state)
+    assert state.rows == [] and [o.label.split(" · ")[0] for o in state.plant_options] == ["P1", "P2"]
+    await run(state.open_create(), state)
+    assert state.form_plant == str(world.plant1)
+    await run(state.set_form_plant(str(world.plant2)), state)
+    await run(state.set_form_kind("station"), state)
+    await run(state.create({"name": ""}), state)
+    assert set(state.form_errors) == {"name"} and state.new_token == ""
+    await run(state.create({"name": "Dock scanner"}), state)
+    raw = state.new_token
+    assert raw.startswith("tkt_") and state.form_open
+    assert [(r.name, r.kind, r.plant, r.revoked) for r in state.rows] == [("Dock scanner", "Scanning station", "P2", False)]
+    with Session(engine) as s:
+        assert auth_service.actor_for_token(s, raw, now=utcnow()).plant_ids == {world.plant2}
+    await run(state.set_form_open(False), state)
+    assert state.new_token == ""
+    events = await run(state.revoke(state.rows[0].id), state)
+    assert toasts(events, "success") == ["Revoked: Dock scanner"] and state.rows[0].revoked
+    with Session(engine) as s, pytest.raises(Unauthorized):
+        auth_service.actor_for_token(s, raw, now=utcnow())
+
+
+async def test_tokens_of_another_organization_are_out_of_reach(engine, world):
+    mine = await signed_in(engine, ApiTokensState, "admin.a")
+    await run(mine.enter(), mine)
+    await run(mine.open_create(), mine)
+    await run(mine.create({"name": "Lathe 1"}), mine)
+    token_id = mine.rows[0].id
+    other = await signed_in(engine, ApiTokensState, "admin.b")
+    await run(other.enter(), other)
+    assert other.rows == []
+    assert toasts(await run(other.revoke(token_id), other), "error") == ["API token not found."]
+    await run(other.open_create(), other)
+    await run(other.set_form_plant(str(world.plant1)), other)           # a plant of org A
+    await run(other.create({"name": "Sneaky"}), other)
+    assert other.form_errors == {"plant_id": "Unknown plant."} and other.new_token == ""
+    with Session(engine) as s:
+        assert s.get(ApiToken, token_id).revoked_at is None
+    stranger = await new_tab(ApiTokensState)
+    assert asks_to_log_in(await run(stranger.revoke(token_id), stranger))
+
+
+# ----- account -------------------------------------------------------------------------------
+
+async def test_change_password_with_field_errors(engine, world):
+    other_session = session_token(engine, "op.one")
+    state = await signed_in(engine, AccountState, "op.one")
+    await run(state.change_password({"current_password": PASSWORD, "new_password": NEW_PASSWORD,
+                                     "confirm_password": "different-99"}), state)
+    assert state.password_errors == {"confirm_password": "The two new passwords differ."}
+    await run(state.change_password({"current_password": "wrong", "new_password": NEW_PASSWORD,
+                                     "confirm_password": NEW_PASSWORD}), state)
+    assert state.password_errors == {"current_password": "Wrong password."}
+    await run(state.change_password({"current_password": PASSWORD, "new_password": "short",
+                                     "confirm_password": "short"}), state)
+    assert state.password_errors == {"new_password": "Use at least 10 characters."}
+    events = await run(state.change_password({"current_password": PASSWORD, "new_password": NEW_PASSWORD,
+                                              "confirm_password": NEW_PASSWORD}), state)
+    assert toasts(events, "success") == ["Password changed. Your other sessions have ended."]
+    assert state.password_errors == {} and state.password_done
+    auth = await state.get_state(AuthState)
+    with Session(engine) as s:
+        assert auth_service.actor_for_token(s, auth.token, now=utcnow()).username == "op.one"
+        with pytest.raises(Unauthorized):
+            auth_service.actor_for_token(s, other_session, now=utcnow())
+
+
+async def test_change_password_needs_a_session(engine, world):
+    state = await new_tab(AccountState)
+    events = await run(state.change_password({"current_password": PASSWORD, "new_password": NEW_PASSWORD,
+                                              "confirm_password": NEW_PASSWORD}), state)
+    assert asks_to_log_in(events)
+    session_token(engine, "op.one")                     # the old password still works
