@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
@@ -70,6 +70,7 @@ class ImportPreview(BaseModel):
     lines: int                     # rows that would become order lines
     error_rows: int
 
+    @computed_field
     @property
     def ok(self) -> bool:
         return not self.file_errors and self.error_rows == 0 and self.lines > 0
