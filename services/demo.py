@@ -37,17 +37,22 @@ DEMO_PLANTS = [
 ]
 
 
-def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
-    """Create the demo tenants. Returns False (and changes nothing) when data exists."""
+def seed_demo(session: Session, *, now: datetime | None = None, production: bool = True) -> bool:
+    """Create the demo tenants; with `production`, Acme's plants get master data, three weeks of
+    history and open work (services/demo_production.py). Returns False (and changes nothing)
+    when data exists."""
     if session.exec(select(Organization.id)).first() is not None:
         return False
     now = now or utcnow()
-    _seed_acme(session, now)
+    acme_id = _seed_acme(session, now)
     _seed_globex(session, now)
+    if production:
+        from services.demo_production import seed_demo_plant
+        seed_demo_plant(session, acme_id, now=now)
     return True
 
 
-def _seed_acme(session: Session, now: datetime) -> None:
+def _seed_acme(session: Session, now: datetime) -> int:
     org = organizations.create_organization(session, slug="acme", name="Acme Precision Parts", primary_color="#0f766e", now=now)
     system = organizations.system_actor(session, org.id)
     plant_ids = {}
@@ -61,6 +66,7 @@ def _seed_acme(session: Session, now: datetime) -> None:
         users.create_user(session, system, UserCreate(
             username=username, full_name=full_name, email=f"{username}@acme.example", password=DEMO_PASSWORD,
             roles=roles, plant_ids=[plant_ids[c] for c in plant_codes]), now=now)
+    return org.id
 
 
 def _seed_globex(session: Session, now: datetime) -> None:

@@ -1,0 +1,64 @@
+"""The demo plant is real data made by the real services: every page has something true to show."""
+from collections import defaultdict
+
+from sqlmodel import func, select
+
+from models.calendar import ShiftBreak
+from models.catalog import Product
+from models.orders import CustomerOrder, Operation, WorkOrder, WorkStatus
+from models.organization import Organization, Plant
+from models.resources import Machine
+from models.shopfloor import EventKind, ProductionEvent
+from services import boms, demo
+from services.calendars import calendar_spec
+from services.calendar_math import next_working_instant, working_seconds
+from services.db import transaction
+from services.organizations import system_actor
+from tests.conftest import T0
+
+
+def test_demo_plant_has_master_data_history_and_open_work(session):
+    with transaction(session):
+        assert demo.seed_demo(session, now=T0) is True
+    acme = session.exec(select(Organization).where(Organization.slug == "acme")).one()
+    berlin = session.exec(select(Plant).where(Plant.organization_id == acme.id, Plant.code == "BER")).one()
+
+    machines = session.exec(select(Machine).where(Machine.plant_id == berlin.id)).all()
+    assert 8 <= len(machines) <= 12
+    assert len({m.department_id for m in machines}) == 3
+
+    berlin_spec = calendar_spec(session, berlin.id)
+    assert [s.name for s in berlin_spec.shifts] == ["Early", "Late"]
+    assert all(s.breaks for s in berlin_spec.shifts)
+    assert session.exec(select(func.count()).select_from(ShiftBreak)).one() >= 3
+
+    actor = system_actor(session, acme.id)
+    depth = {}
+    for code in ("FG-GEARBOX", "FG-PUMPKIT"):
+        product = session.exec(select(Product).where(Product.organization_id == acme.id, Product.code == code)).one()
+        depth[code] = max(line.level for line in boms.explode_bom(session, actor, product.id, 1))
+    assert depth == {"FG-GEARBOX": 3, "FG-PUMPKIT": 2}
+
+    statuses = dict(session.exec(select(WorkOrder.status, func.count()).where(WorkOrder.plant_id == berlin.id)
+                                 .group_by(WorkOrder.status)).all())
+    assert statuses[WorkStatus.DONE] >= 20 and statuses[WorkStatus.RELEASED] >= 5
+    assert session.exec(select(func.count()).select_from(CustomerOrder)).one() >= 20
+    kinds = dict(session.exec(select(ProductionEvent.kind, func.count()).group_by(ProductionEvent.kind)).all())
+    assert kinds[EventKind.JOB_COMPLETED] >= 20 and kinds[EventKind.COUNT] > kinds[EventKind.JOB_COMPLETED]
+    assert kinds[EventKind.DOWNTIME_STARTED] >= 5
+    scrap = session.exec(select(func.sum(ProductionEvent.quantity_scrap))).one()
+    assert scrap > 0
+
+    queued = session.exec(select(Operation).where(Operation.plant_id == berlin.id, Operation.machine_id.is_not(None),
+                                                  Operation.status == WorkStatus.RELEASED)).all()
+    assert len(queued) >= 5
+    by_machine = defaultdict(list)
+    for op in queued:
+        assert op.planned_start is not None and op.planned_start >= T0
+        by_machine[op.machine_id].append((op.planned_start, op.planned_end))
+    for intervals in by_machine.values():
+        intervals.sort()
+        assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(intervals, intervals[1:]))
+    for op in queued:   # every planned start lies in working time (not in a break, a night or a weekend)
+        assert next_working_instant(berlin_spec, op.planned_start) == op.planned_start
+        assert working_seconds(berlin_spec, op.planned_start, op.planned_end) > 0
