@@ -21,6 +21,12 @@ ADMIN_BRANDING = "/admin/branding"
 ADMIN_AUDIT = "/admin/audit"
 ADMIN_API_TOKENS = "/admin/api-tokens"
 SCHEDULE = "/schedule"
+MASTER_PRODUCTS = "/master/products"
+MASTER_ROUTINGS = "/master/routings"
+MASTER_MACHINES = "/master/machines"
+MASTER_CALENDARS = "/master/calendars"
+MASTER_REASON_CODES = "/master/reason-codes"
+MASTER_CUSTOMERS = "/master/customers"
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,18 @@ NAV: list[NavItem] = [
     NavItem(_("Account"), ACCOUNT, "user-round", Permission.VIEW, _("Change your password.")),
     NavItem(_("Schedule"), SCHEDULE, "calendar-range", Permission.PLAN,
             _("Put operations on machines and see the plan."), _("Production")),
+    NavItem(_("Products"), MASTER_PRODUCTS, "package", Permission.PLAN,
+            _("Items, units, costs and bills of materials."), _("Master data")),
+    NavItem(_("Routings"), MASTER_ROUTINGS, "list-ordered", Permission.PLAN,
+            _("Steps, work centers, setup and cycle times."), _("Master data")),
+    NavItem(_("Work centers & machines"), MASTER_MACHINES, "cog", Permission.PLAN,
+            _("Work centers, machines and their cycle times."), _("Master data")),
+    NavItem(_("Shift calendars"), MASTER_CALENDARS, "calendar-clock", Permission.PLAN,
+            _("Shifts, breaks, working days and holidays."), _("Master data")),
+    NavItem(_("Reason codes"), MASTER_REASON_CODES, "tags", Permission.PLAN,
+            _("Downtime, scrap and pause reasons."), _("Master data")),
+    NavItem(_("Customers"), MASTER_CUSTOMERS, "building-2", Permission.PLAN,
+            _("Who orders from you."), _("Master data")),
     NavItem(_("Users"), ADMIN_USERS, "users", Permission.MANAGE_USERS,
             _("Create people, give them roles and plants."), _("Administration")),
     NavItem(_("Plants"), ADMIN_PLANTS, "factory", Permission.MANAGE_PLANTS,

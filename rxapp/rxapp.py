@@ -22,6 +22,12 @@ from rxapp.pages.home import home_page
 from rxapp.pages.login import login_page
 from rxapp.pages.not_allowed import not_allowed_page
 from rxapp.pages.schedule_board import schedule_page
+from rxapp.pages.master_calendars import calendars_page
+from rxapp.pages.master_customers import customers_page
+from rxapp.pages.master_machines import machines_page
+from rxapp.pages.master_products import products_page
+from rxapp.pages.master_reason_codes import reason_codes_page
+from rxapp.pages.master_routings import routings_page
 from rxapp.state.account import AccountState
 from rxapp.state.api_tokens import ApiTokensState
 from rxapp.state.audit import AuditState
@@ -29,6 +35,14 @@ from rxapp.state.auth import AuthState
 from rxapp.state.branding import BrandingState
 from rxapp.state.plants import PlantsState
 from rxapp.state.schedule import ScheduleState
+from rxapp.state.master_bom import BomState
+from rxapp.state.master_calendars import CalendarsState
+from rxapp.state.master_customers import CustomersState
+from rxapp.state.master_products import ProductsState
+from rxapp.state.master_rates import RatesState
+from rxapp.state.master_reason_codes import ReasonCodesState
+from rxapp.state.master_resources import ResourcesState
+from rxapp.state.master_routings import RoutingsState
 from rxapp.state.theme import BASE_ACCENT
 from rxapp.state.users import UsersState
 from services.access import Permission
@@ -62,3 +76,11 @@ _guarded(audit_page, routes.ADMIN_AUDIT, _("Audit log"), Permission.VIEW_AUDIT, 
 _guarded(api_tokens_page, routes.ADMIN_API_TOKENS, _("API tokens"), Permission.MANAGE_API_TOKENS,
          ApiTokensState.enter)
 _guarded(schedule_page, routes.SCHEDULE, _("Schedule"), Permission.PLAN, ScheduleState.enter)
+_guarded(products_page, routes.MASTER_PRODUCTS, _("Products"), Permission.PLAN, ProductsState.enter,
+         BomState.set_open(False))
+_guarded(routings_page, routes.MASTER_ROUTINGS, _("Routings"), Permission.PLAN, RoutingsState.enter)
+_guarded(machines_page, routes.MASTER_MACHINES, _("Work centers & machines"), Permission.PLAN, ResourcesState.enter,
+         RatesState.set_open(False))
+_guarded(calendars_page, routes.MASTER_CALENDARS, _("Shift calendars"), Permission.PLAN, CalendarsState.enter)
+_guarded(reason_codes_page, routes.MASTER_REASON_CODES, _("Reason codes"), Permission.PLAN, ReasonCodesState.enter)
+_guarded(customers_page, routes.MASTER_CUSTOMERS, _("Customers"), Permission.PLAN, CustomersState.enter)
