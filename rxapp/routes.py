@@ -21,6 +21,9 @@ ADMIN_BRANDING = "/admin/branding"
 ADMIN_AUDIT = "/admin/audit"
 ADMIN_API_TOKENS = "/admin/api-tokens"
 SCHEDULE = "/schedule"
+ORDERS = "/orders"
+WORK_ORDERS = "/work-orders"
+ORDER_IMPORT = "/orders/import"
 MASTER_PRODUCTS = "/master/products"
 MASTER_ROUTINGS = "/master/routings"
 MASTER_MACHINES = "/master/machines"
@@ -42,6 +45,12 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem(_("Home"), HOME, "house", Permission.VIEW, _("Your organization, roles and plants.")),
     NavItem(_("Account"), ACCOUNT, "user-round", Permission.VIEW, _("Change your password.")),
+    NavItem(_("Orders"), ORDERS, "clipboard-list", Permission.PLAN,
+            _("Customer orders, their lines and release."), _("Production")),
+    NavItem(_("Work orders"), WORK_ORDERS, "wrench", Permission.PLAN,
+            _("Work orders with progress; complete many at once."), _("Production")),
+    NavItem(_("Import orders"), ORDER_IMPORT, "file-up", Permission.PLAN,
+            _("Orders from an Excel or CSV file, checked row by row."), _("Production")),
     NavItem(_("Schedule"), SCHEDULE, "calendar-range", Permission.PLAN,
             _("Put operations on machines and see the plan."), _("Production")),
     NavItem(_("Products"), MASTER_PRODUCTS, "package", Permission.PLAN,

@@ -22,6 +22,9 @@ from rxapp.pages.home import home_page
 from rxapp.pages.login import login_page
 from rxapp.pages.not_allowed import not_allowed_page
 from rxapp.pages.schedule_board import schedule_page
+from rxapp.pages.order_import import order_import_page
+from rxapp.pages.orders import orders_page
+from rxapp.pages.work_orders import work_orders_page
 from rxapp.pages.master_calendars import calendars_page
 from rxapp.pages.master_customers import customers_page
 from rxapp.pages.master_machines import machines_page
@@ -35,6 +38,10 @@ from rxapp.state.auth import AuthState
 from rxapp.state.branding import BrandingState
 from rxapp.state.plants import PlantsState
 from rxapp.state.schedule import ScheduleState
+from rxapp.state.order_form import OrderFormState
+from rxapp.state.order_import import OrderImportState
+from rxapp.state.orders import OrderDetailState, OrdersState
+from rxapp.state.work_orders import WorkOrderDetailState, WorkOrdersState
 from rxapp.state.master_bom import BomState
 from rxapp.state.master_calendars import CalendarsState
 from rxapp.state.master_customers import CustomersState
@@ -76,6 +83,11 @@ _guarded(audit_page, routes.ADMIN_AUDIT, _("Audit log"), Permission.VIEW_AUDIT, 
 _guarded(api_tokens_page, routes.ADMIN_API_TOKENS, _("API tokens"), Permission.MANAGE_API_TOKENS,
          ApiTokensState.enter)
 _guarded(schedule_page, routes.SCHEDULE, _("Schedule"), Permission.PLAN, ScheduleState.enter)
+_guarded(orders_page, routes.ORDERS, _("Orders"), Permission.PLAN, OrdersState.enter,
+         OrderFormState.set_form_open(False), OrderDetailState.set_detail_open(False))
+_guarded(work_orders_page, routes.WORK_ORDERS, _("Work orders"), Permission.PLAN, WorkOrdersState.enter,
+         WorkOrderDetailState.set_detail_open(False))
+_guarded(order_import_page, routes.ORDER_IMPORT, _("Import orders"), Permission.PLAN, OrderImportState.enter)
 _guarded(products_page, routes.MASTER_PRODUCTS, _("Products"), Permission.PLAN, ProductsState.enter,
          BomState.set_open(False))
 _guarded(routings_page, routes.MASTER_ROUTINGS, _("Routings"), Permission.PLAN, RoutingsState.enter)
