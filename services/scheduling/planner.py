@@ -3,9 +3,9 @@
 Every queue is planned in its order; an operation that has not started begins no earlier than
 `now`, the end of the operation before it on the same machine, and the end of every earlier step
 (lower sequence) of its work order, wherever that step runs; it then takes its duration of
-working time (services/calendar_math.add_working_time: breaks, non-working days and holidays
-skipped). A started (running or paused) operation keeps its actual start and plans the remaining
-quantity from `now`.
+working time (services/calendar_math.add_working_time, walked for many operations at once by
+scheduling/clock.WorkingClock: breaks, non-working days and holidays skipped). A started
+(running or paused) operation keeps its actual start and plans the remaining quantity from `now`.
 
 Steps of one work order on different machines make the queues depend on each other, so queues
 are planned together: a machine's next operation is planned once every earlier step of its
@@ -26,8 +26,9 @@ from sqlmodel import Session, col, select
 
 from models.orders import Operation, WorkStatus
 from models.organization import Plant
-from services.calendar_math import CalendarSpec, add_working_time
+from services.calendar_math import CalendarSpec
 from services.calendars import calendar_spec
+from services.scheduling.clock import WorkingClock
 from services.scheduling.common import (STARTED, CycleTimes, ceil_second, predecessors, queued_operations,
                                         steps_of, stored_end, work_orders_by_id)
 
@@ -85,7 +86,7 @@ def _clear_finished(session: Session, plant: Plant, machine_ids: set[int] | None
 class _Planner:
     def __init__(self, cal: CalendarSpec, now: datetime, queues: dict[int, list[Operation]],
                  steps: dict[int, list[Operation]], products: dict[int, int], cycles: CycleTimes):
-        self.cal, self.now, self.queues, self.steps = cal, now, queues, steps
+        self.clock, self.now, self.queues, self.steps = WorkingClock(cal, now), now, queues, steps
         self.products, self.cycles = products, cycles
         self.pending = {op.id for q in queues.values() for op in q}
         self.plans: dict[int, tuple[datetime, datetime]] = {}
@@ -125,12 +126,12 @@ class _Planner:
         seconds = self.cycles.seconds_left(op, machine_id, self.products[op.work_order_id])
         ready_at = self.cursor[machine_id]
         if op.status in STARTED:
-            end = add_working_time(self.cal, ready_at, seconds) if seconds else ready_at
-            start = op.started_at or min(add_working_time(self.cal, ready_at, 0), end)
+            end = self.clock.add(ready_at, seconds) if seconds else ready_at
+            start = op.started_at or min(self.clock.add(ready_at, 0), end)
         else:
             bounds = [ready_at] + [ceil_second(e) for e in map(self._end_of, self._predecessors(op)) if e is not None]
-            start = add_working_time(self.cal, max(bounds), 0)
-            end = add_working_time(self.cal, start, seconds)
+            start = self.clock.add(max(bounds), 0)
+            end = self.clock.add(start, seconds)
         self.plans[op.id] = (start, end)
         self.cursor[machine_id] = max(end, ready_at)
         self.pending.discard(op.id)
