@@ -34,8 +34,9 @@ def _logo(size: str = "32px") -> rx.Component:
 def _brand(height: str) -> rx.Component:
     return rx.flex(
         _logo(),
-        rx.text(AuthState.brand_name, weight="bold", size="3", trim="both",
-                overflow="hidden", text_overflow="ellipsis", white_space="nowrap"),
+        rx.text(AuthState.brand_name, weight="bold", size="3", line_height="1.25",
+                style={"display": "-webkit-box", "WebkitLineClamp": "2", "WebkitBoxOrient": "vertical",
+                       "overflow": "hidden", "overflowWrap": "anywhere"}),
         align="center", spacing="2", min_height=height, min_width="0",
         color=AuthState.brand_text_color, data_testid="brand",
     )

@@ -20,16 +20,21 @@ def _labels(role: Role) -> list[str]:
     return [item.label for item in routes.nav_for({p.value for p in ROLE_PERMISSIONS[role]})]
 
 
-def test_operators_see_home_and_account_only():
-    assert _labels(Role.OPERATOR) == ["Home", "Account"]
+ADMIN_ITEMS = ["Users", "Plants", "Branding", "Audit log", "API tokens"]
+
+
+def test_operators_see_home_and_account_but_no_admin_page():
+    labels = _labels(Role.OPERATOR)
+    assert labels[:2] == ["Home", "Account"] and not set(labels) & set(ADMIN_ITEMS)
 
 
 def test_admins_see_every_admin_page():
-    assert _labels(Role.ADMIN) == ["Home", "Account", "Users", "Plants", "Branding", "Audit log", "API tokens"]
+    labels = _labels(Role.ADMIN)
+    assert [label for label in labels if label in ADMIN_ITEMS] == ADMIN_ITEMS
 
 
 def test_managers_see_the_audit_log_but_not_user_admin():
-    assert _labels(Role.MANAGER) == ["Home", "Account", "Audit log"]
+    assert [label for label in _labels(Role.MANAGER) if label in ADMIN_ITEMS] == ["Audit log"]
 
 
 def test_every_nav_path_is_unique_and_login_url_is_local():
