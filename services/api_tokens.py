@@ -78,14 +78,15 @@ def list_api_tokens(session: Session, actor: Actor, *, include_revoked: bool = T
     return [_read(t) for t in session.exec(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()]
 
 
+def get_api_token(session: Session, actor: Actor, token_id: int) -> ApiTokenRead:
+    require(actor, Permission.MANAGE_API_TOKENS)
+    return _read(_get(session, actor, token_id))
+
+
 def revoke_api_token(session: Session, actor: Actor, token_id: int, *, now: datetime | None = None) -> ApiTokenRead:
     require(actor, Permission.MANAGE_API_TOKENS)
     now = now or utcnow()
-    row = session.get(ApiToken, token_id)
-    if row is None:
-        raise NotFound("API token not found.")
-    require_same_org(actor, row.organization_id, "API token")
-    require_plant_visible(actor, row.plant_id, "API token")
+    row = _get(session, actor, token_id)
     if row.revoked_at is None:
         row.revoked_at = now
         row.updated_at, row.updated_by = now, actor.user_id
@@ -94,6 +95,15 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int, *, now: date
         record(session, DomainEvent("api_token.revoked", actor.organization_id, {"api_token_id": row.id},
                                     plant_id=row.plant_id, actor_user_id=actor.user_id, at=now))
     return _read(row)
+
+
+def _get(session: Session, actor: Actor, token_id: int) -> ApiToken:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound("API token not found.")
+    require_same_org(actor, row.organization_id, "API token")
+    require_plant_visible(actor, row.plant_id, "API token")
+    return row
 
 
 def _read(row: ApiToken) -> ApiTokenRead:

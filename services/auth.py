@@ -23,7 +23,7 @@ from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services import passwords
 from services.access import TOKEN_PERMISSIONS, Actor
 from services.audit import audit
-from services.errors import Invalid, RateLimited, Unauthorized
+from services.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from services.events import DomainEvent, record
 from services.tokens import hash_token, new_token
 
@@ -141,6 +141,8 @@ def _actor_for_api_token(session: Session, token: str, now: datetime) -> Actor:
 
 
 def logout(session: Session, token: str, *, now: datetime) -> None:
+    if token.startswith("tkt_"):
+        raise Forbidden("An API token is not a log-in session: an admin revokes it under API tokens.")
     row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
     if row is None or row.revoked_at is not None:
         return
@@ -154,7 +156,7 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
                     now: datetime, keep_token: str | None = None) -> None:
     """Change one's own password; every other session of the user ends."""
     if actor.user_id is None:
-        raise Unauthorized("Only a person can change a password.")
+        raise Forbidden("Only a person can change a password.")
     user = session.get(User, actor.user_id)
     if not passwords.verify_password(current_password or "", user.password_hash):
         raise Invalid("The current password is wrong.", fields={"current_password": "Wrong password."})

@@ -52,3 +52,10 @@ class RateLimited(DomainError):
     def __init__(self, message: str, *, retry_after_seconds: int):
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class Unavailable(DomainError):
+    """A dependency (the database) cannot be reached; the caller may retry later."""
+
+    code = "unavailable"
+    http_status = 503

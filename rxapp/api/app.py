@@ -1,0 +1,180 @@
+"""The REST door: a FastAPI app whose routes all live under /api/v1.
+
+Reflex mounts it with `rx.App(api_transformer=api)` (its own routes are mounted behind ours).
+Routes are thin: they parse, run one service call in one unit of work, and return the service's
+read model. Every error leaves here as `{"error": {"code", "message", "fields"}}`:
+DomainError by its `http_status`/`code`; request validation as 422 `invalid` (malformed JSON as 400
+`malformed_json`); unknown paths under /api/v1 as 404; anything unexpected as 500 `internal`,
+logged with its traceback and never shown to the client.
+
+CORS: `TAKT_CORS_ORIGINS` (comma-separated origins) lists the browsers' origins allowed to call the
+API cross-site; unset, none are. When mounted in Reflex, set Reflex's `cors_allowed_origins` to the
+same list, since Reflex adds its own CORS layer around every backend route.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from http import HTTPStatus
+from itertools import takewhile
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
+
+from rxapp.api import (api_tokens, audit, auth, branding, health, master_calendars, master_customers, master_products,
+                       master_reason_codes, master_resources, master_routings, me, orders, plants, scheduling, users)
+from rxapp.api.middleware import ApiCORS, ApiHeaders
+from rxapp.api.schemas import error_body
+from services.errors import DomainError, RateLimited
+
+API_PREFIX = "/api/v1"
+DOCS_PATHS = (f"{API_PREFIX}/docs", f"{API_PREFIX}/docs/oauth2-redirect", f"{API_PREFIX}/openapi.json")
+ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, api_tokens.router, audit.router,
+           branding.router, scheduling.router,
+           master_products.router, master_customers.router, master_resources.router, master_routings.router,
+           master_reason_codes.router, master_calendars.router,
+           orders.router, orders.work_router)
+ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type"}
+TAGS = [
+    {"name": "auth", "description": "Log in for a bearer token, log out, change your password."},
+    {"name": "me", "description": "The person or API token behind the bearer header."},
+    {"name": "health", "description": "Liveness and database reachability (no log-in)."},
+    {"name": "users", "description": "Users of your organization (admins)."},
+    {"name": "plants", "description": "Plants and departments."},
+    {"name": "api tokens", "description": "Tokens for machine gateways, scanning stations and displays (admins)."},
+    {"name": "audit", "description": "Who changed what, when."},
+    {"name": "branding", "description": "Your organization's name, colour and logo."},
+    {"name": "scheduling", "description": "The schedule board, operations on machines, capacity and exceptions."},
+    {"name": "orders", "description": "Customer orders, their release, and order import from Excel/CSV."},
+    {"name": "work orders", "description": "Work orders with progress, status changes, bulk complete."},
+]
+
+log = logging.getLogger("takt.api")
+
+
+def cors_origins_from_env() -> list[str]:
+    raw = os.environ.get("TAKT_CORS_ORIGINS", "")
+    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip() and o.strip() != "*"]
+
+
+def create_app(*, cors_origins: list[str] | None = None) -> FastAPI:
+    app = FastAPI(
+        title="Takt API", version="1",
+        description="The REST door into Takt's services. Authenticate with `Authorization: Bearer <token>`: "
+                    "a session token from `POST /api/v1/auth/token`, or an API token (`tkt_...`) made by an admin.",
+        docs_url=f"{API_PREFIX}/docs", redoc_url=None, openapi_url=f"{API_PREFIX}/openapi.json",
+        swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect", openapi_tags=TAGS,
+    )
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    app.add_api_route(f"{API_PREFIX}/{{path:path}}", no_such_endpoint, methods=ALL_METHODS, include_in_schema=False)
+    _add_error_handlers(app)
+    app.add_middleware(ApiHeaders, prefix=API_PREFIX, cacheable=DOCS_PATHS)
+    app.add_middleware(ApiCORS, prefix=API_PREFIX,
+                       origins=cors_origins if cors_origins is not None else cors_origins_from_env())
+    return app
+
+
+def no_such_endpoint(request: Request) -> None:
+    """Last API route: a path no route knows is 404; a known path with another method is 405."""
+    allowed = [method for method in ROUTE_METHODS if _has_route(request, method)]
+    if allowed:
+        raise HTTPException(405, f"{request.method} is not allowed here; use {', '.join(allowed)}.",
+                            headers={"Allow": ", ".join(allowed)})
+    raise HTTPException(404, f"There is no API endpoint {request.method} {request.url.path}.")
+
+
+def _has_route(request: Request, method: str) -> bool:
+    """Does a route before this catch-all (not Reflex's mount after it) serve the path with `method`?"""
+    scope = {**request.scope, "method": method}
+    earlier = takewhile(lambda route: getattr(route, "endpoint", None) is not no_such_endpoint, request.app.router.routes)
+    return any(route.matches(scope)[0] == Match.FULL for route in earlier)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(OperationalError, database_error)
+    app.add_exception_handler(Exception, unexpected_error)
+
+
+async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+    headers = {}
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after_seconds)
+    if exc.http_status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(error_body(exc.code, exc.message, exc.fields), status_code=exc.http_status, headers=headers)
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = exc.errors()
+    bad_json = next((e for e in problems if e.get("type") == "json_invalid"), None)
+    if bad_json is not None:
+        reason = (bad_json.get("ctx") or {}).get("error", "it cannot be parsed")
+        where = bad_json["loc"][-1] if len(bad_json.get("loc", ())) > 1 else "?"
+        return JSONResponse(error_body("malformed_json", f"The request body is not valid JSON: {reason} "
+                                       f"(at character {where})."), status_code=400)
+    fields: dict[str, str] = {}
+    for problem in problems:
+        fields.setdefault(_field_name(problem.get("loc", ())), _field_message(problem))
+    return JSONResponse(error_body("invalid", "Some fields are not valid.", fields), status_code=422)
+
+
+def _field_name(loc) -> str:
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or "body"
+
+
+def _field_message(problem: dict) -> str:
+    whole_body = tuple(problem.get("loc", ())) == ("body",)
+    if whole_body and problem.get("type") == "missing":
+        return "Required: send a JSON object."
+    if whole_body:
+        return "Send a JSON object (Content-Type: application/json)."
+    if problem.get("type") == "missing":
+        return "Required."
+    message = str(problem.get("msg", "Not valid."))
+    return message if message.endswith(".") else message + "."
+
+
+async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    phrase = HTTPStatus(exc.status_code).phrase if exc.status_code in HTTPStatus._value2member_map_ else "Error"
+    message = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else f"{phrase}."
+    headers = dict(exc.headers or {})
+    if exc.status_code == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    return JSONResponse(error_body(HTTP_CODES.get(exc.status_code, "error"), message), status_code=exc.status_code,
+                        headers=headers)
+
+
+async def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
+    log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+    return JSONResponse(error_body("conflict", "This conflicts with data saved at the same moment. Reload and try again."),
+                        status_code=409)
+
+
+async def database_error(request: Request, exc: OperationalError) -> JSONResponse:
+    log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(error_body("unavailable", "The database is not reachable right now. Try again shortly."),
+                        status_code=503, headers={"Retry-After": "5"})
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(error_body("internal", "Something went wrong on our side. It has been logged; please try again."),
+                        status_code=500)
+
+
+api = create_app()

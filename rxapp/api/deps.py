@@ -1,0 +1,49 @@
+"""Per-request inputs: the client's address, the bearer token, and the actor it stands for.
+
+The actor is resolved in its own short unit of work (it may slide the session's expiry) and is an
+immutable value; each route then runs its use case in one `with db_session() as s, transaction(s):`.
+"""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPBearer, OAuth2PasswordBearer
+
+from models.base import utcnow
+from services import auth
+from services.access import Actor
+from services.db import db_session, transaction
+from services.errors import Unauthorized
+
+TOKEN_URL = "/api/v1/auth/token"
+
+bearer_scheme = HTTPBearer(auto_error=False, scheme_name="bearer",
+                           description="A session token from POST /auth/token, or an API token (tkt_...).")
+password_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False, scheme_name="password",
+                                       description="Log in with username and password (OAuth2 password grant).")
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def bearer_token(request: Request, _bearer: Annotated[object, Security(bearer_scheme)],
+                 _password: Annotated[object, Security(password_scheme)]) -> str:
+    header = request.headers.get("authorization", "").strip()
+    if not header:
+        raise Unauthorized("Log in first: send the header 'Authorization: Bearer <token>'.")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send the token as 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+def current_actor(token: Annotated[str, Depends(bearer_token)]) -> Actor:
+    with db_session() as s, transaction(s):
+        return auth.actor_for_token(s, token, now=utcnow())
+
+
+BearerToken = Annotated[str, Depends(bearer_token)]
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+ClientIP = Annotated[str | None, Depends(client_ip)]
