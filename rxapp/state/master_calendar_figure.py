@@ -42,6 +42,8 @@ def week_figure(spec: CalendarSpec, monday: date) -> go.Figure:
         orientation="h", marker={"color": BAR_COLOR},
         hovertemplate="%{base:.2f} h → %{x:.2f} h<extra></extra>", name=_("Working time"),
     ))
+    # an invisible point per day keeps days without working time (weekends, holidays) on the chart
+    fig.add_trace(go.Scatter(x=[0] * 7, y=labels, mode="markers", marker={"opacity": 0}, hoverinfo="skip"))
     fig.update_layout(
         height=320, margin={"l": 90, "r": 16, "t": 36, "b": 36}, showlegend=False, bargap=0.35,
         title={"text": _("Working time, week of") + f" {monday.isoformat()} ({spec.timezone})", "font": {"size": 14}},

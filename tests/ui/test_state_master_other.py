@@ -76,6 +76,7 @@ async def test_calendar_shifts_breaks_holidays_and_week_view(engine, world):
     assert [(h.day, h.name) for h in detail.holidays] == [("2026-12-25", "Christmas")]
     bars = detail.figure.data[0]
     assert len(bars.y) == 10 and set(bars.base) == {6.0, 12.5}           # five days, lunch splits each in two
+    assert len(detail.figure.data[1].y) == 7                           # every weekday keeps its row
     assert state.rows[0].shift_count == 1
     other = await signed_in(engine, CalendarDetailState, "admin.b")
     assert toasts(await run(other.show(detail.calendar_id), other), "error") == ["Shift calendar not found."]
