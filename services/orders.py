@@ -128,12 +128,12 @@ def list_orders(session: Session, actor: Actor, *, plant_id: int | None = None, 
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     limit = max(1, min(limit, MAX_PAGE))
     rows = session.exec(query.order_by(col(CustomerOrder.id).desc()).offset(max(0, offset)).limit(limit)).all()
-    return OrderPage(items=[_summary(*row) for row in rows], total=total)
+    return OrderPage(items=_summaries(session, rows), total=total)
 
 
 def get_order(session: Session, actor: Actor, order_id: int) -> OrderDetail:
     order = _get_order(session, actor, order_id)
-    summary = _summary(*session.exec(_summary_query(actor).where(CustomerOrder.id == order.id)).one())
+    summary = _summaries(session, session.exec(_summary_query(actor).where(CustomerOrder.id == order.id)).all())[0]
     return OrderDetail(**summary.model_dump(), note=order.note, lines=_lines(session, order.id),
                        history=history(session, actor, "customer_order", order.id),
                        work_orders=summaries_for_order(session, actor, order.id))
@@ -325,27 +325,30 @@ def _lines(session: Session, order_id: int) -> list[OrderLineRead]:
 
 
 def _summary_query(actor: Actor):
-    totals = (select(OrderLine.order_id, func.count(OrderLine.id).label("line_count"),
-                     func.sum(OrderLine.quantity).label("total_quantity"),
-                     func.min(OrderLine.promised_date).label("first_promised"),
-                     func.max(OrderLine.promised_date).label("last_promised"))
-              .group_by(OrderLine.order_id).subquery())
-    return (select(CustomerOrder, Customer.code, Customer.name, totals.c.line_count, totals.c.total_quantity,
-                   totals.c.first_promised, totals.c.last_promised)
+    return (select(CustomerOrder, Customer.code, Customer.name)
             .join(Customer, Customer.id == CustomerOrder.customer_id)
-            .join(totals, totals.c.order_id == CustomerOrder.id, isouter=True)
             .where(CustomerOrder.organization_id == actor.organization_id,
                    col(CustomerOrder.plant_id).in_(actor.plant_ids or {-1})))
 
 
-def _summary(order: CustomerOrder, customer_code: str, customer_name: str, line_count, total_quantity,
-             first_promised, last_promised) -> OrderSummary:
-    return OrderSummary(id=order.id, number=order.number, plant_id=order.plant_id, customer_id=order.customer_id,
-                        customer_code=customer_code, customer_name=customer_name,
-                        customer_reference=order.customer_reference, status=OrderStatus(order.status).value,
-                        line_count=line_count or 0, total_quantity=int(total_quantity or 0),
-                        first_promised=_as_date(first_promised), last_promised=_as_date(last_promised),
-                        created_at=order.created_at)
+def _summaries(session: Session, rows) -> list[OrderSummary]:
+    """Summaries of (order, customer code, customer name) rows, line totals in one query for all of them."""
+    ids = [order.id for order, _, _ in rows]
+    totals = {}
+    if ids:
+        query = (select(OrderLine.order_id, func.count(OrderLine.id), func.sum(OrderLine.quantity),
+                        func.min(OrderLine.promised_date), func.max(OrderLine.promised_date))
+                 .where(col(OrderLine.order_id).in_(ids)).group_by(OrderLine.order_id))
+        totals = {row[0]: row[1:] for row in session.exec(query).all()}
+    out = []
+    for order, code, name in rows:
+        count, quantity, first, last = totals.get(order.id, (0, 0, None, None))
+        out.append(OrderSummary(id=order.id, number=order.number, plant_id=order.plant_id,
+                                customer_id=order.customer_id, customer_code=code, customer_name=name,
+                                customer_reference=order.customer_reference, status=OrderStatus(order.status).value,
+                                line_count=count or 0, total_quantity=int(quantity or 0), first_promised=_as_date(first),
+                                last_promised=_as_date(last), created_at=order.created_at))
+    return out
 
 
 def _as_date(value) -> date | None:

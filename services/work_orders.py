@@ -361,6 +361,12 @@ def _order_ids(session: Session, wo_ids: list[int]) -> set[int]:
     return set(session.exec(query).all())
 
 
+def settle_orders_of(session: Session, actor: Actor, work_order_ids: list[int], *, now: datetime) -> list[int]:
+    """For callers that finish work orders themselves (the shop floor completing the last
+    operation): the orders of those work orders become done when all their work is finished."""
+    return settle_orders(session, actor, _order_ids(session, list(work_order_ids)), now=now)
+
+
 def settle_orders(session: Session, actor: Actor, order_ids: set[int], *, now: datetime) -> list[int]:
     """Released orders whose work orders are all done or cancelled (one done at least) become done."""
     if not order_ids:

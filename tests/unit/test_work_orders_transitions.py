@@ -220,3 +220,16 @@ def test_bulk_complete_is_set_based(session, engine, shop, now):
     session.exec(select(WorkOrder)).all()              # a loaded identity map must not change the count either
     many = statements_for_complete(session, engine, shop, now, 40)
     assert many == few
+
+
+def test_work_orders_finished_elsewhere_settle_their_order(session, engine, shop, now):
+    """The shop floor finishes work orders through their operations, then settles the orders."""
+    detail, ids = running_order(session, shop, now, 2)
+    with transaction(session):
+        for wo in session.exec(select(WorkOrder).where(WorkOrder.id.in_(ids))).all():
+            wo.status = W.DONE
+            session.add(wo)
+        assert work_orders.settle_orders_of(session, shop.planner, ids, now=now) == [detail.id]
+    assert fetch(engine, CustomerOrder, CustomerOrder.id == detail.id)[0].status == OrderStatus.DONE
+    with transaction(session):
+        assert work_orders.settle_orders_of(session, shop.planner, ids, now=now) == []
