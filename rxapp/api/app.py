@@ -54,6 +54,12 @@ TAGS = [
     {"name": "scheduling", "description": "The schedule board, operations on machines, capacity and exceptions."},
     {"name": "orders", "description": "Customer orders, their release, and order import from Excel/CSV."},
     {"name": "work orders", "description": "Work orders with progress, status changes, bulk complete."},
+    {"name": "products", "description": "Products and items, bills of materials and their explosion (CSV/Excel export)."},
+    {"name": "customers", "description": "Customers (CSV/Excel export)."},
+    {"name": "work centers and machines", "description": "Work centers, machines and per-product cycle times."},
+    {"name": "routings", "description": "Routings per product with ordered steps; one active routing per product."},
+    {"name": "reason codes", "description": "Downtime, scrap, pause and exception reasons with six-big-loss categories."},
+    {"name": "shift calendars", "description": "Shifts, breaks and holidays per plant, and the working time they give."},
 ]
 
 log = logging.getLogger("takt.api")
