@@ -26,7 +26,8 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from rxapp.api import (api_tokens, audit, auth, branding, health, master_calendars, master_customers, master_products,
-                       master_reason_codes, master_resources, master_routings, me, orders, plants, scheduling, users)
+                       master_reason_codes, master_resources, master_routings, me, orders, plants, scheduling,
+                       shopfloor, users)
 from rxapp.api.middleware import ApiCORS, ApiHeaders
 from rxapp.api.schemas import error_body
 from services.errors import DomainError, RateLimited
@@ -37,7 +38,7 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            branding.router, scheduling.router,
            master_products.router, master_customers.router, master_resources.router, master_routings.router,
            master_reason_codes.router, master_calendars.router,
-           orders.router, orders.work_router)
+           orders.router, orders.work_router, shopfloor.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -60,6 +61,7 @@ TAGS = [
     {"name": "routings", "description": "Routings per product with ordered steps; one active routing per product."},
     {"name": "reason codes", "description": "Downtime, scrap, pause and exception reasons with six-big-loss categories."},
     {"name": "shift calendars", "description": "Shifts, breaks and holidays per plant, and the working time they give."},
+    {"name": "shop floor", "description": "Operator portal: machines, queues, and job/count/downtime actions."},
 ]
 
 log = logging.getLogger("takt.api")

@@ -1,0 +1,146 @@
+"""What the operator portal reads: machines of one's plants with their state, a machine's queue
+with progress against plan, scanning a machine code, reason lists (services/shopfloor_reads.py)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from models.orders import Operation, WorkStatus
+from models.resources import Machine, MachineState, ReasonKind
+from services import shopfloor
+from services import shopfloor_reads as reads
+from services.db import transaction
+from services.errors import Forbidden, Invalid, NotFound
+from tests.conftest import T0
+from tests.shopfloor_factories import make_floor, new_client_id
+from tests.unit.helpers import committed
+
+
+@pytest.fixture
+def floor(session, world):
+    return make_floor(session, world.org_a, world.plant1, world.dept1, quantity=100, planned_start=T0)
+
+
+@pytest.fixture
+def op(world):
+    return world.actor(world.operator1)
+
+
+def code_of(session, machine_id) -> str:
+    return session.get(Machine, machine_id).code
+
+
+def test_an_operator_sees_the_machines_of_their_plants_with_their_state(session, world, floor, op):
+    make_floor(session, world.org_a, world.plant2, world.dept2)            # another plant's line
+    committed(session, shopfloor.start_job, op, floor.machine_id, floor.cut_id, client_id=new_client_id(), now=T0)
+
+    tiles = committed(session, reads.machines_for_operator, op)
+
+    assert [t.id for t in tiles] == [floor.machine_id, floor.other_machine_id]
+    busy, idle = tiles
+    assert (busy.state, busy.since, busy.operation_id, busy.queue_length, busy.plant_code, busy.timezone) == (
+        MachineState.RUNNING, T0, floor.cut_id, 2, "P1", "UTC")
+    assert busy.job_label.endswith(" Cut") and busy.job_label.startswith("WO-")
+    assert (idle.state, idle.since, idle.queue_length, idle.job_label) == (MachineState.IDLE, None, 0, "")
+
+
+def test_a_down_machine_shows_its_reason(session, floor, op):
+    committed(session, shopfloor.start_downtime, op, floor.machine_id, floor.line.downtime_reason_id,
+              client_id=new_client_id(), now=T0)
+    tile = committed(session, reads.machines_for_operator, op)[0]
+    assert (tile.state, tile.reason_code_id, tile.reason_name) == (
+        MachineState.DOWN, floor.line.downtime_reason_id, "BRK reason")
+
+
+def test_only_people_who_run_jobs_read_the_portal(session, world, floor):
+    with pytest.raises(Forbidden):
+        committed(session, reads.machines_for_operator, world.actor(world.planner1))
+
+
+def test_the_queue_is_in_queue_order_with_the_current_job_apart(session, world, floor, op):
+    later = make_floor(session, world.org_a, world.plant1, world.dept1)
+    with transaction(session):                       # a job of another work order, queued first on our machine
+        first = session.get(Operation, later.cut_id)
+        first.machine_id, first.queue_position = floor.machine_id, 0
+        session.add(first)
+
+    view = committed(session, reads.machine_queue, op, floor.machine_id, now=T0)
+    assert view.current is None
+    assert [j.operation_id for j in view.queue] == [later.cut_id, floor.cut_id, floor.drill_id]
+
+    committed(session, shopfloor.start_job, op, floor.machine_id, floor.cut_id, client_id=new_client_id(), now=T0)
+    view = committed(session, reads.machine_queue, op, floor.machine_id, now=T0)
+    assert view.current.operation_id == floor.cut_id and view.current.status == WorkStatus.RUNNING
+    assert [j.operation_id for j in view.queue] == [later.cut_id, floor.drill_id]
+    assert view.machine.state == MachineState.RUNNING
+
+
+def test_done_and_planned_jobs_leave_the_queue(session, world, floor, op):
+    committed(session, shopfloor.start_job, op, floor.machine_id, floor.cut_id, client_id=new_client_id(), now=T0)
+    committed(session, shopfloor.complete_job, op, floor.machine_id, client_id=new_client_id(), now=T0)
+    make_floor(session, world.org_a, world.plant1, world.dept1, status=WorkStatus.PLANNED)
+    view = committed(session, reads.machine_queue, op, floor.machine_id, now=T0)
+    assert view.current is None
+    assert [j.operation_id for j in view.queue] == [floor.drill_id]
+
+
+def test_progress_against_plan(session, floor, op):
+    committed(session, shopfloor.start_job, op, floor.machine_id, floor.cut_id, client_id=new_client_id(), now=T0)
+    committed(session, shopfloor.report_counts, op, floor.machine_id, good=15, scrap=2,
+              scrap_reason_code_id=floor.line.scrap_reason_id, client_id=new_client_id(), now=T0)
+
+    # Cut: planned 08:00, 600 s setup, 30 s a part. At 08:20 the plan expects (1200 - 600) / 30 = 20 good.
+    job = committed(session, reads.machine_queue, op, floor.machine_id, now=T0 + timedelta(minutes=20)).current
+    assert (job.quantity, job.quantity_good, job.quantity_scrap) == (100, 15, 2)
+    assert (job.expected_good, job.progress_percent, job.plan_percent, job.ahead_by) == (20, 15, 20, -5)
+    assert (job.planned_start, job.planned_end) == (T0, T0 + timedelta(hours=1))
+    assert job.work_order_number.startswith("WO-") and job.product_code.startswith("FG-")
+
+    during_setup = committed(session, reads.machine_queue, op, floor.machine_id, now=T0 + timedelta(minutes=5))
+    assert during_setup.current.expected_good == 0
+    after_plan = committed(session, reads.machine_queue, op, floor.machine_id, now=T0 + timedelta(hours=2))
+    assert (after_plan.current.expected_good, after_plan.current.plan_percent) == (100, 100)
+
+
+def test_progress_leaves_out_the_breaks_of_the_plants_calendar(session, floor, op):
+    # Drill is planned from 09:00 (300 s setup, 45 s a part); the coffee break is 09:00-09:15.
+    def expected(minutes_after_nine):
+        view = committed(session, reads.machine_queue, op, floor.machine_id,
+                         now=T0 + timedelta(hours=1, minutes=minutes_after_nine))
+        return next(j for j in view.queue if j.operation_id == floor.drill_id).expected_good
+    assert expected(15) == 0                   # all break
+    assert expected(20) == 0                   # 5 working minutes: setup
+    assert expected(30) == (900 - 300) // 45   # 13
+
+
+def test_a_machine_is_found_by_its_code_or_its_qr_payload(session, world, floor, op):
+    code = code_of(session, floor.machine_id)
+    for scanned in (code, f"  {code.lower()} ", f"TAKT:MACHINE:{code}", f"takt:machine:{code.lower()}"):
+        assert committed(session, reads.machine_by_code, op, scanned).id == floor.machine_id
+
+
+def test_scanning_a_machine_of_another_plant_or_nothing_is_refused(session, world, floor, op):
+    other = make_floor(session, world.org_a, world.plant2, world.dept2)
+    with pytest.raises(NotFound, match="No machine with code"):
+        committed(session, reads.machine_by_code, op, code_of(session, other.machine_id))
+    with pytest.raises(NotFound):
+        committed(session, reads.machine_by_code, op, "TAKT:MACHINE:NOPE")
+    with pytest.raises(Invalid, match="Type or scan a machine code"):
+        committed(session, reads.machine_by_code, op, "TAKT:MACHINE: ")
+
+
+def test_the_queue_of_another_plants_machine_is_not_found(session, world, op):
+    other = make_floor(session, world.org_a, world.plant2, world.dept2)
+    with pytest.raises(NotFound, match="Machine not found"):
+        committed(session, reads.machine_queue, op, other.machine_id, now=T0)
+
+
+def test_reason_lists_by_kind(session, floor, op):
+    for kind, expected in [(ReasonKind.PAUSE, [floor.line.pause_reason_id]),
+                           (ReasonKind.SCRAP, [floor.line.scrap_reason_id]),
+                           (ReasonKind.DOWNTIME, [floor.line.downtime_reason_id, floor.line.planned_stop_reason_id])]:
+        choices = committed(session, reads.reason_choices, op, kind)
+        assert sorted(c.id for c in choices) == sorted(expected)
+    planned = [c for c in committed(session, reads.reason_choices, op, "downtime") if c.planned]
+    assert [c.id for c in planned] == [floor.line.planned_stop_reason_id]
