@@ -31,6 +31,7 @@ from services.scoping import get_scoped
 from services.validation import check
 
 MAX_DEPTH = 50
+MAX_POSITION = 99_999
 FOUR_PLACES = Decimal("0.0001")
 
 
@@ -108,6 +109,7 @@ def add_component(session: Session, actor: Actor, parent_product_id: int, data: 
     parent = get_scoped(session, actor, Product, parent_product_id, "Product")
     component = _component(session, actor, data.component_product_id)
     quantity, scrap = _quantities(data.quantity_per, data.scrap_factor)
+    _check_position(data.position)
     if parent.type == ProductType.RAW:
         raise Invalid(f"{parent.code} is a raw material: raw materials have no components.",
                       fields={"component_product_id": "A raw material has no bill of materials."})
@@ -135,6 +137,7 @@ def update_component(session: Session, actor: Actor, bom_line_id: int, data: Bom
     line = get_scoped(session, actor, BomLine, bom_line_id, "BOM line")
     quantity, scrap = _quantities(line.quantity_per if data.quantity_per is None else data.quantity_per,
                                   line.scrap_factor if data.scrap_factor is None else data.scrap_factor)
+    _check_position(data.position)
     changes = {}
     for field, value in [("quantity_per", quantity), ("scrap_factor", scrap), ("position", data.position)]:
         if value is not None and Decimal(str(getattr(line, field))) != Decimal(str(value)):
@@ -274,6 +277,11 @@ def _quantities(quantity_per, scrap_factor) -> tuple[Decimal, Decimal]:
         problems["scrap_factor"] = s_problem + (" Use 0.05 for 5 % scrap." if "less than" in s_problem else "")
     check(problems)
     return to_decimal(quantity_per, 4), to_decimal(scrap_factor if scrap_factor not in (None, "") else 0, 4)
+
+
+def _check_position(position: int | None) -> None:
+    if position is not None and not 0 <= position <= MAX_POSITION:
+        raise Invalid(fields={"position": f"Use a whole number from 0 to {MAX_POSITION}."})
 
 
 def _next_position(session: Session, parent_id: int) -> int:

@@ -6,7 +6,7 @@ Invariants:
   (activating one deactivates the product's other routings; its last step cannot be removed);
 - steps have unique positive sequences within their routing (10, 20, 30 ... after a reorder),
   a name, an active work center of a plant the actor can see, setup_seconds >= 0 (whole
-  seconds) and ideal_cycle_seconds > 0 (Decimal, 3 decimals, per unit);
+  seconds, at most a week) and ideal_cycle_seconds > 0 (Decimal, 3 decimals, per unit);
 - changing a routing needs PLAN and access to every plant whose work centers its steps use;
   reading needs VIEW. Routings are deactivated, never deleted; steps may be removed.
 """
@@ -30,6 +30,7 @@ from services.scoping import get_scoped
 from services.validation import check
 
 SEQUENCE_STEP = 10
+MAX_SETUP_SECONDS = 7 * 24 * 3600
 
 
 class StepInput(BaseModel):
@@ -303,8 +304,8 @@ def _step_values(session: Session, actor: Actor, data: StepInput, *, position: i
     name = (data.name or "").strip()
     if text_problem(name, max_length=200):
         problems[prefix + "name"] = text_problem(name, max_length=200)
-    if data.setup_seconds is None or data.setup_seconds < 0:
-        problems[prefix + "setup_seconds"] = "Enter 0 or more seconds."
+    if data.setup_seconds is None or not 0 <= data.setup_seconds <= MAX_SETUP_SECONDS:
+        problems[prefix + "setup_seconds"] = "Enter 0 to 604800 seconds (a week)."
     cycle_problem = decimal_problem(data.ideal_cycle_seconds, places=3, max_digits=12, exclusive_minimum=Decimal(0))
     if cycle_problem:
         problems[prefix + "ideal_cycle_seconds"] = cycle_problem

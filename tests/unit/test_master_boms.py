@@ -29,11 +29,16 @@ def planner(world):
 def test_add_component_validates_quantity_and_scrap(world, session, engine, planner):
     fg, rm = _product(session, planner, "FG", type="finished"), _product(session, planner, "RM", type="raw")
     for qty, scrap, bad in [("0", "0", "quantity_per"), ("-2", "0", "quantity_per"), ("abc", "0", "quantity_per"),
-                            ("1", "1", "scrap_factor"), ("1", "-0.1", "scrap_factor"), ("1.00001", "0", "quantity_per")]:
+                            ("1", "1", "scrap_factor"), ("1", "-0.1", "scrap_factor"), ("1.00001", "0", "quantity_per"),
+                            ("123456789012345678901234567.12345", "0", "quantity_per"), ("NaN", "0", "quantity_per")]:
         with pytest.raises(Invalid) as exc:
             boms.add_component(session, planner, fg, BomLineCreate(component_product_id=rm, quantity_per=qty,
                                                                    scrap_factor=scrap))
         assert list(exc.value.fields) == [bad]
+    with pytest.raises(Invalid) as exc:
+        boms.add_component(session, planner, fg, BomLineCreate(component_product_id=rm, quantity_per="1",
+                                                               position=2**40))
+    assert list(exc.value.fields) == ["position"]
     session.rollback()
     assert count(engine, BomLine) == 0
     line = _line(session, planner, fg, rm, "2.5", "0.05")

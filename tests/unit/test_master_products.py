@@ -119,3 +119,19 @@ def test_other_organization_sees_nothing(world, session):
                  lambda: products.set_product_active(session, admin_b, p.id, False)):
         with pytest.raises(NotFound):
             call()
+
+
+def test_every_change_is_audited_with_who_and_what(world, session, engine, now):
+    from models.audit import AuditEntry
+    planner = world.actor(world.planner1)
+    p = _make(session, planner, "FG-1", now=now, standard_cost="1")
+    committed(session, products.update_product, planner, p.id, ProductUpdate(name="Renamed"), now=now)
+    committed(session, products.set_product_active, planner, p.id, False, now=now)
+    entries = fetch(engine, AuditEntry, AuditEntry.entity == "product", order_by=AuditEntry.id)
+    assert [(e.action, e.entity_id, e.user_id, e.organization_id) for e in entries] == [
+        ("create", str(p.id), world.planner1, world.org_a), ("update", str(p.id), world.planner1, world.org_a),
+        ("deactivate", str(p.id), world.planner1, world.org_a)]
+    assert entries[0].changes["code"] == "FG-1" and entries[0].changes["standard_cost"] == "1.0000"
+    assert entries[1].changes == {"name": {"before": "Part FG-1", "after": "Renamed"}}
+    assert entries[2].changes == {"is_active": {"before": True, "after": False}}
+    assert all(e.at == now for e in entries)

@@ -71,7 +71,8 @@ def test_step_validation(world, session, planner, setup):
     wc1, _, product = setup
     r = committed(session, routings.create_routing, planner, RoutingCreate(product_id=product, steps=_steps(wc1, "Cut")))
     for bad, field in [(dict(ideal_cycle_seconds="0"), "ideal_cycle_seconds"), (dict(ideal_cycle_seconds="-3"), "ideal_cycle_seconds"),
-                       (dict(setup_seconds=-1), "setup_seconds"), (dict(name=" "), "name"),
+                       (dict(setup_seconds=-1), "setup_seconds"), (dict(setup_seconds=10**12), "setup_seconds"),
+                       (dict(ideal_cycle_seconds="1e400"), "ideal_cycle_seconds"), (dict(name=" "), "name"),
                        (dict(work_center_id=999999), "work_center_id"), (dict(sequence=10), "sequence"),
                        (dict(sequence=0), "sequence")]:
         values = dict(name="Drill", work_center_id=wc1, setup_seconds=0, ideal_cycle_seconds="5") | bad

@@ -3,13 +3,14 @@ from decimal import Decimal
 
 import pytest
 
+from models.audit import AuditEntry
 from models.resources import Machine
 from services import products, work_centers as wcs
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.products import ProductCreate
 from services.work_centers import MachineCreate, MachineRateInput, MachineUpdate, WorkCenterCreate, WorkCenterUpdate
 from tests.factories import make_department
-from tests.unit.helpers import committed, count
+from tests.unit.helpers import committed, count, fetch
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def _machine(session, actor, wc_id, code="M1", **kw):
     return committed(session, wcs.create_machine, actor, MachineCreate(work_center_id=wc_id, code=code, name=code, **kw))
 
 
-def test_work_center_and_machine_belong_to_plant_and_department(world, session, planner, captured_events):
+def test_work_center_and_machine_belong_to_plant_and_department(world, session, engine, planner, captured_events):
     wc = _wc(session, planner, world.plant1, world.dept1, "cnc")
     assert (wc.code, wc.plant_code, wc.department_code, wc.machine_count) == ("CNC", "P1", "MACH", 0)
     m = _machine(session, planner, wc.id, "m-01")
@@ -34,6 +35,9 @@ def test_work_center_and_machine_belong_to_plant_and_department(world, session, 
     assert wcs.get_work_center(session, planner, wc.id).machine_count == 1
     assert [e.name for e in captured_events] == ["work_center.created", "machine.created"]
     assert captured_events[-1].plant_id == world.plant1
+    entries = fetch(engine, AuditEntry, AuditEntry.entity.in_(["work_center", "machine"]), order_by=AuditEntry.id)
+    assert [(e.entity, e.action, e.plant_id, e.user_id) for e in entries] == [
+        ("work_center", "create", world.plant1, world.planner1), ("machine", "create", world.plant1, world.planner1)]
 
 
 def test_department_must_be_of_the_same_plant(world, session):
