@@ -31,6 +31,7 @@ def field(label: str, control: rx.Component, error: rx.Var | str = "", *, hint: 
 
 def text_input(name: str, *, type: str = "text", placeholder: str = "", default_value=None,
                autocomplete: str = "off", **props) -> rx.Component:
+    props.setdefault("min_height", PHONE_TOUCH)
     return rx.input(
         name=name, id=props.pop("id", name), type=type, placeholder=placeholder, default_value=default_value,
         auto_complete=autocomplete, size="3", width="100%", **props,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, field, list_states, page_header, scroll_x
+from rxapp.components.ui import PHONE_TOUCH, TOUCH, field, list_states, page_header, scroll_x
 from rxapp.i18n import _
 from rxapp.state.audit import ALL, AuditRow, AuditState, Choice
 
@@ -30,10 +30,12 @@ def _filters() -> rx.Component:
                                        rx.foreach(AuditState.entity_choices, lambda e: rx.select.item(e, value=e)),
                                        _("Entity"), "filter-entity")),
             field(_("From (UTC)"), rx.input(type="date", value=AuditState.date_from, on_change=AuditState.set_date_from,
-                                            id="date_from", size="3", width="100%"),
+                                            id="date_from", size="3", width="100%",
+                                            min_height=PHONE_TOUCH),
                   errors.get("date_from", ""), html_for="date_from"),
             field(_("To (UTC)"), rx.input(type="date", value=AuditState.date_to, on_change=AuditState.set_date_to,
-                                          id="date_to", size="3", width="100%"),
+                                          id="date_to", size="3", width="100%",
+                                          min_height=PHONE_TOUCH),
                   errors.get("date_to", ""), html_for="date_to"),
             columns=rx.breakpoints(initial="1", sm="2", md="4"), spacing="3", width="100%",
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, error_state, field, field_error, loading, page_header
+from rxapp.components.ui import PHONE_TOUCH, TOUCH, error_state, field, field_error, loading, page_header
 from rxapp.i18n import _
 from rxapp.state.branding import BrandingState
 
@@ -21,7 +21,8 @@ def _colour() -> rx.Component:
                         style={"width": "56px", "height": "48px", "padding": "2px", "border": "none",
                                "background": "transparent", "cursor": "pointer"}),
             rx.input(value=BrandingState.color_text, on_change=BrandingState.type_color, id="primary_color",
-                     placeholder="#2563eb", size="3", max_length=7, width="140px", font_family="monospace"),
+                     placeholder="#2563eb", size="3", max_length=7, width="140px", font_family="monospace",
+                     min_height=PHONE_TOUCH),
             spacing="3", align="center",
         ),
         BrandingState.errors.get("primary_color", ""),
@@ -80,7 +81,7 @@ def _form() -> rx.Component:
         rx.flex(
             field(_("Display name"),
                   rx.input(value=BrandingState.edit_name, on_change=BrandingState.set_edit_name, id="display_name",
-                           size="3", width="100%"),
+                           size="3", width="100%", min_height=PHONE_TOUCH),
                   BrandingState.errors.get("display_name", ""), html_for="display_name"),
             _colour(),
             _logo(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.ui import TOUCH, dialog, field, field_error, form_buttons, text_input
+from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, field, field_error, form_buttons, text_input
 from rxapp.i18n import _
 from rxapp.state.users import ROLE_CHOICES, PlantChoice, UsersState
 
@@ -17,7 +17,7 @@ def _role_box(value: str, label: str) -> rx.Component:
             rx.checkbox(checked=UsersState.form_roles.contains(value), size="3",
                         on_change=lambda checked: UsersState.toggle_role(value, checked),
                         data_testid=f"role-{value}"),
-            rx.text(label), align="center", spacing="2", min_height="40px",
+            rx.text(label), align="center", spacing="2", min_height=PHONE_TOUCH,
         ),
     )
 
@@ -27,7 +27,7 @@ def _plant_box(plant: PlantChoice) -> rx.Component:
         rx.flex(
             rx.checkbox(checked=UsersState.form_plants.contains(plant.id), size="3",
                         on_change=lambda checked: UsersState.toggle_plant(plant.id, checked)),
-            rx.text(plant.label), align="center", spacing="2", min_height="40px",
+            rx.text(plant.label), align="center", spacing="2", min_height=PHONE_TOUCH,
         ),
     )
 

@@ -17,7 +17,8 @@ def _filters() -> rx.Component:
             rx.flex(
                 rx.input(rx.input.slot(rx.icon("search", size=16)), name="search", id="user-search",
                          placeholder=_("Search name, username or email"), default_value=UsersState.search,
-                         size="3", flex="1", min_width="0", aria_label=_("Search users")),
+                         size="3", flex="1", min_width="0", min_height=PHONE_TOUCH,
+                         aria_label=_("Search users")),
                 rx.button(_("Search"), type="submit", variant="soft", size="3", min_height=TOUCH),
                 spacing="2", width="100%",
             ),

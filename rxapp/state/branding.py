@@ -24,6 +24,10 @@ def _load(session, actor):
     return branding_service.get_branding(session, actor)
 
 
+def _may_brand(session, actor) -> None:
+    require(actor, Permission.MANAGE_BRANDING)
+
+
 def logo_from_upload(filename: str, content_type: str, data: bytes) -> str:
     """An SVG file becomes its text, a PNG a data URL; anything else is refused with a message."""
     name = (filename or "").lower()
@@ -86,6 +90,12 @@ class BrandingState(AuthState):
 
     @rx.event
     async def upload_logo(self, files: list[rx.UploadFile]):
+        try:
+            self._use_case(_may_brand)
+        except DomainError as error:
+            for event in self._refused(error):
+                yield event
+            return
         for upload in files[:1]:
             data = await upload.read()
             try:

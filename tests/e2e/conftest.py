@@ -70,9 +70,20 @@ def _environment(workdir: Path, port: int) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory) -> str:
+def app_workdir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("e2e-app")
+
+
+@pytest.fixture(scope="session")
+def app_database_url(app_workdir) -> str:
+    """The e2e server's database, for tests that prepare data through the services."""
+    return f"sqlite:///{app_workdir / 'e2e.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_workdir) -> str:
     RESULTS.mkdir(exist_ok=True)
-    workdir = tmp_path_factory.mktemp("e2e-app")
+    workdir = app_workdir
     port = _free_port()
     env = _environment(workdir, port)
     takt = str(Path(sys.executable).parent / "takt")
@@ -118,7 +129,8 @@ def _stop(server: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+    expect.set_options(timeout=20_000)           # a cold server answers its first events slowly
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -59,6 +59,8 @@ def test_operator_on_a_phone_sees_home_and_account_only(new_page):
     drawer.get_by_role("link", name="Account").click()
     expect(page.get_by_role("heading", name="Change password")).to_be_visible()
     assert _path(page) == "/account" and _no_horizontal_scroll(page)
+    for control in page.locator("main .rt-TextFieldRoot:visible, main button:visible").all():
+        assert control.bounding_box()["height"] >= 48, control.evaluate("e => e.outerHTML")
     shot(page, "operator-account-phone")
 
     page.get_by_test_id("menu-button").click()

@@ -113,9 +113,14 @@ async def test_non_admins_and_strangers_cannot_save(engine, world):
     state.color_text = "#000000"
     assert toasts(await run(state.save(), state), "error") == [
         "You are not allowed to do this: it needs the 'manage_branding' permission."]
+    events = await run(state.upload_logo([_upload("logo.svg", SVG.encode())]), state)
+    assert toasts(events, "error") == ["You are not allowed to do this: it needs the 'manage_branding' permission."]
+    assert state.preview_logo == ""
     stranger = await new_tab(BrandingState)
     stranger.color_text = "#000000"
     assert asks_to_log_in(await run(stranger.save(), stranger))
+    assert asks_to_log_in(await run(stranger.upload_logo([_upload("logo.svg", SVG.encode())]), stranger))
+    assert stranger.preview_logo == ""
     with Session(engine) as s:
         assert branding_for_org(s, world.org_a).primary_color == "#2563eb"
 
