@@ -25,11 +25,12 @@ def _select(options, value, on_change, label: str, testid: str) -> rx.Component:
 def _toolbar() -> rx.Component:
     return rx.flex(
         _select(S.plant_options, S.plant_id.to_string(), S.set_plant, _("Plant"), "plant-select"),
-        rx.button(rx.icon("chevron-left"), aria_label=_("Previous week"), variant="soft", min_height=TOUCH,
-                  on_click=S.shift_window(-7)),
+        _select(S.window_options, S.days.to_string(), S.set_days, _("Window"), "window-select"),
+        rx.button(rx.icon("chevron-left"), aria_label=_("Earlier days"), variant="soft", min_height=TOUCH,
+                  on_click=S.shift_window(-1)),
         rx.button(_("Today"), variant="soft", min_height=TOUCH, on_click=S.go_today),
-        rx.button(rx.icon("chevron-right"), aria_label=_("Next week"), variant="soft", min_height=TOUCH,
-                  on_click=S.shift_window(7)),
+        rx.button(rx.icon("chevron-right"), aria_label=_("Later days"), variant="soft", min_height=TOUCH,
+                  on_click=S.shift_window(1)),
         rx.text(S.window_label, " (", S.timezone, ")", color_scheme="gray", size="2"),
         rx.spacer(),
         rx.badge(S.late_count, " ", _("late"), color_scheme="red", size="2"),
@@ -106,7 +107,7 @@ def _section(title: str, *children: rx.Component) -> rx.Component:
 
 def schedule_page() -> rx.Component:
     board = rx.flex(
-        rx.card(rx.plotly(data=S.figure, on_click=S.chart_click, width="100%", data_testid="timeline"), width="100%"),
+        rx.card(rx.plotly(data=S.figure, on_click=S.chart_click, width="100%"), width="100%", data_testid="timeline"),
         _selected_panel(),
         _section(_("Queues"), rx.cond(S.ops.length() > 0, _table(
             ["", _("Machine"), _("Operation"), _("Product"), _("Status"), _("Start"), _("End"), _("Due"),

@@ -76,11 +76,14 @@ def _read_all(session, actor, plant_id: int, start: datetime, end: datetime, wee
             scheduling.list_exceptions(session, actor, plant_id, limit=20))
 
 
+WINDOWS = (1, 3, 7)
+
+
 class ScheduleState(AuthState):
     plant_id: int = 0
     timezone: str = "UTC"
     day: str = ""                           # first local day shown (ISO)
-    days: int = 7
+    days: int = 7                           # 1, 3 or 7
     figure: go.Figure = go.Figure()
     utilisation_figure: go.Figure = go.Figure()
     ops: list[BoardRow] = []
@@ -101,6 +104,10 @@ class ScheduleState(AuthState):
     @rx.var
     def plant_options(self) -> list[Option]:
         return [Option(id=str(p.id), label=f"{p.code} · {p.name}") for p in self.plants]
+
+    @rx.var
+    def window_options(self) -> list[Option]:
+        return [Option(id="1", label=_("1 day")), Option(id="3", label=_("3 days")), Option(id="7", label=_("Week"))]
 
     @rx.var
     def window_label(self) -> str:
@@ -131,8 +138,15 @@ class ScheduleState(AuthState):
         return self._reload()
 
     @rx.event
-    def shift_window(self, days: int):
-        self.day = (date.fromisoformat(self.day) + timedelta(days=int(days))).isoformat() if self.day else ""
+    def shift_window(self, direction: int):
+        """One window back (-1) or forward (+1)."""
+        step = timedelta(days=self.days * (1 if int(direction) > 0 else -1))
+        self.day = (date.fromisoformat(self.day) + step).isoformat() if self.day else ""
+        return self._reload()
+
+    @rx.event
+    def set_days(self, days: str):
+        self.days = as_id(days) if as_id(days) in WINDOWS else 7
         return self._reload()
 
     @rx.event

@@ -3,6 +3,8 @@ it earlier, later or to another machine (with a reason), assigns waiting work, a
 rebuilt at once; refusals show as messages and change nothing."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlmodel import Session, select
 
 from models.base import utcnow
@@ -132,3 +134,20 @@ async def test_operators_are_sent_away_and_other_plants_do_not_exist(engine, ses
     assert _queue(engine, [op2])[op2] == (None, None)
     await run(state.set_plant(str(world.plant2)), state)
     assert state.load_error == "Plant not found." and state.ops == []
+
+
+async def test_the_window_is_a_day_three_days_or_a_week_and_moves_by_its_length(engine, session, world):
+    _line_with_ops(session, world)
+    state = await _board(engine)
+    first = date.fromisoformat(state.day)
+    assert state.days == 7 and state.window_label == f"{first} – {first + timedelta(days=6)}"
+    await run(state.set_days("1"), state)
+    assert state.window_label == f"{first} – {first}"
+    await run(state.shift_window(1), state)
+    await run(state.set_days("3"), state)
+    await run(state.shift_window(-1), state)
+    assert date.fromisoformat(state.day) == first + timedelta(days=1) - timedelta(days=3)
+    await run(state.set_days("12"), state)
+    assert state.days == 7
+    await run(state.go_today(), state)
+    assert date.fromisoformat(state.day) == first
