@@ -47,9 +47,10 @@ def plan_queues(session: Session, plant: Plant, *, now: datetime, user_id: int |
     Operations on other machines keep their stored plans and bind their successors through them.
     """
     queues = queued_operations(session, plant, machine_ids)
-    _clear_finished(session, plant, machine_ids, now=now, user_id=user_id)
+    cleared = _clear_finished(session, plant, machine_ids, now=now, user_id=user_id)
     if not queues:
-        return PlanResult(machine_ids=sorted(machine_ids or []))
+        session.flush()
+        return PlanResult(machine_ids=sorted(machine_ids or []), changed_operation_ids=cleared)
     cal = calendar_spec(session, plant.id)
     ops = [op for q in queues.values() for op in q]
     wos = work_orders_by_id(session, {op.work_order_id for op in ops})
@@ -57,7 +58,7 @@ def plan_queues(session: Session, plant: Plant, *, now: datetime, user_id: int |
                        {wo_id: wo.product_id for wo_id, wo in wos.items()},
                        CycleTimes(session, plant.organization_id, queues.keys()))
     plans = planner.run()
-    changed = []
+    changed = list(cleared)
     for machine_id, queue in sorted(queues.items()):
         for position, op in enumerate(queue, 1):
             start, end = plans[op.id]
@@ -72,15 +73,18 @@ def plan_queues(session: Session, plant: Plant, *, now: datetime, user_id: int |
 
 
 def _clear_finished(session: Session, plant: Plant, machine_ids: set[int] | None, *, now: datetime,
-                    user_id: int | None) -> None:
+                    user_id: int | None) -> list[int]:
     """Done and cancelled operations leave their machine's queue (their machine stays, as history)."""
     query = select(Operation).where(Operation.plant_id == plant.id, col(Operation.queue_position).is_not(None),
                                     col(Operation.status).in_((WorkStatus.DONE, WorkStatus.CANCELLED)))
     if machine_ids is not None:
         query = query.where(col(Operation.machine_id).in_(list(machine_ids) or [-1]))
+    cleared = []
     for op in session.exec(query).all():
         op.queue_position, op.updated_at, op.updated_by = None, now, user_id
         session.add(op)
+        cleared.append(op.id)
+    return cleared
 
 
 class _Planner:
