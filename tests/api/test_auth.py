@@ -146,3 +146,23 @@ def test_change_password_refusals_change_nothing(client, world, engine):
     assert_error(weak, 422, "invalid", new_password="")
     assert row_counts(engine) == before
     assert login(client, "planner.one")
+
+
+def test_refused_tokens_save_nothing(client, world, session, engine, as_user):
+    with transaction(session):
+        expired = auth.login(session, "admin.a", PASSWORD, now=utcnow() - auth.SESSION_TTL - timedelta(minutes=5)).token
+    logged_out = login(client, "admin.a")
+    assert client.post("/auth/logout", headers=bearer(logged_out)).status_code == 204
+    a = as_user("admin.a")
+    machine = client.post("/api-tokens", headers=a, json={"plant_id": world.plant1, "name": "Old gateway"}).json()
+    assert client.post(f"/api-tokens/{machine['id']}/revoke", headers=a).status_code == 200
+    before = row_counts(engine)
+
+    for token in ("garbage", expired, logged_out, machine["token"]):
+        headers = bearer(token)
+        assert_error(client.post("/users", headers=headers, json={"username": "ghost.user", "password": "Ghostly-pass-42"}),
+                     401, "unauthorized")
+        assert_error(client.patch("/branding", headers=headers, json={"display_name": "Ghost"}), 401, "unauthorized")
+        assert_error(client.patch(f"/plants/{world.plant1}", headers=headers, json={"name": "Ghost"}), 401, "unauthorized")
+    assert row_counts(engine) == before
+    assert client.get("/branding", headers=a).json()["display_name"] == "Org A"
