@@ -30,6 +30,8 @@ MASTER_MACHINES = "/master/machines"
 MASTER_CALENDARS = "/master/calendars"
 MASTER_REASON_CODES = "/master/reason-codes"
 MASTER_CUSTOMERS = "/master/customers"
+OPERATOR = "/operator"
+OPERATOR_MACHINE = "/operator/machine"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem(_("Home"), HOME, "house", Permission.VIEW, _("Your organization, roles and plants.")),
     NavItem(_("Account"), ACCOUNT, "user-round", Permission.VIEW, _("Change your password.")),
+    NavItem(_("Operator"), OPERATOR, "hard-hat", Permission.RUN_JOBS,
+            _("Your machines: start and complete jobs, report counts and downtime."), _("Shop floor")),
     NavItem(_("Orders"), ORDERS, "clipboard-list", Permission.PLAN,
             _("Customer orders, their lines and release."), _("Production")),
     NavItem(_("Work orders"), WORK_ORDERS, "wrench", Permission.PLAN,
@@ -86,6 +90,10 @@ def nav_for(permissions: set[str] | frozenset[str] | list[str]) -> list[NavItem]
 
 def nav_item(path: str) -> NavItem | None:
     return next((item for item in NAV if item.path == path), None)
+
+
+def operator_machine_url(machine_id: int) -> str:
+    return f"{OPERATOR_MACHINE}?id={int(machine_id)}"
 
 
 def login_url(next_path: str | None = None) -> str:

@@ -27,6 +27,8 @@ from rxapp.pages.orders import orders_page
 from rxapp.pages.work_orders import work_orders_page
 from rxapp.pages.master_calendars import calendars_page
 from rxapp.pages.master_customers import customers_page
+from rxapp.pages.operator import operator_page
+from rxapp.pages.operator_machine import operator_machine_page
 from rxapp.pages.master_machines import machines_page
 from rxapp.pages.master_products import products_page
 from rxapp.pages.master_reason_codes import reason_codes_page
@@ -45,6 +47,7 @@ from rxapp.state.work_orders import WorkOrderDetailState, WorkOrdersState
 from rxapp.state.master_bom import BomState
 from rxapp.state.master_calendars import CalendarsState
 from rxapp.state.master_customers import CustomersState
+from rxapp.state.operator import OperatorMachineState, OperatorState
 from rxapp.state.master_products import ProductsState
 from rxapp.state.master_rates import RatesState
 from rxapp.state.master_reason_codes import ReasonCodesState
@@ -96,3 +99,5 @@ _guarded(machines_page, routes.MASTER_MACHINES, _("Work centers & machines"), Pe
 _guarded(calendars_page, routes.MASTER_CALENDARS, _("Shift calendars"), Permission.PLAN, CalendarsState.enter)
 _guarded(reason_codes_page, routes.MASTER_REASON_CODES, _("Reason codes"), Permission.PLAN, ReasonCodesState.enter)
 _guarded(customers_page, routes.MASTER_CUSTOMERS, _("Customers"), Permission.PLAN, CustomersState.enter)
+_guarded(operator_page, routes.OPERATOR, _("Operator"), Permission.RUN_JOBS, OperatorState.enter)
+_guarded(operator_machine_page, routes.OPERATOR_MACHINE, _("Machine"), Permission.RUN_JOBS, OperatorMachineState.enter)

@@ -9,6 +9,7 @@ from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, empty_state
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, DepartmentInfo, PlantInfo
+from services.access import Permission
 
 
 def _department(dept: DepartmentInfo) -> rx.Component:
@@ -61,6 +62,12 @@ def home_page() -> rx.Component:
             rx.text(_("Your roles"), ":", weight="medium"),
             rx.foreach(AuthState.role_names, lambda role: rx.badge(role, size="2")),
             spacing="2", align="center", wrap="wrap", margin_top="12px",
+        ),
+        rx.cond(  # operators go straight to their machines
+            AuthState.permissions.contains(Permission.RUN_JOBS.value),
+            rx.link(rx.button(rx.icon("hard-hat", size=26), rx.text(_("Open your machines"), size="5", weight="bold"),
+                              size="4", min_height="56px", width="100%"),
+                    href=routes.OPERATOR, display="block", margin_top="20px", data_testid="home-operator"),
         ),
         rx.heading(_("Open"), size="4", as_="h2", margin_top="28px", margin_bottom="8px"),
         rx.grid(
