@@ -1,9 +1,10 @@
 """One translation function for every user-facing string: `_("Log in")`.
 
-English is the source language: the strings in the code are the message ids, extracted with
-`pybabel extract -F rxapp/locale/babel.cfg -o rxapp/locale/takt.pot .` into the catalog template.
-A translation lives in `rxapp/locale/<lang>/LC_MESSAGES/takt.po` (compiled to `.mo` with
-`pybabel compile -d rxapp/locale -D takt`). The language is chosen per deployment with
+English is the source language: the strings in the code are the message ids. After adding or
+changing strings, `python -m rxapp.i18n` extracts them into the catalog template
+(`rxapp/locale/takt.pot`) and merges them into every catalog (`rxapp/locale/<lang>/LC_MESSAGES/takt.po`,
+English first; compiled to `.mo` with `pybabel compile -d rxapp/locale -D takt`); a test checks
+that the template holds every string of the UI. The language is chosen per deployment with
 `TAKT_LANGUAGE` (default `en`); a missing catalog falls back to English. Page text is compiled
 into the frontend, so a change of language needs a rebuild; messages made at run time (toasts,
 field errors) are translated when they are made.
@@ -54,3 +55,20 @@ def format_datetime(value: datetime | None, timezone: str = "UTC", fmt: str = "m
     except (KeyError, ValueError):
         zone = ZoneInfo("UTC")
     return _babel_format_datetime(value, format=fmt, tzinfo=zone, locale=language().replace("-", "_"))
+
+
+def update_catalogs() -> None:
+    """Re-extract every `_()` string into the template and merge it into each catalog."""
+    from babel.messages.frontend import CommandLineInterface
+
+    root = LOCALE_DIR.parent.parent
+    template = LOCALE_DIR / f"{DOMAIN}.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(LOCALE_DIR / "babel.cfg"), "-o", str(template),
+                                "--project=Takt", "--no-location", "--sort-output", str(root)])
+    for catalog in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        CommandLineInterface().run(["pybabel", "-q", "update", "-i", str(template), "-d", str(LOCALE_DIR),
+                                    "-D", DOMAIN, "-l", catalog.parent.parent.name])
+
+
+if __name__ == "__main__":
+    update_catalogs()

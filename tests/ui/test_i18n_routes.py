@@ -57,5 +57,5 @@ def test_the_catalog_template_has_every_string_of_the_ui():
     with open(LOCALE_DIR / "takt.pot", encoding="utf-8") as f:
         in_catalog = {m.id for m in read_po(f) if m.id}
     missing = sorted(in_code - in_catalog)
-    assert not missing, f"run: pybabel extract -F rxapp/locale/babel.cfg -o rxapp/locale/takt.pot . ({missing[:5]})"
+    assert not missing, f"new UI strings; update the catalogs with: python -m rxapp.i18n ({missing[:5]})"
     assert "Log in to continue." in in_catalog
