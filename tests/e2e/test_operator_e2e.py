@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from models.base import utcnow
 from models.catalog import Product, ProductType
 from models.orders import Operation, WorkOrder, WorkStatus
-from models.organization import Plant
+from models.organization import Department, Plant
 from models.resources import Machine, ReasonCode, ReasonKind, WorkCenter
 from models.shopfloor import EventKind, ProductionEvent
 from services.db import make_engine, transaction
@@ -37,14 +37,19 @@ class Seeded:
 
 
 def seed_job(database_url: str, code: str, quantity: int = 20) -> Seeded:
-    """A machine of the demo operator's plant (Berlin) with one released job queued on it."""
+    """A machine of the demo operator's plant (Berlin), in a work center of its own, with one released job."""
     engine = make_engine(database_url)
     now = utcnow()
     try:
         with Session(engine, expire_on_commit=False) as s, transaction(s):
             plant = s.exec(select(Plant).where(Plant.code == "BER")).one()
             org = plant.organization_id
-            wc = s.exec(select(WorkCenter).where(WorkCenter.plant_id == plant.id).order_by(WorkCenter.id)).first()
+            department = s.exec(select(Department).where(Department.plant_id == plant.id)
+                                .order_by(Department.id)).first()
+            wc = WorkCenter(organization_id=org, plant_id=plant.id, department_id=department.id, code=f"WC-{code}",
+                            name=f"Phone test {code}")               # its own: no other test's queues change
+            s.add(wc)
+            s.flush()
             product = s.exec(select(Product).where(Product.organization_id == org,
                                                    Product.type == ProductType.FINISHED).order_by(Product.id)).first()
             machine = Machine(organization_id=org, plant_id=plant.id, department_id=wc.department_id,
