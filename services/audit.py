@@ -18,6 +18,7 @@ from models.audit import AuditEntry
 from models.base import utcnow
 from models.user import User
 from services.access import Actor, Permission, require
+from services.validation import check
 
 
 class AuditRead(BaseModel):
@@ -66,6 +67,8 @@ def list_audit(session: Session, actor: Actor, flt: AuditFilter | None = None, *
                limit: int = 200, offset: int = 0) -> tuple[list[AuditRead], int]:
     require(actor, Permission.VIEW_AUDIT)
     flt = flt or AuditFilter()
+    check({name: "Give a time with a time zone (the trail is kept in UTC)." for name in ("since", "until")
+           if getattr(flt, name) is not None and getattr(flt, name).tzinfo is None})
     query = select(AuditEntry, User.username).join(User, User.id == AuditEntry.user_id, isouter=True)
     query = query.where(AuditEntry.organization_id == actor.organization_id)
     if flt.user_id is not None:

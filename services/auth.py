@@ -7,13 +7,18 @@ Invariants:
   from one address, within `FAILURE_WINDOW` refuse further attempts with RateLimited until it passes.
 - A wrong username and a wrong password get the same answer (and the same hashing time).
 - A failed attempt is recorded in its own short transaction, so the refusal raised to the caller
-  (whose unit of work rolls back) still counts towards the limit.
+  (whose unit of work rolls back) still counts towards the limit. When the caller's transaction
+  holds SQLite's single write lock (it wrote before calling `login`), the attempt is written just
+  after that transaction ends instead of waiting for the lock.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from pydantic import BaseModel
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, func, select
 
 from models.auth import ApiToken, AuthSession, LoginAttempt
@@ -32,6 +37,9 @@ SESSION_MAX_AGE = timedelta(days=7)
 FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES = 5
 MAX_FAILURES_PER_IP = 30
+_NAME_MAX = 64                      # LoginAttempt.username and .ip columns
+_DEFERRED_FAILURES = "takt.deferred_login_failures"
+log = logging.getLogger(__name__)
 
 
 class LoginResult(BaseModel):
@@ -47,8 +55,9 @@ def login(session: Session, username: str, password: str, *, now: datetime, ip: 
     if not username or not password:
         raise Invalid("Enter your username and password.",
                       fields={k: "Required." for k, v in (("username", username), ("password", password)) if not v})
-    _check_rate_limit(session, username, ip, now)
-    user = session.exec(select(User).where(User.username == username)).first()
+    ip = ip[:_NAME_MAX] if ip else None
+    _check_rate_limit(session, username[:_NAME_MAX], ip, now)
+    user = session.exec(select(User).where(User.username == username)).first() if len(username) <= _NAME_MAX else None
     ok = passwords.verify_password(password, user.password_hash if user else passwords.DUMMY_HASH)
     org_active = bool(user) and session.get(Organization, user.organization_id).is_active
     if not (user and ok and user.is_active and org_active):
@@ -69,9 +78,35 @@ def login(session: Session, username: str, password: str, *, now: datetime, ip: 
 
 def _record_failure(session: Session, username: str, ip: str | None, now: datetime) -> None:
     """A failed attempt is written in its own transaction: it must survive the caller's rollback."""
-    with Session(session.get_bind()) as own:
-        own.add(LoginAttempt(username=username, ip=ip, at=now, succeeded=False))
+    attempt = {"username": username[:_NAME_MAX], "ip": ip, "at": now}
+    if _holds_sqlite_write_lock(session):
+        session.info.setdefault(_DEFERRED_FAILURES, []).append(attempt)   # written when it ends
+    else:
+        _write_failures(session.get_bind().engine, [attempt])
+
+
+def _write_failures(engine: sa.Engine, attempts: list[dict]) -> None:
+    with Session(engine) as own:
+        own.add_all(LoginAttempt(**attempt, succeeded=False) for attempt in attempts)
         own.commit()
+
+
+def _holds_sqlite_write_lock(session: Session) -> bool:
+    """True when this session's SQLite connection has written: another connection would wait for it."""
+    if session.get_bind().dialect.name != "sqlite" or not session.in_transaction():
+        return False
+    return bool(getattr(session.connection().connection.dbapi_connection, "in_transaction", False))
+
+
+@sa.event.listens_for(OrmSession, "after_transaction_end")
+def _write_deferred_failures(session: OrmSession, transaction) -> None:
+    if transaction.parent is not None or _DEFERRED_FAILURES not in session.info:
+        return
+    attempts = session.info.pop(_DEFERRED_FAILURES)
+    try:
+        _write_failures(session.get_bind().engine, attempts)
+    except Exception:  # never mask the caller's own outcome; the limit just counts fewer
+        log.exception("could not record %d failed log-in attempt(s)", len(attempts))
 
 
 def _check_rate_limit(session: Session, username: str, ip: str | None, now: datetime) -> None:
@@ -130,7 +165,7 @@ def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Ac
 
 def _actor_for_api_token(session: Session, token: str, now: datetime) -> Actor:
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
-    if row is None or row.revoked_at is not None:
+    if row is None or row.revoked_at is not None or not session.get(Organization, row.organization_id).is_active:
         raise Unauthorized("This API token is unknown or revoked.")
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now

@@ -1,10 +1,12 @@
 """An organization's branding: display name, primary colour and logo, applied to the app shell.
 
 Everyone in the organization reads it; only MANAGE_BRANDING (admins) change it. A logo is an SVG
-document (scripts and event handlers refused) or a PNG/JPEG/SVG data URL of at most 200 kB.
+document or a PNG/JPEG/SVG data URL of at most 200 kB; an SVG, inline or in a data URL, must pass
+services/svg.py (no scripts, event handlers or HTML).
 """
 from __future__ import annotations
 
+import base64
 import re
 from datetime import datetime
 
@@ -17,11 +19,11 @@ from services.access import Actor, Permission, require
 from services.audit import audit
 from services.errors import NotFound
 from services.events import DomainEvent, record
+from services.svg import svg_problem
 from services.validation import COLOR_RE, check
 
 DEFAULT_COLOR = "#2563eb"
 MAX_LOGO_CHARS = 200_000
-_UNSAFE_SVG = re.compile(r"<\s*script|\son[a-z]+\s*=|javascript:|<\s*foreignObject", re.IGNORECASE)
 _DATA_URL = re.compile(r"^data:image/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=]+$")
 
 
@@ -98,12 +100,18 @@ def _logo_problem(logo: str) -> str | None:
     if len(logo) > MAX_LOGO_CHARS:
         return "The logo is too large (at most 200 kB)."
     if logo.startswith("data:"):
-        return None if _DATA_URL.match(logo) else "Use a PNG, JPEG or SVG image."
-    if not re.match(r"^(<\?xml[^>]*>\s*)?<svg[\s>]", logo, re.IGNORECASE):
-        return "Use an SVG document or an image file."
-    if _UNSAFE_SVG.search(logo):
-        return "The SVG contains scripts or event handlers, which are not allowed."
-    return None
+        match = _DATA_URL.match(logo)
+        if not match:
+            return "Use a PNG, JPEG or SVG image."
+        return _svg_data_url_problem(logo) if match.group(1) == "svg+xml" else None
+    return svg_problem(logo)
+
+
+def _svg_data_url_problem(logo: str) -> str | None:
+    try:
+        return svg_problem(base64.b64decode(logo.split(",", 1)[1], validate=True).decode("utf-8").strip())
+    except (ValueError, UnicodeDecodeError):
+        return "Use a PNG, JPEG or SVG image."
 
 
 def _short(value):

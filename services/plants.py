@@ -97,9 +97,7 @@ def update_plant(session: Session, actor: Actor, plant_id: int, data: PlantUpdat
     require(actor, Permission.MANAGE_PLANTS)
     now = now or utcnow()
     plant = _get_plant(session, actor, plant_id)
-    problems: dict[str, str] = {}
-    if data.name is not None and not data.name.strip():
-        problems["name"] = "Required."
+    problems = _name_problems(data.name)
     if data.timezone is not None and timezone_problem(data.timezone):
         problems["timezone"] = timezone_problem(data.timezone)
     check(problems)
@@ -155,8 +153,7 @@ def update_department(session: Session, actor: Actor, department_id: int, data: 
         raise NotFound("Department not found.")
     require_same_org(actor, dept.organization_id, "Department")
     require_plant_visible(actor, dept.plant_id, "Department")
-    if data.name is not None and not data.name.strip():
-        check({"name": "Required."})
+    check(_name_problems(data.name))
     changes = _apply(dept, {"name": data.name.strip() if data.name is not None else None, "is_active": data.is_active})
     if changes:
         dept.updated_at, dept.updated_by = now, actor.user_id
@@ -177,14 +174,19 @@ def _get_plant(session: Session, actor: Actor, plant_id: int) -> Plant:
 
 
 def _name_code_problems(code: str, name: str) -> dict[str, str]:
-    problems = {}
-    if not CODE_RE.match(code):
-        problems["code"] = "Use 1 to 32 letters, digits, dot, dash or underscore."
-    if not name:
-        problems["name"] = "Required."
-    elif len(name) > 200:
-        problems["name"] = "Use at most 200 characters."
-    return problems
+    problems = {} if CODE_RE.match(code) else {"code": "Use 1 to 32 letters, digits, dot, dash or underscore."}
+    return problems | _name_problems(name)
+
+
+def _name_problems(name: str | None) -> dict[str, str]:
+    """Problems with a name; None means an update leaves the name alone."""
+    if name is None:
+        return {}
+    if not name.strip():
+        return {"name": "Required."}
+    if len(name.strip()) > 200:
+        return {"name": "Use at most 200 characters."}
+    return {}
 
 
 def _apply(row, values: dict) -> dict:

@@ -59,10 +59,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
     problems: dict[str, str] = {}
     if not USERNAME_RE.match(username):
         problems["username"] = "Use 3 to 64 characters: lower-case letters, digits, dot, dash or underscore."
-    if data.email and not EMAIL_RE.match(data.email.strip()):
-        problems["email"] = "This is not an email address."
-    if len(data.full_name or "") > 200:
-        problems["full_name"] = "Use at most 200 characters."
+    problems.update(_profile_problems(data.full_name, data.email))
     pw_problem = passwords.password_problem(data.password or "", username=username)
     if pw_problem:
         problems["password"] = pw_problem
@@ -89,9 +86,7 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, 
     now = now or utcnow()
     user = _get(session, actor, user_id)
     before = user_read(session, user).model_dump(include={"full_name", "email", "roles", "plant_ids"})
-    problems: dict[str, str] = {}
-    if data.email and not EMAIL_RE.match(data.email.strip()):
-        problems["email"] = "This is not an email address."
+    problems = _profile_problems(data.full_name, data.email)
     roles = _parse_roles(data.roles, problems) if data.roles is not None else None
     plant_ids = _check_plants(session, actor, data.plant_ids, problems) if data.plant_ids is not None else None
     if roles is not None and user.id == actor.user_id and Role.ADMIN not in roles:
@@ -105,11 +100,13 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, 
         _replace_roles(session, user.id, roles)
     if plant_ids is not None:
         _replace_plants(session, user.id, plant_ids)
-    user.updated_at, user.updated_by = now, actor.user_id
-    session.add(user)
     after = user_read(session, user)
     changes = {k: {"before": before[k], "after": v} for k, v in
                after.model_dump(include=set(before)).items() if before[k] != v}
+    if not changes:
+        return after
+    user.updated_at, user.updated_by = now, actor.user_id
+    session.add(user)
     audit(session, actor, "user", user.id, "update", changes, at=now)
     record(session, DomainEvent("user.updated", actor.organization_id, {"user_id": user.id, "fields": sorted(changes)},
                                 actor_user_id=actor.user_id, at=now))
@@ -188,6 +185,17 @@ def _get(session: Session, actor: Actor, user_id: int) -> User:
         raise NotFound("User not found.")
     require_same_org(actor, user.organization_id, "User")
     return user
+
+
+def _profile_problems(full_name: str | None, email: str | None) -> dict[str, str]:
+    problems = {}
+    if len(full_name or "") > 200:
+        problems["full_name"] = "Use at most 200 characters."
+    if email and len(email.strip()) > 254:
+        problems["email"] = "Use at most 254 characters."
+    elif email and not EMAIL_RE.match(email.strip()):
+        problems["email"] = "This is not an email address."
+    return problems
 
 
 def _parse_roles(values: list[str], problems: dict[str, str]) -> set[Role]:

@@ -1,0 +1,100 @@
+"""The Alembic migrations build exactly the schema the models declare, on SQLite and PostgreSQL.
+
+Each test starts from an empty database of its own: a new SQLite file, or a new PostgreSQL
+database next to TEST_DATABASE_URL's (the shared test database is left alone).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+import models  # noqa: F401  (registers every table)
+from services.db import make_engine
+from services.migrations import alembic_config, current_revision, head_revision, migrate
+from tests.conftest import BACKENDS, _pg_url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_engine(request, tmp_path):
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield engine
+        engine.dispose()
+        return
+    base = sa.engine.make_url(_pg_url())
+    name = f"takt_migtest_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine = make_engine(base.set(database=name).render_as_string(hide_password=False))
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def schema_differences(engine) -> list:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, SQLModel.metadata)
+
+
+def schema(engine) -> dict:
+    """Tables with their columns (name, type, nullability), indexes, unique constraints and foreign keys."""
+    inspector = sa.inspect(engine)
+    return {
+        table: {
+            "columns": [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)],
+            "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table)),
+            "unique": sorted((u["name"] or "", tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)),
+            "foreign_keys": sorted((tuple(f["constrained_columns"]), f["referred_table"]) for f in inspector.get_foreign_keys(table)),
+        }
+        for table in sorted(inspector.get_table_names())
+    }
+
+
+def test_upgrade_head_on_an_empty_database_matches_the_models(empty_engine):
+    assert current_revision(empty_engine) is None
+
+    migrate(empty_engine)
+
+    assert current_revision(empty_engine) == head_revision()
+    assert schema_differences(empty_engine) == []
+    assert set(schema(empty_engine)) == {t.name for t in SQLModel.metadata.sorted_tables} | {"alembic_version"}
+
+
+def test_migrating_twice_changes_nothing(empty_engine):
+    migrate(empty_engine)
+    first = schema(empty_engine)
+
+    migrate(empty_engine)
+
+    assert schema(empty_engine) == first
+    assert current_revision(empty_engine) == head_revision()
+    with empty_engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [head_revision()]
+
+
+def test_downgrade_to_base_and_up_again(empty_engine):
+    migrate(empty_engine)
+
+    with empty_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "base")
+    assert set(schema(empty_engine)) == {"alembic_version"}
+    assert current_revision(empty_engine) is None
+
+    migrate(empty_engine)
+    assert schema_differences(empty_engine) == []
+
+
+def test_the_test_databases_are_migrated_to_head(engine):
+    assert current_revision(engine) == head_revision()
+    assert schema_differences(engine) == []
