@@ -2,8 +2,10 @@
 behind: audit entries, domain events, reallocation exceptions; refusals change nothing."""
 from __future__ import annotations
 
+import threading
+
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from models.audit import AuditEntry
 from models.calendar import ShiftCalendar
@@ -222,3 +224,32 @@ def test_replanning_is_audited_and_announced(session, engine, world, f, captured
     entries = session.exec(select(AuditEntry).where(AuditEntry.entity == "schedule")).all()
     assert [(e.action, e.entity_id, e.changes["changed_operation_ids"]) for e in entries] == [
         ("replan", str(world.plant1), [cut])]
+
+
+def test_concurrent_moves_in_one_plant_are_serialised(session, engine, world, f):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row locks serialise planners on PostgreSQL; SQLite has one writer at a time anyway")
+    ops = [f.work_order(session)[1] for _ in range(4)]
+    for op in ops:
+        committed(session, scheduling.assign_operation, f.planner, op, f.m1, now=T0)
+    barrier, errors = threading.Barrier(2), []
+
+    def move(op_id: int) -> None:
+        try:
+            with Session(engine, expire_on_commit=False) as s:
+                barrier.wait()
+                with transaction(s):
+                    scheduling.move_operation(s, f.planner, op_id, position=1, now=T0)
+        except Exception as error:          # collected and asserted below
+            errors.append(error)
+    threads = [threading.Thread(target=move, args=(op,)) for op in ops[2:]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    got = plans(engine, *ops)
+    assert sorted(position for _m, position, _s, _e in got.values()) == [1, 2, 3, 4]
+    assert {got[ops[2]][1], got[ops[3]][1]} == {1, 2}
+    windows = sorted((start, end) for _m, _p, start, end in got.values())
+    assert all(a[1] <= b[0] for a, b in zip(windows, windows[1:]))
