@@ -68,16 +68,32 @@ def _row(user: UserRow) -> rx.Component:
     )
 
 
+def _card(user: UserRow) -> rx.Component:
+    """A user on a phone: the same facts as a table row, stacked."""
+    return rx.card(
+        rx.flex(rx.text(user.username, weight="bold"), active_badge(user.is_active), justify="between",
+                align="center", spacing="2"),
+        rx.text(user.full_name, " ", rx.text(user.email, as_="span", size="1", color_scheme="gray")),
+        rx.flex(rx.foreach(user.roles, lambda r: rx.badge(r, variant="soft")),
+                rx.foreach(user.plants, lambda p: rx.badge(p, color_scheme="gray")), spacing="1", wrap="wrap",
+                margin_y="8px"),
+        rx.text(_("Last log-in"), ": ", user.last_login, size="1", color_scheme="gray", margin_bottom="8px"),
+        _actions(user),
+        width="100%", data_testid="user-card",
+    )
+
+
 def _table() -> rx.Component:
     return rx.box(
-        scroll_x(
+        rx.flex(rx.foreach(UsersState.rows, _card), direction="column", spacing="3", display=["flex", "flex", "none"]),
+        rx.box(scroll_x(
             rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
                     _("Username"), _("Name"), _("Roles"), _("Plants"), _("Status"), _("Last log-in"), _("Actions"))])),
                 rx.table.body(rx.foreach(UsersState.rows, _row)),
                 variant="surface", width="100%", data_testid="users-table",
             ),
-        ),
+        ), display=["none", "none", "block"]),
         rx.cond(UsersState.truncated,
                 rx.text(_("Showing the first {n} users. Search to narrow the list.").format(n=LIST_LIMIT),
                         size="2", color_scheme="gray", margin_top="8px")),
