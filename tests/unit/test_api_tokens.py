@@ -176,3 +176,14 @@ def test_token_rows_read_back_through_a_fresh_session(engine, session, world, no
     with Session(engine) as fresh:
         row = fresh.get(ApiToken, created.id)
         assert (row.kind, row.created_at, row.organization_id) == ("display", now, world.org_a)
+
+
+def test_an_admin_reads_one_token_without_its_secret(session, world, now):
+    created = create(session, world.actor(world.admin_a), now=now, plant_id=world.plant1)
+
+    read = api_tokens.get_api_token(session, world.actor(world.admin_a), created.id)
+
+    assert read.model_dump() == {k: v for k, v in created.model_dump().items() if k != "token"}
+    with pytest.raises(NotFound) as missing:
+        api_tokens.get_api_token(session, world.actor(world.admin_a), created.id + 1000)
+    assert str(missing.value) == "API token not found."

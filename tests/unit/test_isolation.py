@@ -45,6 +45,7 @@ MATRIX = [
     ("admin.b", "add a department to A's plant", lambda s, a, t: plants.create_department(s, a, DepartmentCreate(plant_id=t.plant1, code="X", name="x")), NotFound, "Plant not found."),
     ("admin.b", "update A's department", lambda s, a, t: plants.update_department(s, a, t.dept1, DepartmentUpdate(name="x")), NotFound, "Department not found."),
     ("admin.b", "deactivate A's department", lambda s, a, t: plants.update_department(s, a, t.dept1, DepartmentUpdate(is_active=False)), NotFound, "Department not found."),
+    ("admin.b", "get A's API token", lambda s, a, t: api_tokens.get_api_token(s, a, t.token_a), NotFound, "API token not found."),
     ("admin.b", "revoke A's API token", lambda s, a, t: api_tokens.revoke_api_token(s, a, t.token_a), NotFound, "API token not found."),
     ("admin.b", "make a token for A's plant", lambda s, a, t: api_tokens.create_api_token(s, a, ApiTokenCreate(plant_id=t.plant1, name="x")), Invalid, {"plant_id": "Unknown plant."}),
     ("admin.b", "give a user A's plant", lambda s, a, t: users.create_user(s, a, UserCreate(username="spy", password=PASSWORD, plant_ids=[t.plant1])), Invalid, "PLANT1"),
@@ -63,6 +64,7 @@ MATRIX = [
     ("op.one", "change branding", lambda s, a, t: branding.update_branding(s, a, branding.BrandingUpdate(primary_color="#000000")), Forbidden, perm("manage_branding")),
     ("op.one", "create an API token", lambda s, a, t: api_tokens.create_api_token(s, a, ApiTokenCreate(plant_id=t.plant1, name="x")), Forbidden, perm("manage_api_tokens")),
     ("op.one", "list API tokens", lambda s, a, t: api_tokens.list_api_tokens(s, a), Forbidden, perm("manage_api_tokens")),
+    ("op.one", "get an API token", lambda s, a, t: api_tokens.get_api_token(s, a, t.token_a), Forbidden, perm("manage_api_tokens")),
     ("op.one", "revoke an API token", lambda s, a, t: api_tokens.revoke_api_token(s, a, t.token_a), Forbidden, perm("manage_api_tokens")),
     ("op.one", "read the audit trail", lambda s, a, t: audit.list_audit(s, a), Forbidden, perm("view_audit")),
     # a planner plans, but does not manage people
