@@ -23,6 +23,7 @@ from services.access import Actor
 from services.errors import Conflict, Invalid
 from services.scoping import get_scoped
 from services.transitions import WORK_TRANSITIONS, transition
+from services.work_orders import settle_orders_of
 
 MAX_COUNT = 1_000_000
 DOWN_STATES = (MachineState.DOWN, MachineState.PLANNED_STOP)
@@ -274,6 +275,8 @@ def _refresh_work_order(ctx: ActionContext, wo: WorkOrder) -> None:
                    WORK_TRANSITIONS, now=ctx.at, reason="all operations done")
         wo.completed_at = ctx.at
         ctx.changes["work_order_status"] = {"before": before.value, "after": WorkStatus.DONE.value}
+        ctx.session.flush()
+        settle_orders_of(ctx.session, ctx.actor, [wo.id], now=ctx.at)   # the order is done when all its work is
 
 
 def _set_machine(ctx: ActionContext, state: MachineState, *, operation_id: int | None,
