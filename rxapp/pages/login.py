@@ -41,12 +41,16 @@ def login_page() -> rx.Component:
                             color_scheme="red", role="alert", width="100%", data_testid="login-error",
                         ),
                     ),
+                    # Disabled until the page is connected: a form sent before that would go to the
+                    # server as a plain HTML form, with the password in the address.
                     rx.button(_("Log in"), type="submit", size="3", width="100%", min_height=TOUCH,
-                              loading=AuthState.login_busy, color_scheme="gray", high_contrast=True),
+                              loading=AuthState.login_busy, disabled=~AuthState.is_hydrated,
+                              color_scheme="gray", high_contrast=True),
                     direction="column", spacing="4", width="100%",
                 ),
                 on_submit=AuthState.login,
                 reset_on_submit=False,
+                method="post",
                 width="100%",
             ),
             width="100%", max_width="420px", size="4",
