@@ -20,7 +20,7 @@ from models.resources import LossCategory, Machine, ReasonCode, ReasonKind, Work
 from models.routing import Routing, RoutingStep
 from services.db import transaction
 
-_n = itertools.count(1)
+_n = itertools.count(10_001)   # far from hand-written codes such as FG-100 in tests
 
 
 @dataclass
