@@ -19,4 +19,7 @@ config = rx.Config(
     telemetry_enabled=False,
     show_built_with_reflex=False,
     disable_plugins=[rx.plugins.SitemapPlugin],
+    # The accent is rxapp/state/theme.py's BASE_ACCENT; the organization's colour overrides it at run time.
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(
+        appearance="light", accent_color="indigo", gray_color="slate", radius="medium", has_background=True))],
 )

@@ -53,13 +53,10 @@ from rxapp.state.master_rates import RatesState
 from rxapp.state.master_reason_codes import ReasonCodesState
 from rxapp.state.master_resources import ResourcesState
 from rxapp.state.master_routings import RoutingsState
-from rxapp.state.theme import BASE_ACCENT
 from rxapp.state.users import UsersState
 from services.access import Permission
 
 app = rx.App(
-    theme=rx.theme(appearance="light", accent_color=BASE_ACCENT, gray_color="slate", radius="medium",
-                   has_background=True),
     api_transformer=api,
     html_lang=language(),
     head_components=[rx.el.meta(name="theme-color", content="#ffffff")],
