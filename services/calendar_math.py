@@ -115,9 +115,9 @@ def add_working_time(cal: CalendarSpec, start: datetime, seconds: int | float) -
         raise ValueError("seconds must not be negative")
     remaining = timedelta(seconds=seconds)
     cursor = start.astimezone(UTC)
-    horizon = cursor + timedelta(days=SEARCH_HORIZON_DAYS)
+    last_working = cursor          # a whole horizon without working time means there is none
     window = timedelta(days=7)
-    while cursor < horizon:
+    while cursor - last_working < timedelta(days=SEARCH_HORIZON_DAYS):
         for s, e in working_intervals(cal, cursor, cursor + window):
             available = e - s
             if remaining < available or (remaining == available and remaining > timedelta(0)):
@@ -125,6 +125,7 @@ def add_working_time(cal: CalendarSpec, start: datetime, seconds: int | float) -
             if remaining == timedelta(0):
                 return s
             remaining -= available
+            last_working = e
         cursor += window
     raise Invalid("The shift calendar has no working time in the next year: add shifts or remove holidays.",
                   fields={"calendar": "No working time."})
