@@ -44,8 +44,11 @@ run: db
 	@$(BIN)/takt demo-logins --url "http://localhost:$(PORT)"
 	@$(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT) --backend-host $(HOST)
 
+# Services, REST API and page state on two workers (each with its own databases), then the
+# browser tests, which share one production build of the app.
 test: setup chromium
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests/unit tests/api tests/ui $(PYTEST_ARGS)
+	@if [ -z "$$TAKT_SKIP_E2E" ]; then $(BIN)/python -m pytest -q tests/e2e $(PYTEST_ARGS); fi
 
 clean:
 	rm -rf .web .states build *.egg-info test-results .pytest_cache .hypothesis
