@@ -6,7 +6,9 @@
    UPDATE of the same 500 rows;
 3. operator action round trip with 200 simulated operators, each on its own machine: the service
    call (shopfloor.perform) and the REST API (POST /api/v1/machines/{id}/actions, uvicorn, real
-   HTTP), p50/p95/p99, vs a raw INSERT + COMMIT of one production_event row.
+   HTTP), p50/p95/p99, vs a raw INSERT + COMMIT of one production_event row. Twice: at a shop-floor
+   pace (each operator taps every `--think` seconds on average, Poisson) and flat out (no pause
+   between taps), which measures saturation throughput in actions per second.
 
 Usage: .venv/bin/python -m bench.production_bench [--postgres URL] [--operators 200] [--actions 7]
 SQLite always runs (a fresh file); --postgres adds a fresh database next to URL's.
@@ -205,25 +207,34 @@ def script(op_id: int, actions: int) -> list[ShopfloorAction]:
     return steps
 
 
-def bench_service_round_trip(engine, operators: int, actions: int) -> list[float]:
+def pause(rng, think: float) -> float:
+    return rng.expovariate(1 / think) if think > 0 else 0.0
+
+
+def bench_service_round_trip(engine, operators: int, actions: int, think: float) -> tuple[list[float], float]:
+    import random
     p, op_users, op_ids, _ = operator_plant(engine, operators)
     latencies: list[float] = []
 
     def operator(i: int) -> None:
+        rng = random.Random(i)
         with Session(engine) as session:
             actor = p.actor(session, op_users[i % len(op_users)])
         for action in script(op_ids[i], actions):
+            time.sleep(pause(rng, think))
             start = time.perf_counter()
             with Session(engine, expire_on_commit=False) as session, takt_db.transaction(session):
                 shopfloor.perform(session, actor, p.machine_ids[i], action, now=datetime.now(timezone.utc))
             latencies.append(time.perf_counter() - start)
 
-    with ThreadPoolExecutor(max_workers=min(operators, 32)) as pool:
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=operators if think > 0 else min(operators, 32)) as pool:
         list(pool.map(operator, range(operators)))
-    return latencies
+    return latencies, time.perf_counter() - began
 
 
-def bench_api_round_trip(engine, url: str, operators: int, actions: int) -> list[float]:
+def bench_api_round_trip(engine, url: str, operators: int, actions: int, think: float) -> tuple[list[float], float]:
+    import random
     p, _, op_ids, tokens = operator_plant(engine, operators)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url}
@@ -234,8 +245,10 @@ def bench_api_round_trip(engine, url: str, operators: int, actions: int) -> list
         wait_http(f"http://127.0.0.1:{port}/api/v1/health")
 
         async def operator(client: httpx.AsyncClient, i: int) -> None:
+            rng = random.Random(i)
             headers = {"authorization": f"Bearer {tokens[i % len(tokens)]}"}
             for action in script(op_ids[i], actions):
+                await asyncio.sleep(pause(rng, think))
                 start = time.perf_counter()
                 r = await client.post(f"/api/v1/machines/{p.machine_ids[i]}/actions", headers=headers,
                                       content=action.model_dump_json(exclude_none=True),
@@ -249,14 +262,17 @@ def bench_api_round_trip(engine, url: str, operators: int, actions: int) -> list
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
                                          headers={"content-type": "application/json"}) as client:
                 await asyncio.gather(*(operator(client, i) for i in range(operators)))
+        began = time.perf_counter()
         asyncio.run(main())
+        wall = time.perf_counter() - began
     finally:
         server.terminate()
         server.wait(10)
-    return latencies
+    return latencies, wall
 
 
-def bench_raw_round_trip(engine, operators: int, actions: int) -> list[float]:
+def bench_raw_round_trip(engine, operators: int, actions: int, think: float) -> tuple[list[float], float]:
+    import random
     p, op_users, op_ids, _ = operator_plant(engine, operators)
     latencies = []
     stmt = sa.text("INSERT INTO production_event (organization_id, plant_id, machine_id, operation_id, user_id, kind,"
@@ -264,7 +280,9 @@ def bench_raw_round_trip(engine, operators: int, actions: int) -> list[float]:
                    " VALUES (:o, :p, :m, :op, :u, 'count', 3, 0, '', :c, :t, :t)")
 
     def operator(i: int) -> None:
+        rng = random.Random(i)
         for _ in range(actions):
+            time.sleep(pause(rng, think))
             now = datetime.now(timezone.utc)
             start = time.perf_counter()
             with engine.begin() as conn:
@@ -273,9 +291,10 @@ def bench_raw_round_trip(engine, operators: int, actions: int) -> list[float]:
                                     "t": now.replace(tzinfo=None) if engine.dialect.name == "sqlite" else now})
             latencies.append(time.perf_counter() - start)
 
-    with ThreadPoolExecutor(max_workers=min(operators, 32)) as pool:
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=operators if think > 0 else min(operators, 32)) as pool:
         list(pool.map(operator, range(operators)))
-    return latencies
+    return latencies, time.perf_counter() - began
 
 
 def free_port() -> int:
@@ -326,6 +345,7 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=7, help="actions per operator: start, counts..., complete")
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--complete", type=int, default=500)
+    parser.add_argument("--think", type=float, default=5.0, help="mean seconds between one operator's taps (paced run)")
     args = parser.parse_args()
 
     import_rows, complete_rows, trip_rows = [], [], []
@@ -338,12 +358,16 @@ def main() -> None:
                             f"{imp['raw']:.3f}", f"{imp['import'] / imp['raw']:.1f}x"])
         comp = bench_complete(engine, args.complete)
         complete_rows.append([label, ms(comp["service"]), ms(comp["raw"]), f"{comp['service'] / comp['raw']:.1f}x"])
-        raw = percentiles(bench_raw_round_trip(engine, args.operators, args.actions))
-        svc = percentiles(bench_service_round_trip(engine, args.operators, args.actions))
-        api = percentiles(bench_api_round_trip(engine, url, args.operators, args.actions))
-        for name, p in [("raw INSERT + COMMIT", raw), ("service call", svc), ("REST API over HTTP", api)]:
-            trip_rows.append([label, name, ms(p["p50"]), ms(p["p95"]), ms(p["p99"]),
-                              f"{p['p50'] / raw['p50']:.1f}x", f"{p['p95'] / raw['p95']:.1f}x"])
+        for pace, think in [(f"every {args.think:g} s", args.think), ("flat out", 0.0)]:
+            runs = [("raw INSERT + COMMIT", bench_raw_round_trip(engine, args.operators, args.actions, think)),
+                    ("service call", bench_service_round_trip(engine, args.operators, args.actions, think)),
+                    ("REST API over HTTP", bench_api_round_trip(engine, url, args.operators, args.actions, think))]
+            raw = percentiles(runs[0][1][0])
+            for name, (samples, wall) in runs:
+                q = percentiles(samples)
+                trip_rows.append([label, pace, name, ms(q["p50"]), ms(q["p95"]), ms(q["p99"]),
+                                  f"{q['p50'] / raw['p50']:.1f}x", f"{q['p95'] / raw['p95']:.1f}x",
+                                  f"{len(samples) / wall:,.0f}"])
         engine.dispose()
         takt_db.use_engine(None)
 
@@ -353,9 +377,12 @@ def main() -> None:
             + f"\n### Completing {args.complete} work orders in one action\n\n"
             + table(["database", "service ms", "raw UPDATE ms", "service / raw"], complete_rows)
             + f"\n### Operator action round trip: {args.operators} operators x {args.actions} actions = {n_actions:,}\n\n"
-            + "Each operator works its own machine: start, counts, complete. Service calls run on 32 threads;\n"
-            + f"API calls are {args.operators} concurrent HTTP clients against one uvicorn worker.\n\n"
-            + table(["database", "path", "p50 ms", "p95 ms", "p99 ms", "p50 / raw", "p95 / raw"], trip_rows))
+            + "Each operator works its own machine: start, counts, complete. Paced: every operator taps every\n"
+            + f"{args.think:g} s on average ({args.operators / args.think:.0f} actions/s offered); flat out: no pause, service and raw\n"
+            + f"calls on 32 threads, API calls from {args.operators} concurrent HTTP clients against one uvicorn\n"
+            + "worker, so latency there is queueing behind the throughput limit (last column).\n\n"
+            + table(["database", "pace", "path", "p50 ms", "p95 ms", "p99 ms", "p50 / raw", "p95 / raw", "actions/s"],
+                    trip_rows))
     write_section("production", "Production core (import, bulk complete, operator round trip)", body)
 
 
