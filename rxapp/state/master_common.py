@@ -68,10 +68,12 @@ class MasterList(rx.State, mixin=True):
     _export_name: ClassVar[str] = "export"
 
     def _fetch(self, session, actor) -> list:
-        raise NotImplementedError
+        """Each list page says which service call reads its rows."""
+        raise TypeError(f"{type(self).__name__} must define _fetch(session, actor)")
 
     def _show(self, rows: list) -> None:
-        raise NotImplementedError
+        """Each list page turns the service's rows into its own row type."""
+        raise TypeError(f"{type(self).__name__} must define _show(rows)")
 
     @rx.event
     def load(self):
