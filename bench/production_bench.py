@@ -239,7 +239,7 @@ def bench_api_round_trip(engine, url: str, operators: int, actions: int, think: 
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url}
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "rxapp.api.app:api", "--port", str(port),
-                               "--log-level", "warning"], env=env)
+                               "--log-level", "warning", "--timeout-keep-alive", "30"], env=env)
     latencies: list[float] = []
     try:
         wait_http(f"http://127.0.0.1:{port}/api/v1/health")
@@ -258,7 +258,8 @@ def bench_api_round_trip(engine, url: str, operators: int, actions: int, think: 
                     raise RuntimeError(f"{r.status_code} {r.text}")
 
         async def main():
-            limits = httpx.Limits(max_connections=operators)
+            # idle connections are dropped by the client before the server's keep-alive ends
+            limits = httpx.Limits(max_connections=operators, keepalive_expiry=20)
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
                                          headers={"content-type": "application/json"}) as client:
                 await asyncio.gather(*(operator(client, i) for i in range(operators)))
