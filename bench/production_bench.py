@@ -379,7 +379,8 @@ def main() -> None:
             + table(["database", "service ms", "raw UPDATE ms", "service / raw"], complete_rows)
             + f"\n### Operator action round trip: {args.operators} operators x {args.actions} actions = {n_actions:,}\n\n"
             + "Each operator works its own machine: start, counts, complete. Paced: every operator taps every\n"
-            + f"{args.think:g} s on average ({args.operators / args.think:.0f} actions/s offered); flat out: no pause, service and raw\n"
+            + f"{args.think:g} s on average (up to {args.operators / args.think:.0f} actions/s while all are at work; the last column\n"
+            + "is actions over the whole run, tail included); flat out: no pause, service and raw\n"
             + f"calls on 32 threads, API calls from {args.operators} concurrent HTTP clients against one uvicorn\n"
             + "worker, so latency there is queueing behind the throughput limit (last column).\n\n"
             + table(["database", "pace", "path", "p50 ms", "p95 ms", "p99 ms", "p50 / raw", "p95 / raw", "actions/s"],
