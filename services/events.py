@@ -5,8 +5,9 @@ events to the process-wide `bus`; a rollback drops them (a rolled-back savepoint
 events recorded inside it). Subscribers are asyncio consumers (Reflex background tasks) that
 `async for event in bus.subscribe(...)`; synchronous handlers can be registered with `bus.on(...)`.
 A failing handler, bridge or departed subscriber is logged and skipped: the commit has happened
-and is never reported as failed because of them. Later, a PostgreSQL or Redis bridge publishes to
-and from other processes behind this same interface (`EventBus.add_bridge`).
+and is never reported as failed because of them. A PostgreSQL or Redis bridge
+(services/event_fanout.py) publishes to and from other processes behind this same interface
+(`EventBus.add_bridge`; events received from elsewhere are published with `local_only=True`).
 """
 from __future__ import annotations
 
@@ -46,6 +47,18 @@ class DomainEvent:
             "name": self.name, "organization_id": self.organization_id, "plant_id": self.plant_id,
             "actor_user_id": self.actor_user_id, "at": self.at.isoformat(), "payload": self.payload,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DomainEvent:
+        """The inverse of `to_dict` (an event received from another process); `seq` is local, so
+        the event gets a fresh one in the receiving process."""
+        at = data.get("at")
+        return cls(
+            name=data["name"], organization_id=data.get("organization_id"),
+            payload=dict(data.get("payload") or {}), plant_id=data.get("plant_id"),
+            actor_user_id=data.get("actor_user_id"),
+            at=datetime.fromisoformat(at) if isinstance(at, str) else utcnow(),
+        )
 
 
 def record(session: OrmSession, event: DomainEvent) -> None:
@@ -131,10 +144,17 @@ class EventBus:
             if entry in self._handlers:
                 self._handlers.remove(entry)
 
-    def add_bridge(self, forward: Callable[[list[DomainEvent]], None]) -> None:
-        """A bridge forwards locally committed events to other processes."""
+    def add_bridge(self, forward: Callable[[list[DomainEvent]], None]) -> Callable[[], None]:
+        """A bridge forwards locally committed events to other processes (services/event_fanout.py);
+        returns a function that removes it."""
         with self._lock:
             self._bridges.append(forward)
+        return lambda: self._remove_bridge(forward)
+
+    def _remove_bridge(self, forward) -> None:
+        with self._lock:
+            if forward in self._bridges:
+                self._bridges.remove(forward)
 
     def subscribe(self, pattern: str = "*", *, organization_id: int | None = None) -> Subscription:
         """A feed of matching events, registered at once: every event published after this call
