@@ -372,43 +372,34 @@ def _by_code(rows) -> dict[str, tuple]:
 
 
 def _resolve_products(session: Session, actor: Actor, parsed: list[_Parsed]) -> None:
-    codes = {p.shown.product_code.upper() for p in parsed if p.shown.product_code}
-    if not codes:
-        return
-    rows = session.exec(select(Product.id, Product.code, Product.is_active).where(
-        Product.organization_id == actor.organization_id, func.upper(Product.code).in_(codes))).all()
-    found = _by_code(rows)
-    for p in parsed:
-        code = p.shown.product_code
-        if not code:
-            continue
-        hit = found.get(code.upper())
-        if hit is None:
-            p.shown.errors.append(f"Unknown product '{code}'.")
-        elif not hit[2]:
-            p.shown.errors.append(f"Product '{hit[1]}' is inactive.")
-        else:
-            p.product_id = hit[0]
+    _resolve_codes(session, actor, parsed, Product, "product_code", "product_id", "Product")
 
 
 def _resolve_customers(session: Session, actor: Actor, parsed: list[_Parsed]) -> None:
-    codes = {p.shown.customer_code.upper() for p in parsed if p.shown.customer_code}
+    _resolve_codes(session, actor, parsed, Customer, "customer_code", "customer_id", "Customer")
+
+
+def _resolve_codes(session: Session, actor: Actor, parsed: list[_Parsed], model, column: str, target: str,
+                   label: str) -> None:
+    """One query for every code of `column` in the file (case-insensitive, within the actor's
+    organization); each row gets the id in `target`, or an error naming the unknown or inactive code."""
+    codes = {getattr(p.shown, column).upper() for p in parsed if getattr(p.shown, column)}
     if not codes:
         return
-    rows = session.exec(select(Customer.id, Customer.code, Customer.is_active).where(
-        Customer.organization_id == actor.organization_id, func.upper(Customer.code).in_(codes))).all()
+    rows = session.exec(select(model.id, model.code, model.is_active).where(
+        model.organization_id == actor.organization_id, func.upper(model.code).in_(codes))).all()
     found = _by_code(rows)
     for p in parsed:
-        code = p.shown.customer_code
+        code = getattr(p.shown, column)
         if not code:
             continue
         hit = found.get(code.upper())
         if hit is None:
-            p.shown.errors.append(f"Unknown customer '{code}'.")
+            p.shown.errors.append(f"Unknown {label.lower()} '{code}'.")
         elif not hit[2]:
-            p.shown.errors.append(f"Customer '{hit[1]}' is inactive.")
+            p.shown.errors.append(f"{label} '{hit[1]}' is inactive.")
         else:
-            p.customer_id = hit[0]
+            setattr(p, target, hit[0])
 
 
 def _check_groups(parsed: list[_Parsed]) -> None:
