@@ -31,6 +31,7 @@ class Permission(StrEnum):
     INGEST = "ingest"                      # machine gateways
     SCAN = "scan"                          # scanning stations
     DISPLAY = "display"                    # read-only wall screens
+    CONFIGURE = "configure"                # type lists, custom fields, workflows (admins)
 
 
 _EVERYONE = {Permission.VIEW}
