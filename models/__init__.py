@@ -13,14 +13,22 @@ from models.orders import (CapacityPeriod, CapacityTarget, CustomerOrder, Except
                            OrderStatus, ScheduleException, StatusChange, WorkOrder, WorkStatus)
 from models.shopfloor import EventKind, ProductionEvent
 from models.numbering import NumberSequence
+from models.lots import GenealogyLink, LinkKind, Location, Lot, LotConsumption, LotOrigin, LotStatus, Serial
+from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
+from models.config import (CustomFieldDefinition, EmailOutbox, FieldType, Notification, NotificationPreference,
+                           OutboxStatus, TypeList, TypeListValue)
 
 __all__ = [
     "BomLine", "CalendarHoliday", "CapacityPeriod", "CapacityTarget", "Customer", "CustomerOrder", "EventKind",
     "ExceptionKind", "LossCategory", "Machine", "MachineProductRate", "MachineState", "MachineStatus",
+    "CustomFieldDefinition", "EmailOutbox", "FieldType", "Notification", "NotificationPreference", "OutboxStatus",
+    "TypeList", "TypeListValue",
     "NumberSequence", "Operation", "OrderLine", "OrderStatus", "Product", "ProductType", "ProductionEvent",
     "ReasonCode", "ReasonKind", "Routing", "RoutingStep", "ScheduleException", "Shift", "ShiftBreak",
     "ShiftCalendar", "StatusChange", "WorkCenter", "WorkOrder", "WorkStatus",
     "ApiToken", "ApiTokenKind", "AuditEntry", "AuthSession", "Department", "LoginAttempt",
     "Organization", "OrganizationBranding", "Plant", "Role", "RoleAssignment", "TimestampMixin",
     "User", "UserPlantAccess", "UTCDateTime", "utcnow",
+    "GenealogyLink", "LinkKind", "Location", "Lot", "LotConsumption", "LotOrigin", "LotStatus", "Serial",
+    "Shipment", "ShipmentItem", "ShipmentLine", "ShipmentStatus",
 ]

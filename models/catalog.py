@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
@@ -31,6 +32,8 @@ class Product(TimestampMixin, SQLModel, table=True):
     type: ProductType = Field(default=ProductType.FINISHED, sa_type=str_enum(ProductType, 16))
     standard_cost: Decimal | None = Field(default=None, sa_type=sa.Numeric(14, 4))
     is_active: bool = Field(default=True, index=True)
+    is_serialized: bool = Field(default=False)        # each unit gets a serial number (models/lots.py)
+    custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # custom field values (services/custom_fields.py)
 
 
 class BomLine(TimestampMixin, SQLModel, table=True):
