@@ -15,6 +15,7 @@ from models.shopfloor import EventKind, ProductionEvent
 from models.numbering import NumberSequence
 from models.lots import GenealogyLink, LinkKind, Location, Lot, LotConsumption, LotOrigin, LotStatus, Serial
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
+from models.scans import Scan, ScanMode, ScanResult
 from models.config import (CustomFieldDefinition, EmailOutbox, FieldType, Notification, NotificationPreference,
                            OutboxStatus, TypeList, TypeListValue)
 

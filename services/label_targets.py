@@ -10,10 +10,12 @@ from collections.abc import Callable
 
 from sqlmodel import Session, col, select
 
-from models.catalog import Product
+from models.catalog import Customer, Product
+from models.lots import Location, Lot, Serial
 from models.orders import WorkOrder
 from models.organization import Plant
 from models.resources import Machine
+from models.shipments import Shipment
 from services.access import Actor
 from services.errors import NotFound
 from services.labels import KIND_WORDS, LabelKind, LabelPayload, LabelTarget, org_slug_of
@@ -45,8 +47,6 @@ def find_by_code(session: Session, actor: Actor, payload: LabelPayload) -> Label
 
 
 def _finders(kind: LabelKind) -> tuple[ById, ByCode]:
-    if kind not in FINDERS:
-        raise NotFound(f"Takt has no {KIND_WORDS[kind]}s to print or scan yet.")
     return FINDERS[kind]
 
 
@@ -98,3 +98,87 @@ def _machine_by_code(session: Session, actor: Actor, code: str, slug: str) -> La
 
 register(LabelKind.WO, _work_order_by_id, _work_order_by_code)
 register(LabelKind.MAC, _machine_by_id, _machine_by_code)
+
+
+# --- lots, serials, locations, shipments (tables in models/lots.py, models/shipments.py) ---------------
+
+def _product_words(session: Session, product_id: int) -> str:
+    product = session.get(Product, product_id)
+    return f"{product.code} {product.name}" if product else ""
+
+
+def _lot_target(session: Session, lot: Lot | None, slug: str, actor: Actor) -> LabelTarget | None:
+    if lot is None or lot.organization_id != actor.organization_id:
+        return None
+    return LabelTarget(LabelKind.LOT, lot.id, lot.number, slug, lot.plant_id, f"Lot {lot.number}",
+                       f"{_product_words(session, lot.product_id)} · {lot.quantity_initial} {lot.unit}")
+
+
+def _lot_by_id(session: Session, actor: Actor, object_id: int, slug: str) -> LabelTarget | None:
+    return _lot_target(session, session.get(Lot, object_id), slug, actor)
+
+
+def _lot_by_code(session: Session, actor: Actor, code: str, slug: str) -> LabelTarget | None:
+    lot = session.exec(select(Lot).where(Lot.organization_id == actor.organization_id, Lot.number == code)).first()
+    return _lot_target(session, lot, slug, actor)
+
+
+def _serial_target(session: Session, serial: Serial | None, slug: str, actor: Actor) -> LabelTarget | None:
+    if serial is None or serial.organization_id != actor.organization_id:
+        return None
+    return LabelTarget(LabelKind.SER, serial.id, serial.number, slug, serial.plant_id, f"Serial {serial.number}",
+                       _product_words(session, serial.product_id))
+
+
+def _serial_by_id(session: Session, actor: Actor, object_id: int, slug: str) -> LabelTarget | None:
+    return _serial_target(session, session.get(Serial, object_id), slug, actor)
+
+
+def _serial_by_code(session: Session, actor: Actor, code: str, slug: str) -> LabelTarget | None:
+    serial = session.exec(select(Serial).where(Serial.organization_id == actor.organization_id,
+                                               Serial.number == code)).first()
+    return _serial_target(session, serial, slug, actor)
+
+
+def _location_target(session: Session, location: Location | None, slug: str, actor: Actor) -> LabelTarget | None:
+    if location is None or location.organization_id != actor.organization_id:
+        return None
+    plant = session.get(Plant, location.plant_id)
+    return LabelTarget(LabelKind.LOC, location.id, f"{plant.code}/{location.code}", slug, location.plant_id,
+                       f"Location {location.code}", f"{location.name} ({plant.code})".strip())
+
+
+def _location_by_id(session: Session, actor: Actor, object_id: int, slug: str) -> LabelTarget | None:
+    return _location_target(session, session.get(Location, object_id), slug, actor)
+
+
+def _location_by_code(session: Session, actor: Actor, code: str, slug: str) -> LabelTarget | None:
+    plant_code, _, location_code = code.partition("/")
+    location = session.exec(select(Location).join(Plant, col(Plant.id) == Location.plant_id).where(
+        Location.organization_id == actor.organization_id, Plant.code == plant_code,
+        Location.code == location_code)).first()
+    return _location_target(session, location, slug, actor)
+
+
+def _shipment_target(session: Session, shipment: Shipment | None, slug: str, actor: Actor) -> LabelTarget | None:
+    if shipment is None or shipment.organization_id != actor.organization_id:
+        return None
+    customer = session.get(Customer, shipment.customer_id)
+    return LabelTarget(LabelKind.SHP, shipment.id, shipment.number, slug, shipment.plant_id,
+                       f"Shipment {shipment.number}", customer.name if customer else "")
+
+
+def _shipment_by_id(session: Session, actor: Actor, object_id: int, slug: str) -> LabelTarget | None:
+    return _shipment_target(session, session.get(Shipment, object_id), slug, actor)
+
+
+def _shipment_by_code(session: Session, actor: Actor, code: str, slug: str) -> LabelTarget | None:
+    shipment = session.exec(select(Shipment).where(Shipment.organization_id == actor.organization_id,
+                                                   Shipment.number == code)).first()
+    return _shipment_target(session, shipment, slug, actor)
+
+
+register(LabelKind.LOT, _lot_by_id, _lot_by_code)
+register(LabelKind.SER, _serial_by_id, _serial_by_code)
+register(LabelKind.LOC, _location_by_id, _location_by_code)
+register(LabelKind.SHP, _shipment_by_id, _shipment_by_code)
