@@ -32,6 +32,8 @@ MASTER_REASON_CODES = "/master/reason-codes"
 MASTER_CUSTOMERS = "/master/customers"
 OPERATOR = "/operator"
 OPERATOR_MACHINE = "/operator/machine"
+DASHBOARD = "/dashboard"
+ANDON = "/andon"
 
 
 @dataclass(frozen=True)

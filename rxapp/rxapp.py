@@ -12,7 +12,9 @@ import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from rxapp import routes
 from rxapp.api.app import api
 from rxapp.i18n import _, language
+from rxapp import live
 from rxapp.pages.account import account_page
+from rxapp.pages.andon import andon_page
 from rxapp.pages.admin_api_tokens import api_tokens_page
 from rxapp.pages.admin_audit import audit_page
 from rxapp.pages.admin_branding import branding_page
@@ -34,6 +36,7 @@ from rxapp.pages.master_products import products_page
 from rxapp.pages.master_reason_codes import reason_codes_page
 from rxapp.pages.master_routings import routings_page
 from rxapp.state.account import AccountState
+from rxapp.state.andon import AndonState
 from rxapp.state.api_tokens import ApiTokensState
 from rxapp.state.audit import AuditState
 from rxapp.state.auth import AuthState
@@ -61,6 +64,7 @@ app = rx.App(
     html_lang=language(),
     head_components=[rx.el.meta(name="theme-color", content="#ffffff")],
 )
+app.register_lifespan_task(live.live_task)      # event fan-out + live views of this worker (rxapp/live.py)
 
 
 def _title(text: str) -> str:
@@ -98,3 +102,4 @@ _guarded(reason_codes_page, routes.MASTER_REASON_CODES, _("Reason codes"), Permi
 _guarded(customers_page, routes.MASTER_CUSTOMERS, _("Customers"), Permission.PLAN, CustomersState.enter)
 _guarded(operator_page, routes.OPERATOR, _("Operator"), Permission.RUN_JOBS, OperatorState.enter)
 _guarded(operator_machine_page, routes.OPERATOR_MACHINE, _("Machine"), Permission.RUN_JOBS, OperatorMachineState.enter)
+app.add_page(andon_page, route=routes.ANDON, title=_title(_("Andon board")), on_load=AndonState.open)

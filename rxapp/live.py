@@ -1,0 +1,111 @@
+"""The Reflex side of services/live.py: one live task per backend worker.
+
+`live_task` is registered with `app.register_lifespan_task` (rxapp/rxapp.py). It starts the event
+fan-out configured by TAKT_EVENT_BACKEND (services/event_fanout.py: local, redis or postgres), so
+events committed by other workers or machines reach this worker's bus, and runs the worker's
+`LiveHub`: each watched scope (a plant's andon board, a dashboard view) is refreshed at most once
+per 250 ms, computed once off the event loop and written into the `rx.SharedState` linked to the
+scope's token (`rxapp/state/live_*.py`); Reflex then sends the delta to every tab linked to it.
+
+A page links its shared state with `watch(state, scope, compute)` only after a service returned the
+scope (which checks the actor's access); the token is derived on the server from the scope. With
+several workers (Reflex's Redis state manager), each worker refreshes the scopes its own clients
+watch, once per scope; the shared state lives in Redis, so every linked tab sees the newest data.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session
+
+from models.base import utcnow
+from services.db import db_session
+from services.event_fanout import start_fanout
+from services.events import bus
+from services.live import LiveHub, Scope
+
+log = logging.getLogger(__name__)
+
+Compute = Callable[[Session, Scope, Any], Any]     # (session, scope, now) -> what the shared state applies
+CONNECTED_CHECK_EVERY = 30.0                        # seconds between checks that a scope still has a tab
+
+_kinds: dict[str, tuple[type, Compute]] = {}
+_app: Any = None
+_checked: dict[Scope, float] = {}
+hub = LiveHub(push=lambda scope: _push(scope))
+
+
+def register_kind(kind: str, state_cls: type, compute: Compute) -> None:
+    """`state_cls` (an rx.SharedState with `apply(data)`) shows scopes of `kind`, computed by `compute`."""
+    _kinds[kind] = (state_cls, compute)
+
+
+def compute_now(scope: Scope) -> Any:
+    """The data of a scope, read now in a unit of work of its own (blocking: run it in a thread)."""
+    _, compute = _kinds[scope.kind]
+    with db_session() as session:
+        return compute(session, scope, utcnow())
+
+
+async def watch(state: Any, scope: Scope) -> Any:
+    """Link `state` (this tab's shared state of the scope's kind) to the scope and have the hub keep it
+    fresh; fills it at once when nobody has yet. Returns the linked state."""
+    linked = await state._link_to(scope.token)
+    hub.register(scope)
+    if not linked.loaded:
+        linked.apply(await asyncio.to_thread(compute_now, scope))
+    return linked
+
+
+async def _push(scope: Scope) -> bool:
+    if _app is None or scope.kind not in _kinds:
+        return False
+    state_cls, _ = _kinds[scope.kind]
+    data = await asyncio.to_thread(compute_now, scope)
+    async with _app.modify_state(rx.BaseStateToken(ident=scope.token, cls=state_cls)) as root:
+        shared = await root.get_state(state_cls)
+        shared.apply(data)
+        linked = set(shared._linked_from)
+    return await _still_watched(scope, linked)
+
+
+async def _still_watched(scope: Scope, linked: set[str]) -> bool:
+    """False once no linked tab is connected any more (checked every CONNECTED_CHECK_EVERY s)."""
+    if not linked:
+        return False
+    now = time.monotonic()
+    if now - _checked.get(scope, 0.0) < CONNECTED_CHECK_EVERY:
+        return True
+    _checked[scope] = now
+    namespace = getattr(_app, "event_namespace", None)
+    manager = getattr(namespace, "_token_manager", None)
+    if manager is None:
+        return True
+    for token in linked:
+        if await manager.is_token_connected(token):
+            return True
+    _checked.pop(scope, None)
+    return False
+
+
+async def live_task(app: rx.App) -> None:
+    """Lifespan task: fan-out bridge + this worker's live hub, until the app stops."""
+    global _app
+    _app = app
+    feed = bus.subscribe("*")                        # before the bridge: nothing falls in between
+    try:
+        fanout = await asyncio.to_thread(start_fanout, bus)
+    except Exception:                                # a bad TAKT_EVENT_BACKEND: this worker still serves its own
+        log.exception("event fan-out not started; live views see this worker's events only")
+        fanout = await asyncio.to_thread(start_fanout, bus, "local")
+    log.info("live hub started (event backend: %s)", fanout.backend)
+    try:
+        await hub.run(feed)
+    finally:
+        feed.close()
+        await asyncio.to_thread(fanout.stop)

@@ -1,0 +1,68 @@
+"""The andon board every wall screen of a plant shares (an rx.SharedState linked to the plant's
+board scope by rxapp/live.py). It holds plain display values only, small enough to send to every
+screen on each refresh; it imports nothing else from the app but i18n."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from rxapp.i18n import _, format_datetime
+from services.andon import AndonBoard, AndonTile
+
+STATE_LABELS = {"idle": _("Idle"), "running": _("Running"), "paused": _("Paused"), "down": _("Down"),
+                "planned_stop": _("Planned stop")}
+
+
+@dataclass
+class AndonCard:
+    machine_id: int = 0
+    code: str = ""
+    name: str = ""
+    department: str = ""
+    state: str = "idle"
+    state_label: str = ""
+    since: str = ""                  # ISO time (UTC) the state began, for the ticking duration
+    since_clock: str = ""            # HH:MM in the plant's time zone
+    minutes: int = 0
+    reason: str = ""
+    job: str = ""
+    good: int = 0
+    scrap: int = 0
+    quantity: int = 0
+    expected: int = 0
+    progress: int = 0
+    plan: int = 0
+    behind: bool = False
+    oee: str = "–"                   # current-shift OEE, "–" outside a shift
+
+
+def andon_card(tile: AndonTile, timezone: str) -> AndonCard:
+    return AndonCard(
+        machine_id=tile.machine_id, code=tile.code, name=tile.name, department=tile.department,
+        state=tile.state.value, state_label=STATE_LABELS.get(tile.state.value, tile.state.value),
+        since=tile.since.isoformat() if tile.since else "",
+        since_clock=format_datetime(tile.since, timezone, "HH:mm") if tile.since else "",
+        minutes=tile.minutes_in_state, reason=tile.reason, job=tile.job, good=tile.good, scrap=tile.scrap,
+        quantity=tile.quantity, expected=tile.expected_good, progress=tile.progress_percent,
+        plan=tile.plan_percent, behind=bool(tile.job) and tile.good < tile.expected_good,
+        oee=f"{tile.shift_oee_percent:.0f}%" if tile.shift_oee_percent is not None else "–")
+
+
+class LiveAndonState(rx.SharedState):
+    loaded: bool = False
+    plant: str = ""
+    shift: str = ""
+    updated: str = ""                # HH:MM:SS of the last refresh, plant time
+    cards: list[AndonCard] = []
+    down_count: int = 0
+    running_count: int = 0
+
+    def apply(self, board: AndonBoard) -> None:
+        self.cards = [andon_card(t, board.timezone) for t in board.tiles]
+        self.plant = f"{board.plant_code} · {board.plant_name}"
+        self.shift = board.shift
+        self.updated = format_datetime(board.at, board.timezone, "HH:mm:ss")
+        self.down_count = sum(1 for c in self.cards if c.state == "down")
+        self.running_count = sum(1 for c in self.cards if c.state == "running")
+        self.loaded = True
