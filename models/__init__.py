@@ -13,6 +13,7 @@ from models.orders import (CapacityPeriod, CapacityTarget, CustomerOrder, Except
                            OrderStatus, ScheduleException, StatusChange, WorkOrder, WorkStatus)
 from models.shopfloor import EventKind, ProductionEvent
 from models.numbering import NumberSequence
+from models.workflow import Workflow, WorkflowInstance, WorkflowState, WorkflowStep, WorkflowTransition
 from models.lots import GenealogyLink, LinkKind, Location, Lot, LotConsumption, LotOrigin, LotStatus, Serial
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
 from models.scans import Scan, ScanMode, ScanResult
@@ -20,6 +21,7 @@ from models.config import (CustomFieldDefinition, EmailOutbox, FieldType, Notifi
                            OutboxStatus, TypeList, TypeListValue)
 
 __all__ = [
+    "Workflow", "WorkflowInstance", "WorkflowState", "WorkflowStep", "WorkflowTransition",
     "BomLine", "CalendarHoliday", "CapacityPeriod", "CapacityTarget", "Customer", "CustomerOrder", "EventKind",
     "ExceptionKind", "LossCategory", "Machine", "MachineProductRate", "MachineState", "MachineStatus",
     "CustomFieldDefinition", "EmailOutbox", "FieldType", "Notification", "NotificationPreference", "OutboxStatus",

@@ -43,3 +43,4 @@ class Department(TimestampMixin, SQLModel, table=True):
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
     is_active: bool = Field(default=True)
+    head_user_id: int | None = Field(default=None, foreign_key="app_user.id")  # escalations go to this person
