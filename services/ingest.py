@@ -1,0 +1,606 @@
+"""Machine data ingest: batches of counts, machine state changes and job starts/completions sent by
+a machine gateway with a plant-scoped machine API token (Permission.INGEST).
+
+`ingest_batch(session, actor, events, *, now=None) -> IngestResult` takes a list of event dicts:
+
+    {"client_id": "gw1-000123", "machine": "CNC-01",        # or "machine_id": 12 (the token's plant)
+     "type": "count", "good": 5, "scrap": 1, "reason": "DIM",  # scrap needs a scrap reason
+     "occurred_at": "2026-03-02T08:00:00Z"}                  # optional: default now
+    {"type": "state", "state": "running" | "idle" | "down" | "planned_stop", "reason": "BREAKDOWN", ...}
+    {"type": "job_start", "work_order": "WO-000012", "operation": 10, ...}    # operation: its sequence
+    {"type": "job_complete", ...}                            # default: the machine's current job
+
+A reason is given by code ("reason") or id ("reason_code_id"); down needs an unplanned downtime
+reason, planned_stop a planned one.
+
+Invariants (the same event semantics as services/shopfloor.py, written set-based):
+- each event is answered at its index: `accepted` (with the ids of the ProductionEvents it
+  appended, none when it changed nothing), `duplicate` (its client id is already stored in this
+  organization, or repeated in the batch: nothing is recorded again) or `error` (field and message).
+  A bad event never stops the good ones of the same batch;
+- counts append one COUNT event each for the machine's current job (none: no job) and add to the
+  job's and its work order's quantities; state changes append DOWNTIME_STARTED / DOWNTIME_ENDED
+  (a new reason while down ends the old stop and starts the new one; the end gets the client id
+  plus "~end", which no client can send), while running/idle on a machine that is not down, a
+  repeated down with the same reason, or a state older than the machine's current state change
+  nothing; job_start/job_complete run the operator rules of services/shopfloor_actions.py;
+- one batch takes one lock per machine (PostgreSQL: its row, in id order; SQLite: the write lock)
+  before reading state and stored client ids, inserts its events in one multi-row INSERT (ON
+  CONFLICT DO NOTHING; a client id stored by a concurrent batch for another machine makes the
+  batch retry once against what is now stored), calls services.rollups.apply once, writes one
+  audit entry per machine and records after commit, per machine: one `ingest.accepted` (counts),
+  one aggregated `count.reported`, and one `downtime.started`/`downtime.ended`/`job.started`/
+  `job.completed` per such event (payloads as services/shopfloor.py's);
+- the event time is checked like an operator's (at most 5 minutes ahead, clamped; at most 7 days
+  old); machines outside the token's plant, and other organizations' rows, do not exist.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from models.base import utcnow
+from models.orders import Operation, WorkOrder, WorkStatus
+from models.resources import Machine, MachineState, MachineStatus, ReasonCode, ReasonKind
+from models.shopfloor import EventKind, ProductionEvent
+from services.access import Actor, Permission, require
+from services.audit import audit
+from services.errors import Conflict, DomainError, Invalid
+from services.events import DomainEvent, record
+from services.ingest_limits import IngestLimits
+from services.shopfloor import DOMAIN_EVENT_NAME, event_time
+from services.shopfloor_actions import APPLY, MAX_COUNT, ActionContext, ActionType, ShopfloorAction
+
+try:
+    from services import rollups
+except ImportError:         # INTEGRATION POINT (H1): services/rollups.py has not landed yet
+    rollups = None
+
+__all__ = ["EventError", "EventResult", "IngestResult", "LIMITS", "ingest_batch"]
+
+LIMITS = IngestLimits.from_env()
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,61}$")
+END_SUFFIX = "~end"                     # the DOWNTIME_ENDED a new reason implies (clients cannot send '~')
+PENDING_ID = -1                         # open downtime whose event is inserted at the end of the batch
+STATES = ("running", "idle", "down", "planned_stop")
+TYPES = ("count", "state", "job_start", "job_complete")
+EVENT_COLUMNS = ("organization_id", "plant_id", "machine_id", "operation_id", "user_id", "api_token_id", "kind",
+                 "quantity_good", "quantity_scrap", "reason_code_id", "note", "client_id", "occurred_at",
+                 "recorded_at")
+MAX_ATTEMPTS = 2
+
+
+class EventError(BaseModel):
+    field: str
+    message: str
+
+
+class EventResult(BaseModel):
+    index: int
+    client_id: str | None
+    status: str                          # accepted | duplicate | error
+    event_ids: list[int] = []
+    message: str = ""
+    errors: list[EventError] = []
+
+
+class IngestResult(BaseModel):
+    accepted: int
+    duplicates: int
+    rejected: int
+    results: list[EventResult]
+
+
+# ----- parsing: one event dict -> _Event or per-field errors (no database) --------------------
+
+@dataclass
+class _Event:
+    index: int
+    client_id: str
+    type: str
+    machine_code: str | None
+    machine_id: int | None
+    at: datetime
+    good: int = 0
+    scrap: int = 0
+    state: str | None = None
+    reason_code: str | None = None
+    reason_code_id: int | None = None
+    work_order: str | None = None
+    operation_sequence: int | None = None
+
+
+class _Rejected(Exception):
+    def __init__(self, problems: dict[str, str], message: str = "This event is not valid."):
+        super().__init__(message)
+        self.problems, self.message = problems, message
+
+
+def _int(raw: dict, name: str, problems: dict[str, str], *, default: int | None = 0) -> int | None:
+    value = raw.get(name, default)
+    if value is None:
+        return None
+    if type(value) is not int:
+        problems[name] = "A whole number."
+        return default
+    return value
+
+
+def _parse(index: int, raw: Any, now: datetime) -> _Event:
+    if not isinstance(raw, dict):
+        raise _Rejected({"event": "Each event is a JSON object."})
+    problems: dict[str, str] = {}
+    client_id = raw.get("client_id")
+    if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
+        problems["client_id"] = "Required: 1 to 62 letters, digits, dot, dash, colon or underscore."
+    kind = raw.get("type")
+    if kind not in TYPES:
+        problems["type"] = f"One of: {', '.join(TYPES)}."
+    code, machine_id = raw.get("machine"), raw.get("machine_id")
+    if machine_id is not None and type(machine_id) is not int:
+        problems["machine_id"] = "A machine id (a whole number)."
+    elif code is not None and (not isinstance(code, str) or not code.strip()):
+        problems["machine"] = "A machine code, e.g. CNC-01."
+    elif code is None and machine_id is None:
+        problems["machine"] = "Required: the machine's code (or machine_id)."
+    at = now
+    occurred = raw.get("occurred_at")
+    if occurred is not None:
+        try:
+            parsed = datetime.fromisoformat(occurred) if isinstance(occurred, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            problems["occurred_at"] = "An ISO 8601 time with its zone, e.g. 2026-03-02T08:00:00Z."
+        else:
+            try:
+                at = event_time(parsed, now)
+            except Invalid as error:
+                problems.update(error.fields)
+    event = _Event(index=index, client_id=client_id if isinstance(client_id, str) else "", type=kind,
+                   machine_code=code.strip() if isinstance(code, str) else None,
+                   machine_id=machine_id if type(machine_id) is int else None, at=at)
+    reason = raw.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        problems["reason"] = "A reason code, e.g. BREAKDOWN."
+    event.reason_code = reason if isinstance(reason, str) else None
+    event.reason_code_id = _int(raw, "reason_code_id", problems, default=None)
+    if kind == "count":
+        event.good = _int(raw, "good", problems) or 0
+        event.scrap = _int(raw, "scrap", problems) or 0
+        for name, value in (("good", event.good), ("scrap", event.scrap)):
+            if value < 0:
+                problems[name] = "Cannot be negative."
+            elif value > MAX_COUNT:
+                problems[name] = f"At most {MAX_COUNT:,} in one event."
+        if "good" not in problems and "scrap" not in problems and event.good == 0 and event.scrap == 0:
+            problems["good"] = "Send how many good or scrap parts were made."
+        if event.scrap and event.reason_code is None and event.reason_code_id is None:
+            problems["reason"] = "Scrap needs a scrap reason code."
+    elif kind == "state":
+        event.state = raw.get("state")
+        if event.state not in STATES:
+            problems["state"] = f"One of: {', '.join(STATES)}."
+        elif event.state in ("down", "planned_stop") and event.reason_code is None and event.reason_code_id is None:
+            problems["reason"] = "A stop needs a downtime reason code."
+    elif kind in ("job_start", "job_complete"):
+        wo = raw.get("work_order")
+        if wo is not None and (not isinstance(wo, str) or not wo.strip()):
+            problems["work_order"] = "A work order number, e.g. WO-000012."
+        event.work_order = wo.strip() if isinstance(wo, str) else None
+        event.operation_sequence = _int(raw, "operation", problems, default=None)
+        if kind == "job_start" and event.work_order is None:
+            problems["work_order"] = "Required: the work order to start."
+    if problems:
+        raise _Rejected(problems)
+    return event
+
+
+# ----- the batch ------------------------------------------------------------------------------
+
+@dataclass
+class _MachineWork:
+    """What one batch does to one machine."""
+    machine: Machine
+    status: MachineStatus
+    events: list[_Event] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)              # ProductionEvent rows to insert, in order
+    announce: list[tuple[str, dict]] = field(default_factory=list)  # (client id, payload extras) of state/job events
+    pending_downtime: str | None = None                          # client id of a downtime started in this batch
+    accepted: int = 0
+    duplicates: int = 0
+    good: int = 0
+    scrap: int = 0
+    changes: dict = field(default_factory=dict)
+
+
+def ingest_batch(session: Session, actor: Actor, events: list[dict], *, now: datetime | None = None) -> IngestResult:
+    """Record a gateway's batch: every good event once, every bad one answered with its errors."""
+    require(actor, Permission.INGEST)
+    if not isinstance(events, list):
+        raise Invalid("Send the events as a JSON list.", fields={"events": "A list of events."})
+    LIMITS.check_events(len(events))
+    now = now or utcnow()
+    results: list[EventResult | None] = [None] * len(events)
+    parsed: list[_Event] = []
+    for index, raw in enumerate(events):
+        try:
+            parsed.append(_parse(index, raw, now))
+        except _Rejected as rejected:
+            client_id = raw.get("client_id") if isinstance(raw, dict) else None
+            results[index] = _error(index, client_id if isinstance(client_id, str) else None, rejected)
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                attempt_results = list(results)
+                _record(session, actor, parsed, attempt_results, now)
+            break
+        except _ClientIdRace:
+            if attempt == MAX_ATTEMPTS - 1:
+                raise Conflict("Some of these client ids were stored by another batch at the same moment; "
+                               "send the batch again.") from None
+    final = [r for r in attempt_results if r is not None]
+    return IngestResult(accepted=sum(r.status == "accepted" for r in final),
+                        duplicates=sum(r.status == "duplicate" for r in final),
+                        rejected=sum(r.status == "error" for r in final), results=final)
+
+
+class _ClientIdRace(Exception):
+    pass
+
+
+def _record(session: Session, actor: Actor, parsed: list[_Event], results: list[EventResult | None],
+            now: datetime) -> None:
+    machines = _machines(session, actor, parsed, results)
+    live = [e for e in parsed if results[e.index] is None]
+    reasons = _reasons(session, actor, live, results)
+    live = [e for e in live if results[e.index] is None]
+    if not live:
+        return
+    machine_ids = sorted({machines[_machine_key(e)].id for e in live})
+    _lock(session, machine_ids)
+    stored = _stored_client_ids(session, actor, [e.client_id for e in live])
+    first_at: dict[int, datetime] = {}
+    for e in live:
+        machine_id = machines[_machine_key(e)].id
+        first_at[machine_id] = min(e.at, first_at.get(machine_id, e.at))
+    statuses = _statuses(session, {machines[_machine_key(e)].id: machines[_machine_key(e)] for e in live}, first_at)
+    work: dict[int, _MachineWork] = {}
+    seen: set[str] = set()
+    for event in live:
+        machine = machines[_machine_key(event)]
+        mw = work.get(machine.id) or work.setdefault(machine.id, _MachineWork(machine, statuses[machine.id]))
+        if event.client_id in stored or event.client_id in seen:
+            results[event.index] = EventResult(index=event.index, client_id=event.client_id, status="duplicate",
+                                               message="Already recorded.")
+            mw.duplicates += 1
+            continue
+        seen.add(event.client_id)
+        mw.events.append(event)
+    ops: dict[int, Operation] = {}
+    for mw in work.values():
+        mw.events.sort(key=lambda e: (e.at, e.index))
+        for event in mw.events:
+            try:
+                _apply(session, actor, mw, event, reasons, ops, now)
+            except DomainError as error:
+                results[event.index] = _error(event.index, event.client_id,
+                                              _Rejected(error.fields or {"event": error.message}, error.message))
+            except _Rejected as rejected:
+                results[event.index] = _error(event.index, event.client_id, rejected)
+    _refresh_work_orders(session, actor, ops, now)
+    ids = _insert(session, [row for mw in work.values() for row in mw.rows])
+    inserted = []
+    for mw in work.values():
+        for row in mw.rows:
+            row["id"] = ids[row["client_id"]]
+        inserted.extend(mw.rows)
+        if mw.pending_downtime is not None and mw.status.open_downtime_event_id == PENDING_ID:
+            mw.status.open_downtime_event_id = ids[mw.pending_downtime]
+        mw.status.updated_at = now
+        session.add(mw.status)
+        for event in mw.events:
+            if results[event.index] is None:
+                own = [ids[c] for c in (event.client_id + END_SUFFIX, event.client_id) if c in ids]
+                results[event.index] = EventResult(index=event.index, client_id=event.client_id, status="accepted",
+                                                   event_ids=own, message="" if own else "No change.")
+                mw.accepted += 1
+    if inserted and rollups is not None:
+        rollups.apply(session, [ProductionEvent(**row) for row in inserted])
+    for mw in work.values():
+        _announce(session, actor, mw, ids, ops, now)
+
+
+def _error(index: int, client_id: str | None, rejected: _Rejected) -> EventResult:
+    return EventResult(index=index, client_id=client_id, status="error", message=rejected.message,
+                       errors=[EventError(field=k, message=v) for k, v in rejected.problems.items()])
+
+
+def _machine_key(event: _Event) -> tuple[str, Any]:
+    return ("id", event.machine_id) if event.machine_id is not None else ("code", event.machine_code)
+
+
+def _machines(session: Session, actor: Actor, parsed: list[_Event], results: list) -> dict[tuple, Machine]:
+    """The batch's machines by code or id, among the active machines of the token's plants."""
+    codes = {e.machine_code for e in parsed if e.machine_id is None}
+    ids = {e.machine_id for e in parsed if e.machine_id is not None}
+    query = select(Machine).where(Machine.organization_id == actor.organization_id,
+                                  col(Machine.plant_id).in_(actor.plant_ids), Machine.is_active == True)  # noqa: E712
+    found: dict[tuple, Machine] = {}
+    if codes:
+        for m in session.exec(query.where(col(Machine.code).in_(codes))).all():
+            found[("code", m.code)] = m
+    if ids:
+        for m in session.exec(query.where(col(Machine.id).in_(ids))).all():
+            found[("id", m.id)] = m
+    for e in parsed:
+        key = _machine_key(e)
+        if key not in found:
+            name = "machine_id" if key[0] == "id" else "machine"
+            results[e.index] = _error(e.index, e.client_id, _Rejected(
+                {name: "No such active machine in this token's plant."}, "Unknown machine."))
+    return found
+
+
+def _reasons(session: Session, actor: Actor, live: list[_Event], results: list) -> dict[int, ReasonCode]:
+    """The reasons the batch names, checked for kind (scrap for counts, downtime for stops)."""
+    wanted = [e for e in live if e.reason_code is not None or e.reason_code_id is not None]
+    if not wanted:
+        return {}
+    rows = session.exec(select(ReasonCode).where(ReasonCode.organization_id == actor.organization_id,
+                                                 ReasonCode.is_active == True)).all()  # noqa: E712
+    by_id = {r.id: r for r in rows}
+    by_code = {(r.kind, r.code): r for r in rows}
+    for e in wanted:
+        kind = ReasonKind.SCRAP if e.type == "count" else ReasonKind.DOWNTIME
+        if e.type not in ("count", "state") or (e.type == "count" and not e.scrap) \
+                or (e.type == "state" and e.state not in ("down", "planned_stop")):
+            e.reason_code_id = None           # a reason where none applies is ignored
+            continue
+        reason = by_id.get(e.reason_code_id) if e.reason_code_id is not None else by_code.get((kind, e.reason_code))
+        name = "reason_code_id" if e.reason_code_id is not None else "reason"
+        problem = None
+        if reason is None or reason.kind != kind:
+            problem = f"Not an active {kind.value} reason code of this organization."
+        elif e.type == "state" and reason.planned != (e.state == "planned_stop"):
+            problem = ("A planned stop needs a planned reason." if e.state == "planned_stop"
+                       else "This reason is a planned stop: send state planned_stop.")
+        if problem:
+            results[e.index] = _error(e.index, e.client_id, _Rejected({name: problem}, "Unknown reason."))
+        else:
+            e.reason_code_id = reason.id
+    return by_id
+
+
+def _lock(session: Session, machine_ids: list[int]) -> None:
+    """One lock per machine for the whole batch, in id order (no deadlock between batches)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.driver_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    session.exec(select(Machine.id).where(col(Machine.id).in_(machine_ids)).order_by(Machine.id)
+                 .with_for_update(key_share=True)).all()
+
+
+def _stored_client_ids(session: Session, actor: Actor, client_ids: list[str]) -> set[str]:
+    stored: set[str] = set()
+    for start in range(0, len(client_ids), 1000):
+        chunk = client_ids[start:start + 1000]
+        stored.update(session.exec(select(ProductionEvent.client_id).where(
+            ProductionEvent.organization_id == actor.organization_id, col(ProductionEvent.client_id).in_(chunk))).all())
+    return stored
+
+
+def _statuses(session: Session, by_id: dict[int, Machine], first_at: dict[int, datetime]) -> dict[int, MachineStatus]:
+    """The machines' status rows, fresh after the lock; a machine without one starts idle at its first event."""
+    query = select(MachineStatus).where(col(MachineStatus.machine_id).in_(by_id)).execution_options(
+        populate_existing=True)
+    statuses = {s.machine_id: s for s in session.exec(query).all()}
+    for machine_id, m in by_id.items():
+        if machine_id not in statuses:
+            statuses[machine_id] = MachineStatus(machine_id=m.id, organization_id=m.organization_id,
+                                                 plant_id=m.plant_id, state=MachineState.IDLE,
+                                                 since=first_at[machine_id], updated_at=first_at[machine_id])
+            session.add(statuses[machine_id])
+    return statuses
+
+
+# ----- applying one event to its machine (in memory; rows are inserted at the end) ------------
+
+def _apply(session: Session, actor: Actor, mw: _MachineWork, event: _Event, reasons: dict[int, ReasonCode],
+           ops: dict[int, Operation], now: datetime) -> None:
+    if event.type == "count":
+        _count(session, actor, mw, event, ops, now)
+    elif event.type == "state":
+        _state(session, actor, mw, event, reasons, now)
+    else:
+        _job(session, actor, mw, event, ops, now)
+
+
+def _row(actor: Actor, mw: _MachineWork, event: _Event, kind: EventKind, *, operation_id: int | None,
+         good: int = 0, scrap: int = 0, reason_code_id: int | None = None, client_id: str | None = None,
+         now: datetime) -> dict:
+    m = mw.machine
+    return {"organization_id": m.organization_id, "plant_id": m.plant_id, "machine_id": m.id,
+            "operation_id": operation_id, "user_id": actor.user_id, "api_token_id": actor.api_token_id,
+            "kind": kind, "quantity_good": good, "quantity_scrap": scrap, "reason_code_id": reason_code_id,
+            "note": "", "client_id": client_id or event.client_id, "occurred_at": event.at, "recorded_at": now}
+
+
+def _count(session: Session, actor: Actor, mw: _MachineWork, event: _Event, ops: dict[int, Operation],
+           now: datetime) -> None:
+    op_id = mw.status.operation_id
+    if op_id is not None:
+        op = ops.get(op_id) or ops.setdefault(op_id, session.get(Operation, op_id, populate_existing=True))
+        op.quantity_good += event.good
+        op.quantity_scrap += event.scrap
+        op.updated_at, op.updated_by = now, actor.user_id
+    mw.rows.append(_row(actor, mw, event, EventKind.COUNT, operation_id=op_id, good=event.good, scrap=event.scrap,
+                        reason_code_id=event.reason_code_id if event.scrap else None, now=now))
+    mw.good += event.good
+    mw.scrap += event.scrap
+
+
+def _state(session: Session, actor: Actor, mw: _MachineWork, event: _Event, reasons: dict[int, ReasonCode], now: datetime) -> None:
+    status = mw.status
+    if event.at < status.since:
+        return                                            # older than the machine's current state: no change
+    down = status.open_downtime_event_id is not None
+    if event.state in ("running", "idle"):
+        if down:
+            _end_downtime(session, actor, mw, event, now, client_id=event.client_id)
+        return
+    if down and status.reason_code_id == event.reason_code_id:
+        return                                            # already down for this reason
+    if down:
+        _end_downtime(session, actor, mw, event, now, client_id=event.client_id + END_SUFFIX)
+    reason = reasons[event.reason_code_id]
+    before = status.state
+    status.state = MachineState.PLANNED_STOP if reason.planned else MachineState.DOWN
+    status.reason_code_id, status.since = reason.id, max(event.at, status.since)
+    status.open_downtime_event_id = PENDING_ID
+    mw.pending_downtime = event.client_id
+    mw.rows.append(_row(actor, mw, event, EventKind.DOWNTIME_STARTED, operation_id=status.operation_id,
+                        reason_code_id=reason.id, now=now))
+    mw.announce.append((event.client_id, {"before": before.value}))
+
+
+def _end_downtime(session: Session, actor: Actor, mw: _MachineWork, event: _Event, now: datetime, *, client_id: str) -> None:
+    status = mw.status
+    reason_id = status.reason_code_id
+    status.open_downtime_event_id = None
+    mw.pending_downtime = None
+    job = status.operation_id
+    op = session.get(Operation, job) if job is not None else None
+    before = status.state
+    if op is not None and op.status == WorkStatus.RUNNING:
+        status.state, status.reason_code_id = MachineState.RUNNING, None
+    elif op is not None and op.status == WorkStatus.PAUSED:
+        status.state, status.reason_code_id = MachineState.PAUSED, _last_pause_reason(session, op.id)
+    else:
+        status.state, status.operation_id, status.reason_code_id = MachineState.IDLE, None, None
+    status.since = max(event.at, status.since)
+    mw.rows.append(_row(actor, mw, event, EventKind.DOWNTIME_ENDED, operation_id=job, reason_code_id=reason_id,
+                        client_id=client_id, now=now))
+    mw.announce.append((client_id, {"before": before.value}))
+
+
+def _job(session: Session, actor: Actor, mw: _MachineWork, event: _Event, ops: dict[int, Operation],
+         now: datetime) -> None:
+    """job_start / job_complete through the operator rules, in a savepoint (a refusal changes nothing)."""
+    operation_id = _operation_of(session, actor, mw, event)
+    action = ShopfloorAction(type=ActionType.START_JOB if event.type == "job_start" else ActionType.COMPLETE_JOB,
+                             client_id=event.client_id, operation_id=operation_id, occurred_at=event.at)
+    with session.begin_nested():
+        ctx = ActionContext(session, actor, mw.machine, mw.status, action, event.at, now)
+        produced = APPLY[action.type](ctx)
+        session.flush()
+    mw.rows.append({name: getattr(produced, name) for name in EVENT_COLUMNS})
+    mw.announce.append((event.client_id, ctx.changes))
+
+
+def _operation_of(session: Session, actor: Actor, mw: _MachineWork, event: _Event) -> int | None:
+    if event.work_order is None:
+        if event.operation_sequence is not None:
+            raise _Rejected({"work_order": "Name the work order of this operation."})
+        return None                                       # job_complete: the machine's current job
+    query = (select(Operation).join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
+             .where(WorkOrder.organization_id == actor.organization_id, WorkOrder.number == event.work_order,
+                    Operation.machine_id == mw.machine.id))
+    if event.operation_sequence is not None:
+        query = query.where(Operation.sequence == event.operation_sequence)
+    else:
+        query = query.where(col(Operation.status).in_((WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)))
+    op = session.exec(query.order_by(Operation.sequence)).first()
+    if op is None:
+        raise _Rejected({"work_order": f"No job of {event.work_order} is queued on machine {mw.machine.code}."},
+                        "Unknown job.")
+    return op.id
+
+
+def _refresh_work_orders(session: Session, actor: Actor, ops: dict[int, Operation], now: datetime) -> None:
+    """Counted jobs' work orders: good from the last live operation, scrap from all (one lock each)."""
+    if not ops:
+        return
+    session.flush()
+    wo_ids = sorted({op.work_order_id for op in ops.values()})
+    session.exec(select(WorkOrder.id).where(col(WorkOrder.id).in_(wo_ids)).order_by(WorkOrder.id)
+                 .with_for_update(key_share=True)).all()
+    rows = session.exec(select(Operation.work_order_id, Operation.sequence, Operation.status, Operation.quantity_good,
+                               Operation.quantity_scrap).where(col(Operation.work_order_id).in_(wo_ids))).all()
+    by_wo: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_wo[row.work_order_id].append(row)
+    for wo_id, wo_ops in by_wo.items():
+        live = [o for o in wo_ops if o.status != WorkStatus.CANCELLED] or wo_ops
+        session.exec(update(WorkOrder).where(col(WorkOrder.id) == wo_id).values(
+            quantity_good=max(live, key=lambda o: o.sequence).quantity_good,
+            quantity_scrap=sum(o.quantity_scrap for o in wo_ops), updated_at=now, updated_by=actor.user_id))
+
+
+def _insert(session: Session, rows: list[dict]) -> dict[str, int]:
+    """One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING; a missing row means a concurrent batch."""
+    if not rows:
+        return {}
+    dialect = session.connection().dialect.name
+    table = ProductionEvent.__table__
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    statement = insert.on_conflict_do_nothing(index_elements=["organization_id", "client_id"]).returning(
+        table.c.id, table.c.client_id)
+    ids = {client_id: event_id for event_id, client_id in session.execute(statement, rows).all()}
+    if len(ids) != len(rows):
+        raise _ClientIdRace()
+    return ids
+
+
+# ----- after the insert: domain events and audit ---------------------------------------------
+
+def _announce(session: Session, actor: Actor, mw: _MachineWork, ids: dict[str, int], ops: dict[int, Operation],
+              now: datetime) -> None:
+    m, status = mw.machine, mw.status
+    if mw.rows or mw.duplicates:
+        audit(session, actor, "machine", m.id, "ingest", {
+            "accepted": mw.accepted, "duplicates": mw.duplicates, "events": len(mw.rows), "good": mw.good,
+            "scrap": mw.scrap, "first_event_id": min((r["id"] for r in mw.rows), default=None),
+            "last_event_id": max((r["id"] for r in mw.rows), default=None)}, plant_id=m.plant_id, at=now)
+    if not mw.rows:
+        return
+    base = {"machine_id": m.id, "machine_code": m.code, "machine_state": status.state.value}
+    record(session, DomainEvent("ingest.accepted", m.organization_id, {
+        **base, "accepted": mw.accepted, "duplicates": mw.duplicates, "events": len(mw.rows),
+        "quantity_good": mw.good, "quantity_scrap": mw.scrap}, plant_id=m.plant_id, at=now))
+    counts = [r for r in mw.rows if r["kind"] == EventKind.COUNT]
+    if counts:
+        last = counts[-1]
+        op = ops.get(last["operation_id"]) if last["operation_id"] else None
+        record(session, DomainEvent(DOMAIN_EVENT_NAME[EventKind.COUNT], m.organization_id, {
+            **base, "event_id": last["id"], "client_id": last["client_id"], "events": len(counts),
+            "operation_id": last["operation_id"], "work_order_id": op.work_order_id if op else None,
+            "quantity_good": sum(r["quantity_good"] for r in counts),
+            "quantity_scrap": sum(r["quantity_scrap"] for r in counts),
+            "operation_quantity_good": op.quantity_good if op else None,
+            "operation_quantity_scrap": op.quantity_scrap if op else None,
+            "reason_code_id": None, "occurred_at": last["occurred_at"].isoformat()}, plant_id=m.plant_id, at=now))
+    by_client = {r["client_id"]: r for r in mw.rows}
+    for client_id, changes in mw.announce:
+        row = by_client[client_id]
+        record(session, DomainEvent(DOMAIN_EVENT_NAME[row["kind"]], m.organization_id, {
+            **base, "event_id": row["id"], "client_id": client_id, "operation_id": row["operation_id"],
+            "quantity_good": 0, "quantity_scrap": 0, "reason_code_id": row["reason_code_id"],
+            "occurred_at": row["occurred_at"].isoformat(), "changes": changes}, plant_id=m.plant_id, at=now))
+
+
+def _last_pause_reason(session: Session, operation_id: int) -> int | None:
+    return session.exec(select(ProductionEvent.reason_code_id).where(
+        ProductionEvent.operation_id == operation_id, ProductionEvent.kind == EventKind.JOB_PAUSED)
+        .order_by(col(ProductionEvent.id).desc())).first()

@@ -1,0 +1,321 @@
+"""Machine data ingest (services/ingest.py): mixed batches of good, bad and duplicate events, state
+changes with their downtime events, jobs, one lock and one audit entry per machine, tenancy and limits."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+
+from models.audit import AuditEntry
+from models.orders import Operation, WorkOrder, WorkStatus
+from models.resources import Machine, MachineState, MachineStatus
+from models.shopfloor import EventKind, ProductionEvent
+from services import api_tokens, ingest
+from services.errors import Forbidden, Invalid
+from services.ingest_limits import InFlight, IngestLimits, TooLarge
+from services.errors import RateLimited
+from tests.conftest import T0
+from tests.shopfloor_factories import make_floor
+from tests.unit.helpers import actor_for, committed, count, fetch, snapshot
+
+
+def token_actor(session, world, plant_id, *, admin=None, kind="machine"):
+    admin = admin or world.actor(world.admin_a)
+    created = committed(session, api_tokens.create_api_token, admin,
+                        api_tokens.ApiTokenCreate(plant_id=plant_id, name=f"gw {plant_id} {kind}", kind=kind), now=T0)
+    return actor_for(session, created.token, now=T0)
+
+
+@pytest.fixture
+def floor(session, world):
+    return make_floor(session, world.org_a, world.plant1, world.dept1, quantity=100)
+
+
+@pytest.fixture
+def gateway(session, world):
+    return token_actor(session, world, world.plant1)
+
+
+def code_of(engine, machine_id):
+    return fetch(engine, Machine, Machine.id == machine_id)[0].code
+
+
+def send(session, actor, events, at=T0):
+    return committed(session, ingest.ingest_batch, actor, events, now=at)
+
+
+def iso(at):
+    return at.isoformat()
+
+
+def events_of(engine, machine_id):
+    return fetch(engine, ProductionEvent, ProductionEvent.machine_id == machine_id, order_by=ProductionEvent.id)
+
+
+def status_of(engine, machine_id) -> MachineStatus:
+    return fetch(engine, MachineStatus, MachineStatus.machine_id == machine_id)[0]
+
+
+# ----- counts, errors and duplicates in one batch ----------------------------------------------
+
+def test_mixed_batch_keeps_good_events_answers_bad_ones_and_records_duplicates_once(session, engine, world, floor,
+                                                                                  gateway, captured_events):
+    code = code_of(engine, floor.machine_id)
+    send(session, gateway, [{"client_id": "c-start", "machine": code, "type": "job_start",
+                             "work_order": fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0].number,
+                             "operation": 10, "occurred_at": iso(T0)}], at=T0)
+    captured_events.clear()
+    at = T0 + timedelta(minutes=10)
+    batch = [
+        {"client_id": "c-1", "machine": code, "type": "count", "good": 5, "occurred_at": iso(at)},
+        {"client_id": "c-2", "machine": code, "type": "count", "good": 3, "scrap": 2,
+         "reason_code_id": floor.line.scrap_reason_id, "occurred_at": iso(at)},
+        {"client_id": "c-bad", "machine": code, "type": "count", "good": -1},
+        {"client_id": "c-1", "machine": code, "type": "count", "good": 5},                 # repeated in the batch
+        {"client_id": "c-nomachine", "machine": "NOPE", "type": "count", "good": 1},
+        {"client_id": "c-scrap-no-reason", "machine": code, "type": "count", "scrap": 1},
+        "not an object",
+        {"client_id": "c-3", "machine_id": floor.machine_id, "type": "count", "good": 7, "occurred_at": iso(at)},
+    ]
+    result = send(session, gateway, batch, at=at)
+
+    assert [r.status for r in result.results] == ["accepted", "accepted", "error", "duplicate", "error", "error",
+                                                  "error", "accepted"]
+    assert (result.accepted, result.duplicates, result.rejected) == (3, 1, 4)
+    assert result.results[2].errors[0].field == "good"
+    assert result.results[4].errors[0].field == "machine"
+    assert result.results[5].errors[0].field == "reason"
+    assert result.results[6].client_id is None and result.results[6].errors[0].field == "event"
+    counts = [e for e in events_of(engine, floor.machine_id) if e.kind == EventKind.COUNT]
+    assert [(e.client_id, e.quantity_good, e.quantity_scrap, e.operation_id) for e in counts] == [
+        ("c-1", 5, 0, floor.cut_id), ("c-2", 3, 2, floor.cut_id), ("c-3", 7, 0, floor.cut_id)]
+    assert counts[1].reason_code_id == floor.line.scrap_reason_id
+    assert all(e.api_token_id == gateway.api_token_id and e.user_id is None for e in counts)
+    assert result.results[0].event_ids == [counts[0].id]
+    op = fetch(engine, Operation, Operation.id == floor.cut_id)[0]
+    assert (op.quantity_good, op.quantity_scrap) == (15, 2)
+    wo = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0]
+    assert wo.quantity_scrap == 2          # good comes from the last operation (Drill), still 0
+    names = [e.name for e in captured_events]
+    assert names.count("ingest.accepted") == 1 and names.count("count.reported") == 1
+    reported = next(e for e in captured_events if e.name == "count.reported")
+    assert reported.payload["quantity_good"] == 15 and reported.payload["quantity_scrap"] == 2
+    assert reported.payload["operation_quantity_good"] == 15
+    assert count(engine, AuditEntry, AuditEntry.entity == "machine", AuditEntry.action == "ingest") == 2
+
+    again = send(session, gateway, batch, at=at)            # the whole batch resent: nothing new
+    assert [r.status for r in again.results] == ["duplicate", "duplicate", "error", "duplicate", "error", "error",
+                                                 "error", "duplicate"]
+    assert len([e for e in events_of(engine, floor.machine_id) if e.kind == EventKind.COUNT]) == 3
+    assert fetch(engine, Operation, Operation.id == floor.cut_id)[0].quantity_good == 15
+
+
+def test_counts_without_a_job_are_recorded_for_the_machine(session, engine, floor, gateway):
+    code = code_of(engine, floor.machine_id)
+    result = send(session, gateway, [{"client_id": "n-1", "machine": code, "type": "count", "good": 4}])
+    assert result.accepted == 1
+    (event,) = events_of(engine, floor.machine_id)
+    assert (event.kind, event.operation_id, event.quantity_good) == (EventKind.COUNT, None, 4)
+
+
+def test_an_all_bad_batch_changes_nothing(session, engine, floor, gateway):
+    before = snapshot(engine)
+    result = send(session, gateway, [{"client_id": "x", "machine": "NOPE", "type": "count", "good": 1},
+                                     {"client_id": "y y", "type": "dance"}])
+    assert result.rejected == 2 and result.accepted == 0
+    assert {e.field for e in result.results[1].errors} == {"client_id", "type", "machine"}
+    assert snapshot(engine) == before
+
+
+@pytest.mark.parametrize("raw, field_name", [
+    ({"good": "5"}, "good"),
+    ({"good": 1, "occurred_at": "yesterday"}, "occurred_at"),
+    ({"good": 1, "occurred_at": "2026-03-02T08:00:00"}, "occurred_at"),            # no zone
+    ({"good": 1, "occurred_at": iso(T0 + timedelta(hours=1))}, "occurred_at"),     # in the future
+    ({"good": 1, "occurred_at": iso(T0 - timedelta(days=8))}, "occurred_at"),      # too old
+    ({"good": 2_000_000}, "good"),
+    ({"good": 0}, "good"),
+])
+def test_bad_count_fields_are_named(session, engine, floor, gateway, raw, field_name):
+    code = code_of(engine, floor.machine_id)
+    result = send(session, gateway, [{"client_id": "f-1", "machine": code, "type": "count", **raw}])
+    assert result.results[0].status == "error"
+    assert field_name in {e.field for e in result.results[0].errors}
+
+
+# ----- machine states ----------------------------------------------------------------------------
+
+def test_state_changes_record_downtime_and_keep_the_machine_status(session, engine, floor, gateway, captured_events):
+    code = code_of(engine, floor.machine_id)
+    t = [T0 + timedelta(minutes=m) for m in range(6)]
+    result = send(session, gateway, [
+        {"client_id": "s-run", "machine": code, "type": "state", "state": "running", "occurred_at": iso(t[0])},
+        {"client_id": "s-down", "machine": code, "type": "state", "state": "down",
+         "reason_code_id": floor.line.downtime_reason_id, "occurred_at": iso(t[1])},
+        {"client_id": "s-down-again", "machine": code, "type": "state", "state": "down",
+         "reason_code_id": floor.line.downtime_reason_id, "occurred_at": iso(t[2])},
+        {"client_id": "s-pm", "machine": code, "type": "state", "state": "planned_stop",
+         "reason_code_id": floor.line.planned_stop_reason_id, "occurred_at": iso(t[3])},
+    ], at=t[5])
+    assert [r.status for r in result.results] == ["accepted"] * 4
+    assert result.results[0].event_ids == [] and result.results[2].event_ids == []     # no change
+    kinds = [(e.kind, e.reason_code_id, e.client_id) for e in events_of(engine, floor.machine_id)]
+    assert kinds == [(EventKind.DOWNTIME_STARTED, floor.line.downtime_reason_id, "s-down"),
+                     (EventKind.DOWNTIME_ENDED, floor.line.downtime_reason_id, "s-pm~end"),
+                     (EventKind.DOWNTIME_STARTED, floor.line.planned_stop_reason_id, "s-pm")]
+    assert len(result.results[3].event_ids) == 2
+    status = status_of(engine, floor.machine_id)
+    assert status.state == MachineState.PLANNED_STOP and status.since == t[3]
+    assert status.open_downtime_event_id == events_of(engine, floor.machine_id)[-1].id
+
+    result = send(session, gateway, [
+        {"client_id": "s-old", "machine": code, "type": "state", "state": "running", "occurred_at": iso(t[2])},
+        {"client_id": "s-up", "machine": code, "type": "state", "state": "idle", "occurred_at": iso(t[4])}], at=t[5])
+    assert result.results[0].event_ids == []                   # older than the current state: no change
+    last = events_of(engine, floor.machine_id)[-1]
+    assert (last.kind, last.client_id, last.reason_code_id) == (EventKind.DOWNTIME_ENDED, "s-up",
+                                                                 floor.line.planned_stop_reason_id)
+    status = status_of(engine, floor.machine_id)
+    assert (status.state, status.open_downtime_event_id, status.reason_code_id) == (MachineState.IDLE, None, None)
+    names = [e.name for e in captured_events]
+    assert names.count("downtime.started") == 2 and names.count("downtime.ended") == 2
+
+
+@pytest.mark.parametrize("raw, field_name", [
+    ({"state": "down"}, "reason"),
+    ({"state": "sleeping"}, "state"),
+    ({"state": "down", "reason": "NOPE"}, "reason"),
+])
+def test_bad_states_are_named(session, engine, floor, gateway, raw, field_name):
+    code = code_of(engine, floor.machine_id)
+    result = send(session, gateway, [{"client_id": "b-1", "machine": code, "type": "state", **raw}])
+    assert result.results[0].status == "error" and result.results[0].errors[0].field == field_name
+
+
+def test_a_planned_reason_for_down_and_a_scrap_reason_for_a_stop_are_refused(session, engine, floor, gateway):
+    code = code_of(engine, floor.machine_id)
+    result = send(session, gateway, [
+        {"client_id": "r-1", "machine": code, "type": "state", "state": "down",
+         "reason_code_id": floor.line.planned_stop_reason_id},
+        {"client_id": "r-2", "machine": code, "type": "state", "state": "down",
+         "reason_code_id": floor.line.scrap_reason_id}])
+    assert [r.status for r in result.results] == ["error", "error"]
+    assert events_of(engine, floor.machine_id) == []
+
+
+# ----- jobs ---------------------------------------------------------------------------------------
+
+def test_job_start_counts_and_complete_run_the_operator_rules(session, engine, floor, gateway, captured_events):
+    code = code_of(engine, floor.machine_id)
+    number = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0].number
+    t = [T0 + timedelta(minutes=m) for m in range(0, 60, 10)]
+    result = send(session, gateway, [
+        {"client_id": "j-start", "machine": code, "type": "job_start", "work_order": number, "occurred_at": iso(t[0])},
+        {"client_id": "j-count", "machine": code, "type": "count", "good": 100, "occurred_at": iso(t[1])},
+        {"client_id": "j-done", "machine": code, "type": "job_complete", "occurred_at": iso(t[2])},
+        {"client_id": "j-again", "machine": code, "type": "job_complete", "occurred_at": iso(t[3])},   # no job
+        {"client_id": "j-wrong", "machine": code, "type": "job_start", "work_order": "WO-NOPE"},
+    ], at=t[4])
+    assert [r.status for r in result.results] == ["accepted", "accepted", "accepted", "error", "error"]
+    assert result.results[4].errors[0].field == "work_order"
+    kinds = [(e.kind, e.operation_id) for e in events_of(engine, floor.machine_id)]
+    assert kinds == [(EventKind.JOB_STARTED, floor.cut_id), (EventKind.COUNT, floor.cut_id),
+                     (EventKind.JOB_COMPLETED, floor.cut_id)]
+    op = fetch(engine, Operation, Operation.id == floor.cut_id)[0]
+    assert (op.status, op.quantity_good, op.started_at, op.completed_at) == (WorkStatus.DONE, 100, t[0], t[2])
+    status = status_of(engine, floor.machine_id)
+    assert (status.state, status.operation_id) == (MachineState.IDLE, None)
+    names = [e.name for e in captured_events]
+    assert "job.started" in names and "job.completed" in names
+
+
+def test_a_job_does_not_start_while_the_machine_is_down_and_the_stop_stays_open(session, engine, floor, gateway):
+    code = code_of(engine, floor.machine_id)
+    number = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0].number
+    result = send(session, gateway, [
+        {"client_id": "d-1", "machine": code, "type": "state", "state": "down",
+         "reason_code_id": floor.line.downtime_reason_id, "occurred_at": iso(T0)},
+        {"client_id": "d-2", "machine": code, "type": "job_start", "work_order": number,
+         "occurred_at": iso(T0 + timedelta(minutes=1))}], at=T0 + timedelta(minutes=2))
+    assert [r.status for r in result.results] == ["accepted", "error"]
+    assert "down" in result.results[1].message
+    status = status_of(engine, floor.machine_id)
+    assert status.state == MachineState.DOWN
+    assert status.open_downtime_event_id == events_of(engine, floor.machine_id)[0].id
+
+
+# ----- tenancy, permission and limits ------------------------------------------------------------
+
+def test_a_token_of_another_plant_or_organization_cannot_ingest_for_this_machine(session, engine, world, floor):
+    code = code_of(engine, floor.machine_id)
+    other_plant = token_actor(session, world, world.plant2)
+    other_org = token_actor(session, world, world.plant_b, admin=world.actor(world.admin_b))
+    before = snapshot(engine)
+    for actor in (other_plant, other_org):
+        result = send(session, actor, [
+            {"client_id": "t-1", "machine": code, "type": "count", "good": 1},
+            {"client_id": "t-2", "machine_id": floor.machine_id, "type": "count", "good": 1}])
+        assert [r.status for r in result.results] == ["error", "error"]
+        assert result.results[0].errors[0].field == "machine" and result.results[1].errors[0].field == "machine_id"
+    assert snapshot(engine) == before
+
+
+def test_client_ids_are_per_organization(session, engine, world, floor, gateway):
+    """The same client id in another organization is its own event, and is not a duplicate here."""
+    from tests.shopfloor_factories import make_floor as floor_of
+    floor_b = floor_of(session, world.org_b, world.plant_b, world.dept_b)
+    gateway_b = token_actor(session, world, world.plant_b, admin=world.actor(world.admin_b))
+    a = send(session, gateway, [{"client_id": "same", "machine_id": floor.machine_id, "type": "count", "good": 1}])
+    b = send(session, gateway_b, [{"client_id": "same", "machine_id": floor_b.machine_id, "type": "count", "good": 1}])
+    assert a.results[0].status == b.results[0].status == "accepted"
+
+
+def test_only_machine_tokens_ingest(session, world, floor):
+    display = token_actor(session, world, world.plant1, kind="display")
+    with pytest.raises(Forbidden):
+        send(session, display, [])
+    with pytest.raises(Forbidden):
+        send(session, world.actor(world.admin_a), [])
+
+
+def test_a_batch_over_the_limit_is_refused_whole(session, engine, floor, gateway):
+    code = code_of(engine, floor.machine_id)
+    too_many = [{"client_id": f"l-{i}", "machine": code, "type": "count", "good": 1}
+                for i in range(ingest.LIMITS.max_events_per_batch + 1)]
+    with pytest.raises(TooLarge):
+        send(session, gateway, too_many)
+    with pytest.raises(Invalid):
+        send(session, gateway, {"events": []})
+    assert events_of(engine, floor.machine_id) == []
+
+
+def test_in_flight_slots_per_token_and_per_worker():
+    flight = InFlight(IngestLimits(max_in_flight_per_token=2, max_in_flight_per_worker=3))
+    with flight.slot(1), flight.slot(1):
+        with pytest.raises(RateLimited) as refused:
+            with flight.slot(1):
+                pass
+        assert refused.value.retry_after_seconds >= 1
+        with flight.slot(2):
+            with pytest.raises(RateLimited):
+                with flight.slot(3):
+                    pass
+    assert flight.total == 0
+    with flight.slot(1), flight.slot(1):
+        pass
+
+
+def test_many_events_for_several_machines_in_one_batch(session, engine, world, floor, gateway):
+    codes = [code_of(engine, m) for m in floor.line.machine_ids]
+    batch = [{"client_id": f"m-{i}", "machine": codes[i % 2], "type": "count", "good": 1,
+              "occurred_at": iso(T0 + timedelta(seconds=i))} for i in range(1500)]
+    result = send(session, gateway, batch, at=T0 + timedelta(hours=1))
+    assert result.accepted == 1500
+    assert count(engine, ProductionEvent) == 1500
+    ids = [r.event_ids[0] for r in result.results]
+    assert len(set(ids)) == 1500
+    assert count(engine, AuditEntry, AuditEntry.action == "ingest") == 2
+    first = fetch(engine, ProductionEvent, ProductionEvent.client_id == "m-7")[0]
+    assert first.id == result.results[7].event_ids[0] and first.machine_id == floor.line.machine_ids[1]
+
