@@ -12,8 +12,11 @@ from models.routing import Routing, RoutingStep
 from models.orders import (CapacityPeriod, CapacityTarget, CustomerOrder, ExceptionKind, Operation, OrderLine,
                            OrderStatus, ScheduleException, StatusChange, WorkOrder, WorkStatus)
 from models.shopfloor import EventKind, ProductionEvent
+from models.kpi_rollup import KpiCountSlice, KpiStop, KpiStopSlice
 from models.numbering import NumberSequence
 from models.workflow import Workflow, WorkflowInstance, WorkflowState, WorkflowStep, WorkflowTransition
+from models.ncr import CapaAction, CapaKind, Ncr, NcrLink, NcrSeverity
+from models.sop_ticket import SopReassignment, SopTicket
 from models.lots import GenealogyLink, LinkKind, Location, Lot, LotConsumption, LotOrigin, LotStatus, Serial
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
 from models.scans import Scan, ScanMode, ScanResult
@@ -22,8 +25,9 @@ from models.config import (CustomFieldDefinition, EmailOutbox, FieldType, Notifi
 
 __all__ = [
     "Workflow", "WorkflowInstance", "WorkflowState", "WorkflowStep", "WorkflowTransition",
+    "CapaAction", "CapaKind", "Ncr", "NcrLink", "NcrSeverity", "SopReassignment", "SopTicket",
     "BomLine", "CalendarHoliday", "CapacityPeriod", "CapacityTarget", "Customer", "CustomerOrder", "EventKind",
-    "ExceptionKind", "LossCategory", "Machine", "MachineProductRate", "MachineState", "MachineStatus",
+    "ExceptionKind", "KpiCountSlice", "KpiStop", "KpiStopSlice", "LossCategory", "Machine", "MachineProductRate", "MachineState", "MachineStatus",
     "CustomFieldDefinition", "EmailOutbox", "FieldType", "Notification", "NotificationPreference", "OutboxStatus",
     "TypeList", "TypeListValue",
     "NumberSequence", "Operation", "OrderLine", "OrderStatus", "Product", "ProductType", "ProductionEvent",

@@ -97,6 +97,25 @@ def create_user(
     typer.echo(f"created user {user.username} (id {user.id}) in {org} with roles {', '.join(user.roles) or 'none'}")
 
 
+@cli.command("rebuild-rollups")
+def rebuild_rollups(org: str = typer.Option("", "--org", help="organization slug (default: all)"),
+                    plant: str = typer.Option("", "--plant", help="plant code (default: all)")) -> None:
+    """Recompute the KPI rollups from the raw production events (after editing a calendar's past)."""
+    import time
+
+    from services import rollups
+    migrate_if_needed()
+    began = time.perf_counter()
+    try:
+        with db_session() as session, transaction(session):
+            org_id, plant_id = rollups.rebuild_scope(session, organization_slug=org or None, plant_code=plant or None)
+            result = rollups.rebuild(session, organization_id=org_id, plant_id=plant_id, progress=typer.echo)
+    except DomainError as error:
+        _fail(error)
+    typer.echo(f"rebuilt {result.plants} plant(s): {result.events} count events -> {result.count_rows} count rows, "
+               f"{result.stops} stops -> {result.stop_rows} stop rows in {time.perf_counter() - began:.1f} s")
+
+
 def _plant_ids(session, actor, codes: list[str]) -> list[int]:
     from services import plants
     by_code = {p.code: p.id for p in plants.list_plants(session, actor, include_inactive=True)}

@@ -36,6 +36,7 @@ from models.resources import Machine, MachineState, MachineStatus
 from models.shopfloor import EventKind, ProductionEvent
 from services.access import Actor, Permission, require
 from services.audit import audit
+from services import rollups
 from services.errors import Conflict, Invalid, NotFound
 from services.events import DomainEvent, record
 from services.scoping import get_scoped
@@ -214,6 +215,7 @@ def _status_of(session: Session, machine: Machine, at: datetime) -> MachineStatu
 def _save(ctx: ActionContext, event: ProductionEvent) -> None:
     ctx.session.add(event)
     ctx.session.flush()
+    rollups.apply(ctx.session, [event])
     if event.kind == EventKind.DOWNTIME_STARTED:
         ctx.status.open_downtime_event_id = event.id
     ctx.status.updated_at = ctx.now

@@ -1,0 +1,189 @@
+"""Incremental KPI rollups (services/rollups.py): kept by the operator actions, equal to a rebuild from the raw
+events whatever the order and batching the events arrive in.
+
+The plant is UTC; the factory calendar's early shift is 06:00-14:00 with breaks 09:00-09:15 and 12:00-12:30.
+Cut's ideal cycle time is 30 s (30,000 ms).
+"""
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import Session
+
+from models.kpi_rollup import KpiCountSlice, KpiStop, KpiStopSlice
+from models.shopfloor import EventKind, ProductionEvent
+from services import rollups
+from services.db import transaction
+from tests.unit.test_kpi_service import CHRONOLOGICAL, SHUFFLED, at, drive, floor, op  # noqa: F401 (fixtures)
+
+CYCLE_MS = 30_000
+MIN_US = 60_000_000
+
+
+def rollup_state(engine) -> dict[str, list[tuple]]:
+    """Every rollup row without its id, rows holding only zeros left out, in key order."""
+    with engine.connect() as conn:
+        counts = conn.execute(sa.select(
+            KpiCountSlice.__table__.c[tuple(c for c in KpiCountSlice.__table__.c.keys() if c != "id")])).all()
+        stops = conn.execute(sa.select(
+            KpiStop.__table__.c[tuple(c for c in KpiStop.__table__.c.keys() if c != "id")])).all()
+        slices = conn.execute(sa.select(
+            KpiStopSlice.__table__.c[tuple(c for c in KpiStopSlice.__table__.c.keys() if c != "id")])).all()
+    return {"counts": sorted(tuple(r) for r in counts if r.events),
+            "stops": sorted(tuple(r) for r in stops),
+            "stop_slices": sorted(tuple(r) for r in slices if r.stop_us)}
+
+
+def rebuilt_state(session, engine, **scope) -> dict[str, list[tuple]]:
+    with transaction(session):
+        rollups.rebuild(session, **scope)
+    return rollup_state(engine)
+
+
+_COLUMNS = {name: [c for c in model.__table__.c.keys() if c != "id"]
+            for name, model in (("counts", KpiCountSlice), ("stops", KpiStop), ("stop_slices", KpiStopSlice))}
+
+
+def pick(rows: list[tuple], *names: str) -> list[tuple]:
+    """The named columns of rollup rows (from `rollup_state`), sorted."""
+    table = next(t for t, cols in _COLUMNS.items() if len(cols) == len(rows[0])) if rows else "counts"
+    index = [_COLUMNS[table].index(n) for n in names]
+    return sorted(tuple(r[i] for i in index) for r in rows)
+
+
+def figures(state) -> dict:
+    """The rollups by what they say, not by event ids."""
+    return {"stop_slices": pick(state["stop_slices"], "slice_start", "reason_key", "stop_us")}
+
+
+def test_the_operator_actions_keep_the_rollups_of_a_shift(session, engine, world, floor, op):
+    drive(session, op, floor, CHRONOLOGICAL)
+    state = rollup_state(engine)
+    reasons = floor.line
+    assert pick(state["counts"], "slice_start", "operation_key", "reason_key", "step", "good", "scrap", "ideal_ms",
+                "good_ideal_ms", "events") == [
+        (at(7), floor.cut_id, reasons.scrap_reason_id, 10, 100, 4, 104 * CYCLE_MS, 100 * CYCLE_MS, 1),
+        (at(11), floor.cut_id, reasons.scrap_reason_id, 10, 500, 6, 506 * CYCLE_MS, 500 * CYCLE_MS, 1),
+        (at(13), floor.cut_id, 0, 10, 80, 0, 80 * CYCLE_MS, 80 * CYCLE_MS, 1),
+    ]
+    # breakdown 08:50-09:20 loses the 09:00-09:15 break; the planned stop 10:00-10:45 is all working time
+    assert pick(state["stop_slices"], "slice_start", "reason_key", "stop_us") == [
+        (at(8), reasons.downtime_reason_id, 10 * MIN_US),
+        (at(9), reasons.downtime_reason_id, 5 * MIN_US),
+        (at(10), reasons.planned_stop_reason_id, 45 * MIN_US),
+    ]
+    assert pick(state["stops"], "reason_key", "start_at", "end_at") == [
+        (reasons.downtime_reason_id, at(8, 50), at(9, 20)), (reasons.planned_stop_reason_id, at(10), at(10, 45))]
+    assert rebuilt_state(session, engine) == state
+
+
+def test_late_and_back_dated_actions_give_the_same_rollups(session, engine, world, floor, op):
+    drive(session, op, floor, SHUFFLED)
+    state = rollup_state(engine)
+    assert rebuilt_state(session, engine) == state
+    assert figures(state)["stop_slices"] == [
+        (at(8), floor.line.downtime_reason_id, 10 * MIN_US), (at(9), floor.line.downtime_reason_id, 5 * MIN_US),
+        (at(10), floor.line.planned_stop_reason_id, 45 * MIN_US)]
+    assert sum(g for (g,) in pick(state["counts"], "good")) == 680
+    assert sum(x for (x,) in pick(state["counts"], "scrap")) == 10
+
+
+def insert_events(session: Session, floor, world, specs: list[tuple]) -> list[ProductionEvent]:
+    """Raw events as an ingest batch would insert them: (kind, at, good, scrap, reason) each."""
+    rows = []
+    for kind, when, good, scrap, reason in specs:
+        rows.append(ProductionEvent(
+            organization_id=world.org_a, plant_id=world.plant1, machine_id=floor.machine_id,
+            operation_id=floor.cut_id if kind == EventKind.COUNT else None, kind=kind, quantity_good=good,
+            quantity_scrap=scrap, reason_code_id=reason, client_id=str(uuid.uuid4()), occurred_at=when,
+            recorded_at=when))
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def test_a_downtime_end_arriving_before_its_start_pairs_once_the_start_arrives(session, engine, world, floor):
+    reason = floor.line.downtime_reason_id
+    with transaction(session):
+        rollups.apply(session, insert_events(session, floor, world, [(EventKind.DOWNTIME_ENDED, at(7, 40), 0, 0, None)]))
+    assert rollup_state(engine)["stops"] == []
+    with transaction(session):
+        rollups.apply(session, insert_events(session, floor, world, [(EventKind.DOWNTIME_STARTED, at(7, 10), 0, 0,
+                                                                      reason)]))
+    state = rollup_state(engine)
+    assert pick(state["stops"], "start_at", "end_at") == [(at(7, 10), at(7, 40))]
+    assert figures(state)["stop_slices"] == [(at(7), reason, 30 * MIN_US)]
+    # a start arriving late inside the stop cuts it in two: the first part ends where the second starts
+    with transaction(session):
+        rollups.apply(session, insert_events(session, floor, world, [(EventKind.DOWNTIME_STARTED, at(7, 30), 0, 0,
+                                                                      floor.line.planned_stop_reason_id)]))
+    state = rollup_state(engine)
+    assert pick(state["stops"], "reason_key", "start_at", "end_at") == [
+        (reason, at(7, 10), at(7, 30)), (floor.line.planned_stop_reason_id, at(7, 30), at(7, 40))]
+    assert figures(state)["stop_slices"] == [(at(7), reason, 20 * MIN_US),
+                                             (at(7), floor.line.planned_stop_reason_id, 10 * MIN_US)]
+    assert rebuilt_state(session, engine) == state
+
+
+def test_an_open_stop_has_no_end_and_no_slices_until_it_ends(session, engine, world, floor):
+    reason = floor.line.downtime_reason_id
+    with transaction(session):
+        rollups.apply(session, insert_events(session, floor, world, [(EventKind.DOWNTIME_STARTED, at(8), 0, 0,
+                                                                      reason)]))
+    state = rollup_state(engine)
+    assert pick(state["stops"], "start_at", "end_at") == [(at(8), None)] and state["stop_slices"] == []
+    with transaction(session):
+        rollups.apply(session, insert_events(session, floor, world, [(EventKind.DOWNTIME_ENDED, at(10, 30), 0, 0,
+                                                                      None)]))
+    # 08:00-10:30 less the 09:00-09:15 break: 60 + 45 + 30 minutes in three slices
+    assert figures(rollup_state(engine))["stop_slices"] == [
+        (at(8), reason, 60 * MIN_US), (at(9), reason, 45 * MIN_US), (at(10), reason, 30 * MIN_US)]
+
+
+def test_rebuild_of_one_plant_leaves_the_other_plants_alone(session, engine, world, floor, op):
+    drive(session, op, floor, CHRONOLOGICAL)
+    before = rollup_state(engine)
+    with transaction(session):
+        result = rollups.rebuild(session, plant_id=world.plant2)
+    assert result.plants == 1 and result.events == 0
+    assert rollup_state(engine) == before
+    with transaction(session):
+        result = rollups.rebuild(session, organization_id=world.org_a)
+    assert (result.count_rows, result.stops, result.stop_rows) == (3, 2, 3)
+    assert rollup_state(engine) == before
+
+
+_KINDS = st.sampled_from([EventKind.COUNT, EventKind.COUNT, EventKind.DOWNTIME_STARTED, EventKind.DOWNTIME_ENDED])
+_EVENT = st.tuples(_KINDS, st.integers(0, 36 * 60 - 1), st.integers(0, 50), st.integers(0, 5), st.booleans())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(events=st.lists(_EVENT, min_size=1, max_size=30), seed=st.integers(0, 10_000),
+       batches=st.integers(1, 5))
+def test_incremental_rollups_equal_a_rebuild_from_scratch(session, engine, world, floor, events, seed, batches):
+    """Any events, inserted in any order and batching (each batch applied at once), give the rebuild's rows."""
+    reasons = [floor.line.downtime_reason_id, floor.line.planned_stop_reason_id]
+    specs = []
+    for kind, minute, good, scrap, flag in events:
+        when = at(5) + timedelta(minutes=minute, seconds=minute % 7)
+        reason = (reasons[flag] if kind == EventKind.DOWNTIME_STARTED
+                  else floor.line.scrap_reason_id if kind == EventKind.COUNT and scrap and flag else None)
+        specs.append((kind, when, good if kind == EventKind.COUNT else 0,
+                      scrap if kind == EventKind.COUNT else 0, reason))
+    random.Random(seed).shuffle(specs)
+    size = max(1, len(specs) // batches)
+    try:
+        for i in range(0, len(specs), size):
+            with transaction(session):
+                rollups.apply(session, insert_events(session, floor, world, specs[i:i + size]))
+        incremental = rollup_state(engine)
+        assert rebuilt_state(session, engine) == incremental
+    finally:
+        with transaction(session):
+            for model in (KpiStopSlice, KpiStop, KpiCountSlice, ProductionEvent):
+                session.execute(sa.delete(model.__table__).where(model.__table__.c.machine_id == floor.machine_id))
