@@ -28,6 +28,9 @@ from starlette.routing import Match
 from rxapp.api import (api_tokens, audit, auth, branding, health, master_calendars, master_customers, master_products,
                        master_reason_codes, master_resources, master_routings, me, orders, plants, scheduling,
                        shopfloor, users)
+from rxapp.api import config as config_api
+from rxapp.api import ingest as ingest_api
+from rxapp.api import notifications as notifications_api
 from rxapp.api.middleware import ApiCORS, ApiHeaders
 from rxapp.api.schemas import error_body
 from services.errors import DomainError, RateLimited
@@ -38,12 +41,15 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            branding.router, scheduling.router,
            master_products.router, master_customers.router, master_resources.router, master_routings.router,
            master_reason_codes.router, master_calendars.router,
-           orders.router, orders.work_router, shopfloor.router)
+           orders.router, orders.work_router, shopfloor.router, ingest_api.router, config_api.router,
+           notifications_api.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type"}
 TAGS = [
+    {"name": "configuration", "description": "Type lists (pick lists with retirement) and custom fields per entity type."},
+    {"name": "notifications", "description": "Your notification centre and your choices per kind (in the app, by email)."},
     {"name": "auth", "description": "Log in for a bearer token, log out, change your password."},
     {"name": "me", "description": "The person or API token behind the bearer header."},
     {"name": "health", "description": "Liveness and database reachability (no log-in)."},
@@ -62,6 +68,8 @@ TAGS = [
     {"name": "reason codes", "description": "Downtime, scrap, pause and exception reasons with six-big-loss categories."},
     {"name": "shift calendars", "description": "Shifts, breaks and holidays per plant, and the working time they give."},
     {"name": "shop floor", "description": "Operator portal: machines, queues, and job/count/downtime actions."},
+    {"name": "ingest", "description": "Machine data from gateways (machine API token): batches of counts, states "
+                                      "and jobs over REST or a websocket stream, with stated limits."},
 ]
 
 log = logging.getLogger("takt.api")

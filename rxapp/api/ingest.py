@@ -1,0 +1,195 @@
+"""Machine data ingest over REST and a websocket, for gateways with a machine API token (INGEST).
+
+POST /ingest/events    body {"events": [...]} (or a bare list); answers 200 when every event was accepted or
+                       a duplicate, 207 when some were refused: each event's result is at its index
+                       (services/ingest.py). 413 beyond the size limits, 429 + Retry-After beyond the
+                       in-flight limits, both before anything is recorded.
+GET  /ingest/limits    the limits this server enforces, and the batches in work now.
+WS   /ingest/stream    for gateways that stream: the token goes in the handshake ("Authorization: Bearer"
+                       header, or ?token=); each text message is a batch {"seq": n, "events": [...]} answered
+                       by {"type": "result", "seq": n, accepted, duplicates, rejected, results}. Beyond a
+                       limit the answer is {"type": "refused", "seq": n, "status": 413|429, "retry_after": s,
+                       "message"}; a client that sends again before retry_after has passed is closed with
+                       1008 (policy violation). A token revoked while streaming closes the stream (1008).
+"""
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from models.base import utcnow
+from rxapp.api.deps import CurrentActor
+from rxapp.api.schemas import AUTHENTICATED, ErrorResponse, error_body, errors
+from services import auth, ingest
+from services.access import Actor
+from services.db import db_session, transaction
+from services.errors import DomainError, Invalid, RateLimited
+from services.ingest import IngestResult
+from services.ingest_limits import InFlight
+
+router = APIRouter(tags=["ingest"], responses=AUTHENTICATED)
+FLIGHT = InFlight(ingest.LIMITS)
+TOKEN_RECHECK_SECONDS = 30
+POLICY_VIOLATION = 1008
+MESSAGE_TOO_BIG = 1009
+
+EVENT_SCHEMA = {
+    "type": "object", "required": ["client_id", "type"],
+    "properties": {
+        "client_id": {"type": "string", "maxLength": 62, "description": "The gateway's own id for this event; "
+                      "sent again it is answered as a duplicate and recorded once."},
+        "type": {"type": "string", "enum": ["count", "state", "job_start", "job_complete"]},
+        "machine": {"type": "string", "description": "The machine's code in the token's plant (or machine_id)."},
+        "machine_id": {"type": "integer"},
+        "occurred_at": {"type": "string", "format": "date-time", "description": "With zone; default now; at most "
+                        "5 minutes ahead and 7 days old."},
+        "good": {"type": "integer", "minimum": 0}, "scrap": {"type": "integer", "minimum": 0},
+        "state": {"type": "string", "enum": ["running", "idle", "down", "planned_stop"]},
+        "reason": {"type": "string", "description": "A reason code: scrap reason for counts, downtime reason for "
+                   "down (unplanned) and planned_stop (planned)."},
+        "reason_code_id": {"type": "integer"},
+        "work_order": {"type": "string", "description": "job_start (required) / job_complete: the work order number."},
+        "operation": {"type": "integer", "description": "The operation's sequence in its work order."},
+    },
+}
+BATCH_BODY = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["events"], "properties": {"events": {"type": "array", "items": EVENT_SCHEMA}}}}}}
+
+
+@router.get("/ingest/limits", summary="The ingest limits of this server (events and bytes per batch, in-flight "
+                                      "batches per token and per worker)")
+def limits(actor: CurrentActor) -> dict[str, int]:
+    return {**ingest.LIMITS.as_dict(), "in_flight": FLIGHT.total}
+
+
+@router.post("/ingest/events", response_model=IngestResult, openapi_extra={"requestBody": BATCH_BODY},
+             summary="Record a batch of machine events (counts, states, job start/complete), once per client id",
+             responses={207: {"model": IngestResult, "description": "Some events were refused: see their results"},
+                        413: {"model": ErrorResponse, "description": "The batch is beyond the size limits"},
+                        **errors(422, 429)})
+async def ingest_events(request: Request, actor: CurrentActor) -> JSONResponse:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit():
+        ingest.LIMITS.check_bytes(int(declared))
+    with FLIGHT.slot(_slot_key(actor)):
+        body = await _read_capped(request)
+        events = _events_of(body)
+        result = await run_in_threadpool(_ingest, actor, events)
+    return JSONResponse(result, status_code=207 if result["rejected"] else 200)
+
+
+@router.websocket("/ingest/stream")
+async def ingest_stream(websocket: WebSocket) -> None:
+    token = _handshake_token(websocket)
+    try:
+        actor = await run_in_threadpool(_actor_for, token)
+    except DomainError as error:
+        await websocket.close(code=POLICY_VIOLATION, reason=error.message[:120])
+        return
+    await websocket.accept()
+    checked, quiet_until = time.monotonic(), 0.0
+    while True:
+        try:
+            message = await websocket.receive()
+        except WebSocketDisconnect:
+            return
+        if message["type"] == "websocket.disconnect":
+            return
+        raw = message.get("text") if message.get("text") is not None else message.get("bytes") or b""
+        if time.monotonic() < quiet_until:
+            await websocket.close(code=POLICY_VIOLATION, reason="Sent again before retry_after had passed.")
+            return
+        if time.monotonic() - checked > TOKEN_RECHECK_SECONDS:
+            try:
+                actor = await run_in_threadpool(_actor_for, token)
+            except DomainError as error:
+                await websocket.close(code=POLICY_VIOLATION, reason=error.message[:120])
+                return
+            checked = time.monotonic()
+        answer, retry_after = await _stream_batch(actor, raw)
+        if retry_after:
+            quiet_until = time.monotonic() + retry_after
+        await websocket.send_text(json.dumps(answer, separators=(",", ":")))
+
+
+async def _stream_batch(actor: Actor, raw: str | bytes) -> tuple[dict, float]:
+    """One websocket message: its answer, and how long the client must now wait (0: not refused)."""
+    size = len(raw.encode() if isinstance(raw, str) else raw)
+    seq = None
+    try:
+        ingest.LIMITS.check_bytes(size)
+        body = _json(raw)
+        seq = body.get("seq") if isinstance(body, dict) else None
+        with FLIGHT.slot(_slot_key(actor)):
+            result = await run_in_threadpool(_ingest, actor, _events_of(body))
+        return {"type": "result", "seq": seq, **result}, 0
+    except RateLimited as error:
+        return _refusal(seq, 429, error.message, error.retry_after_seconds), error.retry_after_seconds
+    except DomainError as error:
+        if error.http_status == 413:
+            retry = ingest.LIMITS.retry_after_seconds
+            return _refusal(seq, 413, error.message, retry), retry
+        return {"type": "error", "seq": seq, "status": error.http_status,
+                **error_body(error.code, error.message, error.fields)}, 0
+
+
+def _refusal(seq: Any, status: int, message: str, retry_after: float) -> dict:
+    return {"type": "refused", "seq": seq, "status": status, "retry_after": retry_after, "message": message}
+
+
+def _ingest(actor: Actor, events: list) -> dict:
+    with db_session() as s, transaction(s):
+        result = ingest.ingest_batch(s, actor, events, now=utcnow())
+    return result.model_dump(mode="json")
+
+
+def _actor_for(token: str) -> Actor:
+    with db_session() as s, transaction(s):
+        return auth.actor_for_token(s, token, now=utcnow())
+
+
+def _handshake_token(websocket: WebSocket) -> str:
+    header = websocket.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return websocket.query_params.get("token", "")
+
+
+def _slot_key(actor: Actor) -> int:
+    return actor.api_token_id if actor.api_token_id is not None else -(actor.user_id or 0)
+
+
+async def _read_capped(request: Request) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        ingest.LIMITS.check_bytes(size)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class MalformedJson(DomainError):
+    code = "malformed_json"
+    http_status = 400
+
+
+def _json(raw: str | bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise MalformedJson(f"The batch is not valid JSON: {error}.") from None
+
+
+def _events_of(body: Any) -> list:
+    body = _json(body) if isinstance(body, (bytes, str)) else body
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict) and isinstance(body.get("events"), list):
+        return body["events"]
+    raise Invalid("Send the batch as {\"events\": [...]}.", fields={"events": "A list of events."})
