@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from models.config import Notification
 from models.workflow import WorkflowStep
 from services import workflow, workflow_admin
 from services.db import transaction
@@ -193,6 +194,8 @@ def test_escalation_fires_after_the_due_time_and_only_once(session, world, wf, c
     assert last.kind == "escalated" and "role quality" in last.comment
     escalated = [e for e in captured_events if e.name == "workflow.escalated"]
     assert len(escalated) == 1 and escalated[0].payload["to"] == "role quality"
+    notes = session.exec(select(Notification).where(Notification.user_id == q.user_id)).all()
+    assert [(n.kind, n.title) for n in notes] == [("escalation", "Overdue: test_thing #1 is 'Open' past its due time")]
 
 
 def test_escalation_goes_to_the_head_of_the_department(session, world, wf):
@@ -211,6 +214,8 @@ def test_escalation_goes_to_the_head_of_the_department(session, world, wf):
     with transaction(session):
         workflow.escalate_due(session, now=T0 + timedelta(hours=1))
     assert "the head of Dept" in workflow.history(session, q, THING, 7)[-1].comment
+    assert [n.kind for n in session.exec(select(Notification).where(Notification.user_id == head)).all()] == ["escalation"]
+    assert session.exec(select(Notification).where(Notification.user_id == q.user_id)).all() == []
 
 
 def test_a_new_version_leaves_instances_in_flight_on_theirs(session, world, wf):
