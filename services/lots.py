@@ -123,7 +123,7 @@ def require_any(actor: Actor, permissions: Iterable[Permission], *, plant_id: in
         names = " or ".join(f"'{p.value}'" for p in permissions)
         raise Forbidden(f"You are not allowed to do this: it needs the {names} permission.")
     if plant_id is not None and plant_id not in actor.plant_ids:
-        raise Forbidden("You have no access to this plant.")
+        raise NotFound("Plant not found.")       # a plant the actor cannot see does not exist for them
 
 
 def lot_row(session: Session, actor: Actor, lot_id: int | None, *, for_update: bool = False) -> Lot:

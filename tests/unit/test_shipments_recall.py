@@ -1,0 +1,288 @@
+"""Shipments (create, pack, ship, refusals, history, OTD fields) and recall simulation."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from models.audit import AuditEntry
+from models.catalog import Customer
+from models.config import Notification
+from models.lots import LotStatus
+from models.orders import OrderLine
+from models.shipments import ShipmentItem, ShipmentStatus
+from services import genealogy, lots, recall, shipments
+from services.db import transaction
+from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.lots import ReceiptCreate
+from services.recall import RecallQuery
+from services.shipments import ShipmentCreate, ShipmentLineInput
+from tests.conftest import T0
+from tests.production_factories import add
+from tests.trace_factories import make_job, make_order, make_trace_world
+
+
+@pytest.fixture
+def tw(session):
+    return make_trace_world(session)
+
+
+def receive(session, tw, product_id, quantity, ref, supplier="Acme Steel"):
+    with transaction(session):
+        return lots.receive(session, tw.operator, ReceiptCreate(
+            plant_id=tw.world.plant1, product_id=product_id, quantity=quantity, supplier=supplier,
+            supplier_lot_ref=ref), now=T0)
+
+
+def make_output(session, tw, inputs, product_id, quantity, *, at=T0 + timedelta(hours=1)):
+    _, op = make_job(session, tw, product_id=product_id)
+    with transaction(session):
+        for lot_id, q in inputs:
+            genealogy.consume(session, tw.operator, operation_id=op, lot_id=lot_id, quantity=q, now=at)
+        return genealogy.produce(session, tw.operator, operation_id=op, quantity=quantity, now=at)
+
+
+def new_shipment(session, tw, order_line_ids, quantities=None, actor=None):
+    quantities = quantities or [None] * len(order_line_ids)
+    with transaction(session):
+        return shipments.create_shipment(session, actor or tw.operator, ShipmentCreate(
+            plant_id=tw.world.plant1, lines=[ShipmentLineInput(order_line_id=i, quantity=q)
+                                             for i, q in zip(order_line_ids, quantities)]), now=T0)
+
+
+def pack(session, tw, shipment_id, **kw):
+    with transaction(session):
+        return shipments.pack(session, tw.operator, shipment_id, now=T0 + timedelta(hours=2), **kw)
+
+
+def ship(session, tw, shipment_id, at=T0 + timedelta(hours=3)):
+    with transaction(session):
+        return shipments.ship(session, tw.operator, shipment_id, carrier="DHL", tracking_number="JD0001", now=at)
+
+
+# ----- shipments -------------------------------------------------------------------------------
+
+def test_pack_and_ship_delivers_order_lines_and_records_history(session, tw):
+    steel = receive(session, tw, tw.steel, 100, "H-1")
+    brackets = make_output(session, tw, [(steel.id, 40)], tw.bracket, 30)
+    (line_id,) = make_order(session, tw, tw.customers[0], [(tw.bracket, 20)])
+    shp = new_shipment(session, tw, [line_id])
+    assert shp.number == "SHP-000001" and shp.status == ShipmentStatus.OPEN and shp.quantity == 20
+    packed = pack(session, tw, shp.id, lot_id=brackets.id, quantity=12)
+    assert packed.shipment.status == ShipmentStatus.PACKING and packed.shipment.quantity_packed == 12
+    packed = pack(session, tw, shp.id, lot_id=brackets.id)          # the rest the line needs
+    assert packed.item.quantity == 8
+    assert lots.get_lot(session, tw.viewer, brackets.id).quantity == 10
+    done = ship(session, tw, shp.id)
+    assert (done.status, done.carrier, done.tracking_number) == (ShipmentStatus.SHIPPED, "DHL", "JD0001")
+    order_line = session.get(OrderLine, line_id)
+    session.refresh(order_line)
+    assert order_line.quantity_delivered == 20 and order_line.delivered_at == T0 + timedelta(hours=3)
+    assert [(h["from_status"], h["to_status"]) for h in shipments.history(session, tw.viewer, shp.id)] == [
+        (None, "open"), ("open", "packing"), ("packing", "shipped")]
+    assert lots.get_lot(session, tw.viewer, brackets.id).status == LotStatus.AVAILABLE   # 10 left in stock
+
+
+def test_partial_shipment_leaves_the_rest_to_ship_and_no_delivery_date(session, tw):
+    steel = receive(session, tw, tw.steel, 100, "H-1")
+    brackets = make_output(session, tw, [(steel.id, 10)], tw.bracket, 5)
+    (line_id,) = make_order(session, tw, tw.customers[0], [(tw.bracket, 8)])
+    shp = new_shipment(session, tw, [line_id])
+    pack(session, tw, shp.id, lot_id=brackets.id)
+    ship(session, tw, shp.id)
+    order_line = session.get(OrderLine, line_id)
+    session.refresh(order_line)
+    assert (order_line.quantity_delivered, order_line.delivered_at) == (5, None)
+    assert lots.get_lot(session, tw.viewer, brackets.id).status == LotStatus.SHIPPED
+    [open_line] = shipments.open_order_lines(session, tw.viewer, plant_id=tw.world.plant1)
+    assert open_line.quantity_to_ship == 3
+
+
+def test_packing_refusals_change_nothing(session, tw):
+    steel = receive(session, tw, tw.steel, 100, "H-1")
+    brackets = make_output(session, tw, [(steel.id, 10)], tw.bracket, 10)
+    held = make_output(session, tw, [(steel.id, 10)], tw.bracket, 10)
+    frames = make_output(session, tw, [(steel.id, 10)], tw.frame, 2)
+    with transaction(session):
+        lots.hold(session, tw.quality, held.id, reason="Burr", now=T0)
+    (line_id, frame_line) = make_order(session, tw, tw.customers[0], [(tw.bracket, 4), (tw.frame, 2)])
+    shp = new_shipment(session, tw, [line_id, frame_line])
+    serials = lots.lot_serials(session, tw.viewer, frames.id)
+    cases = [
+        (dict(lot_id=held.id), Conflict, "on hold"),
+        (dict(lot_id=steel.id), Conflict, "Wrong product"),
+        (dict(lot_id=brackets.id, quantity=5), Conflict, "over-pack"),
+        (dict(lot_id=frames.id), Invalid, "serial"),
+        (dict(lot_id=999_999), NotFound, "Lot"),
+        (dict(), Invalid, "lot"),
+    ]
+    for kwargs, error, words in cases:
+        with pytest.raises(error, match=words):
+            pack(session, tw, shp.id, **kwargs)
+        session.rollback()
+    assert session.exec(select(ShipmentItem)).all() == []
+    assert lots.get_lot(session, tw.viewer, brackets.id).quantity == 10
+    pack(session, tw, shp.id, serial_id=serials[0].id)
+    with pytest.raises(Conflict, match="already packed"):
+        pack(session, tw, shp.id, serial_id=serials[0].id)
+    session.rollback()
+    pack(session, tw, shp.id, lot_id=brackets.id, quantity=4)
+    with pytest.raises(Conflict, match="over-pack"):
+        pack(session, tw, shp.id, lot_id=brackets.id, quantity=1)
+    session.rollback()
+    assert shipments.get_shipment(session, tw.viewer, shp.id).quantity_packed == 5
+
+
+def test_a_fully_packed_lot_scanned_again_is_already_packed(session, tw):
+    steel = receive(session, tw, tw.steel, 100, "H-1")
+    brackets = make_output(session, tw, [(steel.id, 10)], tw.bracket, 3)
+    (line_id,) = make_order(session, tw, tw.customers[0], [(tw.bracket, 10)])
+    shp = new_shipment(session, tw, [line_id])
+    pack(session, tw, shp.id, lot_id=brackets.id)
+    with pytest.raises(Conflict, match="already packed in shipment SHP-000001"):
+        pack(session, tw, shp.id, lot_id=brackets.id)
+
+
+def test_unpack_cancel_and_ship_with_a_held_lot(session, tw):
+    steel = receive(session, tw, tw.steel, 100, "H-1")
+    brackets = make_output(session, tw, [(steel.id, 10)], tw.bracket, 10)
+    (line_id,) = make_order(session, tw, tw.customers[0], [(tw.bracket, 10)])
+    shp = new_shipment(session, tw, [line_id])
+    with pytest.raises(Conflict, match="nothing packed"):
+        ship(session, tw, shp.id)
+    session.rollback()
+    item = pack(session, tw, shp.id, lot_id=brackets.id, quantity=6).item
+    with transaction(session):
+        lots.hold(session, tw.quality, brackets.id, reason="Suspect", now=T0)
+    with pytest.raises(Conflict, match="on hold"):
+        ship(session, tw, shp.id)
+    session.rollback()
+    with transaction(session):
+        after = shipments.unpack(session, tw.operator, item.id, now=T0)
+    assert after.status == ShipmentStatus.OPEN and after.items == []
+    with transaction(session):
+        cancelled = shipments.cancel(session, tw.operator, shp.id, reason="Customer called", now=T0)
+    assert cancelled.status == ShipmentStatus.CANCELLED
+    assert lots.get_lot(session, tw.viewer, brackets.id).quantity == 10
+    with pytest.raises(Conflict):
+        pack(session, tw, shp.id, lot_id=brackets.id)
+
+
+def test_create_refuses_bad_lines(session, tw):
+    (line1,) = make_order(session, tw, tw.customers[0], [(tw.bracket, 5)])
+    (line2,) = make_order(session, tw, tw.customers[1], [(tw.bracket, 5)])
+    for lines, quantities in [([line1, line2], None), ([line1], [6]), ([line1, line1], None), ([], None)]:
+        with pytest.raises(Invalid):
+            new_shipment(session, tw, lines, quantities)
+        session.rollback()
+    new_shipment(session, tw, [line1], [5])
+    with pytest.raises(Invalid, match="nothing left"):
+        new_shipment(session, tw, [line1])
+    session.rollback()
+    with pytest.raises(NotFound):
+        new_shipment(session, tw, [line1], actor=tw.outsider)
+    with pytest.raises(Forbidden):
+        new_shipment(session, tw, [line1], actor=tw.viewer)
+
+
+def test_shipments_of_another_organization_or_plant_do_not_exist(session, tw):
+    (line_id,) = make_order(session, tw, tw.customers[0], [(tw.bracket, 5)])
+    shp = new_shipment(session, tw, [line_id])
+    for stranger in (tw.outsider, tw.other_plant):
+        with pytest.raises(NotFound):
+            shipments.get_shipment(session, stranger, shp.id)
+        with pytest.raises(NotFound):
+            shipments.shipment_by_number(session, stranger, shp.number)
+        with pytest.raises(NotFound):
+            shipments.ship(session, stranger, shp.id, carrier="X", tracking_number="1", now=T0)
+        assert shipments.list_shipments(session, stranger)[1] == 0
+    assert shipments.get_shipment(session, tw.viewer, shp.id).status == ShipmentStatus.OPEN
+
+
+# ----- recall ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def recall_case(session, tw):
+    """Supplier lot H-1 goes into brackets and into frames; brackets ship to customers 1 and 3, frames
+    to customer 2. Supplier lot H-2 goes into other brackets shipped to a fourth customer."""
+    h1 = receive(session, tw, tw.steel, 100, "H-1")
+    h2 = receive(session, tw, tw.steel, 100, "H-2")
+    paint = receive(session, tw, tw.paint, 10, "P-1", supplier="Paintco")
+    brackets = make_output(session, tw, [(h1.id, 20), (paint.id, 2)], tw.bracket, 30, at=T0 + timedelta(hours=1))
+    frames = make_output(session, tw, [(h1.id, 10)], tw.frame, 2, at=T0 + timedelta(hours=5))
+    clean = make_output(session, tw, [(h2.id, 20)], tw.bracket, 10, at=T0 + timedelta(hours=9))
+    with transaction(session):
+        c4 = add(session, Customer(organization_id=tw.world.org_a, code="CUST4", name="Customer 4")).id
+    c1, c2, c3 = tw.customers
+    shipped = {}
+    for customer, product, quantity, lot in [(c1, tw.bracket, 12, brackets), (c2, tw.frame, 2, frames),
+                                              (c3, tw.bracket, 5, brackets), (c4, tw.bracket, 10, clean)]:
+        (line_id,) = make_order(session, tw, customer, [(product, quantity)])
+        shp = new_shipment(session, tw, [line_id])
+        if product == tw.frame:
+            for serial in lots.lot_serials(session, tw.viewer, lot.id):
+                pack(session, tw, shp.id, serial_id=serial.id)
+        else:
+            pack(session, tw, shp.id, lot_id=lot.id)
+        if customer != c3:                      # customer 3's shipment is packed, not yet shipped
+            ship(session, tw, shp.id)
+        shipped[customer] = shp.number
+    return dict(h1=h1, h2=h2, paint=paint, brackets=brackets, frames=frames, clean=clean, shipped=shipped, c4=c4)
+
+
+def test_recall_from_a_supplier_lot_lists_exactly_the_shipments_and_customers_it_reached(session, tw, recall_case):
+    result = recall.simulate(session, tw.viewer, RecallQuery(supplier_lot_ref="h-1"))
+    c1, c2, c3 = tw.customers
+    shipped = recall_case["shipped"]
+    assert result.suspect_lot_ids == [recall_case["h1"].id]
+    assert sorted(s.number for s in result.trace.shipments) == sorted([shipped[c1], shipped[c2], shipped[c3]])
+    assert [c.id for c in result.trace.customers] == [c1, c2, c3]
+    assert {lot.id for lot in result.lots} == {recall_case[k].id for k in ("h1", "brackets", "frames")}
+    assert len(result.trace.serials) == 2
+    quantities = {s.customer_id: s.quantity for s in result.trace.shipments}
+    assert quantities == {c1: 12, c2: 2, c3: 5}
+
+
+def test_recall_from_a_lot_and_from_a_machine_range(session, tw, recall_case):
+    by_lot = recall.simulate(session, tw.viewer, RecallQuery(lot_id=recall_case["paint"].id))
+    assert [c.id for c in by_lot.trace.customers] == [tw.customers[0], tw.customers[2]]
+    machine = tw.line.machine_ids[0]
+    window = recall.simulate(session, tw.viewer, RecallQuery(machine_id=machine, start=T0 + timedelta(hours=4),
+                                                             end=T0 + timedelta(hours=10)))
+    assert window.suspect_lot_ids == [recall_case["frames"].id, recall_case["clean"].id]
+    assert [c.id for c in window.trace.customers] == [tw.customers[1], recall_case["c4"]]
+
+
+def test_recall_hold_holds_stock_on_hand_in_one_audited_action_and_notifies(session, tw, recall_case):
+    with transaction(session):
+        held = recall.hold_affected(session, tw.quality, RecallQuery(supplier_lot_ref="H-1"),
+                                    reason="Supplier reports cracks", now=T0 + timedelta(days=1))
+    # H-1 has 70 kg left; brackets have 13 left (30 - 12 - 5); frames are all packed or shipped
+    assert sorted(held.held_lot_ids) == sorted([recall_case["h1"].id, recall_case["brackets"].id])
+    for key in ("h1", "brackets"):
+        assert lots.get_lot(session, tw.viewer, recall_case[key].id).status == LotStatus.ON_HOLD
+    assert lots.get_lot(session, tw.viewer, recall_case["clean"].id).status == LotStatus.SHIPPED
+    entries = session.exec(select(AuditEntry).where(AuditEntry.entity == "recall")).all()
+    assert len(entries) == 1 and sorted(entries[0].changes["held_lot_ids"]) == sorted(held.held_lot_ids)
+    notes = session.exec(select(Notification).where(Notification.entity_type == "recall")).all()
+    assert tw.quality.user_id in {n.user_id for n in notes}
+    assert held.result.on_hand and all(lot.status == LotStatus.ON_HOLD for lot in held.result.on_hand)
+
+
+def test_recall_bad_queries_are_refused(session, tw, recall_case):
+    for query in [RecallQuery(), RecallQuery(lot_id=recall_case["h1"].id, supplier_lot_ref="H-1"),
+                  RecallQuery(machine_id=tw.line.machine_ids[0], start=T0, end=T0)]:
+        with pytest.raises(Invalid):
+            recall.simulate(session, tw.viewer, query)
+    with pytest.raises(NotFound):
+        recall.simulate(session, tw.viewer, RecallQuery(supplier_lot_ref="NOPE"))
+    for stranger in (tw.outsider, tw.other_plant):
+        with pytest.raises(NotFound):
+            recall.simulate(session, stranger, RecallQuery(lot_id=recall_case["h1"].id))
+        with pytest.raises(NotFound):
+            recall.simulate(session, stranger, RecallQuery(supplier_lot_ref="H-1"))
+    with pytest.raises(Forbidden):
+        recall.hold_affected(session, tw.viewer, RecallQuery(supplier_lot_ref="H-1"), reason="x", now=T0)
+    session.rollback()
+    assert lots.get_lot(session, tw.viewer, recall_case["h1"].id).status == LotStatus.AVAILABLE
