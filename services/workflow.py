@@ -590,8 +590,13 @@ def notify_people(session: Session, *, organization_id: int, title: str, body: s
                          entity_type=entity_type, entity_id=entity_id, now=now)
 
 
-def set_department(session: Session, actor: Actor, entity_type: str, entity_id: int, department_id: int | None) -> None:
-    """The department whose head receives escalations (e.g. after an SOP ticket is reassigned)."""
+def set_department(session: Session, actor: Actor, entity_type: str, entity_id: int, department_id: int | None, *,
+                   restart_due_at: datetime | None = None) -> None:
+    """The department whose head receives escalations (e.g. after an SOP ticket is reassigned);
+    `restart_due_at` starts the current state's due time again from that moment."""
     inst = _instance(session, actor, entity_type, entity_id, lock=True)
     inst.department_id = department_id
+    if restart_due_at is not None and not inst.is_closed:
+        inst.due_at = _due(_states(session, inst.workflow_id)[inst.state], restart_due_at)
+        inst.escalated_at = None
     session.add(inst)
