@@ -238,16 +238,17 @@ def delete_definition(session: Session, actor: Actor, definition_id: int, *, now
 # ---- values --------------------------------------------------------------------------------------
 
 def validate(session: Session, actor: Actor, entity_type: str, values: dict[str, Any] | None, *,
-             current: dict[str, Any] | None = None) -> dict[str, Any]:
+             current: dict[str, Any] | None = None, problems: dict[str, str] | None = None) -> dict[str, Any]:
     """The entity's new custom dict: `current` with `values` applied (None or "" clears a field),
-    cleaned and checked; Invalid with `custom.<key>` field messages when anything is wrong."""
+    cleaned and checked; Invalid with `custom.<key>` field messages when anything is wrong.
+    `problems` are the entity's other field errors, raised together with these (one answer)."""
     require(actor, Permission.VIEW)
     _entity(entity_type)
     if values is not None and not isinstance(values, dict):
         raise Invalid("Custom fields must be an object of field keys and values.", fields={"custom": "Not an object."})
     by_key = {d.key: d for d in _rows(session, actor, entity_type)}
     result = dict(current or {})
-    problems: dict[str, str] = {}
+    problems = dict(problems or {})
     for key, raw in (values or {}).items():
         definition = by_key.get(key)
         if definition is None:
@@ -266,8 +267,17 @@ def validate(session: Session, actor: Actor, entity_type: str, values: dict[str,
                 and f"custom.{definition.key}" not in problems:
             problems[f"custom.{definition.key}"] = "Required."
     if problems:
-        raise Invalid("Some custom fields are not valid.", fields=problems)
+        raise Invalid(fields=problems)
     return result
+
+
+def with_custom_columns(session: Session, actor: Actor, entity_type: str, rows: list[BaseModel],
+                        columns: list) -> tuple[list[dict[str, Any]], list]:
+    """Rows (Read models with a `custom` dict) as export dicts with one typed cell per active
+    custom field, and `columns` followed by those fields' (column, header) pairs."""
+    extra = export_columns(session, actor, entity_type)
+    typed = export_values(session, actor, entity_type, [getattr(r, "custom", None) or {} for r in rows])
+    return [{**r.model_dump(), **cells} for r, cells in zip(rows, typed)], [*columns, *extra]
 
 
 def set_values(session: Session, actor: Actor, entity_type: str, entity_id: int, values: dict[str, Any], *,

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session, func, or_, select
 
 from models.base import utcnow
 from models.catalog import BomLine, Product, ProductType
+from services import custom_fields
 from services.access import Actor
 from services.errors import Conflict, Invalid
 from services.master_common import (announce, apply_changes, decimal_problem, like_pattern, require_plan,
@@ -38,6 +40,7 @@ class ProductCreate(BaseModel):
     unit: str = "pcs"
     type: str = ProductType.FINISHED.value
     standard_cost: Decimal | str | None = None
+    custom: dict[str, Any] | None = None        # custom field values (services/custom_fields.py)
 
 
 class ProductUpdate(BaseModel):
@@ -48,6 +51,7 @@ class ProductUpdate(BaseModel):
     type: str | None = None
     standard_cost: Decimal | str | None = None
     clear_standard_cost: bool = False
+    custom: dict[str, Any] | None = None        # only the given custom fields change; None or "" clears one
 
 
 class ProductRead(BaseModel):
@@ -63,6 +67,7 @@ class ProductRead(BaseModel):
     is_counted: bool
     created_at: datetime
     updated_at: datetime
+    custom: dict[str, Any] = {}
 
 
 PRODUCT_COLUMNS = [("code", "Code"), ("name", "Name"), ("type", "Type"), ("unit", "Unit"),
@@ -74,8 +79,10 @@ def is_counted_unit(unit: str) -> bool:
 
 
 def list_products(session: Session, actor: Actor, *, search: str | None = None, type: str | None = None,
-                  active: bool | None = True, limit: int = 1000, offset: int = 0) -> list[ProductRead]:
-    """Products of the actor's organization, by code; `search` matches code or name, `active=None` gives all."""
+                  active: bool | None = True, limit: int = 1000, offset: int = 0,
+                  custom: dict[str, Any] | None = None) -> list[ProductRead]:
+    """Products of the actor's organization, by code; `search` matches code or name, `active=None` gives all;
+    `custom` filters by custom field values ({key: value}, services/custom_fields.py)."""
     require_view(actor)
     query = select(Product).where(Product.organization_id == actor.organization_id)
     if search and search.strip():
@@ -86,6 +93,7 @@ def list_products(session: Session, actor: Actor, *, search: str | None = None, 
         query = query.where(Product.type == _parse_type(type))
     if active is not None:
         query = query.where(Product.is_active == active)
+    query = custom_fields.apply_filters(session, actor, "product", query, Product, custom)
     rows = session.exec(query.order_by(Product.code).offset(offset).limit(limit)).all()
     return [product_read(p) for p in rows]
 
@@ -98,12 +106,16 @@ def get_product(session: Session, actor: Actor, product_id: int) -> ProductRead:
 def create_product(session: Session, actor: Actor, data: ProductCreate, *, now: datetime | None = None) -> ProductRead:
     require_plan(actor)
     now = now or utcnow()
-    values = _values(data.code, data.name, data.description, data.unit, data.type, data.standard_cost)
+    try:
+        values, problems = _values(data.code, data.name, data.description, data.unit, data.type, data.standard_cost), {}
+    except Invalid as exc:
+        values, problems = None, exc.fields
+    custom = custom_fields.validate(session, actor, "product", data.custom, problems=problems)
     _unique_code(session, actor, values["code"])
-    product = stamp_new(Product(organization_id=actor.organization_id, **values), actor, now)
+    product = stamp_new(Product(organization_id=actor.organization_id, custom=custom, **values), actor, now)
     session.add(product)
     session.flush()
-    announce(session, actor, "product", product.id, "create", values, now=now)
+    announce(session, actor, "product", product.id, "create", {**values, "custom": custom}, now=now)
     return product_read(product)
 
 
@@ -113,13 +125,17 @@ def update_product(session: Session, actor: Actor, product_id: int, data: Produc
     require_plan(actor)
     now = now or utcnow()
     product = get_scoped(session, actor, Product, product_id, "Product")
-    values = _values(product.code if data.code is None else data.code,
-                     product.name if data.name is None else data.name,
-                     product.description if data.description is None else data.description,
-                     product.unit if data.unit is None else data.unit,
-                     product.type.value if data.type is None else data.type,
-                     None if data.clear_standard_cost else (product.standard_cost if data.standard_cost is None
-                                                              else data.standard_cost))
+    try:
+        values, problems = _values(product.code if data.code is None else data.code,
+                                   product.name if data.name is None else data.name,
+                                   product.description if data.description is None else data.description,
+                                   product.unit if data.unit is None else data.unit,
+                                   product.type.value if data.type is None else data.type,
+                                   None if data.clear_standard_cost else (product.standard_cost if data.standard_cost is None
+                                                                            else data.standard_cost)), {}
+    except Invalid as exc:
+        values, problems = None, exc.fields
+    custom = custom_fields.validate(session, actor, "product", data.custom, current=product.custom, problems=problems)
     if values["code"] != product.code:
         _unique_code(session, actor, values["code"])
     if values["type"] == ProductType.RAW and product.type != ProductType.RAW and _has_bom(session, product.id):
@@ -130,6 +146,9 @@ def update_product(session: Session, actor: Actor, product_id: int, data: Produc
     if cost != product.standard_cost:
         changes["standard_cost"] = {"before": product.standard_cost, "after": cost}
         product.standard_cost = cost
+    if custom != (product.custom or {}):
+        changes["custom"] = {"before": product.custom, "after": custom}
+        product.custom = custom
     if changes:
         session.add(stamp(product, actor, now))
         announce(session, actor, "product", product.id, "update", changes, now=now,
@@ -156,7 +175,7 @@ def product_read(product: Product) -> ProductRead:
                        description=product.description, unit=product.unit, type=ProductType(product.type),
                        standard_cost=product.standard_cost, is_active=product.is_active,
                        is_counted=is_counted_unit(product.unit), created_at=product.created_at,
-                       updated_at=product.updated_at)
+                       updated_at=product.updated_at, custom=dict(product.custom or {}))
 
 
 def _values(code, name, description, unit, type_, cost) -> dict:

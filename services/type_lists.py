@@ -239,6 +239,7 @@ def delete_list(session: Session, actor: Actor, list_key: str, *, now: datetime 
         if usage_count(session, actor.organization_id, row.key, value.id):
             raise Conflict(f"{value.label} of {row.name} is in use, so the list stays: retire its values instead.")
         session.delete(value)
+    session.flush()                     # the values go before their list (no ORM relationship orders them)
     session.delete(row)
     session.flush()
     announce(session, actor, "type_list", row.id, "delete", {"key": row.key, "name": row.name}, now=now)

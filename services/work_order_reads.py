@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.orm import aliased
@@ -18,10 +19,16 @@ from models.catalog import Product
 from models.orders import CustomerOrder, Operation, OrderLine, StatusChange, WorkOrder, WorkStatus
 from models.resources import Machine, WorkCenter
 from models.user import User
+from services import custom_fields
 from services.access import Actor, Permission, require, require_plant_visible
 from services.scoping import get_scoped
 
 MAX_PAGE = 500
+WORK_ORDER_COLUMNS = [("number", "Work order"), ("product_code", "Product"), ("product_name", "Product name"),
+                      ("quantity", "Quantity"), ("quantity_good", "Good"), ("quantity_scrap", "Scrap"),
+                      ("progress_percent", "Progress %"), ("status", "Status"), ("due_date", "Due"),
+                      ("order_number", "Order"), ("parent_number", "Parent"), ("released_at", "Released"),
+                      ("completed_at", "Completed")]
 
 
 class HistoryEntry(BaseModel):
@@ -53,6 +60,7 @@ class WorkOrderSummary(BaseModel):
     parent_number: str | None
     released_at: datetime | None
     completed_at: datetime | None
+    custom: dict[str, Any] = {}      # custom field values (services/custom_fields.py)
 
 
 class OperationRead(BaseModel):
@@ -90,8 +98,9 @@ def progress_percent(good: int, quantity: int) -> int:
 
 def list_work_orders(session: Session, actor: Actor, *, plant_id: int | None = None, status: str | None = None,
                      order_id: int | None = None, search: str = "", limit: int = 50,
-                     offset: int = 0) -> WorkOrderPage:
-    """Work orders of the actor's plants, newest number first, with optional filters."""
+                     offset: int = 0, custom: dict[str, Any] | None = None) -> WorkOrderPage:
+    """Work orders of the actor's plants, newest number first, with optional filters (`custom`:
+    {custom field key: value}, services/custom_fields.py)."""
     require(actor, Permission.VIEW)
     query = _summary_query(actor)
     if plant_id is not None:
@@ -105,6 +114,7 @@ def list_work_orders(session: Session, actor: Actor, *, plant_id: int | None = N
         term = f"%{search.strip()}%"
         query = query.where(or_(col(WorkOrder.number).ilike(term), col(Product.code).ilike(term),
                                 col(Product.name).ilike(term), col(CustomerOrder.number).ilike(term)))
+    query = custom_fields.apply_filters(session, actor, "work_order", query, WorkOrder, custom)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     limit = max(1, min(limit, MAX_PAGE))
     rows = session.exec(query.order_by(col(WorkOrder.id).desc()).offset(max(0, offset)).limit(limit)).all()
@@ -177,4 +187,4 @@ def _summary(wo: WorkOrder, product_code: str, product_name: str, order_id: int 
         quantity_scrap=wo.quantity_scrap, progress_percent=progress_percent(wo.quantity_good, wo.quantity),
         status=str(WorkStatus(wo.status).value), due_date=wo.due_date, order_id=order_id, order_number=order_number,
         order_line_id=wo.order_line_id, parent_work_order_id=wo.parent_work_order_id, parent_number=parent_number,
-        released_at=wo.released_at, completed_at=wo.completed_at)
+        released_at=wo.released_at, completed_at=wo.completed_at, custom=dict(wo.custom or {}))

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from rxapp.api import labels, scans
 from rxapp.api import (api_tokens, audit, auth, branding, health, master_calendars, master_customers, master_products,
                        master_reason_codes, master_resources, master_routings, me, orders, plants, scheduling,
                        shopfloor, users)
@@ -41,7 +42,7 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            branding.router, scheduling.router,
            master_products.router, master_customers.router, master_resources.router, master_routings.router,
            master_reason_codes.router, master_calendars.router,
-           orders.router, orders.work_router, shopfloor.router, ingest_api.router, config_api.router,
+           orders.router, orders.work_router, shopfloor.router, labels.router, scans.router, ingest_api.router, config_api.router,
            notifications_api.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
@@ -68,6 +69,8 @@ TAGS = [
     {"name": "reason codes", "description": "Downtime, scrap, pause and exception reasons with six-big-loss categories."},
     {"name": "shift calendars", "description": "Shifts, breaks and holidays per plant, and the working time they give."},
     {"name": "shop floor", "description": "Operator portal: machines, queues, and job/count/downtime actions."},
+    {"name": "labels", "description": "Code128/QR labels (PNG, SVG, PDF sheets) and what a scanned label names."},
+    {"name": "scanning", "description": "Scanning stations: receive, move, consume, pack and ship by scanning (station tokens)."},
     {"name": "ingest", "description": "Machine data from gateways (machine API token): batches of counts, states "
                                       "and jobs over REST or a websocket stream, with stated limits."},
 ]

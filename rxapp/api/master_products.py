@@ -4,15 +4,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel
 
 from models.base import utcnow
 from models.catalog import ProductType
+from rxapp.api.config import custom_filters
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, NO_CONTENT, Format, Status, active_flag, listing, no_content
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import boms, products
+from services import boms, custom_fields, products
 from services.boms import EXPLOSION_COLUMNS, BomLineCreate, BomLineRead, BomLineUpdate, ExplosionLine, Requirement
 from services.db import db_session, transaction
 from services.products import PRODUCT_COLUMNS, ProductCreate, ProductRead, ProductUpdate
@@ -28,14 +29,18 @@ class Explosion(BaseModel):
 
 
 @router.get("/products", response_model=list[ProductRead], responses=EXPORTABLE,
-            summary="List products (search code or name; filter by type and status; export)")
-def list_products(actor: CurrentActor, search: str | None = None, type: ProductType | None = None,
+            summary="List products (search code or name; filter by type, status and custom.<key>=value; export "
+                    "with custom field columns)")
+def list_products(request: Request, actor: CurrentActor, search: str | None = None, type: ProductType | None = None,
                   status: Status = "active", format: Format = "json",
                   limit: Annotated[int, Query(ge=1, le=10_000)] = 1000, offset: Annotated[int, Query(ge=0)] = 0):
     with db_session() as s, transaction(s):
         rows = products.list_products(s, actor, search=search, type=type, active=active_flag(status),
-                                      limit=limit, offset=offset)
-    return listing(rows, PRODUCT_COLUMNS, format, "products")
+                                      limit=limit, offset=offset, custom=custom_filters(request))
+        if format == "json":
+            return rows
+        rows, columns = custom_fields.with_custom_columns(s, actor, "product", rows, PRODUCT_COLUMNS)
+    return listing(rows, columns, format, "products")
 
 
 @router.post("/products", response_model=ProductRead, status_code=status.HTTP_201_CREATED, summary="Create a product",

@@ -10,15 +10,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from models.base import utcnow
 from models.orders import OrderStatus, WorkStatus
+from rxapp.api.config import custom_filters
 from rxapp.api.deps import CurrentActor
+from rxapp.api.master_common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, ErrorDetail, error_body, errors
-from services import order_import, orders, work_order_reads, work_orders
+from services import custom_fields, order_import, orders, work_order_reads, work_orders
 from services.db import db_session, transaction
 from services.order_import import ImportPreview, ImportRejected, ImportResult
 from services.orders import OrderCreate, OrderDetail, OrderPage, OrderUpdate
@@ -142,14 +144,21 @@ def cancel_order(order_id: int, actor: CurrentActor, body: CancelBody | None = N
 
 # ----- work orders --------------------------------------------------------------------------
 
-@work_router.get("/work-orders", response_model=WorkOrderPage, summary="List work orders with progress")
-def list_work_orders(actor: CurrentActor, plant_id: int | None = None, status: WorkStatus | None = None,
-                     order_id: int | None = None,
+@work_router.get("/work-orders", response_model=WorkOrderPage, responses=EXPORTABLE,
+                 summary="List work orders with progress (filter by custom.<key>=value; export with custom columns)")
+def list_work_orders(request: Request, actor: CurrentActor, plant_id: int | None = None,
+                     status: WorkStatus | None = None, order_id: int | None = None,
                      search: Annotated[str, Query(description="Work order number, product or order number")] = "",
-                     limit: Limit = 50, offset: Offset = 0) -> WorkOrderPage:
+                     limit: Limit = 50, offset: Offset = 0, format: Format = "json"):
     with db_session() as s, transaction(s):
-        return work_order_reads.list_work_orders(s, actor, plant_id=plant_id, status=status, order_id=order_id,
-                                                 search=search, limit=limit, offset=offset)
+        page = work_order_reads.list_work_orders(s, actor, plant_id=plant_id, status=status, order_id=order_id,
+                                                 search=search, limit=limit, offset=offset,
+                                                 custom=custom_filters(request))
+        if format == "json":
+            return page
+        rows, columns = custom_fields.with_custom_columns(s, actor, "work_order", page.items,
+                                                         work_order_reads.WORK_ORDER_COLUMNS)
+    return listing(rows, columns, format, "work-orders")
 
 
 @work_router.post("/work-orders/complete", response_model=list[WorkOrderSummary], responses=errors(409),

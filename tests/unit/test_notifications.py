@@ -1,0 +1,97 @@
+"""Notifications: recipients by user, role and plant; preferences; the feed; email outbox rows;
+tenancy."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from models.config import EmailOutbox
+from models.user import User
+from services import notifications
+from services.db import transaction
+from services.errors import Forbidden, NotFound
+from tests.factories import make_user
+
+
+def notify(session, **kw):
+    with transaction(session):
+        return notifications.notify(session, **kw)
+
+
+def test_roles_reach_the_people_of_that_plant_and_admins(session, world, captured_events):
+    op_plant2 = make_user(session, world.org_a, roles=["operator"], plant_ids=[world.plant2])
+    make_user(session, world.org_b, roles=["operator"], plant_ids=[world.plant_b])
+    sent = notify(session, organization_id=world.org_a, title="Line 1 down", roles=["operator", "admin"],
+                  plant_id=world.plant1, kind="alert", link="/andon")
+    assert sent == sorted([world.admin_a, world.operator1])
+    assert op_plant2 not in sent
+    everywhere = notify(session, organization_id=world.org_a, title="All operators", roles=["operator"])
+    assert everywhere == sorted([world.operator1, op_plant2])
+    created = [e for e in captured_events if e.name == "notification.created"]
+    assert {e.payload["user_id"] for e in created[:2]} == {world.admin_a, world.operator1}
+    assert all(e.organization_id == world.org_a for e in created)
+
+
+def test_user_ids_of_other_organizations_or_deactivated_users_are_dropped(session, world):
+    session.get(User, world.planner1).is_active = False
+    session.commit()
+    sent = notify(session, organization_id=world.org_a, title="Hi",
+                  user_ids=[world.operator1, world.admin_b, world.planner1, world.operator1])
+    assert sent == [world.operator1]
+
+
+def test_the_feed_counts_unread_and_marks_read(session, world, now):
+    for i in range(3):
+        notify(session, organization_id=world.org_a, title=f"Note {i}", user_ids=[world.operator1],
+               now=now + timedelta(minutes=i))
+    operator = world.actor(world.operator1)
+    items, total = notifications.list_notifications(session, operator)
+    assert total == 3 and [n.title for n in items] == ["Note 2", "Note 1", "Note 0"]
+    assert notifications.unread_count(session, operator) == 3
+    with transaction(session):
+        notifications.mark_read(session, operator, items[0].id, now=now)
+    assert notifications.unread_count(session, operator) == 2
+    with transaction(session):
+        assert notifications.mark_all_read(session, operator, now=now) == 2
+    assert notifications.unread_count(session, operator) == 0
+    assert notifications.list_notifications(session, operator, unread_only=True) == ([], 0)
+
+
+def test_preferences_choose_in_app_and_email_per_kind(session, world):
+    session.get(User, world.operator1).email = "op.one@example.com"
+    session.get(User, world.planner1).email = "planner@example.com"
+    session.commit()
+    operator = world.actor(world.operator1)
+    defaults = {p.kind: (p.in_app, p.email) for p in notifications.preferences(session, operator)}
+    assert defaults["alert"] == (True, True) and defaults["info"] == (True, False)
+    with transaction(session):
+        notifications.set_preference(session, operator, "alert", in_app=False, email=True)
+    notify(session, organization_id=world.org_a, title="SPC rule 1", kind="alert", body="Point beyond 3 sigma",
+           link="/spc/7", user_ids=[world.operator1, world.planner1])
+    assert notifications.unread_count(session, operator) == 0
+    assert notifications.unread_count(session, world.actor(world.planner1)) == 1
+    mails = session.exec(select(EmailOutbox).order_by(EmailOutbox.to_address)).all()
+    assert [(m.to_address, m.subject, m.status) for m in mails] == [
+        ("op.one@example.com", "SPC rule 1", "pending"), ("planner@example.com", "SPC rule 1", "pending")]
+    assert mails[0].body.startswith("Point beyond 3 sigma") and "/spc/7" in mails[0].body
+    notify(session, organization_id=world.org_a, title="FYI", kind="info", user_ids=[world.planner1])
+    assert len(session.exec(select(EmailOutbox)).all()) == 2       # info is not emailed by default
+
+
+def test_people_only_see_their_own_notifications(session, world):
+    notify(session, organization_id=world.org_a, title="Mine", user_ids=[world.operator1])
+    note = notifications.list_notifications(session, world.actor(world.operator1))[0][0]
+    for other in (world.planner1, world.admin_a, world.admin_b):
+        with pytest.raises(NotFound):
+            notifications.mark_read(session, world.actor(other), note.id)
+        assert notifications.list_notifications(session, world.actor(other)) == ([], 0)
+
+
+def test_tokens_have_no_notification_feed(session, world):
+    from services.access import Actor, Permission
+    token = Actor(user_id=None, organization_id=world.org_a, api_token_id=1,
+                  token_permissions=frozenset({Permission.VIEW}))
+    with pytest.raises(Forbidden):
+        notifications.unread_count(session, token)
