@@ -116,6 +116,28 @@ def rebuild_rollups(org: str = typer.Option("", "--org", help="organization slug
                f"{result.stops} stops -> {result.stop_rows} stop rows in {time.perf_counter() - began:.1f} s")
 
 
+@cli.command("send-mail")
+def send_mail(batch: int = typer.Option(50, "--batch", min=1, max=1000, help="emails per SMTP connection")) -> None:
+    """Deliver the email outbox now (what is due, retries included), e.g. from cron; uses TAKT_SMTP_*."""
+    from services import mail_outbox
+    migrate_if_needed()
+    try:
+        settings = mail_outbox.SmtpSettings.from_env()
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    if settings is None:
+        typer.echo("error: set TAKT_SMTP_HOST (and TAKT_SMTP_PORT, _USER, _PASSWORD, _FROM, _TLS) first", err=True)
+        raise typer.Exit(2)
+    total = mail_outbox.DeliveryReport()
+    while (report := mail_outbox.deliver_due(settings, limit=batch)).attempted:
+        total.sent, total.retrying, total.failed = (total.sent + report.sent, total.retrying + report.retrying,
+                                                    total.failed + report.failed)
+    typer.echo(f"sent {total.sent}, to retry {total.retrying}, given up {total.failed}")
+    if total.retrying or total.failed:
+        raise typer.Exit(1)
+
+
 def _plant_ids(session, actor, codes: list[str]) -> list[int]:
     from services import plants
     by_code = {p.code: p.id for p in plants.list_plants(session, actor, include_inactive=True)}
