@@ -26,12 +26,17 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from rxapp.api import labels, scans
+from rxapp.api import lots as lots_api
+from rxapp.api import shipments as shipments_api
 from rxapp.api import (api_tokens, audit, auth, branding, health, master_calendars, master_customers, master_products,
                        master_reason_codes, master_resources, master_routings, me, orders, plants, scheduling,
                        shopfloor, users)
 from rxapp.api import config as config_api
 from rxapp.api import ingest as ingest_api
 from rxapp.api import notifications as notifications_api
+from rxapp.api import ncrs as ncrs_api
+from rxapp.api import sop_tickets as sop_tickets_api
+from rxapp.api import workflows as workflows_api
 from rxapp.api.middleware import ApiCORS, ApiHeaders
 from rxapp.api.schemas import error_body
 from services.errors import DomainError, RateLimited
@@ -43,7 +48,8 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            master_products.router, master_customers.router, master_resources.router, master_routings.router,
            master_reason_codes.router, master_calendars.router,
            orders.router, orders.work_router, shopfloor.router, labels.router, scans.router, ingest_api.router, config_api.router,
-           notifications_api.router)
+           notifications_api.router, workflows_api.router, ncrs_api.router, sop_tickets_api.router,
+           lots_api.router, shipments_api.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -51,6 +57,9 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
 TAGS = [
     {"name": "configuration", "description": "Type lists (pick lists with retirement) and custom fields per entity type."},
     {"name": "notifications", "description": "Your notification centre and your choices per kind (in the app, by email)."},
+    {"name": "workflows", "description": "Admin-defined workflows per entity type: states, guarded transitions, approvals, due times (versioned)."},
+    {"name": "ncrs", "description": "Non-conformance reports with containment, root cause and CAPA actions, on their workflow."},
+    {"name": "sop tickets", "description": "One department charges another for an SOP failure; respond, accept, dispute, reassign."},
     {"name": "auth", "description": "Log in for a bearer token, log out, change your password."},
     {"name": "me", "description": "The person or API token behind the bearer header."},
     {"name": "health", "description": "Liveness and database reachability (no log-in)."},
@@ -71,6 +80,8 @@ TAGS = [
     {"name": "shop floor", "description": "Operator portal: machines, queues, and job/count/downtime actions."},
     {"name": "labels", "description": "Code128/QR labels (PNG, SVG, PDF sheets) and what a scanned label names."},
     {"name": "scanning", "description": "Scanning stations: receive, move, consume, pack and ship by scanning (station tokens)."},
+    {"name": "traceability", "description": "Lots, serials, locations, consumption into jobs and output lots, forward/backward trace (CSV/Excel/PDF) and recall."},
+    {"name": "shipments", "description": "Shipments from order lines: pack lots and serials, ship with carrier and tracking, packing list PDF."},
     {"name": "ingest", "description": "Machine data from gateways (machine API token): batches of counts, states "
                                       "and jobs over REST or a websocket stream, with stated limits."},
 ]

@@ -3,7 +3,6 @@ duplicates counted once, bad labels change nothing, other organizations and plan
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
 from sqlmodel import Session, func, select
@@ -11,15 +10,13 @@ from sqlmodel import Session, func, select
 from models.lots import Location, Lot, LotConsumption, LotStatus
 from models.scans import Scan, ScanMode
 from models.shipments import Shipment, ShipmentItem, ShipmentStatus
-from services import labels, lots, scanning, shipments
-from services.api_tokens import ApiTokenCreate, create_api_token
-from services.auth import actor_for_token
+from services import lots, scanning
 from services.db import transaction
 from services.errors import Forbidden
 from services.scanning import ScanRequest
 from tests.conftest import T0
-from tests.production_factories import add
-from tests.trace_factories import make_job, make_order, make_trace_world
+from tests.scan_factories import make_location, make_shipment, payload, receive_lot, station
+from tests.trace_factories import make_job, make_trace_world
 
 
 @pytest.fixture
@@ -27,41 +24,9 @@ def tw(session):
     return make_trace_world(session)
 
 
-def station(session: Session, tw, plant_id: int | None = None):
-    with transaction(session):
-        created = create_api_token(session, tw.admin, ApiTokenCreate(plant_id=plant_id or tw.world.plant1,
-                                                                     name=f"Dock {uuid.uuid4().hex[:6]}", kind="station"))
-    return actor_for_token(session, created.token, now=T0)
-
-
 def run(session, actor, mode, raw, **context):
     with transaction(session):
         return scanning.scan(session, actor, ScanRequest(mode=mode, raw=raw, **context), now=T0)
-
-
-def receive_lot(session, tw, product_id, quantity, *, location_id=None) -> Lot:
-    with transaction(session):
-        read = lots.receive(session, tw.admin, lots.ReceiptCreate(
-            plant_id=tw.world.plant1, product_id=product_id, quantity=quantity, supplier="Acme Steel",
-            supplier_lot_ref=f"S-{uuid.uuid4().hex[:6]}", location_id=location_id), now=T0)
-    return session.get(Lot, read.id)
-
-
-def payload(session, tw, kind, object_id) -> str:
-    return labels.label_for(session, tw.admin, kind, object_id).payload
-
-
-def make_location(session, tw, code="RACK-1", plant_id=None) -> int:
-    with transaction(session):
-        return add(session, Location(organization_id=tw.world.org_a, plant_id=plant_id or tw.world.plant1,
-                                     code=code, name="Rack")).id
-
-
-def make_shipment(session, tw, product_id, quantity) -> int:
-    [line_id] = make_order(session, tw, tw.customers[0], [(product_id, quantity)])
-    with transaction(session):
-        return shipments.create_shipment(session, tw.admin, shipments.ShipmentCreate(
-            plant_id=tw.world.plant1, lines=[shipments.ShipmentLineInput(order_line_id=line_id)]), now=T0).id
 
 
 def counts(session) -> tuple:
