@@ -308,6 +308,42 @@ def get_values(session: Session, actor: Actor, entity_type: str, entity_id: int)
     return dict(get_scoped(session, actor, entity.model, entity_id, "Entity").custom or {})
 
 
+class FieldInput(BaseModel):
+    """One active field as a form shows it: its definition, the entity's value as text, and the
+    choices a choice or user field offers (value, label)."""
+    key: str
+    label: str
+    field_type: FieldType
+    required: bool
+    unit: str
+    help_text: str
+    value: str
+    choices: list[tuple[str, str]] = []
+
+
+def form_inputs(session: Session, actor: Actor, entity_type: str,
+                current: dict[str, Any] | None = None) -> list[FieldInput]:
+    """The active fields of an entity type with `current` values as text, ready for a form."""
+    current = current or {}
+    users: list[tuple[str, str]] | None = None
+    out = []
+    for d in definitions(session, actor, entity_type):
+        choices: list[tuple[str, str]] = []
+        if d.field_type == FieldType.CHOICE:
+            choices = [(str(v.id), v.label) for v in type_lists.values(session, actor, d.type_list_key)]
+        elif d.field_type == FieldType.USER:
+            if users is None:
+                users = [(str(uid), name) for uid, name in session.exec(
+                    select(User.id, func.coalesce(func.nullif(User.full_name, ""), User.username)).where(
+                        User.organization_id == actor.organization_id, User.is_active).order_by(User.username)).all()]
+            choices = users
+        value = current.get(d.key)
+        text = "" if value is None else ("true" if value is True else "false" if value is False else str(value))
+        out.append(FieldInput(key=d.key, label=d.label, field_type=d.field_type, required=d.required, unit=d.unit,
+                              help_text=d.help_text, value=text, choices=choices))
+    return out
+
+
 def display_values(session: Session, actor: Actor, entity_type: str,
                    customs: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Each entity's custom values as text people read (list labels, user names, units)."""

@@ -6,6 +6,7 @@ import reflex as rx
 
 from rxapp.components.master import (active_toggle, edit_button, form_field, list_toolbar, row_actions, select_control,
                                      status_cell, table)
+from rxapp.components.custom_fields import custom_field_inputs, custom_filter
 from rxapp.components.shell import shell
 from rxapp.components.ui import PHONE_TOUCH, dialog, form_buttons, list_states, page_header, text_input
 from rxapp.i18n import _
@@ -19,7 +20,8 @@ S = ProductsState
 def _row(p: ProductRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text.strong(p.code)),
-        rx.table.cell(p.name),
+        rx.table.cell(rx.text(p.name), rx.cond(p.custom_summary != "",
+                                               rx.text(p.custom_summary, size="1", color_scheme="gray"))),
         rx.table.cell(rx.badge(p.type_label, variant="soft")),
         rx.table.cell(p.unit),
         rx.table.cell(p.standard_cost, text_align="right"),
@@ -55,6 +57,7 @@ def _dialog() -> rx.Component:
                 form_field(_("Description"), rx.text_area(name="description", id="description",
                                                           default_value=S.f_description, width="100%"),
                            errors, "description"),
+                custom_field_inputs(S.custom_inputs, errors),
                 form_buttons(_("Save product"), S.set_form_open(False)),
                 direction="column", spacing="3",
             ),
@@ -69,7 +72,7 @@ def products_page() -> rx.Component:
                                         placeholder=_("All types"), aria_label=_("Type")), width="170px")
     return shell(
         page_header(_("Products"), _("Raw materials, semi-finished and finished goods, with their bills of materials.")),
-        list_toolbar(S, _("New product"), type_filter),
+        list_toolbar(S, _("New product"), type_filter, custom_filter(S)),
         list_states(S.loading, S.load_error, S.rows.length() == 0, _("No products match. Create one or change the filters."),
                     S.load,
                     table([_("Code"), _("Name"), _("Type"), _("Unit"), _("Standard cost"), _("Status"), ""],
