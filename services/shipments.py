@@ -299,8 +299,10 @@ def _pack_quantity(lot: Lot, serial: Serial | None, line: ShipmentLine, quantity
     return quantity
 
 
-def unpack(session: Session, actor: Actor, item_id: int, *, now: datetime) -> ShipmentRead:
+def unpack(session: Session, actor: Actor, item_id: int, *, now: datetime, shipment_id: int | None = None) -> ShipmentRead:
     item = get_scoped(session, actor, ShipmentItem, item_id, "Packed item")
+    if shipment_id is not None and item.shipment_id != shipment_id:
+        raise NotFound("Packed item not found.")
     shipment = _open_shipment(session, actor, item.shipment_id)
     _return_item(session, actor, item, now)
     if not session.exec(select(ShipmentItem.id).where(ShipmentItem.shipment_id == shipment.id)).first():

@@ -107,6 +107,7 @@ class TraceShipment(BaseModel):
     shipped_at: datetime | None
     lot_ids: list[int]
     quantity: int
+    lot_quantities: dict[int, int] = {}       # lot id -> quantity of it on this shipment
 
 
 class TraceCustomer(BaseModel):
@@ -263,8 +264,16 @@ def _shipments(session: Session, lot_ids: list[int]) -> list[TraceShipment]:
     return sorted((TraceShipment(id=s.id, number=s.number, status=s.status, customer_id=c.id, customer_code=c.code,
                                  customer_name=c.name, shipped_at=s.shipped_at,
                                  lot_ids=sorted({i.lot_id for i in per_shipment[s.id]}),
-                                 quantity=sum(i.quantity for i in per_shipment[s.id])) for s, c in shipments),
+                                 quantity=sum(i.quantity for i in per_shipment[s.id]),
+                                 lot_quantities=_per_lot(per_shipment[s.id])) for s, c in shipments),
                   key=lambda s: s.number)
+
+
+def _per_lot(items: list[ShipmentItem]) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for item in items:
+        totals[item.lot_id] += item.quantity
+    return dict(sorted(totals.items()))
 
 
 # ----- helpers ---------------------------------------------------------------------------------
