@@ -97,6 +97,26 @@ def create_user(
     typer.echo(f"created user {user.username} (id {user.id}) in {org} with roles {', '.join(user.roles) or 'none'}")
 
 
+@cli.command("escalate")
+def escalate(at: str = typer.Option("", "--at", help="ISO time with zone to judge due times at (default: now)")) -> None:
+    """Escalate overdue workflow items (NCRs, SOP tickets, ...) once; the app does this every minute."""
+    from datetime import datetime
+
+    from services import workflow
+    try:
+        now = datetime.fromisoformat(at) if at else utcnow()
+    except ValueError:
+        now = None
+    if now is None or now.tzinfo is None:
+        typer.secho("error: --at needs an ISO time with zone, e.g. 2026-03-02T08:00:00+00:00", fg=typer.colors.RED,
+                    err=True)
+        raise typer.Exit(code=2)
+    migrate_if_needed()
+    with db_session() as session, transaction(session):
+        count = workflow.escalate_due(session, now=now)
+    typer.echo(f"escalated {count} overdue item(s)")
+
+
 @cli.command("rebuild-rollups")
 def rebuild_rollups(org: str = typer.Option("", "--org", help="organization slug (default: all)"),
                     plant: str = typer.Option("", "--plant", help="plant code (default: all)")) -> None:

@@ -13,6 +13,7 @@ from rxapp import routes
 from rxapp.api.app import api
 from rxapp.i18n import _, language
 from rxapp import live
+from rxapp import escalation
 from rxapp.mail_sender import mail_sender_task
 from rxapp.pages.account import account_page
 from rxapp.pages.andon import andon_page
@@ -66,6 +67,7 @@ app = rx.App(
     head_components=[rx.el.meta(name="theme-color", content="#ffffff")],
 )
 app.register_lifespan_task(live.live_task)      # event fan-out + live views of this worker (rxapp/live.py)
+app.register_lifespan_task(escalation.escalation_task)  # overdue workflow items, every minute (rxapp/escalation.py)
 app.register_lifespan_task(mail_sender_task)     # email outbox over SMTP (rxapp/mail_sender.py)
 
 
