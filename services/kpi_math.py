@@ -154,6 +154,32 @@ def oee(cal: CalendarSpec, start: datetime, end: datetime, stops: Iterable[Stop]
                       availability, performance, quality, value)
 
 
+def oee_from_totals(shift_time: timedelta, planned_stop_time: timedelta, stop_time: timedelta, good: int, scrap: int,
+                    ideal_time: Fraction, fully_productive_time: Fraction) -> OeeFigures:
+    """Every OEE figure from additive totals (rollups summed over machines and slices).
+
+    Stop times must already be clipped to working time and disjoint (one machine's stops never overlap);
+    times of several machines are summed, so A, P and Q are time-weighted over the machines.
+    """
+    if min(good, scrap) < 0 or ideal_time < 0 or fully_productive_time < 0:
+        raise ValueError("counts and ideal times must not be negative")
+    ppt = shift_time - planned_stop_time
+    run = ppt - stop_time
+    ppt_s, run_s = _seconds(ppt), _seconds(run)
+    total = good + scrap
+    availability = run_s / ppt_s if ppt_s > 0 else None
+    performance = Fraction(ideal_time) / run_s if run_s > 0 else None
+    quality = Fraction(good, total) if total else None
+    if availability is not None and performance is not None and quality is not None:
+        value = availability * performance * quality
+    elif ppt_s > 0 and total == 0:
+        value = Fraction(0)
+    else:
+        value = None
+    return OeeFigures(shift_time, planned_stop_time, ppt, stop_time, run, good, scrap, Fraction(ideal_time),
+                      Fraction(fully_productive_time), availability, performance, quality, value)
+
+
 def fpy(units_in: int, units_right_first_time: int) -> Fraction | None:
     """First-pass yield of one step: units through it right first time / units entering it."""
     if units_in < 0 or units_right_first_time < 0 or units_right_first_time > units_in:

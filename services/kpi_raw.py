@@ -1,4 +1,5 @@
-"""KPIs of one machine from its recorded production events (DESIGN.md section 6).
+"""KPIs of one machine straight from its raw production events: the reference the rollup reads of
+services/kpi.py are tested against (dashboards read the rollups).
 
 Reads the machine's ProductionEvents, turns them into services/kpi_math inputs (downtime started/ended
 paired into stops, counts weighed with their operation's ideal cycle time) and returns every figure,
