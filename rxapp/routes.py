@@ -34,6 +34,16 @@ OPERATOR = "/operator"
 OPERATOR_MACHINE = "/operator/machine"
 DASHBOARD = "/dashboard"
 ANDON = "/andon"
+NCRS = "/quality/ncrs"
+NCR = "/quality/ncr"
+SOP_TICKETS = "/quality/sop-tickets"
+SOP_TICKET = "/quality/sop-ticket"
+ADMIN_WORKFLOWS = "/admin/workflows"
+NOTIFICATIONS = "/notifications"
+ADMIN_TYPE_LISTS = "/admin/type-lists"
+ADMIN_CUSTOM_FIELDS = "/admin/custom-fields"
+SCAN = "/scan"
+LABELS = "/labels"
 
 
 @dataclass(frozen=True)
@@ -49,8 +59,16 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem(_("Home"), HOME, "house", Permission.VIEW, _("Your organization, roles and plants.")),
     NavItem(_("Account"), ACCOUNT, "user-round", Permission.VIEW, _("Change your password.")),
+    NavItem(_("Notifications"), NOTIFICATIONS, "bell", Permission.VIEW,
+            _("What needs your attention; how you are told.")),
+    NavItem(_("Dashboard"), DASHBOARD, "gauge", Permission.VIEW_DASHBOARDS,
+            _("OEE, losses, yield, delivery and work in progress, live."), _("Shop floor")),
     NavItem(_("Operator"), OPERATOR, "hard-hat", Permission.RUN_JOBS,
             _("Your machines: start and complete jobs, report counts and downtime."), _("Shop floor")),
+    NavItem(_("Scan"), SCAN, "scan-barcode", Permission.SCAN,
+            _("Receive, move, consume, pack and ship by scanning labels."), _("Shop floor")),
+    NavItem(_("Labels"), LABELS, "tag", Permission.VIEW,
+            _("Print barcode and QR labels for lots, machines, shipments ..."), _("Shop floor")),
     NavItem(_("Orders"), ORDERS, "clipboard-list", Permission.PLAN,
             _("Customer orders, their lines and release."), _("Production")),
     NavItem(_("Work orders"), WORK_ORDERS, "wrench", Permission.PLAN,
@@ -71,6 +89,12 @@ NAV: list[NavItem] = [
             _("Downtime, scrap and pause reasons."), _("Master data")),
     NavItem(_("Customers"), MASTER_CUSTOMERS, "building-2", Permission.PLAN,
             _("Who orders from you."), _("Master data")),
+    NavItem(_("NCRs"), NCRS, "shield-alert", Permission.VIEW,
+            _("Non-conformances with root cause and CAPA actions."), _("Quality")),
+    NavItem(_("SOP tickets"), SOP_TICKETS, "file-warning", Permission.VIEW,
+            _("One department charges another for an SOP failure."), _("Quality")),
+    NavItem(_("Workflows"), ADMIN_WORKFLOWS, "workflow", Permission.CONFIGURE,
+            _("States, transitions, approvals and due times of NCRs, tickets and more."), _("Administration")),
     NavItem(_("Users"), ADMIN_USERS, "users", Permission.MANAGE_USERS,
             _("Create people, give them roles and plants."), _("Administration")),
     NavItem(_("Plants"), ADMIN_PLANTS, "factory", Permission.MANAGE_PLANTS,
@@ -81,6 +105,10 @@ NAV: list[NavItem] = [
             _("Who changed what, and when."), _("Administration")),
     NavItem(_("API tokens"), ADMIN_API_TOKENS, "key-round", Permission.MANAGE_API_TOKENS,
             _("Tokens for machines, scanning stations and displays."), _("Administration")),
+    NavItem(_("Type lists"), ADMIN_TYPE_LISTS, "list-checks", Permission.CONFIGURE,
+            _("Defect codes, root causes, dispositions and other pick lists."), _("Administration")),
+    NavItem(_("Custom fields"), ADMIN_CUSTOM_FIELDS, "text-cursor-input", Permission.CONFIGURE,
+            _("Extra fields on products, work orders, NCRs and more."), _("Administration")),
 ]
 
 
@@ -96,6 +124,14 @@ def nav_item(path: str) -> NavItem | None:
 
 def operator_machine_url(machine_id: int) -> str:
     return f"{OPERATOR_MACHINE}?id={int(machine_id)}"
+
+
+def ncr_url(ncr_id: int) -> str:
+    return f"{NCR}?id={int(ncr_id)}"
+
+
+def sop_ticket_url(ticket_id: int) -> str:
+    return f"{SOP_TICKET}?id={int(ticket_id)}"
 
 
 def login_url(next_path: str | None = None) -> str:

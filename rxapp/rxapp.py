@@ -17,11 +17,15 @@ from rxapp import escalation
 from rxapp.mail_sender import mail_sender_task
 from rxapp.pages.account import account_page
 from rxapp.pages.andon import andon_page
+from rxapp.pages.dashboard import dashboard_page
 from rxapp.pages.admin_api_tokens import api_tokens_page
 from rxapp.pages.admin_audit import audit_page
 from rxapp.pages.admin_branding import branding_page
 from rxapp.pages.admin_plants import plants_page
 from rxapp.pages.admin_users import users_page
+from rxapp.pages.admin_custom_fields import custom_fields_page
+from rxapp.pages.admin_type_lists import type_lists_page
+from rxapp.pages.notifications import notifications_page
 from rxapp.pages.home import home_page
 from rxapp.pages.login import login_page
 from rxapp.pages.not_allowed import not_allowed_page
@@ -33,12 +37,15 @@ from rxapp.pages.master_calendars import calendars_page
 from rxapp.pages.master_customers import customers_page
 from rxapp.pages.operator import operator_page
 from rxapp.pages.operator_machine import operator_machine_page
+from rxapp.pages.scan import scan_page
+from rxapp.pages.labels import labels_page
 from rxapp.pages.master_machines import machines_page
 from rxapp.pages.master_products import products_page
 from rxapp.pages.master_reason_codes import reason_codes_page
 from rxapp.pages.master_routings import routings_page
 from rxapp.state.account import AccountState
 from rxapp.state.andon import AndonState
+from rxapp.state.dashboard import DashboardState
 from rxapp.state.api_tokens import ApiTokensState
 from rxapp.state.audit import AuditState
 from rxapp.state.auth import AuthState
@@ -53,12 +60,17 @@ from rxapp.state.master_bom import BomState
 from rxapp.state.master_calendars import CalendarsState
 from rxapp.state.master_customers import CustomersState
 from rxapp.state.operator import OperatorMachineState, OperatorState
+from rxapp.state.scan import ScanState
+from rxapp.state.labels_page import LabelsState
 from rxapp.state.master_products import ProductsState
 from rxapp.state.master_rates import RatesState
 from rxapp.state.master_reason_codes import ReasonCodesState
 from rxapp.state.master_resources import ResourcesState
 from rxapp.state.master_routings import RoutingsState
 from rxapp.state.users import UsersState
+from rxapp.state.custom_fields_admin import CustomFieldsState
+from rxapp.state.notifications import NotificationsState
+from rxapp.state.type_lists import TypeListsState
 from services.access import Permission
 
 app = rx.App(
@@ -90,6 +102,10 @@ _guarded(branding_page, routes.ADMIN_BRANDING, _("Branding"), Permission.MANAGE_
 _guarded(audit_page, routes.ADMIN_AUDIT, _("Audit log"), Permission.VIEW_AUDIT, AuditState.load)
 _guarded(api_tokens_page, routes.ADMIN_API_TOKENS, _("API tokens"), Permission.MANAGE_API_TOKENS,
          ApiTokensState.enter)
+_guarded(type_lists_page, routes.ADMIN_TYPE_LISTS, _("Type lists"), Permission.CONFIGURE, TypeListsState.enter)
+_guarded(custom_fields_page, routes.ADMIN_CUSTOM_FIELDS, _("Custom fields"), Permission.CONFIGURE,
+         CustomFieldsState.enter)
+_guarded(notifications_page, routes.NOTIFICATIONS, _("Notifications"), Permission.VIEW, NotificationsState.enter)
 _guarded(schedule_page, routes.SCHEDULE, _("Schedule"), Permission.PLAN, ScheduleState.enter)
 _guarded(orders_page, routes.ORDERS, _("Orders"), Permission.PLAN, OrdersState.enter,
          OrderFormState.set_form_open(False), OrderDetailState.set_detail_open(False))
@@ -106,4 +122,8 @@ _guarded(reason_codes_page, routes.MASTER_REASON_CODES, _("Reason codes"), Permi
 _guarded(customers_page, routes.MASTER_CUSTOMERS, _("Customers"), Permission.PLAN, CustomersState.enter)
 _guarded(operator_page, routes.OPERATOR, _("Operator"), Permission.RUN_JOBS, OperatorState.enter)
 _guarded(operator_machine_page, routes.OPERATOR_MACHINE, _("Machine"), Permission.RUN_JOBS, OperatorMachineState.enter)
+_guarded(scan_page, routes.SCAN, _("Scan"), Permission.SCAN, ScanState.enter)
+_guarded(labels_page, routes.LABELS, _("Labels"), Permission.VIEW, LabelsState.enter)
+_guarded(dashboard_page, routes.DASHBOARD, _("Dashboard"), Permission.VIEW_DASHBOARDS, DashboardState.enter,
+         DashboardState.close_drill)
 app.add_page(andon_page, route=routes.ANDON, title=_title(_("Andon board")), on_load=AndonState.open)

@@ -5,8 +5,9 @@ its OEE over the current shift.
 Invariants: reading the board needs DISPLAY (a plant-scoped display token) or VIEW_DASHBOARDS at
 the plant; a plant of another organization, or outside the actor's plants, is NotFound. The board's
 live scope (`board_scope`) is handed out only after that check, so a wall screen is linked to the
-shared board of its own plant and nothing else. The shift OEE is `services.kpi.machine_oee` over
-[start of the current shift, now); outside working time, or without a shift calendar, it is None.
+shared board of its own plant and nothing else. The shift OEE is each machine's OEE in
+`services.kpi.kpi_summary` (rollups) over [start of the current shift, now); outside working time, or
+without a shift calendar, it is None.
 """
 from __future__ import annotations
 
@@ -86,7 +87,8 @@ def board(session: Session, actor: Actor, plant_id: int | None = None, *, now: d
     reason_ids = {s.reason_code_id for _, s, _ in rows if s is not None and s.reason_code_id}
     reasons = dict(session.exec(select(ReasonCode.id, ReasonCode.name)
                                 .where(col(ReasonCode.id).in_(reason_ids or {-1}))).all())
-    tiles = [_tile(session, reader, machine, status, dept, jobs, reasons, spec, shift, now)
+    shift_oee = _shift_oee(session, reader, plant.id, shift, now)
+    tiles = [_tile(machine, status, dept, jobs, reasons, spec, shift_oee.get(machine.id), now)
              for machine, status, dept in rows]
     return AndonBoard(plant_id=plant.id, plant_code=plant.code, plant_name=plant.name, timezone=plant.timezone,
                       shift=shift[0] if shift else "", at=now, tiles=tiles)
@@ -124,8 +126,8 @@ def _calendar(session: Session, plant_id: int) -> CalendarSpec | None:
         return None
 
 
-def _tile(session: Session, reader: Actor, machine: Machine, status: MachineStatus | None, dept: Department,
-          jobs: dict, reasons: dict, spec: CalendarSpec | None, shift, now: datetime) -> AndonTile:
+def _tile(machine: Machine, status: MachineStatus | None, dept: Department, jobs: dict, reasons: dict,
+          spec: CalendarSpec | None, shift_oee: Decimal | None, now: datetime) -> AndonTile:
     state = status.state if status is not None else MachineState.IDLE
     since = status.since if status is not None else None
     reason = reasons.get(status.reason_code_id, "") if status is not None and status.reason_code_id else ""
@@ -139,16 +141,15 @@ def _tile(session: Session, reader: Actor, machine: Machine, status: MachineStat
         quantity=op.quantity if op else 0, good=op.quantity_good if op else 0, scrap=op.quantity_scrap if op else 0,
         expected_good=expected, progress_percent=_percent(op.quantity_good, op.quantity) if op else 0,
         plan_percent=_percent(expected, op.quantity) if op else 0,
-        shift_oee_percent=_shift_oee(session, reader, machine.id, shift, now))
+        shift_oee_percent=shift_oee)
 
 
-def _shift_oee(session: Session, reader: Actor, machine_id: int, shift, now: datetime) -> Decimal | None:
+def _shift_oee(session: Session, reader: Actor, plant_id: int, shift, now: datetime) -> dict[int, Decimal | None]:
+    """OEE per machine over [shift start, now), from the rollups (one read for the whole plant)."""
     if shift is None or now <= shift[1]:
-        return None
-    try:
-        return kpi.machine_oee(session, reader, machine_id, start=shift[1], end=now).oee_percent
-    except (Invalid, NotFound):
-        return None
+        return {}
+    summary = kpi.kpi_summary(session, reader, plant_id=plant_id, start=shift[1], end=now, now=now)
+    return {m.machine_id: m.figures.oee_percent for m in summary.machines}
 
 
 def _percent(part: int, whole: int) -> int:

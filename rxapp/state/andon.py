@@ -48,16 +48,15 @@ class AndonState(rx.State):
     @rx.event
     async def open(self):
         query = self.router.url.query_parameters if self.router and self.router.url else {}
-        if query.get("token"):
-            self.display_token = query["token"]
-            return rx.redirect(routes.ANDON + (f"?plant={query['plant']}" if query.get("plant") else ""),
-                               replace=True)
-        plant_id = as_id(query.get("plant")) or None
-        token = self.display_token
-        if not token:
-            token = (await self.get_state(AuthState)).token
+        return await self._show(query.get("token") or "", query.get("plant") or "")
+
+    async def _show(self, query_token: str, plant: str):
+        if query_token:                              # keep it, and take it out of the address bar
+            self.display_token = query_token
+            return rx.redirect(routes.ANDON + (f"?plant={as_id(plant)}" if plant else ""), replace=True)
+        token = self.display_token or (await self.get_state(AuthState)).token
         try:
-            scope = await asyncio.to_thread(scope_for, token, plant_id)
+            scope = await asyncio.to_thread(scope_for, token, as_id(plant) or None)
         except DomainError as error:
             self.ready, self.error = False, _(error.message)
             return None

@@ -1,0 +1,175 @@
+"""The manager dashboard every screen with the same filters shares (an rx.SharedState linked by
+rxapp/live.py to the view's scope, services/dashboard.dashboard_scope). `apply` turns one
+services.dashboard.DashboardView into display values and plotly figures, once per refresh for
+all linked tabs. It imports nothing else from the app but i18n."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import plotly.graph_objects as go
+import reflex as rx
+
+from rxapp.i18n import _, format_datetime
+from services.dashboard import DashboardView
+
+OEE_COLOR, A_COLOR, P_COLOR, Q_COLOR = "#2563eb", "#0d9488", "#d97706", "#7c3aed"
+
+
+@dataclass
+class KpiTile:
+    key: str = ""                    # the figure's drill-down key (services.dashboard.DRILLS)
+    label: str = ""
+    value: str = "–"
+    detail: str = ""
+    warn: bool = False
+
+
+@dataclass
+class YieldRow:
+    product: str = ""
+    step: str = ""
+    units_in: int = 0
+    right_first_time: int = 0
+    fpy: str = "–"
+    rty: str = ""
+
+
+@dataclass
+class CapacityRow:
+    code: str = ""
+    name: str = ""
+    scheduled: str = ""
+    available: str = ""
+    utilisation: str = "–"
+    load: str = "–"
+
+
+def pct(value: Decimal | None) -> str:
+    return "–" if value is None else f"{value:.1f} %"
+
+
+def _layout(fig: go.Figure, *, percent: bool = True) -> go.Figure:
+    fig.update_layout(margin={"l": 40, "r": 10, "t": 10, "b": 40}, height=280, legend={"orientation": "h", "y": -0.2},
+                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", font={"size": 12})
+    if percent:
+        fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
+    return fig
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def trend_figure(view: DashboardView) -> go.Figure:
+    labels = [p.label for p in view.trend.points]
+    fig = go.Figure()
+    for name, attr, color in [(_("OEE"), "oee_percent", OEE_COLOR), (_("Availability"), "availability_percent", A_COLOR),
+                              (_("Performance"), "performance_percent", P_COLOR), (_("Quality"), "quality_percent", Q_COLOR)]:
+        fig.add_trace(go.Scatter(x=labels, y=[_num(getattr(p.figures, attr)) for p in view.trend.points], name=name,
+                                 mode="lines+markers", line={"color": color, "width": 3 if attr == "oee_percent" else 1.5}))
+    return _layout(fig)
+
+
+def pareto_figure(view: DashboardView) -> go.Figure:
+    rows = view.pareto.rows
+    labels = [r.reason_name or r.reason or r.kind for r in rows]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=labels, y=[round(r.minutes, 1) for r in rows], name=_("Minutes lost"), marker_color="#dc2626"))
+    fig.add_trace(go.Scatter(x=labels, y=[_num(r.cumulative_percent) for r in rows], name=_("Cumulative %"),
+                             yaxis="y2", mode="lines+markers", line={"color": "#111827"}))
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 105], "ticksuffix": " %"})
+    return _layout(fig, percent=False)
+
+
+def otd_figure(view: DashboardView) -> go.Figure:
+    fig = go.Figure(go.Bar(x=[p.label for p in view.otd.points], y=[_num(p.percent) for p in view.otd.points],
+                           text=[f"{p.on_time}/{p.due}" for p in view.otd.points], marker_color="#16a34a",
+                           name=_("On time")))
+    fig.update_yaxes(range=[0, 105])
+    return _layout(fig)
+
+
+def fpy_figure(view: DashboardView) -> go.Figure:
+    labels, values = [], []
+    for product in view.yields.products:
+        for step in product.steps:
+            labels.append(f"{product.product_code} · {step.step_name}")
+            values.append(_num(step.fpy_percent))
+    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=Q_COLOR, name=_("FPY")))
+    fig.update_xaxes(range=[0, 105], ticksuffix=" %")
+    fig.update_layout(height=max(200, 40 + 28 * len(labels)), yaxis={"autorange": "reversed"})
+    return _layout(fig, percent=False)
+
+
+def _tiles(view: DashboardView) -> list[KpiTile]:
+    f = view.summary.figures
+    return [
+        KpiTile("oee", _("OEE"), pct(f.oee_percent), _("{good} good of {planned:.0f} min planned").format(
+            good=f.good, planned=f.planned_production_minutes)),
+        KpiTile("availability", _("Availability"), pct(f.availability_percent),
+                _("run {run:.0f} of {planned:.0f} min").format(run=f.run_minutes, planned=f.planned_production_minutes)),
+        KpiTile("performance", _("Performance"), pct(f.performance_percent),
+                _("over 100 %: check ideal cycle times") if f.performance_over_100 else _("{total} parts made").format(
+                    total=f.total), warn=f.performance_over_100),
+        KpiTile("quality", _("Quality"), pct(f.quality_percent),
+                _("{good} good, {scrap} scrap").format(good=f.good, scrap=f.scrap)),
+    ]
+
+
+class LiveDashboardState(rx.SharedState):
+    loaded: bool = False
+    error: str = ""
+    period_text: str = ""
+    updated: str = ""
+    tiles: list[KpiTile] = []
+    machine_count: int = 0
+    trend: go.Figure = go.Figure()
+    pareto: go.Figure = go.Figure()
+    otd: go.Figure = go.Figure()
+    otd_text: str = ""
+    fpy: go.Figure = go.Figure()
+    yields: list[YieldRow] = []
+    wip: list[KpiTile] = []
+    capacity: list[CapacityRow] = []
+    has_trend: bool = False
+    has_losses: bool = False
+    has_yields: bool = False
+    has_otd: bool = False
+    # what a click on a chart point drills into: the trend buckets and the Pareto reasons, in chart order
+    trend_bounds: list[list[str]] = []
+    loss_reasons: list[int] = []
+
+    def apply(self, view: DashboardView | str) -> None:
+        """A fresh view, or the message of why there is none (e.g. no shift is running any more)."""
+        self.loaded = True
+        if isinstance(view, str):
+            self.error = view
+            return
+        self.error = ""
+        tz = view.window.timezone
+        self.period_text = f"{format_datetime(view.window.start, tz, 'd MMM HH:mm')} – " \
+                           f"{format_datetime(view.window.end, tz, 'd MMM HH:mm')}"
+        self.updated = format_datetime(view.at, tz, "HH:mm:ss")
+        self.tiles = _tiles(view)
+        self.machine_count = view.summary.machine_count
+        self.trend, self.pareto, self.otd, self.fpy = (trend_figure(view), pareto_figure(view), otd_figure(view),
+                                                       fpy_figure(view))
+        self.has_trend, self.has_losses = bool(view.trend.points), bool(view.pareto.rows)
+        self.has_yields, self.has_otd = bool(view.yields.products), view.otd.due > 0
+        self.otd_text = _("{on_time} of {due} order lines on time ({percent})").format(
+            on_time=view.otd.on_time, due=view.otd.due, percent=pct(view.otd.percent))
+        self.yields = [YieldRow(p.product_code, s.step_name, s.units_in, s.right_first_time, pct(s.fpy_percent),
+                                pct(p.rty_percent) if i == 0 else "")
+                       for p in view.yields.products for i, s in enumerate(p.steps)]
+        w = view.wip
+        self.wip = [KpiTile("", _("Work orders released"), str(w.work_orders_released)),
+                    KpiTile("", _("Work orders running"), str(w.work_orders_running)),
+                    KpiTile("", _("Operations queued"), str(w.operations_queued)),
+                    KpiTile("", _("Units still to make"), str(w.units_open))]
+        self.capacity = [CapacityRow(u.code, u.name, f"{u.scheduled_hours:.1f} h", f"{u.available_hours:.1f} h",
+                                     pct(None if u.utilisation is None else u.utilisation * 100),
+                                     pct(None if u.load is None else u.load * 100))
+                         for u in view.utilisation or []]
+        self.trend_bounds = [[p.start.isoformat(), p.end.isoformat()] for p in view.trend.points]
+        self.loss_reasons = [r.reason_code_id or 0 for r in view.pareto.rows]
