@@ -18,6 +18,7 @@ from models.resources import Machine
 from models.shipments import Shipment
 from services.access import Actor
 from services.errors import NotFound
+from services.master_common import like_pattern
 from services.labels import KIND_WORDS, LabelKind, LabelPayload, LabelTarget, org_slug_of
 
 ById = Callable[[Session, Actor, int, str], LabelTarget | None]
@@ -182,3 +183,25 @@ register(LabelKind.LOT, _lot_by_id, _lot_by_code)
 register(LabelKind.SER, _serial_by_id, _serial_by_code)
 register(LabelKind.LOC, _location_by_id, _location_by_code)
 register(LabelKind.SHP, _shipment_by_id, _shipment_by_code)
+
+
+# --- choosing what to print --------------------------------------------------------------------------
+
+_LISTS = {
+    LabelKind.LOT: (Lot, Lot.number, _lot_target), LabelKind.SER: (Serial, Serial.number, _serial_target),
+    LabelKind.WO: (WorkOrder, WorkOrder.number, _work_order_target),
+    LabelKind.MAC: (Machine, Machine.code, _machine_target), LabelKind.LOC: (Location, Location.code, _location_target),
+    LabelKind.SHP: (Shipment, Shipment.number, _shipment_target),
+}
+
+
+def candidates(session: Session, actor: Actor, kind: LabelKind, *, search: str = "", limit: int = 200) -> list[LabelTarget]:
+    """Objects of one kind in the actor's plants whose number or code contains `search`, newest first."""
+    model, code_column, build = _LISTS[kind]
+    query = select(model).where(model.organization_id == actor.organization_id,
+                                col(model.plant_id).in_(actor.plant_ids or {-1}))
+    if search.strip():
+        query = query.where(col(code_column).ilike(like_pattern(search.strip()[:64]), escape="\\"))
+    rows = session.exec(query.order_by(col(model.id).desc()).limit(max(1, min(limit, 500)))).all()
+    slug = org_slug_of(session, actor)
+    return [build(session, row, slug, actor) for row in rows]

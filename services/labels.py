@@ -17,8 +17,8 @@ Invariants:
 - `label_for` builds the printable label for an object the actor may see (VIEW); rendering lives in
   `services/label_render.py` and is re-exported here (`render_png`, `render_svg`, `render_sheet_pdf`).
 
-Object kinds provided by the traceability services (lots, serials, locations, shipments) register their
-finders in `services/label_targets.py`; work orders and machines are found there too.
+`choices(session, actor, kind, search=...)` lists objects to print labels for. The finders per kind
+(work orders, machines, lots, serials, locations, shipments) live in `services/label_targets.py`.
 """
 from __future__ import annotations
 
@@ -147,6 +147,14 @@ def labels_for(session: Session, actor: Actor, items: list[tuple[LabelKind | str
     return [label_for(session, actor, kind, object_id) for kind, object_id in items]
 
 
+def choices(session: Session, actor: Actor, kind: LabelKind | str, *, search: str = "",
+            limit: int = 200) -> list[LabelTarget]:
+    """Objects of one kind the actor may label (VIEW), newest first, filtered by number or code."""
+    from services import label_targets
+    require(actor, Permission.VIEW)
+    return label_targets.candidates(session, actor, _kind(str(kind)), search=search, limit=limit)
+
+
 def _kind(text: str) -> LabelKind:
     try:
         return LabelKind(text.strip().upper())
@@ -168,5 +176,5 @@ from services.label_render import (SHEET_LAYOUTS, SheetLayout, Symbology, render
                                    render_sheet_pdf, render_svg)
 
 __all__ = ["KIND_WORDS", "LabelError", "LabelKind", "LabelPayload", "LabelTarget", "PREFIX", "SHEET_LAYOUTS",
-           "SheetLayout", "Symbology", "encode", "label_for", "labels_for", "org_slug_of", "parse", "render_png",
+           "SheetLayout", "Symbology", "choices", "encode", "label_for", "labels_for", "org_slug_of", "parse", "render_png",
            "render_sheet_pdf", "render_svg", "resolve"]

@@ -1,7 +1,7 @@
 """Scanning stations: one scanned label (or supplier barcode) in, one unmistakable answer out.
 
-Interface: `scan(session, actor, ScanRequest(mode, raw, client_scan_id, context...), *, now) -> ScanAnswer`
-and `recent_scans(session, actor, *, limit=20)`. A fixed station calls it through `POST /api/v1/scans`
+Interface: `scan(session, actor, ScanRequest(mode, raw, client_scan_id, context...), *, now) -> ScanAnswer`,
+`recent_scans(session, actor, *, limit=20)` and `receivable_products(session, actor)`. A fixed station calls it through `POST /api/v1/scans`
 with a station token (SCAN); the scan page calls it for a logged-in operator.
 
 Modes and what a scan does (the traceability services do the work and word the refusals):
@@ -33,6 +33,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from models.catalog import Product
 from models.lots import Lot
 from models.scans import Scan, ScanMode, ScanResult
 from services import genealogy, labels, lots, shipments
@@ -143,6 +144,21 @@ def recent_scans(session: Session, actor: Actor, *, limit: int = 20) -> list[Sca
         query.where(Scan.user_id == actor.user_id, col(Scan.api_token_id).is_(None))
     rows = session.exec(query.order_by(col(Scan.id).desc()).limit(max(1, min(limit, 200)))).all()
     return [_answer(row) for row in rows]
+
+
+class ProductChoice(BaseModel):
+    id: int
+    code: str
+    name: str
+    unit: str
+
+
+def receivable_products(session: Session, actor: Actor) -> list[ProductChoice]:
+    """Active products of the organization, for choosing what a receive scan books in."""
+    require(actor, Permission.SCAN)
+    rows = session.exec(select(Product).where(Product.organization_id == actor.organization_id,
+                                              Product.is_active == True).order_by(Product.code).limit(2000)).all()  # noqa: E712
+    return [ProductChoice(id=p.id, code=p.code, name=p.name, unit=p.unit) for p in rows]
 
 
 # --- one scan ----------------------------------------------------------------------------------------
