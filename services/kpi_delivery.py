@@ -20,7 +20,7 @@ from models.orders import CustomerOrder, Operation, OrderLine, OrderStatus, Stat
 from models.organization import Department, Plant
 from models.resources import WorkCenter
 from services import kpi_math
-from services.access import Actor, Permission, require
+from services.access import Actor, Permission, require, require_plant_visible
 from services.errors import Invalid
 from services.kpi_models import OtdLineRead, OtdPoint, OtdTrend, WipDepartment, WipSummary, exact
 from services.scoping import get_scoped
@@ -33,6 +33,7 @@ def otd_trend(session: Session, actor: Actor, *, plant_id: int, start: date, end
               by: str = "line", now: datetime | None = None) -> OtdTrend:
     """OTD per period over promised dates in [start, end), with the lines behind it."""
     plant = get_scoped(session, actor, Plant, plant_id, "Plant")
+    require_plant_visible(actor, plant.id, "Plant")
     require(actor, Permission.VIEW_DASHBOARDS, plant_id=plant.id)
     if bucket not in OTD_BUCKETS:
         raise Invalid(f"Choose the period among {', '.join(OTD_BUCKETS)}.", fields={"bucket": "Unknown period."})
@@ -136,6 +137,7 @@ def _label(day: date, bucket: str) -> str:
 def wip_summary(session: Session, actor: Actor, *, plant_id: int) -> WipSummary:
     """Released and running work orders, queued and running operations per department, and open units."""
     plant = get_scoped(session, actor, Plant, plant_id, "Plant")
+    require_plant_visible(actor, plant.id, "Plant")
     require(actor, Permission.VIEW_DASHBOARDS, plant_id=plant.id)
     open_wo = (WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)
     wo_counts = dict(session.exec(select(WorkOrder.status, sa.func.count()).where(

@@ -19,7 +19,7 @@ from models.calendar import Shift, ShiftCalendar
 from models.kpi_rollup import KpiCountSlice, KpiStop, KpiStopSlice
 from models.organization import Department, Plant
 from models.resources import LossCategory, Machine, ReasonCode
-from services.access import Actor, Permission, require
+from services.access import Actor, Permission, require, require_plant_visible
 from services.calendar_math import CalendarSpec, Interval, shift_windows, working_intervals
 from services.calendars import calendar_spec
 from services.errors import Invalid, NotFound
@@ -93,6 +93,7 @@ def resolve_scope(session: Session, actor: Actor, *, plant_id: int, start: datet
                   now: datetime | None = None, display_ok: bool = False) -> Scope:
     """The scope, after checking the actor may read the plant's KPIs (VIEW_DASHBOARDS; DISPLAY too if allowed)."""
     plant = get_scoped(session, actor, Plant, plant_id, "Plant")
+    require_plant_visible(actor, plant.id, "Plant")
     if not (display_ok and actor.can(Permission.DISPLAY, plant_id=plant.id)):
         require(actor, Permission.VIEW_DASHBOARDS, plant_id=plant.id)
     for name, value in (("start", start), ("end", end)):

@@ -33,6 +33,7 @@ from rxapp.api import (api_tokens, audit, auth, branding, health, master_calenda
                        shopfloor, users)
 from rxapp.api import config as config_api
 from rxapp.api import ingest as ingest_api
+from rxapp.api import kpi as kpi_api
 from rxapp.api import notifications as notifications_api
 from rxapp.api import ncrs as ncrs_api
 from rxapp.api import sop_tickets as sop_tickets_api
@@ -47,7 +48,7 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            branding.router, scheduling.router,
            master_products.router, master_customers.router, master_resources.router, master_routings.router,
            master_reason_codes.router, master_calendars.router,
-           orders.router, orders.work_router, shopfloor.router, labels.router, scans.router, ingest_api.router, config_api.router,
+           orders.router, orders.work_router, shopfloor.router, kpi_api.router, labels.router, scans.router, ingest_api.router, config_api.router,
            notifications_api.router, workflows_api.router, ncrs_api.router, sop_tickets_api.router,
            lots_api.router, shipments_api.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -55,6 +56,7 @@ ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type"}
 TAGS = [
+    {"name": "kpi", "description": "OEE (A, P, Q), trends, loss Pareto, FPY/RTY, OTD, WIP and the events behind a figure, from rollups."},
     {"name": "configuration", "description": "Type lists (pick lists with retirement) and custom fields per entity type."},
     {"name": "notifications", "description": "Your notification centre and your choices per kind (in the app, by email)."},
     {"name": "workflows", "description": "Admin-defined workflows per entity type: states, guarded transitions, approvals, due times (versioned)."},

@@ -1,0 +1,101 @@
+"""KPIs over real HTTP: the hand-computed shift (tests/unit/test_kpi_aggregates.py) through /api/v1/kpi, exports,
+roles, a display token reading only its plant's summary, and another organization finding nothing."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from models.shopfloor import EventKind
+from services import api_tokens, rollups
+from services.api_tokens import ApiTokenCreate
+from services.db import transaction
+from tests.api.conftest import assert_error, bearer
+from tests.shopfloor_factories import make_floor
+from tests.unit.test_kpi_rollups import insert_events
+
+DAY = datetime(2026, 3, 2, tzinfo=timezone.utc)
+WINDOW = {"start": "2026-03-02T06:00:00Z", "end": "2026-03-02T14:00:00Z"}
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return DAY + timedelta(hours=hour, minutes=minute)
+
+
+@pytest.fixture
+def floor(session, world):
+    floor = make_floor(session, world.org_a, world.plant1, world.dept1, quantity=1000)
+    r = floor.line
+    with transaction(session):
+        rollups.apply(session, insert_events(session, floor, world, [
+            (EventKind.COUNT, at(7, 30), 100, 4, r.scrap_reason_id),
+            (EventKind.DOWNTIME_STARTED, at(8, 50), 0, 0, r.downtime_reason_id),
+            (EventKind.DOWNTIME_ENDED, at(9, 20), 0, 0, None),
+            (EventKind.DOWNTIME_STARTED, at(10), 0, 0, r.planned_stop_reason_id),
+            (EventKind.DOWNTIME_ENDED, at(10, 45), 0, 0, None),
+            (EventKind.COUNT, at(11), 500, 6, r.scrap_reason_id), (EventKind.COUNT, at(13, 30), 80, 0, None)]))
+    return floor
+
+
+def test_the_summary_of_the_shift_over_http(client, world, floor, as_user):
+    response = client.get("/kpi/summary", params={"plant_id": world.plant1, "machine_id": floor.machine_id, **WINDOW},
+                          headers=as_user("planner.one"))
+    assert response.status_code == 200, response.text
+    f = response.json()["figures"]
+    assert (f["planned_production_minutes"], f["run_minutes"], f["availability"], f["performance"], f["quality"],
+            f["oee"], f["oee_percent"]) == (390.0, 375.0, "25/26", "23/25", "68/69", "34/39", "87.2")
+
+
+def test_trend_pareto_fpy_and_events_export_as_csv(client, world, floor, as_user):
+    headers = as_user("planner.one")
+    base = {"plant_id": world.plant1, "machine_id": floor.machine_id, **WINDOW}
+    trend = client.get("/kpi/trend", params={**base, "bucket": "hour", "format": "csv"}, headers=headers)
+    assert trend.status_code == 200 and trend.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(trend.content.decode("utf-8-sig"))))
+    assert len(rows) == 8 and sum(int(r["Good"]) for r in rows) == 680
+    pareto = client.get("/kpi/pareto", params=base, headers=headers).json()
+    assert [(r["kind"], r["minutes"]) for r in pareto["rows"]] == [("speed", 30.0), ("stop", 15.0), ("scrap", 5.0)]
+    fpy = client.get("/kpi/fpy", params=base, headers=headers).json()
+    assert [(s["step"], s["fpy"]) for s in fpy["products"][0]["steps"]] == [(10, "68/69")]
+    xlsx = client.get("/kpi/fpy", params={**base, "format": "xlsx"}, headers=headers)
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    events = client.get("/kpi/events", params={**base, "kind": "downtime"}, headers=headers).json()
+    assert [e["kind"] for e in events["events"]] == ["downtime_started", "downtime_ended"] * 2
+    machines = client.get("/kpi/machines", params={"plant_id": world.plant1, **WINDOW, "format": "csv"},
+                          headers=headers)
+    assert len(list(csv.DictReader(io.StringIO(machines.content.decode("utf-8-sig"))))) == 2
+    otd = client.get("/kpi/otd", params={"plant_id": world.plant1, "start": "2026-03-02", "end": "2026-03-16"},
+                     headers=headers)
+    assert otd.status_code == 200 and [p["label"] for p in otd.json()["points"]] == ["2026-W10", "2026-W11"]
+    wip = client.get("/kpi/wip", params={"plant_id": world.plant1}, headers=headers)
+    assert wip.status_code == 200 and wip.json()["work_orders_released"] == 1
+
+
+def test_bad_periods_and_buckets_are_400_or_422(client, world, floor, as_user):
+    headers = as_user("planner.one")
+    backwards = client.get("/kpi/summary", params={"plant_id": world.plant1, "start": WINDOW["end"],
+                                                   "end": WINDOW["start"]}, headers=headers)
+    assert_error(backwards, 422, "invalid", end="Before the start.")
+    assert client.get("/kpi/trend", params={"plant_id": world.plant1, **WINDOW, "bucket": "year"},
+                      headers=headers).status_code == 422
+
+
+def test_roles_display_tokens_and_other_organizations(client, session, world, floor, as_user):
+    params = {"plant_id": world.plant1, **WINDOW}
+    assert client.get("/kpi/summary", params=params, headers=as_user("op.one")).status_code == 403
+    assert client.get("/kpi/summary", params=params).status_code == 401
+    foreign = client.get("/kpi/summary", params=params, headers=as_user("admin.b"))
+    assert foreign.status_code == 404
+    assert client.get("/kpi/events", params=params, headers=as_user("admin.b")).status_code == 404
+    with transaction(session):
+        display = api_tokens.create_api_token(session, world.actor(world.admin_a), ApiTokenCreate(
+            plant_id=world.plant1, name="Wall screen", kind="display"))
+        other_plant = api_tokens.create_api_token(session, world.actor(world.admin_a), ApiTokenCreate(
+            plant_id=world.plant2, name="Other wall", kind="display"))
+    shown = client.get("/kpi/summary", params=params, headers=bearer(display.token))
+    assert shown.status_code == 200 and shown.json()["figures"]["good"] == 680
+    assert client.get("/kpi/pareto", params=params, headers=bearer(display.token)).status_code == 403
+    assert client.get("/kpi/events", params=params, headers=bearer(display.token)).status_code == 403
+    assert client.get("/kpi/summary", params=params, headers=bearer(other_plant.token)).status_code == 404
