@@ -9,7 +9,6 @@ Several workers may run it: claims skip rows another sender holds.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from services import mail_outbox
@@ -26,6 +25,7 @@ async def mail_sender_task() -> None:
         return
     log.info("email sender started (%s:%s, tls %s)", settings.host, settings.port, settings.tls)
     feed = bus.subscribe("email.queued")
+    waiting: asyncio.Future | None = None
     try:
         while True:
             try:
@@ -33,7 +33,11 @@ async def mail_sender_task() -> None:
                     pass
             except Exception:                    # the database is away: try again at the next tick
                 log.exception("email outbox pass failed")
-            with contextlib.suppress(asyncio.TimeoutError, StopAsyncIteration):
-                await asyncio.wait_for(feed.__anext__(), timeout=TICK)
+            waiting = waiting or asyncio.ensure_future(feed.__anext__())
+            done, _ = await asyncio.wait({waiting}, timeout=TICK)   # never cancels the feed's read
+            if done:
+                waiting = None
     finally:
+        if waiting is not None:
+            waiting.cancel()
         feed.close()

@@ -44,6 +44,9 @@ ADMIN_TYPE_LISTS = "/admin/type-lists"
 ADMIN_CUSTOM_FIELDS = "/admin/custom-fields"
 SCAN = "/scan"
 LABELS = "/labels"
+TRACE = "/trace"
+LOTS = "/lots"
+SHIPMENTS = "/shipments"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,12 @@ NAV: list[NavItem] = [
             _("Receive, move, consume, pack and ship by scanning labels."), _("Shop floor")),
     NavItem(_("Labels"), LABELS, "tag", Permission.VIEW,
             _("Print barcode and QR labels for lots, machines, shipments ..."), _("Shop floor")),
+    NavItem(_("Trace"), TRACE, "git-fork", Permission.VIEW,
+            _("Where a lot came from and where it went; recall simulation."), _("Logistics")),
+    NavItem(_("Lots"), LOTS, "boxes", Permission.VIEW,
+            _("Material and product lots: receive, hold, release."), _("Logistics")),
+    NavItem(_("Shipments"), SHIPMENTS, "truck", Permission.VIEW,
+            _("Pack lots and serials for customer orders and ship them."), _("Logistics")),
     NavItem(_("Orders"), ORDERS, "clipboard-list", Permission.PLAN,
             _("Customer orders, their lines and release."), _("Production")),
     NavItem(_("Work orders"), WORK_ORDERS, "wrench", Permission.PLAN,

@@ -43,7 +43,15 @@ from rxapp.pages.master_machines import machines_page
 from rxapp.pages.master_products import products_page
 from rxapp.pages.master_reason_codes import reason_codes_page
 from rxapp.pages.master_routings import routings_page
+from rxapp.pages.admin_workflows import workflows_page
+from rxapp.pages.ncr_detail import ncr_detail_page
+from rxapp.pages.ncrs import ncrs_page
+from rxapp.pages.sop_tickets import sop_ticket_page, sop_tickets_page
 from rxapp.state.account import AccountState
+from rxapp.state.ncr_detail import NcrDetailState
+from rxapp.state.ncrs import NcrsState
+from rxapp.state.sop_tickets import SopTicketState, SopTicketsState
+from rxapp.state.workflows_admin import WorkflowsAdminState
 from rxapp.state.andon import AndonState
 from rxapp.state.dashboard import DashboardState
 from rxapp.state.api_tokens import ApiTokensState
@@ -62,6 +70,12 @@ from rxapp.state.master_customers import CustomersState
 from rxapp.state.operator import OperatorMachineState, OperatorState
 from rxapp.state.scan import ScanState
 from rxapp.state.labels_page import LabelsState
+from rxapp.pages.lots import lots_page
+from rxapp.pages.shipments import shipments_page
+from rxapp.pages.trace import trace_page
+from rxapp.state.lots import LotsState
+from rxapp.state.shipments import ShipmentsState
+from rxapp.state.trace import TraceState
 from rxapp.state.master_products import ProductsState
 from rxapp.state.master_rates import RatesState
 from rxapp.state.master_reason_codes import ReasonCodesState
@@ -124,6 +138,16 @@ _guarded(operator_page, routes.OPERATOR, _("Operator"), Permission.RUN_JOBS, Ope
 _guarded(operator_machine_page, routes.OPERATOR_MACHINE, _("Machine"), Permission.RUN_JOBS, OperatorMachineState.enter)
 _guarded(scan_page, routes.SCAN, _("Scan"), Permission.SCAN, ScanState.enter)
 _guarded(labels_page, routes.LABELS, _("Labels"), Permission.VIEW, LabelsState.enter)
+_guarded(trace_page, routes.TRACE, _("Trace"), Permission.VIEW, TraceState.enter)
+_guarded(lots_page, routes.LOTS, _("Lots"), Permission.VIEW, LotsState.enter, LotsState.close_detail(False),
+         LotsState.close_receive(False))
+_guarded(shipments_page, routes.SHIPMENTS, _("Shipments"), Permission.VIEW, ShipmentsState.enter,
+         ShipmentsState.close_detail(False), ShipmentsState.close_create(False))
 _guarded(dashboard_page, routes.DASHBOARD, _("Dashboard"), Permission.VIEW_DASHBOARDS, DashboardState.enter,
          DashboardState.close_drill)
 app.add_page(andon_page, route=routes.ANDON, title=_title(_("Andon board")), on_load=AndonState.open)
+_guarded(ncrs_page, routes.NCRS, _("NCRs"), Permission.VIEW, NcrsState.enter)
+_guarded(ncr_detail_page, routes.NCR, _("NCR"), Permission.VIEW, NcrDetailState.enter)
+_guarded(sop_tickets_page, routes.SOP_TICKETS, _("SOP tickets"), Permission.VIEW, SopTicketsState.enter)
+_guarded(sop_ticket_page, routes.SOP_TICKET, _("SOP ticket"), Permission.VIEW, SopTicketState.enter)
+_guarded(workflows_page, routes.ADMIN_WORKFLOWS, _("Workflows"), Permission.CONFIGURE, WorkflowsAdminState.enter)

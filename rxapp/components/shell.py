@@ -13,6 +13,7 @@ from rxapp import routes
 from rxapp.components.ui import TOUCH, loading
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState
+from rxapp.state.notifications import NotificationBadgeState
 
 SIDEBAR_WIDTH = "248px"
 DESKTOP_FLEX = ["none", "none", "flex"]
@@ -99,11 +100,30 @@ def _user_menu() -> rx.Component:
     )
 
 
+def _bell(*, phone: bool) -> rx.Component:
+    """The notification centre's link with the live unread count (rxapp/state/notifications.py)."""
+    count = NotificationBadgeState.unread
+    return rx.link(
+        rx.box(
+            rx.icon("bell", size=22),
+            rx.cond(count > 0, rx.badge(rx.cond(count > 99, "99+", count.to(str)), color_scheme="red", variant="solid",
+                                        radius="full", size="1", position="absolute", top="2px", right="0px",
+                                        data_testid="unread-badge")),
+            position="relative", display="flex", align_items="center", justify_content="center",
+            min_width=TOUCH, min_height=TOUCH if phone else "40px",
+            color=AuthState.brand_text_color if phone else rx.color("gray", 12),
+        ),
+        href=routes.NOTIFICATIONS, aria_label=_("Notifications"), on_mount=NotificationBadgeState.follow,
+        data_testid="bell-phone" if phone else "bell",
+    )
+
+
 def _sidebar() -> rx.Component:
     return rx.flex(
         rx.box(_brand("64px"), background=AuthState.brand_color, padding_x="16px"),
         rx.box(_navigation(phone=False), padding="12px", flex="1", overflow_y="auto"),
-        rx.box(_user_menu(), padding="12px", border_top=f"1px solid {rx.color('gray', 5)}"),
+        rx.flex(rx.box(_user_menu(), flex="1", min_width="0"), _bell(phone=False), align="center", spacing="1",
+                padding="12px", border_top=f"1px solid {rx.color('gray', 5)}"),
         direction="column", width=SIDEBAR_WIDTH, min_width=SIDEBAR_WIDTH, height="100vh", position="sticky", top="0",
         background=rx.color("gray", 2), border_right=f"1px solid {rx.color('gray', 5)}",
         display=DESKTOP_FLEX, data_testid="sidebar",
@@ -144,6 +164,8 @@ def _topbar() -> rx.Component:
     return rx.flex(
         _drawer(),
         _brand("56px"),
+        rx.spacer(),
+        _bell(phone=True),
         align="center", spacing="1", padding_x="4px", min_height="56px", position="sticky", top="0", z_index="10",
         background=AuthState.brand_color, display=PHONE_FLEX, data_testid="topbar",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.custom_fields import custom_field_inputs, custom_filter
 from rxapp.components.shell import shell
 from rxapp.components.status import STATUS_LABELS, progress_cell, status_badge
 from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, list_states, page_header, scroll_x
@@ -36,6 +37,9 @@ def _filters() -> rx.Component:
             rx.select.content(rx.select.item(_("All plants"), value="all"),
                               rx.foreach(S.plant_options, lambda o: rx.select.item(o.label, value=o.id))),
             value=S.plant_filter, on_change=lambda v: S.set_filter("plant_filter", v), size="3"),
+        custom_filter(S),
+        rx.button(rx.icon("download", size=16), "CSV", variant="soft", on_click=S.export("csv"), min_height=TOUCH),
+        rx.button(rx.icon("sheet", size=16), "Excel", variant="soft", on_click=S.export("xlsx"), min_height=TOUCH),
         spacing="3", wrap="wrap", width="100%", margin_bottom="16px",
     )
 
@@ -97,6 +101,12 @@ def _detail() -> rx.Component:
                 rx.cond(D.row.due != "", rx.text(_("Due"), " ", D.row.due, color_scheme="gray")),
                 spacing="3", wrap="wrap", align="center"),
         progress_cell(D.row.percent, D.row.good, D.row.scrap, D.row.quantity),
+        rx.cond(D.custom_inputs.length() > 0, rx.form(
+            rx.flex(custom_field_inputs(D.custom_inputs, D.custom_errors),
+                    rx.button(_("Save fields"), type="submit", variant="soft", min_height=TOUCH,
+                              data_testid="save-custom-fields"),
+                    direction="column", spacing="2", align="start", width="100%"),
+            on_submit=D.save_custom, reset_on_submit=False, width="100%")),
         rx.cond(D.actions.length() > 0, rx.flex(
             rx.input(value=D.reason, on_change=D.set_reason, placeholder=_("Reason (optional)"), size="3",
                      aria_label=_("Reason"), min_width="200px"),

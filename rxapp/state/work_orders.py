@@ -16,7 +16,9 @@ from models.orders import WorkStatus
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.orders import HistoryRow, Option, history_rows
-from services import work_order_reads, work_orders
+from rxapp.state.custom_field_inputs import CustomFilterField, CustomInput, custom_inputs, submitted_custom
+from rxapp.state.master_common import download, translated_fields
+from services import custom_fields, work_order_reads, work_orders
 from services.errors import DomainError
 from services.transitions import WORK_TRANSITIONS
 
@@ -71,6 +73,9 @@ class WorkOrdersState(AuthState):
     busy: bool = False
     loading: bool = True
     load_error: str = ""
+    custom_filter_fields: list[CustomFilterField] = []
+    custom_filter_key: str = ""
+    custom_filter_value: str = ""
 
     @rx.var
     def plant_options(self) -> list[Option]:
@@ -88,9 +93,9 @@ class WorkOrdersState(AuthState):
     @rx.event
     def load(self):
         try:
-            page = self._use_case(work_order_reads.list_work_orders, plant_id=as_id(self.plant_filter) or None,
-                                  status=None if self.status_filter == "all" else self.status_filter,
-                                  search=self.search, limit=PAGE, offset=self.offset)
+            page = self._use_case(work_order_reads.list_work_orders, **self._filters(), limit=PAGE, offset=self.offset)
+            self.custom_filter_fields = [CustomFilterField(key=d.key, label=d.label)
+                                         for d in self._use_case(custom_fields.definitions, "work_order")]
         except DomainError as error:
             self.loading, self.rows, self.load_error = False, [], _(error.message)
             return self._refused(error, quiet=True)
@@ -98,6 +103,35 @@ class WorkOrdersState(AuthState):
         shown = {r.id for r in self.rows}
         self.selected = [i for i in self.selected if i in shown]
         self.loading, self.load_error = False, ""
+
+    def _filters(self) -> dict:
+        return dict(plant_id=as_id(self.plant_filter) or None,
+                    status=None if self.status_filter == "all" else self.status_filter, search=self.search,
+                    custom={self.custom_filter_key: self.custom_filter_value} if self.custom_filter_key else None)
+
+    @rx.event
+    def set_custom_filter_key(self, key: str):
+        self.custom_filter_key = key if any(f.key == key for f in self.custom_filter_fields) else ""
+        self.custom_filter_value, self.offset = "", 0
+        return WorkOrdersState.load
+
+    @rx.event
+    def set_custom_filter_value(self, value: str):
+        self.custom_filter_value, self.offset = str(value or "")[:200], 0
+        return WorkOrdersState.load
+
+    @rx.event
+    def export(self, fmt: str):
+        """Every work order the filters select (not just this page), with custom field columns."""
+        def rows_and_columns(session, actor):
+            page = work_order_reads.list_work_orders(session, actor, **self._filters(), limit=work_order_reads.MAX_PAGE)
+            return custom_fields.with_custom_columns(session, actor, "work_order", page.items,
+                                                     work_order_reads.WORK_ORDER_COLUMNS)
+        try:
+            rows, columns = self._use_case(rows_and_columns)
+        except DomainError as error:
+            return self._refused(error)
+        return download(rows, columns, "work-orders", "xlsx" if fmt == "xlsx" else "csv")
 
     @rx.event
     def apply_search(self, form: dict):
@@ -146,6 +180,8 @@ class WorkOrderDetailState(AuthState):
     history: list[HistoryRow] = []
     actions: list[Option] = []          # the status changes allowed now: (status, label)
     reason: str = ""
+    custom_inputs: list[CustomInput] = []
+    custom_errors: dict[str, str] = {}
     _work_order_id: int = 0
 
     @rx.event
@@ -170,6 +206,20 @@ class WorkOrderDetailState(AuthState):
         self.history = history_rows(detail.history, plant.timezone if plant else "UTC")
         allowed = sorted(WORK_TRANSITIONS[WorkStatus(detail.status)], key=list(ACTION_LABELS).index)
         self.actions = [Option(id=s.value, label=ACTION_LABELS[s.value]) for s in allowed]
+        self.custom_inputs = custom_inputs(self._use_case(custom_fields.form_inputs, "work_order", detail.custom))
+        self.custom_errors = {}
+
+    @rx.event
+    def save_custom(self, form: dict):
+        try:
+            self._use_case(custom_fields.set_values, "work_order", self._work_order_id,
+                           submitted_custom(form, self.custom_inputs), now=utcnow())
+            detail = self._use_case(work_order_reads.get_work_order, self._work_order_id)
+        except DomainError as error:
+            self.custom_errors = translated_fields(error)
+            return self._refused(error)
+        self._fill(detail)
+        return rx.toast.success(_("Saved") + f": {detail.number}")
 
     @rx.event
     def set_detail_open(self, is_open: bool):
