@@ -7,7 +7,9 @@ Interface (stable; the scanning station's "pack to shipment" and "ship" modes ca
 - `pack(session, actor, shipment_id, *, lot_id=None, serial_id=None, quantity=None,
   shipment_line_id=None, now) -> PackResult`: quantity None packs what the lot has, up to what the
   line still needs; a serial is one unit.
-- `unpack(session, actor, item_id, *, now) -> ShipmentRead`
+- `pack_code(session, actor, shipment_id, code, *, quantity=None, now) -> PackResult`: the same by a
+  typed serial or lot number.
+- `unpack(session, actor, item_id, *, now, shipment_id=None) -> ShipmentRead`
 - `ship(session, actor, shipment_id, *, carrier, tracking_number, now) -> ShipmentRead`
 - `cancel(session, actor, shipment_id, *, reason, now) -> ShipmentRead`
 - `get_shipment`, `shipment_by_number`, `list_shipments`, `history`, `open_order_lines`;
@@ -231,6 +233,21 @@ def pack(session: Session, actor: Actor, shipment_id: int, *, lot_id: int | None
               {"lot_id": lot.id, "lot_number": lot.number, "serial_id": item.serial_id, "quantity": quantity,
                "shipment_line_id": line.id}, now)
     return PackResult(item=_items(session, [item])[0], shipment=read_shipment(session, shipment))
+
+
+def pack_code(session: Session, actor: Actor, shipment_id: int, code: str, *, quantity: int | None = None,
+              now: datetime) -> PackResult:
+    """Pack what a typed number names: a serial number first (it is the finer), else a lot number."""
+    code = code.strip()
+    check({"code": "Type or scan a lot or serial number."} if not 0 < len(code) <= 64 else {})
+    serial = session.exec(select(Serial.id).where(Serial.organization_id == actor.organization_id,
+                                                  Serial.number == code)).first()
+    if serial is not None:
+        return pack(session, actor, shipment_id, serial_id=serial, quantity=quantity, now=now)
+    lot = session.exec(select(Lot.id).where(Lot.organization_id == actor.organization_id, Lot.number == code)).first()
+    if lot is None:
+        raise NotFound(f"No lot or serial number {code}.", fields={"code": "Unknown number."})
+    return pack(session, actor, shipment_id, lot_id=lot, quantity=quantity, now=now)
 
 
 def _open_shipment(session: Session, actor: Actor, shipment_id: int) -> Shipment:

@@ -1,0 +1,182 @@
+"""/lots: the lots of the person's plants with search and status filter, CSV/Excel export, a lot's
+detail (serials, hold and release) and the receipt of material from a supplier.
+
+Every handler goes through services.lots with the actor re-resolved from the token.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from models.base import utcnow
+from rxapp.i18n import _, format_datetime
+from rxapp.state.auth import AuthState, as_id
+from rxapp.state.master_common import Option, download, translated_fields
+from services import lots, products
+from services.errors import DomainError
+from services.lots import ReceiptCreate
+
+PAGE = 50
+COLUMNS = [("number", "Lot"), ("product_code", "Product"), ("product_name", "Name"), ("quantity", "On hand"),
+           ("quantity_initial", "Initial"), ("unit", "Unit"), ("status", "Status"), ("origin", "Origin"),
+           ("location_code", "Location"), ("supplier", "Supplier"), ("supplier_lot_ref", "Supplier lot"),
+           ("work_order_number", "Work order"), ("pass_no", "Pass"), ("created_at", "Created")]
+
+
+@dataclass
+class LotRow:
+    id: int = 0
+    number: str = ""
+    product: str = ""
+    quantity: str = ""
+    status: str = ""
+    origin: str = ""
+    source: str = ""
+    location: str = ""
+    created: str = ""
+
+
+def lot_row(lot) -> LotRow:
+    source = f"{lot.supplier} {lot.supplier_lot_ref}".strip() if lot.origin == "receipt" else \
+        f"{lot.work_order_number} / {lot.pass_no}"
+    return LotRow(id=lot.id, number=lot.number, product=f"{lot.product_code} · {lot.product_name}",
+                  quantity=f"{lot.quantity} / {lot.quantity_initial} {lot.unit}", status=lot.status.value,
+                  origin=lot.origin.value, source=source, location=lot.location_code,
+                  created=format_datetime(lot.created_at, "UTC", "short"))
+
+
+class LotsState(AuthState):
+    rows: list[LotRow] = []
+    total: int = 0
+    offset: int = 0
+    search: str = ""
+    status_filter: str = "all"
+    loading: bool = True
+    load_error: str = ""
+    selected: LotRow = LotRow()
+    detail_open: bool = False
+    hold_reason_text: str = ""
+    serials: list[str] = []
+    receive_open: bool = False
+    product_options: list[Option] = []
+    receive_errors: dict[str, str] = {}
+
+    @rx.var
+    def page_label(self) -> str:
+        return f"{self.offset + 1}–{min(self.offset + PAGE, self.total)} / {self.total}" if self.total else ""
+
+    @rx.var
+    def plant_options(self) -> list[Option]:
+        return [Option(value=str(p.id), label=f"{p.code} · {p.name}") for p in self.plants]
+
+    @rx.event
+    def enter(self):
+        self.offset = 0
+        return LotsState.load
+
+    def _filters(self) -> dict:
+        return dict(search=self.search, status=None if self.status_filter == "all" else self.status_filter)
+
+    @rx.event
+    def load(self):
+        try:
+            found, self.total = self._use_case(lots.list_lots, limit=PAGE, offset=self.offset, **self._filters())
+        except DomainError as error:
+            self.loading, self.rows, self.load_error = False, [], _(error.message)
+            return self._refused(error, quiet=True)
+        self.rows, self.loading, self.load_error = [lot_row(lot) for lot in found], False, ""
+
+    @rx.event
+    def apply_search(self, form: dict):
+        self.search, self.offset = str(form.get("search", "")).strip()[:100], 0
+        return LotsState.load
+
+    @rx.event
+    def set_status_filter(self, value: str):
+        self.status_filter, self.offset = str(value), 0
+        return LotsState.load
+
+    @rx.event
+    def turn_page(self, step: int):
+        self.offset = max(0, min(self.offset + int(step) * PAGE, max(0, self.total - 1)))
+        return LotsState.load
+
+    @rx.event
+    def export(self, fmt: str):
+        try:
+            found, _total = self._use_case(lots.list_lots, limit=500, **self._filters())
+        except DomainError as error:
+            return self._refused(error)
+        return download(found, COLUMNS, "lots", fmt)
+
+    # ----- detail, hold and release ----------------------------------------------------------
+
+    @rx.event
+    def show(self, lot_id: int):
+        try:
+            lot = self._use_case(lots.get_lot, as_id(lot_id))
+            serials = self._use_case(lots.lot_serials, lot.id)
+        except DomainError as error:
+            return self._refused(error)
+        self.selected, self.detail_open = lot_row(lot), True
+        self.serials = [f"{s.number} · {s.status.value}" for s in serials]
+        self.hold_reason_text = lot.hold_reason
+
+    @rx.event
+    def close_detail(self, open_: bool = False):
+        self.detail_open = bool(open_)
+
+    @rx.event
+    def set_hold_reason_text(self, value: str):
+        self.hold_reason_text = str(value)[:500]
+
+    @rx.event
+    def hold(self):
+        return self._change(lots.hold, reason=self.hold_reason_text, message=_("Lot put on hold."))
+
+    @rx.event
+    def release(self):
+        return self._change(lots.release, message=_("Lot released."))
+
+    def _change(self, fn, *, message: str, **kwargs):
+        try:
+            lot = self._use_case(fn, self.selected.id, now=utcnow(), **kwargs)
+        except DomainError as error:
+            return self._refused(error)
+        self.selected = lot_row(lot)
+        return [rx.toast.success(message), LotsState.load]
+
+    # ----- receive ---------------------------------------------------------------------------
+
+    @rx.event
+    def open_receive(self):
+        try:
+            found = self._use_case(products.list_products)
+        except DomainError as error:
+            return self._refused(error)
+        self.product_options = [Option(value=str(p.id), label=f"{p.code} · {p.name} ({p.unit})") for p in found]
+        self.receive_errors, self.receive_open = {}, True
+
+    @rx.event
+    def close_receive(self, open_: bool = False):
+        self.receive_open = bool(open_)
+
+    @rx.event
+    def receive(self, form: dict):
+        try:
+            quantity = int(str(form.get("quantity", "")).strip() or "0")
+        except ValueError:
+            self.receive_errors = {"quantity": _("Give a whole quantity above 0.")}
+            return
+        data = ReceiptCreate(plant_id=as_id(form.get("plant_id") or (self.plants[0].id if self.plants else 0)),
+                             product_id=as_id(form.get("product_id")), quantity=quantity,
+                             supplier=str(form.get("supplier", ""))[:200],
+                             supplier_lot_ref=str(form.get("supplier_lot_ref", ""))[:64])
+        try:
+            lot = self._use_case(lots.receive, data, now=utcnow())
+        except DomainError as error:
+            self.receive_errors = translated_fields(error)
+            return None if error.fields else self._refused(error)
+        self.receive_open, self.receive_errors = False, {}
+        return [rx.toast.success(_("Received as {number}.").format(number=lot.number)), LotsState.load]
