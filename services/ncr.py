@@ -36,7 +36,7 @@ from services.validation import check
 ENTITY = "ncr"
 ROOT_CAUSES = type_lists.ROOT_CAUSE_CATEGORIES
 LINK_KINDS = ("lot", "internal_reject", "customer_return")
-NCR_PATH = "/quality/ncrs"
+NCR_PATH = "/quality/ncr?id="          # the detail page (rxapp/routes.py NCR)
 
 
 class NcrCreate(BaseModel):
@@ -166,7 +166,7 @@ def _on_state(session: Session, ncr_id: int, state: str, closed: bool) -> None:
 
 workflow.register_entity(ENTITY, fields=_fields, on_state=_on_state,
                          label=lambda s, i: (s.get(Ncr, i).number if s.get(Ncr, i) else f"NCR #{i}"),
-                         link=lambda i: f"{NCR_PATH}/{i}", watchers=lambda s, i: _watchers(s, i))
+                         link=lambda i: f"{NCR_PATH}{i}", watchers=lambda s, i: _watchers(s, i))
 custom_fields.register_entity(ENTITY, "NCRs", model=Ncr, permission=Permission.QUALITY)
 type_lists.register_column(ROOT_CAUSES, Ncr.root_cause_category_id)
 
@@ -217,6 +217,14 @@ def _names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
     if not ids:
         return {}
     return {u.id: u.full_name or u.username for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
+
+
+def people(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """Active users of the organization as (id, name): who can own an NCR or a CAPA action."""
+    require(actor, Permission.VIEW)
+    rows = session.exec(select(User).where(User.organization_id == actor.organization_id, User.is_active == True)  # noqa: E712
+                        .order_by(User.username)).all()
+    return [(u.id, u.full_name or u.username) for u in rows]
 
 
 def list_ncrs(session: Session, actor: Actor, *, plant_id: int | None = None, status: str | None = None,
@@ -303,7 +311,7 @@ def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime
     announce(session, actor, ENTITY, ncr.id, "create", {"number": ncr.number, "severity": ncr.severity.value,
                                                          "title": ncr.title}, now=now, plant_id=ncr.plant_id)
     workflow.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} raised: {ncr.title}",
-                           body=f"Severity {ncr.severity.value}.", link=f"{NCR_PATH}/{ncr.id}",
+                           body=f"Severity {ncr.severity.value}.", link=f"{NCR_PATH}{ncr.id}",
                            kind="alert", roles=("quality",), user_ids=(ncr.owner_user_id,),
                            plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id, now=now)
     return get_ncr(session, actor, ncr.id)
@@ -329,7 +337,7 @@ def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, 
         announce(session, actor, ENTITY, ncr.id, "update", changes, now=now, plant_id=ncr.plant_id)
         if "owner_user_id" in changes and ncr.owner_user_id:
             workflow.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} is yours",
-                                   body=ncr.title, link=f"{NCR_PATH}/{ncr.id}", kind="assignment",
+                                   body=ncr.title, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
                                    user_ids=(ncr.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY,
                                    entity_id=ncr.id, now=now)
     return get_ncr(session, actor, ncr.id)
@@ -440,7 +448,7 @@ def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *,
              now=now, plant_id=ncr.plant_id, payload={"ncr_id": ncr.id})
     workflow.notify_people(session, organization_id=actor.organization_id,
                            title=f"CAPA action for {ncr.number}, due {action.due_date.isoformat()}",
-                           body=description, link=f"{NCR_PATH}/{ncr.id}", kind="assignment",
+                           body=description, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
                            user_ids=(action.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id, now=now)
     return next(a for a in list_actions(session, actor, ncr.id, today=now.date()) if a.id == action.id)
 

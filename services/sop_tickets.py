@@ -34,7 +34,7 @@ from services.scoping import get_scoped
 from services.validation import check
 
 ENTITY = "sop_ticket"
-TICKET_PATH = "/quality/sop-tickets"
+TICKET_PATH = "/quality/sop-ticket?id="   # the detail page (rxapp/routes.py SOP_TICKET)
 MIN_JUSTIFICATION = 10
 
 
@@ -121,7 +121,7 @@ def _head(session: Session, department_id: int) -> int | None:
 
 workflow.register_entity(ENTITY, fields=_fields, on_state=_on_state, watchers=_watchers,
                          label=lambda s, i: (s.get(SopTicket, i).number if s.get(SopTicket, i) else f"SOP #{i}"),
-                         link=lambda i: f"{TICKET_PATH}/{i}")
+                         link=lambda i: f"{TICKET_PATH}{i}")
 custom_fields.register_entity(ENTITY, "SOP tickets", model=SopTicket, permission=Permission.SUPERVISE)
 
 
@@ -247,7 +247,7 @@ def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: dateti
                                                             "charging": charging.name}, now=now, plant_id=ticket.plant_id)
     workflow.notify_people(session, organization_id=actor.organization_id,
                            title=f"{ticket.number}: {charging.name} charges {charged.name}", body=title,
-                           link=f"{TICKET_PATH}/{ticket.id}", kind="assignment",
+                           link=f"{TICKET_PATH}{ticket.id}", kind="assignment",
                            user_ids=(charged.head_user_id,) if charged.head_user_id else (),
                            roles=() if charged.head_user_id else ("supervisor",), plant_id=ticket.plant_id,
                            entity_type=ENTITY, entity_id=ticket.id, now=now)
@@ -312,7 +312,7 @@ def reassign(session: Session, actor: Actor, ticket_id: int, to_department_id: i
              now=now, plant_id=ticket.plant_id, event="sop_ticket.reassigned")
     workflow.notify_people(session, organization_id=actor.organization_id,
                            title=f"{ticket.number} reassigned to {target.name}", body=text,
-                           link=f"{TICKET_PATH}/{ticket.id}", kind="assignment",
+                           link=f"{TICKET_PATH}{ticket.id}", kind="assignment",
                            user_ids=(target.head_user_id,) if target.head_user_id else (),
                            roles=() if target.head_user_id else ("supervisor",), plant_id=ticket.plant_id,
                            entity_type=ENTITY, entity_id=ticket.id, now=now)
