@@ -187,3 +187,26 @@ def test_incremental_rollups_equal_a_rebuild_from_scratch(session, engine, world
         with transaction(session):
             for model in (KpiStopSlice, KpiStop, KpiCountSlice, ProductionEvent):
                 session.execute(sa.delete(model.__table__).where(model.__table__.c.machine_id == floor.machine_id))
+
+
+def test_the_rebuild_command_recomputes_a_plant_and_says_what_it_did(session, engine, world, floor, op):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    drive(session, op, floor, CHRONOLOGICAL)
+    before = rollup_state(engine)
+    with transaction(session):
+        session.execute(sa.delete(KpiStopSlice.__table__))               # rollups gone astray
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+    takt = str(Path(sys.executable).with_name("takt"))
+    done = subprocess.run([takt, "rebuild-rollups", "--org", "org-a", "--plant", "p1"], env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "plant P1: 3 count events -> 3 count rows" in done.stdout
+    assert "rebuilt 1 plant(s)" in done.stdout
+    assert rollup_state(engine) == before
+    unknown = subprocess.run([takt, "rebuild-rollups", "--plant", "NOPE"], env=env, capture_output=True, text=True,
+                             timeout=300, check=False)
+    assert unknown.returncode == 2 and "No plant 'NOPE'" in unknown.stderr
