@@ -93,12 +93,13 @@ def test_late_and_back_dated_actions_give_the_same_rollups(session, engine, worl
     assert sum(x for (x,) in pick(state["counts"], "scrap")) == 10
 
 
-def insert_events(session: Session, floor, world, specs: list[tuple]) -> list[ProductionEvent]:
+def insert_events(session: Session, floor, world, specs: list[tuple], *, plant_id: int | None = None
+                  ) -> list[ProductionEvent]:
     """Raw events as an ingest batch would insert them: (kind, at, good, scrap, reason) each."""
     rows = []
     for kind, when, good, scrap, reason in specs:
         rows.append(ProductionEvent(
-            organization_id=world.org_a, plant_id=world.plant1, machine_id=floor.machine_id,
+            organization_id=world.org_a, plant_id=plant_id or world.plant1, machine_id=floor.machine_id,
             operation_id=floor.cut_id if kind == EventKind.COUNT else None, kind=kind, quantity_good=good,
             quantity_scrap=scrap, reason_code_id=reason, client_id=str(uuid.uuid4()), occurred_at=when,
             recorded_at=when))
@@ -210,3 +211,38 @@ def test_the_rebuild_command_recomputes_a_plant_and_says_what_it_did(session, en
     unknown = subprocess.run([takt, "rebuild-rollups", "--plant", "NOPE"], env=env, capture_output=True, text=True,
                              timeout=300, check=False)
     assert unknown.returncode == 2 and "No plant 'NOPE'" in unknown.stderr
+
+
+def test_shifts_off_the_hour_and_a_half_hour_zone_cut_hours_into_slices(session, engine, world):
+    """Kolkata is UTC+05:30: the early shift 06:00-14:00 local is 00:30-08:30 UTC and local midnight is 18:30 UTC,
+    so those hours are cut in two; a rebuild re-reads them event by event and must agree."""
+    from services import kpi
+    from tests.factories import make_department, make_plant
+    from tests.shopfloor_factories import make_floor
+    plant = make_plant(session, world.org_a, "KOL", timezone="Asia/Kolkata")
+    floor = make_floor(session, world.org_a, plant, make_department(session, world.org_a, plant, "K"), quantity=500)
+    down = floor.line.downtime_reason_id
+    utc = at(0)
+    specs = [(EventKind.COUNT, utc + timedelta(minutes=10), 5, 0, None),        # 00:10 UTC: before the shift
+             (EventKind.COUNT, utc + timedelta(minutes=40), 7, 1, None),        # 00:40 UTC: in it
+             (EventKind.DOWNTIME_STARTED, utc + timedelta(minutes=20), 0, 0, down),
+             (EventKind.DOWNTIME_ENDED, utc + timedelta(minutes=50), 0, 0, None),
+             (EventKind.COUNT, utc + timedelta(hours=18, minutes=40), 3, 0, None)]   # 00:10 local, next day
+    random.Random(5).shuffle(specs)
+    for spec in specs:
+        with transaction(session):
+            rollups.apply(session, insert_events(session, floor, world, [spec], plant_id=plant))
+    state = rollup_state(engine)
+    assert pick(state["counts"], "slice_start", "good") == [
+        (utc, 5), (utc + timedelta(minutes=30), 7), (utc + timedelta(hours=18, minutes=30), 3)]
+    # only 00:30-00:50 of the stop is working time
+    assert pick(state["stop_slices"], "slice_start", "stop_us") == [(utc + timedelta(minutes=30), 20 * MIN_US)]
+    assert rebuilt_state(session, engine, plant_id=plant) == state
+    admin = world.actor(world.admin_a)
+    shift = kpi.kpi_summary(session, admin, plant_id=plant, start=utc + timedelta(minutes=30),
+                            end=utc + timedelta(hours=8, minutes=30), machine_id=floor.machine_id)
+    assert (shift.figures.shift_minutes, shift.figures.stop_minutes, shift.figures.good) == (435.0, 20.0, 7)
+    days = kpi.oee_trend(session, admin, plant_id=plant, start=utc - timedelta(hours=5, minutes=30),
+                         end=utc + timedelta(days=1, hours=-5, minutes=-30) + timedelta(days=1), bucket="day",
+                         machine_id=floor.machine_id)
+    assert [(p.label, p.figures.good) for p in days.points] == [("2026-03-02", 12), ("2026-03-03", 3)]
