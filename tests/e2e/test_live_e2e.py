@@ -51,7 +51,7 @@ def reason(database_url: str, kind: ReasonKind, code: str) -> tuple[int, str]:
 
 def test_the_andon_board_follows_the_operator_without_a_reload(new_page, app_database_url):
     seeded = seed_job(app_database_url, "E2E-ANDON-1")
-    down_id, down_name = reason(app_database_url, ReasonKind.DOWNTIME, "BRK")
+    down_id, down_name = reason(app_database_url, ReasonKind.DOWNTIME, "BREAKDOWN")
     wall = new_page(WALL)
     wall.goto("/andon?token=" + display_token(app_database_url))
     wall.wait_for_url(re.compile(r"/andon/?$"))                  # the token left the address bar
@@ -86,3 +86,39 @@ def test_the_andon_board_refuses_a_revoked_or_unknown_token(new_page, app_databa
     expect(wall.get_by_test_id("andon-tile")).to_have_count(0)
     wall.goto("/andon?token=tkt_not-a-token")
     expect(wall.get_by_test_id("andon-error")).to_contain_text("unknown or revoked")
+
+
+def test_the_dashboard_quality_moves_when_the_operator_reports_scrap(new_page, app_database_url):
+    seeded = seed_job(app_database_url, "E2E-DASH-1")
+    dim_id, _ = reason(app_database_url, ReasonKind.SCRAP, "DIM")
+    manager = new_page(DESKTOP)
+    log_in(manager, "manager")
+    manager.wait_for_url(re.compile(r"/$"))
+    manager.goto("/dashboard")
+    expect(manager.get_by_test_id("kpi-quality")).to_be_visible()
+    manager.get_by_test_id("filter-machine_id").click()
+    manager.get_by_role("option", name=re.compile(seeded.code)).click()
+    quality = manager.get_by_test_id("kpi-quality")
+    expect(quality).to_have_text("–")                            # nothing made on this machine yet
+    shot(manager, "dashboard-before")
+
+    phone = new_page(PHONE)
+    open_machine(phone, seeded.code)
+    start_the_job(phone)
+    job = phone.get_by_test_id("current-job")
+    job.get_by_role("button", name="Good +10", exact=True).click()
+    job.get_by_role("button", name="Scrap +1", exact=True).click()
+    job.get_by_label("Scrap reason").select_option(str(dim_id))
+    job.get_by_role("button", name="Report").click()
+    expect(phone.get_by_test_id("job-counts")).to_have_text("Good 10 / 20 · Scrap 1")
+
+    expect(quality).to_have_text("90.9 %")                        # 10 good of 11, without a reload
+    manager.get_by_test_id("tile-quality").click()
+    expect(manager.get_by_test_id("drill-row")).to_have_count(1)
+    expect(manager.get_by_test_id("drill-row")).to_contain_text(seeded.code)
+    shot(manager, "dashboard-after-scrap")
+    job.get_by_role("button", name="Scrap +1", exact=True).click()
+    job.get_by_label("Scrap reason").select_option(str(dim_id))
+    job.get_by_role("button", name="Report").click()
+    manager.get_by_role("button", name="Close").click()
+    expect(quality).to_have_text("83.3 %")                        # 10 of 12
