@@ -49,6 +49,9 @@ def seed_demo(session: Session, *, now: datetime | None = None, production: bool
     if production:
         from services.demo_production import seed_demo_plant
         seed_demo_plant(session, acme_id, now=now)
+        from services.demo_production import _actor
+        from services.demo_trace import seed_demo_trace
+        seed_demo_trace(session, acme_id, _actor(session, "admin"), now=now)
     return True
 
 

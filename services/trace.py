@@ -35,6 +35,7 @@ from models.shipments import Shipment, ShipmentItem, ShipmentStatus
 from services.access import Actor, Permission, require
 from services.lots import lot_row, serial_row
 
+_KINDS = {kind.value: kind for kind in LinkKind}
 CHUNK = 900           # ids per IN (...) list: under SQLite's default limit of 999 bound parameters
 
 _WALK = {
@@ -185,7 +186,7 @@ def _trace(session: Session, actor: Actor, direction: str, seeds: list[int]) -> 
     products = _by_id(session, Product, {lots[i].product_id for i in reached})
     trace_lots = [_trace_lot(lots[i], products[lots[i].product_id], work_orders, depth.get(i, 0)) for i in reached]
     trace_lots.sort(key=lambda t: (t.depth, t.number))
-    trace_edges = sorted((TraceEdge(input_lot_id=e[0], output_lot_id=e[1], quantity=e[2], kind=LinkKind(e[3]),
+    trace_edges = sorted((TraceEdge.model_construct(input_lot_id=e[0], output_lot_id=e[1], quantity=e[2], kind=_KINDS[e[3]],
                                     work_order_number=work_orders.get(e[4], ""), pass_no=e[5], input_serial_id=e[6])
                           for e in edges), key=lambda e: (depth.get(e.output_lot_id if direction == "forward"
                                                                     else e.input_lot_id, 0), e.input_lot_id,
@@ -235,12 +236,13 @@ def _depths(edges: list[tuple], direction: str, seeds: list[int]) -> dict[int, i
 
 
 def _trace_lot(lot: Lot, product: Product, work_orders: dict[int, str], depth: int) -> TraceLot:
-    return TraceLot(id=lot.id, number=lot.number, plant_id=lot.plant_id, product_id=lot.product_id,
+    """Built without re-validation: every value comes from typed columns (a trace can hold thousands)."""
+    return TraceLot.model_construct(id=lot.id, number=lot.number, plant_id=lot.plant_id, product_id=lot.product_id,
                     product_code=product.code, product_name=product.name, quantity=lot.quantity,
                     quantity_initial=lot.quantity_initial, unit=lot.unit, status=lot.status, origin=lot.origin,
                     supplier=lot.supplier, supplier_lot_ref=lot.supplier_lot_ref,
                     work_order_number=work_orders.get(lot.work_order_id, "") if lot.work_order_id else "",
-                    pass_no=lot.pass_no, is_byproduct=lot.is_byproduct, depth=depth,
+                    pass_no=lot.pass_no, is_byproduct=bool(lot.is_byproduct), depth=depth,
                     at=lot.produced_at or lot.received_at)
 
 
