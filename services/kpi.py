@@ -8,6 +8,7 @@ never from a scan of the raw events:
     fpy_by_product_step(...) -> YieldReport        FPY per product and routing step, RTY per product
     otd_trend(session, actor, *, plant_id, start: date, end: date, bucket=, by="line"|"order") -> OtdTrend
     wip_summary(session, actor, *, plant_id) -> WipSummary
+    current_shift(session, actor, *, plant_id, now) -> ShiftWindow | None   the shift running at `now`
     events_behind(..., kind=None|"count"|"scrap"|"downtime", reason_code_id=None) -> EventsBehind
                                                    the raw events behind a figure (the one place that reads them)
     machine_oee / loss_pareto_for_machine          one machine straight from raw events (services/kpi_raw.py)
@@ -24,6 +25,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 from fractions import Fraction
+
+from pydantic import BaseModel
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -44,7 +47,7 @@ from services.kpi_scope import (Scope, Totals, count_sums, is_planned, open_stop
 from services.kpi_yield import fpy_by_product_step
 from services.rollup_slices import floor_hour
 
-__all__ = ["BUCKETS", "KpiSummary", "MachineLossPareto", "MachineOee", "events_behind", "fpy_by_product_step",
+__all__ = ["BUCKETS", "KpiSummary", "ShiftWindow", "current_shift", "MachineLossPareto", "MachineOee", "events_behind", "fpy_by_product_step",
            "kpi_summary", "loss_pareto", "loss_pareto_for_machine", "machine_oee", "oee_trend", "otd_trend",
            "wip_summary"]
 
@@ -137,6 +140,22 @@ def _aware(value) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+class ShiftWindow(BaseModel):
+    name: str
+    start: datetime
+    end: datetime
+
+
+def current_shift(session: Session, actor: Actor, *, plant_id: int, now: datetime) -> ShiftWindow | None:
+    """The plant calendar's shift running at `now` (for "current-shift OEE": kpi_summary(start=, end=, now=))."""
+    scope = resolve_scope(session, actor, plant_id=plant_id, start=now, end=now + timedelta(seconds=1), now=now,
+                          display_ok=True)
+    for name, s, e in shift_occurrences(scope.cal, scope.start, scope.end):
+        if s <= scope.start < e:
+            return ShiftWindow(name=name, start=s, end=e)
+    return None
 
 
 # ----- trend ---------------------------------------------------------------------------------

@@ -276,3 +276,9 @@ def test_tenancy_and_roles(session, world, floor, op, viewer):
                         machine_id=floor.machine_id)
     with pytest.raises(Invalid):
         kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=END, end=START)
+
+
+def test_the_current_shift_for_current_shift_oee(session, world, floor, viewer):
+    window = kpi.current_shift(session, viewer, plant_id=world.plant1, now=at(9, 5))
+    assert (window.start, window.end) == (START, END)
+    assert (window.name, kpi.current_shift(session, viewer, plant_id=world.plant1, now=at(23))) == ("Early", None)
