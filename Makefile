@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 PORT ?= 3000
 HOST ?= 0.0.0.0
 PYTEST_ARGS ?=
+SIMULATE ?= 1
+SIMULATE_ARGS ?=
 
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
@@ -40,9 +42,14 @@ db: setup
 	@$(BIN)/takt migrate
 	@$(BIN)/takt seed-demo --quiet
 
+# The shop-floor simulator (takt simulate) drives the demo plant once the backend answers; SIMULATE=0
+# leaves it off, SIMULATE_ARGS adds options (e.g. --all-hours outside shift times). It ends with reflex.
 run: db
 	@$(BIN)/takt demo-logins --url "http://localhost:$(PORT)"
-	@$(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT) --backend-host $(HOST)
+	@if [ "$(SIMULATE)" != "0" ]; then \
+	  $(BIN)/takt simulate --url "http://127.0.0.1:$(PORT)" --wait 1800 --with-parent $(SIMULATE_ARGS) & \
+	fi; \
+	exec $(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT) --backend-host $(HOST)
 
 # Services, REST API and page state on two workers (each with its own databases), then the
 # browser tests, which share one production build of the app.

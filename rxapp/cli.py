@@ -117,6 +117,61 @@ def escalate(at: str = typer.Option("", "--at", help="ISO time with zone to judg
     typer.echo(f"escalated {count} overdue item(s)")
 
 
+@cli.command("simulate")
+def simulate(url: str = typer.Option("http://127.0.0.1:3000", help="the Takt server (its REST API under /api/v1)"),
+             org: str = typer.Option("acme", "--org", help="organization slug"),
+             plant: str = typer.Option("BER", "--plant", help="plant code"),
+             speed: float = typer.Option(1.0, help="simulated seconds per real second (0: as fast as possible)"),
+             duration: str = typer.Option("", help="simulated time to run, e.g. 8h (default: live until stopped)"),
+             seed: int = typer.Option(1, help="random seed (same seed, same shop floor)"),
+             wait: float = typer.Option(0, help="seconds to wait for the server to answer before starting"),
+             all_hours: bool = typer.Option(False, "--all-hours", help="ignore the shift calendar: machines work "
+                                                                       "around the clock (a demo at night)"),
+             with_parent: bool = typer.Option(False, "--with-parent", help="stop when the process that started "
+                                                                          "this one ends (make run)")) -> None:
+    """Drive a plant's machines through the ingest API: cycles, micro-stops, breakdowns, changeovers, scrap."""
+    import os
+    import signal
+
+    from sqlmodel import select
+
+    from models.organization import Organization
+    from rxapp import simulator
+    try:
+        length = simulator.parse_duration(duration)
+    except ValueError as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2) from None
+    if speed < 0:
+        typer.secho("error: --speed must be 0 (as fast as possible) or more", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2)
+    parent, stopped = os.getppid(), []
+    signal.signal(signal.SIGTERM, lambda *_: stopped.append(True))     # finish the batch in hand, then stop
+    stop = (lambda: bool(stopped) or os.getppid() != parent) if with_parent else (lambda: bool(stopped))
+    if wait and not simulator.wait_for_server(url, timeout=wait, stop=stop):
+        typer.secho(f"simulator: {url} did not answer; not started", fg=typer.colors.YELLOW, err=True)
+        raise typer.Exit(code=1)
+    with db_session() as session:
+        org_id = session.exec(select(Organization.id).where(Organization.slug == org)).first()
+    if org_id is None:
+        typer.secho(f"error: no organization {org!r} (run takt seed-demo for the demo)", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2)
+    typer.echo(f"simulator: driving plant {plant} of {org} through {url}/api/v1/ingest/events "
+               f"(speed {speed:g}, {duration or 'live until stopped'})")
+    try:
+        stats = simulator.simulate(url=url, organization_id=org_id, plant_code=plant, speed=speed, duration=length,
+                                   seed=seed, stop=stop, all_hours=all_hours)
+    except DomainError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        raise typer.Exit(code=0) from None
+    typer.echo(f"simulator: {stats.sent} events in {stats.batches} batches: {stats.accepted} accepted, "
+               f"{stats.duplicates} duplicates, {stats.rejected} refused; {stats.good} good, {stats.scrap} scrap, "
+               f"{stats.stops} stops, {stats.jobs_completed} jobs done, {stats.orders_released} orders released")
+    for problem in stats.problems[:5]:
+        typer.echo(f"  refused: {problem}")
+
+
 @cli.command("rebuild-rollups")
 def rebuild_rollups(org: str = typer.Option("", "--org", help="organization slug (default: all)"),
                     plant: str = typer.Option("", "--plant", help="plant code (default: all)")) -> None:
