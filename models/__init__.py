@@ -22,6 +22,9 @@ from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatu
 from models.scans import Scan, ScanMode, ScanResult
 from models.config import (CustomFieldDefinition, EmailOutbox, FieldType, Notification, NotificationPreference,
                            OutboxStatus, TypeList, TypeListValue)
+from models.inspection import (ChartKind, Inspection, InspectionCharacteristic, InspectionPlan, RuleSetKind,
+                               SpcAlert)
+from models.rejects import CustomerReturn, Disposition, InternalReject, RejectSource
 
 __all__ = [
     "Workflow", "WorkflowInstance", "WorkflowState", "WorkflowStep", "WorkflowTransition",
@@ -38,4 +41,6 @@ __all__ = [
     "User", "UserPlantAccess", "UTCDateTime", "utcnow",
     "GenealogyLink", "LinkKind", "Location", "Lot", "LotConsumption", "LotOrigin", "LotStatus", "Serial",
     "Shipment", "ShipmentItem", "ShipmentLine", "ShipmentStatus",
+    "ChartKind", "Inspection", "InspectionCharacteristic", "InspectionPlan", "RuleSetKind", "SpcAlert",
+    "CustomerReturn", "Disposition", "InternalReject", "RejectSource",
 ]
