@@ -46,6 +46,8 @@ def seed_demo(session: Session, *, now: datetime | None = None, production: bool
     now = now or utcnow()
     acme_id = _seed_acme(session, now)
     _seed_globex(session, now)
+    from services.demo_config import seed_demo_config
+    seed_demo_config(session, acme_id, now=now)
     if production:
         from services.demo_production import seed_demo_plant
         seed_demo_plant(session, acme_id, now=now)
