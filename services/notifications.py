@@ -79,7 +79,11 @@ def notify(session: Session, *, organization_id: int, title: str, body: str = ""
         raise Invalid(fields={"kind": "Use a short lower-case kind such as 'alert'."})
     title = (title or "").strip()[:200] or "Notification"
     body, link = (body or "")[:2000], (link or "")[:500]
-    recipients = _recipients(session, organization_id, set(user_ids), {Role(r) for r in roles}, plant_id)
+    try:
+        wanted_roles = {Role(r) for r in roles}
+    except ValueError:
+        raise Invalid(fields={"roles": "Use role names such as quality or supervisor."}) from None
+    recipients = _recipients(session, organization_id, set(user_ids), wanted_roles, plant_id)
     prefs = _preferences(session, recipients, kind)
     emails = dict(session.exec(select(User.id, User.email).where(User.id.in_(recipients))).all()) if recipients else {}
     created: dict[int, Notification] = {}

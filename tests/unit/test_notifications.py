@@ -95,3 +95,11 @@ def test_tokens_have_no_notification_feed(session, world):
                   token_permissions=frozenset({Permission.VIEW}))
     with pytest.raises(Forbidden):
         notifications.unread_count(session, token)
+
+
+def test_an_unknown_role_or_kind_is_refused(session, world):
+    from services.errors import Invalid
+    with pytest.raises(Invalid):
+        notifications.notify(session, organization_id=world.org_a, title="x", roles=["wizard"])
+    with pytest.raises(Invalid):
+        notifications.notify(session, organization_id=world.org_a, title="x", kind="Not A Kind", user_ids=[1])
