@@ -31,6 +31,7 @@ from rxapp.api import shipments as shipments_api
 from rxapp.api import (api_tokens, audit, auth, branding, health, master_calendars, master_customers, master_products,
                        master_reason_codes, master_resources, master_routings, me, orders, plants, scheduling,
                        shopfloor, users)
+from rxapp.api import andon as andon_api
 from rxapp.api import config as config_api
 from rxapp.api import ingest as ingest_api
 from rxapp.api import kpi as kpi_api
@@ -50,12 +51,13 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            master_reason_codes.router, master_calendars.router,
            orders.router, orders.work_router, shopfloor.router, kpi_api.router, labels.router, scans.router, ingest_api.router, config_api.router,
            notifications_api.router, workflows_api.router, ncrs_api.router, sop_tickets_api.router,
-           lots_api.router, shipments_api.router)
+           lots_api.router, shipments_api.router, andon_api.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type"}
 TAGS = [
+    {"name": "andon", "description": "The plant's andon board for wall displays (display token or view_dashboards)."},
     {"name": "kpi", "description": "OEE (A, P, Q), trends, loss Pareto, FPY/RTY, OTD, WIP and the events behind a figure, from rollups."},
     {"name": "configuration", "description": "Type lists (pick lists with retirement) and custom fields per entity type."},
     {"name": "notifications", "description": "Your notification centre and your choices per kind (in the app, by email)."},
