@@ -317,3 +317,20 @@ def reassign(session: Session, actor: Actor, ticket_id: int, to_department_id: i
                            roles=() if target.head_user_id else ("supervisor",), plant_id=ticket.plant_id,
                            entity_type=ENTITY, entity_id=ticket.id, now=now)
     return get_ticket(session, actor, ticket.id)
+
+
+def set_department_head(session: Session, actor: Actor, department_id: int, user_id: int | None, *,
+                        now: datetime | None = None) -> int | None:
+    """Name the head of a department (who receives its escalations); None clears it. Admins only."""
+    now = now or utcnow()
+    require(actor, Permission.MANAGE_PLANTS)
+    dept = get_scoped(session, actor, Department, department_id, "Department", for_update=True)
+    if user_id is not None:
+        user = session.get(User, user_id)
+        if user is None or user.organization_id != actor.organization_id or not user.is_active:
+            raise Invalid(fields={"user_id": "Choose an active user of your organization."})
+    before, dept.head_user_id = dept.head_user_id, user_id
+    session.add(stamp(dept, actor, now))
+    announce(session, actor, "department", dept.id, "update", {"head_user_id": {"before": before, "after": user_id}},
+             now=now, plant_id=dept.plant_id)
+    return user_id

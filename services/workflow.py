@@ -43,6 +43,7 @@ from models.user import User
 from models.workflow import Workflow, WorkflowInstance, WorkflowState, WorkflowStep, WorkflowTransition
 from services.access import Actor, Permission, require, require_plant_visible, require_same_org
 from services import notifications
+from services import workflow_approvals as approvals
 from services.audit import audit
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.events import DomainEvent, record
@@ -155,7 +156,7 @@ def _read(session: Session, inst: WorkflowInstance) -> InstanceRead:
     states = _states(session, inst.workflow_id)
     state = states.get(inst.state)
     pending = _pending_transition(session, inst)
-    given, missing = _approval_status(session, inst, pending) if pending else ([], [])
+    given, missing = approvals.approval_status(session, inst, pending) if pending else ([], [])
     return InstanceRead(
         id=inst.id, entity_type=inst.entity_type, entity_id=inst.entity_id, workflow_id=inst.workflow_id,
         version=session.get(Workflow, inst.workflow_id).version, state=inst.state,
@@ -413,59 +414,20 @@ def _request_approval(session: Session, actor: Actor, inst: WorkflowInstance, t:
     return _read(session, inst)
 
 
-def _approvals(session: Session, inst: WorkflowInstance) -> list[WorkflowStep]:
-    return list(session.exec(select(WorkflowStep).where(
-        WorkflowStep.instance_id == inst.id, WorkflowStep.kind == "approved",
-        WorkflowStep.round == inst.pending_round)).all())
-
-
-def _approval_status(session: Session, inst: WorkflowInstance, t: WorkflowTransition) -> tuple[list[str], list[str]]:
-    """(who approved, what is still missing), as short labels like 'role quality' and 'user #3'."""
-    done = _approvals(session, inst)
-    given = [f"role {s.role}" if s.role else f"user #{s.user_id}" for s in done]
-    if t.approval == "any":
-        return given, ([] if done else ["one of: " + ", ".join(_approver_labels(t))])
-    got_roles = {s.role for s in done if s.role}
-    got_users = {s.user_id for s in done}
-    missing = [f"role {r}" for r in t.approver_roles if r not in got_roles]
-    missing += [f"user #{u}" for u in t.approver_user_ids if u not in got_users]
-    return given, missing
-
-
-def _approver_labels(t: WorkflowTransition) -> list[str]:
-    return [f"role {r}" for r in t.approver_roles] + [f"user #{u}" for u in t.approver_user_ids]
-
-
-def _approval_capacity(session: Session, inst: WorkflowInstance, t: WorkflowTransition, actor: Actor) -> tuple[bool, str | None]:
-    """(may approve, the role approved in): a named user approves as themselves; else a held, still
-    missing role (for "all"), or any held role (for "any")."""
-    done = _approvals(session, inst)
-    if actor.user_id is None or actor.user_id == inst.pending_by:
-        return False, None
-    if any(s.user_id == actor.user_id for s in done):
-        return False, None
-    held = [r for r in t.approver_roles if r in {role.value for role in actor.roles}]
-    if actor.user_id in (t.approver_user_ids or []) and (t.approval == "any" or actor.user_id not in {s.user_id for s in done}):
-        return True, None
-    got_roles = {s.role for s in done if s.role}
-    open_roles = held if t.approval == "any" else [r for r in held if r not in got_roles]
-    return (True, open_roles[0]) if open_roles else (False, None)
-
-
 def approve(session: Session, actor: Actor, entity_type: str, entity_id: int, *, comment: str = "",
             now: datetime | None = None) -> InstanceRead:
     require(actor, Permission.VIEW)
     now = now or utcnow()
     inst = _instance(session, actor, entity_type, entity_id, lock=True)
     t = _require_pending(session, inst)
-    allowed, role = _approval_capacity(session, inst, t, actor)
+    allowed, role = approvals.approval_capacity(session, inst, t, actor)
     if not allowed:
-        raise Forbidden(_why_not_approver(session, inst, t, actor))
+        raise Forbidden(approvals.why_not_approver(session, inst, t, actor))
     _step(session, inst, actor.user_id, "approved", now, transition=t.key, role=role, comment=comment)
     payload = {"entity_type": entity_type, "entity_id": entity_id, "instance_id": inst.id, "transition": t.key}
     record(session, DomainEvent("workflow.approved", inst.organization_id, payload, plant_id=inst.plant_id,
                                 actor_user_id=actor.user_id, at=now))
-    _, missing = _approval_status(session, inst, t)
+    _, missing = approvals.approval_status(session, inst, t)
     if not missing:
         requester = inst.pending_by
         _move(session, inst, t, _states(session, inst.workflow_id), actor, inst.pending_comment, now, user_id=requester)
@@ -480,8 +442,8 @@ def decline(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
     now = now or utcnow()
     inst = _instance(session, actor, entity_type, entity_id, lock=True)
     t = _require_pending(session, inst)
-    if not _approval_capacity(session, inst, t, actor)[0]:
-        raise Forbidden(_why_not_approver(session, inst, t, actor))
+    if not approvals.approval_capacity(session, inst, t, actor)[0]:
+        raise Forbidden(approvals.why_not_approver(session, inst, t, actor))
     if not comment.strip():
         raise Invalid("Say why you decline.", fields={"comment": "Required."})
     requester = inst.pending_by
@@ -501,7 +463,7 @@ def decline(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
 def can_approve(session: Session, actor: Actor, entity_type: str, entity_id: int) -> bool:
     inst = _instance(session, actor, entity_type, entity_id)
     t = _pending_transition(session, inst)
-    return t is not None and _approval_capacity(session, inst, t, actor)[0]
+    return t is not None and approvals.approval_capacity(session, inst, t, actor)[0]
 
 
 def _require_pending(session: Session, inst: WorkflowInstance) -> WorkflowTransition:
@@ -509,16 +471,6 @@ def _require_pending(session: Session, inst: WorkflowInstance) -> WorkflowTransi
     if t is None:
         raise Conflict("Nothing is waiting for approval on this item.")
     return t
-
-
-def _why_not_approver(session: Session, inst: WorkflowInstance, t: WorkflowTransition, actor: Actor) -> str:
-    if actor.user_id is not None and actor.user_id == inst.pending_by:
-        return "You asked for this approval; someone else must approve it."
-    if any(s.user_id == actor.user_id for s in _approvals(session, inst)):
-        return "You have already approved this."
-    return f"Only {', '.join(_approver_labels(t))} may approve '{t.name}'" + (
-        " (the roles still missing: " + ", ".join(_approval_status(session, inst, t)[1]) + ")."
-        if t.approval == "all" else ".")
 
 
 # ---- escalation ----------------------------------------------------------------------------------

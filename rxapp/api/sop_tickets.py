@@ -81,3 +81,13 @@ def transition(ticket_id: int, key: str, body: TransitionBody, actor: CurrentAct
 def reassign(ticket_id: int, body: ReassignBody, actor: CurrentActor) -> SopRead:
     with db_session() as s, transaction(s):
         return sop.reassign(s, actor, ticket_id, body.to_department_id, body.justification, now=utcnow())
+
+
+class HeadBody(BaseModel):
+    user_id: int | None = Field(description="The head of the department (escalations go to them); null clears it.")
+
+
+@router.put("/departments/{department_id}/head", response_model=HeadBody, summary="Name a department's head (admins)")
+def set_head(department_id: int, body: HeadBody, actor: CurrentActor) -> HeadBody:
+    with db_session() as s, transaction(s):
+        return HeadBody(user_id=sop.set_department_head(s, actor, department_id, body.user_id, now=utcnow()))

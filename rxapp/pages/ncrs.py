@@ -42,8 +42,8 @@ def _toolbar() -> rx.Component:
     return rx.flex(
         rx.input(placeholder=_("Search number, title or lot"), value=S.search, on_change=S.set_search,
                  debounce_timeout=300, size="3", min_width="220px", flex="1", aria_label=_("Search")),
-        rx.box(select_control("show", SHOW, value=S.show, on_change=S.set_show, aria_label=_("Show")), width="130px"),
-        rx.box(select_control("severity", SEVERITIES, value=S.severity, on_change=S.set_severity,
+        rx.box(select_control("show_filter", SHOW, value=S.show, on_change=S.set_show, aria_label=_("Show")), width="130px"),
+        rx.box(select_control("severity_filter", SEVERITIES, value=S.severity, on_change=S.set_severity,
                               placeholder=_("Any severity"), aria_label=_("Severity")), width="150px"),
         custom_filter(S),
         rx.button(rx.icon("download", size=16), "CSV", variant="soft", on_click=S.export("csv"), min_height=TOUCH),

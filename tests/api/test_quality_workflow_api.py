@@ -138,3 +138,15 @@ def test_other_organization_gets_404(client, session, world, as_user):
     assert client.get("/ncrs", headers=outsider).json() == []
     ours = client.get(f"/ncrs/{ncr['id']}", headers=as_user("q.api")).json()["ncr"]
     assert (ours["title"], ours["status"]) == ("Ours", "open")
+
+
+def test_admin_names_a_department_head(client, session, world, as_user):
+    head = make_user(session, world.org_a, roles=["supervisor"], plant_ids=[world.plant1], username="head.api")
+    named = client.put(f"/departments/{world.dept1}/head", json={"user_id": head}, headers=as_user("admin.a"))
+    assert named.status_code == 200 and named.json() == {"user_id": head}
+    assert client.put(f"/departments/{world.dept1}/head", json={"user_id": world.admin_b},
+                      headers=as_user("admin.a")).status_code == 422
+    assert client.put(f"/departments/{world.dept1}/head", json={"user_id": None},
+                      headers=as_user("planner.one")).status_code == 403
+    assert client.put(f"/departments/{world.dept1}/head", json={"user_id": None},
+                      headers=as_user("admin.b")).status_code == 404
