@@ -17,6 +17,7 @@ from reflex.vars import Var
 
 LIBRARY = "@yudiel/react-qr-scanner@2.6.0"
 WASM_PATH = "/zxing_reader.wasm"
+ZXING_WASM_VERSION = "3.1.3"     # assets/zxing_reader.wasm comes from this zxing-wasm (pinned in reflex.lock)
 CONSTRAINTS = {"facingMode": "environment", "width": {"ideal": 1280}, "height": {"ideal": 720}}
 
 

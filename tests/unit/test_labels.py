@@ -200,3 +200,12 @@ def test_labels_for_many_keeps_order_and_bounds(world, session, floor):
         labels.labels_for(session, admin, [])
     with pytest.raises(Invalid):
         labels.labels_for(session, admin, [("WO", wo_id)] * 1001)
+
+
+def test_the_zxing_wasm_in_assets_is_the_one_the_locked_scanner_loads():
+    from pathlib import Path
+
+    from rxapp.components.camera_scanner import ZXING_WASM_VERSION
+    root = Path(__file__).resolve().parents[2]
+    assert f'"zxing-wasm@{ZXING_WASM_VERSION}"' in (root / "reflex.lock" / "bun.lock").read_text()
+    assert (root / "assets" / "zxing_reader.wasm").read_bytes()[:4] == b"\0asm"
