@@ -39,6 +39,8 @@ from rxapp.api import notifications as notifications_api
 from rxapp.api import ncrs as ncrs_api
 from rxapp.api import sop_tickets as sop_tickets_api
 from rxapp.api import workflows as workflows_api
+from rxapp.api import inspections as inspections_api
+from rxapp.api import rejects as rejects_api
 from rxapp.api.middleware import ApiCORS, ApiHeaders
 from rxapp.api.schemas import error_body
 from services.errors import DomainError, RateLimited
@@ -51,7 +53,7 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            master_reason_codes.router, master_calendars.router,
            orders.router, orders.work_router, shopfloor.router, kpi_api.router, labels.router, scans.router, ingest_api.router, config_api.router,
            notifications_api.router, workflows_api.router, ncrs_api.router, sop_tickets_api.router,
-           lots_api.router, shipments_api.router, andon_api.router)
+           lots_api.router, shipments_api.router, andon_api.router, inspections_api.router, rejects_api.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -63,6 +65,8 @@ TAGS = [
     {"name": "notifications", "description": "Your notification centre and your choices per kind (in the app, by email)."},
     {"name": "workflows", "description": "Admin-defined workflows per entity type: states, guarded transitions, approvals, due times (versioned)."},
     {"name": "ncrs", "description": "Non-conformance reports with containment, root cause and CAPA actions, on their workflow."},
+    {"name": "inspections and SPC", "description": "Inspection plans, measurements, control charts with baselines, capability and SPC alerts."},
+    {"name": "rejects and returns", "description": "Internal rejects (also from scrap reports) and customer returns with disposition and approval."},
     {"name": "sop tickets", "description": "One department charges another for an SOP failure; respond, accept, dispute, reassign."},
     {"name": "auth", "description": "Log in for a bearer token, log out, change your password."},
     {"name": "me", "description": "The person or API token behind the bearer header."},
