@@ -54,6 +54,7 @@ def _layout(fig: go.Figure, *, percent: bool = True) -> go.Figure:
                       paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", font={"size": 12})
     if percent:
         fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
+    fig.update_xaxes(type="category")                 # labels are the service's bucket names, never parsed as dates
     return fig
 
 
@@ -97,9 +98,10 @@ def fpy_figure(view: DashboardView) -> go.Figure:
             labels.append(f"{product.product_code} · {step.step_name}")
             values.append(_num(step.fpy_percent))
     fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=Q_COLOR, name=_("FPY")))
-    fig.update_xaxes(range=[0, 105], ticksuffix=" %")
-    fig.update_layout(height=max(200, 40 + 28 * len(labels)), yaxis={"autorange": "reversed"})
-    return _layout(fig, percent=False)
+    _layout(fig, percent=False)
+    fig.update_layout(height=max(200, 40 + 28 * len(labels)), yaxis={"autorange": "reversed", "type": "category"})
+    fig.update_xaxes(type="linear", range=[0, 105], ticksuffix=" %")
+    return fig
 
 
 def _tiles(view: DashboardView) -> list[KpiTile]:
