@@ -10,7 +10,11 @@
 
 Invariants:
 - the walk is one `WITH RECURSIVE` query (the same text on SQLite and PostgreSQL) over
-  `genealogy_link` of the actor's organization; UNION (not UNION ALL) keeps each lot once, so a
+  `genealogy_link`, seeded only with lots of the actor's organization; links only ever join lots
+  of one organization (services/genealogy.py), and every lot reached is checked again (a lot of
+  another organization would count as hidden). The recursive step joins on the (input, output)
+  indexes alone: an organization filter there makes the planners walk the organization index
+  instead, 40 times slower at a million links. UNION (not UNION ALL) keeps each lot once, so a
   cycle (rework into an earlier lot) ends the walk instead of looping;
 - edges carry the consumed quantity, kind, work order and production pass; `depth` of a lot is its
   shortest distance from the start;
@@ -53,10 +57,9 @@ def walk_sql(direction: str, seed_count: int) -> str:
         f" SELECT id FROM lot WHERE organization_id = :org AND id IN ({seeds})"
         " UNION"
         f" SELECT g.{step} FROM genealogy_link g JOIN reach r ON g.{start} = r.lot_id"
-        " WHERE g.organization_id = :org"
         ") "
         "SELECT g.input_lot_id, g.output_lot_id, g.quantity, g.kind, g.work_order_id, g.pass_no, g.input_serial_id "
-        f"FROM genealogy_link g JOIN reach r ON g.{start} = r.lot_id WHERE g.organization_id = :org"
+        f"FROM genealogy_link g JOIN reach r ON g.{start} = r.lot_id"
     )
 
 
@@ -177,7 +180,8 @@ def _trace(session: Session, actor: Actor, direction: str, seeds: list[int]) -> 
     raw_edges = [row for chunk in _chunks(seeds, CHUNK) for row in _walk(session, actor, direction, chunk)]
     raw_edges = list({(e[0], e[1], e[2], e[3], e[4], e[5], e[6]) for e in raw_edges})
     lots = _lots(session, {lot_id for e in raw_edges for lot_id in e[:2]} | set(seeds))
-    visible = {lot_id for lot_id, lot in lots.items() if lot.plant_id in actor.plant_ids}
+    visible = {lot_id for lot_id, lot in lots.items()
+               if lot.organization_id == actor.organization_id and lot.plant_id in actor.plant_ids}
     edges = _visible_edges(raw_edges, direction, seeds, visible)
     reached = {e[0] for e in edges} | {e[1] for e in edges} | set(seeds)
     depth = _depths(edges, direction, seeds)
@@ -235,7 +239,7 @@ def _depths(edges: list[tuple], direction: str, seeds: list[int]) -> dict[int, i
     return depth
 
 
-def _trace_lot(lot: Lot, product: Product, work_orders: dict[int, str], depth: int) -> TraceLot:
+def _trace_lot(lot: sa.Row, product: Product, work_orders: dict[int, str], depth: int) -> TraceLot:
     """Built without re-validation: every value comes from typed columns (a trace can hold thousands)."""
     return TraceLot.model_construct(id=lot.id, number=lot.number, plant_id=lot.plant_id, product_id=lot.product_id,
                     product_code=product.code, product_name=product.name, quantity=lot.quantity,
@@ -280,9 +284,15 @@ def _per_lot(items: list[ShipmentItem]) -> dict[int, int]:
 
 # ----- helpers ---------------------------------------------------------------------------------
 
-def _lots(session: Session, ids: set[int]) -> dict[int, Lot]:
-    return {lot.id: lot for chunk in _chunks(sorted(ids), CHUNK)
-            for lot in session.exec(select(Lot).where(Lot.id.in_(chunk)))}
+_LOT_COLUMNS = (Lot.id, Lot.organization_id, Lot.plant_id, Lot.number, Lot.product_id, Lot.quantity,
+                Lot.quantity_initial, Lot.unit, Lot.status, Lot.origin, Lot.supplier, Lot.supplier_lot_ref,
+                Lot.work_order_id, Lot.pass_no, Lot.is_byproduct, Lot.produced_at, Lot.received_at)
+
+
+def _lots(session: Session, ids: set[int]) -> dict[int, sa.Row]:
+    """The lots' columns a trace shows, as plain rows (no ORM identity map for thousands of lots)."""
+    return {row.id: row for chunk in _chunks(sorted(ids), CHUNK)
+            for row in session.execute(select(*_LOT_COLUMNS).where(Lot.id.in_(chunk)))}
 
 
 def _work_order_numbers(session: Session, ids: set[int]) -> dict[int, str]:
