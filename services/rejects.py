@@ -128,20 +128,20 @@ def _fields_of(kind: str):
 def _on_state_of(kind: str):
     def on_state(session: Session, case_id: int, state: str, closed: bool) -> None:
         row = session.get(MODELS[kind], case_id)
+        inst = session.exec(select(WorkflowInstance).where(WorkflowInstance.organization_id == row.organization_id,
+                                                           WorkflowInstance.entity_type == kind,
+                                                           WorkflowInstance.entity_id == case_id)).first()
         row.status, row.is_closed = state, closed
-        row.closed_at = utcnow() if closed else None
+        row.closed_at = (inst.entered_at if inst else utcnow()) if closed else None     # the transition's own clock
         session.add(row)
-        if closed and _state_is_done(session, row.organization_id, kind, case_id, state):
-            _take_effect(session, kind, row)
+        if closed and inst is not None and _state_is_done(session, inst.workflow_id, state):
+            _take_effect(session, kind, row, row.closed_at)
     return on_state
 
 
-def _state_is_done(session: Session, organization_id: int, kind: str, case_id: int, state: str) -> bool:
-    inst = session.exec(select(WorkflowInstance).where(WorkflowInstance.organization_id == organization_id,
-                                                       WorkflowInstance.entity_type == kind,
-                                                       WorkflowInstance.entity_id == case_id)).first()
-    found = session.exec(select(WorkflowState).where(WorkflowState.workflow_id == inst.workflow_id,
-                                                     WorkflowState.key == state)).first() if inst else None
+def _state_is_done(session: Session, workflow_id: int, state: str) -> bool:
+    found = session.exec(select(WorkflowState).where(WorkflowState.workflow_id == workflow_id,
+                                                     WorkflowState.key == state)).first()
     return bool(found and found.is_done)
 
 
@@ -154,7 +154,7 @@ type_lists.register_column(type_lists.DEFECT_CODES, InternalReject.defect_code_i
 type_lists.register_column(type_lists.DEFECT_CODES, CustomerReturn.defect_code_id)
 
 
-def _take_effect(session: Session, kind: str, row) -> None:
+def _take_effect(session: Session, kind: str, row, now: datetime) -> None:
     if row.disposition != Disposition.REWORK or row.rework_operation_id is not None:
         return
     wo = session.get(WorkOrder, row.work_order_id) if row.work_order_id else None
@@ -164,7 +164,6 @@ def _take_effect(session: Session, kind: str, row) -> None:
     source = next((o for o in ops if o.id == getattr(row, "operation_id", None)), ops[-1] if ops else None)
     if source is None:
         raise Invalid("The work order has no operation to rework.")
-    now = utcnow()
     op = Operation(organization_id=wo.organization_id, plant_id=wo.plant_id, work_order_id=wo.id,
                    sequence=ops[-1].sequence + 10, name=f"Rework {row.number}: {source.name}"[:200],
                    work_center_id=source.work_center_id, quantity=row.quantity, setup_seconds=0,
