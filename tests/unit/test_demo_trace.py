@@ -31,3 +31,6 @@ def test_demo_trace_links_finished_lots_to_receipts_and_customers(session):
     held = session.exec(select(Lot).where(Lot.supplier_lot_ref == "ST-24-131")).one()
     assert held.status == LotStatus.ON_HOLD
     assert any(s.id == shipped.id for s in trace.forward_from(session, actor, [lot.id for lot in back.receipts]).shipments)
+    cartons = session.exec(select(Lot).where(Lot.supplier_lot_ref == "KK-2291")).one()
+    assert cartons.number == "LOT-000005"          # the browser test traces it by number
+    assert shipped.number in {s.number for s in trace.forward(session, actor, cartons.id).shipments}
