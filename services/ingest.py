@@ -27,8 +27,9 @@ Invariants (the same event semantics as services/shopfloor.py, written set-based
 - one batch takes one lock per machine (PostgreSQL: its row, in id order; SQLite: the write lock)
   before reading state and stored client ids, inserts its events in one multi-row INSERT (ON
   CONFLICT DO NOTHING; a client id stored by a concurrent batch for another machine makes the
-  batch retry once against what is now stored), calls services.rollups.apply once, writes one
-  audit entry per machine and records after commit, per machine: one `ingest.accepted` (counts),
+  batch retry once against what is now stored), adds counts to jobs and work orders in one UPDATE
+  each, calls services.rollups.apply once, writes one audit entry (per machine: what it did) and
+  records after commit, per machine: one `ingest.accepted` (counts),
   one aggregated `count.reported`, and one `downtime.started`/`downtime.ended`/`job.started`/
   `job.completed` per such event (payloads as services/shopfloor.py's);
 - the event time is checked like an operator's (at most 5 minutes ahead, clamped; at most 7 days
@@ -37,15 +38,13 @@ Invariants (the same event semantics as services/shopfloor.py, written set-based
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+import sqlalchemy as sa
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from models.base import utcnow
@@ -77,6 +76,27 @@ EVENT_COLUMNS = ("organization_id", "plant_id", "machine_id", "operation_id", "u
                  "quantity_good", "quantity_scrap", "reason_code_id", "note", "client_id", "occurred_at",
                  "recorded_at")
 MAX_ATTEMPTS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """A ProductionEvent just inserted, as services.rollups.apply reads it (attributes only: building
+    ORM objects for thousands of rows per batch cost more than the insert itself)."""
+    id: int
+    organization_id: int
+    plant_id: int
+    machine_id: int
+    operation_id: int | None
+    user_id: int | None
+    api_token_id: int | None
+    kind: EventKind
+    quantity_good: int
+    quantity_scrap: int
+    reason_code_id: int | None
+    note: str
+    client_id: str
+    occurred_at: datetime
+    recorded_at: datetime
 
 
 class EventError(BaseModel):
@@ -238,6 +258,7 @@ def ingest_batch(session: Session, actor: Actor, events: list[dict], *, now: dat
         except _Rejected as rejected:
             client_id = raw.get("client_id") if isinstance(raw, dict) else None
             results[index] = _error(index, client_id if isinstance(client_id, str) else None, rejected)
+    _write_lock_sqlite(session)
     for attempt in range(MAX_ATTEMPTS):
         try:
             with session.begin_nested():
@@ -286,7 +307,7 @@ def _record(session: Session, actor: Actor, parsed: list[_Event], results: list[
             continue
         seen.add(event.client_id)
         mw.events.append(event)
-    ops: dict[int, Operation] = {}
+    ops = _Jobs()
     for mw in work.values():
         mw.events.sort(key=lambda e: (e.at, e.index))
         for event in mw.events:
@@ -297,6 +318,7 @@ def _record(session: Session, actor: Actor, parsed: list[_Event], results: list[
                                               _Rejected(error.fields or {"event": error.message}, error.message))
             except _Rejected as rejected:
                 results[event.index] = _error(event.index, event.client_id, rejected)
+    ops.settle(session, actor, now)
     _refresh_work_orders(session, actor, ops, now)
     ids = _insert(session, [row for mw in work.values() for row in mw.rows])
     inserted = []
@@ -315,9 +337,10 @@ def _record(session: Session, actor: Actor, parsed: list[_Event], results: list[
                                                    event_ids=own, message="" if own else "No change.")
                 mw.accepted += 1
     if inserted and rollups is not None:
-        rollups.apply(session, [ProductionEvent(**row) for row in inserted])
+        rollups.apply(session, [EventRow(**row) for row in inserted])
     for mw in work.values():
         _announce(session, actor, mw, ids, ops, now)
+    _audit(session, actor, work, now)
 
 
 def _error(index: int, client_id: str | None, rejected: _Rejected) -> EventResult:
@@ -381,12 +404,18 @@ def _reasons(session: Session, actor: Actor, live: list[_Event], results: list) 
     return by_id
 
 
-def _lock(session: Session, machine_ids: list[int]) -> None:
-    """One lock per machine for the whole batch, in id order (no deadlock between batches)."""
+def _write_lock_sqlite(session: Session) -> None:
+    """SQLite: take the database's write lock (waited for) before the first read, so that the batch
+    never has to upgrade a read snapshot another writer has moved past (an immediate 'locked')."""
     connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        if not connection.connection.driver_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _lock(session: Session, machine_ids: list[int]) -> None:
+    """One lock per machine for the whole batch, in id order (no deadlock between batches); SQLite
+    holds its one write lock already (_write_lock_sqlite)."""
+    if session.connection().dialect.name == "sqlite":
         return
     session.exec(select(Machine.id).where(col(Machine.id).in_(machine_ids)).order_by(Machine.id)
                  .with_for_update(key_share=True)).all()
@@ -418,7 +447,7 @@ def _statuses(session: Session, by_id: dict[int, Machine], first_at: dict[int, d
 # ----- applying one event to its machine (in memory; rows are inserted at the end) ------------
 
 def _apply(session: Session, actor: Actor, mw: _MachineWork, event: _Event, reasons: dict[int, ReasonCode],
-           ops: dict[int, Operation], now: datetime) -> None:
+           ops: _Jobs, now: datetime) -> None:
     if event.type == "count":
         _count(session, actor, mw, event, ops, now)
     elif event.type == "state":
@@ -437,18 +466,50 @@ def _row(actor: Actor, mw: _MachineWork, event: _Event, kind: EventKind, *, oper
             "note": "", "client_id": client_id or event.client_id, "occurred_at": event.at, "recorded_at": now}
 
 
-def _count(session: Session, actor: Actor, mw: _MachineWork, event: _Event, ops: dict[int, Operation],
+def _count(session: Session, actor: Actor, mw: _MachineWork, event: _Event, ops: _Jobs,
            now: datetime) -> None:
     op_id = mw.status.operation_id
     if op_id is not None:
-        op = ops.get(op_id) or ops.setdefault(op_id, session.get(Operation, op_id, populate_existing=True))
-        op.quantity_good += event.good
-        op.quantity_scrap += event.scrap
-        op.updated_at, op.updated_by = now, actor.user_id
+        delta = ops.pending.setdefault(op_id, [0, 0])
+        delta[0] += event.good
+        delta[1] += event.scrap
     mw.rows.append(_row(actor, mw, event, EventKind.COUNT, operation_id=op_id, good=event.good, scrap=event.scrap,
                         reason_code_id=event.reason_code_id if event.scrap else None, now=now))
     mw.good += event.good
     mw.scrap += event.scrap
+
+
+class _Jobs:
+    """The counts of the batch per job (Operation id), added set-based: one UPDATE for all jobs."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, list[int]] = {}
+        self.totals: dict[int, tuple[int, int, int]] = {}     # job -> (work order id, good, scrap) after adding
+
+    def settle(self, session: Session, actor: Actor, now: datetime) -> None:
+        """Add the pending counts to their jobs in one UPDATE .. RETURNING (jobs are on locked machines)."""
+        if not self.pending:
+            return
+        session.flush()
+        t = Operation.__table__
+        good = sa.case({op_id: g for op_id, (g, _) in self.pending.items()}, value=t.c.id, else_=0)
+        scrap = sa.case({op_id: x for op_id, (_, x) in self.pending.items()}, value=t.c.id, else_=0)
+        statement = (sa.update(t).where(t.c.id.in_(sorted(self.pending)))
+                     .values(quantity_good=t.c.quantity_good + good, quantity_scrap=t.c.quantity_scrap + scrap,
+                             updated_at=now, updated_by=actor.user_id)
+                     .returning(t.c.id, t.c.work_order_id, t.c.quantity_good, t.c.quantity_scrap))
+        for op_id, wo_id, total_good, total_scrap in session.execute(statement).all():
+            self.totals[op_id] = (wo_id, total_good, total_scrap)
+        _expire(session, Operation, self.pending, ("quantity_good", "quantity_scrap", "updated_at", "updated_by"))
+        self.pending.clear()
+
+
+def _expire(session: Session, model, ids, names: tuple[str, ...]) -> None:
+    """Rows changed by a Core UPDATE: their ORM copies in this session reload those columns."""
+    for row_id in ids:
+        loaded = session.identity_map.get(identity_key(model, row_id))
+        if loaded is not None:
+            session.expire(loaded, list(names))
 
 
 def _state(session: Session, actor: Actor, mw: _MachineWork, event: _Event, reasons: dict[int, ReasonCode], now: datetime) -> None:
@@ -495,10 +556,11 @@ def _end_downtime(session: Session, actor: Actor, mw: _MachineWork, event: _Even
     mw.announce.append((client_id, {"before": before.value}))
 
 
-def _job(session: Session, actor: Actor, mw: _MachineWork, event: _Event, ops: dict[int, Operation],
+def _job(session: Session, actor: Actor, mw: _MachineWork, event: _Event, ops: _Jobs,
          now: datetime) -> None:
     """job_start / job_complete through the operator rules, in a savepoint (a refusal changes nothing)."""
     operation_id = _operation_of(session, actor, mw, event)
+    ops.settle(session, actor, now)                       # the job's counts so far, before its rules run
     action = ShopfloorAction(type=ActionType.START_JOB if event.type == "job_start" else ActionType.COMPLETE_JOB,
                              client_id=event.client_id, operation_id=operation_id, occurred_at=event.at)
     with session.begin_nested():
@@ -528,36 +590,68 @@ def _operation_of(session: Session, actor: Actor, mw: _MachineWork, event: _Even
     return op.id
 
 
-def _refresh_work_orders(session: Session, actor: Actor, ops: dict[int, Operation], now: datetime) -> None:
-    """Counted jobs' work orders: good from the last live operation, scrap from all (one lock each)."""
-    if not ops:
+def _refresh_work_orders(session: Session, actor: Actor, ops: _Jobs, now: datetime) -> None:
+    """Counted jobs' work orders, in one UPDATE: good from the last live operation, scrap from all."""
+    wo_ids = sorted({wo_id for wo_id, _, _ in ops.totals.values()})
+    if not wo_ids:
         return
     session.flush()
-    wo_ids = sorted({op.work_order_id for op in ops.values()})
-    session.exec(select(WorkOrder.id).where(col(WorkOrder.id).in_(wo_ids)).order_by(WorkOrder.id)
-                 .with_for_update(key_share=True)).all()
-    rows = session.exec(select(Operation.work_order_id, Operation.sequence, Operation.status, Operation.quantity_good,
-                               Operation.quantity_scrap).where(col(Operation.work_order_id).in_(wo_ids))).all()
-    by_wo: dict[int, list] = defaultdict(list)
-    for row in rows:
-        by_wo[row.work_order_id].append(row)
-    for wo_id, wo_ops in by_wo.items():
-        live = [o for o in wo_ops if o.status != WorkStatus.CANCELLED] or wo_ops
-        session.exec(update(WorkOrder).where(col(WorkOrder.id) == wo_id).values(
-            quantity_good=max(live, key=lambda o: o.sequence).quantity_good,
-            quantity_scrap=sum(o.quantity_scrap for o in wo_ops), updated_at=now, updated_by=actor.user_id))
+    if session.connection().dialect.name == "postgresql":       # in id order: no deadlock between batches
+        session.exec(select(WorkOrder.id).where(col(WorkOrder.id).in_(wo_ids)).order_by(WorkOrder.id)
+                     .with_for_update(key_share=True)).all()
+    w, o = WorkOrder.__table__, Operation.__table__.alias("o")
+    last_good = (sa.select(o.c.quantity_good).where(o.c.work_order_id == w.c.id)
+                 .order_by(o.c.status == WorkStatus.CANCELLED, o.c.sequence.desc()).limit(1).scalar_subquery())
+    all_scrap = sa.select(sa.func.coalesce(sa.func.sum(o.c.quantity_scrap), 0)).where(
+        o.c.work_order_id == w.c.id).scalar_subquery()
+    session.execute(sa.update(w).where(w.c.id.in_(wo_ids)).values(
+        quantity_good=last_good, quantity_scrap=all_scrap, updated_at=now, updated_by=actor.user_id))
+    _expire(session, WorkOrder, wo_ids, ("quantity_good", "quantity_scrap", "updated_at", "updated_by"))
+
+
+_SQL_TYPES = {"kind": "varchar", "note": "varchar", "client_id": "varchar", "occurred_at": "timestamptz",
+              "recorded_at": "timestamptz"}          # the rest are integers
+SQLITE_ROWS_PER_INSERT = 500
+
+
+def _insert_postgresql(driver, names: str, tail: str, values: list[tuple]) -> list[tuple[int, str]]:
+    """COPY into a per-connection temporary stage (emptied at commit), then one INSERT .. SELECT from it."""
+    stage = ", ".join(f"{name} {_SQL_TYPES.get(name, 'integer')}" for name in EVENT_COLUMNS)
+    with driver.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS ingest_stage ({stage}) ON COMMIT DELETE ROWS")
+        cursor.execute("DELETE FROM ingest_stage")           # a batch retried in this transaction
+        with cursor.copy(f"COPY ingest_stage ({names}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO production_event ({names}) SELECT {names} FROM ingest_stage {tail}")
+        return cursor.fetchall()
 
 
 def _insert(session: Session, rows: list[dict]) -> dict[str, int]:
-    """One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING; a missing row means a concurrent batch."""
+    """The batch's events in one INSERT .. ON CONFLICT DO NOTHING RETURNING id, client_id: on PostgreSQL
+    from a COPY into a temporary stage, on SQLite as multi-row VALUES (500 rows a statement); values
+    go through the columns' own bind processors. A missing row means a concurrent batch stored its id."""
     if not rows:
         return {}
-    dialect = session.connection().dialect.name
+    connection = session.connection()
+    dialect = connection.dialect
     table = ProductionEvent.__table__
-    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
-    statement = insert.on_conflict_do_nothing(index_elements=["organization_id", "client_id"]).returning(
-        table.c.id, table.c.client_id)
-    ids = {client_id: event_id for event_id, client_id in session.execute(statement, rows).all()}
+    columns = []
+    for name in EVENT_COLUMNS:
+        process = table.c[name].type._cached_bind_processor(dialect)
+        columns.append([process(r[name]) for r in rows] if process else [r[name] for r in rows])
+    names = ", ".join(EVENT_COLUMNS)
+    tail = "ON CONFLICT (organization_id, client_id) DO NOTHING RETURNING id, client_id"
+    if dialect.name == "postgresql":
+        result = _insert_postgresql(connection.connection.driver_connection, names, tail, list(zip(*columns)))
+    else:
+        result, values = [], list(zip(*columns))
+        for start in range(0, len(values), SQLITE_ROWS_PER_INSERT):
+            chunk = values[start:start + SQLITE_ROWS_PER_INSERT]
+            marks = ", ".join(["(" + ", ".join("?" * len(EVENT_COLUMNS)) + ")"] * len(chunk))
+            result += connection.exec_driver_sql(f"INSERT INTO production_event ({names}) VALUES {marks} {tail}",
+                                                 tuple(v for row in chunk for v in row)).all()
+    ids = {client_id: event_id for event_id, client_id in result}
     if len(ids) != len(rows):
         raise _ClientIdRace()
     return ids
@@ -565,14 +659,23 @@ def _insert(session: Session, rows: list[dict]) -> dict[str, int]:
 
 # ----- after the insert: domain events and audit ---------------------------------------------
 
-def _announce(session: Session, actor: Actor, mw: _MachineWork, ids: dict[str, int], ops: dict[int, Operation],
+def _audit(session: Session, actor: Actor, work: dict[int, _MachineWork], now: datetime) -> None:
+    """One audit entry per batch: what it did per machine, with the range of event ids it appended."""
+    machines = {mw.machine.code: {
+        "machine_id": mw.machine.id, "accepted": mw.accepted, "duplicates": mw.duplicates, "events": len(mw.rows),
+        "good": mw.good, "scrap": mw.scrap, "first_event_id": min((r["id"] for r in mw.rows), default=None),
+        "last_event_id": max((r["id"] for r in mw.rows), default=None)} for mw in work.values()}
+    plants = {mw.machine.plant_id for mw in work.values()}
+    audit(session, actor, "api_token", actor.api_token_id, "ingest", {
+        "accepted": sum(m["accepted"] for m in machines.values()),
+        "duplicates": sum(m["duplicates"] for m in machines.values()),
+        "events": sum(m["events"] for m in machines.values()), "machines": machines},
+        plant_id=plants.pop() if len(plants) == 1 else None, at=now)
+
+
+def _announce(session: Session, actor: Actor, mw: _MachineWork, ids: dict[str, int], ops: _Jobs,
               now: datetime) -> None:
     m, status = mw.machine, mw.status
-    if mw.rows or mw.duplicates:
-        audit(session, actor, "machine", m.id, "ingest", {
-            "accepted": mw.accepted, "duplicates": mw.duplicates, "events": len(mw.rows), "good": mw.good,
-            "scrap": mw.scrap, "first_event_id": min((r["id"] for r in mw.rows), default=None),
-            "last_event_id": max((r["id"] for r in mw.rows), default=None)}, plant_id=m.plant_id, at=now)
     if not mw.rows:
         return
     base = {"machine_id": m.id, "machine_code": m.code, "machine_state": status.state.value}
@@ -582,14 +685,14 @@ def _announce(session: Session, actor: Actor, mw: _MachineWork, ids: dict[str, i
     counts = [r for r in mw.rows if r["kind"] == EventKind.COUNT]
     if counts:
         last = counts[-1]
-        op = ops.get(last["operation_id"]) if last["operation_id"] else None
+        job = ops.totals.get(last["operation_id"])
         record(session, DomainEvent(DOMAIN_EVENT_NAME[EventKind.COUNT], m.organization_id, {
             **base, "event_id": last["id"], "client_id": last["client_id"], "events": len(counts),
-            "operation_id": last["operation_id"], "work_order_id": op.work_order_id if op else None,
+            "operation_id": last["operation_id"], "work_order_id": job[0] if job else None,
             "quantity_good": sum(r["quantity_good"] for r in counts),
             "quantity_scrap": sum(r["quantity_scrap"] for r in counts),
-            "operation_quantity_good": op.quantity_good if op else None,
-            "operation_quantity_scrap": op.quantity_scrap if op else None,
+            "operation_quantity_good": job[1] if job else None,
+            "operation_quantity_scrap": job[2] if job else None,
             "reason_code_id": None, "occurred_at": last["occurred_at"].isoformat()}, plant_id=m.plant_id, at=now))
     by_client = {r["client_id"]: r for r in mw.rows}
     for client_id, changes in mw.announce:

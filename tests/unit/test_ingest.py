@@ -102,7 +102,11 @@ def test_mixed_batch_keeps_good_events_answers_bad_ones_and_records_duplicates_o
     reported = next(e for e in captured_events if e.name == "count.reported")
     assert reported.payload["quantity_good"] == 15 and reported.payload["quantity_scrap"] == 2
     assert reported.payload["operation_quantity_good"] == 15
-    assert count(engine, AuditEntry, AuditEntry.entity == "machine", AuditEntry.action == "ingest") == 2
+    audits = fetch(engine, AuditEntry, AuditEntry.action == "ingest", order_by=AuditEntry.id)
+    assert [(a.entity, a.entity_id) for a in audits] == [("api_token", str(gateway.api_token_id))] * 2
+    assert audits[1].changes["machines"][code] == {
+        "machine_id": floor.machine_id, "accepted": 3, "duplicates": 1, "events": 3, "good": 15, "scrap": 2,
+        "first_event_id": counts[0].id, "last_event_id": counts[2].id}
 
     again = send(session, gateway, batch, at=at)            # the whole batch resent: nothing new
     assert [r.status for r in again.results] == ["duplicate", "duplicate", "error", "duplicate", "error", "error",
@@ -315,7 +319,8 @@ def test_many_events_for_several_machines_in_one_batch(session, engine, world, f
     assert count(engine, ProductionEvent) == 1500
     ids = [r.event_ids[0] for r in result.results]
     assert len(set(ids)) == 1500
-    assert count(engine, AuditEntry, AuditEntry.action == "ingest") == 2
+    (entry,) = fetch(engine, AuditEntry, AuditEntry.action == "ingest")
+    assert entry.changes["events"] == 1500 and len(entry.changes["machines"]) == 2
     first = fetch(engine, ProductionEvent, ProductionEvent.client_id == "m-7")[0]
     assert first.id == result.results[7].event_ids[0] and first.machine_id == floor.line.machine_ids[1]
 

@@ -1,0 +1,293 @@
+"""Machine data ingest (issue 4): events per second through the ingest API, against a raw COPY
+(PostgreSQL) / executemany (SQLite) of the same production_event rows, in the same run.
+
+A plant of `--machines` machines (24/7 calendar), each running a job started through ingest; then
+`--events` events (counts, 2 % with scrap and a reason, and a down/running pair every 250 events
+per machine), spread over the last hour, are sent
+1. as the service call alone (services.ingest.ingest_batch in-process, one batch after another);
+2. through REST: POST /api/v1/ingest/events in batches of `--batch`, from `--senders` concurrent
+   clients, against one uvicorn worker (a separate process, real HTTP on loopback);
+3. through the websocket /api/v1/ingest/stream: `--senders` gateways streaming batches, each waiting
+   for the answer to one batch before it sends the next;
+then the raw baseline writes the same number of rows in one COPY (PostgreSQL) or one executemany
+(SQLite). Request bodies are encoded before the clock starts. A cProfile of the service path gives
+the hot spots.
+
+Usage: .venv/bin/python -m bench.ingest_bench [--postgres URL] [--events 100000] [--batch 1000]
+SQLite always runs (a fresh file); --postgres (or TEST_DATABASE_URL) adds a fresh database.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import simple_websocket
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from bench.production_bench import Plant, databases, free_port, make_work_orders, wait_http
+from bench.report import table, write_section
+from models.orders import Operation, WorkStatus
+from models.shopfloor import ProductionEvent
+from services import api_tokens, auth, db as takt_db, ingest, organizations, reason_codes
+from services.migrations import migrate
+
+EVENT_COLUMNS = ingest.EVENT_COLUMNS
+
+
+class Floor:
+    """The bench plant with a running job on every machine and a machine token."""
+
+    def __init__(self, engine, machines: int):
+        now = datetime.now(timezone.utc)
+        with Session(engine) as session:
+            self.plant = Plant(session, machines)
+            with takt_db.transaction(session):
+                system = organizations.system_actor(session, self.plant.org_id)
+                self.down = reason_codes.create_reason_code(session, system, reason_codes.ReasonCodeCreate(
+                    kind="downtime", code="BRK", name="Breakdown", loss_category="breakdown")).code
+                self.scrap = reason_codes.create_reason_code(session, system, reason_codes.ReasonCodeCreate(
+                    kind="scrap", code="DIM", name="Dimension", loss_category="production_reject")).code
+                self.token = api_tokens.create_api_token(session, system, api_tokens.ApiTokenCreate(
+                    plant_id=self.plant.plant_id, name="bench gateway", kind="machine"), now=now).token
+            wo_ids = make_work_orders(session, self.plant, machines, status=WorkStatus.RELEASED)
+            with takt_db.transaction(session):
+                wc = session.exec(select(Operation.work_center_id)).first()
+                from models.resources import Machine
+                wc = wc or session.get(Machine, self.plant.machine_ids[0]).work_center_id
+                session.add_all([Operation(organization_id=self.plant.org_id, plant_id=self.plant.plant_id,
+                                           work_order_id=wo, sequence=10, name="Make", work_center_id=wc,
+                                           machine_id=m, queue_position=1, quantity=1_000_000,
+                                           ideal_cycle_seconds="10", status=WorkStatus.RELEASED)
+                                 for wo, m in zip(wo_ids, self.plant.machine_ids)])
+            with takt_db.transaction(session):
+                from models.orders import WorkOrder
+                from models.resources import Machine
+                self.codes = [session.get(Machine, m).code for m in self.plant.machine_ids]
+                numbers = [session.get(WorkOrder, wo).number for wo in wo_ids]
+            self.actor = self._actor(session)
+            start = now - timedelta(hours=2)
+            with takt_db.transaction(session):
+                result = ingest.ingest_batch(session, self.actor, [
+                    {"client_id": f"start-{i}", "machine": code, "type": "job_start", "work_order": number,
+                     "occurred_at": start.isoformat()} for i, (code, number) in enumerate(zip(self.codes, numbers))],
+                    now=now)
+            assert result.accepted == machines, result.results[:3]
+
+    def _actor(self, session):
+        with takt_db.transaction(session):
+            return auth.actor_for_token(session, self.token, now=datetime.now(timezone.utc))
+
+    def events(self, run: str, count: int) -> list[dict]:
+        """`count` events spread over the last hour, per machine in time order."""
+        now = datetime.now(timezone.utc)
+        machines = len(self.codes)
+        out = []
+        down: set[int] = set()
+        for i in range(count):
+            m = i % machines
+            at = (now - timedelta(minutes=60) + timedelta(seconds=3600 * i / count)).isoformat()
+            event = {"client_id": f"{run}-{i}", "machine": self.codes[m], "occurred_at": at}
+            step = i // machines
+            if step % 250 == 249:
+                event.update(type="state", state="running" if m in down else "down",
+                             **({} if m in down else {"reason": self.down}))
+                down ^= {m}
+            elif i % 50 == 7:
+                event.update(type="count", good=4, scrap=1, reason=self.scrap)
+            else:
+                event.update(type="count", good=5)
+            out.append(event)
+        return out
+
+
+def batches(events: list[dict], size: int) -> list[list[dict]]:
+    return [events[i:i + size] for i in range(0, len(events), size)]
+
+
+def bench_service(floor: Floor, events: list[dict], size: int, profile: bool = False) -> tuple[float, str]:
+    profiler = cProfile.Profile() if profile else None
+    began = time.perf_counter()
+    with Session(takt_db.get_engine(), expire_on_commit=False) as session:
+        for chunk in batches(events, size):
+            if profiler:
+                profiler.enable()
+            with takt_db.transaction(session):
+                result = ingest.ingest_batch(session, floor.actor, chunk, now=datetime.now(timezone.utc))
+            if profiler:
+                profiler.disable()
+            assert result.rejected == 0, [r for r in result.results if r.status == "error"][:3]
+    wall = time.perf_counter() - began
+    report = ""
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(14)
+        report = out.getvalue()
+    return wall, report
+
+
+def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url}
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "rxapp.api.app:api", "--port", str(port),
+                               "--log-level", "warning", "--workers", str(workers)], env=env)
+    wait_http(f"http://127.0.0.1:{port}/api/v1/health")
+    return server, f"127.0.0.1:{port}"
+
+
+def bench_rest(floor: Floor, host: str, events: list[dict], size: int, senders: int) -> float:
+    bodies = [json.dumps({"events": chunk}).encode() for chunk in batches(events, size)]
+    headers = {"Authorization": f"Bearer {floor.token}", "Content-Type": "application/json"}
+    lock, queue = threading.Lock(), list(reversed(bodies))
+
+    def sender(_i: int) -> None:
+        with httpx.Client(base_url=f"http://{host}", headers=headers, timeout=120) as client:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    body = queue.pop()
+                while True:
+                    r = client.post("/api/v1/ingest/events", content=body)
+                    if r.status_code == 429:
+                        time.sleep(float(r.headers.get("Retry-After", 1)))
+                        continue
+                    if r.status_code != 200:
+                        raise RuntimeError(f"{r.status_code} {r.text[:300]}")
+                    break
+    began = time.perf_counter()
+    with ThreadPoolExecutor(senders) as pool:
+        list(pool.map(sender, range(senders)))
+    return time.perf_counter() - began
+
+
+def bench_ws(floor: Floor, host: str, events: list[dict], size: int, senders: int) -> float:
+    bodies = [json.dumps({"seq": n, "events": chunk}) for n, chunk in enumerate(batches(events, size))]
+    lock, queue = threading.Lock(), list(reversed(bodies))
+
+    def gateway(_i: int) -> None:
+        ws = simple_websocket.Client.connect(f"ws://{host}/api/v1/ingest/stream",
+                                             headers={"Authorization": f"Bearer {floor.token}"})
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    body = queue.pop()
+                while True:
+                    ws.send(body)
+                    answer = json.loads(ws.receive(timeout=120))
+                    if answer["type"] == "refused":
+                        time.sleep(answer["retry_after"])
+                        continue
+                    if answer["type"] != "result" or answer["rejected"]:
+                        raise RuntimeError(str(answer)[:300])
+                    break
+        finally:
+            ws.close()
+    began = time.perf_counter()
+    with ThreadPoolExecutor(senders) as pool:
+        list(pool.map(gateway, range(senders)))
+    return time.perf_counter() - began
+
+
+def raw_rows(floor: Floor, events: list[dict]) -> list[dict]:
+    """The production_event rows ingest writes for these events, with other client ids."""
+    with Session(takt_db.get_engine()) as s:
+        machine_of = {code: mid for code, mid in zip(floor.codes, floor.plant.machine_ids)}
+        op_of = dict(s.exec(select(Operation.machine_id, Operation.id).where(
+            Operation.plant_id == floor.plant.plant_id)).all())
+    now = datetime.now(timezone.utc)
+    rows = []
+    for e in events:
+        mid = machine_of[e["machine"]]
+        rows.append({"organization_id": floor.plant.org_id, "plant_id": floor.plant.plant_id, "machine_id": mid,
+                     "operation_id": op_of[mid], "user_id": None, "api_token_id": floor.actor.api_token_id,
+                     "kind": "count" if e["type"] == "count" else "downtime_started",
+                     "quantity_good": e.get("good", 0), "quantity_scrap": e.get("scrap", 0), "reason_code_id": None,
+                     "note": "", "client_id": "raw-" + e["client_id"], "occurred_at": e["occurred_at"],
+                     "recorded_at": now.isoformat()})
+    return rows
+
+
+def bench_raw(engine, rows: list[dict]) -> float:
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cols = ", ".join(EVENT_COLUMNS)
+        began = time.perf_counter()
+        if engine.dialect.name == "postgresql":
+            with cur.copy(f"COPY production_event ({cols}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row([r[c] for c in EVENT_COLUMNS])
+        else:
+            marks = ", ".join("?" for _ in EVENT_COLUMNS)
+            cur.executemany(f"INSERT INTO production_event ({cols}) VALUES ({marks})",
+                            [tuple(r[c] for c in EVENT_COLUMNS) for r in rows])
+        raw.commit()
+        return time.perf_counter() - began
+    finally:
+        raw.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--machines", type=int, default=50)
+    parser.add_argument("--senders", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    args = parser.parse_args()
+
+    rows, profiles = [], {}
+    for label, url in databases(args.postgres):
+        engine = takt_db.make_engine(url)
+        migrate(engine)
+        takt_db.use_engine(engine)
+        floor = Floor(engine, args.machines)
+        n = args.events
+        service, profiles[label] = bench_service(floor, floor.events("svc", n), args.batch, profile=False)
+        _, profiles[label] = bench_service(floor, floor.events("prof", min(n, 20_000)), args.batch, profile=True)
+        server, host = start_server(url, args.workers)
+        try:
+            rest = bench_rest(floor, host, floor.events("rest", n), args.batch, args.senders)
+            ws = bench_ws(floor, host, floor.events("ws", n), args.batch, args.senders)
+        finally:
+            server.terminate()
+            server.wait(10)
+        raw = bench_raw(engine, raw_rows(floor, floor.events("raw", n)))
+        with Session(engine) as s:
+            stored = s.exec(select(sa.func.count()).select_from(ProductionEvent)).one()
+        expected = 4 * n + min(n, 20_000) + args.machines
+        assert stored == expected, (stored, expected)
+        for path, wall in [("service call (in-process)", service), ("REST batches", rest),
+                           ("websocket stream", ws), ("raw " + ("COPY" if "Postgre" in label else "executemany"), raw)]:
+            rows.append([label, path, f"{wall:.2f}", f"{n / wall:,.0f}", f"{raw / wall * 100:.0f} %"])
+        engine.dispose()
+        takt_db.use_engine(None)
+
+    body = (f"{args.events:,} events per path ({args.machines} machines, each running a job; counts with 2 % "
+            f"scrap, a down/running pair every 250 events per machine), batches of {args.batch:,}, "
+            f"{args.senders} concurrent senders against {args.workers} uvicorn worker(s) on loopback; the raw "
+            "baseline writes the same number of production_event rows in one COPY / executemany.\n\n"
+            + table(["database", "path", "seconds", "events/s", "speed vs raw"], rows))
+    for label, report in profiles.items():
+        body += f"\n#### Hot path, service call on {label} (cProfile, top by own time)\n\n```\n"
+        body += "\n".join(line for line in report.splitlines() if line.strip())[:4000] + "\n```\n"
+    write_section("ingest", "Machine data ingest (events/s through the API vs raw)", body)
+
+
+if __name__ == "__main__":
+    main()
