@@ -38,6 +38,12 @@ NCRS = "/quality/ncrs"
 NCR = "/quality/ncr"
 SOP_TICKETS = "/quality/sop-tickets"
 SOP_TICKET = "/quality/sop-ticket"
+QUALITY = "/quality"
+QUALITY_SPC = "/quality/spc"
+QUALITY_INSPECT = "/quality/inspect"
+QUALITY_PLANS = "/quality/plans"
+QUALITY_REJECTS = "/quality/rejects"
+QUALITY_REJECT = "/quality/reject"
 ADMIN_WORKFLOWS = "/admin/workflows"
 NOTIFICATIONS = "/notifications"
 ADMIN_TYPE_LISTS = "/admin/type-lists"
@@ -98,6 +104,16 @@ NAV: list[NavItem] = [
             _("Downtime, scrap and pause reasons."), _("Master data")),
     NavItem(_("Customers"), MASTER_CUSTOMERS, "building-2", Permission.PLAN,
             _("Who orders from you."), _("Master data")),
+    NavItem(_("Quality"), QUALITY, "shield-check", Permission.VIEW_DASHBOARDS,
+            _("Defects Pareto, yield, NCR ages, SPC alerts, cost of poor quality."), _("Quality")),
+    NavItem(_("Control charts"), QUALITY_SPC, "chart-line", Permission.VIEW,
+            _("Live SPC charts with baselines, run rules and capability."), _("Quality")),
+    NavItem(_("Inspect"), QUALITY_INSPECT, "ruler", Permission.RUN_JOBS,
+            _("Record a measurement at the machine."), _("Quality")),
+    NavItem(_("Inspection plans"), QUALITY_PLANS, "clipboard-check", Permission.VIEW,
+            _("Characteristics per product and operation, with specification and chart."), _("Quality")),
+    NavItem(_("Rejects and returns"), QUALITY_REJECTS, "package-x", Permission.VIEW,
+            _("Internal rejects, scrap reports to review, customer returns and dispositions."), _("Quality")),
     NavItem(_("NCRs"), NCRS, "shield-alert", Permission.VIEW,
             _("Non-conformances with root cause and CAPA actions."), _("Quality")),
     NavItem(_("SOP tickets"), SOP_TICKETS, "file-warning", Permission.VIEW,
@@ -137,6 +153,10 @@ def operator_machine_url(machine_id: int) -> str:
 
 def ncr_url(ncr_id: int) -> str:
     return f"{NCR}?id={int(ncr_id)}"
+
+
+def inspect_url(machine_id: int) -> str:
+    return f"{QUALITY_INSPECT}?machine={int(machine_id)}"
 
 
 def sop_ticket_url(ticket_id: int) -> str:

@@ -46,10 +46,20 @@ from rxapp.pages.master_routings import routings_page
 from rxapp.pages.admin_workflows import workflows_page
 from rxapp.pages.ncr_detail import ncr_detail_page
 from rxapp.pages.ncrs import ncrs_page
+from rxapp.pages.inspect import inspect_page
+from rxapp.pages.inspection_plans import inspection_plans_page
+from rxapp.pages.quality_dashboard import quality_dashboard_page
+from rxapp.pages.rejects import reject_detail_page, rejects_page
+from rxapp.pages.spc import spc_page
 from rxapp.pages.sop_tickets import sop_ticket_page, sop_tickets_page
 from rxapp.state.account import AccountState
 from rxapp.state.ncr_detail import NcrDetailState
 from rxapp.state.ncrs import NcrsState
+from rxapp.state.inspect import InspectState
+from rxapp.state.inspection_plans import PlansState
+from rxapp.state.quality_dashboard import QualityDashboardState
+from rxapp.state.rejects import RejectDetailState, RejectsState
+from rxapp.state.spc import SpcState
 from rxapp.state.sop_tickets import SopTicketState, SopTicketsState
 from rxapp.state.workflows_admin import WorkflowsAdminState
 from rxapp.state.andon import AndonState
@@ -149,5 +159,11 @@ app.add_page(andon_page, route=routes.ANDON, title=_title(_("Andon board")), on_
 _guarded(ncrs_page, routes.NCRS, _("NCRs"), Permission.VIEW, NcrsState.enter)
 _guarded(ncr_detail_page, routes.NCR, _("NCR"), Permission.VIEW, NcrDetailState.enter)
 _guarded(sop_tickets_page, routes.SOP_TICKETS, _("SOP tickets"), Permission.VIEW, SopTicketsState.enter)
+_guarded(quality_dashboard_page, routes.QUALITY, _("Quality"), Permission.VIEW_DASHBOARDS, QualityDashboardState.enter)
+_guarded(spc_page, routes.QUALITY_SPC, _("Control charts"), Permission.VIEW, SpcState.enter)
+_guarded(inspect_page, routes.QUALITY_INSPECT, _("Inspect"), Permission.VIEW, InspectState.enter)
+_guarded(inspection_plans_page, routes.QUALITY_PLANS, _("Inspection plans"), Permission.VIEW, PlansState.enter)
+_guarded(rejects_page, routes.QUALITY_REJECTS, _("Rejects and returns"), Permission.VIEW, RejectsState.enter)
+_guarded(reject_detail_page, routes.QUALITY_REJECT, _("Reject"), Permission.VIEW, RejectDetailState.enter)
 _guarded(sop_ticket_page, routes.SOP_TICKET, _("SOP ticket"), Permission.VIEW, SopTicketState.enter)
 _guarded(workflows_page, routes.ADMIN_WORKFLOWS, _("Workflows"), Permission.CONFIGURE, WorkflowsAdminState.enter)

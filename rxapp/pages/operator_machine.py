@@ -29,6 +29,8 @@ def _header() -> rx.Component:
             align="center", spacing="3", wrap="wrap",
         ),
         rx.text(S.machine.name, size="4"),
+        rx.link(rx.button(rx.icon("ruler"), _("Inspect"), variant="soft", size="3", min_height="48px"),
+                href=routes.QUALITY_INSPECT + "?machine=" + S.machine_id.to_string(), data_testid="operator-inspect"),
         rx.text(rx.cond(S.machine.since != "", rx.text.span(_("Since"), " ", S.machine.since)),
                 rx.cond(S.machine.reason != "", rx.text.span(" · ", S.machine.reason, weight="bold")),
                 size="4", data_testid="machine-since"),

@@ -1,0 +1,45 @@
+"""The control chart figure (plotly) of a `services.spc_charts.ChartView`: the statistic with its
+limits per point, broken rules in red, the baseline period shaded, and the dispersion chart below."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from rxapp.i18n import _
+from services.spc_charts import ChartView
+
+RED, BLUE, GRAY = "#e5484d", "#0090ff", "#8b8d98"
+
+
+def _f(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def chart_figure(view: ChartView) -> go.Figure:
+    two = bool(view.secondary_name)
+    fig = make_subplots(rows=2 if two else 1, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        row_heights=[0.65, 0.35] if two else [1.0])
+    xs = [p.measured_at for p in view.points]
+    fig.add_trace(go.Scatter(x=xs, y=[_f(p.statistic) for p in view.points], mode="lines+markers",
+                             name=view.primary_name, line={"color": BLUE},
+                             marker={"color": [RED if p.rules else BLUE for p in view.points],
+                                     "size": [11 if p.rules else 7 for p in view.points]},
+                             text=[", ".join(_("rule") + f" {r}" for r in p.rules) for p in view.points],
+                             hovertemplate="%{x}<br>%{y}<br>%{text}<extra></extra>"), row=1, col=1)
+    for key, label, dash in (("ucl", _("UCL"), "dash"), ("center", _("CL"), "solid"), ("lcl", _("LCL"), "dash")):
+        ys = [_f(getattr(p, key)) for p in view.points]
+        if any(y is not None for y in ys):
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=label, line={"color": GRAY, "dash": dash,
+                                                                                 "shape": "hv"}), row=1, col=1)
+    if two:
+        fig.add_trace(go.Scatter(x=xs, y=[_f(p.spread) for p in view.points], mode="lines+markers",
+                                 name=view.secondary_name, line={"color": "#12a594"}), row=2, col=1)
+        for value, dash in ((view.secondary_ucl, "dash"), (view.secondary_center, "solid")):
+            if value is not None:
+                fig.add_hline(y=float(value), line={"color": GRAY, "dash": dash}, row=2, col=1)
+    inside = [p.measured_at for p in view.points if p.in_baseline]
+    if inside:
+        fig.add_vrect(x0=min(inside), x1=max(inside), fillcolor=BLUE, opacity=0.08, line_width=0)
+    fig.update_layout(height=460 if two else 340, margin={"l": 40, "r": 10, "t": 10, "b": 30}, showlegend=False,
+                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+    return fig
