@@ -93,7 +93,7 @@ from rxapp.state.master_resources import ResourcesState
 from rxapp.state.master_routings import RoutingsState
 from rxapp.state.users import UsersState
 from rxapp.state.custom_fields_admin import CustomFieldsState
-from rxapp.state.notifications import NotificationsState
+from rxapp.state.notifications import NotificationsState, remember_app
 from rxapp.state.type_lists import TypeListsState
 from services.access import Permission
 
@@ -105,6 +105,7 @@ app = rx.App(
 app.register_lifespan_task(live.live_task)      # event fan-out + live views of this worker (rxapp/live.py)
 app.register_lifespan_task(escalation.escalation_task)  # overdue workflow items, every minute (rxapp/escalation.py)
 app.register_lifespan_task(mail_sender_task)     # email outbox over SMTP (rxapp/mail_sender.py)
+app.register_lifespan_task(remember_app)         # unread badges end with their tab (rxapp/state/notifications.py)
 
 
 def _title(text: str) -> str:
@@ -158,12 +159,12 @@ _guarded(dashboard_page, routes.DASHBOARD, _("Dashboard"), Permission.VIEW_DASHB
 app.add_page(andon_page, route=routes.ANDON, title=_title(_("Andon board")), on_load=AndonState.open)
 _guarded(ncrs_page, routes.NCRS, _("NCRs"), Permission.VIEW, NcrsState.enter)
 _guarded(ncr_detail_page, routes.NCR, _("NCR"), Permission.VIEW, NcrDetailState.enter)
-_guarded(sop_tickets_page, routes.SOP_TICKETS, _("SOP tickets"), Permission.VIEW, SopTicketsState.enter)
 _guarded(quality_dashboard_page, routes.QUALITY, _("Quality"), Permission.VIEW_DASHBOARDS, QualityDashboardState.enter)
 _guarded(spc_page, routes.QUALITY_SPC, _("Control charts"), Permission.VIEW, SpcState.enter)
 _guarded(inspect_page, routes.QUALITY_INSPECT, _("Inspect"), Permission.VIEW, InspectState.enter)
 _guarded(inspection_plans_page, routes.QUALITY_PLANS, _("Inspection plans"), Permission.VIEW, PlansState.enter)
 _guarded(rejects_page, routes.QUALITY_REJECTS, _("Rejects and returns"), Permission.VIEW, RejectsState.enter)
 _guarded(reject_detail_page, routes.QUALITY_REJECT, _("Reject"), Permission.VIEW, RejectDetailState.enter)
+_guarded(sop_tickets_page, routes.SOP_TICKETS, _("SOP tickets"), Permission.VIEW, SopTicketsState.enter)
 _guarded(sop_ticket_page, routes.SOP_TICKET, _("SOP ticket"), Permission.VIEW, SopTicketState.enter)
 _guarded(workflows_page, routes.ADMIN_WORKFLOWS, _("Workflows"), Permission.CONFIGURE, WorkflowsAdminState.enter)

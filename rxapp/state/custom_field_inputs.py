@@ -46,7 +46,7 @@ def custom_inputs(fields: list[FieldInput]) -> list[CustomInput]:
 
 def submitted_custom(form: dict[str, Any], inputs: list[CustomInput]) -> dict[str, str]:
     """{key: text} for every custom input of the form (an empty text clears the field)."""
-    return {i.key: str(form.get(i.name, "")).strip() for i in inputs}
+    return {i.key: str(form.get(i.name) or "").strip() for i in inputs}
 
 
 def summary(shown: dict[str, str], labels: dict[str, str]) -> str:

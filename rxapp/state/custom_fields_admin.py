@@ -112,7 +112,7 @@ class CustomFieldsState(AuthState):
 
     @rx.event
     def save(self, form: dict):
-        text = lambda name: str(form.get(name, "")).strip()  # noqa: E731
+        text = lambda name: str(form.get(name) or "").strip()  # noqa: E731  (an input not shown comes as None)
         required = text("required").lower() in ("on", "true", "1")
         try:
             position = int(text("position") or "100")

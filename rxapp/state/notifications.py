@@ -75,20 +75,26 @@ def _count(token: str) -> int | None:
         return None
 
 
+_app = None
+
+
+async def remember_app(app) -> None:
+    """Lifespan task (rxapp/rxapp.py): the running app, whose socket namespace knows which tabs are connected."""
+    global _app
+    _app = app
+
+
 async def _connected(client_token: str) -> bool:
-    """Whether the tab's socket is still connected (on any worker)."""
-    try:
-        from reflex.utils.prerequisites import get_and_validate_app
-        app = get_and_validate_app().app
-    except Exception:
-        return False
-    manager = getattr(getattr(app, "event_namespace", None), "_token_manager", None)
-    return True if manager is None else await manager.is_token_connected(client_token)
+    """Whether the tab's socket is still connected (on any worker); False when that cannot be known."""
+    manager = getattr(getattr(_app, "event_namespace", None), "_token_manager", None)
+    return manager is not None and await manager.is_token_connected(client_token)
+
+
+_following: set[tuple[str, str]] = set()   # (tab, session token) this worker follows; not in state: a restart clears it
 
 
 class NotificationBadgeState(AuthState):
     unread: int = 0
-    _following: bool = False
 
     @rx.event
     def refresh(self):
@@ -98,17 +104,16 @@ class NotificationBadgeState(AuthState):
     @rx.event(background=True)
     async def follow(self):
         async with self:
-            if self._following or not self.token:
-                return
-            self._following = True
             token, client = self.token, self.router.session.client_token
+        if not token or (client, token) in _following:
+            return
+        _following.add((client, token))
         try:
             who = await asyncio.to_thread(_who, token)
             if who is not None:
                 await self._follow(token, client, *who)
         finally:
-            async with self:
-                self._following = False
+            _following.discard((client, token))
 
     async def _follow(self, token: str, client: str, organization_id: int, user_id: int) -> None:
         feed = bus.subscribe("notification.*", organization_id=organization_id)   # before counting: nothing lost

@@ -114,7 +114,7 @@ class TypeListsState(AuthState):
 
     @rx.event
     def save_value(self, form: dict):
-        code, label = str(form.get("code", "")), str(form.get("label", ""))
+        code, label = str(form.get("code") or ""), str(form.get("label") or "")
         try:
             if self.value_mode == "create":
                 saved = self._use_case(type_lists.create_value, self.selected.key, ValueCreate(code=code, label=label))
@@ -150,10 +150,10 @@ class TypeListsState(AuthState):
 
     @rx.event
     def save_list(self, form: dict):
-        name, description = str(form.get("name", "")), str(form.get("description", ""))
+        name, description = str(form.get("name") or ""), str(form.get("description") or "")
         try:
             if self.list_mode == "create":
-                saved = self._use_case(type_lists.create_list, TypeListCreate(key=str(form.get("key", "")), name=name,
+                saved = self._use_case(type_lists.create_list, TypeListCreate(key=str(form.get("key") or ""), name=name,
                                                                               description=description))
             else:
                 saved = self._use_case(type_lists.update_list, self.selected.key,

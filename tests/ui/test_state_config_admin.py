@@ -68,7 +68,8 @@ async def test_custom_fields_page_defines_changes_and_retires(engine, world):
     events = await run(state.save({"key": "Bad Key", "label": "", "min_value": "9", "max_value": "1"}), state)
     assert set(state.form_errors) == {"key", "label", "max_value"} and toasts(events, "error")
     await run(state.save({"key": "torque", "label": "Torque", "unit": "Nm", "min_value": "1", "max_value": "90",
-                          "required": "on", "position": "10"}), state)
+                          "required": "on", "position": "10", "type_list_key": None}), state)   # a hidden input: None
+    assert state.form_errors == {}
     await run(state.open_new(), state)
     await run(state.set_form_type("choice"), state)
     await run(state.save({"key": "root_cause", "label": "Root cause", "type_list_key": "root_cause_categories"}), state)
