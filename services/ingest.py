@@ -51,6 +51,7 @@ from models.base import utcnow
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode, ReasonKind
 from models.shopfloor import EventKind, ProductionEvent
+from services import rollups
 from services.access import Actor, Permission, require
 from services.audit import audit
 from services.errors import Conflict, DomainError, Invalid
@@ -58,11 +59,6 @@ from services.events import DomainEvent, record
 from services.ingest_limits import IngestLimits
 from services.shopfloor import DOMAIN_EVENT_NAME, event_time
 from services.shopfloor_actions import APPLY, MAX_COUNT, ActionContext, ActionType, ShopfloorAction
-
-try:
-    from services import rollups
-except ImportError:         # INTEGRATION POINT (H1): services/rollups.py has not landed yet
-    rollups = None
 
 __all__ = ["EventError", "EventResult", "IngestResult", "LIMITS", "ingest_batch"]
 
@@ -336,7 +332,7 @@ def _record(session: Session, actor: Actor, parsed: list[_Event], results: list[
                 results[event.index] = EventResult(index=event.index, client_id=event.client_id, status="accepted",
                                                    event_ids=own, message="" if own else "No change.")
                 mw.accepted += 1
-    if inserted and rollups is not None:
+    if inserted:
         rollups.apply(session, [EventRow(**row) for row in inserted])
     for mw in work.values():
         _announce(session, actor, mw, ids, ops, now)

@@ -324,3 +324,34 @@ def test_many_events_for_several_machines_in_one_batch(session, engine, world, f
     first = fetch(engine, ProductionEvent, ProductionEvent.client_id == "m-7")[0]
     assert first.id == result.results[7].event_ids[0] and first.machine_id == floor.line.machine_ids[1]
 
+
+
+def test_ingested_events_keep_the_kpi_rollups_equal_to_a_rebuild(session, engine, world, floor, gateway):
+    from models.kpi_rollup import KpiCountSlice, KpiStop, KpiStopSlice
+    from services import rollups
+    code = code_of(engine, floor.machine_id)
+    number = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0].number
+    t = [T0 + timedelta(minutes=m) for m in range(0, 300, 7)]
+    events = [{"client_id": "k-start", "machine": code, "type": "job_start", "work_order": number,
+               "occurred_at": iso(t[0])}]
+    for i in range(1, 40):
+        if i % 9 == 0:
+            events.append({"client_id": f"k-{i}", "machine": code, "type": "state", "state": "down",
+                           "reason_code_id": floor.line.downtime_reason_id, "occurred_at": iso(t[i])})
+        elif i % 9 == 2 and i > 2:
+            events.append({"client_id": f"k-{i}", "machine": code, "type": "state", "state": "running",
+                           "occurred_at": iso(t[i])})
+        else:
+            events.append({"client_id": f"k-{i}", "machine": code, "type": "count", "good": i, "scrap": i % 3,
+                           "reason_code_id": floor.line.scrap_reason_id, "occurred_at": iso(t[i])})
+    send(session, gateway, events[:20], at=t[-1])
+    send(session, gateway, events[20:], at=t[-1])
+
+    def rollup_rows():
+        return {model.__name__: sorted(tuple(v for k, v in row.model_dump().items() if k != "id")
+                                       for row in fetch(engine, model))
+                for model in (KpiCountSlice, KpiStopSlice, KpiStop)}
+    incremental = rollup_rows()
+    assert incremental["KpiCountSlice"] and incremental["KpiStopSlice"]
+    committed(session, lambda s: rollups.rebuild(s, plant_id=world.plant1))
+    assert rollup_rows() == incremental
