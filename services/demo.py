@@ -54,6 +54,8 @@ def seed_demo(session: Session, *, now: datetime | None = None, production: bool
         from services.demo_production import _actor
         from services.demo_trace import seed_demo_trace
         seed_demo_trace(session, acme_id, _actor(session, "admin"), now=now)
+        from services.demo_quality import seed_demo_quality
+        seed_demo_quality(session, acme_id, _actor(session, "quality"), now=now)
     return True
 
 
