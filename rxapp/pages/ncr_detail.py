@@ -11,7 +11,7 @@ from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, error_state, loading
 from rxapp.i18n import _
 from rxapp.pages.ncrs import severity_badge, state_badge
-from rxapp.state.ncr_detail import ActionRow, HistoryRow, NcrDetailState as S, TransitionButton
+from rxapp.state.ncr_detail import LINK_WORDS, ActionRow, HistoryRow, NcrDetailState as S, TransitionButton
 
 N = S.ncr
 
@@ -126,6 +126,23 @@ def _actions() -> rx.Component:
     )
 
 
+def _links() -> rx.Component:
+    e = S.link_errors
+    return rx.card(
+        rx.heading(_("Linked to"), size="4", margin_bottom="8px"),
+        rx.foreach(S.links, lambda text: rx.text(text, data_testid="ncr-link-row")),
+        rx.cond(~N.is_closed, rx.form(
+            rx.grid(
+                form_field(_("Kind"), select_control("link_kind", list(LINK_WORDS.items()), default_value="lot"), e, "kind"),
+                form_field(_("Number"), rx.input(name="reference", id="reference", size="3",
+                                                 placeholder=_("Lot, reject or return number")), e, "reference"),
+                rx.button(_("Link"), type="submit", size="3", min_height=TOUCH, align_self="end"),
+                columns=rx.breakpoints(initial="1", md="3"), spacing="3", width="100%", margin_top="8px"),
+            on_submit=S.add_link, reset_on_submit=True)),
+        width="100%",
+    )
+
+
 def _history_row(h: HistoryRow) -> rx.Component:
     return rx.flex(rx.text(h.at, color_scheme="gray", size="2", min_width="130px"), rx.text.strong(h.who),
                    rx.text(h.what), rx.cond(h.comment != "", rx.text("“", h.comment, "”", color_scheme="gray")),
@@ -136,7 +153,7 @@ def ncr_detail_page() -> rx.Component:
     return shell(
         rx.cond(S.loading, loading(), rx.cond(
             S.load_error != "", error_state(S.load_error, S.load),
-            rx.flex(_header(), _workflow_card(), _investigation(), _actions(),
+            rx.flex(_header(), _workflow_card(), _investigation(), _actions(), _links(),
                     rx.card(rx.heading(_("History"), size="4", margin_bottom="8px"),
                             rx.flex(rx.foreach(S.history, _history_row), direction="column", spacing="2"),
                             width="100%"),

@@ -76,6 +76,9 @@ STEP_WORDS = {"started": _("Raised"), "transition": _("Moved"), "requested": _("
               "approved": _("Approved"), "declined": _("Declined"), "escalated": _("Escalated (overdue)")}
 
 
+LINK_WORDS = {"lot": _("Lot"), "internal_reject": _("Internal reject"), "customer_return": _("Customer return")}
+
+
 def _view(d: NcrDetail) -> NcrView:
     n, w = d.ncr, d.workflow
     return NcrView(id=n.id, number=n.number, title=n.title, description=n.description, severity=n.severity,
@@ -106,7 +109,9 @@ class NcrDetailState(AuthState):
     ncr: NcrView = NcrView()
     transitions: list[TransitionButton] = []
     actions: list[ActionRow] = []
+    links: list[str] = []
     history: list[HistoryRow] = []
+    link_errors: dict[str, str] = {}
     can_approve: bool = False
     cause_options: list[Option] = []
     people: list[Option] = []
@@ -142,6 +147,7 @@ class NcrDetailState(AuthState):
         self.transitions = [TransitionButton(key=t.key, name=t.name, to_state_name=t.to_state_name, allowed=t.allowed,
                                              reasons=" ".join(t.reasons), needs_comment=t.require_comment,
                                              needs_approval=t.approval != "none") for t in d.transitions]
+        self.links = [f"{LINK_WORDS.get(link.kind, link.kind)}: {link.reference}" for link in d.links]
         self.actions = [ActionRow(id=a.id, kind=a.kind, description=a.description, owner=a.owner_name or "",
                                   due=a.due_date.isoformat(), is_done=a.is_done, is_overdue=a.is_overdue,
                                   note=a.done_note) for a in d.actions]
@@ -209,3 +215,14 @@ class NcrDetailState(AuthState):
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(_("Action done")), NcrDetailState.load]
+
+    @rx.event
+    def add_link(self, form: dict):
+        try:
+            self._use_case(ncr_service.add_link, self.ncr_id, str(form.get("link_kind", "")),
+                           reference=str(form.get("reference", "")))
+        except DomainError as error:
+            self.link_errors = translated_fields(error)
+            return self._refused(error)
+        self.link_errors = {}
+        return [rx.toast.success(_("Linked")), NcrDetailState.load]

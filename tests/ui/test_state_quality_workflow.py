@@ -84,6 +84,10 @@ async def test_capa_actions_from_the_detail_page(engine, session, world):
         ("Poka-yoke fixture", "preventive", "q.ui", False)]
     await run(state.complete(state.actions[0].id), state)
     assert state.actions[0].is_done
+    await run(state.add_link({"link_kind": "customer_return", "reference": "CR-404"}), state)
+    assert state.link_errors == {"reference": "No customer return with this id or number."}
+    await run(state.add_link({"link_kind": "lot", "reference": "LOT-77"}), state)
+    assert state.links == ["Lot: LOT-77"] and state.link_errors == {}
 
 
 async def test_other_organization_gets_not_found(engine, session, world):

@@ -179,15 +179,34 @@ def test_list_filters(session, world, people):
 
 
 def test_links_to_lots_rejects_and_returns(session, world, people):
+    from models.catalog import Product
+    from models.rejects import InternalReject
     q, _, _ = people
     ncr = _raise(session, q, world.plant1)
     with transaction(session):
-        ncrs.add_link(session, q, ncr.id, "lot", reference="LOT-2026-0042")
+        ncrs.add_link(session, q, ncr.id, "lot", reference="LOT-2026-0042")     # not tracked: a free reference
     with transaction(session), pytest.raises(Conflict):
         ncrs.add_link(session, q, ncr.id, "lot", reference="LOT-2026-0042")
     with transaction(session), pytest.raises(Invalid):
-        ncrs.add_link(session, q, ncr.id, "order")
-    assert [(link.kind, link.reference) for link in ncrs.ncr_detail(session, q, ncr.id).links] == [("lot", "LOT-2026-0042")]
+        ncrs.add_link(session, q, ncr.id, "order", reference="x")
+    with transaction(session), pytest.raises(Invalid, match="Unknown internal reject"):
+        ncrs.add_link(session, q, ncr.id, "internal_reject", reference="IR-000009")
+    with transaction(session):
+        product = Product(organization_id=world.org_a, code="P-1", name="Part", unit="pcs")
+        session.add(product)
+        session.flush()
+        reject = InternalReject(organization_id=world.org_a, plant_id=world.plant1, number="IR-000001",
+                                product_id=product.id, quantity=3, defect_code_id=1, reported_at=T0)
+        other = InternalReject(organization_id=world.org_a, plant_id=world.plant2, number="IR-000002",
+                               product_id=product.id, quantity=1, defect_code_id=1, reported_at=T0)
+        session.add_all([reject, other])
+    with transaction(session):
+        link = ncrs.add_link(session, q, ncr.id, "internal_reject", reference="IR-000001")
+    assert (link.target_id, link.reference) == (reject.id, "IR-000001")
+    with transaction(session), pytest.raises(Invalid):           # a plant the quality engineer cannot see
+        ncrs.add_link(session, q, ncr.id, "internal_reject", target_id=other.id)
+    assert [(x.kind, x.reference) for x in ncrs.ncr_detail(session, q, ncr.id).links] == [
+        ("lot", "LOT-2026-0042"), ("internal_reject", "IR-000001")]
 
 
 def test_other_organizations_and_plants_cannot_see_or_change(session, world, people):
