@@ -81,6 +81,7 @@ class ScanAnswer(BaseModel):
     message: str
     mode: ScanMode
     raw: str
+    plant_id: int | None = None
     label_kind: str = ""
     object_id: int | None = None
     quantity: int | None = None
@@ -331,7 +332,7 @@ def _row(actor: Actor, request: ScanRequest, raw: str, client_id: str | None, co
 def _answer(row: Scan, *, duplicate: bool = False) -> ScanAnswer:
     is_context = row.result == ScanResult.OK and row.reason == "context"
     return ScanAnswer(id=row.id, ok=row.result == ScanResult.OK, result=row.result, reason=row.reason,
-                      message=row.message, mode=row.mode, raw=row.raw, label_kind=row.label_kind,
+                      message=row.message, mode=row.mode, raw=row.raw, plant_id=row.plant_id, label_kind=row.label_kind,
                       object_id=row.object_id, quantity=row.quantity, duplicate=duplicate,
                       context_kind=CONTEXT_WORDS.get(row.label_kind, "") if is_context else "",
                       context_id=row.object_id if is_context else None,

@@ -53,9 +53,11 @@ class Choice:
     label: str = ""
 
 
-def scan_line(answer: ScanAnswer) -> ScanLine:
+def scan_line(answer: ScanAnswer, zones: dict[int, str]) -> ScanLine:
+    """One line of the scan list, its time in the scan's plant's time zone."""
+    zone = zones.get(answer.plant_id or 0) or next(iter(zones.values()), "UTC")
     return ScanLine(id=answer.id, ok=answer.ok, message=answer.message, raw=answer.raw,
-                    at=format_datetime(answer.at, "UTC", "HH:mm:ss"))
+                    at=format_datetime(answer.at, zone or "UTC", "HH:mm:ss"))
 
 
 class ScanState(AuthState):
@@ -92,7 +94,7 @@ class ScanState(AuthState):
     @rx.event
     def enter(self):
         try:
-            self.lines = [scan_line(a) for a in self._use_case(scanning.recent_scans, limit=MAX_LINES)]
+            self.lines = [scan_line(a, self._zones()) for a in self._use_case(scanning.recent_scans, limit=MAX_LINES)]
             self.products = [Choice(value=str(p.id), label=f"{p.code} · {p.name} ({p.unit})")
                              for p in self._use_case(scanning.receivable_products)]
             self.load_error = ""
@@ -154,7 +156,7 @@ class ScanState(AuthState):
         if answer.context_kind:
             self.context_kind, self.context_id, self.context_text = (answer.context_kind, answer.context_id or 0,
                                                                      answer.context_label)
-        self.lines = [scan_line(answer), *self.lines][:MAX_LINES]
+        self.lines = [scan_line(answer, self._zones()), *self.lines][:MAX_LINES]
         self.scanned += 1
         return _feedback(answer.ok)
 
@@ -168,6 +170,9 @@ class ScanState(AuthState):
                        "supplier": self.supplier, "delivery_ref": self.delivery_ref[:64]}
         return ScanRequest(mode=self.mode, raw=raw[:2000], carrier=self.carrier[:100],
                            tracking_number=self.tracking_number[:100], **context, **receive)
+
+    def _zones(self) -> dict[int, str]:
+        return {plant.id: plant.timezone for plant in self.plants}
 
     def _show(self, ok: bool, message: str) -> None:
         self.answered, self.answer_ok, self.answer_message = True, ok, message
