@@ -10,7 +10,7 @@ wedge scanner does:
    `--stations` concurrent clients;
 3. raw baseline: one INSERT of a scan row + COMMIT per scan (what recording alone costs).
 
-Usage: .venv/bin/python -m bench.scan_bench [--postgres URL] [--stations 8] [--scans 150]
+Usage: .venv/bin/python -m bench.scan_bench [--postgres URL] [--stations 4] [--scans 100]
 SQLite always runs (a fresh file); --postgres adds a fresh database next to URL's.
 """
 from __future__ import annotations
@@ -88,13 +88,15 @@ def _check(answer_ok: bool, text: str) -> None:
         raise RuntimeError(f"a benchmark scan was refused: {text}")
 
 
-def bench_service(engine, stations: list[Station]) -> tuple[list[float], float]:
+def bench_service(engine, stations: list[Station], *, threads: bool = True) -> tuple[list[float], float]:
     latencies: list[float] = []
+    actors = {}
+    for st in stations:                       # resolved up front: a token's first use writes last_used_at
+        with Session(engine, expire_on_commit=False) as s, takt_db.transaction(s):
+            actors[st.token] = auth.actor_for_token(s, st.token, now=NOW)
 
     def station(st: Station) -> None:
-        with Session(engine, expire_on_commit=False) as s:
-            actor = auth.actor_for_token(s, st.token, now=NOW)
-            s.commit()
+        actor = actors[st.token]
         for raw in st.lot_labels:
             start = time.perf_counter()
             with Session(engine, expire_on_commit=False) as s, takt_db.transaction(s):
@@ -104,6 +106,10 @@ def bench_service(engine, stations: list[Station]) -> tuple[list[float], float]:
             _check(answer.ok, answer.message)
 
     began = time.perf_counter()
+    if not threads:
+        for st in stations:
+            station(st)
+        return latencies, time.perf_counter() - began
     with ThreadPoolExecutor(max_workers=len(stations)) as pool:
         list(pool.map(station, stations))
     return latencies, time.perf_counter() - began
@@ -116,6 +122,9 @@ def bench_api(url: str, stations: list[Station]) -> tuple[list[float], float]:
     latencies: list[float] = []
     try:
         wait_http(f"http://127.0.0.1:{port}/api/v1/health")
+        for st in stations:                   # each token's first use (it writes last_used_at), one by one
+            httpx.get(f"http://127.0.0.1:{port}/api/v1/scans/recent", headers={"authorization": f"Bearer {st.token}"},
+                      timeout=30).raise_for_status()
 
         async def station(client: httpx.AsyncClient, st: Station) -> None:
             headers = {"authorization": f"Bearer {st.token}"}
@@ -160,14 +169,35 @@ def bench_raw(engine, stations: int, scans: int) -> tuple[list[float], float]:
     return latencies, time.perf_counter() - began
 
 
+HOT_PATH = [("scanning.scan (whole scan)", "scanning.py", "scan"), ("labels.resolve (parse + find)", "labels.py", "resolve"),
+            ("shipments.pack", "shipments.py", "pack"), ("of it: shipments.read_shipment", "shipments.py", "read_shipment")]
+
+
+def profile_hot_path(engine, scans: int) -> list[list[str]]:
+    """One station alone, `scans` scans under cProfile: milliseconds per scan in the main steps."""
+    import cProfile
+    import pstats
+    [station] = prepare(engine, 1, scans)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    bench_service(engine, [station], threads=False)          # cProfile sees only its own thread
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats
+    rows = []
+    for label, file_name, function in HOT_PATH:
+        cumulative = sum(v[3] for (path, _line, name), v in stats.items() if path.endswith(file_name) and name == function)
+        rows.append([label, f"{cumulative / scans * 1000:.1f}"])
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"))
-    parser.add_argument("--stations", type=int, default=8)
-    parser.add_argument("--scans", type=int, default=150, help="scans per station and path")
+    parser.add_argument("--stations", type=int, default=4)
+    parser.add_argument("--scans", type=int, default=100, help="scans per station and path")
     args = parser.parse_args()
 
-    rows = []
+    rows, profiles = [], []
     for label, url in databases(args.postgres):
         engine = takt_db.make_engine(url)
         migrate(engine)
@@ -182,13 +212,17 @@ def main() -> None:
             q = percentiles(samples)
             rows.append([label, name, f"{len(samples) / wall:,.0f}", ms(q["p50"]), ms(q["p95"]), ms(q["p99"]),
                          f"{q['p50'] / raw_q['p50']:.1f}x"])
+        profiles += [[label, *row] for row in profile_hot_path(engine, args.scans)]
         engine.dispose()
         takt_db.use_engine(None)
 
     body = (f"{args.stations} stations scan in parallel, each {args.scans} lot labels one after another into its own "
             "shipment (mode \"pack to shipment\"); every scan packs one lot and is recorded with its answer. "
             "The endpoint runs on one uvicorn worker.\n\n"
-            + table(["database", "path", "scans/s", "p50 ms", "p95 ms", "p99 ms", "p50 / raw"], rows))
+            + table(["database", "path", "scans/s", "p50 ms", "p95 ms", "p99 ms", "p50 / raw"], rows)
+            + f"\nWhere a scan's time goes: one station alone, {args.scans} scans under cProfile (the profiler's own "
+              "overhead included; the shipment grows by one item per scan):\n\n"
+            + table(["database", "step", "ms per scan"], profiles))
     write_section("scanning", "Scanning stations: scans per second", body)
 
 
