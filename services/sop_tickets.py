@@ -334,3 +334,21 @@ def set_department_head(session: Session, actor: Actor, department_id: int, user
     announce(session, actor, "department", dept.id, "update", {"head_user_id": {"before": before, "after": user_id}},
              now=now, plant_id=dept.plant_id)
     return user_id
+
+
+class DepartmentHead(BaseModel):
+    department_id: int
+    plant_code: str
+    department: str
+    head_user_id: int | None
+
+
+def department_heads(session: Session, actor: Actor) -> list[DepartmentHead]:
+    """The active departments of the actor's plants with their heads (who receive escalations)."""
+    require(actor, Permission.VIEW)
+    from models.organization import Plant
+    rows = session.exec(select(Department, Plant.code).join(Plant, Plant.id == Department.plant_id).where(
+        Department.organization_id == actor.organization_id, col(Department.plant_id).in_(actor.plant_ids or {-1}),
+        Department.is_active == True).order_by(Plant.code, Department.code)).all()  # noqa: E712
+    return [DepartmentHead(department_id=d.id, plant_code=code, department=d.name, head_user_id=d.head_user_id)
+            for d, code in rows]

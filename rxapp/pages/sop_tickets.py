@@ -42,6 +42,23 @@ def _new_dialog() -> rx.Component:
         open=S.form_open, on_open_change=S.set_form_open)
 
 
+def _head(h) -> rx.Component:
+    return rx.flex(rx.text(h.label, min_width="200px"),
+                   rx.box(select_control("head", S.people, value=h.head, placeholder=_("nobody"),
+                                         on_change=lambda v: S.set_head(h.department_id, v),
+                                         aria_label=_("Head of department")), width="240px"),
+                   align="center", spacing="3", wrap="wrap", data_testid="department-head")
+
+
+def _heads() -> rx.Component:
+    return rx.cond(S.heads.length() > 0, rx.card(
+        rx.heading(_("Heads of department"), size="4"),
+        rx.text(_("Unanswered and disputed tickets escalate to the head of the charged department."),
+                size="2", color_scheme="gray", margin_bottom="8px"),
+        rx.flex(rx.foreach(S.heads, _head), direction="column", spacing="2"),
+        width="100%", margin_top="16px"))
+
+
 def sop_tickets_page() -> rx.Component:
     return shell(
         page_header(_("SOP tickets"), _("One department charges another for a failure to follow an SOP.")),
@@ -57,6 +74,7 @@ def sop_tickets_page() -> rx.Component:
         list_states(S.loading, S.load_error, S.rows.length() == 0, _("No SOP tickets match."), S.load,
                     table([_("Number"), _("Title"), _("SOP"), _("Charged by"), _("Charged"), _("Status"), _("Due")],
                           rx.foreach(S.rows, _row))),
+        _heads(),
         _new_dialog(),
     )
 

@@ -13,6 +13,7 @@ from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, download, translated_fields
 from rxapp.state.ncr_detail import HistoryRow, TransitionButton, _history
 from services import plants
+from services.ncr import people as ncr_people
 from services import sop_tickets as sop
 from services.errors import DomainError
 from services.sop_tickets import SopCreate, SopRead
@@ -50,8 +51,17 @@ def _departments(session, actor) -> list[Option]:
             for d in plants.list_departments(session, actor)]
 
 
+@dataclass
+class HeadRow:
+    department_id: int = 0
+    label: str = ""
+    head: str = ""
+
+
 class SopTicketsState(AuthState):
     rows: list[TicketRow] = []
+    heads: list[HeadRow] = []
+    people: list[Option] = []
     loading: bool = True
     load_error: str = ""
     search: str = ""
@@ -75,7 +85,29 @@ class SopTicketsState(AuthState):
     @rx.event
     def enter(self):
         self.form_open, self.loading = False, True
-        return SopTicketsState.load
+        return [SopTicketsState.load, SopTicketsState.load_heads]
+
+    @rx.event
+    def load_heads(self):
+        """Department heads, for admins (they receive the escalations of their department)."""
+        if "manage_plants" not in self.permissions:
+            self.heads = []
+            return
+        try:
+            heads, people = self._use_case(lambda s, a: (sop.department_heads(s, a), ncr_people(s, a)))
+        except DomainError as error:
+            return self._refused(error, quiet=True)
+        self.heads = [HeadRow(department_id=h.department_id, label=f"{h.plant_code} · {h.department}",
+                              head=str(h.head_user_id or "")) for h in heads]
+        self.people = [Option(value=str(uid), label=name) for uid, name in people]
+
+    @rx.event
+    def set_head(self, department_id: int, user_id: str):
+        try:
+            self._use_case(sop.set_department_head, as_id(department_id), as_id(user_id) or None)
+        except DomainError as error:
+            return self._refused(error)
+        return [rx.toast.success(_("Head of department saved")), SopTicketsState.load_heads]
 
     @rx.event
     def set_search(self, value: str):

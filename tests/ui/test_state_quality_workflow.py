@@ -172,3 +172,29 @@ async def test_sop_ticket_pages_charge_respond_accept_and_reassign(engine, sessi
     assert (page.ticket.status_name, page.refusal) == ("Accepted", "")
     await run(listing.load(), listing)
     assert [r.status_name for r in listing.rows] == ["Accepted"]
+
+
+def test_the_apps_escalation_clock_escalates_overdue_items_once(engine, session, world):
+    from models.base import utcnow
+    from rxapp.escalation import run_once
+    q = _quality(session, world)
+    with transaction(session):      # raised four days ago: 'Open' is due after three
+        ncr_service.create_ncr(session, actor_of(session, q), NcrCreate(plant_id=world.plant1, title="Old"),
+                               now=utcnow() - timedelta(days=4))
+    assert run_once() == 1
+    assert run_once() == 0
+
+
+async def test_admin_names_department_heads_on_the_sop_page(engine, session, world):
+    head = make_user(session, world.org_a, roles=["supervisor"], plant_ids=[world.plant1], username="head.ui")
+    state = await signed_in(engine, SopTicketsState, "admin.a")
+    await run(state.enter(), state)
+    row = next(h for h in state.heads if h.department_id == world.dept1)
+    assert row.head == "" and str(head) in {o.value for o in state.people}
+    await run(state.set_head(world.dept1, str(head)), state)
+    assert next(h for h in state.heads if h.department_id == world.dept1).head == str(head)
+    supervisor = await signed_in(engine, SopTicketsState, "head.ui")
+    await run(supervisor.enter(), supervisor)
+    assert supervisor.heads == []
+    events = await run(supervisor.set_head(world.dept1, ""), supervisor)
+    assert toasts(events, "error")
