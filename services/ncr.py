@@ -28,6 +28,7 @@ from models.ncr import CapaAction, CapaKind, Ncr, NcrLink, NcrSeverity
 from models.rejects import CustomerReturn, InternalReject
 from models.organization import Department
 from models.user import User
+from models.workflow import WorkflowInstance, WorkflowState
 from services import custom_fields, numbering, type_lists, workflow
 from services.access import Actor, Permission, require
 from services.errors import Conflict, Invalid
@@ -161,9 +162,13 @@ def _watchers(session: Session, ncr_id: int) -> list[int]:
 
 
 def _on_state(session: Session, ncr_id: int, state: str, closed: bool) -> None:
+    """Mirror the workflow state; `closed_at` is when the instance entered its done/rejected state."""
     ncr = session.get(Ncr, ncr_id)
+    entered = session.exec(select(WorkflowInstance.entered_at).where(
+        WorkflowInstance.organization_id == ncr.organization_id, WorkflowInstance.entity_type == ENTITY,
+        WorkflowInstance.entity_id == ncr_id)).first()
     ncr.status, ncr.is_closed = state, closed
-    ncr.closed_at = utcnow() if closed else None
+    ncr.closed_at = (entered or utcnow()) if closed else None
     session.add(ncr)
 
 
@@ -206,7 +211,6 @@ def _reads(session: Session, actor: Actor, rows: list[Ncr]) -> list[NcrRead]:
 
 
 def _state_names(session: Session, actor: Actor, ncr_ids: list[int]) -> dict[int, str]:
-    from models.workflow import WorkflowInstance, WorkflowState
     rows = session.exec(select(WorkflowInstance.entity_id, WorkflowState.name).join(
         WorkflowState, (WorkflowState.workflow_id == WorkflowInstance.workflow_id)
         & (WorkflowState.key == WorkflowInstance.state)).where(

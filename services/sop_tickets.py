@@ -23,9 +23,10 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select
 
 from models.base import utcnow
-from models.organization import Department
+from models.organization import Department, Plant
 from models.sop_ticket import SopReassignment, SopTicket
 from models.user import User
+from models.workflow import WorkflowInstance, WorkflowState
 from services import custom_fields, numbering, workflow
 from services.access import Actor, Permission, require
 from services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -151,7 +152,6 @@ def _department(session: Session, actor: Actor, department_id: int | None, field
 # ---- reads ---------------------------------------------------------------------------------------
 
 def _reads(session: Session, actor: Actor, rows: list[SopTicket]) -> list[SopRead]:
-    from models.workflow import WorkflowInstance, WorkflowState
     dept_ids = {r.charging_department_id for r in rows} | {r.charged_department_id for r in rows}
     depts = {d.id: d.name for d in session.exec(select(Department).where(col(Department.id).in_(dept_ids or {-1}))).all()}
     users = {u.id: u.full_name or u.username for u in session.exec(select(User).where(
@@ -346,7 +346,6 @@ class DepartmentHead(BaseModel):
 def department_heads(session: Session, actor: Actor) -> list[DepartmentHead]:
     """The active departments of the actor's plants with their heads (who receive escalations)."""
     require(actor, Permission.VIEW)
-    from models.organization import Plant
     rows = session.exec(select(Department, Plant.code).join(Plant, Plant.id == Department.plant_id).where(
         Department.organization_id == actor.organization_id, col(Department.plant_id).in_(actor.plant_ids or {-1}),
         Department.is_active == True).order_by(Plant.code, Department.code)).all()  # noqa: E712

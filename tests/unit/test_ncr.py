@@ -79,7 +79,7 @@ def test_close_is_refused_without_root_cause_then_succeeds(session, world, peopl
     with transaction(session):
         closed = ncrs.transition_ncr(session, q, ncr.id, "close", comment="tool replaced", now=T0 + timedelta(hours=1))
     assert (closed.status, closed.is_closed, closed.root_cause_category) == ("closed", True, "Machine")
-    assert closed.closed_at is not None
+    assert closed.closed_at == T0 + timedelta(hours=1)
     with transaction(session), pytest.raises(Conflict, match="closed"):
         ncrs.update_ncr(session, q, ncr.id, NcrUpdate(title="x"))
     assert any(e.name == "workflow.transitioned" and e.payload["to_state"] == "closed" for e in captured_events)
