@@ -118,7 +118,17 @@ class LiveHub:
         if not is_live_event(event):
             return []
         candidates = self._scopes.get((event.organization_id, event.plant_id), ())
-        return [s for s in candidates if (check := self.affects.get(s.kind)) is None or check(s, event)]
+        return [s for s in candidates if self._affected(s, event)]
+
+    def _affected(self, scope: Scope, event: DomainEvent) -> bool:
+        check = self.affects.get(scope.kind)
+        if check is None:
+            return True
+        try:
+            return check(scope, event)
+        except Exception:                            # a doubtful case costs one refresh, never the hub
+            log.exception("live: could not tell whether %s changes %s", event.name, scope)
+            return True
 
     def notify(self, event: DomainEvent) -> None:
         """Mark the scopes this event changes dirty (call in the hub's event loop)."""

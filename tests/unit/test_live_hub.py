@@ -153,3 +153,17 @@ def test_the_reader_of_a_scope_sees_its_plant_read_only():
     reader = reader_for(BOARD)
     assert reader.organization_id == ORG and reader.plant_ids == {PLANT} and reader.user_id is None
     assert reader.permissions == {Permission.VIEW_DASHBOARDS, Permission.DISPLAY}
+
+
+async def test_a_failing_narrowing_refreshes_rather_than_stopping_the_hub(caplog):
+    pushes = Pushes()
+    pushes.release()
+
+    def broken(scope, event):
+        raise ValueError("bad period")
+
+    hub = LiveHub(push=pushes, interval=0.01, affects={"dashboard": broken})
+    hub.register(DASH)
+    hub.notify(ev())
+    await hub.idle()
+    assert pushes.scopes == [DASH] and "could not tell" in caplog.text
