@@ -3,7 +3,7 @@
 
 A plant of `--machines` machines (24/7 calendar), each running a job started through ingest; then
 `--events` events (counts, 2 % with scrap and a reason, and a down/running pair every 250 events
-per machine), spread over the last hour, are sent
+per machine), spread over one hour (each path the next hour of the last six), are sent
 1. as the service call alone (services.ingest.ingest_batch in-process, one batch after another);
 2. through REST: POST /api/v1/ingest/events in batches of `--batch`, from `--senders` concurrent
    clients, against one uvicorn worker (a separate process, real HTTP on loopback);
@@ -77,7 +77,8 @@ class Floor:
                 self.codes = [session.get(Machine, m).code for m in self.plant.machine_ids]
                 numbers = [session.get(WorkOrder, wo).number for wo in wo_ids]
             self.actor = self._actor(session)
-            start = now - timedelta(hours=2)
+            start = now - timedelta(hours=7)
+            self.window = now - timedelta(hours=6)           # each path's events get the next hour
             with takt_db.transaction(session):
                 result = ingest.ingest_batch(session, self.actor, [
                     {"client_id": f"start-{i}", "machine": code, "type": "job_start", "work_order": number,
@@ -90,20 +91,22 @@ class Floor:
             return auth.actor_for_token(session, self.token, now=datetime.now(timezone.utc))
 
     def events(self, run: str, count: int) -> list[dict]:
-        """`count` events spread over the last hour, per machine in time order."""
-        now = datetime.now(timezone.utc)
+        """`count` events spread over the last hour, per machine in time order; every stop ends in the run."""
+        begin, self.window = self.window, self.window + timedelta(hours=1)
         machines = len(self.codes)
         out = []
         down: set[int] = set()
         for i in range(count):
             m = i % machines
-            at = (now - timedelta(minutes=60) + timedelta(seconds=3600 * i / count)).isoformat()
+            at = (begin + timedelta(seconds=3600 * i / count)).isoformat()
             event = {"client_id": f"{run}-{i}", "machine": self.codes[m], "occurred_at": at}
             step = i // machines
-            if step % 250 == 249:
-                event.update(type="state", state="running" if m in down else "down",
-                             **({} if m in down else {"reason": self.down}))
-                down ^= {m}
+            if step % 250 == 124 and step + 125 < count // machines:
+                event.update(type="state", state="down", reason=self.down)
+                down.add(m)
+            elif step % 250 == 249 and m in down:
+                event.update(type="state", state="running")
+                down.discard(m)
             elif i % 50 == 7:
                 event.update(type="count", good=4, scrap=1, reason=self.scrap)
             else:

@@ -21,9 +21,10 @@ Invariants (the same event semantics as services/shopfloor.py, written set-based
 - counts append one COUNT event each for the machine's current job (none: no job) and add to the
   job's and its work order's quantities; state changes append DOWNTIME_STARTED / DOWNTIME_ENDED
   (a new reason while down ends the old stop and starts the new one; the end gets the client id
-  plus "~end", which no client can send), while running/idle on a machine that is not down, a
-  repeated down with the same reason, or a state older than the machine's current state change
-  nothing; job_start/job_complete run the operator rules of services/shopfloor_actions.py;
+  plus "~end", which no client can send), while running/idle on a machine that is not down or a
+  repeated down with the same reason change nothing; a state older than the machine's current one
+  (sent late or out of order) is recorded as history (down: a start, running/idle: an end; the KPI
+  rollups pair them by time) and leaves the machine's state now as it is; job_start/job_complete run the operator rules of services/shopfloor_actions.py;
 - one batch takes one lock per machine (PostgreSQL: its row, in id order; SQLite: the write lock)
   before reading state and stored client ids, inserts its events in one multi-row INSERT (ON
   CONFLICT DO NOTHING; a client id stored by a concurrent batch for another machine makes the
@@ -510,8 +511,11 @@ def _expire(session: Session, model, ids, names: tuple[str, ...]) -> None:
 
 def _state(session: Session, actor: Actor, mw: _MachineWork, event: _Event, reasons: dict[int, ReasonCode], now: datetime) -> None:
     status = mw.status
-    if event.at < status.since:
-        return                                            # older than the machine's current state: no change
+    if event.at < status.since:                           # late: history for the KPIs, the state now stays
+        kind = EventKind.DOWNTIME_STARTED if event.state in ("down", "planned_stop") else EventKind.DOWNTIME_ENDED
+        mw.rows.append(_row(actor, mw, event, kind, operation_id=None, reason_code_id=event.reason_code_id,
+                            now=now))
+        return
     down = status.open_downtime_event_id is not None
     if event.state in ("running", "idle"):
         if down:
@@ -605,28 +609,33 @@ def _refresh_work_orders(session: Session, actor: Actor, ops: _Jobs, now: dateti
     _expire(session, WorkOrder, wo_ids, ("quantity_good", "quantity_scrap", "updated_at", "updated_by"))
 
 
-_SQL_TYPES = {"kind": "varchar", "note": "varchar", "client_id": "varchar", "occurred_at": "timestamptz",
-              "recorded_at": "timestamptz"}          # the rest are integers
+UNIQUE_VIOLATION = "23505"
 SQLITE_ROWS_PER_INSERT = 500
 
 
-def _insert_postgresql(driver, names: str, tail: str, values: list[tuple]) -> list[tuple[int, str]]:
-    """COPY into a per-connection temporary stage (emptied at commit), then one INSERT .. SELECT from it."""
-    stage = ", ".join(f"{name} {_SQL_TYPES.get(name, 'integer')}" for name in EVENT_COLUMNS)
+def _insert_postgresql(driver, names: str, values: list[tuple]) -> list[tuple[int, str]]:
+    """Ids drawn from the table's sequence, then one COPY straight into production_event (the client ids
+    were checked under the machine locks; a unique violation means a concurrent batch: _ClientIdRace)."""
+    client_at = EVENT_COLUMNS.index("client_id")
     with driver.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS ingest_stage ({stage}) ON COMMIT DELETE ROWS")
-        cursor.execute("DELETE FROM ingest_stage")           # a batch retried in this transaction
-        with cursor.copy(f"COPY ingest_stage ({names}) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
-        cursor.execute(f"INSERT INTO production_event ({names}) SELECT {names} FROM ingest_stage {tail}")
-        return cursor.fetchall()
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('production_event', 'id')) "
+                       "FROM generate_series(1, %s)", (len(values),))
+        ids = [row[0] for row in cursor.fetchall()]
+        try:
+            with cursor.copy(f"COPY production_event (id, {names}) FROM STDIN") as copy:
+                for event_id, row in zip(ids, values):
+                    copy.write_row((event_id, *row))
+        except Exception as error:
+            if getattr(error, "sqlstate", None) == UNIQUE_VIOLATION:
+                raise _ClientIdRace() from error
+            raise
+    return [(event_id, row[client_at]) for event_id, row in zip(ids, values)]
 
 
 def _insert(session: Session, rows: list[dict]) -> dict[str, int]:
-    """The batch's events in one INSERT .. ON CONFLICT DO NOTHING RETURNING id, client_id: on PostgreSQL
-    from a COPY into a temporary stage, on SQLite as multi-row VALUES (500 rows a statement); values
-    go through the columns' own bind processors. A missing row means a concurrent batch stored its id."""
+    """The batch's events, values through the columns' own bind processors: on PostgreSQL by COPY with
+    ids drawn from the sequence, on SQLite as multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING
+    (500 rows a statement). A row refused for its client id means a concurrent batch stored that id."""
     if not rows:
         return {}
     connection = session.connection()
@@ -639,7 +648,7 @@ def _insert(session: Session, rows: list[dict]) -> dict[str, int]:
     names = ", ".join(EVENT_COLUMNS)
     tail = "ON CONFLICT (organization_id, client_id) DO NOTHING RETURNING id, client_id"
     if dialect.name == "postgresql":
-        result = _insert_postgresql(connection.connection.driver_connection, names, tail, list(zip(*columns)))
+        result = _insert_postgresql(connection.connection.driver_connection, names, list(zip(*columns)))
     else:
         result, values = [], list(zip(*columns))
         for start in range(0, len(values), SQLITE_ROWS_PER_INSERT):

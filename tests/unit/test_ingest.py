@@ -176,8 +176,9 @@ def test_state_changes_record_downtime_and_keep_the_machine_status(session, engi
     result = send(session, gateway, [
         {"client_id": "s-old", "machine": code, "type": "state", "state": "running", "occurred_at": iso(t[2])},
         {"client_id": "s-up", "machine": code, "type": "state", "state": "idle", "occurred_at": iso(t[4])}], at=t[5])
-    assert result.results[0].event_ids == []                   # older than the current state: no change
-    last = events_of(engine, floor.machine_id)[-1]
+    late, last = events_of(engine, floor.machine_id)[-2:]
+    assert result.results[0].event_ids == [late.id]          # older than the current state: history only
+    assert (late.kind, late.occurred_at, late.reason_code_id) == (EventKind.DOWNTIME_ENDED, t[2], None)
     assert (last.kind, last.client_id, last.reason_code_id) == (EventKind.DOWNTIME_ENDED, "s-up",
                                                                  floor.line.planned_stop_reason_id)
     status = status_of(engine, floor.machine_id)
