@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from models.organization import Department, Plant
 from models.rejects import InternalReject
-from services import ncr, sop_tickets, type_lists
+from services import ncr, ncr_links, sop_tickets, type_lists
 from services.access import Actor
 from services.ncr import CapaCreate, NcrCreate, NcrUpdate
 from services.sop_tickets import SopCreate
@@ -44,7 +44,7 @@ def seed_demo_ncrs(session: Session, organization_id: int, quality: Actor, super
         owner_user_id=supervisor.user_id, due_date=(now + timedelta(days=5)).date()), now=now - timedelta(hours=1))
     reject = session.exec(select(InternalReject).where(InternalReject.plant_id == plant.id)).first()
     if reject is not None:
-        ncr.add_link(session, quality, current.id, "internal_reject", target_id=reject.id, now=now)
+        ncr_links.add_link(session, quality, current.id, "internal_reject", target_id=reject.id, now=now)
 
     sop_tickets.set_department_head(session, admin, depts["ASSY"].id, supervisor.user_id, now=now)
     sop_tickets.raise_ticket(session, quality, SopCreate(

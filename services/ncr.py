@@ -23,9 +23,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from models.base import utcnow
 from models.catalog import Product
-from models.lots import Lot
 from models.ncr import CapaAction, CapaKind, Ncr, NcrLink, NcrSeverity
-from models.rejects import CustomerReturn, InternalReject
 from models.organization import Department
 from models.user import User
 from models.workflow import WorkflowInstance, WorkflowState
@@ -38,8 +36,6 @@ from services.validation import check
 
 ENTITY = "ncr"
 ROOT_CAUSES = type_lists.ROOT_CAUSE_CATEGORIES
-LINK_KINDS = ("lot", "internal_reject", "customer_return")
-LINK_MODELS = {"lot": Lot, "internal_reject": InternalReject, "customer_return": CustomerReturn}
 NCR_PATH = "/quality/ncr?id="          # the detail page (rxapp/routes.py NCR)
 
 
@@ -479,51 +475,6 @@ def complete_action(session: Session, actor: Actor, action_id: int, *, note: str
     announce(session, actor, "capa_action", action.id, "complete", {"ncr": ncr.number, "note": action.done_note},
              now=now, plant_id=ncr.plant_id, event="capa_action.completed", payload={"ncr_id": ncr.id})
     return next(a for a in list_actions(session, actor, ncr.id, today=now.date()) if a.id == action.id)
-
-
-def add_link(session: Session, actor: Actor, ncr_id: int, kind: str, *, target_id: int | None = None,
-             reference: str = "", now: datetime | None = None) -> LinkRead:
-    """Link a lot, an internal reject or a customer return of the organization, by id or by number.
-    A lot number Takt does not track yet is kept as a free reference; rejects and returns must exist."""
-    now = now or utcnow()
-    ncr = _writable(session, actor, ncr_id)
-    reference = (reference or "").strip()
-    problems: dict[str, str] = {}
-    if kind not in LINK_KINDS:
-        problems["kind"] = "Choose lot, internal_reject or customer_return."
-    if target_id is None and not reference:
-        problems["reference"] = "Give an id or a number."
-    if len(reference) > 64:
-        problems["reference"] = "Use at most 64 characters."
-    check(problems)
-    target_id, reference = _resolve_link(session, actor, kind, target_id, reference)
-    exists = session.exec(select(NcrLink).where(NcrLink.ncr_id == ncr.id, NcrLink.kind == kind,
-                                                NcrLink.target_id == target_id, NcrLink.reference == reference)).first()
-    if exists:
-        raise Conflict("This link exists already.")
-    link = NcrLink(organization_id=actor.organization_id, ncr_id=ncr.id, kind=kind, target_id=target_id,
-                   reference=reference)
-    session.add(link)
-    session.flush()
-    announce(session, actor, ENTITY, ncr.id, "link", {"kind": kind, "target_id": target_id, "reference": reference},
-             now=now, plant_id=ncr.plant_id, event="ncr.linked")
-    return LinkRead.model_validate(link, from_attributes=True)
-
-
-def _resolve_link(session: Session, actor: Actor, kind: str, target_id: int | None,
-                  reference: str) -> tuple[int | None, str]:
-    model = LINK_MODELS[kind]
-    if target_id is not None:
-        row = session.get(model, target_id)
-    else:
-        row = session.exec(select(model).where(model.organization_id == actor.organization_id,
-                                               model.number == reference)).first()
-    if row is not None and row.organization_id == actor.organization_id and row.plant_id in actor.plant_ids:
-        return row.id, row.number
-    if kind == "lot" and target_id is None:
-        return None, reference                    # a lot Takt does not track (yet): a free reference
-    what = {"lot": "lot", "internal_reject": "internal reject", "customer_return": "customer return"}[kind]
-    raise Invalid(f"Unknown {what}.", fields={"reference": f"No {what} with this id or number."})
 
 
 def export_rows(session: Session, actor: Actor, rows: list[NcrRead]) -> tuple[list[dict], list[tuple[str, str]]]:

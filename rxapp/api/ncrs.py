@@ -16,6 +16,7 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services import ncr as ncrs
+from services import ncr_links
 from services.db import db_session, transaction
 from services.ncr import CapaCreate, CapaRead, LinkRead, NcrCreate, NcrDetail, NcrRead, NcrUpdate
 
@@ -111,5 +112,5 @@ def complete_action(action_id: int, body: CompleteBody, actor: CurrentActor) -> 
              responses=errors(409), summary="Link a lot, an internal reject or a customer return")
 def add_link(ncr_id: int, body: LinkBody, actor: CurrentActor) -> LinkRead:
     with db_session() as s, transaction(s):
-        return ncrs.add_link(s, actor, ncr_id, body.kind, target_id=body.target_id, reference=body.reference,
+        return ncr_links.add_link(s, actor, ncr_id, body.kind, target_id=body.target_id, reference=body.reference,
                              now=utcnow())

@@ -12,6 +12,7 @@ from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, translated_fields
 from services import ncr as ncr_service
+from services import ncr_links
 from services import type_lists
 from services.errors import DomainError
 from services.ncr import CapaCreate, NcrDetail, NcrUpdate
@@ -219,7 +220,7 @@ class NcrDetailState(AuthState):
     @rx.event
     def add_link(self, form: dict):
         try:
-            self._use_case(ncr_service.add_link, self.ncr_id, str(form.get("link_kind", "")),
+            self._use_case(ncr_links.add_link, self.ncr_id, str(form.get("link_kind", "")),
                            reference=str(form.get("reference", "")))
         except DomainError as error:
             self.link_errors = translated_fields(error)

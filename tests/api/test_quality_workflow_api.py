@@ -49,6 +49,10 @@ def test_capa_actions_and_approval_over_http(client, session, world, as_user):
     action = client.post(f"/ncrs/{ncr['id']}/actions", json={"description": "Label check at packing",
                                                             "owner_user_id": owner, "due_date": "2026-04-01"}, headers=q)
     assert action.status_code == 201 and action.json()["owner_name"] == "op.capa"
+    linked = client.post(f"/ncrs/{ncr['id']}/links", json={"kind": "lot", "reference": "LOT-API-1"}, headers=q)
+    assert linked.status_code == 201 and linked.json()["reference"] == "LOT-API-1"
+    unknown = client.post(f"/ncrs/{ncr['id']}/links", json={"kind": "customer_return", "reference": "RMA-0"}, headers=q)
+    assert unknown.status_code == 422
     done = client.post(f"/capa-actions/{action.json()['id']}/complete", json={"note": "done"}, headers=as_user("op.capa"))
     assert done.status_code == 200 and done.json()["is_done"] is True
     no_comment = client.post(f"/ncrs/{ncr['id']}/transitions/cancel", json={}, headers=q)

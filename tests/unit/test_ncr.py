@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from models.config import Notification
 from services import ncr as ncrs
+from services import ncr_links
 from services import type_lists
 from services.custom_fields import CustomFieldCreate, create_definition
 from services.db import transaction
@@ -184,13 +185,13 @@ def test_links_to_lots_rejects_and_returns(session, world, people):
     q, _, _ = people
     ncr = _raise(session, q, world.plant1)
     with transaction(session):
-        ncrs.add_link(session, q, ncr.id, "lot", reference="LOT-2026-0042")     # not tracked: a free reference
+        ncr_links.add_link(session, q, ncr.id, "lot", reference="LOT-2026-0042")     # not tracked: a free reference
     with transaction(session), pytest.raises(Conflict):
-        ncrs.add_link(session, q, ncr.id, "lot", reference="LOT-2026-0042")
+        ncr_links.add_link(session, q, ncr.id, "lot", reference="LOT-2026-0042")
     with transaction(session), pytest.raises(Invalid):
-        ncrs.add_link(session, q, ncr.id, "order", reference="x")
+        ncr_links.add_link(session, q, ncr.id, "order", reference="x")
     with transaction(session), pytest.raises(Invalid, match="Unknown internal reject"):
-        ncrs.add_link(session, q, ncr.id, "internal_reject", reference="IR-000009")
+        ncr_links.add_link(session, q, ncr.id, "internal_reject", reference="IR-000009")
     with transaction(session):
         product = Product(organization_id=world.org_a, code="P-1", name="Part", unit="pcs")
         session.add(product)
@@ -201,10 +202,10 @@ def test_links_to_lots_rejects_and_returns(session, world, people):
                                product_id=product.id, quantity=1, defect_code_id=1, reported_at=T0)
         session.add_all([reject, other])
     with transaction(session):
-        link = ncrs.add_link(session, q, ncr.id, "internal_reject", reference="IR-000001")
+        link = ncr_links.add_link(session, q, ncr.id, "internal_reject", reference="IR-000001")
     assert (link.target_id, link.reference) == (reject.id, "IR-000001")
     with transaction(session), pytest.raises(Invalid):           # a plant the quality engineer cannot see
-        ncrs.add_link(session, q, ncr.id, "internal_reject", target_id=other.id)
+        ncr_links.add_link(session, q, ncr.id, "internal_reject", target_id=other.id)
     assert [(x.kind, x.reference) for x in ncrs.ncr_detail(session, q, ncr.id).links] == [
         ("lot", "LOT-2026-0042"), ("internal_reject", "IR-000001")]
 
