@@ -131,3 +131,23 @@ def test_writing_needs_configure_and_lists_are_per_organization(session, world, 
     with pytest.raises(NotFound):
         type_lists.delete_value(session, admin_b, "defect_codes", value_a.id, now=now)
     assert type_lists.value_problem(session, admin_b, "defect_codes", value_a.id) == "Pick a value from the list."
+
+
+def test_migration_0006_gives_existing_organizations_the_shipped_lists(tmp_path):
+    import sqlalchemy as sa
+
+    from services.db import make_engine
+    from services.migrations import migrate
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate(engine, "0005_live_boards")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO organization (slug, name, is_active, created_at, updated_at) "
+                             "VALUES ('old', 'Old Co', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+    migrate(engine)
+    with engine.connect() as conn:
+        keys = conn.execute(sa.text("SELECT key FROM type_list ORDER BY key")).scalars().all()
+        six_m = conn.execute(sa.text("SELECT v.code FROM type_list_value v JOIN type_list t ON t.id = v.type_list_id "
+                                     "WHERE t.key = 'root_cause_categories' ORDER BY v.position")).scalars().all()
+    engine.dispose()
+    assert keys == ["defect_codes", "dispositions", "root_cause_categories"]
+    assert six_m == ["MAN", "MACHINE", "METHOD", "MATERIAL", "MEASUREMENT", "ENVIRONMENT"]
