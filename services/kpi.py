@@ -245,7 +245,7 @@ def loss_pareto(session: Session, actor: Actor, *, plant_id: int, start: datetim
             losses.append(("stop", reason_key or None, Fraction(us, 60_000_000)))
     losses += [("scrap", k or None, Fraction(ms, 60_000)) for k, ms in scraps.items() if ms]
     figures = figures_of(whole, len(scope.machines) * total_us(scope.working()))
-    speed = kpi_math._seconds(figures.run_time) - figures.ideal_time
+    speed = kpi_math.seconds(figures.run_time) - figures.ideal_time
     if speed > 0:
         losses.append(("speed", None, speed / 60))
     return _pareto(scope, losses, info)

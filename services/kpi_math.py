@@ -318,3 +318,8 @@ def _length(intervals: Iterable[Interval]) -> timedelta:
 
 def _seconds(value: timedelta) -> Fraction:
     return Fraction(value // timedelta(microseconds=1), 1_000_000)
+
+
+def seconds(value: timedelta) -> Fraction:
+    """A duration in exact seconds."""
+    return _seconds(value)

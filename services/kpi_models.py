@@ -52,7 +52,7 @@ class OeeRead(BaseModel):
 
     @classmethod
     def of(cls, f: kpi_math.OeeFigures) -> OeeRead:
-        sec = kpi_math._seconds
+        sec = kpi_math.seconds
         utilisation = sec(f.run_time) / sec(f.shift_time) if f.shift_time.total_seconds() > 0 else None
         return cls(
             shift_minutes=float(sec(f.shift_time) / 60), planned_stop_minutes=float(sec(f.planned_stop_time) / 60),
