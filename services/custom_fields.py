@@ -10,7 +10,8 @@ Interface for other modules (stable):
   one message per bad field under the key `custom.<field key>`; every door (UI, REST, CLI) gets
   the same messages because they all come from here;
 - `set_values(session, actor, entity_type, entity_id, values)` for registered models;
-- `display_values`, `export_columns`/`export_values`, `filter_clause` for lists and exports.
+- `display_values`, `export_columns`/`export_values`, `filter_clause` / `apply_filters` for lists
+  and exports (the value cleaning and the SQL clause live in services/custom_field_values.py).
 
 Invariants:
 - a definition's key (the JSON key) and entity type never change; keys are unique per
@@ -27,9 +28,8 @@ Reading needs VIEW; defining fields needs CONFIGURE.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -44,14 +44,12 @@ from models.orders import WorkOrder
 from models.user import User
 from services import type_lists
 from services.access import Actor, Permission, require
+from services.custom_field_values import KEY_RE, clean_value, filter_clause, is_empty, number_text, typed
 from services.errors import Conflict, Invalid, NotFound
 from services.master_common import announce, apply_changes, stamp, stamp_new, text_problem
 from services.scoping import get_scoped
 from services.validation import check
 
-KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-TEXT_MAX = 1000
-TRUE_WORDS, FALSE_WORDS = {"true", "yes", "y", "1", "on"}, {"false", "no", "n", "0", "off"}
 
 
 @dataclass(frozen=True)
@@ -255,11 +253,11 @@ def validate(session: Session, actor: Actor, entity_type: str, values: dict[str,
             problems[f"custom.{key}"] = "Unknown field."
         elif not definition.is_active:
             problems[f"custom.{key}"] = f"{definition.label} is retired and cannot be changed."
-        elif _is_empty(raw):
+        elif is_empty(raw):
             result.pop(key, None)
         else:
             try:
-                result[key] = _clean(session, actor, definition, raw)
+                result[key] = clean_value(session, actor, definition, raw)
             except ValueError as exc:
                 problems[f"custom.{key}"] = str(exc)
     for definition in by_key.values():
@@ -387,31 +385,9 @@ def export_values(session: Session, actor: Actor, entity_type: str,
             value = (custom or {}).get(d.key)
             if value is None:
                 continue
-            row[f"custom.{d.key}"] = _typed(d, value, choice_labels, names)
+            row[f"custom.{d.key}"] = typed(d, value, choice_labels, names)
         out.append(row)
     return out
-
-
-def filter_clause(session: Session, entity_type: str, model, key: str, value: Any, field_type: FieldType | str):
-    """A WHERE clause keeping rows whose custom `key` matches `value` (text: contains, ignoring
-    case; other types: equals the cleaned value). Works on SQLite and PostgreSQL."""
-    field_type = FieldType(field_type)
-    dialect = session.get_bind().dialect.name
-    if not KEY_RE.match(key):
-        raise Invalid(fields={"custom": "Unknown field."})
-    if dialect == "postgresql":
-        text = model.custom.op("->>", return_type=sa.String)(key)
-    else:
-        text = sa.cast(func.json_extract(model.custom, f'$."{key}"'), sa.String)
-    if field_type == FieldType.TEXT:
-        escaped = str(value).strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return func.lower(text).like(f"%{escaped}%", escape="\\")
-    if field_type == FieldType.BOOLEAN:
-        truth = _boolean(value)
-        return text == (("true" if truth else "false") if dialect == "postgresql" else ("1" if truth else "0"))
-    if field_type == FieldType.NUMBER:
-        return text == _number_text(value)
-    return text == str(value).strip()
 
 
 def apply_filters(session: Session, actor: Actor, entity_type: str, query, model, filters: dict[str, Any] | None):
@@ -420,7 +396,7 @@ def apply_filters(session: Session, actor: Actor, entity_type: str, query, model
         return query
     by_key = {d.key: d for d in definitions(session, actor, entity_type, include_retired=True)}
     for key, wanted in filters.items():
-        if _is_empty(wanted):
+        if is_empty(wanted):
             continue
         if key not in by_key:
             raise Invalid(fields={f"custom.{key}": "Unknown field."})
@@ -429,109 +405,6 @@ def apply_filters(session: Session, actor: Actor, entity_type: str, query, model
         except (ValueError, InvalidOperation):
             raise Invalid(fields={f"custom.{key}": "Not a value this field can hold."}) from None
     return query
-
-
-# ---- cleaning ------------------------------------------------------------------------------------
-
-def _clean(session: Session, actor: Actor, d: CustomFieldDefinition, raw: Any) -> Any:
-    kind = FieldType(d.field_type)
-    if kind == FieldType.TEXT:
-        text = str(raw).strip()
-        if len(text) > TEXT_MAX:
-            raise ValueError(f"Use at most {TEXT_MAX} characters.")
-        return text
-    if kind == FieldType.NUMBER:
-        return _number(raw, d)
-    if kind == FieldType.DATE:
-        try:
-            return (raw if isinstance(raw, date) and not isinstance(raw, datetime)
-                    else date.fromisoformat(str(raw).strip())).isoformat()
-        except ValueError:
-            raise ValueError("Enter a date as YYYY-MM-DD.") from None
-    if kind == FieldType.BOOLEAN:
-        return _boolean(raw)
-    if kind == FieldType.CHOICE:
-        problem = type_lists.value_problem(session, actor, d.type_list_key, raw)
-        if problem:
-            raise ValueError(problem)
-        return int(raw)
-    return _user(session, actor, raw)
-
-
-def _number(raw: Any, d: CustomFieldDefinition) -> str:
-    if isinstance(raw, bool):
-        raise ValueError("Enter a number.")
-    try:
-        number = Decimal(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        raise ValueError("Enter a number.") from None
-    if not number.is_finite() or abs(number) >= Decimal(10) ** 12:
-        raise ValueError("Enter a number.")
-    unit = f" {d.unit}" if d.unit else ""
-    if d.min_value is not None and number < d.min_value:
-        raise ValueError(f"Must be at least {_plain(d.min_value)}{unit}.")
-    if d.max_value is not None and number > d.max_value:
-        raise ValueError(f"Must be at most {_plain(d.max_value)}{unit}.")
-    return _plain(number)
-
-
-def _number_text(value: Any) -> str:
-    number = Decimal(str(value).strip().replace(",", "."))
-    if not number.is_finite():
-        raise ValueError
-    return _plain(number)
-
-
-def _plain(number: Decimal) -> str:
-    """Canonical decimal text: no exponent, no trailing zeros ("12.50" -> "12.5", "1E+2" -> "100")."""
-    text = format(Decimal(number).normalize(), "f")
-    return "0" if text in ("-0", "") else text
-
-
-def _boolean(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    word = str(raw).strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ValueError("Answer yes or no.")
-
-
-def _user(session: Session, actor: Actor, raw: Any) -> int:
-    try:
-        user_id = int(raw)
-        if isinstance(raw, bool) or str(raw).strip() != str(user_id):
-            raise ValueError
-    except (TypeError, ValueError):
-        raise ValueError("Pick a user.") from None
-    user = session.get(User, user_id)
-    if user is None or user.organization_id != actor.organization_id:
-        raise ValueError("Pick a user.")
-    if not user.is_active:
-        raise ValueError(f"{user.username} is deactivated: pick another user.")
-    return user_id
-
-
-def _typed(d: CustomFieldDefinition | CustomFieldRead, value: Any, choice_labels: dict, names: dict) -> Any:
-    kind = FieldType(d.field_type)
-    try:
-        if kind == FieldType.NUMBER:
-            return Decimal(str(value))
-        if kind == FieldType.DATE:
-            return date.fromisoformat(value)
-    except (InvalidOperation, ValueError, TypeError):
-        return str(value)
-    if kind == FieldType.CHOICE:
-        return choice_labels.get(d.type_list_key, {}).get(value, f"#{value}")
-    if kind == FieldType.USER:
-        return names.get(value, f"#{value}")
-    return value
-
-
-def _is_empty(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -546,11 +419,11 @@ def _shape(session: Session, actor: Actor, field_type: FieldType | None, label, 
             problems[name] = problem
     bounds = {}
     for name, value in (("min_value", min_value), ("max_value", max_value)):
-        if _is_empty(value):
+        if is_empty(value):
             bounds[name] = None
             continue
         try:
-            bounds[name] = Decimal(_number_text(value))
+            bounds[name] = Decimal(number_text(value))
         except (InvalidOperation, ValueError):
             problems[name] = "Enter a number."
             bounds[name] = None

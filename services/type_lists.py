@@ -118,6 +118,7 @@ def register_column(list_key: str, column) -> None:
 
 
 def usage_count(session: Session, organization_id: int, list_key: str, value_id: int) -> int:
+    from services import custom_fields  # noqa: F401  (imported here: registers the choice-field usage, no cycle)
     own = sum(fn(session, organization_id, value_id) for fn in _usages.get(list_key, []))
     return own + sum(fn(session, organization_id, value_id, list_key) for fn in _usages.get("*", []))
 
@@ -455,6 +456,3 @@ def _read(list_key: str, row: TypeListValue) -> TypeListValueRead:
 def _reason_value(list_key: str, reason) -> TypeListValueRead:
     return TypeListValueRead(id=reason.id, list_key=list_key, code=reason.code, label=reason.name,
                              position=reason.position, is_active=reason.is_active)
-
-
-from services import custom_fields as _custom_fields  # noqa: E402,F401  (registers the custom-field usage of values)
