@@ -22,6 +22,7 @@ from models.orders import Operation, WorkOrder, WorkStatus
 from models.organization import Plant
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode, ReasonKind
 from services import calendars
+from services import labels
 from services.access import Actor, Permission, require
 from services.calendar_math import CalendarSpec, working_seconds
 from services.errors import Invalid, NotFound
@@ -101,9 +102,13 @@ def machine_tile(session: Session, actor: Actor, machine_id: int) -> MachineTile
 
 
 def machine_by_code(session: Session, actor: Actor, scanned: str) -> MachineTile:
-    """The machine whose code was typed or scanned (plain, or a `TAKT:MACHINE:<code>` QR payload)."""
+    """The machine whose code was typed or scanned: plain, a printed machine label
+    (`TAKT1|MAC|<org>|<plant>/<code>`, see services/labels.py) or a legacy `TAKT:MACHINE:<code>` QR payload."""
     require(actor, Permission.RUN_JOBS)
     code = (scanned or "").strip()
+    if code.upper().startswith(labels.PREFIX + labels.SEPARATOR):
+        target = labels.resolve(session, actor, code, kinds=(labels.LabelKind.MAC,))
+        return machine_tile(session, actor, target.id)
     if code.upper().startswith(QR_PREFIX):
         code = code[len(QR_PREFIX):].strip()
     if not code:

@@ -8,7 +8,7 @@ import pytest
 
 from models.orders import Operation, WorkStatus
 from models.resources import Machine, MachineState, ReasonKind
-from services import shopfloor
+from services import labels, shopfloor
 from services import shopfloor_reads as reads
 from services.db import transaction
 from services.errors import Forbidden, Invalid, NotFound
@@ -118,6 +118,13 @@ def test_a_machine_is_found_by_its_code_or_its_qr_payload(session, world, floor,
     code = code_of(session, floor.machine_id)
     for scanned in (code, f"  {code.lower()} ", f"TAKT:MACHINE:{code}", f"takt:machine:{code.lower()}"):
         assert committed(session, reads.machine_by_code, op, scanned).id == floor.machine_id
+
+
+def test_a_machine_is_found_by_its_printed_label(session, world, floor, op):
+    target = labels.label_for(session, op, labels.LabelKind.MAC, floor.machine_id)
+    assert committed(session, reads.machine_by_code, op, target.payload).id == floor.machine_id
+    with pytest.raises(labels.LabelError, match="work order label|machine label"):
+        committed(session, reads.machine_by_code, op, labels.encode("WO", target.org_slug, "WO-1"))
 
 
 def test_scanning_a_machine_of_another_plant_or_nothing_is_refused(session, world, floor, op):
