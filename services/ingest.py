@@ -19,12 +19,12 @@ Invariants (the same event semantics as services/shopfloor.py, written set-based
   organization, or repeated in the batch: nothing is recorded again) or `error` (field and message).
   A bad event never stops the good ones of the same batch;
 - counts append one COUNT event each for the machine's current job (none: no job) and add to the
-  job's and its work order's quantities; state changes append DOWNTIME_STARTED / DOWNTIME_ENDED
-  (a new reason while down ends the old stop and starts the new one; the end gets the client id
-  plus "~end", which no client can send), while running/idle on a machine that is not down or a
-  repeated down with the same reason change nothing; a state older than the machine's current one
-  (sent late or out of order) is recorded as history (down: a start, running/idle: an end; the KPI
-  rollups pair them by time) and leaves the machine's state now as it is; job_start/job_complete run the operator rules of services/shopfloor_actions.py;
+  job's and its work order's quantities; each state event appends one DOWNTIME_STARTED (down,
+  planned_stop) or DOWNTIME_ENDED (running, idle), whatever the machine's state: the KPI rollups pair
+  them by time (an end closes the open stop, a second start closes the first, an end without an
+  open stop is ignored), so batches arriving out of order or twice give the same stops. The
+  machine's state now (MachineStatus) follows an event unless it is older than that state (sent
+  late: history only); job_start/job_complete run the operator rules of services/shopfloor_actions.py;
 - one batch takes one lock per machine (PostgreSQL: its row, in id order; SQLite: the write lock)
   before reading state and stored client ids, inserts its events in one multi-row INSERT (ON
   CONFLICT DO NOTHING; a client id stored by a concurrent batch for another machine makes the
@@ -52,7 +52,7 @@ from models.base import utcnow
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode, ReasonKind
 from models.shopfloor import EventKind, ProductionEvent
-from services import rollups
+from services import output_lots, rollups
 from services.access import Actor, Permission, require
 from services.audit import audit
 from services.errors import Conflict, DomainError, Invalid
@@ -65,7 +65,6 @@ __all__ = ["EventError", "EventResult", "IngestResult", "LIMITS", "ingest_batch"
 
 LIMITS = IngestLimits.from_env()
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,61}$")
-END_SUFFIX = "~end"                     # the DOWNTIME_ENDED a new reason implies (clients cannot send '~')
 PENDING_ID = -1                         # open downtime whose event is inserted at the end of the batch
 STATES = ("running", "idle", "down", "planned_stop")
 TYPES = ("count", "state", "job_start", "job_complete")
@@ -105,7 +104,7 @@ class EventResult(BaseModel):
     index: int
     client_id: str | None
     status: str                          # accepted | duplicate | error
-    event_ids: list[int] = []
+    event_ids: list[int] = []            # accepted: the id of the ProductionEvent it appended
     message: str = ""
     errors: list[EventError] = []
 
@@ -317,6 +316,7 @@ def _record(session: Session, actor: Actor, parsed: list[_Event], results: list[
                 results[event.index] = _error(event.index, event.client_id, rejected)
     ops.settle(session, actor, now)
     _refresh_work_orders(session, actor, ops, now)
+    output_lots.sync(session, actor, _produced(work))      # good parts of last steps -> lots, as an operator's
     ids = _insert(session, [row for mw in work.values() for row in mw.rows])
     inserted = []
     for mw in work.values():
@@ -329,15 +329,25 @@ def _record(session: Session, actor: Actor, parsed: list[_Event], results: list[
         session.add(mw.status)
         for event in mw.events:
             if results[event.index] is None:
-                own = [ids[c] for c in (event.client_id + END_SUFFIX, event.client_id) if c in ids]
+                own = [ids[event.client_id]] if event.client_id in ids else []
                 results[event.index] = EventResult(index=event.index, client_id=event.client_id, status="accepted",
-                                                   event_ids=own, message="" if own else "No change.")
+                                                   event_ids=own)
                 mw.accepted += 1
     if inserted:
         rollups.apply(session, [EventRow(**row) for row in inserted])
     for mw in work.values():
         _announce(session, actor, mw, ids, ops, now)
     _audit(session, actor, work, now)
+
+
+def _produced(work: dict[int, _MachineWork]) -> dict[int, datetime]:
+    """The jobs the batch counted or completed, with the time of their last such event."""
+    jobs: dict[int, datetime] = {}
+    for mw in work.values():
+        for row in mw.rows:
+            if row["operation_id"] is not None and row["kind"] in output_lots.KINDS:
+                jobs[row["operation_id"]] = max(row["occurred_at"], jobs.get(row["operation_id"], row["occurred_at"]))
+    return jobs
 
 
 def _error(index: int, client_id: str | None, rejected: _Rejected) -> EventResult:
@@ -509,39 +519,46 @@ def _expire(session: Session, model, ids, names: tuple[str, ...]) -> None:
             session.expire(loaded, list(names))
 
 
-def _state(session: Session, actor: Actor, mw: _MachineWork, event: _Event, reasons: dict[int, ReasonCode], now: datetime) -> None:
+def _state(session: Session, actor: Actor, mw: _MachineWork, event: _Event, reasons: dict[int, ReasonCode],
+           now: datetime) -> None:
+    """Every state event is one stop start (down, planned_stop) or end (running, idle); the machine's
+    state now follows it unless it is older than that state (late: history only)."""
     status = mw.status
-    if event.at < status.since:                           # late: history for the KPIs, the state now stays
-        kind = EventKind.DOWNTIME_STARTED if event.state in ("down", "planned_stop") else EventKind.DOWNTIME_ENDED
-        mw.rows.append(_row(actor, mw, event, kind, operation_id=None, reason_code_id=event.reason_code_id,
-                            now=now))
+    stop = event.state in ("down", "planned_stop")
+    if event.at < status.since:
+        mw.rows.append(_row(actor, mw, event, EventKind.DOWNTIME_STARTED if stop else EventKind.DOWNTIME_ENDED,
+                            operation_id=None, reason_code_id=event.reason_code_id if stop else None, now=now))
         return
-    down = status.open_downtime_event_id is not None
-    if event.state in ("running", "idle"):
-        if down:
-            _end_downtime(session, actor, mw, event, now, client_id=event.client_id)
-        return
-    if down and status.reason_code_id == event.reason_code_id:
-        return                                            # already down for this reason
-    if down:
-        _end_downtime(session, actor, mw, event, now, client_id=event.client_id + END_SUFFIX)
-    reason = reasons[event.reason_code_id]
-    before = status.state
+    if stop:
+        _start_downtime(actor, mw, event, reasons[event.reason_code_id], now)
+    else:
+        _end_downtime(session, actor, mw, event, now)
+
+
+def _start_downtime(actor: Actor, mw: _MachineWork, event: _Event, reason: ReasonCode, now: datetime) -> None:
+    status = mw.status
+    before, before_reason = status.state, status.reason_code_id
     status.state = MachineState.PLANNED_STOP if reason.planned else MachineState.DOWN
-    status.reason_code_id, status.since = reason.id, max(event.at, status.since)
+    status.reason_code_id = reason.id
+    if (status.state, reason.id) != (before, before_reason):
+        status.since = event.at
     status.open_downtime_event_id = PENDING_ID
     mw.pending_downtime = event.client_id
     mw.rows.append(_row(actor, mw, event, EventKind.DOWNTIME_STARTED, operation_id=status.operation_id,
                         reason_code_id=reason.id, now=now))
-    mw.announce.append((event.client_id, {"before": before.value}))
+    if (status.state, reason.id) != (before, before_reason):
+        mw.announce.append((event.client_id, {"before": before.value}))
 
 
-def _end_downtime(session: Session, actor: Actor, mw: _MachineWork, event: _Event, now: datetime, *, client_id: str) -> None:
+def _end_downtime(session: Session, actor: Actor, mw: _MachineWork, event: _Event, now: datetime) -> None:
     status = mw.status
+    job = status.operation_id
+    if status.open_downtime_event_id is None:              # not down: an end the KPIs will find nothing to close
+        mw.rows.append(_row(actor, mw, event, EventKind.DOWNTIME_ENDED, operation_id=job, now=now))
+        return
     reason_id = status.reason_code_id
     status.open_downtime_event_id = None
     mw.pending_downtime = None
-    job = status.operation_id
     op = session.get(Operation, job) if job is not None else None
     before = status.state
     if op is not None and op.status == WorkStatus.RUNNING:
@@ -550,10 +567,10 @@ def _end_downtime(session: Session, actor: Actor, mw: _MachineWork, event: _Even
         status.state, status.reason_code_id = MachineState.PAUSED, _last_pause_reason(session, op.id)
     else:
         status.state, status.operation_id, status.reason_code_id = MachineState.IDLE, None, None
-    status.since = max(event.at, status.since)
+    status.since = event.at
     mw.rows.append(_row(actor, mw, event, EventKind.DOWNTIME_ENDED, operation_id=job, reason_code_id=reason_id,
-                        client_id=client_id, now=now))
-    mw.announce.append((client_id, {"before": before.value}))
+                        now=now))
+    mw.announce.append((event.client_id, {"before": before.value}))
 
 
 def _job(session: Session, actor: Actor, mw: _MachineWork, event: _Event, ops: _Jobs,
