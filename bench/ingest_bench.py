@@ -153,6 +153,7 @@ def bench_rest(floor: Floor, host: str, events: list[dict], size: int, senders: 
     bodies = [json.dumps({"events": chunk}).encode() for chunk in batches(events, size)]
     headers = {"Authorization": f"Bearer {floor.token}", "Content-Type": "application/json"}
     lock, queue = threading.Lock(), list(reversed(bodies))
+    retries = [0]
 
     def sender(_i: int) -> None:
         with httpx.Client(base_url=f"http://{host}", headers=headers, timeout=120) as client:
@@ -163,7 +164,8 @@ def bench_rest(floor: Floor, host: str, events: list[dict], size: int, senders: 
                     body = queue.pop()
                 while True:
                     r = client.post("/api/v1/ingest/events", content=body)
-                    if r.status_code == 429:
+                    if r.status_code in (429, 503):             # busy: wait as told, send again (ids dedupe)
+                        retries[0] += 1
                         time.sleep(float(r.headers.get("Retry-After", 1)))
                         continue
                     if r.status_code != 200:

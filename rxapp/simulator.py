@@ -78,7 +78,6 @@ class _Machine:
     last_count: datetime | None = None
     phase: str = "idle"                    # idle | setup | run | down
     last_refill: datetime | None = None
-    idle_sent: bool = False
 
 
 class Simulator:
@@ -163,13 +162,9 @@ class Simulator:
             m.last_refill = at
             self.stats.orders_released += bool(self.refill(m.sim.work_center_id, at))
             m.sim.queue = self._fresh_jobs(m)
-        if not m.sim.queue:
-            if not m.idle_sent:
-                self._event(m, at, "state", state="idle")
-                m.idle_sent = True
+        if not m.sim.queue:                                   # idle (job_complete left it so): look again later
             self._push(at + IDLE_RECHECK, m)
             return
-        m.idle_sent = False
         m.job = m.sim.queue.pop(0)
         m.remaining = max(m.job.remaining, 1)
         self._event(m, at, "job_start", work_order=m.job.work_order_number, operation=m.job.sequence)

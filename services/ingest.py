@@ -14,8 +14,8 @@ A reason is given by code ("reason") or id ("reason_code_id"); down needs an unp
 reason, planned_stop a planned one.
 
 Invariants (the same event semantics as services/shopfloor.py, written set-based):
-- each event is answered at its index: `accepted` (with the ids of the ProductionEvents it
-  appended, none when it changed nothing), `duplicate` (its client id is already stored in this
+- each event is answered at its index: `accepted` (with the id of the ProductionEvent it
+  appended), `duplicate` (its client id is already stored in this
   organization, or repeated in the batch: nothing is recorded again) or `error` (field and message).
   A bad event never stops the good ones of the same batch;
 - counts append one COUNT event each for the machine's current job (none: no job) and add to the
@@ -26,13 +26,14 @@ Invariants (the same event semantics as services/shopfloor.py, written set-based
   machine's state now (MachineStatus) follows an event unless it is older than that state (sent
   late: history only); job_start/job_complete run the operator rules of services/shopfloor_actions.py;
 - one batch takes one lock per machine (PostgreSQL: its row, in id order; SQLite: the write lock)
-  before reading state and stored client ids, inserts its events in one multi-row INSERT (ON
-  CONFLICT DO NOTHING; a client id stored by a concurrent batch for another machine makes the
-  batch retry once against what is now stored), adds counts to jobs and work orders in one UPDATE
+  before reading state and stored client ids, inserts its events in one go (PostgreSQL: COPY with
+  ids from the sequence; SQLite: multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING; a client id
+  stored by a concurrent batch for another machine makes the batch retry once against what is now
+  stored), adds counts to jobs and work orders in one UPDATE
   each, calls services.rollups.apply once, writes one audit entry (per machine: what it did) and
-  records after commit, per machine: one `ingest.accepted` (counts),
-  one aggregated `count.reported`, and one `downtime.started`/`downtime.ended`/`job.started`/
-  `job.completed` per such event (payloads as services/shopfloor.py's);
+  records after commit, per machine: one `ingest.accepted` (counts), one aggregated
+  `count.reported`, and one `downtime.started`/`downtime.ended`/`job.started`/`job.completed` per
+  event that changed the machine's state now (payloads as services/shopfloor.py's);
 - the event time is checked like an operator's (at most 5 minutes ahead, clamped; at most 7 days
   old); machines outside the token's plant, and other organizations' rows, do not exist.
 """
