@@ -11,6 +11,8 @@ Interface (stable; the scanning station's "consume to job" mode calls `consume`)
   order (not a job) is scanned: the running or paused one, else the first open one.
 - `current_pass(session, actor, operation_id) -> int`, `start_pass(session, actor, operation_id) -> int`.
 - `consumptions(session, actor, operation_id)`, `outputs(session, actor, operation_id)`.
+- `output_lot(session, actor, job, ...) -> Lot` and `pass_in_progress(session, operation_id)`: the
+  same without the permission check, for services/output_lots.py (the caller scoped and locked the job).
 
 Invariants:
 - a production pass is (operation, pass_no); `pass_no=None` means the job's current pass (the
@@ -81,6 +83,11 @@ def _highest_pass(session: Session, operation_id: int) -> int:
     consumed = session.exec(select(func.max(LotConsumption.pass_no)).where(LotConsumption.operation_id == operation_id)).one()
     produced = session.exec(select(func.max(Lot.pass_no)).where(Lot.operation_id == operation_id)).one()
     return max(consumed or 0, produced or 0)
+
+
+def pass_in_progress(session: Session, operation_id: int) -> int:
+    """The job's current production pass (no permission check: the caller has scoped the job)."""
+    return _highest_pass(session, operation_id) or 1
 
 
 def current_pass(session: Session, actor: Actor, operation_id: int) -> int:
@@ -196,6 +203,16 @@ def produce(session: Session, actor: Actor, *, operation_id: int, quantity: int,
             product_id: int | None = None, byproduct: bool = False, location_id: int | None = None,
             serial_numbers: list[str] | tuple[str, ...] = (), now: datetime) -> LotRead:
     job = _job(session, actor, operation_id, for_update=True)
+    return read_lot(session, output_lot(session, actor, job, quantity=quantity, pass_no=pass_no, product_id=product_id,
+                                        byproduct=byproduct, location_id=location_id,
+                                        serial_numbers=serial_numbers, now=now))
+
+
+def output_lot(session: Session, actor: Actor, job: Operation, *, quantity: int, pass_no: int | None = None,
+               product_id: int | None = None, byproduct: bool = False, location_id: int | None = None,
+               serial_numbers: list[str] | tuple[str, ...] = (), now: datetime) -> Lot:
+    """`produce` on a job the caller has already scoped, locked and checked the actor's permission for
+    (services/output_lots.py: the shop floor's RUN_JOBS or a gateway's INGEST)."""
     if job.status == WorkStatus.CANCELLED:
         raise Conflict(f"Job {job.name} is cancelled: it produces nothing.")
     work_order = session.get(WorkOrder, job.work_order_id)
@@ -223,7 +240,7 @@ def produce(session: Session, actor: Actor, *, operation_id: int, quantity: int,
     record(session, DomainEvent(name="lot.produced", organization_id=lot.organization_id, plant_id=lot.plant_id,
                                 actor_user_id=actor.user_id, at=now,
                                 payload={"lot_id": lot.id, "number": lot.number, **changes}))
-    return read_lot(session, lot)
+    return lot
 
 
 def _output_product(session: Session, actor: Actor, work_order: WorkOrder, product_id: int | None,
@@ -259,5 +276,5 @@ def outputs(session: Session, actor: Actor, operation_id: int) -> list[LotRead]:
     return read_lots(session, session.exec(select(Lot).where(Lot.operation_id == job.id).order_by(Lot.id)).all())
 
 
-__all__ = ["ConsumptionRead", "consume", "consumptions", "current_pass", "job_for_work_order", "outputs",
-           "produce", "start_pass"]
+__all__ = ["ConsumptionRead", "consume", "consumptions", "current_pass", "job_for_work_order", "output_lot",
+           "outputs", "pass_in_progress", "produce", "start_pass"]

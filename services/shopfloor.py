@@ -17,6 +17,8 @@ Invariants:
 - operations move through services.transitions.WORK_TRANSITIONS (with status history); a work
   order is running once its first operation starts, counts its good quantity from its last
   operation and its scrap from all of them, and is done when all its operations are done;
+- good parts counted at a work order's last step go into an output lot of the job's production pass
+  (services/output_lots.py; created or topped up in the same transaction);
 - `MachineStatus` always tells the machine's state now, since when, its current job and reason;
 - the event time is the client's (`occurred_at`), up to MAX_CLOCK_SKEW ahead of the server
   (clamped to now) and at most MAX_EVENT_AGE old; without it, the server's time.
@@ -36,7 +38,7 @@ from models.resources import Machine, MachineState, MachineStatus
 from models.shopfloor import EventKind, ProductionEvent
 from services.access import Actor, Permission, require
 from services.audit import audit
-from services import rollups
+from services import output_lots, rollups
 from services.errors import Conflict, Invalid, NotFound
 from services.events import DomainEvent, record
 from services.scoping import get_scoped
@@ -97,6 +99,8 @@ def perform(session: Session, actor: Actor, machine_id: int, action: ShopfloorAc
             ctx = ActionContext(session, actor, machine, _status_of(session, machine, at), action, at, now)
             event = APPLY[action.type](ctx)
             _save(ctx, event)
+            if event.operation_id is not None and event.kind in output_lots.KINDS:
+                output_lots.sync(session, actor, {event.operation_id: at})     # good parts of a last step -> lot
     except IntegrityError:
         stored = _stored_event(session, actor, action.client_id)
         if stored is None:
