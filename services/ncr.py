@@ -316,7 +316,8 @@ def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime
     workflow.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} raised: {ncr.title}",
                            body=f"Severity {ncr.severity.value}.", link=f"{NCR_PATH}{ncr.id}",
                            kind="alert", roles=("quality",), user_ids=(ncr.owner_user_id,),
-                           plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id, now=now)
+                           plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id, now=now,
+                           exclude_user_id=actor.user_id)
     return get_ncr(session, actor, ncr.id)
 
 
@@ -342,6 +343,7 @@ def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, 
             workflow.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} is yours",
                                    body=ncr.title, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
                                    user_ids=(ncr.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY,
+                                   exclude_user_id=actor.user_id,
                                    entity_id=ncr.id, now=now)
     return get_ncr(session, actor, ncr.id)
 
@@ -452,7 +454,8 @@ def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *,
     workflow.notify_people(session, organization_id=actor.organization_id,
                            title=f"CAPA action for {ncr.number}, due {action.due_date.isoformat()}",
                            body=description, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
-                           user_ids=(action.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id, now=now)
+                           user_ids=(action.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id,
+                           now=now, exclude_user_id=actor.user_id)
     return next(a for a in list_actions(session, actor, ncr.id, today=now.date()) if a.id == action.id)
 
 

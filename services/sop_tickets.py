@@ -250,7 +250,8 @@ def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: dateti
                            link=f"{TICKET_PATH}{ticket.id}", kind="assignment",
                            user_ids=(charged.head_user_id,) if charged.head_user_id else (),
                            roles=() if charged.head_user_id else ("supervisor",), plant_id=ticket.plant_id,
-                           entity_type=ENTITY, entity_id=ticket.id, now=now)
+                           entity_type=ENTITY, entity_id=ticket.id, now=now,
+                           exclude_user_id=actor.user_id)
     return get_ticket(session, actor, ticket.id)
 
 
@@ -315,7 +316,8 @@ def reassign(session: Session, actor: Actor, ticket_id: int, to_department_id: i
                            link=f"{TICKET_PATH}{ticket.id}", kind="assignment",
                            user_ids=(target.head_user_id,) if target.head_user_id else (),
                            roles=() if target.head_user_id else ("supervisor",), plant_id=ticket.plant_id,
-                           entity_type=ENTITY, entity_id=ticket.id, now=now)
+                           entity_type=ENTITY, entity_id=ticket.id, now=now,
+                           exclude_user_id=actor.user_id)
     return get_ticket(session, actor, ticket.id)
 
 

@@ -35,11 +35,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from models.base import utcnow
 from models.organization import Department
-from models.user import User
+from models.user import Role, RoleAssignment, User, UserPlantAccess
 from models.workflow import Workflow, WorkflowInstance, WorkflowState, WorkflowStep, WorkflowTransition
 from services.access import Actor, Permission, require, require_plant_visible, require_same_org
 from services import notifications
@@ -532,9 +532,13 @@ def _notify(session: Session, inst: WorkflowInstance, *, title: str, body: str =
 
 def notify_people(session: Session, *, organization_id: int, title: str, body: str = "", link: str = "",
                   kind: str = "info", user_ids=(), roles=(), plant_id: int | None = None, entity_type: str = "",
-                  entity_id: int | None = None, now: datetime | None = None) -> None:
-    """Hand a notice to the notification centre (services/notifications.py) in this transaction."""
-    user_ids = tuple(dict.fromkeys(u for u in user_ids if u))
+                  entity_id: int | None = None, now: datetime | None = None, exclude_user_id: int | None = None) -> None:
+    """Hand a notice to the notification centre (services/notifications.py) in this transaction.
+    `exclude_user_id` (the person who acted) is left out, also when they hold one of `roles`."""
+    if exclude_user_id is not None and roles:
+        user_ids = (*user_ids, *_role_members(session, organization_id, roles, plant_id))
+        roles = ()
+    user_ids = tuple(dict.fromkeys(u for u in user_ids if u and u != exclude_user_id))
     if not user_ids and not roles:
         return
     notifications.notify(session, organization_id=organization_id, title=title[:200], body=(body or "")[:2000],
@@ -552,3 +556,15 @@ def set_department(session: Session, actor: Actor, entity_type: str, entity_id: 
         inst.due_at = _due(_states(session, inst.workflow_id)[inst.state], restart_due_at)
         inst.escalated_at = None
     session.add(inst)
+
+
+def _role_members(session: Session, organization_id: int, roles, plant_id: int | None) -> list[int]:
+    """Active users holding one of `roles` who may work at `plant_id` (admins reach every plant)."""
+    query = select(User.id).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
+        User.organization_id == organization_id, User.is_active == True,  # noqa: E712
+        col(RoleAssignment.role).in_([str(r) for r in roles]))
+    if plant_id is not None:
+        admins = select(RoleAssignment.user_id).where(RoleAssignment.role == Role.ADMIN)
+        at_plant = select(UserPlantAccess.user_id).where(UserPlantAccess.plant_id == plant_id)
+        query = query.where(or_(col(User.id).in_(admins), col(User.id).in_(at_plant)))
+    return list(dict.fromkeys(session.exec(query).all()))

@@ -47,5 +47,5 @@ def test_escalate_fires_for_overdue_items_only(tmp_path):
     engine = make_engine(f"sqlite:///{db}")
     with Session(engine) as session:
         notes = session.exec(select(Notification).where(Notification.user_id == quality)).all()
-        assert [n.kind for n in notes] == ["alert", "escalation"]     # raised, then overdue
+        assert [n.kind for n in notes] == ["escalation"]     # the raiser is not told of their own NCR; overdue is
     engine.dispose()

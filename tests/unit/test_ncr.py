@@ -45,6 +45,8 @@ def _notes(session, user_id):
 
 def test_raise_numbers_per_organization_and_starts_the_workflow(session, world, people, captured_events):
     q, _, _ = people
+    colleague = make_user(session, world.org_a, roles=["quality"], plant_ids=[world.plant1])
+    elsewhere = make_user(session, world.org_a, roles=["quality"], plant_ids=[world.plant2])
     first = _raise(session, q, world.plant1, severity="major", lot_reference="L-77", quantity=12)
     second = _raise(session, q, world.plant1)
     other = _raise(session, world.actor(world.admin_b), world.plant_b)
@@ -52,7 +54,8 @@ def test_raise_numbers_per_organization_and_starts_the_workflow(session, world, 
     assert (first.status, first.status_name, first.severity, first.lot_reference) == ("open", "Open", "major", "L-77")
     names = [e.name for e in captured_events]
     assert "ncr.created" in names and "workflow.started" in names
-    assert "NCR-000001 raised: Burr on flange" in _notes(session, q.user_id)
+    assert "NCR-000001 raised: Burr on flange" in _notes(session, colleague)
+    assert _notes(session, q.user_id) == [] and _notes(session, elsewhere) == []    # not the raiser, not plant 2
 
 
 def test_raising_needs_quality_and_valid_fields(session, world, people):
