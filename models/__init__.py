@@ -12,7 +12,7 @@ from models.routing import Routing, RoutingStep
 from models.orders import (CapacityPeriod, CapacityTarget, CustomerOrder, ExceptionKind, Operation, OrderLine,
                            OrderStatus, ScheduleException, StatusChange, WorkOrder, WorkStatus)
 from models.shopfloor import EventKind, ProductionEvent
-from models.kpi_rollup import KpiCountSlice, KpiStop, KpiStopSlice
+from models.kpi_rollup import KpiCountDay, KpiCountSlice, KpiStop, KpiStopDay, KpiStopSlice
 from models.numbering import NumberSequence
 from models.workflow import Workflow, WorkflowInstance, WorkflowState, WorkflowStep, WorkflowTransition
 from models.ncr import CapaAction, CapaKind, Ncr, NcrLink, NcrSeverity
@@ -30,7 +30,7 @@ __all__ = [
     "Workflow", "WorkflowInstance", "WorkflowState", "WorkflowStep", "WorkflowTransition",
     "CapaAction", "CapaKind", "Ncr", "NcrLink", "NcrSeverity", "SopReassignment", "SopTicket",
     "BomLine", "CalendarHoliday", "CapacityPeriod", "CapacityTarget", "Customer", "CustomerOrder", "EventKind",
-    "ExceptionKind", "KpiCountSlice", "KpiStop", "KpiStopSlice", "LossCategory", "Machine", "MachineProductRate", "MachineState", "MachineStatus",
+    "ExceptionKind", "KpiCountDay", "KpiCountSlice", "KpiStop", "KpiStopDay", "KpiStopSlice", "LossCategory", "Machine", "MachineProductRate", "MachineState", "MachineStatus",
     "CustomFieldDefinition", "EmailOutbox", "FieldType", "Notification", "NotificationPreference", "OutboxStatus",
     "TypeList", "TypeListValue",
     "NumberSequence", "Operation", "OrderLine", "OrderStatus", "Product", "ProductType", "ProductionEvent",

@@ -77,3 +77,43 @@ class KpiStopSlice(SQLModel, table=True):
     slice_start: datetime = Field(sa_type=UTCDateTime, nullable=False)
     reason_key: int = Field(default=0)
     stop_us: int = Field(default=0, sa_type=sa.BigInteger)         # working-time microseconds
+
+
+class KpiCountDay(SQLModel, table=True):
+    """`kpi_count_slice` summed per plant-local day: the same key with `day_start` (the UTC instant the local day
+    begins, itself a slice start) in place of `slice_start`. Reads take whole days from here."""
+    __tablename__ = "kpi_count_day"
+    __table_args__ = (
+        UniqueConstraint("machine_id", "day_start", "operation_key", "reason_key", name="uq_kpi_count_day"),
+        sa.Index("ix_kpi_count_day_plant_start", "plant_id", "day_start"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    plant_id: int = Field(foreign_key="plant.id")
+    machine_id: int = Field(foreign_key="machine.id")
+    day_start: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    operation_key: int = Field(default=0)
+    reason_key: int = Field(default=0)
+    product_id: int | None = Field(default=None)
+    step: int | None = Field(default=None)
+    good: int = Field(default=0)
+    scrap: int = Field(default=0)
+    ideal_ms: int = Field(default=0, sa_type=sa.BigInteger)
+    good_ideal_ms: int = Field(default=0, sa_type=sa.BigInteger)
+    events: int = Field(default=0)
+
+
+class KpiStopDay(SQLModel, table=True):
+    """`kpi_stop_slice` summed per plant-local day (`day_start` as in `kpi_count_day`)."""
+    __tablename__ = "kpi_stop_day"
+    __table_args__ = (
+        UniqueConstraint("machine_id", "day_start", "reason_key", name="uq_kpi_stop_day"),
+        sa.Index("ix_kpi_stop_day_plant_start", "plant_id", "day_start"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    plant_id: int = Field(foreign_key="plant.id")
+    machine_id: int = Field(foreign_key="machine.id")
+    day_start: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    reason_key: int = Field(default=0)
+    stop_us: int = Field(default=0, sa_type=sa.BigInteger)

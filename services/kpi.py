@@ -92,9 +92,9 @@ def kpi_summary(session: Session, actor: Actor, *, plant_id: int, start: datetim
 
 
 def _add_stops(session: Session, actor: Actor, scope: Scope, into: dict, bucket_of, *, by_machine: bool,
-               group: str = "machine_id") -> None:
+               group: str = "machine_id", by_day: bool | None = None) -> None:
     """Closed-stop slices and open stops, planned or not by their reason, into Totals keyed by machine or bucket."""
-    rows = stop_sums(session, scope, group)
+    rows = stop_sums(session, scope, group, by_day=by_day)
     opened = open_stops(session, scope)
     info = reasons(session, actor, [r[1] for r in rows] + [s.reason_key for s in opened])
     for key, reason_key, us in rows:
@@ -177,11 +177,13 @@ def oee_trend(session: Session, actor: Actor, *, plant_id: int, start: datetime,
         return starts[i] if i >= 0 and at < spans[i][1] else None
 
     totals: dict[datetime, Totals] = defaultdict(Totals)
-    for slice_start, good, scrap, ideal, good_ideal, events in count_sums(session, scope, "slice_start"):
+    by_day = bucket in ("day", "week")          # whole local days lie inside one bucket: day rows serve them
+    for slice_start, good, scrap, ideal, good_ideal, events in count_sums(session, scope, "slice_start",
+                                                                           by_day=by_day):
         key = bucket_of(_aware(slice_start))
         if key is not None:
             totals[key].add_counts(good, scrap, ideal, good_ideal, events)
-    _add_stops(session, actor, scope, totals, bucket_of, by_machine=False, group="slice_start")
+    _add_stops(session, actor, scope, totals, bucket_of, by_machine=False, group="slice_start", by_day=by_day)
     n = len(scope.machines)
     points = [TrendPoint(start=s, end=e, label=label,
                          figures=OeeRead.of(figures_of(totals[s], n * total_us(scope.working(s, e)))))

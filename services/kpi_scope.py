@@ -3,8 +3,11 @@
 A `Scope` is a plant, optionally one department or machine and one shift of the plant calendar, over the
 window [start, end). Its machines are the active machines in it plus any machine with rollup rows in the
 window. Rollup rows belong to the window when their slice starts in it (slices never cross an hour, a shift or
-a local day, so hour, shift, day and week windows are exact). Every sum here reads the rollups, never the raw
-events; an open stop (no end yet) is clipped to working time up to the window's end or `now`.
+a local day, so hour, shift, day and week windows are exact). The sums read the per-day rows for the whole
+plant-local days inside the window and the slices only for its partial first and last day (one query: a
+UNION ALL of both under one GROUP BY); grouped by `slice_start`, a day row stands at its day's start, so only
+day and week buckets may ask for day rows. A shift-filtered scope reads slices only. Every sum here reads the
+rollups, never the raw events; an open stop (no end yet) is clipped to working time up to the window's end or `now`.
 """
 from __future__ import annotations
 
@@ -16,13 +19,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models.calendar import Shift, ShiftCalendar
-from models.kpi_rollup import KpiCountSlice, KpiStop, KpiStopSlice
+from models.kpi_rollup import KpiCountDay, KpiCountSlice, KpiStop, KpiStopDay, KpiStopSlice
 from models.organization import Department, Plant
 from models.resources import LossCategory, Machine, ReasonCode
 from services.access import Actor, Permission, require, require_plant_visible
 from services.calendar_math import CalendarSpec, Interval, shift_windows, working_intervals
-from services.calendars import calendar_spec
+from services.kpi_calendar import kpi_calendar
 from services.errors import Invalid, NotFound
+from services.rollup_slices import day_start
 from services.scoping import get_scoped
 
 UTC = timezone.utc
@@ -112,7 +116,7 @@ def resolve_scope(session: Session, actor: Actor, *, plant_id: int, start: datet
         machine = session.get(Machine, machine_id)
         if machine is None or machine.plant_id != plant.id:
             raise NotFound("Machine not found.")
-    scope = Scope(plant=plant, cal=calendar_spec(session, plant.id), start=start, end=end,
+    scope = Scope(plant=plant, cal=kpi_calendar(session, plant), start=start, end=end,
                   now=(now or datetime.now(UTC)).astimezone(UTC), department_id=department_id, machine_id=machine_id)
     if shift_id is not None:
         scope.shift_id, scope.shift_name = shift_id, _shift_name(session, plant, shift_id)
@@ -155,8 +159,24 @@ def _machines(session: Session, scope: Scope) -> dict[int, Machine]:
     return {i: machines[i] for i in sorted(active)}
 
 
-def _slice_filter(scope: Scope, table) -> list:
+def whole_days(scope: Scope) -> tuple[datetime, datetime] | None:
+    """[first, last) local-day starts of the whole plant-local days inside the window, or None if there are none
+    (or the scope is one shift, which day rows cannot tell apart)."""
+    if scope.shift_name is not None:
+        return None
+    zone = scope.cal.zone
+    first = day_start(scope.start, zone)
+    if first < scope.start:
+        first = day_start(first + timedelta(hours=36), zone)
+    last = day_start(scope.end, zone)
+    return (first, last) if first < last else None
+
+
+def _slice_filter(scope: Scope, table, days: tuple[datetime, datetime] | None = None) -> list:
+    """Rows of the slice table in the window, outside the whole days `days` (read from the day rows)."""
     where = _machine_filter(scope, table) + [table.c.slice_start >= scope.start, table.c.slice_start < scope.end]
+    if days is not None:
+        where.append(sa.or_(table.c.slice_start < days[0], table.c.slice_start >= days[1]))
     if scope.shift_name is not None:
         spans = scope.shift_spans(scope.start, scope.end)
         if not spans:
@@ -165,21 +185,37 @@ def _slice_filter(scope: Scope, table) -> list:
     return where
 
 
-def count_sums(session: Session, scope: Scope, *group: str) -> list:
-    """(group values..., good, scrap, ideal_ms, good_ideal_ms, events) per group of count slices."""
-    t = KpiCountSlice.__table__
-    keys = [t.c[g] for g in group]
-    return session.execute(sa.select(*keys, sa.func.sum(t.c.good), sa.func.sum(t.c.scrap), sa.func.sum(t.c.ideal_ms),
-                                     sa.func.sum(t.c.good_ideal_ms), sa.func.sum(t.c.events))
-                           .where(*_slice_filter(scope, t)).group_by(*keys)).all()
+def _summed(session: Session, scope: Scope, slices, day_rows, group: tuple[str, ...], figures: tuple[str, ...],
+            by_day: bool) -> list:
+    """(group values..., sum of each figure) over the slices of the window, whole days from the day rows."""
+    days = whole_days(scope) if by_day else None
+    if days is None:
+        keys = [slices.c[g] for g in group]
+        return session.execute(sa.select(*keys, *[sa.func.sum(slices.c[f]) for f in figures])
+                               .where(*_slice_filter(scope, slices)).group_by(*keys)).all()
+    day_cols = [(day_rows.c.day_start if g == "slice_start" else day_rows.c[g]).label(g) for g in group]
+    both = sa.union_all(
+        sa.select(*[slices.c[g].label(g) for g in group], *[slices.c[f] for f in figures])
+        .where(*_slice_filter(scope, slices, days)),
+        sa.select(*day_cols, *[day_rows.c[f] for f in figures])
+        .where(*_machine_filter(scope, day_rows), day_rows.c.day_start >= days[0], day_rows.c.day_start < days[1]),
+    ).subquery()
+    keys = [both.c[g] for g in group]
+    return session.execute(sa.select(*keys, *[sa.func.sum(both.c[f]) for f in figures]).group_by(*keys)).all()
 
 
-def stop_sums(session: Session, scope: Scope, *group: str) -> list:
-    """(group values..., reason_key, stop_us) per group of closed-stop slices."""
-    t = KpiStopSlice.__table__
-    keys = [t.c[g] for g in group] + [t.c.reason_key]
-    return session.execute(sa.select(*keys, sa.func.sum(t.c.stop_us)).where(*_slice_filter(scope, t))
-                           .group_by(*keys)).all()
+def count_sums(session: Session, scope: Scope, *group: str, by_day: bool | None = None) -> list:
+    """(group values..., good, scrap, ideal_ms, good_ideal_ms, events) per group of count slices. `by_day`
+    (default: unless grouped by slice_start) reads whole days from the day rows."""
+    return _summed(session, scope, KpiCountSlice.__table__, KpiCountDay.__table__, group,
+                   ("good", "scrap", "ideal_ms", "good_ideal_ms", "events"),
+                   "slice_start" not in group if by_day is None else by_day)
+
+
+def stop_sums(session: Session, scope: Scope, *group: str, by_day: bool | None = None) -> list:
+    """(group values..., reason_key, stop_us) per group of closed-stop slices (`by_day` as in count_sums)."""
+    return _summed(session, scope, KpiStopSlice.__table__, KpiStopDay.__table__, (*group, "reason_key"),
+                   ("stop_us",), "slice_start" not in group if by_day is None else by_day)
 
 
 def open_stops(session: Session, scope: Scope) -> list[KpiStop]:

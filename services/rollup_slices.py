@@ -4,7 +4,8 @@ A slice is a UTC hour, cut further wherever a shift of the plant calendar starts
 day begins, inside that hour. So every hour, every shift and every local day (hence week) is made of whole
 slices, and a rollup row keyed by its slice start can be bucketed exactly. A plant without a calendar has
 plain hours. Invariants: slice starts are tz-aware UTC; `slice_of(t)` is the largest slice start <= t;
-`pieces(a, b)` cuts [a, b) at every slice boundary and clips it to working time when asked.
+`pieces(a, b)` cuts [a, b) at every slice boundary and clips it to working time when asked; `day_of(s)` is the
+start of the local day holding slice s (the key of the per-day rollups).
 """
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ def floor_hour(at: datetime) -> datetime:
     return at.replace(minute=0, second=0, microsecond=0)
 
 
+def day_start(at: datetime, zone) -> datetime:
+    """The UTC instant the local day (in `zone`) holding `at` begins."""
+    return datetime.combine(at.astimezone(zone).date(), time(0), tzinfo=zone).astimezone(UTC)
+
+
 class Slicer:
     """Slice boundaries of one plant calendar (or plain hours without one), cached per hour."""
 
@@ -29,6 +35,7 @@ class Slicer:
         self.cal = cal
         self._bounds: dict[datetime, list[datetime]] = {}
         self._day_cuts: dict = {}
+        self._days: dict[datetime, datetime] = {}
 
     def bounds(self, hour: datetime) -> list[datetime]:
         """The slice starts inside [hour, hour + 1 h), the hour itself first."""
@@ -42,6 +49,14 @@ class Slicer:
         hour = floor_hour(at)
         at = at.astimezone(UTC)
         return max(b for b in self.bounds(hour) if b <= at)
+
+    def day_of(self, slice_start: datetime) -> datetime:
+        """The start (UTC) of the plant-local day holding this slice (UTC days without a calendar); local day
+        starts are slice boundaries, so a day is a whole number of slices."""
+        found = self._days.get(slice_start)
+        if found is None:
+            found = self._days[slice_start] = day_start(slice_start, self.cal.zone if self.cal else UTC)
+        return found
 
     def slices(self, start: datetime, end: datetime) -> Iterator[Interval]:
         """Every slice [s, e) cut to [start, end)."""

@@ -10,6 +10,8 @@ Invariants:
   the time of writing): applying events in any order, in any batches, gives the same rows as `rebuild`;
 - `apply` writes one INSERT .. ON CONFLICT DO UPDATE per affected rollup row (figures are added, so
   concurrent writers never lose an update), whatever the number of events;
+- every slice row is also added into its machine's plant-local day row (`kpi_count_day`, `kpi_stop_day`, keyed
+  by the day's start): a day row is always the sum of its slices, in the same transaction;
 - counts go to the slice (services/rollup_slices.py) holding their `occurred_at`, late ones included;
 - downtime is paired as it happened (by occurred_at, then id): each downtime_ended closes the open
   downtime_started, a second start closes the first, an end without an open start is ignored, a start
@@ -32,7 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from models.kpi_rollup import KpiCountSlice, KpiStop, KpiStopSlice
+from models.kpi_rollup import KpiCountDay, KpiCountSlice, KpiStop, KpiStopDay, KpiStopSlice
 from models.orders import Operation, WorkOrder
 from models.organization import Plant
 from models.resources import Machine
@@ -108,7 +110,9 @@ def apply(session: Session, events: list[ProductionEvent]) -> None:
     ctx = _Context(session)
     counts = [e for e in events if e.kind == EventKind.COUNT]
     if counts:
-        _upsert_counts(session, _count_deltas(ctx, counts))
+        rows = _count_deltas(ctx, counts)
+        _upsert_counts(session, rows)
+        _upsert_counts(session, _count_days(ctx, rows), KpiCountDay)
     downtime = [e for e in events if e.kind in DOWNTIME]
     if downtime:
         _repair_stops(ctx, downtime)
@@ -147,22 +151,47 @@ def _insert(session: Session):
     return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)
 
 
-def _upsert_counts(session: Session, rows: dict[tuple, dict]) -> None:
-    table = KpiCountSlice.__table__
+def _count_days(ctx: _Context, rows: dict[tuple, dict]) -> dict[tuple, dict]:
+    """Count slice rows summed per machine, local day, operation and reason (`kpi_count_day` rows)."""
+    days: dict[tuple, dict] = {}
+    for row in rows.values():
+        day = ctx.slicer(row["plant_id"]).day_of(row["slice_start"])
+        key = (row["machine_id"], day, row["operation_key"], row["reason_key"])
+        _merge_row(days, key, {**{k: v for k, v in row.items() if k != "slice_start"}, "day_start": day})
+    return days
+
+
+def _stop_days(ctx: _Context, rows: dict[tuple, dict]) -> dict[tuple, dict]:
+    """Stop slice rows summed per machine, local day and reason (`kpi_stop_day` rows)."""
+    days: dict[tuple, dict] = {}
+    for row in rows.values():
+        day = ctx.slicer(row["plant_id"]).day_of(row["slice_start"])
+        key = (row["machine_id"], day, row["reason_key"])
+        if key in days:
+            days[key]["stop_us"] += row["stop_us"]
+        else:
+            days[key] = {**{k: v for k, v in row.items() if k != "slice_start"}, "day_start": day}
+    return days
+
+
+def _upsert_counts(session: Session, rows: dict[tuple, dict], model=KpiCountSlice) -> None:
+    table = model.__table__
+    time_key = "slice_start" if model is KpiCountSlice else "day_start"
     for chunk in _chunks(list(rows.values())):
         stmt = _insert(session)(table).values(chunk)
         stmt = stmt.on_conflict_do_update(
-            index_elements=["machine_id", "slice_start", "operation_key", "reason_key"],
+            index_elements=["machine_id", time_key, "operation_key", "reason_key"],
             set_={name: table.c[name] + stmt.excluded[name] for name in _COUNT_FIGURES})
         session.execute(stmt)
 
 
-def _upsert_stop_slices(session: Session, rows: dict[tuple, dict]) -> None:
-    table = KpiStopSlice.__table__
+def _upsert_stop_slices(session: Session, rows: dict[tuple, dict], model=KpiStopSlice) -> None:
+    table = model.__table__
+    time_key = "slice_start" if model is KpiStopSlice else "day_start"
     live = [r for r in rows.values() if r["stop_us"] != 0]
     for chunk in _chunks(live):
         stmt = _insert(session)(table).values(chunk)
-        stmt = stmt.on_conflict_do_update(index_elements=["machine_id", "slice_start", "reason_key"],
+        stmt = stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "reason_key"],
                                           set_={"stop_us": table.c.stop_us + stmt.excluded.stop_us})
         session.execute(stmt)
 
@@ -224,6 +253,7 @@ def _repair_stops(ctx: _Context, events: list[ProductionEvent]) -> None:
         if new_rows:
             session.execute(sa.insert(KpiStop.__table__), new_rows)
     _upsert_stop_slices(session, deltas)
+    _upsert_stop_slices(session, _stop_days(ctx, deltas), KpiStopDay)
 
 
 def _stretch(session: Session, machine_id: int, new: list[ProductionEvent]):
@@ -312,7 +342,7 @@ def rebuild(session: Session, *, organization_id: int | None = None, plant_id: i
     total = RebuildResult(0, 0, 0, 0, 0)
     for plant in plants:
         say(f"plant {plant.code}: clearing rollups")
-        for table in (KpiCountSlice, KpiStopSlice, KpiStop):
+        for table in (KpiCountDay, KpiStopDay, KpiCountSlice, KpiStopSlice, KpiStop):
             session.execute(sa.delete(table.__table__).where(table.__table__.c.plant_id == plant.id))
         ctx = _Context(session)
         count_rows, events = _rebuild_counts(ctx, plant.id)
@@ -366,6 +396,7 @@ def _rebuild_counts(ctx: _Context, plant_id: int) -> tuple[int, int]:
         for key, row in _count_deltas(ctx, raw).items():
             _merge_row(rows, key, row)
     _bulk_insert(session, KpiCountSlice, list(rows.values()))
+    _bulk_insert(session, KpiCountDay, list(_count_days(ctx, rows).values()))
     return len(rows), events
 
 
@@ -399,6 +430,7 @@ def _rebuild_stops(ctx: _Context, plant_id: int) -> tuple[int, int]:
     _bulk_insert(session, KpiStop, stops)
     live = [r for r in slices.values() if r["stop_us"]]
     _bulk_insert(session, KpiStopSlice, live)
+    _bulk_insert(session, KpiStopDay, [r for r in _stop_days(ctx, slices).values() if r["stop_us"]])
     return len(stops), len(live)
 
 

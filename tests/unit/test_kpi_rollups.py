@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from models.kpi_rollup import KpiCountSlice, KpiStop, KpiStopSlice
+from models.kpi_rollup import KpiCountDay, KpiCountSlice, KpiStop, KpiStopDay, KpiStopSlice
 from models.shopfloor import EventKind, ProductionEvent
 from services import rollups
 from services.db import transaction
@@ -34,9 +34,30 @@ def rollup_state(engine) -> dict[str, list[tuple]]:
             KpiStop.__table__.c[tuple(c for c in KpiStop.__table__.c.keys() if c != "id")])).all()
         slices = conn.execute(sa.select(
             KpiStopSlice.__table__.c[tuple(c for c in KpiStopSlice.__table__.c.keys() if c != "id")])).all()
+        count_days = conn.execute(sa.select(
+            KpiCountDay.__table__.c[tuple(c for c in KpiCountDay.__table__.c.keys() if c != "id")])).all()
+        stop_days = conn.execute(sa.select(
+            KpiStopDay.__table__.c[tuple(c for c in KpiStopDay.__table__.c.keys() if c != "id")])).all()
     return {"counts": sorted(tuple(r) for r in counts if r.events),
             "stops": sorted(tuple(r) for r in stops),
-            "stop_slices": sorted(tuple(r) for r in slices if r.stop_us)}
+            "stop_slices": sorted(tuple(r) for r in slices if r.stop_us),
+            "count_days": sorted(tuple(r) for r in count_days if r.events),
+            "stop_days": sorted(tuple(r) for r in stop_days if r.stop_us)}
+
+
+def day_sums_of_slices(state, engine) -> dict[str, list[tuple]]:
+    """The slice rows of `state` summed per local day of the plant (UTC here), as day rows would hold them."""
+    from collections import defaultdict
+    from services.rollup_slices import UTC, day_start
+    counts: dict[tuple, list] = defaultdict(lambda: [0] * 5)
+    for org, plant, machine, start, op_key, reason, product, step, *figures in state["counts"]:
+        row = counts[(org, plant, machine, day_start(start, UTC), op_key, reason, product, step)]
+        row[:] = [a + b for a, b in zip(row, figures)]
+    stops: dict[tuple, int] = defaultdict(int)
+    for org, plant, machine, start, reason, us in state["stop_slices"]:
+        stops[(org, plant, machine, day_start(start, UTC), reason)] += us
+    return {"count_days": sorted(k + tuple(v) for k, v in counts.items()),
+            "stop_days": sorted(k + (v,) for k, v in stops.items() if v)}
 
 
 def rebuilt_state(session, engine, **scope) -> dict[str, list[tuple]]:
@@ -183,10 +204,11 @@ def test_incremental_rollups_equal_a_rebuild_from_scratch(session, engine, world
             with transaction(session):
                 rollups.apply(session, insert_events(session, floor, world, specs[i:i + size]))
         incremental = rollup_state(engine)
-        assert rebuilt_state(session, engine) == incremental
+        assert rebuilt_state(session, engine) == incremental       # slices, stops and day rows alike
+        assert {k: incremental[k] for k in ("count_days", "stop_days")} == day_sums_of_slices(incremental, engine)
     finally:
         with transaction(session):
-            for model in (KpiStopSlice, KpiStop, KpiCountSlice, ProductionEvent):
+            for model in (KpiStopDay, KpiCountDay, KpiStopSlice, KpiStop, KpiCountSlice, ProductionEvent):
                 session.execute(sa.delete(model.__table__).where(model.__table__.c.machine_id == floor.machine_id))
 
 

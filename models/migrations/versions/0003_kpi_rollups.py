@@ -1,4 +1,4 @@
-"""KPI rollups per machine per hour/shift (issue 4)
+"""KPI rollups per machine per hour/shift and per local day (issue 4)
 
 Revision ID: 0003_kpi_rollups
 Revises: 0002_production_core
@@ -84,7 +84,53 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_kpi_stop_slice_organization_id'), ['organization_id'], unique=False)
 
 
+    op.create_table('kpi_count_day',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('plant_id', sa.Integer(), nullable=False),
+    sa.Column('machine_id', sa.Integer(), nullable=False),
+    sa.Column('day_start', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('operation_key', sa.Integer(), nullable=False),
+    sa.Column('reason_key', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=True),
+    sa.Column('step', sa.Integer(), nullable=True),
+    sa.Column('good', sa.Integer(), nullable=False),
+    sa.Column('scrap', sa.Integer(), nullable=False),
+    sa.Column('ideal_ms', sa.BigInteger(), nullable=False),
+    sa.Column('good_ideal_ms', sa.BigInteger(), nullable=False),
+    sa.Column('events', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['machine_id'], ['machine.id'], ),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], ),
+    sa.ForeignKeyConstraint(['plant_id'], ['plant.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('machine_id', 'day_start', 'operation_key', 'reason_key', name='uq_kpi_count_day')
+    )
+    with op.batch_alter_table('kpi_count_day', schema=None) as batch_op:
+        batch_op.create_index('ix_kpi_count_day_plant_start', ['plant_id', 'day_start'], unique=False)
+        batch_op.create_index(batch_op.f('ix_kpi_count_day_organization_id'), ['organization_id'], unique=False)
+
+    op.create_table('kpi_stop_day',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('plant_id', sa.Integer(), nullable=False),
+    sa.Column('machine_id', sa.Integer(), nullable=False),
+    sa.Column('day_start', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reason_key', sa.Integer(), nullable=False),
+    sa.Column('stop_us', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['machine_id'], ['machine.id'], ),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], ),
+    sa.ForeignKeyConstraint(['plant_id'], ['plant.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('machine_id', 'day_start', 'reason_key', name='uq_kpi_stop_day')
+    )
+    with op.batch_alter_table('kpi_stop_day', schema=None) as batch_op:
+        batch_op.create_index('ix_kpi_stop_day_plant_start', ['plant_id', 'day_start'], unique=False)
+        batch_op.create_index(batch_op.f('ix_kpi_stop_day_organization_id'), ['organization_id'], unique=False)
+
+
 def downgrade() -> None:
+    op.drop_table('kpi_stop_day')
+    op.drop_table('kpi_count_day')
     op.drop_table('kpi_stop_slice')
     op.drop_table('kpi_stop')
     op.drop_table('kpi_count_slice')
