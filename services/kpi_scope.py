@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -26,7 +27,7 @@ from services.access import Actor, Permission, require, require_plant_visible
 from services.calendar_math import CalendarSpec, Interval, shift_windows, working_intervals
 from services.kpi_calendar import kpi_calendar
 from services.errors import Invalid, NotFound
-from services.rollup_slices import day_start
+from services.rollup_slices import Slicer, day_start
 from services.scoping import get_scoped
 
 UTC = timezone.utc
@@ -45,6 +46,11 @@ class Scope:
     shift_id: int | None = None
     shift_name: str | None = None
     machines: dict[int, Machine] = field(default_factory=dict)
+
+    @cached_property
+    def slicer(self) -> Slicer:
+        """The calendar's slicer, made once per read (its slice boundaries are cached per hour)."""
+        return Slicer(self.cal)
 
     @property
     def limit(self) -> datetime:
@@ -227,10 +233,9 @@ def open_stops(session: Session, scope: Scope) -> list[KpiStop]:
 def open_stop_pieces(scope: Scope, stop: KpiStop, bucket_of: Callable[[datetime], Hashable] | None = None
                      ) -> list[tuple[Hashable, int]]:
     """(bucket, working microseconds) of an open stop up to the window's end or now, inside the scope."""
-    from services.rollup_slices import Slicer
     out = []
     for s, e in scope.working(stop.start_at, scope.limit):
-        for piece_s, piece_e in Slicer(scope.cal).slices(s, e):
+        for piece_s, piece_e in scope.slicer.slices(s, e):
             out.append((bucket_of(piece_s) if bucket_of else None, (piece_e - piece_s) // US))
     return out
 
