@@ -12,7 +12,11 @@ The events are loaded raw (PostgreSQL: COPY; SQLite: executemany), the rollups a
   time per machine; good and scrap per product and step), p50 of a few runs. The rollup figures are checked
   equal to it.
 
+With --keep the databases are kept (PostgreSQL `takt_kpi_bench_kept`, SQLite /tmp/takt-kpi-bench-kept/bench.db) and
+a later --keep run reuses their raw events, rebuilding only the rollups (the raw load takes 10-25 minutes).
+
 Usage: .venv/bin/python -m bench.kpi_bench [--postgres URL] [--no-sqlite] [--machines 50] [--days 90] [--runs 7]
+                                           [--raw-runs 3] [--keep]
 """
 from __future__ import annotations
 
@@ -28,14 +32,16 @@ from decimal import Decimal
 
 import numpy as np
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from bench.report import table, write_section
 from models.calendar import Shift, ShiftBreak, ShiftCalendar
 from models.catalog import Product
+from models.kpi_rollup import KpiCountDay, KpiStopDay
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.organization import Department, Plant
 from models.resources import LossCategory, Machine, ReasonCode, ReasonKind, WorkCenter
+from models.shopfloor import ProductionEvent
 from models.user import Role
 from services import db as takt_db, kpi, organizations, rollups
 from services.access import Actor
@@ -44,6 +50,8 @@ from services.migrations import migrate
 UTC = timezone.utc
 END = datetime(2026, 3, 2, tzinfo=UTC)
 FORTNIGHT = 14 * 86400
+KEEP_PG = "takt_kpi_bench_kept"
+KEEP_SQLITE = "/tmp/takt-kpi-bench-kept/bench.db"
 LIMITS = """What limits it: the service sums the hour-slice rows of the window (about 200,000 count rows and 63,000
 stop rows for 50 machines x 90 days: one per machine, hour, operation and scrap reason), plus about 12 small
 queries (plant, calendar with its shifts and breaks, machines, reasons, open stops) that cost 45 ms on
@@ -99,6 +107,21 @@ class Floor:
                     self.ops[mid].append((op.id, int(ideal * 1000)))
         self.actor = Actor(user_id=None, organization_id=self.org_id, roles=frozenset({Role.ADMIN}),
                            plant_ids=frozenset({self.plant_id}), username="bench")
+
+    @classmethod
+    def existing(cls, session: Session, days: int) -> "Floor | None":
+        """The bench plant of a kept database (its raw events are reused), or None if it has none yet."""
+        plant = session.exec(sa.select(Plant).where(Plant.code == "K1", Plant.name == "KPI plant")
+                             .order_by(Plant.id.desc())).scalars().first()
+        if plant is None:
+            return None
+        floor = cls.__new__(cls)
+        floor.start, floor.org_id, floor.plant_id = END - timedelta(days=days), plant.organization_id, plant.id
+        floor.machine_ids = list(session.execute(sa.select(Machine.id).where(Machine.plant_id == plant.id)
+                                                 .order_by(Machine.id)).scalars())
+        floor.actor = Actor(user_id=None, organization_id=floor.org_id, roles=frozenset({Role.ADMIN}),
+                            plant_ids=frozenset({floor.plant_id}), username="bench")
+        return floor
 
     @staticmethod
     def _add(session: Session, row):
@@ -215,12 +238,23 @@ def timed(fn, runs: int, warmup: int = 1) -> tuple[float, object]:
     return statistics.median(samples), result
 
 
-def bench(engine: sa.Engine, machines: int, days: int, runs: int) -> dict:
+def bench(engine: sa.Engine, machines: int, days: int, runs: int, reuse: bool, raw_runs: int = 3) -> dict:
     with Session(engine, expire_on_commit=False) as session:
-        floor = Floor(session, machines, days)
-    print(f"loading events for {machines} machines over {days} days ...", flush=True)
-    events, load_s = load_events(engine, floor)
-    print(f"  {events:,} events in {load_s:.0f} s; rebuilding rollups ...", flush=True)
+        floor = Floor.existing(session, days) if reuse else None
+        if floor is not None:
+            # a kept database: rollup tables added to migration 0003 after it was built are created here
+            SQLModel.metadata.create_all(engine, tables=[m.__table__ for m in (KpiCountDay, KpiStopDay)])
+            events = session.execute(sa.select(sa.func.count()).select_from(ProductionEvent)
+                                     .where(ProductionEvent.plant_id == floor.plant_id)).scalar_one()
+            load_s = None
+    if floor is None:
+        with Session(engine, expire_on_commit=False) as session:
+            floor = Floor(session, machines, days)
+        print(f"loading events for {machines} machines over {days} days ...", flush=True)
+        events, load_s = load_events(engine, floor)
+    else:
+        print(f"reusing the {events:,} raw events of the kept database", flush=True)
+    print(f"  {events:,} events; rebuilding rollups ...", flush=True)
     with Session(engine, expire_on_commit=False) as session:
         began = time.perf_counter()
         with takt_db.transaction(session):
@@ -228,7 +262,8 @@ def bench(engine: sa.Engine, machines: int, days: int, runs: int) -> dict:
         rebuild_s = time.perf_counter() - began
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE kpi_count_slice; ANALYZE kpi_stop_slice; ANALYZE kpi_stop")
+            conn.exec_driver_sql("ANALYZE kpi_count_slice; ANALYZE kpi_stop_slice; ANALYZE kpi_stop; "
+                                 "ANALYZE kpi_count_day; ANALYZE kpi_stop_day")
     now = END + timedelta(days=1)
     with Session(engine, expire_on_commit=False) as session:
         args = {"plant_id": floor.plant_id, "start": floor.start, "end": END}
@@ -236,7 +271,7 @@ def bench(engine: sa.Engine, machines: int, days: int, runs: int) -> dict:
         fpy_s, yields = timed(lambda: kpi.fpy_by_product_step(session, floor.actor, **args), runs)
         trend_s, trend = timed(lambda: kpi.oee_trend(session, floor.actor, bucket="day", now=now, **args), runs)
         session.rollback()
-    raw_runs = max(1, min(3, runs))
+    raw_runs = max(1, min(raw_runs, runs))
     raw_oee_s, oee_rows = timed(lambda: raw_oee(engine, floor), raw_runs, warmup=0)
     raw_fpy_s, fpy_rows = timed(lambda: raw_fpy(engine, floor), raw_runs, warmup=0)
     good, scrap = sum(r[0] for r in oee_rows.values()), sum(r[1] for r in oee_rows.values())
@@ -251,20 +286,29 @@ def bench(engine: sa.Engine, machines: int, days: int, runs: int) -> dict:
             "oee": summary.figures.oee_percent, "points": len(trend.points)}
 
 
-def databases(pg_url: str | None, sqlite: bool):
+def databases(pg_url: str | None, sqlite: bool, keep: bool):
+    """(label, url) of each database to run on: fresh ones dropped afterwards, or with `keep` the fixed
+    KEEP_PG / KEEP_SQLITE ones, created when missing and left in place (their raw events are reused)."""
     if pg_url:
         base = sa.engine.make_url(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
-        name = f"takt_kpi_bench_{os.getpid()}"
+        name = KEEP_PG if keep else f"takt_kpi_bench_{os.getpid()}"
         admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            exists = conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).first()
+            if not (keep and exists):
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         try:
             yield "PostgreSQL", base.set(database=name).render_as_string(hide_password=False)
         finally:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if not keep:
+                with admin.connect() as conn:
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if sqlite:
+        if keep:
+            os.makedirs(os.path.dirname(KEEP_SQLITE), exist_ok=True)
+            yield "SQLite", f"sqlite:///{KEEP_SQLITE}"
+            return
         tmp = tempfile.mkdtemp(prefix="takt-kpi-bench-")
         try:
             yield "SQLite", f"sqlite:///{tmp}/bench.db"
@@ -279,12 +323,15 @@ def main() -> None:
     parser.add_argument("--machines", type=int, default=50)
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--raw-runs", type=int, default=3, help="runs of each raw GROUP BY (seconds each)")
+    parser.add_argument("--keep", action="store_true",
+                        help=f"keep the databases ({KEEP_PG}, {KEEP_SQLITE}) and reuse their raw events next time")
     args = parser.parse_args()
     rows, build_rows = [], []
-    for label, url in databases(args.postgres, not args.no_sqlite):
+    for label, url in databases(args.postgres, not args.no_sqlite, args.keep):
         engine = takt_db.make_engine(url)
         migrate(engine)
-        r = bench(engine, args.machines, args.days, args.runs)
+        r = bench(engine, args.machines, args.days, args.runs, args.keep, args.raw_runs)
         engine.dispose()
         ms = lambda s: f"{s * 1000:,.1f}"  # noqa: E731
         rows += [[label, "OEE summary (plant, per machine)", ms(r["oee_s"]), "raw GROUP BY counts per machine",
@@ -293,13 +340,13 @@ def main() -> None:
                   ms(r["raw_fpy_s"]), f"{r['raw_fpy_s'] / r['fpy_s']:,.0f}x"],
                  [label, f"OEE trend per day ({r['points']} points)", ms(r["trend_s"]), "", "", ""]]
         b = r["built"]
-        build_rows.append([label, f"{r['events']:,}", f"{r['load_s']:.0f}", f"{r['rebuild_s']:.1f}",
+        build_rows.append([label, f"{r['events']:,}", "reused" if r["load_s"] is None else f"{r['load_s']:.0f}", f"{r['rebuild_s']:.1f}",
                            f"{b.count_rows:,}", f"{b.stops:,}", f"{b.stop_rows:,}", f"{r['oee']}"])
     body = (f"{args.machines} machines, {args.days} days, three 8-hour shifts a day with a 30-minute break each; "
             "counts every 1.05-1.3 ideal cycles with 2% scrap, a stop about every 2 hours. The service reads "
             f"the rollups; the raw GROUP BY computes only the count side of the same figures from the raw events "
             f"(no downtime pairing, no calendar), and the rollup figures are checked equal to it. p50 of "
-            f"{args.runs} runs after a warm-up (raw: p50 of {max(1, min(3, args.runs))}).\n\n"
+            f"{args.runs} runs after a warm-up (raw: p50 of {max(1, min(args.raw_runs, args.runs))}).\n\n"
             + table(["database", "KPI read", "service ms", "raw baseline", "raw ms", "raw / service"], rows)
             + "\n" + LIMITS + "\n### Loading and rebuilding the rollups\n\n"
             + table(["database", "raw events", "raw load s (COPY / executemany)", "rebuild s", "count rows",
