@@ -246,6 +246,26 @@ def bench_raw(engine, rows: list[dict]) -> float:
         raw.close()
 
 
+LIMITS_TEXT = """What one batch of 1,000 events costs, and so what limits the rate (see the profile below):
+- the events themselves: one COPY into production_event (PostgreSQL, ids drawn from its sequence) or
+  multi-row INSERT .. RETURNING (SQLite), maintaining its six indexes, like the raw baseline;
+- output lots (services/output_lots.sync, traceability): for every job of a last routing step the
+  batch counted, its production pass's lot is found or created and topped up, a few statements per
+  job: with 50 such jobs in every batch about 450 of a batch's 620 statements (counted with a
+  cursor hook), the largest single cost here;
+- the KPI rollups (services.rollups.apply): one upsert per touched machine-hour slice, and for every
+  machine with a stop event the re-pairing of its stops (about 6 statements per machine);
+- reading before writing, which the raw baseline does not do: the client ids already stored (one
+  indexed IN lookup of 1,000 keys), the machines locked in id order, their status rows, the jobs' and
+  work orders' quantities (one UPDATE each for all of them) and one audit row;
+- the commit (a WAL flush), once per batch; SQLite has one writer, so concurrent batches queue on its
+  write lock (REST answers 503 + Retry-After when one waits longer than the busy timeout);
+- through the API also: the token lookup per request, JSON parsing of the body and encoding of the
+  per-event results, and the thread hop from the event loop; the websocket saves the per-request
+  token lookup and HTTP parsing. Bigger batches amortise all fixed costs (limits: 2,000 events, 2 MiB).
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"))
@@ -256,7 +276,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
 
-    rows, profiles = [], {}
+    rows, profiles, load_before = [], {}, os.getloadavg()[0]
     for label, url in databases(args.postgres):
         engine = takt_db.make_engine(url)
         migrate(engine)
@@ -287,7 +307,10 @@ def main() -> None:
             f"scrap, a down/running pair every 250 events per machine), batches of {args.batch:,}, "
             f"{args.senders} concurrent senders against {args.workers} uvicorn worker(s) on loopback; the raw "
             "baseline writes the same number of production_event rows in one COPY / executemany.\n\n"
-            + table(["database", "path", "seconds", "events/s", "speed vs raw"], rows))
+            + table(["database", "path", "seconds", "events/s", "speed vs raw"], rows)
+            + f"\nLoad average (1 min) {load_before:.1f} before and {os.getloadavg()[0]:.1f} after the run, on 2 cores "
+            "shared with the other benchmarks and test runs of the team: the absolute figures move with it, the "
+            "ratios to the raw baseline of the same run less.\n\n" + LIMITS_TEXT)
     for label, report in profiles.items():
         body += f"\n#### Hot path, service call on {label} (cProfile, top by own time)\n\n```\n"
         body += "\n".join(line for line in report.splitlines() if line.strip())[:4000] + "\n```\n"
