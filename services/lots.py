@@ -11,7 +11,9 @@ Interface (stable; the scanning station, services/scanning.py, calls these):
   SerialRead`, `location_by_code(session, actor, code, *, plant_id=None) -> LocationRead`,
   `get_lot(session, actor, lot_id) -> LotRead`, `list_lots(...)`, `lot_serials(...)`.
 - `create_location(session, actor, LocationCreate(plant_id, code, name)) -> LocationRead`,
-  `list_locations(session, actor, *, plant_id=None)`.
+  `list_locations(session, actor, *, plant_id=None, include_inactive=False)`,
+  `deactivate_location(session, actor, location_id, *, now) -> LocationRead` (SUPERVISE or
+  MANAGE_PLANTS; an inactive location takes no receipt or move, its lots stay where they are).
 
 Invariants:
 - quantities are whole numbers in the product's unit (models/lots.py); a lot's `quantity` is what
@@ -75,6 +77,7 @@ class LocationRead(BaseModel):
     plant_id: int
     code: str
     name: str
+    is_active: bool = True
 
 
 class LotRead(BaseModel):
@@ -299,13 +302,33 @@ def create_location(session: Session, actor: Actor, data: LocationCreate, *, now
     return LocationRead.model_validate(location, from_attributes=True)
 
 
-def list_locations(session: Session, actor: Actor, *, plant_id: int | None = None) -> list[LocationRead]:
+def list_locations(session: Session, actor: Actor, *, plant_id: int | None = None,
+                   include_inactive: bool = False) -> list[LocationRead]:
     require(actor, Permission.VIEW)
-    query = select(Location).where(Location.organization_id == actor.organization_id, Location.is_active,
+    query = select(Location).where(Location.organization_id == actor.organization_id,
                                    Location.plant_id.in_(actor.plant_ids or [-1]))
+    if not include_inactive:
+        query = query.where(Location.is_active)
     if plant_id is not None:
         query = query.where(Location.plant_id == plant_id)
     return [LocationRead.model_validate(r, from_attributes=True) for r in session.exec(query.order_by(Location.code))]
+
+
+def deactivate_location(session: Session, actor: Actor, location_id: int, *, now: datetime) -> LocationRead:
+    """Take a location out of use: nothing is received or moved there any more; lots already there keep it."""
+    location = get_scoped(session, actor, Location, location_id, "Location", for_update=True)
+    require_any(actor, (Permission.SUPERVISE, Permission.MANAGE_PLANTS), plant_id=location.plant_id)
+    if not location.is_active:
+        raise Conflict(f"Location {location.code} is already out of use.")
+    location.is_active, location.updated_at, location.updated_by = False, now, actor.user_id
+    session.add(location)
+    session.flush()
+    audit(session, actor, "location", location.id, "deactivate", {"code": location.code}, plant_id=location.plant_id,
+          at=now)
+    record(session, DomainEvent(name="location.deactivated", organization_id=location.organization_id,
+                                plant_id=location.plant_id, actor_user_id=actor.user_id, at=now,
+                                payload={"location_id": location.id, "code": location.code}))
+    return LocationRead.model_validate(location, from_attributes=True)
 
 
 def location_by_code(session: Session, actor: Actor, code: str, *, plant_id: int | None = None) -> LocationRead:

@@ -1,7 +1,7 @@
 """Lots, locations, genealogy, trace and recall over REST.
 
 /lots: list (CSV/Excel with ?format=), receive, detail, by number, move, hold, release, serials.
-/locations: list and create. /jobs/{operation_id}/consume and /produce: genealogy.
+/locations: list, create and deactivate. /jobs/{operation_id}/consume and /produce: genealogy.
 /trace/{lot_id}: forward + backward (JSON), or ?format=csv|xlsx|pdf as the indented table.
 /recall/simulate and /recall/hold: recall from a lot, a supplier lot or a machine and time range.
 """
@@ -137,9 +137,10 @@ def serial_by_number(number: str, actor: CurrentActor) -> SerialRead:
 
 
 @router.get("/locations", response_model=list[LocationRead], summary="Storage locations of your plants")
-def list_locations(actor: CurrentActor, plant_id: int | None = None) -> list[LocationRead]:
+def list_locations(actor: CurrentActor, plant_id: int | None = None,
+                   include_inactive: bool = False) -> list[LocationRead]:
     with db_session() as s, transaction(s):
-        return lots.list_locations(s, actor, plant_id=plant_id)
+        return lots.list_locations(s, actor, plant_id=plant_id, include_inactive=include_inactive)
 
 
 @router.post("/locations", response_model=LocationRead, status_code=status.HTTP_201_CREATED,
@@ -147,6 +148,13 @@ def list_locations(actor: CurrentActor, plant_id: int | None = None) -> list[Loc
 def create_location(body: LocationCreate, actor: CurrentActor) -> LocationRead:
     with db_session() as s, transaction(s):
         return lots.create_location(s, actor, body, now=utcnow())
+
+
+@router.post("/locations/{location_id}/deactivate", response_model=LocationRead,
+             summary="Take a storage location out of use", responses=errors(409))
+def deactivate_location(location_id: int, actor: CurrentActor) -> LocationRead:
+    with db_session() as s, transaction(s):
+        return lots.deactivate_location(s, actor, location_id, now=utcnow())
 
 
 # ----- genealogy -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from rxapp.components.shell import shell
 from rxapp.components.trace_status import TRACE_STATUS_LABELS, trace_badge
 from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, field, form_buttons, list_states, page_header, scroll_x
 from rxapp.i18n import _
-from rxapp.state.lots import LotRow, LotsState as S
+from rxapp.state.lots import LocationRow, LotRow, LotsState as S
 
 LOT_STATUSES = ("available", "on_hold", "consumed", "shipped", "recalled")
 
@@ -99,18 +99,61 @@ def _receive() -> rx.Component:
         field(_("Supplier"), rx.input(name="supplier", size="3", width="100%"), S.receive_errors.get("supplier", "")),
         field(_("Supplier lot reference"), rx.input(name="supplier_lot_ref", size="3", width="100%"),
               S.receive_errors.get("supplier_lot_ref", "")),
+        field(_("Location"), rx.select.root(rx.select.trigger(width="100%", placeholder=_("No location")),
+                                           rx.select.content(
+            rx.select.item(_("No location"), value="none"),
+            rx.foreach(S.receive_locations, lambda o: rx.select.item(o.label, value=o.value))), name="location_id",
+            size="3"), S.receive_errors.get("location_id", "")),
+        field(_("Serial numbers (one per line; empty: numbered automatically)"),
+              rx.text_area(name="serial_numbers", rows="3", width="100%"), S.receive_errors.get("serial_numbers", "")),
         form_buttons(_("Receive"), S.close_receive(False)),
         spacing="2", width="100%"), on_submit=S.receive, reset_on_submit=False),
         open=S.receive_open, on_open_change=S.close_receive)
 
 
+def _location_row(place: LocationRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(place.code, weight="medium")), rx.table.cell(place.name),
+        rx.table.cell(rx.cond(place.active, rx.badge(_("In use"), color_scheme="green"),
+                              rx.badge(_("Out of use"), color_scheme="gray"))),
+        rx.table.cell(rx.flex(
+            rx.button(rx.icon("qr-code"), _("Label"), size="2", variant="soft", min_height=PHONE_TOUCH,
+                      on_click=S.location_label(place.id)),
+            rx.cond(place.active, rx.button(rx.icon("archive"), _("Take out of use"), size="2", variant="soft",
+                                            color_scheme="gray", min_height=PHONE_TOUCH,
+                                            on_click=S.deactivate_location(place.id))),
+            spacing="2", wrap="wrap")),
+        data_testid="location-row",
+    )
+
+
+def _locations() -> rx.Component:
+    return dialog(_("Storage locations"), rx.vstack(
+        rx.select.root(rx.select.trigger(aria_label=_("Plant"), min_height=TOUCH), rx.select.content(
+            rx.foreach(S.plant_options, lambda o: rx.select.item(o.label, value=o.value))),
+            value=S.location_plant, on_change=S.set_location_plant, size="3"),
+        rx.cond(S.locations.length() == 0, rx.text(_("No storage locations in this plant yet."), color_scheme="gray"),
+                scroll_x(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
+                    _("Code"), _("Name"), _("Status"), "")])),
+                    rx.table.body(rx.foreach(S.locations, _location_row)), width="100%"))),
+        rx.form(rx.flex(
+            field(_("Code"), rx.input(name="code", size="3", width="100%"), S.location_errors.get("code", "")),
+            field(_("Name"), rx.input(name="name", size="3", width="100%"), S.location_errors.get("name", "")),
+            rx.button(rx.icon("plus"), _("Add location"), type="submit", size="3", min_height=TOUCH),
+            spacing="2", wrap="wrap", align="end"), on_submit=S.create_location, reset_on_submit=True),
+        spacing="3", width="100%"), open=S.locations_open, on_open_change=S.close_locations)
+
+
 def lots_page() -> rx.Component:
     return shell(
         page_header(_("Lots"), _("Material and product lots: where they are, what state they are in."),
-                    rx.button(rx.icon("package-plus"), _("Receive"), size="3", min_height=TOUCH,
-                              on_click=S.open_receive, data_testid="receive")),
+                    rx.flex(rx.button(rx.icon("warehouse"), _("Locations"), size="3", variant="soft",
+                                      min_height=TOUCH, on_click=S.open_locations, data_testid="locations"),
+                            rx.button(rx.icon("package-plus"), _("Receive"), size="3", min_height=TOUCH,
+                                      on_click=S.open_receive, data_testid="receive"), spacing="2", wrap="wrap")),
         _filters(),
         list_states(S.loading, S.load_error, S.rows.length() == 0, _("No lots match this filter."), S.load, _table()),
         _detail(),
         _receive(),
+        _locations(),
     )

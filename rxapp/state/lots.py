@@ -13,15 +13,25 @@ from models.base import utcnow
 from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, download, translated_fields
-from services import lots, products
+from services import labels, lots, products
 from services.errors import DomainError
-from services.lots import ReceiptCreate
+from services.labels import LabelKind
+from services.lots import LocationCreate, ReceiptCreate
 
 PAGE = 50
 COLUMNS = [("number", "Lot"), ("product_code", "Product"), ("product_name", "Name"), ("quantity", "On hand"),
            ("quantity_initial", "Initial"), ("unit", "Unit"), ("status", "Status"), ("origin", "Origin"),
            ("location_code", "Location"), ("supplier", "Supplier"), ("supplier_lot_ref", "Supplier lot"),
            ("work_order_number", "Work order"), ("pass_no", "Pass"), ("created_at", "Created")]
+
+
+@dataclass
+class LocationRow:
+    id: int = 0
+    code: str = ""
+    name: str = ""
+    plant: str = ""
+    active: bool = True
 
 
 @dataclass
@@ -61,6 +71,11 @@ class LotsState(AuthState):
     receive_open: bool = False
     product_options: list[Option] = []
     receive_errors: dict[str, str] = {}
+    receive_locations: list[Option] = []
+    locations_open: bool = False
+    locations: list[LocationRow] = []
+    location_plant: str = ""
+    location_errors: dict[str, str] = {}
 
     @rx.var
     def page_label(self) -> str:
@@ -156,6 +171,13 @@ class LotsState(AuthState):
         except DomainError as error:
             return self._refused(error)
         self.product_options = [Option(value=str(p.id), label=f"{p.code} · {p.name} ({p.unit})") for p in found]
+        try:
+            places = self._use_case(lots.list_locations)
+        except DomainError as error:
+            return self._refused(error)
+        codes = {p.id: p.code for p in self.plants}
+        self.receive_locations = [Option(value=str(p.id), label=f"{codes.get(p.plant_id, '')} · {p.code} {p.name}".strip())
+                                  for p in places]
         self.receive_errors, self.receive_open = {}, True
 
     @rx.event
@@ -172,7 +194,10 @@ class LotsState(AuthState):
         data = ReceiptCreate(plant_id=as_id(form.get("plant_id") or (self.plants[0].id if self.plants else 0)),
                              product_id=as_id(form.get("product_id")), quantity=quantity,
                              supplier=str(form.get("supplier", ""))[:200],
-                             supplier_lot_ref=str(form.get("supplier_lot_ref", ""))[:64])
+                             supplier_lot_ref=str(form.get("supplier_lot_ref", ""))[:64],
+                             location_id=as_id(form["location_id"]) if str(form.get("location_id") or "none") != "none"
+                             else None,
+                             serial_numbers=serial_numbers(form.get("serial_numbers", "")))
         try:
             lot = self._use_case(lots.receive, data, now=utcnow())
         except DomainError as error:
@@ -180,3 +205,68 @@ class LotsState(AuthState):
             return None if error.fields else self._refused(error)
         self.receive_open, self.receive_errors = False, {}
         return [rx.toast.success(_("Received as {number}.").format(number=lot.number)), LotsState.load]
+
+    # ----- storage locations -----------------------------------------------------------------
+
+    @rx.event
+    def open_locations(self):
+        if not self.location_plant and self.plants:
+            self.location_plant = str(self.plants[0].id)
+        self.location_errors, self.locations_open = {}, True
+        return LotsState.load_locations
+
+    @rx.event
+    def close_locations(self, open_: bool = False):
+        self.locations_open = bool(open_)
+
+    @rx.event
+    def set_location_plant(self, value: str):
+        self.location_plant = str(value)
+        return LotsState.load_locations
+
+    @rx.event
+    def load_locations(self):
+        if not self.location_plant:
+            self.locations = []
+            return None
+        try:
+            found = self._use_case(lots.list_locations, plant_id=as_id(self.location_plant), include_inactive=True)
+        except DomainError as error:
+            self.locations = []
+            return self._refused(error)
+        codes = {p.id: p.code for p in self.plants}
+        self.locations = [LocationRow(id=p.id, code=p.code, name=p.name, plant=codes.get(p.plant_id, ""),
+                                      active=p.is_active) for p in found]
+
+    @rx.event
+    def create_location(self, form: dict):
+        data = LocationCreate(plant_id=as_id(self.location_plant or 0), code=str(form.get("code", ""))[:32],
+                              name=str(form.get("name", ""))[:200])
+        try:
+            made = self._use_case(lots.create_location, data, now=utcnow())
+        except DomainError as error:
+            self.location_errors = translated_fields(error)
+            return None if error.fields else self._refused(error)
+        self.location_errors = {}
+        return [rx.toast.success(_("Location {code} created.").format(code=made.code)), LotsState.load_locations]
+
+    @rx.event
+    def deactivate_location(self, location_id: int):
+        try:
+            gone = self._use_case(lots.deactivate_location, as_id(location_id), now=utcnow())
+        except DomainError as error:
+            return self._refused(error)
+        return [rx.toast.success(_("Location {code} is out of use.").format(code=gone.code)), LotsState.load_locations]
+
+    @rx.event
+    def location_label(self, location_id: int):
+        try:
+            target = self._use_case(labels.label_for, LabelKind.LOC, as_id(location_id))
+        except DomainError as error:
+            return self._refused(error)
+        return rx.download(data=labels.render_png(target), filename=f"label-{target.code.replace('/', '-')}.png")
+
+
+def serial_numbers(text) -> list[str]:
+    """Serial numbers typed or scanned one per line (or separated by commas)."""
+    return [n.strip() for n in str(text or "").replace(",", "\n").splitlines() if n.strip()][:10_000]
