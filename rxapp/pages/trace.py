@@ -88,6 +88,18 @@ def _recall() -> rx.Component:
                 rx.input(name="supplier", placeholder=_("Supplier (optional)"), size="3", aria_label=_("Supplier")),
                 rx.button(_("From a supplier lot"), type="submit", variant="soft", size="3", min_height=TOUCH),
                 spacing="2", wrap="wrap"), on_submit=S.recall_supplier, reset_on_submit=False),
+            rx.form(rx.flex(
+                rx.select.root(rx.select.trigger(placeholder=_("Machine"), aria_label=_("Machine"), min_height=TOUCH),
+                               rx.select.content(rx.foreach(S.machine_options,
+                                                            lambda o: rx.select.item(o.label, value=o.value))),
+                               name="machine_id", size="3"),
+                rx.input(name="start", type="datetime-local", size="3", aria_label=_("Suspect from (UTC)"),
+                         title=_("Suspect from (UTC)")),
+                rx.input(name="end", type="datetime-local", size="3", aria_label=_("Suspect until (UTC)"),
+                         title=_("Suspect until (UTC)")),
+                rx.button(_("From a machine and time range"), type="submit", variant="soft", size="3",
+                          min_height=TOUCH, data_testid="recall-machine"),
+                spacing="2", wrap="wrap"), on_submit=S.recall_machine, reset_on_submit=False),
             spacing="3", wrap="wrap", align="center",
         ),
         rx.cond(S.has_recall, rx.box(

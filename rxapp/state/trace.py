@@ -1,5 +1,6 @@
 """/trace: one lot forward and backward on one screen (graph + indented table), its exports, and
-the recall simulation (from this lot or a supplier lot) with the hold of affected stock.
+the recall simulation (from this lot, a supplier lot, or a machine and a time range in UTC) with the
+hold of affected stock.
 
 Everything goes through services.trace_report / services.recall with the actor re-resolved from the
 token; only plain rows and a figure are kept in state.
@@ -7,6 +8,7 @@ token; only plain rows and a figure are kept in state.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import plotly.graph_objects as go
 import reflex as rx
@@ -14,7 +16,8 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
-from services import lots, recall, trace_report
+from rxapp.state.master_common import Option
+from services import lots, recall, trace_report, work_centers
 from services.errors import DomainError
 from services.recall import RecallQuery
 from services.trace_report import GraphLayout, TraceReport
@@ -96,6 +99,7 @@ class TraceState(AuthState):
     hold_reason: str = ""
     hold_error: str = ""
     _recall: dict = {}
+    machine_options: list[Option] = []
 
     @rx.var
     def has_trace(self) -> bool:
@@ -110,6 +114,7 @@ class TraceState(AuthState):
         query = self.router.url.query_parameters if self.router and self.router.url else {}
         lot_id = as_id(query.get("lot", "") or 0)
         self._clear_recall()
+        self._load_machines()
         if lot_id:
             return TraceState.open_lot(lot_id)
         self.loading = False
@@ -175,6 +180,21 @@ class TraceState(AuthState):
             return rx.toast.error(_("Type the supplier's lot reference."))
         return self._simulate(RecallQuery(supplier_lot_ref=ref, supplier=str(form.get("supplier", "")).strip()[:200] or None))
 
+    @rx.event
+    def recall_machine(self, form: dict):
+        machine, start, end = str(form.get("machine_id") or ""), utc_minute(form.get("start")), utc_minute(form.get("end"))
+        if not machine or start is None or end is None:
+            return rx.toast.error(_("Choose a machine and the start and end of the suspect period."))
+        return self._simulate(RecallQuery(machine_id=as_id(machine), start=start, end=end))
+
+    def _load_machines(self):
+        try:
+            found = self._use_case(work_centers.list_machines)
+        except DomainError:
+            self.machine_options = []
+            return
+        self.machine_options = [Option(value=str(m.id), label=f"{m.plant_code} · {m.code} · {m.name}") for m in found]
+
     def _simulate(self, query: RecallQuery):
         try:
             result = self._use_case(recall.simulate, query)
@@ -183,7 +203,7 @@ class TraceState(AuthState):
             return self._refused(error)
         self._recall = query.model_dump(mode="json")
         t = result.trace
-        self.recall_title = _("Recall from {what}").format(what=query.describe())
+        self.recall_title = _("Recall from {what}").format(what=self._describe(query))
         self.recall_lots = [AffectedRow(number=lot.number, status=lot.status.value,
                                         detail=f"{lot.product_code} · {lot.quantity}/{lot.quantity_initial} {lot.unit}")
                             for lot in t.lots]
@@ -193,6 +213,13 @@ class TraceState(AuthState):
         self.recall_customers = [f"{c.code} · {c.name}" for c in t.customers]
         self.recall_on_hand = len([lot for lot in t.lots if lot.status.value == "available" and lot.quantity > 0])
         self.hold_error = ""
+
+    def _describe(self, query: RecallQuery) -> str:
+        if query.machine_id is None:
+            return query.describe()
+        machine = next((o.label for o in self.machine_options if o.value == str(query.machine_id)), f"#{query.machine_id}")
+        return _("machine {machine} from {start} to {end} UTC").format(
+            machine=machine, start=f"{query.start:%Y-%m-%d %H:%M}", end=f"{query.end:%Y-%m-%d %H:%M}")
 
     @rx.event
     def set_hold_reason(self, value: str):
@@ -219,3 +246,12 @@ class TraceState(AuthState):
     def _clear_recall(self):
         self.recall_title, self.recall_lots, self.recall_shipments, self.recall_customers = "", [], [], []
         self.recall_on_hand, self._recall, self.hold_error = 0, {}, ""
+
+
+def utc_minute(text) -> datetime | None:
+    """A datetime-local field's value ("2026-03-02T08:00"), read as UTC; None when empty or not a time."""
+    try:
+        value = datetime.fromisoformat(str(text or "").strip())
+    except ValueError:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
