@@ -1,5 +1,6 @@
-"""Quality in a real browser on the demo plant: trace the carton receipt KK-2291 (LOT-000005, the
-demo's fifth receipt; every finished product is packed in one) forward to the shipment that reached
+"""Quality in a real browser on the demo plant: find the carton receipt KK-2291 in the lots list (every
+finished product is packed in one; its lot number depends on how many lots the demo's shop-floor
+history produced before it), trace it forward to the shipment that reached
 a customer, run a recall from the supplier lot, and open the shipped shipment. Screenshots go to test-results/."""
 from __future__ import annotations
 
@@ -17,9 +18,13 @@ def test_quality_traces_a_receipt_to_its_customer_and_simulates_a_recall(new_pag
     page = new_page(DESKTOP)
     log_in(page, "quality")
     expect(page.get_by_test_id("sidebar").get_by_role("link", name="Trace")).to_be_visible()
-    page.goto("/trace")
-    page.get_by_label("Lot number").fill("LOT-000005")
-    page.get_by_role("button", name="Trace", exact=True).click()
+    page.goto("/lots")
+    page.get_by_label("Search lots").fill("KK-2291")
+    page.get_by_role("button", name="Search", exact=True).click()
+    receipt = page.get_by_test_id("lot-row").filter(has_text="KK-2291")
+    expect(receipt).to_have_count(1)
+    receipt.get_by_role("link", name="Trace").click()
+    expect(page).to_have_url(re.compile(r"/trace\?lot=\d+"))
     table = page.get_by_test_id("trace-table")
     expect(table).to_contain_text("KK-2291")
     expect(table).to_contain_text("SHP-000001")

@@ -1,11 +1,13 @@
 """The demo's traceability data is made by the real services: a finished lot traces back to supplier
 receipts, a shipment reached a customer, and a held receipt is on hold."""
+from datetime import timedelta
+
 from sqlmodel import select
 
 from models.lots import Lot, LotOrigin, LotStatus
 from models.organization import Organization
 from models.shipments import Shipment, ShipmentStatus
-from services import demo, trace
+from services import demo, lots, trace
 from services.db import transaction
 from services.organizations import system_actor
 from tests.conftest import T0
@@ -32,5 +34,8 @@ def test_demo_trace_links_finished_lots_to_receipts_and_customers(session):
     assert held.status == LotStatus.ON_HOLD
     assert any(s.id == shipped.id for s in trace.forward_from(session, actor, [lot.id for lot in back.receipts]).shipments)
     cartons = session.exec(select(Lot).where(Lot.supplier_lot_ref == "KK-2291")).one()
-    assert cartons.number == "LOT-000005"          # the browser test traces it by number
+    assert lots.lot_by_number(session, actor, cartons.number).supplier_lot_ref == "KK-2291"   # the browser finds it
+    history = session.exec(select(Lot).where(Lot.organization_id == acme.id, Lot.origin == LotOrigin.PRODUCTION,
+                                             Lot.created_at < T0 - timedelta(days=1))).all()
+    assert history and all(lot.quantity_initial > 0 and lot.operation_id for lot in history)   # shop-floor output lots
     assert shipped.number in {s.number for s in trace.forward(session, actor, cartons.id).shipments}
