@@ -62,7 +62,8 @@ class EntityHooks:
 
 _HOOKS: dict[str, EntityHooks] = {}
 # Modules that register hooks for an entity type, imported on first need (e.g. by escalate_due).
-ENTITY_MODULES: dict[str, str] = {"ncr": "services.ncr", "sop_ticket": "services.sop_tickets"}
+ENTITY_MODULES: dict[str, str] = {"ncr": "services.ncr", "sop_ticket": "services.sop_tickets",
+                                  "internal_reject": "services.rejects", "customer_return": "services.rejects"}
 
 
 def register_entity(entity_type: str, *, fields=None, on_state=None, label=None, link=None, watchers=None) -> None:
