@@ -10,7 +10,8 @@ Modes and what a scan does (the traceability services do the work and word the r
 - move: a location label sets the destination; a lot label moves the lot there (`lots.move`).
 - consume: a work-order label picks its open job (`genealogy.job_for_work_order`); a lot or serial
   label consumes it into that job (`genealogy.consume`).
-- pack: a shipment label picks the shipment; a lot or serial label packs it (`shipments.pack`).
+- pack: a shipment label picks the shipment; a lot or serial label packs it (`shipments.pack_item`,
+  which answers the packed item only, not the whole shipment).
 - ship: a shipment label ships it with `carrier` and `tracking_number` (`shipments.ship`).
 A label that sets the context answers OK with `context_*` filled: the station sends those ids with
 the following scans, so a station never needs a mouse.
@@ -229,8 +230,8 @@ def _pack(session: Session, actor: Actor, request: ScanRequest, target: LabelTar
         raise Invalid("Scan the shipment label first, then the lots or serial numbers.",
                       fields={"shipment_id": "Required."})
     item = {"serial_id": target.id} if target.kind == LabelKind.SER else {"lot_id": target.id}
-    done = shipments.pack(session, actor, request.shipment_id, quantity=request.quantity, now=now, **item)
-    return _Done(message=f"Packed {done.item.quantity} of {target.code} into {done.shipment.number}.",
+    done = shipments.pack_item(session, actor, request.shipment_id, quantity=request.quantity, now=now, **item)
+    return _Done(message=f"Packed {done.item.quantity} of {target.code} into {done.shipment_number}.",
                  object_id=target.id, quantity=done.item.quantity)
 
 

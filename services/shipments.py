@@ -7,6 +7,9 @@ Interface (stable; the scanning station's "pack to shipment" and "ship" modes ca
 - `pack(session, actor, shipment_id, *, lot_id=None, serial_id=None, quantity=None,
   shipment_line_id=None, now) -> PackResult`: quantity None packs what the lot has, up to what the
   line still needs; a serial is one unit.
+- `pack_item(...same...) -> PackedItem`: the same pack answering only the packed item, the
+  shipment's number and status and its line's figures (scanning uses it; its cost does not grow
+  with the shipment).
 - `pack_code(session, actor, shipment_id, code, *, quantity=None, now) -> PackResult`: the same by a
   typed serial or lot number.
 - `unpack(session, actor, item_id, *, now, shipment_id=None) -> ShipmentRead`
@@ -127,6 +130,16 @@ class PackResult(BaseModel):
     shipment: ShipmentRead
 
 
+class PackedItem(BaseModel):
+    """What one pack changed, without the shipment's read model (a scanning station's answer)."""
+    item: ShipmentItemRead
+    shipment_id: int
+    shipment_number: str
+    shipment_status: ShipmentStatus
+    line_quantity: int
+    line_quantity_packed: int
+
+
 class OpenOrderLine(BaseModel):
     order_line_id: int
     order_number: str
@@ -208,6 +221,15 @@ def _on_open_shipments(session: Session, order_line_id: int, *, excluding: int |
 
 def pack(session: Session, actor: Actor, shipment_id: int, *, lot_id: int | None = None, serial_id: int | None = None,
          quantity: int | None = None, shipment_line_id: int | None = None, now: datetime) -> PackResult:
+    packed = pack_item(session, actor, shipment_id, lot_id=lot_id, serial_id=serial_id, quantity=quantity,
+                       shipment_line_id=shipment_line_id, now=now)
+    return PackResult(item=packed.item, shipment=read_shipment(session, session.get(Shipment, packed.shipment_id)))
+
+
+def pack_item(session: Session, actor: Actor, shipment_id: int, *, lot_id: int | None = None,
+              serial_id: int | None = None, quantity: int | None = None, shipment_line_id: int | None = None,
+              now: datetime) -> PackedItem:
+    """`pack` answering only what this pack changed: its cost does not grow with the shipment's items."""
     shipment = _open_shipment(session, actor, shipment_id)
     if lot_id is None and serial_id is None:
         raise Invalid("Scan or choose a lot or a serial number.", fields={"lot_id": "Give a lot or a serial."})
@@ -232,7 +254,13 @@ def pack(session: Session, actor: Actor, shipment_id: int, *, lot_id: int | None
     _announce(session, actor, shipment, "shipment.packed", "pack",
               {"lot_id": lot.id, "lot_number": lot.number, "serial_id": item.serial_id, "quantity": quantity,
                "shipment_line_id": line.id}, now)
-    return PackResult(item=_items(session, [item])[0], shipment=read_shipment(session, shipment))
+    product = session.get(Product, lot.product_id)
+    read = ShipmentItemRead(id=item.id, shipment_line_id=line.id, lot_id=lot.id, lot_number=lot.number,
+                            serial_id=item.serial_id, serial_number=serial.number if serial else "",
+                            product_code=product.code, quantity=quantity, packed_at=now)
+    return PackedItem(item=read, shipment_id=shipment.id, shipment_number=shipment.number,
+                      shipment_status=shipment.status, line_quantity=line.quantity,
+                      line_quantity_packed=line.quantity_packed)
 
 
 def pack_code(session: Session, actor: Actor, shipment_id: int, code: str, *, quantity: int | None = None,
