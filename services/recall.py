@@ -6,7 +6,9 @@ affected lot, serial, shipment and customer; optionally hold the affected stock 
   puts every affected lot that is still available (stock on hand, including the suspect lots
   themselves) on hold, writes ONE audit entry ("recall", "hold") listing them, records one
   "recall.held" domain event, and notifies quality, supervisors and managers of the plants
-  concerned (services/notifications.py).
+  concerned (services/notifications.py). With `mark_recalled=True` the affected lots that were
+  shipped (and their shipped serials) are marked `recalled` in the same action (listed in the
+  audit entry, the event and `RecallHoldResult.recalled_lot_*`).
 
 A query names exactly one starting point:
 - `lot_id`: that lot;
@@ -24,7 +26,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, func, select
 
-from models.lots import Lot, LotOrigin, LotStatus
+from models.lots import Lot, LotOrigin, LotStatus, Serial
 from models.resources import Machine
 from services.access import Actor, Permission, require
 from services.audit import audit
@@ -73,6 +75,8 @@ class RecallResult(BaseModel):
 class RecallHoldResult(BaseModel):
     held_lot_ids: list[int]
     held_lot_numbers: list[str]
+    recalled_lot_ids: list[int] = []          # with mark_recalled: shipped lots now marked recalled
+    recalled_lot_numbers: list[str] = []
     notified_user_ids: list[int]
     result: RecallResult
 
@@ -84,12 +88,13 @@ def simulate(session: Session, actor: Actor, query: RecallQuery) -> RecallResult
 
 
 def hold_affected(session: Session, actor: Actor, query: RecallQuery, *, reason: str, now: datetime,
-                  notify: bool = True) -> RecallHoldResult:
+                  notify: bool = True, mark_recalled: bool = False) -> RecallHoldResult:
     reason = reason.strip()
     check({"reason": "Say why the stock is held (at most 400 characters)."} if not 0 < len(reason) <= 400 else {})
     result = simulate(session, actor, query)
     to_hold = [lot for lot in result.trace.lots if lot.status == LotStatus.AVAILABLE and lot.quantity > 0]
-    for plant_id in sorted({lot.plant_id for lot in to_hold}):
+    shipped = [lot for lot in result.trace.lots if lot.status == LotStatus.SHIPPED] if mark_recalled else []
+    for plant_id in sorted({lot.plant_id for lot in to_hold + shipped}):
         require_any(actor, HOLD, plant_id=plant_id)
     rows = session.exec(select(Lot).where(Lot.id.in_([lot.id for lot in to_hold])).order_by(Lot.id)
                         .with_for_update()).all() if to_hold else []
@@ -97,16 +102,38 @@ def hold_affected(session: Session, actor: Actor, query: RecallQuery, *, reason:
     for lot in rows:
         put_on_hold(session, actor, lot, hold_reason, now=now, audited=False)
     numbers = [lot.number for lot in rows]
+    recalled = _mark_recalled(session, actor, [lot.id for lot in shipped], now)
     changes = {"query": query.model_dump(mode="json"), "reason": reason, "held_lot_ids": [lot.id for lot in rows],
-               "held_lot_numbers": numbers, "affected_lots": len(result.trace.lots),
+               "held_lot_numbers": numbers, "recalled_lot_numbers": [lot.number for lot in recalled],
+               "affected_lots": len(result.trace.lots),
                "shipments": [s.number for s in result.trace.shipments],
                "customers": [c.code for c in result.trace.customers]}
     audit(session, actor, "recall", None, "hold", changes, at=now)
     record(session, DomainEvent(name="recall.held", organization_id=actor.organization_id,
                                 actor_user_id=actor.user_id, at=now, payload=changes))
-    notified = _notify(session, actor, result, numbers, reason, now) if notify and rows else []
+    notified = _notify(session, actor, result, numbers, reason, now) if notify and (rows or recalled) else []
     return RecallHoldResult(held_lot_ids=[lot.id for lot in rows], held_lot_numbers=numbers,
+                            recalled_lot_ids=[lot.id for lot in recalled],
+                            recalled_lot_numbers=[lot.number for lot in recalled],
                             notified_user_ids=notified, result=simulate(session, actor, query))
+
+
+def _mark_recalled(session: Session, actor: Actor, lot_ids: list[int], now: datetime) -> list[Lot]:
+    """Shipped lots (and their shipped serials) become recalled: they are at customers and are called back."""
+    if not lot_ids:
+        return []
+    rows = session.exec(select(Lot).where(Lot.id.in_(lot_ids), Lot.status == LotStatus.SHIPPED).order_by(Lot.id)
+                        .with_for_update()).all()
+    for lot in rows:
+        lot.status, lot.updated_at, lot.updated_by = LotStatus.RECALLED, now, actor.user_id
+        session.add(lot)
+    serials = session.exec(select(Serial).where(Serial.lot_id.in_([lot.id for lot in rows]),
+                                                Serial.status == LotStatus.SHIPPED)).all() if rows else []
+    for serial in serials:
+        serial.status, serial.updated_at, serial.updated_by = LotStatus.RECALLED, now, actor.user_id
+        session.add(serial)
+    session.flush()
+    return list(rows)
 
 
 def _suspect_lots(session: Session, actor: Actor, query: RecallQuery) -> list[int]:

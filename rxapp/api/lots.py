@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from models.base import utcnow
 from models.lots import LinkKind, LotStatus
+from rxapp.api.config import custom_filters
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import genealogy, lots, recall, trace, trace_report
+from services import genealogy, lots, recall, trace, trace_custom, trace_report
 from services.db import db_session, transaction
 from services.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from services.genealogy import ConsumptionRead
@@ -71,20 +72,25 @@ class TraceBoth(BaseModel):
 class RecallHoldBody(RecallQuery):
     reason: str
     notify: bool = True
+    mark_recalled: bool = False          # also mark affected lots that were shipped as recalled
 
 
 # ----- lots ------------------------------------------------------------------------------------
 
 @router.get("/lots", response_model=list[LotRead], responses=EXPORTABLE,
-            summary="Lots of your plants (search number, supplier, supplier lot or product code; export)")
-def list_lots(actor: CurrentActor, plant_id: int | None = None, status_: Annotated[LotStatus | None, Query(alias="status")] = None,
+            summary="Lots of your plants (search number, supplier, supplier lot or product code; filter by "
+                    "custom.<key>=value; export with custom field columns)")
+def list_lots(request: Request, actor: CurrentActor, plant_id: int | None = None, status_: Annotated[LotStatus | None, Query(alias="status")] = None,
               product_id: int | None = None, q: Annotated[str, Query(max_length=100)] = "",
               limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
               format: Format = "json"):
     with db_session() as s, transaction(s):
         rows, _ = lots.list_lots(s, actor, plant_id=plant_id, status=status_, product_id=product_id, search=q,
-                                 limit=limit, offset=offset)
-    return listing(rows, LOT_COLUMNS, format, "lots")
+                                 limit=limit, offset=offset, custom=custom_filters(request))
+        if format == "json":
+            return rows
+        rows, columns = trace_custom.lot_export(s, actor, rows, LOT_COLUMNS)
+    return listing(rows, columns, format, "lots")
 
 
 @router.post("/lots/receipts", response_model=LotRead, status_code=status.HTTP_201_CREATED,
@@ -214,7 +220,8 @@ def simulate_recall(body: RecallQuery, actor: CurrentActor) -> RecallResult:
 @router.post("/recall/hold", response_model=RecallHoldResult,
              summary="Put every affected lot still in stock on hold, in one audited action, and notify")
 def hold_recall(body: RecallHoldBody, actor: CurrentActor) -> RecallHoldResult:
-    query = RecallQuery(**body.model_dump(exclude={"reason", "notify"}))
+    query = RecallQuery(**body.model_dump(exclude={"reason", "notify", "mark_recalled"}))
     with db_session() as s, transaction(s):
-        return recall.hold_affected(s, actor, query, reason=body.reason, notify=body.notify, now=utcnow())
+        return recall.hold_affected(s, actor, query, reason=body.reason, notify=body.notify,
+                                    mark_recalled=body.mark_recalled, now=utcnow())
 

@@ -114,8 +114,11 @@ def _recall() -> rx.Component:
             rx.flex(
                 rx.input(value=S.hold_reason, on_change=S.set_hold_reason, placeholder=_("Why is the stock held?"),
                          size="3", flex="1", min_width="220px", aria_label=_("Reason for the hold")),
+                rx.checkbox(_("Also mark shipped lots recalled"), checked=S.mark_recalled,
+                            on_change=S.set_mark_recalled, size="3", min_height=TOUCH),
                 rx.button(rx.icon("octagon-pause"), _("Hold affected stock"), color_scheme="red", size="3",
-                          min_height=TOUCH, on_click=S.hold_affected, disabled=S.recall_on_hand == 0),
+                          min_height=TOUCH, on_click=S.hold_affected,
+                          disabled=(S.recall_on_hand == 0) & ~S.mark_recalled),
                 spacing="2", wrap="wrap", margin_top="12px",
             ),
             rx.cond(S.hold_error != "", rx.text(S.hold_error, color_scheme="red", size="2")),

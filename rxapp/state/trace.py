@@ -100,6 +100,7 @@ class TraceState(AuthState):
     hold_error: str = ""
     _recall: dict = {}
     machine_options: list[Option] = []
+    mark_recalled: bool = False
 
     @rx.var
     def has_trace(self) -> bool:
@@ -226,18 +227,25 @@ class TraceState(AuthState):
         self.hold_reason = str(value)[:400]
 
     @rx.event
+    def set_mark_recalled(self, value: bool):
+        self.mark_recalled = bool(value)
+
+    @rx.event
     def hold_affected(self):
         if not self._recall:
             return
         try:
             held = self._use_case(recall.hold_affected, RecallQuery(**self._recall), reason=self.hold_reason,
-                                  now=utcnow())
+                                  mark_recalled=self.mark_recalled, now=utcnow())
         except DomainError as error:
             self.hold_error = _(error.fields.get("reason", error.message))
             return self._refused(error)
         self.hold_reason, self.hold_error = "", ""
         query = RecallQuery(**self._recall)
         events = [rx.toast.success(_("{count} lot(s) put on hold.").format(count=len(held.held_lot_ids)))]
+        if held.recalled_lot_ids:
+            events.append(rx.toast.success(_("{count} shipped lot(s) marked recalled.").format(
+                count=len(held.recalled_lot_ids))))
         self._simulate(query)
         if self.lot_id:
             events.append(TraceState.open_lot(self.lot_id))

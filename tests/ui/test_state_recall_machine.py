@@ -14,6 +14,7 @@ from services.lots import ReceiptCreate
 from tests.conftest import T0
 from tests.trace_factories import make_job, make_trace_world
 from tests.ui.conftest import run, signed_in, toasts
+from tests.unit.test_shipments_recall import recall_case  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -67,3 +68,15 @@ def test_datetime_local_values_are_read_as_utc():
     assert utc_minute("2026-03-02T08:00") == T0
     assert utc_minute("2026-03-02T09:00+01:00") == T0
     assert utc_minute("") is None and utc_minute("yesterday") is None
+
+
+async def test_the_hold_can_mark_shipped_lots_recalled(engine, tw, recall_case):  # noqa: F811
+    from tests.ui.conftest import toasts as said
+    state = await signed_in(engine, TraceState, tw.quality.username)
+    await run(state.enter(), state)
+    await run(state.recall_supplier({"supplier_lot_ref": "H-1"}), state)
+    await run(state.set_hold_reason("Cracks"), state)
+    await run(state.set_mark_recalled(True), state)
+    events = await run(state.hold_affected(), state)
+    assert said(events, "success") == ["2 lot(s) put on hold.", "1 shipped lot(s) marked recalled."]
+    assert any(r.number == recall_case["frames"].number and r.status == "recalled" for r in state.recall_lots)
