@@ -40,7 +40,9 @@ from sqlmodel import Session, func, select
 from models.base import utcnow
 from models.catalog import Product
 from models.config import CustomFieldDefinition, FieldType
+from models.lots import Lot
 from models.orders import WorkOrder
+from models.shipments import Shipment
 from models.user import User
 from services import type_lists
 from services.access import Actor, Permission, require
@@ -72,7 +74,7 @@ for _key, _label, _model, _perm in (
         ("work_order", "Work orders", WorkOrder, Permission.PLAN), ("product", "Products", Product, Permission.PLAN),
         ("ncr", "NCRs", None, Permission.QUALITY), ("sop_ticket", "SOP tickets", None, Permission.SUPERVISE),
         ("maintenance_ticket", "Maintenance tickets", None, Permission.MAINTAIN),
-        ("shipment", "Shipments", None, Permission.PLAN), ("lot", "Lots", None, Permission.PLAN),
+        ("shipment", "Shipments", Shipment, Permission.PLAN), ("lot", "Lots", Lot, Permission.SUPERVISE),
         ("project", "Projects", None, Permission.PLAN)):
     register_entity(_key, _label, model=_model, permission=_perm)
 

@@ -3,7 +3,9 @@
 Interface (stable; the scanning station, services/scanning.py, calls these):
 - `receive(session, actor, ReceiptCreate(plant_id, product_id, quantity, supplier, supplier_lot_ref,
   location_id=None, serial_numbers=[]), *, now) -> LotRead` creates an available lot (LOT-000001)
-  of a supplier receipt; a serialized product gets one serial per unit (given or SN-000001 ...).
+  of a supplier receipt; a serialized product gets one serial per unit (given or SN-000001 ...);
+  `ReceiptCreate.custom` holds custom field values (entity "lot", checked with the receipt's other
+  fields; later changes: services/trace_custom.py); `list_lots(..., custom={key: value})` filters.
 - `move(session, actor, lot_id, location_id, *, now) -> LotRead`
 - `hold(session, actor, lot_id, *, reason, now) -> LotRead`, `release(session, actor, lot_id, *, now,
   reason="") -> LotRead` (only on-hold lots; a recalled lot stays recalled).
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session, func, or_, select
@@ -36,6 +39,7 @@ from sqlmodel import Session, func, or_, select
 from models.catalog import Product
 from models.lots import Location, Lot, LotOrigin, LotStatus, Serial
 from models.orders import WorkOrder
+from services import custom_fields
 from services.access import Actor, Permission, require
 from services.audit import audit
 from services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -64,6 +68,7 @@ class ReceiptCreate(BaseModel):
     supplier_lot_ref: str = ""
     location_id: int | None = None
     serial_numbers: list[str] = Field(default_factory=list)
+    custom: dict[str, Any] | None = None        # custom field values (services/custom_fields.py, entity "lot")
 
 
 class LocationCreate(BaseModel):
@@ -106,6 +111,7 @@ class LotRead(BaseModel):
     produced_at: datetime | None
     hold_reason: str
     created_at: datetime
+    custom: dict[str, Any] = {}
 
 
 class SerialRead(BaseModel):
@@ -214,22 +220,25 @@ def receive(session: Session, actor: Actor, data: ReceiptCreate, *, now: datetim
     product = _product(session, actor, data.product_id)
     location = _location(session, actor, data.location_id, data.plant_id)
     supplier, ref = data.supplier.strip(), data.supplier_lot_ref.strip()
-    check({k: v for k, v in {
+    problems = {k: v for k, v in {
         "quantity": None if 0 < data.quantity <= MAX_QUANTITY else "Give a whole quantity above 0.",
         "supplier": None if 0 < len(supplier) <= 200 else "Name the supplier (at most 200 characters).",
         "supplier_lot_ref": None if len(ref) <= 64 else "At most 64 characters.",
-    }.items() if v})
+    }.items() if v}
+    # a scanning station's token (SCAN only) receives without custom values; people fill them on the lot
+    custom = (custom_fields.validate(session, actor, "lot", data.custom, problems=problems)
+              if actor.can(Permission.VIEW) or data.custom else check(problems) or {})
     lot = Lot(organization_id=actor.organization_id, plant_id=data.plant_id,
               number=new_lot_number(session, actor.organization_id), product_id=product.id,
               quantity=data.quantity, quantity_initial=data.quantity, unit=product.unit, origin=LotOrigin.RECEIPT,
-              location_id=location.id if location else None, supplier=supplier, supplier_lot_ref=ref,
+              location_id=location.id if location else None, supplier=supplier, supplier_lot_ref=ref, custom=custom,
               received_at=now, created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(lot)
     session.flush()
     serials = make_serials(session, actor, lot, product, data.serial_numbers, now=now)
     _announce(session, actor, lot, "lot.received", "receive", {
         "product_id": product.id, "quantity": lot.quantity, "supplier": supplier, "supplier_lot_ref": ref,
-        "location_id": lot.location_id, "serials": len(serials)}, now)
+        "location_id": lot.location_id, "serials": len(serials), "custom": custom}, now)
     return read_lot(session, lot)
 
 
@@ -378,9 +387,11 @@ def lot_serials(session: Session, actor: Actor, lot_id: int) -> list[SerialRead]
 
 def list_lots(session: Session, actor: Actor, *, plant_id: int | None = None, status: LotStatus | None = None,
               product_id: int | None = None, search: str = "", limit: int = 100,
-              offset: int = 0) -> tuple[list[LotRead], int]:
+              offset: int = 0, custom: dict[str, Any] | None = None) -> tuple[list[LotRead], int]:
+    """`custom` filters by custom field values ({key: value}, services/custom_fields.py)."""
     require(actor, Permission.VIEW)
     query = select(Lot).where(Lot.organization_id == actor.organization_id, Lot.plant_id.in_(actor.plant_ids or [-1]))
+    query = custom_fields.apply_filters(session, actor, "lot", query, Lot, custom)
     if plant_id is not None:
         query = query.where(Lot.plant_id == plant_id)
     if status is not None:
@@ -415,7 +426,8 @@ def read_lots(session: Session, lots: list[Lot]) -> list[LotRead]:
         work_order_id=lot.work_order_id,
         work_order_number=work_orders[lot.work_order_id].number if lot.work_order_id else "",
         operation_id=lot.operation_id, machine_id=lot.machine_id, pass_no=lot.pass_no, is_byproduct=lot.is_byproduct,
-        produced_at=lot.produced_at, hold_reason=lot.hold_reason, created_at=lot.created_at) for lot in lots]
+        produced_at=lot.produced_at, hold_reason=lot.hold_reason, created_at=lot.created_at,
+        custom=dict(lot.custom or {})) for lot in lots]
 
 
 def read_serial(session: Session, serial: Serial) -> SerialRead:

@@ -38,6 +38,7 @@ Invariants:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session, func, select
@@ -46,6 +47,7 @@ from models.catalog import Customer, Product
 from models.lots import Lot, LotStatus, Serial
 from models.orders import CustomerOrder, OrderLine, OrderStatus, StatusChange
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
+from services import custom_fields
 from services.access import Actor, Permission, require
 from services.audit import audit
 from services.errors import Conflict, Invalid, NotFound
@@ -77,6 +79,7 @@ class ShipmentCreate(BaseModel):
     plant_id: int
     lines: list[ShipmentLineInput] = Field(default_factory=list)
     note: str = ""
+    custom: dict[str, Any] | None = None        # custom field values (services/custom_fields.py, entity "shipment")
 
 
 class ShipmentLineRead(BaseModel):
@@ -117,6 +120,7 @@ class ShipmentSummary(BaseModel):
     quantity: int
     quantity_packed: int
     created_at: datetime
+    custom: dict[str, Any] = {}
 
 
 class ShipmentRead(ShipmentSummary):
@@ -158,7 +162,7 @@ class OpenOrderLine(BaseModel):
 
 def create_shipment(session: Session, actor: Actor, data: ShipmentCreate, *, now: datetime) -> ShipmentRead:
     require_any(actor, CREATE, plant_id=data.plant_id)
-    check({k: v for k, v in {
+    custom = custom_fields.validate(session, actor, "shipment", data.custom, problems={k: v for k, v in {
         "lines": None if 0 < len(data.lines) <= MAX_LINES else "Choose at least one order line.",
         "note": None if len(data.note) <= 2000 else "At most 2000 characters.",
     }.items() if v})
@@ -168,7 +172,7 @@ def create_shipment(session: Session, actor: Actor, data: ShipmentCreate, *, now
         raise Invalid("All lines of a shipment go to one customer.", fields={"lines": "Several customers."})
     shipment = Shipment(organization_id=actor.organization_id, plant_id=data.plant_id,
                         number=next_number(session, actor.organization_id, "SHP"), customer_id=customers.pop(),
-                        note=data.note.strip(), created_at=now, updated_at=now, created_by=actor.user_id,
+                        note=data.note.strip(), custom=custom, created_at=now, updated_at=now, created_by=actor.user_id,
                         updated_by=actor.user_id)
     session.add(shipment)
     session.flush()
@@ -178,7 +182,7 @@ def create_shipment(session: Session, actor: Actor, data: ShipmentCreate, *, now
     session.add(StatusChange(organization_id=actor.organization_id, entity="shipment", entity_id=shipment.id,
                              from_status=None, to_status=S.OPEN.value, user_id=actor.user_id, at=now))
     _announce(session, actor, shipment, "shipment.created", "create",
-              {"lines": [{"order_line_id": line.id, "quantity": q} for line, _, q in picked]}, now)
+              {"lines": [{"order_line_id": line.id, "quantity": q} for line, _, q in picked], "custom": custom}, now)
     return read_shipment(session, shipment)
 
 
@@ -481,7 +485,9 @@ def shipment_by_number(session: Session, actor: Actor, number: str) -> ShipmentR
 
 def list_shipments(session: Session, actor: Actor, *, plant_id: int | None = None,
                    status: ShipmentStatus | None = None, customer_id: int | None = None, search: str = "",
-                   limit: int = 100, offset: int = 0) -> tuple[list[ShipmentSummary], int]:
+                   limit: int = 100, offset: int = 0,
+                   custom: dict[str, Any] | None = None) -> tuple[list[ShipmentSummary], int]:
+    """`custom` filters by custom field values ({key: value}, services/custom_fields.py)."""
     require(actor, Permission.VIEW)
     query = (select(Shipment).join(Customer, Customer.id == Shipment.customer_id)
              .where(Shipment.organization_id == actor.organization_id, Shipment.plant_id.in_(actor.plant_ids or [-1])))
@@ -491,6 +497,7 @@ def list_shipments(session: Session, actor: Actor, *, plant_id: int | None = Non
         query = query.where(Shipment.status == status)
     if customer_id is not None:
         query = query.where(Shipment.customer_id == customer_id)
+    query = custom_fields.apply_filters(session, actor, "shipment", query, Shipment, custom)
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
         query = query.where(func.lower(Shipment.number).like(pattern) | func.lower(Customer.code).like(pattern)
@@ -559,7 +566,7 @@ def _summary(session: Session, shipment: Shipment) -> ShipmentSummary:
                            customer_id=customer.id, customer_code=customer.code, customer_name=customer.name,
                            status=shipment.status, carrier=shipment.carrier, tracking_number=shipment.tracking_number,
                            shipped_at=shipment.shipped_at, quantity=int(quantity), quantity_packed=int(packed),
-                           created_at=shipment.created_at)
+                           created_at=shipment.created_at, custom=dict(shipment.custom or {}))
 
 
 def _items(session: Session, items: list[ShipmentItem]) -> list[ShipmentItemRead]:

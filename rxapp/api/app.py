@@ -28,6 +28,7 @@ from starlette.routing import Match
 from rxapp.api import labels, scans
 from rxapp.api import lots as lots_api
 from rxapp.api import shipments as shipments_api
+from rxapp.api import trace_custom as trace_custom_api
 from rxapp.api import (api_tokens, audit, auth, branding, health, master_calendars, master_customers, master_products,
                        master_reason_codes, master_resources, master_routings, me, orders, plants, scheduling,
                        shopfloor, users)
@@ -53,7 +54,7 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            master_reason_codes.router, master_calendars.router,
            orders.router, orders.work_router, shopfloor.router, kpi_api.router, labels.router, scans.router, ingest_api.router, config_api.router,
            notifications_api.router, workflows_api.router, ncrs_api.router, sop_tickets_api.router,
-           lots_api.router, shipments_api.router, andon_api.router, inspections_api.router, rejects_api.router)
+           lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router, rejects_api.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

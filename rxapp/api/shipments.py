@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from models.base import utcnow
 from models.shipments import ShipmentStatus
+from rxapp.api.config import custom_filters
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import shipment_pdf, shipments
+from services import shipment_pdf, shipments, trace_custom
 from services.db import db_session, transaction
 from services.shipments import OpenOrderLine, PackResult, ShipmentCreate, ShipmentRead, ShipmentSummary
 
@@ -49,16 +50,20 @@ class HistoryEntry(BaseModel):
 
 
 @router.get("/shipments", response_model=list[ShipmentSummary], responses=EXPORTABLE,
-            summary="Shipments of your plants (search number, customer or tracking; export)")
-def list_shipments(actor: CurrentActor, plant_id: int | None = None,
+            summary="Shipments of your plants (search number, customer or tracking; filter by custom.<key>=value; "
+                    "export with custom field columns)")
+def list_shipments(request: Request, actor: CurrentActor, plant_id: int | None = None,
                    status_: Annotated[ShipmentStatus | None, Query(alias="status")] = None,
                    customer_id: int | None = None, q: Annotated[str, Query(max_length=100)] = "",
                    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
                    format: Format = "json"):
     with db_session() as s, transaction(s):
         rows, _ = shipments.list_shipments(s, actor, plant_id=plant_id, status=status_, customer_id=customer_id,
-                                           search=q, limit=limit, offset=offset)
-    return listing(rows, SHIPMENT_COLUMNS, format, "shipments")
+                                           search=q, limit=limit, offset=offset, custom=custom_filters(request))
+        if format == "json":
+            return rows
+        rows, columns = trace_custom.shipment_export(s, actor, rows, SHIPMENT_COLUMNS)
+    return listing(rows, columns, format, "shipments")
 
 
 @router.get("/shipments/open-order-lines", response_model=list[OpenOrderLine],

@@ -242,9 +242,15 @@ def upgrade() -> None:
 
     with op.batch_alter_table('product', schema=None) as batch_op:
         batch_op.add_column(sa.Column('is_serialized', sa.Boolean(), nullable=False, server_default=sa.false()))
+    for table in ('lot', 'shipment'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('custom', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
 
 
 def downgrade() -> None:
+    for table in ('lot', 'shipment'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('custom')
     with op.batch_alter_table('product', schema=None) as batch_op:
         batch_op.drop_column('is_serialized')
     for table in ('genealogy_link', 'shipment_item', 'lot_consumption', 'serial', 'lot', 'shipment_line',
