@@ -185,10 +185,24 @@ def oee_trend(session: Session, actor: Actor, *, plant_id: int, start: datetime,
             totals[key].add_counts(good, scrap, ideal, good_ideal, events)
     _add_stops(session, actor, scope, totals, bucket_of, by_machine=False, group="slice_start", by_day=by_day)
     n = len(scope.machines)
-    points = [TrendPoint(start=s, end=e, label=label,
-                         figures=OeeRead.of(figures_of(totals[s], n * total_us(scope.working(s, e)))))
+    working = _working_us(scope.working())
+    points = [TrendPoint(start=s, end=e, label=label, figures=OeeRead.of(figures_of(totals[s], n * working(s, e))))
               for s, e, label in spans]
     return OeeTrend(plant_id=scope.plant.id, bucket=bucket, start=scope.start, end=scope.end, points=points)
+
+
+def _working_us(spans: list[tuple[datetime, datetime]]):
+    """Working microseconds in [s, e) from the window's working intervals, computed once (not per bucket)."""
+    import bisect
+    ends = [e for _s, e in spans]
+
+    def within(start: datetime, end: datetime) -> int:
+        us, i = 0, bisect.bisect_right(ends, start)
+        while i < len(spans) and spans[i][0] < end:
+            us += total_us([(max(spans[i][0], start), min(spans[i][1], end))])
+            i += 1
+        return us
+    return within
 
 
 def _buckets(scope: Scope, bucket: str) -> list[tuple[datetime, datetime, str]]:

@@ -178,11 +178,10 @@ def whole_days(scope: Scope) -> tuple[datetime, datetime] | None:
     return (first, last) if first < last else None
 
 
-def _slice_filter(scope: Scope, table, days: tuple[datetime, datetime] | None = None) -> list:
-    """Rows of the slice table in the window, outside the whole days `days` (read from the day rows)."""
-    where = _machine_filter(scope, table) + [table.c.slice_start >= scope.start, table.c.slice_start < scope.end]
-    if days is not None:
-        where.append(sa.or_(table.c.slice_start < days[0], table.c.slice_start >= days[1]))
+def _slice_filter(scope: Scope, table, start: datetime | None = None, end: datetime | None = None) -> list:
+    """Rows of the slice table in the window (or in [start, end), a part of it), inside the scope's shift."""
+    where = _machine_filter(scope, table) + [table.c.slice_start >= (start or scope.start),
+                                             table.c.slice_start < (end or scope.end)]
     if scope.shift_name is not None:
         spans = scope.shift_spans(scope.start, scope.end)
         if not spans:
@@ -199,13 +198,14 @@ def _summed(session: Session, scope: Scope, slices, day_rows, group: tuple[str, 
         keys = [slices.c[g] for g in group]
         return session.execute(sa.select(*keys, *[sa.func.sum(slices.c[f]) for f in figures])
                                .where(*_slice_filter(scope, slices)).group_by(*keys)).all()
-    day_cols = [(day_rows.c.day_start if g == "slice_start" else day_rows.c[g]).label(g) for g in group]
-    both = sa.union_all(
-        sa.select(*[slices.c[g].label(g) for g in group], *[slices.c[f] for f in figures])
-        .where(*_slice_filter(scope, slices, days)),
-        sa.select(*day_cols, *[day_rows.c[f] for f in figures])
-        .where(*_machine_filter(scope, day_rows), day_rows.c.day_start >= days[0], day_rows.c.day_start < days[1]),
-    ).subquery()
+    # each part a plain index range (an OR of ranges would scan the slices of the whole window)
+    edges = [(s, e) for s, e in ((scope.start, days[0]), (days[1], scope.end)) if s < e]
+    parts = [sa.select(*[(day_rows.c.day_start if g == "slice_start" else day_rows.c[g]).label(g) for g in group],
+                       *[day_rows.c[f].label(f) for f in figures])
+             .where(*_machine_filter(scope, day_rows), day_rows.c.day_start >= days[0], day_rows.c.day_start < days[1])]
+    parts += [sa.select(*[slices.c[g].label(g) for g in group], *[slices.c[f].label(f) for f in figures])
+              .where(*_slice_filter(scope, slices, s, e)) for s, e in edges]
+    both = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()
     keys = [both.c[g] for g in group]
     return session.execute(sa.select(*keys, *[sa.func.sum(both.c[f]) for f in figures]).group_by(*keys)).all()
 
