@@ -1,6 +1,6 @@
 """The demo plant: Acme's Berlin Works with 10 machines in 3 departments, products with 2- and
-3-level BOMs, routings, two shifts with breaks, capacity targets, customers, three weeks of
-orders worked through the real services (release, scheduling, operator actions with counts,
+3-level BOMs, routings, three shifts a day seven days a week (Porto: two, on weekdays) with breaks,
+capacity targets, customers, three weeks of orders worked through the real services (release, scheduling, operator actions with counts,
 scrap and downtime), and open orders queued on the machines for the days ahead.
 
 Everything goes through the same services as the UI and the API, acting as the demo planner
@@ -141,7 +141,7 @@ def seed_demo_plant(session: Session, organization_id: int, *, now: datetime) ->
 def _master_data(session: Session, admin: Actor, plant: Plant, now: datetime) -> _Ids:
     depts = {d.code: d.id for d in session.exec(select(Department).where(Department.plant_id == plant.id)).all()}
     ids = _Ids(plant=plant, departments=depts)
-    _two_shift_calendar(session, admin, plant.id, now)
+    _round_the_clock_calendar(session, admin, plant.id, now)
     for code, name, dept, machine_codes in WORK_CENTERS:
         wc = work_centers.create_work_center(session, admin, work_centers.WorkCenterCreate(
             plant_id=plant.id, department_id=depts[dept], code=code, name=name), now=now)
@@ -167,23 +167,39 @@ def _master_data(session: Session, admin: Actor, plant: Plant, now: datetime) ->
     for code, name, email in CUSTOMERS:
         ids.customers.append(customers.create_customer(session, admin, customers.CustomerCreate(
             code=code, name=name, email=email), now=now).id)
-    for wc_code, machine_ids in ids.machines.items():     # two shifts less breaks: 14.75 h a day
+    for wc_code, machine_ids in ids.machines.items():     # three shifts less breaks: 22.25 h a day
         for machine_id in machine_ids:
             scheduling.create_target(session, admin, CapacityTargetCreate(
-                plant_id=plant.id, machine_id=machine_id, period="day", target_hours=Decimal("14.75")), now=now)
+                plant_id=plant.id, machine_id=machine_id, period="day", target_hours=Decimal("22.25")), now=now)
     return ids
 
 
 def _two_shift_calendar(session: Session, admin: Actor, plant_id: int, now: datetime) -> None:
-    cal = calendars.create_calendar(session, admin, calendars.CalendarCreate(plant_id=plant_id, name="Two shifts"), now=now)
-    early = calendars.add_shift(session, admin, cal.calendar.id, calendars.ShiftInput(
-        name="Early", start_minute=6 * 60, end_minute=14 * 60), now=now).shifts[-1]
-    late = calendars.add_shift(session, admin, cal.calendar.id, calendars.ShiftInput(
-        name="Late", start_minute=14 * 60, end_minute=22 * 60), now=now)
-    late_id = next(s.id for s in late.shifts if s.name == "Late")
-    for shift_id, name, start, end in [(early.id, "Coffee", 9 * 60, 9 * 60 + 15), (early.id, "Lunch", 12 * 60, 12 * 60 + 30),
-                                       (late_id, "Dinner", 18 * 60, 18 * 60 + 30)]:
-        calendars.add_break(session, admin, shift_id, calendars.BreakInput(name=name, start_minute=start, end_minute=end), now=now)
+    """Porto: an early and a late shift on weekdays."""
+    _shift_calendar(session, admin, plant_id, now, name="Two shifts", weekdays="12345", night=False)
+
+
+def _round_the_clock_calendar(session: Session, admin: Actor, plant_id: int, now: datetime) -> None:
+    """Berlin runs continuously: early, late and night shift every day of the week (so the demo plant,
+    and the simulator that drives it, is at work whenever someone opens it)."""
+    _shift_calendar(session, admin, plant_id, now, name="Three shifts, seven days", weekdays="1234567", night=True)
+
+
+def _shift_calendar(session: Session, admin: Actor, plant_id: int, now: datetime, *, name: str, weekdays: str,
+                    night: bool) -> None:
+    cal = calendars.create_calendar(session, admin, calendars.CalendarCreate(plant_id=plant_id, name=name), now=now)
+    shifts = [("Early", 6 * 60, 14 * 60), ("Late", 14 * 60, 22 * 60)] + ([("Night", 22 * 60, 6 * 60)] if night else [])
+    ids: dict[str, int] = {}
+    for shift_name, start, end in shifts:
+        read = calendars.add_shift(session, admin, cal.calendar.id, calendars.ShiftInput(
+            name=shift_name, start_minute=start, end_minute=end, weekdays=weekdays), now=now)
+        ids[shift_name] = next(s.id for s in read.shifts if s.name == shift_name)
+    breaks = [("Early", "Coffee", 9 * 60, 9 * 60 + 15), ("Early", "Lunch", 12 * 60, 12 * 60 + 30),
+              ("Late", "Dinner", 18 * 60, 18 * 60 + 30), ("Night", "Night break", 2 * 60, 2 * 60 + 30)]
+    for shift_name, break_name, start, end in breaks:
+        if shift_name in ids:
+            calendars.add_break(session, admin, ids[shift_name], calendars.BreakInput(
+                name=break_name, start_minute=start, end_minute=end), now=now)
 
 
 def _porto_line(session: Session, admin: Actor, plant: Plant, now: datetime) -> None:

@@ -28,7 +28,7 @@ def test_demo_plant_has_master_data_history_and_open_work(session):
     assert len({m.department_id for m in machines}) == 3
 
     berlin_spec = calendar_spec(session, berlin.id)
-    assert [s.name for s in berlin_spec.shifts] == ["Early", "Late"]
+    assert [s.name for s in berlin_spec.shifts] == ["Early", "Late", "Night"]   # round the clock, every day
     assert all(s.breaks for s in berlin_spec.shifts)
     assert session.exec(select(func.count()).select_from(ShiftBreak)).one() >= 3
 
