@@ -5,7 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp import routes
+from rxapp.components.custom_fields import custom_field_inputs, custom_filter
 from rxapp.components.shell import shell
+from rxapp.components.trace_custom import custom_detail
 from rxapp.components.trace_status import TRACE_STATUS_LABELS, trace_badge
 from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, field, form_buttons, list_states, page_header, scroll_x
 from rxapp.i18n import _
@@ -27,6 +29,7 @@ def _filters() -> rx.Component:
                        rx.select.content(rx.select.item(_("All statuses"), value="all"),
                                          *[rx.select.item(TRACE_STATUS_LABELS[s], value=s) for s in LOT_STATUSES]),
                        value=S.status_filter, on_change=S.set_status_filter, size="3"),
+        custom_filter(S),
         rx.button(rx.icon("download"), "CSV", variant="soft", size="3", min_height=TOUCH, on_click=S.export("csv")),
         rx.button(rx.icon("download"), "Excel", variant="soft", size="3", min_height=TOUCH, on_click=S.export("xlsx")),
         spacing="3", wrap="wrap", width="100%", margin_bottom="16px",
@@ -83,6 +86,7 @@ def _detail() -> rx.Component:
             rx.link(rx.button(rx.icon("git-fork"), _("Trace"), variant="soft", size="3", min_height=TOUCH),
                     href=routes.TRACE + "?lot=" + lot.id.to_string()),
             spacing="2", wrap="wrap"),
+        custom_detail(S),
         spacing="3", width="100%"), open=S.detail_open, on_open_change=S.close_detail)
 
 
@@ -106,6 +110,7 @@ def _receive() -> rx.Component:
             size="3"), S.receive_errors.get("location_id", "")),
         field(_("Serial numbers (one per line; empty: numbered automatically)"),
               rx.text_area(name="serial_numbers", rows="3", width="100%"), S.receive_errors.get("serial_numbers", "")),
+        custom_field_inputs(S.custom_inputs, S.receive_errors),
         form_buttons(_("Receive"), S.close_receive(False)),
         spacing="2", width="100%"), on_submit=S.receive, reset_on_submit=False),
         open=S.receive_open, on_open_change=S.close_receive)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.custom_fields import custom_field_inputs, custom_filter
 from rxapp.components.shell import shell
+from rxapp.components.trace_custom import custom_detail
 from rxapp.components.trace_status import TRACE_STATUS_LABELS, trace_badge
 from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, list_states, page_header, scroll_x
 from rxapp.i18n import _
@@ -26,6 +28,7 @@ def _filters() -> rx.Component:
                        rx.select.content(rx.select.item(_("All statuses"), value="all"),
                                          *[rx.select.item(TRACE_STATUS_LABELS[s], value=s) for s in STATUSES]),
                        value=S.status_filter, on_change=S.set_status_filter, size="3"),
+        custom_filter(S),
         rx.button(rx.icon("download"), "CSV", variant="soft", size="3", min_height=TOUCH, on_click=S.export("csv")),
         rx.button(rx.icon("download"), "Excel", variant="soft", size="3", min_height=TOUCH, on_click=S.export("xlsx")),
         spacing="3", wrap="wrap", width="100%", margin_bottom="16px",
@@ -75,10 +78,13 @@ def _create() -> rx.Component:
         rx.text(_("Order lines to ship (one customer per shipment)"), size="2", color_scheme="gray"),
         rx.cond(S.open_lines.length() == 0, rx.text(_("No order lines are waiting to ship."), color_scheme="gray"),
                 rx.vstack(rx.foreach(S.open_lines, _open_line), spacing="1", max_height="50vh", overflow_y="auto")),
-        rx.flex(rx.button(_("Cancel"), variant="soft", color_scheme="gray", min_height=TOUCH,
-                          on_click=S.close_create(False)),
-                rx.button(_("Create shipment"), min_height=TOUCH, on_click=S.create, disabled=S.chosen.length() == 0),
-                spacing="3", justify="end", width="100%"),
+        rx.form(rx.vstack(
+            custom_field_inputs(S.custom_inputs, S.custom_errors),
+            rx.flex(rx.button(_("Cancel"), type="button", variant="soft", color_scheme="gray", min_height=TOUCH,
+                              on_click=S.close_create(False)),
+                    rx.button(_("Create shipment"), type="submit", min_height=TOUCH, disabled=S.chosen.length() == 0),
+                    spacing="3", justify="end", width="100%"),
+            spacing="3", width="100%"), on_submit=S.create, reset_on_submit=False, width="100%"),
         spacing="3", width="100%"), open=S.create_open, on_open_change=S.close_create, max_width="720px")
 
 
@@ -129,6 +135,7 @@ def _detail() -> rx.Component:
                           on_click=S.download_pdf("packing-list")),
                 rx.button(rx.icon("file-text"), _("Shipment sheet"), variant="soft", size="2", min_height=PHONE_TOUCH,
                           on_click=S.download_pdf("sheet")), spacing="2", wrap="wrap"),
+        custom_detail(S),
         rx.text(_("History"), weight="bold"),
         rx.vstack(rx.foreach(S.history, lambda h: rx.text(h, size="2", color_scheme="gray")), spacing="0"),
         spacing="3", width="100%"), open=S.detail_open, on_open_change=S.close_detail, max_width="760px")

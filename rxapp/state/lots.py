@@ -13,6 +13,7 @@ from models.base import utcnow
 from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, download, translated_fields
+from rxapp.state.trace_custom import LotCustomFields
 from services import labels, lots, products
 from services.errors import DomainError
 from services.labels import LabelKind
@@ -56,7 +57,7 @@ def lot_row(lot) -> LotRow:
                   created=format_datetime(lot.created_at, "UTC", "short"))
 
 
-class LotsState(AuthState):
+class LotsState(LotCustomFields, AuthState):
     rows: list[LotRow] = []
     total: int = 0
     offset: int = 0
@@ -88,10 +89,12 @@ class LotsState(AuthState):
     @rx.event
     def enter(self):
         self.offset = 0
+        self._load_custom_filter_fields()
         return LotsState.load
 
     def _filters(self) -> dict:
-        return dict(search=self.search, status=None if self.status_filter == "all" else self.status_filter)
+        return dict(search=self.search, status=None if self.status_filter == "all" else self.status_filter,
+                    custom=self._custom_filter())
 
     @rx.event
     def load(self):
@@ -121,9 +124,10 @@ class LotsState(AuthState):
     def export(self, fmt: str):
         try:
             found, _total = self._use_case(lots.list_lots, limit=500, **self._filters())
+            rows, columns = self._custom_export(found, COLUMNS)
         except DomainError as error:
             return self._refused(error)
-        return download(found, COLUMNS, "lots", fmt)
+        return download(rows, columns, "lots", fmt)
 
     # ----- detail, hold and release ----------------------------------------------------------
 
@@ -132,6 +136,7 @@ class LotsState(AuthState):
         try:
             lot = self._use_case(lots.get_lot, as_id(lot_id))
             serials = self._use_case(lots.lot_serials, lot.id)
+            self._show_custom(lot.custom)
         except DomainError as error:
             return self._refused(error)
         self.selected, self.detail_open = lot_row(lot), True
@@ -178,6 +183,10 @@ class LotsState(AuthState):
         codes = {p.id: p.code for p in self.plants}
         self.receive_locations = [Option(value=str(p.id), label=f"{codes.get(p.plant_id, '')} · {p.code} {p.name}".strip())
                                   for p in places]
+        try:
+            self._load_form_custom()
+        except DomainError as error:
+            return self._refused(error)
         self.receive_errors, self.receive_open = {}, True
 
     @rx.event
@@ -197,7 +206,8 @@ class LotsState(AuthState):
                              supplier_lot_ref=str(form.get("supplier_lot_ref", ""))[:64],
                              location_id=as_id(form["location_id"]) if str(form.get("location_id") or "none") != "none"
                              else None,
-                             serial_numbers=serial_numbers(form.get("serial_numbers", "")))
+                             serial_numbers=serial_numbers(form.get("serial_numbers", "")),
+                             custom=self._form_custom(form))
         try:
             lot = self._use_case(lots.receive, data, now=utcnow())
         except DomainError as error:

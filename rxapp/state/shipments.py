@@ -13,7 +13,8 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState, as_id
-from rxapp.state.master_common import Option, download
+from rxapp.state.master_common import Option, download, translated_fields
+from rxapp.state.trace_custom import ShipmentCustomFields
 from services import shipment_pdf, shipments
 from services.errors import DomainError
 from services.shipments import ShipmentCreate, ShipmentLineInput
@@ -66,7 +67,7 @@ def shipment_row(s) -> ShipmentRow:
                        created=format_datetime(s.created_at, "UTC", "short"))
 
 
-class ShipmentsState(AuthState):
+class ShipmentsState(ShipmentCustomFields, AuthState):
     rows: list[ShipmentRow] = []
     total: int = 0
     offset: int = 0
@@ -101,10 +102,12 @@ class ShipmentsState(AuthState):
     @rx.event
     def enter(self):
         self.offset = 0
+        self._load_custom_filter_fields()
         return ShipmentsState.load
 
     def _filters(self) -> dict:
-        return dict(search=self.search, status=None if self.status_filter == "all" else self.status_filter)
+        return dict(search=self.search, status=None if self.status_filter == "all" else self.status_filter,
+                    custom=self._custom_filter())
 
     @rx.event
     def load(self):
@@ -135,16 +138,21 @@ class ShipmentsState(AuthState):
     def export(self, fmt: str):
         try:
             found, _total = self._use_case(shipments.list_shipments, limit=500, **self._filters())
+            rows, columns = self._custom_export(found, COLUMNS)
         except DomainError as error:
             return self._refused(error)
-        return download(found, COLUMNS, "shipments", fmt)
+        return download(rows, columns, "shipments", fmt)
 
     # ----- create ----------------------------------------------------------------------------
 
     @rx.event
     def open_create(self):
         self.create_plant = str(self.plants[0].id) if self.plants else ""
-        self.create_open, self.chosen = True, []
+        try:
+            self._load_form_custom()
+        except DomainError as error:
+            return self._refused(error)
+        self.create_open, self.chosen, self.custom_errors = True, [], {}
         return ShipmentsState.load_open_lines
 
     @rx.event
@@ -174,12 +182,14 @@ class ShipmentsState(AuthState):
         self.chosen = sorted(set(self.chosen) - {line_id} | ({line_id} if checked else set()))
 
     @rx.event
-    def create(self):
+    def create(self, form: dict | None = None):
         data = ShipmentCreate(plant_id=as_id(self.create_plant),
-                              lines=[ShipmentLineInput(order_line_id=i) for i in self.chosen])
+                              lines=[ShipmentLineInput(order_line_id=i) for i in self.chosen],
+                              custom=self._form_custom(form))
         try:
             created = self._use_case(shipments.create_shipment, data, now=utcnow())
         except DomainError as error:
+            self.custom_errors = translated_fields(error)
             return self._refused(error)
         self.create_open = False
         return [rx.toast.success(_("Shipment {number} created.").format(number=created.number)),
@@ -192,6 +202,7 @@ class ShipmentsState(AuthState):
         try:
             found = self._use_case(shipments.get_shipment, as_id(shipment_id))
             history = self._use_case(shipments.history, found.id)
+            self._show_custom(found.custom)
         except DomainError as error:
             self.detail_open = False
             return self._refused(error)
