@@ -4,8 +4,11 @@
 fan-out configured by TAKT_EVENT_BACKEND (services/event_fanout.py: local, redis or postgres), so
 events committed by other workers or machines reach this worker's bus, and runs the worker's
 `LiveHub`: each watched scope (a plant's andon board, a dashboard view) is refreshed at most once
-per 250 ms, computed once off the event loop and written into the `rx.SharedState` linked to the
-scope's token (`rxapp/state/live_*.py`); Reflex then sends the delta to every tab linked to it.
+per 250 ms, computed once off the event loop and written into the `rx.SharedState` of the scope's
+token (`rxapp/state/live_*.py`), where every linked tab's later events read it. The delta of that
+write is resolved once and sent as one socket.io emit to all of this worker's sockets linked to the
+scope (`refresh` + `deliver`), instead of Reflex's per-tab update (lock, load, patch, delta and emit
+for each linked tab, one after another).
 
 A page links its shared state with `watch(state, scope, compute)` only after a service returned the
 scope (which checks the actor's access); the token is derived on the server from the scope. With
@@ -21,6 +24,9 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from reflex.state import StateUpdate
+from reflex.utils.token_manager import RedisTokenManager
+from reflex_base import constants
 from sqlmodel import Session
 
 from models.base import utcnow
@@ -67,11 +73,55 @@ async def _push(scope: Scope) -> bool:
         return False
     state_cls, _ = _kinds[scope.kind]
     data = await asyncio.to_thread(compute_now, scope)
-    async with _app.modify_state(rx.BaseStateToken(ident=scope.token, cls=state_cls)) as root:
-        shared = await root.get_state(state_cls)
-        shared.apply(data)
-        linked = set(shared._linked_from)
+    update, linked = await refresh(_app.state_manager, scope, state_cls, data)
+    if update is not None:
+        await deliver(_app.event_namespace, update, linked)
     return await _still_watched(scope, linked)
+
+
+async def refresh(state_manager: Any, scope: Scope, state_cls: type, data: Any) -> tuple[StateUpdate | None, set[str]]:
+    """Apply `data` to the scope's shared state where Reflex keeps it (the state of the scope's token, which
+    every linked tab's events read), and return the delta of that one change (None when nothing changed)
+    with the client tokens linked to the scope. The delta is the same for every linked tab: their trees
+    hold nothing computed from a shared state, so each tab gets exactly what Reflex's per-tab update sent."""
+    async with state_manager.modify_state(rx.BaseStateToken(ident=scope.token, cls=state_cls)) as root:
+        shared = await root.get_state(state_cls)
+        root._clean()           # marks left by a tab's link (its full delta went to that tab then): not resent
+        shared.apply(data)
+        delta = await root._get_resolved_delta()
+        root._clean()
+        linked = set(shared._linked_from)
+    name = state_cls.get_full_name()
+    return (StateUpdate(delta={name: delta[name]}) if delta.get(name) else None), linked
+
+
+def local_sids(token_manager: Any, tokens: set[str]) -> tuple[list[str], list[str]]:
+    """The socket ids of the tokens connected to this worker, and the other tokens (on another worker or gone)."""
+    sids, others = [], []
+    for token in tokens:
+        record = token_manager.token_to_socket.get(token)
+        if record is not None and record.instance_id == token_manager.instance_id:
+            sids.append(record.sid)
+        else:
+            others.append(token)
+    return sids, others
+
+
+async def deliver(namespace: Any, update: StateUpdate, tokens: set[str]) -> None:
+    """Send one update to every linked tab: one socket.io emit to all of this worker's sockets (python-socketio
+    encodes the packet once for all of them); a tab connected to another worker gets it through Reflex's
+    relay (Redis), one by one, as before."""
+    if namespace is None:
+        return
+    manager = namespace._token_manager
+    sids, others = local_sids(manager, tokens)
+    if sids:
+        await namespace.emit(str(constants.SocketEvent.EVENT), update, to=sids)
+        await asyncio.sleep(0)                       # let the websocket writers flush, as Reflex's emit_update does
+    if others and isinstance(manager, RedisTokenManager):
+        for token in others:
+            if await manager.is_token_connected(token):
+                await namespace.emit_update(update, token)
 
 
 async def _still_watched(scope: Scope, linked: set[str]) -> bool:

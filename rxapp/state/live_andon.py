@@ -59,10 +59,12 @@ class LiveAndonState(rx.SharedState):
     running_count: int = 0
 
     def apply(self, board: AndonBoard) -> None:
-        self.cards = [andon_card(t, board.timezone) for t in board.tiles]
-        self.plant = f"{board.plant_code} · {board.plant_name}"
-        self.shift = board.shift
-        self.updated = format_datetime(board.at, board.timezone, "HH:mm:ss")
-        self.down_count = sum(1 for c in self.cards if c.state == "down")
-        self.running_count = sum(1 for c in self.cards if c.state == "running")
-        self.loaded = True
+        """Only the values that changed are set, so a refresh sends only those to the linked screens."""
+        cards = [andon_card(t, board.timezone) for t in board.tiles]
+        values = dict(cards=cards, plant=f"{board.plant_code} · {board.plant_name}", shift=board.shift,
+                      updated=format_datetime(board.at, board.timezone, "HH:mm:ss"),
+                      down_count=sum(1 for c in cards if c.state == "down"),
+                      running_count=sum(1 for c in cards if c.state == "running"), loaded=True)
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)

@@ -148,37 +148,42 @@ class LiveDashboardState(rx.SharedState):
     loss_reasons: list[int] = []
 
     def apply(self, view: DashboardView | str) -> None:
-        """A fresh view, or the message of why there is none (e.g. no shift is running any more)."""
-        self.loaded = True
+        """A fresh view, or the message of why there is none (e.g. no shift is running any more). Only the
+        values that changed are set, so a refresh sends only those to the linked tabs."""
         if isinstance(view, str):
-            self.error = view
+            self._set(loaded=True, error=view)
             return
-        self.error = ""
         tz = view.window.timezone
-        self.period_text = f"{format_datetime(view.window.start, tz, 'd MMM HH:mm')} – " \
-                           f"{format_datetime(view.window.end, tz, 'd MMM HH:mm')}"
-        self.updated = format_datetime(view.at, tz, "HH:mm:ss")
-        self.tiles = _tiles(view)
-        self.machine_count = view.summary.machine_count
+        w = view.wip
+        self._set(
+            loaded=True, error="",
+            period_text=f"{format_datetime(view.window.start, tz, 'd MMM HH:mm')} – "
+                        f"{format_datetime(view.window.end, tz, 'd MMM HH:mm')}",
+            updated=format_datetime(view.at, tz, "HH:mm:ss"),
+            tiles=_tiles(view), machine_count=view.summary.machine_count,
+            has_trend=bool(view.trend.points), has_losses=bool(view.pareto.rows),
+            has_yields=bool(view.yields.products), has_otd=view.otd.due > 0,
+            otd_text=_("{on_time} of {due} order lines on time ({percent})").format(
+                on_time=view.otd.on_time, due=view.otd.due, percent=pct(view.otd.percent)),
+            yields=[YieldRow(p.product_code, s.step_name, s.units_in, s.right_first_time, pct(s.fpy_percent),
+                             pct(p.rty_percent) if i == 0 else "")
+                    for p in view.yields.products for i, s in enumerate(p.steps)],
+            wip=[KpiTile("", _("Work orders released"), str(w.work_orders_released)),
+                 KpiTile("", _("Work orders running"), str(w.work_orders_running)),
+                 KpiTile("", _("Operations queued"), str(w.operations_queued)),
+                 KpiTile("", _("Units still to make"), str(w.units_open))],
+            capacity=[CapacityRow(u.code, u.name, f"{u.scheduled_hours:.1f} h", f"{u.available_hours:.1f} h",
+                                  pct(None if u.utilisation is None else u.utilisation * 100),
+                                  pct(None if u.load is None else u.load * 100))
+                      for u in view.utilisation or []],
+            trend_bounds=[[p.start.isoformat(), p.end.isoformat()] for p in view.trend.points],
+            loss_reasons=[r.reason_code_id or 0 for r in view.pareto.rows])
         for name, figure in (("trend", trend_figure(view)), ("pareto", pareto_figure(view)), ("otd", otd_figure(view)),
                              ("fpy", fpy_figure(view))):
             if figure.to_plotly_json() != getattr(self, name).to_plotly_json():   # unchanged: not sent again
                 setattr(self, name, figure)
-        self.has_trend, self.has_losses = bool(view.trend.points), bool(view.pareto.rows)
-        self.has_yields, self.has_otd = bool(view.yields.products), view.otd.due > 0
-        self.otd_text = _("{on_time} of {due} order lines on time ({percent})").format(
-            on_time=view.otd.on_time, due=view.otd.due, percent=pct(view.otd.percent))
-        self.yields = [YieldRow(p.product_code, s.step_name, s.units_in, s.right_first_time, pct(s.fpy_percent),
-                                pct(p.rty_percent) if i == 0 else "")
-                       for p in view.yields.products for i, s in enumerate(p.steps)]
-        w = view.wip
-        self.wip = [KpiTile("", _("Work orders released"), str(w.work_orders_released)),
-                    KpiTile("", _("Work orders running"), str(w.work_orders_running)),
-                    KpiTile("", _("Operations queued"), str(w.operations_queued)),
-                    KpiTile("", _("Units still to make"), str(w.units_open))]
-        self.capacity = [CapacityRow(u.code, u.name, f"{u.scheduled_hours:.1f} h", f"{u.available_hours:.1f} h",
-                                     pct(None if u.utilisation is None else u.utilisation * 100),
-                                     pct(None if u.load is None else u.load * 100))
-                         for u in view.utilisation or []]
-        self.trend_bounds = [[p.start.isoformat(), p.end.isoformat()] for p in view.trend.points]
-        self.loss_reasons = [r.reason_code_id or 0 for r in view.pareto.rows]
+
+    def _set(self, **values) -> None:
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
