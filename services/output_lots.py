@@ -31,17 +31,18 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from pydantic import BaseModel
+import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from models.catalog import Product
-from models.lots import Lot, LotStatus, Serial
+from models.lots import Lot, LotConsumption, LotStatus, Serial
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.shopfloor import EventKind
 from services.access import Actor, Permission
 from services.audit import audit
 from services.events import DomainEvent, record
-from services.genealogy import output_lot, pass_in_progress
+from services.genealogy import output_lot
 from services.lots import require_any
 from services.numbering import next_numbers
 
@@ -61,15 +62,39 @@ class OutputChange(BaseModel):
 
 
 def sync(session: Session, actor: Actor, jobs: Mapping[int, datetime]) -> list[OutputChange]:
-    """Lot the good parts of the last steps among `jobs` that are not in a lot yet."""
+    """Lot the good parts of the last steps among `jobs` that are not in a lot yet.
+
+    Set-based (a gateway batch counts dozens of jobs): the last steps, what they have lotted, their
+    passes, their products and their open lots are read in one query each; top-ups are flushed together."""
     if not jobs:
         return []
-    changes = []
-    for job in _last_steps(session, actor, list(jobs)):
-        missing = job.quantity_good - _lotted(session, job.id)
-        if missing > 0:
-            require_any(actor, RECORD, plant_id=job.plant_id)
-            changes.append(_add(session, actor, job, missing, jobs[job.id]))
+    steps = _last_steps(session, actor, list(jobs))
+    lotted = _lotted(session, [job.id for job in steps])
+    todo = [(job, job.quantity_good - lotted.get(job.id, 0)) for job in steps]
+    todo = [(job, missing) for job, missing in todo if missing > 0]
+    if not todo:
+        return []
+    for job, _ in todo:
+        require_any(actor, RECORD, plant_id=job.plant_id)
+    ids = [job.id for job, _ in todo]
+    passes = _passes(session, ids)
+    products = _products(session, {job.work_order_id for job, _ in todo})
+    open_lots = _open_lots(session, {job.id: (passes[job.id], products[job.work_order_id][0]) for job, _ in todo})
+    changes, topped = [], False
+    for job, missing in todo:
+        at, pass_no = jobs[job.id], passes[job.id]
+        lot = open_lots.get(job.id)
+        if lot is None:
+            lot = output_lot(session, actor, job, quantity=missing, pass_no=pass_no, now=at)
+            changes.append(OutputChange(operation_id=job.id, lot_id=lot.id, lot_number=lot.number, pass_no=pass_no,
+                                        added=missing, created=True))
+            continue
+        _top_up(session, actor, lot, missing, at, serialized=products[job.work_order_id][1])
+        topped = True
+        changes.append(OutputChange(operation_id=job.id, lot_id=lot.id, lot_number=lot.number, pass_no=pass_no,
+                                    added=missing, created=False))
+    if topped:
+        session.flush()
     return changes
 
 
@@ -85,41 +110,64 @@ def _last_steps(session: Session, actor: Actor, operation_ids: list[int]) -> lis
     return [job for job in session.exec(query).all() if job.plant_id in actor.plant_ids]
 
 
-def _lotted(session: Session, operation_id: int) -> int:
-    return session.exec(select(func.coalesce(func.sum(Lot.quantity_initial), 0))
-                        .where(Lot.operation_id == operation_id, Lot.is_byproduct == False)).one()   # noqa: E712
+def _lotted(session: Session, operation_ids: list[int]) -> dict[int, int]:
+    """Per job: the initial quantity of its output lots (by-products aside), hand-made ones included."""
+    if not operation_ids:
+        return {}
+    rows = session.exec(select(Lot.operation_id, func.sum(Lot.quantity_initial))
+                        .where(col(Lot.operation_id).in_(operation_ids), Lot.is_byproduct == False)   # noqa: E712
+                        .group_by(Lot.operation_id)).all()
+    return {operation_id: int(total or 0) for operation_id, total in rows}
 
 
-def _add(session: Session, actor: Actor, job: Operation, quantity: int, at: datetime) -> OutputChange:
-    pass_no = pass_in_progress(session, job.id)
-    product_id = session.get(WorkOrder, job.work_order_id).product_id
-    open_lot = session.exec(select(Lot).where(Lot.operation_id == job.id, Lot.pass_no == pass_no,
-                                              Lot.is_byproduct == False, Lot.product_id == product_id,   # noqa: E712
-                                              Lot.status == LotStatus.AVAILABLE)
-                            .order_by(col(Lot.id).desc()).with_for_update()).first()
-    if open_lot is None:
-        lot = output_lot(session, actor, job, quantity=quantity, pass_no=pass_no, now=at)
-        return OutputChange(operation_id=job.id, lot_id=lot.id, lot_number=lot.number, pass_no=pass_no,
-                            added=quantity, created=True)
-    _top_up(session, actor, open_lot, quantity, at)
-    return OutputChange(operation_id=job.id, lot_id=open_lot.id, lot_number=open_lot.number, pass_no=pass_no,
-                        added=quantity, created=False)
+def _passes(session: Session, operation_ids: list[int]) -> dict[int, int]:
+    """Per job: its production pass in progress (genealogy.pass_in_progress, for many jobs at once)."""
+    consumed = (select(LotConsumption.operation_id.label("operation_id"), func.max(LotConsumption.pass_no).label("p"))
+                .where(col(LotConsumption.operation_id).in_(operation_ids)).group_by(LotConsumption.operation_id))
+    produced = (select(Lot.operation_id.label("operation_id"), func.max(Lot.pass_no).label("p"))
+                .where(col(Lot.operation_id).in_(operation_ids)).group_by(Lot.operation_id))
+    passes = dict.fromkeys(operation_ids, 0)
+    for operation_id, pass_no in session.execute(sa.union_all(consumed, produced)).all():
+        passes[operation_id] = max(passes[operation_id], pass_no or 0)
+    return {operation_id: pass_no or 1 for operation_id, pass_no in passes.items()}
 
 
-def _top_up(session: Session, actor: Actor, lot: Lot, quantity: int, at: datetime) -> None:
+def _products(session: Session, work_order_ids: set[int]) -> dict[int, tuple[int, bool]]:
+    """Per work order: (its product, whether that product is serialized)."""
+    rows = session.exec(select(WorkOrder.id, Product.id, Product.is_serialized)
+                        .join(Product, col(Product.id) == WorkOrder.product_id)
+                        .where(col(WorkOrder.id).in_(sorted(work_order_ids)))).all()
+    return {wo_id: (product_id, serialized) for wo_id, product_id, serialized in rows}
+
+
+def _open_lots(session: Session, wanted: dict[int, tuple[int, int]]) -> dict[int, Lot]:
+    """Per job: the newest available output lot of its pass in progress and its work order's product,
+    locked (one query for all jobs)."""
+    keys = sorted((operation_id, pass_no) for operation_id, (pass_no, _) in wanted.items())
+    lots = session.exec(select(Lot).where(sa.tuple_(Lot.operation_id, Lot.pass_no).in_(keys),
+                                          Lot.is_byproduct == False, Lot.status == LotStatus.AVAILABLE)   # noqa: E712
+                        .order_by(col(Lot.id)).with_for_update()).all()
+    found: dict[int, Lot] = {}
+    for lot in lots:                                        # in id order: the newest one wins
+        if lot.product_id == wanted[lot.operation_id][1]:
+            found[lot.operation_id] = lot
+    return found
+
+
+def _top_up(session: Session, actor: Actor, lot: Lot, quantity: int, at: datetime, *, serialized: bool) -> None:
+    """Add to an open lot in memory (the caller flushes all top-ups at once); serials are numbered now."""
     lot.quantity += quantity
     lot.quantity_initial += quantity
     lot.produced_at = at
     lot.updated_at, lot.updated_by = at, actor.user_id
     session.add(lot)
     serials = 0
-    if session.get(Product, lot.product_id).is_serialized:
+    if serialized:
         numbers = next_numbers(session, lot.organization_id, "SN", quantity)
         session.add_all([Serial(organization_id=lot.organization_id, plant_id=lot.plant_id, number=number,
                                 product_id=lot.product_id, lot_id=lot.id, created_at=at, updated_at=at,
                                 created_by=actor.user_id, updated_by=actor.user_id) for number in numbers])
         serials = len(numbers)
-    session.flush()
     changes = {"operation_id": lot.operation_id, "work_order_id": lot.work_order_id, "pass_no": lot.pass_no,
                "added": quantity, "quantity": lot.quantity, "quantity_initial": lot.quantity_initial,
                "serials": serials}
