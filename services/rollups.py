@@ -177,23 +177,23 @@ def _stop_days(ctx: _Context, rows: dict[tuple, dict]) -> dict[tuple, dict]:
 def _upsert_counts(session: Session, rows: dict[tuple, dict], model=KpiCountSlice) -> None:
     table = model.__table__
     time_key = "slice_start" if model is KpiCountSlice else "day_start"
+    stmt = _insert(session)(table)       # executemany of one cached statement: a multi-row .values() recompiles
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["machine_id", time_key, "operation_key", "reason_key"],
+        set_={name: table.c[name] + stmt.excluded[name] for name in _COUNT_FIGURES})
     for chunk in _chunks(list(rows.values())):
-        stmt = _insert(session)(table).values(chunk)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["machine_id", time_key, "operation_key", "reason_key"],
-            set_={name: table.c[name] + stmt.excluded[name] for name in _COUNT_FIGURES})
-        session.execute(stmt)
+        session.execute(stmt, chunk)
 
 
 def _upsert_stop_slices(session: Session, rows: dict[tuple, dict], model=KpiStopSlice) -> None:
     table = model.__table__
     time_key = "slice_start" if model is KpiStopSlice else "day_start"
     live = [r for r in rows.values() if r["stop_us"] != 0]
+    stmt = _insert(session)(table)
+    stmt = stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "reason_key"],
+                                      set_={"stop_us": table.c.stop_us + stmt.excluded.stop_us})
     for chunk in _chunks(live):
-        stmt = _insert(session)(table).values(chunk)
-        stmt = stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "reason_key"],
-                                          set_={"stop_us": table.c.stop_us + stmt.excluded.stop_us})
-        session.execute(stmt)
+        session.execute(stmt, chunk)
 
 
 def _chunks(rows: list, size: int = _CHUNK):
