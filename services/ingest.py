@@ -42,9 +42,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 import sqlalchemy as sa
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
@@ -75,10 +75,10 @@ EVENT_COLUMNS = ("organization_id", "plant_id", "machine_id", "operation_id", "u
 MAX_ATTEMPTS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class EventRow:
+class EventRow(NamedTuple):
     """A ProductionEvent just inserted, as services.rollups.apply reads it (attributes only: building
-    ORM objects for thousands of rows per batch cost more than the insert itself)."""
+    ORM objects for thousands of rows per batch cost more than the insert itself; a NamedTuple is
+    built ~10x faster than a frozen dataclass, which sets each field through object.__setattr__)."""
     id: int
     organization_id: int
     plant_id: int
@@ -105,9 +105,9 @@ class EventResult(BaseModel):
     index: int
     client_id: str | None
     status: str                          # accepted | duplicate | error
-    event_ids: list[int] = []            # accepted: the id of the ProductionEvent it appended
+    event_ids: list[int] = Field(default_factory=list)   # accepted: the id of the ProductionEvent it appended
     message: str = ""
-    errors: list[EventError] = []
+    errors: list[EventError] = Field(default_factory=list)
 
 
 class IngestResult(BaseModel):
@@ -430,6 +430,15 @@ def _lock(session: Session, machine_ids: list[int]) -> None:
 
 
 def _stored_client_ids(session: Session, actor: Actor, client_ids: list[str]) -> set[str]:
+    """The batch's client ids already stored in the organization: on PostgreSQL one join of the ids as
+    an array (one parameter: prepared once whatever the batch size; `= ANY(array)` instead gets a
+    generic plan that scans the table), on SQLite IN lists."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return {client_id for (client_id,) in connection.exec_driver_sql(
+            "SELECT e.client_id FROM unnest(%(ids)s::varchar[]) AS c(id) JOIN production_event e "
+            "ON e.organization_id = %(org)s AND e.client_id = c.id",
+            {"ids": client_ids, "org": actor.organization_id}).all()}
     stored: set[str] = set()
     for start in range(0, len(client_ids), 1000):
         chunk = client_ids[start:start + 1000]
