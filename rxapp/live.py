@@ -47,15 +47,18 @@ hub = LiveHub(push=lambda scope: _push(scope))
 
 
 def register_kind(kind: str, state_cls: type, compute: Compute) -> None:
-    """`state_cls` (an rx.SharedState with `apply(data)`) shows scopes of `kind`, computed by `compute`."""
+    """`state_cls` (an rx.SharedState with `_apply(data)`, and optionally `prepare(data)`) shows scopes of `kind`, computed by `compute`."""
     _kinds[kind] = (state_cls, compute)
 
 
 def compute_now(scope: Scope) -> Any:
-    """The data of a scope, read now in a unit of work of its own (blocking: run it in a thread)."""
-    _, compute = _kinds[scope.kind]
+    """The data of a scope, read now in a unit of work of its own, with the display values its state
+    prepares (blocking: run it in a thread)."""
+    state_cls, compute = _kinds[scope.kind]
     with db_session() as session:
-        return compute(session, scope, utcnow())
+        data = compute(session, scope, utcnow())
+    prepare = getattr(state_cls, "prepare", None)    # display values the state can build off the event loop
+    return prepare(data) if prepare is not None else data
 
 
 async def watch(state: Any, scope: Scope) -> Any:
@@ -64,7 +67,7 @@ async def watch(state: Any, scope: Scope) -> Any:
     linked = await state._link_to(scope.token)
     hub.register(scope)
     if not linked.loaded:
-        linked.apply(await asyncio.to_thread(compute_now, scope))
+        linked._apply(await asyncio.to_thread(compute_now, scope))
     return linked
 
 
@@ -87,7 +90,7 @@ async def refresh(state_manager: Any, scope: Scope, state_cls: type, data: Any) 
     async with state_manager.modify_state(rx.BaseStateToken(ident=scope.token, cls=state_cls)) as root:
         shared = await root.get_state(state_cls)
         root._clean()           # marks left by a tab's link (its full delta went to that tab then): not resent
-        shared.apply(data)
+        shared._apply(data)
         delta = await root._get_resolved_delta()
         root._clean()
         linked = set(shared._linked_from)

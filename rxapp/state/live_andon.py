@@ -58,7 +58,7 @@ class LiveAndonState(rx.SharedState):
     down_count: int = 0
     running_count: int = 0
 
-    def apply(self, board: AndonBoard) -> None:
+    def _apply(self, board: AndonBoard) -> None:
         """Only the values that changed are set, so a refresh sends only those to the linked screens."""
         cards = [andon_card(t, board.timezone) for t in board.tiles]
         values = dict(cards=cards, plant=f"{board.plant_code} · {board.plant_name}", shift=board.shift,

@@ -1,9 +1,11 @@
 """The manager dashboard every screen with the same filters shares (an rx.SharedState linked by
-rxapp/live.py to the view's scope, services/dashboard.dashboard_scope). `apply` turns one
-services.dashboard.DashboardView into display values and plotly figures, once per refresh for
-all linked tabs. It imports nothing else from the app but i18n."""
+rxapp/live.py to the view's scope, services/dashboard.dashboard_scope). `prepare` (in the refresh
+thread) and `_apply` turn one services.dashboard.DashboardView into display values and plotly
+figures, once per refresh for all linked tabs. `_apply` starts with "_" so that no client can send it
+as an event. It imports nothing else from the app but i18n."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -147,16 +149,18 @@ class LiveDashboardState(rx.SharedState):
     trend_bounds: list[list[str]] = []
     loss_reasons: list[int] = []
 
-    def apply(self, view: DashboardView | str) -> None:
-        """A fresh view, or the message of why there is none (e.g. no shift is running any more). Only the
-        values that changed are set, so a refresh sends only those to the linked tabs."""
+    # a digest of each figure as last set, so a refresh compares figures without rebuilding their JSON
+    _figure_digests: dict[str, str] = {}
+
+    @staticmethod
+    def prepare(view: DashboardView | str) -> dict | str:
+        """The display values of a view (plotly figures built here, off the event loop: rxapp/live.py calls
+        this in the refresh thread), or the message of why there is none."""
         if isinstance(view, str):
-            self._set(loaded=True, error=view)
-            return
+            return view
         tz = view.window.timezone
         w = view.wip
-        self._set(
-            loaded=True, error="",
+        values = dict(
             period_text=f"{format_datetime(view.window.start, tz, 'd MMM HH:mm')} – "
                         f"{format_datetime(view.window.end, tz, 'd MMM HH:mm')}",
             updated=format_datetime(view.at, tz, "HH:mm:ss"),
@@ -178,10 +182,28 @@ class LiveDashboardState(rx.SharedState):
                       for u in view.utilisation or []],
             trend_bounds=[[p.start.isoformat(), p.end.isoformat()] for p in view.trend.points],
             loss_reasons=[r.reason_code_id or 0 for r in view.pareto.rows])
-        for name, figure in (("trend", trend_figure(view)), ("pareto", pareto_figure(view)), ("otd", otd_figure(view)),
-                             ("fpy", fpy_figure(view))):
-            if figure.to_plotly_json() != getattr(self, name).to_plotly_json():   # unchanged: not sent again
+        values["figures"] = {name: (figure, hashlib.sha256(figure.to_json().encode()).hexdigest())
+                             for name, figure in (("trend", trend_figure(view)), ("pareto", pareto_figure(view)),
+                                                  ("otd", otd_figure(view)), ("fpy", fpy_figure(view)))}
+        return values
+
+    def _apply(self, view: DashboardView | str | dict) -> None:
+        """A fresh view (or its prepared values), or the message of why there is none (e.g. no shift is
+        running any more). Only the values that changed are set, so a refresh sends only those."""
+        values = view if isinstance(view, dict) else self.prepare(view)
+        if isinstance(values, str):
+            self._set(loaded=True, error=values)
+            return
+        values = dict(values)
+        figures = values.pop("figures")
+        self._set(loaded=True, error="", **values)
+        digests = dict(self._figure_digests)
+        for name, (figure, digest) in figures.items():
+            if digests.get(name) != digest:          # unchanged: not sent again
                 setattr(self, name, figure)
+                digests[name] = digest
+        if digests != self._figure_digests:
+            self._figure_digests = digests
 
     def _set(self, **values) -> None:
         for name, value in values.items():

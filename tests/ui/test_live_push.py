@@ -100,3 +100,11 @@ async def test_the_update_goes_to_this_workers_sockets_of_the_linked_tabs():
     assert sorted(sids) == ["sid-1", "sid-2"] and others == ["gone"]
     await manager.disconnect_token("tab2", "sid-2")
     assert live.local_sids(manager, {"tab1", "tab2"}) == (["sid-1"], ["tab2"])
+
+
+def test_no_client_can_send_a_refresh_as_an_event():
+    """A refresh is applied by the server only: the live states expose no handler taking display values."""
+    from rxapp.state.live_dashboard import LiveDashboardState
+
+    for cls in (LiveAndonState, LiveDashboardState):
+        assert not {"apply", "_apply", "prepare"} & set(cls.event_handlers)
