@@ -331,8 +331,9 @@ def _record(session: Session, actor: Actor, parsed: list[_Event], results: list[
         for event in mw.events:
             if results[event.index] is None:
                 own = [ids[event.client_id]] if event.client_id in ids else []
-                results[event.index] = EventResult(index=event.index, client_id=event.client_id, status="accepted",
-                                                   event_ids=own)
+                results[event.index] = EventResult.model_construct(   # our own values: no validation per event
+                    index=event.index, client_id=event.client_id, status="accepted", event_ids=own, message="",
+                    errors=[])
                 mw.accepted += 1
     if inserted:
         rollups.apply(session, [EventRow(**row) for row in inserted])
