@@ -121,8 +121,23 @@ def batches(events: list[dict], size: int) -> list[list[dict]]:
 
 def bench_service(floor: Floor, events: list[dict], size: int, profile: bool = False) -> tuple[float, str]:
     profiler = cProfile.Profile() if profile else None
+    statements: dict[str, list] = {}                       # first line of a statement -> [count, seconds]
+    started: list[float] = [0.0]
+
+    def before(conn, cursor, statement, params, context, executemany):
+        started[0] = time.perf_counter()
+
+    def after(conn, cursor, statement, params, context, executemany):
+        entry = statements.setdefault(" ".join(statement.split())[:90], [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - started[0]
+
+    engine = takt_db.get_engine()
+    if profile:
+        sa.event.listen(engine, "before_cursor_execute", before)
+        sa.event.listen(engine, "after_cursor_execute", after)
     began = time.perf_counter()
-    with Session(takt_db.get_engine(), expire_on_commit=False) as session:
+    with Session(engine, expire_on_commit=False) as session:
         for chunk in batches(events, size):
             if profiler:
                 profiler.enable()
@@ -134,9 +149,18 @@ def bench_service(floor: Floor, events: list[dict], size: int, profile: bool = F
     wall = time.perf_counter() - began
     report = ""
     if profiler:
+        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(engine, "after_cursor_execute", after)
+        n = max(1, len(batches(events, size)))
+        count, spent = sum(c for c, _ in statements.values()), sum(t for _, t in statements.values())
+        report = (f"{len(events):,} events in batches of {size:,}: {wall / n * 1000:.0f} ms a batch, of which "
+                  f"{spent / n * 1000:.0f} ms in {count / n:.0f} SQL statements (cursor time; the COPY is "
+                  "counted in the rest); the statements taking most time per batch:\n")
+        for text, (c, t) in sorted(statements.items(), key=lambda kv: -kv[1][1])[:8]:
+            report += f"  {c / n:5.1f} x {t / n * 1000:6.1f} ms  {text}\n"
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(14)
-        report = out.getvalue()
+        report += out.getvalue()
     return wall, report
 
 
@@ -246,20 +270,37 @@ def bench_raw(engine, rows: list[dict]) -> float:
         raw.close()
 
 
-LIMITS_TEXT = """What one batch of 1,000 events costs, and so what limits the rate (see the profile below):
+LIMITS_TEXT = """Before (same benchmark, 30,000 events per path, load 7-8): PostgreSQL 528 (service) / 633 (REST) /
+512 (websocket) events/s against a raw COPY of 12,805 rows/s, about 620 statements per 1,000-event batch,
+~450 of them from output lots (SQLite 1,202 / 1,151 / 1,552 against 24,369 raw); earlier still, before
+output lots were added, PostgreSQL 1,274 / 1,126 / 1,789.
+Changed since: output lots set-based (services/output_lots.sync reads last steps, lotted quantities,
+passes, products and open lots in one query each for the whole batch and flushes the top-ups together:
+about 8 statements a batch instead of ~9 per job), the rollup upserts one cached executemany instead of
+a multi-row VALUES compiled anew per batch, the stored client ids one join of an array (an IN list of
+1,000 keys cost ~40 ms of SQL compiling and psycopg query splitting per batch; `= ANY(array)` got a
+generic plan scanning production_event), EventRow a NamedTuple (a frozen dataclass cost ~23 us a row),
+accepted results built without validation. A batch of 1,000 counts now takes ~27 statements (62 when
+stops are in it), ~50-100 ms of SQL.
+
+What one batch of 1,000 events costs now, and so what limits the rate (see the profile below):
 - the events themselves: one COPY into production_event (PostgreSQL, ids drawn from its sequence) or
-  multi-row INSERT .. RETURNING (SQLite), maintaining its six indexes, like the raw baseline;
-- output lots (services/output_lots.sync, traceability): for every job of a last routing step the
-  batch counted, its production pass's lot is found or created and topped up, a few statements per
-  job: with 50 such jobs in every batch about 450 of a batch's 620 statements (counted with a
-  cursor hook), the largest single cost here;
-- the KPI rollups (services.rollups.apply): one upsert per touched machine-hour slice, and for every
-  machine with a stop event the re-pairing of its stops (about 6 statements per machine);
-- reading before writing, which the raw baseline does not do: the client ids already stored (one
-  indexed IN lookup of 1,000 keys), the machines locked in id order, their status rows, the jobs' and
-  work orders' quantities (one UPDATE each for all of them) and one audit row;
-- the commit (a WAL flush), once per batch; SQLite has one writer, so concurrent batches queue on its
-  write lock (REST answers 503 + Retry-After when one waits longer than the busy timeout);
+  multi-row INSERT .. RETURNING (SQLite), maintaining its six indexes, like the raw baseline
+  (~40 ms a batch on PostgreSQL under this load);
+- Python per event, the largest share now (~0.15-0.2 ms an event on one core): parsing and checking the
+  event dict, applying it to its machine in memory, the row dict, the bind processors and COPY
+  encoding, the rollup slice arithmetic per event (services.rollups), the result per event, and on the
+  API the JSON parse and encode. One worker process does one batch at a time on one core, so 10,000
+  events/s needs ~0.1 ms an event all told: several workers (uvicorn --workers) on a machine with
+  free cores, the COPY itself being ~10x faster than this path;
+- the KPI rollups (services.rollups.apply): two upserts (slices, days) per batch, and for every machine
+  with a stop event in the batch the re-pairing of its stops (~6 statements per machine: two
+  neighbour lookups, the stretch, its old stops, delete, insert), the largest statement count left;
+- output lots: ~8 statements a batch (the lot UPDATEs and audit rows as executemany);
+- reading before writing, which the raw baseline does not do: the client ids already stored, the
+  machines locked in id order, their status rows, the jobs' and work orders' quantities (one UPDATE
+  each for all of them) and one audit row; the commit (a WAL flush), once per batch; SQLite has one
+  writer, so concurrent batches queue on its write lock (REST answers 503 + Retry-After then);
 - through the API also: the token lookup per request, JSON parsing of the body and encoding of the
   per-event results, and the thread hop from the event loop; the websocket saves the per-request
   token lookup and HTTP parsing. Bigger batches amortise all fixed costs (limits: 2,000 events, 2 MiB).
@@ -313,7 +354,7 @@ def main() -> None:
             "ratios to the raw baseline of the same run less.\n\n" + LIMITS_TEXT)
     for label, report in profiles.items():
         body += f"\n#### Hot path, service call on {label} (cProfile, top by own time)\n\n```\n"
-        body += "\n".join(line for line in report.splitlines() if line.strip())[:4000] + "\n```\n"
+        body += "\n".join(line for line in report.splitlines() if line.strip())[:5000] + "\n```\n"
     write_section("ingest", "Machine data ingest (events/s through the API vs raw)", body)
 
 
