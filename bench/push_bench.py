@@ -286,18 +286,27 @@ async def run_echo(port: int, clients: int, reports: int, gap: float) -> dict:
     return {**percentiles(samples), "samples": len(samples), "missed": missed}
 
 
-LIMITS = """What limits it (hot path, one refresh): the API call and commit; the live hub's refresh of the
-whole dashboard, computed once per view (a cProfile of `services.dashboard.dashboard` on the demo plant:
-about 175 ms warm, of which kpi_summary 44 ms, loss_pareto 42 ms, oee_trend 41 ms, and 64 ms resolving
-the KPI scope four times); then Reflex's shared-state fan-out, which runs one `modify_state` per linked
-tab on the worker's event loop (lock, load the tab's state, resolve the delta with the shared state
-patched in, serialize, emit): the tabs are served one after another, so the last tab of N waits about
-N x (10-15 ms) here, which is the spread between p50 and p95. Sending plotly figures without their
-default template (6.5 kB each) and only when they changed cut p50 at 50 tabs from 864 ms to 144 ms in an
-earlier run. The goal of p95 < 250 ms at 200 tabs is not met on one worker: more workers (Redis state
-manager) split the tabs, and a fan-out that emits one precomputed delta to every tab instead of a
-per-tab state round trip would remove the per-tab cost. The clients run in the same process on the same
-2 cores as the server (and other work on the machine), which inflates the tail.
+LIMITS = """Before (2026-11-22 03:59 UTC, Reflex's per-tab shared-state fan-out): 50 clients p50/p95/p99
+143.9/870.8/2467.2 ms, 200 clients 437.3/2628.1/5757.3 ms (raw echo p50/p95 6.3/10.2 and 29.1/67.4 ms).
+
+Since then a refresh is applied once to the shared state of the scope's token and its delta, resolved once,
+goes out as one socket.io emit to all linked sockets of the worker (rxapp/live.py `refresh` + `deliver`);
+the dashboard's figures are built and digested in the refresh thread, so the event loop only sets the
+changed values. Measured in-process on the demo plant (outside this benchmark): event-loop work per
+refresh went from 37-128 ms (figure building and JSON comparison) plus 10-15 ms per linked tab to about
+1 ms plus one emit; a typical refresh now sends 0.5-1.5 kB (the changed parts) instead of every field.
+The compute in the thread is 30-60 ms on a quiet machine (80-190 ms under this run's load), of which
+resolving the KPI scope four times could be saved only with a signature change in services/kpi*.py.
+
+End to end this run shows no gain: it ran with a load average of 4-5 on the 2 cores (other engineers'
+benchmarks and tests; the API accept p50 doubled against the earlier run). The remaining tail is,
+as far as checked, not the push: Reflex itself still fans every event of a linked tab out to all other
+tabs linked to the same token (`_modify_linked_states` counts a SharedState as touched whenever it was
+loaded), so the N link events of the set-up start about N^2/2 per-tab state round trips, which hold the
+shared token's lock the refresh needs and keep the event loop busy while the reports run (suspected from
+the source, not yet measured). The goal of p95 < 250 ms at 200 tabs is not met; next steps: measure the
+refresh phases in the server, keep drill-down events from loading the shared state, and more workers
+(Redis state manager). The clients run in the same process on the same 2 cores as the server.
 """
 
 
