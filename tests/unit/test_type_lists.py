@@ -139,7 +139,7 @@ def test_migration_0006_gives_existing_organizations_the_shipped_lists(tmp_path)
     from services.db import make_engine
     from services.migrations import migrate
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    migrate(engine, "0005_live_boards")
+    migrate(engine, "0003_kpi_rollups")
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO organization (slug, name, is_active, created_at, updated_at) "
                              "VALUES ('old', 'Old Co', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))

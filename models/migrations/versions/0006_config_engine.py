@@ -1,7 +1,7 @@
 """type lists, custom fields, notifications and email outbox (issue 5)
 
 Revision ID: 0006_config_engine
-Revises: 0005_live_boards
+Revises: 0003_kpi_rollups
 Create Date: 2026-11-22
 """
 from datetime import datetime, timezone
@@ -13,7 +13,7 @@ import models.base
 
 
 revision = '0006_config_engine'
-down_revision = '0005_live_boards'
+down_revision = '0003_kpi_rollups'
 branch_labels = None
 depends_on = None
 
