@@ -13,7 +13,25 @@ from tests.e2e.conftest import DESKTOP, log_in, shot
 pytestmark = pytest.mark.e2e
 
 
-def test_admin_adds_a_custom_field_and_the_product_form_checks_it(new_page):
+@pytest.fixture
+def retire_weight_afterwards(app_database_url):
+    """The required field this test adds would hold up every later test's product form: retire it."""
+    yield
+    from sqlmodel import Session, select
+
+    from models.config import CustomFieldDefinition
+    from services import custom_fields
+    from services.db import make_engine, transaction
+    from services.organizations import system_actor
+    engine = make_engine(app_database_url)
+    with Session(engine) as session, transaction(session):
+        for field in session.exec(select(CustomFieldDefinition).where(CustomFieldDefinition.entity_type == "product",
+                                                                      CustomFieldDefinition.key == "weight")).all():
+            custom_fields.set_definition_active(session, system_actor(session, field.organization_id), field.id, False)
+    engine.dispose()
+
+
+def test_admin_adds_a_custom_field_and_the_product_form_checks_it(new_page, retire_weight_afterwards):
     page = new_page(DESKTOP)
     log_in(page, "admin")
     expect(page.get_by_test_id("greeting")).to_be_visible()
