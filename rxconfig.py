@@ -1,13 +1,13 @@
 """Reflex configuration for Takt.
 
-The database comes from DATABASE_URL (services/db.py reads the same variable); Redis, when
+The database comes from DATABASE_URL (services/core/db.py reads the same variable); Redis, when
 REFLEX_REDIS_URL is set, holds Reflex's state so several workers can serve one app.
 """
 import os
 
 import reflex as rx
 
-from services.db import database_url
+from services.core.db import database_url
 
 PORT = int(os.environ.get("TAKT_PORT", "3000"))
 

@@ -29,11 +29,12 @@ from bench.report import percentiles, table, write_section
 from models.base import utcnow
 from models.catalog import Product
 from models.config import EmailOutbox, Notification
-from services import custom_fields, mail_outbox, notifications, organizations, type_lists, users
-from services import db as takt_db
-from services.custom_fields import CustomFieldCreate
-from services.migrations import migrate
-from services.users import UserCreate
+from services.config import custom_fields, mail_outbox, notifications, type_lists
+from services.config.custom_fields import CustomFieldCreate
+from services.core import db as takt_db
+from services.core.migrations import migrate
+from services.org import organizations, users
+from services.org.users import UserCreate
 
 
 class Inbox:
@@ -163,7 +164,7 @@ def bench_filter(engine, system, products: int) -> dict:
 
 
 def products_filter(session, actor):
-    from services import products
+    from services.master import products
     return products.list_products(session, actor, custom={"weight": "7"}, limit=10_000)
 
 

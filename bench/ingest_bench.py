@@ -4,7 +4,7 @@
 A plant of `--machines` machines (24/7 calendar), each running a job started through ingest; then
 `--events` events (counts, 2 % with scrap and a reason, and a down/running pair every 250 events
 per machine), spread over one hour (each path the next hour of the last six), are sent
-1. as the service call alone (services.ingest.ingest_batch in-process, one batch after another);
+1. as the service call alone (services.shopfloor.ingest.ingest_batch in-process, one batch after another);
 2. through REST: POST /api/v1/ingest/events in batches of `--batch`, from `--senders` concurrent
    clients, against one uvicorn worker (a separate process, real HTTP on loopback);
 3. through the websocket /api/v1/ingest/stream: `--senders` gateways streaming batches, each waiting
@@ -36,12 +36,21 @@ import simple_websocket
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from bench.production_bench import Plant, databases, free_port, make_work_orders, wait_http
+from bench.production_bench import (
+    Plant,
+    databases,
+    free_port,
+    make_work_orders,
+    wait_http,
+)
 from bench.report import table, write_section
 from models.orders import Operation, WorkStatus
 from models.shopfloor import ProductionEvent
-from services import api_tokens, auth, db as takt_db, ingest, organizations, reason_codes
-from services.migrations import migrate
+from services.core import db as takt_db
+from services.core.migrations import migrate
+from services.master import reason_codes
+from services.org import api_tokens, auth, organizations
+from services.shopfloor import ingest
 
 EVENT_COLUMNS = ingest.EVENT_COLUMNS
 
@@ -289,11 +298,11 @@ What one batch of 1,000 events costs now, and so what limits the rate (see the p
   (~40 ms a batch on PostgreSQL under this load);
 - Python per event, the largest share now (~0.15-0.2 ms an event on one core): parsing and checking the
   event dict, applying it to its machine in memory, the row dict, the bind processors and COPY
-  encoding, the rollup slice arithmetic per event (services.rollups), the result per event, and on the
+  encoding, the rollup slice arithmetic per event (services.kpi.rollups), the result per event, and on the
   API the JSON parse and encode. One worker process does one batch at a time on one core, so 10,000
   events/s needs ~0.1 ms an event all told: several workers (uvicorn --workers) on a machine with
   free cores, the COPY itself being ~10x faster than this path;
-- the KPI rollups (services.rollups.apply): two upserts (slices, days) per batch, and for every machine
+- the KPI rollups (services.kpi.rollups.apply): two upserts (slices, days) per batch, and for every machine
   with a stop event in the batch the re-pairing of its stops (~6 statements per machine: two
   neighbour lookups, the stretch, its old stops, delete, insert), the largest statement count left;
 - output lots: ~8 statements a batch (the lot UPDATEs and audit rows as executemany);

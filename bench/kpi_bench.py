@@ -4,7 +4,7 @@ A plant with three 8-hour shifts (each with a 30-minute break) every day, 50 mac
 work order operation per machine per fortnight. Per machine, counts arrive every 1.05-1.3 ideal cycles
 (2% scrap) and breakdowns, set-ups, minor stops and planned stops interrupt production about every 2 hours.
 The events are loaded raw (PostgreSQL: COPY; SQLite: executemany), the rollups are built with
-`services.rollups.rebuild` (timed), and then, in the same run:
+`services.kpi.rollups.rebuild` (timed), and then, in the same run:
 
 - the KPI reads through the services (`kpi.kpi_summary` for the plant over the 90 days, `kpi.fpy_by_product_step`,
   `kpi.oee_trend` per day), p50 of several runs after one warm-up;
@@ -43,9 +43,12 @@ from models.organization import Department, Plant
 from models.resources import LossCategory, Machine, ReasonCode, ReasonKind, WorkCenter
 from models.shopfloor import ProductionEvent
 from models.user import Role
-from services import db as takt_db, kpi, organizations, rollups
-from services.access import Actor
-from services.migrations import migrate
+from services.core import db as takt_db
+from services.core.access import Actor
+from services.core.migrations import migrate
+from services.kpi import reads as kpi
+from services.kpi import rollups
+from services.org import organizations
 
 UTC = timezone.utc
 END = datetime(2026, 3, 2, tzinfo=UTC)

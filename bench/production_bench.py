@@ -1,8 +1,8 @@
 """Production-core benchmarks (issue 3), each against a raw baseline measured in the same run:
 
-1. order import: 10,000 order lines from an .xlsx through services.order_import (preview + import)
+1. order import: 10,000 order lines from an .xlsx through services.production.order_import (preview + import)
    vs a raw executemany INSERT of the same 10,000 order_line rows;
-2. completing 500 work orders in one action (services.work_orders.complete_work_orders) vs a raw
+2. completing 500 work orders in one action (services.production.work_orders.complete_work_orders) vs a raw
    UPDATE of the same 500 rows;
 3. operator action round trip with 200 simulated operators, each on its own machine: the service
    call (shopfloor.perform) and the REST API (POST /api/v1/machines/{id}/actions, uvicorn, real
@@ -38,11 +38,21 @@ from sqlmodel import Session, select
 
 from bench.report import percentiles, table, write_section
 from models.orders import Operation, WorkOrder, WorkStatus
-from services import auth, customers, db as takt_db, order_import, organizations, plants, products, routings, scheduling, shopfloor, users, work_centers, work_orders
-from services.calendars import BreakInput, CalendarCreate, ShiftInput, add_shift, create_calendar
-from services.migrations import migrate
-from services.shopfloor import ShopfloorAction
-from services.shopfloor_actions import ActionType
+from services.core import db as takt_db
+from services.core.migrations import migrate
+from services.master import customers, products, routings, work_centers
+from services.master.calendars import (
+    BreakInput,
+    CalendarCreate,
+    ShiftInput,
+    add_shift,
+    create_calendar,
+)
+from services.org import auth, organizations, plants, users
+from services.production import order_import, scheduling, work_orders
+from services.shopfloor import operator as shopfloor
+from services.shopfloor.action_rules import ActionType
+from services.shopfloor.operator import ShopfloorAction
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 PASSWORD = "Bench-password-2026"

@@ -82,10 +82,10 @@ def seed_running_job(database_url: str) -> tuple[int, int]:
 
     from models.base import utcnow
     from models.catalog import Product, ProductType
-    from models.organization import Department, Plant
     from models.orders import Operation, WorkOrder, WorkStatus
+    from models.organization import Department, Plant
     from models.resources import Machine, WorkCenter
-    from services.db import make_engine, transaction
+    from services.core.db import make_engine, transaction
 
     engine = make_engine(database_url)
     now = utcnow()

@@ -36,9 +36,11 @@ from bench.report import percentiles, table, write_section
 from models.catalog import Customer, Product
 from models.orders import CustomerOrder, OrderLine, OrderStatus
 from models.scans import ScanMode
-from services import api_tokens, auth, db as takt_db, labels, lots, organizations, plants, scanning, shipments
-from services.migrations import migrate
-from services.scanning import ScanRequest
+from services.core import db as takt_db
+from services.core.migrations import migrate
+from services.org import api_tokens, auth, organizations, plants
+from services.trace import labels, lots, scanning, shipments
+from services.trace.scanning import ScanRequest
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 

@@ -1,5 +1,5 @@
 """Trace benchmark (issue 6): forward and backward trace over a genealogy of 1,000,000 links,
-12 levels deep (a trace walks 11 links), through the service (services.trace.forward / backward:
+12 levels deep (a trace walks 11 links), through the service (services.trace.tracing.forward / backward:
 the recursive query, then lots, products, work orders, serials and shipments, as read models)
 vs the raw recursive SQL query alone (the same walk, rows fetched, nothing else), same run.
 
@@ -27,8 +27,10 @@ from bench.production_bench import databases
 from bench.report import percentiles, table, write_section
 from models.catalog import Product
 from models.user import User
-from services import auth, db as takt_db, organizations, plants, trace, users
-from services.migrations import migrate
+from services.core import db as takt_db
+from services.core.migrations import migrate
+from services.org import auth, organizations, plants, users
+from services.trace import tracing as trace
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 OFFSETS = (0, 1, 7)
@@ -151,7 +153,7 @@ def main() -> None:
     body = (f"Genealogy of {args.levels} levels x {width:,} lots, 3 inputs per produced lot: "
             f"{n_links:,} links. Each trace starts from a random lot of the first (forward) or last (backward)\n"
             f"level and walks {args.levels - 1} links deep; {args.samples} traces per row after 3 warm-up traces.\n"
-            "Service = services.trace (recursive CTE + lots, products, work orders, serials, shipments as read\n"
+            "Service = services.trace.tracing (recursive CTE + lots, products, work orders, serials, shipments as read\n"
             "models, new session each); raw = the bare recursive query with its rows fetched.\n\n"
             + table(["database", "lots", "links", "bulk load s"], load_rows) + "\n"
             + table(["database", "direction", "lots reached", "links walked", "depth", "service p50 ms",

@@ -2,29 +2,83 @@
 from models.audit import AuditEntry
 from models.auth import ApiToken, ApiTokenKind, AuthSession, LoginAttempt
 from models.base import TimestampMixin, UTCDateTime, utcnow
-from models.organization import Department, Organization, OrganizationBranding, Plant
-from models.user import Role, RoleAssignment, User, UserPlantAccess
-from models.catalog import BomLine, Customer, Product, ProductType
-from models.resources import (LossCategory, Machine, MachineProductRate, MachineState, MachineStatus, ReasonCode,
-                              ReasonKind, WorkCenter)
 from models.calendar import CalendarHoliday, Shift, ShiftBreak, ShiftCalendar
-from models.routing import Routing, RoutingStep
-from models.orders import (CapacityPeriod, CapacityTarget, CustomerOrder, ExceptionKind, Operation, OrderLine,
-                           OrderStatus, ScheduleException, StatusChange, WorkOrder, WorkStatus)
-from models.shopfloor import EventKind, ProductionEvent
-from models.kpi_rollup import KpiCountDay, KpiCountSlice, KpiStop, KpiStopDay, KpiStopSlice
-from models.numbering import NumberSequence
-from models.workflow import Workflow, WorkflowInstance, WorkflowState, WorkflowStep, WorkflowTransition
+from models.catalog import BomLine, Customer, Product, ProductType
+from models.config import (
+                              CustomFieldDefinition,
+                              EmailOutbox,
+                              FieldType,
+                              Notification,
+                              NotificationPreference,
+                              OutboxStatus,
+                              TypeList,
+                              TypeListValue,
+)
+from models.inspection import (
+                              ChartKind,
+                              Inspection,
+                              InspectionCharacteristic,
+                              InspectionPlan,
+                              RuleSetKind,
+                              SpcAlert,
+)
+from models.kpi_rollup import (
+                              KpiCountDay,
+                              KpiCountSlice,
+                              KpiStop,
+                              KpiStopDay,
+                              KpiStopSlice,
+)
+from models.lots import (
+                              GenealogyLink,
+                              LinkKind,
+                              Location,
+                              Lot,
+                              LotConsumption,
+                              LotOrigin,
+                              LotStatus,
+                              Serial,
+)
 from models.ncr import CapaAction, CapaKind, Ncr, NcrLink, NcrSeverity
-from models.sop_ticket import SopReassignment, SopTicket
-from models.lots import GenealogyLink, LinkKind, Location, Lot, LotConsumption, LotOrigin, LotStatus, Serial
-from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
-from models.scans import Scan, ScanMode, ScanResult
-from models.config import (CustomFieldDefinition, EmailOutbox, FieldType, Notification, NotificationPreference,
-                           OutboxStatus, TypeList, TypeListValue)
-from models.inspection import (ChartKind, Inspection, InspectionCharacteristic, InspectionPlan, RuleSetKind,
-                               SpcAlert)
+from models.numbering import NumberSequence
+from models.orders import (
+                              CapacityPeriod,
+                              CapacityTarget,
+                              CustomerOrder,
+                              ExceptionKind,
+                              Operation,
+                              OrderLine,
+                              OrderStatus,
+                              ScheduleException,
+                              StatusChange,
+                              WorkOrder,
+                              WorkStatus,
+)
+from models.organization import Department, Organization, OrganizationBranding, Plant
 from models.rejects import CustomerReturn, Disposition, InternalReject, RejectSource
+from models.resources import (
+                              LossCategory,
+                              Machine,
+                              MachineProductRate,
+                              MachineState,
+                              MachineStatus,
+                              ReasonCode,
+                              ReasonKind,
+                              WorkCenter,
+)
+from models.routing import Routing, RoutingStep
+from models.scans import Scan, ScanMode, ScanResult
+from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
+from models.shopfloor import EventKind, ProductionEvent
+from models.sop_ticket import SopReassignment, SopTicket
+from models.user import Role, RoleAssignment, User, UserPlantAccess
+from models.workflow import (
+                              Workflow,
+                              WorkflowInstance,
+                              WorkflowState,
+                              WorkflowStep,
+                              WorkflowTransition,
+)
 
 __all__ = [
     "Workflow", "WorkflowInstance", "WorkflowState", "WorkflowStep", "WorkflowTransition",

@@ -1,7 +1,7 @@
 """What a plant makes and buys: products/items, multi-level BOMs, customers.
 
 BOM lines link a parent product to a component with a quantity per parent unit and a scrap
-factor; services/boms.py refuses cycles. Product codes are unique per organization.
+factor; services/master/boms.py refuses cycles. Product codes are unique per organization.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class Product(TimestampMixin, SQLModel, table=True):
     standard_cost: Decimal | None = Field(default=None, sa_type=sa.Numeric(14, 4))
     is_active: bool = Field(default=True, index=True)
     is_serialized: bool = Field(default=False)        # each unit gets a serial number (models/lots.py)
-    custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # custom field values (services/custom_fields.py)
+    custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # custom field values (services/config/custom_fields.py)
 
 
 class BomLine(TimestampMixin, SQLModel, table=True):

@@ -6,7 +6,7 @@ Custom field *values* live on the entities themselves (a `custom` JSON column, e
 
 Every organization is born with the shipped type lists (`DEFAULT_TYPE_LISTS`): they are inserted
 in the same flush as the organization row, whoever creates it (a service, the CLI, a test).
-Modules may add their own shipped lists with `services.type_lists.register_default_list`.
+Modules may add their own shipped lists with `services.config.type_lists.register_default_list`.
 """
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ class EmailOutbox(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-# key -> (name, description, [(code, label), ...]); services.type_lists names the keys.
+# key -> (name, description, [(code, label), ...]); services.config.type_lists names the keys.
 DEFAULT_TYPE_LISTS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
     "defect_codes": ("Defect codes", "What is wrong with a part.", [
         ("DIM", "Dimension out of tolerance"), ("SURF", "Surface defect"), ("CRACK", "Crack"),

@@ -5,7 +5,7 @@ A plan belongs to one plant and one product, optionally to one routing step (the
 the characteristic is checked). A characteristic carries its specification (nominal, LSL, USL,
 unit), how it is charted (chart type, subgroup size, run-rule set) and, once a baseline period is
 chosen, the control limits frozen from that baseline (`limits`, JSON of decimal strings written by
-services/spc_charts.py). An inspection stores its raw values (decimal strings) and the plotted
+services/quality/spc_charts.py). An inspection stores its raw values (decimal strings) and the plotted
 statistics computed when it was recorded: `statistic` (subgroup mean, individual value, proportion
 defective or defect count) and `spread` (range, standard deviation or moving range).
 """

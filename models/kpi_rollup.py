@@ -1,5 +1,5 @@
 """KPI rollups: additive figures per machine per time slice, kept up to date from production events so that
-no KPI read rescans the raw events (services/rollups.py maintains them, services/kpi.py reads them).
+no KPI read rescans the raw events (services/kpi/rollups.py maintains them, services/kpi/reads.py reads them).
 
 A *slice* is an hour (UTC) split further wherever a shift starts or ends or the plant's local day begins
 inside it, so every hour, shift and local day is a whole number of slices. `slice_start` names it.

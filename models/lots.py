@@ -84,7 +84,7 @@ class Lot(TimestampMixin, SQLModel, table=True):
     is_byproduct: bool = Field(default=False)
     produced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     hold_reason: str = Field(default="", max_length=500)
-    custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # custom field values (services/custom_fields.py)
+    custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # custom field values (services/config/custom_fields.py)
 
 
 class Serial(TimestampMixin, SQLModel, table=True):

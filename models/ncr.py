@@ -1,7 +1,7 @@
 """Non-conformance reports (NCR) and their corrective and preventive actions (CAPA).
 
 An NCR belongs to one plant and is numbered per organization (NCR-000001). Its `status` mirrors
-the state of its workflow instance (services/workflow.py), which decides what may happen next;
+the state of its workflow instance (services/config/workflow.py), which decides what may happen next;
 `is_closed` is set when that state is done or rejected. The root cause is a value of the
 organization's root-cause type list (`root_cause_category_id`, a type_list_value id) plus free
 text. Links point at what the NCR is about beyond its product: a lot (free reference until lots

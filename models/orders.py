@@ -80,7 +80,7 @@ class WorkOrder(TimestampMixin, SQLModel, table=True):
     quantity_scrap: int = Field(default=0)
     released_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # custom field values (services/custom_fields.py)
+    custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # custom field values (services/config/custom_fields.py)
 
 
 class Operation(TimestampMixin, SQLModel, table=True):

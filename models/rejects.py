@@ -3,7 +3,7 @@ quality) and customer returns, each numbered per organization (REJ-000001, RET-0
 
 Both carry a quantity, a defect code (a `defect_codes` type-list value id), the product and a lot
 reference (free text until lots are tracked), and a disposition (scrap, rework, use as is, return
-to vendor). `status` mirrors their workflow instance (services/workflow.py entity types
+to vendor). `status` mirrors their workflow instance (services/config/workflow.py entity types
 "internal_reject" and "customer_return"); the disposition takes effect when the workflow reaches a
 done state (after its approval). A rework disposition creates a rework operation on the work order
 (`rework_operation_id`), which consumes no new material.

@@ -88,7 +88,7 @@ class MachineState(StrEnum):
 
 
 class MachineStatus(SQLModel, table=True):
-    """The machine's state right now, maintained by services/shopfloor.py with every event."""
+    """The machine's state right now, maintained by services/shopfloor/operator.py with every event."""
     __tablename__ = "machine_status"
     machine_id: int = Field(foreign_key="machine.id", primary_key=True)
     organization_id: int = Field(foreign_key="organization.id", index=True)

@@ -32,7 +32,7 @@ class Shipment(TimestampMixin, SQLModel, table=True):
     tracking_number: str = Field(default="", max_length=100)
     shipped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     note: str = Field(default="", max_length=2000)
-    custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # custom field values (services/custom_fields.py)
+    custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # custom field values (services/config/custom_fields.py)
 
 
 class ShipmentLine(SQLModel, table=True):

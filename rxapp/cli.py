@@ -7,10 +7,12 @@ import sys
 import typer
 
 from models.base import utcnow
-from services import demo, organizations, users
-from services.db import db_session, get_engine, transaction
-from services.errors import DomainError
-from services.migrations import current_revision, head_revision, migrate as run_migrations
+from services.core.db import db_session, get_engine, transaction
+from services.core.errors import DomainError
+from services.core.migrations import current_revision, head_revision
+from services.core.migrations import migrate as run_migrations
+from services.demo import seed as demo
+from services.org import organizations, users
 
 cli = typer.Typer(help="Takt production management: administration commands.", no_args_is_help=True)
 
@@ -102,7 +104,7 @@ def escalate(at: str = typer.Option("", "--at", help="ISO time with zone to judg
     """Escalate overdue workflow items (NCRs, SOP tickets, ...) once; the app does this every minute."""
     from datetime import datetime
 
-    from services import workflow
+    from services.config import workflow
     try:
         now = datetime.fromisoformat(at) if at else utcnow()
     except ValueError:
@@ -178,7 +180,7 @@ def rebuild_rollups(org: str = typer.Option("", "--org", help="organization slug
     """Recompute the KPI rollups from the raw production events (after editing a calendar's past)."""
     import time
 
-    from services import rollups
+    from services.kpi import rollups
     migrate_if_needed()
     began = time.perf_counter()
     try:
@@ -194,7 +196,7 @@ def rebuild_rollups(org: str = typer.Option("", "--org", help="organization slug
 @cli.command("send-mail")
 def send_mail(batch: int = typer.Option(50, "--batch", min=1, max=1000, help="emails per SMTP connection")) -> None:
     """Deliver the email outbox now (what is due, retries included), e.g. from cron; uses TAKT_SMTP_*."""
-    from services import mail_outbox
+    from services.config import mail_outbox
     migrate_if_needed()
     try:
         settings = mail_outbox.SmtpSettings.from_env()
@@ -214,11 +216,11 @@ def send_mail(batch: int = typer.Option(50, "--batch", min=1, max=1000, help="em
 
 
 def _plant_ids(session, actor, codes: list[str]) -> list[int]:
-    from services import plants
+    from services.org import plants
     by_code = {p.code: p.id for p in plants.list_plants(session, actor, include_inactive=True)}
     unknown = [c for c in codes if c.upper() not in by_code]
     if unknown:
-        from services.errors import Invalid
+        from services.core.errors import Invalid
         raise Invalid(f"Unknown plant code(s): {', '.join(unknown)}.", fields={"plant": "Unknown."})
     return [by_code[c.upper()] for c in codes]
 

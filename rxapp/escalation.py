@@ -1,4 +1,4 @@
-"""The escalation clock of this backend worker: every minute, `services.workflow.escalate_due` runs
+"""The escalation clock of this backend worker: every minute, `services.config.workflow.escalate_due` runs
 in a unit of work of its own (off the event loop). Registered with `app.register_lifespan_task`.
 
 With several workers each runs it; the instances it escalates are locked and marked in the same
@@ -11,8 +11,8 @@ import asyncio
 import logging
 
 from models.base import utcnow
-from services import workflow
-from services.db import db_session, transaction
+from services.config import workflow
+from services.core.db import db_session, transaction
 
 EVERY_SECONDS = 60
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
-"""The Reflex side of services/live.py: one live task per backend worker.
+"""The Reflex side of services/kpi/live.py: one live task per backend worker.
 
 `live_task` is registered with `app.register_lifespan_task` (rxapp/rxapp.py). It starts the event
-fan-out configured by TAKT_EVENT_BACKEND (services/event_fanout.py: local, redis or postgres), so
+fan-out configured by TAKT_EVENT_BACKEND (services/core/event_fanout.py: local, redis or postgres), so
 events committed by other workers or machines reach this worker's bus, and runs the worker's
 `LiveHub`: each watched scope (a plant's andon board, a dashboard view) is refreshed at most once
 per 250 ms, computed once off the event loop and written into the `rx.SharedState` of the scope's
@@ -30,10 +30,10 @@ from reflex_base import constants
 from sqlmodel import Session
 
 from models.base import utcnow
-from services.db import db_session
-from services.event_fanout import start_fanout
-from services.events import bus
-from services.live import LiveHub, Scope
+from services.core.db import db_session
+from services.core.event_fanout import start_fanout
+from services.core.events import bus
+from services.kpi.live import LiveHub, Scope
 
 log = logging.getLogger(__name__)
 

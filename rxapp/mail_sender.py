@@ -1,6 +1,6 @@
 """The background email sender of a backend worker (registered with `app.register_lifespan_task`).
 
-It delivers the email outbox (services/mail_outbox.py) when a notification queues mail
+It delivers the email outbox (services/config/mail_outbox.py) when a notification queues mail
 (`email.queued`, from this worker or, through the event fan-out, from another) and at least every
 `TICK` seconds, which is what brings retries round when they fall due. Without TAKT_SMTP_HOST it
 does not start and mail waits in the outbox (`takt send-mail` delivers it from cron as well).
@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from services import mail_outbox
-from services.events import bus
+from services.config import mail_outbox
+from services.core.events import bus
 
 log = logging.getLogger(__name__)
 TICK = 30.0

@@ -1,7 +1,7 @@
 """Route paths and the navigation registry.
 
 Every page path lives here. `NAV` lists the navigation items in order; each names the permission
-(services.access.Permission) it needs, and the shell shows only the items the signed-in person's
+(services.core.access.Permission) it needs, and the shell shows only the items the signed-in person's
 permissions allow. Later features append their items to `NAV`.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rxapp.i18n import _
-from services.access import Permission
+from services.core.access import Permission
 
 LOGIN = "/login"
 HOME = "/"

@@ -9,93 +9,91 @@ from __future__ import annotations
 import reflex as rx
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from rxapp import routes
+from rxapp import escalation, live, routes
 from rxapp.api.app import api
 from rxapp.i18n import _, language
-from rxapp import live
-from rxapp import escalation
 from rxapp.mail_sender import mail_sender_task
 from rxapp.pages.account import account_page
-from rxapp.pages.andon import andon_page
-from rxapp.pages.dashboard import dashboard_page
 from rxapp.pages.admin_api_tokens import api_tokens_page
 from rxapp.pages.admin_audit import audit_page
 from rxapp.pages.admin_branding import branding_page
-from rxapp.pages.admin_plants import plants_page
-from rxapp.pages.admin_users import users_page
 from rxapp.pages.admin_custom_fields import custom_fields_page
+from rxapp.pages.admin_plants import plants_page
 from rxapp.pages.admin_type_lists import type_lists_page
-from rxapp.pages.notifications import notifications_page
+from rxapp.pages.admin_users import users_page
+from rxapp.pages.admin_workflows import workflows_page
+from rxapp.pages.andon import andon_page
+from rxapp.pages.dashboard import dashboard_page
 from rxapp.pages.home import home_page
+from rxapp.pages.inspect import inspect_page
+from rxapp.pages.inspection_plans import inspection_plans_page
+from rxapp.pages.labels import labels_page
 from rxapp.pages.login import login_page
-from rxapp.pages.not_allowed import not_allowed_page
-from rxapp.pages.schedule_board import schedule_page
-from rxapp.pages.order_import import order_import_page
-from rxapp.pages.orders import orders_page
-from rxapp.pages.work_orders import work_orders_page
+from rxapp.pages.lots import lots_page
 from rxapp.pages.master_calendars import calendars_page
 from rxapp.pages.master_customers import customers_page
-from rxapp.pages.operator import operator_page
-from rxapp.pages.operator_machine import operator_machine_page
-from rxapp.pages.scan import scan_page
-from rxapp.pages.labels import labels_page
 from rxapp.pages.master_machines import machines_page
 from rxapp.pages.master_products import products_page
 from rxapp.pages.master_reason_codes import reason_codes_page
 from rxapp.pages.master_routings import routings_page
-from rxapp.pages.admin_workflows import workflows_page
 from rxapp.pages.ncr_detail import ncr_detail_page
 from rxapp.pages.ncrs import ncrs_page
-from rxapp.pages.inspect import inspect_page
-from rxapp.pages.inspection_plans import inspection_plans_page
+from rxapp.pages.not_allowed import not_allowed_page
+from rxapp.pages.notifications import notifications_page
+from rxapp.pages.operator import operator_page
+from rxapp.pages.operator_machine import operator_machine_page
+from rxapp.pages.order_import import order_import_page
+from rxapp.pages.orders import orders_page
 from rxapp.pages.quality_dashboard import quality_dashboard_page
 from rxapp.pages.rejects import reject_detail_page, rejects_page
-from rxapp.pages.spc import spc_page
+from rxapp.pages.scan import scan_page
+from rxapp.pages.schedule_board import schedule_page
+from rxapp.pages.shipments import shipments_page
 from rxapp.pages.sop_tickets import sop_ticket_page, sop_tickets_page
+from rxapp.pages.spc import spc_page
+from rxapp.pages.trace import trace_page
+from rxapp.pages.work_orders import work_orders_page
 from rxapp.state.account import AccountState
-from rxapp.state.ncr_detail import NcrDetailState
-from rxapp.state.ncrs import NcrsState
-from rxapp.state.inspect import InspectState
-from rxapp.state.inspection_plans import PlansState
-from rxapp.state.quality_dashboard import QualityDashboardState
-from rxapp.state.rejects import RejectDetailState, RejectsState
-from rxapp.state.spc import SpcState
-from rxapp.state.sop_tickets import SopTicketState, SopTicketsState
-from rxapp.state.workflows_admin import WorkflowsAdminState
 from rxapp.state.andon import AndonState
-from rxapp.state.dashboard import DashboardState
 from rxapp.state.api_tokens import ApiTokensState
 from rxapp.state.audit import AuditState
 from rxapp.state.auth import AuthState
 from rxapp.state.branding import BrandingState
-from rxapp.state.plants import PlantsState
-from rxapp.state.schedule import ScheduleState
-from rxapp.state.order_form import OrderFormState
-from rxapp.state.order_import import OrderImportState
-from rxapp.state.orders import OrderDetailState, OrdersState
-from rxapp.state.work_orders import WorkOrderDetailState, WorkOrdersState
+from rxapp.state.custom_fields_admin import CustomFieldsState
+from rxapp.state.dashboard import DashboardState
+from rxapp.state.inspect import InspectState
+from rxapp.state.inspection_plans import PlansState
+from rxapp.state.labels_page import LabelsState
+from rxapp.state.lots import LotsState
 from rxapp.state.master_bom import BomState
 from rxapp.state.master_calendars import CalendarsState
 from rxapp.state.master_customers import CustomersState
-from rxapp.state.operator import OperatorMachineState, OperatorState
-from rxapp.state.scan import ScanState
-from rxapp.state.labels_page import LabelsState
-from rxapp.pages.lots import lots_page
-from rxapp.pages.shipments import shipments_page
-from rxapp.pages.trace import trace_page
-from rxapp.state.lots import LotsState
-from rxapp.state.shipments import ShipmentsState
-from rxapp.state.trace import TraceState
 from rxapp.state.master_products import ProductsState
 from rxapp.state.master_rates import RatesState
 from rxapp.state.master_reason_codes import ReasonCodesState
 from rxapp.state.master_resources import ResourcesState
 from rxapp.state.master_routings import RoutingsState
-from rxapp.state.users import UsersState
-from rxapp.state.custom_fields_admin import CustomFieldsState
+from rxapp.state.ncr_detail import NcrDetailState
+from rxapp.state.ncrs import NcrsState
 from rxapp.state.notifications import NotificationsState, remember_app
+from rxapp.state.operator import OperatorMachineState, OperatorState
+from rxapp.state.order_form import OrderFormState
+from rxapp.state.order_import import OrderImportState
+from rxapp.state.orders import OrderDetailState, OrdersState
+from rxapp.state.plants import PlantsState
+from rxapp.state.quality_dashboard import QualityDashboardState
+from rxapp.state.rejects import RejectDetailState, RejectsState
+from rxapp.state.scan import ScanState
+from rxapp.state.schedule import ScheduleState
+from rxapp.state.shipments import ShipmentsState
+from rxapp.state.sop_tickets import SopTicketsState, SopTicketState
+from rxapp.state.spc import SpcState
+from rxapp.state.trace import TraceState
 from rxapp.state.type_lists import TypeListsState
-from services.access import Permission
+from rxapp.state.users import UsersState
+from rxapp.state.work_orders import WorkOrderDetailState, WorkOrdersState
+from rxapp.state.workflows_admin import WorkflowsAdminState
+from services.core.access import Permission
 
 app = rx.App(
     api_transformer=api,

@@ -7,7 +7,7 @@ the first parts after a changeover) with scrap reasons; micro-stops (about 2 an 
 tool changes, material shortages and breakdowns (about one every 8 hours, 15-90 min) with their reason
 codes; job_complete when the quantity is good. Work happens only in the shift calendar's working time
 (breaks and nights are skipped; `all_hours` ignores the calendar, for a demo at the weekend). When a machine's queue runs dry the simulator plays the planner and
-releases another order (services/simulation.py), at most once per 20 simulated minutes per machine.
+releases another order (services/demo/simulation.py), at most once per 20 simulated minutes per machine.
 
 Time: the simulated clock never runs ahead of the wall clock (the server refuses future events).
 `speed` is simulated seconds per real second (0: as fast as the server takes them); with a
@@ -36,10 +36,10 @@ import httpx
 
 from models.base import utcnow
 from models.resources import MachineState
-from services import simulation
-from services.calendar_math import CalendarSpec, add_working_time
-from services.db import PROJECT_ROOT, db_session, transaction
-from services.organizations import system_actor
+from services.core.calendar_math import CalendarSpec, add_working_time
+from services.core.db import PROJECT_ROOT, db_session, transaction
+from services.demo import simulation
+from services.org.organizations import system_actor
 
 log = logging.getLogger("takt.simulator")
 

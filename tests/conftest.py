@@ -2,7 +2,7 @@
 
 Each test gets a clean database. SQLite: a copy of a template file migrated once per run.
 PostgreSQL: a database of the run's own is migrated once and every table is truncated before each test.
-`use_engine` points services.db (and so the UI state and the REST API) at the test database.
+`use_engine` points services.core.db (and so the UI state and the REST API) at the test database.
 """
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 import models  # noqa: F401
-from services import db as takt_db
-from services.events import DomainEvent, bus
-from services.migrations import migrate
+from services.core import db as takt_db
+from services.core.events import DomainEvent, bus
+from services.core.migrations import migrate
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 

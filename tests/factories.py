@@ -5,13 +5,13 @@ import itertools
 
 from sqlmodel import Session
 
-from services import organizations, plants, users
-from services.access import Actor
-from services.auth import actor_for_user
-from services.db import transaction
-from services.plants import DepartmentCreate, PlantCreate
-from services.users import UserCreate
 from models.user import User
+from services.core.access import Actor
+from services.core.db import transaction
+from services.org import organizations, plants, users
+from services.org.auth import actor_for_user
+from services.org.plants import DepartmentCreate, PlantCreate
+from services.org.users import UserCreate
 
 PASSWORD = "Correct-horse-42"
 _n = itertools.count(1)

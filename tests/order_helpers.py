@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from models.catalog import BomLine, Customer, Product, ProductType
 from models.routing import Routing, RoutingStep
-from services import orders
-from services.access import Actor
-from services.db import transaction
+from services.core.access import Actor
+from services.core.db import transaction
+from services.production import orders
 from tests.factories import World
 from tests.production_factories import Line, add, make_line
 

@@ -18,7 +18,7 @@ from models.catalog import Customer, Product, ProductType
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.resources import LossCategory, Machine, ReasonCode, ReasonKind, WorkCenter
 from models.routing import Routing, RoutingStep
-from services.db import transaction
+from services.core.db import transaction
 
 _n = itertools.count(10_001)   # far from hand-written codes such as FG-100 in tests
 

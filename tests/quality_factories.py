@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from services import inspection_plans, inspections, spc_charts
-from services.access import Actor
-from services.db import transaction
-from services.inspection_plans import CharacteristicData, PlanCreate
-from services.inspections import InspectionData
+from services.core.access import Actor
+from services.core.db import transaction
+from services.quality import inspection_plans, inspections, spc_charts
+from services.quality.inspection_plans import CharacteristicData, PlanCreate
+from services.quality.inspections import InspectionData
 from tests.conftest import T0
 
 

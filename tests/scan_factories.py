@@ -7,10 +7,10 @@ import uuid
 from sqlmodel import Session
 
 from models.lots import Location, Lot
-from services import labels, lots, shipments
-from services.api_tokens import ApiTokenCreate, create_api_token
-from services.auth import actor_for_token
-from services.db import transaction
+from services.core.db import transaction
+from services.org.api_tokens import ApiTokenCreate, create_api_token
+from services.org.auth import actor_for_token
+from services.trace import labels, lots, shipments
 from tests.conftest import T0
 from tests.production_factories import add
 from tests.trace_factories import make_order

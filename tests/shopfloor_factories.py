@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from models.orders import Operation, WorkStatus
-from services.db import transaction
+from services.core.db import transaction
 from tests.production_factories import Line, make_line, make_work_order
 
 

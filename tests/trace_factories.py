@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from models.catalog import Customer, Product, ProductType
 from models.orders import CustomerOrder, OrderLine, OrderStatus, WorkStatus
-from services.access import Actor
-from services.db import transaction
+from services.core.access import Actor
+from services.core.db import transaction
 from tests.factories import World, make_user
 from tests.production_factories import add, make_line, make_work_order
 

@@ -1,6 +1,6 @@
 """Alembic environment: the same migrations serve SQLite and PostgreSQL.
 
-Run through `takt migrate` (services/migrations.py), which passes the connection in
+Run through `takt migrate` (services/core/migrations.py), which passes the connection in
 `config.attributes["connection"]`; plain `alembic` falls back to DATABASE_URL.
 """
 from alembic import context
@@ -28,7 +28,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    from services.db import get_engine
+    from services.core.db import get_engine
     with get_engine().connect() as connection:
         _configure(connection)
         with context.begin_transaction():

@@ -1,6 +1,6 @@
 """The andon board over REST, for wall displays that are not browsers (LED boards, signage players):
 GET /andon (a display token names its plant) or /andon?plant_id= (a person with VIEW_DASHBOARDS).
-The same read as the /andon page (services/andon.py); another organization's plant is 404."""
+The same read as the /andon page (services/kpi/andon.py); another organization's plant is 404."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import andon
-from services.andon import AndonBoard
-from services.db import db_session, transaction
+from services.core.db import db_session, transaction
+from services.kpi import andon
+from services.kpi.andon import AndonBoard
 
 router = APIRouter(tags=["andon"], responses=AUTHENTICATED)
 

@@ -6,9 +6,9 @@ from fastapi import APIRouter, status
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
-from services import api_tokens
-from services.api_tokens import ApiTokenCreate, ApiTokenCreated, ApiTokenRead
-from services.db import db_session, transaction
+from services.core.db import db_session, transaction
+from services.org import api_tokens
+from services.org.api_tokens import ApiTokenCreate, ApiTokenCreated, ApiTokenRead
 
 router = APIRouter(prefix="/api-tokens", tags=["api tokens"], responses=AUTHENTICATED)
 

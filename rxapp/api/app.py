@@ -25,26 +25,43 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from rxapp.api import labels, scans
-from rxapp.api import lots as lots_api
-from rxapp.api import shipments as shipments_api
-from rxapp.api import trace_custom as trace_custom_api
-from rxapp.api import (api_tokens, audit, auth, branding, health, master_calendars, master_customers, master_products,
-                       master_reason_codes, master_resources, master_routings, me, orders, plants, scheduling,
-                       shopfloor, users)
 from rxapp.api import andon as andon_api
+from rxapp.api import (
+    api_tokens,
+    audit,
+    auth,
+    branding,
+    health,
+    labels,
+    master_calendars,
+    master_customers,
+    master_products,
+    master_reason_codes,
+    master_resources,
+    master_routings,
+    me,
+    orders,
+    plants,
+    scans,
+    scheduling,
+    shopfloor,
+    users,
+)
 from rxapp.api import config as config_api
 from rxapp.api import ingest as ingest_api
-from rxapp.api import kpi as kpi_api
-from rxapp.api import notifications as notifications_api
-from rxapp.api import ncrs as ncrs_api
-from rxapp.api import sop_tickets as sop_tickets_api
-from rxapp.api import workflows as workflows_api
 from rxapp.api import inspections as inspections_api
+from rxapp.api import kpi as kpi_api
+from rxapp.api import lots as lots_api
+from rxapp.api import ncrs as ncrs_api
+from rxapp.api import notifications as notifications_api
 from rxapp.api import rejects as rejects_api
+from rxapp.api import shipments as shipments_api
+from rxapp.api import sop_tickets as sop_tickets_api
+from rxapp.api import trace_custom as trace_custom_api
+from rxapp.api import workflows as workflows_api
 from rxapp.api.middleware import ApiCORS, ApiHeaders
 from rxapp.api.schemas import error_body
-from services.errors import DomainError, RateLimited
+from services.core.errors import DomainError, RateLimited
 
 API_PREFIX = "/api/v1"
 DOCS_PATHS = (f"{API_PREFIX}/docs", f"{API_PREFIX}/docs/oauth2-redirect", f"{API_PREFIX}/openapi.json")

@@ -8,9 +8,9 @@ from pydantic import AwareDatetime, BaseModel
 
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
-from services import audit
-from services.audit import AuditFilter, AuditRead
-from services.db import db_session, transaction
+from services.core import audit
+from services.core.audit import AuditFilter, AuditRead
+from services.core.db import db_session, transaction
 
 router = APIRouter(tags=["audit"], responses=AUTHENTICATED)
 

@@ -12,9 +12,9 @@ from pydantic import BaseModel, ValidationError
 from models.base import utcnow
 from rxapp.api.deps import BearerToken, ClientIP, CurrentActor
 from rxapp.api.schemas import errors
-from services import auth
-from services.db import db_session, transaction
-from services.errors import Invalid
+from services.core.db import db_session, transaction
+from services.core.errors import Invalid
+from services.org import auth
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

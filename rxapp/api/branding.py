@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
-from services import branding
-from services.branding import BrandingRead, BrandingUpdate
-from services.db import db_session, transaction
+from services.core.db import db_session, transaction
+from services.org import branding
+from services.org.branding import BrandingRead, BrandingUpdate
 
 router = APIRouter(prefix="/branding", tags=["branding"], responses=AUTHENTICATED)
 

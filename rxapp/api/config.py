@@ -13,10 +13,21 @@ from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import NO_CONTENT, no_content
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import custom_fields, type_lists
-from services.custom_fields import CustomFieldCreate, CustomFieldRead, CustomFieldUpdate
-from services.db import db_session, transaction
-from services.type_lists import TypeListCreate, TypeListRead, TypeListUpdate, TypeListValueRead, ValueCreate, ValueUpdate
+from services.config import custom_fields, type_lists
+from services.config.custom_fields import (
+    CustomFieldCreate,
+    CustomFieldRead,
+    CustomFieldUpdate,
+)
+from services.config.type_lists import (
+    TypeListCreate,
+    TypeListRead,
+    TypeListUpdate,
+    TypeListValueRead,
+    ValueCreate,
+    ValueUpdate,
+)
+from services.core.db import db_session, transaction
 
 router = APIRouter(tags=["configuration"], responses=AUTHENTICATED)
 

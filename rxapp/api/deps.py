@@ -11,10 +11,10 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPBearer, OAuth2PasswordBearer
 
 from models.base import utcnow
-from services import auth
-from services.access import Actor
-from services.db import db_session, transaction
-from services.errors import Unauthorized
+from services.core.access import Actor
+from services.core.db import db_session, transaction
+from services.core.errors import Unauthorized
+from services.org import auth
 
 TOKEN_URL = "/api/v1/auth/token"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from rxapp.api.schemas import errors
-from services import health
-from services.db import db_session, transaction
-from services.health import HealthRead
+from services.core import health
+from services.core.db import db_session, transaction
+from services.core.health import HealthRead
 
 router = APIRouter(tags=["health"])
 

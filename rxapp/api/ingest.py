@@ -2,7 +2,7 @@
 
 POST /ingest/events    body {"events": [...]} (or a bare list); answers 200 when every event was accepted or
                        a duplicate, 207 when some were refused: each event's result is at its index
-                       (services/ingest.py). 413 beyond the size limits, 429 + Retry-After beyond the
+                       (services/shopfloor/ingest.py). 413 beyond the size limits, 429 + Retry-After beyond the
                        in-flight limits, both before anything is recorded.
 GET  /ingest/limits    the limits this server enforces, and the batches in work now.
 WS   /ingest/stream    for gateways that stream: the token goes in the handshake ("Authorization: Bearer"
@@ -25,12 +25,13 @@ from starlette.concurrency import run_in_threadpool
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED, ErrorResponse, error_body, errors
-from services import auth, ingest
-from services.access import Actor
-from services.db import db_session, transaction
-from services.errors import DomainError, Invalid, RateLimited
-from services.ingest import IngestResult
-from services.ingest_limits import InFlight
+from services.core.access import Actor
+from services.core.db import db_session, transaction
+from services.core.errors import DomainError, Invalid, RateLimited
+from services.org import auth
+from services.shopfloor import ingest
+from services.shopfloor.ingest import IngestResult
+from services.shopfloor.ingest_limits import InFlight
 
 router = APIRouter(tags=["ingest"], responses=AUTHENTICATED)
 FLIGHT = InFlight(ingest.LIMITS)

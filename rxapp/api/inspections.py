@@ -15,11 +15,21 @@ from pydantic import BaseModel, Field
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
-from services import inspection_plans, inspections, spc_charts
-from services.db import db_session, transaction
-from services.inspection_plans import CharacteristicData, CharacteristicRead, PlanCreate, PlanRead
-from services.inspections import AlertRead, InspectionData, InspectionRead, InspectionResult
-from services.spc_charts import ChartView
+from services.core.db import db_session, transaction
+from services.quality import inspection_plans, inspections, spc_charts
+from services.quality.inspection_plans import (
+    CharacteristicData,
+    CharacteristicRead,
+    PlanCreate,
+    PlanRead,
+)
+from services.quality.inspections import (
+    AlertRead,
+    InspectionData,
+    InspectionRead,
+    InspectionResult,
+)
+from services.quality.spc_charts import ChartView
 
 router = APIRouter(tags=["inspections and SPC"], responses=AUTHENTICATED)
 

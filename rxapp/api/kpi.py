@@ -1,4 +1,4 @@
-"""KPIs over REST (services/kpi.py; all read the rollups): summary, trend, loss Pareto, FPY/RTY, OTD, WIP and the
+"""KPIs over REST (services/kpi/reads.py; all read the rollups): summary, trend, loss Pareto, FPY/RTY, OTD, WIP and the
 raw events behind a figure. Lists export with `?format=csv|xlsx`. Needs VIEW_DASHBOARDS at the plant; a
 display token may read the summary of its plant. Periods are `start`/`end` instants with their zone
 (e.g. 2026-03-02T06:00:00Z), OTD takes promised dates.
@@ -13,10 +13,18 @@ from fastapi import APIRouter, Query
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED
-from services import kpi
-from services.db import db_session, transaction
-from services.kpi_models import (EventsBehind, KpiSummary, LossPareto, OeeRead, OeeTrend, OtdTrend, WipSummary,
-                                 YieldReport)
+from services.core.db import db_session, transaction
+from services.kpi import reads as kpi
+from services.kpi.read_models import (
+    EventsBehind,
+    KpiSummary,
+    LossPareto,
+    OeeRead,
+    OeeTrend,
+    OtdTrend,
+    WipSummary,
+    YieldReport,
+)
 
 router = APIRouter(prefix="/kpi", tags=["kpi"], responses=AUTHENTICATED)
 

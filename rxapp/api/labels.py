@@ -12,9 +12,9 @@ from pydantic import BaseModel, Field
 
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
-from services import labels
-from services.db import db_session, transaction
-from services.labels import LabelKind, Symbology
+from services.core.db import db_session, transaction
+from services.trace import labels
+from services.trace.labels import LabelKind, Symbology
 
 router = APIRouter(tags=["labels"], responses=AUTHENTICATED)
 

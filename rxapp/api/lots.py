@@ -18,13 +18,22 @@ from rxapp.api.config import custom_filters
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import genealogy, lots, recall, trace, trace_custom, trace_report
-from services.db import db_session, transaction
-from services.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
-from services.genealogy import ConsumptionRead
-from services.lots import LocationCreate, LocationRead, LotRead, ReceiptCreate, SerialRead
-from services.recall import RecallHoldResult, RecallQuery, RecallResult
-from services.trace import TraceResult
+from services.core.db import db_session, transaction
+from services.core.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from services.trace import custom_values as trace_custom
+from services.trace import genealogy, lots, recall
+from services.trace import report as trace_report
+from services.trace import tracing as trace
+from services.trace.genealogy import ConsumptionRead
+from services.trace.lots import (
+    LocationCreate,
+    LocationRead,
+    LotRead,
+    ReceiptCreate,
+    SerialRead,
+)
+from services.trace.recall import RecallHoldResult, RecallQuery, RecallResult
+from services.trace.tracing import TraceResult
 
 router = APIRouter(tags=["traceability"], responses=AUTHENTICATED)
 

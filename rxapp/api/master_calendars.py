@@ -11,12 +11,20 @@ from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, Status, active_flag, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import calendars
-from services.calendar_math import working_intervals
-from services.calendars import (BreakInput, CalendarCreate, CalendarDetail, CalendarRead, CalendarUpdate, HolidayInput,
-                                ShiftInput, ShiftUpdate)
-from services.db import db_session, transaction
-from services.errors import Invalid
+from services.core.calendar_math import working_intervals
+from services.core.db import db_session, transaction
+from services.core.errors import Invalid
+from services.master import calendars
+from services.master.calendars import (
+    BreakInput,
+    CalendarCreate,
+    CalendarDetail,
+    CalendarRead,
+    CalendarUpdate,
+    HolidayInput,
+    ShiftInput,
+    ShiftUpdate,
+)
 
 router = APIRouter(tags=["shift calendars"], responses=AUTHENTICATED)
 CALENDAR_COLUMNS = [("plant_id", "Plant id"), ("name", "Name"), ("is_default", "Default"),

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import Response, status
 
 from models.base import utcnow
-from services import exports
+from services.core import exports
 
 Status = Literal["active", "inactive", "all"]
 Format = Literal["json", "csv", "xlsx"]

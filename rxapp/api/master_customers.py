@@ -9,9 +9,14 @@ from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, Status, active_flag, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import customers
-from services.customers import CUSTOMER_COLUMNS, CustomerCreate, CustomerRead, CustomerUpdate
-from services.db import db_session, transaction
+from services.core.db import db_session, transaction
+from services.master import customers
+from services.master.customers import (
+    CUSTOMER_COLUMNS,
+    CustomerCreate,
+    CustomerRead,
+    CustomerUpdate,
+)
 
 router = APIRouter(tags=["customers"], responses=AUTHENTICATED)
 

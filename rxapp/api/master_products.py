@@ -11,12 +11,33 @@ from models.base import utcnow
 from models.catalog import ProductType
 from rxapp.api.config import custom_filters
 from rxapp.api.deps import CurrentActor
-from rxapp.api.master_common import EXPORTABLE, NO_CONTENT, Format, Status, active_flag, listing, no_content
+from rxapp.api.master_common import (
+    EXPORTABLE,
+    NO_CONTENT,
+    Format,
+    Status,
+    active_flag,
+    listing,
+    no_content,
+)
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import boms, custom_fields, products
-from services.boms import EXPLOSION_COLUMNS, BomLineCreate, BomLineRead, BomLineUpdate, ExplosionLine, Requirement
-from services.db import db_session, transaction
-from services.products import PRODUCT_COLUMNS, ProductCreate, ProductRead, ProductUpdate
+from services.config import custom_fields
+from services.core.db import db_session, transaction
+from services.master import boms, products
+from services.master.boms import (
+    EXPLOSION_COLUMNS,
+    BomLineCreate,
+    BomLineRead,
+    BomLineUpdate,
+    ExplosionLine,
+    Requirement,
+)
+from services.master.products import (
+    PRODUCT_COLUMNS,
+    ProductCreate,
+    ProductRead,
+    ProductUpdate,
+)
 
 router = APIRouter(tags=["products"], responses=AUTHENTICATED)
 

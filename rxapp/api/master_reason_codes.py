@@ -6,11 +6,24 @@ from fastapi import APIRouter, status
 from models.base import utcnow
 from models.resources import ReasonKind
 from rxapp.api.deps import CurrentActor
-from rxapp.api.master_common import EXPORTABLE, NO_CONTENT, Format, Status, active_flag, listing, no_content
+from rxapp.api.master_common import (
+    EXPORTABLE,
+    NO_CONTENT,
+    Format,
+    Status,
+    active_flag,
+    listing,
+    no_content,
+)
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import reason_codes
-from services.db import db_session, transaction
-from services.reason_codes import REASON_CODE_COLUMNS, ReasonCodeCreate, ReasonCodeRead, ReasonCodeUpdate
+from services.core.db import db_session, transaction
+from services.master import reason_codes
+from services.master.reason_codes import (
+    REASON_CODE_COLUMNS,
+    ReasonCodeCreate,
+    ReasonCodeRead,
+    ReasonCodeUpdate,
+)
 
 router = APIRouter(tags=["reason codes"], responses=AUTHENTICATED)
 

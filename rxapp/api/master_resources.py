@@ -6,13 +6,30 @@ from fastapi import APIRouter, status
 
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
-from rxapp.api.master_common import EXPORTABLE, NO_CONTENT, Format, Status, active_flag, listing, no_content
+from rxapp.api.master_common import (
+    EXPORTABLE,
+    NO_CONTENT,
+    Format,
+    Status,
+    active_flag,
+    listing,
+    no_content,
+)
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import work_centers as wcs
-from services.db import db_session, transaction
-from services.work_centers import (MACHINE_COLUMNS, WORK_CENTER_COLUMNS, MachineCreate, MachineRateInput,
-                                   MachineRateRead, MachineRead, MachineUpdate, WorkCenterCreate, WorkCenterRead,
-                                   WorkCenterUpdate)
+from services.core.db import db_session, transaction
+from services.master import work_centers as wcs
+from services.master.work_centers import (
+    MACHINE_COLUMNS,
+    WORK_CENTER_COLUMNS,
+    MachineCreate,
+    MachineRateInput,
+    MachineRateRead,
+    MachineRead,
+    MachineUpdate,
+    WorkCenterCreate,
+    WorkCenterRead,
+    WorkCenterUpdate,
+)
 
 router = APIRouter(tags=["work centers and machines"], responses=AUTHENTICATED)
 

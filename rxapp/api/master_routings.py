@@ -8,9 +8,16 @@ from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, Status, active_flag, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import routings
-from services.db import db_session, transaction
-from services.routings import ROUTING_COLUMNS, RoutingCreate, RoutingRead, RoutingUpdate, StepInput, StepUpdate
+from services.core.db import db_session, transaction
+from services.master import routings
+from services.master.routings import (
+    ROUTING_COLUMNS,
+    RoutingCreate,
+    RoutingRead,
+    RoutingUpdate,
+    StepInput,
+    StepUpdate,
+)
 
 router = APIRouter(tags=["routings"], responses=AUTHENTICATED)
 

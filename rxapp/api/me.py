@@ -5,9 +5,9 @@ from fastapi import APIRouter
 
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import errors
-from services import identity
-from services.db import db_session, transaction
-from services.identity import IdentityRead
+from services.core.db import db_session, transaction
+from services.org import identity
+from services.org.identity import IdentityRead
 
 router = APIRouter(tags=["me"])
 

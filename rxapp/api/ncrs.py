@@ -15,10 +15,18 @@ from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import ncr as ncrs
-from services import ncr_links
-from services.db import db_session, transaction
-from services.ncr import CapaCreate, CapaRead, LinkRead, NcrCreate, NcrDetail, NcrRead, NcrUpdate
+from services.core.db import db_session, transaction
+from services.quality import ncr as ncrs
+from services.quality import ncr_links
+from services.quality.ncr import (
+    CapaCreate,
+    CapaRead,
+    LinkRead,
+    NcrCreate,
+    NcrDetail,
+    NcrRead,
+    NcrUpdate,
+)
 
 router = APIRouter(tags=["ncrs"], responses=AUTHENTICATED)
 

@@ -9,9 +9,9 @@ from pydantic import BaseModel
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
-from services import notifications
-from services.db import db_session, transaction
-from services.notifications import NotificationRead, PreferenceRead
+from services.config import notifications
+from services.config.notifications import NotificationRead, PreferenceRead
+from services.core.db import db_session, transaction
 
 router = APIRouter(tags=["notifications"], responses=AUTHENTICATED)
 

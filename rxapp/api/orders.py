@@ -20,11 +20,16 @@ from rxapp.api.config import custom_filters
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, ErrorDetail, error_body, errors
-from services import custom_fields, order_import, orders, work_order_reads, work_orders
-from services.db import db_session, transaction
-from services.order_import import ImportPreview, ImportRejected, ImportResult
-from services.orders import OrderCreate, OrderDetail, OrderPage, OrderUpdate
-from services.work_order_reads import WorkOrderDetail, WorkOrderPage, WorkOrderSummary
+from services.config import custom_fields
+from services.core.db import db_session, transaction
+from services.production import order_import, orders, work_order_reads, work_orders
+from services.production.order_import import ImportPreview, ImportRejected, ImportResult
+from services.production.orders import OrderCreate, OrderDetail, OrderPage, OrderUpdate
+from services.production.work_order_reads import (
+    WorkOrderDetail,
+    WorkOrderPage,
+    WorkOrderSummary,
+)
 
 router = APIRouter(tags=["orders"], responses=AUTHENTICATED)
 work_router = APIRouter(tags=["work orders"], responses=AUTHENTICATED)

@@ -6,9 +6,16 @@ from fastapi import APIRouter, status
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import plants
-from services.db import db_session, transaction
-from services.plants import DepartmentCreate, DepartmentRead, DepartmentUpdate, PlantCreate, PlantRead, PlantUpdate
+from services.core.db import db_session, transaction
+from services.org import plants
+from services.org.plants import (
+    DepartmentCreate,
+    DepartmentRead,
+    DepartmentUpdate,
+    PlantCreate,
+    PlantRead,
+    PlantUpdate,
+)
 
 router = APIRouter(tags=["plants"], responses=AUTHENTICATED)
 

@@ -14,9 +14,9 @@ from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import rejects
-from services.db import db_session, transaction
-from services.rejects import CaseCreate, CaseDetail, CaseRead, ScrapReport
+from services.core.db import db_session, transaction
+from services.quality import rejects
+from services.quality.rejects import CaseCreate, CaseDetail, CaseRead, ScrapReport
 
 router = APIRouter(tags=["rejects and returns"], responses=AUTHENTICATED)
 COLUMNS = [("number", "Number"), ("product", "Product"), ("quantity", "Quantity"), ("defect", "Defect"),

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Query, Response, status
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
-from services import scanning
-from services.db import db_session, transaction
-from services.scanning import ScanAnswer, ScanRequest
+from services.core.db import db_session, transaction
+from services.trace import scanning
+from services.trace.scanning import ScanAnswer, ScanRequest
 
 router = APIRouter(tags=["scanning"], responses=AUTHENTICATED)
 

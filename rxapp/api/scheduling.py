@@ -12,10 +12,19 @@ from models.base import utcnow
 from models.orders import CapacityPeriod, ExceptionKind
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import scheduling
-from services.db import db_session, transaction
-from services.scheduling import (CapacityTargetCreate, CapacityTargetRead, CapacityTargetUpdate, ExceptionRead,
-                                 ReplanResult, ScheduleBoard, ScheduledOperation, UnscheduledOperation, Utilisation)
+from services.core.db import db_session, transaction
+from services.production import scheduling
+from services.production.scheduling import (
+    CapacityTargetCreate,
+    CapacityTargetRead,
+    CapacityTargetUpdate,
+    ExceptionRead,
+    ReplanResult,
+    ScheduleBoard,
+    ScheduledOperation,
+    UnscheduledOperation,
+    Utilisation,
+)
 
 router = APIRouter(tags=["scheduling"], responses=AUTHENTICATED)
 

@@ -13,9 +13,16 @@ from rxapp.api.config import custom_filters
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import shipment_pdf, shipments, trace_custom
-from services.db import db_session, transaction
-from services.shipments import OpenOrderLine, PackResult, ShipmentCreate, ShipmentRead, ShipmentSummary
+from services.core.db import db_session, transaction
+from services.trace import custom_values as trace_custom
+from services.trace import shipment_pdf, shipments
+from services.trace.shipments import (
+    OpenOrderLine,
+    PackResult,
+    ShipmentCreate,
+    ShipmentRead,
+    ShipmentSummary,
+)
 
 router = APIRouter(tags=["shipments"], responses=AUTHENTICATED)
 

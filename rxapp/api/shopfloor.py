@@ -16,10 +16,11 @@ from models.base import utcnow
 from models.resources import ReasonKind
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import shopfloor, shopfloor_reads
-from services.db import db_session, transaction
-from services.shopfloor import ActionType, ProductionEventRead, ShopfloorAction
-from services.shopfloor_reads import MachineQueue, MachineTile, ReasonChoice
+from services.core.db import db_session, transaction
+from services.shopfloor import operator as shopfloor
+from services.shopfloor import reads as shopfloor_reads
+from services.shopfloor.operator import ActionType, ProductionEventRead, ShopfloorAction
+from services.shopfloor.reads import MachineQueue, MachineTile, ReasonChoice
 
 router = APIRouter(tags=["shop floor"], responses=AUTHENTICATED)
 

@@ -14,9 +14,9 @@ from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master_common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import sop_tickets as sop
-from services.db import db_session, transaction
-from services.sop_tickets import SopCreate, SopDetail, SopRead
+from services.core.db import db_session, transaction
+from services.quality import sop_tickets as sop
+from services.quality.sop_tickets import SopCreate, SopDetail, SopRead
 
 router = APIRouter(tags=["sop tickets"], responses=AUTHENTICATED)
 COLUMNS = [("number", "Number"), ("status_name", "Status"), ("title", "Title"), ("sop_reference", "SOP"),

@@ -1,4 +1,4 @@
-"""Custom field values of lots and shipments over REST (services/trace_custom.py).
+"""Custom field values of lots and shipments over REST (services/trace/custom_values.py).
 
 PATCH /lots/{lot_id}/custom and PATCH /shipments/{shipment_id}/custom with `{"custom": {key:
 value}}`: only the given fields change (null or "" clears one); bad values answer 422 with one
@@ -15,10 +15,10 @@ from pydantic import BaseModel, Field
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
-from services import trace_custom
-from services.db import db_session, transaction
-from services.lots import LotRead
-from services.shipments import ShipmentRead
+from services.core.db import db_session, transaction
+from services.trace import custom_values as trace_custom
+from services.trace.lots import LotRead
+from services.trace.shipments import ShipmentRead
 
 router = APIRouter(responses=AUTHENTICATED)
 

@@ -9,9 +9,9 @@ from pydantic import BaseModel
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services import users
-from services.db import db_session, transaction
-from services.users import UserCreate, UserRead, UserUpdate
+from services.core.db import db_session, transaction
+from services.org import users
+from services.org.users import UserCreate, UserRead, UserUpdate
 
 router = APIRouter(prefix="/users", tags=["users"], responses=AUTHENTICATED)
 

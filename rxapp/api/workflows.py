@@ -6,10 +6,10 @@ from fastapi import APIRouter, status
 
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
-from services import workflow_admin
-from services.db import db_session, transaction
-from services.workflow_admin import WorkflowRead
-from services.workflow_specs import WorkflowSpec
+from services.config import workflow_admin
+from services.config.workflow_admin import WorkflowRead
+from services.config.workflow_specs import WorkflowSpec
+from services.core.db import db_session, transaction
 
 router = APIRouter(tags=["workflows"], responses=AUTHENTICATED)
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.shell import shell
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, error_state, field, field_error, loading, page_header
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    error_state,
+    field,
+    field_error,
+    loading,
+    page_header,
+)
 from rxapp.i18n import _
 from rxapp.state.branding import BrandingState
 

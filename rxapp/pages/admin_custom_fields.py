@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.master import edit_button, form_field, row_actions, select_control, table
+from rxapp.components.master import (
+    edit_button,
+    form_field,
+    row_actions,
+    select_control,
+    table,
+)
 from rxapp.components.shell import shell
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, active_badge, dialog, form_buttons, list_states, page_header, text_input
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    active_badge,
+    dialog,
+    form_buttons,
+    list_states,
+    page_header,
+    text_input,
+)
 from rxapp.i18n import _
 from rxapp.state.custom_fields_admin import TYPE_LABELS, CustomFieldsState, FieldRow
 

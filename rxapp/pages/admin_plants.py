@@ -5,8 +5,17 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.shell import shell
-from rxapp.components.ui import (PHONE_TOUCH, TOUCH, active_badge, dialog, field, form_buttons, list_states,
-                                 page_header, text_input)
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    active_badge,
+    dialog,
+    field,
+    form_buttons,
+    list_states,
+    page_header,
+    text_input,
+)
 from rxapp.i18n import _
 from rxapp.state.plants import TIMEZONES, DepartmentRow, PlantRow, PlantsState
 

@@ -6,7 +6,16 @@ import reflex as rx
 
 from rxapp.components.master import edit_button, form_field, table
 from rxapp.components.shell import shell
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, active_badge, dialog, form_buttons, list_states, page_header, text_input
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    active_badge,
+    dialog,
+    form_buttons,
+    list_states,
+    page_header,
+    text_input,
+)
 from rxapp.i18n import _
 from rxapp.state.type_lists import ListRow, TypeListsState, ValueRow
 

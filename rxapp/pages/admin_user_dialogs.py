@@ -1,10 +1,18 @@
 """The dialogs of /admin/users: create or edit a user (roles and plants as checkboxes), and reset
-a password. Field errors come from services.users."""
+a password. Field errors come from services.org.users."""
 from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, field, field_error, form_buttons, text_input
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    dialog,
+    field,
+    field_error,
+    form_buttons,
+    text_input,
+)
 from rxapp.i18n import _
 from rxapp.state.users import ROLE_CHOICES, PlantChoice, UsersState
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.shell import shell
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, active_badge, list_states, page_header, scroll_x
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    active_badge,
+    list_states,
+    page_header,
+    scroll_x,
+)
 from rxapp.i18n import _
 from rxapp.pages.admin_user_dialogs import reset_dialog, user_dialog
 from rxapp.state.users import LIST_LIMIT, UserRow, UsersState

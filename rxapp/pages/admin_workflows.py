@@ -11,7 +11,8 @@ from rxapp.components.master import select_control, table
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, field_error, list_states, page_header
 from rxapp.i18n import _
-from rxapp.state.workflows_admin import StateEdit, TransitionEdit, VersionRow, WorkflowsAdminState as S
+from rxapp.state.workflows_admin import StateEdit, TransitionEdit, VersionRow
+from rxapp.state.workflows_admin import WorkflowsAdminState as S
 
 ROLE_CHOICES = [(r.value, r.value) for r in Role]
 APPROVALS = [("none", _("No approval")), ("any", _("Any one of")), ("all", _("All of"))]

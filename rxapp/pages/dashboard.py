@@ -7,11 +7,20 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.shell import shell
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, field, loading, page_header, scroll_x
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    dialog,
+    field,
+    loading,
+    page_header,
+    scroll_x,
+)
 from rxapp.i18n import _
 from rxapp.state.dashboard import DashboardState as S
 from rxapp.state.dashboard import EventRow
-from rxapp.state.live_dashboard import CapacityRow, KpiTile, LiveDashboardState as L, YieldRow
+from rxapp.state.live_dashboard import CapacityRow, KpiTile, YieldRow
+from rxapp.state.live_dashboard import LiveDashboardState as L
 
 ALL = "all"
 

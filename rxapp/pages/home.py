@@ -1,5 +1,5 @@
 """/: a greeting, the person's organization, roles and plants (with departments), and a tile for
-every page their permissions open. Everything shown comes from AuthState (services.profile)."""
+every page their permissions open. Everything shown comes from AuthState (services.org.profile)."""
 from __future__ import annotations
 
 import reflex as rx
@@ -9,7 +9,7 @@ from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, empty_state
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, DepartmentInfo, PlantInfo
-from services.access import Permission
+from services.core.access import Permission
 
 
 def _department(dept: DepartmentInfo) -> rx.Component:

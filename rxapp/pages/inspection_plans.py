@@ -6,9 +6,17 @@ import reflex as rx
 
 from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, dialog, form_buttons, list_states, page_header, text_input
+from rxapp.components.ui import (
+    TOUCH,
+    dialog,
+    form_buttons,
+    list_states,
+    page_header,
+    text_input,
+)
 from rxapp.i18n import _
-from rxapp.state.inspection_plans import CHARTS, RULESETS, CharRow, PlanRow, PlansState as S
+from rxapp.state.inspection_plans import CHARTS, RULESETS, CharRow, PlanRow
+from rxapp.state.inspection_plans import PlansState as S
 
 
 def _plan(p: PlanRow) -> rx.Component:

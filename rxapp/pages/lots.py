@@ -9,9 +9,19 @@ from rxapp.components.custom_fields import custom_field_inputs, custom_filter
 from rxapp.components.shell import shell
 from rxapp.components.trace_custom import custom_detail
 from rxapp.components.trace_status import TRACE_STATUS_LABELS, trace_badge
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, field, form_buttons, list_states, page_header, scroll_x
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    dialog,
+    field,
+    form_buttons,
+    list_states,
+    page_header,
+    scroll_x,
+)
 from rxapp.i18n import _
-from rxapp.state.lots import LocationRow, LotRow, LotsState as S
+from rxapp.state.lots import LocationRow, LotRow
+from rxapp.state.lots import LotsState as S
 
 LOT_STATUSES = ("available", "on_hold", "consumed", "shipped", "recalled")
 

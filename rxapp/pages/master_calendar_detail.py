@@ -5,9 +5,21 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.master import form_field, table
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, empty_state, form_buttons, text_input
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    dialog,
+    empty_state,
+    form_buttons,
+    text_input,
+)
 from rxapp.i18n import _
-from rxapp.state.master_calendar_detail import BreakRow, CalendarDetailState, HolidayRow, ShiftRow
+from rxapp.state.master_calendar_detail import (
+    BreakRow,
+    CalendarDetailState,
+    HolidayRow,
+    ShiftRow,
+)
 from rxapp.state.master_calendar_figure import WEEKDAYS
 
 D = CalendarDetailState

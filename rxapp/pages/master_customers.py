@@ -3,9 +3,23 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.master import active_toggle, edit_button, form_field, list_toolbar, row_actions, status_cell, table
+from rxapp.components.master import (
+    active_toggle,
+    edit_button,
+    form_field,
+    list_toolbar,
+    row_actions,
+    status_cell,
+    table,
+)
 from rxapp.components.shell import shell
-from rxapp.components.ui import dialog, form_buttons, list_states, page_header, text_input
+from rxapp.components.ui import (
+    dialog,
+    form_buttons,
+    list_states,
+    page_header,
+    text_input,
+)
 from rxapp.i18n import _
 from rxapp.state.master_customers import CustomerRow, CustomersState
 

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.master import (active_toggle, edit_button, form_field, list_toolbar, row_actions, select_control,
-                                     status_cell, table)
 from rxapp.components.custom_fields import custom_field_inputs, custom_filter
+from rxapp.components.master import (
+    active_toggle,
+    edit_button,
+    form_field,
+    list_toolbar,
+    row_actions,
+    select_control,
+    status_cell,
+    table,
+)
 from rxapp.components.shell import shell
-from rxapp.components.ui import PHONE_TOUCH, dialog, form_buttons, list_states, page_header, text_input
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    dialog,
+    form_buttons,
+    list_states,
+    page_header,
+    text_input,
+)
 from rxapp.i18n import _
 from rxapp.pages.master_product_bom import bom_dialog
 from rxapp.state.master_bom import BomState

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.master import active_toggle, form_field, list_toolbar, select_control, status_cell, table
+from rxapp.components.master import (
+    active_toggle,
+    form_field,
+    list_toolbar,
+    select_control,
+    status_cell,
+    table,
+)
 from rxapp.components.shell import shell
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, empty_state, form_buttons, list_states, page_header, text_input
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    dialog,
+    empty_state,
+    form_buttons,
+    list_states,
+    page_header,
+    text_input,
+)
 from rxapp.i18n import _
 from rxapp.state.master_routings import RoutingRow, RoutingsState, StepRow
 

@@ -11,7 +11,8 @@ from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, error_state, loading
 from rxapp.i18n import _
 from rxapp.pages.ncrs import severity_badge, state_badge
-from rxapp.state.ncr_detail import LINK_WORDS, ActionRow, HistoryRow, NcrDetailState as S, TransitionButton
+from rxapp.state.ncr_detail import LINK_WORDS, ActionRow, HistoryRow, TransitionButton
+from rxapp.state.ncr_detail import NcrDetailState as S
 
 N = S.ncr
 

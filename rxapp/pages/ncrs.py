@@ -8,9 +8,17 @@ import reflex as rx
 from rxapp.components.custom_fields import custom_field_inputs, custom_filter
 from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, dialog, form_buttons, list_states, page_header, text_input
+from rxapp.components.ui import (
+    TOUCH,
+    dialog,
+    form_buttons,
+    list_states,
+    page_header,
+    text_input,
+)
 from rxapp.i18n import _
-from rxapp.state.ncrs import SEVERITIES, SHOW, NcrRow, NcrsState as S
+from rxapp.state.ncrs import SEVERITIES, SHOW, NcrRow
+from rxapp.state.ncrs import NcrsState as S
 
 SEVERITY_COLORS = {"minor": "gray", "major": "orange", "critical": "red"}
 

@@ -9,12 +9,20 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp import routes
-from rxapp.components.operator import BIG, action_button, outbox, reason_picker, state_pill, stepper
+from rxapp.components.operator import (
+    BIG,
+    action_button,
+    outbox,
+    reason_picker,
+    state_pill,
+    stepper,
+)
 from rxapp.components.shell import shell
 from rxapp.components.status import status_badge
 from rxapp.components.ui import error_state, loading
 from rxapp.i18n import _
-from rxapp.state.operator import JobCard, OperatorMachineState as S
+from rxapp.state.operator import JobCard
+from rxapp.state.operator import OperatorMachineState as S
 
 MACHINE = S.machine_id
 

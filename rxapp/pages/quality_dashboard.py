@@ -9,7 +9,8 @@ from rxapp.components.master import select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, list_states, page_header
 from rxapp.i18n import _
-from rxapp.state.quality_dashboard import PERIODS, AlertLine, QualityDashboardState as S, Tile
+from rxapp.state.quality_dashboard import PERIODS, AlertLine, Tile
+from rxapp.state.quality_dashboard import QualityDashboardState as S
 
 
 def _tile(t: Tile) -> rx.Component:

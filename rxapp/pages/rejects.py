@@ -7,10 +7,26 @@ import reflex as rx
 
 from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, dialog, field_error, form_buttons, list_states, page_header, text_input
+from rxapp.components.ui import (
+    TOUCH,
+    dialog,
+    field_error,
+    form_buttons,
+    list_states,
+    page_header,
+    text_input,
+)
 from rxapp.i18n import _
-from rxapp.state.rejects import DISPOSITIONS, KINDS, CaseRow, MoveButton, RejectDetailState as D, RejectsState as S, \
-    ScrapRow, StepRow
+from rxapp.state.rejects import (
+    DISPOSITIONS,
+    KINDS,
+    CaseRow,
+    MoveButton,
+    ScrapRow,
+    StepRow,
+)
+from rxapp.state.rejects import RejectDetailState as D
+from rxapp.state.rejects import RejectsState as S
 
 
 def _row(c: CaseRow) -> rx.Component:

@@ -8,9 +8,17 @@ from rxapp.components.custom_fields import custom_field_inputs, custom_filter
 from rxapp.components.shell import shell
 from rxapp.components.trace_custom import custom_detail
 from rxapp.components.trace_status import TRACE_STATUS_LABELS, trace_badge
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, list_states, page_header, scroll_x
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    dialog,
+    list_states,
+    page_header,
+    scroll_x,
+)
 from rxapp.i18n import _
-from rxapp.state.shipments import ItemView, LineView, OpenLineRow, ShipmentRow, ShipmentsState as S
+from rxapp.state.shipments import ItemView, LineView, OpenLineRow, ShipmentRow
+from rxapp.state.shipments import ShipmentsState as S
 
 STATUSES = ("open", "packing", "shipped", "cancelled")
 

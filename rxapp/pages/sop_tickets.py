@@ -7,10 +7,21 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, dialog, error_state, form_buttons, list_states, loading, page_header, text_input
+from rxapp.components.ui import (
+    TOUCH,
+    dialog,
+    error_state,
+    form_buttons,
+    list_states,
+    loading,
+    page_header,
+    text_input,
+)
 from rxapp.i18n import _
 from rxapp.pages.ncr_detail import _history_row, _transition_button
-from rxapp.state.sop_tickets import SopTicketState as T, SopTicketsState as S, TicketRow
+from rxapp.state.sop_tickets import SopTicketsState as S
+from rxapp.state.sop_tickets import SopTicketState as T
+from rxapp.state.sop_tickets import TicketRow
 
 
 def _status(row: TicketRow) -> rx.Component:

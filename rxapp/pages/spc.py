@@ -7,9 +7,17 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.master import select_control
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, field, field_error, list_states, page_header, text_input
+from rxapp.components.ui import (
+    TOUCH,
+    field,
+    field_error,
+    list_states,
+    page_header,
+    text_input,
+)
 from rxapp.i18n import _
-from rxapp.state.spc import AlertRow, Figure, SpcState as S
+from rxapp.state.spc import AlertRow, Figure
+from rxapp.state.spc import SpcState as S
 
 
 def _figure(f: Figure) -> rx.Component:

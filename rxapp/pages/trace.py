@@ -7,9 +7,17 @@ import reflex as rx
 
 from rxapp.components.shell import shell
 from rxapp.components.trace_status import trace_badge
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, empty_state, loading, page_header, scroll_x
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    empty_state,
+    loading,
+    page_header,
+    scroll_x,
+)
 from rxapp.i18n import _
-from rxapp.state.trace import AffectedRow, TraceRowView, TraceState as S
+from rxapp.state.trace import AffectedRow, TraceRowView
+from rxapp.state.trace import TraceState as S
 
 
 def _finder() -> rx.Component:

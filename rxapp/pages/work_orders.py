@@ -8,10 +8,22 @@ import reflex as rx
 from rxapp.components.custom_fields import custom_field_inputs, custom_filter
 from rxapp.components.shell import shell
 from rxapp.components.status import STATUS_LABELS, progress_cell, status_badge
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, list_states, page_header, scroll_x
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    dialog,
+    list_states,
+    page_header,
+    scroll_x,
+)
 from rxapp.i18n import _
 from rxapp.state.orders import HistoryRow
-from rxapp.state.work_orders import OperationRow, WorkOrderDetailState, WorkOrdersState, WorkRow
+from rxapp.state.work_orders import (
+    OperationRow,
+    WorkOrderDetailState,
+    WorkOrdersState,
+    WorkRow,
+)
 
 S, D = WorkOrdersState, WorkOrderDetailState
 WORK_STATUSES = ("planned", "released", "running", "paused", "done", "cancelled")

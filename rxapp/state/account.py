@@ -6,8 +6,8 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState
-from services import auth as auth_service
-from services.errors import DomainError, Invalid
+from services.core.errors import DomainError, Invalid
+from services.org import auth as auth_service
 
 
 class AccountState(AuthState):

@@ -3,7 +3,7 @@ token (`/andon?token=tkt_...`, an API token of kind "display" made under Admin >
 in the browser's localStorage and dropped from the address bar; a signed-in person with
 VIEW_DASHBOARDS may open `/andon?plant=<id>` instead.
 
-`open` resolves the token to its actor through services.auth, asks services.andon for the board's
+`open` resolves the token to its actor through services.org.auth, asks services.kpi.andon for the board's
 scope (which checks the access and names the plant), and only then links the shared board
 (`LiveAndonState`) to the scope's server-made token; a foreign, revoked or unknown token gets an
 error screen and no link. From then on the board changes when the plant's events arrive.
@@ -19,11 +19,11 @@ from rxapp import live, routes
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.live_andon import LiveAndonState
-from services import andon
-from services import auth as auth_service
-from services.db import db_session, transaction
-from services.errors import DomainError
-from services.live import Scope, reader_for
+from services.core.db import db_session, transaction
+from services.core.errors import DomainError
+from services.kpi import andon
+from services.kpi.live import Scope, reader_for
+from services.org import auth as auth_service
 
 
 def board_for_scope(session, scope: Scope, now) -> andon.AndonBoard:

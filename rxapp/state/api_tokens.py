@@ -1,5 +1,5 @@
 """API tokens admin: list, create (plant, name, kind) showing the raw token once, revoke.
-services.api_tokens keeps the rules (admins only, plants of the organization, hash-only storage)."""
+services.org.api_tokens keeps the rules (admins only, plants of the organization, hash-only storage)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,10 +10,10 @@ from models.auth import ApiTokenKind
 from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.labels import TOKEN_KIND_LABELS
-from services import api_tokens as token_service
-from services import plants as plant_service
-from services.access import Permission, require
-from services.errors import DomainError
+from services.core.access import Permission, require
+from services.core.errors import DomainError
+from services.org import api_tokens as token_service
+from services.org import plants as plant_service
 
 KIND_CHOICES = [(k.value, TOKEN_KIND_LABELS.get(k.value, k.value)) for k in ApiTokenKind]
 

@@ -1,5 +1,5 @@
 """Audit log: filter by user, entity and date range (UTC days), page through the entries, and
-download exactly what the filter shows as CSV. services.audit scopes everything to the
+download exactly what the filter shows as CSV. services.core.audit scopes everything to the
 organization and requires VIEW_AUDIT."""
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState, as_id
-from services import audit as audit_service
-from services.errors import DomainError, Invalid
+from services.core import audit as audit_service
+from services.core.errors import DomainError, Invalid
 
 PAGE_SIZE = 50
 ALL = "all"

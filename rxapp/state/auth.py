@@ -6,7 +6,7 @@ but routes, i18n and the theme helper, so every page state can build on it.
 
 Security: page `on_load` guards are a convenience, not a defence. Any client can send any event,
 so every handler that reads or changes data resolves the actor from the token through
-`services.auth.actor_for_token` inside its own unit of work (`_use_case`), and the services check
+`services.org.auth.actor_for_token` inside its own unit of work (`_use_case`), and the services check
 permissions and organization/plant scope. Ids sent by the client are only ever passed to services,
 which treat rows outside the actor's organization or plants as not found.
 """
@@ -26,11 +26,11 @@ from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.labels import permission_label, role_label
 from rxapp.state.theme import DEFAULT_COLOR, accent_css, text_on
-from services import auth as auth_service
-from services import profile as profile_service
-from services.access import Actor, Permission, roles_granting
-from services.db import db_session, transaction
-from services.errors import DomainError, Invalid, RateLimited, Unauthorized
+from services.core.access import Actor, Permission, roles_granting
+from services.core.db import db_session, transaction
+from services.core.errors import DomainError, Invalid, RateLimited, Unauthorized
+from services.org import auth as auth_service
+from services.org import profile as profile_service
 
 T = TypeVar("T")
 

@@ -1,5 +1,5 @@
 """Branding admin: display name, primary colour and logo, previewed before saving and applied to
-the app shell as soon as they are saved. services.branding validates (colour format, safe SVG,
+the app shell as soon as they are saved. services.org.branding validates (colour format, safe SVG,
 logo size) and audits."""
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import reflex as rx
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, logo_src
 from rxapp.state.theme import DEFAULT_COLOR, text_on
-from services import branding as branding_service
-from services.access import Permission, require
-from services.errors import DomainError
+from services.core.access import Permission, require
+from services.core.errors import DomainError
+from services.org import branding as branding_service
 
 MAX_LOGO_BYTES = 150_000           # a PNG grows by a third as a data URL; the service allows 200 kB of text
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")

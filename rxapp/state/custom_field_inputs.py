@@ -1,6 +1,6 @@
 """Custom fields inside an entity's own form and list (products, work orders ...): plain rows for
 the form inputs, the values a submitted form carries, and a one-line summary for list rows.
-Validation stays in services/custom_fields.py, so the UI and the API get the same field errors
+Validation stays in services/config/custom_fields.py, so the UI and the API get the same field errors
 (keyed `custom.<key>`)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from rxapp.i18n import _
 from rxapp.state.master_common import Option
-from services.custom_fields import FieldInput
+from services.config.custom_fields import FieldInput
 
 PREFIX = "custom."
 

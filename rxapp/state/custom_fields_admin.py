@@ -1,5 +1,5 @@
 """Custom fields admin state: choose an entity type, see its fields (retired ones too), define,
-change, retire, bring back or delete one. services.custom_fields keeps every rule."""
+change, retire, bring back or delete one. services.config.custom_fields keeps every rule."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,9 +9,13 @@ import reflex as rx
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, decimal_text, translated_fields
-from services import custom_fields, type_lists
-from services.custom_fields import CustomFieldCreate, CustomFieldRead, CustomFieldUpdate
-from services.errors import DomainError
+from services.config import custom_fields, type_lists
+from services.config.custom_fields import (
+    CustomFieldCreate,
+    CustomFieldRead,
+    CustomFieldUpdate,
+)
+from services.core.errors import DomainError
 
 TYPE_LABELS = {"text": _("Text"), "number": _("Number"), "date": _("Date"), "boolean": _("Yes / no"),
                "choice": _("Choice from a type list"), "user": _("User")}

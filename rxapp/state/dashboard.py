@@ -1,7 +1,7 @@
 """/dashboard: the manager's own filters, drill-down and export; the figures live in the shared
 `LiveDashboardState`.
 
-Every filter change asks services.dashboard for the view's scope (which checks the person's access
+Every filter change asks services.kpi.dashboard for the view's scope (which checks the person's access
 to the plant and that the department, machine and shift belong to it) and links this tab's shared
 state to that scope's server-made token, so everyone watching the same filters shares one refresh
 (rxapp/live.py), and the figures move when the plant's events arrive. Drill-down and export
@@ -21,10 +21,10 @@ from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.live_dashboard import LiveDashboardState
 from rxapp.state.master_common import download
-from services import dashboard
-from services.db import db_session, transaction
-from services.errors import DomainError
-from services.live import Scope, reader_for
+from services.core.db import db_session, transaction
+from services.core.errors import DomainError
+from services.kpi import dashboard
+from services.kpi.live import Scope, reader_for
 
 PERIOD_LABELS = {"shift": _("This shift"), "today": _("Today"), "yesterday": _("Yesterday"), "7d": _("Last 7 days"),
                  "30d": _("Last 30 days"), "custom": _("Custom days")}

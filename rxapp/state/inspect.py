@@ -1,7 +1,7 @@
 """/quality/inspect state: the phone page where an operator or inspector records a measurement at
 the machine. Choose a characteristic (optionally pre-chosen by `?characteristic=`; `?machine=`
 records which machine), type the values, send; the answer says at once whether the point is in
-control. Goes through services/inspections.py (QUALITY or RUN_JOBS)."""
+control. Goes through services/quality/inspections.py (QUALITY or RUN_JOBS)."""
 from __future__ import annotations
 
 import uuid
@@ -12,9 +12,9 @@ from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, translated_fields
 from rxapp.state.spc import characteristic_options
-from services import inspection_plans, inspections
-from services.errors import DomainError
-from services.inspections import InspectionData
+from services.core.errors import DomainError
+from services.quality import inspection_plans, inspections
+from services.quality.inspections import InspectionData
 
 
 class InspectState(AuthState):

@@ -1,6 +1,6 @@
 """/quality/plans state: inspection plans of the person's plants, a new plan (plant, product,
 optional routing step), and the chosen plan's characteristics with an "add characteristic" form.
-Everything goes through services/inspection_plans.py (QUALITY to change)."""
+Everything goes through services/quality/inspection_plans.py (QUALITY to change)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,9 +11,14 @@ from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, translated_fields
-from services import inspection_plans, plants
-from services.errors import DomainError
-from services.inspection_plans import CHART_LABELS, CharacteristicData, PlanCreate
+from services.core.errors import DomainError
+from services.org import plants
+from services.quality import inspection_plans
+from services.quality.inspection_plans import (
+    CHART_LABELS,
+    CharacteristicData,
+    PlanCreate,
+)
 
 CHARTS = [(k.value, label) for k, label in CHART_LABELS.items()]
 RULESETS = [("western_electric", _("Western Electric rules 1-4")), ("nelson", _("Nelson rules 1-8"))]

@@ -1,7 +1,7 @@
 """The labels page: pick objects of one kind (lots, serials, work orders, machines, locations,
 shipments), preview a label, download one as PNG/SVG or many as a printable PDF sheet.
 
-Object ids from the browser are only handed to services/labels.py, which refuses objects outside
+Object ids from the browser are only handed to services/trace/labels.py, which refuses objects outside
 the person's organization and plants.
 """
 from __future__ import annotations
@@ -13,9 +13,9 @@ import reflex as rx
 
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
-from services import labels
-from services.errors import DomainError
-from services.labels import LabelKind
+from services.core.errors import DomainError
+from services.trace import labels
+from services.trace.labels import LabelKind
 
 KIND_LABELS = {"LOT": _("Lots"), "SER": _("Serial numbers"), "WO": _("Work orders"), "MAC": _("Machines"),
                "LOC": _("Locations"), "SHP": _("Shipments")}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from rxapp.i18n import _, format_datetime
-from services.andon import AndonBoard, AndonTile
+from services.kpi.andon import AndonBoard, AndonTile
 
 STATE_LABELS = {"idle": _("Idle"), "running": _("Running"), "paused": _("Paused"), "down": _("Down"),
                 "planned_stop": _("Planned stop")}

@@ -1,6 +1,6 @@
 """The manager dashboard every screen with the same filters shares (an rx.SharedState linked by
 rxapp/live.py to the view's scope, services/dashboard.dashboard_scope). `prepare` (in the refresh
-thread) and `_apply` turn one services.dashboard.DashboardView into display values and plotly
+thread) and `_apply` turn one services.kpi.dashboard.DashboardView into display values and plotly
 figures, once per refresh for all linked tabs. `_apply` starts with "_" so that no client can send it
 as an event. It imports nothing else from the app but i18n."""
 from __future__ import annotations
@@ -13,14 +13,14 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from rxapp.i18n import _, format_datetime
-from services.dashboard import DashboardView
+from services.kpi.dashboard import DashboardView
 
 OEE_COLOR, A_COLOR, P_COLOR, Q_COLOR = "#2563eb", "#0d9488", "#d97706", "#7c3aed"
 
 
 @dataclass
 class KpiTile:
-    key: str = ""                    # the figure's drill-down key (services.dashboard.DRILLS)
+    key: str = ""                    # the figure's drill-down key (services.kpi.dashboard.DRILLS)
     label: str = ""
     value: str = "–"
     detail: str = ""

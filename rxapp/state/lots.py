@@ -1,7 +1,7 @@
 """/lots: the lots of the person's plants with search and status filter, CSV/Excel export, a lot's
 detail (serials, hold and release) and the receipt of material from a supplier.
 
-Every handler goes through services.lots with the actor re-resolved from the token.
+Every handler goes through services.trace.lots with the actor re-resolved from the token.
 """
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, download, translated_fields
 from rxapp.state.trace_custom import LotCustomFields
-from services import labels, lots, products
-from services.errors import DomainError
-from services.labels import LabelKind
-from services.lots import LocationCreate, ReceiptCreate
+from services.core.errors import DomainError
+from services.master import products
+from services.trace import labels, lots
+from services.trace.labels import LabelKind
+from services.trace.lots import LocationCreate, ReceiptCreate
 
 PAGE = 50
 COLUMNS = [("number", "Lot"), ("product_code", "Product"), ("product_name", "Name"), ("quantity", "On hand"),

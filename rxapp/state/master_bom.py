@@ -1,5 +1,5 @@
 """BOM editor state: one product's components (add, change quantity/scrap, remove) and the
-multi-level explosion for a quantity, shown as an indented tree and downloadable. services.boms
+multi-level explosion for a quantity, shown as an indented tree and downloadable. services.master.boms
 keeps the rules (positive quantities, scrap below 1, loops refused with the loop named)."""
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import reflex as rx
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, decimal_text, download, translated_fields
-from services import boms as bom_service
-from services import products as product_service
-from services.boms import EXPLOSION_COLUMNS, BomLineCreate, BomLineUpdate
-from services.errors import DomainError, Invalid
+from services.core.errors import DomainError, Invalid
+from services.master import boms as bom_service
+from services.master import products as product_service
+from services.master.boms import EXPLOSION_COLUMNS, BomLineCreate, BomLineUpdate
 
 INDENT_PX = 24
 

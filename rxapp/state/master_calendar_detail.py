@@ -1,6 +1,6 @@
 """One shift calendar opened on the calendars page: its shifts with breaks, its holidays, and a
 week view of the working time. Times are typed as HH:MM in the plant's local time and sent to
-services.calendars as minutes after midnight; the service refuses overlapping shifts and breaks
+services.master.calendars as minutes after midnight; the service refuses overlapping shifts and breaks
 outside their shift, with messages shown next to the fields."""
 from __future__ import annotations
 
@@ -18,9 +18,14 @@ from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_calendar_figure import WEEKDAYS, week_figure
 from rxapp.state.master_calendars import CalendarsState
 from rxapp.state.master_common import translated_fields
-from services import calendars as calendar_service
-from services.calendars import BreakInput, CalendarDetail, HolidayInput, ShiftInput
-from services.errors import DomainError, Invalid
+from services.core.errors import DomainError, Invalid
+from services.master import calendars as calendar_service
+from services.master.calendars import (
+    BreakInput,
+    CalendarDetail,
+    HolidayInput,
+    ShiftInput,
+)
 
 CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 

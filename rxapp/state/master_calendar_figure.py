@@ -1,5 +1,5 @@
 """The week view of a shift calendar: working time (shifts minus breaks and holidays, from
-services.calendar_math.working_intervals) as horizontal bars, one row per weekday, in the plant's
+services.core.calendar_math.working_intervals) as horizontal bars, one row per weekday, in the plant's
 wall-clock hours. A pure function of the calendar spec and the week."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 
 from rxapp.i18n import _
-from services.calendar_math import CalendarSpec, working_intervals
+from services.core.calendar_math import CalendarSpec, working_intervals
 
 WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 BAR_COLOR = "#16a34a"

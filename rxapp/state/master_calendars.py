@@ -11,10 +11,10 @@ import reflex as rx
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import MasterList, Option, active_flag
-from services import calendars as calendar_service
-from services import plants as plant_service
-from services.calendars import CalendarCreate, CalendarRead, CalendarUpdate
-from services.errors import DomainError
+from services.core.errors import DomainError
+from services.master import calendars as calendar_service
+from services.master.calendars import CalendarCreate, CalendarRead, CalendarUpdate
+from services.org import plants as plant_service
 
 CALENDAR_COLUMNS = [("plant_code", "Plant"), ("name", "Name"), ("is_default", "Default"), ("shift_count", "Shifts"),
                     ("is_active", "Active")]

@@ -17,8 +17,9 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
-from services import exports
-from services.errors import DomainError
+from services.core import exports
+from services.core.errors import DomainError
+
 
 @dataclass
 class Option:

@@ -9,9 +9,14 @@ import reflex as rx
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import MasterList, active_flag
-from services import customers as customer_service
-from services.customers import CUSTOMER_COLUMNS, CustomerCreate, CustomerRead, CustomerUpdate
-from services.errors import DomainError
+from services.core.errors import DomainError
+from services.master import customers as customer_service
+from services.master.customers import (
+    CUSTOMER_COLUMNS,
+    CustomerCreate,
+    CustomerRead,
+    CustomerUpdate,
+)
 
 FIELDS = ("code", "name", "email", "phone", "address")
 

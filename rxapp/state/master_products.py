@@ -1,5 +1,5 @@
 """Products page state: the filtered list, the create/edit dialog with the service's field errors,
-deactivate/reactivate and CSV/Excel export. services.products keeps every rule."""
+deactivate/reactivate and CSV/Excel export. services.master.products keeps every rule."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,12 +9,23 @@ import reflex as rx
 
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
-from rxapp.state.custom_field_inputs import CustomFilterField, CustomInput, custom_inputs, submitted_custom, summary
+from rxapp.state.custom_field_inputs import (
+    CustomFilterField,
+    CustomInput,
+    custom_inputs,
+    submitted_custom,
+    summary,
+)
 from rxapp.state.master_common import MasterList, active_flag, decimal_text, download
-from services import custom_fields
-from services import products as product_service
-from services.errors import DomainError
-from services.products import PRODUCT_COLUMNS, ProductCreate, ProductRead, ProductUpdate
+from services.config import custom_fields
+from services.core.errors import DomainError
+from services.master import products as product_service
+from services.master.products import (
+    PRODUCT_COLUMNS,
+    ProductCreate,
+    ProductRead,
+    ProductUpdate,
+)
 
 TYPE_LABELS = {"raw": _("Raw material"), "semi": _("Semi-finished"), "finished": _("Finished good")}
 TYPE_OPTIONS = list(TYPE_LABELS.items())

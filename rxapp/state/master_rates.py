@@ -1,5 +1,5 @@
 """Cycle-time overrides of one machine: its own ideal cycle time per product, replacing the
-routing's on that machine (services.work_centers keeps the rules: > 0 seconds, the actor's plants)."""
+routing's on that machine (services.master.work_centers keeps the rules: > 0 seconds, the actor's plants)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,10 +9,10 @@ import reflex as rx
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, decimal_text, translated_fields
-from services import products as product_service
-from services import work_centers as wc_service
-from services.errors import DomainError, Invalid
-from services.work_centers import MachineRateInput
+from services.core.errors import DomainError, Invalid
+from services.master import products as product_service
+from services.master import work_centers as wc_service
+from services.master.work_centers import MachineRateInput
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Reason codes page state: list by kind, create/edit (planned flag, six-big-loss category),
-deactivate, delete an unused one, export. services.reason_codes keeps the rules."""
+deactivate, delete an unused one, export. services.master.reason_codes keeps the rules."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,9 +10,14 @@ import reflex as rx
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import MasterList, active_flag
-from services import reason_codes as reason_service
-from services.errors import DomainError
-from services.reason_codes import REASON_CODE_COLUMNS, ReasonCodeCreate, ReasonCodeRead, ReasonCodeUpdate
+from services.core.errors import DomainError
+from services.master import reason_codes as reason_service
+from services.master.reason_codes import (
+    REASON_CODE_COLUMNS,
+    ReasonCodeCreate,
+    ReasonCodeRead,
+    ReasonCodeUpdate,
+)
 
 KIND_LABELS = {"downtime": _("Downtime"), "scrap": _("Scrap"), "pause": _("Pause"), "exception": _("Exception")}
 LOSS_LABELS = {"breakdown": _("Breakdown"), "setup_adjustment": _("Setup and adjustment"),

@@ -10,12 +10,26 @@ import reflex as rx
 
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
-from rxapp.state.master_common import MasterList, Option, active_flag, download, translated_fields
-from services import plants as plant_service
-from services import work_centers as wc_service
-from services.errors import DomainError
-from services.work_centers import (MACHINE_COLUMNS, WORK_CENTER_COLUMNS, MachineCreate, MachineRead, MachineUpdate,
-                                   WorkCenterCreate, WorkCenterRead, WorkCenterUpdate)
+from rxapp.state.master_common import (
+    MasterList,
+    Option,
+    active_flag,
+    download,
+    translated_fields,
+)
+from services.core.errors import DomainError
+from services.master import work_centers as wc_service
+from services.master.work_centers import (
+    MACHINE_COLUMNS,
+    WORK_CENTER_COLUMNS,
+    MachineCreate,
+    MachineRead,
+    MachineUpdate,
+    WorkCenterCreate,
+    WorkCenterRead,
+    WorkCenterUpdate,
+)
+from services.org import plants as plant_service
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Routings page state: routings by product (search, status, export), one routing's ordered
 steps with add/edit/remove/move up/down, activate (replacing the product's active one) and
-deactivate. services.routings keeps the rules (one active per product, cycle time > 0, ...)."""
+deactivate. services.master.routings keeps the rules (one active per product, cycle time > 0, ...)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,12 +10,25 @@ import reflex as rx
 
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
-from rxapp.state.master_common import MasterList, Option, active_flag, decimal_text, translated_fields
-from services import products as product_service
-from services import routings as routing_service
-from services import work_centers as wc_service
-from services.errors import DomainError
-from services.routings import ROUTING_COLUMNS, RoutingCreate, RoutingRead, RoutingUpdate, StepInput, StepUpdate
+from rxapp.state.master_common import (
+    MasterList,
+    Option,
+    active_flag,
+    decimal_text,
+    translated_fields,
+)
+from services.core.errors import DomainError
+from services.master import products as product_service
+from services.master import routings as routing_service
+from services.master import work_centers as wc_service
+from services.master.routings import (
+    ROUTING_COLUMNS,
+    RoutingCreate,
+    RoutingRead,
+    RoutingUpdate,
+    StepInput,
+    StepUpdate,
+)
 
 
 @dataclass

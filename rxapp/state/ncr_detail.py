@@ -11,11 +11,11 @@ import reflex as rx
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, translated_fields
-from services import ncr as ncr_service
-from services import ncr_links
-from services import type_lists
-from services.errors import DomainError
-from services.ncr import CapaCreate, NcrDetail, NcrUpdate
+from services.config import type_lists
+from services.core.errors import DomainError
+from services.quality import ncr as ncr_service
+from services.quality import ncr_links
+from services.quality.ncr import CapaCreate, NcrDetail, NcrUpdate
 
 
 @dataclass

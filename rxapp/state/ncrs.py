@@ -1,6 +1,6 @@
 """NCR list page state: filters (search, open/closed, severity, a custom field), loading and error
 states, the "raise an NCR" dialog with field errors (custom fields included), CSV/Excel export of
-exactly the rows shown. Everything goes through services/ncr.py."""
+exactly the rows shown. Everything goes through services/quality/ncr.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,12 +10,18 @@ import reflex as rx
 from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
-from rxapp.state.custom_field_inputs import CustomFilterField, CustomInput, custom_inputs, submitted_custom
+from rxapp.state.custom_field_inputs import (
+    CustomFilterField,
+    CustomInput,
+    custom_inputs,
+    submitted_custom,
+)
 from rxapp.state.master_common import Option, download, translated_fields
-from services import custom_fields, plants
-from services import ncr as ncr_service
-from services.errors import DomainError
-from services.ncr import NcrCreate, NcrRead
+from services.config import custom_fields
+from services.core.errors import DomainError
+from services.org import plants
+from services.quality import ncr as ncr_service
+from services.quality.ncr import NcrCreate, NcrRead
 
 SEVERITIES = [("minor", _("Minor")), ("major", _("Major")), ("critical", _("Critical"))]
 SHOW = [("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))]

@@ -4,7 +4,7 @@
 person's `notification.created` / `notification.read` events and recounts only then (no polling
 of the database); it runs once per tab (guarded) and ends when the tab's client is gone (checked
 whenever it wakes, at least every CHECK_EVERY seconds). Counting and marking go through
-services/notifications.py, re-resolving the person from the token every time.
+services/config/notifications.py, re-resolving the person from the token every time.
 """
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ import reflex as rx
 
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, _person_for_token, as_id
-from services import notifications
-from services.db import db_session, transaction
-from services.errors import DomainError
-from services.events import bus
-from services.notifications import NotificationRead, PreferenceRead
+from services.config import notifications
+from services.config.notifications import NotificationRead, PreferenceRead
+from services.core.db import db_session, transaction
+from services.core.errors import DomainError
+from services.core.events import bus
 
 CHECK_EVERY = 30.0
 PAGE_SIZE = 50

@@ -20,9 +20,9 @@ from models.resources import ReasonKind
 from rxapp import routes
 from rxapp.i18n import _, format_datetime, ngettext
 from rxapp.state.auth import AuthState, as_id
-from services import shopfloor_reads
-from services.errors import DomainError
-from services.shopfloor_reads import MachineQueue, MachineTile, QueuedJob
+from services.core.errors import DomainError
+from services.shopfloor import reads as shopfloor_reads
+from services.shopfloor.reads import MachineQueue, MachineTile, QueuedJob
 
 STATE_LABELS = {"idle": _("Idle"), "running": _("Running"), "paused": _("Paused"), "down": _("Down"),
                 "planned_stop": _("Planned stop")}

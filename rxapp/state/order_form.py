@@ -1,5 +1,5 @@
 """The create/edit dialog of a customer order and its lines. The person's input is read here only
-as far as needed to call services.orders (whole numbers, dates, prices); every rule is the
+as far as needed to call services.production.orders (whole numbers, dates, prices); every rule is the
 service's, and its field errors are shown next to the fields."""
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
-from rxapp.state.orders import OrderDetailState, OrdersState, Option
-from services import customers, orders, products
-from services.errors import DomainError
+from rxapp.state.orders import Option, OrderDetailState, OrdersState
+from services.core.errors import DomainError
+from services.master import customers, products
+from services.production import orders
 
 
 @dataclass

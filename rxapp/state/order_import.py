@@ -1,7 +1,7 @@
 """Order import: upload an .xlsx or .csv file, see every row's problems, import all lines or none.
 
 The uploaded bytes stay on the server (`_data`, never sent to the browser) between the preview and
-the import; the import re-reads and re-validates them (services.order_import is all or nothing).
+the import; the import re-reads and re-validates them (services.production.order_import is all or nothing).
 Parsing runs off the event loop (`_use_case_slow`), with a progress indicator meanwhile. The table
 shows the rows with errors first (at most SHOWN rows), each with its problems in words.
 """
@@ -16,9 +16,9 @@ from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.orders import Option
-from services import order_import
-from services.errors import DomainError
-from services.order_import import ImportPreview, ImportRejected
+from services.core.errors import DomainError
+from services.production import order_import
+from services.production.order_import import ImportPreview, ImportRejected
 
 SHOWN = 300
 UPLOAD_ID = "order-import"

@@ -1,7 +1,7 @@
 """Customer orders: the list with filters (OrdersState) and the detail with history, work orders,
 release and cancel (OrderDetailState). The create/edit dialog is rxapp/state/order_form.py.
 
-Every handler goes through services.orders / services.work_orders with the actor re-resolved from
+Every handler goes through services.production.orders / services.production.work_orders with the actor re-resolved from
 the token; ids from the browser are only passed on (orders outside the person's plants are
 NotFound). Only plain rows are kept in state.
 """
@@ -16,8 +16,9 @@ from models.base import utcnow
 from rxapp.components.status import status_label
 from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState, as_id
-from services import customers, orders, work_orders
-from services.errors import DomainError
+from services.core.errors import DomainError
+from services.master import customers
+from services.production import orders, work_orders
 
 PAGE = 50
 

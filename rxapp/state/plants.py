@@ -1,5 +1,5 @@
 """Plants admin: plants (create, rename, time zone, deactivate/activate) and their departments
-(create, rename, deactivate/activate). services.plants keeps the rules (admins only, own
+(create, rename, deactivate/activate). services.org.plants keeps the rules (admins only, own
 organization and visible plants only, unique codes)."""
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import reflex as rx
 
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
-from services import plants as plant_service
-from services.access import Permission, require
-from services.errors import DomainError
+from services.core.access import Permission, require
+from services.core.errors import DomainError
+from services.org import plants as plant_service
 
 TIMEZONES = sorted(available_timezones() - {"Factory", "localtime"})
 

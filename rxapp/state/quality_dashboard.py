@@ -1,5 +1,5 @@
 """/quality state: the quality dashboard of one plant over the last 7, 30 or 90 days (figures from
-services/quality_dashboard.py; plotly charts; CSV/Excel of what is shown)."""
+services/quality/dashboard.py; plotly charts; CSV/Excel of what is shown)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,9 +14,10 @@ from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, download
-from services import plants, quality_dashboard
-from services.errors import DomainError
-from services.quality_dashboard import QualityOverview
+from services.core.errors import DomainError
+from services.org import plants
+from services.quality import dashboard as quality_dashboard
+from services.quality.dashboard import QualityOverview
 
 PERIODS = [("7", _("Last 7 days")), ("30", _("Last 30 days")), ("90", _("Last 90 days"))]
 COST_NAMES = {"scrap": _("Scrap on the floor"), "rework": _("Rework"), "returns": _("Customer returns")}

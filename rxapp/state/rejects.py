@@ -1,6 +1,6 @@
 """/quality/rejects and /quality/reject state: internal rejects and customer returns (a tab each),
 operators' scrap reports waiting for review, the "raise" dialog, and one case's page with its
-disposition, workflow moves, approval and history. Everything goes through services/rejects.py."""
+disposition, workflow moves, approval and history. Everything goes through services/quality/rejects.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,9 +11,11 @@ from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, download, translated_fields
-from services import plants, rejects, type_lists
-from services.errors import DomainError
-from services.rejects import DISPOSITION_LABELS, CaseCreate, CaseDetail
+from services.config import type_lists
+from services.core.errors import DomainError
+from services.org import plants
+from services.quality import rejects
+from services.quality.rejects import DISPOSITION_LABELS, CaseCreate, CaseDetail
 
 DISPOSITIONS = [(d.value, label) for d, label in DISPOSITION_LABELS.items()]
 KINDS = [(rejects.REJECT, _("Internal rejects")), (rejects.RETURN, _("Customer returns"))]
@@ -119,7 +121,7 @@ class RejectsState(AuthState):
 
     @rx.event
     def open_new(self):
-        from services import products
+        from services.master import products
         try:
             sites, items = self._use_case(lambda s, a: (plants.list_plants(s, a), products.list_products(s, a)))
         except DomainError as error:

@@ -18,9 +18,9 @@ from models.base import utcnow
 from models.scans import ScanMode
 from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState
-from services import scanning
-from services.errors import DomainError
-from services.scanning import ScanAnswer, ScanRequest
+from services.core.errors import DomainError
+from services.trace import scanning
+from services.trace.scanning import ScanAnswer, ScanRequest
 
 MODE_LABELS = {
     ScanMode.RECEIVE.value: _("Receive"), ScanMode.MOVE.value: _("Move"), ScanMode.CONSUME.value: _("Consume to job"),

@@ -1,7 +1,7 @@
 """The schedule board of one plant: the timeline, the selected operation and its moves, the
 operations waiting for a machine, the week's utilisation and the latest exceptions.
 
-Every handler goes through services.scheduling with the actor re-resolved from the token; ids
+Every handler goes through services.production.scheduling with the actor re-resolved from the token; ids
 from the browser are only passed on (the services answer NotFound outside the person's plants).
 After each change the board is read again in the same event, so the chart shows the new plan at
 once. Only plain values are kept: read models become the small rows below.
@@ -18,9 +18,15 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState, as_id
-from rxapp.state.schedule_figures import CONFLICT_LABELS, STATUS_LABELS, machine_label, timeline, utilisation_chart
-from services import scheduling
-from services.errors import DomainError
+from rxapp.state.schedule_figures import (
+    CONFLICT_LABELS,
+    STATUS_LABELS,
+    machine_label,
+    timeline,
+    utilisation_chart,
+)
+from services.core.errors import DomainError
+from services.production import scheduling
 
 
 @dataclass

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 
 from rxapp.i18n import _
-from services.scheduling import BoardOperation, ScheduleBoard, Utilisation
+from services.production.scheduling import BoardOperation, ScheduleBoard, Utilisation
 
 STATUS_COLORS = {"planned": "#94a3b8", "released": "#3b82f6", "running": "#16a34a", "paused": "#f59e0b"}
 LATE_COLOR = "#dc2626"

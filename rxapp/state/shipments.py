@@ -2,7 +2,7 @@
 detail where lots and serials are packed by number (typed or scanned), unpacked, shipped with
 carrier and tracking, or cancelled; packing list and shipment sheet PDFs.
 
-Every handler goes through services.shipments with the actor re-resolved from the token.
+Every handler goes through services.trace.shipments with the actor re-resolved from the token.
 """
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, download, translated_fields
 from rxapp.state.trace_custom import ShipmentCustomFields
-from services import shipment_pdf, shipments
-from services.errors import DomainError
-from services.shipments import ShipmentCreate, ShipmentLineInput
+from services.core.errors import DomainError
+from services.trace import shipment_pdf, shipments
+from services.trace.shipments import ShipmentCreate, ShipmentLineInput
 
 PAGE = 50
 COLUMNS = [("number", "Shipment"), ("customer_code", "Customer"), ("customer_name", "Name"), ("status", "Status"),

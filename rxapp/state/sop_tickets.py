@@ -1,6 +1,6 @@
 """SOP ticket pages' state: the list (open/all, search, export) with the "charge a department"
 dialog, and one ticket (/quality/sop-ticket?id=N): response, accept/dispute/... with a comment,
-reassignment with its justification, history. Everything through services/sop_tickets.py."""
+reassignment with its justification, history. Everything through services/quality/sop_tickets.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,11 +12,11 @@ from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option, download, translated_fields
 from rxapp.state.ncr_detail import HistoryRow, TransitionButton, _history
-from services import plants
-from services.ncr import people as ncr_people
-from services import sop_tickets as sop
-from services.errors import DomainError
-from services.sop_tickets import SopCreate, SopRead
+from services.core.errors import DomainError
+from services.org import plants
+from services.quality import sop_tickets as sop
+from services.quality.ncr import people as ncr_people
+from services.quality.sop_tickets import SopCreate, SopRead
 
 COLUMNS = [("number", "Number"), ("status_name", "Status"), ("title", "Title"), ("sop_reference", "SOP"),
            ("charging_department", "Charged by"), ("charged_department", "Charged"), ("due_at", "Due"),

@@ -1,6 +1,6 @@
 """/quality/spc state: choose a characteristic, see its live control chart, capability and alerts,
 choose the baseline period, record a point, acknowledge alerts. Everything goes through
-services/spc_charts.py and services/inspections.py.
+services/quality/spc_charts.py and services/quality/inspections.py.
 
 Live: `follow` is a per-tab background task awaiting the event bus (no polling of the database);
 when an inspection of the characteristic on screen is recorded (or its baseline changes, or an
@@ -20,12 +20,12 @@ from rxapp.state.auth import AuthState, _person_for_token, as_id
 from rxapp.state.master_common import Option, translated_fields
 from rxapp.state.notifications import _connected
 from rxapp.state.spc_figure import chart_figure
-from services import inspection_plans, inspections, spc_charts
-from services.db import db_session, transaction
-from services.errors import DomainError, Invalid
-from services.events import bus
-from services.inspections import InspectionData
-from services.spc_charts import ChartView
+from services.core.db import db_session, transaction
+from services.core.errors import DomainError, Invalid
+from services.core.events import bus
+from services.quality import inspection_plans, inspections, spc_charts
+from services.quality.inspections import InspectionData
+from services.quality.spc_charts import ChartView
 
 CHECK_EVERY = 15.0          # seconds between checks that the tab is still there
 LIVE_EVENTS = ("inspection.recorded", "spc.baseline_set", "spc.alert_raised", "spc.alert_acknowledged")

@@ -1,4 +1,4 @@
-"""The control chart figure (plotly) of a `services.spc_charts.ChartView`: the statistic with its
+"""The control chart figure (plotly) of a `services.quality.spc_charts.ChartView`: the statistic with its
 limits per point, broken rules in red, the baseline period shaded, and the dispersion chart below."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rxapp.i18n import _
-from services.spc_charts import ChartView
+from services.quality.spc_charts import ChartView
 
 RED, BLUE, GRAY = "#e5484d", "#0090ff", "#8b8d98"
 

@@ -2,7 +2,7 @@
 the recall simulation (from this lot, a supplier lot, or a machine and a time range in UTC) with the
 hold of affected stock.
 
-Everything goes through services.trace_report / services.recall with the actor re-resolved from the
+Everything goes through services.trace.report / services.trace.recall with the actor re-resolved from the
 token; only plain rows and a figure are kept in state.
 """
 from __future__ import annotations
@@ -17,10 +17,12 @@ from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import Option
-from services import lots, recall, trace_report, work_centers
-from services.errors import DomainError
-from services.recall import RecallQuery
-from services.trace_report import GraphLayout, TraceReport
+from services.core.errors import DomainError
+from services.master import work_centers
+from services.trace import lots, recall
+from services.trace import report as trace_report
+from services.trace.recall import RecallQuery
+from services.trace.report import GraphLayout, TraceReport
 
 COLORS = {"start": "#e5484d", "receipt": "#3e63dd", "lot": "#30a46c", "byproduct": "#f5a524", "shipment": "#8e4ec6"}
 

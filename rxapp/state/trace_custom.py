@@ -2,7 +2,7 @@
 new-shipment form, the values of the open detail with their edit form and its field errors, the
 custom-field filter of the list and the export with one column per field.
 
-The rules stay in services (services/custom_fields.py validates, services/trace_custom.py stores
+The rules stay in services (services/config/custom_fields.py validates, services/trace/custom_values.py stores
 changes), so the page shows exactly the `custom.<key>` field errors the REST API answers.
 """
 from __future__ import annotations
@@ -13,10 +13,17 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
-from rxapp.state.custom_field_inputs import CustomFilterField, CustomInput, custom_inputs, submitted_custom, summary
+from rxapp.state.custom_field_inputs import (
+    CustomFilterField,
+    CustomInput,
+    custom_inputs,
+    submitted_custom,
+    summary,
+)
 from rxapp.state.master_common import translated_fields
-from services import custom_fields, trace_custom
-from services.errors import DomainError
+from services.config import custom_fields
+from services.core.errors import DomainError
+from services.trace import custom_values as trace_custom
 
 
 class TraceCustomFields(rx.State, mixin=True):

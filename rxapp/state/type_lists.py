@@ -1,5 +1,5 @@
 """Type lists admin state: the organization's lists, the chosen list's values in pick-list order,
-add/edit/move/retire/delete a value, add/rename/delete a custom list. services.type_lists keeps
+add/edit/move/retire/delete a value, add/rename/delete a custom list. services.config.type_lists keeps
 every rule (values in use are retired, never deleted; reason code lists edit reason codes)."""
 from __future__ import annotations
 
@@ -10,9 +10,16 @@ import reflex as rx
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.master_common import translated_fields
-from services import type_lists
-from services.errors import DomainError
-from services.type_lists import TypeListCreate, TypeListRead, TypeListUpdate, TypeListValueRead, ValueCreate, ValueUpdate
+from services.config import type_lists
+from services.config.type_lists import (
+    TypeListCreate,
+    TypeListRead,
+    TypeListUpdate,
+    TypeListValueRead,
+    ValueCreate,
+    ValueUpdate,
+)
+from services.core.errors import DomainError
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Users admin: list with search and status filter, create, edit roles and plants, deactivate or
-activate, reset a password. Every handler re-resolves the actor; services.users keeps the rules
+activate, reset a password. Every handler re-resolves the actor; services.org.users keeps the rules
 (admins only, own organization only, no self-lock-out)."""
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from models.user import Role
 from rxapp.i18n import _, format_datetime
 from rxapp.state.auth import AuthState, as_id
 from rxapp.state.labels import role_label
-from services import plants as plant_service
-from services import users as user_service
-from services.access import Permission, require
-from services.errors import DomainError
+from services.core.access import Permission, require
+from services.core.errors import DomainError
+from services.org import plants as plant_service
+from services.org import users as user_service
 
 ROLE_CHOICES = [(r.value, role_label(r.value)) for r in Role]
 LIST_LIMIT = 200

@@ -2,7 +2,7 @@
 action (WorkOrdersState), and one work order's detail with operations, children, history and its
 status changes (WorkOrderDetailState).
 
-Handlers call services.work_order_reads / services.work_orders with the actor re-resolved from
+Handlers call services.production.work_order_reads / services.production.work_orders with the actor re-resolved from
 the token; the selection holds ids only, and the service completes all of them or none.
 """
 from __future__ import annotations
@@ -15,12 +15,18 @@ from models.base import utcnow
 from models.orders import WorkStatus
 from rxapp.i18n import _
 from rxapp.state.auth import AuthState, as_id
-from rxapp.state.orders import HistoryRow, Option, history_rows
-from rxapp.state.custom_field_inputs import CustomFilterField, CustomInput, custom_inputs, submitted_custom
+from rxapp.state.custom_field_inputs import (
+    CustomFilterField,
+    CustomInput,
+    custom_inputs,
+    submitted_custom,
+)
 from rxapp.state.master_common import download, translated_fields
-from services import custom_fields, work_order_reads, work_orders
-from services.errors import DomainError
-from services.transitions import WORK_TRANSITIONS
+from rxapp.state.orders import HistoryRow, Option, history_rows
+from services.config import custom_fields
+from services.core.errors import DomainError
+from services.production import work_order_reads, work_orders
+from services.production.transitions import WORK_TRANSITIONS
 
 PAGE = 200
 ACTION_LABELS = {"released": _("Release"), "planned": _("Unrelease"), "running": _("Start"), "paused": _("Pause"),

@@ -1,12 +1,12 @@
 """The picture of a workflow: states on a circle (initial blue, done green, rejected red, others
 grey) and an arrow per transition, named at its middle; guarded transitions are drawn dashed.
-A pure function of the spec (services.workflow_admin.layout places the states)."""
+A pure function of the spec (services.config.workflow_admin.layout places the states)."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from services.workflow_admin import layout
-from services.workflow_specs import WorkflowSpec
+from services.config.workflow_admin import layout
+from services.config.workflow_specs import WorkflowSpec
 
 COLORS = {"initial": "#2563eb", "done": "#16a34a", "rejected": "#dc2626", "normal": "#6b7280"}
 

@@ -1,6 +1,6 @@
 """/admin/workflows state: pick an entity type, edit its active workflow as rows of states and
 transitions (guards: roles, conditions, approvals, comment; due times with escalation), see the
-state machine drawn, save it as the next version (services.workflow_admin.save_workflow; entities
+state machine drawn, save it as the next version (services.config.workflow_admin.save_workflow; entities
 in flight keep their version) or go back to the shipped default.
 
 Conditions are edited as text, one per `;`: `field op value | message`, e.g.
@@ -16,9 +16,15 @@ from rxapp.i18n import _
 from rxapp.state.auth import AuthState
 from rxapp.state.master_common import Option, translated_fields
 from rxapp.state.workflow_figure import workflow_figure
-from services import workflow_admin
-from services.errors import DomainError, Invalid
-from services.workflow_specs import CONDITION_OPS, ConditionSpec, StateSpec, TransitionSpec, WorkflowSpec
+from services.config import workflow_admin
+from services.config.workflow_specs import (
+    CONDITION_OPS,
+    ConditionSpec,
+    StateSpec,
+    TransitionSpec,
+    WorkflowSpec,
+)
+from services.core.errors import DomainError, Invalid
 
 STATE_FIELDS = {"key", "name", "is_initial", "is_done", "is_rejected", "due_minutes", "escalate_to_role",
                 "escalate_to_head"}

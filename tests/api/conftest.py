@@ -1,6 +1,6 @@
 """The REST API over real HTTP: uvicorn serves `rxapp.api.app.api` on a free 127.0.0.1 port in a
 background thread (once per run); each test gets a clean database through the `engine` fixture,
-which points services.db (and so the server) at it, and an httpx client for /api/v1.
+which points services.core.db (and so the server) at it, and an httpx client for /api/v1.
 """
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services import api_tokens
-from services.api_tokens import ApiTokenCreate
+from services.org import api_tokens
+from services.org.api_tokens import ApiTokenCreate
 from tests.api.conftest import assert_error, bearer
 from tests.shopfloor_factories import make_floor
 from tests.unit.helpers import committed

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from models.base import utcnow
-from services import auth
-from services.auth import FAILURE_WINDOW, MAX_FAILURES
-from services.db import transaction
+from services.core.db import transaction
+from services.org import auth
+from services.org.auth import FAILURE_WINDOW, MAX_FAILURES
 from tests.api.conftest import assert_error, bearer, login, row_counts
 from tests.factories import PASSWORD
 

@@ -7,8 +7,8 @@ import csv
 import io
 
 from models.user import User
-from services import notifications
-from services.db import transaction
+from services.config import notifications
+from services.core.db import transaction
 from tests.api.conftest import assert_error
 from tests.production_factories import make_line, make_work_order
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from rxapp.api.app import create_app
-from services import db as takt_db
+from services.core import db as takt_db
 from tests.api.conftest import assert_error, serve
 
 EXPECTED_PATHS = {

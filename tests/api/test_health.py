@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from services import db as takt_db
-from services.migrations import head_revision
+from services.core import db as takt_db
+from services.core.migrations import head_revision
 from tests.api.conftest import assert_error
 
 

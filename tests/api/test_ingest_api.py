@@ -14,7 +14,7 @@ from models.orders import WorkOrder
 from models.resources import Machine
 from models.shopfloor import ProductionEvent
 from rxapp.api import ingest as ingest_api
-from services import ingest
+from services.shopfloor import ingest
 from tests.api.conftest import assert_error, bearer
 from tests.shopfloor_factories import make_floor
 

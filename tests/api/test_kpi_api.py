@@ -9,9 +9,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from models.shopfloor import EventKind
-from services import api_tokens, rollups
-from services.api_tokens import ApiTokenCreate
-from services.db import transaction
+from services.core.db import transaction
+from services.kpi import rollups
+from services.org import api_tokens
+from services.org.api_tokens import ApiTokenCreate
 from tests.api.conftest import assert_error, bearer
 from tests.shopfloor_factories import make_floor
 from tests.unit.test_kpi_rollups import insert_events

@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 
 from models.scans import Scan
 from models.shipments import ShipmentItem
-from services import labels
+from services.trace import labels
 from tests.api.conftest import assert_error, bearer
 from tests.scan_factories import make_shipment, receive_lot
 from tests.trace_factories import make_trace_world

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from services import type_lists
+from services.config import type_lists
 from tests.api.conftest import assert_error
 from tests.conftest import T0
 from tests.factories import make_user

@@ -2,7 +2,7 @@
 the services, custom-field filters and export, admins save workflow versions, tenancy."""
 from __future__ import annotations
 
-from services import type_lists
+from services.config import type_lists
 from tests.factories import make_department, make_user
 
 

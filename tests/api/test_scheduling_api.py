@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import func, select
 
 from models.orders import ScheduleException
-from services.calendar_math import working_seconds
-from services.calendars import calendar_spec
+from services.core.calendar_math import working_seconds
+from services.master.calendars import calendar_spec
 from tests.api.conftest import assert_error
 from tests.production_factories import make_line, make_work_order
 

@@ -20,9 +20,9 @@ def retire_weight_afterwards(app_database_url):
     from sqlmodel import Session, select
 
     from models.config import CustomFieldDefinition
-    from services import custom_fields
-    from services.db import make_engine, transaction
-    from services.organizations import system_actor
+    from services.config import custom_fields
+    from services.core.db import make_engine, transaction
+    from services.org.organizations import system_actor
     engine = make_engine(app_database_url)
     with Session(engine) as session, transaction(session):
         for field in session.exec(select(CustomFieldDefinition).where(CustomFieldDefinition.entity_type == "product",

@@ -12,10 +12,10 @@ from sqlmodel import Session, select
 from models.organization import Plant
 from models.resources import ReasonCode, ReasonKind
 from models.user import User
-from services import api_tokens
-from services.api_tokens import ApiTokenCreate
-from services.auth import actor_for_user
-from services.db import make_engine, transaction
+from services.core.db import make_engine, transaction
+from services.org import api_tokens
+from services.org.api_tokens import ApiTokenCreate
+from services.org.auth import actor_for_user
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, shot
 from tests.e2e.test_operator_e2e import open_machine, seed_job, start_the_job
 

@@ -20,7 +20,7 @@ from models.orders import Operation, WorkOrder, WorkStatus
 from models.organization import Department, Plant
 from models.resources import Machine, ReasonCode, ReasonKind, WorkCenter
 from models.shopfloor import EventKind, ProductionEvent
-from services.db import make_engine, transaction
+from services.core.db import make_engine, transaction
 from tests.e2e.conftest import PHONE, log_in, shot
 
 pytestmark = pytest.mark.e2e

@@ -28,8 +28,9 @@ from models.orders import CustomerOrder, OrderLine, OrderStatus
 from models.organization import Plant
 from models.scans import Scan
 from models.shipments import ShipmentItem
-from services import labels, lots, organizations, shipments
-from services.db import make_engine, transaction
+from services.core.db import make_engine, transaction
+from services.org import organizations
+from services.trace import labels, lots, shipments
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, log_in, shot
 
 pytestmark = pytest.mark.e2e

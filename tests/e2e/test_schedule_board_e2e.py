@@ -19,9 +19,9 @@ from models.organization import Plant
 from models.resources import Machine, WorkCenter
 from models.user import User
 from rxapp.i18n import format_datetime
-from services import orders, scheduling, work_orders
-from services.auth import actor_for_user
-from services.db import make_engine, transaction
+from services.core.db import make_engine, transaction
+from services.org.auth import actor_for_user
+from services.production import orders, scheduling, work_orders
 from tests.e2e.conftest import DESKTOP, log_in, shot
 
 pytestmark = pytest.mark.e2e

@@ -3,7 +3,7 @@
 `rx.State(_reflex_internal_init=True)` gives a fresh root state (one browser tab);
 `await root.get_state(Cls)` reaches a page state. Handlers are called directly on the instance and
 `run()` collects what they return or yield (redirects, toasts, chained events). The `engine`
-fixture points services.db at the test database, so the handlers' own units of work hit it.
+fixture points services.core.db at the test database, so the handlers' own units of work hit it.
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from sqlmodel import Session
 
 from models.base import utcnow
 from rxapp.state.auth import AuthState
-from services import auth as auth_service
-from services.db import transaction
+from services.core.db import transaction
+from services.org import auth as auth_service
 from tests.factories import PASSWORD, World
 
 

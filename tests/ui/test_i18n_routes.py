@@ -8,10 +8,10 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from models.user import Role
 from rxapp import routes
 from rxapp.i18n import LOCALE_DIR, _, format_datetime
-from services.access import ROLE_PERMISSIONS
-from models.user import Role
+from services.core.access import ROLE_PERMISSIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 

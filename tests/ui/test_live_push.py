@@ -17,8 +17,9 @@ from models.base import utcnow
 from rxapp import live
 from rxapp.state.andon import board_for_scope, scope_for
 from rxapp.state.live_andon import LiveAndonState
-from services import api_tokens, shopfloor
-from services.db import db_session
+from services.core.db import db_session
+from services.org import api_tokens
+from services.shopfloor import operator as shopfloor
 from tests.shopfloor_factories import new_client_id
 from tests.ui.test_state_live import floor, linked, live_context, make_token, wall  # noqa: F401  (fixtures)
 from tests.unit.helpers import committed

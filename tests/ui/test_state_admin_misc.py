@@ -14,10 +14,17 @@ from rxapp.state.api_tokens import ApiTokensState
 from rxapp.state.audit import PAGE_SIZE, AuditState
 from rxapp.state.auth import AuthState
 from rxapp.state.users import UsersState
-from services import auth as auth_service
-from services.errors import Unauthorized
+from services.core.errors import Unauthorized
+from services.org import auth as auth_service
 from tests.factories import PASSWORD, make_user
-from tests.ui.conftest import asks_to_log_in, new_tab, run, session_token, signed_in, toasts
+from tests.ui.conftest import (
+    asks_to_log_in,
+    new_tab,
+    run,
+    session_token,
+    signed_in,
+    toasts,
+)
 
 NEW_PASSWORD = "Another-secret-91"
 

@@ -8,11 +8,20 @@ from sqlmodel import Session
 from models.base import utcnow
 from rxapp.state.auth import AuthState
 from rxapp.state.users import UsersState
-from services import api_tokens, auth as auth_service
-from services.db import transaction
-from services.errors import Unauthorized
+from services.core.db import transaction
+from services.core.errors import Unauthorized
+from services.org import api_tokens
+from services.org import auth as auth_service
 from tests.factories import PASSWORD
-from tests.ui.conftest import asks_to_log_in, new_tab, redirects, run, session_token, signed_in, toasts
+from tests.ui.conftest import (
+    asks_to_log_in,
+    new_tab,
+    redirects,
+    run,
+    session_token,
+    signed_in,
+    toasts,
+)
 
 WRONG = "Wrong username or password, or the account is deactivated."
 

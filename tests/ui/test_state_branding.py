@@ -10,7 +10,7 @@ from sqlmodel import Session
 from rxapp.state.auth import AuthState
 from rxapp.state.branding import BrandingState, logo_from_upload
 from rxapp.state.theme import accent_css, accent_variables, contrast, text_on
-from services.branding import branding_for_org
+from services.org.branding import branding_for_org
 from tests.ui.conftest import asks_to_log_in, new_tab, run, signed_in, toasts
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'

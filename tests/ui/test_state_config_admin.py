@@ -8,10 +8,10 @@ from sqlmodel import Session
 from models.user import User
 from rxapp.state.custom_fields_admin import CustomFieldsState
 from rxapp.state.type_lists import TypeListsState
-from services import products
-from services.auth import actor_for_user
-from services.db import transaction
-from services.products import ProductCreate
+from services.core.db import transaction
+from services.master import products
+from services.master.products import ProductCreate
+from services.org.auth import actor_for_user
 from tests.ui.conftest import run, signed_in, toasts
 
 
@@ -38,8 +38,8 @@ async def test_type_lists_page_edits_values_and_refuses_deleting_one_in_use(engi
     await run(state.set_show_retired(True), state)
     assert not next(v for v in state.values if v.code == "BURR").is_active
 
-    from services import custom_fields
-    from services.custom_fields import CustomFieldCreate
+    from services.config import custom_fields
+    from services.config.custom_fields import CustomFieldCreate
     with Session(engine, expire_on_commit=False) as s, transaction(s):
         admin = actor_for_user(s, s.get(User, world.admin_a))
         custom_fields.create_definition(s, admin, CustomFieldCreate(entity_type="product", key="defect", label="Defect",

@@ -1,6 +1,6 @@
 """Custom fields in the products page state: inputs per active field, values saved with the
 product, the list's summary and filter, exports with custom columns, and the same field errors as
-the REST API gives for the same input (both doors call services/custom_fields.py)."""
+the REST API gives for the same input (both doors call services/config/custom_fields.py)."""
 from __future__ import annotations
 
 import csv
@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 from models.catalog import Product
 from rxapp.api.app import api
 from rxapp.state.master_products import ProductsState
-from services import custom_fields, type_lists
-from services.custom_fields import CustomFieldCreate
-from services.db import transaction
+from services.config import custom_fields, type_lists
+from services.config.custom_fields import CustomFieldCreate
+from services.core.db import transaction
 from tests.api.conftest import serve
 from tests.factories import PASSWORD
 from tests.ui.conftest import run, signed_in, toasts

@@ -23,8 +23,9 @@ from rxapp.state.andon import AndonState
 from rxapp.state.dashboard import DashboardState
 from rxapp.state.live_andon import LiveAndonState
 from rxapp.state.live_dashboard import LiveDashboardState
-from services import api_tokens, shopfloor
-from services.api_tokens import ApiTokenCreate
+from services.org import api_tokens
+from services.org.api_tokens import ApiTokenCreate
+from services.shopfloor import operator as shopfloor
 from tests.shopfloor_factories import make_floor, new_client_id
 from tests.ui.conftest import new_tab, redirects, run, signed_in
 from tests.ui.test_state_master_products import _download

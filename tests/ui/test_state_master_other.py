@@ -11,7 +11,7 @@ from rxapp.state.master_calendars import CalendarsState
 from rxapp.state.master_customers import CustomersState
 from rxapp.state.master_reason_codes import ReasonCodesState
 from rxapp.state.master_routings import RoutingsState
-from services.errors import Invalid
+from services.core.errors import Invalid
 from tests.production_factories import make_line
 from tests.ui.conftest import run, signed_in, toasts
 

@@ -11,10 +11,10 @@ from sqlmodel import Session
 from models.user import User
 from rxapp.state.notifications import NotificationBadgeState, NotificationsState
 from rxapp.state.work_orders import WorkOrderDetailState, WorkOrdersState
-from services import custom_fields, notifications
-from services.auth import actor_for_user
-from services.custom_fields import CustomFieldCreate
-from services.db import transaction
+from services.config import custom_fields, notifications
+from services.config.custom_fields import CustomFieldCreate
+from services.core.db import transaction
+from services.org.auth import actor_for_user
 from tests.production_factories import make_line, make_work_order
 from tests.ui.conftest import redirects, run, signed_in, toasts
 from tests.ui.test_state_master_products import _download

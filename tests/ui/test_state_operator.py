@@ -12,12 +12,11 @@ from models.base import utcnow
 from models.resources import Machine
 from rxapp import routes
 from rxapp.state.operator import OperatorMachineState, OperatorState
-from services import shopfloor
+from services.shopfloor import operator as shopfloor
 from tests.factories import actor_of
 from tests.shopfloor_factories import make_floor, new_client_id
 from tests.ui.conftest import redirects, run, signed_in
 from tests.unit.helpers import committed
-
 
 PLANNED_START = (utcnow() - timedelta(days=3)).replace(hour=8, minute=0, second=0, microsecond=0)
 

@@ -11,9 +11,9 @@ import pytest
 import reflex as rx
 from sqlmodel import Session
 
+from models.base import utcnow
 from models.catalog import ProductType
 from models.orders import CustomerOrder, OrderStatus, WorkStatus
-from models.base import utcnow
 from rxapp import routes
 from rxapp.state.order_form import OrderFormState
 from rxapp.state.order_import import OrderImportState

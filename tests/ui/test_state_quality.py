@@ -11,7 +11,7 @@ from rxapp.state.inspection_plans import PlansState
 from rxapp.state.quality_dashboard import QualityDashboardState
 from rxapp.state.rejects import RejectDetailState, RejectsState
 from rxapp.state.spc import SpcState
-from services.db import transaction
+from services.core.db import transaction
 from tests.conftest import T0
 from tests.factories import make_user
 from tests.production_factories import add, make_line, make_work_order

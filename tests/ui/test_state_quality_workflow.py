@@ -9,13 +9,18 @@ from datetime import date, timedelta
 from rxapp import routes
 from rxapp.state.ncr_detail import NcrDetailState
 from rxapp.state.ncrs import NcrsState
-from rxapp.state.sop_tickets import SopTicketState, SopTicketsState
-from rxapp.state.workflows_admin import WorkflowsAdminState, parse_conditions, spec_of_edits, edits_of
-from services import ncr as ncr_service
-from services import workflow_admin
-from services.db import transaction
-from services.ncr import NcrCreate
-from services.workflow_defaults import default_spec
+from rxapp.state.sop_tickets import SopTicketsState, SopTicketState
+from rxapp.state.workflows_admin import (
+    WorkflowsAdminState,
+    edits_of,
+    parse_conditions,
+    spec_of_edits,
+)
+from services.config import workflow_admin
+from services.config.workflow_defaults import default_spec
+from services.core.db import transaction
+from services.quality import ncr as ncr_service
+from services.quality.ncr import NcrCreate
 from tests.factories import actor_of, make_department, make_user
 from tests.ui.conftest import redirects, run, signed_in, toasts
 

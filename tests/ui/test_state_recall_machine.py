@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from rxapp.state.trace import TraceState, utc_minute
-from services import genealogy, lots
-from services.db import transaction
-from services.lots import ReceiptCreate
+from services.core.db import transaction
+from services.trace import genealogy, lots
+from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
 from tests.trace_factories import make_job, make_trace_world
 from tests.ui.conftest import run, signed_in, toasts

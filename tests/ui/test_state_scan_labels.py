@@ -3,7 +3,6 @@ order, context labels setting the shipment, colour/sound answers, the camera's r
 choices and sheets; a person of another plant sees and changes nothing."""
 from __future__ import annotations
 
-
 import pytest
 from sqlmodel import Session, func, select
 

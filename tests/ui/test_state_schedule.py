@@ -11,8 +11,8 @@ from models.base import utcnow
 from models.orders import ExceptionKind, Operation, ScheduleException
 from rxapp.state.auth import AuthState
 from rxapp.state.schedule import ScheduleState
-from services import scheduling
-from services.db import transaction
+from services.core.db import transaction
+from services.production import scheduling
 from tests.factories import actor_of
 from tests.production_factories import make_line, make_work_order
 from tests.ui.conftest import redirects, run, signed_in, toasts

@@ -13,9 +13,9 @@ from models.lots import Lot, LotStatus
 from rxapp.state.lots import LotsState
 from rxapp.state.shipments import ShipmentsState
 from rxapp.state.trace import TraceState
-from services import genealogy, lots
-from services.db import transaction
-from services.lots import ReceiptCreate
+from services.core.db import transaction
+from services.trace import genealogy, lots
+from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
 from tests.trace_factories import make_job, make_order, make_trace_world
 from tests.ui.conftest import run, signed_in, toasts

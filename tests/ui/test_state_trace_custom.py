@@ -16,11 +16,12 @@ from models.lots import Lot
 from models.shipments import Shipment
 from rxapp.state.lots import LotsState
 from rxapp.state.shipments import ShipmentsState
-from services import custom_fields, lots
-from services.custom_fields import CustomFieldCreate
-from services.db import transaction
-from services.errors import Invalid
-from services.lots import ReceiptCreate
+from services.config import custom_fields
+from services.config.custom_fields import CustomFieldCreate
+from services.core.db import transaction
+from services.core.errors import Invalid
+from services.trace import lots
+from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
 from tests.trace_factories import make_order, make_trace_world
 from tests.ui.conftest import run, signed_in, toasts

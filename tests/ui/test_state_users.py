@@ -8,8 +8,8 @@ from sqlmodel import Session
 from models.user import User
 from rxapp.state.auth import AuthState
 from rxapp.state.users import UsersState
-from services import passwords
-from services.users import user_read
+from services.org import passwords
+from services.org.users import user_read
 from tests.factories import PASSWORD
 from tests.ui.conftest import asks_to_log_in, new_tab, run, signed_in, toasts
 

@@ -12,8 +12,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, func, select
 
-from services import auth
-from services.db import transaction
+from services.core.db import transaction
+from services.org import auth
 from tests.factories import PASSWORD
 
 

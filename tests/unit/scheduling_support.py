@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from models.calendar import CalendarHoliday
 from models.orders import Operation
-from services.access import Actor
-from services.db import transaction
+from services.core.access import Actor
+from services.core.db import transaction
 from tests.factories import World, actor_of, make_department, make_plant, make_user
 from tests.production_factories import Line, make_line, make_work_order
 

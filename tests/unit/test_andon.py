@@ -1,4 +1,4 @@
-"""The andon board (services/andon.py): a tile per machine with its state, reason, job, progress
+"""The andon board (services/kpi/andon.py): a tile per machine with its state, reason, job, progress
 against plan and current-shift OEE; read with a plant's display token or VIEW_DASHBOARDS; nothing of
 another organization or plant. Plant UTC; calendar of tests/production_factories (early shift
 06:00-14:00 with breaks 09:00-09:15 and 12:00-12:30); Cut's ideal cycle time is 30 s."""
@@ -10,9 +10,11 @@ from decimal import Decimal
 import pytest
 
 from models.resources import MachineState
-from services import andon, api_tokens, auth, shopfloor
-from services.api_tokens import ApiTokenCreate
-from services.errors import Forbidden, NotFound, Unauthorized
+from services.core.errors import Forbidden, NotFound, Unauthorized
+from services.kpi import andon
+from services.org import api_tokens, auth
+from services.org.api_tokens import ApiTokenCreate
+from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
 from tests.shopfloor_factories import make_floor, new_client_id
 from tests.unit.helpers import committed

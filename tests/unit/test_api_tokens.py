@@ -1,4 +1,4 @@
-"""API tokens for machines, scanning stations and wall displays (services/api_tokens.py)."""
+"""API tokens for machines, scanning stations and wall displays (services/org/api_tokens.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,12 +10,12 @@ from sqlmodel import Session
 from models.audit import AuditEntry
 from models.auth import ApiToken
 from models.organization import Organization
-from services import api_tokens, plants, users
-from services.access import Permission
-from services.api_tokens import ApiTokenCreate
-from services.db import transaction
-from services.errors import Forbidden, Invalid, NotFound, Unauthorized
-from services.users import UserCreate
+from services.core.access import Permission
+from services.core.db import transaction
+from services.core.errors import Forbidden, Invalid, NotFound, Unauthorized
+from services.org import api_tokens, plants, users
+from services.org.api_tokens import ApiTokenCreate
+from services.org.users import UserCreate
 from tests.factories import PASSWORD
 from tests.unit.helpers import actor_for, fetch, snapshot, stored_text
 

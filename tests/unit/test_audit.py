@@ -1,4 +1,4 @@
-"""Reading the audit trail: filters, organization scope, CSV export, permission (services/audit.py)."""
+"""Reading the audit trail: filters, organization scope, CSV export, permission (services/core/audit.py)."""
 from __future__ import annotations
 
 import csv
@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 import pytest
 
 from models.audit import AuditEntry
-from services import audit, plants, users
-from services.audit import AuditFilter
-from services.db import transaction
-from services.errors import Forbidden, Invalid
-from services.plants import PlantUpdate
-from services.users import UserUpdate
+from services.core import audit
+from services.core.audit import AuditFilter
+from services.core.db import transaction
+from services.core.errors import Forbidden, Invalid
+from services.org import plants, users
+from services.org.plants import PlantUpdate
+from services.org.users import UserUpdate
 from tests.unit.helpers import count
 
 HOUR = timedelta(hours=1)

@@ -1,4 +1,4 @@
-"""Log-in, sessions, log-out, password change and the log-in rate limit (services/auth.py)."""
+"""Log-in, sessions, log-out, password change and the log-in rate limit (services/org/auth.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -9,11 +9,17 @@ import pytest
 from models.audit import AuditEntry
 from models.auth import AuthSession, LoginAttempt
 from models.user import Role
-from services import auth, plants, users
-from services.auth import FAILURE_WINDOW, MAX_FAILURES, MAX_FAILURES_PER_IP, SESSION_MAX_AGE, SESSION_TTL
-from services.db import transaction
-from services.errors import Forbidden, Invalid, RateLimited, Unauthorized
-from services.plants import PlantUpdate
+from services.core.db import transaction
+from services.core.errors import Forbidden, Invalid, RateLimited, Unauthorized
+from services.org import auth, plants, users
+from services.org.auth import (
+    FAILURE_WINDOW,
+    MAX_FAILURES,
+    MAX_FAILURES_PER_IP,
+    SESSION_MAX_AGE,
+    SESSION_TTL,
+)
+from services.org.plants import PlantUpdate
 from tests.factories import PASSWORD
 from tests.unit.helpers import actor_for, count, fetch, log_in, snapshot, stored_text
 
@@ -261,7 +267,7 @@ def test_change_password_refuses_a_weak_or_unchanged_new_password(session, engin
 
 
 def test_an_api_token_cannot_change_a_password(session, world, now):
-    from services.api_tokens import ApiTokenCreate, create_api_token
+    from services.org.api_tokens import ApiTokenCreate, create_api_token
     with transaction(session):
         raw = create_api_token(session, world.actor(world.admin_a), ApiTokenCreate(plant_id=world.plant1, name="M1")).token
     token_actor = actor_for(session, raw, now=now)

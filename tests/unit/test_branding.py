@@ -1,4 +1,4 @@
-"""An organization's branding: display name, colour and logo (services/branding.py)."""
+"""An organization's branding: display name, colour and logo (services/org/branding.py)."""
 from __future__ import annotations
 
 import base64
@@ -8,10 +8,10 @@ from sqlmodel import select
 
 from models.audit import AuditEntry
 from models.organization import OrganizationBranding
-from services import branding
-from services.branding import BrandingUpdate
-from services.db import transaction
-from services.errors import Forbidden, Invalid
+from services.core.db import transaction
+from services.core.errors import Forbidden, Invalid
+from services.org import branding
+from services.org.branding import BrandingUpdate
 from tests.unit.helpers import fetch, snapshot
 
 UNSAFE = "The SVG contains scripts or event handlers, which are not allowed."

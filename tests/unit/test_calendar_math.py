@@ -1,11 +1,18 @@
-"""Working time from shift calendars, with exact expected instants (services/calendar_math.py)."""
+"""Working time from shift calendars, with exact expected instants (services/core/calendar_math.py)."""
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from services.calendar_math import (BreakSpec, CalendarSpec, ShiftSpec, add_working_time, next_working_instant,
-                                    working_intervals, working_seconds)
-from services.errors import Invalid
+from services.core.calendar_math import (
+    BreakSpec,
+    CalendarSpec,
+    ShiftSpec,
+    add_working_time,
+    next_working_instant,
+    working_intervals,
+    working_seconds,
+)
+from services.core.errors import Invalid
 
 UTC = timezone.utc
 MON = datetime(2026, 3, 2, tzinfo=UTC)      # a Monday; Berlin is UTC+1 in March before the 29th

@@ -12,11 +12,11 @@ from sqlmodel import Session, func, select
 
 from models.organization import Organization, Plant
 from models.user import User
-from services import auth
-from services.auth import actor_for_user
-from services.db import make_engine
-from services.demo import DEMO_PASSWORD
-from services.migrations import current_revision, head_revision
+from services.core.db import make_engine
+from services.core.migrations import current_revision, head_revision
+from services.demo.seed import DEMO_PASSWORD
+from services.org import auth
+from services.org.auth import actor_for_user
 from tests.conftest import T0
 
 TAKT = Path(sys.executable).with_name("takt")

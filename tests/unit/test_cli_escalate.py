@@ -10,10 +10,11 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from models.config import Notification
-from services import ncr, workflow
-from services.db import make_engine, transaction
-from services.migrations import migrate
-from services.ncr import NcrCreate
+from services.config import workflow
+from services.core.db import make_engine, transaction
+from services.core.migrations import migrate
+from services.quality import ncr
+from services.quality.ncr import NcrCreate
 from tests.conftest import T0
 from tests.factories import actor_of, make_org, make_plant, make_user
 

@@ -10,9 +10,9 @@ from aiosmtpd.controller import Controller
 from sqlmodel import Session
 
 from models.user import User
-from services import notifications
-from services.db import make_engine, transaction
-from services.migrations import migrate
+from services.config import notifications
+from services.core.db import make_engine, transaction
+from services.core.migrations import migrate
 from tests.factories import make_org, make_user
 from tests.unit.test_mail_outbox import Inbox, free_port
 

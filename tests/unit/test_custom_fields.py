@@ -7,11 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from services import custom_fields, exports, products, type_lists, work_order_reads
-from services.custom_fields import CustomFieldCreate, CustomFieldUpdate
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.products import ProductCreate, ProductUpdate
+from services.config import custom_fields, type_lists
+from services.config.custom_fields import CustomFieldCreate, CustomFieldUpdate
+from services.core import exports
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.master import products
+from services.master.products import ProductCreate, ProductUpdate
+from services.production import work_order_reads
 from tests.factories import make_user
 from tests.production_factories import make_line, make_work_order
 

@@ -1,5 +1,5 @@
-"""The manager dashboard service (services/dashboard.py): periods in the plant's days, filters that must
-belong to the plant, the view's live scope, every section composed from services/kpi.py, the events
+"""The manager dashboard service (services/kpi/dashboard.py): periods in the plant's days, filters that must
+belong to the plant, the view's live scope, every section composed from services/kpi/reads.py, the events
 behind a figure, and the export rows. Plant UTC; calendar of tests/production_factories (early shift
 06:00-14:00, breaks 09:00-09:15 and 12:00-12:30); Cut's ideal cycle time is 30 s."""
 from __future__ import annotations
@@ -8,11 +8,12 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from services import dashboard, shopfloor
-from services.dashboard import DashboardFilters
-from services.errors import Forbidden, Invalid, NotFound
-from services.events import DomainEvent
-from services.live import Scope
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.core.events import DomainEvent
+from services.kpi import dashboard
+from services.kpi.dashboard import DashboardFilters
+from services.kpi.live import Scope
+from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
 from tests.shopfloor_factories import make_floor, new_client_id
 from tests.unit.helpers import committed

@@ -1,4 +1,4 @@
-"""Demo data (services/demo.py): two tenants, Acme's two plants, a person for every role, seeded once.
+"""Demo data (services/demo/seed.py): two tenants, Acme's two plants, a person for every role, seeded once.
 
 These tests seed the organization part only (`production=False`); the production history on top
 has its own tests, and `takt seed-demo` runs the whole of it in tests/unit/test_cli.py.
@@ -10,9 +10,10 @@ from sqlmodel import select
 
 from models.organization import Organization
 from models.user import Role, User
-from services import demo, plants, users
-from services.db import transaction
-from services.organizations import system_actor
+from services.core.db import transaction
+from services.demo import seed as demo
+from services.org import plants, users
+from services.org.organizations import system_actor
 from tests.unit.helpers import log_in, snapshot
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from models.user import User
-from services import custom_fields, notifications
-from services.auth import actor_for_user
-from services.demo import seed_demo
+from services.config import custom_fields, notifications
+from services.demo.seed import seed_demo
+from services.org.auth import actor_for_user
 
 
 def test_the_demo_has_custom_fields_and_a_welcome(session, now):

@@ -9,9 +9,9 @@ from sqlmodel import select
 from models.config import Notification
 from models.ncr import CapaAction, Ncr
 from models.sop_ticket import SopTicket
-from services import workflow
-from services.db import transaction
-from services.demo_ncr import seed_demo_ncrs
+from services.config import workflow
+from services.core.db import transaction
+from services.demo.ncr import seed_demo_ncrs
 from tests.conftest import T0
 from tests.factories import make_department, make_plant, make_user
 

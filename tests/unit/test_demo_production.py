@@ -9,11 +9,12 @@ from models.orders import CustomerOrder, Operation, WorkOrder, WorkStatus
 from models.organization import Organization, Plant
 from models.resources import Machine
 from models.shopfloor import EventKind, ProductionEvent
-from services import boms, demo
-from services.calendars import calendar_spec
-from services.calendar_math import next_working_instant, working_seconds
-from services.db import transaction
-from services.organizations import system_actor
+from services.core.calendar_math import next_working_instant, working_seconds
+from services.core.db import transaction
+from services.demo import seed as demo
+from services.master import boms
+from services.master.calendars import calendar_spec
+from services.org.organizations import system_actor
 from tests.conftest import T0
 
 

@@ -7,8 +7,8 @@ from sqlmodel import func, select
 from models.inspection import Inspection, InspectionCharacteristic, SpcAlert
 from models.rejects import CustomerReturn, InternalReject
 from models.shopfloor import EventKind, ProductionEvent
-from services.db import transaction
-from services.demo_quality import BASELINE_SUBGROUPS, DRIFT, seed_demo_quality
+from services.core.db import transaction
+from services.demo.quality import BASELINE_SUBGROUPS, DRIFT, seed_demo_quality
 from tests.conftest import T0
 from tests.factories import make_department, make_plant, make_user
 from tests.production_factories import add, make_line, make_work_order

@@ -7,9 +7,11 @@ from sqlmodel import select
 from models.lots import Lot, LotOrigin, LotStatus
 from models.organization import Organization
 from models.shipments import Shipment, ShipmentStatus
-from services import demo, lots, trace
-from services.db import transaction
-from services.organizations import system_actor
+from services.core.db import transaction
+from services.demo import seed as demo
+from services.org.organizations import system_actor
+from services.trace import lots
+from services.trace import tracing as trace
 from tests.conftest import T0
 
 

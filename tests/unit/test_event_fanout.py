@@ -1,4 +1,4 @@
-"""Event fan-out across processes (services/event_fanout.py): Redis pub/sub and PostgreSQL
+"""Event fan-out across processes (services/core/event_fanout.py): Redis pub/sub and PostgreSQL
 LISTEN/NOTIFY. A second process subscribes to its own bus; events published or committed here
 reach it in order and exactly once, it never echoes them back, and a rollback sends nothing.
 
@@ -20,11 +20,19 @@ from pathlib import Path
 
 import pytest
 
-from services import event_fanout as fanout
-from services.db import transaction
-from services.event_fanout import (FanoutConfigError, LocalFanout, PostgresBridge, RedisBridge, decode,
-                                   encode, encode_chunks, start_fanout)
-from services.events import DomainEvent, bus, record
+from services.core import event_fanout as fanout
+from services.core.db import transaction
+from services.core.event_fanout import (
+    FanoutConfigError,
+    LocalFanout,
+    PostgresBridge,
+    RedisBridge,
+    decode,
+    encode,
+    encode_chunks,
+    start_fanout,
+)
+from services.core.events import DomainEvent, bus, record
 
 GUARD = 10  # seconds; only stops a broken test from hanging, never measures anything
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,8 +152,8 @@ def raw_publish(backend: str, url: str, channel: str, message: str) -> None:
 
 CHILD = r"""
 import asyncio, json, sys
-from services.events import DomainEvent, bus
-from services.event_fanout import process_origin, start_fanout
+from services.core.events import DomainEvent, bus
+from services.core.event_fanout import process_origin, start_fanout
 
 backend, url, channel = sys.argv[1:4]
 

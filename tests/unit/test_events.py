@@ -1,4 +1,4 @@
-"""Domain events: dispatched only after commit, in order, dropped on rollback (services/events.py)."""
+"""Domain events: dispatched only after commit, in order, dropped on rollback (services/core/events.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -7,10 +7,10 @@ import pytest
 from sqlmodel import select
 
 from models.organization import Plant
-from services import plants
-from services.db import transaction
-from services.events import DomainEvent, EventBus, bus, record
-from services.plants import PlantCreate, PlantUpdate
+from services.core.db import transaction
+from services.core.events import DomainEvent, EventBus, bus, record
+from services.org import plants
+from services.org.plants import PlantCreate, PlantUpdate
 from tests.unit.helpers import count
 
 GUARD = 10  # seconds; only stops a broken test from hanging, never measures anything

@@ -8,10 +8,11 @@ import pytest
 from sqlmodel import select
 
 from models.lots import GenealogyLink, LinkKind, LotConsumption, LotStatus
-from services import genealogy, lots, trace
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.lots import ReceiptCreate
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.trace import genealogy, lots
+from services.trace import tracing as trace
+from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
 from tests.trace_factories import make_job, make_trace_world
 

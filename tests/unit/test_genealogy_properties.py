@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from models.lots import LotConsumption
-from services import genealogy, lots, trace
-from services.db import transaction
-from services.lots import ReceiptCreate
+from services.core.db import transaction
+from services.trace import genealogy, lots
+from services.trace import tracing as trace
+from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
 from tests.trace_factories import make_job, make_trace_world
 

@@ -1,4 +1,4 @@
-"""Machine data ingest (services/ingest.py): mixed batches of good, bad and duplicate events, state
+"""Machine data ingest (services/shopfloor/ingest.py): mixed batches of good, bad and duplicate events, state
 changes with their downtime events, jobs, one lock and one audit entry per machine, tenancy and limits."""
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-
 from models.audit import AuditEntry
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.resources import Machine, MachineState, MachineStatus
 from models.shopfloor import EventKind, ProductionEvent
-from services import api_tokens, ingest
-from services.errors import Forbidden, Invalid
-from services.ingest_limits import InFlight, IngestLimits, TooLarge
-from services.errors import RateLimited
+from services.core.errors import Forbidden, Invalid, RateLimited
+from services.org import api_tokens
+from services.shopfloor import ingest
+from services.shopfloor.ingest_limits import InFlight, IngestLimits, TooLarge
 from tests.conftest import T0
 from tests.shopfloor_factories import make_floor
 from tests.unit.helpers import actor_for, committed, count, fetch, snapshot
@@ -353,7 +352,7 @@ def test_many_events_for_several_machines_in_one_batch(session, engine, world, f
 
 def test_ingested_events_keep_the_kpi_rollups_equal_to_a_rebuild(session, engine, world, floor, gateway):
     from models.kpi_rollup import KpiCountSlice, KpiStop, KpiStopSlice
-    from services import rollups
+    from services.kpi import rollups
     code = code_of(engine, floor.machine_id)
     number = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0].number
     t = [T0 + timedelta(minutes=m) for m in range(0, 300, 7)]

@@ -8,11 +8,11 @@ from sqlmodel import select
 
 from models.config import Notification
 from models.inspection import SpcAlert
-from services import inspection_plans, inspections, spc_charts
-from services.db import transaction
-from services.errors import Forbidden, Invalid, NotFound
-from services.inspection_plans import CharacteristicData, PlanCreate
-from services.inspections import InspectionData
+from services.core.db import transaction
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.quality import inspection_plans, inspections, spc_charts
+from services.quality.inspection_plans import CharacteristicData, PlanCreate
+from services.quality.inspections import InspectionData
 from tests.conftest import T0
 from tests.factories import make_user
 from tests.production_factories import make_line

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import pytest
 
-from services import api_tokens, audit, branding, plants, users
-from services.api_tokens import ApiTokenCreate
-from services.db import transaction
-from services.errors import Forbidden, Invalid, NotFound
-from services.plants import DepartmentCreate, DepartmentUpdate, PlantCreate, PlantUpdate
-from services.users import UserCreate, UserUpdate
+from services.core import audit
+from services.core.db import transaction
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.org import api_tokens, branding, plants, users
+from services.org.api_tokens import ApiTokenCreate
+from services.org.plants import (
+    DepartmentCreate,
+    DepartmentUpdate,
+    PlantCreate,
+    PlantUpdate,
+)
+from services.org.users import UserCreate, UserUpdate
 from tests.factories import PASSWORD, World
 from tests.unit.helpers import snapshot
 

@@ -1,4 +1,4 @@
-"""KPI reads from the rollups (services/kpi.py) against hand-computed figures and against the raw-event reference.
+"""KPI reads from the rollups (services/kpi/reads.py) against hand-computed figures and against the raw-event reference.
 
 The shift of tests/unit/test_kpi_service.py on machine 1 of a two-machine line (plant UTC, early shift 06:00-14:00,
 breaks 09:00-09:15 and 12:00-12:30, Cut 30 s), hand-computed for [06:00, 14:00):
@@ -19,11 +19,22 @@ from models.calendar import Shift
 from models.orders import CustomerOrder, Operation, OrderLine, OrderStatus, StatusChange
 from models.resources import LossCategory
 from models.shopfloor import EventKind
-from services import kpi, rollups
-from services.db import transaction
-from services.errors import Forbidden, Invalid, NotFound
+from services.core.db import transaction
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.kpi import reads as kpi
+from services.kpi import rollups
 from tests.unit.test_kpi_rollups import insert_events, rollup_state
-from tests.unit.test_kpi_service import CHRONOLOGICAL, END, SHUFFLED, START, at, drive, floor, op, viewer  # noqa: F401
+from tests.unit.test_kpi_service import (  # noqa: F401
+    CHRONOLOGICAL,
+    END,
+    SHUFFLED,
+    START,
+    at,
+    drive,
+    floor,
+    op,
+    viewer,
+)
 
 SHIFT_FIGURES = (435.0, 45.0, 390.0, 15.0, 375.0, 680, 10, 690, "20700/1", "20400/1", "25/26", "23/25", "68/69",
                  "34/39", Decimal("96.2"), Decimal("92.0"), Decimal("98.6"), Decimal("87.2"))
@@ -99,8 +110,8 @@ def test_duplicates_are_counted_once(session, engine, world, floor, op, viewer):
     before = rollup_state(engine)
     # the operator app sends every count and downtime again with the same client ids: nothing changes
     from models.shopfloor import ProductionEvent
-    from services import shopfloor
-    from services.shopfloor_actions import ActionType, ShopfloorAction
+    from services.shopfloor import operator as shopfloor
+    from services.shopfloor.action_rules import ActionType, ShopfloorAction
     kinds = {EventKind.COUNT: ActionType.REPORT_COUNTS, EventKind.DOWNTIME_STARTED: ActionType.START_DOWNTIME,
              EventKind.DOWNTIME_ENDED: ActionType.END_DOWNTIME}
     for e in session.exec(select(ProductionEvent)).all():

@@ -1,7 +1,7 @@
 """Per-day KPI rollups (kpi_count_day, kpi_stop_day): reads that take the whole local days of a window from the
 day rows and only its partial edges from the slices give exactly the sums of the slices alone, for every
 grouping the KPI services use, and the service figures over several days match the raw-event reference. The
-KPI reads' own calendar loader (services/kpi_calendar.py) equals the calendar service's in two queries.
+KPI reads' own calendar loader (services/kpi/plant_calendar.py) equals the calendar service's in two queries.
 """
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from models.calendar import CalendarHoliday, ShiftCalendar
 from models.organization import Plant
 from models.shopfloor import EventKind
-from services import kpi, rollups
-from services.calendars import calendar_spec
-from services.db import transaction
-from services.errors import Invalid
-from services.kpi_calendar import kpi_calendar
-from services.kpi_scope import count_sums, resolve_scope, stop_sums, whole_days
+from services.core.db import transaction
+from services.core.errors import Invalid
+from services.kpi import reads as kpi
+from services.kpi import rollups
+from services.kpi.plant_calendar import kpi_calendar
+from services.kpi.scope import count_sums, resolve_scope, stop_sums, whole_days
+from services.master.calendars import calendar_spec
 from tests.unit.test_kpi_rollups import insert_events
 from tests.unit.test_kpi_service import at, floor, op, viewer  # noqa: F401 (fixtures)
 

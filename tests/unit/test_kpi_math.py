@@ -1,4 +1,4 @@
-"""KPI maths against hand-computed cases (services/kpi_math.py, DESIGN.md section 6)."""
+"""KPI maths against hand-computed cases (services/kpi/formulas.py, DESIGN.md section 6)."""
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -9,8 +9,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.resources import LossCategory
-from services.calendar_math import BreakSpec, CalendarSpec, ShiftSpec
-from services.kpi_math import (Count, OrderLine, ScrapLoss, Stop, display, fpy, loss_pareto, oee, otd, rty)
+from services.core.calendar_math import BreakSpec, CalendarSpec, ShiftSpec
+from services.kpi.formulas import (
+    Count,
+    OrderLine,
+    ScrapLoss,
+    Stop,
+    display,
+    fpy,
+    loss_pareto,
+    oee,
+    otd,
+    rty,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # early shift 06:00-14:00 Berlin, breaks 09:00-09:15 and 12:00-12:30: 480 - 15 - 30 = 435 min of shift time

@@ -1,4 +1,4 @@
-"""Incremental KPI rollups (services/rollups.py): kept by the operator actions, equal to a rebuild from the raw
+"""Incremental KPI rollups (services/kpi/rollups.py): kept by the operator actions, equal to a rebuild from the raw
 events whatever the order and batching the events arrive in.
 
 The plant is UTC; the factory calendar's early shift is 06:00-14:00 with breaks 09:00-09:15 and 12:00-12:30.
@@ -15,10 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from models.kpi_rollup import KpiCountDay, KpiCountSlice, KpiStop, KpiStopDay, KpiStopSlice
+from models.kpi_rollup import (
+    KpiCountDay,
+    KpiCountSlice,
+    KpiStop,
+    KpiStopDay,
+    KpiStopSlice,
+)
 from models.shopfloor import EventKind, ProductionEvent
-from services import rollups
-from services.db import transaction
+from services.core.db import transaction
+from services.kpi import rollups
 from tests.unit.test_kpi_service import CHRONOLOGICAL, SHUFFLED, at, drive, floor, op  # noqa: F401 (fixtures)
 
 CYCLE_MS = 30_000
@@ -48,7 +54,8 @@ def rollup_state(engine) -> dict[str, list[tuple]]:
 def day_sums_of_slices(state, engine) -> dict[str, list[tuple]]:
     """The slice rows of `state` summed per local day of the plant (UTC here), as day rows would hold them."""
     from collections import defaultdict
-    from services.rollup_slices import UTC, day_start
+
+    from services.kpi.rollup_slices import UTC, day_start
     counts: dict[tuple, list] = defaultdict(lambda: [0] * 5)
     for org, plant, machine, start, op_key, reason, product, step, *figures in state["counts"]:
         row = counts[(org, plant, machine, day_start(start, UTC), op_key, reason, product, step)]
@@ -238,7 +245,7 @@ def test_the_rebuild_command_recomputes_a_plant_and_says_what_it_did(session, en
 def test_shifts_off_the_hour_and_a_half_hour_zone_cut_hours_into_slices(session, engine, world):
     """Kolkata is UTC+05:30: the early shift 06:00-14:00 local is 00:30-08:30 UTC and local midnight is 18:30 UTC,
     so those hours are cut in two; a rebuild re-reads them event by event and must agree."""
-    from services import kpi
+    from services.kpi import reads as kpi
     from tests.factories import make_department, make_plant
     from tests.shopfloor_factories import make_floor
     plant = make_plant(session, world.org_a, "KOL", timezone="Asia/Kolkata")

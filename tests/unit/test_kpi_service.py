@@ -1,4 +1,4 @@
-"""Machine KPIs from a real shift driven through the operator actions (services/kpi.py).
+"""Machine KPIs from a real shift driven through the operator actions (services/kpi/reads.py).
 
 The plant is UTC; tests/production_factories' calendar: early shift 06:00-14:00, breaks 09:00-09:15 and
 12:00-12:30, so the early shift of Monday 2026-03-02 has 480 - 15 - 30 = 435 working minutes.
@@ -13,8 +13,9 @@ import pytest
 
 from models.resources import LossCategory
 from models.shopfloor import EventKind, ProductionEvent
-from services import kpi, shopfloor
-from services.errors import Forbidden, NotFound
+from services.core.errors import Forbidden, NotFound
+from services.kpi import reads as kpi
+from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
 from tests.shopfloor_factories import make_floor, new_client_id
 from tests.unit.helpers import committed, fetch

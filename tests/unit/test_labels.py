@@ -13,9 +13,9 @@ from sqlmodel import func, select
 
 from models.audit import AuditEntry
 from models.scans import Scan
-from services import labels
-from services.errors import Invalid, NotFound
-from services.labels import LabelError, LabelKind, LabelPayload, LabelTarget
+from services.core.errors import Invalid, NotFound
+from services.trace import labels
+from services.trace.labels import LabelError, LabelKind, LabelPayload, LabelTarget
 from tests.production_factories import make_line, make_work_order
 
 SAMPLE = LabelTarget(LabelKind.LOT, 1, "LOT-000123", "acme", 1, "Lot LOT-000123", "ST-20 Steel bar 20 mm · 40 kg")

@@ -15,7 +15,7 @@ LAYERS = {
     "services": FRAMEWORKS | {"rxapp", "rxconfig"},
     "models": FRAMEWORKS | {"rxapp", "rxconfig", "services"},
 }
-# Alembic's environment is a tool run from outside: plain `alembic` finds the engine through services.db.
+# Alembic's environment is a tool run from outside: plain `alembic` finds the engine through services.core.db.
 ALLOWED = {"models/migrations/env.py": {"services"}}
 
 
@@ -67,4 +67,4 @@ def test_importing_every_service_and_model_loads_no_web_framework():
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
-    assert "services.users" in modules and "models.user" in modules
+    assert "services.org.users" in modules and "models.user" in modules

@@ -1,6 +1,6 @@
 """Live views across processes: an operator action committed in this process reaches the live hub of a
 second process through the Redis and the PostgreSQL fan-out, which refreshes the andon board it
-watches from the database (services/live.py + services/event_fanout.py + services/andon.py, with
+watches from the database (services/kpi/live.py + services/core/event_fanout.py + services/kpi/andon.py, with
 the same code rxapp/live.py runs in each Reflex worker, minus Reflex). Both processes use the test
 database; the second one prints each refresh it computes."""
 from __future__ import annotations
@@ -15,9 +15,9 @@ import threading
 import pytest
 
 from models.resources import Machine
-from services import shopfloor
-from services.event_fanout import start_fanout
-from services.events import bus
+from services.core.event_fanout import start_fanout
+from services.core.events import bus
+from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
 from tests.shopfloor_factories import make_floor, new_client_id
 from tests.unit.helpers import committed
@@ -26,11 +26,11 @@ from tests.unit.test_event_fanout import GUARD, ROOT, server  # noqa: F401  (the
 CHILD = r"""
 import asyncio, json, sys
 from datetime import datetime
-from services import andon
-from services.db import db_session
-from services.event_fanout import start_fanout
-from services.events import bus
-from services.live import LiveHub, Scope, reader_for
+from services.kpi import andon
+from services.core.db import db_session
+from services.core.event_fanout import start_fanout
+from services.core.events import bus
+from services.kpi.live import LiveHub, Scope, reader_for
 
 backend, url, channel, org, plant, now = sys.argv[1:7]
 scope = Scope("andon", int(org), int(plant))

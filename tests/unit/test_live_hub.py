@@ -8,9 +8,9 @@ import asyncio
 
 import pytest
 
-from services.events import DomainEvent, EventBus
-from services.live import LiveHub, Scope, reader_for
-from services.access import Permission
+from services.core.access import Permission
+from services.core.events import DomainEvent, EventBus
+from services.kpi.live import LiveHub, Scope, reader_for
 
 ORG, PLANT = 1, 10
 BOARD = Scope("andon", ORG, PLANT)

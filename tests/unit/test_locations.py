@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from models.audit import AuditEntry
-from services import lots
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.lots import LocationCreate, ReceiptCreate
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.trace import lots
+from services.trace.lots import LocationCreate, ReceiptCreate
 from tests.conftest import T0
 from tests.trace_factories import make_trace_world
 from tests.unit.helpers import committed, count

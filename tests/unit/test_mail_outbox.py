@@ -11,9 +11,9 @@ from sqlmodel import select
 
 from models.config import EmailOutbox, OutboxStatus
 from models.user import User
-from services import mail_outbox, notifications
-from services.db import transaction
-from services.mail_outbox import MAX_ATTEMPTS, SmtpSettings
+from services.config import mail_outbox, notifications
+from services.config.mail_outbox import MAX_ATTEMPTS, SmtpSettings
+from services.core.db import transaction
 
 
 class Inbox:

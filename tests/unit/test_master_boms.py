@@ -4,11 +4,11 @@ from decimal import Decimal
 import pytest
 
 from models.catalog import BomLine
-from services import boms, products
-from services.boms import BomLineCreate, BomLineUpdate
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.products import ProductCreate
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.master import boms, products
+from services.master.boms import BomLineCreate, BomLineUpdate
+from services.master.products import ProductCreate
 from tests.unit.helpers import committed, count
 
 

@@ -3,10 +3,22 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from services import calendars as cals
-from services.calendar_math import BreakSpec, ShiftSpec, working_intervals, working_seconds
-from services.calendars import BreakInput, CalendarCreate, CalendarUpdate, HolidayInput, ShiftInput, ShiftUpdate
-from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.calendar_math import (
+    BreakSpec,
+    ShiftSpec,
+    working_intervals,
+    working_seconds,
+)
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.master import calendars as cals
+from services.master.calendars import (
+    BreakInput,
+    CalendarCreate,
+    CalendarUpdate,
+    HolidayInput,
+    ShiftInput,
+    ShiftUpdate,
+)
 from tests.factories import make_plant
 from tests.unit.helpers import committed
 

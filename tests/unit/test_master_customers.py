@@ -1,9 +1,9 @@
 """Customers: validation, uniqueness, search, deactivation, isolation."""
 import pytest
 
-from services import customers
-from services.customers import CustomerCreate, CustomerUpdate
-from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.master import customers
+from services.master.customers import CustomerCreate, CustomerUpdate
 from tests.unit.helpers import committed
 
 

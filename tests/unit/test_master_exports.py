@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import openpyxl
 
-from services import exports, products
-from services.products import PRODUCT_COLUMNS, ProductCreate
+from services.core import exports
+from services.master import products
+from services.master.products import PRODUCT_COLUMNS, ProductCreate
 from tests.unit.helpers import committed
 
 

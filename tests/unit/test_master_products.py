@@ -4,10 +4,10 @@ from decimal import Decimal
 import pytest
 
 from models.catalog import Product
-from services import boms, products
-from services.boms import BomLineCreate
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.products import ProductCreate, ProductUpdate
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.master import boms, products
+from services.master.boms import BomLineCreate
+from services.master.products import ProductCreate, ProductUpdate
 from tests.unit.helpers import committed, count, fetch
 
 

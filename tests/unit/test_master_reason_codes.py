@@ -5,10 +5,10 @@ import pytest
 
 from models.resources import LossCategory, ReasonCode
 from models.shopfloor import EventKind, ProductionEvent
-from services import reason_codes as rc
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.reason_codes import ReasonCodeCreate, ReasonCodeUpdate
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.master import reason_codes as rc
+from services.master.reason_codes import ReasonCodeCreate, ReasonCodeUpdate
 from tests.production_factories import make_line
 from tests.unit.helpers import committed, count
 

@@ -4,11 +4,12 @@ from decimal import Decimal
 import pytest
 
 from models.routing import RoutingStep
-from services import products, routings, work_centers as wcs
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.products import ProductCreate
-from services.routings import RoutingCreate, RoutingUpdate, StepInput, StepUpdate
-from services.work_centers import WorkCenterCreate
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.master import products, routings
+from services.master import work_centers as wcs
+from services.master.products import ProductCreate
+from services.master.routings import RoutingCreate, RoutingUpdate, StepInput, StepUpdate
+from services.master.work_centers import WorkCenterCreate
 from tests.unit.helpers import committed, fetch
 
 

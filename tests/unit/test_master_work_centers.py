@@ -5,10 +5,17 @@ import pytest
 
 from models.audit import AuditEntry
 from models.resources import Machine
-from services import products, work_centers as wcs
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.products import ProductCreate
-from services.work_centers import MachineCreate, MachineRateInput, MachineUpdate, WorkCenterCreate, WorkCenterUpdate
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.master import products
+from services.master import work_centers as wcs
+from services.master.products import ProductCreate
+from services.master.work_centers import (
+    MachineCreate,
+    MachineRateInput,
+    MachineUpdate,
+    WorkCenterCreate,
+    WorkCenterUpdate,
+)
 from tests.factories import make_department
 from tests.unit.helpers import committed, count, fetch
 

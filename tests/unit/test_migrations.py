@@ -16,8 +16,13 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table)
-from services.db import make_engine
-from services.migrations import alembic_config, current_revision, head_revision, migrate
+from services.core.db import make_engine
+from services.core.migrations import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    migrate,
+)
 from tests.conftest import BACKENDS, _pg_url
 
 

@@ -9,13 +9,13 @@ import pytest
 from sqlmodel import select
 
 from models.config import Notification
-from services import ncr as ncrs
-from services import ncr_links
-from services import type_lists
-from services.custom_fields import CustomFieldCreate, create_definition
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.ncr import CapaCreate, NcrCreate, NcrUpdate
+from services.config import type_lists
+from services.config.custom_fields import CustomFieldCreate, create_definition
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.quality import ncr as ncrs
+from services.quality import ncr_links
+from services.quality.ncr import CapaCreate, NcrCreate, NcrUpdate
 from tests.conftest import T0
 from tests.factories import make_user
 

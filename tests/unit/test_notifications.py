@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from models.config import EmailOutbox
 from models.user import User
-from services import notifications
-from services.db import transaction
-from services.errors import Forbidden, NotFound
+from services.config import notifications
+from services.core.db import transaction
+from services.core.errors import Forbidden, NotFound
 from tests.factories import make_user
 
 
@@ -90,7 +90,7 @@ def test_people_only_see_their_own_notifications(session, world):
 
 
 def test_tokens_have_no_notification_feed(session, world):
-    from services.access import Actor, Permission
+    from services.core.access import Actor, Permission
     token = Actor(user_id=None, organization_id=world.org_a, api_token_id=1,
                   token_permissions=frozenset({Permission.VIEW}))
     with pytest.raises(Forbidden):
@@ -98,7 +98,7 @@ def test_tokens_have_no_notification_feed(session, world):
 
 
 def test_an_unknown_role_or_kind_is_refused(session, world):
-    from services.errors import Invalid
+    from services.core.errors import Invalid
     with pytest.raises(Invalid):
         notifications.notify(session, organization_id=world.org_a, title="x", roles=["wizard"])
     with pytest.raises(Invalid):

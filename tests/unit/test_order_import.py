@@ -14,10 +14,10 @@ from sqlmodel import select
 from models.audit import AuditEntry
 from models.catalog import ProductType
 from models.orders import CustomerOrder, OrderLine, OrderStatus, StatusChange
-from services import order_import
-from services.db import transaction
-from services.errors import Forbidden, Invalid
-from services.order_import import ImportRejected
+from services.core.db import transaction
+from services.core.errors import Forbidden, Invalid
+from services.production import order_import
+from services.production.order_import import ImportRejected
 from tests.order_helpers import customer, make_shop, plain_product
 from tests.unit.helpers import count, fetch, snapshot
 

@@ -9,11 +9,11 @@ import pytest
 
 from models.audit import AuditEntry
 from models.orders import CustomerOrder, OrderLine, WorkOrder
-from services import orders, work_orders
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.orders import OrderCreate, OrderLineInput, OrderUpdate
-from services.transitions import InvalidTransition
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.production import orders, work_orders
+from services.production.orders import OrderCreate, OrderLineInput, OrderUpdate
+from services.production.transitions import InvalidTransition
 from tests.order_helpers import PROMISED, customer, make_shop, order, plain_product
 from tests.unit.helpers import count, fetch, snapshot
 

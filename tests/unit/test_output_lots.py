@@ -12,10 +12,14 @@ from sqlmodel import select
 from models.lots import GenealogyLink, Lot, LotStatus, Serial
 from models.orders import Operation, WorkOrder
 from models.resources import Machine
-from services import api_tokens, genealogy, ingest, lots, shopfloor, trace
-from services.db import transaction
-from services.errors import NotFound
-from services.lots import ReceiptCreate
+from services.core.db import transaction
+from services.core.errors import NotFound
+from services.org import api_tokens
+from services.shopfloor import ingest
+from services.shopfloor import operator as shopfloor
+from services.trace import genealogy, lots
+from services.trace import tracing as trace
+from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
 from tests.trace_factories import make_job, make_trace_world
 from tests.unit.helpers import actor_for, committed

@@ -1,10 +1,10 @@
-"""Password hashing and the password policy (services/passwords.py)."""
+"""Password hashing and the password policy (services/org/passwords.py)."""
 from __future__ import annotations
 
 import pytest
 
-from services import passwords
-from services.errors import Invalid
+from services.core.errors import Invalid
+from services.org import passwords
 
 
 def test_hash_is_argon2id_salted_and_verifies_only_the_same_password():

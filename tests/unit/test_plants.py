@@ -1,13 +1,18 @@
-"""Plants and departments (services/plants.py)."""
+"""Plants and departments (services/org/plants.py)."""
 from __future__ import annotations
 
 import pytest
 
 from models.audit import AuditEntry
-from services import plants
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid
-from services.plants import DepartmentCreate, DepartmentUpdate, PlantCreate, PlantUpdate
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid
+from services.org import plants
+from services.org.plants import (
+    DepartmentCreate,
+    DepartmentUpdate,
+    PlantCreate,
+    PlantUpdate,
+)
 from tests.unit.helpers import fetch, snapshot
 
 TZ_PROBLEM = "Unknown time zone '{}'. Use a name like Europe/Berlin or Asia/Tokyo."

@@ -9,12 +9,14 @@ import pytest
 
 from models.catalog import Product
 from models.kpi_rollup import KpiCountSlice
-from services import ncr as ncrs
-from services import quality_dashboard, rejects, type_lists
-from services.db import transaction
-from services.errors import Forbidden, NotFound
-from services.ncr import NcrCreate
-from services.rejects import REJECT, CaseCreate
+from services.config import type_lists
+from services.core.db import transaction
+from services.core.errors import Forbidden, NotFound
+from services.quality import dashboard as quality_dashboard
+from services.quality import ncr as ncrs
+from services.quality import rejects
+from services.quality.ncr import NcrCreate
+from services.quality.rejects import REJECT, CaseCreate
 from tests.conftest import T0
 from tests.factories import make_user
 from tests.production_factories import add, make_line, make_work_order

@@ -10,10 +10,10 @@ from sqlmodel import select
 
 from models.audit import AuditEntry
 from models.lots import LotStatus, Serial
-from services import lots, recall
-from services.db import transaction
-from services.errors import Forbidden, NotFound
-from services.recall import RecallQuery
+from services.core.db import transaction
+from services.core.errors import Forbidden, NotFound
+from services.trace import lots, recall
+from services.trace.recall import RecallQuery
 from tests.conftest import T0
 from tests.unit.test_shipments_recall import recall_case, tw  # noqa: F401 (fixtures)
 

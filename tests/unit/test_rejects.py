@@ -7,10 +7,11 @@ from sqlmodel import select
 
 from models.orders import Operation
 from models.shopfloor import EventKind, ProductionEvent
-from services import rejects, type_lists
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.rejects import REJECT, RETURN, CaseCreate
+from services.config import type_lists
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.quality import rejects
+from services.quality.rejects import REJECT, RETURN, CaseCreate
 from tests.conftest import T0
 from tests.factories import make_user
 from tests.production_factories import add, make_line, make_work_order

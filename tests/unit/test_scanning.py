@@ -10,12 +10,18 @@ from sqlmodel import Session, func, select
 from models.lots import Location, Lot, LotConsumption, LotStatus
 from models.scans import Scan, ScanMode
 from models.shipments import Shipment, ShipmentItem, ShipmentStatus
-from services import lots, scanning
-from services.db import transaction
-from services.errors import Forbidden
-from services.scanning import ScanRequest
+from services.core.db import transaction
+from services.core.errors import Forbidden
+from services.trace import lots, scanning
+from services.trace.scanning import ScanRequest
 from tests.conftest import T0
-from tests.scan_factories import make_location, make_shipment, payload, receive_lot, station
+from tests.scan_factories import (
+    make_location,
+    make_shipment,
+    payload,
+    receive_lot,
+    station,
+)
 from tests.trace_factories import make_job, make_trace_world
 
 

@@ -6,8 +6,8 @@ from datetime import date
 
 from models.orders import CustomerOrder, OrderLine, WorkOrder, WorkStatus
 from models.resources import Machine, WorkCenter
-from services import scheduling
-from services.db import transaction
+from services.core.db import transaction
+from services.production import scheduling
 from tests.factories import make_user
 from tests.production_factories import add
 from tests.unit.helpers import committed

@@ -11,9 +11,9 @@ import pytest
 
 from models.audit import AuditEntry
 from models.orders import CapacityPeriod
-from services import scheduling
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.scheduling import CapacityTargetCreate, CapacityTargetUpdate
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.production import scheduling
+from services.production.scheduling import CapacityTargetCreate, CapacityTargetUpdate
 from tests.unit.helpers import committed, fetch
 from tests.unit.scheduling_support import floor, utc
 

@@ -7,8 +7,13 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.calendar_math import BreakSpec, CalendarSpec, ShiftSpec, add_working_time
-from services.scheduling.clock import WorkingClock
+from services.core.calendar_math import (
+    BreakSpec,
+    CalendarSpec,
+    ShiftSpec,
+    add_working_time,
+)
+from services.production.scheduling.clock import WorkingClock
 from tests.unit.scheduling_support import utc
 
 ORIGIN = utc(2026, 3, 1, 0, 0)

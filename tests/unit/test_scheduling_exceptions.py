@@ -7,8 +7,8 @@ import pytest
 
 from models.orders import ExceptionKind, WorkOrder
 from models.resources import Machine
-from services import scheduling
-from services.errors import Forbidden, Invalid, NotFound
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.production import scheduling
 from tests.production_factories import make_line, make_work_order
 from tests.unit.helpers import committed
 from tests.unit.scheduling_support import floor, utc

@@ -9,10 +9,18 @@ import pytest
 
 from models.orders import Operation, WorkStatus
 from models.resources import MachineProductRate
-from services import scheduling
-from services.db import transaction
+from services.core.db import transaction
+from services.production import scheduling
 from tests.unit.helpers import committed
-from tests.unit.scheduling_support import add_holiday, floor, local, plans, update_operation, utc, window
+from tests.unit.scheduling_support import (
+    add_holiday,
+    floor,
+    local,
+    plans,
+    update_operation,
+    utc,
+    window,
+)
 
 T0 = utc(2026, 3, 2, 8, 0)          # Monday 08:00 UTC
 

@@ -15,10 +15,10 @@ from sqlmodel import Session, select
 
 from models.calendar import CalendarHoliday
 from models.orders import Operation
-from services import scheduling
-from services.calendar_math import next_working_instant, working_seconds
-from services.calendars import calendar_spec
-from services.db import transaction
+from services.core.calendar_math import next_working_instant, working_seconds
+from services.core.db import transaction
+from services.master.calendars import calendar_spec
+from services.production import scheduling
 from tests.factories import actor_of, make_department, make_plant
 from tests.production_factories import make_line, make_work_order
 from tests.unit.helpers import committed

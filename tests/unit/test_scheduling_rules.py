@@ -11,9 +11,9 @@ from models.audit import AuditEntry
 from models.calendar import ShiftCalendar
 from models.orders import ExceptionKind, ScheduleException, WorkStatus
 from models.resources import Machine, WorkCenter
-from services import scheduling
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.production import scheduling
 from tests.production_factories import add, make_line
 from tests.unit.helpers import committed, count, fetch, snapshot
 from tests.unit.scheduling_support import floor, plans, update_operation, utc

@@ -12,12 +12,12 @@ from models.config import Notification
 from models.lots import LotStatus
 from models.orders import OrderLine
 from models.shipments import ShipmentItem, ShipmentStatus
-from services import genealogy, lots, recall, shipments
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.lots import ReceiptCreate
-from services.recall import RecallQuery
-from services.shipments import ShipmentCreate, ShipmentLineInput
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.trace import genealogy, lots, recall, shipments
+from services.trace.lots import ReceiptCreate
+from services.trace.recall import RecallQuery
+from services.trace.shipments import ShipmentCreate, ShipmentLineInput
 from tests.conftest import T0
 from tests.production_factories import add
 from tests.trace_factories import make_job, make_order, make_trace_world

@@ -1,5 +1,5 @@
 """Operator actions at a machine: each action's effects exactly, and illegal actions refused with
-messages an operator understands (services/shopfloor.py)."""
+messages an operator understands (services/shopfloor/operator.py)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,9 +11,9 @@ from models.audit import AuditEntry
 from models.orders import Operation, StatusChange, WorkOrder, WorkStatus
 from models.resources import MachineState, MachineStatus
 from models.shopfloor import EventKind, ProductionEvent
-from services import shopfloor
-from services.errors import Conflict, Invalid
-from services.transitions import InvalidTransition
+from services.core.errors import Conflict, Invalid
+from services.production.transitions import InvalidTransition
+from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
 from tests.shopfloor_factories import make_floor, new_client_id
 from tests.unit.helpers import committed, count, fetch, snapshot

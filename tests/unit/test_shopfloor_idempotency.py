@@ -14,9 +14,9 @@ from models.audit import AuditEntry
 from models.orders import Operation, WorkStatus
 from models.resources import MachineState, MachineStatus
 from models.shopfloor import ProductionEvent
-from services import shopfloor
-from services.db import transaction
-from services.errors import Conflict, Forbidden, NotFound
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, NotFound
+from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
 from tests.factories import make_user
 from tests.shopfloor_factories import make_floor, new_client_id

@@ -1,5 +1,5 @@
 """What the operator portal reads: machines of one's plants with their state, a machine's queue
-with progress against plan, scanning a machine code, reason lists (services/shopfloor_reads.py)."""
+with progress against plan, scanning a machine code, reason lists (services/shopfloor/reads.py)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,10 +8,11 @@ import pytest
 
 from models.orders import Operation, WorkStatus
 from models.resources import Machine, MachineState, ReasonKind
-from services import labels, shopfloor
-from services import shopfloor_reads as reads
-from services.db import transaction
-from services.errors import Forbidden, Invalid, NotFound
+from services.core.db import transaction
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.shopfloor import operator as shopfloor
+from services.shopfloor import reads
+from services.trace import labels
 from tests.conftest import T0
 from tests.shopfloor_factories import make_floor, new_client_id
 from tests.unit.helpers import committed

@@ -3,9 +3,17 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from models.orders import CustomerOrder, Operation, OrderStatus, StatusChange, WorkOrder, WorkStatus
-from services import orders, scheduling, shopfloor, work_orders
-from services.db import transaction
+from models.orders import (
+    CustomerOrder,
+    Operation,
+    OrderStatus,
+    StatusChange,
+    WorkOrder,
+    WorkStatus,
+)
+from services.core.db import transaction
+from services.production import orders, scheduling, work_orders
+from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
 from tests.production_factories import make_line
 from tests.shopfloor_factories import new_client_id

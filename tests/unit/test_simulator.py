@@ -15,8 +15,8 @@ from models.resources import ReasonCode
 from models.shopfloor import EventKind, ProductionEvent
 from rxapp import simulator
 from rxapp.api.app import api
-from services import calendars
-from services.calendar_math import working_intervals, working_seconds
+from services.core.calendar_math import working_intervals, working_seconds
+from services.master import calendars
 from tests.api.conftest import serve
 from tests.shopfloor_factories import make_floor
 

@@ -9,11 +9,11 @@ from sqlmodel import select
 
 from models.config import Notification
 from models.organization import Department
-from services import sop_tickets as sop
-from services import workflow, workflow_admin
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.sop_tickets import SopCreate
+from services.config import workflow, workflow_admin
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.quality import sop_tickets as sop
+from services.quality.sop_tickets import SopCreate
 from tests.conftest import T0
 from tests.factories import make_department, make_user
 

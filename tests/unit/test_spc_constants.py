@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from services.spc_constants import CONSTANTS, constants
+from services.quality.spc_constants import CONSTANTS, constants
 
 _X = np.linspace(-12.0, 12.0, 96001)
 _PHI = 0.5 * (1.0 + np.array([math.erf(v / math.sqrt(2.0)) for v in _X]))

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from services import spc_math as m
+from services.quality import spc_math as m
 
 
 def g(*values) -> list[D]:

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from services.spc_rules import Point, RuleSet, beyond_limits, violations
+from services.quality.spc_rules import Point, RuleSet, beyond_limits, violations
 
 WE, NELSON = RuleSet.WESTERN_ELECTRIC, RuleSet.NELSON
 

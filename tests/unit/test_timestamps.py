@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from models.auth import LoginAttempt
 from models.organization import Organization
-from services.db import transaction
+from services.core.db import transaction
 
 
 def store_attempt(session, at) -> int:

@@ -8,12 +8,15 @@ import pytest
 from sqlmodel import select
 
 from models.audit import AuditEntry
-from services import custom_fields, exports, lots, shipments, trace_custom
-from services.custom_fields import CustomFieldCreate
-from services.db import transaction
-from services.errors import Forbidden, Invalid, NotFound
-from services.lots import ReceiptCreate
-from services.shipments import ShipmentCreate, ShipmentLineInput
+from services.config import custom_fields
+from services.config.custom_fields import CustomFieldCreate
+from services.core import exports
+from services.core.db import transaction
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.trace import custom_values as trace_custom
+from services.trace import lots, shipments
+from services.trace.lots import ReceiptCreate
+from services.trace.shipments import ShipmentCreate, ShipmentLineInput
 from tests.conftest import T0
 from tests.trace_factories import make_order, make_trace_world
 

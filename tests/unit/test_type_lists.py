@@ -7,11 +7,12 @@ from sqlmodel import select
 
 from models.config import TypeList
 from models.resources import MachineStatus
-from services import reason_codes, type_lists
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.reason_codes import ReasonCodeCreate
-from services.type_lists import TypeListCreate, ValueCreate, ValueUpdate
+from services.config import type_lists
+from services.config.type_lists import TypeListCreate, ValueCreate, ValueUpdate
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.master import reason_codes
+from services.master.reason_codes import ReasonCodeCreate
 from tests.factories import make_org
 from tests.production_factories import make_line
 
@@ -136,8 +137,8 @@ def test_writing_needs_configure_and_lists_are_per_organization(session, world, 
 def test_migration_0006_gives_existing_organizations_the_shipped_lists(tmp_path):
     import sqlalchemy as sa
 
-    from services.db import make_engine
-    from services.migrations import migrate
+    from services.core.db import make_engine
+    from services.core.migrations import migrate
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     migrate(engine, "0003_kpi_rollups")
     with engine.begin() as conn:

@@ -1,4 +1,4 @@
-"""Users of an organization: create, edit, deactivate, reset password (services/users.py)."""
+"""Users of an organization: create, edit, deactivate, reset password (services/org/users.py)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,10 +8,10 @@ import pytest
 from models.audit import AuditEntry
 from models.auth import AuthSession
 from models.user import Role, RoleAssignment, User, UserPlantAccess
-from services import users
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, Unauthorized
-from services.users import UserCreate, UserUpdate
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, Unauthorized
+from services.org import users
+from services.org.users import UserCreate, UserUpdate
 from tests.factories import PASSWORD
 from tests.unit.helpers import actor_for, count, fetch, log_in, snapshot
 

@@ -7,13 +7,27 @@ import pytest
 from sqlmodel import select
 
 from models.catalog import ProductType
-from models.orders import CustomerOrder, Operation, OrderStatus, StatusChange, WorkOrder, WorkStatus
+from models.orders import (
+    CustomerOrder,
+    Operation,
+    OrderStatus,
+    StatusChange,
+    WorkOrder,
+    WorkStatus,
+)
 from models.routing import Routing
-from services import work_order_reads, work_orders
-from services.db import transaction
-from services.errors import Forbidden, Invalid, NotFound
-from services.transitions import InvalidTransition
-from tests.order_helpers import PROMISED, bom, make_shop, order, plain_product, routed_product
+from services.core.db import transaction
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.production import work_order_reads, work_orders
+from services.production.transitions import InvalidTransition
+from tests.order_helpers import (
+    PROMISED,
+    bom,
+    make_shop,
+    order,
+    plain_product,
+    routed_product,
+)
 from tests.production_factories import make_work_order
 from tests.unit.helpers import count, fetch, snapshot
 

@@ -9,11 +9,18 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from models.audit import AuditEntry
-from models.orders import CustomerOrder, Operation, OrderStatus, StatusChange, WorkOrder, WorkStatus
-from services import work_orders
-from services.db import transaction
-from services.errors import Conflict, Invalid
-from services.transitions import WORK_TRANSITIONS, InvalidTransition
+from models.orders import (
+    CustomerOrder,
+    Operation,
+    OrderStatus,
+    StatusChange,
+    WorkOrder,
+    WorkStatus,
+)
+from services.core.db import transaction
+from services.core.errors import Conflict, Invalid
+from services.production import work_orders
+from services.production.transitions import WORK_TRANSITIONS, InvalidTransition
 from tests.order_helpers import make_shop, order
 from tests.production_factories import make_work_order
 from tests.unit.helpers import count, fetch, snapshot

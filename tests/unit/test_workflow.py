@@ -9,11 +9,16 @@ from sqlmodel import select
 
 from models.config import Notification
 from models.workflow import WorkflowStep
-from services import workflow, workflow_admin
-from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.workflow_defaults import default_spec
-from services.workflow_specs import ConditionSpec, StateSpec, TransitionSpec, WorkflowSpec
+from services.config import workflow, workflow_admin
+from services.config.workflow_defaults import default_spec
+from services.config.workflow_specs import (
+    ConditionSpec,
+    StateSpec,
+    TransitionSpec,
+    WorkflowSpec,
+)
+from services.core.db import transaction
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.conftest import T0
 from tests.factories import make_user
 

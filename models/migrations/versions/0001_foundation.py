@@ -4,11 +4,11 @@ Revision ID: 0001_foundation
 Revises: 
 Create Date: 2026-11-22 00:05:42.876463
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '0001_foundation'
 down_revision = None

@@ -4,11 +4,11 @@ Revision ID: 0002_production_core
 Revises: 0001_foundation
 Create Date: 2026-11-22 00:09:10.473294
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '0002_production_core'
 down_revision = '0001_foundation'

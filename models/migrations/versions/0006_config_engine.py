@@ -6,11 +6,11 @@ Create Date: 2026-11-22
 """
 from datetime import datetime, timezone
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '0006_config_engine'
 down_revision = '0003_kpi_rollups'

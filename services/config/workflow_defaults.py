@@ -1,0 +1,99 @@
+"""The workflows Takt ships: one per entity type that runs on the engine, and a generic one otherwise.
+
+An organization gets the default as its version 1 the first time an entity of that type starts a
+workflow; admins change it from /admin/workflows (a new version each time).
+Field names in conditions are the ones each entity's service exposes to the engine
+(`services.config.workflow.register_entity`); custom fields are `custom.<key>`.
+"""
+from __future__ import annotations
+
+from services.config.workflow_specs import ConditionSpec as C
+from services.config.workflow_specs import StateSpec as S
+from services.config.workflow_specs import TransitionSpec as T
+from services.config.workflow_specs import WorkflowSpec
+
+QUALITY_ROLES = ["quality", "admin"]
+DAY = 24 * 60
+
+NCR = WorkflowSpec(name="NCR", states=[
+    S(key="open", name="Open", is_initial=True, due_minutes=3 * DAY, escalate_to_role="quality"),
+    S(key="investigating", name="Investigating", due_minutes=14 * DAY, escalate_to_head=True),
+    S(key="closed", name="Closed", is_done=True),
+    S(key="cancelled", name="Cancelled", is_rejected=True),
+], transitions=[
+    T(key="investigate", name="Start investigation", from_state="open", to_state="investigating",
+      roles=QUALITY_ROLES, conditions=[C(field="containment", message="Describe the containment first.")]),
+    T(key="close", name="Close", from_state="*", to_state="closed", roles=QUALITY_ROLES, conditions=[
+        C(field="root_cause_category", message="Choose a root-cause category before closing."),
+        C(field="root_cause", message="Describe the root cause before closing."),
+        C(field="open_actions", op="max", value=0, message="Finish every CAPA action before closing."),
+    ]),
+    T(key="cancel", name="Cancel", from_state="*", to_state="cancelled", roles=QUALITY_ROLES,
+      approval="any", approver_roles=["manager", "admin"], require_comment=True),
+    T(key="reopen", name="Reopen", from_state="closed", to_state="investigating", roles=QUALITY_ROLES,
+      require_comment=True),
+])
+
+SOP_TICKET = WorkflowSpec(name="SOP ticket", states=[
+    S(key="open", name="Waiting for response", is_initial=True, due_minutes=2 * DAY, escalate_to_head=True),
+    S(key="accepted", name="Accepted", due_minutes=7 * DAY, escalate_to_head=True),
+    S(key="disputed", name="Disputed", due_minutes=2 * DAY, escalate_to_head=True),
+    S(key="resolved", name="Resolved", is_done=True),
+    S(key="withdrawn", name="Withdrawn", is_rejected=True),
+], transitions=[
+    T(key="accept", name="Accept", from_state="open", to_state="accepted",
+      conditions=[C(field="response", message="Write the charged department's response first.")]),
+    T(key="dispute", name="Dispute", from_state="open", to_state="disputed", require_comment=True),
+    T(key="uphold", name="Uphold the charge", from_state="disputed", to_state="accepted",
+      roles=["manager", "admin"], require_comment=True),
+    T(key="resolve", name="Resolve", from_state="accepted", to_state="resolved",
+      conditions=[C(field="response", message="Write the charged department's response first.")]),
+    T(key="withdraw", name="Withdraw", from_state="*", to_state="withdrawn", require_comment=True),
+])
+
+INTERNAL_REJECT = WorkflowSpec(name="Internal reject", states=[
+    S(key="reported", name="Reported", is_initial=True, due_minutes=DAY, escalate_to_role="quality"),
+    S(key="closed", name="Dispositioned", is_done=True),
+    S(key="cancelled", name="Cancelled", is_rejected=True),
+], transitions=[
+    T(key="dispose", name="Disposition", from_state="reported", to_state="closed",
+      conditions=[C(field="disposition", message="Choose a disposition first.")],
+      approval="any", approver_roles=["quality", "manager"]),
+    T(key="cancel", name="Cancel", from_state="reported", to_state="cancelled", roles=QUALITY_ROLES,
+      require_comment=True),
+])
+
+CUSTOMER_RETURN = WorkflowSpec(name="Customer return", states=[
+    S(key="received", name="Received", is_initial=True, due_minutes=2 * DAY, escalate_to_role="quality"),
+    S(key="closed", name="Dispositioned", is_done=True),
+    S(key="cancelled", name="Cancelled", is_rejected=True),
+], transitions=[
+    T(key="dispose", name="Disposition", from_state="received", to_state="closed",
+      conditions=[C(field="disposition", message="Choose a disposition first.")],
+      approval="any", approver_roles=["quality", "manager"]),
+    T(key="cancel", name="Cancel", from_state="received", to_state="cancelled", roles=QUALITY_ROLES,
+      require_comment=True),
+])
+
+GENERIC = WorkflowSpec(name="Simple", states=[
+    S(key="open", name="Open", is_initial=True),
+    S(key="done", name="Done", is_done=True),
+    S(key="cancelled", name="Cancelled", is_rejected=True),
+], transitions=[
+    T(key="complete", name="Complete", from_state="open", to_state="done"),
+    T(key="cancel", name="Cancel", from_state="open", to_state="cancelled", require_comment=True),
+])
+
+DEFAULTS: dict[str, WorkflowSpec] = {
+    "ncr": NCR, "sop_ticket": SOP_TICKET, "internal_reject": INTERNAL_REJECT, "customer_return": CUSTOMER_RETURN,
+}
+
+# Entity types an admin can shape a workflow for (the page's choice list), with their display names.
+ENTITY_TYPES: dict[str, str] = {
+    "ncr": "NCR", "sop_ticket": "SOP ticket", "internal_reject": "Internal reject",
+    "customer_return": "Customer return", "maintenance_ticket": "Maintenance ticket",
+}
+
+
+def default_spec(entity_type: str) -> WorkflowSpec:
+    return DEFAULTS.get(entity_type, GENERIC).model_copy(deep=True)

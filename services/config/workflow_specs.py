@@ -1,0 +1,167 @@
+"""Workflow definitions as plain data (`WorkflowSpec`), their validation and storage as a new version.
+
+A spec is what an admin edits and what a default ships as. `check_spec` returns every problem at
+once, keyed by where it is (`states.2.key`, `transitions.0.to_state`, ...). `store_version` writes a
+checked spec as the organization's next version of that entity type's workflow and makes it the
+active one; earlier versions stay, so instances that started on them keep running unchanged.
+
+Transition `from_state` "*" means "from any state that is not done or rejected".
+Condition ops: filled, empty, equals, not_equals, in (value a list), max (number <= value).
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session, func, select
+
+from models.user import Role
+from models.workflow import Workflow, WorkflowState, WorkflowTransition
+from services.core.validation import CODE_RE
+
+ANY_STATE = "*"
+CONDITION_OPS = ("filled", "empty", "equals", "not_equals", "in", "max")
+APPROVAL_MODES = ("none", "any", "all")
+MAX_DUE_MINUTES = 60 * 24 * 366
+
+
+class ConditionSpec(BaseModel):
+    field: str
+    op: Literal["filled", "empty", "equals", "not_equals", "in", "max"] = "filled"
+    value: Any = None
+    message: str = ""                 # shown when the condition fails; default says what is missing
+
+
+class StateSpec(BaseModel):
+    key: str
+    name: str
+    is_initial: bool = False
+    is_done: bool = False
+    is_rejected: bool = False
+    due_minutes: int | None = None
+    escalate_to_role: str | None = None
+    escalate_to_user_id: int | None = None
+    escalate_to_head: bool = False
+
+
+class TransitionSpec(BaseModel):
+    key: str
+    name: str
+    from_state: str
+    to_state: str
+    roles: list[str] = Field(default_factory=list)
+    conditions: list[ConditionSpec] = Field(default_factory=list)
+    approval: Literal["none", "any", "all"] = "none"
+    approver_roles: list[str] = Field(default_factory=list)
+    approver_user_ids: list[int] = Field(default_factory=list)
+    require_comment: bool = False
+
+
+class WorkflowSpec(BaseModel):
+    name: str
+    states: list[StateSpec]
+    transitions: list[TransitionSpec]
+
+
+def _key_problem(key: str) -> str | None:
+    if not key:
+        return "Required."
+    if len(key) > 32 or not CODE_RE.match(key):
+        return "Use up to 32 letters, digits, '.', '-' or '_'."
+    return None
+
+
+def _role_problems(roles: list[str]) -> str | None:
+    unknown = [r for r in roles if r not in {role.value for role in Role}]
+    return f"Unknown role: {', '.join(unknown)}." if unknown else None
+
+
+def check_spec(spec: WorkflowSpec) -> dict[str, str]:
+    """Every problem of a spec, keyed by its place; empty when the spec can be stored."""
+    problems: dict[str, str] = {}
+    if not spec.name.strip() or len(spec.name) > 120:
+        problems["name"] = "Give the workflow a name of at most 120 characters."
+    keys = [s.key for s in spec.states]
+    for i, state in enumerate(spec.states):
+        if (p := _key_problem(state.key)) or (p := "Used twice." if keys.count(state.key) > 1 else None):
+            problems[f"states.{i}.key"] = p
+        if not state.name.strip() or len(state.name) > 120:
+            problems[f"states.{i}.name"] = "Required, at most 120 characters."
+        if state.is_done and state.is_rejected:
+            problems[f"states.{i}.is_done"] = "A state is done or rejected, not both."
+        if state.due_minutes is not None and not 1 <= state.due_minutes <= MAX_DUE_MINUTES:
+            problems[f"states.{i}.due_minutes"] = f"Between 1 and {MAX_DUE_MINUTES} minutes, or empty."
+        if state.escalate_to_role and (p := _role_problems([state.escalate_to_role])):
+            problems[f"states.{i}.escalate_to_role"] = p
+    initial = [s for s in spec.states if s.is_initial]
+    if len(initial) != 1:
+        problems["states"] = "Mark exactly one state as the initial state."
+    elif initial[0].is_done or initial[0].is_rejected:
+        problems["states"] = "The initial state cannot be done or rejected."
+    problems.update(_transition_problems(spec, set(keys)))
+    return problems
+
+
+def _transition_problems(spec: WorkflowSpec, state_keys: set[str]) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    keys = [t.key for t in spec.transitions]
+    for i, t in enumerate(spec.transitions):
+        if (p := _key_problem(t.key)) or (p := "Used twice." if keys.count(t.key) > 1 else None):
+            problems[f"transitions.{i}.key"] = p
+        if not t.name.strip() or len(t.name) > 120:
+            problems[f"transitions.{i}.name"] = "Required, at most 120 characters."
+        if t.from_state != ANY_STATE and t.from_state not in state_keys:
+            problems[f"transitions.{i}.from_state"] = "Choose one of the states (or * for any open state)."
+        if t.to_state not in state_keys:
+            problems[f"transitions.{i}.to_state"] = "Choose one of the states."
+        if p := _role_problems(t.roles + t.approver_roles):
+            problems[f"transitions.{i}.roles"] = p
+        if t.approval != "none" and not (t.approver_roles or t.approver_user_ids):
+            problems[f"transitions.{i}.approval"] = "Name the roles or users who approve."
+        for j, c in enumerate(t.conditions):
+            if not c.field.strip():
+                problems[f"transitions.{i}.conditions.{j}.field"] = "Name the field to check."
+    return problems
+
+
+def next_version(session: Session, organization_id: int, entity_type: str) -> int:
+    latest = session.exec(select(func.max(Workflow.version)).where(
+        Workflow.organization_id == organization_id, Workflow.entity_type == entity_type)).one()
+    return (latest or 0) + 1
+
+
+def store_version(session: Session, organization_id: int, entity_type: str, spec: WorkflowSpec, *,
+                  user_id: int | None = None) -> Workflow:
+    """Write a checked spec as the next, active version (the previous active one is kept, inactive)."""
+    for old in session.exec(select(Workflow).where(
+            Workflow.organization_id == organization_id, Workflow.entity_type == entity_type,
+            Workflow.is_active == True)).all():  # noqa: E712
+        old.is_active = False
+        session.add(old)
+    flow = Workflow(organization_id=organization_id, entity_type=entity_type, name=spec.name.strip(),
+                    version=next_version(session, organization_id, entity_type), is_active=True,
+                    created_by=user_id, updated_by=user_id)
+    session.add(flow)
+    session.flush()
+    for i, s in enumerate(spec.states):
+        session.add(WorkflowState(workflow_id=flow.id, position=i, **s.model_dump()))
+    for i, t in enumerate(spec.transitions):
+        data = t.model_dump()
+        data["conditions"] = [c.model_dump() for c in t.conditions]
+        session.add(WorkflowTransition(workflow_id=flow.id, position=i, **data))
+    session.flush()
+    return flow
+
+
+def spec_of(session: Session, workflow_id: int) -> WorkflowSpec:
+    """The stored version back as a spec (the admin editor starts from it)."""
+    flow = session.get(Workflow, workflow_id)
+    states = session.exec(select(WorkflowState).where(WorkflowState.workflow_id == workflow_id)
+                          .order_by(WorkflowState.position)).all()
+    transitions = session.exec(select(WorkflowTransition).where(WorkflowTransition.workflow_id == workflow_id)
+                               .order_by(WorkflowTransition.position)).all()
+    return WorkflowSpec(
+        name=flow.name,
+        states=[StateSpec.model_validate(s, from_attributes=True) for s in states],
+        transitions=[TransitionSpec.model_validate(t, from_attributes=True) for t in transitions],
+    )

@@ -1,0 +1,111 @@
+"""Who may do what, where.
+
+An `Actor` is the acting user (or machine token) of one organization, with roles and the plants
+they may work in. Admins reach every plant of their organization. Every service calls `require`
+(a permission, optionally at a plant) and scopes queries with `visible_plant_ids`. Nothing here
+trusts an id from a client: a row outside the actor's organization or plants is `NotFound`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from models.user import Role
+from services.core.errors import Forbidden, NotFound
+
+
+class Permission(StrEnum):
+    VIEW = "view"                          # see the app and one's plants' data
+    MANAGE_USERS = "manage_users"
+    MANAGE_PLANTS = "manage_plants"
+    MANAGE_BRANDING = "manage_branding"
+    MANAGE_API_TOKENS = "manage_api_tokens"
+    VIEW_AUDIT = "view_audit"
+    VIEW_DASHBOARDS = "view_dashboards"
+    PLAN = "plan"                          # orders, work orders, schedules
+    SUPERVISE = "supervise"                # reassign jobs, first-stage approvals
+    RUN_JOBS = "run_jobs"                  # operator actions at a machine
+    QUALITY = "quality"
+    MAINTAIN = "maintain"
+    FINANCE = "finance"
+    INGEST = "ingest"                      # machine gateways
+    SCAN = "scan"                          # scanning stations
+    DISPLAY = "display"                    # read-only wall screens
+    CONFIGURE = "configure"                # type lists, custom fields, workflows (admins)
+
+
+_EVERYONE = {Permission.VIEW}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission) - {Permission.INGEST, Permission.DISPLAY},
+    Role.MANAGER: frozenset(_EVERYONE | {Permission.VIEW_DASHBOARDS, Permission.VIEW_AUDIT, Permission.PLAN, Permission.SUPERVISE}),
+    Role.PLANNER: frozenset(_EVERYONE | {Permission.PLAN, Permission.VIEW_DASHBOARDS}),
+    Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.SUPERVISE, Permission.RUN_JOBS, Permission.VIEW_DASHBOARDS, Permission.SCAN}),
+    Role.OPERATOR: frozenset(_EVERYONE | {Permission.RUN_JOBS, Permission.SCAN}),
+    Role.QUALITY: frozenset(_EVERYONE | {Permission.QUALITY, Permission.VIEW_DASHBOARDS}),
+    Role.MAINTENANCE: frozenset(_EVERYONE | {Permission.MAINTAIN}),
+    Role.FINANCE: frozenset(_EVERYONE | {Permission.FINANCE, Permission.VIEW_DASHBOARDS}),
+    Role.VIEWER: frozenset(_EVERYONE | {Permission.VIEW_DASHBOARDS}),
+}
+
+TOKEN_PERMISSIONS = {
+    "machine": frozenset({Permission.INGEST}),
+    "station": frozenset({Permission.SCAN}),
+    "display": frozenset({Permission.DISPLAY}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None                    # None for a machine/station/display token
+    organization_id: int
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    plant_ids: frozenset[int] = field(default_factory=frozenset)
+    username: str = ""
+    api_token_id: int | None = None
+    token_permissions: frozenset[Permission] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        if self.api_token_id is not None:
+            return self.token_permissions
+        perms: set[Permission] = set()
+        for role in self.roles:
+            perms |= ROLE_PERMISSIONS[role]
+        return frozenset(perms)
+
+    def can(self, permission: Permission, *, plant_id: int | None = None) -> bool:
+        if permission not in self.permissions:
+            return False
+        return plant_id is None or plant_id in self.plant_ids
+
+    def label(self) -> str:
+        return self.username or (f"token #{self.api_token_id}" if self.api_token_id else f"user #{self.user_id}")
+
+
+def require(actor: Actor, permission: Permission, *, plant_id: int | None = None) -> None:
+    """Raise Forbidden unless the actor holds `permission` (at `plant_id`, when given)."""
+    if permission not in actor.permissions:
+        raise Forbidden(f"You are not allowed to do this: it needs the '{permission.value}' permission.")
+    if plant_id is not None and plant_id not in actor.plant_ids:
+        raise Forbidden("You have no access to this plant.")
+
+
+def require_same_org(actor: Actor, organization_id: int | None, what: str) -> None:
+    """Rows of another organization do not exist for this actor."""
+    if organization_id != actor.organization_id:
+        raise NotFound(f"{what} not found.")
+
+
+def require_plant_visible(actor: Actor, plant_id: int | None, what: str) -> None:
+    if plant_id is not None and plant_id not in actor.plant_ids:
+        raise NotFound(f"{what} not found.")
+
+
+def roles_granting(permission: Permission | str) -> list[Role]:
+    """The roles that hold `permission`, in the order of `Role` (to tell people whom to ask)."""
+    wanted = Permission(permission)
+    return [role for role in Role if wanted in ROLE_PERMISSIONS[role]]

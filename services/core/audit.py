@@ -1,0 +1,115 @@
+"""The audit trail: `audit()` is called by every mutating service in the same transaction.
+
+Reading it is limited to users with VIEW_AUDIT, within their organization; filters by user,
+entity and date range; CSV export of exactly what a filter shows.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, func, select
+
+from models.audit import AuditEntry
+from models.base import utcnow
+from models.user import User
+from services.core.access import Actor, Permission, require
+from services.core.validation import check
+
+
+class AuditRead(BaseModel):
+    id: int
+    at: datetime
+    user_id: int | None
+    username: str | None
+    entity: str
+    entity_id: str | None
+    action: str
+    changes: dict[str, Any]
+
+
+class AuditFilter(BaseModel):
+    user_id: int | None = None
+    entity: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def audit(session: Session, actor: Actor | None, entity: str, entity_id: Any, action: str,
+          changes: dict[str, Any] | None = None, *, organization_id: int | None = None,
+          plant_id: int | None = None, at: datetime | None = None) -> None:
+    session.add(AuditEntry(
+        organization_id=organization_id if organization_id is not None else (actor.organization_id if actor else None),
+        plant_id=plant_id,
+        user_id=actor.user_id if actor else None,
+        at=at or utcnow(),
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        action=action,
+        changes=_jsonable(changes or {}),
+    ))
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Changed fields as {field: {"before": old, "after": new}}."""
+    return {k: {"before": before.get(k), "after": v} for k, v in after.items() if before.get(k) != v}
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def list_audit(session: Session, actor: Actor, flt: AuditFilter | None = None, *,
+               limit: int = 200, offset: int = 0) -> tuple[list[AuditRead], int]:
+    require(actor, Permission.VIEW_AUDIT)
+    flt = flt or AuditFilter()
+    check({name: "Give a time with a time zone (the trail is kept in UTC)." for name in ("since", "until")
+           if getattr(flt, name) is not None and getattr(flt, name).tzinfo is None})
+    query = select(AuditEntry, User.username).join(User, User.id == AuditEntry.user_id, isouter=True)
+    query = query.where(AuditEntry.organization_id == actor.organization_id)
+    if flt.user_id is not None:
+        query = query.where(AuditEntry.user_id == flt.user_id)
+    if flt.entity:
+        query = query.where(AuditEntry.entity == flt.entity)
+    if flt.since:
+        query = query.where(AuditEntry.at >= flt.since)
+    if flt.until:
+        query = query.where(AuditEntry.at < flt.until)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)).all()
+    return [_read(entry, username) for entry, username in rows], total
+
+
+def audit_entities(session: Session, actor: Actor) -> list[str]:
+    require(actor, Permission.VIEW_AUDIT)
+    query = select(AuditEntry.entity).where(AuditEntry.organization_id == actor.organization_id).distinct()
+    return sorted(session.exec(query).all())
+
+
+def audit_users(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """(user id, username) of the people who appear in the organization's audit trail, for a filter."""
+    require(actor, Permission.VIEW_AUDIT)
+    query = (select(User.id, User.username).join(AuditEntry, AuditEntry.user_id == User.id)
+             .where(AuditEntry.organization_id == actor.organization_id, User.organization_id == actor.organization_id)
+             .distinct().order_by(User.username))
+    return [(user_id, username) for user_id, username in session.exec(query).all()]
+
+
+def audit_csv(session: Session, actor: Actor, flt: AuditFilter | None = None) -> str:
+    entries, _ = list_audit(session, actor, flt, limit=100_000)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["at_utc", "user", "entity", "entity_id", "action", "changes"])
+    for e in entries:
+        writer.writerow([e.at.isoformat(), e.username or "", e.entity, e.entity_id or "", e.action,
+                         json.dumps(e.changes, sort_keys=True)])
+    return out.getvalue()
+
+
+def _read(entry: AuditEntry, username: str | None) -> AuditRead:
+    return AuditRead(id=entry.id, at=entry.at, user_id=entry.user_id, username=username, entity=entry.entity,
+                     entity_id=entry.entity_id, action=entry.action, changes=entry.changes or {})

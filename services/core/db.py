@@ -1,0 +1,83 @@
+"""Engine, sessions and the unit of work.
+
+`DATABASE_URL` unset: the SQLite file `data/takt.db` (WAL, foreign keys on). Set: that database,
+e.g. `postgresql+psycopg://user@host/db`. Services never commit; callers wrap a use case in
+`transaction(session)`, which commits once and, only after a successful commit, dispatches the
+domain events the services recorded (services/core/events.py).
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "takt.db"
+
+_engine: Engine | None = None
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def get_engine() -> Engine:
+    global _engine
+    if _engine is None:
+        _engine = make_engine(database_url())
+    return _engine
+
+
+def use_engine(engine: Engine | None) -> None:
+    """Point every door (UI, API, CLI) at this engine; tests use it for their clean database."""
+    global _engine
+    _engine = engine
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """One use case, one commit. Rolls back on any error; events go out only after commit."""
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

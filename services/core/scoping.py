@@ -1,0 +1,23 @@
+"""Fetch one row for an actor, or NotFound: rows of another organization, or of a plant the
+actor cannot see, do not exist for them. Every service's `_get_*` goes through here."""
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlmodel import Session
+
+from services.core.access import Actor
+from services.core.errors import NotFound
+
+T = TypeVar("T")
+
+
+def get_scoped(session: Session, actor: Actor, model: type[T], row_id: int | None, what: str, *,
+               for_update: bool = False) -> T:
+    row = session.get(model, row_id, with_for_update=for_update) if row_id is not None else None
+    if row is None or getattr(row, "organization_id", None) != actor.organization_id:
+        raise NotFound(f"{what} not found.")
+    plant_id = getattr(row, "plant_id", None)
+    if plant_id is not None and plant_id not in actor.plant_ids:
+        raise NotFound(f"{what} not found.")
+    return row

@@ -1,0 +1,352 @@
+"""The demo plant: Acme's Berlin Works with 10 machines in 3 departments, products with 2- and
+3-level BOMs, routings, three shifts a day seven days a week (Porto: two, on weekdays) with breaks,
+capacity targets, customers, three weeks of orders worked through the real services (release, scheduling, operator actions with counts,
+scrap and downtime), and open orders queued on the machines for the days ahead.
+
+Everything goes through the same services as the UI and the API, acting as the demo planner
+and operator, with the clock passed in: the history is what those services would have recorded.
+The random choices come from a fixed seed, so two seedings at the same `now` are identical.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from models.orders import Operation, WorkOrder
+from models.organization import Department, Plant
+from models.user import User
+from services.core.access import Actor
+from services.core.calendar_math import CalendarSpec, add_working_time
+from services.master import (
+    boms,
+    calendars,
+    customers,
+    products,
+    reason_codes,
+    routings,
+    work_centers,
+)
+from services.org.auth import actor_for_user
+from services.production import orders, scheduling, work_orders
+from services.production.scheduling import CapacityTargetCreate
+from services.shopfloor import operator as shopfloor
+
+HISTORY_DAYS = 21
+
+# code, name, department, machines
+WORK_CENTERS = [
+    ("CNC", "CNC turning", "MACH", ["CNC-01", "CNC-02", "CNC-03"]),
+    ("MILL", "Milling", "MACH", ["MILL-01", "MILL-02"]),
+    ("WELD", "Welding", "ASSY", ["WELD-01"]),
+    ("ASM", "Assembly", "ASSY", ["ASM-01", "ASM-02"]),
+    ("PAINT", "Powder coating", "FIN", ["PAINT-01"]),
+    ("PACK", "Packing", "FIN", ["PACK-01"]),
+]
+
+# code, name, type, unit, standard cost
+PRODUCTS = [
+    ("RM-STEEL-40", "Steel bar 40 mm", "raw", "m", "6.80"),
+    ("RM-ALU-3", "Aluminium sheet 3 mm", "raw", "kg", "4.10"),
+    ("RM-BOLT-M8", "Bolt M8x25", "raw", "pcs", "0.12"),
+    ("RM-BOX-L", "Carton, large", "raw", "pcs", "0.90"),
+    ("SF-SHAFT", "Machined shaft", "semi", "pcs", None),
+    ("SF-BRACKET", "Milled bracket", "semi", "pcs", None),
+    ("SF-FRAME", "Welded frame, coated", "semi", "pcs", None),
+    ("FG-GEARBOX", "Gearbox housing assembly", "finished", "pcs", None),
+    ("FG-PUMPKIT", "Pump bracket kit", "finished", "pcs", None),
+    ("FG-SHAFTSET", "Shaft set (4)", "finished", "pcs", None),
+]
+
+# parent, component, quantity per, scrap factor
+BOM = [
+    ("SF-SHAFT", "RM-STEEL-40", "0.35", "0.02"),
+    ("SF-BRACKET", "RM-ALU-3", "0.8", "0.05"),
+    ("SF-FRAME", "SF-BRACKET", "2", "0"),
+    ("SF-FRAME", "RM-BOLT-M8", "4", "0.01"),
+    ("FG-GEARBOX", "SF-FRAME", "1", "0"),
+    ("FG-GEARBOX", "SF-SHAFT", "2", "0"),
+    ("FG-GEARBOX", "RM-BOLT-M8", "8", "0.01"),
+    ("FG-GEARBOX", "RM-BOX-L", "1", "0"),
+    ("FG-PUMPKIT", "SF-BRACKET", "2", "0"),
+    ("FG-PUMPKIT", "RM-BOLT-M8", "4", "0.01"),
+    ("FG-PUMPKIT", "RM-BOX-L", "1", "0"),
+    ("FG-SHAFTSET", "SF-SHAFT", "4", "0"),
+    ("FG-SHAFTSET", "RM-BOX-L", "1", "0"),
+]
+
+# product: [(step name, work center, setup s, ideal cycle s)]
+ROUTINGS = {
+    "SF-SHAFT": [("Turn", "CNC", 1200, "95")],
+    "SF-BRACKET": [("Mill", "MILL", 900, "70")],
+    "SF-FRAME": [("Weld", "WELD", 600, "150"), ("Powder coat", "PAINT", 1200, "40")],
+    "FG-GEARBOX": [("Assemble", "ASM", 300, "240"), ("Pack", "PACK", 120, "30")],
+    "FG-PUMPKIT": [("Assemble", "ASM", 300, "90"), ("Pack", "PACK", 120, "20")],
+    "FG-SHAFTSET": [("Pack", "PACK", 120, "25")],
+}
+
+# kind, code, name, planned, six-big-loss category
+REASONS = [
+    ("downtime", "BREAKDOWN", "Machine breakdown", False, "breakdown"),
+    ("downtime", "TOOL", "Tool change", False, "setup_adjustment"),
+    ("downtime", "CHANGEOVER", "Changeover", False, "setup_adjustment"),
+    ("downtime", "NO-MAT", "No material", False, "minor_stop"),
+    ("downtime", "JAM", "Jam / minor stop", False, "minor_stop"),
+    ("downtime", "PM", "Planned maintenance", True, "planned_stop"),
+    ("downtime", "MEETING", "Team meeting", True, "planned_stop"),
+    ("scrap", "DIM", "Dimension out of tolerance", False, "production_reject"),
+    ("scrap", "SURFACE", "Surface defect", False, "production_reject"),
+    ("scrap", "STARTUP", "Start-up reject", False, "startup_reject"),
+    ("pause", "WAIT-MAT", "Waiting for material", False, "minor_stop"),
+    ("pause", "QC-HOLD", "Waiting for quality check", False, "minor_stop"),
+    ("pause", "AWAY", "Operator called away", False, "minor_stop"),
+    ("exception", "RUSH", "Rush order", False, None),
+    ("exception", "MACHINE-DOWN", "Machine down, moved", False, None),
+]
+
+CUSTOMERS = [
+    ("NORDWIND", "Nordwind Antriebe GmbH", "orders@nordwind.example"),
+    ("RIVERA", "Rivera Pumps S.L.", "purchasing@rivera.example"),
+    ("KESTREL", "Kestrel Agritech Ltd", "supply@kestrel.example"),
+    ("HANSA", "Hansa Fördertechnik AG", "einkauf@hansa.example"),
+]
+
+# finished product, quantity range
+DEMAND = [("FG-GEARBOX", (8, 24)), ("FG-PUMPKIT", (20, 60)), ("FG-SHAFTSET", (10, 30))]
+
+
+@dataclass
+class _Ids:
+    plant: Plant
+    departments: dict[str, int]
+    machines: dict[str, list[int]] = field(default_factory=dict)   # work center code -> machine ids
+    work_centers: dict[str, int] = field(default_factory=dict)
+    products: dict[str, int] = field(default_factory=dict)
+    customers: list[int] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+def seed_demo_plant(session: Session, organization_id: int, *, now: datetime) -> None:
+    """Master data, history and open work for the Berlin plant; a small line for Porto."""
+    admin = _actor(session, "admin")
+    berlin = session.exec(select(Plant).where(Plant.organization_id == organization_id, Plant.code == "BER")).one()
+    ids = _master_data(session, admin, berlin, now)
+    spec = calendars.calendar_spec(session, berlin.id)
+    rng = random.Random(20260302)
+    planner, operator = _actor(session, "planner"), _actor(session, "operator")
+    _history(session, planner, operator, ids, spec, rng, now)
+    _open_work(session, planner, ids, rng, now)
+    scheduling.replan_plant(session, planner, berlin.id, now=now)
+    scheduling.detect_late(session, planner, berlin.id, now=now)
+    porto = session.exec(select(Plant).where(Plant.organization_id == organization_id, Plant.code == "POR")).one()
+    _porto_line(session, admin, porto, now)
+
+
+# ----- master data --------------------------------------------------------------------------
+
+def _master_data(session: Session, admin: Actor, plant: Plant, now: datetime) -> _Ids:
+    depts = {d.code: d.id for d in session.exec(select(Department).where(Department.plant_id == plant.id)).all()}
+    ids = _Ids(plant=plant, departments=depts)
+    _round_the_clock_calendar(session, admin, plant.id, now)
+    for code, name, dept, machine_codes in WORK_CENTERS:
+        wc = work_centers.create_work_center(session, admin, work_centers.WorkCenterCreate(
+            plant_id=plant.id, department_id=depts[dept], code=code, name=name), now=now)
+        ids.work_centers[code] = wc.id
+        ids.machines[code] = [work_centers.create_machine(session, admin, work_centers.MachineCreate(
+            work_center_id=wc.id, code=m, name=f"{name} {m.split('-')[1]}"), now=now).id for m in machine_codes]
+    for code, name, type_, unit, cost in PRODUCTS:
+        ids.products[code] = products.create_product(session, admin, products.ProductCreate(
+            code=code, name=name, type=type_, unit=unit, standard_cost=cost), now=now).id
+    for parent, component, qty, scrap in BOM:
+        boms.add_component(session, admin, ids.products[parent], boms.BomLineCreate(
+            component_product_id=ids.products[component], quantity_per=qty, scrap_factor=scrap), now=now)
+    for product, steps in ROUTINGS.items():
+        routings.create_routing(session, admin, routings.RoutingCreate(product_id=ids.products[product], name="Standard", steps=[
+            routings.StepInput(name=n, work_center_id=ids.work_centers[wc], setup_seconds=s, ideal_cycle_seconds=c)
+            for n, wc, s, c in steps]), now=now)
+    # CNC-03 is a newer lathe: faster on shafts
+    work_centers.set_machine_rate(session, admin, ids.machines["CNC"][2], work_centers.MachineRateInput(
+        product_id=ids.products["SF-SHAFT"], ideal_cycle_seconds="80"), now=now)
+    for kind, code, name, planned, loss in REASONS:
+        ids.reasons[code] = reason_codes.create_reason_code(session, admin, reason_codes.ReasonCodeCreate(
+            kind=kind, code=code, name=name, planned=planned, loss_category=loss), now=now).id
+    for code, name, email in CUSTOMERS:
+        ids.customers.append(customers.create_customer(session, admin, customers.CustomerCreate(
+            code=code, name=name, email=email), now=now).id)
+    for wc_code, machine_ids in ids.machines.items():     # three shifts less breaks: 22.25 h a day
+        for machine_id in machine_ids:
+            scheduling.create_target(session, admin, CapacityTargetCreate(
+                plant_id=plant.id, machine_id=machine_id, period="day", target_hours=Decimal("22.25")), now=now)
+    return ids
+
+
+def _two_shift_calendar(session: Session, admin: Actor, plant_id: int, now: datetime) -> None:
+    """Porto: an early and a late shift on weekdays."""
+    _shift_calendar(session, admin, plant_id, now, name="Two shifts", weekdays="12345", night=False)
+
+
+def _round_the_clock_calendar(session: Session, admin: Actor, plant_id: int, now: datetime) -> None:
+    """Berlin runs continuously: early, late and night shift every day of the week (so the demo plant,
+    and the simulator that drives it, is at work whenever someone opens it)."""
+    _shift_calendar(session, admin, plant_id, now, name="Three shifts, seven days", weekdays="1234567", night=True)
+
+
+def _shift_calendar(session: Session, admin: Actor, plant_id: int, now: datetime, *, name: str, weekdays: str,
+                    night: bool) -> None:
+    cal = calendars.create_calendar(session, admin, calendars.CalendarCreate(plant_id=plant_id, name=name), now=now)
+    shifts = [("Early", 6 * 60, 14 * 60), ("Late", 14 * 60, 22 * 60)] + ([("Night", 22 * 60, 6 * 60)] if night else [])
+    ids: dict[str, int] = {}
+    for shift_name, start, end in shifts:
+        read = calendars.add_shift(session, admin, cal.calendar.id, calendars.ShiftInput(
+            name=shift_name, start_minute=start, end_minute=end, weekdays=weekdays), now=now)
+        ids[shift_name] = next(s.id for s in read.shifts if s.name == shift_name)
+    breaks = [("Early", "Coffee", 9 * 60, 9 * 60 + 15), ("Early", "Lunch", 12 * 60, 12 * 60 + 30),
+              ("Late", "Dinner", 18 * 60, 18 * 60 + 30), ("Night", "Night break", 2 * 60, 2 * 60 + 30)]
+    for shift_name, break_name, start, end in breaks:
+        if shift_name in ids:
+            calendars.add_break(session, admin, ids[shift_name], calendars.BreakInput(
+                name=break_name, start_minute=start, end_minute=end), now=now)
+
+
+def _porto_line(session: Session, admin: Actor, plant: Plant, now: datetime) -> None:
+    dept = session.exec(select(Department).where(Department.plant_id == plant.id, Department.code == "ASSY")).one()
+    _two_shift_calendar(session, admin, plant.id, now)
+    wc = work_centers.create_work_center(session, admin, work_centers.WorkCenterCreate(
+        plant_id=plant.id, department_id=dept.id, code="ASM", name="Assembly"), now=now)
+    for code in ["ASM-P1", "ASM-P2"]:
+        work_centers.create_machine(session, admin, work_centers.MachineCreate(
+            work_center_id=wc.id, code=code, name=f"Assembly cell {code[-1]}"), now=now)
+
+
+# ----- three weeks of history, through the operator's own actions ----------------------------
+
+def _history(session: Session, planner: Actor, operator: Actor, ids: _Ids, spec: CalendarSpec,
+             rng: random.Random, now: datetime) -> None:
+    start = now - timedelta(days=HISTORY_DAYS)
+    machine_free = {m: start for ms in ids.machines.values() for m in ms}
+    day = start
+    while day < now - timedelta(days=2):
+        for _ in range(rng.randint(1, 2)):
+            order_id = _order(session, planner, ids, rng, created=day, promised=day.date() + timedelta(days=rng.randint(4, 9)))
+            released = work_orders.release_order(session, planner, order_id, now=day)
+            for wo in sorted(released, key=lambda w: -_depth(session, w.id)):
+                _run_work_order(session, planner, operator, ids, spec, rng, wo.id, machine_free, day, now)
+        day += timedelta(days=1)
+
+
+def _run_work_order(session: Session, planner: Actor, operator: Actor, ids: _Ids, spec: CalendarSpec,
+                    rng: random.Random, work_order_id: int, machine_free: dict[int, datetime], released: datetime,
+                    now: datetime) -> None:
+    wo = session.get(WorkOrder, work_order_id)
+    earliest = max([released] + [_finished(session, c.id) for c in session.exec(
+        select(WorkOrder).where(WorkOrder.parent_work_order_id == wo.id)).all()])
+    ops = session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(Operation.sequence)).all()
+    for op in ops:
+        wc_code = next(code for code, wc_id in ids.work_centers.items() if wc_id == op.work_center_id)
+        machine = min(ids.machines[wc_code], key=lambda m: machine_free[m])
+        begin = add_working_time(spec, max(machine_free[machine], earliest), rng.randint(0, 1800))
+        if begin >= now - timedelta(hours=1):
+            return
+        scheduling.assign_operation(session, planner, op.id, machine, now=released)
+        end = _work_operation(session, operator, ids, spec, rng, op, machine, begin, now)
+        machine_free[machine] = earliest = end
+        if end >= now:
+            return
+
+
+def _work_operation(session: Session, operator: Actor, ids: _Ids, spec: CalendarSpec, rng: random.Random,
+                    op: Operation, machine: int, begin: datetime, now: datetime) -> datetime:
+    """Start, count in chunks (with scrap and the odd downtime), complete; stop at `now` if reached."""
+    act = _Acting(session, operator, machine, op.id, rng)
+    act.do(shopfloor.start_job, begin, operation_id=op.id)
+    cursor = add_working_time(spec, begin, op.setup_seconds * rng.uniform(0.9, 1.4))
+    remaining = op.quantity
+    cycle = float(op.ideal_cycle_seconds)
+    while remaining > 0:
+        chunk = min(remaining, max(1, op.quantity // rng.randint(3, 5)))
+        cursor = add_working_time(spec, cursor, chunk * cycle * rng.uniform(1.02, 1.25))
+        if cursor >= now:
+            return cursor
+        scrap = sum(1 for _ in range(chunk) if rng.random() < 0.03)
+        act.do(shopfloor.report_counts, cursor, good=chunk - scrap, scrap=scrap,
+               scrap_reason_code_id=ids.reasons[rng.choice(["DIM", "SURFACE", "STARTUP"])] if scrap else None)
+        remaining -= chunk
+        if remaining and rng.random() < 0.25:
+            cursor = _downtime(act, spec, ids, rng, cursor, now)
+            if cursor >= now:
+                return cursor
+    act.do(shopfloor.complete_job, cursor + timedelta(seconds=30))
+    return cursor + timedelta(seconds=30)
+
+
+def _downtime(act: "_Acting", spec: CalendarSpec, ids: _Ids, rng: random.Random, at: datetime, now: datetime) -> datetime:
+    reason = rng.choice(["BREAKDOWN", "TOOL", "JAM", "JAM", "NO-MAT", "PM"])
+    act.do(shopfloor.start_downtime, at, reason_code_id=ids.reasons[reason])
+    minutes = rng.randint(3, 8) if reason == "JAM" else rng.randint(10, 75)
+    end = add_working_time(spec, at, minutes * 60)
+    if end >= now:
+        return end
+    act.do(shopfloor.end_downtime, end)
+    return end
+
+
+@dataclass
+class _Acting:
+    session: Session
+    operator: Actor
+    machine_id: int
+    operation_id: int
+    rng: random.Random
+
+    def do(self, action, at: datetime, **kwargs) -> None:
+        client_id = f"demo-{self.rng.getrandbits(64):016x}"
+        if action in (shopfloor.complete_job, shopfloor.report_counts):
+            kwargs.setdefault("operation_id", self.operation_id)
+        action(self.session, self.operator, self.machine_id, client_id=client_id, occurred_at=at, now=at, **kwargs)
+
+
+# ----- open work ------------------------------------------------------------------------------
+
+def _open_work(session: Session, planner: Actor, ids: _Ids, rng: random.Random, now: datetime) -> None:
+    today = now.date()
+    for i in range(10):
+        order_id = _order(session, planner, ids, rng, created=now - timedelta(hours=10 - i),
+                          promised=today + timedelta(days=rng.randint(1, 12)))
+        if i >= 7:
+            continue                      # left open: for the planner to release
+        released = work_orders.release_order(session, planner, order_id, now=now)
+        for wo in sorted(released, key=lambda w: -_depth(session, w.id)):
+            for op in session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(Operation.sequence)).all():
+                if i < 5:                  # the rest waits on the board's "unscheduled" list
+                    wc_code = next(c for c, wc_id in ids.work_centers.items() if wc_id == op.work_center_id)
+                    scheduling.assign_operation(session, planner, op.id, rng.choice(ids.machines[wc_code]), now=now)
+
+
+def _order(session: Session, planner: Actor, ids: _Ids, rng: random.Random, *, created: datetime, promised: date) -> int:
+    lines = []
+    for product, (low, high) in rng.sample(DEMAND, rng.randint(1, 2)):
+        lines.append(orders.OrderLineInput(product_id=ids.products[product], quantity=rng.randint(low, high),
+                                           promised_date=promised, unit_price=Decimal(rng.randint(40, 400))))
+    order = orders.create_order(session, planner, orders.OrderCreate(
+        plant_id=ids.plant.id, customer_id=rng.choice(ids.customers),
+        customer_reference=f"PO-{rng.randint(10000, 99999)}", lines=lines), now=created)
+    return order.id
+
+
+def _depth(session: Session, work_order_id: int) -> int:
+    depth, wo = 0, session.get(WorkOrder, work_order_id)
+    while wo.parent_work_order_id is not None:
+        depth, wo = depth + 1, session.get(WorkOrder, wo.parent_work_order_id)
+    return depth
+
+
+def _finished(session: Session, work_order_id: int) -> datetime:
+    wo = session.get(WorkOrder, work_order_id)
+    return wo.completed_at or datetime.max.replace(tzinfo=wo.created_at.tzinfo)
+
+
+def _actor(session: Session, username: str) -> Actor:
+    return actor_for_user(session, session.exec(select(User).where(User.username == username)).one())

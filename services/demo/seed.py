@@ -1,0 +1,101 @@
+"""Demo data: a tenant with two plants, departments and a user for every role, plus a second
+tenant so isolation can be seen. Demo passwords exist only here and are printed by `make run`.
+
+Seeding is idempotent: it does nothing when any organization exists.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from models.base import utcnow
+from models.organization import Organization
+from services.org import organizations, plants, users
+from services.org.plants import DepartmentCreate, PlantCreate
+from services.org.users import UserCreate
+
+DEMO_PASSWORD = "Takt-demo-2026"
+
+# username, full name, roles, plant codes (admins reach every plant anyway)
+DEMO_USERS = [
+    ("admin", "Ada Admin", ["admin"], ["BER", "POR"]),
+    ("manager", "Max Manager", ["manager"], ["BER", "POR"]),
+    ("planner", "Pia Planner", ["planner"], ["BER"]),
+    ("supervisor", "Sam Supervisor", ["supervisor"], ["BER"]),
+    ("operator", "Olga Operator", ["operator"], ["BER"]),
+    ("operator.porto", "Oscar Operator", ["operator"], ["POR"]),
+    ("quality", "Quinn Quality", ["quality"], ["BER", "POR"]),
+    ("maintenance", "Mia Maintenance", ["maintenance"], ["BER"]),
+    ("finance", "Finn Finance", ["finance"], ["BER", "POR"]),
+    ("viewer", "Vera Viewer", ["viewer"], ["BER"]),
+]
+
+DEMO_PLANTS = [
+    ("BER", "Berlin Works", "Europe/Berlin", [("MACH", "Machining"), ("ASSY", "Assembly"), ("FIN", "Finishing")]),
+    ("POR", "Porto Assembly", "Europe/Lisbon", [("ASSY", "Assembly"), ("PACK", "Packing")]),
+]
+
+
+def seed_demo(session: Session, *, now: datetime | None = None, production: bool = True) -> bool:
+    """Create the demo tenants; with `production`, Acme's plants get master data, three weeks of
+    history and open work (services/demo/production.py). Returns False (and changes nothing)
+    when data exists."""
+    if session.exec(select(Organization.id)).first() is not None:
+        return False
+    now = now or utcnow()
+    acme_id = _seed_acme(session, now)
+    _seed_globex(session, now)
+    from services.demo.config import seed_demo_config
+    seed_demo_config(session, acme_id, now=now)
+    if production:
+        from services.demo.production import seed_demo_plant
+        seed_demo_plant(session, acme_id, now=now)
+        from services.demo.production import _actor
+        from services.demo.trace import seed_demo_trace
+        seed_demo_trace(session, acme_id, _actor(session, "admin"), now=now)
+        from services.demo.quality import seed_demo_quality
+        seed_demo_quality(session, acme_id, _actor(session, "quality"), now=now)
+        from services.demo.ncr import seed_demo_ncrs
+        seed_demo_ncrs(session, acme_id, _actor(session, "quality"), _actor(session, "supervisor"),
+                       _actor(session, "admin"), now=now)
+    return True
+
+
+def _seed_acme(session: Session, now: datetime) -> int:
+    org = organizations.create_organization(session, slug="acme", name="Acme Precision Parts", primary_color="#0f766e", now=now)
+    system = organizations.system_actor(session, org.id)
+    plant_ids = {}
+    for code, name, tz, departments in DEMO_PLANTS:
+        plant = plants.create_plant(session, system, PlantCreate(code=code, name=name, timezone=tz), now=now)
+        plant_ids[code] = plant.id
+        system = organizations.system_actor(session, org.id)   # now sees the new plant
+        for dept_code, dept_name in departments:
+            plants.create_department(session, system, DepartmentCreate(plant_id=plant.id, code=dept_code, name=dept_name), now=now)
+    for username, full_name, roles, plant_codes in DEMO_USERS:
+        users.create_user(session, system, UserCreate(
+            username=username, full_name=full_name, email=f"{username}@acme.example", password=DEMO_PASSWORD,
+            roles=roles, plant_ids=[plant_ids[c] for c in plant_codes]), now=now)
+    return org.id
+
+
+def _seed_globex(session: Session, now: datetime) -> None:
+    org = organizations.create_organization(session, slug="globex", name="Globex Fabrication", primary_color="#b45309", now=now)
+    system = organizations.system_actor(session, org.id)
+    plant = plants.create_plant(session, system, PlantCreate(code="OSA", name="Osaka Plant", timezone="Asia/Tokyo"), now=now)
+    system = organizations.system_actor(session, org.id)
+    plants.create_department(session, system, DepartmentCreate(plant_id=plant.id, code="PRESS", name="Press shop"), now=now)
+    for username, full_name, roles in [("globex.admin", "Gil Globex", ["admin"]), ("globex.operator", "Gus Globex", ["operator"])]:
+        users.create_user(session, system, UserCreate(
+            username=username, full_name=full_name, email=f"{username}@globex.example", password=DEMO_PASSWORD,
+            roles=roles, plant_ids=[plant.id]), now=now)
+
+
+def has_demo(session: Session) -> bool:
+    return session.exec(select(Organization.id).where(Organization.slug == "acme")).first() is not None
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    rows = [(u, DEMO_PASSWORD, ", ".join(r)) for u, _, r, _ in DEMO_USERS]
+    rows += [("globex.admin", DEMO_PASSWORD, "admin (second organization)")]
+    return rows

@@ -1,0 +1,159 @@
+"""The andon board of a plant: a tile per active machine with its state now (running, idle, paused,
+down with reason, planned stop) and since when, its current job with progress against plan, and
+its OEE over the current shift.
+
+Invariants: reading the board needs DISPLAY (a plant-scoped display token) or VIEW_DASHBOARDS at
+the plant; a plant of another organization, or outside the actor's plants, is NotFound. The board's
+live scope (`board_scope`) is handed out only after that check, so a wall screen is linked to the
+shared board of its own plant and nothing else. The shift OEE is each machine's OEE in
+`services.kpi.reads.kpi_summary` (rollups) over [start of the current shift, now); outside working time, or
+without a shift calendar, it is None.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from models.catalog import Product
+from models.orders import Operation, WorkOrder
+from models.organization import Department, Plant
+from models.resources import Machine, MachineState, MachineStatus, ReasonCode
+from services.core.access import Actor, Permission
+from services.core.calendar_math import CalendarSpec, shift_windows
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.kpi import reads as kpi
+from services.kpi.live import Scope, reader_for
+from services.master.calendars import calendar_spec
+from services.shopfloor.reads import expected_good
+
+STATE_ORDER = {MachineState.DOWN: 0, MachineState.PAUSED: 1, MachineState.PLANNED_STOP: 2,
+               MachineState.IDLE: 3, MachineState.RUNNING: 4}
+
+
+class AndonTile(BaseModel):
+    machine_id: int
+    code: str
+    name: str
+    department: str
+    state: MachineState
+    since: datetime | None
+    minutes_in_state: int
+    reason: str                      # the downtime or pause reason, "" when none
+    job: str                         # "WO-000123 · FG-100 · Cut", "" when no job is on the machine
+    quantity: int
+    good: int
+    scrap: int
+    expected_good: int               # what the plan expects to be good by now
+    progress_percent: int            # good / quantity
+    plan_percent: int                # expected / quantity
+    shift_oee_percent: Decimal | None
+
+
+class AndonBoard(BaseModel):
+    plant_id: int
+    plant_code: str
+    plant_name: str
+    timezone: str
+    shift: str                       # name of the current shift, "" outside working time
+    at: datetime
+    tiles: list[AndonTile]
+
+
+def board_scope(session: Session, actor: Actor, plant_id: int | None = None) -> Scope:
+    """The live scope of a plant's board, after checking the actor may watch it. A display token
+    names its one plant; a person names one of theirs."""
+    plant = _visible_plant(session, actor, plant_id)
+    return Scope("andon", actor.organization_id, plant.id)
+
+
+def board(session: Session, actor: Actor, plant_id: int | None = None, *, now: datetime) -> AndonBoard:
+    plant = _visible_plant(session, actor, plant_id)
+    reader = reader_for(board_scope(session, actor, plant.id))
+    spec = _calendar(session, plant.id)
+    shift = current_shift(spec, now) if spec else None
+    rows = session.exec(
+        select(Machine, MachineStatus, Department).join(Department, Department.id == Machine.department_id)
+        .outerjoin(MachineStatus, MachineStatus.machine_id == Machine.id)
+        .where(Machine.organization_id == actor.organization_id, Machine.plant_id == plant.id,
+               Machine.is_active == True)  # noqa: E712
+        .order_by(Department.code, Machine.code)).all()
+    op_ids = {s.operation_id for _, s, _ in rows if s is not None and s.operation_id}
+    jobs = {op.id: (op, wo, product) for op, wo, product in session.exec(
+        select(Operation, WorkOrder, Product).join(WorkOrder, WorkOrder.id == Operation.work_order_id)
+        .join(Product, Product.id == WorkOrder.product_id).where(col(Operation.id).in_(op_ids or {-1}))).all()}
+    reason_ids = {s.reason_code_id for _, s, _ in rows if s is not None and s.reason_code_id}
+    reasons = dict(session.exec(select(ReasonCode.id, ReasonCode.name)
+                                .where(col(ReasonCode.id).in_(reason_ids or {-1}))).all())
+    shift_oee = _shift_oee(session, reader, plant.id, shift, now)
+    tiles = [_tile(machine, status, dept, jobs, reasons, spec, shift_oee.get(machine.id), now)
+             for machine, status, dept in rows]
+    return AndonBoard(plant_id=plant.id, plant_code=plant.code, plant_name=plant.name, timezone=plant.timezone,
+                      shift=shift[0] if shift else "", at=now, tiles=tiles)
+
+
+def current_shift(spec: CalendarSpec, now: datetime) -> tuple[str, datetime, datetime] | None:
+    """(name, start, end) of the shift `now` falls in (a night shift may have started yesterday)."""
+    today = now.astimezone(spec.zone).date()
+    for day in (today - timedelta(days=1), today):
+        for shift, start, end, _breaks in shift_windows(spec, day):
+            if start <= now < end:
+                return shift.name, start, end
+    return None
+
+
+# ----- helpers -------------------------------------------------------------------------------
+
+def _visible_plant(session: Session, actor: Actor, plant_id: int | None) -> Plant:
+    if not (actor.can(Permission.DISPLAY) or actor.can(Permission.VIEW_DASHBOARDS)):
+        raise Forbidden("You are not allowed to do this: it needs the 'view_dashboards' permission.")
+    if plant_id is None:
+        if len(actor.plant_ids) != 1:
+            raise Invalid("Choose a plant.", fields={"plant_id": "Choose a plant."})
+        plant_id = next(iter(actor.plant_ids))
+    plant = session.get(Plant, plant_id)
+    if plant is None or plant.organization_id != actor.organization_id or plant.id not in actor.plant_ids:
+        raise NotFound("Plant not found.")
+    return plant
+
+
+def _calendar(session: Session, plant_id: int) -> CalendarSpec | None:
+    try:
+        return calendar_spec(session, plant_id)
+    except Invalid:
+        return None
+
+
+def _tile(machine: Machine, status: MachineStatus | None, dept: Department, jobs: dict, reasons: dict,
+          spec: CalendarSpec | None, shift_oee: Decimal | None, now: datetime) -> AndonTile:
+    state = status.state if status is not None else MachineState.IDLE
+    since = status.since if status is not None else None
+    reason = reasons.get(status.reason_code_id, "") if status is not None and status.reason_code_id else ""
+    job = jobs.get(status.operation_id) if status is not None and status.operation_id else None
+    op = job[0] if job else None
+    expected = expected_good(op, now, spec) if op is not None else 0
+    return AndonTile(
+        machine_id=machine.id, code=machine.code, name=machine.name, department=dept.name, state=state, since=since,
+        minutes_in_state=max(0, int((now - since).total_seconds() // 60)) if since else 0,
+        reason=reason, job=f"{job[1].number} · {job[2].code} · {op.name}" if job else "",
+        quantity=op.quantity if op else 0, good=op.quantity_good if op else 0, scrap=op.quantity_scrap if op else 0,
+        expected_good=expected, progress_percent=_percent(op.quantity_good, op.quantity) if op else 0,
+        plan_percent=_percent(expected, op.quantity) if op else 0,
+        shift_oee_percent=shift_oee)
+
+
+def _shift_oee(session: Session, reader: Actor, plant_id: int, shift, now: datetime) -> dict[int, Decimal | None]:
+    """OEE per machine over [shift start, now), from the rollups (one read for the whole plant)."""
+    if shift is None or now <= shift[1]:
+        return {}
+    summary = kpi.kpi_summary(session, reader, plant_id=plant_id, start=shift[1], end=now, now=now)
+    return {m.machine_id: m.figures.oee_percent for m in summary.machines}
+
+
+def _percent(part: int, whole: int) -> int:
+    return max(0, min(100, part * 100 // whole)) if whole > 0 else 0
+
+
+__all__ = ["AndonBoard", "AndonTile", "board", "board_scope", "current_shift"]

@@ -1,0 +1,367 @@
+"""KPI reads for dashboards, exports and the API (DESIGN.md section 6), all from the rollups (models/kpi_rollup.py),
+never from a scan of the raw events:
+
+    kpi_summary(session, actor, *, plant_id, start, end, department_id=None, machine_id=None, shift_id=None,
+                now=None) -> KpiSummary            A, P, Q, OEE with every intermediate figure, per machine too
+    oee_trend(..., bucket="hour"|"shift"|"day"|"week") -> OeeTrend   buckets in the plant's time zone
+    loss_pareto(...) -> LossPareto                 loss minutes by reason and as the six big losses
+    fpy_by_product_step(...) -> YieldReport        FPY per product and routing step, RTY per product
+    otd_trend(session, actor, *, plant_id, start: date, end: date, bucket=, by="line"|"order") -> OtdTrend
+    wip_summary(session, actor, *, plant_id) -> WipSummary
+    current_shift(session, actor, *, plant_id, now) -> ShiftWindow | None   the shift running at `now`
+    events_behind(..., kind=None|"count"|"scrap"|"downtime", reason_code_id=None) -> EventsBehind
+                                                   the raw events behind a figure (the one place that reads them)
+    machine_oee / loss_pareto_for_machine          one machine straight from raw events (services/kpi/raw.py)
+
+Definitions: planned production time = working time of the plant calendar (shifts minus breaks and holidays)
+minus planned stops; run time = planned production time - unplanned stops (in working time); availability =
+run / planned production time; performance = ideal cycle time x total count / run time (over 100% is
+flagged per machine with the products and ideal cycle times behind it, never capped); quality = good / total;
+OEE = A x P x Q. Over several machines the times are summed (each machine has the calendar's working time).
+Everything needs VIEW_DASHBOARDS at the plant; a DISPLAY token may read `kpi_summary` of its plant.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from fractions import Fraction
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from models.catalog import Product
+from models.kpi_rollup import KpiStop
+from models.orders import Operation
+from models.shopfloor import EventKind, ProductionEvent
+from services.core.access import Actor
+from services.core.errors import Invalid
+from services.kpi import formulas as kpi_math
+from services.kpi.delivery import otd_trend, wip_summary
+from services.kpi.raw import (
+    MachineLossPareto,
+    MachineOee,
+    loss_pareto_for_machine,
+    machine_oee,
+)
+from services.kpi.read_models import (
+    CategoryRow,
+    EventRead,
+    EventsBehind,
+    KpiSummary,
+    LossPareto,
+    LossRow,
+    MachineKpi,
+    OeeRead,
+    OeeTrend,
+    ProductRate,
+    SuspiciousRate,
+    TrendPoint,
+    exact,
+)
+from services.kpi.rollup_slices import floor_hour
+from services.kpi.scope import (
+    Scope,
+    Totals,
+    count_sums,
+    is_planned,
+    open_stop_pieces,
+    open_stops,
+    reasons,
+    resolve_scope,
+    shift_occurrences,
+    stop_sums,
+    total_us,
+)
+from services.kpi.yields import fpy_by_product_step
+
+__all__ = ["BUCKETS", "KpiSummary", "ShiftWindow", "current_shift", "MachineLossPareto", "MachineOee", "events_behind", "fpy_by_product_step",
+           "kpi_summary", "loss_pareto", "loss_pareto_for_machine", "machine_oee", "oee_trend", "otd_trend",
+           "wip_summary"]
+
+BUCKETS = ("hour", "shift", "day", "week")
+EVENT_KINDS = ("count", "scrap", "downtime")
+MAX_EVENTS = 5000
+
+
+def figures_of(t: Totals, shift_us: int) -> kpi_math.OeeFigures:
+    return kpi_math.oee_from_totals(
+        timedelta(microseconds=shift_us), timedelta(microseconds=t.planned_stop_us), timedelta(microseconds=t.stop_us),
+        t.good, t.scrap, Fraction(t.ideal_ms, 1000), Fraction(t.good_ideal_ms, 1000))
+
+
+# ----- summary -------------------------------------------------------------------------------
+
+def kpi_summary(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
+                department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
+                now: datetime | None = None) -> KpiSummary:
+    """A, P, Q and OEE of the scope over [start, end), with every intermediate figure, per machine too."""
+    scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
+                          machine_id=machine_id, shift_id=shift_id, now=now, display_ok=True)
+    per_machine: dict[int, Totals] = defaultdict(Totals)
+    units: dict[tuple[int, int | None], int] = defaultdict(int)
+    for mid, product_id, good, scrap, ideal, good_ideal, events in count_sums(session, scope, "machine_id",
+                                                                               "product_id"):
+        per_machine[mid].add_counts(good, scrap, ideal, good_ideal, events)
+        units[(mid, product_id)] += int(good or 0) + int(scrap or 0)
+    _add_stops(session, actor, scope, per_machine, lambda _at: None, by_machine=True)
+    shift_us = total_us(scope.working())
+    machines, whole = [], Totals()
+    for mid, machine in scope.machines.items():
+        t = per_machine[mid]
+        for name in vars(whole):
+            setattr(whole, name, getattr(whole, name) + getattr(t, name))
+        machines.append(MachineKpi(machine_id=mid, machine_code=machine.code, machine_name=machine.name,
+                                   department_id=machine.department_id, figures=OeeRead.of(figures_of(t, shift_us))))
+    figures = figures_of(whole, shift_us * len(machines))
+    return KpiSummary(plant_id=scope.plant.id, department_id=department_id, machine_id=machine_id, shift_id=shift_id,
+                      start=scope.start, end=scope.end, machine_count=len(machines), figures=OeeRead.of(figures),
+                      machines=machines, suspicious_rates=_suspicious(session, scope, machines, units))
+
+
+def _add_stops(session: Session, actor: Actor, scope: Scope, into: dict, bucket_of, *, by_machine: bool,
+               group: str = "machine_id", by_day: bool | None = None) -> None:
+    """Closed-stop slices and open stops, planned or not by their reason, into Totals keyed by machine or bucket."""
+    rows = stop_sums(session, scope, group, by_day=by_day)
+    opened = open_stops(session, scope)
+    info = reasons(session, actor, [r[1] for r in rows] + [s.reason_key for s in opened])
+    for key, reason_key, us in rows:
+        target = key if by_machine else bucket_of(_aware(key))
+        if target is not None or by_machine:
+            into[target].add_stop(is_planned(info, reason_key), int(us))
+    for stop in opened:
+        for bucket, us in open_stop_pieces(scope, stop, None if by_machine else bucket_of):
+            target = stop.machine_id if by_machine else bucket
+            if target is not None:
+                into[target].add_stop(is_planned(info, stop.reason_key), us)
+
+
+def _suspicious(session: Session, scope: Scope, machines: list[MachineKpi],
+                units: dict[tuple[int, int | None], int]) -> list[SuspiciousRate]:
+    flagged = [m for m in machines if m.figures.performance_over_100]
+    if not flagged:
+        return []
+    from models.kpi_rollup import KpiCountSlice
+    t = KpiCountSlice.__table__
+    pairs = session.execute(sa.select(t.c.machine_id, t.c.product_id, t.c.operation_key).distinct().where(
+        t.c.machine_id.in_([m.machine_id for m in flagged]), t.c.slice_start >= scope.start,
+        t.c.slice_start < scope.end)).all()
+    cycles = {o.id: o.ideal_cycle_seconds for o in session.exec(select(Operation).where(
+        col(Operation.id).in_({p[2] for p in pairs if p[2]}))).all()}
+    codes = {p.id: p.code for p in session.exec(select(Product).where(
+        col(Product.id).in_({p[1] for p in pairs if p[1]}))).all()}
+    out = []
+    for m in flagged:
+        seen: dict[int | None, set] = defaultdict(set)
+        for mid, product_id, op_key in pairs:
+            if mid == m.machine_id:
+                seen[product_id].add(cycles.get(op_key, 0))
+        products = [ProductRate(product_id=p, product_code=codes.get(p, "-"), ideal_cycle_seconds=sorted(c),
+                                units=units.get((m.machine_id, p), 0)) for p, c in sorted(seen.items(), key=str)]
+        out.append(SuspiciousRate(machine_id=m.machine_id, machine_code=m.machine_code,
+                                  performance_percent=m.figures.performance_percent, products=products))
+    return out
+
+
+def _aware(value) -> datetime:
+    from datetime import timezone
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+class ShiftWindow(BaseModel):
+    name: str
+    start: datetime
+    end: datetime
+
+
+def current_shift(session: Session, actor: Actor, *, plant_id: int, now: datetime) -> ShiftWindow | None:
+    """The plant calendar's shift running at `now` (for "current-shift OEE": kpi_summary(start=, end=, now=))."""
+    scope = resolve_scope(session, actor, plant_id=plant_id, start=now, end=now + timedelta(seconds=1), now=now,
+                          display_ok=True)
+    for name, s, e in shift_occurrences(scope.cal, scope.start, scope.end):
+        if s <= scope.start < e:
+            return ShiftWindow(name=name, start=s, end=e)
+    return None
+
+
+# ----- trend ---------------------------------------------------------------------------------
+
+def oee_trend(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime, bucket: str = "day",
+              department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
+              now: datetime | None = None) -> OeeTrend:
+    """OEE figures per hour, shift, local day or ISO week (Monday) of the plant's time zone."""
+    if bucket not in BUCKETS:
+        raise Invalid(f"Choose the bucket among {', '.join(BUCKETS)}.", fields={"bucket": "Unknown bucket."})
+    scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
+                          machine_id=machine_id, shift_id=shift_id, now=now)
+    spans = _buckets(scope, bucket)
+    starts = [s for s, _e, _label in spans]
+    import bisect
+
+    def bucket_of(at: datetime):
+        i = bisect.bisect_right(starts, at) - 1
+        return starts[i] if i >= 0 and at < spans[i][1] else None
+
+    totals: dict[datetime, Totals] = defaultdict(Totals)
+    by_day = bucket in ("day", "week")          # whole local days lie inside one bucket: day rows serve them
+    for slice_start, good, scrap, ideal, good_ideal, events in count_sums(session, scope, "slice_start",
+                                                                           by_day=by_day):
+        key = bucket_of(_aware(slice_start))
+        if key is not None:
+            totals[key].add_counts(good, scrap, ideal, good_ideal, events)
+    _add_stops(session, actor, scope, totals, bucket_of, by_machine=False, group="slice_start", by_day=by_day)
+    n = len(scope.machines)
+    working = _working_us(scope.working())
+    points = [TrendPoint(start=s, end=e, label=label, figures=OeeRead.of(figures_of(totals[s], n * working(s, e))))
+              for s, e, label in spans]
+    return OeeTrend(plant_id=scope.plant.id, bucket=bucket, start=scope.start, end=scope.end, points=points)
+
+
+def _working_us(spans: list[tuple[datetime, datetime]]):
+    """Working microseconds in [s, e) from the window's working intervals, computed once (not per bucket)."""
+    import bisect
+    ends = [e for _s, e in spans]
+
+    def within(start: datetime, end: datetime) -> int:
+        us, i = 0, bisect.bisect_right(ends, start)
+        while i < len(spans) and spans[i][0] < end:
+            us += total_us([(max(spans[i][0], start), min(spans[i][1], end))])
+            i += 1
+        return us
+    return within
+
+
+def _buckets(scope: Scope, bucket: str) -> list[tuple[datetime, datetime, str]]:
+    zone = scope.cal.zone
+    if bucket == "shift":
+        return [(max(s, scope.start), min(e, scope.end), f"{s.astimezone(zone):%Y-%m-%d} {name}")
+                for name, s, e in shift_occurrences(scope.cal, scope.start, scope.end)
+                if scope.shift_name is None or name == scope.shift_name]
+    out = []
+    if bucket == "hour":
+        cursor = floor_hour(scope.start)
+        while cursor < scope.end:
+            nxt = cursor + timedelta(hours=1)
+            out.append((max(cursor, scope.start), min(nxt, scope.end), f"{cursor.astimezone(zone):%Y-%m-%d %H:%M}"))
+            cursor = nxt
+        return out
+    day = scope.start.astimezone(zone).date()
+    if bucket == "week":
+        day -= timedelta(days=day.weekday())
+    step = timedelta(days=7 if bucket == "week" else 1)
+    while True:
+        s = datetime.combine(day, datetime.min.time(), tzinfo=zone).astimezone(scope.start.tzinfo)
+        e = datetime.combine(day + step, datetime.min.time(), tzinfo=zone).astimezone(scope.start.tzinfo)
+        if s >= scope.end:
+            return out
+        label = f"{day.isocalendar().year}-W{day.isocalendar().week:02d}" if bucket == "week" else day.isoformat()
+        out.append((max(s, scope.start), min(e, scope.end), label))
+        day += step
+
+
+# ----- loss Pareto ---------------------------------------------------------------------------
+
+def loss_pareto(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
+                department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
+                now: datetime | None = None) -> LossPareto:
+    """Loss minutes by reason (unplanned stops in working time; scrap as the ideal time spent on it; the speed
+    loss as run time minus ideal time), largest first, and grouped as the six big losses."""
+    scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
+                          machine_id=machine_id, shift_id=shift_id, now=now)
+    stops: dict[int, int] = defaultdict(int)
+    for reason_key, us in stop_sums(session, scope):
+        stops[reason_key] += int(us)
+    for stop in open_stops(session, scope):
+        stops[stop.reason_key] += sum(us for _b, us in open_stop_pieces(scope, stop))
+    scraps: dict[int, int] = defaultdict(int)
+    whole = Totals()
+    for reason_key, good, scrap, ideal, good_ideal, events in count_sums(session, scope, "reason_key"):
+        whole.add_counts(good, scrap, ideal, good_ideal, events)
+        if scrap:
+            scraps[reason_key] += int(ideal) - int(good_ideal)
+    info = reasons(session, actor, list(stops) + list(scraps))
+    losses: list[tuple[str, int | None, Fraction]] = []
+    for reason_key, us in stops.items():
+        whole.add_stop(is_planned(info, reason_key), us)
+        if not is_planned(info, reason_key) and us:
+            losses.append(("stop", reason_key or None, Fraction(us, 60_000_000)))
+    losses += [("scrap", k or None, Fraction(ms, 60_000)) for k, ms in scraps.items() if ms]
+    figures = figures_of(whole, len(scope.machines) * total_us(scope.working()))
+    speed = kpi_math.seconds(figures.run_time) - figures.ideal_time
+    if speed > 0:
+        losses.append(("speed", None, speed / 60))
+    return _pareto(scope, losses, info)
+
+
+def _pareto(scope: Scope, losses: list, info: dict) -> LossPareto:
+    from models.resources import LossCategory
+    losses.sort(key=lambda r: (-r[2], r[0], r[1] or 0))
+    total = sum((m for _k, _r, m in losses), Fraction(0))
+    rows, running, by_category = [], Fraction(0), defaultdict(Fraction)
+    for kind, reason_id, minutes in losses:
+        running += minutes
+        reason = info.get(reason_id)
+        category = (LossCategory.REDUCED_SPEED if kind == "speed" else reason.loss_category if reason else None)
+        by_category[category] += minutes
+        rows.append(LossRow(kind=kind, reason_code_id=reason_id, reason=reason.code if reason else None,
+                            reason_name=reason.name if reason else None, loss_category=category,
+                            minutes=float(minutes), minutes_exact=exact(minutes),
+                            cumulative_percent=kpi_math.display(running / total)))
+    categories = [CategoryRow(loss_category=c, minutes=float(m), minutes_exact=exact(m),
+                              percent=kpi_math.display(m / total))
+                  for c, m in sorted(by_category.items(), key=lambda i: (-i[1], str(i[0])))]
+    return LossPareto(plant_id=scope.plant.id, start=scope.start, end=scope.end, rows=rows,
+                      six_big_losses=categories, total_minutes=float(total))
+
+
+# ----- drill-down ----------------------------------------------------------------------------
+
+def events_behind(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
+                  department_id: int | None = None, machine_id: int | None = None, kind: str | None = None,
+                  reason_code_id: int | None = None, limit: int = 1000) -> EventsBehind:
+    """The raw events behind a figure of the scope: counts (or only those with scrap) reported in the window,
+    and the downtime events of every stop overlapping it (its start may lie before the window)."""
+    if kind is not None and kind not in EVENT_KINDS:
+        raise Invalid(f"Choose the kind among {', '.join(EVENT_KINDS)}.", fields={"kind": "Unknown kind."})
+    limit = max(1, min(limit, MAX_EVENTS))
+    scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
+                          machine_id=machine_id)
+    machine_ids = list(scope.machines)
+    found: list[ProductionEvent] = []
+    if kind in (None, "count", "scrap"):
+        query = select(ProductionEvent).where(col(ProductionEvent.machine_id).in_(machine_ids),
+                                              ProductionEvent.kind == EventKind.COUNT,
+                                              ProductionEvent.occurred_at >= scope.start,
+                                              ProductionEvent.occurred_at < scope.end)
+        if kind == "scrap":
+            query = query.where(ProductionEvent.quantity_scrap > 0)
+        if reason_code_id is not None:
+            query = query.where(ProductionEvent.reason_code_id == reason_code_id)
+        found += session.exec(query.order_by(ProductionEvent.occurred_at, ProductionEvent.id).limit(limit + 1)).all()
+    if kind in (None, "downtime"):
+        found += _stop_events(session, scope, machine_ids, reason_code_id, limit)
+    found.sort(key=lambda e: (e.occurred_at, e.id))
+    info = reasons(session, actor, [e.reason_code_id for e in found])
+    events = [EventRead(id=e.id, kind=e.kind.value, machine_id=e.machine_id,
+                        machine_code=scope.machines[e.machine_id].code, operation_id=e.operation_id,
+                        quantity_good=e.quantity_good, quantity_scrap=e.quantity_scrap,
+                        reason_code_id=e.reason_code_id,
+                        reason=info[e.reason_code_id].code if e.reason_code_id in info else None,
+                        client_id=e.client_id, occurred_at=e.occurred_at, recorded_at=e.recorded_at)
+              for e in found[:limit]]
+    return EventsBehind(plant_id=scope.plant.id, start=scope.start, end=scope.end, events=events,
+                        truncated=len(found) > limit)
+
+
+def _stop_events(session: Session, scope: Scope, machine_ids: list[int], reason_code_id: int | None,
+                 limit: int) -> list[ProductionEvent]:
+    query = select(KpiStop).where(col(KpiStop.machine_id).in_(machine_ids), KpiStop.start_at < scope.end,
+                                  sa.or_(col(KpiStop.end_at).is_(None), col(KpiStop.end_at) > scope.start))
+    if reason_code_id is not None:
+        query = query.where(KpiStop.reason_key == reason_code_id)
+    stops = session.exec(query.order_by(KpiStop.start_at).limit(limit + 1)).all()
+    ids = [i for s in stops for i in (s.started_event_id, s.ended_event_id) if i is not None]
+    return list(session.exec(select(ProductionEvent).where(col(ProductionEvent.id).in_(ids))).all()) if ids else []
+

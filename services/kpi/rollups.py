@@ -1,0 +1,456 @@
+"""Incremental KPI rollups (models/kpi_rollup.py), kept in the transaction that writes production events.
+
+    apply(session, events)                                  the events were just inserted (flushed, with ids):
+                                                            update the rollups for them, in this transaction
+    rebuild(session, *, organization_id=None, plant_id=None, progress=None) -> RebuildResult
+                                                            recompute the rollups from the raw events
+
+Invariants:
+- rollups are a pure function of the raw events (and the plant calendar and operations' ideal cycle times at
+  the time of writing): applying events in any order, in any batches, gives the same rows as `rebuild`;
+- `apply` writes one INSERT .. ON CONFLICT DO UPDATE per affected rollup row (figures are added, so
+  concurrent writers never lose an update), whatever the number of events;
+- every slice row is also added into its machine's plant-local day row (`kpi_count_day`, `kpi_stop_day`, keyed
+  by the day's start): a day row is always the sum of its slices, in the same transaction;
+- counts go to the slice (services/kpi/rollup_slices.py) holding their `occurred_at`, late ones included;
+- downtime is paired as it happened (by occurred_at, then id): each downtime_ended closes the open
+  downtime_started, a second start closes the first, an end without an open start is ignored, a start
+  without an end is open (`kpi_stop.end_at` NULL; KPI reads run it up to their end or now). A late event
+  (e.g. an end arriving before its start) re-pairs only the stretch between the start before it and the start
+  after it: those stops are removed from the rollups and added back as re-paired;
+- stops count only inside the plant calendar's working time. After editing a calendar's past, or an
+  operation's ideal cycle time after counts were reported, run `takt rebuild-rollups` for that plant.
+Duplicates never reach here: the unique (organization_id, client_id) refuses them before insertion.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from models.kpi_rollup import (
+    KpiCountDay,
+    KpiCountSlice,
+    KpiStop,
+    KpiStopDay,
+    KpiStopSlice,
+)
+from models.orders import Operation, WorkOrder
+from models.organization import Plant
+from models.resources import Machine
+from models.shopfloor import EventKind, ProductionEvent
+from services.core.calendar_math import CalendarSpec
+from services.core.errors import Invalid
+from services.kpi.rollup_slices import Slicer
+
+__all__ = ["RebuildResult", "apply", "pair_downtime", "rebuild", "rebuild_scope", "slicer_for"]
+
+UTC = timezone.utc
+DOWNTIME = (EventKind.DOWNTIME_STARTED, EventKind.DOWNTIME_ENDED)
+_CHUNK = 500
+_COUNT_FIGURES = ("good", "scrap", "ideal_ms", "good_ideal_ms", "events")
+
+
+@dataclass
+class RebuildResult:
+    plants: int
+    count_rows: int
+    stops: int
+    stop_rows: int
+    events: int
+
+
+def slicer_for(session: Session, plant_id: int) -> Slicer:
+    """The plant's slicer: its default calendar, or plain hours when it has none yet."""
+    from services.master.calendars import calendar_spec
+    try:
+        cal: CalendarSpec | None = calendar_spec(session, plant_id)
+    except Invalid:
+        cal = None
+    return Slicer(cal)
+
+
+class _Context:
+    """Per-call caches: slicers per plant, operations' ideal time, product and step."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._slicers: dict[int, Slicer] = {}
+        self._ops: dict[int, tuple[int, int | None, int | None]] = {}
+
+    def slicer(self, plant_id: int) -> Slicer:
+        if plant_id not in self._slicers:
+            self._slicers[plant_id] = slicer_for(self.session, plant_id)
+        return self._slicers[plant_id]
+
+    def operations(self, ids: Iterable[int]) -> dict[int, tuple[int, int | None, int | None]]:
+        """operation id -> (ideal cycle ms, product id, routing step)."""
+        missing = {i for i in ids if i and i not in self._ops}
+        if missing:
+            rows = self.session.exec(select(Operation.id, Operation.ideal_cycle_seconds, WorkOrder.product_id,
+                                            Operation.sequence)
+                                     .join(WorkOrder, WorkOrder.id == Operation.work_order_id)
+                                     .where(col(Operation.id).in_(missing))).all()
+            for op_id, ideal, product_id, step in rows:
+                self._ops[op_id] = (ideal_ms(ideal), product_id, step)
+        return self._ops
+
+
+def ideal_ms(seconds) -> int:
+    """An ideal cycle time (3 decimals) in whole milliseconds, exactly."""
+    return int((Decimal(str(seconds)) * 1000).to_integral_value())
+
+
+# ----- apply ---------------------------------------------------------------------------------
+
+def apply(session: Session, events: list[ProductionEvent]) -> None:
+    """Update the rollups for these freshly inserted events, in the caller's transaction."""
+    if not events:
+        return
+    ctx = _Context(session)
+    counts = [e for e in events if e.kind == EventKind.COUNT]
+    if counts:
+        rows = _count_deltas(ctx, counts)
+        _upsert_counts(session, rows)
+        _upsert_counts(session, _count_days(ctx, rows), KpiCountDay)
+    downtime = [e for e in events if e.kind in DOWNTIME]
+    if downtime:
+        _repair_stops(ctx, downtime)
+
+
+def _count_deltas(ctx: _Context, events: Iterable[ProductionEvent]) -> dict[tuple, dict]:
+    events = list(events)
+    ops = ctx.operations(e.operation_id for e in events if e.operation_id)
+    rows: dict[tuple, dict] = {}
+    for e in events:
+        slice_start = ctx.slicer(e.plant_id).slice_of(e.occurred_at)
+        _add_count(rows, e.organization_id, e.plant_id, e.machine_id, slice_start, e.operation_id, e.reason_code_id,
+                   ops, good=e.quantity_good, scrap=e.quantity_scrap, events=1)
+    return rows
+
+
+def _add_count(rows: dict, org_id: int, plant_id: int, machine_id: int, slice_start: datetime,
+               operation_id: int | None, reason_id: int | None, ops: dict, *, good: int, scrap: int,
+               events: int) -> None:
+    cycle_ms, product_id, step = ops.get(operation_id or 0, (0, None, None))
+    key = (machine_id, slice_start, operation_id or 0, reason_id or 0)
+    row = rows.get(key)
+    if row is None:
+        row = rows[key] = {"organization_id": org_id, "plant_id": plant_id, "machine_id": machine_id,
+                           "slice_start": slice_start, "operation_key": operation_id or 0,
+                           "reason_key": reason_id or 0, "product_id": product_id, "step": step,
+                           **dict.fromkeys(_COUNT_FIGURES, 0)}
+    row["good"] += good
+    row["scrap"] += scrap
+    row["ideal_ms"] += cycle_ms * (good + scrap)
+    row["good_ideal_ms"] += cycle_ms * good
+    row["events"] += events
+
+
+def _insert(session: Session):
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)
+
+
+def _count_days(ctx: _Context, rows: dict[tuple, dict]) -> dict[tuple, dict]:
+    """Count slice rows summed per machine, local day, operation and reason (`kpi_count_day` rows)."""
+    days: dict[tuple, dict] = {}
+    for row in rows.values():
+        day = ctx.slicer(row["plant_id"]).day_of(row["slice_start"])
+        key = (row["machine_id"], day, row["operation_key"], row["reason_key"])
+        _merge_row(days, key, {**{k: v for k, v in row.items() if k != "slice_start"}, "day_start": day})
+    return days
+
+
+def _stop_days(ctx: _Context, rows: dict[tuple, dict]) -> dict[tuple, dict]:
+    """Stop slice rows summed per machine, local day and reason (`kpi_stop_day` rows)."""
+    days: dict[tuple, dict] = {}
+    for row in rows.values():
+        day = ctx.slicer(row["plant_id"]).day_of(row["slice_start"])
+        key = (row["machine_id"], day, row["reason_key"])
+        if key in days:
+            days[key]["stop_us"] += row["stop_us"]
+        else:
+            days[key] = {**{k: v for k, v in row.items() if k != "slice_start"}, "day_start": day}
+    return days
+
+
+def _upsert_counts(session: Session, rows: dict[tuple, dict], model=KpiCountSlice) -> None:
+    table = model.__table__
+    time_key = "slice_start" if model is KpiCountSlice else "day_start"
+    stmt = _insert(session)(table)       # executemany of one cached statement: a multi-row .values() recompiles
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["machine_id", time_key, "operation_key", "reason_key"],
+        set_={name: table.c[name] + stmt.excluded[name] for name in _COUNT_FIGURES})
+    for chunk in _chunks(list(rows.values())):
+        session.execute(stmt, chunk)
+
+
+def _upsert_stop_slices(session: Session, rows: dict[tuple, dict], model=KpiStopSlice) -> None:
+    table = model.__table__
+    time_key = "slice_start" if model is KpiStopSlice else "day_start"
+    live = [r for r in rows.values() if r["stop_us"] != 0]
+    stmt = _insert(session)(table)
+    stmt = stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "reason_key"],
+                                      set_={"stop_us": table.c.stop_us + stmt.excluded.stop_us})
+    for chunk in _chunks(live):
+        session.execute(stmt, chunk)
+
+
+def _chunks(rows: list, size: int = _CHUNK):
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+# ----- downtime pairing ----------------------------------------------------------------------
+
+def _order(e) -> tuple[datetime, int]:
+    return (e.occurred_at, e.id)
+
+
+def pair_downtime(events: Iterable) -> list[tuple[object, object | None]]:
+    """(started, ended or None) in the order they happened; see the module docstring for the rules."""
+    out: list[tuple[object, object | None]] = []
+    open_start = None
+    for e in sorted(events, key=_order):
+        if e.kind == EventKind.DOWNTIME_STARTED:
+            if open_start is not None:
+                out.append((open_start, e))
+            open_start = e
+        elif open_start is not None:
+            out.append((open_start, e))
+            open_start = None
+    if open_start is not None:
+        out.append((open_start, None))
+    return out
+
+
+def _repair_stops(ctx: _Context, events: list[ProductionEvent]) -> None:
+    session = ctx.session
+    by_machine: dict[int, list[ProductionEvent]] = defaultdict(list)
+    for e in events:
+        by_machine[e.machine_id].append(e)
+    _lock_machines(session, sorted(by_machine))
+    deltas: dict[tuple, dict] = {}
+    for machine_id, new in by_machine.items():
+        stretch, closer = _stretch(session, machine_id, new)
+        starts = [e.id for e in stretch if e.kind == EventKind.DOWNTIME_STARTED]
+        old = session.exec(select(KpiStop).where(col(KpiStop.started_event_id).in_(starts))).all() if starts else []
+        for stop in old:
+            if stop.end_at is not None:
+                _add_stop(ctx, deltas, stop.organization_id, stop.plant_id, machine_id, stop.reason_key,
+                          stop.start_at, stop.end_at, sign=-1)
+        if old:
+            session.execute(sa.delete(KpiStop.__table__).where(KpiStop.__table__.c.id.in_([s.id for s in old])))
+        pairs = pair_downtime(stretch + ([closer] if closer is not None else []))
+        new_rows = []
+        for started, ended in pairs:
+            if started is closer:
+                continue
+            new_rows.append(_stop_row(started, ended))
+            if ended is not None:
+                _add_stop(ctx, deltas, started.organization_id, started.plant_id, machine_id,
+                          started.reason_code_id or 0, started.occurred_at, ended.occurred_at, sign=1)
+        if new_rows:
+            session.execute(sa.insert(KpiStop.__table__), new_rows)
+    _upsert_stop_slices(session, deltas)
+    _upsert_stop_slices(session, _stop_days(ctx, deltas), KpiStopDay)
+
+
+def _stretch(session: Session, machine_id: int, new: list[ProductionEvent]):
+    """The machine's downtime events whose pairing the new ones can change, and the start that closes it."""
+    first, last = min(new, key=_order), max(new, key=_order)
+    base = (ProductionEvent.machine_id == machine_id, col(ProductionEvent.kind).in_(DOWNTIME))
+    before = session.exec(select(ProductionEvent.occurred_at).where(
+        *base, ProductionEvent.kind == EventKind.DOWNTIME_STARTED, ProductionEvent.occurred_at < first.occurred_at)
+        .order_by(col(ProductionEvent.occurred_at).desc()).limit(1)).first()
+    after = session.exec(select(ProductionEvent.occurred_at).where(
+        *base, ProductionEvent.kind == EventKind.DOWNTIME_STARTED, ProductionEvent.occurred_at > last.occurred_at)
+        .order_by(col(ProductionEvent.occurred_at)).limit(1)).first()
+    query = select(ProductionEvent).where(*base, ProductionEvent.occurred_at >= (before or first.occurred_at))
+    if after is not None:
+        query = query.where(ProductionEvent.occurred_at <= after)
+    rows = sorted(session.exec(query).all(), key=_order)
+    closer = None
+    if after is not None:
+        closer = next(e for e in rows if e.occurred_at == after and e.kind == EventKind.DOWNTIME_STARTED)
+        rows = [e for e in rows if _order(e) < _order(closer)]
+    return rows, closer
+
+
+def _stop_row(started, ended) -> dict:
+    return {"organization_id": started.organization_id, "plant_id": started.plant_id,
+            "machine_id": started.machine_id, "started_event_id": started.id,
+            "ended_event_id": ended.id if ended is not None else None, "reason_key": started.reason_code_id or 0,
+            "start_at": started.occurred_at, "end_at": ended.occurred_at if ended is not None else None}
+
+
+def _add_stop(ctx: _Context, rows: dict, org_id: int, plant_id: int, machine_id: int, reason_key: int,
+              start: datetime, end: datetime, *, sign: int) -> None:
+    if end <= start:
+        return
+    for slice_start, length in ctx.slicer(plant_id).pieces(start, end, working_only=True):
+        key = (machine_id, slice_start, reason_key)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = {"organization_id": org_id, "plant_id": plant_id, "machine_id": machine_id,
+                               "slice_start": slice_start, "reason_key": reason_key, "stop_us": 0}
+        row["stop_us"] += sign * (length // timedelta(microseconds=1))
+
+
+def _lock_machines(session: Session, machine_ids: list[int]) -> None:
+    """Serialise re-pairing per machine (PostgreSQL row locks, in id order; SQLite has one writer)."""
+    if session.get_bind().dialect.name == "postgresql" and machine_ids:
+        session.exec(select(Machine.id).where(col(Machine.id).in_(machine_ids)).order_by(Machine.id)
+                     .with_for_update(key_share=True)).all()
+
+
+# ----- rebuild -------------------------------------------------------------------------------
+
+def rebuild_scope(session: Session, *, organization_slug: str | None = None,
+                  plant_code: str | None = None) -> tuple[int | None, int | None]:
+    """(organization id, plant id) for the CLI's --org/--plant; NotFound for unknown ones."""
+    from models.organization import Organization
+    from services.core.errors import NotFound
+    org_id = plant_id = None
+    if organization_slug:
+        org = session.exec(select(Organization).where(Organization.slug == organization_slug)).first()
+        if org is None:
+            raise NotFound(f"No organization '{organization_slug}'.")
+        org_id = org.id
+    if plant_code:
+        query = select(Plant).where(Plant.code == plant_code.upper())
+        if org_id is not None:
+            query = query.where(Plant.organization_id == org_id)
+        plants = session.exec(query).all()
+        if len(plants) != 1:
+            raise NotFound(f"No plant '{plant_code}'." if not plants else
+                           f"Several organizations have a plant '{plant_code}': give --org too.")
+        plant_id = plants[0].id
+    return org_id, plant_id
+
+
+def rebuild(session: Session, *, organization_id: int | None = None, plant_id: int | None = None,
+            progress: Callable[[str], None] | None = None) -> RebuildResult:
+    """Recompute every rollup row of the chosen plants (all by default) from their raw events."""
+    say = progress or (lambda _message: None)
+    query = select(Plant).order_by(Plant.id)
+    if organization_id is not None:
+        query = query.where(Plant.organization_id == organization_id)
+    if plant_id is not None:
+        query = query.where(Plant.id == plant_id)
+    plants = session.exec(query).all()
+    total = RebuildResult(0, 0, 0, 0, 0)
+    for plant in plants:
+        say(f"plant {plant.code}: clearing rollups")
+        for table in (KpiCountDay, KpiStopDay, KpiCountSlice, KpiStopSlice, KpiStop):
+            session.execute(sa.delete(table.__table__).where(table.__table__.c.plant_id == plant.id))
+        ctx = _Context(session)
+        count_rows, events = _rebuild_counts(ctx, plant.id)
+        say(f"plant {plant.code}: {events} count events -> {count_rows} count rows")
+        stops, stop_rows = _rebuild_stops(ctx, plant.id)
+        say(f"plant {plant.code}: {stops} stops -> {stop_rows} stop rows")
+        total = RebuildResult(total.plants + 1, total.count_rows + count_rows, total.stops + stops,
+                              total.stop_rows + stop_rows, total.events + events)
+    return total
+
+
+def _hour_expr(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.func.date_trunc("hour", sa.func.timezone("UTC", ProductionEvent.__table__.c.occurred_at))
+    return sa.func.strftime("%Y-%m-%d %H:00:00", ProductionEvent.__table__.c.occurred_at)
+
+
+def _aware(value) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _rebuild_counts(ctx: _Context, plant_id: int) -> tuple[int, int]:
+    """Counts grouped per machine, hour, operation and reason in SQL; hours cut into several slices by the
+    calendar are re-read event by event."""
+    session, t = ctx.session, ProductionEvent.__table__
+    hour = _hour_expr(session).label("hour")
+    grouped = session.execute(
+        sa.select(t.c.organization_id, t.c.machine_id, t.c.operation_id, t.c.reason_code_id, hour,
+                  sa.func.sum(t.c.quantity_good), sa.func.sum(t.c.quantity_scrap), sa.func.count())
+        .where(t.c.plant_id == plant_id, t.c.kind == EventKind.COUNT.value)
+        .group_by(t.c.organization_id, t.c.machine_id, t.c.operation_id, t.c.reason_code_id, hour)).all()
+    slicer = ctx.slicer(plant_id)
+    ops = ctx.operations({r[2] for r in grouped if r[2]})
+    rows: dict[tuple, dict] = {}
+    split_hours: set[datetime] = set()
+    events = 0
+    for org_id, machine_id, op_id, reason_id, hour_value, good, scrap, n in grouped:
+        start = _aware(hour_value)
+        events += n
+        if len(slicer.bounds(start)) > 1:
+            split_hours.add(start)
+            continue
+        _add_count(rows, org_id, plant_id, machine_id, start, op_id, reason_id, ops, good=int(good),
+                   scrap=int(scrap), events=int(n))
+    for start in sorted(split_hours):
+        raw = session.exec(select(ProductionEvent).where(
+            ProductionEvent.plant_id == plant_id, ProductionEvent.kind == EventKind.COUNT,
+            ProductionEvent.occurred_at >= start, ProductionEvent.occurred_at < start + timedelta(hours=1))).all()
+        for key, row in _count_deltas(ctx, raw).items():
+            _merge_row(rows, key, row)
+    _bulk_insert(session, KpiCountSlice, list(rows.values()))
+    _bulk_insert(session, KpiCountDay, list(_count_days(ctx, rows).values()))
+    return len(rows), events
+
+
+def _merge_row(rows: dict, key: tuple, row: dict) -> None:
+    if key not in rows:
+        rows[key] = row
+        return
+    for name in _COUNT_FIGURES:
+        rows[key][name] += row[name]
+
+
+def _rebuild_stops(ctx: _Context, plant_id: int) -> tuple[int, int]:
+    session = ctx.session
+    t = ProductionEvent.__table__
+    rows = session.execute(
+        sa.select(t.c.id, t.c.organization_id, t.c.plant_id, t.c.machine_id, t.c.kind, t.c.reason_code_id,
+                  t.c.occurred_at)
+        .where(t.c.plant_id == plant_id, t.c.kind.in_([k.value for k in DOWNTIME]))
+        .order_by(t.c.machine_id, t.c.occurred_at, t.c.id)).all()
+    by_machine: dict[int, list] = defaultdict(list)
+    for r in rows:
+        by_machine[r.machine_id].append(_RawEvent(r.id, r.organization_id, r.plant_id, r.machine_id,
+                                                  EventKind(r.kind), r.reason_code_id, _aware(r.occurred_at)))
+    stops, slices = [], {}
+    for machine_id, events in by_machine.items():
+        for started, ended in pair_downtime(events):
+            stops.append(_stop_row(started, ended))
+            if ended is not None:
+                _add_stop(ctx, slices, started.organization_id, plant_id, machine_id, started.reason_code_id or 0,
+                          started.occurred_at, ended.occurred_at, sign=1)
+    _bulk_insert(session, KpiStop, stops)
+    live = [r for r in slices.values() if r["stop_us"]]
+    _bulk_insert(session, KpiStopSlice, live)
+    _bulk_insert(session, KpiStopDay, [r for r in _stop_days(ctx, slices).values() if r["stop_us"]])
+    return len(stops), len(live)
+
+
+@dataclass(frozen=True)
+class _RawEvent:
+    id: int
+    organization_id: int
+    plant_id: int
+    machine_id: int
+    kind: EventKind
+    reason_code_id: int | None
+    occurred_at: datetime
+
+
+def _bulk_insert(session: Session, model, rows: list[dict]) -> None:
+    for chunk in _chunks(rows, 5000):
+        session.execute(sa.insert(model.__table__), chunk)

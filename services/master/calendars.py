@@ -1,0 +1,507 @@
+"""Shift calendars per plant: shifts (start/end minute after local midnight, ISO weekdays they
+start on), planned breaks inside them, and holidays on which no shift starts.
+
+Invariants:
+- a plant has at most one active default calendar; `calendar_spec(session, plant_id)` turns it,
+  with the plant's time zone, into a `services.core.calendar_math.CalendarSpec` for scheduling;
+- a break lies inside its shift and breaks of one shift do not overlap;
+- the shifts of one calendar never overlap anywhere in the week (a night shift running past
+  midnight, and Sunday's night shift running into Monday, included); touching is fine;
+- writes need MANAGE_PLANTS or PLAN at the calendar's plant; reads need VIEW there. Calendars are
+  deactivated, never deleted; shifts, breaks and holidays may be removed.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, func, select
+
+from models.base import utcnow
+from models.calendar import CalendarHoliday, Shift, ShiftBreak, ShiftCalendar
+from models.organization import Plant
+from services.core.access import Actor
+from services.core.calendar_math import (
+    MINUTES_PER_DAY,
+    BreakSpec,
+    CalendarSpec,
+    ShiftSpec,
+)
+from services.core.errors import Conflict, Invalid, NotFound
+from services.core.scoping import get_scoped
+from services.core.validation import check
+from services.master.common import (
+    announce,
+    apply_changes,
+    like_pattern,
+    require_plant_master,
+    require_view,
+    stamp,
+    stamp_new,
+    text_problem,
+    visible_plant,
+)
+
+WEEK_MINUTES = 7 * MINUTES_PER_DAY
+
+
+class CalendarCreate(BaseModel):
+    plant_id: int
+    name: str
+    is_default: bool = True
+
+
+class CalendarUpdate(BaseModel):
+    name: str | None = None
+    is_default: bool | None = None
+
+
+class CalendarRead(BaseModel):
+    id: int
+    organization_id: int
+    plant_id: int
+    name: str
+    is_default: bool
+    is_active: bool
+    shift_count: int = 0
+
+
+class BreakInput(BaseModel):
+    name: str = "Break"
+    start_minute: int
+    end_minute: int
+
+
+class BreakRead(BreakInput):
+    id: int
+    shift_id: int
+
+
+class ShiftInput(BaseModel):
+    name: str
+    start_minute: int
+    end_minute: int
+    weekdays: str = "12345"
+
+
+class ShiftUpdate(BaseModel):
+    name: str | None = None
+    start_minute: int | None = None
+    end_minute: int | None = None
+    weekdays: str | None = None
+
+
+class ShiftRead(BaseModel):
+    id: int
+    calendar_id: int
+    name: str
+    start_minute: int
+    end_minute: int
+    weekdays: str
+    breaks: list[BreakRead] = []
+
+
+class HolidayInput(BaseModel):
+    day: date
+    name: str = ""
+
+
+class HolidayRead(HolidayInput):
+    id: int
+    calendar_id: int
+
+
+class CalendarDetail(BaseModel):
+    calendar: CalendarRead
+    timezone: str
+    shifts: list[ShiftRead]
+    holidays: list[HolidayRead]
+
+
+# ---- the scheduling door ------------------------------------------------------------------
+
+def calendar_spec(session: Session, plant_id: int) -> CalendarSpec:
+    """The plant's default active calendar as a CalendarSpec in the plant's time zone.
+
+    No access check: callers are services that have already scoped `plant_id` to their actor.
+    Raises Invalid (field "calendar") when the plant has no default calendar with a shift.
+    """
+    plant = session.get(Plant, plant_id)
+    if plant is None:
+        raise NotFound("Plant not found.")
+    cal = session.exec(select(ShiftCalendar).where(
+        ShiftCalendar.plant_id == plant_id, ShiftCalendar.is_active == True,  # noqa: E712
+        ShiftCalendar.is_default == True).order_by(ShiftCalendar.id)).first()  # noqa: E712
+    if cal is None:
+        raise Invalid(f"Plant {plant.code} has no shift calendar: create one under Master data > Shift calendars.",
+                      fields={"calendar": "No shift calendar for this plant."})
+    spec = _spec(session, cal, plant.timezone)
+    if not spec.shifts:
+        raise Invalid(f"The shift calendar '{cal.name}' of plant {plant.code} has no shifts: add at least one.",
+                      fields={"calendar": "The calendar has no shifts."})
+    return spec
+
+
+def calendar_spec_of(session: Session, actor: Actor, calendar_id: int) -> CalendarSpec:
+    """Any calendar the actor can see, as a CalendarSpec (for previews such as the week view)."""
+    require_view(actor)
+    cal = get_scoped(session, actor, ShiftCalendar, calendar_id, "Shift calendar")
+    return _spec(session, cal, session.get(Plant, cal.plant_id).timezone)
+
+
+def _spec(session: Session, cal: ShiftCalendar, tz: str) -> CalendarSpec:
+    shifts = []
+    for shift, breaks in _shifts_with_breaks(session, cal.id):
+        shifts.append(ShiftSpec(name=shift.name, start_minute=shift.start_minute, end_minute=shift.end_minute,
+                                weekdays=frozenset(int(d) for d in shift.weekdays),
+                                breaks=tuple(BreakSpec(b.start_minute, b.end_minute) for b in breaks)))
+    days = session.exec(select(CalendarHoliday.day).where(CalendarHoliday.calendar_id == cal.id)).all()
+    return CalendarSpec(timezone=tz, shifts=tuple(shifts), holidays=frozenset(days))
+
+
+# ---- calendars ----------------------------------------------------------------------------
+
+def list_calendars(session: Session, actor: Actor, *, plant_id: int | None = None, search: str | None = None,
+                   active: bool | None = True) -> list[CalendarRead]:
+    require_view(actor)
+    shift_count = select(func.count(Shift.id)).where(Shift.calendar_id == ShiftCalendar.id).scalar_subquery()
+    query = select(ShiftCalendar, shift_count).where(ShiftCalendar.organization_id == actor.organization_id,
+                                                     col(ShiftCalendar.plant_id).in_(actor.plant_ids or {-1}))
+    if plant_id is not None:
+        query = query.where(ShiftCalendar.plant_id == plant_id)
+    if search and search.strip():
+        query = query.where(func.lower(ShiftCalendar.name).like(like_pattern(search), escape="\\"))
+    if active is not None:
+        query = query.where(ShiftCalendar.is_active == active)
+    rows = session.exec(query.order_by(ShiftCalendar.plant_id, ShiftCalendar.name)).all()
+    return [_read(cal, n) for cal, n in rows]
+
+
+def get_calendar(session: Session, actor: Actor, calendar_id: int) -> CalendarDetail:
+    require_view(actor)
+    return _detail(session, get_scoped(session, actor, ShiftCalendar, calendar_id, "Shift calendar"))
+
+
+def create_calendar(session: Session, actor: Actor, data: CalendarCreate, *, now: datetime | None = None) -> CalendarDetail:
+    """A new, empty calendar; as the plant's default (the previous default stops being one)."""
+    now = now or utcnow()
+    plant = visible_plant(session, actor, data.plant_id)
+    require_plant_master(actor, plant.id)
+    name = (data.name or "").strip()
+    check({k: v for k, v in {"name": text_problem(name, max_length=100)}.items() if v})
+    _unique_name(session, plant.id, name)
+    cal = stamp_new(ShiftCalendar(organization_id=actor.organization_id, plant_id=plant.id, name=name,
+                                  is_default=data.is_default), actor, now)
+    session.add(cal)
+    session.flush()
+    if data.is_default:
+        _clear_other_defaults(session, cal, actor, now)
+    announce(session, actor, "calendar", cal.id, "create", {"name": name, "is_default": data.is_default},
+             now=now, plant_id=plant.id)
+    return _detail(session, cal)
+
+
+def update_calendar(session: Session, actor: Actor, calendar_id: int, data: CalendarUpdate, *,
+                    now: datetime | None = None) -> CalendarDetail:
+    now = now or utcnow()
+    cal = _writable(session, actor, calendar_id)
+    name = data.name.strip() if data.name is not None else None
+    if name is not None:
+        check({k: v for k, v in {"name": text_problem(name, max_length=100)}.items() if v})
+        if name != cal.name:
+            _unique_name(session, cal.plant_id, name)
+    changes = apply_changes(cal, {"name": name, "is_default": data.is_default})
+    if changes:
+        session.add(stamp(cal, actor, now))
+        if cal.is_default:
+            _clear_other_defaults(session, cal, actor, now)
+        announce(session, actor, "calendar", cal.id, "update", changes, now=now, plant_id=cal.plant_id)
+    return _detail(session, cal)
+
+
+def set_calendar_active(session: Session, actor: Actor, calendar_id: int, active: bool, *,
+                        now: datetime | None = None) -> CalendarDetail:
+    now = now or utcnow()
+    cal = _writable(session, actor, calendar_id)
+    if cal.is_active != active:
+        cal.is_active = active
+        session.add(stamp(cal, actor, now))
+        if active and cal.is_default:
+            _clear_other_defaults(session, cal, actor, now)
+        action = "reactivate" if active else "deactivate"
+        announce(session, actor, "calendar", cal.id, action, {"is_active": {"before": not active, "after": active}},
+                 now=now, plant_id=cal.plant_id)
+    return _detail(session, cal)
+
+
+# ---- shifts and breaks --------------------------------------------------------------------
+
+def add_shift(session: Session, actor: Actor, calendar_id: int, data: ShiftInput, *,
+              now: datetime | None = None) -> CalendarDetail:
+    now = now or utcnow()
+    cal = _writable(session, actor, calendar_id)
+    values = _shift_values(data.name, data.start_minute, data.end_minute, data.weekdays)
+    _check_no_overlap(session, cal.id, values, exclude_shift_id=None)
+    shift = stamp_new(Shift(organization_id=actor.organization_id, calendar_id=cal.id, **values), actor, now)
+    session.add(shift)
+    session.flush()
+    announce(session, actor, "shift", shift.id, "create", values, now=now, plant_id=cal.plant_id,
+             payload={"calendar_id": cal.id})
+    return _detail(session, cal)
+
+
+def update_shift(session: Session, actor: Actor, shift_id: int, data: ShiftUpdate, *,
+                 now: datetime | None = None) -> CalendarDetail:
+    now = now or utcnow()
+    shift, cal = _writable_shift(session, actor, shift_id)
+    values = _shift_values(data.name if data.name is not None else shift.name,
+                           shift.start_minute if data.start_minute is None else data.start_minute,
+                           shift.end_minute if data.end_minute is None else data.end_minute,
+                           data.weekdays if data.weekdays is not None else shift.weekdays)
+    _check_no_overlap(session, cal.id, values, exclude_shift_id=shift.id)
+    for brk in _breaks(session, shift.id):
+        problem = _break_outside(values["start_minute"], values["end_minute"], brk.start_minute, brk.end_minute)
+        if problem:
+            raise Invalid(f"The break '{brk.name}' ({fmt_minute(brk.start_minute)}-{fmt_minute(brk.end_minute)}) "
+                          "would fall outside the shift: move or remove it first.",
+                          fields={"start_minute": "A break would fall outside the shift.",
+                                  "end_minute": "A break would fall outside the shift."})
+    changes = apply_changes(shift, values)
+    if changes:
+        session.add(stamp(shift, actor, now))
+        announce(session, actor, "shift", shift.id, "update", changes, now=now, plant_id=cal.plant_id,
+                 payload={"calendar_id": cal.id})
+    return _detail(session, cal)
+
+
+def remove_shift(session: Session, actor: Actor, shift_id: int, *, now: datetime | None = None) -> CalendarDetail:
+    now = now or utcnow()
+    shift, cal = _writable_shift(session, actor, shift_id)
+    for brk in _breaks(session, shift.id):
+        session.delete(brk)
+    session.flush()
+    snapshot = {"name": shift.name, "start_minute": shift.start_minute, "end_minute": shift.end_minute,
+                "weekdays": shift.weekdays}
+    session.delete(shift)
+    session.flush()
+    announce(session, actor, "shift", shift_id, "delete", snapshot, now=now, plant_id=cal.plant_id,
+             payload={"calendar_id": cal.id})
+    return _detail(session, cal)
+
+
+def add_break(session: Session, actor: Actor, shift_id: int, data: BreakInput, *,
+              now: datetime | None = None) -> CalendarDetail:
+    now = now or utcnow()
+    shift, cal = _writable_shift(session, actor, shift_id)
+    values = _break_values(shift, data, _breaks(session, shift.id))
+    brk = ShiftBreak(shift_id=shift.id, **values)
+    session.add(brk)
+    session.flush()
+    announce(session, actor, "shift_break", brk.id, "create", values, now=now, plant_id=cal.plant_id,
+             payload={"calendar_id": cal.id, "shift_id": shift.id})
+    return _detail(session, cal)
+
+
+def update_break(session: Session, actor: Actor, break_id: int, data: BreakInput, *,
+                 now: datetime | None = None) -> CalendarDetail:
+    now = now or utcnow()
+    brk = session.get(ShiftBreak, break_id)
+    if brk is None:
+        raise NotFound("Break not found.")
+    shift, cal = _writable_shift(session, actor, brk.shift_id, what="Break")
+    values = _break_values(shift, data, [b for b in _breaks(session, shift.id) if b.id != brk.id])
+    changes = apply_changes(brk, values)
+    if changes:
+        session.add(brk)
+        announce(session, actor, "shift_break", brk.id, "update", changes, now=now, plant_id=cal.plant_id,
+                 payload={"calendar_id": cal.id, "shift_id": shift.id})
+    return _detail(session, cal)
+
+
+def remove_break(session: Session, actor: Actor, break_id: int, *, now: datetime | None = None) -> CalendarDetail:
+    now = now or utcnow()
+    brk = session.get(ShiftBreak, break_id)
+    if brk is None:
+        raise NotFound("Break not found.")
+    shift, cal = _writable_shift(session, actor, brk.shift_id, what="Break")
+    snapshot = {"name": brk.name, "start_minute": brk.start_minute, "end_minute": brk.end_minute}
+    session.delete(brk)
+    session.flush()
+    announce(session, actor, "shift_break", break_id, "delete", snapshot, now=now, plant_id=cal.plant_id,
+             payload={"calendar_id": cal.id, "shift_id": shift.id})
+    return _detail(session, cal)
+
+
+# ---- holidays -----------------------------------------------------------------------------
+
+def add_holiday(session: Session, actor: Actor, calendar_id: int, data: HolidayInput, *,
+                now: datetime | None = None) -> CalendarDetail:
+    now = now or utcnow()
+    cal = _writable(session, actor, calendar_id)
+    name = (data.name or "").strip()
+    check({k: v for k, v in {"name": text_problem(name, max_length=100, required=False)}.items() if v})
+    taken = session.exec(select(CalendarHoliday.id).where(CalendarHoliday.calendar_id == cal.id,
+                                                          CalendarHoliday.day == data.day)).first()
+    if taken is not None:
+        raise Conflict(f"{data.day.isoformat()} is already a holiday in this calendar.", fields={"day": "Already a holiday."})
+    holiday = CalendarHoliday(calendar_id=cal.id, day=data.day, name=name)
+    session.add(holiday)
+    session.flush()
+    announce(session, actor, "calendar_holiday", holiday.id, "create", {"day": data.day.isoformat(), "name": name},
+             now=now, plant_id=cal.plant_id, payload={"calendar_id": cal.id})
+    return _detail(session, cal)
+
+
+def remove_holiday(session: Session, actor: Actor, holiday_id: int, *, now: datetime | None = None) -> CalendarDetail:
+    now = now or utcnow()
+    holiday = session.get(CalendarHoliday, holiday_id)
+    if holiday is None:
+        raise NotFound("Holiday not found.")
+    cal = _writable(session, actor, holiday.calendar_id, what="Holiday")
+    snapshot = {"day": holiday.day.isoformat(), "name": holiday.name}
+    session.delete(holiday)
+    session.flush()
+    announce(session, actor, "calendar_holiday", holiday_id, "delete", snapshot, now=now, plant_id=cal.plant_id,
+             payload={"calendar_id": cal.id})
+    return _detail(session, cal)
+
+
+# ---- validation ---------------------------------------------------------------------------
+
+def fmt_minute(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _shift_values(name: str | None, start: int | None, end: int | None, weekdays: str | None) -> dict:
+    problems: dict[str, str] = {}
+    name = (name or "").strip()
+    if text_problem(name, max_length=64):
+        problems["name"] = text_problem(name, max_length=64)
+    if start is None or not 0 <= start <= 1439:
+        problems["start_minute"] = "Enter a time between 00:00 and 23:59."
+    if end is None or not 0 <= end <= 1440:
+        problems["end_minute"] = "Enter a time between 00:00 and 24:00."
+    days = "".join(sorted(set((weekdays or "").replace(",", "").replace(" ", ""))))
+    if not days or any(d not in "1234567" for d in days):
+        problems["weekdays"] = "Pick at least one weekday (1 = Monday ... 7 = Sunday)."
+    check(problems)
+    return {"name": name, "start_minute": start, "end_minute": end, "weekdays": days}
+
+
+def _length(start: int, end: int) -> int:
+    return (end - start) % MINUTES_PER_DAY or MINUTES_PER_DAY
+
+
+def _week_spans(start: int, end: int, weekdays: str) -> list[tuple[int, int]]:
+    """Minutes of the week (Monday 00:00 = 0) a shift covers, wrapped spans split in two."""
+    spans = []
+    for d in weekdays:
+        s = (int(d) - 1) * MINUTES_PER_DAY + start
+        e = s + _length(start, end)
+        if e <= WEEK_MINUTES:
+            spans.append((s, e))
+        else:
+            spans.extend([(s, WEEK_MINUTES), (0, e - WEEK_MINUTES)])
+    return spans
+
+
+def _check_no_overlap(session: Session, calendar_id: int, values: dict, *, exclude_shift_id: int | None) -> None:
+    mine = _week_spans(values["start_minute"], values["end_minute"], values["weekdays"])
+    others = session.exec(select(Shift).where(Shift.calendar_id == calendar_id)).all()
+    for other in others:
+        if other.id == exclude_shift_id:
+            continue
+        for s1, e1 in mine:
+            for s2, e2 in _week_spans(other.start_minute, other.end_minute, other.weekdays):
+                if s1 < e2 and s2 < e1:
+                    raise Invalid(
+                        f"This shift overlaps the shift '{other.name}' ({fmt_minute(other.start_minute)}-"
+                        f"{fmt_minute(other.end_minute)}): shifts of one calendar must not overlap.",
+                        fields={"start_minute": f"Overlaps '{other.name}'.", "end_minute": f"Overlaps '{other.name}'."})
+
+
+def _break_outside(shift_start: int, shift_end: int, start: int, end: int) -> bool:
+    offset = (start - shift_start) % MINUTES_PER_DAY
+    length = (end - start) % MINUTES_PER_DAY
+    return length == 0 or offset + length > _length(shift_start, shift_end)
+
+
+def _break_values(shift: Shift, data: BreakInput, siblings: list[ShiftBreak]) -> dict:
+    problems: dict[str, str] = {}
+    name = (data.name or "").strip() or "Break"
+    if len(name) > 64:
+        problems["name"] = "Use at most 64 characters."
+    if data.start_minute is None or not 0 <= data.start_minute <= 1439:
+        problems["start_minute"] = "Enter a time between 00:00 and 23:59."
+    if data.end_minute is None or not 0 <= data.end_minute <= 1440:
+        problems["end_minute"] = "Enter a time between 00:00 and 24:00."
+    check(problems)
+    span = f"{fmt_minute(shift.start_minute)}-{fmt_minute(shift.end_minute)}"
+    if _break_outside(shift.start_minute, shift.end_minute, data.start_minute, data.end_minute):
+        raise Invalid(f"A break must lie inside its shift ({shift.name}, {span}) and last at least a minute.",
+                      fields={"start_minute": f"Must be inside {span}.", "end_minute": f"Must be inside {span}."})
+    off = (data.start_minute - shift.start_minute) % MINUTES_PER_DAY
+    length = (data.end_minute - data.start_minute) % MINUTES_PER_DAY
+    for other in siblings:
+        o_off = (other.start_minute - shift.start_minute) % MINUTES_PER_DAY
+        o_len = (other.end_minute - other.start_minute) % MINUTES_PER_DAY
+        if off < o_off + o_len and o_off < off + length:
+            raise Invalid(f"This break overlaps the break '{other.name}' ({fmt_minute(other.start_minute)}-"
+                          f"{fmt_minute(other.end_minute)}).", fields={"start_minute": f"Overlaps '{other.name}'."})
+    return {"name": name, "start_minute": data.start_minute, "end_minute": data.end_minute}
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+def _writable(session: Session, actor: Actor, calendar_id: int, *, what: str = "Shift calendar") -> ShiftCalendar:
+    cal = get_scoped(session, actor, ShiftCalendar, calendar_id, what)
+    require_plant_master(actor, cal.plant_id)
+    return cal
+
+
+def _writable_shift(session: Session, actor: Actor, shift_id: int, *, what: str = "Shift") -> tuple[Shift, ShiftCalendar]:
+    shift = get_scoped(session, actor, Shift, shift_id, what)
+    return shift, _writable(session, actor, shift.calendar_id, what=what)
+
+
+def _unique_name(session: Session, plant_id: int, name: str) -> None:
+    if session.exec(select(ShiftCalendar.id).where(ShiftCalendar.plant_id == plant_id, ShiftCalendar.name == name)).first():
+        raise Conflict(f"This plant already has a calendar named '{name}'.", fields={"name": "Already used."})
+
+
+def _clear_other_defaults(session: Session, cal: ShiftCalendar, actor: Actor, now: datetime) -> None:
+    others = session.exec(select(ShiftCalendar).where(ShiftCalendar.plant_id == cal.plant_id, ShiftCalendar.id != cal.id,
+                                                      ShiftCalendar.is_default == True)).all()  # noqa: E712
+    for other in others:
+        other.is_default = False
+        session.add(stamp(other, actor, now))
+        announce(session, actor, "calendar", other.id, "update", {"is_default": {"before": True, "after": False}},
+                 now=now, plant_id=cal.plant_id)
+
+
+def _breaks(session: Session, shift_id: int) -> list[ShiftBreak]:
+    return list(session.exec(select(ShiftBreak).where(ShiftBreak.shift_id == shift_id)
+                             .order_by(ShiftBreak.start_minute, ShiftBreak.id)).all())
+
+
+def _shifts_with_breaks(session: Session, calendar_id: int) -> list[tuple[Shift, list[ShiftBreak]]]:
+    shifts = session.exec(select(Shift).where(Shift.calendar_id == calendar_id)
+                          .order_by(Shift.start_minute, Shift.id)).all()
+    return [(s, _breaks(session, s.id)) for s in shifts]
+
+
+def _read(cal: ShiftCalendar, shift_count: int) -> CalendarRead:
+    return CalendarRead(id=cal.id, organization_id=cal.organization_id, plant_id=cal.plant_id, name=cal.name,
+                        is_default=cal.is_default, is_active=cal.is_active, shift_count=shift_count)
+
+
+def _detail(session: Session, cal: ShiftCalendar) -> CalendarDetail:
+    shifts = [ShiftRead(id=s.id, calendar_id=s.calendar_id, name=s.name, start_minute=s.start_minute,
+                        end_minute=s.end_minute, weekdays=s.weekdays,
+                        breaks=[BreakRead(id=b.id, shift_id=b.shift_id, name=b.name, start_minute=b.start_minute,
+                                          end_minute=b.end_minute) for b in breaks])
+              for s, breaks in _shifts_with_breaks(session, cal.id)]
+    holidays = [HolidayRead(id=h.id, calendar_id=h.calendar_id, day=h.day, name=h.name) for h in session.exec(
+        select(CalendarHoliday).where(CalendarHoliday.calendar_id == cal.id).order_by(CalendarHoliday.day)).all()]
+    return CalendarDetail(calendar=_read(cal, len(shifts)), timezone=session.get(Plant, cal.plant_id).timezone,
+                          shifts=shifts, holidays=holidays)

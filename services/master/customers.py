@@ -1,0 +1,158 @@
+"""Customers: who orders. Codes are unique per organization (upper-case, 1-32 letters, digits,
+dot, dash, underscore); the email, when given, looks like one. Customers are deactivated, never
+deleted (orders keep pointing at them). Reading needs VIEW; writing needs PLAN.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session, func, or_, select
+
+from models.base import utcnow
+from models.catalog import Customer
+from services.core.access import Actor
+from services.core.errors import Conflict
+from services.core.scoping import get_scoped
+from services.core.validation import CODE_RE, EMAIL_RE, check
+from services.master.common import (
+    announce,
+    apply_changes,
+    like_pattern,
+    require_plan,
+    require_view,
+    stamp,
+    stamp_new,
+    text_problem,
+)
+
+
+class CustomerCreate(BaseModel):
+    code: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    address: str = ""
+
+
+class CustomerUpdate(BaseModel):
+    code: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+class CustomerRead(BaseModel):
+    id: int
+    organization_id: int
+    code: str
+    name: str
+    email: str | None
+    phone: str | None
+    address: str
+    is_active: bool
+
+
+CUSTOMER_COLUMNS = [("code", "Code"), ("name", "Name"), ("email", "Email"), ("phone", "Phone"),
+                    ("address", "Address"), ("is_active", "Active")]
+
+
+def list_customers(session: Session, actor: Actor, *, search: str | None = None, active: bool | None = True,
+                   limit: int = 1000, offset: int = 0) -> list[CustomerRead]:
+    require_view(actor)
+    query = select(Customer).where(Customer.organization_id == actor.organization_id)
+    if search and search.strip():
+        pattern = like_pattern(search)
+        query = query.where(or_(func.lower(Customer.code).like(pattern, escape="\\"),
+                                func.lower(Customer.name).like(pattern, escape="\\"),
+                                func.lower(func.coalesce(Customer.email, "")).like(pattern, escape="\\")))
+    if active is not None:
+        query = query.where(Customer.is_active == active)
+    rows = session.exec(query.order_by(Customer.code).offset(offset).limit(limit)).all()
+    return [_read(c) for c in rows]
+
+
+def get_customer(session: Session, actor: Actor, customer_id: int) -> CustomerRead:
+    require_view(actor)
+    return _read(get_scoped(session, actor, Customer, customer_id, "Customer"))
+
+
+def create_customer(session: Session, actor: Actor, data: CustomerCreate, *, now: datetime | None = None) -> CustomerRead:
+    require_plan(actor)
+    now = now or utcnow()
+    values = _values(data.code, data.name, data.email, data.phone, data.address)
+    _unique_code(session, actor, values["code"])
+    customer = stamp_new(Customer(organization_id=actor.organization_id, **values), actor, now)
+    session.add(customer)
+    session.flush()
+    announce(session, actor, "customer", customer.id, "create", values, now=now)
+    return _read(customer)
+
+
+def update_customer(session: Session, actor: Actor, customer_id: int, data: CustomerUpdate, *,
+                    now: datetime | None = None) -> CustomerRead:
+    """Change the given fields; an empty email or phone clears it."""
+    require_plan(actor)
+    now = now or utcnow()
+    customer = get_scoped(session, actor, Customer, customer_id, "Customer")
+    values = _values(customer.code if data.code is None else data.code,
+                     customer.name if data.name is None else data.name,
+                     customer.email if data.email is None else data.email,
+                     customer.phone if data.phone is None else data.phone,
+                     customer.address if data.address is None else data.address)
+    if values["code"] != customer.code:
+        _unique_code(session, actor, values["code"])
+    optional = {k: values.pop(k) for k in ("email", "phone")}
+    changes = apply_changes(customer, values)
+    for key, value in optional.items():
+        if getattr(customer, key) != value:
+            changes[key] = {"before": getattr(customer, key), "after": value}
+            setattr(customer, key, value)
+    if changes:
+        session.add(stamp(customer, actor, now))
+        announce(session, actor, "customer", customer.id, "update", changes, now=now,
+                 payload={"fields": sorted(changes)})
+    return _read(customer)
+
+
+def set_customer_active(session: Session, actor: Actor, customer_id: int, active: bool, *,
+                        now: datetime | None = None) -> CustomerRead:
+    require_plan(actor)
+    now = now or utcnow()
+    customer = get_scoped(session, actor, Customer, customer_id, "Customer")
+    if customer.is_active != active:
+        customer.is_active = active
+        session.add(stamp(customer, actor, now))
+        announce(session, actor, "customer", customer.id, "reactivate" if active else "deactivate",
+                 {"is_active": {"before": not active, "after": active}}, now=now)
+    return _read(customer)
+
+
+def _values(code, name, email, phone, address) -> dict:
+    problems: dict[str, str] = {}
+    code = (code or "").strip().upper()
+    name, address = (name or "").strip(), (address or "").strip()
+    email, phone = (email or "").strip() or None, (phone or "").strip() or None
+    if not CODE_RE.match(code):
+        problems["code"] = "Use 1 to 32 letters, digits, dot, dash or underscore."
+    for field, value, limit, required in [("name", name, 200, True), ("address", address, 1000, False),
+                                          ("phone", phone, 64, False), ("email", email, 254, False)]:
+        problem = text_problem(value, max_length=limit, required=required)
+        if problem:
+            problems[field] = problem
+    if email and "email" not in problems and not EMAIL_RE.match(email):
+        problems["email"] = "This is not an email address."
+    check(problems)
+    return {"code": code, "name": name, "email": email, "phone": phone, "address": address}
+
+
+def _unique_code(session: Session, actor: Actor, code: str) -> None:
+    taken = session.exec(select(Customer.id).where(Customer.organization_id == actor.organization_id,
+                                                   Customer.code == code)).first()
+    if taken is not None:
+        raise Conflict(f"A customer with code {code} exists.", fields={"code": "Already used."})
+
+
+def _read(customer: Customer) -> CustomerRead:
+    return CustomerRead.model_validate(customer, from_attributes=True)

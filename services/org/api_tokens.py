@@ -1,0 +1,118 @@
+"""API tokens for machine gateways, scanning stations and wall displays.
+
+Created by admins (MANAGE_API_TOKENS), each scoped to one plant of their organization; the raw
+token is returned once at creation and only its hash is stored. Revoked tokens stop working at
+once. A token acts with its kind's permissions only (services/core/access.py TOKEN_PERMISSIONS).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from models.auth import ApiToken, ApiTokenKind
+from models.base import utcnow
+from models.organization import Plant
+from services.core.access import (
+    Actor,
+    Permission,
+    require,
+    require_plant_visible,
+    require_same_org,
+)
+from services.core.audit import audit
+from services.core.errors import NotFound
+from services.core.events import DomainEvent, record
+from services.core.validation import check
+from services.org.tokens import hash_token, new_token
+
+
+class ApiTokenCreate(BaseModel):
+    plant_id: int
+    name: str
+    kind: str = ApiTokenKind.MACHINE.value
+
+
+class ApiTokenRead(BaseModel):
+    id: int
+    plant_id: int
+    name: str
+    kind: str
+    token_prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiTokenCreated(ApiTokenRead):
+    token: str          # shown once
+
+
+def create_api_token(session: Session, actor: Actor, data: ApiTokenCreate, *, now: datetime | None = None) -> ApiTokenCreated:
+    require(actor, Permission.MANAGE_API_TOKENS)
+    now = now or utcnow()
+    problems = {}
+    name = (data.name or "").strip()
+    if not name or len(name) > 100:
+        problems["name"] = "Give the token a name of 1 to 100 characters (e.g. the machine or station)."
+    kinds = [k.value for k in ApiTokenKind]
+    if data.kind not in kinds:
+        problems["kind"] = f"Unknown kind '{data.kind}'. Use one of: {', '.join(kinds)}."
+    plant = session.get(Plant, data.plant_id)
+    if plant is None or plant.organization_id != actor.organization_id or plant.id not in actor.plant_ids:
+        problems["plant_id"] = "Unknown plant."
+    check(problems)
+    raw = new_token("tkt")
+    row = ApiToken(organization_id=actor.organization_id, plant_id=plant.id, name=name, kind=ApiTokenKind(data.kind),
+                   token_prefix=raw[:12], token_hash=hash_token(raw), created_at=now, updated_at=now,
+                   created_by=actor.user_id, updated_by=actor.user_id)
+    session.add(row)
+    session.flush()
+    audit(session, actor, "api_token", row.id, "create", {"name": name, "kind": data.kind, "plant_id": plant.id},
+          plant_id=plant.id, at=now)
+    record(session, DomainEvent("api_token.created", actor.organization_id, {"api_token_id": row.id},
+                                plant_id=plant.id, actor_user_id=actor.user_id, at=now))
+    return ApiTokenCreated(**_read(row).model_dump(), token=raw)
+
+
+def list_api_tokens(session: Session, actor: Actor, *, include_revoked: bool = True) -> list[ApiTokenRead]:
+    require(actor, Permission.MANAGE_API_TOKENS)
+    query = select(ApiToken).where(ApiToken.organization_id == actor.organization_id)
+    if not include_revoked:
+        query = query.where(ApiToken.revoked_at.is_(None))
+    return [_read(t) for t in session.exec(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()]
+
+
+def get_api_token(session: Session, actor: Actor, token_id: int) -> ApiTokenRead:
+    require(actor, Permission.MANAGE_API_TOKENS)
+    return _read(_get(session, actor, token_id))
+
+
+def revoke_api_token(session: Session, actor: Actor, token_id: int, *, now: datetime | None = None) -> ApiTokenRead:
+    require(actor, Permission.MANAGE_API_TOKENS)
+    now = now or utcnow()
+    row = _get(session, actor, token_id)
+    if row.revoked_at is None:
+        row.revoked_at = now
+        row.updated_at, row.updated_by = now, actor.user_id
+        session.add(row)
+        audit(session, actor, "api_token", row.id, "revoke", {"name": row.name}, plant_id=row.plant_id, at=now)
+        record(session, DomainEvent("api_token.revoked", actor.organization_id, {"api_token_id": row.id},
+                                    plant_id=row.plant_id, actor_user_id=actor.user_id, at=now))
+    return _read(row)
+
+
+def _get(session: Session, actor: Actor, token_id: int) -> ApiToken:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound("API token not found.")
+    require_same_org(actor, row.organization_id, "API token")
+    require_plant_visible(actor, row.plant_id, "API token")
+    return row
+
+
+def _read(row: ApiToken) -> ApiTokenRead:
+    return ApiTokenRead(id=row.id, plant_id=row.plant_id, name=row.name, kind=str(getattr(row.kind, "value", row.kind)),
+                        token_prefix=row.token_prefix, created_at=row.created_at, last_used_at=row.last_used_at,
+                        revoked_at=row.revoked_at)

@@ -1,0 +1,219 @@
+"""Log-in, sessions, log-out and password change.
+
+Invariants:
+- Only the SHA-256 of a session token is stored; a session expires (`SESSION_TTL`, sliding up to
+  `SESSION_MAX_AGE`) and is revocable. Deactivating a user or changing a password ends their sessions.
+- Log-in is rate-limited: `MAX_FAILURES` failed attempts for one username, or `MAX_FAILURES_PER_IP`
+  from one address, within `FAILURE_WINDOW` refuse further attempts with RateLimited until it passes.
+- A wrong username and a wrong password get the same answer (and the same hashing time).
+- A failed attempt is recorded in its own short transaction, so the refusal raised to the caller
+  (whose unit of work rolls back) still counts towards the limit. When the caller's transaction
+  holds SQLite's single write lock (it wrote before calling `login`), the attempt is written just
+  after that transaction ends instead of waiting for the lock.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, func, select
+
+from models.auth import ApiToken, AuthSession, LoginAttempt
+from models.base import utcnow
+from models.organization import Organization, Plant
+from models.user import Role, RoleAssignment, User, UserPlantAccess
+from services.core.access import TOKEN_PERMISSIONS, Actor
+from services.core.audit import audit
+from services.core.errors import Forbidden, Invalid, RateLimited, Unauthorized
+from services.core.events import DomainEvent, record
+from services.org import passwords
+from services.org.tokens import hash_token, new_token
+
+SESSION_TTL = timedelta(hours=12)
+SESSION_MAX_AGE = timedelta(days=7)
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES = 5
+MAX_FAILURES_PER_IP = 30
+_NAME_MAX = 64                      # LoginAttempt.username and .ip columns
+_DEFERRED_FAILURES = "takt.deferred_login_failures"
+log = logging.getLogger(__name__)
+
+
+class LoginResult(BaseModel):
+    token: str
+    expires_at: datetime
+    user_id: int
+    username: str
+
+
+def login(session: Session, username: str, password: str, *, now: datetime, ip: str | None = None,
+          client: str = "ui") -> LoginResult:
+    username = (username or "").strip().lower()
+    if not username or not password:
+        raise Invalid("Enter your username and password.",
+                      fields={k: "Required." for k, v in (("username", username), ("password", password)) if not v})
+    ip = ip[:_NAME_MAX] if ip else None
+    _check_rate_limit(session, username[:_NAME_MAX], ip, now)
+    user = session.exec(select(User).where(User.username == username)).first() if len(username) <= _NAME_MAX else None
+    ok = passwords.verify_password(password, user.password_hash if user else passwords.DUMMY_HASH)
+    org_active = bool(user) and session.get(Organization, user.organization_id).is_active
+    if not (user and ok and user.is_active and org_active):
+        _record_failure(session, username, ip, now)
+        raise Unauthorized("Wrong username or password, or the account is deactivated.")
+    session.add(LoginAttempt(username=username, ip=ip, at=now, succeeded=True))
+    token = new_token("tks")
+    expires_at = now + SESSION_TTL
+    session.add(AuthSession(user_id=user.id, token_hash=hash_token(token), created_at=now, expires_at=expires_at,
+                            last_seen_at=now, client=client, ip=ip))
+    user.last_login_at = now
+    session.add(user)
+    actor = actor_for_user(session, user)
+    audit(session, actor, "user", user.id, "login", {"client": client, "ip": ip}, at=now)
+    record(session, DomainEvent("user.logged_in", user.organization_id, {"user_id": user.id}, actor_user_id=user.id, at=now))
+    return LoginResult(token=token, expires_at=expires_at, user_id=user.id, username=user.username)
+
+
+def _record_failure(session: Session, username: str, ip: str | None, now: datetime) -> None:
+    """A failed attempt is written in its own transaction: it must survive the caller's rollback."""
+    attempt = {"username": username[:_NAME_MAX], "ip": ip, "at": now}
+    if _holds_sqlite_write_lock(session):
+        session.info.setdefault(_DEFERRED_FAILURES, []).append(attempt)   # written when it ends
+    else:
+        _write_failures(session.get_bind().engine, [attempt])
+
+
+def _write_failures(engine: sa.Engine, attempts: list[dict]) -> None:
+    with Session(engine) as own:
+        own.add_all(LoginAttempt(**attempt, succeeded=False) for attempt in attempts)
+        own.commit()
+
+
+def _holds_sqlite_write_lock(session: Session) -> bool:
+    """True when this session's SQLite connection has written: another connection would wait for it."""
+    if session.get_bind().dialect.name != "sqlite" or not session.in_transaction():
+        return False
+    return bool(getattr(session.connection().connection.dbapi_connection, "in_transaction", False))
+
+
+@sa.event.listens_for(OrmSession, "after_transaction_end")
+def _write_deferred_failures(session: OrmSession, transaction) -> None:
+    if transaction.parent is not None or _DEFERRED_FAILURES not in session.info:
+        return
+    attempts = session.info.pop(_DEFERRED_FAILURES)
+    try:
+        _write_failures(session.get_bind().engine, attempts)
+    except Exception:  # never mask the caller's own outcome; the limit just counts fewer
+        log.exception("could not record %d failed log-in attempt(s)", len(attempts))
+
+
+def _check_rate_limit(session: Session, username: str, ip: str | None, now: datetime) -> None:
+    since = now - FAILURE_WINDOW
+    last_success = session.exec(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == username, LoginAttempt.succeeded == True)).one()  # noqa: E712
+    window_start = max(since, last_success) if last_success else since
+    failures = session.exec(select(func.count(), func.min(LoginAttempt.at)).where(
+        LoginAttempt.username == username, LoginAttempt.succeeded == False,  # noqa: E712
+        LoginAttempt.at > window_start)).one()
+    if failures[0] >= MAX_FAILURES:
+        raise _rate_limited(failures[1], now)
+    if ip:
+        ip_failures = session.exec(select(func.count(), func.min(LoginAttempt.at)).where(
+            LoginAttempt.ip == ip, LoginAttempt.succeeded == False, LoginAttempt.at > since)).one()  # noqa: E712
+        if ip_failures[0] >= MAX_FAILURES_PER_IP:
+            raise _rate_limited(ip_failures[1], now)
+
+
+def _rate_limited(oldest_failure: datetime, now: datetime) -> RateLimited:
+    wait = max(1, int((oldest_failure + FAILURE_WINDOW - now).total_seconds()) + 1)
+    minutes = max(1, round(wait / 60))
+    return RateLimited(f"Too many failed log-in attempts. Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
+                       retry_after_seconds=wait)
+
+
+def actor_for_user(session: Session, user: User) -> Actor:
+    roles = frozenset(Role(r) for r in session.exec(select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)).all())
+    if Role.ADMIN in roles:
+        plants = session.exec(select(Plant.id).where(Plant.organization_id == user.organization_id)).all()
+    else:
+        plants = session.exec(select(UserPlantAccess.plant_id).join(Plant, Plant.id == UserPlantAccess.plant_id).where(
+            UserPlantAccess.user_id == user.id, Plant.organization_id == user.organization_id)).all()
+    return Actor(user_id=user.id, organization_id=user.organization_id, roles=roles, plant_ids=frozenset(plants),
+                 username=user.username)
+
+
+def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Actor:
+    """Resolve a bearer token: a user session (`tks_...`) or a plant-scoped API token (`tkt_...`)."""
+    if not token:
+        raise Unauthorized("Log in first.")
+    if token.startswith("tkt_"):
+        return _actor_for_api_token(session, token, now)
+    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise Unauthorized("Your session has ended. Log in again.")
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active or not session.get(Organization, user.organization_id).is_active:
+        raise Unauthorized("Your session has ended. Log in again.")
+    if row.last_seen_at is None or now - row.last_seen_at > timedelta(minutes=1):
+        row.last_seen_at = now
+        row.expires_at = min(row.created_at + SESSION_MAX_AGE, now + SESSION_TTL)
+        session.add(row)
+    return actor_for_user(session, user)
+
+
+def _actor_for_api_token(session: Session, token: str, now: datetime) -> Actor:
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None or not session.get(Organization, row.organization_id).is_active:
+        raise Unauthorized("This API token is unknown or revoked.")
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now
+        session.add(row)
+    return Actor(user_id=None, organization_id=row.organization_id, plant_ids=frozenset({row.plant_id}),
+                 username=f"token:{row.name}", api_token_id=row.id,
+                 token_permissions=TOKEN_PERMISSIONS[row.kind.value if hasattr(row.kind, "value") else row.kind])
+
+
+def logout(session: Session, token: str, *, now: datetime) -> None:
+    if token.startswith("tkt_"):
+        raise Forbidden("An API token is not a log-in session: an admin revokes it under API tokens.")
+    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None:
+        return
+    row.revoked_at = now
+    session.add(row)
+    user = session.get(User, row.user_id)
+    audit(session, None, "user", row.user_id, "logout", organization_id=user.organization_id if user else None, at=now)
+
+
+def change_password(session: Session, actor: Actor, current_password: str, new_password: str, *,
+                    now: datetime, keep_token: str | None = None) -> None:
+    """Change one's own password; every other session of the user ends."""
+    if actor.user_id is None:
+        raise Forbidden("Only a person can change a password.")
+    user = session.get(User, actor.user_id)
+    if not passwords.verify_password(current_password or "", user.password_hash):
+        raise Invalid("The current password is wrong.", fields={"current_password": "Wrong password."})
+    passwords.check_password_policy(new_password or "", username=user.username, field="new_password")
+    if passwords.verify_password(new_password, user.password_hash):
+        raise Invalid("Choose a new password.", fields={"new_password": "Same as the current password."})
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = now
+    user.updated_at, user.updated_by = now, actor.user_id
+    session.add(user)
+    revoke_sessions(session, user.id, now=now, except_token=keep_token)
+    audit(session, actor, "user", user.id, "change_password", at=now)
+    record(session, DomainEvent("user.password_changed", actor.organization_id, {"user_id": user.id}, actor_user_id=actor.user_id, at=now))
+
+
+def revoke_sessions(session: Session, user_id: int, *, now: datetime, except_token: str | None = None) -> int:
+    keep = hash_token(except_token) if except_token else None
+    rows = session.exec(select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))).all()
+    count = 0
+    for row in rows:
+        if row.token_hash != keep:
+            row.revoked_at = now
+            session.add(row)
+            count += 1
+    return count

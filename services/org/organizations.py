@@ -1,0 +1,71 @@
+"""Organizations (tenants) and the platform-level actions that exist before any user does.
+
+Creating an organization is a platform operation (CLI, demo seeding), not something a user of
+another organization can do. `system_actor` is the CLI's acting identity inside one organization:
+an admin with access to all its plants, audited with no user id.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from models.base import utcnow
+from models.organization import Organization, OrganizationBranding, Plant
+from models.user import Role
+from services.core.access import Actor
+from services.core.audit import audit
+from services.core.errors import Conflict, NotFound
+from services.core.events import DomainEvent, record
+from services.core.validation import check
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+
+
+class OrganizationRead(BaseModel):
+    id: int
+    slug: str
+    name: str
+    is_active: bool
+
+
+def create_organization(session: Session, *, slug: str, name: str, primary_color: str = "#2563eb",
+                        now: datetime | None = None) -> OrganizationRead:
+    now = now or utcnow()
+    slug, name = (slug or "").strip().lower(), (name or "").strip()
+    problems = {}
+    if not SLUG_RE.match(slug):
+        problems["slug"] = "Use 3 to 64 lower-case letters, digits or dashes."
+    if not name:
+        problems["name"] = "Required."
+    check(problems)
+    if session.exec(select(Organization.id).where(Organization.slug == slug)).first():
+        raise Conflict(f"An organization '{slug}' exists.", fields={"slug": "Already used."})
+    org = Organization(slug=slug, name=name, created_at=now, updated_at=now)
+    session.add(org)
+    session.flush()
+    session.add(OrganizationBranding(organization_id=org.id, display_name=name, primary_color=primary_color,
+                                     created_at=now, updated_at=now))
+    audit(session, None, "organization", org.id, "create", {"slug": slug, "name": name}, organization_id=org.id, at=now)
+    record(session, DomainEvent("organization.created", org.id, {"organization_id": org.id}, at=now))
+    return OrganizationRead.model_validate(org, from_attributes=True)
+
+
+def get_organization_by_slug(session: Session, slug: str) -> OrganizationRead:
+    org = session.exec(select(Organization).where(Organization.slug == slug.strip().lower())).first()
+    if org is None:
+        raise NotFound(f"No organization '{slug}'.")
+    return OrganizationRead.model_validate(org, from_attributes=True)
+
+
+def list_organizations(session: Session) -> list[OrganizationRead]:
+    return [OrganizationRead.model_validate(o, from_attributes=True)
+            for o in session.exec(select(Organization).order_by(Organization.slug)).all()]
+
+
+def system_actor(session: Session, organization_id: int) -> Actor:
+    plants = session.exec(select(Plant.id).where(Plant.organization_id == organization_id)).all()
+    return Actor(user_id=None, organization_id=organization_id, roles=frozenset({Role.ADMIN}),
+                 plant_ids=frozenset(plants), username="system")

@@ -1,0 +1,204 @@
+"""Plants and their departments.
+
+Anyone may list the plants they have access to; only MANAGE_PLANTS (admins) create or change
+plants and departments, within their organization. Codes are unique per organization (plants)
+and per plant (departments). Plants are deactivated, never deleted.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from models.base import utcnow
+from models.organization import Department, Plant
+from services.core.access import (
+    Actor,
+    Permission,
+    require,
+    require_plant_visible,
+    require_same_org,
+)
+from services.core.audit import audit
+from services.core.errors import Conflict, NotFound
+from services.core.events import DomainEvent, record
+from services.core.validation import CODE_RE, check, timezone_problem
+
+
+class PlantCreate(BaseModel):
+    code: str
+    name: str
+    timezone: str = "UTC"
+
+
+class PlantUpdate(BaseModel):
+    name: str | None = None
+    timezone: str | None = None
+    is_active: bool | None = None
+
+
+class PlantRead(BaseModel):
+    id: int
+    organization_id: int
+    code: str
+    name: str
+    timezone: str
+    is_active: bool
+
+
+class DepartmentCreate(BaseModel):
+    plant_id: int
+    code: str
+    name: str
+
+
+class DepartmentUpdate(BaseModel):
+    name: str | None = None
+    is_active: bool | None = None
+
+
+class DepartmentRead(BaseModel):
+    id: int
+    plant_id: int
+    code: str
+    name: str
+    is_active: bool
+
+
+def list_plants(session: Session, actor: Actor, *, include_inactive: bool = False) -> list[PlantRead]:
+    query = select(Plant).where(Plant.organization_id == actor.organization_id, col(Plant.id).in_(actor.plant_ids or {-1}))
+    if not include_inactive:
+        query = query.where(Plant.is_active == True)  # noqa: E712
+    return [PlantRead.model_validate(p, from_attributes=True) for p in session.exec(query.order_by(Plant.code)).all()]
+
+
+def get_plant(session: Session, actor: Actor, plant_id: int) -> PlantRead:
+    return PlantRead.model_validate(_get_plant(session, actor, plant_id), from_attributes=True)
+
+
+def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: datetime | None = None) -> PlantRead:
+    require(actor, Permission.MANAGE_PLANTS)
+    now = now or utcnow()
+    code, name = (data.code or "").strip().upper(), (data.name or "").strip()
+    problems = _name_code_problems(code, name)
+    tz_problem = timezone_problem(data.timezone or "")
+    if tz_problem:
+        problems["timezone"] = tz_problem
+    check(problems)
+    if session.exec(select(Plant.id).where(Plant.organization_id == actor.organization_id, Plant.code == code)).first():
+        raise Conflict(f"A plant with code {code} exists.", fields={"code": "Already used."})
+    plant = Plant(organization_id=actor.organization_id, code=code, name=name, timezone=data.timezone,
+                  created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
+    session.add(plant)
+    session.flush()
+    audit(session, actor, "plant", plant.id, "create", {"code": code, "name": name, "timezone": data.timezone},
+          plant_id=plant.id, at=now)
+    record(session, DomainEvent("plant.created", actor.organization_id, {"plant_id": plant.id}, plant_id=plant.id,
+                                actor_user_id=actor.user_id, at=now))
+    return PlantRead.model_validate(plant, from_attributes=True)
+
+
+def update_plant(session: Session, actor: Actor, plant_id: int, data: PlantUpdate, *, now: datetime | None = None) -> PlantRead:
+    require(actor, Permission.MANAGE_PLANTS)
+    now = now or utcnow()
+    plant = _get_plant(session, actor, plant_id)
+    problems = _name_problems(data.name)
+    if data.timezone is not None and timezone_problem(data.timezone):
+        problems["timezone"] = timezone_problem(data.timezone)
+    check(problems)
+    changes = _apply(plant, {"name": data.name.strip() if data.name is not None else None,
+                             "timezone": data.timezone, "is_active": data.is_active})
+    if changes:
+        plant.updated_at, plant.updated_by = now, actor.user_id
+        session.add(plant)
+        audit(session, actor, "plant", plant.id, "update", changes, plant_id=plant.id, at=now)
+        record(session, DomainEvent("plant.updated", actor.organization_id, {"plant_id": plant.id}, plant_id=plant.id,
+                                    actor_user_id=actor.user_id, at=now))
+    return PlantRead.model_validate(plant, from_attributes=True)
+
+
+def list_departments(session: Session, actor: Actor, plant_id: int | None = None, *,
+                     include_inactive: bool = False) -> list[DepartmentRead]:
+    query = select(Department).where(Department.organization_id == actor.organization_id,
+                                     col(Department.plant_id).in_(actor.plant_ids or {-1}))
+    if plant_id is not None:
+        require_plant_visible(actor, plant_id, "Plant")
+        query = query.where(Department.plant_id == plant_id)
+    if not include_inactive:
+        query = query.where(Department.is_active == True)  # noqa: E712
+    rows = session.exec(query.order_by(Department.plant_id, Department.code)).all()
+    return [DepartmentRead.model_validate(d, from_attributes=True) for d in rows]
+
+
+def create_department(session: Session, actor: Actor, data: DepartmentCreate, *, now: datetime | None = None) -> DepartmentRead:
+    require(actor, Permission.MANAGE_PLANTS)
+    now = now or utcnow()
+    plant = _get_plant(session, actor, data.plant_id)
+    code, name = (data.code or "").strip().upper(), (data.name or "").strip()
+    check(_name_code_problems(code, name))
+    if session.exec(select(Department.id).where(Department.plant_id == plant.id, Department.code == code)).first():
+        raise Conflict(f"Plant {plant.code} already has a department {code}.", fields={"code": "Already used."})
+    dept = Department(organization_id=actor.organization_id, plant_id=plant.id, code=code, name=name,
+                      created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
+    session.add(dept)
+    session.flush()
+    audit(session, actor, "department", dept.id, "create", {"plant_id": plant.id, "code": code, "name": name},
+          plant_id=plant.id, at=now)
+    record(session, DomainEvent("department.created", actor.organization_id, {"department_id": dept.id},
+                                plant_id=plant.id, actor_user_id=actor.user_id, at=now))
+    return DepartmentRead.model_validate(dept, from_attributes=True)
+
+
+def update_department(session: Session, actor: Actor, department_id: int, data: DepartmentUpdate, *,
+                      now: datetime | None = None) -> DepartmentRead:
+    require(actor, Permission.MANAGE_PLANTS)
+    now = now or utcnow()
+    dept = session.get(Department, department_id)
+    if dept is None:
+        raise NotFound("Department not found.")
+    require_same_org(actor, dept.organization_id, "Department")
+    require_plant_visible(actor, dept.plant_id, "Department")
+    check(_name_problems(data.name))
+    changes = _apply(dept, {"name": data.name.strip() if data.name is not None else None, "is_active": data.is_active})
+    if changes:
+        dept.updated_at, dept.updated_by = now, actor.user_id
+        session.add(dept)
+        audit(session, actor, "department", dept.id, "update", changes, plant_id=dept.plant_id, at=now)
+        record(session, DomainEvent("department.updated", actor.organization_id, {"department_id": dept.id},
+                                    plant_id=dept.plant_id, actor_user_id=actor.user_id, at=now))
+    return DepartmentRead.model_validate(dept, from_attributes=True)
+
+
+def _get_plant(session: Session, actor: Actor, plant_id: int) -> Plant:
+    plant = session.get(Plant, plant_id)
+    if plant is None:
+        raise NotFound("Plant not found.")
+    require_same_org(actor, plant.organization_id, "Plant")
+    require_plant_visible(actor, plant.id, "Plant")
+    return plant
+
+
+def _name_code_problems(code: str, name: str) -> dict[str, str]:
+    problems = {} if CODE_RE.match(code) else {"code": "Use 1 to 32 letters, digits, dot, dash or underscore."}
+    return problems | _name_problems(name)
+
+
+def _name_problems(name: str | None) -> dict[str, str]:
+    """Problems with a name; None means an update leaves the name alone."""
+    if name is None:
+        return {}
+    if not name.strip():
+        return {"name": "Required."}
+    if len(name.strip()) > 200:
+        return {"name": "Use at most 200 characters."}
+    return {}
+
+
+def _apply(row, values: dict) -> dict:
+    changes = {}
+    for key, value in values.items():
+        if value is not None and getattr(row, key) != value:
+            changes[key] = {"before": getattr(row, key), "after": value}
+            setattr(row, key, value)
+    return changes

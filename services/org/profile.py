@@ -1,0 +1,50 @@
+"""What a signed-in person sees about themselves: who they are, their organization, roles,
+permissions, plants with departments, and their organization's branding.
+
+A read model for the app shell and the home page. It shows only the actor's own organization and
+the plants the actor may work in (all of the organization's plants for admins).
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from models.organization import Organization
+from models.user import User
+from services.core.access import Actor
+from services.core.errors import Unauthorized
+from services.org.branding import BrandingRead, branding_for_org
+from services.org.plants import DepartmentRead, PlantRead, list_departments, list_plants
+
+
+class PlantWithDepartments(PlantRead):
+    departments: list[DepartmentRead]
+
+
+class ProfileRead(BaseModel):
+    user_id: int
+    username: str
+    full_name: str
+    email: str | None
+    organization_id: int
+    organization_name: str
+    roles: list[str]
+    permissions: list[str]
+    plants: list[PlantWithDepartments]
+    branding: BrandingRead
+
+
+def get_profile(session: Session, actor: Actor) -> ProfileRead:
+    if actor.user_id is None:
+        raise Unauthorized("Only a person has a profile.")
+    user = session.get(User, actor.user_id)
+    org = session.get(Organization, actor.organization_id)
+    departments = list_departments(session, actor)
+    plants = [PlantWithDepartments(**p.model_dump(), departments=[d for d in departments if d.plant_id == p.id])
+              for p in list_plants(session, actor)]
+    return ProfileRead(
+        user_id=user.id, username=user.username, full_name=user.full_name, email=user.email,
+        organization_id=org.id, organization_name=org.name,
+        roles=sorted(r.value for r in actor.roles), permissions=sorted(p.value for p in actor.permissions),
+        plants=plants, branding=branding_for_org(session, actor.organization_id),
+    )

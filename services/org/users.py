@@ -1,0 +1,241 @@
+"""Users of an organization: create, edit, deactivate, reset password, roles and plant access.
+
+Only admins (MANAGE_USERS) change users, and only in their own organization; plant access may only
+name plants of that organization. Usernames are unique across Takt, lower-case. An admin cannot
+deactivate themselves or remove their own admin role (an organization never locks itself out).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, or_, select
+
+from models.base import utcnow
+from models.organization import Plant
+from models.user import Role, RoleAssignment, User, UserPlantAccess
+from services.core.access import Actor, Permission, require, require_same_org
+from services.core.audit import audit
+from services.core.errors import Conflict, Invalid, NotFound
+from services.core.events import DomainEvent, record
+from services.core.validation import EMAIL_RE, USERNAME_RE, check
+from services.org import passwords
+from services.org.auth import revoke_sessions
+
+
+class UserCreate(BaseModel):
+    username: str
+    full_name: str = ""
+    email: str | None = None
+    password: str
+    roles: list[str] = Field(default_factory=list)
+    plant_ids: list[int] = Field(default_factory=list)
+
+
+class UserUpdate(BaseModel):
+    full_name: str | None = None
+    email: str | None = None
+    roles: list[str] | None = None
+    plant_ids: list[int] | None = None
+
+
+class UserRead(BaseModel):
+    id: int
+    organization_id: int
+    username: str
+    full_name: str
+    email: str | None
+    is_active: bool
+    roles: list[str]
+    plant_ids: list[int]
+    last_login_at: datetime | None
+    created_at: datetime
+
+
+def create_user(session: Session, actor: Actor, data: UserCreate, *, now: datetime | None = None) -> UserRead:
+    require(actor, Permission.MANAGE_USERS)
+    now = now or utcnow()
+    username = (data.username or "").strip().lower()
+    problems: dict[str, str] = {}
+    if not USERNAME_RE.match(username):
+        problems["username"] = "Use 3 to 64 characters: lower-case letters, digits, dot, dash or underscore."
+    problems.update(_profile_problems(data.full_name, data.email))
+    pw_problem = passwords.password_problem(data.password or "", username=username)
+    if pw_problem:
+        problems["password"] = pw_problem
+    roles = _parse_roles(data.roles, problems)
+    plant_ids = _check_plants(session, actor, data.plant_ids, problems)
+    check(problems)
+    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+        raise Conflict(f"The username '{username}' is taken.", fields={"username": "Already taken."})
+    user = User(organization_id=actor.organization_id, username=username, full_name=(data.full_name or "").strip(),
+                email=(data.email or "").strip() or None, password_hash=passwords.hash_password(data.password),
+                password_changed_at=now, created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
+    session.add(user)
+    session.flush()
+    _replace_roles(session, user.id, roles)
+    _replace_plants(session, user.id, plant_ids)
+    audit(session, actor, "user", user.id, "create", {"username": username, "full_name": user.full_name,
+          "email": user.email, "roles": sorted(roles), "plant_ids": sorted(plant_ids)}, at=now)
+    record(session, DomainEvent("user.created", actor.organization_id, {"user_id": user.id}, actor_user_id=actor.user_id, at=now))
+    return user_read(session, user)
+
+
+def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, *, now: datetime | None = None) -> UserRead:
+    require(actor, Permission.MANAGE_USERS)
+    now = now or utcnow()
+    user = _get(session, actor, user_id)
+    before = user_read(session, user).model_dump(include={"full_name", "email", "roles", "plant_ids"})
+    problems = _profile_problems(data.full_name, data.email)
+    roles = _parse_roles(data.roles, problems) if data.roles is not None else None
+    plant_ids = _check_plants(session, actor, data.plant_ids, problems) if data.plant_ids is not None else None
+    if roles is not None and user.id == actor.user_id and Role.ADMIN not in roles:
+        problems["roles"] = "You cannot remove your own admin role."
+    check(problems)
+    if data.full_name is not None:
+        user.full_name = data.full_name.strip()
+    if data.email is not None:
+        user.email = data.email.strip() or None
+    if roles is not None:
+        _replace_roles(session, user.id, roles)
+    if plant_ids is not None:
+        _replace_plants(session, user.id, plant_ids)
+    after = user_read(session, user)
+    changes = {k: {"before": before[k], "after": v} for k, v in
+               after.model_dump(include=set(before)).items() if before[k] != v}
+    if not changes:
+        return after
+    user.updated_at, user.updated_by = now, actor.user_id
+    session.add(user)
+    audit(session, actor, "user", user.id, "update", changes, at=now)
+    record(session, DomainEvent("user.updated", actor.organization_id, {"user_id": user.id, "fields": sorted(changes)},
+                                actor_user_id=actor.user_id, at=now))
+    return after
+
+
+def set_active(session: Session, actor: Actor, user_id: int, active: bool, *, now: datetime | None = None) -> UserRead:
+    """Deactivate (ending every session) or reactivate a user. Users are never deleted."""
+    require(actor, Permission.MANAGE_USERS)
+    now = now or utcnow()
+    user = _get(session, actor, user_id)
+    if not active and user.id == actor.user_id:
+        raise Invalid("You cannot deactivate yourself.", fields={"is_active": "This is your own account."})
+    if user.is_active == active:
+        return user_read(session, user)
+    user.is_active = active
+    user.updated_at, user.updated_by = now, actor.user_id
+    session.add(user)
+    if not active:
+        revoke_sessions(session, user.id, now=now)
+    action = "activate" if active else "deactivate"
+    audit(session, actor, "user", user.id, action, {"is_active": {"before": not active, "after": active}}, at=now)
+    record(session, DomainEvent(f"user.{action}d", actor.organization_id, {"user_id": user.id}, actor_user_id=actor.user_id, at=now))
+    return user_read(session, user)
+
+
+def reset_password(session: Session, actor: Actor, user_id: int, new_password: str, *, now: datetime | None = None) -> UserRead:
+    """An admin sets a new password for a user; the user's sessions end."""
+    require(actor, Permission.MANAGE_USERS)
+    now = now or utcnow()
+    user = _get(session, actor, user_id)
+    passwords.check_password_policy(new_password or "", username=user.username)
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = now
+    user.updated_at, user.updated_by = now, actor.user_id
+    session.add(user)
+    revoke_sessions(session, user.id, now=now)
+    audit(session, actor, "user", user.id, "reset_password", at=now)
+    record(session, DomainEvent("user.password_reset", actor.organization_id, {"user_id": user.id}, actor_user_id=actor.user_id, at=now))
+    return user_read(session, user)
+
+
+def get_user(session: Session, actor: Actor, user_id: int) -> UserRead:
+    if actor.user_id != user_id:
+        require(actor, Permission.MANAGE_USERS)
+    return user_read(session, _get(session, actor, user_id))
+
+
+def list_users(session: Session, actor: Actor, *, search: str = "", include_inactive: bool = True,
+               active: bool | None = None, limit: int = 500, offset: int = 0) -> list[UserRead]:
+    """Users of the actor's organization; `active` (when given) keeps only active or only inactive ones."""
+    require(actor, Permission.MANAGE_USERS)
+    query = select(User).where(User.organization_id == actor.organization_id)
+    if search.strip():
+        term = f"%{search.strip().lower()}%"
+        query = query.where(or_(col(User.username).ilike(term), col(User.full_name).ilike(term), col(User.email).ilike(term)))
+    if active is not None:
+        query = query.where(User.is_active == active)
+    elif not include_inactive:
+        query = query.where(User.is_active == True)  # noqa: E712
+    users = session.exec(query.order_by(User.username).offset(offset).limit(limit)).all()
+    return [user_read(session, u) for u in users]
+
+
+def user_read(session: Session, user: User) -> UserRead:
+    roles = sorted(session.exec(select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)).all())
+    plants = sorted(session.exec(select(UserPlantAccess.plant_id).where(UserPlantAccess.user_id == user.id)).all())
+    return UserRead(id=user.id, organization_id=user.organization_id, username=user.username, full_name=user.full_name,
+                    email=user.email, is_active=user.is_active, roles=[str(r) for r in roles], plant_ids=plants,
+                    last_login_at=user.last_login_at, created_at=user.created_at)
+
+
+def _get(session: Session, actor: Actor, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("User not found.")
+    require_same_org(actor, user.organization_id, "User")
+    return user
+
+
+def _profile_problems(full_name: str | None, email: str | None) -> dict[str, str]:
+    problems = {}
+    if len(full_name or "") > 200:
+        problems["full_name"] = "Use at most 200 characters."
+    if email and len(email.strip()) > 254:
+        problems["email"] = "Use at most 254 characters."
+    elif email and not EMAIL_RE.match(email.strip()):
+        problems["email"] = "This is not an email address."
+    return problems
+
+
+def _parse_roles(values: list[str], problems: dict[str, str]) -> set[Role]:
+    roles: set[Role] = set()
+    unknown = []
+    for value in values or []:
+        try:
+            roles.add(Role(str(value).strip().lower()))
+        except ValueError:
+            unknown.append(str(value))
+    if unknown:
+        problems["roles"] = f"Unknown role {', '.join(repr(u) for u in unknown)}. Known roles: {', '.join(r.value for r in Role)}."
+    return roles
+
+
+def _check_plants(session: Session, actor: Actor, plant_ids: list[int], problems: dict[str, str]) -> set[int]:
+    wanted = set(plant_ids or [])
+    if not wanted:
+        return wanted
+    found = set(session.exec(select(Plant.id).where(col(Plant.id).in_(wanted), Plant.organization_id == actor.organization_id)).all())
+    if wanted - found:
+        problems["plant_ids"] = f"Unknown plant id(s): {', '.join(str(p) for p in sorted(wanted - found))}."
+    return found
+
+
+def _replace_roles(session: Session, user_id: int, roles: set[Role]) -> None:
+    existing = {r.role: r for r in session.exec(select(RoleAssignment).where(RoleAssignment.user_id == user_id)).all()}
+    for role, row in existing.items():
+        if Role(role) not in roles:
+            session.delete(row)
+    for role in roles - {Role(r) for r in existing}:
+        session.add(RoleAssignment(user_id=user_id, role=role))
+    session.flush()
+
+
+def _replace_plants(session: Session, user_id: int, plant_ids: set[int]) -> None:
+    existing = {r.plant_id: r for r in session.exec(select(UserPlantAccess).where(UserPlantAccess.user_id == user_id)).all()}
+    for plant_id, row in existing.items():
+        if plant_id not in plant_ids:
+            session.delete(row)
+    for plant_id in plant_ids - set(existing):
+        session.add(UserPlantAccess(user_id=user_id, plant_id=plant_id))
+    session.flush()

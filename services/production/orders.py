@@ -1,0 +1,375 @@
+"""Customer orders and their lines: create, edit while open, cancel, list and detail.
+
+Invariants:
+- An order belongs to one plant and one active customer of the actor's organization; every change
+  needs PLAN at that plant, and orders of other organizations or plants are NotFound.
+- An order has at least one line; a line names an active product, a whole quantity above 0, a
+  promised date and optionally a unit price (Decimal, not negative). Line numbers are 1, 2, 3 ...
+  and are kept when lines are edited; new lines get the next free number.
+- Lines change only while the order is open. Release is services/work_orders.release_order.
+- Cancelling a released order cancels its open work orders (refused while one of them runs).
+- Numbers SO-000001 come from services/numbering; every status change writes history
+  (creation is recorded as a change from nothing to open).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import exists, insert
+from sqlmodel import Session, col, func, or_, select
+
+from models.catalog import Customer, Product
+from models.orders import (
+    CustomerOrder,
+    OrderLine,
+    OrderStatus,
+    StatusChange,
+    WorkOrder,
+    WorkStatus,
+)
+from services.core.access import Actor, Permission, require, require_plant_visible
+from services.core.audit import audit
+from services.core.errors import Conflict, Invalid
+from services.core.events import DomainEvent, record
+from services.core.numbering import next_number
+from services.core.scoping import get_scoped
+from services.core.validation import parse
+from services.production.transitions import (
+    ORDER_TRANSITIONS,
+    check_transition,
+    transition,
+)
+from services.production.work_order_reads import (
+    MAX_PAGE,
+    HistoryEntry,
+    WorkOrderSummary,
+    history,
+    summaries_for_order,
+)
+from services.production.work_orders import transition_work_orders
+
+MAX_LINES = 1000
+
+
+class OrderLineInput(BaseModel):
+    id: int | None = None                   # an existing line, when editing
+    product_id: int
+    quantity: int
+    promised_date: date
+    unit_price: Decimal | None = None
+
+
+class OrderCreate(BaseModel):
+    plant_id: int
+    customer_id: int
+    customer_reference: str = ""
+    note: str = ""
+    lines: list[OrderLineInput] = Field(default_factory=list)
+
+
+class OrderUpdate(BaseModel):
+    customer_reference: str | None = None
+    note: str | None = None
+    lines: list[OrderLineInput] | None = None      # the order's complete new list of lines
+
+
+class OrderLineRead(BaseModel):
+    id: int
+    line_no: int
+    product_id: int
+    product_code: str
+    product_name: str
+    quantity: int
+    promised_date: date
+    unit_price: Decimal | None
+    amount: Decimal | None
+    quantity_delivered: int
+
+
+class OrderSummary(BaseModel):
+    id: int
+    number: str
+    plant_id: int
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    customer_reference: str
+    status: str
+    line_count: int
+    total_quantity: int
+    first_promised: date | None
+    last_promised: date | None
+    created_at: datetime
+
+
+class OrderDetail(OrderSummary):
+    note: str
+    lines: list[OrderLineRead]
+    history: list[HistoryEntry]
+    work_orders: list[WorkOrderSummary]
+
+
+class OrderPage(BaseModel):
+    items: list[OrderSummary]
+    total: int
+
+
+# ----- reading ------------------------------------------------------------------------------
+
+def list_orders(session: Session, actor: Actor, *, plant_id: int | None = None, search: str = "",
+                status: str | None = None, customer_id: int | None = None, promised_from: date | None = None,
+                promised_to: date | None = None, limit: int = 50, offset: int = 0) -> OrderPage:
+    """Orders of the actor's plants, newest first. Dates select orders with a line promised in range."""
+    require(actor, Permission.PLAN)
+    query = _summary_query(actor)
+    if plant_id is not None:
+        require_plant_visible(actor, plant_id, "Plant")
+        query = query.where(CustomerOrder.plant_id == plant_id)
+    if status:
+        query = query.where(CustomerOrder.status == OrderStatus(status))
+    if customer_id is not None:
+        query = query.where(CustomerOrder.customer_id == customer_id)
+    if search.strip():
+        term = f"%{search.strip()}%"
+        query = query.where(or_(col(CustomerOrder.number).ilike(term), col(CustomerOrder.customer_reference).ilike(term),
+                                col(Customer.code).ilike(term), col(Customer.name).ilike(term)))
+    if promised_from or promised_to:
+        in_range = select(OrderLine.id).where(OrderLine.order_id == CustomerOrder.id)
+        if promised_from:
+            in_range = in_range.where(OrderLine.promised_date >= promised_from)
+        if promised_to:
+            in_range = in_range.where(OrderLine.promised_date <= promised_to)
+        query = query.where(exists(in_range))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = session.exec(query.order_by(col(CustomerOrder.id).desc()).offset(max(0, offset)).limit(limit)).all()
+    return OrderPage(items=_summaries(session, rows), total=total)
+
+
+def get_order(session: Session, actor: Actor, order_id: int) -> OrderDetail:
+    order = _get_order(session, actor, order_id)
+    summary = _summaries(session, session.exec(_summary_query(actor).where(CustomerOrder.id == order.id)).all())[0]
+    return OrderDetail(**summary.model_dump(), note=order.note, lines=_lines(session, order.id),
+                       history=history(session, actor, "customer_order", order.id),
+                       work_orders=summaries_for_order(session, actor, order.id))
+
+
+# ----- changing -----------------------------------------------------------------------------
+
+def create_order(session: Session, actor: Actor, data: OrderCreate | dict, *, now: datetime) -> OrderDetail:
+    data = parse(OrderCreate, data)
+    require(actor, Permission.PLAN, plant_id=data.plant_id)
+    problems: dict[str, str] = {}
+    _check_customer(session, actor, data.customer_id, problems)
+    _check_header(data.customer_reference, data.note, problems)
+    _check_lines(session, actor, data.lines, problems)
+    if problems:
+        raise Invalid(fields=problems)
+    order = CustomerOrder(organization_id=actor.organization_id, plant_id=data.plant_id,
+                          number=next_number(session, actor.organization_id, "SO"), customer_id=data.customer_id,
+                          customer_reference=data.customer_reference.strip(), note=data.note.strip(),
+                          status=OrderStatus.OPEN, created_at=now, updated_at=now, created_by=actor.user_id,
+                          updated_by=actor.user_id)
+    session.add(order)
+    session.flush()
+    session.add_all([_line_row(actor, order.id, n, line, now) for n, line in enumerate(data.lines, start=1)])
+    record_created(session, actor, [order.id], now=now)
+    audit(session, actor, "customer_order", order.id, "create",
+          {"number": order.number, "customer_id": order.customer_id, "lines": len(data.lines)},
+          plant_id=order.plant_id, at=now)
+    record(session, DomainEvent("order.created", actor.organization_id, {"order_id": order.id, "number": order.number},
+                                plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
+    session.flush()
+    return get_order(session, actor, order.id)
+
+
+def update_order(session: Session, actor: Actor, order_id: int, data: OrderUpdate | dict, *,
+                 now: datetime) -> OrderDetail:
+    """Change the reference, note or lines of an open order."""
+    data = parse(OrderUpdate, data)
+    order = _get_order(session, actor, order_id, for_update=True)
+    require(actor, Permission.PLAN, plant_id=order.plant_id)
+    if order.status != OrderStatus.OPEN:
+        raise Conflict(f"Order {order.number} is {OrderStatus(order.status).value}; only open orders can be changed.")
+    problems: dict[str, str] = {}
+    _check_header(data.customer_reference or "", data.note or "", problems)
+    if data.lines is not None:
+        _check_lines(session, actor, data.lines, problems)
+    if problems:
+        raise Invalid(fields=problems)
+    changes = {}
+    for name in ("customer_reference", "note"):
+        value = getattr(data, name)
+        if value is not None and value.strip() != getattr(order, name):
+            changes[name] = {"before": getattr(order, name), "after": value.strip()}
+            setattr(order, name, value.strip())
+    if data.lines is not None:
+        changes.update(_replace_lines(session, actor, order, data.lines, now))
+    if changes:
+        order.updated_at, order.updated_by = now, actor.user_id
+        session.add(order)
+        audit(session, actor, "customer_order", order.id, "update", changes, plant_id=order.plant_id, at=now)
+        record(session, DomainEvent("order.updated", actor.organization_id, {"order_id": order.id, "number": order.number},
+                                    plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
+    session.flush()
+    return get_order(session, actor, order.id)
+
+
+def cancel_order(session: Session, actor: Actor, order_id: int, *, now: datetime, reason: str = "") -> OrderDetail:
+    """Cancel an order; a released order's open work orders are cancelled with it."""
+    order = _get_order(session, actor, order_id, for_update=True)
+    require(actor, Permission.PLAN, plant_id=order.plant_id)
+    check_transition(f"Order {order.number}", order.status, OrderStatus.CANCELLED, ORDER_TRANSITIONS)
+    open_wos = session.exec(select(WorkOrder.id).join(OrderLine, OrderLine.id == WorkOrder.order_line_id)
+                            .where(OrderLine.order_id == order.id,
+                                   col(WorkOrder.status).in_((WorkStatus.PLANNED, WorkStatus.RELEASED,
+                                                              WorkStatus.PAUSED, WorkStatus.RUNNING)))).all()
+    if open_wos:
+        transition_work_orders(session, actor, list(open_wos), WorkStatus.CANCELLED, now=now,
+                               reason=reason or f"Order {order.number} cancelled", settle=False)
+    transition(session, actor, order, "customer_order", f"Order {order.number}", OrderStatus.CANCELLED,
+               ORDER_TRANSITIONS, now=now, reason=reason)
+    audit(session, actor, "customer_order", order.id, "cancel", {"reason": reason, "work_orders": len(open_wos)},
+          plant_id=order.plant_id, at=now)
+    record(session, DomainEvent("order.cancelled", actor.organization_id, {"order_id": order.id, "number": order.number},
+                                plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
+    session.flush()
+    return get_order(session, actor, order.id)
+
+
+def record_created(session: Session, actor: Actor, order_ids: list[int], *, now: datetime,
+                   reason: str = "") -> None:
+    """History rows for new orders (from nothing to open), one batch."""
+    session.execute(insert(StatusChange), [
+        dict(organization_id=actor.organization_id, entity="customer_order", entity_id=order_id, from_status=None,
+             to_status=OrderStatus.OPEN.value, reason=reason, user_id=actor.user_id, at=now) for order_id in order_ids])
+
+
+# ----- helpers ------------------------------------------------------------------------------
+
+def _get_order(session: Session, actor: Actor, order_id: int, *, for_update: bool = False) -> CustomerOrder:
+    require(actor, Permission.PLAN)
+    return get_scoped(session, actor, CustomerOrder, order_id, "Order", for_update=for_update)
+
+
+def _check_customer(session: Session, actor: Actor, customer_id: int, problems: dict[str, str]) -> None:
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.organization_id != actor.organization_id:
+        problems["customer_id"] = "Choose a customer."
+    elif not customer.is_active:
+        problems["customer_id"] = f"Customer {customer.code} is inactive."
+
+
+def _check_header(reference: str, note: str, problems: dict[str, str]) -> None:
+    if len(reference.strip()) > 64:
+        problems["customer_reference"] = "Use at most 64 characters."
+    if len(note.strip()) > 2000:
+        problems["note"] = "Use at most 2000 characters."
+
+
+def _check_lines(session: Session, actor: Actor, lines: list[OrderLineInput], problems: dict[str, str]) -> None:
+    if not lines:
+        problems["lines"] = "Add at least one line."
+        return
+    if len(lines) > MAX_LINES:
+        problems["lines"] = f"An order has at most {MAX_LINES} lines."
+        return
+    wanted = {line.product_id for line in lines}
+    products = {p.id: p for p in session.exec(select(Product).where(
+        Product.organization_id == actor.organization_id, col(Product.id).in_(wanted))).all()}
+    for i, line in enumerate(lines):
+        product = products.get(line.product_id)
+        if product is None:
+            problems[f"lines.{i}.product_id"] = "Choose a product."
+        elif not product.is_active:
+            problems[f"lines.{i}.product_id"] = f"Product {product.code} is inactive."
+        if line.quantity <= 0:
+            problems[f"lines.{i}.quantity"] = "Enter a whole number above 0."
+        if line.unit_price is not None and line.unit_price < 0:
+            problems[f"lines.{i}.unit_price"] = "A price cannot be negative."
+        elif line.unit_price is not None and abs(line.unit_price) >= Decimal("1e10"):
+            problems[f"lines.{i}.unit_price"] = "This price is too large."
+
+
+def _line_row(actor: Actor, order_id: int, line_no: int, line: OrderLineInput, now: datetime) -> OrderLine:
+    return OrderLine(organization_id=actor.organization_id, order_id=order_id, line_no=line_no,
+                     product_id=line.product_id, quantity=line.quantity, promised_date=line.promised_date,
+                     unit_price=line.unit_price, created_at=now, updated_at=now, created_by=actor.user_id,
+                     updated_by=actor.user_id)
+
+
+def _replace_lines(session: Session, actor: Actor, order: CustomerOrder, lines: list[OrderLineInput],
+                   now: datetime) -> dict:
+    existing = {row.id: row for row in session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()}
+    unknown = [line.id for line in lines if line.id is not None and line.id not in existing]
+    if unknown:
+        raise Invalid(fields={"lines": f"Line id {unknown[0]} is not a line of order {order.number}."})
+    keep = {line.id for line in lines if line.id is not None}
+    removed = [row.line_no for row_id, row in existing.items() if row_id not in keep]
+    for row_id, row in existing.items():
+        if row_id not in keep:
+            session.delete(row)
+    next_no = max([row.line_no for row in existing.values()], default=0) + 1
+    changed, added = [], []
+    for line in lines:
+        if line.id is None:
+            session.add(_line_row(actor, order.id, next_no, line, now))
+            added.append(next_no)
+            next_no += 1
+            continue
+        row = existing[line.id]
+        new = (line.product_id, line.quantity, line.promised_date, line.unit_price)
+        if (row.product_id, row.quantity, row.promised_date, row.unit_price) != new:
+            row.product_id, row.quantity, row.promised_date, row.unit_price = new
+            row.updated_at, row.updated_by = now, actor.user_id
+            session.add(row)
+            changed.append(row.line_no)
+    result = {"lines_added": added, "lines_changed": changed, "lines_removed": removed}
+    return {k: v for k, v in result.items() if v}
+
+
+def _lines(session: Session, order_id: int) -> list[OrderLineRead]:
+    query = (select(OrderLine, Product.code, Product.name).join(Product, Product.id == OrderLine.product_id)
+             .where(OrderLine.order_id == order_id).order_by(OrderLine.line_no))
+    return [OrderLineRead(id=line.id, line_no=line.line_no, product_id=line.product_id, product_code=code,
+                          product_name=name, quantity=line.quantity, promised_date=line.promised_date,
+                          unit_price=line.unit_price,
+                          amount=None if line.unit_price is None else line.unit_price * line.quantity,
+                          quantity_delivered=line.quantity_delivered)
+            for line, code, name in session.exec(query).all()]
+
+
+def _summary_query(actor: Actor):
+    return (select(CustomerOrder, Customer.code, Customer.name)
+            .join(Customer, Customer.id == CustomerOrder.customer_id)
+            .where(CustomerOrder.organization_id == actor.organization_id,
+                   col(CustomerOrder.plant_id).in_(actor.plant_ids or {-1})))
+
+
+def _summaries(session: Session, rows) -> list[OrderSummary]:
+    """Summaries of (order, customer code, customer name) rows, line totals in one query for all of them."""
+    ids = [order.id for order, _, _ in rows]
+    totals = {}
+    if ids:
+        query = (select(OrderLine.order_id, func.count(OrderLine.id), func.sum(OrderLine.quantity),
+                        func.min(OrderLine.promised_date), func.max(OrderLine.promised_date))
+                 .where(col(OrderLine.order_id).in_(ids)).group_by(OrderLine.order_id))
+        totals = {row[0]: row[1:] for row in session.exec(query).all()}
+    out = []
+    for order, code, name in rows:
+        count, quantity, first, last = totals.get(order.id, (0, 0, None, None))
+        out.append(OrderSummary(id=order.id, number=order.number, plant_id=order.plant_id,
+                                customer_id=order.customer_id, customer_code=code, customer_name=name,
+                                customer_reference=order.customer_reference, status=OrderStatus(order.status).value,
+                                line_count=count or 0, total_quantity=int(quantity or 0), first_promised=_as_date(first),
+                                last_promised=_as_date(last), created_at=order.created_at))
+    return out
+
+
+def _as_date(value) -> date | None:
+    """min()/max() of a Date column come back as text on SQLite."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

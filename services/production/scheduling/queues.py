@@ -1,0 +1,288 @@
+"""Putting operations on machines: assign, move (to another machine or position), take off, and
+re-plan a machine or a whole plant.
+
+Invariants:
+- PLAN at the operation's plant; rows of plants the actor cannot see are NotFound;
+- an operation runs only on an active machine of its own plant and work center;
+- done and cancelled operations cannot be scheduled; a running operation stays on its machine
+  (pause it first); a started operation stays ahead of work that has not started;
+- every change re-plans the plant's queues in the same unit of work (so both queues of a move,
+  and the later steps of the work orders involved, change at once), under a lock on the plant row;
+- moving an operation to another machine needs a reason and records a `reallocated` exception;
+- every change is audited and announced ("operation.scheduled", "operation.moved",
+  "operation.unscheduled", "schedule.replanned").
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from models.orders import (
+    ExceptionKind,
+    Operation,
+    ScheduleException,
+    WorkOrder,
+    WorkStatus,
+)
+from models.organization import Plant
+from models.resources import Machine, WorkCenter
+from services.core.access import Actor
+from services.core.audit import audit
+from services.core.errors import Conflict, Invalid
+from services.core.events import DomainEvent, record
+from services.core.scoping import get_scoped
+from services.production.scheduling.common import (
+    NOT_STARTED,
+    STARTED,
+    get_plant,
+    queued_operations,
+    require_plan,
+)
+from services.production.scheduling.planner import PlanResult, plan_queues
+
+REASON_MAX = 500
+
+
+class ScheduledOperation(BaseModel):
+    id: int
+    work_order_id: int
+    sequence: int
+    name: str
+    status: str
+    machine_id: int | None
+    queue_position: int | None
+    planned_start: datetime | None
+    planned_end: datetime | None
+
+
+class ReplanResult(BaseModel):
+    plant_id: int
+    machine_ids: list[int]
+    changed_operation_ids: list[int]
+    planned_count: int
+
+
+def scheduled(op: Operation) -> ScheduledOperation:
+    return ScheduledOperation(id=op.id, work_order_id=op.work_order_id, sequence=op.sequence, name=op.name,
+                              status=op.status.value if hasattr(op.status, "value") else str(op.status),
+                              machine_id=op.machine_id, queue_position=op.queue_position,
+                              planned_start=op.planned_start, planned_end=op.planned_end)
+
+
+# ---- use cases ------------------------------------------------------------------------------
+
+def assign_operation(session: Session, actor: Actor, operation_id: int, machine_id: int, *,
+                     position: int | None = None, now: datetime, reason: str = "") -> ScheduledOperation:
+    """Queue an operation on a machine (at `position`, 1-based; default: last) and re-plan."""
+    require_plan(actor)
+    op, plant = _operation_and_plant(session, actor, operation_id)
+    machine = get_scoped(session, actor, Machine, machine_id, "Machine")
+    return _place(session, actor, op, plant, machine, position=position, reason=reason, now=now)
+
+
+def move_operation(session: Session, actor: Actor, operation_id: int, *, machine_id: int | None = None,
+                   position: int | None = None, reason: str = "", now: datetime) -> ScheduledOperation:
+    """Move an operation to another machine and/or position (default: same machine, last)."""
+    require_plan(actor)
+    op, plant = _operation_and_plant(session, actor, operation_id)
+    target = machine_id if machine_id is not None else op.machine_id
+    if target is None:
+        raise Invalid("This operation is not on a machine yet: pick a machine for it.",
+                      fields={"machine_id": "Required."})
+    machine = get_scoped(session, actor, Machine, target, "Machine")
+    return _place(session, actor, op, plant, machine, position=position, reason=reason, now=now)
+
+
+def unassign_operation(session: Session, actor: Actor, operation_id: int, *, reason: str = "",
+                       now: datetime) -> ScheduledOperation:
+    """Take an operation that has not started off its machine; the rest of the queue closes up."""
+    require_plan(actor)
+    op, plant = _operation_and_plant(session, actor, operation_id)
+    if op.machine_id is None:
+        return scheduled(op)
+    if op.status not in NOT_STARTED:
+        raise Conflict(f"{_label(session, op)} has started: it stays on its machine.", fields={"status": "Started."})
+    before = {"machine_id": op.machine_id, "queue_position": op.queue_position}
+    op.machine_id = op.queue_position = op.planned_start = op.planned_end = None
+    _stamp(op, actor, now)
+    session.flush()
+    result = plan_queues(session, plant, now=now, user_id=actor.user_id)
+    audit(session, actor, "operation", op.id, "unschedule",
+          {"machine_id": {"before": before["machine_id"], "after": None}, "reason": _reason(reason)},
+          plant_id=plant.id, at=now)
+    _announce(session, actor, plant, "operation.unscheduled", now,
+              {"operation_id": op.id, "work_order_id": op.work_order_id, "machine_id": before["machine_id"]})
+    _announce_replan(session, actor, plant, result, now, trigger="unassign")
+    return scheduled(op)
+
+
+def plan_machine(session: Session, actor: Actor, machine_id: int, *, now: datetime) -> list[ScheduledOperation]:
+    """Re-plan one machine's queue from `now`; other machines keep their plans."""
+    require_plan(actor)
+    machine = get_scoped(session, actor, Machine, machine_id, "Machine")
+    plant = get_plant(session, actor, machine.plant_id, lock=True)
+    result = plan_queues(session, plant, now=now, user_id=actor.user_id, machine_ids={machine.id})
+    _audit_replan(session, actor, plant, result, now)
+    _announce_replan(session, actor, plant, result, now, trigger="plan_machine")
+    return [scheduled(op) for op in queued_operations(session, plant, [machine.id]).get(machine.id, [])]
+
+
+def replan_plant(session: Session, actor: Actor, plant_id: int, *, now: datetime) -> ReplanResult:
+    """Re-plan every machine queue of the plant from `now`."""
+    require_plan(actor)
+    plant = get_plant(session, actor, plant_id, lock=True)
+    result = plan_queues(session, plant, now=now, user_id=actor.user_id)
+    _audit_replan(session, actor, plant, result, now)
+    _announce_replan(session, actor, plant, result, now, trigger="replan")
+    return ReplanResult(plant_id=plant.id, machine_ids=result.machine_ids,
+                        changed_operation_ids=result.changed_operation_ids, planned_count=result.planned_count)
+
+
+# ---- placing --------------------------------------------------------------------------------
+
+def _place(session: Session, actor: Actor, op: Operation, plant: Plant, machine: Machine, *,
+           position: int | None, reason: str, now: datetime) -> ScheduledOperation:
+    _check_position(position)
+    _check_schedulable(session, op)
+    _check_fits(session, op, plant, machine)
+    old_machine, old_position = op.machine_id, op.queue_position
+    changes_machine = old_machine is not None and old_machine != machine.id
+    if changes_machine:
+        _check_may_leave(session, op)
+        if not reason.strip():
+            raise Invalid("Say why this operation moves to another machine.",
+                          fields={"reason": "Required when the machine changes."})
+    reason = _reason(reason)
+    queue = [o for o in queued_operations(session, plant, [machine.id]).get(machine.id, []) if o.id != op.id]
+    index = _index(queue, op, position)
+    if old_machine == machine.id and old_position == index + 1:
+        return scheduled(op)
+    queue.insert(index, op)
+    op.machine_id = machine.id
+    for number, queued in enumerate(queue, 1):
+        queued.queue_position = number
+        session.add(queued)
+    _stamp(op, actor, now)
+    session.flush()
+    result = plan_queues(session, plant, now=now, user_id=actor.user_id)
+    if changes_machine:
+        _reallocated(session, actor, op, old_machine, machine, reason, now)
+    _record_placement(session, actor, plant, op, old_machine, old_position, reason, result, now)
+    return scheduled(op)
+
+
+def _record_placement(session: Session, actor: Actor, plant: Plant, op: Operation, old_machine: int | None,
+                      old_position: int | None, reason: str, result: PlanResult, now: datetime) -> None:
+    moved = old_machine is not None
+    changes = {"machine_id": {"before": old_machine, "after": op.machine_id},
+               "queue_position": {"before": old_position, "after": op.queue_position},
+               "planned_start": {"before": None, "after": op.planned_start},
+               "planned_end": {"before": None, "after": op.planned_end}}
+    if moved:
+        changes = {k: v for k, v in changes.items() if k not in ("planned_start", "planned_end")}
+        changes["reason"] = reason
+    changes["replanned_operation_ids"] = result.changed_operation_ids
+    audit(session, actor, "operation", op.id, "move" if moved else "schedule", changes, plant_id=plant.id, at=now)
+    payload = {"operation_id": op.id, "work_order_id": op.work_order_id, "machine_id": op.machine_id,
+               "queue_position": op.queue_position,
+               "planned_start": op.planned_start.isoformat() if op.planned_start else None,
+               "planned_end": op.planned_end.isoformat() if op.planned_end else None}
+    if moved:
+        payload.update(from_machine_id=old_machine, from_position=old_position, reason=reason)
+    _announce(session, actor, plant, "operation.moved" if moved else "operation.scheduled", now, payload)
+    _announce_replan(session, actor, plant, result, now, trigger="move" if moved else "assign")
+
+
+def _index(queue: list[Operation], op: Operation, position: int | None) -> int:
+    """Where `op` goes in `queue` (without it): started work stays ahead of work not started."""
+    started = sum(1 for o in queue if o.status in STARTED)
+    low, high = (0, started) if op.status in STARTED else (started, len(queue))
+    return high if position is None else min(max(position - 1, low), high)
+
+
+def _reallocated(session: Session, actor: Actor, op: Operation, old_machine_id: int, machine: Machine,
+                 reason: str, now: datetime) -> None:
+    old = session.get(Machine, old_machine_id)
+    session.add(ScheduleException(
+        organization_id=op.organization_id, plant_id=op.plant_id, operation_id=op.id,
+        kind=ExceptionKind.REALLOCATED, reason=reason, user_id=actor.user_id, at=now,
+        details={"from_machine_id": old_machine_id, "from_machine": old.code if old else None,
+                 "to_machine_id": machine.id, "to_machine": machine.code}))
+
+
+# ---- checks ---------------------------------------------------------------------------------
+
+def _operation_and_plant(session: Session, actor: Actor, operation_id: int) -> tuple[Operation, Plant]:
+    op = get_scoped(session, actor, Operation, operation_id, "Operation")
+    plant = get_plant(session, actor, op.plant_id, lock=True)
+    session.refresh(op)               # read it again now that the plant's schedule is ours
+    return op, plant
+
+
+def _check_position(position: int | None) -> None:
+    if position is not None and position < 1:
+        raise Invalid("The queue position starts at 1.", fields={"position": "Use 1 or more."})
+
+
+def _check_schedulable(session: Session, op: Operation) -> None:
+    if op.status in (WorkStatus.DONE, WorkStatus.CANCELLED):
+        raise Conflict(f"{_label(session, op)} is {op.status.value}: it cannot be scheduled.",
+                       fields={"status": f"{op.status.value.capitalize()}."})
+
+
+def _check_may_leave(session: Session, op: Operation) -> None:
+    if op.status == WorkStatus.RUNNING:
+        raise Conflict(f"{_label(session, op)} is running on its machine: pause it before moving it to another machine.",
+                       fields={"machine_id": "The job is running."})
+
+
+def _check_fits(session: Session, op: Operation, plant: Plant, machine: Machine) -> None:
+    if machine.plant_id != op.plant_id:
+        raise Invalid(f"Machine {machine.code} is in another plant: this operation is made in plant {plant.code}.",
+                      fields={"machine_id": f"Pick a machine of plant {plant.code}."})
+    if machine.work_center_id != op.work_center_id:
+        wanted, actual = session.get(WorkCenter, op.work_center_id), session.get(WorkCenter, machine.work_center_id)
+        raise Invalid(f"Machine {machine.code} belongs to work center {actual.code}, but {_label(session, op)} "
+                      f"is done at work center {wanted.code}. Pick a machine of {wanted.code}.",
+                      fields={"machine_id": f"Not a machine of work center {wanted.code}."})
+    if not machine.is_active:
+        raise Invalid(f"Machine {machine.code} is out of service: pick an active machine.",
+                      fields={"machine_id": "Inactive machine."})
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise Invalid("The reason is too long.", fields={"reason": f"Use at most {REASON_MAX} characters."})
+    return reason
+
+
+def _label(session: Session, op: Operation) -> str:
+    wo = session.get(WorkOrder, op.work_order_id)
+    return f"Step {op.sequence} ({op.name}) of {wo.number}"
+
+
+def _stamp(op: Operation, actor: Actor, now: datetime) -> None:
+    op.updated_at, op.updated_by = now, actor.user_id
+
+
+# ---- audit and events -----------------------------------------------------------------------
+
+def _audit_replan(session: Session, actor: Actor, plant: Plant, result: PlanResult, now: datetime) -> None:
+    audit(session, actor, "schedule", plant.id, "replan",
+          {"machine_ids": result.machine_ids, "changed_operation_ids": result.changed_operation_ids,
+           "planned_count": result.planned_count}, plant_id=plant.id, at=now)
+
+
+def _announce(session: Session, actor: Actor, plant: Plant, name: str, now: datetime, payload: dict) -> None:
+    record(session, DomainEvent(name, plant.organization_id, payload, plant_id=plant.id,
+                                actor_user_id=actor.user_id, at=now))
+
+
+def _announce_replan(session: Session, actor: Actor, plant: Plant, result: PlanResult, now: datetime, *,
+                     trigger: str) -> None:
+    _announce(session, actor, plant, "schedule.replanned", now,
+              {"plant_id": plant.id, "machine_ids": result.machine_ids, "trigger": trigger,
+               "changed_operation_ids": result.changed_operation_ids})

@@ -1,0 +1,65 @@
+"""Status transition tables for customer orders, work orders and operations (jobs), and the
+status history every change writes.
+
+A transition not in its table is refused with `InvalidTransition`, whose message names the
+current and the wanted status in words people use.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from models.orders import OrderStatus, StatusChange, WorkStatus
+from services.core.access import Actor
+from services.core.errors import Conflict
+
+W = WorkStatus
+WORK_TRANSITIONS: dict[WorkStatus, frozenset[WorkStatus]] = {
+    W.PLANNED: frozenset({W.RELEASED, W.CANCELLED}),
+    W.RELEASED: frozenset({W.RUNNING, W.PLANNED, W.CANCELLED}),
+    W.RUNNING: frozenset({W.PAUSED, W.DONE}),
+    W.PAUSED: frozenset({W.RUNNING, W.DONE, W.CANCELLED}),
+    W.DONE: frozenset(),
+    W.CANCELLED: frozenset(),
+}
+
+O = OrderStatus
+ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    O.OPEN: frozenset({O.RELEASED, O.CANCELLED}),
+    O.RELEASED: frozenset({O.DONE, O.CANCELLED}),
+    O.DONE: frozenset(),
+    O.CANCELLED: frozenset(),
+}
+
+_WORDS = {
+    "planned": "planned", "released": "released", "running": "running", "paused": "paused",
+    "done": "done", "cancelled": "cancelled", "open": "open",
+}
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+def check_transition(entity_label: str, current, wanted, table: dict) -> None:
+    current, wanted = type(wanted)(current), wanted
+    if wanted not in table[current]:
+        allowed = ", ".join(sorted(_WORDS[s.value] for s in table[current])) or "nothing (it is final)"
+        raise InvalidTransition(
+            f"{entity_label} is {_WORDS[current.value]} and cannot become {_WORDS[wanted.value]}. "
+            f"From {_WORDS[current.value]} it can become: {allowed}.",
+            fields={"status": f"Not allowed from {current.value}."})
+
+
+def transition(session: Session, actor: Actor, row, entity: str, entity_label: str, wanted, table: dict, *,
+               now: datetime, reason: str = "") -> None:
+    """Move `row.status` to `wanted` through `table`, recording who, when and why."""
+    check_transition(entity_label, row.status, wanted, table)
+    before = row.status
+    row.status = wanted
+    row.updated_at, row.updated_by = now, actor.user_id
+    session.add(row)
+    session.add(StatusChange(organization_id=row.organization_id, entity=entity, entity_id=row.id,
+                             from_status=str(getattr(before, "value", before)), to_status=wanted.value,
+                             reason=reason[:500], user_id=actor.user_id, at=now))

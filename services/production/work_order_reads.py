@@ -1,0 +1,197 @@
+"""Read models for work orders: lists with progress, the detail with operations, children and
+status history, and the status history of any order-like entity.
+
+Invariants: every query is scoped to the actor's organization and plants (a work order of a plant
+the actor cannot see is NotFound); reading needs only VIEW, changes live in services/production/work_orders.py.
+Progress is good units against the work order's quantity, capped at 100 %.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, or_, select
+
+from models.catalog import Product
+from models.orders import (
+    CustomerOrder,
+    Operation,
+    OrderLine,
+    StatusChange,
+    WorkOrder,
+    WorkStatus,
+)
+from models.resources import Machine, WorkCenter
+from models.user import User
+from services.config import custom_fields
+from services.core.access import Actor, Permission, require, require_plant_visible
+from services.core.scoping import get_scoped
+
+MAX_PAGE = 500
+WORK_ORDER_COLUMNS = [("number", "Work order"), ("product_code", "Product"), ("product_name", "Product name"),
+                      ("quantity", "Quantity"), ("quantity_good", "Good"), ("quantity_scrap", "Scrap"),
+                      ("progress_percent", "Progress %"), ("status", "Status"), ("due_date", "Due"),
+                      ("order_number", "Order"), ("parent_number", "Parent"), ("released_at", "Released"),
+                      ("completed_at", "Completed")]
+
+
+class HistoryEntry(BaseModel):
+    from_status: str | None
+    to_status: str
+    reason: str
+    user_id: int | None
+    username: str | None
+    at: datetime
+
+
+class WorkOrderSummary(BaseModel):
+    id: int
+    number: str
+    plant_id: int
+    product_id: int
+    product_code: str
+    product_name: str
+    quantity: int
+    quantity_good: int
+    quantity_scrap: int
+    progress_percent: int
+    status: str
+    due_date: date | None
+    order_id: int | None
+    order_number: str | None
+    order_line_id: int | None
+    parent_work_order_id: int | None
+    parent_number: str | None
+    released_at: datetime | None
+    completed_at: datetime | None
+    custom: dict[str, Any] = {}      # custom field values (services/config/custom_fields.py)
+
+
+class OperationRead(BaseModel):
+    id: int
+    sequence: int
+    name: str
+    work_center_id: int
+    work_center_code: str
+    machine_id: int | None
+    machine_code: str | None
+    status: str
+    quantity: int
+    setup_seconds: int
+    ideal_cycle_seconds: Decimal
+    planned_start: datetime | None
+    planned_end: datetime | None
+    quantity_good: int
+    quantity_scrap: int
+
+
+class WorkOrderDetail(WorkOrderSummary):
+    operations: list[OperationRead]
+    children: list[WorkOrderSummary]
+    history: list[HistoryEntry]
+
+
+class WorkOrderPage(BaseModel):
+    items: list[WorkOrderSummary]
+    total: int
+
+
+def progress_percent(good: int, quantity: int) -> int:
+    return min(100, (good * 100) // quantity) if quantity > 0 else 0
+
+
+def list_work_orders(session: Session, actor: Actor, *, plant_id: int | None = None, status: str | None = None,
+                     order_id: int | None = None, search: str = "", limit: int = 50,
+                     offset: int = 0, custom: dict[str, Any] | None = None) -> WorkOrderPage:
+    """Work orders of the actor's plants, newest number first, with optional filters (`custom`:
+    {custom field key: value}, services/config/custom_fields.py)."""
+    require(actor, Permission.VIEW)
+    query = _summary_query(actor)
+    if plant_id is not None:
+        require_plant_visible(actor, plant_id, "Plant")
+        query = query.where(WorkOrder.plant_id == plant_id)
+    if status:
+        query = query.where(WorkOrder.status == WorkStatus(status))
+    if order_id is not None:
+        query = query.where(OrderLine.order_id == order_id)
+    if search.strip():
+        term = f"%{search.strip()}%"
+        query = query.where(or_(col(WorkOrder.number).ilike(term), col(Product.code).ilike(term),
+                                col(Product.name).ilike(term), col(CustomerOrder.number).ilike(term)))
+    query = custom_fields.apply_filters(session, actor, "work_order", query, WorkOrder, custom)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = session.exec(query.order_by(col(WorkOrder.id).desc()).offset(max(0, offset)).limit(limit)).all()
+    return WorkOrderPage(items=[_summary(*row) for row in rows], total=total)
+
+
+def summaries(session: Session, actor: Actor, ids: list[int]) -> list[WorkOrderSummary]:
+    """The given work orders (those the actor may see), in number order."""
+    if not ids:
+        return []
+    query = _summary_query(actor).where(col(WorkOrder.id).in_(ids)).order_by(WorkOrder.number)
+    return [_summary(*row) for row in session.exec(query).all()]
+
+
+def summaries_for_order(session: Session, actor: Actor, order_id: int) -> list[WorkOrderSummary]:
+    query = _summary_query(actor).where(OrderLine.order_id == order_id).order_by(WorkOrder.number)
+    return [_summary(*row) for row in session.exec(query).all()]
+
+
+def get_work_order(session: Session, actor: Actor, work_order_id: int) -> WorkOrderDetail:
+    require(actor, Permission.VIEW)
+    wo = get_scoped(session, actor, WorkOrder, work_order_id, "Work order")
+    summary = summaries(session, actor, [wo.id])[0]
+    child_ids = session.exec(select(WorkOrder.id).where(WorkOrder.parent_work_order_id == wo.id)).all()
+    return WorkOrderDetail(**summary.model_dump(), operations=operations_of(session, wo.id),
+                           children=summaries(session, actor, list(child_ids)),
+                           history=history(session, actor, "work_order", wo.id))
+
+
+def operations_of(session: Session, work_order_id: int) -> list[OperationRead]:
+    query = (select(Operation, WorkCenter.code, Machine.code)
+             .join(WorkCenter, WorkCenter.id == Operation.work_center_id)
+             .join(Machine, Machine.id == Operation.machine_id, isouter=True)
+             .where(Operation.work_order_id == work_order_id).order_by(Operation.sequence))
+    return [OperationRead(id=op.id, sequence=op.sequence, name=op.name, work_center_id=op.work_center_id,
+                          work_center_code=wc_code, machine_id=op.machine_id, machine_code=m_code,
+                          status=str(op.status.value), quantity=op.quantity, setup_seconds=op.setup_seconds,
+                          ideal_cycle_seconds=op.ideal_cycle_seconds, planned_start=op.planned_start,
+                          planned_end=op.planned_end, quantity_good=op.quantity_good,
+                          quantity_scrap=op.quantity_scrap)
+            for op, wc_code, m_code in session.exec(query).all()]
+
+
+def history(session: Session, actor: Actor, entity: str, entity_id: int) -> list[HistoryEntry]:
+    """Status changes of one row, oldest first, with who made them."""
+    query = (select(StatusChange, User.username).join(User, User.id == StatusChange.user_id, isouter=True)
+             .where(StatusChange.organization_id == actor.organization_id, StatusChange.entity == entity,
+                    StatusChange.entity_id == entity_id)
+             .order_by(StatusChange.at, StatusChange.id))
+    return [HistoryEntry(from_status=sc.from_status, to_status=sc.to_status, reason=sc.reason, user_id=sc.user_id,
+                         username=username, at=sc.at) for sc, username in session.exec(query).all()]
+
+
+def _summary_query(actor: Actor):
+    parent = aliased(WorkOrder)
+    return (select(WorkOrder, Product.code, Product.name, CustomerOrder.id, CustomerOrder.number, parent.number)
+            .join(Product, Product.id == WorkOrder.product_id)
+            .join(OrderLine, OrderLine.id == WorkOrder.order_line_id, isouter=True)
+            .join(CustomerOrder, CustomerOrder.id == OrderLine.order_id, isouter=True)
+            .join(parent, parent.id == WorkOrder.parent_work_order_id, isouter=True)
+            .where(WorkOrder.organization_id == actor.organization_id,
+                   col(WorkOrder.plant_id).in_(actor.plant_ids or {-1})))
+
+
+def _summary(wo: WorkOrder, product_code: str, product_name: str, order_id: int | None, order_number: str | None,
+             parent_number: str | None) -> WorkOrderSummary:
+    return WorkOrderSummary(
+        id=wo.id, number=wo.number, plant_id=wo.plant_id, product_id=wo.product_id, product_code=product_code,
+        product_name=product_name, quantity=wo.quantity, quantity_good=wo.quantity_good,
+        quantity_scrap=wo.quantity_scrap, progress_percent=progress_percent(wo.quantity_good, wo.quantity),
+        status=str(WorkStatus(wo.status).value), due_date=wo.due_date, order_id=order_id, order_number=order_number,
+        order_line_id=wo.order_line_id, parent_work_order_id=wo.parent_work_order_id, parent_number=parent_number,
+        released_at=wo.released_at, completed_at=wo.completed_at, custom=dict(wo.custom or {}))

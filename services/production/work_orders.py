@@ -1,0 +1,414 @@
+"""Work orders: releasing a customer order into work orders and operations, and every work-order
+status change after that.
+
+Invariants:
+- Releasing an open order makes one work order per order line, plus child work orders
+  (`parent_work_order_id`) for every SEMI-finished component of the product's BOM that has an
+  active routing, level by level: child quantity = ceil(parent quantity x quantity_per x
+  (1 + scrap_factor)). Every work order copies its product's active routing into operations (sequence,
+  name, work center, setup, ideal cycle time; quantity = the work order's). A line product without an
+  active routing, a routing without steps, or a step at a work center of another plant refuses the
+  whole release (Invalid naming the product); nothing is written.
+- Work orders and their operations are created `released`; the order becomes `released`.
+- Status changes follow services/transitions.WORK_TRANSITIONS and write one StatusChange per row.
+  Release/unrelease carry the operations along (unrelease only before any operation started);
+  cancel cancels the open operations (refused while one runs); complete finishes running/paused
+  operations and cancels those never started.
+- Changes are set-based: one statement per kind of change whatever the number of work orders, so
+  completing 500 work orders is a handful of round trips, all in the caller's one transaction.
+- An order whose work orders are all done or cancelled (at least one done) becomes `done`.
+- Every change needs PLAN at the work order's plant; rows outside the actor's plants are NotFound.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import case, insert, update
+from sqlmodel import Session, col, func, select
+
+from models.audit import AuditEntry
+from models.catalog import BomLine, Product, ProductType
+from models.orders import (
+    CustomerOrder,
+    Operation,
+    OrderLine,
+    OrderStatus,
+    StatusChange,
+    WorkOrder,
+    WorkStatus,
+)
+from models.resources import WorkCenter
+from models.routing import Routing, RoutingStep
+from services.core.access import Actor, Permission, require
+from services.core.audit import audit
+from services.core.errors import Conflict, Invalid, NotFound
+from services.core.events import DomainEvent, record
+from services.core.numbering import next_numbers
+from services.core.scoping import get_scoped
+from services.production.transitions import (
+    ORDER_TRANSITIONS,
+    WORK_TRANSITIONS,
+    InvalidTransition,
+    check_transition,
+    transition,
+)
+from services.production.work_order_reads import WorkOrderSummary, summaries
+
+W = WorkStatus
+MAX_BOM_DEPTH = 20
+MAX_BULK = 5000
+OPEN_WORK = (W.PLANNED, W.RELEASED, W.RUNNING, W.PAUSED)
+_VERBS = {W.RELEASED: "release", W.PLANNED: "unrelease", W.CANCELLED: "cancel", W.DONE: "complete",
+          W.RUNNING: "start", W.PAUSED: "pause"}
+_EVENTS = {W.RELEASED: "work_order.released", W.PLANNED: "work_order.unreleased",
+           W.CANCELLED: "work_order.cancelled", W.DONE: "work_order.completed", W.RUNNING: "work_order.started",
+           W.PAUSED: "work_order.paused"}
+
+
+@dataclass
+class _Planned:
+    """A work order to be created by a release, before it has a row."""
+    product_id: int
+    quantity: int
+    order_line_id: int
+    due_date: date
+    parent: "_Planned | None" = None
+    routing_id: int | None = None
+    row: WorkOrder | None = None
+    children: list["_Planned"] = field(default_factory=list)
+
+
+# ----- release ------------------------------------------------------------------------------
+
+def release_order(session: Session, actor: Actor, order_id: int, *, now: datetime) -> list[WorkOrderSummary]:
+    """Release an open customer order: its work orders (with children) and their operations."""
+    order = get_scoped(session, actor, CustomerOrder, order_id, "Order", for_update=True)
+    require(actor, Permission.PLAN, plant_id=order.plant_id)
+    check_transition(f"Order {order.number}", order.status, OrderStatus.RELEASED, ORDER_TRANSITIONS)
+    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)).all()
+    if not lines:
+        raise Invalid(f"Order {order.number} has no lines to release.", fields={"lines": "Add at least one line."})
+    tops = [_Planned(line.product_id, line.quantity, line.id, line.promised_date) for line in lines]
+    levels = _explode(session, actor, tops)
+    planned = [p for level in levels for p in level]
+    steps = _routing_steps(session, actor, order.plant_id, planned)
+    numbers = iter(next_numbers(session, actor.organization_id, "WO", len(planned)))
+    for level in levels:
+        _insert_level(session, actor, order, level, numbers, now)
+    _insert_operations(session, actor, planned, steps, now)
+    _history(session, actor, "work_order", [(p.row.id, None) for p in planned], W.RELEASED, now,
+             f"Released with order {order.number}")
+    transition(session, actor, order, "customer_order", f"Order {order.number}", OrderStatus.RELEASED,
+               ORDER_TRANSITIONS, now=now)
+    ids = [p.row.id for p in planned]
+    audit(session, actor, "customer_order", order.id, "release",
+          {"work_orders": [p.row.number for p in planned]}, plant_id=order.plant_id, at=now)
+    record(session, DomainEvent("order.released", actor.organization_id,
+                                {"order_id": order.id, "number": order.number, "work_order_ids": ids},
+                                plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
+    return summaries(session, actor, ids)
+
+
+def _explode(session: Session, actor: Actor, tops: list[_Planned]) -> list[list[_Planned]]:
+    """Levels of planned work orders: the lines, then their SEMI components with routings, and so on."""
+    routings = _active_routings(session, actor, {p.product_id for p in tops})
+    missing = sorted({p.product_id for p in tops} - set(routings))
+    if missing:
+        raise Invalid(_no_routing_message(session, missing), fields={"lines": "A product has no active routing."})
+    for p in tops:
+        p.routing_id = routings[p.product_id]
+    levels, level = [tops], tops
+    while level:
+        if len(levels) > MAX_BOM_DEPTH:
+            raise Invalid(f"The bill of materials nests deeper than {MAX_BOM_DEPTH} levels; check it for a cycle.")
+        level = _children(session, actor, level)
+        if level:
+            levels.append(level)
+    return levels
+
+
+def _children(session: Session, actor: Actor, parents: list[_Planned]) -> list[_Planned]:
+    query = (select(BomLine.parent_product_id, BomLine.component_product_id, BomLine.quantity_per,
+                    BomLine.scrap_factor, Product.type, Product.is_active)
+             .join(Product, Product.id == BomLine.component_product_id)
+             .where(BomLine.organization_id == actor.organization_id,
+                    col(BomLine.parent_product_id).in_({p.product_id for p in parents}))
+             .order_by(BomLine.parent_product_id, BomLine.position, BomLine.id))
+    bom: dict[int, list[tuple[int, Decimal, Decimal]]] = defaultdict(list)
+    for parent_id, component_id, qty_per, scrap, ptype, active in session.exec(query).all():
+        if ProductType(ptype) == ProductType.SEMI and active:
+            bom[parent_id].append((component_id, Decimal(qty_per), Decimal(scrap or 0)))
+    routings = _active_routings(session, actor, {c for rows in bom.values() for c, _, _ in rows})
+    children = []
+    for parent in parents:
+        for component_id, qty_per, scrap in bom.get(parent.product_id, []):
+            if component_id not in routings:
+                continue
+            quantity = required_quantity(parent.quantity, qty_per, scrap)
+            if quantity <= 0:
+                continue
+            child = _Planned(component_id, quantity, parent.order_line_id, parent.due_date, parent=parent,
+                             routing_id=routings[component_id])
+            parent.children.append(child)
+            children.append(child)
+    return children
+
+
+def required_quantity(parent_quantity: int, quantity_per: Decimal, scrap_factor: Decimal) -> int:
+    """Whole component units a parent quantity needs, scrap allowance included, rounded up."""
+    return math.ceil(Decimal(parent_quantity) * Decimal(quantity_per) * (1 + Decimal(scrap_factor)))
+
+
+def _active_routings(session: Session, actor: Actor, product_ids: set[int]) -> dict[int, int]:
+    """product id -> its active routing (the highest active version)."""
+    if not product_ids:
+        return {}
+    query = (select(Routing.product_id, Routing.id)
+             .where(Routing.organization_id == actor.organization_id, Routing.is_active == True,  # noqa: E712
+                    col(Routing.product_id).in_(product_ids))
+             .order_by(Routing.product_id, Routing.version))
+    return {product_id: routing_id for product_id, routing_id in session.exec(query).all()}
+
+
+def _no_routing_message(session: Session, product_ids: list[int]) -> str:
+    products = session.exec(select(Product.code, Product.name).where(col(Product.id).in_(product_ids))
+                            .order_by(Product.code)).all()
+    names = ", ".join(f"{code} ({name})" for code, name in products)
+    return (f"Product {names} has no active routing; add one before releasing." if len(products) == 1
+            else f"Products {names} have no active routing; add them before releasing.")
+
+
+def _routing_steps(session: Session, actor: Actor, plant_id: int, planned: list[_Planned]) -> dict[int, list]:
+    """routing id -> its steps; refuses routings without steps or with work centers of another plant."""
+    routing_ids = {p.routing_id for p in planned}
+    rows = session.exec(select(RoutingStep, WorkCenter.plant_id, WorkCenter.code)
+                        .join(WorkCenter, WorkCenter.id == RoutingStep.work_center_id)
+                        .where(col(RoutingStep.routing_id).in_(routing_ids))
+                        .order_by(RoutingStep.routing_id, RoutingStep.sequence)).all()
+    steps: dict[int, list] = defaultdict(list)
+    foreign: dict[int, str] = {}
+    for step, wc_plant, wc_code in rows:
+        steps[step.routing_id].append(step)
+        if wc_plant != plant_id:
+            foreign[step.routing_id] = wc_code
+    empty = routing_ids - set(steps)
+    if empty or foreign:
+        product_of = {p.routing_id: p.product_id for p in planned}
+        codes = dict(session.exec(select(Product.id, Product.code)
+                                  .where(col(Product.id).in_(set(product_of.values())))).all())
+        if empty:
+            names = ", ".join(sorted(codes[product_of[r]] for r in empty))
+            raise Invalid(f"The active routing of {names} has no operations; add them before releasing.")
+        rid, wc = next(iter(sorted(foreign.items())))
+        raise Invalid(f"The routing of {codes[product_of[rid]]} uses work center {wc} of another plant; "
+                      f"use a routing with this plant's work centers.")
+    return steps
+
+
+def _insert_level(session: Session, actor: Actor, order: CustomerOrder, level: list[_Planned], numbers,
+                  now: datetime) -> None:
+    for p in level:
+        p.row = WorkOrder(organization_id=actor.organization_id, plant_id=order.plant_id, number=next(numbers),
+                          product_id=p.product_id, quantity=p.quantity, order_line_id=p.order_line_id,
+                          parent_work_order_id=p.parent.row.id if p.parent else None, routing_id=p.routing_id,
+                          status=W.RELEASED, due_date=p.due_date, released_at=now, created_at=now,
+                          updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
+    session.add_all([p.row for p in level])
+    session.flush()
+
+
+def _insert_operations(session: Session, actor: Actor, planned: list[_Planned], steps: dict[int, list],
+                       now: datetime) -> None:
+    rows = [dict(organization_id=actor.organization_id, plant_id=p.row.plant_id, work_order_id=p.row.id,
+                 sequence=s.sequence, name=s.name, work_center_id=s.work_center_id, status=W.RELEASED,
+                 quantity=p.quantity, setup_seconds=s.setup_seconds, ideal_cycle_seconds=s.ideal_cycle_seconds,
+                 quantity_good=0, quantity_scrap=0, created_at=now, updated_at=now, created_by=actor.user_id,
+                 updated_by=actor.user_id)
+            for p in planned for s in steps[p.routing_id]]
+    session.execute(insert(Operation), rows)
+
+
+# ----- status changes -------------------------------------------------------------------------
+
+def change_work_order_status(session: Session, actor: Actor, work_order_id: int, status: WorkStatus | str, *,
+                             now: datetime, reason: str = "") -> WorkOrderSummary:
+    """Move one work order (release, unrelease, start, pause, complete, cancel) through the table."""
+    return transition_work_orders(session, actor, [work_order_id], W(status), now=now, reason=reason)[0]
+
+
+def complete_work_orders(session: Session, actor: Actor, ids: list[int], *, now: datetime,
+                         reason: str = "") -> list[WorkOrderSummary]:
+    """Complete many work orders in one go (all or none)."""
+    return transition_work_orders(session, actor, ids, W.DONE, now=now, reason=reason)
+
+
+def cancel_work_order(session: Session, actor: Actor, work_order_id: int, *, now: datetime,
+                      reason: str = "") -> WorkOrderSummary:
+    return change_work_order_status(session, actor, work_order_id, W.CANCELLED, now=now, reason=reason)
+
+
+def transition_work_orders(session: Session, actor: Actor, ids: list[int], wanted: WorkStatus, *, now: datetime,
+                           reason: str = "", settle: bool = True) -> list[WorkOrderSummary]:
+    """Move every given work order to `wanted`, or none of them (set-based). `settle=False` leaves the
+    orders' status alone (for cancelling a whole order)."""
+    require(actor, Permission.PLAN)
+    rows = _locked_work_orders(session, actor, ids)
+    _check_all(rows, wanted)
+    ops = _open_operations(session, [r.id for r in rows])
+    op_moves = _operation_moves(rows, ops, wanted)
+    values = {"released_at": now} if wanted == W.RELEASED else {"completed_at": now} if wanted == W.DONE else {}
+    _set_status(session, actor, WorkOrder, [r.id for r in rows], wanted, now, values)
+    _history(session, actor, "work_order", [(r.id, r.status) for r in rows], wanted, now, reason)
+    for op_wanted, moved in op_moves.items():
+        extra = {"completed_at": now} if op_wanted == W.DONE else {}
+        _set_status(session, actor, Operation, [op.id for op in moved], op_wanted, now, extra)
+        _history(session, actor, "operation", [(op.id, op.status) for op in moved], op_wanted, now, reason)
+    audit_many(session, actor, "work_order", _VERBS[wanted],
+               [(r.id, r.plant_id, {"status": {"before": W(r.status).value, "after": wanted.value}}) for r in rows],
+               at=now)
+    for r in rows:
+        record(session, DomainEvent(_EVENTS[wanted], actor.organization_id,
+                                    {"work_order_id": r.id, "number": r.number}, plant_id=r.plant_id,
+                                    actor_user_id=actor.user_id, at=now))
+    if settle and wanted in (W.DONE, W.CANCELLED):
+        settle_orders(session, actor, _order_ids(session, [r.id for r in rows]), now=now)
+    return summaries(session, actor, [r.id for r in rows])
+
+
+def _locked_work_orders(session: Session, actor: Actor, ids: list[int]) -> list:
+    wanted_ids = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted_ids:
+        raise Invalid("Choose at least one work order.", fields={"ids": "Empty."})
+    if len(wanted_ids) > MAX_BULK:
+        raise Invalid(f"Change at most {MAX_BULK} work orders at once.", fields={"ids": "Too many."})
+    query = (select(WorkOrder.id, WorkOrder.number, WorkOrder.status, WorkOrder.plant_id)
+             .where(WorkOrder.organization_id == actor.organization_id, col(WorkOrder.id).in_(wanted_ids),
+                    col(WorkOrder.plant_id).in_(actor.plant_ids or {-1}))
+             .order_by(WorkOrder.number).with_for_update())
+    rows = session.exec(query).all()
+    if len(rows) != len(wanted_ids):
+        missing = sorted(set(wanted_ids) - {r.id for r in rows})
+        raise NotFound("Work order not found." if len(wanted_ids) == 1
+                       else f"Work orders not found: ids {', '.join(map(str, missing))}.")
+    for plant_id in sorted({r.plant_id for r in rows}):
+        require(actor, Permission.PLAN, plant_id=plant_id)
+    return rows
+
+
+def _check_all(rows: list, wanted: WorkStatus) -> None:
+    refusals: dict[str, str] = {}
+    first: InvalidTransition | None = None
+    for r in rows:
+        try:
+            check_transition(f"Work order {r.number}", r.status, wanted, WORK_TRANSITIONS)
+        except InvalidTransition as exc:
+            first = first or exc
+            refusals[r.number] = exc.message
+    if first is None:
+        return
+    if len(rows) == 1:
+        raise first
+    raise InvalidTransition(f"{len(refusals)} of {len(rows)} work orders cannot become {wanted.value}; "
+                            f"nothing was changed. {first.message}", fields=refusals)
+
+
+def _open_operations(session: Session, wo_ids: list[int]) -> list:
+    query = (select(Operation.id, Operation.work_order_id, Operation.status, Operation.sequence, Operation.name)
+             .where(col(Operation.work_order_id).in_(wo_ids), col(Operation.status).in_(OPEN_WORK))
+             .order_by(Operation.work_order_id, Operation.sequence))
+    return list(session.exec(query).all())
+
+
+def _operation_moves(rows: list, ops: list, wanted: WorkStatus) -> dict[WorkStatus, list]:
+    """What happens to a work order's operations when it moves to `wanted`."""
+    numbers = {r.id: r.number for r in rows}
+    by_status: dict[WorkStatus, list] = defaultdict(list)
+    for op in ops:
+        by_status[W(op.status)].append(op)
+    started = by_status[W.RUNNING] + by_status[W.PAUSED]
+    if wanted == W.PLANNED and started:
+        op = started[0]
+        raise Conflict(f"Work order {numbers[op.work_order_id]} has started (operation {op.sequence} {op.name}); "
+                       f"it can no longer be unreleased.")
+    if wanted == W.CANCELLED and by_status[W.RUNNING]:
+        op = by_status[W.RUNNING][0]
+        raise Conflict(f"Operation {op.sequence} {op.name} of work order {numbers[op.work_order_id]} is running; "
+                       f"pause or complete it before cancelling.")
+    if wanted == W.RELEASED:
+        return {W.RELEASED: by_status[W.PLANNED]}
+    if wanted == W.PLANNED:
+        return {W.PLANNED: by_status[W.RELEASED]}
+    if wanted == W.CANCELLED:
+        return {W.CANCELLED: by_status[W.PLANNED] + by_status[W.RELEASED] + by_status[W.PAUSED]}
+    if wanted == W.DONE:
+        return {W.DONE: started, W.CANCELLED: by_status[W.PLANNED] + by_status[W.RELEASED]}
+    return {}
+
+
+def _set_status(session: Session, actor: Actor, model, ids: list[int], wanted, now: datetime, values: dict) -> None:
+    if ids:
+        session.execute(update(model).where(col(model.id).in_(ids))
+                        .values(status=wanted, updated_at=now, updated_by=actor.user_id, **values))
+
+
+def _history(session: Session, actor: Actor, entity: str, moves: list[tuple[int, object]], wanted, now: datetime,
+             reason: str) -> None:
+    """One StatusChange row per moved row, inserted as one batch."""
+    if moves:
+        session.execute(insert(StatusChange), [
+            dict(organization_id=actor.organization_id, entity=entity, entity_id=row_id,
+                 from_status=None if before is None else str(getattr(before, "value", before)),
+                 to_status=wanted.value, reason=(reason or "")[:500], user_id=actor.user_id, at=now)
+            for row_id, before in moves])
+
+
+def _order_ids(session: Session, wo_ids: list[int]) -> set[int]:
+    query = (select(OrderLine.order_id).join(WorkOrder, WorkOrder.order_line_id == OrderLine.id)
+             .where(col(WorkOrder.id).in_(wo_ids)).distinct())
+    return set(session.exec(query).all())
+
+
+def settle_orders_of(session: Session, actor: Actor, work_order_ids: list[int], *, now: datetime) -> list[int]:
+    """For callers that finish work orders themselves (the shop floor completing the last
+    operation): the orders of those work orders become done when all their work is finished."""
+    return settle_orders(session, actor, _order_ids(session, list(work_order_ids)), now=now)
+
+
+def settle_orders(session: Session, actor: Actor, order_ids: set[int], *, now: datetime) -> list[int]:
+    """Released orders whose work orders are all done or cancelled (one done at least) become done."""
+    if not order_ids:
+        return []
+    open_count = func.sum(case((col(WorkOrder.status).in_(OPEN_WORK), 1), else_=0))
+    done_count = func.sum(case((WorkOrder.status == W.DONE, 1), else_=0))
+    query = (select(CustomerOrder.id, CustomerOrder.number, CustomerOrder.plant_id)
+             .join(OrderLine, OrderLine.order_id == CustomerOrder.id)
+             .join(WorkOrder, WorkOrder.order_line_id == OrderLine.id)
+             .where(col(CustomerOrder.id).in_(order_ids), CustomerOrder.status == OrderStatus.RELEASED)
+             .group_by(CustomerOrder.id, CustomerOrder.number, CustomerOrder.plant_id)
+             .having(open_count == 0, done_count > 0))
+    finished = session.exec(query).all()
+    _set_status(session, actor, CustomerOrder, [o.id for o in finished], OrderStatus.DONE, now, {})
+    _history(session, actor, "customer_order", [(o.id, OrderStatus.RELEASED) for o in finished], OrderStatus.DONE,
+             now, "All work orders finished")
+    audit_many(session, actor, "customer_order", "complete",
+               [(o.id, o.plant_id, {"status": {"before": "released", "after": "done"}}) for o in finished], at=now)
+    for o in finished:
+        record(session, DomainEvent("order.completed", actor.organization_id, {"order_id": o.id, "number": o.number},
+                                    plant_id=o.plant_id, actor_user_id=actor.user_id, at=now))
+    return [o.id for o in finished]
+
+
+def audit_many(session: Session, actor: Actor, entity: str, action: str, entries: list[tuple[int, int | None, dict]],
+               *, at: datetime) -> None:
+    """One audit row per (entity id, plant id, changes), written as one batch (services.core.audit.audit
+    writes one row per call, which a flush sends one by one)."""
+    if entries:
+        session.execute(insert(AuditEntry), [
+            dict(organization_id=actor.organization_id, plant_id=plant_id, user_id=actor.user_id, at=at, entity=entity,
+                 entity_id=str(entity_id), action=action, changes=json.loads(json.dumps(changes, default=str)))
+            for entity_id, plant_id, changes in entries])

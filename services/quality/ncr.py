@@ -1,0 +1,500 @@
+"""Non-conformance reports and their CAPA actions, run on the workflow engine (entity type "ncr").
+
+Invariants:
+- an NCR belongs to one plant of the actor's organization and is numbered per organization
+  (NCR-000001); reading needs VIEW at its plant, raising and changing it needs QUALITY there;
+- its `status` is its workflow state: moves go only through `transition_ncr` / the approval calls,
+  whose guards come from the organization's NCR workflow (shipped default: closing needs a
+  root-cause category, a root-cause text and every CAPA action done);
+- a closed (done or rejected) NCR is read-only until a transition reopens it;
+- the root-cause category is an active value of the `root_cause_categories` type list; custom
+  fields are validated by services/config/custom_fields.py;
+- a CAPA action has an owner (an active user of the organization) and a due date; the owner or
+  quality staff mark it done; owners are notified when given an action.
+Every change is audited and announced (`ncr.*` events; workflow moves as `workflow.*`).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, func, or_, select
+
+from models.base import utcnow
+from models.catalog import Product
+from models.ncr import CapaAction, CapaKind, Ncr, NcrLink, NcrSeverity
+from models.organization import Department
+from models.user import User
+from models.workflow import WorkflowInstance, WorkflowState
+from services.config import custom_fields, type_lists, workflow
+from services.core import numbering
+from services.core.access import Actor, Permission, require
+from services.core.errors import Conflict, Invalid
+from services.core.scoping import get_scoped
+from services.core.validation import check
+from services.master.common import (
+    announce,
+    apply_changes,
+    like_pattern,
+    stamp,
+    stamp_new,
+    text_problem,
+    visible_plant,
+)
+
+ENTITY = "ncr"
+ROOT_CAUSES = type_lists.ROOT_CAUSE_CATEGORIES
+NCR_PATH = "/quality/ncr?id="          # the detail page (rxapp/routes.py NCR)
+
+
+class NcrCreate(BaseModel):
+    plant_id: int
+    title: str
+    description: str = ""
+    severity: NcrSeverity | str = NcrSeverity.MINOR
+    product_id: int | None = None
+    lot_reference: str = ""
+    quantity: int | None = None
+    department_id: int | None = None
+    owner_user_id: int | None = None
+    containment: str = ""
+    detected_at: datetime | None = None
+    custom: dict[str, Any] | None = None
+
+
+class NcrUpdate(BaseModel):
+    """Fields to change; None leaves a field as it is ("" clears a text)."""
+    title: str | None = None
+    description: str | None = None
+    severity: NcrSeverity | str | None = None
+    product_id: int | None = None
+    lot_reference: str | None = None
+    quantity: int | None = None
+    department_id: int | None = None
+    owner_user_id: int | None = None
+    containment: str | None = None
+    root_cause_category_id: int | None = None
+    root_cause: str | None = None
+    custom: dict[str, Any] | None = None
+
+
+class NcrRead(BaseModel):
+    id: int
+    number: str
+    plant_id: int
+    department_id: int | None
+    title: str
+    description: str
+    severity: str
+    product_id: int | None
+    product_code: str | None = None
+    lot_reference: str
+    quantity: int | None
+    detected_at: datetime
+    owner_user_id: int | None
+    owner_name: str | None = None
+    containment: str
+    root_cause_category_id: int | None
+    root_cause_category: str | None = None
+    root_cause: str
+    status: str
+    status_name: str = ""
+    is_closed: bool
+    closed_at: datetime | None
+    open_actions: int = 0
+    actions: int = 0
+    custom: dict[str, Any]
+    created_at: datetime
+
+
+class CapaCreate(BaseModel):
+    description: str
+    owner_user_id: int | None = None
+    due_date: date | None = None
+    kind: CapaKind | str = CapaKind.CORRECTIVE
+
+
+class CapaRead(BaseModel):
+    id: int
+    ncr_id: int
+    kind: str
+    description: str
+    owner_user_id: int
+    owner_name: str | None = None
+    due_date: date
+    is_done: bool
+    done_at: datetime | None
+    done_note: str
+    is_overdue: bool = False
+
+
+class LinkRead(BaseModel):
+    id: int
+    kind: str
+    target_id: int | None
+    reference: str
+
+
+class NcrDetail(BaseModel):
+    ncr: NcrRead
+    actions: list[CapaRead]
+    links: list[LinkRead]
+    workflow: workflow.InstanceRead
+    transitions: list[workflow.TransitionOption]
+    history: list[workflow.StepRead]
+    can_approve: bool
+
+
+# ---- the engine's view of an NCR -----------------------------------------------------------------
+
+def _fields(session: Session, ncr_id: int) -> dict[str, Any]:
+    ncr = session.get(Ncr, ncr_id)
+    if ncr is None:
+        return {}
+    total, open_ = _action_counts(session, [ncr_id]).get(ncr_id, (0, 0))
+    values = {k: getattr(ncr, k) for k in ("title", "description", "product_id", "lot_reference", "quantity",
+                                           "owner_user_id", "department_id", "containment", "root_cause")}
+    values.update(severity=ncr.severity.value, root_cause_category=ncr.root_cause_category_id,
+                  actions=total, open_actions=open_)
+    values.update({f"custom.{k}": v for k, v in (ncr.custom or {}).items()})
+    return values
+
+
+def _watchers(session: Session, ncr_id: int) -> list[int]:
+    ncr = session.get(Ncr, ncr_id)
+    return [u for u in (ncr.created_by, ncr.owner_user_id) if u] if ncr else []
+
+
+def _on_state(session: Session, ncr_id: int, state: str, closed: bool) -> None:
+    """Mirror the workflow state; `closed_at` is when the instance entered its done/rejected state."""
+    ncr = session.get(Ncr, ncr_id)
+    entered = session.exec(select(WorkflowInstance.entered_at).where(
+        WorkflowInstance.organization_id == ncr.organization_id, WorkflowInstance.entity_type == ENTITY,
+        WorkflowInstance.entity_id == ncr_id)).first()
+    ncr.status, ncr.is_closed = state, closed
+    ncr.closed_at = (entered or utcnow()) if closed else None
+    session.add(ncr)
+
+
+workflow.register_entity(ENTITY, fields=_fields, on_state=_on_state,
+                         label=lambda s, i: (s.get(Ncr, i).number if s.get(Ncr, i) else f"NCR #{i}"),
+                         link=lambda i: f"{NCR_PATH}{i}", watchers=lambda s, i: _watchers(s, i))
+custom_fields.register_entity(ENTITY, "NCRs", model=Ncr, permission=Permission.QUALITY)
+type_lists.register_column(ROOT_CAUSES, Ncr.root_cause_category_id)
+
+
+# ---- reads ---------------------------------------------------------------------------------------
+
+def _action_counts(session: Session, ncr_ids: list[int]) -> dict[int, tuple[int, int]]:
+    if not ncr_ids:
+        return {}
+    rows = session.exec(select(CapaAction.ncr_id, CapaAction.is_done).where(col(CapaAction.ncr_id).in_(ncr_ids))).all()
+    counts: dict[int, tuple[int, int]] = {}
+    for ncr_id, done in rows:
+        total, open_ = counts.get(ncr_id, (0, 0))
+        counts[ncr_id] = (total + 1, open_ + (0 if done else 1))
+    return counts
+
+
+def _reads(session: Session, actor: Actor, rows: list[Ncr]) -> list[NcrRead]:
+    ids = [r.id for r in rows]
+    counts = _action_counts(session, ids)
+    products = {p.id: p.code for p in session.exec(select(Product).where(
+        col(Product.id).in_({r.product_id for r in rows if r.product_id} or {-1}))).all()}
+    users = _names(session, {r.owner_user_id for r in rows})
+    causes = type_lists.labels(session, actor, ROOT_CAUSES) if any(r.root_cause_category_id for r in rows) else {}
+    state_names = _state_names(session, actor, ids)
+    out = []
+    for r in rows:
+        total, open_ = counts.get(r.id, (0, 0))
+        out.append(NcrRead.model_validate({
+            **r.model_dump(), "severity": r.severity.value, "product_code": products.get(r.product_id),
+            "owner_name": users.get(r.owner_user_id), "root_cause_category": causes.get(r.root_cause_category_id),
+            "status_name": state_names.get(r.id, r.status), "open_actions": open_, "actions": total}))
+    return out
+
+
+def _state_names(session: Session, actor: Actor, ncr_ids: list[int]) -> dict[int, str]:
+    rows = session.exec(select(WorkflowInstance.entity_id, WorkflowState.name).join(
+        WorkflowState, (WorkflowState.workflow_id == WorkflowInstance.workflow_id)
+        & (WorkflowState.key == WorkflowInstance.state)).where(
+        WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.entity_type == ENTITY,
+        col(WorkflowInstance.entity_id).in_(ncr_ids or [-1]))).all()
+    return dict(rows)
+
+
+def _names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
+    ids = {u for u in user_ids if u}
+    if not ids:
+        return {}
+    return {u.id: u.full_name or u.username for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
+
+
+def people(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """Active users of the organization as (id, name): who can own an NCR or a CAPA action."""
+    require(actor, Permission.VIEW)
+    rows = session.exec(select(User).where(User.organization_id == actor.organization_id, User.is_active == True)  # noqa: E712
+                        .order_by(User.username)).all()
+    return [(u.id, u.full_name or u.username) for u in rows]
+
+
+def list_ncrs(session: Session, actor: Actor, *, plant_id: int | None = None, status: str | None = None,
+              open_only: bool = False, severity: str | None = None, search: str = "",
+              custom: dict[str, Any] | None = None, limit: int = 500) -> list[NcrRead]:
+    require(actor, Permission.VIEW)
+    plants = [plant_id] if plant_id is not None else list(actor.plant_ids)
+    query = select(Ncr).where(Ncr.organization_id == actor.organization_id,
+                              col(Ncr.plant_id).in_([p for p in plants if p in actor.plant_ids] or [-1]))
+    if status:
+        query = query.where(Ncr.status == status)
+    if open_only:
+        query = query.where(Ncr.is_closed == False)  # noqa: E712
+    if severity:
+        query = query.where(Ncr.severity == severity)
+    if search.strip():
+        pattern = like_pattern(search)
+        query = query.where(or_(func.lower(Ncr.number).like(pattern, escape="\\"),
+                                func.lower(Ncr.title).like(pattern, escape="\\"),
+                                func.lower(Ncr.lot_reference).like(pattern, escape="\\")))
+    query = _custom_filters(session, actor, query, custom or {})
+    rows = session.exec(query.order_by(col(Ncr.id).desc()).limit(max(1, min(limit, 5000)))).all()
+    return _reads(session, actor, list(rows))
+
+
+def _custom_filters(session: Session, actor: Actor, query, custom: dict[str, Any]):
+    defs = {d.key: d for d in custom_fields.definitions(session, actor, ENTITY, include_retired=True)}
+    for key, value in custom.items():
+        if value in (None, ""):
+            continue
+        if key not in defs:
+            raise Invalid("Unknown custom field.", fields={f"custom.{key}": "Unknown field."})
+        query = query.where(custom_fields.filter_clause(session, ENTITY, Ncr, key, value, defs[key].field_type))
+    return query
+
+
+def get_ncr(session: Session, actor: Actor, ncr_id: int) -> NcrRead:
+    require(actor, Permission.VIEW)
+    return _reads(session, actor, [get_scoped(session, actor, Ncr, ncr_id, "NCR")])[0]
+
+
+def ncr_detail(session: Session, actor: Actor, ncr_id: int) -> NcrDetail:
+    ncr = get_ncr(session, actor, ncr_id)
+    return NcrDetail(ncr=ncr, actions=list_actions(session, actor, ncr_id),
+                     links=[LinkRead.model_validate(link, from_attributes=True) for link in session.exec(
+                         select(NcrLink).where(NcrLink.ncr_id == ncr_id).order_by(NcrLink.id)).all()],
+                     workflow=workflow.instance(session, actor, ENTITY, ncr_id),
+                     transitions=workflow.available_transitions(session, actor, ENTITY, ncr_id),
+                     history=workflow.history(session, actor, ENTITY, ncr_id),
+                     can_approve=workflow.can_approve(session, actor, ENTITY, ncr_id))
+
+
+def list_actions(session: Session, actor: Actor, ncr_id: int, *, today: date | None = None) -> list[CapaRead]:
+    require(actor, Permission.VIEW)
+    get_scoped(session, actor, Ncr, ncr_id, "NCR")
+    rows = session.exec(select(CapaAction).where(CapaAction.ncr_id == ncr_id).order_by(CapaAction.due_date, CapaAction.id)).all()
+    names = _names(session, {r.owner_user_id for r in rows})
+    today = today or utcnow().date()
+    return [CapaRead(id=r.id, ncr_id=r.ncr_id, kind=r.kind.value, description=r.description,
+                     owner_user_id=r.owner_user_id, owner_name=names.get(r.owner_user_id), due_date=r.due_date,
+                     is_done=r.is_done, done_at=r.done_at, done_note=r.done_note,
+                     is_overdue=not r.is_done and r.due_date < today) for r in rows]
+
+
+# ---- writes --------------------------------------------------------------------------------------
+
+def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime | None = None) -> NcrRead:
+    now = now or utcnow()
+    visible_plant(session, actor, data.plant_id)
+    require(actor, Permission.QUALITY, plant_id=data.plant_id)
+    problems: dict[str, str] = {}
+    values = _clean(session, actor, data.model_dump(exclude={"custom", "plant_id", "detected_at"}), problems,
+                    plant_id=data.plant_id, creating=True)
+    if data.detected_at is not None and (data.detected_at.tzinfo is None or data.detected_at > now):
+        problems["detected_at"] = "A time with zone, not in the future."
+    check(problems)
+    ncr = Ncr(organization_id=actor.organization_id, plant_id=data.plant_id,
+              number=numbering.next_number(session, actor.organization_id, "NCR"),
+              detected_at=data.detected_at or now, custom=custom_fields.validate(session, actor, ENTITY, data.custom or {}),
+              **values)
+    session.add(stamp_new(ncr, actor, now))
+    session.flush()
+    workflow.start(session, actor, ENTITY, ncr.id, plant_id=ncr.plant_id, department_id=ncr.department_id, now=now)
+    announce(session, actor, ENTITY, ncr.id, "create", {"number": ncr.number, "severity": ncr.severity.value,
+                                                         "title": ncr.title}, now=now, plant_id=ncr.plant_id)
+    workflow.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} raised: {ncr.title}",
+                           body=f"Severity {ncr.severity.value}.", link=f"{NCR_PATH}{ncr.id}",
+                           kind="alert", roles=("quality",), user_ids=(ncr.owner_user_id,),
+                           plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id, now=now,
+                           exclude_user_id=actor.user_id)
+    return get_ncr(session, actor, ncr.id)
+
+
+def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, now: datetime | None = None) -> NcrRead:
+    now = now or utcnow()
+    ncr = _writable(session, actor, ncr_id)
+    problems: dict[str, str] = {}
+    values = _clean(session, actor, data.model_dump(exclude={"custom"}, exclude_unset=True), problems,
+                    plant_id=ncr.plant_id, creating=False)
+    check(problems)
+    if data.custom is not None:
+        values["custom"] = custom_fields.validate(session, actor, ENTITY, data.custom, current=ncr.custom or {})
+    clear = {k: v for k, v in values.items() if v is None and k in data.model_fields_set}
+    changes = apply_changes(ncr, values)
+    for key in clear:
+        if getattr(ncr, key) is not None:
+            changes[key] = {"before": getattr(ncr, key), "after": None}
+            setattr(ncr, key, None)
+    if changes:
+        session.add(stamp(ncr, actor, now))
+        announce(session, actor, ENTITY, ncr.id, "update", changes, now=now, plant_id=ncr.plant_id)
+        if "owner_user_id" in changes and ncr.owner_user_id:
+            workflow.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} is yours",
+                                   body=ncr.title, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
+                                   user_ids=(ncr.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY,
+                                   exclude_user_id=actor.user_id,
+                                   entity_id=ncr.id, now=now)
+    return get_ncr(session, actor, ncr.id)
+
+
+def _writable(session: Session, actor: Actor, ncr_id: int) -> Ncr:
+    ncr = get_scoped(session, actor, Ncr, ncr_id, "NCR", for_update=True)
+    require(actor, Permission.QUALITY, plant_id=ncr.plant_id)
+    if ncr.is_closed:
+        raise Conflict(f"{ncr.number} is closed; reopen it to change it.")
+    return ncr
+
+
+def _clean(session: Session, actor: Actor, values: dict[str, Any], problems: dict[str, str], *, plant_id: int,
+           creating: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, limit in (("title", 200), ("description", 4000), ("lot_reference", 64), ("containment", 4000),
+                       ("root_cause", 4000)):
+        if key in values and values[key] is not None:
+            text = str(values[key]).strip()
+            if p := text_problem(text, max_length=limit, required=key == "title"):
+                problems[key] = p
+            out[key] = text
+    if values.get("severity") is not None:
+        try:
+            out["severity"] = NcrSeverity(values["severity"])
+        except ValueError:
+            problems["severity"] = "Choose minor, major or critical."
+    if "quantity" in values:
+        qty = values["quantity"]
+        if qty is not None and not 0 < int(qty) <= 1_000_000_000:
+            problems["quantity"] = "A whole number above 0."
+        out["quantity"] = qty
+    _check_refs(session, actor, values, problems, out, plant_id)
+    return out
+
+
+def _check_refs(session: Session, actor: Actor, values: dict[str, Any], problems: dict[str, str],
+                out: dict[str, Any], plant_id: int) -> None:
+    if "product_id" in values:
+        pid = values["product_id"]
+        product = session.get(Product, pid) if pid else None
+        if pid and (product is None or product.organization_id != actor.organization_id):
+            problems["product_id"] = "Choose a product of your organization."
+        out["product_id"] = pid
+    if "department_id" in values:
+        did = values["department_id"]
+        dept = session.get(Department, did) if did else None
+        if did and (dept is None or dept.organization_id != actor.organization_id or dept.plant_id != plant_id):
+            problems["department_id"] = "Choose a department of the NCR's plant."
+        out["department_id"] = did
+    if "owner_user_id" in values:
+        uid = values["owner_user_id"]
+        if uid and not _active_user(session, actor, uid):
+            problems["owner_user_id"] = "Choose an active user of your organization."
+        out["owner_user_id"] = uid
+    if "root_cause_category_id" in values:
+        cid = values["root_cause_category_id"]
+        if cid and (p := type_lists.value_problem(session, actor, ROOT_CAUSES, cid)):
+            problems["root_cause_category_id"] = p
+        out["root_cause_category_id"] = cid
+
+
+def _active_user(session: Session, actor: Actor, user_id: int) -> User | None:
+    user = session.get(User, user_id)
+    return user if user is not None and user.organization_id == actor.organization_id and user.is_active else None
+
+
+def transition_ncr(session: Session, actor: Actor, ncr_id: int, transition_key: str, *, comment: str = "",
+                   now: datetime | None = None) -> NcrRead:
+    ncr = get_scoped(session, actor, Ncr, ncr_id, "NCR", for_update=True)
+    require(actor, Permission.QUALITY, plant_id=ncr.plant_id)
+    workflow.transition(session, actor, ENTITY, ncr_id, transition_key, comment=comment, now=now)
+    return get_ncr(session, actor, ncr_id)
+
+
+def approve_ncr(session: Session, actor: Actor, ncr_id: int, *, comment: str = "", approve: bool = True,
+                now: datetime | None = None) -> NcrRead:
+    """Answer a pending approval (approve=False declines; a comment is then required)."""
+    get_scoped(session, actor, Ncr, ncr_id, "NCR", for_update=True)
+    answer = workflow.approve if approve else workflow.decline
+    answer(session, actor, ENTITY, ncr_id, comment=comment, now=now)
+    return get_ncr(session, actor, ncr_id)
+
+
+def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *, now: datetime | None = None) -> CapaRead:
+    now = now or utcnow()
+    ncr = _writable(session, actor, ncr_id)
+    problems: dict[str, str] = {}
+    description = (data.description or "").strip()
+    if p := text_problem(description, max_length=2000):
+        problems["description"] = p
+    if not data.owner_user_id or not _active_user(session, actor, data.owner_user_id):
+        problems["owner_user_id"] = "Choose an active user of your organization."
+    if data.due_date is None:
+        problems["due_date"] = "Required."
+    try:
+        kind = CapaKind(data.kind)
+    except ValueError:
+        problems["kind"] = "Choose corrective or preventive."
+    check(problems)
+    action = CapaAction(organization_id=actor.organization_id, ncr_id=ncr.id, kind=kind, description=description,
+                        owner_user_id=data.owner_user_id, due_date=data.due_date)
+    session.add(stamp_new(action, actor, now))
+    session.flush()
+    announce(session, actor, "capa_action", action.id, "create",
+             {"ncr": ncr.number, "owner_user_id": action.owner_user_id, "due_date": action.due_date.isoformat()},
+             now=now, plant_id=ncr.plant_id, payload={"ncr_id": ncr.id})
+    workflow.notify_people(session, organization_id=actor.organization_id,
+                           title=f"CAPA action for {ncr.number}, due {action.due_date.isoformat()}",
+                           body=description, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
+                           user_ids=(action.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id,
+                           now=now, exclude_user_id=actor.user_id)
+    return next(a for a in list_actions(session, actor, ncr.id, today=now.date()) if a.id == action.id)
+
+
+def complete_action(session: Session, actor: Actor, action_id: int, *, note: str = "",
+                    now: datetime | None = None) -> CapaRead:
+    """The action's owner or quality staff mark it done."""
+    now = now or utcnow()
+    action = get_scoped(session, actor, CapaAction, action_id, "CAPA action", for_update=True)
+    ncr = get_scoped(session, actor, Ncr, action.ncr_id, "CAPA action")
+    if actor.user_id != action.owner_user_id:
+        require(actor, Permission.QUALITY, plant_id=ncr.plant_id)
+    if ncr.is_closed:
+        raise Conflict(f"{ncr.number} is closed; reopen it to change its actions.")
+    if action.is_done:
+        raise Conflict("This action is already done.")
+    if p := text_problem(note, max_length=2000, required=False):
+        raise Invalid(p, fields={"note": p})
+    action.is_done, action.done_at, action.done_by, action.done_note = True, now, actor.user_id, (note or "").strip()
+    session.add(stamp(action, actor, now))
+    announce(session, actor, "capa_action", action.id, "complete", {"ncr": ncr.number, "note": action.done_note},
+             now=now, plant_id=ncr.plant_id, event="capa_action.completed", payload={"ncr_id": ncr.id})
+    return next(a for a in list_actions(session, actor, ncr.id, today=now.date()) if a.id == action.id)
+
+
+def export_rows(session: Session, actor: Actor, rows: list[NcrRead]) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The list as rows and columns for services/core/exports.py, custom fields included."""
+    columns = [("number", "Number"), ("status_name", "Status"), ("severity", "Severity"), ("title", "Title"),
+               ("product_code", "Product"), ("lot_reference", "Lot"), ("root_cause_category", "Root cause category"),
+               ("root_cause", "Root cause"), ("open_actions", "Open actions"), ("detected_at", "Detected"),
+               ("closed_at", "Closed")]
+    customs = custom_fields.export_values(session, actor, ENTITY, [r.custom for r in rows])
+    data = [{**r.model_dump(), **c} for r, c in zip(rows, customs)]
+    return data, columns + custom_fields.export_columns(session, actor, ENTITY)

@@ -1,0 +1,309 @@
+"""The rules of each operator action at a machine (used by services/shopfloor/operator.py, which locks the
+machine, keeps client ids unique and records the event).
+
+Each `apply_*` function validates the action against the machine's current state, changes the job
+(through WORK_TRANSITIONS, with history), its work order and the machine's status, and returns the
+ProductionEvent to append. It raises Invalid or Conflict with a message for the operator before
+changing anything it cannot finish.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from models.orders import Operation, WorkOrder, WorkStatus
+from models.resources import (
+    Machine,
+    MachineState,
+    MachineStatus,
+    ReasonCode,
+    ReasonKind,
+)
+from models.shopfloor import EventKind, ProductionEvent
+from services.core.access import Actor
+from services.core.errors import Conflict, Invalid
+from services.core.scoping import get_scoped
+from services.production.transitions import WORK_TRANSITIONS, transition
+from services.production.work_orders import settle_orders_of
+
+MAX_COUNT = 1_000_000
+DOWN_STATES = (MachineState.DOWN, MachineState.PLANNED_STOP)
+
+
+class ActionType(StrEnum):
+    START_JOB = "start_job"
+    PAUSE_JOB = "pause_job"
+    RESUME_JOB = "resume_job"
+    COMPLETE_JOB = "complete_job"
+    REPORT_COUNTS = "report_counts"
+    START_DOWNTIME = "start_downtime"
+    END_DOWNTIME = "end_downtime"
+
+
+EVENT_OF = {
+    ActionType.START_JOB: EventKind.JOB_STARTED, ActionType.PAUSE_JOB: EventKind.JOB_PAUSED,
+    ActionType.RESUME_JOB: EventKind.JOB_RESUMED, ActionType.COMPLETE_JOB: EventKind.JOB_COMPLETED,
+    ActionType.REPORT_COUNTS: EventKind.COUNT, ActionType.START_DOWNTIME: EventKind.DOWNTIME_STARTED,
+    ActionType.END_DOWNTIME: EventKind.DOWNTIME_ENDED,
+}
+
+
+class ShopfloorAction(BaseModel):
+    """One tap of an operator, as the UI and the API send it."""
+    type: ActionType
+    client_id: str
+    operation_id: int | None = None
+    good: int = 0
+    scrap: int = 0
+    reason_code_id: int | None = None
+    occurred_at: datetime | None = None
+
+
+@dataclass
+class ActionContext:
+    """What one action works on, after the machine is locked."""
+    session: Session
+    actor: Actor
+    machine: Machine
+    status: MachineStatus
+    action: ShopfloorAction
+    at: datetime
+    now: datetime
+    changes: dict = field(default_factory=dict)
+
+
+# ----- one function per action: validate, change the job and the machine, build the event ----
+
+def apply_start(ctx: ActionContext) -> ProductionEvent:
+    if ctx.action.operation_id is None:
+        raise Invalid("Choose the job to start.", fields={"operation_id": "Choose a job from the queue."})
+    op = _job_on_machine(ctx, ctx.action.operation_id)
+    _refuse_while_down(ctx, "start a job")
+    if op.status == WorkStatus.PAUSED:
+        raise Conflict(f"{_job_label(ctx, op)} is paused: tap Resume to continue it.")
+    _refuse_second_running_job(ctx, op)
+    _move_job(ctx, op, WorkStatus.RUNNING)
+    if op.started_at is None:
+        op.started_at = ctx.at
+    wo = _locked_work_order(ctx, op)
+    if wo.status == WorkStatus.RELEASED:
+        transition(ctx.session, ctx.actor, wo, "work_order", f"Work order {wo.number}", WorkStatus.RUNNING,
+                   WORK_TRANSITIONS, now=ctx.at, reason="first operation started")
+    _set_machine(ctx, MachineState.RUNNING, operation_id=op.id, reason_code_id=None)
+    return new_event(ctx, EventKind.JOB_STARTED, op)
+
+
+def apply_pause(ctx: ActionContext) -> ProductionEvent:
+    op = _chosen_job(ctx)
+    if op.status == WorkStatus.PAUSED:
+        raise Conflict(f"{_job_label(ctx, op)} is already paused.")
+    if op.status != WorkStatus.RUNNING:
+        raise Conflict(f"Only a running job can be paused; {_job_label(ctx, op)} is {op.status.value}.")
+    reason = _reason(ctx, ReasonKind.PAUSE, "Choose why the job is paused.")
+    _move_job(ctx, op, WorkStatus.PAUSED, reason=reason.name)
+    _set_machine(ctx, MachineState.PAUSED, operation_id=op.id, reason_code_id=reason.id)
+    return new_event(ctx, EventKind.JOB_PAUSED, op, reason_code_id=reason.id)
+
+
+def apply_resume(ctx: ActionContext) -> ProductionEvent:
+    op = _chosen_job(ctx)
+    if op.status != WorkStatus.PAUSED:
+        raise Conflict(f"Only a paused job can be resumed; {_job_label(ctx, op)} is {op.status.value}.")
+    _refuse_while_down(ctx, "resume a job")
+    _refuse_second_running_job(ctx, op)
+    _move_job(ctx, op, WorkStatus.RUNNING)
+    _set_machine(ctx, MachineState.RUNNING, operation_id=op.id, reason_code_id=None)
+    return new_event(ctx, EventKind.JOB_RESUMED, op)
+
+
+def apply_complete(ctx: ActionContext) -> ProductionEvent:
+    op = _chosen_job(ctx)
+    if op.status not in (WorkStatus.RUNNING, WorkStatus.PAUSED):
+        raise Conflict(f"Only a running or paused job can be completed; {_job_label(ctx, op)} is {op.status.value}.")
+    _move_job(ctx, op, WorkStatus.DONE)
+    op.completed_at = ctx.at
+    _refresh_work_order(ctx, _locked_work_order(ctx, op))
+    if ctx.status.operation_id == op.id:
+        _set_machine(ctx, MachineState.IDLE, operation_id=None, reason_code_id=None)
+    return new_event(ctx, EventKind.JOB_COMPLETED, op)
+
+
+def apply_counts(ctx: ActionContext) -> ProductionEvent:
+    good, scrap = ctx.action.good, ctx.action.scrap
+    _check_counts(good, scrap)
+    op = _chosen_job(ctx)
+    if op.status not in (WorkStatus.RUNNING, WorkStatus.PAUSED):
+        raise Conflict(f"Counts go to a running or paused job; {_job_label(ctx, op)} is {op.status.value}.")
+    reason_id = _reason(ctx, ReasonKind.SCRAP, "Choose why the parts are scrap.").id if scrap else None
+    op.quantity_good += good
+    op.quantity_scrap += scrap
+    op.updated_at, op.updated_by = ctx.now, ctx.actor.user_id
+    ctx.session.add(op)
+    _refresh_work_order(ctx, _locked_work_order(ctx, op))
+    ctx.changes.update(operation_good=op.quantity_good, operation_scrap=op.quantity_scrap)
+    return new_event(ctx, EventKind.COUNT, op, good=good, scrap=scrap, reason_code_id=reason_id)
+
+
+def apply_downtime_start(ctx: ActionContext) -> ProductionEvent:
+    if ctx.status.open_downtime_event_id is not None:
+        raise Conflict(f"Machine {ctx.machine.code} is already down: end that downtime first.")
+    reason = _reason(ctx, ReasonKind.DOWNTIME, "Choose why the machine is down.")
+    state = MachineState.PLANNED_STOP if reason.planned else MachineState.DOWN
+    op = ctx.session.get(Operation, ctx.status.operation_id) if ctx.status.operation_id else None
+    _set_machine(ctx, state, operation_id=ctx.status.operation_id, reason_code_id=reason.id)
+    return new_event(ctx, EventKind.DOWNTIME_STARTED, op, reason_code_id=reason.id)
+
+
+def apply_downtime_end(ctx: ActionContext) -> ProductionEvent:
+    if ctx.status.open_downtime_event_id is None:
+        raise Conflict(f"Machine {ctx.machine.code} is not down: there is no downtime to end.")
+    reason_id = ctx.status.reason_code_id
+    ctx.status.open_downtime_event_id = None
+    op = ctx.session.get(Operation, ctx.status.operation_id) if ctx.status.operation_id else None
+    if op is not None and op.status == WorkStatus.RUNNING:
+        _set_machine(ctx, MachineState.RUNNING, operation_id=op.id, reason_code_id=None)
+    elif op is not None and op.status == WorkStatus.PAUSED:
+        _set_machine(ctx, MachineState.PAUSED, operation_id=op.id, reason_code_id=_last_pause_reason(ctx, op))
+    else:
+        _set_machine(ctx, MachineState.IDLE, operation_id=None, reason_code_id=None)
+    return new_event(ctx, EventKind.DOWNTIME_ENDED, op, reason_code_id=reason_id)
+
+
+APPLY: dict[ActionType, Callable[[ActionContext], ProductionEvent]] = {
+    ActionType.START_JOB: apply_start, ActionType.PAUSE_JOB: apply_pause, ActionType.RESUME_JOB: apply_resume,
+    ActionType.COMPLETE_JOB: apply_complete, ActionType.REPORT_COUNTS: apply_counts,
+    ActionType.START_DOWNTIME: apply_downtime_start, ActionType.END_DOWNTIME: apply_downtime_end,
+}
+
+
+# ----- rules shared by the actions -----------------------------------------------------------
+
+def _check_counts(good: int, scrap: int) -> None:
+    problems = {}
+    for name, value in (("good", good), ("scrap", scrap)):
+        if value < 0:
+            problems[name] = "Cannot be negative."
+        elif value > MAX_COUNT:
+            problems[name] = f"At most {MAX_COUNT:,} in one report."
+    if not problems and good == 0 and scrap == 0:
+        problems["good"] = "Enter how many good or scrap parts to report."
+    if problems:
+        raise Invalid("The quantities are not valid.", fields=problems)
+
+
+def _job_on_machine(ctx: ActionContext, operation_id: int) -> Operation:
+    ctx.session.get(Operation, operation_id, populate_existing=True)        # fresh, now that the machine is locked
+    op = get_scoped(ctx.session, ctx.actor, Operation, operation_id, "Job")
+    if op.machine_id != ctx.machine.id:
+        raise Conflict(f"{_job_label(ctx, op)} is not queued on machine {ctx.machine.code}.",
+                       fields={"operation_id": "Not in this machine's queue."})
+    return op
+
+
+def _chosen_job(ctx: ActionContext) -> Operation:
+    """The job named in the action, else the machine's current job."""
+    if ctx.action.operation_id is not None:
+        return _job_on_machine(ctx, ctx.action.operation_id)
+    if ctx.status.operation_id is None:
+        raise Conflict(f"Machine {ctx.machine.code} has no current job: start one from the queue.",
+                       fields={"operation_id": "No current job."})
+    return _job_on_machine(ctx, ctx.status.operation_id)
+
+
+def _refuse_while_down(ctx: ActionContext, what: str) -> None:
+    if ctx.status.state in DOWN_STATES:
+        raise Conflict(f"Machine {ctx.machine.code} is down: end the downtime before you {what}.")
+
+
+def _refuse_second_running_job(ctx: ActionContext, op: Operation) -> None:
+    running = ctx.session.exec(select(Operation).where(
+        Operation.machine_id == ctx.machine.id, Operation.status == WorkStatus.RUNNING,
+        Operation.id != op.id)).first()
+    if running is not None:
+        raise Conflict(f"Machine {ctx.machine.code} is already running {_job_label(ctx, running)}: "
+                       "pause or complete it first.")
+
+
+def _reason(ctx: ActionContext, kind: ReasonKind, missing: str) -> ReasonCode:
+    reason_id = ctx.action.reason_code_id
+    reason = ctx.session.get(ReasonCode, reason_id) if reason_id is not None else None
+    if reason is None or reason.organization_id != ctx.actor.organization_id or not reason.is_active \
+            or reason.kind != kind:
+        raise Invalid(missing, fields={"reason_code_id": f"Choose a {kind.value} reason from the list."})
+    return reason
+
+
+def _last_pause_reason(ctx: ActionContext, op: Operation) -> int | None:
+    return ctx.session.exec(select(ProductionEvent.reason_code_id).where(
+        ProductionEvent.operation_id == op.id, ProductionEvent.kind == EventKind.JOB_PAUSED)
+        .order_by(ProductionEvent.id.desc())).first()
+
+
+def _job_label(ctx: ActionContext, op: Operation) -> str:
+    wo = ctx.session.get(WorkOrder, op.work_order_id)
+    return f"Job {wo.number} {op.name}"
+
+
+def _move_job(ctx: ActionContext, op: Operation, wanted: WorkStatus, *, reason: str = "") -> None:
+    before = op.status
+    transition(ctx.session, ctx.actor, op, "operation", _job_label(ctx, op), wanted, WORK_TRANSITIONS,
+               now=ctx.at, reason=reason)
+    op.updated_at = ctx.now
+    ctx.changes["operation_status"] = {"before": before.value, "after": wanted.value}
+
+
+def _locked_work_order(ctx: ActionContext, op: Operation) -> WorkOrder:
+    """The job's work order, locked: its operations may run on other machines at the same moment."""
+    ctx.session.flush()
+    query = select(WorkOrder).where(WorkOrder.id == op.work_order_id).with_for_update(key_share=True)
+    return ctx.session.exec(query.execution_options(populate_existing=True)).one()
+
+
+def _refresh_work_order(ctx: ActionContext, wo: WorkOrder) -> None:
+    """Good from the last operation, scrap from all; done when every operation is done."""
+    ctx.session.flush()
+    query = select(Operation).where(Operation.work_order_id == wo.id)
+    ops = ctx.session.exec(query.execution_options(populate_existing=True)).all()
+    live = [o for o in ops if o.status != WorkStatus.CANCELLED] or list(ops)
+    wo.quantity_good = max(live, key=lambda o: o.sequence).quantity_good
+    wo.quantity_scrap = sum(o.quantity_scrap for o in ops)
+    wo.updated_at, wo.updated_by = ctx.now, ctx.actor.user_id
+    ctx.session.add(wo)
+    finished = all(o.status in (WorkStatus.DONE, WorkStatus.CANCELLED) for o in ops)
+    if finished and wo.status != WorkStatus.DONE and any(o.status == WorkStatus.DONE for o in ops):
+        before = wo.status
+        transition(ctx.session, ctx.actor, wo, "work_order", f"Work order {wo.number}", WorkStatus.DONE,
+                   WORK_TRANSITIONS, now=ctx.at, reason="all operations done")
+        wo.completed_at = ctx.at
+        ctx.changes["work_order_status"] = {"before": before.value, "after": WorkStatus.DONE.value}
+        ctx.session.flush()
+        settle_orders_of(ctx.session, ctx.actor, [wo.id], now=ctx.at)   # the order is done when all its work is
+
+
+def _set_machine(ctx: ActionContext, state: MachineState, *, operation_id: int | None,
+                 reason_code_id: int | None) -> None:
+    """Downtime outranks the job: while down, only the current job changes."""
+    status = ctx.status
+    before = status.state
+    if status.open_downtime_event_id is not None and state not in DOWN_STATES:
+        status.operation_id = operation_id
+        return
+    if state != before or reason_code_id != status.reason_code_id:
+        status.since = max(ctx.at, status.since)
+    status.state, status.operation_id, status.reason_code_id = state, operation_id, reason_code_id
+    if state != before:
+        ctx.changes["machine_state"] = {"before": before.value, "after": state.value}
+
+
+def new_event(ctx: ActionContext, kind: EventKind, op: Operation | None, *, good: int = 0, scrap: int = 0,
+              reason_code_id: int | None = None) -> ProductionEvent:
+    return ProductionEvent(
+        organization_id=ctx.machine.organization_id, plant_id=ctx.machine.plant_id, machine_id=ctx.machine.id,
+        operation_id=op.id if op is not None else None, user_id=ctx.actor.user_id,
+        api_token_id=ctx.actor.api_token_id, kind=kind, quantity_good=good, quantity_scrap=scrap,
+        reason_code_id=reason_code_id, client_id=ctx.action.client_id, occurred_at=ctx.at, recorded_at=ctx.now)

@@ -1,0 +1,218 @@
+"""What the operator portal shows: the machines of the operator's plants with their state now, a
+machine's queue with each job's progress against plan, a machine found by its scanned code, and
+the reason codes to choose from.
+
+Invariants: everything needs RUN_JOBS and is limited to the actor's organization and plants (a
+machine elsewhere is NotFound, also by code). The queue holds the machine's released, running
+and paused jobs in queue order (queue position, then planned start). Progress against plan: the
+good quantity a job should have by now = (working time since its planned start, breaks and
+non-working time of the plant's calendar left out, minus its setup time) / ideal cycle time,
+between 0 and its quantity; without a calendar, wall-clock time is used.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, func, select
+
+from models.catalog import Product
+from models.orders import Operation, WorkOrder, WorkStatus
+from models.organization import Plant
+from models.resources import (
+    Machine,
+    MachineState,
+    MachineStatus,
+    ReasonCode,
+    ReasonKind,
+)
+from services.core.access import Actor, Permission, require
+from services.core.calendar_math import CalendarSpec, working_seconds
+from services.core.errors import Invalid, NotFound
+from services.master import calendars
+from services.production.scheduling.common import queue_key
+from services.shopfloor.operator import machine_or_not_found
+from services.trace import labels
+
+QUEUED = (WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)
+QR_PREFIX = "TAKT:MACHINE:"
+
+
+class MachineTile(BaseModel):
+    id: int
+    code: str
+    name: str
+    plant_id: int
+    plant_code: str
+    timezone: str
+    state: MachineState = MachineState.IDLE
+    since: datetime | None = None
+    reason_code_id: int | None = None
+    reason_name: str = ""
+    operation_id: int | None = None
+    job_label: str = ""              # "WO-000123 Cut" of the current job
+    queue_length: int = 0
+
+
+class QueuedJob(BaseModel):
+    operation_id: int
+    work_order_id: int
+    work_order_number: str
+    product_code: str
+    product_name: str
+    name: str
+    sequence: int
+    status: WorkStatus
+    queue_position: int | None
+    quantity: int
+    quantity_good: int
+    quantity_scrap: int
+    planned_start: datetime | None
+    planned_end: datetime | None
+    started_at: datetime | None
+    expected_good: int               # what the plan says should be good by now
+    progress_percent: int            # good / quantity, 0..100
+    plan_percent: int                # expected / quantity, 0..100
+    ahead_by: int                    # good - expected (negative: behind plan)
+
+
+class MachineQueue(BaseModel):
+    machine: MachineTile
+    current: QueuedJob | None        # the job running or paused on the machine now
+    queue: list[QueuedJob]           # the other jobs, in queue order
+
+
+class ReasonChoice(BaseModel):
+    id: int
+    code: str
+    name: str
+    planned: bool
+
+
+def machines_for_operator(session: Session, actor: Actor) -> list[MachineTile]:
+    """Active machines of the actor's plants, with their state now."""
+    require(actor, Permission.RUN_JOBS)
+    query = (select(Machine, Plant, MachineStatus).join(Plant, Plant.id == Machine.plant_id)
+             .join(MachineStatus, MachineStatus.machine_id == Machine.id, isouter=True)
+             .where(Machine.organization_id == actor.organization_id, col(Machine.plant_id).in_(actor.plant_ids or {-1}),
+                    Machine.is_active == True)  # noqa: E712
+             .order_by(Plant.code, Machine.code))
+    return _tiles(session, session.exec(query).all())
+
+
+def machine_tile(session: Session, actor: Actor, machine_id: int) -> MachineTile:
+    machine = machine_or_not_found(session, actor, machine_id)
+    status = session.get(MachineStatus, machine.id)
+    return _tiles(session, [(machine, session.get(Plant, machine.plant_id), status)])[0]
+
+
+def machine_by_code(session: Session, actor: Actor, scanned: str) -> MachineTile:
+    """The machine whose code was typed or scanned: plain, a printed machine label
+    (`TAKT1|MAC|<org>|<plant>/<code>`, see services/trace/labels.py) or a legacy `TAKT:MACHINE:<code>` QR payload."""
+    require(actor, Permission.RUN_JOBS)
+    code = (scanned or "").strip()
+    if code.upper().startswith(labels.PREFIX + labels.SEPARATOR):
+        target = labels.resolve(session, actor, code, kinds=(labels.LabelKind.MAC,))
+        return machine_tile(session, actor, target.id)
+    if code.upper().startswith(QR_PREFIX):
+        code = code[len(QR_PREFIX):].strip()
+    if not code:
+        raise Invalid("Type or scan a machine code.", fields={"code": "Required."})
+    ids = session.exec(select(Machine.id).where(
+        Machine.organization_id == actor.organization_id, col(Machine.plant_id).in_(actor.plant_ids or {-1}),
+        Machine.is_active == True, func.upper(Machine.code) == code.upper())).all()  # noqa: E712
+    if not ids:
+        raise NotFound(f"No machine with code {code} in your plants.", fields={"code": "Unknown machine."})
+    if len(ids) > 1:
+        raise Invalid(f"Machine code {code} is used in several of your plants: pick the machine from the list.",
+                      fields={"code": "Ambiguous."})
+    return machine_tile(session, actor, ids[0])
+
+
+def machine_queue(session: Session, actor: Actor, machine_id: int, *, now: datetime) -> MachineQueue:
+    """The machine, its current job and its queue, each job with progress against plan."""
+    tile = machine_tile(session, actor, machine_id)
+    rows = session.exec(
+        select(Operation, WorkOrder, Product).join(WorkOrder, WorkOrder.id == Operation.work_order_id)
+        .join(Product, Product.id == WorkOrder.product_id)
+        .where(Operation.machine_id == tile.id, col(Operation.status).in_(QUEUED))).all()
+    spec = _calendar(session, tile.plant_id)
+    jobs = [_job(op, wo, product, now, spec) for op, wo, product in sorted(rows, key=lambda r: queue_key(r[0]))]
+    current = next((j for j in jobs if j.operation_id == tile.operation_id and j.status != WorkStatus.RELEASED), None)
+    current = current or next((j for j in jobs if j.status == WorkStatus.RUNNING), None)
+    return MachineQueue(machine=tile, current=current,
+                        queue=[j for j in jobs if current is None or j.operation_id != current.operation_id])
+
+
+def reason_choices(session: Session, actor: Actor, kind: ReasonKind | str) -> list[ReasonChoice]:
+    """Active reason codes of one kind (downtime, scrap, pause), in their list order."""
+    require(actor, Permission.RUN_JOBS)
+    rows = session.exec(select(ReasonCode).where(
+        ReasonCode.organization_id == actor.organization_id, ReasonCode.kind == ReasonKind(kind),
+        ReasonCode.is_active == True).order_by(ReasonCode.position, ReasonCode.code)).all()  # noqa: E712
+    return [ReasonChoice(id=r.id, code=r.code, name=r.name, planned=r.planned) for r in rows]
+
+
+def expected_good(op: Operation, now: datetime, spec: CalendarSpec | None) -> int:
+    """Good parts the plan expects by `now` (see the module docstring)."""
+    if op.planned_start is None or now <= op.planned_start:
+        return 0
+    if op.planned_end is not None and now >= op.planned_end:
+        return op.quantity
+    if spec is not None:
+        worked = working_seconds(spec, op.planned_start, now)
+    else:
+        worked = int((now - op.planned_start).total_seconds())
+    producing = worked - op.setup_seconds
+    cycle = Decimal(op.ideal_cycle_seconds)
+    if producing <= 0 or cycle <= 0:
+        return 0 if producing <= 0 else op.quantity
+    return min(op.quantity, int(Decimal(producing) / cycle))
+
+
+def _job(op: Operation, wo: WorkOrder, product: Product, now: datetime, spec: CalendarSpec | None) -> QueuedJob:
+    expected = expected_good(op, now, spec)
+    return QueuedJob(
+        operation_id=op.id, work_order_id=wo.id, work_order_number=wo.number, product_code=product.code,
+        product_name=product.name, name=op.name, sequence=op.sequence, status=op.status,
+        queue_position=op.queue_position, quantity=op.quantity, quantity_good=op.quantity_good,
+        quantity_scrap=op.quantity_scrap, planned_start=op.planned_start, planned_end=op.planned_end,
+        started_at=op.started_at, expected_good=expected, progress_percent=_percent(op.quantity_good, op.quantity),
+        plan_percent=_percent(expected, op.quantity), ahead_by=op.quantity_good - expected)
+
+
+def _percent(part: int, whole: int) -> int:
+    return max(0, min(100, part * 100 // whole)) if whole > 0 else 0
+
+
+def _calendar(session: Session, plant_id: int) -> CalendarSpec | None:
+    try:
+        return calendars.calendar_spec(session, plant_id)
+    except Invalid:
+        return None
+
+
+def _tiles(session: Session, rows) -> list[MachineTile]:
+    op_ids = {s.operation_id for _, _, s in rows if s is not None and s.operation_id}
+    reason_ids = {s.reason_code_id for _, _, s in rows if s is not None and s.reason_code_id}
+    labels = {op_id: f"{number} {name}" for op_id, number, name in session.exec(
+        select(Operation.id, WorkOrder.number, Operation.name).join(WorkOrder, WorkOrder.id == Operation.work_order_id)
+        .where(col(Operation.id).in_(op_ids or {-1}))).all()}
+    reasons = dict(session.exec(select(ReasonCode.id, ReasonCode.name)
+                                .where(col(ReasonCode.id).in_(reason_ids or {-1}))).all())
+    machine_ids = [m.id for m, _, _ in rows]
+    queued = dict(session.exec(select(Operation.machine_id, func.count()).where(
+        col(Operation.machine_id).in_(machine_ids or [-1]), col(Operation.status).in_(QUEUED))
+        .group_by(Operation.machine_id)).all())
+    tiles = []
+    for machine, plant, status in rows:
+        tile = MachineTile(id=machine.id, code=machine.code, name=machine.name, plant_id=plant.id,
+                           plant_code=plant.code, timezone=plant.timezone, queue_length=queued.get(machine.id, 0))
+        if status is not None:
+            tile.state, tile.since, tile.operation_id = status.state, status.since, status.operation_id
+            tile.reason_code_id = status.reason_code_id
+            tile.reason_name = reasons.get(status.reason_code_id, "")
+            tile.job_label = labels.get(status.operation_id, "")
+        tiles.append(tile)
+    return tiles

@@ -1,0 +1,78 @@
+"""Custom field values of lots and shipments (services/config/custom_fields.py entity types "lot" and
+"shipment"): change them after the receipt or the shipment's creation, and list exports with one
+column per active field.
+
+Interface:
+- `update_lot_custom(session, actor, lot_id, values, *, now) -> LotRead`: only the given fields
+  change (None or "" clears one); needs SCAN, SUPERVISE or QUALITY at the lot's plant;
+- `update_shipment_custom(session, actor, shipment_id, values, *, now) -> ShipmentRead`: the same
+  for a shipment (PLAN, SCAN or SUPERVISE at its plant), also once shipped: the values describe
+  the shipment, they do not change what was shipped;
+- `lot_export(session, actor, rows, columns)` / `shipment_export(...)`: list rows as export dicts
+  with the custom columns appended (services/core/exports.py writes them).
+
+Invariants: values are validated by `custom_fields.validate` (same `custom.<key>` field errors
+through every door); a lot or shipment of another organization or plant is NotFound; a change
+writes one audit entry and one domain event ("lot.custom_updated", "shipment.custom_updated");
+no change writes nothing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from models.shipments import Shipment
+from services.config import custom_fields
+from services.core.access import Actor, Permission
+from services.core.audit import audit
+from services.core.events import DomainEvent, record
+from services.core.scoping import get_scoped
+from services.trace.lots import HANDLE, LotRead, lot_row, read_lot, require_any
+from services.trace.shipments import CREATE, ShipmentRead, read_shipment
+
+EDIT_LOT = (*HANDLE, Permission.QUALITY)
+
+
+def update_lot_custom(session: Session, actor: Actor, lot_id: int, values: dict[str, Any] | None, *,
+                      now: datetime) -> LotRead:
+    lot = lot_row(session, actor, lot_id, for_update=True)
+    require_any(actor, EDIT_LOT, plant_id=lot.plant_id)
+    _store(session, actor, "lot", lot, values, now, {"lot_id": lot.id, "number": lot.number})
+    return read_lot(session, lot)
+
+
+def update_shipment_custom(session: Session, actor: Actor, shipment_id: int, values: dict[str, Any] | None, *,
+                           now: datetime) -> ShipmentRead:
+    shipment = get_scoped(session, actor, Shipment, shipment_id, "Shipment", for_update=True)
+    require_any(actor, CREATE, plant_id=shipment.plant_id)
+    _store(session, actor, "shipment", shipment, values, now, {"shipment_id": shipment.id, "number": shipment.number})
+    return read_shipment(session, shipment)
+
+
+def lot_export(session: Session, actor: Actor, rows: list[BaseModel], columns: list) -> tuple[list[dict], list]:
+    return custom_fields.with_custom_columns(session, actor, "lot", rows, columns)
+
+
+def shipment_export(session: Session, actor: Actor, rows: list[BaseModel], columns: list) -> tuple[list[dict], list]:
+    return custom_fields.with_custom_columns(session, actor, "shipment", rows, columns)
+
+
+def _store(session: Session, actor: Actor, entity: str, row, values: dict[str, Any] | None, now: datetime,
+           payload: dict) -> None:
+    before = dict(row.custom or {})
+    after = custom_fields.validate(session, actor, entity, values, current=before)
+    if after == before:
+        return
+    row.custom = after
+    row.updated_at, row.updated_by = now, actor.user_id
+    session.add(row)
+    session.flush()
+    changes = {k: {"before": before.get(k), "after": after.get(k)} for k in sorted(set(before) | set(after))
+               if before.get(k) != after.get(k)}
+    audit(session, actor, entity, row.id, "custom_update", {"custom": changes}, plant_id=row.plant_id, at=now)
+    record(session, DomainEvent(name=f"{entity}.custom_updated", organization_id=row.organization_id,
+                                plant_id=row.plant_id, actor_user_id=actor.user_id, at=now,
+                                payload={**payload, "custom": changes}))
