@@ -200,9 +200,9 @@ async def start_job(url: str, machine_id: int, operation_id: int) -> None:
 
 
 def reflex_names() -> dict[str, str]:
-    from rxapp.state.auth import AuthState
-    from rxapp.state.dashboard import DashboardState
-    from rxapp.state.live_dashboard import LiveDashboardState
+    from rxapp.state.kpi.dashboard import DashboardState
+    from rxapp.state.kpi.live_dashboard import LiveDashboardState
+    from rxapp.state.org.auth import AuthState
     return {"login": f"{AuthState.get_full_name()}.login", "enter": f"{DashboardState.get_full_name()}.enter",
             "live": LiveDashboardState.get_name()}
 

@@ -13,86 +13,86 @@ from rxapp import escalation, live, routes
 from rxapp.api.app import api
 from rxapp.i18n import _, language
 from rxapp.mail_sender import mail_sender_task
-from rxapp.pages.account import account_page
-from rxapp.pages.admin_api_tokens import api_tokens_page
-from rxapp.pages.admin_audit import audit_page
-from rxapp.pages.admin_branding import branding_page
-from rxapp.pages.admin_custom_fields import custom_fields_page
-from rxapp.pages.admin_plants import plants_page
-from rxapp.pages.admin_type_lists import type_lists_page
-from rxapp.pages.admin_users import users_page
-from rxapp.pages.admin_workflows import workflows_page
-from rxapp.pages.andon import andon_page
-from rxapp.pages.dashboard import dashboard_page
+from rxapp.pages.config.custom_fields import custom_fields_page
+from rxapp.pages.config.notifications import notifications_page
+from rxapp.pages.config.type_lists import type_lists_page
+from rxapp.pages.config.workflows import workflows_page
 from rxapp.pages.home import home_page
-from rxapp.pages.inspect import inspect_page
-from rxapp.pages.inspection_plans import inspection_plans_page
-from rxapp.pages.labels import labels_page
-from rxapp.pages.login import login_page
-from rxapp.pages.lots import lots_page
-from rxapp.pages.master_calendars import calendars_page
-from rxapp.pages.master_customers import customers_page
-from rxapp.pages.master_machines import machines_page
-from rxapp.pages.master_products import products_page
-from rxapp.pages.master_reason_codes import reason_codes_page
-from rxapp.pages.master_routings import routings_page
-from rxapp.pages.ncr_detail import ncr_detail_page
-from rxapp.pages.ncrs import ncrs_page
+from rxapp.pages.kpi.andon import andon_page
+from rxapp.pages.kpi.dashboard import dashboard_page
+from rxapp.pages.master.calendars import calendars_page
+from rxapp.pages.master.customers import customers_page
+from rxapp.pages.master.products import products_page
+from rxapp.pages.master.reason_codes import reason_codes_page
+from rxapp.pages.master.routings import routings_page
+from rxapp.pages.master.work_centers import machines_page
 from rxapp.pages.not_allowed import not_allowed_page
-from rxapp.pages.notifications import notifications_page
-from rxapp.pages.operator import operator_page
-from rxapp.pages.operator_machine import operator_machine_page
-from rxapp.pages.order_import import order_import_page
-from rxapp.pages.orders import orders_page
-from rxapp.pages.quality_dashboard import quality_dashboard_page
-from rxapp.pages.rejects import reject_detail_page, rejects_page
-from rxapp.pages.scan import scan_page
-from rxapp.pages.schedule_board import schedule_page
-from rxapp.pages.shipments import shipments_page
-from rxapp.pages.sop_tickets import sop_ticket_page, sop_tickets_page
-from rxapp.pages.spc import spc_page
-from rxapp.pages.trace import trace_page
-from rxapp.pages.work_orders import work_orders_page
-from rxapp.state.account import AccountState
-from rxapp.state.andon import AndonState
-from rxapp.state.api_tokens import ApiTokensState
-from rxapp.state.audit import AuditState
-from rxapp.state.auth import AuthState
-from rxapp.state.branding import BrandingState
-from rxapp.state.custom_fields_admin import CustomFieldsState
-from rxapp.state.dashboard import DashboardState
-from rxapp.state.inspect import InspectState
-from rxapp.state.inspection_plans import PlansState
-from rxapp.state.labels_page import LabelsState
-from rxapp.state.lots import LotsState
-from rxapp.state.master_bom import BomState
-from rxapp.state.master_calendars import CalendarsState
-from rxapp.state.master_customers import CustomersState
-from rxapp.state.master_products import ProductsState
-from rxapp.state.master_rates import RatesState
-from rxapp.state.master_reason_codes import ReasonCodesState
-from rxapp.state.master_resources import ResourcesState
-from rxapp.state.master_routings import RoutingsState
-from rxapp.state.ncr_detail import NcrDetailState
-from rxapp.state.ncrs import NcrsState
-from rxapp.state.notifications import NotificationsState, remember_app
-from rxapp.state.operator import OperatorMachineState, OperatorState
-from rxapp.state.order_form import OrderFormState
-from rxapp.state.order_import import OrderImportState
-from rxapp.state.orders import OrderDetailState, OrdersState
-from rxapp.state.plants import PlantsState
-from rxapp.state.quality_dashboard import QualityDashboardState
-from rxapp.state.rejects import RejectDetailState, RejectsState
-from rxapp.state.scan import ScanState
-from rxapp.state.schedule import ScheduleState
-from rxapp.state.shipments import ShipmentsState
-from rxapp.state.sop_tickets import SopTicketsState, SopTicketState
-from rxapp.state.spc import SpcState
-from rxapp.state.trace import TraceState
-from rxapp.state.type_lists import TypeListsState
-from rxapp.state.users import UsersState
-from rxapp.state.work_orders import WorkOrderDetailState, WorkOrdersState
-from rxapp.state.workflows_admin import WorkflowsAdminState
+from rxapp.pages.org.account import account_page
+from rxapp.pages.org.api_tokens import api_tokens_page
+from rxapp.pages.org.audit import audit_page
+from rxapp.pages.org.branding import branding_page
+from rxapp.pages.org.login import login_page
+from rxapp.pages.org.plants import plants_page
+from rxapp.pages.org.users import users_page
+from rxapp.pages.production.order_import import order_import_page
+from rxapp.pages.production.orders import orders_page
+from rxapp.pages.production.schedule_board import schedule_page
+from rxapp.pages.production.work_orders import work_orders_page
+from rxapp.pages.quality.dashboard import quality_dashboard_page
+from rxapp.pages.quality.inspect import inspect_page
+from rxapp.pages.quality.inspection_plans import inspection_plans_page
+from rxapp.pages.quality.ncr_detail import ncr_detail_page
+from rxapp.pages.quality.ncrs import ncrs_page
+from rxapp.pages.quality.rejects import reject_detail_page, rejects_page
+from rxapp.pages.quality.sop_tickets import sop_ticket_page, sop_tickets_page
+from rxapp.pages.quality.spc import spc_page
+from rxapp.pages.shopfloor.operator import operator_page
+from rxapp.pages.shopfloor.operator_machine import operator_machine_page
+from rxapp.pages.trace.labels import labels_page
+from rxapp.pages.trace.lots import lots_page
+from rxapp.pages.trace.scan import scan_page
+from rxapp.pages.trace.shipments import shipments_page
+from rxapp.pages.trace.trace import trace_page
+from rxapp.state.config.custom_fields import CustomFieldsState
+from rxapp.state.config.notifications import NotificationsState, remember_app
+from rxapp.state.config.type_lists import TypeListsState
+from rxapp.state.config.workflows import WorkflowsAdminState
+from rxapp.state.kpi.andon import AndonState
+from rxapp.state.kpi.dashboard import DashboardState
+from rxapp.state.master.boms import BomState
+from rxapp.state.master.calendars import CalendarsState
+from rxapp.state.master.customers import CustomersState
+from rxapp.state.master.machine_rates import RatesState
+from rxapp.state.master.products import ProductsState
+from rxapp.state.master.reason_codes import ReasonCodesState
+from rxapp.state.master.routings import RoutingsState
+from rxapp.state.master.work_centers import ResourcesState
+from rxapp.state.org.account import AccountState
+from rxapp.state.org.api_tokens import ApiTokensState
+from rxapp.state.org.audit import AuditState
+from rxapp.state.org.auth import AuthState
+from rxapp.state.org.branding import BrandingState
+from rxapp.state.org.plants import PlantsState
+from rxapp.state.org.users import UsersState
+from rxapp.state.production.order_form import OrderFormState
+from rxapp.state.production.order_import import OrderImportState
+from rxapp.state.production.orders import OrderDetailState, OrdersState
+from rxapp.state.production.schedule import ScheduleState
+from rxapp.state.production.work_orders import WorkOrderDetailState, WorkOrdersState
+from rxapp.state.quality.dashboard import QualityDashboardState
+from rxapp.state.quality.inspect import InspectState
+from rxapp.state.quality.inspection_plans import PlansState
+from rxapp.state.quality.ncr_detail import NcrDetailState
+from rxapp.state.quality.ncrs import NcrsState
+from rxapp.state.quality.rejects import RejectDetailState, RejectsState
+from rxapp.state.quality.sop_tickets import SopTicketsState, SopTicketState
+from rxapp.state.quality.spc import SpcState
+from rxapp.state.shopfloor.operator import OperatorMachineState, OperatorState
+from rxapp.state.trace.labels_page import LabelsState
+from rxapp.state.trace.lots import LotsState
+from rxapp.state.trace.scan import ScanState
+from rxapp.state.trace.shipments import ShipmentsState
+from rxapp.state.trace.trace import TraceState
 from services.core.access import Permission
 
 app = rx.App(
@@ -103,7 +103,7 @@ app = rx.App(
 app.register_lifespan_task(live.live_task)      # event fan-out + live views of this worker (rxapp/live.py)
 app.register_lifespan_task(escalation.escalation_task)  # overdue workflow items, every minute (rxapp/escalation.py)
 app.register_lifespan_task(mail_sender_task)     # email outbox over SMTP (rxapp/mail_sender.py)
-app.register_lifespan_task(remember_app)         # unread badges end with their tab (rxapp/state/notifications.py)
+app.register_lifespan_task(remember_app)         # unread badges end with their tab (rxapp/state/config/notifications.py)
 
 
 def _title(text: str) -> str:

@@ -25,42 +25,32 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from rxapp.api import andon as andon_api
-from rxapp.api import (
-    api_tokens,
-    audit,
-    auth,
-    branding,
-    health,
-    labels,
-    master_calendars,
-    master_customers,
-    master_products,
-    master_reason_codes,
-    master_resources,
-    master_routings,
-    me,
-    orders,
-    plants,
-    scans,
-    scheduling,
-    shopfloor,
-    users,
-)
-from rxapp.api import config as config_api
-from rxapp.api import ingest as ingest_api
-from rxapp.api import inspections as inspections_api
-from rxapp.api import kpi as kpi_api
-from rxapp.api import lots as lots_api
-from rxapp.api import ncrs as ncrs_api
-from rxapp.api import notifications as notifications_api
-from rxapp.api import rejects as rejects_api
-from rxapp.api import shipments as shipments_api
-from rxapp.api import sop_tickets as sop_tickets_api
-from rxapp.api import trace_custom as trace_custom_api
-from rxapp.api import workflows as workflows_api
+from rxapp.api import health
+from rxapp.api.config import notifications as notifications_api
+from rxapp.api.config import settings as config_api
+from rxapp.api.config import workflows as workflows_api
+from rxapp.api.kpi import andon as andon_api
+from rxapp.api.kpi import kpi as kpi_api
+from rxapp.api.master import calendars as master_calendars
+from rxapp.api.master import customers as master_customers
+from rxapp.api.master import products as master_products
+from rxapp.api.master import reason_codes as master_reason_codes
+from rxapp.api.master import routings as master_routings
+from rxapp.api.master import work_centers as master_resources
 from rxapp.api.middleware import ApiCORS, ApiHeaders
+from rxapp.api.org import api_tokens, audit, auth, branding, me, plants, users
+from rxapp.api.production import orders, scheduling
+from rxapp.api.quality import inspections as inspections_api
+from rxapp.api.quality import ncrs as ncrs_api
+from rxapp.api.quality import rejects as rejects_api
+from rxapp.api.quality import sop_tickets as sop_tickets_api
 from rxapp.api.schemas import error_body
+from rxapp.api.shopfloor import ingest as ingest_api
+from rxapp.api.shopfloor import operator as shopfloor
+from rxapp.api.trace import custom_fields as trace_custom_api
+from rxapp.api.trace import labels, scans
+from rxapp.api.trace import lots as lots_api
+from rxapp.api.trace import shipments as shipments_api
 from services.core.errors import DomainError, RateLimited
 
 API_PREFIX = "/api/v1"

@@ -1,5 +1,5 @@
 """Custom field inputs inside an entity's form, and the custom-field filter of its list; pure
-functions of the state's `CustomInput` rows (rxapp/state/custom_field_inputs.py)."""
+functions of the state's `CustomInput` rows (rxapp/state/config/custom_field_inputs.py)."""
 from __future__ import annotations
 
 import reflex as rx

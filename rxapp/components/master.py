@@ -6,7 +6,7 @@ import reflex as rx
 
 from rxapp.components.ui import PHONE_TOUCH, TOUCH, active_badge, field
 from rxapp.i18n import _
-from rxapp.state.master_common import STATUS_OPTIONS
+from rxapp.state.master.common import STATUS_OPTIONS
 
 
 def select_control(name: str, options: list[tuple[str, str]] | rx.Var, *, value=None, default_value=None,

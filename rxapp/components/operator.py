@@ -1,6 +1,6 @@
 """Building blocks of the phone-first operator portal: big touch targets (>= 56 px), large type,
 one solid colour per machine state, the outbox script and its translated texts. Pure functions
-of vars; the taps themselves are handled by assets/operator_outbox.js (see rxapp/state/operator.py)."""
+of vars; the taps themselves are handled by assets/operator_outbox.js (see rxapp/state/shopfloor/operator.py)."""
 from __future__ import annotations
 
 import reflex as rx

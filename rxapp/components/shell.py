@@ -12,8 +12,8 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.ui import TOUCH, loading
 from rxapp.i18n import _
-from rxapp.state.auth import AuthState
-from rxapp.state.notifications import NotificationBadgeState
+from rxapp.state.config.notifications import NotificationBadgeState
+from rxapp.state.org.auth import AuthState
 
 SIDEBAR_WIDTH = "248px"
 DESKTOP_FLEX = ["none", "none", "flex"]
@@ -101,7 +101,7 @@ def _user_menu() -> rx.Component:
 
 
 def _bell(*, phone: bool) -> rx.Component:
-    """The notification centre's link with the live unread count (rxapp/state/notifications.py)."""
+    """The notification centre's link with the live unread count (rxapp/state/config/notifications.py)."""
     count = NotificationBadgeState.unread
     return rx.link(
         rx.box(

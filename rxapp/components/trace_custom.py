@@ -1,5 +1,5 @@
 """A lot's or shipment's custom field values inside its detail dialog: what they are, and a form to
-change them with the service's field errors under each input (rxapp/state/trace_custom.py)."""
+change them with the service's field errors under each input (rxapp/state/trace/custom_fields.py)."""
 from __future__ import annotations
 
 import reflex as rx

@@ -8,7 +8,7 @@ from rxapp import routes
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, empty_state
 from rxapp.i18n import _
-from rxapp.state.auth import AuthState, DepartmentInfo, PlantInfo
+from rxapp.state.org.auth import AuthState, DepartmentInfo, PlantInfo
 from services.core.access import Permission
 
 

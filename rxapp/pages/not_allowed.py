@@ -7,7 +7,7 @@ from rxapp import routes
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH
 from rxapp.i18n import _
-from rxapp.state.auth import AuthState
+from rxapp.state.org.auth import AuthState
 
 
 def not_allowed_page() -> rx.Component:

@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 from models.orders import WorkOrder
 from models.resources import Machine
 from models.shopfloor import ProductionEvent
-from rxapp.api import ingest as ingest_api
+from rxapp.api.shopfloor import ingest as ingest_api
 from services.shopfloor import ingest
 from tests.api.conftest import assert_error, bearer
 from tests.shopfloor_factories import make_floor

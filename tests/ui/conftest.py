@@ -18,7 +18,7 @@ from reflex_base.event import EventHandler, EventSpec
 from sqlmodel import Session
 
 from models.base import utcnow
-from rxapp.state.auth import AuthState
+from rxapp.state.org.auth import AuthState
 from services.core.db import transaction
 from services.org import auth as auth_service
 from tests.factories import PASSWORD, World

@@ -15,8 +15,8 @@ from reflex_base.registry import RegistrationContext
 
 from models.base import utcnow
 from rxapp import live
-from rxapp.state.andon import board_for_scope, scope_for
-from rxapp.state.live_andon import LiveAndonState
+from rxapp.state.kpi.andon import board_for_scope, scope_for
+from rxapp.state.kpi.live_andon import LiveAndonState
 from services.core.db import db_session
 from services.org import api_tokens
 from services.shopfloor import operator as shopfloor
@@ -105,7 +105,7 @@ async def test_the_update_goes_to_this_workers_sockets_of_the_linked_tabs():
 
 def test_no_client_can_send_a_refresh_as_an_event():
     """A refresh is applied by the server only: the live states expose no handler taking display values."""
-    from rxapp.state.live_dashboard import LiveDashboardState
+    from rxapp.state.kpi.live_dashboard import LiveDashboardState
 
     for cls in (LiveAndonState, LiveDashboardState):
         assert not {"apply", "_apply", "prepare"} & set(cls.event_handlers)

@@ -9,11 +9,11 @@ from sqlmodel import Session
 
 from models.auth import ApiToken
 from models.base import utcnow
-from rxapp.state.account import AccountState
-from rxapp.state.api_tokens import ApiTokensState
-from rxapp.state.audit import PAGE_SIZE, AuditState
-from rxapp.state.auth import AuthState
-from rxapp.state.users import UsersState
+from rxapp.state.org.account import AccountState
+from rxapp.state.org.api_tokens import ApiTokensState
+from rxapp.state.org.audit import PAGE_SIZE, AuditState
+from rxapp.state.org.auth import AuthState
+from rxapp.state.org.users import UsersState
 from services.core.errors import Unauthorized
 from services.org import auth as auth_service
 from tests.factories import PASSWORD, make_user

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session
 
 from models.base import utcnow
-from rxapp.state.auth import AuthState
-from rxapp.state.users import UsersState
+from rxapp.state.org.auth import AuthState
+from rxapp.state.org.users import UsersState
 from services.core.db import transaction
 from services.core.errors import Unauthorized
 from services.org import api_tokens

@@ -7,8 +7,8 @@ from pathlib import Path
 import reflex as rx
 from sqlmodel import Session
 
-from rxapp.state.auth import AuthState
-from rxapp.state.branding import BrandingState, logo_from_upload
+from rxapp.state.org.auth import AuthState
+from rxapp.state.org.branding import BrandingState, logo_from_upload
 from rxapp.state.theme import accent_css, accent_variables, contrast, text_on
 from services.org.branding import branding_for_org
 from tests.ui.conftest import asks_to_log_in, new_tab, run, signed_in, toasts

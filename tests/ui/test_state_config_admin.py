@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from models.user import User
-from rxapp.state.custom_fields_admin import CustomFieldsState
-from rxapp.state.type_lists import TypeListsState
+from rxapp.state.config.custom_fields import CustomFieldsState
+from rxapp.state.config.type_lists import TypeListsState
 from services.core.db import transaction
 from services.master import products
 from services.master.products import ProductCreate

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from models.catalog import Product
 from rxapp.api.app import api
-from rxapp.state.master_products import ProductsState
+from rxapp.state.master.products import ProductsState
 from services.config import custom_fields, type_lists
 from services.config.custom_fields import CustomFieldCreate
 from services.core.db import transaction

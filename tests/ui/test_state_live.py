@@ -19,10 +19,10 @@ from reflex.istate.shared import SharedStateBaseInternal
 from reflex_base.event.context import EventContext
 
 from models.base import utcnow
-from rxapp.state.andon import AndonState
-from rxapp.state.dashboard import DashboardState
-from rxapp.state.live_andon import LiveAndonState
-from rxapp.state.live_dashboard import LiveDashboardState
+from rxapp.state.kpi.andon import AndonState
+from rxapp.state.kpi.dashboard import DashboardState
+from rxapp.state.kpi.live_andon import LiveAndonState
+from rxapp.state.kpi.live_dashboard import LiveDashboardState
 from services.org import api_tokens
 from services.org.api_tokens import ApiTokenCreate
 from services.shopfloor import operator as shopfloor

@@ -8,9 +8,9 @@ import io
 from sqlmodel import Session, select
 
 from models.resources import Machine, MachineProductRate, WorkCenter
-from rxapp.state.master_products import ProductsState
-from rxapp.state.master_rates import RatesState
-from rxapp.state.master_resources import ResourcesState
+from rxapp.state.master.machine_rates import RatesState
+from rxapp.state.master.products import ProductsState
+from rxapp.state.master.work_centers import ResourcesState
 from tests.ui.conftest import run, signed_in, toasts
 from tests.ui.test_state_master_products import _download
 

@@ -6,11 +6,11 @@ from sqlmodel import Session, select
 
 from models.calendar import ShiftCalendar
 from models.catalog import Customer
-from rxapp.state.master_calendar_detail import CalendarDetailState, clock_minutes
-from rxapp.state.master_calendars import CalendarsState
-from rxapp.state.master_customers import CustomersState
-from rxapp.state.master_reason_codes import ReasonCodesState
-from rxapp.state.master_routings import RoutingsState
+from rxapp.state.master.calendar_detail import CalendarDetailState, clock_minutes
+from rxapp.state.master.calendars import CalendarsState
+from rxapp.state.master.customers import CustomersState
+from rxapp.state.master.reason_codes import ReasonCodesState
+from rxapp.state.master.routings import RoutingsState
 from services.core.errors import Invalid
 from tests.production_factories import make_line
 from tests.ui.conftest import run, signed_in, toasts

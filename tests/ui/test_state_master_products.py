@@ -12,8 +12,8 @@ import openpyxl
 from sqlmodel import Session, select
 
 from models.catalog import BomLine, Product
-from rxapp.state.master_bom import BomState
-from rxapp.state.master_products import ProductsState
+from rxapp.state.master.boms import BomState
+from rxapp.state.master.products import ProductsState
 from tests.ui.conftest import run, signed_in, toasts
 
 

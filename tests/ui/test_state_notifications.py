@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from models.user import User
-from rxapp.state.notifications import NotificationBadgeState, NotificationsState
-from rxapp.state.work_orders import WorkOrderDetailState, WorkOrdersState
+from rxapp.state.config.notifications import NotificationBadgeState, NotificationsState
+from rxapp.state.production.work_orders import WorkOrderDetailState, WorkOrdersState
 from services.config import custom_fields, notifications
 from services.config.custom_fields import CustomFieldCreate
 from services.core.db import transaction

@@ -11,7 +11,7 @@ import pytest
 from models.base import utcnow
 from models.resources import Machine
 from rxapp import routes
-from rxapp.state.operator import OperatorMachineState, OperatorState
+from rxapp.state.shopfloor.operator import OperatorMachineState, OperatorState
 from services.shopfloor import operator as shopfloor
 from tests.factories import actor_of
 from tests.shopfloor_factories import make_floor, new_client_id

@@ -15,10 +15,10 @@ from models.base import utcnow
 from models.catalog import ProductType
 from models.orders import CustomerOrder, OrderStatus, WorkStatus
 from rxapp import routes
-from rxapp.state.order_form import OrderFormState
-from rxapp.state.order_import import OrderImportState
-from rxapp.state.orders import OrderDetailState, OrdersState
-from rxapp.state.work_orders import WorkOrderDetailState, WorkOrdersState
+from rxapp.state.production.order_form import OrderFormState
+from rxapp.state.production.order_import import OrderImportState
+from rxapp.state.production.orders import OrderDetailState, OrdersState
+from rxapp.state.production.work_orders import WorkOrderDetailState, WorkOrdersState
 from tests.factories import actor_of
 from tests.order_helpers import customer, order, plain_product
 from tests.production_factories import make_line, make_work_order

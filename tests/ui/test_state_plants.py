@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models.organization import Department, Plant
-from rxapp.state.auth import AuthState
-from rxapp.state.plants import PlantsState
+from rxapp.state.org.auth import AuthState
+from rxapp.state.org.plants import PlantsState
 from tests.ui.conftest import asks_to_log_in, new_tab, run, signed_in, toasts
 
 

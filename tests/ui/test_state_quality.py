@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from models.shopfloor import EventKind, ProductionEvent
-from rxapp.state.inspect import InspectState
-from rxapp.state.inspection_plans import PlansState
-from rxapp.state.quality_dashboard import QualityDashboardState
-from rxapp.state.rejects import RejectDetailState, RejectsState
-from rxapp.state.spc import SpcState
+from rxapp.state.quality.dashboard import QualityDashboardState
+from rxapp.state.quality.inspect import InspectState
+from rxapp.state.quality.inspection_plans import PlansState
+from rxapp.state.quality.rejects import RejectDetailState, RejectsState
+from rxapp.state.quality.spc import SpcState
 from services.core.db import transaction
 from tests.conftest import T0
 from tests.factories import make_user

@@ -7,15 +7,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rxapp import routes
-from rxapp.state.ncr_detail import NcrDetailState
-from rxapp.state.ncrs import NcrsState
-from rxapp.state.sop_tickets import SopTicketsState, SopTicketState
-from rxapp.state.workflows_admin import (
+from rxapp.state.config.workflows import (
     WorkflowsAdminState,
     edits_of,
     parse_conditions,
     spec_of_edits,
 )
+from rxapp.state.quality.ncr_detail import NcrDetailState
+from rxapp.state.quality.ncrs import NcrsState
+from rxapp.state.quality.sop_tickets import SopTicketsState, SopTicketState
 from services.config import workflow_admin
 from services.config.workflow_defaults import default_spec
 from services.core.db import transaction

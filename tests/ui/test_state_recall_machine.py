@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from rxapp.state.trace import TraceState, utc_minute
+from rxapp.state.trace.trace import TraceState, utc_minute
 from services.core.db import transaction
 from services.trace import genealogy, lots
 from services.trace.lots import ReceiptCreate

@@ -8,8 +8,8 @@ from sqlmodel import Session, func, select
 
 from models.scans import Scan
 from models.shipments import ShipmentItem
-from rxapp.state.labels_page import LabelsState
-from rxapp.state.scan import ScanState
+from rxapp.state.trace.labels_page import LabelsState
+from rxapp.state.trace.scan import ScanState
 from tests.factories import make_user
 from tests.scan_factories import make_shipment, payload, receive_lot
 from tests.trace_factories import make_trace_world

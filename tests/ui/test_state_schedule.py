@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 
 from models.base import utcnow
 from models.orders import ExceptionKind, Operation, ScheduleException
-from rxapp.state.auth import AuthState
-from rxapp.state.schedule import ScheduleState
+from rxapp.state.org.auth import AuthState
+from rxapp.state.production.schedule import ScheduleState
 from services.core.db import transaction
 from services.production import scheduling
 from tests.factories import actor_of

@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import Session
 
 from models.lots import Lot, LotStatus
-from rxapp.state.lots import LotsState
-from rxapp.state.shipments import ShipmentsState
-from rxapp.state.trace import TraceState
+from rxapp.state.trace.lots import LotsState
+from rxapp.state.trace.shipments import ShipmentsState
+from rxapp.state.trace.trace import TraceState
 from services.core.db import transaction
 from services.trace import genealogy, lots
 from services.trace.lots import ReceiptCreate

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from models.lots import Lot
 from models.shipments import Shipment
-from rxapp.state.lots import LotsState
-from rxapp.state.shipments import ShipmentsState
+from rxapp.state.trace.lots import LotsState
+from rxapp.state.trace.shipments import ShipmentsState
 from services.config import custom_fields
 from services.config.custom_fields import CustomFieldCreate
 from services.core.db import transaction

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session
 
 from models.user import User
-from rxapp.state.auth import AuthState
-from rxapp.state.users import UsersState
+from rxapp.state.org.auth import AuthState
+from rxapp.state.org.users import UsersState
 from services.org import passwords
 from services.org.users import user_read
 from tests.factories import PASSWORD

@@ -1,0 +1,1 @@
+"""Api of the kpi domain (services/kpi)."""

@@ -1,0 +1,1 @@
+"""Api of the master domain (services/master)."""

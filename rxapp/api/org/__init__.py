@@ -1,0 +1,1 @@
+"""Api of the org domain (services/org)."""

@@ -1,0 +1,1 @@
+"""Api of the production domain (services/production)."""

@@ -1,0 +1,1 @@
+"""Api of the quality domain (services/quality)."""

@@ -1,0 +1,1 @@
+"""Api of the shopfloor domain (services/shopfloor)."""

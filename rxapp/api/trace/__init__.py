@@ -1,0 +1,1 @@
+"""Api of the trace domain (services/trace)."""

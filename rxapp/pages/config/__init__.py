@@ -1,0 +1,1 @@
+"""Pages of the config domain (services/config)."""

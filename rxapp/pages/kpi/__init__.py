@@ -1,0 +1,1 @@
+"""Pages of the kpi domain (services/kpi)."""

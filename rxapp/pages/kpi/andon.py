@@ -1,0 +1,106 @@
+"""/andon: the plant's wall board. Dark, high contrast, big type readable from 10 m: a tile per
+machine with a solid state colour, the reason and how long it has been so, the current job with
+progress against plan, and the current-shift OEE. No navigation, no log-in: a display token."""
+from __future__ import annotations
+
+import reflex as rx
+
+from rxapp.i18n import _
+from rxapp.state.kpi.andon import AndonState
+from rxapp.state.kpi.live_andon import AndonCard, LiveAndonState
+
+COLORS = {"idle": "#52525b", "running": "#15803d", "paused": "#b45309", "down": "#b91c1c", "planned_stop": "#1d4ed8"}
+INK = "#ffffff"
+
+
+def _background(state: rx.Var) -> rx.Var:
+    return rx.match(state, *COLORS.items(), COLORS["idle"])
+
+
+def _bar(percent: rx.Var, plan: rx.Var) -> rx.Component:
+    """Progress (white) with the plan's mark (a black line) on a translucent track."""
+    return rx.box(
+        rx.box(width=percent.to_string() + "%", height="100%", background=INK, border_radius="6px"),
+        rx.box(position="absolute", left=plan.to_string() + "%", top="-4px", bottom="-4px", width="4px",
+               background="#000000"),
+        position="relative", width="100%", height="14px", background="rgba(255,255,255,0.3)", border_radius="6px",
+    )
+
+
+def _tile(card: AndonCard) -> rx.Component:
+    return rx.flex(
+        rx.flex(
+            rx.text(card.code, font_size="44px", font_weight="800", line_height="1"),
+            rx.text(card.state_label, font_size="30px", font_weight="800", text_transform="uppercase",
+                    data_testid="andon-state"),
+            justify="between", align="center", width="100%", gap="12px",
+        ),
+        rx.text(card.name, " · ", card.department, font_size="20px", opacity="0.9"),
+        rx.cond(card.reason != "", rx.text(card.reason, font_size="28px", font_weight="700", data_testid="andon-reason")),
+        rx.text(
+            rx.cond(card.since != "",
+                    rx.fragment(_("since"), " ", card.since_clock, " · ",
+                                rx.moment(card.since, from_now=True, ago=True, interval=15000))),
+            font_size="22px", font_weight="600",
+        ),
+        rx.cond(
+            card.job != "",
+            rx.flex(
+                rx.text(card.job, font_size="22px", font_weight="700", data_testid="andon-job"),
+                _bar(card.progress, card.plan),
+                rx.text(card.good, " / ", card.quantity, " ", _("good"), " · ", _("plan"), " ", card.expected,
+                        rx.cond(card.scrap > 0, rx.text.span(" · ", card.scrap, " ", _("scrap"))),
+                        font_size="22px", font_weight="600", data_testid="andon-progress"),
+                direction="column", gap="6px", width="100%",
+            ),
+            rx.text(_("No job"), font_size="22px", opacity="0.85"),
+        ),
+        rx.text(_("OEE this shift"), " ", rx.text.span(card.oee, font_size="30px", font_weight="800"),
+                font_size="20px", data_testid="andon-oee"),
+        direction="column", gap="8px", padding="18px 20px", border_radius="14px", color=INK,
+        background=_background(card.state), border="3px solid rgba(255,255,255,0.25)",
+        data_testid="andon-tile", data_machine=card.code, data_state=card.state,
+    )
+
+
+def _board() -> rx.Component:
+    return rx.flex(
+        rx.flex(
+            rx.text(LiveAndonState.plant, font_size="34px", font_weight="800"),
+            rx.text(
+                rx.cond(LiveAndonState.shift != "", LiveAndonState.shift + " · ", ""),
+                LiveAndonState.running_count, " ", _("running"), " · ",
+                rx.text.span(LiveAndonState.down_count, " ", _("down"), color="#f87171"), " · ",
+                _("updated"), " ", LiveAndonState.updated,
+                font_size="24px", font_weight="600", data_testid="andon-summary",
+            ),
+            justify="between", align="center", wrap="wrap", gap="12px", width="100%",
+        ),
+        rx.cond(
+            LiveAndonState.cards.length() == 0,
+            rx.text(_("This plant has no machines yet."), font_size="28px"),
+            rx.grid(rx.foreach(LiveAndonState.cards, _tile), columns="repeat(auto-fill, minmax(380px, 1fr))",
+                    gap="16px", width="100%"),
+        ),
+        direction="column", gap="18px", width="100%",
+    )
+
+
+def andon_page() -> rx.Component:
+    return rx.box(
+        rx.cond(
+            AndonState.error != "",
+            rx.flex(rx.icon("monitor-x", size=64), rx.text(AndonState.error, font_size="32px", font_weight="700"),
+                    rx.text(_("Ask an admin for a display token (Admin > API tokens, kind display)."),
+                            font_size="22px"),
+                    direction="column", align="center", gap="16px", padding_top="15vh", text_align="center",
+                    data_testid="andon-error"),
+            rx.cond(
+                AndonState.ready & LiveAndonState.loaded,
+                _board(),
+                rx.flex(rx.spinner(size="3"), rx.text(_("Loading the board…"), font_size="28px"),
+                        gap="16px", align="center", justify="center", padding_top="20vh"),
+            ),
+        ),
+        background="#000000", color=INK, min_height="100vh", padding="20px 24px", class_name="dark",
+    )

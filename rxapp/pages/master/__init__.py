@@ -1,0 +1,1 @@
+"""Pages of the master domain (services/master)."""

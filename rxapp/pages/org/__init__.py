@@ -1,0 +1,1 @@
+"""Pages of the org domain (services/org)."""

@@ -1,0 +1,103 @@
+"""/quality/ncrs: non-conformance reports. Filters (search, open/closed, severity, a custom field),
+CSV/Excel for the quality meeting, age of open NCRs, and "Raise NCR" (a dialog with the NCR's
+custom fields). A row opens the NCR's page."""
+from __future__ import annotations
+
+import reflex as rx
+
+from rxapp.components.custom_fields import custom_field_inputs, custom_filter
+from rxapp.components.master import form_field, select_control, table
+from rxapp.components.shell import shell
+from rxapp.components.ui import (
+    TOUCH,
+    dialog,
+    form_buttons,
+    list_states,
+    page_header,
+    text_input,
+)
+from rxapp.i18n import _
+from rxapp.state.quality.ncrs import SEVERITIES, SHOW, NcrRow
+from rxapp.state.quality.ncrs import NcrsState as S
+
+SEVERITY_COLORS = {"minor": "gray", "major": "orange", "critical": "red"}
+
+
+def severity_badge(severity: rx.Var) -> rx.Component:
+    return rx.match(severity, *[(k, rx.badge(label, color_scheme=SEVERITY_COLORS[k], variant="soft"))
+                                for k, label in SEVERITIES], rx.badge(severity))
+
+
+def state_badge(name: rx.Var, closed: rx.Var) -> rx.Component:
+    return rx.badge(name, color_scheme=rx.cond(closed, "green", "blue"), variant="soft", size="2")
+
+
+def _row(n: NcrRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(rx.text.strong(n.number), href=n.href, data_testid="ncr-link")),
+        rx.table.cell(n.title),
+        rx.table.cell(severity_badge(n.severity)),
+        rx.table.cell(state_badge(n.status_name, n.is_closed)),
+        rx.table.cell(n.product), rx.table.cell(n.lot),
+        rx.table.cell(n.open_actions),
+        rx.table.cell(n.detected, " ", rx.cond(~n.is_closed, rx.text(f"({n.age_days} d)", as_="span",
+                                                                        color_scheme="gray"))),
+        data_testid="ncr-row",
+    )
+
+
+def _toolbar() -> rx.Component:
+    return rx.flex(
+        rx.input(placeholder=_("Search number, title or lot"), value=S.search, on_change=S.set_search,
+                 debounce_timeout=300, size="3", min_width="220px", flex="1", aria_label=_("Search")),
+        rx.box(select_control("show_filter", SHOW, value=S.show, on_change=S.set_show, aria_label=_("Show")), width="130px"),
+        rx.box(select_control("severity_filter", SEVERITIES, value=S.severity, on_change=S.set_severity,
+                              placeholder=_("Any severity"), aria_label=_("Severity")), width="150px"),
+        custom_filter(S),
+        rx.button(rx.icon("download", size=16), "CSV", variant="soft", on_click=S.export("csv"), min_height=TOUCH),
+        rx.button(rx.icon("sheet", size=16), "Excel", variant="soft", on_click=S.export("xlsx"), min_height=TOUCH),
+        rx.button(rx.icon("plus"), _("Raise NCR"), on_click=S.open_new, size="3", min_height=TOUCH,
+                  data_testid="raise-ncr"),
+        spacing="2", wrap="wrap", align="center", width="100%", margin_bottom="12px",
+    )
+
+
+def _dialog() -> rx.Component:
+    e = S.form_errors
+    return dialog(
+        _("Raise an NCR"),
+        rx.form(
+            rx.flex(
+                form_field(_("Plant"), select_control("plant_id", S.plant_options, default_value="",
+                                                      placeholder="—"), e, "plant_id"),
+                form_field(_("Title"), text_input("title"), e, "title", hint=_("What is wrong, in a few words.")),
+                form_field(_("Severity"), select_control("severity", SEVERITIES, default_value="minor"), e, "severity"),
+                form_field(_("Description"), rx.text_area(name="description", id="description", width="100%"),
+                           e, "description"),
+                rx.grid(
+                    form_field(_("Lot"), text_input("lot_reference"), e, "lot_reference"),
+                    form_field(_("Quantity"), text_input("quantity", input_mode="numeric"), e, "quantity"),
+                    columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
+                ),
+                form_field(_("Containment"), rx.text_area(name="containment", id="containment", width="100%"),
+                           e, "containment", hint=_("What was done at once (quarantine, sorting ...).")),
+                custom_field_inputs(S.custom_inputs, e),
+                form_buttons(_("Raise NCR"), S.set_form_open(False)),
+                direction="column", spacing="3",
+            ),
+            on_submit=S.save, reset_on_submit=False,
+        ),
+        open=S.form_open, on_open_change=S.set_form_open,
+    )
+
+
+def ncrs_page() -> rx.Component:
+    return shell(
+        page_header(_("NCRs"), _("Non-conformances: containment, root cause, corrective and preventive actions.")),
+        _toolbar(),
+        list_states(S.loading, S.load_error, S.rows.length() == 0, _("No NCRs match. Raise one or change the filters."),
+                    S.load,
+                    table([_("Number"), _("Title"), _("Severity"), _("Status"), _("Product"), _("Lot"),
+                           _("Open actions"), _("Detected")], rx.foreach(S.rows, _row))),
+        _dialog(),
+    )

@@ -1,0 +1,1 @@
+"""Pages of the shopfloor domain (services/shopfloor)."""

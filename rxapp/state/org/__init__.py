@@ -1,0 +1,1 @@
+"""State of the org domain (services/org)."""

@@ -1,0 +1,1 @@
+"""State of the production domain (services/production)."""

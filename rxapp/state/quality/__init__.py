@@ -1,0 +1,1 @@
+"""State of the quality domain (services/quality)."""

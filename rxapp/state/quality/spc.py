@@ -1,0 +1,257 @@
+"""/quality/spc state: choose a characteristic, see its live control chart, capability and alerts,
+choose the baseline period, record a point, acknowledge alerts. Everything goes through
+services/quality/spc_charts.py and services/quality/inspections.py.
+
+Live: `follow` is a per-tab background task awaiting the event bus (no polling of the database);
+when an inspection of the characteristic on screen is recorded (or its baseline changes, or an
+alert of it is acknowledged) it re-reads the chart. It runs once per tab and ends with the tab.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import plotly.graph_objects as go
+import reflex as rx
+
+from rxapp.i18n import _
+from rxapp.state.config.notifications import _connected
+from rxapp.state.master.common import Option, translated_fields
+from rxapp.state.org.auth import AuthState, _person_for_token, as_id
+from rxapp.state.quality.spc_figure import chart_figure
+from services.core.db import db_session, transaction
+from services.core.errors import DomainError, Invalid
+from services.core.events import bus
+from services.quality import inspection_plans, inspections, spc_charts
+from services.quality.inspections import InspectionData
+from services.quality.spc_charts import ChartView
+
+CHECK_EVERY = 15.0          # seconds between checks that the tab is still there
+LIVE_EVENTS = ("inspection.recorded", "spc.baseline_set", "spc.alert_raised", "spc.alert_acknowledged")
+
+
+@dataclass
+class Figure:
+    label: str = ""
+    value: str = ""
+
+
+@dataclass
+class AlertRow:
+    id: int = 0
+    when: str = ""
+    rule: str = ""
+    description: str = ""
+    acknowledged: bool = False
+
+
+def characteristic_options(session, actor) -> list[Option]:
+    options = []
+    for plan in inspection_plans.list_plans(session, actor):
+        for c in inspection_plans.list_characteristics(session, actor, plan.id):
+            if c.is_active:
+                options.append(Option(value=str(c.id), label=f"{plan.product_code} · {plan.name} · {c.name}"))
+    return options
+
+
+def _number(value) -> str:
+    return "—" if value is None else f"{float(value):.4g}"
+
+
+def _chart_rows(view: ChartView) -> list[Figure]:
+    rows = [Figure(_("Centre line"), _number(view.center)), Figure(_("UCL"), _number(view.ucl)),
+            Figure(_("LCL"), _number(view.lcl)), Figure(_("Baseline points"), str(view.baseline_points))]
+    cap = view.capability
+    if cap is not None:
+        rows += [Figure("Cp", _number(cap.cp)), Figure("Cpk", _number(cap.cpk)), Figure("Pp", _number(cap.pp)),
+                 Figure("Ppk", _number(cap.ppk)), Figure("Cpm", _number(cap.cpm)),
+                 Figure(_("Mean"), _number(cap.mean)), Figure(_("Sigma within"), _number(cap.sigma_within)),
+                 Figure(_("Sigma overall"), _number(cap.sigma_overall))]
+    return rows
+
+
+def _read(token: str, characteristic_id: int):
+    with db_session() as session, transaction(session):
+        return _read_with(session, _person_for_token(session, token), characteristic_id)
+
+
+_following: set[str] = set()
+
+
+class SpcState(AuthState):
+    options: list[Option] = []
+    characteristic_id: int = 0
+    title: str = ""
+    chart_label: str = ""
+    unit: str = ""
+    spec: str = ""
+    is_attribute: bool = False
+    subgroup_size: int = 1
+    figure: go.Figure = go.Figure()
+    figures: list[Figure] = []
+    alerts: list[AlertRow] = []
+    point_count: int = 0
+    baseline_start: str = ""
+    baseline_end: str = ""
+    errors: dict[str, str] = {}
+    loading: bool = True
+    load_error: str = ""
+
+    @rx.event
+    def enter(self):
+        query = self.router.url.query_parameters if self.router and self.router.url else {}
+        wanted = as_id(query.get("characteristic", ""))
+        self.loading, self.errors = True, {}
+        try:
+            self.options = self._use_case(characteristic_options)
+        except DomainError as error:
+            self.loading, self.load_error = False, _(error.message)
+            return self._refused(error, quiet=True)
+        ids = [int(o.value) for o in self.options]
+        self.characteristic_id = wanted if wanted in ids else (ids[0] if ids else 0)
+        return [SpcState.load, SpcState.follow]
+
+    @rx.event
+    def choose(self, value: str):
+        self.characteristic_id = as_id(value)
+        return SpcState.load
+
+    @rx.event
+    def load(self):
+        if not self.characteristic_id:
+            self.loading, self.load_error, self.point_count = False, "", 0
+            return
+        try:
+            view, alerts = self._use_case(lambda s, a: _read_with(s, a, self.characteristic_id))
+        except DomainError as error:
+            self.loading, self.load_error = False, _(error.message)
+            return self._refused(error, quiet=True)
+        self._show(view, alerts)
+
+    def _show(self, view: ChartView, alerts) -> None:
+        c = view.characteristic
+        self.title, self.chart_label, self.unit = c.name, c.chart_label, c.unit
+        self.is_attribute, self.subgroup_size = c.chart_type in ("p", "c"), c.subgroup_size
+        self.spec = " · ".join(f"{label} {_number(v)}" for label, v in (
+            (_("LSL"), c.lsl), (_("Nominal"), c.nominal), (_("USL"), c.usl)) if v is not None)
+        self.figure, self.figures, self.point_count = chart_figure(view), _chart_rows(view), len(view.points)
+        self.alerts = [AlertRow(id=a.id, when=f"{a.raised_at:%Y-%m-%d %H:%M}", rule=f"{a.ruleset} {a.rule}",
+                                description=a.description, acknowledged=a.acknowledged_at is not None) for a in alerts]
+        if c.baseline_start and c.baseline_end:
+            self.baseline_start, self.baseline_end = f"{c.baseline_start:%Y-%m-%dT%H:%M}", f"{c.baseline_end:%Y-%m-%dT%H:%M}"
+        elif view.points:
+            self.baseline_start = f"{view.points[0].measured_at:%Y-%m-%dT%H:%M}"
+            self.baseline_end = f"{view.points[-1].measured_at + timedelta(minutes=1):%Y-%m-%dT%H:%M}"
+        self.loading, self.load_error = False, ""
+
+    @rx.event
+    def set_baseline_start(self, value: str):
+        self.baseline_start = str(value or "")[:16]
+
+    @rx.event
+    def set_baseline_end(self, value: str):
+        self.baseline_end = str(value or "")[:16]
+
+    @rx.event
+    def use_baseline(self):
+        try:
+            start, end = _utc(self.baseline_start, "start"), _utc(self.baseline_end, "end")
+            view = self._use_case(lambda s, a: spc_charts.set_baseline(s, a, self.characteristic_id, start=start, end=end))
+        except DomainError as error:
+            self.errors = translated_fields(error)
+            return self._refused(error)
+        self.errors = {}
+        return [rx.toast.success(_("Limits set from the baseline") + f" ({view.baseline_points})"), SpcState.load]
+
+    @rx.event
+    def record(self, form: dict):
+        values = str(form.get("values", "")).replace(";", " ").replace(",", " ").split() if not self.is_attribute else []
+        try:
+            data = InspectionData(values=values, inspected=_count(form.get("inspected")),
+                                  defects=_count(form.get("defects")), lot_reference=str(form.get("lot", "")))
+            result = self._use_case(inspections.record_inspection, self.characteristic_id, data)
+        except DomainError as error:
+            self.errors = translated_fields(error)
+            return self._refused(error)
+        self.errors = {}
+        if result.alerts:
+            return [rx.toast.warning(_("Out of control") + ": " + "; ".join(a.description for a in result.alerts)),
+                    SpcState.load]
+        return [rx.toast.success(_("Recorded")), SpcState.load]
+
+    @rx.event
+    def acknowledge(self, alert_id: int):
+        try:
+            self._use_case(inspections.acknowledge_alert, int(alert_id))
+        except DomainError as error:
+            return self._refused(error)
+        return SpcState.load
+
+    @rx.event(background=True)
+    async def follow(self):
+        async with self:
+            token, client = self.token, self.router.session.client_token
+        if not token or client in _following:
+            return
+        _following.add(client)
+        try:
+            await self._follow(token, client)
+        finally:
+            _following.discard(client)
+
+    async def _follow(self, token: str, client: str) -> None:
+        organization_id = await asyncio.to_thread(_organization_of, token)
+        if organization_id is None:
+            return
+        feed = bus.subscribe("*", organization_id=organization_id)
+        waiting: asyncio.Future | None = None
+        try:
+            while await _connected(client):
+                waiting = waiting or asyncio.ensure_future(feed.__anext__())
+                done, _pending = await asyncio.wait({waiting}, timeout=CHECK_EVERY)
+                if not done:
+                    continue
+                event, waiting = waiting.result(), None
+                if event.name not in LIVE_EVENTS:
+                    continue
+                async with self:
+                    shown = self.characteristic_id
+                if event.payload.get("characteristic_id") != shown:
+                    continue
+                try:
+                    view, alerts = await asyncio.to_thread(_read, token, shown)
+                except DomainError:
+                    return
+                async with self:
+                    if self.characteristic_id == shown:
+                        self._show(view, alerts)
+        finally:
+            if waiting is not None:
+                waiting.cancel()
+            feed.close()
+
+
+def _read_with(session, actor, characteristic_id: int):
+    return (spc_charts.chart(session, actor, characteristic_id),
+            inspections.list_alerts(session, actor, characteristic_id=characteristic_id, limit=20))
+
+
+def _organization_of(token: str) -> int | None:
+    try:
+        with db_session() as session, transaction(session):
+            return _person_for_token(session, token).organization_id
+    except DomainError:
+        return None
+
+
+def _utc(text: str, field: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise Invalid(fields={field: "Enter a date and time."}) from None
+
+
+def _count(value) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None

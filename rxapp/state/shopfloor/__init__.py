@@ -1,0 +1,1 @@
+"""State of the shopfloor domain (services/shopfloor)."""
