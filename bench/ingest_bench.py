@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import simple_websocket
@@ -59,7 +59,7 @@ class Floor:
     """The bench plant with a running job on every machine and a machine token."""
 
     def __init__(self, engine, machines: int):
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with Session(engine) as session:
             self.plant = Plant(session, machines)
             with takt_db.transaction(session):
@@ -97,7 +97,7 @@ class Floor:
 
     def _actor(self, session):
         with takt_db.transaction(session):
-            return auth.actor_for_token(session, self.token, now=datetime.now(timezone.utc))
+            return auth.actor_for_token(session, self.token, now=datetime.now(UTC))
 
     def events(self, run: str, count: int) -> list[dict]:
         """`count` events spread over the last hour, per machine in time order; every stop ends in the run."""
@@ -151,7 +151,7 @@ def bench_service(floor: Floor, events: list[dict], size: int, profile: bool = F
             if profiler:
                 profiler.enable()
             with takt_db.transaction(session):
-                result = ingest.ingest_batch(session, floor.actor, chunk, now=datetime.now(timezone.utc))
+                result = ingest.ingest_batch(session, floor.actor, chunk, now=datetime.now(UTC))
             if profiler:
                 profiler.disable()
             assert result.rejected == 0, [r for r in result.results if r.status == "error"][:3]
@@ -246,7 +246,7 @@ def raw_rows(floor: Floor, events: list[dict]) -> list[dict]:
         machine_of = {code: mid for code, mid in zip(floor.codes, floor.plant.machine_ids)}
         op_of = dict(s.exec(select(Operation.machine_id, Operation.id).where(
             Operation.plant_id == floor.plant.plant_id)).all())
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = []
     for e in events:
         mid = machine_of[e["machine"]]

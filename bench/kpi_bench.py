@@ -27,7 +27,7 @@ import shutil
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -50,7 +50,7 @@ from services.kpi import reads as kpi
 from services.kpi import rollups
 from services.org import organizations
 
-UTC = timezone.utc
+UTC = UTC
 END = datetime(2026, 3, 2, tzinfo=UTC)
 FORTNIGHT = 14 * 86400
 KEEP_PG = "takt_kpi_bench_kept"
@@ -120,7 +120,7 @@ class Floor:
                            plant_ids=frozenset({self.plant_id}), username="bench")
 
     @classmethod
-    def existing(cls, session: Session, days: int) -> "Floor | None":
+    def existing(cls, session: Session, days: int) -> Floor | None:
         """The bench plant of a kept database (its raw events are reused), or None if it has none yet."""
         plant = session.exec(sa.select(Plant).where(Plant.code == "K1", Plant.name == "KPI plant")
                              .order_by(Plant.id.desc())).scalars().first()

@@ -21,14 +21,13 @@ import io
 import os
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import httpx
@@ -42,19 +41,18 @@ from services.core import db as takt_db
 from services.core.migrations import migrate
 from services.master import customers, products, routings, work_centers
 from services.master.calendars import (
-    BreakInput,
     CalendarCreate,
     ShiftInput,
     add_shift,
     create_calendar,
 )
 from services.org import auth, organizations, plants, users
-from services.production import order_import, scheduling, work_orders
+from services.production import order_import, work_orders
 from services.shopfloor import operator as shopfloor
 from services.shopfloor.action_rules import ActionType
 from services.shopfloor.operator import ShopfloorAction
 
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 PASSWORD = "Bench-password-2026"
 
 
@@ -200,7 +198,7 @@ def operator_plant(engine, operators: int):
         with takt_db.transaction(session):
             for i, user_id in enumerate(op_users):
                 from models.user import User
-                tokens.append(auth.login(session, session.get(User, user_id).username, PASSWORD, now=datetime.now(timezone.utc), client="api").token)
+                tokens.append(auth.login(session, session.get(User, user_id).username, PASSWORD, now=datetime.now(UTC), client="api").token)
     return p, op_users, op_ids, tokens
 
 
@@ -234,7 +232,7 @@ def bench_service_round_trip(engine, operators: int, actions: int, think: float)
             time.sleep(pause(rng, think))
             start = time.perf_counter()
             with Session(engine, expire_on_commit=False) as session, takt_db.transaction(session):
-                shopfloor.perform(session, actor, p.machine_ids[i], action, now=datetime.now(timezone.utc))
+                shopfloor.perform(session, actor, p.machine_ids[i], action, now=datetime.now(UTC))
             latencies.append(time.perf_counter() - start)
 
     began = time.perf_counter()
@@ -294,7 +292,7 @@ def bench_raw_round_trip(engine, operators: int, actions: int, think: float) -> 
         rng = random.Random(i)
         for _ in range(actions):
             time.sleep(pause(rng, think))
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             start = time.perf_counter()
             with engine.begin() as conn:
                 conn.execute(stmt, {"o": p.org_id, "p": p.plant_id, "m": p.machine_ids[i], "op": op_ids[i],

@@ -6,7 +6,7 @@ import os
 import platform
 import re
 import statistics
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -43,7 +43,7 @@ def percentiles(samples: list[float]) -> dict[str, float]:
 
 def write_section(key: str, title: str, body: str) -> None:
     """Replace (or append) the section `key` of docs/benchmarks.md and print it."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = (f"<!-- bench:{key} -->\n## {title}\n\n_Measured {stamp} on {machine()}._\n\n{body.strip()}\n"
                f"<!-- /bench:{key} -->\n")
     print(section)

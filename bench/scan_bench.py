@@ -25,7 +25,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import httpx
 import sqlalchemy as sa
@@ -42,7 +42,7 @@ from services.org import api_tokens, auth, organizations, plants
 from services.trace import labels, lots, scanning, shipments
 from services.trace.scanning import ScanRequest
 
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 @dataclass

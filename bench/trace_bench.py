@@ -18,7 +18,7 @@ import os
 import random
 import secrets
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -32,7 +32,7 @@ from services.core.migrations import migrate
 from services.org import auth, organizations, plants, users
 from services.trace import tracing as trace
 
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 OFFSETS = (0, 1, 7)
 RAW_WALK = {
     "forward": ("WITH RECURSIVE reach(lot_id) AS (SELECT CAST(:start AS INTEGER) UNION "

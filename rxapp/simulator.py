@@ -29,7 +29,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -266,7 +266,7 @@ class Simulator:
 
     def _event(self, m: _Machine, at: datetime, kind: str, **fields) -> None:
         self.batch.append({"client_id": f"{self._run_id}-{next(self._ids)}", "machine": m.sim.code, "type": kind,
-                           "occurred_at": at.astimezone(timezone.utc).isoformat(), **fields})
+                           "occurred_at": at.astimezone(UTC).isoformat(), **fields})
 
     # ----- sending --------------------------------------------------------------------------------
 

@@ -12,12 +12,12 @@ a shift's UTC time, not its local time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services.core.errors import Invalid
 
-UTC = timezone.utc
+UTC = UTC
 MINUTES_PER_DAY = 1440
 SEARCH_HORIZON_DAYS = 400
 

@@ -384,7 +384,7 @@ def start_fanout(bus: EventBus, backend: str | None = None, url: str | None = No
         bridge: _Bridge = RedisBridge(url, channel or "takt.events")
     elif name in ("postgres", "postgresql"):
         url = url or postgres_url_from_env()
-        if not url.split("://", 1)[0].split("+", 1)[0] in ("postgres", "postgresql"):
+        if url.split("://", 1)[0].split("+", 1)[0] not in ("postgres", "postgresql"):
             raise FanoutConfigError("TAKT_EVENT_BACKEND=postgres needs DATABASE_URL to be a PostgreSQL URL "
                                     f"(postgresql://...), got {url.split('://', 1)[0]}://...")
         bridge = PostgresBridge(url, channel or "takt_events")

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -83,7 +83,7 @@ def _value(row: BaseModel | dict, field: str) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc) if value.tzinfo else value
+        return value.astimezone(UTC) if value.tzinfo else value
     return value
 
 

@@ -282,7 +282,7 @@ def _work_operation(session: Session, operator: Actor, ids: _Ids, spec: Calendar
     return cursor + timedelta(seconds=30)
 
 
-def _downtime(act: "_Acting", spec: CalendarSpec, ids: _Ids, rng: random.Random, at: datetime, now: datetime) -> datetime:
+def _downtime(act: _Acting, spec: CalendarSpec, ids: _Ids, rng: random.Random, at: datetime, now: datetime) -> datetime:
     reason = rng.choice(["BREAKDOWN", "TOOL", "JAM", "JAM", "NO-MAT", "PM"])
     act.do(shopfloor.start_downtime, at, reason_code_id=ids.reasons[reason])
     minutes = rng.randint(3, 8) if reason == "JAM" else rng.randint(10, 75)

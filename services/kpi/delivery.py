@@ -10,7 +10,7 @@ line is. Periods: day, ISO week (Monday) or calendar month of the promised date.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -58,7 +58,7 @@ def otd_trend(session: Session, actor: Actor, *, plant_id: int, start: date, end
         raise Invalid("The end of the period must be after its start.", fields={"end": "Before the start."})
     from zoneinfo import ZoneInfo
     zone = ZoneInfo(plant.timezone)
-    today = (now or datetime.now(timezone.utc)).astimezone(zone).date()
+    today = (now or datetime.now(UTC)).astimezone(zone).date()
     lines = _lines(session, actor, plant, start, end, zone)
     items = lines if by == "line" else _orders(lines)
     due = [i for i in items if i.promised_date <= today or i.delivered_on is not None]
@@ -102,7 +102,7 @@ def _lines(session: Session, actor: Actor, plant: Plant, start: date, end: date,
             delivered_on = line.delivered_at.astimezone(zone).date()
         elif order.status == OrderStatus.DONE and order.id in done_at:
             at = done_at[order.id]
-            delivered_on = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone).date()
+            delivered_on = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(zone).date()
         out.append(OtdLineRead(order_id=order.id, order_number=order.number, line_no=line.line_no, product_code=code,
                                quantity=line.quantity, quantity_delivered=line.quantity_delivered,
                                promised_date=line.promised_date, delivered_on=delivered_on,

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from models.resources import LossCategory
 from services.core.calendar_math import CalendarSpec, Interval, working_intervals
 
-UTC = timezone.utc
+UTC = UTC
 ZERO = timedelta(0)
 
 

@@ -23,7 +23,7 @@ Everything needs VIEW_DASHBOARDS at the plant; a DISPLAY token may read `kpi_sum
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 import sqlalchemy as sa
@@ -164,10 +164,9 @@ def _suspicious(session: Session, scope: Scope, machines: list[MachineKpi],
 
 
 def _aware(value) -> datetime:
-    from datetime import timezone
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 class ShiftWindow(BaseModel):

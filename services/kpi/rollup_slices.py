@@ -10,7 +10,7 @@ start of the local day holding slice s (the key of the per-day rollups).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from services.core.calendar_math import (
     CalendarSpec,
@@ -19,7 +19,7 @@ from services.core.calendar_math import (
     working_intervals,
 )
 
-UTC = timezone.utc
+UTC = UTC
 HOUR = timedelta(hours=1)
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -51,7 +51,7 @@ from services.kpi.rollup_slices import Slicer
 
 __all__ = ["RebuildResult", "apply", "pair_downtime", "rebuild", "rebuild_scope", "slicer_for"]
 
-UTC = timezone.utc
+UTC = UTC
 DOWNTIME = (EventKind.DOWNTIME_STARTED, EventKind.DOWNTIME_ENDED)
 _CHUNK = 500
 _COUNT_FIGURES = ("good", "scrap", "ideal_ms", "good_ideal_ms", "events")

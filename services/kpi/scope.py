@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 import sqlalchemy as sa
@@ -41,7 +41,7 @@ from services.core.scoping import get_scoped
 from services.kpi.plant_calendar import kpi_calendar
 from services.kpi.rollup_slices import Slicer, day_start
 
-UTC = timezone.utc
+UTC = UTC
 US = timedelta(microseconds=1)
 
 

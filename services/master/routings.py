@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, func, or_, select
 
 from models.base import utcnow
 from models.catalog import Product

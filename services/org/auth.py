@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, func, select
 
 from models.auth import ApiToken, AuthSession, LoginAttempt
-from models.base import utcnow
 from models.organization import Organization, Plant
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.core.access import TOKEN_PERMISSIONS, Actor

@@ -77,10 +77,10 @@ class _Planned:
     quantity: int
     order_line_id: int
     due_date: date
-    parent: "_Planned | None" = None
+    parent: _Planned | None = None
     routing_id: int | None = None
     row: WorkOrder | None = None
-    children: list["_Planned"] = field(default_factory=list)
+    children: list[_Planned] = field(default_factory=list)
 
 
 # ----- release ------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from services.core.events import DomainEvent, record
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import announce
-from services.quality.spc_limits import LimitSet, point_for, stored_limits
+from services.quality.spc_limits import point_for, stored_limits
 from services.quality.spc_math import mean, moving_ranges, stdev, value_range
 from services.quality.spc_rules import (
     LONGEST_PATTERN,

@@ -7,9 +7,10 @@ limits are those at the baseline's average sample size; each point is judged at 
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 from models.inspection import ChartKind, Inspection, InspectionCharacteristic
 from services.quality import spc_math

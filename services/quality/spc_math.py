@@ -21,10 +21,10 @@ every later point, so a run after the baseline can be judged against the process
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Sequence
 
 from services.quality.spc_constants import constants
 

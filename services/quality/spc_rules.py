@@ -25,10 +25,10 @@ side (it breaks a same-side run).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Callable, Sequence
 
 ZERO = Decimal(0)
 

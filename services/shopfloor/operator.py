@@ -27,7 +27,7 @@ Everything needs RUN_JOBS at the machine's plant; machines of other plants do no
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
@@ -171,7 +171,7 @@ def event_time(occurred_at: datetime | None, now: datetime) -> datetime:
     if occurred_at.tzinfo is None:
         raise Invalid("The time of the action has no time zone.",
                       fields={"occurred_at": "Give the time with its time zone, e.g. 2026-03-02T08:00:00Z."})
-    occurred_at = occurred_at.astimezone(timezone.utc)
+    occurred_at = occurred_at.astimezone(UTC)
     if occurred_at > now + MAX_CLOCK_SKEW:
         raise Invalid("The time of the action is in the future: check the clock of the phone or tablet.",
                       fields={"occurred_at": "In the future."})

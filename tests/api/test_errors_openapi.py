@@ -93,7 +93,7 @@ def test_cors_allows_a_configured_origin_without_credentials(engine, cors_server
 def test_openapi_lists_every_path_with_tags_summaries_and_error_shapes(client):
     spec = client.get("/openapi.json").json()
     paths = {p.removeprefix("/api/v1") for p in spec["paths"]}
-    assert EXPECTED_PATHS <= paths
+    assert paths >= EXPECTED_PATHS
     for path, operations in spec["paths"].items():
         for method, op in operations.items():
             assert op.get("tags") and op.get("summary"), (method, path)

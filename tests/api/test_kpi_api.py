@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,7 +17,7 @@ from tests.api.conftest import assert_error, bearer
 from tests.shopfloor_factories import make_floor
 from tests.unit.test_kpi_rollups import insert_events
 
-DAY = datetime(2026, 3, 2, tzinfo=timezone.utc)
+DAY = datetime(2026, 3, 2, tzinfo=UTC)
 WINDOW = {"start": "2026-03-02T06:00:00Z", "end": "2026-03-02T14:00:00Z"}
 
 

@@ -3,7 +3,7 @@ utilisation and exceptions, with the same refusals as the services (404 outside 
 403 for operators, 422 with field messages)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import func, select
@@ -31,7 +31,7 @@ def ops(session, world, line):
 
 
 def board(client, headers, plant_id):
-    start = datetime.now(timezone.utc) - timedelta(days=1)
+    start = datetime.now(UTC) - timedelta(days=1)
     response = client.get(f"/plants/{plant_id}/schedule", headers=headers,
                           params={"start": start.isoformat(), "end": (start + timedelta(days=30)).isoformat()})
     assert response.status_code == 200, response.text
@@ -41,7 +41,7 @@ def board(client, headers, plant_id):
 def test_assign_and_move_show_on_the_board(client, session, world, as_user, line, ops):
     planner = as_user("planner.one")
     (cut1, _d1), (cut2, _d2) = ops
-    asked = datetime.now(timezone.utc).replace(microsecond=0)
+    asked = datetime.now(UTC).replace(microsecond=0)
     first = client.post(f"/operations/{cut1}/assign", headers=planner, json={"machine_id": line.machine_ids[0]})
     assert first.status_code == 200, first.text
     body = first.json()

@@ -2,7 +2,7 @@
 catalog template."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -46,7 +46,7 @@ def test_every_nav_path_is_unique_and_login_url_is_local():
 
 def test_translation_falls_back_to_english_and_dates_follow_the_zone():
     assert _("Log in") == "Log in" and _("") == ""
-    at = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     assert format_datetime(at, "Asia/Tokyo", "yyyy-MM-dd HH:mm") == "2026-03-02 17:00"
     assert format_datetime(None) == ""
 

@@ -65,11 +65,10 @@ async def test_lot_receipt_detail_filter_and_export_with_custom_fields(engine, s
     assert state.receive_open and state.receive_errors == {"custom.heat_no": "Required.",
                                                            "custom.moisture": "Must be at most 20 %."}
     # the same receipt through the service (the REST door) answers the same field errors
-    with pytest.raises(Invalid) as same:
-        with transaction(session):
-            lots.receive(session, tw.operator, ReceiptCreate(plant_id=tw.world.plant1, product_id=tw.steel,
-                                                             quantity=10, supplier="Acme",
-                                                             custom={"heat_no": "", "moisture": "25"}), now=T0)
+    with pytest.raises(Invalid) as same, transaction(session):
+        lots.receive(session, tw.operator, ReceiptCreate(plant_id=tw.world.plant1, product_id=tw.steel,
+                                                         quantity=10, supplier="Acme",
+                                                         custom={"heat_no": "", "moisture": "25"}), now=T0)
     assert same.value.fields == state.receive_errors
     events = await run(state.receive(receipt(tw, heat_no="HT-1", moisture="")), state)
     assert not state.receive_open and toasts(events, "success")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -23,7 +23,7 @@ from services.core.db import transaction
 from tests.factories import World, actor_of, make_department, make_plant, make_user
 from tests.production_factories import Line, make_line, make_work_order
 
-UTC = timezone.utc
+UTC = UTC
 _plants = itertools.count(1)
 
 

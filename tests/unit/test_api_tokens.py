@@ -66,9 +66,8 @@ def test_a_token_cannot_act_as_an_admin_or_see_other_plants(session, engine, wor
     actor = actor_for(session, create(session, world.actor(world.admin_a), plant_id=world.plant1).token, now=now)
     before = snapshot(engine)
 
-    with pytest.raises(Forbidden):
-        with transaction(session):
-            users.create_user(session, actor, UserCreate(username="sneaky", password=PASSWORD, roles=["admin"]))
+    with pytest.raises(Forbidden), transaction(session):
+        users.create_user(session, actor, UserCreate(username="sneaky", password=PASSWORD, roles=["admin"]))
     with pytest.raises(Forbidden):
         api_tokens.list_api_tokens(session, actor)
     with pytest.raises(NotFound):

@@ -327,9 +327,8 @@ def test_many_failures_from_one_address_block_that_address(session, world, now):
 
 
 def test_a_failed_attempt_counts_although_the_callers_transaction_rolls_back(session, engine, world, now):
-    with pytest.raises(Unauthorized):
-        with transaction(session):
-            auth.login(session, "op.one", "Not-the-password-1", now=now)
+    with pytest.raises(Unauthorized), transaction(session):
+        auth.login(session, "op.one", "Not-the-password-1", now=now)
 
     [attempt] = fetch(engine, LoginAttempt)
     assert (attempt.username, attempt.succeeded, attempt.at) == ("op.one", False, now)
@@ -338,11 +337,10 @@ def test_a_failed_attempt_counts_although_the_callers_transaction_rolls_back(ses
 def test_a_failed_attempt_counts_when_the_caller_had_already_written_in_its_transaction(session, engine, world, now):
     """On SQLite the caller then holds the write lock: the failure must not wait for it or be lost."""
     admin = world.actor(world.admin_a)
-    with pytest.raises(Unauthorized):
-        with transaction(session):
-            plants.update_plant(session, admin, world.plant1, PlantUpdate(name="Renamed"), now=now)
-            session.flush()
-            auth.login(session, "op.one", "Not-the-password-1", now=now)
+    with pytest.raises(Unauthorized), transaction(session):
+        plants.update_plant(session, admin, world.plant1, PlantUpdate(name="Renamed"), now=now)
+        session.flush()
+        auth.login(session, "op.one", "Not-the-password-1", now=now)
 
     assert [(a.username, a.succeeded) for a in fetch(engine, LoginAttempt)] == [("op.one", False)]
     assert plants.get_plant(session, admin, world.plant1).name == "Plant"
@@ -351,11 +349,10 @@ def test_a_failed_attempt_counts_when_the_caller_had_already_written_in_its_tran
 def test_failures_recorded_while_the_caller_writes_still_reach_the_limit(session, world, now):
     admin = world.actor(world.admin_a)
     for i in range(MAX_FAILURES):
-        with pytest.raises(Unauthorized):
-            with transaction(session):
-                plants.update_plant(session, admin, world.plant1, PlantUpdate(name=f"Renamed {i}"), now=now)
-                session.flush()
-                auth.login(session, "op.one", "Not-the-password-1", now=now)
+        with pytest.raises(Unauthorized), transaction(session):
+            plants.update_plant(session, admin, world.plant1, PlantUpdate(name=f"Renamed {i}"), now=now)
+            session.flush()
+            auth.login(session, "op.one", "Not-the-password-1", now=now)
 
     with pytest.raises(RateLimited):
         log_in(session, "op.one", now=now)

@@ -1,5 +1,5 @@
 """Working time from shift calendars, with exact expected instants (services/core/calendar_math.py)."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from services.core.calendar_math import (
 )
 from services.core.errors import Invalid
 
-UTC = timezone.utc
+UTC = UTC
 MON = datetime(2026, 3, 2, tzinfo=UTC)      # a Monday; Berlin is UTC+1 in March before the 29th
 
 BERLIN = CalendarSpec("Europe/Berlin", (

@@ -4,7 +4,7 @@ behind a figure, and the export rows. Plant UTC; calendar of tests/production_fa
 06:00-14:00, breaks 09:00-09:15 and 12:00-12:30); Cut's ideal cycle time is 30 s."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -49,18 +49,18 @@ def work_a_morning(session, world, floor):
 
 
 def test_periods_are_plant_days_and_never_reach_past_now():
-    now = datetime(2026, 3, 4, 10, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)
     f = DashboardFilters(plant_id=1)
     today = dashboard.window(f, "Europe/Berlin", now)                         # CET: midnight is 23:00 UTC
-    assert (today.start, today.end, today.bucket) == (datetime(2026, 3, 3, 23, tzinfo=timezone.utc), now, "hour")
+    assert (today.start, today.end, today.bucket) == (datetime(2026, 3, 3, 23, tzinfo=UTC), now, "hour")
     yesterday = dashboard.window(f.model_copy(update={"period": "yesterday"}), "UTC", now)
-    assert (yesterday.start, yesterday.end) == (datetime(2026, 3, 3, tzinfo=timezone.utc),
-                                                datetime(2026, 3, 4, tzinfo=timezone.utc))
+    assert (yesterday.start, yesterday.end) == (datetime(2026, 3, 3, tzinfo=UTC),
+                                                datetime(2026, 3, 4, tzinfo=UTC))
     week = dashboard.window(f.model_copy(update={"period": "7d"}), "UTC", now)
-    assert (week.start, week.end, week.bucket) == (datetime(2026, 2, 26, tzinfo=timezone.utc), now, "day")
+    assert (week.start, week.end, week.bucket) == (datetime(2026, 2, 26, tzinfo=UTC), now, "day")
     custom = dashboard.window(f.model_copy(update={"period": "custom", "start_day": date(2026, 3, 1),
                                                    "end_day": date(2026, 3, 10)}), "UTC", now)
-    assert (custom.start, custom.end) == (datetime(2026, 3, 1, tzinfo=timezone.utc), now)
+    assert (custom.start, custom.end) == (datetime(2026, 3, 1, tzinfo=UTC), now)
     long = dashboard.window(f.model_copy(update={"period": "custom", "start_day": date(2025, 12, 1),
                                                  "end_day": date(2026, 2, 28)}), "UTC", now)
     assert long.bucket == "week"

@@ -41,10 +41,9 @@ def test_a_rolled_back_transaction_announces_nothing(session, engine, world, cap
     admin = world.actor(world.admin_a)
     captured_events.clear()
 
-    with pytest.raises(RuntimeError):
-        with transaction(session):
-            rename(session, admin, world.plant1, "Never")
-            raise RuntimeError("the use case failed after the service call")
+    with pytest.raises(RuntimeError), transaction(session):
+        rename(session, admin, world.plant1, "Never")
+        raise RuntimeError("the use case failed after the service call")
 
     assert captured_events == []
     assert count(engine, Plant, Plant.name == "Never") == 0
@@ -55,10 +54,9 @@ def test_a_rolled_back_transaction_announces_nothing(session, engine, world, cap
 
 def test_events_recorded_before_any_query_and_rolled_back_do_not_leak_into_the_next_commit(session, world, captured_events):
     captured_events.clear()
-    with pytest.raises(RuntimeError):
-        with transaction(session):
-            record(session, DomainEvent("user.created", world.org_a, {"user_id": 1}))
-            raise RuntimeError("rolled back before touching the database")
+    with pytest.raises(RuntimeError), transaction(session):
+        record(session, DomainEvent("user.created", world.org_a, {"user_id": 1}))
+        raise RuntimeError("rolled back before touching the database")
 
     with transaction(session):
         record(session, DomainEvent("marker", world.org_a))
@@ -70,10 +68,9 @@ def test_a_commit_that_fails_announces_nothing(session, world, captured_events):
     admin = world.actor(world.admin_a)
     captured_events.clear()
 
-    with pytest.raises(Exception, match="(?i)unique"):
-        with transaction(session):
-            rename(session, admin, world.plant1, "Renamed")
-            session.add(Plant(organization_id=world.org_a, code="P2", name="Duplicate code"))
+    with pytest.raises(Exception, match="(?i)unique"), transaction(session):
+        rename(session, admin, world.plant1, "Renamed")
+        session.add(Plant(organization_id=world.org_a, code="P2", name="Duplicate code"))
 
     assert captured_events == []
 
@@ -84,10 +81,9 @@ def test_events_of_a_rolled_back_savepoint_are_dropped_and_earlier_ones_kept(ses
 
     with transaction(session):
         rename(session, admin, world.plant1, "Kept")
-        with pytest.raises(RuntimeError):
-            with session.begin_nested():
-                rename(session, admin, world.plant2, "Dropped")
-                raise RuntimeError("one row of an import failed")
+        with pytest.raises(RuntimeError), session.begin_nested():
+            rename(session, admin, world.plant2, "Dropped")
+            raise RuntimeError("one row of an import failed")
         record(session, DomainEvent("import.finished", world.org_a))
 
     assert [(e.name, e.plant_id) for e in captured_events] == [("plant.updated", world.plant1), ("import.finished", None)]
@@ -159,10 +155,9 @@ async def test_events_committed_in_a_worker_thread_reach_the_subscriber(session,
 
 async def test_a_rolled_back_transaction_reaches_no_subscriber(session, world):
     async with _subscription(bus.subscribe("*", organization_id=world.org_a)) as feed:
-        with pytest.raises(RuntimeError):
-            with transaction(session):
-                record(session, DomainEvent("user.created", world.org_a, {"user_id": 1}))
-                raise RuntimeError("rolled back")
+        with pytest.raises(RuntimeError), transaction(session):
+            record(session, DomainEvent("user.created", world.org_a, {"user_id": 1}))
+            raise RuntimeError("rolled back")
         with transaction(session):
             record(session, DomainEvent("marker", world.org_a))
 

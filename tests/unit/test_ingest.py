@@ -321,14 +321,11 @@ def test_a_batch_over_the_limit_is_refused_whole(session, engine, floor, gateway
 def test_in_flight_slots_per_token_and_per_worker():
     flight = InFlight(IngestLimits(max_in_flight_per_token=2, max_in_flight_per_worker=3))
     with flight.slot(1), flight.slot(1):
-        with pytest.raises(RateLimited) as refused:
-            with flight.slot(1):
-                pass
+        with pytest.raises(RateLimited) as refused, flight.slot(1):
+            pass
         assert refused.value.retry_after_seconds >= 1
-        with flight.slot(2):
-            with pytest.raises(RateLimited):
-                with flight.slot(3):
-                    pass
+        with flight.slot(2), pytest.raises(RateLimited), flight.slot(3):
+            pass
     assert flight.total == 0
     with flight.slot(1), flight.slot(1):
         pass

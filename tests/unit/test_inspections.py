@@ -92,9 +92,8 @@ def test_subgroups_need_their_size_and_numbers(session, world, q):
     with pytest.raises(Invalid) as exc:
         measure(session, quality, xbar, 0, [1, 2])
     assert "values" in exc.value.fields
-    with pytest.raises(Invalid) as exc:
-        with transaction(session):
-            inspections.record_inspection(session, quality, xbar, InspectionData(values=["1", "x", "3"]), now=T0)
+    with pytest.raises(Invalid) as exc, transaction(session):
+        inspections.record_inspection(session, quality, xbar, InspectionData(values=["1", "x", "3"]), now=T0)
     assert "values.1" in exc.value.fields
     result = measure(session, quality, xbar, 1, [10.0, 10.2, 10.1])
     assert (result.inspection.statistic, result.inspection.spread) == (D("10.1"), D("0.2"))
@@ -143,10 +142,9 @@ def test_operators_record_planners_do_not(session, world, q):
 
 def test_specification_is_checked(session, world, q):
     quality, plan_id, _, _ = q
-    with pytest.raises(Invalid) as exc:
-        with transaction(session):
-            inspection_plans.add_characteristic(session, quality, plan_id, CharacteristicData(
-                name="Bore", lsl="10", usl="9", nominal="12", chart_type="xbar_r", subgroup_size=30))
+    with pytest.raises(Invalid) as exc, transaction(session):
+        inspection_plans.add_characteristic(session, quality, plan_id, CharacteristicData(
+            name="Bore", lsl="10", usl="9", nominal="12", chart_type="xbar_r", subgroup_size=30))
     assert set(exc.value.fields) >= {"usl", "nominal", "subgroup_size"}
 
 
@@ -162,9 +160,8 @@ def test_acknowledge_alert(session, world, q):
     quality, _, cid, _ = q
     alert = measure(session, quality, cid, 10, [16]).alerts[0]
     assert [a.id for a in inspections.list_alerts(session, quality, open_only=True)] == [alert.id]
-    with pytest.raises(Forbidden):
-        with transaction(session):
-            inspections.acknowledge_alert(session, world.actor(world.operator1), alert.id)
+    with pytest.raises(Forbidden), transaction(session):
+        inspections.acknowledge_alert(session, world.actor(world.operator1), alert.id)
     with transaction(session):
         inspections.acknowledge_alert(session, quality, alert.id, note="Tool changed")
     assert inspections.list_alerts(session, quality, open_only=True) == []
@@ -183,7 +180,6 @@ def test_other_organizations_and_plants_see_nothing(session, world, q):
             inspection_plans.get_plan(session, actor, plan_id)
         assert inspection_plans.list_plans(session, actor) == []
         assert inspections.list_alerts(session, actor) == []
-    with pytest.raises(NotFound):
-        with transaction(session):
-            inspection_plans.create_plan(session, outsider, PlanCreate(plant_id=world.plant1, product_id=q[3].product_id,
-                                                                       name="X"))
+    with pytest.raises(NotFound), transaction(session):
+        inspection_plans.create_plan(session, outsider, PlanCreate(plant_id=world.plant1, product_id=q[3].product_id,
+                                                                   name="X"))

@@ -88,9 +88,8 @@ def test_matrix(session, engine, targets, who, what, call, error, expected):
     actor = targets.actor(getattr(targets, USERS[who]))
     before = snapshot(engine)
 
-    with pytest.raises(error) as refused:
-        with transaction(session):
-            call(session, actor, targets)
+    with pytest.raises(error) as refused, transaction(session):
+        call(session, actor, targets)
 
     if expected == "PLANT1":
         expected = {"plant_ids": f"Unknown plant id(s): {targets.plant1}."}

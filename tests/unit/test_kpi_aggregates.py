@@ -9,7 +9,7 @@ breaks 09:00-09:15 and 12:00-12:30, Cut 30 s), hand-computed for [06:00, 14:00):
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -229,28 +229,28 @@ def test_otd_by_line_and_by_order(session, world, floor, viewer):
                                   product_id=floor.line.product_id, quantity=10, promised_date=promised))
     with transaction(session):
         lines = session.exec(select(OrderLine).order_by(OrderLine.promised_date)).all()
-        lines[0].quantity_delivered, lines[0].delivered_at = lines[0].quantity, datetime(2026, 3, 2, 15, tzinfo=timezone.utc)
-        lines[1].quantity_delivered, lines[1].delivered_at = lines[1].quantity, datetime(2026, 3, 4, 8, tzinfo=timezone.utc)
+        lines[0].quantity_delivered, lines[0].delivered_at = lines[0].quantity, datetime(2026, 3, 2, 15, tzinfo=UTC)
+        lines[1].quantity_delivered, lines[1].delivered_at = lines[1].quantity, datetime(2026, 3, 4, 8, tzinfo=UTC)
         third = session.get(CustomerOrder, lines[2].order_id)
         third.status = OrderStatus.DONE
         session.add(StatusChange(organization_id=world.org_a, entity="customer_order", entity_id=third.id,
-                                 from_status="released", to_status="done", at=datetime(2026, 3, 9, tzinfo=timezone.utc)))
+                                 from_status="released", to_status="done", at=datetime(2026, 3, 9, tzinfo=UTC)))
         session.add_all([lines[0], lines[1], third])
     trend = kpi.otd_trend(session, viewer, plant_id=world.plant1, start=date(2026, 3, 2), end=date(2026, 3, 16),
-                          bucket="week", now=datetime(2026, 3, 20, tzinfo=timezone.utc))
+                          bucket="week", now=datetime(2026, 3, 20, tzinfo=UTC))
     assert [(p.label, p.due, p.on_time, p.ratio) for p in trend.points] == [("2026-W10", 2, 1, "1/2"),
                                                                            ("2026-W11", 1, 1, "1/1")]
     assert [(line.promised_date, line.delivered_on, line.on_time) for line in trend.lines] == [
         (date(2026, 3, 2), date(2026, 3, 2), True), (date(2026, 3, 3), date(2026, 3, 4), False),
         (date(2026, 3, 10), date(2026, 3, 9), True)]
     orders = kpi.otd_trend(session, viewer, plant_id=world.plant1, start=date(2026, 3, 2), end=date(2026, 3, 16),
-                           bucket="week", now=datetime(2026, 3, 20, tzinfo=timezone.utc), by="order")
+                           bucket="week", now=datetime(2026, 3, 20, tzinfo=UTC), by="order")
     assert (orders.due, orders.on_time, orders.percent) == (3, 2, Decimal("66.7"))
     with transaction(session):
         third.status = OrderStatus.RELEASED                  # not done after all: the 10th has not come yet
         session.add(third)
     early = kpi.otd_trend(session, viewer, plant_id=world.plant1, start=date(2026, 3, 2), end=date(2026, 3, 16),
-                          bucket="week", now=datetime(2026, 3, 5, tzinfo=timezone.utc))
+                          bucket="week", now=datetime(2026, 3, 5, tzinfo=UTC))
     assert (early.due, early.on_time) == (2, 1)
 
 

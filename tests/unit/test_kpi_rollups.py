@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings

@@ -12,8 +12,6 @@ import subprocess
 import sys
 import threading
 
-import pytest
-
 from models.resources import Machine
 from services.core.event_fanout import start_fanout
 from services.core.events import bus

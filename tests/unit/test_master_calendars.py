@@ -1,5 +1,5 @@
 """Shift calendars: validation of shifts and breaks, one default per plant, calendar_spec, isolation."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -22,7 +22,7 @@ from services.master.calendars import (
 from tests.factories import make_plant
 from tests.unit.helpers import committed
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.fixture

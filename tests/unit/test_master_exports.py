@@ -1,7 +1,7 @@
 """Exports decode back: the CSV parses to the same values, the xlsx opens in openpyxl with typed cells."""
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -50,7 +50,7 @@ def test_xlsx_opens_with_typed_cells(world, session):
 
 
 def test_dicts_datetimes_and_lists():
-    at = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+    at = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     rows = [{"when": at, "tags": ["a", "b"], "qty": Decimal("2.50"), "note": None}]
     cols = [("when", "When"), "tags", ("qty", "Qty"), "note"]
     parsed = list(csv.reader(io.StringIO(exports.to_csv(rows, cols).decode("utf-8-sig"))))

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from models.shipments import ShipmentStatus
 from services.core.db import transaction
 from services.trace import genealogy, lots, shipments
-from services.trace.lots import ReceiptCreate
 from services.trace.shipments import ShipmentCreate, ShipmentLineInput
 from tests.conftest import T0
 from tests.trace_factories import make_job, make_order, make_trace_world

@@ -45,9 +45,8 @@ def test_a_scrap_report_becomes_a_reject_once(session, world, ctx):
         ("REJ-000001", 3, "scrap_report", wo_id, "reported")
     assert case.description == "Oversize" and case.defect_code == "DIM"
     assert rejects.scrap_reports_to_review(session, quality, plant_id=world.plant1) == []
-    with pytest.raises(Conflict):
-        with transaction(session):
-            rejects.reject_from_scrap(session, quality, event_id, defect_code_id=dim, now=T0)
+    with pytest.raises(Conflict), transaction(session):
+        rejects.reject_from_scrap(session, quality, event_id, defect_code_id=dim, now=T0)
 
 
 def test_rework_disposition_needs_approval_then_adds_a_rework_operation(session, world, ctx):
@@ -74,9 +73,8 @@ def test_rework_disposition_needs_approval_then_adds_a_rework_operation(session,
     assert rework.name == "Rework REJ-000001: Cut" and rework.machine_id is None
     ops = session.exec(select(Operation).where(Operation.work_order_id == wo_id)).all()
     assert len(ops) == 3
-    with pytest.raises(Conflict):
-        with transaction(session):
-            rejects.set_disposition(session, quality, REJECT, case.id, "scrap")
+    with pytest.raises(Conflict), transaction(session):
+        rejects.set_disposition(session, quality, REJECT, case.id, "scrap")
 
 
 def test_scrap_disposition_adds_no_operation(session, world, ctx):
@@ -99,9 +97,8 @@ def test_customer_return_rework_needs_a_work_order(session, world, ctx):
             plant_id=world.plant1, product_id=line.product_id, quantity=4, defect_code_id=dim,
             customer_id=line.customer_id, customer_reference="RMA-9"), now=T0)
     assert ret.number == "RET-000001" and ret.status == "received" and ret.customer_reference == "RMA-9"
-    with pytest.raises(Invalid) as exc:
-        with transaction(session):
-            rejects.set_disposition(session, quality, RETURN, ret.id, "rework")
+    with pytest.raises(Invalid) as exc, transaction(session):
+        rejects.set_disposition(session, quality, RETURN, ret.id, "rework")
     assert "work_order_id" in exc.value.fields
     with transaction(session):
         ret = rejects.set_disposition(session, quality, RETURN, ret.id, "rework", work_order_id=wo_id)
@@ -110,15 +107,13 @@ def test_customer_return_rework_needs_a_work_order(session, world, ctx):
 
 def test_input_is_checked(session, world, ctx):
     line, _, _, quality, _, _ = ctx
-    with pytest.raises(Invalid) as exc:
-        with transaction(session):
-            rejects.create_reject(session, quality, CaseCreate(plant_id=world.plant1, product_id=line.product_id,
-                                                               quantity=0, defect_code_id=999999))
+    with pytest.raises(Invalid) as exc, transaction(session):
+        rejects.create_reject(session, quality, CaseCreate(plant_id=world.plant1, product_id=line.product_id,
+                                                           quantity=0, defect_code_id=999999))
     assert set(exc.value.fields) == {"quantity", "defect_code_id"}
-    with pytest.raises(Forbidden):
-        with transaction(session):
-            rejects.create_reject(session, world.actor(world.operator1), CaseCreate(
-                plant_id=world.plant1, product_id=line.product_id, quantity=1, defect_code_id=ctx[5]))
+    with pytest.raises(Forbidden), transaction(session):
+        rejects.create_reject(session, world.actor(world.operator1), CaseCreate(
+            plant_id=world.plant1, product_id=line.product_id, quantity=1, defect_code_id=ctx[5]))
 
 
 def test_other_organizations_and_plants_see_nothing(session, world, ctx):
@@ -131,10 +126,8 @@ def test_other_organizations_and_plants_see_nothing(session, world, ctx):
     for actor in (outsider, plant2):
         with pytest.raises(NotFound):
             rejects.get_case(session, actor, REJECT, case.id)
-        with pytest.raises(NotFound):
-            with transaction(session):
-                rejects.set_disposition(session, actor, REJECT, case.id, "scrap")
+        with pytest.raises(NotFound), transaction(session):
+            rejects.set_disposition(session, actor, REJECT, case.id, "scrap")
         assert rejects.list_cases(session, actor, REJECT) == []
-    with pytest.raises(NotFound):
-        with transaction(session):
-            rejects.reject_from_scrap(session, outsider, event_id, defect_code_id=dim)
+    with pytest.raises(NotFound), transaction(session):
+        rejects.reject_from_scrap(session, outsider, event_id, defect_code_id=dim)

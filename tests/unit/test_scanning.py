@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlmodel import Session, func, select
 
-from models.lots import Location, Lot, LotConsumption, LotStatus
+from models.lots import Lot, LotConsumption, LotStatus
 from models.scans import Scan, ScanMode
 from models.shipments import Shipment, ShipmentItem, ShipmentStatus
 from services.core.db import transaction

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
 
 from models.audit import AuditEntry
 from models.orders import Operation, StatusChange, WorkOrder, WorkStatus

@@ -4,7 +4,7 @@ counted only in working time, stops with reasons, jobs started and completed, mo
 a queue runs dry, and parts made at close to the ideal rate once stops are taken out."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -32,7 +32,7 @@ def working_morning(now: datetime) -> datetime:
     day = (now - timedelta(hours=12)).date()
     while day.weekday() >= 5:
         day -= timedelta(days=1)
-    return datetime.combine(day, time(6), tzinfo=timezone.utc)
+    return datetime.combine(day, time(6), tzinfo=UTC)
 
 
 def test_five_simulated_hours_are_recorded_plausibly(engine, session, world, server_url, tmp_path):

@@ -1,7 +1,7 @@
 """Every datetime Takt stores or reads is timezone-aware UTC, on SQLite and PostgreSQL (models/base.py)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -32,7 +32,7 @@ def test_an_aware_utc_datetime_comes_back_aware_and_equal(session, engine, now):
     back = read_back(engine, store_attempt(session, value))
 
     assert back == value
-    assert back.tzinfo is timezone.utc
+    assert back.tzinfo is UTC
 
 
 def test_another_time_zone_is_stored_as_the_same_instant_in_utc(session, engine, now):
@@ -41,7 +41,7 @@ def test_another_time_zone_is_stored_as_the_same_instant_in_utc(session, engine,
     back = read_back(engine, store_attempt(session, tokyo))
 
     assert back == now and back.utcoffset() == timedelta(0)
-    assert (back.hour, back.tzinfo) == (8, timezone.utc)
+    assert (back.hour, back.tzinfo) == (8, UTC)
     with engine.connect() as conn:
         raw = conn.execute(sa.text("SELECT at FROM login_attempt")).scalar_one()
     if engine.dialect.name == "sqlite":
@@ -77,5 +77,5 @@ def test_default_timestamps_are_aware_utc(session, engine):
         org_id = org.id
     with Session(engine) as fresh:
         row = fresh.get(Organization, org_id)
-    assert row.created_at.tzinfo is timezone.utc and row.updated_at.tzinfo is timezone.utc
-    assert abs(row.created_at - datetime.now(timezone.utc)) < timedelta(days=1)
+    assert row.created_at.tzinfo is UTC and row.updated_at.tzinfo is UTC
+    assert abs(row.created_at - datetime.now(UTC)) < timedelta(days=1)

@@ -305,9 +305,8 @@ def test_reset_to_a_weak_password_changes_nothing(session, engine, world, now):
     token = log_in(session, "op.one", now=now).token
     before = snapshot(engine)
 
-    with pytest.raises(Invalid) as refused:
-        with transaction(session):
-            users.reset_password(session, world.actor(world.admin_a), world.operator1, "weak", now=now)
+    with pytest.raises(Invalid) as refused, transaction(session):
+        users.reset_password(session, world.actor(world.admin_a), world.operator1, "weak", now=now)
 
     assert refused.value.message == "The password is too weak."
     assert refused.value.fields == {"password": "Use at least 10 characters."}

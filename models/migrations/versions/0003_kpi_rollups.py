@@ -5,7 +5,6 @@ Revises: 0002_production_core
 Create Date: 2026-11-22
 """
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 import models.base

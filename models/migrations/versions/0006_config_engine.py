@@ -4,7 +4,7 @@ Revision ID: 0006_config_engine
 Revises: 0003_kpi_rollups
 Create Date: 2026-11-22
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlmodel
@@ -173,7 +173,7 @@ _DEFAULTS = {
 
 def _seed_type_lists() -> None:
     conn = op.get_bind()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     stamp = now.replace(tzinfo=None) if conn.dialect.name == "sqlite" else now
     lists = sa.table("type_list", sa.column("id", sa.Integer), sa.column("organization_id", sa.Integer),
                      sa.column("key", sa.String), sa.column("name", sa.String), sa.column("description", sa.String),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.master import (
-    active_toggle,
     form_field,
     list_toolbar,
     select_control,

@@ -14,7 +14,7 @@ from rxapp.components.ui import (
     scroll_x,
 )
 from rxapp.i18n import _
-from rxapp.state.org.audit import ALL, AuditRow, AuditState, Choice
+from rxapp.state.org.audit import ALL, AuditRow, AuditState
 
 
 def _dropdown(value, on_change, all_label: str, items, label: str, test_id: str) -> rx.Component:

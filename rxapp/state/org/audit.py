@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import reflex as rx
 
@@ -40,7 +40,7 @@ def _day(value: str, field: str) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=timezone.utc)
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=UTC)
     except ValueError:
         raise Invalid(fields={field: _("Use a date like 2026-03-02.")}) from None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import plotly.graph_objects as go
 import reflex as rx
@@ -247,7 +247,7 @@ def _organization_of(token: str) -> int | None:
 
 def _utc(text: str, field: str) -> datetime:
     try:
-        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
     except ValueError:
         raise Invalid(fields={field: "Enter a date and time."}) from None
 

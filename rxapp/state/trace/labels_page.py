@@ -15,7 +15,6 @@ from rxapp.i18n import _
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError
 from services.trace import labels
-from services.trace.labels import LabelKind
 
 KIND_LABELS = {"LOT": _("Lots"), "SER": _("Serial numbers"), "WO": _("Work orders"), "MAC": _("Machines"),
                "LOC": _("Locations"), "SHP": _("Shipments")}

@@ -8,7 +8,7 @@ token; only plain rows and a figure are kept in state.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import plotly.graph_objects as go
 import reflex as rx
@@ -264,4 +264,4 @@ def utc_minute(text) -> datetime | None:
         value = datetime.fromisoformat(str(text or "").strip())
     except ValueError:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -15,7 +15,7 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,7 @@ from models.resources import Machine, MachineProductRate
 from services.core.access import Actor, Permission, require
 from services.core.errors import Forbidden, NotFound
 
-UTC = timezone.utc
+UTC = UTC
 QUEUED = (WorkStatus.PLANNED, WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)
 STARTED = (WorkStatus.RUNNING, WorkStatus.PAUSED)
 NOT_STARTED = (WorkStatus.PLANNED, WorkStatus.RELEASED)
