@@ -14,6 +14,7 @@ from models.config import (
                               TypeList,
                               TypeListValue,
 )
+from models.finance import Account, AccountType, FiscalPeriod, JournalEntry, JournalLine, PeriodStatus, TaxRule
 from models.inspection import (
                               ChartKind,
                               Inspection,
@@ -81,6 +82,7 @@ from models.workflow import (
 )
 
 __all__ = [
+    "Account", "AccountType", "FiscalPeriod", "JournalEntry", "JournalLine", "PeriodStatus", "TaxRule",
     "Workflow", "WorkflowInstance", "WorkflowState", "WorkflowStep", "WorkflowTransition",
     "CapaAction", "CapaKind", "Ncr", "NcrLink", "NcrSeverity", "SopReassignment", "SopTicket",
     "BomLine", "CalendarHoliday", "CapacityPeriod", "CapacityTarget", "Customer", "CustomerOrder", "EventKind",

@@ -22,6 +22,8 @@ class WorkCenter(TimestampMixin, SQLModel, table=True):
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
     is_active: bool = Field(default=True)
+    machine_rate_per_hour: Decimal | None = Field(default=None, sa_type=sa.Numeric(14, 4))  # standard costing
+    labour_rate_per_hour: Decimal | None = Field(default=None, sa_type=sa.Numeric(14, 4))
 
 
 class Machine(TimestampMixin, SQLModel, table=True):

@@ -1,0 +1,16 @@
+"""Finance: money exact to the minor unit, tax rules as configuration, a double-entry ledger with periods,
+and standard costing.
+
+- money.py: minor units per currency, rounding (half-up or truncation, to a unit), the rule in words;
+- tax_rules.py: VAT and withholding rules with effective dates, components, marginal tiers and bases; compute;
+- accounts.py: the chart of accounts (a template, then edited), accounts found by role for automatic postings;
+- periods.py: monthly fiscal periods opened a year at a time, closed, reopened, locked;
+- journal.py: balanced entries posted into open periods, once per source document, reversed not edited;
+- ledger_reports.py: trial balance, general ledger with running balance, the journal export file;
+- costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order.
+
+Invariants: money is Decimal, never float, rounded where a document shows it by the rule it states; FINANCE
+reads and writes money (planners see quantities: the material check needs PLAN); every posting balances and
+lands in an open period; a source document is posted at most once (a database constraint); every change is
+audited and announced; nothing here commits.
+"""

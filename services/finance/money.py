@@ -1,0 +1,38 @@
+"""Money: exact Decimal amounts rounded to a currency's minor unit, or to a coarser unit where a law says so.
+
+KRW and JPY have no minor unit (0 places); most currencies have 2; BHD, KWD and the like 3. A rounding rule
+is a mode (half-up, or truncation towards zero) and an optional unit (1, 10 ...) coarser than the minor
+unit: Korea truncates withheld income tax below 10 won. Nothing here reads floats: pass Decimals or strings.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from models.finance import Rounding
+
+MINOR_UNITS = {"KRW": 0, "JPY": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3}
+_MODES = {Rounding.HALF_UP: ROUND_HALF_UP, Rounding.TRUNCATE: ROUND_DOWN}
+
+
+def minor_units(currency: str) -> int:
+    """Decimal places of `currency` (ISO 4217 code); 2 unless listed."""
+    return MINOR_UNITS.get(currency.upper(), 2)
+
+
+def quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_units(currency))
+
+
+def round_money(amount: Decimal, currency: str, rounding: Rounding = Rounding.HALF_UP,
+                unit: Decimal | None = None) -> Decimal:
+    """`amount` rounded by `rounding` to `unit` (default: the currency's minor unit), in the currency's places."""
+    step = unit if unit is not None and unit > quantum(currency) else quantum(currency)
+    units = (Decimal(amount) / step).quantize(Decimal(1), rounding=_MODES[Rounding(rounding)])
+    return (units * step).quantize(quantum(currency))
+
+
+def describe_rounding(currency: str, rounding: Rounding, unit: Decimal | None = None) -> str:
+    """The rounding rule in words, as documents state it next to the figures."""
+    step = unit if unit is not None and unit > quantum(currency) else quantum(currency)
+    how = "rounded half up" if Rounding(rounding) == Rounding.HALF_UP else "truncated"
+    return f"{how} to {step.normalize():f} {currency.upper()}"
