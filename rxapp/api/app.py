@@ -29,6 +29,9 @@ from rxapp.api import health
 from rxapp.api.config import notifications as notifications_api
 from rxapp.api.config import settings as config_api
 from rxapp.api.config import workflows as workflows_api
+from rxapp.api.finance import costing as finance_costing
+from rxapp.api.finance import ledger as finance_ledger
+from rxapp.api.finance import tax_rules as finance_tax
 from rxapp.api.kpi import andon as andon_api
 from rxapp.api.kpi import kpi as kpi_api
 from rxapp.api.master import calendars as master_calendars
@@ -61,7 +64,8 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            master_reason_codes.router, master_calendars.router,
            orders.router, orders.work_router, shopfloor.router, kpi_api.router, labels.router, scans.router, ingest_api.router, config_api.router,
            notifications_api.router, workflows_api.router, ncrs_api.router, sop_tickets_api.router,
-           lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router, rejects_api.router)
+           lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router, rejects_api.router,
+           finance_tax.router, finance_ledger.router, finance_costing.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -98,6 +102,8 @@ TAGS = [
     {"name": "scanning", "description": "Scanning stations: receive, move, consume, pack and ship by scanning (station tokens)."},
     {"name": "traceability", "description": "Lots, serials, locations, consumption into jobs and output lots, forward/backward trace (CSV/Excel/PDF) and recall."},
     {"name": "shipments", "description": "Shipments from order lines: pack lots and serials, ship with carrier and tracking, packing list PDF."},
+    {"name": "finance", "description": "Tax rules, chart of accounts, fiscal periods, the journal and its reports, "
+                                       "standard cost roll-up and material checks (finance role; material check: planners)."},
     {"name": "ingest", "description": "Machine data from gateways (machine API token): batches of counts, states "
                                       "and jobs over REST or a websocket stream, with stated limits."},
 ]

@@ -7,6 +7,7 @@ and standard costing.
 - periods.py: monthly fiscal periods opened a year at a time, closed, reopened, locked;
 - journal.py: balanced entries posted into open periods, once per source document, reversed not edited;
 - ledger_reports.py: trial balance, general ledger with running balance, the journal export file;
+- cost_rates.py: machine and labour rates per hour of work centers (money: finance keeps them);
 - costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order.
 
 Invariants: money is Decimal, never float, rounded where a document shows it by the rule it states; FINANCE

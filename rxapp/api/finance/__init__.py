@@ -1,0 +1,1 @@
+"""REST routers of the finance domain (services/finance): tax rules, ledger, costing."""

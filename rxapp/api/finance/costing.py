@@ -1,0 +1,42 @@
+"""Costing: a product's standard cost roll-up (FINANCE) and a work order's material check (PLAN)."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from models.base import utcnow
+from rxapp.api.deps import CurrentActor
+from rxapp.api.schemas import AUTHENTICATED
+from services.core.db import db_session, transaction
+from services.finance import cost_rates, costing
+from services.finance.cost_rates import WorkCenterRates, WorkCenterRatesRead
+from services.finance.costing import CostRollup, MaterialCheck
+
+router = APIRouter(tags=["finance"], responses=AUTHENTICATED)
+
+
+@router.get("/finance/products/{product_id}/cost-rollup", response_model=CostRollup,
+            summary="Standard unit cost through the multi-level BOM and routing, with gaps named")
+def cost_rollup(product_id: int, actor: CurrentActor) -> CostRollup:
+    with db_session() as s, transaction(s):
+        return costing.cost_rollup(s, actor, product_id)
+
+
+@router.get("/work-orders/{work_order_id}/material-check", response_model=MaterialCheck,
+            summary="Components the work order needs against available lots in its plant")
+def material_check(work_order_id: int, actor: CurrentActor) -> MaterialCheck:
+    with db_session() as s, transaction(s):
+        return costing.material_check(s, actor, work_order_id)
+
+
+@router.get("/finance/work-center-rates", response_model=list[WorkCenterRatesRead],
+            summary="Machine and labour rates per hour of every work center")
+def list_rates(actor: CurrentActor) -> list[WorkCenterRatesRead]:
+    with db_session() as s, transaction(s):
+        return cost_rates.list_rates(s, actor)
+
+
+@router.put("/finance/work-center-rates/{work_center_id}", response_model=WorkCenterRatesRead,
+            summary="Set a work center's machine and labour rates per hour")
+def set_rates(work_center_id: int, body: WorkCenterRates, actor: CurrentActor) -> WorkCenterRatesRead:
+    with db_session() as s, transaction(s):
+        return cost_rates.set_rates(s, actor, work_center_id, body, now=utcnow())

@@ -1,0 +1,87 @@
+"""Finance over real HTTP: tax rules and computation, the ledger (template, periods, entries, reports, export),
+work-center rates and the cost roll-up, material check; roles and organizations."""
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.api.conftest import assert_error
+
+KR_RULE = {"code": "KR-WHT-3.3", "name": "Freelancer withholding", "jurisdiction": "KR", "kind": "withholding",
+           "currency": "KRW", "effective_from": "2024-01-01",
+           "components": [{"name": "Income tax", "tiers": [{"rate": "0.03"}], "rounding": "truncate", "unit": "10"},
+                          {"name": "Local income tax", "base": "Income tax", "tiers": [{"rate": "0.1"}],
+                           "rounding": "truncate", "unit": "10"}]}
+
+
+def test_tax_rule_create_compute_and_refusals(client, world, as_user):
+    admin = as_user("admin.a")
+    created = client.post("/finance/tax-rules", json=KR_RULE, headers=admin)
+    assert created.status_code == 201, created.text
+    assert created.json()["rounding_text"] == ["Income tax: truncated to 10 KRW", "Local income tax: truncated to 10 KRW"]
+    result = client.post("/finance/tax/compute", json={"code": "KR-WHT-3.3", "amount": "1234567", "on": "2026-12-01"},
+                         headers=admin).json()
+    assert [(c["name"], c["amount"]) for c in result["components"]] == [("Income tax", "37030"),
+                                                                          ("Local income tax", "3700")]
+    assert result["total"] == "40730"
+    assert_error(client.post("/finance/tax-rules", json=KR_RULE, headers=admin), 409, "conflict")
+    bad = {**KR_RULE, "code": "X", "components": [{"name": "A", "tiers": [{"rate": "2"}]}]}
+    assert "components.0" in assert_error(client.post("/finance/tax-rules", json=bad, headers=admin), 422, "invalid")["fields"]
+    assert_error(client.post("/finance/tax/compute", json={"code": "NOPE", "amount": "1", "on": "2026-12-01"},
+                             headers=admin), 404, "not_found")
+    assert_error(client.get("/finance/tax-rules", headers=as_user("planner.one")), 403, "forbidden")
+    assert client.get("/finance/tax-rules", headers=as_user("admin.b")).json() == []
+
+
+def test_ledger_round_trip_and_reports(client, world, as_user):
+    admin = as_user("admin.a")
+    chart = {a["role"]: a["id"] for a in client.post("/finance/accounts/apply-template", headers=admin).json()}
+    months = client.post("/finance/periods/years/2026", headers=admin).json()
+    assert len(months) == 12 and months[11]["name"] == "2026-12"
+    entry = {"entry_date": "2026-12-03", "currency": "EUR", "memo": "Sale",
+             "lines": [{"account_id": chart["receivable"], "debit": "119.00"},
+                       {"account_id": chart["revenue"], "credit": "100.00"},
+                       {"account_id": chart["vat_output"], "credit": "19.00"}]}
+    posted = client.post("/finance/journal-entries", json=entry, headers=admin)
+    assert posted.status_code == 201, posted.text
+    unbalanced = {**entry, "lines": entry["lines"][:2]}
+    assert "lines" in assert_error(client.post("/finance/journal-entries", json=unbalanced, headers=admin), 422,
+                                   "invalid")["fields"]
+    tb = client.get("/finance/trial-balance", params={"currency": "EUR"}, headers=admin).json()
+    assert tb["total_debit"] == tb["total_credit"] == "119.0000"
+    tb_csv = client.get("/finance/trial-balance", params={"currency": "EUR", "format": "csv"}, headers=admin)
+    rows = list(csv.reader(io.StringIO(tb_csv.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Account", "Name", "Type", "Debit", "Credit"] and len(rows) == 4
+    dec = months[11]["id"]
+    assert client.post(f"/finance/periods/{dec}/status", json={"status": "closed"}, headers=admin).json()["status"] == "closed"
+    assert_error(client.post("/finance/journal-entries", json=entry, headers=admin), 409, "conflict")
+    assert_error(client.post(f"/finance/periods/{dec}/status", json={"status": "open"}, headers=as_user("admin.b")),
+                 404, "not_found")
+    export = client.get("/finance/journal-export", params={"start": "2026-01-01", "end": "2027-01-01"}, headers=admin)
+    assert export.status_code == 200 and export.content.decode("utf-8-sig").count("JE-000001") == 3
+    gl = client.get(f"/finance/accounts/{chart['receivable']}/ledger",
+                    params={"currency": "EUR", "start": "2026-12-01", "end": "2027-01-01"}, headers=admin).json()
+    assert gl["closing"] == "119.0000"
+
+
+def test_rates_rollup_and_material_check(client, world, as_user):
+    admin, planner = as_user("admin.a"), as_user("planner.one")
+    wc = client.post("/work-centers", json={"plant_id": world.plant1, "department_id": world.dept1, "code": "CUT",
+                                            "name": "Cutting"}, headers=planner).json()
+    rates = client.put(f"/finance/work-center-rates/{wc['id']}",
+                       json={"machine_rate_per_hour": "60", "labour_rate_per_hour": "30"}, headers=admin)
+    assert rates.status_code == 200, rates.text
+    assert_error(client.put(f"/finance/work-center-rates/{wc['id']}", json={"machine_rate_per_hour": "-1"},
+                            headers=admin), 422, "invalid")
+    assert_error(client.get("/finance/work-center-rates", headers=planner), 403, "forbidden")
+    raw = client.post("/products", json={"code": "BAR", "name": "Bar", "type": "raw", "standard_cost": "2.50"},
+                      headers=planner).json()
+    part = client.post("/products", json={"code": "PIN", "name": "Pin"}, headers=planner).json()
+    client.post(f"/products/{part['id']}/bom", json={"component_product_id": raw["id"], "quantity_per": "2",
+                                                             "scrap_factor": "0.1"}, headers=planner).raise_for_status()
+    client.post("/routings", json={"product_id": part["id"], "steps": [
+        {"name": "Cut", "work_center_id": wc["id"], "ideal_cycle_seconds": "40"}]}, headers=planner).raise_for_status()
+    rollup = client.get(f"/finance/products/{part['id']}/cost-rollup", headers=admin).json()
+    assert (rollup["material"], rollup["conversion"], rollup["unit_cost"]) == ("5.5000", "1.0000", "6.5000")
+    assert_error(client.get(f"/finance/products/{part['id']}/cost-rollup", headers=planner), 403, "forbidden")
+    assert_error(client.get(f"/finance/products/{part['id']}/cost-rollup", headers=as_user("admin.b")), 404, "not_found")
