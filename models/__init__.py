@@ -14,7 +14,20 @@ from models.config import (
                               TypeList,
                               TypeListValue,
 )
-from models.finance import Account, AccountType, FiscalPeriod, JournalEntry, JournalLine, PeriodStatus, TaxRule
+from models.finance import (
+    Account,
+    AccountType,
+    FiscalPeriod,
+    Invoice,
+    InvoiceLine,
+    JournalEntry,
+    JournalLine,
+    Payment,
+    PaymentAllocation,
+    PeriodStatus,
+    PriceListItem,
+    TaxRule,
+)
 from models.inspection import (
                               ChartKind,
                               Inspection,
@@ -82,7 +95,8 @@ from models.workflow import (
 )
 
 __all__ = [
-    "Account", "AccountType", "FiscalPeriod", "JournalEntry", "JournalLine", "PeriodStatus", "TaxRule",
+    "Account", "AccountType", "FiscalPeriod", "Invoice", "InvoiceLine", "JournalEntry", "JournalLine", "Payment",
+    "PaymentAllocation", "PeriodStatus", "PriceListItem", "TaxRule",
     "Workflow", "WorkflowInstance", "WorkflowState", "WorkflowStep", "WorkflowTransition",
     "CapaAction", "CapaKind", "Ncr", "NcrLink", "NcrSeverity", "SopReassignment", "SopTicket",
     "BomLine", "CalendarHoliday", "CapacityPeriod", "CapacityTarget", "Customer", "CustomerOrder", "EventKind",

@@ -123,3 +123,91 @@ class JournalLine(SQLModel, table=True):
     debit: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
     credit: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
     description: str = Field(default="", max_length=200)
+
+
+class InvoiceKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
+class InvoiceStatus(StrEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"              # posted to the ledger; changed only by a credit note
+    VOID = "void"                  # a draft thrown away
+
+
+class PriceListItem(TimestampMixin, SQLModel, table=True):
+    """A product's selling price from a date, for one customer or (customer None) for all."""
+
+    __tablename__ = "price_list_item"
+    __table_args__ = (UniqueConstraint("organization_id", "product_id", "customer_id", "currency", "valid_from",
+                                       name="uq_price_list_item"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    currency: str = Field(max_length=3)
+    unit_price: Decimal = Field(sa_type=MONEY)
+    discount_pct: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric(7, 4))   # 5 = 5 %
+    valid_from: date
+
+
+class Invoice(TimestampMixin, SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("organization_id", "number", name="uq_invoice_number"),
+        UniqueConstraint("organization_id", "shipment_id", name="uq_invoice_shipment"),   # a shipment is billed once
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    number: str = Field(max_length=32)
+    kind: InvoiceKind = Field(default=InvoiceKind.INVOICE, sa_type=str_enum(InvoiceKind, 16))
+    status: InvoiceStatus = Field(default=InvoiceStatus.DRAFT, sa_type=str_enum(InvoiceStatus, 16), index=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    currency: str = Field(max_length=3)
+    vat_rule_code: str = Field(default="", max_length=32)
+    issue_date: date
+    due_date: date
+    shipment_id: int | None = Field(default=None, foreign_key="shipment.id")
+    credit_of_id: int | None = Field(default=None, foreign_key="invoice.id")
+    net: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
+    vat: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
+    total: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
+    memo: str = Field(default="", max_length=500)
+
+
+class InvoiceLine(SQLModel, table=True):
+    __tablename__ = "invoice_line"
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    product_id: int | None = Field(default=None, foreign_key="product.id")
+    order_line_id: int | None = Field(default=None, foreign_key="order_line.id", index=True)
+    description: str = Field(max_length=200)
+    quantity: int
+    unit_price: Decimal = Field(sa_type=MONEY)
+    discount_pct: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric(7, 4))
+    net: Decimal = Field(sa_type=MONEY)                      # quantity x price less discount, in the minor unit
+    vat_text: str = Field(default="", max_length=80)          # "19 %": VAT is rounded once per invoice (JP, EU)
+
+
+class Payment(TimestampMixin, SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("organization_id", "number", name="uq_payment_number"),
+                      sa.CheckConstraint("amount > 0", name="ck_payment_positive"))
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    number: str = Field(max_length=32)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    currency: str = Field(max_length=3)
+    received_on: date
+    amount: Decimal = Field(sa_type=MONEY)
+    reference: str = Field(default="", max_length=100)
+
+
+class PaymentAllocation(SQLModel, table=True):
+    __tablename__ = "payment_allocation"
+    __table_args__ = (sa.CheckConstraint("amount > 0", name="ck_payment_allocation_positive"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    payment_id: int = Field(foreign_key="payment.id", index=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    amount: Decimal = Field(sa_type=MONEY)

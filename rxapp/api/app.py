@@ -30,6 +30,7 @@ from rxapp.api.config import notifications as notifications_api
 from rxapp.api.config import settings as config_api
 from rxapp.api.config import workflows as workflows_api
 from rxapp.api.finance import costing as finance_costing
+from rxapp.api.finance import invoices as finance_invoices
 from rxapp.api.finance import ledger as finance_ledger
 from rxapp.api.finance import tax_rules as finance_tax
 from rxapp.api.kpi import andon as andon_api
@@ -65,7 +66,7 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            orders.router, orders.work_router, shopfloor.router, kpi_api.router, labels.router, scans.router, ingest_api.router, config_api.router,
            notifications_api.router, workflows_api.router, ncrs_api.router, sop_tickets_api.router,
            lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router, rejects_api.router,
-           finance_tax.router, finance_ledger.router, finance_costing.router)
+           finance_tax.router, finance_ledger.router, finance_costing.router, finance_invoices.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

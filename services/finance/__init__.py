@@ -8,6 +8,9 @@ and standard costing.
 - journal.py: balanced entries posted into open periods, once per source document, reversed not edited;
 - ledger_reports.py: trial balance, general ledger with running balance, the journal export file;
 - cost_rates.py: machine and labour rates per hour of work centers (money: finance keeps them);
+- invoices.py: customer invoices (from shipments or order lines) and credit notes, priced, VAT once per invoice;
+- invoice_pdf.py: the invoice or credit note as PDF in the organization's branding;
+- payments.py: payments received, allocation to invoices (oldest first by default), AR aging;
 - costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order.
 
 Invariants: money is Decimal, never float, rounded where a document shows it by the rule it states; FINANCE

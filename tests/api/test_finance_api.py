@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+from decimal import Decimal
 
+from models.catalog import Customer, Product
+from models.orders import CustomerOrder, OrderLine
 from tests.api.conftest import assert_error
 
 KR_RULE = {"code": "KR-WHT-3.3", "name": "Freelancer withholding", "jurisdiction": "KR", "kind": "withholding",
@@ -85,3 +89,40 @@ def test_rates_rollup_and_material_check(client, world, as_user):
     assert (rollup["material"], rollup["conversion"], rollup["unit_cost"]) == ("5.5000", "1.0000", "6.5000")
     assert_error(client.get(f"/finance/products/{part['id']}/cost-rollup", headers=planner), 403, "forbidden")
     assert_error(client.get(f"/finance/products/{part['id']}/cost-rollup", headers=as_user("admin.b")), 404, "not_found")
+
+
+def test_invoice_pdf_payment_and_aging_over_http(client, world, as_user, session):
+    admin = as_user("admin.a")
+    client.post("/finance/accounts/apply-template", headers=admin).raise_for_status()
+    client.post("/finance/periods/years/2026", headers=admin).raise_for_status()
+    vat = {"code": "JP-CT-10", "name": "Consumption tax", "jurisdiction": "JP", "kind": "vat", "currency": "JPY",
+           "effective_from": "2019-10-01", "components": [{"name": "CT", "tiers": [{"rate": "0.10"}], "rounding": "truncate"}]}
+    client.post("/finance/tax-rules", json=vat, headers=admin).raise_for_status()
+    org = world.org_a
+    customer = Customer(organization_id=org, code="TOKYO", name="Tokyo Trading")
+    product = Product(organization_id=org, code="CEL", name="Cel")
+    session.add_all([customer, product])
+    session.flush()
+    order = CustomerOrder(organization_id=org, plant_id=world.plant1, number="SO-9", customer_id=customer.id)
+    session.add(order)
+    session.flush()
+    line = OrderLine(organization_id=org, order_id=order.id, line_no=1, product_id=product.id, quantity=3,
+                     promised_date=date(2026, 12, 10), unit_price=Decimal("3333"))
+    session.add(line)
+    session.commit()
+    draft = client.post("/finance/invoices", json={"customer_id": customer.id, "currency": "JPY", "vat_rule_code": "JP-CT-10",
+                                                   "issue_date": "2026-12-01", "lines": [{"order_line_id": line.id,
+                                                                                         "quantity": 3}]}, headers=admin)
+    assert draft.status_code == 201, draft.text
+    assert (draft.json()["net"], draft.json()["vat"], draft.json()["total"]) == ("9999", "999", "10998")
+    issued = client.post(f"/finance/invoices/{draft.json()['id']}/issue", headers=admin).json()
+    assert issued["status"] == "issued"
+    pdf = client.get(f"/finance/invoices/{issued['id']}/pdf", headers=admin)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert_error(client.post(f"/finance/invoices/{issued['id']}/issue", headers=admin), 409, "conflict")
+    paid = client.post("/finance/payments", json={"customer_id": customer.id, "currency": "JPY", "received_on": "2026-12-15",
+                                                  "amount": "5000"}, headers=admin).json()
+    assert paid["allocated"] == [{"invoice_id": issued["id"], "amount": "5000"}]
+    aging = client.get("/finance/ar-aging", params={"as_of": "2026-12-20", "currency": "JPY"}, headers=admin).json()
+    assert aging[0]["total"] == "5998" and aging[0]["buckets"]["current"] == "5998"
+    assert_error(client.get(f"/finance/invoices/{issued['id']}/pdf", headers=as_user("admin.b")), 404, "not_found")
