@@ -53,6 +53,7 @@ LABELS = "/labels"
 TRACE = "/trace"
 LOTS = "/lots"
 SHIPMENTS = "/shipments"
+FINANCE = "/finance"
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ NAV: list[NavItem] = [
             _("Non-conformances with root cause and CAPA actions."), _("Quality")),
     NavItem(_("SOP tickets"), SOP_TICKETS, "file-warning", Permission.VIEW,
             _("One department charges another for an SOP failure."), _("Quality")),
+    NavItem(_("Finance"), FINANCE, "landmark", Permission.FINANCE,
+            _("Ledger, receivables, tax rules and standard costs."), _("Finance")),
     NavItem(_("Workflows"), ADMIN_WORKFLOWS, "workflow", Permission.CONFIGURE,
             _("States, transitions, approvals and due times of NCRs, tickets and more."), _("Administration")),
     NavItem(_("Users"), ADMIN_USERS, "users", Permission.MANAGE_USERS,

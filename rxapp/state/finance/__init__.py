@@ -1,0 +1,1 @@
+"""State of the finance domain (services/finance)."""
