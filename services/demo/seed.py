@@ -56,6 +56,8 @@ def seed_demo(session: Session, *, now: datetime | None = None, production: bool
         seed_demo_trace(session, acme_id, _actor(session, "admin"), now=now)
         from services.demo.quality import seed_demo_quality
         seed_demo_quality(session, acme_id, _actor(session, "quality"), now=now)
+        from services.demo.finance import seed_demo_finance
+        seed_demo_finance(session, acme_id, _actor(session, "finance"), now=now)
         from services.demo.ncr import seed_demo_ncrs
         seed_demo_ncrs(session, acme_id, _actor(session, "quality"), _actor(session, "supervisor"),
                        _actor(session, "admin"), now=now)
