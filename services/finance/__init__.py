@@ -11,6 +11,7 @@ and standard costing.
 - invoices.py: customer invoices (from shipments or order lines) and credit notes, priced, VAT once per invoice;
 - invoice_pdf.py: the invoice or credit note as PDF in the organization's branding;
 - payments.py: payments received, allocation to invoices (oldest first by default), AR aging;
+- work_order_cost.py: actual cost of a work order (lots consumed, job time) vs standard, variances; order margin;
 - costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order.
 
 Invariants: money is Decimal, never float, rounded where a document shows it by the rule it states; FINANCE

@@ -83,7 +83,7 @@ class MaterialCheck(BaseModel):
     ready: bool
 
 
-class _Data:
+class CostData:
     """Everything a roll-up reads, loaded once for the organization."""
 
     def __init__(self, session: Session, organization_id: int):
@@ -108,12 +108,12 @@ class _Data:
 def cost_rollup(session: Session, actor: Actor, product_id: int) -> CostRollup:
     require(actor, Permission.FINANCE)
     product = get_scoped(session, actor, Product, product_id, "Product")
-    data = _Data(session, actor.organization_id)
-    material, conversion = _unit_cost(data, product.id, [product.id])
+    data = CostData(session, actor.organization_id)
+    material, conversion = unit_cost_parts(data, product.id, [product.id])
     lines: list[CostLine] = []
     _lines(data, product.id, Decimal(1), 1, lines)
-    return CostRollup(product_id=product.id, code=product.code, name=product.name, material=_q(material),
-                      conversion=_q(conversion), unit_cost=_q(material + conversion),
+    return CostRollup(product_id=product.id, code=product.code, name=product.name, material=quantize4(material),
+                      conversion=quantize4(conversion), unit_cost=quantize4(material + conversion),
                       standard_cost=product.standard_cost, steps=_step_costs(data, product.id), lines=lines,
                       gaps=sorted(set(data.gaps)))
 
@@ -122,7 +122,7 @@ def material_check(session: Session, actor: Actor, work_order_id: int) -> Materi
     """Direct components a work order needs (scrap included) against available lots in its plant."""
     require(actor, Permission.PLAN)
     wo = get_scoped(session, actor, WorkOrder, work_order_id, "Work order")
-    data = _Data(session, actor.organization_id)
+    data = CostData(session, actor.organization_id)
     needed: dict[int, Decimal] = {}
     for line in data.children.get(wo.product_id, []):
         qty = Decimal(wo.quantity) * Decimal(line.quantity_per) * (1 + Decimal(line.scrap_factor))
@@ -141,7 +141,7 @@ def material_check(session: Session, actor: Actor, work_order_id: int) -> Materi
                          ready=all(s.short == 0 for s in lines))
 
 
-def _unit_cost(data: _Data, product_id: int, path: list[int]) -> tuple[Decimal, Decimal]:
+def unit_cost_parts(data: CostData, product_id: int, path: list[int]) -> tuple[Decimal, Decimal]:
     if product_id in data.memo:
         return data.memo[product_id]
     if len(path) > MAX_DEPTH:
@@ -153,7 +153,7 @@ def _unit_cost(data: _Data, product_id: int, path: list[int]) -> tuple[Decimal, 
         for line in children:
             if line.component_product_id in path:
                 raise Conflict(f"The bill of materials of {product.code} has a loop.")
-            m, c = _unit_cost(data, line.component_product_id, path + [line.component_product_id])
+            m, c = unit_cost_parts(data, line.component_product_id, path + [line.component_product_id])
             material += Decimal(line.quantity_per) * (1 + Decimal(line.scrap_factor)) * (m + c)
     elif product.standard_cost is not None:
         material = Decimal(product.standard_cost)
@@ -164,7 +164,7 @@ def _unit_cost(data: _Data, product_id: int, path: list[int]) -> tuple[Decimal, 
     return material, conversion
 
 
-def _step_costs(data: _Data, product_id: int) -> list[StepCost]:
+def _step_costs(data: CostData, product_id: int) -> list[StepCost]:
     out = []
     for step in data.steps.get(product_id, []):
         center = data.centers.get(step.work_center_id)
@@ -174,20 +174,20 @@ def _step_costs(data: _Data, product_id: int) -> list[StepCost]:
         rate = Decimal(center.machine_rate_per_hour or 0) + Decimal(center.labour_rate_per_hour or 0) if center else Decimal(0)
         cycle = Decimal(step.ideal_cycle_seconds)
         out.append(StepCost(sequence=step.sequence, name=step.name, work_center_code=code, cycle_seconds=cycle,
-                            rate_per_hour=rate, unit_cost=_q(cycle * rate / 3600),
-                            setup_seconds=step.setup_seconds, setup_cost=_q(Decimal(step.setup_seconds) * rate / 3600)))
+                            rate_per_hour=rate, unit_cost=quantize4(cycle * rate / 3600),
+                            setup_seconds=step.setup_seconds, setup_cost=quantize4(Decimal(step.setup_seconds) * rate / 3600)))
     return out
 
 
-def _lines(data: _Data, product_id: int, quantity: Decimal, level: int, out: list[CostLine]) -> None:
+def _lines(data: CostData, product_id: int, quantity: Decimal, level: int, out: list[CostLine]) -> None:
     for line in data.children.get(product_id, []):
         comp = data.products[line.component_product_id]
         qty = quantity * Decimal(line.quantity_per) * (1 + Decimal(line.scrap_factor))
         m, c = data.memo[comp.id]
-        out.append(CostLine(level=level, product_id=comp.id, code=comp.code, name=comp.name, quantity=_q(qty),
-                            unit_cost=_q(m + c), extended_cost=_q(qty * (m + c))))
+        out.append(CostLine(level=level, product_id=comp.id, code=comp.code, name=comp.name, quantity=quantize4(qty),
+                            unit_cost=quantize4(m + c), extended_cost=quantize4(qty * (m + c))))
         _lines(data, comp.id, qty, level + 1, out)
 
 
-def _q(value: Decimal) -> Decimal:
+def quantize4(value: Decimal) -> Decimal:
     return Decimal(value).quantize(PLACES)

@@ -126,3 +126,9 @@ def test_invoice_pdf_payment_and_aging_over_http(client, world, as_user, session
     aging = client.get("/finance/ar-aging", params={"as_of": "2026-12-20", "currency": "JPY"}, headers=admin).json()
     assert aging[0]["total"] == "5998" and aging[0]["buckets"]["current"] == "5998"
     assert_error(client.get(f"/finance/invoices/{issued['id']}/pdf", headers=as_user("admin.b")), 404, "not_found")
+
+
+def test_work_order_cost_and_margin_are_finance_only(client, world, as_user):
+    admin, planner = as_user("admin.a"), as_user("planner.one")
+    assert_error(client.get("/finance/work-orders/999999/cost", headers=admin), 404, "not_found")
+    assert_error(client.get("/finance/orders/1/margin", headers=planner), 403, "forbidden")

@@ -7,9 +7,10 @@ from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
 from services.core.db import db_session, transaction
-from services.finance import cost_rates, costing
+from services.finance import cost_rates, costing, work_order_cost
 from services.finance.cost_rates import WorkCenterRates, WorkCenterRatesRead
 from services.finance.costing import CostRollup, MaterialCheck
+from services.finance.work_order_cost import OrderMargin, WorkOrderCost
 
 router = APIRouter(tags=["finance"], responses=AUTHENTICATED)
 
@@ -40,3 +41,17 @@ def list_rates(actor: CurrentActor) -> list[WorkCenterRatesRead]:
 def set_rates(work_center_id: int, body: WorkCenterRates, actor: CurrentActor) -> WorkCenterRatesRead:
     with db_session() as s, transaction(s):
         return cost_rates.set_rates(s, actor, work_center_id, body, now=utcnow())
+
+
+@router.get("/finance/work-orders/{work_order_id}/cost", response_model=WorkOrderCost,
+            summary="Actual cost of a work order (consumed lots, job time) against its standard, with variances")
+def work_order_actual_cost(work_order_id: int, actor: CurrentActor) -> WorkOrderCost:
+    with db_session() as s, transaction(s):
+        return work_order_cost.work_order_cost(s, actor, work_order_id, now=utcnow())
+
+
+@router.get("/finance/orders/{order_id}/margin", response_model=OrderMargin,
+            summary="Revenue of what a customer order delivered less its standard cost")
+def order_margin(order_id: int, actor: CurrentActor) -> OrderMargin:
+    with db_session() as s, transaction(s):
+        return work_order_cost.order_margin(s, actor, order_id)
