@@ -84,25 +84,42 @@ class MaterialCheck(BaseModel):
 
 
 class CostData:
-    """Everything a roll-up reads, loaded once for the organization."""
+    """Everything a roll-up reads, loaded once for the organization as plain rows (no ORM objects)."""
 
     def __init__(self, session: Session, organization_id: int):
-        self.products = {p.id: p for p in session.exec(select(Product).where(Product.organization_id == organization_id))}
-        self.children: dict[int, list[BomLine]] = {}
-        for line in session.exec(select(BomLine).where(BomLine.organization_id == organization_id)
-                                 .order_by(BomLine.position, BomLine.id)):
-            self.children.setdefault(line.parent_product_id, []).append(line)
-        self.steps: dict[int, list[RoutingStep]] = {}
-        query = (select(Routing.product_id, RoutingStep).join(RoutingStep, RoutingStep.routing_id == Routing.id)
+        self.products = {p.id: p for p in session.exec(select(
+            Product.id, Product.code, Product.name, Product.unit, Product.standard_cost)
+            .where(Product.organization_id == organization_id))}
+        self.children: dict[int, list[tuple[int, Decimal]]] = {}      # parent -> (component, qty x (1 + scrap))
+        for parent, component, per, scrap in session.exec(
+                select(BomLine.parent_product_id, BomLine.component_product_id, BomLine.quantity_per,
+                       BomLine.scrap_factor).where(BomLine.organization_id == organization_id)
+                .order_by(BomLine.position, BomLine.id)):
+            self.children.setdefault(parent, []).append((component, Decimal(per) * (1 + Decimal(scrap))))
+        self.steps: dict[int, list] = {}
+        query = (select(Routing.product_id, RoutingStep.routing_id, RoutingStep.sequence, RoutingStep.name,
+                        RoutingStep.work_center_id, RoutingStep.ideal_cycle_seconds, RoutingStep.setup_seconds)
+                 .join(RoutingStep, RoutingStep.routing_id == Routing.id)
                  .where(Routing.organization_id == organization_id, Routing.is_active.is_(True))
                  .order_by(Routing.product_id, Routing.version.desc(), RoutingStep.sequence))
         seen_routing: dict[int, int] = {}
-        for product_id, step in session.exec(query):
-            if seen_routing.setdefault(product_id, step.routing_id) == step.routing_id:
-                self.steps.setdefault(product_id, []).append(step)
-        self.centers = {w.id: w for w in session.exec(select(WorkCenter).where(WorkCenter.organization_id == organization_id))}
+        for step in session.exec(query):
+            if seen_routing.setdefault(step.product_id, step.routing_id) == step.routing_id:
+                self.steps.setdefault(step.product_id, []).append(step)
+        self.centers = {w.id: w for w in session.exec(select(
+            WorkCenter.id, WorkCenter.code, WorkCenter.machine_rate_per_hour, WorkCenter.labour_rate_per_hour)
+            .where(WorkCenter.organization_id == organization_id))}
         self.memo: dict[int, tuple[Decimal, Decimal]] = {}
         self.gaps: list[str] = []
+
+    def rate(self, work_center_id: int) -> Decimal:
+        """Machine + labour rate per hour of a work center; a missing rate is a gap, counted as 0."""
+        center = self.centers.get(work_center_id)
+        if center is None or (center.machine_rate_per_hour is None and center.labour_rate_per_hour is None):
+            self.gaps.append(f"Work center {center.code if center else '?'} has no machine or labour rate: "
+                             "its time is counted as 0.")
+            return Decimal(0)
+        return Decimal(center.machine_rate_per_hour or 0) + Decimal(center.labour_rate_per_hour or 0)
 
 
 def cost_rollup(session: Session, actor: Actor, product_id: int) -> CostRollup:
@@ -124,9 +141,8 @@ def material_check(session: Session, actor: Actor, work_order_id: int) -> Materi
     wo = get_scoped(session, actor, WorkOrder, work_order_id, "Work order")
     data = CostData(session, actor.organization_id)
     needed: dict[int, Decimal] = {}
-    for line in data.children.get(wo.product_id, []):
-        qty = Decimal(wo.quantity) * Decimal(line.quantity_per) * (1 + Decimal(line.scrap_factor))
-        needed[line.component_product_id] = needed.get(line.component_product_id, Decimal(0)) + qty
+    for component, factor in data.children.get(wo.product_id, []):
+        needed[component] = needed.get(component, Decimal(0)) + Decimal(wo.quantity) * factor
     stock = dict(session.exec(select(Lot.product_id, func.sum(Lot.quantity)).where(
         Lot.organization_id == actor.organization_id, Lot.plant_id == wo.plant_id, Lot.status == LotStatus.AVAILABLE,
         Lot.product_id.in_(list(needed) or [-1])).group_by(Lot.product_id)).all())
@@ -150,16 +166,17 @@ def unit_cost_parts(data: CostData, product_id: int, path: list[int]) -> tuple[D
     children = data.children.get(product_id, [])
     material = Decimal(0)
     if children:
-        for line in children:
-            if line.component_product_id in path:
+        for component, factor in children:
+            if component in path:
                 raise Conflict(f"The bill of materials of {product.code} has a loop.")
-            m, c = unit_cost_parts(data, line.component_product_id, path + [line.component_product_id])
-            material += Decimal(line.quantity_per) * (1 + Decimal(line.scrap_factor)) * (m + c)
+            m, c = unit_cost_parts(data, component, path + [component])
+            material += factor * (m + c)
     elif product.standard_cost is not None:
         material = Decimal(product.standard_cost)
     else:
         data.gaps.append(f"{product.code} has no BOM and no standard cost: counted as 0.")
-    conversion = sum((s.unit_cost for s in _step_costs(data, product_id)), Decimal(0))
+    conversion = sum((Decimal(s.ideal_cycle_seconds) * data.rate(s.work_center_id) / 3600
+                      for s in data.steps.get(product_id, [])), Decimal(0))
     data.memo[product_id] = (material, conversion)
     return material, conversion
 
@@ -167,22 +184,18 @@ def unit_cost_parts(data: CostData, product_id: int, path: list[int]) -> tuple[D
 def _step_costs(data: CostData, product_id: int) -> list[StepCost]:
     out = []
     for step in data.steps.get(product_id, []):
-        center = data.centers.get(step.work_center_id)
-        code = center.code if center else "?"
-        if center is None or (center.machine_rate_per_hour is None and center.labour_rate_per_hour is None):
-            data.gaps.append(f"Work center {code} has no machine or labour rate: its time is counted as 0.")
-        rate = Decimal(center.machine_rate_per_hour or 0) + Decimal(center.labour_rate_per_hour or 0) if center else Decimal(0)
+        center, rate = data.centers.get(step.work_center_id), data.rate(step.work_center_id)
         cycle = Decimal(step.ideal_cycle_seconds)
-        out.append(StepCost(sequence=step.sequence, name=step.name, work_center_code=code, cycle_seconds=cycle,
-                            rate_per_hour=rate, unit_cost=quantize4(cycle * rate / 3600),
+        out.append(StepCost(sequence=step.sequence, name=step.name, work_center_code=center.code if center else "?",
+                            cycle_seconds=cycle, rate_per_hour=rate, unit_cost=quantize4(cycle * rate / 3600),
                             setup_seconds=step.setup_seconds, setup_cost=quantize4(Decimal(step.setup_seconds) * rate / 3600)))
     return out
 
 
 def _lines(data: CostData, product_id: int, quantity: Decimal, level: int, out: list[CostLine]) -> None:
-    for line in data.children.get(product_id, []):
-        comp = data.products[line.component_product_id]
-        qty = quantity * Decimal(line.quantity_per) * (1 + Decimal(line.scrap_factor))
+    for component, factor in data.children.get(product_id, []):
+        comp = data.products[component]
+        qty = quantity * factor
         m, c = data.memo[comp.id]
         out.append(CostLine(level=level, product_id=comp.id, code=comp.code, name=comp.name, quantity=quantize4(qty),
                             unit_cost=quantize4(m + c), extended_cost=quantize4(qty * (m + c))))

@@ -10,12 +10,13 @@ from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from models.finance import Account, AccountType, JournalEntry, JournalLine
 from services.core.access import Actor, Permission, require
 from services.core.exports import to_csv
 from services.core.scoping import get_scoped
+from services.finance.money import exact_sum, from_scaled
 
 _DEBIT_NORMAL = {AccountType.ASSET, AccountType.EXPENSE}
 
@@ -71,8 +72,9 @@ def trial_balance(session: Session, actor: Actor, *, currency: str, start: date 
     """Balances per account over entries dated in [start, end) (open ends: from the beginning, up to now)."""
     require(actor, Permission.FINANCE)
     currency = currency.strip().upper()
+    dialect = session.get_bind().dialect.name
     query = (select(Account.id, Account.code, Account.name, Account.type,
-                    func.sum(JournalLine.debit), func.sum(JournalLine.credit))
+                    exact_sum(JournalLine.debit, dialect), exact_sum(JournalLine.credit, dialect))
              .join(JournalLine, JournalLine.account_id == Account.id)
              .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
              .where(Account.organization_id == actor.organization_id, JournalEntry.currency == currency)
@@ -80,7 +82,7 @@ def trial_balance(session: Session, actor: Actor, *, currency: str, start: date 
     query = _dated(query, start, end)
     rows = []
     for account_id, code, name, kind, debit, credit in session.exec(query).all():
-        balance = Decimal(debit or 0) - Decimal(credit or 0)
+        balance = from_scaled(debit, dialect) - from_scaled(credit, dialect)
         rows.append(TrialBalanceRow(account_id=account_id, code=code, name=name, type=kind,
                                     debit=balance if balance > 0 else Decimal("0"),
                                     credit=-balance if balance < 0 else Decimal("0")))
@@ -94,11 +96,12 @@ def general_ledger(session: Session, actor: Actor, account_id: int, *, currency:
     require(actor, Permission.FINANCE)
     account = get_scoped(session, actor, Account, account_id, "Account")
     currency = currency.strip().upper()
-    base = (select(func.coalesce(func.sum(JournalLine.debit - JournalLine.credit), 0))
+    dialect = session.get_bind().dialect.name
+    base = (select(exact_sum(JournalLine.debit - JournalLine.credit, dialect))
             .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
             .where(JournalLine.account_id == account.id, JournalEntry.currency == currency,
                    JournalEntry.entry_date < start))
-    opening = Decimal(session.exec(base).one())
+    opening = from_scaled(session.exec(base).one(), dialect)
     query = (select(JournalEntry, JournalLine).join(JournalLine, JournalLine.entry_id == JournalEntry.id)
              .where(JournalLine.account_id == account.id, JournalEntry.currency == currency,
                     JournalEntry.entry_date >= start, JournalEntry.entry_date < end)

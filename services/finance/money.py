@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from sqlalchemy import BigInteger, cast, func
+
 from models.finance import Rounding
 
 MINOR_UNITS = {"KRW": 0, "JPY": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3}
@@ -36,3 +38,20 @@ def describe_rounding(currency: str, rounding: Rounding, unit: Decimal | None = 
     step = unit if unit is not None and unit > quantum(currency) else quantum(currency)
     how = "rounded half up" if Rounding(rounding) == Rounding.HALF_UP else "truncated"
     return f"{how} to {step.normalize():f} {currency.upper()}"
+
+
+SCALE = 10_000          # money columns keep 4 places (NUMERIC(18, 4))
+
+
+def exact_sum(column, dialect: str):
+    """SUM of a money column, exact on every database: SQLite keeps NUMERIC as floating point, so there the sum
+    runs over whole ten-thousandths (integers) and `from_scaled` turns it back; PostgreSQL sums NUMERIC exactly."""
+    if dialect == "sqlite":
+        return func.sum(cast(func.round(column * SCALE), BigInteger))
+    return func.sum(column)
+
+
+def from_scaled(value, dialect: str) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    return Decimal(int(value)) / SCALE if dialect == "sqlite" else Decimal(value)

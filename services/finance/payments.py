@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from models.catalog import Customer
 from models.finance import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentAllocation
@@ -27,7 +27,7 @@ from services.core.scoping import get_scoped
 from services.finance import journal
 from services.finance.accounts import account_for_role
 from services.finance.journal import EntryCreate, LineInput
-from services.finance.money import minor_units, quantum
+from services.finance.money import exact_sum, from_scaled, minor_units, quantum
 
 BUCKETS = [("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("over 90", 91, None)]
 
@@ -158,19 +158,20 @@ def _owed(session: Session, invoice_ids: list[int], *, as_of: date | None = None
     """Total less payments allocated (received up to `as_of`) less issued credit notes, per invoice."""
     ids = invoice_ids or [-1]
     owed = dict(session.exec(select(Invoice.id, Invoice.total).where(col(Invoice.id).in_(ids))).all())
-    paid_q = (select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount))
+    dialect = session.get_bind().dialect.name
+    paid_q = (select(PaymentAllocation.invoice_id, exact_sum(PaymentAllocation.amount, dialect))
               .join(Payment, Payment.id == PaymentAllocation.payment_id)
               .where(col(PaymentAllocation.invoice_id).in_(ids)))
     if as_of is not None:
         paid_q = paid_q.where(Payment.received_on <= as_of)
-    credit_q = select(Invoice.credit_of_id, func.sum(Invoice.total)).where(
+    credit_q = select(Invoice.credit_of_id, exact_sum(Invoice.total, dialect)).where(
         col(Invoice.credit_of_id).in_(ids), Invoice.status == InvoiceStatus.ISSUED)
     if as_of is not None:
         credit_q = credit_q.where(Invoice.issue_date <= as_of)
     for invoice_id, amount in session.exec(paid_q.group_by(PaymentAllocation.invoice_id)).all():
-        owed[invoice_id] -= Decimal(amount)
+        owed[invoice_id] -= from_scaled(amount, dialect)
     for invoice_id, amount in session.exec(credit_q.group_by(Invoice.credit_of_id)).all():
-        owed[invoice_id] -= Decimal(amount)
+        owed[invoice_id] -= from_scaled(amount, dialect)
     return {k: Decimal(v) for k, v in owed.items()}
 
 
