@@ -16,7 +16,7 @@ from models.finance import Account, AccountType, JournalEntry, JournalLine
 from services.core.access import Actor, Permission, require
 from services.core.exports import to_csv
 from services.core.scoping import get_scoped
-from services.finance.money import exact_sum, from_scaled
+from services.finance.money import exact_sum, from_scaled, quantum
 
 _DEBIT_NORMAL = {AccountType.ASSET, AccountType.EXPENSE}
 
@@ -82,7 +82,7 @@ def trial_balance(session: Session, actor: Actor, *, currency: str, start: date 
     query = _dated(query, start, end)
     rows = []
     for account_id, code, name, kind, debit, credit in session.exec(query).all():
-        balance = from_scaled(debit, dialect) - from_scaled(credit, dialect)
+        balance = (from_scaled(debit, dialect) - from_scaled(credit, dialect)).quantize(quantum(currency))
         rows.append(TrialBalanceRow(account_id=account_id, code=code, name=name, type=kind,
                                     debit=balance if balance > 0 else Decimal("0"),
                                     credit=-balance if balance < 0 else Decimal("0")))
@@ -101,16 +101,17 @@ def general_ledger(session: Session, actor: Actor, account_id: int, *, currency:
             .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
             .where(JournalLine.account_id == account.id, JournalEntry.currency == currency,
                    JournalEntry.entry_date < start))
-    opening = from_scaled(session.exec(base).one(), dialect)
+    opening = from_scaled(session.exec(base).one(), dialect).quantize(quantum(currency))
     query = (select(JournalEntry, JournalLine).join(JournalLine, JournalLine.entry_id == JournalEntry.id)
              .where(JournalLine.account_id == account.id, JournalEntry.currency == currency,
                     JournalEntry.entry_date >= start, JournalEntry.entry_date < end)
              .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id))
     balance, lines = opening, []
     for entry, line in session.exec(query).all():
-        balance += line.debit - line.credit
+        debit, credit = Decimal(line.debit).quantize(quantum(currency)), Decimal(line.credit).quantize(quantum(currency))
+        balance += debit - credit
         lines.append(LedgerLine(entry_id=entry.id, number=entry.number, entry_date=entry.entry_date, memo=entry.memo,
-                                description=line.description, debit=line.debit, credit=line.credit, balance=balance))
+                                description=line.description, debit=debit, credit=credit, balance=balance))
     return GeneralLedger(account_id=account.id, code=account.code, name=account.name, currency=currency,
                          opening=opening, lines=lines, closing=balance)
 

@@ -52,7 +52,7 @@ def test_ledger_round_trip_and_reports(client, world, as_user):
     assert "lines" in assert_error(client.post("/finance/journal-entries", json=unbalanced, headers=admin), 422,
                                    "invalid")["fields"]
     tb = client.get("/finance/trial-balance", params={"currency": "EUR"}, headers=admin).json()
-    assert tb["total_debit"] == tb["total_credit"] == "119.0000"
+    assert tb["total_debit"] == tb["total_credit"] == "119.00"
     tb_csv = client.get("/finance/trial-balance", params={"currency": "EUR", "format": "csv"}, headers=admin)
     rows = list(csv.reader(io.StringIO(tb_csv.content.decode("utf-8-sig"))))
     assert rows[0] == ["Account", "Name", "Type", "Debit", "Credit"] and len(rows) == 4
@@ -65,7 +65,7 @@ def test_ledger_round_trip_and_reports(client, world, as_user):
     assert export.status_code == 200 and export.content.decode("utf-8-sig").count("JE-000001") == 3
     gl = client.get(f"/finance/accounts/{chart['receivable']}/ledger",
                     params={"currency": "EUR", "start": "2026-12-01", "end": "2027-01-01"}, headers=admin).json()
-    assert gl["closing"] == "119.0000"
+    assert gl["closing"] == "119.00"
 
 
 def test_rates_rollup_and_material_check(client, world, as_user):
