@@ -79,7 +79,7 @@ class Floor:
                                            work_order_id=wo, sequence=10, name="Make", work_center_id=wc,
                                            machine_id=m, queue_position=1, quantity=1_000_000,
                                            ideal_cycle_seconds="10", status=WorkStatus.RELEASED)
-                                 for wo, m in zip(wo_ids, self.plant.machine_ids)])
+                                 for wo, m in zip(wo_ids, self.plant.machine_ids, strict=False)])
             with takt_db.transaction(session):
                 from models.orders import WorkOrder
                 from models.resources import Machine
@@ -91,7 +91,7 @@ class Floor:
             with takt_db.transaction(session):
                 result = ingest.ingest_batch(session, self.actor, [
                     {"client_id": f"start-{i}", "machine": code, "type": "job_start", "work_order": number,
-                     "occurred_at": start.isoformat()} for i, (code, number) in enumerate(zip(self.codes, numbers))],
+                     "occurred_at": start.isoformat()} for i, (code, number) in enumerate(zip(self.codes, numbers, strict=True))],
                     now=now)
             assert result.accepted == machines, result.results[:3]
 
@@ -243,7 +243,7 @@ def bench_ws(floor: Floor, host: str, events: list[dict], size: int, senders: in
 def raw_rows(floor: Floor, events: list[dict]) -> list[dict]:
     """The production_event rows ingest writes for these events, with other client ids."""
     with Session(takt_db.get_engine()) as s:
-        machine_of = {code: mid for code, mid in zip(floor.codes, floor.plant.machine_ids)}
+        machine_of = {code: mid for code, mid in zip(floor.codes, floor.plant.machine_ids, strict=True)}
         op_of = dict(s.exec(select(Operation.machine_id, Operation.id).where(
             Operation.plant_id == floor.plant.plant_id)).all())
     now = datetime.now(UTC)

@@ -161,11 +161,11 @@ def machine_events(floor: Floor, index: int, mid: int, rng: np.random.Generator)
     ops = floor.ops[mid]
     base = floor.start.timestamp()
     rows = []
-    for i, (t, s) in enumerate(zip(counts.tolist(), scrap.tolist())):
+    for i, (t, s) in enumerate(zip(counts.tolist(), scrap.tolist(), strict=True)):
         op_id = ops[min(int(t // FORTNIGHT), len(ops) - 1)][0]
         rows.append((mid, op_id, "count", 0 if s else 1, 1 if s else 0, floor.scrap_reason if s else None,
                      f"c{index}-{i}", base + t))
-    for j, (s, e, k) in enumerate(zip(stop_starts.tolist(), stop_ends.tolist(), kinds.tolist())):
+    for j, (s, e, k) in enumerate(zip(stop_starts.tolist(), stop_ends.tolist(), kinds.tolist(), strict=True)):
         rows.append((mid, None, "downtime_started", 0, 0, floor.stop_reasons[k], f"s{index}-{j}", base + s))
         rows.append((mid, None, "downtime_ended", 0, 0, None, f"e{index}-{j}", base + e))
     return rows

@@ -190,13 +190,13 @@ def operator_plant(engine, operators: int):
                              work_center_id=session.exec(select(Operation.work_center_id)).first() or
                              _work_center(session, p), machine_id=m, queue_position=1, quantity=1000,
                              ideal_cycle_seconds=Decimal("10"), status=WorkStatus.RELEASED)
-                   for wo, m in zip(wo_ids, p.machine_ids)]
+                   for wo, m in zip(wo_ids, p.machine_ids, strict=False)]
             session.add_all(ops)
             session.flush()
             op_ids = [o.id for o in ops]
         tokens = []
         with takt_db.transaction(session):
-            for i, user_id in enumerate(op_users):
+            for _i, user_id in enumerate(op_users):
                 from models.user import User
                 tokens.append(auth.login(session, session.get(User, user_id).username, PASSWORD, now=datetime.now(UTC), client="api").token)
     return p, op_users, op_ids, tokens

@@ -2,7 +2,8 @@
 by each of N connected dashboard clients, against a raw socket.io echo on the same machine, same run.
 
 Takt: a fresh SQLite database with the demo plant, the Reflex backend of this repo's app (its ASGI
-app under granian as `reflex run --env prod` serves it, one worker; the browser frontend is not needed), N python-socketio clients speaking Reflex's protocol
+app under granian as `reflex run --env prod` serves it, one worker; the browser frontend is not needed),
+N python-socketio clients speaking Reflex's protocol
 (connect to /_event with a client token, log in as the demo manager through the login event, open
 /dashboard: each links its LiveDashboardState to the same Berlin "today" view). A producer then reports
 1 good part on a running job through the REST API (POST /api/v1/machines/{id}/actions, the operator
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
@@ -127,7 +129,8 @@ def start_app(workdir: Path, port: int) -> subprocess.Popen:
     # the App is an ASGI factory; one worker
     proc = subprocess.Popen([str(BIN / "granian"), "--interface", "asgi", "--factory", "--workers", "1",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "rxapp.rxapp:app"],
-                            cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+                            cwd=ROOT, env=env, stdout=open(log, "w"),  # noqa: SIM115 (the child owns it)
+                            stderr=subprocess.STDOUT, start_new_session=True)
     wait_http(f"http://127.0.0.1:{port}/ping", proc, log)
     return proc
 
@@ -137,10 +140,8 @@ def stop(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=20)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, 9)
-        except ProcessLookupError:
-            pass
 
 
 # ----- Reflex protocol clients ---------------------------------------------------------------
@@ -325,7 +326,8 @@ def main() -> None:
         app_port, echo_port = free_port(), free_port()
         app = start_app(workdir, app_port)
         echo_log = workdir / "echo.log"
-        echo = subprocess.Popen([sys.executable, "-c", ECHO_SERVER, str(echo_port)], stdout=open(echo_log, "w"),
+        echo = subprocess.Popen([sys.executable, "-c", ECHO_SERVER, str(echo_port)],
+                                stdout=open(echo_log, "w"),  # noqa: SIM115 (the child owns it)
                                 stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_http(f"http://127.0.0.1:{echo_port}/socket.io/?EIO=4&transport=polling", echo, echo_log, 60)

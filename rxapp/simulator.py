@@ -6,8 +6,9 @@ ideal cycle time x U(1.00, 1.12) (reduced speed), counted once a minute or so, w
 the first parts after a changeover) with scrap reasons; micro-stops (about 2 an hour, 0.5-4 min),
 tool changes, material shortages and breakdowns (about one every 8 hours, 15-90 min) with their reason
 codes; job_complete when the quantity is good. Work happens only in the shift calendar's working time
-(breaks and nights are skipped; `all_hours` ignores the calendar, for a demo at the weekend). When a machine's queue runs dry the simulator plays the planner and
-releases another order (services/demo/simulation.py), at most once per 20 simulated minutes per machine.
+(breaks and nights are skipped; `all_hours` ignores the calendar, for a demo at the weekend). When a
+machine's queue runs dry the simulator plays the planner and releases another order
+(services/demo/simulation.py), at most once per 20 simulated minutes per machine.
 
 Time: the simulated clock never runs ahead of the wall clock (the server refuses future events).
 `speed` is simulated seconds per real second (0: as fast as the server takes them); with a

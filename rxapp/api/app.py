@@ -63,7 +63,8 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            branding.router, scheduling.router,
            master_products.router, master_customers.router, master_resources.router, master_routings.router,
            master_reason_codes.router, master_calendars.router,
-           orders.router, orders.work_router, shopfloor.router, kpi_api.router, labels.router, scans.router, ingest_api.router, config_api.router,
+           orders.router, orders.work_router, shopfloor.router, kpi_api.router, labels.router, scans.router, ingest_api.router,
+           config_api.router,
            notifications_api.router, workflows_api.router, ncrs_api.router, sop_tickets_api.router,
            lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router, rejects_api.router,
            finance_tax.router, finance_ledger.router, finance_costing.router, finance_invoices.router)
@@ -76,10 +77,13 @@ TAGS = [
     {"name": "kpi", "description": "OEE (A, P, Q), trends, loss Pareto, FPY/RTY, OTD, WIP and the events behind a figure, from rollups."},
     {"name": "configuration", "description": "Type lists (pick lists with retirement) and custom fields per entity type."},
     {"name": "notifications", "description": "Your notification centre and your choices per kind (in the app, by email)."},
-    {"name": "workflows", "description": "Admin-defined workflows per entity type: states, guarded transitions, approvals, due times (versioned)."},
+    {"name": "workflows", "description": "Admin-defined workflows per entity type: states, guarded transitions, approvals, "
+                                        "due times (versioned)."},
     {"name": "ncrs", "description": "Non-conformance reports with containment, root cause and CAPA actions, on their workflow."},
-    {"name": "inspections and SPC", "description": "Inspection plans, measurements, control charts with baselines, capability and SPC alerts."},
-    {"name": "rejects and returns", "description": "Internal rejects (also from scrap reports) and customer returns with disposition and approval."},
+    {"name": "inspections and SPC", "description": "Inspection plans, measurements, control charts with baselines, "
+                                                  "capability and SPC alerts."},
+    {"name": "rejects and returns", "description": "Internal rejects (also from scrap reports) and customer returns with "
+                                                  "disposition and approval."},
     {"name": "sop tickets", "description": "One department charges another for an SOP failure; respond, accept, dispute, reassign."},
     {"name": "auth", "description": "Log in for a bearer token, log out, change your password."},
     {"name": "me", "description": "The person or API token behind the bearer header."},
@@ -101,8 +105,10 @@ TAGS = [
     {"name": "shop floor", "description": "Operator portal: machines, queues, and job/count/downtime actions."},
     {"name": "labels", "description": "Code128/QR labels (PNG, SVG, PDF sheets) and what a scanned label names."},
     {"name": "scanning", "description": "Scanning stations: receive, move, consume, pack and ship by scanning (station tokens)."},
-    {"name": "traceability", "description": "Lots, serials, locations, consumption into jobs and output lots, forward/backward trace (CSV/Excel/PDF) and recall."},
-    {"name": "shipments", "description": "Shipments from order lines: pack lots and serials, ship with carrier and tracking, packing list PDF."},
+    {"name": "traceability", "description": "Lots, serials, locations, consumption into jobs and output lots, "
+                                           "forward/backward trace (CSV/Excel/PDF) and recall."},
+    {"name": "shipments", "description": "Shipments from order lines: pack lots and serials, ship with carrier and "
+                                        "tracking, packing list PDF."},
     {"name": "finance", "description": "Tax rules, chart of accounts, fiscal periods, the journal and its reports, "
                                        "standard cost roll-up and material checks (finance role; material check: planners)."},
     {"name": "ingest", "description": "Machine data from gateways (machine API token): batches of counts, states "

@@ -28,7 +28,7 @@ def _hex(rgb: tuple[float, float, float]) -> str:
 
 
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], share_of_a: float) -> tuple[float, float, float]:
-    return tuple(x * share_of_a + y * (1 - share_of_a) for x, y in zip(a, b))  # type: ignore[return-value]
+    return tuple(x * share_of_a + y * (1 - share_of_a) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 
 def _luminance(rgb: tuple[float, float, float]) -> float:

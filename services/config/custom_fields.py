@@ -289,7 +289,7 @@ def with_custom_columns(session: Session, actor: Actor, entity_type: str, rows: 
     custom field, and `columns` followed by those fields' (column, header) pairs."""
     extra = export_columns(session, actor, entity_type)
     typed = export_values(session, actor, entity_type, [getattr(r, "custom", None) or {} for r in rows])
-    return [{**r.model_dump(), **cells} for r, cells in zip(rows, typed)], [*columns, *extra]
+    return [{**r.model_dump(), **cells} for r, cells in zip(rows, typed, strict=True)], [*columns, *extra]
 
 
 def set_values(session: Session, actor: Actor, entity_type: str, entity_id: int, values: dict[str, Any], *,

@@ -20,7 +20,7 @@ import os
 import smtplib
 import ssl
 from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -160,10 +160,8 @@ def _send_all(settings: SmtpSettings, batch: list[OutgoingMail]) -> dict[int, st
             except (OSError, smtplib.SMTPException) as exc:
                 results[mail.id] = f"{type(exc).__name__}: {exc}"
     finally:
-        try:
+        with suppress(OSError, smtplib.SMTPException):
             client.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
     return results
 
 

@@ -21,6 +21,7 @@ Events published elsewhere while this process's listener is disconnected are not
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -238,10 +239,8 @@ class RedisBridge(_Bridge):
 
     def _close_sender(self) -> None:
         if self._client is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self._client.close()
-            except Exception:
-                pass
             self._client = None
 
     def _listen(self, connected: Callable[[], None]) -> None:
@@ -309,10 +308,8 @@ class PostgresBridge(_Bridge):
 
     def _close_sender(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self._conn.close()
-            except Exception:
-                pass
             self._conn = None
 
     def listener_pid(self) -> int | None:
@@ -332,10 +329,8 @@ class PostgresBridge(_Bridge):
                     if self._stop.is_set():
                         break
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 conn.close()
-            except Exception:
-                pass
 
 
 class LocalFanout:

@@ -72,7 +72,7 @@ def _split(columns: Sequence[Column]) -> tuple[list[str], list[str]]:
 def _headers(rows: list, fields: list[str], headers: list[str]) -> list[str]:
     """Mark datetime columns as UTC so nobody reads them as plant-local times."""
     out = []
-    for field, header in zip(fields, headers):
+    for field, header in zip(fields, headers, strict=True):
         is_time = any(isinstance(_value(row, field), datetime) for row in rows)
         out.append(f"{header} (UTC)" if is_time else header)
     return out

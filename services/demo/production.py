@@ -176,7 +176,7 @@ def _master_data(session: Session, admin: Actor, plant: Plant, now: datetime) ->
     for code, name, email in CUSTOMERS:
         ids.customers.append(customers.create_customer(session, admin, customers.CustomerCreate(
             code=code, name=name, email=email), now=now).id)
-    for wc_code, machine_ids in ids.machines.items():     # three shifts less breaks: 22.25 h a day
+    for _wc_code, machine_ids in ids.machines.items():     # three shifts less breaks: 22.25 h a day
         for machine_id in machine_ids:
             scheduling.create_target(session, admin, CapacityTargetCreate(
                 plant_id=plant.id, machine_id=machine_id, period="day", target_hours=Decimal("22.25")), now=now)

@@ -4,7 +4,8 @@ and period; the events behind each figure; the view as rows for CSV/Excel.
 
 Filters: the period is "shift" (the current shift so far), "today", "yesterday", "7d", "30d" (whole
 plant-local days up to now) or "custom" (plant-local days, inclusive); `window` turns it into UTC
-[start, end) and a trend bucket. KPI figures and WIP come from services/kpi/reads.py (rollups); utilisation from services/production/scheduling/capacity.py (day for one-day periods, else week).
+[start, end) and a trend bucket. KPI figures and WIP come from services/kpi/reads.py (rollups); utilisation from
+services/production/scheduling/capacity.py (day for one-day periods, else week).
 
 Invariants: everything needs VIEW_DASHBOARDS at the plant; a department, machine or shift must belong
 to the plant (else NotFound, like a plant of another organization). `dashboard_scope` checks this and

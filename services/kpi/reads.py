@@ -75,7 +75,8 @@ from services.kpi.scope import (
 )
 from services.kpi.yields import fpy_by_product_step
 
-__all__ = ["BUCKETS", "KpiSummary", "ShiftWindow", "current_shift", "MachineLossPareto", "MachineOee", "events_behind", "fpy_by_product_step",
+__all__ = ["BUCKETS", "KpiSummary", "ShiftWindow", "current_shift", "MachineLossPareto", "MachineOee", "events_behind",
+           "fpy_by_product_step",
            "kpi_summary", "loss_pareto", "loss_pareto_for_machine", "machine_oee", "oee_trend", "otd_trend",
            "wip_summary"]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
 
 from services.core.calendar_math import (
     CalendarSpec,
@@ -68,7 +69,7 @@ class Slicer:
         hour = floor_hour(start)
         while hour < end:
             starts = self.bounds(hour) + [hour + HOUR]
-            for s, e in zip(starts, starts[1:]):
+            for s, e in pairwise(starts):
                 s, e = max(s, start), min(e, end)
                 if s < e:
                     yield (s, e)

@@ -136,7 +136,7 @@ def import_orders(session: Session, actor: Actor, plant_id: int, filename: str, 
     _insert_lines(session, actor, groups, ids, now)
     record_created(session, actor, ids, now=now, reason=f"Imported from {filename}")
     audit_many(session, actor, "customer_order", "import",
-               [(order_id, plant_id, {"number": number, "file": filename}) for order_id, number in zip(ids, numbers)],
+               [(order_id, plant_id, {"number": number, "file": filename}) for order_id, number in zip(ids, numbers, strict=True)],
                at=now)
     counts = {"orders": len(groups), "lines": len(parsed), "file": filename,
               "first_number": numbers[0], "last_number": numbers[-1]}
@@ -445,7 +445,7 @@ def _check_existing_refs(session: Session, actor: Actor, parsed: list[_Parsed]) 
 def _insert_orders(session: Session, actor: Actor, plant_id: int, groups: OrderedDict, numbers: list[str],
                    now: datetime) -> list[int]:
     rows = []
-    for (ref, lines), number in zip(groups.items(), numbers):
+    for (ref, lines), number in zip(groups.items(), numbers, strict=True):
         notes = list(dict.fromkeys(p.shown.note for p in lines if p.shown.note))
         rows.append(dict(organization_id=actor.organization_id, plant_id=plant_id, number=number,
                          customer_id=lines[0].customer_id, customer_reference=ref, status=OrderStatus.OPEN,
@@ -461,5 +461,5 @@ def _insert_lines(session: Session, actor: Actor, groups: OrderedDict, ids: list
     rows = [dict(organization_id=actor.organization_id, order_id=order_id, line_no=n, product_id=p.product_id,
                  quantity=p.quantity, promised_date=p.promised, unit_price=p.price, quantity_delivered=0,
                  created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
-            for order_id, lines in zip(ids, groups.values()) for n, p in enumerate(lines, start=1)]
+            for order_id, lines in zip(ids, groups.values(), strict=True) for n, p in enumerate(lines, start=1)]
     session.execute(insert(OrderLine), rows)

@@ -24,7 +24,7 @@ WORK_TRANSITIONS: dict[WorkStatus, frozenset[WorkStatus]] = {
     W.CANCELLED: frozenset(),
 }
 
-O = OrderStatus
+O = OrderStatus  # noqa: E741 (a one-letter alias keeps the transition table readable)
 ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     O.OPEN: frozenset({O.RELEASED, O.CANCELLED}),
     O.RELEASED: frozenset({O.DONE, O.CANCELLED}),

@@ -496,5 +496,5 @@ def export_rows(session: Session, actor: Actor, rows: list[NcrRead]) -> tuple[li
                ("root_cause", "Root cause"), ("open_actions", "Open actions"), ("detected_at", "Detected"),
                ("closed_at", "Closed")]
     customs = custom_fields.export_values(session, actor, ENTITY, [r.custom for r in rows])
-    data = [{**r.model_dump(), **c} for r, c in zip(rows, customs)]
+    data = [{**r.model_dump(), **c} for r, c in zip(rows, customs, strict=True)]
     return data, columns + custom_fields.export_columns(session, actor, ENTITY)

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from itertools import pairwise
 
 from services.quality.spc_constants import constants
 
@@ -83,7 +84,7 @@ def stdev(values: Sequence[Decimal]) -> Decimal:
 
 
 def moving_ranges(values: Sequence[Decimal]) -> list[Decimal]:
-    return [abs(b - a) for a, b in zip(values, values[1:])]
+    return [abs(b - a) for a, b in pairwise(values)]
 
 
 def _check_subgroups(subgroups: Sequence[Sequence[Decimal]], n: int) -> None:

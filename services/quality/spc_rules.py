@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from itertools import pairwise
 
 ZERO = Decimal(0)
 
@@ -96,7 +97,7 @@ def _trend(points: Sequence[Point], length: int) -> bool:
     if len(points) < length:
         return False
     values = [p.value for p in points[-length:]]
-    steps = list(zip(values, values[1:]))
+    steps = list(pairwise(values))
     return all(b > a for a, b in steps) or all(b < a for a, b in steps)
 
 
@@ -104,10 +105,10 @@ def _alternating(points: Sequence[Point], length: int) -> bool:
     if len(points) < length:
         return False
     values = [p.value for p in points[-length:]]
-    diffs = [b - a for a, b in zip(values, values[1:])]
+    diffs = [b - a for a, b in pairwise(values)]
     if any(d == 0 for d in diffs):
         return False
-    return all((d1 > 0) != (d2 > 0) for d1, d2 in zip(diffs, diffs[1:]))
+    return all((d1 > 0) != (d2 > 0) for d1, d2 in pairwise(diffs))
 
 
 def _all_within_1(points: Sequence[Point], length: int) -> bool:

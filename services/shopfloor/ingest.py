@@ -664,13 +664,13 @@ def _insert_postgresql(driver, names: str, values: list[tuple]) -> list[tuple[in
         ids = [row[0] for row in cursor.fetchall()]
         try:
             with cursor.copy(f"COPY production_event (id, {names}) FROM STDIN") as copy:
-                for event_id, row in zip(ids, values):
+                for event_id, row in zip(ids, values, strict=True):
                     copy.write_row((event_id, *row))
         except Exception as error:
             if getattr(error, "sqlstate", None) == UNIQUE_VIOLATION:
                 raise _ClientIdRace() from error
             raise
-    return [(event_id, row[client_at]) for event_id, row in zip(ids, values)]
+    return [(event_id, row[client_at]) for event_id, row in zip(ids, values, strict=True)]
 
 
 def _insert(session: Session, rows: list[dict]) -> dict[str, int]:
@@ -689,9 +689,9 @@ def _insert(session: Session, rows: list[dict]) -> dict[str, int]:
     names = ", ".join(EVENT_COLUMNS)
     tail = "ON CONFLICT (organization_id, client_id) DO NOTHING RETURNING id, client_id"
     if dialect.name == "postgresql":
-        result = _insert_postgresql(connection.connection.driver_connection, names, list(zip(*columns)))
+        result = _insert_postgresql(connection.connection.driver_connection, names, list(zip(*columns, strict=True)))
     else:
-        result, values = [], list(zip(*columns))
+        result, values = [], list(zip(*columns, strict=True))
         for start in range(0, len(values), SQLITE_ROWS_PER_INSERT):
             chunk = values[start:start + SQLITE_ROWS_PER_INSERT]
             marks = ", ".join(["(" + ", ".join("?" * len(EVENT_COLUMNS)) + ")"] * len(chunk))

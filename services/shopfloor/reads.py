@@ -160,10 +160,7 @@ def expected_good(op: Operation, now: datetime, spec: CalendarSpec | None) -> in
         return 0
     if op.planned_end is not None and now >= op.planned_end:
         return op.quantity
-    if spec is not None:
-        worked = working_seconds(spec, op.planned_start, now)
-    else:
-        worked = int((now - op.planned_start).total_seconds())
+    worked = working_seconds(spec, op.planned_start, now) if spec is not None else int((now - op.planned_start).total_seconds())
     producing = worked - op.setup_seconds
     cycle = Decimal(op.ideal_cycle_seconds)
     if producing <= 0 or cycle <= 0:

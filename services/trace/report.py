@@ -158,7 +158,7 @@ def report_pdf(session: Session, actor: Actor, lot_id: int) -> bytes:
     widths = [22, 70, 40, 22, 22, 22, 45, 30]
     headers = ["Direction", "Lot / shipment", "Product", "Quantity", "Link", "Status", "Supplier / customer", "WO / pass"]
     pdf.set_font("Helvetica", "B", 8)
-    for w, h in zip(widths, headers):
+    for w, h in zip(widths, headers, strict=True):
         pdf.cell(w, 6, h, border=1)
     pdf.ln()
     pdf.set_font("Helvetica", "", 8)
@@ -167,7 +167,7 @@ def report_pdf(session: Session, actor: Actor, lot_id: int) -> bytes:
         wo = f"{row.work_order} /{row.pass_no}" if row.work_order else ""
         cells = [row.direction, "  " * row.level + row.number + (" (above)" if row.repeated else ""),
                  row.product_code, f"{row.link_quantity or ''} {row.unit}".strip(), row.kind, row.status, who, wo]
-        for w, text in zip(widths, cells):
+        for w, text in zip(widths, cells, strict=True):
             pdf.cell(w, 5, _latin(str(text))[:60], border=1)
         pdf.ln()
     if report.truncated:

@@ -52,7 +52,7 @@ def test_one_label_as_png_and_svg_and_a_pdf_sheet(client, as_user, session, tw):
     finally:
         doc.close()
     assert found == [read["payload"], f"TAKT1|MAC|org-a|P1/{_machine_code(session, tw)}"]
-    assert {"a4-3x8", "a4-2x7", "thermal-100x50"} <= {l["key"] for l in client.get("/labels/layouts", headers=headers).json()}
+    assert {"a4-3x8", "a4-2x7", "thermal-100x50"} <= {ln["key"] for ln in client.get("/labels/layouts", headers=headers).json()}
 
 
 def _machine_code(session, tw) -> str:

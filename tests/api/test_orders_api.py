@@ -49,7 +49,7 @@ def test_create_get_list_edit_release_and_cancel_an_order(client, world, line, p
     edited = client.patch(f"/orders/{created['id']}", headers=planner, json={"lines": [
         {"id": first["id"], "product_id": line.product_id, "quantity": 6, "promised_date": "2026-04-02"}]})
     assert edited.status_code == 200, edited.text
-    assert [(l["line_no"], l["quantity"]) for l in edited.json()["lines"]] == [(1, 6)]
+    assert [(ln["line_no"], ln["quantity"]) for ln in edited.json()["lines"]] == [(1, 6)]
 
     released = client.post(f"/orders/{created['id']}/release", headers=planner)
     assert released.status_code == 200, released.text

@@ -90,7 +90,7 @@ def app_url(app_workdir) -> str:
     for command in ("migrate", "seed-demo"):
         subprocess.run([takt, command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     log_path = RESULTS / "e2e-server.log"
-    log = open(log_path, "w")
+    log = open(log_path, "w")  # noqa: SIM115 (the server writes to it until the finally below closes it)
     started = time.monotonic()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod", "--frontend-port", str(port),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -58,7 +59,7 @@ def test_planner_builds_a_bom_and_explodes_it(new_page):
     shot(page, "master-bom-explosion-desktop")
     with page.expect_download() as download:
         bom.get_by_role("button", name="CSV").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     assert [(r["Code"], r["Required quantity"]) for r in rows] == [("RM-BOLT-M8", "14")]
 
 

@@ -100,7 +100,7 @@ async def test_create_an_order_with_lines_through_the_dialog(engine, session, wo
     assert not form.form_open
     detail = await form.get_state(OrderDetailState)
     assert detail.detail_open and detail.number == "SO-000001" and detail.status == "open"
-    assert [(l.quantity, l.price) for l in detail.lines] == [(12, "3.50"), (4, "")]
+    assert [(ln.quantity, ln.price) for ln in detail.lines] == [(12, "3.50"), (4, "")]
     assert [h.change for h in detail.history] == ["Open"]
     listing = await form.get_state(OrdersState)
     assert [r.number for r in listing.rows] == ["SO-000001"]
@@ -133,7 +133,7 @@ async def test_edit_release_and_cancel_from_the_detail(engine, session, world, l
     await run(form.remove_line(form.drafts[1].key), form)
     events = await run(form.save(), form)
     assert toasts(events, "success") == [f"Changes saved: {created.number}"]
-    assert [l.quantity for l in detail.lines] == [5]
+    assert [ln.quantity for ln in detail.lines] == [5]
 
     events = await run(detail.release(), detail)
     assert toasts(events, "success") == ["Released: 1 work orders"]

@@ -49,7 +49,7 @@ async def test_a_burst_of_scans_packs_a_shipment_in_order_with_ok_and_error_answ
     assert [line.ok for line in state.lines] == [False, True, True, True]
     with Session(engine) as s:
         assert s.exec(select(func.sum(ShipmentItem.quantity))).one() == 10
-        assert s.exec(select(Scan.raw).order_by(Scan.id)).all()[1:] == [payload(session, tw, "LOT", l.id) for l in lots]
+        assert s.exec(select(Scan.raw).order_by(Scan.id)).all()[1:] == [payload(session, tw, "LOT", ln.id) for ln in lots]
 
 
 async def test_modes_clear_the_context_and_the_ship_mode_uses_the_carrier(engine, session, tw):

@@ -105,7 +105,7 @@ def test_products_store_filter_and_export_custom_values(session, world, product_
     with transaction(session):
         heavy = products.create_product(session, admin, ProductCreate(code="HEAVY", name="Heavy", custom={
             "weight": "120", "hazardous": True, "typical_defect": crack.id, "drawing": "Plate DRW-9"}), now=now)
-        light = products.create_product(session, admin, ProductCreate(code="LIGHT", name="Light", custom={
+        products.create_product(session, admin, ProductCreate(code="LIGHT", name="Light", custom={
             "weight": "1.25", "hazardous": False, "approved_on": date(2026, 1, 5)}), now=now)
     assert heavy.custom["weight"] == "120"
     find = lambda **c: [p.code for p in products.list_products(session, admin, custom=c)]  # noqa: E731

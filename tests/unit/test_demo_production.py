@@ -1,5 +1,6 @@
 """The demo plant is real data made by the real services: every page has something true to show."""
 from collections import defaultdict
+from itertools import pairwise
 
 from sqlmodel import func, select
 
@@ -59,7 +60,7 @@ def test_demo_plant_has_master_data_history_and_open_work(session):
         by_machine[op.machine_id].append((op.planned_start, op.planned_end))
     for intervals in by_machine.values():
         intervals.sort()
-        assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(intervals, intervals[1:]))
+        assert all(a_end <= b_start for (_, a_end), (b_start, _) in pairwise(intervals))
     for op in queued:   # every planned start lies in working time (not in a break, a night or a weekend)
         assert next_working_instant(berlin_spec, op.planned_start) == op.planned_start
         assert working_seconds(berlin_spec, op.planned_start, op.planned_end) > 0

@@ -35,15 +35,15 @@ def rollup_state(engine) -> dict[str, list[tuple]]:
     """Every rollup row without its id, rows holding only zeros left out, in key order."""
     with engine.connect() as conn:
         counts = conn.execute(sa.select(
-            KpiCountSlice.__table__.c[tuple(c for c in KpiCountSlice.__table__.c.keys() if c != "id")])).all()
+            KpiCountSlice.__table__.c[tuple(c.key for c in KpiCountSlice.__table__.c if c.key != "id")])).all()
         stops = conn.execute(sa.select(
-            KpiStop.__table__.c[tuple(c for c in KpiStop.__table__.c.keys() if c != "id")])).all()
+            KpiStop.__table__.c[tuple(c.key for c in KpiStop.__table__.c if c.key != "id")])).all()
         slices = conn.execute(sa.select(
-            KpiStopSlice.__table__.c[tuple(c for c in KpiStopSlice.__table__.c.keys() if c != "id")])).all()
+            KpiStopSlice.__table__.c[tuple(c.key for c in KpiStopSlice.__table__.c if c.key != "id")])).all()
         count_days = conn.execute(sa.select(
-            KpiCountDay.__table__.c[tuple(c for c in KpiCountDay.__table__.c.keys() if c != "id")])).all()
+            KpiCountDay.__table__.c[tuple(c.key for c in KpiCountDay.__table__.c if c.key != "id")])).all()
         stop_days = conn.execute(sa.select(
-            KpiStopDay.__table__.c[tuple(c for c in KpiStopDay.__table__.c.keys() if c != "id")])).all()
+            KpiStopDay.__table__.c[tuple(c.key for c in KpiStopDay.__table__.c if c.key != "id")])).all()
     return {"counts": sorted(tuple(r) for r in counts if r.events),
             "stops": sorted(tuple(r) for r in stops),
             "stop_slices": sorted(tuple(r) for r in slices if r.stop_us),
@@ -59,7 +59,7 @@ def day_sums_of_slices(state, engine) -> dict[str, list[tuple]]:
     counts: dict[tuple, list] = defaultdict(lambda: [0] * 5)
     for org, plant, machine, start, op_key, reason, product, step, *figures in state["counts"]:
         row = counts[(org, plant, machine, day_start(start, UTC), op_key, reason, product, step)]
-        row[:] = [a + b for a, b in zip(row, figures)]
+        row[:] = [a + b for a, b in zip(row, figures, strict=True)]
     stops: dict[tuple, int] = defaultdict(int)
     for org, plant, machine, start, reason, us in state["stop_slices"]:
         stops[(org, plant, machine, day_start(start, UTC), reason)] += us
@@ -73,7 +73,7 @@ def rebuilt_state(session, engine, **scope) -> dict[str, list[tuple]]:
     return rollup_state(engine)
 
 
-_COLUMNS = {name: [c for c in model.__table__.c.keys() if c != "id"]
+_COLUMNS = {name: [c.key for c in model.__table__.c if c.key != "id"]
             for name, model in (("counts", KpiCountSlice), ("stops", KpiStop), ("stop_slices", KpiStopSlice))}
 
 

@@ -130,7 +130,7 @@ def test_a_shift_gives_every_oee_figure_exactly_with_the_events_behind_it(sessio
 
     assert_the_shift(result, floor, world)
     started, ended = ids_of(engine, EventKind.DOWNTIME_STARTED), ids_of(engine, EventKind.DOWNTIME_ENDED)
-    assert [(s.started_event_id, s.ended_event_id) for s in result.stops] == list(zip(started, ended))
+    assert [(s.started_event_id, s.ended_event_id) for s in result.stops] == list(zip(started, ended, strict=True))
     assert result.stop_event_ids == sorted(started + ended)
     assert result.count_event_ids == ids_of(engine, EventKind.COUNT)
 

@@ -28,7 +28,7 @@ def test_csv_round_trip(world, session):
     parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert parsed[0] == [h for _, h in PRODUCT_COLUMNS]
     assert [r[0] for r in parsed[1:]] == [p.code for p in rows]
-    by_code = {r[0]: dict(zip(parsed[0], r)) for r in parsed[1:]}
+    by_code = {r[0]: dict(zip(parsed[0], r, strict=True)) for r in parsed[1:]}
     assert by_code["FG-1"]["Standard cost"] == "12.3456" and by_code["FG-1"]["Active"] == "yes"
     assert by_code["RM-1"]["Standard cost"] == "" and by_code["RM-1"]["Type"] == "raw"
     assert by_code["RM-1"]["Name"] == "Stahl ß 直径"
@@ -42,7 +42,7 @@ def test_xlsx_opens_with_typed_cells(world, session):
     assert ws.title == "Products  all"
     values = list(ws.iter_rows(values_only=True))
     assert list(values[0]) == [h for _, h in PRODUCT_COLUMNS]
-    by_code = {r[0]: dict(zip(values[0], r)) for r in values[1:]}
+    by_code = {r[0]: dict(zip(values[0], r, strict=True)) for r in values[1:]}
     assert set(by_code) == {p.code for p in rows}
     assert by_code["FG-1"]["Standard cost"] == 12.3456 and by_code["FG-1"]["Active"] is True
     assert by_code["RM-1"]["Standard cost"] is None and by_code["RM-1"]["Name"] == "Stahl ß 直径"

@@ -130,7 +130,7 @@ def test_a_good_csv_imports_completely(session, engine, shop, now, captured_even
         ("SO-000001", "PO-7", "first / second", OrderStatus.OPEN, shop.world.plant1),
         ("SO-000002", "PO-8", "", OrderStatus.OPEN, shop.world.plant1)]
     lines = fetch(engine, OrderLine, OrderLine.order_id == orders[0].id, order_by=OrderLine.line_no)
-    assert [(l.line_no, l.quantity, l.promised_date, l.unit_price) for l in lines] == [
+    assert [(ln.line_no, ln.quantity, ln.promised_date, ln.unit_price) for ln in lines] == [
         (1, 10, date(2026, 4, 1), Decimal("1.5")), (2, 20, date(2026, 4, 8), None), (3, 3, date(2026, 4, 15), Decimal("2"))]
     assert count(engine, StatusChange, StatusChange.entity == "customer_order", StatusChange.to_status == "open") == 2
     assert count(engine, AuditEntry, AuditEntry.entity == "customer_order", AuditEntry.action == "import") == 2
@@ -148,7 +148,7 @@ def test_a_good_xlsx_with_excel_date_cells_imports_completely(session, engine, s
     result = run_import(session, shop, "Orders.XLSX", xlsx_bytes(rows), now)
     assert (result.orders, result.lines) == (2, 3)
     lines = fetch(engine, OrderLine, order_by=OrderLine.id)
-    assert [(l.quantity, l.promised_date, l.unit_price) for l in lines] == [
+    assert [(ln.quantity, ln.promised_date, ln.unit_price) for ln in lines] == [
         (12, date(2026, 6, 1), Decimal("3.25")), (4, date(2026, 6, 2), None), (1, date(2026, 6, 2), None)]
 
 

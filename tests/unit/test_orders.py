@@ -35,7 +35,7 @@ def test_create_order_numbers_lines_history_audit_and_event(session, engine, sho
     assert detail.number == "SO-000001"
     assert detail.status == "open"
     assert detail.customer_reference == "PO-1"
-    assert [(l.line_no, l.quantity, l.promised_date, l.unit_price, l.amount) for l in detail.lines] == [
+    assert [(ln.line_no, ln.quantity, ln.promised_date, ln.unit_price, ln.amount) for ln in detail.lines] == [
         (1, 5, PROMISED, Decimal("2.50"), Decimal("12.50")), (2, 7, PROMISED + timedelta(days=3), None, None)]
     assert (detail.line_count, detail.total_quantity) == (2, 12)
     assert (detail.first_promised, detail.last_promised) == (PROMISED, PROMISED + timedelta(days=3))
@@ -99,7 +99,7 @@ def test_edit_lines_while_open_keeps_numbers_and_appends_new_ones(session, engin
             OrderLineInput(id=first.id, product_id=p, quantity=10, promised_date=PROMISED),
             OrderLineInput(id=third.id, product_id=p, quantity=3, promised_date=PROMISED),
             OrderLineInput(product_id=p, quantity=4, promised_date=PROMISED + timedelta(days=1))]), now=now)
-    assert [(l.line_no, l.quantity) for l in edited.lines] == [(1, 10), (3, 3), (4, 4)]
+    assert [(ln.line_no, ln.quantity) for ln in edited.lines] == [(1, 10), (3, 3), (4, 4)]
     assert edited.note == "call first"
     entry = fetch(engine, AuditEntry, AuditEntry.entity == "customer_order", AuditEntry.action == "update")[0]
     assert entry.changes["lines_added"] == [4]

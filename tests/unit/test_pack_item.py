@@ -66,7 +66,7 @@ def test_pack_item_answers_the_item_and_its_line_and_packs_like_pack(session, tw
 def test_pack_item_reads_no_other_item_of_the_shipment(session, tw, ready):
     shipment, made = ready
     for lot in made[:3]:
-        _, seen = statements(session, lambda: shipments.pack_item(session, tw.operator, shipment.id, lot_id=lot.id,
+        _, seen = statements(session, lambda lot=lot: shipments.pack_item(session, tw.operator, shipment.id, lot_id=lot.id,
                                                                   now=T0 + timedelta(hours=1)))
         reads = [s for s in seen if s.lstrip().upper().startswith("SELECT") and "FROM shipment_item" in s]
         assert reads == [], reads

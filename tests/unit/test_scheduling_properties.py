@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,7 +60,7 @@ def build(session: Session, world, sc) -> tuple:
     op_ids = []
     for quantity, cut, drill in sc["orders"]:
         _wo, ids = make_work_order(session, world.org_a, plant_id, line, quantity=quantity)
-        for op_id, (setup, cycle) in zip(ids, (cut, drill)):
+        for op_id, (setup, cycle) in zip(ids, (cut, drill), strict=True):
             update_operation(session, op_id, setup_seconds=setup, ideal_cycle_seconds=cycle)
         op_ids.append(ids)
     return plant_id, line, op_ids, actor_of(session, world.admin_a)
@@ -97,7 +98,7 @@ def test_plans_never_overlap_and_hold_exactly_their_working_time(session, world,
     for machine in line.machine_ids:
         queue = sorted((op for op in queued if op.machine_id == machine), key=lambda o: o.queue_position)
         assert [op.queue_position for op in queue] == list(range(1, len(queue) + 1))
-        for before, after in zip(queue, queue[1:]):
+        for before, after in pairwise(queue):
             assert before.planned_end <= after.planned_start
         for op in queue:
             seconds = expected_seconds(op)

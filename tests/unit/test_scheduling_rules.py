@@ -3,6 +3,7 @@ behind: audit entries, domain events, reallocation exceptions; refusals change n
 from __future__ import annotations
 
 import threading
+from itertools import pairwise
 
 import pytest
 from sqlmodel import Session, select
@@ -252,4 +253,4 @@ def test_concurrent_moves_in_one_plant_are_serialised(session, engine, world, f)
     assert sorted(position for _m, position, _s, _e in got.values()) == [1, 2, 3, 4]
     assert {got[ops[2]][1], got[ops[3]][1]} == {1, 2}
     windows = sorted((start, end) for _m, _p, start, end in got.values())
-    assert all(a[1] <= b[0] for a, b in zip(windows, windows[1:]))
+    assert all(a[1] <= b[0] for a, b in pairwise(windows))

@@ -48,7 +48,7 @@ def new_shipment(session, tw, order_line_ids, quantities=None, actor=None):
     with transaction(session):
         return shipments.create_shipment(session, actor or tw.operator, ShipmentCreate(
             plant_id=tw.world.plant1, lines=[ShipmentLineInput(order_line_id=i, quantity=q)
-                                             for i, q in zip(order_line_ids, quantities)]), now=T0)
+                                             for i, q in zip(order_line_ids, quantities, strict=True)]), now=T0)
 
 
 def pack(session, tw, shipment_id, **kw):

@@ -33,11 +33,13 @@ def test_completing_the_last_operation_completes_the_order(session, world):
             scheduling.assign_operation(session, planner, op.id, line.machine_ids[0], now=T0)
     at = T0
     for op in ops:
-        for action in (lambda: shopfloor.start_job(session, operator, line.machine_ids[0], op.id, client_id=new_client_id(), now=at),
-                       lambda: shopfloor.report_counts(session, operator, line.machine_ids[0], good=5, client_id=new_client_id(), now=at),
-                       lambda: shopfloor.complete_job(session, operator, line.machine_ids[0], client_id=new_client_id(), now=at)):
-            with transaction(session):
-                action()
+        machine = line.machine_ids[0]
+        with transaction(session):
+            shopfloor.start_job(session, operator, machine, op.id, client_id=new_client_id(), now=at)
+        with transaction(session):
+            shopfloor.report_counts(session, operator, machine, good=5, client_id=new_client_id(), now=at)
+        with transaction(session):
+            shopfloor.complete_job(session, operator, machine, client_id=new_client_id(), now=at)
         if op is not ops[-1]:
             assert session.get(CustomerOrder, order.id).status == OrderStatus.RELEASED
         at += timedelta(minutes=30)

@@ -70,11 +70,11 @@ async def login_credentials(request: Request) -> LoginRequest:
             data = json.loads(body) if body.strip() else {}
         except ValueError as exc:
             raise RequestValidationError([{"type": "json_invalid", "loc": ("body", getattr(exc, "pos", 0)),
-                                           "msg": "JSON decode error", "ctx": {"error": getattr(exc, "msg", str(exc))}}])
+                                           "msg": "JSON decode error", "ctx": {"error": getattr(exc, "msg", str(exc))}}]) from exc
     try:
         return LoginRequest.model_validate(data)
     except ValidationError as exc:
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)])
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from exc
 
 
 @router.post("/token", response_model=TokenRead, summary="Log in and get a bearer token",

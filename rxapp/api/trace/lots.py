@@ -89,7 +89,8 @@ class RecallHoldBody(RecallQuery):
 @router.get("/lots", response_model=list[LotRead], responses=EXPORTABLE,
             summary="Lots of your plants (search number, supplier, supplier lot or product code; filter by "
                     "custom.<key>=value; export with custom field columns)")
-def list_lots(request: Request, actor: CurrentActor, plant_id: int | None = None, status_: Annotated[LotStatus | None, Query(alias="status")] = None,
+def list_lots(request: Request, actor: CurrentActor, plant_id: int | None = None,
+              status_: Annotated[LotStatus | None, Query(alias="status")] = None,
               product_id: int | None = None, q: Annotated[str, Query(max_length=100)] = "",
               limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
               format: Format = "json"):

@@ -1,5 +1,6 @@
 """/operator: the operator picks a machine from big tiles (coloured by state), or types or scans
-its code (a keyboard-wedge scanner types the code and Enter; QR payload TAKT:MACHINE:<code>), or a printed machine label TAKT1|MAC|<org>|<plant>/<code>."""
+its code (a keyboard-wedge scanner types the code and Enter; QR payload TAKT:MACHINE:<code>), or a printed machine label
+TAKT1|MAC|<org>|<plant>/<code>."""
 from __future__ import annotations
 
 import reflex as rx

@@ -7,6 +7,7 @@ Conditions are edited as text, one per `;`: `field op value | message`, e.g.
 `root_cause filled | Describe the root cause first; open_actions max 0`."""
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -212,10 +213,8 @@ class WorkflowsAdminState(AuthState):
             self._redraw()
 
     def _redraw(self) -> None:
-        try:
+        with contextlib.suppress(Invalid):     # the picture keeps the last drawable version while typing
             self.figure = workflow_figure(spec_of_edits(self.name, self.states, self.transitions))
-        except Invalid:
-            pass                       # the picture keeps the last drawable version while typing
 
     @rx.event
     def add_state(self):

@@ -82,7 +82,7 @@ class ProductsState(MasterList, AuthState):
 
     def _show(self, rows: list[ProductRead]) -> None:
         shown = self._custom_shown if len(self._custom_shown) == len(rows) else [""] * len(rows)
-        self.rows = [product_row(p, text) for p, text in zip(rows, shown)]
+        self.rows = [product_row(p, text) for p, text in zip(rows, shown, strict=True)]
 
     @rx.event
     def set_custom_filter_key(self, key: str):

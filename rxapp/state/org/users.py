@@ -190,7 +190,8 @@ class UsersState(AuthState):
             user = await self._use_case_slow(user_service.reset_password, self._reset_user_id,
                                              str(form.get("new_password", "")))
         except DomainError as error:
-            self.reset_errors = {"new_password": _(v) for v in error.fields.values()}
+            messages = list(error.fields.values())
+            self.reset_errors = {"new_password": _(messages[-1])} if messages else {}
             for event in self._refused(error):
                 yield event
             return

@@ -208,10 +208,10 @@ class OrderDetailState(AuthState):
         self.customer = f"{detail.customer_code} · {detail.customer_name}"
         self.reference, self.note = detail.customer_reference, detail.note
         self.plant = f"{plant.code} · {plant.name}" if plant else ""
-        self.lines = [LineRow(line_no=l.line_no, product=f"{l.product_code} · {l.product_name}", quantity=l.quantity,
-                              promised=l.promised_date.isoformat(),
-                              price="" if l.unit_price is None else f"{l.unit_price:.2f}",
-                              amount="" if l.amount is None else f"{l.amount:.2f}") for l in detail.lines]
+        self.lines = [LineRow(line_no=ln.line_no, product=f"{ln.product_code} · {ln.product_name}", quantity=ln.quantity,
+                              promised=ln.promised_date.isoformat(),
+                              price="" if ln.unit_price is None else f"{ln.unit_price:.2f}",
+                              amount="" if ln.amount is None else f"{ln.amount:.2f}") for ln in detail.lines]
         self.history = history_rows(detail.history, tz)
         self.work_orders = [WorkOrderRow(id=w.id, number=w.number, product=f"{w.product_code} · {w.product_name}",
                                          quantity=w.quantity, good=w.quantity_good, scrap=w.quantity_scrap,

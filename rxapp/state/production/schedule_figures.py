@@ -41,7 +41,7 @@ def timeline(board: ScheduleBoard, selected_id: int = 0) -> tuple[go.Figure, lis
     zone = board.timezone
     labels = [machine_label(m.code, m.name) for m in board.machines]
     groups: dict[str, list[tuple[str, BoardOperation]]] = {}
-    for machine, label in zip(board.machines, labels):
+    for machine, label in zip(board.machines, labels, strict=True):
         for op in machine.operations:
             if op.planned_start is not None and op.planned_end is not None:
                 key = "late" if op.late else op.status

@@ -67,7 +67,7 @@ def plan_queues(session: Session, plant: Plant, *, now: datetime, user_id: int |
                        CycleTimes(session, plant.organization_id, queues.keys()))
     plans = planner.run()
     changed = list(cleared)
-    for machine_id, queue in sorted(queues.items()):
+    for _machine_id, queue in sorted(queues.items()):
         for position, op in enumerate(queue, 1):
             start, end = plans[op.id]
             if (op.queue_position, op.planned_start, op.planned_end) != (position, start, end):
