@@ -20,7 +20,7 @@ from models.auth import ApiToken, AuthSession
 from models.organization import Department, Plant
 from models.user import User
 from rxapp.api.app import api
-from tests.factories import PASSWORD, World
+from tests.factories.org import PASSWORD, World
 
 STARTUP_LIMIT_SECONDS = 30
 

@@ -8,8 +8,8 @@ import pytest
 from services.org import api_tokens
 from services.org.api_tokens import ApiTokenCreate
 from tests.api.conftest import assert_error, bearer
-from tests.shopfloor_factories import make_floor
-from tests.unit.helpers import committed
+from tests.factories.db import committed
+from tests.factories.shopfloor import make_floor
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from services.core.db import transaction
 from services.org import auth
 from services.org.auth import FAILURE_WINDOW, MAX_FAILURES
 from tests.api.conftest import assert_error, bearer, login, row_counts
-from tests.factories import PASSWORD
+from tests.factories.org import PASSWORD
 
 
 def test_json_login_gives_a_bearer_token_that_opens_me(client, world):

@@ -10,7 +10,7 @@ from models.user import User
 from services.config import notifications
 from services.core.db import transaction
 from tests.api.conftest import assert_error
-from tests.production_factories import make_line, make_work_order
+from tests.factories.production import make_line, make_work_order
 
 
 def test_type_lists_over_http(client, world, as_user):

@@ -16,7 +16,7 @@ from models.shopfloor import ProductionEvent
 from rxapp.api.shopfloor import ingest as ingest_api
 from services.shopfloor import ingest
 from tests.api.conftest import assert_error, bearer
-from tests.shopfloor_factories import make_floor
+from tests.factories.shopfloor import make_floor
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import assert_error, row_counts
-from tests.factories import PASSWORD
+from tests.factories.org import PASSWORD
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from services.kpi import rollups
 from services.org import api_tokens
 from services.org.api_tokens import ApiTokenCreate
 from tests.api.conftest import assert_error, bearer
-from tests.shopfloor_factories import make_floor
-from tests.unit.test_kpi_rollups import insert_events
+from tests.factories.kpi import insert_events
+from tests.factories.shopfloor import make_floor
 
 DAY = datetime(2026, 3, 2, tzinfo=UTC)
 WINDOW = {"start": "2026-03-02T06:00:00Z", "end": "2026-03-02T14:00:00Z"}

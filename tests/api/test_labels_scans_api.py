@@ -15,8 +15,8 @@ from models.scans import Scan
 from models.shipments import ShipmentItem
 from services.trace import labels
 from tests.api.conftest import assert_error, bearer
-from tests.scan_factories import make_shipment, receive_lot
-from tests.trace_factories import make_trace_world
+from tests.factories.scanning import make_shipment, receive_lot
+from tests.factories.trace import make_trace_world
 
 
 @pytest.fixture

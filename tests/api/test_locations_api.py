@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import assert_error, bearer, login
-from tests.trace_factories import make_trace_world
+from tests.factories.trace import make_trace_world
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import pytest
 from models.catalog import ProductType
 from models.orders import CustomerOrder, OrderLine, WorkOrder
 from tests.api.conftest import assert_error
-from tests.order_helpers import customer, plain_product
-from tests.production_factories import make_line, make_work_order
-from tests.unit.helpers import count, snapshot
+from tests.factories.db import count, snapshot
+from tests.factories.orders import customer, plain_product
+from tests.factories.production import make_line, make_work_order
 
 CSV_HEADER = "order_ref,customer_code,product_code,quantity,promised_date,unit_price,note\n"
 

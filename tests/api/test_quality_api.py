@@ -10,8 +10,8 @@ import pytest
 from services.config import type_lists
 from tests.api.conftest import assert_error
 from tests.conftest import T0
-from tests.factories import make_user
-from tests.production_factories import make_line, make_work_order
+from tests.factories.org import make_user
+from tests.factories.production import make_line, make_work_order
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ the services, custom-field filters and export, admins save workflow versions, te
 from __future__ import annotations
 
 from services.config import type_lists
-from tests.factories import make_department, make_user
+from tests.factories.org import make_department, make_user
 
 
 def _quality(session, world, username="q.api"):

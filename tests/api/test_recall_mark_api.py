@@ -7,7 +7,18 @@ from sqlmodel import Session
 
 from models.lots import Lot, LotStatus
 from tests.api.conftest import assert_error, bearer, login
-from tests.unit.test_shipments_recall import recall_case, tw  # noqa: F401 (fixtures)
+from tests.factories.shipments import make_recall_case
+from tests.factories.trace import make_trace_world
+
+
+@pytest.fixture
+def tw(session):
+    return make_trace_world(session)
+
+
+@pytest.fixture
+def recall_case(session, tw):
+    return make_recall_case(session, tw)
 
 
 def status(engine, lot_id):
@@ -16,11 +27,11 @@ def status(engine, lot_id):
 
 
 @pytest.fixture
-def h(client, tw):  # noqa: F811
+def h(client, tw):
     return {name: bearer(login(client, getattr(tw, name).username)) for name in ("quality", "outsider")}
 
 
-def test_recall_hold_marks_shipped_lots_recalled_on_request(client, engine, tw, recall_case, h):  # noqa: F811
+def test_recall_hold_marks_shipped_lots_recalled_on_request(client, engine, tw, recall_case, h):
     frames = recall_case["frames"]
     body = {"supplier_lot_ref": "H-1", "reason": "Cracks", "notify": False}
     assert_error(client.post("/recall/hold", headers=h["outsider"], json={**body, "mark_recalled": True}), 404,

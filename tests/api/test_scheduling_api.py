@@ -12,7 +12,7 @@ from models.orders import ScheduleException
 from services.core.calendar_math import working_seconds
 from services.master.calendars import calendar_spec
 from tests.api.conftest import assert_error
-from tests.production_factories import make_line, make_work_order
+from tests.factories.production import make_line, make_work_order
 
 
 def parse(value: str) -> datetime:

@@ -9,7 +9,7 @@ from models.orders import Operation, WorkStatus
 from models.resources import Machine
 from models.shopfloor import ProductionEvent
 from tests.api.conftest import assert_error
-from tests.shopfloor_factories import make_floor, new_client_id
+from tests.factories.shopfloor import make_floor, new_client_id
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from models.lots import GenealogyLink, Lot
 from models.shipments import ShipmentItem
 from tests.api.conftest import assert_error, bearer, login
-from tests.trace_factories import make_job, make_order, make_trace_world
+from tests.factories.trace import make_job, make_order, make_trace_world
 
 
 @pytest.fixture

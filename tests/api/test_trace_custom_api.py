@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from tests.api.conftest import assert_error, bearer, login
-from tests.trace_factories import make_order, make_trace_world
+from tests.factories.trace import make_order, make_trace_world
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.api.conftest import assert_error, bearer, login, row_counts
-from tests.factories import PASSWORD
+from tests.factories.org import PASSWORD
 
 NEW_USER = {"username": "Welder.Two", "full_name": "Wanda Welder", "email": "wanda@example.com",
             "password": "Sparks-fly-2026", "roles": ["operator"]}

@@ -9,6 +9,7 @@ killed at the end. Browsers: Debian's chromium through Playwright (never `playwr
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
@@ -129,7 +131,7 @@ def _stop(server: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
     expect.set_options(timeout=20_000)           # a cold server answers its first events slowly
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -164,3 +166,25 @@ def log_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+# ----- operator steps shared by the shop-floor and live tests ------------------------------------
+
+def open_machine(page, code: str, *, screenshot: str = "") -> None:
+    log_in(page, "operator")
+    page.get_by_test_id("home-operator").click()
+    page.wait_for_url(re.compile(r"/operator/?$"))
+    expect(page.get_by_role("heading", name="Your machines")).to_be_visible()
+    expect(page.get_by_test_id("machine-tile").filter(has_text=code)).to_be_visible()
+    if screenshot:
+        shot(page, screenshot)
+    page.get_by_label("Machine code").fill(f"TAKT:MACHINE:{code}")
+    page.get_by_label("Machine code").press("Enter")
+    page.wait_for_url(re.compile(r"/operator/machine/?\?id=\d+"))
+    expect(page.get_by_role("heading", name=code)).to_be_visible()
+
+
+def start_the_job(page) -> None:
+    page.get_by_test_id("queued-job").get_by_role("button", name="Start").click()
+    expect(page.get_by_test_id("current-job").get_by_test_id("status-running")).to_be_visible()
+    expect(page.get_by_test_id("machine-state-running")).to_be_visible()

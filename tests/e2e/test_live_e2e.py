@@ -16,8 +16,8 @@ from services.core.db import make_engine, transaction
 from services.org import api_tokens
 from services.org.api_tokens import ApiTokenCreate
 from services.org.auth import actor_for_user
-from tests.e2e.conftest import DESKTOP, PHONE, log_in, shot
-from tests.e2e.test_operator_e2e import open_machine, seed_job, start_the_job
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, open_machine, shot, start_the_job
+from tests.factories.e2e import seed_job
 
 pytestmark = pytest.mark.e2e
 

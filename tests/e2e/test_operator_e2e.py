@@ -5,70 +5,20 @@ route failing (after the server got the request, the harshest case), a Report ta
 is retried when the route is back, and is recorded once. Screenshots go to test-results/."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import timedelta
-from decimal import Decimal
-
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from models.base import utcnow
-from models.catalog import Product, ProductType
 from models.orders import Operation, WorkOrder, WorkStatus
-from models.organization import Department, Plant
-from models.resources import Machine, ReasonCode, ReasonKind, WorkCenter
+from models.resources import ReasonCode, ReasonKind
 from models.shopfloor import EventKind, ProductionEvent
-from services.core.db import make_engine, transaction
-from tests.e2e.conftest import PHONE, log_in, shot
+from services.core.db import make_engine
+from tests.e2e.conftest import PHONE, open_machine, shot, start_the_job
+from tests.factories.e2e import Seeded, seed_job
 
 pytestmark = pytest.mark.e2e
 
 OUTBOX_ROUTE = "**/api/v1/machines/*/actions"
-
-
-@dataclass
-class Seeded:
-    machine_id: int
-    code: str
-    operation_id: int
-    work_order_id: int
-
-
-def seed_job(database_url: str, code: str, quantity: int = 20) -> Seeded:
-    """A machine of the demo operator's plant (Berlin), in a work center of its own, with one released job."""
-    engine = make_engine(database_url)
-    now = utcnow()
-    try:
-        with Session(engine, expire_on_commit=False) as s, transaction(s):
-            plant = s.exec(select(Plant).where(Plant.code == "BER")).one()
-            org = plant.organization_id
-            department = s.exec(select(Department).where(Department.plant_id == plant.id)
-                                .order_by(Department.id)).first()
-            wc = WorkCenter(organization_id=org, plant_id=plant.id, department_id=department.id, code=f"WC-{code}",
-                            name=f"Phone test {code}")               # its own: no other test's queues change
-            s.add(wc)
-            s.flush()
-            product = s.exec(select(Product).where(Product.organization_id == org,
-                                                   Product.type == ProductType.FINISHED).order_by(Product.id)).first()
-            machine = Machine(organization_id=org, plant_id=plant.id, department_id=wc.department_id,
-                              work_center_id=wc.id, code=code, name=f"Phone test {code}")
-            s.add(machine)
-            s.flush()
-            wo = WorkOrder(organization_id=org, plant_id=plant.id, number=f"WO-{code}", product_id=product.id,
-                           quantity=quantity, status=WorkStatus.RELEASED, released_at=now)
-            s.add(wo)
-            s.flush()
-            op = Operation(organization_id=org, plant_id=plant.id, work_order_id=wo.id, sequence=10, name="Assemble",
-                           work_center_id=wc.id, machine_id=machine.id, queue_position=1, status=WorkStatus.RELEASED,
-                           quantity=quantity, setup_seconds=0, ideal_cycle_seconds=Decimal("60"), planned_start=now,
-                           planned_end=now + timedelta(minutes=quantity))
-            s.add(op)
-            s.flush()
-            return Seeded(machine_id=machine.id, code=code, operation_id=op.id, work_order_id=wo.id)
-    finally:
-        engine.dispose()
 
 
 def reason_id(database_url: str, kind: ReasonKind, code: str) -> int:
@@ -89,26 +39,6 @@ def recorded(database_url: str, seeded: Seeded) -> tuple[list[ProductionEvent], 
             return events, s.get(Operation, seeded.operation_id), s.get(WorkOrder, seeded.work_order_id)
     finally:
         engine.dispose()
-
-
-def open_machine(page, code: str, *, screenshot: str = "") -> None:
-    log_in(page, "operator")
-    page.get_by_test_id("home-operator").click()
-    page.wait_for_url(re.compile(r"/operator/?$"))
-    expect(page.get_by_role("heading", name="Your machines")).to_be_visible()
-    expect(page.get_by_test_id("machine-tile").filter(has_text=code)).to_be_visible()
-    if screenshot:
-        shot(page, screenshot)
-    page.get_by_label("Machine code").fill(f"TAKT:MACHINE:{code}")
-    page.get_by_label("Machine code").press("Enter")
-    page.wait_for_url(re.compile(r"/operator/machine/?\?id=\d+"))
-    expect(page.get_by_role("heading", name=code)).to_be_visible()
-
-
-def start_the_job(page) -> None:
-    page.get_by_test_id("queued-job").get_by_role("button", name="Start").click()
-    expect(page.get_by_test_id("current-job").get_by_test_id("status-running")).to_be_visible()
-    expect(page.get_by_test_id("machine-state-running")).to_be_visible()
 
 
 def test_operator_works_a_job_from_a_phone(new_page, app_database_url):

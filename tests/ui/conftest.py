@@ -7,6 +7,7 @@ fixture points services.core.db at the test database, so the handlers' own units
 """
 from __future__ import annotations
 
+import base64
 import inspect
 import json
 import re
@@ -14,14 +15,22 @@ from typing import Any
 
 import pytest
 import reflex as rx
+from reflex.istate.manager.memory import StateManagerMemory
+from reflex.istate.shared import SharedStateBaseInternal
 from reflex_base.event import EventHandler, EventSpec
+from reflex_base.event.context import EventContext
 from sqlmodel import Session
 
 from models.base import utcnow
+from rxapp.state.kpi.andon import AndonState
 from rxapp.state.org.auth import AuthState
 from services.core.db import transaction
+from services.org import api_tokens
 from services.org import auth as auth_service
-from tests.factories import PASSWORD, World
+from services.org.api_tokens import ApiTokenCreate
+from tests.factories.db import committed
+from tests.factories.org import PASSWORD, World
+from tests.factories.shopfloor import make_floor
 
 
 async def run(result: Any, state: rx.State | None = None) -> list:
@@ -115,3 +124,51 @@ async def signed_in(engine, cls: type[rx.State], username: str, password: str = 
 @pytest.fixture
 def world(session) -> World:
     return World(session)
+
+
+def download_bytes(events) -> bytes:
+    """The bytes of the rx.download among `events` (a data: URL carrying base64)."""
+    code = " ".join(getattr(v, "_js_expr", str(v)) for e in events for _, v in getattr(e, "args", ()) or ())
+    match = re.search(r"data:[^;\"]+;base64,([A-Za-z0-9+/=]+)", code)
+    assert match, code[:500]
+    return base64.b64decode(match.group(1))
+
+
+# ----- live pages (shared states) ------------------------------------------------------------
+
+async def _nothing(*args, **kwargs):
+    return None
+
+
+@pytest.fixture
+def live_context():
+    context = EventContext(token="test-tab", state_manager=StateManagerMemory(), enqueue_impl=_nothing)
+    reset = EventContext.set(context)
+    yield context
+    EventContext.reset(reset)
+
+
+async def linked(state, call, shared_cls=None):
+    """Run `call()` (a handler call) as Reflex runs an event of an app with shared states; returns what
+    it returned and the tab's `shared_cls` state as it was then (the linked one, if it is linked)."""
+    base = await state.get_state(SharedStateBaseInternal)
+    async with base._modify_linked_states():
+        events = await run(call(), state)
+        shared = await state.get_state(shared_cls) if shared_cls else None
+    return events, shared
+
+
+def make_token(session, world, plant_id, *, kind="display", admin=None) -> str:
+    return committed(session, api_tokens.create_api_token, world.actor(admin or world.admin_a),
+                     ApiTokenCreate(plant_id=plant_id, name="Wall", kind=kind)).token
+
+
+@pytest.fixture
+def floor(session, world):
+    return make_floor(session, world.org_a, world.plant1, world.dept1, quantity=50)
+
+
+async def wall(token: str):
+    state = await new_tab(AndonState)
+    state.display_token = token
+    return state

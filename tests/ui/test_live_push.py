@@ -20,9 +20,9 @@ from rxapp.state.kpi.live_andon import LiveAndonState
 from services.core.db import db_session
 from services.org import api_tokens
 from services.shopfloor import operator as shopfloor
-from tests.shopfloor_factories import new_client_id
-from tests.ui.test_state_live import floor, linked, live_context, make_token, wall  # noqa: F401  (fixtures)
-from tests.unit.helpers import committed
+from tests.factories.db import committed
+from tests.factories.shopfloor import new_client_id
+from tests.ui.conftest import linked, make_token, wall
 
 BOARD = LiveAndonState.get_full_name()
 

@@ -16,7 +16,7 @@ from rxapp.state.org.auth import AuthState
 from rxapp.state.org.users import UsersState
 from services.core.errors import Unauthorized
 from services.org import auth as auth_service
-from tests.factories import PASSWORD, make_user
+from tests.factories.org import PASSWORD, make_user
 from tests.ui.conftest import (
     asks_to_log_in,
     new_tab,

@@ -12,7 +12,7 @@ from services.core.db import transaction
 from services.core.errors import Unauthorized
 from services.org import api_tokens
 from services.org import auth as auth_service
-from tests.factories import PASSWORD
+from tests.factories.org import PASSWORD
 from tests.ui.conftest import (
     asks_to_log_in,
     new_tab,

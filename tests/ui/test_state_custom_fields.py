@@ -17,9 +17,8 @@ from services.config import custom_fields, type_lists
 from services.config.custom_fields import CustomFieldCreate
 from services.core.db import transaction
 from tests.api.conftest import serve
-from tests.factories import PASSWORD
-from tests.ui.conftest import run, signed_in, toasts
-from tests.ui.test_state_master_products import _download
+from tests.factories.org import PASSWORD
+from tests.ui.conftest import download_bytes, run, signed_in, toasts
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +96,7 @@ async def test_saved_values_show_filter_and_export(engine, world, fields):
     await run(state.set_custom_filter_key("coated"), state)
     await run(state.set_custom_filter_value("no"), state)
     assert [r.code for r in state.rows] == ["FG-2"]
-    rows = list(csv.DictReader(io.StringIO(_download(await run(state.export("csv"), state)).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(download_bytes(await run(state.export("csv"), state)).decode("utf-8-sig"))))
     assert [(r["Code"], r["Weight (kg)"], r["Coated"]) for r in rows] == [("FG-2", "3", "no")]
     await run(state.set_custom_filter_key(""), state)
     assert [r.code for r in state.rows] == ["FG-1", "FG-2"]

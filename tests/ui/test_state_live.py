@@ -14,61 +14,16 @@ from datetime import datetime, timedelta
 
 import openpyxl
 import pytest
-from reflex.istate.manager.memory import StateManagerMemory
-from reflex.istate.shared import SharedStateBaseInternal
-from reflex_base.event.context import EventContext
 
 from models.base import utcnow
-from rxapp.state.kpi.andon import AndonState
 from rxapp.state.kpi.dashboard import DashboardState
 from rxapp.state.kpi.live_andon import LiveAndonState
 from rxapp.state.kpi.live_dashboard import LiveDashboardState
 from services.org import api_tokens
-from services.org.api_tokens import ApiTokenCreate
 from services.shopfloor import operator as shopfloor
-from tests.shopfloor_factories import make_floor, new_client_id
-from tests.ui.conftest import new_tab, redirects, run, signed_in
-from tests.ui.test_state_master_products import _download
-from tests.unit.helpers import committed
-
-
-async def _nothing(*args, **kwargs):
-    return None
-
-
-@pytest.fixture
-def live_context():
-    context = EventContext(token="test-tab", state_manager=StateManagerMemory(), enqueue_impl=_nothing)
-    reset = EventContext.set(context)
-    yield context
-    EventContext.reset(reset)
-
-
-async def linked(state, call, shared_cls=None):
-    """Run `call()` (a handler call) as Reflex runs an event of an app with shared states; returns what
-    it returned and the tab's `shared_cls` state as it was then (the linked one, if it is linked)."""
-    base = await state.get_state(SharedStateBaseInternal)
-    async with base._modify_linked_states():
-        events = await run(call(), state)
-        shared = await state.get_state(shared_cls) if shared_cls else None
-    return events, shared
-
-
-def make_token(session, world, plant_id, *, kind="display", admin=None) -> str:
-    return committed(session, api_tokens.create_api_token, world.actor(admin or world.admin_a),
-                     ApiTokenCreate(plant_id=plant_id, name="Wall", kind=kind)).token
-
-
-@pytest.fixture
-def floor(session, world):
-    return make_floor(session, world.org_a, world.plant1, world.dept1, quantity=50)
-
-
-async def wall(token: str):
-    state = await new_tab(AndonState)
-    state.display_token = token
-    return state
-
+from tests.factories.db import committed
+from tests.factories.shopfloor import make_floor, new_client_id
+from tests.ui.conftest import download_bytes, linked, make_token, redirects, run, signed_in, wall
 
 # ----- andon ---------------------------------------------------------------------------------
 
@@ -211,10 +166,10 @@ async def test_a_figure_drills_down_to_its_events(live_context, engine, session,
 async def test_the_export_holds_what_is_shown(live_context, engine, session, world, worked):
     state = await dashboard_tab(engine)
     await linked(state, state.enter)
-    rows = list(csv.DictReader(io.StringIO(_download(await run(state.export("csv"), state)).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(download_bytes(await run(state.export("csv"), state)).decode("utf-8-sig"))))
     assert {"Section": "OEE", "Item": "selection", "Measure": "Quality %", "Value": "93.8"} in rows
     assert {"Section": "OEE", "Item": "selection", "Measure": "Scrap", "Value": "2"} in rows
-    book = openpyxl.load_workbook(io.BytesIO(_download(await run(state.export("xlsx"), state))))
+    book = openpyxl.load_workbook(io.BytesIO(download_bytes(await run(state.export("xlsx"), state))))
     sheet = book.active
     assert [c.value for c in sheet[1]] == ["Section", "Item", "Measure", "Value"]
     assert sheet.max_row == len(rows) + 1

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from models.lots import Location, Lot, Serial
 from rxapp.state.trace.lots import LotsState, serial_numbers
-from tests.trace_factories import make_trace_world
+from tests.factories.trace import make_trace_world
 from tests.ui.conftest import run, signed_in, toasts
 
 

@@ -11,8 +11,7 @@ from models.resources import Machine, MachineProductRate, WorkCenter
 from rxapp.state.master.machine_rates import RatesState
 from rxapp.state.master.products import ProductsState
 from rxapp.state.master.work_centers import ResourcesState
-from tests.ui.conftest import run, signed_in, toasts
-from tests.ui.test_state_master_products import _download
+from tests.ui.conftest import download_bytes, run, signed_in, toasts
 
 
 def _machines(engine) -> dict[str, Machine]:
@@ -66,7 +65,7 @@ async def test_planner_builds_work_centers_and_machines(engine, world):
     await run(state.set_active(machine.id, False), state)
     assert state.rows == []
     await run(state.set_status("all"), state)
-    rows = list(csv.DictReader(io.StringIO(_download(await run(state.export("csv"), state)).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(download_bytes(await run(state.export("csv"), state)).decode("utf-8-sig"))))
     assert [(r["Code"], r["Name"], r["Active"]) for r in rows] == [("LATHE-1", "Big lathe", "no")]
 
 

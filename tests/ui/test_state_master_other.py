@@ -12,7 +12,7 @@ from rxapp.state.master.customers import CustomersState
 from rxapp.state.master.reason_codes import ReasonCodesState
 from rxapp.state.master.routings import RoutingsState
 from services.core.errors import Invalid
-from tests.production_factories import make_line
+from tests.factories.production import make_line
 from tests.ui.conftest import run, signed_in, toasts
 
 

@@ -3,10 +3,8 @@ filters, field errors from the service, deactivate, exports that decode back, BO
 the explosion tree, and isolation between organizations."""
 from __future__ import annotations
 
-import base64
 import csv
 import io
-import re
 
 import openpyxl
 from sqlmodel import Session, select
@@ -14,15 +12,7 @@ from sqlmodel import Session, select
 from models.catalog import BomLine, Product
 from rxapp.state.master.boms import BomState
 from rxapp.state.master.products import ProductsState
-from tests.ui.conftest import run, signed_in, toasts
-
-
-def _download(events) -> bytes:
-    """The bytes of the rx.download among `events` (a data: URL carrying base64)."""
-    code = " ".join(getattr(v, "_js_expr", str(v)) for e in events for _, v in getattr(e, "args", ()) or ())
-    match = re.search(r"data:[^;\"]+;base64,([A-Za-z0-9+/=]+)", code)
-    assert match, code[:500]
-    return base64.b64decode(match.group(1))
+from tests.ui.conftest import download_bytes, run, signed_in, toasts
 
 
 def _products(engine) -> dict[str, Product]:
@@ -70,9 +60,9 @@ async def test_edit_deactivate_and_export(engine, world):
     events = await run(state.set_active(fg.id, False), state)
     assert toasts(events, "success") == ["Deactivated: FG-1"] and state.rows == []
     await run(state.set_status("all"), state)
-    rows = list(csv.DictReader(io.StringIO(_download(await run(state.export("csv"), state)).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(download_bytes(await run(state.export("csv"), state)).decode("utf-8-sig"))))
     assert [(r["Code"], r["Name"], r["Active"]) for r in rows] == [("FG-1", "Armchair", "no")]
-    book = openpyxl.load_workbook(io.BytesIO(_download(await run(state.export("xlsx"), state))))
+    book = openpyxl.load_workbook(io.BytesIO(download_bytes(await run(state.export("xlsx"), state))))
     assert [c.value for c in book.active[2]][:3] == ["FG-1", "Armchair", "finished"]
 
 

@@ -15,9 +15,8 @@ from services.config import custom_fields, notifications
 from services.config.custom_fields import CustomFieldCreate
 from services.core.db import transaction
 from services.org.auth import actor_for_user
-from tests.production_factories import make_line, make_work_order
-from tests.ui.conftest import redirects, run, signed_in, toasts
-from tests.ui.test_state_master_products import _download
+from tests.factories.production import make_line, make_work_order
+from tests.ui.conftest import download_bytes, redirects, run, signed_in, toasts
 
 
 def notify(engine, **kw):
@@ -85,6 +84,6 @@ async def test_work_order_custom_fields_in_detail_list_and_export(engine, sessio
     await run(listing.set_custom_filter_key("batch_size"), listing)
     await run(listing.set_custom_filter_value("25"), listing)
     assert [r.id for r in listing.rows] == [first]
-    rows = list(csv.DictReader(io.StringIO(_download(await run(listing.export("csv"), listing)).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(download_bytes(await run(listing.export("csv"), listing)).decode("utf-8-sig"))))
     assert [(r["Work order"], r["Batch size"]) for r in rows] == [(listing.rows[0].number, "25")]
     assert second not in [r.id for r in listing.rows]

@@ -13,10 +13,10 @@ from models.resources import Machine
 from rxapp import routes
 from rxapp.state.shopfloor.operator import OperatorMachineState, OperatorState
 from services.shopfloor import operator as shopfloor
-from tests.factories import actor_of
-from tests.shopfloor_factories import make_floor, new_client_id
+from tests.factories.db import committed
+from tests.factories.org import actor_of
+from tests.factories.shopfloor import make_floor, new_client_id
 from tests.ui.conftest import redirects, run, signed_in
-from tests.unit.helpers import committed
 
 PLANNED_START = (utcnow() - timedelta(days=3)).replace(hour=8, minute=0, second=0, microsecond=0)
 

@@ -19,11 +19,11 @@ from rxapp.state.production.order_form import OrderFormState
 from rxapp.state.production.order_import import OrderImportState
 from rxapp.state.production.orders import OrderDetailState, OrdersState
 from rxapp.state.production.work_orders import WorkOrderDetailState, WorkOrdersState
-from tests.factories import actor_of
-from tests.order_helpers import customer, order, plain_product
-from tests.production_factories import make_line, make_work_order
+from tests.factories.db import count, snapshot
+from tests.factories.orders import customer, order, plain_product
+from tests.factories.org import actor_of
+from tests.factories.production import make_line, make_work_order
 from tests.ui.conftest import redirects, run, signed_in, toasts
-from tests.unit.helpers import count, snapshot
 
 SESSION_TABLES = {"auth_session", "login_attempt"}      # signing in and sliding expiry write there
 

@@ -13,9 +13,9 @@ from rxapp.state.quality.rejects import RejectDetailState, RejectsState
 from rxapp.state.quality.spc import SpcState
 from services.core.db import transaction
 from tests.conftest import T0
-from tests.factories import make_user
-from tests.production_factories import add, make_line, make_work_order
-from tests.quality_factories import baseline, make_plan, measure
+from tests.factories.org import make_user
+from tests.factories.production import add, make_line, make_work_order
+from tests.factories.quality import baseline, make_plan, measure
 from tests.ui.conftest import redirects, run, signed_in, toasts
 
 

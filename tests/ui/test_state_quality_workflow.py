@@ -21,7 +21,7 @@ from services.config.workflow_defaults import default_spec
 from services.core.db import transaction
 from services.quality import ncr as ncr_service
 from services.quality.ncr import NcrCreate
-from tests.factories import actor_of, make_department, make_user
+from tests.factories.org import actor_of, make_department, make_user
 from tests.ui.conftest import redirects, run, signed_in, toasts
 
 

@@ -12,9 +12,14 @@ from services.core.db import transaction
 from services.trace import genealogy, lots
 from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
-from tests.trace_factories import make_job, make_trace_world
+from tests.factories.shipments import make_recall_case
+from tests.factories.trace import make_job, make_trace_world
 from tests.ui.conftest import run, signed_in, toasts
-from tests.unit.test_shipments_recall import recall_case  # noqa: F401 (fixture)
+
+
+@pytest.fixture
+def recall_case(session, tw):
+    return make_recall_case(session, tw)
 
 
 @pytest.fixture
@@ -70,7 +75,7 @@ def test_datetime_local_values_are_read_as_utc():
     assert utc_minute("") is None and utc_minute("yesterday") is None
 
 
-async def test_the_hold_can_mark_shipped_lots_recalled(engine, tw, recall_case):  # noqa: F811
+async def test_the_hold_can_mark_shipped_lots_recalled(engine, tw, recall_case):
     from tests.ui.conftest import toasts as said
     state = await signed_in(engine, TraceState, tw.quality.username)
     await run(state.enter(), state)

@@ -10,9 +10,9 @@ from models.scans import Scan
 from models.shipments import ShipmentItem
 from rxapp.state.trace.labels_page import LabelsState
 from rxapp.state.trace.scan import ScanState
-from tests.factories import make_user
-from tests.scan_factories import make_shipment, payload, receive_lot
-from tests.trace_factories import make_trace_world
+from tests.factories.org import make_user
+from tests.factories.scanning import make_shipment, payload, receive_lot
+from tests.factories.trace import make_trace_world
 from tests.ui.conftest import run, signed_in
 
 

@@ -13,8 +13,8 @@ from rxapp.state.org.auth import AuthState
 from rxapp.state.production.schedule import ScheduleState
 from services.core.db import transaction
 from services.production import scheduling
-from tests.factories import actor_of
-from tests.production_factories import make_line, make_work_order
+from tests.factories.org import actor_of
+from tests.factories.production import make_line, make_work_order
 from tests.ui.conftest import redirects, run, signed_in, toasts
 
 

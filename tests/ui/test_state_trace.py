@@ -17,7 +17,7 @@ from services.core.db import transaction
 from services.trace import genealogy, lots
 from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
-from tests.trace_factories import make_job, make_order, make_trace_world
+from tests.factories.trace import make_job, make_order, make_trace_world
 from tests.ui.conftest import run, signed_in, toasts
 
 

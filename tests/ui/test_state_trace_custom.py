@@ -23,7 +23,7 @@ from services.core.errors import Invalid
 from services.trace import lots
 from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
-from tests.trace_factories import make_order, make_trace_world
+from tests.factories.trace import make_order, make_trace_world
 from tests.ui.conftest import run, signed_in, toasts
 
 

@@ -10,7 +10,7 @@ from rxapp.state.org.auth import AuthState
 from rxapp.state.org.users import UsersState
 from services.org import passwords
 from services.org.users import user_read
-from tests.factories import PASSWORD
+from tests.factories.org import PASSWORD
 from tests.ui.conftest import asks_to_log_in, new_tab, run, signed_in, toasts
 
 NEW_PASSWORD = "Brand-new-pass-77"

@@ -1,6 +1,6 @@
 """The andon board (services/kpi/andon.py): a tile per machine with its state, reason, job, progress
 against plan and current-shift OEE; read with a plant's display token or VIEW_DASHBOARDS; nothing of
-another organization or plant. Plant UTC; calendar of tests/production_factories (early shift
+another organization or plant. Plant UTC; calendar of tests/factories/production.py (early shift
 06:00-14:00 with breaks 09:00-09:15 and 12:00-12:30); Cut's ideal cycle time is 30 s."""
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from services.org import api_tokens, auth
 from services.org.api_tokens import ApiTokenCreate
 from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
-from tests.shopfloor_factories import make_floor, new_client_id
-from tests.unit.helpers import committed
+from tests.factories.db import committed
+from tests.factories.shopfloor import make_floor, new_client_id
 
 DAY = T0.replace(hour=0)             # Monday 2026-03-02
 

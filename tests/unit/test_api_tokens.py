@@ -16,8 +16,8 @@ from services.core.errors import Forbidden, Invalid, NotFound, Unauthorized
 from services.org import api_tokens, plants, users
 from services.org.api_tokens import ApiTokenCreate
 from services.org.users import UserCreate
-from tests.factories import PASSWORD
-from tests.unit.helpers import actor_for, fetch, snapshot, stored_text
+from tests.factories.db import actor_for, fetch, snapshot, stored_text
+from tests.factories.org import PASSWORD
 
 REVOKED = "This API token is unknown or revoked."
 

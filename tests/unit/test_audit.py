@@ -16,7 +16,7 @@ from services.core.errors import Forbidden, Invalid
 from services.org import plants, users
 from services.org.plants import PlantUpdate
 from services.org.users import UserUpdate
-from tests.unit.helpers import count
+from tests.factories.db import count
 
 HOUR = timedelta(hours=1)
 
@@ -133,6 +133,6 @@ def test_reading_the_trail_needs_view_audit(session, world, trail, who):
 
 
 def test_a_manager_may_read_the_trail(session, world, trail):
-    from tests.factories import make_user
+    from tests.factories.org import make_user
     manager = world.actor(make_user(session, world.org_a, roles=["manager"], plant_ids=[world.plant1]))
     assert audit.list_audit(session, manager)[1] == audit.list_audit(session, trail)[1]

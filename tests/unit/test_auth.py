@@ -20,8 +20,8 @@ from services.org.auth import (
     SESSION_TTL,
 )
 from services.org.plants import PlantUpdate
-from tests.factories import PASSWORD
-from tests.unit.helpers import actor_for, count, fetch, log_in, snapshot, stored_text
+from tests.factories.db import actor_for, count, fetch, log_in, snapshot, stored_text
+from tests.factories.org import PASSWORD
 
 WRONG = "Wrong username or password, or the account is deactivated."
 ENDED = "Your session has ended. Log in again."

@@ -12,7 +12,7 @@ from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid
 from services.org import branding
 from services.org.branding import BrandingUpdate
-from tests.unit.helpers import fetch, snapshot
+from tests.factories.db import fetch, snapshot
 
 UNSAFE = "The SVG contains scripts or event handlers, which are not allowed."
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'

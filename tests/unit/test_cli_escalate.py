@@ -16,7 +16,7 @@ from services.core.migrations import migrate
 from services.quality import ncr
 from services.quality.ncr import NcrCreate
 from tests.conftest import T0
-from tests.factories import actor_of, make_org, make_plant, make_user
+from tests.factories.org import actor_of, make_org, make_plant, make_user
 
 TAKT = Path(sys.executable).with_name("takt")
 

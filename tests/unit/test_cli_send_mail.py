@@ -13,8 +13,8 @@ from models.user import User
 from services.config import notifications
 from services.core.db import make_engine, transaction
 from services.core.migrations import migrate
-from tests.factories import make_org, make_user
-from tests.unit.test_mail_outbox import Inbox, free_port
+from tests.factories.mail import Inbox, free_port
+from tests.factories.org import make_org, make_user
 
 TAKT = Path(sys.executable).with_name("takt")
 

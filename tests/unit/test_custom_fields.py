@@ -15,8 +15,8 @@ from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.master import products
 from services.master.products import ProductCreate, ProductUpdate
 from services.production import work_order_reads
-from tests.factories import make_user
-from tests.production_factories import make_line, make_work_order
+from tests.factories.org import make_user
+from tests.factories.production import make_line, make_work_order
 
 
 def define(session, actor, now, **fields):

@@ -1,6 +1,6 @@
 """The manager dashboard service (services/kpi/dashboard.py): periods in the plant's days, filters that must
 belong to the plant, the view's live scope, every section composed from services/kpi/reads.py, the events
-behind a figure, and the export rows. Plant UTC; calendar of tests/production_factories (early shift
+behind a figure, and the export rows. Plant UTC; calendar of tests/factories/production.py (early shift
 06:00-14:00, breaks 09:00-09:15 and 12:00-12:30); Cut's ideal cycle time is 30 s."""
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from services.kpi.dashboard import DashboardFilters
 from services.kpi.live import Scope
 from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
-from tests.shopfloor_factories import make_floor, new_client_id
-from tests.unit.helpers import committed
+from tests.factories.db import committed
+from tests.factories.shopfloor import make_floor, new_client_id
 
 DAY = T0.replace(hour=0)             # Monday 2026-03-02
 

@@ -14,7 +14,7 @@ from services.core.db import transaction
 from services.demo import seed as demo
 from services.org import plants, users
 from services.org.organizations import system_actor
-from tests.unit.helpers import log_in, snapshot
+from tests.factories.db import log_in, snapshot
 
 
 @pytest.fixture

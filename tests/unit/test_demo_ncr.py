@@ -13,7 +13,7 @@ from services.config import workflow
 from services.core.db import transaction
 from services.demo.ncr import seed_demo_ncrs
 from tests.conftest import T0
-from tests.factories import make_department, make_plant, make_user
+from tests.factories.org import make_department, make_plant, make_user
 
 
 def test_demo_ncrs_and_an_overdue_sop_ticket(session, world):

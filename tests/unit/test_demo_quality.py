@@ -10,8 +10,8 @@ from models.shopfloor import EventKind, ProductionEvent
 from services.core.db import transaction
 from services.demo.quality import BASELINE_SUBGROUPS, DRIFT, seed_demo_quality
 from tests.conftest import T0
-from tests.factories import make_department, make_plant, make_user
-from tests.production_factories import add, make_line, make_work_order
+from tests.factories.org import make_department, make_plant, make_user
+from tests.factories.production import add, make_line, make_work_order
 
 
 def test_demo_quality_trips_a_rule(session, world):

@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -33,43 +32,7 @@ from services.core.event_fanout import (
     start_fanout,
 )
 from services.core.events import DomainEvent, bus, record
-
-GUARD = 10  # seconds; only stops a broken test from hanging, never measures anything
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-PG_URL = fanout._psycopg_url(os.environ.get("TEST_FANOUT_PG_URL") or os.environ.get("TEST_DATABASE_URL")
-                             or "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _redis_reachable() -> bool:
-    try:
-        import redis
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
-    except Exception:
-        return False
-
-
-def _pg_reachable() -> bool:
-    try:
-        import psycopg
-        with psycopg.connect(PG_URL, connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-        return True
-    except Exception:
-        return False
-
-
-@pytest.fixture(params=["redis", "postgres"])
-def server(request):
-    """(backend, url, a channel of this test's own)"""
-    backend = request.param
-    if backend == "redis":
-        if not _redis_reachable():
-            pytest.skip(f"Redis not reachable at {REDIS_URL}")
-        return backend, REDIS_URL, f"takt.test.{uuid.uuid4().hex}"
-    if not _pg_reachable():
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
-    return backend, PG_URL, f"takt_test_{uuid.uuid4().hex}"
+from tests.factories.fanout import GUARD, ROOT
 
 
 def wait_until(predicate, what: str):

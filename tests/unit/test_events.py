@@ -11,7 +11,7 @@ from services.core.db import transaction
 from services.core.events import DomainEvent, EventBus, bus, record
 from services.org import plants
 from services.org.plants import PlantCreate, PlantUpdate
-from tests.unit.helpers import count
+from tests.factories.db import count
 
 GUARD = 10  # seconds; only stops a broken test from hanging, never measures anything
 

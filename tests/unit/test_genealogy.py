@@ -14,7 +14,7 @@ from services.trace import genealogy, lots
 from services.trace import tracing as trace
 from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
-from tests.trace_factories import make_job, make_trace_world
+from tests.factories.trace import make_job, make_trace_world
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from services.org import api_tokens
 from services.shopfloor import ingest
 from services.shopfloor.ingest_limits import InFlight, IngestLimits, TooLarge
 from tests.conftest import T0
-from tests.shopfloor_factories import make_floor
-from tests.unit.helpers import actor_for, committed, count, fetch, snapshot
+from tests.factories.db import actor_for, committed, count, fetch, snapshot
+from tests.factories.shopfloor import make_floor
 
 
 def token_actor(session, world, plant_id, *, admin=None, kind="machine"):
@@ -291,7 +291,7 @@ def test_a_token_of_another_plant_or_organization_cannot_ingest_for_this_machine
 
 def test_client_ids_are_per_organization(session, engine, world, floor, gateway):
     """The same client id in another organization is its own event, and is not a duplicate here."""
-    from tests.shopfloor_factories import make_floor as floor_of
+    from tests.factories.shopfloor import make_floor as floor_of
     floor_b = floor_of(session, world.org_b, world.plant_b, world.dept_b)
     gateway_b = token_actor(session, world, world.plant_b, admin=world.actor(world.admin_b))
     a = send(session, gateway, [{"client_id": "same", "machine_id": floor.machine_id, "type": "count", "good": 1}])

@@ -14,9 +14,9 @@ from services.quality import inspection_plans, inspections, spc_charts
 from services.quality.inspection_plans import CharacteristicData, PlanCreate
 from services.quality.inspections import InspectionData
 from tests.conftest import T0
-from tests.factories import make_user
-from tests.production_factories import make_line
-from tests.quality_factories import baseline, make_plan, measure
+from tests.factories.org import make_user
+from tests.factories.production import make_line
+from tests.factories.quality import baseline, make_plan, measure
 
 
 @pytest.fixture

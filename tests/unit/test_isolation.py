@@ -20,8 +20,8 @@ from services.org.plants import (
     PlantUpdate,
 )
 from services.org.users import UserCreate, UserUpdate
-from tests.factories import PASSWORD, World
-from tests.unit.helpers import snapshot
+from tests.factories.db import snapshot
+from tests.factories.org import PASSWORD, World
 
 
 @pytest.fixture

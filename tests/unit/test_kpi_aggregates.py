@@ -23,18 +23,7 @@ from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.kpi import reads as kpi
 from services.kpi import rollups
-from tests.unit.test_kpi_rollups import insert_events, rollup_state
-from tests.unit.test_kpi_service import (  # noqa: F401
-    CHRONOLOGICAL,
-    END,
-    SHUFFLED,
-    START,
-    at,
-    drive,
-    floor,
-    op,
-    viewer,
-)
+from tests.factories.kpi import CHRONOLOGICAL, END, SHUFFLED, START, at, drive, insert_events, rollup_state
 
 SHIFT_FIGURES = (435.0, 45.0, 390.0, 15.0, 375.0, 680, 10, 690, "20700/1", "20400/1", "25/26", "23/25", "68/69",
                  "34/39", Decimal("96.2"), Decimal("92.0"), Decimal("98.6"), Decimal("87.2"))

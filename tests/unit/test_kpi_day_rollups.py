@@ -21,8 +21,7 @@ from services.kpi import rollups
 from services.kpi.plant_calendar import kpi_calendar
 from services.kpi.scope import count_sums, resolve_scope, stop_sums, whole_days
 from services.master.calendars import calendar_spec
-from tests.unit.test_kpi_rollups import insert_events
-from tests.unit.test_kpi_service import at, floor, op, viewer  # noqa: F401 (fixtures)
+from tests.factories.kpi import at, insert_events
 
 GROUPS = [("machine_id",), ("machine_id", "product_id"), ("product_id", "step"), ("reason_key",), ()]
 STOP_GROUPS = [("machine_id",), ()]

@@ -7,13 +7,11 @@ Cut's ideal cycle time is 30 s (30,000 ms).
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import timedelta
 
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session
 
 from models.kpi_rollup import (
     KpiCountDay,
@@ -25,30 +23,10 @@ from models.kpi_rollup import (
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.db import transaction
 from services.kpi import rollups
-from tests.unit.test_kpi_service import CHRONOLOGICAL, SHUFFLED, at, drive, floor, op  # noqa: F401 (fixtures)
+from tests.factories.kpi import CHRONOLOGICAL, SHUFFLED, at, drive, insert_events, rollup_state
 
 CYCLE_MS = 30_000
 MIN_US = 60_000_000
-
-
-def rollup_state(engine) -> dict[str, list[tuple]]:
-    """Every rollup row without its id, rows holding only zeros left out, in key order."""
-    with engine.connect() as conn:
-        counts = conn.execute(sa.select(
-            KpiCountSlice.__table__.c[tuple(c.key for c in KpiCountSlice.__table__.c if c.key != "id")])).all()
-        stops = conn.execute(sa.select(
-            KpiStop.__table__.c[tuple(c.key for c in KpiStop.__table__.c if c.key != "id")])).all()
-        slices = conn.execute(sa.select(
-            KpiStopSlice.__table__.c[tuple(c.key for c in KpiStopSlice.__table__.c if c.key != "id")])).all()
-        count_days = conn.execute(sa.select(
-            KpiCountDay.__table__.c[tuple(c.key for c in KpiCountDay.__table__.c if c.key != "id")])).all()
-        stop_days = conn.execute(sa.select(
-            KpiStopDay.__table__.c[tuple(c.key for c in KpiStopDay.__table__.c if c.key != "id")])).all()
-    return {"counts": sorted(tuple(r) for r in counts if r.events),
-            "stops": sorted(tuple(r) for r in stops),
-            "stop_slices": sorted(tuple(r) for r in slices if r.stop_us),
-            "count_days": sorted(tuple(r) for r in count_days if r.events),
-            "stop_days": sorted(tuple(r) for r in stop_days if r.stop_us)}
 
 
 def day_sums_of_slices(state, engine) -> dict[str, list[tuple]]:
@@ -119,21 +97,6 @@ def test_late_and_back_dated_actions_give_the_same_rollups(session, engine, worl
         (at(10), floor.line.planned_stop_reason_id, 45 * MIN_US)]
     assert sum(g for (g,) in pick(state["counts"], "good")) == 680
     assert sum(x for (x,) in pick(state["counts"], "scrap")) == 10
-
-
-def insert_events(session: Session, floor, world, specs: list[tuple], *, plant_id: int | None = None
-                  ) -> list[ProductionEvent]:
-    """Raw events as an ingest batch would insert them: (kind, at, good, scrap, reason) each."""
-    rows = []
-    for kind, when, good, scrap, reason in specs:
-        rows.append(ProductionEvent(
-            organization_id=world.org_a, plant_id=plant_id or world.plant1, machine_id=floor.machine_id,
-            operation_id=floor.cut_id if kind == EventKind.COUNT else None, kind=kind, quantity_good=good,
-            quantity_scrap=scrap, reason_code_id=reason, client_id=str(uuid.uuid4()), occurred_at=when,
-            recorded_at=when))
-    session.add_all(rows)
-    session.flush()
-    return rows
 
 
 def test_a_downtime_end_arriving_before_its_start_pairs_once_the_start_arrives(session, engine, world, floor):
@@ -246,8 +209,8 @@ def test_shifts_off_the_hour_and_a_half_hour_zone_cut_hours_into_slices(session,
     """Kolkata is UTC+05:30: the early shift 06:00-14:00 local is 00:30-08:30 UTC and local midnight is 18:30 UTC,
     so those hours are cut in two; a rebuild re-reads them event by event and must agree."""
     from services.kpi import reads as kpi
-    from tests.factories import make_department, make_plant
-    from tests.shopfloor_factories import make_floor
+    from tests.factories.org import make_department, make_plant
+    from tests.factories.shopfloor import make_floor
     plant = make_plant(session, world.org_a, "KOL", timezone="Asia/Kolkata")
     floor = make_floor(session, world.org_a, plant, make_department(session, world.org_a, plant, "K"), quantity=500)
     down = floor.line.downtime_reason_id

@@ -16,7 +16,7 @@ from models.scans import Scan
 from services.core.errors import Invalid, NotFound
 from services.trace import labels
 from services.trace.labels import LabelError, LabelKind, LabelPayload, LabelTarget
-from tests.production_factories import make_line, make_work_order
+from tests.factories.production import make_line, make_work_order
 
 SAMPLE = LabelTarget(LabelKind.LOT, 1, "LOT-000123", "acme", 1, "Lot LOT-000123", "ST-20 Steel bar 20 mm · 40 kg")
 
@@ -183,7 +183,7 @@ def test_objects_of_another_organization_or_plant_have_no_label(world, session, 
     payload = labels.label_for(session, world.actor(world.admin_a), "WO", wo_id).payload
     with pytest.raises(LabelError):                   # org B scans org A's label: a foreign label
         labels.resolve(session, admin_b, payload)
-    from tests.factories import make_user
+    from tests.factories.org import make_user
     other_plant = make_user(session, world.org_a, roles=["operator"], plant_ids=[world.plant2])
     with pytest.raises(NotFound):
         labels.label_for(session, world.actor(other_plant), "WO", wo_id)

@@ -17,9 +17,9 @@ from services.core.event_fanout import start_fanout
 from services.core.events import bus
 from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
-from tests.shopfloor_factories import make_floor, new_client_id
-from tests.unit.helpers import committed
-from tests.unit.test_event_fanout import GUARD, ROOT, server  # noqa: F401  (the Redis/PostgreSQL fixture)
+from tests.factories.db import committed
+from tests.factories.fanout import GUARD, ROOT
+from tests.factories.shopfloor import make_floor, new_client_id
 
 CHILD = r"""
 import asyncio, json, sys

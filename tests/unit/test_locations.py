@@ -9,8 +9,8 @@ from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.trace import lots
 from services.trace.lots import LocationCreate, ReceiptCreate
 from tests.conftest import T0
-from tests.trace_factories import make_trace_world
-from tests.unit.helpers import committed, count
+from tests.factories.db import committed, count
+from tests.factories.trace import make_trace_world
 
 
 @pytest.fixture

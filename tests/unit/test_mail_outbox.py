@@ -2,7 +2,6 @@
 retries and backoff, giving up, and a lapsed lease claimed again."""
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 
 import pytest
@@ -14,27 +13,7 @@ from models.user import User
 from services.config import mail_outbox, notifications
 from services.config.mail_outbox import MAX_ATTEMPTS, SmtpSettings
 from services.core.db import transaction
-
-
-class Inbox:
-    """An aiosmtpd handler keeping what arrives; it answers 451 to the first `refuse` messages."""
-
-    def __init__(self, refuse: int = 0):
-        self.messages: list = []
-        self.refuse = refuse
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse > 0:
-            self.refuse -= 1
-            return "451 Try again later"
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.factories.mail import Inbox, free_port
 
 
 @pytest.fixture

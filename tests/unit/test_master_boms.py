@@ -9,7 +9,7 @@ from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.master import boms, products
 from services.master.boms import BomLineCreate, BomLineUpdate
 from services.master.products import ProductCreate
-from tests.unit.helpers import committed, count
+from tests.factories.db import committed, count
 
 
 def _product(session, actor, code, *, type="semi", unit="pcs"):

@@ -19,8 +19,8 @@ from services.master.calendars import (
     ShiftInput,
     ShiftUpdate,
 )
-from tests.factories import make_plant
-from tests.unit.helpers import committed
+from tests.factories.db import committed
+from tests.factories.org import make_plant
 
 UTC = UTC
 

@@ -4,7 +4,7 @@ import pytest
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.master import customers
 from services.master.customers import CustomerCreate, CustomerUpdate
-from tests.unit.helpers import committed
+from tests.factories.db import committed
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import openpyxl
 from services.core import exports
 from services.master import products
 from services.master.products import PRODUCT_COLUMNS, ProductCreate
-from tests.unit.helpers import committed
+from tests.factories.db import committed
 
 
 def _products(world, session):

@@ -8,7 +8,7 @@ from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.master import boms, products
 from services.master.boms import BomLineCreate
 from services.master.products import ProductCreate, ProductUpdate
-from tests.unit.helpers import committed, count, fetch
+from tests.factories.db import committed, count, fetch
 
 
 def _make(session, actor, code, *, type="finished", unit="pcs", now=None, **kw):

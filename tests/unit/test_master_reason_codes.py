@@ -9,8 +9,8 @@ from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.master import reason_codes as rc
 from services.master.reason_codes import ReasonCodeCreate, ReasonCodeUpdate
-from tests.production_factories import make_line
-from tests.unit.helpers import committed, count
+from tests.factories.db import committed, count
+from tests.factories.production import make_line
 
 
 @pytest.fixture

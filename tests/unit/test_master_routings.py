@@ -10,7 +10,7 @@ from services.master import work_centers as wcs
 from services.master.products import ProductCreate
 from services.master.routings import RoutingCreate, RoutingUpdate, StepInput, StepUpdate
 from services.master.work_centers import WorkCenterCreate
-from tests.unit.helpers import committed, fetch
+from tests.factories.db import committed, fetch
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from services.master.work_centers import (
     WorkCenterCreate,
     WorkCenterUpdate,
 )
-from tests.factories import make_department
-from tests.unit.helpers import committed, count, fetch
+from tests.factories.db import committed, count, fetch
+from tests.factories.org import make_department
 
 
 @pytest.fixture

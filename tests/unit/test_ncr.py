@@ -17,7 +17,7 @@ from services.quality import ncr as ncrs
 from services.quality import ncr_links
 from services.quality.ncr import CapaCreate, NcrCreate, NcrUpdate
 from tests.conftest import T0
-from tests.factories import make_user
+from tests.factories.org import make_user
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from models.user import User
 from services.config import notifications
 from services.core.db import transaction
 from services.core.errors import Forbidden, NotFound
-from tests.factories import make_user
+from tests.factories.org import make_user
 
 
 def notify(session, **kw):

@@ -18,8 +18,8 @@ from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid
 from services.production import order_import
 from services.production.order_import import ImportRejected
-from tests.order_helpers import customer, make_shop, plain_product
-from tests.unit.helpers import count, fetch, snapshot
+from tests.factories.db import count, fetch, snapshot
+from tests.factories.orders import customer, make_shop, plain_product
 
 HEADER = ["order_ref", "customer_code", "product_code", "quantity", "promised_date", "unit_price", "note"]
 

@@ -14,8 +14,8 @@ from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.production import orders, work_orders
 from services.production.orders import OrderCreate, OrderLineInput, OrderUpdate
 from services.production.transitions import InvalidTransition
-from tests.order_helpers import PROMISED, customer, make_shop, order, plain_product
-from tests.unit.helpers import count, fetch, snapshot
+from tests.factories.db import count, fetch, snapshot
+from tests.factories.orders import PROMISED, customer, make_shop, order, plain_product
 
 
 @pytest.fixture

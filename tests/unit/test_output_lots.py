@@ -13,7 +13,7 @@ from models.lots import GenealogyLink, Lot, LotStatus, Serial
 from models.orders import Operation, WorkOrder
 from models.resources import Machine
 from services.core.db import transaction
-from services.core.errors import NotFound
+from services.core.errors import Invalid, NotFound
 from services.org import api_tokens
 from services.shopfloor import ingest
 from services.shopfloor import operator as shopfloor
@@ -21,8 +21,8 @@ from services.trace import genealogy, lots
 from services.trace import tracing as trace
 from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
-from tests.trace_factories import make_job, make_trace_world
-from tests.unit.helpers import actor_for, committed
+from tests.factories.db import actor_for, committed
+from tests.factories.trace import make_job, make_trace_world
 
 
 @pytest.fixture
@@ -195,7 +195,7 @@ def test_output_lots_stay_in_their_organization_and_plant(session, tw, job):
 
 def test_a_refused_count_makes_no_lot(session, tw, job):
     start(session, tw, job, job["drill"])
-    with pytest.raises(Exception):
+    with pytest.raises(Invalid):
         count(session, tw, job, -1, minutes=10)
     with transaction(session):
         assert outputs(session, job["drill"]) == []

@@ -13,7 +13,7 @@ from services.core.db import transaction
 from services.trace import genealogy, lots, shipments
 from services.trace.shipments import ShipmentCreate, ShipmentLineInput
 from tests.conftest import T0
-from tests.trace_factories import make_job, make_order, make_trace_world
+from tests.factories.trace import make_job, make_order, make_trace_world
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from services.org.plants import (
     PlantCreate,
     PlantUpdate,
 )
-from tests.unit.helpers import fetch, snapshot
+from tests.factories.db import fetch, snapshot
 
 TZ_PROBLEM = "Unknown time zone '{}'. Use a name like Europe/Berlin or Asia/Tokyo."
 CODE_PROBLEM = "Use 1 to 32 letters, digits, dot, dash or underscore."

@@ -1,8 +1,8 @@
 from sqlmodel import select
 
 from models.orders import Operation
-from tests.factories import World
-from tests.production_factories import make_line, make_work_order
+from tests.factories.org import World
+from tests.factories.production import make_line, make_work_order
 
 
 def test_line_and_work_order_build_on_both_databases(session):

@@ -18,8 +18,8 @@ from services.quality import rejects
 from services.quality.ncr import NcrCreate
 from services.quality.rejects import REJECT, CaseCreate
 from tests.conftest import T0
-from tests.factories import make_user
-from tests.production_factories import add, make_line, make_work_order
+from tests.factories.org import make_user
+from tests.factories.production import add, make_line, make_work_order
 
 
 @pytest.fixture

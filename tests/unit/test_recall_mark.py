@@ -15,7 +15,18 @@ from services.core.errors import Forbidden, NotFound
 from services.trace import lots, recall
 from services.trace.recall import RecallQuery
 from tests.conftest import T0
-from tests.unit.test_shipments_recall import recall_case, tw  # noqa: F401 (fixtures)
+from tests.factories.shipments import make_recall_case
+from tests.factories.trace import make_trace_world
+
+
+@pytest.fixture
+def tw(session):
+    return make_trace_world(session)
+
+
+@pytest.fixture
+def recall_case(session, tw):
+    return make_recall_case(session, tw)
 
 
 def hold(session, actor, **kw):

@@ -13,8 +13,8 @@ from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.quality import rejects
 from services.quality.rejects import REJECT, RETURN, CaseCreate
 from tests.conftest import T0
-from tests.factories import make_user
-from tests.production_factories import add, make_line, make_work_order
+from tests.factories.org import make_user
+from tests.factories.production import add, make_line, make_work_order
 
 
 @pytest.fixture
@@ -54,17 +54,15 @@ def test_rework_disposition_needs_approval_then_adds_a_rework_operation(session,
     event_id = _scrap_event(session, world, line, op_ids[0])
     with transaction(session):
         case = rejects.reject_from_scrap(session, quality, event_id, defect_code_id=dim, now=T0)
-    with pytest.raises(Invalid) as exc:                      # no disposition yet: the workflow refuses
-        with transaction(session):
-            rejects.transition_case(session, quality, REJECT, case.id, "dispose", now=T0)
+    with pytest.raises(Invalid) as exc, transaction(session):  # no disposition yet: the workflow refuses
+        rejects.transition_case(session, quality, REJECT, case.id, "dispose", now=T0)
     assert "disposition" in exc.value.fields
     with transaction(session):
         rejects.set_disposition(session, quality, REJECT, case.id, "rework", note="Re-grind", now=T0)
         detail = rejects.transition_case(session, quality, REJECT, case.id, "dispose", now=T0)
     assert detail.instance.pending_transition == "dispose" and detail.case.rework_operation_id is None
-    with pytest.raises(Forbidden):                             # the requester does not approve their own request
-        with transaction(session):
-            rejects.answer_approval(session, quality, REJECT, case.id, approve=True)
+    with pytest.raises(Forbidden), transaction(session):  # the requester does not approve their own request
+        rejects.answer_approval(session, quality, REJECT, case.id, approve=True)
     with transaction(session):
         detail = rejects.answer_approval(session, manager, REJECT, case.id, approve=True, now=T0)
     assert detail.case.is_closed and detail.case.status == "closed"

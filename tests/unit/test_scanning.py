@@ -15,14 +15,14 @@ from services.core.errors import Forbidden
 from services.trace import lots, scanning
 from services.trace.scanning import ScanRequest
 from tests.conftest import T0
-from tests.scan_factories import (
+from tests.factories.scanning import (
     make_location,
     make_shipment,
     payload,
     receive_lot,
     station,
 )
-from tests.trace_factories import make_job, make_trace_world
+from tests.factories.trace import make_job, make_trace_world
 
 
 @pytest.fixture

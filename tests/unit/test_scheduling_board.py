@@ -8,10 +8,10 @@ from models.orders import CustomerOrder, OrderLine, WorkOrder, WorkStatus
 from models.resources import Machine, WorkCenter
 from services.core.db import transaction
 from services.production import scheduling
-from tests.factories import make_user
-from tests.production_factories import add
-from tests.unit.helpers import committed
-from tests.unit.scheduling_support import floor, local, update_operation, utc
+from tests.factories.db import committed
+from tests.factories.org import make_user
+from tests.factories.production import add
+from tests.factories.scheduling import floor, local, update_operation, utc
 
 T0 = utc(2026, 3, 2, 8, 0)
 DAY = (utc(2026, 3, 2), utc(2026, 3, 3))

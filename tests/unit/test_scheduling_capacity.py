@@ -14,8 +14,8 @@ from models.orders import CapacityPeriod
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.production import scheduling
 from services.production.scheduling import CapacityTargetCreate, CapacityTargetUpdate
-from tests.unit.helpers import committed, fetch
-from tests.unit.scheduling_support import floor, utc
+from tests.factories.db import committed, fetch
+from tests.factories.scheduling import floor, utc
 
 T0 = utc(2026, 3, 2, 8, 0)
 D = Decimal

@@ -14,7 +14,7 @@ from services.core.calendar_math import (
     add_working_time,
 )
 from services.production.scheduling.clock import WorkingClock
-from tests.unit.scheduling_support import utc
+from tests.factories.scheduling import utc
 
 ORIGIN = utc(2026, 3, 1, 0, 0)
 

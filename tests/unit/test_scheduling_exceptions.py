@@ -9,9 +9,9 @@ from models.orders import ExceptionKind, WorkOrder
 from models.resources import Machine
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.production import scheduling
-from tests.production_factories import make_line, make_work_order
-from tests.unit.helpers import committed
-from tests.unit.scheduling_support import floor, utc
+from tests.factories.db import committed
+from tests.factories.production import make_line, make_work_order
+from tests.factories.scheduling import floor, utc
 
 T0 = utc(2026, 3, 2, 8, 0)
 

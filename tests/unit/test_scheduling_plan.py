@@ -11,8 +11,8 @@ from models.orders import Operation, WorkStatus
 from models.resources import MachineProductRate
 from services.core.db import transaction
 from services.production import scheduling
-from tests.unit.helpers import committed
-from tests.unit.scheduling_support import (
+from tests.factories.db import committed
+from tests.factories.scheduling import (
     add_holiday,
     floor,
     local,

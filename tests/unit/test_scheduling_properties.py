@@ -20,10 +20,10 @@ from services.core.calendar_math import next_working_instant, working_seconds
 from services.core.db import transaction
 from services.master.calendars import calendar_spec
 from services.production import scheduling
-from tests.factories import actor_of, make_department, make_plant
-from tests.production_factories import make_line, make_work_order
-from tests.unit.helpers import committed
-from tests.unit.scheduling_support import update_operation, utc
+from tests.factories.db import committed
+from tests.factories.org import actor_of, make_department, make_plant
+from tests.factories.production import make_line, make_work_order
+from tests.factories.scheduling import update_operation, utc
 
 T0 = utc(2026, 3, 2, 0, 0)
 ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo"]

@@ -15,9 +15,9 @@ from models.resources import Machine, WorkCenter
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.production import scheduling
-from tests.production_factories import add, make_line
-from tests.unit.helpers import committed, count, fetch, snapshot
-from tests.unit.scheduling_support import floor, plans, update_operation, utc
+from tests.factories.db import committed, count, fetch, snapshot
+from tests.factories.production import add, make_line
+from tests.factories.scheduling import floor, plans, update_operation, utc
 
 T0 = utc(2026, 3, 2, 8, 0)
 
@@ -44,7 +44,7 @@ def refused(engine, session, error, fn, *args, **kwargs):
 # ---- isolation ------------------------------------------------------------------------------
 
 def test_a_planner_of_plant_1_cannot_schedule_on_plant_2(session, engine, world, f, plant2_line):
-    from tests.production_factories import make_work_order
+    from tests.factories.production import make_work_order
     _wo, (op2, _drill2) = make_work_order(session, world.org_a, world.plant2, plant2_line)
     _wo, cut, _drill = f.work_order(session)
     refused(engine, session, NotFound, scheduling.assign_operation, f.planner, op2, plant2_line.machine_ids[0], now=T0)

@@ -14,8 +14,8 @@ from services.core.errors import Conflict, Invalid
 from services.production.transitions import InvalidTransition
 from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
-from tests.shopfloor_factories import make_floor, new_client_id
-from tests.unit.helpers import committed, count, fetch, snapshot
+from tests.factories.db import committed, count, fetch, snapshot
+from tests.factories.shopfloor import make_floor, new_client_id
 
 
 @pytest.fixture

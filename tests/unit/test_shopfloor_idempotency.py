@@ -18,9 +18,9 @@ from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, NotFound
 from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
-from tests.factories import make_user
-from tests.shopfloor_factories import make_floor, new_client_id
-from tests.unit.helpers import committed, count, fetch, snapshot
+from tests.factories.db import committed, count, fetch, snapshot
+from tests.factories.org import make_user
+from tests.factories.shopfloor import make_floor, new_client_id
 
 THREADS = 2
 

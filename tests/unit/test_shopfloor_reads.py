@@ -14,8 +14,8 @@ from services.shopfloor import operator as shopfloor
 from services.shopfloor import reads
 from services.trace import labels
 from tests.conftest import T0
-from tests.shopfloor_factories import make_floor, new_client_id
-from tests.unit.helpers import committed
+from tests.factories.db import committed
+from tests.factories.shopfloor import make_floor, new_client_id
 
 
 @pytest.fixture

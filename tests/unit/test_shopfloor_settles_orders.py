@@ -15,8 +15,8 @@ from services.core.db import transaction
 from services.production import orders, scheduling, work_orders
 from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
-from tests.production_factories import make_line
-from tests.shopfloor_factories import new_client_id
+from tests.factories.production import make_line
+from tests.factories.shopfloor import new_client_id
 
 
 def test_completing_the_last_operation_completes_the_order(session, world):

@@ -18,7 +18,7 @@ from rxapp.api.app import api
 from services.core.calendar_math import working_intervals, working_seconds
 from services.master import calendars
 from tests.api.conftest import serve
-from tests.shopfloor_factories import make_floor
+from tests.factories.shopfloor import make_floor
 
 
 @pytest.fixture(scope="module")

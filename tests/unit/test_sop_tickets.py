@@ -15,7 +15,7 @@ from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.quality import sop_tickets as sop
 from services.quality.sop_tickets import SopCreate
 from tests.conftest import T0
-from tests.factories import make_department, make_user
+from tests.factories.org import make_department, make_user
 
 
 @pytest.fixture

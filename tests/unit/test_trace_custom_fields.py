@@ -18,7 +18,7 @@ from services.trace import lots, shipments
 from services.trace.lots import ReceiptCreate
 from services.trace.shipments import ShipmentCreate, ShipmentLineInput
 from tests.conftest import T0
-from tests.trace_factories import make_order, make_trace_world
+from tests.factories.trace import make_order, make_trace_world
 
 
 @pytest.fixture
@@ -54,10 +54,9 @@ def test_a_receipt_validates_and_stores_lot_custom_values(session, tw):
         receive(session, tw, {"moisture": "25", "colour": "red"})
     assert bad.value.fields == {"custom.moisture": "Must be at most 20 %.", "custom.colour": "Unknown field.",
                                 "custom.heat_no": "Required."}
-    with pytest.raises(Invalid) as bad:                  # the receipt's own errors come in the same answer
-        with transaction(session):
-            lots.receive(session, tw.operator, ReceiptCreate(plant_id=tw.world.plant1, product_id=tw.steel,
-                                                             quantity=0, supplier="Acme"), now=T0)
+    with pytest.raises(Invalid) as bad, transaction(session):  # the receipt's own errors come in the same answer
+        lots.receive(session, tw.operator, ReceiptCreate(plant_id=tw.world.plant1, product_id=tw.steel,
+                                                         quantity=0, supplier="Acme"), now=T0)
     assert set(bad.value.fields) == {"quantity", "custom.heat_no"}
     assert lots.list_lots(session, tw.viewer)[1] == 0
     lot = receive(session, tw, {"heat_no": "HT-4711", "moisture": "2.50"})
@@ -134,7 +133,7 @@ def test_shipments_validate_edit_filter_and_export_custom_values(session, tw):
 def test_another_organization_or_plant_cannot_see_filter_or_change_values(session, tw):
     lot = receive(session, tw, {"heat_no": "HT-9"})
     shp = new_shipment(session, tw, {"incoterm": "DAP"})
-    with transaction(session):                 # the other organization has a field with the same key
+    with transaction(session):  # the other organization has a field with the same key
         custom_fields.create_definition(session, tw.outsider, CustomFieldCreate(
             entity_type="lot", key="heat_no", label="Heat", field_type="text"), now=T0)
     assert lots.list_lots(session, tw.outsider, custom={"heat_no": "HT-9"}) == ([], 0)

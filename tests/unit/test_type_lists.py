@@ -13,8 +13,8 @@ from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.master import reason_codes
 from services.master.reason_codes import ReasonCodeCreate
-from tests.factories import make_org
-from tests.production_factories import make_line
+from tests.factories.org import make_org
+from tests.factories.production import make_line
 
 
 def test_every_new_organization_has_the_shipped_lists(session, world):

@@ -12,8 +12,8 @@ from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, Unauthorized
 from services.org import users
 from services.org.users import UserCreate, UserUpdate
-from tests.factories import PASSWORD
-from tests.unit.helpers import actor_for, count, fetch, log_in, snapshot
+from tests.factories.db import actor_for, count, fetch, log_in, snapshot
+from tests.factories.org import PASSWORD
 
 KNOWN_ROLES = "admin, manager, planner, supervisor, operator, quality, maintenance, finance, viewer"
 

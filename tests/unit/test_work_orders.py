@@ -20,7 +20,8 @@ from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.production import work_order_reads, work_orders
 from services.production.transitions import InvalidTransition
-from tests.order_helpers import (
+from tests.factories.db import count, fetch, snapshot
+from tests.factories.orders import (
     PROMISED,
     bom,
     make_shop,
@@ -28,8 +29,7 @@ from tests.order_helpers import (
     plain_product,
     routed_product,
 )
-from tests.production_factories import make_work_order
-from tests.unit.helpers import count, fetch, snapshot
+from tests.factories.production import make_work_order
 
 
 @pytest.fixture

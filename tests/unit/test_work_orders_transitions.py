@@ -21,9 +21,9 @@ from services.core.db import transaction
 from services.core.errors import Conflict, Invalid
 from services.production import work_orders
 from services.production.transitions import WORK_TRANSITIONS, InvalidTransition
-from tests.order_helpers import make_shop, order
-from tests.production_factories import make_work_order
-from tests.unit.helpers import count, fetch, snapshot
+from tests.factories.db import count, fetch, snapshot
+from tests.factories.orders import make_shop, order
+from tests.factories.production import make_work_order
 
 W = WorkStatus
 ALLOWED = {

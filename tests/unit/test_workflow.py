@@ -20,7 +20,7 @@ from services.config.workflow_specs import (
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.conftest import T0
-from tests.factories import make_user
+from tests.factories.org import make_user
 
 THING = "test_thing"
 FIELDS: dict[int, dict] = {}

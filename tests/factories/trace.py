@@ -12,8 +12,8 @@ from models.catalog import Customer, Product, ProductType
 from models.orders import CustomerOrder, OrderLine, OrderStatus, WorkStatus
 from services.core.access import Actor
 from services.core.db import transaction
-from tests.factories import World, make_user
-from tests.production_factories import add, make_line, make_work_order
+from tests.factories.org import World, make_user
+from tests.factories.production import add, make_line, make_work_order
 
 _n = itertools.count(1)
 

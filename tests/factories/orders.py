@@ -1,4 +1,4 @@
-"""Order test data on top of tests/production_factories.py: a plant with a line, routed products
+"""Order test data on top of tests/factories/production.py: a plant with a line, routed products
 with multi-level BOMs, and orders made through the service (each its own unit of work)."""
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from models.routing import Routing, RoutingStep
 from services.core.access import Actor
 from services.core.db import transaction
 from services.production import orders
-from tests.factories import World
-from tests.production_factories import Line, add, make_line
+from tests.factories.org import World
+from tests.factories.production import Line, add, make_line
 
 _n = itertools.count(1)
 PROMISED = date(2026, 3, 20)

@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel, func, select
 
 from services.core.db import transaction
 from services.org import auth
-from tests.factories import PASSWORD
+from tests.factories.org import PASSWORD
 
 
 def snapshot(engine: sa.Engine) -> dict[str, list[tuple]]:

@@ -1,6 +1,6 @@
 """A machine with a released work order queued on it, for the shop-floor tests (services, API, UI, e2e).
 
-`make_floor(session, org_id, plant_id, dept_id)` builds tests/production_factories.make_line and one
+`make_floor(session, org_id, plant_id, dept_id)` builds tests/factories/production.py.make_line and one
 work order of `quantity` whose two operations (Cut, then Drill) are queued on the line's first
 machine at positions 1 and 2, Cut planned from `planned_start` by the routing's times (no breaks
 in between at the default 08:00 start on a Monday).
@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from models.orders import Operation, WorkStatus
 from services.core.db import transaction
-from tests.production_factories import Line, make_line, make_work_order
+from tests.factories.production import Line, make_line, make_work_order
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Scanning test data on top of tests/trace_factories.py: received lots, locations, open shipments,
+"""Scanning test data on top of tests/factories/trace.py: received lots, locations, open shipments,
 station actors. Every helper is its own unit of work through the traceability services."""
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from services.org.api_tokens import ApiTokenCreate, create_api_token
 from services.org.auth import actor_for_token
 from services.trace import labels, lots, shipments
 from tests.conftest import T0
-from tests.production_factories import add
-from tests.trace_factories import make_order
+from tests.factories.production import add
+from tests.factories.trace import make_order
 
 
 def station_token(session: Session, tw, plant_id: int | None = None) -> str:

@@ -1,5 +1,5 @@
 """Shared set-up for the scheduling tests: a plant (in a chosen time zone) with the two-shift line
-of tests/production_factories (early 06:00-14:00 with breaks 09:00-09:15 and 12:00-12:30, late
+of tests/factories/production.py (early 06:00-14:00 with breaks 09:00-09:15 and 12:00-12:30, late
 14:00-22:00 with a break 18:00-18:30, Monday to Friday), a planner who may schedule there, and
 small readers of what is really committed.
 
@@ -20,8 +20,8 @@ from models.calendar import CalendarHoliday
 from models.orders import Operation
 from services.core.access import Actor
 from services.core.db import transaction
-from tests.factories import World, actor_of, make_department, make_plant, make_user
-from tests.production_factories import Line, make_line, make_work_order
+from tests.factories.org import World, actor_of, make_department, make_plant, make_user
+from tests.factories.production import Line, make_line, make_work_order
 
 UTC = UTC
 _plants = itertools.count(1)
