@@ -1,6 +1,7 @@
 # Takt: two commands from a fresh clone.
 #   make run    set up, migrate, seed demo data when empty, serve the app (production build)
 #   make test   set up and run the whole test suite
+#   make lint   ruff and mypy, as CI runs them before the tests
 # DATABASE_URL=postgresql+psycopg://user@host/db switches both from the embedded SQLite file.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -18,11 +19,12 @@ export REFLEX_HOT_RELOAD_EXCLUDE_PATHS := data:tests:bench:test-results
 export REFLEX_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup db bun chromium lint clean help
+.PHONY: run test test-fast test-e2e setup db bun chromium lint clean help
 
 help:
 	@echo "make run   - start Takt with demo data on http://localhost:$(PORT)"
 	@echo "make test  - run the whole test suite (set TEST_DATABASE_URL to add PostgreSQL)"
+	@echo "make lint  - ruff on the whole tree, mypy on the typed packages (pyproject.toml)"
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,11 +53,23 @@ run: db
 	fi; \
 	exec $(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT) --backend-host $(HOST)
 
-# Services, REST API and page state on two workers (each with its own databases), then the
-# browser tests, which share one production build of the app.
-test: setup chromium
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests/unit tests/api tests/ui $(PYTEST_ARGS)
+# Services, REST API and page state on every core (each worker with its own databases), then the
+# browser tests, which share one production build of the app. TAKT_TEST_BACKENDS=sqlite (or
+# postgresql) runs the first part on one backend only.
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+
+test: test-fast test-e2e
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile tests/unit tests/api tests/ui $(PYTEST_ARGS)
+
+test-e2e: setup chromium
 	@if [ -z "$$TAKT_SKIP_E2E" ]; then $(BIN)/python -m pytest -q tests/e2e $(PYTEST_ARGS); fi
+
+# ruff on the whole tree; mypy on the packages listed in [tool.mypy] files (pyproject.toml).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf .web .states build *.egg-info test-results .pytest_cache .hypothesis

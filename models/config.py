@@ -144,13 +144,16 @@ DEFAULT_TYPE_LISTS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
 def insert_default_type_lists(connection: sa.Connection, organization_id: int, *, only: set[str] | None = None) -> None:
     """Insert the shipped lists (all, or the keys in `only`) for one organization."""
     now = utcnow()
-    lists, values = TypeList.__table__, TypeListValue.__table__
+    lists: sa.Table = TypeList.__table__  # type: ignore[attr-defined]  # SQLModel declares no __table__
+    values: sa.Table = TypeListValue.__table__  # type: ignore[attr-defined]
     for key, (name, description, defaults) in DEFAULT_TYPE_LISTS.items():
         if only is not None and key not in only:
             continue
-        list_id = connection.execute(lists.insert().values(
+        inserted = connection.execute(lists.insert().values(
             organization_id=organization_id, key=key, name=name, description=description, is_system=True,
-            created_at=now, updated_at=now)).inserted_primary_key[0]
+            created_at=now, updated_at=now)).inserted_primary_key
+        assert inserted is not None                         # a single-row insert always has its key
+        list_id = inserted[0]
         if defaults:
             connection.execute(values.insert(), [
                 {"organization_id": organization_id, "type_list_id": list_id, "code": code, "label": label,
@@ -160,4 +163,5 @@ def insert_default_type_lists(connection: sa.Connection, organization_id: int, *
 
 @sa.event.listens_for(Organization, "after_insert")
 def _seed_type_lists(_mapper, connection: sa.Connection, organization: Organization) -> None:
+    assert organization.id is not None                    # after_insert: the row has its key
     insert_default_type_lists(connection, organization.id)

@@ -1,5 +1,6 @@
 """Real databases for every test: a fresh SQLite file, and PostgreSQL when TEST_DATABASE_URL is set.
 
+TAKT_TEST_BACKENDS (comma-separated) narrows the backends a run uses.
 Each test gets a clean database. SQLite: a copy of a template file migrated once per run.
 PostgreSQL: a database of the run's own is migrated once and every table is truncated before each test.
 `use_engine` points services.core.db (and so the UI state and the REST API) at the test database.
@@ -24,6 +25,8 @@ from services.core.migrations import migrate
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+if os.environ.get("TAKT_TEST_BACKENDS"):          # e.g. "postgresql": CI times each backend as its own phase
+    BACKENDS = [b for b in BACKENDS if b in os.environ["TAKT_TEST_BACKENDS"].split(",")]
 
 
 def _pg_url() -> str:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from models.audit import AuditEntry
 from models.base import utcnow
@@ -69,7 +69,7 @@ def list_audit(session: Session, actor: Actor, flt: AuditFilter | None = None, *
     flt = flt or AuditFilter()
     check({name: "Give a time with a time zone (the trail is kept in UTC)." for name in ("since", "until")
            if getattr(flt, name) is not None and getattr(flt, name).tzinfo is None})
-    query = select(AuditEntry, User.username).join(User, User.id == AuditEntry.user_id, isouter=True)
+    query = select(AuditEntry, User.username).join(User, col(User.id) == AuditEntry.user_id, isouter=True)
     query = query.where(AuditEntry.organization_id == actor.organization_id)
     if flt.user_id is not None:
         query = query.where(AuditEntry.user_id == flt.user_id)
@@ -80,7 +80,7 @@ def list_audit(session: Session, actor: Actor, flt: AuditFilter | None = None, *
     if flt.until:
         query = query.where(AuditEntry.at < flt.until)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)).all()
+    rows = session.exec(query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).offset(offset).limit(limit)).all()
     return [_read(entry, username) for entry, username in rows], total
 
 
@@ -93,10 +93,10 @@ def audit_entities(session: Session, actor: Actor) -> list[str]:
 def audit_users(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """(user id, username) of the people who appear in the organization's audit trail, for a filter."""
     require(actor, Permission.VIEW_AUDIT)
-    query = (select(User.id, User.username).join(AuditEntry, AuditEntry.user_id == User.id)
+    query = (select(User.id, User.username).join(AuditEntry, col(AuditEntry.user_id) == User.id)
              .where(AuditEntry.organization_id == actor.organization_id, User.organization_id == actor.organization_id)
              .distinct().order_by(User.username))
-    return [(user_id, username) for user_id, username in session.exec(query).all()]
+    return [(user_id, username) for user_id, username in session.exec(query).all() if user_id is not None]
 
 
 def audit_csv(session: Session, actor: Actor, flt: AuditFilter | None = None) -> str:

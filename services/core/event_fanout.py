@@ -233,9 +233,10 @@ class RedisBridge(_Bridge):
         return f"takt-fanout-{os.getpid()}-{id(self):x}"
 
     def _send(self, events: list[DomainEvent]) -> None:
-        if self._client is None:
-            self._client = self._redis()
-        self._client.publish(self.channel, encode(events, self.origin))
+        client = self._client
+        if client is None:
+            client = self._client = self._redis()
+        client.publish(self.channel, encode(events, self.origin))
 
     def _close_sender(self) -> None:
         if self._client is not None:
@@ -300,11 +301,12 @@ class PostgresBridge(_Bridge):
         chunks = encode_chunks(events, self.origin)
         if not chunks:
             return
-        if self._conn is None or self._conn.closed:
-            self._conn = self._connect()
-        with self._conn.transaction():           # one transaction: all chunks delivered together, in order
+        conn = self._conn
+        if conn is None or conn.closed:
+            conn = self._conn = self._connect()
+        with conn.transaction():                 # one transaction: all chunks delivered together, in order
             for chunk in chunks:
-                self._conn.execute("SELECT pg_notify(%s, %s)", (self.channel, chunk))
+                conn.execute("SELECT pg_notify(%s, %s)", (self.channel, chunk))
 
     def _close_sender(self) -> None:
         if self._conn is not None:

@@ -26,7 +26,7 @@ class HealthRead(BaseModel):
 
 def check_database(session: Session) -> HealthRead:
     try:
-        session.exec(sa.select(sa.literal(1))).one()
+        session.connection().execute(sa.select(sa.literal(1))).one()
         revision = MigrationContext.configure(session.connection()).get_current_revision()
     except SQLAlchemyError as exc:
         log.warning("database health check failed: %s", exc)

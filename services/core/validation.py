@@ -21,7 +21,7 @@ def parse(model: type[BaseModel], data: BaseModel | dict) -> BaseModel:
     try:
         return model.model_validate(data.model_dump() if isinstance(data, BaseModel) else data)
     except ValidationError as exc:
-        fields = {}
+        fields: dict[str, str] = {}
         for err in exc.errors():
             name = ".".join(str(p) for p in err["loc"]) or "body"
             fields.setdefault(name, err["msg"])

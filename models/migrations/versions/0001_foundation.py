@@ -5,7 +5,7 @@ Revises:
 Create Date: 2026-11-22 00:05:42.876463
 """
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import models.base

@@ -5,7 +5,7 @@ Revises: 0001_foundation
 Create Date: 2026-11-22 00:09:10.473294
 """
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import models.base

@@ -5,7 +5,7 @@ Revises: 0006_config_engine
 Create Date: 2026-11-22
 """
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import models.base
