@@ -14,7 +14,7 @@ from services.core.db import transaction
 from services.finance import invoices, tax_rules
 from services.finance.invoices import InvoiceOptions, OrderLinePick
 from services.finance.tax_rules import ComponentInput, TaxRuleCreate, TierInput
-from tests.factories import make_user
+from tests.factories.org import make_user
 from tests.ui.conftest import run, signed_in, toasts
 
 

@@ -5,7 +5,7 @@ Revises: 0010_labels_scanning
 Create Date: 2026-12-06 20:47:23.037182
 """
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import models.base

@@ -4,11 +4,11 @@ Revision ID: 0021_invoices_payments
 Revises: 0020_finance
 Create Date: 2026-12-06 21:05:36.180294
 """
-from alembic import op
 import sqlalchemy as sa
-import sqlmodel
-import models.base
+import sqlmodel.sql.sqltypes
+from alembic import op
 
+import models.base
 
 revision = '0021_invoices_payments'
 down_revision = '0020_finance'
