@@ -85,6 +85,29 @@ from models.scans import Scan, ScanMode, ScanResult
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
 from models.shopfloor import EventKind, ProductionEvent
 from models.sop_ticket import SopReassignment, SopTicket
+from models.studio import (
+                              StudioAsset,
+                              StudioCasting,
+                              StudioCut,
+                              StudioEpisode,
+                              StudioMember,
+                              StudioPartner,
+                              StudioProject,
+                              StudioProjectPartner,
+                              StudioSequence,
+                              StudioStep,
+                              StudioTemplate,
+)
+from models.studio_work import (
+                              StudioAccount,
+                              StudioActivity,
+                              StudioFile,
+                              StudioReview,
+                              StudioSettings,
+                              StudioTask,
+                              StudioTimesheet,
+                              StudioVersion,
+)
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from models.workflow import (
                               Workflow,
@@ -114,4 +137,8 @@ __all__ = [
     "Shipment", "ShipmentItem", "ShipmentLine", "ShipmentStatus",
     "ChartKind", "Inspection", "InspectionCharacteristic", "InspectionPlan", "RuleSetKind", "SpcAlert",
     "CustomerReturn", "Disposition", "InternalReject", "RejectSource",
+    "StudioAsset", "StudioCasting", "StudioCut", "StudioEpisode", "StudioMember", "StudioPartner", "StudioProject",
+    "StudioProjectPartner", "StudioSequence", "StudioStep", "StudioTemplate",
+    "StudioAccount", "StudioActivity", "StudioFile", "StudioReview", "StudioSettings", "StudioTask",
+    "StudioTimesheet", "StudioVersion",
 ]

@@ -19,6 +19,8 @@ class Role(StrEnum):
     MAINTENANCE = "maintenance"
     FINANCE = "finance"
     VIEWER = "viewer"
+    VENDOR = "vendor"          # an account of a subcontractor (studio): sees only its own tasks and files
+    CLIENT = "client"          # an account of a client (studio): sees only the reviews shared with it
 
 
 class User(TimestampMixin, SQLModel, table=True):

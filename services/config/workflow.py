@@ -75,7 +75,19 @@ class EntityHooks:
 _HOOKS: dict[str, EntityHooks] = {}
 # Modules that register hooks for an entity type, imported on first need (e.g. by escalate_due).
 ENTITY_MODULES: dict[str, str] = {"ncr": "services.quality.ncr", "sop_ticket": "services.quality.sop_tickets",
-                                  "internal_reject": "services.quality.rejects", "customer_return": "services.quality.rejects"}
+                                  "internal_reject": "services.quality.rejects", "customer_return": "services.quality.rejects",
+                                  "studio_task": "services.studio.tasks"}
+
+
+# Entity types partner accounts (STUDIO_PORTAL, no VIEW) may move; their own service checks what is shared.
+PORTAL_ENTITY_TYPES = {"studio_task"}
+
+
+def _require_participant(actor: Actor, entity_type: str, *, plant_id: int | None = None) -> None:
+    if entity_type in PORTAL_ENTITY_TYPES and Permission.STUDIO_PORTAL in actor.permissions:
+        require(actor, Permission.STUDIO_PORTAL, plant_id=plant_id)
+        return
+    require(actor, Permission.VIEW, plant_id=plant_id)
 
 
 def register_entity(entity_type: str, *, fields=None, on_state=None, label=None, link=None, watchers=None) -> None:
@@ -190,12 +202,12 @@ def _pending_transition(session: Session, inst: WorkflowInstance) -> WorkflowTra
 # ---- public reads --------------------------------------------------------------------------------
 
 def instance(session: Session, actor: Actor, entity_type: str, entity_id: int) -> InstanceRead:
-    require(actor, Permission.VIEW)
+    _require_participant(actor, entity_type)
     return _read(session, _instance(session, actor, entity_type, entity_id))
 
 
 def history(session: Session, actor: Actor, entity_type: str, entity_id: int) -> list[StepRead]:
-    require(actor, Permission.VIEW)
+    _require_participant(actor, entity_type)
     inst = _instance(session, actor, entity_type, entity_id)
     rows = session.exec(select(WorkflowStep, User.username).join(User, isouter=True)
                         .where(WorkflowStep.instance_id == inst.id).order_by(WorkflowStep.at, WorkflowStep.id)).all()
@@ -206,7 +218,7 @@ def history(session: Session, actor: Actor, entity_type: str, entity_id: int) ->
 
 def available_transitions(session: Session, actor: Actor, entity_type: str, entity_id: int) -> list[TransitionOption]:
     """The transitions out of the current state, each with whether the actor may take it now."""
-    require(actor, Permission.VIEW)
+    _require_participant(actor, entity_type)
     inst = _instance(session, actor, entity_type, entity_id)
     states = _states(session, inst.workflow_id)
     fields = _fields(session, entity_type, entity_id, None)
@@ -293,7 +305,7 @@ def _refusals(inst: WorkflowInstance, t: WorkflowTransition, actor: Actor, field
 
 def start(session: Session, actor: Actor, entity_type: str, entity_id: int, *, plant_id: int | None = None,
           department_id: int | None = None, now: datetime | None = None) -> InstanceRead:
-    require(actor, Permission.VIEW, plant_id=plant_id)
+    _require_participant(actor, entity_type, plant_id=plant_id)
     now = now or utcnow()
     exists = session.exec(select(WorkflowInstance.id).where(
         WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.entity_type == entity_type,
@@ -315,7 +327,7 @@ def start(session: Session, actor: Actor, entity_type: str, entity_id: int, *, p
 
 def transition(session: Session, actor: Actor, entity_type: str, entity_id: int, transition_key: str, *,
                comment: str = "", data: dict[str, Any] | None = None, now: datetime | None = None) -> InstanceRead:
-    require(actor, Permission.VIEW)
+    _require_participant(actor, entity_type)
     now = now or utcnow()
     inst = _instance(session, actor, entity_type, entity_id, lock=True)
     states = _states(session, inst.workflow_id)
@@ -429,7 +441,7 @@ def _request_approval(session: Session, actor: Actor, inst: WorkflowInstance, t:
 
 def approve(session: Session, actor: Actor, entity_type: str, entity_id: int, *, comment: str = "",
             now: datetime | None = None) -> InstanceRead:
-    require(actor, Permission.VIEW)
+    _require_participant(actor, entity_type)
     now = now or utcnow()
     inst = _instance(session, actor, entity_type, entity_id, lock=True)
     t = _require_pending(session, inst)
@@ -451,7 +463,7 @@ def approve(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
 
 def decline(session: Session, actor: Actor, entity_type: str, entity_id: int, *, comment: str = "",
             now: datetime | None = None) -> InstanceRead:
-    require(actor, Permission.VIEW)
+    _require_participant(actor, entity_type)
     now = now or utcnow()
     inst = _instance(session, actor, entity_type, entity_id, lock=True)
     t = _require_pending(session, inst)

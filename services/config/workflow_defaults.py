@@ -75,6 +75,27 @@ CUSTOMER_RETURN = WorkflowSpec(name="Customer return", states=[
       require_comment=True),
 ])
 
+QC1_ROLES = ["supervisor", "manager", "admin"]       # team leads (Permission.STUDIO_QC1)
+QC2_ROLES = ["manager", "admin"]                     # production managers (Permission.STUDIO_QC2)
+STUDIO_TASK = WorkflowSpec(name="Studio task", states=[
+    S(key="todo", name="To do", is_initial=True),
+    S(key="in_progress", name="In progress"),
+    S(key="waiting_review", name="Waiting for review"),
+    S(key="qc1", name="In QC1"),
+    S(key="qc2", name="In QC2", due_minutes=3 * DAY, escalate_to_role="manager"),
+    S(key="rework", name="Rework"),
+    S(key="approved", name="Approved", is_done=True),
+], transitions=[
+    T(key="start", name="Start", from_state="todo", to_state="in_progress"),
+    T(key="submit", name="Submit for review", from_state="in_progress", to_state="waiting_review"),
+    T(key="qc1_take", name="Start QC1", from_state="waiting_review", to_state="qc1", roles=QC1_ROLES),
+    T(key="qc1_approve", name="QC1 approve", from_state="qc1", to_state="qc2", roles=QC1_ROLES),
+    T(key="qc1_reject", name="QC1 reject", from_state="qc1", to_state="rework", roles=QC1_ROLES, require_comment=True),
+    T(key="qc2_approve", name="QC2 approve", from_state="qc2", to_state="approved", roles=QC2_ROLES),
+    T(key="qc2_reject", name="QC2 reject", from_state="qc2", to_state="rework", roles=QC2_ROLES, require_comment=True),
+    T(key="resubmit", name="Submit the rework", from_state="rework", to_state="waiting_review"),
+])
+
 GENERIC = WorkflowSpec(name="Simple", states=[
     S(key="open", name="Open", is_initial=True),
     S(key="done", name="Done", is_done=True),
@@ -86,12 +107,13 @@ GENERIC = WorkflowSpec(name="Simple", states=[
 
 DEFAULTS: dict[str, WorkflowSpec] = {
     "ncr": NCR, "sop_ticket": SOP_TICKET, "internal_reject": INTERNAL_REJECT, "customer_return": CUSTOMER_RETURN,
+    "studio_task": STUDIO_TASK,
 }
 
 # Entity types an admin can shape a workflow for (the page's choice list), with their display names.
 ENTITY_TYPES: dict[str, str] = {
     "ncr": "NCR", "sop_ticket": "SOP ticket", "internal_reject": "Internal reject",
-    "customer_return": "Customer return", "maintenance_ticket": "Maintenance ticket",
+    "customer_return": "Customer return", "maintenance_ticket": "Maintenance ticket", "studio_task": "Studio task",
 }
 
 

@@ -32,19 +32,32 @@ class Permission(StrEnum):
     SCAN = "scan"                          # scanning stations
     DISPLAY = "display"                    # read-only wall screens
     CONFIGURE = "configure"                # type lists, custom fields, workflows (admins)
+    STUDIO_MANAGE = "studio_manage"        # projects, breakdown, members, assignments (studios)
+    STUDIO_WORK = "studio_work"            # work on studio tasks: start, submit versions, log time
+    STUDIO_QC1 = "studio_qc1"              # first review stage (team lead)
+    STUDIO_QC2 = "studio_qc2"              # second review stage (production manager)
+    STUDIO_PORTAL = "studio_portal"        # vendor/client accounts: only what is shared with their partner
 
 
 _EVERYONE = {Permission.VIEW}
+_STUDIO_LEAD = {Permission.STUDIO_WORK, Permission.STUDIO_QC1}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission) - {Permission.INGEST, Permission.DISPLAY},
-    Role.MANAGER: frozenset(_EVERYONE | {Permission.VIEW_DASHBOARDS, Permission.VIEW_AUDIT, Permission.PLAN, Permission.SUPERVISE}),
-    Role.PLANNER: frozenset(_EVERYONE | {Permission.PLAN, Permission.VIEW_DASHBOARDS}),
-    Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.SUPERVISE, Permission.RUN_JOBS, Permission.VIEW_DASHBOARDS, Permission.SCAN}),
-    Role.OPERATOR: frozenset(_EVERYONE | {Permission.RUN_JOBS, Permission.SCAN}),
+    Role.ADMIN: frozenset(Permission) - {Permission.INGEST, Permission.DISPLAY, Permission.STUDIO_PORTAL},
+    Role.MANAGER: frozenset(_EVERYONE | _STUDIO_LEAD | {
+        Permission.VIEW_DASHBOARDS, Permission.VIEW_AUDIT, Permission.PLAN, Permission.SUPERVISE,
+        Permission.STUDIO_MANAGE, Permission.STUDIO_QC2}),
+    Role.PLANNER: frozenset(_EVERYONE | {Permission.PLAN, Permission.VIEW_DASHBOARDS, Permission.STUDIO_MANAGE,
+                                         Permission.STUDIO_WORK}),
+    Role.SUPERVISOR: frozenset(_EVERYONE | _STUDIO_LEAD | {Permission.SUPERVISE, Permission.RUN_JOBS,
+                                                            Permission.VIEW_DASHBOARDS, Permission.SCAN}),
+    Role.OPERATOR: frozenset(_EVERYONE | {Permission.RUN_JOBS, Permission.SCAN, Permission.STUDIO_WORK}),
     Role.QUALITY: frozenset(_EVERYONE | {Permission.QUALITY, Permission.VIEW_DASHBOARDS}),
     Role.MAINTENANCE: frozenset(_EVERYONE | {Permission.MAINTAIN}),
     Role.FINANCE: frozenset(_EVERYONE | {Permission.FINANCE, Permission.VIEW_DASHBOARDS}),
     Role.VIEWER: frozenset(_EVERYONE | {Permission.VIEW_DASHBOARDS}),
+    # Partner accounts hold no VIEW: nothing of the factory side, only what services/studio shares.
+    Role.VENDOR: frozenset({Permission.STUDIO_PORTAL}),
+    Role.CLIENT: frozenset({Permission.STUDIO_PORTAL}),
 }
 
 TOKEN_PERMISSIONS = {

@@ -1,0 +1,25 @@
+"""Studio production: projects by the piece (TV series, films, games, VFX, subcontracts), reviewed
+twice (team lead, then production manager) and shared with vendors and clients.
+
+- common.py: read/write guards, partner (portal) accounts, activity + audit + event per change;
+- projects.py: project templates (entity kinds, steps with order and weights), projects
+  (PRJ-000001, two name languages, type list, client, budget, dates, status), steps, progress;
+- partners.py: partner organizations (business number, bank account masked unless FINANCE,
+  contacts), their role and tier in a project, vendor/client accounts;
+- members.py: member slots, linking a slot to an account or a vendor, credits (CSV, PDF);
+- breakdown.py: episodes, sequences, cuts/shots with frame ranges, assets and casting, set-based
+  bulk creation of episodes x cuts with their tasks; breakdown_import.py: CSV/Excel, all or nothing;
+- tasks.py: tasks per entity and step on the "studio_task" workflow, assignment, timesheets, lists,
+  kanban; grid.py: the production grid and Gantt rows;
+- reviews.py: versions with files, QC1 then QC2 decisions, rework loops, notifications;
+- files.py: content checks, size limits, local storage, thumbnails, download access;
+- activity.py: per-entity feed and its retention purge; dashboard.py: progress, first-pass rate,
+  rework loops, throughput vs quota, late tasks.
+
+Invariants: every read and write is scoped to the actor's organization; internal users read with
+VIEW, write with STUDIO_MANAGE / STUDIO_WORK / STUDIO_QC1 / STUDIO_QC2; vendor and client accounts
+(STUDIO_PORTAL, no VIEW) see only their partner's tasks and files, or reviews shared with them;
+QC2 never precedes QC1; each rejection counts one rework loop; linking a slot never touches its
+tasks; every change is audited, in the activity feed (purged after the retention) and announced
+as a `studio.*` event; nothing here commits.
+"""

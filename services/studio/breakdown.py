@@ -1,0 +1,381 @@
+"""The breakdown of a project: episodes -> sequences (optional) -> cuts/shots, assets cast into cuts,
+and the bulk creation of episodes x cuts with their tasks.
+
+Invariants: episode numbers are unique per project, cut codes per episode (or per project without
+episodes), asset codes per project; frame_out >= frame_in; a new cut or asset gets one task per step
+of its kind (set-based: bulk creation is one INSERT per table plus one INSERT ... SELECT for all its
+tasks, never a statement per row); STUDIO_MANAGE writes, VIEW reads; custom fields of "studio_cut"
+and "studio_asset".
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from pydantic import BaseModel, Field
+from sqlmodel import Session, select
+
+from models.base import UTCDateTime
+from models.studio import StudioAsset, StudioCasting, StudioCut, StudioEpisode, StudioSequence, StudioStep
+from models.studio_work import StudioTask
+from services.config import custom_fields, type_lists
+from services.core.access import Actor, Permission
+from services.core.errors import Conflict
+from services.core.scoping import get_scoped
+from services.studio.common import (
+    ASSET_KINDS,
+    announce,
+    apply,
+    check,
+    get_project,
+    require_manager,
+    require_reader,
+    text,
+)
+
+MAX_EPISODES = 500
+MAX_CUTS = 2000
+custom_fields.register_entity("studio_cut", "Studio cuts", model=StudioCut, permission=Permission.STUDIO_MANAGE)
+custom_fields.register_entity("studio_asset", "Studio assets", model=StudioAsset, permission=Permission.STUDIO_MANAGE)
+
+
+class EpisodeRead(BaseModel):
+    id: int
+    project_id: int
+    number: int
+    name: str
+    deadline: date | None
+
+
+class CutCreate(BaseModel):
+    code: str
+    episode_id: int | None = None
+    sequence_id: int | None = None
+    frame_in: int | None = None
+    frame_out: int | None = None
+    description: str = ""
+    custom: dict | None = None
+
+
+class CutUpdate(BaseModel):
+    frame_in: int | None = None
+    frame_out: int | None = None
+    description: str | None = None
+    sequence_id: int | None = None
+    custom: dict | None = None
+
+
+class CutRead(BaseModel):
+    id: int
+    project_id: int
+    episode_id: int | None
+    sequence_id: int | None
+    code: str
+    position: int
+    frame_in: int | None
+    frame_out: int | None
+    duration_frames: int | None = None
+    description: str
+    custom: dict = Field(default_factory=dict)
+
+
+class AssetCreate(BaseModel):
+    code: str
+    name: str
+    name2: str = ""
+    kind_value_id: int | None = None
+    custom: dict | None = None
+
+
+class AssetRead(BaseModel):
+    id: int
+    project_id: int
+    code: str
+    name: str
+    name2: str
+    kind_value_id: int | None
+    kind_label: str = ""
+    custom: dict = Field(default_factory=dict)
+
+
+class BulkCreate(BaseModel):
+    episode_from: int = 1
+    episode_to: int = 1
+    cut_from: int = 1
+    cut_to: int = 1
+    frames_per_cut: int | None = None
+    cut_prefix: str = "C"
+    with_tasks: bool = True
+
+
+class BulkResult(BaseModel):
+    episodes: int
+    cuts: int
+    tasks: int
+
+
+def cut_read(cut: StudioCut) -> CutRead:
+    read = CutRead.model_validate(cut, from_attributes=True)
+    if cut.frame_in is not None and cut.frame_out is not None:
+        read.duration_frames = cut.frame_out - cut.frame_in + 1
+    return read
+
+
+# ---- episodes and sequences ----------------------------------------------------------------------
+
+def create_episode(session: Session, actor: Actor, project_id: int, number: int, *, name: str = "",
+                   deadline: date | None = None, now: datetime) -> EpisodeRead:
+    require_manager(actor)
+    get_project(session, actor, project_id, for_update=True)
+    check({} if 0 < number <= 10_000 else {"number": "Between 1 and 10000."})
+    if session.exec(select(StudioEpisode.id).where(StudioEpisode.project_id == project_id,
+                                                   StudioEpisode.number == number)).first():
+        raise Conflict(f"Episode {number} exists.")
+    row = StudioEpisode(organization_id=actor.organization_id, project_id=project_id, number=number,
+                        name=name.strip()[:200], deadline=deadline)
+    session.add(row)
+    session.flush()
+    announce(session, actor, "project", project_id, "episode_added", {"episode": {"before": None, "after": number}},
+             project_id=project_id, now=now)
+    return EpisodeRead.model_validate(row, from_attributes=True)
+
+
+def list_episodes(session: Session, actor: Actor, project_id: int) -> list[EpisodeRead]:
+    require_reader(actor)
+    get_project(session, actor, project_id)
+    rows = session.exec(select(StudioEpisode).where(StudioEpisode.project_id == project_id)
+                        .order_by(StudioEpisode.number)).all()
+    return [EpisodeRead.model_validate(e, from_attributes=True) for e in rows]
+
+
+def create_sequence(session: Session, actor: Actor, project_id: int, code: str, *, episode_id: int | None = None,
+                    name: str = "", now: datetime) -> int:
+    require_manager(actor)
+    get_project(session, actor, project_id)
+    problems: dict[str, str] = {}
+    code = text(code, "code", problems, max_len=32, required=True)
+    check(problems)
+    if episode_id is not None:
+        _episode(session, actor, project_id, episode_id)
+    row = StudioSequence(organization_id=actor.organization_id, project_id=project_id, episode_id=episode_id,
+                         code=code, name=name.strip()[:200])
+    session.add(row)
+    session.flush()
+    announce(session, actor, "project", project_id, "sequence_added", {"sequence": {"before": None, "after": code}},
+             project_id=project_id, now=now)
+    return row.id
+
+
+def _episode(session: Session, actor: Actor, project_id: int, episode_id: int) -> StudioEpisode:
+    row = get_scoped(session, actor, StudioEpisode, episode_id, "Episode")
+    check({} if row.project_id == project_id else {"episode_id": "Not an episode of this project."})
+    return row
+
+
+# ---- cuts ----------------------------------------------------------------------------------------
+
+def _frame_problems(frame_in, frame_out, problems: dict[str, str]) -> None:
+    if frame_in is not None and frame_in < 0:
+        problems["frame_in"] = "Not negative."
+    if frame_in is not None and frame_out is not None and frame_out < frame_in:
+        problems["frame_out"] = "At or after the first frame."
+
+
+def create_cut(session: Session, actor: Actor, project_id: int, data: CutCreate, *, now: datetime) -> CutRead:
+    require_manager(actor)
+    get_project(session, actor, project_id, for_update=True)
+    problems: dict[str, str] = {}
+    code = text(data.code, "code", problems, max_len=32, required=True)
+    _frame_problems(data.frame_in, data.frame_out, problems)
+    if data.episode_id is not None:
+        _episode(session, actor, project_id, data.episode_id)
+    if data.sequence_id is not None:
+        seq = get_scoped(session, actor, StudioSequence, data.sequence_id, "Sequence")
+        if seq.project_id != project_id:
+            problems["sequence_id"] = "Not a sequence of this project."
+    custom = custom_fields.validate(session, actor, "studio_cut", data.custom, problems=problems)
+    check(problems)
+    if session.exec(select(StudioCut.id).where(StudioCut.project_id == project_id, StudioCut.code == code,
+                                               StudioCut.episode_id == data.episode_id)).first():
+        raise Conflict(f"Cut {code} exists.")
+    cut = StudioCut(organization_id=actor.organization_id, project_id=project_id, episode_id=data.episode_id,
+                    sequence_id=data.sequence_id, code=code, frame_in=data.frame_in, frame_out=data.frame_out,
+                    description=data.description.strip()[:2000], custom=custom, created_at=now, updated_at=now,
+                    created_by=actor.user_id, updated_by=actor.user_id)
+    session.add(cut)
+    session.flush()
+    create_tasks(session, actor, project_id, "cut", cut_ids=[cut.id], now=now)
+    announce(session, actor, "cut", cut.id, "created", {"code": {"before": None, "after": code}},
+             project_id=project_id, now=now)
+    return cut_read(cut)
+
+
+def update_cut(session: Session, actor: Actor, cut_id: int, data: CutUpdate, *, now: datetime) -> CutRead:
+    require_manager(actor)
+    cut = get_scoped(session, actor, StudioCut, cut_id, "Cut", for_update=True)
+    values = data.model_dump(exclude_unset=True)
+    values.pop("custom", None)
+    problems: dict[str, str] = {}
+    _frame_problems(values.get("frame_in", cut.frame_in), values.get("frame_out", cut.frame_out), problems)
+    custom = cut.custom
+    if data.custom is not None:
+        custom = custom_fields.validate(session, actor, "studio_cut", data.custom, current=cut.custom,
+                                        problems=problems)
+    check(problems)
+    changes = apply(cut, values)
+    if custom != cut.custom:
+        changes["custom"] = {"before": cut.custom, "after": custom}
+        cut.custom = custom
+    if changes:
+        cut.updated_at, cut.updated_by = now, actor.user_id
+        session.add(cut)
+        announce(session, actor, "cut", cut.id, "updated", changes, project_id=cut.project_id, now=now)
+    return cut_read(cut)
+
+
+def list_cuts(session: Session, actor: Actor, project_id: int, *, episode_id: int | None = None) -> list[CutRead]:
+    require_reader(actor)
+    get_project(session, actor, project_id)
+    query = select(StudioCut).where(StudioCut.project_id == project_id)
+    if episode_id is not None:
+        query = query.where(StudioCut.episode_id == episode_id)
+    return [cut_read(c) for c in session.exec(query.order_by(StudioCut.episode_id, StudioCut.position,
+                                                               StudioCut.code)).all()]
+
+
+def get_cut(session: Session, actor: Actor, cut_id: int) -> CutRead:
+    require_reader(actor)
+    return cut_read(get_scoped(session, actor, StudioCut, cut_id, "Cut"))
+
+
+# ---- assets and casting --------------------------------------------------------------------------
+
+def create_asset(session: Session, actor: Actor, project_id: int, data: AssetCreate, *, now: datetime) -> AssetRead:
+    require_manager(actor)
+    get_project(session, actor, project_id, for_update=True)
+    type_lists.ensure_defaults(session, actor.organization_id)
+    problems: dict[str, str] = {}
+    code = text(data.code, "code", problems, max_len=32, required=True)
+    name = text(data.name, "name", problems, max_len=200, required=True)
+    if data.kind_value_id is not None and (p := type_lists.value_problem(session, actor, ASSET_KINDS,
+                                                                             data.kind_value_id)):
+        problems["kind_value_id"] = p
+    custom = custom_fields.validate(session, actor, "studio_asset", data.custom, problems=problems)
+    check(problems)
+    if session.exec(select(StudioAsset.id).where(StudioAsset.project_id == project_id,
+                                                 StudioAsset.code == code)).first():
+        raise Conflict(f"Asset {code} exists.")
+    asset = StudioAsset(organization_id=actor.organization_id, project_id=project_id, code=code, name=name,
+                        name2=data.name2.strip()[:200], kind_value_id=data.kind_value_id, custom=custom,
+                        created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
+    session.add(asset)
+    session.flush()
+    create_tasks(session, actor, project_id, "asset", asset_ids=[asset.id], now=now)
+    announce(session, actor, "asset", asset.id, "created", {"code": {"before": None, "after": code}},
+             project_id=project_id, now=now)
+    return _asset_read(session, actor, asset)
+
+
+def _asset_read(session: Session, actor: Actor, asset: StudioAsset) -> AssetRead:
+    read = AssetRead.model_validate(asset, from_attributes=True)
+    if asset.kind_value_id:
+        read.kind_label = type_lists.labels(session, actor, ASSET_KINDS).get(asset.kind_value_id, "")
+    return read
+
+
+def list_assets(session: Session, actor: Actor, project_id: int) -> list[AssetRead]:
+    require_reader(actor)
+    get_project(session, actor, project_id)
+    labels = type_lists.labels(session, actor, ASSET_KINDS)
+    rows = session.exec(select(StudioAsset).where(StudioAsset.project_id == project_id).order_by(StudioAsset.code)).all()
+    return [AssetRead.model_validate(a, from_attributes=True).model_copy(
+        update={"kind_label": labels.get(a.kind_value_id, "")}) for a in rows]
+
+
+def cast_asset(session: Session, actor: Actor, cut_id: int, asset_id: int, *, now: datetime) -> None:
+    require_manager(actor)
+    cut = get_scoped(session, actor, StudioCut, cut_id, "Cut")
+    asset = get_scoped(session, actor, StudioAsset, asset_id, "Asset")
+    check({} if asset.project_id == cut.project_id else {"asset_id": "Not an asset of this project."})
+    if session.exec(select(StudioCasting.id).where(StudioCasting.cut_id == cut_id,
+                                                   StudioCasting.asset_id == asset_id)).first():
+        return
+    session.add(StudioCasting(organization_id=actor.organization_id, cut_id=cut_id, asset_id=asset_id))
+    announce(session, actor, "cut", cut_id, "asset_cast", {"asset": {"before": None, "after": asset.code}},
+             project_id=cut.project_id, now=now)
+
+
+def casting(session: Session, actor: Actor, cut_id: int) -> list[AssetRead]:
+    require_reader(actor)
+    get_scoped(session, actor, StudioCut, cut_id, "Cut")
+    rows = session.exec(select(StudioAsset).join(StudioCasting, StudioCasting.asset_id == StudioAsset.id)
+                        .where(StudioCasting.cut_id == cut_id).order_by(StudioAsset.code)).all()
+    return [_asset_read(session, actor, a) for a in rows]
+
+
+# ---- tasks for new entities, bulk creation -------------------------------------------------------
+
+def create_tasks(session: Session, actor: Actor, project_id: int, kind: str, *, cut_ids: list[int] | None = None,
+                 asset_ids: list[int] | None = None, episode_ids: list[int] | None = None, now: datetime) -> int:
+    """One task per (entity, step of its kind) that has none yet, in one INSERT ... SELECT."""
+    entity = StudioCut if kind == "cut" else StudioAsset
+    e, s, t = entity.__table__, StudioStep.__table__, StudioTask.__table__
+    link = t.c.cut_id if kind == "cut" else t.c.asset_id
+    stamp = sa.literal(now, UTCDateTime())
+    episode = e.c.episode_id if kind == "cut" else sa.null()
+    source = (sa.select(sa.literal(actor.organization_id), e.c.project_id, s.c.id, episode, e.c.id,
+                        sa.literal("todo"), sa.literal(0), sa.literal(0), sa.literal({}, sa.JSON()),
+                        stamp, stamp, sa.literal(actor.user_id, sa.Integer()), sa.literal(actor.user_id, sa.Integer()))
+              .select_from(e.join(s, sa.and_(s.c.project_id == e.c.project_id, s.c.entity_kind == kind)))
+              .where(e.c.project_id == project_id,
+                     ~sa.exists().where(t.c.step_id == s.c.id, link == e.c.id)))
+    if cut_ids is not None or asset_ids is not None:
+        source = source.where(e.c.id.in_(cut_ids if kind == "cut" else asset_ids))
+    if episode_ids is not None:
+        source = source.where(e.c.episode_id.in_(episode_ids))
+    columns = ["organization_id", "project_id", "step_id", "episode_id", "cut_id" if kind == "cut" else "asset_id",
+               "status", "spent_minutes", "rework_loops", "custom", "created_at", "updated_at", "created_by",
+               "updated_by"]
+    return session.execute(t.insert().from_select(columns, source)).rowcount or 0
+
+
+def bulk_create(session: Session, actor: Actor, project_id: int, data: BulkCreate, *, now: datetime) -> BulkResult:
+    """Episodes episode_from..episode_to x cuts cut_from..cut_to (existing ones are kept) with their tasks."""
+    require_manager(actor)
+    get_project(session, actor, project_id, for_update=True)
+    problems: dict[str, str] = {}
+    if not 1 <= data.episode_from <= data.episode_to or data.episode_to - data.episode_from >= MAX_EPISODES:
+        problems["episode_to"] = f"From 1 up, at most {MAX_EPISODES} episodes at once."
+    if not 1 <= data.cut_from <= data.cut_to or data.cut_to - data.cut_from >= MAX_CUTS:
+        problems["cut_to"] = f"From 1 up, at most {MAX_CUTS} cuts per episode at once."
+    if data.frames_per_cut is not None and data.frames_per_cut < 1:
+        problems["frames_per_cut"] = "At least 1."
+    prefix = text(data.cut_prefix, "cut_prefix", problems, max_len=8)
+    check(problems)
+    numbers = range(data.episode_from, data.episode_to + 1)
+    have = dict(session.exec(select(StudioEpisode.number, StudioEpisode.id).where(
+        StudioEpisode.project_id == project_id, StudioEpisode.number.in_(list(numbers)))).all())
+    new_episodes = [{"organization_id": actor.organization_id, "project_id": project_id, "number": n, "name": ""}
+                    for n in numbers if n not in have]
+    if new_episodes:
+        session.execute(sa.insert(StudioEpisode.__table__), new_episodes)
+    episodes = dict(session.exec(select(StudioEpisode.number, StudioEpisode.id).where(
+        StudioEpisode.project_id == project_id, StudioEpisode.number.in_(list(numbers)))).all())
+    existing = set(session.exec(select(StudioCut.episode_id, StudioCut.code).where(
+        StudioCut.project_id == project_id, StudioCut.episode_id.in_(list(episodes.values())))).all())
+    width = max(3, len(str(data.cut_to)))
+    frames = data.frames_per_cut
+    cuts = [{"organization_id": actor.organization_id, "project_id": project_id, "episode_id": episodes[n],
+             "code": f"{prefix}{c:0{width}d}", "position": c, "frame_in": 1 if frames else None,
+             "frame_out": frames, "description": "", "custom": {}, "created_at": now, "updated_at": now,
+             "created_by": actor.user_id, "updated_by": actor.user_id}
+            for n in numbers for c in range(data.cut_from, data.cut_to + 1)
+            if (episodes[n], f"{prefix}{c:0{width}d}") not in existing]
+    if cuts:
+        session.execute(sa.insert(StudioCut.__table__), cuts)
+    tasks = create_tasks(session, actor, project_id, "cut", episode_ids=list(episodes.values()), now=now) \
+        if data.with_tasks else 0
+    result = BulkResult(episodes=len(new_episodes), cuts=len(cuts), tasks=tasks)
+    announce(session, actor, "project", project_id, "bulk_created",
+             {"breakdown": {"before": None, "after": result.model_dump()}}, project_id=project_id, now=now)
+    return result

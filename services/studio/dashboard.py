@@ -1,0 +1,125 @@
+"""The studio dashboard of a project: progress per episode and step, QC first-pass rate, rework
+loops, throughput per member/vendor per week against the slot's quota, late tasks.
+
+Definitions: progress = approved tasks / tasks (per episode and step); first-pass rate = tasks
+approved with no rejection / approved tasks; rework loops = rejections (QC1 or QC2); throughput =
+tasks approved in an ISO week per assignee slot (or vendor when no slot); a task is late when its
+due date is before `today` and it is not approved. Aggregates run in the database (one query per
+figure). VIEW reads; exports go through services/core/exports.py.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from models.studio import StudioCut, StudioEpisode, StudioMember, StudioPartner, StudioStep
+from models.studio_work import StudioTask
+from services.core.access import Actor
+from services.studio.common import get_project, require_reader
+
+
+class ProgressCell(BaseModel):
+    episode_number: int | None
+    step_key: str
+    step_name: str
+    tasks: int
+    approved: int
+    share: float
+
+
+class ThroughputRow(BaseModel):
+    who: str
+    week: str              # ISO year-week, e.g. 2026-W10
+    approved: int
+    quota: int | None
+
+
+class LateTask(BaseModel):
+    task_id: int
+    entity_code: str
+    step_name: str
+    status: str
+    due_date: date
+    assignee: str
+
+
+class StudioDashboard(BaseModel):
+    tasks: int
+    approved: int
+    progress: float
+    first_pass_rate: float | None
+    rework_loops: int
+    tasks_with_rework: int
+    cells: list[ProgressCell]
+    throughput: list[ThroughputRow]
+    late: list[LateTask]
+
+
+def dashboard(session: Session, actor: Actor, project_id: int, *, today: date) -> StudioDashboard:
+    require_reader(actor)
+    get_project(session, actor, project_id)
+    t = StudioTask
+    approved = sa.func.sum(sa.case((t.status == "approved", 1), else_=0))
+    first = sa.func.sum(sa.case((sa.and_(t.status == "approved", t.rework_loops == 0), 1), else_=0))
+    loops = sa.func.sum(t.rework_loops)
+    reworked = sa.func.sum(sa.case((t.rework_loops > 0, 1), else_=0))
+    total, done, first_pass, loop_sum, reworked_n = session.exec(
+        select(sa.func.count(t.id), approved, first, loops, reworked).where(t.project_id == project_id)).one()
+    cells = [ProgressCell(episode_number=ep, step_key=key, step_name=name, tasks=n, approved=int(a or 0),
+                          share=(int(a or 0) / n) if n else 0.0)
+             for ep, key, name, _, n, a in session.exec(
+                 select(StudioEpisode.number, StudioStep.key, StudioStep.name, StudioStep.position, sa.func.count(t.id),
+                        approved).select_from(t).join(StudioStep, StudioStep.id == t.step_id)
+                 .join(StudioEpisode, StudioEpisode.id == t.episode_id, isouter=True)
+                 .where(t.project_id == project_id)
+                 .group_by(StudioEpisode.number, StudioStep.key, StudioStep.name, StudioStep.position)
+                 .order_by(StudioEpisode.number, StudioStep.position)).all()]
+    done = int(done or 0)
+    return StudioDashboard(tasks=total, approved=done, progress=(done / total) if total else 0.0,
+                           first_pass_rate=(int(first_pass or 0) / done) if done else None,
+                           rework_loops=int(loop_sum or 0), tasks_with_rework=int(reworked_n or 0), cells=cells,
+                           throughput=throughput(session, project_id), late=late_tasks(session, project_id, today))
+
+
+def throughput(session: Session, project_id: int) -> list[ThroughputRow]:
+    t = StudioTask
+    rows = session.exec(select(t.approved_at, StudioMember.person_name, StudioMember.role_title,
+                               StudioMember.weekly_quota, StudioPartner.name)
+                        .join(StudioMember, StudioMember.id == t.assignee_member_id, isouter=True)
+                        .join(StudioPartner, StudioPartner.id == t.vendor_partner_id, isouter=True)
+                        .where(t.project_id == project_id, t.status == "approved",
+                               t.approved_at.is_not(None))).all()
+    counts: dict[tuple[str, str], list] = {}
+    for approved_at, person, role, quota, vendor in rows:
+        who = person or role or vendor or "-"
+        year, week, _ = approved_at.isocalendar()
+        key = (who, f"{year}-W{week:02d}")
+        entry = counts.setdefault(key, [0, quota])
+        entry[0] += 1
+    return [ThroughputRow(who=who, week=week, approved=n, quota=quota)
+            for (who, week), (n, quota) in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+
+
+def late_tasks(session: Session, project_id: int, today: date, *, limit: int = 500) -> list[LateTask]:
+    t = StudioTask
+    rows = session.exec(select(t.id, StudioCut.code, StudioEpisode.number, StudioStep.name, t.status, t.due_date,
+                               StudioMember.person_name, StudioMember.role_title)
+                        .join(StudioStep, StudioStep.id == t.step_id)
+                        .join(StudioCut, StudioCut.id == t.cut_id, isouter=True)
+                        .join(StudioEpisode, StudioEpisode.id == t.episode_id, isouter=True)
+                        .join(StudioMember, StudioMember.id == t.assignee_member_id, isouter=True)
+                        .where(t.project_id == project_id, t.status != "approved", t.due_date < today)
+                        .order_by(t.due_date, t.id).limit(limit)).all()
+    return [LateTask(task_id=i, entity_code=f"EP{ep:02d} {code}" if ep else (code or f"#{i}"), step_name=step,
+                     status=status, due_date=due, assignee=person or role or "")
+            for i, code, ep, step, status, due, person, role in rows]
+
+
+LATE_COLUMNS = [("task_id", "Task"), ("entity_code", "Cut"), ("step_name", "Step"), ("status", "Status"),
+                ("due_date", "Due"), ("assignee", "Assignee")]
+THROUGHPUT_COLUMNS = [("who", "Member or vendor"), ("week", "Week"), ("approved", "Approved"), ("quota", "Quota")]
+PROGRESS_COLUMNS = [("episode_number", "Episode"), ("step_name", "Step"), ("tasks", "Tasks"),
+                    ("approved", "Approved"), ("share", "Share")]

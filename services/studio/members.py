@@ -1,0 +1,183 @@
+"""Project members as role slots, their link to an account or a vendor, and the credits list.
+
+Invariants: a slot exists before anyone fills it; linking (or re-linking) a slot to a user of the
+organization or to a partner changes only the slot, so tasks assigned to the slot keep their id,
+history and timesheets; every link is in the activity feed with before/after. Credits come from
+the slots (by department, then position), in both name languages, as CSV or PDF.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from fpdf import FPDF
+from pydantic import BaseModel
+from sqlmodel import Session, func, select
+
+from models.studio import StudioMember, StudioPartner
+from models.user import User
+from services.core.access import Actor
+from services.core.errors import NotFound
+from services.core.scoping import get_scoped
+from services.studio.common import (
+    announce,
+    apply,
+    check,
+    get_project,
+    require_manager,
+    require_reader,
+    text,
+)
+
+
+class MemberCreate(BaseModel):
+    role_title: str
+    role_title2: str = ""
+    department: str = ""
+    person_name: str = ""
+    person_name2: str = ""
+    weekly_quota: int | None = None
+    is_lead: bool = False
+
+
+class MemberRead(BaseModel):
+    id: int
+    project_id: int
+    department: str
+    role_title: str
+    role_title2: str
+    person_name: str
+    person_name2: str
+    user_id: int | None
+    username: str = ""
+    partner_id: int | None
+    partner_name: str = ""
+    weekly_quota: int | None
+    is_lead: bool
+    position: int
+
+
+def _read(session: Session, m: StudioMember) -> MemberRead:
+    read = MemberRead.model_validate(m, from_attributes=True)
+    if m.user_id:
+        user = session.get(User, m.user_id)
+        read.username = user.username if user else ""
+    if m.partner_id:
+        partner = session.get(StudioPartner, m.partner_id)
+        read.partner_name = partner.name if partner else ""
+    return read
+
+
+def get_member(session: Session, actor: Actor, member_id: int) -> StudioMember:
+    return get_scoped(session, actor, StudioMember, member_id, "Member")
+
+
+def create_member(session: Session, actor: Actor, project_id: int, data: MemberCreate, *, now: datetime) -> MemberRead:
+    require_manager(actor)
+    get_project(session, actor, project_id, for_update=True)
+    problems: dict[str, str] = {}
+    role_title = text(data.role_title, "role_title", problems, max_len=120, required=True)
+    values = {name: text(getattr(data, name), name, problems, max_len=limit) for name, limit in (
+        ("role_title2", 120), ("department", 64), ("person_name", 200), ("person_name2", 200))}
+    if data.weekly_quota is not None and data.weekly_quota < 0:
+        problems["weekly_quota"] = "Not negative."
+    check(problems)
+    count = session.exec(select(func.count()).select_from(StudioMember)
+                         .where(StudioMember.project_id == project_id)).one()
+    member = StudioMember(organization_id=actor.organization_id, project_id=project_id, role_title=role_title,
+                          weekly_quota=data.weekly_quota, is_lead=data.is_lead, position=count, created_at=now,
+                          updated_at=now, created_by=actor.user_id, updated_by=actor.user_id, **values)
+    session.add(member)
+    session.flush()
+    announce(session, actor, "member", member.id, "created", {"role_title": {"before": None, "after": role_title}},
+             project_id=project_id, now=now)
+    return _read(session, member)
+
+
+def link_member(session: Session, actor: Actor, member_id: int, *, user_id: int | None = None,
+                partner_id: int | None = None, person_name: str | None = None, now: datetime) -> MemberRead:
+    """Fill the slot with an account or a vendor (or empty it with both None); tasks stay on the slot."""
+    require_manager(actor)
+    member = get_scoped(session, actor, StudioMember, member_id, "Member", for_update=True)
+    values: dict = {"user_id": user_id, "partner_id": partner_id}
+    if user_id is not None:
+        user = session.get(User, user_id)
+        if user is None or user.organization_id != actor.organization_id:
+            raise NotFound("User not found.")
+        if not (person_name or member.person_name):
+            values["person_name"] = user.full_name or user.username
+    if partner_id is not None:
+        get_scoped(session, actor, StudioPartner, partner_id, "Partner")
+    if person_name is not None:
+        values["person_name"] = person_name.strip()[:200]
+    changes = apply(member, values)
+    if changes:
+        member.updated_at, member.updated_by = now, actor.user_id
+        session.add(member)
+        announce(session, actor, "member", member.id, "linked", changes, project_id=member.project_id, now=now)
+    return _read(session, member)
+
+
+def list_members(session: Session, actor: Actor, project_id: int) -> list[MemberRead]:
+    require_reader(actor)
+    get_project(session, actor, project_id)
+    rows = session.exec(select(StudioMember).where(StudioMember.project_id == project_id)
+                        .order_by(StudioMember.department, StudioMember.position, StudioMember.id)).all()
+    return [_read(session, m) for m in rows]
+
+
+def members_of_user(session: Session, actor: Actor) -> list[int]:
+    """The slot ids the acting user fills (in any project of the organization)."""
+    return list(session.exec(select(StudioMember.id).where(
+        StudioMember.organization_id == actor.organization_id, StudioMember.user_id == actor.user_id)).all())
+
+
+class CreditLine(BaseModel):
+    department: str
+    role: str
+    role2: str
+    name: str
+    name2: str
+
+
+def credits(session: Session, actor: Actor, project_id: int) -> list[CreditLine]:
+    """Filled slots by department and position (slots nobody fills are left out)."""
+    return [CreditLine(department=m.department, role=m.role_title, role2=m.role_title2,
+                       name=m.person_name or m.partner_name, name2=m.person_name2)
+            for m in list_members(session, actor, project_id) if m.person_name or m.partner_name]
+
+
+def credits_csv(session: Session, actor: Actor, project_id: int) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["department", "role", "role (2nd language)", "name", "name (2nd language)"])
+    for c in credits(session, actor, project_id):
+        writer.writerow([c.department, c.role, c.role2, c.name, c.name2])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def credits_pdf(session: Session, actor: Actor, project_id: int) -> bytes:
+    """A printable credits list; names outside Latin-1 are printed in their first-language form only
+    (no CJK font ships with Takt), the CSV carries both languages in full."""
+    project = get_project(session, actor, project_id)
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, _latin(f"{project.name} - credits"), new_x="LMARGIN", new_y="NEXT", align="C")
+    department = None
+    for c in credits(session, actor, project_id):
+        if c.department != department:
+            department = c.department
+            pdf.ln(3)
+            pdf.set_font("Helvetica", "B", 12)
+            pdf.cell(0, 7, _latin(department or "-"), new_x="LMARGIN", new_y="NEXT", align="C")
+        pdf.set_font("Helvetica", "", 10)
+        pdf.cell(90, 6, _latin(c.role), align="R")
+        pdf.cell(10, 6, "")
+        pdf.cell(0, 6, _latin(c.name), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _latin(value: str) -> str:
+    return value.encode("latin-1", "replace").decode("latin-1")

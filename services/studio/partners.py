@@ -1,0 +1,158 @@
+"""Partner organizations (clients, committee members, prime contractors, subcontractors), their
+place in projects and their accounts (vendor or client users).
+
+Invariants: a partner's bank account is shown only to FINANCE holders (others see the last four
+characters); a project partner's role is client|committee|prime|subcontractor and its tier 0-2; an
+account links one user of the organization holding the vendor or client role to one partner, and
+that user then sees only what is shared with the partner (services/studio/portal.py).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session, select
+
+from models.studio import StudioPartner, StudioProjectPartner
+from models.studio_work import StudioAccount
+from models.user import Role, RoleAssignment, User
+from services.core.access import Actor, Permission
+from services.core.errors import Conflict, NotFound
+from services.core.scoping import get_scoped
+from services.studio.common import announce, check, get_project, require_manager, require_reader, text
+
+PROJECT_ROLES = ("client", "committee", "prime", "subcontractor")
+
+
+class Contact(BaseModel):
+    name: str
+    email: str = ""
+    phone: str = ""
+
+
+class PartnerCreate(BaseModel):
+    name: str
+    name2: str = ""
+    business_number: str = ""
+    bank_account: str = ""
+    is_individual: bool = False
+    contacts: list[Contact] = Field(default_factory=list)
+
+
+class PartnerRead(BaseModel):
+    id: int
+    name: str
+    name2: str
+    business_number: str
+    bank_account: str           # masked unless the reader holds FINANCE
+    bank_account_masked: bool
+    is_individual: bool
+    contacts: list[Contact]
+
+
+class ProjectPartnerRead(BaseModel):
+    id: int
+    project_id: int
+    partner_id: int
+    partner_name: str
+    role: str
+    tier: int
+
+
+def mask(account: str) -> str:
+    account = account or ""
+    return "" if not account else "*" * max(len(account) - 4, 0) + account[-4:]
+
+
+def partner_read(actor: Actor, row: StudioPartner) -> PartnerRead:
+    finance = Permission.FINANCE in actor.permissions
+    return PartnerRead(id=row.id, name=row.name, name2=row.name2, business_number=row.business_number,
+                       bank_account=row.bank_account if finance else mask(row.bank_account),
+                       bank_account_masked=not finance, is_individual=row.is_individual,
+                       contacts=[Contact.model_validate(c) for c in row.contacts or []])
+
+
+def create_partner(session: Session, actor: Actor, data: PartnerCreate, *, now: datetime) -> PartnerRead:
+    require_manager(actor)
+    problems: dict[str, str] = {}
+    name = text(data.name, "name", problems, max_len=200, required=True)
+    name2 = text(data.name2, "name2", problems, max_len=200)
+    number = text(data.business_number, "business_number", problems, max_len=64)
+    bank = text(data.bank_account, "bank_account", problems, max_len=64)
+    if session.exec(select(StudioPartner.id).where(StudioPartner.organization_id == actor.organization_id,
+                                                   StudioPartner.name == name)).first():
+        problems["name"] = "A partner of this name exists."
+    check(problems)
+    row = StudioPartner(organization_id=actor.organization_id, name=name, name2=name2, business_number=number,
+                        bank_account=bank, is_individual=data.is_individual,
+                        contacts=[c.model_dump() for c in data.contacts], created_at=now, updated_at=now,
+                        created_by=actor.user_id, updated_by=actor.user_id)
+    session.add(row)
+    session.flush()
+    announce(session, actor, "partner", row.id, "created", {"name": {"before": None, "after": name}},
+             project_id=None, now=now)
+    return partner_read(actor, row)
+
+
+def list_partners(session: Session, actor: Actor) -> list[PartnerRead]:
+    require_reader(actor)
+    rows = session.exec(select(StudioPartner).where(StudioPartner.organization_id == actor.organization_id)
+                        .order_by(StudioPartner.name)).all()
+    return [partner_read(actor, r) for r in rows]
+
+
+def add_to_project(session: Session, actor: Actor, project_id: int, partner_id: int, role: str, *, tier: int = 0,
+                   now: datetime) -> ProjectPartnerRead:
+    require_manager(actor)
+    get_project(session, actor, project_id, for_update=True)
+    partner = get_scoped(session, actor, StudioPartner, partner_id, "Partner")
+    problems = {}
+    if role not in PROJECT_ROLES:
+        problems["role"] = f"One of: {', '.join(PROJECT_ROLES)}."
+    if not 0 <= tier <= 2:
+        problems["tier"] = "0, 1 or 2."
+    check(problems)
+    if session.exec(select(StudioProjectPartner.id).where(StudioProjectPartner.project_id == project_id,
+                                                          StudioProjectPartner.partner_id == partner_id,
+                                                          StudioProjectPartner.role == role)).first():
+        raise Conflict("This partner already has this role in the project.")
+    row = StudioProjectPartner(organization_id=actor.organization_id, project_id=project_id, partner_id=partner_id,
+                               role=role, tier=tier)
+    session.add(row)
+    session.flush()
+    announce(session, actor, "project", project_id, "partner_added",
+             {"partner": {"before": None, "after": f"{partner.name} ({role}, tier {tier})"}},
+             project_id=project_id, now=now)
+    return ProjectPartnerRead(id=row.id, project_id=project_id, partner_id=partner_id, partner_name=partner.name,
+                              role=role, tier=tier)
+
+
+def project_partners(session: Session, actor: Actor, project_id: int) -> list[ProjectPartnerRead]:
+    require_reader(actor)
+    get_project(session, actor, project_id)
+    rows = session.exec(select(StudioProjectPartner, StudioPartner.name)
+                        .join(StudioPartner, StudioPartner.id == StudioProjectPartner.partner_id)
+                        .where(StudioProjectPartner.project_id == project_id)
+                        .order_by(StudioProjectPartner.role, StudioProjectPartner.tier, StudioPartner.name)).all()
+    return [ProjectPartnerRead(id=r.id, project_id=r.project_id, partner_id=r.partner_id, partner_name=name,
+                               role=r.role, tier=r.tier) for r, name in rows]
+
+
+def link_account(session: Session, actor: Actor, user_id: int, partner_id: int, *, now: datetime) -> None:
+    """Make a user of the organization holding the vendor or client role an account of a partner."""
+    require_manager(actor)
+    partner = get_scoped(session, actor, StudioPartner, partner_id, "Partner")
+    user = session.get(User, user_id)
+    if user is None or user.organization_id != actor.organization_id:
+        raise NotFound("User not found.")
+    roles = set(session.exec(select(RoleAssignment.role).where(RoleAssignment.user_id == user_id)).all())
+    kinds = [k for k in ("vendor", "client") if Role(k) in {Role(r) for r in roles}]
+    check({} if len(kinds) == 1 else {"user_id": "Give the user exactly one of the roles vendor or client."})
+    existing = session.exec(select(StudioAccount).where(StudioAccount.user_id == user_id)).first()
+    if existing is not None:
+        raise Conflict("This user is already an account of a partner.")
+    session.add(StudioAccount(organization_id=actor.organization_id, user_id=user_id, partner_id=partner.id,
+                              kind=kinds[0]))
+    session.flush()
+    announce(session, actor, "partner", partner.id, "account_linked",
+             {"account": {"before": None, "after": f"{user.username} ({kinds[0]})"}}, project_id=None, now=now)
