@@ -65,8 +65,8 @@ def _print_logins() -> None:
 def create_user(
     username: str = typer.Option(..., help="log-in name (lower-case)"),
     org: str = typer.Option(..., "--org", help="organization slug"),
-    role: list[str] = typer.Option(["viewer"], "--role", help="role; repeat for several"),
-    plant: list[str] = typer.Option([], "--plant", help="plant code; repeat for several"),
+    role: list[str] = typer.Option(["viewer"], "--role", help="role; repeat for several"),  # noqa: B008
+    plant: list[str] = typer.Option([], "--plant", help="plant code; repeat for several"),  # noqa: B008
     full_name: str = typer.Option("", help="full name"),
     email: str = typer.Option("", help="email address"),
     password: str = typer.Option("", help="password (asked for when omitted; or TAKT_PASSWORD)"),
@@ -117,6 +117,15 @@ def escalate(at: str = typer.Option("", "--at", help="ISO time with zone to judg
     with db_session() as session, transaction(session):
         count = workflow.escalate_due(session, now=now)
     typer.echo(f"escalated {count} overdue item(s)")
+
+
+@cli.command("purge-activity")
+def purge_activity() -> None:
+    """Delete studio activity rows older than each organization's retention (default 7 days); the app
+    does this every hour. The audit trail is not touched."""
+    from rxapp.activity_purge import run_once
+    migrate_if_needed()
+    typer.echo(f"purged {run_once()} expired activity row(s)")
 
 
 @cli.command("simulate")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from rxapp import escalation, live, routes
+from rxapp import activity_purge, escalation, live, routes
 from rxapp.api.app import api
 from rxapp.i18n import _, language
 from rxapp.mail_sender import mail_sender_task
@@ -104,6 +104,7 @@ app = rx.App(
 )
 app.register_lifespan_task(live.live_task)      # event fan-out + live views of this worker (rxapp/live.py)
 app.register_lifespan_task(escalation.escalation_task)  # overdue workflow items, every minute (rxapp/escalation.py)
+app.register_lifespan_task(activity_purge.activity_purge_task)  # studio activity retention, hourly
 app.register_lifespan_task(mail_sender_task)     # email outbox over SMTP (rxapp/mail_sender.py)
 app.register_lifespan_task(remember_app)         # unread badges end with their tab (rxapp/state/config/notifications.py)
 

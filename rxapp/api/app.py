@@ -51,6 +51,8 @@ from rxapp.api.quality import sop_tickets as sop_tickets_api
 from rxapp.api.schemas import error_body
 from rxapp.api.shopfloor import ingest as ingest_api
 from rxapp.api.shopfloor import operator as shopfloor
+from rxapp.api.studio import projects as studio_projects
+from rxapp.api.studio import work as studio_work
 from rxapp.api.trace import custom_fields as trace_custom_api
 from rxapp.api.trace import labels, scans
 from rxapp.api.trace import lots as lots_api
@@ -66,8 +68,10 @@ ROUTERS = (auth.router, me.router, health.router, users.router, plants.router, a
            orders.router, orders.work_router, shopfloor.router, kpi_api.router, labels.router, scans.router, ingest_api.router,
            config_api.router,
            notifications_api.router, workflows_api.router, ncrs_api.router, sop_tickets_api.router,
-           lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router, rejects_api.router,
-           finance_tax.router, finance_ledger.router, finance_costing.router, finance_invoices.router)
+           lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router,
+           rejects_api.router,
+           finance_tax.router, finance_ledger.router, finance_costing.router, finance_invoices.router,
+           studio_projects.router, studio_work.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -111,6 +115,8 @@ TAGS = [
                                         "tracking, packing list PDF."},
     {"name": "finance", "description": "Tax rules, chart of accounts, fiscal periods, the journal and its reports, "
                                        "standard cost roll-up and material checks (finance role; material check: planners)."},
+    {"name": "studio", "description": "Studio production: projects, partners, member slots, breakdown, tasks, "
+                                      "versions with files, QC1/QC2 review, grid, schedule, dashboard, activity."},
     {"name": "ingest", "description": "Machine data from gateways (machine API token): batches of counts, states "
                                       "and jobs over REST or a websocket stream, with stated limits."},
 ]

@@ -29,6 +29,9 @@ DEMO_USERS = [
     ("maintenance", "Mia Maintenance", ["maintenance"], ["BER"]),
     ("finance", "Finn Finance", ["finance"], ["BER", "POR"]),
     ("viewer", "Vera Viewer", ["viewer"], ["BER"]),
+    ("vendor.sakura", "Saki Sakura", ["vendor"], []),       # account of the subcontractor Sakura Douga
+    ("vendor.hanoi", "Hai Hanoi", ["vendor"], []),          # account of the subcontractor Hanoi Inbetween
+    ("client.tv", "Cleo Client", ["client"], []),           # account of the client broadcaster
 ]
 
 DEMO_PLANTS = [
@@ -61,6 +64,8 @@ def seed_demo(session: Session, *, now: datetime | None = None, production: bool
         from services.demo.ncr import seed_demo_ncrs
         seed_demo_ncrs(session, acme_id, _actor(session, "quality"), _actor(session, "supervisor"),
                        _actor(session, "admin"), now=now)
+        from services.demo.studio import seed_demo_studio
+        seed_demo_studio(session, acme_id, now=now)
     return True
 
 

@@ -336,7 +336,10 @@ def create_tasks(session: Session, actor: Actor, project_id: int, kind: str, *, 
     columns = ["organization_id", "project_id", "step_id", "episode_id", "cut_id" if kind == "cut" else "asset_id",
                "status", "spent_minutes", "rework_loops", "custom", "created_at", "updated_at", "created_by",
                "updated_by"]
-    return session.execute(t.insert().from_select(columns, source)).rowcount or 0
+    count = sa.select(sa.func.count()).select_from(t).where(t.c.project_id == project_id)
+    before = session.execute(count).scalar_one()
+    session.execute(t.insert().from_select(columns, source))    # rowcount is -1 on PostgreSQL here
+    return session.execute(count).scalar_one() - before
 
 
 def bulk_create(session: Session, actor: Actor, project_id: int, data: BulkCreate, *, now: datetime) -> BulkResult:

@@ -1,7 +1,8 @@
 """Files of versions: content checks, size limits, local disk storage, image thumbnails, and the
 access check on every download.
 
-Storage: `TAKT_STUDIO_FILES` (a folder) or data/studio_files under the project; a file is stored
+Storage: `TAKT_STUDIO_FILES` (a folder), else `studio_files` next to the SQLite database (data/),
+else data/studio_files under the project; a file is stored
 once per organization under its SHA-256 (`<org>/<aa>/<sha>`), never overwritten. Invariants: the
 declared content type must be allowed and match the file's first bytes (a renamed executable is
 refused); a file is at most the organization's `max_upload_mb`; images get a 320 px PNG thumbnail
@@ -21,7 +22,7 @@ from sqlmodel import Session, select
 from models.studio import StudioProject
 from models.studio_work import StudioAccount, StudioFile, StudioReview, StudioSettings, StudioTask
 from services.core.access import Actor
-from services.core.db import PROJECT_ROOT
+from services.core.db import PROJECT_ROOT, database_url
 from services.core.errors import Invalid, NotFound
 from services.studio.common import is_portal, portal_account, require_reader
 
@@ -46,7 +47,13 @@ class Upload:
 
 
 def storage_root() -> Path:
-    return Path(os.environ.get("TAKT_STUDIO_FILES") or PROJECT_ROOT / "data" / "studio_files")
+    """TAKT_STUDIO_FILES; else next to a SQLite database file; else data/studio_files of the project."""
+    if os.environ.get("TAKT_STUDIO_FILES"):
+        return Path(os.environ["TAKT_STUDIO_FILES"])
+    url = database_url()
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        return Path(url.split("///", 1)[1]).parent / "studio_files"
+    return PROJECT_ROOT / "data" / "studio_files"
 
 
 def settings(session: Session, organization_id: int) -> StudioSettings:

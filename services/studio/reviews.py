@@ -25,6 +25,7 @@ from services.studio.common import announce, portal_account
 from services.studio.tasks import ENTITY, get_task, label, move, require_worker
 
 DECISIONS = ("approve", "reject")
+PAST = {"approve": "approved", "reject": "rejected"}
 
 
 class FileRead(BaseModel):
@@ -156,7 +157,7 @@ def decide(session: Session, actor: Actor, task_id: int, stage: str, data: Decis
             task.approved_at = now
     session.add_all([task, version])
     session.flush()
-    announce(session, actor, "task", task.id, f"{stage}_{data.decision}d", changes, project_id=task.project_id,
+    announce(session, actor, "task", task.id, f"{stage}_{PAST[data.decision]}", changes, project_id=task.project_id,
              now=now, payload={"version": version.number, "stage": stage, "decision": data.decision})
     _notify_next(session, actor, task, stage, data, version.number, now)
     return _review_read(review, version.number)

@@ -12,16 +12,28 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, or_, select
 
 from models.studio import StudioAsset, StudioCut, StudioEpisode, StudioMember, StudioProject, StudioStep
-from models.studio_work import StudioTask, StudioTimesheet
+from models.studio_work import StudioActivity, StudioTask, StudioTimesheet
 from services.config import workflow
 from services.core.access import Actor, Permission, require
+from services.core.audit import audit
 from services.core.errors import Forbidden, NotFound
+from services.core.events import DomainEvent, record
 from services.core.scoping import get_scoped
-from services.studio.common import announce, apply, check, is_portal, portal_account, require_manager, require_reader
+from services.studio.common import (
+    announce,
+    apply,
+    check,
+    is_portal,
+    plain,
+    portal_account,
+    require_manager,
+    require_reader,
+)
 
 ENTITY = "studio_task"
 STATUSES = ("todo", "in_progress", "waiting_review", "qc1", "qc2", "rework", "approved")
@@ -160,6 +172,16 @@ def update_task(session: Session, actor: Actor, task_id: int, data: TaskUpdate, 
     require_manager(actor)
     task = get_task(session, actor, task_id, for_update=True)
     values = data.model_dump(exclude_unset=True)
+    update_task_checks(session, actor, task, values)
+    changes = apply(task, values)
+    if changes:
+        task.updated_at, task.updated_by = now, actor.user_id
+        session.add(task)
+        announce(session, actor, "task", task.id, "updated", changes, project_id=task.project_id, now=now)
+    return task_read(session, task)
+
+
+def update_task_checks(session: Session, actor: Actor, task: StudioTask, values: dict) -> None:
     problems: dict[str, str] = {}
     if values.get("assignee_member_id") is not None:
         member = session.get(StudioMember, values["assignee_member_id"])
@@ -176,12 +198,34 @@ def update_task(session: Session, actor: Actor, task_id: int, data: TaskUpdate, 
     if start and due and due < start:
         problems["due_date"] = "On or after the start."
     check(problems)
-    changes = apply(task, values)
-    if changes:
-        task.updated_at, task.updated_by = now, actor.user_id
-        session.add(task)
-        announce(session, actor, "task", task.id, "updated", changes, project_id=task.project_id, now=now)
-    return task_read(session, task)
+
+
+def bulk_update(session: Session, actor: Actor, task_ids: list[int], data: TaskUpdate, *, now: datetime) -> int:
+    """The same assignment/dates for many tasks of one project (a grid selection): one UPDATE, one
+    activity row per task (executemany), one audit entry and one event for the batch."""
+    require_manager(actor)
+    values = data.model_dump(exclude_unset=True)
+    rows = session.exec(select(StudioTask).where(StudioTask.organization_id == actor.organization_id,
+                                                 col(StudioTask.id).in_(task_ids))).all()
+    if not rows or not values:
+        return 0
+    if len({t.project_id for t in rows}) > 1 or len(rows) != len(set(task_ids)):
+        raise NotFound("Some tasks were not found in one project.")
+    update_task_checks(session, actor, rows[0], values)
+    activity = [{"organization_id": actor.organization_id, "project_id": t.project_id, "entity": "task",
+                 "entity_id": t.id, "action": "updated", "user_id": actor.user_id, "at": now,
+                 "changes": {k: {"before": plain(getattr(t, k)), "after": plain(v)} for k, v in values.items()
+                             if getattr(t, k) != v}} for t in rows]
+    session.execute(sa.update(StudioTask).where(col(StudioTask.id).in_([t.id for t in rows]))
+                    .values(**values, updated_at=now, updated_by=actor.user_id).execution_options(
+                        synchronize_session=False))
+    session.execute(sa.insert(StudioActivity), [a for a in activity if a["changes"]])
+    audit(session, actor, "studio_task", None, "bulk_updated", {"tasks": len(rows), **{
+        k: plain(v) for k, v in values.items()}}, at=now)
+    record(session, DomainEvent("studio.task.bulk_updated", actor.organization_id,
+                                {"project_id": rows[0].project_id, "tasks": len(rows)}, actor_user_id=actor.user_id, at=now))
+    session.expire_all()
+    return len(rows)
 
 
 def log_time(session: Session, actor: Actor, task_id: int, day: date, minutes: int, *, note: str = "",

@@ -1,0 +1,1 @@
+"""Studio production over REST (issue 11): projects, breakdown, tasks, reviews, files, dashboard."""
