@@ -54,6 +54,11 @@ TRACE = "/trace"
 LOTS = "/lots"
 SHIPMENTS = "/shipments"
 FINANCE = "/finance"
+STUDIO = "/studio"
+STUDIO_PROJECT = "/studio/project"
+STUDIO_MY_TASKS = "/studio/my-tasks"
+STUDIO_PORTAL = "/studio/portal"
+STUDIO_TASK = "/studio/task"
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,12 @@ NAV: list[NavItem] = [
             _("One department charges another for an SOP failure."), _("Quality")),
     NavItem(_("Finance"), FINANCE, "landmark", Permission.FINANCE,
             _("Ledger, receivables, tax rules and standard costs."), _("Finance")),
+    NavItem(_("Studio projects"), STUDIO, "clapperboard", Permission.VIEW,
+            _("Projects, breakdown, the production grid and review, live."), _("Studio")),
+    NavItem(_("My tasks"), STUDIO_MY_TASKS, "list-todo", Permission.STUDIO_WORK,
+            _("Your studio tasks: submit versions, see reviews."), _("Studio")),
+    NavItem(_("Partner portal"), STUDIO_PORTAL, "handshake", Permission.STUDIO_PORTAL,
+            _("The tasks and reviews shared with your company."), _("Studio")),
     NavItem(_("Workflows"), ADMIN_WORKFLOWS, "workflow", Permission.CONFIGURE,
             _("States, transitions, approvals and due times of NCRs, tickets and more."), _("Administration")),
     NavItem(_("Users"), ADMIN_USERS, "users", Permission.MANAGE_USERS,
@@ -160,6 +171,14 @@ def ncr_url(ncr_id: int) -> str:
 
 def inspect_url(machine_id: int) -> str:
     return f"{QUALITY_INSPECT}?machine={int(machine_id)}"
+
+
+def studio_project_url(project_id: int) -> str:
+    return f"{STUDIO_PROJECT}?id={int(project_id)}"
+
+
+def studio_task_url(task_id: int) -> str:
+    return f"{STUDIO_TASK}?id={int(task_id)}"
 
 
 def sop_ticket_url(ticket_id: int) -> str:

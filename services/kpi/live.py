@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 
 REFRESH_INTERVAL = 0.25          # seconds: at most one refresh per scope per interval
 LIVE_EVENT_PREFIXES = ("job.", "count.", "downtime.", "ingest.", "machine.", "operation.", "work_order.",
-                       "order.", "schedule.", "shipment.")
+                       "order.", "schedule.", "shipment.", "studio.")
+NO_PLANT = 0                     # the "plant" of organization-wide scopes (studio projects have no plant)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def reader_for(scope: Scope) -> Actor:
 
 
 def is_live_event(event: DomainEvent) -> bool:
-    return event.plant_id is not None and event.organization_id is not None \
+    return (event.plant_id is not None or event.name.startswith("studio.")) and event.organization_id is not None \
         and event.name.startswith(LIVE_EVENT_PREFIXES)
 
 
@@ -117,7 +118,8 @@ class LiveHub:
     def scopes_for(self, event: DomainEvent) -> list[Scope]:
         if not is_live_event(event):
             return []
-        candidates = self._scopes.get((event.organization_id, event.plant_id), ())
+        plant = event.plant_id if event.plant_id is not None else NO_PLANT
+        candidates = self._scopes.get((event.organization_id, plant), ())
         return [s for s in candidates if self._affected(s, event)]
 
     def _affected(self, scope: Scope, event: DomainEvent) -> bool:

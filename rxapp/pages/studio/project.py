@@ -1,0 +1,104 @@
+"""/studio/project?id=N: the live production grid (cuts x steps, status colours, filters), the live
+dashboard (progress per episode and step, first-pass rate, rework loops, late tasks), the schedule
+(Gantt of steps per episode with the deadline line), bulk breakdown, credits and the activity feed."""
+from __future__ import annotations
+
+import reflex as rx
+
+from rxapp.components.master import form_field, select_control
+from rxapp.components.shell import shell
+from rxapp.components.ui import error_state, page_header, scroll_x, text_input
+from rxapp.i18n import _
+from rxapp.state.studio.live_project import Cell, GridLine, LateLine
+from rxapp.state.studio.live_project import LiveStudioState as L
+from rxapp.state.studio.project import FeedLine
+from rxapp.state.studio.project import StudioProjectState as S
+
+
+def _cell(c: Cell) -> rx.Component:
+    return rx.table.cell(rx.cond(c.task_id > 0, rx.link(
+        rx.badge(c.label, color_scheme=c.color, variant="solid", data_testid="grid-cell"), href=c.href,
+        title=c.assignee)), padding="4px")
+
+
+def _line(r: GridLine) -> rx.Component:
+    return rx.table.row(rx.table.cell(rx.text.strong(r.code)), rx.table.cell(r.frames), rx.foreach(r.cells, _cell),
+                        data_testid="grid-row")
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        rx.box(select_control("episode", S.episodes, value=S.episode_id, placeholder=_("All episodes"),
+                              on_change=lambda v: S.set_filter("episode_id", v), aria_label=_("Episode")), width="180px"),
+        rx.box(select_control("status", S.status_options, value=S.status_filter, placeholder=_("Any status"),
+                              on_change=lambda v: S.set_filter("status_filter", v), aria_label=_("Status")),
+               width="180px"),
+        rx.box(select_control("step", S.step_options, value=S.step_filter, placeholder=_("Any step"),
+                              on_change=lambda v: S.set_filter("step_filter", v), aria_label=_("Step")), width="180px"),
+        rx.text(L.total_rows, " ", _("cuts"), " · ", _("updated"), " ", L.updated, size="1", color_scheme="gray"),
+        spacing="3", wrap="wrap", align="center")
+
+
+def _grid() -> rx.Component:
+    return rx.box(_filters(), scroll_x(rx.table.root(
+        rx.table.header(rx.table.row(rx.table.column_header_cell(_("Cut")), rx.table.column_header_cell(_("Frames")),
+                                     rx.foreach(L.step_names, lambda n: rx.table.column_header_cell(n)))),
+        rx.table.body(rx.foreach(L.lines, _line)), size="1", data_testid="studio-grid")), width="100%")
+
+
+def _tile(label: str, value) -> rx.Component:
+    return rx.card(rx.text(label, size="1", color_scheme="gray"), rx.heading(value, size="6"), min_width="150px")
+
+
+def _late(t: LateLine) -> rx.Component:
+    return rx.table.row(rx.table.cell(rx.link(t.entity, href=t.href)), rx.table.cell(t.step), rx.table.cell(t.status),
+                        rx.table.cell(t.due), rx.table.cell(t.assignee))
+
+
+def _dashboard() -> rx.Component:
+    return rx.flex(
+        rx.flex(_tile(_("Progress"), L.progress), _tile(_("Approved tasks"), L.approved),
+                _tile(_("QC first-pass rate"), L.first_pass), _tile(_("Rework loops"), L.rework_loops),
+                spacing="3", wrap="wrap", data_testid="studio-dashboard"),
+        rx.heading(_("Progress per episode and step"), size="3"), rx.plotly(data=L.figure, width="100%"),
+        rx.heading(_("Late tasks"), size="3"),
+        rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
+            _("Cut"), _("Step"), _("Status"), _("Due"), _("Assignee"))])), rx.table.body(rx.foreach(L.late, _late)),
+            size="1"),
+        direction="column", spacing="3")
+
+
+def _bulk() -> rx.Component:
+    e = S.bulk_errors
+    return rx.form(rx.flex(
+        *[form_field(label, text_input(name, type="number", default_value=default), e, name) for name, label, default in (
+            ("episode_from", _("Episodes from"), "1"), ("episode_to", _("to"), "12"), ("cut_from", _("Cuts from"), "1"),
+            ("cut_to", _("to"), "300"), ("frames_per_cut", _("Frames per cut"), ""))],
+        rx.button(_("Create breakdown"), type="submit", min_height="40px"),
+        spacing="3", wrap="wrap", align="end"), rx.text(S.bulk_result, size="2", color_scheme="green"),
+        on_submit=S.bulk_create, reset_on_submit=False)
+
+
+def _feed(f: FeedLine) -> rx.Component:
+    return rx.flex(rx.text(f.at, size="1", color_scheme="gray", min_width="120px"), rx.text(f.who, size="1", min_width="90px"),
+                   rx.text(f.action, size="1", weight="bold", min_width="120px"), rx.text(f.changes, size="1"), spacing="2")
+
+
+def studio_project_page() -> rx.Component:
+    return shell(
+        page_header(S.number + " · " + S.name, "",
+                    rx.button(rx.icon("download"), _("Credits CSV"), on_click=S.credits("csv"), variant="soft"),
+                    rx.button(rx.icon("file-text"), _("Credits PDF"), on_click=S.credits("pdf"), variant="soft")),
+        rx.text(S.name2, color_scheme="gray"),
+        rx.cond(S.load_error != "", error_state(S.load_error, S.enter), rx.tabs.root(
+            rx.tabs.list(rx.tabs.trigger(_("Grid"), value="grid"), rx.tabs.trigger(_("Dashboard"), value="dashboard"),
+                         rx.tabs.trigger(_("Schedule"), value="schedule"), rx.tabs.trigger(_("Activity"), value="activity"),
+                         rx.cond(S.can_manage, rx.tabs.trigger(_("Breakdown"), value="breakdown"))),
+            rx.tabs.content(_grid(), value="grid", padding_top="12px"),
+            rx.tabs.content(_dashboard(), value="dashboard", padding_top="12px"),
+            rx.tabs.content(rx.plotly(data=S.gantt, width="100%"), value="schedule", padding_top="12px"),
+            rx.tabs.content(rx.flex(rx.foreach(S.feed, _feed), direction="column", spacing="1"), value="activity",
+                            padding_top="12px"),
+            rx.tabs.content(_bulk(), value="breakdown", padding_top="12px"),
+            default_value="grid")),
+    )

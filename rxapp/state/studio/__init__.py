@@ -1,0 +1,1 @@
+"""Studio pages' state: projects, one project (live grid and dashboard), my tasks, one task."""
