@@ -46,8 +46,9 @@ def _grid() -> rx.Component:
         rx.table.body(rx.foreach(L.lines, _line)), size="1", data_testid="studio-grid")), width="100%")
 
 
-def _tile(label: str, value) -> rx.Component:
-    return rx.card(rx.text(label, size="1", color_scheme="gray"), rx.heading(value, size="6"), min_width="150px")
+def _tile(key: str, label: str, value) -> rx.Component:
+    return rx.card(rx.text(label, size="1", color_scheme="gray"), rx.heading(value, size="6", data_testid=f"tile-{key}"),
+                   min_width="150px")
 
 
 def _late(t: LateLine) -> rx.Component:
@@ -57,8 +58,9 @@ def _late(t: LateLine) -> rx.Component:
 
 def _dashboard() -> rx.Component:
     return rx.flex(
-        rx.flex(_tile(_("Progress"), L.progress), _tile(_("Approved tasks"), L.approved),
-                _tile(_("QC first-pass rate"), L.first_pass), _tile(_("Rework loops"), L.rework_loops),
+        rx.flex(_tile("progress", _("Progress"), L.progress), _tile("approved", _("Approved tasks"), L.approved),
+                _tile("first-pass", _("QC first-pass rate"), L.first_pass),
+                _tile("rework", _("Rework loops"), L.rework_loops),
                 spacing="3", wrap="wrap", data_testid="studio-dashboard"),
         rx.heading(_("Progress per episode and step"), size="3"), rx.plotly(data=L.figure, width="100%"),
         rx.heading(_("Late tasks"), size="3"),
