@@ -1,7 +1,7 @@
 """studio production (issue 11)
 
-Revision ID: 0011_studio
-Revises: 0010_labels_scanning
+Revision ID: 0022_studio
+Revises: 0021_invoices_payments
 Create Date: 2026-12-06 20:44:16.232097
 """
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 import models.base
 
-revision = '0011_studio'
-down_revision = '0010_labels_scanning'
+revision = '0022_studio'
+down_revision = '0021_invoices_payments'
 branch_labels = None
 depends_on = None
 
