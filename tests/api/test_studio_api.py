@@ -79,5 +79,12 @@ def test_projects_and_bulk_breakdown_over_http(client, world, as_user):
     export = client.get("/studio/projects", params={"format": "csv"}, headers=admin)
     assert export.status_code == 200 and "Moon Harbor" in export.text
     assert_error(client.get(f"/studio/projects/{project['id']}", headers=as_user("admin.b")), 404, "not_found")
+    report = client.post(f"/studio/projects/{project['id']}/import", headers=admin,
+                         files={"file": ("cuts.csv", b"episode,cut,frame_in,frame_out\n3,C001,1,48\n3,C001,1,2\n",
+                                         "text/csv")}).json()
+    assert (report["imported"], report["error_rows"]) == (False, 1)
+    report = client.post(f"/studio/projects/{project['id']}/import", headers=admin,
+                         files={"file": ("cuts.csv", b"episode,cut,frame_in,frame_out\n3,C001,1,48\n", "text/csv")}).json()
+    assert (report["imported"], report["cuts"], report["tasks"]) == (True, 1, 8)
     credits = client.get(f"/studio/projects/{project['id']}/credits", params={"format": "pdf"}, headers=admin)
     assert credits.status_code == 200 and credits.content.startswith(b"%PDF")

@@ -6,8 +6,9 @@ are masked unless the caller holds FINANCE. Lists export with ?format=csv|xlsx.
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, File, Form, Response, UploadFile, status
 from pydantic import BaseModel
 
 from models.base import utcnow
@@ -15,7 +16,7 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing, no_content
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
-from services.studio import breakdown, members, partners, projects
+from services.studio import breakdown, breakdown_import, members, partners, projects
 from services.studio.breakdown import AssetCreate, AssetRead, BulkCreate, BulkResult, CutCreate, CutRead, CutUpdate
 from services.studio.members import MemberCreate, MemberRead
 from services.studio.partners import PartnerCreate, PartnerRead, ProjectPartnerRead
@@ -236,3 +237,14 @@ def cast_asset(cut_id: int, body: CastBody, actor: CurrentActor):
     with db_session() as s, transaction(s):
         breakdown.cast_asset(s, actor, cut_id, body.asset_id, now=utcnow())
     return no_content()
+
+
+@router.post("/projects/{project_id}/import", response_model=breakdown_import.ImportReport,
+             summary="Import cuts from CSV or Excel: a report per row, all or nothing (dry_run=true only checks)")
+async def import_breakdown(project_id: int, actor: CurrentActor,
+                           file: Annotated[UploadFile, File(description="A .csv (UTF-8) or .xlsx file")],
+                           dry_run: Annotated[bool, Form()] = False):
+    data = await file.read()
+    with db_session() as s, transaction(s):
+        return breakdown_import.import_breakdown(s, actor, project_id, file.filename or "", data, now=utcnow(),
+                                                 dry_run=dry_run)
