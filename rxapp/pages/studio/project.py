@@ -11,8 +11,10 @@ from rxapp.components.ui import error_state, page_header, scroll_x, text_input
 from rxapp.i18n import _
 from rxapp.state.studio.live_project import Cell, GridLine, LateLine
 from rxapp.state.studio.live_project import LiveStudioState as L
-from rxapp.state.studio.project import FeedLine
+from rxapp.state.studio.project import IMPORT_ID, FeedLine
 from rxapp.state.studio.project import StudioProjectState as S
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _cell(c: Cell) -> rx.Component:
@@ -81,6 +83,21 @@ def _bulk() -> rx.Component:
         on_submit=S.bulk_create, reset_on_submit=False)
 
 
+def _import() -> rx.Component:
+    return rx.flex(
+        rx.heading(_("Import cuts from CSV or Excel"), size="3"),
+        rx.text(_("Columns: cut (required), episode, sequence, frame_in, frame_out, description. All rows or none."),
+                size="1", color_scheme="gray"),
+        rx.upload.root(rx.text(_("Choose or drop a .csv or .xlsx file")), id=IMPORT_ID, multiple=False, max_files=1,
+                       accept={"text/csv": [".csv"], XLSX: [".xlsx"]},
+                       on_drop=S.import_file(rx.upload_files(upload_id=IMPORT_ID)), border="2px dashed var(--gray-7)",
+                       border_radius="8px", padding="16px", width="100%", data_testid="breakdown-import"),
+        rx.text(S.import_summary, size="2"),
+        rx.foreach(S.import_lines, lambda r: rx.text(_("Row"), " ", r.row, " ", r.cut, ": ", r.problems, size="1",
+                                                      color_scheme="red")),
+        direction="column", spacing="2", padding_top="16px")
+
+
 def _feed(f: FeedLine) -> rx.Component:
     return rx.flex(rx.text(f.at, size="1", color_scheme="gray", min_width="120px"), rx.text(f.who, size="1", min_width="90px"),
                    rx.text(f.action, size="1", weight="bold", min_width="120px"), rx.text(f.changes, size="1"), spacing="2")
@@ -101,6 +118,6 @@ def studio_project_page() -> rx.Component:
             rx.tabs.content(rx.plotly(data=S.gantt, width="100%"), value="schedule", padding_top="12px"),
             rx.tabs.content(rx.flex(rx.foreach(S.feed, _feed), direction="column", spacing="1"), value="activity",
                             padding_top="12px"),
-            rx.tabs.content(_bulk(), value="breakdown", padding_top="12px"),
+            rx.tabs.content(_bulk(), _import(), value="breakdown", padding_top="12px"),
             default_value="grid")),
     )

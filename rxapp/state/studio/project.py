@@ -16,12 +16,20 @@ from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.studio.live_project import STATUS_LABELS, LiveStudioState
 from services.core.errors import DomainError, Invalid
-from services.studio import activity, breakdown, grid, members, projects
+from services.studio import activity, breakdown, breakdown_import, grid, members, projects
 from services.studio import live as studio_live
 from services.studio.breakdown import BulkCreate
 
+IMPORT_ID = "studio-breakdown-import"
 live.register_kind(studio_live.KIND, LiveStudioState, studio_live.view_for_scope)
 live.hub.affects[studio_live.KIND] = studio_live.affects
+
+
+@dataclass
+class ImportLine:
+    row: int = 0
+    cut: str = ""
+    problems: str = ""
 
 
 @dataclass
@@ -74,6 +82,8 @@ class StudioProjectState(AuthState):
     bulk_errors: dict[str, str] = {}
     bulk_result: str = ""
     feed: list[FeedLine] = []
+    import_lines: list[ImportLine] = []
+    import_summary: str = ""
     gantt: go.Figure = go.Figure()
     linked_token: str = ""
 
@@ -152,6 +162,27 @@ class StudioProjectState(AuthState):
         self.bulk_result = _("{episodes} episodes, {cuts} cuts and {tasks} tasks created.").format(
             episodes=result.episodes, cuts=result.cuts, tasks=result.tasks)
         return StudioProjectState.enter
+
+    @rx.event
+    async def import_file(self, files: list[rx.UploadFile]):
+        """Cuts from a CSV/Excel file: all or nothing, the rows with problems listed."""
+        if not files:
+            return None
+        upload = files[0]
+        data = await upload.read()
+        try:
+            report = self._use_case(breakdown_import.import_breakdown, self.project_id, upload.name or "", data,
+                                    now=utcnow())
+        except DomainError as error:
+            self.import_lines, self.import_summary = [], _(error.message)
+            return self._refused(error, quiet=isinstance(error, Invalid))
+        self.import_lines = [ImportLine(row=r.row, cut=r.cut, problems=" ".join(_(p) for p in r.problems))
+                             for r in report.rows if r.problems]
+        if report.imported:
+            self.import_summary = _("{cuts} cuts and {tasks} tasks imported.").format(cuts=report.cuts, tasks=report.tasks)
+            return [rx.clear_selected_files(IMPORT_ID), StudioProjectState.enter]
+        self.import_summary = _("Nothing was imported: {n} rows have problems.").format(n=report.error_rows)
+        return rx.clear_selected_files(IMPORT_ID)
 
     @rx.event
     def credits(self, fmt: str):
