@@ -15,7 +15,7 @@ from services.org.users import UserCreate, UserUpdate
 from tests.factories.db import actor_for, count, fetch, log_in, snapshot
 from tests.factories.org import PASSWORD
 
-KNOWN_ROLES = "admin, manager, planner, supervisor, operator, quality, maintenance, finance, viewer"
+KNOWN_ROLES = "admin, manager, planner, supervisor, operator, quality, maintenance, finance, viewer, vendor, client"
 
 
 def create(session, actor, *, now, **fields):
