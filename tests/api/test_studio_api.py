@@ -3,7 +3,7 @@ role and portal guards in the one error shape, downloads refused across organiza
 from __future__ import annotations
 
 from tests.api.conftest import assert_error
-from tests.studio_factories import make_studio, png_bytes
+from tests.factories.studio import make_studio, png_bytes
 
 
 def _upload(client, headers, task_id, data=None, content_type="image/png"):

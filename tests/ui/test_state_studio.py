@@ -13,9 +13,8 @@ from rxapp.state.studio.projects import StudioProjectsState
 from rxapp.state.studio.tasks import MyTasksState, TaskState
 from services.core.events import DomainEvent
 from services.studio.live import project_scope
-from tests.studio_factories import actor, make_studio, png_bytes
-from tests.ui.conftest import redirects, run, signed_in, toasts
-from tests.ui.test_state_live import linked, live_context  # noqa: F401  (fixture)
+from tests.factories.studio import actor, make_studio, png_bytes
+from tests.ui.conftest import linked, redirects, run, signed_in, toasts
 
 
 @pytest.fixture
@@ -42,7 +41,7 @@ async def test_projects_list_and_create(engine, studio):
     assert redirects(events) == ["/studio/project?id=2"] and toasts(events, "success")
 
 
-async def test_live_grid_follows_filters_and_reviews(engine, session, studio, live_context,  # noqa: F811
+async def test_live_grid_follows_filters_and_reviews(engine, session, studio, live_context,
                                                     captured_events):
     state = await signed_in(engine, StudioProjectState, "prod.manager")
     state.project_id = studio.project_id

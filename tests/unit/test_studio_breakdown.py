@@ -13,7 +13,7 @@ from services.core.errors import Forbidden, Invalid
 from services.studio import breakdown, dashboard, grid, members, projects, reviews, tasks
 from services.studio.reviews import Decision
 from tests.conftest import T0
-from tests.studio_factories import actor, make_studio, png
+from tests.factories.studio import actor, make_studio, png
 
 
 @pytest.fixture

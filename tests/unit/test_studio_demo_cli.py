@@ -17,7 +17,7 @@ from services.demo import seed as demo
 from services.demo.studio import _actor, seed_demo_studio
 from services.studio import dashboard, projects, reviews, tasks
 from tests.conftest import T0
-from tests.factories import make_org, make_user
+from tests.factories.org import make_org, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid
 from services.studio import breakdown_import, grid
 from tests.conftest import T0
-from tests.studio_factories import actor, make_studio
+from tests.factories.studio import actor, make_studio
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from services.core.errors import Forbidden, NotFound
 from services.studio import activity, files, members, partners, reviews, tasks
 from services.studio.reviews import Decision
 from tests.conftest import T0
-from tests.factories import make_user
-from tests.studio_factories import actor, make_studio, png
+from tests.factories.org import make_user
+from tests.factories.studio import actor, make_studio, png
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from services.core.errors import Conflict, Forbidden, Invalid
 from services.studio import reviews, tasks
 from services.studio.reviews import Decision
 from tests.conftest import T0
-from tests.studio_factories import actor, make_studio, png
+from tests.factories.studio import actor, make_studio, png
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from services.core.db import transaction
 from services.studio import breakdown, members, partners, projects, tasks
 from services.studio.files import Upload
 from tests.conftest import T0
-from tests.factories import World, actor_of, make_user
+from tests.factories.org import World, actor_of, make_user
 
 
 def png_bytes(color: str = "red") -> bytes:
