@@ -83,8 +83,11 @@ def load_lines(engine, org_id: int, lines: int) -> None:
                                       "debit": debit, "credit": credit, "description": ""})
             conn.execute(sa.insert(JournalEntry.__table__), rows)
             conn.execute(sa.insert(JournalLine.__table__), line_rows)
-        if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql("ANALYZE journal_line; ANALYZE journal_entry")
+        if engine.dialect.name == "postgresql":       # ids were given: move the sequence past them
+            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('journal_entry', 'id'), "
+                                 "(SELECT MAX(id) FROM journal_entry))")
+            conn.exec_driver_sql("ANALYZE journal_line")
+            conn.exec_driver_sql("ANALYZE journal_entry")
 
 
 def bench_trial_balance(engine, actor, rounds: int = 5) -> dict:

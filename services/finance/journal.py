@@ -83,7 +83,10 @@ def post(session: Session, actor: Actor, data: EntryCreate, *, now: datetime, so
     try:
         session.flush()
     except IntegrityError as exc:          # a concurrent posting of the same source won the race
-        raise Conflict(f"This {source_type or 'document'} is already posted.") from exc
+        if source_type is None or not any(name in str(exc.orig) for name in ("uq_journal_entry_source",
+                                                                            "journal_entry.source_id")):
+            raise
+        raise Conflict(f"This {source_type.replace('_', ' ')} is already posted.") from exc
     for line in data.lines:
         session.add(JournalLine(organization_id=actor.organization_id, entry_id=entry.id, account_id=line.account_id,
                                 debit=line.debit, credit=line.credit, description=line.description.strip()[:200]))

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_finance_user_sets_up_the_ledger_and_reads_costs(new_page):
     page = new_page(DESKTOP)
     log_in(page, "finance")
+    expect(page.get_by_test_id("greeting")).to_be_visible()
     page.goto("/finance")
     expect(page.get_by_role("heading", name="Finance")).to_be_visible()
     setup = page.get_by_role("button", name="Set up the ledger")
