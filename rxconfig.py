@@ -10,12 +10,18 @@ import reflex as rx
 from services.core.db import database_url
 
 PORT = int(os.environ.get("TAKT_PORT", "3000"))
+# Browsers' origins allowed to call the backend cross-site: TAKT_CORS_ORIGINS (comma-separated), none when
+# unset (same-origin only). Reflex's own CORS layer wraps every backend route, /api/v1 included, and
+# allows every origin with credentials unless told otherwise.
+CORS_ORIGINS = tuple(o.strip().rstrip("/") for o in os.environ.get("TAKT_CORS_ORIGINS", "").split(",")
+                     if o.strip() and o.strip() != "*")
 
 config = rx.Config(
     app_name="rxapp",
     db_url=database_url(),
     frontend_port=PORT,
     backend_port=int(os.environ.get("TAKT_BACKEND_PORT", str(PORT + 1 if os.environ.get("TAKT_DEV") else PORT))),
+    cors_allowed_origins=CORS_ORIGINS,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     disable_plugins=[rx.plugins.SitemapPlugin],
