@@ -5,7 +5,9 @@ Routes are thin: they parse, run one service call in one unit of work, and retur
 read model. Every error leaves here as `{"error": {"code", "message", "fields"}}`:
 DomainError by its `http_status`/`code`; request validation as 422 `invalid` (malformed JSON as 400
 `malformed_json`); unknown paths under /api/v1 as 404; anything unexpected as 500 `internal`,
-logged with its traceback and never shown to the client.
+logged with its traceback and never shown to the client. Inputs are cleaned once at the edge
+(rxapp/api/edge.py: 32-bit integers, no NUL or lone surrogate in text); a value the database still
+cannot hold (a data error) is 422 `invalid`, never 500.
 
 CORS: `TAKT_CORS_ORIGINS` (comma-separated origins) lists the browsers' origins allowed to call the
 API cross-site; unset, none are. When mounted in Reflex, set Reflex's `cors_allowed_origins` to the
@@ -18,10 +20,10 @@ import os
 from http import HTTPStatus
 from itertools import takewhile
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
@@ -29,6 +31,7 @@ from rxapp.api import health
 from rxapp.api.config import notifications as notifications_api
 from rxapp.api.config import settings as config_api
 from rxapp.api.config import workflows as workflows_api
+from rxapp.api.edge import clean_inputs
 from rxapp.api.finance import costing as finance_costing
 from rxapp.api.finance import invoices as finance_invoices
 from rxapp.api.finance import ledger as finance_ledger
@@ -136,6 +139,7 @@ def create_app(*, cors_origins: list[str] | None = None) -> FastAPI:
                     "a session token from `POST /api/v1/auth/token`, or an API token (`tkt_...`) made by an admin.",
         docs_url=f"{API_PREFIX}/docs", redoc_url=None, openapi_url=f"{API_PREFIX}/openapi.json",
         swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect", openapi_tags=TAGS,
+        dependencies=[Depends(clean_inputs)],
     )
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
@@ -169,6 +173,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(OperationalError, database_error)
+    app.add_exception_handler(DataError, data_error)
+    app.add_exception_handler(StatementError, statement_error)
+    app.add_exception_handler(OverflowError, data_error)
+    app.add_exception_handler(UnicodeError, data_error)
     app.add_exception_handler(Exception, unexpected_error)
 
 
@@ -234,6 +242,18 @@ async def database_error(request: Request, exc: OperationalError) -> JSONRespons
     log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
     return JSONResponse(error_body("unavailable", "The database is not reachable right now. Try again shortly."),
                         status_code=503, headers={"Retry-After": "5"})
+
+
+async def data_error(request: Request, exc: Exception) -> JSONResponse:
+    """A value the database cannot hold (out of range, bad text) that the edge checks let through."""
+    log.warning("data error on %s %s: %s", request.method, request.url.path, getattr(exc, "orig", exc))
+    return JSONResponse(error_body("invalid", "A value is out of range or not valid for storage."), status_code=422)
+
+
+async def statement_error(request: Request, exc: StatementError) -> JSONResponse:
+    if isinstance(exc.orig, (OverflowError, ValueError, UnicodeError, TypeError)):
+        return await data_error(request, exc)
+    return await unexpected_error(request, exc)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
