@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from http import HTTPStatus
-from itertools import takewhile
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
 
 from rxapp.api import health
 from rxapp.api.config import notifications as notifications_api
@@ -161,10 +160,26 @@ def no_such_endpoint(request: Request) -> None:
 
 
 def _has_route(request: Request, method: str) -> bool:
-    """Does a route before this catch-all (not Reflex's mount after it) serve the path with `method`?"""
-    scope = {**request.scope, "method": method}
-    earlier = takewhile(lambda route: getattr(route, "endpoint", None) is not no_such_endpoint, request.app.router.routes)
-    return any(route.matches(scope)[0] == Match.FULL for route in earlier)
+    """Does a documented route serve the path with `method`? (`GET /lots/{lot_id}` does not serve
+    `/lots/receipts`: path parameters must fit their declared types.)"""
+    return any(pattern.fullmatch(request.url.path) and method in methods
+               for pattern, methods in _route_patterns(request.app))
+
+
+_PATTERNS: dict[int, list[tuple[re.Pattern, set[str]]]] = {}
+
+
+def _route_patterns(app: FastAPI) -> list[tuple[re.Pattern, set[str]]]:
+    if id(app) not in _PATTERNS:
+        patterns = []
+        for path, operations in app.openapi()["paths"].items():
+            types = {p["name"]: (p.get("schema") or {}).get("type") for op in operations.values()
+                     for p in op.get("parameters", []) if p.get("in") == "path"}
+            regex = re.sub(r"\\\{(\w+)\\\}", lambda m, types=types: r"[+-]?\d+" if types.get(m[1]) == "integer" else "[^/]+",
+                           re.escape(path))
+            patterns.append((re.compile(regex), {m.upper() for m in operations}))
+        _PATTERNS[id(app)] = patterns
+    return _PATTERNS[id(app)]
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -186,7 +201,18 @@ async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
         headers["Retry-After"] = str(exc.retry_after_seconds)
     if exc.http_status == 401:
         headers["WWW-Authenticate"] = "Bearer"
-    return JSONResponse(error_body(exc.code, exc.message, exc.fields), status_code=exc.http_status, headers=headers)
+    return JSONResponse(_with_report(request, error_body(exc.code, exc.message, exc.fields), exc.http_status),
+                        status_code=exc.http_status, headers=headers)
+
+
+def _with_report(request: Request, body: dict, status: int) -> dict:
+    """A route whose documented error model carries a report (`report_for`) gets one on every such answer."""
+    responses = getattr(request.scope.get("route"), "responses", None) or {}
+    model = (responses.get(status) or {}).get("model")
+    report_for = getattr(model, "report_for", None)
+    if report_for is not None and "report" not in body:
+        body["report"] = report_for(body["error"]["message"])
+    return body
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -200,7 +226,8 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
     fields: dict[str, str] = {}
     for problem in problems:
         fields.setdefault(_field_name(problem.get("loc", ())), _field_message(problem))
-    return JSONResponse(error_body("invalid", "Some fields are not valid.", fields), status_code=422)
+    return JSONResponse(_with_report(request, error_body("invalid", "Some fields are not valid.", fields), 422),
+                        status_code=422)
 
 
 def _field_name(loc) -> str:

@@ -34,7 +34,7 @@ from models.catalog import Product
 from models.kpi_rollup import KpiStop
 from models.orders import Operation
 from models.shopfloor import EventKind, ProductionEvent
-from services.core.access import Actor
+from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
 from services.kpi import formulas as kpi_math
 from services.kpi.delivery import otd_trend, wip_summary
@@ -76,8 +76,8 @@ from services.kpi.scope import (
 from services.kpi.yields import fpy_by_product_step
 
 __all__ = ["BUCKETS", "KpiSummary", "ShiftWindow", "current_shift", "MachineLossPareto", "MachineOee", "events_behind",
-           "fpy_by_product_step",
-           "kpi_summary", "loss_pareto", "loss_pareto_for_machine", "machine_oee", "oee_trend", "otd_trend",
+           "fpy_by_product_step", "kpi_summary", "machine_figures",
+           "loss_pareto", "loss_pareto_for_machine", "machine_oee", "oee_trend", "otd_trend",
            "wip_summary"]
 
 BUCKETS = ("hour", "shift", "day", "week")
@@ -92,6 +92,16 @@ def figures_of(t: Totals, shift_us: int) -> kpi_math.OeeFigures:
 
 
 # ----- summary -------------------------------------------------------------------------------
+
+def machine_figures(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
+                    department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
+                    now: datetime | None = None) -> list[MachineKpi]:
+    """The summary's figures per machine: VIEW_DASHBOARDS only (a display token reads the summary alone)."""
+    result = kpi_summary(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
+                         machine_id=machine_id, shift_id=shift_id, now=now)
+    require(actor, Permission.VIEW_DASHBOARDS, plant_id=plant_id)
+    return result.machines
+
 
 def kpi_summary(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
                 department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,

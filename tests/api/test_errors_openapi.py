@@ -29,6 +29,9 @@ def test_known_path_with_another_method_is_405(client, world, as_user):
     response = client.delete("/users", headers=as_user("admin.a"))
     assert_error(response, 405, "method_not_allowed")
     assert set(response.headers["allow"].split(", ")) == {"GET", "POST"}
+    post_only = client.put("/lots/receipts", headers=as_user("admin.a"))     # GET /lots/{lot_id} is no match
+    assert_error(post_only, 405, "method_not_allowed")
+    assert post_only.headers["allow"] == "POST"
 
 
 def test_unexpected_failure_is_500_without_details_and_the_server_keeps_serving(client, world, as_user, engine):

@@ -99,4 +99,5 @@ def test_roles_display_tokens_and_other_organizations(client, session, world, fl
     assert shown.status_code == 200 and shown.json()["figures"]["good"] == 680
     assert client.get("/kpi/pareto", params=params, headers=bearer(display.token)).status_code == 403
     assert client.get("/kpi/events", params=params, headers=bearer(display.token)).status_code == 403
+    assert client.get("/kpi/machines", params=params, headers=bearer(display.token)).status_code == 403
     assert client.get("/kpi/summary", params=params, headers=bearer(other_plant.token)).status_code == 404

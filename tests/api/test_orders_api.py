@@ -196,6 +196,8 @@ def test_preview_reports_whole_file_problems(client, world, planner, import_mast
                                            "save it as one of those and upload it again."]
     missing = client.post("/orders/import", headers=planner, data={"plant_id": str(world.plant1)})
     assert_error(missing, 422, "invalid", file="")
+    assert missing.json()["report"]["ok"] is False                  # the documented 422 body, always
+    assert missing.json()["report"]["file_errors"] == ["Some fields are not valid."]
 
 
 def test_import_into_another_plant_is_403(client, world, planner, import_master, engine):

@@ -53,10 +53,10 @@ def summary(actor: CurrentActor, plant_id: int, start: Start, end: End, departme
 def machines(actor: CurrentActor, plant_id: int, start: Start, end: End, department_id: int | None = None,
              machine_id: int | None = None, shift_id: int | None = None, format: Format = "json"):
     with db_session() as s, transaction(s):
-        result = kpi.kpi_summary(s, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
-                                 machine_id=machine_id, shift_id=shift_id)
+        machines = kpi.machine_figures(s, actor, plant_id=plant_id, start=start, end=end,
+                                       department_id=department_id, machine_id=machine_id, shift_id=shift_id)
     rows = [_flat({"machine_id": m.machine_id, "machine_code": m.machine_code, "machine_name": m.machine_name},
-                  m.figures) for m in result.machines]
+                  m.figures) for m in machines]
     return listing(rows, [("machine_code", "Machine"), ("machine_name", "Name"), *FIGURE_COLUMNS], format,
                    "kpi-machines")
 

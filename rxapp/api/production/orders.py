@@ -60,6 +60,12 @@ class ImportErrorBody(BaseModel):
     error: ErrorDetail
     report: ImportPreview
 
+    @staticmethod
+    def report_for(message: str) -> dict:
+        """The report of a request refused before its file was read (app.py adds it to any 422 here)."""
+        return ImportPreview(filename="", rows=[], file_errors=[message], orders=0, lines=0,
+                             error_rows=0).model_dump(mode="json")
+
 
 # ----- import (declared before /orders/{order_id}) ------------------------------------------
 
