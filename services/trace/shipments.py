@@ -33,7 +33,8 @@ Invariants:
 - shipping needs at least one packed item; it adds the packed quantities to
   `OrderLine.quantity_delivered` and sets `delivered_at` when a line is delivered complete (OTD
   reads these); lots left empty and packed serials become shipped;
-- creating needs PLAN, SCAN or SUPERVISE, packing and shipping SCAN or SUPERVISE, at the plant.
+- creating needs PLAN, SCAN or SUPERVISE, packing, unpacking (while open) and shipping SCAN or SUPERVISE,
+  cancelling (final) PLAN or SUPERVISE, at the plant.
 """
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ from services.trace.lots import (
 )
 
 CREATE = (Permission.PLAN, Permission.SCAN, Permission.SUPERVISE)
+CANCEL = (Permission.PLAN, Permission.SUPERVISE)      # final: never scanning rights (operators, station tokens)
 S = ShipmentStatus
 TRANSITIONS = {
     S.OPEN: frozenset({S.PACKING, S.CANCELLED}),
@@ -289,9 +291,9 @@ def pack_code(session: Session, actor: Actor, shipment_id: int, code: str, *, qu
     return pack(session, actor, shipment_id, lot_id=lot, quantity=quantity, now=now)
 
 
-def _open_shipment(session: Session, actor: Actor, shipment_id: int) -> Shipment:
+def _open_shipment(session: Session, actor: Actor, shipment_id: int, allowed=HANDLE) -> Shipment:
     shipment = get_scoped(session, actor, Shipment, shipment_id, "Shipment", for_update=True)
-    require_any(actor, HANDLE, plant_id=shipment.plant_id)
+    require_any(actor, allowed, plant_id=shipment.plant_id)
     if shipment.status not in OPEN_STATES:
         raise Conflict(f"Shipment {shipment.number} is {shipment.status.value}: it cannot change any more.")
     return shipment
@@ -444,7 +446,7 @@ def _mark_shipped(session: Session, items: list[ShipmentItem], now: datetime) ->
 
 
 def cancel(session: Session, actor: Actor, shipment_id: int, *, reason: str, now: datetime) -> ShipmentRead:
-    shipment = _open_shipment(session, actor, shipment_id)
+    shipment = _open_shipment(session, actor, shipment_id, CANCEL)
     reason = reason.strip()
     check({"reason": "Say why the shipment is cancelled (at most 500 characters)."} if not 0 < len(reason) <= 500 else {})
     for item in session.exec(select(ShipmentItem).where(ShipmentItem.shipment_id == shipment.id)).all():

@@ -125,8 +125,12 @@ def test_unpack_cancel_and_ship_with_a_held_lot(session, tw):
     with transaction(session):
         after = shipments.unpack(session, tw.operator, item.id, now=T0)
     assert after.status == ShipmentStatus.OPEN and after.items == []
+    with pytest.raises(Forbidden):          # cancelling is final: not for scanning rights
+        shipments.cancel(session, tw.operator, shp.id, reason="Customer called", now=T0)
+    session.rollback()
+    planner = tw.world.actor(tw.world.planner1)
     with transaction(session):
-        cancelled = shipments.cancel(session, tw.operator, shp.id, reason="Customer called", now=T0)
+        cancelled = shipments.cancel(session, planner, shp.id, reason="Customer called", now=T0)
     assert cancelled.status == ShipmentStatus.CANCELLED
     assert lots.get_lot(session, tw.viewer, brackets.id).quantity == 10
     with pytest.raises(Conflict):
