@@ -3,8 +3,11 @@
 Invariants:
 - Only the SHA-256 of a session token is stored; a session expires (`SESSION_TTL`, sliding up to
   `SESSION_MAX_AGE`) and is revocable. Deactivating a user or changing a password ends their sessions.
-- Log-in is rate-limited: `MAX_FAILURES` failed attempts for one username, or `MAX_FAILURES_PER_IP`
-  from one address, within `FAILURE_WINDOW` refuse further attempts with RateLimited until it passes.
+- Log-in is throttled, never locked for everyone: after `MAX_FAILURES` failed attempts for one username
+  from one address (since its last success, within `FAILURE_WINDOW`), or `MAX_FAILURES_PER_IP` from one
+  address, that pair (or address) waits `PAIR_DELAY` (`IP_DELAY`), doubling with each further failure up
+  to `FAILURE_WINDOW`, with RateLimited saying how long. The owner logging in from elsewhere is not held
+  up. Admins list and clear these (services/org/lockouts.py).
 - A wrong username and a wrong password get the same answer (and the same hashing time).
 - A failed attempt is recorded in its own short transaction, so the refusal raised to the caller
   (whose unit of work rolls back) still counts towards the limit. When the caller's transaction
@@ -34,8 +37,10 @@ from services.org.tokens import hash_token, new_token
 SESSION_TTL = timedelta(hours=12)
 SESSION_MAX_AGE = timedelta(days=7)
 FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES = 5
-MAX_FAILURES_PER_IP = 30
+MAX_FAILURES = 5                    # per (username, address), then waits of PAIR_DELAY x 2^n
+MAX_FAILURES_PER_IP = 30            # per address, then waits of IP_DELAY x 2^n
+PAIR_DELAY = timedelta(seconds=30)
+IP_DELAY = timedelta(seconds=60)
 _NAME_MAX = 64                      # LoginAttempt.username and .ip columns
 _DEFERRED_FAILURES = "takt.deferred_login_failures"
 log = logging.getLogger(__name__)
@@ -109,27 +114,46 @@ def _write_deferred_failures(session: OrmSession, transaction) -> None:
 
 
 def _check_rate_limit(session: Session, username: str, ip: str | None, now: datetime) -> None:
-    since = now - FAILURE_WINDOW
+    """Growing delays per (username, address) and per address; never a lock of the account for everyone."""
+    pair = pair_failures(session, username, ip, now)
+    wait = _delay(pair, MAX_FAILURES, PAIR_DELAY, now)
+    if wait:
+        raise _rate_limited(wait, "for this account from your address")
+    if ip:
+        by_ip = session.exec(select(func.count(), func.max(LoginAttempt.at)).where(
+            LoginAttempt.ip == ip, LoginAttempt.succeeded == False, LoginAttempt.at > now - FAILURE_WINDOW)).one()  # noqa: E712
+        wait = _delay((by_ip[0], by_ip[1]), MAX_FAILURES_PER_IP, IP_DELAY, now)
+        if wait:
+            raise _rate_limited(wait, "from your address")
+
+
+def pair_failures(session: Session, username: str, ip: str | None, now: datetime) -> tuple[int, datetime | None]:
+    """Failed attempts of `username` from `ip` in the window since its last success: (count, latest)."""
     last_success = session.exec(select(func.max(LoginAttempt.at)).where(
         LoginAttempt.username == username, LoginAttempt.succeeded == True)).one()  # noqa: E712
-    window_start = max(since, last_success) if last_success else since
-    failures = session.exec(select(func.count(), func.min(LoginAttempt.at)).where(
+    since = max(now - FAILURE_WINDOW, last_success) if last_success else now - FAILURE_WINDOW
+    return session.exec(select(func.count(), func.max(LoginAttempt.at)).where(
         LoginAttempt.username == username, LoginAttempt.succeeded == False,  # noqa: E712
-        LoginAttempt.at > window_start)).one()
-    if failures[0] >= MAX_FAILURES:
-        raise _rate_limited(failures[1], now)
-    if ip:
-        ip_failures = session.exec(select(func.count(), func.min(LoginAttempt.at)).where(
-            LoginAttempt.ip == ip, LoginAttempt.succeeded == False, LoginAttempt.at > since)).one()  # noqa: E712
-        if ip_failures[0] >= MAX_FAILURES_PER_IP:
-            raise _rate_limited(ip_failures[1], now)
+        LoginAttempt.ip == ip if ip is not None else LoginAttempt.ip.is_(None), LoginAttempt.at > since)).one()
 
 
-def _rate_limited(oldest_failure: datetime, now: datetime) -> RateLimited:
-    wait = max(1, int((oldest_failure + FAILURE_WINDOW - now).total_seconds()) + 1)
-    minutes = max(1, round(wait / 60))
-    return RateLimited(f"Too many failed log-in attempts. Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
-                       retry_after_seconds=wait)
+def blocked_until(failures: tuple[int, datetime | None], limit: int, base: timedelta) -> datetime | None:
+    """After `limit` failures each further one doubles the wait from the latest (at most FAILURE_WINDOW)."""
+    count, latest = failures
+    if count < limit or latest is None:
+        return None
+    return latest + min(FAILURE_WINDOW, base * 2 ** min(count - limit, 20))
+
+
+def _delay(failures: tuple[int, datetime | None], limit: int, base: timedelta, now: datetime) -> int:
+    until = blocked_until(failures, limit, base)
+    return max(1, int((until - now).total_seconds()) + 1) if until is not None and until > now else 0
+
+
+def _rate_limited(wait: int, whom: str) -> RateLimited:
+    when = f"{wait} seconds" if wait < 90 else f"about {round(wait / 60)} minutes"
+    return RateLimited(f"Too many failed log-in attempts {whom}. Try again in {when}; an administrator can "
+                       f"also clear this.", retry_after_seconds=wait)
 
 
 def actor_for_user(session: Session, user: User) -> Actor:

@@ -45,7 +45,7 @@ async def test_too_many_failures_are_rate_limited(engine, world):
     for _ in range(auth_service.MAX_FAILURES):
         await run(auth.login({"username": "op.one", "password": "wrong-password-1"}), auth)
     await run(auth.login({"username": "op.one", "password": PASSWORD}), auth)
-    assert auth.login_error.startswith("Too many failed log-in attempts. Try again in about")
+    assert auth.login_error.startswith("Too many failed log-in attempts for this account from your address.")
     assert auth.token == ""
 
 

@@ -10,10 +10,9 @@ from models.audit import AuditEntry
 from models.auth import AuthSession, LoginAttempt
 from models.user import Role
 from services.core.db import transaction
-from services.core.errors import Forbidden, Invalid, RateLimited, Unauthorized
+from services.core.errors import Forbidden, Invalid, NotFound, RateLimited, Unauthorized
 from services.org import auth, plants, users
 from services.org.auth import (
-    FAILURE_WINDOW,
     MAX_FAILURES,
     MAX_FAILURES_PER_IP,
     SESSION_MAX_AGE,
@@ -279,18 +278,50 @@ def test_an_api_token_cannot_change_a_password(session, world, now):
 
 # --- rate limit ---------------------------------------------------------------------------
 
-def test_after_max_failures_even_the_right_password_is_refused_until_the_window_passes(session, engine, world, now):
+def test_after_max_failures_the_pair_waits_growing_delays_even_with_the_right_password(session, engine, world, now):
+    here = "203.0.113.9"
     for _ in range(MAX_FAILURES):
-        failed_login(session, "op.one", now=now)
+        failed_login(session, "op.one", now=now, ip=here)
 
     with pytest.raises(RateLimited) as limited:
-        log_in(session, "op.one", now=now + timedelta(minutes=5))
-    assert limited.value.retry_after_seconds == int((FAILURE_WINDOW - timedelta(minutes=5)).total_seconds()) + 1
-    assert limited.value.retry_after_seconds > 0
-    assert str(limited.value) == "Too many failed log-in attempts. Try again in about 10 minutes."
+        log_in(session, "op.one", now=now + timedelta(seconds=10), ip=here)
+    assert limited.value.retry_after_seconds == 21                       # 30 s after the last failure
+    assert str(limited.value) == ("Too many failed log-in attempts for this account from your address. "
+                                  "Try again in 21 seconds; an administrator can also clear this.")
+    failed_login(session, "op.one", now=now + timedelta(seconds=31), ip=here)      # the 6th: 60 s now
+    with pytest.raises(RateLimited) as longer:
+        log_in(session, "op.one", now=now + timedelta(seconds=41), ip=here)
+    assert longer.value.retry_after_seconds == 51
     assert count(engine, AuthSession) == 0
 
-    assert log_in(session, "op.one", now=now + FAILURE_WINDOW).user_id == world.operator1
+    assert log_in(session, "op.one", now=now + timedelta(seconds=92), ip=here).user_id == world.operator1
+
+
+def test_failures_from_one_address_never_lock_the_owner_out_elsewhere(session, world, now):
+    for _ in range(MAX_FAILURES):
+        failed_login(session, "op.one", now=now, ip="203.0.113.9")
+
+    assert log_in(session, "op.one", now=now, ip="198.51.100.1").user_id == world.operator1
+
+
+def test_admins_see_and_clear_lockouts_of_their_organization_only(session, engine, world, now):
+    from services.org import lockouts
+    for _ in range(MAX_FAILURES):
+        failed_login(session, "op.one", now=now, ip="203.0.113.9")
+    admin, other_admin = world.actor(world.admin_a), world.actor(world.admin_b)
+    [held] = lockouts.list_lockouts(session, admin, now=now)
+    assert (held.username, held.ip, held.failures) == ("op.one", "203.0.113.9", MAX_FAILURES)
+    assert held.blocked_until == now + auth.PAIR_DELAY
+    assert lockouts.list_lockouts(session, other_admin, now=now) == []
+    with pytest.raises(Forbidden):
+        lockouts.list_lockouts(session, world.actor(world.operator1), now=now)
+    with pytest.raises(NotFound), transaction(session):
+        lockouts.clear_lockout(session, other_admin, "op.one", None, now=now)
+    with transaction(session):
+        assert lockouts.clear_lockout(session, admin, "op.one", "203.0.113.9", now=now) == MAX_FAILURES
+    assert lockouts.list_lockouts(session, admin, now=now) == []
+    assert log_in(session, "op.one", now=now, ip="203.0.113.9").user_id == world.operator1
+    assert [e.action for e in fetch(engine, AuditEntry) if e.action == "clear_lockout"] == ["clear_lockout"]
 
 
 def test_failures_below_the_limit_do_not_block(session, world, now):

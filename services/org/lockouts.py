@@ -1,0 +1,64 @@
+"""Log-in throttles as admins see them: which (username, address) pairs of their organization's users
+are held up by failed log-ins (services/org/auth.py), and clearing one.
+
+Invariants: MANAGE_USERS only; an admin sees and clears only usernames of their own organization
+(another organization's username is NotFound); clearing deletes that pair's failed attempts in the
+window and is audited.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session, delete, func, select
+
+from models.auth import LoginAttempt
+from models.user import User
+from services.core.access import Actor, Permission, require
+from services.core.audit import audit
+from services.core.errors import NotFound
+from services.org import auth
+
+
+class Lockout(BaseModel):
+    username: str
+    user_id: int
+    ip: str | None
+    failures: int
+    last_failure_at: datetime
+    blocked_until: datetime | None        # None: failures counted, not held up (yet)
+
+
+def list_lockouts(session: Session, actor: Actor, *, now: datetime) -> list[Lockout]:
+    """Pairs with failed log-ins in the window, for users of the actor's organization, most recent first."""
+    require(actor, Permission.MANAGE_USERS)
+    rows = session.exec(
+        select(User.username, User.id, LoginAttempt.ip, func.max(LoginAttempt.at))
+        .join(User, User.username == LoginAttempt.username)
+        .where(User.organization_id == actor.organization_id, LoginAttempt.succeeded == False,  # noqa: E712
+               LoginAttempt.at > now - auth.FAILURE_WINDOW)
+        .group_by(User.username, User.id, LoginAttempt.ip)).all()
+    out = []
+    for username, user_id, ip, _ in rows:
+        failures = auth.pair_failures(session, username, ip, now)
+        if failures[0]:
+            until = auth.blocked_until(failures, auth.MAX_FAILURES, auth.PAIR_DELAY)
+            out.append(Lockout(username=username, user_id=user_id, ip=ip, failures=failures[0],
+                               last_failure_at=failures[1], blocked_until=until if until and until > now else None))
+    return sorted(out, key=lambda lockout: lockout.last_failure_at, reverse=True)
+
+
+def clear_lockout(session: Session, actor: Actor, username: str, ip: str | None, *, now: datetime) -> int:
+    """Forget the failed log-ins of `username` from `ip` (every address when None); how many were cleared."""
+    require(actor, Permission.MANAGE_USERS)
+    username = (username or "").strip().lower()
+    user = session.exec(select(User).where(User.username == username,
+                                           User.organization_id == actor.organization_id)).first()
+    if user is None:
+        raise NotFound("No such user.", fields={"username": "Unknown in your organization."})
+    query = delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.succeeded == False)  # noqa: E712
+    if ip is not None:
+        query = query.where(LoginAttempt.ip == ip)
+    cleared = session.exec(query).rowcount or 0
+    audit(session, actor, "user", user.id, "clear_lockout", {"ip": ip, "failures": cleared}, at=now)
+    return cleared
