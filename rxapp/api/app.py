@@ -43,7 +43,7 @@ from rxapp.api.master import products as master_products
 from rxapp.api.master import reason_codes as master_reason_codes
 from rxapp.api.master import routings as master_routings
 from rxapp.api.master import work_centers as master_resources
-from rxapp.api.middleware import ApiCORS, ApiHeaders
+from rxapp.api.middleware import ApiCORS, ApiHeaders, BodyLimit
 from rxapp.api.org import api_tokens, audit, auth, branding, lockouts, me, plants, users
 from rxapp.api.production import orders, scheduling
 from rxapp.api.quality import inspections as inspections_api
@@ -60,6 +60,7 @@ from rxapp.api.trace import labels, scans
 from rxapp.api.trace import lots as lots_api
 from rxapp.api.trace import shipments as shipments_api
 from services.core.errors import DomainError, RateLimited
+from services.production import order_import
 
 API_PREFIX = "/api/v1"
 DOCS_PATHS = (f"{API_PREFIX}/docs", f"{API_PREFIX}/docs/oauth2-redirect", f"{API_PREFIX}/openapi.json")
@@ -126,6 +127,11 @@ TAGS = [
 log = logging.getLogger("takt.api")
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw.isdigit() else default
+
+
 def cors_origins_from_env() -> list[str]:
     raw = os.environ.get("TAKT_CORS_ORIGINS", "")
     return [o.strip().rstrip("/") for o in raw.split(",") if o.strip() and o.strip() != "*"]
@@ -145,6 +151,8 @@ def create_app(*, cors_origins: list[str] | None = None) -> FastAPI:
     app.add_api_route(f"{API_PREFIX}/{{path:path}}", no_such_endpoint, methods=ALL_METHODS, include_in_schema=False)
     _add_error_handlers(app)
     app.add_middleware(ApiHeaders, prefix=API_PREFIX, cacheable=DOCS_PATHS)
+    app.add_middleware(BodyLimit, prefix=API_PREFIX, max_bytes=_env_int("TAKT_MAX_BODY_BYTES", 1024 * 1024),
+                       upload_bytes=order_import.MAX_BYTES + 256 * 1024, own_limits=(f"{API_PREFIX}/ingest/",))
     app.add_middleware(ApiCORS, prefix=API_PREFIX,
                        origins=cors_origins if cors_origins is not None else cors_origins_from_env())
     return app

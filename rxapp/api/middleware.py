@@ -4,10 +4,12 @@
   authenticates with a bearer header, never with cookies).
 - `ApiHeaders`: `Cache-Control: no-store` on API responses (they carry tokens and tenant data),
   `Pragma: no-cache` on /auth responses, `X-Content-Type-Options: nosniff`. The docs stay cacheable.
+- `BodyLimit`: a request body size limit on every API path (413 before parsing).
 """
 from __future__ import annotations
 
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -67,3 +69,48 @@ class ApiHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """At most `max_bytes` of request body on API paths (`upload_bytes` for multipart uploads); paths under
+    `own_limits` (ingest, which states its own) are left alone. A declared Content-Length above the limit
+    is refused before reading; a streamed body is cut off as soon as it passes it. Both answer 413."""
+
+    def __init__(self, app: ASGIApp, *, prefix: str, max_bytes: int, upload_bytes: int,
+                 own_limits: tuple[str, ...] = ()):
+        self.app = app
+        self.prefix = prefix
+        self.max_bytes, self.upload_bytes = max_bytes, upload_bytes
+        self.own_limits = own_limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith(self.prefix) or path.startswith(self.own_limits):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        limit = self.upload_bytes if headers.get("content-type", "").startswith("multipart/") else self.max_bytes
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await _too_large(limit)(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise HTTPException(413, _too_large_text(limit))
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def _too_large_text(limit: int) -> str:
+    return f"The request body is larger than {limit // 1024:,} KiB; send less at once."
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return JSONResponse(error_body("too_large", _too_large_text(limit)), status_code=413)

@@ -4,7 +4,8 @@
 None -> empty; enums -> their value; bools -> "yes"/"no"; Decimals stay exact in CSV and become
 numbers in Excel; datetimes are written in UTC (ISO 8601 in CSV, with an "(UTC)" header suffix in
 both); lists are joined with "; ". CSV is UTF-8 with a byte-order mark (Excel opens it right) and
-text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with an apostrophe.
+text that a spreadsheet would run as a formula (=, +, -, @ first) or as a DDE link (any |) is prefixed
+with an apostrophe.
 """
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, (int, float, Decimal, date)):
         return str(value)
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) or "|" in text else text      # | : DDE payloads
 
 
 def _xlsx_write(ws, r: int, c: int, value: Any, when, day) -> int:

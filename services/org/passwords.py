@@ -1,6 +1,8 @@
 """Password hashing (argon2id via pwdlib) and the password policy."""
 from __future__ import annotations
 
+import unicodedata
+
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
@@ -41,6 +43,8 @@ def password_problem(password: str, *, username: str = "") -> str | None:
         return f"Use at least {MIN_LENGTH} characters."
     if len(password) > 256:
         return "Use at most 256 characters."
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in password):
+        return "Use no control characters (tab, new line, NUL, ...)."
     if password.lower() in _COMMON:
         return "This password is too common."
     if username and username.lower() in password.lower():

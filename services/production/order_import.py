@@ -39,7 +39,7 @@ from services.core.audit import audit
 from services.core.errors import Invalid
 from services.core.events import DomainEvent, record
 from services.core.numbering import next_numbers
-from services.production.orders import record_created
+from services.production.orders import PROMISED_RANGE, record_created
 from services.production.work_orders import audit_many
 
 REQUIRED = ("order_ref", "customer_code", "product_code", "quantity", "promised_date")
@@ -322,6 +322,15 @@ def _quantity(value, errors: list[str]) -> int | None:
 
 
 def _promised(value, errors: list[str]) -> date | None:
+    promised = _parse_promised(value, errors)
+    if promised is not None and not PROMISED_RANGE[0] <= promised <= PROMISED_RANGE[1]:
+        errors.append(f"Promised date {promised.isoformat()} is not between {PROMISED_RANGE[0].isoformat()} "
+                      f"and {PROMISED_RANGE[1].isoformat()}.")
+        return None
+    return promised
+
+
+def _parse_promised(value, errors: list[str]) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

@@ -53,6 +53,9 @@ from services.production.work_orders import transition_work_orders
 MAX_LINES = 1000
 
 
+MAX_QUANTITY = 1_000_000_000
+PROMISED_RANGE = (date(2000, 1, 1), date(2199, 12, 31))      # a sane range for promised dates
+
 class OrderLineInput(BaseModel):
     id: int | None = None                   # an existing line, when editing
     product_id: int
@@ -285,8 +288,11 @@ def _check_lines(session: Session, actor: Actor, lines: list[OrderLineInput], pr
             problems[f"lines.{i}.product_id"] = "Choose a product."
         elif not product.is_active:
             problems[f"lines.{i}.product_id"] = f"Product {product.code} is inactive."
-        if line.quantity <= 0:
-            problems[f"lines.{i}.quantity"] = "Enter a whole number above 0."
+        if not 0 < line.quantity <= MAX_QUANTITY:
+            problems[f"lines.{i}.quantity"] = f"Enter a whole number from 1 to {MAX_QUANTITY:,}."
+        if not PROMISED_RANGE[0] <= line.promised_date <= PROMISED_RANGE[1]:
+            problems[f"lines.{i}.promised_date"] = (f"Promise a date between {PROMISED_RANGE[0].isoformat()} and "
+                                                    f"{PROMISED_RANGE[1].isoformat()}.")
         if line.unit_price is not None and line.unit_price < 0:
             problems[f"lines.{i}.unit_price"] = "A price cannot be negative."
         elif line.unit_price is not None and abs(line.unit_price) >= Decimal("1e10"):

@@ -51,3 +51,27 @@ def test_a_datetime_that_overflows_utc_is_422(client, world, admin):
     response = client.get("/kpi/summary", headers=admin, params={
         "plant_id": world.plant1, "start": "0001-01-01T00:00:00+14:00", "end": "2027-01-01T00:00:00+00:00"})
     assert_error(response, 422, "invalid")
+
+
+def test_request_bodies_are_limited_before_parsing(client, world, admin):
+    big = b'{"name": "' + b"x" * (1024 * 1024 + 10) + b'"}'
+    response = client.post("/products", headers={**admin, "Content-Type": "application/json"}, content=big)
+    assert_error(response, 413, "too_large")
+
+    def chunks():                                   # no Content-Length: cut off while streaming
+        yield b'{"name": "'
+        for _ in range(80):
+            yield b"x" * 16384
+        yield b'"}'
+    streamed = client.post("/products", headers={**admin, "Content-Type": "application/json"}, content=chunks())
+    assert_error(streamed, 413, "too_large")
+
+
+def test_passwords_refuse_control_characters_and_promised_dates_are_bounded(client, world, admin):
+    reset = client.post(f"/users/{world.operator1}/reset-password", headers=admin,
+                        json={"new_password": "Good-pass\t-123"})
+    assert_error(reset, 422, "invalid", password="")
+    order = client.post("/orders", headers=admin, json={
+        "plant_id": world.plant1, "customer_id": 1,
+        "lines": [{"product_id": 1, "quantity": 5, "promised_date": "9999-12-31"}]})
+    assert_error(order, 422, "invalid", **{"lines.0.promised_date": ""})

@@ -60,3 +60,9 @@ def test_dicts_datetimes_and_lists():
     assert ws["A1"].value == "When (UTC)"
     empty = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx([], cols, sheet=""))).active
     assert [c.value for c in empty[1]] == ["When", "tags", "Qty", "note"] and empty.title == "Export"
+
+
+def test_csv_cells_with_a_pipe_are_neutralised():
+    from services.core.exports import to_csv
+    text = to_csv([{"name": "cmd|' /C calc'!A0"}, {"name": "plain"}], ["name"]).decode("utf-8-sig")
+    assert text.splitlines()[1:] == ["'cmd|' /C calc'!A0", "plain"]
