@@ -30,6 +30,7 @@ from reflex_base import constants
 from sqlmodel import Session
 
 from models.base import utcnow
+from services.core import metrics
 from services.core.db import db_session
 from services.core.event_fanout import start_fanout
 from services.core.events import bus
@@ -44,6 +45,8 @@ _kinds: dict[str, tuple[type, Compute]] = {}
 _app: Any = None
 _checked: dict[Scope, float] = {}
 hub = LiveHub(push=lambda scope: _push(scope))
+metrics.gauge("takt_live_scopes", "Live views (boards, dashboards) this worker keeps fresh", lambda: len(hub.watched()))
+metrics.gauge("takt_live_refresh_queue", "Live views waiting for their next refresh", lambda: len(hub._dirty))
 
 
 def register_kind(kind: str, state_cls: type, compute: Compute) -> None:
@@ -79,6 +82,7 @@ async def _push(scope: Scope) -> bool:
     update, linked = await refresh(_app.state_manager, scope, state_cls, data)
     if update is not None:
         await deliver(_app.event_namespace, update, linked)
+        metrics.LIVE_REFRESHES.labels(scope.kind).inc()
     return await _still_watched(scope, linked)
 
 

@@ -6,6 +6,8 @@ each handler re-resolves the actor through the services on every event.
 """
 from __future__ import annotations
 
+import os
+
 import reflex as rx
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -101,8 +103,10 @@ from rxapp.state.trace.lots import LotsState
 from rxapp.state.trace.scan import ScanState
 from rxapp.state.trace.shipments import ShipmentsState
 from rxapp.state.trace.trace import TraceState
+from services.core import metrics
 from services.core.access import Permission
 
+metrics.configure_logging(os.environ.get("TAKT_LOG_FORMAT", "json"), os.environ.get("TAKT_LOG_LEVEL", "INFO"))
 app = rx.App(
     api_transformer=api,
     html_lang=language(),

@@ -26,7 +26,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from starlette.exceptions import HTTPException
 
-from rxapp.api import health
+from rxapp.api import health, observability
 from rxapp.api.config import notifications as notifications_api
 from rxapp.api.config import settings as config_api
 from rxapp.api.config import workflows as workflows_api
@@ -148,6 +148,8 @@ def create_app(*, cors_origins: list[str] | None = None) -> FastAPI:
     )
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(observability.router, prefix=API_PREFIX)
+    app.include_router(observability.metrics_router)
     app.add_api_route(f"{API_PREFIX}/{{path:path}}", no_such_endpoint, methods=ALL_METHODS, include_in_schema=False)
     _add_error_handlers(app)
     app.add_middleware(ApiHeaders, prefix=API_PREFIX, cacheable=DOCS_PATHS)
@@ -155,6 +157,7 @@ def create_app(*, cors_origins: list[str] | None = None) -> FastAPI:
                        upload_bytes=order_import.MAX_BYTES + 256 * 1024, own_limits=(f"{API_PREFIX}/ingest/",))
     app.add_middleware(ApiCORS, prefix=API_PREFIX,
                        origins=cors_origins if cors_origins is not None else cors_origins_from_env())
+    app.add_middleware(observability.Observe, prefix=API_PREFIX)
     return app
 
 
@@ -286,7 +289,7 @@ async def data_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def statement_error(request: Request, exc: StatementError) -> JSONResponse:
-    if isinstance(exc.orig, (OverflowError, ValueError, UnicodeError, TypeError)):
+    if isinstance(exc.orig, (OverflowError, UnicodeError)):      # a value bound for the database, not a bad row
         return await data_error(request, exc)
     return await unexpected_error(request, exc)
 

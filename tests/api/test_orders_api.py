@@ -75,7 +75,7 @@ def test_bad_order_input_is_422_with_field_messages(client, world, line, planner
         "plant_id": world.plant1, "customer_id": line.customer_id,
         "lines": [{"product_id": line.product_id, "quantity": 0, "promised_date": "2026-04-01"}]})
     error = assert_error(response, 422, "invalid", **{"lines.0.quantity": ""})
-    assert error["fields"]["lines.0.quantity"] == "Enter a whole number above 0."
+    assert error["fields"]["lines.0.quantity"] == "Enter a whole number from 1 to 1,000,000,000."
     assert_error(client.post("/orders", headers=planner, json={"plant_id": world.plant1}), 422, "invalid")
     assert snapshot(engine) == before
 
