@@ -1,8 +1,11 @@
 """Real databases for every test: a fresh SQLite file, and PostgreSQL when TEST_DATABASE_URL is set.
 
-TAKT_TEST_BACKENDS (comma-separated) narrows the backends a run uses.
-Each test gets a clean database. SQLite: a copy of a template file migrated once per run.
-PostgreSQL: a database of the run's own is migrated once and every table is truncated before each test.
+TAKT_TEST_BACKENDS (comma-separated) narrows the backends a run uses. Each test gets a clean database.
+SQLite: a copy of a template file migrated once per run.
+PostgreSQL: a database of the run's own (per xdist worker) is migrated once and emptied before each test
+by one round trip of DELETEs (children first) and sequence resets. Measured under load on the 2-core CI
+machine: ~0.12 s a test, against ~5 s for TRUNCATE of the 70 tables and ~0.9 s for a
+CREATE DATABASE ... TEMPLATE copy (plus a new engine) per test.
 `use_engine` points services.core.db (and so the UI state and the REST API) at the test database.
 """
 from __future__ import annotations
@@ -15,12 +18,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlmodel import Session, SQLModel
 
 import models  # noqa: F401
 from services.core import db as takt_db
 from services.core.events import DomainEvent, bus
 from services.core.migrations import migrate
+from services.org import passwords
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -57,6 +63,8 @@ def pg_engine():
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        # a throwaway database: commits need not wait for the WAL flush (this database only)
+        conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     engine = takt_db.make_engine(base.set(database=name).render_as_string(hide_password=False))
     migrate(engine)
     yield engine
@@ -66,10 +74,13 @@ def pg_engine():
     admin.dispose()
 
 
-def _truncate_all(engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+def _empty_all(engine) -> None:
+    """Every table emptied and every sequence restarted at 1, as a fresh database has them."""
+    deletes = "".join(f'DELETE FROM "{t.name}";' for t in reversed(SQLModel.metadata.sorted_tables))
+    restart = ("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+               "WHERE c.relkind = 'S' AND n.nspname = current_schema()")
     with engine.begin() as conn:
-        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        conn.exec_driver_sql(deletes + restart)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -80,7 +91,7 @@ def engine(request, tmp_path, sqlite_template):
         eng = takt_db.make_engine(f"sqlite:///{path}")
     else:
         eng = request.getfixturevalue("pg_engine")
-        _truncate_all(eng)
+        _empty_all(eng)
     takt_db.use_engine(eng)
     yield eng
     takt_db.use_engine(None)
@@ -92,6 +103,17 @@ def engine(request, tmp_path, sqlite_template):
 def session(engine):
     with Session(engine, expire_on_commit=False) as s:
         yield s
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes():
+    """argon2id at its smallest cost while tests run: every World makes several users, and the production
+    cost (~40 ms a hash, services/org/passwords.py) is CPU the suite need not spend. Hashes carry their
+    parameters, so verification, the policy and the timing-safe dummy hash behave as in production."""
+    production = passwords._hasher
+    passwords._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    yield
+    passwords._hasher = production
 
 
 @pytest.fixture
