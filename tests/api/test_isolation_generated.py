@@ -19,7 +19,7 @@ from rxapp.api.app import api
 from services.core.db import transaction
 from services.demo import seed as demo
 from tests.api.conftest import bearer, login
-from tests.factories import PASSWORD, make_plant, make_user
+from tests.factories.org import PASSWORD, make_plant, make_user
 
 PROBE_IDS = (1, 2)
 REFUSED = {403, 404, 422}
