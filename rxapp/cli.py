@@ -224,6 +224,34 @@ def send_mail(batch: int = typer.Option(50, "--batch", min=1, max=1000, help="em
         raise typer.Exit(1)
 
 
+@cli.command("backup")
+def backup_command(path: str = typer.Argument(..., help="the backup file to write")) -> None:
+    """Back up the whole database while Takt runs (SQLite online backup; pg_dump for PostgreSQL)."""
+    from services.core import backup
+    from services.core.db import database_url
+    try:
+        written = backup.backup(database_url(), path)
+    except backup.BackupError as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(f"backed up to {written}")
+
+
+@cli.command("restore")
+def restore_command(path: str = typer.Argument(..., help="a file written by takt backup"),
+                    force: bool = typer.Option(False, "--force", help="replace a database that holds data")) -> None:
+    """Restore a backup into the configured database (stop the app first), then migrate it to this version."""
+    from services.core import backup
+    from services.core.db import database_url
+    try:
+        backup.restore(database_url(), path, force=force)
+    except backup.BackupError as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2) from None
+    migrate_if_needed()
+    typer.echo(f"restored {path}")
+
+
 def _plant_ids(session, actor, codes: list[str]) -> list[int]:
     from services.org import plants
     by_code = {p.code: p.id for p in plants.list_plants(session, actor, include_inactive=True)}
