@@ -4,7 +4,8 @@ machine, keeps client ids unique and records the event).
 Each `apply_*` function validates the action against the machine's current state, changes the job
 (through WORK_TRANSITIONS, with history), its work order and the machine's status, and returns the
 ProductionEvent to append. It raises Invalid or Conflict with a message for the operator before
-changing anything it cannot finish.
+changing anything it cannot finish. The machine's state, the counts and the work orders change through
+the machine-state engine (machine_state.py), which gateway ingest uses too.
 """
 from __future__ import annotations
 
@@ -29,10 +30,7 @@ from services.core.access import Actor
 from services.core.errors import Conflict, Invalid
 from services.core.scoping import get_scoped
 from services.production.transitions import WORK_TRANSITIONS, transition
-from services.production.work_orders import settle_orders_of
-
-MAX_COUNT = 1_000_000
-DOWN_STATES = (MachineState.DOWN, MachineState.PLANNED_STOP)
+from services.shopfloor import machine_state
 
 
 class ActionType(StrEnum):
@@ -127,7 +125,8 @@ def apply_complete(ctx: ActionContext) -> ProductionEvent:
         raise Conflict(f"Only a running or paused job can be completed; {_job_label(ctx, op)} is {op.status.value}.")
     _move_job(ctx, op, WorkStatus.DONE)
     op.completed_at = ctx.at
-    _refresh_work_order(ctx, _locked_work_order(ctx, op))
+    machine_state.complete_work_order_if_done(ctx.session, ctx.actor, _locked_work_order(ctx, op), at=ctx.at,
+                                              changes=ctx.changes)
     if ctx.status.operation_id == op.id:
         _set_machine(ctx, MachineState.IDLE, operation_id=None, reason_code_id=None)
     return new_event(ctx, EventKind.JOB_COMPLETED, op)
@@ -135,17 +134,17 @@ def apply_complete(ctx: ActionContext) -> ProductionEvent:
 
 def apply_counts(ctx: ActionContext) -> ProductionEvent:
     good, scrap = ctx.action.good, ctx.action.scrap
-    _check_counts(good, scrap)
+    problems = machine_state.count_problems(good, scrap)
+    if problems:
+        raise Invalid("The quantities are not valid.", fields=problems)
     op = _chosen_job(ctx)
     if op.status not in (WorkStatus.RUNNING, WorkStatus.PAUSED):
         raise Conflict(f"Counts go to a running or paused job; {_job_label(ctx, op)} is {op.status.value}.")
     reason_id = _reason(ctx, ReasonKind.SCRAP, "Choose why the parts are scrap.").id if scrap else None
-    op.quantity_good += good
-    op.quantity_scrap += scrap
-    op.updated_at, op.updated_by = ctx.now, ctx.actor.user_id
-    ctx.session.add(op)
-    _refresh_work_order(ctx, _locked_work_order(ctx, op))
-    ctx.changes.update(operation_good=op.quantity_good, operation_scrap=op.quantity_scrap)
+    totals = machine_state.add_counts(ctx.session, ctx.actor, {op.id: (good, scrap)}, now=ctx.now)
+    machine_state.refresh_work_orders(ctx.session, ctx.actor, [op.work_order_id], now=ctx.now)
+    _, total_good, total_scrap = totals[op.id]
+    ctx.changes.update(operation_good=total_good, operation_scrap=total_scrap)
     return new_event(ctx, EventKind.COUNT, op, good=good, scrap=scrap, reason_code_id=reason_id)
 
 
@@ -153,24 +152,16 @@ def apply_downtime_start(ctx: ActionContext) -> ProductionEvent:
     if ctx.status.open_downtime_event_id is not None:
         raise Conflict(f"Machine {ctx.machine.code} is already down: end that downtime first.")
     reason = _reason(ctx, ReasonKind.DOWNTIME, "Choose why the machine is down.")
-    state = MachineState.PLANNED_STOP if reason.planned else MachineState.DOWN
     op = ctx.session.get(Operation, ctx.status.operation_id) if ctx.status.operation_id else None
-    _set_machine(ctx, state, operation_id=ctx.status.operation_id, reason_code_id=reason.id)
+    machine_state.start_downtime(ctx.status, reason, at=ctx.at, changes=ctx.changes)
     return new_event(ctx, EventKind.DOWNTIME_STARTED, op, reason_code_id=reason.id)
 
 
 def apply_downtime_end(ctx: ActionContext) -> ProductionEvent:
     if ctx.status.open_downtime_event_id is None:
         raise Conflict(f"Machine {ctx.machine.code} is not down: there is no downtime to end.")
-    reason_id = ctx.status.reason_code_id
-    ctx.status.open_downtime_event_id = None
     op = ctx.session.get(Operation, ctx.status.operation_id) if ctx.status.operation_id else None
-    if op is not None and op.status == WorkStatus.RUNNING:
-        _set_machine(ctx, MachineState.RUNNING, operation_id=op.id, reason_code_id=None)
-    elif op is not None and op.status == WorkStatus.PAUSED:
-        _set_machine(ctx, MachineState.PAUSED, operation_id=op.id, reason_code_id=_last_pause_reason(ctx, op))
-    else:
-        _set_machine(ctx, MachineState.IDLE, operation_id=None, reason_code_id=None)
+    reason_id, _ = machine_state.end_downtime(ctx.session, ctx.status, at=ctx.at, changes=ctx.changes)
     return new_event(ctx, EventKind.DOWNTIME_ENDED, op, reason_code_id=reason_id)
 
 
@@ -182,19 +173,6 @@ APPLY: dict[ActionType, Callable[[ActionContext], ProductionEvent]] = {
 
 
 # ----- rules shared by the actions -----------------------------------------------------------
-
-def _check_counts(good: int, scrap: int) -> None:
-    problems = {}
-    for name, value in (("good", good), ("scrap", scrap)):
-        if value < 0:
-            problems[name] = "Cannot be negative."
-        elif value > MAX_COUNT:
-            problems[name] = f"At most {MAX_COUNT:,} in one report."
-    if not problems and good == 0 and scrap == 0:
-        problems["good"] = "Enter how many good or scrap parts to report."
-    if problems:
-        raise Invalid("The quantities are not valid.", fields=problems)
-
 
 def _job_on_machine(ctx: ActionContext, operation_id: int) -> Operation:
     ctx.session.get(Operation, operation_id, populate_existing=True)        # fresh, now that the machine is locked
@@ -216,7 +194,7 @@ def _chosen_job(ctx: ActionContext) -> Operation:
 
 
 def _refuse_while_down(ctx: ActionContext, what: str) -> None:
-    if ctx.status.state in DOWN_STATES:
+    if machine_state.is_down(ctx.status):
         raise Conflict(f"Machine {ctx.machine.code} is down: end the downtime before you {what}.")
 
 
@@ -236,12 +214,6 @@ def _reason(ctx: ActionContext, kind: ReasonKind, missing: str) -> ReasonCode:
             or reason.kind != kind:
         raise Invalid(missing, fields={"reason_code_id": f"Choose a {kind.value} reason from the list."})
     return reason
-
-
-def _last_pause_reason(ctx: ActionContext, op: Operation) -> int | None:
-    return ctx.session.exec(select(ProductionEvent.reason_code_id).where(
-        ProductionEvent.operation_id == op.id, ProductionEvent.kind == EventKind.JOB_PAUSED)
-        .order_by(ProductionEvent.id.desc())).first()
 
 
 def _job_label(ctx: ActionContext, op: Operation) -> str:
@@ -264,40 +236,10 @@ def _locked_work_order(ctx: ActionContext, op: Operation) -> WorkOrder:
     return ctx.session.exec(query.execution_options(populate_existing=True)).one()
 
 
-def _refresh_work_order(ctx: ActionContext, wo: WorkOrder) -> None:
-    """Good from the last operation, scrap from all; done when every operation is done."""
-    ctx.session.flush()
-    query = select(Operation).where(Operation.work_order_id == wo.id)
-    ops = ctx.session.exec(query.execution_options(populate_existing=True)).all()
-    live = [o for o in ops if o.status != WorkStatus.CANCELLED] or list(ops)
-    wo.quantity_good = max(live, key=lambda o: o.sequence).quantity_good
-    wo.quantity_scrap = sum(o.quantity_scrap for o in ops)
-    wo.updated_at, wo.updated_by = ctx.now, ctx.actor.user_id
-    ctx.session.add(wo)
-    finished = all(o.status in (WorkStatus.DONE, WorkStatus.CANCELLED) for o in ops)
-    if finished and wo.status != WorkStatus.DONE and any(o.status == WorkStatus.DONE for o in ops):
-        before = wo.status
-        transition(ctx.session, ctx.actor, wo, "work_order", f"Work order {wo.number}", WorkStatus.DONE,
-                   WORK_TRANSITIONS, now=ctx.at, reason="all operations done")
-        wo.completed_at = ctx.at
-        ctx.changes["work_order_status"] = {"before": before.value, "after": WorkStatus.DONE.value}
-        ctx.session.flush()
-        settle_orders_of(ctx.session, ctx.actor, [wo.id], now=ctx.at)   # the order is done when all its work is
-
-
 def _set_machine(ctx: ActionContext, state: MachineState, *, operation_id: int | None,
                  reason_code_id: int | None) -> None:
-    """Downtime outranks the job: while down, only the current job changes."""
-    status = ctx.status
-    before = status.state
-    if status.open_downtime_event_id is not None and state not in DOWN_STATES:
-        status.operation_id = operation_id
-        return
-    if state != before or reason_code_id != status.reason_code_id:
-        status.since = max(ctx.at, status.since)
-    status.state, status.operation_id, status.reason_code_id = state, operation_id, reason_code_id
-    if state != before:
-        ctx.changes["machine_state"] = {"before": before.value, "after": state.value}
+    machine_state.set_state(ctx.status, state, operation_id=operation_id, reason_code_id=reason_code_id, at=ctx.at,
+                            changes=ctx.changes)
 
 
 def new_event(ctx: ActionContext, kind: EventKind, op: Operation | None, *, good: int = 0, scrap: int = 0,

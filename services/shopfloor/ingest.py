@@ -25,6 +25,8 @@ Invariants (the same event semantics as services/shopfloor/operator.py, written 
   open stop is ignored), so batches arriving out of order or twice give the same stops. The
   machine's state now (MachineStatus) follows an event unless it is older than that state (sent
   late: history only); job_start/job_complete run the operator rules of services/shopfloor/action_rules.py;
+  stops, counts and work orders change through the machine-state engine (machine_state.py), as an
+  operator's do;
 - one batch takes one lock per machine (PostgreSQL: its row, in id order; SQLite: the write lock)
   before reading state and stored client ids, inserts its events in one go (PostgreSQL: COPY with
   ids from the sequence; SQLite: multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING; a client id
@@ -44,9 +46,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-import sqlalchemy as sa
 from pydantic import BaseModel, Field
-from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from models.base import utcnow
@@ -64,15 +64,15 @@ from services.core.audit import audit
 from services.core.errors import Conflict, DomainError, Invalid
 from services.core.events import DomainEvent, record
 from services.kpi import rollups
+from services.shopfloor import machine_state
 from services.shopfloor.action_rules import (
     APPLY,
-    MAX_COUNT,
     ActionContext,
     ActionType,
     ShopfloorAction,
 )
 from services.shopfloor.ingest_limits import IngestLimits
-from services.shopfloor.operator import DOMAIN_EVENT_NAME, event_time
+from services.shopfloor.operator import event_time
 from services.trace import output_lots
 
 __all__ = ["EventError", "EventResult", "IngestResult", "LIMITS", "ingest_batch"]
@@ -205,15 +205,11 @@ def _parse(index: int, raw: Any, now: datetime) -> _Event:
     event.reason_code = reason if isinstance(reason, str) else None
     event.reason_code_id = _int(raw, "reason_code_id", problems, default=None)
     if kind == "count":
-        event.good = _int(raw, "good", problems) or 0
-        event.scrap = _int(raw, "scrap", problems) or 0
-        for name, value in (("good", event.good), ("scrap", event.scrap)):
-            if value < 0:
-                problems[name] = "Cannot be negative."
-            elif value > MAX_COUNT:
-                problems[name] = f"At most {MAX_COUNT:,} in one event."
-        if "good" not in problems and "scrap" not in problems and event.good == 0 and event.scrap == 0:
-            problems["good"] = "Send how many good or scrap parts were made."
+        good, scrap = raw.get("good") or 0, raw.get("scrap") or 0
+        count_problems = machine_state.count_problems(good, scrap)
+        problems.update(count_problems)
+        event.good = good if "good" not in count_problems else 0
+        event.scrap = scrap if "scrap" not in count_problems else 0
         if event.scrap and event.reason_code is None and event.reason_code_id is None:
             problems["reason"] = "Scrap needs a scrap reason code."
     elif kind == "state":
@@ -329,7 +325,7 @@ def _record(session: Session, actor: Actor, parsed: list[_Event], results: list[
             except _Rejected as rejected:
                 results[event.index] = _error(event.index, event.client_id, rejected)
     ops.settle(session, actor, now)
-    _refresh_work_orders(session, actor, ops, now)
+    machine_state.refresh_work_orders(session, actor, (wo_id for wo_id, _, _ in ops.totals.values()), now=now)
     output_lots.sync(session, actor, _produced(work))      # good parts of last steps -> lots, as an operator's
     ids = _insert(session, [row for mw in work.values() for row in mw.rows])
     inserted = []
@@ -351,7 +347,7 @@ def _record(session: Session, actor: Actor, parsed: list[_Event], results: list[
     if inserted:
         rollups.apply(session, [EventRow(**row) for row in inserted])
     for mw in work.values():
-        _announce(session, actor, mw, ids, ops, now)
+        _announce(session, actor, mw, ops, now)
     _audit(session, actor, work, now)
 
 
@@ -511,36 +507,18 @@ def _count(session: Session, actor: Actor, mw: _MachineWork, event: _Event, ops:
 
 
 class _Jobs:
-    """The counts of the batch per job (Operation id), added set-based: one UPDATE for all jobs."""
+    """The counts of the batch per job (Operation id), added set-based by the machine-state engine."""
 
     def __init__(self) -> None:
         self.pending: dict[int, list[int]] = {}
         self.totals: dict[int, tuple[int, int, int]] = {}     # job -> (work order id, good, scrap) after adding
 
     def settle(self, session: Session, actor: Actor, now: datetime) -> None:
-        """Add the pending counts to their jobs in one UPDATE .. RETURNING (jobs are on locked machines)."""
-        if not self.pending:
-            return
-        session.flush()
-        t = Operation.__table__
-        good = sa.case({op_id: g for op_id, (g, _) in self.pending.items()}, value=t.c.id, else_=0)
-        scrap = sa.case({op_id: x for op_id, (_, x) in self.pending.items()}, value=t.c.id, else_=0)
-        statement = (sa.update(t).where(t.c.id.in_(sorted(self.pending)))
-                     .values(quantity_good=t.c.quantity_good + good, quantity_scrap=t.c.quantity_scrap + scrap,
-                             updated_at=now, updated_by=actor.user_id)
-                     .returning(t.c.id, t.c.work_order_id, t.c.quantity_good, t.c.quantity_scrap))
-        for op_id, wo_id, total_good, total_scrap in session.execute(statement).all():
-            self.totals[op_id] = (wo_id, total_good, total_scrap)
-        _expire(session, Operation, self.pending, ("quantity_good", "quantity_scrap", "updated_at", "updated_by"))
-        self.pending.clear()
-
-
-def _expire(session: Session, model, ids, names: tuple[str, ...]) -> None:
-    """Rows changed by a Core UPDATE: their ORM copies in this session reload those columns."""
-    for row_id in ids:
-        loaded = session.identity_map.get(identity_key(model, row_id))
-        if loaded is not None:
-            session.expire(loaded, list(names))
+        """Add the pending counts to their jobs in one UPDATE (jobs are on locked machines)."""
+        if self.pending:
+            counts = {op_id: (good, scrap) for op_id, (good, scrap) in self.pending.items()}
+            self.totals.update(machine_state.add_counts(session, actor, counts, now=now))
+            self.pending.clear()
 
 
 def _state(session: Session, actor: Actor, mw: _MachineWork, event: _Event, reasons: dict[int, ReasonCode],
@@ -560,41 +538,28 @@ def _state(session: Session, actor: Actor, mw: _MachineWork, event: _Event, reas
 
 
 def _start_downtime(actor: Actor, mw: _MachineWork, event: _Event, reason: ReasonCode, now: datetime) -> None:
+    """A stop, also when the machine is down already (the KPIs close the first stop at the second)."""
     status = mw.status
-    before, before_reason = status.state, status.reason_code_id
-    status.state = MachineState.PLANNED_STOP if reason.planned else MachineState.DOWN
-    status.reason_code_id = reason.id
-    if (status.state, reason.id) != (before, before_reason):
-        status.since = event.at
+    before = status.state
+    changed = machine_state.start_downtime(status, reason, at=event.at, changes={})
     status.open_downtime_event_id = PENDING_ID
     mw.pending_downtime = event.client_id
     mw.rows.append(_row(actor, mw, event, EventKind.DOWNTIME_STARTED, operation_id=status.operation_id,
                         reason_code_id=reason.id, now=now))
-    if (status.state, reason.id) != (before, before_reason):
+    if changed:
         mw.announce.append((event.client_id, {"before": before.value}))
 
 
 def _end_downtime(session: Session, actor: Actor, mw: _MachineWork, event: _Event, now: datetime) -> None:
+    """The open stop ends (not down: an end the KPIs will find nothing to close, recorded as history)."""
     status = mw.status
-    job = status.operation_id
-    if status.open_downtime_event_id is None:              # not down: an end the KPIs will find nothing to close
-        mw.rows.append(_row(actor, mw, event, EventKind.DOWNTIME_ENDED, operation_id=job, now=now))
-        return
-    reason_id = status.reason_code_id
-    status.open_downtime_event_id = None
-    mw.pending_downtime = None
-    op = session.get(Operation, job) if job is not None else None
-    before = status.state
-    if op is not None and op.status == WorkStatus.RUNNING:
-        status.state, status.reason_code_id = MachineState.RUNNING, None
-    elif op is not None and op.status == WorkStatus.PAUSED:
-        status.state, status.reason_code_id = MachineState.PAUSED, _last_pause_reason(session, op.id)
-    else:
-        status.state, status.operation_id, status.reason_code_id = MachineState.IDLE, None, None
-    status.since = event.at
+    job, before = status.operation_id, status.state
+    reason_id, ended = machine_state.end_downtime(session, status, at=event.at, changes={})
+    if ended:
+        mw.pending_downtime = None
+        mw.announce.append((event.client_id, {"before": before.value}))
     mw.rows.append(_row(actor, mw, event, EventKind.DOWNTIME_ENDED, operation_id=job, reason_code_id=reason_id,
                         now=now))
-    mw.announce.append((event.client_id, {"before": before.value}))
 
 
 def _job(session: Session, actor: Actor, mw: _MachineWork, event: _Event, ops: _Jobs,
@@ -629,25 +594,6 @@ def _operation_of(session: Session, actor: Actor, mw: _MachineWork, event: _Even
         raise _Rejected({"work_order": f"No job of {event.work_order} is queued on machine {mw.machine.code}."},
                         "Unknown job.")
     return op.id
-
-
-def _refresh_work_orders(session: Session, actor: Actor, ops: _Jobs, now: datetime) -> None:
-    """Counted jobs' work orders, in one UPDATE: good from the last live operation, scrap from all."""
-    wo_ids = sorted({wo_id for wo_id, _, _ in ops.totals.values()})
-    if not wo_ids:
-        return
-    session.flush()
-    if session.connection().dialect.name == "postgresql":       # in id order: no deadlock between batches
-        session.exec(select(WorkOrder.id).where(col(WorkOrder.id).in_(wo_ids)).order_by(WorkOrder.id)
-                     .with_for_update(key_share=True)).all()
-    w, o = WorkOrder.__table__, Operation.__table__.alias("o")
-    last_good = (sa.select(o.c.quantity_good).where(o.c.work_order_id == w.c.id)
-                 .order_by(o.c.status == WorkStatus.CANCELLED, o.c.sequence.desc()).limit(1).scalar_subquery())
-    all_scrap = sa.select(sa.func.coalesce(sa.func.sum(o.c.quantity_scrap), 0)).where(
-        o.c.work_order_id == w.c.id).scalar_subquery()
-    session.execute(sa.update(w).where(w.c.id.in_(wo_ids)).values(
-        quantity_good=last_good, quantity_scrap=all_scrap, updated_at=now, updated_by=actor.user_id))
-    _expire(session, WorkOrder, wo_ids, ("quantity_good", "quantity_scrap", "updated_at", "updated_by"))
 
 
 UNIQUE_VIOLATION = "23505"
@@ -719,37 +665,29 @@ def _audit(session: Session, actor: Actor, work: dict[int, _MachineWork], now: d
         plant_id=plants.pop() if len(plants) == 1 else None, at=now)
 
 
-def _announce(session: Session, actor: Actor, mw: _MachineWork, ids: dict[str, int], ops: _Jobs,
-              now: datetime) -> None:
+def _announce(session: Session, actor: Actor, mw: _MachineWork, ops: _Jobs, now: datetime) -> None:
+    """Per machine: one ingest.accepted, one count.reported for all its counts, one event per state change."""
     m, status = mw.machine, mw.status
     if not mw.rows:
         return
-    base = {"machine_id": m.id, "machine_code": m.code, "machine_state": status.state.value}
     record(session, DomainEvent("ingest.accepted", m.organization_id, {
-        **base, "accepted": mw.accepted, "duplicates": mw.duplicates, "events": len(mw.rows),
-        "quantity_good": mw.good, "quantity_scrap": mw.scrap}, plant_id=m.plant_id, at=now))
+        "machine_id": m.id, "machine_code": m.code, "machine_state": status.state.value, "accepted": mw.accepted,
+        "duplicates": mw.duplicates, "events": len(mw.rows), "quantity_good": mw.good, "quantity_scrap": mw.scrap},
+        plant_id=m.plant_id, at=now))
     counts = [r for r in mw.rows if r["kind"] == EventKind.COUNT]
     if counts:
         last = counts[-1]
         job = ops.totals.get(last["operation_id"])
-        record(session, DomainEvent(DOMAIN_EVENT_NAME[EventKind.COUNT], m.organization_id, {
-            **base, "event_id": last["id"], "client_id": last["client_id"], "events": len(counts),
-            "operation_id": last["operation_id"], "work_order_id": job[0] if job else None,
-            "quantity_good": sum(r["quantity_good"] for r in counts),
-            "quantity_scrap": sum(r["quantity_scrap"] for r in counts),
-            "operation_quantity_good": job[1] if job else None,
-            "operation_quantity_scrap": job[2] if job else None,
-            "reason_code_id": None, "occurred_at": last["occurred_at"].isoformat()}, plant_id=m.plant_id, at=now))
+        machine_state.announce(
+            session, EventKind.COUNT, machine=m, status=status, event_id=last["id"], client_id=last["client_id"],
+            operation_id=last["operation_id"], occurred_at=last["occurred_at"], at=now,
+            work_order_id=job[0] if job else None, quantity_good=sum(r["quantity_good"] for r in counts),
+            quantity_scrap=sum(r["quantity_scrap"] for r in counts), operation_quantity_good=job[1] if job else None,
+            operation_quantity_scrap=job[2] if job else None, events=len(counts))
     by_client = {r["client_id"]: r for r in mw.rows}
     for client_id, changes in mw.announce:
         row = by_client[client_id]
-        record(session, DomainEvent(DOMAIN_EVENT_NAME[row["kind"]], m.organization_id, {
-            **base, "event_id": row["id"], "client_id": client_id, "operation_id": row["operation_id"],
-            "quantity_good": 0, "quantity_scrap": 0, "reason_code_id": row["reason_code_id"],
-            "occurred_at": row["occurred_at"].isoformat(), "changes": changes}, plant_id=m.plant_id, at=now))
-
-
-def _last_pause_reason(session: Session, operation_id: int) -> int | None:
-    return session.exec(select(ProductionEvent.reason_code_id).where(
-        ProductionEvent.operation_id == operation_id, ProductionEvent.kind == EventKind.JOB_PAUSED)
-        .order_by(col(ProductionEvent.id).desc())).first()
+        machine_state.announce(
+            session, row["kind"], machine=m, status=status, event_id=row["id"], client_id=client_id,
+            operation_id=row["operation_id"], occurred_at=row["occurred_at"], at=now,
+            reason_code_id=row["reason_code_id"], changes=changes)

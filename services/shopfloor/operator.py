@@ -39,9 +39,9 @@ from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
-from services.core.events import DomainEvent, record
 from services.core.scoping import get_scoped
 from services.kpi import rollups
+from services.shopfloor import machine_state
 from services.shopfloor.action_rules import (
     APPLY,
     EVENT_OF,
@@ -60,13 +60,6 @@ __all__ = [
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 MAX_EVENT_AGE = timedelta(days=7)
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-
-DOMAIN_EVENT_NAME = {
-    EventKind.JOB_STARTED: "job.started", EventKind.JOB_PAUSED: "job.paused", EventKind.JOB_RESUMED: "job.resumed",
-    EventKind.JOB_COMPLETED: "job.completed", EventKind.COUNT: "count.reported",
-    EventKind.DOWNTIME_STARTED: "downtime.started", EventKind.DOWNTIME_ENDED: "downtime.ended",
-}
-
 
 class ProductionEventRead(BaseModel):
     id: int
@@ -242,16 +235,14 @@ def _save(ctx: ActionContext, event: ProductionEvent) -> None:
 def _announce(ctx: ActionContext, event: ProductionEvent) -> None:
     op = ctx.session.get(Operation, event.operation_id) if event.operation_id else None
     wo = ctx.session.get(WorkOrder, op.work_order_id) if op is not None else None
-    record(ctx.session, DomainEvent(DOMAIN_EVENT_NAME[event.kind], event.organization_id, {
-        "event_id": event.id, "client_id": event.client_id, "machine_id": event.machine_id,
-        "machine_code": ctx.machine.code, "operation_id": event.operation_id,
-        "work_order_id": wo.id if wo else None, "work_order_number": wo.number if wo else None,
-        "quantity_good": event.quantity_good, "quantity_scrap": event.quantity_scrap,
-        "operation_quantity_good": op.quantity_good if op else None,
-        "operation_quantity_scrap": op.quantity_scrap if op else None,
-        "reason_code_id": event.reason_code_id, "machine_state": ctx.status.state.value,
-        "occurred_at": event.occurred_at.isoformat(),
-    }, plant_id=event.plant_id, actor_user_id=ctx.actor.user_id, at=ctx.now))
+    machine_state.announce(
+        ctx.session, event.kind, machine=ctx.machine, status=ctx.status, event_id=event.id, client_id=event.client_id,
+        operation_id=event.operation_id, occurred_at=event.occurred_at, at=ctx.now, actor_user_id=ctx.actor.user_id,
+        work_order_id=wo.id if wo else None, work_order_number=wo.number if wo else None,
+        quantity_good=event.quantity_good, quantity_scrap=event.quantity_scrap,
+        operation_quantity_good=op.quantity_good if op else None,
+        operation_quantity_scrap=op.quantity_scrap if op else None, reason_code_id=event.reason_code_id,
+        changes=ctx.changes)
 
 
 def _read(event: ProductionEvent) -> ProductionEventRead:
