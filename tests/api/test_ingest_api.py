@@ -211,3 +211,14 @@ def test_an_oversized_stream_message_is_refused_with_413(client, engine, floor, 
     finally:
         ws.close()
     assert stored(engine) == 0
+
+
+def test_the_openapi_schema_of_an_event_is_the_model_the_service_parses_with(client):
+    spec = client.get("/openapi.json").json()
+    body = spec["paths"]["/api/v1/ingest/events"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    model = ingest.IngestEvent.model_json_schema()
+    for prop in model["properties"].values():       # the spec leaves out null values
+        if prop.get("default", 0) is None:
+            del prop["default"]
+    assert body["properties"]["events"]["items"] == model
+    assert set(body["properties"]["events"]["items"]["properties"]) == set(ingest.IngestEvent.model_fields)

@@ -2,7 +2,8 @@
 
 POST /ingest/events    body {"events": [...]} (or a bare list); answers 200 when every event was accepted or
                        a duplicate, 207 when some were refused: each event's result is at its index
-                       (services/shopfloor/ingest.py). 413 beyond the size limits, 429 + Retry-After beyond the
+                       (services/shopfloor/ingest.py); an event's schema is the service's IngestEvent model.
+                       413 beyond the size limits, 429 + Retry-After beyond the
                        in-flight limits, both before anything is recorded.
 GET  /ingest/limits    the limits this server enforces, and the batches in work now.
 WS   /ingest/stream    for gateways that stream: the token goes in the handshake ("Authorization: Bearer"
@@ -31,7 +32,7 @@ from services.core.db import db_session, transaction
 from services.core.errors import DomainError, Invalid, RateLimited
 from services.org import auth
 from services.shopfloor import ingest
-from services.shopfloor.ingest import IngestResult
+from services.shopfloor.ingest import IngestEvent, IngestResult
 from services.shopfloor.ingest_limits import InFlight
 
 router = APIRouter(tags=["ingest"], responses=AUTHENTICATED)
@@ -40,25 +41,7 @@ TOKEN_RECHECK_SECONDS = 30
 POLICY_VIOLATION = 1008
 MESSAGE_TOO_BIG = 1009
 
-EVENT_SCHEMA = {
-    "type": "object", "required": ["client_id", "type"],
-    "properties": {
-        "client_id": {"type": "string", "maxLength": 62, "description": "The gateway's own id for this event; "
-                      "sent again it is answered as a duplicate and recorded once."},
-        "type": {"type": "string", "enum": ["count", "state", "job_start", "job_complete"]},
-        "machine": {"type": "string", "description": "The machine's code in the token's plant (or machine_id)."},
-        "machine_id": {"type": "integer"},
-        "occurred_at": {"type": "string", "format": "date-time", "description": "With zone; default now; at most "
-                        "5 minutes ahead and 7 days old."},
-        "good": {"type": "integer", "minimum": 0}, "scrap": {"type": "integer", "minimum": 0},
-        "state": {"type": "string", "enum": ["running", "idle", "down", "planned_stop"]},
-        "reason": {"type": "string", "description": "A reason code: scrap reason for counts, downtime reason for "
-                   "down (unplanned) and planned_stop (planned)."},
-        "reason_code_id": {"type": "integer"},
-        "work_order": {"type": "string", "description": "job_start (required) / job_complete: the work order number."},
-        "operation": {"type": "integer", "description": "The operation's sequence in its work order."},
-    },
-}
+EVENT_SCHEMA = IngestEvent.model_json_schema()     # the model the service parses each event with
 BATCH_BODY = {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "required": ["events"], "properties": {"events": {"type": "array", "items": EVENT_SCHEMA}}}}}}
 
