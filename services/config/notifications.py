@@ -30,9 +30,10 @@ from sqlmodel import Session, func, or_, select, update
 from models.base import utcnow
 from models.config import EmailOutbox, Notification, NotificationPreference
 from models.user import Role, RoleAssignment, User, UserPlantAccess
+from services.config.events import EmailQueued, NotificationCreated, NotificationMarkedRead
 from services.core.access import Actor, Permission, require
 from services.core.errors import Forbidden, Invalid, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 
 # kind -> (label, in-app by default, email by default)
 KINDS: dict[str, tuple[str, bool, bool]] = {
@@ -102,11 +103,10 @@ def notify(session: Session, *, organization_id: int, title: str, body: str = ""
                                 body=_email_body(body, link), next_attempt_at=now, created_at=now))
     session.flush()
     for note in created.values():
-        record(session, DomainEvent("notification.created", organization_id,
-                                    {"notification_id": note.id, "user_id": note.user_id, "kind": kind,
-                                     "title": title}, plant_id=plant_id, at=now))
+        record(session, NotificationCreated(organization_id=organization_id, plant_id=plant_id, at=now,
+                                            notification_id=note.id, user_id=note.user_id, kind=kind, title=title))
     if mailed:
-        record(session, DomainEvent("email.queued", organization_id, {}, at=now))
+        record(session, EmailQueued(organization_id=organization_id, at=now))
     return recipients
 
 
@@ -214,8 +214,8 @@ def _email_body(body: str, link: str) -> str:
 
 
 def _announce_read(session: Session, actor: Actor, ids: list[int]) -> None:
-    record(session, DomainEvent("notification.read", actor.organization_id,
-                                {"user_id": actor.user_id, "notification_ids": ids}, actor_user_id=actor.user_id))
+    record(session, NotificationMarkedRead(organization_id=actor.organization_id, actor_user_id=actor.user_id,
+                                           user_id=actor.user_id, notification_ids=list(ids)))
 
 
 def _user(actor: Actor) -> int:

@@ -8,18 +8,28 @@ A failing handler, bridge or departed subscriber is logged and skipped: the comm
 and is never reported as failed because of them. A PostgreSQL or Redis bridge
 (services/core/event_fanout.py) publishes to and from other processes behind this same interface
 (`EventBus.add_bridge`; events received from elsewhere are published with `local_only=True`).
+
+Typed events: one frozen dataclass per event name, subclassing DomainEvent and registered with
+`@event_type`; each domain package keeps its own in an `events.py` module (services/shopfloor/events.py:
+job.*, count.reported, downtime.*, ingest.accepted), so a domain's events live beside the code that
+records them and core imports no domain. The wire format across processes is `to_dict()`, the same for
+typed and plain events ({name, organization_id, plant_id, actor_user_id, at, payload}).
 """
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import fnmatch
 import itertools
 import logging
 import threading
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session as OrmSession
@@ -34,13 +44,26 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class DomainEvent:
-    name: str                       # e.g. "user.created", "job.started"
-    organization_id: int | None
+    """An event as the bus carries it: its name, tenant, plant, who and when, and its payload (JSON-ready).
+
+    Typed events subclass it (`@event_type`): one frozen dataclass per event name whose own fields are
+    the payload, so no payload is built by hand; `payload` is then derived from the fields by one
+    serializer (`jsonable`), and `from_dict` rebuilds the typed class on the far side of a fan-out.
+    A plain DomainEvent remains for names without a class, and is what an unknown name decodes to."""
+    name: str = ""                   # e.g. "user.created", "job.started"
+    organization_id: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     plant_id: int | None = None
     actor_user_id: int | None = None
     at: datetime = field(default_factory=utcnow)
     seq: int = field(default_factory=lambda: next(_ids))
+
+    NAME: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        if self.NAME:                # a typed event: its name is its class's, its payload its own fields
+            object.__setattr__(self, "name", self.NAME)
+            object.__setattr__(self, "payload", {f.name: jsonable(getattr(self, f.name)) for f in _own_fields(type(self))})
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,15 +73,67 @@ class DomainEvent:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DomainEvent:
-        """The inverse of `to_dict` (an event received from another process); `seq` is local, so
-        the event gets a fresh one in the receiving process."""
+        """The inverse of `to_dict` (an event received from another process): the typed class of its
+        name when this process knows one, else a plain DomainEvent; `seq` is local, so the event gets a
+        fresh one in the receiving process."""
         at = data.get("at")
-        return cls(
-            name=data["name"], organization_id=data.get("organization_id"),
-            payload=dict(data.get("payload") or {}), plant_id=data.get("plant_id"),
-            actor_user_id=data.get("actor_user_id"),
-            at=datetime.fromisoformat(at) if isinstance(at, str) else utcnow(),
-        )
+        envelope = {"organization_id": data.get("organization_id"), "plant_id": data.get("plant_id"),
+                    "actor_user_id": data.get("actor_user_id"),
+                    "at": datetime.fromisoformat(at) if isinstance(at, str) else utcnow()}
+        payload = dict(data.get("payload") or {})
+        typed = EVENT_TYPES.get(data["name"])
+        if typed is not None:
+            try:
+                return typed(**envelope, **_fields_from(typed, payload))
+            except (TypeError, ValueError):
+                log.warning("event %s: payload does not fit %s; delivered untyped", data["name"], typed.__name__)
+        return DomainEvent(name=data["name"], payload=payload, **envelope)
+
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {}
+_BASE_FIELDS = frozenset(("name", "organization_id", "payload", "plant_id", "actor_user_id", "at", "seq"))
+E = TypeVar("E", bound=type[DomainEvent])
+
+
+def event_type(cls: E) -> E:
+    """Register a typed event class (a frozen, keyword-only dataclass subclassing DomainEvent with a NAME):
+    one class per name, so the far side of a fan-out rebuilds it."""
+    if not cls.NAME or cls.NAME in EVENT_TYPES:
+        raise ValueError(f"{cls.__name__}: an event type needs its own NAME (got {cls.NAME!r})")
+    EVENT_TYPES[cls.NAME] = cls
+    return cls
+
+
+def jsonable(value: Any) -> Any:
+    """The one serializer of event payloads: times as ISO 8601, enums by value, Decimals as strings."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def _own_fields(cls: type) -> tuple[dataclasses.Field, ...]:
+    return tuple(f for f in dataclasses.fields(cls) if f.name not in _BASE_FIELDS)
+
+
+def _fields_from(cls: type, payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload back into the typed class's field values (times parsed; unknown keys ignored)."""
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for f in _own_fields(cls):
+        if f.name in payload:
+            value = payload[f.name]
+            if isinstance(value, str) and datetime in typing.get_args(hints[f.name]) + (hints[f.name],):
+                value = datetime.fromisoformat(value)
+            values[f.name] = value
+    return values
 
 
 def record(session: OrmSession, event: DomainEvent) -> None:

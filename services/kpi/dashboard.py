@@ -158,7 +158,7 @@ def scope_affected(scope: Scope, event) -> bool:
     """Does this event change the view? Its machine must match the filter, its time lie in the period."""
     params = dict(scope.params)
     machine = params.get("machine")
-    if machine is not None and event.payload.get("machine_id") not in (None, machine):
+    if machine is not None and getattr(event, "machine_id", event.payload.get("machine_id")) not in (None, machine):
         return False
     if params.get("period") in ("yesterday", "custom"):
         at = event_time(event)

@@ -71,7 +71,11 @@ def is_live_event(event: DomainEvent) -> bool:
 
 
 def event_time(event: DomainEvent) -> datetime:
-    """When it happened on the floor (the payload's occurred_at), else when it was recorded."""
+    """When it happened on the floor (a typed machine event's occurred_at; an untyped event's payload
+    may carry it too), else when it was recorded."""
+    occurred = getattr(event, "occurred_at", None)
+    if isinstance(occurred, datetime):
+        return occurred
     raw = event.payload.get("occurred_at") if event.payload else None
     if isinstance(raw, str):
         try:

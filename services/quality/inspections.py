@@ -38,10 +38,11 @@ from models.resources import Machine
 from services.config import notifications
 from services.core.access import Actor, Permission, require
 from services.core.errors import Forbidden, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import announce
+from services.quality.events import SpcAlertRaised
 from services.quality.spc_limits import point_for, stored_limits
 from services.quality.spc_math import mean, moving_ranges, stdev, value_range
 from services.quality.spc_rules import (
@@ -262,9 +263,9 @@ def _raise(session: Session, actor: Actor, c: InspectionCharacteristic, alerts: 
     session.add_all(alerts)
     session.flush()
     for alert in alerts:
-        record(session, DomainEvent("spc.alert_raised", c.organization_id,
-                                    {"alert_id": alert.id, "characteristic_id": c.id, "rule": alert.rule,
-                                     "chart": alert.chart}, plant_id=c.plant_id, actor_user_id=actor.user_id, at=now))
+        record(session, SpcAlertRaised(organization_id=c.organization_id, plant_id=c.plant_id,
+                                       actor_user_id=actor.user_id, at=now, alert_id=alert.id, characteristic_id=c.id,
+                                       rule=alert.rule, chart=alert.chart))
     plan = session.get(InspectionPlan, c.plan_id)
     body = "; ".join(f"rule {a.rule}: {a.description}" for a in alerts)
     notifications.notify(session, organization_id=c.organization_id, title=f"SPC alert: {plan.name} / {c.name}",

@@ -55,11 +55,12 @@ from models.shopfloor import EventKind
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, DomainError, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.kpi import rollups
 from services.shopfloor import ingest_store as store
 from services.shopfloor import machine_state
 from services.shopfloor.action_rules import APPLY, ActionContext, ActionType, ShopfloorAction
+from services.shopfloor.events import IngestAccepted
 from services.shopfloor.ingest_events import (
     EventError,
     EventResult,
@@ -346,10 +347,10 @@ def _announce(session: Session, actor: Actor, mw: _MachineWork, ops: _Jobs, now:
     m, status = mw.machine, mw.status
     if not mw.rows:
         return
-    record(session, DomainEvent("ingest.accepted", m.organization_id, {
-        "machine_id": m.id, "machine_code": m.code, "machine_state": status.state.value, "accepted": mw.accepted,
-        "duplicates": mw.duplicates, "events": len(mw.rows), "quantity_good": mw.good, "quantity_scrap": mw.scrap},
-        plant_id=m.plant_id, at=now))
+    record(session, IngestAccepted(
+        organization_id=m.organization_id, plant_id=m.plant_id, at=now, machine_id=m.id, machine_code=m.code,
+        machine_state=status.state.value, accepted=mw.accepted, duplicates=mw.duplicates, events=len(mw.rows),
+        quantity_good=mw.good, quantity_scrap=mw.scrap))
     counts = [r for r in mw.rows if r["kind"] == EventKind.COUNT]
     if counts:
         last = counts[-1]

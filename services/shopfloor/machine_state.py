@@ -31,12 +31,13 @@ from models.orders import Operation, WorkOrder, WorkStatus
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.production.transitions import WORK_TRANSITIONS, transition
 from services.production.work_orders import settle_orders_of
+from services.shopfloor.events import ANNOUNCED
 
 __all__ = [
-    "DOMAIN_EVENT_NAME", "DOWN_STATES", "MAX_COUNT", "add_counts", "announce", "complete_work_order_if_done",
+    "DOWN_STATES", "MAX_COUNT", "add_counts", "announce", "complete_work_order_if_done",
     "count_problems", "end_downtime", "is_down", "last_pause_reason", "refresh_work_orders", "set_state", "start_downtime",
 ]
 
@@ -187,26 +188,18 @@ def _set_loaded(session: Session, model: type, row_id: int, **values: object) ->
 
 # ----- what a production event announces ----------------------------------------------------
 
-DOMAIN_EVENT_NAME = {
-    EventKind.JOB_STARTED: "job.started", EventKind.JOB_PAUSED: "job.paused", EventKind.JOB_RESUMED: "job.resumed",
-    EventKind.JOB_COMPLETED: "job.completed", EventKind.COUNT: "count.reported",
-    EventKind.DOWNTIME_STARTED: "downtime.started", EventKind.DOWNTIME_ENDED: "downtime.ended",
-}
-
-
 def announce(session: Session, kind: EventKind, *, machine: Machine, status: MachineStatus, event_id: int,
              client_id: str, operation_id: int | None, occurred_at: datetime, at: datetime,
              actor_user_id: int | None = None, work_order_id: int | None = None, work_order_number: str | None = None,
              quantity_good: int = 0, quantity_scrap: int = 0, operation_quantity_good: int | None = None,
              operation_quantity_scrap: int | None = None, reason_code_id: int | None = None, events: int = 1,
              changes: dict | None = None) -> None:
-    """Record the domain event of a production event (one operator action, or a gateway's events of one
-    kind on one machine: `events` of them, quantities summed), after commit."""
-    record(session, DomainEvent(DOMAIN_EVENT_NAME[kind], machine.organization_id, {
-        "event_id": event_id, "client_id": client_id, "machine_id": machine.id, "machine_code": machine.code,
-        "machine_state": status.state.value, "operation_id": operation_id, "work_order_id": work_order_id,
-        "work_order_number": work_order_number, "quantity_good": quantity_good, "quantity_scrap": quantity_scrap,
-        "operation_quantity_good": operation_quantity_good, "operation_quantity_scrap": operation_quantity_scrap,
-        "reason_code_id": reason_code_id, "occurred_at": occurred_at.isoformat(), "events": events,
-        "changes": changes or {},
-    }, plant_id=machine.plant_id, actor_user_id=actor_user_id, at=at))
+    """Record the typed domain event of a production event (one operator action, or a gateway's events of
+    one kind on one machine: `events` of them, quantities summed), after commit."""
+    record(session, ANNOUNCED[kind](
+        organization_id=machine.organization_id, plant_id=machine.plant_id, actor_user_id=actor_user_id, at=at,
+        event_id=event_id, client_id=client_id, machine_id=machine.id, machine_code=machine.code,
+        machine_state=status.state.value, operation_id=operation_id, work_order_id=work_order_id,
+        work_order_number=work_order_number, quantity_good=quantity_good, quantity_scrap=quantity_scrap,
+        operation_quantity_good=operation_quantity_good, operation_quantity_scrap=operation_quantity_scrap,
+        reason_code_id=reason_code_id, occurred_at=occurred_at, events=events, changes=changes or {}))

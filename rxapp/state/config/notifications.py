@@ -131,7 +131,7 @@ class NotificationBadgeState(AuthState):
                     return
                 waiting = waiting or asyncio.ensure_future(feed.__anext__())
                 done, _ = await asyncio.wait({waiting}, timeout=CHECK_EVERY)
-                changed = bool(done) and waiting.result().payload.get("user_id") == user_id
+                changed = bool(done) and getattr(waiting.result(), "user_id", None) == user_id   # typed events
                 if done:
                     waiting = None
         finally:

@@ -217,7 +217,7 @@ class SpcState(AuthState):
                     continue
                 async with self:
                     shown = self.characteristic_id
-                if event.payload.get("characteristic_id") != shown:
+                if getattr(event, "characteristic_id", event.payload.get("characteristic_id")) != shown:
                     continue
                 try:
                     view, alerts = await asyncio.to_thread(_read, token, shown)
