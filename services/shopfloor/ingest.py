@@ -140,7 +140,8 @@ def _record(session: Session, actor: Actor, parsed: list[ParsedEvent], results: 
     for e in live:
         machine_id = machines[store.machine_key(e)].id
         first_at[machine_id] = min(e.at, first_at.get(machine_id, e.at))
-    statuses = store.statuses_of(session, {machines[store.machine_key(e)].id: machines[store.machine_key(e)] for e in live}, first_at)
+    by_id = {machines[store.machine_key(e)].id: machines[store.machine_key(e)] for e in live}
+    statuses = store.statuses_of(session, by_id, first_at)
     work: dict[int, _MachineWork] = {}
     seen: set[str] = set()
     for event in live:
@@ -161,7 +162,7 @@ def _record(session: Session, actor: Actor, parsed: list[ParsedEvent], results: 
                 _apply(session, actor, mw, event, reasons, ops, now)
             except DomainError as error:
                 results[event.index] = error_result(event.index, event.client_id,
-                                              Rejected(error.fields or {"event": error.message}, error.message))
+                                                    Rejected(error.fields or {"event": error.message}, error.message))
             except Rejected as rejected:
                 results[event.index] = error_result(event.index, event.client_id, rejected)
     ops.settle(session, actor, now)
