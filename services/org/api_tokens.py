@@ -23,8 +23,9 @@ from services.core.access import (
 )
 from services.core.audit import audit
 from services.core.errors import NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.validation import check
+from services.org import events as org_events
 from services.org.tokens import hash_token, new_token
 
 
@@ -71,8 +72,8 @@ def create_api_token(session: Session, actor: Actor, data: ApiTokenCreate, *, no
     session.flush()
     audit(session, actor, "api_token", row.id, "create", {"name": name, "kind": data.kind, "plant_id": plant.id},
           plant_id=plant.id, at=now)
-    record(session, DomainEvent("api_token.created", actor.organization_id, {"api_token_id": row.id},
-                                plant_id=plant.id, actor_user_id=actor.user_id, at=now))
+    record(session, org_events.ApiTokenCreated(organization_id=actor.organization_id, api_token_id=row.id,
+                                              plant_id=plant.id, actor_user_id=actor.user_id, at=now))
     return ApiTokenCreated(**_read(row).model_dump(), token=raw)
 
 
@@ -98,8 +99,8 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int, *, now: date
         row.updated_at, row.updated_by = now, actor.user_id
         session.add(row)
         audit(session, actor, "api_token", row.id, "revoke", {"name": row.name}, plant_id=row.plant_id, at=now)
-        record(session, DomainEvent("api_token.revoked", actor.organization_id, {"api_token_id": row.id},
-                                    plant_id=row.plant_id, actor_user_id=actor.user_id, at=now))
+        record(session, org_events.ApiTokenRevoked(organization_id=actor.organization_id, api_token_id=row.id,
+                                                  plant_id=row.plant_id, actor_user_id=actor.user_id, at=now))
     return _read(row)
 
 

@@ -30,7 +30,8 @@ from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.core.access import TOKEN_PERMISSIONS, Actor
 from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid, RateLimited, Unauthorized
-from services.core.events import DomainEvent, record
+from services.core.events import record
+from services.org import events as org_events
 from services.org import passwords
 from services.org.tokens import hash_token, new_token
 
@@ -76,7 +77,8 @@ def login(session: Session, username: str, password: str, *, now: datetime, ip: 
     session.add(user)
     actor = actor_for_user(session, user)
     audit(session, actor, "user", user.id, "login", {"client": client, "ip": ip}, at=now)
-    record(session, DomainEvent("user.logged_in", user.organization_id, {"user_id": user.id}, actor_user_id=user.id, at=now))
+    record(session, org_events.UserLoggedIn(organization_id=user.organization_id, user_id=user.id,
+                                            actor_user_id=user.id, at=now))
     return LoginResult(token=token, expires_at=expires_at, user_id=user.id, username=user.username)
 
 
@@ -227,7 +229,8 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
     session.add(user)
     revoke_sessions(session, user.id, now=now, except_token=keep_token)
     audit(session, actor, "user", user.id, "change_password", at=now)
-    record(session, DomainEvent("user.password_changed", actor.organization_id, {"user_id": user.id}, actor_user_id=actor.user_id, at=now))
+    record(session, org_events.UserPasswordChanged(organization_id=actor.organization_id, user_id=user.id,
+                                                   actor_user_id=actor.user_id, at=now))
 
 
 def revoke_sessions(session: Session, user_id: int, *, now: datetime, except_token: str | None = None) -> int:

@@ -18,9 +18,10 @@ from models.organization import Organization, OrganizationBranding
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.svg import svg_problem
 from services.core.validation import COLOR_RE, check
+from services.org import events as org_events
 
 DEFAULT_COLOR = "#2563eb"
 MAX_LOGO_CHARS = 200_000
@@ -92,7 +93,8 @@ def update_branding(session: Session, actor: Actor, data: BrandingUpdate, *, now
     session.add(row)
     if changes:
         audit(session, actor, "branding", actor.organization_id, "update", changes, at=now)
-        record(session, DomainEvent("branding.updated", actor.organization_id, {}, actor_user_id=actor.user_id, at=now))
+        record(session, org_events.BrandingUpdated(organization_id=actor.organization_id, actor_user_id=actor.user_id,
+                                                   at=now))
     return branding_for_org(session, actor.organization_id)
 
 

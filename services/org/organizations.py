@@ -18,8 +18,9 @@ from models.user import Role
 from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Conflict, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.validation import check
+from services.org import events as org_events
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 
@@ -49,7 +50,7 @@ def create_organization(session: Session, *, slug: str, name: str, primary_color
     session.add(OrganizationBranding(organization_id=org.id, display_name=name, primary_color=primary_color,
                                      created_at=now, updated_at=now))
     audit(session, None, "organization", org.id, "create", {"slug": slug, "name": name}, organization_id=org.id, at=now)
-    record(session, DomainEvent("organization.created", org.id, {"organization_id": org.id}, at=now))
+    record(session, org_events.OrganizationCreated(organization_id=org.id, at=now))
     return OrganizationRead.model_validate(org, from_attributes=True)
 
 

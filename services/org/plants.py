@@ -22,8 +22,9 @@ from services.core.access import (
 )
 from services.core.audit import audit
 from services.core.errors import Conflict, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.validation import CODE_RE, check, timezone_problem
+from services.org import events as org_events
 
 
 class PlantCreate(BaseModel):
@@ -94,8 +95,8 @@ def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: date
     session.flush()
     audit(session, actor, "plant", plant.id, "create", {"code": code, "name": name, "timezone": data.timezone},
           plant_id=plant.id, at=now)
-    record(session, DomainEvent("plant.created", actor.organization_id, {"plant_id": plant.id}, plant_id=plant.id,
-                                actor_user_id=actor.user_id, at=now))
+    record(session, org_events.PlantCreated(organization_id=actor.organization_id, plant_id=plant.id,
+                                           actor_user_id=actor.user_id, at=now))
     return PlantRead.model_validate(plant, from_attributes=True)
 
 
@@ -113,8 +114,8 @@ def update_plant(session: Session, actor: Actor, plant_id: int, data: PlantUpdat
         plant.updated_at, plant.updated_by = now, actor.user_id
         session.add(plant)
         audit(session, actor, "plant", plant.id, "update", changes, plant_id=plant.id, at=now)
-        record(session, DomainEvent("plant.updated", actor.organization_id, {"plant_id": plant.id}, plant_id=plant.id,
-                                    actor_user_id=actor.user_id, at=now))
+        record(session, org_events.PlantUpdated(organization_id=actor.organization_id, plant_id=plant.id,
+                                               actor_user_id=actor.user_id, at=now))
     return PlantRead.model_validate(plant, from_attributes=True)
 
 
@@ -145,8 +146,8 @@ def create_department(session: Session, actor: Actor, data: DepartmentCreate, *,
     session.flush()
     audit(session, actor, "department", dept.id, "create", {"plant_id": plant.id, "code": code, "name": name},
           plant_id=plant.id, at=now)
-    record(session, DomainEvent("department.created", actor.organization_id, {"department_id": dept.id},
-                                plant_id=plant.id, actor_user_id=actor.user_id, at=now))
+    record(session, org_events.DepartmentCreated(organization_id=actor.organization_id, department_id=dept.id,
+                                                plant_id=plant.id, actor_user_id=actor.user_id, at=now))
     return DepartmentRead.model_validate(dept, from_attributes=True)
 
 
@@ -165,8 +166,8 @@ def update_department(session: Session, actor: Actor, department_id: int, data: 
         dept.updated_at, dept.updated_by = now, actor.user_id
         session.add(dept)
         audit(session, actor, "department", dept.id, "update", changes, plant_id=dept.plant_id, at=now)
-        record(session, DomainEvent("department.updated", actor.organization_id, {"department_id": dept.id},
-                                    plant_id=dept.plant_id, actor_user_id=actor.user_id, at=now))
+        record(session, org_events.DepartmentUpdated(organization_id=actor.organization_id, department_id=dept.id,
+                                                    plant_id=dept.plant_id, actor_user_id=actor.user_id, at=now))
     return DepartmentRead.model_validate(dept, from_attributes=True)
 
 

@@ -17,8 +17,9 @@ from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.core.access import Actor, Permission, require, require_same_org
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.validation import EMAIL_RE, USERNAME_RE, check
+from services.org import events as org_events
 from services.org import passwords
 from services.org.auth import revoke_sessions
 
@@ -77,7 +78,8 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
     _replace_plants(session, user.id, plant_ids)
     audit(session, actor, "user", user.id, "create", {"username": username, "full_name": user.full_name,
           "email": user.email, "roles": sorted(roles), "plant_ids": sorted(plant_ids)}, at=now)
-    record(session, DomainEvent("user.created", actor.organization_id, {"user_id": user.id}, actor_user_id=actor.user_id, at=now))
+    record(session, org_events.UserCreated(organization_id=actor.organization_id, user_id=user.id,
+                                           actor_user_id=actor.user_id, at=now))
     return user_read(session, user)
 
 
@@ -108,8 +110,8 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, 
     user.updated_at, user.updated_by = now, actor.user_id
     session.add(user)
     audit(session, actor, "user", user.id, "update", changes, at=now)
-    record(session, DomainEvent("user.updated", actor.organization_id, {"user_id": user.id, "fields": sorted(changes)},
-                                actor_user_id=actor.user_id, at=now))
+    record(session, org_events.UserUpdated(organization_id=actor.organization_id, user_id=user.id,
+                                           fields=sorted(changes), actor_user_id=actor.user_id, at=now))
     return after
 
 
@@ -129,7 +131,8 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool, *, no
         revoke_sessions(session, user.id, now=now)
     action = "activate" if active else "deactivate"
     audit(session, actor, "user", user.id, action, {"is_active": {"before": not active, "after": active}}, at=now)
-    record(session, DomainEvent(f"user.{action}d", actor.organization_id, {"user_id": user.id}, actor_user_id=actor.user_id, at=now))
+    record(session, (org_events.UserActivated if active else org_events.UserDeactivated)(
+        organization_id=actor.organization_id, user_id=user.id, actor_user_id=actor.user_id, at=now))
     return user_read(session, user)
 
 
@@ -145,7 +148,8 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
     session.add(user)
     revoke_sessions(session, user.id, now=now)
     audit(session, actor, "user", user.id, "reset_password", at=now)
-    record(session, DomainEvent("user.password_reset", actor.organization_id, {"user_id": user.id}, actor_user_id=actor.user_id, at=now))
+    record(session, org_events.UserPasswordReset(organization_id=actor.organization_id, user_id=user.id,
+                                                 actor_user_id=actor.user_id, at=now))
     return user_read(session, user)
 
 

@@ -10,8 +10,11 @@ import pytest
 from services.config.events import EmailQueued, NotificationCreated, NotificationMarkedRead
 from services.core import event_fanout as fanout
 from services.core.events import EVENT_TYPES, DomainEvent, event_type
+from services.org import users
+from services.org.events import UserDeactivated
 from services.quality.events import SpcAlertRaised
 from services.shopfloor.events import ANNOUNCED, CountReported, IngestAccepted, MachineEvent
+from tests.unit.helpers import committed
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ENVELOPE = {"organization_id": 1, "plant_id": 2, "actor_user_id": 3, "at": AT}
@@ -70,3 +73,10 @@ def test_unknown_names_and_payloads_that_do_not_fit_arrive_untyped():
 def test_a_name_has_one_class():
     with pytest.raises(ValueError):
         event_type(type("Again", (CountReported,), {"NAME": "count.reported"}))
+
+
+def test_account_events_keep_their_payloads(captured_events, session, world):
+    admin = world.actor(world.admin_a)
+    committed(session, users.set_active, admin, world.operator1, False, now=AT)
+    (event,) = [e for e in captured_events if e.name == "user.deactivated"]
+    assert isinstance(event, UserDeactivated) and event.payload == {"user_id": world.operator1}
