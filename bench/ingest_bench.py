@@ -279,7 +279,14 @@ def bench_raw(engine, rows: list[dict]) -> float:
         raw.close()
 
 
-LIMITS_TEXT = """Before (same benchmark, 30,000 events per path, load 7-8): PostgreSQL 528 (service) / 633 (REST) /
+LIMITS_TEXT = """Before the one machine-state engine, the IngestEvent model and typed events (issue 16): the same
+benchmark on the same machine right before the change (2026-12-06 20:43 UTC, load 5.5-5.9): SQLite 4,575
+(service) / 2,609 (REST) / 2,731 (websocket) events/s against 42,396 raw (11 / 6 / 6 %), PostgreSQL 3,133 /
+3,918 / 2,638 against a raw COPY of 19,027 (16 / 21 / 14 %); the SQLite profile 279 ms a 1,000-event batch,
+115 statements. On 2026-11-22 (load 4.6-4.8): SQLite 3,900 / 3,222 / 3,048 against 51,426 raw (8 / 6 / 6 %),
+PostgreSQL 2,753 / 2,482 / 3,170 against 20,524 (13 / 12 / 15 %).
+
+Before that (same benchmark, 30,000 events per path, load 7-8): PostgreSQL 528 (service) / 633 (REST) /
 512 (websocket) events/s against a raw COPY of 12,805 rows/s, about 620 statements per 1,000-event batch,
 ~450 of them from output lots (SQLite 1,202 / 1,151 / 1,552 against 24,369 raw); earlier still, before
 output lots were added, PostgreSQL 1,274 / 1,126 / 1,789.

@@ -77,7 +77,7 @@ class DomainEvent:
         name when this process knows one, else a plain DomainEvent; `seq` is local, so the event gets a
         fresh one in the receiving process."""
         at = data.get("at")
-        envelope = {"organization_id": data.get("organization_id"), "plant_id": data.get("plant_id"),
+        envelope: dict[str, Any] = {"organization_id": data.get("organization_id"), "plant_id": data.get("plant_id"),
                     "actor_user_id": data.get("actor_user_id"),
                     "at": datetime.fromisoformat(at) if isinstance(at, str) else utcnow()}
         payload = dict(data.get("payload") or {})

@@ -14,7 +14,7 @@ from services.org import users
 from services.org.events import UserDeactivated
 from services.quality.events import SpcAlertRaised
 from services.shopfloor.events import ANNOUNCED, CountReported, IngestAccepted, MachineEvent
-from tests.unit.helpers import committed
+from tests.factories.db import committed
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ENVELOPE = {"organization_id": 1, "plant_id": 2, "actor_user_id": 3, "at": AT}

@@ -12,8 +12,8 @@ from services.org import api_tokens
 from services.shopfloor import ingest, machine_state
 from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
-from tests.shopfloor_factories import make_floor, new_client_id
-from tests.unit.helpers import actor_for, committed, fetch
+from tests.factories.db import actor_for, committed, fetch
+from tests.factories.shopfloor import make_floor, new_client_id
 
 
 @pytest.fixture
