@@ -53,6 +53,20 @@ from models.lots import (
                               LotStatus,
                               Serial,
 )
+from models.maintenance import (
+                              MaintenanceAttachment,
+                              MaintenanceAutoRule,
+                              MaintenanceLabour,
+                              MaintenanceNote,
+                              MaintenancePlan,
+                              MaintenancePlanMachine,
+                              MaintenanceSlaTarget,
+                              MaintenanceStopLink,
+                              MaintenanceTicket,
+                              PartStock,
+                              SparePart,
+                              StockMove,
+)
 from models.ncr import CapaAction, CapaKind, Ncr, NcrLink, NcrSeverity
 from models.numbering import NumberSequence
 from models.orders import (
@@ -141,4 +155,7 @@ __all__ = [
     "StudioProjectPartner", "StudioSequence", "StudioStep", "StudioTemplate",
     "StudioAccount", "StudioActivity", "StudioFile", "StudioReview", "StudioSettings", "StudioTask",
     "StudioTimesheet", "StudioVersion",
+    "MaintenanceAttachment", "MaintenanceAutoRule", "MaintenanceLabour", "MaintenanceNote", "MaintenancePlan",
+    "MaintenancePlanMachine", "MaintenanceSlaTarget", "MaintenanceStopLink", "MaintenanceTicket", "PartStock",
+    "SparePart", "StockMove",
 ]

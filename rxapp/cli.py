@@ -101,9 +101,11 @@ def create_user(
 
 @cli.command("escalate")
 def escalate(at: str = typer.Option("", "--at", help="ISO time with zone to judge due times at (default: now)")) -> None:
-    """Escalate overdue workflow items (NCRs, SOP tickets, ...) once; the app does this every minute."""
+    """Escalate overdue workflow items (NCRs, SOP tickets, ...) and run the maintenance job (long stops, due
+    preventive plans, SLA warnings and escalations) once; the app does this every minute."""
     from datetime import datetime
 
+    from services import maintenance
     from services.config import workflow
     try:
         now = datetime.fromisoformat(at) if at else utcnow()
@@ -116,7 +118,9 @@ def escalate(at: str = typer.Option("", "--at", help="ISO time with zone to judg
     migrate_if_needed()
     with db_session() as session, transaction(session):
         count = workflow.escalate_due(session, now=now)
+        done = maintenance.run_due(session, now=now)
     typer.echo(f"escalated {count} overdue item(s)")
+    typer.echo(f"maintenance: {done} ticket(s) and notice(s)")
 
 
 @cli.command("purge-activity")

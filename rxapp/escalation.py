@@ -1,5 +1,6 @@
-"""The escalation clock of this backend worker: every minute, `services.config.workflow.escalate_due` runs
-in a unit of work of its own (off the event loop). Registered with `app.register_lifespan_task`.
+"""The escalation clock of this backend worker: every minute, `services.config.workflow.escalate_due` and
+`services.maintenance.run_due` (long stops, due preventive plans, SLA deadlines) run in a unit of work of
+their own (off the event loop). Registered with `app.register_lifespan_task`.
 
 With several workers each runs it; the instances it escalates are locked and marked in the same
 transaction (SELECT ... FOR UPDATE on PostgreSQL, one writer at a time on SQLite), so an instance
@@ -11,6 +12,7 @@ import asyncio
 import logging
 
 from models.base import utcnow
+from services import maintenance
 from services.config import workflow
 from services.core.db import db_session, transaction
 
@@ -19,8 +21,11 @@ log = logging.getLogger(__name__)
 
 
 def run_once() -> int:
+    now = utcnow()
     with db_session() as session, transaction(session):
-        return workflow.escalate_due(session, now=utcnow())
+        count = workflow.escalate_due(session, now=now)
+    with db_session() as session, transaction(session):
+        return count + maintenance.run_due(session, now=now)
 
 
 async def escalation_task() -> None:

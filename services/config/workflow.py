@@ -76,7 +76,8 @@ _HOOKS: dict[str, EntityHooks] = {}
 # Modules that register hooks for an entity type, imported on first need (e.g. by escalate_due).
 ENTITY_MODULES: dict[str, str] = {"ncr": "services.quality.ncr", "sop_ticket": "services.quality.sop_tickets",
                                   "internal_reject": "services.quality.rejects", "customer_return": "services.quality.rejects",
-                                  "studio_task": "services.studio.tasks"}
+                                  "studio_task": "services.studio.tasks",
+                                  "maintenance_ticket": "services.maintenance.tickets"}
 
 
 # Entity types partner accounts (STUDIO_PORTAL, no VIEW) may move; their own service checks what is shared.

@@ -96,6 +96,29 @@ STUDIO_TASK = WorkflowSpec(name="Studio task", states=[
     T(key="resubmit", name="Submit the rework", from_state="rework", to_state="waiting_review"),
 ])
 
+MAINTENANCE_ROLES = ["maintenance", "admin"]
+
+# services/maintenance reads these state keys: "open" until the first response, "in_progress" starts the
+# repair, "waiting_parts" pauses the SLA clock (when the plant's target says so). Admins may add states.
+MAINTENANCE_TICKET = WorkflowSpec(name="Maintenance ticket", states=[
+    S(key="open", name="Open", is_initial=True),
+    S(key="accepted", name="Accepted"),
+    S(key="in_progress", name="In progress"),
+    S(key="waiting_parts", name="Waiting for parts"),
+    S(key="done", name="Done", is_done=True),
+    S(key="cancelled", name="Cancelled", is_rejected=True),
+], transitions=[
+    T(key="accept", name="Accept", from_state="open", to_state="accepted", roles=MAINTENANCE_ROLES),
+    T(key="start_now", name="Start", from_state="open", to_state="in_progress", roles=MAINTENANCE_ROLES),
+    T(key="start", name="Start", from_state="accepted", to_state="in_progress", roles=MAINTENANCE_ROLES),
+    T(key="wait_parts", name="Wait for parts", from_state="in_progress", to_state="waiting_parts",
+      roles=MAINTENANCE_ROLES),
+    T(key="resume", name="Resume", from_state="waiting_parts", to_state="in_progress", roles=MAINTENANCE_ROLES),
+    T(key="done", name="Done", from_state="in_progress", to_state="done", roles=MAINTENANCE_ROLES),
+    T(key="cancel", name="Cancel", from_state="*", to_state="cancelled",
+      roles=["maintenance", "supervisor", "manager", "admin"], require_comment=True),
+])
+
 GENERIC = WorkflowSpec(name="Simple", states=[
     S(key="open", name="Open", is_initial=True),
     S(key="done", name="Done", is_done=True),
@@ -108,6 +131,7 @@ GENERIC = WorkflowSpec(name="Simple", states=[
 DEFAULTS: dict[str, WorkflowSpec] = {
     "ncr": NCR, "sop_ticket": SOP_TICKET, "internal_reject": INTERNAL_REJECT, "customer_return": CUSTOMER_RETURN,
     "studio_task": STUDIO_TASK,
+    "maintenance_ticket": MAINTENANCE_TICKET,
 }
 
 # Entity types an admin can shape a workflow for (the page's choice list), with their display names.

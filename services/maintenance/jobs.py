@@ -1,0 +1,17 @@
+"""The maintenance system job, run every minute by the backend's clock (rxapp/escalation.py) and by
+`takt escalate`: raise tickets for long stops, generate due preventive tickets, then warn and escalate SLA
+deadlines. Each part runs for every organization; rows are locked while they are handled."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from services.maintenance import plans, settings, sla
+
+
+def run_due(session: Session, *, now: datetime) -> int:
+    """Everything maintenance must do at `now`; returns how many tickets and notices it made."""
+    import services.maintenance.tickets  # noqa: F401  (registers the workflow hooks)
+    return (settings.raise_for_long_stops(session, now=now) + plans.generate_due(session, now=now)
+            + sla.check_due(session, now=now))

@@ -1,0 +1,277 @@
+"""Spare parts with stock per plant and storage location, and labour on tickets.
+
+    create_part / list_parts                    organization-wide parts list (code unique per organization)
+    receive(...)                                a receipt into a location (with its unit cost)
+    issue_to_ticket(...)                        parts used on a ticket, out of a location
+    set_minimum(...)                            the minimum stock of a part at a location
+    stock(...) / reorder_list(...)              stock per location; what is below its minimum
+    add_labour(...) / ticket_costs(...)         who worked on a ticket from when to when, at what rate
+
+Invariants: stock never goes below zero (an issue of more than is there is refused); every stock change is
+one `stock_move` row (receipts +, issues -) and the `part_stock` row is their sum; a ticket's parts cost is
+its issues at the unit cost they were issued at, labour cost hours x rate; MAINTAIN at the plant for every
+change, VIEW to read; another plant's stock does not exist for people without access to it.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, func, select
+
+from models.base import utcnow
+from models.maintenance import MaintenanceLabour, MaintenanceTicket, PartStock, SparePart, StockMove
+from models.user import User
+from services.core.access import Actor, Permission, require
+from services.core.errors import Conflict, Invalid, NotFound
+from services.core.scoping import get_scoped
+from services.core.validation import CODE_RE, check
+from services.maintenance.common import ENTITY, require_maintain
+from services.master.common import announce, decimal_problem, stamp_new, text_problem, to_decimal, visible_plant
+
+
+class PartCreate(BaseModel):
+    code: str
+    name: str
+    unit: str = "pc"
+    unit_cost: Decimal = Decimal("0")
+
+
+class PartRead(BaseModel):
+    id: int
+    code: str
+    name: str
+    unit: str
+    unit_cost: Decimal
+    is_active: bool
+
+
+class StockRead(BaseModel):
+    part_id: int
+    code: str
+    name: str
+    plant_id: int
+    location: str
+    quantity: int
+    min_quantity: int
+    below_minimum: bool
+
+
+class LabourRead(BaseModel):
+    id: int
+    ticket_id: int
+    user_id: int
+    username: str = ""
+    started_at: datetime
+    ended_at: datetime
+    hours: Decimal
+    hourly_rate: Decimal
+    cost: Decimal
+    note: str
+
+
+class TicketCosts(BaseModel):
+    parts: Decimal
+    labour: Decimal
+    hours: Decimal
+    total: Decimal
+
+
+def create_part(session: Session, actor: Actor, data: PartCreate, *, now: datetime | None = None) -> PartRead:
+    now = now or utcnow()
+    require(actor, Permission.MAINTAIN)
+    problems: dict[str, str] = {}
+    code = (data.code or "").strip()
+    if not code or len(code) > 32 or not CODE_RE.match(code):
+        problems["code"] = "Use up to 32 letters, digits, '.', '-' or '_'."
+    if p := text_problem(data.name, max_length=200):
+        problems["name"] = p
+    if p := decimal_problem(data.unit_cost, places=4, max_digits=12, minimum=Decimal("0")):
+        problems["unit_cost"] = p
+    check(problems)
+    if session.exec(select(SparePart.id).where(SparePart.organization_id == actor.organization_id,
+                                               SparePart.code == code)).first() is not None:
+        raise Invalid(fields={"code": "This code is used already."})
+    part = stamp_new(SparePart(organization_id=actor.organization_id, code=code, name=data.name.strip(),
+                               unit=(data.unit or "pc").strip()[:16], unit_cost=to_decimal(data.unit_cost, 4)),
+                     actor, now)
+    session.add(part)
+    session.flush()
+    announce(session, actor, "spare_part", part.id, "create", {"code": code, "name": part.name}, now=now)
+    return PartRead.model_validate(part.model_dump())
+
+
+def list_parts(session: Session, actor: Actor) -> list[PartRead]:
+    require(actor, Permission.VIEW)
+    rows = session.exec(select(SparePart).where(SparePart.organization_id == actor.organization_id)
+                        .order_by(SparePart.code)).all()
+    return [PartRead.model_validate(r.model_dump()) for r in rows]
+
+
+def _part(session: Session, actor: Actor, part_id: int) -> SparePart:
+    return get_scoped(session, actor, SparePart, part_id, "Spare part")
+
+
+def _stock_row(session: Session, actor: Actor, part: SparePart, plant_id: int, location: str) -> PartStock:
+    location = (location or "").strip()
+    if not location or len(location) > 64:
+        raise Invalid(fields={"location": "Name the storage location (up to 64 characters)."})
+    query = select(PartStock).where(PartStock.part_id == part.id, PartStock.plant_id == plant_id,
+                                    PartStock.location == location)
+    row = session.exec(query.with_for_update()).first()
+    if row is None:
+        row = PartStock(organization_id=actor.organization_id, plant_id=plant_id, part_id=part.id, location=location)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _move(session: Session, actor: Actor, row: PartStock, kind: str, quantity: int, unit_cost: Decimal, *,
+          ticket_id: int | None = None, note: str = "", now: datetime) -> StockMove:
+    row.quantity += quantity
+    row.updated_at = now
+    session.add(row)
+    move = StockMove(organization_id=actor.organization_id, plant_id=row.plant_id, part_id=row.part_id,
+                     location=row.location, kind=kind, quantity=quantity, unit_cost=unit_cost, ticket_id=ticket_id,
+                     note=(note or "")[:500], user_id=actor.user_id, at=now)
+    session.add(move)
+    session.flush()
+    announce(session, actor, "stock_move", move.id, kind,
+             {"part_id": row.part_id, "location": row.location, "quantity": quantity, "ticket_id": ticket_id},
+             now=now, plant_id=row.plant_id, event=f"stock.{kind}",
+             payload={"part_id": row.part_id, "quantity": quantity, "ticket_id": ticket_id})
+    return move
+
+
+def receive(session: Session, actor: Actor, part_id: int, plant_id: int, location: str, quantity: int, *,
+            unit_cost: Decimal | None = None, note: str = "", now: datetime | None = None) -> StockRead:
+    now = now or utcnow()
+    plant = visible_plant(session, actor, plant_id)
+    require_maintain(actor, plant.id)
+    part = _part(session, actor, part_id)
+    if not isinstance(quantity, int) or quantity < 1:
+        raise Invalid(fields={"quantity": "Receive at least 1."})
+    cost = part.unit_cost if unit_cost is None else unit_cost
+    if p := decimal_problem(cost, places=4, max_digits=12, minimum=Decimal("0")):
+        raise Invalid(fields={"unit_cost": p})
+    row = _stock_row(session, actor, part, plant.id, location)
+    _move(session, actor, row, "receipt", quantity, to_decimal(cost, 4), note=note, now=now)
+    return _stock_read(part, row)
+
+
+def issue_to_ticket(session: Session, actor: Actor, ticket_id: int, part_id: int, location: str, quantity: int, *,
+                    now: datetime | None = None) -> StockRead:
+    now = now or utcnow()
+    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    require_maintain(actor, ticket.plant_id)
+    if ticket.is_closed:
+        raise Conflict(f"{ticket.number} is closed.")
+    part = _part(session, actor, part_id)
+    if not isinstance(quantity, int) or quantity < 1:
+        raise Invalid(fields={"quantity": "Issue at least 1."})
+    row = _stock_row(session, actor, part, ticket.plant_id, location)
+    if row.quantity < quantity:
+        raise Conflict(f"Only {row.quantity} {part.unit} of {part.code} at {row.location}.")
+    _move(session, actor, row, "issue", -quantity, part.unit_cost, ticket_id=ticket.id, now=now)
+    announce(session, actor, ENTITY, ticket.id, "parts", {"part_id": part.id, "quantity": quantity}, now=now,
+             plant_id=ticket.plant_id, event="maintenance_ticket.parts_issued")
+    return _stock_read(part, row)
+
+
+def set_minimum(session: Session, actor: Actor, part_id: int, plant_id: int, location: str, min_quantity: int, *,
+                now: datetime | None = None) -> StockRead:
+    now = now or utcnow()
+    plant = visible_plant(session, actor, plant_id)
+    require_maintain(actor, plant.id)
+    part = _part(session, actor, part_id)
+    if not isinstance(min_quantity, int) or min_quantity < 0:
+        raise Invalid(fields={"min_quantity": "Use 0 or more."})
+    row = _stock_row(session, actor, part, plant.id, location)
+    before, row.min_quantity = row.min_quantity, min_quantity
+    session.add(row)
+    announce(session, actor, "part_stock", row.id, "update", {"min_quantity": {"before": before, "after": min_quantity}},
+             now=now, plant_id=plant.id)
+    return _stock_read(part, row)
+
+
+def _stock_read(part: SparePart, row: PartStock) -> StockRead:
+    return StockRead(part_id=part.id, code=part.code, name=part.name, plant_id=row.plant_id, location=row.location,
+                     quantity=row.quantity, min_quantity=row.min_quantity,
+                     below_minimum=row.quantity < row.min_quantity)
+
+
+def stock(session: Session, actor: Actor, *, plant_id: int | None = None, below_minimum: bool = False) -> list[StockRead]:
+    require(actor, Permission.VIEW)
+    plants = [p for p in ([plant_id] if plant_id else actor.plant_ids) if p in actor.plant_ids]
+    query = select(SparePart, PartStock).join(PartStock, PartStock.part_id == SparePart.id).where(
+        PartStock.organization_id == actor.organization_id, col(PartStock.plant_id).in_(plants or [-1]))
+    if below_minimum:
+        query = query.where(PartStock.quantity < PartStock.min_quantity)
+    rows = session.exec(query.order_by(PartStock.plant_id, SparePart.code, PartStock.location)).all()
+    return [_stock_read(part, row) for part, row in rows]
+
+
+def reorder_list(session: Session, actor: Actor, *, plant_id: int | None = None) -> list[StockRead]:
+    return stock(session, actor, plant_id=plant_id, below_minimum=True)
+
+
+# ---- labour --------------------------------------------------------------------------------------
+
+def add_labour(session: Session, actor: Actor, ticket_id: int, *, user_id: int | None, started_at: datetime,
+               ended_at: datetime, hourly_rate: Decimal = Decimal("0"), note: str = "",
+               now: datetime | None = None) -> LabourRead:
+    now = now or utcnow()
+    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    require_maintain(actor, ticket.plant_id)
+    who = user_id if user_id is not None else actor.user_id
+    user = session.get(User, who) if who else None
+    problems: dict[str, str] = {}
+    if user is None or user.organization_id != actor.organization_id:
+        problems["user_id"] = "Choose a person of your organization."
+    if started_at.tzinfo is None or ended_at.tzinfo is None or ended_at <= started_at:
+        problems["ended_at"] = "The end must be after the start."
+    elif ended_at - started_at > (now - now.replace(year=now.year - 1)):
+        problems["ended_at"] = "At most a year."
+    if p := decimal_problem(hourly_rate, places=2, max_digits=10, minimum=Decimal("0")):
+        problems["hourly_rate"] = p
+    if p := text_problem(note, max_length=500, required=False):
+        problems["note"] = p
+    check(problems)
+    hours = to_decimal(Decimal((ended_at - started_at).total_seconds()) / Decimal(3600), 2)
+    row = MaintenanceLabour(organization_id=actor.organization_id, ticket_id=ticket.id, user_id=user.id,
+                            started_at=started_at, ended_at=ended_at, hours=hours,
+                            hourly_rate=to_decimal(hourly_rate, 2), note=(note or "").strip(),
+                            created_by=actor.user_id, created_at=now)
+    session.add(row)
+    session.flush()
+    announce(session, actor, ENTITY, ticket.id, "labour", {"labour_id": row.id, "user_id": user.id, "hours": str(hours)},
+             now=now, plant_id=ticket.plant_id, event="maintenance_ticket.labour_added")
+    return _labour_read(row, user.username)
+
+
+def _labour_read(row: MaintenanceLabour, username: str) -> LabourRead:
+    return LabourRead(id=row.id, ticket_id=row.ticket_id, user_id=row.user_id, username=username,
+                      started_at=row.started_at, ended_at=row.ended_at, hours=row.hours, hourly_rate=row.hourly_rate,
+                      cost=(row.hours * row.hourly_rate).quantize(Decimal("0.01")), note=row.note)
+
+
+def labour(session: Session, actor: Actor, ticket_id: int) -> list[LabourRead]:
+    get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    rows = session.exec(select(MaintenanceLabour, User.username).join(User, User.id == MaintenanceLabour.user_id)
+                        .where(MaintenanceLabour.ticket_id == ticket_id).order_by(MaintenanceLabour.started_at)).all()
+    return [_labour_read(r, name) for r, name in rows]
+
+
+def ticket_costs(session: Session, actor: Actor, ticket_id: int) -> TicketCosts:
+    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    if ticket is None:
+        raise NotFound("Maintenance ticket not found.")
+    parts = session.exec(select(func.coalesce(func.sum(-StockMove.quantity * StockMove.unit_cost), 0)).where(
+        StockMove.ticket_id == ticket_id)).one()
+    rows = session.exec(select(MaintenanceLabour.hours, MaintenanceLabour.hourly_rate).where(
+        MaintenanceLabour.ticket_id == ticket_id)).all()
+    hours = sum((h for h, _ in rows), Decimal("0"))
+    lab = sum((h * r for h, r in rows), Decimal("0")).quantize(Decimal("0.01"))
+    parts = Decimal(str(parts)).quantize(Decimal("0.01"))
+    return TicketCosts(parts=parts, labour=lab, hours=hours, total=parts + lab)

@@ -1,0 +1,238 @@
+"""Per-plant maintenance settings: SLA targets per priority, the escalation team, and the rules that raise a
+ticket automatically when a machine has been down too long.
+
+    set_sla_target / sla_targets            response and resolution minutes of working time, warning, pause flag
+    set_team / team                         maintenance lead and plant manager (SLA escalations)
+    create_auto_rule / auto_rules / set_auto_rule_active
+    raise_for_long_stops(session, *, now)   the system job: a ticket per stop past its rule's threshold
+
+Invariants: everything here needs MAINTAIN at the plant to change and VIEW to read; for a down machine the
+most specific active rule applies (machine and reason, machine, plant and reason, plant); a stop gets at most
+one automatic ticket (a ticket already linked to it, raised by anyone, counts); only unplanned stops
+(machine state "down") are considered.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from models.base import utcnow
+from models.maintenance import MaintenanceAutoRule, MaintenanceSlaTarget, MaintenanceStopLink, MaintenanceTeam
+from models.resources import Machine, MachineState, MachineStatus, ReasonCode
+from services.core.access import Actor, Permission, require
+from services.core.scoping import get_scoped
+from services.core.validation import check
+from services.maintenance.common import check_priority, is_technician, require_maintain
+from services.maintenance.sla import DEFAULT_TARGETS, PRIORITIES
+from services.master.common import announce, stamp, stamp_new, visible_plant
+
+
+class SlaTargetRead(BaseModel):
+    plant_id: int
+    priority: str
+    response_minutes: int
+    resolution_minutes: int
+    warn_minutes: int
+    pause_waiting_parts: bool
+    configured: bool
+
+
+class TeamRead(BaseModel):
+    plant_id: int
+    lead_user_id: int | None
+    manager_user_id: int | None
+    manager_after_minutes: int
+
+
+class AutoRuleCreate(BaseModel):
+    plant_id: int
+    machine_id: int | None = None
+    reason_code_id: int | None = None
+    threshold_minutes: int = 30
+    priority: str = "high"
+
+
+class AutoRuleRead(AutoRuleCreate):
+    id: int
+    is_active: bool
+
+
+# ---- SLA targets ---------------------------------------------------------------------------------
+
+def sla_targets(session: Session, actor: Actor, plant_id: int) -> list[SlaTargetRead]:
+    require(actor, Permission.VIEW)
+    visible_plant(session, actor, plant_id)
+    rows = {r.priority: r for r in session.exec(select(MaintenanceSlaTarget).where(
+        MaintenanceSlaTarget.plant_id == plant_id)).all()}
+    out = []
+    for p in PRIORITIES:
+        r, d = rows.get(p), DEFAULT_TARGETS[p]
+        out.append(SlaTargetRead(plant_id=plant_id, priority=p, configured=r is not None,
+                                 response_minutes=r.response_minutes if r else d.response_minutes,
+                                 resolution_minutes=r.resolution_minutes if r else d.resolution_minutes,
+                                 warn_minutes=r.warn_minutes if r else d.warn_minutes,
+                                 pause_waiting_parts=r.pause_waiting_parts if r else d.pause_waiting_parts))
+    return out
+
+
+def set_sla_target(session: Session, actor: Actor, plant_id: int, priority: str, *, response_minutes: int,
+                   resolution_minutes: int, warn_minutes: int = 30, pause_waiting_parts: bool = True,
+                   now: datetime | None = None) -> SlaTargetRead:
+    now = now or utcnow()
+    plant = visible_plant(session, actor, plant_id)
+    require_maintain(actor, plant.id)
+    check_priority(priority)
+    problems = {}
+    for key, value in (("response_minutes", response_minutes), ("resolution_minutes", resolution_minutes)):
+        if not 1 <= value <= 60 * 24 * 365:
+            problems[key] = "Use 1 minute to a year."
+    if not problems and resolution_minutes < response_minutes:
+        problems["resolution_minutes"] = "Resolution cannot be due before the response."
+    if not 0 <= warn_minutes <= 60 * 24 * 30:
+        problems["warn_minutes"] = "Use 0 to 43200 minutes."
+    check(problems)
+    row = session.exec(select(MaintenanceSlaTarget).where(MaintenanceSlaTarget.plant_id == plant.id,
+                                                          MaintenanceSlaTarget.priority == priority)).first()
+    if row is None:
+        row = stamp_new(MaintenanceSlaTarget(organization_id=actor.organization_id, plant_id=plant.id,
+                                             priority=priority, response_minutes=response_minutes,
+                                             resolution_minutes=resolution_minutes), actor, now)
+    row.response_minutes, row.resolution_minutes = response_minutes, resolution_minutes
+    row.warn_minutes, row.pause_waiting_parts = warn_minutes, pause_waiting_parts
+    session.add(stamp(row, actor, now))
+    session.flush()
+    announce(session, actor, "maintenance_sla_target", row.id, "update",
+             {"priority": priority, "response_minutes": response_minutes, "resolution_minutes": resolution_minutes,
+              "warn_minutes": warn_minutes, "pause_waiting_parts": pause_waiting_parts}, now=now, plant_id=plant.id)
+    return next(t for t in sla_targets(session, actor, plant.id) if t.priority == priority)
+
+
+# ---- the escalation team -------------------------------------------------------------------------
+
+def team(session: Session, actor: Actor, plant_id: int) -> TeamRead:
+    require(actor, Permission.VIEW)
+    visible_plant(session, actor, plant_id)
+    row = session.exec(select(MaintenanceTeam).where(MaintenanceTeam.plant_id == plant_id)).first()
+    return TeamRead(plant_id=plant_id, lead_user_id=row.lead_user_id if row else None,
+                    manager_user_id=row.manager_user_id if row else None,
+                    manager_after_minutes=row.manager_after_minutes if row else 60)
+
+
+def set_team(session: Session, actor: Actor, plant_id: int, *, lead_user_id: int | None,
+             manager_user_id: int | None, manager_after_minutes: int = 60, now: datetime | None = None) -> TeamRead:
+    now = now or utcnow()
+    plant = visible_plant(session, actor, plant_id)
+    require_maintain(actor, plant.id)
+    problems = {}
+    if lead_user_id is not None and not is_technician(session, actor.organization_id, lead_user_id, plant.id):
+        problems["lead_user_id"] = "Choose a technician of this plant."
+    if manager_user_id is not None:
+        from models.user import User
+        user = session.get(User, manager_user_id)
+        if user is None or user.organization_id != actor.organization_id or not user.is_active:
+            problems["manager_user_id"] = "Choose an active user of your organization."
+    if not 0 <= manager_after_minutes <= 60 * 24 * 30:
+        problems["manager_after_minutes"] = "Use 0 to 43200 minutes."
+    check(problems)
+    row = session.exec(select(MaintenanceTeam).where(MaintenanceTeam.plant_id == plant.id)).first()
+    if row is None:
+        row = stamp_new(MaintenanceTeam(organization_id=actor.organization_id, plant_id=plant.id), actor, now)
+    row.lead_user_id, row.manager_user_id, row.manager_after_minutes = lead_user_id, manager_user_id, manager_after_minutes
+    session.add(stamp(row, actor, now))
+    session.flush()
+    announce(session, actor, "maintenance_team", row.id, "update",
+             {"lead_user_id": lead_user_id, "manager_user_id": manager_user_id,
+              "manager_after_minutes": manager_after_minutes}, now=now, plant_id=plant.id)
+    return team(session, actor, plant.id)
+
+
+# ---- automatic tickets for long stops ------------------------------------------------------------
+
+def create_auto_rule(session: Session, actor: Actor, data: AutoRuleCreate, *, now: datetime | None = None) -> AutoRuleRead:
+    now = now or utcnow()
+    plant = visible_plant(session, actor, data.plant_id)
+    require_maintain(actor, plant.id)
+    problems = {}
+    if data.machine_id is not None:
+        machine = get_scoped(session, actor, Machine, data.machine_id, "Machine")
+        if machine.plant_id != plant.id:
+            problems["machine_id"] = "Choose a machine of this plant."
+    if data.reason_code_id is not None:
+        reason = session.get(ReasonCode, data.reason_code_id)
+        if reason is None or reason.organization_id != actor.organization_id:
+            problems["reason_code_id"] = "Choose a reason of your organization."
+    if not 1 <= data.threshold_minutes <= 60 * 24 * 7:
+        problems["threshold_minutes"] = "Use 1 minute to 7 days."
+    check(problems)
+    check_priority(data.priority)
+    row = stamp_new(MaintenanceAutoRule(organization_id=actor.organization_id, **data.model_dump()), actor, now)
+    session.add(row)
+    session.flush()
+    announce(session, actor, "maintenance_auto_rule", row.id, "create", data.model_dump(), now=now, plant_id=plant.id)
+    return AutoRuleRead.model_validate(row.model_dump())
+
+
+def auto_rules(session: Session, actor: Actor, plant_id: int) -> list[AutoRuleRead]:
+    require(actor, Permission.VIEW)
+    visible_plant(session, actor, plant_id)
+    rows = session.exec(select(MaintenanceAutoRule).where(MaintenanceAutoRule.plant_id == plant_id)
+                        .order_by(MaintenanceAutoRule.id)).all()
+    return [AutoRuleRead.model_validate(r.model_dump()) for r in rows]
+
+
+def set_auto_rule_active(session: Session, actor: Actor, rule_id: int, active: bool, *,
+                         now: datetime | None = None) -> AutoRuleRead:
+    now = now or utcnow()
+    row = get_scoped(session, actor, MaintenanceAutoRule, rule_id, "Rule", for_update=True)
+    require_maintain(actor, row.plant_id)
+    row.is_active = active
+    session.add(stamp(row, actor, now))
+    announce(session, actor, "maintenance_auto_rule", row.id, "activate" if active else "deactivate",
+             {"is_active": active}, now=now, plant_id=row.plant_id)
+    return AutoRuleRead.model_validate(row.model_dump())
+
+
+def _rule_for(rules: list[MaintenanceAutoRule], status: MachineStatus) -> MaintenanceAutoRule | None:
+    def rank(r: MaintenanceAutoRule) -> int | None:
+        if r.machine_id not in (None, status.machine_id) or r.reason_code_id not in (None, status.reason_code_id):
+            return None
+        return (0 if r.machine_id else 2) + (0 if r.reason_code_id else 1)
+    ranked = sorted((rank(r), r.id, r) for r in rules if rank(r) is not None)
+    return ranked[0][2] if ranked else None
+
+
+def raise_for_long_stops(session: Session, *, now: datetime) -> int:
+    """Raise a corrective ticket (source "auto") for every machine down past its rule's threshold."""
+    from services.maintenance.tickets import create_ticket
+    from services.org.organizations import system_actor
+    rules = session.exec(select(MaintenanceAutoRule).where(MaintenanceAutoRule.is_active == True)).all()  # noqa: E712
+    by_plant: dict[int, list[MaintenanceAutoRule]] = {}
+    for r in rules:
+        by_plant.setdefault(r.plant_id, []).append(r)
+    if not by_plant:
+        return 0
+    downs = session.exec(select(MachineStatus).where(MachineStatus.state == MachineState.DOWN,
+                                                     col(MachineStatus.plant_id).in_(list(by_plant)),
+                                                     col(MachineStatus.open_downtime_event_id).is_not(None))).all()
+    made = 0
+    for status in downs:
+        rule = _rule_for(by_plant[status.plant_id], status)
+        if rule is None or now - status.since < timedelta(minutes=rule.threshold_minutes):
+            continue
+        linked = session.exec(select(MaintenanceStopLink.id).where(
+            MaintenanceStopLink.event_id == status.open_downtime_event_id)).first()
+        if linked is not None:
+            continue
+        machine = session.get(Machine, status.machine_id)
+        reason = session.get(ReasonCode, status.reason_code_id) if status.reason_code_id else None
+        minutes = int((now - status.since).total_seconds() // 60)
+        create_ticket(session, system_actor(session, status.organization_id), machine, kind="corrective",
+                      source="auto", priority=rule.priority, reason_code_id=status.reason_code_id,
+                      title=f"{machine.code} down for {minutes} min" + (f": {reason.name}" if reason else ""),
+                      description="Raised automatically: the machine has been down longer than the plant's threshold.",
+                      now=now)
+        made += 1
+    return made
+

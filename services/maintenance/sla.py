@@ -1,0 +1,241 @@
+"""SLA clocks of maintenance tickets, in working time of the plant's shift calendar (24/7 without one).
+
+    calendar_of(session, plant_id) -> CalendarSpec | None       the plant's default calendar, None = 24/7
+    target_for(session, plant_id, priority) -> Target           configured, else DEFAULT_TARGETS
+    working_between(cal, start, end) -> int                     working seconds
+    add_working(cal, start, seconds) -> datetime
+    start_clock(session, ticket, now)                           due times when a ticket is raised
+    on_state(session, ticket, state, closed, now)               response, start, pause, resume, resolution
+    clock(session, ticket, now) -> SlaClock                     what the countdown shows
+    check_due(session, *, now) -> int                           warn, mark breaches, escalate (a system job)
+
+Rules: the response clock runs from the ticket's creation until it first leaves the "open" state; the
+resolution clock runs from creation until it is done, minus the working time spent in "waiting_parts"
+when the plant's target pauses for parts (the flag is copied onto the ticket when it is raised). A due
+time is the instant at which the target's minutes of working time (plus the paused working seconds)
+have passed. A warning goes once to the assignee (else the plant's maintenance people) `warn_minutes`
+before the nearer open deadline; a breach marks the ticket and escalates to the maintenance lead (level
+1), and `manager_after_minutes` later, still open, to the plant manager (level 2); each once, in-app and
+by email through the outbox, as an audit entry and a `maintenance_ticket.sla_*` event. Cancelled
+tickets have no SLA.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from models.maintenance import MaintenanceSlaTarget, MaintenanceTeam, MaintenanceTicket
+from models.organization import Plant
+from services.config import workflow
+from services.core.audit import audit
+from services.core.calendar_math import CalendarSpec, add_working_time, working_seconds
+from services.core.errors import Invalid
+from services.core.events import DomainEvent, record
+from services.kpi.plant_calendar import kpi_calendar
+
+PRIORITIES = ("critical", "high", "medium", "low")
+OPEN_STATE, WAITING_STATE = "open", "waiting_parts"
+TICKET_PATH = "/maintenance/ticket?id="
+
+
+@dataclass(frozen=True)
+class Target:
+    response_minutes: int
+    resolution_minutes: int
+    warn_minutes: int = 30
+    pause_waiting_parts: bool = True
+
+
+DEFAULT_TARGETS = {
+    "critical": Target(30, 4 * 60), "high": Target(60, 8 * 60),
+    "medium": Target(4 * 60, 24 * 60, 60), "low": Target(8 * 60, 72 * 60, 120),
+}
+
+
+class SlaClock(BaseModel):
+    state: str                        # ok | warning | breached | paused | met | missed | none
+    response_state: str               # pending | met | missed | breached
+    due_at: datetime | None           # the deadline the countdown runs to (response first, then resolution)
+    remaining_seconds: int | None     # working seconds left (negative: overdue); None when stopped
+    response_due_at: datetime | None
+    resolution_due_at: datetime | None
+
+
+# ---- working time --------------------------------------------------------------------------------
+
+def calendar_of(session: Session, plant_id: int) -> CalendarSpec | None:
+    plant = session.get(Plant, plant_id)
+    try:
+        return kpi_calendar(session, plant)
+    except Invalid:
+        return None
+
+
+def working_between(cal: CalendarSpec | None, start: datetime, end: datetime) -> int:
+    if end <= start:
+        return 0
+    return int((end - start).total_seconds()) if cal is None else working_seconds(cal, start, end)
+
+
+def add_working(cal: CalendarSpec | None, start: datetime, seconds: int) -> datetime:
+    return start + timedelta(seconds=seconds) if cal is None else add_working_time(cal, start, seconds)
+
+
+def target_for(session: Session, plant_id: int, priority: str) -> Target:
+    row = session.exec(select(MaintenanceSlaTarget).where(MaintenanceSlaTarget.plant_id == plant_id,
+                                                          MaintenanceSlaTarget.priority == priority)).first()
+    if row is None:
+        return DEFAULT_TARGETS.get(priority, DEFAULT_TARGETS["medium"])
+    return Target(row.response_minutes, row.resolution_minutes, row.warn_minutes, row.pause_waiting_parts)
+
+
+# ---- the clock on a ticket -----------------------------------------------------------------------
+
+def start_clock(session: Session, ticket: MaintenanceTicket, now: datetime) -> None:
+    target = target_for(session, ticket.plant_id, ticket.priority)
+    cal = calendar_of(session, ticket.plant_id)
+    ticket.sla_pauses = target.pause_waiting_parts
+    ticket.response_due_at = add_working(cal, now, target.response_minutes * 60)
+    ticket.resolution_due_at = add_working(cal, now, target.resolution_minutes * 60)
+
+
+def _resolution_due(session: Session, ticket: MaintenanceTicket, cal: CalendarSpec | None) -> datetime:
+    target = target_for(session, ticket.plant_id, ticket.priority)
+    return add_working(cal, ticket.created_at, target.resolution_minutes * 60 + ticket.paused_seconds)
+
+
+def on_state(session: Session, ticket: MaintenanceTicket, state: str, closed: bool, now: datetime) -> None:
+    """Keep the clock's facts as the ticket moves (called by the workflow hook with the move's time)."""
+    cal = calendar_of(session, ticket.plant_id)
+    if state != OPEN_STATE and ticket.responded_at is None:
+        ticket.responded_at = now
+    if ticket.paused_since is not None and state != WAITING_STATE:
+        ticket.paused_seconds += working_between(cal, ticket.paused_since, now)
+        ticket.paused_since = None
+        ticket.resolution_due_at = _resolution_due(session, ticket, cal)
+    if state == WAITING_STATE and ticket.sla_pauses and ticket.paused_since is None:
+        ticket.paused_since = now
+    if closed and ticket.resolved_at is None:
+        ticket.resolved_at = now
+
+
+def clock(session: Session, ticket: MaintenanceTicket, now: datetime, cal: CalendarSpec | None = None,
+          *, calendar_known: bool = False) -> SlaClock:
+    if not calendar_known:
+        cal = calendar_of(session, ticket.plant_id)
+    response = _response_state(ticket, now)
+    common = {"response_state": response, "response_due_at": ticket.response_due_at,
+              "resolution_due_at": ticket.resolution_due_at}
+    if ticket.is_cancelled or ticket.resolution_due_at is None:
+        return SlaClock(state="none", due_at=None, remaining_seconds=None, **common)
+    if ticket.is_closed:
+        met = ticket.resolved_at is not None and ticket.resolved_at <= ticket.resolution_due_at
+        return SlaClock(state="met" if met and response != "missed" else "missed", due_at=None,
+                        remaining_seconds=None, **common)
+    due = ticket.response_due_at if ticket.responded_at is None else ticket.resolution_due_at
+    if ticket.paused_since is not None:
+        left = working_between(cal, ticket.paused_since, due) - working_between(cal, due, ticket.paused_since)
+        return SlaClock(state="paused", due_at=due, remaining_seconds=left, **common)
+    left = working_between(cal, now, due) - working_between(cal, due, now)
+    warn = target_for(session, ticket.plant_id, ticket.priority).warn_minutes * 60
+    state = "breached" if left <= 0 else ("warning" if left <= warn else "ok")
+    return SlaClock(state=state, due_at=due, remaining_seconds=left, **common)
+
+
+def _response_state(ticket: MaintenanceTicket, now: datetime) -> str:
+    if ticket.response_due_at is None:
+        return "pending"
+    if ticket.responded_at is not None:
+        return "met" if ticket.responded_at <= ticket.response_due_at else "missed"
+    return "breached" if now >= ticket.response_due_at else "pending"
+
+
+# ---- the system job: warn, breach, escalate ------------------------------------------------------
+
+def check_due(session: Session, *, now: datetime) -> int:
+    """Warn, mark breaches and escalate for every open ticket of every organization; returns how many
+    notices were given. Safe to run from several workers: tickets are locked while they are handled."""
+    rows = session.exec(select(MaintenanceTicket).where(
+        MaintenanceTicket.is_closed == False, col(MaintenanceTicket.paused_since).is_(None))  # noqa: E712
+        .order_by(MaintenanceTicket.id).with_for_update()).all()
+    calendars: dict[int, CalendarSpec | None] = {}
+    notices = 0
+    for ticket in rows:
+        if ticket.plant_id not in calendars:
+            calendars[ticket.plant_id] = calendar_of(session, ticket.plant_id)
+        notices += _check(session, ticket, calendars[ticket.plant_id], now)
+    return notices
+
+
+def _check(session: Session, ticket: MaintenanceTicket, cal: CalendarSpec | None, now: datetime) -> int:
+    c = clock(session, ticket, now, cal, calendar_known=True)
+    notices = 0
+    if ticket.responded_at is None and now >= ticket.response_due_at and not ticket.response_breached:
+        ticket.response_breached = True
+        notices += _breach(session, ticket, "response", ticket.response_due_at, now)
+    if now >= ticket.resolution_due_at and not ticket.resolution_breached:
+        ticket.resolution_breached = True
+        notices += _breach(session, ticket, "resolution", ticket.resolution_due_at, now)
+    breached_at = _first_breach(ticket)
+    if ticket.escalation_level == 1 and breached_at is not None:
+        team = _team(session, ticket.plant_id)
+        after = team.manager_after_minutes if team else 60
+        if now >= breached_at + timedelta(minutes=after):
+            notices += _escalate(session, ticket, 2, now)
+    if c.state == "warning" and ticket.warned_at is None:
+        ticket.warned_at = now
+        _notice(session, ticket, "sla_warning", now, user_ids=(ticket.assignee_id,) if ticket.assignee_id else (),
+                roles=() if ticket.assignee_id else ("maintenance",), kind="alert",
+                title=f"{ticket.number}: SLA due {c.due_at:%Y-%m-%d %H:%M} UTC", body=ticket.title)
+        notices += 1
+    session.add(ticket)
+    return notices
+
+
+def _first_breach(ticket: MaintenanceTicket) -> datetime | None:
+    times = [t for t, b in ((ticket.response_due_at, ticket.response_breached),
+                            (ticket.resolution_due_at, ticket.resolution_breached)) if b and t]
+    return min(times) if times else None
+
+
+def _breach(session: Session, ticket: MaintenanceTicket, which: str, due: datetime, now: datetime) -> int:
+    _notice(session, ticket, "sla_breached", now, user_ids=(), roles=(), kind="escalation", title="", body="",
+            payload={"which": which}, notify=False)
+    if ticket.escalation_level >= 1:
+        return 0
+    return _escalate(session, ticket, 1, now, which=which, due=due)
+
+
+def _team(session: Session, plant_id: int) -> MaintenanceTeam | None:
+    return session.exec(select(MaintenanceTeam).where(MaintenanceTeam.plant_id == plant_id)).first()
+
+
+def _escalate(session: Session, ticket: MaintenanceTicket, level: int, now: datetime, *, which: str = "",
+              due: datetime | None = None) -> int:
+    team = _team(session, ticket.plant_id)
+    person = (team.lead_user_id if level == 1 else team.manager_user_id) if team else None
+    role = "maintenance" if level == 1 else "manager"
+    ticket.escalation_level = level
+    what = f"{which} SLA breached (due {due:%Y-%m-%d %H:%M} UTC)" if due else "SLA still breached"
+    _notice(session, ticket, "sla_escalated", now, user_ids=(person,) if person else (), roles=() if person else (role,),
+            kind="escalation", title=f"{ticket.number}: {what}", body=ticket.title,
+            payload={"level": level, "to": f"user #{person}" if person else f"role {role}"})
+    return 1
+
+
+def _notice(session: Session, ticket: MaintenanceTicket, event: str, now: datetime, *, user_ids, roles, kind: str,
+            title: str, body: str, payload: dict | None = None, notify: bool = True) -> None:
+    data = {"maintenance_ticket_id": ticket.id, "number": ticket.number, "machine_id": ticket.machine_id,
+            **(payload or {})}
+    audit(session, None, "maintenance_ticket", ticket.id, event, data, organization_id=ticket.organization_id,
+          plant_id=ticket.plant_id, at=now)
+    record(session, DomainEvent(f"maintenance_ticket.{event}", ticket.organization_id, data, plant_id=ticket.plant_id,
+                                at=now))
+    if notify:
+        workflow.notify_people(session, organization_id=ticket.organization_id, title=title, body=body,
+                               link=f"{TICKET_PATH}{ticket.id}", kind=kind, user_ids=user_ids, roles=roles,
+                               plant_id=ticket.plant_id, entity_type="maintenance_ticket", entity_id=ticket.id,
+                               now=now)

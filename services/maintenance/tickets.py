@@ -1,0 +1,286 @@
+"""Maintenance tickets: raise (corrective from the operator portal, an andon tile or a supervisor; automatic and
+preventive through `create_ticket`), list and read, with the SLA clock of each.
+
+Invariants: a ticket belongs to its machine's plant and organization and is numbered per organization
+(MT-000001); it runs on the workflow engine (entity type "maintenance_ticket"), whose state `status` mirrors;
+a corrective ticket raised while its machine is down is linked to that stop; every change is audited and
+announced as `maintenance_ticket.*`.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, func, or_, select
+
+from models.base import utcnow
+from models.maintenance import MaintenanceStopLink, MaintenanceTicket
+from models.resources import Machine, MachineState, MachineStatus, ReasonCode
+from models.user import User
+from models.workflow import WorkflowInstance, WorkflowState
+from services.config import custom_fields, workflow
+from services.core import numbering
+from services.core.access import Actor, Permission, require
+from services.core.errors import Invalid, NotFound
+from services.core.scoping import get_scoped
+from services.core.validation import check
+from services.maintenance import sla
+from services.maintenance.common import (
+    ENTITY,
+    RAISE_PERMISSIONS,
+    check_priority,
+    machine_of,
+    require_any,
+)
+from services.master.common import announce, like_pattern, stamp_new, text_problem
+
+TICKET_PATH = sla.TICKET_PATH
+
+
+class TicketCreate(BaseModel):
+    machine_id: int
+    title: str
+    description: str = ""
+    priority: str = "medium"
+    reason_code_id: int | None = None
+    source: str = "supervisor"                 # operator | andon | supervisor
+    custom: dict[str, Any] | None = None
+
+
+class TicketRead(BaseModel):
+    id: int
+    number: str
+    plant_id: int
+    machine_id: int
+    machine_code: str = ""
+    machine_name: str = ""
+    kind: str
+    source: str
+    priority: str
+    reason_code_id: int | None
+    reason: str = ""
+    title: str
+    description: str
+    status: str
+    status_name: str = ""
+    is_closed: bool
+    is_cancelled: bool
+    raised_by: int | None
+    raised_by_name: str = ""
+    assignee_id: int | None
+    assignee_name: str = ""
+    plan_id: int | None
+    due_at: datetime | None
+    planned_start: datetime | None
+    planned_end: datetime | None
+    created_at: datetime
+    responded_at: datetime | None
+    started_at: datetime | None
+    resolved_at: datetime | None
+    response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    paused_seconds: int
+    escalation_level: int
+    sla_state: str = "none"
+    sla_due_at: datetime | None = None
+    sla_remaining_seconds: int | None = None
+    response_state: str = "pending"
+    checklist: list[dict[str, Any]] = []
+    custom: dict[str, Any] = {}
+
+
+# ---- the engine's view of a ticket ---------------------------------------------------------------
+
+def _fields(session: Session, ticket_id: int) -> dict[str, Any]:
+    t = session.get(MaintenanceTicket, ticket_id)
+    if t is None:
+        return {}
+    open_items = sum(1 for item in t.checklist or [] if not item.get("done"))
+    values = {"title": t.title, "description": t.description, "priority": t.priority, "kind": t.kind,
+              "assignee_id": t.assignee_id, "open_checklist_items": open_items}
+    values.update({f"custom.{k}": v for k, v in (t.custom or {}).items()})
+    return values
+
+
+def _on_state(session: Session, ticket_id: int, state: str, closed: bool) -> None:
+    t = session.get(MaintenanceTicket, ticket_id)
+    inst = session.exec(select(WorkflowInstance).where(WorkflowInstance.organization_id == t.organization_id,
+                                                       WorkflowInstance.entity_type == ENTITY,
+                                                       WorkflowInstance.entity_id == ticket_id)).first()
+    now = inst.entered_at if inst is not None else utcnow()
+    rejected = False
+    if inst is not None:
+        row = session.exec(select(WorkflowState).where(WorkflowState.workflow_id == inst.workflow_id,
+                                                       WorkflowState.key == state)).first()
+        rejected = bool(row and row.is_rejected)
+    t.status, t.is_closed, t.is_cancelled = state, closed, rejected
+    if state == "in_progress" and t.started_at is None:
+        t.started_at = now
+    sla.on_state(session, t, state, closed, now)
+    session.add(t)
+
+
+def _watchers(session: Session, ticket_id: int) -> list[int]:
+    t = session.get(MaintenanceTicket, ticket_id)
+    return [u for u in (t.raised_by, t.assignee_id) if u] if t else []
+
+
+def _label(session: Session, ticket_id: int) -> str:
+    t = session.get(MaintenanceTicket, ticket_id)
+    return t.number if t else f"MT #{ticket_id}"
+
+
+workflow.register_entity(ENTITY, fields=_fields, on_state=_on_state, watchers=_watchers, label=_label,
+                         link=lambda i: f"{TICKET_PATH}{i}")
+custom_fields.register_entity(ENTITY, "Maintenance tickets", model=MaintenanceTicket, permission=Permission.MAINTAIN)
+
+
+# ---- writes --------------------------------------------------------------------------------------
+
+def raise_ticket(session: Session, actor: Actor, data: TicketCreate, *, now: datetime | None = None) -> TicketRead:
+    """A corrective ticket from a person: an operator (portal), a supervisor, or an andon tile."""
+    now = now or utcnow()
+    machine = machine_of(session, actor, data.machine_id)
+    require_any(actor, RAISE_PERMISSIONS, machine.plant_id,
+                "Maintenance tickets are raised by operators, supervisors and maintenance staff of the plant.")
+    if data.source not in ("operator", "andon", "supervisor"):
+        raise Invalid(fields={"source": "Choose operator, andon or supervisor."})
+    ticket = create_ticket(session, actor, machine, kind="corrective", source=data.source, title=data.title,
+                           description=data.description, priority=data.priority,
+                           reason_code_id=data.reason_code_id, custom=data.custom, now=now)
+    return get_ticket(session, actor, ticket.id, now=now)
+
+
+def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str, source: str, title: str,
+                  description: str = "", priority: str = "medium", reason_code_id: int | None = None,
+                  custom: dict[str, Any] | None = None, plan_id: int | None = None, due_at: datetime | None = None,
+                  planned_start: datetime | None = None, planned_end: datetime | None = None,
+                  checklist: list[str] | None = None, now: datetime) -> MaintenanceTicket:
+    """Create, number, start the workflow and the SLA clock, link the machine's open stop (corrective),
+    notify the plant's maintenance people. The caller has checked the actor may raise it."""
+    problems: dict[str, str] = {}
+    title, description = (title or "").strip(), (description or "").strip()
+    if p := text_problem(title, max_length=200):
+        problems["title"] = p
+    if p := text_problem(description, max_length=4000, required=False):
+        problems["description"] = p
+    check(problems)
+    check_priority(priority)
+    if reason_code_id is not None:
+        reason = session.get(ReasonCode, reason_code_id)
+        if reason is None or reason.organization_id != actor.organization_id:
+            raise Invalid(fields={"reason_code_id": "Choose a reason of your organization."})
+    ticket = MaintenanceTicket(
+        organization_id=actor.organization_id, plant_id=machine.plant_id, machine_id=machine.id,
+        number=numbering.next_number(session, actor.organization_id, "MT"), kind=kind, source=source,
+        priority=priority, reason_code_id=reason_code_id, title=title, description=description,
+        raised_by=actor.user_id, plan_id=plan_id, due_at=due_at, planned_start=planned_start,
+        planned_end=planned_end, checklist=[{"item": i, "done": False, "note": ""} for i in checklist or []],
+        custom=custom_fields.validate(session, actor, ENTITY, custom or {}))
+    stamp_new(ticket, actor, now)
+    sla.start_clock(session, ticket, now)
+    session.add(ticket)
+    session.flush()
+    workflow.start(session, actor, ENTITY, ticket.id, plant_id=ticket.plant_id, department_id=machine.department_id,
+                   now=now)
+    if kind == "corrective":
+        _link_open_stop(session, ticket)
+    announce(session, actor, ENTITY, ticket.id, "create",
+             {"number": ticket.number, "machine_id": machine.id, "kind": kind, "source": source, "priority": priority},
+             now=now, plant_id=ticket.plant_id,
+             payload={"machine_id": machine.id, "number": ticket.number, "kind": kind})
+    workflow.notify_people(session, organization_id=actor.organization_id,
+                           title=f"{ticket.number}: {machine.code} - {title}", body=description,
+                           link=f"{TICKET_PATH}{ticket.id}", kind="assignment", roles=("maintenance",),
+                           plant_id=ticket.plant_id, entity_type=ENTITY, entity_id=ticket.id, now=now,
+                           exclude_user_id=actor.user_id)
+    return ticket
+
+
+def _link_open_stop(session: Session, ticket: MaintenanceTicket) -> None:
+    status = session.get(MachineStatus, ticket.machine_id)
+    if status is not None and status.state == MachineState.DOWN and status.open_downtime_event_id:
+        session.add(MaintenanceStopLink(organization_id=ticket.organization_id, ticket_id=ticket.id,
+                                        event_id=status.open_downtime_event_id))
+        if ticket.reason_code_id is None:
+            ticket.reason_code_id = status.reason_code_id
+            session.add(ticket)
+
+
+# ---- reads ---------------------------------------------------------------------------------------
+
+def reads(session: Session, actor: Actor, rows: list[MaintenanceTicket], *, now: datetime | None = None) -> list[TicketRead]:
+    now = now or utcnow()
+    machines = {m.id: m for m in session.exec(select(Machine).where(
+        col(Machine.id).in_({r.machine_id for r in rows} or {-1}))).all()}
+    user_ids = {r.raised_by for r in rows if r.raised_by} | {r.assignee_id for r in rows if r.assignee_id}
+    users = {u.id: u.full_name or u.username for u in session.exec(select(User).where(
+        col(User.id).in_(user_ids or {-1}))).all()}
+    reasons = {r.id: r.name for r in session.exec(select(ReasonCode).where(
+        col(ReasonCode.id).in_({r.reason_code_id for r in rows if r.reason_code_id} or {-1}))).all()}
+    names = dict(session.exec(select(WorkflowInstance.entity_id, WorkflowState.name).join(
+        WorkflowState, (WorkflowState.workflow_id == WorkflowInstance.workflow_id)
+        & (WorkflowState.key == WorkflowInstance.state)).where(
+        WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.entity_type == ENTITY,
+        col(WorkflowInstance.entity_id).in_([r.id for r in rows] or [-1]))).all())
+    calendars: dict[int, Any] = {}
+    out = []
+    for r in rows:
+        if r.plant_id not in calendars:
+            calendars[r.plant_id] = sla.calendar_of(session, r.plant_id)
+        c = sla.clock(session, r, now, calendars[r.plant_id], calendar_known=True)
+        m = machines.get(r.machine_id)
+        out.append(TicketRead.model_validate({
+            **r.model_dump(), "machine_code": m.code if m else "", "machine_name": m.name if m else "",
+            "reason": reasons.get(r.reason_code_id, ""), "status_name": names.get(r.id, r.status),
+            "raised_by_name": users.get(r.raised_by, ""), "assignee_name": users.get(r.assignee_id, ""),
+            "sla_state": c.state, "sla_due_at": c.due_at, "sla_remaining_seconds": c.remaining_seconds,
+            "response_state": c.response_state}))
+    return out
+
+
+def get_ticket(session: Session, actor: Actor, ticket_id: int, *, now: datetime | None = None) -> TicketRead:
+    require(actor, Permission.VIEW)
+    return reads(session, actor, [get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")],
+                 now=now)[0]
+
+
+def list_tickets(session: Session, actor: Actor, *, plant_id: int | None = None, machine_id: int | None = None,
+                 kind: str | None = None, status: str | None = None, open_only: bool = False,
+                 assignee_id: int | None = None, search: str = "", since: datetime | None = None,
+                 until: datetime | None = None, limit: int = 500, now: datetime | None = None) -> list[TicketRead]:
+    require(actor, Permission.VIEW)
+    plants = [plant_id] if plant_id is not None else list(actor.plant_ids)
+    query = select(MaintenanceTicket).where(
+        MaintenanceTicket.organization_id == actor.organization_id,
+        col(MaintenanceTicket.plant_id).in_([p for p in plants if p in actor.plant_ids] or [-1]))
+    if machine_id is not None:
+        query = query.where(MaintenanceTicket.machine_id == machine_id)
+    if kind:
+        query = query.where(MaintenanceTicket.kind == kind)
+    if status:
+        query = query.where(MaintenanceTicket.status == status)
+    if open_only:
+        query = query.where(MaintenanceTicket.is_closed == False)  # noqa: E712
+    if assignee_id is not None:
+        query = query.where(MaintenanceTicket.assignee_id == assignee_id)
+    if since is not None:
+        query = query.where(MaintenanceTicket.created_at >= since)
+    if until is not None:
+        query = query.where(MaintenanceTicket.created_at < until)
+    if search.strip():
+        pattern = like_pattern(search)
+        query = query.where(or_(func.lower(MaintenanceTicket.number).like(pattern, escape="\\"),
+                                func.lower(MaintenanceTicket.title).like(pattern, escape="\\")))
+    rows = session.exec(query.order_by(col(MaintenanceTicket.id).desc()).limit(max(1, min(limit, 5000)))).all()
+    return reads(session, actor, list(rows), now=now)
+
+
+def my_tickets(session: Session, actor: Actor, *, now: datetime | None = None) -> list[TicketRead]:
+    """The technician's phone list: open tickets assigned to them, the most urgent deadline first."""
+    if actor.user_id is None:
+        raise NotFound("No user.")
+    rows = list_tickets(session, actor, open_only=True, assignee_id=actor.user_id, now=now)
+    far = datetime.max.replace(tzinfo=now.tzinfo if now else utcnow().tzinfo)
+    return sorted(rows, key=lambda t: (t.sla_due_at or far, t.id))
