@@ -10,7 +10,8 @@
 Invariants: stock never goes below zero (an issue of more than is there is refused); every stock change is
 one `stock_move` row (receipts +, issues -) and the `part_stock` row is their sum; a ticket's parts cost is
 its issues at the unit cost they were issued at, labour cost hours x rate; MAINTAIN at the plant for every
-change, VIEW to read; another plant's stock does not exist for people without access to it.
+change, VIEW to read; parts and labour may be booked on a done ticket, never on a cancelled one;
+another plant's stock does not exist for people without access to it.
 """
 from __future__ import annotations
 
@@ -165,8 +166,8 @@ def issue_to_ticket(session: Session, actor: Actor, ticket_id: int, part_id: int
     now = now or utcnow()
     ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
     require_maintain(actor, ticket.plant_id)
-    if ticket.is_closed:
-        raise Conflict(f"{ticket.number} is closed.")
+    if ticket.is_cancelled:
+        raise Conflict(f"{ticket.number} is cancelled.")
     part = _part(session, actor, part_id)
     if not isinstance(quantity, int) or quantity < 1:
         raise Invalid(fields={"quantity": "Issue at least 1."})

@@ -1,0 +1,229 @@
+"""Preventive plans (calendar, parts counted by the operator portal and machine ingest, run hours), the planned
+window excluded from availability, spare parts and labour, MTBF/MTTR and the other KPIs against hand-computed
+figures, and isolation of parts between plants and organizations.
+
+Calendar as in test_maintenance_tickets: Mon-Fri 06:00-14:00 and 14:00-22:00 with 45 + 30 minutes of breaks,
+so a Monday has 885 working minutes. T0 is Monday 2026-03-02 08:00 UTC.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from models.maintenance import MaintenanceTicket
+from models.shopfloor import EventKind, ProductionEvent
+from services.core.db import transaction
+from services.core.errors import Conflict, NotFound
+from services.kpi import reads as kpi_reads
+from services.maintenance import history, jobs, kpis, parts, plans, ticket_work
+from services.maintenance import tickets as mt
+from services.org import api_tokens
+from services.shopfloor import ingest, operator
+from tests.conftest import T0
+from tests.factories import make_user
+from tests.shopfloor_factories import make_floor
+from tests.unit.helpers import actor_for, committed
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def shop(session, world):
+    floor = make_floor(session, world.org_a, world.plant1, world.dept1)
+    tech = make_user(session, world.org_a, roles=["maintenance"], plant_ids=[world.plant1], username="tech.one")
+    return {"floor": floor, "line": floor.line, "machine": floor.machine_id, "tech": tech}
+
+
+def _plan(session, actor, **kw):
+    with transaction(session):
+        return plans.create_plan(session, actor, plans.PlanCreate(**kw), now=T0)
+
+
+def _act(session, actor, ticket_id, key, now):
+    with transaction(session):
+        return ticket_work.act(session, actor, ticket_id, key, now=now)
+
+
+def test_calendar_plan_generates_ahead_and_counts_again_from_the_done_ticket(session, world, shop):
+    tech = world.actor(shop["tech"])
+    plan = _plan(session, tech, name="Lubricate guides", machine_id=shop["machine"], interval=1, unit="weeks",
+                 lead_days=2, checklist=["Grease rails", "Check oil level"], anchor_at=T0)
+    with transaction(session):
+        assert plans.generate_due(session, now=T0 + timedelta(days=4)) == 0
+    with transaction(session):
+        assert plans.generate_due(session, now=T0 + timedelta(days=5)) == 1
+    with transaction(session):
+        assert plans.generate_due(session, now=T0 + timedelta(days=6)) == 0       # one open ticket per plan and machine
+    ticket = session.exec(select(MaintenanceTicket)).one()
+    assert (ticket.kind, ticket.source, ticket.plan_id, ticket.due_at, ticket.planned_start, ticket.planned_end) == (
+        "preventive", "plan", plan.id, T0 + timedelta(days=7), T0 + timedelta(days=7), T0 + timedelta(days=7, hours=1))
+    assert [i["item"] for i in ticket.checklist] == ["Grease rails", "Check oil level"]
+    done_at = at(9, 10)
+    _act(session, tech, ticket.id, "start_now", at(9, 9))
+    with transaction(session):
+        ticket_work.set_checklist_item(session, tech, ticket.id, 0, done=True, note="ok", now=at(9, 9, 30))
+    _act(session, tech, ticket.id, "done", done_at)
+    with transaction(session):
+        assert plans.generate_due(session, now=done_at + timedelta(days=4)) == 0
+    with transaction(session):
+        assert plans.generate_due(session, now=done_at + timedelta(days=5)) == 1
+    assert session.exec(select(MaintenanceTicket).where(MaintenanceTicket.id != ticket.id)).one().due_at == (
+        done_at + timedelta(days=7))
+
+
+def test_parts_plan_counts_operator_and_ingested_parts(session, world, shop):
+    tech, op = world.actor(shop["tech"]), world.actor(world.operator1)
+    _plan(session, tech, name="Change cutter", machine_id=shop["machine"], trigger="count", interval=100, lead_days=0,
+          anchor_at=T0)
+    with transaction(session):
+        operator.start_job(session, op, shop["machine"], shop["floor"].cut_id, client_id="s-1", now=T0)
+        operator.report_counts(session, op, shop["machine"], good=38, scrap=2,
+                               scrap_reason_code_id=shop["line"].scrap_reason_id, client_id="c-1",
+                               now=T0 + timedelta(minutes=30))
+    with transaction(session):
+        assert plans.generate_due(session, now=T0 + timedelta(hours=1)) == 0
+    token = committed(session, api_tokens.create_api_token, world.actor(world.admin_a),
+                      api_tokens.ApiTokenCreate(plant_id=world.plant1, name="gw", kind="machine"), now=T0)
+    gateway = actor_for(session, token.token, now=T0)
+    from models.resources import Machine
+    machine_code = session.get(Machine, shop["machine"]).code
+    result = committed(session, ingest.ingest_batch, gateway, [
+        {"client_id": "gw-1", "machine": machine_code, "type": "count", "good": 60,
+         "occurred_at": (T0 + timedelta(minutes=50)).isoformat()}], now=T0 + timedelta(hours=1))
+    assert result.results[0].status == "accepted"
+    assert plans.parts_since(session, shop["machine"], T0, T0 + timedelta(hours=1)) == 100
+    with transaction(session):
+        assert plans.generate_due(session, now=T0 + timedelta(hours=1)) == 1
+    ticket = session.exec(select(MaintenanceTicket)).one()
+    assert (ticket.title, ticket.due_at) == ("Change cutter", T0 + timedelta(hours=1))
+
+
+def test_usage_plan_is_generated_ahead_from_the_usage_rate(session, world, shop):
+    tech = world.actor(shop["tech"])
+    _plan(session, tech, name="Inspect spindle", machine_id=shop["machine"], trigger="run_hours", interval=10,
+          lead_days=0, anchor_at=at(2, 6))
+    with transaction(session):                 # Monday 06:00-14:00: 7.25 run hours (breaks excluded), no stops
+        assert plans.generate_due(session, now=at(2, 14)) == 0
+    with transaction(session):                 # 14:00-16:45 adds 2.75 h: 10 run hours
+        assert plans.generate_due(session, now=at(2, 16, 44)) == 0
+    with transaction(session):
+        assert plans.generate_due(session, now=at(2, 16, 45)) == 1
+
+
+def test_a_preventive_window_is_planned_downtime_not_an_availability_loss(session, world, shop):
+    tech = world.actor(shop["tech"])
+    _plan(session, tech, name="Service", machine_id=shop["machine"], interval=1, unit="days", lead_days=1, anchor_at=T0)
+    with transaction(session):
+        plans.generate_due(session, now=T0)
+    ticket = session.exec(select(MaintenanceTicket)).one()
+    _act(session, tech, ticket.id, "start_now", at(2, 10))
+    _act(session, tech, ticket.id, "done", at(2, 11))
+    stored = session.get(MaintenanceTicket, ticket.id)
+    stops = session.exec(select(ProductionEvent).where(ProductionEvent.kind.in_(
+        [EventKind.DOWNTIME_STARTED, EventKind.DOWNTIME_ENDED])).order_by(ProductionEvent.occurred_at)).all()
+    assert [(e.kind, e.occurred_at) for e in stops] == [(EventKind.DOWNTIME_STARTED, at(2, 10)),
+                                                        (EventKind.DOWNTIME_ENDED, at(2, 11))]
+    assert stored.downtime_event_id == stops[0].id
+    summary = kpi_reads.kpi_summary(session, world.actor(world.admin_a), plant_id=world.plant1, start=at(2, 6),
+                                    end=at(2, 14), machine_id=shop["machine"], now=at(3, 0))
+    f = summary.figures
+    assert (f.shift_minutes, f.planned_stop_minutes, f.planned_production_minutes, f.stop_minutes) == (435, 60, 375, 0)
+    assert f.run_minutes == 375
+
+
+def test_mtbf_mttr_and_the_rest_against_hand_computed_figures(session, world, shop):
+    tech, op, sup = world.actor(shop["tech"]), world.actor(world.operator1), world.actor(world.admin_a)
+    brk = shop["line"].downtime_reason_id
+
+    def down(start, end, n):
+        with transaction(session):
+            operator.start_downtime(session, op, shop["machine"], brk, client_id=f"d{n}", occurred_at=start, now=start)
+        with transaction(session):
+            operator.end_downtime(session, op, shop["machine"], client_id=f"u{n}", occurred_at=end, now=end)
+
+    def raise_(now, priority="critical"):
+        with transaction(session):
+            return mt.raise_ticket(session, op, mt.TicketCreate(machine_id=shop["machine"], title="Down",
+                                                                priority=priority, source="operator"), now=now)
+
+    with transaction(session):
+        operator.start_downtime(session, op, shop["machine"], brk, client_id="d1", occurred_at=at(2, 7), now=at(2, 7))
+    a = raise_(at(2, 7))                                         # response due 07:30, resolution 11:15
+    _act(session, tech, a.id, "start_now", at(2, 7, 30))
+    _act(session, tech, a.id, "done", at(2, 8, 30))              # repair 1 h
+    with transaction(session):
+        operator.end_downtime(session, op, shop["machine"], client_id="u1", occurred_at=at(2, 8, 30), now=at(2, 8, 30))
+    b = raise_(at(2, 15))
+    _act(session, tech, b.id, "start_now", at(2, 15))
+    _act(session, tech, b.id, "done", at(2, 17))                 # repair 2 h
+    down(at(2, 15), at(2, 17), 2)
+    raise_(at(2, 19))                                            # never answered: response breached at 19:30
+    with transaction(session):
+        jobs.run_due(session, now=at(2, 19, 31))
+    with transaction(session):
+        parts.create_part(session, tech, parts.PartCreate(code="BRG-6204", name="Bearing", unit_cost=Decimal("12.50")))
+    part_id = parts.list_parts(session, tech)[0].id
+    with transaction(session):
+        parts.receive(session, tech, part_id, world.plant1, "A-01", 10, now=at(2, 7))
+        parts.issue_to_ticket(session, tech, a.id, part_id, "A-01", 2, now=at(2, 8))
+        parts.add_labour(session, tech, a.id, user_id=shop["tech"], started_at=at(2, 7, 30), ended_at=at(2, 8, 30),
+                         hourly_rate=Decimal("40"), now=at(2, 9))
+    k = kpis.maintenance_kpis(session, sup, plant_id=world.plant1, start=at(2, 0), end=at(3, 0),
+                              machine_id=shop["machine"], now=at(3, 0))
+    # operating time: 885 working minutes - 90 - 120 minutes of stops = 675 min = 11.25 h
+    assert (k.breakdowns, k.breakdown_stops, k.operating_hours) == (3, 2, 11.25)
+    assert (k.mtbf_hours, k.mtbf_hours_stops) == (3.75, 5.625)
+    assert (k.mttr_hours, k.mttr_hours_stops) == (1.5, 1.75)
+    assert (k.response_compliance, k.resolution_compliance) == (pytest.approx(2 / 3), 1.0)
+    assert (k.preventive_done, k.corrective_done, k.planned_ratio) == (0, 2, 0.0)
+    assert (k.parts_cost, k.labour_cost, k.labour_hours) == (Decimal("25.00"), Decimal("40.00"), Decimal("1.00"))
+    assert k.backlog["< 1 day"] == 1 and sum(k.backlog.values()) == 1
+    assert k.machines[0].cost == Decimal("65.00")
+    with transaction(session):
+        hist = history.machine_history(session, tech, shop["machine"], now=at(3, 0))
+    assert len(hist.tickets) == 3
+    assert [(s.minutes, s.ticket_number) for s in hist.stops] == [(120, ""), (90, a.number)]
+    assert parts.ticket_costs(session, tech, a.id).total == Decimal("65.00")
+
+
+def test_stock_never_goes_negative_and_the_reorder_list(session, world, shop):
+    tech = world.actor(shop["tech"])
+    with transaction(session):
+        part = parts.create_part(session, tech, parts.PartCreate(code="FLT-1", name="Filter", unit_cost=Decimal("3")))
+        parts.receive(session, tech, part.id, world.plant1, "B-02", 4, now=T0)
+    with transaction(session):
+        ticket = mt.raise_ticket(session, tech, mt.TicketCreate(machine_id=shop["machine"], title="Clogged"), now=T0)
+    with transaction(session), pytest.raises(Conflict, match="Only 4"):
+        parts.issue_to_ticket(session, tech, ticket.id, part.id, "B-02", 5, now=T0)
+    with transaction(session):
+        parts.issue_to_ticket(session, tech, ticket.id, part.id, "B-02", 3, now=T0)
+        parts.set_minimum(session, tech, part.id, world.plant1, "B-02", 2, now=T0)
+    assert [(s.code, s.location, s.quantity, s.min_quantity) for s in parts.reorder_list(session, tech)] == [
+        ("FLT-1", "B-02", 1, 2)]
+
+
+def test_another_plants_parts_and_another_organizations_technician(session, world, shop):
+    tech = world.actor(shop["tech"])
+    admin = world.actor(world.admin_a)
+    with transaction(session):
+        part = parts.create_part(session, admin, parts.PartCreate(code="V-1", name="Valve"))
+        parts.receive(session, admin, part.id, world.plant2, "P2-A", 5, now=T0)
+    assert parts.stock(session, tech) == []                             # plant 2's stock is not theirs
+    with transaction(session), pytest.raises(NotFound):
+        parts.receive(session, tech, part.id, world.plant2, "P2-A", 1, now=T0)
+    with transaction(session):
+        ticket = mt.raise_ticket(session, tech, mt.TicketCreate(machine_id=shop["machine"], title="Leak"), now=T0)
+    with transaction(session), pytest.raises(Conflict):                 # no valve at plant 1
+        parts.issue_to_ticket(session, tech, ticket.id, part.id, "P2-A", 1, now=T0)
+    tech_b = world.actor(make_user(session, world.org_b, roles=["maintenance"], plant_ids=[world.plant_b]))
+    with transaction(session), pytest.raises(NotFound):
+        parts.issue_to_ticket(session, tech_b, ticket.id, part.id, "P2-A", 1, now=T0)
+    with transaction(session), pytest.raises(NotFound):
+        parts.receive(session, tech_b, part.id, world.plant_b, "X", 1, now=T0)
+    with pytest.raises(NotFound):
+        kpis.maintenance_kpis(session, tech_b, plant_id=world.plant1, start=at(2, 0), end=at(3, 0))
