@@ -37,6 +37,8 @@ from rxapp.api.finance import ledger as finance_ledger
 from rxapp.api.finance import tax_rules as finance_tax
 from rxapp.api.kpi import andon as andon_api
 from rxapp.api.kpi import kpi as kpi_api
+from rxapp.api.maintenance import resources as maintenance_resources
+from rxapp.api.maintenance import tickets as maintenance_tickets
 from rxapp.api.master import calendars as master_calendars
 from rxapp.api.master import customers as master_customers
 from rxapp.api.master import products as master_products
@@ -74,7 +76,8 @@ ROUTERS = (auth.router, me.router, health.router, users.router, lockouts.router,
            lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router,
            rejects_api.router,
            finance_tax.router, finance_ledger.router, finance_costing.router, finance_invoices.router,
-           studio_projects.router, studio_work.router)
+           studio_projects.router, studio_work.router,
+           maintenance_tickets.router, maintenance_resources.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -92,6 +95,8 @@ TAGS = [
     {"name": "rejects and returns", "description": "Internal rejects (also from scrap reports) and customer returns with "
                                                   "disposition and approval."},
     {"name": "sop tickets", "description": "One department charges another for an SOP failure; respond, accept, dispute, reassign."},
+    {"name": "maintenance", "description": "Maintenance tickets with SLA clocks, preventive plans, spare parts and "
+                                           "stock, labour, machine history and MTBF/MTTR KPIs."},
     {"name": "auth", "description": "Log in for a bearer token, log out, change your password."},
     {"name": "me", "description": "The person or API token behind the bearer header."},
     {"name": "health", "description": "Liveness and database reachability (no log-in)."},

@@ -105,6 +105,8 @@ def _fields(session: Session, ticket_id: int) -> dict[str, Any]:
 
 def _on_state(session: Session, ticket_id: int, state: str, closed: bool) -> None:
     t = session.get(MaintenanceTicket, ticket_id)
+    if t is None:
+        return
     inst = session.exec(select(WorkflowInstance).where(WorkflowInstance.organization_id == t.organization_id,
                                                        WorkflowInstance.entity_type == ENTITY,
                                                        WorkflowInstance.entity_id == ticket_id)).first()

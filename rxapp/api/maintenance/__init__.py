@@ -1,0 +1,1 @@
+"""Maintenance over REST: tickets (tickets.py), plans, parts, stock moves, settings and KPIs (resources.py)."""
