@@ -59,6 +59,12 @@ STUDIO_PROJECT = "/studio/project"
 STUDIO_MY_TASKS = "/studio/my-tasks"
 STUDIO_PORTAL = "/studio/portal"
 STUDIO_TASK = "/studio/task"
+MAINTENANCE = "/maintenance"
+MAINTENANCE_TICKETS = "/maintenance/tickets"
+MAINTENANCE_TICKET = "/maintenance/ticket"
+MAINTENANCE_MY = "/maintenance/my"
+MAINTENANCE_REPORT = "/maintenance/report"
+MAINTENANCE_MACHINE = "/maintenance/machine"
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,14 @@ NAV: list[NavItem] = [
             _("Your studio tasks: submit versions, see reviews."), _("Studio")),
     NavItem(_("Partner portal"), STUDIO_PORTAL, "handshake", Permission.STUDIO_PORTAL,
             _("The tasks and reviews shared with your company."), _("Studio")),
+    NavItem(_("My tickets"), MAINTENANCE_MY, "wrench", Permission.MAINTAIN,
+            _("Your maintenance tickets: accept, start, wait for parts, done."), _("Maintenance")),
+    NavItem(_("Maintenance"), MAINTENANCE, "activity", Permission.VIEW_DASHBOARDS,
+            _("Open tickets with SLA countdown, MTBF, MTTR and costs, live."), _("Maintenance")),
+    NavItem(_("Maintenance tickets"), MAINTENANCE_TICKETS, "clipboard-list", Permission.VIEW,
+            _("Corrective and preventive tickets of your plants."), _("Maintenance")),
+    NavItem(_("Report a breakdown"), MAINTENANCE_REPORT, "siren", Permission.RUN_JOBS,
+            _("Tell maintenance a machine is broken, with a photo."), _("Maintenance")),
     NavItem(_("Workflows"), ADMIN_WORKFLOWS, "workflow", Permission.CONFIGURE,
             _("States, transitions, approvals and due times of NCRs, tickets and more."), _("Administration")),
     NavItem(_("Users"), ADMIN_USERS, "users", Permission.MANAGE_USERS,
@@ -183,6 +197,18 @@ def studio_task_url(task_id: int) -> str:
 
 def sop_ticket_url(ticket_id: int) -> str:
     return f"{SOP_TICKET}?id={int(ticket_id)}"
+
+
+def maintenance_ticket_url(ticket_id: int) -> str:
+    return f"{MAINTENANCE_TICKET}?id={int(ticket_id)}"
+
+
+def maintenance_report_url(machine_id: int, *, from_andon: bool = False) -> str:
+    return f"{MAINTENANCE_REPORT}?machine={int(machine_id)}" + ("&from=andon" if from_andon else "")
+
+
+def machine_history_url(machine_id: int) -> str:
+    return f"{MAINTENANCE_MACHINE}?id={int(machine_id)}"
 
 
 def login_url(next_path: str | None = None) -> str:

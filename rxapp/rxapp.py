@@ -23,6 +23,9 @@ from rxapp.pages.finance.overview import finance_page
 from rxapp.pages.home import home_page
 from rxapp.pages.kpi.andon import andon_page
 from rxapp.pages.kpi.dashboard import dashboard_page
+from rxapp.pages.maintenance.dashboard import maintenance_dashboard_page
+from rxapp.pages.maintenance.floor import my_tickets_page, report_page
+from rxapp.pages.maintenance.tickets import machine_history_page, maintenance_ticket_page, maintenance_tickets_page
 from rxapp.pages.master.calendars import calendars_page
 from rxapp.pages.master.customers import customers_page
 from rxapp.pages.master.products import products_page
@@ -66,6 +69,9 @@ from rxapp.state.config.workflows import WorkflowsAdminState
 from rxapp.state.finance.overview import FinanceState
 from rxapp.state.kpi.andon import AndonState
 from rxapp.state.kpi.dashboard import DashboardState
+from rxapp.state.maintenance.dashboard import MaintenanceDashboardState
+from rxapp.state.maintenance.floor import MyTicketsState, ReportState
+from rxapp.state.maintenance.tickets import MachineHistoryState, MaintenanceTicketsState, MaintenanceTicketState
 from rxapp.state.master.boms import BomState
 from rxapp.state.master.calendars import CalendarsState
 from rxapp.state.master.customers import CustomersState
@@ -185,4 +191,14 @@ _guarded(my_tasks_page, routes.STUDIO_MY_TASKS, _("My tasks"), Permission.STUDIO
 _guarded(my_tasks_page, routes.STUDIO_PORTAL, _("Partner portal"), Permission.STUDIO_PORTAL, MyTasksState.load)
 app.add_page(task_page, route=routes.STUDIO_TASK, title=_title(_("Studio task")),
              on_load=[TaskState.require_reader_or_partner, TaskState.enter])
+_guarded(maintenance_dashboard_page, routes.MAINTENANCE, _("Maintenance"), Permission.VIEW,
+         MaintenanceDashboardState.enter)
+_guarded(maintenance_tickets_page, routes.MAINTENANCE_TICKETS, _("Maintenance tickets"), Permission.VIEW,
+         MaintenanceTicketsState.enter)
+_guarded(maintenance_ticket_page, routes.MAINTENANCE_TICKET, _("Maintenance ticket"), Permission.VIEW,
+         MaintenanceTicketState.enter)
+_guarded(my_tickets_page, routes.MAINTENANCE_MY, _("My tickets"), Permission.MAINTAIN, MyTicketsState.load)
+_guarded(report_page, routes.MAINTENANCE_REPORT, _("Report a breakdown"), Permission.VIEW, ReportState.enter)
+_guarded(machine_history_page, routes.MAINTENANCE_MACHINE, _("Machine history"), Permission.VIEW,
+         MachineHistoryState.enter)
 _guarded(workflows_page, routes.ADMIN_WORKFLOWS, _("Workflows"), Permission.CONFIGURE, WorkflowsAdminState.enter)

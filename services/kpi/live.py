@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 
 REFRESH_INTERVAL = 0.25          # seconds: at most one refresh per scope per interval
 LIVE_EVENT_PREFIXES = ("job.", "count.", "downtime.", "ingest.", "machine.", "operation.", "work_order.",
-                       "order.", "schedule.", "shipment.", "studio.")
+                       "order.", "schedule.", "shipment.", "studio.",
+                       "maintenance_ticket.", "stock.")
 NO_PLANT = 0                     # the "plant" of organization-wide scopes (studio projects have no plant)
 
 

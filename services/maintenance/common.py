@@ -72,4 +72,4 @@ def technicians(session: Session, actor: Actor, plant_id: int) -> list[tuple[int
         UserPlantAccess, UserPlantAccess.user_id == User.id).where(
         User.organization_id == actor.organization_id, User.is_active == True,  # noqa: E712
         RoleAssignment.role == Role.MAINTENANCE, UserPlantAccess.plant_id == plant_id).order_by(User.username)).all()
-    return [(u.id, u.full_name or u.username) for u in dict.fromkeys(rows)]
+    return list(dict.fromkeys((u.id, u.full_name or u.username) for u in rows))

@@ -1,0 +1,1 @@
+"""The maintenance pages: dashboard, tickets, ticket, my tickets, report a breakdown, machine history."""

@@ -1,0 +1,72 @@
+"""Phone pages: /maintenance/report (report a breakdown with photos from the camera) and /maintenance/my (the
+technician's open tickets with big buttons). One column, touch targets of at least 48 px."""
+from __future__ import annotations
+
+import reflex as rx
+
+from rxapp.components.master import form_field, select_control
+from rxapp.components.shell import shell
+from rxapp.components.ui import TOUCH, error_state, loading, page_header, text_input
+from rxapp.i18n import _
+from rxapp.pages.maintenance.common import sla_badge
+from rxapp.state.maintenance.floor import MyTicket, MyTicketsState, ReportState
+from rxapp.state.maintenance.tickets import PRIORITY_OPTIONS
+
+REPORT_UPLOAD = "maintenance-report-photo"
+
+
+def report_page() -> rx.Component:
+    e = ReportState.errors
+    return shell(
+        page_header(_("Report a breakdown"), _("Tell maintenance what is wrong; add a photo.")),
+        rx.form(rx.flex(
+            form_field(_("Machine"), select_control("machine_id", ReportState.machines, value=ReportState.machine_id,
+                                                    on_change=ReportState.set_machine, placeholder="—"), e, "machine_id"),
+            form_field(_("What is wrong"), text_input("title"), e, "title"),
+            form_field(_("Details"), rx.text_area(name="description", id="description", width="100%"), e,
+                       "description"),
+            form_field(_("Priority"), select_control("priority", PRIORITY_OPTIONS, default_value="high"), e,
+                       "priority"),
+            rx.upload.root(
+                rx.flex(rx.icon("camera", size=28), rx.text(_("Take or choose a photo"), size="4"), align="center",
+                        spacing="2", justify="center"),
+                id=REPORT_UPLOAD, multiple=True, max_files=4, accept={"image/*": []},
+                on_drop=ReportState.add_photos(rx.upload_files(upload_id=REPORT_UPLOAD)),
+                border=f"2px dashed {rx.color('gray', 7)}", border_radius="8px", padding="16px", min_height="64px",
+                cursor="pointer", data_testid="report-photo"),
+            rx.flex(rx.foreach(ReportState.photo_names, lambda n: rx.badge(rx.icon("image", size=14), n, size="2")),
+                    rx.cond(ReportState.photo_names.length() > 0,
+                            rx.button(_("Remove photos"), variant="soft", on_click=ReportState.clear_photos,
+                                      min_height=TOUCH)),
+                    spacing="2", wrap="wrap", data_testid="report-photos"),
+            rx.button(rx.icon("send"), _("Send to maintenance"), type="submit", size="4", min_height="56px",
+                      data_testid="report-submit"),
+            rx.cond(ReportState.done_number != "",
+                    rx.callout(_("Sent: ") + ReportState.done_number, color_scheme="green", data_testid="report-done")),
+            direction="column", spacing="4", max_width="560px"), on_submit=ReportState.submit, reset_on_submit=True),
+    )
+
+
+def _card(t: MyTicket) -> rx.Component:
+    return rx.card(
+        rx.flex(rx.link(rx.heading(t.number, size="6"), href=t.href), rx.badge(t.status, size="3"),
+                rx.badge(t.priority, variant="soft"), spacing="2", align="center", wrap="wrap"),
+        rx.text(t.machine, " · ", t.title, size="4"),
+        sla_badge(t.sla_state, t.sla_color, t.due_iso, t.remaining),
+        rx.flex(rx.foreach(t.moves, lambda m: rx.button(m.name, on_click=MyTicketsState.move(t.id, m.key), size="4",
+                                                        min_height="56px", data_testid="my-move")),
+                spacing="2", wrap="wrap", margin_top="8px"),
+        width="100%", data_testid="my-ticket")
+
+
+def my_tickets_page() -> rx.Component:
+    return shell(
+        page_header(_("My tickets"), _("Your open maintenance work, the most urgent first.")),
+        rx.cond(MyTicketsState.loading, loading(), rx.cond(
+            MyTicketsState.error != "", error_state(MyTicketsState.error, MyTicketsState.load),
+            rx.cond(MyTicketsState.tickets.length() > 0,
+                    rx.flex(rx.foreach(MyTicketsState.tickets, _card), direction="column", spacing="3",
+                            max_width="640px"),
+                    rx.text(_("Nothing assigned to you. Well done."), color_scheme="gray",
+                            data_testid="my-empty")))),
+    )

@@ -1,0 +1,1 @@
+"""Page state of the maintenance pages (thin: everything through services/maintenance)."""

@@ -1,0 +1,124 @@
+"""/maintenance: the maintenance dashboard. The board (open tickets with their SLA countdown, 30-day KPI tiles
+and charts) is the plant's shared live state (`LiveMaintenanceState`), linked only after
+services.maintenance.board confirmed the actor's access; the analysis below it (period, machine class, per
+machine with drill-down to the tickets, CSV/Excel) is this person's own and read on demand."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import reflex as rx
+
+from models.base import utcnow
+from rxapp import live
+from rxapp.i18n import _
+from rxapp.state.maintenance.live_board import LiveMaintenanceState
+from rxapp.state.master.common import Option, download
+from rxapp.state.org.auth import AuthState, as_id
+from services.core.errors import DomainError
+from services.kpi.live import Scope, reader_for
+from services.maintenance import board as board_service
+from services.maintenance import kpis
+from services.org import plants
+
+PERIODS = [("30", _("30 days")), ("90", _("90 days")), ("365", _("One year"))]
+COLUMNS = [("machine_code", "Machine"), ("machine_name", "Name"), ("breakdowns", "Breakdowns"),
+           ("breakdown_stops", "Breakdown stops"), ("operating_hours", "Operating h"), ("mtbf_hours", "MTBF h"),
+           ("mttr_hours", "MTTR h"), ("cost", "Cost")]
+
+
+def board_for_scope(session, scope: Scope, now) -> board_service.MaintenanceBoard:
+    return board_service.board(session, reader_for(scope), scope.plant_id, now=now)
+
+
+live.register_kind("maintenance", LiveMaintenanceState, board_for_scope)
+
+
+@dataclass
+class MachineRow:
+    machine_id: int = 0
+    code: str = ""
+    name: str = ""
+    breakdowns: int = 0
+    stops: int = 0
+    mtbf: str = "–"
+    mttr: str = "–"
+    cost: str = ""
+    href: str = ""
+
+
+class MaintenanceDashboardState(AuthState):
+    plant_options: list[Option] = []
+    plant_id: str = ""
+    period: str = "30"
+    machine_rows: list[MachineRow] = []
+    summary: list[list[str]] = []
+    error: str = ""
+
+    @rx.event
+    async def enter(self):
+        try:
+            options = self._use_case(lambda s, a: [Option(value=str(p.id), label=f"{p.code} · {p.name}")
+                                                   for p in plants.list_plants(s, a) if p.id in a.plant_ids])
+        except DomainError as error:
+            return self._refused(error, quiet=True)
+        self.plant_options = options
+        if not self.plant_id and options:
+            self.plant_id = options[0].value
+        return await self._open()
+
+    async def _open(self):
+        if not self.plant_id:
+            self.error = _("You have no plant to show.")
+            return None
+        try:
+            scope = self._use_case(board_service.board_scope, as_id(self.plant_id))
+        except DomainError as error:
+            self.error = _(error.message)
+            return self._refused(error, quiet=True)
+        self.error = ""
+        await live.watch(await self.get_state(LiveMaintenanceState), scope)
+        return MaintenanceDashboardState.analyse
+
+    @rx.event
+    async def set_plant(self, value: str):
+        self.plant_id = str(as_id(value) or "")
+        return await self._open()
+
+    @rx.event
+    def set_period(self, value: str):
+        self.period = value if value in dict(PERIODS) else "30"
+        return MaintenanceDashboardState.analyse
+
+    def _kpis(self) -> kpis.MaintenanceKpis:
+        now = utcnow()
+        return self._use_case(kpis.maintenance_kpis, plant_id=as_id(self.plant_id),
+                              start=now - timedelta(days=int(self.period)), end=now, now=now)
+
+    @rx.event
+    def analyse(self):
+        try:
+            k = self._kpis()
+        except DomainError as error:
+            self.machine_rows, self.summary = [], []
+            return self._refused(error)
+        self.machine_rows = [MachineRow(machine_id=m.machine_id, code=m.machine_code, name=m.machine_name,
+                                        breakdowns=m.breakdowns, stops=m.breakdown_stops,
+                                        mtbf="–" if m.mtbf_hours is None else f"{m.mtbf_hours:.1f}",
+                                        mttr="–" if m.mttr_hours is None else f"{m.mttr_hours:.2f}", cost=f"{m.cost:.2f}",
+                                        href=f"/maintenance/tickets?machine={m.machine_id}")
+                             for m in k.machines]
+        stops_mtbf = "–" if k.mtbf_hours_stops is None else f"{k.mtbf_hours_stops:.1f} h"
+        stops_mttr = "–" if k.mttr_hours_stops is None else f"{k.mttr_hours_stops:.2f} h"
+        self.summary = [[_("Breakdown stops"), str(k.breakdown_stops)], [_("MTBF from stops"), stops_mtbf],
+                        [_("MTTR from stops"), stops_mttr], [_("Preventive done"), str(k.preventive_done)],
+                        [_("Corrective done"), str(k.corrective_done)], [_("Labour hours"), str(k.labour_hours)]]
+        return None
+
+    @rx.event
+    def export(self, fmt: str):
+        try:
+            k = self._kpis()
+        except DomainError as error:
+            return self._refused(error)
+        return download(k.machines, COLUMNS, "maintenance-kpis", fmt)

@@ -1,0 +1,136 @@
+"""The two phone pages of maintenance: /maintenance/report (an operator or supervisor reports a breakdown of a
+machine, with photos from the phone's camera) and /maintenance/my (the technician's own open tickets with
+accept, start, wait for parts, resume and done). Everything through services/maintenance."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import reflex as rx
+
+from models.base import utcnow
+from rxapp.i18n import _
+from rxapp.state.maintenance.live_board import SLA_COLORS, remaining_text
+from rxapp.state.maintenance.tickets import machine_options
+from rxapp.state.master.common import Option, translated_fields
+from rxapp.state.org.auth import AuthState, as_id
+from services.config import workflow
+from services.core.errors import DomainError
+from services.maintenance import ENTITY, ticket_work
+from services.maintenance import tickets as mt
+from services.maintenance.tickets import TicketCreate
+
+MAX_PHOTOS = 4
+
+
+class ReportState(AuthState):
+    machines: list[Option] = []
+    machine_id: str = ""
+    source: str = "operator"
+    photo_names: list[str] = []
+    errors: dict[str, str] = {}
+    done_number: str = ""
+    _photos: list[tuple[str, str, bytes]] = []
+
+    @rx.event
+    def enter(self):
+        query = self.router.url.query_parameters if self.router and self.router.url else {}
+        self.machine_id = str(as_id(query.get("machine", "")) or "")
+        self.source = "andon" if query.get("from") == "andon" else "operator"
+        self.errors, self.done_number, self.photo_names, self._photos = {}, "", [], []
+        try:
+            self.machines = self._use_case(machine_options)
+        except DomainError as error:
+            return self._refused(error, quiet=True)
+        return None
+
+    @rx.event
+    def set_machine(self, value: str):
+        self.machine_id = str(as_id(value) or "")
+
+    @rx.event
+    async def add_photos(self, files: list[rx.UploadFile]):
+        for upload in files[: MAX_PHOTOS - len(self._photos)]:
+            data = await upload.read()
+            self._photos = [*self._photos, (upload.name or "photo.jpg", (upload.content_type or "").lower(), data)]
+        self.photo_names = [name for name, _type, _data in self._photos]
+
+    @rx.event
+    def clear_photos(self):
+        self._photos, self.photo_names = [], []
+
+    @rx.event
+    def submit(self, form: dict):
+        photos = list(self._photos)
+
+        def report(s, a):
+            ticket = mt.raise_ticket(s, a, TicketCreate(
+                machine_id=as_id(self.machine_id) or 0, title=str(form.get("title") or ""),
+                description=str(form.get("description") or ""), priority=str(form.get("priority") or "high"),
+                source=self.source), now=utcnow())
+            for name, content_type, data in photos:
+                ticket_work.add_photo(s, a, ticket.id, name, content_type, data, now=utcnow())
+            return ticket
+        try:
+            ticket = self._use_case(report)
+        except DomainError as error:
+            self.errors = translated_fields(error)
+            return self._refused(error)
+        self.errors, self.done_number, self._photos, self.photo_names = {}, ticket.number, [], []
+        return rx.toast.success(_("Ticket {number} sent to maintenance").format(number=ticket.number))
+
+
+@dataclass
+class MyMove:
+    key: str = ""
+    name: str = ""
+
+
+@dataclass
+class MyTicket:
+    id: int = 0
+    number: str = ""
+    machine: str = ""
+    title: str = ""
+    status: str = ""
+    priority: str = ""
+    sla_state: str = "none"
+    sla_color: str = "gray"
+    due_iso: str = ""
+    remaining: str = ""
+    href: str = ""
+    moves: list[MyMove] = field(default_factory=list)
+
+
+class MyTicketsState(AuthState):
+    tickets: list[MyTicket] = []
+    loading: bool = True
+    error: str = ""
+
+    @rx.event
+    def load(self):
+        def read(s, a):
+            out = []
+            for t in mt.my_tickets(s, a, now=utcnow()):
+                moves = [MyMove(key=o.key, name=o.name) for o in workflow.available_transitions(s, a, ENTITY, t.id)
+                         if o.allowed and not o.require_comment]
+                out.append(MyTicket(id=t.id, number=t.number, machine=t.machine_code, title=t.title,
+                                    status=t.status_name, priority=t.priority, sla_state=t.sla_state,
+                                    sla_color=SLA_COLORS.get(t.sla_state, "gray"),
+                                    due_iso=t.sla_due_at.isoformat() if t.sla_due_at else "",
+                                    remaining=remaining_text(t.sla_remaining_seconds),
+                                    href=f"/maintenance/ticket?id={t.id}", moves=moves))
+            return out
+        try:
+            self.tickets = self._use_case(read)
+        except DomainError as error:
+            self.tickets, self.loading, self.error = [], False, _(error.message)
+            return self._refused(error, quiet=True)
+        self.loading, self.error = False, ""
+
+    @rx.event
+    def move(self, ticket_id: int, key: str):
+        try:
+            t = self._use_case(ticket_work.act, as_id(ticket_id) or 0, str(key), now=utcnow())
+        except DomainError as error:
+            return self._refused(error)
+        return [rx.toast.success(f"{t.number}: {t.status_name}"), MyTicketsState.load]

@@ -1,0 +1,106 @@
+"""Maintenance page states without a browser: an operator reports a breakdown with a photo, the ticket list
+raises one with field errors, a technician works it from "my tickets" and the ticket page (assign, moves,
+note), the dashboard links the plant's live board and analyses per machine; another organization sees
+nothing."""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from models.maintenance import MaintenanceAttachment, MaintenanceTicket
+from rxapp.state.maintenance.dashboard import MaintenanceDashboardState
+from rxapp.state.maintenance.floor import MyTicketsState, ReportState
+from rxapp.state.maintenance.live_board import LiveMaintenanceState
+from rxapp.state.maintenance.tickets import MaintenanceTicketsState, MaintenanceTicketState
+from tests.factories import make_user
+from tests.production_factories import make_line
+from tests.ui.conftest import run, signed_in, toasts
+from tests.ui.test_state_live import linked, live_context  # noqa: F401  (the fixture)
+
+
+class _Upload:
+    def __init__(self, name: str, content_type: str, data: bytes):
+        self.name, self.content_type, self._data = name, content_type, data
+
+    async def read(self) -> bytes:
+        return self._data
+
+
+def _shop(session, world):
+    line = make_line(session, world.org_a, world.plant1, world.dept1)
+    make_user(session, world.org_a, roles=["maintenance"], plant_ids=[world.plant1], username="tech.ui")
+    make_user(session, world.org_a, roles=["manager"], plant_ids=[world.plant1], username="manager.ui")
+    make_user(session, world.org_b, roles=["maintenance"], plant_ids=[world.plant_b], username="tech.b.ui")
+    return line.machine_ids[0]
+
+
+async def test_operator_reports_a_breakdown_with_a_photo(engine, session, world):
+    machine_id = _shop(session, world)
+    report = await signed_in(engine, ReportState, "op.one")
+    await run(report.enter(), report)
+    assert str(machine_id) in [o.value for o in report.machines]
+    await run(report.set_machine(str(machine_id)), report)
+    await run(report.add_photos([_Upload("leak.jpg", "image/jpeg", b"\xff\xd8jpeg")]), report)
+    assert report.photo_names == ["leak.jpg"]
+    events = await run(report.submit({"title": "", "priority": "high"}), report)
+    assert report.errors == {"title": "Required."} and toasts(events, "error")
+    events = await run(report.submit({"title": "Spindle stuck", "description": "Grinding noise", "priority": "high"}),
+                       report)
+    assert report.done_number == "MT-000001" and toasts(events, "success")
+    ticket = session.exec(select(MaintenanceTicket)).one()
+    assert (ticket.source, ticket.raised_by, ticket.machine_id) == ("operator", world.operator1, machine_id)
+    assert [a.filename for a in session.exec(select(MaintenanceAttachment)).all()] == ["leak.jpg"]
+
+
+async def test_technician_works_a_ticket_from_the_list_and_my_tickets(engine, session, world):
+    machine_id = _shop(session, world)
+    tech = await signed_in(engine, MaintenanceTicketsState, "tech.ui")
+    await run(tech.enter(), tech)
+    events = await run(tech.save({"machine_id": str(machine_id), "title": "", "priority": "medium"}), tech)
+    assert tech.form_errors == {"title": "Required."} and toasts(events, "error")
+    await run(tech.save({"machine_id": str(machine_id), "title": "Belt slipping", "priority": "low"}), tech)
+    assert [(r.number, r.priority, r.status, r.sla_state) for r in tech.rows] == [("MT-000001", "low", "Open", "ok")]
+    page = await tech.get_state(MaintenanceTicketState)
+    page.ticket_id = tech.rows[0].id
+    await run(page.load(), page)
+    assert {m.key for m in page.moves} == {"accept", "start_now", "cancel"} and page.sla_state == "ok"
+    tech_id = int(page.technicians[0].value)
+    await run(page.assign(str(tech_id)), page)
+    assert page.assignee_id == str(tech_id)
+    mine = await tech.get_state(MyTicketsState)
+    await run(mine.load(), mine)
+    assert [(t.number, [m.key for m in t.moves]) for t in mine.tickets] == [("MT-000001", ["accept", "start_now"])]
+    await run(mine.move(mine.tickets[0].id, "start_now"), mine)
+    assert [t.status for t in mine.tickets] == ["In progress"]
+    await run(page.add_note({"text": "Tensioner replaced"}), page)
+    await run(page.move("done"), page)
+    assert (page.status, page.sla_state, [n[2] for n in page.notes]) == ("Done", "met", ["Tensioner replaced"])
+    await run(mine.load(), mine)
+    assert mine.tickets == []
+
+
+async def test_dashboard_links_the_live_board_and_analyses_per_machine(live_context, engine, session, world):
+    machine_id = _shop(session, world)
+    tech = await signed_in(engine, MaintenanceTicketsState, "tech.ui")
+    await run(tech.save({"machine_id": str(machine_id), "title": "Hydraulic leak", "priority": "high"}), tech)
+    manager = await signed_in(engine, MaintenanceDashboardState, "manager.ui")
+    _, board = await linked(manager, manager.enter, LiveMaintenanceState)
+    assert manager.error == "" and board.loaded and board._linked_to.startswith("maintenance")
+    assert [(r.number, r.sla_state) for r in board.rows] == [("MT-000001", "ok")]
+    assert [t[0] for t in board.tiles][:2] == ["MTBF", "MTTR"]
+    assert next(m for m in manager.machine_rows if m.machine_id == machine_id).breakdowns == 1
+    assert manager.machine_rows[0].href.startswith("/maintenance/tickets?machine=")
+
+
+async def test_another_organization_sees_nothing(engine, session, world):
+    machine_id = _shop(session, world)
+    tech = await signed_in(engine, MaintenanceTicketsState, "tech.ui")
+    await run(tech.save({"machine_id": str(machine_id), "title": "Noise", "priority": "low"}), tech)
+    other = await signed_in(engine, MaintenanceTicketsState, "tech.b.ui")
+    await run(other.load(), other)
+    assert other.rows == [] and str(machine_id) not in [o.value for o in other.machines]
+    page = await other.get_state(MaintenanceTicketState)
+    page.ticket_id = tech.rows[0].id
+    await run(page.load(), page)
+    assert page.error == "Maintenance ticket not found." and page.number == ""
+    events = await run(page.move("accept"), page)
+    assert toasts(events, "error") == ["Maintenance ticket not found."]
