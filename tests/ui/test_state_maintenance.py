@@ -14,7 +14,7 @@ from rxapp.state.maintenance.tickets import MaintenanceTicketsState, Maintenance
 from tests.factories import make_user
 from tests.production_factories import make_line
 from tests.ui.conftest import run, signed_in, toasts
-from tests.ui.test_state_live import linked, live_context  # noqa: F401  (the fixture)
+from tests.ui.test_state_live import linked, live_context  # noqa: F401, F811  (the fixture)
 
 
 class _Upload:
@@ -78,7 +78,7 @@ async def test_technician_works_a_ticket_from_the_list_and_my_tickets(engine, se
     assert mine.tickets == []
 
 
-async def test_dashboard_links_the_live_board_and_analyses_per_machine(live_context, engine, session, world):
+async def test_dashboard_links_the_live_board_and_analyses_per_machine(live_context, engine, session, world):  # noqa: F811
     machine_id = _shop(session, world)
     tech = await signed_in(engine, MaintenanceTicketsState, "tech.ui")
     await run(tech.save({"machine_id": str(machine_id), "title": "Hydraulic leak", "priority": "high"}), tech)
