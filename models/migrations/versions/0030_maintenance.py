@@ -1,7 +1,7 @@
 """maintenance: tickets with SLA clocks, plans, spare parts, labour (issue 10)
 
-Revision ID: 0011_maintenance
-Revises: 0010_labels_scanning
+Revision ID: 0030_maintenance
+Revises: 0021_invoices_payments
 Create Date: 2026-12-06 20:48:11.280738
 """
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 import models.base
 
-revision = '0011_maintenance'
-down_revision = '0010_labels_scanning'
+revision = '0030_maintenance'
+down_revision = '0021_invoices_payments'
 branch_labels = None
 depends_on = None
 
