@@ -66,6 +66,9 @@ def seed_demo(session: Session, *, now: datetime | None = None, production: bool
                        _actor(session, "admin"), now=now)
         from services.demo.studio import seed_demo_studio
         seed_demo_studio(session, acme_id, now=now)
+        from services.demo.maintenance import seed_demo_maintenance
+        seed_demo_maintenance(session, acme_id, _actor(session, "maintenance"), _actor(session, "manager"),
+                              _actor(session, "admin"), now=now)
     return True
 
 

@@ -3,8 +3,9 @@ done, cancel), checklist results, notes, photos, links to the stop events it exp
 
 Invariants: only a technician of the ticket's plant (role maintenance with access there, or an admin) can be
 assigned; moves need MAINTAIN at the plant (and the transition's roles); a preventive ticket's work is recorded
-on the machine as a planned stop (the plan's reason, planned) from "in_progress" until it is done or cancelled,
-through the operator's own code path, so OEE's availability excludes it as it excludes every planned stop;
+on the machine as a planned stop (reason PM, planned) from "in_progress" until it is done or cancelled, through
+the operator's own code path, so OEE's availability excludes it as it excludes every planned stop (unless the
+machine is already stopped, or the move is recorded after the machine's state last changed);
 photos are images of at most MAX_PHOTO_BYTES; a linked stop is a downtime start of the ticket's machine.
 Nothing here commits.
 """
@@ -140,9 +141,16 @@ def _floor_actor(actor: Actor) -> Actor:
 
 
 def _planned_stop(session: Session, actor: Actor, ticket: MaintenanceTicket, now: datetime) -> None:
+    """Start the planned stop when the work starts, end it when the ticket closes. Not when the machine is
+    already stopped (that stop goes on), nor for work recorded after the machine's state last changed (late
+    entries never rewrite the machine's state now)."""
     from services.shopfloor import operator
     status = session.get(MachineStatus, ticket.machine_id)
+    if status is not None and status.since > now:
+        return
     if ticket.status == "in_progress" and ticket.downtime_event_id is None:
+        if status is not None and status.open_downtime_event_id is not None:
+            return
         result = operator.start_downtime(session, _floor_actor(actor), ticket.machine_id,
                                          _pm_reason(session, actor, now), client_id=f"mt-{uuid.uuid4().hex}",
                                          occurred_at=now, now=now)
