@@ -7,6 +7,7 @@ MTBF and run-hour plans both count on it.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import datetime
 
@@ -23,8 +24,14 @@ def _working(session: Session, plant_id: int, start: datetime, end: datetime) ->
     return [(start, end)] if cal is None else working_intervals(cal, start, end)
 
 
-def _overlap(intervals: list[tuple[datetime, datetime]], s: datetime, e: datetime) -> float:
-    return sum(max(0.0, (min(e, we) - max(s, ws)).total_seconds()) for ws, we in intervals)
+def _overlap(intervals: list[tuple[datetime, datetime]], ends: list[datetime], s: datetime, e: datetime) -> float:
+    """Seconds of [s, e) inside the sorted, disjoint `intervals` (`ends` their end times, for bisect)."""
+    total, i = 0.0, bisect_right(ends, s)
+    while i < len(intervals) and intervals[i][0] < e:
+        ws, we = intervals[i]
+        total += max(0.0, (min(e, we) - max(s, ws)).total_seconds())
+        i += 1
+    return total
 
 
 def _merge(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -48,7 +55,9 @@ def operating_by_machine(session: Session, plant_id: int, machine_ids: list[int]
             col(KpiStop.machine_id).in_(machine_ids), KpiStop.start_at < end,
             or_(col(KpiStop.end_at).is_(None), KpiStop.end_at > start))).all():
         stops[machine_id].append((max(s, start), min(e or end, end)))
-    return {m: int(total - sum(_overlap(working, s, e) for s, e in _merge(stops.get(m, [])))) for m in machine_ids}
+    ends = [e for _s, e in working]
+    return {m: int(total - sum(_overlap(working, ends, s, e) for s, e in _merge(stops.get(m, []))))
+            for m in machine_ids}
 
 
 def operating_seconds(session: Session, machine: Machine, start: datetime, end: datetime) -> int:
