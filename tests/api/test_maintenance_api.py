@@ -4,8 +4,8 @@ roles and tenancy are those of the rest of the API."""
 from __future__ import annotations
 
 from tests.api.conftest import assert_error
-from tests.factories import make_user
-from tests.production_factories import make_line
+from tests.factories.org import make_user
+from tests.factories.production import make_line
 
 
 def _shop(session, world):

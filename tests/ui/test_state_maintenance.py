@@ -11,10 +11,9 @@ from rxapp.state.maintenance.dashboard import MaintenanceDashboardState
 from rxapp.state.maintenance.floor import MyTicketsState, ReportState
 from rxapp.state.maintenance.live_board import LiveMaintenanceState
 from rxapp.state.maintenance.tickets import MaintenanceTicketsState, MaintenanceTicketState
-from tests.factories import make_user
-from tests.production_factories import make_line
-from tests.ui.conftest import run, signed_in, toasts
-from tests.ui.test_state_live import linked, live_context  # noqa: F401, F811  (the fixture)
+from tests.factories.org import make_user
+from tests.factories.production import make_line
+from tests.ui.conftest import linked, run, signed_in, toasts
 
 
 class _Upload:
@@ -78,7 +77,7 @@ async def test_technician_works_a_ticket_from_the_list_and_my_tickets(engine, se
     assert mine.tickets == []
 
 
-async def test_dashboard_links_the_live_board_and_analyses_per_machine(live_context, engine, session, world):  # noqa: F811
+async def test_dashboard_links_the_live_board_and_analyses_per_machine(live_context, engine, session, world):
     machine_id = _shop(session, world)
     tech = await signed_in(engine, MaintenanceTicketsState, "tech.ui")
     await run(tech.save({"machine_id": str(machine_id), "title": "Hydraulic leak", "priority": "high"}), tech)

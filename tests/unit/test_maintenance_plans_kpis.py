@@ -23,9 +23,9 @@ from services.maintenance import tickets as mt
 from services.org import api_tokens
 from services.shopfloor import ingest, operator
 from tests.conftest import T0
-from tests.factories import make_user
-from tests.shopfloor_factories import make_floor
-from tests.unit.helpers import actor_for, committed
+from tests.factories.db import actor_for, committed
+from tests.factories.org import make_user
+from tests.factories.shopfloor import make_floor
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -22,9 +22,9 @@ from services.maintenance import jobs, settings, ticket_work
 from services.maintenance import tickets as mt
 from services.shopfloor import operator
 from tests.conftest import T0
-from tests.factories import make_user
-from tests.production_factories import make_line
-from tests.unit.scheduling_support import add_holiday
+from tests.factories.org import make_user
+from tests.factories.production import make_line
+from tests.factories.scheduling import add_holiday
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

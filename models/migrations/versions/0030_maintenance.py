@@ -5,7 +5,7 @@ Revises: 0021_invoices_payments
 Create Date: 2026-12-06 20:48:11.280738
 """
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import models.base
