@@ -1,7 +1,7 @@
 """maintenance: tickets with SLA clocks, plans, spare parts, labour (issue 10)
 
 Revision ID: 0030_maintenance
-Revises: 0021_invoices_payments
+Revises: 0022_studio
 Create Date: 2026-12-06 20:48:11.280738
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import models.base
 
 revision = '0030_maintenance'
-down_revision = '0021_invoices_payments'
+down_revision = '0022_studio'
 branch_labels = None
 depends_on = None
 
