@@ -42,7 +42,7 @@ setup: $(BIN)/.installed bun
 
 db: setup
 	@$(BIN)/takt migrate
-	@$(BIN)/takt seed-demo --quiet
+	@TAKT_DEMO=1 $(BIN)/takt seed-demo --quiet
 
 # The shop-floor simulator (takt simulate) drives the demo plant once the backend answers; SIMULATE=0
 # leaves it off, SIMULATE_ARGS adds options (e.g. --all-hours outside shift times). It ends with reflex.

@@ -34,7 +34,13 @@ def migrate() -> None:
 
 @cli.command("seed-demo")
 def seed_demo(quiet: bool = typer.Option(False, "--quiet", help="say nothing when data exists")) -> None:
-    """Load demo organizations, plants and users when the database is empty."""
+    """Load demo organizations, plants and users when the database is empty (demo mode only: TAKT_DEMO=1)."""
+    import os
+    if os.environ.get("TAKT_DEMO") != "1":
+        typer.secho("error: the demo (with published passwords) is only for demo mode: set TAKT_DEMO=1 (make run "
+                    "does). For a real plant, create the first administrator with: takt init", fg=typer.colors.RED,
+                    err=True)
+        raise typer.Exit(code=2)
     migrate_if_needed()
     with db_session() as session, transaction(session):
         created = demo.seed_demo(session)
@@ -59,6 +65,25 @@ def _print_logins() -> None:
     typer.echo("Demo log-ins (demo data only):")
     for username, password, roles in demo.demo_logins():
         typer.echo(f"  {username:<16} {password:<16} {roles}")
+
+
+@cli.command("init")
+def init(org: str = typer.Option(..., "--org", help="your organization's short name (slug)"),
+         username: str = typer.Option(..., help="the first administrator's log-in name"),
+         password: str = typer.Option("", help="their password (asked for when omitted; or TAKT_PASSWORD)")) -> None:
+    """Production start: create your organization and its first administrator, with a password you choose."""
+    from sqlmodel import select
+
+    from models.organization import Organization
+    migrate_if_needed()
+    with db_session() as session:
+        taken = session.exec(select(Organization.id)).first() is not None
+    if taken:
+        typer.secho("error: the database already has an organization; add people with takt create-user",
+                    fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2)
+    create_user(username=username, org=org, role=["admin"], plant=[], full_name="", email="", password=password,
+                create_org=True)
 
 
 @cli.command("create-user")

@@ -60,6 +60,7 @@ def _environment(workdir: Path, port: int) -> dict[str, str]:
         "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}"
                 f"{env.get('PATH', '')}",
         "REFLEX_USE_SYSTEM_BUN": "1",
+        "TAKT_DEMO": "1",                      # the browser tests run on the demo data
         "DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}",
         "REFLEX_WEB_WORKDIR": str(workdir / ".web"),
         "REFLEX_STATES_WORKDIR": str(workdir / ".states"),

@@ -43,7 +43,8 @@ def takt(db_path, tmp_path):
 def seeded_template(tmp_path_factory) -> Path:
     """`takt seed-demo` run once; tests that need the demo data start from a copy."""
     path = tmp_path_factory.mktemp("seeded") / "takt.db"
-    env = {k: v for k, v in os.environ.items() if k != "TAKT_PASSWORD"} | {"DATABASE_URL": f"sqlite:///{path}"}
+    env = {k: v for k, v in os.environ.items() if k != "TAKT_PASSWORD"} | {"DATABASE_URL": f"sqlite:///{path}",
+                                                                          "TAKT_DEMO": "1"}
     result = subprocess.run([str(TAKT), "seed-demo"], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                             timeout=300, check=False)
     assert result.returncode == 0, result.stderr
@@ -83,13 +84,16 @@ def test_migrate_creates_the_schema_and_a_second_run_changes_nothing(takt, db_pa
 
 
 def test_seed_demo_loads_demo_data_once(takt, db):
-    first = takt("seed-demo")
+    refused = takt("seed-demo")                    # not in demo mode: the published passwords stay out
+    assert refused.returncode == 2 and "TAKT_DEMO=1" in refused.stderr
+    assert db.exec(select(func.count()).select_from(User)).one() == 0
+    first = takt("seed-demo", TAKT_DEMO="1")
     assert first.returncode == 0, first.stderr
     assert "demo data created" in first.stdout
     assert DEMO_PASSWORD in first.stdout
     users_after_first = db.exec(select(func.count()).select_from(User)).one()
 
-    second = takt("seed-demo")
+    second = takt("seed-demo", TAKT_DEMO="1")
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == "database already has data: demo seeding skipped"
     assert db.exec(select(func.count()).select_from(User)).one() == users_after_first
@@ -158,3 +162,12 @@ def test_create_user_without_a_password_refuses_when_it_cannot_ask(takt):
 
     assert result.returncode == 2
     assert result.stderr.strip() == "error: give --password or TAKT_PASSWORD"
+
+
+def test_init_creates_the_first_administrator_once(takt, db):
+    result = takt("init", "--org", "works", "--username", "boss", TAKT_PASSWORD=PASSWORD)
+    assert result.returncode == 0, result.stderr
+    assert auth.login(db, "boss", PASSWORD, now=T0).username == "boss"
+    again = takt("init", "--org", "other", "--username", "boss2", TAKT_PASSWORD=PASSWORD)
+    assert again.returncode == 2 and "already" in again.stderr
+    assert db.exec(select(func.count()).select_from(User)).one() == 1
