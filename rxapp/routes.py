@@ -120,7 +120,7 @@ NAV: list[NavItem] = [
             _("Defects Pareto, yield, NCR ages, SPC alerts, cost of poor quality."), _("Quality")),
     NavItem(_("Control charts"), QUALITY_SPC, "chart-line", Permission.VIEW,
             _("Live SPC charts with baselines, run rules and capability."), _("Quality")),
-    NavItem(_("Inspect"), QUALITY_INSPECT, "ruler", Permission.RUN_JOBS,
+    NavItem(_("Inspect"), QUALITY_INSPECT, "ruler", Permission.INSPECT,
             _("Record a measurement at the machine."), _("Quality")),
     NavItem(_("Inspection plans"), QUALITY_PLANS, "clipboard-check", Permission.VIEW,
             _("Characteristics per product and operation, with specification and chart."), _("Quality")),

@@ -179,7 +179,7 @@ _guarded(ncr_detail_page, routes.NCR, _("NCR"), Permission.VIEW, NcrDetailState.
 _guarded(finance_page, routes.FINANCE, _("Finance"), Permission.FINANCE, FinanceState.enter)
 _guarded(quality_dashboard_page, routes.QUALITY, _("Quality"), Permission.VIEW_DASHBOARDS, QualityDashboardState.enter)
 _guarded(spc_page, routes.QUALITY_SPC, _("Control charts"), Permission.VIEW, SpcState.enter)
-_guarded(inspect_page, routes.QUALITY_INSPECT, _("Inspect"), Permission.VIEW, InspectState.enter)
+_guarded(inspect_page, routes.QUALITY_INSPECT, _("Inspect"), Permission.INSPECT, InspectState.enter)
 _guarded(inspection_plans_page, routes.QUALITY_PLANS, _("Inspection plans"), Permission.VIEW, PlansState.enter)
 _guarded(rejects_page, routes.QUALITY_REJECTS, _("Rejects and returns"), Permission.VIEW, RejectsState.enter)
 _guarded(reject_detail_page, routes.QUALITY_REJECT, _("Reject"), Permission.VIEW, RejectDetailState.enter)

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     SUPERVISE = "supervise"                # reassign jobs, first-stage approvals
     RUN_JOBS = "run_jobs"                  # operator actions at a machine
     QUALITY = "quality"
+    INSPECT = "inspect"                    # record inspection measurements (quality, self-inspection)
     MAINTAIN = "maintain"
     FINANCE = "finance"
     INGEST = "ingest"                      # machine gateways
@@ -49,9 +50,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PLANNER: frozenset(_EVERYONE | {Permission.PLAN, Permission.VIEW_DASHBOARDS, Permission.STUDIO_MANAGE,
                                          Permission.STUDIO_WORK}),
     Role.SUPERVISOR: frozenset(_EVERYONE | _STUDIO_LEAD | {Permission.SUPERVISE, Permission.RUN_JOBS,
-                                                            Permission.VIEW_DASHBOARDS, Permission.SCAN}),
-    Role.OPERATOR: frozenset(_EVERYONE | {Permission.RUN_JOBS, Permission.SCAN, Permission.STUDIO_WORK}),
-    Role.QUALITY: frozenset(_EVERYONE | {Permission.QUALITY, Permission.VIEW_DASHBOARDS}),
+                                                            Permission.INSPECT, Permission.VIEW_DASHBOARDS,
+                                                            Permission.SCAN}),
+    Role.OPERATOR: frozenset(_EVERYONE | {Permission.RUN_JOBS, Permission.INSPECT, Permission.SCAN,
+                                         Permission.STUDIO_WORK}),
+    Role.QUALITY: frozenset(_EVERYONE | {Permission.QUALITY, Permission.INSPECT, Permission.VIEW_DASHBOARDS}),
     Role.MAINTENANCE: frozenset(_EVERYONE | {Permission.MAINTAIN}),
     Role.FINANCE: frozenset(_EVERYONE | {Permission.FINANCE, Permission.VIEW_DASHBOARDS}),
     Role.VIEWER: frozenset(_EVERYONE | {Permission.VIEW_DASHBOARDS}),

@@ -11,7 +11,8 @@ Interface:
   A `client_id` makes the call idempotent: sent twice, it is recorded once (the first result comes back).
 - `list_alerts(...)`, `acknowledge_alert(...)`, `list_inspections(...)`.
 
-Who: recording needs QUALITY or RUN_JOBS (operators at the machine) at the characteristic's plant;
+Who: recording needs INSPECT (quality staff, operators inspecting their own work, supervisors) at the
+characteristic's plant;
 reading needs VIEW there; acknowledging an alert needs QUALITY. Every inspection is announced as
 `inspection.recorded` (payload: characteristic_id, inspection_id), which live chart pages follow.
 """
@@ -37,7 +38,7 @@ from models.orders import Operation
 from models.resources import Machine
 from services.config import notifications
 from services.core.access import Actor, Permission, require
-from services.core.errors import Forbidden, Invalid
+from services.core.errors import Invalid
 from services.core.events import record
 from services.core.scoping import get_scoped
 from services.core.validation import check
@@ -116,9 +117,7 @@ def _alert_read(row: SpcAlert, name: str = "") -> AlertRead:
 
 
 def _require_recorder(actor: Actor, plant_id: int) -> None:
-    if Permission.QUALITY not in actor.permissions and Permission.RUN_JOBS not in actor.permissions:
-        raise Forbidden("You are not allowed to do this: recording measurements needs the 'quality' or 'run_jobs' permission.")
-    require(actor, Permission.VIEW, plant_id=plant_id)
+    require(actor, Permission.INSPECT, plant_id=plant_id)
 
 
 def _decimal_values(raw: list, problems: dict[str, str]) -> list[Decimal]:

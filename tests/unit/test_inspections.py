@@ -8,6 +8,8 @@ from sqlmodel import select
 
 from models.config import Notification
 from models.inspection import SpcAlert
+from models.user import Role
+from services.core.access import Permission, roles_granting
 from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.quality import inspection_plans, inspections, spc_charts
@@ -183,3 +185,16 @@ def test_other_organizations_and_plants_see_nothing(session, world, q):
     with pytest.raises(NotFound), transaction(session):
         inspection_plans.create_plan(session, outsider, PlanCreate(plant_id=world.plant1, product_id=q[3].product_id,
                                                                    name="X"))
+
+
+def test_inspecting_is_its_own_permission_for_quality_supervisors_and_operators(session, world, q):
+    """Issue 18: quality's phone inspection page needed the run-jobs permission; INSPECT is its own."""
+    assert roles_granting(Permission.INSPECT) == [Role.ADMIN, Role.SUPERVISOR, Role.OPERATOR, Role.QUALITY]
+    _, _, cid, _ = q
+    for minute, role in enumerate(("supervisor", "operator"), start=30):
+        inspector = world.actor(make_user(session, world.org_a, roles=[role], plant_ids=[world.plant1]))
+        assert measure(session, inspector, cid, minute, [12]).inspection.user_id == inspector.user_id
+    for minute, role in enumerate(("planner", "viewer", "maintenance", "finance", "manager"), start=40):
+        outsider = world.actor(make_user(session, world.org_a, roles=[role], plant_ids=[world.plant1]))
+        with pytest.raises(Forbidden, match="'inspect'"):
+            measure(session, outsider, cid, minute, [12])

@@ -1,7 +1,7 @@
 """Inspection plans, measurements and SPC over REST.
 
 Reading needs VIEW at the plan's plant; defining plans, choosing baselines and acknowledging alerts
-need QUALITY; recording inspections needs QUALITY or RUN_JOBS. `POST /inspections` answers with the
+need QUALITY; recording inspections needs INSPECT. `POST /inspections` answers with the
 stored inspection and the SPC alerts its point raised (send a `client_id` to make retries safe).
 """
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """/quality/inspect state: the phone page where an operator or inspector records a measurement at
 the machine. Choose a characteristic (optionally pre-chosen by `?characteristic=`; `?machine=`
 records which machine), type the values, send; the answer says at once whether the point is in
-control. Goes through services/quality/inspections.py (QUALITY or RUN_JOBS)."""
+control. Goes through services/quality/inspections.py (INSPECT)."""
 from __future__ import annotations
 
 import uuid
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
@@ -65,7 +66,7 @@ class InspectState(AuthState):
                                   inspected=_count(form.get("inspected")), defects=_count(form.get("defects")),
                                   machine_id=self.machine_id or None, lot_reference=str(form.get("lot", ""))[:64],
                                   client_id=str(uuid.uuid4()))
-            done = self._use_case(inspections.record_inspection, self.characteristic_id, data)
+            done = self._use_case(inspections.record_inspection, self.characteristic_id, data, now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)

@@ -27,6 +27,7 @@ PERMISSION_LABELS: dict[str, str] = {
     "supervise": _("supervise the floor"),
     "run_jobs": _("run jobs"),
     "quality": _("work on quality"),
+    "inspect": _("record inspections"),
     "maintain": _("work on maintenance"),
     "finance": _("work on finance"),
     "ingest": _("send machine data"),
