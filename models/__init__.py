@@ -15,18 +15,18 @@ from models.config import (
                               TypeListValue,
 )
 from models.finance import (
-    Account,
-    AccountType,
-    FiscalPeriod,
-    Invoice,
-    InvoiceLine,
-    JournalEntry,
-    JournalLine,
-    Payment,
-    PaymentAllocation,
-    PeriodStatus,
-    PriceListItem,
-    TaxRule,
+                              Account,
+                              AccountType,
+                              FiscalPeriod,
+                              Invoice,
+                              InvoiceLine,
+                              JournalEntry,
+                              JournalLine,
+                              Payment,
+                              PaymentAllocation,
+                              PeriodStatus,
+                              PriceListItem,
+                              TaxRule,
 )
 from models.inspection import (
                               ChartKind,
@@ -83,6 +83,7 @@ from models.orders import (
                               WorkStatus,
 )
 from models.organization import Department, Organization, OrganizationBranding, Plant
+from models.purchasing import PoStatus, PurchaseOrder, PurchaseOrderLine, Settlement, SettlementLine
 from models.rejects import CustomerReturn, Disposition, InternalReject, RejectSource
 from models.resources import (
                               LossCategory,
@@ -132,6 +133,7 @@ from models.workflow import (
 )
 
 __all__ = [
+    "PoStatus", "PurchaseOrder", "PurchaseOrderLine", "Settlement", "SettlementLine",
     "Account", "AccountType", "FiscalPeriod", "Invoice", "InvoiceLine", "JournalEntry", "JournalLine", "Payment",
     "PaymentAllocation", "PeriodStatus", "PriceListItem", "TaxRule",
     "Workflow", "WorkflowInstance", "WorkflowState", "WorkflowStep", "WorkflowTransition",

@@ -12,6 +12,8 @@ and standard costing.
 - invoice_pdf.py: the invoice or credit note as PDF in the organization's branding;
 - payments.py: payments received, allocation to invoices (oldest first by default), AR aging;
 - work_order_cost.py: actual cost of a work order (lots consumed, job time) vs standard, variances; order margin;
+- purchasing.py: vendor purchase orders (rates, VAT, withholding), approval by another person, vendor acknowledgement;
+- settlements.py: settlements of QC2-approved tasks (once each, by constraint), postings, payment;
 - costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order.
 
 Invariants: money is Decimal, never float, rounded where a document shows it by the rule it states; FINANCE

@@ -126,10 +126,16 @@ def end_tax_rule(session: Session, actor: Actor, rule_id: int, effective_to: dat
 
 
 def rule_in_force(session: Session, actor: Actor, code: str, on: date) -> TaxRule:
-    """The rule of `code` in force on `on`, or Invalid naming the code and date."""
+    """The rule of `code` in force on `on`, or NotFound naming the code and date."""
     require(actor, Permission.FINANCE)
+    return organization_rule(session, actor.organization_id, code, on)
+
+
+def organization_rule(session: Session, organization_id: int, code: str, on: date) -> TaxRule:
+    """`rule_in_force` without the permission check, for documents whose reader may see their taxes (a vendor
+    reading its purchase order) but not the rule book."""
     rule = session.exec(select(TaxRule).where(
-        TaxRule.organization_id == actor.organization_id, TaxRule.code == code.strip().upper(),
+        TaxRule.organization_id == organization_id, TaxRule.code == code.strip().upper(),
         TaxRule.effective_from <= on, or_(TaxRule.effective_to.is_(None), TaxRule.effective_to > on))).first()
     if rule is None:
         raise NotFound(f"No tax rule {code} is in force on {on.isoformat()}.")

@@ -1,0 +1,81 @@
+"""Vendor purchase orders (finance writes; the vendor's portal account reads and acknowledges its own) and
+settlements of approved work (finance)."""
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from models.base import utcnow
+from rxapp.api.deps import CurrentActor
+from rxapp.api.schemas import AUTHENTICATED, errors
+from services.core.db import db_session, transaction
+from services.finance import purchasing, settlements
+from services.finance.purchasing import PoCreate, PoRead
+from services.finance.settlements import SettlementRead, SettleQuantity
+
+router = APIRouter(prefix="/finance", tags=["finance"], responses=AUTHENTICATED)
+
+
+class SettleRequest(BaseModel):
+    settled_on: date
+    untasked: list[SettleQuantity] = Field(default_factory=list, max_length=5000)
+
+
+class PaidRequest(BaseModel):
+    paid_on: date
+
+
+@router.get("/purchase-orders", response_model=list[PoRead], summary="Purchase orders (a vendor sees its own)")
+def list_pos(actor: CurrentActor, project_id: int | None = None) -> list[PoRead]:
+    with db_session() as s, transaction(s):
+        return purchasing.list_pos(s, actor, project_id=project_id)
+
+
+@router.post("/purchase-orders", response_model=PoRead, status_code=status.HTTP_201_CREATED, responses=errors(409),
+             summary="A draft purchase order to a vendor, lines linked to tasks")
+def create_po(body: PoCreate, actor: CurrentActor) -> PoRead:
+    with db_session() as s, transaction(s):
+        return purchasing.create_po(s, actor, body, now=utcnow())
+
+
+@router.get("/purchase-orders/{po_id}", response_model=PoRead, summary="A purchase order with its taxes")
+def get_po(po_id: int, actor: CurrentActor) -> PoRead:
+    with db_session() as s, transaction(s):
+        return purchasing.read_po(s, actor, po_id)
+
+
+@router.post("/purchase-orders/{po_id}/approve", response_model=PoRead, responses=errors(409),
+             summary="Approve a draft (someone other than its writer)")
+def approve_po(po_id: int, actor: CurrentActor) -> PoRead:
+    with db_session() as s, transaction(s):
+        return purchasing.approve_po(s, actor, po_id, now=utcnow())
+
+
+@router.post("/purchase-orders/{po_id}/acknowledge", response_model=PoRead,
+             summary="The vendor accepts its approved order (vendor portal accounts)")
+def acknowledge_po(po_id: int, actor: CurrentActor) -> PoRead:
+    with db_session() as s, transaction(s):
+        return purchasing.acknowledge_po(s, actor, po_id, now=utcnow())
+
+
+@router.post("/purchase-orders/{po_id}/settlements", response_model=SettlementRead,
+             status_code=status.HTTP_201_CREATED, responses=errors(409),
+             summary="Settle every approved, unsettled task of the order (and given quantities of other lines)")
+def settle(po_id: int, body: SettleRequest, actor: CurrentActor) -> SettlementRead:
+    with db_session() as s, transaction(s):
+        return settlements.settle(s, actor, po_id, settled_on=body.settled_on, untasked=body.untasked, now=utcnow())
+
+
+@router.get("/settlements/{settlement_id}", response_model=SettlementRead, summary="A settlement")
+def get_settlement(settlement_id: int, actor: CurrentActor) -> SettlementRead:
+    with db_session() as s, transaction(s):
+        return settlements.read_settlement(s, actor, settlement_id)
+
+
+@router.post("/settlements/{settlement_id}/paid", response_model=SettlementRead, responses=errors(409),
+             summary="Record that a settlement was paid (posts bank against payable)")
+def mark_paid(settlement_id: int, body: PaidRequest, actor: CurrentActor) -> SettlementRead:
+    with db_session() as s, transaction(s):
+        return settlements.mark_paid(s, actor, settlement_id, body.paid_on, now=utcnow())

@@ -1,0 +1,252 @@
+"""Purchase orders to vendors: lines with quantity, unit price, difficulty and urgency rates, linked to the studio
+tasks they pay for; VAT and, for a vendor who is an individual, withholding from the tax rules; approval by
+finance; acknowledgement by the vendor in the portal.
+
+Figures per line: base = quantity x unit price; adjusted = base x difficulty x urgency, rounded half up to the
+currency's minor unit. Per document: VAT on the adjusted total by the VAT rule, withholding by the withholding
+rule (its base says whether VAT is in it), net payable = adjusted + VAT - withholding.
+
+Invariants: FINANCE writes and reads POs; the vendor's own portal accounts read and acknowledge only their
+vendor's approved POs; a task is on at most one PO line (a constraint) and must be a task of the PO's project
+given to that vendor; only a draft changes; every change is audited.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from models.finance import TaxKind
+from models.purchasing import PoStatus, PurchaseOrder, PurchaseOrderLine
+from models.studio import StudioPartner
+from models.studio_work import StudioAccount, StudioTask
+from services.core.access import Actor, Permission, require
+from services.core.audit import audit
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.events import DomainEvent, record
+from services.core.numbering import next_number
+from services.core.scoping import get_scoped
+from services.finance import tax_rules
+from services.finance.money import quantum, round_money
+from services.finance.tax_rules import TaxResult
+
+LIMIT = Decimal(10) ** 13
+
+
+class PoLineInput(BaseModel):
+    description: str = Field(max_length=200)
+    quantity: int = Field(gt=0, le=1_000_000)
+    unit_price: Decimal = Field(ge=0, lt=LIMIT)
+    difficulty_rate: Decimal = Field(default=Decimal(1), gt=0, le=10)
+    urgency_rate: Decimal = Field(default=Decimal(1), gt=0, le=10)
+    task_id: int | None = None
+
+
+class PoCreate(BaseModel):
+    vendor_partner_id: int
+    project_id: int | None = None
+    process_type: str = Field(max_length=64)
+    currency: str = Field(min_length=3, max_length=3)
+    vat_rule_code: str = Field(default="", max_length=32)
+    withholding_rule_code: str = Field(default="", max_length=32)
+    order_date: date
+    note: str = Field(default="", max_length=1000)
+    lines: list[PoLineInput] = Field(min_length=1, max_length=5000)
+
+
+class PoLineRead(PoLineInput):
+    id: int
+    base: Decimal
+    adjusted: Decimal
+
+
+class PoRead(BaseModel):
+    id: int
+    number: str
+    vendor_partner_id: int
+    vendor_name: str
+    project_id: int | None
+    process_type: str
+    currency: str
+    order_date: date
+    status: PoStatus
+    base: Decimal
+    adjusted: Decimal
+    vat: TaxResult | None
+    withholding: TaxResult | None
+    net_payable: Decimal
+    lines: list[PoLineRead]
+
+
+def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) -> PoRead:
+    require(actor, Permission.FINANCE)
+    vendor = get_scoped(session, actor, StudioPartner, data.vendor_partner_id, "Vendor")
+    currency = data.currency.upper()
+    problems = _rule_problems(session, actor, data, currency, vendor)
+    problems |= _task_problems(session, actor, data, vendor.id)
+    if not data.process_type.strip():
+        problems["process_type"] = "Say what is bought (key animation, paint, machining ...)."
+    if problems:
+        raise Invalid("The purchase order cannot be created like this.", fields=problems)
+    po = PurchaseOrder(organization_id=actor.organization_id, number=next_number(session, actor.organization_id, "PO"),
+                       vendor_partner_id=vendor.id, project_id=data.project_id, process_type=data.process_type.strip(),
+                       currency=currency, vat_rule_code=data.vat_rule_code.strip().upper(),
+                       withholding_rule_code=data.withholding_rule_code.strip().upper(), order_date=data.order_date,
+                       note=data.note.strip(), created_at=now, updated_at=now, created_by=actor.user_id,
+                       updated_by=actor.user_id)
+    session.add(po)
+    session.flush()
+    for line in data.lines:
+        base = Decimal(line.quantity) * line.unit_price
+        session.add(PurchaseOrderLine(organization_id=actor.organization_id, po_id=po.id, task_id=line.task_id,
+                                      description=line.description.strip()[:200], quantity=line.quantity,
+                                      unit_price=line.unit_price, difficulty_rate=line.difficulty_rate,
+                                      urgency_rate=line.urgency_rate, base=base,
+                                      adjusted=adjusted_amount(base, line.difficulty_rate, line.urgency_rate, currency)))
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict("A task on this order is already on another purchase order.") from exc
+    lines = _lines(session, po.id)
+    po.base, po.adjusted = sum((x.base for x in lines), Decimal(0)), sum((x.adjusted for x in lines), Decimal(0))
+    session.add(po)
+    audit(session, actor, "purchase_order", po.id, "create", {"number": po.number, "adjusted": str(po.adjusted)}, at=now)
+    record(session, DomainEvent("purchase_order.created", actor.organization_id, {"purchase_order_id": po.id},
+                                actor_user_id=actor.user_id, at=now))
+    return read_po(session, actor, po.id)
+
+
+def approve_po(session: Session, actor: Actor, po_id: int, *, now: datetime) -> PoRead:
+    require(actor, Permission.FINANCE)
+    po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order", for_update=True)
+    if po.status != PoStatus.DRAFT:
+        raise Conflict(f"{po.number} is {po.status}: only a draft is approved.")
+    if po.created_by == actor.user_id and actor.user_id is not None:
+        raise Forbidden("Someone other than the person who wrote the order approves it.")
+    po.status, po.approved_by, po.approved_at, po.updated_at = PoStatus.APPROVED, actor.user_id, now, now
+    session.add(po)
+    audit(session, actor, "purchase_order", po.id, "approve", {"status": {"before": "draft", "after": "approved"}}, at=now)
+    record(session, DomainEvent("purchase_order.approved", actor.organization_id, {"purchase_order_id": po.id},
+                                actor_user_id=actor.user_id, at=now))
+    return read_po(session, actor, po.id)
+
+
+def acknowledge_po(session: Session, actor: Actor, po_id: int, *, now: datetime) -> PoRead:
+    """The vendor's portal account accepts an approved order of its own."""
+    account = _vendor_account(session, actor)
+    po = session.get(PurchaseOrder, po_id, with_for_update=True)
+    if po is None or po.organization_id != actor.organization_id or po.vendor_partner_id != account.partner_id \
+            or po.status not in (PoStatus.APPROVED, PoStatus.ACKNOWLEDGED):
+        raise NotFound("Purchase order not found.")
+    if po.status == PoStatus.APPROVED:
+        po.status, po.acknowledged_at, po.updated_at = PoStatus.ACKNOWLEDGED, now, now
+        session.add(po)
+        audit(session, actor, "purchase_order", po.id, "acknowledge",
+              {"status": {"before": "approved", "after": "acknowledged"}}, at=now)
+    return _read(session, po)
+
+
+def read_po(session: Session, actor: Actor, po_id: int) -> PoRead:
+    """Finance reads every PO; a vendor's account reads its own approved ones."""
+    if Permission.FINANCE in actor.permissions:
+        return _read(session, get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order"))
+    account = _vendor_account(session, actor)
+    po = session.get(PurchaseOrder, po_id)
+    if po is None or po.organization_id != actor.organization_id or po.vendor_partner_id != account.partner_id \
+            or po.status == PoStatus.DRAFT:
+        raise NotFound("Purchase order not found.")
+    return _read(session, po)
+
+
+def list_pos(session: Session, actor: Actor, *, project_id: int | None = None) -> list[PoRead]:
+    query = select(PurchaseOrder).where(PurchaseOrder.organization_id == actor.organization_id)
+    if Permission.FINANCE not in actor.permissions:
+        account = _vendor_account(session, actor)
+        query = query.where(PurchaseOrder.vendor_partner_id == account.partner_id,
+                            PurchaseOrder.status != PoStatus.DRAFT)
+    if project_id is not None:
+        query = query.where(PurchaseOrder.project_id == project_id)
+    return [_read(session, po) for po in session.exec(query.order_by(col(PurchaseOrder.id).desc())).all()]
+
+
+def adjusted_amount(base: Decimal, difficulty: Decimal, urgency: Decimal, currency: str) -> Decimal:
+    return round_money(base * difficulty * urgency, currency)
+
+
+def document_taxes(session: Session, po: PurchaseOrder, adjusted: Decimal,
+                   on: date) -> tuple[TaxResult | None, TaxResult | None]:
+    """VAT and withholding of `adjusted` by the PO's rules in force on `on` (None where the PO has none)."""
+    org = po.organization_id
+    vat = tax_rules.compute(tax_rules.organization_rule(session, org, po.vat_rule_code, on), adjusted) \
+        if po.vat_rule_code else None
+    wht = tax_rules.compute(tax_rules.organization_rule(session, org, po.withholding_rule_code, on), adjusted,
+                            vat=vat.total if vat else Decimal(0)) if po.withholding_rule_code else None
+    return vat, wht
+
+
+def _read(session: Session, po: PurchaseOrder) -> PoRead:
+    vendor = session.get(StudioPartner, po.vendor_partner_id)
+    vat, wht = document_taxes(session, po, po.adjusted, po.order_date)
+    q = quantum(po.currency)
+    net = po.adjusted + (vat.total if vat else 0) - (wht.total if wht else 0)
+    return PoRead(id=po.id, number=po.number, vendor_partner_id=po.vendor_partner_id,
+                  vendor_name=vendor.name if vendor else "", project_id=po.project_id, process_type=po.process_type,
+                  currency=po.currency, order_date=po.order_date, status=po.status, base=Decimal(po.base).quantize(q),
+                  adjusted=Decimal(po.adjusted).quantize(q), vat=vat, withholding=wht, net_payable=Decimal(net).quantize(q),
+                  lines=[PoLineRead(id=x.id, description=x.description, quantity=x.quantity, unit_price=x.unit_price,
+                                    difficulty_rate=x.difficulty_rate, urgency_rate=x.urgency_rate, task_id=x.task_id,
+                                    base=Decimal(x.base).quantize(q), adjusted=Decimal(x.adjusted).quantize(q))
+                         for x in _lines(session, po.id)])
+
+
+def _lines(session: Session, po_id: int) -> list[PurchaseOrderLine]:
+    return list(session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po_id)
+                             .order_by(col(PurchaseOrderLine.id))).all())
+
+
+def _vendor_account(session: Session, actor: Actor) -> StudioAccount:
+    require(actor, Permission.STUDIO_PORTAL)
+    account = session.exec(select(StudioAccount).where(StudioAccount.user_id == actor.user_id,
+                                                       StudioAccount.organization_id == actor.organization_id)).first()
+    if account is None or account.kind != "vendor":
+        raise Forbidden("This account is not linked to a vendor.")
+    return account
+
+
+def _rule_problems(session: Session, actor: Actor, data: PoCreate, currency: str, vendor: StudioPartner) -> dict:
+    problems: dict[str, str] = {}
+    for field, code, kind in (("vat_rule_code", data.vat_rule_code, TaxKind.VAT),
+                              ("withholding_rule_code", data.withholding_rule_code, TaxKind.WITHHOLDING)):
+        if not code.strip():
+            continue
+        try:
+            rule = tax_rules.rule_in_force(session, actor, code, data.order_date)
+        except NotFound as error:
+            problems[field] = error.message
+            continue
+        if rule.kind != kind or rule.currency != currency:
+            problems[field] = f"Choose a {kind.value} rule in {currency}."
+    if vendor.is_individual and not data.withholding_rule_code.strip():
+        problems["withholding_rule_code"] = f"{vendor.name} is an individual: choose the withholding rule."
+    return problems
+
+
+def _task_problems(session: Session, actor: Actor, data: PoCreate, vendor_id: int) -> dict:
+    ids = [x.task_id for x in data.lines if x.task_id is not None]
+    tasks = {t.id: t for t in session.exec(select(StudioTask).where(
+        col(StudioTask.id).in_(ids or [-1]), StudioTask.organization_id == actor.organization_id)).all()}
+    problems = {}
+    for i, line in enumerate(data.lines):
+        if line.task_id is None:
+            continue
+        task = tasks.get(line.task_id)
+        if task is None or (data.project_id is not None and task.project_id != data.project_id):
+            problems[f"lines.{i}"] = "No such task in this project."
+        elif task.vendor_partner_id != vendor_id:
+            problems[f"lines.{i}"] = "This task is not given to this vendor."
+    if len(ids) != len(set(ids)):
+        problems["lines"] = "A task appears twice."
+    return problems
