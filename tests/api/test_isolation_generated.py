@@ -24,10 +24,11 @@ from tests.factories.org import PASSWORD, make_plant, make_user
 PROBE_IDS = (1, 2)
 REFUSED = {403, 404, 422}
 ALL_ROLES_BUT_ADMIN = ["manager", "planner", "supervisor", "operator", "quality", "maintenance", "finance"]
-# Organization-wide reads (shared by every plant of the organization); anything else is per plant.
+# Organization-wide reads (shared by every plant of the organization; studio projects belong to no plant);
+# anything else is per plant.
 ORGANIZATION_WIDE = re.compile(
     r"^/api/v1/(products|customers|routings|reason-codes|type-lists|custom-fields|workflows|users|labels"
-    r"|finance|tax-rules|accounts|fiscal-periods|journal|cost|notifications|branding|me)(/|$)")
+    r"|finance|tax-rules|accounts|fiscal-periods|journal|cost|notifications|branding|me|studio)(/|$)")
 
 
 def id_paths() -> list[str]:
