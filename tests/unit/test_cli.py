@@ -134,7 +134,7 @@ def test_a_duplicate_username_exits_with_code_2_and_says_why(seeded, takt, db):
 
 @pytest.mark.parametrize("args, message", [
     (["--role", "wizard"], "error: Some fields are not valid. roles: Unknown role 'wizard'. Known roles: admin, manager, "
-                           "planner, supervisor, operator, quality, maintenance, finance, viewer."),
+                           "planner, supervisor, operator, quality, maintenance, finance, viewer, vendor, client."),
     (["--plant", "XXX"], "error: Unknown plant code(s): XXX. plant: Unknown."),
     (["--org", "nope"], "error: No organization 'nope'."),
     (["--password", "short"], "error: Some fields are not valid. password: Use at least 10 characters."),
