@@ -7,6 +7,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table)
+from services.core.db import get_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -28,7 +29,6 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    from services.core.db import get_engine
     with get_engine().connect() as connection:
         _configure(connection)
         with context.begin_transaction():

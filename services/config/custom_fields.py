@@ -54,16 +54,10 @@ from services.config.custom_field_values import (
     typed,
 )
 from services.core.access import Actor, Permission, require
+from services.core.changes import announce, apply_changes, stamp, stamp_new
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.scoping import get_scoped
-from services.core.validation import check
-from services.master.common import (
-    announce,
-    apply_changes,
-    stamp,
-    stamp_new,
-    text_problem,
-)
+from services.core.validation import check, text_problem
 
 
 @dataclass(frozen=True)

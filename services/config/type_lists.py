@@ -20,8 +20,11 @@ Invariants:
 - shipped lists (`is_system`) are never deleted; a custom list is deleted only while none of its
   values is in use and no custom field refers to it;
 - the scrap and downtime reason lists are the organization's reason codes (services/master/reason_codes.py):
-  their values *are* `reason_code` rows (ids are reason code ids) and edits go through that module,
-  so the operator portal, KPI losses and the history keep working unchanged;
+  their values *are* `reason_code` rows (ids are reason code ids) and edits go through that module
+  (which registers itself here, `use_reason_codes`, so master data depends on configuration and not
+  back), so the operator portal, KPI losses and the history keep working unchanged;
+- usages registered by other modules count wherever they live: custom fields' choice usage is
+  registered when the package is imported (services/config/__init__.py imports custom_fields);
 - every organization has the shipped lists: inserted with the organization (models/config.py),
   by migration 0006 for older organizations, and on first use for lists registered later. Reading needs VIEW; writing needs CONFIGURE.
 """
@@ -30,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 from sqlmodel import Session, func, select
@@ -44,16 +48,9 @@ from models.config import (
 )
 from models.resources import ReasonCode, ReasonKind
 from services.core.access import Actor, Permission, require
+from services.core.changes import announce, apply_changes, stamp, stamp_new
 from services.core.errors import Conflict, Invalid, NotFound
-from services.core.validation import CODE_RE, check
-from services.master import reason_codes
-from services.master.common import (
-    announce,
-    apply_changes,
-    stamp,
-    stamp_new,
-    text_problem,
-)
+from services.core.validation import CODE_RE, check, text_problem
 
 DEFECT_CODES = "defect_codes"
 SCRAP_REASONS = "scrap_reasons"
@@ -66,6 +63,36 @@ LIST_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
 # Lists backed by reason codes: key -> reason kind.
 REASON_LISTS: dict[str, ReasonKind] = {SCRAP_REASONS: ReasonKind.SCRAP, DOWNTIME_REASONS: ReasonKind.DOWNTIME}
 REASON_LIST_NAMES = {SCRAP_REASONS: "Scrap reasons", DOWNTIME_REASONS: "Downtime reasons"}
+
+
+class ReasonCodeService(Protocol):
+    """What the reason lists run through: services/master/reason_codes.py registers itself at import
+    (`use_reason_codes`), so master data depends on configuration and never the other way round.
+    Each call returns a reason code read (id, code, name, position, is_active) or nothing."""
+
+    def values(self, session: Session, actor: Actor, kind: ReasonKind, *, include_retired: bool) -> list[Any]: ...
+    def create(self, session: Session, actor: Actor, kind: ReasonKind, code: str, label: str, position: int, *,
+               now: datetime) -> Any: ...
+    def update(self, session: Session, actor: Actor, value_id: int, code: str | None, label: str | None,
+               position: int | None, *, now: datetime) -> Any: ...
+    def set_active(self, session: Session, actor: Actor, value_id: int, active: bool, *, now: datetime) -> Any: ...
+    def delete(self, session: Session, actor: Actor, value_id: int, *, now: datetime) -> None: ...
+
+
+_reason_codes: list[ReasonCodeService] = []
+
+
+def use_reason_codes(service: ReasonCodeService) -> None:
+    """Called once by services/master/reason_codes.py when it is imported."""
+    _reason_codes[:] = [service]
+
+
+def _reasons() -> ReasonCodeService:
+    if not _reason_codes:
+        raise RuntimeError("The scrap and downtime reason lists are reason codes, but services.master.reason_codes "
+                           "was never imported (it registers itself with use_reason_codes).")
+    return _reason_codes[0]
+
 
 class TypeListRead(BaseModel):
     id: int | None              # None for the reason-code lists (they have no type_list row)
@@ -129,7 +156,6 @@ def register_column(list_key: str, column) -> None:
 
 
 def usage_count(session: Session, organization_id: int, list_key: str, value_id: int) -> int:
-    from services.config import custom_fields  # noqa: F401  (imported here: registers the choice-field usage, no cycle)
     own = sum(fn(session, organization_id, value_id) for fn in _usages.get(list_key, []))
     return own + sum(fn(session, organization_id, value_id, list_key) for fn in _usages.get("*", []))
 
@@ -161,8 +187,8 @@ def values(session: Session, actor: Actor, list_key: str, *, include_retired: bo
     """The list's values in pick-list order (position, code); retired ones only when asked."""
     require(actor, Permission.VIEW)
     if list_key in REASON_LISTS:
-        return [_reason_value(list_key, r) for r in reason_codes.list_reason_codes(
-            session, actor, kind=REASON_LISTS[list_key].value, active=None if include_retired else True)]
+        return [_reason_value(list_key, r) for r in _reasons().values(
+            session, actor, REASON_LISTS[list_key], include_retired=include_retired)]
     type_list = _list_row(session, actor.organization_id, list_key)
     query = select(TypeListValue).where(TypeListValue.type_list_id == type_list.id)
     if not include_retired:
@@ -264,9 +290,8 @@ def create_value(session: Session, actor: Actor, list_key: str, data: ValueCreat
     require(actor, Permission.CONFIGURE)
     now = now or utcnow()
     if list_key in REASON_LISTS:
-        reason = reason_codes.create_reason_code(session, actor, reason_codes.ReasonCodeCreate(
-            kind=REASON_LISTS[list_key].value, code=data.code, name=data.label,
-            position=100 if data.position is None else data.position), now=now)
+        reason = _reasons().create(session, actor, REASON_LISTS[list_key], data.code, data.label,
+                                   100 if data.position is None else data.position, now=now)
         return _reason_value(list_key, reason)
     type_list = _list_row(session, actor.organization_id, list_key)
     position = data.position if data.position is not None else _next_position(session, type_list.id)
@@ -285,8 +310,7 @@ def update_value(session: Session, actor: Actor, list_key: str, value_id: int, d
     now = now or utcnow()
     if list_key in REASON_LISTS:
         _reason_row(session, actor, list_key, value_id)
-        reason = reason_codes.update_reason_code(session, actor, value_id, reason_codes.ReasonCodeUpdate(
-            code=data.code, name=data.label, position=data.position), now=now)
+        reason = _reasons().update(session, actor, value_id, data.code, data.label, data.position, now=now)
         return _reason_value(list_key, reason)
     row = _value_row(session, actor, list_key, value_id)
     clean = _value_fields(row.code if data.code is None else data.code, row.label if data.label is None else data.label,
@@ -307,7 +331,7 @@ def set_value_active(session: Session, actor: Actor, list_key: str, value_id: in
     now = now or utcnow()
     if list_key in REASON_LISTS:
         _reason_row(session, actor, list_key, value_id)
-        return _reason_value(list_key, reason_codes.set_reason_code_active(session, actor, value_id, active, now=now))
+        return _reason_value(list_key, _reasons().set_active(session, actor, value_id, active, now=now))
     row = _value_row(session, actor, list_key, value_id)
     if row.is_active != active:
         row.is_active = active
@@ -326,7 +350,7 @@ def delete_value(session: Session, actor: Actor, list_key: str, value_id: int, *
         _reason_row(session, actor, list_key, value_id)
         if usage_count(session, actor.organization_id, list_key, value_id):
             raise Conflict("This reason is in use, so it stays in the history: retire it instead.")
-        reason_codes.delete_reason_code(session, actor, value_id, now=now)
+        _reasons().delete(session, actor, value_id, now=now)
         return
     row = _value_row(session, actor, list_key, value_id)
     uses = usage_count(session, actor.organization_id, list_key, row.id)

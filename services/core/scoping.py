@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
+from models.organization import Plant
 from services.core.access import Actor
 from services.core.errors import NotFound
 
@@ -21,3 +22,11 @@ def get_scoped(session: Session, actor: Actor, model: type[T], row_id: int | Non
     if plant_id is not None and plant_id not in actor.plant_ids:
         raise NotFound(f"{what} not found.")
     return row
+
+
+def visible_plant(session: Session, actor: Actor, plant_id: int | None) -> Plant:
+    """The plant, when it is of the actor's organization and among their plants; else NotFound."""
+    plant = session.get(Plant, plant_id) if plant_id is not None else None
+    if plant is None or plant.organization_id != actor.organization_id or plant.id not in actor.plant_ids:
+        raise NotFound("Plant not found.")
+    return plant

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ValidationError
@@ -38,4 +40,45 @@ def timezone_problem(name: str) -> str | None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return f"Unknown time zone '{name}'. Use a name like Europe/Berlin or Asia/Tokyo."
+    return None
+
+# ---- shared by the services' listing filters and form checks -------------------------------------
+
+def like_pattern(search: str) -> str:
+    escaped = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def decimal_problem(value: Any, *, places: int, max_digits: int, minimum: Decimal | None = None,
+                    exclusive_minimum: Decimal | None = None, below: Decimal | None = None) -> str | None:
+    """A message when `value` is not a Decimal fitting NUMERIC(max_digits, places) within bounds."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return "Enter a number."
+    if not number.is_finite():
+        return "Enter a number."
+    if abs(number) >= Decimal(10) ** (max_digits - places):
+        return "This number is too large."
+    if number.as_tuple().exponent < -places and number != number.quantize(Decimal(1).scaleb(-places)):
+        return f"Use at most {places} decimal places."
+    if minimum is not None and number < minimum:
+        return f"Must be at least {minimum}."
+    if exclusive_minimum is not None and number <= exclusive_minimum:
+        return f"Must be more than {exclusive_minimum}."
+    if below is not None and number >= below:
+        return f"Must be less than {below}."
+    return None
+
+
+def to_decimal(value: Any, places: int) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+
+
+def text_problem(value: str | None, *, max_length: int, required: bool = True) -> str | None:
+    text = (value or "").strip()
+    if required and not text:
+        return "Required."
+    if len(text) > max_length:
+        return f"Use at most {max_length} characters."
     return None

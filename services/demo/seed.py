@@ -11,6 +11,12 @@ from sqlmodel import Session, select
 
 from models.base import utcnow
 from models.organization import Organization
+from services.demo.config import seed_demo_config
+from services.demo.finance import seed_demo_finance
+from services.demo.ncr import seed_demo_ncrs
+from services.demo.production import _actor, seed_demo_plant
+from services.demo.quality import seed_demo_quality
+from services.demo.trace import seed_demo_trace
 from services.org import organizations, plants, users
 from services.org.plants import DepartmentCreate, PlantCreate
 from services.org.users import UserCreate
@@ -49,19 +55,12 @@ def seed_demo(session: Session, *, now: datetime | None = None, production: bool
     now = now or utcnow()
     acme_id = _seed_acme(session, now)
     _seed_globex(session, now)
-    from services.demo.config import seed_demo_config
     seed_demo_config(session, acme_id, now=now)
     if production:
-        from services.demo.production import seed_demo_plant
         seed_demo_plant(session, acme_id, now=now)
-        from services.demo.production import _actor
-        from services.demo.trace import seed_demo_trace
         seed_demo_trace(session, acme_id, _actor(session, "admin"), now=now)
-        from services.demo.quality import seed_demo_quality
         seed_demo_quality(session, acme_id, _actor(session, "quality"), now=now)
-        from services.demo.finance import seed_demo_finance
         seed_demo_finance(session, acme_id, _actor(session, "finance"), now=now)
-        from services.demo.ncr import seed_demo_ncrs
         seed_demo_ncrs(session, acme_id, _actor(session, "quality"), _actor(session, "supervisor"),
                        _actor(session, "admin"), now=now)
         from services.demo.studio import seed_demo_studio

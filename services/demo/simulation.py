@@ -40,6 +40,7 @@ from services.core.calendar_math import CalendarSpec
 from services.core.errors import DomainError, Invalid, NotFound
 from services.master import calendars
 from services.org import api_tokens
+from services.org.organizations import system_actor
 from services.org.tokens import hash_token
 from services.production import orders, scheduling, work_orders
 
@@ -89,7 +90,6 @@ def simulator_token(session: Session, plant_id: int, *, known: str | None, now: 
         if row is not None and row.revoked_at is None and row.plant_id == plant_id \
                 and row.kind == ApiTokenKind.MACHINE:
             return known
-    from services.org.organizations import system_actor
     created = api_tokens.create_api_token(session, system_actor(session, plant.organization_id), api_tokens.ApiTokenCreate(
         plant_id=plant_id, name=TOKEN_NAME, kind=ApiTokenKind.MACHINE.value), now=now)
     return created.token

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from models.catalog import BomLine, Product
 from models.lots import Lot, LotStatus
-from models.orders import CustomerOrder, Operation, OrderStatus, WorkOrder, WorkStatus
+from models.orders import CustomerOrder, Operation, OrderLine, OrderStatus, WorkOrder, WorkStatus
 from models.organization import Plant
 from services.core.access import Actor
 from services.trace import genealogy, lots, shipments
@@ -110,7 +110,6 @@ def _ship(session: Session, admin: Actor, plant_id: int, outputs: dict[int, int]
 
 
 def _order_of_lines(session: Session, line_ids: set[int]) -> dict[int, int]:
-    from models.orders import OrderLine
     if not line_ids:
         return {}
     return dict(session.exec(select(OrderLine.id, OrderLine.order_id).where(OrderLine.id.in_(line_ids))).all())

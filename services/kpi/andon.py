@@ -27,7 +27,7 @@ from services.core.errors import Forbidden, Invalid, NotFound
 from services.kpi import reads as kpi
 from services.kpi.live import Scope, reader_for
 from services.master.calendars import calendar_spec
-from services.shopfloor.reads import expected_good
+from services.production.scheduling.common import expected_good
 
 STATE_ORDER = {MachineState.DOWN: 0, MachineState.PAUSED: 1, MachineState.PLANNED_STOP: 2,
                MachineState.IDLE: 3, MachineState.RUNNING: 4}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -56,7 +57,6 @@ def otd_trend(session: Session, actor: Actor, *, plant_id: int, start: date, end
         raise Invalid("Count by line or by order.", fields={"by": "Unknown."})
     if end <= start:
         raise Invalid("The end of the period must be after its start.", fields={"end": "Before the start."})
-    from zoneinfo import ZoneInfo
     zone = ZoneInfo(plant.timezone)
     today = (now or datetime.now(UTC)).astimezone(zone).date()
     lines = _lines(session, actor, plant, start, end, zone)

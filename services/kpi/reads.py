@@ -22,6 +22,7 @@ Everything needs VIEW_DASHBOARDS at the plant; a DISPLAY token may read `kpi_sum
 """
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
@@ -31,8 +32,9 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from models.catalog import Product
-from models.kpi_rollup import KpiStop
+from models.kpi_rollup import KpiCountSlice, KpiStop
 from models.orders import Operation
+from models.resources import LossCategory
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
@@ -152,7 +154,6 @@ def _suspicious(session: Session, scope: Scope, machines: list[MachineKpi],
     flagged = [m for m in machines if m.figures.performance_over_100]
     if not flagged:
         return []
-    from models.kpi_rollup import KpiCountSlice
     t = KpiCountSlice.__table__
     pairs = session.execute(sa.select(t.c.machine_id, t.c.product_id, t.c.operation_key).distinct().where(
         t.c.machine_id.in_([m.machine_id for m in flagged]), t.c.slice_start >= scope.start,
@@ -208,7 +209,6 @@ def oee_trend(session: Session, actor: Actor, *, plant_id: int, start: datetime,
                           machine_id=machine_id, shift_id=shift_id, now=now)
     spans = _buckets(scope, bucket)
     starts = [s for s, _e, _label in spans]
-    import bisect
 
     def bucket_of(at: datetime):
         i = bisect.bisect_right(starts, at) - 1
@@ -231,7 +231,6 @@ def oee_trend(session: Session, actor: Actor, *, plant_id: int, start: datetime,
 
 def _working_us(spans: list[tuple[datetime, datetime]]):
     """Working microseconds in [s, e) from the window's working intervals, computed once (not per bucket)."""
-    import bisect
     ends = [e for _s, e in spans]
 
     def within(start: datetime, end: datetime) -> int:
@@ -306,7 +305,6 @@ def loss_pareto(session: Session, actor: Actor, *, plant_id: int, start: datetim
 
 
 def _pareto(scope: Scope, losses: list, info: dict) -> LossPareto:
-    from models.resources import LossCategory
     losses.sort(key=lambda r: (-r[2], r[0], r[1] or 0))
     total = sum((m for _k, _r, m in losses), Fraction(0))
     rows, running, by_category = [], Fraction(0), defaultdict(Fraction)

@@ -42,12 +42,13 @@ from models.kpi_rollup import (
     KpiStopSlice,
 )
 from models.orders import Operation, WorkOrder
-from models.organization import Plant
+from models.organization import Organization, Plant
 from models.resources import Machine
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.calendar_math import CalendarSpec
-from services.core.errors import Invalid
+from services.core.errors import Invalid, NotFound
 from services.kpi.rollup_slices import Slicer
+from services.master.calendars import calendar_spec
 
 __all__ = ["RebuildResult", "apply", "pair_downtime", "rebuild", "rebuild_scope", "slicer_for"]
 
@@ -68,7 +69,6 @@ class RebuildResult:
 
 def slicer_for(session: Session, plant_id: int) -> Slicer:
     """The plant's slicer: its default calendar, or plain hours when it has none yet."""
-    from services.master.calendars import calendar_spec
     try:
         cal: CalendarSpec | None = calendar_spec(session, plant_id)
     except Invalid:
@@ -315,8 +315,6 @@ def _lock_machines(session: Session, machine_ids: list[int]) -> None:
 def rebuild_scope(session: Session, *, organization_slug: str | None = None,
                   plant_code: str | None = None) -> tuple[int | None, int | None]:
     """(organization id, plant id) for the CLI's --org/--plant; NotFound for unknown ones."""
-    from models.organization import Organization
-    from services.core.errors import NotFound
     org_id = plant_id = None
     if organization_slug:
         org = session.exec(select(Organization).where(Organization.slug == organization_slug)).first()

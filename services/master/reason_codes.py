@@ -22,6 +22,7 @@ from sqlmodel import Session, func, or_, select
 from models.base import utcnow
 from models.resources import LossCategory, MachineStatus, ReasonCode, ReasonKind
 from models.shopfloor import ProductionEvent
+from services.config import type_lists
 from services.core.access import Actor, Permission
 from services.core.errors import Conflict, Forbidden, Invalid
 from services.core.scoping import get_scoped
@@ -230,3 +231,30 @@ def _read(reason: ReasonCode) -> ReasonCodeRead:
                           code=reason.code, name=reason.name, planned=reason.planned,
                           loss_category=LossCategory(reason.loss_category) if reason.loss_category else None,
                           position=reason.position, is_active=reason.is_active)
+
+
+class _ReasonLists:
+    """The scrap and downtime type lists are reason codes: services/config/type_lists.py runs them
+    through these (registered below), with this module's checks, audit and events."""
+
+    def values(self, session: Session, actor: Actor, kind: ReasonKind, *, include_retired: bool):
+        return list_reason_codes(session, actor, kind=kind.value, active=None if include_retired else True)
+
+    def create(self, session: Session, actor: Actor, kind: ReasonKind, code: str, label: str, position: int, *,
+               now: datetime):
+        return create_reason_code(session, actor, ReasonCodeCreate(kind=kind.value, code=code, name=label,
+                                                                   position=position), now=now)
+
+    def update(self, session: Session, actor: Actor, value_id: int, code: str | None, label: str | None,
+               position: int | None, *, now: datetime):
+        return update_reason_code(session, actor, value_id, ReasonCodeUpdate(code=code, name=label, position=position),
+                                  now=now)
+
+    def set_active(self, session: Session, actor: Actor, value_id: int, active: bool, *, now: datetime):
+        return set_reason_code_active(session, actor, value_id, active, now=now)
+
+    def delete(self, session: Session, actor: Actor, value_id: int, *, now: datetime) -> None:
+        delete_reason_code(session, actor, value_id, now=now)
+
+
+type_lists.use_reason_codes(_ReasonLists())

@@ -7,12 +7,12 @@ machine elsewhere is NotFound, also by code). The queue holds the machine's rele
 and paused jobs in queue order (queue position, then planned start). Progress against plan: the
 good quantity a job should have by now = (working time since its planned start, breaks and
 non-working time of the plant's calendar left out, minus its setup time) / ideal cycle time,
-between 0 and its quantity; without a calendar, wall-clock time is used.
+between 0 and its quantity; without a calendar, wall-clock time is used
+(`expected_good`, services/production/scheduling/common.py, which the andon board uses too).
 """
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
@@ -28,10 +28,10 @@ from models.resources import (
     ReasonKind,
 )
 from services.core.access import Actor, Permission, require
-from services.core.calendar_math import CalendarSpec, working_seconds
+from services.core.calendar_math import CalendarSpec
 from services.core.errors import Invalid, NotFound
 from services.master import calendars
-from services.production.scheduling.common import queue_key
+from services.production.scheduling.common import expected_good, queue_key
 from services.shopfloor.operator import machine_or_not_found
 from services.trace import labels
 
@@ -152,20 +152,6 @@ def reason_choices(session: Session, actor: Actor, kind: ReasonKind | str) -> li
         ReasonCode.organization_id == actor.organization_id, ReasonCode.kind == ReasonKind(kind),
         ReasonCode.is_active == True).order_by(ReasonCode.position, ReasonCode.code)).all()  # noqa: E712
     return [ReasonChoice(id=r.id, code=r.code, name=r.name, planned=r.planned) for r in rows]
-
-
-def expected_good(op: Operation, now: datetime, spec: CalendarSpec | None) -> int:
-    """Good parts the plan expects by `now` (see the module docstring)."""
-    if op.planned_start is None or now <= op.planned_start:
-        return 0
-    if op.planned_end is not None and now >= op.planned_end:
-        return op.quantity
-    worked = working_seconds(spec, op.planned_start, now) if spec is not None else int((now - op.planned_start).total_seconds())
-    producing = worked - op.setup_seconds
-    cycle = Decimal(op.ideal_cycle_seconds)
-    if producing <= 0 or cycle <= 0:
-        return 0 if producing <= 0 else op.quantity
-    return min(op.quantity, int(Decimal(producing) / cycle))
 
 
 def _job(op: Operation, wo: WorkOrder, product: Product, now: datetime, spec: CalendarSpec | None) -> QueuedJob:

@@ -18,8 +18,8 @@ from models.resources import Machine
 from models.shipments import Shipment
 from services.core.access import Actor
 from services.core.errors import NotFound
-from services.master.common import like_pattern
-from services.trace.labels import (
+from services.core.validation import like_pattern
+from services.trace.label_payload import (
     KIND_WORDS,
     LabelKind,
     LabelPayload,

@@ -28,6 +28,7 @@ from sqlmodel import Session, func, select
 
 from models.lots import Lot, LotOrigin, LotStatus, Serial
 from models.resources import Machine
+from services.config import notifications
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Invalid, NotFound
@@ -168,7 +169,6 @@ def _suspect_lots(session: Session, actor: Actor, query: RecallQuery) -> list[in
 
 def _notify(session: Session, actor: Actor, result: RecallResult, numbers: list[str], reason: str,
             now: datetime) -> list[int]:
-    from services.config import notifications
     title = f"Recall hold: {len(numbers)} lot(s) put on hold"
     body = (f"Started from {result.query.describe()} by {actor.label()}: {reason}\n"
             f"Held: {', '.join(numbers[:50])}{' ...' if len(numbers) > 50 else ''}\n"

@@ -10,7 +10,8 @@ Invariants:
   the machine's own rate for the product when it has one, in Decimal, rounded up to whole seconds;
   a started operation has done its setup, so only its remaining quantity is left to plan;
 - an operation is due at the end of its due day (the work order's due date, else the order line's
-  promised date) in the plant's time zone.
+  promised date) in the plant's time zone;
+- the good quantity the plan expects by a moment (`expected_good`) lies between 0 and the quantity.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from models.orders import Operation, OrderLine, WorkOrder, WorkStatus
 from models.organization import Plant
 from models.resources import Machine, MachineProductRate
 from services.core.access import Actor, Permission, require
+from services.core.calendar_math import CalendarSpec, working_seconds
 from services.core.errors import Forbidden, NotFound
 
 UTC = UTC
@@ -171,3 +173,20 @@ def ceil_second(at: datetime) -> datetime:
     """`at` rounded up to a whole second (plans are made in whole seconds)."""
     at = at.astimezone(UTC)
     return at if at.microsecond == 0 else at.replace(microsecond=0) + timedelta(seconds=1)
+
+
+def expected_good(op: Operation, now: datetime, spec: CalendarSpec | None) -> int:
+    """Good parts the plan expects by `now`: (working time since the planned start, breaks and non-working
+    time of `spec` left out, minus setup) / ideal cycle time, between 0 and the quantity; wall-clock time
+    without a calendar. The operator portal and the andon board show it."""
+    if op.planned_start is None or now <= op.planned_start:
+        return 0
+    if op.planned_end is not None and now >= op.planned_end:
+        return op.quantity
+    worked = (working_seconds(spec, op.planned_start, now) if spec is not None
+              else int((now - op.planned_start).total_seconds()))
+    producing = worked - op.setup_seconds
+    cycle = Decimal(op.ideal_cycle_seconds)
+    if producing <= 0 or cycle <= 0:
+        return 0 if producing <= 0 else op.quantity
+    return min(op.quantity, int(Decimal(producing) / cycle))
