@@ -60,7 +60,8 @@ def decimal_problem(value: Any, *, places: int, max_digits: int, minimum: Decima
         return "Enter a number."
     if abs(number) >= Decimal(10) ** (max_digits - places):
         return "This number is too large."
-    if number.as_tuple().exponent < -places and number != number.quantize(Decimal(1).scaleb(-places)):
+    exponent = number.as_tuple().exponent          # an int: the number is finite
+    if isinstance(exponent, int) and exponent < -places and number != number.quantize(Decimal(1).scaleb(-places)):
         return f"Use at most {places} decimal places."
     if minimum is not None and number < minimum:
         return f"Must be at least {minimum}."

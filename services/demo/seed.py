@@ -16,6 +16,7 @@ from services.demo.finance import seed_demo_finance
 from services.demo.ncr import seed_demo_ncrs
 from services.demo.production import _actor, seed_demo_plant
 from services.demo.quality import seed_demo_quality
+from services.demo.studio import seed_demo_studio
 from services.demo.trace import seed_demo_trace
 from services.org import organizations, plants, users
 from services.org.plants import DepartmentCreate, PlantCreate
@@ -63,7 +64,6 @@ def seed_demo(session: Session, *, now: datetime | None = None, production: bool
         seed_demo_finance(session, acme_id, _actor(session, "finance"), now=now)
         seed_demo_ncrs(session, acme_id, _actor(session, "quality"), _actor(session, "supervisor"),
                        _actor(session, "admin"), now=now)
-        from services.demo.studio import seed_demo_studio
         seed_demo_studio(session, acme_id, now=now)
         from services.demo.maintenance import seed_demo_maintenance
         seed_demo_maintenance(session, acme_id, _actor(session, "maintenance"), _actor(session, "manager"),

@@ -11,8 +11,10 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from models.user import User
+from services.config import type_lists
 from services.org.auth import actor_for_user
 from services.studio import breakdown, members, partners, projects, reviews, tasks
+from services.studio.common import ASSET_KINDS
 from services.studio.files import Upload
 from services.studio.reviews import Decision
 
@@ -70,8 +72,6 @@ def seed_demo_studio(session: Session, organization_id: int, *, now: datetime) -
 
 
 def _kinds(session: Session, actor):
-    from services.config import type_lists
-    from services.studio.common import ASSET_KINDS
     return type_lists.values(session, actor, ASSET_KINDS)
 
 

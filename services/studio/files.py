@@ -25,6 +25,7 @@ from services.core.access import Actor
 from services.core.db import PROJECT_ROOT, database_url
 from services.core.errors import Invalid, NotFound
 from services.studio.common import is_portal, portal_account, require_reader
+from services.studio.tasks import partner_owns
 
 MAGIC: dict[str, tuple[tuple[int, bytes], ...]] = {
     "image/png": ((0, b"\x89PNG\r\n\x1a\n"),),
@@ -125,7 +126,6 @@ def _may_read(session: Session, actor: Actor, row: StudioFile) -> bool:
     account: StudioAccount = portal_account(session, actor)
     task = session.get(StudioTask, row.task_id)
     if account.kind == "vendor":
-        from services.studio.tasks import partner_owns
         return partner_owns(session, task, account.partner_id)
     project = session.get(StudioProject, task.project_id)
     shared = session.exec(select(StudioReview.id).where(StudioReview.version_id == row.version_id,

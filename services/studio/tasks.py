@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, or_, select
 
-from models.studio import StudioAsset, StudioCut, StudioEpisode, StudioMember, StudioProject, StudioStep
+from models.base import utcnow
+from models.studio import StudioAsset, StudioCut, StudioEpisode, StudioMember, StudioPartner, StudioProject, StudioStep
 from models.studio_work import StudioActivity, StudioTask, StudioTimesheet
 from services.config import workflow
 from services.core.access import Actor, Permission, require
@@ -84,7 +85,6 @@ def _on_state(session: Session, task_id: int, state: str, closed: bool) -> None:
         return
     task.status = state
     if state == "approved" and task.approved_at is None:
-        from models.base import utcnow
         task.approved_at = utcnow()
     session.add(task)
 
@@ -188,7 +188,6 @@ def update_task_checks(session: Session, actor: Actor, task: StudioTask, values:
         if member is None or member.project_id != task.project_id:
             problems["assignee_member_id"] = "Not a member slot of this project."
     if values.get("vendor_partner_id") is not None:
-        from models.studio import StudioPartner
         partner = session.get(StudioPartner, values["vendor_partner_id"])
         if partner is None or partner.organization_id != actor.organization_id:
             problems["vendor_partner_id"] = "Unknown partner."

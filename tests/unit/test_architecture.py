@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Bottom to top: a package may import the packages listed before it, never one after it.
-LAYERS = ["core", "org", "config", "master", "production", "trace", "kpi", "shopfloor", "quality", "demo"]
+LAYERS = ["core", "org", "config", "master", "production", "trace", "kpi", "shopfloor", "quality", "studio", "finance",
+          "demo"]
 
 
 def module_names(root: Path, top: str = "services") -> dict[str, Path]:
