@@ -8,9 +8,16 @@ printed table, so every limit computed from them is reproducible by hand.
 
 `tests/unit/test_spc_constants.py` re-derives every column from the normal distribution, so a
 typo in this table fails a test.
+
+The printed table rounds (E2 = 2.660 is 3 / 1.128, while 3 / d2(2) = 2.6587...), so limits computed from it
+disagree with the chart's own sigma within. The charts therefore use `d2`, `d3` and `c4` below, exact to
+the digits given: d2(2) = 2 / sqrt(pi) and d3(2) = sqrt(2 - 4 / pi) to 28 digits, c4 from the gamma function,
+d2 and d3 for n >= 3 by numerical integration of the range of n standard normal values (d2 to 7 decimals,
+d3 to 5), and every limit is centre +- 3 sigma of the plotted statistic.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -79,3 +86,64 @@ def constants(n: int) -> ChartConstants:
         return CONSTANTS[n]
     except KeyError:
         raise ValueError(f"subgroup size must be between {MIN_N} and {MAX_N}, not {n}") from None
+
+
+PI = Decimal("3.141592653589793238462643383")
+
+#  n: d2 (7 decimals), d3 (5 decimals), from the integrals E[R] = int 1 - F^n - (1 - F)^n dx and
+#  E[R^2] = 2 int int_{y > x} 1 - F(y)^n - (1 - F(x))^n + (F(y) - F(x))^n dy dx
+_EXACT = """
+3 1.6925688 0.88837
+4 2.0587507 0.87981
+5 2.3259289 0.86408
+6 2.5344127 0.84804
+7 2.7043568 0.83321
+8 2.8472006 0.81983
+9 2.9700263 0.80784
+10 3.0775055 0.79705
+11 3.1728727 0.78732
+12 3.2584553 0.77848
+13 3.3359804 0.77042
+14 3.4067631 0.76302
+15 3.4718269 0.75621
+16 3.5319828 0.74991
+17 3.5878840 0.74405
+18 3.6400638 0.73859
+19 3.6889630 0.73348
+20 3.7349501 0.72869
+21 3.7783358 0.72418
+22 3.8193846 0.71992
+23 3.8583234 0.71589
+24 3.8953481 0.71207
+25 3.9306292 0.70844
+"""
+_D2 = {2: 2 / PI.sqrt()}
+_D3 = {2: (2 - 4 / PI).sqrt()}
+for _line in _EXACT.strip().splitlines():
+    _n, _d2, _d3 = _line.split()
+    _D2[int(_n)], _D3[int(_n)] = Decimal(_d2), Decimal(_d3)
+
+
+def _check(n: int) -> None:
+    if not MIN_N <= n <= MAX_N:
+        raise ValueError(f"subgroup size must be between {MIN_N} and {MAX_N}, not {n}")
+
+
+def d2(n: int) -> Decimal:
+    """Expected range of n standard normal values (sigma = mean range / d2)."""
+    _check(n)
+    return _D2[n]
+
+
+def d3(n: int) -> Decimal:
+    """Standard deviation of the range of n standard normal values (sigma of R = d3 x sigma)."""
+    _check(n)
+    return _D3[n]
+
+
+def c4(n: int) -> Decimal:
+    """Expected sample standard deviation of n standard normal values (sigma = mean s / c4)."""
+    _check(n)
+    if n == 2:
+        return (2 / PI).sqrt()
+    return Decimal(repr(math.sqrt(2.0 / (n - 1)) * math.exp(math.lgamma(n / 2) - math.lgamma((n - 1) / 2))))

@@ -10,11 +10,14 @@ Limits come from a baseline: a list of subgroups (lists of measurements; for p c
 (defectives, inspected) pairs; for c charts defect counts). The same limits are then applied to
 every later point, so a run after the baseline can be judged against the process as it was.
 
-- X-bar/R: CL = mean of subgroup means, UCL/LCL = CL +- A2 R-bar; R chart D3 R-bar .. D4 R-bar.
-  sigma within = R-bar / d2.
-- X-bar/S: CL +- A3 s-bar; S chart B3 s-bar .. B4 s-bar; sigma within = s-bar / c4.
-- Individuals/moving range: CL +- E2 MR-bar (MR of 2 consecutive values); MR chart 0 .. D4(2) MR-bar;
-  sigma within = MR-bar / d2(2).
+Every limit is centre +- 3 sigma of the plotted statistic, with d2, d3 and c4 exact (services/quality/
+spc_constants.py: the printed A2, E2, D3, D4, B3, B4 round, and would disagree with sigma within):
+- X-bar/R: sigma within = R-bar / d2(n); CL = mean of subgroup means +- 3 sigma within / sqrt(n);
+  R chart R-bar +- 3 d3(n) R-bar / d2(n), LCL at least 0.
+- X-bar/S: sigma within = s-bar / c4(n); CL +- 3 sigma within / sqrt(n); S chart s-bar +- 3 s-bar
+  sqrt(1 - c4^2) / c4, LCL at least 0.
+- Individuals/moving range (MR of 2 consecutive values): sigma within = MR-bar / d2(2); CL +- 3 sigma within;
+  MR chart MR-bar + 3 d3(2) MR-bar / d2(2), LCL 0.
 - p: p-bar = total defectives / total inspected; limits per point p-bar +- 3 sqrt(p-bar (1 - p-bar) / n_i),
   clipped to [0, 1].
 - c: c-bar +- 3 sqrt(c-bar), LCL clipped at 0.
@@ -27,7 +30,7 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
 
-from services.quality.spc_constants import constants
+from services.quality.spc_constants import MAX_N, MIN_N, c4, d2, d3
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -95,40 +98,49 @@ def _check_subgroups(subgroups: Sequence[Sequence[Decimal]], n: int) -> None:
             raise ValueError(f"every subgroup must hold {n} values")
 
 
-def xbar_r_limits(subgroups: Sequence[Sequence[Decimal]]) -> ChartLimits:
+def _three_sigma(center: Decimal, sigma: Decimal, *, floor: Decimal | None = None) -> Limits:
+    lcl = center - THREE * sigma
+    return Limits(center, center + THREE * sigma, lcl if floor is None else max(floor, lcl), sigma)
+
+
+def _size(subgroups: Sequence[Sequence[Decimal]]) -> int:
     n = len(subgroups[0]) if subgroups else 0
     _check_subgroups(subgroups, n)
-    k = constants(n)
+    if not MIN_N <= n <= MAX_N:
+        raise ValueError(f"subgroup size must be between {MIN_N} and {MAX_N}, not {n}")
+    return n
+
+
+def xbar_r_limits(subgroups: Sequence[Sequence[Decimal]]) -> ChartLimits:
+    n = _size(subgroups)
     xbarbar = mean([mean(g) for g in subgroups])
     rbar = mean([value_range(g) for g in subgroups])
-    half = k.A2 * rbar
-    primary = Limits(xbarbar, xbarbar + half, xbarbar - half, half / THREE)
-    secondary = Limits(rbar, k.D4 * rbar, k.D3 * rbar, (k.D4 * rbar - rbar) / THREE)
-    return ChartLimits(ChartType.XBAR_R, primary, secondary, rbar / k.d2, n)
+    within = rbar / d2(n)
+    primary = _three_sigma(xbarbar, within / Decimal(n).sqrt())
+    secondary = _three_sigma(rbar, d3(n) * within, floor=ZERO)
+    return ChartLimits(ChartType.XBAR_R, primary, secondary, within, n)
 
 
 def xbar_s_limits(subgroups: Sequence[Sequence[Decimal]]) -> ChartLimits:
-    n = len(subgroups[0]) if subgroups else 0
-    _check_subgroups(subgroups, n)
-    k = constants(n)
+    n = _size(subgroups)
     xbarbar = mean([mean(g) for g in subgroups])
     sbar = mean([stdev(g) for g in subgroups])
-    half = k.A3 * sbar
-    primary = Limits(xbarbar, xbarbar + half, xbarbar - half, half / THREE)
-    secondary = Limits(sbar, k.B4 * sbar, k.B3 * sbar, (k.B4 * sbar - sbar) / THREE)
-    return ChartLimits(ChartType.XBAR_S, primary, secondary, sbar / k.c4, n)
+    k = c4(n)
+    within = sbar / k
+    primary = _three_sigma(xbarbar, within / Decimal(n).sqrt())
+    secondary = _three_sigma(sbar, within * (ONE - k * k).sqrt(), floor=ZERO)
+    return ChartLimits(ChartType.XBAR_S, primary, secondary, within, n)
 
 
 def imr_limits(values: Sequence[Decimal]) -> ChartLimits:
     if len(values) < 2:
         raise ValueError("an individuals chart needs at least two baseline values")
-    k = constants(2)
     xbar = mean(values)
     mrbar = mean(moving_ranges(values))
-    half = k.E2 * mrbar
-    primary = Limits(xbar, xbar + half, xbar - half, half / THREE)
-    secondary = Limits(mrbar, k.D4 * mrbar, ZERO, (k.D4 * mrbar - mrbar) / THREE)
-    return ChartLimits(ChartType.I_MR, primary, secondary, mrbar / k.d2, 1)
+    within = mrbar / d2(2)
+    primary = _three_sigma(xbar, within)
+    secondary = _three_sigma(mrbar, d3(2) * within, floor=ZERO)
+    return ChartLimits(ChartType.I_MR, primary, secondary, within, 1)
 
 
 def p_center(samples: Sequence[tuple[int, int]]) -> Decimal:
@@ -163,9 +175,9 @@ def c_limits(counts: Sequence[int]) -> ChartLimits:
 
 @dataclass(frozen=True)
 class Capability:
-    """Cp/Cpk from the within-subgroup sigma, Pp/Ppk from the overall sample sigma, Cpm from the
-    overall sigma and the distance of the mean from the target (nominal):
-    Cpm = (USL - LSL) / (6 sqrt(s^2 + (mean - T)^2)). A figure that needs a missing limit is None."""
+    """Cp/Cpk/Cpm from the within-subgroup sigma (the chart's short-term sigma), Pp/Ppk from the overall sample
+    sigma; Cpm (Taguchi, as in the textbook and qcc) = (USL - LSL) / (6 sqrt(sigma_within^2 + (mean - T)^2)),
+    T the target (nominal). A figure that needs a missing limit or sigma is None."""
     mean: Decimal
     sigma_within: Decimal | None
     sigma_overall: Decimal
@@ -195,8 +207,8 @@ def capability(values: Sequence[Decimal], *, lsl: Decimal | None, usl: Decimal |
     m = mean(values)
     s = stdev(values)
     cpm = None
-    if lsl is not None and usl is not None and target is not None:
-        tau = (s * s + (m - target) ** 2).sqrt()
+    if lsl is not None and usl is not None and target is not None and sigma_within is not None:
+        tau = (sigma_within * sigma_within + (m - target) ** 2).sqrt()
         cpm = (usl - lsl) / (SIX * tau) if tau else None
     return Capability(
         mean=m, sigma_within=sigma_within, sigma_overall=s,

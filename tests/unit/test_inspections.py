@@ -37,8 +37,8 @@ def q(session, world):
 def test_baseline_freezes_limits_from_the_chosen_period(session, q):
     quality, _, cid, _ = q
     view = spc_charts.chart(session, quality, cid)
-    assert (view.center, view.ucl, view.lcl) == (D(12), D("15.99"), D("8.01"))
-    assert (view.secondary_center, view.secondary_ucl) == (D("1.5"), D("4.9005"))
+    assert (view.center, round(view.ucl, 6), round(view.lcl, 6)) == (D(12), D("15.988021"), D("8.011979"))
+    assert (view.secondary_center, round(view.secondary_ucl, 6)) == (D("1.5"), D("4.899798"))
     assert view.baseline_points == 5 and all(p.in_baseline for p in view.points)
     assert [p.spread for p in view.points] == [None, 2, 1, 2, 1]
 
@@ -119,11 +119,12 @@ def test_p_chart_judges_each_sample_at_its_size(session, world, q):
 def test_capability_of_the_shown_points(session, q):
     quality, _, cid, _ = q
     cap = spc_charts.chart(session, quality, cid).capability
-    # values 10..14: mean 12, s = sqrt(10 / 4); MR-bar 1.5 -> sigma within 1.5 / 1.128; spec 5..19, nominal 12
+    # values 10..14: mean 12, s = sqrt(10 / 4); MR-bar 1.5 -> sigma within 1.5 / d2(2) = 0.75 sqrt(pi) = 1.329340;
+    # spec 5..19, nominal 12
     assert cap.mean == 12 and cap.points == 5
-    assert cap.cp == D("15.792") / 9              # 14 / (6 x 1.5 / 1.128) = 14 x 1.128 / 9
+    assert round(cap.cp, 6) == D("1.755256")     # 14 / (6 x 1.329340)
     assert round(cap.pp, 6) == D("1.475730")     # 14 / (6 x 1.581139...)
-    assert cap.cpm == cap.pp                     # on target
+    assert cap.cpm == cap.cp                     # on target: Cpm uses sigma within, so it equals Cp
 
 
 def test_baseline_needs_two_points_and_quality(session, world, q):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -44,3 +45,20 @@ def test_table_covers_2_to_25_and_refuses_the_rest():
     for n in (1, 26):
         with pytest.raises(ValueError):
             constants(n)
+
+
+@pytest.mark.parametrize("n", range(2, 26))
+def test_the_exact_d2_d3_c4_agree_with_their_definitions_and_round_to_the_printed_table(n):
+    from services.quality.spc_constants import c4, d2, d3
+    assert float(d2(n)) == pytest.approx(d2_of(n), abs=2e-7)
+    assert float(c4(n)) == pytest.approx(c4_of(n), abs=1e-12)
+    k = constants(n)
+    assert abs(d2(n) - k.d2) <= Decimal("0.0005") and abs(d3(n) - k.d3) <= Decimal("0.0006")   # d3(19) = 0.73348..
+    assert abs(c4(n) - k.c4) <= Decimal("0.00005")
+
+
+def test_d2_and_d3_of_two_are_closed_forms():
+    from services.quality.spc_constants import d2, d3
+    assert float(d2(2)) == pytest.approx(2 / math.sqrt(math.pi), abs=1e-15)
+    assert float(d3(2)) == pytest.approx(math.sqrt(2 - 4 / math.pi), abs=1e-15)
+    assert 3 / d2(2) != constants(2).E2          # the reason: 2.6587 is not 2.660

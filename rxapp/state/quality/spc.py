@@ -55,6 +55,15 @@ def characteristic_options(session, actor) -> list[Option]:
     return options
 
 
+RULESETS = {"western_electric": _("Western Electric"), "nelson": _("Nelson")}
+
+
+def rule_label(ruleset: str, number: int) -> str:
+    """A rule badge in people's words: "Western Electric rule 3", never "western_electric 3"."""
+    name = RULESETS.get(str(ruleset), str(ruleset).replace("_", " ").title())
+    return _("{ruleset} rule {number}").format(ruleset=name, number=number)
+
+
 def _number(value) -> str:
     return "—" if value is None else f"{float(value):.4g}"
 
@@ -64,8 +73,9 @@ def _chart_rows(view: ChartView) -> list[Figure]:
             Figure(_("LCL"), _number(view.lcl)), Figure(_("Baseline points"), str(view.baseline_points))]
     cap = view.capability
     if cap is not None:
-        rows += [Figure("Cp", _number(cap.cp)), Figure("Cpk", _number(cap.cpk)), Figure("Pp", _number(cap.pp)),
-                 Figure("Ppk", _number(cap.ppk)), Figure("Cpm", _number(cap.cpm)),
+        rows += [Figure(_("Cp (within)"), _number(cap.cp)), Figure(_("Cpk (within)"), _number(cap.cpk)),
+                 Figure(_("Cpm (within, to nominal)"), _number(cap.cpm)),
+                 Figure(_("Pp (overall)"), _number(cap.pp)), Figure(_("Ppk (overall)"), _number(cap.ppk)),
                  Figure(_("Mean"), _number(cap.mean)), Figure(_("Sigma within"), _number(cap.sigma_within)),
                  Figure(_("Sigma overall"), _number(cap.sigma_overall))]
     return rows
@@ -136,7 +146,7 @@ class SpcState(AuthState):
         self.spec = " · ".join(f"{label} {_number(v)}" for label, v in (
             (_("LSL"), c.lsl), (_("Nominal"), c.nominal), (_("USL"), c.usl)) if v is not None)
         self.figure, self.figures, self.point_count = chart_figure(view), _chart_rows(view), len(view.points)
-        self.alerts = [AlertRow(id=a.id, when=f"{a.raised_at:%Y-%m-%d %H:%M}", rule=f"{a.ruleset} {a.rule}",
+        self.alerts = [AlertRow(id=a.id, when=f"{a.raised_at:%Y-%m-%d %H:%M}", rule=rule_label(a.ruleset, a.rule),
                                 description=a.description, acknowledged=a.acknowledged_at is not None) for a in alerts]
         if c.baseline_start and c.baseline_end:
             self.baseline_start, self.baseline_end = f"{c.baseline_start:%Y-%m-%dT%H:%M}", f"{c.baseline_end:%Y-%m-%dT%H:%M}"

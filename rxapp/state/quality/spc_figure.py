@@ -31,15 +31,20 @@ def chart_figure(view: ChartView) -> go.Figure:
         if any(y is not None for y in ys):
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=label, line={"color": GRAY, "dash": dash,
                                                                                  "shape": "hv"}), row=1, col=1)
+            last = next(y for y in reversed(ys) if y is not None)
+            fig.add_annotation(x=1, xref="paper", y=last, yref="y", text=f"{label} {last:.4g}", showarrow=False,
+                               xanchor="left", font={"size": 11, "color": GRAY})
     if two:
         fig.add_trace(go.Scatter(x=xs, y=[_f(p.spread) for p in view.points], mode="lines+markers",
                                  name=view.secondary_name, line={"color": "#12a594"}), row=2, col=1)
-        for value, dash in ((view.secondary_ucl, "dash"), (view.secondary_center, "solid")):
+        for value, dash, label in ((view.secondary_ucl, "dash", _("UCL")), (view.secondary_center, "solid", _("CL"))):
             if value is not None:
-                fig.add_hline(y=float(value), line={"color": GRAY, "dash": dash}, row=2, col=1)
+                fig.add_hline(y=float(value), line={"color": GRAY, "dash": dash}, row=2, col=1,
+                              annotation_text=f"{label} {float(value):.4g}", annotation_position="right",
+                              annotation_font={"size": 11, "color": GRAY})
     inside = [p.measured_at for p in view.points if p.in_baseline]
     if inside:
         fig.add_vrect(x0=min(inside), x1=max(inside), fillcolor=BLUE, opacity=0.08, line_width=0)
-    fig.update_layout(height=460 if two else 340, margin={"l": 40, "r": 10, "t": 10, "b": 30}, showlegend=False,
+    fig.update_layout(height=460 if two else 340, margin={"l": 40, "r": 80, "t": 10, "b": 30}, showlegend=False,
                       paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
     return fig
