@@ -193,7 +193,7 @@ def build_bom(engine, org_id: int, plant_id: int, items: int) -> int:
 
 RAW_ROLLUP = """
 WITH RECURSIVE tree(product_id, qty, depth) AS (
-    SELECT :root, CAST(1 AS NUMERIC), 0
+    SELECT CAST(:root AS INTEGER), CAST(1 AS NUMERIC), 0
     UNION ALL
     SELECT b.component_product_id, t.qty * b.quantity_per * (1 + b.scrap_factor), t.depth + 1
     FROM bom_line b JOIN tree t ON b.parent_product_id = t.product_id WHERE t.depth < 20
