@@ -407,7 +407,7 @@ def _week_spans(start: int, end: int, weekdays: str) -> list[tuple[int, int]]:
 
 def _check_no_overlap(session: Session, calendar_id: int, values: dict, *, exclude_shift_id: int | None) -> None:
     mine = _week_spans(values["start_minute"], values["end_minute"], values["weekdays"])
-    others = session.exec(select(Shift).where(Shift.calendar_id == calendar_id)).all()
+    others = session.exec(select(Shift).where(Shift.calendar_id == calendar_id).order_by(Shift.start_minute, Shift.id)).all()
     for other in others:
         if other.id == exclude_shift_id:
             continue

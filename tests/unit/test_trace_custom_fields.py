@@ -77,7 +77,8 @@ def test_lot_custom_values_are_edited_audited_and_checked(session, tw):
         trace_custom.update_lot_custom(session, tw.operator, lot.id, {"moisture": None}, now=T0)
         trace_custom.update_lot_custom(session, tw.operator, lot.id, {"heat_no": "HT-2"}, now=T0)   # no change
     entries = session.exec(select(AuditEntry).where(AuditEntry.entity == "lot", AuditEntry.entity_id == str(lot.id),
-                                                    AuditEntry.action == "custom_update")).all()
+                                                    AuditEntry.action == "custom_update")
+                           .order_by(AuditEntry.id)).all()
     assert [e.changes["custom"] for e in entries] == [
         {"heat_no": {"before": "HT-1", "after": "HT-2"}, "moisture": {"before": None, "after": "3"}},
         {"moisture": {"before": "3", "after": None}}]
