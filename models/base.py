@@ -15,6 +15,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def pk(row: SQLModel) -> int:
+    """A stored row's id as an `int`: tables declare `id: int | None` (None until the row is flushed),
+    and code that passes a saved row's id on says so here instead of asserting at every call."""
+    value = getattr(row, "id", None)
+    if value is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: add and flush it first")
+    return int(value)
+
+
 class UTCDateTime(sa.types.TypeDecorator):
     """A DateTime column that only ever holds and returns aware UTC datetimes."""
 
