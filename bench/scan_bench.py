@@ -172,8 +172,8 @@ def bench_raw(engine, stations: int, scans: int) -> tuple[list[float], float]:
 
 
 HOT_PATH = [("scanning.scan (whole scan)", "scanning.py", "scan"), ("labels.resolve (parse + find)", "labels.py", "resolve"),
-            ("shipments.pack_item", "shipments.py", "pack_item"),
-            ("of it: shipments.read_shipment (the whole shipment; 0: not read)", "shipments.py", "read_shipment")]
+            ("shipment_packing.pack_item", "shipment_packing.py", "pack_item"),
+            ("of it: shipment_reads.read_shipment (the whole shipment; 0: not read)", "shipment_reads.py", "read_shipment")]
 # The same profile before scanning packed through shipments.pack_item (shipments.pack answered the
 # whole shipment, read again on every scan): run of 2026-11-22 03:42 UTC, kept for comparison.
 EARLIER = [["SQLite", "scanning.scan (whole scan)", "61.3"], ["SQLite", "shipments.pack", "44.4"],

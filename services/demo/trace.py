@@ -21,7 +21,7 @@ from models.lots import Lot, LotStatus
 from models.orders import CustomerOrder, Operation, OrderLine, OrderStatus, WorkOrder, WorkStatus
 from models.organization import Plant
 from services.core.access import Actor
-from services.trace import genealogy, lots, shipments
+from services.trace import genealogy, lots, shipment_packing, shipments
 from services.trace.lots import LocationCreate, ReceiptCreate
 from services.trace.shipments import ShipmentCreate, ShipmentLineInput
 
@@ -103,7 +103,7 @@ def _ship(session: Session, admin: Actor, plant_id: int, outputs: dict[int, int]
         lots.move(session, admin, lot_id, where["DOCK"], now=at)
         shipment = shipments.create_shipment(session, admin, ShipmentCreate(
             plant_id=plant_id, lines=[ShipmentLineInput(order_line_id=wo.order_line_id)]), now=at)
-        shipments.pack(session, admin, shipment.id, lot_id=lot_id, quantity=None if i == 0 else 1, now=at)
+        shipment_packing.pack(session, admin, shipment.id, lot_id=lot_id, quantity=None if i == 0 else 1, now=at)
         if i == 0:
             shipments.ship(session, admin, shipment.id, carrier="DHL Freight", tracking_number="JJD000390007812",
                            now=at + timedelta(minutes=30))

@@ -31,7 +31,8 @@ from services.core.audit import audit
 from services.core.events import DomainEvent, record
 from services.core.scoping import get_scoped
 from services.trace.lots import HANDLE, LotRead, lot_row, read_lot, require_any
-from services.trace.shipments import CREATE, ShipmentRead, read_shipment
+from services.trace.shipment_reads import ShipmentRead, read_shipment
+from services.trace.shipments import CREATE
 
 EDIT_LOT = (*HANDLE, Permission.QUALITY)
 

@@ -10,7 +10,7 @@ Modes and what a scan does (the traceability services do the work and word the r
 - move: a location label sets the destination; a lot label moves the lot there (`lots.move`).
 - consume: a work-order label picks its open job (`genealogy.job_for_work_order`); a lot or serial
   label consumes it into that job (`genealogy.consume`).
-- pack: a shipment label picks the shipment; a lot or serial label packs it (`shipments.pack_item`,
+- pack: a shipment label picks the shipment; a lot or serial label packs it (`shipment_packing.pack_item`,
   which answers the packed item only, not the whole shipment).
 - ship: a shipment label ships it with `carrier` and `tracking_number` (`shipments.ship`).
 A label that sets the context answers OK with `context_*` filled: the station sends those ids with
@@ -40,7 +40,7 @@ from models.scans import Scan, ScanMode, ScanResult
 from services.core.access import Actor, Permission, require
 from services.core.errors import DomainError, Invalid, NotFound
 from services.core.events import DomainEvent, record
-from services.trace import genealogy, labels, lots, shipments
+from services.trace import genealogy, labels, lots, shipment_packing, shipments
 from services.trace.labels import KIND_WORDS, LabelError, LabelKind, LabelTarget
 
 MAX_RAW = 200
@@ -230,7 +230,7 @@ def _pack(session: Session, actor: Actor, request: ScanRequest, target: LabelTar
         raise Invalid("Scan the shipment label first, then the lots or serial numbers.",
                       fields={"shipment_id": "Required."})
     item = {"serial_id": target.id} if target.kind == LabelKind.SER else {"lot_id": target.id}
-    done = shipments.pack_item(session, actor, request.shipment_id, quantity=request.quantity, now=now, **item)
+    done = shipment_packing.pack_item(session, actor, request.shipment_id, quantity=request.quantity, now=now, **item)
     return _Done(message=f"Packed {done.item.quantity} of {target.code} into {done.shipment_number}.",
                  object_id=target.id, quantity=done.item.quantity)
 

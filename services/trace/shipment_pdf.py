@@ -1,6 +1,6 @@
 """Shipment documents as PDF (fpdf2): the packing list (lines, and the lots and serials packed for
 each) and a one-page shipment sheet for the box (number, customer, carrier, tracking, totals).
-Reading needs VIEW (through services/shipments.get_shipment)."""
+Reading needs VIEW (through services/trace/shipment_reads.get_shipment)."""
 from __future__ import annotations
 
 from fpdf import FPDF
@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from models.catalog import Customer
 from services.core.access import Actor
-from services.trace.shipments import ShipmentRead, get_shipment
+from services.trace.shipment_reads import ShipmentRead, get_shipment
 
 
 def packing_list_pdf(session: Session, actor: Actor, shipment_id: int) -> bytes:

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from models.catalog import Customer
 from services.core.db import transaction
-from services.trace import genealogy, lots, shipments
+from services.trace import genealogy, lots, shipment_packing, shipments
 from services.trace.lots import ReceiptCreate
 from services.trace.shipments import ShipmentCreate, ShipmentLineInput
 from tests.conftest import T0
@@ -41,7 +41,7 @@ def new_shipment(session, tw, order_line_ids, quantities=None, actor=None):
 
 def pack(session, tw, shipment_id, **kw):
     with transaction(session):
-        return shipments.pack(session, tw.operator, shipment_id, now=T0 + timedelta(hours=2), **kw)
+        return shipment_packing.pack(session, tw.operator, shipment_id, now=T0 + timedelta(hours=2), **kw)
 
 
 def ship(session, tw, shipment_id, at=T0 + timedelta(hours=3)):

@@ -13,7 +13,7 @@ from models.orders import OrderLine
 from models.shipments import ShipmentItem, ShipmentStatus
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
-from services.trace import lots, recall, shipments
+from services.trace import lots, recall, shipment_packing, shipment_reads, shipments
 from services.trace.recall import RecallQuery
 from tests.conftest import T0
 from tests.factories.shipments import make_output, make_recall_case, new_shipment, pack, receive, ship
@@ -43,7 +43,7 @@ def test_pack_and_ship_delivers_order_lines_and_records_history(session, tw):
     order_line = session.get(OrderLine, line_id)
     session.refresh(order_line)
     assert order_line.quantity_delivered == 20 and order_line.delivered_at == T0 + timedelta(hours=3)
-    assert [(h["from_status"], h["to_status"]) for h in shipments.history(session, tw.viewer, shp.id)] == [
+    assert [(h["from_status"], h["to_status"]) for h in shipment_reads.history(session, tw.viewer, shp.id)] == [
         (None, "open"), ("open", "packing"), ("packing", "shipped")]
     assert lots.get_lot(session, tw.viewer, brackets.id).status == LotStatus.AVAILABLE   # 10 left in stock
 
@@ -59,7 +59,7 @@ def test_partial_shipment_leaves_the_rest_to_ship_and_no_delivery_date(session, 
     session.refresh(order_line)
     assert (order_line.quantity_delivered, order_line.delivered_at) == (5, None)
     assert lots.get_lot(session, tw.viewer, brackets.id).status == LotStatus.SHIPPED
-    [open_line] = shipments.open_order_lines(session, tw.viewer, plant_id=tw.world.plant1)
+    [open_line] = shipment_reads.open_order_lines(session, tw.viewer, plant_id=tw.world.plant1)
     assert open_line.quantity_to_ship == 3
 
 
@@ -95,7 +95,7 @@ def test_packing_refusals_change_nothing(session, tw):
     with pytest.raises(Conflict, match="over-pack"):
         pack(session, tw, shp.id, lot_id=brackets.id, quantity=1)
     session.rollback()
-    assert shipments.get_shipment(session, tw.viewer, shp.id).quantity_packed == 5
+    assert shipment_reads.get_shipment(session, tw.viewer, shp.id).quantity_packed == 5
 
 
 def test_a_fully_packed_lot_scanned_again_is_already_packed(session, tw):
@@ -123,7 +123,7 @@ def test_unpack_cancel_and_ship_with_a_held_lot(session, tw):
         ship(session, tw, shp.id)
     session.rollback()
     with transaction(session):
-        after = shipments.unpack(session, tw.operator, item.id, now=T0)
+        after = shipment_packing.unpack(session, tw.operator, item.id, now=T0)
     assert after.status == ShipmentStatus.OPEN and after.items == []
     with pytest.raises(Forbidden):          # cancelling is final: not for scanning rights
         shipments.cancel(session, tw.operator, shp.id, reason="Customer called", now=T0)
@@ -159,13 +159,13 @@ def test_shipments_of_another_organization_or_plant_do_not_exist(session, tw):
     shp = new_shipment(session, tw, [line_id])
     for stranger in (tw.outsider, tw.other_plant):
         with pytest.raises(NotFound):
-            shipments.get_shipment(session, stranger, shp.id)
+            shipment_reads.get_shipment(session, stranger, shp.id)
         with pytest.raises(NotFound):
-            shipments.shipment_by_number(session, stranger, shp.number)
+            shipment_reads.shipment_by_number(session, stranger, shp.number)
         with pytest.raises(NotFound):
             shipments.ship(session, stranger, shp.id, carrier="X", tracking_number="1", now=T0)
-        assert shipments.list_shipments(session, stranger)[1] == 0
-    assert shipments.get_shipment(session, tw.viewer, shp.id).status == ShipmentStatus.OPEN
+        assert shipment_reads.list_shipments(session, stranger)[1] == 0
+    assert shipment_reads.get_shipment(session, tw.viewer, shp.id).status == ShipmentStatus.OPEN
 
 
 # ----- recall ----------------------------------------------------------------------------------

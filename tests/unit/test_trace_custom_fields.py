@@ -14,7 +14,7 @@ from services.core import exports
 from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.trace import custom_values as trace_custom
-from services.trace import lots, shipments
+from services.trace import lots, shipment_reads, shipments
 from services.trace.lots import ReceiptCreate
 from services.trace.shipments import ShipmentCreate, ShipmentLineInput
 from tests.conftest import T0
@@ -118,11 +118,11 @@ def test_shipments_validate_edit_filter_and_export_custom_values(session, tw):
     with pytest.raises(Invalid) as bad:
         trace_custom.update_shipment_custom(session, tw.operator, two.id, {"insured": 7}, now=T0)
     assert list(bad.value.fields) == ["custom.insured"]
-    find = lambda **c: [s.id for s in shipments.list_shipments(session, tw.viewer, custom=c)[0]]  # noqa: E731
+    find = lambda **c: [s.id for s in shipment_reads.list_shipments(session, tw.viewer, custom=c)[0]]  # noqa: E731
     assert find(incoterm="exw") == [two.id]
     assert find(insured="yes") == [one.id]
-    assert shipments.list_shipments(session, tw.viewer)[0][0].custom == {"incoterm": "EXW"}
-    rows, columns = trace_custom.shipment_export(session, tw.viewer, shipments.list_shipments(session, tw.viewer)[0],
+    assert shipment_reads.list_shipments(session, tw.viewer)[0][0].custom == {"incoterm": "EXW"}
+    rows, columns = trace_custom.shipment_export(session, tw.viewer, shipment_reads.list_shipments(session, tw.viewer)[0],
                                                  [("number", "Shipment")])
     assert columns[1:] == [("custom.incoterm", "Incoterm"), ("custom.insured", "Insured")]
     assert [(r["number"], r.get("custom.incoterm"), r.get("custom.insured")) for r in rows] == [
@@ -139,7 +139,7 @@ def test_another_organization_or_plant_cannot_see_filter_or_change_values(sessio
             entity_type="lot", key="heat_no", label="Heat", field_type="text"), now=T0)
     assert lots.list_lots(session, tw.outsider, custom={"heat_no": "HT-9"}) == ([], 0)
     with pytest.raises(Invalid):               # ... but not the shipment field: it is ours
-        shipments.list_shipments(session, tw.outsider, custom={"incoterm": "DAP"})
+        shipment_reads.list_shipments(session, tw.outsider, custom={"incoterm": "DAP"})
     for actor in (tw.outsider, tw.other_plant):
         with pytest.raises(NotFound):
             trace_custom.update_lot_custom(session, actor, lot.id, {"heat_no": "X"}, now=T0)
@@ -147,4 +147,4 @@ def test_another_organization_or_plant_cannot_see_filter_or_change_values(sessio
             trace_custom.update_shipment_custom(session, actor, shp.id, {"incoterm": "X"}, now=T0)
     assert lots.list_lots(session, tw.other_plant, custom={"heat_no": "HT-9"}) == ([], 0)
     assert lots.get_lot(session, tw.viewer, lot.id).custom == {"heat_no": "HT-9"}
-    assert shipments.get_shipment(session, tw.viewer, shp.id).custom == {"incoterm": "DAP"}
+    assert shipment_reads.get_shipment(session, tw.viewer, shp.id).custom == {"incoterm": "DAP"}

@@ -18,7 +18,7 @@ from rxapp.api.schemas import AUTHENTICATED
 from services.core.db import db_session, transaction
 from services.trace import custom_values as trace_custom
 from services.trace.lots import LotRead
-from services.trace.shipments import ShipmentRead
+from services.trace.shipment_reads import ShipmentRead
 
 router = APIRouter(responses=AUTHENTICATED)
 

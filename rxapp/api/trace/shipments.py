@@ -15,14 +15,10 @@ from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.trace import custom_values as trace_custom
-from services.trace import shipment_pdf, shipments
-from services.trace.shipments import (
-    OpenOrderLine,
-    PackResult,
-    ShipmentCreate,
-    ShipmentRead,
-    ShipmentSummary,
-)
+from services.trace import shipment_packing, shipment_pdf, shipment_reads, shipments
+from services.trace.shipment_packing import PackResult
+from services.trace.shipment_reads import OpenOrderLine, ShipmentRead, ShipmentSummary
+from services.trace.shipments import ShipmentCreate
 
 router = APIRouter(tags=["shipments"], responses=AUTHENTICATED)
 
@@ -65,7 +61,7 @@ def list_shipments(request: Request, actor: CurrentActor, plant_id: int | None =
                    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
                    format: Format = "json"):
     with db_session() as s, transaction(s):
-        rows, _ = shipments.list_shipments(s, actor, plant_id=plant_id, status=status_, customer_id=customer_id,
+        rows, _ = shipment_reads.list_shipments(s, actor, plant_id=plant_id, status=status_, customer_id=customer_id,
                                            search=q, limit=limit, offset=offset, custom=custom_filters(request))
         if format == "json":
             return rows
@@ -77,7 +73,7 @@ def list_shipments(request: Request, actor: CurrentActor, plant_id: int | None =
             summary="Order lines of a plant with something left to ship")
 def open_order_lines(actor: CurrentActor, plant_id: int, customer_id: int | None = None) -> list[OpenOrderLine]:
     with db_session() as s, transaction(s):
-        return shipments.open_order_lines(s, actor, plant_id=plant_id, customer_id=customer_id)
+        return shipment_reads.open_order_lines(s, actor, plant_id=plant_id, customer_id=customer_id)
 
 
 @router.post("/shipments", response_model=ShipmentRead, status_code=status.HTTP_201_CREATED,
@@ -90,27 +86,27 @@ def create_shipment(body: ShipmentCreate, actor: CurrentActor) -> ShipmentRead:
 @router.get("/shipments/by-number/{number}", response_model=ShipmentRead, summary="A shipment by its number")
 def shipment_by_number(number: str, actor: CurrentActor) -> ShipmentRead:
     with db_session() as s, transaction(s):
-        return shipments.shipment_by_number(s, actor, number)
+        return shipment_reads.shipment_by_number(s, actor, number)
 
 
 @router.get("/shipments/{shipment_id}", response_model=ShipmentRead, summary="A shipment with lines and packed items")
 def get_shipment(shipment_id: int, actor: CurrentActor) -> ShipmentRead:
     with db_session() as s, transaction(s):
-        return shipments.get_shipment(s, actor, shipment_id)
+        return shipment_reads.get_shipment(s, actor, shipment_id)
 
 
 @router.post("/shipments/{shipment_id}/pack", response_model=PackResult, status_code=status.HTTP_201_CREATED,
              summary="Pack a lot or a serial", responses=errors(409))
 def pack(shipment_id: int, body: PackBody, actor: CurrentActor) -> PackResult:
     with db_session() as s, transaction(s):
-        return shipments.pack(s, actor, shipment_id, now=utcnow(), **body.model_dump())
+        return shipment_packing.pack(s, actor, shipment_id, now=utcnow(), **body.model_dump())
 
 
 @router.delete("/shipments/{shipment_id}/items/{item_id}", response_model=ShipmentRead,
                summary="Unpack an item (its quantity goes back to its lot)", responses=errors(409))
 def unpack(shipment_id: int, item_id: int, actor: CurrentActor) -> ShipmentRead:
     with db_session() as s, transaction(s):
-        return shipments.unpack(s, actor, item_id, shipment_id=shipment_id, now=utcnow())
+        return shipment_packing.unpack(s, actor, item_id, shipment_id=shipment_id, now=utcnow())
 
 
 @router.post("/shipments/{shipment_id}/ship", response_model=ShipmentRead,
@@ -131,7 +127,7 @@ def cancel(shipment_id: int, body: CancelBody, actor: CurrentActor) -> ShipmentR
 @router.get("/shipments/{shipment_id}/history", response_model=list[HistoryEntry], summary="Status history")
 def history(shipment_id: int, actor: CurrentActor) -> list[HistoryEntry]:
     with db_session() as s, transaction(s):
-        rows = shipments.history(s, actor, shipment_id)
+        rows = shipment_reads.history(s, actor, shipment_id)
     return [HistoryEntry(**{**r, "at": r["at"].isoformat()}) for r in rows]
 
 
@@ -142,7 +138,7 @@ PDF = {200: {"description": "A PDF document", "content": {"application/pdf": {}}
             summary="Packing list PDF")
 def packing_list(shipment_id: int, actor: CurrentActor) -> Response:
     with db_session() as s, transaction(s):
-        number = shipments.get_shipment(s, actor, shipment_id).number
+        number = shipment_reads.get_shipment(s, actor, shipment_id).number
         body = shipment_pdf.packing_list_pdf(s, actor, shipment_id)
     return Response(content=body, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="packing-list-{number}.pdf"'})
@@ -152,7 +148,7 @@ def packing_list(shipment_id: int, actor: CurrentActor) -> Response:
             summary="Shipment sheet PDF (for the box)")
 def sheet(shipment_id: int, actor: CurrentActor) -> Response:
     with db_session() as s, transaction(s):
-        number = shipments.get_shipment(s, actor, shipment_id).number
+        number = shipment_reads.get_shipment(s, actor, shipment_id).number
         body = shipment_pdf.shipment_sheet_pdf(s, actor, shipment_id)
     return Response(content=body, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="shipment-{number}.pdf"'})

@@ -16,7 +16,7 @@ from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.trace.custom_fields import ShipmentCustomFields
 from services.core.errors import DomainError
-from services.trace import shipment_pdf, shipments
+from services.trace import shipment_packing, shipment_pdf, shipment_reads, shipments
 from services.trace.shipments import ShipmentCreate, ShipmentLineInput
 
 PAGE = 50
@@ -112,7 +112,7 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
     @rx.event
     def load(self):
         try:
-            found, self.total = self._use_case(shipments.list_shipments, limit=PAGE, offset=self.offset,
+            found, self.total = self._use_case(shipment_reads.list_shipments, limit=PAGE, offset=self.offset,
                                                **self._filters())
         except DomainError as error:
             self.loading, self.rows, self.load_error = False, [], _(error.message)
@@ -137,7 +137,7 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
     @rx.event
     def export(self, fmt: str):
         try:
-            found, _total = self._use_case(shipments.list_shipments, limit=500, **self._filters())
+            found, _total = self._use_case(shipment_reads.list_shipments, limit=500, **self._filters())
             rows, columns = self._custom_export(found, COLUMNS)
         except DomainError as error:
             return self._refused(error)
@@ -167,7 +167,7 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
     @rx.event
     def load_open_lines(self):
         try:
-            found = self._use_case(shipments.open_order_lines, plant_id=as_id(self.create_plant))
+            found = self._use_case(shipment_reads.open_order_lines, plant_id=as_id(self.create_plant))
         except DomainError as error:
             self.open_lines = []
             return self._refused(error)
@@ -200,8 +200,8 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
     @rx.event
     def show(self, shipment_id: int):
         try:
-            found = self._use_case(shipments.get_shipment, as_id(shipment_id))
-            history = self._use_case(shipments.history, found.id)
+            found = self._use_case(shipment_reads.get_shipment, as_id(shipment_id))
+            history = self._use_case(shipment_reads.history, found.id)
             self._show_custom(found.custom)
         except DomainError as error:
             self.detail_open = False
@@ -231,7 +231,7 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
         quantity_text = str(form.get("quantity", "")).strip()
         try:
             quantity = int(quantity_text) if quantity_text else None
-            result = self._use_case(shipments.pack_code, self.detail.id, code, quantity=quantity, now=utcnow())
+            result = self._use_case(shipment_packing.pack_code, self.detail.id, code, quantity=quantity, now=utcnow())
         except ValueError:
             self.pack_ok, self.pack_message = False, _("Give a whole quantity above 0.")
             return
@@ -246,7 +246,7 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
 
     @rx.event
     def unpack(self, item_id: int):
-        return self._act(shipments.unpack, as_id(item_id), now=utcnow(), shipment_id=self.detail.id)
+        return self._act(shipment_packing.unpack, as_id(item_id), now=utcnow(), shipment_id=self.detail.id)
 
     @rx.event
     def ship(self, form: dict):

@@ -1,0 +1,210 @@
+"""Shipment reads: one shipment with its lines and packed items, the list, its status history, and the
+order lines still to ship.
+
+Invariants: every read needs VIEW and sees only the actor's plants; "still to ship" is ordered minus
+delivered minus what open (open or packing) shipments already hold.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, func, select
+
+from models.catalog import Customer, Product
+from models.lots import Lot, Serial
+from models.orders import CustomerOrder, OrderLine, OrderStatus, StatusChange
+from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
+from services.config import custom_fields
+from services.core.access import Actor, Permission, require
+from services.core.errors import NotFound
+from services.core.scoping import get_scoped
+
+OPEN_STATES = (ShipmentStatus.OPEN, ShipmentStatus.PACKING)
+
+
+class ShipmentLineRead(BaseModel):
+    id: int
+    order_line_id: int
+    order_number: str
+    line_no: int
+    product_id: int
+    product_code: str
+    product_name: str
+    quantity: int
+    quantity_packed: int
+
+
+class ShipmentItemRead(BaseModel):
+    id: int
+    shipment_line_id: int
+    lot_id: int
+    lot_number: str
+    serial_id: int | None
+    serial_number: str
+    product_code: str
+    quantity: int
+    packed_at: datetime
+
+
+class ShipmentSummary(BaseModel):
+    id: int
+    number: str
+    plant_id: int
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    status: ShipmentStatus
+    carrier: str
+    tracking_number: str
+    shipped_at: datetime | None
+    quantity: int
+    quantity_packed: int
+    created_at: datetime
+    custom: dict[str, Any] = {}
+
+
+class ShipmentRead(ShipmentSummary):
+    note: str
+    lines: list[ShipmentLineRead]
+    items: list[ShipmentItemRead]
+
+
+class OpenOrderLine(BaseModel):
+    order_line_id: int
+    order_number: str
+    line_no: int
+    customer_id: int
+    customer_code: str
+    product_code: str
+    quantity: int
+    quantity_delivered: int
+    quantity_on_shipments: int
+    quantity_to_ship: int
+    promised_date: str
+
+
+def on_open_shipments(session: Session, order_line_id: int, *, excluding: int | None = None) -> int:
+    query = (select(func.coalesce(func.sum(ShipmentLine.quantity), 0))
+             .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+             .where(ShipmentLine.order_line_id == order_line_id, Shipment.status.in_(OPEN_STATES)))
+    if excluding is not None:
+        query = query.where(Shipment.id != excluding)
+    return int(session.exec(query).one())
+
+
+# ----- reads -----------------------------------------------------------------------------------
+
+def get_shipment(session: Session, actor: Actor, shipment_id: int) -> ShipmentRead:
+    require(actor, Permission.VIEW)
+    return read_shipment(session, get_scoped(session, actor, Shipment, shipment_id, "Shipment"))
+
+
+def shipment_by_number(session: Session, actor: Actor, number: str) -> ShipmentRead:
+    require(actor, Permission.VIEW)
+    shipment = session.exec(select(Shipment).where(Shipment.organization_id == actor.organization_id,
+                                                   Shipment.number == number.strip())).first()
+    if shipment is None or shipment.plant_id not in actor.plant_ids:
+        raise NotFound(f"Shipment {number} not found.")
+    return read_shipment(session, shipment)
+
+
+def list_shipments(session: Session, actor: Actor, *, plant_id: int | None = None,
+                   status: ShipmentStatus | None = None, customer_id: int | None = None, search: str = "",
+                   limit: int = 100, offset: int = 0,
+                   custom: dict[str, Any] | None = None) -> tuple[list[ShipmentSummary], int]:
+    """`custom` filters by custom field values ({key: value}, services/config/custom_fields.py)."""
+    require(actor, Permission.VIEW)
+    query = (select(Shipment).join(Customer, Customer.id == Shipment.customer_id)
+             .where(Shipment.organization_id == actor.organization_id, Shipment.plant_id.in_(actor.plant_ids or [-1])))
+    if plant_id is not None:
+        query = query.where(Shipment.plant_id == plant_id)
+    if status is not None:
+        query = query.where(Shipment.status == status)
+    if customer_id is not None:
+        query = query.where(Shipment.customer_id == customer_id)
+    query = custom_fields.apply_filters(session, actor, "shipment", query, Shipment, custom)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(func.lower(Shipment.number).like(pattern) | func.lower(Customer.code).like(pattern)
+                            | func.lower(Customer.name).like(pattern) | func.lower(Shipment.tracking_number).like(pattern))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(Shipment.id.desc()).offset(max(offset, 0)).limit(min(max(limit, 1), 500))).all()
+    return [_summary(session, s) for s in rows], total
+
+
+def history(session: Session, actor: Actor, shipment_id: int) -> list[dict]:
+    require(actor, Permission.VIEW)
+    shipment = get_scoped(session, actor, Shipment, shipment_id, "Shipment")
+    rows = session.exec(select(StatusChange).where(StatusChange.entity == "shipment",
+                                                   StatusChange.entity_id == shipment.id,
+                                                   StatusChange.organization_id == actor.organization_id)
+                        .order_by(StatusChange.at, StatusChange.id)).all()
+    return [{"from_status": r.from_status, "to_status": r.to_status, "reason": r.reason, "user_id": r.user_id,
+             "at": r.at} for r in rows]
+
+
+def open_order_lines(session: Session, actor: Actor, *, plant_id: int, customer_id: int | None = None) -> list[OpenOrderLine]:
+    """Order lines of open or released orders at a plant with something left to ship."""
+    require(actor, Permission.VIEW)
+    require(actor, Permission.VIEW, plant_id=plant_id)
+    query = (select(OrderLine, CustomerOrder, Customer, Product)
+             .join(CustomerOrder, CustomerOrder.id == OrderLine.order_id)
+             .join(Customer, Customer.id == CustomerOrder.customer_id).join(Product, Product.id == OrderLine.product_id)
+             .where(CustomerOrder.organization_id == actor.organization_id, CustomerOrder.plant_id == plant_id,
+                    CustomerOrder.status.in_((OrderStatus.OPEN, OrderStatus.RELEASED)),
+                    OrderLine.quantity_delivered < OrderLine.quantity))
+    if customer_id is not None:
+        query = query.where(CustomerOrder.customer_id == customer_id)
+    result = []
+    for line, order, customer, product in session.exec(query.order_by(OrderLine.promised_date, OrderLine.id).limit(500)):
+        on_shipments = on_open_shipments(session, line.id)
+        left = line.quantity - line.quantity_delivered - on_shipments
+        if left > 0:
+            result.append(OpenOrderLine(order_line_id=line.id, order_number=order.number, line_no=line.line_no,
+                                        customer_id=customer.id, customer_code=customer.code, product_code=product.code,
+                                        quantity=line.quantity, quantity_delivered=line.quantity_delivered,
+                                        quantity_on_shipments=on_shipments, quantity_to_ship=left,
+                                        promised_date=line.promised_date.isoformat()))
+    return result
+
+
+def read_shipment(session: Session, shipment: Shipment) -> ShipmentRead:
+    summary = _summary(session, shipment)
+    rows = session.exec(select(ShipmentLine, OrderLine, CustomerOrder, Product)
+                        .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
+                        .join(CustomerOrder, CustomerOrder.id == OrderLine.order_id)
+                        .join(Product, Product.id == ShipmentLine.product_id)
+                        .where(ShipmentLine.shipment_id == shipment.id).order_by(ShipmentLine.id)).all()
+    lines = [ShipmentLineRead(id=sl.id, order_line_id=ol.id, order_number=order.number, line_no=ol.line_no,
+                              product_id=p.id, product_code=p.code, product_name=p.name, quantity=sl.quantity,
+                              quantity_packed=sl.quantity_packed) for sl, ol, order, p in rows]
+    items = session.exec(select(ShipmentItem).where(ShipmentItem.shipment_id == shipment.id).order_by(ShipmentItem.id)).all()
+    return ShipmentRead(**summary.model_dump(), note=shipment.note, lines=lines, items=_items(session, items))
+
+
+def _summary(session: Session, shipment: Shipment) -> ShipmentSummary:
+    customer = session.get(Customer, shipment.customer_id)
+    quantity, packed = session.exec(select(func.coalesce(func.sum(ShipmentLine.quantity), 0),
+                                           func.coalesce(func.sum(ShipmentLine.quantity_packed), 0))
+                                    .where(ShipmentLine.shipment_id == shipment.id)).one()
+    return ShipmentSummary(id=shipment.id, number=shipment.number, plant_id=shipment.plant_id,
+                           customer_id=customer.id, customer_code=customer.code, customer_name=customer.name,
+                           status=shipment.status, carrier=shipment.carrier, tracking_number=shipment.tracking_number,
+                           shipped_at=shipment.shipped_at, quantity=int(quantity), quantity_packed=int(packed),
+                           created_at=shipment.created_at, custom=dict(shipment.custom or {}))
+
+
+def _items(session: Session, items: list[ShipmentItem]) -> list[ShipmentItemRead]:
+    if not items:
+        return []
+    lots = {lot.id: lot for lot in session.exec(select(Lot).where(Lot.id.in_({i.lot_id for i in items})))}
+    serial_ids = {i.serial_id for i in items if i.serial_id}
+    serials = {s.id: s for s in session.exec(select(Serial).where(Serial.id.in_(serial_ids)))} if serial_ids else {}
+    products = {p.id: p for p in session.exec(select(Product).where(Product.id.in_({lot.product_id for lot in lots.values()})))}
+    return [ShipmentItemRead(id=i.id, shipment_line_id=i.shipment_line_id, lot_id=i.lot_id,
+                             lot_number=lots[i.lot_id].number, serial_id=i.serial_id,
+                             serial_number=serials[i.serial_id].number if i.serial_id else "",
+                             product_code=products[lots[i.lot_id].product_id].code, quantity=i.quantity,
+                             packed_at=i.packed_at) for i in items]
