@@ -3,7 +3,7 @@
 Reflex mounts it with `rx.App(api_transformer=api)` (its own routes are mounted behind ours).
 Routes are thin: they parse, run one service call in one unit of work, and return the service's
 read model. Every error leaves here as `{"error": {"code", "message", "fields"}}`:
-DomainError by its `http_status`/`code`; request validation as 422 `invalid` (malformed JSON as 400
+DomainError by its `code` and the status rxapp/api/errors.py maps its class to; request validation as 422 `invalid` (malformed JSON as 400
 `malformed_json`); unknown paths under /api/v1 as 404; anything unexpected as 500 `internal`,
 logged with its traceback and never shown to the client. Inputs are cleaned once at the edge
 (rxapp/api/edge.py: 32-bit integers, no NUL or lone surrogate in text); a value the database still
@@ -31,6 +31,7 @@ from rxapp.api.config import notifications as notifications_api
 from rxapp.api.config import settings as config_api
 from rxapp.api.config import workflows as workflows_api
 from rxapp.api.edge import clean_inputs
+from rxapp.api.errors import status_for
 from rxapp.api.finance import costing as finance_costing
 from rxapp.api.finance import invoices as finance_invoices
 from rxapp.api.finance import ledger as finance_ledger
@@ -216,10 +217,11 @@ async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
     headers = {}
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(exc.retry_after_seconds)
-    if exc.http_status == 401:
+    status = status_for(exc)
+    if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
-    return JSONResponse(_with_report(request, error_body(exc.code, exc.message, exc.fields), exc.http_status),
-                        status_code=exc.http_status, headers=headers)
+    return JSONResponse(_with_report(request, error_body(exc.code, exc.message, exc.fields), status),
+                        status_code=status, headers=headers)
 
 
 def _with_report(request: Request, body: dict, status: int) -> dict:

@@ -1,10 +1,10 @@
-"""Typed, framework-free errors. The API maps them to HTTP codes once; the UI to messages once."""
+"""Typed, framework-free errors. The API maps them to HTTP codes once (rxapp/api/errors.py); the UI to
+messages once. Each class carries a stable machine-readable `code`, never a transport status."""
 from __future__ import annotations
 
 
 class DomainError(Exception):
     code = "error"
-    http_status = 400
 
     def __init__(self, message: str, *, fields: dict[str, str] | None = None):
         super().__init__(message)
@@ -19,7 +19,6 @@ class DomainError(Exception):
 
 class Invalid(DomainError):
     code = "invalid"
-    http_status = 422
 
     def __init__(self, message: str = "Some fields are not valid.", *, fields: dict[str, str] | None = None):
         super().__init__(message, fields=fields)
@@ -27,27 +26,22 @@ class Invalid(DomainError):
 
 class NotFound(DomainError):
     code = "not_found"
-    http_status = 404
 
 
 class Forbidden(DomainError):
     code = "forbidden"
-    http_status = 403
 
 
 class Conflict(DomainError):
     code = "conflict"
-    http_status = 409
 
 
 class Unauthorized(DomainError):
     code = "unauthorized"
-    http_status = 401
 
 
 class RateLimited(DomainError):
     code = "rate_limited"
-    http_status = 429
 
     def __init__(self, message: str, *, retry_after_seconds: int):
         super().__init__(message)
@@ -58,4 +52,3 @@ class Unavailable(DomainError):
     """A dependency (the database) cannot be reached; the caller may retry later."""
 
     code = "unavailable"
-    http_status = 503

@@ -7,7 +7,7 @@ TAKT_INGEST_MAX_INFLIGHT_PER_TOKEN (4 batches), TAKT_INGEST_MAX_INFLIGHT_PER_WOR
 
 `InFlight` counts batches in work in this process (thread-safe: REST batches run in the thread pool,
 websocket batches on the event loop). `acquire` either takes a slot or raises `RateLimited` with a
-Retry-After; `TooLarge` is raised for a batch beyond the size limits (413).
+Retry-After; `TooLarge` is raised for a batch beyond the size limits (the API answers 413).
 """
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ RETRY_AFTER_SECONDS = 1
 
 class TooLarge(DomainError):
     code = "too_large"
-    http_status = 413
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from models.catalog import Product
 from models.lots import Lot
 from models.scans import Scan, ScanMode, ScanResult
 from services.core.access import Actor, Permission, require
-from services.core.errors import DomainError, Invalid, NotFound
+from services.core.errors import Conflict, DomainError, Invalid, NotFound
 from services.core.events import DomainEvent, record
 from services.trace import genealogy, labels, lots, shipment_packing, shipments
 from services.trace.labels import KIND_WORDS, LabelError, LabelKind, LabelTarget
@@ -270,9 +270,8 @@ def _refuse_repeat(session: Session, actor: Actor, mode: ScanMode, raw: str, con
         raise _Repeat(f"Already scanned: {what} is already {done}. It was counted once.")
 
 
-class _Repeat(DomainError):
+class _Repeat(Conflict):
     code = "already_scanned"
-    http_status = 409
 
 
 def _context(request: ScanRequest) -> str:

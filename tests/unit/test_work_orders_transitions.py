@@ -17,6 +17,7 @@ from models.orders import (
     WorkOrder,
     WorkStatus,
 )
+from rxapp.api.errors import status_for
 from services.core.db import transaction
 from services.core.errors import Conflict, Invalid
 from services.production import work_orders
@@ -62,7 +63,7 @@ def test_every_illegal_transition_is_refused_with_a_clear_message(session, engin
         work_orders.change_work_order_status(session, shop.planner, wo_id, wanted, now=now)
     assert refused.value.message == (f"Work order {number} is {current.value} and cannot become {wanted.value}. "
                                      f"From {current.value} it can become: {CAN_BECOME[current]}.")
-    assert refused.value.http_status == 409
+    assert status_for(refused.value) == 409
     assert snapshot(engine) == before
 
 

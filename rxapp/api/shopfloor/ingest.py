@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
+from rxapp.api.errors import MalformedJson, status_for
 from rxapp.api.schemas import AUTHENTICATED, ErrorResponse, error_body, errors
 from services.core import metrics
 from services.core.access import Actor
@@ -116,10 +117,11 @@ async def _stream_batch(actor: Actor, raw: str | bytes) -> tuple[dict, float]:
     except RateLimited as error:
         return _refusal(seq, 429, error.message, error.retry_after_seconds), error.retry_after_seconds
     except DomainError as error:
-        if error.http_status == 413:
+        status = status_for(error)
+        if status == 413:
             retry = ingest.LIMITS.retry_after_seconds
             return _refusal(seq, 413, error.message, retry), retry
-        return {"type": "error", "seq": seq, "status": error.http_status,
+        return {"type": "error", "seq": seq, "status": status,
                 **error_body(error.code, error.message, error.fields)}, 0
 
 
@@ -158,11 +160,6 @@ async def _read_capped(request: Request) -> bytes:
         ingest.LIMITS.check_bytes(size)
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-class MalformedJson(DomainError):
-    code = "malformed_json"
-    http_status = 400
 
 
 def _json(raw: str | bytes) -> Any:
