@@ -23,18 +23,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.maintenance import MaintenanceSlaTarget, MaintenanceTeam, MaintenanceTicket
 from models.organization import Plant
 from services.config import workflow
 from services.core.audit import audit
 from services.core.calendar_math import CalendarSpec, add_working_time, working_seconds
 from services.core.errors import Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.kpi.plant_calendar import kpi_calendar
+from services.maintenance.events import SlaBreached, SlaEscalated, SlaEvent, SlaWarning
 
 PRIORITIES = ("critical", "high", "medium", "low")
 OPEN_STATE, WAITING_STATE = "open", "waiting_parts"
@@ -187,7 +190,7 @@ def _check(session: Session, ticket: MaintenanceTicket, cal: CalendarSpec | None
             notices += _escalate(session, ticket, 2, now)
     if c.state == "warning" and ticket.warned_at is None:
         ticket.warned_at = now
-        _notice(session, ticket, "sla_warning", now, user_ids=(ticket.assignee_id,) if ticket.assignee_id else (),
+        _notice(session, ticket, SlaWarning(**_about(ticket, now)), user_ids=(ticket.assignee_id,) if ticket.assignee_id else (),
                 roles=() if ticket.assignee_id else ("maintenance",), kind="alert",
                 title=f"{ticket.number}: SLA due {c.due_at:%Y-%m-%d %H:%M} UTC", body=ticket.title)
         notices += 1
@@ -202,8 +205,8 @@ def _first_breach(ticket: MaintenanceTicket) -> datetime | None:
 
 
 def _breach(session: Session, ticket: MaintenanceTicket, which: str, due: datetime, now: datetime) -> int:
-    _notice(session, ticket, "sla_breached", now, user_ids=(), roles=(), kind="escalation", title="", body="",
-            payload={"which": which}, notify=False)
+    _notice(session, ticket, SlaBreached(**_about(ticket, now), which=which), user_ids=(), roles=(),
+            kind="escalation", title="", body="", notify=False)
     if ticket.escalation_level >= 1:
         return 0
     return _escalate(session, ticket, 1, now, which=which, due=due)
@@ -220,20 +223,26 @@ def _escalate(session: Session, ticket: MaintenanceTicket, level: int, now: date
     role = "maintenance" if level == 1 else "manager"
     ticket.escalation_level = level
     what = f"{which} SLA breached (due {due:%Y-%m-%d %H:%M} UTC)" if due else "SLA still breached"
-    _notice(session, ticket, "sla_escalated", now, user_ids=(person,) if person else (), roles=() if person else (role,),
-            kind="escalation", title=f"{ticket.number}: {what}", body=ticket.title,
-            payload={"level": level, "to": f"user #{person}" if person else f"role {role}"})
+    escalated = SlaEscalated(**_about(ticket, now), level=level, to=f"user #{person}" if person else f"role {role}")
+    _notice(session, ticket, escalated, user_ids=(person,) if person else (), roles=() if person else (role,),
+            kind="escalation", title=f"{ticket.number}: {what}", body=ticket.title)
     return 1
 
 
-def _notice(session: Session, ticket: MaintenanceTicket, event: str, now: datetime, *, user_ids, roles, kind: str,
-            title: str, body: str, payload: dict | None = None, notify: bool = True) -> None:
-    data = {"maintenance_ticket_id": ticket.id, "number": ticket.number, "machine_id": ticket.machine_id,
-            **(payload or {})}
-    audit(session, None, "maintenance_ticket", ticket.id, event, data, organization_id=ticket.organization_id,
-          plant_id=ticket.plant_id, at=now)
-    record(session, DomainEvent(f"maintenance_ticket.{event}", ticket.organization_id, data, plant_id=ticket.plant_id,
-                                at=now))
+def _about(ticket: MaintenanceTicket, now: datetime) -> dict[str, Any]:
+    """The envelope and ticket fields every SLA event of `ticket` carries."""
+    return {"organization_id": ticket.organization_id, "plant_id": ticket.plant_id, "at": now,
+            "maintenance_ticket_id": pk(ticket), "number": ticket.number, "machine_id": ticket.machine_id}
+
+
+def _notice(session: Session, ticket: MaintenanceTicket, event: SlaEvent, *, user_ids, roles, kind: str,
+            title: str, body: str, notify: bool = True) -> None:
+    """Audit and record one SLA event of `ticket` (the audit action is the event name's last part), and tell
+    the people concerned unless `notify` is off."""
+    now = event.at
+    audit(session, None, "maintenance_ticket", ticket.id, event.name.rpartition(".")[2], event.payload,
+          organization_id=ticket.organization_id, plant_id=ticket.plant_id, at=now)
+    record(session, event)
     if notify:
         workflow.notify_people(session, organization_id=ticket.organization_id, title=title, body=body,
                                link=f"{TICKET_PATH}{ticket.id}", kind=kind, user_ids=user_ids, roles=roles,

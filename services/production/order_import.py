@@ -37,8 +37,9 @@ from models.orders import CustomerOrder, OrderLine, OrderStatus
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.numbering import next_numbers
+from services.production.events import OrdersImported
 from services.production.orders import PROMISED_RANGE, record_created
 from services.production.work_orders import audit_many
 
@@ -138,11 +139,11 @@ def import_orders(session: Session, actor: Actor, plant_id: int, filename: str, 
     audit_many(session, actor, "customer_order", "import",
                [(order_id, plant_id, {"number": number, "file": filename}) for order_id, number in zip(ids, numbers, strict=True)],
                at=now)
-    counts = {"orders": len(groups), "lines": len(parsed), "file": filename,
-              "first_number": numbers[0], "last_number": numbers[-1]}
-    audit(session, actor, "order_import", None, "import", counts, plant_id=plant_id, at=now)
-    record(session, DomainEvent("orders.imported", actor.organization_id, counts, plant_id=plant_id,
-                                actor_user_id=actor.user_id, at=now))
+    event = OrdersImported(organization_id=actor.organization_id, orders=len(groups), lines=len(parsed), file=filename,
+                           first_number=numbers[0], last_number=numbers[-1], plant_id=plant_id,
+                           actor_user_id=actor.user_id, at=now)
+    audit(session, actor, "order_import", None, "import", event.payload, plant_id=plant_id, at=now)
+    record(session, event)
     return ImportResult(orders=len(groups), lines=len(parsed), first_number=numbers[0], last_number=numbers[-1])
 
 

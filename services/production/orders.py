@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import exists, insert
 from sqlmodel import Session, col, func, or_, select
 
+from models.base import pk
 from models.catalog import Customer, Product
 from models.orders import (
     CustomerOrder,
@@ -32,10 +33,11 @@ from models.orders import (
 from services.core.access import Actor, Permission, require, require_plant_visible
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.core.validation import parse
+from services.production.events import OrderCancelled, OrderCreated, OrderUpdated
 from services.production.transitions import (
     ORDER_TRANSITIONS,
     check_transition,
@@ -182,8 +184,8 @@ def create_order(session: Session, actor: Actor, data: OrderCreate | dict, *, no
     audit(session, actor, "customer_order", order.id, "create",
           {"number": order.number, "customer_id": order.customer_id, "lines": len(data.lines)},
           plant_id=order.plant_id, at=now)
-    record(session, DomainEvent("order.created", actor.organization_id, {"order_id": order.id, "number": order.number},
-                                plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
+    record(session, OrderCreated(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
+                             plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
     session.flush()
     return get_order(session, actor, order.id)
 
@@ -214,8 +216,8 @@ def update_order(session: Session, actor: Actor, order_id: int, data: OrderUpdat
         order.updated_at, order.updated_by = now, actor.user_id
         session.add(order)
         audit(session, actor, "customer_order", order.id, "update", changes, plant_id=order.plant_id, at=now)
-        record(session, DomainEvent("order.updated", actor.organization_id, {"order_id": order.id, "number": order.number},
-                                    plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
+        record(session, OrderUpdated(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
+                             plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
     session.flush()
     return get_order(session, actor, order.id)
 
@@ -236,8 +238,8 @@ def cancel_order(session: Session, actor: Actor, order_id: int, *, now: datetime
                ORDER_TRANSITIONS, now=now, reason=reason)
     audit(session, actor, "customer_order", order.id, "cancel", {"reason": reason, "work_orders": len(open_wos)},
           plant_id=order.plant_id, at=now)
-    record(session, DomainEvent("order.cancelled", actor.organization_id, {"order_id": order.id, "number": order.number},
-                                plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
+    record(session, OrderCancelled(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
+                               plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
     session.flush()
     return get_order(session, actor, order.id)
 

@@ -32,6 +32,7 @@ from sqlalchemy import case, insert, update
 from sqlmodel import Session, col, func, select
 
 from models.audit import AuditEntry
+from models.base import pk
 from models.catalog import BomLine, Product, ProductType
 from models.orders import (
     CustomerOrder,
@@ -47,9 +48,10 @@ from models.routing import Routing, RoutingStep
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.numbering import next_numbers
 from services.core.scoping import get_scoped
+from services.production.events import WORK_ORDER_EVENTS, OrderCompleted, OrderReleased
 from services.production.transitions import (
     ORDER_TRANSITIONS,
     WORK_TRANSITIONS,
@@ -65,9 +67,6 @@ MAX_BULK = 5000
 OPEN_WORK = (W.PLANNED, W.RELEASED, W.RUNNING, W.PAUSED)
 _VERBS = {W.RELEASED: "release", W.PLANNED: "unrelease", W.CANCELLED: "cancel", W.DONE: "complete",
           W.RUNNING: "start", W.PAUSED: "pause"}
-_EVENTS = {W.RELEASED: "work_order.released", W.PLANNED: "work_order.unreleased",
-           W.CANCELLED: "work_order.cancelled", W.DONE: "work_order.completed", W.RUNNING: "work_order.started",
-           W.PAUSED: "work_order.paused"}
 
 
 @dataclass
@@ -108,9 +107,8 @@ def release_order(session: Session, actor: Actor, order_id: int, *, now: datetim
     ids = [p.row.id for p in planned]
     audit(session, actor, "customer_order", order.id, "release",
           {"work_orders": [p.row.number for p in planned]}, plant_id=order.plant_id, at=now)
-    record(session, DomainEvent("order.released", actor.organization_id,
-                                {"order_id": order.id, "number": order.number, "work_order_ids": ids},
-                                plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
+    record(session, OrderReleased(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
+                                  work_order_ids=ids, plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
     return summaries(session, actor, ids)
 
 
@@ -272,9 +270,9 @@ def transition_work_orders(session: Session, actor: Actor, ids: list[int], wante
                [(r.id, r.plant_id, {"status": {"before": W(r.status).value, "after": wanted.value}}) for r in rows],
                at=now)
     for r in rows:
-        record(session, DomainEvent(_EVENTS[wanted], actor.organization_id,
-                                    {"work_order_id": r.id, "number": r.number}, plant_id=r.plant_id,
-                                    actor_user_id=actor.user_id, at=now))
+        record(session, WORK_ORDER_EVENTS[wanted](organization_id=actor.organization_id, work_order_id=pk(r),
+                                                  number=r.number, plant_id=r.plant_id, actor_user_id=actor.user_id,
+                                                  at=now))
     if settle and wanted in (W.DONE, W.CANCELLED):
         settle_orders(session, actor, _order_ids(session, [r.id for r in rows]), now=now)
     return summaries(session, actor, [r.id for r in rows])
@@ -398,8 +396,8 @@ def settle_orders(session: Session, actor: Actor, order_ids: set[int], *, now: d
     audit_many(session, actor, "customer_order", "complete",
                [(o.id, o.plant_id, {"status": {"before": "released", "after": "done"}}) for o in finished], at=now)
     for o in finished:
-        record(session, DomainEvent("order.completed", actor.organization_id, {"order_id": o.id, "number": o.number},
-                                    plant_id=o.plant_id, actor_user_id=actor.user_id, at=now))
+        record(session, OrderCompleted(organization_id=actor.organization_id, order_id=pk(o), number=o.number,
+                                       plant_id=o.plant_id, actor_user_id=actor.user_id, at=now))
     return [o.id for o in finished]
 
 

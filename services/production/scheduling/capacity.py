@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.orders import CapacityPeriod, CapacityTarget
 from models.organization import Department, Plant
 from models.resources import Machine
@@ -27,9 +28,10 @@ from services.core.access import Actor
 from services.core.audit import audit, diff
 from services.core.calendar_math import working_seconds
 from services.core.errors import Conflict, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.scoping import get_scoped
 from services.master.calendars import calendar_spec
+from services.production.events import CapacityTargetCreated, CapacityTargetDeleted, CapacityTargetUpdated
 from services.production.scheduling.common import (
     UTC,
     get_plant,
@@ -42,6 +44,7 @@ from services.production.scheduling.common import (
 PERIOD_HOURS = {CapacityPeriod.DAY: 24, CapacityPeriod.WEEK: 168, CapacityPeriod.MONTH: 744}
 HOURS = Decimal("0.01")
 RATIO = Decimal("0.0001")
+_EVENTS = {"create": CapacityTargetCreated, "update": CapacityTargetUpdated, "delete": CapacityTargetDeleted}
 
 
 class CapacityTargetCreate(BaseModel):
@@ -184,8 +187,8 @@ def _read(session: Session, row: CapacityTarget) -> CapacityTargetRead:
 
 def _announce(session: Session, actor: Actor, row: CapacityTarget, action: str, changes: dict, now: datetime) -> None:
     audit(session, actor, "capacity_target", row.id, action, changes, plant_id=row.plant_id, at=now)
-    record(session, DomainEvent(f"capacity_target.{action}d", actor.organization_id, {"capacity_target_id": row.id},
-                                plant_id=row.plant_id, actor_user_id=actor.user_id, at=now))
+    record(session, _EVENTS[action](organization_id=actor.organization_id, capacity_target_id=pk(row),
+                                    plant_id=row.plant_id, actor_user_id=actor.user_id, at=now))
 
 
 # ---- utilisation ----------------------------------------------------------------------------

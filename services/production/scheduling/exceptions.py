@@ -16,14 +16,16 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.orders import ExceptionKind, Operation, ScheduleException, WorkOrder
 from models.resources import Machine
 from models.user import User
 from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.scoping import get_scoped
+from services.production.events import ScheduleExceptionRecorded, ScheduleLateDetected
 from services.production.scheduling.common import (
     due_dates,
     end_of_day,
@@ -70,9 +72,9 @@ def record_exception(session: Session, actor: Actor, operation_id: int, *, kind:
     if len(reason) > REASON_MAX:
         raise Invalid("The reason is too long.", fields={"reason": f"Use at most {REASON_MAX} characters."})
     row = _add(session, actor, op, kind, reason, details or {}, now)
-    record(session, DomainEvent("schedule.exception_recorded", actor.organization_id,
-                                {"exception_id": row.id, "operation_id": op.id, "kind": kind.value},
-                                plant_id=op.plant_id, actor_user_id=actor.user_id, at=now))
+    record(session, ScheduleExceptionRecorded(organization_id=actor.organization_id, exception_id=pk(row),
+                                              operation_id=pk(op), kind=kind.value, plant_id=op.plant_id,
+                                              actor_user_id=actor.user_id, at=now))
     return _reads(session, [row])[0]
 
 
@@ -118,9 +120,9 @@ def detect_late(session: Session, actor: Actor, plant_id: int, *, now: datetime)
         created.append(_add(session, actor, op, ExceptionKind.LATE, reason,
                             {"planned_end": op.planned_end.isoformat(), "due_date": due.isoformat()}, now))
     if created:
-        record(session, DomainEvent("schedule.late_detected", actor.organization_id,
-                                    {"plant_id": plant.id, "operation_ids": [r.operation_id for r in created]},
-                                    plant_id=plant.id, actor_user_id=actor.user_id, at=now))
+        record(session, ScheduleLateDetected(organization_id=actor.organization_id,
+                                             operation_ids=[r.operation_id for r in created], plant_id=plant.id,
+                                             actor_user_id=actor.user_id, at=now))
     return _reads(session, created)
 
 

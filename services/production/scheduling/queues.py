@@ -19,6 +19,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from models.base import pk
 from models.orders import (
     ExceptionKind,
     Operation,
@@ -31,8 +32,9 @@ from models.resources import Machine, WorkCenter
 from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.scoping import get_scoped
+from services.production.events import OperationMoved, OperationScheduled, OperationUnscheduled, ScheduleReplanned
 from services.production.scheduling.common import (
     NOT_STARTED,
     STARTED,
@@ -112,8 +114,9 @@ def unassign_operation(session: Session, actor: Actor, operation_id: int, *, rea
     audit(session, actor, "operation", op.id, "unschedule",
           {"machine_id": {"before": before["machine_id"], "after": None}, "reason": _reason(reason)},
           plant_id=plant.id, at=now)
-    _announce(session, actor, plant, "operation.unscheduled", now,
-              {"operation_id": op.id, "work_order_id": op.work_order_id, "machine_id": before["machine_id"]})
+    record(session, OperationUnscheduled(organization_id=plant.organization_id, operation_id=pk(op),
+                                         work_order_id=op.work_order_id, machine_id=before["machine_id"],
+                                         plant_id=plant.id, actor_user_id=actor.user_id, at=now))
     _announce_replan(session, actor, plant, result, now, trigger="unassign")
     return scheduled(op)
 
@@ -185,13 +188,17 @@ def _record_placement(session: Session, actor: Actor, plant: Plant, op: Operatio
         changes["reason"] = reason
     changes["replanned_operation_ids"] = result.changed_operation_ids
     audit(session, actor, "operation", op.id, "move" if moved else "schedule", changes, plant_id=plant.id, at=now)
-    payload = {"operation_id": op.id, "work_order_id": op.work_order_id, "machine_id": op.machine_id,
-               "queue_position": op.queue_position,
-               "planned_start": op.planned_start.isoformat() if op.planned_start else None,
-               "planned_end": op.planned_end.isoformat() if op.planned_end else None}
     if moved:
-        payload.update(from_machine_id=old_machine, from_position=old_position, reason=reason)
-    _announce(session, actor, plant, "operation.moved" if moved else "operation.scheduled", now, payload)
+        record(session, OperationMoved(
+            organization_id=plant.organization_id, operation_id=pk(op), work_order_id=op.work_order_id,
+            machine_id=op.machine_id, queue_position=op.queue_position, planned_start=op.planned_start,
+            planned_end=op.planned_end, from_machine_id=old_machine, from_position=old_position, reason=reason,
+            plant_id=plant.id, actor_user_id=actor.user_id, at=now))
+    else:
+        record(session, OperationScheduled(
+            organization_id=plant.organization_id, operation_id=pk(op), work_order_id=op.work_order_id,
+            machine_id=op.machine_id, queue_position=op.queue_position, planned_start=op.planned_start,
+            planned_end=op.planned_end, plant_id=plant.id, actor_user_id=actor.user_id, at=now))
     _announce_replan(session, actor, plant, result, now, trigger="move" if moved else "assign")
 
 
@@ -276,13 +283,8 @@ def _audit_replan(session: Session, actor: Actor, plant: Plant, result: PlanResu
            "planned_count": result.planned_count}, plant_id=plant.id, at=now)
 
 
-def _announce(session: Session, actor: Actor, plant: Plant, name: str, now: datetime, payload: dict) -> None:
-    record(session, DomainEvent(name, plant.organization_id, payload, plant_id=plant.id,
-                                actor_user_id=actor.user_id, at=now))
-
-
 def _announce_replan(session: Session, actor: Actor, plant: Plant, result: PlanResult, now: datetime, *,
                      trigger: str) -> None:
-    _announce(session, actor, plant, "schedule.replanned", now,
-              {"plant_id": plant.id, "machine_ids": result.machine_ids, "trigger": trigger,
-               "changed_operation_ids": result.changed_operation_ids})
+    record(session, ScheduleReplanned(organization_id=plant.organization_id, machine_ids=result.machine_ids,
+                                      trigger=trigger, changed_operation_ids=result.changed_operation_ids,
+                                      plant_id=plant.id, actor_user_id=actor.user_id, at=now))
