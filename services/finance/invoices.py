@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, or_, select
 
+from models.base import pk
 from models.catalog import Customer, Product
 from models.finance import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, PriceListItem, TaxKind
 from models.orders import CustomerOrder, OrderLine
@@ -27,11 +28,12 @@ from models.shipments import Shipment, ShipmentLine, ShipmentStatus
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.finance import journal, tax_rules
 from services.finance.accounts import account_for_role
+from services.finance.events import InvoiceIssued
 from services.finance.journal import EntryCreate, LineInput
 from services.finance.money import quantum, round_money
 
@@ -129,8 +131,8 @@ def issue(session: Session, actor: Actor, invoice_id: int, *, now: datetime) -> 
     inv.status, inv.updated_at, inv.updated_by = InvoiceStatus.ISSUED, now, actor.user_id
     session.add(inv)
     audit(session, actor, "invoice", inv.id, "issue", {"number": inv.number, "total": str(inv.total)}, at=now)
-    record(session, DomainEvent("invoice.issued", actor.organization_id, {"invoice_id": inv.id},
-                                actor_user_id=actor.user_id, at=now))
+    record(session, InvoiceIssued(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
+                                  invoice_id=pk(inv)))
     return get_invoice(session, actor, inv.id)
 
 

@@ -16,13 +16,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.finance import Account, FiscalPeriod, JournalEntry, JournalLine
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
+from services.finance.events import JournalEntryPosted
 from services.finance.money import minor_units
 from services.finance.periods import open_period_for
 
@@ -94,9 +96,8 @@ def post(session: Session, actor: Actor, data: EntryCreate, *, now: datetime, so
     total = sum((line.debit for line in data.lines), Decimal("0"))
     audit(session, actor, "journal_entry", entry.id, "post",
           {"number": entry.number, "date": str(data.entry_date), "total": str(total), "currency": currency}, at=now)
-    record(session, DomainEvent("journal_entry.posted", actor.organization_id,
-                                {"journal_entry_id": entry.id, "source_type": source_type, "source_id": source_id},
-                                actor_user_id=actor.user_id, at=now))
+    record(session, JournalEntryPosted(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
+                                       journal_entry_id=pk(entry), source_type=source_type, source_id=source_id))
     return _read(entry, data.lines, accounts, period.name)
 
 

@@ -16,16 +16,18 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.catalog import Customer
 from models.finance import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentAllocation
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.finance import journal
 from services.finance.accounts import account_for_role
+from services.finance.events import PaymentReceived
 from services.finance.journal import EntryCreate, LineInput
 from services.finance.money import exact_sum, from_scaled, minor_units, quantum
 
@@ -91,8 +93,8 @@ def record_payment(session: Session, actor: Actor, data: PaymentCreate, *, now: 
                  now=now, source_type="payment", source_id=payment.id)
     audit(session, actor, "payment", payment.id, "create",
           {"number": payment.number, "amount": str(data.amount), "allocations": {str(i): str(a) for i, a in plan}}, at=now)
-    record(session, DomainEvent("payment.received", actor.organization_id, {"payment_id": payment.id},
-                                actor_user_id=actor.user_id, at=now))
+    record(session, PaymentReceived(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
+                                    payment_id=pk(payment)))
     return _read(session, payment)
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.finance import TaxKind
 from models.purchasing import PoStatus, PurchaseOrder, PurchaseOrderLine
 from models.studio import StudioPartner
@@ -26,10 +27,11 @@ from models.studio_work import StudioAccount, StudioTask
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.finance import tax_rules
+from services.finance.events import PurchaseOrderApproved, PurchaseOrderCreated
 from services.finance.money import quantum, round_money
 from services.finance.tax_rules import TaxResult
 
@@ -114,8 +116,8 @@ def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) 
     po.base, po.adjusted = sum((x.base for x in lines), Decimal(0)), sum((x.adjusted for x in lines), Decimal(0))
     session.add(po)
     audit(session, actor, "purchase_order", po.id, "create", {"number": po.number, "adjusted": str(po.adjusted)}, at=now)
-    record(session, DomainEvent("purchase_order.created", actor.organization_id, {"purchase_order_id": po.id},
-                                actor_user_id=actor.user_id, at=now))
+    record(session, PurchaseOrderCreated(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
+                                         purchase_order_id=pk(po)))
     return read_po(session, actor, po.id)
 
 
@@ -129,8 +131,8 @@ def approve_po(session: Session, actor: Actor, po_id: int, *, now: datetime) -> 
     po.status, po.approved_by, po.approved_at, po.updated_at = PoStatus.APPROVED, actor.user_id, now, now
     session.add(po)
     audit(session, actor, "purchase_order", po.id, "approve", {"status": {"before": "draft", "after": "approved"}}, at=now)
-    record(session, DomainEvent("purchase_order.approved", actor.organization_id, {"purchase_order_id": po.id},
-                                actor_user_id=actor.user_id, at=now))
+    record(session, PurchaseOrderApproved(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
+                                          purchase_order_id=pk(po)))
     return read_po(session, actor, po.id)
 
 

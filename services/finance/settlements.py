@@ -19,16 +19,18 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.purchasing import PoStatus, PurchaseOrder, PurchaseOrderLine, Settlement, SettlementLine
 from models.studio_work import StudioTask
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.finance import journal
 from services.finance.accounts import account_for_role
+from services.finance.events import SettlementCreated
 from services.finance.journal import EntryCreate, LineInput
 from services.finance.money import quantum, round_money
 from services.finance.purchasing import document_taxes
@@ -81,9 +83,8 @@ def settle(session: Session, actor: Actor, po_id: int, *, settled_on: date, now:
     _post(session, actor, po, settlement, now)
     audit(session, actor, "settlement", settlement.id, "create",
           {"number": settlement.number, "po": po.number, "net_payable": str(settlement.net_payable)}, at=now)
-    record(session, DomainEvent("settlement.created", actor.organization_id,
-                                {"settlement_id": settlement.id, "purchase_order_id": po.id},
-                                actor_user_id=actor.user_id, at=now))
+    record(session, SettlementCreated(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
+                                      settlement_id=pk(settlement), purchase_order_id=pk(po)))
     return read_settlement(session, actor, settlement.id)
 
 

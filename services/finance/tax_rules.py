@@ -19,12 +19,14 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlmodel import Session, or_, select
 
+from models.base import pk
 from models.finance import Rounding, TaxBase, TaxKind, TaxRule
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.scoping import get_scoped
+from services.finance.events import TaxRuleCreated
 from services.finance.money import describe_rounding, minor_units, round_money
 
 
@@ -106,8 +108,8 @@ def create_tax_rule(session: Session, actor: Actor, data: TaxRuleCreate, *, now:
     session.flush()
     audit(session, actor, "tax_rule", rule.id, "create", {"code": values["code"], "from": str(values["effective_from"])},
           at=now)
-    record(session, DomainEvent("tax_rule.created", actor.organization_id, {"tax_rule_id": rule.id},
-                                actor_user_id=actor.user_id, at=now))
+    record(session, TaxRuleCreated(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
+                                   tax_rule_id=pk(rule)))
     return _read(rule)
 
 

@@ -32,6 +32,15 @@ from services.studio.common import (
     require_reader,
     text,
 )
+from services.studio.events import (
+    AssetCreated,
+    CutAssetCast,
+    CutCreated,
+    CutUpdated,
+    ProjectBulkCreated,
+    ProjectEpisodeAdded,
+    ProjectSequenceAdded,
+)
 
 MAX_EPISODES = 500
 MAX_CUTS = 2000
@@ -135,7 +144,7 @@ def create_episode(session: Session, actor: Actor, project_id: int, number: int,
                         name=name.strip()[:200], deadline=deadline)
     session.add(row)
     session.flush()
-    announce(session, actor, "project", project_id, "episode_added", {"episode": {"before": None, "after": number}},
+    announce(session, actor, ProjectEpisodeAdded, project_id, {"episode": {"before": None, "after": number}},
              project_id=project_id, now=now)
     return EpisodeRead.model_validate(row, from_attributes=True)
 
@@ -161,7 +170,7 @@ def create_sequence(session: Session, actor: Actor, project_id: int, code: str, 
                          code=code, name=name.strip()[:200])
     session.add(row)
     session.flush()
-    announce(session, actor, "project", project_id, "sequence_added", {"sequence": {"before": None, "after": code}},
+    announce(session, actor, ProjectSequenceAdded, project_id, {"sequence": {"before": None, "after": code}},
              project_id=project_id, now=now)
     return row.id
 
@@ -205,7 +214,7 @@ def create_cut(session: Session, actor: Actor, project_id: int, data: CutCreate,
     session.add(cut)
     session.flush()
     create_tasks(session, actor, project_id, "cut", cut_ids=[cut.id], now=now)
-    announce(session, actor, "cut", cut.id, "created", {"code": {"before": None, "after": code}},
+    announce(session, actor, CutCreated, cut.id, {"code": {"before": None, "after": code}},
              project_id=project_id, now=now)
     return cut_read(cut)
 
@@ -229,7 +238,7 @@ def update_cut(session: Session, actor: Actor, cut_id: int, data: CutUpdate, *, 
     if changes:
         cut.updated_at, cut.updated_by = now, actor.user_id
         session.add(cut)
-        announce(session, actor, "cut", cut.id, "updated", changes, project_id=cut.project_id, now=now)
+        announce(session, actor, CutUpdated, cut.id, changes, project_id=cut.project_id, now=now)
     return cut_read(cut)
 
 
@@ -271,7 +280,7 @@ def create_asset(session: Session, actor: Actor, project_id: int, data: AssetCre
     session.add(asset)
     session.flush()
     create_tasks(session, actor, project_id, "asset", asset_ids=[asset.id], now=now)
-    announce(session, actor, "asset", asset.id, "created", {"code": {"before": None, "after": code}},
+    announce(session, actor, AssetCreated, asset.id, {"code": {"before": None, "after": code}},
              project_id=project_id, now=now)
     return _asset_read(session, actor, asset)
 
@@ -301,7 +310,7 @@ def cast_asset(session: Session, actor: Actor, cut_id: int, asset_id: int, *, no
                                                    StudioCasting.asset_id == asset_id)).first():
         return
     session.add(StudioCasting(organization_id=actor.organization_id, cut_id=cut_id, asset_id=asset_id))
-    announce(session, actor, "cut", cut_id, "asset_cast", {"asset": {"before": None, "after": asset.code}},
+    announce(session, actor, CutAssetCast, cut_id, {"asset": {"before": None, "after": asset.code}},
              project_id=cut.project_id, now=now)
 
 
@@ -379,6 +388,6 @@ def bulk_create(session: Session, actor: Actor, project_id: int, data: BulkCreat
     tasks = create_tasks(session, actor, project_id, "cut", episode_ids=list(episodes.values()), now=now) \
         if data.with_tasks else 0
     result = BulkResult(episodes=len(new_episodes), cuts=len(cuts), tasks=tasks)
-    announce(session, actor, "project", project_id, "bulk_created",
+    announce(session, actor, ProjectBulkCreated, project_id,
              {"breakdown": {"before": None, "after": result.model_dump()}}, project_id=project_id, now=now)
     return result

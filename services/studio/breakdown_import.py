@@ -26,6 +26,7 @@ from services.core.access import Actor
 from services.core.errors import Invalid
 from services.studio.breakdown import create_tasks
 from services.studio.common import announce, get_project, require_manager
+from services.studio.events import ProjectBreakdownImported
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -67,7 +68,7 @@ def import_breakdown(session: Session, actor: Actor, project_id: int, filename: 
         return report
     report.cuts, report.tasks = _write(session, actor, project_id, rows, table, columns, now)
     report.imported = True
-    announce(session, actor, "project", project_id, "breakdown_imported",
+    announce(session, actor, ProjectBreakdownImported, project_id,
              {"import": {"before": None, "after": {"file": filename, "cuts": report.cuts, "tasks": report.tasks}}},
              project_id=project_id, now=now)
     return report

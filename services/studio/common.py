@@ -20,8 +20,9 @@ from services.config import type_lists
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.scoping import get_scoped
+from services.studio.events import StudioEvent
 
 PROJECT_TYPES = "studio_project_types"
 ASSET_KINDS = "studio_asset_kinds"
@@ -88,15 +89,15 @@ def log_activity(session: Session, actor: Actor | None, entity: str, entity_id: 
         changes={k: v for k, v in (changes or {}).items()}, user_id=actor.user_id if actor else None, at=now))
 
 
-def announce(session: Session, actor: Actor, entity: str, entity_id: int, action: str,
-             changes: dict[str, Any] | None, *, project_id: int | None, now: datetime,
-             payload: dict[str, Any] | None = None) -> None:
-    """Audit entry + activity row + `studio.<entity>.<action>` event, in the caller's transaction."""
+def announce(session: Session, actor: Actor, event: type[StudioEvent], entity_id: int, changes: dict[str, Any] | None,
+             *, project_id: int | None, now: datetime, **fields: Any) -> None:
+    """Audit entry + activity row + the `event` (its extra `fields` beside the row and project), in the
+    caller's transaction."""
+    entity, action = event.entity(), event.action()
     audit(session, actor, f"studio_{entity}", entity_id, action, changes or {}, at=now)
     log_activity(session, actor, entity, entity_id, action, changes, project_id=project_id, now=now)
-    data = {"entity_id": entity_id, "project_id": project_id, **(payload or {})}
-    record(session, DomainEvent(f"studio.{entity}.{action}", actor.organization_id, data,
-                                actor_user_id=actor.user_id, at=now))
+    record(session, event(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
+                          entity_id=entity_id, project_id=project_id, **fields))
 
 
 def text(value: str | None, field: str, problems: dict[str, str], *, max_len: int, required: bool = False) -> str:

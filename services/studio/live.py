@@ -2,9 +2,9 @@
 same filters (services/kpi/live.py's hub; the Reflex side is rxapp/state/studio/live_project.py).
 
 `project_scope` confirms the actor may read the project and returns the scope (organization-wide:
-plant NO_PLANT; params: project, episode, status and step filters); `affects` lets only `studio.*`
-events of that project refresh it; `view_for_scope` computes the grid and the dashboard once per
-refresh with a read-only actor of the scope's organization.
+plant NO_PLANT; params: project, episode, status and step filters); `affects` lets only the typed
+`studio.*` events (services/studio/events.py) of that project refresh it; `view_for_scope` computes the grid
+and the dashboard once per refresh with a read-only actor of the scope's organization.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from services.core.events import DomainEvent
 from services.kpi.live import NO_PLANT, Scope
 from services.studio import dashboard, grid
 from services.studio.common import get_project, require_reader
+from services.studio.events import StudioEvent, TaskBulkUpdated
 
 KIND = "studio"
 
@@ -36,7 +37,7 @@ def project_scope(session, actor: Actor, project_id: int, *, episode_id: int | N
 
 
 def affects(scope: Scope, event: DomainEvent) -> bool:
-    return event.name.startswith("studio.") and (event.payload or {}).get("project_id") == scope.params[0]
+    return isinstance(event, StudioEvent | TaskBulkUpdated) and event.project_id == scope.params[0]
 
 
 def reader(scope: Scope) -> Actor:

@@ -29,6 +29,7 @@ from services.studio.common import (
     require_reader,
     text,
 )
+from services.studio.events import MemberCreated, MemberLinked
 
 
 class MemberCreate(BaseModel):
@@ -90,7 +91,7 @@ def create_member(session: Session, actor: Actor, project_id: int, data: MemberC
                           updated_at=now, created_by=actor.user_id, updated_by=actor.user_id, **values)
     session.add(member)
     session.flush()
-    announce(session, actor, "member", member.id, "created", {"role_title": {"before": None, "after": role_title}},
+    announce(session, actor, MemberCreated, member.id, {"role_title": {"before": None, "after": role_title}},
              project_id=project_id, now=now)
     return _read(session, member)
 
@@ -115,7 +116,7 @@ def link_member(session: Session, actor: Actor, member_id: int, *, user_id: int 
     if changes:
         member.updated_at, member.updated_by = now, actor.user_id
         session.add(member)
-        announce(session, actor, "member", member.id, "linked", changes, project_id=member.project_id, now=now)
+        announce(session, actor, MemberLinked, member.id, changes, project_id=member.project_id, now=now)
     return _read(session, member)
 
 

@@ -20,6 +20,7 @@ from services.core.access import Actor, Permission
 from services.core.errors import Conflict, NotFound
 from services.core.scoping import get_scoped
 from services.studio.common import announce, check, get_project, require_manager, require_reader, text
+from services.studio.events import PartnerAccountLinked, PartnerCreated, ProjectPartnerAdded
 
 PROJECT_ROLES = ("client", "committee", "prime", "subcontractor")
 
@@ -89,7 +90,7 @@ def create_partner(session: Session, actor: Actor, data: PartnerCreate, *, now: 
                         created_by=actor.user_id, updated_by=actor.user_id)
     session.add(row)
     session.flush()
-    announce(session, actor, "partner", row.id, "created", {"name": {"before": None, "after": name}},
+    announce(session, actor, PartnerCreated, row.id, {"name": {"before": None, "after": name}},
              project_id=None, now=now)
     return partner_read(actor, row)
 
@@ -120,7 +121,7 @@ def add_to_project(session: Session, actor: Actor, project_id: int, partner_id: 
                                role=role, tier=tier)
     session.add(row)
     session.flush()
-    announce(session, actor, "project", project_id, "partner_added",
+    announce(session, actor, ProjectPartnerAdded, project_id,
              {"partner": {"before": None, "after": f"{partner.name} ({role}, tier {tier})"}},
              project_id=project_id, now=now)
     return ProjectPartnerRead(id=row.id, project_id=project_id, partner_id=partner_id, partner_name=partner.name,
@@ -154,5 +155,5 @@ def link_account(session: Session, actor: Actor, user_id: int, partner_id: int, 
     session.add(StudioAccount(organization_id=actor.organization_id, user_id=user_id, partner_id=partner.id,
                               kind=kinds[0]))
     session.flush()
-    announce(session, actor, "partner", partner.id, "account_linked",
+    announce(session, actor, PartnerAccountLinked, partner.id,
              {"account": {"before": None, "after": f"{user.username} ({kinds[0]})"}}, project_id=None, now=now)

@@ -29,6 +29,7 @@ from services.studio.common import (
     require_reader,
     text,
 )
+from services.studio.events import ProjectCreated, ProjectStepAdded, ProjectUpdated, TemplateCreated
 
 STATUSES = ("planning", "active", "on_hold", "done", "cancelled")
 custom_fields.register_entity("studio_project", "Studio projects", model=StudioProject,
@@ -171,7 +172,7 @@ def create_template(session: Session, actor: Actor, data: TemplateCreate, *, now
                          created_by=actor.user_id, updated_by=actor.user_id)
     session.add(row)
     session.flush()
-    announce(session, actor, "template", row.id, "created", {"name": {"before": None, "after": name}},
+    announce(session, actor, TemplateCreated, row.id, {"name": {"before": None, "after": name}},
              project_id=None, now=now)
     return TemplateRead(id=row.id, name=row.name, entity_kinds=row.entity_kinds, steps=row.steps)
 
@@ -222,7 +223,7 @@ def create_project(session: Session, actor: Actor, data: ProjectCreate, *, now: 
         session.add(StudioStep(organization_id=actor.organization_id, project_id=project.id, key=spec.key,
                                name=spec.name, position=i, weight=spec.weight, entity_kind=spec.entity_kind))
     session.flush()
-    announce(session, actor, "project", project.id, "created",
+    announce(session, actor, ProjectCreated, project.id,
              {"number": {"before": None, "after": project.number}, "name": {"before": None, "after": name}},
              project_id=project.id, now=now)
     return project_read(session, actor, project)
@@ -252,7 +253,7 @@ def update_project(session: Session, actor: Actor, project_id: int, data: Projec
     if changes:
         project.updated_at, project.updated_by = now, actor.user_id
         session.add(project)
-        announce(session, actor, "project", project.id, "updated", changes, project_id=project.id, now=now)
+        announce(session, actor, ProjectUpdated, project.id, changes, project_id=project.id, now=now)
     return project_read(session, actor, project)
 
 
@@ -318,6 +319,6 @@ def add_step(session: Session, actor: Actor, project_id: int, spec: StepSpec, *,
                      position=len(existing), weight=spec.weight, entity_kind=spec.entity_kind)
     session.add(row)
     session.flush()
-    announce(session, actor, "project", project_id, "step_added", {"step": {"before": None, "after": spec.key}},
+    announce(session, actor, ProjectStepAdded, project_id, {"step": {"before": None, "after": spec.key}},
              project_id=project_id, now=now)
     return StepRead.model_validate(row, from_attributes=True)

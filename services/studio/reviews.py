@@ -22,10 +22,10 @@ from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid
 from services.studio import files as file_store
 from services.studio.common import announce, portal_account
+from services.studio.events import REVIEWED, TaskVersionSubmitted
 from services.studio.tasks import ENTITY, get_task, label, move, require_worker
 
 DECISIONS = ("approve", "reject")
-PAST = {"approve": "approved", "reject": "rejected"}
 
 
 class FileRead(BaseModel):
@@ -107,9 +107,9 @@ def submit_version(session: Session, actor: Actor, task_id: int, uploads: list[f
     if task.status == "todo":
         move(session, actor, task, "start", now=now)
     move(session, actor, task, "resubmit" if task.status == "rework" else "submit", comment=comment, now=now)
-    announce(session, actor, "task", task.id, "version_submitted",
+    announce(session, actor, TaskVersionSubmitted, task.id,
              {"status": {"before": before, "after": task.status}, "version": {"before": number - 1, "after": number}},
-             project_id=task.project_id, now=now, payload={"version": number})
+             project_id=task.project_id, now=now, version=number)
     leads = _leads(session, task.project_id)
     _notify(session, actor, task, f"QC1 please: {label(session, task.id)} v{number}", comment, now,
             user_ids=leads, roles=() if leads else ("supervisor",))
@@ -157,8 +157,8 @@ def decide(session: Session, actor: Actor, task_id: int, stage: str, data: Decis
             task.approved_at = now
     session.add_all([task, version])
     session.flush()
-    announce(session, actor, "task", task.id, f"{stage}_{PAST[data.decision]}", changes, project_id=task.project_id,
-             now=now, payload={"version": version.number, "stage": stage, "decision": data.decision})
+    announce(session, actor, REVIEWED[stage, data.decision], task.id, changes, project_id=task.project_id, now=now,
+             version=version.number, stage=stage, decision=data.decision)
     _notify_next(session, actor, task, stage, data, version.number, now)
     return _review_read(review, version.number)
 

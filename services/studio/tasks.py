@@ -23,7 +23,7 @@ from services.config import workflow
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Forbidden, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.scoping import get_scoped
 from services.studio.common import (
     announce,
@@ -35,6 +35,7 @@ from services.studio.common import (
     require_manager,
     require_reader,
 )
+from services.studio.events import TaskBulkUpdated, TaskStarted, TaskTimeLogged, TaskUpdated
 
 ENTITY = "studio_task"
 STATUSES = ("todo", "in_progress", "waiting_review", "qc1", "qc2", "rework", "approved")
@@ -163,7 +164,7 @@ def start_task(session: Session, actor: Actor, task_id: int, *, now: datetime) -
     require_worker(session, actor, task)
     before = task.status
     move(session, actor, task, "start", now=now)
-    announce(session, actor, "task", task.id, "started", {"status": {"before": before, "after": task.status}},
+    announce(session, actor, TaskStarted, task.id, {"status": {"before": before, "after": task.status}},
              project_id=task.project_id, now=now)
     return task_read(session, task)
 
@@ -177,7 +178,7 @@ def update_task(session: Session, actor: Actor, task_id: int, data: TaskUpdate, 
     if changes:
         task.updated_at, task.updated_by = now, actor.user_id
         session.add(task)
-        announce(session, actor, "task", task.id, "updated", changes, project_id=task.project_id, now=now)
+        announce(session, actor, TaskUpdated, task.id, changes, project_id=task.project_id, now=now)
     return task_read(session, task)
 
 
@@ -221,8 +222,8 @@ def bulk_update(session: Session, actor: Actor, task_ids: list[int], data: TaskU
     session.execute(sa.insert(StudioActivity), [a for a in activity if a["changes"]])
     audit(session, actor, "studio_task", None, "bulk_updated", {"tasks": len(rows), **{
         k: plain(v) for k, v in values.items()}}, at=now)
-    record(session, DomainEvent("studio.task.bulk_updated", actor.organization_id,
-                                {"project_id": rows[0].project_id, "tasks": len(rows)}, actor_user_id=actor.user_id, at=now))
+    record(session, TaskBulkUpdated(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
+                                    project_id=rows[0].project_id, tasks=len(rows)))
     session.expire_all()
     return len(rows)
 
@@ -239,7 +240,7 @@ def log_time(session: Session, actor: Actor, task_id: int, day: date, minutes: i
     before = task.spent_minutes
     task.spent_minutes += minutes
     session.add(task)
-    announce(session, actor, "task", task.id, "time_logged",
+    announce(session, actor, TaskTimeLogged, task.id,
              {"spent_minutes": {"before": before, "after": task.spent_minutes}}, project_id=task.project_id, now=now)
     return task_read(session, task)
 

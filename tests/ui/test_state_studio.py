@@ -11,7 +11,7 @@ from rxapp.state.studio.live_project import LiveStudioState
 from rxapp.state.studio.project import StudioProjectState
 from rxapp.state.studio.projects import StudioProjectsState
 from rxapp.state.studio.tasks import MyTasksState, TaskState
-from services.core.events import DomainEvent
+from services.studio.events import TaskUpdated
 from services.studio.live import project_scope
 from tests.factories.studio import actor, make_studio, png_bytes
 from tests.ui.conftest import linked, redirects, run, signed_in, toasts
@@ -66,7 +66,8 @@ async def test_live_grid_follows_filters_and_reviews(engine, session, studio, li
     scope = project_scope(session, actor(session, studio.pm), studio.project_id, episode_id=studio.episode_id)
     submitted = next(e for e in captured_events if e.name == "studio.task.version_submitted")
     assert scope in live.hub.scopes_for(submitted)                    # the review refreshes the linked grid
-    other = DomainEvent("studio.task.updated", submitted.organization_id, {"project_id": studio.project_id + 99})
+    other = TaskUpdated(organization_id=submitted.organization_id, entity_id=submitted.entity_id,
+                        project_id=studio.project_id + 99)
     assert scope not in live.hub.scopes_for(other)
     shared._apply(live.compute_now(scope))                             # what the hub's refresh writes
     assert shared.lines[0].cells[1].status == "waiting_review"
