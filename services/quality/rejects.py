@@ -28,7 +28,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, func, select
 
-from models.base import utcnow
+from models.base import pk, utcnow
 from models.catalog import Customer, Product
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.rejects import CustomerReturn, Disposition, InternalReject, RejectSource
@@ -39,7 +39,7 @@ from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import (
@@ -49,6 +49,7 @@ from services.master.common import (
     text_problem,
     visible_plant,
 )
+from services.quality.events import rework_created
 
 REJECT, RETURN = "internal_reject", "customer_return"
 MODELS: dict[str, type] = {REJECT: InternalReject, RETURN: CustomerReturn}
@@ -183,9 +184,8 @@ def _take_effect(session: Session, kind: str, row, now: datetime) -> None:
     audit(session, None, kind, row.id, "rework", {"operation_id": op.id, "work_order_id": wo.id,
                                                   "quantity": row.quantity},
           organization_id=row.organization_id, plant_id=row.plant_id, at=now)
-    record(session, DomainEvent(f"{kind}.rework_created", row.organization_id,
-                                {f"{kind}_id": row.id, "operation_id": op.id, "work_order_id": wo.id},
-                                plant_id=row.plant_id, at=now))
+    record(session, rework_created(kind, pk(row), operation_id=pk(op), work_order_id=pk(wo),
+                                   organization_id=row.organization_id, plant_id=row.plant_id, at=now))
 
 
 # ---- reads ---------------------------------------------------------------------------------------

@@ -24,12 +24,15 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from models.base import pk
+from models.lots import Lot
 from models.shipments import Shipment
 from services.config import custom_fields
 from services.core.access import Actor, Permission
 from services.core.audit import audit
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.scoping import get_scoped
+from services.trace.events import LotCustomUpdated, ShipmentCustomUpdated
 from services.trace.lots import HANDLE, LotRead, lot_row, read_lot, require_any
 from services.trace.shipment_reads import ShipmentRead, read_shipment
 from services.trace.shipments import CREATE
@@ -41,7 +44,11 @@ def update_lot_custom(session: Session, actor: Actor, lot_id: int, values: dict[
                       now: datetime) -> LotRead:
     lot = lot_row(session, actor, lot_id, for_update=True)
     require_any(actor, EDIT_LOT, plant_id=lot.plant_id)
-    _store(session, actor, "lot", lot, values, now, {"lot_id": lot.id, "number": lot.number})
+    changes = _store(session, actor, "lot", lot, values, now)
+    if changes:
+        record(session, LotCustomUpdated(organization_id=lot.organization_id, plant_id=lot.plant_id,
+                                         actor_user_id=actor.user_id, at=now, lot_id=pk(lot), number=lot.number,
+                                         custom=changes))
     return read_lot(session, lot)
 
 
@@ -49,7 +56,11 @@ def update_shipment_custom(session: Session, actor: Actor, shipment_id: int, val
                            now: datetime) -> ShipmentRead:
     shipment = get_scoped(session, actor, Shipment, shipment_id, "Shipment", for_update=True)
     require_any(actor, CREATE, plant_id=shipment.plant_id)
-    _store(session, actor, "shipment", shipment, values, now, {"shipment_id": shipment.id, "number": shipment.number})
+    changes = _store(session, actor, "shipment", shipment, values, now)
+    if changes:
+        record(session, ShipmentCustomUpdated(organization_id=shipment.organization_id, plant_id=shipment.plant_id,
+                                              actor_user_id=actor.user_id, at=now, shipment_id=pk(shipment),
+                                              number=shipment.number, custom=changes))
     return read_shipment(session, shipment)
 
 
@@ -61,19 +72,18 @@ def shipment_export(session: Session, actor: Actor, rows: list[BaseModel], colum
     return custom_fields.with_custom_columns(session, actor, "shipment", rows, columns)
 
 
-def _store(session: Session, actor: Actor, entity: str, row, values: dict[str, Any] | None, now: datetime,
-           payload: dict) -> None:
+def _store(session: Session, actor: Actor, entity: str, row: Lot | Shipment, values: dict[str, Any] | None,
+           now: datetime) -> dict[str, dict[str, Any]]:
+    """Validate and store the new values, audit what changed and answer it ({key: {before, after}}; empty: nothing)."""
     before = dict(row.custom or {})
     after = custom_fields.validate(session, actor, entity, values, current=before)
     if after == before:
-        return
+        return {}
     row.custom = after
     row.updated_at, row.updated_by = now, actor.user_id
     session.add(row)
     session.flush()
     changes = {k: {"before": before.get(k), "after": after.get(k)} for k in sorted(set(before) | set(after))
                if before.get(k) != after.get(k)}
-    audit(session, actor, entity, row.id, "custom_update", {"custom": changes}, plant_id=row.plant_id, at=now)
-    record(session, DomainEvent(name=f"{entity}.custom_updated", organization_id=row.organization_id,
-                                plant_id=row.plant_id, actor_user_id=actor.user_id, at=now,
-                                payload={**payload, "custom": changes}))
+    audit(session, actor, entity, pk(row), "custom_update", {"custom": changes}, plant_id=row.plant_id, at=now)
+    return changes

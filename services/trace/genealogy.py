@@ -35,6 +35,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, func, select
 
+from models.base import pk
 from models.catalog import Product
 from models.lots import (
     GenealogyLink,
@@ -49,9 +50,10 @@ from models.orders import Operation, WorkOrder, WorkStatus
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.scoping import get_scoped
 from services.core.validation import check
+from services.trace.events import LotConsumed, LotProduced
 from services.trace.lots import (
     MAX_QUANTITY,
     PRODUCE,
@@ -159,9 +161,8 @@ def consume(session: Session, actor: Actor, *, operation_id: int, lot_id: int | 
     changes = {"operation_id": job.id, "work_order_id": job.work_order_id, "pass_no": pass_no, "quantity": quantity,
                "kind": kind.value, "serial_id": consumption.serial_id, "left": lot.quantity}
     audit(session, actor, "lot", lot.id, "consume", changes, plant_id=lot.plant_id, at=now)
-    record(session, DomainEvent(name="lot.consumed", organization_id=lot.organization_id, plant_id=lot.plant_id,
-                                actor_user_id=actor.user_id, at=now,
-                                payload={"lot_id": lot.id, "number": lot.number, "consumption_id": consumption.id, **changes}))
+    record(session, LotConsumed(organization_id=lot.organization_id, plant_id=lot.plant_id, actor_user_id=actor.user_id,
+                                at=now, lot_id=pk(lot), number=lot.number, consumption_id=pk(consumption), **changes))
     return ConsumptionRead(id=consumption.id, lot_id=lot.id, lot_number=lot.number, serial_id=consumption.serial_id,
                            operation_id=job.id, work_order_id=job.work_order_id, pass_no=pass_no, quantity=quantity,
                            kind=kind, lot_quantity_left=lot.quantity, linked_output_lot_ids=[o.id for o in outputs],
@@ -257,9 +258,8 @@ def output_lot(session: Session, actor: Actor, job: Operation, *, quantity: int,
     changes = {"operation_id": job.id, "work_order_id": work_order.id, "pass_no": pass_no, "product_id": product.id,
                "quantity": quantity, "byproduct": byproduct, "inputs": len(inputs), "serials": len(serials)}
     audit(session, actor, "lot", lot.id, "produce", changes, plant_id=lot.plant_id, at=now)
-    record(session, DomainEvent(name="lot.produced", organization_id=lot.organization_id, plant_id=lot.plant_id,
-                                actor_user_id=actor.user_id, at=now,
-                                payload={"lot_id": lot.id, "number": lot.number, **changes}))
+    record(session, LotProduced(organization_id=lot.organization_id, plant_id=lot.plant_id, actor_user_id=actor.user_id,
+                                at=now, lot_id=pk(lot), number=lot.number, **changes))
     return lot
 
 

@@ -36,6 +36,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlmodel import Session, func, or_, select
 
+from models.base import pk
 from models.catalog import Product
 from models.lots import Location, Lot, LotOrigin, LotStatus, Serial
 from models.orders import WorkOrder
@@ -43,10 +44,11 @@ from services.config import custom_fields
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.numbering import next_number, next_numbers
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE, check
+from services.trace.events import LocationDeactivated, LotEvent, LotHeld, LotMoved, LotReceived, LotReleased
 
 HANDLE = (Permission.SCAN, Permission.SUPERVISE)
 PRODUCE = (Permission.RUN_JOBS, Permission.SCAN, Permission.SUPERVISE)
@@ -206,11 +208,12 @@ def _location(session: Session, actor: Actor, location_id: int | None, plant_id:
     return location
 
 
-def _announce(session: Session, actor: Actor, lot: Lot, name: str, action: str, changes: dict, now: datetime) -> None:
-    audit(session, actor, "lot", lot.id, action, changes, plant_id=lot.plant_id, at=now)
-    record(session, DomainEvent(name=name, organization_id=lot.organization_id, plant_id=lot.plant_id,
-                                actor_user_id=actor.user_id, at=now,
-                                payload={"lot_id": lot.id, "number": lot.number, **changes}))
+def _announce(session: Session, actor: Actor, lot: Lot, action: str, event: type[LotEvent], now: datetime,
+              **changes: Any) -> None:
+    """Audit `changes` on the lot and record `event` with them (its fields besides the lot's id and number)."""
+    audit(session, actor, "lot", pk(lot), action, changes, plant_id=lot.plant_id, at=now)
+    record(session, event(organization_id=lot.organization_id, plant_id=lot.plant_id, actor_user_id=actor.user_id,
+                          at=now, lot_id=pk(lot), number=lot.number, **changes))
 
 
 # ----- receive, move, hold, release ------------------------------------------------------------
@@ -236,9 +239,8 @@ def receive(session: Session, actor: Actor, data: ReceiptCreate, *, now: datetim
     session.add(lot)
     session.flush()
     serials = make_serials(session, actor, lot, product, data.serial_numbers, now=now)
-    _announce(session, actor, lot, "lot.received", "receive", {
-        "product_id": product.id, "quantity": lot.quantity, "supplier": supplier, "supplier_lot_ref": ref,
-        "location_id": lot.location_id, "serials": len(serials), "custom": custom}, now)
+    _announce(session, actor, lot, "receive", LotReceived, now, product_id=product.id, quantity=lot.quantity,
+              supplier=supplier, supplier_lot_ref=ref, location_id=lot.location_id, serials=len(serials), custom=custom)
     return read_lot(session, lot)
 
 
@@ -251,7 +253,7 @@ def move(session: Session, actor: Actor, lot_id: int, location_id: int, *, now: 
     before = lot.location_id
     lot.location_id, lot.updated_at, lot.updated_by = location.id, now, actor.user_id
     session.add(lot)
-    _announce(session, actor, lot, "lot.moved", "move", {"location_id": {"before": before, "after": location.id}}, now)
+    _announce(session, actor, lot, "move", LotMoved, now, location_id={"before": before, "after": location.id})
     return read_lot(session, lot)
 
 
@@ -274,7 +276,7 @@ def put_on_hold(session: Session, actor: Actor, lot: Lot, reason: str, *, now: d
         serial.status, serial.updated_at = LotStatus.ON_HOLD, now
         session.add(serial)
     if audited:
-        _announce(session, actor, lot, "lot.held", "hold", {"reason": reason}, now)
+        _announce(session, actor, lot, "hold", LotHeld, now, reason=reason)
 
 
 def release(session: Session, actor: Actor, lot_id: int, *, now: datetime, reason: str = "") -> LotRead:
@@ -288,7 +290,7 @@ def release(session: Session, actor: Actor, lot_id: int, *, now: datetime, reaso
     for serial in session.exec(select(Serial).where(Serial.lot_id == lot.id, Serial.status == LotStatus.ON_HOLD)):
         serial.status, serial.updated_at = LotStatus.AVAILABLE, now
         session.add(serial)
-    _announce(session, actor, lot, "lot.released", "release", {"held_for": held_for, "reason": reason.strip()[:500]}, now)
+    _announce(session, actor, lot, "release", LotReleased, now, held_for=held_for, reason=reason.strip()[:500])
     return read_lot(session, lot)
 
 
@@ -334,9 +336,9 @@ def deactivate_location(session: Session, actor: Actor, location_id: int, *, now
     session.flush()
     audit(session, actor, "location", location.id, "deactivate", {"code": location.code}, plant_id=location.plant_id,
           at=now)
-    record(session, DomainEvent(name="location.deactivated", organization_id=location.organization_id,
-                                plant_id=location.plant_id, actor_user_id=actor.user_id, at=now,
-                                payload={"location_id": location.id, "code": location.code}))
+    record(session, LocationDeactivated(organization_id=location.organization_id, plant_id=location.plant_id,
+                                        actor_user_id=actor.user_id, at=now, location_id=pk(location),
+                                        code=location.code))
     return LocationRead.model_validate(location, from_attributes=True)
 
 

@@ -35,14 +35,16 @@ from pydantic import BaseModel
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.catalog import Product
 from models.lots import Lot, LotConsumption, LotStatus, Serial
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.shopfloor import EventKind
 from services.core.access import Actor, Permission
 from services.core.audit import audit
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.numbering import next_numbers
+from services.trace.events import LotToppedUp
 from services.trace.genealogy import output_lot
 from services.trace.lots import require_any
 
@@ -172,6 +174,5 @@ def _top_up(session: Session, actor: Actor, lot: Lot, quantity: int, at: datetim
                "added": quantity, "quantity": lot.quantity, "quantity_initial": lot.quantity_initial,
                "serials": serials}
     audit(session, actor, "lot", lot.id, "top_up", changes, plant_id=lot.plant_id, at=at)
-    record(session, DomainEvent(name="lot.topped_up", organization_id=lot.organization_id, plant_id=lot.plant_id,
-                                actor_user_id=actor.user_id, at=at,
-                                payload={"lot_id": lot.id, "number": lot.number, **changes}))
+    record(session, LotToppedUp(organization_id=lot.organization_id, plant_id=lot.plant_id, actor_user_id=actor.user_id,
+                                at=at, lot_id=pk(lot), number=lot.number, **changes))

@@ -32,9 +32,10 @@ from services.config import notifications
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Invalid, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.scoping import get_scoped
 from services.core.validation import check
+from services.trace.events import RecallHeld
 from services.trace.lots import HOLD, put_on_hold, require_any
 from services.trace.tracing import TraceLot, TraceResult, forward_from
 
@@ -110,8 +111,7 @@ def hold_affected(session: Session, actor: Actor, query: RecallQuery, *, reason:
                "shipments": [s.number for s in result.trace.shipments],
                "customers": [c.code for c in result.trace.customers]}
     audit(session, actor, "recall", None, "hold", changes, at=now)
-    record(session, DomainEvent(name="recall.held", organization_id=actor.organization_id,
-                                actor_user_id=actor.user_id, at=now, payload=changes))
+    record(session, RecallHeld(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now, **changes))
     notified = _notify(session, actor, result, numbers, reason, now) if notify and (rows or recalled) else []
     return RecallHoldResult(held_lot_ids=[lot.id for lot in rows], held_lot_numbers=numbers,
                             recalled_lot_ids=[lot.id for lot in recalled],

@@ -34,13 +34,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.catalog import Product
 from models.lots import Lot
 from models.scans import Scan, ScanMode, ScanResult
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, DomainError, Invalid, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.trace import genealogy, labels, lots, shipment_packing, shipments
+from services.trace.events import ScanAccepted, ScanRefused
 from services.trace.labels import KIND_WORDS, LabelError, LabelKind, LabelTarget
 
 MAX_RAW = 200
@@ -131,10 +133,9 @@ def scan(session: Session, actor: Actor, request: ScanRequest, *, now: datetime)
                 session.flush()
         except IntegrityError:
             return _answer(_by_client_id(session, actor, client_id), duplicate=True)
-    record(session, DomainEvent(name=f"scan.{'accepted' if row.result == ScanResult.OK else 'refused'}",
-                                organization_id=actor.organization_id, plant_id=row.plant_id,
-                                actor_user_id=actor.user_id, at=now,
-                                payload={"scan_id": row.id, "mode": row.mode.value, "reason": row.reason}))
+    event = ScanAccepted if row.result == ScanResult.OK else ScanRefused
+    record(session, event(organization_id=actor.organization_id, plant_id=row.plant_id, actor_user_id=actor.user_id,
+                          at=now, scan_id=pk(row), mode=row.mode.value, reason=row.reason))
     return _answer(row)
 
 

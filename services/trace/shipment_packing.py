@@ -23,6 +23,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.catalog import Product
 from models.lots import Lot, LotStatus, Serial
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
@@ -30,6 +31,7 @@ from services.core.access import Actor
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.scoping import get_scoped
 from services.core.validation import check
+from services.trace.events import ShipmentPacked, ShipmentUnpacked
 from services.trace.lots import STATUS_WORDS, check_usable, lot_row, serial_row
 from services.trace.shipment_reads import ShipmentItemRead, ShipmentRead, read_shipment
 from services.trace.shipments import announce, open_shipment, return_item, transition
@@ -84,9 +86,8 @@ def pack_item(session: Session, actor: Actor, shipment_id: int, *, lot_id: int |
     if shipment.status == S.OPEN:
         transition(session, actor, shipment, S.PACKING, now=now)
     session.flush()
-    announce(session, actor, shipment, "shipment.packed", "pack",
-              {"lot_id": lot.id, "lot_number": lot.number, "serial_id": item.serial_id, "quantity": quantity,
-               "shipment_line_id": line.id}, now)
+    announce(session, actor, shipment, "pack", ShipmentPacked, now, lot_id=pk(lot), lot_number=lot.number,
+             serial_id=item.serial_id, quantity=quantity, shipment_line_id=pk(line))
     product = session.get(Product, lot.product_id)
     read = ShipmentItemRead(id=item.id, shipment_line_id=line.id, lot_id=lot.id, lot_number=lot.number,
                             serial_id=item.serial_id, serial_number=serial.number if serial else "",
@@ -177,6 +178,6 @@ def unpack(session: Session, actor: Actor, item_id: int, *, now: datetime, shipm
     return_item(session, actor, item, now)
     if not session.exec(select(ShipmentItem.id).where(ShipmentItem.shipment_id == shipment.id)).first():
         transition(session, actor, shipment, S.OPEN, now=now, reason="all items unpacked")
-    announce(session, actor, shipment, "shipment.unpacked", "unpack",
-              {"lot_id": item.lot_id, "serial_id": item.serial_id, "quantity": item.quantity}, now)
+    announce(session, actor, shipment, "unpack", ShipmentUnpacked, now, lot_id=item.lot_id, serial_id=item.serial_id,
+             quantity=item.quantity)
     return read_shipment(session, shipment)

@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.lots import Lot, LotStatus, Serial
 from models.orders import CustomerOrder, OrderLine, OrderStatus, StatusChange
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
@@ -40,11 +41,12 @@ from services.config import custom_fields
 from services.core.access import Actor, Permission
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.production.transitions import InvalidTransition
+from services.trace.events import ShipmentCancelled, ShipmentCreated, ShipmentEvent, ShipmentShipped
 from services.trace.lots import HANDLE, STATUS_WORDS, require_any
 from services.trace.shipment_reads import OPEN_STATES, ShipmentRead, on_open_shipments, read_shipment
 
@@ -95,8 +97,8 @@ def create_shipment(session: Session, actor: Actor, data: ShipmentCreate, *, now
                                  product_id=line.product_id, quantity=quantity))
     session.add(StatusChange(organization_id=actor.organization_id, entity="shipment", entity_id=shipment.id,
                              from_status=None, to_status=S.OPEN.value, user_id=actor.user_id, at=now))
-    announce(session, actor, shipment, "shipment.created", "create",
-              {"lines": [{"order_line_id": line.id, "quantity": q} for line, _, q in picked], "custom": custom}, now)
+    announce(session, actor, shipment, "create", ShipmentCreated, now,
+             lines=[{"order_line_id": pk(line), "quantity": q} for line, _, q in picked], custom=custom)
     return read_shipment(session, shipment)
 
 
@@ -146,9 +148,8 @@ def ship(session: Session, actor: Actor, shipment_id: int, *, carrier: str, trac
     _mark_shipped(session, items, now)
     shipment.carrier, shipment.tracking_number, shipment.shipped_at = carrier, tracking_number, now
     transition(session, actor, shipment, S.SHIPPED, now=now)
-    announce(session, actor, shipment, "shipment.shipped", "ship",
-              {"carrier": carrier, "tracking_number": tracking_number,
-               "delivered": {line.order_line_id: line.quantity_packed for line in lines}}, now)
+    announce(session, actor, shipment, "ship", ShipmentShipped, now, carrier=carrier, tracking_number=tracking_number,
+             delivered={line.order_line_id: line.quantity_packed for line in lines})
     return read_shipment(session, shipment)
 
 
@@ -195,7 +196,7 @@ def cancel(session: Session, actor: Actor, shipment_id: int, *, reason: str, now
     for item in session.exec(select(ShipmentItem).where(ShipmentItem.shipment_id == shipment.id)).all():
         return_item(session, actor, item, now)
     transition(session, actor, shipment, S.CANCELLED, now=now, reason=reason)
-    announce(session, actor, shipment, "shipment.cancelled", "cancel", {"reason": reason}, now)
+    announce(session, actor, shipment, "cancel", ShipmentCancelled, now, reason=reason)
     return read_shipment(session, shipment)
 
 
@@ -232,9 +233,10 @@ def return_item(session: Session, actor: Actor, item: ShipmentItem, now: datetim
     session.flush()
 
 
-def announce(session: Session, actor: Actor, shipment: Shipment, name: str, action: str, changes: dict,
-              now: datetime) -> None:
-    audit(session, actor, "shipment", shipment.id, action, changes, plant_id=shipment.plant_id, at=now)
-    record(session, DomainEvent(name=name, organization_id=shipment.organization_id, plant_id=shipment.plant_id,
-                                actor_user_id=actor.user_id, at=now,
-                                payload={"shipment_id": shipment.id, "number": shipment.number, **changes}))
+def announce(session: Session, actor: Actor, shipment: Shipment, action: str, event: type[ShipmentEvent],
+             now: datetime, **changes: Any) -> None:
+    """Audit `changes` on the shipment and record `event` with them (its fields besides the shipment's id and number)."""
+    audit(session, actor, "shipment", pk(shipment), action, changes, plant_id=shipment.plant_id, at=now)
+    record(session, event(organization_id=shipment.organization_id, plant_id=shipment.plant_id,
+                          actor_user_id=actor.user_id, at=now, shipment_id=pk(shipment), number=shipment.number,
+                          **changes))
