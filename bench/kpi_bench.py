@@ -279,7 +279,7 @@ def bench(engine: sa.Engine, machines: int, days: int, runs: int, reuse: bool, r
     with Session(engine, expire_on_commit=False) as session:
         args = {"plant_id": floor.plant_id, "start": floor.start, "end": END}
         oee_s, summary = timed(lambda: kpi.kpi_summary(session, floor.actor, now=now, **args), runs)
-        fpy_s, yields = timed(lambda: kpi.fpy_by_product_step(session, floor.actor, **args), runs)
+        fpy_s, yields = timed(lambda: kpi.fpy_by_product_step(session, floor.actor, now=now, **args), runs)
         trend_s, trend = timed(lambda: kpi.oee_trend(session, floor.actor, bucket="day", now=now, **args), runs)
         session.rollback()
     raw_runs = max(1, min(raw_runs, runs))

@@ -236,7 +236,7 @@ def dashboard(session: Session, actor: Actor, filters: DashboardFilters, *, now:
         summary=kpi.kpi_summary(session, actor, **scope, now=now),
         trend=kpi.oee_trend(session, actor, **scope, bucket=win.bucket, now=now),
         pareto=kpi.loss_pareto(session, actor, **scope, now=now),
-        yields=kpi.fpy_by_product_step(session, actor, **scope),
+        yields=kpi.fpy_by_product_step(session, actor, **scope, now=now),
         otd=kpi.otd_trend(session, actor, plant_id=plant.id, start=first_day, end=last_day + timedelta(days=1),
                           bucket="day" if (last_day - first_day).days < 31 else "week", now=now),
         wip=kpi.wip_summary(session, actor, plant_id=plant.id),
@@ -270,7 +270,7 @@ def events_behind(session: Session, actor: Actor, filters: DashboardFilters, fig
             raise Invalid("That point lies outside the period.", fields={"start": "Outside the period."})
     return kpi.events_behind(session, actor, plant_id=plant.id, start=first, end=last,
                              department_id=filters.department_id, machine_id=filters.machine_id,
-                             kind=DRILLS[figure], reason_code_id=reason_code_id)
+                             kind=DRILLS[figure], reason_code_id=reason_code_id, now=now)
 
 
 def export_rows(view: DashboardView) -> list[dict]:

@@ -46,7 +46,7 @@ OTD_BY = ("line", "order")
 
 
 def otd_trend(session: Session, actor: Actor, *, plant_id: int, start: date, end: date, bucket: str = "week",
-              by: str = "line", now: datetime | None = None) -> OtdTrend:
+              by: str = "line", now: datetime) -> OtdTrend:
     """OTD per period over promised dates in [start, end), with the lines behind it."""
     plant = get_scoped(session, actor, Plant, plant_id, "Plant")
     require_plant_visible(actor, plant.id, "Plant")
@@ -58,7 +58,7 @@ def otd_trend(session: Session, actor: Actor, *, plant_id: int, start: date, end
     if end <= start:
         raise Invalid("The end of the period must be after its start.", fields={"end": "Before the start."})
     zone = ZoneInfo(plant.timezone)
-    today = (now or datetime.now(UTC)).astimezone(zone).date()
+    today = now.astimezone(zone).date()
     lines = _lines(session, actor, plant, start, end, zone)
     items = lines if by == "line" else _orders(lines)
     due = [i for i in items if i.promised_date <= today or i.delivered_on is not None]

@@ -2,11 +2,11 @@
 never from a scan of the raw events:
 
     kpi_summary(session, actor, *, plant_id, start, end, department_id=None, machine_id=None, shift_id=None,
-                now=None) -> KpiSummary            A, P, Q, OEE with every intermediate figure, per machine too
+                now) -> KpiSummary                 A, P, Q, OEE with every intermediate figure, per machine too
     oee_trend(..., bucket="hour"|"shift"|"day"|"week") -> OeeTrend   buckets in the plant's time zone
     loss_pareto(...) -> LossPareto                 loss minutes by reason and as the six big losses
     fpy_by_product_step(...) -> YieldReport        FPY per product and routing step, RTY per product
-    otd_trend(session, actor, *, plant_id, start: date, end: date, bucket=, by="line"|"order") -> OtdTrend
+    otd_trend(session, actor, *, plant_id, start: date, end: date, bucket=, by="line"|"order", now) -> OtdTrend
     wip_summary(session, actor, *, plant_id) -> WipSummary
     current_shift(session, actor, *, plant_id, now) -> ShiftWindow | None   the shift running at `now`
     events_behind(..., kind=None|"count"|"scrap"|"downtime", reason_code_id=None) -> EventsBehind
@@ -97,7 +97,7 @@ def figures_of(t: Totals, shift_us: int) -> kpi_math.OeeFigures:
 
 def machine_figures(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
                     department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
-                    now: datetime | None = None) -> list[MachineKpi]:
+                    now: datetime) -> list[MachineKpi]:
     """The summary's figures per machine: VIEW_DASHBOARDS only (a display token reads the summary alone)."""
     result = kpi_summary(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
                          machine_id=machine_id, shift_id=shift_id, now=now)
@@ -107,7 +107,7 @@ def machine_figures(session: Session, actor: Actor, *, plant_id: int, start: dat
 
 def kpi_summary(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
                 department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
-                now: datetime | None = None) -> KpiSummary:
+                now: datetime) -> KpiSummary:
     """A, P, Q and OEE of the scope over [start, end), with every intermediate figure, per machine too."""
     scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
                           machine_id=machine_id, shift_id=shift_id, now=now, display_ok=True)
@@ -201,7 +201,7 @@ def current_shift(session: Session, actor: Actor, *, plant_id: int, now: datetim
 
 def oee_trend(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime, bucket: str = "day",
               department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
-              now: datetime | None = None) -> OeeTrend:
+              now: datetime) -> OeeTrend:
     """OEE figures per hour, shift, local day or ISO week (Monday) of the plant's time zone."""
     if bucket not in BUCKETS:
         raise Invalid(f"Choose the bucket among {', '.join(BUCKETS)}.", fields={"bucket": "Unknown bucket."})
@@ -274,7 +274,7 @@ def _buckets(scope: Scope, bucket: str) -> list[tuple[datetime, datetime, str]]:
 
 def loss_pareto(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
                 department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
-                now: datetime | None = None) -> LossPareto:
+                now: datetime) -> LossPareto:
     """Loss minutes by reason (unplanned stops in working time; scrap as the ideal time spent on it; the speed
     loss as run time minus ideal time), largest first, and grouped as the six big losses."""
     scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
@@ -328,14 +328,14 @@ def _pareto(scope: Scope, losses: list, info: dict) -> LossPareto:
 
 def events_behind(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
                   department_id: int | None = None, machine_id: int | None = None, kind: str | None = None,
-                  reason_code_id: int | None = None, limit: int = 1000) -> EventsBehind:
+                  reason_code_id: int | None = None, limit: int = 1000, now: datetime) -> EventsBehind:
     """The raw events behind a figure of the scope: counts (or only those with scrap) reported in the window,
     and the downtime events of every stop overlapping it (its start may lie before the window)."""
     if kind is not None and kind not in EVENT_KINDS:
         raise Invalid(f"Choose the kind among {', '.join(EVENT_KINDS)}.", fields={"kind": "Unknown kind."})
     limit = max(1, min(limit, MAX_EVENTS))
     scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
-                          machine_id=machine_id)
+                          machine_id=machine_id, now=now)
     machine_ids = list(scope.machines)
     found: list[ProductionEvent] = []
     if kind in (None, "count", "scrap"):

@@ -111,7 +111,7 @@ class Totals:
 
 def resolve_scope(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
                   department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
-                  now: datetime | None = None, display_ok: bool = False) -> Scope:
+                  now: datetime, display_ok: bool = False) -> Scope:
     """The scope, after checking the actor may read the plant's KPIs (VIEW_DASHBOARDS; DISPLAY too if allowed)."""
     plant = get_scoped(session, actor, Plant, plant_id, "Plant")
     require_plant_visible(actor, plant.id, "Plant")
@@ -134,7 +134,7 @@ def resolve_scope(session: Session, actor: Actor, *, plant_id: int, start: datet
         if machine is None or machine.plant_id != plant.id:
             raise NotFound("Machine not found.")
     scope = Scope(plant=plant, cal=kpi_calendar(session, plant), start=start, end=end,
-                  now=(now or datetime.now(UTC)).astimezone(UTC), department_id=department_id, machine_id=machine_id)
+                  now=now.astimezone(UTC), department_id=department_id, machine_id=machine_id)
     if shift_id is not None:
         scope.shift_id, scope.shift_name = shift_id, _shift_name(session, plant, shift_id)
     scope.machines = _machines(session, scope)

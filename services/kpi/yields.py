@@ -23,7 +23,7 @@ from services.kpi.scope import count_sums, resolve_scope
 def fpy_by_product_step(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
                         department_id: int | None = None, machine_id: int | None = None,
                         shift_id: int | None = None, product_id: int | None = None,
-                        now: datetime | None = None) -> YieldReport:
+                        now: datetime) -> YieldReport:
     scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
                           machine_id=machine_id, shift_id=shift_id, now=now)
     units: dict[tuple[int | None, int | None], list[int]] = defaultdict(lambda: [0, 0])

@@ -40,7 +40,7 @@ class MachineHistory(BaseModel):
     plans: list[PlanRead]
 
 
-def machine_history(session: Session, actor, machine_id: int, *, now: datetime | None = None) -> MachineHistory:
+def machine_history(session: Session, actor, machine_id: int, *, now: datetime) -> MachineHistory:
     require(actor, Permission.VIEW)
     machine = machine_of(session, actor, machine_id)
     tickets = list_tickets(session, actor, plant_id=machine.plant_id, machine_id=machine.id, limit=5000, now=now)

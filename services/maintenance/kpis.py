@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from models.base import utcnow
 from models.kpi_rollup import KpiStop
 from models.maintenance import MaintenanceLabour, MaintenanceTicket, StockMove
 from models.resources import LossCategory, Machine, ReasonCode
@@ -98,8 +97,7 @@ def _share(hits: int, total: int) -> float | None:
 
 def maintenance_kpis(session: Session, actor, *, plant_id: int, start: datetime, end: datetime,
                      machine_id: int | None = None, work_center_id: int | None = None,
-                     now: datetime | None = None) -> MaintenanceKpis:
-    now = now or utcnow()
+                     now: datetime) -> MaintenanceKpis:
     plant = visible_plant(session, actor, plant_id)
     require_kpis(actor, plant.id)
     if start.tzinfo is None or end.tzinfo is None or end <= start:

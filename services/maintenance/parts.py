@@ -21,7 +21,6 @@ from decimal import Decimal
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
-from models.base import utcnow
 from models.maintenance import MaintenanceLabour, MaintenanceTicket, PartStock, SparePart, StockMove
 from models.user import User
 from services.core.access import Actor, Permission, require
@@ -79,8 +78,7 @@ class TicketCosts(BaseModel):
     total: Decimal
 
 
-def create_part(session: Session, actor: Actor, data: PartCreate, *, now: datetime | None = None) -> PartRead:
-    now = now or utcnow()
+def create_part(session: Session, actor: Actor, data: PartCreate, *, now: datetime) -> PartRead:
     require(actor, Permission.MAINTAIN)
     problems: dict[str, str] = {}
     code = (data.code or "").strip()
@@ -146,8 +144,7 @@ def _move(session: Session, actor: Actor, row: PartStock, kind: str, quantity: i
 
 
 def receive(session: Session, actor: Actor, part_id: int, plant_id: int, location: str, quantity: int, *,
-            unit_cost: Decimal | None = None, note: str = "", now: datetime | None = None) -> StockRead:
-    now = now or utcnow()
+            unit_cost: Decimal | None = None, note: str = "", now: datetime) -> StockRead:
     plant = visible_plant(session, actor, plant_id)
     require_maintain(actor, plant.id)
     part = _part(session, actor, part_id)
@@ -162,8 +159,7 @@ def receive(session: Session, actor: Actor, part_id: int, plant_id: int, locatio
 
 
 def issue_to_ticket(session: Session, actor: Actor, ticket_id: int, part_id: int, location: str, quantity: int, *,
-                    now: datetime | None = None) -> StockRead:
-    now = now or utcnow()
+                    now: datetime) -> StockRead:
     ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
     require_maintain(actor, ticket.plant_id)
     if ticket.is_cancelled:
@@ -181,8 +177,7 @@ def issue_to_ticket(session: Session, actor: Actor, ticket_id: int, part_id: int
 
 
 def set_minimum(session: Session, actor: Actor, part_id: int, plant_id: int, location: str, min_quantity: int, *,
-                now: datetime | None = None) -> StockRead:
-    now = now or utcnow()
+                now: datetime) -> StockRead:
     plant = visible_plant(session, actor, plant_id)
     require_maintain(actor, plant.id)
     part = _part(session, actor, part_id)
@@ -221,8 +216,7 @@ def reorder_list(session: Session, actor: Actor, *, plant_id: int | None = None)
 
 def add_labour(session: Session, actor: Actor, ticket_id: int, *, user_id: int | None, started_at: datetime,
                ended_at: datetime, hourly_rate: Decimal = Decimal("0"), note: str = "",
-               now: datetime | None = None) -> LabourRead:
-    now = now or utcnow()
+               now: datetime) -> LabourRead:
     ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
     require_maintain(actor, ticket.plant_id)
     who = user_id if user_id is not None else actor.user_id

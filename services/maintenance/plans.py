@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
-from models.base import utcnow
 from models.maintenance import MaintenancePlan, MaintenancePlanMachine, MaintenanceTicket
 from models.resources import Machine, WorkCenter
 from models.shopfloor import EventKind, ProductionEvent
@@ -67,8 +66,7 @@ class PlanRead(BaseModel):
     is_active: bool
 
 
-def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: datetime | None = None) -> PlanRead:
-    now = now or utcnow()
+def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: datetime) -> PlanRead:
     if (data.machine_id is None) == (data.work_center_id is None):
         raise Invalid(fields={"machine_id": "Choose a machine or a machine class (work center)."})
     target = get_scoped(session, actor, Machine if data.machine_id else WorkCenter,
@@ -116,8 +114,7 @@ def list_plans(session: Session, actor: Actor, *, plant_id: int | None = None) -
 
 
 def set_plan_active(session: Session, actor: Actor, plan_id: int, active: bool, *,
-                    now: datetime | None = None) -> PlanRead:
-    now = now or utcnow()
+                    now: datetime) -> PlanRead:
     plan = get_scoped(session, actor, MaintenancePlan, plan_id, "Plan", for_update=True)
     require_maintain(actor, plan.plant_id)
     plan.is_active = active

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from models.base import utcnow
 from models.maintenance import MaintenanceAutoRule, MaintenanceSlaTarget, MaintenanceStopLink, MaintenanceTeam
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
 from services.core.access import Actor, Permission, require
@@ -79,8 +78,7 @@ def sla_targets(session: Session, actor: Actor, plant_id: int) -> list[SlaTarget
 
 def set_sla_target(session: Session, actor: Actor, plant_id: int, priority: str, *, response_minutes: int,
                    resolution_minutes: int, warn_minutes: int = 30, pause_waiting_parts: bool = True,
-                   now: datetime | None = None) -> SlaTargetRead:
-    now = now or utcnow()
+                   now: datetime) -> SlaTargetRead:
     plant = visible_plant(session, actor, plant_id)
     require_maintain(actor, plant.id)
     check_priority(priority)
@@ -121,8 +119,7 @@ def team(session: Session, actor: Actor, plant_id: int) -> TeamRead:
 
 
 def set_team(session: Session, actor: Actor, plant_id: int, *, lead_user_id: int | None,
-             manager_user_id: int | None, manager_after_minutes: int = 60, now: datetime | None = None) -> TeamRead:
-    now = now or utcnow()
+             manager_user_id: int | None, manager_after_minutes: int = 60, now: datetime) -> TeamRead:
     plant = visible_plant(session, actor, plant_id)
     require_maintain(actor, plant.id)
     problems = {}
@@ -150,8 +147,7 @@ def set_team(session: Session, actor: Actor, plant_id: int, *, lead_user_id: int
 
 # ---- automatic tickets for long stops ------------------------------------------------------------
 
-def create_auto_rule(session: Session, actor: Actor, data: AutoRuleCreate, *, now: datetime | None = None) -> AutoRuleRead:
-    now = now or utcnow()
+def create_auto_rule(session: Session, actor: Actor, data: AutoRuleCreate, *, now: datetime) -> AutoRuleRead:
     plant = visible_plant(session, actor, data.plant_id)
     require_maintain(actor, plant.id)
     problems = {}
@@ -183,8 +179,7 @@ def auto_rules(session: Session, actor: Actor, plant_id: int) -> list[AutoRuleRe
 
 
 def set_auto_rule_active(session: Session, actor: Actor, rule_id: int, active: bool, *,
-                         now: datetime | None = None) -> AutoRuleRead:
-    now = now or utcnow()
+                         now: datetime) -> AutoRuleRead:
     row = get_scoped(session, actor, MaintenanceAutoRule, rule_id, "Rule", for_update=True)
     require_maintain(actor, row.plant_id)
     row.is_active = active

@@ -18,7 +18,6 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from models.base import utcnow
 from models.maintenance import (
     MaintenanceAttachment,
     MaintenanceNote,
@@ -87,8 +86,7 @@ def _open(session: Session, actor: Actor, ticket_id: int) -> MaintenanceTicket:
 
 
 def assign(session: Session, actor: Actor, ticket_id: int, user_id: int | None, *,
-           now: datetime | None = None) -> TicketRead:
-    now = now or utcnow()
+           now: datetime) -> TicketRead:
     ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket", for_update=True)
     require_any(actor, (Permission.MAINTAIN, Permission.SUPERVISE), ticket.plant_id,
                 "Tickets are assigned by maintenance staff and supervisors.")
@@ -110,9 +108,8 @@ def assign(session: Session, actor: Actor, ticket_id: int, user_id: int | None, 
 
 
 def act(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, comment: str = "",
-        now: datetime | None = None) -> TicketRead:
+        now: datetime) -> TicketRead:
     """Take a workflow transition; accepting or starting an unassigned ticket assigns it to the technician."""
-    now = now or utcnow()
     ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket", for_update=True)
     require_any(actor, (Permission.MAINTAIN, Permission.SUPERVISE), ticket.plant_id,
                 "Only maintenance staff move maintenance tickets.")
@@ -181,8 +178,7 @@ def _pm_reason(session: Session, actor: Actor, now: datetime) -> int:
 # ---- checklist, notes, photos, stops -------------------------------------------------------------
 
 def set_checklist_item(session: Session, actor: Actor, ticket_id: int, index: int, *, done: bool, note: str = "",
-                       now: datetime | None = None) -> TicketRead:
-    now = now or utcnow()
+                       now: datetime) -> TicketRead:
     ticket = _open(session, actor, ticket_id)
     items = [dict(i) for i in ticket.checklist or []]
     if not 0 <= index < len(items):
@@ -197,8 +193,7 @@ def set_checklist_item(session: Session, actor: Actor, ticket_id: int, index: in
     return get_ticket(session, actor, ticket.id, now=now)
 
 
-def add_note(session: Session, actor: Actor, ticket_id: int, text: str, *, now: datetime | None = None) -> NoteRead:
-    now = now or utcnow()
+def add_note(session: Session, actor: Actor, ticket_id: int, text: str, *, now: datetime) -> NoteRead:
     ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
     require_any(actor, RAISE_PERMISSIONS, ticket.plant_id, "You may not add notes to this ticket.")
     text = (text or "").strip()
@@ -214,9 +209,8 @@ def add_note(session: Session, actor: Actor, ticket_id: int, text: str, *, now: 
 
 
 def add_photo(session: Session, actor: Actor, ticket_id: int, filename: str, content_type: str, data: bytes, *,
-              now: datetime | None = None) -> AttachmentRead:
+              now: datetime) -> AttachmentRead:
     """A photo (from the phone's camera) or another image for a ticket; the raiser and maintenance add them."""
-    now = now or utcnow()
     ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
     require_any(actor, RAISE_PERMISSIONS, ticket.plant_id, "You may not add photos to this ticket.")
     if not (content_type or "").startswith("image/"):
@@ -245,8 +239,7 @@ def photo(session: Session, actor: Actor, attachment_id: int) -> tuple[str, str,
     return row.filename, row.content_type, row.data
 
 
-def link_stop(session: Session, actor: Actor, ticket_id: int, event_id: int, *, now: datetime | None = None) -> None:
-    now = now or utcnow()
+def link_stop(session: Session, actor: Actor, ticket_id: int, event_id: int, *, now: datetime) -> None:
     ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
     require_maintain(actor, ticket.plant_id)
     event = session.get(ProductionEvent, event_id)
@@ -261,7 +254,7 @@ def link_stop(session: Session, actor: Actor, ticket_id: int, event_id: int, *, 
                  plant_id=ticket.plant_id, event="maintenance_ticket.stop_linked")
 
 
-def detail(session: Session, actor: Actor, ticket_id: int, *, now: datetime | None = None) -> TicketDetail:
+def detail(session: Session, actor: Actor, ticket_id: int, *, now: datetime) -> TicketDetail:
     ticket = get_ticket(session, actor, ticket_id, now=now)
     notes = session.exec(select(MaintenanceNote, User.username).join(User, isouter=True).where(
         MaintenanceNote.ticket_id == ticket_id).order_by(MaintenanceNote.at, MaintenanceNote.id)).all()
@@ -281,7 +274,7 @@ def detail(session: Session, actor: Actor, ticket_id: int, *, now: datetime | No
         stops=[StopRead(event_id=e.id, started_at=e.occurred_at, reason_code_id=e.reason_code_id) for e in stops])
 
 
-def sla_clock(session: Session, actor: Actor, ticket_id: int, *, now: datetime | None = None) -> sla.SlaClock:
+def sla_clock(session: Session, actor: Actor, ticket_id: int, *, now: datetime) -> sla.SlaClock:
     ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
-    return sla.clock(session, ticket, now or utcnow())
+    return sla.clock(session, ticket, now)
 

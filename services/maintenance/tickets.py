@@ -8,7 +8,7 @@ announced as `maintenance_ticket.*`.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -140,9 +140,8 @@ custom_fields.register_entity(ENTITY, "Maintenance tickets", model=MaintenanceTi
 
 # ---- writes --------------------------------------------------------------------------------------
 
-def raise_ticket(session: Session, actor: Actor, data: TicketCreate, *, now: datetime | None = None) -> TicketRead:
+def raise_ticket(session: Session, actor: Actor, data: TicketCreate, *, now: datetime) -> TicketRead:
     """A corrective ticket from a person: an operator (portal), a supervisor, or an andon tile."""
-    now = now or utcnow()
     machine = machine_of(session, actor, data.machine_id)
     require_any(actor, RAISE_PERMISSIONS, machine.plant_id,
                 "Maintenance tickets are raised by operators, supervisors and maintenance staff of the plant.")
@@ -212,8 +211,7 @@ def _link_open_stop(session: Session, ticket: MaintenanceTicket) -> None:
 
 # ---- reads ---------------------------------------------------------------------------------------
 
-def reads(session: Session, actor: Actor, rows: list[MaintenanceTicket], *, now: datetime | None = None) -> list[TicketRead]:
-    now = now or utcnow()
+def reads(session: Session, actor: Actor, rows: list[MaintenanceTicket], *, now: datetime) -> list[TicketRead]:
     machines = {m.id: m for m in session.exec(select(Machine).where(
         col(Machine.id).in_({r.machine_id for r in rows} or {-1}))).all()}
     user_ids = {r.raised_by for r in rows if r.raised_by} | {r.assignee_id for r in rows if r.assignee_id}
@@ -242,7 +240,7 @@ def reads(session: Session, actor: Actor, rows: list[MaintenanceTicket], *, now:
     return out
 
 
-def get_ticket(session: Session, actor: Actor, ticket_id: int, *, now: datetime | None = None) -> TicketRead:
+def get_ticket(session: Session, actor: Actor, ticket_id: int, *, now: datetime) -> TicketRead:
     require(actor, Permission.VIEW)
     return reads(session, actor, [get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")],
                  now=now)[0]
@@ -251,7 +249,7 @@ def get_ticket(session: Session, actor: Actor, ticket_id: int, *, now: datetime 
 def list_tickets(session: Session, actor: Actor, *, plant_id: int | None = None, machine_id: int | None = None,
                  kind: str | None = None, status: str | None = None, open_only: bool = False,
                  assignee_id: int | None = None, search: str = "", since: datetime | None = None,
-                 until: datetime | None = None, limit: int = 500, now: datetime | None = None) -> list[TicketRead]:
+                 until: datetime | None = None, limit: int = 500, now: datetime) -> list[TicketRead]:
     require(actor, Permission.VIEW)
     plants = [plant_id] if plant_id is not None else list(actor.plant_ids)
     query = select(MaintenanceTicket).where(
@@ -279,10 +277,10 @@ def list_tickets(session: Session, actor: Actor, *, plant_id: int | None = None,
     return reads(session, actor, list(rows), now=now)
 
 
-def my_tickets(session: Session, actor: Actor, *, now: datetime | None = None) -> list[TicketRead]:
+def my_tickets(session: Session, actor: Actor, *, now: datetime) -> list[TicketRead]:
     """The technician's phone list: open tickets assigned to them, the most urgent deadline first."""
     if actor.user_id is None:
         raise NotFound("No user.")
     rows = list_tickets(session, actor, open_only=True, assignee_id=actor.user_id, now=now)
-    far = datetime.max.replace(tzinfo=now.tzinfo if now else utcnow().tzinfo)
+    far = datetime.max.replace(tzinfo=UTC)
     return sorted(rows, key=lambda t: (t.sla_due_at or far, t.id))

@@ -1,7 +1,7 @@
 """Machine data ingest: batches of counts, machine state changes and job starts/completions sent by
 a machine gateway with a plant-scoped machine API token (Permission.INGEST).
 
-`ingest_batch(session, actor, events, *, now=None) -> IngestResult` takes a list of event dicts:
+`ingest_batch(session, actor, events, *, now) -> IngestResult` takes a list of event dicts:
 
     {"client_id": "gw1-000123", "machine": "CNC-01",        # or "machine_id": 12 (the token's plant)
      "type": "count", "good": 5, "scrap": 1, "reason": "DIM",  # scrap needs a scrap reason
@@ -48,7 +48,6 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from models.base import utcnow
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.resources import Machine, MachineStatus, ReasonCode
 from models.shopfloor import EventKind
@@ -100,13 +99,12 @@ class _MachineWork:
     changes: dict = field(default_factory=dict)
 
 
-def ingest_batch(session: Session, actor: Actor, events: list[dict], *, now: datetime | None = None) -> IngestResult:
+def ingest_batch(session: Session, actor: Actor, events: list[dict], *, now: datetime) -> IngestResult:
     """Record a gateway's batch: every good event once, every bad one answered with its errors."""
     require(actor, Permission.INGEST)
     if not isinstance(events, list):
         raise Invalid("Send the events as a JSON list.", fields={"events": "A list of events."})
     LIMITS.check_events(len(events))
-    now = now or utcnow()
     parsed, results = parse_events(events, now)
     store.write_lock_sqlite(session)
     for attempt in range(MAX_ATTEMPTS):

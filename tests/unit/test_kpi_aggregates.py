@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from models.base import utcnow
 from models.calendar import Shift
 from models.orders import CustomerOrder, Operation, OrderLine, OrderStatus, StatusChange
 from models.resources import LossCategory
@@ -38,7 +39,7 @@ def shift_figures(f) -> tuple:
 def test_the_summary_of_a_machine_gives_every_figure_of_the_shift_exactly(session, world, floor, op, viewer):
     drive(session, op, floor, CHRONOLOGICAL)
     summary = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END,
-                              machine_id=floor.machine_id)
+                              machine_id=floor.machine_id, now=utcnow())
     assert summary.machine_count == 1
     assert shift_figures(summary.figures) == SHIFT_FIGURES
     assert (summary.figures.shift_seconds, summary.figures.planned_production_seconds,
@@ -51,7 +52,7 @@ def test_the_summary_of_a_machine_gives_every_figure_of_the_shift_exactly(sessio
 
 def test_the_plant_summary_adds_the_idle_machine_s_planned_time(session, world, floor, op, viewer):
     drive(session, op, floor, SHUFFLED)
-    summary = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END)
+    summary = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END, now=utcnow())
     f = summary.figures
     # two machines x 435 min; the idle one runs 435 min without making anything
     assert (summary.machine_count, f.shift_minutes, f.planned_production_minutes, f.run_minutes) == (
@@ -60,7 +61,8 @@ def test_the_plant_summary_adds_the_idle_machine_s_planned_time(session, world, 
     assert [m.machine_id for m in summary.machines] == floor.line.machine_ids
     assert shift_figures(summary.machines[0].figures) == SHIFT_FIGURES
     assert summary.machines[1].figures.oee == "0/1"
-    dept = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END, department_id=world.dept1)
+    dept = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END, department_id=world.dept1,
+                           now=utcnow())
     assert dept.figures == f
 
 
@@ -86,7 +88,7 @@ def test_the_same_events_in_random_order_and_batches_give_the_same_numbers(sessi
         with transaction(session):
             rollups.apply(session, insert_events(session, floor, world, batch))
     summary = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END,
-                              machine_id=floor.machine_id)
+                              machine_id=floor.machine_id, now=utcnow())
     assert shift_figures(summary.figures) == SHIFT_FIGURES
     state = rollup_state(engine)
     with transaction(session):
@@ -112,7 +114,7 @@ def test_duplicates_are_counted_once(session, engine, world, floor, op, viewer):
             assert result.recorded is False
     assert rollup_state(engine) == before
     summary = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END,
-                              machine_id=floor.machine_id)
+                              machine_id=floor.machine_id, now=utcnow())
     assert shift_figures(summary.figures) == SHIFT_FIGURES
 
 
@@ -121,10 +123,10 @@ def test_a_shift_filter_and_shift_buckets(session, world, floor, op, viewer):
     shifts = session.exec(select(Shift).where(Shift.calendar_id == floor.line.calendar_id)).all()
     early = next(s for s in shifts if s.start_minute == 6 * 60)
     day = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=at(0), end=at(24),
-                          machine_id=floor.machine_id, shift_id=early.id)
+                          machine_id=floor.machine_id, shift_id=early.id, now=utcnow())
     assert shift_figures(day.figures) == SHIFT_FIGURES
     trend = kpi.oee_trend(session, viewer, plant_id=world.plant1, start=at(0), end=at(24), bucket="shift",
-                          machine_id=floor.machine_id)
+                          machine_id=floor.machine_id, now=utcnow())
     first = trend.points[0]
     assert (first.start, first.end, first.label) == (START, END, f"2026-03-02 {early.name}")
     assert shift_figures(first.figures) == SHIFT_FIGURES
@@ -133,7 +135,7 @@ def test_a_shift_filter_and_shift_buckets(session, world, floor, op, viewer):
 def test_hour_day_and_week_buckets_add_up_to_the_window(session, world, floor, op, viewer):
     drive(session, op, floor, CHRONOLOGICAL)
     hours = kpi.oee_trend(session, viewer, plant_id=world.plant1, start=START, end=END, bucket="hour",
-                          machine_id=floor.machine_id)
+                          machine_id=floor.machine_id, now=utcnow())
     assert [p.start for p in hours.points] == [at(h) for h in range(6, 14)]
     by_hour = {p.start.hour: p.figures for p in hours.points}
     assert (by_hour[8].stop_minutes, by_hour[9].stop_minutes, by_hour[9].shift_minutes) == (10.0, 5.0, 45.0)
@@ -141,19 +143,19 @@ def test_hour_day_and_week_buckets_add_up_to_the_window(session, world, floor, o
     assert sum(p.figures.good for p in hours.points) == 680
     assert sum(p.figures.run_minutes for p in hours.points) == 375.0
     days = kpi.oee_trend(session, viewer, plant_id=world.plant1, start=at(0), end=at(24 * 7), bucket="day",
-                         machine_id=floor.machine_id)
+                         machine_id=floor.machine_id, now=utcnow())
     assert days.points[0].label == "2026-03-02" and shift_figures(days.points[0].figures)[5:8] == (680, 10, 690)
     week = kpi.oee_trend(session, viewer, plant_id=world.plant1, start=at(0), end=at(24 * 7), bucket="week",
-                         machine_id=floor.machine_id)
+                         machine_id=floor.machine_id, now=utcnow())
     assert [p.label for p in week.points] == ["2026-W10"] and week.points[0].figures.good == 680
     with pytest.raises(Invalid):
-        kpi.oee_trend(session, viewer, plant_id=world.plant1, start=START, end=END, bucket="fortnight")
+        kpi.oee_trend(session, viewer, plant_id=world.plant1, start=START, end=END, bucket="fortnight", now=utcnow())
 
 
 def test_loss_pareto_from_rollups(session, world, floor, op, viewer):
     drive(session, op, floor, CHRONOLOGICAL)
     pareto = kpi.loss_pareto(session, viewer, plant_id=world.plant1, start=START, end=END,
-                             machine_id=floor.machine_id)
+                             machine_id=floor.machine_id, now=utcnow())
     # speed loss: run 375 min - ideal 345 min = 30 min; BRK 15 min; DIM scrap 10 x 30 s = 5 min. Total 50 min.
     assert [(r.kind, r.reason_code_id, r.loss_category, r.minutes_exact, r.cumulative_percent) for r in pareto.rows] == [
         ("speed", None, LossCategory.REDUCED_SPEED, "30/1", Decimal("60.0")),
@@ -184,7 +186,7 @@ def test_performance_over_100_is_flagged_with_the_product_never_capped(session, 
     with transaction(session):
         rollups.apply(session, insert_events(session, floor, world, [(EventKind.COUNT, at(7), 60, 0, None)]))
     summary = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=at(6), end=at(8),
-                              machine_id=floor.machine_id)
+                              machine_id=floor.machine_id, now=utcnow())
     assert summary.figures.performance == "5/1" and summary.figures.performance_percent == Decimal("500.0")
     assert summary.figures.performance_over_100 is True
     [flag] = summary.suspicious_rates
@@ -200,7 +202,7 @@ def test_fpy_per_step_and_rty_per_product(session, world, floor, viewer):
         drill[0].operation_id = floor.drill_id
         session.flush()
         rollups.apply(session, drill)
-    report = kpi.fpy_by_product_step(session, viewer, plant_id=world.plant1, start=START, end=END)
+    report = kpi.fpy_by_product_step(session, viewer, plant_id=world.plant1, start=START, end=END, now=utcnow())
     [product] = report.products
     assert [(s.step, s.units_in, s.right_first_time, s.fpy) for s in product.steps] == [
         (10, 110, 98, "49/55"), (20, 100, 95, "19/20")]
@@ -245,13 +247,13 @@ def test_otd_by_line_and_by_order(session, world, floor, viewer):
 
 def test_events_behind_a_figure(session, engine, world, floor, op, viewer):
     drive(session, op, floor, CHRONOLOGICAL)
-    counts = kpi.events_behind(session, viewer, plant_id=world.plant1, start=START, end=END, kind="scrap")
+    counts = kpi.events_behind(session, viewer, plant_id=world.plant1, start=START, end=END, kind="scrap", now=utcnow())
     assert [(e.kind, e.quantity_scrap) for e in counts.events] == [("count", 4), ("count", 6)]
     stops = kpi.events_behind(session, viewer, plant_id=world.plant1, start=at(9, 10), end=at(9, 30),
-                              machine_id=floor.machine_id, kind="downtime")
+                              machine_id=floor.machine_id, kind="downtime", now=utcnow())
     assert [(e.kind, e.occurred_at) for e in stops.events] == [("downtime_started", at(8, 50)),
                                                                ("downtime_ended", at(9, 20))]
-    everything = kpi.events_behind(session, viewer, plant_id=world.plant1, start=START, end=END, limit=3)
+    everything = kpi.events_behind(session, viewer, plant_id=world.plant1, start=START, end=END, limit=3, now=utcnow())
     assert len(everything.events) == 3 and everything.truncated is True
 
 
@@ -264,18 +266,18 @@ def test_tenancy_and_roles(session, world, floor, op, viewer):
     other = world.actor(world.admin_b)
     for read in (kpi.kpi_summary, kpi.oee_trend, kpi.loss_pareto, kpi.fpy_by_product_step, kpi.events_behind):
         with pytest.raises(NotFound):
-            read(session, other, plant_id=world.plant1, start=START, end=END)
+            read(session, other, plant_id=world.plant1, start=START, end=END, now=utcnow())
         with pytest.raises(Forbidden):
-            read(session, op, plant_id=world.plant1, start=START, end=END)
+            read(session, op, plant_id=world.plant1, start=START, end=END, now=utcnow())
     with pytest.raises(NotFound):
-        kpi.otd_trend(session, other, plant_id=world.plant1, start=date(2026, 3, 2), end=date(2026, 3, 9))
+        kpi.otd_trend(session, other, plant_id=world.plant1, start=date(2026, 3, 2), end=date(2026, 3, 9), now=utcnow())
     with pytest.raises(NotFound):
         kpi.wip_summary(session, other, plant_id=world.plant1)
     with pytest.raises(NotFound):                              # a machine of plant 1 asked through plant 2
         kpi.kpi_summary(session, world.actor(world.admin_a), plant_id=world.plant2, start=START, end=END,
-                        machine_id=floor.machine_id)
+                        machine_id=floor.machine_id, now=utcnow())
     with pytest.raises(Invalid):
-        kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=END, end=START)
+        kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=END, end=START, now=utcnow())
 
 
 def test_the_current_shift_for_current_shift_oee(session, world, floor, viewer):

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from models.base import utcnow
 from models.calendar import CalendarHoliday, ShiftCalendar
 from models.organization import Plant
 from models.shopfloor import EventKind
@@ -54,7 +55,7 @@ WINDOWS = [(at(0), at(96)), (at(5), at(80)), (at(23), at(49)), (at(30), at(40))]
 
 @pytest.mark.parametrize("window", WINDOWS)
 def test_day_rows_plus_edge_slices_sum_exactly_like_the_slices(session, world, floor, viewer, three_days, window):
-    scope = resolve_scope(session, viewer, plant_id=world.plant1, start=window[0], end=window[1])
+    scope = resolve_scope(session, viewer, plant_id=world.plant1, start=window[0], end=window[1], now=utcnow())
     for group in GROUPS:
         assert sorted(count_sums(session, scope, *group, by_day=True)) == \
             sorted(count_sums(session, scope, *group, by_day=False))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from models.base import utcnow
 from models.kpi_rollup import (
     KpiCountDay,
     KpiCountSlice,
@@ -232,9 +233,9 @@ def test_shifts_off_the_hour_and_a_half_hour_zone_cut_hours_into_slices(session,
     assert rebuilt_state(session, engine, plant_id=plant) == state
     admin = world.actor(world.admin_a)
     shift = kpi.kpi_summary(session, admin, plant_id=plant, start=utc + timedelta(minutes=30),
-                            end=utc + timedelta(hours=8, minutes=30), machine_id=floor.machine_id)
+                            end=utc + timedelta(hours=8, minutes=30), machine_id=floor.machine_id, now=utcnow())
     assert (shift.figures.shift_minutes, shift.figures.stop_minutes, shift.figures.good) == (435.0, 20.0, 7)
     days = kpi.oee_trend(session, admin, plant_id=plant, start=utc - timedelta(hours=5, minutes=30),
                          end=utc + timedelta(days=1, hours=-5, minutes=-30) + timedelta(days=1), bucket="day",
-                         machine_id=floor.machine_id)
+                         machine_id=floor.machine_id, now=utcnow())
     assert [(p.label, p.figures.good) for p in days.points] == [("2026-03-02", 12), ("2026-03-03", 3)]

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from models.base import utcnow
 from models.maintenance import MaintenanceTicket
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.db import transaction
@@ -166,7 +167,8 @@ def test_mtbf_mttr_and_the_rest_against_hand_computed_figures(session, world, sh
     with transaction(session):
         jobs.run_due(session, now=at(2, 19, 31))
     with transaction(session):
-        parts.create_part(session, tech, parts.PartCreate(code="BRG-6204", name="Bearing", unit_cost=Decimal("12.50")))
+        parts.create_part(session, tech, parts.PartCreate(code="BRG-6204", name="Bearing", unit_cost=Decimal("12.50")),
+                          now=utcnow())
     part_id = parts.list_parts(session, tech)[0].id
     with transaction(session):
         parts.receive(session, tech, part_id, world.plant1, "A-01", 10, now=at(2, 7))
@@ -194,7 +196,8 @@ def test_mtbf_mttr_and_the_rest_against_hand_computed_figures(session, world, sh
 def test_stock_never_goes_negative_and_the_reorder_list(session, world, shop):
     tech = world.actor(shop["tech"])
     with transaction(session):
-        part = parts.create_part(session, tech, parts.PartCreate(code="FLT-1", name="Filter", unit_cost=Decimal("3")))
+        part = parts.create_part(session, tech, parts.PartCreate(code="FLT-1", name="Filter", unit_cost=Decimal("3")),
+                                 now=utcnow())
         parts.receive(session, tech, part.id, world.plant1, "B-02", 4, now=T0)
     with transaction(session):
         ticket = mt.raise_ticket(session, tech, mt.TicketCreate(machine_id=shop["machine"], title="Clogged"), now=T0)
@@ -211,7 +214,7 @@ def test_another_plants_parts_and_another_organizations_technician(session, worl
     tech = world.actor(shop["tech"])
     admin = world.actor(world.admin_a)
     with transaction(session):
-        part = parts.create_part(session, admin, parts.PartCreate(code="V-1", name="Valve"))
+        part = parts.create_part(session, admin, parts.PartCreate(code="V-1", name="Valve"), now=utcnow())
         parts.receive(session, admin, part.id, world.plant2, "P2-A", 5, now=T0)
     assert parts.stock(session, tech) == []                             # plant 2's stock is not theirs
     with transaction(session), pytest.raises(NotFound):
@@ -226,4 +229,4 @@ def test_another_plants_parts_and_another_organizations_technician(session, worl
     with transaction(session), pytest.raises(NotFound):
         parts.receive(session, tech_b, part.id, world.plant_b, "X", 1, now=T0)
     with pytest.raises(NotFound):
-        kpis.maintenance_kpis(session, tech_b, plant_id=world.plant1, start=at(2, 0), end=at(3, 0))
+        kpis.maintenance_kpis(session, tech_b, plant_id=world.plant1, start=at(2, 0), end=at(3, 0), now=utcnow())

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from models.base import utcnow
 from models.config import EmailOutbox, Notification
 from models.maintenance import MaintenanceStopLink, MaintenanceTicket
 from models.user import User
@@ -186,7 +187,7 @@ def test_a_ticket_raised_while_the_machine_is_down_explains_that_stop(session, w
                                         shop["line"].downtime_reason_id, client_id="down-2", now=T0).event
     ticket = _raise(session, world.actor(world.operator1), shop["machine"], now=T0 + timedelta(minutes=2))
     with transaction(session):
-        detail = ticket_work.detail(session, world.actor(shop["tech"]), ticket.id)
+        detail = ticket_work.detail(session, world.actor(shop["tech"]), ticket.id, now=utcnow())
     assert [s.event_id for s in detail.stops] == [event.id]
     assert detail.ticket.reason_code_id == shop["line"].downtime_reason_id
     assert {t.key for t in detail.transitions} == {"accept", "start_now", "cancel"}
@@ -202,7 +203,7 @@ def test_photos_notes_and_checklist(session, world, shop):
         ticket_work.add_photo(session, op, ticket.id, "x.pdf", "application/pdf", b"%PDF", now=T0)
     with transaction(session):
         assert ticket_work.photo(session, world.actor(shop["tech"]), photo.id) == ("leak.jpg", "image/jpeg", b"\xff\xd8jpeg")
-        assert [n.text for n in ticket_work.detail(session, op, ticket.id).notes] == ["Oil on the floor"]
+        assert [n.text for n in ticket_work.detail(session, op, ticket.id, now=utcnow()).notes] == ["Oil on the floor"]
 
 
 def test_who_may_do_what(session, world, shop):
@@ -227,12 +228,12 @@ def test_another_organizations_technician_sees_nothing(session, world, shop):
     tech_b2 = make_user(session, world.org_b, roles=["maintenance"], plant_ids=[world.plant_b])
     other_plant_tech = make_user(session, world.org_a, roles=["maintenance"], plant_ids=[world.plant2])
     with transaction(session), pytest.raises(NotFound):
-        mt.get_ticket(session, tech_b, ticket.id)
+        mt.get_ticket(session, tech_b, ticket.id, now=utcnow())
     with transaction(session), pytest.raises(NotFound):
         ticket_work.act(session, tech_b, ticket.id, "accept", now=T0)
     with transaction(session), pytest.raises(NotFound):
         _raise(session, tech_b, shop["machine"])
-    assert mt.list_tickets(session, tech_b) == []
+    assert mt.list_tickets(session, tech_b, now=utcnow()) == []
     for foreign in (tech_b2, other_plant_tech):
         with transaction(session), pytest.raises(Invalid):
             ticket_work.assign(session, world.actor(shop["lead"]), ticket.id, foreign, now=T0)

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED
@@ -46,7 +47,7 @@ def summary(actor: CurrentActor, plant_id: int, start: Start, end: End, departme
             machine_id: int | None = None, shift_id: int | None = None) -> KpiSummary:
     with db_session() as s, transaction(s):
         return kpi.kpi_summary(s, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
-                               machine_id=machine_id, shift_id=shift_id)
+                               machine_id=machine_id, shift_id=shift_id, now=utcnow())
 
 
 @router.get("/machines", responses=EXPORTABLE, summary="The summary's figures per machine (export with ?format=)")
@@ -54,7 +55,8 @@ def machines(actor: CurrentActor, plant_id: int, start: Start, end: End, departm
              machine_id: int | None = None, shift_id: int | None = None, format: Format = "json"):
     with db_session() as s, transaction(s):
         machines = kpi.machine_figures(s, actor, plant_id=plant_id, start=start, end=end,
-                                       department_id=department_id, machine_id=machine_id, shift_id=shift_id)
+                                       department_id=department_id, machine_id=machine_id, shift_id=shift_id,
+                                       now=utcnow())
     rows = [_flat({"machine_id": m.machine_id, "machine_code": m.machine_code, "machine_name": m.machine_name},
                   m.figures) for m in machines]
     return listing(rows, [("machine_code", "Machine"), ("machine_name", "Name"), *FIGURE_COLUMNS], format,
@@ -68,7 +70,7 @@ def trend(actor: CurrentActor, plant_id: int, start: Start, end: End,
           machine_id: int | None = None, shift_id: int | None = None, format: Format = "json"):
     with db_session() as s, transaction(s):
         result = kpi.oee_trend(s, actor, plant_id=plant_id, start=start, end=end, bucket=bucket,
-                               department_id=department_id, machine_id=machine_id, shift_id=shift_id)
+                               department_id=department_id, machine_id=machine_id, shift_id=shift_id, now=utcnow())
     if format == "json":
         return result
     rows = [_flat({"label": p.label, "start": p.start, "end": p.end}, p.figures) for p in result.points]
@@ -82,7 +84,7 @@ def pareto(actor: CurrentActor, plant_id: int, start: Start, end: End, departmen
            machine_id: int | None = None, shift_id: int | None = None, format: Format = "json"):
     with db_session() as s, transaction(s):
         result = kpi.loss_pareto(s, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
-                                 machine_id=machine_id, shift_id=shift_id)
+                                 machine_id=machine_id, shift_id=shift_id, now=utcnow())
     if format == "json":
         return result
     return listing(result.rows, [("kind", "Kind"), ("reason", "Reason"), ("reason_name", "Name"),
@@ -98,7 +100,7 @@ def fpy(actor: CurrentActor, plant_id: int, start: Start, end: End, department_i
     with db_session() as s, transaction(s):
         result = kpi.fpy_by_product_step(s, actor, plant_id=plant_id, start=start, end=end,
                                          department_id=department_id, machine_id=machine_id, shift_id=shift_id,
-                                         product_id=product_id)
+                                         product_id=product_id, now=utcnow())
     if format == "json":
         return result
     rows = [{**step.model_dump(), "rty_percent": p.rty_percent} for p in result.products for step in p.steps]
@@ -113,7 +115,7 @@ def otd(actor: CurrentActor, plant_id: int, start: date, end: date,
         bucket: Literal["day", "week", "month"] = "week", by: Literal["line", "order"] = "line",
         rows: Literal["periods", "lines"] = "periods", format: Format = "json"):
     with db_session() as s, transaction(s):
-        result = kpi.otd_trend(s, actor, plant_id=plant_id, start=start, end=end, bucket=bucket, by=by)
+        result = kpi.otd_trend(s, actor, plant_id=plant_id, start=start, end=end, bucket=bucket, by=by, now=utcnow())
     if format == "json":
         return result
     if rows == "lines":
@@ -139,7 +141,8 @@ def events(actor: CurrentActor, plant_id: int, start: Start, end: End, departmen
            format: Format = "json"):
     with db_session() as s, transaction(s):
         result = kpi.events_behind(s, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
-                                   machine_id=machine_id, kind=kind, reason_code_id=reason_code_id, limit=limit)
+                                   machine_id=machine_id, kind=kind, reason_code_id=reason_code_id, limit=limit,
+                                   now=utcnow())
     if format == "json":
         return result
     return listing(result.events, [("occurred_at", "Occurred at"), ("machine_code", "Machine"), ("kind", "Kind"),

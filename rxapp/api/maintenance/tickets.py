@@ -74,7 +74,7 @@ def list_tickets(actor: CurrentActor, plant_id: int | None = None, machine_id: i
                  limit: Annotated[int, Query(ge=1, le=5000)] = 500):
     with db_session() as s, transaction(s):
         rows = mt.list_tickets(s, actor, plant_id=plant_id, machine_id=machine_id, kind=kind, status=status,
-                               open_only=open_only, assignee_id=assignee_id, search=search, limit=limit)
+                               open_only=open_only, assignee_id=assignee_id, search=search, limit=limit, now=utcnow())
     return listing(rows, COLUMNS, format, "maintenance-tickets")
 
 

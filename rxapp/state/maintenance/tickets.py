@@ -71,7 +71,7 @@ class MaintenanceTicketsState(AuthState):
 
     def _fetch(self, session, actor) -> list[TicketRead]:
         return mt.list_tickets(session, actor, search=self.search, open_only=self.open_only,
-                               machine_id=as_id(self.machine_id) or None)
+                               machine_id=as_id(self.machine_id) or None, now=utcnow())
 
     @rx.event
     def enter(self):
