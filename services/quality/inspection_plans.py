@@ -19,7 +19,6 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from models.base import utcnow
 from models.catalog import Product
 from models.inspection import (
     ChartKind,
@@ -138,8 +137,7 @@ def get_plan(session: Session, actor: Actor, plan_id: int) -> PlanRead:
     return _plan_reads(session, [get_scoped(session, actor, InspectionPlan, plan_id, "Inspection plan")])[0]
 
 
-def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: datetime | None = None) -> PlanRead:
-    now = now or utcnow()
+def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: datetime) -> PlanRead:
     visible_plant(session, actor, data.plant_id)
     require(actor, Permission.QUALITY, plant_id=data.plant_id)
     problems: dict[str, str] = {}
@@ -166,8 +164,7 @@ def _step_of_product(session: Session, step_id: int, product_id: int) -> bool:
         RoutingStep.id == step_id, Routing.product_id == product_id)).first() is not None
 
 
-def set_plan_active(session: Session, actor: Actor, plan_id: int, active: bool, *, now: datetime | None = None) -> PlanRead:
-    now = now or utcnow()
+def set_plan_active(session: Session, actor: Actor, plan_id: int, active: bool, *, now: datetime) -> PlanRead:
     plan = get_scoped(session, actor, InspectionPlan, plan_id, "Inspection plan")
     require(actor, Permission.QUALITY, plant_id=plan.plant_id)
     if plan.is_active != active:
@@ -235,8 +232,7 @@ def _check_spec(values: dict[str, Any], problems: dict[str, str]) -> None:
 
 
 def add_characteristic(session: Session, actor: Actor, plan_id: int, data: CharacteristicData, *,
-                       now: datetime | None = None) -> CharacteristicRead:
-    now = now or utcnow()
+                       now: datetime) -> CharacteristicRead:
     plan = get_scoped(session, actor, InspectionPlan, plan_id, "Inspection plan")
     require(actor, Permission.QUALITY, plant_id=plan.plant_id)
     values = _clean(data)
@@ -250,8 +246,7 @@ def add_characteristic(session: Session, actor: Actor, plan_id: int, data: Chara
 
 
 def update_characteristic(session: Session, actor: Actor, characteristic_id: int, data: CharacteristicData, *,
-                          now: datetime | None = None) -> CharacteristicRead:
-    now = now or utcnow()
+                          now: datetime) -> CharacteristicRead:
     row = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic", for_update=True)
     require(actor, Permission.QUALITY, plant_id=row.plant_id)
     values = _clean(data)

@@ -25,7 +25,6 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from models.base import utcnow
 from models.inspection import (
     ChartKind,
     Inspection,
@@ -195,8 +194,7 @@ def _check_refs(session: Session, actor: Actor, c: InspectionCharacteristic, dat
 
 
 def record_inspection(session: Session, actor: Actor, characteristic_id: int, data: InspectionData, *,
-                      now: datetime | None = None) -> InspectionResult:
-    now = now or utcnow()
+                      now: datetime) -> InspectionResult:
     c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic")
     _require_recorder(actor, c.plant_id)
     if not c.is_active or not session.get(InspectionPlan, c.plan_id).is_active:
@@ -297,8 +295,7 @@ def list_alerts(session: Session, actor: Actor, *, plant_id: int | None = None, 
 
 
 def acknowledge_alert(session: Session, actor: Actor, alert_id: int, *, note: str = "",
-                      now: datetime | None = None) -> AlertRead:
-    now = now or utcnow()
+                      now: datetime) -> AlertRead:
     alert = get_scoped(session, actor, SpcAlert, alert_id, "SPC alert", for_update=True)
     require(actor, Permission.QUALITY, plant_id=alert.plant_id)
     if len(note or "") > 500:

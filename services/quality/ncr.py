@@ -21,7 +21,6 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select
 
-from models.base import utcnow
 from models.catalog import Product
 from models.ncr import CapaAction, CapaKind, Ncr, NcrLink, NcrSeverity
 from models.organization import Department
@@ -172,8 +171,9 @@ def _on_state(session: Session, ncr_id: int, state: str, closed: bool) -> None:
     entered = session.exec(select(WorkflowInstance.entered_at).where(
         WorkflowInstance.organization_id == ncr.organization_id, WorkflowInstance.entity_type == ENTITY,
         WorkflowInstance.entity_id == ncr_id)).first()
+    assert entered is not None, "the workflow engine calls on_state for its own stored instance"
     ncr.status, ncr.is_closed = state, closed
-    ncr.closed_at = (entered or utcnow()) if closed else None
+    ncr.closed_at = entered if closed else None
     session.add(ncr)
 
 
@@ -278,9 +278,10 @@ def get_ncr(session: Session, actor: Actor, ncr_id: int) -> NcrRead:
     return _reads(session, actor, [get_scoped(session, actor, Ncr, ncr_id, "NCR")])[0]
 
 
-def ncr_detail(session: Session, actor: Actor, ncr_id: int) -> NcrDetail:
+def ncr_detail(session: Session, actor: Actor, ncr_id: int, *, today: date) -> NcrDetail:
+    """`today` decides which CAPA actions are overdue."""
     ncr = get_ncr(session, actor, ncr_id)
-    return NcrDetail(ncr=ncr, actions=list_actions(session, actor, ncr_id),
+    return NcrDetail(ncr=ncr, actions=list_actions(session, actor, ncr_id, today=today),
                      links=[LinkRead.model_validate(link, from_attributes=True) for link in session.exec(
                          select(NcrLink).where(NcrLink.ncr_id == ncr_id).order_by(NcrLink.id)).all()],
                      workflow=workflow.instance(session, actor, ENTITY, ncr_id),
@@ -289,12 +290,11 @@ def ncr_detail(session: Session, actor: Actor, ncr_id: int) -> NcrDetail:
                      can_approve=workflow.can_approve(session, actor, ENTITY, ncr_id))
 
 
-def list_actions(session: Session, actor: Actor, ncr_id: int, *, today: date | None = None) -> list[CapaRead]:
+def list_actions(session: Session, actor: Actor, ncr_id: int, *, today: date) -> list[CapaRead]:
     require(actor, Permission.VIEW)
     get_scoped(session, actor, Ncr, ncr_id, "NCR")
     rows = session.exec(select(CapaAction).where(CapaAction.ncr_id == ncr_id).order_by(CapaAction.due_date, CapaAction.id)).all()
     names = _names(session, {r.owner_user_id for r in rows})
-    today = today or utcnow().date()
     return [CapaRead(id=r.id, ncr_id=r.ncr_id, kind=r.kind.value, description=r.description,
                      owner_user_id=r.owner_user_id, owner_name=names.get(r.owner_user_id), due_date=r.due_date,
                      is_done=r.is_done, done_at=r.done_at, done_note=r.done_note,
@@ -303,8 +303,7 @@ def list_actions(session: Session, actor: Actor, ncr_id: int, *, today: date | N
 
 # ---- writes --------------------------------------------------------------------------------------
 
-def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime | None = None) -> NcrRead:
-    now = now or utcnow()
+def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime) -> NcrRead:
     visible_plant(session, actor, data.plant_id)
     require(actor, Permission.QUALITY, plant_id=data.plant_id)
     problems: dict[str, str] = {}
@@ -330,8 +329,7 @@ def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime
     return get_ncr(session, actor, ncr.id)
 
 
-def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, now: datetime | None = None) -> NcrRead:
-    now = now or utcnow()
+def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, now: datetime) -> NcrRead:
     ncr = _writable(session, actor, ncr_id)
     problems: dict[str, str] = {}
     values = _clean(session, actor, data.model_dump(exclude={"custom"}, exclude_unset=True), problems,
@@ -421,7 +419,7 @@ def _active_user(session: Session, actor: Actor, user_id: int) -> User | None:
 
 
 def transition_ncr(session: Session, actor: Actor, ncr_id: int, transition_key: str, *, comment: str = "",
-                   now: datetime | None = None) -> NcrRead:
+                   now: datetime) -> NcrRead:
     ncr = get_scoped(session, actor, Ncr, ncr_id, "NCR", for_update=True)
     require(actor, Permission.QUALITY, plant_id=ncr.plant_id)
     workflow.transition(session, actor, ENTITY, ncr_id, transition_key, comment=comment, now=now)
@@ -429,7 +427,7 @@ def transition_ncr(session: Session, actor: Actor, ncr_id: int, transition_key: 
 
 
 def approve_ncr(session: Session, actor: Actor, ncr_id: int, *, comment: str = "", approve: bool = True,
-                now: datetime | None = None) -> NcrRead:
+                now: datetime) -> NcrRead:
     """Answer a pending approval (approve=False declines; a comment is then required)."""
     get_scoped(session, actor, Ncr, ncr_id, "NCR", for_update=True)
     answer = workflow.approve if approve else workflow.decline
@@ -437,8 +435,7 @@ def approve_ncr(session: Session, actor: Actor, ncr_id: int, *, comment: str = "
     return get_ncr(session, actor, ncr_id)
 
 
-def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *, now: datetime | None = None) -> CapaRead:
-    now = now or utcnow()
+def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *, now: datetime) -> CapaRead:
     ncr = _writable(session, actor, ncr_id)
     problems: dict[str, str] = {}
     description = (data.description or "").strip()
@@ -469,9 +466,8 @@ def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *,
 
 
 def complete_action(session: Session, actor: Actor, action_id: int, *, note: str = "",
-                    now: datetime | None = None) -> CapaRead:
+                    now: datetime) -> CapaRead:
     """The action's owner or quality staff mark it done."""
-    now = now or utcnow()
     action = get_scoped(session, actor, CapaAction, action_id, "CAPA action", for_update=True)
     ncr = get_scoped(session, actor, Ncr, action.ncr_id, "CAPA action")
     if actor.user_id != action.owner_user_id:

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from models.base import utcnow
 from models.lots import Lot
 from models.ncr import NcrLink
 from models.rejects import CustomerReturn, InternalReject
@@ -26,10 +25,9 @@ LINK_MODELS = {"lot": Lot, "internal_reject": InternalReject, "customer_return":
 
 
 def add_link(session: Session, actor: Actor, ncr_id: int, kind: str, *, target_id: int | None = None,
-             reference: str = "", now: datetime | None = None) -> LinkRead:
+             reference: str = "", now: datetime) -> LinkRead:
     """Link a lot, an internal reject or a customer return of the organization, by id or by number.
     A lot number Takt does not track yet is kept as a free reference; rejects and returns must exist."""
-    now = now or utcnow()
     ncr = _writable(session, actor, ncr_id)
     reference = (reference or "").strip()
     problems: dict[str, str] = {}

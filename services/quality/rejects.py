@@ -28,7 +28,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, func, select
 
-from models.base import pk, utcnow
+from models.base import pk
 from models.catalog import Customer, Product
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.rejects import CustomerReturn, Disposition, InternalReject, RejectSource
@@ -139,10 +139,11 @@ def _on_state_of(kind: str):
         inst = session.exec(select(WorkflowInstance).where(WorkflowInstance.organization_id == row.organization_id,
                                                            WorkflowInstance.entity_type == kind,
                                                            WorkflowInstance.entity_id == case_id)).first()
+        assert inst is not None, "the workflow engine calls on_state for its own stored instance"
         row.status, row.is_closed = state, closed
-        row.closed_at = (inst.entered_at if inst else utcnow()) if closed else None     # the transition's own clock
+        row.closed_at = inst.entered_at if closed else None     # the transition's own clock
         session.add(row)
-        if closed and inst is not None and _state_is_done(session, inst.workflow_id, state):
+        if closed and _state_is_done(session, inst.workflow_id, state):
             _take_effect(session, kind, row, row.closed_at)
     return on_state
 
@@ -321,16 +322,16 @@ def _create(session: Session, actor: Actor, kind: str, data: CaseCreate, now: da
     return get_case(session, actor, kind, row.id)
 
 
-def create_reject(session: Session, actor: Actor, data: CaseCreate, *, now: datetime | None = None) -> CaseRead:
-    return _create(session, actor, REJECT, data, now or utcnow(), source=RejectSource.QUALITY)
+def create_reject(session: Session, actor: Actor, data: CaseCreate, *, now: datetime) -> CaseRead:
+    return _create(session, actor, REJECT, data, now, source=RejectSource.QUALITY)
 
 
-def create_return(session: Session, actor: Actor, data: CaseCreate, *, now: datetime | None = None) -> CaseRead:
-    return _create(session, actor, RETURN, data, now or utcnow())
+def create_return(session: Session, actor: Actor, data: CaseCreate, *, now: datetime) -> CaseRead:
+    return _create(session, actor, RETURN, data, now)
 
 
 def reject_from_scrap(session: Session, actor: Actor, production_event_id: int, *, defect_code_id: int,
-                      description: str = "", now: datetime | None = None) -> CaseRead:
+                      description: str = "", now: datetime) -> CaseRead:
     event = session.get(ProductionEvent, production_event_id)
     if (event is None or event.organization_id != actor.organization_id or event.plant_id not in actor.plant_ids
             or event.kind != EventKind.COUNT or event.quantity_scrap <= 0):
@@ -344,7 +345,7 @@ def reject_from_scrap(session: Session, actor: Actor, production_event_id: int, 
     data = CaseCreate(plant_id=event.plant_id, product_id=wo.product_id, quantity=event.quantity_scrap,
                       defect_code_id=defect_code_id, description=description or event.note, work_order_id=wo.id,
                       operation_id=op.id)
-    return _create(session, actor, REJECT, data, now or utcnow(), source=RejectSource.SCRAP_REPORT,
+    return _create(session, actor, REJECT, data, now, source=RejectSource.SCRAP_REPORT,
                    production_event_id=event.id)
 
 
@@ -357,8 +358,7 @@ def _writable(session: Session, actor: Actor, kind: str, case_id: int):
 
 
 def set_disposition(session: Session, actor: Actor, kind: str, case_id: int, disposition: str, *, note: str = "",
-                    work_order_id: int | None = None, now: datetime | None = None) -> CaseRead:
-    now = now or utcnow()
+                    work_order_id: int | None = None, now: datetime) -> CaseRead:
     row = _writable(session, actor, kind, case_id)
     problems: dict[str, str] = {}
     try:
@@ -388,7 +388,7 @@ def set_disposition(session: Session, actor: Actor, kind: str, case_id: int, dis
 
 
 def transition_case(session: Session, actor: Actor, kind: str, case_id: int, transition_key: str, *,
-                    comment: str = "", now: datetime | None = None) -> CaseDetail:
+                    comment: str = "", now: datetime) -> CaseDetail:
     row = get_scoped(session, actor, _model(kind), case_id, LABELS.get(kind, "Case"))
     require(actor, Permission.VIEW, plant_id=row.plant_id)
     workflow.transition(session, actor, kind, case_id, transition_key, comment=comment, now=now)
@@ -396,7 +396,7 @@ def transition_case(session: Session, actor: Actor, kind: str, case_id: int, tra
 
 
 def answer_approval(session: Session, actor: Actor, kind: str, case_id: int, *, approve: bool, comment: str = "",
-                    now: datetime | None = None) -> CaseDetail:
+                    now: datetime) -> CaseDetail:
     get_scoped(session, actor, _model(kind), case_id, LABELS.get(kind, "Case"))
     if approve:
         workflow.approve(session, actor, kind, case_id, comment=comment, now=now)

@@ -22,7 +22,6 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select
 
-from models.base import utcnow
 from models.organization import Department, Plant
 from models.sop_ticket import SopReassignment, SopTicket
 from models.user import User
@@ -224,8 +223,7 @@ def ticket_detail(session: Session, actor: Actor, ticket_id: int) -> SopDetail:
 
 # ---- writes --------------------------------------------------------------------------------------
 
-def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: datetime | None = None) -> SopRead:
-    now = now or utcnow()
+def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: datetime) -> SopRead:
     require(actor, Permission.VIEW)
     problems: dict[str, str] = {}
     charging = _department(session, actor, data.charging_department_id, "charging_department_id", problems)
@@ -270,9 +268,8 @@ def _open_ticket(session: Session, actor: Actor, ticket_id: int) -> SopTicket:
     return ticket
 
 
-def respond(session: Session, actor: Actor, ticket_id: int, response: str, *, now: datetime | None = None) -> SopRead:
+def respond(session: Session, actor: Actor, ticket_id: int, response: str, *, now: datetime) -> SopRead:
     """The charged department's answer (what happened, what they do about it)."""
-    now = now or utcnow()
     ticket = _open_ticket(session, actor, ticket_id)
     text = (response or "").strip()
     if p := text_problem(text, max_length=4000):
@@ -285,7 +282,7 @@ def respond(session: Session, actor: Actor, ticket_id: int, response: str, *, no
 
 
 def transition_ticket(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, comment: str = "",
-                      now: datetime | None = None) -> SopRead:
+                      now: datetime) -> SopRead:
     ticket = get_scoped(session, actor, SopTicket, ticket_id, "SOP ticket", for_update=True)
     _require_work(session, actor, ticket)
     workflow.transition(session, actor, ENTITY, ticket_id, transition_key, comment=comment, now=now)
@@ -293,8 +290,7 @@ def transition_ticket(session: Session, actor: Actor, ticket_id: int, transition
 
 
 def reassign(session: Session, actor: Actor, ticket_id: int, to_department_id: int, justification: str, *,
-             now: datetime | None = None) -> SopRead:
-    now = now or utcnow()
+             now: datetime) -> SopRead:
     ticket = _open_ticket(session, actor, ticket_id)
     problems: dict[str, str] = {}
     target = _department(session, actor, to_department_id, "to_department_id", problems)
@@ -329,9 +325,8 @@ def reassign(session: Session, actor: Actor, ticket_id: int, to_department_id: i
 
 
 def set_department_head(session: Session, actor: Actor, department_id: int, user_id: int | None, *,
-                        now: datetime | None = None) -> int | None:
+                        now: datetime) -> int | None:
     """Name the head of a department (who receives its escalations); None clears it. Admins only."""
-    now = now or utcnow()
     require(actor, Permission.MANAGE_PLANTS)
     dept = get_scoped(session, actor, Department, department_id, "Department", for_update=True)
     if user_id is not None:

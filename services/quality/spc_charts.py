@@ -18,7 +18,6 @@ from decimal import Decimal
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from models.base import utcnow
 from models.inspection import ChartKind, Inspection, InspectionCharacteristic, SpcAlert
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
@@ -91,8 +90,7 @@ def _rows(session: Session, characteristic_id: int, start: datetime | None, end:
 
 
 def set_baseline(session: Session, actor: Actor, characteristic_id: int, *, start: datetime, end: datetime,
-                 now: datetime | None = None) -> ChartView:
-    now = now or utcnow()
+                 now: datetime) -> ChartView:
     c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic", for_update=True)
     require(actor, Permission.QUALITY, plant_id=c.plant_id)
     if start.tzinfo is None or end.tzinfo is None or start >= end:
@@ -113,8 +111,7 @@ def set_baseline(session: Session, actor: Actor, characteristic_id: int, *, star
     return chart(session, actor, c.id)
 
 
-def clear_baseline(session: Session, actor: Actor, characteristic_id: int, *, now: datetime | None = None) -> ChartView:
-    now = now or utcnow()
+def clear_baseline(session: Session, actor: Actor, characteristic_id: int, *, now: datetime) -> ChartView:
     c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic", for_update=True)
     require(actor, Permission.QUALITY, plant_id=c.plant_id)
     c.limits, c.baseline_start, c.baseline_end = None, None, None

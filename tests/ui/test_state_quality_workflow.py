@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from models.base import utcnow
 from rxapp import routes
 from rxapp.state.config.workflows import (
     WorkflowsAdminState,
@@ -51,7 +52,7 @@ async def test_raise_an_ncr_from_the_list_with_field_errors_then_open_it(engine,
 async def test_detail_refuses_closing_without_root_cause_then_closes(engine, session, world):
     q = _quality(session, world)
     with transaction(session):
-        ncr = ncr_service.create_ncr(session, actor_of(session, q), NcrCreate(plant_id=world.plant1, title="Crack"))
+        ncr = ncr_service.create_ncr(session, actor_of(session, q), NcrCreate(plant_id=world.plant1, title="Crack"), now=utcnow())
     state = await signed_in(engine, NcrDetailState, "q.ui")
     state.ncr_id = ncr.id
     await run(state.load(), state)
@@ -76,7 +77,7 @@ async def test_detail_refuses_closing_without_root_cause_then_closes(engine, ses
 async def test_capa_actions_from_the_detail_page(engine, session, world):
     q = _quality(session, world)
     with transaction(session):
-        ncr = ncr_service.create_ncr(session, actor_of(session, q), NcrCreate(plant_id=world.plant1, title="Dent"))
+        ncr = ncr_service.create_ncr(session, actor_of(session, q), NcrCreate(plant_id=world.plant1, title="Dent"), now=utcnow())
     state = await signed_in(engine, NcrDetailState, "q.ui")
     state.ncr_id = ncr.id
     await run(state.load(), state)
@@ -98,7 +99,7 @@ async def test_capa_actions_from_the_detail_page(engine, session, world):
 async def test_other_organization_gets_not_found(engine, session, world):
     q = _quality(session, world)
     with transaction(session):
-        ncr = ncr_service.create_ncr(session, actor_of(session, q), NcrCreate(plant_id=world.plant1, title="Ours"))
+        ncr = ncr_service.create_ncr(session, actor_of(session, q), NcrCreate(plant_id=world.plant1, title="Ours"), now=utcnow())
     state = await signed_in(engine, NcrDetailState, "admin.b")
     state.ncr_id = ncr.id
     await run(state.load(), state)
@@ -180,7 +181,6 @@ async def test_sop_ticket_pages_charge_respond_accept_and_reassign(engine, sessi
 
 
 def test_the_apps_escalation_clock_escalates_overdue_items_once(engine, session, world):
-    from models.base import utcnow
     from rxapp.escalation import run_once
     q = _quality(session, world)
     with transaction(session):      # raised four days ago: 'Open' is due after three

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 import pytest
 from sqlmodel import select
 
+from models.base import utcnow
 from models.config import Notification
 from models.inspection import SpcAlert
 from models.user import Role
@@ -147,7 +148,7 @@ def test_specification_is_checked(session, world, q):
     quality, plan_id, _, _ = q
     with pytest.raises(Invalid) as exc, transaction(session):
         inspection_plans.add_characteristic(session, quality, plan_id, CharacteristicData(
-            name="Bore", lsl="10", usl="9", nominal="12", chart_type="xbar_r", subgroup_size=30))
+            name="Bore", lsl="10", usl="9", nominal="12", chart_type="xbar_r", subgroup_size=30), now=utcnow())
     assert set(exc.value.fields) >= {"usl", "nominal", "subgroup_size"}
 
 
@@ -155,7 +156,7 @@ def test_changing_the_chart_type_drops_the_baseline(session, q):
     quality, _, cid, _ = q
     with transaction(session):
         read = inspection_plans.update_characteristic(session, quality, cid, CharacteristicData(
-            name="Diameter", lsl="5", usl="19", nominal="12", chart_type="xbar_r", subgroup_size=2))
+            name="Diameter", lsl="5", usl="19", nominal="12", chart_type="xbar_r", subgroup_size=2), now=utcnow())
     assert not read.has_limits
 
 
@@ -164,9 +165,9 @@ def test_acknowledge_alert(session, world, q):
     alert = measure(session, quality, cid, 10, [16]).alerts[0]
     assert [a.id for a in inspections.list_alerts(session, quality, open_only=True)] == [alert.id]
     with pytest.raises(Forbidden), transaction(session):
-        inspections.acknowledge_alert(session, world.actor(world.operator1), alert.id)
+        inspections.acknowledge_alert(session, world.actor(world.operator1), alert.id, now=utcnow())
     with transaction(session):
-        inspections.acknowledge_alert(session, quality, alert.id, note="Tool changed")
+        inspections.acknowledge_alert(session, quality, alert.id, note="Tool changed", now=utcnow())
     assert inspections.list_alerts(session, quality, open_only=True) == []
 
 
@@ -185,7 +186,7 @@ def test_other_organizations_and_plants_see_nothing(session, world, q):
         assert inspections.list_alerts(session, actor) == []
     with pytest.raises(NotFound), transaction(session):
         inspection_plans.create_plan(session, outsider, PlanCreate(plant_id=world.plant1, product_id=q[3].product_id,
-                                                                   name="X"))
+                                                                   name="X"), now=utcnow())
 
 
 def test_inspecting_is_its_own_permission_for_quality_supervisors_and_operators(session, world, q):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from models.base import utcnow
 from models.config import Notification
 from services.config import type_lists
 from services.config.custom_fields import CustomFieldCreate, create_definition
@@ -85,7 +86,7 @@ def test_close_is_refused_without_root_cause_then_succeeds(session, world, peopl
     assert (closed.status, closed.is_closed, closed.root_cause_category) == ("closed", True, "Machine")
     assert closed.closed_at == T0 + timedelta(hours=1)
     with transaction(session), pytest.raises(Conflict, match="closed"):
-        ncrs.update_ncr(session, q, ncr.id, NcrUpdate(title="x"))
+        ncrs.update_ncr(session, q, ncr.id, NcrUpdate(title="x"), now=utcnow())
     assert any(e.name == "workflow.transitioned" and e.payload["to_state"] == "closed" for e in captured_events)
 
 
@@ -93,41 +94,41 @@ def test_investigation_needs_containment(session, world, people):
     q, _, _ = people
     ncr = _raise(session, q, world.plant1)
     with transaction(session), pytest.raises(Invalid, match="Describe the containment first"):
-        ncrs.transition_ncr(session, q, ncr.id, "investigate")
+        ncrs.transition_ncr(session, q, ncr.id, "investigate", now=utcnow())
     with transaction(session):
-        ncrs.update_ncr(session, q, ncr.id, NcrUpdate(containment="Stock quarantined"))
+        ncrs.update_ncr(session, q, ncr.id, NcrUpdate(containment="Stock quarantined"), now=utcnow())
     with transaction(session):
-        assert ncrs.transition_ncr(session, q, ncr.id, "investigate").status == "investigating"
+        assert ncrs.transition_ncr(session, q, ncr.id, "investigate", now=utcnow()).status == "investigating"
 
 
 def test_open_capa_actions_block_closing_until_done(session, world, people):
     q, owner, _ = people
     ncr = _raise(session, q, world.plant1, root_cause="x")
     with transaction(session):
-        ncrs.update_ncr(session, q, ncr.id, NcrUpdate(root_cause_category_id=_cause(session, q), root_cause="Worn tool"))
+        ncrs.update_ncr(session, q, ncr.id, NcrUpdate(root_cause_category_id=_cause(session, q), root_cause="Worn tool"), now=utcnow())
     with transaction(session):
         action = ncrs.add_action(session, q, ncr.id, CapaCreate(description="Replace tool every 5000 parts",
                                                                  owner_user_id=owner, due_date=date(2026, 3, 9)), now=T0)
     assert (action.owner_name, action.is_done, action.kind) == ("op.owner", False, "corrective")
     assert "CAPA action for NCR-000001, due 2026-03-09" in _notes(session, owner)
     with transaction(session), pytest.raises(Invalid, match="Finish every CAPA action before closing"):
-        ncrs.transition_ncr(session, q, ncr.id, "close")
+        ncrs.transition_ncr(session, q, ncr.id, "close", now=utcnow())
     with transaction(session), pytest.raises(Forbidden):
-        ncrs.complete_action(session, world.actor(world.operator1), action.id)
+        ncrs.complete_action(session, world.actor(world.operator1), action.id, now=utcnow())
     with transaction(session):
         done = ncrs.complete_action(session, world.actor(owner), action.id, note="Done on line 2", now=T0)
     assert done.is_done and done.done_note == "Done on line 2"
     with transaction(session), pytest.raises(Conflict, match="already done"):
-        ncrs.complete_action(session, q, action.id)
+        ncrs.complete_action(session, q, action.id, now=utcnow())
     with transaction(session):
-        assert ncrs.transition_ncr(session, q, ncr.id, "close").is_closed
+        assert ncrs.transition_ncr(session, q, ncr.id, "close", now=utcnow()).is_closed
 
 
 def test_capa_action_fields_are_checked(session, world, people):
     q, _, _ = people
     ncr = _raise(session, q, world.plant1)
     with transaction(session), pytest.raises(Invalid) as refused:
-        ncrs.add_action(session, q, ncr.id, CapaCreate(description="", owner_user_id=world.admin_b, kind="x"))
+        ncrs.add_action(session, q, ncr.id, CapaCreate(description="", owner_user_id=world.admin_b, kind="x"), now=utcnow())
     assert set(refused.value.fields) == {"description", "owner_user_id", "due_date", "kind"}
 
 
@@ -135,13 +136,13 @@ def test_cancel_needs_a_managers_approval(session, world, people):
     q, _, manager = people
     ncr = _raise(session, q, world.plant1)
     with transaction(session):
-        pending = ncrs.transition_ncr(session, q, ncr.id, "cancel", comment="duplicate of NCR-000002")
+        pending = ncrs.transition_ncr(session, q, ncr.id, "cancel", comment="duplicate of NCR-000002", now=utcnow())
     assert pending.status == "open"
-    detail = ncrs.ncr_detail(session, manager, ncr.id)
+    detail = ncrs.ncr_detail(session, manager, ncr.id, today=utcnow().date())
     assert detail.workflow.pending_transition == "cancel" and detail.can_approve
     assert "Approval needed: Cancel on NCR-000001" in _notes(session, manager.user_id)
     with transaction(session):
-        cancelled = ncrs.approve_ncr(session, manager, ncr.id, comment="agreed")
+        cancelled = ncrs.approve_ncr(session, manager, ncr.id, comment="agreed", now=utcnow())
     assert (cancelled.status, cancelled.is_closed) == ("cancelled", True)
     assert any("Cancel (Cancelled)" in t for t in _notes(session, q.user_id))
 
@@ -150,7 +151,7 @@ def test_root_cause_category_must_be_an_active_value(session, world, people):
     q, _, _ = people
     ncr = _raise(session, q, world.plant1)
     with transaction(session), pytest.raises(Invalid) as refused:
-        ncrs.update_ncr(session, q, ncr.id, NcrUpdate(root_cause_category_id=999999))
+        ncrs.update_ncr(session, q, ncr.id, NcrUpdate(root_cause_category_id=999999), now=utcnow())
     assert refused.value.fields == {"root_cause_category_id": "Pick a value from the list."}
 
 
@@ -188,13 +189,13 @@ def test_links_to_lots_rejects_and_returns(session, world, people):
     q, _, _ = people
     ncr = _raise(session, q, world.plant1)
     with transaction(session):
-        ncr_links.add_link(session, q, ncr.id, "lot", reference="LOT-2026-0042")     # not tracked: a free reference
+        ncr_links.add_link(session, q, ncr.id, "lot", reference="LOT-2026-0042", now=utcnow())     # not tracked: a free reference
     with transaction(session), pytest.raises(Conflict):
-        ncr_links.add_link(session, q, ncr.id, "lot", reference="LOT-2026-0042")
+        ncr_links.add_link(session, q, ncr.id, "lot", reference="LOT-2026-0042", now=utcnow())
     with transaction(session), pytest.raises(Invalid):
-        ncr_links.add_link(session, q, ncr.id, "order", reference="x")
+        ncr_links.add_link(session, q, ncr.id, "order", reference="x", now=utcnow())
     with transaction(session), pytest.raises(Invalid, match="Unknown internal reject"):
-        ncr_links.add_link(session, q, ncr.id, "internal_reject", reference="IR-000009")
+        ncr_links.add_link(session, q, ncr.id, "internal_reject", reference="IR-000009", now=utcnow())
     with transaction(session):
         product = Product(organization_id=world.org_a, code="P-1", name="Part", unit="pcs")
         session.add(product)
@@ -205,11 +206,11 @@ def test_links_to_lots_rejects_and_returns(session, world, people):
                                product_id=product.id, quantity=1, defect_code_id=1, reported_at=T0)
         session.add_all([reject, other])
     with transaction(session):
-        link = ncr_links.add_link(session, q, ncr.id, "internal_reject", reference="IR-000001")
+        link = ncr_links.add_link(session, q, ncr.id, "internal_reject", reference="IR-000001", now=utcnow())
     assert (link.target_id, link.reference) == (reject.id, "IR-000001")
     with transaction(session), pytest.raises(Invalid):           # a plant the quality engineer cannot see
-        ncr_links.add_link(session, q, ncr.id, "internal_reject", target_id=other.id)
-    assert [(x.kind, x.reference) for x in ncrs.ncr_detail(session, q, ncr.id).links] == [
+        ncr_links.add_link(session, q, ncr.id, "internal_reject", target_id=other.id, now=utcnow())
+    assert [(x.kind, x.reference) for x in ncrs.ncr_detail(session, q, ncr.id, today=utcnow().date()).links] == [
         ("lot", "LOT-2026-0042"), ("internal_reject", "IR-000001")]
 
 
@@ -222,7 +223,7 @@ def test_other_organizations_and_plants_cannot_see_or_change(session, world, peo
         with pytest.raises(NotFound):
             ncrs.get_ncr(session, actor, ncr.id)
         with transaction(session), pytest.raises(NotFound):
-            ncrs.update_ncr(session, actor, ncr.id, NcrUpdate(title="mine"))
+            ncrs.update_ncr(session, actor, ncr.id, NcrUpdate(title="mine"), now=utcnow())
         with transaction(session), pytest.raises(NotFound):
-            ncrs.transition_ncr(session, actor, ncr.id, "cancel", comment="x")
+            ncrs.transition_ncr(session, actor, ncr.id, "cancel", comment="x", now=utcnow())
         assert ncrs.list_ncrs(session, actor) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from models.base import utcnow
 from models.orders import Operation
 from models.shopfloor import EventKind, ProductionEvent
 from services.config import type_lists
@@ -62,7 +63,7 @@ def test_rework_disposition_needs_approval_then_adds_a_rework_operation(session,
         detail = rejects.transition_case(session, quality, REJECT, case.id, "dispose", now=T0)
     assert detail.instance.pending_transition == "dispose" and detail.case.rework_operation_id is None
     with pytest.raises(Forbidden), transaction(session):  # the requester does not approve their own request
-        rejects.answer_approval(session, quality, REJECT, case.id, approve=True)
+        rejects.answer_approval(session, quality, REJECT, case.id, approve=True, now=utcnow())
     with transaction(session):
         detail = rejects.answer_approval(session, manager, REJECT, case.id, approve=True, now=T0)
     assert detail.case.is_closed and detail.case.status == "closed"
@@ -72,7 +73,7 @@ def test_rework_disposition_needs_approval_then_adds_a_rework_operation(session,
     ops = session.exec(select(Operation).where(Operation.work_order_id == wo_id)).all()
     assert len(ops) == 3
     with pytest.raises(Conflict), transaction(session):
-        rejects.set_disposition(session, quality, REJECT, case.id, "scrap")
+        rejects.set_disposition(session, quality, REJECT, case.id, "scrap", now=utcnow())
 
 
 def test_scrap_disposition_adds_no_operation(session, world, ctx):
@@ -96,10 +97,10 @@ def test_customer_return_rework_needs_a_work_order(session, world, ctx):
             customer_id=line.customer_id, customer_reference="RMA-9"), now=T0)
     assert ret.number == "RET-000001" and ret.status == "received" and ret.customer_reference == "RMA-9"
     with pytest.raises(Invalid) as exc, transaction(session):
-        rejects.set_disposition(session, quality, RETURN, ret.id, "rework")
+        rejects.set_disposition(session, quality, RETURN, ret.id, "rework", now=utcnow())
     assert "work_order_id" in exc.value.fields
     with transaction(session):
-        ret = rejects.set_disposition(session, quality, RETURN, ret.id, "rework", work_order_id=wo_id)
+        ret = rejects.set_disposition(session, quality, RETURN, ret.id, "rework", work_order_id=wo_id, now=utcnow())
     assert ret.work_order_id == wo_id
 
 
@@ -107,11 +108,11 @@ def test_input_is_checked(session, world, ctx):
     line, _, _, quality, _, _ = ctx
     with pytest.raises(Invalid) as exc, transaction(session):
         rejects.create_reject(session, quality, CaseCreate(plant_id=world.plant1, product_id=line.product_id,
-                                                           quantity=0, defect_code_id=999999))
+                                                           quantity=0, defect_code_id=999999), now=utcnow())
     assert set(exc.value.fields) == {"quantity", "defect_code_id"}
     with pytest.raises(Forbidden), transaction(session):
         rejects.create_reject(session, world.actor(world.operator1), CaseCreate(
-            plant_id=world.plant1, product_id=line.product_id, quantity=1, defect_code_id=ctx[5]))
+            plant_id=world.plant1, product_id=line.product_id, quantity=1, defect_code_id=ctx[5]), now=utcnow())
 
 
 def test_other_organizations_and_plants_see_nothing(session, world, ctx):
@@ -125,7 +126,7 @@ def test_other_organizations_and_plants_see_nothing(session, world, ctx):
         with pytest.raises(NotFound):
             rejects.get_case(session, actor, REJECT, case.id)
         with pytest.raises(NotFound), transaction(session):
-            rejects.set_disposition(session, actor, REJECT, case.id, "scrap")
+            rejects.set_disposition(session, actor, REJECT, case.id, "scrap", now=utcnow())
         assert rejects.list_cases(session, actor, REJECT) == []
     with pytest.raises(NotFound), transaction(session):
-        rejects.reject_from_scrap(session, outsider, event_id, defect_code_id=dim)
+        rejects.reject_from_scrap(session, outsider, event_id, defect_code_id=dim, now=utcnow())

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from models.base import utcnow
 from models.config import Notification
 from models.organization import Department
 from services.config import workflow, workflow_admin
@@ -64,30 +65,30 @@ def test_accept_needs_a_response_and_dispute_a_comment(session, world, plant):
     head = world.actor(plant["head"])
     ticket = _charge(session, plant["sup"], plant["mach"], plant["weld"])
     with transaction(session), pytest.raises(Invalid, match="Write the charged department's response first"):
-        sop.transition_ticket(session, head, ticket.id, "accept")
+        sop.transition_ticket(session, head, ticket.id, "accept", now=utcnow())
     with transaction(session), pytest.raises(Invalid, match="'Dispute' needs a comment"):
-        sop.transition_ticket(session, head, ticket.id, "dispute")
+        sop.transition_ticket(session, head, ticket.id, "dispute", now=utcnow())
     with transaction(session):
         sop.respond(session, head, ticket.id, "Operator not trained on the new torque tool", now=T0 + timedelta(hours=2))
     with transaction(session):
         accepted = sop.transition_ticket(session, head, ticket.id, "accept", now=T0 + timedelta(hours=3))
     assert (accepted.status, accepted.responded_at) == ("accepted", T0 + timedelta(hours=2))
     with transaction(session):
-        assert sop.transition_ticket(session, head, ticket.id, "resolve").is_closed
+        assert sop.transition_ticket(session, head, ticket.id, "resolve", now=utcnow()).is_closed
     with transaction(session), pytest.raises(Conflict):
-        sop.respond(session, head, ticket.id, "again")
+        sop.respond(session, head, ticket.id, "again", now=utcnow())
 
 
 def test_disputed_ticket_is_upheld_only_by_a_manager(session, world, plant):
     head = world.actor(plant["head"])
     ticket = _charge(session, plant["sup"], plant["mach"], plant["weld"])
     with transaction(session):
-        assert sop.transition_ticket(session, head, ticket.id, "dispute", comment="Not our station").status == "disputed"
+        assert sop.transition_ticket(session, head, ticket.id, "dispute", comment="Not our station", now=utcnow()).status == "disputed"
     with transaction(session), pytest.raises(Forbidden, match="Only manager or admin may 'Uphold the charge'"):
-        sop.transition_ticket(session, plant["sup"], ticket.id, "uphold", comment="it is")
+        sop.transition_ticket(session, plant["sup"], ticket.id, "uphold", comment="it is", now=utcnow())
     manager = world.actor(make_user(session, world.org_a, roles=["manager", "supervisor"], plant_ids=[world.plant1]))
     with transaction(session):
-        assert sop.transition_ticket(session, manager, ticket.id, "uphold", comment="Station 4 is WELD").status == "accepted"
+        assert sop.transition_ticket(session, manager, ticket.id, "uphold", comment="Station 4 is WELD", now=utcnow()).status == "accepted"
 
 
 def test_unanswered_ticket_escalates_to_the_head_after_the_configured_time(session, world, plant):
@@ -120,12 +121,12 @@ def test_disputed_ticket_escalates_too(session, world, plant):
 def test_reassignment_requires_a_justification_and_restarts_the_clock(session, world, plant):
     ticket = _charge(session, plant["sup"], plant["mach"], plant["weld"], now=T0)
     with transaction(session), pytest.raises(Invalid) as refused:
-        sop.reassign(session, plant["sup"], ticket.id, plant["paint"], "wrong")
+        sop.reassign(session, plant["sup"], ticket.id, plant["paint"], "wrong", now=utcnow())
     assert refused.value.fields == {"justification": "Say why, in at least 10 characters."}
     with transaction(session), pytest.raises(Invalid, match="another department"):
-        sop.reassign(session, plant["sup"], ticket.id, plant["mach"], "the charging one is wrong")
+        sop.reassign(session, plant["sup"], ticket.id, plant["mach"], "the charging one is wrong", now=utcnow())
     with transaction(session), pytest.raises(Invalid, match="ticket's plant"):
-        sop.reassign(session, plant["sup"], ticket.id, world.dept2, "plant 2 painted it, see log")
+        sop.reassign(session, plant["sup"], ticket.id, world.dept2, "plant 2 painted it, see log", now=utcnow())
     later = T0 + timedelta(days=1)
     with transaction(session):
         moved = sop.reassign(session, plant["sup"], ticket.id, plant["paint"], "Paint shop skipped the SOP step", now=later)
@@ -142,7 +143,7 @@ def test_other_organizations_and_plants_cannot_see_or_change(session, world, pla
         with pytest.raises(NotFound):
             sop.get_ticket(session, actor, ticket.id)
         with transaction(session), pytest.raises(NotFound):
-            sop.respond(session, actor, ticket.id, "mine now")
+            sop.respond(session, actor, ticket.id, "mine now", now=utcnow())
         assert sop.list_tickets(session, actor) == []
     with pytest.raises(Invalid):
         _charge(session, world.actor(world.admin_b), world.dept_b, plant["weld"])

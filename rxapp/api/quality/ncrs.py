@@ -78,7 +78,7 @@ def create_ncr(body: NcrCreate, actor: CurrentActor) -> NcrRead:
             summary="An NCR with its actions, links, workflow state, possible transitions and history")
 def get_ncr(ncr_id: int, actor: CurrentActor) -> NcrDetail:
     with db_session() as s, transaction(s):
-        return ncrs.ncr_detail(s, actor, ncr_id)
+        return ncrs.ncr_detail(s, actor, ncr_id, today=utcnow().date())
 
 
 @router.patch("/ncrs/{ncr_id}", response_model=NcrRead, summary="Change an open NCR (root cause, containment ...)",

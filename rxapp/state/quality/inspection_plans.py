@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, translated_fields
@@ -124,7 +125,7 @@ class PlansState(AuthState):
         try:
             data = PlanCreate(plant_id=as_id(form.get("plant_id", "")), product_id=as_id(form.get("product_id", "")),
                               name=str(form.get("name", "")), routing_step_id=int(step) if step.isdigit() else None)
-            plan = self._use_case(inspection_plans.create_plan, data)
+            plan = self._use_case(inspection_plans.create_plan, data, now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)
@@ -140,7 +141,7 @@ class PlansState(AuthState):
                                       usl=str(form.get("usl", "")), chart_type=str(form.get("chart_type", "")),
                                       ruleset=str(form.get("ruleset", "western_electric")),
                                       subgroup_size=int(size) if size.isdigit() else 1)
-            self._use_case(inspection_plans.add_characteristic, self.plan_id, data)
+            self._use_case(inspection_plans.add_characteristic, self.plan_id, data, now=utcnow())
         except DomainError as error:
             self.char_errors = translated_fields(error)
             return self._refused(error)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
@@ -133,7 +134,7 @@ class NcrDetailState(AuthState):
     def load(self):
         try:
             detail, causes, people = self._use_case(lambda s, a: (
-                ncr_service.ncr_detail(s, a, self.ncr_id),
+                ncr_service.ncr_detail(s, a, self.ncr_id, today=utcnow().date()),
                 type_lists.values(s, a, type_lists.ROOT_CAUSE_CATEGORIES), ncr_service.people(s, a)))
         except DomainError as error:
             self.loading, self.load_error = False, _(error.message)
@@ -162,7 +163,7 @@ class NcrDetailState(AuthState):
         data = NcrUpdate(containment=str(form.get("containment", "")), root_cause=str(form.get("root_cause", "")),
                          root_cause_category_id=as_id(form.get("root_cause_category_id", "")) or None)
         try:
-            self._use_case(ncr_service.update_ncr, self.ncr_id, data)
+            self._use_case(ncr_service.update_ncr, self.ncr_id, data, now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)
@@ -172,7 +173,7 @@ class NcrDetailState(AuthState):
     @rx.event
     def move(self, key: str):
         try:
-            self._use_case(ncr_service.transition_ncr, self.ncr_id, str(key), comment=self.comment)
+            self._use_case(ncr_service.transition_ncr, self.ncr_id, str(key), comment=self.comment, now=utcnow())
         except DomainError as error:
             self.refusal = _(error.message)
             self.errors = translated_fields(error)
@@ -183,7 +184,7 @@ class NcrDetailState(AuthState):
     @rx.event
     def answer(self, approve: bool):
         try:
-            self._use_case(ncr_service.approve_ncr, self.ncr_id, comment=self.comment, approve=bool(approve))
+            self._use_case(ncr_service.approve_ncr, self.ncr_id, comment=self.comment, approve=bool(approve), now=utcnow())
         except DomainError as error:
             self.refusal = _(error.message)
             return self._refused(error)
@@ -202,7 +203,7 @@ class NcrDetailState(AuthState):
         data = CapaCreate(description=str(form.get("description", "")), kind=str(form.get("kind", "corrective")),
                           owner_user_id=as_id(form.get("owner_user_id", "")) or None, due_date=due_date)
         try:
-            self._use_case(ncr_service.add_action, self.ncr_id, data)
+            self._use_case(ncr_service.add_action, self.ncr_id, data, now=utcnow())
         except DomainError as error:
             self.action_errors = translated_fields(error)
             return self._refused(error)
@@ -212,7 +213,7 @@ class NcrDetailState(AuthState):
     @rx.event
     def complete(self, action_id: int):
         try:
-            self._use_case(ncr_service.complete_action, as_id(action_id))
+            self._use_case(ncr_service.complete_action, as_id(action_id), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(_("Action done")), NcrDetailState.load]
@@ -221,7 +222,7 @@ class NcrDetailState(AuthState):
     def add_link(self, form: dict):
         try:
             self._use_case(ncr_links.add_link, self.ncr_id, str(form.get("link_kind", "")),
-                           reference=str(form.get("reference", "")))
+                           reference=str(form.get("reference", "")), now=utcnow())
         except DomainError as error:
             self.link_errors = translated_fields(error)
             return self._refused(error)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import (
@@ -76,7 +77,6 @@ class NcrsState(AuthState):
 
     @rx.event
     def load(self):
-        from models.base import utcnow
         try:
             rows = self._use_case(self._fetch)
         except DomainError as error:
@@ -153,7 +153,7 @@ class NcrsState(AuthState):
             if quantity and not quantity.isdigit():
                 self.form_errors = {"quantity": _("A whole number above 0.")}
                 return
-            created = self._use_case(ncr_service.create_ncr, data)
+            created = self._use_case(ncr_service.create_ncr, data, now=utcnow())
         except DomainError as error:
             self.form_errors = translated_fields(error)
             return self._refused(error)

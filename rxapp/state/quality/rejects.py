@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, download, translated_fields
@@ -114,7 +115,7 @@ class RejectsState(AuthState):
     def from_scrap(self, form: dict):
         try:
             case = self._use_case(lambda s, a: rejects.reject_from_scrap(
-                s, a, as_id(form.get("event_id", "")), defect_code_id=as_id(form.get("defect_code_id", ""))))
+                s, a, as_id(form.get("event_id", "")), defect_code_id=as_id(form.get("defect_code_id", "")), now=utcnow()))
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(_("Reject raised") + f": {case.number}"), rx.redirect(case_url(rejects.REJECT, case.id))]
@@ -145,7 +146,7 @@ class RejectsState(AuthState):
                               description=str(form.get("description", "")),
                               customer_reference=str(form.get("customer_reference", "")))
             create = rejects.create_reject if self.kind == rejects.REJECT else rejects.create_return
-            case = self._use_case(create, data)
+            case = self._use_case(create, data, now=utcnow())
         except DomainError as error:
             self.form_errors = translated_fields(error)
             return self._refused(error)
@@ -230,7 +231,7 @@ class RejectDetailState(AuthState):
     def save_disposition(self, form: dict):
         try:
             self._use_case(rejects.set_disposition, self.kind, self.case_id, str(form.get("disposition", "")),
-                           note=str(form.get("note", "")))
+                           note=str(form.get("note", "")), now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)
@@ -240,7 +241,7 @@ class RejectDetailState(AuthState):
     @rx.event
     def move(self, key: str):
         try:
-            detail = self._use_case(rejects.transition_case, self.kind, self.case_id, key, comment=self.comment)
+            detail = self._use_case(rejects.transition_case, self.kind, self.case_id, key, comment=self.comment, now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)
@@ -251,7 +252,7 @@ class RejectDetailState(AuthState):
     def answer(self, approve: bool):
         try:
             detail = self._use_case(rejects.answer_approval, self.kind, self.case_id, approve=bool(approve),
-                                    comment=self.comment)
+                                    comment=self.comment, now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)

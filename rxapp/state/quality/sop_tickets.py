@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, download, translated_fields
@@ -104,7 +105,7 @@ class SopTicketsState(AuthState):
     @rx.event
     def set_head(self, department_id: int, user_id: str):
         try:
-            self._use_case(sop.set_department_head, as_id(department_id), as_id(user_id) or None)
+            self._use_case(sop.set_department_head, as_id(department_id), as_id(user_id) or None, now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(_("Head of department saved")), SopTicketsState.load_heads]
@@ -146,7 +147,7 @@ class SopTicketsState(AuthState):
                          title=str(form.get("title", "")), sop_reference=str(form.get("sop_reference", "")),
                          description=str(form.get("description", "")))
         try:
-            made = self._use_case(sop.raise_ticket, data)
+            made = self._use_case(sop.raise_ticket, data, now=utcnow())
         except DomainError as error:
             self.form_errors = translated_fields(error)
             return self._refused(error)
@@ -201,7 +202,7 @@ class SopTicketState(AuthState):
     @rx.event
     def respond(self, form: dict):
         try:
-            self._use_case(sop.respond, self.ticket_id, str(form.get("response", "")))
+            self._use_case(sop.respond, self.ticket_id, str(form.get("response", "")), now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)
@@ -211,7 +212,7 @@ class SopTicketState(AuthState):
     @rx.event
     def move(self, key: str):
         try:
-            self._use_case(sop.transition_ticket, self.ticket_id, str(key), comment=self.comment)
+            self._use_case(sop.transition_ticket, self.ticket_id, str(key), comment=self.comment, now=utcnow())
         except DomainError as error:
             self.refusal = _(error.message)
             return self._refused(error)
@@ -222,7 +223,7 @@ class SopTicketState(AuthState):
     def reassign(self, form: dict):
         try:
             self._use_case(sop.reassign, self.ticket_id, as_id(form.get("to_department_id")),
-                           str(form.get("justification", "")))
+                           str(form.get("justification", "")), now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import plotly.graph_objects as go
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.config.notifications import _connected
 from rxapp.state.master.common import Option, translated_fields
@@ -167,7 +168,7 @@ class SpcState(AuthState):
     def use_baseline(self):
         try:
             start, end = _utc(self.baseline_start, "start"), _utc(self.baseline_end, "end")
-            view = self._use_case(lambda s, a: spc_charts.set_baseline(s, a, self.characteristic_id, start=start, end=end))
+            view = self._use_case(lambda s, a: spc_charts.set_baseline(s, a, self.characteristic_id, start=start, end=end, now=utcnow()))
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)
@@ -180,7 +181,7 @@ class SpcState(AuthState):
         try:
             data = InspectionData(values=values, inspected=_count(form.get("inspected")),
                                   defects=_count(form.get("defects")), lot_reference=str(form.get("lot", "")))
-            result = self._use_case(inspections.record_inspection, self.characteristic_id, data)
+            result = self._use_case(inspections.record_inspection, self.characteristic_id, data, now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)
@@ -193,7 +194,7 @@ class SpcState(AuthState):
     @rx.event
     def acknowledge(self, alert_id: int):
         try:
-            self._use_case(inspections.acknowledge_alert, int(alert_id))
+            self._use_case(inspections.acknowledge_alert, int(alert_id), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return SpcState.load
