@@ -1,1 +1,22 @@
-"""kpi"""
+"""KPIs: OEE with availability, performance and quality, losses, yields, on-time delivery and WIP, from rollups
+kept as production events are written; the dashboard, the andon board and their live refresh.
+
+- formulas.py: the KPI maths, pure functions over plain values;
+- rollup_slices.py: the time slices rollups are keyed by (UTC hours cut at shift and local-day boundaries);
+- rollups.py: incremental rollups in the transaction that writes production events, and their rebuild;
+- plant_calendar.py: the plant calendar of a KPI read in two round trips;
+- scope.py: what a read covers (plant, department, machine, shift, window) and the rollup sums behind it;
+- reads.py: KPI summary, OEE trend, loss Pareto, events behind a figure, current shift;
+- read_models.py: the plain read models those reads return;
+- yields.py: first-pass yield per product and step, rolled throughput yield per product;
+- delivery.py: on-time delivery per period and work in progress;
+- raw.py: one machine's KPIs straight from its raw events (the reference the rollup reads are tested against);
+- dashboard.py: the manager dashboard (filters, period windows, every figure, drill-down, export rows);
+- andon.py: the andon board (a tile per machine: state, job, shift OEE);
+- live.py: domain events turned into coalesced once-per-scope refreshes of shared screens.
+
+Invariants: reads need VIEW_DASHBOARDS (the andon board DISPLAY too) at the plant, plants outside the actor's
+organization or plants are NotFound; dashboards read rollups, never a scan of raw events, and a rollup read
+equals the raw computation; ratios are exact fractions with rounded Decimal percentages beside them; the clock
+is passed in; kpi reads production and master data and never imports the shop floor's modules.
+"""

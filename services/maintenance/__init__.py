@@ -16,7 +16,10 @@ plans by calendar and by usage, spare parts with stock per location, labour, and
 - parts.py: spare parts, stock per plant and location, receipts, issues to tickets, minimums, reorder list,
   labour entries and ticket costs;
 - uptime.py: operating time of machines (working time minus stops) for MTBF and run-hour plans;
-- kpis.py: MTTR, MTBF, breakdowns, SLA compliance, backlog by age, planned vs unplanned, costs; machine history;
+- kpis.py: MTTR, MTBF, breakdowns, SLA compliance, backlog by age, planned vs unplanned, costs;
+- history.py: a machine's history (tickets, stops, preventive work);
+- board.py: the live maintenance board of a plant (open tickets with their SLA countdown, 30-day KPIs);
+- events.py: the SLA clock's typed events (maintenance_ticket.sla_warning, sla_breached, sla_escalated);
 - jobs.py: the minute job (long stops, due plans, SLA deadlines).
 
 Invariants: every row belongs to one organization and plant, and rows outside the actor's organization or

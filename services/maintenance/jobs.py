@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from services.maintenance import plans, settings, sla
+from services.maintenance import tickets as _tickets  # noqa: F401  (registers the workflow hooks)
 
 
 def run_due(session: Session, *, now: datetime) -> int:
     """Everything maintenance must do at `now`; returns how many tickets and notices it made."""
-    import services.maintenance.tickets  # noqa: F401  (registers the workflow hooks)
     return (settings.raise_for_long_stops(session, now=now) + plans.generate_due(session, now=now)
             + sla.check_due(session, now=now))

@@ -28,8 +28,10 @@ from services.core.errors import Invalid
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.maintenance.common import check_priority, require_maintain
+from services.maintenance.tickets import create_ticket
 from services.maintenance.uptime import operating_seconds
 from services.master.common import announce, stamp, stamp_new, text_problem
+from services.org.organizations import system_actor
 
 TRIGGERS = ("calendar", "count", "run_hours")
 UNITS = ("days", "weeks", "months")
@@ -174,8 +176,6 @@ def _machines(session: Session, plan: MaintenancePlan) -> list[Machine]:
 
 def generate_due(session: Session, *, now: datetime, organization_id: int | None = None) -> int:
     """Raise the preventive tickets that are due within their plan's lead time; returns how many."""
-    from services.maintenance.tickets import create_ticket
-    from services.org.organizations import system_actor
     query = select(MaintenancePlan).where(MaintenancePlan.is_active == True)  # noqa: E712
     if organization_id is not None:
         query = query.where(MaintenancePlan.organization_id == organization_id)

@@ -20,12 +20,15 @@ from sqlmodel import Session, col, select
 
 from models.maintenance import MaintenanceAutoRule, MaintenanceSlaTarget, MaintenanceStopLink, MaintenanceTeam
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
+from models.user import User
 from services.core.access import Actor, Permission, require
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.maintenance.common import check_priority, is_technician, require_maintain
 from services.maintenance.sla import DEFAULT_TARGETS, PRIORITIES
+from services.maintenance.tickets import create_ticket
 from services.master.common import announce, stamp, stamp_new, visible_plant
+from services.org.organizations import system_actor
 
 
 class SlaTargetRead(BaseModel):
@@ -126,7 +129,6 @@ def set_team(session: Session, actor: Actor, plant_id: int, *, lead_user_id: int
     if lead_user_id is not None and not is_technician(session, actor.organization_id, lead_user_id, plant.id):
         problems["lead_user_id"] = "Choose a technician of this plant."
     if manager_user_id is not None:
-        from models.user import User
         user = session.get(User, manager_user_id)
         if user is None or user.organization_id != actor.organization_id or not user.is_active:
             problems["manager_user_id"] = "Choose an active user of your organization."
@@ -200,8 +202,6 @@ def _rule_for(rules: list[MaintenanceAutoRule], status: MachineStatus) -> Mainte
 
 def raise_for_long_stops(session: Session, *, now: datetime) -> int:
     """Raise a corrective ticket (source "auto") for every machine down past its rule's threshold."""
-    from services.maintenance.tickets import create_ticket
-    from services.org.organizations import system_actor
     rules = session.exec(select(MaintenanceAutoRule).where(MaintenanceAutoRule.is_active == True)).all()  # noqa: E712
     by_plant: dict[int, list[MaintenanceAutoRule]] = {}
     for r in rules:

@@ -39,8 +39,10 @@ from services.maintenance.common import (
     require_any,
     require_maintain,
 )
+from services.maintenance.plans import ticket_done
 from services.maintenance.tickets import TICKET_PATH, TicketRead, get_ticket
 from services.master.common import announce, stamp, text_problem
+from services.shopfloor import operator
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 PM_REASON_CODE = "PM"
@@ -125,7 +127,6 @@ def act(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, 
              now=now, plant_id=ticket.plant_id, event="maintenance_ticket.moved",
              payload={"status": ticket.status, "machine_id": ticket.machine_id, "closed": ticket.is_closed})
     if ticket.is_closed and ticket.plan_id is not None:
-        from services.maintenance.plans import ticket_done
         ticket_done(session, ticket)
     return get_ticket(session, actor, ticket.id, now=now)
 
@@ -141,7 +142,6 @@ def _planned_stop(session: Session, actor: Actor, ticket: MaintenanceTicket, now
     """Start the planned stop when the work starts, end it when the ticket closes. Not when the machine is
     already stopped (that stop goes on), nor for work recorded after the machine's state last changed (late
     entries never rewrite the machine's state now)."""
-    from services.shopfloor import operator
     status = session.get(MachineStatus, ticket.machine_id)
     if status is not None and status.since > now:
         return

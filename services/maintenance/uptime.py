@@ -16,10 +16,10 @@ from sqlmodel import Session, col, or_, select
 from models.kpi_rollup import KpiStop
 from models.resources import Machine
 from services.core.calendar_math import working_intervals
+from services.maintenance.sla import calendar_of
 
 
 def _working(session: Session, plant_id: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    from services.maintenance.sla import calendar_of
     cal = calendar_of(session, plant_id)
     return [(start, end)] if cal is None else working_intervals(cal, start, end)
 

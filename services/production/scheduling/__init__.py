@@ -4,7 +4,9 @@
 - board.py: the schedule board (per machine, late and conflict flags) and unscheduled operations;
 - capacity.py: capacity targets and utilisation;
 - exceptions.py: late, short and reallocated exceptions, and late detection;
-- common.py: access, queues, durations and due dates shared by all of them.
+- common.py: access, queues, durations and due dates shared by all of them;
+- planner.py: forward planning of a plant's queues in working time (pure maths over loaded rows);
+- clock.py: WorkingClock, working time added for many operations at once (equal to calendar_math's).
 
 Invariants (each module states its own in detail): PLAN changes a plant's schedule, PLAN or
 VIEW_DASHBOARDS reads it, rows of plants the actor cannot see are NotFound; a machine's queue is
