@@ -1,7 +1,7 @@
 """Recording inspections and judging every new point against the SPC run rules.
 
 Interface:
-- `record_inspection(session, actor, characteristic_id, data, *, now=None) -> InspectionResult`:
+- `record_inspection(session, actor, characteristic_id, data, *, now) -> InspectionResult`:
   stores one subgroup (X-bar charts: exactly `subgroup_size` values), one value (I-MR), one sample
   (p: inspected and defectives) or one count (c), computes its plotted statistics, and, when the
   characteristic has baseline limits, evaluates the run rules for this new point (primary chart:

@@ -1,6 +1,6 @@
 """Control chart reads and the baseline chooser.
 
-- `set_baseline(session, actor, characteristic_id, *, start, end, now=None) -> ChartView`: computes
+- `set_baseline(session, actor, characteristic_id, *, start, end, now) -> ChartView`: computes
   the limits from the inspections measured in [start, end] (at least 2 points; QUALITY at the plant)
   and freezes them on the characteristic. Points recorded later are judged against them.
 - `clear_baseline(...)`: removes the limits (points are plotted without rules).

@@ -15,9 +15,10 @@
 - label_targets.py: the objects labels name, found by id or by a scanned code;
 - label_render.py: Code128 and QR labels drawn as PNG, SVG or PDF;
 - labels.py: the labels door (payload, target, rendering) the scan station and the pages use;
-- scanning.py: one scanned label in, one answer out (receive, move, consume, pack, ship).
+- scanning.py: one scanned label in, one answer out (receive, move, consume, pack, ship);
+- events.py: the package's typed domain events (lot.*, location.*, shipment.*, scan.*, recall.held).
 
 Invariants: every row belongs to one organization and plant, and rows outside the actor's organization or
 plants are NotFound; a lot or serial on hold, used up, shipped or recalled is never consumed or packed; every
-change is audited and announced, and nothing here commits.
+change is audited and announced, nothing here commits, and the clock is passed in.
 """
