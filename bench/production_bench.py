@@ -40,12 +40,8 @@ from models.orders import Operation, WorkOrder, WorkStatus
 from services.core import db as takt_db
 from services.core.migrations import migrate
 from services.master import customers, products, routings, work_centers
-from services.master.calendars import (
-    CalendarCreate,
-    ShiftInput,
-    add_shift,
-    create_calendar,
-)
+from services.master.calendar_shifts import add_shift
+from services.master.calendars import CalendarCreate, ShiftInput, create_calendar
 from services.org import auth, organizations, plants, users
 from services.production import order_import, work_orders
 from services.shopfloor import operator as shopfloor

@@ -6,7 +6,8 @@ plant_id=None, entity_type="", entity_id=None) -> list[int]` (the recipients' us
 the caller's transaction, one in-app notification per recipient who wants this kind in the app, one
 email outbox row per recipient who wants it by email and has an address, and one
 `notification.created` domain event per in-app notification (payload: notification_id, user_id,
-kind, title) that live badges follow.
+kind, title) that live badges follow. `notify_people(..., exclude_user_id=None)` is the same with the
+person who acted left out (also when they hold one of `roles`).
 
 Invariants:
 - recipients are the active users of `organization_id` named in `user_ids`, plus those holding any
@@ -25,7 +26,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, or_, select, update
+from sqlmodel import Session, col, func, or_, select, update
 
 from models.base import utcnow
 from models.config import EmailOutbox, Notification, NotificationPreference
@@ -229,3 +230,31 @@ def _read(note: Notification) -> NotificationRead:
     return NotificationRead(id=note.id, kind=note.kind, title=note.title, body=note.body, link=note.link,
                             entity_type=note.entity_type, entity_id=note.entity_id, plant_id=note.plant_id,
                             created_at=note.created_at, read_at=note.read_at)
+
+
+def notify_people(session: Session, *, organization_id: int, title: str, body: str = "", link: str = "",
+                  kind: str = "info", user_ids=(), roles=(), plant_id: int | None = None, entity_type: str = "",
+                  entity_id: int | None = None, now: datetime | None = None, exclude_user_id: int | None = None) -> None:
+    """`notify` for a notice about an entity (title and body cut to their column sizes).
+    `exclude_user_id` (the person who acted) is left out, also when they hold one of `roles`."""
+    if exclude_user_id is not None and roles:
+        user_ids = (*user_ids, *_role_members(session, organization_id, roles, plant_id))
+        roles = ()
+    user_ids = tuple(dict.fromkeys(u for u in user_ids if u and u != exclude_user_id))
+    if not user_ids and not roles:
+        return
+    notify(session, organization_id=organization_id, title=title[:200], body=(body or "")[:2000],
+           link=link, kind=kind, user_ids=user_ids, roles=tuple(roles), plant_id=plant_id,
+           entity_type=entity_type, entity_id=entity_id, now=now)
+
+
+def _role_members(session: Session, organization_id: int, roles, plant_id: int | None) -> list[int]:
+    """Active users holding one of `roles` who may work at `plant_id` (admins reach every plant)."""
+    query = select(User.id).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
+        User.organization_id == organization_id, User.is_active == True,  # noqa: E712
+        col(RoleAssignment.role).in_([str(r) for r in roles]))
+    if plant_id is not None:
+        admins = select(RoleAssignment.user_id).where(RoleAssignment.role == Role.ADMIN)
+        at_plant = select(UserPlantAccess.user_id).where(UserPlantAccess.plant_id == plant_id)
+        query = query.where(or_(col(User.id).in_(admins), col(User.id).in_(at_plant)))
+    return list(dict.fromkeys(session.exec(query).all()))

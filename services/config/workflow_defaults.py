@@ -3,7 +3,7 @@
 An organization gets the default as its version 1 the first time an entity of that type starts a
 workflow; admins change it from /admin/workflows (a new version each time).
 Field names in conditions are the ones each entity's service exposes to the engine
-(`services.config.workflow.register_entity`); custom fields are `custom.<key>`.
+(`services.config.workflow_hooks.register_entity`); custom fields are `custom.<key>`.
 """
 from __future__ import annotations
 

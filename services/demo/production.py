@@ -23,6 +23,7 @@ from services.core.access import Actor
 from services.core.calendar_math import CalendarSpec, add_working_time
 from services.master import (
     boms,
+    calendar_shifts,
     calendars,
     customers,
     products,
@@ -200,14 +201,14 @@ def _shift_calendar(session: Session, admin: Actor, plant_id: int, now: datetime
     shifts = [("Early", 6 * 60, 14 * 60), ("Late", 14 * 60, 22 * 60)] + ([("Night", 22 * 60, 6 * 60)] if night else [])
     ids: dict[str, int] = {}
     for shift_name, start, end in shifts:
-        read = calendars.add_shift(session, admin, cal.calendar.id, calendars.ShiftInput(
+        read = calendar_shifts.add_shift(session, admin, cal.calendar.id, calendars.ShiftInput(
             name=shift_name, start_minute=start, end_minute=end, weekdays=weekdays), now=now)
         ids[shift_name] = next(s.id for s in read.shifts if s.name == shift_name)
     breaks = [("Early", "Coffee", 9 * 60, 9 * 60 + 15), ("Early", "Lunch", 12 * 60, 12 * 60 + 30),
               ("Late", "Dinner", 18 * 60, 18 * 60 + 30), ("Night", "Night break", 2 * 60, 2 * 60 + 30)]
     for shift_name, break_name, start, end in breaks:
         if shift_name in ids:
-            calendars.add_break(session, admin, ids[shift_name], calendars.BreakInput(
+            calendar_shifts.add_break(session, admin, ids[shift_name], calendars.BreakInput(
                 name=break_name, start_minute=start, end_minute=end), now=now)
 
 

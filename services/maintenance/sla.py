@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 from models.base import pk
 from models.maintenance import MaintenanceSlaTarget, MaintenanceTeam, MaintenanceTicket
 from models.organization import Plant
-from services.config import workflow
+from services.config import notifications
 from services.core.audit import audit
 from services.core.calendar_math import CalendarSpec, add_working_time, working_seconds
 from services.core.errors import Invalid
@@ -244,7 +244,7 @@ def _notice(session: Session, ticket: MaintenanceTicket, event: SlaEvent, *, use
           organization_id=ticket.organization_id, plant_id=ticket.plant_id, at=now)
     record(session, event)
     if notify:
-        workflow.notify_people(session, organization_id=ticket.organization_id, title=title, body=body,
+        notifications.notify_people(session, organization_id=ticket.organization_id, title=title, body=body,
                                link=f"{TICKET_PATH}{ticket.id}", kind=kind, user_ids=user_ids, roles=roles,
                                plant_id=ticket.plant_id, entity_type="maintenance_ticket", entity_id=ticket.id,
                                now=now)

@@ -27,7 +27,7 @@ from models.maintenance import (
 from models.resources import LossCategory, MachineStatus, ReasonCode, ReasonKind
 from models.shopfloor import EventKind, ProductionEvent
 from models.user import Role, User
-from services.config import workflow
+from services.config import notifications, workflow
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.scoping import get_scoped
@@ -102,7 +102,7 @@ def assign(session: Session, actor: Actor, ticket_id: int, user_id: int | None, 
              now=now, plant_id=ticket.plant_id, event="maintenance_ticket.assigned",
              payload={"assignee_id": user_id, "machine_id": ticket.machine_id})
     if user_id and user_id != actor.user_id:
-        workflow.notify_people(session, organization_id=actor.organization_id,
+        notifications.notify_people(session, organization_id=actor.organization_id,
                                title=f"{ticket.number} assigned to you", body=ticket.title,
                                link=f"{TICKET_PATH}{ticket.id}", kind="assignment", user_ids=(user_id,),
                                plant_id=ticket.plant_id, entity_type=ENTITY, entity_id=ticket.id, now=now)

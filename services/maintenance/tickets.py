@@ -19,7 +19,7 @@ from models.maintenance import MaintenanceStopLink, MaintenanceTicket
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
 from models.user import User
 from models.workflow import WorkflowInstance, WorkflowState
-from services.config import custom_fields, workflow
+from services.config import custom_fields, notifications, workflow, workflow_hooks
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid, NotFound
@@ -133,7 +133,7 @@ def _label(session: Session, ticket_id: int) -> str:
     return t.number if t else f"MT #{ticket_id}"
 
 
-workflow.register_entity(ENTITY, fields=_fields, on_state=_on_state, watchers=_watchers, label=_label,
+workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state, watchers=_watchers, label=_label,
                          link=lambda i: f"{TICKET_PATH}{i}")
 custom_fields.register_entity(ENTITY, "Maintenance tickets", model=MaintenanceTicket, permission=Permission.MAINTAIN)
 
@@ -191,7 +191,7 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
              {"number": ticket.number, "machine_id": machine.id, "kind": kind, "source": source, "priority": priority},
              now=now, plant_id=ticket.plant_id,
              payload={"machine_id": machine.id, "number": ticket.number, "kind": kind})
-    workflow.notify_people(session, organization_id=actor.organization_id,
+    notifications.notify_people(session, organization_id=actor.organization_id,
                            title=f"{ticket.number}: {machine.code} - {title}", body=description,
                            link=f"{TICKET_PATH}{ticket.id}", kind="assignment", roles=("maintenance",),
                            plant_id=ticket.plant_id, entity_type=ENTITY, entity_id=ticket.id, now=now,

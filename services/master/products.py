@@ -18,7 +18,7 @@ from sqlmodel import Session, func, or_, select
 
 from models.base import utcnow
 from models.catalog import BomLine, Product, ProductType
-from services.config import custom_fields
+from services.config import custom_field_views, custom_fields
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid
 from services.core.scoping import get_scoped
@@ -103,7 +103,7 @@ def list_products(session: Session, actor: Actor, *, search: str | None = None, 
         query = query.where(Product.type == _parse_type(type))
     if active is not None:
         query = query.where(Product.is_active == active)
-    query = custom_fields.apply_filters(session, actor, "product", query, Product, custom)
+    query = custom_field_views.apply_filters(session, actor, "product", query, Product, custom)
     rows = session.exec(query.order_by(Product.code).offset(offset).limit(limit)).all()
     return [product_read(p) for p in rows]
 

@@ -26,7 +26,7 @@ from models.orders import (
 )
 from models.resources import Machine, WorkCenter
 from models.user import User
-from services.config import custom_fields
+from services.config import custom_field_views
 from services.core.access import Actor, Permission, require, require_plant_visible
 from services.core.scoping import get_scoped
 
@@ -121,7 +121,7 @@ def list_work_orders(session: Session, actor: Actor, *, plant_id: int | None = N
         term = f"%{search.strip()}%"
         query = query.where(or_(col(WorkOrder.number).ilike(term), col(Product.code).ilike(term),
                                 col(Product.name).ilike(term), col(CustomerOrder.number).ilike(term)))
-    query = custom_fields.apply_filters(session, actor, "work_order", query, WorkOrder, custom)
+    query = custom_field_views.apply_filters(session, actor, "work_order", query, WorkOrder, custom)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     limit = max(1, min(limit, MAX_PAGE))
     rows = session.exec(query.order_by(col(WorkOrder.id).desc()).offset(max(0, offset)).limit(limit)).all()

@@ -26,7 +26,15 @@ from models.ncr import CapaAction, CapaKind, Ncr, NcrLink, NcrSeverity
 from models.organization import Department
 from models.user import User
 from models.workflow import WorkflowInstance, WorkflowState
-from services.config import custom_fields, type_lists, workflow
+from services.config import (
+    custom_field_values,
+    custom_field_views,
+    custom_fields,
+    notifications,
+    type_lists,
+    workflow,
+    workflow_hooks,
+)
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid
@@ -177,7 +185,7 @@ def _on_state(session: Session, ncr_id: int, state: str, closed: bool) -> None:
     session.add(ncr)
 
 
-workflow.register_entity(ENTITY, fields=_fields, on_state=_on_state,
+workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state,
                          label=lambda s, i: (s.get(Ncr, i).number if s.get(Ncr, i) else f"NCR #{i}"),
                          link=lambda i: f"{NCR_PATH}{i}", watchers=lambda s, i: _watchers(s, i))
 custom_fields.register_entity(ENTITY, "NCRs", model=Ncr, permission=Permission.QUALITY)
@@ -269,7 +277,7 @@ def _custom_filters(session: Session, actor: Actor, query, custom: dict[str, Any
             continue
         if key not in defs:
             raise Invalid("Unknown custom field.", fields={f"custom.{key}": "Unknown field."})
-        query = query.where(custom_fields.filter_clause(session, ENTITY, Ncr, key, value, defs[key].field_type))
+        query = query.where(custom_field_values.filter_clause(session, ENTITY, Ncr, key, value, defs[key].field_type))
     return query
 
 
@@ -321,7 +329,7 @@ def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime
     workflow.start(session, actor, ENTITY, ncr.id, plant_id=ncr.plant_id, department_id=ncr.department_id, now=now)
     announce(session, actor, ENTITY, ncr.id, "create", {"number": ncr.number, "severity": ncr.severity.value,
                                                          "title": ncr.title}, now=now, plant_id=ncr.plant_id)
-    workflow.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} raised: {ncr.title}",
+    notifications.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} raised: {ncr.title}",
                            body=f"Severity {ncr.severity.value}.", link=f"{NCR_PATH}{ncr.id}",
                            kind="alert", roles=("quality",), user_ids=(ncr.owner_user_id,),
                            plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id, now=now,
@@ -347,7 +355,7 @@ def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, 
         session.add(stamp(ncr, actor, now))
         announce(session, actor, ENTITY, ncr.id, "update", changes, now=now, plant_id=ncr.plant_id)
         if "owner_user_id" in changes and ncr.owner_user_id:
-            workflow.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} is yours",
+            notifications.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} is yours",
                                    body=ncr.title, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
                                    user_ids=(ncr.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY,
                                    exclude_user_id=actor.user_id,
@@ -457,7 +465,7 @@ def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *,
     announce(session, actor, "capa_action", action.id, "create",
              {"ncr": ncr.number, "owner_user_id": action.owner_user_id, "due_date": action.due_date.isoformat()},
              now=now, plant_id=ncr.plant_id, payload={"ncr_id": ncr.id})
-    workflow.notify_people(session, organization_id=actor.organization_id,
+    notifications.notify_people(session, organization_id=actor.organization_id,
                            title=f"CAPA action for {ncr.number}, due {action.due_date.isoformat()}",
                            body=description, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
                            user_ids=(action.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id,
@@ -491,6 +499,6 @@ def export_rows(session: Session, actor: Actor, rows: list[NcrRead]) -> tuple[li
                ("product_code", "Product"), ("lot_reference", "Lot"), ("root_cause_category", "Root cause category"),
                ("root_cause", "Root cause"), ("open_actions", "Open actions"), ("detected_at", "Detected"),
                ("closed_at", "Closed")]
-    customs = custom_fields.export_values(session, actor, ENTITY, [r.custom for r in rows])
+    customs = custom_field_views.export_values(session, actor, ENTITY, [r.custom for r in rows])
     data = [{**r.model_dump(), **c} for r, c in zip(rows, customs, strict=True)]
-    return data, columns + custom_fields.export_columns(session, actor, ENTITY)
+    return data, columns + custom_field_views.export_columns(session, actor, ENTITY)

@@ -34,7 +34,7 @@ from models.orders import Operation, WorkOrder, WorkStatus
 from models.rejects import CustomerReturn, Disposition, InternalReject, RejectSource
 from models.shopfloor import EventKind, ProductionEvent
 from models.workflow import WorkflowInstance, WorkflowState
-from services.config import type_lists, workflow
+from services.config import type_lists, workflow, workflow_hooks
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
@@ -155,7 +155,7 @@ def _state_is_done(session: Session, workflow_id: int, state: str) -> bool:
 
 
 for _kind in MODELS:
-    workflow.register_entity(_kind, fields=_fields_of(_kind), on_state=_on_state_of(_kind),
+    workflow_hooks.register_entity(_kind, fields=_fields_of(_kind), on_state=_on_state_of(_kind),
                              label=lambda s, i, k=_kind: (s.get(MODELS[k], i).number if s.get(MODELS[k], i) else f"#{i}"),
                              link=lambda i, k=_kind: f"{PATHS[k]}{i}",
                              watchers=lambda s, i, k=_kind: [u for u in [getattr(s.get(MODELS[k], i), "created_by", None)] if u])

@@ -26,7 +26,7 @@ from models.organization import Department, Plant
 from models.sop_ticket import SopReassignment, SopTicket
 from models.user import User
 from models.workflow import WorkflowInstance, WorkflowState
-from services.config import custom_fields, workflow
+from services.config import custom_fields, notifications, workflow, workflow_hooks
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -126,7 +126,7 @@ def _head(session: Session, department_id: int) -> int | None:
     return dept.head_user_id if dept else None
 
 
-workflow.register_entity(ENTITY, fields=_fields, on_state=_on_state, watchers=_watchers,
+workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state, watchers=_watchers,
                          label=lambda s, i: (s.get(SopTicket, i).number if s.get(SopTicket, i) else f"SOP #{i}"),
                          link=lambda i: f"{TICKET_PATH}{i}")
 custom_fields.register_entity(ENTITY, "SOP tickets", model=SopTicket, permission=Permission.SUPERVISE)
@@ -250,7 +250,7 @@ def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: dateti
     workflow.start(session, actor, ENTITY, ticket.id, plant_id=ticket.plant_id, department_id=charged.id, now=now)
     announce(session, actor, ENTITY, ticket.id, "create", {"number": ticket.number, "charged": charged.name,
                                                             "charging": charging.name}, now=now, plant_id=ticket.plant_id)
-    workflow.notify_people(session, organization_id=actor.organization_id,
+    notifications.notify_people(session, organization_id=actor.organization_id,
                            title=f"{ticket.number}: {charging.name} charges {charged.name}", body=title,
                            link=f"{TICKET_PATH}{ticket.id}", kind="assignment",
                            user_ids=(charged.head_user_id,) if charged.head_user_id else (),
@@ -314,7 +314,7 @@ def reassign(session: Session, actor: Actor, ticket_id: int, to_department_id: i
     announce(session, actor, ENTITY, ticket.id, "reassign",
              {"charged_department_id": {"before": before, "after": target.id}, "justification": text},
              now=now, plant_id=ticket.plant_id, event="sop_ticket.reassigned")
-    workflow.notify_people(session, organization_id=actor.organization_id,
+    notifications.notify_people(session, organization_id=actor.organization_id,
                            title=f"{ticket.number} reassigned to {target.name}", body=text,
                            link=f"{TICKET_PATH}{ticket.id}", kind="assignment",
                            user_ids=(target.head_user_id,) if target.head_user_id else (),

@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 
 from models.studio import StudioMember, StudioProject
 from models.studio_work import StudioAccount, StudioReview, StudioTask, StudioVersion
-from services.config.workflow import notify_people
+from services.config.notifications import notify_people
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid
 from services.studio import files as file_store

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, or_, select
 from models.base import utcnow
 from models.studio import StudioAsset, StudioCut, StudioEpisode, StudioMember, StudioPartner, StudioProject, StudioStep
 from models.studio_work import StudioActivity, StudioTask, StudioTimesheet
-from services.config import workflow
+from services.config import workflow, workflow_hooks
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Forbidden, NotFound
@@ -105,7 +105,7 @@ def _watchers(session: Session, task_id: int) -> list[int]:
     return [member.user_id] if member and member.user_id else []
 
 
-workflow.register_entity(ENTITY, fields=_fields, on_state=_on_state, label=label, watchers=_watchers,
+workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state, label=label, watchers=_watchers,
                          link=lambda task_id: f"/studio/task?id={task_id}")
 
 

@@ -27,7 +27,7 @@ from sqlmodel import Session
 from models.base import pk
 from models.lots import Lot
 from models.shipments import Shipment
-from services.config import custom_fields
+from services.config import custom_field_views, custom_fields
 from services.core.access import Actor, Permission
 from services.core.audit import audit
 from services.core.events import record
@@ -65,11 +65,11 @@ def update_shipment_custom(session: Session, actor: Actor, shipment_id: int, val
 
 
 def lot_export(session: Session, actor: Actor, rows: list[BaseModel], columns: list) -> tuple[list[dict], list]:
-    return custom_fields.with_custom_columns(session, actor, "lot", rows, columns)
+    return custom_field_views.with_custom_columns(session, actor, "lot", rows, columns)
 
 
 def shipment_export(session: Session, actor: Actor, rows: list[BaseModel], columns: list) -> tuple[list[dict], list]:
-    return custom_fields.with_custom_columns(session, actor, "shipment", rows, columns)
+    return custom_field_views.with_custom_columns(session, actor, "shipment", rows, columns)
 
 
 def _store(session: Session, actor: Actor, entity: str, row: Lot | Shipment, values: dict[str, Any] | None,

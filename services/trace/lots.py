@@ -40,7 +40,7 @@ from models.base import pk
 from models.catalog import Product
 from models.lots import Location, Lot, LotOrigin, LotStatus, Serial
 from models.orders import WorkOrder
-from services.config import custom_fields
+from services.config import custom_field_views, custom_fields
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -393,7 +393,7 @@ def list_lots(session: Session, actor: Actor, *, plant_id: int | None = None, st
     """`custom` filters by custom field values ({key: value}, services/config/custom_fields.py)."""
     require(actor, Permission.VIEW)
     query = select(Lot).where(Lot.organization_id == actor.organization_id, Lot.plant_id.in_(actor.plant_ids or [-1]))
-    query = custom_fields.apply_filters(session, actor, "lot", query, Lot, custom)
+    query = custom_field_views.apply_filters(session, actor, "lot", query, Lot, custom)
     if plant_id is not None:
         query = query.where(Lot.plant_id == plant_id)
     if status is not None:

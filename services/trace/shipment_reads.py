@@ -16,7 +16,7 @@ from models.catalog import Customer, Product
 from models.lots import Lot, Serial
 from models.orders import CustomerOrder, OrderLine, OrderStatus, StatusChange
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
-from services.config import custom_fields
+from services.config import custom_field_views
 from services.core.access import Actor, Permission, require
 from services.core.errors import NotFound
 from services.core.scoping import get_scoped
@@ -124,7 +124,7 @@ def list_shipments(session: Session, actor: Actor, *, plant_id: int | None = Non
         query = query.where(Shipment.status == status)
     if customer_id is not None:
         query = query.where(Shipment.customer_id == customer_id)
-    query = custom_fields.apply_filters(session, actor, "shipment", query, Shipment, custom)
+    query = custom_field_views.apply_filters(session, actor, "shipment", query, Shipment, custom)
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
         query = query.where(func.lower(Shipment.number).like(pattern) | func.lower(Customer.code).like(pattern)

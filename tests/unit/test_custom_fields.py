@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.config import custom_fields, type_lists
+from services.config import custom_field_views, custom_fields, type_lists
 from services.config.custom_fields import CustomFieldCreate, CustomFieldUpdate
 from services.core import exports
 from services.core.db import transaction
@@ -118,7 +118,7 @@ def test_products_store_filter_and_export_custom_values(session, world, product_
     with pytest.raises(Invalid):
         find(nonsense="1")
 
-    rows, columns = custom_fields.with_custom_columns(session, admin, "product",
+    rows, columns = custom_field_views.with_custom_columns(session, admin, "product",
                                                       products.list_products(session, admin), products.PRODUCT_COLUMNS)
     assert ("custom.weight", "Weight (kg)") in columns and ("custom.typical_defect", "Typical defect") in columns
     heavy_row = next(r for r in rows if r["code"] == "HEAVY")

@@ -10,6 +10,7 @@ from services.core.calendar_math import (
     working_seconds,
 )
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.master import calendar_shifts as shifts
 from services.master import calendars as cals
 from services.master.calendars import (
     BreakInput,
@@ -35,7 +36,7 @@ def _calendar(session, actor, plant_id, name="Two shifts", **kw):
 
 
 def _shift(session, actor, cal_id, name, start, end, weekdays="12345"):
-    return committed(session, cals.add_shift, actor, cal_id, ShiftInput(name=name, start_minute=start, end_minute=end,
+    return committed(session, shifts.add_shift, actor, cal_id, ShiftInput(name=name, start_minute=start, end_minute=end,
                                                                          weekdays=weekdays))
 
 
@@ -48,7 +49,7 @@ def test_calendar_spec_has_shifts_breaks_holidays_and_plant_zone(world, session)
     admin = world.actor(world.admin_a)          # resolved after the plant exists: admins see every plant
     cal = _calendar(session, admin, plant).calendar
     early = _by_name(_shift(session, admin, cal.id, "Early", 360, 840), "Early")
-    committed(session, cals.add_break, admin, early.id, BreakInput(name="Lunch", start_minute=720, end_minute=750))
+    committed(session, shifts.add_break, admin, early.id, BreakInput(name="Lunch", start_minute=720, end_minute=750))
     committed(session, cals.add_holiday, admin, cal.id, HolidayInput(day=date(2026, 3, 3), name="Plant day"))
     spec = cals.calendar_spec(session, plant)
     assert spec.timezone == "Europe/Berlin"
@@ -93,15 +94,15 @@ def test_break_must_lie_inside_its_shift(world, session, planner):
     night = _by_name(_shift(session, planner, cal.id, "Night", 1320, 360), "Night")   # 22:00-06:00
     for start, end in [(1260, 1290), (300, 420), (350, 400), (600, 630), (120, 120)]:
         with pytest.raises(Invalid) as exc:
-            cals.add_break(session, planner, night.id, BreakInput(start_minute=start, end_minute=end))
+            shifts.add_break(session, planner, night.id, BreakInput(start_minute=start, end_minute=end))
         assert "inside" in exc.value.message
-    detail = committed(session, cals.add_break, planner, night.id, BreakInput(name="Meal", start_minute=1410, end_minute=30))
+    detail = committed(session, shifts.add_break, planner, night.id, BreakInput(name="Meal", start_minute=1410, end_minute=30))
     assert [(b.name, b.start_minute, b.end_minute) for b in _by_name(detail, "Night").breaks] == [("Meal", 1410, 30)]
     with pytest.raises(Invalid) as exc:
-        cals.add_break(session, planner, night.id, BreakInput(start_minute=0, end_minute=60))
+        shifts.add_break(session, planner, night.id, BreakInput(start_minute=0, end_minute=60))
     assert "overlaps the break 'Meal'" in exc.value.message
     with pytest.raises(Invalid) as exc:
-        cals.update_shift(session, planner, night.id, ShiftUpdate(start_minute=0))
+        shifts.update_shift(session, planner, night.id, ShiftUpdate(start_minute=0))
     assert "Meal" in exc.value.message
     # the break as worked time: the night from Monday 22:00 to Tuesday 06:00 UTC is 8 h minus 1 h
     monday = datetime(2026, 3, 2, tzinfo=UTC)
@@ -129,14 +130,14 @@ def test_shifts_of_one_calendar_never_overlap(world, session, planner):
 def test_shift_field_validation(world, session, planner):
     cal = _calendar(session, planner, world.plant1).calendar
     with pytest.raises(Invalid) as exc:
-        cals.add_shift(session, planner, cal.id, ShiftInput(name="", start_minute=1440, end_minute=1500, weekdays="89"))
+        shifts.add_shift(session, planner, cal.id, ShiftInput(name="", start_minute=1440, end_minute=1500, weekdays="89"))
     assert set(exc.value.fields) == {"name", "start_minute", "end_minute", "weekdays"}
     detail = _shift(session, planner, cal.id, "Early", 360, 840, weekdays="5, 1,3")
     assert detail.shifts[0].weekdays == "135"
     shift = detail.shifts[0]
-    moved = committed(session, cals.update_shift, planner, shift.id, ShiftUpdate(end_minute=900, weekdays="12345"))
+    moved = committed(session, shifts.update_shift, planner, shift.id, ShiftUpdate(end_minute=900, weekdays="12345"))
     assert (moved.shifts[0].end_minute, moved.shifts[0].weekdays) == (900, "12345")
-    assert committed(session, cals.remove_shift, planner, shift.id).shifts == []
+    assert committed(session, shifts.remove_shift, planner, shift.id).shifts == []
 
 
 def test_holidays_are_unique_and_removable(world, session, planner):
@@ -154,8 +155,8 @@ def test_isolation_plant_two_other_org_and_operators(world, session, planner):
     shift2 = _shift(session, admin, cal2.id, "Day", 480, 960).shifts[0]
     assert cals.list_calendars(session, planner) == []
     for call in (lambda: cals.get_calendar(session, planner, cal2.id),
-                 lambda: cals.add_shift(session, planner, cal2.id, ShiftInput(name="X", start_minute=0, end_minute=60)),
-                 lambda: cals.remove_shift(session, planner, shift2.id),
+                 lambda: shifts.add_shift(session, planner, cal2.id, ShiftInput(name="X", start_minute=0, end_minute=60)),
+                 lambda: shifts.remove_shift(session, planner, shift2.id),
                  lambda: cals.calendar_spec_of(session, planner, cal2.id),
                  lambda: _calendar(session, planner, world.plant2, "Mine"),
                  lambda: cals.get_calendar(session, world.actor(world.admin_b), cal2.id)):
@@ -165,4 +166,4 @@ def test_isolation_plant_two_other_org_and_operators(world, session, planner):
     cal1 = _calendar(session, planner, world.plant1).calendar
     assert cals.get_calendar(session, operator, cal1.id).calendar.name == "Two shifts"
     with pytest.raises(Forbidden):
-        cals.add_shift(session, operator, cal1.id, ShiftInput(name="X", start_minute=0, end_minute=60))
+        shifts.add_shift(session, operator, cal1.id, ShiftInput(name="X", start_minute=0, end_minute=60))

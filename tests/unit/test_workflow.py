@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from models.config import Notification
 from models.workflow import WorkflowStep
-from services.config import workflow, workflow_admin
+from services.config import workflow, workflow_admin, workflow_hooks
 from services.config.workflow_defaults import default_spec
 from services.config.workflow_specs import (
     ConditionSpec,
@@ -25,7 +25,7 @@ from tests.factories.org import make_user
 THING = "test_thing"
 FIELDS: dict[int, dict] = {}
 STATES: dict[int, tuple[str, bool]] = {}
-workflow.register_entity(THING, fields=lambda s, i: FIELDS.get(i, {}),
+workflow_hooks.register_entity(THING, fields=lambda s, i: FIELDS.get(i, {}),
                          on_state=lambda s, i, state, closed: STATES.__setitem__(i, (state, closed)))
 
 

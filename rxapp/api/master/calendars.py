@@ -14,7 +14,7 @@ from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.calendar_math import working_intervals
 from services.core.db import db_session, transaction
 from services.core.errors import Invalid
-from services.master import calendars
+from services.master import calendar_shifts, calendars
 from services.master.calendars import (
     BreakInput,
     CalendarCreate,
@@ -104,38 +104,38 @@ def working_time(calendar_id: int, start: AwareDatetime, end: AwareDatetime, act
              summary="Add a shift (must not overlap the calendar's other shifts)")
 def add_shift(calendar_id: int, body: ShiftInput, actor: CurrentActor) -> CalendarDetail:
     with db_session() as s, transaction(s):
-        return calendars.add_shift(s, actor, calendar_id, body, now=utcnow())
+        return calendar_shifts.add_shift(s, actor, calendar_id, body, now=utcnow())
 
 
 @router.patch("/calendar-shifts/{shift_id}", response_model=CalendarDetail, summary="Change a shift")
 def update_shift(shift_id: int, body: ShiftUpdate, actor: CurrentActor) -> CalendarDetail:
     with db_session() as s, transaction(s):
-        return calendars.update_shift(s, actor, shift_id, body, now=utcnow())
+        return calendar_shifts.update_shift(s, actor, shift_id, body, now=utcnow())
 
 
 @router.delete("/calendar-shifts/{shift_id}", response_model=CalendarDetail, summary="Remove a shift and its breaks")
 def remove_shift(shift_id: int, actor: CurrentActor) -> CalendarDetail:
     with db_session() as s, transaction(s):
-        return calendars.remove_shift(s, actor, shift_id, now=utcnow())
+        return calendar_shifts.remove_shift(s, actor, shift_id, now=utcnow())
 
 
 @router.post("/calendar-shifts/{shift_id}/breaks", response_model=CalendarDetail, status_code=status.HTTP_201_CREATED,
              summary="Add a planned break inside a shift")
 def add_break(shift_id: int, body: BreakInput, actor: CurrentActor) -> CalendarDetail:
     with db_session() as s, transaction(s):
-        return calendars.add_break(s, actor, shift_id, body, now=utcnow())
+        return calendar_shifts.add_break(s, actor, shift_id, body, now=utcnow())
 
 
 @router.patch("/calendar-breaks/{break_id}", response_model=CalendarDetail, summary="Change a break")
 def update_break(break_id: int, body: BreakInput, actor: CurrentActor) -> CalendarDetail:
     with db_session() as s, transaction(s):
-        return calendars.update_break(s, actor, break_id, body, now=utcnow())
+        return calendar_shifts.update_break(s, actor, break_id, body, now=utcnow())
 
 
 @router.delete("/calendar-breaks/{break_id}", response_model=CalendarDetail, summary="Remove a break")
 def remove_break(break_id: int, actor: CurrentActor) -> CalendarDetail:
     with db_session() as s, transaction(s):
-        return calendars.remove_break(s, actor, break_id, now=utcnow())
+        return calendar_shifts.remove_break(s, actor, break_id, now=utcnow())
 
 
 @router.post("/calendars/{calendar_id}/holidays", response_model=CalendarDetail, status_code=status.HTTP_201_CREATED,

@@ -21,7 +21,7 @@ from rxapp.api.master.common import (
     no_content,
 )
 from rxapp.api.schemas import AUTHENTICATED, errors
-from services.config import custom_fields
+from services.config import custom_field_views
 from services.core.db import db_session, transaction
 from services.master import boms, products
 from services.master.boms import (
@@ -60,7 +60,7 @@ def list_products(request: Request, actor: CurrentActor, search: str | None = No
                                       limit=limit, offset=offset, custom=custom_filters(request))
         if format == "json":
             return rows
-        rows, columns = custom_fields.with_custom_columns(s, actor, "product", rows, PRODUCT_COLUMNS)
+        rows, columns = custom_field_views.with_custom_columns(s, actor, "product", rows, PRODUCT_COLUMNS)
     return listing(rows, columns, format, "products")
 
 

@@ -20,7 +20,7 @@ from rxapp.api.config.settings import custom_filters
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, ErrorDetail, error_body, errors
-from services.config import custom_fields
+from services.config import custom_field_views
 from services.core.db import db_session, transaction
 from services.production import order_import, orders, work_order_reads, work_orders
 from services.production.order_import import ImportPreview, ImportRejected, ImportResult
@@ -167,7 +167,7 @@ def list_work_orders(request: Request, actor: CurrentActor, plant_id: int | None
                                                  custom=custom_filters(request))
         if format == "json":
             return page
-        rows, columns = custom_fields.with_custom_columns(s, actor, "work_order", page.items,
+        rows, columns = custom_field_views.with_custom_columns(s, actor, "work_order", page.items,
                                                          work_order_reads.WORK_ORDER_COLUMNS)
     return listing(rows, columns, format, "work-orders")
 

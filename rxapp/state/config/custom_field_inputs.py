@@ -9,7 +9,7 @@ from typing import Any
 
 from rxapp.i18n import _
 from rxapp.state.master.common import Option
-from services.config.custom_fields import FieldInput
+from services.config.custom_field_views import FieldInput
 
 PREFIX = "custom."
 

@@ -19,6 +19,7 @@ from rxapp.state.master.calendars import CalendarsState
 from rxapp.state.master.common import translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError, Invalid
+from services.master import calendar_shifts as shift_service
 from services.master import calendars as calendar_service
 from services.master.calendars import (
     BreakInput,
@@ -40,7 +41,7 @@ def clock_minutes(text: str, field_name: str, *, allow_24: bool = False) -> int:
 
 
 def clock(minutes: int) -> str:
-    return calendar_service.fmt_minute(minutes)
+    return shift_service.fmt_minute(minutes)
 
 
 def days_label(weekdays: str) -> str:
@@ -167,8 +168,8 @@ class CalendarDetailState(AuthState):
             self.shift_errors = translated_fields(error)
             return
         shift_id = self.editing_shift.id
-        call, args = ((calendar_service.update_shift, (shift_id, calendar_service.ShiftUpdate(**data.model_dump())))
-                      if shift_id else (calendar_service.add_shift, (self.calendar_id, data)))
+        call, args = ((shift_service.update_shift, (shift_id, calendar_service.ShiftUpdate(**data.model_dump())))
+                      if shift_id else (shift_service.add_shift, (self.calendar_id, data)))
         events = self._changed(call, *args, message=_("Shift saved") + f": {data.name.strip()}",
                                errors_attr="shift_errors")
         if not self.shift_errors:
@@ -177,7 +178,7 @@ class CalendarDetailState(AuthState):
 
     @rx.event
     def remove_shift(self, shift_id: int):
-        return self._changed(calendar_service.remove_shift, as_id(shift_id), message=_("Shift removed"))
+        return self._changed(shift_service.remove_shift, as_id(shift_id), message=_("Shift removed"))
 
     # ----- breaks ---------------------------------------------------------------------------------
 
@@ -207,8 +208,8 @@ class CalendarDetailState(AuthState):
         except Invalid as error:
             self.break_errors = translated_fields(error)
             return
-        call, target = ((calendar_service.update_break, self.editing_break.id) if self.editing_break.id
-                        else (calendar_service.add_break, self._break_shift_id))
+        call, target = ((shift_service.update_break, self.editing_break.id) if self.editing_break.id
+                        else (shift_service.add_break, self._break_shift_id))
         events = self._changed(call, target, data, message=_("Break saved"), errors_attr="break_errors")
         if not self.break_errors:
             self.break_open = False
@@ -216,7 +217,7 @@ class CalendarDetailState(AuthState):
 
     @rx.event
     def remove_break(self, break_id: int):
-        return self._changed(calendar_service.remove_break, as_id(break_id), message=_("Break removed"))
+        return self._changed(shift_service.remove_break, as_id(break_id), message=_("Break removed"))
 
     # ----- holidays -------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from rxapp.state.config.custom_field_inputs import (
 )
 from rxapp.state.master.common import MasterList, active_flag, decimal_text, download
 from rxapp.state.org.auth import AuthState, as_id
-from services.config import custom_fields
+from services.config import custom_field_views, custom_fields
 from services.core.errors import DomainError
 from services.master import products as product_service
 from services.master.products import (
@@ -76,7 +76,7 @@ class ProductsState(MasterList, AuthState):
         rows = product_service.list_products(session, actor, search=self.search, type=self.type_filter or None,
                                              active=active_flag(self.status), custom=wanted)
         labels = {d.key: d.label for d in defs}
-        shown = custom_fields.display_values(session, actor, "product", [p.custom for p in rows])
+        shown = custom_field_views.display_values(session, actor, "product", [p.custom for p in rows])
         self._custom_shown = [summary(values, labels) for values in shown]
         return rows
 
@@ -98,7 +98,7 @@ class ProductsState(MasterList, AuthState):
     @rx.event
     def export(self, fmt: str):
         def rows_and_columns(session, actor):
-            return custom_fields.with_custom_columns(session, actor, "product", self._fetch(session, actor),
+            return custom_field_views.with_custom_columns(session, actor, "product", self._fetch(session, actor),
                                                      PRODUCT_COLUMNS)
         try:
             rows, columns = self._use_case(rows_and_columns)
@@ -107,7 +107,7 @@ class ProductsState(MasterList, AuthState):
         return download(rows, columns, self._export_name, "xlsx" if fmt == "xlsx" else "csv")
 
     def _load_custom_inputs(self, current: dict) -> None:
-        self.custom_inputs = custom_inputs(self._use_case(custom_fields.form_inputs, "product", current))
+        self.custom_inputs = custom_inputs(self._use_case(custom_field_views.form_inputs, "product", current))
 
     @rx.event
     def set_type_filter(self, value: str):

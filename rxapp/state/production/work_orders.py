@@ -23,7 +23,7 @@ from rxapp.state.config.custom_field_inputs import (
 from rxapp.state.master.common import download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.production.orders import HistoryRow, Option, history_rows
-from services.config import custom_fields
+from services.config import custom_field_views, custom_fields
 from services.core.errors import DomainError
 from services.production import work_order_reads, work_orders
 from services.production.transitions import WORK_TRANSITIONS
@@ -131,7 +131,7 @@ class WorkOrdersState(AuthState):
         """Every work order the filters select (not just this page), with custom field columns."""
         def rows_and_columns(session, actor):
             page = work_order_reads.list_work_orders(session, actor, **self._filters(), limit=work_order_reads.MAX_PAGE)
-            return custom_fields.with_custom_columns(session, actor, "work_order", page.items,
+            return custom_field_views.with_custom_columns(session, actor, "work_order", page.items,
                                                      work_order_reads.WORK_ORDER_COLUMNS)
         try:
             rows, columns = self._use_case(rows_and_columns)
@@ -212,7 +212,7 @@ class WorkOrderDetailState(AuthState):
         self.history = history_rows(detail.history, plant.timezone if plant else "UTC")
         allowed = sorted(WORK_TRANSITIONS[WorkStatus(detail.status)], key=list(ACTION_LABELS).index)
         self.actions = [Option(id=s.value, label=ACTION_LABELS[s.value]) for s in allowed]
-        self.custom_inputs = custom_inputs(self._use_case(custom_fields.form_inputs, "work_order", detail.custom))
+        self.custom_inputs = custom_inputs(self._use_case(custom_field_views.form_inputs, "work_order", detail.custom))
         self.custom_errors = {}
 
     @rx.event

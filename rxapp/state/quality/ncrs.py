@@ -18,7 +18,7 @@ from rxapp.state.config.custom_field_inputs import (
 )
 from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
-from services.config import custom_fields
+from services.config import custom_field_views, custom_fields
 from services.core.errors import DomainError
 from services.org import plants
 from services.quality import ncr as ncr_service
@@ -128,7 +128,7 @@ class NcrsState(AuthState):
     def open_new(self):
         try:
             found = self._use_case(lambda s, a: (plants.list_plants(s, a),
-                                                 custom_fields.form_inputs(s, a, "ncr", {})))
+                                                 custom_field_views.form_inputs(s, a, "ncr", {})))
         except DomainError as error:
             return self._refused(error)
         self.plant_options = [Option(value=str(p.id), label=f"{p.code} · {p.name}") for p in found[0]]

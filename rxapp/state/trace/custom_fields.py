@@ -21,7 +21,7 @@ from rxapp.state.config.custom_field_inputs import (
     summary,
 )
 from rxapp.state.master.common import translated_fields
-from services.config import custom_fields
+from services.config import custom_field_views, custom_fields
 from services.core.errors import DomainError
 from services.trace import custom_values as trace_custom
 
@@ -53,7 +53,7 @@ class TraceCustomFields(rx.State, mixin=True):
 
     def _load_form_custom(self) -> None:
         """The empty inputs of the create form (raises DomainError like any use case)."""
-        self.custom_inputs = custom_inputs(self._use_case(custom_fields.form_inputs, self._custom_entity, {}))
+        self.custom_inputs = custom_inputs(self._use_case(custom_field_views.form_inputs, self._custom_entity, {}))
 
     def _form_custom(self, form: dict | None) -> dict[str, str]:
         return submitted_custom(form or {}, self.custom_inputs)
@@ -61,14 +61,14 @@ class TraceCustomFields(rx.State, mixin=True):
     def _show_custom(self, current: dict[str, Any]) -> None:
         """The open entity's values: inputs to edit them and a one-line summary to read them."""
         entity = self._custom_entity
-        self.detail_custom = custom_inputs(self._use_case(custom_fields.form_inputs, entity, current))
-        shown = self._use_case(custom_fields.display_values, entity, [current])[0]
+        self.detail_custom = custom_inputs(self._use_case(custom_field_views.form_inputs, entity, current))
+        shown = self._use_case(custom_field_views.display_values, entity, [current])[0]
         self.detail_custom_summary = summary(shown, {i.key: i.label for i in self.detail_custom})
         self.custom_errors = {}
         self.detail_custom_version += 1
 
     def _custom_export(self, rows: list, columns: list) -> tuple[list[dict], list]:
-        return self._use_case(custom_fields.with_custom_columns, self._custom_entity, rows, columns)
+        return self._use_case(custom_field_views.with_custom_columns, self._custom_entity, rows, columns)
 
     def _custom_entity_id(self) -> int:
         raise TypeError(f"{type(self).__name__} must say which entity is open")
