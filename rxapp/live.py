@@ -8,7 +8,7 @@ per 250 ms, computed once off the event loop and written into the `rx.SharedStat
 token (`rxapp/state/live_*.py`), where every linked tab's later events read it. The delta of that
 write is resolved once and sent as one socket.io emit to all of this worker's sockets linked to the
 scope (`refresh` + `deliver`), instead of Reflex's per-tab update (lock, load, patch, delta and emit
-for each linked tab, one after another).
+for each linked tab, one after another). What that takes of Reflex's internals is in rxapp/reflex_adapter.py.
 
 A page links its shared state with `watch(state, scope, compute)` only after a service returned the
 scope (which checks the actor's access); the token is derived on the server from the scope. With
@@ -24,12 +24,10 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
-from reflex.state import StateUpdate
-from reflex.utils.token_manager import RedisTokenManager
-from reflex_base import constants
 from sqlmodel import Session
 
 from models.base import utcnow
+from rxapp import reflex_adapter
 from services.core import metrics
 from services.core.db import db_session
 from services.core.event_fanout import start_fanout
@@ -67,7 +65,7 @@ def compute_now(scope: Scope) -> Any:
 async def watch(state: Any, scope: Scope) -> Any:
     """Link `state` (this tab's shared state of the scope's kind) to the scope and have the hub keep it
     fresh; fills it at once when nobody has yet. Returns the linked state."""
-    linked = await state._link_to(scope.token)
+    linked = await reflex_adapter.link(state, scope.token)
     hub.register(scope)
     if not linked.loaded:
         linked._apply(await asyncio.to_thread(compute_now, scope))
@@ -79,56 +77,42 @@ async def _push(scope: Scope) -> bool:
         return False
     state_cls, _ = _kinds[scope.kind]
     data = await asyncio.to_thread(compute_now, scope)
-    update, linked = await refresh(_app.state_manager, scope, state_cls, data)
+    update, linked = await refresh(reflex_adapter.state_manager(_app), scope, state_cls, data)
     if update is not None:
-        await deliver(_app.event_namespace, update, linked)
+        await deliver(reflex_adapter.event_namespace(_app), update, linked)
         metrics.LIVE_REFRESHES.labels(scope.kind).inc()
     return await _still_watched(scope, linked)
 
 
-async def refresh(state_manager: Any, scope: Scope, state_cls: type, data: Any) -> tuple[StateUpdate | None, set[str]]:
+async def refresh(state_manager: Any, scope: Scope, state_cls: type,
+                  data: Any) -> tuple[reflex_adapter.StateUpdate | None, set[str]]:
     """Apply `data` to the scope's shared state where Reflex keeps it (the state of the scope's token, which
     every linked tab's events read), and return the delta of that one change (None when nothing changed)
     with the client tokens linked to the scope. The delta is the same for every linked tab: their trees
     hold nothing computed from a shared state, so each tab gets exactly what Reflex's per-tab update sent."""
-    async with state_manager.modify_state(rx.BaseStateToken(ident=scope.token, cls=state_cls)) as root:
+    async with reflex_adapter.shared_root(state_manager, scope.token, state_cls) as root:
         shared = await root.get_state(state_cls)
-        root._clean()           # marks left by a tab's link (its full delta went to that tab then): not resent
+        reflex_adapter.clean(root)  # marks left by a tab's link (its full delta went to that tab then): not resent
         shared._apply(data)
-        delta = await root._get_resolved_delta()
-        root._clean()
-        linked = set(shared._linked_from)
+        delta = await reflex_adapter.resolved_delta(root)
+        reflex_adapter.clean(root)
+        linked = reflex_adapter.linked_tabs(shared)
     name = state_cls.get_full_name()
-    return (StateUpdate(delta={name: delta[name]}) if delta.get(name) else None), linked
+    return (reflex_adapter.state_update({name: delta[name]}) if delta.get(name) else None), linked
 
 
-def local_sids(token_manager: Any, tokens: set[str]) -> tuple[list[str], list[str]]:
-    """The socket ids of the tokens connected to this worker, and the other tokens (on another worker or gone)."""
-    sids, others = [], []
-    for token in tokens:
-        record = token_manager.token_to_socket.get(token)
-        if record is not None and record.instance_id == token_manager.instance_id:
-            sids.append(record.sid)
-        else:
-            others.append(token)
-    return sids, others
-
-
-async def deliver(namespace: Any, update: StateUpdate, tokens: set[str]) -> None:
+async def deliver(namespace: Any, update: reflex_adapter.StateUpdate, tokens: set[str]) -> None:
     """Send one update to every linked tab: one socket.io emit to all of this worker's sockets (python-socketio
     encodes the packet once for all of them); a tab connected to another worker gets it through Reflex's
     relay (Redis), one by one, as before."""
-    if namespace is None:
+    manager = reflex_adapter.token_manager(namespace)
+    if manager is None:
         return
-    manager = namespace._token_manager
-    sids, others = local_sids(manager, tokens)
+    sids, others = reflex_adapter.local_sids(manager, tokens)
     if sids:
-        await namespace.emit(str(constants.SocketEvent.EVENT), update, to=sids)
-        await asyncio.sleep(0)                       # let the websocket writers flush, as Reflex's emit_update does
-    if others and isinstance(manager, RedisTokenManager):
-        for token in others:
-            if await manager.is_token_connected(token):
-                await namespace.emit_update(update, token)
+        await reflex_adapter.emit_to_sids(namespace, update, sids)
+    if others:
+        await reflex_adapter.relay(namespace, update, others)
 
 
 async def _still_watched(scope: Scope, linked: set[str]) -> bool:
@@ -139,12 +123,11 @@ async def _still_watched(scope: Scope, linked: set[str]) -> bool:
     if now - _checked.get(scope, 0.0) < CONNECTED_CHECK_EVERY:
         return True
     _checked[scope] = now
-    namespace = getattr(_app, "event_namespace", None)
-    manager = getattr(namespace, "_token_manager", None)
+    manager = reflex_adapter.token_manager(reflex_adapter.event_namespace(_app))
     if manager is None:
         return True
     for token in linked:
-        if await manager.is_token_connected(token):
+        if await reflex_adapter.is_connected(manager, token):
             return True
     _checked.pop(scope, None)
     return False

@@ -1,4 +1,4 @@
-"""The live push path without a browser (rxapp/live.py `refresh` + `local_sids`): one refresh of a scope is
+"""The live push path without a browser (rxapp/live.py `refresh`, rxapp/reflex_adapter.py `local_sids`): one refresh of a scope is
 applied once to the shared state Reflex keeps for the scope's token and gives one update, the same for
 every tab linked to that scope; only those tabs are recipients (a tab of another organization's board, or
 a tab whose token was refused and never linked, is not); a tab's later event reads the refreshed values;
@@ -14,7 +14,7 @@ from reflex.utils.token_manager import LocalTokenManager
 from reflex_base.registry import RegistrationContext
 
 from models.base import utcnow
-from rxapp import live
+from rxapp import live, reflex_adapter
 from rxapp.state.kpi.andon import board_for_scope, scope_for
 from rxapp.state.kpi.live_andon import LiveAndonState
 from services.core.db import db_session
@@ -97,10 +97,10 @@ async def test_the_update_goes_to_this_workers_sockets_of_the_linked_tabs():
     await manager.link_token_to_sid("tab1", "sid-1")
     await manager.link_token_to_sid("tab2", "sid-2")
     await manager.link_token_to_sid("tab9", "sid-9")        # connected, not linked to the scope
-    sids, others = live.local_sids(manager, {"tab1", "tab2", "gone"})
+    sids, others = reflex_adapter.local_sids(manager, {"tab1", "tab2", "gone"})
     assert sorted(sids) == ["sid-1", "sid-2"] and others == ["gone"]
     await manager.disconnect_token("tab2", "sid-2")
-    assert live.local_sids(manager, {"tab1", "tab2"}) == (["sid-1"], ["tab2"])
+    assert reflex_adapter.local_sids(manager, {"tab1", "tab2"}) == (["sid-1"], ["tab2"])
 
 
 def test_no_client_can_send_a_refresh_as_an_event():

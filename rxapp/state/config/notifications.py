@@ -14,6 +14,7 @@ from datetime import datetime
 
 import reflex as rx
 
+from rxapp import reflex_adapter
 from rxapp.i18n import _
 from rxapp.state.org.auth import AuthState, _person_for_token, as_id
 from services.config import notifications
@@ -86,8 +87,8 @@ async def remember_app(app) -> None:
 
 async def _connected(client_token: str) -> bool:
     """Whether the tab's socket is still connected (on any worker); False when that cannot be known."""
-    manager = getattr(getattr(_app, "event_namespace", None), "_token_manager", None)
-    return manager is not None and await manager.is_token_connected(client_token)
+    manager = reflex_adapter.token_manager(reflex_adapter.event_namespace(_app))
+    return manager is not None and await reflex_adapter.is_connected(manager, client_token)
 
 
 _following: set[tuple[str, str]] = set()   # (tab, session token) this worker follows; not in state: a restart clears it
