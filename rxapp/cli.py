@@ -8,7 +8,7 @@ import typer
 
 from models.base import utcnow
 from services.core.db import db_session, get_engine, transaction
-from services.core.errors import DomainError
+from services.core.errors import DomainError, NotFound
 from services.core.migrations import current_revision, head_revision
 from services.core.migrations import migrate as run_migrations
 from services.demo import seed as demo
@@ -72,12 +72,9 @@ def init(org: str = typer.Option(..., "--org", help="your organization's short n
          username: str = typer.Option(..., help="the first administrator's log-in name"),
          password: str = typer.Option("", help="their password (asked for when omitted; or TAKT_PASSWORD)")) -> None:
     """Production start: create your organization and its first administrator, with a password you choose."""
-    from sqlmodel import select
-
-    from models.organization import Organization
     migrate_if_needed()
     with db_session() as session:
-        taken = session.exec(select(Organization.id)).first() is not None
+        taken = organizations.has_organization(session)
     if taken:
         typer.secho("error: the database already has an organization; add people with takt create-user",
                     fg=typer.colors.RED, err=True)
@@ -173,9 +170,6 @@ def simulate(url: str = typer.Option("http://127.0.0.1:3000", help="the Takt ser
     import os
     import signal
 
-    from sqlmodel import select
-
-    from models.organization import Organization
     from rxapp import simulator
     try:
         length = simulator.parse_duration(duration)
@@ -191,11 +185,12 @@ def simulate(url: str = typer.Option("http://127.0.0.1:3000", help="the Takt ser
     if wait and not simulator.wait_for_server(url, timeout=wait, stop=stop):
         typer.secho(f"simulator: {url} did not answer; not started", fg=typer.colors.YELLOW, err=True)
         raise typer.Exit(code=1)
-    with db_session() as session:
-        org_id = session.exec(select(Organization.id).where(Organization.slug == org)).first()
-    if org_id is None:
+    try:
+        with db_session() as session:
+            org_id = organizations.get_organization_by_slug(session, org).id
+    except NotFound:
         typer.secho(f"error: no organization {org!r} (run takt seed-demo for the demo)", fg=typer.colors.RED, err=True)
-        raise typer.Exit(code=2)
+        raise typer.Exit(code=2) from None
     typer.echo(f"simulator: driving plant {plant} of {org} through {url}/api/v1/ingest/events "
                f"(speed {speed:g}, {duration or 'live until stopped'})")
     try:

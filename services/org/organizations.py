@@ -61,6 +61,11 @@ def get_organization_by_slug(session: Session, slug: str) -> OrganizationRead:
     return OrganizationRead.model_validate(org, from_attributes=True)
 
 
+def has_organization(session: Session) -> bool:
+    """Whether the database holds any organization yet (a platform read: `takt init` runs only on an empty one)."""
+    return session.exec(select(Organization.id).limit(1)).first() is not None
+
+
 def list_organizations(session: Session) -> list[OrganizationRead]:
     return [OrganizationRead.model_validate(o, from_attributes=True)
             for o in session.exec(select(Organization).order_by(Organization.slug)).all()]

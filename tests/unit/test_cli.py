@@ -170,3 +170,9 @@ def test_init_creates_the_first_administrator_once(takt, db):
     again = takt("init", "--org", "other", "--username", "boss2", TAKT_PASSWORD=PASSWORD)
     assert again.returncode == 2 and "already" in again.stderr
     assert db.exec(select(func.count()).select_from(User)).one() == 1
+
+
+def test_simulate_refuses_an_organization_that_does_not_exist(takt, seeded):
+    result = takt("simulate", "--org", "nowhere", "--duration", "1h")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: no organization 'nowhere' (run takt seed-demo for the demo)"
