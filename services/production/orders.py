@@ -39,7 +39,9 @@ from services.core.scoping import get_scoped
 from services.core.validation import parse
 from services.production.events import OrderCancelled, OrderCreated, OrderUpdated
 from services.production.transitions import (
+    ORDER_EDITABLE,
     ORDER_TRANSITIONS,
+    allowed,
     check_transition,
     transition,
 )
@@ -110,10 +112,14 @@ class OrderSummary(BaseModel):
 
 
 class OrderDetail(OrderSummary):
+    """One order as its page shows it, with the actions the actor may take on it now (`order_actions`)."""
     note: str
     lines: list[OrderLineRead]
     history: list[HistoryEntry]
     work_orders: list[WorkOrderSummary]
+    can_release: bool = False
+    can_edit: bool = False
+    can_cancel: bool = False
 
 
 class OrderPage(BaseModel):
@@ -158,7 +164,17 @@ def get_order(session: Session, actor: Actor, order_id: int) -> OrderDetail:
     summary = _summaries(session, session.exec(_summary_query(actor).where(CustomerOrder.id == order.id)).all())[0]
     return OrderDetail(**summary.model_dump(), note=order.note, lines=_lines(session, order.id),
                        history=history(session, actor, "customer_order", order.id),
-                       work_orders=summaries_for_order(session, actor, order.id))
+                       work_orders=summaries_for_order(session, actor, order.id),
+                       **order_actions(actor, order.plant_id, OrderStatus(order.status)))
+
+
+def order_actions(actor: Actor, plant_id: int, status: OrderStatus) -> dict[str, bool]:
+    """What the actor may do to an order in `status` now: release, edit, cancel. From the rules the changes
+    enforce (ORDER_TRANSITIONS, ORDER_EDITABLE, PLAN at the order's plant), so no page restates them."""
+    plans = actor.can(Permission.PLAN, plant_id=plant_id)
+    return {"can_release": plans and allowed(status, OrderStatus.RELEASED, ORDER_TRANSITIONS),
+            "can_edit": plans and status in ORDER_EDITABLE,
+            "can_cancel": plans and allowed(status, OrderStatus.CANCELLED, ORDER_TRANSITIONS)}
 
 
 # ----- changing -----------------------------------------------------------------------------
@@ -196,7 +212,7 @@ def update_order(session: Session, actor: Actor, order_id: int, data: OrderUpdat
     data = parse(OrderUpdate, data)
     order = _get_order(session, actor, order_id, for_update=True)
     require(actor, Permission.PLAN, plant_id=order.plant_id)
-    if order.status != OrderStatus.OPEN:
+    if order.status not in ORDER_EDITABLE:
         raise Conflict(f"Order {order.number} is {OrderStatus(order.status).value}; only open orders can be changed.")
     problems: dict[str, str] = {}
     _check_header(data.customer_reference or "", data.note or "", problems)

@@ -32,6 +32,8 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     O.CANCELLED: frozenset(),
 }
 
+ORDER_EDITABLE: frozenset[OrderStatus] = frozenset({O.OPEN})     # lines and header change only while open
+
 _WORDS = {
     "planned": "planned", "released": "released", "running": "running", "paused": "paused",
     "done": "done", "cancelled": "cancelled", "open": "open",
@@ -40,6 +42,11 @@ _WORDS = {
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
+
+
+def allowed(current, wanted, table: dict) -> bool:
+    """Whether `table` lets a row in status `current` become `wanted` (what `check_transition` enforces)."""
+    return wanted in table[type(wanted)(current)]
 
 
 def check_transition(entity_label: str, current, wanted, table: dict) -> None:

@@ -172,6 +172,29 @@ APPLY: dict[ActionType, Callable[[ActionContext], ProductionEvent]] = {
 }
 
 
+# ----- what may be done now, as the operator portal offers it ---------------------------------
+
+JOB_ACTIONS = (ActionType.START_JOB, ActionType.RESUME_JOB, ActionType.PAUSE_JOB, ActionType.COMPLETE_JOB,
+               ActionType.REPORT_COUNTS)
+
+
+def job_actions(status: WorkStatus, *, machine_down: bool, other_running: bool) -> frozenset[ActionType]:
+    """The job actions the `apply_*` functions accept for a job in `status` on its machine: start a released job
+    and resume a paused one (WORK_TRANSITIONS to running) while the machine is not down and runs no other job;
+    pause a running job; complete (to done) and count a running or paused one."""
+    free = not machine_down and not other_running
+    can_run = WorkStatus.RUNNING in WORK_TRANSITIONS[status]
+    allowed = {
+        ActionType.START_JOB: status == WorkStatus.RELEASED and can_run and free,
+        ActionType.RESUME_JOB: status == WorkStatus.PAUSED and can_run and free,
+        ActionType.PAUSE_JOB: WorkStatus.PAUSED in WORK_TRANSITIONS[status],
+        ActionType.COMPLETE_JOB: status in (WorkStatus.RUNNING, WorkStatus.PAUSED)
+        and WorkStatus.DONE in WORK_TRANSITIONS[status],
+        ActionType.REPORT_COUNTS: status in (WorkStatus.RUNNING, WorkStatus.PAUSED),
+    }
+    return frozenset(action for action, ok in allowed.items() if ok)
+
+
 # ----- rules shared by the actions -----------------------------------------------------------
 
 def _job_on_machine(ctx: ActionContext, operation_id: int) -> Operation:

@@ -8,7 +8,9 @@ and paused jobs in queue order (queue position, then planned start). Progress ag
 good quantity a job should have by now = (working time since its planned start, breaks and
 non-working time of the plant's calendar left out, minus its setup time) / ideal cycle time,
 between 0 and its quantity; without a calendar, wall-clock time is used
-(`expected_good`, services/production/scheduling/common.py, which the andon board uses too).
+(`expected_good`, services/production/scheduling/common.py, which the andon board uses too). Each queued
+job carries the actions the operator may take on it now (start, resume, pause, complete, report), from the
+rules the actions enforce (action_rules.job_actions), so the portal restates none of them.
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ from services.core.calendar_math import CalendarSpec
 from services.core.errors import Invalid, NotFound
 from services.master import calendars
 from services.production.scheduling.common import expected_good, queue_key
+from services.shopfloor.action_rules import ActionType, job_actions
+from services.shopfloor.machine_state import DOWN_STATES
 from services.shopfloor.operator import machine_or_not_found
 from services.trace import labels
 
@@ -75,6 +79,11 @@ class QueuedJob(BaseModel):
     progress_percent: int            # good / quantity, 0..100
     plan_percent: int                # expected / quantity, 0..100
     ahead_by: int                    # good - expected (negative: behind plan)
+    can_start: bool = False          # the actions the operator may take on it now (action_rules.job_actions)
+    can_resume: bool = False
+    can_pause: bool = False
+    can_complete: bool = False
+    can_report: bool = False
 
 
 class MachineQueue(BaseModel):
@@ -139,6 +148,10 @@ def machine_queue(session: Session, actor: Actor, machine_id: int, *, now: datet
         .where(Operation.machine_id == tile.id, col(Operation.status).in_(QUEUED))).all()
     spec = _calendar(session, tile.plant_id)
     jobs = [_job(op, wo, product, now, spec) for op, wo, product in sorted(rows, key=lambda r: queue_key(r[0]))]
+    running = {j.operation_id for j in jobs if j.status == WorkStatus.RUNNING}
+    runs_jobs = actor.can(Permission.RUN_JOBS, plant_id=tile.plant_id)
+    jobs = [_offer(j, machine_down=tile.state in DOWN_STATES, other_running=bool(running - {j.operation_id}),
+                   runs_jobs=runs_jobs) for j in jobs]
     current = next((j for j in jobs if j.operation_id == tile.operation_id and j.status != WorkStatus.RELEASED), None)
     current = current or next((j for j in jobs if j.status == WorkStatus.RUNNING), None)
     return MachineQueue(machine=tile, current=current,
@@ -163,6 +176,17 @@ def _job(op: Operation, wo: WorkOrder, product: Product, now: datetime, spec: Ca
         quantity_scrap=op.quantity_scrap, planned_start=op.planned_start, planned_end=op.planned_end,
         started_at=op.started_at, expected_good=expected, progress_percent=_percent(op.quantity_good, op.quantity),
         plan_percent=_percent(expected, op.quantity), ahead_by=op.quantity_good - expected)
+
+
+def _offer(job: QueuedJob, *, machine_down: bool, other_running: bool, runs_jobs: bool) -> QueuedJob:
+    """The job with the actions allowed on it now: the rules of services/shopfloor/action_rules.py, for an
+    actor who runs jobs at the machine's plant."""
+    allowed = job_actions(job.status, machine_down=machine_down, other_running=other_running) if runs_jobs \
+        else frozenset()
+    return job.model_copy(update={
+        "can_start": ActionType.START_JOB in allowed, "can_resume": ActionType.RESUME_JOB in allowed,
+        "can_pause": ActionType.PAUSE_JOB in allowed, "can_complete": ActionType.COMPLETE_JOB in allowed,
+        "can_report": ActionType.REPORT_COUNTS in allowed})
 
 
 def _percent(part: int, whole: int) -> int:

@@ -1,9 +1,11 @@
 """An operator on a phone (390 x 844) in a real browser: log in, open a machine by its code, start
-the job, report 10 good and 1 scrap with a reason, pause with a reason, resume, complete; the
+the job, report 10 good and 1 scrap with a reason, pause with a reason, resume, complete (confirmed); the
 database then holds exactly those events and quantities. And the offline outbox: with the action
 route failing (after the server got the request, the harshest case), a Report tap waits visibly,
 is retried when the route is back, and is recorded once. Screenshots go to test-results/."""
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -52,7 +54,7 @@ def test_operator_works_a_job_from_a_phone(new_page, app_database_url):
 
     start_the_job(page)
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-    taps = page.locator("[data-takt-action]:visible, [data-takt-step]:visible").all()
+    taps = page.locator("[data-takt-action]:visible, [data-takt-step]:visible, [data-testid=complete-job]").all()
     assert len(taps) >= 9                      # Pause, Complete, 5 steppers, Report, Machine down
     for control in taps + page.locator("main select:visible").all():
         box = control.bounding_box()
@@ -73,6 +75,11 @@ def test_operator_works_a_job_from_a_phone(new_page, app_database_url):
     job.get_by_role("button", name="Resume").click()
     expect(job.get_by_test_id("status-running")).to_be_visible()
     job.get_by_role("button", name="Complete").click()
+    confirm = page.get_by_role("alertdialog")
+    expect(confirm.get_by_test_id("complete-question")).to_have_text(re.compile(r"^Complete job WO-\S+ \S+ with "
+                                                                              r"10 good / 1 scrap\?$"))
+    shot(page, "operator-complete-confirm-phone")
+    confirm.get_by_role("button", name="Complete").click()
     expect(page.get_by_text("No job running. Start one from the queue.")).to_be_visible()
     expect(page.get_by_test_id("machine-state-idle")).to_be_visible()
     expect(page.get_by_test_id("outbox-badge")).to_be_hidden()

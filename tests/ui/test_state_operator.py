@@ -81,7 +81,7 @@ async def test_the_machine_screen_shows_reasons_current_job_progress_and_queue(e
     assert not state.loading and state.load_error == ""
     assert (state.machine.id, state.machine.state, state.has_current) == (mine.machine_id, "idle", False)
     assert [j.operation_id for j in state.queue] == [mine.cut_id, mine.drill_id]
-    assert state.can_start and not state.is_down
+    assert [j.can_start for j in state.queue] == [True, True] and not state.is_down
     lines = (mine.line, theirs.line)                     # reason codes belong to the organization
     assert sorted(c.id for c in state.pause_reasons) == sorted(str(x.pause_reason_id) for x in lines)
     assert sorted(c.id for c in state.scrap_reasons) == sorted(str(x.scrap_reason_id) for x in lines)
@@ -103,7 +103,9 @@ async def test_the_machine_screen_shows_reasons_current_job_progress_and_queue(e
     assert state.current.planned == "08:00–09:00"                  # plant time zone: UTC
     assert [j.operation_id for j in state.queue] == [mine.drill_id]
     assert (state.machine.state, state.machine.state_label) == ("running", "Running")
-    assert not state.can_start
+    assert (state.current.can_pause, state.current.can_complete, state.current.can_resume) == (True, True, False)
+    assert [j.can_start for j in state.queue] == [False]                # one running job per machine
+    assert state.complete_question == f"Complete job {state.current.work_order} Cut with 10 good / 1 scrap?"
 
 
 async def test_downtime_shows_on_the_machine_screen(engine, session, world, floors):
@@ -111,8 +113,8 @@ async def test_downtime_shows_on_the_machine_screen(engine, session, world, floo
     state = await signed_in(engine, OperatorMachineState, "op.one")
     act(session, world, shopfloor.start_downtime, mine.machine_id, mine.line.downtime_reason_id)
     await run(state.open(mine.machine_id), state)
-    assert (state.machine.state, state.machine.reason, state.is_down, state.can_start) == (
-        "down", "BRK reason", True, False)
+    assert (state.machine.state, state.machine.reason, state.is_down) == ("down", "BRK reason", True)
+    assert not any(j.can_start for j in state.queue)
 
 
 async def test_another_plants_machine_is_not_found(engine, world, floors):

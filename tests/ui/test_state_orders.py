@@ -125,7 +125,7 @@ async def test_edit_release_and_cancel_from_the_detail(engine, session, world, l
     created = _order(session, world, line1, world.plant1, (5, 6))
     detail = await signed_in(engine, OrderDetailState, "planner.one")
     await run(detail.show(created.id), detail)
-    assert detail.can_change and detail.can_cancel
+    assert detail.can_release and detail.can_edit and detail.can_cancel
 
     form = await detail.get_state(OrderFormState)
     await run(form.open_edit(created.id), form)
@@ -137,13 +137,14 @@ async def test_edit_release_and_cancel_from_the_detail(engine, session, world, l
 
     events = await run(detail.release(), detail)
     assert toasts(events, "success") == ["Released: 1 work orders"]
-    assert detail.status == "released" and not detail.can_change
+    assert detail.status == "released" and not detail.can_release and not detail.can_edit and detail.can_cancel
     assert [(w.number, w.quantity, w.status) for w in detail.work_orders] == [("WO-000001", 5, "released")]
     events = await run(detail.release(), detail)
     assert toasts(events, "error") == [f"Order {created.number} is released and cannot become released. "
                                        f"From released it can become: cancelled, done."]
     await run(detail.cancel({"reason": "customer withdrew"}), detail)
     assert detail.status == "cancelled" and detail.history[-1].reason == "customer withdrew"
+    assert not (detail.can_release or detail.can_edit or detail.can_cancel)
     assert _status(engine, created.id) == OrderStatus.CANCELLED
 
 

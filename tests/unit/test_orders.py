@@ -2,13 +2,14 @@
 and who may do it where."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from models.audit import AuditEntry
-from models.orders import CustomerOrder, OrderLine, WorkOrder
+from models.orders import CustomerOrder, OrderLine, OrderStatus, WorkOrder
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.production import orders, work_orders
@@ -216,3 +217,25 @@ def test_other_organization_sees_nothing(session, shop, now):
     assert count(session.get_bind(), CustomerOrder) == 1
     assert count(session.get_bind(), OrderLine) == 1
     assert count(session.get_bind(), WorkOrder) == 0
+
+
+def test_the_detail_carries_the_actions_allowed_now(session, shop, now):
+    def actions(detail):
+        return detail.can_release, detail.can_edit, detail.can_cancel
+
+    detail = order(session, shop.planner, shop.world.plant1, shop.line.customer_id, [(shop.line.product_id, 5)], now=now)
+    assert actions(detail) == (True, True, True)
+    with transaction(session):
+        work_orders.release_order(session, shop.planner, detail.id, now=now)
+    assert actions(orders.get_order(session, shop.planner, detail.id)) == (False, False, True)
+    with transaction(session):
+        cancelled = orders.cancel_order(session, shop.planner, detail.id, now=now)
+    assert actions(cancelled) == (False, False, False)
+
+
+def test_no_action_is_offered_without_plan_at_the_order_s_plant(shop):
+    elsewhere = dataclasses.replace(shop.planner, plant_ids=frozenset({shop.world.plant2}))
+    assert orders.order_actions(elsewhere, shop.world.plant1, OrderStatus.OPEN) == {
+        "can_release": False, "can_edit": False, "can_cancel": False}
+    assert orders.order_actions(shop.planner, shop.world.plant1, OrderStatus.OPEN) == {
+        "can_release": True, "can_edit": True, "can_cancel": True}

@@ -9,7 +9,7 @@ import pytest
 from models.orders import Operation, WorkStatus
 from models.resources import Machine, MachineState, ReasonKind
 from services.core.db import transaction
-from services.core.errors import Forbidden, Invalid, NotFound
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.shopfloor import operator as shopfloor
 from services.shopfloor import reads
 from services.trace import labels
@@ -152,3 +152,43 @@ def test_reason_lists_by_kind(session, floor, op):
         assert sorted(c.id for c in choices) == sorted(expected)
     planned = [c for c in committed(session, reads.reason_choices, op, "downtime") if c.planned]
     assert [c.id for c in planned] == [floor.line.planned_stop_reason_id]
+
+
+def allowed(job) -> set[str]:
+    return {name for name in ("start", "resume", "pause", "complete", "report") if getattr(job, f"can_{name}")}
+
+
+def test_each_job_carries_the_actions_the_operator_may_take_now(session, floor, op):
+    def view():
+        return committed(session, reads.machine_queue, op, floor.machine_id, now=T0)
+
+    def tap(action, *args):
+        committed(session, action, op, floor.machine_id, *args, client_id=new_client_id(), now=T0)
+
+    assert [allowed(j) for j in view().queue] == [{"start"}, {"start"}]
+    tap(shopfloor.start_job, floor.cut_id)
+    running = view()
+    assert allowed(running.current) == {"pause", "complete", "report"}
+    assert [allowed(j) for j in running.queue] == [set()]                  # one running job per machine
+    tap(shopfloor.pause_job, floor.line.pause_reason_id)
+    paused = view()
+    assert allowed(paused.current) == {"resume", "complete", "report"}
+    assert [allowed(j) for j in paused.queue] == [{"start"}]
+    tap(shopfloor.start_downtime, floor.line.downtime_reason_id)
+    down = view()
+    assert allowed(down.current) == {"complete", "report"}                 # nothing starts or resumes while down
+    assert [allowed(j) for j in down.queue] == [set()]
+
+
+def test_the_actions_offered_are_the_ones_the_rules_accept(session, floor, op):
+    """Every offered start is accepted; a start not offered is refused (the rules live in one place)."""
+    committed(session, shopfloor.start_job, op, floor.machine_id, floor.cut_id, client_id=new_client_id(), now=T0)
+    drill = committed(session, reads.machine_queue, op, floor.machine_id, now=T0).queue[0]
+    assert not drill.can_start
+    with pytest.raises(Conflict):
+        committed(session, shopfloor.start_job, op, floor.machine_id, drill.operation_id, client_id=new_client_id(),
+                  now=T0)
+    committed(session, shopfloor.complete_job, op, floor.machine_id, client_id=new_client_id(), now=T0)
+    drill = committed(session, reads.machine_queue, op, floor.machine_id, now=T0).queue[0]
+    assert drill.can_start
+    committed(session, shopfloor.start_job, op, floor.machine_id, drill.operation_id, client_id=new_client_id(), now=T0)

@@ -119,10 +119,10 @@ def _table(headers: list[str], rows: rx.Var, render) -> rx.Component:
 
 def _actions() -> rx.Component:
     return rx.flex(
-        rx.cond(D.can_change, rx.button(rx.icon("play"), _("Release"), on_click=D.release, min_height=TOUCH,
-                                        data_testid="release-order")),
-        rx.cond(D.can_change, rx.button(_("Change lines"), variant="soft", min_height=TOUCH,
-                                        on_click=[D.set_detail_open(False), F.open_edit(D.order_id)])),
+        rx.cond(D.can_release, rx.button(rx.icon("play"), _("Release"), on_click=D.release, min_height=TOUCH,
+                                         data_testid="release-order")),
+        rx.cond(D.can_edit, rx.button(_("Change lines"), variant="soft", min_height=TOUCH,
+                                      on_click=[D.set_detail_open(False), F.open_edit(D.order_id)])),
         rx.cond(D.can_cancel, rx.form(
             rx.flex(rx.input(name="reason", placeholder=_("Reason for cancelling"), size="3", aria_label=_("Reason")),
                     rx.button(_("Cancel order"), type="submit", color_scheme="red", variant="soft", min_height=TOUCH),

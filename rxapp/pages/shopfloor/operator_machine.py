@@ -1,6 +1,7 @@
 """/operator/machine?id=<machine>: one machine on a phone. Its state, the current job with a big
-progress bar against plan, Pause (with reason) / Resume / Complete, good and scrap steppers with
-a scrap reason and Report, downtime start (with reason) and end, and the queue with Start.
+progress bar against plan, Pause (with reason) / Resume / Complete (confirmed in a dialog that names the
+job and its counts), good and scrap steppers with a scrap reason and Report, downtime start (with reason) and
+end, and the queue with Start. Which buttons show comes from the queue's read model (the actions allowed now).
 
 Every action button is a tap for assets/operator_outbox.js (kept on the phone, sent, retried);
 the hidden #operator-refresh button lets the script have the page read the machine again."""
@@ -12,6 +13,7 @@ from rxapp import routes
 from rxapp.components.operator import (
     BIG,
     action_button,
+    big_button,
     outbox,
     reason_picker,
     state_pill,
@@ -75,16 +77,15 @@ def _current_job() -> rx.Component:
             rx.text(job.product, size="4"),
             _progress(),
             rx.cond(
-                job.status == "running",
+                job.can_pause,
                 rx.flex(reason_picker("pause-reason", _("Pause reason"), S.pause_reasons),
                         action_button(_("Pause"), "pause", "pause_job", MACHINE, color="amber",
                                       operation_id=job.operation_id, reason_input="pause-reason"),
                         direction="column", spacing="2", width="100%"),
-                rx.cond(~S.is_down, action_button(_("Resume"), "play", "resume_job", MACHINE, color="green",
-                                                  operation_id=job.operation_id)),
+                rx.cond(job.can_resume, action_button(_("Resume"), "play", "resume_job", MACHINE, color="green",
+                                                      operation_id=job.operation_id)),
             ),
-            action_button(_("Complete"), "circle-check", "complete_job", MACHINE, color="teal", variant="outline",
-                          operation_id=job.operation_id),
+            rx.cond(job.can_complete, _complete(job)),
             rx.heading(_("Report counts"), size="5", as_="h2", margin_top="8px"),
             stepper("operator-good", _("Good"), plus=(1, 10)),
             stepper("operator-scrap", _("Scrap")),
@@ -95,6 +96,25 @@ def _current_job() -> rx.Component:
             direction="column", spacing="3", width="100%",
         ),
         size="3", width="100%", data_testid="current-job",
+    )
+
+
+def _complete(job: JobCard) -> rx.Component:
+    """Complete, after the operator confirms the job and its counts (the confirming tap is the outbox action)."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(big_button(_("Complete"), "circle-check", color="teal", variant="outline",
+                                           data_testid="complete-job")),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(_("Complete this job?")),
+            rx.alert_dialog.description(S.complete_question, size="4", data_testid="complete-question"),
+            rx.flex(
+                rx.alert_dialog.cancel(big_button(_("Not yet"), "x", color="gray", variant="soft")),
+                rx.alert_dialog.action(action_button(_("Complete"), "circle-check", "complete_job", MACHINE,
+                                                     color="teal", operation_id=job.operation_id)),
+                direction="column", spacing="3", margin_top="16px",
+            ),
+            max_width="480px",
+        ),
     )
 
 
@@ -121,11 +141,12 @@ def _queued(job: JobCard) -> rx.Component:
             rx.text(job.product, size="3"),
             rx.text(job.good, " / ", job.quantity, rx.cond(job.planned != "", rx.text.span(" · ", job.planned)),
                     size="3", color_scheme="gray"),
-            rx.cond(S.can_start, rx.cond(
-                job.status == "paused",
+            rx.cond(
+                job.can_resume,
                 action_button(_("Resume"), "play", "resume_job", MACHINE, color="green", operation_id=job.operation_id),
-                action_button(_("Start"), "play", "start_job", MACHINE, color="green", operation_id=job.operation_id),
-            )),
+                rx.cond(job.can_start, action_button(_("Start"), "play", "start_job", MACHINE, color="green",
+                                                     operation_id=job.operation_id)),
+            ),
             direction="column", spacing="2", width="100%",
         ),
         width="100%", data_testid="queued-job",

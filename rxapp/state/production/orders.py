@@ -179,16 +179,11 @@ class OrderDetailState(AuthState):
     history: list[HistoryRow] = []
     work_orders: list[WorkOrderRow] = []
     busy: bool = False
+    can_release: bool = False          # the actions allowed now, from the order's read model
+    can_edit: bool = False
+    can_cancel: bool = False
     order_id: int = 0                  # the order shown (the server keeps its own copy in _order_id)
     _order_id: int = 0
-
-    @rx.var
-    def can_change(self) -> bool:
-        return self.status == "open"
-
-    @rx.var
-    def can_cancel(self) -> bool:
-        return self.status in ("open", "released")
 
     @rx.event
     def show(self, order_id: int):
@@ -205,6 +200,7 @@ class OrderDetailState(AuthState):
         tz = plant.timezone if plant else "UTC"
         self._order_id = self.order_id = detail.id
         self.number, self.status = detail.number, detail.status
+        self.can_release, self.can_edit, self.can_cancel = detail.can_release, detail.can_edit, detail.can_cancel
         self.customer = f"{detail.customer_code} · {detail.customer_name}"
         self.reference, self.note = detail.customer_reference, detail.note
         self.plant = f"{plant.code} · {plant.name}" if plant else ""

@@ -58,6 +58,10 @@ class JobCard:
     plan: int = 0                    # expected / quantity, percent
     ahead_by: int = 0
     planned: str = ""                # "08:00–09:00" in the plant's time zone
+    can_start: bool = False          # the actions allowed now, from the queue's read model
+    can_resume: bool = False
+    can_pause: bool = False
+    can_complete: bool = False
 
 
 @dataclass
@@ -86,7 +90,9 @@ def job_card(job: QueuedJob, timezone: str) -> JobCard:
     return JobCard(operation_id=job.operation_id, work_order=job.work_order_number,
                    product=f"{job.product_code} · {job.product_name}", name=job.name, status=job.status.value,
                    quantity=job.quantity, good=job.quantity_good, scrap=job.quantity_scrap, expected=job.expected_good,
-                   progress=job.progress_percent, plan=job.plan_percent, ahead_by=job.ahead_by, planned=planned)
+                   progress=job.progress_percent, plan=job.plan_percent, ahead_by=job.ahead_by, planned=planned,
+                   can_start=job.can_start, can_resume=job.can_resume, can_pause=job.can_pause,
+                   can_complete=job.can_complete)
 
 
 class OperatorState(AuthState):
@@ -139,11 +145,6 @@ class OperatorMachineState(AuthState):
         return self.machine.state in ("down", "planned_stop")
 
     @rx.var
-    def can_start(self) -> bool:
-        """No job running and the machine not down: a queued job may start."""
-        return not self.is_down and not (self.has_current and self.current.status == "running")
-
-    @rx.var
     def plan_text(self) -> str:
         if not self.has_current or not self.current.planned:
             return ""
@@ -151,6 +152,13 @@ class OperatorMachineState(AuthState):
             return _("Plan by now: {expected} ({n} behind)").format(expected=self.current.expected,
                                                                     n=-self.current.ahead_by)
         return _("Plan by now: {expected} ({n} ahead)").format(expected=self.current.expected, n=self.current.ahead_by)
+
+    @rx.var
+    def complete_question(self) -> str:
+        """What the Complete button asks before the job is completed."""
+        job = self.current
+        return _("Complete job {job} with {good} good / {scrap} scrap?").format(
+            job=f"{job.work_order} {job.name}", good=job.good, scrap=job.scrap)
 
     @rx.event
     def enter(self):
