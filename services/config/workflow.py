@@ -34,7 +34,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from models.base import utcnow
+from models.base import pk, utcnow
 from models.organization import Department
 from models.user import User
 from models.workflow import (
@@ -45,6 +45,14 @@ from models.workflow import (
     WorkflowTransition,
 )
 from services.config import workflow_approvals as approvals
+from services.config.events import (
+    WorkflowApprovalRequested,
+    WorkflowApproved,
+    WorkflowDeclined,
+    WorkflowEscalated,
+    WorkflowStarted,
+    WorkflowTransitioned,
+)
 from services.config.workflow_guards import check_inputs, refusals, role_refusal
 from services.config.workflow_hooks import entity_fields, entity_label, hooks_of, notify_about, require_participant
 from services.config.workflow_instances import (
@@ -60,7 +68,7 @@ from services.config.workflow_specs import ANY_STATE
 from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid
-from services.core.events import DomainEvent, record
+from services.core.events import record
 
 
 class InstanceRead(BaseModel):
@@ -189,7 +197,7 @@ def start(session: Session, actor: Actor, entity_type: str, entity_id: int, *, p
     session.add(inst)
     session.flush()
     add_step(session, inst, actor.user_id, "started", now, to_state=initial.key)
-    _after_state(session, inst, initial, actor, "workflow.started", now, transition=None, from_state=None)
+    _after_state(session, inst, initial, actor, WorkflowStarted, now, transition=None, from_state=None)
     return _read(session, inst)
 
 
@@ -231,25 +239,27 @@ def _move(session: Session, inst: WorkflowInstance, t: WorkflowTransition, state
     inst.updated_at, inst.updated_by = now, actor.user_id
     session.add(inst)
     add_step(session, inst, user_id if user_id is not None else actor.user_id, "transition", now, transition=t.key,
-          from_state=source, to_state=target.key, comment=comment, data=data)
-    _after_state(session, inst, target, actor, "workflow.transitioned", now, transition=t.key, from_state=source)
+             from_state=source, to_state=target.key, comment=comment, data=data)
+    _after_state(session, inst, target, actor, WorkflowTransitioned, now, transition=t.key, from_state=source)
     hooks = hooks_of(inst.entity_type)
     watchers = [u for u in (hooks.watchers(session, inst.entity_id) if hooks.watchers else []) if u != actor.user_id]
     notify_about(session, inst, title=f"{entity_label(session, inst)}: {t.name} ({target.name})", body=comment,
-            kind="transition", user_ids=watchers, now=now)
+                 kind="transition", user_ids=watchers, now=now)
 
 
-def _after_state(session: Session, inst: WorkflowInstance, state: WorkflowState, actor: Actor, event: str,
-                 now: datetime, *, transition: str | None, from_state: str | None) -> None:
+def _after_state(session: Session, inst: WorkflowInstance, state: WorkflowState, actor: Actor,
+                 entered: type[WorkflowStarted | WorkflowTransitioned], now: datetime, *, transition: str | None,
+                 from_state: str | None) -> None:
     hooks = hooks_of(inst.entity_type)
     if hooks.on_state:
         hooks.on_state(session, inst.entity_id, state.key, inst.is_closed)
-    payload = {"entity_type": inst.entity_type, "entity_id": inst.entity_id, "instance_id": inst.id,
-               "transition": transition, "from_state": from_state, "to_state": state.key,
-               "done": state.is_done, "rejected": state.is_rejected}
-    audit(session, actor, "workflow_instance", inst.id, event.split(".", 1)[1], payload, plant_id=inst.plant_id, at=now)
-    record(session, DomainEvent(event, inst.organization_id, payload, plant_id=inst.plant_id,
-                                actor_user_id=actor.user_id, at=now))
+    event = entered(organization_id=inst.organization_id, plant_id=inst.plant_id, actor_user_id=actor.user_id, at=now,
+                    entity_type=inst.entity_type, entity_id=inst.entity_id, instance_id=pk(inst),
+                    transition=transition, from_state=from_state, to_state=state.key, done=state.is_done,
+                    rejected=state.is_rejected)
+    audit(session, actor, "workflow_instance", inst.id, entered.NAME.split(".", 1)[1], event.payload,
+          plant_id=inst.plant_id, at=now)
+    record(session, event)
 
 
 # ---- approvals -----------------------------------------------------------------------------------
@@ -261,15 +271,18 @@ def _request_approval(session: Session, actor: Actor, inst: WorkflowInstance, t:
     inst.updated_at, inst.updated_by = now, actor.user_id
     session.add(inst)
     add_step(session, inst, actor.user_id, "requested", now, transition=t.key, from_state=inst.state,
-          to_state=t.to_state, comment=comment)
-    payload = {"entity_type": inst.entity_type, "entity_id": inst.entity_id, "instance_id": inst.id,
-               "transition": t.key, "approval": t.approval}
-    audit(session, actor, "workflow_instance", inst.id, "approval_requested", payload, plant_id=inst.plant_id, at=now)
-    record(session, DomainEvent("workflow.approval_requested", inst.organization_id, payload, plant_id=inst.plant_id,
-                                actor_user_id=actor.user_id, at=now))
+             to_state=t.to_state, comment=comment)
+    event = WorkflowApprovalRequested(organization_id=inst.organization_id, plant_id=inst.plant_id,
+                                      actor_user_id=actor.user_id, at=now, entity_type=inst.entity_type,
+                                      entity_id=inst.entity_id, instance_id=pk(inst), transition=t.key,
+                                      approval=t.approval)
+    audit(session, actor, "workflow_instance", inst.id, "approval_requested", event.payload, plant_id=inst.plant_id,
+          at=now)
+    record(session, event)
     notify_about(session, inst, title=f"Approval needed: {t.name} on {entity_label(session, inst)}",
-            body=comment or "", kind="approval", user_ids=tuple(u for u in t.approver_user_ids if u != actor.user_id),
-            roles=tuple(t.approver_roles), now=now)
+                 body=comment or "", kind="approval",
+                 user_ids=tuple(u for u in t.approver_user_ids if u != actor.user_id),
+                 roles=tuple(t.approver_roles), now=now)
     return _read(session, inst)
 
 
@@ -283,15 +296,15 @@ def approve(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
     if not allowed:
         raise Forbidden(approvals.why_not_approver(session, inst, t, actor))
     add_step(session, inst, actor.user_id, "approved", now, transition=t.key, role=role, comment=comment)
-    payload = {"entity_type": entity_type, "entity_id": entity_id, "instance_id": inst.id, "transition": t.key}
-    record(session, DomainEvent("workflow.approved", inst.organization_id, payload, plant_id=inst.plant_id,
-                                actor_user_id=actor.user_id, at=now))
+    record(session, WorkflowApproved(organization_id=inst.organization_id, plant_id=inst.plant_id,
+                                     actor_user_id=actor.user_id, at=now, entity_type=entity_type,
+                                     entity_id=entity_id, instance_id=pk(inst), transition=t.key))
     _, missing = approvals.approval_status(session, inst, t)
     if not missing:
         requester = inst.pending_by
         _move(session, inst, t, states_of(session, inst.workflow_id), actor, inst.pending_comment, now, user_id=requester)
         notify_about(session, inst, title=f"Approved: {t.name} on {entity_label(session, inst)}", body=comment,
-                user_ids=(requester,) if requester else (), now=now)
+                     user_ids=(requester,) if requester else (), now=now)
     return _read(session, inst)
 
 
@@ -310,12 +323,13 @@ def decline(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
     inst.pending_transition, inst.pending_by, inst.pending_comment = None, None, ""
     inst.updated_at, inst.updated_by = now, actor.user_id
     session.add(inst)
-    payload = {"entity_type": entity_type, "entity_id": entity_id, "instance_id": inst.id, "transition": t.key}
-    audit(session, actor, "workflow_instance", inst.id, "declined", payload, plant_id=inst.plant_id, at=now)
-    record(session, DomainEvent("workflow.declined", inst.organization_id, payload, plant_id=inst.plant_id,
-                                actor_user_id=actor.user_id, at=now))
-    notify_about(session, inst, title=f"Declined: {t.name} on {entity_label(session, inst)}", body=comment, kind="transition",
-            user_ids=(requester,) if requester else (), now=now)
+    event = WorkflowDeclined(organization_id=inst.organization_id, plant_id=inst.plant_id, actor_user_id=actor.user_id,
+                             at=now, entity_type=entity_type, entity_id=entity_id, instance_id=pk(inst),
+                             transition=t.key)
+    audit(session, actor, "workflow_instance", inst.id, "declined", event.payload, plant_id=inst.plant_id, at=now)
+    record(session, event)
+    notify_about(session, inst, title=f"Declined: {t.name} on {entity_label(session, inst)}", body=comment,
+                 kind="transition", user_ids=(requester,) if requester else (), now=now)
     return _read(session, inst)
 
 
@@ -352,14 +366,16 @@ def _escalate(session: Session, inst: WorkflowInstance, now: datetime) -> None:
     inst.escalated_at = now
     session.add(inst)
     add_step(session, inst, None, "escalated", now, from_state=inst.state, to_state=inst.state,
-          comment=f"Overdue since {inst.due_at:%Y-%m-%d %H:%M} UTC; escalated to {target}.")
-    payload = {"entity_type": inst.entity_type, "entity_id": inst.entity_id, "instance_id": inst.id,
-               "state": inst.state, "due_at": inst.due_at.isoformat(), "to": target}
-    audit(session, None, "workflow_instance", inst.id, "escalated", payload, organization_id=inst.organization_id,
-          plant_id=inst.plant_id, at=now)
-    record(session, DomainEvent("workflow.escalated", inst.organization_id, payload, plant_id=inst.plant_id, at=now))
+             comment=f"Overdue since {inst.due_at:%Y-%m-%d %H:%M} UTC; escalated to {target}.")
+    event = WorkflowEscalated(organization_id=inst.organization_id, plant_id=inst.plant_id, at=now,
+                              entity_type=inst.entity_type, entity_id=inst.entity_id, instance_id=pk(inst),
+                              state=inst.state, due_at=inst.due_at, to=target)
+    audit(session, None, "workflow_instance", inst.id, "escalated", event.payload,
+          organization_id=inst.organization_id, plant_id=inst.plant_id, at=now)
+    record(session, event)
     notify_about(session, inst, title=f"Overdue: {entity_label(session, inst)} is '{state.name}' past its due time",
-            body=f"Due {inst.due_at:%Y-%m-%d %H:%M} UTC.", kind="escalation", user_ids=user_ids, roles=roles, now=now)
+                 body=f"Due {inst.due_at:%Y-%m-%d %H:%M} UTC.", kind="escalation", user_ids=user_ids, roles=roles,
+                 now=now)
 
 
 def _escalation_target(session: Session, inst: WorkflowInstance, state: WorkflowState):

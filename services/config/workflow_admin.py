@@ -13,7 +13,9 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.workflow import Workflow, WorkflowInstance
+from services.config.events import WorkflowVersionSaved
 from services.config.workflow_defaults import ENTITY_TYPES, default_spec
 from services.config.workflow_specs import (
     ANY_STATE,
@@ -25,7 +27,7 @@ from services.config.workflow_specs import (
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Invalid, NotFound
-from services.core.events import DomainEvent, record
+from services.core.events import record
 
 
 class WorkflowRead(BaseModel):
@@ -84,9 +86,8 @@ def save_workflow(session: Session, actor: Actor, entity_type: str, spec: Workfl
     audit(session, actor, "workflow", flow.id, "version_saved",
           {"entity_type": entity_type, "version": flow.version, "states": len(spec.states),
            "transitions": len(spec.transitions)})
-    record(session, DomainEvent("workflow.version_saved", actor.organization_id,
-                                {"entity_type": entity_type, "workflow_id": flow.id, "version": flow.version},
-                                actor_user_id=actor.user_id))
+    record(session, WorkflowVersionSaved(organization_id=actor.organization_id, actor_user_id=actor.user_id,
+                                         entity_type=entity_type, workflow_id=pk(flow), version=flow.version))
     return WorkflowRead(id=flow.id, entity_type=entity_type, version=flow.version, name=flow.name,
                         is_active=True, created_at=flow.created_at)
 

@@ -3,11 +3,21 @@ update and delete share (master data, configuration, quality, ...).
 
 Invariants: `stamp_new` sets created/updated at and by together, `stamp` only the updated pair;
 `apply_changes` sets only values that are not None and differ, and returns exactly those as
-{field: {before, after}}; `announce` writes one audit entry and records one domain event named
-`<entity>.<past tense of action>` (or `event`) carrying `<entity>_id`; nothing here commits.
+{field: {before, after}}; `announce` writes one audit entry and records one `EntityChanged` event
+named `<entity>.<past tense of action>` (or `event`) carrying `<entity>_id`; nothing here commits.
+
+Why one typed generic class and not one class per name: `announce` is the shared step of some
+hundred plain create/update/delete events across master data, configuration, quality and
+maintenance, whose payload is always the row's id plus the ids of the rows around it. `EntityChanged`
+is a typed DomainEvent holding exactly that (entity, entity_id, refs), built in one place; the wire
+stays `{<entity>_id: id, **refs}`. Its names are not registered with `event_type` (they are many and
+open-ended, e.g. `<entity type>.custom_updated`), so another process decodes them as plain
+DomainEvents with the same payload; events that carry more than ids get a class of their own in
+their package's events.py and are recorded with `record`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +26,19 @@ from sqlmodel import Session
 from services.core.access import Actor
 from services.core.audit import audit
 from services.core.events import DomainEvent, record
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntityChanged(DomainEvent):
+    """One row created, changed, (de)activated or deleted, as `announce` records it: the payload is
+    `{<entity>_id: entity_id, **refs}`, where `refs` are the ids subscribers follow (a shift's
+    calendar_id, a BOM line's parent_product_id, the names of changed fields)."""
+    entity: str
+    entity_id: Any
+    refs: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "payload", {f"{self.entity}_id": self.entity_id, **self.refs})
 
 
 def apply_changes(row: Any, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -44,10 +67,9 @@ def announce(session: Session, actor: Actor, entity: str, entity_id: Any, action
              payload: dict[str, Any] | None = None) -> None:
     """Audit one change and record its domain event (`<entity>.<action>d` unless `event` is given)."""
     audit(session, actor, entity, entity_id, action, changes, plant_id=plant_id, at=now)
-    name = event or f"{entity}.{_past(action)}"
-    data = {f"{entity}_id": entity_id, **(payload or {})}
-    record(session, DomainEvent(name, actor.organization_id, data, plant_id=plant_id,
-                                actor_user_id=actor.user_id, at=now))
+    record(session, EntityChanged(name=event or f"{entity}.{_past(action)}", organization_id=actor.organization_id,
+                                  plant_id=plant_id, actor_user_id=actor.user_id, at=now, entity=entity,
+                                  entity_id=entity_id, refs=dict(payload or {})))
 
 
 def _past(action: str) -> str:

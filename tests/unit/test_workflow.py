@@ -10,6 +10,12 @@ from sqlmodel import select
 from models.config import Notification
 from models.workflow import WorkflowStep
 from services.config import workflow, workflow_admin, workflow_hooks
+from services.config.events import (
+    WorkflowApprovalRequested,
+    WorkflowApproved,
+    WorkflowEscalated,
+    WorkflowTransitioned,
+)
 from services.config.workflow_defaults import default_spec
 from services.config.workflow_specs import (
     ConditionSpec,
@@ -26,7 +32,7 @@ THING = "test_thing"
 FIELDS: dict[int, dict] = {}
 STATES: dict[int, tuple[str, bool]] = {}
 workflow_hooks.register_entity(THING, fields=lambda s, i: FIELDS.get(i, {}),
-                         on_state=lambda s, i, state, closed: STATES.__setitem__(i, (state, closed)))
+                               on_state=lambda s, i, state, closed: STATES.__setitem__(i, (state, closed)))
 
 
 def spec(**transition_overrides) -> WorkflowSpec:
@@ -146,6 +152,8 @@ def test_approval_any_waits_for_one_approver_and_not_the_requester(session, worl
     kinds = [(s.kind, s.username) for s in workflow.history(session, q, THING, 1)]
     assert kinds[1:] == [("requested", "q.one"), ("approved", manager.username), ("transition", "q.one")]
     assert {"workflow.approval_requested", "workflow.approved", "workflow.transitioned"} <= {e.name for e in captured_events}
+    typed = {type(e) for e in captured_events if e.name.startswith("workflow.")}
+    assert {WorkflowApprovalRequested, WorkflowApproved, WorkflowTransitioned} <= typed
 
 
 def test_approval_all_needs_every_role_and_user(session, world, wf):
@@ -199,6 +207,7 @@ def test_escalation_fires_after_the_due_time_and_only_once(session, world, wf, c
     assert last.kind == "escalated" and "role quality" in last.comment
     escalated = [e for e in captured_events if e.name == "workflow.escalated"]
     assert len(escalated) == 1 and escalated[0].payload["to"] == "role quality"
+    assert isinstance(escalated[0], WorkflowEscalated) and escalated[0].due_at == T0 + timedelta(minutes=60)
     notes = session.exec(select(Notification).where(Notification.user_id == q.user_id)).all()
     assert [(n.kind, n.title) for n in notes] == [("escalation", "Overdue: test_thing #1 is 'Open' past its due time")]
 
