@@ -43,7 +43,7 @@ def seed_demo(quiet: bool = typer.Option(False, "--quiet", help="say nothing whe
         raise typer.Exit(code=2)
     migrate_if_needed()
     with db_session() as session, transaction(session):
-        created = demo.seed_demo(session)
+        created = demo.seed_demo(session, now=utcnow())
     if created:
         typer.echo("demo data created.")
         _print_logins()

@@ -9,7 +9,6 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from models.base import utcnow
 from models.organization import Organization
 from services.demo.config import seed_demo_config
 from services.demo.finance import seed_demo_finance
@@ -47,13 +46,12 @@ DEMO_PLANTS = [
 ]
 
 
-def seed_demo(session: Session, *, now: datetime | None = None, production: bool = True) -> bool:
+def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bool:
     """Create the demo tenants; with `production`, Acme's plants get master data, three weeks of
     history and open work (services/demo/production.py). Returns False (and changes nothing)
     when data exists."""
     if session.exec(select(Organization.id)).first() is not None:
         return False
-    now = now or utcnow()
     acme_id = _seed_acme(session, now)
     _seed_globex(session, now)
     seed_demo_config(session, acme_id, now=now)

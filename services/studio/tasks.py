@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, or_, select
 
-from models.base import utcnow
 from models.studio import StudioAsset, StudioCut, StudioEpisode, StudioMember, StudioPartner, StudioProject, StudioStep
 from models.studio_work import StudioActivity, StudioTask, StudioTimesheet
+from models.workflow import WorkflowInstance
 from services.config import workflow, workflow_hooks
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
@@ -81,12 +81,16 @@ def _fields(session: Session, task_id: int) -> dict:
 
 
 def _on_state(session: Session, task_id: int, state: str, closed: bool) -> None:
+    """The task follows its workflow state; it is approved when its instance entered "approved" (the
+    transition's clock, stamped on the instance just before this hook)."""
     task = session.get(StudioTask, task_id)
     if task is None:
         return
     task.status = state
     if state == "approved" and task.approved_at is None:
-        task.approved_at = utcnow()
+        task.approved_at = session.exec(select(WorkflowInstance.entered_at).where(
+            WorkflowInstance.organization_id == task.organization_id, WorkflowInstance.entity_type == ENTITY,
+            WorkflowInstance.entity_id == task_id)).one()
     session.add(task)
 
 

@@ -14,6 +14,7 @@ import re
 import pytest
 from sqlmodel import select
 
+from models.base import utcnow
 from models.organization import Organization, Plant
 from rxapp.api.app import api
 from services.core.db import transaction
@@ -49,7 +50,7 @@ def filled(path: str, value: int) -> str:
 @pytest.fixture
 def demo_world(session):
     with transaction(session):
-        demo.seed_demo(session)
+        demo.seed_demo(session, now=utcnow())
     acme = session.exec(select(Organization.id).where(Organization.slug == "acme")).one()
     with transaction(session):
         lonely = make_plant(session, acme, "ZZZ")
