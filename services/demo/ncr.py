@@ -12,8 +12,9 @@ from models.organization import Department, Plant
 from models.rejects import InternalReject
 from services.config import type_lists
 from services.core.access import Actor
-from services.quality import ncr, ncr_links, sop_tickets
-from services.quality.ncr import CapaCreate, NcrCreate, NcrUpdate
+from services.quality import capa, ncr, ncr_links, sop_tickets
+from services.quality.capa import CapaCreate
+from services.quality.ncr import NcrCreate, NcrUpdate
 from services.quality.sop_tickets import SopCreate
 
 
@@ -40,7 +41,7 @@ def seed_demo_ncrs(session: Session, organization_id: int, quality: Actor, super
         containment="Lot LOT-DEMO-7 on hold; 100 % measurement until the cause is found.",
         detected_at=now - timedelta(hours=2)), now=now - timedelta(hours=2))
     ncr.transition_ncr(session, quality, current.id, "investigate", now=now - timedelta(hours=1))
-    ncr.add_action(session, quality, current.id, CapaCreate(
+    capa.add_action(session, quality, current.id, CapaCreate(
         description="Check spindle bearing temperature and tool offsets on the lathe.", kind="corrective",
         owner_user_id=supervisor.user_id, due_date=(now + timedelta(days=5)).date()), now=now - timedelta(hours=1))
     reject = session.exec(select(InternalReject).where(InternalReject.plant_id == plant.id)).first()

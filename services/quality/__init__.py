@@ -8,7 +8,9 @@ returns, SOP tickets, and the quality dashboard.
 - spc_math.py: SPC maths as pure Decimal functions (limits, chart points, capability);
 - spc_constants.py: the control chart constants table (n = 2..25) and exact d2, d3, c4;
 - spc_rules.py: Western Electric and Nelson run rules, evaluated for the newest point;
-- ncr.py: non-conformance reports and their CAPA actions on the workflow engine (entity "ncr");
+- ncr.py: non-conformance reports on the workflow engine (entity "ncr"), their reads with what the actor
+  may do now (edit, close), and the reads of their CAPA actions;
+- capa.py: add a CAPA action to an open NCR and mark it done;
 - ncr_links.py: an NCR's links to lots, internal rejects and customer returns;
 - rejects.py: internal rejects and customer returns on the workflow engine, rework that takes effect;
 - sop_tickets.py: one department charges another for an SOP failure; respond, reassign, escalate;

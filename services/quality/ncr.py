@@ -1,4 +1,5 @@
-"""Non-conformance reports and their CAPA actions, run on the workflow engine (entity type "ncr").
+"""Non-conformance reports, run on the workflow engine (entity type "ncr"), and the reads of their CAPA
+actions (services/quality/capa.py adds and completes them).
 
 Invariants:
 - an NCR belongs to one plant of the actor's organization and is numbered per organization
@@ -22,7 +23,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select
 
 from models.catalog import Product
-from models.ncr import CapaAction, CapaKind, Ncr, NcrLink, NcrSeverity
+from models.ncr import CapaAction, Ncr, NcrLink, NcrSeverity
 from models.organization import Department
 from models.user import User
 from models.workflow import WorkflowInstance, WorkflowState
@@ -113,13 +114,7 @@ class NcrRead(BaseModel):
     actions: int = 0
     custom: dict[str, Any]
     created_at: datetime
-
-
-class CapaCreate(BaseModel):
-    description: str
-    owner_user_id: int | None = None
-    due_date: date | None = None
-    kind: CapaKind | str = CapaKind.CORRECTIVE
+    can_edit: bool = False          # the actor may change it now (`writable_ncr`): QUALITY at its plant, not closed
 
 
 class CapaRead(BaseModel):
@@ -151,6 +146,7 @@ class NcrDetail(BaseModel):
     transitions: list[workflow.TransitionOption]
     history: list[workflow.StepRead]
     can_approve: bool
+    can_close: bool                 # one of `transitions` into a done state is allowed to the actor now
 
 
 # ---- the engine's view of an NCR -----------------------------------------------------------------
@@ -219,7 +215,8 @@ def _reads(session: Session, actor: Actor, rows: list[Ncr]) -> list[NcrRead]:
         out.append(NcrRead.model_validate({
             **r.model_dump(), "severity": r.severity.value, "product_code": products.get(r.product_id),
             "owner_name": users.get(r.owner_user_id), "root_cause_category": causes.get(r.root_cause_category_id),
-            "status_name": state_names.get(r.id, r.status), "open_actions": open_, "actions": total}))
+            "status_name": state_names.get(r.id, r.status), "open_actions": open_, "actions": total,
+            "can_edit": actor.can(Permission.QUALITY, plant_id=r.plant_id) and not r.is_closed}))
     return out
 
 
@@ -248,16 +245,17 @@ def people(session: Session, actor: Actor) -> list[tuple[int, str]]:
 
 
 def list_ncrs(session: Session, actor: Actor, *, plant_id: int | None = None, status: str | None = None,
-              open_only: bool = False, severity: str | None = None, search: str = "",
+              closed: bool | None = None, severity: str | None = None, search: str = "",
               custom: dict[str, Any] | None = None, limit: int = 500) -> list[NcrRead]:
+    """`closed`: True lists only closed (done or rejected) NCRs, False only open ones, None both."""
     require(actor, Permission.VIEW)
     plants = [plant_id] if plant_id is not None else list(actor.plant_ids)
     query = select(Ncr).where(Ncr.organization_id == actor.organization_id,
                               col(Ncr.plant_id).in_([p for p in plants if p in actor.plant_ids] or [-1]))
     if status:
         query = query.where(Ncr.status == status)
-    if open_only:
-        query = query.where(Ncr.is_closed == False)  # noqa: E712
+    if closed is not None:
+        query = query.where(Ncr.is_closed == closed)
     if severity:
         query = query.where(Ncr.severity == severity)
     if search.strip():
@@ -289,13 +287,17 @@ def get_ncr(session: Session, actor: Actor, ncr_id: int) -> NcrRead:
 def ncr_detail(session: Session, actor: Actor, ncr_id: int, *, today: date) -> NcrDetail:
     """`today` decides which CAPA actions are overdue."""
     ncr = get_ncr(session, actor, ncr_id)
+    instance = workflow.instance(session, actor, ENTITY, ncr_id)
+    transitions = workflow.available_transitions(session, actor, ENTITY, ncr_id)
+    done = set(session.exec(select(WorkflowState.key).where(WorkflowState.workflow_id == instance.workflow_id,
+                                                           WorkflowState.is_done == True)).all())  # noqa: E712
     return NcrDetail(ncr=ncr, actions=list_actions(session, actor, ncr_id, today=today),
                      links=[LinkRead.model_validate(link, from_attributes=True) for link in session.exec(
                          select(NcrLink).where(NcrLink.ncr_id == ncr_id).order_by(NcrLink.id)).all()],
-                     workflow=workflow.instance(session, actor, ENTITY, ncr_id),
-                     transitions=workflow.available_transitions(session, actor, ENTITY, ncr_id),
+                     workflow=instance, transitions=transitions,
                      history=workflow.history(session, actor, ENTITY, ncr_id),
-                     can_approve=workflow.can_approve(session, actor, ENTITY, ncr_id))
+                     can_approve=workflow.can_approve(session, actor, ENTITY, ncr_id),
+                     can_close=any(t.allowed and t.to_state in done for t in transitions))
 
 
 def list_actions(session: Session, actor: Actor, ncr_id: int, *, today: date) -> list[CapaRead]:
@@ -338,7 +340,7 @@ def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime
 
 
 def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, now: datetime) -> NcrRead:
-    ncr = _writable(session, actor, ncr_id)
+    ncr = writable_ncr(session, actor, ncr_id)
     problems: dict[str, str] = {}
     values = _clean(session, actor, data.model_dump(exclude={"custom"}, exclude_unset=True), problems,
                     plant_id=ncr.plant_id, creating=False)
@@ -363,7 +365,8 @@ def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, 
     return get_ncr(session, actor, ncr.id)
 
 
-def _writable(session: Session, actor: Actor, ncr_id: int) -> Ncr:
+def writable_ncr(session: Session, actor: Actor, ncr_id: int) -> Ncr:
+    """The NCR locked for a change: QUALITY at its plant, and not closed (Conflict)."""
     ncr = get_scoped(session, actor, Ncr, ncr_id, "NCR", for_update=True)
     require(actor, Permission.QUALITY, plant_id=ncr.plant_id)
     if ncr.is_closed:
@@ -411,7 +414,7 @@ def _check_refs(session: Session, actor: Actor, values: dict[str, Any], problems
         out["department_id"] = did
     if "owner_user_id" in values:
         uid = values["owner_user_id"]
-        if uid and not _active_user(session, actor, uid):
+        if uid and not active_user(session, actor, uid):
             problems["owner_user_id"] = "Choose an active user of your organization."
         out["owner_user_id"] = uid
     if "root_cause_category_id" in values:
@@ -421,7 +424,7 @@ def _check_refs(session: Session, actor: Actor, values: dict[str, Any], problems
         out["root_cause_category_id"] = cid
 
 
-def _active_user(session: Session, actor: Actor, user_id: int) -> User | None:
+def active_user(session: Session, actor: Actor, user_id: int) -> User | None:
     user = session.get(User, user_id)
     return user if user is not None and user.organization_id == actor.organization_id and user.is_active else None
 
@@ -441,56 +444,6 @@ def approve_ncr(session: Session, actor: Actor, ncr_id: int, *, comment: str = "
     answer = workflow.approve if approve else workflow.decline
     answer(session, actor, ENTITY, ncr_id, comment=comment, now=now)
     return get_ncr(session, actor, ncr_id)
-
-
-def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *, now: datetime) -> CapaRead:
-    ncr = _writable(session, actor, ncr_id)
-    problems: dict[str, str] = {}
-    description = (data.description or "").strip()
-    if p := text_problem(description, max_length=2000):
-        problems["description"] = p
-    if not data.owner_user_id or not _active_user(session, actor, data.owner_user_id):
-        problems["owner_user_id"] = "Choose an active user of your organization."
-    if data.due_date is None:
-        problems["due_date"] = "Required."
-    try:
-        kind = CapaKind(data.kind)
-    except ValueError:
-        problems["kind"] = "Choose corrective or preventive."
-    check(problems)
-    action = CapaAction(organization_id=actor.organization_id, ncr_id=ncr.id, kind=kind, description=description,
-                        owner_user_id=data.owner_user_id, due_date=data.due_date)
-    session.add(stamp_new(action, actor, now))
-    session.flush()
-    announce(session, actor, "capa_action", action.id, "create",
-             {"ncr": ncr.number, "owner_user_id": action.owner_user_id, "due_date": action.due_date.isoformat()},
-             now=now, plant_id=ncr.plant_id, payload={"ncr_id": ncr.id})
-    notifications.notify_people(session, organization_id=actor.organization_id,
-                           title=f"CAPA action for {ncr.number}, due {action.due_date.isoformat()}",
-                           body=description, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
-                           user_ids=(action.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id,
-                           now=now, exclude_user_id=actor.user_id)
-    return next(a for a in list_actions(session, actor, ncr.id, today=now.date()) if a.id == action.id)
-
-
-def complete_action(session: Session, actor: Actor, action_id: int, *, note: str = "",
-                    now: datetime) -> CapaRead:
-    """The action's owner or quality staff mark it done."""
-    action = get_scoped(session, actor, CapaAction, action_id, "CAPA action", for_update=True)
-    ncr = get_scoped(session, actor, Ncr, action.ncr_id, "CAPA action")
-    if actor.user_id != action.owner_user_id:
-        require(actor, Permission.QUALITY, plant_id=ncr.plant_id)
-    if ncr.is_closed:
-        raise Conflict(f"{ncr.number} is closed; reopen it to change its actions.")
-    if action.is_done:
-        raise Conflict("This action is already done.")
-    if p := text_problem(note, max_length=2000, required=False):
-        raise Invalid(p, fields={"note": p})
-    action.is_done, action.done_at, action.done_by, action.done_note = True, now, actor.user_id, (note or "").strip()
-    session.add(stamp(action, actor, now))
-    announce(session, actor, "capa_action", action.id, "complete", {"ncr": ncr.number, "note": action.done_note},
-             now=now, plant_id=ncr.plant_id, event="capa_action.completed", payload={"ncr_id": ncr.id})
-    return next(a for a in list_actions(session, actor, ncr.id, today=now.date()) if a.id == action.id)
 
 
 def export_rows(session: Session, actor: Actor, rows: list[NcrRead]) -> tuple[list[dict], list[tuple[str, str]]]:

@@ -18,7 +18,7 @@ from services.core.access import Actor
 from services.core.errors import Conflict, Invalid
 from services.core.validation import check
 from services.master.common import announce
-from services.quality.ncr import ENTITY, LinkRead, _writable
+from services.quality.ncr import ENTITY, LinkRead, writable_ncr
 
 LINK_KINDS = ("lot", "internal_reject", "customer_return")
 LINK_MODELS = {"lot": Lot, "internal_reject": InternalReject, "customer_return": CustomerReturn}
@@ -28,7 +28,7 @@ def add_link(session: Session, actor: Actor, ncr_id: int, kind: str, *, target_i
              reference: str = "", now: datetime) -> LinkRead:
     """Link a lot, an internal reject or a customer return of the organization, by id or by number.
     A lot number Takt does not track yet is kept as a free reference; rejects and returns must exist."""
-    ncr = _writable(session, actor, ncr_id)
+    ncr = writable_ncr(session, actor, ncr_id)
     reference = (reference or "").strip()
     problems: dict[str, str] = {}
     if kind not in LINK_KINDS:

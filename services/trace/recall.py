@@ -62,6 +62,8 @@ class RecallResult(BaseModel):
     query: RecallQuery
     suspect_lot_ids: list[int]
     trace: TraceResult
+    holdable_lot_ids: list[int]       # what `hold_affected` would put on hold now: available lots with stock left
+    may_hold: bool                    # QUALITY or SUPERVISE at every plant of the holdable and shipped lots
 
     @property
     def lots(self) -> list[TraceLot]:
@@ -86,7 +88,17 @@ class RecallHoldResult(BaseModel):
 def simulate(session: Session, actor: Actor, query: RecallQuery) -> RecallResult:
     require(actor, Permission.VIEW)
     suspects = _suspect_lots(session, actor, query)
-    return RecallResult(query=query, suspect_lot_ids=suspects, trace=forward_from(session, actor, suspects))
+    trace = forward_from(session, actor, suspects)
+    holdable = _holdable(trace.lots)
+    shipped = [lot for lot in trace.lots if lot.status == LotStatus.SHIPPED]
+    plants = {lot.plant_id for lot in holdable + shipped}
+    return RecallResult(query=query, suspect_lot_ids=suspects, trace=trace, holdable_lot_ids=[lot.id for lot in holdable],
+                        may_hold=any(p in actor.permissions for p in HOLD) and plants <= set(actor.plant_ids))
+
+
+def _holdable(lots: list[TraceLot]) -> list[TraceLot]:
+    """The affected lots a hold takes: available, with stock left."""
+    return [lot for lot in lots if lot.status == LotStatus.AVAILABLE and lot.quantity > 0]
 
 
 def hold_affected(session: Session, actor: Actor, query: RecallQuery, *, reason: str, now: datetime,
@@ -94,7 +106,7 @@ def hold_affected(session: Session, actor: Actor, query: RecallQuery, *, reason:
     reason = reason.strip()
     check({"reason": "Say why the stock is held (at most 400 characters)."} if not 0 < len(reason) <= 400 else {})
     result = simulate(session, actor, query)
-    to_hold = [lot for lot in result.trace.lots if lot.status == LotStatus.AVAILABLE and lot.quantity > 0]
+    to_hold = _holdable(result.trace.lots)
     shipped = [lot for lot in result.trace.lots if lot.status == LotStatus.SHIPPED] if mark_recalled else []
     for plant_id in sorted({lot.plant_id for lot in to_hold + shipped}):
         require_any(actor, HOLD, plant_id=plant_id)

@@ -14,9 +14,10 @@ from services.config import type_lists
 from services.config.custom_fields import CustomFieldCreate, create_definition
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.quality import capa, ncr_links
 from services.quality import ncr as ncrs
-from services.quality import ncr_links
-from services.quality.ncr import CapaCreate, NcrCreate, NcrUpdate
+from services.quality.capa import CapaCreate
+from services.quality.ncr import NcrCreate, NcrUpdate
 from tests.conftest import T0
 from tests.factories.org import make_user
 
@@ -107,19 +108,19 @@ def test_open_capa_actions_block_closing_until_done(session, world, people):
     with transaction(session):
         ncrs.update_ncr(session, q, ncr.id, NcrUpdate(root_cause_category_id=_cause(session, q), root_cause="Worn tool"), now=utcnow())
     with transaction(session):
-        action = ncrs.add_action(session, q, ncr.id, CapaCreate(description="Replace tool every 5000 parts",
+        action = capa.add_action(session, q, ncr.id, CapaCreate(description="Replace tool every 5000 parts",
                                                                  owner_user_id=owner, due_date=date(2026, 3, 9)), now=T0)
     assert (action.owner_name, action.is_done, action.kind) == ("op.owner", False, "corrective")
     assert "CAPA action for NCR-000001, due 2026-03-09" in _notes(session, owner)
     with transaction(session), pytest.raises(Invalid, match="Finish every CAPA action before closing"):
         ncrs.transition_ncr(session, q, ncr.id, "close", now=utcnow())
     with transaction(session), pytest.raises(Forbidden):
-        ncrs.complete_action(session, world.actor(world.operator1), action.id, now=utcnow())
+        capa.complete_action(session, world.actor(world.operator1), action.id, now=utcnow())
     with transaction(session):
-        done = ncrs.complete_action(session, world.actor(owner), action.id, note="Done on line 2", now=T0)
+        done = capa.complete_action(session, world.actor(owner), action.id, note="Done on line 2", now=T0)
     assert done.is_done and done.done_note == "Done on line 2"
     with transaction(session), pytest.raises(Conflict, match="already done"):
-        ncrs.complete_action(session, q, action.id, now=utcnow())
+        capa.complete_action(session, q, action.id, now=utcnow())
     with transaction(session):
         assert ncrs.transition_ncr(session, q, ncr.id, "close", now=utcnow()).is_closed
 
@@ -128,7 +129,7 @@ def test_capa_action_fields_are_checked(session, world, people):
     q, _, _ = people
     ncr = _raise(session, q, world.plant1)
     with transaction(session), pytest.raises(Invalid) as refused:
-        ncrs.add_action(session, q, ncr.id, CapaCreate(description="", owner_user_id=world.admin_b, kind="x"), now=utcnow())
+        capa.add_action(session, q, ncr.id, CapaCreate(description="", owner_user_id=world.admin_b, kind="x"), now=utcnow())
     assert set(refused.value.fields) == {"description", "owner_user_id", "due_date", "kind"}
 
 
@@ -180,7 +181,32 @@ def test_list_filters(session, world, people):
     _raise(session, q, world.plant1, title="Scratch")
     assert [n.title for n in ncrs.list_ncrs(session, q, severity="critical")] == ["Crack"]
     assert [n.title for n in ncrs.list_ncrs(session, q, search="scra")] == ["Scratch"]
-    assert len(ncrs.list_ncrs(session, q, open_only=True)) == 2
+    assert len(ncrs.list_ncrs(session, q, closed=False)) == 2
+
+
+def test_the_list_reads_open_or_closed_ncrs_with_what_the_actor_may_do(session, world, people):
+    q, _, manager = people
+    _raise(session, q, world.plant1, title="Kept open")
+    done = _raise(session, q, world.plant1, title="Closed")
+    with transaction(session):
+        ncrs.update_ncr(session, q, done.id, NcrUpdate(root_cause_category_id=_cause(session, q), root_cause="Tool"),
+                        now=T0)
+        ncrs.transition_ncr(session, q, done.id, "close", now=T0)
+    assert [n.title for n in ncrs.list_ncrs(session, q, closed=True)] == ["Closed"]
+    assert [n.title for n in ncrs.list_ncrs(session, q, closed=False)] == ["Kept open"]
+    assert {n.title: n.can_edit for n in ncrs.list_ncrs(session, q)} == {"Kept open": True, "Closed": False}
+    assert [n.can_edit for n in ncrs.list_ncrs(session, manager)] == [False, False]       # no QUALITY
+
+
+def test_the_detail_says_whether_the_actor_may_close_now(session, world, people):
+    q, _, manager = people
+    ncr = _raise(session, q, world.plant1)
+    assert ncrs.ncr_detail(session, q, ncr.id, today=T0.date()).can_close is False       # root cause missing
+    with transaction(session):
+        ncrs.update_ncr(session, q, ncr.id, NcrUpdate(root_cause_category_id=_cause(session, q), root_cause="Tool"),
+                        now=T0)
+    assert ncrs.ncr_detail(session, q, ncr.id, today=T0.date()).can_close is True
+    assert ncrs.ncr_detail(session, manager, ncr.id, today=T0.date()).can_close is False  # not a quality role
 
 
 def test_links_to_lots_rejects_and_returns(session, world, people):

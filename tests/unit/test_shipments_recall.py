@@ -230,3 +230,16 @@ def test_recall_bad_queries_are_refused(session, tw, recall_case):
         recall.hold_affected(session, tw.viewer, RecallQuery(supplier_lot_ref="H-1"), reason="x", now=T0)
     session.rollback()
     assert lots.get_lot(session, tw.viewer, recall_case["h1"].id).status == LotStatus.AVAILABLE
+
+
+def test_the_recall_read_says_what_a_hold_takes_and_whether_the_actor_may_hold(session, tw, recall_case):
+    query = RecallQuery(supplier_lot_ref="H-1")
+    seen = recall.simulate(session, tw.quality, query)
+    # H-1 has 70 kg left, brackets 13 (30 - 12 - 5); frames are packed or shipped
+    assert sorted(seen.holdable_lot_ids) == sorted([recall_case["h1"].id, recall_case["brackets"].id])
+    assert seen.may_hold is True
+    assert recall.simulate(session, tw.viewer, query).may_hold is False
+    with transaction(session):
+        held = recall.hold_affected(session, tw.quality, query, reason="Cracks", now=T0, notify=False)
+    assert sorted(held.held_lot_ids) == sorted(seen.holdable_lot_ids)
+    assert recall.simulate(session, tw.quality, query).holdable_lot_ids == []

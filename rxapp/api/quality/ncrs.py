@@ -16,10 +16,10 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
+from services.quality import capa, ncr_links
 from services.quality import ncr as ncrs
-from services.quality import ncr_links
+from services.quality.capa import CapaCreate
 from services.quality.ncr import (
-    CapaCreate,
     CapaRead,
     LinkRead,
     NcrCreate,
@@ -60,8 +60,8 @@ def list_ncrs(request: Request, actor: CurrentActor, plant_id: int | None = None
               open_only: bool = False, severity: str | None = None, search: str = "", format: Format = "json",
               limit: Annotated[int, Query(ge=1, le=5000)] = 500):
     with db_session() as s, transaction(s):
-        rows = ncrs.list_ncrs(s, actor, plant_id=plant_id, status=status, open_only=open_only, severity=severity,
-                              search=search, custom=_custom_filters(request), limit=limit)
+        rows = ncrs.list_ncrs(s, actor, plant_id=plant_id, status=status, closed=False if open_only else None,
+                              severity=severity, search=search, custom=_custom_filters(request), limit=limit)
         if format == "json":
             return rows
         data, columns = ncrs.export_rows(s, actor, rows)
@@ -106,14 +106,14 @@ def answer_approval(ncr_id: int, body: ApprovalBody, actor: CurrentActor) -> Ncr
              responses=errors(409), summary="Add a corrective or preventive action with owner and due date")
 def add_action(ncr_id: int, body: CapaCreate, actor: CurrentActor) -> CapaRead:
     with db_session() as s, transaction(s):
-        return ncrs.add_action(s, actor, ncr_id, body, now=utcnow())
+        return capa.add_action(s, actor, ncr_id, body, now=utcnow())
 
 
 @router.post("/capa-actions/{action_id}/complete", response_model=CapaRead, responses=errors(409),
              summary="Mark a CAPA action done (its owner or quality staff)")
 def complete_action(action_id: int, body: CompleteBody, actor: CurrentActor) -> CapaRead:
     with db_session() as s, transaction(s):
-        return ncrs.complete_action(s, actor, action_id, note=body.note, now=utcnow())
+        return capa.complete_action(s, actor, action_id, note=body.note, now=utcnow())
 
 
 @router.post("/ncrs/{ncr_id}/links", response_model=LinkRead, status_code=status.HTTP_201_CREATED,

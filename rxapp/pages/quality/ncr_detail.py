@@ -86,8 +86,8 @@ def _investigation() -> rx.Component:
                                                                     placeholder="—"), e, "root_cause_category"),
                 form_field(_("Root cause"), rx.text_area(name="root_cause", id="root_cause", default_value=N.root_cause,
                                                          width="100%"), e, "root_cause"),
-                rx.cond(~N.is_closed, rx.button(_("Save investigation"), type="submit", size="3", min_height=TOUCH,
-                                                align_self="end")),
+                rx.cond(N.can_edit, rx.button(_("Save investigation"), type="submit", size="3", min_height=TOUCH,
+                                              align_self="end")),
                 direction="column", spacing="3",
             ),
             on_submit=S.save_investigation, reset_on_submit=False, key=N.id.to_string() + N.status,
@@ -114,7 +114,7 @@ def _actions() -> rx.Component:
         rx.cond(S.actions.length() > 0,
                 table([_("Kind"), _("Action"), _("Owner"), _("Due"), ""], rx.foreach(S.actions, _action)),
                 rx.text(_("No actions yet."), color_scheme="gray")),
-        rx.cond(~N.is_closed, rx.form(
+        rx.cond(N.can_edit, rx.form(
             rx.grid(
                 form_field(_("Action"), rx.input(name="description", id="description", size="3"), e, "description"),
                 form_field(_("Kind"), select_control("kind", [("corrective", _("Corrective")),
@@ -137,7 +137,7 @@ def _links() -> rx.Component:
     return rx.card(
         rx.heading(_("Linked to"), size="4", margin_bottom="8px"),
         rx.foreach(S.links, lambda text: rx.text(text, data_testid="ncr-link-row")),
-        rx.cond(~N.is_closed, rx.form(
+        rx.cond(N.can_edit, rx.form(
             rx.grid(
                 form_field(_("Kind"), select_control("link_kind", list(LINK_WORDS.items()), default_value="lot"), e, "kind"),
                 form_field(_("Number"), rx.input(name="reference", id="reference", size="3",

@@ -126,7 +126,7 @@ def _recall() -> rx.Component:
                             on_change=S.set_mark_recalled, size="3", min_height=TOUCH),
                 rx.button(rx.icon("octagon-pause"), _("Hold affected stock"), color_scheme="red", size="3",
                           min_height=TOUCH, on_click=S.hold_affected,
-                          disabled=(S.recall_on_hand == 0) & ~S.mark_recalled),
+                          disabled=~S.recall_may_hold | ((S.recall_on_hand == 0) & ~S.mark_recalled)),
                 spacing="2", wrap="wrap", margin_top="12px",
             ),
             rx.cond(S.hold_error != "", rx.text(S.hold_error, color_scheme="red", size="2")),

@@ -14,9 +14,10 @@ from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.config import type_lists
 from services.core.errors import DomainError
+from services.quality import capa, ncr_links
 from services.quality import ncr as ncr_service
-from services.quality import ncr_links
-from services.quality.ncr import CapaCreate, NcrDetail, NcrUpdate
+from services.quality.capa import CapaCreate
+from services.quality.ncr import NcrDetail, NcrUpdate
 
 
 @dataclass
@@ -29,6 +30,7 @@ class NcrView:
     status: str = ""
     status_name: str = ""
     is_closed: bool = False
+    can_edit: bool = False
     product: str = ""
     lot: str = ""
     quantity: str = ""
@@ -84,7 +86,8 @@ LINK_WORDS = {"lot": _("Lot"), "internal_reject": _("Internal reject"), "custome
 def _view(d: NcrDetail) -> NcrView:
     n, w = d.ncr, d.workflow
     return NcrView(id=n.id, number=n.number, title=n.title, description=n.description, severity=n.severity,
-                   status=n.status, status_name=n.status_name, is_closed=n.is_closed, product=n.product_code or "",
+                   status=n.status, status_name=n.status_name, is_closed=n.is_closed, can_edit=n.can_edit,
+                   product=n.product_code or "",
                    lot=n.lot_reference, quantity="" if n.quantity is None else str(n.quantity),
                    detected=f"{n.detected_at:%Y-%m-%d %H:%M} UTC", containment=n.containment,
                    root_cause_category_id=str(n.root_cause_category_id or ""),
@@ -203,7 +206,7 @@ class NcrDetailState(AuthState):
         data = CapaCreate(description=str(form.get("description", "")), kind=str(form.get("kind", "corrective")),
                           owner_user_id=as_id(form.get("owner_user_id", "")) or None, due_date=due_date)
         try:
-            self._use_case(ncr_service.add_action, self.ncr_id, data, now=utcnow())
+            self._use_case(capa.add_action, self.ncr_id, data, now=utcnow())
         except DomainError as error:
             self.action_errors = translated_fields(error)
             return self._refused(error)
@@ -213,7 +216,7 @@ class NcrDetailState(AuthState):
     @rx.event
     def complete(self, action_id: int):
         try:
-            self._use_case(ncr_service.complete_action, as_id(action_id), now=utcnow())
+            self._use_case(capa.complete_action, as_id(action_id), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(_("Action done")), NcrDetailState.load]

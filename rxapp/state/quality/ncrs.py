@@ -71,9 +71,8 @@ class NcrsState(AuthState):
         self.custom_filter_fields = [CustomFilterField(key=d.key, label=d.label)
                                      for d in custom_fields.definitions(session, actor, "ncr")]
         wanted = {self.custom_filter_key: self.custom_filter_value} if self.custom_filter_key else None
-        rows = ncr_service.list_ncrs(session, actor, search=self.search, severity=self.severity or None,
-                                     open_only=self.show == "open", custom=wanted)
-        return [r for r in rows if r.is_closed] if self.show == "closed" else rows
+        return ncr_service.list_ncrs(session, actor, search=self.search, severity=self.severity or None,
+                                     closed={"open": False, "closed": True}.get(self.show), custom=wanted)
 
     @rx.event
     def load(self):

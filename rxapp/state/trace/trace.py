@@ -98,6 +98,7 @@ class TraceState(AuthState):
     recall_shipments: list[AffectedRow] = []
     recall_customers: list[str] = []
     recall_on_hand: int = 0
+    recall_may_hold: bool = False
     hold_reason: str = ""
     hold_error: str = ""
     _recall: dict = {}
@@ -214,7 +215,7 @@ class TraceState(AuthState):
                                              detail=f"{s.customer_code} · {s.customer_name} · {s.quantity}")
                                  for s in t.shipments]
         self.recall_customers = [f"{c.code} · {c.name}" for c in t.customers]
-        self.recall_on_hand = len([lot for lot in t.lots if lot.status.value == "available" and lot.quantity > 0])
+        self.recall_on_hand, self.recall_may_hold = len(result.holdable_lot_ids), result.may_hold
         self.hold_error = ""
 
     def _describe(self, query: RecallQuery) -> str:
@@ -255,7 +256,7 @@ class TraceState(AuthState):
 
     def _clear_recall(self):
         self.recall_title, self.recall_lots, self.recall_shipments, self.recall_customers = "", [], [], []
-        self.recall_on_hand, self._recall, self.hold_error = 0, {}, ""
+        self.recall_on_hand, self.recall_may_hold, self._recall, self.hold_error = 0, False, {}, ""
 
 
 def utc_minute(text) -> datetime | None:

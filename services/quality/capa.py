@@ -1,0 +1,79 @@
+"""CAPA actions of an NCR: add one (with an owner and a due date) and mark it done.
+
+Invariants: an action belongs to one NCR and is added only while the NCR is open, by quality staff at its
+plant (services/quality/ncr.py `writable_ncr`); its owner is an active user of the organization and is
+notified; the owner or quality staff mark it done, once, while the NCR is open; every change is audited
+and announced (`capa_action.created`, `capa_action.completed`).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from models.ncr import CapaAction, CapaKind, Ncr
+from services.config import notifications
+from services.core.access import Actor, Permission, require
+from services.core.errors import Conflict, Invalid
+from services.core.scoping import get_scoped
+from services.core.validation import check
+from services.master.common import announce, stamp, stamp_new, text_problem
+from services.quality.ncr import ENTITY, NCR_PATH, CapaRead, active_user, list_actions, writable_ncr
+
+
+class CapaCreate(BaseModel):
+    description: str
+    owner_user_id: int | None = None
+    due_date: date | None = None
+    kind: CapaKind | str = CapaKind.CORRECTIVE
+
+
+def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *, now: datetime) -> CapaRead:
+    ncr = writable_ncr(session, actor, ncr_id)
+    problems: dict[str, str] = {}
+    description = (data.description or "").strip()
+    if p := text_problem(description, max_length=2000):
+        problems["description"] = p
+    if not data.owner_user_id or not active_user(session, actor, data.owner_user_id):
+        problems["owner_user_id"] = "Choose an active user of your organization."
+    if data.due_date is None:
+        problems["due_date"] = "Required."
+    try:
+        kind = CapaKind(data.kind)
+    except ValueError:
+        problems["kind"] = "Choose corrective or preventive."
+    check(problems)
+    action = CapaAction(organization_id=actor.organization_id, ncr_id=ncr.id, kind=kind, description=description,
+                        owner_user_id=data.owner_user_id, due_date=data.due_date)
+    session.add(stamp_new(action, actor, now))
+    session.flush()
+    announce(session, actor, "capa_action", action.id, "create",
+             {"ncr": ncr.number, "owner_user_id": action.owner_user_id, "due_date": action.due_date.isoformat()},
+             now=now, plant_id=ncr.plant_id, payload={"ncr_id": ncr.id})
+    notifications.notify_people(session, organization_id=actor.organization_id,
+                                title=f"CAPA action for {ncr.number}, due {action.due_date.isoformat()}",
+                                body=description, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
+                                user_ids=(action.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id,
+                                now=now, exclude_user_id=actor.user_id)
+    return next(a for a in list_actions(session, actor, ncr.id, today=now.date()) if a.id == action.id)
+
+
+def complete_action(session: Session, actor: Actor, action_id: int, *, note: str = "",
+                    now: datetime) -> CapaRead:
+    """The action's owner or quality staff mark it done."""
+    action = get_scoped(session, actor, CapaAction, action_id, "CAPA action", for_update=True)
+    ncr = get_scoped(session, actor, Ncr, action.ncr_id, "CAPA action")
+    if actor.user_id != action.owner_user_id:
+        require(actor, Permission.QUALITY, plant_id=ncr.plant_id)
+    if ncr.is_closed:
+        raise Conflict(f"{ncr.number} is closed; reopen it to change its actions.")
+    if action.is_done:
+        raise Conflict("This action is already done.")
+    if p := text_problem(note, max_length=2000, required=False):
+        raise Invalid(p, fields={"note": p})
+    action.is_done, action.done_at, action.done_by, action.done_note = True, now, actor.user_id, (note or "").strip()
+    session.add(stamp(action, actor, now))
+    announce(session, actor, "capa_action", action.id, "complete", {"ncr": ncr.number, "note": action.done_note},
+             now=now, plant_id=ncr.plant_id, event="capa_action.completed", payload={"ncr_id": ncr.id})
+    return next(a for a in list_actions(session, actor, ncr.id, today=now.date()) if a.id == action.id)
