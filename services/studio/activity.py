@@ -12,8 +12,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.organization import Organization
 from models.studio_work import StudioActivity, StudioSettings
 from models.user import User
@@ -38,11 +39,11 @@ class ActivityRead(BaseModel):
 def feed(session: Session, actor: Actor, entity: str, entity_id: int, *, limit: int = 200) -> list[ActivityRead]:
     require_reader(actor)
     check({} if entity in ENTITIES else {"entity": f"One of: {', '.join(ENTITIES)}."})
-    rows = session.exec(select(StudioActivity, User.username).join(User, User.id == StudioActivity.user_id, isouter=True)
+    rows = session.exec(select(StudioActivity, User.username).join(User, col(User.id) == StudioActivity.user_id, isouter=True)
                         .where(StudioActivity.organization_id == actor.organization_id,
                                StudioActivity.entity == entity, StudioActivity.entity_id == entity_id)
-                        .order_by(StudioActivity.at.desc(), StudioActivity.id.desc()).limit(limit)).all()
-    return [ActivityRead(id=a.id, at=a.at, username=name, entity=a.entity, entity_id=a.entity_id, action=a.action,
+                        .order_by(col(StudioActivity.at).desc(), col(StudioActivity.id).desc()).limit(limit)).all()
+    return [ActivityRead(id=pk(a), at=a.at, username=name, entity=a.entity, entity_id=a.entity_id, action=a.action,
                          changes=a.changes or {}) for a, name in rows]
 
 
@@ -70,8 +71,9 @@ def purge_expired(session: Session, *, now: datetime) -> int:
     custom = dict(session.exec(select(StudioSettings.organization_id, StudioSettings.activity_retention_days)).all())
     deleted = 0
     for org_id in session.exec(select(Organization.id)).all():
+        assert org_id is not None                  # a primary key read back
         cutoff = now - timedelta(days=custom.get(org_id, DEFAULT_RETENTION_DAYS))
-        result = session.execute(sa.delete(StudioActivity).where(StudioActivity.organization_id == org_id,
-                                                                 StudioActivity.at < cutoff))
+        result = session.exec(sa.delete(StudioActivity).where(col(StudioActivity.organization_id) == org_id,
+                                                              col(StudioActivity.at) < cutoff))
         deleted += result.rowcount or 0
     return deleted

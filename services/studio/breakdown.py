@@ -10,12 +10,13 @@ and "studio_asset".
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from models.base import UTCDateTime
+from models.base import UTCDateTime, pk
 from models.studio import StudioAsset, StudioCasting, StudioCut, StudioEpisode, StudioSequence, StudioStep
 from models.studio_work import StudioTask
 from services.config import custom_fields, type_lists
@@ -28,8 +29,10 @@ from services.studio.common import (
     apply,
     check,
     get_project,
+    id_map,
     require_manager,
     require_reader,
+    table_of,
     text,
 )
 from services.studio.events import (
@@ -153,7 +156,7 @@ def list_episodes(session: Session, actor: Actor, project_id: int) -> list[Episo
     require_reader(actor)
     get_project(session, actor, project_id)
     rows = session.exec(select(StudioEpisode).where(StudioEpisode.project_id == project_id)
-                        .order_by(StudioEpisode.number)).all()
+                        .order_by(col(StudioEpisode.number))).all()
     return [EpisodeRead.model_validate(e, from_attributes=True) for e in rows]
 
 
@@ -172,7 +175,7 @@ def create_sequence(session: Session, actor: Actor, project_id: int, code: str, 
     session.flush()
     announce(session, actor, ProjectSequenceAdded, project_id, {"sequence": {"before": None, "after": code}},
              project_id=project_id, now=now)
-    return row.id
+    return pk(row)
 
 
 def _episode(session: Session, actor: Actor, project_id: int, episode_id: int) -> StudioEpisode:
@@ -213,8 +216,8 @@ def create_cut(session: Session, actor: Actor, project_id: int, data: CutCreate,
                     created_by=actor.user_id, updated_by=actor.user_id)
     session.add(cut)
     session.flush()
-    create_tasks(session, actor, project_id, "cut", cut_ids=[cut.id], now=now)
-    announce(session, actor, CutCreated, cut.id, {"code": {"before": None, "after": code}},
+    create_tasks(session, actor, project_id, "cut", cut_ids=[pk(cut)], now=now)
+    announce(session, actor, CutCreated, pk(cut), {"code": {"before": None, "after": code}},
              project_id=project_id, now=now)
     return cut_read(cut)
 
@@ -238,7 +241,7 @@ def update_cut(session: Session, actor: Actor, cut_id: int, data: CutUpdate, *, 
     if changes:
         cut.updated_at, cut.updated_by = now, actor.user_id
         session.add(cut)
-        announce(session, actor, CutUpdated, cut.id, changes, project_id=cut.project_id, now=now)
+        announce(session, actor, CutUpdated, pk(cut), changes, project_id=cut.project_id, now=now)
     return cut_read(cut)
 
 
@@ -248,7 +251,7 @@ def list_cuts(session: Session, actor: Actor, project_id: int, *, episode_id: in
     query = select(StudioCut).where(StudioCut.project_id == project_id)
     if episode_id is not None:
         query = query.where(StudioCut.episode_id == episode_id)
-    return [cut_read(c) for c in session.exec(query.order_by(StudioCut.episode_id, StudioCut.position,
+    return [cut_read(c) for c in session.exec(query.order_by(col(StudioCut.episode_id), col(StudioCut.position),
                                                                StudioCut.code)).all()]
 
 
@@ -279,8 +282,8 @@ def create_asset(session: Session, actor: Actor, project_id: int, data: AssetCre
                         created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(asset)
     session.flush()
-    create_tasks(session, actor, project_id, "asset", asset_ids=[asset.id], now=now)
-    announce(session, actor, AssetCreated, asset.id, {"code": {"before": None, "after": code}},
+    create_tasks(session, actor, project_id, "asset", asset_ids=[pk(asset)], now=now)
+    announce(session, actor, AssetCreated, pk(asset), {"code": {"before": None, "after": code}},
              project_id=project_id, now=now)
     return _asset_read(session, actor, asset)
 
@@ -296,9 +299,9 @@ def list_assets(session: Session, actor: Actor, project_id: int) -> list[AssetRe
     require_reader(actor)
     get_project(session, actor, project_id)
     labels = type_lists.labels(session, actor, ASSET_KINDS)
-    rows = session.exec(select(StudioAsset).where(StudioAsset.project_id == project_id).order_by(StudioAsset.code)).all()
+    rows = session.exec(select(StudioAsset).where(StudioAsset.project_id == project_id).order_by(col(StudioAsset.code))).all()
     return [AssetRead.model_validate(a, from_attributes=True).model_copy(
-        update={"kind_label": labels.get(a.kind_value_id, "")}) for a in rows]
+        update={"kind_label": labels.get(a.kind_value_id, "") if a.kind_value_id is not None else ""}) for a in rows]
 
 
 def cast_asset(session: Session, actor: Actor, cut_id: int, asset_id: int, *, now: datetime) -> None:
@@ -317,7 +320,7 @@ def cast_asset(session: Session, actor: Actor, cut_id: int, asset_id: int, *, no
 def casting(session: Session, actor: Actor, cut_id: int) -> list[AssetRead]:
     require_reader(actor)
     get_scoped(session, actor, StudioCut, cut_id, "Cut")
-    rows = session.exec(select(StudioAsset).join(StudioCasting, StudioCasting.asset_id == StudioAsset.id)
+    rows = session.exec(select(StudioAsset).join(StudioCasting, col(StudioCasting.asset_id) == StudioAsset.id)
                         .where(StudioCasting.cut_id == cut_id).order_by(StudioAsset.code)).all()
     return [_asset_read(session, actor, a) for a in rows]
 
@@ -328,7 +331,7 @@ def create_tasks(session: Session, actor: Actor, project_id: int, kind: str, *, 
                  asset_ids: list[int] | None = None, episode_ids: list[int] | None = None, now: datetime) -> int:
     """One task per (entity, step of its kind) that has none yet, in one INSERT ... SELECT."""
     entity = StudioCut if kind == "cut" else StudioAsset
-    e, s, t = entity.__table__, StudioStep.__table__, StudioTask.__table__
+    e, s, t = table_of(entity), table_of(StudioStep), table_of(StudioTask)
     link = t.c.cut_id if kind == "cut" else t.c.asset_id
     stamp = sa.literal(now, UTCDateTime())
     episode = e.c.episode_id if kind == "cut" else sa.null()
@@ -339,7 +342,7 @@ def create_tasks(session: Session, actor: Actor, project_id: int, kind: str, *, 
               .where(e.c.project_id == project_id,
                      ~sa.exists().where(t.c.step_id == s.c.id, link == e.c.id)))
     if cut_ids is not None or asset_ids is not None:
-        source = source.where(e.c.id.in_(cut_ids if kind == "cut" else asset_ids))
+        source = source.where(e.c.id.in_((cut_ids if kind == "cut" else asset_ids) or []))
     if episode_ids is not None:
         source = source.where(e.c.episode_id.in_(episode_ids))
     columns = ["organization_id", "project_id", "step_id", "episode_id", "cut_id" if kind == "cut" else "asset_id",
@@ -365,26 +368,26 @@ def bulk_create(session: Session, actor: Actor, project_id: int, data: BulkCreat
     prefix = text(data.cut_prefix, "cut_prefix", problems, max_len=8)
     check(problems)
     numbers = range(data.episode_from, data.episode_to + 1)
-    have = dict(session.exec(select(StudioEpisode.number, StudioEpisode.id).where(
-        StudioEpisode.project_id == project_id, StudioEpisode.number.in_(list(numbers)))).all())
+    have = id_map(session.exec(select(StudioEpisode.number, StudioEpisode.id).where(
+        StudioEpisode.project_id == project_id, col(StudioEpisode.number).in_(list(numbers)))).all())
     new_episodes = [{"organization_id": actor.organization_id, "project_id": project_id, "number": n, "name": ""}
                     for n in numbers if n not in have]
     if new_episodes:
-        session.execute(sa.insert(StudioEpisode.__table__), new_episodes)
-    episodes = dict(session.exec(select(StudioEpisode.number, StudioEpisode.id).where(
-        StudioEpisode.project_id == project_id, StudioEpisode.number.in_(list(numbers)))).all())
+        session.execute(sa.insert(table_of(StudioEpisode)), new_episodes)
+    episodes = id_map(session.exec(select(StudioEpisode.number, StudioEpisode.id).where(
+        StudioEpisode.project_id == project_id, col(StudioEpisode.number).in_(list(numbers)))).all())
     existing = set(session.exec(select(StudioCut.episode_id, StudioCut.code).where(
-        StudioCut.project_id == project_id, StudioCut.episode_id.in_(list(episodes.values())))).all())
+        StudioCut.project_id == project_id, col(StudioCut.episode_id).in_(list(episodes.values())))).all())
     width = max(3, len(str(data.cut_to)))
     frames = data.frames_per_cut
-    cuts = [{"organization_id": actor.organization_id, "project_id": project_id, "episode_id": episodes[n],
+    cuts: list[dict[str, Any]] = [{"organization_id": actor.organization_id, "project_id": project_id, "episode_id": episodes[n],
              "code": f"{prefix}{c:0{width}d}", "position": c, "frame_in": 1 if frames else None,
              "frame_out": frames, "description": "", "custom": {}, "created_at": now, "updated_at": now,
              "created_by": actor.user_id, "updated_by": actor.user_id}
             for n in numbers for c in range(data.cut_from, data.cut_to + 1)
             if (episodes[n], f"{prefix}{c:0{width}d}") not in existing]
     if cuts:
-        session.execute(sa.insert(StudioCut.__table__), cuts)
+        session.execute(sa.insert(table_of(StudioCut)), cuts)
     tasks = create_tasks(session, actor, project_id, "cut", episode_ids=list(episodes.values()), now=now) \
         if data.with_tasks else 0
     result = BulkResult(episodes=len(new_episodes), cuts=len(cuts), tasks=tasks)

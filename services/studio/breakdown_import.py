@@ -16,16 +16,18 @@ import io
 import re
 import zipfile
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.studio import StudioCut, StudioEpisode, StudioSequence
 from services.core.access import Actor
 from services.core.errors import Invalid
 from services.studio.breakdown import create_tasks
-from services.studio.common import announce, get_project, require_manager
+from services.studio.common import announce, get_project, id_map, ids, require_manager, table_of
 from services.studio.events import ProjectBreakdownImported
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -158,7 +160,7 @@ def _duplicates_and_existing(session: Session, project_id: int, rows: list[Impor
             r.problems.append(f"cut {r.cut} is already in row {seen[key]}.")
         seen.setdefault(key, r.row)
     existing = set(session.exec(select(StudioEpisode.number, StudioCut.code)
-                                .join(StudioEpisode, StudioEpisode.id == StudioCut.episode_id, isouter=True)
+                                .join(StudioEpisode, col(StudioEpisode.id) == StudioCut.episode_id, isouter=True)
                                 .where(StudioCut.project_id == project_id)).all())
     for r in rows:
         number = int(r.episode) if r.episode.isdigit() else None
@@ -173,22 +175,22 @@ def _write(session: Session, actor: Actor, project_id: int, rows: list[ImportRow
     have = set(session.exec(select(StudioEpisode.number).where(StudioEpisode.project_id == project_id)).all())
     new = [{"organization_id": org, "project_id": project_id, "number": n, "name": ""} for n in numbers if n not in have]
     if new:
-        session.execute(sa.insert(StudioEpisode.__table__), new)
-    episodes = dict(session.exec(select(StudioEpisode.number, StudioEpisode.id)
+        session.execute(sa.insert(table_of(StudioEpisode)), new)
+    episodes = id_map(session.exec(select(StudioEpisode.number, StudioEpisode.id)
                                  .where(StudioEpisode.project_id == project_id)).all())
     sequences = _sequences(session, org, project_id, rows, episodes)
     descriptions = {n: _text(v[columns["description"]]) if "description" in columns and columns["description"] < len(v)
                     else "" for n, v in table}
-    cuts = [{"organization_id": org, "project_id": project_id, "episode_id": episodes.get(int(r.episode)) if r.episode
+    cuts: list[dict[str, Any]] = [{"organization_id": org, "project_id": project_id, "episode_id": episodes.get(int(r.episode)) if r.episode
              else None, "sequence_id": sequences.get((r.episode, r.sequence)), "code": r.cut, "position": i,
              "frame_in": int(r.frame_in) if r.frame_in else None, "frame_out": int(r.frame_out) if r.frame_out else None,
              "description": descriptions.get(r.row, ""), "custom": {}, "created_at": now, "updated_at": now,
              "created_by": actor.user_id, "updated_by": actor.user_id} for i, r in enumerate(rows, start=1)]
-    session.execute(sa.insert(StudioCut.__table__), cuts)
+    session.execute(sa.insert(table_of(StudioCut)), cuts)
     keys = {(c["episode_id"], c["code"]) for c in cuts}
-    ids = [i for i, e, code in session.exec(select(StudioCut.id, StudioCut.episode_id, StudioCut.code).where(
-        StudioCut.project_id == project_id, StudioCut.code.in_([c["code"] for c in cuts]))).all() if (e, code) in keys]
-    return len(cuts), create_tasks(session, actor, project_id, "cut", cut_ids=ids, now=now)
+    cut_ids = ids(i for i, e, code in session.exec(select(StudioCut.id, StudioCut.episode_id, StudioCut.code).where(
+        StudioCut.project_id == project_id, col(StudioCut.code).in_([c["code"] for c in cuts]))).all() if (e, code) in keys)
+    return len(cuts), create_tasks(session, actor, project_id, "cut", cut_ids=cut_ids, now=now)
 
 
 def _sequences(session: Session, org: int, project_id: int, rows: list[ImportRow],
@@ -204,5 +206,5 @@ def _sequences(session: Session, org: int, project_id: int, rows: list[ImportRow
             row = StudioSequence(organization_id=org, project_id=project_id, episode_id=episode_id, code=code)
             session.add(row)
             session.flush()
-        found[(episode, code)] = row.id
+        found[(episode, code)] = pk(row)
     return found

@@ -8,11 +8,13 @@ and one `studio.*` domain event, recorded in the caller's transaction.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, select
 
 from models.studio import StudioProject
 from models.studio_work import StudioAccount, StudioActivity
@@ -24,6 +26,8 @@ from services.core.events import record
 from services.core.scoping import get_scoped
 from services.studio.events import StudioEvent
 
+K = TypeVar("K")
+R = TypeVar("R", bound=SQLModel)
 PROJECT_TYPES = "studio_project_types"
 ASSET_KINDS = "studio_asset_kinds"
 type_lists.register_default_list(PROJECT_TYPES, "Studio project types", [
@@ -61,6 +65,28 @@ def get_project(session: Session, actor: Actor, project_id: int, *, for_update: 
     return get_scoped(session, actor, StudioProject, project_id, "Project", for_update=for_update)
 
 
+def id_map(rows: Iterable[tuple[K, int | None]]) -> dict[K, int]:
+    """(key, primary key) rows read back from the database as a dict (a stored row's id is never None)."""
+    return {key: row_id for key, row_id in rows if row_id is not None}
+
+
+def referenced(session: Session, model: type[R], row_id: int | None) -> R:
+    """The row a foreign key of a stored row names (the constraint guarantees it exists)."""
+    row = session.get(model, row_id) if row_id is not None else None
+    assert row is not None, f"{model.__name__} {row_id}, named by a foreign key, is missing"
+    return row
+
+
+def ids(rows: Iterable[int | None]) -> list[int]:
+    """Primary keys read back from the database (never None) as a list."""
+    return [row_id for row_id in rows if row_id is not None]
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """A table model's Core table, for set-based inserts (INSERT ... SELECT, executemany)."""
+    return cast(sa.Table, sa.inspect(model).local_table)
+
+
 def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
@@ -79,14 +105,13 @@ def apply(row: Any, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return changes
 
 
-def log_activity(session: Session, actor: Actor | None, entity: str, entity_id: int, action: str,
-                 changes: dict[str, Any] | None, *, project_id: int | None, now: datetime,
-                 organization_id: int | None = None) -> None:
+def log_activity(session: Session, actor: Actor, entity: str, entity_id: int, action: str,
+                 changes: dict[str, Any] | None, *, project_id: int | None, now: datetime) -> None:
     """One row of the per-entity feed (purged after the organization's retention)."""
     session.add(StudioActivity(
-        organization_id=organization_id if organization_id is not None else actor.organization_id,
+        organization_id=actor.organization_id,
         project_id=project_id, entity=entity, entity_id=entity_id, action=action,
-        changes={k: v for k, v in (changes or {}).items()}, user_id=actor.user_id if actor else None, at=now))
+        changes={k: v for k, v in (changes or {}).items()}, user_id=actor.user_id, at=now))
 
 
 def announce(session: Session, actor: Actor, event: type[StudioEvent], entity_id: int, changes: dict[str, Any] | None,

@@ -13,7 +13,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col
 
 from models.studio import StudioCut, StudioEpisode, StudioMember, StudioPartner, StudioStep
 from models.studio_work import StudioTask
@@ -62,21 +62,21 @@ def dashboard(session: Session, actor: Actor, project_id: int, *, today: date) -
     require_reader(actor)
     get_project(session, actor, project_id)
     t = StudioTask
-    approved = sa.func.sum(sa.case((t.status == "approved", 1), else_=0))
-    first = sa.func.sum(sa.case((sa.and_(t.status == "approved", t.rework_loops == 0), 1), else_=0))
+    approved = sa.func.sum(sa.case((col(t.status) == "approved", 1), else_=0))
+    first = sa.func.sum(sa.case((sa.and_(col(t.status) == "approved", col(t.rework_loops) == 0), 1), else_=0))
     loops = sa.func.sum(t.rework_loops)
-    reworked = sa.func.sum(sa.case((t.rework_loops > 0, 1), else_=0))
-    total, done, first_pass, loop_sum, reworked_n = session.exec(
-        select(sa.func.count(t.id), approved, first, loops, reworked).where(t.project_id == project_id)).one()
+    reworked = sa.func.sum(sa.case((col(t.rework_loops) > 0, 1), else_=0))
+    total, done, first_pass, loop_sum, reworked_n = session.execute(
+        sa.select(sa.func.count(col(t.id)), approved, first, loops, reworked).where(col(t.project_id) == project_id)).one()
     cells = [ProgressCell(episode_number=ep, step_key=key, step_name=name, tasks=n, approved=int(a or 0),
                           share=(int(a or 0) / n) if n else 0.0)
-             for ep, key, name, _, n, a in session.exec(
-                 select(StudioEpisode.number, StudioStep.key, StudioStep.name, StudioStep.position, sa.func.count(t.id),
-                        approved).select_from(t).join(StudioStep, StudioStep.id == t.step_id)
-                 .join(StudioEpisode, StudioEpisode.id == t.episode_id, isouter=True)
-                 .where(t.project_id == project_id)
-                 .group_by(StudioEpisode.number, StudioStep.key, StudioStep.name, StudioStep.position)
-                 .order_by(StudioEpisode.number, StudioStep.position)).all()]
+             for ep, key, name, _, n, a in session.execute(
+                 sa.select(col(StudioEpisode.number), col(StudioStep.key), col(StudioStep.name), col(StudioStep.position),
+                           sa.func.count(col(t.id)), approved).select_from(t).join(StudioStep, col(StudioStep.id) == t.step_id)
+                 .join(StudioEpisode, col(StudioEpisode.id) == t.episode_id, isouter=True)
+                 .where(col(t.project_id) == project_id)
+                 .group_by(col(StudioEpisode.number), col(StudioStep.key), col(StudioStep.name), col(StudioStep.position))
+                 .order_by(col(StudioEpisode.number), col(StudioStep.position))).all()]
     done = int(done or 0)
     return StudioDashboard(tasks=total, approved=done, progress=(done / total) if total else 0.0,
                            first_pass_rate=(int(first_pass or 0) / done) if done else None,
@@ -86,12 +86,12 @@ def dashboard(session: Session, actor: Actor, project_id: int, *, today: date) -
 
 def throughput(session: Session, project_id: int) -> list[ThroughputRow]:
     t = StudioTask
-    rows = session.exec(select(t.approved_at, StudioMember.person_name, StudioMember.role_title,
-                               StudioMember.weekly_quota, StudioPartner.name)
-                        .join(StudioMember, StudioMember.id == t.assignee_member_id, isouter=True)
-                        .join(StudioPartner, StudioPartner.id == t.vendor_partner_id, isouter=True)
-                        .where(t.project_id == project_id, t.status == "approved",
-                               t.approved_at.is_not(None))).all()
+    rows = session.execute(sa.select(col(t.approved_at), col(StudioMember.person_name), col(StudioMember.role_title),
+                                     col(StudioMember.weekly_quota), col(StudioPartner.name))
+                           .join(StudioMember, col(StudioMember.id) == t.assignee_member_id, isouter=True)
+                           .join(StudioPartner, col(StudioPartner.id) == t.vendor_partner_id, isouter=True)
+                           .where(col(t.project_id) == project_id, col(t.status) == "approved",
+                                  col(t.approved_at).is_not(None))).all()
     counts: dict[tuple[str, str], list] = {}
     for approved_at, person, role, quota, vendor in rows:
         who = person or role or vendor or "-"
@@ -105,14 +105,15 @@ def throughput(session: Session, project_id: int) -> list[ThroughputRow]:
 
 def late_tasks(session: Session, project_id: int, today: date, *, limit: int = 500) -> list[LateTask]:
     t = StudioTask
-    rows = session.exec(select(t.id, StudioCut.code, StudioEpisode.number, StudioStep.name, t.status, t.due_date,
-                               StudioMember.person_name, StudioMember.role_title)
-                        .join(StudioStep, StudioStep.id == t.step_id)
-                        .join(StudioCut, StudioCut.id == t.cut_id, isouter=True)
-                        .join(StudioEpisode, StudioEpisode.id == t.episode_id, isouter=True)
-                        .join(StudioMember, StudioMember.id == t.assignee_member_id, isouter=True)
-                        .where(t.project_id == project_id, t.status != "approved", t.due_date < today)
-                        .order_by(t.due_date, t.id).limit(limit)).all()
+    rows = session.execute(sa.select(col(t.id), col(StudioCut.code), col(StudioEpisode.number), col(StudioStep.name),
+                                     col(t.status), col(t.due_date), col(StudioMember.person_name),
+                                     col(StudioMember.role_title))
+                           .join(StudioStep, col(StudioStep.id) == t.step_id)
+                           .join(StudioCut, col(StudioCut.id) == t.cut_id, isouter=True)
+                           .join(StudioEpisode, col(StudioEpisode.id) == t.episode_id, isouter=True)
+                           .join(StudioMember, col(StudioMember.id) == t.assignee_member_id, isouter=True)
+                           .where(col(t.project_id) == project_id, col(t.status) != "approved", col(t.due_date) < today)
+                           .order_by(col(t.due_date), col(t.id)).limit(limit)).all()
     return [LateTask(task_id=i, entity_code=f"EP{ep:02d} {code}" if ep else (code or f"#{i}"), step_name=step,
                      status=status, due_date=due, assignee=person or role or "")
             for i, code, ep, step, status, due, person, role in rows]

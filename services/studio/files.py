@@ -17,14 +17,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.studio import StudioProject
 from models.studio_work import StudioAccount, StudioFile, StudioReview, StudioSettings, StudioTask
 from services.core.access import Actor
 from services.core.db import PROJECT_ROOT, database_url
 from services.core.errors import Invalid, NotFound
-from services.studio.common import is_portal, portal_account, require_reader
+from services.studio.common import is_portal, portal_account, referenced, require_reader
 from services.studio.tasks import partner_owns
 
 MAGIC: dict[str, tuple[tuple[int, bytes], ...]] = {
@@ -85,7 +86,7 @@ def store(session: Session, actor: Actor, task: StudioTask, version_id: int, upl
     key = f"{actor.organization_id}/{sha[:2]}/{sha}"
     _write(key, upload.data)
     thumb = _thumbnail(key, upload.data) if content_type.startswith("image/") else None
-    row = StudioFile(organization_id=actor.organization_id, version_id=version_id, task_id=task.id,
+    row = StudioFile(organization_id=actor.organization_id, version_id=version_id, task_id=pk(task),
                      filename=os.path.basename(upload.filename)[:255], content_type=content_type,
                      size=len(upload.data), sha256=sha, storage_key=key, thumbnail_key=thumb)
     session.add(row)
@@ -124,10 +125,10 @@ def _may_read(session: Session, actor: Actor, row: StudioFile) -> bool:
         require_reader(actor)
         return True
     account: StudioAccount = portal_account(session, actor)
-    task = session.get(StudioTask, row.task_id)
+    task = referenced(session, StudioTask, row.task_id)
     if account.kind == "vendor":
         return partner_owns(session, task, account.partner_id)
-    project = session.get(StudioProject, task.project_id)
+    project = referenced(session, StudioProject, task.project_id)
     shared = session.exec(select(StudioReview.id).where(StudioReview.version_id == row.version_id,
                                                         StudioReview.shared_with_client == True)).first()  # noqa: E712
     return shared is not None and project.client_partner_id == account.partner_id
@@ -150,4 +151,4 @@ def open_file(session: Session, actor: Actor, file_id: int, *, thumbnail: bool =
 
 def files_of_version(session: Session, version_id: int) -> list[StudioFile]:
     return list(session.exec(select(StudioFile).where(StudioFile.version_id == version_id)
-                             .order_by(StudioFile.id)).all())
+                             .order_by(col(StudioFile.id))).all())

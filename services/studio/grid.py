@@ -11,7 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.studio import StudioCut, StudioEpisode, StudioMember, StudioStep
 from models.studio_work import StudioTask
@@ -58,18 +58,18 @@ def production_grid(session: Session, actor: Actor, project_id: int, *, episode_
     require_reader(actor)
     get_project(session, actor, project_id)
     steps = session.exec(select(StudioStep.id, StudioStep.key, StudioStep.name).where(
-        StudioStep.project_id == project_id, StudioStep.entity_kind == "cut").order_by(StudioStep.position)).all()
-    query = (select(StudioCut.id, StudioCut.code, StudioCut.frame_in, StudioCut.frame_out, StudioEpisode.number,
-                    StudioTask.id, StudioTask.step_id, StudioTask.status, StudioTask.due_date,
-                    StudioTask.rework_loops, StudioTask.assignee_member_id, StudioMember.person_name,
-                    StudioMember.role_title)
+        StudioStep.project_id == project_id, StudioStep.entity_kind == "cut").order_by(col(StudioStep.position))).all()
+    query = (sa.select(*(col(c) for c in (
+                 StudioCut.id, StudioCut.code, StudioCut.frame_in, StudioCut.frame_out, StudioEpisode.number,
+                 StudioTask.id, StudioTask.step_id, StudioTask.status, StudioTask.due_date, StudioTask.rework_loops,
+                 StudioTask.assignee_member_id, StudioMember.person_name, StudioMember.role_title)))
              .select_from(StudioCut)
-             .join(StudioEpisode, StudioEpisode.id == StudioCut.episode_id, isouter=True)
-             .join(StudioTask, StudioTask.cut_id == StudioCut.id, isouter=True)
-             .join(StudioMember, StudioMember.id == StudioTask.assignee_member_id, isouter=True)
-             .where(StudioCut.project_id == project_id))
+             .join(StudioEpisode, col(StudioEpisode.id) == StudioCut.episode_id, isouter=True)
+             .join(StudioTask, col(StudioTask.cut_id) == StudioCut.id, isouter=True)
+             .join(StudioMember, col(StudioMember.id) == StudioTask.assignee_member_id, isouter=True)
+             .where(col(StudioCut.project_id) == project_id))
     if episode_id is not None:
-        query = query.where(StudioCut.episode_id == episode_id)
+        query = query.where(col(StudioCut.episode_id) == episode_id)
     if search.strip():
         query = query.where(sa.func.lower(StudioCut.code).like(f"%{search.strip().lower()}%"))
     key_of = {sid: key for sid, key, _ in steps}
@@ -77,7 +77,8 @@ def production_grid(session: Session, actor: Actor, project_id: int, *, episode_
     matching: set[int] = set()
     wanted_step = next((sid for sid, key, _ in steps if key == step_key), None) if step_key else None
     for (cut_id, code, f_in, f_out, ep, task_id, step_id, st, due, loops, member_id, person,
-         role) in session.exec(query.order_by(StudioEpisode.number, StudioCut.position, StudioCut.code)).all():
+         role) in session.execute(query.order_by(col(StudioEpisode.number), col(StudioCut.position),
+                                                      col(StudioCut.code))).all():
         row = rows.get(cut_id)
         if row is None:
             frames = f_out - f_in + 1 if f_in is not None and f_out is not None else None
@@ -99,16 +100,16 @@ def gantt_rows(session: Session, actor: Actor, project_id: int) -> list[GanttRow
     require_reader(actor)
     project = get_project(session, actor, project_id)
     t = StudioTask
-    query = (select(StudioEpisode.number, StudioEpisode.deadline, StudioStep.key, StudioStep.name,
-                    StudioStep.position, sa.func.min(sa.func.coalesce(t.start_date, t.due_date)),
-                    sa.func.max(t.due_date), sa.func.count(t.id),
-                    sa.func.sum(sa.case((t.status == "approved", 1), else_=0)))
-             .select_from(t).join(StudioStep, StudioStep.id == t.step_id)
-             .join(StudioEpisode, StudioEpisode.id == t.episode_id, isouter=True)
-             .where(t.project_id == project_id)
-             .group_by(StudioEpisode.number, StudioEpisode.deadline, StudioStep.key, StudioStep.name,
-                       StudioStep.position)
-             .order_by(StudioEpisode.number, StudioStep.position))
+    query = (sa.select(col(StudioEpisode.number), col(StudioEpisode.deadline), col(StudioStep.key), col(StudioStep.name),
+                       col(StudioStep.position), sa.func.min(sa.func.coalesce(t.start_date, t.due_date)),
+                       sa.func.max(t.due_date), sa.func.count(col(t.id)),
+                       sa.func.sum(sa.case((col(t.status) == "approved", 1), else_=0)))
+             .select_from(t).join(StudioStep, col(StudioStep.id) == t.step_id)
+             .join(StudioEpisode, col(StudioEpisode.id) == t.episode_id, isouter=True)
+             .where(col(t.project_id) == project_id)
+             .group_by(col(StudioEpisode.number), col(StudioEpisode.deadline), col(StudioStep.key), col(StudioStep.name),
+                       col(StudioStep.position))
+             .order_by(col(StudioEpisode.number), col(StudioStep.position)))
     return [GanttRow(episode_number=ep, step_key=key, step_name=name, start=start, finish=finish, tasks=count,
                      approved=int(done or 0), deadline=deadline or project.deadline)
-            for ep, deadline, key, name, _, start, finish, count, done in session.exec(query).all()]
+            for ep, deadline, key, name, _, start, finish, count, done in session.execute(query).all()]

@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
+from typing import Any
 
 from fpdf import FPDF
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.studio import StudioMember, StudioPartner
 from models.user import User
 from services.core.access import Actor
@@ -25,6 +27,7 @@ from services.studio.common import (
     apply,
     check,
     get_project,
+    ids,
     require_manager,
     require_reader,
     text,
@@ -79,7 +82,7 @@ def create_member(session: Session, actor: Actor, project_id: int, data: MemberC
     get_project(session, actor, project_id, for_update=True)
     problems: dict[str, str] = {}
     role_title = text(data.role_title, "role_title", problems, max_len=120, required=True)
-    values = {name: text(getattr(data, name), name, problems, max_len=limit) for name, limit in (
+    values: dict[str, Any] = {name: text(getattr(data, name), name, problems, max_len=limit) for name, limit in (
         ("role_title2", 120), ("department", 64), ("person_name", 200), ("person_name2", 200))}
     if data.weekly_quota is not None and data.weekly_quota < 0:
         problems["weekly_quota"] = "Not negative."
@@ -91,7 +94,7 @@ def create_member(session: Session, actor: Actor, project_id: int, data: MemberC
                           updated_at=now, created_by=actor.user_id, updated_by=actor.user_id, **values)
     session.add(member)
     session.flush()
-    announce(session, actor, MemberCreated, member.id, {"role_title": {"before": None, "after": role_title}},
+    announce(session, actor, MemberCreated, pk(member), {"role_title": {"before": None, "after": role_title}},
              project_id=project_id, now=now)
     return _read(session, member)
 
@@ -116,7 +119,7 @@ def link_member(session: Session, actor: Actor, member_id: int, *, user_id: int 
     if changes:
         member.updated_at, member.updated_by = now, actor.user_id
         session.add(member)
-        announce(session, actor, MemberLinked, member.id, changes, project_id=member.project_id, now=now)
+        announce(session, actor, MemberLinked, pk(member), changes, project_id=member.project_id, now=now)
     return _read(session, member)
 
 
@@ -124,13 +127,13 @@ def list_members(session: Session, actor: Actor, project_id: int) -> list[Member
     require_reader(actor)
     get_project(session, actor, project_id)
     rows = session.exec(select(StudioMember).where(StudioMember.project_id == project_id)
-                        .order_by(StudioMember.department, StudioMember.position, StudioMember.id)).all()
+                        .order_by(col(StudioMember.department), col(StudioMember.position), col(StudioMember.id))).all()
     return [_read(session, m) for m in rows]
 
 
 def members_of_user(session: Session, actor: Actor) -> list[int]:
     """The slot ids the acting user fills (in any project of the organization)."""
-    return list(session.exec(select(StudioMember.id).where(
+    return ids(session.exec(select(StudioMember.id).where(
         StudioMember.organization_id == actor.organization_id, StudioMember.user_id == actor.user_id)).all())
 
 

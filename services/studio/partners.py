@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.studio import StudioPartner, StudioProjectPartner
 from models.studio_work import StudioAccount
 from models.user import Role, RoleAssignment, User
@@ -90,7 +91,7 @@ def create_partner(session: Session, actor: Actor, data: PartnerCreate, *, now: 
                         created_by=actor.user_id, updated_by=actor.user_id)
     session.add(row)
     session.flush()
-    announce(session, actor, PartnerCreated, row.id, {"name": {"before": None, "after": name}},
+    announce(session, actor, PartnerCreated, pk(row), {"name": {"before": None, "after": name}},
              project_id=None, now=now)
     return partner_read(actor, row)
 
@@ -132,9 +133,9 @@ def project_partners(session: Session, actor: Actor, project_id: int) -> list[Pr
     require_reader(actor)
     get_project(session, actor, project_id)
     rows = session.exec(select(StudioProjectPartner, StudioPartner.name)
-                        .join(StudioPartner, StudioPartner.id == StudioProjectPartner.partner_id)
+                        .join(StudioPartner, col(StudioPartner.id) == StudioProjectPartner.partner_id)
                         .where(StudioProjectPartner.project_id == project_id)
-                        .order_by(StudioProjectPartner.role, StudioProjectPartner.tier, StudioPartner.name)).all()
+                        .order_by(col(StudioProjectPartner.role), col(StudioProjectPartner.tier), col(StudioPartner.name))).all()
     return [ProjectPartnerRead(id=r.id, project_id=r.project_id, partner_id=r.partner_id, partner_name=name,
                                role=r.role, tier=r.tier) for r, name in rows]
 
@@ -152,8 +153,8 @@ def link_account(session: Session, actor: Actor, user_id: int, partner_id: int, 
     existing = session.exec(select(StudioAccount).where(StudioAccount.user_id == user_id)).first()
     if existing is not None:
         raise Conflict("This user is already an account of a partner.")
-    session.add(StudioAccount(organization_id=actor.organization_id, user_id=user_id, partner_id=partner.id,
+    session.add(StudioAccount(organization_id=actor.organization_id, user_id=user_id, partner_id=pk(partner),
                               kind=kinds[0]))
     session.flush()
-    announce(session, actor, PartnerAccountLinked, partner.id,
+    announce(session, actor, PartnerAccountLinked, pk(partner),
              {"account": {"before": None, "after": f"{user.username} ({kinds[0]})"}}, project_id=None, now=now)

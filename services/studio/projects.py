@@ -11,8 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, case, func, select
+from sqlmodel import Session, case, col, func, select
 
+from models.base import pk
 from models.studio import StudioPartner, StudioProject, StudioStep, StudioTemplate
 from models.studio_work import StudioTask
 from services.config import custom_fields, type_lists
@@ -172,7 +173,7 @@ def create_template(session: Session, actor: Actor, data: TemplateCreate, *, now
                          created_by=actor.user_id, updated_by=actor.user_id)
     session.add(row)
     session.flush()
-    announce(session, actor, TemplateCreated, row.id, {"name": {"before": None, "after": name}},
+    announce(session, actor, TemplateCreated, pk(row), {"name": {"before": None, "after": name}},
              project_id=None, now=now)
     return TemplateRead(id=row.id, name=row.name, entity_kinds=row.entity_kinds, steps=row.steps)
 
@@ -220,10 +221,10 @@ def create_project(session: Session, actor: Actor, data: ProjectCreate, *, now: 
     session.flush()
     for i, step in enumerate(template.steps if template else []):
         spec = StepSpec.model_validate(step)
-        session.add(StudioStep(organization_id=actor.organization_id, project_id=project.id, key=spec.key,
+        session.add(StudioStep(organization_id=actor.organization_id, project_id=pk(project), key=spec.key,
                                name=spec.name, position=i, weight=spec.weight, entity_kind=spec.entity_kind))
     session.flush()
-    announce(session, actor, ProjectCreated, project.id,
+    announce(session, actor, ProjectCreated, pk(project),
              {"number": {"before": None, "after": project.number}, "name": {"before": None, "after": name}},
              project_id=project.id, now=now)
     return project_read(session, actor, project)
@@ -253,7 +254,7 @@ def update_project(session: Session, actor: Actor, project_id: int, data: Projec
     if changes:
         project.updated_at, project.updated_by = now, actor.user_id
         session.add(project)
-        announce(session, actor, ProjectUpdated, project.id, changes, project_id=project.id, now=now)
+        announce(session, actor, ProjectUpdated, pk(project), changes, project_id=project.id, now=now)
     return project_read(session, actor, project)
 
 
@@ -264,8 +265,8 @@ def progress(session: Session, project_ids: list[int]) -> dict[int, float]:
     weight = StudioStep.weight
     rows = session.exec(select(StudioTask.project_id, func.sum(weight),
                                func.sum(case((StudioTask.status == "approved", weight), else_=0)))
-                        .join(StudioStep, StudioStep.id == StudioTask.step_id)
-                        .where(StudioTask.project_id.in_(project_ids)).group_by(StudioTask.project_id)).all()
+                        .join(StudioStep, col(StudioStep.id) == StudioTask.step_id)
+                        .where(col(StudioTask.project_id).in_(project_ids)).group_by(col(StudioTask.project_id))).all()
     return {pid: float(done or 0) / float(total) if total else 0.0 for pid, total, done in rows}
 
 
@@ -273,9 +274,9 @@ def project_read(session: Session, actor: Actor, project: StudioProject, *, shar
     labels = type_lists.labels(session, actor, PROJECT_TYPES) if project.type_value_id else {}
     client = session.get(StudioPartner, project.client_partner_id) if project.client_partner_id else None
     read = ProjectRead.model_validate(project, from_attributes=True)
-    read.type_label = labels.get(project.type_value_id, "")
+    read.type_label = labels.get(project.type_value_id, "") if project.type_value_id is not None else ""
     read.client_name = client.name if client else ""
-    read.progress = share if share is not None else progress(session, [project.id]).get(project.id, 0.0)
+    read.progress = share if share is not None else progress(session, [pk(project)]).get(pk(project), 0.0)
     return read
 
 
@@ -289,8 +290,8 @@ def list_projects(session: Session, actor: Actor, *, status: str | None = None, 
         query = query.where(func.lower(StudioProject.name).like(like) | func.lower(StudioProject.number).like(like)
                             | func.lower(StudioProject.name2).like(like))
     rows = session.exec(query.order_by(StudioProject.number)).all()
-    shares = progress(session, [p.id for p in rows])
-    return [project_read(session, actor, p, share=shares.get(p.id, 0.0)) for p in rows]
+    shares = progress(session, [pk(p) for p in rows])
+    return [project_read(session, actor, p, share=shares.get(pk(p), 0.0)) for p in rows]
 
 
 def get_project_read(session: Session, actor: Actor, project_id: int) -> ProjectRead:
@@ -302,7 +303,7 @@ def steps(session: Session, actor: Actor, project_id: int) -> list[StepRead]:
     require_reader(actor)
     get_project(session, actor, project_id)
     rows = session.exec(select(StudioStep).where(StudioStep.project_id == project_id)
-                        .order_by(StudioStep.position)).all()
+                        .order_by(col(StudioStep.position))).all()
     return [StepRead.model_validate(s, from_attributes=True) for s in rows]
 
 

@@ -11,10 +11,12 @@ through the notification centre; a client account sees only reviews shared with 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.studio import StudioMember, StudioProject
 from models.studio_work import StudioAccount, StudioReview, StudioTask, StudioVersion
 from services.config.notifications import notify_people
@@ -75,13 +77,13 @@ class Decision(BaseModel):
 def _version_read(session: Session, v: StudioVersion) -> VersionRead:
     read = VersionRead.model_validate(v, from_attributes=True)
     read.files = [FileRead(id=f.id, filename=f.filename, content_type=f.content_type, size=f.size,
-                           has_thumbnail=f.thumbnail_key is not None) for f in file_store.files_of_version(session, v.id)]
+                           has_thumbnail=f.thumbnail_key is not None) for f in file_store.files_of_version(session, pk(v))]
     return read
 
 
 def _latest(session: Session, task_id: int) -> StudioVersion | None:
     return session.exec(select(StudioVersion).where(StudioVersion.task_id == task_id)
-                        .order_by(StudioVersion.number.desc())).first()
+                        .order_by(col(StudioVersion.number).desc())).first()
 
 
 def submit_version(session: Session, actor: Actor, task_id: int, uploads: list[file_store.Upload], *,
@@ -97,21 +99,21 @@ def submit_version(session: Session, actor: Actor, task_id: int, uploads: list[f
     for upload in uploads:
         file_store.check_upload(session, actor.organization_id, upload)
     number = (session.exec(select(func.max(StudioVersion.number)).where(StudioVersion.task_id == task.id)).one() or 0) + 1
-    version = StudioVersion(organization_id=actor.organization_id, task_id=task.id, number=number,
+    version = StudioVersion(organization_id=actor.organization_id, task_id=pk(task), number=number,
                             comment=comment.strip(), submitted_by=actor.user_id, submitted_at=now)
     session.add(version)
     session.flush()
     for upload in uploads:
-        file_store.store(session, actor, task, version.id, upload)
+        file_store.store(session, actor, task, pk(version), upload)
     before = task.status
     if task.status == "todo":
         move(session, actor, task, "start", now=now)
     move(session, actor, task, "resubmit" if task.status == "rework" else "submit", comment=comment, now=now)
-    announce(session, actor, TaskVersionSubmitted, task.id,
+    announce(session, actor, TaskVersionSubmitted, pk(task),
              {"status": {"before": before, "after": task.status}, "version": {"before": number - 1, "after": number}},
              project_id=task.project_id, now=now, version=number)
     leads = _leads(session, task.project_id)
-    _notify(session, actor, task, f"QC1 please: {label(session, task.id)} v{number}", comment, now,
+    _notify(session, actor, task, f"QC1 please: {label(session, pk(task))} v{number}", comment, now,
             user_ids=leads, roles=() if leads else ("supervisor",))
     return _version_read(session, version)
 
@@ -132,19 +134,19 @@ def decide(session: Session, actor: Actor, task_id: int, stage: str, data: Decis
         raise Conflict("QC1 reviews a task that waits for review.")
     if stage == "qc2" and task.status != "qc2":
         raise Conflict("QC2 comes only after QC1 has approved.")
-    version = _latest(session, task.id)
+    version = _latest(session, pk(task))
     if version is None:
         raise Conflict("No version was submitted.")
     before = task.status
     if stage == "qc1" and task.status == "waiting_review":
         move(session, actor, task, "qc1_take", now=now)
     move(session, actor, task, f"{stage}_{data.decision}", comment=data.comment, now=now)
-    review = StudioReview(organization_id=actor.organization_id, task_id=task.id, version_id=version.id, stage=stage,
+    review = StudioReview(organization_id=actor.organization_id, task_id=pk(task), version_id=pk(version), stage=stage,
                           decision=data.decision, reason=data.reason.strip()[:200], comment=data.comment.strip()[:2000],
                           frame=data.frame, timecode=data.timecode.strip()[:16],
                           shared_with_client=data.share_with_client, user_id=actor.user_id, at=now)
     session.add(review)
-    changes = {"status": {"before": before, "after": task.status}}
+    changes: dict[str, dict[str, Any]] = {"status": {"before": before, "after": task.status}}
     if data.decision == "reject":
         task.rework_loops += 1
         changes["rework_loops"] = {"before": task.rework_loops - 1, "after": task.rework_loops}
@@ -157,7 +159,7 @@ def decide(session: Session, actor: Actor, task_id: int, stage: str, data: Decis
             task.approved_at = now
     session.add_all([task, version])
     session.flush()
-    announce(session, actor, REVIEWED[stage, data.decision], task.id, changes, project_id=task.project_id, now=now,
+    announce(session, actor, REVIEWED[stage, data.decision], pk(task), changes, project_id=task.project_id, now=now,
              version=version.number, stage=stage, decision=data.decision)
     _notify_next(session, actor, task, stage, data, version.number, now)
     return _review_read(review, version.number)
@@ -165,7 +167,7 @@ def decide(session: Session, actor: Actor, task_id: int, stage: str, data: Decis
 
 def _notify_next(session: Session, actor: Actor, task: StudioTask, stage: str, data: Decision, number: int,
                  now: datetime) -> None:
-    what = f"{label(session, task.id)} v{number}"
+    what = f"{label(session, pk(task))} v{number}"
     if data.decision == "reject":
         _notify(session, actor, task, f"Rework ({stage.upper()}): {what}", data.comment, now,
                 user_ids=_workers(session, task))
@@ -195,7 +197,7 @@ def _workers(session: Session, task: StudioTask) -> list[int]:
         users.append(member.user_id)
     partners = {p for p in (task.vendor_partner_id, member.partner_id if member else None) if p}
     if partners:
-        users += list(session.exec(select(StudioAccount.user_id).where(StudioAccount.partner_id.in_(partners),
+        users += list(session.exec(select(StudioAccount.user_id).where(col(StudioAccount.partner_id).in_(partners),
                                                                        StudioAccount.kind == "vendor")).all())
     return users
 
@@ -209,15 +211,15 @@ def _review_read(r: StudioReview, number: int) -> ReviewRead:
 def versions(session: Session, actor: Actor, task_id: int) -> list[VersionRead]:
     task = get_task(session, actor, task_id)
     rows = session.exec(select(StudioVersion).where(StudioVersion.task_id == task.id)
-                        .order_by(StudioVersion.number)).all()
+                        .order_by(col(StudioVersion.number))).all()
     return [_version_read(session, v) for v in rows]
 
 
 def reviews(session: Session, actor: Actor, task_id: int) -> list[ReviewRead]:
     task = get_task(session, actor, task_id)
     rows = session.exec(select(StudioReview, StudioVersion.number)
-                        .join(StudioVersion, StudioVersion.id == StudioReview.version_id)
-                        .where(StudioReview.task_id == task.id).order_by(StudioReview.at, StudioReview.id)).all()
+                        .join(StudioVersion, col(StudioVersion.id) == StudioReview.version_id)
+                        .where(StudioReview.task_id == task.id).order_by(col(StudioReview.at), col(StudioReview.id))).all()
     return [_review_read(r, n) for r, n in rows]
 
 
@@ -225,11 +227,11 @@ def client_reviews(session: Session, actor: Actor) -> list[ReviewRead]:
     """A client account's view: the reviews shared with it, on projects whose client it is."""
     account = portal_account(session, actor, "client")
     rows = session.exec(select(StudioReview, StudioVersion.number)
-                        .join(StudioVersion, StudioVersion.id == StudioReview.version_id)
-                        .join(StudioTask, StudioTask.id == StudioReview.task_id)
-                        .join(StudioProject, StudioProject.id == StudioTask.project_id)
+                        .join(StudioVersion, col(StudioVersion.id) == StudioReview.version_id)
+                        .join(StudioTask, col(StudioTask.id) == StudioReview.task_id)
+                        .join(StudioProject, col(StudioProject.id) == StudioTask.project_id)
                         .where(StudioReview.organization_id == actor.organization_id,
                                StudioReview.shared_with_client == True,  # noqa: E712
                                StudioProject.client_partner_id == account.partner_id)
-                        .order_by(StudioReview.at.desc())).all()
+                        .order_by(col(StudioReview.at).desc())).all()
     return [_review_read(r, n) for r, n in rows]

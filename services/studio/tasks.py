@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, or_, select
 
+from models.base import pk
 from models.studio import StudioAsset, StudioCut, StudioEpisode, StudioMember, StudioPartner, StudioProject, StudioStep
 from models.studio_work import StudioActivity, StudioTask, StudioTimesheet
 from models.workflow import WorkflowInstance
@@ -32,6 +33,7 @@ from services.studio.common import (
     is_portal,
     plain,
     portal_account,
+    referenced,
     require_manager,
     require_reader,
 )
@@ -98,8 +100,8 @@ def label(session: Session, task_id: int) -> str:
     task = session.get(StudioTask, task_id)
     if task is None:
         return f"task #{task_id}"
-    project = session.get(StudioProject, task.project_id)
-    step = session.get(StudioStep, task.step_id)
+    project = referenced(session, StudioProject, task.project_id)
+    step = referenced(session, StudioStep, task.step_id)
     return f"{project.number} {_entity_code(session, task)} {step.name}"
 
 
@@ -115,7 +117,7 @@ workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state, label
 
 def _entity_code(session: Session, task: StudioTask) -> str:
     if task.cut_id:
-        cut = session.get(StudioCut, task.cut_id)
+        cut = referenced(session, StudioCut, task.cut_id)
         episode = session.get(StudioEpisode, cut.episode_id) if cut.episode_id else None
         return f"EP{episode.number:02d} {cut.code}" if episode else cut.code
     asset = session.get(StudioAsset, task.asset_id)
@@ -155,10 +157,10 @@ def require_worker(session: Session, actor: Actor, task: StudioTask) -> None:
 def move(session: Session, actor: Actor, task: StudioTask, key: str, *, comment: str = "", now: datetime) -> str:
     """Take one workflow transition (starting the instance first when the task has none); the new state."""
     try:
-        workflow.instance(session, actor, ENTITY, task.id)
+        workflow.instance(session, actor, ENTITY, pk(task))
     except NotFound:
-        workflow.start(session, actor, ENTITY, task.id, now=now)
-    result = workflow.transition(session, actor, ENTITY, task.id, key, comment=comment, now=now)
+        workflow.start(session, actor, ENTITY, pk(task), now=now)
+    result = workflow.transition(session, actor, ENTITY, pk(task), key, comment=comment, now=now)
     session.flush()
     return result.state
 
@@ -168,7 +170,7 @@ def start_task(session: Session, actor: Actor, task_id: int, *, now: datetime) -
     require_worker(session, actor, task)
     before = task.status
     move(session, actor, task, "start", now=now)
-    announce(session, actor, TaskStarted, task.id, {"status": {"before": before, "after": task.status}},
+    announce(session, actor, TaskStarted, pk(task), {"status": {"before": before, "after": task.status}},
              project_id=task.project_id, now=now)
     return task_read(session, task)
 
@@ -182,7 +184,7 @@ def update_task(session: Session, actor: Actor, task_id: int, data: TaskUpdate, 
     if changes:
         task.updated_at, task.updated_by = now, actor.user_id
         session.add(task)
-        announce(session, actor, TaskUpdated, task.id, changes, project_id=task.project_id, now=now)
+        announce(session, actor, TaskUpdated, pk(task), changes, project_id=task.project_id, now=now)
     return task_read(session, task)
 
 
@@ -239,12 +241,12 @@ def log_time(session: Session, actor: Actor, task_id: int, day: date, minutes: i
     check({} if 0 < minutes <= 24 * 60 else {"minutes": "Between 1 and 1440 minutes."})
     member_id = session.exec(select(StudioMember.id).where(StudioMember.project_id == task.project_id,
                                                            StudioMember.user_id == actor.user_id)).first()
-    session.add(StudioTimesheet(organization_id=actor.organization_id, task_id=task.id, member_id=member_id,
+    session.add(StudioTimesheet(organization_id=actor.organization_id, task_id=pk(task), member_id=member_id,
                                 user_id=actor.user_id, day=day, minutes=minutes, note=note.strip()[:500], created_at=now))
     before = task.spent_minutes
     task.spent_minutes += minutes
     session.add(task)
-    announce(session, actor, TaskTimeLogged, task.id,
+    announce(session, actor, TaskTimeLogged, pk(task),
              {"spent_minutes": {"before": before, "after": task.spent_minutes}}, project_id=task.project_id, now=now)
     return task_read(session, task)
 
@@ -253,13 +255,13 @@ def log_time(session: Session, actor: Actor, task_id: int, day: date, minutes: i
 
 def task_read(session: Session, task: StudioTask) -> TaskRead:
     read = TaskRead.model_validate(task, from_attributes=True)
-    step = session.get(StudioStep, task.step_id)
+    step = referenced(session, StudioStep, task.step_id)
     read.step_key, read.step_name = step.key, step.name
     read.entity_code = _entity_code(session, task)
     if task.episode_id:
-        read.episode_number = session.get(StudioEpisode, task.episode_id).number
+        read.episode_number = referenced(session, StudioEpisode, task.episode_id).number
     if task.assignee_member_id:
-        member = session.get(StudioMember, task.assignee_member_id)
+        member = referenced(session, StudioMember, task.assignee_member_id)
         read.assignee_label = member.person_name or member.role_title
     return read
 
@@ -288,7 +290,7 @@ def list_tasks(session: Session, actor: Actor, *, project_id: int | None = None,
                           (StudioTask.assignee_member_id, assignee_member_id)):
         if value is not None:
             query = query.where(column == value)
-    rows = session.exec(query.order_by(StudioTask.due_date, StudioTask.id).limit(limit)).all()
+    rows = session.exec(query.order_by(col(StudioTask.due_date), col(StudioTask.id)).limit(limit)).all()
     return [task_read(session, t) for t in rows]
 
 
