@@ -7,9 +7,10 @@ vat_input ...), one active account per role.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, overload
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.finance import Account, AccountType
 from services.core.access import Actor, Permission, require
@@ -62,7 +63,7 @@ def apply_chart_template(session: Session, actor: Actor, *, now: datetime) -> li
     require(actor, Permission.FINANCE)
     have = set(session.exec(select(Account.code).where(Account.organization_id == actor.organization_id)).all())
     roles = set(session.exec(select(Account.role).where(Account.organization_id == actor.organization_id,
-                                                        Account.role.is_not(None))).all())
+                                                        col(Account.role).is_not(None))).all())
     for code, name, kind, role in CHART_TEMPLATE:
         if code not in have:
             session.add(Account(organization_id=actor.organization_id, code=code, name=name, type=kind,
@@ -110,10 +111,14 @@ def set_account_active(session: Session, actor: Actor, account_id: int, active: 
     return _read(account)
 
 
+@overload
+def account_for_role(session: Session, organization_id: int, role: str, *, required: Literal[True] = True) -> Account: ...
+@overload
+def account_for_role(session: Session, organization_id: int, role: str, *, required: bool) -> Account | None: ...
 def account_for_role(session: Session, organization_id: int, role: str, *, required: bool = True) -> Account | None:
     """The active account that automatic postings use for `role`; Invalid when the chart lacks it."""
     account = session.exec(select(Account).where(Account.organization_id == organization_id, Account.role == role,
-                                                 Account.is_active.is_(True))).first()
+                                                 col(Account.is_active).is_(True))).first()
     if account is None and required:
         raise NotFound(f"No active account has the role '{role}': apply the chart template or set the role.")
     return account

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.resources import WorkCenter
 from services.core.access import Actor, Permission, require
@@ -33,7 +33,7 @@ class WorkCenterRatesRead(WorkCenterRates):
 def list_rates(session: Session, actor: Actor) -> list[WorkCenterRatesRead]:
     require(actor, Permission.FINANCE)
     rows = session.exec(select(WorkCenter).where(WorkCenter.organization_id == actor.organization_id)
-                        .order_by(WorkCenter.plant_id, WorkCenter.code)).all()
+                        .order_by(col(WorkCenter.plant_id), col(WorkCenter.code))).all()
     return [_read(w) for w in rows]
 
 

@@ -14,10 +14,13 @@ four queries whatever the BOM's depth (products, BOM lines, routings with steps,
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.catalog import BomLine, Product
 from models.lots import Lot, LotStatus
 from models.orders import WorkOrder
@@ -87,28 +90,30 @@ class CostData:
     """Everything a roll-up reads, loaded once for the organization as plain rows (no ORM objects)."""
 
     def __init__(self, session: Session, organization_id: int):
-        self.products = {p.id: p for p in session.exec(select(
-            Product.id, Product.code, Product.name, Product.unit, Product.standard_cost)
-            .where(Product.organization_id == organization_id))}
+        self.products: dict[int, Any] = {p.id: p for p in session.execute(sa.select(
+            *(col(c) for c in (Product.id, Product.code, Product.name, Product.unit, Product.standard_cost)))
+            .where(col(Product.organization_id) == organization_id))}
         self.children: dict[int, list[tuple[int, Decimal]]] = {}      # parent -> (component, qty x (1 + scrap))
-        for parent, component, per, scrap in session.exec(
-                select(BomLine.parent_product_id, BomLine.component_product_id, BomLine.quantity_per,
-                       BomLine.scrap_factor).where(BomLine.organization_id == organization_id)
-                .order_by(BomLine.position, BomLine.id)):
+        for parent, component, per, scrap in session.execute(
+                sa.select(col(BomLine.parent_product_id), col(BomLine.component_product_id), col(BomLine.quantity_per),
+                          col(BomLine.scrap_factor)).where(col(BomLine.organization_id) == organization_id)
+                .order_by(col(BomLine.position), col(BomLine.id))):
             self.children.setdefault(parent, []).append((component, Decimal(per) * (1 + Decimal(scrap))))
         self.steps: dict[int, list] = {}
-        query = (select(Routing.product_id, RoutingStep.routing_id, RoutingStep.sequence, RoutingStep.name,
-                        RoutingStep.work_center_id, RoutingStep.ideal_cycle_seconds, RoutingStep.setup_seconds)
-                 .join(RoutingStep, RoutingStep.routing_id == Routing.id)
-                 .where(Routing.organization_id == organization_id, Routing.is_active.is_(True))
-                 .order_by(Routing.product_id, Routing.version.desc(), RoutingStep.sequence))
+        query = (sa.select(*(col(c) for c in (
+                     Routing.product_id, RoutingStep.routing_id, RoutingStep.sequence, RoutingStep.name,
+                     RoutingStep.work_center_id, RoutingStep.ideal_cycle_seconds, RoutingStep.setup_seconds)))
+                 .join(RoutingStep, col(RoutingStep.routing_id) == Routing.id)
+                 .where(col(Routing.organization_id) == organization_id, col(Routing.is_active).is_(True))
+                 .order_by(col(Routing.product_id), col(Routing.version).desc(), col(RoutingStep.sequence)))
         seen_routing: dict[int, int] = {}
-        for step in session.exec(query):
+        for step in session.execute(query):
             if seen_routing.setdefault(step.product_id, step.routing_id) == step.routing_id:
                 self.steps.setdefault(step.product_id, []).append(step)
-        self.centers = {w.id: w for w in session.exec(select(
-            WorkCenter.id, WorkCenter.code, WorkCenter.machine_rate_per_hour, WorkCenter.labour_rate_per_hour)
-            .where(WorkCenter.organization_id == organization_id))}
+        self.centers: dict[int, Any] = {w.id: w for w in session.execute(sa.select(
+            *(col(c) for c in (WorkCenter.id, WorkCenter.code, WorkCenter.machine_rate_per_hour,
+                               WorkCenter.labour_rate_per_hour)))
+            .where(col(WorkCenter.organization_id) == organization_id))}
         self.memo: dict[int, tuple[Decimal, Decimal]] = {}
         self.gaps: list[str] = []
 
@@ -126,12 +131,12 @@ def cost_rollup(session: Session, actor: Actor, product_id: int) -> CostRollup:
     require(actor, Permission.FINANCE)
     product = get_scoped(session, actor, Product, product_id, "Product")
     data = CostData(session, actor.organization_id)
-    material, conversion = unit_cost_parts(data, product.id, [product.id])
+    material, conversion = unit_cost_parts(data, pk(product), [pk(product)])
     lines: list[CostLine] = []
-    _lines(data, product.id, Decimal(1), 1, lines)
+    _lines(data, pk(product), Decimal(1), 1, lines)
     return CostRollup(product_id=product.id, code=product.code, name=product.name, material=quantize4(material),
                       conversion=quantize4(conversion), unit_cost=quantize4(material + conversion),
-                      standard_cost=product.standard_cost, steps=_step_costs(data, product.id), lines=lines,
+                      standard_cost=product.standard_cost, steps=_step_costs(data, pk(product)), lines=lines,
                       gaps=sorted(set(data.gaps)))
 
 
@@ -145,7 +150,7 @@ def material_check(session: Session, actor: Actor, work_order_id: int) -> Materi
         needed[component] = needed.get(component, Decimal(0)) + Decimal(wo.quantity) * factor
     stock = dict(session.exec(select(Lot.product_id, func.sum(Lot.quantity)).where(
         Lot.organization_id == actor.organization_id, Lot.plant_id == wo.plant_id, Lot.status == LotStatus.AVAILABLE,
-        Lot.product_id.in_(list(needed) or [-1])).group_by(Lot.product_id)).all())
+        col(Lot.product_id).in_(list(needed) or [-1])).group_by(col(Lot.product_id))).all())
     lines = []
     for pid, required in needed.items():
         p, on_hand = data.products[pid], int(stock.get(pid) or 0)

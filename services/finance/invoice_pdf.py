@@ -15,13 +15,14 @@ from services.finance.invoices import get_invoice
 from services.finance.money import describe_rounding
 from services.finance.tax_rules import rule_in_force
 from services.org.branding import branding_for_org
+from services.studio.common import referenced
 
 COLUMNS = [("Item", 80), ("Qty", 18), ("Price", 26), ("Disc. %", 18), ("Net", 0)]
 
 
 def invoice_pdf(session: Session, actor: Actor, invoice_id: int) -> bytes:
     inv = get_invoice(session, actor, invoice_id)
-    customer = session.get(Customer, inv.customer_id)
+    customer = referenced(session, Customer, inv.customer_id)
     brand = branding_for_org(session, actor.organization_id)
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -55,11 +56,11 @@ def invoice_pdf(session: Session, actor: Actor, invoice_id: int) -> bytes:
     rule = rule_in_force(session, actor, inv.vat_rule_code, inv.issue_date)
     first = rule.components[0]
     rounding = describe_rounding(inv.currency, first["rounding"], Decimal(first["unit"]) if first.get("unit") else None)
-    for label, value in ((f"Net ({inv.currency})", inv.net), (f"VAT {vat_text} on the net, {rounding}", inv.vat),
+    for label, amount in ((f"Net ({inv.currency})", inv.net), (f"VAT {vat_text} on the net, {rounding}", inv.vat),
                          (f"Total ({inv.currency})", inv.total)):
         pdf.set_font("Helvetica", "B" if label.startswith("Total") else "", 11)
         pdf.cell(142, 7, _latin(label), align="R")
-        pdf.cell(0, 7, _money(value), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, _money(amount), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -36,6 +36,7 @@ from services.finance.accounts import account_for_role
 from services.finance.events import InvoiceIssued
 from services.finance.journal import EntryCreate, LineInput
 from services.finance.money import quantum, round_money
+from services.studio.common import row_ids
 
 
 class OrderLinePick(BaseModel):
@@ -133,7 +134,7 @@ def issue(session: Session, actor: Actor, invoice_id: int, *, now: datetime) -> 
     audit(session, actor, "invoice", inv.id, "issue", {"number": inv.number, "total": str(inv.total)}, at=now)
     record(session, InvoiceIssued(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
                                   invoice_id=pk(inv)))
-    return get_invoice(session, actor, inv.id)
+    return get_invoice(session, actor, pk(inv))
 
 
 def void_draft(session: Session, actor: Actor, invoice_id: int, *, now: datetime) -> InvoiceRead:
@@ -144,7 +145,7 @@ def void_draft(session: Session, actor: Actor, invoice_id: int, *, now: datetime
     inv.status, inv.shipment_id, inv.updated_at = InvoiceStatus.VOID, None, now
     session.add(inv)
     audit(session, actor, "invoice", inv.id, "void", {"number": inv.number}, at=now)
-    return get_invoice(session, actor, inv.id)
+    return get_invoice(session, actor, pk(inv))
 
 
 def credit_note(session: Session, actor: Actor, invoice_id: int, picks: list[OrderLinePick], *, issue_date: date,
@@ -157,7 +158,7 @@ def credit_note(session: Session, actor: Actor, invoice_id: int, picks: list[Ord
     if not reason.strip():
         raise Invalid(fields={"reason": "Say why the invoice is credited."})
     billed = {x.order_line_id: x for x in session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id))}
-    credited = _credited(session, inv.id)
+    credited = _credited(session, pk(inv))
     problems, rows = {}, []
     for i, pick in enumerate(picks):
         line = billed.get(pick.order_line_id)
@@ -171,20 +172,20 @@ def credit_note(session: Session, actor: Actor, invoice_id: int, picks: list[Ord
     note = _new_invoice(session, actor, inv.customer_id, inv.currency, inv.vat_rule_code, issue_date, issue_date,
                         InvoiceKind.CREDIT_NOTE, now, memo=f"Credit of {inv.number}: {reason.strip()}"[:500])
     note.credit_of_id = inv.id
-    new_lines = [InvoiceLine(organization_id=actor.organization_id, invoice_id=note.id, product_id=line.product_id,
+    new_lines = [InvoiceLine(organization_id=actor.organization_id, invoice_id=pk(note), product_id=line.product_id,
                              order_line_id=line.order_line_id, description=line.description, quantity=qty,
                              unit_price=line.unit_price, discount_pct=line.discount_pct,
                              net=_net(qty, line.unit_price, line.discount_pct, inv.currency), vat_text=line.vat_text)
                  for line, qty in rows]
     _finish(session, actor, note, new_lines, issue_date)
-    return get_invoice(session, actor, note.id)
+    return get_invoice(session, actor, pk(note))
 
 
 def get_invoice(session: Session, actor: Actor, invoice_id: int) -> InvoiceRead:
     require(actor, Permission.FINANCE)
     inv = get_scoped(session, actor, Invoice, invoice_id, "Invoice")
     customer = session.get(Customer, inv.customer_id)
-    lines = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id).order_by(InvoiceLine.id)).all()
+    lines = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id).order_by(col(InvoiceLine.id))).all()
     q = quantum(inv.currency)
     data = inv.model_dump(exclude={"organization_id", "created_at", "updated_at", "created_by", "updated_by"})
     data |= {"net": inv.net.quantize(q), "vat": inv.vat.quantize(q), "total": inv.total.quantize(q)}
@@ -201,8 +202,8 @@ def list_invoices(session: Session, actor: Actor, *, customer_id: int | None = N
         query = query.where(Invoice.customer_id == customer_id)
     if status is not None:
         query = query.where(Invoice.status == status)
-    ids = session.exec(query.order_by(Invoice.issue_date.desc(), Invoice.id.desc()).offset(offset).limit(limit)).all()
-    return [get_invoice(session, actor, i) for i in ids]
+    ids = session.exec(query.order_by(col(Invoice.issue_date).desc(), col(Invoice.id).desc()).offset(offset).limit(limit)).all()
+    return [get_invoice(session, actor, i) for i in row_ids(ids)]
 
 
 def price_for(session: Session, organization_id: int, product_id: int, customer_id: int, currency: str,
@@ -212,7 +213,7 @@ def price_for(session: Session, organization_id: int, product_id: int, customer_
         PriceListItem.organization_id == organization_id, PriceListItem.product_id == product_id,
         PriceListItem.currency == currency, PriceListItem.valid_from <= on,
         or_(PriceListItem.customer_id == customer_id, col(PriceListItem.customer_id).is_(None)))
-        .order_by(col(PriceListItem.customer_id).is_(None), PriceListItem.valid_from.desc())).first()
+        .order_by(col(PriceListItem.customer_id).is_(None), col(PriceListItem.valid_from).desc())).first()
 
 
 def _draft(session: Session, actor: Actor, customer_id: int, picks: list[OrderLinePick], options: InvoiceOptions, *,
@@ -231,26 +232,26 @@ def _draft(session: Session, actor: Actor, customer_id: int, picks: list[OrderLi
         session.flush()
     except IntegrityError as exc:
         raise Conflict("This shipment is already invoiced.") from exc
-    lines = [InvoiceLine(organization_id=actor.organization_id, invoice_id=inv.id, vat_text=tax_rules.compute(
+    lines = [InvoiceLine(organization_id=actor.organization_id, invoice_id=pk(inv), vat_text=tax_rules.compute(
         rule, Decimal(0)).components[0].rates, **row) for row in rows]
     _finish(session, actor, inv, lines, options.issue_date)
-    return get_invoice(session, actor, inv.id)
+    return get_invoice(session, actor, pk(inv))
 
 
 def _priced_lines(session: Session, actor: Actor, customer_id: int, picks: list[OrderLinePick], currency: str,
                   on: date) -> tuple[list[dict], dict[str, str]]:
     ids = [p.order_line_id for p in picks]
     found = {line.id: (line, order) for line, order in session.exec(
-        select(OrderLine, CustomerOrder).join(CustomerOrder, CustomerOrder.id == OrderLine.order_id)
+        select(OrderLine, CustomerOrder).join(CustomerOrder, col(CustomerOrder.id) == OrderLine.order_id)
         .where(CustomerOrder.organization_id == actor.organization_id, col(OrderLine.id).in_(ids or [-1]))).all()}
     invoiced = _invoiced(session, ids)
     rows, problems = [], {}
     for i, pick in enumerate(picks):
         line, order = found.get(pick.order_line_id, (None, None))
-        if line is None or order.customer_id != customer_id:
+        if line is None or order is None or order.customer_id != customer_id:
             problems[f"lines.{i}"] = "No such order line of this customer."
             continue
-        left = line.quantity - invoiced.get(line.id, 0)
+        left = line.quantity - invoiced.get(pk(line), 0)
         if pick.quantity > left:
             problems[f"lines.{i}"] = f"Only {left} of order line {order.number}/{line.line_no} is left to invoice."
             continue
@@ -297,21 +298,23 @@ def _new_invoice(session: Session, actor: Actor, customer_id: int, currency: str
 def _invoiced(session: Session, order_line_ids: list[int]) -> dict[int, int]:
     """Quantities of order lines on live invoices less what credit notes took back."""
     rows = session.exec(select(InvoiceLine.order_line_id, Invoice.kind, func.sum(InvoiceLine.quantity))
-                        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+                        .join(Invoice, col(Invoice.id) == InvoiceLine.invoice_id)
                         .where(col(InvoiceLine.order_line_id).in_(order_line_ids or [-1]),
                                Invoice.status != InvoiceStatus.VOID)
-                        .group_by(InvoiceLine.order_line_id, Invoice.kind)).all()
+                        .group_by(col(InvoiceLine.order_line_id), col(Invoice.kind))).all()
     out: dict[int, int] = {}
     for line_id, kind, qty in rows:
+        if line_id is None:                # not an order's line: the query names order lines only
+            continue
         out[line_id] = out.get(line_id, 0) + (int(qty) if kind == InvoiceKind.INVOICE else -int(qty))
     return out
 
 
-def _credited(session: Session, invoice_id: int) -> dict[int, int]:
+def _credited(session: Session, invoice_id: int) -> dict[int | None, int]:
     rows = session.exec(select(InvoiceLine.order_line_id, func.sum(InvoiceLine.quantity))
-                        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+                        .join(Invoice, col(Invoice.id) == InvoiceLine.invoice_id)
                         .where(Invoice.credit_of_id == invoice_id, Invoice.status != InvoiceStatus.VOID)
-                        .group_by(InvoiceLine.order_line_id)).all()
+                        .group_by(col(InvoiceLine.order_line_id))).all()
     return {line_id: int(qty) for line_id, qty in rows}
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.base import pk
 from models.finance import Account, FiscalPeriod, JournalEntry, JournalLine
@@ -25,8 +25,9 @@ from services.core.events import record
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.finance.events import JournalEntryPosted
-from services.finance.money import minor_units
+from services.finance.money import decimal_places, minor_units
 from services.finance.periods import open_period_for
+from services.studio.common import row_ids
 
 
 class LineInput(BaseModel):
@@ -77,7 +78,7 @@ def post(session: Session, actor: Actor, data: EntryCreate, *, now: datetime, so
     if source_type is not None and _posted_source(session, actor, source_type, source_id) is not None:
         raise Conflict(f"This {source_type.replace('_', ' ')} is already posted.")
     entry = JournalEntry(organization_id=actor.organization_id, number=next_number(session, actor.organization_id, "JE"),
-                         entry_date=data.entry_date, period_id=period.id, currency=currency, memo=data.memo.strip()[:500],
+                         entry_date=data.entry_date, period_id=pk(period), currency=currency, memo=data.memo.strip()[:500],
                          source_type=source_type, source_id=source_id, posted_at=now, posted_by=actor.user_id,
                          reverses_id=reverses_id, created_at=now, updated_at=now, created_by=actor.user_id,
                          updated_by=actor.user_id)
@@ -90,7 +91,7 @@ def post(session: Session, actor: Actor, data: EntryCreate, *, now: datetime, so
             raise
         raise Conflict(f"This {source_type.replace('_', ' ')} is already posted.") from exc
     for line in data.lines:
-        session.add(JournalLine(organization_id=actor.organization_id, entry_id=entry.id, account_id=line.account_id,
+        session.add(JournalLine(organization_id=actor.organization_id, entry_id=pk(entry), account_id=line.account_id,
                                 debit=line.debit, credit=line.credit, description=line.description.strip()[:200]))
     session.flush()
     total = sum((line.debit for line in data.lines), Decimal("0"))
@@ -117,11 +118,11 @@ def reverse(session: Session, actor: Actor, entry_id: int, *, on: date, now: dat
 def get_entry(session: Session, actor: Actor, entry_id: int) -> EntryRead:
     require(actor, Permission.FINANCE)
     entry = get_scoped(session, actor, JournalEntry, entry_id, "Journal entry")
-    rows = session.exec(select(JournalLine, Account).join(Account, Account.id == JournalLine.account_id)
-                        .where(JournalLine.entry_id == entry.id).order_by(JournalLine.id)).all()
+    rows = session.exec(select(JournalLine, Account).join(Account, col(Account.id) == JournalLine.account_id)
+                        .where(JournalLine.entry_id == entry.id).order_by(col(JournalLine.id))).all()
     period = session.get(FiscalPeriod, entry.period_id)
     lines = [LineInput(account_id=x.account_id, debit=x.debit, credit=x.credit, description=x.description) for x, _ in rows]
-    return _read(entry, lines, {a.id: a for _, a in rows}, period.name if period else "")
+    return _read(entry, lines, {pk(a): a for _, a in rows}, period.name if period else "")
 
 
 def list_entries(session: Session, actor: Actor, *, start: date | None = None, end: date | None = None,
@@ -132,14 +133,14 @@ def list_entries(session: Session, actor: Actor, *, start: date | None = None, e
         query = query.where(JournalEntry.entry_date >= start)
     if end is not None:
         query = query.where(JournalEntry.entry_date < end)
-    ids = session.exec(query.order_by(JournalEntry.entry_date.desc(), JournalEntry.id.desc())
+    ids = session.exec(query.order_by(col(JournalEntry.entry_date).desc(), col(JournalEntry.id).desc())
                        .offset(offset).limit(limit)).all()
-    return [get_entry(session, actor, i) for i in ids]
+    return [get_entry(session, actor, i) for i in row_ids(ids)]
 
 
 def posted_entry_for(session: Session, actor: Actor, source_type: str, source_id: int) -> EntryRead | None:
     entry = _posted_source(session, actor, source_type, source_id)
-    return get_entry(session, actor, entry.id) if entry is not None else None
+    return get_entry(session, actor, pk(entry)) if entry is not None else None
 
 
 def _posted_source(session: Session, actor: Actor, source_type: str, source_id: int | None) -> JournalEntry | None:
@@ -154,8 +155,8 @@ def _check_lines(session: Session, actor: Actor, lines: list[LineInput], currenc
         problems["currency"] = "Use a three-letter currency code."
     places = minor_units(currency) if "currency" not in problems else 2
     ids = {line.account_id for line in lines}
-    accounts = {a.id: a for a in session.exec(select(Account).where(Account.organization_id == actor.organization_id,
-                                                                   Account.id.in_(ids))).all()}
+    accounts = {pk(a): a for a in session.exec(select(Account).where(Account.organization_id == actor.organization_id,
+                                                                   col(Account.id).in_(ids))).all()}
     for i, line in enumerate(lines):
         problem = _line_problem(line, accounts.get(line.account_id), places)
         if problem:
@@ -177,7 +178,7 @@ def _line_problem(line: LineInput, account: Account | None, places: int) -> str 
     if line.debit < 0 or line.credit < 0 or (line.debit == 0) == (line.credit == 0):
         return "Each line has either a debit or a credit, positive."
     amount = line.debit or line.credit
-    if not amount.is_finite() or amount.as_tuple().exponent < -places and amount != round(amount, places):
+    if not amount.is_finite() or decimal_places(amount) > places and amount != round(amount, places):
         return f"Use at most {places} decimal places."
     if amount >= Decimal(10) ** 13:
         return "This amount is too large."

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.finance import Account, AccountType, JournalEntry, JournalLine
 from services.core.access import Actor, Permission, require
@@ -73,15 +74,16 @@ def trial_balance(session: Session, actor: Actor, *, currency: str, start: date 
     require(actor, Permission.FINANCE)
     currency = currency.strip().upper()
     dialect = session.get_bind().dialect.name
-    query = (select(Account.id, Account.code, Account.name, Account.type,
-                    exact_sum(JournalLine.debit, dialect), exact_sum(JournalLine.credit, dialect))
-             .join(JournalLine, JournalLine.account_id == Account.id)
-             .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-             .where(Account.organization_id == actor.organization_id, JournalEntry.currency == currency)
-             .group_by(Account.id, Account.code, Account.name, Account.type).order_by(Account.code))
+    query = (sa.select(col(Account.id), col(Account.code), col(Account.name), col(Account.type),
+                       exact_sum(JournalLine.debit, dialect), exact_sum(JournalLine.credit, dialect))
+             .join(JournalLine, col(JournalLine.account_id) == Account.id)
+             .join(JournalEntry, col(JournalEntry.id) == JournalLine.entry_id)
+             .where(col(Account.organization_id) == actor.organization_id, col(JournalEntry.currency) == currency)
+             .group_by(col(Account.id), col(Account.code), col(Account.name), col(Account.type))
+             .order_by(col(Account.code)))
     query = _dated(query, start, end)
     rows = []
-    for account_id, code, name, kind, debit, credit in session.exec(query).all():
+    for account_id, code, name, kind, debit, credit in session.execute(query).all():
         balance = (from_scaled(debit, dialect) - from_scaled(credit, dialect)).quantize(quantum(currency))
         rows.append(TrialBalanceRow(account_id=account_id, code=code, name=name, type=kind,
                                     debit=balance if balance > 0 else Decimal("0"),
@@ -98,14 +100,14 @@ def general_ledger(session: Session, actor: Actor, account_id: int, *, currency:
     currency = currency.strip().upper()
     dialect = session.get_bind().dialect.name
     base = (select(exact_sum(JournalLine.debit - JournalLine.credit, dialect))
-            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .join(JournalEntry, col(JournalEntry.id) == JournalLine.entry_id)
             .where(JournalLine.account_id == account.id, JournalEntry.currency == currency,
                    JournalEntry.entry_date < start))
     opening = from_scaled(session.exec(base).one(), dialect).quantize(quantum(currency))
-    query = (select(JournalEntry, JournalLine).join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+    query = (select(JournalEntry, JournalLine).join(JournalLine, col(JournalLine.entry_id) == JournalEntry.id)
              .where(JournalLine.account_id == account.id, JournalEntry.currency == currency,
                     JournalEntry.entry_date >= start, JournalEntry.entry_date < end)
-             .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id))
+             .order_by(col(JournalEntry.entry_date), col(JournalEntry.id), col(JournalLine.id)))
     balance, lines = opening, []
     for entry, line in session.exec(query).all():
         debit, credit = Decimal(line.debit).quantize(quantum(currency)), Decimal(line.credit).quantize(quantum(currency))
@@ -119,11 +121,11 @@ def general_ledger(session: Session, actor: Actor, account_id: int, *, currency:
 def journal_rows(session: Session, actor: Actor, *, start: date, end: date) -> list[dict]:
     """Every posted line dated in [start, end), in entry order: what `journal_csv` writes."""
     require(actor, Permission.FINANCE)
-    query = (select(JournalEntry, JournalLine, Account).join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-             .join(Account, Account.id == JournalLine.account_id)
+    query = (select(JournalEntry, JournalLine, Account).join(JournalLine, col(JournalLine.entry_id) == JournalEntry.id)
+             .join(Account, col(Account.id) == JournalLine.account_id)
              .where(JournalEntry.organization_id == actor.organization_id, JournalEntry.entry_date >= start,
                     JournalEntry.entry_date < end)
-             .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id))
+             .order_by(col(JournalEntry.entry_date), col(JournalEntry.id), col(JournalLine.id)))
     return [{"entry_date": e.entry_date, "number": e.number, "account_code": a.code, "account_name": a.name,
              "debit": line.debit, "credit": line.credit, "currency": e.currency, "memo": e.memo,
              "description": line.description,

@@ -21,6 +21,13 @@ def minor_units(currency: str) -> int:
     return MINOR_UNITS.get(currency.upper(), 2)
 
 
+def decimal_places(amount: Decimal) -> int:
+    """How many decimal places a finite Decimal is written with (0 for 100 or 1E+2)."""
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int), f"{amount} is not finite"
+    return max(0, -exponent)
+
+
 def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 

@@ -82,7 +82,7 @@ def record_payment(session: Session, actor: Actor, data: PaymentCreate, *, now: 
     session.add(payment)
     session.flush()
     for invoice_id, amount in plan:
-        session.add(PaymentAllocation(organization_id=actor.organization_id, payment_id=payment.id,
+        session.add(PaymentAllocation(organization_id=actor.organization_id, payment_id=pk(payment),
                                       invoice_id=invoice_id, amount=amount))
     bank = account_for_role(session, actor.organization_id, "bank")
     receivable = account_for_role(session, actor.organization_id, "receivable")
@@ -105,10 +105,10 @@ def open_invoices(session: Session, actor: Actor, customer_id: int, currency: st
     query = (select(Invoice).where(Invoice.organization_id == actor.organization_id, Invoice.customer_id == customer_id,
                                    Invoice.currency == currency, Invoice.kind == InvoiceKind.INVOICE,
                                    Invoice.status == InvoiceStatus.ISSUED)
-             .order_by(Invoice.due_date, Invoice.id))
+             .order_by(col(Invoice.due_date), col(Invoice.id)))
     invoices = session.exec(query.with_for_update() if lock else query).all()
-    owed = _owed(session, [i.id for i in invoices])
-    return [(inv, owed[inv.id]) for inv in invoices if owed[inv.id] > 0]
+    owed = _owed(session, [pk(i) for i in invoices])
+    return [(inv, owed[pk(inv)]) for inv in invoices if owed[pk(inv)] > 0]
 
 
 def ar_aging(session: Session, actor: Actor, *, as_of: date, currency: str) -> list[AgingRow]:
@@ -118,17 +118,17 @@ def ar_aging(session: Session, actor: Actor, *, as_of: date, currency: str) -> l
                                                   Invoice.kind == InvoiceKind.INVOICE,
                                                   Invoice.status == InvoiceStatus.ISSUED,
                                                   Invoice.issue_date <= as_of)).all()
-    owed = _owed(session, [i.id for i in invoices], as_of=as_of)
+    owed = _owed(session, [pk(i) for i in invoices], as_of=as_of)
     names = dict(session.exec(select(Customer.id, Customer.name).where(
         col(Customer.id).in_({i.customer_id for i in invoices} or {-1}))).all())
     rows: dict[int, AgingRow] = {}
     for inv in invoices:
-        if owed[inv.id] <= 0:
+        if owed[pk(inv)] <= 0:
             continue
         row = rows.setdefault(inv.customer_id, AgingRow(customer_id=inv.customer_id, customer_name=names[inv.customer_id],
                                                         buckets={b: Decimal(0) for b, *_ in BUCKETS}, total=Decimal(0)))
-        row.buckets[_bucket((as_of - inv.due_date).days)] += owed[inv.id]
-        row.total += owed[inv.id]
+        row.buckets[_bucket((as_of - inv.due_date).days)] += owed[pk(inv)]
+        row.total += owed[pk(inv)]
     return _quantized(sorted(rows.values(), key=lambda r: (-r.total, r.customer_name)), currency.upper())
 
 
@@ -140,7 +140,7 @@ def _plan(data: PaymentCreate, open_items: list[tuple[Invoice, Decimal]]) -> lis
             if left <= 0:
                 break
             take = min(due, left)
-            plan.append((inv.id, take))
+            plan.append((pk(inv), take))
             left -= take
         return plan
     problems = {}
@@ -159,10 +159,11 @@ def _plan(data: PaymentCreate, open_items: list[tuple[Invoice, Decimal]]) -> lis
 def _owed(session: Session, invoice_ids: list[int], *, as_of: date | None = None) -> dict[int, Decimal]:
     """Total less payments allocated (received up to `as_of`) less issued credit notes, per invoice."""
     ids = invoice_ids or [-1]
-    owed = dict(session.exec(select(Invoice.id, Invoice.total).where(col(Invoice.id).in_(ids))).all())
+    owed: dict[int, Decimal] = {invoice_id: total for invoice_id, total in session.exec(
+        select(col(Invoice.id), col(Invoice.total)).where(col(Invoice.id).in_(ids))).all() if invoice_id is not None}
     dialect = session.get_bind().dialect.name
     paid_q = (select(PaymentAllocation.invoice_id, exact_sum(PaymentAllocation.amount, dialect))
-              .join(Payment, Payment.id == PaymentAllocation.payment_id)
+              .join(Payment, col(Payment.id) == PaymentAllocation.payment_id)
               .where(col(PaymentAllocation.invoice_id).in_(ids)))
     if as_of is not None:
         paid_q = paid_q.where(Payment.received_on <= as_of)
@@ -170,10 +171,12 @@ def _owed(session: Session, invoice_ids: list[int], *, as_of: date | None = None
         col(Invoice.credit_of_id).in_(ids), Invoice.status == InvoiceStatus.ISSUED)
     if as_of is not None:
         credit_q = credit_q.where(Invoice.issue_date <= as_of)
-    for invoice_id, amount in session.exec(paid_q.group_by(PaymentAllocation.invoice_id)).all():
+    for invoice_id, amount in session.exec(paid_q.group_by(col(PaymentAllocation.invoice_id))).all():
         owed[invoice_id] -= from_scaled(amount, dialect)
-    for invoice_id, amount in session.exec(credit_q.group_by(Invoice.credit_of_id)).all():
-        owed[invoice_id] -= from_scaled(amount, dialect)
+    for credited_id, amount in session.exec(credit_q.group_by(col(Invoice.credit_of_id))).all():
+        if credited_id is None:            # not a credit note: the query names credited invoices only
+            continue
+        owed[credited_id] -= from_scaled(amount, dialect)
     return {k: Decimal(v) for k, v in owed.items()}
 
 
@@ -194,7 +197,7 @@ def _bucket(days_late: int) -> str:
 
 def _read(session: Session, payment: Payment) -> PaymentRead:
     allocs = session.exec(select(PaymentAllocation).where(PaymentAllocation.payment_id == payment.id)
-                          .order_by(PaymentAllocation.id)).all()
+                          .order_by(col(PaymentAllocation.id))).all()
     q = quantum(payment.currency)
     allocated = [Allocation(invoice_id=a.invoice_id, amount=Decimal(a.amount).quantize(q)) for a in allocs]
     return PaymentRead(id=payment.id, number=payment.number, customer_id=payment.customer_id, currency=payment.currency,

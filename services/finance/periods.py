@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.finance import FiscalPeriod, PeriodStatus
 from services.core.access import Actor, Permission, require
@@ -31,7 +31,7 @@ def list_periods(session: Session, actor: Actor, *, year: int | None = None) -> 
     query = select(FiscalPeriod).where(FiscalPeriod.organization_id == actor.organization_id)
     if year is not None:
         query = query.where(FiscalPeriod.start >= date(year, 1, 1), FiscalPeriod.start < date(year + 1, 1, 1))
-    return [_read(p) for p in session.exec(query.order_by(FiscalPeriod.start)).all()]
+    return [_read(p) for p in session.exec(query.order_by(col(FiscalPeriod.start))).all()]
 
 
 def open_year(session: Session, actor: Actor, year: int, *, now: datetime) -> list[PeriodRead]:

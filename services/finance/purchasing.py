@@ -88,13 +88,13 @@ def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) 
     vendor = get_scoped(session, actor, StudioPartner, data.vendor_partner_id, "Vendor")
     currency = data.currency.upper()
     problems = _rule_problems(session, actor, data, currency, vendor)
-    problems |= _task_problems(session, actor, data, vendor.id)
+    problems |= _task_problems(session, actor, data, pk(vendor))
     if not data.process_type.strip():
         problems["process_type"] = "Say what is bought (key animation, paint, machining ...)."
     if problems:
         raise Invalid("The purchase order cannot be created like this.", fields=problems)
     po = PurchaseOrder(organization_id=actor.organization_id, number=next_number(session, actor.organization_id, "PO"),
-                       vendor_partner_id=vendor.id, project_id=data.project_id, process_type=data.process_type.strip(),
+                       vendor_partner_id=pk(vendor), project_id=data.project_id, process_type=data.process_type.strip(),
                        currency=currency, vat_rule_code=data.vat_rule_code.strip().upper(),
                        withholding_rule_code=data.withholding_rule_code.strip().upper(), order_date=data.order_date,
                        note=data.note.strip(), created_at=now, updated_at=now, created_by=actor.user_id,
@@ -103,7 +103,7 @@ def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) 
     session.flush()
     for line in data.lines:
         base = Decimal(line.quantity) * line.unit_price
-        session.add(PurchaseOrderLine(organization_id=actor.organization_id, po_id=po.id, task_id=line.task_id,
+        session.add(PurchaseOrderLine(organization_id=actor.organization_id, po_id=pk(po), task_id=line.task_id,
                                       description=line.description.strip()[:200], quantity=line.quantity,
                                       unit_price=line.unit_price, difficulty_rate=line.difficulty_rate,
                                       urgency_rate=line.urgency_rate, base=base,
@@ -112,13 +112,13 @@ def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) 
         session.flush()
     except IntegrityError as exc:
         raise Conflict("A task on this order is already on another purchase order.") from exc
-    lines = _lines(session, po.id)
+    lines = _lines(session, pk(po))
     po.base, po.adjusted = sum((x.base for x in lines), Decimal(0)), sum((x.adjusted for x in lines), Decimal(0))
     session.add(po)
     audit(session, actor, "purchase_order", po.id, "create", {"number": po.number, "adjusted": str(po.adjusted)}, at=now)
     record(session, PurchaseOrderCreated(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
                                          purchase_order_id=pk(po)))
-    return read_po(session, actor, po.id)
+    return read_po(session, actor, pk(po))
 
 
 def approve_po(session: Session, actor: Actor, po_id: int, *, now: datetime) -> PoRead:
@@ -133,7 +133,7 @@ def approve_po(session: Session, actor: Actor, po_id: int, *, now: datetime) -> 
     audit(session, actor, "purchase_order", po.id, "approve", {"status": {"before": "draft", "after": "approved"}}, at=now)
     record(session, PurchaseOrderApproved(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
                                           purchase_order_id=pk(po)))
-    return read_po(session, actor, po.id)
+    return read_po(session, actor, pk(po))
 
 
 def acknowledge_po(session: Session, actor: Actor, po_id: int, *, now: datetime) -> PoRead:
@@ -201,7 +201,7 @@ def _read(session: Session, po: PurchaseOrder) -> PoRead:
                   lines=[PoLineRead(id=x.id, description=x.description, quantity=x.quantity, unit_price=x.unit_price,
                                     difficulty_rate=x.difficulty_rate, urgency_rate=x.urgency_rate, task_id=x.task_id,
                                     base=Decimal(x.base).quantize(q), adjusted=Decimal(x.adjusted).quantize(q))
-                         for x in _lines(session, po.id)])
+                         for x in _lines(session, pk(po))])
 
 
 def _lines(session: Session, po_id: int) -> list[PurchaseOrderLine]:

@@ -34,6 +34,7 @@ from services.finance.events import SettlementCreated
 from services.finance.journal import EntryCreate, LineInput
 from services.finance.money import quantum, round_money
 from services.finance.purchasing import document_taxes
+from services.studio.common import referenced
 
 
 class SettleQuantity(BaseModel):
@@ -68,13 +69,13 @@ def settle(session: Session, actor: Actor, po_id: int, *, settled_on: date, now:
     vat, wht = document_taxes(session, po, adjusted, settled_on)
     vat_total, wht_total = (vat.total if vat else Decimal(0)), (wht.total if wht else Decimal(0))
     settlement = Settlement(organization_id=actor.organization_id, number=next_number(session, actor.organization_id, "ST"),
-                            po_id=po.id, settled_on=settled_on, adjusted=adjusted, vat=vat_total, withholding=wht_total,
+                            po_id=pk(po), settled_on=settled_on, adjusted=adjusted, vat=vat_total, withholding=wht_total,
                             net_payable=adjusted + vat_total - wht_total, created_at=now, updated_at=now,
                             created_by=actor.user_id, updated_by=actor.user_id)
     session.add(settlement)
     session.flush()
     for line, qty, amount in rows:
-        session.add(SettlementLine(organization_id=actor.organization_id, settlement_id=settlement.id, po_line_id=line.id,
+        session.add(SettlementLine(organization_id=actor.organization_id, settlement_id=pk(settlement), po_line_id=pk(line),
                                    task_id=line.task_id, quantity=qty, adjusted=amount))
     try:
         session.flush()
@@ -85,7 +86,7 @@ def settle(session: Session, actor: Actor, po_id: int, *, settled_on: date, now:
           {"number": settlement.number, "po": po.number, "net_payable": str(settlement.net_payable)}, at=now)
     record(session, SettlementCreated(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
                                       settlement_id=pk(settlement), purchase_order_id=pk(po)))
-    return read_settlement(session, actor, settlement.id)
+    return read_settlement(session, actor, pk(settlement))
 
 
 def mark_paid(session: Session, actor: Actor, settlement_id: int, paid_on: date, *, now: datetime) -> SettlementRead:
@@ -94,7 +95,7 @@ def mark_paid(session: Session, actor: Actor, settlement_id: int, paid_on: date,
     settlement = get_scoped(session, actor, Settlement, settlement_id, "Settlement", for_update=True)
     if settlement.paid_on is not None:
         raise Conflict(f"{settlement.number} was paid on {settlement.paid_on}.")
-    po = session.get(PurchaseOrder, settlement.po_id)
+    po = referenced(session, PurchaseOrder, settlement.po_id)
     payable = account_for_role(session, actor.organization_id, "payable")
     bank = account_for_role(session, actor.organization_id, "bank")
     journal.post(session, actor, EntryCreate(entry_date=paid_on, currency=po.currency,
@@ -105,13 +106,13 @@ def mark_paid(session: Session, actor: Actor, settlement_id: int, paid_on: date,
     settlement.paid_on, settlement.updated_at = paid_on, now
     session.add(settlement)
     audit(session, actor, "settlement", settlement.id, "paid", {"paid_on": str(paid_on)}, at=now)
-    return read_settlement(session, actor, settlement.id)
+    return read_settlement(session, actor, pk(settlement))
 
 
 def read_settlement(session: Session, actor: Actor, settlement_id: int) -> SettlementRead:
     require(actor, Permission.FINANCE)
     s = get_scoped(session, actor, Settlement, settlement_id, "Settlement")
-    po = session.get(PurchaseOrder, s.po_id)
+    po = referenced(session, PurchaseOrder, s.po_id)
     q = quantum(po.currency)
     tasks = session.exec(select(SettlementLine.task_id).where(SettlementLine.settlement_id == s.id,
                                                               col(SettlementLine.task_id).is_not(None))).all()
@@ -123,7 +124,7 @@ def read_settlement(session: Session, actor: Actor, settlement_id: int) -> Settl
 
 def _approved_task_lines(session: Session, po: PurchaseOrder) -> list[tuple[PurchaseOrderLine, int, Decimal]]:
     settled = select(SettlementLine.task_id).where(col(SettlementLine.task_id).is_not(None))
-    rows = session.exec(select(PurchaseOrderLine).join(StudioTask, StudioTask.id == PurchaseOrderLine.task_id)
+    rows = session.exec(select(PurchaseOrderLine).join(StudioTask, col(StudioTask.id) == PurchaseOrderLine.task_id)
                         .where(PurchaseOrderLine.po_id == po.id, col(StudioTask.approved_at).is_not(None),
                                col(PurchaseOrderLine.task_id).not_in(settled))
                         .order_by(col(PurchaseOrderLine.id))).all()
@@ -135,14 +136,14 @@ def _untasked_lines(session: Session, po: PurchaseOrder,
     lines = {x.id: x for x in session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id)).all()}
     done = dict(session.exec(select(SettlementLine.po_line_id, func.sum(SettlementLine.quantity))
                              .where(col(SettlementLine.po_line_id).in_(list(lines) or [-1]))
-                             .group_by(SettlementLine.po_line_id)).all())
+                             .group_by(col(SettlementLine.po_line_id))).all())
     out, problems = [], {}
     for i, pick in enumerate(picks):
         line = lines.get(pick.po_line_id)
         if line is None or line.task_id is not None:
             problems[f"lines.{i}"] = "Not a line of this order without a task (tasks settle when approved)."
             continue
-        left = line.quantity - int(done.get(line.id) or 0)
+        left = line.quantity - int(done.get(pk(line)) or 0)
         if pick.quantity > left:
             problems[f"lines.{i}"] = f"Only {left} of this line is left to settle."
             continue

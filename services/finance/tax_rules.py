@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from models.base import pk
 from models.finance import Rounding, TaxBase, TaxKind, TaxRule
@@ -27,7 +27,7 @@ from services.core.errors import Conflict, Invalid, NotFound
 from services.core.events import record
 from services.core.scoping import get_scoped
 from services.finance.events import TaxRuleCreated
-from services.finance.money import describe_rounding, minor_units, round_money
+from services.finance.money import decimal_places, describe_rounding, minor_units, round_money
 
 
 class TierInput(BaseModel):
@@ -84,12 +84,12 @@ def list_tax_rules(session: Session, actor: Actor, *, on: date | None = None, ki
     require(actor, Permission.FINANCE)
     query = select(TaxRule).where(TaxRule.organization_id == actor.organization_id)
     if on is not None:
-        query = query.where(TaxRule.effective_from <= on, or_(TaxRule.effective_to.is_(None), TaxRule.effective_to > on))
+        query = query.where(TaxRule.effective_from <= on, or_(col(TaxRule.effective_to).is_(None), col(TaxRule.effective_to) > on))
     if kind is not None:
         query = query.where(TaxRule.kind == kind)
     if jurisdiction:
         query = query.where(TaxRule.jurisdiction == jurisdiction.strip().upper())
-    rows = session.exec(query.order_by(TaxRule.jurisdiction, TaxRule.code, TaxRule.effective_from)).all()
+    rows = session.exec(query.order_by(col(TaxRule.jurisdiction), col(TaxRule.code), col(TaxRule.effective_from))).all()
     return [_read(r) for r in rows]
 
 
@@ -138,7 +138,7 @@ def organization_rule(session: Session, organization_id: int, code: str, on: dat
     reading its purchase order) but not the rule book."""
     rule = session.exec(select(TaxRule).where(
         TaxRule.organization_id == organization_id, TaxRule.code == code.strip().upper(),
-        TaxRule.effective_from <= on, or_(TaxRule.effective_to.is_(None), TaxRule.effective_to > on))).first()
+        TaxRule.effective_from <= on, or_(col(TaxRule.effective_to).is_(None), col(TaxRule.effective_to) > on))).first()
     if rule is None:
         raise NotFound(f"No tax rule {code} is in force on {on.isoformat()}.")
     return rule
@@ -239,14 +239,15 @@ def _component_problem(comp: ComponentInput, earlier: list[str], currency: str) 
         return "Every tier but the last has a positive ceiling; the last has none."
     if any(b <= a for a, b in zip(ceilings, ceilings[1:], strict=False)):  # type: ignore[operator]
         return "Tier ceilings must rise."
-    if comp.unit is not None and (comp.unit <= 0 or comp.unit.as_tuple().exponent < -minor_units(currency)):
+    if comp.unit is not None and (not comp.unit.is_finite() or comp.unit <= 0
+                                  or decimal_places(comp.unit) > minor_units(currency)):
         return "The rounding unit is a positive amount of the currency."
     return None
 
 
 def _refuse_overlap(session: Session, actor: Actor, code: str, start: date, end: date | None) -> None:
     query = select(TaxRule.id).where(TaxRule.organization_id == actor.organization_id, TaxRule.code == code,
-                                     or_(TaxRule.effective_to.is_(None), TaxRule.effective_to > start))
+                                     or_(col(TaxRule.effective_to).is_(None), col(TaxRule.effective_to) > start))
     if end is not None:
         query = query.where(TaxRule.effective_from < end)
     if session.exec(query).first() is not None:

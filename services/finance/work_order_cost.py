@@ -20,9 +20,9 @@ from decimal import Decimal
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.lots import Lot, LotConsumption
 from models.orders import CustomerOrder, Operation, OrderLine, WorkOrder
-from models.resources import WorkCenter
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor, Permission, require
 from services.core.scoping import get_scoped
@@ -74,8 +74,8 @@ def work_order_cost(session: Session, actor: Actor, work_order_id: int, *, now: 
     data = CostData(session, actor.organization_id)
     material_std, conversion_std = unit_cost_parts(data, wo.product_id, [wo.product_id])
     consumed = session.exec(select(Lot.product_id, func.sum(LotConsumption.quantity))
-                            .join(Lot, Lot.id == LotConsumption.lot_id)
-                            .where(LotConsumption.work_order_id == wo.id).group_by(Lot.product_id)).all()
+                            .join(Lot, col(Lot.id) == LotConsumption.lot_id)
+                            .where(LotConsumption.work_order_id == wo.id).group_by(col(Lot.product_id))).all()
     material = Decimal(0)
     for product_id, quantity in consumed:
         product = data.products[product_id]
@@ -83,7 +83,7 @@ def work_order_cost(session: Session, actor: Actor, work_order_id: int, *, now: 
         if not data.children.get(product_id) and product.standard_cost is None:
             data.gaps.append(f"{product.code} has no standard cost: its consumption is counted as 0.")
         material += Decimal(quantity) * (m + c)
-    operations = _operation_times(session, data, wo.id, now)
+    operations = _operation_times(session, data, pk(wo), now)
     conversion = sum((o.machine_cost + o.labour_cost for o in operations), Decimal(0))
     good = Decimal(wo.quantity_good)
     m_std, c_std = good * material_std, good * conversion_std
@@ -101,7 +101,7 @@ def order_margin(session: Session, actor: Actor, order_id: int) -> OrderMargin:
     data = CostData(session, actor.organization_id)
     revenue = cost = Decimal(0)
     unpriced = []
-    for line in session.exec(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)).all():
+    for line in session.exec(select(OrderLine).where(OrderLine.order_id == order.id).order_by(col(OrderLine.line_no))).all():
         if line.unit_price is None:
             unpriced.append(line.line_no)
             continue
@@ -116,13 +116,13 @@ def order_margin(session: Session, actor: Actor, order_id: int) -> OrderMargin:
 
 def _operation_times(session: Session, data: CostData, work_order_id: int, now: datetime) -> list[OperationTime]:
     ops = session.exec(select(Operation).where(Operation.work_order_id == work_order_id)
-                       .order_by(Operation.sequence)).all()
+                       .order_by(col(Operation.sequence))).all()
     events = session.exec(select(ProductionEvent.operation_id, ProductionEvent.kind, ProductionEvent.occurred_at)
                           .where(col(ProductionEvent.operation_id).in_([o.id for o in ops] or [-1]),
                                  col(ProductionEvent.kind).in_(list(_OPENS | _CLOSES)))
-                          .order_by(ProductionEvent.occurred_at, ProductionEvent.id)).all()
-    seconds: dict[int, Decimal] = defaultdict(Decimal)
-    opened: dict[int, datetime] = {}
+                          .order_by(col(ProductionEvent.occurred_at), col(ProductionEvent.id))).all()
+    seconds: dict[int | None, Decimal] = defaultdict(Decimal)        # by operation (the query names them all)
+    opened: dict[int | None, datetime] = {}
     for operation_id, kind, at in events:
         if kind in _OPENS:
             opened.setdefault(operation_id, at)
@@ -132,7 +132,7 @@ def _operation_times(session: Session, data: CostData, work_order_id: int, now: 
         seconds[operation_id] += Decimal(max(0.0, (now - since).total_seconds()))
     out = []
     for op in ops:
-        center: WorkCenter | None = data.centers.get(op.work_center_id)
+        center = data.centers.get(op.work_center_id)
         hours = seconds[op.id] / 3600
         machine = hours * Decimal(center.machine_rate_per_hour or 0) if center else Decimal(0)
         labour = hours * Decimal(center.labour_rate_per_hour or 0) if center else Decimal(0)

@@ -27,7 +27,7 @@ from models.studio import StudioCut, StudioEpisode, StudioSequence
 from services.core.access import Actor
 from services.core.errors import Invalid
 from services.studio.breakdown import create_tasks
-from services.studio.common import announce, get_project, id_map, ids, require_manager, table_of
+from services.studio.common import announce, get_project, id_map, require_manager, row_ids, table_of
 from services.studio.events import ProjectBreakdownImported
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -188,7 +188,7 @@ def _write(session: Session, actor: Actor, project_id: int, rows: list[ImportRow
              "created_by": actor.user_id, "updated_by": actor.user_id} for i, r in enumerate(rows, start=1)]
     session.execute(sa.insert(table_of(StudioCut)), cuts)
     keys = {(c["episode_id"], c["code"]) for c in cuts}
-    cut_ids = ids(i for i, e, code in session.exec(select(StudioCut.id, StudioCut.episode_id, StudioCut.code).where(
+    cut_ids = row_ids(i for i, e, code in session.exec(select(StudioCut.id, StudioCut.episode_id, StudioCut.code).where(
         StudioCut.project_id == project_id, col(StudioCut.code).in_([c["code"] for c in cuts]))).all() if (e, code) in keys)
     return len(cuts), create_tasks(session, actor, project_id, "cut", cut_ids=cut_ids, now=now)
 

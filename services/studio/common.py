@@ -77,7 +77,7 @@ def referenced(session: Session, model: type[R], row_id: int | None) -> R:
     return row
 
 
-def ids(rows: Iterable[int | None]) -> list[int]:
+def row_ids(rows: Iterable[int | None]) -> list[int]:
     """Primary keys read back from the database (never None) as a list."""
     return [row_id for row_id in rows if row_id is not None]
 

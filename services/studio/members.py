@@ -27,9 +27,9 @@ from services.studio.common import (
     apply,
     check,
     get_project,
-    ids,
     require_manager,
     require_reader,
+    row_ids,
     text,
 )
 from services.studio.events import MemberCreated, MemberLinked
@@ -133,7 +133,7 @@ def list_members(session: Session, actor: Actor, project_id: int) -> list[Member
 
 def members_of_user(session: Session, actor: Actor) -> list[int]:
     """The slot ids the acting user fills (in any project of the organization)."""
-    return ids(session.exec(select(StudioMember.id).where(
+    return row_ids(session.exec(select(StudioMember.id).where(
         StudioMember.organization_id == actor.organization_id, StudioMember.user_id == actor.user_id)).all())
 
 
