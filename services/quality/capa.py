@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from models.base import pk
 from models.ncr import CapaAction, CapaKind, Ncr
 from services.config import notifications
 from services.core.access import Actor, Permission, require
@@ -44,7 +45,8 @@ def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *,
     except ValueError:
         problems["kind"] = "Choose corrective or preventive."
     check(problems)
-    action = CapaAction(organization_id=actor.organization_id, ncr_id=ncr.id, kind=kind, description=description,
+    assert data.owner_user_id is not None and data.due_date is not None      # else check() raised
+    action = CapaAction(organization_id=actor.organization_id, ncr_id=pk(ncr), kind=kind, description=description,
                         owner_user_id=data.owner_user_id, due_date=data.due_date)
     session.add(stamp_new(action, actor, now))
     session.flush()
@@ -56,7 +58,7 @@ def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *,
                                 body=description, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
                                 user_ids=(action.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id,
                                 now=now, exclude_user_id=actor.user_id)
-    return next(a for a in list_actions(session, actor, ncr.id, today=now.date()) if a.id == action.id)
+    return next(a for a in list_actions(session, actor, pk(ncr), today=now.date()) if a.id == action.id)
 
 
 def complete_action(session: Session, actor: Actor, action_id: int, *, note: str = "",
@@ -76,4 +78,4 @@ def complete_action(session: Session, actor: Actor, action_id: int, *, note: str
     session.add(stamp(action, actor, now))
     announce(session, actor, "capa_action", action.id, "complete", {"ncr": ncr.number, "note": action.done_note},
              now=now, plant_id=ncr.plant_id, event="capa_action.completed", payload={"ncr_id": ncr.id})
-    return next(a for a in list_actions(session, actor, ncr.id, today=now.date()) if a.id == action.id)
+    return next(a for a in list_actions(session, actor, pk(ncr), today=now.date()) if a.id == action.id)

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from models.catalog import Product
 from models.kpi_rollup import KpiCountSlice
@@ -34,6 +35,8 @@ from services.quality.inspections import AlertRead
 
 AGE_BUCKETS = [("0-7", 0, 7), ("8-30", 8, 30), ("31-90", 31, 90), ("90+", 91, None)]
 ZERO = Decimal(0)
+
+CASES: tuple[type[Any], ...] = (InternalReject, CustomerReturn)     # the two kinds of quality case
 
 
 class ParetoBar(BaseModel):
@@ -99,7 +102,7 @@ def overview(session: Session, actor: Actor, *, plant_id: int, start: datetime, 
 
 def _pareto(session: Session, actor: Actor, plant_id: int, start: datetime, end: datetime) -> list[ParetoBar]:
     totals: dict[int, int] = defaultdict(int)
-    for model in (InternalReject, CustomerReturn):
+    for model in CASES:
         for code_id, qty in session.exec(select(model.defect_code_id, func.sum(model.quantity)).where(
                 model.organization_id == actor.organization_id, model.plant_id == plant_id,
                 model.reported_at >= start, model.reported_at < end).group_by(model.defect_code_id)).all():
@@ -152,9 +155,10 @@ def _costs(session: Session, actor: Actor, plant_id: int, start: datetime, end: 
     for pid, scrap in session.exec(select(KpiCountSlice.product_id, func.sum(KpiCountSlice.scrap)).where(
             KpiCountSlice.organization_id == actor.organization_id, KpiCountSlice.plant_id == plant_id,
             KpiCountSlice.slice_start >= start, KpiCountSlice.slice_start < end,
-            KpiCountSlice.product_id.is_not(None)).group_by(KpiCountSlice.product_id)).all():
-        quantities["scrap"][pid] += int(scrap or 0)
-    for model in (InternalReject, CustomerReturn):
+            col(KpiCountSlice.product_id).is_not(None)).group_by(col(KpiCountSlice.product_id))).all():
+        if pid is not None:                                 # excluded by the query; the column type allows None
+            quantities["scrap"][pid] += int(scrap or 0)
+    for model in CASES:
         for pid, qty in session.exec(select(model.product_id, func.sum(model.quantity)).where(
                 model.organization_id == actor.organization_id, model.plant_id == plant_id,
                 model.disposition == Disposition.REWORK, model.closed_at >= start, model.closed_at < end,
@@ -162,10 +166,10 @@ def _costs(session: Session, actor: Actor, plant_id: int, start: datetime, end: 
             quantities["rework"][pid] += int(qty or 0)
     for pid, qty in session.exec(select(CustomerReturn.product_id, func.sum(CustomerReturn.quantity)).where(
             CustomerReturn.organization_id == actor.organization_id, CustomerReturn.plant_id == plant_id,
-            CustomerReturn.reported_at >= start, CustomerReturn.reported_at < end).group_by(CustomerReturn.product_id)).all():
+            CustomerReturn.reported_at >= start, CustomerReturn.reported_at < end).group_by(col(CustomerReturn.product_id))).all():
         quantities["returns"][pid] += int(qty or 0)
     product_ids = {pid for q in quantities.values() for pid, n in q.items() if n}
-    products = {p.id: p for p in session.exec(select(Product).where(Product.id.in_(product_ids or {0}))).all()}
+    products = {p.id: p for p in session.exec(select(Product).where(col(Product.id).in_(product_ids or {0}))).all()}
     lines = [CostLine(category=category, quantity=sum(per.values()),
                       cost=sum((Decimal(n) * (products[pid].standard_cost or ZERO) for pid, n in per.items()
                                 if pid in products), ZERO))

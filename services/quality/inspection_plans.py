@@ -17,8 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.catalog import Product
 from models.inspection import (
     ChartKind,
@@ -104,32 +105,32 @@ def characteristic_read(c: InspectionCharacteristic) -> CharacteristicRead:
 
 def _plan_reads(session: Session, plans: list[InspectionPlan]) -> list[PlanRead]:
     products = {p.id: p for p in session.exec(select(Product).where(
-        Product.id.in_({p.product_id for p in plans} or {0}))).all()}
+        col(Product.id).in_({p.product_id for p in plans} or {0}))).all()}
     steps = {s.id: s.name for s in session.exec(select(RoutingStep).where(
-        RoutingStep.id.in_({p.routing_step_id for p in plans if p.routing_step_id} or {0}))).all()}
+        col(RoutingStep.id).in_({p.routing_step_id for p in plans if p.routing_step_id} or {0}))).all()}
     counts: dict[int, int] = {}
     for plan_id in session.exec(select(InspectionCharacteristic.plan_id).where(
-            InspectionCharacteristic.plan_id.in_([p.id for p in plans] or [0]),
+            col(InspectionCharacteristic.plan_id).in_([p.id for p in plans] or [0]),
             InspectionCharacteristic.is_active == True)).all():  # noqa: E712
         counts[plan_id] = counts.get(plan_id, 0) + 1
     return [PlanRead(id=p.id, plant_id=p.plant_id, product_id=p.product_id, product_code=products[p.product_id].code,
                      product_name=products[p.product_id].name, routing_step_id=p.routing_step_id,
                      step_name=steps.get(p.routing_step_id, ""), name=p.name, is_active=p.is_active,
-                     characteristics=counts.get(p.id, 0)) for p in plans]
+                     characteristics=counts.get(pk(p), 0)) for p in plans]
 
 
 def list_plans(session: Session, actor: Actor, *, plant_id: int | None = None, product_id: int | None = None,
                include_inactive: bool = False) -> list[PlanRead]:
     require(actor, Permission.VIEW)
     query = select(InspectionPlan).where(InspectionPlan.organization_id == actor.organization_id,
-                                         InspectionPlan.plant_id.in_(actor.plant_ids or {0}))
+                                         col(InspectionPlan.plant_id).in_(actor.plant_ids or {0}))
     if plant_id is not None:
         query = query.where(InspectionPlan.plant_id == plant_id)
     if product_id is not None:
         query = query.where(InspectionPlan.product_id == product_id)
     if not include_inactive:
         query = query.where(InspectionPlan.is_active == True)  # noqa: E712
-    return _plan_reads(session, list(session.exec(query.order_by(InspectionPlan.name, InspectionPlan.id)).all()))
+    return _plan_reads(session, list(session.exec(query.order_by(col(InspectionPlan.name), col(InspectionPlan.id))).all()))
 
 
 def get_plan(session: Session, actor: Actor, plan_id: int) -> PlanRead:
@@ -146,7 +147,7 @@ def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: dateti
     product = session.get(Product, data.product_id)
     if product is None or product.organization_id != actor.organization_id:
         problems["product_id"] = "Choose a product."
-    elif data.routing_step_id is not None and not _step_of_product(session, data.routing_step_id, product.id):
+    elif data.routing_step_id is not None and not _step_of_product(session, data.routing_step_id, pk(product)):
         problems["routing_step_id"] = "Choose a step of this product's routing."
     check(problems)
     plan = stamp_new(InspectionPlan(organization_id=actor.organization_id, plant_id=data.plant_id,
@@ -156,11 +157,11 @@ def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: dateti
     session.flush()
     announce(session, actor, "inspection_plan", plan.id, "create", {"name": plan.name, "product_id": plan.product_id},
              now=now, plant_id=plan.plant_id)
-    return get_plan(session, actor, plan.id)
+    return get_plan(session, actor, pk(plan))
 
 
 def _step_of_product(session: Session, step_id: int, product_id: int) -> bool:
-    return session.exec(select(RoutingStep.id).join(Routing, Routing.id == RoutingStep.routing_id).where(
+    return session.exec(select(RoutingStep.id).join(Routing, col(Routing.id) == RoutingStep.routing_id).where(
         RoutingStep.id == step_id, Routing.product_id == product_id)).first() is not None
 
 
@@ -172,13 +173,13 @@ def set_plan_active(session: Session, actor: Actor, plan_id: int, active: bool, 
         session.add(stamp(plan, actor, now))
         announce(session, actor, "inspection_plan", plan.id, "reactivate" if active else "deactivate", {}, now=now,
                  plant_id=plan.plant_id)
-    return get_plan(session, actor, plan.id)
+    return get_plan(session, actor, pk(plan))
 
 
 def list_characteristics(session: Session, actor: Actor, plan_id: int) -> list[CharacteristicRead]:
     plan = get_scoped(session, actor, InspectionPlan, plan_id, "Inspection plan")
     rows = session.exec(select(InspectionCharacteristic).where(InspectionCharacteristic.plan_id == plan.id)
-                        .order_by(InspectionCharacteristic.id)).all()
+                        .order_by(col(InspectionCharacteristic.id))).all()
     return [characteristic_read(c) for c in rows]
 
 
@@ -237,7 +238,7 @@ def add_characteristic(session: Session, actor: Actor, plan_id: int, data: Chara
     require(actor, Permission.QUALITY, plant_id=plan.plant_id)
     values = _clean(data)
     row = stamp_new(InspectionCharacteristic(organization_id=actor.organization_id, plant_id=plan.plant_id,
-                                             plan_id=plan.id, **values), actor, now)
+                                             plan_id=pk(plan), **values), actor, now)
     session.add(row)
     session.flush()
     announce(session, actor, "inspection_characteristic", row.id, "create", {"name": row.name, "plan_id": plan.id},
@@ -267,8 +268,8 @@ def plan_options(session: Session, actor: Actor) -> dict[str, list[tuple]]:
     require(actor, Permission.VIEW)
     products = session.exec(select(Product).where(Product.organization_id == actor.organization_id,
                                                   Product.is_active == True).order_by(Product.code)).all()  # noqa: E712
-    steps = session.exec(select(RoutingStep, Routing.product_id).join(Routing, Routing.id == RoutingStep.routing_id)
+    steps = session.exec(select(RoutingStep, Routing.product_id).join(Routing, col(Routing.id) == RoutingStep.routing_id)
                          .where(Routing.organization_id == actor.organization_id, Routing.is_active == True)  # noqa: E712
-                         .order_by(Routing.product_id, RoutingStep.sequence)).all()
+                         .order_by(col(Routing.product_id), col(RoutingStep.sequence))).all()
     return {"products": [(p.id, f"{p.code} {p.name}") for p in products],
             "steps": [(s.id, pid, f"{s.sequence} {s.name}") for s, pid in steps]}

@@ -23,8 +23,9 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.inspection import (
     ChartKind,
     Inspection,
@@ -148,7 +149,7 @@ def _statistics(session: Session, c: InspectionCharacteristic, data: InspectionD
         return values, mean(values), value_range(values)
     if chart == ChartKind.XBAR_S:
         return values, mean(values), stdev(values)
-    previous = _previous(session, c.id, measured_at, 1)
+    previous = _previous(session, pk(c), measured_at, 1)
     spread = moving_ranges([previous[-1].statistic, values[0]])[0] if previous else None
     return values, values[0], spread
 
@@ -162,7 +163,9 @@ def _attribute_statistic(chart: ChartKind, data: InspectionData, problems: dict[
         elif data.defects is not None and data.defects > data.inspected:
             problems["defects"] = "Cannot be more than the parts inspected."
     check(problems)
+    assert data.defects is not None                             # else check() raised
     if chart == ChartKind.P:
+        assert data.inspected is not None                       # else check() raised
         return Decimal(data.defects) / Decimal(data.inspected)
     return Decimal(data.defects)
 
@@ -170,7 +173,7 @@ def _attribute_statistic(chart: ChartKind, data: InspectionData, problems: dict[
 def _previous(session: Session, characteristic_id: int, at: datetime, count: int) -> list[Inspection]:
     rows = session.exec(select(Inspection).where(Inspection.characteristic_id == characteristic_id,
                                                  Inspection.measured_at <= at)
-                        .order_by(Inspection.measured_at.desc(), Inspection.id.desc()).limit(count)).all()
+                        .order_by(col(Inspection.measured_at).desc(), col(Inspection.id).desc()).limit(count)).all()
     return list(reversed(rows))
 
 
@@ -197,14 +200,14 @@ def record_inspection(session: Session, actor: Actor, characteristic_id: int, da
                       now: datetime) -> InspectionResult:
     c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic")
     _require_recorder(actor, c.plant_id)
-    if not c.is_active or not session.get(InspectionPlan, c.plan_id).is_active:
+    if not c.is_active or not session.get_one(InspectionPlan, c.plan_id).is_active:
         raise Invalid("This characteristic is no longer inspected.")
     if data.client_id and (done := _by_client_id(session, actor, data.client_id)) is not None:
         return done
     _check_refs(session, actor, c, data)
     measured_at = data.measured_at or now
     values, statistic, spread = _statistics(session, c, data, measured_at)
-    row = Inspection(organization_id=actor.organization_id, plant_id=c.plant_id, characteristic_id=c.id,
+    row = Inspection(organization_id=actor.organization_id, plant_id=c.plant_id, characteristic_id=pk(c),
                      operation_id=data.operation_id, machine_id=data.machine_id,
                      lot_reference=(data.lot_reference or "").strip(), values=[str(v) for v in values],
                      inspected=data.inspected if c.chart_type == ChartKind.P else None,
@@ -239,7 +242,7 @@ def _evaluate(session: Session, actor: Actor, c: InspectionCharacteristic, row: 
     limits = stored_limits(c)
     if limits is None:
         return []
-    trail = _previous(session, c.id, row.measured_at, LONGEST_PATTERN)
+    trail = _previous(session, pk(c), row.measured_at, LONGEST_PATTERN)
     if not trail or trail[-1].id != row.id:           # an older point sent late: judge the window ending at it
         trail = [r for r in trail if r.id != row.id][-(LONGEST_PATTERN - 1):] + [row]
     found = [("primary", v.ruleset, v.rule, v.description, row.statistic)
@@ -248,8 +251,8 @@ def _evaluate(session: Session, actor: Actor, c: InspectionCharacteristic, row: 
                                                                                  limits.secondary.lcl):
         found.append(("secondary", RuleSet(c.ruleset), 1, f"{limits.secondary_name} beyond its control limits",
                       row.spread))
-    alerts = [SpcAlert(organization_id=c.organization_id, plant_id=c.plant_id, characteristic_id=c.id,
-                       inspection_id=row.id, chart=chart, ruleset=RuleSetKind(ruleset.value), rule=rule, description=text,
+    alerts = [SpcAlert(organization_id=c.organization_id, plant_id=c.plant_id, characteristic_id=pk(c),
+                       inspection_id=pk(row), chart=chart, ruleset=RuleSetKind(ruleset.value), rule=rule, description=text,
                        value=value, raised_at=now) for chart, ruleset, rule, text, value in found]
     if alerts:
         _raise(session, actor, c, alerts, now)
@@ -261,9 +264,9 @@ def _raise(session: Session, actor: Actor, c: InspectionCharacteristic, alerts: 
     session.flush()
     for alert in alerts:
         record(session, SpcAlertRaised(organization_id=c.organization_id, plant_id=c.plant_id,
-                                       actor_user_id=actor.user_id, at=now, alert_id=alert.id, characteristic_id=c.id,
+                                       actor_user_id=actor.user_id, at=now, alert_id=pk(alert), characteristic_id=pk(c),
                                        rule=alert.rule, chart=alert.chart))
-    plan = session.get(InspectionPlan, c.plan_id)
+    plan = session.get_one(InspectionPlan, c.plan_id)
     body = "; ".join(f"rule {a.rule}: {a.description}" for a in alerts)
     notifications.notify(session, organization_id=c.organization_id, title=f"SPC alert: {plan.name} / {c.name}",
                          body=body, link=f"{SPC_PATH}{c.id}", kind="alert", roles=("quality",), plant_id=c.plant_id,
@@ -274,7 +277,7 @@ def list_inspections(session: Session, actor: Actor, characteristic_id: int, *, 
     require(actor, Permission.VIEW)
     c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic")
     rows = session.exec(select(Inspection).where(Inspection.characteristic_id == c.id)
-                        .order_by(Inspection.measured_at.desc(), Inspection.id.desc()).limit(min(limit, 1000))).all()
+                        .order_by(col(Inspection.measured_at).desc(), col(Inspection.id).desc()).limit(min(limit, 1000))).all()
     return [_inspection_read(r) for r in rows]
 
 
@@ -282,15 +285,15 @@ def list_alerts(session: Session, actor: Actor, *, plant_id: int | None = None, 
                 open_only: bool = False, limit: int = 100) -> list[AlertRead]:
     require(actor, Permission.VIEW)
     query = (select(SpcAlert, InspectionCharacteristic.name)
-             .join(InspectionCharacteristic, InspectionCharacteristic.id == SpcAlert.characteristic_id)
-             .where(SpcAlert.organization_id == actor.organization_id, SpcAlert.plant_id.in_(actor.plant_ids or {0})))
+             .join(InspectionCharacteristic, col(InspectionCharacteristic.id) == SpcAlert.characteristic_id)
+             .where(SpcAlert.organization_id == actor.organization_id, col(SpcAlert.plant_id).in_(actor.plant_ids or {0})))
     if plant_id is not None:
         query = query.where(SpcAlert.plant_id == plant_id)
     if characteristic_id is not None:
         query = query.where(SpcAlert.characteristic_id == characteristic_id)
     if open_only:
-        query = query.where(SpcAlert.acknowledged_at.is_(None))
-    rows = session.exec(query.order_by(SpcAlert.raised_at.desc(), SpcAlert.id.desc()).limit(min(limit, 1000))).all()
+        query = query.where(col(SpcAlert.acknowledged_at).is_(None))
+    rows = session.exec(query.order_by(col(SpcAlert.raised_at).desc(), col(SpcAlert.id).desc()).limit(min(limit, 1000))).all()
     return [_alert_read(a, name) for a, name in rows]
 
 
@@ -306,4 +309,4 @@ def acknowledge_alert(session: Session, actor: Actor, alert_id: int, *, note: st
     session.add(alert)
     announce(session, actor, "spc_alert", alert.id, "acknowledge", {"note": alert.note}, now=now,
              plant_id=alert.plant_id, event="spc.alert_acknowledged", payload={"characteristic_id": alert.characteristic_id})
-    return _alert_read(alert, session.get(InspectionCharacteristic, alert.characteristic_id).name)
+    return _alert_read(alert, session.get_one(InspectionCharacteristic, alert.characteristic_id).name)

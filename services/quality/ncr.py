@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select
 
+from models.base import pk
 from models.catalog import Product
 from models.ncr import CapaAction, Ncr, NcrLink, NcrSeverity
 from models.organization import Department
@@ -36,6 +37,7 @@ from services.config import (
     workflow,
     workflow_hooks,
 )
+from services.config.workflow import InstanceRead, StepRead, TransitionOption
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid
@@ -142,9 +144,9 @@ class NcrDetail(BaseModel):
     ncr: NcrRead
     actions: list[CapaRead]
     links: list[LinkRead]
-    workflow: workflow.InstanceRead
-    transitions: list[workflow.TransitionOption]
-    history: list[workflow.StepRead]
+    workflow: InstanceRead
+    transitions: list[TransitionOption]
+    history: list[StepRead]
     can_approve: bool
     can_close: bool                 # one of `transitions` into a done state is allowed to the actor now
 
@@ -171,7 +173,7 @@ def _watchers(session: Session, ncr_id: int) -> list[int]:
 
 def _on_state(session: Session, ncr_id: int, state: str, closed: bool) -> None:
     """Mirror the workflow state; `closed_at` is when the instance entered its done/rejected state."""
-    ncr = session.get(Ncr, ncr_id)
+    ncr = session.get_one(Ncr, ncr_id)
     entered = session.exec(select(WorkflowInstance.entered_at).where(
         WorkflowInstance.organization_id == ncr.organization_id, WorkflowInstance.entity_type == ENTITY,
         WorkflowInstance.entity_id == ncr_id)).first()
@@ -202,7 +204,7 @@ def _action_counts(session: Session, ncr_ids: list[int]) -> dict[int, tuple[int,
 
 
 def _reads(session: Session, actor: Actor, rows: list[Ncr]) -> list[NcrRead]:
-    ids = [r.id for r in rows]
+    ids = [pk(r) for r in rows]
     counts = _action_counts(session, ids)
     products = {p.id: p.code for p in session.exec(select(Product).where(
         col(Product.id).in_({r.product_id for r in rows if r.product_id} or {-1}))).all()}
@@ -211,25 +213,26 @@ def _reads(session: Session, actor: Actor, rows: list[Ncr]) -> list[NcrRead]:
     state_names = _state_names(session, actor, ids)
     out = []
     for r in rows:
-        total, open_ = counts.get(r.id, (0, 0))
+        total, open_ = counts.get(pk(r), (0, 0))
         out.append(NcrRead.model_validate({
             **r.model_dump(), "severity": r.severity.value, "product_code": products.get(r.product_id),
-            "owner_name": users.get(r.owner_user_id), "root_cause_category": causes.get(r.root_cause_category_id),
-            "status_name": state_names.get(r.id, r.status), "open_actions": open_, "actions": total,
+            "owner_name": users.get(r.owner_user_id),
+            "root_cause_category": causes.get(r.root_cause_category_id) if r.root_cause_category_id else None,
+            "status_name": state_names.get(pk(r), r.status), "open_actions": open_, "actions": total,
             "can_edit": actor.can(Permission.QUALITY, plant_id=r.plant_id) and not r.is_closed}))
     return out
 
 
 def _state_names(session: Session, actor: Actor, ncr_ids: list[int]) -> dict[int, str]:
     rows = session.exec(select(WorkflowInstance.entity_id, WorkflowState.name).join(
-        WorkflowState, (WorkflowState.workflow_id == WorkflowInstance.workflow_id)
-        & (WorkflowState.key == WorkflowInstance.state)).where(
+        WorkflowState, (col(WorkflowState.workflow_id) == WorkflowInstance.workflow_id)
+        & (col(WorkflowState.key) == WorkflowInstance.state)).where(
         WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.entity_type == ENTITY,
         col(WorkflowInstance.entity_id).in_(ncr_ids or [-1]))).all()
     return dict(rows)
 
 
-def _names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
+def _names(session: Session, user_ids: set[int | None]) -> dict[int | None, str]:
     ids = {u for u in user_ids if u}
     if not ids:
         return {}
@@ -241,7 +244,7 @@ def people(session: Session, actor: Actor) -> list[tuple[int, str]]:
     require(actor, Permission.VIEW)
     rows = session.exec(select(User).where(User.organization_id == actor.organization_id, User.is_active == True)  # noqa: E712
                         .order_by(User.username)).all()
-    return [(u.id, u.full_name or u.username) for u in rows]
+    return [(pk(u), u.full_name or u.username) for u in rows]
 
 
 def list_ncrs(session: Session, actor: Actor, *, plant_id: int | None = None, status: str | None = None,
@@ -293,7 +296,7 @@ def ncr_detail(session: Session, actor: Actor, ncr_id: int, *, today: date) -> N
                                                            WorkflowState.is_done == True)).all())  # noqa: E712
     return NcrDetail(ncr=ncr, actions=list_actions(session, actor, ncr_id, today=today),
                      links=[LinkRead.model_validate(link, from_attributes=True) for link in session.exec(
-                         select(NcrLink).where(NcrLink.ncr_id == ncr_id).order_by(NcrLink.id)).all()],
+                         select(NcrLink).where(NcrLink.ncr_id == ncr_id).order_by(col(NcrLink.id))).all()],
                      workflow=instance, transitions=transitions,
                      history=workflow.history(session, actor, ENTITY, ncr_id),
                      can_approve=workflow.can_approve(session, actor, ENTITY, ncr_id),
@@ -303,7 +306,7 @@ def ncr_detail(session: Session, actor: Actor, ncr_id: int, *, today: date) -> N
 def list_actions(session: Session, actor: Actor, ncr_id: int, *, today: date) -> list[CapaRead]:
     require(actor, Permission.VIEW)
     get_scoped(session, actor, Ncr, ncr_id, "NCR")
-    rows = session.exec(select(CapaAction).where(CapaAction.ncr_id == ncr_id).order_by(CapaAction.due_date, CapaAction.id)).all()
+    rows = session.exec(select(CapaAction).where(CapaAction.ncr_id == ncr_id).order_by(col(CapaAction.due_date), col(CapaAction.id))).all()
     names = _names(session, {r.owner_user_id for r in rows})
     return [CapaRead(id=r.id, ncr_id=r.ncr_id, kind=r.kind.value, description=r.description,
                      owner_user_id=r.owner_user_id, owner_name=names.get(r.owner_user_id), due_date=r.due_date,
@@ -328,7 +331,7 @@ def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime
               **values)
     session.add(stamp_new(ncr, actor, now))
     session.flush()
-    workflow.start(session, actor, ENTITY, ncr.id, plant_id=ncr.plant_id, department_id=ncr.department_id, now=now)
+    workflow.start(session, actor, ENTITY, pk(ncr), plant_id=ncr.plant_id, department_id=ncr.department_id, now=now)
     announce(session, actor, ENTITY, ncr.id, "create", {"number": ncr.number, "severity": ncr.severity.value,
                                                          "title": ncr.title}, now=now, plant_id=ncr.plant_id)
     notifications.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} raised: {ncr.title}",
@@ -336,7 +339,7 @@ def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime
                            kind="alert", roles=("quality",), user_ids=(ncr.owner_user_id,),
                            plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id, now=now,
                            exclude_user_id=actor.user_id)
-    return get_ncr(session, actor, ncr.id)
+    return get_ncr(session, actor, pk(ncr))
 
 
 def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, now: datetime) -> NcrRead:
@@ -362,7 +365,7 @@ def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, 
                                    user_ids=(ncr.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY,
                                    exclude_user_id=actor.user_id,
                                    entity_id=ncr.id, now=now)
-    return get_ncr(session, actor, ncr.id)
+    return get_ncr(session, actor, pk(ncr))
 
 
 def writable_ncr(session: Session, actor: Actor, ncr_id: int) -> Ncr:

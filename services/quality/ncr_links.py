@@ -8,9 +8,11 @@ link is added to an open NCR by quality staff (services/quality/ncr.py rules), a
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.lots import Lot
 from models.ncr import NcrLink
 from models.rejects import CustomerReturn, InternalReject
@@ -21,7 +23,8 @@ from services.master.common import announce
 from services.quality.ncr import ENTITY, LinkRead, writable_ncr
 
 LINK_KINDS = ("lot", "internal_reject", "customer_return")
-LINK_MODELS = {"lot": Lot, "internal_reject": InternalReject, "customer_return": CustomerReturn}
+LINK_MODELS: dict[str, type[Any]] = {                     # Lot | InternalReject | CustomerReturn
+    "lot": Lot, "internal_reject": InternalReject, "customer_return": CustomerReturn}
 
 
 def add_link(session: Session, actor: Actor, ncr_id: int, kind: str, *, target_id: int | None = None,
@@ -43,7 +46,7 @@ def add_link(session: Session, actor: Actor, ncr_id: int, kind: str, *, target_i
                                                 NcrLink.target_id == target_id, NcrLink.reference == reference)).first()
     if exists:
         raise Conflict("This link exists already.")
-    link = NcrLink(organization_id=actor.organization_id, ncr_id=ncr.id, kind=kind, target_id=target_id,
+    link = NcrLink(organization_id=actor.organization_id, ncr_id=pk(ncr), kind=kind, target_id=target_id,
                    reference=reference)
     session.add(link)
     session.flush()

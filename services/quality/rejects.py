@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from models.base import pk
 from models.catalog import Customer, Product
@@ -52,7 +52,7 @@ from services.master.common import (
 from services.quality.events import rework_created
 
 REJECT, RETURN = "internal_reject", "customer_return"
-MODELS: dict[str, type] = {REJECT: InternalReject, RETURN: CustomerReturn}
+MODELS: dict[str, type[Any]] = {REJECT: InternalReject, RETURN: CustomerReturn}   # InternalReject | CustomerReturn
 PREFIX = {REJECT: "REJ", RETURN: "RET"}
 LABELS = {REJECT: "Internal reject", RETURN: "Customer return"}
 PATHS = {REJECT: "/quality/reject?kind=internal_reject&id=", RETURN: "/quality/reject?kind=customer_return&id="}
@@ -114,7 +114,7 @@ class ScrapReport(BaseModel):
     note: str
 
 
-def _model(kind: str) -> type:
+def _model(kind: str) -> type[Any]:
     if kind not in MODELS:
         raise NotFound("Unknown kind of quality case.")
     return MODELS[kind]
@@ -124,7 +124,7 @@ def _model(kind: str) -> type:
 
 def _fields_of(kind: str):
     def fields(session: Session, case_id: int) -> dict[str, Any]:
-        row = session.get(MODELS[kind], case_id)
+        row = session.get_one(MODELS[kind], case_id)
         if row is None:
             return {}
         return {"disposition": row.disposition.value if row.disposition else None, "quantity": row.quantity,
@@ -135,7 +135,7 @@ def _fields_of(kind: str):
 
 def _on_state_of(kind: str):
     def on_state(session: Session, case_id: int, state: str, closed: bool) -> None:
-        row = session.get(MODELS[kind], case_id)
+        row = session.get_one(MODELS[kind], case_id)
         inst = session.exec(select(WorkflowInstance).where(WorkflowInstance.organization_id == row.organization_id,
                                                            WorkflowInstance.entity_type == kind,
                                                            WorkflowInstance.entity_id == case_id)).first()
@@ -169,11 +169,11 @@ def _take_effect(session: Session, kind: str, row, now: datetime) -> None:
     wo = session.get(WorkOrder, row.work_order_id) if row.work_order_id else None
     if wo is None or wo.status == WorkStatus.CANCELLED:
         raise Invalid("A rework needs a work order that is not cancelled.", fields={"work_order_id": "Choose a work order."})
-    ops = session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(Operation.sequence)).all()
+    ops = session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(col(Operation.sequence))).all()
     source = next((o for o in ops if o.id == getattr(row, "operation_id", None)), ops[-1] if ops else None)
     if source is None:
         raise Invalid("The work order has no operation to rework.")
-    op = Operation(organization_id=wo.organization_id, plant_id=wo.plant_id, work_order_id=wo.id,
+    op = Operation(organization_id=wo.organization_id, plant_id=wo.plant_id, work_order_id=pk(wo),
                    sequence=ops[-1].sequence + 10, name=f"Rework {row.number}: {source.name}"[:200],
                    work_center_id=source.work_center_id, quantity=row.quantity, setup_seconds=0,
                    ideal_cycle_seconds=source.ideal_cycle_seconds, status=WorkStatus.RELEASED,
@@ -192,12 +192,12 @@ def _take_effect(session: Session, kind: str, row, now: datetime) -> None:
 # ---- reads ---------------------------------------------------------------------------------------
 
 def _reads(session: Session, actor: Actor, kind: str, rows: list) -> list[CaseRead]:
-    products = {p.id: p for p in session.exec(select(Product).where(Product.id.in_({r.product_id for r in rows} or {0}))).all()}
+    products = {p.id: p for p in session.exec(select(Product).where(col(Product.id).in_({r.product_id for r in rows} or {0}))).all()}
     codes = {v.id: v.code for v in type_lists.values(session, actor, type_lists.DEFECT_CODES, include_retired=True)}
     wos = dict(session.exec(select(WorkOrder.id, WorkOrder.number).where(
-        WorkOrder.id.in_({r.work_order_id for r in rows if r.work_order_id} or {0}))).all())
+        col(WorkOrder.id).in_({r.work_order_id for r in rows if r.work_order_id} or {0}))).all())
     customers = dict(session.exec(select(Customer.id, Customer.name).where(
-        Customer.id.in_({getattr(r, "customer_id", None) for r in rows} - {None} or {0}))).all())
+        col(Customer.id).in_({getattr(r, "customer_id", None) for r in rows} - {None} or {0}))).all())
     out = []
     for r in rows:
         extra = ({"source": r.source.value, "production_event_id": r.production_event_id} if kind == REJECT else
@@ -254,16 +254,16 @@ def case_detail(session: Session, actor: Actor, kind: str, case_id: int) -> Case
 def scrap_reports_to_review(session: Session, actor: Actor, *, plant_id: int, limit: int = 100) -> list[ScrapReport]:
     """Operators' scrap reports at the plant that no internal reject covers yet, newest first."""
     visible_plant(session, actor, plant_id)
-    covered = select(InternalReject.production_event_id).where(InternalReject.production_event_id.is_not(None))
+    covered = select(InternalReject.production_event_id).where(col(InternalReject.production_event_id).is_not(None))
     rows = session.exec(
         select(ProductionEvent, WorkOrder.number, Product.code)
-        .join(Operation, Operation.id == ProductionEvent.operation_id, isouter=True)
-        .join(WorkOrder, WorkOrder.id == Operation.work_order_id, isouter=True)
-        .join(Product, Product.id == WorkOrder.product_id, isouter=True)
+        .join(Operation, col(Operation.id) == ProductionEvent.operation_id, isouter=True)
+        .join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id, isouter=True)
+        .join(Product, col(Product.id) == WorkOrder.product_id, isouter=True)
         .where(ProductionEvent.organization_id == actor.organization_id, ProductionEvent.plant_id == plant_id,
                ProductionEvent.kind == EventKind.COUNT, ProductionEvent.quantity_scrap > 0,
-               ProductionEvent.id.not_in(covered))
-        .order_by(ProductionEvent.occurred_at.desc(), ProductionEvent.id.desc()).limit(min(limit, 1000))).all()
+               col(ProductionEvent.id).not_in(covered))
+        .order_by(col(ProductionEvent.occurred_at).desc(), col(ProductionEvent.id).desc()).limit(min(limit, 1000))).all()
     return [ScrapReport(event_id=e.id, occurred_at=e.occurred_at, machine_id=e.machine_id, operation_id=e.operation_id,
                         work_order_number=number or "", product_code=code or "", quantity=e.quantity_scrap, note=e.note)
             for e, number, code in rows]
@@ -340,7 +340,7 @@ def reject_from_scrap(session: Session, actor: Actor, production_event_id: int, 
         raise Conflict("A reject was raised for this scrap report already.")
     op = session.get(Operation, event.operation_id) if event.operation_id else None
     wo = session.get(WorkOrder, op.work_order_id) if op else None
-    if wo is None:
+    if op is None or wo is None:
         raise Invalid("This scrap report has no job; raise the reject by hand.")
     data = CaseCreate(plant_id=event.plant_id, product_id=wo.product_id, quantity=event.quantity_scrap,
                       defect_code_id=defect_code_id, description=description or event.note, work_order_id=wo.id,

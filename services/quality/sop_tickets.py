@@ -22,11 +22,13 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select
 
+from models.base import pk
 from models.organization import Department, Plant
 from models.sop_ticket import SopReassignment, SopTicket
 from models.user import User
 from models.workflow import WorkflowInstance, WorkflowState
 from services.config import custom_fields, notifications, workflow, workflow_hooks
+from services.config.workflow import InstanceRead, StepRead, TransitionOption
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -90,9 +92,9 @@ class ReassignmentRead(BaseModel):
 class SopDetail(BaseModel):
     ticket: SopRead
     reassignments: list[ReassignmentRead]
-    workflow: workflow.InstanceRead
-    transitions: list[workflow.TransitionOption]
-    history: list[workflow.StepRead]
+    workflow: InstanceRead
+    transitions: list[TransitionOption]
+    history: list[StepRead]
 
 
 # ---- the engine's view of a ticket ---------------------------------------------------------------
@@ -108,7 +110,7 @@ def _fields(session: Session, ticket_id: int) -> dict[str, Any]:
 
 
 def _on_state(session: Session, ticket_id: int, state: str, closed: bool) -> None:
-    t = session.get(SopTicket, ticket_id)
+    t = session.get_one(SopTicket, ticket_id)
     t.status, t.is_closed = state, closed
     session.add(t)
 
@@ -162,15 +164,15 @@ def _reads(session: Session, actor: Actor, rows: list[SopTicket]) -> list[SopRea
     depts = {d.id: d.name for d in session.exec(select(Department).where(col(Department.id).in_(dept_ids or {-1}))).all()}
     users = {u.id: u.full_name or u.username for u in session.exec(select(User).where(
         col(User.id).in_({r.raised_by for r in rows if r.raised_by} or {-1}))).all()}
-    inst = {i.entity_id: (i, name) for i, name in session.exec(
+    inst: dict[int, tuple[WorkflowInstance | None, str]] = {i.entity_id: (i, name) for i, name in session.exec(
         select(WorkflowInstance, WorkflowState.name).join(
-            WorkflowState, (WorkflowState.workflow_id == WorkflowInstance.workflow_id)
-            & (WorkflowState.key == WorkflowInstance.state)).where(
+            WorkflowState, (col(WorkflowState.workflow_id) == WorkflowInstance.workflow_id)
+            & (col(WorkflowState.key) == WorkflowInstance.state)).where(
             WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.entity_type == ENTITY,
             col(WorkflowInstance.entity_id).in_([r.id for r in rows] or [-1]))).all()}
     out = []
     for r in rows:
-        i, name = inst.get(r.id, (None, r.status))
+        i, name = inst.get(pk(r), (None, r.status))
         out.append(SopRead.model_validate({
             **r.model_dump(), "charging_department": depts.get(r.charging_department_id, ""),
             "charged_department": depts.get(r.charged_department_id, ""), "raised_by_name": users.get(r.raised_by),
@@ -208,7 +210,7 @@ def get_ticket(session: Session, actor: Actor, ticket_id: int) -> SopRead:
 def ticket_detail(session: Session, actor: Actor, ticket_id: int) -> SopDetail:
     ticket = get_ticket(session, actor, ticket_id)
     rows = session.exec(select(SopReassignment).where(SopReassignment.ticket_id == ticket_id)
-                        .order_by(SopReassignment.at, SopReassignment.id)).all()
+                        .order_by(col(SopReassignment.at), col(SopReassignment.id))).all()
     depts = {d.id: d.name for d in session.exec(select(Department).where(col(Department.id).in_(
         {r.from_department_id for r in rows} | {r.to_department_id for r in rows} or {-1}))).all()}
     return SopDetail(
@@ -238,16 +240,17 @@ def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: dateti
         if p := text_problem(value, max_length=limit, required=required):
             problems[key] = p
     check(problems)
+    assert charging is not None and charged is not None         # else check() raised
     if not _may_work(actor, charged.plant_id, charging.head_user_id):
         raise Forbidden("SOP tickets are raised by supervisors, quality staff and the heads of the departments.")
     ticket = SopTicket(organization_id=actor.organization_id, plant_id=charged.plant_id,
                        number=numbering.next_number(session, actor.organization_id, "SOP"), title=title,
-                       description=description, sop_reference=ref, charging_department_id=charging.id,
-                       charged_department_id=charged.id, raised_by=actor.user_id,
+                       description=description, sop_reference=ref, charging_department_id=pk(charging),
+                       charged_department_id=pk(charged), raised_by=actor.user_id,
                        custom=custom_fields.validate(session, actor, ENTITY, data.custom or {}))
     session.add(stamp_new(ticket, actor, now))
     session.flush()
-    workflow.start(session, actor, ENTITY, ticket.id, plant_id=ticket.plant_id, department_id=charged.id, now=now)
+    workflow.start(session, actor, ENTITY, pk(ticket), plant_id=ticket.plant_id, department_id=charged.id, now=now)
     announce(session, actor, ENTITY, ticket.id, "create", {"number": ticket.number, "charged": charged.name,
                                                             "charging": charging.name}, now=now, plant_id=ticket.plant_id)
     notifications.notify_people(session, organization_id=actor.organization_id,
@@ -257,7 +260,7 @@ def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: dateti
                            roles=() if charged.head_user_id else ("supervisor",), plant_id=ticket.plant_id,
                            entity_type=ENTITY, entity_id=ticket.id, now=now,
                            exclude_user_id=actor.user_id)
-    return get_ticket(session, actor, ticket.id)
+    return get_ticket(session, actor, pk(ticket))
 
 
 def _open_ticket(session: Session, actor: Actor, ticket_id: int) -> SopTicket:
@@ -278,7 +281,7 @@ def respond(session: Session, actor: Actor, ticket_id: int, response: str, *, no
     session.add(stamp(ticket, actor, now))
     announce(session, actor, ENTITY, ticket.id, "respond", {"response": text}, now=now, plant_id=ticket.plant_id,
              event="sop_ticket.responded")
-    return get_ticket(session, actor, ticket.id)
+    return get_ticket(session, actor, pk(ticket))
 
 
 def transition_ticket(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, comment: str = "",
@@ -304,13 +307,14 @@ def reassign(session: Session, actor: Actor, ticket_id: int, to_department_id: i
     if target is not None and target.id in (ticket.charged_department_id, ticket.charging_department_id):
         problems["to_department_id"] = "Choose another department than the two on the ticket."
     check(problems)
-    session.add(SopReassignment(organization_id=actor.organization_id, ticket_id=ticket.id,
-                                from_department_id=ticket.charged_department_id, to_department_id=target.id,
+    assert target is not None                                   # else check() raised
+    session.add(SopReassignment(organization_id=actor.organization_id, ticket_id=pk(ticket),
+                                from_department_id=ticket.charged_department_id, to_department_id=pk(target),
                                 justification=text, by_user_id=actor.user_id, at=now))
     before = ticket.charged_department_id
-    ticket.charged_department_id = target.id
+    ticket.charged_department_id = pk(target)
     session.add(stamp(ticket, actor, now))
-    workflow.set_department(session, actor, ENTITY, ticket.id, target.id, restart_due_at=now)
+    workflow.set_department(session, actor, ENTITY, pk(ticket), pk(target), restart_due_at=now)
     announce(session, actor, ENTITY, ticket.id, "reassign",
              {"charged_department_id": {"before": before, "after": target.id}, "justification": text},
              now=now, plant_id=ticket.plant_id, event="sop_ticket.reassigned")
@@ -321,7 +325,7 @@ def reassign(session: Session, actor: Actor, ticket_id: int, to_department_id: i
                            roles=() if target.head_user_id else ("supervisor",), plant_id=ticket.plant_id,
                            entity_type=ENTITY, entity_id=ticket.id, now=now,
                            exclude_user_id=actor.user_id)
-    return get_ticket(session, actor, ticket.id)
+    return get_ticket(session, actor, pk(ticket))
 
 
 def set_department_head(session: Session, actor: Actor, department_id: int, user_id: int | None, *,
@@ -350,7 +354,7 @@ class DepartmentHead(BaseModel):
 def department_heads(session: Session, actor: Actor) -> list[DepartmentHead]:
     """The active departments of the actor's plants with their heads (who receive escalations)."""
     require(actor, Permission.VIEW)
-    rows = session.exec(select(Department, Plant.code).join(Plant, Plant.id == Department.plant_id).where(
+    rows = session.exec(select(Department, Plant.code).join(Plant, col(Plant.id) == Department.plant_id).where(
         Department.organization_id == actor.organization_id, col(Department.plant_id).in_(actor.plant_ids or {-1}),
         Department.is_active == True).order_by(Plant.code, Department.code)).all()  # noqa: E712
     return [DepartmentHead(department_id=d.id, plant_code=code, department=d.name, head_user_id=d.head_user_id)

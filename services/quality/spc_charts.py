@@ -16,8 +16,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.inspection import ChartKind, Inspection, InspectionCharacteristic, SpcAlert
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
@@ -83,7 +84,7 @@ def _rows(session: Session, characteristic_id: int, start: datetime | None, end:
         query = query.where(Inspection.measured_at >= start)
     if end is not None:
         query = query.where(Inspection.measured_at <= end)
-    query = query.order_by(Inspection.measured_at.desc(), Inspection.id.desc())
+    query = query.order_by(col(Inspection.measured_at).desc(), col(Inspection.id).desc())
     if limit is not None:
         query = query.limit(limit)
     return list(reversed(session.exec(query).all()))
@@ -95,7 +96,7 @@ def set_baseline(session: Session, actor: Actor, characteristic_id: int, *, star
     require(actor, Permission.QUALITY, plant_id=c.plant_id)
     if start.tzinfo is None or end.tzinfo is None or start >= end:
         raise Invalid("Choose a period whose start is before its end.", fields={"end": "After the start."})
-    rows = _rows(session, c.id, start, end, None)
+    rows = _rows(session, pk(c), start, end, None)
     if len(rows) < 2:
         raise Invalid("The period holds fewer than 2 inspections; choose a longer one.",
                       fields={"start": "Fewer than 2 inspections in this period."})
@@ -108,7 +109,7 @@ def set_baseline(session: Session, actor: Actor, characteristic_id: int, *, star
     announce(session, actor, "inspection_characteristic", c.id, "baseline",
              {"start": start, "end": end, "points": len(rows), "limits": c.limits}, now=now, plant_id=c.plant_id,
              event="spc.baseline_set", payload={"characteristic_id": c.id})
-    return chart(session, actor, c.id)
+    return chart(session, actor, pk(c))
 
 
 def clear_baseline(session: Session, actor: Actor, characteristic_id: int, *, now: datetime) -> ChartView:
@@ -118,7 +119,7 @@ def clear_baseline(session: Session, actor: Actor, characteristic_id: int, *, no
     session.add(stamp(c, actor, now))
     announce(session, actor, "inspection_characteristic", c.id, "baseline", {"limits": None}, now=now,
              plant_id=c.plant_id, event="spc.baseline_set", payload={"characteristic_id": c.id})
-    return chart(session, actor, c.id)
+    return chart(session, actor, pk(c))
 
 
 def chart(session: Session, actor: Actor, characteristic_id: int, *, start: datetime | None = None,
@@ -126,19 +127,19 @@ def chart(session: Session, actor: Actor, characteristic_id: int, *, start: date
     require(actor, Permission.VIEW)
     c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic")
     kind = ChartKind(c.chart_type)
-    rows = _rows(session, c.id, start, end, max(1, min(limit, 2000)))
+    rows = _rows(session, pk(c), start, end, max(1, min(limit, 2000)))
     limits = stored_limits(c)
     rules: dict[int, list[int]] = {}
     for inspection_id, rule in session.exec(select(SpcAlert.inspection_id, SpcAlert.rule).where(
-            SpcAlert.inspection_id.in_([r.id for r in rows] or [0]), SpcAlert.chart == "primary")).all():
+            col(SpcAlert.inspection_id).in_([r.id for r in rows] or [0]), SpcAlert.chart == "primary")).all():
         rules.setdefault(inspection_id, []).append(rule)
     points = []
     for r in rows:
         at = limits_at(limits, r) if limits else None
-        in_baseline = bool(c.baseline_start and c.baseline_start <= r.measured_at <= c.baseline_end)
+        in_baseline = bool(c.baseline_start and c.baseline_end and c.baseline_start <= r.measured_at <= c.baseline_end)
         points.append(ChartPoint(inspection_id=r.id, measured_at=r.measured_at, statistic=r.statistic, spread=r.spread,
                                  center=at.center if at else None, ucl=at.ucl if at else None,
-                                 lcl=at.lcl if at else None, rules=sorted(rules.get(r.id, [])), in_baseline=in_baseline))
+                                 lcl=at.lcl if at else None, rules=sorted(rules.get(pk(r), [])), in_baseline=in_baseline))
     view = ChartView(characteristic=characteristic_read(c), primary_name=PRIMARY_NAMES[kind],
                      secondary_name=SECONDARY_NAMES.get(kind, ""), points=points,
                      baseline_points=limits.subgroups if limits else 0, capability=_capability(c, kind, rows))

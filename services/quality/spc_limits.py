@@ -71,8 +71,10 @@ def stored_limits(c: InspectionCharacteristic) -> LimitSet | None:
     data = c.limits
     if not data or data.get("chart") != ChartKind(c.chart_type).value:
         return None
-    within = data.get("sigma_within")
-    return LimitSet(ChartKind(data["chart"]), _limits_of(data["primary"]), _limits_of(data.get("secondary")),
+    within, primary = data.get("sigma_within"), _limits_of(data.get("primary"))
+    if primary is None:                     # nothing usable stored
+        return None
+    return LimitSet(ChartKind(data["chart"]), primary, _limits_of(data.get("secondary")),
                     None if within is None else Decimal(within), int(data.get("n") or 1), int(data.get("subgroups") or 0))
 
 

@@ -197,8 +197,7 @@ def _spread_index(lsl: Decimal | None, usl: Decimal | None, sigma: Decimal | Non
 def _k_index(m: Decimal, lsl: Decimal | None, usl: Decimal | None, sigma: Decimal | None) -> Decimal | None:
     if not sigma:
         return None
-    sides = [(usl - m) if usl is not None else None, (m - lsl) if lsl is not None else None]
-    sides = [s for s in sides if s is not None]
+    sides = ([usl - m] if usl is not None else []) + ([m - lsl] if lsl is not None else [])
     return min(sides) / (THREE * sigma) if sides else None
 
 

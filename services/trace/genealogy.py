@@ -31,9 +31,10 @@ Invariants:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from models.base import pk
 from models.catalog import Product
@@ -95,7 +96,7 @@ def _job(session: Session, actor: Actor, operation_id: int, *, for_update: bool 
 
 def _pass_no(session: Session, job: Operation, pass_no: int | None) -> int:
     if pass_no is None:
-        return _highest_pass(session, job.id) or 1
+        return _highest_pass(session, pk(job)) or 1
     if not 1 <= pass_no <= 100_000:
         raise Invalid(fields={"pass_no": "A production pass is a number from 1."})
     return pass_no
@@ -115,23 +116,23 @@ def pass_in_progress(session: Session, operation_id: int) -> int:
 def current_pass(session: Session, actor: Actor, operation_id: int) -> int:
     require(actor, Permission.VIEW)
     job = get_scoped(session, actor, Operation, operation_id, "Job")
-    return _highest_pass(session, job.id) or 1
+    return _highest_pass(session, pk(job)) or 1
 
 
 def start_pass(session: Session, actor: Actor, operation_id: int) -> int:
     """The number of a new production pass of this job (nothing is stored until it is used)."""
     job = _job(session, actor, operation_id)
-    return _highest_pass(session, job.id) + 1
+    return _highest_pass(session, pk(job)) + 1
 
 
 def job_for_work_order(session: Session, actor: Actor, work_order_id: int) -> int:
     work_order = get_scoped(session, actor, WorkOrder, work_order_id, "Work order")
     jobs = session.exec(select(Operation).where(Operation.work_order_id == work_order.id)
-                        .order_by(Operation.sequence)).all()
+                        .order_by(col(Operation.sequence))).all()
     for wanted in ((WorkStatus.RUNNING, WorkStatus.PAUSED), (WorkStatus.RELEASED, WorkStatus.PLANNED)):
         for job in jobs:
             if job.status in wanted:
-                return job.id
+                return pk(job)
     raise Conflict(f"Work order {work_order.number} has no open job to take material.")
 
 
@@ -148,8 +149,8 @@ def consume(session: Session, actor: Actor, *, operation_id: int, lot_id: int | 
         raise Invalid(f"Lot {lot.number} is in another plant than this job.", fields={"lot_id": "Another plant."})
     quantity = _quantity_to_take(lot, serial, quantity)
     pass_no = _pass_no(session, job, pass_no)
-    consumption = LotConsumption(organization_id=job.organization_id, plant_id=job.plant_id, lot_id=lot.id,
-                                 serial_id=serial.id if serial else None, operation_id=job.id,
+    consumption = LotConsumption(organization_id=job.organization_id, plant_id=job.plant_id, lot_id=pk(lot),
+                                 serial_id=serial.id if serial else None, operation_id=pk(job),
                                  work_order_id=job.work_order_id, pass_no=pass_no, quantity=quantity, kind=kind,
                                  user_id=actor.user_id, at=now)
     session.add(consumption)
@@ -158,8 +159,8 @@ def consume(session: Session, actor: Actor, *, operation_id: int, lot_id: int | 
     outputs = session.exec(select(Lot).where(Lot.operation_id == job.id, Lot.pass_no == pass_no)).all()
     for output in outputs:
         session.add(_link(consumption, output, now))
-    changes = {"operation_id": job.id, "work_order_id": job.work_order_id, "pass_no": pass_no, "quantity": quantity,
-               "kind": kind.value, "serial_id": consumption.serial_id, "left": lot.quantity}
+    changes: dict[str, Any] = {"operation_id": job.id, "work_order_id": job.work_order_id, "pass_no": pass_no,
+               "quantity": quantity, "kind": kind.value, "serial_id": consumption.serial_id, "left": lot.quantity}
     audit(session, actor, "lot", lot.id, "consume", changes, plant_id=lot.plant_id, at=now)
     record(session, LotConsumed(organization_id=lot.organization_id, plant_id=lot.plant_id, actor_user_id=actor.user_id,
                                 at=now, lot_id=pk(lot), number=lot.number, consumption_id=pk(consumption), **changes))
@@ -213,7 +214,7 @@ def _take(session: Session, lot: Lot, serial: Serial | None, quantity: int, acto
 
 def _link(consumption: LotConsumption, output: Lot, now: datetime) -> GenealogyLink:
     return GenealogyLink(organization_id=consumption.organization_id, input_lot_id=consumption.lot_id,
-                         input_serial_id=consumption.serial_id, output_lot_id=output.id, consumption_id=consumption.id,
+                         input_serial_id=consumption.serial_id, output_lot_id=pk(output), consumption_id=consumption.id,
                          quantity=consumption.quantity,
                          kind=LinkKind.BYPRODUCT if output.is_byproduct else consumption.kind,
                          work_order_id=consumption.work_order_id, operation_id=consumption.operation_id,
@@ -236,13 +237,13 @@ def output_lot(session: Session, actor: Actor, job: Operation, *, quantity: int,
     (services/trace/output_lots.py: the shop floor's RUN_JOBS or a gateway's INGEST)."""
     if job.status == WorkStatus.CANCELLED:
         raise Conflict(f"Job {job.name} is cancelled: it produces nothing.")
-    work_order = session.get(WorkOrder, job.work_order_id)
+    work_order = session.get_one(WorkOrder, job.work_order_id)
     product = _output_product(session, actor, work_order, product_id, byproduct)
     check({"quantity": "Give a whole quantity above 0."} if not 0 < quantity <= MAX_QUANTITY else {})
     location = _location(session, actor, location_id, job.plant_id)
     pass_no = _pass_no(session, job, pass_no)
     lot = Lot(organization_id=job.organization_id, plant_id=job.plant_id,
-              number=new_lot_number(session, job.organization_id), product_id=product.id, quantity=quantity,
+              number=new_lot_number(session, job.organization_id), product_id=pk(product), quantity=quantity,
               quantity_initial=quantity, unit=product.unit, origin=LotOrigin.PRODUCTION,
               location_id=location.id if location else None, work_order_id=work_order.id, operation_id=job.id,
               machine_id=job.machine_id, pass_no=pass_no, is_byproduct=byproduct, produced_at=now,
@@ -252,10 +253,11 @@ def output_lot(session: Session, actor: Actor, job: Operation, *, quantity: int,
     serials = make_serials(session, actor, lot, product, list(serial_numbers), now=now)
     inputs = session.exec(select(LotConsumption).where(LotConsumption.operation_id == job.id,
                                                        LotConsumption.pass_no == pass_no)
-                          .order_by(LotConsumption.id)).all()
+                          .order_by(col(LotConsumption.id))).all()
     for consumption in inputs:
         session.add(_link(consumption, lot, now))
-    changes = {"operation_id": job.id, "work_order_id": work_order.id, "pass_no": pass_no, "product_id": product.id,
+    changes: dict[str, Any] = {"operation_id": job.id, "work_order_id": work_order.id, "pass_no": pass_no,
+               "product_id": product.id,
                "quantity": quantity, "byproduct": byproduct, "inputs": len(inputs), "serials": len(serials)}
     audit(session, actor, "lot", lot.id, "produce", changes, plant_id=lot.plant_id, at=now)
     record(session, LotProduced(organization_id=lot.organization_id, plant_id=lot.plant_id, actor_user_id=actor.user_id,
@@ -279,8 +281,8 @@ def _output_product(session: Session, actor: Actor, work_order: WorkOrder, produ
 def consumptions(session: Session, actor: Actor, operation_id: int) -> list[ConsumptionRead]:
     require(actor, Permission.VIEW)
     job = get_scoped(session, actor, Operation, operation_id, "Job")
-    rows = session.exec(select(LotConsumption, Lot).join(Lot, Lot.id == LotConsumption.lot_id)
-                        .where(LotConsumption.operation_id == job.id).order_by(LotConsumption.id)).all()
+    rows = session.exec(select(LotConsumption, Lot).join(Lot, col(Lot.id) == LotConsumption.lot_id)
+                        .where(LotConsumption.operation_id == job.id).order_by(col(LotConsumption.id))).all()
     links = session.exec(select(GenealogyLink.consumption_id, GenealogyLink.output_lot_id)
                          .where(GenealogyLink.operation_id == job.id)).all()
     return [ConsumptionRead(id=c.id, lot_id=lot.id, lot_number=lot.number, serial_id=c.serial_id, operation_id=job.id,
@@ -293,7 +295,7 @@ def consumptions(session: Session, actor: Actor, operation_id: int) -> list[Cons
 def outputs(session: Session, actor: Actor, operation_id: int) -> list[LotRead]:
     require(actor, Permission.VIEW)
     job = get_scoped(session, actor, Operation, operation_id, "Job")
-    return read_lots(session, session.exec(select(Lot).where(Lot.operation_id == job.id).order_by(Lot.id)).all())
+    return read_lots(session, session.exec(select(Lot).where(Lot.operation_id == job.id).order_by(col(Lot.id))).all())
 
 
 __all__ = ["ConsumptionRead", "consume", "consumptions", "current_pass", "job_for_work_order", "output_lot",

@@ -100,8 +100,7 @@ def parse(raw: str | None, *, org_slug: str | None = None) -> LabelPayload:
 
 
 def org_slug_of(session: Session, actor: Actor) -> str:
-    org = session.get(Organization, actor.organization_id)
-    return org.slug
+    return session.get_one(Organization, actor.organization_id).slug
 
 
 def _kind(text: str) -> LabelKind:

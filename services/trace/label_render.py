@@ -172,7 +172,7 @@ def render_png(label: Printable, symbology: Symbology | str = Symbology.QR, *,
     return out.getvalue()
 
 
-def _font(px: int, bold: bool) -> ImageFont.ImageFont:
+def _font(px: int, bold: bool) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     for name in (("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"), "DejaVuSans.ttf"):
         try:
             return ImageFont.truetype(name, px)

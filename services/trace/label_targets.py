@@ -7,9 +7,11 @@ Machines and locations are unique per plant, so their label code is `<plant code
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.catalog import Customer, Product
 from models.lots import Location, Lot, Serial
 from models.orders import WorkOrder
@@ -67,7 +69,7 @@ def _work_order_target(session: Session, wo: WorkOrder | None, slug: str, actor:
     if wo is None or wo.organization_id != actor.organization_id:
         return None
     product = session.get(Product, wo.product_id)
-    return LabelTarget(LabelKind.WO, wo.id, wo.number, slug, wo.plant_id, f"Work order {wo.number}",
+    return LabelTarget(LabelKind.WO, pk(wo), wo.number, slug, wo.plant_id, f"Work order {wo.number}",
                        f"{product.code} {product.name} x {wo.quantity}" if product else "")
 
 
@@ -86,8 +88,8 @@ def _work_order_by_code(session: Session, actor: Actor, code: str, slug: str) ->
 def _machine_target(session: Session, machine: Machine | None, slug: str, actor: Actor) -> LabelTarget | None:
     if machine is None or machine.organization_id != actor.organization_id:
         return None
-    plant = session.get(Plant, machine.plant_id)
-    return LabelTarget(LabelKind.MAC, machine.id, f"{plant.code}/{machine.code}", slug, machine.plant_id,
+    plant = session.get_one(Plant, machine.plant_id)
+    return LabelTarget(LabelKind.MAC, pk(machine), f"{plant.code}/{machine.code}", slug, machine.plant_id,
                        f"Machine {machine.code}", f"{machine.name} ({plant.code})")
 
 
@@ -117,7 +119,7 @@ def _product_words(session: Session, product_id: int) -> str:
 def _lot_target(session: Session, lot: Lot | None, slug: str, actor: Actor) -> LabelTarget | None:
     if lot is None or lot.organization_id != actor.organization_id:
         return None
-    return LabelTarget(LabelKind.LOT, lot.id, lot.number, slug, lot.plant_id, f"Lot {lot.number}",
+    return LabelTarget(LabelKind.LOT, pk(lot), lot.number, slug, lot.plant_id, f"Lot {lot.number}",
                        f"{_product_words(session, lot.product_id)} · {lot.quantity_initial} {lot.unit}")
 
 
@@ -133,7 +135,7 @@ def _lot_by_code(session: Session, actor: Actor, code: str, slug: str) -> LabelT
 def _serial_target(session: Session, serial: Serial | None, slug: str, actor: Actor) -> LabelTarget | None:
     if serial is None or serial.organization_id != actor.organization_id:
         return None
-    return LabelTarget(LabelKind.SER, serial.id, serial.number, slug, serial.plant_id, f"Serial {serial.number}",
+    return LabelTarget(LabelKind.SER, pk(serial), serial.number, slug, serial.plant_id, f"Serial {serial.number}",
                        _product_words(session, serial.product_id))
 
 
@@ -150,8 +152,8 @@ def _serial_by_code(session: Session, actor: Actor, code: str, slug: str) -> Lab
 def _location_target(session: Session, location: Location | None, slug: str, actor: Actor) -> LabelTarget | None:
     if location is None or location.organization_id != actor.organization_id:
         return None
-    plant = session.get(Plant, location.plant_id)
-    return LabelTarget(LabelKind.LOC, location.id, f"{plant.code}/{location.code}", slug, location.plant_id,
+    plant = session.get_one(Plant, location.plant_id)
+    return LabelTarget(LabelKind.LOC, pk(location), f"{plant.code}/{location.code}", slug, location.plant_id,
                        f"Location {location.code}", f"{location.name} ({plant.code})".strip())
 
 
@@ -171,7 +173,7 @@ def _shipment_target(session: Session, shipment: Shipment | None, slug: str, act
     if shipment is None or shipment.organization_id != actor.organization_id:
         return None
     customer = session.get(Customer, shipment.customer_id)
-    return LabelTarget(LabelKind.SHP, shipment.id, shipment.number, slug, shipment.plant_id,
+    return LabelTarget(LabelKind.SHP, pk(shipment), shipment.number, slug, shipment.plant_id,
                        f"Shipment {shipment.number}", customer.name if customer else "")
 
 
@@ -193,7 +195,7 @@ register(LabelKind.SHP, _shipment_by_id, _shipment_by_code)
 
 # --- choosing what to print --------------------------------------------------------------------------
 
-_LISTS = {
+_LISTS: dict[LabelKind, tuple[type[Any], Any, Callable[..., LabelTarget | None]]] = {
     LabelKind.LOT: (Lot, Lot.number, _lot_target), LabelKind.SER: (Serial, Serial.number, _serial_target),
     LabelKind.WO: (WorkOrder, WorkOrder.number, _work_order_target),
     LabelKind.MAC: (Machine, Machine.code, _machine_target), LabelKind.LOC: (Location, Location.code, _location_target),
@@ -210,4 +212,4 @@ def candidates(session: Session, actor: Actor, kind: LabelKind, *, search: str =
         query = query.where(col(code_column).ilike(like_pattern(search.strip()[:64]), escape="\\"))
     rows = session.exec(query.order_by(col(model.id).desc()).limit(max(1, min(limit, 500)))).all()
     slug = org_slug_of(session, actor)
-    return [build(session, row, slug, actor) for row in rows]
+    return [target for row in rows if (target := build(session, row, slug, actor)) is not None]

@@ -29,12 +29,13 @@ Services do not commit: the caller's `transaction(session)` does.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models.base import pk
 from models.catalog import Product
@@ -167,7 +168,7 @@ def make_serials(session: Session, actor: Actor, lot: Lot, product: Product, num
         numbers = next_numbers(session, actor.organization_id, "SN", lot.quantity_initial)
     _check_serial_numbers(session, actor, numbers, lot.quantity_initial)
     serials = [Serial(organization_id=lot.organization_id, plant_id=lot.plant_id, number=n, product_id=lot.product_id,
-                      lot_id=lot.id, created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
+                      lot_id=pk(lot), created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
                for n in numbers]
     session.add_all(serials)
     session.flush()
@@ -184,7 +185,7 @@ def _check_serial_numbers(session: Session, actor: Actor, numbers: list[str], qu
         problems["serial_numbers"] = "A serial number is at most 64 characters."
     else:
         taken = session.exec(select(Serial.number).where(Serial.organization_id == actor.organization_id,
-                                                         Serial.number.in_(numbers))).first()
+                                                         col(Serial.number).in_(numbers))).first()
         if taken:
             problems["serial_numbers"] = f"Serial number {taken} exists already."
     check(problems)
@@ -229,10 +230,13 @@ def receive(session: Session, actor: Actor, data: ReceiptCreate, *, now: datetim
         "supplier_lot_ref": None if len(ref) <= 64 else "At most 64 characters.",
     }.items() if v}
     # a scanning station's token (SCAN only) receives without custom values; people fill them on the lot
-    custom = (custom_fields.validate(session, actor, "lot", data.custom, problems=problems)
-              if actor.can(Permission.VIEW) or data.custom else check(problems) or {})
+    if actor.can(Permission.VIEW) or data.custom:
+        custom = custom_fields.validate(session, actor, "lot", data.custom, problems=problems)
+    else:
+        check(problems)
+        custom = {}
     lot = Lot(organization_id=actor.organization_id, plant_id=data.plant_id,
-              number=new_lot_number(session, actor.organization_id), product_id=product.id,
+              number=new_lot_number(session, actor.organization_id), product_id=pk(product),
               quantity=data.quantity, quantity_initial=data.quantity, unit=product.unit, origin=LotOrigin.RECEIPT,
               location_id=location.id if location else None, supplier=supplier, supplier_lot_ref=ref, custom=custom,
               received_at=now, created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
@@ -248,6 +252,7 @@ def move(session: Session, actor: Actor, lot_id: int, location_id: int, *, now: 
     lot = lot_row(session, actor, lot_id, for_update=True)
     require_any(actor, HANDLE, plant_id=lot.plant_id)
     location = _location(session, actor, location_id, lot.plant_id)
+    assert location is not None             # a location id was given
     if lot.status in (LotStatus.CONSUMED, LotStatus.SHIPPED, LotStatus.RECALLED):
         raise Conflict(f"Lot {lot.number} is {STATUS_WORDS[LotStatus(lot.status)]}: it cannot move.")
     before = lot.location_id
@@ -317,7 +322,7 @@ def list_locations(session: Session, actor: Actor, *, plant_id: int | None = Non
                    include_inactive: bool = False) -> list[LocationRead]:
     require(actor, Permission.VIEW)
     query = select(Location).where(Location.organization_id == actor.organization_id,
-                                   Location.plant_id.in_(actor.plant_ids or [-1]))
+                                   col(Location.plant_id).in_(actor.plant_ids or [-1]))
     if not include_inactive:
         query = query.where(Location.is_active)
     if plant_id is not None:
@@ -345,10 +350,10 @@ def deactivate_location(session: Session, actor: Actor, location_id: int, *, now
 def location_by_code(session: Session, actor: Actor, code: str, *, plant_id: int | None = None) -> LocationRead:
     require(actor, Permission.VIEW)
     query = select(Location).where(Location.organization_id == actor.organization_id, Location.code == code.strip().upper(),
-                                   Location.plant_id.in_(actor.plant_ids or [-1]))
+                                   col(Location.plant_id).in_(actor.plant_ids or [-1]))
     if plant_id is not None:
         query = query.where(Location.plant_id == plant_id)
-    location = session.exec(query.order_by(Location.id)).first()
+    location = session.exec(query.order_by(col(Location.id))).first()
     if location is None:
         raise NotFound(f"Location {code} not found.")
     return LocationRead.model_validate(location, from_attributes=True)
@@ -392,7 +397,8 @@ def list_lots(session: Session, actor: Actor, *, plant_id: int | None = None, st
               offset: int = 0, custom: dict[str, Any] | None = None) -> tuple[list[LotRead], int]:
     """`custom` filters by custom field values ({key: value}, services/config/custom_fields.py)."""
     require(actor, Permission.VIEW)
-    query = select(Lot).where(Lot.organization_id == actor.organization_id, Lot.plant_id.in_(actor.plant_ids or [-1]))
+    query: SelectOfScalar[Lot] = select(Lot).where(Lot.organization_id == actor.organization_id,
+                                                   col(Lot.plant_id).in_(actor.plant_ids or [-1]))
     query = custom_field_views.apply_filters(session, actor, "lot", query, Lot, custom)
     if plant_id is not None:
         query = query.where(Lot.plant_id == plant_id)
@@ -402,11 +408,11 @@ def list_lots(session: Session, actor: Actor, *, plant_id: int | None = None, st
         query = query.where(Lot.product_id == product_id)
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
-        query = query.join(Product, Product.id == Lot.product_id).where(or_(
+        query = query.join(Product, col(Product.id) == Lot.product_id).where(or_(
             func.lower(Lot.number).like(pattern), func.lower(Lot.supplier_lot_ref).like(pattern),
             func.lower(Lot.supplier).like(pattern), func.lower(Product.code).like(pattern)))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Lot.id.desc()).offset(max(offset, 0)).limit(min(max(limit, 1), MAX_PAGE))).all()
+    rows = session.exec(query.order_by(col(Lot.id).desc()).offset(max(offset, 0)).limit(min(max(limit, 1), MAX_PAGE))).all()
     return read_lots(session, rows), total
 
 
@@ -414,7 +420,7 @@ def read_lot(session: Session, lot: Lot) -> LotRead:
     return read_lots(session, [lot])[0]
 
 
-def read_lots(session: Session, lots: list[Lot]) -> list[LotRead]:
+def read_lots(session: Session, lots: Sequence[Lot]) -> list[LotRead]:
     products = _by_id(session, Product, {lot.product_id for lot in lots})
     locations = _by_id(session, Location, {lot.location_id for lot in lots if lot.location_id})
     work_orders = _by_id(session, WorkOrder, {lot.work_order_id for lot in lots if lot.work_order_id})
@@ -433,7 +439,7 @@ def read_lots(session: Session, lots: list[Lot]) -> list[LotRead]:
 
 
 def read_serial(session: Session, serial: Serial) -> SerialRead:
-    lot = session.get(Lot, serial.lot_id)
+    lot = session.get_one(Lot, serial.lot_id)
     return SerialRead(id=serial.id, number=serial.number, lot_id=lot.id, lot_number=lot.number,
                       product_id=serial.product_id, status=serial.status)
 

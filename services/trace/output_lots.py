@@ -27,8 +27,9 @@ Invariants:
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 from pydantic import BaseModel
@@ -71,29 +72,29 @@ def sync(session: Session, actor: Actor, jobs: Mapping[int, datetime]) -> list[O
     if not jobs:
         return []
     steps = _last_steps(session, actor, list(jobs))
-    lotted = _lotted(session, [job.id for job in steps])
-    todo = [(job, job.quantity_good - lotted.get(job.id, 0)) for job in steps]
+    lotted = _lotted(session, [pk(job) for job in steps])
+    todo = [(job, job.quantity_good - lotted.get(pk(job), 0)) for job in steps]
     todo = [(job, missing) for job, missing in todo if missing > 0]
     if not todo:
         return []
     for job, _ in todo:
         require_any(actor, RECORD, plant_id=job.plant_id)
-    ids = [job.id for job, _ in todo]
+    ids = [pk(job) for job, _ in todo]
     passes = _passes(session, ids)
     products = _products(session, {job.work_order_id for job, _ in todo})
-    open_lots = _open_lots(session, {job.id: (passes[job.id], products[job.work_order_id][0]) for job, _ in todo})
+    open_lots = _open_lots(session, {pk(job): (passes[pk(job)], products[job.work_order_id][0]) for job, _ in todo})
     changes, topped = [], False
     for job, missing in todo:
-        at, pass_no = jobs[job.id], passes[job.id]
-        lot = open_lots.get(job.id)
+        at, pass_no = jobs[pk(job)], passes[pk(job)]
+        lot = open_lots.get(pk(job))
         if lot is None:
             lot = output_lot(session, actor, job, quantity=missing, pass_no=pass_no, now=at)
-            changes.append(OutputChange(operation_id=job.id, lot_id=lot.id, lot_number=lot.number, pass_no=pass_no,
+            changes.append(OutputChange(operation_id=pk(job), lot_id=lot.id, lot_number=lot.number, pass_no=pass_no,
                                         added=missing, created=True))
             continue
         _top_up(session, actor, lot, missing, at, serialized=products[job.work_order_id][1])
         topped = True
-        changes.append(OutputChange(operation_id=job.id, lot_id=lot.id, lot_number=lot.number, pass_no=pass_no,
+        changes.append(OutputChange(operation_id=pk(job), lot_id=lot.id, lot_number=lot.number, pass_no=pass_no,
                                     added=missing, created=False))
     if topped:
         session.flush()
@@ -108,7 +109,7 @@ def _last_steps(session: Session, actor: Actor, operation_ids: list[int]) -> lis
     query = (select(Operation).where(col(Operation.id).in_(sorted(operation_ids)),
                                      Operation.organization_id == actor.organization_id,
                                      Operation.status != WorkStatus.CANCELLED, ~has_later)
-             .order_by(Operation.id).execution_options(populate_existing=True))
+             .order_by(col(Operation.id)).execution_options(populate_existing=True))
     return [job for job in session.exec(query).all() if job.plant_id in actor.plant_ids]
 
 
@@ -118,16 +119,18 @@ def _lotted(session: Session, operation_ids: list[int]) -> dict[int, int]:
         return {}
     rows = session.exec(select(Lot.operation_id, func.sum(Lot.quantity_initial))
                         .where(col(Lot.operation_id).in_(operation_ids), Lot.is_byproduct == False)   # noqa: E712
-                        .group_by(Lot.operation_id)).all()
-    return {operation_id: int(total or 0) for operation_id, total in rows}
+                        .group_by(col(Lot.operation_id))).all()
+    return {operation_id: int(total or 0) for operation_id, total in rows if operation_id is not None}
 
 
 def _passes(session: Session, operation_ids: list[int]) -> dict[int, int]:
     """Per job: its production pass in progress (genealogy.pass_in_progress, for many jobs at once)."""
-    consumed = (select(LotConsumption.operation_id.label("operation_id"), func.max(LotConsumption.pass_no).label("p"))
-                .where(col(LotConsumption.operation_id).in_(operation_ids)).group_by(LotConsumption.operation_id))
-    produced = (select(Lot.operation_id.label("operation_id"), func.max(Lot.pass_no).label("p"))
-                .where(col(Lot.operation_id).in_(operation_ids)).group_by(Lot.operation_id))
+    consumed: sa.Select[Any, Any] = (
+        sa.select(col(LotConsumption.operation_id).label("operation_id"), func.max(LotConsumption.pass_no).label("p"))
+        .where(col(LotConsumption.operation_id).in_(operation_ids)).group_by(col(LotConsumption.operation_id)))
+    produced: sa.Select[Any, Any] = (
+        sa.select(col(Lot.operation_id).label("operation_id"), func.max(Lot.pass_no).label("p"))
+        .where(col(Lot.operation_id).in_(operation_ids)).group_by(col(Lot.operation_id)))
     passes = dict.fromkeys(operation_ids, 0)
     for operation_id, pass_no in session.execute(sa.union_all(consumed, produced)).all():
         passes[operation_id] = max(passes[operation_id], pass_no or 0)
@@ -139,7 +142,7 @@ def _products(session: Session, work_order_ids: set[int]) -> dict[int, tuple[int
     rows = session.exec(select(WorkOrder.id, Product.id, Product.is_serialized)
                         .join(Product, col(Product.id) == WorkOrder.product_id)
                         .where(col(WorkOrder.id).in_(sorted(work_order_ids)))).all()
-    return {wo_id: (product_id, serialized) for wo_id, product_id, serialized in rows}
+    return {wo_id: (product_id, serialized) for wo_id, product_id, serialized in cast(Sequence[tuple[int, int, bool]], rows)}
 
 
 def _open_lots(session: Session, wanted: dict[int, tuple[int, int]]) -> dict[int, Lot]:
@@ -151,7 +154,7 @@ def _open_lots(session: Session, wanted: dict[int, tuple[int, int]]) -> dict[int
                         .order_by(col(Lot.id)).with_for_update()).all()
     found: dict[int, Lot] = {}
     for lot in lots:                                        # in id order: the newest one wins
-        if lot.product_id == wanted[lot.operation_id][1]:
+        if lot.operation_id is not None and lot.product_id == wanted[lot.operation_id][1]:
             found[lot.operation_id] = lot
     return found
 
@@ -167,10 +170,10 @@ def _top_up(session: Session, actor: Actor, lot: Lot, quantity: int, at: datetim
     if serialized:
         numbers = next_numbers(session, lot.organization_id, "SN", quantity)
         session.add_all([Serial(organization_id=lot.organization_id, plant_id=lot.plant_id, number=number,
-                                product_id=lot.product_id, lot_id=lot.id, created_at=at, updated_at=at,
+                                product_id=lot.product_id, lot_id=pk(lot), created_at=at, updated_at=at,
                                 created_by=actor.user_id, updated_by=actor.user_id) for number in numbers])
         serials = len(numbers)
-    changes = {"operation_id": lot.operation_id, "work_order_id": lot.work_order_id, "pass_no": lot.pass_no,
+    changes: dict[str, Any] = {"operation_id": lot.operation_id, "work_order_id": lot.work_order_id, "pass_no": lot.pass_no,
                "added": quantity, "quantity": lot.quantity, "quantity_initial": lot.quantity_initial,
                "serials": serials}
     audit(session, actor, "lot", lot.id, "top_up", changes, plant_id=lot.plant_id, at=at)

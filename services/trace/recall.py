@@ -21,11 +21,14 @@ Simulating needs VIEW; holding needs QUALITY or SUPERVISE at every plant holding
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.lots import Lot, LotOrigin, LotStatus, Serial
 from models.resources import Machine
 from services.config import notifications
@@ -110,14 +113,14 @@ def hold_affected(session: Session, actor: Actor, query: RecallQuery, *, reason:
     shipped = [lot for lot in result.trace.lots if lot.status == LotStatus.SHIPPED] if mark_recalled else []
     for plant_id in sorted({lot.plant_id for lot in to_hold + shipped}):
         require_any(actor, HOLD, plant_id=plant_id)
-    rows = session.exec(select(Lot).where(Lot.id.in_([lot.id for lot in to_hold])).order_by(Lot.id)
+    rows = session.exec(select(Lot).where(col(Lot.id).in_([lot.id for lot in to_hold])).order_by(col(Lot.id))
                         .with_for_update()).all() if to_hold else []
     hold_reason = f"Recall ({query.describe()}): {reason}"[:500]
     for lot in rows:
         put_on_hold(session, actor, lot, hold_reason, now=now, audited=False)
     numbers = [lot.number for lot in rows]
     recalled = _mark_recalled(session, actor, [lot.id for lot in shipped], now)
-    changes = {"query": query.model_dump(mode="json"), "reason": reason, "held_lot_ids": [lot.id for lot in rows],
+    changes: dict[str, Any] = {"query": query.model_dump(mode="json"), "reason": reason, "held_lot_ids": [lot.id for lot in rows],
                "held_lot_numbers": numbers, "recalled_lot_numbers": [lot.number for lot in recalled],
                "affected_lots": len(result.trace.lots),
                "shipments": [s.number for s in result.trace.shipments],
@@ -135,12 +138,12 @@ def _mark_recalled(session: Session, actor: Actor, lot_ids: list[int], now: date
     """Shipped lots (and their shipped serials) become recalled: they are at customers and are called back."""
     if not lot_ids:
         return []
-    rows = session.exec(select(Lot).where(Lot.id.in_(lot_ids), Lot.status == LotStatus.SHIPPED).order_by(Lot.id)
+    rows = session.exec(select(Lot).where(col(Lot.id).in_(lot_ids), Lot.status == LotStatus.SHIPPED).order_by(col(Lot.id))
                         .with_for_update()).all()
     for lot in rows:
         lot.status, lot.updated_at, lot.updated_by = LotStatus.RECALLED, now, actor.user_id
         session.add(lot)
-    serials = session.exec(select(Serial).where(Serial.lot_id.in_([lot.id for lot in rows]),
+    serials = session.exec(select(Serial).where(col(Serial.lot_id).in_([lot.id for lot in rows]),
                                                 Serial.status == LotStatus.SHIPPED)).all() if rows else []
     for serial in serials:
         serial.status, serial.updated_at, serial.updated_by = LotStatus.RECALLED, now, actor.user_id
@@ -155,28 +158,31 @@ def _suspect_lots(session: Session, actor: Actor, query: RecallQuery) -> list[in
         raise Invalid("Start the recall from one lot, one supplier lot reference, or one machine and time range.",
                       fields={"query": "Give exactly one starting point."})
     if query.lot_id is not None:
-        return [get_scoped(session, actor, Lot, query.lot_id, "Lot").id]
-    visible = Lot.plant_id.in_(actor.plant_ids or [-1])
+        return [pk(get_scoped(session, actor, Lot, query.lot_id, "Lot"))]
+    visible = col(Lot.plant_id).in_(actor.plant_ids or [-1])
+    reference, supplier = (query.supplier_lot_ref or "").strip(), (query.supplier or "").strip()
     if modes[1]:
         stmt = select(Lot.id).where(Lot.organization_id == actor.organization_id, visible,
-                                    Lot.origin == LotOrigin.RECEIPT,
-                                    func.lower(Lot.supplier_lot_ref) == query.supplier_lot_ref.strip().lower())
-        if (query.supplier or "").strip():
-            stmt = stmt.where(func.lower(Lot.supplier) == query.supplier.strip().lower())
-        ids = list(session.exec(stmt.order_by(Lot.id)).all())
+                                    Lot.origin == LotOrigin.RECEIPT, func.lower(Lot.supplier_lot_ref) == reference.lower())
+        if supplier:
+            stmt = stmt.where(func.lower(Lot.supplier) == supplier.lower())
+        ids = _ids(session.exec(stmt.order_by(col(Lot.id))).all())
         if not ids:
-            raise NotFound(f"No receipt with supplier lot {query.supplier_lot_ref.strip()} found.")
+            raise NotFound(f"No receipt with supplier lot {reference} found.")
         return ids
     machine = get_scoped(session, actor, Machine, query.machine_id, "Machine")
-    problems = {}
-    if query.start is None or query.end is None or query.start.tzinfo is None or query.end.tzinfo is None:
-        problems["start"] = "Give a start and an end with a time zone."
-    elif query.start >= query.end:
-        problems["end"] = "The end comes after the start."
-    check(problems)
-    return list(session.exec(select(Lot.id).where(Lot.organization_id == actor.organization_id, visible,
-                                                  Lot.machine_id == machine.id, Lot.produced_at >= query.start,
-                                                  Lot.produced_at < query.end).order_by(Lot.id)).all())
+    start, end = query.start, query.end
+    if start is None or end is None or start.tzinfo is None or end.tzinfo is None:
+        raise Invalid(fields={"start": "Give a start and an end with a time zone."})
+    check({"end": "The end comes after the start."} if start >= end else {})
+    return _ids(session.exec(select(Lot.id).where(Lot.organization_id == actor.organization_id, visible,
+                                                  Lot.machine_id == machine.id, col(Lot.produced_at) >= start,
+                                                  col(Lot.produced_at) < end).order_by(col(Lot.id))).all())
+
+
+def _ids(ids: Sequence[int | None]) -> list[int]:
+    """Primary keys read from the database (never None; the column type says optional)."""
+    return [i for i in ids if i is not None]
 
 
 def _notify(session: Session, actor: Actor, result: RecallResult, numbers: list[str], reason: str,

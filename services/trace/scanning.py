@@ -29,6 +29,7 @@ Invariants:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
@@ -132,7 +133,10 @@ def scan(session: Session, actor: Actor, request: ScanRequest, *, now: datetime)
                 session.add(row)
                 session.flush()
         except IntegrityError:
-            return _answer(_by_client_id(session, actor, client_id), duplicate=True)
+            earlier = _by_client_id(session, actor, client_id) if client_id else None
+            if earlier is None:
+                raise
+            return _answer(earlier, duplicate=True)
     event = ScanAccepted if row.result == ScanResult.OK else ScanRefused
     record(session, event(organization_id=actor.organization_id, plant_id=row.plant_id, actor_user_id=actor.user_id,
                           at=now, scan_id=pk(row), mode=row.mode.value, reason=row.reason))
@@ -208,7 +212,7 @@ def _receive(session: Session, actor: Actor, request: ScanRequest, raw: str, con
 def _move(session: Session, actor: Actor, request: ScanRequest, target: LabelTarget, now: datetime) -> _Done:
     if request.location_id is None:
         raise Invalid("Scan the location label first, then the lots to put there.", fields={"location_id": "Required."})
-    lot = session.get(Lot, target.id)
+    lot = session.get_one(Lot, target.id)
     if lot.location_id == request.location_id:
         return _Done(message=f"Lot {target.code} is already here: nothing to move.", object_id=target.id)
     moved = lots.move(session, actor, target.id, request.location_id, now=now)
@@ -219,7 +223,7 @@ def _move(session: Session, actor: Actor, request: ScanRequest, target: LabelTar
 def _consume(session: Session, actor: Actor, request: ScanRequest, target: LabelTarget, now: datetime) -> _Done:
     if request.operation_id is None:
         raise Invalid("Scan the work order label first, then the material.", fields={"operation_id": "Required."})
-    item = {"serial_id": target.id} if target.kind == LabelKind.SER else {"lot_id": target.id}
+    item: dict[str, Any] = {"serial_id": target.id} if target.kind == LabelKind.SER else {"lot_id": target.id}
     done = genealogy.consume(session, actor, operation_id=request.operation_id, quantity=request.quantity,
                              now=now, **item)
     return _Done(message=f"Consumed {done.quantity} from lot {done.lot_number} into the job "
@@ -308,7 +312,8 @@ def _take_write_lock(session: Session) -> None:
     """SQLite: take the database's single write lock before reading (a scan always writes), so two
     scans at the same moment wait for each other instead of failing; PostgreSQL locks rows."""
     connection = session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite" and driver is not None and not driver.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

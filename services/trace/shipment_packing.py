@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.base import pk
 from models.catalog import Product
@@ -58,7 +58,7 @@ def pack(session: Session, actor: Actor, shipment_id: int, *, lot_id: int | None
          quantity: int | None = None, shipment_line_id: int | None = None, now: datetime) -> PackResult:
     packed = pack_item(session, actor, shipment_id, lot_id=lot_id, serial_id=serial_id, quantity=quantity,
                        shipment_line_id=shipment_line_id, now=now)
-    return PackResult(item=packed.item, shipment=read_shipment(session, session.get(Shipment, packed.shipment_id)))
+    return PackResult(item=packed.item, shipment=read_shipment(session, session.get_one(Shipment, packed.shipment_id)))
 
 
 def pack_item(session: Session, actor: Actor, shipment_id: int, *, lot_id: int | None = None,
@@ -75,8 +75,8 @@ def pack_item(session: Session, actor: Actor, shipment_id: int, *, lot_id: int |
     _check_packable(session, shipment, lot, serial)
     line = _line_for(session, shipment, lot, shipment_line_id)
     quantity = _pack_quantity(lot, serial, line, quantity)
-    item = ShipmentItem(organization_id=shipment.organization_id, shipment_id=shipment.id, shipment_line_id=line.id,
-                        lot_id=lot.id, serial_id=serial.id if serial else None, quantity=quantity,
+    item = ShipmentItem(organization_id=shipment.organization_id, shipment_id=pk(shipment), shipment_line_id=pk(line),
+                        lot_id=pk(lot), serial_id=serial.id if serial else None, quantity=quantity,
                         user_id=actor.user_id, packed_at=now)
     session.add(item)
     lot.quantity -= quantity
@@ -88,7 +88,7 @@ def pack_item(session: Session, actor: Actor, shipment_id: int, *, lot_id: int |
     session.flush()
     announce(session, actor, shipment, "pack", ShipmentPacked, now, lot_id=pk(lot), lot_number=lot.number,
              serial_id=item.serial_id, quantity=quantity, shipment_line_id=pk(line))
-    product = session.get(Product, lot.product_id)
+    product = session.get_one(Product, lot.product_id)
     read = ShipmentItemRead(id=item.id, shipment_line_id=line.id, lot_id=lot.id, lot_number=lot.number,
                             serial_id=item.serial_id, serial_number=serial.number if serial else "",
                             product_code=product.code, quantity=quantity, packed_at=now)
@@ -116,7 +116,7 @@ def _check_packable(session: Session, shipment: Shipment, lot: Lot, serial: Seri
     if lot.plant_id != shipment.plant_id:
         raise Invalid(f"Lot {lot.number} is in another plant.", fields={"lot_id": "Another plant."})
     if serial is not None:
-        packed_in = session.exec(select(Shipment.number).join(ShipmentItem, ShipmentItem.shipment_id == Shipment.id)
+        packed_in = session.exec(select(Shipment.number).join(ShipmentItem, col(ShipmentItem.shipment_id) == Shipment.id)
                                  .where(ShipmentItem.serial_id == serial.id, Shipment.status != S.CANCELLED)).first()
         if packed_in:
             raise Conflict(f"Serial {serial.number} is already packed in shipment {packed_in}.",
@@ -124,9 +124,9 @@ def _check_packable(session: Session, shipment: Shipment, lot: Lot, serial: Seri
         if serial.status != LotStatus.AVAILABLE:
             raise Conflict(f"Serial {serial.number} is {STATUS_WORDS[LotStatus(serial.status)]}: you cannot pack it.")
     elif lot.quantity == 0 and lot.status == LotStatus.AVAILABLE:
-        packed_in = session.exec(select(Shipment.number).join(ShipmentItem, ShipmentItem.shipment_id == Shipment.id)
+        packed_in = session.exec(select(Shipment.number).join(ShipmentItem, col(ShipmentItem.shipment_id) == Shipment.id)
                                  .where(ShipmentItem.lot_id == lot.id, Shipment.status != S.CANCELLED)
-                                 .order_by(ShipmentItem.id.desc())).first()
+                                 .order_by(col(ShipmentItem.id).desc())).first()
         raise Conflict(f"Lot {lot.number} is already packed" + (f" in shipment {packed_in}." if packed_in else "."),
                        fields={"lot_id": "Already packed."})
     check_usable(lot, "pack")
@@ -137,14 +137,14 @@ def _check_packable(session: Session, shipment: Shipment, lot: Lot, serial: Seri
 
 def _line_for(session: Session, shipment: Shipment, lot: Lot, shipment_line_id: int | None) -> ShipmentLine:
     lines = session.exec(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
-                         .order_by(ShipmentLine.id).with_for_update()).all()
+                         .order_by(col(ShipmentLine.id)).with_for_update()).all()
     if shipment_line_id is not None:
         lines = [line for line in lines if line.id == shipment_line_id]
         if not lines:
             raise NotFound("Shipment line not found.")
     matching = [line for line in lines if line.product_id == lot.product_id]
     if not matching:
-        product = session.get(Product, lot.product_id)
+        product = session.get_one(Product, lot.product_id)
         raise Conflict(f"Wrong product: lot {lot.number} is {product.code}, which shipment {shipment.number} "
                        "does not ask for.", fields={"lot_id": "Wrong product."})
     open_lines = [line for line in matching if line.quantity_packed < line.quantity]

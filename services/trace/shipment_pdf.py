@@ -13,7 +13,7 @@ from services.trace.shipment_reads import ShipmentRead, get_shipment
 
 def packing_list_pdf(session: Session, actor: Actor, shipment_id: int) -> bytes:
     shipment = get_shipment(session, actor, shipment_id)
-    customer = session.get(Customer, shipment.customer_id)
+    customer = session.get_one(Customer, shipment.customer_id)
     pdf = _page()
     _header(pdf, f"Packing list {shipment.number}", shipment, customer)
     for line in shipment.lines:
@@ -37,7 +37,7 @@ def packing_list_pdf(session: Session, actor: Actor, shipment_id: int) -> bytes:
 
 def shipment_sheet_pdf(session: Session, actor: Actor, shipment_id: int) -> bytes:
     shipment = get_shipment(session, actor, shipment_id)
-    customer = session.get(Customer, shipment.customer_id)
+    customer = session.get_one(Customer, shipment.customer_id)
     pdf = _page()
     pdf.set_font("Helvetica", "B", 36)
     pdf.cell(0, 20, shipment.number, new_x="LMARGIN", new_y="NEXT")

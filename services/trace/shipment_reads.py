@@ -6,12 +6,15 @@ delivered minus what open (open or packing) shipments already hold.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
+from models.base import pk
 from models.catalog import Customer, Product
 from models.lots import Lot, Serial
 from models.orders import CustomerOrder, OrderLine, OrderStatus, StatusChange
@@ -87,8 +90,8 @@ class OpenOrderLine(BaseModel):
 
 def on_open_shipments(session: Session, order_line_id: int, *, excluding: int | None = None) -> int:
     query = (select(func.coalesce(func.sum(ShipmentLine.quantity), 0))
-             .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
-             .where(ShipmentLine.order_line_id == order_line_id, Shipment.status.in_(OPEN_STATES)))
+             .join(Shipment, col(Shipment.id) == ShipmentLine.shipment_id)
+             .where(ShipmentLine.order_line_id == order_line_id, col(Shipment.status).in_(OPEN_STATES)))
     if excluding is not None:
         query = query.where(Shipment.id != excluding)
     return int(session.exec(query).one())
@@ -116,8 +119,8 @@ def list_shipments(session: Session, actor: Actor, *, plant_id: int | None = Non
                    custom: dict[str, Any] | None = None) -> tuple[list[ShipmentSummary], int]:
     """`custom` filters by custom field values ({key: value}, services/config/custom_fields.py)."""
     require(actor, Permission.VIEW)
-    query = (select(Shipment).join(Customer, Customer.id == Shipment.customer_id)
-             .where(Shipment.organization_id == actor.organization_id, Shipment.plant_id.in_(actor.plant_ids or [-1])))
+    query: SelectOfScalar[Shipment] = (select(Shipment).join(Customer, col(Customer.id) == Shipment.customer_id)
+             .where(Shipment.organization_id == actor.organization_id, col(Shipment.plant_id).in_(actor.plant_ids or [-1])))
     if plant_id is not None:
         query = query.where(Shipment.plant_id == plant_id)
     if status is not None:
@@ -130,7 +133,7 @@ def list_shipments(session: Session, actor: Actor, *, plant_id: int | None = Non
         query = query.where(func.lower(Shipment.number).like(pattern) | func.lower(Customer.code).like(pattern)
                             | func.lower(Customer.name).like(pattern) | func.lower(Shipment.tracking_number).like(pattern))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Shipment.id.desc()).offset(max(offset, 0)).limit(min(max(limit, 1), 500))).all()
+    rows = session.exec(query.order_by(col(Shipment.id).desc()).offset(max(offset, 0)).limit(min(max(limit, 1), 500))).all()
     return [_summary(session, s) for s in rows], total
 
 
@@ -140,7 +143,7 @@ def history(session: Session, actor: Actor, shipment_id: int) -> list[dict]:
     rows = session.exec(select(StatusChange).where(StatusChange.entity == "shipment",
                                                    StatusChange.entity_id == shipment.id,
                                                    StatusChange.organization_id == actor.organization_id)
-                        .order_by(StatusChange.at, StatusChange.id)).all()
+                        .order_by(col(StatusChange.at), col(StatusChange.id))).all()
     return [{"from_status": r.from_status, "to_status": r.to_status, "reason": r.reason, "user_id": r.user_id,
              "at": r.at} for r in rows]
 
@@ -150,16 +153,16 @@ def open_order_lines(session: Session, actor: Actor, *, plant_id: int, customer_
     require(actor, Permission.VIEW)
     require(actor, Permission.VIEW, plant_id=plant_id)
     query = (select(OrderLine, CustomerOrder, Customer, Product)
-             .join(CustomerOrder, CustomerOrder.id == OrderLine.order_id)
-             .join(Customer, Customer.id == CustomerOrder.customer_id).join(Product, Product.id == OrderLine.product_id)
+             .join(CustomerOrder, col(CustomerOrder.id) == OrderLine.order_id)
+             .join(Customer, col(Customer.id) == CustomerOrder.customer_id).join(Product, col(Product.id) == OrderLine.product_id)
              .where(CustomerOrder.organization_id == actor.organization_id, CustomerOrder.plant_id == plant_id,
-                    CustomerOrder.status.in_((OrderStatus.OPEN, OrderStatus.RELEASED)),
+                    col(CustomerOrder.status).in_((OrderStatus.OPEN, OrderStatus.RELEASED)),
                     OrderLine.quantity_delivered < OrderLine.quantity))
     if customer_id is not None:
         query = query.where(CustomerOrder.customer_id == customer_id)
     result = []
-    for line, order, customer, product in session.exec(query.order_by(OrderLine.promised_date, OrderLine.id).limit(500)):
-        on_shipments = on_open_shipments(session, line.id)
+    for line, order, customer, product in session.exec(query.order_by(col(OrderLine.promised_date), col(OrderLine.id)).limit(500)):
+        on_shipments = on_open_shipments(session, pk(line))
         left = line.quantity - line.quantity_delivered - on_shipments
         if left > 0:
             result.append(OpenOrderLine(order_line_id=line.id, order_number=order.number, line_no=line.line_no,
@@ -173,19 +176,19 @@ def open_order_lines(session: Session, actor: Actor, *, plant_id: int, customer_
 def read_shipment(session: Session, shipment: Shipment) -> ShipmentRead:
     summary = _summary(session, shipment)
     rows = session.exec(select(ShipmentLine, OrderLine, CustomerOrder, Product)
-                        .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
-                        .join(CustomerOrder, CustomerOrder.id == OrderLine.order_id)
-                        .join(Product, Product.id == ShipmentLine.product_id)
-                        .where(ShipmentLine.shipment_id == shipment.id).order_by(ShipmentLine.id)).all()
+                        .join(OrderLine, col(OrderLine.id) == ShipmentLine.order_line_id)
+                        .join(CustomerOrder, col(CustomerOrder.id) == OrderLine.order_id)
+                        .join(Product, col(Product.id) == ShipmentLine.product_id)
+                        .where(ShipmentLine.shipment_id == shipment.id).order_by(col(ShipmentLine.id))).all()
     lines = [ShipmentLineRead(id=sl.id, order_line_id=ol.id, order_number=order.number, line_no=ol.line_no,
                               product_id=p.id, product_code=p.code, product_name=p.name, quantity=sl.quantity,
                               quantity_packed=sl.quantity_packed) for sl, ol, order, p in rows]
-    items = session.exec(select(ShipmentItem).where(ShipmentItem.shipment_id == shipment.id).order_by(ShipmentItem.id)).all()
+    items = session.exec(select(ShipmentItem).where(ShipmentItem.shipment_id == shipment.id).order_by(col(ShipmentItem.id))).all()
     return ShipmentRead(**summary.model_dump(), note=shipment.note, lines=lines, items=_items(session, items))
 
 
 def _summary(session: Session, shipment: Shipment) -> ShipmentSummary:
-    customer = session.get(Customer, shipment.customer_id)
+    customer = session.get_one(Customer, shipment.customer_id)
     quantity, packed = session.exec(select(func.coalesce(func.sum(ShipmentLine.quantity), 0),
                                            func.coalesce(func.sum(ShipmentLine.quantity_packed), 0))
                                     .where(ShipmentLine.shipment_id == shipment.id)).one()
@@ -196,13 +199,13 @@ def _summary(session: Session, shipment: Shipment) -> ShipmentSummary:
                            created_at=shipment.created_at, custom=dict(shipment.custom or {}))
 
 
-def _items(session: Session, items: list[ShipmentItem]) -> list[ShipmentItemRead]:
+def _items(session: Session, items: Sequence[ShipmentItem]) -> list[ShipmentItemRead]:
     if not items:
         return []
-    lots = {lot.id: lot for lot in session.exec(select(Lot).where(Lot.id.in_({i.lot_id for i in items})))}
+    lots = {lot.id: lot for lot in session.exec(select(Lot).where(col(Lot.id).in_({i.lot_id for i in items})))}
     serial_ids = {i.serial_id for i in items if i.serial_id}
-    serials = {s.id: s for s in session.exec(select(Serial).where(Serial.id.in_(serial_ids)))} if serial_ids else {}
-    products = {p.id: p for p in session.exec(select(Product).where(Product.id.in_({lot.product_id for lot in lots.values()})))}
+    serials = {s.id: s for s in session.exec(select(Serial).where(col(Serial.id).in_(serial_ids)))} if serial_ids else {}
+    products = {p.id: p for p in session.exec(select(Product).where(col(Product.id).in_({lot.product_id for lot in lots.values()})))}
     return [ShipmentItemRead(id=i.id, shipment_line_id=i.shipment_line_id, lot_id=i.lot_id,
                              lot_number=lots[i.lot_id].number, serial_id=i.serial_id,
                              serial_number=serials[i.serial_id].number if i.serial_id else "",

@@ -27,6 +27,7 @@ Invariants:
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -93,9 +94,9 @@ def create_shipment(session: Session, actor: Actor, data: ShipmentCreate, *, now
     session.add(shipment)
     session.flush()
     for line, _, quantity in picked:
-        session.add(ShipmentLine(organization_id=actor.organization_id, shipment_id=shipment.id, order_line_id=line.id,
+        session.add(ShipmentLine(organization_id=actor.organization_id, shipment_id=pk(shipment), order_line_id=pk(line),
                                  product_id=line.product_id, quantity=quantity))
-    session.add(StatusChange(organization_id=actor.organization_id, entity="shipment", entity_id=shipment.id,
+    session.add(StatusChange(organization_id=actor.organization_id, entity="shipment", entity_id=pk(shipment),
                              from_status=None, to_status=S.OPEN.value, user_id=actor.user_id, at=now))
     announce(session, actor, shipment, "create", ShipmentCreated, now,
              lines=[{"order_line_id": pk(line), "quantity": q} for line, _, q in picked], custom=custom)
@@ -115,7 +116,7 @@ def _order_lines(session: Session, actor: Actor, data: ShipmentCreate) -> list[t
         elif line.id in seen:
             problems[field] = "This order line is chosen twice."
         else:
-            left = line.quantity - line.quantity_delivered - on_open_shipments(session, line.id)
+            left = line.quantity - line.quantity_delivered - on_open_shipments(session, pk(line))
             quantity = left if wanted.quantity is None else wanted.quantity
             if left <= 0:
                 problems[field] = f"Order {order.number} line {line.line_no} has nothing left to ship."
@@ -153,10 +154,10 @@ def ship(session: Session, actor: Actor, shipment_id: int, *, carrier: str, trac
     return read_shipment(session, shipment)
 
 
-def _check_nothing_held(session: Session, items: list[ShipmentItem]) -> None:
+def _check_nothing_held(session: Session, items: Sequence[ShipmentItem]) -> None:
     for item in items:
-        lot = session.get(Lot, item.lot_id)
-        serial = session.get(Serial, item.serial_id) if item.serial_id else None
+        lot = session.get_one(Lot, item.lot_id)
+        serial = session.get_one(Serial, item.serial_id) if item.serial_id else None
         for what, row in ((f"Lot {lot.number}", lot), (f"Serial {serial.number}" if serial else "", serial)):
             if row is not None and row.status in (LotStatus.ON_HOLD, LotStatus.RECALLED):
                 raise Conflict(f"{what} is {STATUS_WORDS[LotStatus(row.status)]}: unpack it before shipping.",
@@ -168,7 +169,7 @@ def _deliver(session: Session, line: ShipmentLine, now: datetime) -> None:
     session.add(line)
     if line.quantity_packed == 0:
         return
-    order_line = session.get(OrderLine, line.order_line_id, with_for_update=True)
+    order_line = session.get_one(OrderLine, line.order_line_id, with_for_update=True)
     order_line.quantity_delivered += line.quantity_packed
     if order_line.quantity_delivered >= order_line.quantity and order_line.delivered_at is None:
         order_line.delivered_at = now
@@ -176,15 +177,15 @@ def _deliver(session: Session, line: ShipmentLine, now: datetime) -> None:
     session.add(order_line)
 
 
-def _mark_shipped(session: Session, items: list[ShipmentItem], now: datetime) -> None:
+def _mark_shipped(session: Session, items: Sequence[ShipmentItem], now: datetime) -> None:
     for lot_id in sorted({item.lot_id for item in items}):
-        lot = session.get(Lot, lot_id)
+        lot = session.get_one(Lot, lot_id)
         if lot.quantity == 0 and lot.status == LotStatus.AVAILABLE:
             lot.status, lot.updated_at = LotStatus.SHIPPED, now
             session.add(lot)
     for item in items:
         if item.serial_id is not None:
-            serial = session.get(Serial, item.serial_id)
+            serial = session.get_one(Serial, item.serial_id)
             serial.status, serial.updated_at = LotStatus.SHIPPED, now
             session.add(serial)
 
@@ -207,7 +208,7 @@ def transition(session: Session, actor: Actor, shipment: Shipment, wanted: Shipm
         raise InvalidTransition(f"Shipment {shipment.number} is {current.value} and cannot become {wanted.value}.")
     shipment.status, shipment.updated_at, shipment.updated_by = wanted, now, actor.user_id
     session.add(shipment)
-    session.add(StatusChange(organization_id=shipment.organization_id, entity="shipment", entity_id=shipment.id,
+    session.add(StatusChange(organization_id=shipment.organization_id, entity="shipment", entity_id=pk(shipment),
                              from_status=current.value, to_status=wanted.value, reason=reason[:500],
                              user_id=actor.user_id, at=now))
 
@@ -221,8 +222,8 @@ def open_shipment(session: Session, actor: Actor, shipment_id: int, allowed=HAND
 
 
 def return_item(session: Session, actor: Actor, item: ShipmentItem, now: datetime) -> None:
-    lot = session.get(Lot, item.lot_id, with_for_update=True)
-    line = session.get(ShipmentLine, item.shipment_line_id, with_for_update=True)
+    lot = session.get_one(Lot, item.lot_id, with_for_update=True)
+    line = session.get_one(ShipmentLine, item.shipment_line_id, with_for_update=True)
     lot.quantity += item.quantity
     lot.updated_at, lot.updated_by = now, actor.user_id
     if lot.status == LotStatus.CONSUMED:

@@ -27,11 +27,13 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.catalog import Customer, Product
 from models.lots import GenealogyLink, LinkKind, Lot, LotOrigin, LotStatus, Serial
 from models.orders import WorkOrder
@@ -142,13 +144,13 @@ class TraceResult(BaseModel):
 
 def forward(session: Session, actor: Actor, lot_id: int) -> TraceResult:
     require(actor, Permission.VIEW)
-    return forward_from(session, actor, [lot_row(session, actor, lot_id).id])
+    return forward_from(session, actor, [pk(lot_row(session, actor, lot_id))])
 
 
 def backward(session: Session, actor: Actor, lot_id: int) -> TraceResult:
     require(actor, Permission.VIEW)
     lot = lot_row(session, actor, lot_id)
-    return _trace(session, actor, "backward", [lot.id])
+    return _trace(session, actor, "backward", [pk(lot)])
 
 
 def forward_from(session: Session, actor: Actor, lot_ids: Iterable[int]) -> TraceResult:
@@ -253,7 +255,7 @@ def _trace_lot(lot: sa.Row, product: Product, work_orders: dict[int, str], depth
 # ----- what the forward walk reached ------------------------------------------------------------
 
 def _serials(session: Session, lot_ids: list[int]) -> list[TraceSerial]:
-    rows = [s for chunk in _chunks(lot_ids, CHUNK) for s in session.exec(select(Serial).where(Serial.lot_id.in_(chunk)))]
+    rows = [s for chunk in _chunks(lot_ids, CHUNK) for s in session.exec(select(Serial).where(col(Serial.lot_id).in_(chunk)))]
     return sorted((TraceSerial(id=s.id, number=s.number, lot_id=s.lot_id, status=s.status) for s in rows),
                   key=lambda s: s.number)
 
@@ -261,17 +263,17 @@ def _serials(session: Session, lot_ids: list[int]) -> list[TraceSerial]:
 def _shipments(session: Session, lot_ids: list[int]) -> list[TraceShipment]:
     per_shipment: dict[int, list[ShipmentItem]] = defaultdict(list)
     for chunk in _chunks(lot_ids, CHUNK):
-        for item in session.exec(select(ShipmentItem).where(ShipmentItem.lot_id.in_(chunk))):
+        for item in session.exec(select(ShipmentItem).where(col(ShipmentItem.lot_id).in_(chunk))):
             per_shipment[item.shipment_id].append(item)
     if not per_shipment:
         return []
-    shipments = session.exec(select(Shipment, Customer).join(Customer, Customer.id == Shipment.customer_id)
-                             .where(Shipment.id.in_(list(per_shipment)), Shipment.status != ShipmentStatus.CANCELLED)).all()
+    shipments = session.exec(select(Shipment, Customer).join(Customer, col(Customer.id) == Shipment.customer_id)
+                             .where(col(Shipment.id).in_(list(per_shipment)), Shipment.status != ShipmentStatus.CANCELLED)).all()
     return sorted((TraceShipment(id=s.id, number=s.number, status=s.status, customer_id=c.id, customer_code=c.code,
                                  customer_name=c.name, shipped_at=s.shipped_at,
-                                 lot_ids=sorted({i.lot_id for i in per_shipment[s.id]}),
-                                 quantity=sum(i.quantity for i in per_shipment[s.id]),
-                                 lot_quantities=_per_lot(per_shipment[s.id])) for s, c in shipments),
+                                 lot_ids=sorted({i.lot_id for i in per_shipment[pk(s)]}),
+                                 quantity=sum(i.quantity for i in per_shipment[pk(s)]),
+                                 lot_quantities=_per_lot(per_shipment[pk(s)])) for s, c in shipments),
                   key=lambda s: s.number)
 
 
@@ -284,7 +286,7 @@ def _per_lot(items: list[ShipmentItem]) -> dict[int, int]:
 
 # ----- helpers ---------------------------------------------------------------------------------
 
-_LOT_COLUMNS = (Lot.id, Lot.organization_id, Lot.plant_id, Lot.number, Lot.product_id, Lot.quantity,
+_LOT_COLUMNS: tuple[Any, ...] = (Lot.id, Lot.organization_id, Lot.plant_id, Lot.number, Lot.product_id, Lot.quantity,
                 Lot.quantity_initial, Lot.unit, Lot.status, Lot.origin, Lot.supplier, Lot.supplier_lot_ref,
                 Lot.work_order_id, Lot.pass_no, Lot.is_byproduct, Lot.produced_at, Lot.received_at)
 
@@ -292,12 +294,13 @@ _LOT_COLUMNS = (Lot.id, Lot.organization_id, Lot.plant_id, Lot.number, Lot.produ
 def _lots(session: Session, ids: set[int]) -> dict[int, sa.Row]:
     """The lots' columns a trace shows, as plain rows (no ORM identity map for thousands of lots)."""
     return {row.id: row for chunk in _chunks(sorted(ids), CHUNK)
-            for row in session.execute(select(*_LOT_COLUMNS).where(Lot.id.in_(chunk)))}
+            for row in session.execute(sa.select(*_LOT_COLUMNS).where(col(Lot.id).in_(chunk)))}
 
 
 def _work_order_numbers(session: Session, ids: set[int]) -> dict[int, str]:
     return {wid: number for chunk in _chunks(sorted(ids), CHUNK)
-            for wid, number in session.exec(select(WorkOrder.id, WorkOrder.number).where(WorkOrder.id.in_(chunk)))}
+            for wid, number in session.exec(select(WorkOrder.id, WorkOrder.number).where(col(WorkOrder.id).in_(chunk)))
+            if wid is not None}
 
 
 def _by_id(session: Session, model, ids: set[int]) -> dict:
