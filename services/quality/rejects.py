@@ -101,6 +101,7 @@ class CaseRead(BaseModel):
     customer_id: int | None = None
     customer_name: str = ""
     customer_reference: str = ""
+    can_disposition: bool = False       # the actor may set the disposition now (`_writable`): QUALITY there, open
 
 
 class ScrapReport(BaseModel):
@@ -210,7 +211,8 @@ def _reads(session: Session, actor: Actor, kind: str, rows: list) -> list[CaseRe
             description=r.description, work_order_id=r.work_order_id, work_order_number=wos.get(r.work_order_id, ""),
             disposition=r.disposition.value if r.disposition else None, disposition_note=r.disposition_note,
             rework_operation_id=r.rework_operation_id, status=r.status, is_closed=r.is_closed,
-            reported_at=r.reported_at, closed_at=r.closed_at, **extra))
+            reported_at=r.reported_at, closed_at=r.closed_at,
+            can_disposition=actor.can(Permission.QUALITY, plant_id=r.plant_id) and not r.is_closed, **extra))
     return out
 
 

@@ -111,14 +111,14 @@ async def test_rejects_from_scrap_to_rework(engine, session, world, spc):
     detail = await signed_in(engine, RejectDetailState, "q.ui")
     detail.kind, detail.case_id = "internal_reject", int(path.rsplit("=", 1)[1])
     await run(detail.load(), detail)
-    assert detail.number == "REJ-000001" and detail.status_name == "Reported"
+    assert detail.number == "REJ-000001" and detail.status_name == "Reported" and detail.can_disposition
     await run(detail.save_disposition({"disposition": "rework", "note": ""}), detail)
     await run(detail.move("dispose"), detail)
     assert detail.pending == "Disposition" and not detail.can_approve
     manager = await signed_in(engine, RejectDetailState, "m.ui")
     manager.kind, manager.case_id = detail.kind, detail.case_id
     await run(manager.load(), manager)
-    assert manager.can_approve
+    assert manager.can_approve and not manager.can_disposition          # approves, but sets no disposition
     await run(manager.answer(True), manager)
     assert manager.is_closed and manager.rework_operation != ""
 

@@ -74,6 +74,18 @@ def test_rework_disposition_needs_approval_then_adds_a_rework_operation(session,
     assert len(ops) == 3
     with pytest.raises(Conflict), transaction(session):
         rejects.set_disposition(session, quality, REJECT, case.id, "scrap", now=utcnow())
+    assert rejects.get_case(session, quality, REJECT, case.id).can_disposition is False       # closed
+
+
+def test_the_case_read_says_who_may_set_the_disposition_now(session, world, ctx):
+    line, _, op_ids, quality, manager, dim = ctx
+    with transaction(session):
+        case = rejects.reject_from_scrap(session, quality, _scrap_event(session, world, line, op_ids[0]),
+                                         defect_code_id=dim, now=T0)
+    assert case.can_disposition is True
+    assert rejects.get_case(session, manager, REJECT, case.id).can_disposition is False     # no QUALITY
+    with pytest.raises(Forbidden), transaction(session):
+        rejects.set_disposition(session, manager, REJECT, case.id, "scrap", now=T0)
 
 
 def test_scrap_disposition_adds_no_operation(session, world, ctx):

@@ -120,7 +120,7 @@ def _detail() -> rx.Component:
                                                                              rx.data_list.value(kv[1])))),
         rx.cond(D.rework_operation != "", rx.callout(_("Rework operation created") + ": #" + D.rework_operation,
                                                      icon="wrench", color_scheme="green")),
-        rx.cond(~D.is_closed, rx.card(
+        rx.cond(D.can_disposition, rx.card(
             rx.heading(_("Disposition"), size="3"),
             rx.form(rx.flex(
                 rx.box(select_control("disposition", DISPOSITIONS, value=D.disposition, placeholder="—"), min_width="200px"),

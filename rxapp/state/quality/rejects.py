@@ -178,6 +178,7 @@ class RejectDetailState(AuthState):
     disposition: str = ""
     status_name: str = ""
     is_closed: bool = False
+    can_disposition: bool = False
     pending: str = ""
     can_approve: bool = False
     rework_operation: str = ""
@@ -207,6 +208,7 @@ class RejectDetailState(AuthState):
     def _show(self, d: CaseDetail) -> None:
         c = d.case
         self.number, self.disposition, self.is_closed = c.number, c.disposition or "", c.is_closed
+        self.can_disposition = c.can_disposition
         self.status_name, self.can_approve = d.instance.state_name, d.can_approve
         self.pending = d.instance.pending_transition_name or ""
         self.rework_operation = str(c.rework_operation_id or "")
