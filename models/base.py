@@ -24,6 +24,14 @@ def pk(row: SQLModel) -> int:
     return int(value)
 
 
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """A table class's Core table, for set-based statements (SQLModel declares no `__table__` for type
+    checkers; the mapper knows it)."""
+    table = sa.inspect(model).local_table
+    assert isinstance(table, sa.Table), f"{model.__name__} is not a table class"
+    return table
+
+
 class UTCDateTime(sa.types.TypeDecorator):
     """A DateTime column that only ever holds and returns aware UTC datetimes."""
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ValidationError
 
 from services.core.errors import Invalid
+
+M = TypeVar("M", bound=BaseModel)
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
@@ -16,7 +18,7 @@ COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def parse(model: type[BaseModel], data: BaseModel | dict) -> BaseModel:
+def parse(model: type[M], data: BaseModel | dict) -> M:
     """Validate raw input into `model`, turning pydantic errors into Invalid with field messages."""
     if isinstance(data, model):
         return data

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.catalog import Product
 from models.orders import Operation, WorkOrder
 from models.organization import Department, Plant
@@ -66,29 +67,30 @@ def board_scope(session: Session, actor: Actor, plant_id: int | None = None) -> 
     """The live scope of a plant's board, after checking the actor may watch it. A display token
     names its one plant; a person names one of theirs."""
     plant = _visible_plant(session, actor, plant_id)
-    return Scope("andon", actor.organization_id, plant.id)
+    return Scope("andon", actor.organization_id, pk(plant))
 
 
 def board(session: Session, actor: Actor, plant_id: int | None = None, *, now: datetime) -> AndonBoard:
     plant = _visible_plant(session, actor, plant_id)
     reader = reader_for(board_scope(session, actor, plant.id))
-    spec = _calendar(session, plant.id)
+    spec = _calendar(session, pk(plant))
     shift = current_shift(spec, now) if spec else None
     rows = session.exec(
-        select(Machine, MachineStatus, Department).join(Department, Department.id == Machine.department_id)
-        .outerjoin(MachineStatus, MachineStatus.machine_id == Machine.id)
+        select(Machine, MachineStatus, Department).join(Department, col(Department.id) == col(Machine.department_id))
+        .outerjoin(MachineStatus, col(MachineStatus.machine_id) == col(Machine.id))
         .where(Machine.organization_id == actor.organization_id, Machine.plant_id == plant.id,
                Machine.is_active == True)  # noqa: E712
         .order_by(Department.code, Machine.code)).all()
     op_ids = {s.operation_id for _, s, _ in rows if s is not None and s.operation_id}
     jobs = {op.id: (op, wo, product) for op, wo, product in session.exec(
-        select(Operation, WorkOrder, Product).join(WorkOrder, WorkOrder.id == Operation.work_order_id)
-        .join(Product, Product.id == WorkOrder.product_id).where(col(Operation.id).in_(op_ids or {-1}))).all()}
+        select(Operation, WorkOrder, Product).join(WorkOrder, col(WorkOrder.id) == col(Operation.work_order_id))
+        .join(Product, col(Product.id) == col(WorkOrder.product_id))
+        .where(col(Operation.id).in_(op_ids or {-1}))).all()}
     reason_ids = {s.reason_code_id for _, s, _ in rows if s is not None and s.reason_code_id}
     reasons = dict(session.exec(select(ReasonCode.id, ReasonCode.name)
                                 .where(col(ReasonCode.id).in_(reason_ids or {-1}))).all())
-    shift_oee = _shift_oee(session, reader, plant.id, shift, now)
-    tiles = [_tile(machine, status, dept, jobs, reasons, spec, shift_oee.get(machine.id), now)
+    shift_oee = _shift_oee(session, reader, pk(plant), shift, now)
+    tiles = [_tile(machine, status, dept, jobs, reasons, spec, shift_oee.get(pk(machine)), now)
              for machine, status, dept in rows]
     return AndonBoard(plant_id=plant.id, plant_code=plant.code, plant_name=plant.name, timezone=plant.timezone,
                       shift=shift[0] if shift else "", at=now, tiles=tiles)
@@ -137,7 +139,7 @@ def _tile(machine: Machine, status: MachineStatus | None, dept: Department, jobs
     return AndonTile(
         machine_id=machine.id, code=machine.code, name=machine.name, department=dept.name, state=state, since=since,
         minutes_in_state=max(0, int((now - since).total_seconds() // 60)) if since else 0,
-        reason=reason, job=f"{job[1].number} · {job[2].code} · {op.name}" if job else "",
+        reason=reason, job=f"{job[1].number} · {job[2].code} · {op.name}" if job and op is not None else "",
         quantity=op.quantity if op else 0, good=op.quantity_good if op else 0, scrap=op.quantity_scrap if op else 0,
         expected_good=expected, progress_percent=_percent(op.quantity_good, op.quantity) if op else 0,
         plan_percent=_percent(expected, op.quantity) if op else 0,

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.calendar import Shift, ShiftCalendar
 from models.orders import CapacityPeriod
 from models.organization import Department, Plant
@@ -141,7 +143,7 @@ def dashboard_scope(session: Session, actor: Actor, filters: DashboardFilters, *
     """The live scope of this view, after checking the actor's access, the filters and the period."""
     plant = check_filters(session, actor, filters)
     period_window(session, filters, plant, now)
-    return Scope("dashboard", actor.organization_id, plant.id, (
+    return Scope("dashboard", actor.organization_id, pk(plant), (
         ("department", filters.department_id), ("machine", filters.machine_id), ("shift", filters.shift_id),
         ("period", filters.period), ("start_day", filters.start_day), ("end_day", filters.end_day),
         ("timezone", plant.timezone)))
@@ -178,9 +180,11 @@ def choices(session: Session, actor: Actor) -> FilterChoices:
                          .order_by(Department.code)).all()
     machines = session.exec(select(Machine).where(col(Machine.plant_id).in_(ids), Machine.is_active == True)  # noqa: E712
                             .order_by(Machine.code)).all()
-    shifts = session.exec(select(Shift, ShiftCalendar).join(ShiftCalendar, ShiftCalendar.id == Shift.calendar_id)
+    shifts = session.exec(select(Shift, ShiftCalendar)
+                          .join(ShiftCalendar, col(ShiftCalendar.id) == col(Shift.calendar_id))
                           .where(col(ShiftCalendar.plant_id).in_(ids), ShiftCalendar.is_active == True,  # noqa: E712
-                                 ShiftCalendar.is_default == True).order_by(Shift.start_minute)).all()  # noqa: E712
+                                 col(ShiftCalendar.is_default) == True)  # noqa: E712
+                          .order_by(col(Shift.start_minute))).all()
     return FilterChoices(
         plants=[FilterChoice(id=p.id, label=f"{p.code} · {p.name}") for p in plants],
         departments=[FilterChoice(id=d.id, label=d.name, parent_id=d.plant_id) for d in depts],
@@ -227,7 +231,7 @@ def dashboard(session: Session, actor: Actor, filters: DashboardFilters, *, now:
     """Every figure of the dashboard for these filters, read once (a live refresh calls this per scope)."""
     plant = check_filters(session, actor, filters)
     win = period_window(session, filters, plant, now)
-    scope = dict(plant_id=plant.id, start=win.start, end=win.end, department_id=filters.department_id,
+    scope: dict[str, Any] = dict(plant_id=pk(plant), start=win.start, end=win.end, department_id=filters.department_id,
                  machine_id=filters.machine_id, shift_id=filters.shift_id)
     zone = ZoneInfo(plant.timezone)
     first_day, last_day = win.start.astimezone(zone).date(), (win.end - timedelta(microseconds=1)).astimezone(zone).date()
@@ -237,16 +241,16 @@ def dashboard(session: Session, actor: Actor, filters: DashboardFilters, *, now:
         trend=kpi.oee_trend(session, actor, **scope, bucket=win.bucket, now=now),
         pareto=kpi.loss_pareto(session, actor, **scope, now=now),
         yields=kpi.fpy_by_product_step(session, actor, **scope, now=now),
-        otd=kpi.otd_trend(session, actor, plant_id=plant.id, start=first_day, end=last_day + timedelta(days=1),
+        otd=kpi.otd_trend(session, actor, plant_id=pk(plant), start=first_day, end=last_day + timedelta(days=1),
                           bucket="day" if (last_day - first_day).days < 31 else "week", now=now),
-        wip=kpi.wip_summary(session, actor, plant_id=plant.id),
+        wip=kpi.wip_summary(session, actor, plant_id=pk(plant)),
         utilisation=capacity(session, actor, filters, win))
 
 
 def period_window(session: Session, filters: DashboardFilters, plant: Plant, now: datetime) -> Window:
     shift_start = None
     if filters.period == "shift":
-        spec = _calendar(session, plant.id)
+        spec = _calendar(session, pk(plant))
         running = current_shift(spec, now) if spec is not None else None
         if running is None:
             raise Invalid("No shift is running now: pick another period.", fields={"period": "No shift now."})
@@ -268,7 +272,7 @@ def events_behind(session: Session, actor: Actor, filters: DashboardFilters, fig
         first, last = max(first, start), min(last, end)
         if last <= first:
             raise Invalid("That point lies outside the period.", fields={"start": "Outside the period."})
-    return kpi.events_behind(session, actor, plant_id=plant.id, start=first, end=last,
+    return kpi.events_behind(session, actor, plant_id=pk(plant), start=first, end=last,
                              department_id=filters.department_id, machine_id=filters.machine_id,
                              kind=DRILLS[figure], reason_code_id=reason_code_id, now=now)
 
@@ -297,8 +301,8 @@ def export_rows(view: DashboardView) -> list[dict]:
         for step in product.steps:
             add("FPY", f"{product.product_code} / {step.step_name}", "FPY %", step.fpy_percent)
         add("RTY", product.product_code, "RTY %", product.rty_percent)
-    for p in view.otd.points:
-        add("OTD trend", p.label, "OTD %", p.percent)
+    for point in view.otd.points:
+        add("OTD trend", point.label, "OTD %", point.percent)
     w = view.wip
     for measure, value in [("Work orders released", w.work_orders_released), ("Work orders running", w.work_orders_running),
                            ("Operations queued", w.operations_queued), ("Operations running", w.operations_running),

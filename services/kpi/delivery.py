@@ -80,12 +80,13 @@ def otd_trend(session: Session, actor: Actor, *, plant_id: int, start: date, end
 
 def _lines(session: Session, actor: Actor, plant: Plant, start: date, end: date, zone) -> list[OtdLineRead]:
     rows = session.exec(select(OrderLine, CustomerOrder, Product.code)
-                        .join(CustomerOrder, CustomerOrder.id == OrderLine.order_id)
-                        .join(Product, Product.id == OrderLine.product_id)
+                        .join(CustomerOrder, col(CustomerOrder.id) == col(OrderLine.order_id))
+                        .join(Product, col(Product.id) == col(OrderLine.product_id))
                         .where(CustomerOrder.organization_id == actor.organization_id,
                                CustomerOrder.plant_id == plant.id, CustomerOrder.status != OrderStatus.CANCELLED,
                                OrderLine.promised_date >= start, OrderLine.promised_date < end)
-                        .order_by(OrderLine.promised_date, CustomerOrder.number, OrderLine.line_no)).all()
+                        .order_by(col(OrderLine.promised_date), col(CustomerOrder.number),
+                                  col(OrderLine.line_no))).all()
     done_ids = [o.id for _l, o, _c in rows if o.status == OrderStatus.DONE]
     done_at: dict[int, datetime] = {}
     if done_ids:
@@ -93,7 +94,7 @@ def _lines(session: Session, actor: Actor, plant: Plant, start: date, end: date,
                                           .where(StatusChange.entity == "customer_order",
                                                  col(StatusChange.entity_id).in_(done_ids),
                                                  StatusChange.to_status == OrderStatus.DONE.value)
-                                          .group_by(StatusChange.entity_id)).all():
+                                          .group_by(col(StatusChange.entity_id))).all():
             done_at[entity_id] = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
     out = []
     for line, order, code in rows:
@@ -122,7 +123,8 @@ def _orders(lines: list[OtdLineRead]) -> list[OtdLineRead]:
             order_id=group[0].order_id, order_number=group[0].order_number, line_no=0, product_code="",
             quantity=sum(g.quantity for g in group), quantity_delivered=sum(g.quantity_delivered for g in group),
             promised_date=max(g.promised_date for g in group),
-            delivered_on=None if None in delivered else max(delivered), on_time=all(g.on_time for g in group)))
+            delivered_on=None if None in delivered else max(d for d in delivered if d is not None),
+            on_time=all(g.on_time for g in group)))
     return out
 
 
@@ -159,12 +161,12 @@ def wip_summary(session: Session, actor: Actor, *, plant_id: int) -> WipSummary:
         WorkOrder.plant_id == plant.id, col(WorkOrder.status).in_(open_wo)).group_by(WorkOrder.status)).all())
     units = session.exec(select(sa.func.coalesce(sa.func.sum(WorkOrder.quantity - WorkOrder.quantity_good), 0))
                          .where(WorkOrder.plant_id == plant.id, col(WorkOrder.status).in_(open_wo))).one()
-    rows = session.exec(select(Department.id, Department.code, Operation.status, sa.func.count(),
-                               sa.func.sum(Operation.quantity - Operation.quantity_good))
-                        .join(WorkCenter, WorkCenter.id == Operation.work_center_id)
-                        .join(Department, Department.id == WorkCenter.department_id)
-                        .where(Operation.plant_id == plant.id, col(Operation.status).in_(open_wo))
-                        .group_by(Department.id, Department.code, Operation.status)).all()
+    rows = session.exec(select(col(Department.id), col(Department.code), col(Operation.status), sa.func.count(),  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
+                               sa.func.sum(col(Operation.quantity) - col(Operation.quantity_good)))
+                        .join(WorkCenter, col(WorkCenter.id) == col(Operation.work_center_id))
+                        .join(Department, col(Department.id) == col(WorkCenter.department_id))
+                        .where(col(Operation.plant_id) == plant.id, col(Operation.status).in_(open_wo))
+                        .group_by(col(Department.id), col(Department.code), col(Operation.status))).all()
     departments: dict[int, WipDepartment] = {}
     for dept_id, code, status, n, open_units in rows:
         d = departments.setdefault(dept_id, WipDepartment(department_id=dept_id, department_code=code,

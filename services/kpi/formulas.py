@@ -194,7 +194,7 @@ def rty(fpys: Iterable[Fraction | None]) -> Fraction | None:
         return None
     out = Fraction(1)
     for v in values:
-        out *= Fraction(v)
+        out *= Fraction(v or 0)                      # none is None here (checked above)
     return out
 
 

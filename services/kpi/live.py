@@ -124,7 +124,7 @@ class LiveHub:
         if not is_live_event(event):
             return []
         plant = event.plant_id if event.plant_id is not None else NO_PLANT
-        candidates = self._scopes.get((event.organization_id, plant), ())
+        candidates = self._scopes.get((event.organization_id or 0, plant), ())   # is_live_event: never None
         return [s for s in candidates if self._affected(s, event)]
 
     def _affected(self, scope: Scope, event: DomainEvent) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from models.base import table_of
 from models.calendar import CalendarHoliday, Shift, ShiftBreak, ShiftCalendar
 from models.organization import Plant
 from services.core.calendar_math import BreakSpec, CalendarSpec, ShiftSpec
@@ -21,7 +22,7 @@ __all__ = ["kpi_calendar"]
 
 
 def kpi_calendar(session: Session, plant: Plant) -> CalendarSpec:
-    c, s, b = ShiftCalendar.__table__, Shift.__table__, ShiftBreak.__table__
+    c, s, b = table_of(ShiftCalendar), table_of(Shift), table_of(ShiftBreak)
     first = (sa.select(sa.func.min(c.c.id)).where(c.c.plant_id == plant.id, c.c.is_active == sa.true(),
                                                    c.c.is_default == sa.true()).scalar_subquery())
     rows = session.execute(
@@ -43,8 +44,8 @@ def kpi_calendar(session: Session, plant: Plant) -> CalendarSpec:
     if not shifts:
         raise Invalid(f"The shift calendar '{rows[0][1]}' of plant {plant.code} has no shifts: add at least one.",
                       fields={"calendar": "The calendar has no shifts."})
-    days = session.execute(sa.select(CalendarHoliday.__table__.c.day)
-                           .where(CalendarHoliday.__table__.c.calendar_id == rows[0][0])).scalars().all()
+    days = session.execute(sa.select(table_of(CalendarHoliday).c.day)
+                           .where(table_of(CalendarHoliday).c.calendar_id == rows[0][0])).scalars().all()
     return CalendarSpec(timezone=plant.timezone, shifts=tuple(
         ShiftSpec(name=name, start_minute=start, end_minute=end, weekdays=frozenset(int(d) for d in weekdays),
                   breaks=tuple(breaks)) for name, start, end, weekdays, breaks in shifts.values()),

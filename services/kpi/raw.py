@@ -16,6 +16,7 @@ from fractions import Fraction
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.orders import Operation
 from models.resources import LossCategory, Machine, ReasonCode
 from models.shopfloor import EventKind, ProductionEvent
@@ -184,7 +185,7 @@ def _inputs(session: Session, actor: Actor, machine_id: int, start: datetime, en
         stop_reads.append(StopRead(start=started.occurred_at, end=stop_end, open=ended is None, planned=planned,
                                    reason_code_id=started.reason_code_id, reason=label, loss_category=category,
                                    started_event_id=started.id, ended_event_id=ended.id if ended else None))
-        stop_event_ids += [started.id] + ([ended.id] if ended is not None else [])
+        stop_event_ids += [pk(started)] + ([pk(ended)] if ended is not None else [])
 
     count_rows, scraps = [], []
     for e in sorted(counts, key=_order):
@@ -197,11 +198,11 @@ def _inputs(session: Session, actor: Actor, machine_id: int, start: datetime, en
                                              reason=reason.code if reason else None,
                                              loss_category=reason.loss_category if reason else None, key=e.id))
     return _Inputs(machine, stops, stop_reads, count_rows, scraps, sorted(stop_event_ids),
-                   [e.id for e in sorted(counts, key=_order)])
+                   [pk(e) for e in sorted(counts, key=_order)])
 
 
 def _order(event: ProductionEvent) -> tuple[datetime, int]:
-    return (event.occurred_at, event.id)
+    return (event.occurred_at, pk(event))
 
 
 def _pair(events: list[ProductionEvent]) -> list[tuple[ProductionEvent, ProductionEvent | None]]:

@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import table_of
 from models.catalog import Product
 from models.kpi_rollup import KpiCountSlice, KpiStop
 from models.orders import Operation
@@ -154,7 +155,7 @@ def _suspicious(session: Session, scope: Scope, machines: list[MachineKpi],
     flagged = [m for m in machines if m.figures.performance_over_100]
     if not flagged:
         return []
-    t = KpiCountSlice.__table__
+    t = table_of(KpiCountSlice)
     pairs = session.execute(sa.select(t.c.machine_id, t.c.product_id, t.c.operation_key).distinct().where(
         t.c.machine_id.in_([m.machine_id for m in flagged]), t.c.slice_start >= scope.start,
         t.c.slice_start < scope.end)).all()
@@ -307,7 +308,8 @@ def loss_pareto(session: Session, actor: Actor, *, plant_id: int, start: datetim
 def _pareto(scope: Scope, losses: list, info: dict) -> LossPareto:
     losses.sort(key=lambda r: (-r[2], r[0], r[1] or 0))
     total = sum((m for _k, _r, m in losses), Fraction(0))
-    rows, running, by_category = [], Fraction(0), defaultdict(Fraction)
+    rows, running = [], Fraction(0)
+    by_category: defaultdict[LossCategory | None, Fraction] = defaultdict(Fraction)
     for kind, reason_id, minutes in losses:
         running += minutes
         reason = info.get(reason_id)
@@ -347,7 +349,8 @@ def events_behind(session: Session, actor: Actor, *, plant_id: int, start: datet
             query = query.where(ProductionEvent.quantity_scrap > 0)
         if reason_code_id is not None:
             query = query.where(ProductionEvent.reason_code_id == reason_code_id)
-        found += session.exec(query.order_by(ProductionEvent.occurred_at, ProductionEvent.id).limit(limit + 1)).all()
+        query = query.order_by(col(ProductionEvent.occurred_at), col(ProductionEvent.id)).limit(limit + 1)
+        found += session.exec(query).all()
     if kind in (None, "downtime"):
         found += _stop_events(session, scope, machine_ids, reason_code_id, limit)
     found.sort(key=lambda e: (e.occurred_at, e.id))
@@ -369,7 +372,7 @@ def _stop_events(session: Session, scope: Scope, machine_ids: list[int], reason_
                                   sa.or_(col(KpiStop.end_at).is_(None), col(KpiStop.end_at) > scope.start))
     if reason_code_id is not None:
         query = query.where(KpiStop.reason_key == reason_code_id)
-    stops = session.exec(query.order_by(KpiStop.start_at).limit(limit + 1)).all()
+    stops = session.exec(query.order_by(col(KpiStop.start_at)).limit(limit + 1)).all()
     ids = [i for s in stops for i in (s.started_event_id, s.ended_event_id) if i is not None]
     return list(session.exec(select(ProductionEvent).where(col(ProductionEvent.id).in_(ids))).all()) if ids else []
 

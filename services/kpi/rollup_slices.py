@@ -96,7 +96,7 @@ class Slicer:
         found = self._day_cuts.get(day)
         if found is None:
             found = [datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)]
-            for _shift, s, e, _breaks in shift_windows(self.cal, day):
+            for _shift, s, e, _breaks in (shift_windows(self.cal, day) if self.cal is not None else []):
                 found += [s, e]
             self._day_cuts[day] = found
         return found

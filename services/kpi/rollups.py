@@ -25,15 +25,17 @@ Duplicates never reach here: the unique (organization_id, client_id) refuses the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from models.base import pk, table_of
 from models.kpi_rollup import (
     KpiCountDay,
     KpiCountSlice,
@@ -93,11 +95,12 @@ class _Context:
         """operation id -> (ideal cycle ms, product id, routing step)."""
         missing = {i for i in ids if i and i not in self._ops}
         if missing:
-            rows = self.session.exec(select(Operation.id, Operation.ideal_cycle_seconds, WorkOrder.product_id,
-                                            Operation.sequence)
-                                     .join(WorkOrder, WorkOrder.id == Operation.work_order_id)
+            rows = self.session.exec(select(col(Operation.id), col(Operation.ideal_cycle_seconds),
+                                            col(WorkOrder.product_id), col(Operation.sequence))
+                                     .join(WorkOrder, col(WorkOrder.id) == col(Operation.work_order_id))
                                      .where(col(Operation.id).in_(missing))).all()
             for op_id, ideal, product_id, step in rows:
+                assert op_id is not None                     # a stored row's primary key
                 self._ops[op_id] = (ideal_ms(ideal), product_id, step)
         return self._ops
 
@@ -109,7 +112,35 @@ def ideal_ms(seconds) -> int:
 
 # ----- apply ---------------------------------------------------------------------------------
 
-def apply(session: Session, events: list[ProductionEvent]) -> None:
+class DowntimeEvent(Protocol):
+    """What pairing downtime reads of an event: a ProductionEvent, ingest's EventRow or a raw row."""
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def organization_id(self) -> int: ...
+    @property
+    def plant_id(self) -> int: ...
+    @property
+    def machine_id(self) -> int: ...
+    @property
+    def kind(self) -> EventKind: ...
+    @property
+    def reason_code_id(self) -> int | None: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+
+
+class RecordedEvent(DowntimeEvent, Protocol):
+    """What `apply` reads of an event just inserted (a ProductionEvent, or ingest's lighter EventRow)."""
+    @property
+    def operation_id(self) -> int | None: ...
+    @property
+    def quantity_good(self) -> int: ...
+    @property
+    def quantity_scrap(self) -> int: ...
+
+
+def apply(session: Session, events: Sequence[RecordedEvent]) -> None:
     """Update the rollups for these freshly inserted events, in the caller's transaction."""
     if not events:
         return
@@ -124,7 +155,7 @@ def apply(session: Session, events: list[ProductionEvent]) -> None:
         _repair_stops(ctx, downtime)
 
 
-def _count_deltas(ctx: _Context, events: Iterable[ProductionEvent]) -> dict[tuple, dict]:
+def _count_deltas(ctx: _Context, events: Iterable[RecordedEvent]) -> dict[tuple, dict]:
     events = list(events)
     ops = ctx.operations(e.operation_id for e in events if e.operation_id)
     rows: dict[tuple, dict] = {}
@@ -181,7 +212,7 @@ def _stop_days(ctx: _Context, rows: dict[tuple, dict]) -> dict[tuple, dict]:
 
 
 def _upsert_counts(session: Session, rows: dict[tuple, dict], model=KpiCountSlice) -> None:
-    table = model.__table__
+    table = table_of(model)
     time_key = "slice_start" if model is KpiCountSlice else "day_start"
     stmt = _insert(session)(table)       # executemany of one cached statement: a multi-row .values() recompiles
     stmt = stmt.on_conflict_do_update(
@@ -192,7 +223,7 @@ def _upsert_counts(session: Session, rows: dict[tuple, dict], model=KpiCountSlic
 
 
 def _upsert_stop_slices(session: Session, rows: dict[tuple, dict], model=KpiStopSlice) -> None:
-    table = model.__table__
+    table = table_of(model)
     time_key = "slice_start" if model is KpiStopSlice else "day_start"
     live = [r for r in rows.values() if r["stop_us"] != 0]
     stmt = _insert(session)(table)
@@ -209,14 +240,14 @@ def _chunks(rows: list, size: int = _CHUNK):
 
 # ----- downtime pairing ----------------------------------------------------------------------
 
-def _order(e) -> tuple[datetime, int]:
-    return (e.occurred_at, e.id)
+def _order(e: DowntimeEvent) -> tuple[datetime, int]:
+    return (e.occurred_at, e.id or 0)
 
 
-def pair_downtime(events: Iterable) -> list[tuple[object, object | None]]:
+def pair_downtime(events: Iterable[DowntimeEvent]) -> list[tuple[DowntimeEvent, DowntimeEvent | None]]:
     """(started, ended or None) in the order they happened; see the module docstring for the rules."""
-    out: list[tuple[object, object | None]] = []
-    open_start = None
+    out: list[tuple[DowntimeEvent, DowntimeEvent | None]] = []
+    open_start: DowntimeEvent | None = None
     for e in sorted(events, key=_order):
         if e.kind == EventKind.DOWNTIME_STARTED:
             if open_start is not None:
@@ -230,9 +261,9 @@ def pair_downtime(events: Iterable) -> list[tuple[object, object | None]]:
     return out
 
 
-def _repair_stops(ctx: _Context, events: list[ProductionEvent]) -> None:
+def _repair_stops(ctx: _Context, events: list[RecordedEvent]) -> None:
     session = ctx.session
-    by_machine: dict[int, list[ProductionEvent]] = defaultdict(list)
+    by_machine: dict[int, list[DowntimeEvent]] = defaultdict(list)
     for e in events:
         by_machine[e.machine_id].append(e)
     _lock_machines(session, sorted(by_machine))
@@ -246,7 +277,7 @@ def _repair_stops(ctx: _Context, events: list[ProductionEvent]) -> None:
                 _add_stop(ctx, deltas, stop.organization_id, stop.plant_id, machine_id, stop.reason_key,
                           stop.start_at, stop.end_at, sign=-1)
         if old:
-            session.execute(sa.delete(KpiStop.__table__).where(KpiStop.__table__.c.id.in_([s.id for s in old])))
+            session.execute(sa.delete(table_of(KpiStop)).where(table_of(KpiStop).c.id.in_([s.id for s in old])))
         pairs = pair_downtime(stretch + ([closer] if closer is not None else []))
         new_rows = []
         for started, ended in pairs:
@@ -257,12 +288,12 @@ def _repair_stops(ctx: _Context, events: list[ProductionEvent]) -> None:
                 _add_stop(ctx, deltas, started.organization_id, started.plant_id, machine_id,
                           started.reason_code_id or 0, started.occurred_at, ended.occurred_at, sign=1)
         if new_rows:
-            session.execute(sa.insert(KpiStop.__table__), new_rows)
+            session.execute(sa.insert(table_of(KpiStop)), new_rows)
     _upsert_stop_slices(session, deltas)
     _upsert_stop_slices(session, _stop_days(ctx, deltas), KpiStopDay)
 
 
-def _stretch(session: Session, machine_id: int, new: list[ProductionEvent]):
+def _stretch(session: Session, machine_id: int, new: list[DowntimeEvent]):
     """The machine's downtime events whose pairing the new ones can change, and the start that closes it."""
     first, last = min(new, key=_order), max(new, key=_order)
     base = (ProductionEvent.machine_id == machine_id, col(ProductionEvent.kind).in_(DOWNTIME))
@@ -283,7 +314,7 @@ def _stretch(session: Session, machine_id: int, new: list[ProductionEvent]):
     return rows, closer
 
 
-def _stop_row(started, ended) -> dict:
+def _stop_row(started: DowntimeEvent, ended: DowntimeEvent | None) -> dict:
     return {"organization_id": started.organization_id, "plant_id": started.plant_id,
             "machine_id": started.machine_id, "started_event_id": started.id,
             "ended_event_id": ended.id if ended is not None else None, "reason_key": started.reason_code_id or 0,
@@ -306,7 +337,7 @@ def _add_stop(ctx: _Context, rows: dict, org_id: int, plant_id: int, machine_id:
 def _lock_machines(session: Session, machine_ids: list[int]) -> None:
     """Serialise re-pairing per machine (PostgreSQL row locks, in id order; SQLite has one writer)."""
     if session.get_bind().dialect.name == "postgresql" and machine_ids:
-        session.exec(select(Machine.id).where(col(Machine.id).in_(machine_ids)).order_by(Machine.id)
+        session.exec(select(col(Machine.id)).where(col(Machine.id).in_(machine_ids)).order_by(col(Machine.id))
                      .with_for_update(key_share=True)).all()
 
 
@@ -337,7 +368,7 @@ def rebuild(session: Session, *, organization_id: int | None = None, plant_id: i
             progress: Callable[[str], None] | None = None) -> RebuildResult:
     """Recompute every rollup row of the chosen plants (all by default) from their raw events."""
     say = progress or (lambda _message: None)
-    query = select(Plant).order_by(Plant.id)
+    query = select(Plant).order_by(col(Plant.id))
     if organization_id is not None:
         query = query.where(Plant.organization_id == organization_id)
     if plant_id is not None:
@@ -347,11 +378,11 @@ def rebuild(session: Session, *, organization_id: int | None = None, plant_id: i
     for plant in plants:
         say(f"plant {plant.code}: clearing rollups")
         for table in (KpiCountDay, KpiStopDay, KpiCountSlice, KpiStopSlice, KpiStop):
-            session.execute(sa.delete(table.__table__).where(table.__table__.c.plant_id == plant.id))
+            session.execute(sa.delete(table_of(table)).where(table_of(table).c.plant_id == plant.id))
         ctx = _Context(session)
-        count_rows, events = _rebuild_counts(ctx, plant.id)
+        count_rows, events = _rebuild_counts(ctx, pk(plant))
         say(f"plant {plant.code}: {events} count events -> {count_rows} count rows")
-        stops, stop_rows = _rebuild_stops(ctx, plant.id)
+        stops, stop_rows = _rebuild_stops(ctx, pk(plant))
         say(f"plant {plant.code}: {stops} stops -> {stop_rows} stop rows")
         total = RebuildResult(total.plants + 1, total.count_rows + count_rows, total.stops + stops,
                               total.stop_rows + stop_rows, total.events + events)
@@ -360,8 +391,8 @@ def rebuild(session: Session, *, organization_id: int | None = None, plant_id: i
 
 def _hour_expr(session: Session):
     if session.get_bind().dialect.name == "postgresql":
-        return sa.func.date_trunc("hour", sa.func.timezone("UTC", ProductionEvent.__table__.c.occurred_at))
-    return sa.func.strftime("%Y-%m-%d %H:00:00", ProductionEvent.__table__.c.occurred_at)
+        return sa.func.date_trunc("hour", sa.func.timezone("UTC", table_of(ProductionEvent).c.occurred_at))
+    return sa.func.strftime("%Y-%m-%d %H:00:00", table_of(ProductionEvent).c.occurred_at)
 
 
 def _aware(value) -> datetime:
@@ -373,7 +404,7 @@ def _aware(value) -> datetime:
 def _rebuild_counts(ctx: _Context, plant_id: int) -> tuple[int, int]:
     """Counts grouped per machine, hour, operation and reason in SQL; hours cut into several slices by the
     calendar are re-read event by event."""
-    session, t = ctx.session, ProductionEvent.__table__
+    session, t = ctx.session, table_of(ProductionEvent)
     hour = _hour_expr(session).label("hour")
     grouped = session.execute(
         sa.select(t.c.organization_id, t.c.machine_id, t.c.operation_id, t.c.reason_code_id, hour,
@@ -414,7 +445,7 @@ def _merge_row(rows: dict, key: tuple, row: dict) -> None:
 
 def _rebuild_stops(ctx: _Context, plant_id: int) -> tuple[int, int]:
     session = ctx.session
-    t = ProductionEvent.__table__
+    t = table_of(ProductionEvent)
     rows = session.execute(
         sa.select(t.c.id, t.c.organization_id, t.c.plant_id, t.c.machine_id, t.c.kind, t.c.reason_code_id,
                   t.c.occurred_at)
@@ -424,7 +455,8 @@ def _rebuild_stops(ctx: _Context, plant_id: int) -> tuple[int, int]:
     for r in rows:
         by_machine[r.machine_id].append(_RawEvent(r.id, r.organization_id, r.plant_id, r.machine_id,
                                                   EventKind(r.kind), r.reason_code_id, _aware(r.occurred_at)))
-    stops, slices = [], {}
+    stops: list[dict] = []
+    slices: dict[tuple, dict] = {}
     for machine_id, events in by_machine.items():
         for started, ended in pair_downtime(events):
             stops.append(_stop_row(started, ended))
@@ -451,4 +483,4 @@ class _RawEvent:
 
 def _bulk_insert(session: Session, model, rows: list[dict]) -> None:
     for chunk in _chunks(rows, 5000):
-        session.execute(sa.insert(model.__table__), chunk)
+        session.execute(sa.insert(table_of(model)), chunk)

@@ -11,7 +11,7 @@ rollups, never the raw events; an open stop (no end yet) is clipped to working t
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -19,6 +19,7 @@ from functools import cached_property
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from models.base import pk, table_of
 from models.calendar import Shift, ShiftCalendar
 from models.kpi_rollup import (
     KpiCountDay,
@@ -144,7 +145,7 @@ def resolve_scope(session: Session, actor: Actor, *, plant_id: int, start: datet
 def _shift_name(session: Session, plant: Plant, shift_id: int) -> str:
     shift = session.get(Shift, shift_id)
     cal = session.get(ShiftCalendar, shift.calendar_id) if shift is not None else None
-    if cal is None or cal.plant_id != plant.id or not cal.is_default or not cal.is_active:
+    if shift is None or cal is None or cal.plant_id != plant.id or not cal.is_default or not cal.is_active:
         raise NotFound("Shift not found in the plant's calendar.")
     return shift.name
 
@@ -155,7 +156,7 @@ def _machine_filter(scope: Scope, table) -> list:
         where.append(table.c.machine_id == scope.machine_id)
     elif scope.department_id is not None:
         where.append(table.c.machine_id.in_(
-            sa.select(Machine.__table__.c.id).where(Machine.__table__.c.department_id == scope.department_id)))
+            sa.select(table_of(Machine).c.id).where(table_of(Machine).c.department_id == scope.department_id)))
     return where
 
 
@@ -165,11 +166,11 @@ def _machines(session: Session, scope: Scope) -> dict[int, Machine]:
         query = query.where(Machine.id == scope.machine_id)
     elif scope.department_id is not None:
         query = query.where(Machine.department_id == scope.department_id)
-    machines = {mc.id: mc for mc in session.exec(query).all()}
+    machines = {pk(mc): mc for mc in session.exec(query).all()}
     active = {i for i, mc in machines.items() if mc.is_active}
     inactive = set(machines) - active
     if inactive:
-        t = KpiCountSlice.__table__
+        t = table_of(KpiCountSlice)
         used = set(session.execute(sa.select(sa.distinct(t.c.machine_id)).where(
             t.c.machine_id.in_(inactive), t.c.slice_start >= scope.start, t.c.slice_start < scope.end)).scalars())
         active |= used
@@ -202,7 +203,7 @@ def _slice_filter(scope: Scope, table, start: datetime | None = None, end: datet
 
 
 def _summed(session: Session, scope: Scope, slices, day_rows, group: tuple[str, ...], figures: tuple[str, ...],
-            by_day: bool) -> list:
+            by_day: bool) -> Sequence[sa.Row]:
     """(group values..., sum of each figure) over the slices of the window, whole days from the day rows."""
     days = whole_days(scope) if by_day else None
     if days is None:
@@ -221,22 +222,22 @@ def _summed(session: Session, scope: Scope, slices, day_rows, group: tuple[str, 
     return session.execute(sa.select(*keys, *[sa.func.sum(both.c[f]) for f in figures]).group_by(*keys)).all()
 
 
-def count_sums(session: Session, scope: Scope, *group: str, by_day: bool | None = None) -> list:
+def count_sums(session: Session, scope: Scope, *group: str, by_day: bool | None = None) -> Sequence[sa.Row]:
     """(group values..., good, scrap, ideal_ms, good_ideal_ms, events) per group of count slices. `by_day`
     (default: unless grouped by slice_start) reads whole days from the day rows."""
-    return _summed(session, scope, KpiCountSlice.__table__, KpiCountDay.__table__, group,
+    return _summed(session, scope, table_of(KpiCountSlice), table_of(KpiCountDay), group,
                    ("good", "scrap", "ideal_ms", "good_ideal_ms", "events"),
                    "slice_start" not in group if by_day is None else by_day)
 
 
-def stop_sums(session: Session, scope: Scope, *group: str, by_day: bool | None = None) -> list:
+def stop_sums(session: Session, scope: Scope, *group: str, by_day: bool | None = None) -> Sequence[sa.Row]:
     """(group values..., reason_key, stop_us) per group of closed-stop slices (`by_day` as in count_sums)."""
-    return _summed(session, scope, KpiStopSlice.__table__, KpiStopDay.__table__, (*group, "reason_key"),
+    return _summed(session, scope, table_of(KpiStopSlice), table_of(KpiStopDay), (*group, "reason_key"),
                    ("stop_us",), "slice_start" not in group if by_day is None else by_day)
 
 
 def open_stops(session: Session, scope: Scope) -> list[KpiStop]:
-    t = KpiStop.__table__
+    t = table_of(KpiStop)
     return list(session.exec(select(KpiStop).where(*_machine_filter(scope, t), col(KpiStop.end_at).is_(None),
                                                    KpiStop.start_at < scope.limit)).all())
 
@@ -266,7 +267,7 @@ def reasons(session: Session, actor: Actor, keys) -> dict[int, ReasonInfo]:
         return {}
     rows = session.exec(select(ReasonCode).where(col(ReasonCode.id).in_(ids),
                                                  ReasonCode.organization_id == actor.organization_id)).all()
-    return {r.id: ReasonInfo(r.id, r.code, r.name, r.planned, r.loss_category) for r in rows}
+    return {pk(r): ReasonInfo(pk(r), r.code, r.name, r.planned, r.loss_category) for r in rows}
 
 
 def is_planned(info: dict[int, ReasonInfo], reason_key: int) -> bool:

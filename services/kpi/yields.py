@@ -46,7 +46,8 @@ def fpy_by_product_step(session: Session, actor: Actor, *, plant_id: int, start:
             value = kpi_math.fpy(units_in, right)
             steps.append(StepYield(product_id=pid, product_code=product.code if product else "-",
                                    product_name=product.name if product else "", step=step,
-                                   step_name=names.get((pid, step), ""), units_in=units_in, right_first_time=right,
+                                   step_name=names.get((pid, step), "") if pid is not None and step is not None else "",
+                                   units_in=units_in, right_first_time=right,
                                    fpy=exact(value), fpy_percent=kpi_math.display(value)))
         measured = [kpi_math.fpy(s.units_in, s.right_first_time) for s in steps if s.units_in]
         rty = kpi_math.rty(measured)
@@ -60,7 +61,7 @@ def _step_names(session: Session, product_ids: set[int]) -> dict[tuple[int, int]
     if not product_ids:
         return {}
     rows = session.exec(select(Routing.product_id, RoutingStep.sequence, RoutingStep.name)
-                        .join(RoutingStep, RoutingStep.routing_id == Routing.id)
+                        .join(RoutingStep, col(RoutingStep.routing_id) == col(Routing.id))
                         .where(col(Routing.product_id).in_(product_ids), Routing.is_active == True)  # noqa: E712
-                        .order_by(Routing.id)).all()
+                        .order_by(col(Routing.id))).all()
     return {(pid, seq): name for pid, seq, name in rows}

@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.maintenance import MaintenanceTicket
 from services.core.access import Actor
 from services.kpi.live import Scope
@@ -37,19 +38,20 @@ class MaintenanceBoard(BaseModel):
 
 def board_scope(session: Session, actor: Actor, plant_id: int) -> Scope:
     plant = visible_plant(session, actor, plant_id)
-    require_kpis(actor, plant.id)
-    return Scope("maintenance", actor.organization_id, plant.id)
+    require_kpis(actor, pk(plant))
+    return Scope("maintenance", actor.organization_id, pk(plant))
 
 
 def board(session: Session, actor: Actor, plant_id: int, *, now: datetime) -> MaintenanceBoard:
     plant = visible_plant(session, actor, plant_id)
-    require_kpis(actor, plant.id)
+    require_kpis(actor, pk(plant))
     rows = session.exec(select(MaintenanceTicket).where(
         MaintenanceTicket.organization_id == actor.organization_id, MaintenanceTicket.plant_id == plant.id,
-        MaintenanceTicket.is_closed == False).order_by(MaintenanceTicket.id).limit(MAX_OPEN)).all()  # noqa: E712
+        col(MaintenanceTicket.is_closed) == False)  # noqa: E712
+        .order_by(col(MaintenanceTicket.id)).limit(MAX_OPEN)).all()
     open_tickets = sorted(reads(session, actor, list(rows), now=now),
                           key=lambda t: (t.sla_remaining_seconds is None, t.sla_remaining_seconds or 0, t.id))
     return MaintenanceBoard(plant_id=plant.id, plant_code=plant.code, timezone=plant.timezone, at=now,
                             open_tickets=open_tickets,
-                            kpis=maintenance_kpis(session, actor, plant_id=plant.id, start=now - timedelta(days=KPI_DAYS),
-                                                  end=now, now=now))
+                            kpis=maintenance_kpis(session, actor, plant_id=pk(plant),
+                                                  start=now - timedelta(days=KPI_DAYS), end=now, now=now))

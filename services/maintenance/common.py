@@ -9,8 +9,9 @@ Rows of other organizations and plants the actor cannot see are NotFound.
 """
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.resources import Machine
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.core.access import Actor, Permission
@@ -68,8 +69,8 @@ def is_technician(session: Session, organization_id: int, user_id: int, plant_id
 
 def technicians(session: Session, actor: Actor, plant_id: int) -> list[tuple[int, str]]:
     """(user id, name) of the people tickets of this plant can be assigned to."""
-    rows = session.exec(select(User).join(RoleAssignment, RoleAssignment.user_id == User.id).join(
-        UserPlantAccess, UserPlantAccess.user_id == User.id).where(
+    rows = session.exec(select(User).join(RoleAssignment, col(RoleAssignment.user_id) == col(User.id)).join(
+        UserPlantAccess, col(UserPlantAccess.user_id) == col(User.id)).where(
         User.organization_id == actor.organization_id, User.is_active == True,  # noqa: E712
         RoleAssignment.role == Role.MAINTENANCE, UserPlantAccess.plant_id == plant_id).order_by(User.username)).all()
-    return list(dict.fromkeys((u.id, u.full_name or u.username) for u in rows))
+    return list(dict.fromkeys((pk(u), u.full_name or u.username) for u in rows))

@@ -45,15 +45,17 @@ def machine_history(session: Session, actor, machine_id: int, *, now: datetime) 
     machine = machine_of(session, actor, machine_id)
     tickets = list_tickets(session, actor, plant_id=machine.plant_id, machine_id=machine.id, limit=5000, now=now)
     rows = session.exec(select(KpiStop, ReasonCode.name, ReasonCode.planned).join(
-        ReasonCode, ReasonCode.id == KpiStop.reason_key, isouter=True).where(KpiStop.machine_id == machine.id)
+        ReasonCode, col(ReasonCode.id) == col(KpiStop.reason_key), isouter=True)
+        .where(col(KpiStop.machine_id) == machine.id)
         .order_by(col(KpiStop.start_at).desc()).limit(MAX_STOPS)).all()
     links = dict(session.exec(select(MaintenanceStopLink.event_id, MaintenanceTicket.id).join(
-        MaintenanceTicket, MaintenanceTicket.id == MaintenanceStopLink.ticket_id).where(
+        MaintenanceTicket, col(MaintenanceTicket.id) == col(MaintenanceStopLink.ticket_id)).where(
         col(MaintenanceStopLink.event_id).in_([s.started_event_id for s, _, _ in rows] or [-1]))).all())
     by_id = {t.id: t for t in tickets}
     stops = []
     for stop, reason, planned in rows:
-        t = by_id.get(links.get(stop.started_event_id))
+        ticket_id = links.get(stop.started_event_id)
+        t = by_id.get(ticket_id) if ticket_id is not None else None
         stops.append(StopRow(start_at=stop.start_at, end_at=stop.end_at,
                              minutes=(stop.end_at - stop.start_at).total_seconds() / 60 if stop.end_at else None,
                              reason=reason or "", planned=bool(planned), ticket_number=t.number if t else "",

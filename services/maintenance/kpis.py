@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.kpi_rollup import KpiStop
 from models.maintenance import MaintenanceLabour, MaintenanceTicket, StockMove
 from models.resources import LossCategory, Machine, ReasonCode
@@ -99,17 +100,20 @@ def maintenance_kpis(session: Session, actor, *, plant_id: int, start: datetime,
                      machine_id: int | None = None, work_center_id: int | None = None,
                      now: datetime) -> MaintenanceKpis:
     plant = visible_plant(session, actor, plant_id)
-    require_kpis(actor, plant.id)
+    require_kpis(actor, pk(plant))
     if start.tzinfo is None or end.tzinfo is None or end <= start:
         raise Invalid(fields={"end": "The end must be after the start (times with zone)."})
-    machines = _machines(session, actor, plant.id, machine_id, work_center_id)
+    machines = _machines(session, actor, pk(plant), machine_id, work_center_id)
     ids = list(machines) or [-1]
     T = MaintenanceTicket
-    rows = session.exec(select(T.machine_id, T.kind, T.created_at, T.started_at, T.resolved_at, T.responded_at,
-                               T.response_due_at, T.resolution_due_at, T.response_breached, T.is_closed).where(
-        T.organization_id == actor.organization_id, col(T.machine_id).in_(ids), T.is_cancelled == False,  # noqa: E712
-        sa.or_(T.is_closed == False, T.resolved_at >= start), T.created_at < end)).all()  # noqa: E712
-    breakdowns, repairs = defaultdict(int), defaultdict(list)
+    rows = session.exec(select(col(T.machine_id), col(T.kind), col(T.created_at), col(T.started_at),  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
+                               col(T.resolved_at), col(T.responded_at), col(T.response_due_at),
+                               col(T.resolution_due_at), col(T.response_breached), col(T.is_closed)).where(
+        col(T.organization_id) == actor.organization_id, col(T.machine_id).in_(ids),
+        col(T.is_cancelled) == False,  # noqa: E712
+        sa.or_(col(T.is_closed) == False, col(T.resolved_at) >= start), col(T.created_at) < end)).all()  # noqa: E712
+    breakdowns: defaultdict[int, int] = defaultdict(int)
+    repairs: defaultdict[int, list] = defaultdict(list)
     answered = answered_ok = resolved = resolved_ok = preventive = corrective = 0
     backlog = {label: 0 for _, label in AGE_BUCKETS}
     for m, kind, created, started, done_at, responded, resp_due, res_due, resp_breached, closed in rows:
@@ -130,7 +134,7 @@ def maintenance_kpis(session: Session, actor, *, plant_id: int, start: datetime,
             age = (now - created).total_seconds() / 86400
             backlog[next(label for limit, label in AGE_BUCKETS if limit is None or age < limit)] += 1
     stops, stop_repairs = _breakdown_stops(session, actor, ids, start, end)
-    operating = operating_by_machine(session, plant.id, list(machines), start, end)
+    operating = operating_by_machine(session, pk(plant), list(machines), start, end)
     parts = _parts_cost(session, actor, ids, start, end)
     labour_cost, labour_hours, labour_by = _labour(session, actor, ids, start, end)
     per_machine = []
@@ -156,7 +160,7 @@ def maintenance_kpis(session: Session, actor, *, plant_id: int, start: datetime,
 
 def _breakdown_stops(session: Session, actor, ids: list[int], start: datetime, end: datetime):
     rows = session.exec(select(KpiStop.machine_id, KpiStop.start_at, KpiStop.end_at).join(
-        ReasonCode, ReasonCode.id == KpiStop.reason_key).where(
+        ReasonCode, col(ReasonCode.id) == col(KpiStop.reason_key)).where(
         KpiStop.organization_id == actor.organization_id, col(KpiStop.machine_id).in_(ids),
         KpiStop.start_at >= start, KpiStop.start_at < end, ReasonCode.planned == False,  # noqa: E712
         ReasonCode.loss_category == LossCategory.BREAKDOWN)).all()
@@ -171,17 +175,18 @@ def _breakdown_stops(session: Session, actor, ids: list[int], start: datetime, e
 
 def _parts_cost(session: Session, actor, ids: list[int], start: datetime, end: datetime) -> dict[int, Decimal]:
     rows = session.exec(select(MaintenanceTicket.machine_id, sa.func.sum(-StockMove.quantity * StockMove.unit_cost))
-                        .join(MaintenanceTicket, MaintenanceTicket.id == StockMove.ticket_id).where(
+                        .join(MaintenanceTicket, col(MaintenanceTicket.id) == col(StockMove.ticket_id)).where(
         StockMove.organization_id == actor.organization_id, col(MaintenanceTicket.machine_id).in_(ids),
-        StockMove.at >= start, StockMove.at < end).group_by(MaintenanceTicket.machine_id)).all()
+        col(StockMove.at) >= start, col(StockMove.at) < end).group_by(col(MaintenanceTicket.machine_id))).all()
     return {m: Decimal(str(v or 0)) for m, v in rows}
 
 
 def _labour(session: Session, actor, ids: list[int], start: datetime, end: datetime):
-    rows = session.exec(select(MaintenanceTicket.machine_id, MaintenanceLabour.hours, MaintenanceLabour.hourly_rate)
-                        .join(MaintenanceTicket, MaintenanceTicket.id == MaintenanceLabour.ticket_id).where(
-        MaintenanceLabour.organization_id == actor.organization_id, col(MaintenanceTicket.machine_id).in_(ids),
-        MaintenanceLabour.started_at >= start, MaintenanceLabour.started_at < end)).all()
+    rows = session.exec(select(col(MaintenanceTicket.machine_id), col(MaintenanceLabour.hours),
+                               col(MaintenanceLabour.hourly_rate))
+                        .join(MaintenanceTicket, col(MaintenanceTicket.id) == col(MaintenanceLabour.ticket_id)).where(
+        col(MaintenanceLabour.organization_id) == actor.organization_id, col(MaintenanceTicket.machine_id).in_(ids),
+        col(MaintenanceLabour.started_at) >= start, col(MaintenanceLabour.started_at) < end)).all()
     by: dict[int, Decimal] = defaultdict(lambda: Decimal("0"))
     hours = Decimal("0")
     for m, h, rate in rows:

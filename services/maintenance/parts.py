@@ -21,6 +21,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.maintenance import MaintenanceLabour, MaintenanceTicket, PartStock, SparePart, StockMove
 from models.user import User
 from services.core.access import Actor, Permission, require
@@ -120,7 +121,7 @@ def _stock_row(session: Session, actor: Actor, part: SparePart, plant_id: int, l
                                     PartStock.location == location)
     row = session.exec(query.with_for_update()).first()
     if row is None:
-        row = PartStock(organization_id=actor.organization_id, plant_id=plant_id, part_id=part.id, location=location)
+        row = PartStock(organization_id=actor.organization_id, plant_id=plant_id, part_id=pk(part), location=location)
         session.add(row)
         session.flush()
     return row
@@ -146,14 +147,14 @@ def _move(session: Session, actor: Actor, row: PartStock, kind: str, quantity: i
 def receive(session: Session, actor: Actor, part_id: int, plant_id: int, location: str, quantity: int, *,
             unit_cost: Decimal | None = None, note: str = "", now: datetime) -> StockRead:
     plant = visible_plant(session, actor, plant_id)
-    require_maintain(actor, plant.id)
+    require_maintain(actor, pk(plant))
     part = _part(session, actor, part_id)
     if not isinstance(quantity, int) or quantity < 1:
         raise Invalid(fields={"quantity": "Receive at least 1."})
     cost = part.unit_cost if unit_cost is None else unit_cost
     if p := decimal_problem(cost, places=4, max_digits=12, minimum=Decimal("0")):
         raise Invalid(fields={"unit_cost": p})
-    row = _stock_row(session, actor, part, plant.id, location)
+    row = _stock_row(session, actor, part, pk(plant), location)
     _move(session, actor, row, "receipt", quantity, to_decimal(cost, 4), note=note, now=now)
     return _stock_read(part, row)
 
@@ -179,11 +180,11 @@ def issue_to_ticket(session: Session, actor: Actor, ticket_id: int, part_id: int
 def set_minimum(session: Session, actor: Actor, part_id: int, plant_id: int, location: str, min_quantity: int, *,
                 now: datetime) -> StockRead:
     plant = visible_plant(session, actor, plant_id)
-    require_maintain(actor, plant.id)
+    require_maintain(actor, pk(plant))
     part = _part(session, actor, part_id)
     if not isinstance(min_quantity, int) or min_quantity < 0:
         raise Invalid(fields={"min_quantity": "Use 0 or more."})
-    row = _stock_row(session, actor, part, plant.id, location)
+    row = _stock_row(session, actor, part, pk(plant), location)
     before, row.min_quantity = row.min_quantity, min_quantity
     session.add(row)
     announce(session, actor, "part_stock", row.id, "update", {"min_quantity": {"before": before, "after": min_quantity}},
@@ -200,11 +201,11 @@ def _stock_read(part: SparePart, row: PartStock) -> StockRead:
 def stock(session: Session, actor: Actor, *, plant_id: int | None = None, below_minimum: bool = False) -> list[StockRead]:
     require(actor, Permission.VIEW)
     plants = [p for p in ([plant_id] if plant_id else actor.plant_ids) if p in actor.plant_ids]
-    query = select(SparePart, PartStock).join(PartStock, PartStock.part_id == SparePart.id).where(
+    query = select(SparePart, PartStock).join(PartStock, col(PartStock.part_id) == col(SparePart.id)).where(
         PartStock.organization_id == actor.organization_id, col(PartStock.plant_id).in_(plants or [-1]))
     if below_minimum:
         query = query.where(PartStock.quantity < PartStock.min_quantity)
-    rows = session.exec(query.order_by(PartStock.plant_id, SparePart.code, PartStock.location)).all()
+    rows = session.exec(query.order_by(col(PartStock.plant_id), col(SparePart.code), col(PartStock.location))).all()
     return [_stock_read(part, row) for part, row in rows]
 
 
@@ -234,7 +235,8 @@ def add_labour(session: Session, actor: Actor, ticket_id: int, *, user_id: int |
         problems["note"] = p
     check(problems)
     hours = to_decimal(Decimal((ended_at - started_at).total_seconds()) / Decimal(3600), 2)
-    row = MaintenanceLabour(organization_id=actor.organization_id, ticket_id=ticket.id, user_id=user.id,
+    assert user is not None                          # check() refused a missing user above
+    row = MaintenanceLabour(organization_id=actor.organization_id, ticket_id=pk(ticket), user_id=pk(user),
                             started_at=started_at, ended_at=ended_at, hours=hours,
                             hourly_rate=to_decimal(hourly_rate, 2), note=(note or "").strip(),
                             created_by=actor.user_id, created_at=now)
@@ -253,8 +255,10 @@ def _labour_read(row: MaintenanceLabour, username: str) -> LabourRead:
 
 def labour(session: Session, actor: Actor, ticket_id: int) -> list[LabourRead]:
     get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
-    rows = session.exec(select(MaintenanceLabour, User.username).join(User, User.id == MaintenanceLabour.user_id)
-                        .where(MaintenanceLabour.ticket_id == ticket_id).order_by(MaintenanceLabour.started_at)).all()
+    rows = session.exec(select(MaintenanceLabour, col(User.username))
+                        .join(User, col(User.id) == col(MaintenanceLabour.user_id))
+                        .where(col(MaintenanceLabour.ticket_id) == ticket_id)
+                        .order_by(col(MaintenanceLabour.started_at))).all()
     return [_labour_read(r, name) for r, name in rows]
 
 
@@ -264,7 +268,7 @@ def ticket_costs(session: Session, actor: Actor, ticket_id: int) -> TicketCosts:
         raise NotFound("Maintenance ticket not found.")
     parts = session.exec(select(func.coalesce(func.sum(-StockMove.quantity * StockMove.unit_cost), 0)).where(
         StockMove.ticket_id == ticket_id)).one()
-    rows = session.exec(select(MaintenanceLabour.hours, MaintenanceLabour.hourly_rate).where(
+    rows = session.exec(select(col(MaintenanceLabour.hours), col(MaintenanceLabour.hourly_rate)).where(
         MaintenanceLabour.ticket_id == ticket_id)).all()
     hours = sum((h for h, _ in rows), Decimal("0"))
     lab = sum((h * r for h, r in rows), Decimal("0")).quantize(Decimal("0.01"))

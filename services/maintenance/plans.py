@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.maintenance import MaintenancePlan, MaintenancePlanMachine, MaintenanceTicket
 from models.resources import Machine, WorkCenter
 from models.shopfloor import EventKind, ProductionEvent
@@ -69,10 +70,13 @@ class PlanRead(BaseModel):
 
 
 def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: datetime) -> PlanRead:
-    if (data.machine_id is None) == (data.work_center_id is None):
+    target: Machine | WorkCenter
+    if data.machine_id is not None and data.work_center_id is None:
+        target = get_scoped(session, actor, Machine, data.machine_id, "Machine")
+    elif data.work_center_id is not None and data.machine_id is None:
+        target = get_scoped(session, actor, WorkCenter, data.work_center_id, "Machine")
+    else:
         raise Invalid(fields={"machine_id": "Choose a machine or a machine class (work center)."})
-    target = get_scoped(session, actor, Machine if data.machine_id else WorkCenter,
-                        data.machine_id or data.work_center_id, "Machine")
     require_maintain(actor, target.plant_id)
     problems: dict[str, str] = {}
     if p := text_problem(data.name, max_length=200):
@@ -111,7 +115,7 @@ def list_plans(session: Session, actor: Actor, *, plant_id: int | None = None) -
     plants = [p for p in ([plant_id] if plant_id else actor.plant_ids) if p in actor.plant_ids]
     rows = session.exec(select(MaintenancePlan).where(MaintenancePlan.organization_id == actor.organization_id,
                                                       col(MaintenancePlan.plant_id).in_(plants or [-1]))
-                        .order_by(MaintenancePlan.name, MaintenancePlan.id)).all()
+                        .order_by(col(MaintenancePlan.name), col(MaintenancePlan.id))).all()
     return [PlanRead.model_validate(r.model_dump()) for r in rows]
 
 
@@ -150,7 +154,7 @@ def parts_since(session: Session, machine_id: int, since: datetime, until: datet
 def usage(session: Session, plan: MaintenancePlan, machine: Machine, since: datetime, now: datetime) -> float:
     """Parts (count plans) or run hours (run_hours plans) on the machine since `since`."""
     if plan.trigger == "count":
-        return float(parts_since(session, machine.id, since, now))
+        return float(parts_since(session, pk(machine), since, now))
     return operating_seconds(session, machine, since, now) / 3600
 
 
@@ -171,7 +175,7 @@ def _machines(session: Session, plan: MaintenancePlan) -> list[Machine]:
     query = select(Machine).where(Machine.is_active == True)  # noqa: E712
     query = query.where(Machine.id == plan.machine_id) if plan.machine_id else query.where(
         Machine.work_center_id == plan.work_center_id)
-    return list(session.exec(query.order_by(Machine.id)).all())
+    return list(session.exec(query.order_by(col(Machine.id))).all())
 
 
 def generate_due(session: Session, *, now: datetime, organization_id: int | None = None) -> int:
@@ -181,7 +185,7 @@ def generate_due(session: Session, *, now: datetime, organization_id: int | None
         query = query.where(MaintenancePlan.organization_id == organization_id)
     made = 0
     actors: dict[int, Actor] = {}
-    for plan in session.exec(query.order_by(MaintenancePlan.id).with_for_update()).all():
+    for plan in session.exec(query.order_by(col(MaintenancePlan.id)).with_for_update()).all():
         for machine in _machines(session, plan):
             state = _state(session, plan, machine)
             if state.open_ticket_id is not None:
@@ -209,7 +213,7 @@ def _state(session: Session, plan: MaintenancePlan, machine: Machine) -> Mainten
     row = session.exec(select(MaintenancePlanMachine).where(MaintenancePlanMachine.plan_id == plan.id,
                                                             MaintenancePlanMachine.machine_id == machine.id)).first()
     if row is None:
-        row = MaintenancePlanMachine(organization_id=plan.organization_id, plan_id=plan.id, machine_id=machine.id,
+        row = MaintenancePlanMachine(organization_id=plan.organization_id, plan_id=pk(plan), machine_id=pk(machine),
                                      since=plan.anchor_at)
         session.add(row)
         session.flush()

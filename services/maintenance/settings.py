@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.maintenance import MaintenanceAutoRule, MaintenanceSlaTarget, MaintenanceStopLink, MaintenanceTeam
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
 from models.user import User
@@ -83,7 +84,7 @@ def set_sla_target(session: Session, actor: Actor, plant_id: int, priority: str,
                    resolution_minutes: int, warn_minutes: int = 30, pause_waiting_parts: bool = True,
                    now: datetime) -> SlaTargetRead:
     plant = visible_plant(session, actor, plant_id)
-    require_maintain(actor, plant.id)
+    require_maintain(actor, pk(plant))
     check_priority(priority)
     problems = {}
     for key, value in (("response_minutes", response_minutes), ("resolution_minutes", resolution_minutes)):
@@ -97,7 +98,7 @@ def set_sla_target(session: Session, actor: Actor, plant_id: int, priority: str,
     row = session.exec(select(MaintenanceSlaTarget).where(MaintenanceSlaTarget.plant_id == plant.id,
                                                           MaintenanceSlaTarget.priority == priority)).first()
     if row is None:
-        row = stamp_new(MaintenanceSlaTarget(organization_id=actor.organization_id, plant_id=plant.id,
+        row = stamp_new(MaintenanceSlaTarget(organization_id=actor.organization_id, plant_id=pk(plant),
                                              priority=priority, response_minutes=response_minutes,
                                              resolution_minutes=resolution_minutes), actor, now)
     row.response_minutes, row.resolution_minutes = response_minutes, resolution_minutes
@@ -107,7 +108,7 @@ def set_sla_target(session: Session, actor: Actor, plant_id: int, priority: str,
     announce(session, actor, "maintenance_sla_target", row.id, "update",
              {"priority": priority, "response_minutes": response_minutes, "resolution_minutes": resolution_minutes,
               "warn_minutes": warn_minutes, "pause_waiting_parts": pause_waiting_parts}, now=now, plant_id=plant.id)
-    return next(t for t in sla_targets(session, actor, plant.id) if t.priority == priority)
+    return next(t for t in sla_targets(session, actor, pk(plant)) if t.priority == priority)
 
 
 # ---- the escalation team -------------------------------------------------------------------------
@@ -124,9 +125,9 @@ def team(session: Session, actor: Actor, plant_id: int) -> TeamRead:
 def set_team(session: Session, actor: Actor, plant_id: int, *, lead_user_id: int | None,
              manager_user_id: int | None, manager_after_minutes: int = 60, now: datetime) -> TeamRead:
     plant = visible_plant(session, actor, plant_id)
-    require_maintain(actor, plant.id)
+    require_maintain(actor, pk(plant))
     problems = {}
-    if lead_user_id is not None and not is_technician(session, actor.organization_id, lead_user_id, plant.id):
+    if lead_user_id is not None and not is_technician(session, actor.organization_id, lead_user_id, pk(plant)):
         problems["lead_user_id"] = "Choose a technician of this plant."
     if manager_user_id is not None:
         user = session.get(User, manager_user_id)
@@ -137,21 +138,21 @@ def set_team(session: Session, actor: Actor, plant_id: int, *, lead_user_id: int
     check(problems)
     row = session.exec(select(MaintenanceTeam).where(MaintenanceTeam.plant_id == plant.id)).first()
     if row is None:
-        row = stamp_new(MaintenanceTeam(organization_id=actor.organization_id, plant_id=plant.id), actor, now)
+        row = stamp_new(MaintenanceTeam(organization_id=actor.organization_id, plant_id=pk(plant)), actor, now)
     row.lead_user_id, row.manager_user_id, row.manager_after_minutes = lead_user_id, manager_user_id, manager_after_minutes
     session.add(stamp(row, actor, now))
     session.flush()
     announce(session, actor, "maintenance_team", row.id, "update",
              {"lead_user_id": lead_user_id, "manager_user_id": manager_user_id,
               "manager_after_minutes": manager_after_minutes}, now=now, plant_id=plant.id)
-    return team(session, actor, plant.id)
+    return team(session, actor, pk(plant))
 
 
 # ---- automatic tickets for long stops ------------------------------------------------------------
 
 def create_auto_rule(session: Session, actor: Actor, data: AutoRuleCreate, *, now: datetime) -> AutoRuleRead:
     plant = visible_plant(session, actor, data.plant_id)
-    require_maintain(actor, plant.id)
+    require_maintain(actor, pk(plant))
     problems = {}
     if data.machine_id is not None:
         machine = get_scoped(session, actor, Machine, data.machine_id, "Machine")
@@ -176,7 +177,7 @@ def auto_rules(session: Session, actor: Actor, plant_id: int) -> list[AutoRuleRe
     require(actor, Permission.VIEW)
     visible_plant(session, actor, plant_id)
     rows = session.exec(select(MaintenanceAutoRule).where(MaintenanceAutoRule.plant_id == plant_id)
-                        .order_by(MaintenanceAutoRule.id)).all()
+                        .order_by(col(MaintenanceAutoRule.id))).all()
     return [AutoRuleRead.model_validate(r.model_dump()) for r in rows]
 
 
@@ -221,6 +222,7 @@ def raise_for_long_stops(session: Session, *, now: datetime) -> int:
         if linked is not None:
             continue
         machine = session.get(Machine, status.machine_id)
+        assert machine is not None                   # a machine status belongs to its machine (foreign key)
         reason = session.get(ReasonCode, status.reason_code_id) if status.reason_code_id else None
         minutes = int((now - status.since).total_seconds() // 60)
         create_ticket(session, system_actor(session, status.organization_id), machine, kind="corrective",

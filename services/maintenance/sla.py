@@ -71,6 +71,8 @@ class SlaClock(BaseModel):
 
 def calendar_of(session: Session, plant_id: int) -> CalendarSpec | None:
     plant = session.get(Plant, plant_id)
+    if plant is None:
+        return None
     try:
         return kpi_calendar(session, plant)
     except Invalid:
@@ -138,7 +140,7 @@ def clock(session: Session, ticket: MaintenanceTicket, now: datetime, cal: Calen
         met = ticket.resolved_at is not None and ticket.resolved_at <= ticket.resolution_due_at
         return SlaClock(state="met" if met and response != "missed" else "missed", due_at=None,
                         remaining_seconds=None, **common)
-    due = ticket.response_due_at if ticket.responded_at is None else ticket.resolution_due_at
+    due = (ticket.response_due_at if ticket.responded_at is None else None) or ticket.resolution_due_at
     if ticket.paused_since is not None:
         left = working_between(cal, ticket.paused_since, due) - working_between(cal, due, ticket.paused_since)
         return SlaClock(state="paused", due_at=due, remaining_seconds=left, **common)
@@ -163,7 +165,7 @@ def check_due(session: Session, *, now: datetime) -> int:
     notices were given. Safe to run from several workers: tickets are locked while they are handled."""
     rows = session.exec(select(MaintenanceTicket).where(
         MaintenanceTicket.is_closed == False, col(MaintenanceTicket.paused_since).is_(None))  # noqa: E712
-        .order_by(MaintenanceTicket.id).with_for_update()).all()
+        .order_by(col(MaintenanceTicket.id)).with_for_update()).all()
     calendars: dict[int, CalendarSpec | None] = {}
     notices = 0
     for ticket in rows:
@@ -176,10 +178,11 @@ def check_due(session: Session, *, now: datetime) -> int:
 def _check(session: Session, ticket: MaintenanceTicket, cal: CalendarSpec | None, now: datetime) -> int:
     c = clock(session, ticket, now, cal, calendar_known=True)
     notices = 0
-    if ticket.responded_at is None and now >= ticket.response_due_at and not ticket.response_breached:
+    if ticket.responded_at is None and ticket.response_due_at is not None and now >= ticket.response_due_at \
+            and not ticket.response_breached:
         ticket.response_breached = True
         notices += _breach(session, ticket, "response", ticket.response_due_at, now)
-    if now >= ticket.resolution_due_at and not ticket.resolution_breached:
+    if ticket.resolution_due_at is not None and now >= ticket.resolution_due_at and not ticket.resolution_breached:
         ticket.resolution_breached = True
         notices += _breach(session, ticket, "resolution", ticket.resolution_due_at, now)
     breached_at = _first_breach(ticket)

@@ -16,8 +16,9 @@ import uuid
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.maintenance import (
     MaintenanceAttachment,
     MaintenanceNote,
@@ -106,7 +107,7 @@ def assign(session: Session, actor: Actor, ticket_id: int, user_id: int | None, 
                                title=f"{ticket.number} assigned to you", body=ticket.title,
                                link=f"{TICKET_PATH}{ticket.id}", kind="assignment", user_ids=(user_id,),
                                plant_id=ticket.plant_id, entity_type=ENTITY, entity_id=ticket.id, now=now)
-    return get_ticket(session, actor, ticket.id, now=now)
+    return get_ticket(session, actor, pk(ticket), now=now)
 
 
 def act(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, comment: str = "",
@@ -128,7 +129,7 @@ def act(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, 
              payload={"status": ticket.status, "machine_id": ticket.machine_id, "closed": ticket.is_closed})
     if ticket.is_closed and ticket.plan_id is not None:
         ticket_done(session, ticket)
-    return get_ticket(session, actor, ticket.id, now=now)
+    return get_ticket(session, actor, pk(ticket), now=now)
 
 
 # ---- preventive work as a planned stop on the machine --------------------------------------------
@@ -172,7 +173,7 @@ def _pm_reason(session: Session, actor: Actor, now: datetime) -> int:
         session.flush()
         announce(session, actor, "reason_code", reason.id, "create", {"code": PM_REASON_CODE, "planned": True},
                  now=now)
-    return reason.id
+    return pk(reason)
 
 
 # ---- checklist, notes, photos, stops -------------------------------------------------------------
@@ -190,7 +191,7 @@ def set_checklist_item(session: Session, actor: Actor, ticket_id: int, index: in
     session.add(stamp(ticket, actor, now))
     announce(session, actor, ENTITY, ticket.id, "checklist", {"index": index, "done": done}, now=now,
              plant_id=ticket.plant_id, event="maintenance_ticket.checklist")
-    return get_ticket(session, actor, ticket.id, now=now)
+    return get_ticket(session, actor, pk(ticket), now=now)
 
 
 def add_note(session: Session, actor: Actor, ticket_id: int, text: str, *, now: datetime) -> NoteRead:
@@ -199,7 +200,7 @@ def add_note(session: Session, actor: Actor, ticket_id: int, text: str, *, now: 
     text = (text or "").strip()
     if p := text_problem(text, max_length=4000):
         raise Invalid(p, fields={"text": p})
-    note = MaintenanceNote(organization_id=actor.organization_id, ticket_id=ticket.id, user_id=actor.user_id,
+    note = MaintenanceNote(organization_id=actor.organization_id, ticket_id=pk(ticket), user_id=actor.user_id,
                            text=text, at=now)
     session.add(note)
     session.flush()
@@ -220,7 +221,7 @@ def add_photo(session: Session, actor: Actor, ticket_id: int, filename: str, con
     if len(data) > MAX_PHOTO_BYTES:
         raise Invalid("The photo is too large.", fields={"file": f"At most {MAX_PHOTO_BYTES // (1024 * 1024)} MB."})
     name = (filename or "photo").strip().replace("/", "_")[-200:] or "photo"
-    row = MaintenanceAttachment(organization_id=actor.organization_id, ticket_id=ticket.id, filename=name,
+    row = MaintenanceAttachment(organization_id=actor.organization_id, ticket_id=pk(ticket), filename=name,
                                 content_type=content_type[:100], size=len(data), data=data, user_id=actor.user_id,
                                 at=now)
     session.add(row)
@@ -249,7 +250,7 @@ def link_stop(session: Session, actor: Actor, ticket_id: int, event_id: int, *, 
     exists = session.exec(select(MaintenanceStopLink).where(MaintenanceStopLink.ticket_id == ticket.id,
                                                             MaintenanceStopLink.event_id == event_id)).first()
     if exists is None:
-        session.add(MaintenanceStopLink(organization_id=actor.organization_id, ticket_id=ticket.id, event_id=event_id))
+        session.add(MaintenanceStopLink(organization_id=actor.organization_id, ticket_id=pk(ticket), event_id=event_id))
         announce(session, actor, ENTITY, ticket.id, "link_stop", {"event_id": event_id}, now=now,
                  plant_id=ticket.plant_id, event="maintenance_ticket.stop_linked")
 
@@ -257,14 +258,14 @@ def link_stop(session: Session, actor: Actor, ticket_id: int, event_id: int, *, 
 def detail(session: Session, actor: Actor, ticket_id: int, *, now: datetime) -> TicketDetail:
     ticket = get_ticket(session, actor, ticket_id, now=now)
     notes = session.exec(select(MaintenanceNote, User.username).join(User, isouter=True).where(
-        MaintenanceNote.ticket_id == ticket_id).order_by(MaintenanceNote.at, MaintenanceNote.id)).all()
-    photos = session.exec(select(MaintenanceAttachment.id, MaintenanceAttachment.filename,
-                                 MaintenanceAttachment.content_type, MaintenanceAttachment.size,
-                                 MaintenanceAttachment.at).where(MaintenanceAttachment.ticket_id == ticket_id)
-                          .order_by(MaintenanceAttachment.id)).all()
-    stops = session.exec(select(ProductionEvent).join(MaintenanceStopLink, MaintenanceStopLink.event_id
+        col(MaintenanceNote.ticket_id) == ticket_id).order_by(col(MaintenanceNote.at), col(MaintenanceNote.id))).all()
+    photos = session.exec(select(col(MaintenanceAttachment.id), col(MaintenanceAttachment.filename),  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
+                                 col(MaintenanceAttachment.content_type), col(MaintenanceAttachment.size),
+                                 col(MaintenanceAttachment.at)).where(col(MaintenanceAttachment.ticket_id) == ticket_id)
+                          .order_by(col(MaintenanceAttachment.id))).all()
+    stops = session.exec(select(ProductionEvent).join(MaintenanceStopLink, col(MaintenanceStopLink.event_id)
                                                       == ProductionEvent.id).where(
-        MaintenanceStopLink.ticket_id == ticket_id).order_by(ProductionEvent.occurred_at)).all()
+        col(MaintenanceStopLink.ticket_id) == ticket_id).order_by(col(ProductionEvent.occurred_at))).all()
     return TicketDetail(
         ticket=ticket,
         transitions=workflow.available_transitions(session, actor, ENTITY, ticket_id),

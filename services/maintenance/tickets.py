@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select
 
-from models.base import utcnow
+from models.base import pk, utcnow
 from models.maintenance import MaintenanceStopLink, MaintenanceTicket
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
 from models.user import User
@@ -150,7 +150,7 @@ def raise_ticket(session: Session, actor: Actor, data: TicketCreate, *, now: dat
     ticket = create_ticket(session, actor, machine, kind="corrective", source=data.source, title=data.title,
                            description=data.description, priority=data.priority,
                            reason_code_id=data.reason_code_id, custom=data.custom, now=now)
-    return get_ticket(session, actor, ticket.id, now=now)
+    return get_ticket(session, actor, pk(ticket), now=now)
 
 
 def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str, source: str, title: str,
@@ -173,7 +173,7 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
         if reason is None or reason.organization_id != actor.organization_id:
             raise Invalid(fields={"reason_code_id": "Choose a reason of your organization."})
     ticket = MaintenanceTicket(
-        organization_id=actor.organization_id, plant_id=machine.plant_id, machine_id=machine.id,
+        organization_id=actor.organization_id, plant_id=machine.plant_id, machine_id=pk(machine),
         number=numbering.next_number(session, actor.organization_id, "MT"), kind=kind, source=source,
         priority=priority, reason_code_id=reason_code_id, title=title, description=description,
         raised_by=actor.user_id, plan_id=plan_id, due_at=due_at, planned_start=planned_start,
@@ -183,7 +183,7 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
     sla.start_clock(session, ticket, now)
     session.add(ticket)
     session.flush()
-    workflow.start(session, actor, ENTITY, ticket.id, plant_id=ticket.plant_id, department_id=machine.department_id,
+    workflow.start(session, actor, ENTITY, pk(ticket), plant_id=ticket.plant_id, department_id=machine.department_id,
                    now=now)
     if kind == "corrective":
         _link_open_stop(session, ticket)
@@ -202,7 +202,7 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
 def _link_open_stop(session: Session, ticket: MaintenanceTicket) -> None:
     status = session.get(MachineStatus, ticket.machine_id)
     if status is not None and status.state == MachineState.DOWN and status.open_downtime_event_id:
-        session.add(MaintenanceStopLink(organization_id=ticket.organization_id, ticket_id=ticket.id,
+        session.add(MaintenanceStopLink(organization_id=ticket.organization_id, ticket_id=pk(ticket),
                                         event_id=status.open_downtime_event_id))
         if ticket.reason_code_id is None:
             ticket.reason_code_id = status.reason_code_id
@@ -220,7 +220,7 @@ def reads(session: Session, actor: Actor, rows: list[MaintenanceTicket], *, now:
     reasons = {r.id: r.name for r in session.exec(select(ReasonCode).where(
         col(ReasonCode.id).in_({r.reason_code_id for r in rows if r.reason_code_id} or {-1}))).all()}
     names = dict(session.exec(select(WorkflowInstance.entity_id, WorkflowState.name).join(
-        WorkflowState, (WorkflowState.workflow_id == WorkflowInstance.workflow_id)
+        WorkflowState, (col(WorkflowState.workflow_id) == col(WorkflowInstance.workflow_id))
         & (WorkflowState.key == WorkflowInstance.state)).where(
         WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.entity_type == ENTITY,
         col(WorkflowInstance.entity_id).in_([r.id for r in rows] or [-1]))).all())
@@ -233,7 +233,7 @@ def reads(session: Session, actor: Actor, rows: list[MaintenanceTicket], *, now:
         m = machines.get(r.machine_id)
         out.append(TicketRead.model_validate({
             **r.model_dump(), "machine_code": m.code if m else "", "machine_name": m.name if m else "",
-            "reason": reasons.get(r.reason_code_id, ""), "status_name": names.get(r.id, r.status),
+            "reason": reasons.get(r.reason_code_id, ""), "status_name": names.get(pk(r), r.status),
             "raised_by_name": users.get(r.raised_by, ""), "assignee_name": users.get(r.assignee_id, ""),
             "sla_state": c.state, "sla_due_at": c.due_at, "sla_remaining_seconds": c.remaining_seconds,
             "response_state": c.response_state}))

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, or_, select
 
+from models.base import pk
 from models.kpi_rollup import KpiStop
 from models.resources import Machine
 from services.core.calendar_math import working_intervals
@@ -52,8 +53,8 @@ def operating_by_machine(session: Session, plant_id: int, machine_ids: list[int]
     total = sum((e - s).total_seconds() for s, e in working)
     stops: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for machine_id, s, e in session.exec(select(KpiStop.machine_id, KpiStop.start_at, KpiStop.end_at).where(
-            col(KpiStop.machine_id).in_(machine_ids), KpiStop.start_at < end,
-            or_(col(KpiStop.end_at).is_(None), KpiStop.end_at > start))).all():
+            col(KpiStop.machine_id).in_(machine_ids), col(KpiStop.start_at) < end,
+            or_(col(KpiStop.end_at).is_(None), col(KpiStop.end_at) > start))).all():
         stops[machine_id].append((max(s, start), min(e or end, end)))
     ends = [e for _s, e in working]
     return {m: int(total - sum(_overlap(working, ends, s, e) for s, e in _merge(stops.get(m, []))))
@@ -61,4 +62,4 @@ def operating_by_machine(session: Session, plant_id: int, machine_ids: list[int]
 
 
 def operating_seconds(session: Session, machine: Machine, start: datetime, end: datetime) -> int:
-    return operating_by_machine(session, machine.plant_id, [machine.id], start, end)[machine.id]
+    return operating_by_machine(session, machine.plant_id, [pk(machine)], start, end)[pk(machine)]

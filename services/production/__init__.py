@@ -1,7 +1,8 @@
 """Production: customer orders, work orders and operations, their status transitions, the order import, and
 the schedule (the `scheduling` subpackage).
 
-- orders.py: customer orders and their lines (create, edit while open, cancel, list, detail);
+- orders.py: customer orders and their lines (create, edit while open, cancel, list, detail), the detail with
+  the actions allowed now (from the transition table and PLAN at the plant);
 - order_import.py: orders from an Excel or CSV file, previewed row by row, imported all or nothing;
 - work_orders.py: releasing an order into work orders and operations (BOM levels), every work-order status
   change after that, and settling orders whose work is finished;

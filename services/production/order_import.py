@@ -71,7 +71,7 @@ class ImportPreview(BaseModel):
     lines: int                     # rows that would become order lines
     error_rows: int
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented pattern; mypy refuses it
     @property
     def ok(self) -> bool:
         return not self.file_errors and self.error_rows == 0 and self.lines > 0
@@ -445,7 +445,7 @@ def _check_existing_refs(session: Session, actor: Actor, parsed: list[_Parsed]) 
                                CustomerOrder.status != OrderStatus.CANCELLED)).all()
     existing = {(ref, customer_id): number for ref, customer_id, number in rows}
     for p in parsed:
-        number = existing.get((p.shown.order_ref, p.customer_id))
+        number = existing.get((p.shown.order_ref, p.customer_id)) if p.customer_id is not None else None
         if number:
             p.shown.errors.append(f"Order {p.shown.order_ref} of this customer was already imported as {number}.")
 
@@ -461,7 +461,7 @@ def _insert_orders(session: Session, actor: Actor, plant_id: int, groups: Ordere
                          customer_id=lines[0].customer_id, customer_reference=ref, status=OrderStatus.OPEN,
                          note=" / ".join(notes)[:2000], created_at=now, updated_at=now, created_by=actor.user_id,
                          updated_by=actor.user_id))
-    result = session.execute(insert(CustomerOrder).returning(CustomerOrder.id, CustomerOrder.number,
+    result = session.execute(insert(CustomerOrder).returning(col(CustomerOrder.id), col(CustomerOrder.number),
                                                              sort_by_parameter_order=True), rows)
     by_number = {number: order_id for order_id, number in result.all()}
     return [by_number[number] for number in numbers]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from pydantic import BaseModel, Field
 from sqlalchemy import exists, insert
@@ -162,9 +163,9 @@ def list_orders(session: Session, actor: Actor, *, plant_id: int | None = None, 
 def get_order(session: Session, actor: Actor, order_id: int) -> OrderDetail:
     order = _get_order(session, actor, order_id)
     summary = _summaries(session, session.exec(_summary_query(actor).where(CustomerOrder.id == order.id)).all())[0]
-    return OrderDetail(**summary.model_dump(), note=order.note, lines=_lines(session, order.id),
-                       history=history(session, actor, "customer_order", order.id),
-                       work_orders=summaries_for_order(session, actor, order.id),
+    return OrderDetail(**summary.model_dump(), note=order.note, lines=_lines(session, pk(order)),
+                       history=history(session, actor, "customer_order", pk(order)),
+                       work_orders=summaries_for_order(session, actor, pk(order)),
                        **order_actions(actor, order.plant_id, OrderStatus(order.status)))
 
 
@@ -195,15 +196,15 @@ def create_order(session: Session, actor: Actor, data: OrderCreate | dict, *, no
                           updated_by=actor.user_id)
     session.add(order)
     session.flush()
-    session.add_all([_line_row(actor, order.id, n, line, now) for n, line in enumerate(data.lines, start=1)])
-    record_created(session, actor, [order.id], now=now)
+    session.add_all([_line_row(actor, pk(order), n, line, now) for n, line in enumerate(data.lines, start=1)])
+    record_created(session, actor, [pk(order)], now=now)
     audit(session, actor, "customer_order", order.id, "create",
           {"number": order.number, "customer_id": order.customer_id, "lines": len(data.lines)},
           plant_id=order.plant_id, at=now)
     record(session, OrderCreated(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
                              plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
     session.flush()
-    return get_order(session, actor, order.id)
+    return get_order(session, actor, pk(order))
 
 
 def update_order(session: Session, actor: Actor, order_id: int, data: OrderUpdate | dict, *,
@@ -235,7 +236,7 @@ def update_order(session: Session, actor: Actor, order_id: int, data: OrderUpdat
         record(session, OrderUpdated(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
                              plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
     session.flush()
-    return get_order(session, actor, order.id)
+    return get_order(session, actor, pk(order))
 
 
 def cancel_order(session: Session, actor: Actor, order_id: int, *, now: datetime, reason: str = "") -> OrderDetail:
@@ -243,12 +244,12 @@ def cancel_order(session: Session, actor: Actor, order_id: int, *, now: datetime
     order = _get_order(session, actor, order_id, for_update=True)
     require(actor, Permission.PLAN, plant_id=order.plant_id)
     check_transition(f"Order {order.number}", order.status, OrderStatus.CANCELLED, ORDER_TRANSITIONS)
-    open_wos = session.exec(select(WorkOrder.id).join(OrderLine, OrderLine.id == WorkOrder.order_line_id)
+    open_wos = session.exec(select(col(WorkOrder.id)).join(OrderLine, col(OrderLine.id) == col(WorkOrder.order_line_id))
                             .where(OrderLine.order_id == order.id,
                                    col(WorkOrder.status).in_((WorkStatus.PLANNED, WorkStatus.RELEASED,
                                                               WorkStatus.PAUSED, WorkStatus.RUNNING)))).all()
     if open_wos:
-        transition_work_orders(session, actor, list(open_wos), WorkStatus.CANCELLED, now=now,
+        transition_work_orders(session, actor, cast(list[int], list(open_wos)), WorkStatus.CANCELLED, now=now,
                                reason=reason or f"Order {order.number} cancelled", settle=False)
     transition(session, actor, order, "customer_order", f"Order {order.number}", OrderStatus.CANCELLED,
                ORDER_TRANSITIONS, now=now, reason=reason)
@@ -257,7 +258,7 @@ def cancel_order(session: Session, actor: Actor, order_id: int, *, now: datetime
     record(session, OrderCancelled(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
                                plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
     session.flush()
-    return get_order(session, actor, order.id)
+    return get_order(session, actor, pk(order))
 
 
 def record_created(session: Session, actor: Actor, order_ids: list[int], *, now: datetime,
@@ -339,7 +340,7 @@ def _replace_lines(session: Session, actor: Actor, order: CustomerOrder, lines: 
     changed, added = [], []
     for line in lines:
         if line.id is None:
-            session.add(_line_row(actor, order.id, next_no, line, now))
+            session.add(_line_row(actor, pk(order), next_no, line, now))
             added.append(next_no)
             next_no += 1
             continue
@@ -355,8 +356,9 @@ def _replace_lines(session: Session, actor: Actor, order: CustomerOrder, lines: 
 
 
 def _lines(session: Session, order_id: int) -> list[OrderLineRead]:
-    query = (select(OrderLine, Product.code, Product.name).join(Product, Product.id == OrderLine.product_id)
-             .where(OrderLine.order_id == order_id).order_by(OrderLine.line_no))
+    query = (select(OrderLine, col(Product.code), col(Product.name))
+             .join(Product, col(Product.id) == col(OrderLine.product_id))
+             .where(col(OrderLine.order_id) == order_id).order_by(col(OrderLine.line_no)))
     return [OrderLineRead(id=line.id, line_no=line.line_no, product_id=line.product_id, product_code=code,
                           product_name=name, quantity=line.quantity, promised_date=line.promised_date,
                           unit_price=line.unit_price,
@@ -367,7 +369,7 @@ def _lines(session: Session, order_id: int) -> list[OrderLineRead]:
 
 def _summary_query(actor: Actor):
     return (select(CustomerOrder, Customer.code, Customer.name)
-            .join(Customer, Customer.id == CustomerOrder.customer_id)
+            .join(Customer, col(Customer.id) == col(CustomerOrder.customer_id))
             .where(CustomerOrder.organization_id == actor.organization_id,
                    col(CustomerOrder.plant_id).in_(actor.plant_ids or {-1})))
 
@@ -377,9 +379,9 @@ def _summaries(session: Session, rows) -> list[OrderSummary]:
     ids = [order.id for order, _, _ in rows]
     totals = {}
     if ids:
-        query = (select(OrderLine.order_id, func.count(OrderLine.id), func.sum(OrderLine.quantity),
-                        func.min(OrderLine.promised_date), func.max(OrderLine.promised_date))
-                 .where(col(OrderLine.order_id).in_(ids)).group_by(OrderLine.order_id))
+        query = (select(col(OrderLine.order_id), func.count(col(OrderLine.id)), func.sum(col(OrderLine.quantity)),  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
+                        func.min(col(OrderLine.promised_date)), func.max(col(OrderLine.promised_date)))
+                 .where(col(OrderLine.order_id).in_(ids)).group_by(col(OrderLine.order_id)))
         totals = {row[0]: row[1:] for row in session.exec(query).all()}
     out = []
     for order, code, name in rows:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, or_, select
 
+from models.base import pk
 from models.catalog import Product
 from models.orders import (
     CustomerOrder,
@@ -144,18 +145,18 @@ def summaries_for_order(session: Session, actor: Actor, order_id: int) -> list[W
 def get_work_order(session: Session, actor: Actor, work_order_id: int) -> WorkOrderDetail:
     require(actor, Permission.VIEW)
     wo = get_scoped(session, actor, WorkOrder, work_order_id, "Work order")
-    summary = summaries(session, actor, [wo.id])[0]
-    child_ids = session.exec(select(WorkOrder.id).where(WorkOrder.parent_work_order_id == wo.id)).all()
-    return WorkOrderDetail(**summary.model_dump(), operations=operations_of(session, wo.id),
-                           children=summaries(session, actor, list(child_ids)),
-                           history=history(session, actor, "work_order", wo.id))
+    summary = summaries(session, actor, [pk(wo)])[0]
+    child_ids = [pk(c) for c in session.exec(select(WorkOrder).where(WorkOrder.parent_work_order_id == wo.id)).all()]
+    return WorkOrderDetail(**summary.model_dump(), operations=operations_of(session, pk(wo)),
+                           children=summaries(session, actor, child_ids),
+                           history=history(session, actor, "work_order", pk(wo)))
 
 
 def operations_of(session: Session, work_order_id: int) -> list[OperationRead]:
     query = (select(Operation, WorkCenter.code, Machine.code)
-             .join(WorkCenter, WorkCenter.id == Operation.work_center_id)
-             .join(Machine, Machine.id == Operation.machine_id, isouter=True)
-             .where(Operation.work_order_id == work_order_id).order_by(Operation.sequence))
+             .join(WorkCenter, col(WorkCenter.id) == col(Operation.work_center_id))
+             .join(Machine, col(Machine.id) == col(Operation.machine_id), isouter=True)
+             .where(col(Operation.work_order_id) == work_order_id).order_by(col(Operation.sequence)))
     return [OperationRead(id=op.id, sequence=op.sequence, name=op.name, work_center_id=op.work_center_id,
                           work_center_code=wc_code, machine_id=op.machine_id, machine_code=m_code,
                           status=str(op.status.value), quantity=op.quantity, setup_seconds=op.setup_seconds,
@@ -167,22 +168,24 @@ def operations_of(session: Session, work_order_id: int) -> list[OperationRead]:
 
 def history(session: Session, actor: Actor, entity: str, entity_id: int) -> list[HistoryEntry]:
     """Status changes of one row, oldest first, with who made them."""
-    query = (select(StatusChange, User.username).join(User, User.id == StatusChange.user_id, isouter=True)
+    query = (select(StatusChange, col(User.username))
+             .join(User, col(User.id) == col(StatusChange.user_id), isouter=True)
              .where(StatusChange.organization_id == actor.organization_id, StatusChange.entity == entity,
                     StatusChange.entity_id == entity_id)
-             .order_by(StatusChange.at, StatusChange.id))
+             .order_by(col(StatusChange.at), col(StatusChange.id)))
     return [HistoryEntry(from_status=sc.from_status, to_status=sc.to_status, reason=sc.reason, user_id=sc.user_id,
                          username=username, at=sc.at) for sc, username in session.exec(query).all()]
 
 
 def _summary_query(actor: Actor):
     parent = aliased(WorkOrder)
-    return (select(WorkOrder, Product.code, Product.name, CustomerOrder.id, CustomerOrder.number, parent.number)
-            .join(Product, Product.id == WorkOrder.product_id)
-            .join(OrderLine, OrderLine.id == WorkOrder.order_line_id, isouter=True)
-            .join(CustomerOrder, CustomerOrder.id == OrderLine.order_id, isouter=True)
-            .join(parent, parent.id == WorkOrder.parent_work_order_id, isouter=True)
-            .where(WorkOrder.organization_id == actor.organization_id,
+    return (select(WorkOrder, col(Product.code), col(Product.name),  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
+                   col(CustomerOrder.id), col(CustomerOrder.number), parent.number)
+            .join(Product, col(Product.id) == col(WorkOrder.product_id))
+            .join(OrderLine, col(OrderLine.id) == col(WorkOrder.order_line_id), isouter=True)
+            .join(CustomerOrder, col(CustomerOrder.id) == col(OrderLine.order_id), isouter=True)
+            .join(parent, parent.id == col(WorkOrder.parent_work_order_id), isouter=True)
+            .where(col(WorkOrder.organization_id) == actor.organization_id,
                    col(WorkOrder.plant_id).in_(actor.plant_ids or {-1})))
 
 

@@ -24,9 +24,11 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import case, insert, update
 from sqlmodel import Session, col, func, select
@@ -81,6 +83,18 @@ class _Planned:
     row: WorkOrder | None = None
     children: list[_Planned] = field(default_factory=list)
 
+    @property
+    def work_order(self) -> WorkOrder:
+        """The row made for it (by _insert_level, level by level, parents first)."""
+        assert self.row is not None, "the work order is inserted before it is used"
+        return self.row
+
+    @property
+    def routing(self) -> int:
+        """Its routing's id (a release refuses a product without an active routing before any row is made)."""
+        assert self.routing_id is not None
+        return self.routing_id
+
 
 # ----- release ------------------------------------------------------------------------------
 
@@ -89,10 +103,11 @@ def release_order(session: Session, actor: Actor, order_id: int, *, now: datetim
     order = get_scoped(session, actor, CustomerOrder, order_id, "Order", for_update=True)
     require(actor, Permission.PLAN, plant_id=order.plant_id)
     check_transition(f"Order {order.number}", order.status, OrderStatus.RELEASED, ORDER_TRANSITIONS)
-    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)).all()
+    lines = session.exec(select(OrderLine).where(col(OrderLine.order_id) == order.id)
+                         .order_by(col(OrderLine.line_no))).all()
     if not lines:
         raise Invalid(f"Order {order.number} has no lines to release.", fields={"lines": "Add at least one line."})
-    tops = [_Planned(line.product_id, line.quantity, line.id, line.promised_date) for line in lines]
+    tops = [_Planned(line.product_id, line.quantity, pk(line), line.promised_date) for line in lines]
     levels = _explode(session, actor, tops)
     planned = [p for level in levels for p in level]
     steps = _routing_steps(session, actor, order.plant_id, planned)
@@ -100,13 +115,13 @@ def release_order(session: Session, actor: Actor, order_id: int, *, now: datetim
     for level in levels:
         _insert_level(session, actor, order, level, numbers, now)
     _insert_operations(session, actor, planned, steps, now)
-    _history(session, actor, "work_order", [(p.row.id, None) for p in planned], W.RELEASED, now,
+    _history(session, actor, "work_order", [(pk(p.work_order), None) for p in planned], W.RELEASED, now,
              f"Released with order {order.number}")
     transition(session, actor, order, "customer_order", f"Order {order.number}", OrderStatus.RELEASED,
                ORDER_TRANSITIONS, now=now)
-    ids = [p.row.id for p in planned]
+    ids = [pk(p.work_order) for p in planned]
     audit(session, actor, "customer_order", order.id, "release",
-          {"work_orders": [p.row.number for p in planned]}, plant_id=order.plant_id, at=now)
+          {"work_orders": [p.work_order.number for p in planned]}, plant_id=order.plant_id, at=now)
     record(session, OrderReleased(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
                                   work_order_ids=ids, plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
     return summaries(session, actor, ids)
@@ -131,12 +146,12 @@ def _explode(session: Session, actor: Actor, tops: list[_Planned]) -> list[list[
 
 
 def _children(session: Session, actor: Actor, parents: list[_Planned]) -> list[_Planned]:
-    query = (select(BomLine.parent_product_id, BomLine.component_product_id, BomLine.quantity_per,
-                    BomLine.scrap_factor, Product.type, Product.is_active)
-             .join(Product, Product.id == BomLine.component_product_id)
-             .where(BomLine.organization_id == actor.organization_id,
+    query = (select(col(BomLine.parent_product_id), col(BomLine.component_product_id), col(BomLine.quantity_per),  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
+                    col(BomLine.scrap_factor), col(Product.type), col(Product.is_active))
+             .join(Product, col(Product.id) == col(BomLine.component_product_id))
+             .where(col(BomLine.organization_id) == actor.organization_id,
                     col(BomLine.parent_product_id).in_({p.product_id for p in parents}))
-             .order_by(BomLine.parent_product_id, BomLine.position, BomLine.id))
+             .order_by(col(BomLine.parent_product_id), col(BomLine.position), col(BomLine.id)))
     bom: dict[int, list[tuple[int, Decimal, Decimal]]] = defaultdict(list)
     for parent_id, component_id, qty_per, scrap, ptype, active in session.exec(query).all():
         if ProductType(ptype) == ProductType.SEMI and active:
@@ -166,11 +181,11 @@ def _active_routings(session: Session, actor: Actor, product_ids: set[int]) -> d
     """product id -> its active routing (the highest active version)."""
     if not product_ids:
         return {}
-    query = (select(Routing.product_id, Routing.id)
+    query = (select(Routing)
              .where(Routing.organization_id == actor.organization_id, Routing.is_active == True,  # noqa: E712
                     col(Routing.product_id).in_(product_ids))
-             .order_by(Routing.product_id, Routing.version))
-    return {product_id: routing_id for product_id, routing_id in session.exec(query).all()}
+             .order_by(col(Routing.product_id), col(Routing.version)))
+    return {routing.product_id: pk(routing) for routing in session.exec(query).all()}
 
 
 def _no_routing_message(session: Session, product_ids: list[int]) -> str:
@@ -185,9 +200,9 @@ def _routing_steps(session: Session, actor: Actor, plant_id: int, planned: list[
     """routing id -> its steps; refuses routings without steps or with work centers of another plant."""
     routing_ids = {p.routing_id for p in planned}
     rows = session.exec(select(RoutingStep, WorkCenter.plant_id, WorkCenter.code)
-                        .join(WorkCenter, WorkCenter.id == RoutingStep.work_center_id)
+                        .join(WorkCenter, col(WorkCenter.id) == col(RoutingStep.work_center_id))
                         .where(col(RoutingStep.routing_id).in_(routing_ids))
-                        .order_by(RoutingStep.routing_id, RoutingStep.sequence)).all()
+                        .order_by(col(RoutingStep.routing_id), col(RoutingStep.sequence))).all()
     steps: dict[int, list] = defaultdict(list)
     foreign: dict[int, str] = {}
     for step, wc_plant, wc_code in rows:
@@ -213,7 +228,7 @@ def _insert_level(session: Session, actor: Actor, order: CustomerOrder, level: l
     for p in level:
         p.row = WorkOrder(organization_id=actor.organization_id, plant_id=order.plant_id, number=next(numbers),
                           product_id=p.product_id, quantity=p.quantity, order_line_id=p.order_line_id,
-                          parent_work_order_id=p.parent.row.id if p.parent else None, routing_id=p.routing_id,
+                          parent_work_order_id=pk(p.parent.work_order) if p.parent else None, routing_id=p.routing_id,
                           status=W.RELEASED, due_date=p.due_date, released_at=now, created_at=now,
                           updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add_all([p.row for p in level])
@@ -222,12 +237,12 @@ def _insert_level(session: Session, actor: Actor, order: CustomerOrder, level: l
 
 def _insert_operations(session: Session, actor: Actor, planned: list[_Planned], steps: dict[int, list],
                        now: datetime) -> None:
-    rows = [dict(organization_id=actor.organization_id, plant_id=p.row.plant_id, work_order_id=p.row.id,
+    rows = [dict(organization_id=actor.organization_id, plant_id=p.work_order.plant_id, work_order_id=pk(p.work_order),
                  sequence=s.sequence, name=s.name, work_center_id=s.work_center_id, status=W.RELEASED,
                  quantity=p.quantity, setup_seconds=s.setup_seconds, ideal_cycle_seconds=s.ideal_cycle_seconds,
                  quantity_good=0, quantity_scrap=0, created_at=now, updated_at=now, created_by=actor.user_id,
                  updated_by=actor.user_id)
-            for p in planned for s in steps[p.routing_id]]
+            for p in planned for s in steps[p.routing]]
     session.execute(insert(Operation), rows)
 
 
@@ -278,7 +293,7 @@ def transition_work_orders(session: Session, actor: Actor, ids: list[int], wante
     return summaries(session, actor, [r.id for r in rows])
 
 
-def _locked_work_orders(session: Session, actor: Actor, ids: list[int]) -> list:
+def _locked_work_orders(session: Session, actor: Actor, ids: list[int]) -> Sequence[Any]:
     wanted_ids = list(dict.fromkeys(int(i) for i in ids))
     if not wanted_ids:
         raise Invalid("Choose at least one work order.", fields={"ids": "Empty."})
@@ -288,7 +303,7 @@ def _locked_work_orders(session: Session, actor: Actor, ids: list[int]) -> list:
              .where(WorkOrder.organization_id == actor.organization_id, col(WorkOrder.id).in_(wanted_ids),
                     col(WorkOrder.plant_id).in_(actor.plant_ids or {-1}))
              .order_by(WorkOrder.number).with_for_update())
-    rows = session.exec(query).all()
+    rows: Sequence[Any] = session.exec(query).all()               # (id, number, status, plant_id) rows
     if len(rows) != len(wanted_ids):
         missing = sorted(set(wanted_ids) - {r.id for r in rows})
         raise NotFound("Work order not found." if len(wanted_ids) == 1
@@ -298,7 +313,7 @@ def _locked_work_orders(session: Session, actor: Actor, ids: list[int]) -> list:
     return rows
 
 
-def _check_all(rows: list, wanted: WorkStatus) -> None:
+def _check_all(rows: Sequence[Any], wanted: WorkStatus) -> None:
     refusals: dict[str, str] = {}
     first: InvalidTransition | None = None
     for r in rows:
@@ -316,13 +331,14 @@ def _check_all(rows: list, wanted: WorkStatus) -> None:
 
 
 def _open_operations(session: Session, wo_ids: list[int]) -> list:
-    query = (select(Operation.id, Operation.work_order_id, Operation.status, Operation.sequence, Operation.name)
+    query = (select(col(Operation.id), col(Operation.work_order_id),  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
+                    col(Operation.status), col(Operation.sequence), col(Operation.name))
              .where(col(Operation.work_order_id).in_(wo_ids), col(Operation.status).in_(OPEN_WORK))
-             .order_by(Operation.work_order_id, Operation.sequence))
+             .order_by(col(Operation.work_order_id), col(Operation.sequence)))
     return list(session.exec(query).all())
 
 
-def _operation_moves(rows: list, ops: list, wanted: WorkStatus) -> dict[WorkStatus, list]:
+def _operation_moves(rows: Sequence[Any], ops: list, wanted: WorkStatus) -> dict[WorkStatus, list]:
     """What happens to a work order's operations when it moves to `wanted`."""
     numbers = {r.id: r.number for r in rows}
     by_status: dict[WorkStatus, list] = defaultdict(list)
@@ -366,7 +382,7 @@ def _history(session: Session, actor: Actor, entity: str, moves: list[tuple[int,
 
 
 def _order_ids(session: Session, wo_ids: list[int]) -> set[int]:
-    query = (select(OrderLine.order_id).join(WorkOrder, WorkOrder.order_line_id == OrderLine.id)
+    query = (select(col(OrderLine.order_id)).join(WorkOrder, col(WorkOrder.order_line_id) == col(OrderLine.id))
              .where(col(WorkOrder.id).in_(wo_ids)).distinct())
     return set(session.exec(query).all())
 
@@ -382,21 +398,21 @@ def settle_orders(session: Session, actor: Actor, order_ids: set[int], *, now: d
     if not order_ids:
         return []
     open_count = func.sum(case((col(WorkOrder.status).in_(OPEN_WORK), 1), else_=0))
-    done_count = func.sum(case((WorkOrder.status == W.DONE, 1), else_=0))
+    done_count = func.sum(case((col(WorkOrder.status) == W.DONE, 1), else_=0))
     query = (select(CustomerOrder.id, CustomerOrder.number, CustomerOrder.plant_id)
-             .join(OrderLine, OrderLine.order_id == CustomerOrder.id)
-             .join(WorkOrder, WorkOrder.order_line_id == OrderLine.id)
+             .join(OrderLine, col(OrderLine.order_id) == col(CustomerOrder.id))
+             .join(WorkOrder, col(WorkOrder.order_line_id) == col(OrderLine.id))
              .where(col(CustomerOrder.id).in_(order_ids), CustomerOrder.status == OrderStatus.RELEASED)
-             .group_by(CustomerOrder.id, CustomerOrder.number, CustomerOrder.plant_id)
+             .group_by(col(CustomerOrder.id), col(CustomerOrder.number), col(CustomerOrder.plant_id))
              .having(open_count == 0, done_count > 0))
-    finished = session.exec(query).all()
+    finished: Sequence[Any] = session.exec(query).all()           # (id, number, plant_id) rows
     _set_status(session, actor, CustomerOrder, [o.id for o in finished], OrderStatus.DONE, now, {})
     _history(session, actor, "customer_order", [(o.id, OrderStatus.RELEASED) for o in finished], OrderStatus.DONE,
              now, "All work orders finished")
     audit_many(session, actor, "customer_order", "complete",
                [(o.id, o.plant_id, {"status": {"before": "released", "after": "done"}}) for o in finished], at=now)
     for o in finished:
-        record(session, OrderCompleted(organization_id=actor.organization_id, order_id=pk(o), number=o.number,
+        record(session, OrderCompleted(organization_id=actor.organization_id, order_id=o.id, number=o.number,
                                        plant_id=o.plant_id, actor_user_id=actor.user_id, at=now))
     return [o.id for o in finished]
 

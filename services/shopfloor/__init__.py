@@ -8,7 +8,8 @@
   ingest_events.py: the event model (the API's schema and the parser) and per-event results;
   ingest_store.py: a batch's bulk reads, locks and the insert of its production events;
   ingest_limits.py: its size and in-flight limits;
-- reads.py: what the operator portal and the machine pages show;
+- reads.py: what the operator portal and the machine pages show, each queued job with the actions allowed now
+  (action_rules.job_actions);
 - events.py: the typed events a production event announces (job.*, count.reported, downtime.*,
   ingest.accepted).
 

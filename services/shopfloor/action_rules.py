@@ -17,6 +17,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.resources import (
     Machine,
@@ -141,9 +142,9 @@ def apply_counts(ctx: ActionContext) -> ProductionEvent:
     if op.status not in (WorkStatus.RUNNING, WorkStatus.PAUSED):
         raise Conflict(f"Counts go to a running or paused job; {_job_label(ctx, op)} is {op.status.value}.")
     reason_id = _reason(ctx, ReasonKind.SCRAP, "Choose why the parts are scrap.").id if scrap else None
-    totals = machine_state.add_counts(ctx.session, ctx.actor, {op.id: (good, scrap)}, now=ctx.now)
+    totals = machine_state.add_counts(ctx.session, ctx.actor, {pk(op): (good, scrap)}, now=ctx.now)
     machine_state.refresh_work_orders(ctx.session, ctx.actor, [op.work_order_id], now=ctx.now)
-    _, total_good, total_scrap = totals[op.id]
+    _, total_good, total_scrap = totals[pk(op)]
     ctx.changes.update(operation_good=total_good, operation_scrap=total_scrap)
     return new_event(ctx, EventKind.COUNT, op, good=good, scrap=scrap, reason_code_id=reason_id)
 
@@ -241,6 +242,7 @@ def _reason(ctx: ActionContext, kind: ReasonKind, missing: str) -> ReasonCode:
 
 def _job_label(ctx: ActionContext, op: Operation) -> str:
     wo = ctx.session.get(WorkOrder, op.work_order_id)
+    assert wo is not None                            # an operation's work order (foreign key)
     return f"Job {wo.number} {op.name}"
 
 
@@ -268,7 +270,7 @@ def _set_machine(ctx: ActionContext, state: MachineState, *, operation_id: int |
 def new_event(ctx: ActionContext, kind: EventKind, op: Operation | None, *, good: int = 0, scrap: int = 0,
               reason_code_id: int | None = None) -> ProductionEvent:
     return ProductionEvent(
-        organization_id=ctx.machine.organization_id, plant_id=ctx.machine.plant_id, machine_id=ctx.machine.id,
+        organization_id=ctx.machine.organization_id, plant_id=ctx.machine.plant_id, machine_id=pk(ctx.machine),
         operation_id=op.id if op is not None else None, user_id=ctx.actor.user_id,
         api_token_id=ctx.actor.api_token_id, kind=kind, quantity_good=good, quantity_scrap=scrap,
         reason_code_id=reason_code_id, client_id=ctx.action.client_id, occurred_at=ctx.at, recorded_at=ctx.now)

@@ -48,6 +48,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.resources import Machine, MachineStatus, ReasonCode
 from models.shopfloor import EventKind
@@ -131,20 +132,20 @@ def _record(session: Session, actor: Actor, parsed: list[ParsedEvent], results: 
     live = [e for e in live if results[e.index] is None]
     if not live:
         return
-    machine_ids = sorted({machines[store.machine_key(e)].id for e in live})
+    machine_ids = sorted({pk(machines[store.machine_key(e)]) for e in live})
     store.lock_machines(session, machine_ids)
     stored = store.stored_client_ids(session, actor, [e.client_id for e in live])
     first_at: dict[int, datetime] = {}
     for e in live:
-        machine_id = machines[store.machine_key(e)].id
+        machine_id = pk(machines[store.machine_key(e)])
         first_at[machine_id] = min(e.at, first_at.get(machine_id, e.at))
-    by_id = {machines[store.machine_key(e)].id: machines[store.machine_key(e)] for e in live}
+    by_id = {pk(machines[store.machine_key(e)]): machines[store.machine_key(e)] for e in live}
     statuses = store.statuses_of(session, by_id, first_at)
     work: dict[int, _MachineWork] = {}
     seen: set[str] = set()
     for event in live:
         machine = machines[store.machine_key(event)]
-        mw = work.get(machine.id) or work.setdefault(machine.id, _MachineWork(machine, statuses[machine.id]))
+        mw = work.get(pk(machine)) or work.setdefault(pk(machine), _MachineWork(machine, statuses[pk(machine)]))
         if event.client_id in stored or event.client_id in seen:
             results[event.index] = EventResult(index=event.index, client_id=event.client_id, status="duplicate",
                                                message="Already recorded.")
@@ -261,6 +262,7 @@ def _state(session: Session, actor: Actor, mw: _MachineWork, event: ParsedEvent,
                             operation_id=None, reason_code_id=event.reason_code_id if stop else None, now=now))
         return
     if stop:
+        assert event.reason_code_id is not None      # reasons_of refused a stop without one
         _start_downtime(actor, mw, event, reasons[event.reason_code_id], now)
     else:
         _end_downtime(session, actor, mw, event, now)
@@ -318,7 +320,7 @@ def _operation_of(session: Session, actor: Actor, mw: _MachineWork, event: Parse
         query = query.where(Operation.sequence == event.operation_sequence)
     else:
         query = query.where(col(Operation.status).in_((WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)))
-    op = session.exec(query.order_by(Operation.sequence)).first()
+    op = session.exec(query.order_by(col(Operation.sequence))).first()
     if op is None:
         raise Rejected({"work_order": f"No job of {event.work_order} is queued on machine {mw.machine.code}."},
                         "Unknown job.")
@@ -347,7 +349,7 @@ def _announce(session: Session, actor: Actor, mw: _MachineWork, ops: _Jobs, now:
     if not mw.rows:
         return
     record(session, IngestAccepted(
-        organization_id=m.organization_id, plant_id=m.plant_id, at=now, machine_id=m.id, machine_code=m.code,
+        organization_id=m.organization_id, plant_id=m.plant_id, at=now, machine_id=pk(m), machine_code=m.code,
         machine_state=status.state.value, accepted=mw.accepted, duplicates=mw.duplicates, events=len(mw.rows),
         quantity_good=mw.good, quantity_scrap=mw.scrap))
     counts = [r for r in mw.rows if r["kind"] == EventKind.COUNT]

@@ -145,7 +145,7 @@ def parse_events(events: list[Any], now: datetime) -> tuple[list[ParsedEvent], l
 def _problems_by_index(error: ValidationError, events: list[Any]) -> dict[int, dict[str, str]]:
     refused: dict[int, dict[str, str]] = {}
     for item in error.errors(include_url=False, include_context=False, include_input=False):
-        index, name = item["loc"][0], (item["loc"][1] if len(item["loc"]) > 1 else "event")
+        index, name = int(item["loc"][0]), str(item["loc"][1] if len(item["loc"]) > 1 else "event")
         problems = refused.setdefault(index, {})
         if name in ("good", "scrap"):
             raw = events[index]
@@ -158,7 +158,7 @@ def _problems_by_index(error: ValidationError, events: list[Any]) -> dict[int, d
 
 def _parse(index: int, raw: dict, now: datetime, problems: dict[str, str]) -> ParsedEvent:
     """The rules across fields, on the values sent (the strict model changed none of them)."""
-    kind = raw.get("type")
+    kind: str = raw["type"]                          # the strict model required it
     code, machine_id = raw.get("machine"), raw.get("machine_id")
     if code is None and machine_id is None:
         problems["machine"] = "Required: the machine's code (or machine_id)."

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
+from models.base import pk, table_of
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode, ReasonKind
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor
@@ -86,7 +87,7 @@ def reasons_of(session: Session, actor: Actor, live: list[ParsedEvent], results:
         return {}
     rows = session.exec(select(ReasonCode).where(ReasonCode.organization_id == actor.organization_id,
                                                  ReasonCode.is_active == True)).all()  # noqa: E712
-    by_id = {r.id: r for r in rows}
+    by_id = {pk(r): r for r in rows}
     by_code = {(r.kind, r.code): r for r in rows}
     for e in wanted:
         kind = ReasonKind.SCRAP if e.type == "count" else ReasonKind.DOWNTIME
@@ -94,7 +95,8 @@ def reasons_of(session: Session, actor: Actor, live: list[ParsedEvent], results:
                 or (e.type == "state" and e.state not in ("down", "planned_stop")):
             e.reason_code_id = None           # a reason where none applies is ignored
             continue
-        reason = by_id.get(e.reason_code_id) if e.reason_code_id is not None else by_code.get((kind, e.reason_code))
+        reason = by_id.get(e.reason_code_id) if e.reason_code_id is not None \
+            else by_code.get((kind, e.reason_code or ""))
         name = "reason_code_id" if e.reason_code_id is not None else "reason"
         problem = None
         if reason is None or reason.kind != kind:
@@ -102,10 +104,10 @@ def reasons_of(session: Session, actor: Actor, live: list[ParsedEvent], results:
         elif e.type == "state" and reason.planned != (e.state == "planned_stop"):
             problem = ("A planned stop needs a planned reason." if e.state == "planned_stop"
                        else "This reason is a planned stop: send state planned_stop.")
-        if problem:
-            results[e.index] = error_result(e.index, e.client_id, Rejected({name: problem}, "Unknown reason."))
+        if problem or reason is None:
+            results[e.index] = error_result(e.index, e.client_id, Rejected({name: problem or ""}, "Unknown reason."))
         else:
-            e.reason_code_id = reason.id
+            e.reason_code_id = pk(reason)
     return by_id
 
 
@@ -113,7 +115,8 @@ def write_lock_sqlite(session: Session) -> None:
     """SQLite: take the database's write lock (waited for) before the first read, so that the batch
     never has to upgrade a read snapshot another writer has moved past (an immediate 'locked')."""
     connection = session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite" and driver is not None and not driver.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -122,7 +125,7 @@ def lock_machines(session: Session, machine_ids: list[int]) -> None:
     holds its one write lock already (write_lock_sqlite)."""
     if session.connection().dialect.name == "sqlite":
         return
-    session.exec(select(Machine.id).where(col(Machine.id).in_(machine_ids)).order_by(Machine.id)
+    session.exec(select(col(Machine.id)).where(col(Machine.id).in_(machine_ids)).order_by(col(Machine.id))
                  .with_for_update(key_share=True)).all()
 
 
@@ -151,7 +154,7 @@ def statuses_of(session: Session, by_id: dict[int, Machine], first_at: dict[int,
     statuses = {s.machine_id: s for s in session.exec(query).all()}
     for machine_id, m in by_id.items():
         if machine_id not in statuses:
-            statuses[machine_id] = MachineStatus(machine_id=m.id, organization_id=m.organization_id,
+            statuses[machine_id] = MachineStatus(machine_id=pk(m), organization_id=m.organization_id,
                                                  plant_id=m.plant_id, state=MachineState.IDLE,
                                                  since=first_at[machine_id], updated_at=first_at[machine_id])
             session.add(statuses[machine_id])
@@ -189,7 +192,7 @@ def insert(session: Session, rows: list[dict]) -> dict[str, int]:
         return {}
     connection = session.connection()
     dialect = connection.dialect
-    table = ProductionEvent.__table__
+    table = table_of(ProductionEvent)
     columns = []
     for name in EVENT_COLUMNS:
         process = table.c[name].type._cached_bind_processor(dialect)

@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
+from models.base import pk, table_of
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
 from models.shopfloor import EventKind, ProductionEvent
@@ -86,7 +87,7 @@ def end_downtime(session: Session, status: MachineStatus, *, at: datetime, chang
     if op is not None and op.status == WorkStatus.RUNNING:
         set_state(status, MachineState.RUNNING, operation_id=op.id, reason_code_id=None, at=at, changes=changes)
     elif op is not None and op.status == WorkStatus.PAUSED:
-        set_state(status, MachineState.PAUSED, operation_id=op.id, reason_code_id=last_pause_reason(session, op.id),
+        set_state(status, MachineState.PAUSED, operation_id=pk(op), reason_code_id=last_pause_reason(session, pk(op)),
                   at=at, changes=changes)
     else:
         set_state(status, MachineState.IDLE, operation_id=None, reason_code_id=None, at=at, changes=changes)
@@ -123,7 +124,7 @@ def add_counts(session: Session, actor: Actor, counts: dict[int, tuple[int, int]
     if not counts:
         return {}
     session.flush()
-    t = Operation.__table__
+    t = table_of(Operation)
     good = sa.case({op_id: g for op_id, (g, _) in counts.items()}, value=t.c.id, else_=0)
     scrap = sa.case({op_id: x for op_id, (_, x) in counts.items()}, value=t.c.id, else_=0)
     statement = (sa.update(t).where(t.c.id.in_(sorted(counts)))
@@ -146,9 +147,9 @@ def refresh_work_orders(session: Session, actor: Actor, work_order_ids: Iterable
         return
     session.flush()
     if len(wo_ids) > 1 and session.connection().dialect.name == "postgresql":
-        session.exec(select(WorkOrder.id).where(col(WorkOrder.id).in_(wo_ids)).order_by(WorkOrder.id)
+        session.exec(select(col(WorkOrder.id)).where(col(WorkOrder.id).in_(wo_ids)).order_by(col(WorkOrder.id))
                      .with_for_update(key_share=True)).all()
-    w, o = WorkOrder.__table__, Operation.__table__.alias("o")
+    w, o = table_of(WorkOrder), table_of(Operation).alias("o")
     last_good = (sa.select(o.c.quantity_good).where(o.c.work_order_id == w.c.id)
                  .order_by(o.c.status == WorkStatus.CANCELLED, o.c.sequence.desc()).limit(1).scalar_subquery())
     all_scrap = sa.select(sa.func.coalesce(sa.func.sum(o.c.quantity_scrap), 0)).where(
@@ -175,7 +176,7 @@ def complete_work_order_if_done(session: Session, actor: Actor, wo: WorkOrder, *
     wo.completed_at = at
     changes["work_order_status"] = {"before": before.value, "after": WorkStatus.DONE.value}
     session.flush()
-    settle_orders_of(session, actor, [wo.id], now=at)   # the order is done when all its work is
+    settle_orders_of(session, actor, [pk(wo)], now=at)   # the order is done when all its work is
 
 
 def _set_loaded(session: Session, model: type, row_id: int, **values: object) -> None:
@@ -198,7 +199,7 @@ def announce(session: Session, kind: EventKind, *, machine: Machine, status: Mac
     one kind on one machine: `events` of them, quantities summed), after commit."""
     record(session, ANNOUNCED[kind](
         organization_id=machine.organization_id, plant_id=machine.plant_id, actor_user_id=actor_user_id, at=at,
-        event_id=event_id, client_id=client_id, machine_id=machine.id, machine_code=machine.code,
+        event_id=event_id, client_id=client_id, machine_id=pk(machine), machine_code=machine.code,
         machine_state=status.state.value, operation_id=operation_id, work_order_id=work_order_id,
         work_order_number=work_order_number, quantity_good=quantity_good, quantity_scrap=quantity_scrap,
         operation_quantity_good=operation_quantity_good, operation_quantity_scrap=operation_quantity_scrap,

@@ -33,6 +33,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.orders import Operation, WorkOrder
 from models.resources import Machine, MachineState, MachineStatus
 from models.shopfloor import EventKind, ProductionEvent
@@ -186,7 +187,9 @@ def _lock_machine(session: Session, machine: Machine) -> None:
     """Serialise actions on one machine before its state is read (see the module docstring)."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        if not connection.connection.driver_connection.in_transaction:
+        driver = connection.connection.driver_connection
+        assert driver is not None                    # an open connection has its DBAPI connection
+        if not driver.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")      # SQLite's single write lock, waited for
         return
     session.exec(select(Machine.id).where(Machine.id == machine.id).with_for_update(key_share=True)).one()
@@ -210,7 +213,7 @@ def _status_of(session: Session, machine: Machine, at: datetime) -> MachineStatu
     query = select(MachineStatus).where(MachineStatus.machine_id == machine.id)
     status = session.exec(query.execution_options(populate_existing=True)).first()
     if status is None:
-        status = MachineStatus(machine_id=machine.id, organization_id=machine.organization_id,
+        status = MachineStatus(machine_id=pk(machine), organization_id=machine.organization_id,
                                plant_id=machine.plant_id, state=MachineState.IDLE, since=at, updated_at=at)
         session.add(status)
     return status
@@ -236,7 +239,7 @@ def _announce(ctx: ActionContext, event: ProductionEvent) -> None:
     op = ctx.session.get(Operation, event.operation_id) if event.operation_id else None
     wo = ctx.session.get(WorkOrder, op.work_order_id) if op is not None else None
     machine_state.announce(
-        ctx.session, event.kind, machine=ctx.machine, status=ctx.status, event_id=event.id, client_id=event.client_id,
+        ctx.session, event.kind, machine=ctx.machine, status=ctx.status, event_id=pk(event), client_id=event.client_id,
         operation_id=event.operation_id, occurred_at=event.occurred_at, at=ctx.now, actor_user_id=ctx.actor.user_id,
         work_order_id=wo.id if wo else None, work_order_number=wo.number if wo else None,
         quantity_good=event.quantity_good, quantity_scrap=event.quantity_scrap,

@@ -19,6 +19,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.catalog import Product
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.organization import Plant
@@ -102,8 +103,8 @@ class ReasonChoice(BaseModel):
 def machines_for_operator(session: Session, actor: Actor) -> list[MachineTile]:
     """Active machines of the actor's plants, with their state now."""
     require(actor, Permission.RUN_JOBS)
-    query = (select(Machine, Plant, MachineStatus).join(Plant, Plant.id == Machine.plant_id)
-             .join(MachineStatus, MachineStatus.machine_id == Machine.id, isouter=True)
+    query = (select(Machine, Plant, MachineStatus).join(Plant, col(Plant.id) == col(Machine.plant_id))
+             .join(MachineStatus, col(MachineStatus.machine_id) == col(Machine.id), isouter=True)
              .where(Machine.organization_id == actor.organization_id, col(Machine.plant_id).in_(actor.plant_ids or {-1}),
                     Machine.is_active == True)  # noqa: E712
              .order_by(Plant.code, Machine.code))
@@ -128,23 +129,23 @@ def machine_by_code(session: Session, actor: Actor, scanned: str) -> MachineTile
         code = code[len(QR_PREFIX):].strip()
     if not code:
         raise Invalid("Type or scan a machine code.", fields={"code": "Required."})
-    ids = session.exec(select(Machine.id).where(
+    found = session.exec(select(Machine).where(
         Machine.organization_id == actor.organization_id, col(Machine.plant_id).in_(actor.plant_ids or {-1}),
         Machine.is_active == True, func.upper(Machine.code) == code.upper())).all()  # noqa: E712
-    if not ids:
+    if not found:
         raise NotFound(f"No machine with code {code} in your plants.", fields={"code": "Unknown machine."})
-    if len(ids) > 1:
+    if len(found) > 1:
         raise Invalid(f"Machine code {code} is used in several of your plants: pick the machine from the list.",
                       fields={"code": "Ambiguous."})
-    return machine_tile(session, actor, ids[0])
+    return machine_tile(session, actor, pk(found[0]))
 
 
 def machine_queue(session: Session, actor: Actor, machine_id: int, *, now: datetime) -> MachineQueue:
     """The machine, its current job and its queue, each job with progress against plan."""
     tile = machine_tile(session, actor, machine_id)
     rows = session.exec(
-        select(Operation, WorkOrder, Product).join(WorkOrder, WorkOrder.id == Operation.work_order_id)
-        .join(Product, Product.id == WorkOrder.product_id)
+        select(Operation, WorkOrder, Product).join(WorkOrder, col(WorkOrder.id) == col(Operation.work_order_id))
+        .join(Product, col(Product.id) == col(WorkOrder.product_id))
         .where(Operation.machine_id == tile.id, col(Operation.status).in_(QUEUED))).all()
     spec = _calendar(session, tile.plant_id)
     jobs = [_job(op, wo, product, now, spec) for op, wo, product in sorted(rows, key=lambda r: queue_key(r[0]))]
@@ -163,7 +164,7 @@ def reason_choices(session: Session, actor: Actor, kind: ReasonKind | str) -> li
     require(actor, Permission.RUN_JOBS)
     rows = session.exec(select(ReasonCode).where(
         ReasonCode.organization_id == actor.organization_id, ReasonCode.kind == ReasonKind(kind),
-        ReasonCode.is_active == True).order_by(ReasonCode.position, ReasonCode.code)).all()  # noqa: E712
+        col(ReasonCode.is_active) == True).order_by(col(ReasonCode.position), col(ReasonCode.code))).all()  # noqa: E712
     return [ReasonChoice(id=r.id, code=r.code, name=r.name, planned=r.planned) for r in rows]
 
 
@@ -204,14 +205,15 @@ def _tiles(session: Session, rows) -> list[MachineTile]:
     op_ids = {s.operation_id for _, _, s in rows if s is not None and s.operation_id}
     reason_ids = {s.reason_code_id for _, _, s in rows if s is not None and s.reason_code_id}
     labels = {op_id: f"{number} {name}" for op_id, number, name in session.exec(
-        select(Operation.id, WorkOrder.number, Operation.name).join(WorkOrder, WorkOrder.id == Operation.work_order_id)
+        select(col(Operation.id), col(WorkOrder.number), col(Operation.name))
+        .join(WorkOrder, col(WorkOrder.id) == col(Operation.work_order_id))
         .where(col(Operation.id).in_(op_ids or {-1}))).all()}
     reasons = dict(session.exec(select(ReasonCode.id, ReasonCode.name)
                                 .where(col(ReasonCode.id).in_(reason_ids or {-1}))).all())
     machine_ids = [m.id for m, _, _ in rows]
     queued = dict(session.exec(select(Operation.machine_id, func.count()).where(
         col(Operation.machine_id).in_(machine_ids or [-1]), col(Operation.status).in_(QUEUED))
-        .group_by(Operation.machine_id)).all())
+        .group_by(col(Operation.machine_id))).all())
     tiles = []
     for machine, plant, status in rows:
         tile = MachineTile(id=machine.id, code=machine.code, name=machine.name, plant_id=plant.id,

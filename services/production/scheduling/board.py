@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.catalog import Product
 from models.orders import Operation, WorkOrder
 from models.organization import Plant
@@ -129,7 +130,7 @@ def schedule_board(session: Session, actor: Actor, plant_id: int, *, start: date
     context = _Context(session, plant, wos, list(machines.values()))
     rows = []
     for machine in sorted(machines.values(), key=lambda m: m.code):
-        queue = queues.get(machine.id, [])
+        queue = queues.get(pk(machine), [])
         if not machine.is_active and not queue:
             continue
         overlapping = _overlapping(queue)
@@ -166,7 +167,7 @@ def unscheduled_operations(session: Session, actor: Actor, plant_id: int, *, lim
             operation_id=op.id, work_order_id=wo.id, work_order_number=wo.number, product_code=product.code,
             product_name=product.name, name=op.name, sequence=op.sequence, status=op.status.value,
             quantity=op.quantity, work_center_id=op.work_center_id,
-            work_center_code=context.work_center_code(op.work_center_id), due_date=dues[wo.id],
+            work_center_code=context.work_center_code(op.work_center_id), due_date=dues[pk(wo)],
             duration_seconds=cycles.seconds_left(op, None, wo.product_id),
             machines=[MachineChoice(id=m.id, code=m.code, name=m.name) for m in machines
                       if m.work_center_id == op.work_center_id]))
@@ -198,7 +199,7 @@ class _Context:
     def read(self, op: Operation, machine: Machine, *, overlap: bool) -> BoardOperation:
         wo = self.wos[op.work_order_id]
         product = self.products[wo.product_id]
-        due = self.dues[wo.id]
+        due = self.dues[pk(wo)]
         due_at = end_of_day(due, self.plant.timezone) if due else None
         conflicts = ["overlap"] if overlap else []
         if machine.work_center_id != op.work_center_id:
@@ -225,15 +226,17 @@ class _Context:
 
 def _overlapping(queue: list[Operation]) -> set[int]:
     """Ids of the operations whose plan overlaps another's on the same machine."""
-    planned = sorted((op for op in queue if op.planned_start and op.planned_end and op.planned_end > op.planned_start),
-                     key=lambda o: (o.planned_start, o.planned_end))
+    planned = sorted(((op, start, end) for op in queue
+                      if (start := op.planned_start) is not None and (end := op.planned_end) is not None
+                      and end > start),
+                     key=lambda w: (w[1], w[2]))
     found: set[int] = set()
-    longest = None
-    for op in planned:
-        if longest is not None and op.planned_start < longest.planned_end:
-            found.update({op.id, longest.id})
-        if longest is None or op.planned_end > longest.planned_end:
-            longest = op
+    longest: tuple[Operation, datetime] | None = None            # the plan reaching furthest so far, and its end
+    for op, start, end in planned:
+        if longest is not None and start < longest[1]:
+            found.update({pk(op), pk(longest[0])})
+        if longest is None or end > longest[1]:
+            longest = (op, end)
     return found
 
 

@@ -118,7 +118,7 @@ def create_target(session: Session, actor: Actor, data: CapacityTargetCreate, *,
     if duplicate:
         raise Conflict(f"There is a {data.period.value}ly target for this {'department' if department_id else 'machine'} "
                        "already: change that one.", fields={"period": "Already has a target."})
-    row = CapacityTarget(organization_id=actor.organization_id, plant_id=plant.id, department_id=department_id,
+    row = CapacityTarget(organization_id=actor.organization_id, plant_id=pk(plant), department_id=department_id,
                          machine_id=machine_id, period=data.period, target_hours=data.target_hours,
                          created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(row)
@@ -179,6 +179,7 @@ def _scope(session: Session, actor: Actor, plant: Plant, department_id: int | No
 
 def _read(session: Session, row: CapacityTarget) -> CapacityTargetRead:
     owner = session.get(Department, row.department_id) if row.department_id else session.get(Machine, row.machine_id)
+    assert owner is not None                         # a target belongs to its department or machine (foreign keys)
     return CapacityTargetRead(id=row.id, plant_id=row.plant_id, department_id=row.department_id,
                               machine_id=row.machine_id, scope="department" if row.department_id else "machine",
                               scope_code=owner.code, scope_name=owner.name, period=CapacityPeriod(row.period),
@@ -205,7 +206,8 @@ def period_window(period: CapacityPeriod, start: date, zone: str) -> tuple[date,
         first = start.replace(day=1)
         last = (first + timedelta(days=32)).replace(day=1)
     tz = ZoneInfo(zone)
-    return first, *(datetime.combine(d, time(0), tzinfo=tz).astimezone(UTC) for d in (first, last))
+    return (first, datetime.combine(first, time(0), tzinfo=tz).astimezone(UTC),
+            datetime.combine(last, time(0), tzinfo=tz).astimezone(UTC))
 
 
 def utilisation(session: Session, actor: Actor, plant_id: int, *, period: CapacityPeriod | str,
@@ -219,7 +221,7 @@ def utilisation(session: Session, actor: Actor, plant_id: int, *, period: Capaci
     if isinstance(start, datetime):
         start = start.astimezone(ZoneInfo(plant.timezone)).date()
     first, w_start, w_end = period_window(period, start, plant.timezone)
-    cal = calendar_spec(session, plant.id)
+    cal = calendar_spec(session, pk(plant))
     available = working_seconds(cal, w_start, w_end)
     scheduled = {machine_id: sum(working_seconds(cal, max(op.planned_start, w_start), min(op.planned_end, w_end))
                                  for op in queue if op.planned_start and op.planned_end
@@ -227,15 +229,16 @@ def utilisation(session: Session, actor: Actor, plant_id: int, *, period: Capaci
                  for machine_id, queue in queued_operations(session, plant).items()}
     targets = {(t.department_id, t.machine_id): Decimal(t.target_hours) for t in session.exec(select(CapacityTarget).where(
         CapacityTarget.plant_id == plant.id, CapacityTarget.period == period)).all()}
-    machines = [m for m in plant_machines(session, plant) if m.is_active or scheduled.get(m.id)]
-    machine_rows = [_row("machine", m, scheduled.get(m.id, 0), available, targets.get((None, m.id))) for m in machines]
+    machines = [m for m in plant_machines(session, plant) if m.is_active or scheduled.get(pk(m))]
+    machine_rows = [_row("machine", m, scheduled.get(pk(m), 0), available, targets.get((None, pk(m))))
+                    for m in machines]
     departments = session.exec(select(Department).where(Department.plant_id == plant.id).order_by(Department.code)).all()
     dept_rows = []
     for dept in departments:
         members = [m for m in machines if m.department_id == dept.id]
         if not members and not dept.is_active:
             continue
-        dept_rows.append(_row("department", dept, sum(scheduled.get(m.id, 0) for m in members),
+        dept_rows.append(_row("department", dept, sum(scheduled.get(pk(m), 0) for m in members),
                               available * len(members), targets.get((dept.id, None)), department_id=dept.id))
     return Utilisation(plant_id=plant.id, timezone=plant.timezone, period=period, start=first, period_start=w_start,
                        period_end=w_end, calendar_hours=_hours(available), machines=machine_rows,

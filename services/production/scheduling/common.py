@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.orders import Operation, OrderLine, WorkOrder, WorkStatus
 from models.organization import Plant
 from models.resources import Machine, MachineProductRate
@@ -72,6 +73,7 @@ def queued_operations(session: Session, plant: Plant, machine_ids: Iterable[int]
         query = query.where(col(Operation.machine_id).in_(list(machine_ids) or [-1]))
     queues: dict[int, list[Operation]] = {}
     for op in session.exec(query).all():
+        assert op.machine_id is not None             # the query takes operations on a machine only
         queues.setdefault(op.machine_id, []).append(op)
     for ops in queues.values():
         ops.sort(key=queue_key)
@@ -128,7 +130,8 @@ class CycleTimes:
         rows = session.exec(select(MachineProductRate).where(
             MachineProductRate.organization_id == organization_id,
             col(MachineProductRate.machine_id).in_(list(machine_ids) or [-1]))).all()
-        self._rates = {(r.machine_id, r.product_id): Decimal(r.ideal_cycle_seconds) for r in rows}
+        self._rates: dict[tuple[int | None, int], Decimal] = {
+            (r.machine_id, r.product_id): Decimal(r.ideal_cycle_seconds) for r in rows}
 
     def cycle(self, op: Operation, machine_id: int | None, product_id: int) -> Decimal:
         return self._rates.get((machine_id, product_id), Decimal(op.ideal_cycle_seconds))
@@ -142,7 +145,9 @@ class CycleTimes:
 def operation_duration(session: Session, op: Operation, machine_id: int | None = None) -> int:
     """The planned duration of `op` on `machine_id` (default: its own machine), in seconds."""
     machine_id = machine_id if machine_id is not None else op.machine_id
-    product_id = session.get(WorkOrder, op.work_order_id).product_id
+    wo = session.get(WorkOrder, op.work_order_id)
+    assert wo is not None                            # an operation's work order (foreign key)
+    product_id = wo.product_id
     return CycleTimes(session, op.organization_id, [machine_id] if machine_id else []).seconds_left(op, machine_id, product_id)
 
 
@@ -157,16 +162,16 @@ def due_dates(session: Session, work_orders: Iterable[WorkOrder]) -> dict[int, d
     """Work order id -> its due date, else its order line's promised date."""
     wos = list(work_orders)
     line_ids = {wo.order_line_id for wo in wos if wo.due_date is None and wo.order_line_id}
-    promised = dict(session.exec(select(OrderLine.id, OrderLine.promised_date).where(
+    promised = dict(session.exec(select(col(OrderLine.id), col(OrderLine.promised_date)).where(
         col(OrderLine.id).in_(line_ids))).all()) if line_ids else {}
-    return {wo.id: wo.due_date or promised.get(wo.order_line_id) for wo in wos}
+    return {pk(wo): wo.due_date or promised.get(wo.order_line_id) for wo in wos}
 
 
 def work_orders_by_id(session: Session, ids: Iterable[int]) -> dict[int, WorkOrder]:
     ids = set(ids)
     if not ids:
         return {}
-    return {wo.id: wo for wo in session.exec(select(WorkOrder).where(col(WorkOrder.id).in_(ids))).all()}
+    return {pk(wo): wo for wo in session.exec(select(WorkOrder).where(col(WorkOrder.id).in_(ids))).all()}
 
 
 def ceil_second(at: datetime) -> datetime:

@@ -111,14 +111,14 @@ def detect_late(session: Session, actor: Actor, plant_id: int, *, now: datetime)
     zone = ZoneInfo(plant.timezone)
     created = []
     for op in sorted(ops, key=lambda o: (o.planned_end, o.id)):
-        due = dues[op.work_order_id]
-        if due is None or op.id in known or op.planned_end <= end_of_day(due, plant.timezone):
+        due, planned_end = dues[op.work_order_id], op.planned_end
+        if due is None or planned_end is None or op.id in known or planned_end <= end_of_day(due, plant.timezone):
             continue
-        local_end = op.planned_end.astimezone(zone)
+        local_end = planned_end.astimezone(zone)
         reason = (f"Planned to end {local_end:%Y-%m-%d %H:%M}, after its due date {due.isoformat()} "
                   f"({wos[op.work_order_id].number}).")
         created.append(_add(session, actor, op, ExceptionKind.LATE, reason,
-                            {"planned_end": op.planned_end.isoformat(), "due_date": due.isoformat()}, now))
+                            {"planned_end": planned_end.isoformat(), "due_date": due.isoformat()}, now))
     if created:
         record(session, ScheduleLateDetected(organization_id=actor.organization_id,
                                              operation_ids=[r.operation_id for r in created], plant_id=plant.id,
@@ -128,7 +128,7 @@ def detect_late(session: Session, actor: Actor, plant_id: int, *, now: datetime)
 
 def _add(session: Session, actor: Actor, op: Operation, kind: ExceptionKind, reason: str, details: dict[str, Any],
          now: datetime) -> ScheduleException:
-    row = ScheduleException(organization_id=op.organization_id, plant_id=op.plant_id, operation_id=op.id, kind=kind,
+    row = ScheduleException(organization_id=op.organization_id, plant_id=op.plant_id, operation_id=pk(op), kind=kind,
                             reason=reason, details=details, user_id=actor.user_id, at=now)
     session.add(row)
     session.flush()

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.orders import Operation, WorkStatus
 from models.organization import Plant
 from services.core.calendar_math import CalendarSpec
@@ -59,7 +60,7 @@ def plan_queues(session: Session, plant: Plant, *, now: datetime, user_id: int |
     if not queues:
         session.flush()
         return PlanResult(machine_ids=sorted(machine_ids or []), changed_operation_ids=cleared)
-    cal = calendar_spec(session, plant.id)
+    cal = calendar_spec(session, pk(plant))
     ops = [op for q in queues.values() for op in q]
     wos = work_orders_by_id(session, {op.work_order_id for op in ops})
     planner = _Planner(cal, ceil_second(now), queues, steps_of(session, wos.keys()),
@@ -69,12 +70,12 @@ def plan_queues(session: Session, plant: Plant, *, now: datetime, user_id: int |
     changed = list(cleared)
     for _machine_id, queue in sorted(queues.items()):
         for position, op in enumerate(queue, 1):
-            start, end = plans[op.id]
+            start, end = plans[pk(op)]
             if (op.queue_position, op.planned_start, op.planned_end) != (position, start, end):
                 op.queue_position, op.planned_start, op.planned_end = position, start, end
                 op.updated_at, op.updated_by = now, user_id
                 session.add(op)
-                changed.append(op.id)
+                changed.append(pk(op))
     session.flush()
     return PlanResult(machine_ids=sorted(set(queues) | set(machine_ids or [])), changed_operation_ids=changed,
                       planned_count=len(ops))
@@ -91,7 +92,7 @@ def _clear_finished(session: Session, plant: Plant, machine_ids: set[int] | None
     for op in session.exec(query).all():
         op.queue_position, op.updated_at, op.updated_by = None, now, user_id
         session.add(op)
-        cleared.append(op.id)
+        cleared.append(pk(op))
     return cleared
 
 
@@ -144,6 +145,6 @@ class _Planner:
             bounds = [ready_at] + [ceil_second(e) for e in map(self._end_of, self._predecessors(op)) if e is not None]
             start = self.clock.add(max(bounds), 0)
             end = self.clock.add(start, seconds)
-        self.plans[op.id] = (start, end)
+        self.plans[pk(op)] = (start, end)
         self.cursor[machine_id] = max(end, ready_at)
         self.pending.discard(op.id)

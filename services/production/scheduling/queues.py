@@ -126,10 +126,10 @@ def plan_machine(session: Session, actor: Actor, machine_id: int, *, now: dateti
     require_plan(actor)
     machine = get_scoped(session, actor, Machine, machine_id, "Machine")
     plant = get_plant(session, actor, machine.plant_id, lock=True)
-    result = plan_queues(session, plant, now=now, user_id=actor.user_id, machine_ids={machine.id})
+    result = plan_queues(session, plant, now=now, user_id=actor.user_id, machine_ids={pk(machine)})
     _audit_replan(session, actor, plant, result, now)
     _announce_replan(session, actor, plant, result, now, trigger="plan_machine")
-    return [scheduled(op) for op in queued_operations(session, plant, [machine.id]).get(machine.id, [])]
+    return [scheduled(op) for op in queued_operations(session, plant, [pk(machine)]).get(pk(machine), [])]
 
 
 def replan_plant(session: Session, actor: Actor, plant_id: int, *, now: datetime) -> ReplanResult:
@@ -158,7 +158,7 @@ def _place(session: Session, actor: Actor, op: Operation, plant: Plant, machine:
             raise Invalid("Say why this operation moves to another machine.",
                           fields={"reason": "Required when the machine changes."})
     reason = _reason(reason)
-    queue = [o for o in queued_operations(session, plant, [machine.id]).get(machine.id, []) if o.id != op.id]
+    queue = [o for o in queued_operations(session, plant, [pk(machine)]).get(pk(machine), []) if pk(o) != pk(op)]
     index = _index(queue, op, position)
     if old_machine == machine.id and old_position == index + 1:
         return scheduled(op)
@@ -170,7 +170,7 @@ def _place(session: Session, actor: Actor, op: Operation, plant: Plant, machine:
     _stamp(op, actor, now)
     session.flush()
     result = plan_queues(session, plant, now=now, user_id=actor.user_id)
-    if changes_machine:
+    if changes_machine and old_machine is not None:
         _reallocated(session, actor, op, old_machine, machine, reason, now)
     _record_placement(session, actor, plant, op, old_machine, old_position, reason, result, now)
     return scheduled(op)
@@ -213,7 +213,7 @@ def _reallocated(session: Session, actor: Actor, op: Operation, old_machine_id: 
                  reason: str, now: datetime) -> None:
     old = session.get(Machine, old_machine_id)
     session.add(ScheduleException(
-        organization_id=op.organization_id, plant_id=op.plant_id, operation_id=op.id,
+        organization_id=op.organization_id, plant_id=op.plant_id, operation_id=pk(op),
         kind=ExceptionKind.REALLOCATED, reason=reason, user_id=actor.user_id, at=now,
         details={"from_machine_id": old_machine_id, "from_machine": old.code if old else None,
                  "to_machine_id": machine.id, "to_machine": machine.code}))
@@ -251,6 +251,7 @@ def _check_fits(session: Session, op: Operation, plant: Plant, machine: Machine)
                       fields={"machine_id": f"Pick a machine of plant {plant.code}."})
     if machine.work_center_id != op.work_center_id:
         wanted, actual = session.get(WorkCenter, op.work_center_id), session.get(WorkCenter, machine.work_center_id)
+        assert wanted is not None and actual is not None         # foreign keys
         raise Invalid(f"Machine {machine.code} belongs to work center {actual.code}, but {_label(session, op)} "
                       f"is done at work center {wanted.code}. Pick a machine of {wanted.code}.",
                       fields={"machine_id": f"Not a machine of work center {wanted.code}."})
@@ -268,6 +269,7 @@ def _reason(reason: str) -> str:
 
 def _label(session: Session, op: Operation) -> str:
     wo = session.get(WorkOrder, op.work_order_id)
+    assert wo is not None                            # an operation's work order (foreign key)
     return f"Step {op.sequence} ({op.name}) of {wo.number}"
 
 
