@@ -78,6 +78,7 @@ class SopRead(BaseModel):
     escalated_at: datetime | None = None
     custom: dict[str, Any]
     created_at: datetime
+    can_work: bool = False      # the actor may respond, move or reassign it now (`_open_ticket`)
 
 
 class ReassignmentRead(BaseModel):
@@ -161,7 +162,9 @@ def _department(session: Session, actor: Actor, department_id: int | None, field
 
 def _reads(session: Session, actor: Actor, rows: list[SopTicket]) -> list[SopRead]:
     dept_ids = {r.charging_department_id for r in rows} | {r.charged_department_id for r in rows}
-    depts = {d.id: d.name for d in session.exec(select(Department).where(col(Department.id).in_(dept_ids or {-1}))).all()}
+    departments = session.exec(select(Department).where(col(Department.id).in_(dept_ids or {-1}))).all()
+    depts = {d.id: d.name for d in departments}
+    heads = {d.id: d.head_user_id for d in departments}
     users = {u.id: u.full_name or u.username for u in session.exec(select(User).where(
         col(User.id).in_({r.raised_by for r in rows if r.raised_by} or {-1}))).all()}
     inst: dict[int, tuple[WorkflowInstance | None, str]] = {i.entity_id: (i, name) for i, name in session.exec(
@@ -176,7 +179,9 @@ def _reads(session: Session, actor: Actor, rows: list[SopTicket]) -> list[SopRea
         out.append(SopRead.model_validate({
             **r.model_dump(), "charging_department": depts.get(r.charging_department_id, ""),
             "charged_department": depts.get(r.charged_department_id, ""), "raised_by_name": users.get(r.raised_by),
-            "status_name": name, "due_at": i.due_at if i else None, "escalated_at": i.escalated_at if i else None}))
+            "status_name": name, "due_at": i.due_at if i else None, "escalated_at": i.escalated_at if i else None,
+            "can_work": not r.is_closed and _may_work(actor, r.plant_id, heads.get(r.charged_department_id),
+                                                      heads.get(r.charging_department_id))}))
     return out
 
 

@@ -167,6 +167,7 @@ async def test_sop_ticket_pages_charge_respond_accept_and_reassign(engine, sessi
     page.ticket_id = ticket_id
     await run(page.load(), page)
     assert (page.ticket.number, page.ticket.status_name) == ("SOP-000001", "Waiting for response")
+    assert page.ticket.can_work                                     # a supervisor of the plant
     await run(page.reassign({"to_department_id": str(paint), "justification": "no"}), page)
     assert "justification" in page.errors
     await run(page.reassign({"to_department_id": str(paint), "justification": "Paint did the torque step"}), page)

@@ -77,6 +77,17 @@ def test_accept_needs_a_response_and_dispute_a_comment(session, world, plant):
         assert sop.transition_ticket(session, head, ticket.id, "resolve", now=utcnow()).is_closed
     with transaction(session), pytest.raises(Conflict):
         sop.respond(session, head, ticket.id, "again", now=utcnow())
+    assert sop.get_ticket(session, head, ticket.id).can_work is False                    # closed
+
+
+def test_the_ticket_read_says_who_may_work_on_it_now(session, world, plant):
+    ticket = _charge(session, plant["sup"], plant["mach"], plant["weld"])
+    assert ticket.can_work is True                                                     # a supervisor
+    assert sop.get_ticket(session, world.actor(plant["head"]), ticket.id).can_work is True   # the charged head
+    operator = world.actor(world.operator1)
+    assert sop.get_ticket(session, operator, ticket.id).can_work is False
+    with transaction(session), pytest.raises(Forbidden):
+        sop.respond(session, operator, ticket.id, "not mine to answer", now=T0)
 
 
 def test_disputed_ticket_is_upheld_only_by_a_manager(session, world, plant):

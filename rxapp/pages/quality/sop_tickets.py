@@ -108,14 +108,14 @@ def _ticket() -> rx.Component:
                      size="3", width="100%", margin_bottom="8px", aria_label=_("Comment")),
             rx.flex(rx.foreach(T.transitions, lambda b: _transition_button(b, T.move)), spacing="3", wrap="wrap"),
             width="100%"),
-        rx.cond(~t.is_closed, rx.card(rx.form(rx.flex(
+        rx.cond(t.can_work, rx.card(rx.form(rx.flex(
             form_field(_("Response of the charged department"),
                        rx.text_area(name="response", id="response", default_value=T.response, width="100%"),
                        e, "response"),
             rx.button(_("Save response"), type="submit", size="3", min_height=TOUCH, align_self="end"),
             direction="column", spacing="2"), on_submit=T.respond, reset_on_submit=False,
             key=t.id.to_string() + t.status_name), width="100%")),
-        rx.cond(~t.is_closed, rx.card(rx.form(rx.flex(
+        rx.cond(t.can_work, rx.card(rx.form(rx.flex(
             rx.heading(_("Reassign"), size="4"),
             form_field(_("To department"), select_control("to_department_id", T.departments, default_value="",
                                                           placeholder="—"), e, "to_department_id"),

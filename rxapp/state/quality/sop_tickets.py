@@ -34,6 +34,7 @@ class TicketRow:
     charged: str = ""
     status_name: str = ""
     is_closed: bool = False
+    can_work: bool = False
     due: str = ""
     escalated: bool = False
     href: str = ""
@@ -42,7 +43,7 @@ class TicketRow:
 def ticket_row(t: SopRead) -> TicketRow:
     return TicketRow(id=t.id, number=t.number, title=t.title, sop_reference=t.sop_reference,
                      charging=t.charging_department, charged=t.charged_department, status_name=t.status_name,
-                     is_closed=t.is_closed, due=f"{t.due_at:%Y-%m-%d %H:%M}" if t.due_at else "",
+                     is_closed=t.is_closed, can_work=t.can_work, due=f"{t.due_at:%Y-%m-%d %H:%M}" if t.due_at else "",
                      escalated=t.escalated_at is not None, href=routes.sop_ticket_url(t.id))
 
 
