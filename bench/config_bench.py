@@ -48,14 +48,14 @@ class Inbox:
 
 def prepare(engine, people: int):
     with Session(engine, expire_on_commit=False) as s, takt_db.transaction(s):
-        org = organizations.create_organization(s, slug=f"cfg-{secrets.token_hex(3)}", name="Config bench")
+        org = organizations.create_organization(s, slug=f"cfg-{secrets.token_hex(3)}", name="Config bench", now=utcnow())
         system = organizations.system_actor(s, org.id)
         tag = secrets.token_hex(2)
         ids = []
         for i in range(people):
             ids.append(users.create_user(s, system, UserCreate(
                 username=f"q{tag}{i:04d}", email=f"q{i}@bench.example", password="Bench-password-42",
-                roles=["quality"])).id)
+                roles=["quality"]), now=utcnow()).id)
         return org.id, system, ids
 
 
@@ -67,7 +67,7 @@ def bench_notify(engine, org_id: int, rounds: int = 5) -> dict:
             with takt_db.transaction(s):
                 sent = notifications.notify(s, organization_id=org_id, title="SPC alert: bore 12H7", kind="alert",
                                             body="Rule 1: a point beyond 3 sigma", link="/quality/spc/1",
-                                            roles=["quality"])
+                                            roles=["quality"], now=utcnow())
             samples.append(time.perf_counter() - began)
     recipients = len(sent)
     raw = []
@@ -97,7 +97,7 @@ def bench_outbox(engine, org_id: int) -> dict:
         with Session(engine) as s:
             queued = mail_outbox.outbox_counts(s).get("pending", 0)
         began = time.perf_counter()
-        while mail_outbox.deliver_due(settings, limit=100).attempted:
+        while mail_outbox.deliver_due(settings, limit=100, now=utcnow()).attempted:
             pass
         took = time.perf_counter() - began
         sent = inbox.count
@@ -122,7 +122,7 @@ def bench_validate(engine, system, calls: int = 2000) -> dict:
                      dict(key="defect", field_type="choice", type_list_key="defect_codes"),
                      dict(key="owner", field_type="user")):
             custom_fields.create_definition(s, system, CustomFieldCreate(entity_type="product", label=spec["key"].title(),
-                                                                         **spec))
+                                                                         **spec), now=utcnow())
         defect = type_lists.values(s, system, "defect_codes")[0].id
     owner = None
     with Session(engine) as s:

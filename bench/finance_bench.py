@@ -43,7 +43,7 @@ YEAR = 2026
 def prepare(engine):
     now = utcnow()
     with Session(engine, expire_on_commit=False) as s, takt_db.transaction(s):
-        org = organizations.create_organization(s, slug=f"fin-{os.getpid()}-{random.randint(0, 9999)}", name="Finance bench")
+        org = organizations.create_organization(s, slug=f"fin-{os.getpid()}-{random.randint(0, 9999)}", name="Finance bench", now=utcnow())
         actor = organizations.system_actor(s, org.id)
         plant = plants.create_plant(s, actor, PlantCreate(code="P1", name="Plant", timezone="UTC"), now=now)
         actor = organizations.system_actor(s, org.id)

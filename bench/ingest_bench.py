@@ -44,6 +44,7 @@ from bench.production_bench import (
     wait_http,
 )
 from bench.report import table, write_section
+from models.base import utcnow
 from models.orders import Operation, WorkStatus
 from models.shopfloor import ProductionEvent
 from services.core import db as takt_db
@@ -65,9 +66,9 @@ class Floor:
             with takt_db.transaction(session):
                 system = organizations.system_actor(session, self.plant.org_id)
                 self.down = reason_codes.create_reason_code(session, system, reason_codes.ReasonCodeCreate(
-                    kind="downtime", code="BRK", name="Breakdown", loss_category="breakdown")).code
+                    kind="downtime", code="BRK", name="Breakdown", loss_category="breakdown"), now=utcnow()).code
                 self.scrap = reason_codes.create_reason_code(session, system, reason_codes.ReasonCodeCreate(
-                    kind="scrap", code="DIM", name="Dimension", loss_category="production_reject")).code
+                    kind="scrap", code="DIM", name="Dimension", loss_category="production_reject"), now=utcnow()).code
                 self.token = api_tokens.create_api_token(session, system, api_tokens.ApiTokenCreate(
                     plant_id=self.plant.plant_id, name="bench gateway", kind="machine"), now=now).token
             wo_ids = make_work_orders(session, self.plant, machines, status=WorkStatus.RELEASED)

@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 from bench.report import table, write_section
+from models.base import utcnow
 from models.calendar import Shift, ShiftBreak, ShiftCalendar
 from models.catalog import Product
 from models.kpi_rollup import KpiCountDay, KpiStopDay
@@ -78,7 +79,7 @@ class Floor:
     def __init__(self, session: Session, machines: int, days: int):
         self.start = END - timedelta(days=days)
         with takt_db.transaction(session):
-            org = organizations.create_organization(session, slug=f"kpi-{secrets.token_hex(3)}", name="KPI bench")
+            org = organizations.create_organization(session, slug=f"kpi-{secrets.token_hex(3)}", name="KPI bench", now=utcnow())
             self.org_id = org.id
             plant = self._add(session, Plant(organization_id=org.id, code="K1", name="KPI plant", timezone="UTC"))
             self.plant_id = plant.id

@@ -36,6 +36,7 @@ import xlsxwriter
 from sqlmodel import Session, select
 
 from bench.report import percentiles, table, write_section
+from models.base import utcnow
 from models.orders import Operation, WorkOrder, WorkStatus
 from services.core import db as takt_db
 from services.core.migrations import migrate
@@ -57,26 +58,27 @@ class Plant:
 
     def __init__(self, session: Session, machines: int):
         with takt_db.transaction(session):
-            org = organizations.create_organization(session, slug=f"bench-{secrets.token_hex(3)}", name="Bench")
+            org = organizations.create_organization(session, slug=f"bench-{secrets.token_hex(3)}", name="Bench", now=utcnow())
             self.org_id = org.id
             system = organizations.system_actor(session, org.id)
-            plant = plants.create_plant(session, system, plants.PlantCreate(code="B1", name="Bench plant"))
+            plant = plants.create_plant(session, system, plants.PlantCreate(code="B1", name="Bench plant"), now=utcnow())
             self.plant_id = plant.id
             system = organizations.system_actor(session, org.id)
-            dept = plants.create_department(session, system, plants.DepartmentCreate(plant_id=plant.id, code="D", name="D"))
-            cal = create_calendar(session, system, CalendarCreate(plant_id=plant.id, name="24/7"))
-            add_shift(session, system, cal.calendar.id, ShiftInput(name="Day", start_minute=0, end_minute=0, weekdays="1234567"))
+            dept = plants.create_department(session, system, plants.DepartmentCreate(plant_id=plant.id, code="D", name="D"), now=utcnow())
+            cal = create_calendar(session, system, CalendarCreate(plant_id=plant.id, name="24/7"), now=utcnow())
+            add_shift(session, system, cal.calendar.id, ShiftInput(name="Day", start_minute=0, end_minute=0, weekdays="1234567"),
+                      now=utcnow())
             wc = work_centers.create_work_center(session, system, work_centers.WorkCenterCreate(
-                plant_id=plant.id, department_id=dept.id, code="WC", name="WC"))
+                plant_id=plant.id, department_id=dept.id, code="WC", name="WC"), now=utcnow())
             self.machine_ids = [work_centers.create_machine(session, system, work_centers.MachineCreate(
-                work_center_id=wc.id, code=f"M{i:03d}", name=f"M{i}")).id for i in range(machines)]
-            self.product_id = products.create_product(session, system, products.ProductCreate(code="FG-1", name="Part")).id
-            products.create_product(session, system, products.ProductCreate(code="FG-2", name="Part 2"))
+                work_center_id=wc.id, code=f"M{i:03d}", name=f"M{i}"), now=utcnow()).id for i in range(machines)]
+            self.product_id = products.create_product(session, system, products.ProductCreate(code="FG-1", name="Part"), now=utcnow()).id
+            products.create_product(session, system, products.ProductCreate(code="FG-2", name="Part 2"), now=utcnow())
             routings.create_routing(session, system, routings.RoutingCreate(product_id=self.product_id, steps=[
-                routings.StepInput(name="Make", work_center_id=wc.id, setup_seconds=60, ideal_cycle_seconds="10")]))
-            self.customer_id = customers.create_customer(session, system, customers.CustomerCreate(code="C1", name="C1")).id
+                routings.StepInput(name="Make", work_center_id=wc.id, setup_seconds=60, ideal_cycle_seconds="10")]), now=utcnow())
+            self.customer_id = customers.create_customer(session, system, customers.CustomerCreate(code="C1", name="C1"), now=utcnow()).id
             self.planner = users.create_user(session, system, users.UserCreate(
-                username=f"planner-{org.id}", password=PASSWORD, roles=["planner"], plant_ids=[plant.id])).id
+                username=f"planner-{org.id}", password=PASSWORD, roles=["planner"], plant_ids=[plant.id]), now=utcnow()).id
 
     def actor(self, session: Session, user_id: int):
         from models.user import User
@@ -178,7 +180,7 @@ def operator_plant(engine, operators: int):
         with takt_db.transaction(session):
             system = organizations.system_actor(session, p.org_id)
             op_users = [users.create_user(session, system, users.UserCreate(
-                username=f"op{i}-{p.org_id}", password=PASSWORD, roles=["operator"], plant_ids=[p.plant_id])).id
+                username=f"op{i}-{p.org_id}", password=PASSWORD, roles=["operator"], plant_ids=[p.plant_id]), now=utcnow()).id
                 for i in range(min(operators, 20))]
         wo_ids = make_work_orders(session, p, operators, status=WorkStatus.RELEASED)
         with takt_db.transaction(session):

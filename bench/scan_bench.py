@@ -33,6 +33,7 @@ from sqlmodel import Session
 
 from bench.production_bench import databases, free_port, ms, wait_http
 from bench.report import percentiles, table, write_section
+from models.base import utcnow
 from models.catalog import Customer, Product
 from models.orders import CustomerOrder, OrderLine, OrderStatus
 from models.scans import ScanMode
@@ -55,9 +56,9 @@ class Station:
 def prepare(engine, stations: int, scans: int) -> list[Station]:
     """An organization with one plant; per station a shipment for `scans` units and `scans` lots of 1."""
     with Session(engine, expire_on_commit=False) as s, takt_db.transaction(s):
-        org = organizations.create_organization(s, slug=f"scan-{secrets.token_hex(3)}", name="Scan bench")
+        org = organizations.create_organization(s, slug=f"scan-{secrets.token_hex(3)}", name="Scan bench", now=utcnow())
         system = organizations.system_actor(s, org.id)
-        plant = plants.create_plant(s, system, plants.PlantCreate(code="S1", name="Scan plant"))
+        plant = plants.create_plant(s, system, plants.PlantCreate(code="S1", name="Scan plant"), now=utcnow())
         system = organizations.system_actor(s, org.id)
         product = Product(organization_id=org.id, code="BOX", name="Boxed part")
         customer = Customer(organization_id=org.id, code="C1", name="Customer")

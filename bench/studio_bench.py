@@ -42,10 +42,10 @@ RAW_GRID = sa.text(
 
 def prepare(engine):
     with Session(engine, expire_on_commit=False) as s, takt_db.transaction(s):
-        org = organizations.create_organization(s, slug=f"studio-{secrets.token_hex(3)}", name="Studio bench")
+        org = organizations.create_organization(s, slug=f"studio-{secrets.token_hex(3)}", name="Studio bench", now=utcnow())
         system = organizations.system_actor(s, org.id)
         user = users.create_user(s, system, UserCreate(username=f"pm{secrets.token_hex(3)}",
-                                                       password="Bench-password-42", roles=["manager"]))
+                                                       password="Bench-password-42", roles=["manager"]), now=utcnow())
     with Session(engine, expire_on_commit=False) as s, takt_db.transaction(s):
         actor = actor_for_user(s, s.get(User, user.id))
         template = next(t for t in projects.list_templates(s, actor) if t.name == "TV series (2D)")

@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from bench.production_bench import databases
 from bench.report import percentiles, table, write_section
+from models.base import utcnow
 from models.catalog import Product
 from models.user import User
 from services.core import db as takt_db
@@ -49,15 +50,15 @@ RAW_WALK = {
 def setup(engine) -> tuple[int, int, int, int]:
     """An organization, a plant, a product and a viewer; returns (org, plant, product, user) ids."""
     with Session(engine) as session, takt_db.transaction(session):
-        org = organizations.create_organization(session, slug=f"trace-{secrets.token_hex(3)}", name="Trace bench")
+        org = organizations.create_organization(session, slug=f"trace-{secrets.token_hex(3)}", name="Trace bench", now=utcnow())
         system = organizations.system_actor(session, org.id)
-        plant = plants.create_plant(session, system, plants.PlantCreate(code="T1", name="Trace plant"))
+        plant = plants.create_plant(session, system, plants.PlantCreate(code="T1", name="Trace plant"), now=utcnow())
         product = Product(organization_id=org.id, code="PART", name="Part")
         session.add(product)
         session.flush()
         system = organizations.system_actor(session, org.id)
         user = users.create_user(session, system, users.UserCreate(username=f"viewer-{org.id}", password="Bench-pass-2026",
-                                                                   roles=["viewer"], plant_ids=[plant.id]))
+                                                                   roles=["viewer"], plant_ids=[plant.id]), now=utcnow())
         return org.id, plant.id, product.id, user.id
 
 

@@ -115,7 +115,7 @@ def create_user(
             plant_ids = _plant_ids(session, actor, plant)
             user = users.create_user(session, actor, users.UserCreate(
                 username=username, full_name=full_name, email=email or None, password=password,
-                roles=role, plant_ids=plant_ids))
+                roles=role, plant_ids=plant_ids), now=utcnow())
     except DomainError as error:
         _fail(error)
     typer.echo(f"created user {user.username} (id {user.id}) in {org} with roles {', '.join(user.roles) or 'none'}")
@@ -240,7 +240,7 @@ def send_mail(batch: int = typer.Option(50, "--batch", min=1, max=1000, help="em
         typer.echo("error: set TAKT_SMTP_HOST (and TAKT_SMTP_PORT, _USER, _PASSWORD, _FROM, _TLS) first", err=True)
         raise typer.Exit(2)
     total = mail_outbox.DeliveryReport()
-    while (report := mail_outbox.deliver_due(settings, limit=batch)).attempted:
+    while (report := mail_outbox.deliver_due(settings, limit=batch, now=utcnow())).attempted:
         total.sent, total.retrying, total.failed = (total.sent + report.sent, total.retrying + report.retrying,
                                                     total.failed + report.failed)
     typer.echo(f"sent {total.sent}, to retry {total.retrying}, given up {total.failed}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from models.base import utcnow
 from services.config import mail_outbox
 from services.core.events import bus
 
@@ -29,7 +30,7 @@ async def mail_sender_task() -> None:
     try:
         while True:
             try:
-                while (await asyncio.to_thread(mail_outbox.deliver_due, settings)).attempted:
+                while (await asyncio.to_thread(mail_outbox.deliver_due, settings, now=utcnow())).attempted:
                     pass
             except Exception:                    # the database is away: try again at the next tick
                 log.exception("email outbox pass failed")

@@ -37,7 +37,6 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, func, select
 
-from models.base import utcnow
 from models.catalog import Product
 from models.config import CustomFieldDefinition, FieldType
 from models.lots import Lot
@@ -149,9 +148,8 @@ def get_definition(session: Session, actor: Actor, definition_id: int) -> Custom
 
 
 def create_definition(session: Session, actor: Actor, data: CustomFieldCreate, *,
-                      now: datetime | None = None) -> CustomFieldRead:
+                      now: datetime) -> CustomFieldRead:
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     problems: dict[str, str] = {}
     if data.entity_type not in _entities:
         problems["entity_type"] = "Pick one of: " + ", ".join(_entities) + "."
@@ -184,10 +182,9 @@ def create_definition(session: Session, actor: Actor, data: CustomFieldCreate, *
 
 
 def update_definition(session: Session, actor: Actor, definition_id: int, data: CustomFieldUpdate, *,
-                      now: datetime | None = None) -> CustomFieldRead:
+                      now: datetime) -> CustomFieldRead:
     """Change label, help, unit, range, list, position or required; key, type and entity stay."""
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     row = get_scoped(session, actor, CustomFieldDefinition, definition_id, "Custom field")
     problems: dict[str, str] = {}
     pick = lambda new, old: old if new is None else new  # noqa: E731
@@ -211,9 +208,8 @@ def update_definition(session: Session, actor: Actor, definition_id: int, data: 
 
 
 def set_definition_active(session: Session, actor: Actor, definition_id: int, active: bool, *,
-                          now: datetime | None = None) -> CustomFieldRead:
+                          now: datetime) -> CustomFieldRead:
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     row = get_scoped(session, actor, CustomFieldDefinition, definition_id, "Custom field")
     if row.is_active != active:
         row.is_active = active
@@ -224,10 +220,9 @@ def set_definition_active(session: Session, actor: Actor, definition_id: int, ac
     return _read(row)
 
 
-def delete_definition(session: Session, actor: Actor, definition_id: int, *, now: datetime | None = None) -> None:
+def delete_definition(session: Session, actor: Actor, definition_id: int, *, now: datetime) -> None:
     """Delete a field no entity holds a value for; otherwise Conflict (retire it instead)."""
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     row = get_scoped(session, actor, CustomFieldDefinition, definition_id, "Custom field")
     uses = _value_count(session, row)
     if uses:
@@ -276,9 +271,8 @@ def validate(session: Session, actor: Actor, entity_type: str, values: dict[str,
 
 
 def set_values(session: Session, actor: Actor, entity_type: str, entity_id: int, values: dict[str, Any], *,
-               now: datetime | None = None) -> dict[str, Any]:
+               now: datetime) -> dict[str, Any]:
     """Validate and store custom values on one entity of a registered model; audited, announced."""
-    now = now or utcnow()
     entity = _entity(entity_type, need_model=True)
     row = get_scoped(session, actor, entity.model, entity_id, entity.label[:-1] if entity.label.endswith("s") else entity.label)
     require(actor, entity.permission, plant_id=getattr(row, "plant_id", None))

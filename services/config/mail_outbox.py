@@ -27,7 +27,6 @@ from email.message import EmailMessage
 
 from sqlmodel import Session, func, or_, select
 
-from models.base import utcnow
 from models.config import EmailOutbox, OutboxStatus
 from services.core.db import db_session, transaction
 
@@ -118,10 +117,9 @@ def retry_delay(attempts: int) -> timedelta:
     return min(BASE_DELAY * (2 ** max(attempts - 1, 0)), MAX_DELAY)
 
 
-def deliver_due(settings: SmtpSettings, *, now: datetime | None = None, limit: int = 50,
+def deliver_due(settings: SmtpSettings, *, now: datetime, limit: int = 50,
                 sessions: Callable[[], AbstractContextManager[Session]] = db_session) -> DeliveryReport:
     """One pass: claim what is due, send it over one SMTP connection, record every outcome."""
-    now = now or utcnow()
     with sessions() as session, transaction(session):
         batch = claim_due(session, now=now, limit=limit)
     report = DeliveryReport()

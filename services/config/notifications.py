@@ -28,7 +28,6 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select, update
 
-from models.base import utcnow
 from models.config import EmailOutbox, Notification, NotificationPreference
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.config.events import EmailQueued, NotificationCreated, NotificationMarkedRead
@@ -75,8 +74,7 @@ class PreferenceRead(BaseModel):
 def notify(session: Session, *, organization_id: int, title: str, body: str = "", link: str = "",
            kind: str = "info", user_ids: Iterable[int] = (), roles: Iterable[Role | str] = (),
            plant_id: int | None = None, entity_type: str = "", entity_id: int | None = None,
-           now: datetime | None = None) -> list[int]:
-    now = now or utcnow()
+           now: datetime) -> list[int]:
     if not KIND_RE.match(kind or ""):
         raise Invalid(fields={"kind": "Use a short lower-case kind such as 'alert'."})
     title = (title or "").strip()[:200] or "Notification"
@@ -132,24 +130,24 @@ def unread_count(session: Session, actor: Actor) -> int:
         Notification.read_at.is_(None))).one()
 
 
-def mark_read(session: Session, actor: Actor, notification_id: int, *, now: datetime | None = None) -> NotificationRead:
+def mark_read(session: Session, actor: Actor, notification_id: int, *, now: datetime) -> NotificationRead:
     user_id = _user(actor)
     note = session.get(Notification, notification_id)
     if note is None or note.user_id != user_id or note.organization_id != actor.organization_id:
         raise NotFound("Notification not found.")
     if note.read_at is None:
-        note.read_at = now or utcnow()
+        note.read_at = now
         session.add(note)
         session.flush()
         _announce_read(session, actor, [note.id])
     return _read(note)
 
 
-def mark_all_read(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
+def mark_all_read(session: Session, actor: Actor, *, now: datetime) -> int:
     user_id = _user(actor)
     result = session.exec(update(Notification).where(
         Notification.user_id == user_id, Notification.organization_id == actor.organization_id,
-        Notification.read_at.is_(None)).values(read_at=now or utcnow()))
+        Notification.read_at.is_(None)).values(read_at=now))
     if result.rowcount:
         _announce_read(session, actor, [])
     return result.rowcount
@@ -234,7 +232,7 @@ def _read(note: Notification) -> NotificationRead:
 
 def notify_people(session: Session, *, organization_id: int, title: str, body: str = "", link: str = "",
                   kind: str = "info", user_ids=(), roles=(), plant_id: int | None = None, entity_type: str = "",
-                  entity_id: int | None = None, now: datetime | None = None, exclude_user_id: int | None = None) -> None:
+                  entity_id: int | None = None, now: datetime, exclude_user_id: int | None = None) -> None:
     """`notify` for a notice about an entity (title and body cut to their column sizes).
     `exclude_user_id` (the person who acted) is left out, also when they hold one of `roles`."""
     if exclude_user_id is not None and roles:

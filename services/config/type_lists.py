@@ -38,7 +38,6 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from sqlmodel import Session, func, select
 
-from models.base import utcnow
 from models.config import (
     DEFAULT_TYPE_LISTS,
     CustomFieldDefinition,
@@ -226,9 +225,8 @@ def require_value(session: Session, actor: Actor, list_key: str, value_id, *,
 
 # ---- lists ---------------------------------------------------------------------------------------
 
-def create_list(session: Session, actor: Actor, data: TypeListCreate, *, now: datetime | None = None) -> TypeListRead:
+def create_list(session: Session, actor: Actor, data: TypeListCreate, *, now: datetime) -> TypeListRead:
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     key = (data.key or "").strip().lower()
     problems = {}
     if not LIST_KEY_RE.match(key):
@@ -246,9 +244,8 @@ def create_list(session: Session, actor: Actor, data: TypeListCreate, *, now: da
 
 
 def update_list(session: Session, actor: Actor, list_key: str, data: TypeListUpdate, *,
-                now: datetime | None = None) -> TypeListRead:
+                now: datetime) -> TypeListRead:
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     row = _writable_list(session, actor, list_key)
     name = row.name if data.name is None else data.name
     description = row.description if data.description is None else data.description
@@ -262,9 +259,8 @@ def update_list(session: Session, actor: Actor, list_key: str, data: TypeListUpd
     return get_list(session, actor, list_key)
 
 
-def delete_list(session: Session, actor: Actor, list_key: str, *, now: datetime | None = None) -> None:
+def delete_list(session: Session, actor: Actor, list_key: str, *, now: datetime) -> None:
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     row = _writable_list(session, actor, list_key)
     if row.is_system:
         raise Conflict(f"{row.name} ships with Takt and is kept: retire its values instead.")
@@ -286,9 +282,8 @@ def delete_list(session: Session, actor: Actor, list_key: str, *, now: datetime 
 # ---- values --------------------------------------------------------------------------------------
 
 def create_value(session: Session, actor: Actor, list_key: str, data: ValueCreate, *,
-                 now: datetime | None = None) -> TypeListValueRead:
+                 now: datetime) -> TypeListValueRead:
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     if list_key in REASON_LISTS:
         reason = _reasons().create(session, actor, REASON_LISTS[list_key], data.code, data.label,
                                    100 if data.position is None else data.position, now=now)
@@ -305,9 +300,8 @@ def create_value(session: Session, actor: Actor, list_key: str, data: ValueCreat
 
 
 def update_value(session: Session, actor: Actor, list_key: str, value_id: int, data: ValueUpdate, *,
-                 now: datetime | None = None) -> TypeListValueRead:
+                 now: datetime) -> TypeListValueRead:
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     if list_key in REASON_LISTS:
         _reason_row(session, actor, list_key, value_id)
         reason = _reasons().update(session, actor, value_id, data.code, data.label, data.position, now=now)
@@ -325,10 +319,9 @@ def update_value(session: Session, actor: Actor, list_key: str, value_id: int, d
 
 
 def set_value_active(session: Session, actor: Actor, list_key: str, value_id: int, active: bool, *,
-                     now: datetime | None = None) -> TypeListValueRead:
+                     now: datetime) -> TypeListValueRead:
     """Retire (False) or bring back (True) a value; retired values are refused on new input."""
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     if list_key in REASON_LISTS:
         _reason_row(session, actor, list_key, value_id)
         return _reason_value(list_key, _reasons().set_active(session, actor, value_id, active, now=now))
@@ -342,10 +335,9 @@ def set_value_active(session: Session, actor: Actor, list_key: str, value_id: in
     return _read(list_key, row)
 
 
-def delete_value(session: Session, actor: Actor, list_key: str, value_id: int, *, now: datetime | None = None) -> None:
+def delete_value(session: Session, actor: Actor, list_key: str, value_id: int, *, now: datetime) -> None:
     """Delete a value nobody has used; a value in use is refused with Conflict (retire it instead)."""
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     if list_key in REASON_LISTS:
         _reason_row(session, actor, list_key, value_id)
         if usage_count(session, actor.organization_id, list_key, value_id):
@@ -364,10 +356,9 @@ def delete_value(session: Session, actor: Actor, list_key: str, value_id: int, *
 
 
 def move_value(session: Session, actor: Actor, list_key: str, value_id: int, step: int, *,
-               now: datetime | None = None) -> list[TypeListValueRead]:
+               now: datetime) -> list[TypeListValueRead]:
     """Move a value one place up (step -1) or down (+1) in the pick list; positions are renumbered."""
     require(actor, Permission.CONFIGURE)
-    now = now or utcnow()
     ordered = values(session, actor, list_key, include_retired=True)
     index = next((i for i, v in enumerate(ordered) if v.id == value_id), None)
     if index is None:

@@ -34,7 +34,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from models.base import pk, utcnow
+from models.base import pk
 from models.organization import Department
 from models.user import User
 from models.workflow import (
@@ -180,9 +180,8 @@ def _leaving(session: Session, inst: WorkflowInstance, states: dict[str, Workflo
 # ---- writes --------------------------------------------------------------------------------------
 
 def start(session: Session, actor: Actor, entity_type: str, entity_id: int, *, plant_id: int | None = None,
-          department_id: int | None = None, now: datetime | None = None) -> InstanceRead:
+          department_id: int | None = None, now: datetime) -> InstanceRead:
     require_participant(actor, entity_type, plant_id=plant_id)
-    now = now or utcnow()
     exists = session.exec(select(WorkflowInstance.id).where(
         WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.entity_type == entity_type,
         WorkflowInstance.entity_id == entity_id)).first()
@@ -202,9 +201,8 @@ def start(session: Session, actor: Actor, entity_type: str, entity_id: int, *, p
 
 
 def transition(session: Session, actor: Actor, entity_type: str, entity_id: int, transition_key: str, *,
-               comment: str = "", data: dict[str, Any] | None = None, now: datetime | None = None) -> InstanceRead:
+               comment: str = "", data: dict[str, Any] | None = None, now: datetime) -> InstanceRead:
     require_participant(actor, entity_type)
-    now = now or utcnow()
     inst = find_instance(session, actor, entity_type, entity_id, lock=True)
     states = states_of(session, inst.workflow_id)
     t = _pick(session, inst, states, transition_key)
@@ -287,9 +285,8 @@ def _request_approval(session: Session, actor: Actor, inst: WorkflowInstance, t:
 
 
 def approve(session: Session, actor: Actor, entity_type: str, entity_id: int, *, comment: str = "",
-            now: datetime | None = None) -> InstanceRead:
+            now: datetime) -> InstanceRead:
     require_participant(actor, entity_type)
-    now = now or utcnow()
     inst = find_instance(session, actor, entity_type, entity_id, lock=True)
     t = _require_pending(session, inst)
     allowed, role = approvals.approval_capacity(session, inst, t, actor)
@@ -309,9 +306,8 @@ def approve(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
 
 
 def decline(session: Session, actor: Actor, entity_type: str, entity_id: int, *, comment: str = "",
-            now: datetime | None = None) -> InstanceRead:
+            now: datetime) -> InstanceRead:
     require_participant(actor, entity_type)
-    now = now or utcnow()
     inst = find_instance(session, actor, entity_type, entity_id, lock=True)
     t = _require_pending(session, inst)
     if not approvals.approval_capacity(session, inst, t, actor)[0]:

@@ -75,7 +75,8 @@ def get_spec(session: Session, actor: Actor, entity_type: str, *, version: int |
     return spec_of(session, flow.id) if flow else default_spec(entity_type)
 
 
-def save_workflow(session: Session, actor: Actor, entity_type: str, spec: WorkflowSpec) -> WorkflowRead:
+def save_workflow(session: Session, actor: Actor, entity_type: str, spec: WorkflowSpec, *,
+                  now: datetime) -> WorkflowRead:
     require(actor, Permission.CONFIGURE)
     _check_type(entity_type)
     problems = check_spec(spec)
@@ -85,16 +86,16 @@ def save_workflow(session: Session, actor: Actor, entity_type: str, spec: Workfl
     flow = store_version(session, actor.organization_id, entity_type, spec, user_id=actor.user_id)
     audit(session, actor, "workflow", flow.id, "version_saved",
           {"entity_type": entity_type, "version": flow.version, "states": len(spec.states),
-           "transitions": len(spec.transitions)})
-    record(session, WorkflowVersionSaved(organization_id=actor.organization_id, actor_user_id=actor.user_id,
+           "transitions": len(spec.transitions)}, at=now)
+    record(session, WorkflowVersionSaved(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
                                          entity_type=entity_type, workflow_id=pk(flow), version=flow.version))
     return WorkflowRead(id=flow.id, entity_type=entity_type, version=flow.version, name=flow.name,
                         is_active=True, created_at=flow.created_at)
 
 
-def reset_to_default(session: Session, actor: Actor, entity_type: str) -> WorkflowRead:
+def reset_to_default(session: Session, actor: Actor, entity_type: str, *, now: datetime) -> WorkflowRead:
     """Save the shipped default as the next version."""
-    return save_workflow(session, actor, entity_type, default_spec(entity_type))
+    return save_workflow(session, actor, entity_type, default_spec(entity_type), now=now)
 
 
 class GraphLayout(BaseModel):

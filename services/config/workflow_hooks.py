@@ -71,7 +71,7 @@ def entity_label(session: Session, inst: WorkflowInstance) -> str:
 
 
 def notify_about(session: Session, inst: WorkflowInstance, *, title: str, body: str = "", kind: str = "info",
-                 user_ids=(), roles=(), now: datetime | None = None) -> None:
+                 user_ids=(), roles=(), now: datetime) -> None:
     hooks = hooks_of(inst.entity_type)
     notify_people(session, organization_id=inst.organization_id, title=title, body=body,
                   link=hooks.link(inst.entity_id) if hooks.link else "", kind=kind, user_ids=user_ids, roles=roles,

@@ -15,7 +15,6 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from models.audit import AuditEntry
-from models.base import utcnow
 from models.user import User
 from services.core.access import Actor, Permission, require
 from services.core.validation import check
@@ -41,12 +40,12 @@ class AuditFilter(BaseModel):
 
 def audit(session: Session, actor: Actor | None, entity: str, entity_id: Any, action: str,
           changes: dict[str, Any] | None = None, *, organization_id: int | None = None,
-          plant_id: int | None = None, at: datetime | None = None) -> None:
+          plant_id: int | None = None, at: datetime) -> None:
     session.add(AuditEntry(
         organization_id=organization_id if organization_id is not None else (actor.organization_id if actor else None),
         plant_id=plant_id,
         user_id=actor.user_id if actor else None,
-        at=at or utcnow(),
+        at=at,
         entity=entity,
         entity_id=None if entity_id is None else str(entity_id),
         action=action,

@@ -21,7 +21,6 @@ from decimal import ROUND_CEILING, Decimal
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from models.base import utcnow
 from models.catalog import BomLine, Product, ProductType
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid, NotFound
@@ -111,9 +110,8 @@ def list_components(session: Session, actor: Actor, parent_product_id: int) -> l
 
 
 def add_component(session: Session, actor: Actor, parent_product_id: int, data: BomLineCreate, *,
-                  now: datetime | None = None) -> BomLineRead:
+                  now: datetime) -> BomLineRead:
     require_plan(actor)
-    now = now or utcnow()
     parent = get_scoped(session, actor, Product, parent_product_id, "Product")
     component = _component(session, actor, data.component_product_id)
     quantity, scrap = _quantities(data.quantity_per, data.scrap_factor)
@@ -139,9 +137,8 @@ def add_component(session: Session, actor: Actor, parent_product_id: int, data: 
 
 
 def update_component(session: Session, actor: Actor, bom_line_id: int, data: BomLineUpdate, *,
-                     now: datetime | None = None) -> BomLineRead:
+                     now: datetime) -> BomLineRead:
     require_plan(actor)
-    now = now or utcnow()
     line = get_scoped(session, actor, BomLine, bom_line_id, "BOM line")
     quantity, scrap = _quantities(line.quantity_per if data.quantity_per is None else data.quantity_per,
                                   line.scrap_factor if data.scrap_factor is None else data.scrap_factor)
@@ -158,9 +155,8 @@ def update_component(session: Session, actor: Actor, bom_line_id: int, data: Bom
     return _read(line, session.get(Product, line.component_product_id))
 
 
-def remove_component(session: Session, actor: Actor, bom_line_id: int, *, now: datetime | None = None) -> None:
+def remove_component(session: Session, actor: Actor, bom_line_id: int, *, now: datetime) -> None:
     require_plan(actor)
-    now = now or utcnow()
     line = get_scoped(session, actor, BomLine, bom_line_id, "BOM line")
     snapshot = {"parent_product_id": line.parent_product_id, "component_product_id": line.component_product_id,
                 "quantity_per": line.quantity_per, "scrap_factor": line.scrap_factor}

@@ -13,7 +13,6 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from models.base import utcnow
 from models.calendar import Shift, ShiftBreak, ShiftCalendar
 from services.core.access import Actor
 from services.core.calendar_math import MINUTES_PER_DAY
@@ -35,8 +34,7 @@ WEEK_MINUTES = 7 * MINUTES_PER_DAY
 
 
 def add_shift(session: Session, actor: Actor, calendar_id: int, data: ShiftInput, *,
-              now: datetime | None = None) -> CalendarDetail:
-    now = now or utcnow()
+              now: datetime) -> CalendarDetail:
     cal = writable_calendar(session, actor, calendar_id)
     values = _shift_values(data.name, data.start_minute, data.end_minute, data.weekdays)
     _check_no_overlap(session, cal.id, values, exclude_shift_id=None)
@@ -49,8 +47,7 @@ def add_shift(session: Session, actor: Actor, calendar_id: int, data: ShiftInput
 
 
 def update_shift(session: Session, actor: Actor, shift_id: int, data: ShiftUpdate, *,
-                 now: datetime | None = None) -> CalendarDetail:
-    now = now or utcnow()
+                 now: datetime) -> CalendarDetail:
     shift, cal = _writable_shift(session, actor, shift_id)
     values = _shift_values(data.name if data.name is not None else shift.name,
                            shift.start_minute if data.start_minute is None else data.start_minute,
@@ -72,8 +69,7 @@ def update_shift(session: Session, actor: Actor, shift_id: int, data: ShiftUpdat
     return detail_of(session, cal)
 
 
-def remove_shift(session: Session, actor: Actor, shift_id: int, *, now: datetime | None = None) -> CalendarDetail:
-    now = now or utcnow()
+def remove_shift(session: Session, actor: Actor, shift_id: int, *, now: datetime) -> CalendarDetail:
     shift, cal = _writable_shift(session, actor, shift_id)
     for brk in breaks_of(session, shift.id):
         session.delete(brk)
@@ -88,8 +84,7 @@ def remove_shift(session: Session, actor: Actor, shift_id: int, *, now: datetime
 
 
 def add_break(session: Session, actor: Actor, shift_id: int, data: BreakInput, *,
-              now: datetime | None = None) -> CalendarDetail:
-    now = now or utcnow()
+              now: datetime) -> CalendarDetail:
     shift, cal = _writable_shift(session, actor, shift_id)
     values = _break_values(shift, data, breaks_of(session, shift.id))
     brk = ShiftBreak(shift_id=shift.id, **values)
@@ -101,8 +96,7 @@ def add_break(session: Session, actor: Actor, shift_id: int, data: BreakInput, *
 
 
 def update_break(session: Session, actor: Actor, break_id: int, data: BreakInput, *,
-                 now: datetime | None = None) -> CalendarDetail:
-    now = now or utcnow()
+                 now: datetime) -> CalendarDetail:
     brk = session.get(ShiftBreak, break_id)
     if brk is None:
         raise NotFound("Break not found.")
@@ -116,8 +110,7 @@ def update_break(session: Session, actor: Actor, break_id: int, data: BreakInput
     return detail_of(session, cal)
 
 
-def remove_break(session: Session, actor: Actor, break_id: int, *, now: datetime | None = None) -> CalendarDetail:
-    now = now or utcnow()
+def remove_break(session: Session, actor: Actor, break_id: int, *, now: datetime) -> CalendarDetail:
     brk = session.get(ShiftBreak, break_id)
     if brk is None:
         raise NotFound("Break not found.")

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
-from models.base import utcnow
 from models.calendar import CalendarHoliday, Shift, ShiftBreak, ShiftCalendar
 from models.organization import Plant
 from services.core.access import Actor
@@ -178,9 +177,8 @@ def get_calendar(session: Session, actor: Actor, calendar_id: int) -> CalendarDe
     return detail_of(session, get_scoped(session, actor, ShiftCalendar, calendar_id, "Shift calendar"))
 
 
-def create_calendar(session: Session, actor: Actor, data: CalendarCreate, *, now: datetime | None = None) -> CalendarDetail:
+def create_calendar(session: Session, actor: Actor, data: CalendarCreate, *, now: datetime) -> CalendarDetail:
     """A new, empty calendar; as the plant's default (the previous default stops being one)."""
-    now = now or utcnow()
     plant = visible_plant(session, actor, data.plant_id)
     require_plant_master(actor, plant.id)
     name = (data.name or "").strip()
@@ -198,8 +196,7 @@ def create_calendar(session: Session, actor: Actor, data: CalendarCreate, *, now
 
 
 def update_calendar(session: Session, actor: Actor, calendar_id: int, data: CalendarUpdate, *,
-                    now: datetime | None = None) -> CalendarDetail:
-    now = now or utcnow()
+                    now: datetime) -> CalendarDetail:
     cal = writable_calendar(session, actor, calendar_id)
     name = data.name.strip() if data.name is not None else None
     if name is not None:
@@ -216,8 +213,7 @@ def update_calendar(session: Session, actor: Actor, calendar_id: int, data: Cale
 
 
 def set_calendar_active(session: Session, actor: Actor, calendar_id: int, active: bool, *,
-                        now: datetime | None = None) -> CalendarDetail:
-    now = now or utcnow()
+                        now: datetime) -> CalendarDetail:
     cal = writable_calendar(session, actor, calendar_id)
     if cal.is_active != active:
         cal.is_active = active
@@ -233,8 +229,7 @@ def set_calendar_active(session: Session, actor: Actor, calendar_id: int, active
 # ---- holidays -----------------------------------------------------------------------------
 
 def add_holiday(session: Session, actor: Actor, calendar_id: int, data: HolidayInput, *,
-                now: datetime | None = None) -> CalendarDetail:
-    now = now or utcnow()
+                now: datetime) -> CalendarDetail:
     cal = writable_calendar(session, actor, calendar_id)
     name = (data.name or "").strip()
     check({k: v for k, v in {"name": text_problem(name, max_length=100, required=False)}.items() if v})
@@ -250,8 +245,7 @@ def add_holiday(session: Session, actor: Actor, calendar_id: int, data: HolidayI
     return detail_of(session, cal)
 
 
-def remove_holiday(session: Session, actor: Actor, holiday_id: int, *, now: datetime | None = None) -> CalendarDetail:
-    now = now or utcnow()
+def remove_holiday(session: Session, actor: Actor, holiday_id: int, *, now: datetime) -> CalendarDetail:
     holiday = session.get(CalendarHoliday, holiday_id)
     if holiday is None:
         raise NotFound("Holiday not found.")

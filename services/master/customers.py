@@ -9,7 +9,6 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, func, or_, select
 
-from models.base import utcnow
 from models.catalog import Customer
 from services.core.access import Actor
 from services.core.errors import Conflict
@@ -78,9 +77,8 @@ def get_customer(session: Session, actor: Actor, customer_id: int) -> CustomerRe
     return _read(get_scoped(session, actor, Customer, customer_id, "Customer"))
 
 
-def create_customer(session: Session, actor: Actor, data: CustomerCreate, *, now: datetime | None = None) -> CustomerRead:
+def create_customer(session: Session, actor: Actor, data: CustomerCreate, *, now: datetime) -> CustomerRead:
     require_plan(actor)
-    now = now or utcnow()
     values = _values(data.code, data.name, data.email, data.phone, data.address)
     _unique_code(session, actor, values["code"])
     customer = stamp_new(Customer(organization_id=actor.organization_id, **values), actor, now)
@@ -91,10 +89,9 @@ def create_customer(session: Session, actor: Actor, data: CustomerCreate, *, now
 
 
 def update_customer(session: Session, actor: Actor, customer_id: int, data: CustomerUpdate, *,
-                    now: datetime | None = None) -> CustomerRead:
+                    now: datetime) -> CustomerRead:
     """Change the given fields; an empty email or phone clears it."""
     require_plan(actor)
-    now = now or utcnow()
     customer = get_scoped(session, actor, Customer, customer_id, "Customer")
     values = _values(customer.code if data.code is None else data.code,
                      customer.name if data.name is None else data.name,
@@ -117,9 +114,8 @@ def update_customer(session: Session, actor: Actor, customer_id: int, data: Cust
 
 
 def set_customer_active(session: Session, actor: Actor, customer_id: int, active: bool, *,
-                        now: datetime | None = None) -> CustomerRead:
+                        now: datetime) -> CustomerRead:
     require_plan(actor)
-    now = now or utcnow()
     customer = get_scoped(session, actor, Customer, customer_id, "Customer")
     if customer.is_active != active:
         customer.is_active = active

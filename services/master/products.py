@@ -16,7 +16,6 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, func, or_, select
 
-from models.base import utcnow
 from models.catalog import BomLine, Product, ProductType
 from services.config import custom_field_views, custom_fields
 from services.core.access import Actor
@@ -113,9 +112,8 @@ def get_product(session: Session, actor: Actor, product_id: int) -> ProductRead:
     return product_read(get_scoped(session, actor, Product, product_id, "Product"))
 
 
-def create_product(session: Session, actor: Actor, data: ProductCreate, *, now: datetime | None = None) -> ProductRead:
+def create_product(session: Session, actor: Actor, data: ProductCreate, *, now: datetime) -> ProductRead:
     require_plan(actor)
-    now = now or utcnow()
     try:
         values, problems = _values(data.code, data.name, data.description, data.unit, data.type, data.standard_cost), {}
     except Invalid as exc:
@@ -130,10 +128,9 @@ def create_product(session: Session, actor: Actor, data: ProductCreate, *, now: 
 
 
 def update_product(session: Session, actor: Actor, product_id: int, data: ProductUpdate, *,
-                   now: datetime | None = None) -> ProductRead:
+                   now: datetime) -> ProductRead:
     """Change the given fields; `clear_standard_cost=True` empties the standard cost."""
     require_plan(actor)
-    now = now or utcnow()
     product = get_scoped(session, actor, Product, product_id, "Product")
     try:
         values, problems = _values(product.code if data.code is None else data.code,
@@ -167,10 +164,9 @@ def update_product(session: Session, actor: Actor, product_id: int, data: Produc
 
 
 def set_product_active(session: Session, actor: Actor, product_id: int, active: bool, *,
-                       now: datetime | None = None) -> ProductRead:
+                       now: datetime) -> ProductRead:
     """Deactivate (hidden from pick lists, no new BOM lines or orders) or reactivate a product."""
     require_plan(actor)
-    now = now or utcnow()
     product = get_scoped(session, actor, Product, product_id, "Product")
     if product.is_active != active:
         product.is_active = active

@@ -19,7 +19,6 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, func, or_, select
 
-from models.base import utcnow
 from models.resources import LossCategory, MachineStatus, ReasonCode, ReasonKind
 from models.shopfloor import ProductionEvent
 from services.config import type_lists
@@ -104,9 +103,8 @@ def get_reason_code(session: Session, actor: Actor, reason_code_id: int) -> Reas
 
 
 def create_reason_code(session: Session, actor: Actor, data: ReasonCodeCreate, *,
-                       now: datetime | None = None) -> ReasonCodeRead:
+                       now: datetime) -> ReasonCodeRead:
     _require_write(actor)
-    now = now or utcnow()
     kind = _kind(data.kind)
     values = _values(kind, data.code, data.name, data.planned, data.loss_category, data.position)
     _unique(session, actor, kind, values["code"])
@@ -118,11 +116,10 @@ def create_reason_code(session: Session, actor: Actor, data: ReasonCodeCreate, *
 
 
 def update_reason_code(session: Session, actor: Actor, reason_code_id: int, data: ReasonCodeUpdate, *,
-                       now: datetime | None = None) -> ReasonCodeRead:
+                       now: datetime) -> ReasonCodeRead:
     """Change the given fields (the kind never changes); `clear_loss_category=True` (or an
     empty `loss_category`) empties the category."""
     _require_write(actor)
-    now = now or utcnow()
     reason = get_scoped(session, actor, ReasonCode, reason_code_id, "Reason code")
     clear = data.clear_loss_category or data.loss_category == ""
     category = None if clear else (data.loss_category or reason.loss_category)
@@ -144,9 +141,8 @@ def update_reason_code(session: Session, actor: Actor, reason_code_id: int, data
 
 
 def set_reason_code_active(session: Session, actor: Actor, reason_code_id: int, active: bool, *,
-                           now: datetime | None = None) -> ReasonCodeRead:
+                           now: datetime) -> ReasonCodeRead:
     _require_write(actor)
-    now = now or utcnow()
     reason = get_scoped(session, actor, ReasonCode, reason_code_id, "Reason code")
     if reason.is_active != active:
         reason.is_active = active
@@ -156,10 +152,9 @@ def set_reason_code_active(session: Session, actor: Actor, reason_code_id: int, 
     return _read(reason)
 
 
-def delete_reason_code(session: Session, actor: Actor, reason_code_id: int, *, now: datetime | None = None) -> None:
+def delete_reason_code(session: Session, actor: Actor, reason_code_id: int, *, now: datetime) -> None:
     """Delete a reason code nobody has used yet; one in use is refused (deactivate it instead)."""
     _require_write(actor)
-    now = now or utcnow()
     reason = get_scoped(session, actor, ReasonCode, reason_code_id, "Reason code")
     if reason_code_in_use(session, reason.id):
         raise Conflict(f"Reason {reason.code} has been used, so it stays in the history: deactivate it instead.")

@@ -18,7 +18,6 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 from sqlmodel import Session, func, or_, select
 
-from models.base import utcnow
 from models.catalog import Product
 from models.resources import WorkCenter
 from models.routing import Routing, RoutingStep
@@ -133,11 +132,10 @@ def active_routing(session: Session, actor: Actor, product_id: int) -> RoutingRe
     return None if routing is None else _read(session, routing)
 
 
-def create_routing(session: Session, actor: Actor, data: RoutingCreate, *, now: datetime | None = None) -> RoutingRead:
+def create_routing(session: Session, actor: Actor, data: RoutingCreate, *, now: datetime) -> RoutingRead:
     """A new version for the product, with its steps; active (replacing the current one) when
     `activate` and it has steps."""
     require_plan(actor)
-    now = now or utcnow()
     try:
         product = get_scoped(session, actor, Product, data.product_id, "Product")
     except NotFound:
@@ -163,8 +161,7 @@ def create_routing(session: Session, actor: Actor, data: RoutingCreate, *, now: 
 
 
 def update_routing(session: Session, actor: Actor, routing_id: int, data: RoutingUpdate, *,
-                   now: datetime | None = None) -> RoutingRead:
-    now = now or utcnow()
+                   now: datetime) -> RoutingRead:
     routing = _writable(session, actor, routing_id)
     changes = apply_changes(routing, {"name": _name(data.name) if data.name is not None else None})
     if changes:
@@ -175,9 +172,8 @@ def update_routing(session: Session, actor: Actor, routing_id: int, data: Routin
 
 
 def set_routing_active(session: Session, actor: Actor, routing_id: int, active: bool, *,
-                       now: datetime | None = None) -> RoutingRead:
+                       now: datetime) -> RoutingRead:
     """Activate (the product's other routings stop being active) or deactivate a routing."""
-    now = now or utcnow()
     routing = _writable(session, actor, routing_id)
     if active:
         _activate(session, actor, routing, now)
@@ -190,8 +186,7 @@ def set_routing_active(session: Session, actor: Actor, routing_id: int, active: 
 
 
 def add_step(session: Session, actor: Actor, routing_id: int, data: StepInput, *,
-             now: datetime | None = None) -> RoutingRead:
-    now = now or utcnow()
+             now: datetime) -> RoutingRead:
     routing = _writable(session, actor, routing_id)
     existing = _steps(session, routing.id)
     values = _step_values(session, actor, data)
@@ -208,8 +203,7 @@ def add_step(session: Session, actor: Actor, routing_id: int, data: StepInput, *
 
 
 def update_step(session: Session, actor: Actor, step_id: int, data: StepUpdate, *,
-                now: datetime | None = None) -> RoutingRead:
-    now = now or utcnow()
+                now: datetime) -> RoutingRead:
     step = get_scoped(session, actor, RoutingStep, step_id, "Routing step")
     routing = _writable(session, actor, step.routing_id)
     values = _step_values(session, actor, StepInput(
@@ -231,8 +225,7 @@ def update_step(session: Session, actor: Actor, step_id: int, data: StepUpdate, 
     return _read(session, routing)
 
 
-def remove_step(session: Session, actor: Actor, step_id: int, *, now: datetime | None = None) -> RoutingRead:
-    now = now or utcnow()
+def remove_step(session: Session, actor: Actor, step_id: int, *, now: datetime) -> RoutingRead:
     step = get_scoped(session, actor, RoutingStep, step_id, "Routing step")
     routing = _writable(session, actor, step.routing_id)
     if routing.is_active and len(_steps(session, routing.id)) == 1:
@@ -246,9 +239,8 @@ def remove_step(session: Session, actor: Actor, step_id: int, *, now: datetime |
 
 
 def reorder_steps(session: Session, actor: Actor, routing_id: int, step_ids: list[int], *,
-                  now: datetime | None = None) -> RoutingRead:
+                  now: datetime) -> RoutingRead:
     """Put the routing's steps in the order of `step_ids` (every step exactly once), renumbered 10, 20, ..."""
-    now = now or utcnow()
     routing = _writable(session, actor, routing_id)
     steps = {s.id: s for s in _steps(session, routing.id)}
     if sorted(step_ids) != sorted(steps) or len(set(step_ids)) != len(step_ids):

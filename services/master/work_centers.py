@@ -18,7 +18,6 @@ from decimal import Decimal
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select
 
-from models.base import utcnow
 from models.catalog import Product
 from models.organization import Department, Plant
 from models.resources import Machine, MachineProductRate, WorkCenter
@@ -140,8 +139,7 @@ def get_work_center(session: Session, actor: Actor, work_center_id: int) -> Work
 
 
 def create_work_center(session: Session, actor: Actor, data: WorkCenterCreate, *,
-                       now: datetime | None = None) -> WorkCenterRead:
-    now = now or utcnow()
+                       now: datetime) -> WorkCenterRead:
     plant = visible_plant(session, actor, data.plant_id)
     require_plant_master(actor, plant.id)
     code, name = _code_name(data.code, data.name)
@@ -157,8 +155,7 @@ def create_work_center(session: Session, actor: Actor, data: WorkCenterCreate, *
 
 
 def update_work_center(session: Session, actor: Actor, work_center_id: int, data: WorkCenterUpdate, *,
-                       now: datetime | None = None) -> WorkCenterRead:
-    now = now or utcnow()
+                       now: datetime) -> WorkCenterRead:
     wc = _writable(session, actor, WorkCenter, work_center_id, "Work center")
     code, name = _code_name(wc.code if data.code is None else data.code, wc.name if data.name is None else data.name)
     if code != wc.code:
@@ -172,8 +169,7 @@ def update_work_center(session: Session, actor: Actor, work_center_id: int, data
 
 
 def set_work_center_active(session: Session, actor: Actor, work_center_id: int, active: bool, *,
-                           now: datetime | None = None) -> WorkCenterRead:
-    now = now or utcnow()
+                           now: datetime) -> WorkCenterRead:
     wc = _writable(session, actor, WorkCenter, work_center_id, "Work center")
     if not active:
         busy = session.exec(select(Machine.code).where(Machine.work_center_id == wc.id, Machine.is_active == True)  # noqa: E712
@@ -213,8 +209,7 @@ def get_machine(session: Session, actor: Actor, machine_id: int) -> MachineRead:
     return _machine_reads(session, [get_scoped(session, actor, Machine, machine_id, "Machine")])[0]
 
 
-def create_machine(session: Session, actor: Actor, data: MachineCreate, *, now: datetime | None = None) -> MachineRead:
-    now = now or utcnow()
+def create_machine(session: Session, actor: Actor, data: MachineCreate, *, now: datetime) -> MachineRead:
     wc = _work_center_field(session, actor, data.work_center_id)
     require_plant_master(actor, wc.plant_id)
     code, name = _code_name(data.code, data.name)
@@ -231,9 +226,8 @@ def create_machine(session: Session, actor: Actor, data: MachineCreate, *, now: 
 
 
 def update_machine(session: Session, actor: Actor, machine_id: int, data: MachineUpdate, *,
-                   now: datetime | None = None) -> MachineRead:
+                   now: datetime) -> MachineRead:
     """Rename, re-code or move a machine to another work center / department of the same plant."""
-    now = now or utcnow()
     machine = _writable(session, actor, Machine, machine_id, "Machine")
     code, name = _code_name(machine.code if data.code is None else data.code,
                             machine.name if data.name is None else data.name)
@@ -254,8 +248,7 @@ def update_machine(session: Session, actor: Actor, machine_id: int, data: Machin
 
 
 def set_machine_active(session: Session, actor: Actor, machine_id: int, active: bool, *,
-                       now: datetime | None = None) -> MachineRead:
-    now = now or utcnow()
+                       now: datetime) -> MachineRead:
     machine = _writable(session, actor, Machine, machine_id, "Machine")
     if active and not session.get(WorkCenter, machine.work_center_id).is_active:
         raise Conflict(f"The work center of {machine.code} is inactive: reactivate it first, or move the machine.")
@@ -278,9 +271,8 @@ def list_machine_rates(session: Session, actor: Actor, machine_id: int) -> list[
 
 
 def set_machine_rate(session: Session, actor: Actor, machine_id: int, data: MachineRateInput, *,
-                     now: datetime | None = None) -> MachineRateRead:
+                     now: datetime) -> MachineRateRead:
     """Create or change the machine's own ideal cycle time for one product."""
-    now = now or utcnow()
     machine = _writable(session, actor, Machine, machine_id, "Machine")
     try:
         product = get_scoped(session, actor, Product, data.product_id, "Product")
@@ -307,8 +299,7 @@ def set_machine_rate(session: Session, actor: Actor, machine_id: int, data: Mach
     return _rate_read(rate, product)
 
 
-def remove_machine_rate(session: Session, actor: Actor, rate_id: int, *, now: datetime | None = None) -> None:
-    now = now or utcnow()
+def remove_machine_rate(session: Session, actor: Actor, rate_id: int, *, now: datetime) -> None:
     rate = get_scoped(session, actor, MachineProductRate, rate_id, "Cycle-time override")
     machine = _writable(session, actor, Machine, rate.machine_id, "Cycle-time override")
     snapshot = {"product_id": rate.product_id, "ideal_cycle_seconds": rate.ideal_cycle_seconds}

@@ -12,7 +12,6 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from models.auth import ApiToken, ApiTokenKind
-from models.base import utcnow
 from models.organization import Plant
 from services.core.access import (
     Actor,
@@ -50,9 +49,8 @@ class ApiTokenCreated(ApiTokenRead):
     token: str          # shown once
 
 
-def create_api_token(session: Session, actor: Actor, data: ApiTokenCreate, *, now: datetime | None = None) -> ApiTokenCreated:
+def create_api_token(session: Session, actor: Actor, data: ApiTokenCreate, *, now: datetime) -> ApiTokenCreated:
     require(actor, Permission.MANAGE_API_TOKENS)
-    now = now or utcnow()
     problems = {}
     name = (data.name or "").strip()
     if not name or len(name) > 100:
@@ -90,9 +88,8 @@ def get_api_token(session: Session, actor: Actor, token_id: int) -> ApiTokenRead
     return _read(_get(session, actor, token_id))
 
 
-def revoke_api_token(session: Session, actor: Actor, token_id: int, *, now: datetime | None = None) -> ApiTokenRead:
+def revoke_api_token(session: Session, actor: Actor, token_id: int, *, now: datetime) -> ApiTokenRead:
     require(actor, Permission.MANAGE_API_TOKENS)
-    now = now or utcnow()
     row = _get(session, actor, token_id)
     if row.revoked_at is None:
         row.revoked_at = now

@@ -13,7 +13,6 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from models.base import utcnow
 from models.organization import Organization, OrganizationBranding
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
@@ -56,9 +55,8 @@ def branding_for_org(session: Session, organization_id: int) -> BrandingRead:
     return BrandingRead(organization_id=organization_id, display_name=org.name, primary_color=DEFAULT_COLOR, logo_svg=None)
 
 
-def update_branding(session: Session, actor: Actor, data: BrandingUpdate, *, now: datetime | None = None) -> BrandingRead:
+def update_branding(session: Session, actor: Actor, data: BrandingUpdate, *, now: datetime) -> BrandingRead:
     require(actor, Permission.MANAGE_BRANDING)
-    now = now or utcnow()
     problems: dict[str, str] = {}
     if data.display_name is not None and not data.display_name.strip():
         problems["display_name"] = "Required."

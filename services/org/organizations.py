@@ -12,7 +12,6 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from models.base import utcnow
 from models.organization import Organization, OrganizationBranding, Plant
 from models.user import Role
 from services.core.access import Actor
@@ -33,8 +32,7 @@ class OrganizationRead(BaseModel):
 
 
 def create_organization(session: Session, *, slug: str, name: str, primary_color: str = "#2563eb",
-                        now: datetime | None = None) -> OrganizationRead:
-    now = now or utcnow()
+                        now: datetime) -> OrganizationRead:
     slug, name = (slug or "").strip().lower(), (name or "").strip()
     problems = {}
     if not SLUG_RE.match(slug):

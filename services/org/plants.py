@@ -11,7 +11,6 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from models.base import utcnow
 from models.organization import Department, Plant
 from services.core.access import (
     Actor,
@@ -78,9 +77,8 @@ def get_plant(session: Session, actor: Actor, plant_id: int) -> PlantRead:
     return PlantRead.model_validate(_get_plant(session, actor, plant_id), from_attributes=True)
 
 
-def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: datetime | None = None) -> PlantRead:
+def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: datetime) -> PlantRead:
     require(actor, Permission.MANAGE_PLANTS)
-    now = now or utcnow()
     code, name = (data.code or "").strip().upper(), (data.name or "").strip()
     problems = _name_code_problems(code, name)
     tz_problem = timezone_problem(data.timezone or "")
@@ -100,9 +98,8 @@ def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: date
     return PlantRead.model_validate(plant, from_attributes=True)
 
 
-def update_plant(session: Session, actor: Actor, plant_id: int, data: PlantUpdate, *, now: datetime | None = None) -> PlantRead:
+def update_plant(session: Session, actor: Actor, plant_id: int, data: PlantUpdate, *, now: datetime) -> PlantRead:
     require(actor, Permission.MANAGE_PLANTS)
-    now = now or utcnow()
     plant = _get_plant(session, actor, plant_id)
     problems = _name_problems(data.name)
     if data.timezone is not None and timezone_problem(data.timezone):
@@ -132,9 +129,8 @@ def list_departments(session: Session, actor: Actor, plant_id: int | None = None
     return [DepartmentRead.model_validate(d, from_attributes=True) for d in rows]
 
 
-def create_department(session: Session, actor: Actor, data: DepartmentCreate, *, now: datetime | None = None) -> DepartmentRead:
+def create_department(session: Session, actor: Actor, data: DepartmentCreate, *, now: datetime) -> DepartmentRead:
     require(actor, Permission.MANAGE_PLANTS)
-    now = now or utcnow()
     plant = _get_plant(session, actor, data.plant_id)
     code, name = (data.code or "").strip().upper(), (data.name or "").strip()
     check(_name_code_problems(code, name))
@@ -152,9 +148,8 @@ def create_department(session: Session, actor: Actor, data: DepartmentCreate, *,
 
 
 def update_department(session: Session, actor: Actor, department_id: int, data: DepartmentUpdate, *,
-                      now: datetime | None = None) -> DepartmentRead:
+                      now: datetime) -> DepartmentRead:
     require(actor, Permission.MANAGE_PLANTS)
-    now = now or utcnow()
     dept = session.get(Department, department_id)
     if dept is None:
         raise NotFound("Department not found.")

@@ -11,7 +11,6 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, or_, select
 
-from models.base import utcnow
 from models.organization import Plant
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.core.access import Actor, Permission, require, require_same_org
@@ -53,9 +52,8 @@ class UserRead(BaseModel):
     created_at: datetime
 
 
-def create_user(session: Session, actor: Actor, data: UserCreate, *, now: datetime | None = None) -> UserRead:
+def create_user(session: Session, actor: Actor, data: UserCreate, *, now: datetime) -> UserRead:
     require(actor, Permission.MANAGE_USERS)
-    now = now or utcnow()
     username = (data.username or "").strip().lower()
     problems: dict[str, str] = {}
     if not USERNAME_RE.match(username):
@@ -83,9 +81,8 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
     return user_read(session, user)
 
 
-def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, *, now: datetime | None = None) -> UserRead:
+def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, *, now: datetime) -> UserRead:
     require(actor, Permission.MANAGE_USERS)
-    now = now or utcnow()
     user = _get(session, actor, user_id)
     before = user_read(session, user).model_dump(include={"full_name", "email", "roles", "plant_ids"})
     problems = _profile_problems(data.full_name, data.email)
@@ -115,10 +112,9 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, 
     return after
 
 
-def set_active(session: Session, actor: Actor, user_id: int, active: bool, *, now: datetime | None = None) -> UserRead:
+def set_active(session: Session, actor: Actor, user_id: int, active: bool, *, now: datetime) -> UserRead:
     """Deactivate (ending every session) or reactivate a user. Users are never deleted."""
     require(actor, Permission.MANAGE_USERS)
-    now = now or utcnow()
     user = _get(session, actor, user_id)
     if not active and user.id == actor.user_id:
         raise Invalid("You cannot deactivate yourself.", fields={"is_active": "This is your own account."})
@@ -136,10 +132,9 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool, *, no
     return user_read(session, user)
 
 
-def reset_password(session: Session, actor: Actor, user_id: int, new_password: str, *, now: datetime | None = None) -> UserRead:
+def reset_password(session: Session, actor: Actor, user_id: int, new_password: str, *, now: datetime) -> UserRead:
     """An admin sets a new password for a user; the user's sessions end."""
     require(actor, Permission.MANAGE_USERS)
-    now = now or utcnow()
     user = _get(session, actor, user_id)
     passwords.check_password_policy(new_password or "", username=user.username)
     user.password_hash = passwords.hash_password(new_password)

@@ -270,7 +270,7 @@ def _raise(session: Session, actor: Actor, c: InspectionCharacteristic, alerts: 
     body = "; ".join(f"rule {a.rule}: {a.description}" for a in alerts)
     notifications.notify(session, organization_id=c.organization_id, title=f"SPC alert: {plan.name} / {c.name}",
                          body=body, link=f"{SPC_PATH}{c.id}", kind="alert", roles=("quality",), plant_id=c.plant_id,
-                         entity_type="spc_alert", entity_id=alerts[0].id)
+                         entity_type="spc_alert", entity_id=alerts[0].id, now=now)
 
 
 def list_inspections(session: Session, actor: Actor, characteristic_id: int, *, limit: int = 50) -> list[InspectionRead]:

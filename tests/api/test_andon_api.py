@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from models.base import utcnow
 from services.org import api_tokens
 from services.org.api_tokens import ApiTokenCreate
 from tests.api.conftest import assert_error, bearer
@@ -19,7 +20,7 @@ def floor(session, world):
 
 def token(session, world, plant_id, *, kind="display", admin=None):
     return committed(session, api_tokens.create_api_token, world.actor(admin or world.admin_a),
-                     ApiTokenCreate(plant_id=plant_id, name="Wall", kind=kind))
+                     ApiTokenCreate(plant_id=plant_id, name="Wall", kind=kind), now=utcnow())
 
 
 def test_a_display_token_reads_its_plants_board(client, session, world, floor):
@@ -45,7 +46,7 @@ def test_foreign_revoked_and_machine_tokens_are_refused(client, session, world, 
     foreign = bearer(token(session, world, world.plant_b, admin=world.admin_b).token)
     assert_error(client.get("/andon", params={"plant_id": world.plant1}, headers=foreign), 404, "not_found")
     revoked = token(session, world, world.plant1)
-    committed(session, api_tokens.revoke_api_token, world.actor(world.admin_a), revoked.id)
+    committed(session, api_tokens.revoke_api_token, world.actor(world.admin_a), revoked.id, now=utcnow())
     assert_error(client.get("/andon", headers=bearer(revoked.token)), 401, "unauthorized")
     machine = bearer(token(session, world, world.plant1, kind="machine").token)
     assert_error(client.get("/andon", headers=machine), 403, "forbidden")

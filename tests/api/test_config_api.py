@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from models.base import utcnow
 from models.user import User
 from services.config import notifications
 from services.core.db import transaction
@@ -100,7 +101,7 @@ def test_my_notifications_over_http(client, session, world, as_user):
     session.commit()
     with transaction(session):
         notifications.notify(session, organization_id=world.org_a, title="Check M1", kind="alert",
-                             user_ids=[world.operator1])
+                             user_ids=[world.operator1], now=utcnow())
     operator = as_user("op.one")
     page = client.get("/notifications", headers=operator).json()
     assert (page["total"], page["unread"], page["items"][0]["title"]) == (1, 1, "Check M1")

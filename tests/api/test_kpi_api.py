@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from models.base import utcnow
 from models.shopfloor import EventKind
 from services.core.db import transaction
 from services.kpi import rollups
@@ -92,9 +93,9 @@ def test_roles_display_tokens_and_other_organizations(client, session, world, fl
     assert client.get("/kpi/events", params=params, headers=as_user("admin.b")).status_code == 404
     with transaction(session):
         display = api_tokens.create_api_token(session, world.actor(world.admin_a), ApiTokenCreate(
-            plant_id=world.plant1, name="Wall screen", kind="display"))
+            plant_id=world.plant1, name="Wall screen", kind="display"), now=utcnow())
         other_plant = api_tokens.create_api_token(session, world.actor(world.admin_a), ApiTokenCreate(
-            plant_id=world.plant2, name="Other wall", kind="display"))
+            plant_id=world.plant2, name="Other wall", kind="display"), now=utcnow())
     shown = client.get("/kpi/summary", params=params, headers=bearer(display.token))
     assert shown.status_code == 200 and shown.json()["figures"]["good"] == 680
     assert client.get("/kpi/pareto", params=params, headers=bearer(display.token)).status_code == 403

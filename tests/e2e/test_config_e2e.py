@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from models.base import utcnow
 from tests.e2e.conftest import DESKTOP, log_in, shot
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +28,7 @@ def retire_weight_afterwards(app_database_url):
     with Session(engine) as session, transaction(session):
         for field in session.exec(select(CustomFieldDefinition).where(CustomFieldDefinition.entity_type == "product",
                                                                       CustomFieldDefinition.key == "weight")).all():
-            custom_fields.set_definition_active(session, system_actor(session, field.organization_id), field.id, False)
+            custom_fields.set_definition_active(session, system_actor(session, field.organization_id), field.id, False, now=utcnow())
     engine.dispose()
 
 

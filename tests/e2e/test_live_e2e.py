@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
+from models.base import utcnow
 from models.organization import Plant
 from models.resources import ReasonCode, ReasonKind
 from models.user import User
@@ -31,9 +32,9 @@ def display_token(database_url: str, *, revoked: bool = False) -> str:
             plant = s.exec(select(Plant).where(Plant.code == "BER")).one()
             admin = actor_for_user(s, s.exec(select(User).where(User.username == "admin")).one())
             created = api_tokens.create_api_token(s, admin, ApiTokenCreate(plant_id=plant.id, name="Wall e2e",
-                                                                            kind="display"))
+                                                                            kind="display"), now=utcnow())
             if revoked:
-                api_tokens.revoke_api_token(s, admin, created.id)
+                api_tokens.revoke_api_token(s, admin, created.id, now=utcnow())
             return created.token
     finally:
         engine.dispose()

@@ -5,6 +5,7 @@ import itertools
 
 from sqlmodel import Session
 
+from models.base import utcnow
 from models.user import User
 from services.core.access import Actor
 from services.core.db import transaction
@@ -20,19 +21,21 @@ _n = itertools.count(1)
 def make_org(session: Session, slug: str | None = None, name: str | None = None) -> int:
     slug = slug or f"org-{next(_n)}"
     with transaction(session):
-        return organizations.create_organization(session, slug=slug, name=name or slug.title()).id
+        return organizations.create_organization(session, slug=slug, name=name or slug.title(), now=utcnow()).id
 
 
 def make_plant(session: Session, org_id: int, code: str | None = None, *, timezone: str = "UTC") -> int:
     with transaction(session):
         actor = organizations.system_actor(session, org_id)
-        return plants.create_plant(session, actor, PlantCreate(code=code or f"P{next(_n)}", name="Plant", timezone=timezone)).id
+        return plants.create_plant(session, actor, PlantCreate(code=code or f"P{next(_n)}", name="Plant", timezone=timezone),
+                                   now=utcnow()).id
 
 
 def make_department(session: Session, org_id: int, plant_id: int, code: str | None = None) -> int:
     with transaction(session):
         actor = organizations.system_actor(session, org_id)
-        return plants.create_department(session, actor, DepartmentCreate(plant_id=plant_id, code=code or f"D{next(_n)}", name="Dept")).id
+        return plants.create_department(session, actor, DepartmentCreate(plant_id=plant_id, code=code or f"D{next(_n)}", name="Dept"),
+                                        now=utcnow()).id
 
 
 def make_user(session: Session, org_id: int, *, roles=("viewer",), plant_ids=(), username: str | None = None,
@@ -40,7 +43,7 @@ def make_user(session: Session, org_id: int, *, roles=("viewer",), plant_ids=(),
     with transaction(session):
         actor = organizations.system_actor(session, org_id)
         return users.create_user(session, actor, UserCreate(
-            username=username or f"user{next(_n)}", password=password, roles=list(roles), plant_ids=list(plant_ids))).id
+            username=username or f"user{next(_n)}", password=password, roles=list(roles), plant_ids=list(plant_ids)), now=utcnow()).id
 
 
 def actor_of(session: Session, user_id: int) -> Actor:

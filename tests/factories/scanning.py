@@ -6,6 +6,7 @@ import uuid
 
 from sqlmodel import Session
 
+from models.base import utcnow
 from models.lots import Location, Lot
 from services.core.db import transaction
 from services.org.api_tokens import ApiTokenCreate, create_api_token
@@ -19,7 +20,7 @@ from tests.factories.trace import make_order
 def station_token(session: Session, tw, plant_id: int | None = None) -> str:
     with transaction(session):
         return create_api_token(session, tw.admin, ApiTokenCreate(
-            plant_id=plant_id or tw.world.plant1, name=f"Dock {uuid.uuid4().hex[:6]}", kind="station")).token
+            plant_id=plant_id or tw.world.plant1, name=f"Dock {uuid.uuid4().hex[:6]}", kind="station"), now=utcnow()).token
 
 
 def station(session: Session, tw, plant_id: int | None = None):

@@ -160,7 +160,7 @@ async def linked(state, call, shared_cls=None):
 
 def make_token(session, world, plant_id, *, kind="display", admin=None) -> str:
     return committed(session, api_tokens.create_api_token, world.actor(admin or world.admin_a),
-                     ApiTokenCreate(plant_id=plant_id, name="Wall", kind=kind)).token
+                     ApiTokenCreate(plant_id=plant_id, name="Wall", kind=kind), now=utcnow()).token
 
 
 @pytest.fixture

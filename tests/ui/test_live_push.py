@@ -64,7 +64,7 @@ async def test_one_refresh_one_update_for_the_linked_tabs_only(live_context, no_
     foreign, foreign_board = await tab("tab3", make_token(session, world, world.plant_b, admin=world.admin_b))
     revoked = make_token(session, world, world.plant1)
     row = max(committed(session, api_tokens.list_api_tokens, world.actor(world.admin_a)), key=lambda r: r.id)
-    committed(session, api_tokens.revoke_api_token, world.actor(world.admin_a), row.id)
+    committed(session, api_tokens.revoke_api_token, world.actor(world.admin_a), row.id, now=utcnow())
     refused, refused_board = await tab("tab4", revoked)
     assert first.ready and second.ready and foreign.ready and not refused.ready and refused_board._linked_to == ""
     assert foreign_board._linked_to != first_board._linked_to

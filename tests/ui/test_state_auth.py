@@ -95,7 +95,7 @@ async def test_require_without_a_valid_session_asks_to_log_in(engine, world, tok
 async def test_an_api_token_does_not_log_in_to_the_ui(engine, world, session):
     with transaction(session):
         raw = api_tokens.create_api_token(session, world.actor(world.admin_a), api_tokens.ApiTokenCreate(
-            plant_id=world.plant1, name="Display 1", kind="display")).token
+            plant_id=world.plant1, name="Display 1", kind="display"), now=utcnow()).token
     auth = await new_tab()
     auth.token = raw
     assert asks_to_log_in(await run(auth.require("view"), auth))

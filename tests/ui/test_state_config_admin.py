@@ -43,7 +43,7 @@ async def test_type_lists_page_edits_values_and_refuses_deleting_one_in_use(engi
     with Session(engine, expire_on_commit=False) as s, transaction(s):
         admin = actor_for_user(s, s.get(User, world.admin_a))
         custom_fields.create_definition(s, admin, CustomFieldCreate(entity_type="product", key="defect", label="Defect",
-                                                                    field_type="choice", type_list_key="defect_codes"))
+                                                                    field_type="choice", type_list_key="defect_codes"), now=now)
         crack = next(v for v in state.values if v.code == "CRACK")
         products.create_product(s, admin, ProductCreate(code="P1", name="P", custom={"defect": crack.id}), now=now)
     events = await run(state.delete_value(crack.id), state)

@@ -58,7 +58,7 @@ async def test_the_wall_is_refused_and_never_linked(live_context, session, world
     if case == "revoked":
         token = make_token(session, world, world.plant1)
         row = committed(session, api_tokens.list_api_tokens, world.actor(world.admin_a))[0]
-        committed(session, api_tokens.revoke_api_token, world.actor(world.admin_a), row.id)
+        committed(session, api_tokens.revoke_api_token, world.actor(world.admin_a), row.id, now=utcnow())
     elif case == "unknown":
         token = "tkt_nothing-like-this"
     elif case == "machine":

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from models.base import utcnow
 from models.user import User
 from rxapp.state.config.notifications import NotificationBadgeState, NotificationsState
 from rxapp.state.production.work_orders import WorkOrderDetailState, WorkOrdersState
@@ -20,8 +21,9 @@ from tests.ui.conftest import download_bytes, redirects, run, signed_in, toasts
 
 
 def notify(engine, **kw):
+    """`notifications.notify` in its own unit of work, at the wall-clock time unless `now` is given."""
     with Session(engine, expire_on_commit=False) as s, transaction(s):
-        return notifications.notify(s, **kw)
+        return notifications.notify(s, **{"now": utcnow(), **kw})
 
 
 async def test_the_centre_lists_marks_read_and_opens_links(engine, world, now):

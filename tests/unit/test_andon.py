@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from models.base import utcnow
 from models.resources import MachineState
 from services.core.errors import Forbidden, NotFound, Unauthorized
 from services.kpi import andon
@@ -116,7 +117,7 @@ def test_a_revoked_token_and_a_person_without_dashboards_are_refused(session, wo
     with pytest.raises(Forbidden):          # an operator has no VIEW_DASHBOARDS
         committed(session, andon.board_scope, world.actor(world.operator1), world.plant1)
     machine_token = committed(session, api_tokens.create_api_token, world.actor(world.admin_a),
-                              ApiTokenCreate(plant_id=world.plant1, name="Gateway", kind="machine")).token
+                              ApiTokenCreate(plant_id=world.plant1, name="Gateway", kind="machine"), now=utcnow()).token
     with pytest.raises(Forbidden):
         committed(session, andon.board_scope, actor_of_token(session, machine_token, at(8)))
 

@@ -67,7 +67,7 @@ def test_a_token_cannot_act_as_an_admin_or_see_other_plants(session, engine, wor
     before = snapshot(engine)
 
     with pytest.raises(Forbidden), transaction(session):
-        users.create_user(session, actor, UserCreate(username="sneaky", password=PASSWORD, roles=["admin"]))
+        users.create_user(session, actor, UserCreate(username="sneaky", password=PASSWORD, roles=["admin"]), now=now)
     with pytest.raises(Forbidden):
         api_tokens.list_api_tokens(session, actor)
     with pytest.raises(NotFound):

@@ -268,7 +268,7 @@ def test_change_password_refuses_a_weak_or_unchanged_new_password(session, engin
 def test_an_api_token_cannot_change_a_password(session, world, now):
     from services.org.api_tokens import ApiTokenCreate, create_api_token
     with transaction(session):
-        raw = create_api_token(session, world.actor(world.admin_a), ApiTokenCreate(plant_id=world.plant1, name="M1")).token
+        raw = create_api_token(session, world.actor(world.admin_a), ApiTokenCreate(plant_id=world.plant1, name="M1"), now=now).token
     token_actor = actor_for(session, raw, now=now)
 
     with pytest.raises(Forbidden) as refused:

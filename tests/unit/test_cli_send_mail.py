@@ -9,6 +9,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from sqlmodel import Session
 
+from models.base import utcnow
 from models.user import User
 from services.config import notifications
 from services.core.db import make_engine, transaction
@@ -36,7 +37,7 @@ def test_send_mail_delivers_the_outbox(tmp_path):
         session.commit()
         with transaction(session):
             notifications.notify(session, organization_id=org, title="NCR-7 needs you", kind="approval",
-                                 user_ids=[user])
+                                 user_ids=[user], now=utcnow())
     engine.dispose()
 
     assert run(tmp_path, db).returncode == 2                      # no TAKT_SMTP_HOST: says so, sends nothing

@@ -153,9 +153,9 @@ def test_work_orders_hold_custom_values_set_by_planners(session, world, now):
     assert [w.id for w in page.items] == [wo_id] and page.items[0].custom == {"customer_po": "PO-77"}
     assert work_order_reads.list_work_orders(session, planner, custom={"customer_po": "other"}).total == 0
     with pytest.raises(Forbidden):
-        custom_fields.set_values(session, world.actor(world.operator1), "work_order", wo_id, {"customer_po": "X"})
+        custom_fields.set_values(session, world.actor(world.operator1), "work_order", wo_id, {"customer_po": "X"}, now=now)
     with pytest.raises(NotFound):
-        custom_fields.set_values(session, world.actor(world.admin_b), "work_order", wo_id, {"customer_po": "X"})
+        custom_fields.set_values(session, world.actor(world.admin_b), "work_order", wo_id, {"customer_po": "X"}, now=now)
 
 
 def test_a_list_value_held_in_a_choice_field_cannot_be_deleted(session, world, now):

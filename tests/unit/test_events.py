@@ -6,6 +6,7 @@ import asyncio
 import pytest
 from sqlmodel import select
 
+from models.base import utcnow
 from models.organization import Plant
 from services.core.db import transaction
 from services.core.events import DomainEvent, EventBus, bus, record
@@ -17,7 +18,7 @@ GUARD = 10  # seconds; only stops a broken test from hanging, never measures any
 
 
 def rename(session, actor, plant_id, name):
-    plants.update_plant(session, actor, plant_id, PlantUpdate(name=name))
+    plants.update_plant(session, actor, plant_id, PlantUpdate(name=name), now=utcnow())
 
 
 # --- after commit, in order, never after rollback -------------------------------------------
@@ -27,7 +28,7 @@ def test_events_go_out_only_after_commit_in_the_order_recorded(session, world, c
     captured_events.clear()
 
     with transaction(session):
-        plants.create_plant(session, admin, PlantCreate(code="P3", name="Third"))
+        plants.create_plant(session, admin, PlantCreate(code="P3", name="Third"), now=utcnow())
         rename(session, admin, world.plant1, "First")
         rename(session, admin, world.plant2, "Second")
         assert captured_events == []                    # recorded, not yet dispatched

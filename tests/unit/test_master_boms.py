@@ -1,8 +1,10 @@
+
 """BOMs: quantities and scrap factors, cycles refused (self, two and three levels), explosion."""
 from decimal import Decimal
 
 import pytest
 
+from models.base import utcnow
 from models.catalog import BomLine
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -13,12 +15,12 @@ from tests.factories.db import committed, count
 
 
 def _product(session, actor, code, *, type="semi", unit="pcs"):
-    return committed(session, products.create_product, actor, ProductCreate(code=code, name=code, type=type, unit=unit)).id
+    return committed(session, products.create_product, actor, ProductCreate(code=code, name=code, type=type, unit=unit), now=utcnow()).id
 
 
 def _line(session, actor, parent, component, qty, scrap="0"):
     return committed(session, boms.add_component, actor, parent,
-                     BomLineCreate(component_product_id=component, quantity_per=qty, scrap_factor=scrap))
+                     BomLineCreate(component_product_id=component, quantity_per=qty, scrap_factor=scrap), now=utcnow())
 
 
 @pytest.fixture
@@ -33,11 +35,11 @@ def test_add_component_validates_quantity_and_scrap(world, session, engine, plan
                             ("123456789012345678901234567.12345", "0", "quantity_per"), ("NaN", "0", "quantity_per")]:
         with pytest.raises(Invalid) as exc:
             boms.add_component(session, planner, fg, BomLineCreate(component_product_id=rm, quantity_per=qty,
-                                                                   scrap_factor=scrap))
+                                                                   scrap_factor=scrap), now=utcnow())
         assert list(exc.value.fields) == [bad]
     with pytest.raises(Invalid) as exc:
         boms.add_component(session, planner, fg, BomLineCreate(component_product_id=rm, quantity_per="1",
-                                                               position=2**40))
+                                                               position=2**40), now=utcnow())
     assert list(exc.value.fields) == ["position"]
     session.rollback()
     assert count(engine, BomLine) == 0
@@ -50,12 +52,12 @@ def test_component_rules_raw_parent_inactive_duplicate(world, session, planner):
     fg = _product(session, planner, "FG", type="finished")
     rm = _product(session, planner, "RM", type="raw")
     old = _product(session, planner, "OLD", type="raw")
-    committed(session, products.set_product_active, planner, old, False)
+    committed(session, products.set_product_active, planner, old, False, now=utcnow())
     with pytest.raises(Invalid) as exc:
-        boms.add_component(session, planner, rm, BomLineCreate(component_product_id=fg, quantity_per="1"))
+        boms.add_component(session, planner, rm, BomLineCreate(component_product_id=fg, quantity_per="1"), now=utcnow())
     assert "raw material" in exc.value.message
     with pytest.raises(Invalid) as exc:
-        boms.add_component(session, planner, fg, BomLineCreate(component_product_id=old, quantity_per="1"))
+        boms.add_component(session, planner, fg, BomLineCreate(component_product_id=old, quantity_per="1"), now=utcnow())
     assert exc.value.fields == {"component_product_id": "This product is inactive."}
     _line(session, planner, fg, rm, "1")
     with pytest.raises(Conflict):
@@ -133,13 +135,13 @@ def test_explosion_refuses_a_loop_written_behind_the_services_back(world, sessio
 def test_update_and_remove_lines(world, session, planner, captured_events):
     fg, rm = _product(session, planner, "FG"), _product(session, planner, "RM", type="raw", unit="kg")
     line = _line(session, planner, fg, rm, "1")
-    updated = committed(session, boms.update_component, planner, line.id, BomLineUpdate(scrap_factor="0.1", position=5))
+    updated = committed(session, boms.update_component, planner, line.id, BomLineUpdate(scrap_factor="0.1", position=5), now=utcnow())
     assert (updated.quantity_per, updated.scrap_factor, updated.position) == (Decimal("1"), Decimal("0.1"), 5)
     with pytest.raises(Invalid):
-        boms.update_component(session, planner, line.id, BomLineUpdate(quantity_per="0"))
+        boms.update_component(session, planner, line.id, BomLineUpdate(quantity_per="0"), now=utcnow())
     session.rollback()
     assert boms.explode_bom(session, planner, fg, 10)[0].required_quantity == Decimal("11.0000")
-    committed(session, boms.remove_component, planner, line.id)
+    committed(session, boms.remove_component, planner, line.id, now=utcnow())
     assert boms.list_components(session, planner, fg) == []
     assert [e.name for e in captured_events if e.name.startswith("bom_line.")] == \
         ["bom_line.created", "bom_line.updated", "bom_line.deleted"]
@@ -151,15 +153,15 @@ def test_bom_permissions_and_isolation(world, session, planner):
     operator = world.actor(world.operator1)
     assert [c.component_code for c in boms.list_components(session, operator, fg)] == ["RM"]
     with pytest.raises(Forbidden):
-        boms.add_component(session, operator, fg, BomLineCreate(component_product_id=rm, quantity_per="1"))
+        boms.add_component(session, operator, fg, BomLineCreate(component_product_id=rm, quantity_per="1"), now=utcnow())
     admin_b = world.actor(world.admin_b)
     foreign = _product(session, admin_b, "FG-B")
     for call in (lambda: boms.list_components(session, admin_b, fg), lambda: boms.explode_bom(session, admin_b, fg, 1),
-                 lambda: boms.remove_component(session, admin_b, line.id),
+                 lambda: boms.remove_component(session, admin_b, line.id, now=utcnow()),
                  lambda: boms.add_component(session, admin_b, fg, BomLineCreate(component_product_id=foreign,
-                                                                                quantity_per="1"))):
+                                                                                quantity_per="1"), now=utcnow())):
         with pytest.raises(NotFound):
             call()
     with pytest.raises(Invalid) as exc:
-        boms.add_component(session, admin_b, foreign, BomLineCreate(component_product_id=rm, quantity_per="1"))
+        boms.add_component(session, admin_b, foreign, BomLineCreate(component_product_id=rm, quantity_per="1"), now=utcnow())
     assert exc.value.fields == {"component_product_id": "Unknown product."}

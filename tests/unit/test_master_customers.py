@@ -1,6 +1,8 @@
+
 """Customers: validation, uniqueness, search, deactivation, isolation."""
 import pytest
 
+from models.base import utcnow
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.master import customers
 from services.master.customers import CustomerCreate, CustomerUpdate
@@ -13,7 +15,8 @@ def planner(world):
 
 
 def _customer(session, actor, code, **kw):
-    return committed(session, customers.create_customer, actor, CustomerCreate(code=code, name=kw.pop("name", f"{code} Ltd"), **kw))
+    return committed(session, customers.create_customer, actor, CustomerCreate(code=code, name=kw.pop("name", f"{code} Ltd"), **kw),
+                     now=utcnow())
 
 
 def test_create_update_and_search(world, session, planner, captured_events):
@@ -22,14 +25,14 @@ def test_create_update_and_search(world, session, planner, captured_events):
     _customer(session, planner, "GLOBEX", name="Globex Corp")
     assert [x.code for x in customers.list_customers(session, planner, search="globex")] == ["GLOBEX"]
     assert [x.code for x in customers.list_customers(session, planner, search="buyer@")] == ["ACME"]
-    updated = committed(session, customers.update_customer, planner, c.id, CustomerUpdate(email="", address="Main St 1"))
+    updated = committed(session, customers.update_customer, planner, c.id, CustomerUpdate(email="", address="Main St 1"), now=utcnow())
     assert (updated.email, updated.address, updated.phone) == (None, "Main St 1", "+49 30 1234")
     assert captured_events[-1].payload["fields"] == ["address", "email"]
 
 
 def test_validation_and_uniqueness(world, session, planner):
     with pytest.raises(Invalid) as exc:
-        customers.create_customer(session, planner, CustomerCreate(code="no spaces", name="", email="not-an-email"))
+        customers.create_customer(session, planner, CustomerCreate(code="no spaces", name="", email="not-an-email"), now=utcnow())
     assert set(exc.value.fields) == {"code", "name", "email"}
     _customer(session, planner, "ACME")
     with pytest.raises(Conflict):
@@ -38,7 +41,7 @@ def test_validation_and_uniqueness(world, session, planner):
 
 def test_deactivate_hides_from_default_list(world, session, planner):
     c = _customer(session, planner, "ACME")
-    committed(session, customers.set_customer_active, planner, c.id, False)
+    committed(session, customers.set_customer_active, planner, c.id, False, now=utcnow())
     assert customers.list_customers(session, planner) == []
     assert [x.code for x in customers.list_customers(session, planner, active=None)] == ["ACME"]
 
@@ -46,10 +49,10 @@ def test_deactivate_hides_from_default_list(world, session, planner):
 def test_permissions_and_isolation(world, session, planner):
     c = _customer(session, planner, "ACME")
     with pytest.raises(Forbidden):
-        customers.create_customer(session, world.actor(world.operator1), CustomerCreate(code="X", name="X"))
+        customers.create_customer(session, world.actor(world.operator1), CustomerCreate(code="X", name="X"), now=utcnow())
     admin_b = world.actor(world.admin_b)
     assert customers.list_customers(session, admin_b) == []
     with pytest.raises(NotFound):
         customers.get_customer(session, admin_b, c.id)
     with pytest.raises(NotFound):
-        customers.set_customer_active(session, admin_b, c.id, False)
+        customers.set_customer_active(session, admin_b, c.id, False, now=utcnow())

@@ -1,3 +1,4 @@
+
 """Exports decode back: the CSV parses to the same values, the xlsx opens in openpyxl with typed cells."""
 import csv
 import io
@@ -6,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 
+from models.base import utcnow
 from services.core import exports
 from services.master import products
 from services.master.products import PRODUCT_COLUMNS, ProductCreate
@@ -17,7 +19,7 @@ def _products(world, session):
     for code, name, cost, kind in [("FG-1", "Bracket", "12.3456", "finished"), ("RM-1", "Stahl ß 直径", None, "raw"),
                                    ("XHACK", "=HACK", "0", "semi")]:
         committed(session, products.create_product, planner, ProductCreate(code=code, name=name, type=kind,
-                                                                           standard_cost=cost))
+                                                                           standard_cost=cost), now=utcnow())
     return products.list_products(session, planner, active=None)
 
 

@@ -1,8 +1,10 @@
+
 """Products: validation, uniqueness per organization, filters, deactivation, permissions, isolation."""
 from decimal import Decimal
 
 import pytest
 
+from models.base import utcnow
 from models.catalog import Product
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.master import boms, products
@@ -31,10 +33,10 @@ def test_invalid_product_names_every_bad_field(world, session, engine):
     planner = world.actor(world.planner1)
     with pytest.raises(Invalid) as exc:
         products.create_product(session, planner, ProductCreate(code="bad code!", name=" ", unit="big box", type="gizmo",
-                                                                standard_cost="-1"))
+                                                                standard_cost="-1"), now=utcnow())
     assert set(exc.value.fields) == {"code", "name", "unit", "type", "standard_cost"}
     with pytest.raises(Invalid) as exc:
-        products.create_product(session, planner, ProductCreate(code="A1", name="A", standard_cost="1.23456"))
+        products.create_product(session, planner, ProductCreate(code="A1", name="A", standard_cost="1.23456"), now=utcnow())
     assert exc.value.fields == {"standard_cost": "Use at most 4 decimal places."}
     session.rollback()
     assert count(engine, Product) == 0
@@ -84,9 +86,9 @@ def test_product_with_a_bom_cannot_become_raw(world, session, now):
     planner = world.actor(world.planner1)
     fg = _make(session, planner, "FG-1")
     rm = _make(session, planner, "RM-1", type="raw")
-    committed(session, boms.add_component, planner, fg.id, BomLineCreate(component_product_id=rm.id, quantity_per="2"))
+    committed(session, boms.add_component, planner, fg.id, BomLineCreate(component_product_id=rm.id, quantity_per="2"), now=now)
     with pytest.raises(Invalid) as exc:
-        products.update_product(session, planner, fg.id, ProductUpdate(type="raw"))
+        products.update_product(session, planner, fg.id, ProductUpdate(type="raw"), now=now)
     assert "type" in exc.value.fields
 
 
@@ -103,11 +105,11 @@ def test_deactivate_and_reactivate_announce_once(world, session, now, captured_e
 def test_only_planners_write_products(world, session):
     operator = world.actor(world.operator1)
     with pytest.raises(Forbidden):
-        products.create_product(session, operator, ProductCreate(code="A", name="A"))
+        products.create_product(session, operator, ProductCreate(code="A", name="A"), now=utcnow())
     p = _make(session, world.actor(world.planner1), "FG-1")
     assert products.get_product(session, operator, p.id).code == "FG-1"
     with pytest.raises(Forbidden):
-        products.set_product_active(session, operator, p.id, False)
+        products.set_product_active(session, operator, p.id, False, now=utcnow())
 
 
 def test_other_organization_sees_nothing(world, session):
@@ -115,8 +117,8 @@ def test_other_organization_sees_nothing(world, session):
     admin_b = world.actor(world.admin_b)
     assert products.list_products(session, admin_b) == []
     for call in (lambda: products.get_product(session, admin_b, p.id),
-                 lambda: products.update_product(session, admin_b, p.id, ProductUpdate(name="Mine")),
-                 lambda: products.set_product_active(session, admin_b, p.id, False)):
+                 lambda: products.update_product(session, admin_b, p.id, ProductUpdate(name="Mine"), now=utcnow()),
+                 lambda: products.set_product_active(session, admin_b, p.id, False, now=utcnow())):
         with pytest.raises(NotFound):
             call()
 

@@ -1,8 +1,10 @@
+
 """Reason codes: kinds, planned flag with the six-big-loss category, never deleting one in use."""
 from datetime import timedelta
 
 import pytest
 
+from models.base import utcnow
 from models.resources import LossCategory, ReasonCode
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.db import transaction
@@ -19,7 +21,8 @@ def planner(world):
 
 
 def _reason(session, actor, kind, code, **kw):
-    return committed(session, rc.create_reason_code, actor, ReasonCodeCreate(kind=kind, code=code, name=f"{code} reason", **kw))
+    return committed(session, rc.create_reason_code, actor, ReasonCodeCreate(kind=kind, code=code, name=f"{code} reason", **kw),
+                     now=utcnow())
 
 
 def test_create_reason_codes_of_each_kind(world, session, planner, captured_events):
@@ -48,7 +51,7 @@ def test_create_reason_codes_of_each_kind(world, session, planner, captured_even
 def test_category_must_fit_kind_and_planned_flag(world, session, planner, kind, planned, category, field):
     with pytest.raises(Invalid) as exc:
         rc.create_reason_code(session, planner, ReasonCodeCreate(kind=kind, code="X", name="X", planned=planned,
-                                                                 loss_category=category))
+                                                                 loss_category=category), now=utcnow())
     assert field in exc.value.fields
 
 
@@ -61,11 +64,11 @@ def test_codes_unique_per_kind(world, session, planner):
 
 def test_update_and_clear_category(world, session, planner):
     r = _reason(session, planner, "downtime", "SET", loss_category="setup_adjustment")
-    r = committed(session, rc.update_reason_code, planner, r.id, ReasonCodeUpdate(name="Changeover", position=5))
+    r = committed(session, rc.update_reason_code, planner, r.id, ReasonCodeUpdate(name="Changeover", position=5), now=utcnow())
     assert (r.name, r.position, r.loss_category) == ("Changeover", 5, LossCategory.SETUP_ADJUSTMENT)
-    r = committed(session, rc.update_reason_code, planner, r.id, ReasonCodeUpdate(loss_category=""))
+    r = committed(session, rc.update_reason_code, planner, r.id, ReasonCodeUpdate(loss_category=""), now=utcnow())
     assert r.loss_category is None
-    r = committed(session, rc.update_reason_code, planner, r.id, ReasonCodeUpdate(planned=True))
+    r = committed(session, rc.update_reason_code, planner, r.id, ReasonCodeUpdate(planned=True), now=utcnow())
     assert (r.planned, r.loss_category) == (True, LossCategory.PLANNED_STOP)
 
 
@@ -77,11 +80,11 @@ def test_a_used_reason_is_never_deleted_only_deactivated(world, session, engine,
                                     kind=EventKind.COUNT, quantity_scrap=1, reason_code_id=line.scrap_reason_id,
                                     client_id="c-1", occurred_at=now, recorded_at=now + timedelta(seconds=1)))
     with pytest.raises(Conflict) as exc:
-        rc.delete_reason_code(session, planner, line.scrap_reason_id)
+        rc.delete_reason_code(session, planner, line.scrap_reason_id, now=now)
     assert "deactivate it instead" in exc.value.message
     session.rollback()
-    assert committed(session, rc.set_reason_code_active, planner, line.scrap_reason_id, False).is_active is False
-    committed(session, rc.delete_reason_code, planner, unused.id)
+    assert committed(session, rc.set_reason_code_active, planner, line.scrap_reason_id, False, now=now).is_active is False
+    committed(session, rc.delete_reason_code, planner, unused.id, now=now)
     assert count(engine, ReasonCode, ReasonCode.id == unused.id) == 0
     assert count(engine, ReasonCode, ReasonCode.id == line.scrap_reason_id) == 1
 
@@ -91,10 +94,10 @@ def test_permissions_and_isolation(world, session, planner):
     operator = world.actor(world.operator1)
     assert [x.code for x in rc.list_reason_codes(session, operator)] == ["BRK"]
     with pytest.raises(Forbidden):
-        rc.set_reason_code_active(session, operator, r.id, False)
+        rc.set_reason_code_active(session, operator, r.id, False, now=utcnow())
     admin_b = world.actor(world.admin_b)
     assert rc.list_reason_codes(session, admin_b) == []
     with pytest.raises(NotFound):
-        rc.update_reason_code(session, admin_b, r.id, ReasonCodeUpdate(name="Mine"))
+        rc.update_reason_code(session, admin_b, r.id, ReasonCodeUpdate(name="Mine"), now=utcnow())
     with pytest.raises(NotFound):
-        rc.delete_reason_code(session, admin_b, r.id)
+        rc.delete_reason_code(session, admin_b, r.id, now=utcnow())

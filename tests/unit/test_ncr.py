@@ -161,9 +161,9 @@ def test_custom_fields_are_validated_filtered_and_exported(session, world, peopl
     admin = world.actor(world.admin_a)
     with transaction(session):
         create_definition(session, admin, CustomFieldCreate(entity_type="ncr", key="supplier", label="Supplier",
-                                                            field_type="text"))
+                                                            field_type="text"), now=utcnow())
         create_definition(session, admin, CustomFieldCreate(entity_type="ncr", key="cost", label="Cost",
-                                                            field_type="number", unit="EUR", min_value="0"))
+                                                            field_type="number", unit="EUR", min_value="0"), now=utcnow())
     with pytest.raises(Invalid) as refused:
         _raise(session, q, world.plant1, custom={"cost": "-5"})
     assert "custom.cost" in refused.value.fields

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from models.base import utcnow
 from models.config import EmailOutbox
 from models.user import User
 from services.config import notifications
@@ -16,8 +17,9 @@ from tests.factories.org import make_user
 
 
 def notify(session, **kw):
+    """`notifications.notify` in its own unit of work, at the wall-clock time unless `now` is given."""
     with transaction(session):
-        return notifications.notify(session, **kw)
+        return notifications.notify(session, **{"now": utcnow(), **kw})
 
 
 def test_roles_reach_the_people_of_that_plant_and_admins(session, world, captured_events):
@@ -85,7 +87,7 @@ def test_people_only_see_their_own_notifications(session, world):
     note = notifications.list_notifications(session, world.actor(world.operator1))[0][0]
     for other in (world.planner1, world.admin_a, world.admin_b):
         with pytest.raises(NotFound):
-            notifications.mark_read(session, world.actor(other), note.id)
+            notifications.mark_read(session, world.actor(other), note.id, now=utcnow())
         assert notifications.list_notifications(session, world.actor(other)) == ([], 0)
 
 
@@ -100,6 +102,6 @@ def test_tokens_have_no_notification_feed(session, world):
 def test_an_unknown_role_or_kind_is_refused(session, world):
     from services.core.errors import Invalid
     with pytest.raises(Invalid):
-        notifications.notify(session, organization_id=world.org_a, title="x", roles=["wizard"])
+        notifications.notify(session, organization_id=world.org_a, title="x", roles=["wizard"], now=utcnow())
     with pytest.raises(Invalid):
-        notifications.notify(session, organization_id=world.org_a, title="x", kind="Not A Kind", user_ids=[1])
+        notifications.notify(session, organization_id=world.org_a, title="x", kind="Not A Kind", user_ids=[1], now=utcnow())

@@ -53,7 +53,7 @@ def test_plant_codes_are_unique_per_organization(session, engine, world, now):
     assert conflict.message == "A plant with code P1 exists."
     assert conflict.fields == {"code": "Already used."}
 
-    other_org = committed(session, plants.create_plant, world.actor(world.admin_b), PlantCreate(code="P1", name="B's P1"))
+    other_org = committed(session, plants.create_plant, world.actor(world.admin_b), PlantCreate(code="P1", name="B's P1"), now=now)
     assert other_org.organization_id == world.org_b
 
 
@@ -119,8 +119,8 @@ def test_only_admins_create_or_change_plants(session, engine, world, now, who):
     actor = world.actor(getattr(world, who))
     message = "You are not allowed to do this: it needs the 'manage_plants' permission."
 
-    assert str(refused(session, engine, Forbidden, plants.create_plant, actor, PlantCreate(code="X", name="X"))) == message
-    assert str(refused(session, engine, Forbidden, plants.update_plant, actor, world.plant1, PlantUpdate(name="X"))) == message
+    assert str(refused(session, engine, Forbidden, plants.create_plant, actor, PlantCreate(code="X", name="X"), now=now)) == message
+    assert str(refused(session, engine, Forbidden, plants.update_plant, actor, world.plant1, PlantUpdate(name="X"), now=now)) == message
 
 
 # --- departments --------------------------------------------------------------------------
@@ -138,12 +138,12 @@ def test_create_department_in_a_plant(session, engine, world, now, captured_even
 def test_department_codes_are_unique_per_plant_only(session, engine, world, now):
     admin = world.actor(world.admin_a)
     conflict = refused(session, engine, Conflict, plants.create_department, admin,
-                       DepartmentCreate(plant_id=world.plant1, code="mach", name="Again"))
+                       DepartmentCreate(plant_id=world.plant1, code="mach", name="Again"), now=now)
     assert conflict.message == "Plant P1 already has a department MACH."
     assert conflict.fields == {"code": "Already used."}
 
     assert committed(session, plants.create_department, admin,
-                     DepartmentCreate(plant_id=world.plant2, code="MACH", name="Machining")).plant_id == world.plant2
+                     DepartmentCreate(plant_id=world.plant2, code="MACH", name="Machining"), now=now).plant_id == world.plant2
 
 
 def test_update_and_deactivate_a_department(session, engine, world, now):

@@ -107,7 +107,7 @@ def test_unanswered_ticket_escalates_to_the_head_after_the_configured_time(sessi
     spec = workflow_admin.get_spec(session, admin, "sop_ticket")
     spec.states[0].due_minutes = 240            # an admin sets four hours
     with transaction(session):
-        workflow_admin.save_workflow(session, admin, "sop_ticket", spec)
+        workflow_admin.save_workflow(session, admin, "sop_ticket", spec, now=utcnow())
     ticket = _charge(session, plant["sup"], plant["mach"], plant["weld"], now=T0)
     with transaction(session):
         assert workflow.escalate_due(session, now=T0 + timedelta(hours=3, minutes=59)) == 0

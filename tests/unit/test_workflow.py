@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from models.base import utcnow
 from models.config import Notification
 from models.workflow import WorkflowStep
 from services.config import workflow, workflow_admin, workflow_hooks
@@ -53,7 +54,7 @@ def wf(session, world):
     STATES.clear()
     admin = world.actor(world.admin_a)
     with transaction(session):
-        workflow_admin.save_workflow(session, admin, THING, spec())
+        workflow_admin.save_workflow(session, admin, THING, spec(), now=utcnow())
     q = world.actor(make_user(session, world.org_a, roles=["quality"], plant_ids=[world.plant1], username="q.one"))
     return admin, q
 
@@ -65,7 +66,7 @@ def _start(session, actor, entity_id=1, plant_id=None, now=T0):
 
 def _go(session, actor, key, entity_id=1, **kw):
     with transaction(session):
-        return workflow.transition(session, actor, THING, entity_id, key, **kw)
+        return workflow.transition(session, actor, THING, entity_id, key, **{"now": utcnow(), **kw})
 
 
 def test_start_puts_the_entity_in_the_initial_state_with_its_due_time(session, world, wf, captured_events):
@@ -130,7 +131,7 @@ def test_comment_required_and_unknown_or_closed_transitions_refused(session, wor
 def _with_approval(session, admin, mode, roles=(), users=()):
     with transaction(session):
         workflow_admin.save_workflow(session, admin, THING, spec(
-            roles=[], conditions=[], approval=mode, approver_roles=list(roles), approver_user_ids=list(users)))
+            roles=[], conditions=[], approval=mode, approver_roles=list(roles), approver_user_ids=list(users)), now=utcnow())
 
 
 def test_approval_any_waits_for_one_approver_and_not_the_requester(session, world, wf, captured_events):
@@ -143,11 +144,11 @@ def test_approval_any_waits_for_one_approver_and_not_the_requester(session, worl
     with pytest.raises(Conflict, match="approval is pending"):
         _go(session, q, "drop", comment="x")
     with transaction(session), pytest.raises(Forbidden, match="You asked for this approval"):
-        workflow.approve(session, q, THING, 1)
+        workflow.approve(session, q, THING, 1, now=utcnow())
     with transaction(session), pytest.raises(Forbidden, match="Only role manager, role quality may approve 'Close'"):
-        workflow.approve(session, world.actor(world.planner1), THING, 1)
+        workflow.approve(session, world.actor(world.planner1), THING, 1, now=utcnow())
     with transaction(session):
-        inst = workflow.approve(session, manager, THING, 1, comment="ok")
+        inst = workflow.approve(session, manager, THING, 1, comment="ok", now=utcnow())
     assert (inst.state, inst.pending_transition) == ("closed", None)
     kinds = [(s.kind, s.username) for s in workflow.history(session, q, THING, 1)]
     assert kinds[1:] == [("requested", "q.one"), ("approved", manager.username), ("transition", "q.one")]
@@ -165,16 +166,17 @@ def test_approval_all_needs_every_role_and_user(session, world, wf):
     _start(session, requester, plant_id=world.plant1)
     _go(session, requester, "close")
     with transaction(session):
-        inst = workflow.approve(session, manager, THING, 1)
+        inst = workflow.approve(session, manager, THING, 1, now=utcnow())
     assert inst.state == "open" and inst.approvals_missing == ["role quality", f"user #{boss}"]
     with transaction(session), pytest.raises(Forbidden, match="already approved"):
-        workflow.approve(session, manager, THING, 1)
+        workflow.approve(session, manager, THING, 1, now=utcnow())
     with transaction(session), pytest.raises(Forbidden, match=r"still missing: role quality, user #\d+"):
-        workflow.approve(session, world.actor(make_user(session, world.org_a, roles=["manager"], plant_ids=[world.plant1])), THING, 1)
+        workflow.approve(session, world.actor(make_user(session, world.org_a, roles=["manager"], plant_ids=[world.plant1])), THING, 1,
+                         now=utcnow())
     with transaction(session):
-        assert workflow.approve(session, q, THING, 1).approvals_missing == [f"user #{boss}"]
+        assert workflow.approve(session, q, THING, 1, now=utcnow()).approvals_missing == [f"user #{boss}"]
     with transaction(session):
-        assert workflow.approve(session, world.actor(boss), THING, 1).state == "closed"
+        assert workflow.approve(session, world.actor(boss), THING, 1, now=utcnow()).state == "closed"
 
 
 def test_decline_needs_a_reason_and_clears_the_request(session, world, wf):
@@ -184,9 +186,9 @@ def test_decline_needs_a_reason_and_clears_the_request(session, world, wf):
     _start(session, q, plant_id=world.plant1)
     _go(session, q, "close")
     with transaction(session), pytest.raises(Invalid, match="Say why"):
-        workflow.decline(session, manager, THING, 1)
+        workflow.decline(session, manager, THING, 1, now=utcnow())
     with transaction(session):
-        inst = workflow.decline(session, manager, THING, 1, comment="not yet")
+        inst = workflow.decline(session, manager, THING, 1, comment="not yet", now=utcnow())
     assert (inst.state, inst.pending_transition) == ("open", None)
     _go(session, q, "close")   # a new request: earlier approvals of another round would not count
     assert workflow.instance(session, q, THING, 1).approvals_missing == ["one of: role manager"]
@@ -222,7 +224,7 @@ def test_escalation_goes_to_the_head_of_the_department(session, world, wf):
         session.add(dept)
         s = spec()
         s.states[0].escalate_to_head = True
-        workflow_admin.save_workflow(session, admin, THING, s)
+        workflow_admin.save_workflow(session, admin, THING, s, now=utcnow())
     with transaction(session):
         workflow.start(session, q, THING, 7, plant_id=world.plant1, department_id=world.dept1, now=T0)
     with transaction(session):
@@ -239,7 +241,7 @@ def test_a_new_version_leaves_instances_in_flight_on_theirs(session, world, wf):
     changed.states[1] = StateSpec(key="verified", name="Verified", is_done=True)
     changed.transitions[0].to_state = "verified"
     with transaction(session):
-        saved = workflow_admin.save_workflow(session, admin, THING, changed)
+        saved = workflow_admin.save_workflow(session, admin, THING, changed, now=utcnow())
     assert saved.version == 2
     _start(session, q, entity_id=2, plant_id=world.plant1)
     FIELDS[1] = {"root_cause": "x"}
@@ -254,7 +256,7 @@ def test_invalid_specs_are_refused_with_every_problem(session, world, wf):
     bad = spec(to_state="nowhere", roles=["wizard"])
     bad.states[1].is_initial = True
     with transaction(session), pytest.raises(Invalid) as refused:
-        workflow_admin.save_workflow(session, admin, THING, bad)
+        workflow_admin.save_workflow(session, admin, THING, bad, now=utcnow())
     assert refused.value.fields == {"states": "Mark exactly one state as the initial state.",
                                     "transitions.0.to_state": "Choose one of the states.",
                                     "transitions.0.roles": "Unknown role: wizard."}
@@ -263,7 +265,7 @@ def test_invalid_specs_are_refused_with_every_problem(session, world, wf):
 def test_only_admins_change_workflows(session, world, wf):
     _, q = wf
     with transaction(session), pytest.raises(Forbidden):
-        workflow_admin.save_workflow(session, q, THING, spec())
+        workflow_admin.save_workflow(session, q, THING, spec(), now=utcnow())
 
 
 def test_the_default_is_seeded_on_first_use(session, world):
@@ -285,7 +287,7 @@ def test_other_organizations_and_plants_see_nothing(session, world, wf):
         with pytest.raises(NotFound):
             call(other_org)
     with transaction(session), pytest.raises(NotFound):
-        workflow.transition(session, other_org, THING, 1, "drop", comment="x")
+        workflow.transition(session, other_org, THING, 1, "drop", comment="x", now=utcnow())
     plant2_user = world.actor(make_user(session, world.org_a, roles=["quality"], plant_ids=[world.plant2]))
     with pytest.raises(NotFound):
         workflow.instance(session, plant2_user, THING, 1)

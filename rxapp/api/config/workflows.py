@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
 from services.config import workflow_admin
@@ -31,4 +32,4 @@ def get_workflow(entity_type: str, actor: CurrentActor, version: int | None = No
             summary="Save a changed workflow as the next version")
 def save_workflow(entity_type: str, body: WorkflowSpec, actor: CurrentActor) -> WorkflowRead:
     with db_session() as s, transaction(s):
-        return workflow_admin.save_workflow(s, actor, entity_type, body)
+        return workflow_admin.save_workflow(s, actor, entity_type, body, now=utcnow())

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, decimal_text, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
@@ -129,9 +130,9 @@ class CustomFieldsState(AuthState):
         try:
             if self.form_mode == "create":
                 saved = self._use_case(custom_fields.create_definition, CustomFieldCreate(
-                    entity_type=self.entity_type, key=text("key"), field_type=self.form_type, **shaped))
+                    entity_type=self.entity_type, key=text("key"), field_type=self.form_type, **shaped), now=utcnow())
             else:
-                saved = self._use_case(custom_fields.update_definition, self.editing.id, CustomFieldUpdate(**shaped))
+                saved = self._use_case(custom_fields.update_definition, self.editing.id, CustomFieldUpdate(**shaped), now=utcnow())
         except DomainError as error:
             self.form_errors = translated_fields(error)
             return self._refused(error)
@@ -141,7 +142,7 @@ class CustomFieldsState(AuthState):
     @rx.event
     def set_active(self, field_id: int, active: bool):
         try:
-            saved = self._use_case(custom_fields.set_definition_active, as_id(field_id), bool(active))
+            saved = self._use_case(custom_fields.set_definition_active, as_id(field_id), bool(active), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         done = _("Reactivated") if saved.is_active else _("Retired")
@@ -150,7 +151,7 @@ class CustomFieldsState(AuthState):
     @rx.event
     def delete(self, field_id: int):
         try:
-            self._use_case(custom_fields.delete_definition, as_id(field_id))
+            self._use_case(custom_fields.delete_definition, as_id(field_id), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(_("Custom field deleted")), CustomFieldsState.load]

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp import reflex_adapter
 from rxapp.i18n import _
 from rxapp.state.org.auth import AuthState, _person_for_token, as_id
@@ -175,7 +176,7 @@ class NotificationsState(AuthState):
     @rx.event
     def mark_read(self, notification_id: int):
         try:
-            self._use_case(notifications.mark_read, as_id(notification_id))
+            self._use_case(notifications.mark_read, as_id(notification_id), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return [NotificationsState.load, NotificationBadgeState.refresh]
@@ -184,7 +185,7 @@ class NotificationsState(AuthState):
     def open_item(self, notification_id: int):
         """Mark it read and go where it points."""
         try:
-            note = self._use_case(notifications.mark_read, as_id(notification_id))
+            note = self._use_case(notifications.mark_read, as_id(notification_id), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         follow_up = [NotificationBadgeState.refresh]
@@ -195,7 +196,7 @@ class NotificationsState(AuthState):
     @rx.event
     def mark_all_read(self):
         try:
-            marked = self._use_case(notifications.mark_all_read)
+            marked = self._use_case(notifications.mark_all_read, now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(_("Marked as read") + f": {marked}"), NotificationsState.load,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import translated_fields
 from rxapp.state.org.auth import AuthState, as_id
@@ -124,10 +125,10 @@ class TypeListsState(AuthState):
         code, label = str(form.get("code") or ""), str(form.get("label") or "")
         try:
             if self.value_mode == "create":
-                saved = self._use_case(type_lists.create_value, self.selected.key, ValueCreate(code=code, label=label))
+                saved = self._use_case(type_lists.create_value, self.selected.key, ValueCreate(code=code, label=label), now=utcnow())
             else:
                 saved = self._use_case(type_lists.update_value, self.selected.key, self.editing.id,
-                                       ValueUpdate(code=code, label=label))
+                                       ValueUpdate(code=code, label=label), now=utcnow())
         except DomainError as error:
             self.value_errors = translated_fields(error)
             return self._refused(error)
@@ -161,10 +162,10 @@ class TypeListsState(AuthState):
         try:
             if self.list_mode == "create":
                 saved = self._use_case(type_lists.create_list, TypeListCreate(key=str(form.get("key") or ""), name=name,
-                                                                              description=description))
+                                                                              description=description), now=utcnow())
             else:
                 saved = self._use_case(type_lists.update_list, self.selected.key,
-                                       TypeListUpdate(name=name, description=description))
+                                       TypeListUpdate(name=name, description=description), now=utcnow())
         except DomainError as error:
             self.list_errors = translated_fields(error)
             return self._refused(error)
@@ -178,7 +179,7 @@ class TypeListsState(AuthState):
 
     def _act(self, fn, *args, message: str = ""):
         try:
-            self._use_case(fn, *args)
+            self._use_case(fn, *args, now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(message), TypeListsState.load] if message else TypeListsState.load

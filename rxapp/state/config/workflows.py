@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.config.workflow_figure import workflow_figure
 from rxapp.state.master.common import Option, translated_fields
@@ -246,7 +247,7 @@ class WorkflowsAdminState(AuthState):
     def save(self):
         try:
             spec = spec_of_edits(self.name, self.states, self.transitions)
-            saved = self._use_case(workflow_admin.save_workflow, self.entity_type, spec)
+            saved = self._use_case(workflow_admin.save_workflow, self.entity_type, spec, now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)
@@ -256,7 +257,7 @@ class WorkflowsAdminState(AuthState):
     @rx.event
     def reset_default(self):
         try:
-            saved = self._use_case(workflow_admin.reset_to_default, self.entity_type)
+            saved = self._use_case(workflow_admin.reset_to_default, self.entity_type, now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(_("Default saved as version {n}").format(n=saved.version)), WorkflowsAdminState.load]

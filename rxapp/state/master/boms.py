@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, decimal_text, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
@@ -120,14 +121,14 @@ class BomState(AuthState):
         try:
             if self.editing_line:
                 line = self._use_case(bom_service.update_component, self.editing_line,
-                                      BomLineUpdate(quantity_per=quantity, scrap_factor=scrap))
+                                      BomLineUpdate(quantity_per=quantity, scrap_factor=scrap), now=utcnow())
             else:
                 component = as_id(form.get("component_product_id"))
                 if not component:
                     raise Invalid(fields={"component_product_id": "Pick a component."})
                 line = self._use_case(bom_service.add_component, self._product_id,
                                       BomLineCreate(component_product_id=component, quantity_per=quantity,
-                                                    scrap_factor=scrap))
+                                                    scrap_factor=scrap), now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)
@@ -137,7 +138,7 @@ class BomState(AuthState):
     @rx.event
     def remove_line(self, line_id: int):
         try:
-            self._use_case(bom_service.remove_component, as_id(line_id))
+            self._use_case(bom_service.remove_component, as_id(line_id), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         self._reset_form()

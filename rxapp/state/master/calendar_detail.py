@@ -132,7 +132,7 @@ class CalendarDetailState(AuthState):
 
     def _changed(self, call, *args, message: str, errors_attr: str = "") -> list | None:
         try:
-            detail = self._use_case(call, *args)
+            detail = self._use_case(call, *args, now=utcnow())
         except DomainError as error:
             if errors_attr:
                 setattr(self, errors_attr, translated_fields(error))

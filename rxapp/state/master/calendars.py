@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import MasterList, Option, active_flag
 from rxapp.state.org.auth import AuthState, as_id
@@ -87,10 +88,10 @@ class CalendarsState(MasterList, AuthState):
         try:
             if self.form_mode == "create":
                 detail = self._use_case(calendar_service.create_calendar, CalendarCreate(
-                    plant_id=as_id(form.get("plant_id")), name=name, is_default=is_default))
+                    plant_id=as_id(form.get("plant_id")), name=name, is_default=is_default), now=utcnow())
             else:
                 detail = self._use_case(calendar_service.update_calendar, self._edit_id,
-                                        CalendarUpdate(name=name, is_default=True if is_default else None))
+                                        CalendarUpdate(name=name, is_default=True if is_default else None), now=utcnow())
         except DomainError as error:
             return self._form_failed(error)
         return self._saved(_("Calendar saved") + f": {detail.calendar.name}")
@@ -98,7 +99,7 @@ class CalendarsState(MasterList, AuthState):
     @rx.event
     def set_active(self, calendar_id: int, active: bool):
         try:
-            detail = self._use_case(calendar_service.set_calendar_active, as_id(calendar_id), bool(active))
+            detail = self._use_case(calendar_service.set_calendar_active, as_id(calendar_id), bool(active), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         done = _("Reactivated") if detail.calendar.is_active else _("Deactivated")

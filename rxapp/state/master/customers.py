@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import MasterList, active_flag
 from rxapp.state.org.auth import AuthState, as_id
@@ -69,9 +70,9 @@ class CustomersState(MasterList, AuthState):
         values = {k: str(form.get(k, "")) for k in FIELDS}
         try:
             if self.form_mode == "create":
-                customer = self._use_case(customer_service.create_customer, CustomerCreate(**values))
+                customer = self._use_case(customer_service.create_customer, CustomerCreate(**values), now=utcnow())
             else:
-                customer = self._use_case(customer_service.update_customer, self._edit_id, CustomerUpdate(**values))
+                customer = self._use_case(customer_service.update_customer, self._edit_id, CustomerUpdate(**values), now=utcnow())
         except DomainError as error:
             return self._form_failed(error)
         return self._saved(_("Customer saved") + f": {customer.code}")
@@ -79,7 +80,7 @@ class CustomersState(MasterList, AuthState):
     @rx.event
     def set_active(self, customer_id: int, active: bool):
         try:
-            customer = self._use_case(customer_service.set_customer_active, as_id(customer_id), bool(active))
+            customer = self._use_case(customer_service.set_customer_active, as_id(customer_id), bool(active), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         done = _("Reactivated") if customer.is_active else _("Deactivated")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, decimal_text, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
@@ -56,7 +57,7 @@ class RatesState(AuthState):
             if not product_id:
                 raise Invalid(fields={"product_id": "Pick a product."})
             rate = self._use_case(wc_service.set_machine_rate, self._machine_id, MachineRateInput(
-                product_id=product_id, ideal_cycle_seconds=str(form.get("ideal_cycle_seconds", "")).strip()))
+                product_id=product_id, ideal_cycle_seconds=str(form.get("ideal_cycle_seconds", "")).strip()), now=utcnow())
         except DomainError as error:
             self.errors = translated_fields(error)
             return self._refused(error)
@@ -66,7 +67,7 @@ class RatesState(AuthState):
     @rx.event
     def remove(self, rate_id: int):
         try:
-            self._use_case(wc_service.remove_machine_rate, as_id(rate_id))
+            self._use_case(wc_service.remove_machine_rate, as_id(rate_id), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(_("Cycle-time override removed")), *(self._reload() or [])]

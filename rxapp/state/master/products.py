@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import (
     CustomFilterField,
@@ -148,11 +149,11 @@ class ProductsState(MasterList, AuthState):
         try:
             if self.form_mode == "create":
                 p = self._use_case(product_service.create_product,
-                                   ProductCreate(**values, standard_cost=cost or None, custom=custom))
+                                   ProductCreate(**values, standard_cost=cost or None, custom=custom), now=utcnow())
             else:
                 p = self._use_case(product_service.update_product, self._edit_id,
                                    ProductUpdate(**values, standard_cost=cost or None, clear_standard_cost=not cost,
-                                                 custom=custom))
+                                                 custom=custom), now=utcnow())
         except DomainError as error:
             return self._form_failed(error)
         return self._saved(_("Product saved") + f": {p.code}")
@@ -160,7 +161,7 @@ class ProductsState(MasterList, AuthState):
     @rx.event
     def set_active(self, product_id: int, active: bool):
         try:
-            p = self._use_case(product_service.set_product_active, as_id(product_id), bool(active))
+            p = self._use_case(product_service.set_product_active, as_id(product_id), bool(active), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         done = _("Reactivated") if p.is_active else _("Deactivated")

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import MasterList, active_flag
 from rxapp.state.org.auth import AuthState, as_id
@@ -94,9 +95,9 @@ class ReasonCodesState(MasterList, AuthState):
         try:
             if self.form_mode == "create":
                 reason = self._use_case(reason_service.create_reason_code,
-                                        ReasonCodeCreate(kind=str(form.get("kind", "")), **values))
+                                        ReasonCodeCreate(kind=str(form.get("kind", "")), **values), now=utcnow())
             else:
-                reason = self._use_case(reason_service.update_reason_code, self._edit_id, ReasonCodeUpdate(**values))
+                reason = self._use_case(reason_service.update_reason_code, self._edit_id, ReasonCodeUpdate(**values), now=utcnow())
         except DomainError as error:
             return self._form_failed(error)
         return self._saved(_("Reason code saved") + f": {reason.code}")
@@ -104,7 +105,7 @@ class ReasonCodesState(MasterList, AuthState):
     @rx.event
     def set_active(self, reason_id: int, active: bool):
         try:
-            reason = self._use_case(reason_service.set_reason_code_active, as_id(reason_id), bool(active))
+            reason = self._use_case(reason_service.set_reason_code_active, as_id(reason_id), bool(active), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         done = _("Reactivated") if reason.is_active else _("Deactivated")
@@ -113,7 +114,7 @@ class ReasonCodesState(MasterList, AuthState):
     @rx.event
     def delete(self, reason_id: int):
         try:
-            self._use_case(reason_service.delete_reason_code, as_id(reason_id))
+            self._use_case(reason_service.delete_reason_code, as_id(reason_id), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(_("Reason code deleted")), ReasonCodesState.load]

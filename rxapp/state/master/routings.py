@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import (
     MasterList,
@@ -138,9 +139,9 @@ class RoutingsState(MasterList, AuthState):
         try:
             if self.form_mode == "create":
                 routing = self._use_case(routing_service.create_routing, RoutingCreate(
-                    product_id=as_id(form.get("product_id")), name=name))
+                    product_id=as_id(form.get("product_id")), name=name), now=utcnow())
             else:
-                routing = self._use_case(routing_service.update_routing, self._edit_id, RoutingUpdate(name=name))
+                routing = self._use_case(routing_service.update_routing, self._edit_id, RoutingUpdate(name=name), now=utcnow())
         except DomainError as error:
             return self._form_failed(error)
         self._show_routing(routing)
@@ -149,7 +150,7 @@ class RoutingsState(MasterList, AuthState):
     @rx.event
     def set_active(self, routing_id: int, active: bool):
         try:
-            routing = self._use_case(routing_service.set_routing_active, as_id(routing_id), bool(active))
+            routing = self._use_case(routing_service.set_routing_active, as_id(routing_id), bool(active), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         self._show_routing(routing)
@@ -185,9 +186,9 @@ class RoutingsState(MasterList, AuthState):
                       setup_seconds=setup, ideal_cycle_seconds=str(form.get("ideal_cycle_seconds", "")).strip())
         try:
             if self.step_mode == "create":
-                routing = self._use_case(routing_service.add_step, self.selected.id, StepInput(**values))
+                routing = self._use_case(routing_service.add_step, self.selected.id, StepInput(**values), now=utcnow())
             else:
-                routing = self._use_case(routing_service.update_step, self._step_id, StepUpdate(**values))
+                routing = self._use_case(routing_service.update_step, self._step_id, StepUpdate(**values), now=utcnow())
         except DomainError as error:
             self.step_errors = translated_fields(error)
             return self._refused(error)
@@ -198,7 +199,7 @@ class RoutingsState(MasterList, AuthState):
     @rx.event
     def remove_step(self, step_id: int):
         try:
-            routing = self._use_case(routing_service.remove_step, as_id(step_id))
+            routing = self._use_case(routing_service.remove_step, as_id(step_id), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         self._show_routing(routing)
@@ -213,7 +214,7 @@ class RoutingsState(MasterList, AuthState):
         j = max(0, min(len(order) - 1, i + (1 if as_id(delta) > 0 else -1)))
         order[i], order[j] = order[j], order[i]
         try:
-            routing = self._use_case(routing_service.reorder_steps, self.selected.id, order)
+            routing = self._use_case(routing_service.reorder_steps, self.selected.id, order, now=utcnow())
         except DomainError as error:
             return self._refused(error)
         self._show_routing(routing)

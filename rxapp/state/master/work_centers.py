@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import (
     MasterList,
@@ -145,10 +146,10 @@ class ResourcesState(MasterList, AuthState):
         try:
             if self.form_mode == "create":
                 m = self._use_case(wc_service.create_machine, MachineCreate(work_center_id=wc_id, code=code, name=name,
-                                                                            department_id=dept_id))
+                                                                            department_id=dept_id), now=utcnow())
             else:
                 m = self._use_case(wc_service.update_machine, self._edit_id, MachineUpdate(
-                    code=code, name=name, work_center_id=wc_id or None, department_id=dept_id))
+                    code=code, name=name, work_center_id=wc_id or None, department_id=dept_id), now=utcnow())
         except DomainError as error:
             return self._form_failed(error)
         return self._saved(_("Machine saved") + f": {m.code}")
@@ -156,7 +157,7 @@ class ResourcesState(MasterList, AuthState):
     @rx.event
     def set_active(self, machine_id: int, active: bool):
         try:
-            m = self._use_case(wc_service.set_machine_active, as_id(machine_id), bool(active))
+            m = self._use_case(wc_service.set_machine_active, as_id(machine_id), bool(active), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         done = _("Reactivated") if m.is_active else _("Deactivated")
@@ -189,10 +190,10 @@ class ResourcesState(MasterList, AuthState):
         try:
             if self.wc_mode == "create":
                 w = self._use_case(wc_service.create_work_center, WorkCenterCreate(
-                    plant_id=as_id(form.get("plant_id")), department_id=dept_id, code=code, name=name))
+                    plant_id=as_id(form.get("plant_id")), department_id=dept_id, code=code, name=name), now=utcnow())
             else:
                 w = self._use_case(wc_service.update_work_center, self._wc_id,
-                                   WorkCenterUpdate(code=code, name=name, department_id=dept_id or None))
+                                   WorkCenterUpdate(code=code, name=name, department_id=dept_id or None), now=utcnow())
         except DomainError as error:
             self.wc_errors = translated_fields(error)
             return self._refused(error)
@@ -202,7 +203,7 @@ class ResourcesState(MasterList, AuthState):
     @rx.event
     def set_wc_active(self, work_center_id: int, active: bool):
         try:
-            w = self._use_case(wc_service.set_work_center_active, as_id(work_center_id), bool(active))
+            w = self._use_case(wc_service.set_work_center_active, as_id(work_center_id), bool(active), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         done = _("Reactivated") if w.is_active else _("Deactivated")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from models.auth import ApiTokenKind
+from models.base import utcnow
 from rxapp.i18n import _, format_datetime
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.trace.labels import TOKEN_KIND_LABELS
@@ -105,7 +106,7 @@ class ApiTokensState(AuthState):
         data = token_service.ApiTokenCreate(plant_id=as_id(self.form_plant), name=str(form.get("name", "")),
                                             kind=self.form_kind)
         try:
-            created = self._use_case(token_service.create_api_token, data)
+            created = self._use_case(token_service.create_api_token, data, now=utcnow())
         except DomainError as error:
             self.form_errors = {k: _(v) for k, v in error.fields.items()}
             return self._refused(error)
@@ -119,7 +120,7 @@ class ApiTokensState(AuthState):
     @rx.event
     def revoke(self, token_id: int):
         try:
-            token = self._use_case(token_service.revoke_api_token, as_id(token_id))
+            token = self._use_case(token_service.revoke_api_token, as_id(token_id), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         return [rx.toast.success(_("Revoked") + f": {token.name}"), ApiTokensState.load]

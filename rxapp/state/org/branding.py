@@ -8,6 +8,7 @@ import re
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.org.auth import AuthState, logo_src
 from rxapp.state.theme import DEFAULT_COLOR, text_on
@@ -115,7 +116,7 @@ class BrandingState(AuthState):
         data = branding_service.BrandingUpdate(display_name=self.edit_name, primary_color=self.color_text,
                                                logo_svg=self._pending_logo)
         try:
-            branding = self._use_case(branding_service.update_branding, data)
+            branding = self._use_case(branding_service.update_branding, data, now=utcnow())
         except DomainError as error:
             self.errors = {k: _(v) for k, v in error.fields.items()}
             return self._refused(error)

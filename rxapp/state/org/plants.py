@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 
 import reflex as rx
 
+from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.access import Permission, require
@@ -115,10 +116,10 @@ class PlantsState(AuthState):
         try:
             if self.plant_mode == "create":
                 plant = self._use_case(plant_service.create_plant, plant_service.PlantCreate(
-                    code=str(form.get("code", "")), name=name, timezone=timezone))
+                    code=str(form.get("code", "")), name=name, timezone=timezone), now=utcnow())
             else:
                 plant = self._use_case(plant_service.update_plant, self._plant_id,
-                                       plant_service.PlantUpdate(name=name, timezone=timezone))
+                                       plant_service.PlantUpdate(name=name, timezone=timezone), now=utcnow())
         except DomainError as error:
             self.plant_errors = {k: _(v) for k, v in error.fields.items()}
             return self._refused(error)
@@ -129,7 +130,7 @@ class PlantsState(AuthState):
     def set_plant_active(self, plant_id: int, active: bool):
         try:
             plant = self._use_case(plant_service.update_plant, as_id(plant_id),
-                                   plant_service.PlantUpdate(is_active=bool(active)))
+                                   plant_service.PlantUpdate(is_active=bool(active)), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         done = _("Activated") if plant.is_active else _("Deactivated")
@@ -159,10 +160,10 @@ class PlantsState(AuthState):
         try:
             if self.dept_mode == "create":
                 dept = self._use_case(plant_service.create_department, plant_service.DepartmentCreate(
-                    plant_id=self._dept_plant_id, code=str(form.get("code", "")), name=name))
+                    plant_id=self._dept_plant_id, code=str(form.get("code", "")), name=name), now=utcnow())
             else:
                 dept = self._use_case(plant_service.update_department, self._dept_id,
-                                      plant_service.DepartmentUpdate(name=name))
+                                      plant_service.DepartmentUpdate(name=name), now=utcnow())
         except DomainError as error:
             self.dept_errors = {k: _(v) for k, v in error.fields.items()}
             return self._refused(error)
@@ -173,7 +174,7 @@ class PlantsState(AuthState):
     def set_department_active(self, department_id: int, active: bool):
         try:
             dept = self._use_case(plant_service.update_department, as_id(department_id),
-                                  plant_service.DepartmentUpdate(is_active=bool(active)))
+                                  plant_service.DepartmentUpdate(is_active=bool(active)), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         done = _("Activated") if dept.is_active else _("Deactivated")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
+from models.base import utcnow
 from models.user import Role
 from rxapp.i18n import _, format_datetime
 from rxapp.state.org.auth import AuthState, as_id
@@ -145,13 +146,13 @@ class UsersState(AuthState):
                     username=str(form.get("username", "")), full_name=str(form.get("full_name", "")),
                     email=str(form.get("email", "")) or None, password=str(form.get("password", "")),
                     roles=list(self.form_roles), plant_ids=list(self.form_plants))
-                user = await self._use_case_slow(user_service.create_user, data)
+                user = await self._use_case_slow(user_service.create_user, data, now=utcnow())
                 message = _("User created") + f": {user.username}"
             else:
                 data = user_service.UserUpdate(
                     full_name=str(form.get("full_name", "")), email=str(form.get("email", "")),
                     roles=list(self.form_roles), plant_ids=list(self.form_plants))
-                user = self._use_case(user_service.update_user, self._form_user_id, data)
+                user = self._use_case(user_service.update_user, self._form_user_id, data, now=utcnow())
                 message = _("Changes saved") + f": {user.username}"
         except DomainError as error:
             self.form_errors = {k: _(v) for k, v in error.fields.items()}
@@ -169,7 +170,7 @@ class UsersState(AuthState):
     @rx.event
     def set_active(self, user_id: int, active: bool):
         try:
-            user = self._use_case(user_service.set_active, as_id(user_id), bool(active))
+            user = self._use_case(user_service.set_active, as_id(user_id), bool(active), now=utcnow())
         except DomainError as error:
             return self._refused(error)
         done = _("Activated") if user.is_active else _("Deactivated")
@@ -188,7 +189,7 @@ class UsersState(AuthState):
     async def reset_password(self, form: dict):
         try:
             user = await self._use_case_slow(user_service.reset_password, self._reset_user_id,
-                                             str(form.get("new_password", "")))
+                                             str(form.get("new_password", "")), now=utcnow())
         except DomainError as error:
             messages = list(error.fields.values())
             self.reset_errors = {"new_password": _(messages[-1])} if messages else {}
