@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field, select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, error_state, loading, page_header, text_input
 from rxapp.i18n import _
-from rxapp.pages.maintenance.common import sla_badge
+from rxapp.pages.maintenance.common import camera_upload, sla_badge
 from rxapp.state.maintenance.floor import MyTicket, MyTicketsState, ReportState
 from rxapp.state.maintenance.tickets import PRIORITY_OPTIONS
 
@@ -27,11 +28,11 @@ def report_page() -> rx.Component:
                        "description"),
             form_field(_("Priority"), select_control("priority", PRIORITY_OPTIONS, default_value="high"), e,
                        "priority"),
-            rx.upload.root(
+            custom_field_inputs(ReportState.custom_inputs, e),
+            camera_upload(
+                REPORT_UPLOAD, ReportState.add_photos(rx.upload_files(upload_id=REPORT_UPLOAD)),
                 rx.flex(rx.icon("camera", size=28), rx.text(_("Take or choose a photo"), size="4"), align="center",
                         spacing="2", justify="center"),
-                id=REPORT_UPLOAD, multiple=True, max_files=4, accept={"image/*": []},
-                on_drop=ReportState.add_photos(rx.upload_files(upload_id=REPORT_UPLOAD)),
                 border=f"2px dashed {rx.color('gray', 7)}", border_radius="8px", padding="16px", min_height="64px",
                 cursor="pointer", data_testid="report-photo"),
             rx.flex(rx.foreach(ReportState.photo_names, lambda n: rx.badge(rx.icon("image", size=14), n, size="2")),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, dialog, error_state, form_buttons, list_states, page_header, text_input
 from rxapp.i18n import _
-from rxapp.pages.maintenance.common import sla_badge
+from rxapp.pages.maintenance.common import camera_upload, sla_badge
 from rxapp.state.maintenance.tickets import PRIORITY_OPTIONS, TicketRow
 from rxapp.state.maintenance.tickets import MaintenanceTicketsState as S
 from rxapp.state.maintenance.tickets import MaintenanceTicketState as T
@@ -33,6 +34,7 @@ def _new_dialog() -> rx.Component:
         form_field(_("Symptom"), text_input("title"), e, "title"),
         form_field(_("Description"), rx.text_area(name="description", id="description", width="100%"), e,
                    "description"),
+        custom_field_inputs(S.custom_inputs, e),
         form_buttons(_("Raise ticket"), S.set_form_open(False)),
         direction="column", spacing="3"), on_submit=S.save, reset_on_submit=False),
         open=S.form_open, on_open_change=S.set_form_open)
@@ -74,11 +76,10 @@ def _photos() -> rx.Component:
     return rx.flex(
         rx.foreach(T.photos, lambda p: rx.button(rx.icon("image", size=16), p[1], variant="soft",
                                                  on_click=T.open_photo(p[0]), min_height=TOUCH)),
-        rx.upload.root(rx.flex(rx.icon("camera", size=20), rx.text(_("Add a photo")), align="center", spacing="2"),
-                       id=PHOTO_UPLOAD, multiple=True, max_files=4, accept={"image/*": []},
-                       on_drop=T.upload_photo(rx.upload_files(upload_id=PHOTO_UPLOAD)),
-                       border=f"2px dashed {rx.color('gray', 7)}", border_radius="8px", padding="10px",
-                       min_height=TOUCH, cursor="pointer"),
+        camera_upload(PHOTO_UPLOAD, T.upload_photo(rx.upload_files(upload_id=PHOTO_UPLOAD)),
+                      rx.flex(rx.icon("camera", size=20), rx.text(_("Add a photo")), align="center", spacing="2"),
+                      border=f"2px dashed {rx.color('gray', 7)}", border_radius="8px", padding="10px",
+                      min_height=TOUCH, cursor="pointer"),
         spacing="2", wrap="wrap", align="center")
 
 

@@ -9,11 +9,12 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
+from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
 from rxapp.state.maintenance.live_board import SLA_COLORS, remaining_text
 from rxapp.state.maintenance.tickets import machine_options
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
-from services.config import workflow
+from services.config import custom_field_views, workflow
 from services.core.errors import DomainError
 from services.maintenance import ENTITY, ticket_work
 from services.maintenance import tickets as mt
@@ -28,6 +29,7 @@ class ReportState(AuthState):
     source: str = "operator"
     photo_names: list[str] = []
     errors: dict[str, str] = {}
+    custom_inputs: list[CustomInput] = []
     done_number: str = ""
     _photos: list[tuple[str, str, bytes]] = []
 
@@ -38,9 +40,11 @@ class ReportState(AuthState):
         self.source = "andon" if query.get("from") == "andon" else "operator"
         self.errors, self.done_number, self.photo_names, self._photos = {}, "", [], []
         try:
-            self.machines = self._use_case(machine_options)
+            self.machines, fields = self._use_case(
+                lambda s, a: (machine_options(s, a), custom_field_views.form_inputs(s, a, ENTITY, {})))
         except DomainError as error:
             return self._refused(error, quiet=True)
+        self.custom_inputs = custom_inputs(fields)
         return None
 
     @rx.event
@@ -60,13 +64,13 @@ class ReportState(AuthState):
 
     @rx.event
     def submit(self, form: dict):
-        photos = list(self._photos)
+        photos, custom = list(self._photos), submitted_custom(form, self.custom_inputs)
 
         def report(s, a):
             ticket = mt.raise_ticket(s, a, TicketCreate(
                 machine_id=as_id(self.machine_id) or 0, title=str(form.get("title") or ""),
                 description=str(form.get("description") or ""), priority=str(form.get("priority") or "high"),
-                source=self.source), now=utcnow())
+                source=self.source, custom=custom), now=utcnow())
             for name, content_type, data in photos:
                 ticket_work.add_photo(s, a, ticket.id, name, content_type, data, now=utcnow())
             return ticket

@@ -10,12 +10,14 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
+from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
 from rxapp.state.maintenance.live_board import SLA_COLORS, remaining_text
 from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
+from services.config import custom_field_views
 from services.core.errors import DomainError
+from services.maintenance import ENTITY, technicians, ticket_work
 from services.maintenance import parts as parts_service
-from services.maintenance import technicians, ticket_work
 from services.maintenance import tickets as mt
 from services.maintenance.common import PRIORITIES
 from services.maintenance.tickets import TicketCreate, TicketRead
@@ -68,6 +70,7 @@ class MaintenanceTicketsState(AuthState):
     machines: list[Option] = []
     form_open: bool = False
     form_errors: dict[str, str] = {}
+    custom_inputs: list[CustomInput] = []
 
     def _fetch(self, session, actor) -> list[TicketRead]:
         return mt.list_tickets(session, actor, search=self.search, open_only=self.open_only,
@@ -84,11 +87,13 @@ class MaintenanceTicketsState(AuthState):
     @rx.event
     def load(self):
         try:
-            rows, machines = self._use_case(lambda s, a: (self._fetch(s, a), machine_options(s, a)))
+            rows, machines, fields = self._use_case(lambda s, a: (
+                self._fetch(s, a), machine_options(s, a), custom_field_views.form_inputs(s, a, ENTITY, {})))
         except DomainError as error:
             self.rows, self.loading, self.load_error = [], False, _(error.message)
             return self._refused(error, quiet=True)
         self.rows, self.machines, self.loading, self.load_error = [ticket_row(r) for r in rows], machines, False, ""
+        self.custom_inputs = custom_inputs(fields)
 
     @rx.event
     def set_search(self, value: str):
@@ -122,7 +127,8 @@ class MaintenanceTicketsState(AuthState):
         try:
             data = TicketCreate(machine_id=as_id(form.get("machine_id")) or 0, title=str(form.get("title") or ""),
                                 description=str(form.get("description") or ""),
-                                priority=str(form.get("priority") or "medium"), source="supervisor")
+                                priority=str(form.get("priority") or "medium"), source="supervisor",
+                                custom=submitted_custom(form, self.custom_inputs))
             ticket = self._use_case(mt.raise_ticket, data, now=utcnow())
         except DomainError as error:
             self.form_errors = translated_fields(error)

