@@ -30,6 +30,7 @@ from models.user import User
 from services.config import custom_field_views
 from services.core.access import Actor, Permission, require, require_plant_visible
 from services.core.scoping import get_scoped
+from services.production.transitions import WORK_TRANSITIONS
 
 MAX_PAGE = 500
 WORK_ORDER_COLUMNS = [("number", "Work order"), ("product_code", "Product"), ("product_name", "Product name"),
@@ -90,9 +91,12 @@ class OperationRead(BaseModel):
 
 
 class WorkOrderDetail(WorkOrderSummary):
+    """One work order with its operations, children and history, and the statuses the actor may move it to now
+    (WORK_TRANSITIONS from its status, for PLAN at its plant; empty otherwise)."""
     operations: list[OperationRead]
     children: list[WorkOrderSummary]
     history: list[HistoryEntry]
+    next_statuses: list[WorkStatus] = []
 
 
 class WorkOrderPage(BaseModel):
@@ -149,7 +153,15 @@ def get_work_order(session: Session, actor: Actor, work_order_id: int) -> WorkOr
     child_ids = [pk(c) for c in session.exec(select(WorkOrder).where(WorkOrder.parent_work_order_id == wo.id)).all()]
     return WorkOrderDetail(**summary.model_dump(), operations=operations_of(session, pk(wo)),
                            children=summaries(session, actor, child_ids),
-                           history=history(session, actor, "work_order", pk(wo)))
+                           history=history(session, actor, "work_order", pk(wo)),
+                           next_statuses=next_statuses(actor, wo.plant_id, WorkStatus(wo.status)))
+
+
+def next_statuses(actor: Actor, plant_id: int, status: WorkStatus) -> list[WorkStatus]:
+    """The statuses a work order in `status` may move to now, by WORK_TRANSITIONS, for a PLAN holder at its plant."""
+    if not actor.can(Permission.PLAN, plant_id=plant_id):
+        return []
+    return sorted(WORK_TRANSITIONS[status], key=list(WorkStatus).index)
 
 
 def operations_of(session: Session, work_order_id: int) -> list[OperationRead]:

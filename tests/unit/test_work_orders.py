@@ -209,3 +209,14 @@ def test_operator_may_read_but_not_change_work_orders(session, shop, now):
     assert work_order_reads.list_work_orders(session, operator).total == 1
     with pytest.raises(Forbidden), transaction(session):
         work_orders.cancel_work_order(session, operator, wo_id, now=now)
+
+
+def test_the_detail_carries_the_statuses_allowed_now(session, shop, now):
+    wo_id, _ = make_work_order(session, shop.world.org_a, shop.world.plant1, shop.line)
+    detail = work_order_reads.get_work_order(session, shop.planner, wo_id)
+    assert detail.next_statuses == [WorkStatus.PLANNED, WorkStatus.RUNNING, WorkStatus.CANCELLED]
+    with transaction(session):
+        work_orders.change_work_order_status(session, shop.planner, wo_id, "cancelled", now=now)
+    assert work_order_reads.get_work_order(session, shop.planner, wo_id).next_statuses == []
+    operator = shop.world.actor(shop.world.operator1)                     # reads work orders, plans none
+    assert work_order_reads.next_statuses(operator, shop.world.plant1, WorkStatus.RELEASED) == []

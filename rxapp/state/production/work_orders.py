@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import reflex as rx
 
 from models.base import utcnow
-from models.orders import WorkStatus
 from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import (
     CustomFilterField,
@@ -26,7 +25,6 @@ from rxapp.state.production.orders import HistoryRow, Option, history_rows
 from services.config import custom_field_views, custom_fields
 from services.core.errors import DomainError
 from services.production import work_order_reads, work_orders
-from services.production.transitions import WORK_TRANSITIONS
 
 PAGE = 200
 ACTION_LABELS = {"released": _("Release"), "planned": _("Unrelease"), "running": _("Start"), "paused": _("Pause"),
@@ -210,7 +208,7 @@ class WorkOrderDetailState(AuthState):
                            for o in detail.operations]
         self.children = [work_row(c) for c in detail.children]
         self.history = history_rows(detail.history, plant.timezone if plant else "UTC")
-        allowed = sorted(WORK_TRANSITIONS[WorkStatus(detail.status)], key=list(ACTION_LABELS).index)
+        allowed = sorted(detail.next_statuses, key=list(ACTION_LABELS).index)
         self.actions = [Option(id=s.value, label=ACTION_LABELS[s.value]) for s in allowed]
         self.custom_inputs = custom_inputs(self._use_case(custom_field_views.form_inputs, "work_order", detail.custom))
         self.custom_errors = {}
