@@ -7,6 +7,8 @@
     run time                = planned production time - stop time
     availability            = run time / planned production time
     performance             = ideal cycle time x total count / run time   (over 1 is flagged, never capped)
+                              ideal cycle time: the machine's own rate for the product where it has one
+                              (master data, machine rates), else the routing step's
     quality                 = good count / total count
     OEE                     = availability x performance x quality (= good x ideal cycle time / planned production time)
 

@@ -2,7 +2,8 @@
 services/kpi/reads.py are tested against (dashboards read the rollups).
 
 Reads the machine's ProductionEvents, turns them into services/kpi_math inputs (downtime started/ended
-paired into stops, counts weighed with their operation's ideal cycle time) and returns every figure,
+paired into stops, counts weighed with their ideal cycle time on this machine: the machine's own rate for the product, else
+the operation's) and returns every figure,
 exact ("a/b" strings) and for display (float minutes, Decimal percentages), with the event ids behind it.
 Events are ordered by when they happened (occurred_at, then id), never by when they were recorded.
 """
@@ -17,7 +18,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from models.base import pk
-from models.orders import Operation
+from models.orders import Operation, WorkOrder
 from models.resources import LossCategory, Machine, ReasonCode
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor, Permission, require
@@ -25,6 +26,7 @@ from services.core.errors import Invalid
 from services.core.scoping import get_scoped
 from services.kpi import formulas as kpi_math
 from services.master.calendars import calendar_spec
+from services.master.work_centers import cycle_overrides
 
 _DOWNTIME = (EventKind.DOWNTIME_STARTED, EventKind.DOWNTIME_ENDED)
 
@@ -142,6 +144,19 @@ def loss_pareto_for_machine(session: Session, actor: Actor, machine_id: int, *, 
         stop_event_ids=inputs.stop_event_ids, count_event_ids=inputs.count_event_ids)
 
 
+def _ideal_cycles(session: Session, machine_id: int, op_ids: set[int]) -> dict[int, Decimal]:
+    """operation id -> its ideal cycle seconds on this machine: the machine's own rate for the product, else the
+    operation's (the routing step's)."""
+    if not op_ids:
+        return {}
+    rows = session.exec(select(Operation.id, Operation.ideal_cycle_seconds, WorkOrder.product_id)
+                        .join(WorkOrder, col(WorkOrder.id) == col(Operation.work_order_id))
+                        .where(col(Operation.id).in_(op_ids))).all()
+    own = cycle_overrides(session, [machine_id])
+    return {op_id: own.get((machine_id, product_id), Decimal(seconds)) for op_id, seconds, product_id in rows
+            if op_id is not None}
+
+
 # ----- reading the events ------------------------------------------------------------------
 
 def _inputs(session: Session, actor: Actor, machine_id: int, start: datetime, end: datetime) -> _Inputs:
@@ -168,8 +183,7 @@ def _inputs(session: Session, actor: Actor, machine_id: int, start: datetime, en
     reasons = {r.id: r for r in session.exec(select(ReasonCode).where(col(ReasonCode.id).in_(reason_ids))).all()} \
         if reason_ids else {}
     op_ids = {e.operation_id for e in counts if e.operation_id is not None}
-    ideal = {o.id: o.ideal_cycle_seconds for o in session.exec(select(Operation).where(col(Operation.id).in_(op_ids))).all()} \
-        if op_ids else {}
+    ideal = _ideal_cycles(session, machine.id, op_ids)
 
     stops, stop_reads, stop_event_ids = [], [], []
     for started, ended in _pair(downtime):

@@ -15,7 +15,8 @@ never from a scan of the raw events:
 
 Definitions: planned production time = working time of the plant calendar (shifts minus breaks and holidays)
 minus planned stops; run time = planned production time - unplanned stops (in working time); availability =
-run / planned production time; performance = ideal cycle time x total count / run time (over 100% is
+run / planned production time; performance = ideal cycle time x total count / run time, where a count's ideal
+cycle time is its machine's own rate for the product when the machine has one, else the routing step's (over 100% is
 flagged per machine with the products and ideal cycle times behind it, never capped); quality = good / total;
 OEE = A x P x Q. Over several machines the times are summed (each machine has the calendar's working time).
 Everything needs VIEW_DASHBOARDS at the plant; a DISPLAY token may read `kpi_summary` of its plant.
@@ -77,6 +78,7 @@ from services.kpi.scope import (
     total_us,
 )
 from services.kpi.yields import fpy_by_product_step
+from services.master.work_centers import cycle_overrides
 
 __all__ = ["BUCKETS", "KpiSummary", "ShiftWindow", "current_shift", "MachineLossPareto", "MachineOee", "events_behind",
            "fpy_by_product_step", "kpi_summary", "machine_figures",
@@ -161,6 +163,7 @@ def _suspicious(session: Session, scope: Scope, machines: list[MachineKpi],
         t.c.slice_start < scope.end)).all()
     cycles = {o.id: o.ideal_cycle_seconds for o in session.exec(select(Operation).where(
         col(Operation.id).in_({p[2] for p in pairs if p[2]}))).all()}
+    own = cycle_overrides(session, [m.machine_id for m in flagged])
     codes = {p.id: p.code for p in session.exec(select(Product).where(
         col(Product.id).in_({p[1] for p in pairs if p[1]}))).all()}
     out = []
@@ -168,7 +171,7 @@ def _suspicious(session: Session, scope: Scope, machines: list[MachineKpi],
         seen: dict[int | None, set] = defaultdict(set)
         for mid, product_id, op_key in pairs:
             if mid == m.machine_id:
-                seen[product_id].add(cycles.get(op_key, 0))
+                seen[product_id].add(own.get((mid, product_id), cycles.get(op_key, 0)))
         products = [ProductRate(product_id=p, product_code=codes.get(p, "-"), ideal_cycle_seconds=sorted(c),
                                 units=units.get((m.machine_id, p), 0)) for p, c in sorted(seen.items(), key=str)]
         out.append(SuspiciousRate(machine_id=m.machine_id, machine_code=m.machine_code,

@@ -6,8 +6,10 @@
                                                             recompute the rollups from the raw events
 
 Invariants:
-- rollups are a pure function of the raw events (and the plant calendar and operations' ideal cycle times at
-  the time of writing): applying events in any order, in any batches, gives the same rows as `rebuild`;
+- rollups are a pure function of the raw events (and the plant calendar and ideal cycle times at the time of
+  writing): applying events in any order, in any batches, gives the same rows as `rebuild`;
+- a count's ideal cycle time is its machine's own rate for the operation's product where the machine has one
+  (services/master/work_centers.py), else the operation's (the routing step's);
 - `apply` writes one INSERT .. ON CONFLICT DO UPDATE per affected rollup row (figures are added, so
   concurrent writers never lose an update), whatever the number of events;
 - every slice row is also added into its machine's plant-local day row (`kpi_count_day`, `kpi_stop_day`, keyed
@@ -19,7 +21,8 @@ Invariants:
   (e.g. an end arriving before its start) re-pairs only the stretch between the start before it and the start
   after it: those stops are removed from the rollups and added back as re-paired;
 - stops count only inside the plant calendar's working time. After editing a calendar's past, or an
-  operation's ideal cycle time after counts were reported, run `takt rebuild-rollups` for that plant.
+  operation's ideal cycle time or a machine's own rate after counts were reported, run `takt rebuild-rollups`
+  for that plant.
 Duplicates never reach here: the unique (organization_id, client_id) refuses them before insertion.
 """
 from __future__ import annotations
@@ -51,6 +54,7 @@ from services.core.calendar_math import CalendarSpec
 from services.core.errors import Invalid, NotFound
 from services.kpi.rollup_slices import Slicer
 from services.master.calendars import calendar_spec
+from services.master.work_centers import cycle_overrides
 
 __all__ = ["RebuildResult", "apply", "pair_downtime", "rebuild", "rebuild_scope", "slicer_for"]
 
@@ -79,12 +83,13 @@ def slicer_for(session: Session, plant_id: int) -> Slicer:
 
 
 class _Context:
-    """Per-call caches: slicers per plant, operations' ideal time, product and step."""
+    """Per-call caches: slicers per plant, operations' ideal time, product and step, machines' own rates."""
 
     def __init__(self, session: Session):
         self.session = session
         self._slicers: dict[int, Slicer] = {}
         self._ops: dict[int, tuple[int, int | None, int | None]] = {}
+        self._rates: dict[int, dict[int, int]] = {}
 
     def slicer(self, plant_id: int) -> Slicer:
         if plant_id not in self._slicers:
@@ -103,6 +108,16 @@ class _Context:
                 assert op_id is not None                     # a stored row's primary key
                 self._ops[op_id] = (ideal_ms(ideal), product_id, step)
         return self._ops
+
+    def machine_rates(self, machine_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+        """machine id -> product id -> the machine's own ideal cycle ms (empty when it has none)."""
+        missing = {m for m in machine_ids if m not in self._rates}
+        if missing:
+            for machine_id in missing:
+                self._rates[machine_id] = {}
+            for (machine_id, product_id), seconds in cycle_overrides(self.session, missing).items():
+                self._rates[machine_id][product_id] = ideal_ms(seconds)
+        return self._rates
 
 
 def ideal_ms(seconds) -> int:
@@ -158,18 +173,21 @@ def apply(session: Session, events: Sequence[RecordedEvent]) -> None:
 def _count_deltas(ctx: _Context, events: Iterable[RecordedEvent]) -> dict[tuple, dict]:
     events = list(events)
     ops = ctx.operations(e.operation_id for e in events if e.operation_id)
+    rates = ctx.machine_rates(e.machine_id for e in events)
     rows: dict[tuple, dict] = {}
     for e in events:
         slice_start = ctx.slicer(e.plant_id).slice_of(e.occurred_at)
         _add_count(rows, e.organization_id, e.plant_id, e.machine_id, slice_start, e.operation_id, e.reason_code_id,
-                   ops, good=e.quantity_good, scrap=e.quantity_scrap, events=1)
+                   ops, rates, good=e.quantity_good, scrap=e.quantity_scrap, events=1)
     return rows
 
 
 def _add_count(rows: dict, org_id: int, plant_id: int, machine_id: int, slice_start: datetime,
-               operation_id: int | None, reason_id: int | None, ops: dict, *, good: int, scrap: int,
-               events: int) -> None:
+               operation_id: int | None, reason_id: int | None, ops: dict, rates: dict[int, dict[int, int]], *,
+               good: int, scrap: int, events: int) -> None:
     cycle_ms, product_id, step = ops.get(operation_id or 0, (0, None, None))
+    if product_id is not None:
+        cycle_ms = rates.get(machine_id, {}).get(product_id, cycle_ms)
     key = (machine_id, slice_start, operation_id or 0, reason_id or 0)
     row = rows.get(key)
     if row is None:
@@ -413,6 +431,7 @@ def _rebuild_counts(ctx: _Context, plant_id: int) -> tuple[int, int]:
         .group_by(t.c.organization_id, t.c.machine_id, t.c.operation_id, t.c.reason_code_id, hour)).all()
     slicer = ctx.slicer(plant_id)
     ops = ctx.operations({r[2] for r in grouped if r[2]})
+    rates = ctx.machine_rates({r[1] for r in grouped})
     rows: dict[tuple, dict] = {}
     split_hours: set[datetime] = set()
     events = 0
@@ -422,7 +441,7 @@ def _rebuild_counts(ctx: _Context, plant_id: int) -> tuple[int, int]:
         if len(slicer.bounds(start)) > 1:
             split_hours.add(start)
             continue
-        _add_count(rows, org_id, plant_id, machine_id, start, op_id, reason_id, ops, good=int(good),
+        _add_count(rows, org_id, plant_id, machine_id, start, op_id, reason_id, ops, rates, good=int(good),
                    scrap=int(scrap), events=int(n))
     for start in sorted(split_hours):
         raw = session.exec(select(ProductionEvent).where(

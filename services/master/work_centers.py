@@ -7,11 +7,13 @@ Invariants:
 - a work center with active machines cannot be deactivated, and a machine of an inactive work
   center cannot be (re)activated; nothing is deleted;
 - a MachineProductRate (ideal cycle seconds > 0, 3 decimals) overrides the routing step's ideal
-  cycle time for that machine and product: `effective_cycle_seconds` answers which one applies.
+  cycle time for that machine and product: `effective_cycle_seconds` answers which one applies, and
+  `cycle_overrides` lists them for many machines at once (the KPI rollups' performance uses them).
 Reading needs VIEW at the plant; writing needs MANAGE_PLANTS or PLAN at the plant.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -317,6 +319,18 @@ def effective_cycle_seconds(session: Session, machine_id: int, product_id: int, 
     seconds = session.exec(select(MachineProductRate.ideal_cycle_seconds).where(
         MachineProductRate.machine_id == machine_id, MachineProductRate.product_id == product_id)).first()
     return Decimal(routing_default) if seconds is None else Decimal(seconds)
+
+
+def cycle_overrides(session: Session, machine_ids: Iterable[int]) -> dict[tuple[int, int], Decimal]:
+    """(machine id, product id) -> the machine's own ideal cycle seconds, for the machines that have any.
+
+    No access check: callers are services that already scoped the machines to their actor.
+    """
+    ids = sorted(set(machine_ids))
+    if not ids:
+        return {}
+    rows = session.exec(select(MachineProductRate).where(col(MachineProductRate.machine_id).in_(ids))).all()
+    return {(r.machine_id, r.product_id): Decimal(r.ideal_cycle_seconds) for r in rows}
 
 
 # ---- helpers ------------------------------------------------------------------------------

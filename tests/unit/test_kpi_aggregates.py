@@ -24,6 +24,7 @@ from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.kpi import reads as kpi
 from services.kpi import rollups
+from services.master import work_centers
 from tests.factories.kpi import CHRONOLOGICAL, END, SHUFFLED, START, at, drive, insert_events, rollup_state
 
 SHIFT_FIGURES = (435.0, 45.0, 390.0, 15.0, 375.0, 680, 10, 690, "20700/1", "20400/1", "25/26", "23/25", "68/69",
@@ -284,3 +285,28 @@ def test_the_current_shift_for_current_shift_oee(session, world, floor, viewer):
     window = kpi.current_shift(session, viewer, plant_id=world.plant1, now=at(9, 5))
     assert (window.start, window.end) == (START, END)
     assert (window.name, kpi.current_shift(session, viewer, plant_id=world.plant1, now=at(23))) == ("Early", None)
+
+
+def test_performance_uses_the_machine_s_own_rate_for_the_product(session, world, floor, op, viewer):
+    # Machine 1 makes Cut's product at its own 25 s (the routing says 30 s); machine 2's own 40 s makes nothing.
+    admin = world.actor(world.admin_a)
+    with transaction(session):
+        for machine_id, seconds in ((floor.machine_id, "25"), (floor.other_machine_id, "40")):
+            work_centers.set_machine_rate(session, admin, machine_id, work_centers.MachineRateInput(
+                product_id=floor.line.product_id, ideal_cycle_seconds=seconds), now=utcnow())
+    drive(session, op, floor, CHRONOLOGICAL)
+    # ideal 25 s x 690 = 17250 s over run 22500 s: P = 23/30; fully productive 25 s x 680 = 17000 s over
+    # planned production 23400 s: OEE = 85/117 (= 25/26 x 23/30 x 68/69)
+    summary = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END,
+                              machine_id=floor.machine_id, now=utcnow())
+    f = summary.figures
+    assert (f.ideal_seconds, f.fully_productive_seconds, f.availability, f.performance, f.quality, f.oee) == (
+        "17250/1", "17000/1", "25/26", "23/30", "68/69", "85/117")
+    assert (f.performance_percent, f.oee_percent) == (Decimal("76.7"), Decimal("72.6"))
+    raw = kpi.machine_oee(session, viewer, floor.machine_id, start=START, end=END)
+    assert (raw.ideal_seconds, raw.performance, raw.oee) == ("17250/1", "23/30", "85/117")
+    with transaction(session):
+        rollups.rebuild(session, plant_id=world.plant1)
+    rebuilt = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END,
+                              machine_id=floor.machine_id, now=utcnow())
+    assert rebuilt.figures.performance == "23/30"
