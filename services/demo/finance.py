@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.finance import Rounding, TaxBase, TaxKind
 from models.resources import WorkCenter
 from models.shipments import Shipment, ShipmentStatus
@@ -61,15 +62,15 @@ def seed_demo_finance(session: Session, organization_id: int, finance: Actor, *,
     for rule in TAX_RULES:
         tax_rules.create_tax_rule(session, finance, rule, now=now)
     for i, wc in enumerate(session.exec(select(WorkCenter).where(WorkCenter.organization_id == organization_id)
-                                        .order_by(WorkCenter.id)).all()):
-        cost_rates.set_rates(session, finance, wc.id, WorkCenterRates(
+                                        .order_by(col(WorkCenter.id))).all()):
+        cost_rates.set_rates(session, finance, pk(wc), WorkCenterRates(
             machine_rate_per_hour=RATES["machine"] + 5 * (i % 4), labour_rate_per_hour=RATES["labour"]), now=now)
     shipped = session.exec(select(Shipment).where(Shipment.organization_id == organization_id,
                                                   Shipment.status == ShipmentStatus.SHIPPED)
-                           .order_by(Shipment.id)).all()
+                           .order_by(col(Shipment.id))).all()
     for shipment in shipped:
         issued_on = (shipment.shipped_at or now).date()
-        draft = invoices.invoice_shipment(session, finance, shipment.id, InvoiceOptions(
+        draft = invoices.invoice_shipment(session, finance, pk(shipment), InvoiceOptions(
             currency="EUR", vat_rule_code="DE-VAT-19", issue_date=issued_on, payment_days=30), now=now)
         invoice = invoices.issue(session, finance, draft.id, now=now)
         half = (invoice.total / 2).quantize(Decimal("0.01"))

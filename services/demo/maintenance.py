@@ -13,15 +13,18 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.maintenance import MaintenanceTicket
 from models.organization import Plant
 from models.resources import Machine, WorkCenter
+from models.user import User
 from services.core.access import Actor
 from services.maintenance import parts, plans, settings, sla, ticket_work
 from services.maintenance.tickets import create_ticket
 from services.org import users
 from services.org.auth import actor_for_user
 from services.org.users import UserCreate
+from services.studio.common import referenced
 
 HISTORY_DAYS = 60
 SYMPTOMS = ["Spindle noise", "Coolant leak", "Axis drive fault", "Tool changer jams", "Hydraulic pressure low",
@@ -41,14 +44,14 @@ def seed_demo_maintenance(session: Session, organization_id: int, technician: Ac
     if not machines:
         return
     start = now - timedelta(days=days)
-    lead = _lead(session, admin, plant.id, start)
-    settings.set_team(session, lead, plant.id, lead_user_id=lead.user_id, manager_user_id=manager.user_id,
+    lead = _lead(session, admin, pk(plant), start)
+    settings.set_team(session, lead, pk(plant), lead_user_id=lead.user_id, manager_user_id=manager.user_id,
                       manager_after_minutes=60, now=start)
-    settings.set_sla_target(session, lead, plant.id, "critical", response_minutes=20, resolution_minutes=180,
+    settings.set_sla_target(session, lead, pk(plant), "critical", response_minutes=20, resolution_minutes=180,
                             warn_minutes=10, now=start)
     settings.create_auto_rule(session, lead, settings.AutoRuleCreate(plant_id=plant.id, threshold_minutes=45,
                                                                      priority="high"), now=start)
-    stock = _parts(session, lead, plant.id, start)
+    stock = _parts(session, lead, pk(plant), start)
     _plans(session, lead, machines, start)
     rng = random.Random(10)
     day = start
@@ -67,8 +70,7 @@ def _lead(session: Session, admin: Actor, plant_id: int, now: datetime) -> Actor
     user = users.create_user(session, admin, UserCreate(
         username="maint.lead", full_name="Lena Lead", email="maint.lead@acme.example", password="Takt-demo-2026",
         roles=["maintenance"], plant_ids=[plant_id]), now=now)
-    from models.user import User
-    return actor_for_user(session, session.get(User, user.id))
+    return actor_for_user(session, referenced(session, User, user.id))
 
 
 def _parts(session: Session, lead: Actor, plant_id: int, now: datetime) -> list[tuple[int, str]]:
@@ -101,23 +103,23 @@ def _history_ticket(session: Session, tech: Actor, lead: Actor, machine: Machine
     priority = rng.choice(("critical", "high", "high", "medium", "low"))
     ticket = create_ticket(session, tech, machine, kind="corrective", source=rng.choice(("operator", "andon", "auto")),
                            title=rng.choice(SYMPTOMS), priority=priority, now=at)
-    ticket_work.assign(session, lead, ticket.id, tech.user_id, now=at + timedelta(minutes=2))
+    ticket_work.assign(session, lead, pk(ticket), tech.user_id, now=at + timedelta(minutes=2))
     late = rng.random() < 0.2
     answer = at + timedelta(minutes=rng.randrange(5, 15) if not late else rng.randrange(60, 180))
     if late:
         sla.check_due(session, now=answer - timedelta(minutes=1))
-    ticket_work.act(session, tech, ticket.id, "start_now", now=answer)
+    ticket_work.act(session, tech, pk(ticket), "start_now", now=answer)
     repair = timedelta(minutes=rng.randrange(30, 150) if not late else rng.randrange(200, 400))
     if rng.random() < 0.25:
         part_id, location = rng.choice(stock)
-        ticket_work.act(session, tech, ticket.id, "wait_parts", now=answer + repair / 3)
+        ticket_work.act(session, tech, pk(ticket), "wait_parts", now=answer + repair / 3)
         parts.receive(session, lead, part_id, ticket.plant_id, location, 2, now=answer + repair / 2)
-        ticket_work.act(session, tech, ticket.id, "resume", now=answer + repair / 2)
-        parts.issue_to_ticket(session, tech, ticket.id, part_id, location, 1, now=answer + repair / 2)
+        ticket_work.act(session, tech, pk(ticket), "resume", now=answer + repair / 2)
+        parts.issue_to_ticket(session, tech, pk(ticket), part_id, location, 1, now=answer + repair / 2)
     if late:
         sla.check_due(session, now=answer + repair)
-    ticket_work.act(session, tech, ticket.id, "done", now=answer + repair)
-    parts.add_labour(session, tech, ticket.id, user_id=tech.user_id, started_at=answer, ended_at=answer + repair,
+    ticket_work.act(session, tech, pk(ticket), "done", now=answer + repair)
+    parts.add_labour(session, tech, pk(ticket), user_id=tech.user_id, started_at=answer, ended_at=answer + repair,
                      hourly_rate=Decimal("48.00"), now=answer + repair)
 
 
@@ -128,24 +130,24 @@ def _close_preventive(session: Session, tech: Actor, day: datetime, rng: random.
         begin = max(ticket.planned_start or day, ticket.created_at) + timedelta(minutes=rng.randrange(0, 120))
         if begin > day + timedelta(days=6):
             continue
-        ticket_work.assign(session, tech, ticket.id, tech.user_id, now=begin)
-        ticket_work.act(session, tech, ticket.id, "start_now", now=begin)
+        ticket_work.assign(session, tech, pk(ticket), tech.user_id, now=begin)
+        ticket_work.act(session, tech, pk(ticket), "start_now", now=begin)
         for index in range(len(ticket.checklist or [])):
-            ticket_work.set_checklist_item(session, tech, ticket.id, index, done=True, now=begin)
-        ticket_work.act(session, tech, ticket.id, "done", now=begin + timedelta(minutes=40))
+            ticket_work.set_checklist_item(session, tech, pk(ticket), index, done=True, now=begin)
+        ticket_work.act(session, tech, pk(ticket), "done", now=begin + timedelta(minutes=40))
 
 
 def _today(session: Session, tech: Actor, lead: Actor, machines: list[Machine], now: datetime,
            stock: list[tuple[int, str]]) -> None:
     waiting = create_ticket(session, tech, machines[1 % len(machines)], kind="corrective", source="operator",
                             title="Axis drive fault", priority="high", now=now - timedelta(hours=3))
-    ticket_work.assign(session, lead, waiting.id, tech.user_id, now=now - timedelta(hours=3))
-    ticket_work.act(session, tech, waiting.id, "start_now", now=now - timedelta(hours=2, minutes=50))
-    ticket_work.act(session, tech, waiting.id, "wait_parts", now=now - timedelta(hours=2))
+    ticket_work.assign(session, lead, pk(waiting), tech.user_id, now=now - timedelta(hours=3))
+    ticket_work.act(session, tech, pk(waiting), "start_now", now=now - timedelta(hours=2, minutes=50))
+    ticket_work.act(session, tech, pk(waiting), "wait_parts", now=now - timedelta(hours=2))
     busy = create_ticket(session, tech, machines[2 % len(machines)], kind="corrective", source="andon",
                          title="Coolant leak", priority="medium", now=now - timedelta(minutes=50))
-    ticket_work.assign(session, lead, busy.id, tech.user_id, now=now - timedelta(minutes=45))
-    ticket_work.act(session, tech, busy.id, "start_now", now=now - timedelta(minutes=40))
+    ticket_work.assign(session, lead, pk(busy), tech.user_id, now=now - timedelta(minutes=45))
+    ticket_work.act(session, tech, pk(busy), "start_now", now=now - timedelta(minutes=40))
     create_ticket(session, tech, machines[0], kind="corrective", source="operator", title="Tool changer jams",
                   priority="critical", now=now - timedelta(minutes=35))
     sla.check_due(session, now=now)

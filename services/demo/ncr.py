@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.organization import Department, Plant
 from models.rejects import InternalReject
 from services.config import type_lists
@@ -48,7 +49,7 @@ def seed_demo_ncrs(session: Session, organization_id: int, quality: Actor, super
     if reject is not None:
         ncr_links.add_link(session, quality, current.id, "internal_reject", target_id=reject.id, now=now)
 
-    sop_tickets.set_department_head(session, admin, depts["ASSY"].id, supervisor.user_id, now=now)
+    sop_tickets.set_department_head(session, admin, pk(depts["ASSY"]), supervisor.user_id, now=now)
     sop_tickets.raise_ticket(session, quality, SopCreate(
         charging_department_id=depts["MACH"].id, charged_department_id=depts["ASSY"].id,
         title="Torque not recorded on the pump housing", sop_reference="SOP-ASSY-014",

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.orders import Operation, WorkOrder
 from models.organization import Department, Plant
 from models.user import User
@@ -35,6 +36,7 @@ from services.org.auth import actor_for_user
 from services.production import orders, scheduling, work_orders
 from services.production.scheduling import CapacityTargetCreate
 from services.shopfloor import operator as shopfloor
+from services.studio.common import referenced
 
 HISTORY_DAYS = 21
 
@@ -135,13 +137,13 @@ def seed_demo_plant(session: Session, organization_id: int, *, now: datetime) ->
     admin = _actor(session, "admin")
     berlin = session.exec(select(Plant).where(Plant.organization_id == organization_id, Plant.code == "BER")).one()
     ids = _master_data(session, admin, berlin, now)
-    spec = calendars.calendar_spec(session, berlin.id)
+    spec = calendars.calendar_spec(session, pk(berlin))
     rng = random.Random(20260302)
     planner, operator = _actor(session, "planner"), _actor(session, "operator")
     _history(session, planner, operator, ids, spec, rng, now)
     _open_work(session, planner, ids, rng, now)
-    scheduling.replan_plant(session, planner, berlin.id, now=now)
-    scheduling.detect_late(session, planner, berlin.id, now=now)
+    scheduling.replan_plant(session, planner, pk(berlin), now=now)
+    scheduling.detect_late(session, planner, pk(berlin), now=now)
     porto = session.exec(select(Plant).where(Plant.organization_id == organization_id, Plant.code == "POR")).one()
     _porto_line(session, admin, porto, now)
 
@@ -149,9 +151,9 @@ def seed_demo_plant(session: Session, organization_id: int, *, now: datetime) ->
 # ----- master data --------------------------------------------------------------------------
 
 def _master_data(session: Session, admin: Actor, plant: Plant, now: datetime) -> _Ids:
-    depts = {d.code: d.id for d in session.exec(select(Department).where(Department.plant_id == plant.id)).all()}
+    depts = {d.code: pk(d) for d in session.exec(select(Department).where(Department.plant_id == plant.id)).all()}
     ids = _Ids(plant=plant, departments=depts)
-    _round_the_clock_calendar(session, admin, plant.id, now)
+    _round_the_clock_calendar(session, admin, pk(plant), now)
     for code, name, dept, machine_codes in WORK_CENTERS:
         wc = work_centers.create_work_center(session, admin, work_centers.WorkCenterCreate(
             plant_id=plant.id, department_id=depts[dept], code=code, name=name), now=now)
@@ -214,7 +216,7 @@ def _shift_calendar(session: Session, admin: Actor, plant_id: int, now: datetime
 
 def _porto_line(session: Session, admin: Actor, plant: Plant, now: datetime) -> None:
     dept = session.exec(select(Department).where(Department.plant_id == plant.id, Department.code == "ASSY")).one()
-    _two_shift_calendar(session, admin, plant.id, now)
+    _two_shift_calendar(session, admin, pk(plant), now)
     wc = work_centers.create_work_center(session, admin, work_centers.WorkCenterCreate(
         plant_id=plant.id, department_id=dept.id, code="ASM", name="Assembly"), now=now)
     for code in ["ASM-P1", "ASM-P2"]:
@@ -241,17 +243,17 @@ def _history(session: Session, planner: Actor, operator: Actor, ids: _Ids, spec:
 def _run_work_order(session: Session, planner: Actor, operator: Actor, ids: _Ids, spec: CalendarSpec,
                     rng: random.Random, work_order_id: int, machine_free: dict[int, datetime], released: datetime,
                     now: datetime) -> None:
-    wo = session.get(WorkOrder, work_order_id)
-    earliest = max([released] + [_finished(session, c.id) for c in session.exec(
+    wo = referenced(session, WorkOrder, work_order_id)
+    earliest = max([released] + [_finished(session, pk(c)) for c in session.exec(
         select(WorkOrder).where(WorkOrder.parent_work_order_id == wo.id)).all()])
-    ops = session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(Operation.sequence)).all()
+    ops = session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(col(Operation.sequence))).all()
     for op in ops:
         wc_code = next(code for code, wc_id in ids.work_centers.items() if wc_id == op.work_center_id)
         machine = min(ids.machines[wc_code], key=lambda m: machine_free[m])
         begin = add_working_time(spec, max(machine_free[machine], earliest), rng.randint(0, 1800))
         if begin >= now - timedelta(hours=1):
             return
-        scheduling.assign_operation(session, planner, op.id, machine, now=released)
+        scheduling.assign_operation(session, planner, pk(op), machine, now=released)
         end = _work_operation(session, operator, ids, spec, rng, op, machine, begin, now)
         machine_free[machine] = earliest = end
         if end >= now:
@@ -261,7 +263,7 @@ def _run_work_order(session: Session, planner: Actor, operator: Actor, ids: _Ids
 def _work_operation(session: Session, operator: Actor, ids: _Ids, spec: CalendarSpec, rng: random.Random,
                     op: Operation, machine: int, begin: datetime, now: datetime) -> datetime:
     """Start, count in chunks (with scrap and the odd downtime), complete; stop at `now` if reached."""
-    act = _Acting(session, operator, machine, op.id, rng)
+    act = _Acting(session, operator, machine, pk(op), rng)
     act.do(shopfloor.start_job, begin, operation_id=op.id)
     cursor = add_working_time(spec, begin, op.setup_seconds * rng.uniform(0.9, 1.4))
     remaining = op.quantity
@@ -320,10 +322,10 @@ def _open_work(session: Session, planner: Actor, ids: _Ids, rng: random.Random, 
             continue                      # left open: for the planner to release
         released = work_orders.release_order(session, planner, order_id, now=now)
         for wo in sorted(released, key=lambda w: -_depth(session, w.id)):
-            for op in session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(Operation.sequence)).all():
+            for op in session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(col(Operation.sequence))).all():
                 if i < 5:                  # the rest waits on the board's "unscheduled" list
                     wc_code = next(c for c, wc_id in ids.work_centers.items() if wc_id == op.work_center_id)
-                    scheduling.assign_operation(session, planner, op.id, rng.choice(ids.machines[wc_code]), now=now)
+                    scheduling.assign_operation(session, planner, pk(op), rng.choice(ids.machines[wc_code]), now=now)
 
 
 def _order(session: Session, planner: Actor, ids: _Ids, rng: random.Random, *, created: datetime, promised: date) -> int:
@@ -338,14 +340,14 @@ def _order(session: Session, planner: Actor, ids: _Ids, rng: random.Random, *, c
 
 
 def _depth(session: Session, work_order_id: int) -> int:
-    depth, wo = 0, session.get(WorkOrder, work_order_id)
+    depth, wo = 0, referenced(session, WorkOrder, work_order_id)
     while wo.parent_work_order_id is not None:
-        depth, wo = depth + 1, session.get(WorkOrder, wo.parent_work_order_id)
+        depth, wo = depth + 1, referenced(session, WorkOrder, wo.parent_work_order_id)
     return depth
 
 
 def _finished(session: Session, work_order_id: int) -> datetime:
-    wo = session.get(WorkOrder, work_order_id)
+    wo = referenced(session, WorkOrder, work_order_id)
     return wo.completed_at or datetime.max.replace(tzinfo=wo.created_at.tzinfo)
 
 

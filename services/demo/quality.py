@@ -9,8 +9,9 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.organization import Plant
 from models.routing import Routing, RoutingStep
 from models.shopfloor import EventKind, ProductionEvent
@@ -31,10 +32,12 @@ def _subgroup(rng: random.Random, shift: Decimal) -> list[Decimal]:
 
 def seed_demo_quality(session: Session, organization_id: int, actor: Actor, *, now: datetime) -> None:
     plant = session.exec(select(Plant).where(Plant.organization_id == organization_id, Plant.code == "BER")).one()
-    step, product_id = session.exec(
-        select(RoutingStep, Routing.product_id).join(Routing, Routing.id == RoutingStep.routing_id)
+    routed = session.exec(
+        select(RoutingStep, Routing.product_id).join(Routing, col(Routing.id) == RoutingStep.routing_id)
         .where(Routing.organization_id == organization_id, Routing.is_active == True)  # noqa: E712
-        .order_by(Routing.product_id, RoutingStep.sequence)).first()
+        .order_by(col(Routing.product_id), col(RoutingStep.sequence))).first()
+    assert routed is not None, "the demo plant's master data (seeded before) has an active routing"
+    step, product_id = routed
     plan = inspection_plans.create_plan(session, actor, PlanCreate(
         plant_id=plant.id, product_id=product_id, routing_step_id=step.id, name="Shaft diameter checks"), now=now)
     c = inspection_plans.add_characteristic(session, actor, plan.id, CharacteristicData(
@@ -53,15 +56,15 @@ def seed_demo_quality(session: Session, organization_id: int, actor: Actor, *, n
         inspections.record_inspection(session, actor, c.id, InspectionData(values=_subgroup(rng, shift),
                                                                          lot_reference="LOT-DEMO-7", measured_at=at),
                                       now=at)
-    _cases(session, actor, plant.id, product_id, now)
+    _cases(session, actor, pk(plant), product_id, now)
 
 
 def _cases(session: Session, actor: Actor, plant_id: int, product_id: int, now: datetime) -> None:
     codes = {v.code: v.id for v in type_lists.values(session, actor, type_lists.DEFECT_CODES)}
     scrap = session.exec(select(ProductionEvent.id).where(
         ProductionEvent.plant_id == plant_id, ProductionEvent.kind == EventKind.COUNT,
-        ProductionEvent.quantity_scrap > 0, ProductionEvent.operation_id.is_not(None))
-        .order_by(ProductionEvent.occurred_at.desc())).first()
+        ProductionEvent.quantity_scrap > 0, col(ProductionEvent.operation_id).is_not(None))
+        .order_by(col(ProductionEvent.occurred_at).desc())).first()
     if scrap is not None:
         rejects.reject_from_scrap(session, actor, scrap, defect_code_id=codes["DIM"], now=now)
     rejects.create_return(session, actor, CaseCreate(plant_id=plant_id, product_id=product_id, quantity=6,

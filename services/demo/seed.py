@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from models.organization import Organization
 from services.demo.config import seed_demo_config
 from services.demo.finance import seed_demo_finance
+from services.demo.maintenance import seed_demo_maintenance
 from services.demo.ncr import seed_demo_ncrs
 from services.demo.production import _actor, seed_demo_plant
 from services.demo.quality import seed_demo_quality
@@ -63,7 +64,6 @@ def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bo
         seed_demo_ncrs(session, acme_id, _actor(session, "quality"), _actor(session, "supervisor"),
                        _actor(session, "admin"), now=now)
         seed_demo_studio(session, acme_id, now=now)
-        from services.demo.maintenance import seed_demo_maintenance
         seed_demo_maintenance(session, acme_id, _actor(session, "maintenance"), _actor(session, "manager"),
                               _actor(session, "admin"), now=now)
     return True

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from models.auth import ApiToken, ApiTokenKind
+from models.base import pk
 from models.catalog import Customer, Product, ProductType
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.organization import Plant
@@ -43,6 +44,7 @@ from services.org import api_tokens
 from services.org.organizations import system_actor
 from services.org.tokens import hash_token
 from services.production import orders, scheduling, work_orders
+from services.studio.common import row_ids
 
 QUEUED = (WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)
 TOKEN_NAME = "Simulator"
@@ -106,6 +108,8 @@ def plant_by_code(session: Session, actor: Actor, code: str) -> Plant:
 def plant_floor(session: Session, actor: Actor, plant_id: int) -> SimFloor:
     require(actor, Permission.PLAN, plant_id=plant_id)
     plant = session.get(Plant, plant_id)
+    if plant is None:
+        raise NotFound("Plant not found.")
     try:
         spec = calendars.calendar_spec(session, plant_id)
     except (Invalid, NotFound):
@@ -118,10 +122,10 @@ def plant_floor(session: Session, actor: Actor, plant_id: int) -> SimFloor:
         ReasonCode.organization_id == actor.organization_id)).all()}
     machines = []
     for machine, status in rows:
-        jobs = machine_jobs(session, machine.id)
+        jobs = machine_jobs(session, pk(machine))
         current = next((j for j in jobs if j.started), None)
         machines.append(SimMachine(
-            id=machine.id, code=machine.code, work_center_id=machine.work_center_id,
+            id=pk(machine), code=machine.code, work_center_id=machine.work_center_id,
             state=status.state if status else MachineState.IDLE,
             down_reason=reason_codes.get(status.reason_code_id) if status and status.open_downtime_event_id else None,
             current=current, queue=[j for j in jobs if j is not current]))
@@ -135,8 +139,8 @@ def machine_jobs(session: Session, machine_id: int) -> list[SimJob]:
     """The machine's released, running and paused jobs in queue order."""
     rows = session.exec(select(Operation, WorkOrder.number).join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
                         .where(Operation.machine_id == machine_id, col(Operation.status).in_(QUEUED))
-                        .order_by(Operation.queue_position, Operation.planned_start, Operation.id)).all()
-    return [SimJob(operation_id=op.id, work_order_number=number, sequence=op.sequence,
+                        .order_by(col(Operation.queue_position), col(Operation.planned_start), col(Operation.id))).all()
+    return [SimJob(operation_id=pk(op), work_order_number=number, sequence=op.sequence,
                    ideal_cycle_seconds=float(op.ideal_cycle_seconds), setup_seconds=op.setup_seconds,
                    remaining=max(op.quantity - op.quantity_good, 0),
                    started=op.status in (WorkStatus.RUNNING, WorkStatus.PAUSED)) for op, number in rows]
@@ -146,7 +150,7 @@ def _reasons(session: Session, actor: Actor) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
     for r in session.exec(select(ReasonCode).where(ReasonCode.organization_id == actor.organization_id,
                                                    ReasonCode.is_active == True)  # noqa: E712
-                          .order_by(ReasonCode.position, ReasonCode.code)).all():
+                          .order_by(col(ReasonCode.position), col(ReasonCode.code))).all():
         if r.kind == ReasonKind.SCRAP:
             key = r.loss_category.value if r.loss_category == LossCategory.STARTUP_REJECT else "scrap"
         elif r.kind == ReasonKind.DOWNTIME:
@@ -164,7 +168,7 @@ def release_more_work(session: Session, actor: Actor, plant_id: int, *, work_cen
     rng = random.Random(seed)
     candidates = _products_using(session, actor, work_center_id)
     customers = session.exec(select(Customer.id).where(Customer.organization_id == actor.organization_id)
-                             .order_by(Customer.id)).all()
+                             .order_by(col(Customer.id))).all()
     if not candidates or not customers:
         return 0
     product_id = rng.choice(candidates)
@@ -180,10 +184,10 @@ def release_more_work(session: Session, actor: Actor, plant_id: int, *, work_cen
         return 0
     for wo in released:
         for op in session.exec(select(Operation).where(Operation.work_order_id == wo.id)
-                               .order_by(Operation.sequence)).all():
+                               .order_by(col(Operation.sequence))).all():
             machine_id = _least_loaded(session, plant_id, op.work_center_id)
             if machine_id is not None:
-                scheduling.assign_operation(session, actor, op.id, machine_id, now=now)
+                scheduling.assign_operation(session, actor, pk(op), machine_id, now=now)
                 queued += 1
     return queued
 
@@ -194,17 +198,17 @@ def _products_using(session: Session, actor: Actor, work_center_id: int) -> list
             .join(RoutingStep, col(RoutingStep.routing_id) == Routing.id)
             .where(Product.organization_id == actor.organization_id, Product.type == ProductType.FINISHED,
                    Product.is_active == True, Routing.is_active == True))  # noqa: E712
-    direct = sorted(set(session.exec(base.where(RoutingStep.work_center_id == work_center_id)).all()))
+    direct = sorted(set(row_ids(session.exec(base.where(RoutingStep.work_center_id == work_center_id)).all())))
     if direct:
         return direct
-    return sorted(set(session.exec(base).all()))
+    return sorted(set(row_ids(session.exec(base).all())))
 
 
 def _least_loaded(session: Session, plant_id: int, work_center_id: int) -> int | None:
-    load = func.count(Operation.id)
+    load = func.count(col(Operation.id))
     row = session.exec(select(Machine.id, load).join(
         Operation, (col(Operation.machine_id) == Machine.id) & col(Operation.status).in_(QUEUED), isouter=True)
         .where(Machine.plant_id == plant_id, Machine.work_center_id == work_center_id,
                Machine.is_active == True)  # noqa: E712
-        .group_by(Machine.id).order_by(load, Machine.id)).first()
+        .group_by(col(Machine.id)).order_by(load, col(Machine.id))).first()
     return row[0] if row else None

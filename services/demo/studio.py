@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from PIL import Image
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.user import User
 from services.config import type_lists
 from services.org.auth import actor_for_user
@@ -40,8 +41,8 @@ def seed_demo_studio(session: Session, organization_id: int, *, now: datetime) -
     hanoi = partners.create_partner(session, admin, partners.PartnerCreate(
         name="Hanoi Inbetween", business_number="VN-0101234567", bank_account="VN-VCB-99887766"), now=now)
     for username, partner in (("vendor.sakura", sakura), ("vendor.hanoi", hanoi), ("client.tv", client)):
-        user_id = session.exec(select(User.id).where(User.username == username)).one()
-        partners.link_account(session, admin, user_id, partner.id, now=now)
+        user = session.exec(select(User).where(User.username == username)).one()
+        partners.link_account(session, admin, pk(user), partner.id, now=now)
     templates = {t.name: t.id for t in projects.list_templates(session, admin)}
     start = now.date() - timedelta(days=21)
     series = projects.create_project(session, admin, projects.ProjectCreate(

@@ -14,13 +14,15 @@ import math
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.catalog import BomLine, Product
 from models.lots import Lot, LotStatus
 from models.orders import CustomerOrder, Operation, OrderLine, OrderStatus, WorkOrder, WorkStatus
 from models.organization import Plant
 from services.core.access import Actor
+from services.studio.common import referenced
 from services.trace import genealogy, lots, shipment_packing, shipments
 from services.trace.lots import LocationCreate, ReceiptCreate
 from services.trace.shipments import ShipmentCreate, ShipmentLineInput
@@ -51,11 +53,11 @@ def seed_demo_trace(session: Session, organization_id: int, admin: Actor, *, now
                                                          supplier=supplier, supplier_lot_ref=ref,
                                                          location_id=where["RAW-A"]), now=at)
         stock.setdefault(lot.product_id, []).append(lot.id)
-    outputs = _produce_open_orders(session, admin, plant.id, stock, where, at + timedelta(hours=1))
-    _ship(session, admin, plant.id, outputs, where, at + timedelta(hours=4))
+    outputs = _produce_open_orders(session, admin, pk(plant), stock, where, at + timedelta(hours=1))
+    _ship(session, admin, pk(plant), outputs, where, at + timedelta(hours=4))
     held = session.exec(select(Lot).where(Lot.organization_id == organization_id,
                                           Lot.supplier_lot_ref == "ST-24-131")).one()
-    lots.hold(session, admin, held.id, reason="Certificate of conformity missing", now=at + timedelta(hours=5))
+    lots.hold(session, admin, pk(held), reason="Certificate of conformity missing", now=at + timedelta(hours=5))
 
 
 def _produce_open_orders(session: Session, admin: Actor, plant_id: int, stock: dict[int, list[int]],
@@ -63,28 +65,28 @@ def _produce_open_orders(session: Session, admin: Actor, plant_id: int, stock: d
     """Work orders of the first open orders, sub-assemblies first: consume the BOM, produce a lot."""
     orders = session.exec(select(CustomerOrder.id).where(CustomerOrder.plant_id == plant_id,
                                                          CustomerOrder.status == OrderStatus.RELEASED)
-                          .order_by(CustomerOrder.id.desc()).limit(ORDERS)).all()
+                          .order_by(col(CustomerOrder.id).desc()).limit(ORDERS)).all()
     work = session.exec(select(WorkOrder).where(WorkOrder.plant_id == plant_id, WorkOrder.status == WorkStatus.RELEASED,
-                                                WorkOrder.order_line_id.is_not(None))).all()
-    line_orders = _order_of_lines(session, {w.order_line_id for w in work})
-    work = [w for w in work if line_orders.get(w.order_line_id) in orders]
+                                                col(WorkOrder.order_line_id).is_not(None))).all()
+    line_orders = _order_of_lines(session, {w.order_line_id for w in work if w.order_line_id is not None})
+    work = [w for w in work if w.order_line_id is not None and line_orders.get(w.order_line_id) in orders]
     outputs: dict[int, int] = {}                       # work order id -> output lot id
     for wo in sorted(work, key=lambda w: (-_depth(session, w), w.id)):
-        job = session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(Operation.sequence)).first()
+        job = session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(col(Operation.sequence))).one()
         for line in session.exec(select(BomLine).where(BomLine.parent_product_id == wo.product_id)):
-            _consume(session, admin, job.id, stock.get(line.component_product_id, []),
+            _consume(session, admin, pk(job), stock.get(line.component_product_id, []),
                      math.ceil(Decimal(wo.quantity) * line.quantity_per), at)
-        lot = genealogy.produce(session, admin, operation_id=job.id, quantity=wo.quantity, pass_no=1,
+        lot = genealogy.produce(session, admin, operation_id=pk(job), quantity=wo.quantity, pass_no=1,
                                 location_id=where["WIP" if wo.parent_work_order_id else "FG"], now=at)
         stock.setdefault(lot.product_id, []).insert(0, lot.id)
-        outputs[wo.id] = lot.id
+        outputs[pk(wo)] = lot.id
         at += timedelta(minutes=20)
     return outputs
 
 
 def _consume(session: Session, admin: Actor, operation_id: int, lot_ids: list[int], needed: int, at: datetime) -> None:
     for lot_id in lot_ids:
-        lot = session.get(Lot, lot_id)
+        lot = referenced(session, Lot, lot_id)
         if needed <= 0:
             return
         if lot.status != LotStatus.AVAILABLE or lot.quantity == 0:
@@ -97,9 +99,9 @@ def _consume(session: Session, admin: Actor, operation_id: int, lot_ids: list[in
 def _ship(session: Session, admin: Actor, plant_id: int, outputs: dict[int, int], where: dict[str, int],
           at: datetime) -> None:
     """The first finished lot ships complete; the second is being packed."""
-    finished = [(session.get(WorkOrder, wo_id), lot_id) for wo_id, lot_id in outputs.items()]
+    finished = [(referenced(session, WorkOrder, wo_id), lot_id) for wo_id, lot_id in outputs.items()]
     finished = [(wo, lot_id) for wo, lot_id in finished if wo.parent_work_order_id is None]
-    for i, (wo, lot_id) in enumerate(sorted(finished, key=lambda f: f[0].id)[:2]):
+    for i, (wo, lot_id) in enumerate(sorted(finished, key=lambda f: pk(f[0]))[:2]):
         lots.move(session, admin, lot_id, where["DOCK"], now=at)
         shipment = shipments.create_shipment(session, admin, ShipmentCreate(
             plant_id=plant_id, lines=[ShipmentLineInput(order_line_id=wo.order_line_id)]), now=at)
@@ -112,11 +114,12 @@ def _ship(session: Session, admin: Actor, plant_id: int, outputs: dict[int, int]
 def _order_of_lines(session: Session, line_ids: set[int]) -> dict[int, int]:
     if not line_ids:
         return {}
-    return dict(session.exec(select(OrderLine.id, OrderLine.order_id).where(OrderLine.id.in_(line_ids))).all())
+    return {line_id: order_id for line_id, order_id in session.exec(
+        select(OrderLine.id, OrderLine.order_id).where(col(OrderLine.id).in_(line_ids))).all() if line_id is not None}
 
 
 def _depth(session: Session, wo: WorkOrder) -> int:
     depth = 0
     while wo.parent_work_order_id is not None:
-        depth, wo = depth + 1, session.get(WorkOrder, wo.parent_work_order_id)
+        depth, wo = depth + 1, referenced(session, WorkOrder, wo.parent_work_order_id)
     return depth
