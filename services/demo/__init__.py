@@ -1,1 +1,22 @@
-"""demo"""
+"""Demo: the demo tenants and their data, and the shop-floor simulator's database side. Only the CLI
+(`takt demo`, `takt simulate`) and tests use it; no business package imports it.
+
+- seed.py: `seed_demo`, the entry point: two tenants (Acme with plants, departments and a user for every
+  role; Globex to show isolation), then the domain seeders below in dependency order;
+- config.py: custom fields and a welcome notification;
+- production.py: Berlin's and Porto's master data, calendars, targets and three weeks of worked orders;
+- trace.py: locations, receipts, lots produced from the open orders' BOMs, a shipment shipped and one packing;
+- quality.py: an inspection plan with an in-control baseline and a drifting run, a reject and a return;
+- ncr.py: an open and a closed NCR with a CAPA action, an unanswered SOP ticket about to escalate;
+- finance.py: chart of accounts, periods, tax rules, work-center rates, an invoice half paid;
+- studio.py: a TV series and a film with breakdowns, partners with accounts, reviews with rework loops;
+- maintenance.py: a maintenance team, SLA targets, spare parts, preventive plans, two months of tickets;
+- simulation.py: what `takt simulate` reads and does between ingest calls (its token, the plant floor,
+  more work when a machine runs dry).
+
+Invariants: demo is an edge like the CLI: it takes `now` (or the simulated time) and passes it to every
+service; everything goes through the same services as the UI and the API, so the data is what they
+would have recorded; seeding is idempotent (nothing happens once any organization exists) and
+deterministic (fixed random seeds: two seedings at the same `now` are identical); demo passwords exist
+only here.
+"""

@@ -14,10 +14,12 @@ and standard costing.
 - work_order_cost.py: actual cost of a work order (lots consumed, job time) vs standard, variances; order margin;
 - purchasing.py: vendor purchase orders (rates, VAT, withholding), approval by another person, vendor acknowledgement;
 - settlements.py: settlements of QC2-approved tasks (once each, by constraint), postings, payment;
-- costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order.
+- costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order;
+- events.py: finance's typed domain events (tax_rule.created, journal_entry.posted, invoice.issued,
+  payment.received, purchase_order.created/approved, settlement.created).
 
 Invariants: money is Decimal, never float, rounded where a document shows it by the rule it states; FINANCE
 reads and writes money (planners see quantities: the material check needs PLAN); every posting balances and
 lands in an open period; a source document is posted at most once (a database constraint); every change is
-audited and announced; nothing here commits.
+audited and announced with a typed event; the clock is always passed in; nothing here commits.
 """

@@ -1,7 +1,9 @@
 """Studio production: projects by the piece (TV series, films, games, VFX, subcontracts), reviewed
 twice (team lead, then production manager) and shared with vendors and clients.
 
-- common.py: read/write guards, partner (portal) accounts, activity + audit + event per change;
+- common.py: read/write guards, partner (portal) accounts, activity + audit + event per change, small
+  row helpers (rows a foreign key names, ids read back, Core tables);
+- events.py: the typed `studio.<entity>.<action>` events (one class per name);
 - projects.py: project templates (entity kinds, steps with order and weights), projects
   (PRJ-000001, two name languages, type list, client, budget, dates, status), steps, progress;
 - partners.py: partner organizations (business number, bank account masked unless FINANCE,
@@ -14,12 +16,13 @@ twice (team lead, then production manager) and shared with vendors and clients.
 - reviews.py: versions with files, QC1 then QC2 decisions, rework loops, notifications;
 - files.py: content checks, size limits, local storage, thumbnails, download access;
 - activity.py: per-entity feed and its retention purge; dashboard.py: progress, first-pass rate,
-  rework loops, throughput vs quota, late tasks.
+  rework loops, throughput vs quota, late tasks;
+- live.py: the live project views (grid and dashboard) and which events refresh them.
 
 Invariants: every read and write is scoped to the actor's organization; internal users read with
 VIEW, write with STUDIO_MANAGE / STUDIO_WORK / STUDIO_QC1 / STUDIO_QC2; vendor and client accounts
 (STUDIO_PORTAL, no VIEW) see only their partner's tasks and files, or reviews shared with them;
 QC2 never precedes QC1; each rejection counts one rework loop; linking a slot never touches its
 tasks; every change is audited, in the activity feed (purged after the retention) and announced
-as a `studio.*` event; nothing here commits.
+as a typed `studio.*` event; the clock is always passed in; nothing here commits.
 """
