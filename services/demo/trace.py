@@ -72,7 +72,8 @@ def _produce_open_orders(session: Session, admin: Actor, plant_id: int, stock: d
     work = [w for w in work if w.order_line_id is not None and line_orders.get(w.order_line_id) in orders]
     outputs: dict[int, int] = {}                       # work order id -> output lot id
     for wo in sorted(work, key=lambda w: (-_depth(session, w), w.id)):
-        job = session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(col(Operation.sequence))).one()
+        job = session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(col(Operation.sequence))).first()
+        assert job is not None, "a released work order has its routing's operations"
         for line in session.exec(select(BomLine).where(BomLine.parent_product_id == wo.product_id)):
             _consume(session, admin, pk(job), stock.get(line.component_product_id, []),
                      math.ceil(Decimal(wo.quantity) * line.quantity_per), at)
