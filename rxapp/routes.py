@@ -65,6 +65,7 @@ MAINTENANCE_TICKET = "/maintenance/ticket"
 MAINTENANCE_MY = "/maintenance/my"
 MAINTENANCE_REPORT = "/maintenance/report"
 MAINTENANCE_MACHINE = "/maintenance/machine"
+MAINTENANCE_PLANS = "/maintenance/plans"
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,8 @@ NAV: list[NavItem] = [
             _("Open tickets with SLA countdown, MTBF, MTTR and costs, live."), _("Maintenance")),
     NavItem(_("Maintenance tickets"), MAINTENANCE_TICKETS, "clipboard-list", Permission.VIEW,
             _("Corrective and preventive tickets of your plants."), _("Maintenance")),
+    NavItem(_("Preventive plans"), MAINTENANCE_PLANS, "calendar-clock", Permission.VIEW,
+            _("Maintenance by calendar, parts counted or run hours, with a checklist."), _("Maintenance")),
     NavItem(_("Report a breakdown"), MAINTENANCE_REPORT, "siren", Permission.RUN_JOBS,
             _("Tell maintenance a machine is broken, with a photo."), _("Maintenance")),
     NavItem(_("Workflows"), ADMIN_WORKFLOWS, "workflow", Permission.CONFIGURE,

@@ -3,7 +3,8 @@ days/weeks/months (calendar), every N parts counted on the machine (good + scrap
 and machine ingest alike: both write the same production events), or every N run hours (working time of the
 plant calendar minus the machine's stops).
 
-    create_plan / list_plans / set_plan_active
+    create_plan / update_plan / list_plans / set_plan_active
+    next_due(session, actor, plan_id, *, now)   when the plan falls due next on one of its machines
     generate_due(session, *, now) -> int        the system job: tickets for every plan and machine that is due
     ticket_done(session, ticket)                a plan's ticket closed: count again from its resolution
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import calendar as pycal
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
@@ -69,7 +71,8 @@ class PlanRead(BaseModel):
     is_active: bool
 
 
-def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: datetime) -> PlanRead:
+def _checked(session: Session, actor: Actor, data: PlanCreate) -> tuple[int, dict[str, Any]]:
+    """The plan's plant (MAINTAIN required there) and its validated column values."""
     target: Machine | WorkCenter
     if data.machine_id is not None and data.work_center_id is None:
         target = get_scoped(session, actor, Machine, data.machine_id, "Machine")
@@ -96,18 +99,60 @@ def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: dateti
         problems["checklist"] = "At most 100 items of 200 characters."
     check(problems)
     check_priority(data.priority)
-    plan = MaintenancePlan(organization_id=actor.organization_id, plant_id=target.plant_id,
-                           machine_id=data.machine_id, work_center_id=data.work_center_id, name=data.name.strip(),
-                           trigger=data.trigger, interval=data.interval,
-                           unit=data.unit if data.trigger == "calendar" else ("parts" if data.trigger == "count"
-                                                                             else "hours"),
-                           lead_days=data.lead_days, duration_minutes=data.duration_minutes, priority=data.priority,
-                           checklist=items, anchor_at=data.anchor_at or now)
+    unit = data.unit if data.trigger == "calendar" else ("parts" if data.trigger == "count" else "hours")
+    return target.plant_id, {"machine_id": data.machine_id, "work_center_id": data.work_center_id,
+                             "name": data.name.strip(), "trigger": data.trigger, "interval": data.interval,
+                             "unit": unit, "lead_days": data.lead_days, "duration_minutes": data.duration_minutes,
+                             "priority": data.priority, "checklist": items}
+
+
+def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: datetime) -> PlanRead:
+    plant_id, values = _checked(session, actor, data)
+    plan = MaintenancePlan(organization_id=actor.organization_id, plant_id=plant_id, anchor_at=data.anchor_at or now,
+                           **values)
     session.add(stamp_new(plan, actor, now))
     session.flush()
     announce(session, actor, "maintenance_plan", plan.id, "create", data.model_dump(mode="json"), now=now,
              plant_id=plan.plant_id)
     return PlanRead.model_validate(plan.model_dump())
+
+
+def update_plan(session: Session, actor: Actor, plan_id: int, data: PlanCreate, *, now: datetime) -> PlanRead:
+    """Change a plan in place (its machines keep counting from where they stand; `anchor_at` when given).
+    The machine or class must stay in the plan's plant."""
+    plan = get_scoped(session, actor, MaintenancePlan, plan_id, "Plan", for_update=True)
+    require_maintain(actor, plan.plant_id)
+    plant_id, values = _checked(session, actor, data)
+    if plant_id != plan.plant_id:
+        raise Invalid(fields={"machine_id": "Choose a machine or class of the plan's plant."})
+    if data.anchor_at is not None:
+        values["anchor_at"] = data.anchor_at
+    changes = {k: {"before": getattr(plan, k), "after": v} for k, v in values.items() if getattr(plan, k) != v}
+    for key, change in changes.items():
+        setattr(plan, key, change["after"])
+    if changes:
+        session.add(stamp(plan, actor, now))
+        shown = {k: {side: v.isoformat() if isinstance(v, datetime) else v for side, v in c.items()}
+                 for k, c in changes.items()}
+        announce(session, actor, "maintenance_plan", plan.id, "update", shown, now=now, plant_id=plan.plant_id)
+    return PlanRead.model_validate(plan.model_dump())
+
+
+def next_due(session: Session, actor: Actor, plan_id: int, *, now: datetime) -> datetime | None:
+    """The earliest time the plan falls due on one of its machines that has no open ticket from it (usage plans:
+    projected at the rate so far; None when nothing is counted yet or every machine has its ticket)."""
+    plan = get_scoped(session, actor, MaintenancePlan, plan_id, "Plan")
+    states = {r.machine_id: r for r in session.exec(select(MaintenancePlanMachine).where(
+        MaintenancePlanMachine.plan_id == plan.id)).all()}
+    dues = []
+    for machine in _machines(session, plan):
+        state = states.get(pk(machine))
+        if state is not None and state.open_ticket_id is not None:
+            continue
+        due = due_time(session, plan, machine, state.since if state else plan.anchor_at, now)
+        if due is not None:
+            dues.append(due)
+    return min(dues, default=None)
 
 
 def list_plans(session: Session, actor: Actor, *, plant_id: int | None = None) -> list[PlanRead]:

@@ -8,6 +8,7 @@ from sqlmodel import select
 from models.maintenance import MaintenanceTicket
 from rxapp.pages.maintenance.floor import report_page
 from rxapp.state.maintenance.floor import ReportState
+from rxapp.state.maintenance.plans import MaintenancePlansState
 from rxapp.state.maintenance.tickets import MaintenanceTicketsState
 from services.config import custom_fields
 from services.config.custom_fields import CustomFieldCreate
@@ -53,3 +54,40 @@ async def test_ticket_forms_carry_the_custom_fields_of_maintenance_tickets(engin
     other = await signed_in(engine, MaintenanceTicketsState, "tech.b.ui")
     await run(other.load(), other)
     assert other.custom_inputs == [] and other.rows == []
+
+
+async def test_preventive_plans_are_created_edited_and_switched_with_next_due(engine, session, world):
+    machine_id = _shop(session, world)[0]
+    page = await signed_in(engine, MaintenancePlansState, "tech.ui")
+    await run(page.enter(), page)
+    assert page.plant_id == str(world.plant1) and page.rows == [] and f"m:{machine_id}" in [o.value for o in page.targets]
+    await run(page.open_new(), page)
+    form = {"name": "Lubricate spindle", "target": f"m:{machine_id}", "trigger": "calendar", "interval": "x",
+            "unit": "weeks", "lead_days": "3", "duration_minutes": "45", "priority": "medium",
+            "checklist": "Grease nipple 1\n\nGrease nipple 2"}
+    events = await run(page.save(form), page)
+    assert page.form_open and page.form_errors == {"interval": "Use a whole number."} and toasts(events, "error")
+    events = await run(page.save({**form, "interval": "0"}), page)
+    assert page.form_errors == {"interval": "Use a whole number from 1."}
+    await run(page.save({**form, "interval": "2"}), page)
+    assert not page.form_open
+    [row] = page.rows
+    assert (row.name, row.every, row.checklist_size, row.is_active) == ("Lubricate spindle", "every 2 weeks", 2, True)
+    assert row.next_due.endswith("UTC") and row.target != "" and not row.target.startswith("Class")
+    await run(page.open_edit(row.id), page)
+    assert (page.form.interval, page.form.checklist, page.form.target) == (
+        "2", "Grease nipple 1\nGrease nipple 2", f"m:{machine_id}")
+    await run(page.save({**form, "interval": "500", "trigger": "count", "checklist": "Check belt"}), page)
+    [row] = page.rows
+    assert (row.every, row.checklist_size, row.next_due) == ("every 500 parts", 1, "–")
+    await run(page.set_active(row.id, False), page)
+    assert page.rows[0].is_active is False
+    other = await signed_in(engine, MaintenancePlansState, "tech.b.ui")
+    await run(other.enter(), other)
+    assert other.rows == [] and other.targets == []
+    events = await run(other.open_edit(row.id), other)
+    assert toasts(events, "error") == ["Plan not found."] and not other.form_open
+    events = await run(other.set_active(row.id, True), other)
+    assert toasts(events, "error") == ["Plan not found."]
+    events = await run(other.save({**form, "interval": "1"}), other)
+    assert other.form_errors == {} and toasts(events, "error") == ["Machine not found."]
