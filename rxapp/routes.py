@@ -66,6 +66,7 @@ MAINTENANCE_MY = "/maintenance/my"
 MAINTENANCE_REPORT = "/maintenance/report"
 MAINTENANCE_MACHINE = "/maintenance/machine"
 MAINTENANCE_PLANS = "/maintenance/plans"
+MAINTENANCE_PARTS = "/maintenance/parts"
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ NAV: list[NavItem] = [
             _("Corrective and preventive tickets of your plants."), _("Maintenance")),
     NavItem(_("Preventive plans"), MAINTENANCE_PLANS, "calendar-clock", Permission.VIEW,
             _("Maintenance by calendar, parts counted or run hours, with a checklist."), _("Maintenance")),
+    NavItem(_("Spare parts"), MAINTENANCE_PARTS, "package", Permission.VIEW,
+            _("Stock per storage location, receipts, issues to tickets and what to reorder."), _("Maintenance")),
     NavItem(_("Report a breakdown"), MAINTENANCE_REPORT, "siren", Permission.RUN_JOBS,
             _("Tell maintenance a machine is broken, with a photo."), _("Maintenance")),
     NavItem(_("Workflows"), ADMIN_WORKFLOWS, "workflow", Permission.CONFIGURE,

@@ -25,6 +25,7 @@ from rxapp.pages.kpi.andon import andon_page
 from rxapp.pages.kpi.dashboard import dashboard_page
 from rxapp.pages.maintenance.dashboard import maintenance_dashboard_page
 from rxapp.pages.maintenance.floor import my_tickets_page, report_page
+from rxapp.pages.maintenance.parts import maintenance_parts_page
 from rxapp.pages.maintenance.plans import maintenance_plans_page
 from rxapp.pages.maintenance.tickets import machine_history_page, maintenance_ticket_page, maintenance_tickets_page
 from rxapp.pages.master.calendars import calendars_page
@@ -72,6 +73,7 @@ from rxapp.state.kpi.andon import AndonState
 from rxapp.state.kpi.dashboard import DashboardState
 from rxapp.state.maintenance.dashboard import MaintenanceDashboardState
 from rxapp.state.maintenance.floor import MyTicketsState, ReportState
+from rxapp.state.maintenance.parts import MaintenancePartsState
 from rxapp.state.maintenance.plans import MaintenancePlansState
 from rxapp.state.maintenance.tickets import MachineHistoryState, MaintenanceTicketsState, MaintenanceTicketState
 from rxapp.state.master.boms import BomState
@@ -203,6 +205,8 @@ _guarded(my_tickets_page, routes.MAINTENANCE_MY, _("My tickets"), Permission.MAI
 _guarded(report_page, routes.MAINTENANCE_REPORT, _("Report a breakdown"), Permission.VIEW, ReportState.enter)
 _guarded(maintenance_plans_page, routes.MAINTENANCE_PLANS, _("Preventive plans"), Permission.VIEW,
          MaintenancePlansState.enter)
+_guarded(maintenance_parts_page, routes.MAINTENANCE_PARTS, _("Spare parts"), Permission.VIEW,
+         MaintenancePartsState.enter)
 _guarded(machine_history_page, routes.MAINTENANCE_MACHINE, _("Machine history"), Permission.VIEW,
          MachineHistoryState.enter)
 _guarded(workflows_page, routes.ADMIN_WORKFLOWS, _("Workflows"), Permission.CONFIGURE, WorkflowsAdminState.enter)

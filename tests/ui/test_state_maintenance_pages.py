@@ -8,6 +8,7 @@ from sqlmodel import select
 from models.maintenance import MaintenanceTicket
 from rxapp.pages.maintenance.floor import report_page
 from rxapp.state.maintenance.floor import ReportState
+from rxapp.state.maintenance.parts import MaintenancePartsState
 from rxapp.state.maintenance.plans import MaintenancePlansState
 from rxapp.state.maintenance.tickets import MaintenanceTicketsState
 from services.config import custom_fields
@@ -15,7 +16,7 @@ from services.config.custom_fields import CustomFieldCreate
 from services.core.db import transaction
 from tests.factories.org import make_user
 from tests.factories.production import make_line
-from tests.ui.conftest import run, signed_in, toasts
+from tests.ui.conftest import download_bytes, run, signed_in, toasts
 
 
 def _shop(session, world):
@@ -91,3 +92,43 @@ async def test_preventive_plans_are_created_edited_and_switched_with_next_due(en
     assert toasts(events, "error") == ["Plan not found."]
     events = await run(other.save({**form, "interval": "1"}), other)
     assert other.form_errors == {} and toasts(events, "error") == ["Machine not found."]
+
+
+async def test_spare_parts_receive_issue_minimum_and_reorder_list(engine, session, world):
+    machine_id = _shop(session, world)[0]
+    tickets = await signed_in(engine, MaintenanceTicketsState, "tech.ui")
+    await run(tickets.save({"machine_id": str(machine_id), "title": "Bearing worn", "priority": "high"}), tickets)
+    page = await signed_in(engine, MaintenancePartsState, "tech.ui")
+    await run(page.enter(), page)
+    assert page.plant_id == str(world.plant1) and page.parts == [] and len(page.ticket_options) == 1
+    await run(page.open_form("part"), page)
+    events = await run(page.save({"code": "BRG 6204", "name": "Bearing 6204", "unit_cost": "4.5"}), page)
+    assert page.mode == "part" and page.form_errors == {"code": "Use up to 32 letters, digits, '.', '-' or '_'."}
+    assert toasts(events, "error")
+    await run(page.save({"code": "BRG-6204", "name": "Bearing 6204", "unit_cost": "4.50"}), page)
+    assert page.mode == "" and [(p.code, p.unit_cost, p.on_hand) for p in page.parts] == [("BRG-6204", "4.5", 0)]
+    part = str(page.parts[0].id)
+    await run(page.open_form("receive"), page)
+    await run(page.save({"part_id": part, "location": "Shelf A3", "quantity": "10"}), page)
+    await run(page.open_form("minimum"), page)
+    await run(page.save({"part_id": part, "location": "Shelf A3", "min_quantity": "8"}), page)
+    await run(page.open_form("issue"), page)
+    events = await run(page.save({"ticket_id": page.ticket_options[0].value, "part_id": part, "location": "Shelf A3",
+                                  "quantity": "11"}), page)
+    assert toasts(events, "error") == ["Only 10 pc of BRG-6204 at Shelf A3."] and page.mode == "issue"
+    await run(page.save({"ticket_id": page.ticket_options[0].value, "part_id": part, "location": "Shelf A3",
+                         "quantity": "3"}), page)
+    assert [(r.location, r.quantity, r.min_quantity, r.below_minimum) for r in page.stock] == [("Shelf A3", 7, 8, True)]
+    assert [r.code for r in page.reorder] == ["BRG-6204"] and page.parts[0].on_hand == 7
+    csv = download_bytes(await run(page.export("csv", True), page)).decode()
+    assert "BRG-6204" in csv and "Shelf A3" in csv
+    other = await signed_in(engine, MaintenancePartsState, "tech.b.ui")
+    await run(other.enter(), other)
+    assert other.parts == [] and other.stock == [] and other.ticket_options == []
+    await run(other.open_form("issue"), other)
+    events = await run(other.save({"ticket_id": page.ticket_options[0].value, "part_id": part,
+                                   "location": "Shelf A3", "quantity": "1"}), other)
+    assert toasts(events, "error") == ["Maintenance ticket not found."]
+    await run(other.open_form("receive"), other)
+    events = await run(other.save({"part_id": part, "location": "Shelf A3", "quantity": "1"}), other)
+    assert toasts(events, "error") == ["Spare part not found."]
