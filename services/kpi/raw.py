@@ -183,7 +183,7 @@ def _inputs(session: Session, actor: Actor, machine_id: int, start: datetime, en
     reasons = {r.id: r for r in session.exec(select(ReasonCode).where(col(ReasonCode.id).in_(reason_ids))).all()} \
         if reason_ids else {}
     op_ids = {e.operation_id for e in counts if e.operation_id is not None}
-    ideal = _ideal_cycles(session, machine.id, op_ids)
+    ideal = _ideal_cycles(session, pk(machine), op_ids)
 
     stops, stop_reads, stop_event_ids = [], [], []
     for started, ended in _pair(downtime):
@@ -203,7 +203,7 @@ def _inputs(session: Session, actor: Actor, machine_id: int, start: datetime, en
 
     count_rows, scraps = [], []
     for e in sorted(counts, key=_order):
-        cycle = Decimal(ideal.get(e.operation_id, Decimal(0)))
+        cycle = ideal.get(e.operation_id or 0, Decimal(0))
         count_rows.append(kpi_math.Count(at=e.occurred_at, good=e.quantity_good, scrap=e.quantity_scrap,
                                          ideal_cycle_seconds=cycle, key=e.id))
         if e.quantity_scrap:

@@ -128,7 +128,8 @@ class LossRow(BaseModel):
     loss_category: LossCategory | None
     minutes: float
     minutes_exact: str
-    cumulative_percent: Decimal | None
+    stops: int | None = None                   # a stop row: its stops with working time in the window
+    cumulative_percent: Decimal | None         # of minutes
 
 
 class CategoryRow(BaseModel):

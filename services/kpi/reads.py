@@ -4,7 +4,7 @@ never from a scan of the raw events:
     kpi_summary(session, actor, *, plant_id, start, end, department_id=None, machine_id=None, shift_id=None,
                 now) -> KpiSummary                 A, P, Q, OEE with every intermediate figure, per machine too
     oee_trend(..., bucket="hour"|"shift"|"day"|"week") -> OeeTrend   buckets in the plant's time zone
-    loss_pareto(...) -> LossPareto                 loss minutes by reason and as the six big losses
+    loss_pareto(...) -> LossPareto                 loss minutes (and stop counts) by reason, and as the six big losses
     fpy_by_product_step(...) -> YieldReport        FPY per product and routing step, RTY per product
     otd_trend(session, actor, *, plant_id, start: date, end: date, bucket=, by="line"|"order", now) -> OtdTrend
     wip_summary(session, actor, *, plant_id) -> WipSummary
@@ -74,6 +74,7 @@ from services.kpi.scope import (
     reasons,
     resolve_scope,
     shift_occurrences,
+    stop_counts,
     stop_sums,
     total_us,
 )
@@ -280,7 +281,8 @@ def loss_pareto(session: Session, actor: Actor, *, plant_id: int, start: datetim
                 department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
                 now: datetime) -> LossPareto:
     """Loss minutes by reason (unplanned stops in working time; scrap as the ideal time spent on it; the speed
-    loss as run time minus ideal time), largest first, and grouped as the six big losses."""
+    loss as run time minus ideal time), largest first, and grouped as the six big losses. A stop reason's row
+    also counts its stops (those with working time in the window), so the Pareto can rank by either."""
     scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
                           machine_id=machine_id, shift_id=shift_id, now=now)
     stops: dict[int, int] = defaultdict(int)
@@ -295,32 +297,33 @@ def loss_pareto(session: Session, actor: Actor, *, plant_id: int, start: datetim
         if scrap:
             scraps[reason_key] += int(ideal) - int(good_ideal)
     info = reasons(session, actor, list(stops) + list(scraps))
-    losses: list[tuple[str, int | None, Fraction]] = []
+    counts = stop_counts(session, scope)
+    losses: list[tuple[str, int | None, Fraction, int | None]] = []
     for reason_key, us in stops.items():
         whole.add_stop(is_planned(info, reason_key), us)
         if not is_planned(info, reason_key) and us:
-            losses.append(("stop", reason_key or None, Fraction(us, 60_000_000)))
-    losses += [("scrap", k or None, Fraction(ms, 60_000)) for k, ms in scraps.items() if ms]
+            losses.append(("stop", reason_key or None, Fraction(us, 60_000_000), counts.get(reason_key, 0)))
+    losses += [("scrap", k or None, Fraction(ms, 60_000), None) for k, ms in scraps.items() if ms]
     figures = figures_of(whole, len(scope.machines) * total_us(scope.working()))
     speed = kpi_math.seconds(figures.run_time) - figures.ideal_time
     if speed > 0:
-        losses.append(("speed", None, speed / 60))
+        losses.append(("speed", None, speed / 60, None))
     return _pareto(scope, losses, info)
 
 
 def _pareto(scope: Scope, losses: list, info: dict) -> LossPareto:
     losses.sort(key=lambda r: (-r[2], r[0], r[1] or 0))
-    total = sum((m for _k, _r, m in losses), Fraction(0))
+    total = sum((m for _k, _r, m, _n in losses), Fraction(0))
     rows, running = [], Fraction(0)
     by_category: defaultdict[LossCategory | None, Fraction] = defaultdict(Fraction)
-    for kind, reason_id, minutes in losses:
+    for kind, reason_id, minutes, stop_count in losses:
         running += minutes
         reason = info.get(reason_id)
         category = (LossCategory.REDUCED_SPEED if kind == "speed" else reason.loss_category if reason else None)
         by_category[category] += minutes
         rows.append(LossRow(kind=kind, reason_code_id=reason_id, reason=reason.code if reason else None,
                             reason_name=reason.name if reason else None, loss_category=category,
-                            minutes=float(minutes), minutes_exact=exact(minutes),
+                            minutes=float(minutes), minutes_exact=exact(minutes), stops=stop_count,
                             cumulative_percent=kpi_math.display(running / total)))
     categories = [CategoryRow(loss_category=c, minutes=float(m), minutes_exact=exact(m),
                               percent=kpi_math.display(m / total))

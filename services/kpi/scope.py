@@ -11,6 +11,7 @@ rollups, never the raw events; an open stop (no end yet) is clipped to working t
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -240,6 +241,20 @@ def open_stops(session: Session, scope: Scope) -> list[KpiStop]:
     t = table_of(KpiStop)
     return list(session.exec(select(KpiStop).where(*_machine_filter(scope, t), col(KpiStop.end_at).is_(None),
                                                    KpiStop.start_at < scope.limit)).all())
+
+
+def stop_counts(session: Session, scope: Scope) -> dict[int, int]:
+    """reason key -> how many stops (closed or open) have working time of the scope inside its window: the stops
+    whose minutes `stop_sums` and `open_stop_pieces` add up."""
+    t = table_of(KpiStop)
+    rows = session.execute(sa.select(t.c.reason_key, t.c.start_at, t.c.end_at).where(
+        *_machine_filter(scope, t), t.c.start_at < scope.limit,
+        sa.or_(t.c.end_at.is_(None), t.c.end_at > scope.start))).all()
+    counts: dict[int, int] = defaultdict(int)
+    for reason_key, start_at, end_at in rows:
+        if scope.working(start_at, scope.limit if end_at is None else end_at):
+            counts[reason_key] += 1
+    return dict(counts)
 
 
 def open_stop_pieces(scope: Scope, stop: KpiStop, bucket_of: Callable[[datetime], Hashable] | None = None

@@ -50,6 +50,27 @@ def test_the_summary_of_the_shift_over_http(client, world, floor, as_user):
             f["oee"], f["oee_percent"]) == (390.0, 375.0, "25/26", "23/25", "68/69", "34/39", "87.2")
 
 
+def test_the_pareto_counts_stops_beside_minutes(session, client, world, floor, as_user):
+    # Three more breakdowns: 07:00-07:05 (5 min), 12:05-12:20 inside the 12:00-12:30 break (no working time, no
+    # stop counted), 13:00-13:02 (2 min); with 08:50-09:20 (15 min in working time) BRK has 3 stops, 22 min.
+    # Run time 390 - 22 = 368 min, ideal time 690 x 30 s = 345 min: the speed loss is 23 min.
+    brk = floor.line.downtime_reason_id
+    with transaction(session):
+        rollups.apply(session, insert_events(session, floor, world, [
+            (EventKind.DOWNTIME_STARTED, at(7), 0, 0, brk), (EventKind.DOWNTIME_ENDED, at(7, 5), 0, 0, None),
+            (EventKind.DOWNTIME_STARTED, at(12, 5), 0, 0, brk), (EventKind.DOWNTIME_ENDED, at(12, 20), 0, 0, None),
+            (EventKind.DOWNTIME_STARTED, at(13), 0, 0, brk), (EventKind.DOWNTIME_ENDED, at(13, 2), 0, 0, None)]))
+    params = {"plant_id": world.plant1, "machine_id": floor.machine_id, **WINDOW}
+    response = client.get("/kpi/pareto", params=params, headers=as_user("planner.one"))
+    assert response.status_code == 200, response.text
+    assert [(r["kind"], r["reason_code_id"], r["minutes"], r["stops"]) for r in response.json()["rows"]] == [
+        ("speed", None, 23.0, None), ("stop", brk, 22.0, 3), ("scrap", floor.line.scrap_reason_id, 5.0, None)]
+    exported = client.get("/kpi/pareto", params={**params, "format": "csv"}, headers=as_user("planner.one"))
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [(r["Kind"], r["Minutes"], r["Stops"]) for r in rows] == [("speed", "23.0", ""), ("stop", "22.0", "3"),
+                                                                     ("scrap", "5.0", "")]
+
+
 def test_trend_pareto_fpy_and_events_export_as_csv(client, world, floor, as_user):
     headers = as_user("planner.one")
     base = {"plant_id": world.plant1, "machine_id": floor.machine_id, **WINDOW}

@@ -79,7 +79,8 @@ def trend(actor: CurrentActor, plant_id: int, start: Start, end: End,
 
 
 @router.get("/pareto", response_model=LossPareto, responses=EXPORTABLE,
-            summary="Loss minutes by reason, largest first, and as the six big losses")
+            summary="Loss minutes (and, for stop reasons, the number of stops) by reason, largest first, and as "
+                    "the six big losses")
 def pareto(actor: CurrentActor, plant_id: int, start: Start, end: End, department_id: int | None = None,
            machine_id: int | None = None, shift_id: int | None = None, format: Format = "json"):
     with db_session() as s, transaction(s):
@@ -88,7 +89,7 @@ def pareto(actor: CurrentActor, plant_id: int, start: Start, end: End, departmen
     if format == "json":
         return result
     return listing(result.rows, [("kind", "Kind"), ("reason", "Reason"), ("reason_name", "Name"),
-                                 ("loss_category", "Loss category"), ("minutes", "Minutes"),
+                                 ("loss_category", "Loss category"), ("minutes", "Minutes"), ("stops", "Stops"),
                                  ("cumulative_percent", "Cumulative %")], format, "loss-pareto")
 
 
