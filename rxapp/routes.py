@@ -67,6 +67,7 @@ MAINTENANCE_REPORT = "/maintenance/report"
 MAINTENANCE_MACHINE = "/maintenance/machine"
 MAINTENANCE_PLANS = "/maintenance/plans"
 MAINTENANCE_PARTS = "/maintenance/parts"
+MAINTENANCE_SETTINGS = "/maintenance/settings"
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,8 @@ NAV: list[NavItem] = [
             _("Maintenance by calendar, parts counted or run hours, with a checklist."), _("Maintenance")),
     NavItem(_("Spare parts"), MAINTENANCE_PARTS, "package", Permission.VIEW,
             _("Stock per storage location, receipts, issues to tickets and what to reorder."), _("Maintenance")),
+    NavItem(_("Maintenance settings"), MAINTENANCE_SETTINGS, "settings-2", Permission.MAINTAIN,
+            _("SLA targets, the escalation team and automatic tickets per plant."), _("Maintenance")),
     NavItem(_("Report a breakdown"), MAINTENANCE_REPORT, "siren", Permission.RUN_JOBS,
             _("Tell maintenance a machine is broken, with a photo."), _("Maintenance")),
     NavItem(_("Workflows"), ADMIN_WORKFLOWS, "workflow", Permission.CONFIGURE,

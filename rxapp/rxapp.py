@@ -27,6 +27,7 @@ from rxapp.pages.maintenance.dashboard import maintenance_dashboard_page
 from rxapp.pages.maintenance.floor import my_tickets_page, report_page
 from rxapp.pages.maintenance.parts import maintenance_parts_page
 from rxapp.pages.maintenance.plans import maintenance_plans_page
+from rxapp.pages.maintenance.settings import maintenance_settings_page
 from rxapp.pages.maintenance.tickets import machine_history_page, maintenance_ticket_page, maintenance_tickets_page
 from rxapp.pages.master.calendars import calendars_page
 from rxapp.pages.master.customers import customers_page
@@ -75,6 +76,7 @@ from rxapp.state.maintenance.dashboard import MaintenanceDashboardState
 from rxapp.state.maintenance.floor import MyTicketsState, ReportState
 from rxapp.state.maintenance.parts import MaintenancePartsState
 from rxapp.state.maintenance.plans import MaintenancePlansState
+from rxapp.state.maintenance.settings import MaintenanceSettingsState
 from rxapp.state.maintenance.tickets import MachineHistoryState, MaintenanceTicketsState, MaintenanceTicketState
 from rxapp.state.master.boms import BomState
 from rxapp.state.master.calendars import CalendarsState
@@ -207,6 +209,8 @@ _guarded(maintenance_plans_page, routes.MAINTENANCE_PLANS, _("Preventive plans")
          MaintenancePlansState.enter)
 _guarded(maintenance_parts_page, routes.MAINTENANCE_PARTS, _("Spare parts"), Permission.VIEW,
          MaintenancePartsState.enter)
+_guarded(maintenance_settings_page, routes.MAINTENANCE_SETTINGS, _("Maintenance settings"), Permission.VIEW,
+         MaintenanceSettingsState.enter)
 _guarded(machine_history_page, routes.MAINTENANCE_MACHINE, _("Machine history"), Permission.VIEW,
          MachineHistoryState.enter)
 _guarded(workflows_page, routes.ADMIN_WORKFLOWS, _("Workflows"), Permission.CONFIGURE, WorkflowsAdminState.enter)

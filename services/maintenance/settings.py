@@ -3,6 +3,7 @@ ticket automatically when a machine has been down too long.
 
     set_sla_target / sla_targets            response and resolution minutes of working time, warning, pause flag
     set_team / team                         maintenance lead and plant manager (SLA escalations)
+    escalation_candidates / in_working_time who may be the plant manager; whether the clocks skip non-working time
     create_auto_rule / auto_rules / set_auto_rule_active
     raise_for_long_stops(session, *, now)   the system job: a ticket per stop past its rule's threshold
 
@@ -21,12 +22,12 @@ from sqlmodel import Session, col, select
 from models.base import pk
 from models.maintenance import MaintenanceAutoRule, MaintenanceSlaTarget, MaintenanceStopLink, MaintenanceTeam
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
-from models.user import User
+from models.user import User, UserPlantAccess
 from services.core.access import Actor, Permission, require
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.maintenance.common import check_priority, is_technician, require_maintain
-from services.maintenance.sla import DEFAULT_TARGETS, PRIORITIES
+from services.maintenance.sla import DEFAULT_TARGETS, PRIORITIES, calendar_of
 from services.maintenance.tickets import create_ticket
 from services.master.common import announce, stamp, stamp_new, visible_plant
 from services.org.organizations import system_actor
@@ -111,6 +112,12 @@ def set_sla_target(session: Session, actor: Actor, plant_id: int, priority: str,
     return next(t for t in sla_targets(session, actor, pk(plant)) if t.priority == priority)
 
 
+def in_working_time(session: Session, actor: Actor, plant_id: int) -> bool:
+    """True when the plant's SLA clocks count working time of its shift calendar, False when they run 24/7."""
+    require(actor, Permission.VIEW)
+    return calendar_of(session, pk(visible_plant(session, actor, plant_id))) is not None
+
+
 # ---- the escalation team -------------------------------------------------------------------------
 
 def team(session: Session, actor: Actor, plant_id: int) -> TeamRead:
@@ -120,6 +127,16 @@ def team(session: Session, actor: Actor, plant_id: int) -> TeamRead:
     return TeamRead(plant_id=plant_id, lead_user_id=row.lead_user_id if row else None,
                     manager_user_id=row.manager_user_id if row else None,
                     manager_after_minutes=row.manager_after_minutes if row else 60)
+
+
+def escalation_candidates(session: Session, actor: Actor, plant_id: int) -> list[tuple[int, str]]:
+    """(user id, name) of the active people of the organization with access to the plant."""
+    require(actor, Permission.VIEW)
+    visible_plant(session, actor, plant_id)
+    rows = session.exec(select(User).join(UserPlantAccess, col(UserPlantAccess.user_id) == col(User.id)).where(
+        User.organization_id == actor.organization_id, User.is_active == True,  # noqa: E712
+        UserPlantAccess.plant_id == plant_id).order_by(col(User.username))).all()
+    return [(pk(u), u.full_name or u.username) for u in rows]
 
 
 def set_team(session: Session, actor: Actor, plant_id: int, *, lead_user_id: int | None,

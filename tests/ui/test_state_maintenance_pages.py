@@ -10,6 +10,7 @@ from rxapp.pages.maintenance.floor import report_page
 from rxapp.state.maintenance.floor import ReportState
 from rxapp.state.maintenance.parts import MaintenancePartsState
 from rxapp.state.maintenance.plans import MaintenancePlansState
+from rxapp.state.maintenance.settings import MaintenanceSettingsState
 from rxapp.state.maintenance.tickets import MaintenanceTicketsState
 from services.config import custom_fields
 from services.config.custom_fields import CustomFieldCreate
@@ -132,3 +133,44 @@ async def test_spare_parts_receive_issue_minimum_and_reorder_list(engine, sessio
     await run(other.open_form("receive"), other)
     events = await run(other.save({"part_id": part, "location": "Shelf A3", "quantity": "1"}), other)
     assert toasts(events, "error") == ["Spare part not found."]
+
+
+async def test_sla_targets_team_and_automatic_rules_per_plant(engine, session, world):
+    machine_id = _shop(session, world)[0]
+    page = await signed_in(engine, MaintenanceSettingsState, "tech.ui")
+    await run(page.enter(), page)
+    assert [t.priority for t in page.targets] == ["critical", "high", "medium", "low"]
+    assert not any(t.configured for t in page.targets) and page.lead_options and page.manager_options
+    await run(page.edit_target("high"), page)
+    events = await run(page.save_target({"response_minutes": "60", "resolution_minutes": "30", "warn_minutes": "10"}),
+                       page)
+    assert page.target_errors == {"resolution_minutes": "Resolution cannot be due before the response."}
+    assert toasts(events, "error") and page.editing == "high"
+    await run(page.save_target({"response_minutes": "15", "resolution_minutes": "240", "warn_minutes": "30",
+                                "pause_waiting_parts": "on"}), page)
+    high = next(t for t in page.targets if t.priority == "high")
+    assert (high.response_minutes, high.resolution_minutes, high.pause_waiting_parts, high.configured) == (
+        15, 240, True, True) and page.editing == ""
+    lead = page.lead_options[0].value
+    manager = next(o.value for o in page.manager_options if o.value != lead)
+    events = await run(page.save_team({"lead_user_id": lead, "manager_user_id": manager,
+                                       "manager_after_minutes": "-5"}), page)
+    assert page.team_errors == {"manager_after_minutes": "Use 0 to 43200 minutes."} and toasts(events, "error")
+    await run(page.save_team({"lead_user_id": lead, "manager_user_id": manager, "manager_after_minutes": "45"}), page)
+    assert (page.lead_user_id, page.manager_user_id, page.manager_after_minutes) == (lead, manager, "45")
+    events = await run(page.add_rule({"machine_id": str(machine_id), "threshold_minutes": "0", "priority": "high"}),
+                       page)
+    assert page.rule_errors == {"threshold_minutes": "Use 1 minute to 7 days."} and toasts(events, "error")
+    await run(page.add_rule({"machine_id": str(machine_id), "threshold_minutes": "20", "priority": "critical"}), page)
+    [rule] = page.rules
+    assert (rule.reason, rule.threshold_minutes, rule.priority, rule.is_active) == ("Any reason", 20, "critical", True)
+    await run(page.set_rule_active(rule.id, False), page)
+    assert page.rules[0].is_active is False
+    other = await signed_in(engine, MaintenanceSettingsState, "tech.b.ui")
+    await run(other.enter(), other)
+    assert other.rules == [] and str(machine_id) not in [o.value for o in other.machine_options]
+    events = await run(other.set_rule_active(rule.id, True), other)
+    assert toasts(events, "error") == ["Rule not found."]
+    other.plant_id = str(world.plant1)
+    await run(other.load(), other)
+    assert other.load_error == "Plant not found." and other.targets == []
