@@ -10,7 +10,7 @@ from decimal import InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from models.config import FieldType
 from models.user import User
@@ -92,7 +92,7 @@ def export_values(session: Session, actor: Actor, entity_type: str,
     user_ids = {v for c in customs for d in defs if d.field_type == FieldType.USER
                 for v in [(c or {}).get(d.key)] if isinstance(v, int)}
     names = dict(session.exec(select(User.id, func.coalesce(func.nullif(User.full_name, ""), User.username)).where(
-        User.id.in_(user_ids), User.organization_id == actor.organization_id)).all()) if user_ids else {}
+        col(User.id).in_(user_ids), User.organization_id == actor.organization_id)).all()) if user_ids else {}
     out = []
     for custom in customs:
         row = {}

@@ -35,7 +35,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from models.catalog import Product
 from models.config import CustomFieldDefinition, FieldType
@@ -138,7 +138,7 @@ def definitions(session: Session, actor: Actor, entity_type: str, *,
                                                 CustomFieldDefinition.entity_type == entity_type)
     if not include_retired:
         query = query.where(CustomFieldDefinition.is_active)
-    rows = session.exec(query.order_by(CustomFieldDefinition.position, CustomFieldDefinition.key)).all()
+    rows = session.exec(query.order_by(col(CustomFieldDefinition.position), col(CustomFieldDefinition.key))).all()
     return [_read(r) for r in rows]
 
 

@@ -25,10 +25,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
 
+from models.base import pk
 from models.config import EmailOutbox, OutboxStatus
 from services.core.db import db_session, transaction
+from services.core.errors import NotFound
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +89,7 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50) -> list[Outgo
     """Claim up to `limit` rows due now (pending, or sending with a lapsed lease); the caller commits."""
     query = (select(EmailOutbox).where(
         or_(EmailOutbox.status == OutboxStatus.PENDING, EmailOutbox.status == OutboxStatus.SENDING),
-        EmailOutbox.next_attempt_at <= now).order_by(EmailOutbox.next_attempt_at, EmailOutbox.id).limit(limit))
+        EmailOutbox.next_attempt_at <= now).order_by(col(EmailOutbox.next_attempt_at), col(EmailOutbox.id)).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = session.exec(query).all()
@@ -95,12 +97,14 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50) -> list[Outgo
         row.status, row.attempts, row.next_attempt_at = OutboxStatus.SENDING, row.attempts + 1, now + LEASE
         session.add(row)
     session.flush()
-    return [OutgoingMail(r.id, r.to_address, r.subject, r.body, r.attempts) for r in rows]
+    return [OutgoingMail(pk(r), r.to_address, r.subject, r.body, r.attempts) for r in rows]
 
 
 def record_result(session: Session, mail: OutgoingMail, error: str | None, *, now: datetime) -> OutboxStatus:
     """Mark one claimed row sent, or schedule its retry / give up; the caller commits."""
     row = session.get(EmailOutbox, mail.id)
+    if row is None:
+        raise NotFound("This outbox row is gone.")
     if error is None:
         row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, ""
     elif mail.attempts >= MAX_ATTEMPTS:
@@ -164,6 +168,7 @@ def _send_all(settings: SmtpSettings, batch: list[OutgoingMail]) -> dict[int, st
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    client: smtplib.SMTP
     if settings.tls == "ssl":
         client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
                                   context=ssl.create_default_context())

@@ -28,6 +28,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select, update
 
+from models.base import pk
 from models.config import EmailOutbox, Notification, NotificationPreference
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.config.events import EmailQueued, NotificationCreated, NotificationMarkedRead
@@ -85,7 +86,7 @@ def notify(session: Session, *, organization_id: int, title: str, body: str = ""
         raise Invalid(fields={"roles": "Use role names such as quality or supervisor."}) from None
     recipients = _recipients(session, organization_id, set(user_ids), wanted_roles, plant_id)
     prefs = _preferences(session, recipients, kind)
-    emails = dict(session.exec(select(User.id, User.email).where(User.id.in_(recipients))).all()) if recipients else {}
+    emails = dict(session.exec(select(User.id, User.email).where(col(User.id).in_(recipients))).all()) if recipients else {}
     created: dict[int, Notification] = {}
     for user_id in recipients:
         if prefs[user_id][0]:
@@ -97,13 +98,13 @@ def notify(session: Session, *, organization_id: int, title: str, body: str = ""
     mailed = [u for u in recipients if prefs[u][1] and emails.get(u)]
     for user_id in mailed:
         note = created.get(user_id)
-        session.add(EmailOutbox(organization_id=organization_id, user_id=user_id, to_address=emails[user_id],
+        session.add(EmailOutbox(organization_id=organization_id, user_id=user_id, to_address=emails[user_id] or "",
                                 notification_id=note.id if note else None, subject=title,
                                 body=_email_body(body, link), next_attempt_at=now, created_at=now))
     session.flush()
     for note in created.values():
         record(session, NotificationCreated(organization_id=organization_id, plant_id=plant_id, at=now,
-                                            notification_id=note.id, user_id=note.user_id, kind=kind, title=title))
+                                            notification_id=pk(note), user_id=note.user_id, kind=kind, title=title))
     if mailed:
         record(session, EmailQueued(organization_id=organization_id, at=now))
     return recipients
@@ -116,9 +117,9 @@ def list_notifications(session: Session, actor: Actor, *, unread_only: bool = Fa
     query = select(Notification).where(Notification.user_id == user_id,
                                        Notification.organization_id == actor.organization_id)
     if unread_only:
-        query = query.where(Notification.read_at.is_(None))
+        query = query.where(col(Notification.read_at).is_(None))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Notification.created_at.desc(), Notification.id.desc())
+    rows = session.exec(query.order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
                         .offset(offset).limit(min(max(limit, 1), 500))).all()
     return [_read(n) for n in rows], total
 
@@ -127,7 +128,7 @@ def unread_count(session: Session, actor: Actor) -> int:
     user_id = _user(actor)
     return session.exec(select(func.count()).select_from(Notification).where(
         Notification.user_id == user_id, Notification.organization_id == actor.organization_id,
-        Notification.read_at.is_(None))).one()
+        col(Notification.read_at).is_(None))).one()
 
 
 def mark_read(session: Session, actor: Actor, notification_id: int, *, now: datetime) -> NotificationRead:
@@ -139,15 +140,15 @@ def mark_read(session: Session, actor: Actor, notification_id: int, *, now: date
         note.read_at = now
         session.add(note)
         session.flush()
-        _announce_read(session, actor, [note.id])
+        _announce_read(session, actor, [pk(note)])
     return _read(note)
 
 
 def mark_all_read(session: Session, actor: Actor, *, now: datetime) -> int:
     user_id = _user(actor)
     result = session.exec(update(Notification).where(
-        Notification.user_id == user_id, Notification.organization_id == actor.organization_id,
-        Notification.read_at.is_(None)).values(read_at=now))
+        col(Notification.user_id) == user_id, col(Notification.organization_id) == actor.organization_id,
+        col(Notification.read_at).is_(None)).values(read_at=now))
     if result.rowcount:
         _announce_read(session, actor, [])
     return result.rowcount
@@ -186,21 +187,21 @@ def _recipients(session: Session, organization_id: int, user_ids: set[int], role
     found: set[int] = set()
     active = select(User.id).where(User.organization_id == organization_id, User.is_active)
     if user_ids:
-        found |= set(session.exec(active.where(User.id.in_(user_ids))).all())
+        found |= {u for u in session.exec(active.where(col(User.id).in_(user_ids))).all() if u is not None}
     if roles:
-        query = active.join(RoleAssignment, RoleAssignment.user_id == User.id).where(RoleAssignment.role.in_(roles))
+        query = active.join(RoleAssignment, col(RoleAssignment.user_id) == User.id).where(col(RoleAssignment.role).in_(roles))
         if plant_id is not None:
             admins = select(RoleAssignment.user_id).where(RoleAssignment.role == Role.ADMIN)
             at_plant = select(UserPlantAccess.user_id).where(UserPlantAccess.plant_id == plant_id)
-            query = query.where(or_(User.id.in_(admins), User.id.in_(at_plant)))
-        found |= set(session.exec(query).all())
+            query = query.where(or_(col(User.id).in_(admins), col(User.id).in_(at_plant)))
+        found |= {u for u in session.exec(query).all() if u is not None}
     return sorted(found)
 
 
 def _preferences(session: Session, user_ids: list[int], kind: str) -> dict[int, tuple[bool, bool]]:
     _, in_app, email = KINDS.get(kind, (kind, True, False))
     chosen = {p.user_id: (p.in_app, p.email) for p in session.exec(select(NotificationPreference).where(
-        NotificationPreference.user_id.in_(user_ids), NotificationPreference.kind == kind)).all()} if user_ids else {}
+        col(NotificationPreference.user_id).in_(user_ids), NotificationPreference.kind == kind)).all()} if user_ids else {}
     return {u: chosen.get(u, (in_app, email)) for u in user_ids}
 
 
@@ -248,11 +249,11 @@ def notify_people(session: Session, *, organization_id: int, title: str, body: s
 
 def _role_members(session: Session, organization_id: int, roles, plant_id: int | None) -> list[int]:
     """Active users holding one of `roles` who may work at `plant_id` (admins reach every plant)."""
-    query = select(User.id).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
+    query = select(User.id).join(RoleAssignment, col(RoleAssignment.user_id) == User.id).where(
         User.organization_id == organization_id, User.is_active == True,  # noqa: E712
         col(RoleAssignment.role).in_([str(r) for r in roles]))
     if plant_id is not None:
         admins = select(RoleAssignment.user_id).where(RoleAssignment.role == Role.ADMIN)
         at_plant = select(UserPlantAccess.user_id).where(UserPlantAccess.plant_id == plant_id)
         query = query.where(or_(col(User.id).in_(admins), col(User.id).in_(at_plant)))
-    return list(dict.fromkeys(session.exec(query).all()))
+    return list(dict.fromkeys(u for u in session.exec(query).all() if u is not None))

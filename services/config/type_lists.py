@@ -36,8 +36,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.config import (
     DEFAULT_TYPE_LISTS,
     CustomFieldDefinition,
@@ -164,7 +165,7 @@ def usage_count(session: Session, organization_id: int, list_key: str, value_id:
 def lists(session: Session, actor: Actor) -> list[TypeListRead]:
     require(actor, Permission.VIEW)
     counts = dict(session.exec(select(TypeListValue.type_list_id, func.count()).where(
-        TypeListValue.organization_id == actor.organization_id).group_by(TypeListValue.type_list_id)).all())
+        TypeListValue.organization_id == actor.organization_id).group_by(col(TypeListValue.type_list_id))).all())
     rows = session.exec(select(TypeList).where(TypeList.organization_id == actor.organization_id)
                         .order_by(TypeList.name)).all()
     found = [TypeListRead(id=r.id, key=r.key, name=r.name, description=r.description, is_system=r.is_system,
@@ -192,7 +193,7 @@ def values(session: Session, actor: Actor, list_key: str, *, include_retired: bo
     query = select(TypeListValue).where(TypeListValue.type_list_id == type_list.id)
     if not include_retired:
         query = query.where(TypeListValue.is_active)
-    rows = session.exec(query.order_by(TypeListValue.position, TypeListValue.code)).all()
+    rows = session.exec(query.order_by(col(TypeListValue.position), col(TypeListValue.code))).all()
     return [_read(list_key, r) for r in rows]
 
 
@@ -270,7 +271,7 @@ def delete_list(session: Session, actor: Actor, list_key: str, *, now: datetime)
     if fields:
         raise Conflict(f"Custom fields use {row.name}: {', '.join(fields)}.")
     for value in session.exec(select(TypeListValue).where(TypeListValue.type_list_id == row.id)).all():
-        if usage_count(session, actor.organization_id, row.key, value.id):
+        if usage_count(session, actor.organization_id, row.key, pk(value)):
             raise Conflict(f"{value.label} of {row.name} is in use, so the list stays: retire its values instead.")
         session.delete(value)
     session.flush()                     # the values go before their list (no ORM relationship orders them)
@@ -345,7 +346,7 @@ def delete_value(session: Session, actor: Actor, list_key: str, value_id: int, *
         _reasons().delete(session, actor, value_id, now=now)
         return
     row = _value_row(session, actor, list_key, value_id)
-    uses = usage_count(session, actor.organization_id, list_key, row.id)
+    uses = usage_count(session, actor.organization_id, list_key, pk(row))
     if uses:
         raise Conflict(f"{row.label} is in use ({uses} time{'s' if uses != 1 else ''}), so it stays in the history: "
                        "retire it instead.")
@@ -433,7 +434,7 @@ def _find_value(session: Session, organization_id: int, list_key: str, value_id:
         ok = row is not None and row.organization_id == organization_id and row.kind == REASON_LISTS[list_key]
         return TypeListValueRead(id=row.id, list_key=list_key, code=row.code, label=row.name, position=row.position,
                                  is_active=row.is_active) if ok else None
-    row = session.exec(select(TypeListValue).join(TypeList, TypeList.id == TypeListValue.type_list_id).where(
+    row = session.exec(select(TypeListValue).join(TypeList, col(TypeList.id) == TypeListValue.type_list_id).where(
         TypeListValue.id == value_id, TypeList.organization_id == organization_id, TypeList.key == list_key)).first()
     return _read(list_key, row) if row is not None else None
 

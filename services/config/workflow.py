@@ -67,7 +67,7 @@ from services.config.workflow_instances import (
 from services.config.workflow_specs import ANY_STATE
 from services.core.access import Actor
 from services.core.audit import audit
-from services.core.errors import Conflict, Forbidden, Invalid
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.events import record
 
 
@@ -125,13 +125,20 @@ def _read(session: Session, inst: WorkflowInstance) -> InstanceRead:
     given, missing = approvals.approval_status(session, inst, pending) if pending else ([], [])
     return InstanceRead(
         id=inst.id, entity_type=inst.entity_type, entity_id=inst.entity_id, workflow_id=inst.workflow_id,
-        version=session.get(Workflow, inst.workflow_id).version, state=inst.state,
+        version=_version(session, inst.workflow_id), state=inst.state,
         state_name=state.name if state else inst.state, is_closed=inst.is_closed,
         is_done=bool(state and state.is_done), is_rejected=bool(state and state.is_rejected),
         entered_at=inst.entered_at, due_at=inst.due_at, escalated_at=inst.escalated_at,
         pending_transition=inst.pending_transition, pending_transition_name=pending.name if pending else None,
         approvals_given=given, approvals_missing=missing,
     )
+
+
+def _version(session: Session, workflow_id: int) -> int:
+    flow = session.get(Workflow, workflow_id)
+    if flow is None:
+        raise NotFound("This workflow version does not exist.")
+    return flow.version
 
 
 # ---- public reads --------------------------------------------------------------------------------
@@ -145,7 +152,7 @@ def history(session: Session, actor: Actor, entity_type: str, entity_id: int) ->
     require_participant(actor, entity_type)
     inst = find_instance(session, actor, entity_type, entity_id)
     rows = session.exec(select(WorkflowStep, User.username).join(User, isouter=True)
-                        .where(WorkflowStep.instance_id == inst.id).order_by(WorkflowStep.at, WorkflowStep.id)).all()
+                        .where(WorkflowStep.instance_id == inst.id).order_by(col(WorkflowStep.at), col(WorkflowStep.id))).all()
     return [StepRead(id=s.id, at=s.at, user_id=s.user_id, username=name, kind=s.kind, transition=s.transition,
                      from_state=s.from_state, to_state=s.to_state, role=s.role, comment=s.comment)
             for s, name in rows]
@@ -188,9 +195,9 @@ def start(session: Session, actor: Actor, entity_type: str, entity_id: int, *, p
     if exists is not None:
         raise Conflict("This item already runs on a workflow.")
     flow = active_workflow(session, actor.organization_id, entity_type)
-    initial = next(s for s in states_of(session, flow.id).values() if s.is_initial)
+    initial = next(s for s in states_of(session, pk(flow)).values() if s.is_initial)
     inst = WorkflowInstance(organization_id=actor.organization_id, plant_id=plant_id, department_id=department_id,
-                            workflow_id=flow.id, entity_type=entity_type, entity_id=entity_id, state=initial.key,
+                            workflow_id=pk(flow), entity_type=entity_type, entity_id=entity_id, state=initial.key,
                             entered_at=now, due_at=due_time(initial, now), created_by=actor.user_id,
                             updated_by=actor.user_id, created_at=now, updated_at=now)
     session.add(inst)
@@ -349,8 +356,8 @@ def escalate_due(session: Session, *, now: datetime) -> int:
     Runs for all organizations (a system job); returns how many were escalated."""
     due = session.exec(select(WorkflowInstance).where(
         WorkflowInstance.is_closed == False, col(WorkflowInstance.due_at).is_not(None),  # noqa: E712
-        WorkflowInstance.due_at <= now, col(WorkflowInstance.escalated_at).is_(None))
-        .order_by(WorkflowInstance.due_at).with_for_update()).all()
+        col(WorkflowInstance.due_at) <= now, col(WorkflowInstance.escalated_at).is_(None))
+        .order_by(col(WorkflowInstance.due_at)).with_for_update()).all()
     for inst in due:
         _escalate(session, inst, now)
     return len(due)
@@ -359,18 +366,20 @@ def escalate_due(session: Session, *, now: datetime) -> int:
 def _escalate(session: Session, inst: WorkflowInstance, now: datetime) -> None:
     state = states_of(session, inst.workflow_id)[inst.state]
     user_ids, roles, target = _escalation_target(session, inst, state)
+    due_at = inst.due_at
+    assert due_at is not None                # escalate_due picks instances with a due time
     inst.escalated_at = now
     session.add(inst)
     add_step(session, inst, None, "escalated", now, from_state=inst.state, to_state=inst.state,
-             comment=f"Overdue since {inst.due_at:%Y-%m-%d %H:%M} UTC; escalated to {target}.")
+             comment=f"Overdue since {due_at:%Y-%m-%d %H:%M} UTC; escalated to {target}.")
     event = WorkflowEscalated(organization_id=inst.organization_id, plant_id=inst.plant_id, at=now,
                               entity_type=inst.entity_type, entity_id=inst.entity_id, instance_id=pk(inst),
-                              state=inst.state, due_at=inst.due_at, to=target)
+                              state=inst.state, due_at=due_at, to=target)
     audit(session, None, "workflow_instance", inst.id, "escalated", event.payload,
           organization_id=inst.organization_id, plant_id=inst.plant_id, at=now)
     record(session, event)
     notify_about(session, inst, title=f"Overdue: {entity_label(session, inst)} is '{state.name}' past its due time",
-                 body=f"Due {inst.due_at:%Y-%m-%d %H:%M} UTC.", kind="escalation", user_ids=user_ids, roles=roles,
+                 body=f"Due {due_at:%Y-%m-%d %H:%M} UTC.", kind="escalation", user_ids=user_ids, roles=roles,
                  now=now)
 
 

@@ -11,7 +11,7 @@ import math
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.base import pk
 from models.workflow import Workflow, WorkflowInstance
@@ -54,13 +54,13 @@ def list_workflows(session: Session, actor: Actor, *, entity_type: str | None = 
     query = select(Workflow).where(Workflow.organization_id == actor.organization_id)
     if entity_type:
         query = query.where(Workflow.entity_type == entity_type)
-    flows = session.exec(query.order_by(Workflow.entity_type, Workflow.version.desc())).all()
+    flows = session.exec(query.order_by(Workflow.entity_type, col(Workflow.version).desc())).all()
     counts: dict[int, int] = {}
     for wid in session.exec(select(WorkflowInstance.workflow_id).where(
             WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.is_closed == False)).all():  # noqa: E712
         counts[wid] = counts.get(wid, 0) + 1
     return [WorkflowRead(id=f.id, entity_type=f.entity_type, version=f.version, name=f.name, is_active=f.is_active,
-                         created_at=f.created_at, open_instances=counts.get(f.id, 0)) for f in flows]
+                         created_at=f.created_at, open_instances=counts.get(pk(f), 0)) for f in flows]
 
 
 def get_spec(session: Session, actor: Actor, entity_type: str, *, version: int | None = None) -> WorkflowSpec:
@@ -72,7 +72,7 @@ def get_spec(session: Session, actor: Actor, entity_type: str, *, version: int |
     flow = session.exec(query).first()
     if flow is None and version:
         raise NotFound(f"Version {version} of this workflow does not exist.")
-    return spec_of(session, flow.id) if flow else default_spec(entity_type)
+    return spec_of(session, pk(flow)) if flow else default_spec(entity_type)
 
 
 def save_workflow(session: Session, actor: Actor, entity_type: str, spec: WorkflowSpec, *,

@@ -31,7 +31,7 @@ def condition_holds(condition: dict[str, Any], fields: dict[str, Any]) -> bool:
         return value in (wanted or []) or str(value) in [str(w) for w in wanted or []]
     if op == "max":
         try:
-            return value is not None and float(value) <= float(wanted)
+            return value is not None and wanted is not None and float(value) <= float(wanted)
         except (TypeError, ValueError):
             return False
     return False

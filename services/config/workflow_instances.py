@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.workflow import Workflow, WorkflowInstance, WorkflowState, WorkflowStep, WorkflowTransition
 from services.config.workflow_defaults import default_spec
 from services.config.workflow_specs import store_version
@@ -27,13 +28,13 @@ def active_workflow(session: Session, organization_id: int, entity_type: str) ->
 
 def states_of(session: Session, workflow_id: int) -> dict[str, WorkflowState]:
     rows = session.exec(select(WorkflowState).where(WorkflowState.workflow_id == workflow_id)
-                        .order_by(WorkflowState.position)).all()
+                        .order_by(col(WorkflowState.position))).all()
     return {s.key: s for s in rows}
 
 
 def transitions_of(session: Session, workflow_id: int) -> list[WorkflowTransition]:
     return list(session.exec(select(WorkflowTransition).where(WorkflowTransition.workflow_id == workflow_id)
-                             .order_by(WorkflowTransition.position)).all())
+                             .order_by(col(WorkflowTransition.position))).all())
 
 
 def find_instance(session: Session, actor: Actor, entity_type: str, entity_id: int, *, lock: bool = False) -> WorkflowInstance:
@@ -60,7 +61,7 @@ def due_time(state: WorkflowState, now: datetime) -> datetime | None:
 
 def add_step(session: Session, inst: WorkflowInstance, user_id: int | None, kind: str, now: datetime, **values) -> None:
     values["data"] = _jsonable(values.get("data") or {})
-    session.add(WorkflowStep(organization_id=inst.organization_id, instance_id=inst.id, at=now, user_id=user_id,
+    session.add(WorkflowStep(organization_id=inst.organization_id, instance_id=pk(inst), at=now, user_id=user_id,
                              kind=kind, round=inst.pending_round, **values))
     session.flush()
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.user import Role
 from models.workflow import Workflow, WorkflowState, WorkflowTransition
+from services.core.errors import NotFound
 from services.core.validation import CODE_RE
 
 ANY_STATE = "*"
@@ -144,11 +146,11 @@ def store_version(session: Session, organization_id: int, entity_type: str, spec
     session.add(flow)
     session.flush()
     for i, s in enumerate(spec.states):
-        session.add(WorkflowState(workflow_id=flow.id, position=i, **s.model_dump()))
+        session.add(WorkflowState(workflow_id=pk(flow), position=i, **s.model_dump()))
     for i, t in enumerate(spec.transitions):
         data = t.model_dump()
         data["conditions"] = [c.model_dump() for c in t.conditions]
-        session.add(WorkflowTransition(workflow_id=flow.id, position=i, **data))
+        session.add(WorkflowTransition(workflow_id=pk(flow), position=i, **data))
     session.flush()
     return flow
 
@@ -156,10 +158,12 @@ def store_version(session: Session, organization_id: int, entity_type: str, spec
 def spec_of(session: Session, workflow_id: int) -> WorkflowSpec:
     """The stored version back as a spec (the admin editor starts from it)."""
     flow = session.get(Workflow, workflow_id)
+    if flow is None:
+        raise NotFound("This workflow version does not exist.")
     states = session.exec(select(WorkflowState).where(WorkflowState.workflow_id == workflow_id)
-                          .order_by(WorkflowState.position)).all()
+                          .order_by(col(WorkflowState.position))).all()
     transitions = session.exec(select(WorkflowTransition).where(WorkflowTransition.workflow_id == workflow_id)
-                               .order_by(WorkflowTransition.position)).all()
+                               .order_by(col(WorkflowTransition.position))).all()
     return WorkflowSpec(
         name=flow.name,
         states=[StateSpec.model_validate(s, from_attributes=True) for s in states],

@@ -21,6 +21,7 @@ from decimal import ROUND_CEILING, Decimal
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.catalog import BomLine, Product, ProductType
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid, NotFound
@@ -103,9 +104,9 @@ EXPLOSION_COLUMNS = [("level", "Level"), ("code", "Code"), ("name", "Name"), ("t
 def list_components(session: Session, actor: Actor, parent_product_id: int) -> list[BomLineRead]:
     require_view(actor)
     parent = get_scoped(session, actor, Product, parent_product_id, "Product")
-    rows = session.exec(select(BomLine, Product).join(Product, Product.id == BomLine.component_product_id)
+    rows = session.exec(select(BomLine, Product).join(Product, col(Product.id) == BomLine.component_product_id)
                         .where(BomLine.parent_product_id == parent.id)
-                        .order_by(BomLine.position, Product.code)).all()
+                        .order_by(col(BomLine.position), col(Product.code))).all()
     return [_read(line, comp) for line, comp in rows]
 
 
@@ -124,9 +125,9 @@ def add_component(session: Session, actor: Actor, parent_product_id: int, data: 
                                              BomLine.component_product_id == component.id)).first():
         raise Conflict(f"{component.code} is already a component of {parent.code}: change its quantity instead.",
                        fields={"component_product_id": "Already in this bill of materials."})
-    position = data.position if data.position is not None else _next_position(session, parent.id)
-    line = stamp_new(BomLine(organization_id=actor.organization_id, parent_product_id=parent.id,
-                             component_product_id=component.id, quantity_per=quantity, scrap_factor=scrap,
+    position = data.position if data.position is not None else _next_position(session, pk(parent))
+    line = stamp_new(BomLine(organization_id=actor.organization_id, parent_product_id=pk(parent),
+                             component_product_id=pk(component), quantity_per=quantity, scrap_factor=scrap,
                              position=position), actor, now)
     session.add(line)
     session.flush()
@@ -223,7 +224,7 @@ def _round(value: Decimal, unit: str) -> Decimal:
 
 def _children_map(session: Session, organization_id: int) -> dict[int, list[BomLine]]:
     lines = session.exec(select(BomLine).where(BomLine.organization_id == organization_id)
-                         .order_by(BomLine.position, BomLine.id)).all()
+                         .order_by(col(BomLine.position), col(BomLine.id))).all()
     children: dict[int, list[BomLine]] = {}
     for line in lines:
         children.setdefault(line.parent_product_id, []).append(line)
@@ -236,7 +237,7 @@ def _refuse_cycle(session: Session, parent: Product, component: Product) -> None
         raise Invalid(f"A product cannot contain itself: {parent.code} → {parent.code}.",
                       fields={"component_product_id": "A product cannot be its own component."})
     children = _children_map(session, parent.organization_id)
-    path = _path(children, component.id, parent.id, [component.id], set())
+    path = _path(children, pk(component), pk(parent), [component.id], set())
     if path is not None:
         codes = {p.id: p.code for p in session.exec(select(Product).where(col(Product.id).in_(path))).all()}
         loop = " → ".join([parent.code] + [codes[i] for i in path])

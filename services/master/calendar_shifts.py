@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.calendar import Shift, ShiftBreak, ShiftCalendar
 from services.core.access import Actor
 from services.core.calendar_math import MINUTES_PER_DAY
@@ -37,8 +38,8 @@ def add_shift(session: Session, actor: Actor, calendar_id: int, data: ShiftInput
               now: datetime) -> CalendarDetail:
     cal = writable_calendar(session, actor, calendar_id)
     values = _shift_values(data.name, data.start_minute, data.end_minute, data.weekdays)
-    _check_no_overlap(session, cal.id, values, exclude_shift_id=None)
-    shift = stamp_new(Shift(organization_id=actor.organization_id, calendar_id=cal.id, **values), actor, now)
+    _check_no_overlap(session, pk(cal), values, exclude_shift_id=None)
+    shift = stamp_new(Shift(organization_id=actor.organization_id, calendar_id=pk(cal), **values), actor, now)
     session.add(shift)
     session.flush()
     announce(session, actor, "shift", shift.id, "create", values, now=now, plant_id=cal.plant_id,
@@ -53,8 +54,8 @@ def update_shift(session: Session, actor: Actor, shift_id: int, data: ShiftUpdat
                            shift.start_minute if data.start_minute is None else data.start_minute,
                            shift.end_minute if data.end_minute is None else data.end_minute,
                            data.weekdays if data.weekdays is not None else shift.weekdays)
-    _check_no_overlap(session, cal.id, values, exclude_shift_id=shift.id)
-    for brk in breaks_of(session, shift.id):
+    _check_no_overlap(session, pk(cal), values, exclude_shift_id=shift.id)
+    for brk in breaks_of(session, pk(shift)):
         problem = _break_outside(values["start_minute"], values["end_minute"], brk.start_minute, brk.end_minute)
         if problem:
             raise Invalid(f"The break '{brk.name}' ({fmt_minute(brk.start_minute)}-{fmt_minute(brk.end_minute)}) "
@@ -71,7 +72,7 @@ def update_shift(session: Session, actor: Actor, shift_id: int, data: ShiftUpdat
 
 def remove_shift(session: Session, actor: Actor, shift_id: int, *, now: datetime) -> CalendarDetail:
     shift, cal = _writable_shift(session, actor, shift_id)
-    for brk in breaks_of(session, shift.id):
+    for brk in breaks_of(session, pk(shift)):
         session.delete(brk)
     session.flush()
     snapshot = {"name": shift.name, "start_minute": shift.start_minute, "end_minute": shift.end_minute,
@@ -86,8 +87,8 @@ def remove_shift(session: Session, actor: Actor, shift_id: int, *, now: datetime
 def add_break(session: Session, actor: Actor, shift_id: int, data: BreakInput, *,
               now: datetime) -> CalendarDetail:
     shift, cal = _writable_shift(session, actor, shift_id)
-    values = _break_values(shift, data, breaks_of(session, shift.id))
-    brk = ShiftBreak(shift_id=shift.id, **values)
+    values = _break_values(shift, data, breaks_of(session, pk(shift)))
+    brk = ShiftBreak(shift_id=pk(shift), **values)
     session.add(brk)
     session.flush()
     announce(session, actor, "shift_break", brk.id, "create", values, now=now, plant_id=cal.plant_id,
@@ -101,7 +102,7 @@ def update_break(session: Session, actor: Actor, break_id: int, data: BreakInput
     if brk is None:
         raise NotFound("Break not found.")
     shift, cal = _writable_shift(session, actor, brk.shift_id, what="Break")
-    values = _break_values(shift, data, [b for b in breaks_of(session, shift.id) if b.id != brk.id])
+    values = _break_values(shift, data, [b for b in breaks_of(session, pk(shift)) if b.id != brk.id])
     changes = apply_changes(brk, values)
     if changes:
         session.add(brk)
@@ -137,8 +138,8 @@ def fmt_minute(minute: int) -> str:
 def _shift_values(name: str | None, start: int | None, end: int | None, weekdays: str | None) -> dict:
     problems: dict[str, str] = {}
     name = (name or "").strip()
-    if text_problem(name, max_length=64):
-        problems["name"] = text_problem(name, max_length=64)
+    if problem := text_problem(name, max_length=64):
+        problems["name"] = problem
     if start is None or not 0 <= start <= 1439:
         problems["start_minute"] = "Enter a time between 00:00 and 23:59."
     if end is None or not 0 <= end <= 1440:
@@ -169,7 +170,7 @@ def _week_spans(start: int, end: int, weekdays: str) -> list[tuple[int, int]]:
 
 def _check_no_overlap(session: Session, calendar_id: int, values: dict, *, exclude_shift_id: int | None) -> None:
     mine = _week_spans(values["start_minute"], values["end_minute"], values["weekdays"])
-    others = session.exec(select(Shift).where(Shift.calendar_id == calendar_id).order_by(Shift.start_minute, Shift.id)).all()
+    others = session.exec(select(Shift).where(Shift.calendar_id == calendar_id).order_by(col(Shift.start_minute), col(Shift.id))).all()
     for other in others:
         if other.id == exclude_shift_id:
             continue

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
+from models.base import pk
 from models.calendar import CalendarHoliday, Shift, ShiftBreak, ShiftCalendar
 from models.organization import Plant
 from services.core.access import Actor
@@ -126,7 +127,7 @@ def calendar_spec(session: Session, plant_id: int) -> CalendarSpec:
         raise NotFound("Plant not found.")
     cal = session.exec(select(ShiftCalendar).where(
         ShiftCalendar.plant_id == plant_id, ShiftCalendar.is_active == True,  # noqa: E712
-        ShiftCalendar.is_default == True).order_by(ShiftCalendar.id)).first()  # noqa: E712
+        ShiftCalendar.is_default == True).order_by(col(ShiftCalendar.id))).first()  # noqa: E712
     if cal is None:
         raise Invalid(f"Plant {plant.code} has no shift calendar: create one under Master data > Shift calendars.",
                       fields={"calendar": "No shift calendar for this plant."})
@@ -141,16 +142,23 @@ def calendar_spec_of(session: Session, actor: Actor, calendar_id: int) -> Calend
     """Any calendar the actor can see, as a CalendarSpec (for previews such as the week view)."""
     require_view(actor)
     cal = get_scoped(session, actor, ShiftCalendar, calendar_id, "Shift calendar")
-    return _spec(session, cal, session.get(Plant, cal.plant_id).timezone)
+    return _spec(session, cal, _timezone(session, cal.plant_id))
+
+
+def _timezone(session: Session, plant_id: int) -> str:
+    plant = session.get(Plant, plant_id)
+    if plant is None:
+        raise NotFound("Plant not found.")
+    return plant.timezone
 
 
 def _spec(session: Session, cal: ShiftCalendar, tz: str) -> CalendarSpec:
     shifts = []
-    for shift, breaks in _shifts_with_breaks(session, cal.id):
+    for shift, breaks in _shifts_with_breaks(session, pk(cal)):
         shifts.append(ShiftSpec(name=shift.name, start_minute=shift.start_minute, end_minute=shift.end_minute,
                                 weekdays=frozenset(int(d) for d in shift.weekdays),
                                 breaks=tuple(BreakSpec(b.start_minute, b.end_minute) for b in breaks)))
-    days = session.exec(select(CalendarHoliday.day).where(CalendarHoliday.calendar_id == cal.id)).all()
+    days = session.exec(select(col(CalendarHoliday.day)).where(CalendarHoliday.calendar_id == cal.id)).all()
     return CalendarSpec(timezone=tz, shifts=tuple(shifts), holidays=frozenset(days))
 
 
@@ -159,7 +167,7 @@ def _spec(session: Session, cal: ShiftCalendar, tz: str) -> CalendarSpec:
 def list_calendars(session: Session, actor: Actor, *, plant_id: int | None = None, search: str | None = None,
                    active: bool | None = True) -> list[CalendarRead]:
     require_view(actor)
-    shift_count = select(func.count(Shift.id)).where(Shift.calendar_id == ShiftCalendar.id).scalar_subquery()
+    shift_count = select(func.count(col(Shift.id))).where(Shift.calendar_id == ShiftCalendar.id).scalar_subquery()
     query = select(ShiftCalendar, shift_count).where(ShiftCalendar.organization_id == actor.organization_id,
                                                      col(ShiftCalendar.plant_id).in_(actor.plant_ids or {-1}))
     if plant_id is not None:
@@ -168,7 +176,7 @@ def list_calendars(session: Session, actor: Actor, *, plant_id: int | None = Non
         query = query.where(func.lower(ShiftCalendar.name).like(like_pattern(search), escape="\\"))
     if active is not None:
         query = query.where(ShiftCalendar.is_active == active)
-    rows = session.exec(query.order_by(ShiftCalendar.plant_id, ShiftCalendar.name)).all()
+    rows = session.exec(query.order_by(col(ShiftCalendar.plant_id), col(ShiftCalendar.name))).all()
     return [_read(cal, n) for cal, n in rows]
 
 
@@ -180,11 +188,11 @@ def get_calendar(session: Session, actor: Actor, calendar_id: int) -> CalendarDe
 def create_calendar(session: Session, actor: Actor, data: CalendarCreate, *, now: datetime) -> CalendarDetail:
     """A new, empty calendar; as the plant's default (the previous default stops being one)."""
     plant = visible_plant(session, actor, data.plant_id)
-    require_plant_master(actor, plant.id)
+    require_plant_master(actor, pk(plant))
     name = (data.name or "").strip()
     check({k: v for k, v in {"name": text_problem(name, max_length=100)}.items() if v})
-    _unique_name(session, plant.id, name)
-    cal = stamp_new(ShiftCalendar(organization_id=actor.organization_id, plant_id=plant.id, name=name,
+    _unique_name(session, pk(plant), name)
+    cal = stamp_new(ShiftCalendar(organization_id=actor.organization_id, plant_id=pk(plant), name=name,
                                   is_default=data.is_default), actor, now)
     session.add(cal)
     session.flush()
@@ -237,7 +245,7 @@ def add_holiday(session: Session, actor: Actor, calendar_id: int, data: HolidayI
                                                           CalendarHoliday.day == data.day)).first()
     if taken is not None:
         raise Conflict(f"{data.day.isoformat()} is already a holiday in this calendar.", fields={"day": "Already a holiday."})
-    holiday = CalendarHoliday(calendar_id=cal.id, day=data.day, name=name)
+    holiday = CalendarHoliday(calendar_id=pk(cal), day=data.day, name=name)
     session.add(holiday)
     session.flush()
     announce(session, actor, "calendar_holiday", holiday.id, "create", {"day": data.day.isoformat(), "name": name},
@@ -283,13 +291,13 @@ def _clear_other_defaults(session: Session, cal: ShiftCalendar, actor: Actor, no
 
 def breaks_of(session: Session, shift_id: int) -> list[ShiftBreak]:
     return list(session.exec(select(ShiftBreak).where(ShiftBreak.shift_id == shift_id)
-                             .order_by(ShiftBreak.start_minute, ShiftBreak.id)).all())
+                             .order_by(col(ShiftBreak.start_minute), col(ShiftBreak.id))).all())
 
 
 def _shifts_with_breaks(session: Session, calendar_id: int) -> list[tuple[Shift, list[ShiftBreak]]]:
     shifts = session.exec(select(Shift).where(Shift.calendar_id == calendar_id)
-                          .order_by(Shift.start_minute, Shift.id)).all()
-    return [(s, breaks_of(session, s.id)) for s in shifts]
+                          .order_by(col(Shift.start_minute), col(Shift.id))).all()
+    return [(s, breaks_of(session, pk(s))) for s in shifts]
 
 
 def _read(cal: ShiftCalendar, shift_count: int) -> CalendarRead:
@@ -302,8 +310,8 @@ def detail_of(session: Session, cal: ShiftCalendar) -> CalendarDetail:
                         end_minute=s.end_minute, weekdays=s.weekdays,
                         breaks=[BreakRead(id=b.id, shift_id=b.shift_id, name=b.name, start_minute=b.start_minute,
                                           end_minute=b.end_minute) for b in breaks])
-              for s, breaks in _shifts_with_breaks(session, cal.id)]
+              for s, breaks in _shifts_with_breaks(session, pk(cal))]
     holidays = [HolidayRead(id=h.id, calendar_id=h.calendar_id, day=h.day, name=h.name) for h in session.exec(
-        select(CalendarHoliday).where(CalendarHoliday.calendar_id == cal.id).order_by(CalendarHoliday.day)).all()]
-    return CalendarDetail(calendar=_read(cal, len(shifts)), timezone=session.get(Plant, cal.plant_id).timezone,
+        select(CalendarHoliday).where(CalendarHoliday.calendar_id == cal.id).order_by(col(CalendarHoliday.day))).all()]
+    return CalendarDetail(calendar=_read(cal, len(shifts)), timezone=_timezone(session, cal.plant_id),
                           shifts=shifts, holidays=holidays)

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, func, or_, select
 
+from models.base import pk
 from models.catalog import BomLine, Product, ProductType
 from services.config import custom_field_views, custom_fields
 from services.core.access import Actor
@@ -119,6 +120,7 @@ def create_product(session: Session, actor: Actor, data: ProductCreate, *, now: 
     except Invalid as exc:
         values, problems = None, exc.fields
     custom = custom_fields.validate(session, actor, "product", data.custom, problems=problems)
+    assert values is not None                # validate() raised the field problems with its own
     _unique_code(session, actor, values["code"])
     product = stamp_new(Product(organization_id=actor.organization_id, custom=custom, **values), actor, now)
     session.add(product)
@@ -143,9 +145,10 @@ def update_product(session: Session, actor: Actor, product_id: int, data: Produc
     except Invalid as exc:
         values, problems = None, exc.fields
     custom = custom_fields.validate(session, actor, "product", data.custom, current=product.custom, problems=problems)
+    assert values is not None                # validate() raised the field problems with its own
     if values["code"] != product.code:
         _unique_code(session, actor, values["code"])
-    if values["type"] == ProductType.RAW and product.type != ProductType.RAW and _has_bom(session, product.id):
+    if values["type"] == ProductType.RAW and product.type != ProductType.RAW and _has_bom(session, pk(product)):
         raise Invalid(f"{product.code} has a bill of materials: remove its components before making it a raw material.",
                       fields={"type": "A raw material has no bill of materials."})
     cost = values.pop("standard_cost")

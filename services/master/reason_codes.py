@@ -17,8 +17,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
 
+from models.base import pk
 from models.resources import LossCategory, MachineStatus, ReasonCode, ReasonKind
 from models.shopfloor import ProductionEvent
 from services.config import type_lists
@@ -93,7 +94,7 @@ def list_reason_codes(session: Session, actor: Actor, *, kind: str | None = None
                                 func.lower(ReasonCode.name).like(pattern, escape="\\")))
     if active is not None:
         query = query.where(ReasonCode.is_active == active)
-    rows = session.exec(query.order_by(ReasonCode.kind, ReasonCode.position, ReasonCode.code)).all()
+    rows = session.exec(query.order_by(col(ReasonCode.kind), col(ReasonCode.position), col(ReasonCode.code))).all()
     return [_read(r) for r in rows]
 
 
@@ -156,7 +157,7 @@ def delete_reason_code(session: Session, actor: Actor, reason_code_id: int, *, n
     """Delete a reason code nobody has used yet; one in use is refused (deactivate it instead)."""
     _require_write(actor)
     reason = get_scoped(session, actor, ReasonCode, reason_code_id, "Reason code")
-    if reason_code_in_use(session, reason.id):
+    if reason_code_in_use(session, pk(reason)):
         raise Conflict(f"Reason {reason.code} has been used, so it stays in the history: deactivate it instead.")
     snapshot = {"kind": reason.kind, "code": reason.code, "name": reason.name}
     session.delete(reason)
@@ -188,8 +189,8 @@ def _values(kind: ReasonKind, code, name, planned: bool, category, position) -> 
     code, name = (code or "").strip().upper(), (name or "").strip()
     if not CODE_RE.match(code):
         problems["code"] = "Use 1 to 32 letters, digits, dot, dash or underscore."
-    if text_problem(name, max_length=200):
-        problems["name"] = text_problem(name, max_length=200)
+    if problem := text_problem(name, max_length=200):
+        problems["name"] = problem
     if position is None or not 0 <= int(position) < 100_000:
         problems["position"] = "Use a whole number from 0 to 99999."
     loss = None

@@ -16,8 +16,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
 
+from models.base import pk
 from models.catalog import Product
 from models.resources import WorkCenter
 from models.routing import Routing, RoutingStep
@@ -103,7 +104,7 @@ def list_routings(session: Session, actor: Actor, *, product_id: int | None = No
                   active: bool | None = None) -> list[RoutingRead]:
     """Routings of the organization by product code and version; `search` matches product or routing."""
     require_view(actor)
-    query = select(Routing).join(Product, Product.id == Routing.product_id).where(
+    query = select(Routing).join(Product, col(Product.id) == Routing.product_id).where(
         Routing.organization_id == actor.organization_id)
     if product_id is not None:
         query = query.where(Routing.product_id == product_id)
@@ -114,7 +115,7 @@ def list_routings(session: Session, actor: Actor, *, product_id: int | None = No
                                 func.lower(Routing.name).like(pattern, escape="\\")))
     if active is not None:
         query = query.where(Routing.is_active == active)
-    rows = session.exec(query.order_by(Product.code, Routing.version)).all()
+    rows = session.exec(query.order_by(col(Product.code), col(Routing.version))).all()
     return [_read(session, r) for r in rows]
 
 
@@ -128,7 +129,7 @@ def active_routing(session: Session, actor: Actor, product_id: int) -> RoutingRe
     require_view(actor)
     product = get_scoped(session, actor, Product, product_id, "Product")
     routing = session.exec(select(Routing).where(Routing.product_id == product.id, Routing.is_active == True)  # noqa: E712
-                           .order_by(Routing.version.desc())).first()
+                           .order_by(col(Routing.version).desc())).first()
     return None if routing is None else _read(session, routing)
 
 
@@ -144,7 +145,7 @@ def create_routing(session: Session, actor: Actor, data: RoutingCreate, *, now: 
     steps = [_step_values(session, actor, s, position=i) for i, s in enumerate(data.steps)]
     _sequences(steps)
     version = (session.exec(select(func.max(Routing.version)).where(Routing.product_id == product.id)).one() or 0) + 1
-    routing = stamp_new(Routing(organization_id=actor.organization_id, product_id=product.id, version=version,
+    routing = stamp_new(Routing(organization_id=actor.organization_id, product_id=pk(product), version=version,
                                 name=name, is_active=False), actor, now)
     session.add(routing)
     session.flush()
@@ -188,13 +189,13 @@ def set_routing_active(session: Session, actor: Actor, routing_id: int, active: 
 def add_step(session: Session, actor: Actor, routing_id: int, data: StepInput, *,
              now: datetime) -> RoutingRead:
     routing = _writable(session, actor, routing_id)
-    existing = _steps(session, routing.id)
+    existing = _steps(session, pk(routing))
     values = _step_values(session, actor, data)
     if values["sequence"] is None:
         values["sequence"] = (max((s.sequence for s in existing), default=0) // SEQUENCE_STEP + 1) * SEQUENCE_STEP
     elif any(s.sequence == values["sequence"] for s in existing):
         raise Invalid(fields={"sequence": f"Step {values['sequence']} exists: pick another sequence number."})
-    step = stamp_new(RoutingStep(organization_id=actor.organization_id, routing_id=routing.id, **values), actor, now)
+    step = stamp_new(RoutingStep(organization_id=actor.organization_id, routing_id=pk(routing), **values), actor, now)
     session.add(step)
     session.flush()
     announce(session, actor, "routing_step", step.id, "create", values, now=now,
@@ -212,7 +213,7 @@ def update_step(session: Session, actor: Actor, step_id: int, data: StepUpdate, 
         setup_seconds=step.setup_seconds if data.setup_seconds is None else data.setup_seconds,
         ideal_cycle_seconds=step.ideal_cycle_seconds if data.ideal_cycle_seconds is None else data.ideal_cycle_seconds,
         sequence=step.sequence if data.sequence is None else data.sequence))
-    if any(s.sequence == values["sequence"] and s.id != step.id for s in _steps(session, routing.id)):
+    if any(s.sequence == values["sequence"] and s.id != step.id for s in _steps(session, pk(routing))):
         raise Invalid(fields={"sequence": f"Step {values['sequence']} exists: pick another sequence number."})
     changes = {k: {"before": getattr(step, k), "after": v} for k, v in values.items()
                if (Decimal(getattr(step, k)) != v if k == "ideal_cycle_seconds" else getattr(step, k) != v)}
@@ -228,7 +229,7 @@ def update_step(session: Session, actor: Actor, step_id: int, data: StepUpdate, 
 def remove_step(session: Session, actor: Actor, step_id: int, *, now: datetime) -> RoutingRead:
     step = get_scoped(session, actor, RoutingStep, step_id, "Routing step")
     routing = _writable(session, actor, step.routing_id)
-    if routing.is_active and len(_steps(session, routing.id)) == 1:
+    if routing.is_active and len(_steps(session, pk(routing))) == 1:
         raise Conflict("This is the only step of an active routing: deactivate the routing first, or add another step.")
     snapshot = {"sequence": step.sequence, "name": step.name, "work_center_id": step.work_center_id}
     session.delete(step)
@@ -242,7 +243,7 @@ def reorder_steps(session: Session, actor: Actor, routing_id: int, step_ids: lis
                   now: datetime) -> RoutingRead:
     """Put the routing's steps in the order of `step_ids` (every step exactly once), renumbered 10, 20, ..."""
     routing = _writable(session, actor, routing_id)
-    steps = {s.id: s for s in _steps(session, routing.id)}
+    steps = {pk(s): s for s in _steps(session, pk(routing))}
     if sorted(step_ids) != sorted(steps) or len(set(step_ids)) != len(step_ids):
         raise Invalid("List every step of this routing exactly once.", fields={"step_ids": "Not this routing's steps."})
     before = [steps[i].sequence for i in step_ids]
@@ -263,9 +264,10 @@ def reorder_steps(session: Session, actor: Actor, routing_id: int, step_ids: lis
 # ---- helpers ------------------------------------------------------------------------------
 
 def _activate(session: Session, actor: Actor, routing: Routing, now: datetime) -> None:
-    if not _steps(session, routing.id):
+    if not _steps(session, pk(routing)):
         raise Invalid("Add at least one step before activating this routing.", fields={"steps": "No steps."})
-    if not session.get(Product, routing.product_id).is_active:
+    product = session.get(Product, routing.product_id)
+    if product is None or not product.is_active:
         raise Conflict("The product is inactive: reactivate it before activating its routing.")
     others = session.exec(select(Routing).where(Routing.product_id == routing.product_id, Routing.id != routing.id,
                                                 Routing.is_active == True)).all()  # noqa: E712
@@ -286,7 +288,7 @@ def _writable(session: Session, actor: Actor, routing_id: int) -> Routing:
     """The routing, when the actor may plan and sees every plant its steps use."""
     require_plan(actor)
     routing = get_scoped(session, actor, Routing, routing_id, "Routing")
-    plants = set(session.exec(select(WorkCenter.plant_id).join(RoutingStep, RoutingStep.work_center_id == WorkCenter.id)
+    plants = set(session.exec(select(WorkCenter.plant_id).join(RoutingStep, col(RoutingStep.work_center_id) == WorkCenter.id)
                               .where(RoutingStep.routing_id == routing.id)).all())
     if not plants <= actor.plant_ids:
         raise Forbidden("This routing uses work centers of plants you have no access to: ask a planner of those plants.")
@@ -304,8 +306,8 @@ def _step_values(session: Session, actor: Actor, data: StepInput, *, position: i
     prefix = f"steps.{position}." if position is not None else ""
     problems: dict[str, str] = {}
     name = (data.name or "").strip()
-    if text_problem(name, max_length=200):
-        problems[prefix + "name"] = text_problem(name, max_length=200)
+    if problem := text_problem(name, max_length=200):
+        problems[prefix + "name"] = problem
     if data.setup_seconds is None or not 0 <= data.setup_seconds <= MAX_SETUP_SECONDS:
         problems[prefix + "setup_seconds"] = "Enter 0 to 604800 seconds (a week)."
     cycle_problem = decimal_problem(data.ideal_cycle_seconds, places=3, max_digits=12, exclusive_minimum=Decimal(0))
@@ -319,7 +321,8 @@ def _step_values(session: Session, actor: Actor, data: StepInput, *, position: i
     elif not wc.is_active:
         problems[prefix + "work_center_id"] = f"Work center {wc.code} is inactive."
     check(problems)
-    return {"name": name, "work_center_id": wc.id, "setup_seconds": int(data.setup_seconds),
+    assert wc is not None                    # check() refused an unknown work center
+    return {"name": name, "work_center_id": pk(wc), "setup_seconds": int(data.setup_seconds),
             "ideal_cycle_seconds": to_decimal(data.ideal_cycle_seconds, 3), "sequence": data.sequence}
 
 
@@ -336,16 +339,18 @@ def _sequences(steps: list[dict]) -> None:
 
 def _steps(session: Session, routing_id: int) -> list[RoutingStep]:
     return list(session.exec(select(RoutingStep).where(RoutingStep.routing_id == routing_id)
-                             .order_by(RoutingStep.sequence)).all())
+                             .order_by(col(RoutingStep.sequence))).all())
 
 
 def _read(session: Session, routing: Routing) -> RoutingRead:
     product = session.get(Product, routing.product_id)
-    rows = session.exec(select(RoutingStep, WorkCenter).join(WorkCenter, WorkCenter.id == RoutingStep.work_center_id)
-                        .where(RoutingStep.routing_id == routing.id).order_by(RoutingStep.sequence)).all()
+    if product is None:
+        raise NotFound("Product not found.")
+    rows = session.exec(select(RoutingStep, WorkCenter).join(WorkCenter, col(WorkCenter.id) == RoutingStep.work_center_id)
+                        .where(RoutingStep.routing_id == routing.id).order_by(col(RoutingStep.sequence))).all()
     steps = [StepRead(id=s.id, routing_id=s.routing_id, sequence=s.sequence, name=s.name, work_center_id=wc.id,
                       work_center_code=wc.code, plant_id=wc.plant_id, setup_seconds=s.setup_seconds,
                       ideal_cycle_seconds=Decimal(s.ideal_cycle_seconds)) for s, wc in rows]
-    return RoutingRead(id=routing.id, organization_id=routing.organization_id, product_id=product.id,
+    return RoutingRead(id=routing.id, organization_id=routing.organization_id, product_id=pk(product),
                        product_code=product.code, product_name=product.name, version=routing.version,
                        name=routing.name, is_active=routing.is_active, steps=steps)

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select
 
+from models.base import pk
 from models.catalog import Product
 from models.organization import Department, Plant
 from models.resources import Machine, MachineProductRate, WorkCenter
@@ -131,8 +132,8 @@ def list_work_centers(session: Session, actor: Actor, *, plant_id: int | None = 
                                 func.lower(WorkCenter.name).like(pattern, escape="\\")))
     if active is not None:
         query = query.where(WorkCenter.is_active == active)
-    rows = session.exec(query.order_by(WorkCenter.plant_id, WorkCenter.code)).all()
-    return _work_center_reads(session, rows)
+    rows = session.exec(query.order_by(col(WorkCenter.plant_id), col(WorkCenter.code))).all()
+    return _work_center_reads(session, list(rows))
 
 
 def get_work_center(session: Session, actor: Actor, work_center_id: int) -> WorkCenterRead:
@@ -143,11 +144,11 @@ def get_work_center(session: Session, actor: Actor, work_center_id: int) -> Work
 def create_work_center(session: Session, actor: Actor, data: WorkCenterCreate, *,
                        now: datetime) -> WorkCenterRead:
     plant = visible_plant(session, actor, data.plant_id)
-    require_plant_master(actor, plant.id)
+    require_plant_master(actor, pk(plant))
     code, name = _code_name(data.code, data.name)
-    dept = _department(session, actor, plant.id, data.department_id)
-    _unique(session, WorkCenter, plant.id, code, "work center")
-    wc = stamp_new(WorkCenter(organization_id=actor.organization_id, plant_id=plant.id, department_id=dept.id,
+    dept = _department(session, actor, pk(plant), data.department_id)
+    _unique(session, WorkCenter, pk(plant), code, "work center")
+    wc = stamp_new(WorkCenter(organization_id=actor.organization_id, plant_id=pk(plant), department_id=pk(dept),
                               code=code, name=name), actor, now)
     session.add(wc)
     session.flush()
@@ -203,7 +204,7 @@ def list_machines(session: Session, actor: Actor, *, plant_id: int | None = None
         pattern = like_pattern(search)
         query = query.where(or_(func.lower(Machine.code).like(pattern, escape="\\"),
                                 func.lower(Machine.name).like(pattern, escape="\\")))
-    return _machine_reads(session, session.exec(query.order_by(Machine.plant_id, Machine.code)).all())
+    return _machine_reads(session, list(session.exec(query.order_by(col(Machine.plant_id), col(Machine.code))).all()))
 
 
 def get_machine(session: Session, actor: Actor, machine_id: int) -> MachineRead:
@@ -217,8 +218,8 @@ def create_machine(session: Session, actor: Actor, data: MachineCreate, *, now: 
     code, name = _code_name(data.code, data.name)
     dept = _department(session, actor, wc.plant_id, data.department_id or wc.department_id)
     _unique(session, Machine, wc.plant_id, code, "machine")
-    machine = stamp_new(Machine(organization_id=actor.organization_id, plant_id=wc.plant_id, department_id=dept.id,
-                                work_center_id=wc.id, code=code, name=name), actor, now)
+    machine = stamp_new(Machine(organization_id=actor.organization_id, plant_id=wc.plant_id, department_id=pk(dept),
+                                work_center_id=pk(wc), code=code, name=name), actor, now)
     session.add(machine)
     session.flush()
     announce(session, actor, "machine", machine.id, "create",
@@ -252,7 +253,8 @@ def update_machine(session: Session, actor: Actor, machine_id: int, data: Machin
 def set_machine_active(session: Session, actor: Actor, machine_id: int, active: bool, *,
                        now: datetime) -> MachineRead:
     machine = _writable(session, actor, Machine, machine_id, "Machine")
-    if active and not session.get(WorkCenter, machine.work_center_id).is_active:
+    work_center = session.get(WorkCenter, machine.work_center_id)
+    if active and (work_center is None or not work_center.is_active):
         raise Conflict(f"The work center of {machine.code} is inactive: reactivate it first, or move the machine.")
     if machine.is_active != active:
         machine.is_active = active
@@ -267,7 +269,7 @@ def set_machine_active(session: Session, actor: Actor, machine_id: int, active: 
 def list_machine_rates(session: Session, actor: Actor, machine_id: int) -> list[MachineRateRead]:
     require_view(actor)
     machine = get_scoped(session, actor, Machine, machine_id, "Machine")
-    rows = session.exec(select(MachineProductRate, Product).join(Product, Product.id == MachineProductRate.product_id)
+    rows = session.exec(select(MachineProductRate, Product).join(Product, col(Product.id) == MachineProductRate.product_id)
                         .where(MachineProductRate.machine_id == machine.id).order_by(Product.code)).all()
     return [_rate_read(rate, product) for rate, product in rows]
 
@@ -288,7 +290,7 @@ def set_machine_rate(session: Session, actor: Actor, machine_id: int, data: Mach
     before = None if rate is None else Decimal(rate.ideal_cycle_seconds)
     if rate is None:
         rate = stamp_new(MachineProductRate(organization_id=actor.organization_id, machine_id=machine.id,
-                                            product_id=product.id, ideal_cycle_seconds=seconds), actor, now)
+                                            product_id=pk(product), ideal_cycle_seconds=seconds), actor, now)
     elif before != seconds:
         rate.ideal_cycle_seconds = seconds
         stamp(rate, actor, now)
@@ -316,7 +318,7 @@ def effective_cycle_seconds(session: Session, machine_id: int, product_id: int, 
 
     No access check: callers are services that already scoped the machine to their actor.
     """
-    seconds = session.exec(select(MachineProductRate.ideal_cycle_seconds).where(
+    seconds = session.exec(select(col(MachineProductRate.ideal_cycle_seconds)).where(
         MachineProductRate.machine_id == machine_id, MachineProductRate.product_id == product_id)).first()
     return Decimal(routing_default) if seconds is None else Decimal(seconds)
 
@@ -346,8 +348,8 @@ def _code_name(code: str | None, name: str | None) -> tuple[str, str]:
     problems = {}
     if not CODE_RE.match(code):
         problems["code"] = "Use 1 to 32 letters, digits, dot, dash or underscore."
-    if text_problem(name, max_length=200):
-        problems["name"] = text_problem(name, max_length=200)
+    if problem := text_problem(name, max_length=200):
+        problems["name"] = problem
     check(problems)
     return code, name
 
@@ -385,12 +387,12 @@ def _codes(session: Session, model, ids: set[int]) -> dict[int, str]:
 def _work_center_reads(session: Session, rows: list[WorkCenter]) -> list[WorkCenterRead]:
     plants = _codes(session, Plant, {r.plant_id for r in rows})
     depts = _codes(session, Department, {r.department_id for r in rows})
-    counts = dict(session.exec(select(Machine.work_center_id, func.count(Machine.id)).where(
+    counts = dict(session.exec(select(Machine.work_center_id, func.count(col(Machine.id))).where(
         col(Machine.work_center_id).in_({r.id for r in rows} or {-1}), Machine.is_active == True)  # noqa: E712
-        .group_by(Machine.work_center_id)).all())
+        .group_by(col(Machine.work_center_id))).all())
     return [WorkCenterRead(id=r.id, organization_id=r.organization_id, plant_id=r.plant_id, plant_code=plants[r.plant_id],
                            department_id=r.department_id, department_code=depts[r.department_id], code=r.code,
-                           name=r.name, is_active=r.is_active, machine_count=counts.get(r.id, 0)) for r in rows]
+                           name=r.name, is_active=r.is_active, machine_count=counts.get(pk(r), 0)) for r in rows]
 
 
 def _machine_reads(session: Session, rows: list[Machine]) -> list[MachineRead]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.auth import ApiToken, ApiTokenKind
+from models.base import pk
 from models.organization import Plant
 from services.core.access import (
     Actor,
@@ -62,15 +63,16 @@ def create_api_token(session: Session, actor: Actor, data: ApiTokenCreate, *, no
     if plant is None or plant.organization_id != actor.organization_id or plant.id not in actor.plant_ids:
         problems["plant_id"] = "Unknown plant."
     check(problems)
+    assert plant is not None                 # check() refused an unknown plant
     raw = new_token("tkt")
-    row = ApiToken(organization_id=actor.organization_id, plant_id=plant.id, name=name, kind=ApiTokenKind(data.kind),
+    row = ApiToken(organization_id=actor.organization_id, plant_id=pk(plant), name=name, kind=ApiTokenKind(data.kind),
                    token_prefix=raw[:12], token_hash=hash_token(raw), created_at=now, updated_at=now,
                    created_by=actor.user_id, updated_by=actor.user_id)
     session.add(row)
     session.flush()
     audit(session, actor, "api_token", row.id, "create", {"name": name, "kind": data.kind, "plant_id": plant.id},
           plant_id=plant.id, at=now)
-    record(session, org_events.ApiTokenCreated(organization_id=actor.organization_id, api_token_id=row.id,
+    record(session, org_events.ApiTokenCreated(organization_id=actor.organization_id, api_token_id=pk(row),
                                               plant_id=plant.id, actor_user_id=actor.user_id, at=now))
     return ApiTokenCreated(**_read(row).model_dump(), token=raw)
 
@@ -79,8 +81,8 @@ def list_api_tokens(session: Session, actor: Actor, *, include_revoked: bool = T
     require(actor, Permission.MANAGE_API_TOKENS)
     query = select(ApiToken).where(ApiToken.organization_id == actor.organization_id)
     if not include_revoked:
-        query = query.where(ApiToken.revoked_at.is_(None))
-    return [_read(t) for t in session.exec(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()]
+        query = query.where(col(ApiToken.revoked_at).is_(None))
+    return [_read(t) for t in session.exec(query.order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())).all()]
 
 
 def get_api_token(session: Session, actor: Actor, token_id: int) -> ApiTokenRead:
@@ -96,7 +98,7 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int, *, now: date
         row.updated_at, row.updated_by = now, actor.user_id
         session.add(row)
         audit(session, actor, "api_token", row.id, "revoke", {"name": row.name}, plant_id=row.plant_id, at=now)
-        record(session, org_events.ApiTokenRevoked(organization_id=actor.organization_id, api_token_id=row.id,
+        record(session, org_events.ApiTokenRevoked(organization_id=actor.organization_id, api_token_id=pk(row),
                                                   plant_id=row.plant_id, actor_user_id=actor.user_id, at=now))
     return _read(row)
 

@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from models.auth import ApiToken, AuthSession, LoginAttempt
+from models.base import pk
 from models.organization import Organization, Plant
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.core.access import TOKEN_PERMISSIONS, Actor
@@ -64,20 +65,20 @@ def login(session: Session, username: str, password: str, *, now: datetime, ip: 
     _check_rate_limit(session, username[:_NAME_MAX], ip, now)
     user = session.exec(select(User).where(User.username == username)).first() if len(username) <= _NAME_MAX else None
     ok = passwords.verify_password(password, user.password_hash if user else passwords.DUMMY_HASH)
-    org_active = bool(user) and session.get(Organization, user.organization_id).is_active
+    org_active = user is not None and _organization_active(session, user.organization_id)
     if not (user and ok and user.is_active and org_active):
         _record_failure(session, username, ip, now)
         raise Unauthorized("Wrong username or password, or the account is deactivated.")
     session.add(LoginAttempt(username=username, ip=ip, at=now, succeeded=True))
     token = new_token("tks")
     expires_at = now + SESSION_TTL
-    session.add(AuthSession(user_id=user.id, token_hash=hash_token(token), created_at=now, expires_at=expires_at,
+    session.add(AuthSession(user_id=pk(user), token_hash=hash_token(token), created_at=now, expires_at=expires_at,
                             last_seen_at=now, client=client, ip=ip))
     user.last_login_at = now
     session.add(user)
     actor = actor_for_user(session, user)
     audit(session, actor, "user", user.id, "login", {"client": client, "ip": ip}, at=now)
-    record(session, org_events.UserLoggedIn(organization_id=user.organization_id, user_id=user.id,
+    record(session, org_events.UserLoggedIn(organization_id=user.organization_id, user_id=pk(user),
                                             actor_user_id=user.id, at=now))
     return LoginResult(token=token, expires_at=expires_at, user_id=user.id, username=user.username)
 
@@ -136,7 +137,7 @@ def pair_failures(session: Session, username: str, ip: str | None, now: datetime
     since = max(now - FAILURE_WINDOW, last_success) if last_success else now - FAILURE_WINDOW
     return session.exec(select(func.count(), func.max(LoginAttempt.at)).where(
         LoginAttempt.username == username, LoginAttempt.succeeded == False,  # noqa: E712
-        LoginAttempt.ip == ip if ip is not None else LoginAttempt.ip.is_(None), LoginAttempt.at > since)).one()
+        LoginAttempt.ip == ip if ip is not None else col(LoginAttempt.ip).is_(None), LoginAttempt.at > since)).one()
 
 
 def blocked_until(failures: tuple[int, datetime | None], limit: int, base: timedelta) -> datetime | None:
@@ -163,10 +164,10 @@ def actor_for_user(session: Session, user: User) -> Actor:
     if Role.ADMIN in roles:
         plants = session.exec(select(Plant.id).where(Plant.organization_id == user.organization_id)).all()
     else:
-        plants = session.exec(select(UserPlantAccess.plant_id).join(Plant, Plant.id == UserPlantAccess.plant_id).where(
+        plants = session.exec(select(UserPlantAccess.plant_id).join(Plant, col(Plant.id) == UserPlantAccess.plant_id).where(
             UserPlantAccess.user_id == user.id, Plant.organization_id == user.organization_id)).all()
-    return Actor(user_id=user.id, organization_id=user.organization_id, roles=roles, plant_ids=frozenset(plants),
-                 username=user.username)
+    return Actor(user_id=user.id, organization_id=user.organization_id, roles=roles,
+                 plant_ids=frozenset(p for p in plants if p is not None), username=user.username)
 
 
 def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Actor:
@@ -179,7 +180,7 @@ def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Ac
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         raise Unauthorized("Your session has ended. Log in again.")
     user = session.get(User, row.user_id)
-    if user is None or not user.is_active or not session.get(Organization, user.organization_id).is_active:
+    if user is None or not user.is_active or not _organization_active(session, user.organization_id):
         raise Unauthorized("Your session has ended. Log in again.")
     if row.last_seen_at is None or now - row.last_seen_at > timedelta(minutes=1):
         row.last_seen_at = now
@@ -188,9 +189,14 @@ def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Ac
     return actor_for_user(session, user)
 
 
+def _organization_active(session: Session, organization_id: int) -> bool:
+    organization = session.get(Organization, organization_id)
+    return organization is not None and organization.is_active
+
+
 def _actor_for_api_token(session: Session, token: str, now: datetime) -> Actor:
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
-    if row is None or row.revoked_at is not None or not session.get(Organization, row.organization_id).is_active:
+    if row is None or row.revoked_at is not None or not _organization_active(session, row.organization_id):
         raise Unauthorized("This API token is unknown or revoked.")
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
@@ -218,6 +224,8 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
     if actor.user_id is None:
         raise Forbidden("Only a person can change a password.")
     user = session.get(User, actor.user_id)
+    if user is None:
+        raise Unauthorized("Your session has ended. Log in again.")
     if not passwords.verify_password(current_password or "", user.password_hash):
         raise Invalid("The current password is wrong.", fields={"current_password": "Wrong password."})
     passwords.check_password_policy(new_password or "", username=user.username, field="new_password")
@@ -227,15 +235,15 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
     user.password_changed_at = now
     user.updated_at, user.updated_by = now, actor.user_id
     session.add(user)
-    revoke_sessions(session, user.id, now=now, except_token=keep_token)
+    revoke_sessions(session, pk(user), now=now, except_token=keep_token)
     audit(session, actor, "user", user.id, "change_password", at=now)
-    record(session, org_events.UserPasswordChanged(organization_id=actor.organization_id, user_id=user.id,
+    record(session, org_events.UserPasswordChanged(organization_id=actor.organization_id, user_id=pk(user),
                                                    actor_user_id=actor.user_id, at=now))
 
 
 def revoke_sessions(session: Session, user_id: int, *, now: datetime, except_token: str | None = None) -> int:
     keep = hash_token(except_token) if except_token else None
-    rows = session.exec(select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))).all()
+    rows = session.exec(select(AuthSession).where(AuthSession.user_id == user_id, col(AuthSession.revoked_at).is_(None))).all()
     count = 0
     for row in rows:
         if row.token_hash != keep:

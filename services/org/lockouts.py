@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, delete, func, select
+from sqlmodel import Session, col, delete, func, select
 
 from models.auth import LoginAttempt
 from models.user import User
@@ -34,10 +34,10 @@ def list_lockouts(session: Session, actor: Actor, *, now: datetime) -> list[Lock
     require(actor, Permission.MANAGE_USERS)
     rows = session.exec(
         select(User.username, User.id, LoginAttempt.ip, func.max(LoginAttempt.at))
-        .join(User, User.username == LoginAttempt.username)
+        .join(User, col(User.username) == LoginAttempt.username)
         .where(User.organization_id == actor.organization_id, LoginAttempt.succeeded == False,  # noqa: E712
                LoginAttempt.at > now - auth.FAILURE_WINDOW)
-        .group_by(User.username, User.id, LoginAttempt.ip)).all()
+        .group_by(col(User.username), col(User.id), col(LoginAttempt.ip))).all()
     out = []
     for username, user_id, ip, _ in rows:
         failures = auth.pair_failures(session, username, ip, now)
@@ -56,9 +56,10 @@ def clear_lockout(session: Session, actor: Actor, username: str, ip: str | None,
                                            User.organization_id == actor.organization_id)).first()
     if user is None:
         raise NotFound("No such user.", fields={"username": "Unknown in your organization."})
-    query = delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.succeeded == False)  # noqa: E712
+    query = delete(LoginAttempt).where(col(LoginAttempt.username) == username,
+                                       col(LoginAttempt.succeeded) == False)  # noqa: E712
     if ip is not None:
-        query = query.where(LoginAttempt.ip == ip)
+        query = query.where(col(LoginAttempt.ip) == ip)
     cleared = session.exec(query).rowcount or 0
     audit(session, actor, "user", user.id, "clear_lockout", {"ip": ip, "failures": cleared}, at=now)
     return cleared

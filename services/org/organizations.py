@@ -12,6 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from models.base import pk
 from models.organization import Organization, OrganizationBranding, Plant
 from models.user import Role
 from services.core.access import Actor
@@ -45,7 +46,7 @@ def create_organization(session: Session, *, slug: str, name: str, primary_color
     org = Organization(slug=slug, name=name, created_at=now, updated_at=now)
     session.add(org)
     session.flush()
-    session.add(OrganizationBranding(organization_id=org.id, display_name=name, primary_color=primary_color,
+    session.add(OrganizationBranding(organization_id=pk(org), display_name=name, primary_color=primary_color,
                                      created_at=now, updated_at=now))
     audit(session, None, "organization", org.id, "create", {"slug": slug, "name": name}, organization_id=org.id, at=now)
     record(session, org_events.OrganizationCreated(organization_id=org.id, at=now))
@@ -72,4 +73,4 @@ def list_organizations(session: Session) -> list[OrganizationRead]:
 def system_actor(session: Session, organization_id: int) -> Actor:
     plants = session.exec(select(Plant.id).where(Plant.organization_id == organization_id)).all()
     return Actor(user_id=None, organization_id=organization_id, roles=frozenset({Role.ADMIN}),
-                 plant_ids=frozenset(plants), username="system")
+                 plant_ids=frozenset(p for p in plants if p is not None), username="system")

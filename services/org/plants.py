@@ -11,6 +11,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.organization import Department, Plant
 from services.core.access import (
     Actor,
@@ -93,7 +94,7 @@ def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: date
     session.flush()
     audit(session, actor, "plant", plant.id, "create", {"code": code, "name": name, "timezone": data.timezone},
           plant_id=plant.id, at=now)
-    record(session, org_events.PlantCreated(organization_id=actor.organization_id, plant_id=plant.id,
+    record(session, org_events.PlantCreated(organization_id=actor.organization_id, plant_id=pk(plant),
                                            actor_user_id=actor.user_id, at=now))
     return PlantRead.model_validate(plant, from_attributes=True)
 
@@ -102,8 +103,8 @@ def update_plant(session: Session, actor: Actor, plant_id: int, data: PlantUpdat
     require(actor, Permission.MANAGE_PLANTS)
     plant = _get_plant(session, actor, plant_id)
     problems = _name_problems(data.name)
-    if data.timezone is not None and timezone_problem(data.timezone):
-        problems["timezone"] = timezone_problem(data.timezone)
+    if data.timezone is not None and (problem := timezone_problem(data.timezone)):
+        problems["timezone"] = problem
     check(problems)
     changes = _apply(plant, {"name": data.name.strip() if data.name is not None else None,
                              "timezone": data.timezone, "is_active": data.is_active})
@@ -111,7 +112,7 @@ def update_plant(session: Session, actor: Actor, plant_id: int, data: PlantUpdat
         plant.updated_at, plant.updated_by = now, actor.user_id
         session.add(plant)
         audit(session, actor, "plant", plant.id, "update", changes, plant_id=plant.id, at=now)
-        record(session, org_events.PlantUpdated(organization_id=actor.organization_id, plant_id=plant.id,
+        record(session, org_events.PlantUpdated(organization_id=actor.organization_id, plant_id=pk(plant),
                                                actor_user_id=actor.user_id, at=now))
     return PlantRead.model_validate(plant, from_attributes=True)
 
@@ -125,7 +126,7 @@ def list_departments(session: Session, actor: Actor, plant_id: int | None = None
         query = query.where(Department.plant_id == plant_id)
     if not include_inactive:
         query = query.where(Department.is_active == True)  # noqa: E712
-    rows = session.exec(query.order_by(Department.plant_id, Department.code)).all()
+    rows = session.exec(query.order_by(col(Department.plant_id), col(Department.code))).all()
     return [DepartmentRead.model_validate(d, from_attributes=True) for d in rows]
 
 
@@ -136,13 +137,13 @@ def create_department(session: Session, actor: Actor, data: DepartmentCreate, *,
     check(_name_code_problems(code, name))
     if session.exec(select(Department.id).where(Department.plant_id == plant.id, Department.code == code)).first():
         raise Conflict(f"Plant {plant.code} already has a department {code}.", fields={"code": "Already used."})
-    dept = Department(organization_id=actor.organization_id, plant_id=plant.id, code=code, name=name,
+    dept = Department(organization_id=actor.organization_id, plant_id=pk(plant), code=code, name=name,
                       created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(dept)
     session.flush()
     audit(session, actor, "department", dept.id, "create", {"plant_id": plant.id, "code": code, "name": name},
           plant_id=plant.id, at=now)
-    record(session, org_events.DepartmentCreated(organization_id=actor.organization_id, department_id=dept.id,
+    record(session, org_events.DepartmentCreated(organization_id=actor.organization_id, department_id=pk(dept),
                                                 plant_id=plant.id, actor_user_id=actor.user_id, at=now))
     return DepartmentRead.model_validate(dept, from_attributes=True)
 
@@ -161,7 +162,7 @@ def update_department(session: Session, actor: Actor, department_id: int, data: 
         dept.updated_at, dept.updated_by = now, actor.user_id
         session.add(dept)
         audit(session, actor, "department", dept.id, "update", changes, plant_id=dept.plant_id, at=now)
-        record(session, org_events.DepartmentUpdated(organization_id=actor.organization_id, department_id=dept.id,
+        record(session, org_events.DepartmentUpdated(organization_id=actor.organization_id, department_id=pk(dept),
                                                     plant_id=dept.plant_id, actor_user_id=actor.user_id, at=now))
     return DepartmentRead.model_validate(dept, from_attributes=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from models.base import pk
 from models.organization import Organization
 from models.user import User
 from services.core.access import Actor
@@ -39,12 +40,14 @@ def get_profile(session: Session, actor: Actor) -> ProfileRead:
         raise Unauthorized("Only a person has a profile.")
     user = session.get(User, actor.user_id)
     org = session.get(Organization, actor.organization_id)
+    if user is None or org is None:
+        raise Unauthorized("Only a person has a profile.")
     departments = list_departments(session, actor)
     plants = [PlantWithDepartments(**p.model_dump(), departments=[d for d in departments if d.plant_id == p.id])
               for p in list_plants(session, actor)]
     return ProfileRead(
-        user_id=user.id, username=user.username, full_name=user.full_name, email=user.email,
-        organization_id=org.id, organization_name=org.name,
+        user_id=pk(user), username=user.username, full_name=user.full_name, email=user.email,
+        organization_id=pk(org), organization_name=org.name,
         roles=sorted(r.value for r in actor.roles), permissions=sorted(p.value for p in actor.permissions),
         plants=plants, branding=branding_for_org(session, actor.organization_id),
     )

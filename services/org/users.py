@@ -11,6 +11,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, or_, select
 
+from models.base import pk
 from models.organization import Plant
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.core.access import Actor, Permission, require, require_same_org
@@ -72,11 +73,11 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
                 password_changed_at=now, created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(user)
     session.flush()
-    _replace_roles(session, user.id, roles)
-    _replace_plants(session, user.id, plant_ids)
+    _replace_roles(session, pk(user), roles)
+    _replace_plants(session, pk(user), plant_ids)
     audit(session, actor, "user", user.id, "create", {"username": username, "full_name": user.full_name,
           "email": user.email, "roles": sorted(roles), "plant_ids": sorted(plant_ids)}, at=now)
-    record(session, org_events.UserCreated(organization_id=actor.organization_id, user_id=user.id,
+    record(session, org_events.UserCreated(organization_id=actor.organization_id, user_id=pk(user),
                                            actor_user_id=actor.user_id, at=now))
     return user_read(session, user)
 
@@ -96,9 +97,9 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, 
     if data.email is not None:
         user.email = data.email.strip() or None
     if roles is not None:
-        _replace_roles(session, user.id, roles)
+        _replace_roles(session, pk(user), roles)
     if plant_ids is not None:
-        _replace_plants(session, user.id, plant_ids)
+        _replace_plants(session, pk(user), plant_ids)
     after = user_read(session, user)
     changes = {k: {"before": before[k], "after": v} for k, v in
                after.model_dump(include=set(before)).items() if before[k] != v}
@@ -107,7 +108,7 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, 
     user.updated_at, user.updated_by = now, actor.user_id
     session.add(user)
     audit(session, actor, "user", user.id, "update", changes, at=now)
-    record(session, org_events.UserUpdated(organization_id=actor.organization_id, user_id=user.id,
+    record(session, org_events.UserUpdated(organization_id=actor.organization_id, user_id=pk(user),
                                            fields=sorted(changes), actor_user_id=actor.user_id, at=now))
     return after
 
@@ -124,11 +125,11 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool, *, no
     user.updated_at, user.updated_by = now, actor.user_id
     session.add(user)
     if not active:
-        revoke_sessions(session, user.id, now=now)
+        revoke_sessions(session, pk(user), now=now)
     action = "activate" if active else "deactivate"
     audit(session, actor, "user", user.id, action, {"is_active": {"before": not active, "after": active}}, at=now)
     record(session, (org_events.UserActivated if active else org_events.UserDeactivated)(
-        organization_id=actor.organization_id, user_id=user.id, actor_user_id=actor.user_id, at=now))
+        organization_id=actor.organization_id, user_id=pk(user), actor_user_id=actor.user_id, at=now))
     return user_read(session, user)
 
 
@@ -141,9 +142,9 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
     user.password_changed_at = now
     user.updated_at, user.updated_by = now, actor.user_id
     session.add(user)
-    revoke_sessions(session, user.id, now=now)
+    revoke_sessions(session, pk(user), now=now)
     audit(session, actor, "user", user.id, "reset_password", at=now)
-    record(session, org_events.UserPasswordReset(organization_id=actor.organization_id, user_id=user.id,
+    record(session, org_events.UserPasswordReset(organization_id=actor.organization_id, user_id=pk(user),
                                                  actor_user_id=actor.user_id, at=now))
     return user_read(session, user)
 
@@ -214,7 +215,9 @@ def _check_plants(session: Session, actor: Actor, plant_ids: list[int], problems
     wanted = set(plant_ids or [])
     if not wanted:
         return wanted
-    found = set(session.exec(select(Plant.id).where(col(Plant.id).in_(wanted), Plant.organization_id == actor.organization_id)).all())
+    found = {p for p in session.exec(select(Plant.id).where(col(Plant.id).in_(wanted),
+                                                             Plant.organization_id == actor.organization_id)).all()
+             if p is not None}
     if wanted - found:
         problems["plant_ids"] = f"Unknown plant id(s): {', '.join(str(p) for p in sorted(wanted - found))}."
     return found
