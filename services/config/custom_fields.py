@@ -61,7 +61,7 @@ from services.core.validation import check, text_problem
 class EntityType:
     key: str
     label: str
-    model: type | None = None
+    model: Any = None          # its table: a class with `custom`, `organization_id` (and `plant_id`) columns
     permission: Permission = Permission.PLAN
 
 
@@ -171,6 +171,7 @@ def create_definition(session: Session, actor: Actor, data: CustomFieldCreate, *
         raise Conflict(f"A field with key {key} exists for this entity type.", fields={"key": "Already used."})
     if data.position is None:
         clean["position"] = _next_position(session, actor, data.entity_type)
+    assert field_type is not None            # check() refused an unknown field type
     row = stamp_new(CustomFieldDefinition(organization_id=actor.organization_id, entity_type=data.entity_type,
                                           key=key, field_type=field_type, required=bool(data.required), **clean),
                     actor, now)
@@ -308,7 +309,7 @@ def _shape(session: Session, actor: Actor, field_type: FieldType | None, label, 
         problem = text_problem(value, max_length=limit, required=required)
         if problem:
             problems[name] = problem
-    bounds = {}
+    bounds: dict[str, Decimal | None] = {}
     for name, value in (("min_value", min_value), ("max_value", max_value)):
         if is_empty(value):
             bounds[name] = None
@@ -318,7 +319,8 @@ def _shape(session: Session, actor: Actor, field_type: FieldType | None, label, 
         except (InvalidOperation, ValueError):
             problems[name] = "Enter a number."
             bounds[name] = None
-    if None not in bounds.values() and bounds["min_value"] > bounds["max_value"]:
+    low, high = bounds["min_value"], bounds["max_value"]
+    if low is not None and high is not None and low > high:
         problems["max_value"] = "Must be at least the minimum."
     if field_type is not None and field_type != FieldType.NUMBER and (unit or any(v is not None for v in bounds.values())):
         problems.setdefault("unit", "Only number fields take a unit and a range.")
@@ -347,9 +349,9 @@ def _entity(entity_type: str, *, need_model: bool = False) -> EntityType:
 
 
 def _rows(session: Session, actor: Actor, entity_type: str) -> list[CustomFieldDefinition]:
-    return session.exec(select(CustomFieldDefinition).where(
+    return list(session.exec(select(CustomFieldDefinition).where(
         CustomFieldDefinition.organization_id == actor.organization_id,
-        CustomFieldDefinition.entity_type == entity_type)).all()
+        CustomFieldDefinition.entity_type == entity_type)).all())
 
 
 def _next_position(session: Session, actor: Actor, entity_type: str) -> int:

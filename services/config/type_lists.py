@@ -31,9 +31,9 @@ Invariants:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
@@ -136,7 +136,7 @@ class ValueUpdate(BaseModel):
     position: int | None = None
 
 
-UsageFn = Callable[[Session, int, int], int]
+UsageFn = Callable[..., int]      # (session, organization_id, value_id[, list_key for "*"]) -> uses
 _usages: dict[str, list[UsageFn]] = {}
 
 
@@ -169,7 +169,7 @@ def lists(session: Session, actor: Actor) -> list[TypeListRead]:
     rows = session.exec(select(TypeList).where(TypeList.organization_id == actor.organization_id)
                         .order_by(TypeList.name)).all()
     found = [TypeListRead(id=r.id, key=r.key, name=r.name, description=r.description, is_system=r.is_system,
-                          value_count=counts.get(r.id, 0)) for r in rows]
+                          value_count=counts.get(pk(r), 0)) for r in rows]
     for key, kind in REASON_LISTS.items():
         count = session.exec(select(func.count()).select_from(ReasonCode).where(
             ReasonCode.organization_id == actor.organization_id, ReasonCode.kind == kind)).one()
@@ -221,7 +221,10 @@ def require_value(session: Session, actor: Actor, list_key: str, value_id, *,
     problem = value_problem(session, actor, list_key, value_id)
     if problem:
         raise Invalid(problem, fields={field or list_key: problem})
-    return _find_value(session, actor.organization_id, list_key, int(value_id))
+    found = _find_value(session, actor.organization_id, list_key, int(value_id))
+    if found is None:
+        raise NotFound("Value not found.")
+    return found
 
 
 # ---- lists ---------------------------------------------------------------------------------------
@@ -232,7 +235,7 @@ def create_list(session: Session, actor: Actor, data: TypeListCreate, *, now: da
     problems = {}
     if not LIST_KEY_RE.match(key):
         problems["key"] = "Use 2 to 48 lower-case letters, digits or underscores, starting with a letter."
-    elif key in REASON_LISTS or _list_row(session, actor.organization_id, key, missing_ok=True):
+    elif key in REASON_LISTS or _find_list(session, actor.organization_id, key):
         problems["key"] = "A list with this key exists."
     _name_problems(data.name, data.description, problems)
     check(problems)
@@ -290,10 +293,10 @@ def create_value(session: Session, actor: Actor, list_key: str, data: ValueCreat
                                    100 if data.position is None else data.position, now=now)
         return _reason_value(list_key, reason)
     type_list = _list_row(session, actor.organization_id, list_key)
-    position = data.position if data.position is not None else _next_position(session, type_list.id)
+    position = data.position if data.position is not None else _next_position(session, pk(type_list))
     clean = _value_fields(data.code, data.label, position)
-    _unique_code(session, type_list.id, clean["code"])
-    row = stamp_new(TypeListValue(organization_id=actor.organization_id, type_list_id=type_list.id, **clean), actor, now)
+    _unique_code(session, pk(type_list), clean["code"])
+    row = stamp_new(TypeListValue(organization_id=actor.organization_id, type_list_id=pk(type_list), **clean), actor, now)
     session.add(row)
     session.flush()
     announce(session, actor, "type_list_value", row.id, "create", {"list": list_key, **clean}, now=now)
@@ -374,7 +377,7 @@ def move_value(session: Session, actor: Actor, list_key: str, value_id: int, ste
 
 # ---- defaults ------------------------------------------------------------------------------------
 
-def register_default_list(key: str, name: str, values: list[tuple[str, str]] = (), *, description: str = "") -> None:
+def register_default_list(key: str, name: str, values: Sequence[tuple[str, str]] = (), *, description: str = "") -> None:
     """A list a module ships: every new organization is born with it (models/config.py), and an
     organization created before the module registered it gets it on first use."""
     if not LIST_KEY_RE.match(key) or key in REASON_LISTS:
@@ -392,17 +395,22 @@ def ensure_defaults(session: Session, organization_id: int) -> None:
 
 # ---- helpers -------------------------------------------------------------------------------------
 
-def _no_list(list_key: str):
+def _no_list(list_key: str) -> NoReturn:
     raise NotFound(f"Type list '{list_key}' not found.")
 
 
-def _list_row(session: Session, organization_id: int, list_key: str, *, missing_ok: bool = False) -> TypeList | None:
-    query = select(TypeList).where(TypeList.organization_id == organization_id, TypeList.key == list_key)
-    row = session.exec(query).first()
-    if row is None and list_key in DEFAULT_TYPE_LISTS and not missing_ok:
+def _find_list(session: Session, organization_id: int, list_key: str) -> TypeList | None:
+    return session.exec(select(TypeList).where(TypeList.organization_id == organization_id,
+                                               TypeList.key == list_key)).first()
+
+
+def _list_row(session: Session, organization_id: int, list_key: str) -> TypeList:
+    """The organization's list, a shipped one created on first use; NotFound otherwise."""
+    row = _find_list(session, organization_id, list_key)
+    if row is None and list_key in DEFAULT_TYPE_LISTS:
         ensure_defaults(session, organization_id)
-        row = session.exec(query).first()
-    if row is None and not missing_ok:
+        row = _find_list(session, organization_id, list_key)
+    if row is None:
         _no_list(list_key)
     return row
 
@@ -430,10 +438,11 @@ def _reason_row(session: Session, actor: Actor, list_key: str, value_id: int) ->
 
 def _find_value(session: Session, organization_id: int, list_key: str, value_id: int) -> TypeListValueRead | None:
     if list_key in REASON_LISTS:
-        row = session.get(ReasonCode, value_id)
-        ok = row is not None and row.organization_id == organization_id and row.kind == REASON_LISTS[list_key]
-        return TypeListValueRead(id=row.id, list_key=list_key, code=row.code, label=row.name, position=row.position,
-                                 is_active=row.is_active) if ok else None
+        reason = session.get(ReasonCode, value_id)
+        if reason is None or reason.organization_id != organization_id or reason.kind != REASON_LISTS[list_key]:
+            return None
+        return TypeListValueRead(id=pk(reason), list_key=list_key, code=reason.code, label=reason.name,
+                                 position=reason.position, is_active=reason.is_active)
     row = session.exec(select(TypeListValue).join(TypeList, col(TypeList.id) == TypeListValue.type_list_id).where(
         TypeListValue.id == value_id, TypeList.organization_id == organization_id, TypeList.key == list_key)).first()
     return _read(list_key, row) if row is not None else None
@@ -444,8 +453,8 @@ def _value_fields(code, label, position) -> dict:
     problems = {}
     if not CODE_RE.match(code):
         problems["code"] = "Use 1 to 32 letters, digits, dot, dash or underscore."
-    if text_problem(label, max_length=200):
-        problems["label"] = text_problem(label, max_length=200)
+    if problem := text_problem(label, max_length=200):
+        problems["label"] = problem
     try:
         position = int(position)
         if not 0 <= position < 100_000:
@@ -457,10 +466,10 @@ def _value_fields(code, label, position) -> dict:
 
 
 def _name_problems(name, description, problems: dict[str, str]) -> None:
-    if text_problem(name, max_length=200):
-        problems["name"] = text_problem(name, max_length=200)
-    if text_problem(description, max_length=1000, required=False):
-        problems["description"] = text_problem(description, max_length=1000, required=False)
+    if problem := text_problem(name, max_length=200):
+        problems["name"] = problem
+    if problem := text_problem(description, max_length=1000, required=False):
+        problems["description"] = problem
 
 
 def _unique_code(session: Session, type_list_id: int, code: str) -> None:

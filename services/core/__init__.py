@@ -1,1 +1,24 @@
-"""core"""
+"""Core: what every domain shares and none owns; it imports no other services package.
+
+- db.py: the engine, sessions and the unit of work (`transaction`: one commit, events after it);
+- errors.py: typed, framework-free errors (NotFound, Forbidden, Invalid, Conflict, ...);
+- events.py: domain events, typed event classes (`event_type`), recording and the in-process bus;
+- event_fanout.py: the bus bridged across processes (Redis pub/sub or PostgreSQL LISTEN/NOTIFY);
+- access.py: actors, roles, permissions and plant access (`require`, `visible_plant_ids`);
+- scoping.py: one row for an actor, or NotFound outside their organization and plants;
+- audit.py: the audit trail (written in the caller's transaction), its reads and CSV export;
+- changes.py: the write steps services share: stamp, diff, audit and announce (`EntityChanged`);
+- validation.py: small input checks returning field errors in words people use;
+- numbering.py: per-organization human numbers (SO-000001), locked for the transaction;
+- calendar_math.py: working time from shift calendars, pure functions;
+- exports.py: CSV and Excel of exactly what a list shows;
+- svg.py: SVG documents accepted only when they cannot run code;
+- backup.py: database backups and restore (SQLite and PostgreSQL);
+- migrations.py: Alembic migrations for SQLite and PostgreSQL;
+- health.py: liveness (a database round trip and the schema revision);
+- metrics.py: Prometheus metrics and the request id.
+
+Invariants: services never commit (the caller's `transaction` does, once) and events are dispatched
+only after a successful commit; a row outside the actor's organization or visible plants does not
+exist for them (NotFound); an audit entry is stamped with the time its caller passes in.
+"""

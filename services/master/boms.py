@@ -153,7 +153,7 @@ def update_component(session: Session, actor: Actor, bom_line_id: int, data: Bom
         session.add(stamp(line, actor, now))
         announce(session, actor, "bom_line", line.id, "update", changes, now=now,
                  payload={"parent_product_id": line.parent_product_id})
-    return _read(line, session.get(Product, line.component_product_id))
+    return _read(line, _product(session, line.component_product_id))
 
 
 def remove_component(session: Session, actor: Actor, bom_line_id: int, *, now: datetime) -> None:
@@ -177,10 +177,10 @@ def explode_bom(session: Session, actor: Actor, product_id: int, quantity: Decim
     if problem:
         raise Invalid(fields={"quantity": problem})
     children = _children_map(session, actor.organization_id)
-    products = {p.id: p for p in session.exec(select(Product).where(
+    products = {pk(p): p for p in session.exec(select(Product).where(
         Product.organization_id == actor.organization_id)).all()}
     out: list[ExplosionLine] = []
-    _walk(root, to_decimal(quantity, 4), [root.code], [root.id], 1, children, products, out)
+    _walk(root, to_decimal(quantity, 4), [root.code], [pk(root)], 1, children, products, out)
     return out
 
 
@@ -198,11 +198,18 @@ def total_requirements(lines: list[ExplosionLine]) -> list[Requirement]:
     return sorted(totals.values(), key=lambda r: r.code)
 
 
+def _product(session: Session, product_id: int) -> Product:
+    product = session.get(Product, product_id)
+    if product is None:
+        raise NotFound("Product not found.")
+    return product
+
+
 def _walk(parent: Product, parent_qty: Decimal, path: list[str], ids: list[int], level: int,
           children: dict[int, list[BomLine]], products: dict[int, Product], out: list[ExplosionLine]) -> None:
     if level > MAX_DEPTH:
         raise Conflict(f"The bill of materials of {path[0]} is deeper than {MAX_DEPTH} levels.")
-    for line in children.get(parent.id, []):
+    for line in children.get(pk(parent), []):
         comp = products[line.component_product_id]
         if comp.id in ids:
             loop = " → ".join(path[ids.index(comp.id):] + [comp.code])
@@ -213,7 +220,7 @@ def _walk(parent: Product, parent_qty: Decimal, path: list[str], ids: list[int],
                                  name=comp.name, unit=comp.unit, type=ProductType(comp.type),
                                  quantity_per=Decimal(line.quantity_per), scrap_factor=Decimal(line.scrap_factor),
                                  required_quantity=required, is_active=comp.is_active, path=path + [comp.code]))
-        _walk(comp, required, path + [comp.code], ids + [comp.id], level + 1, children, products, out)
+        _walk(comp, required, path + [comp.code], ids + [pk(comp)], level + 1, children, products, out)
 
 
 def _round(value: Decimal, unit: str) -> Decimal:
@@ -237,7 +244,7 @@ def _refuse_cycle(session: Session, parent: Product, component: Product) -> None
         raise Invalid(f"A product cannot contain itself: {parent.code} → {parent.code}.",
                       fields={"component_product_id": "A product cannot be its own component."})
     children = _children_map(session, parent.organization_id)
-    path = _path(children, pk(component), pk(parent), [component.id], set())
+    path = _path(children, pk(component), pk(parent), [pk(component)], set())
     if path is not None:
         codes = {p.id: p.code for p in session.exec(select(Product).where(col(Product.id).in_(path))).all()}
         loop = " → ".join([parent.code] + [codes[i] for i in path])

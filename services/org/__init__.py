@@ -1,1 +1,21 @@
-"""org"""
+"""Org: tenants and the people and machines that act in them.
+
+- organizations.py: organizations (tenants) and the CLI's system actor;
+- plants.py: plants and their departments;
+- users.py: users, their roles and plant access, deactivation and password resets;
+- passwords.py: password hashing (argon2id) and the password policy;
+- auth.py: log-in with throttling, sessions, log-out and password change;
+- lockouts.py: log-in throttles as admins see and clear them;
+- api_tokens.py: API tokens for gateways, scanning stations and displays;
+- tokens.py: random bearer tokens, stored only as SHA-256 hashes;
+- identity.py: who the caller of a door is (`GET /api/v1/me`);
+- profile.py: what a signed-in person sees about themselves;
+- branding.py: an organization's display name, colour and logo;
+- events.py: the typed events of this package.
+
+Invariants: everything belongs to one organization, and another organization's rows are NotFound;
+only admins' permissions (MANAGE_USERS, MANAGE_PLANTS, MANAGE_API_TOKENS, MANAGE_BRANDING) change
+users, plants, tokens and branding; tokens and sessions are stored only as hashes; plants and users
+are deactivated, never deleted, and admins cannot deactivate themselves or drop their own admin role; every change
+is audited and announced, and nothing here commits.
+"""
