@@ -68,6 +68,7 @@ MAINTENANCE_MACHINE = "/maintenance/machine"
 MAINTENANCE_PLANS = "/maintenance/plans"
 MAINTENANCE_PARTS = "/maintenance/parts"
 MAINTENANCE_SETTINGS = "/maintenance/settings"
+MAINTENANCE_HOME = "/maintenance/home"
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,9 @@ NAV: list[NavItem] = [
             _("The tasks and reviews shared with your company."), _("Studio")),
     NavItem(_("My tickets"), MAINTENANCE_MY, "wrench", Permission.MAINTAIN,
             _("Your maintenance tickets: accept, start, wait for parts, done."), _("Maintenance")),
-    NavItem(_("Maintenance"), MAINTENANCE, "activity", Permission.VIEW_DASHBOARDS,
+    NavItem(_("Maintenance"), MAINTENANCE_HOME, "hard-hat", Permission.VIEW,
+            _("The most urgent tickets, yours, and every maintenance page."), _("Maintenance")),
+    NavItem(_("Maintenance dashboard"), MAINTENANCE, "activity", Permission.VIEW_DASHBOARDS,
             _("Open tickets with SLA countdown, MTBF, MTTR and costs, live."), _("Maintenance")),
     NavItem(_("Maintenance tickets"), MAINTENANCE_TICKETS, "clipboard-list", Permission.VIEW,
             _("Corrective and preventive tickets of your plants."), _("Maintenance")),

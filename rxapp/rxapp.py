@@ -25,6 +25,7 @@ from rxapp.pages.kpi.andon import andon_page
 from rxapp.pages.kpi.dashboard import dashboard_page
 from rxapp.pages.maintenance.dashboard import maintenance_dashboard_page
 from rxapp.pages.maintenance.floor import my_tickets_page, report_page
+from rxapp.pages.maintenance.home import maintenance_home_page
 from rxapp.pages.maintenance.parts import maintenance_parts_page
 from rxapp.pages.maintenance.plans import maintenance_plans_page
 from rxapp.pages.maintenance.settings import maintenance_settings_page
@@ -74,6 +75,7 @@ from rxapp.state.kpi.andon import AndonState
 from rxapp.state.kpi.dashboard import DashboardState
 from rxapp.state.maintenance.dashboard import MaintenanceDashboardState
 from rxapp.state.maintenance.floor import MyTicketsState, ReportState
+from rxapp.state.maintenance.home import MaintenanceHomeState
 from rxapp.state.maintenance.parts import MaintenancePartsState
 from rxapp.state.maintenance.plans import MaintenancePlansState
 from rxapp.state.maintenance.settings import MaintenanceSettingsState
@@ -211,6 +213,7 @@ _guarded(maintenance_parts_page, routes.MAINTENANCE_PARTS, _("Spare parts"), Per
          MaintenancePartsState.enter)
 _guarded(maintenance_settings_page, routes.MAINTENANCE_SETTINGS, _("Maintenance settings"), Permission.VIEW,
          MaintenanceSettingsState.enter)
+_guarded(maintenance_home_page, routes.MAINTENANCE_HOME, _("Maintenance"), Permission.VIEW, MaintenanceHomeState.load)
 _guarded(machine_history_page, routes.MAINTENANCE_MACHINE, _("Machine history"), Permission.VIEW,
          MachineHistoryState.enter)
 _guarded(workflows_page, routes.ADMIN_WORKFLOWS, _("Workflows"), Permission.CONFIGURE, WorkflowsAdminState.enter)

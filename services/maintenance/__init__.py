@@ -18,6 +18,7 @@ plans by calendar and by usage, spare parts with stock per location, labour, and
 - uptime.py: operating time of machines (working time minus stops) for MTBF and run-hour plans;
 - kpis.py: MTTR, MTBF, breakdowns, SLA compliance, backlog by age, planned vs unplanned, costs;
 - history.py: a machine's history (tickets, stops, preventive work);
+- home.py: a person's maintenance home (open tickets by SLA urgency, their own, breached and reorder counts);
 - board.py: the live maintenance board of a plant (open tickets with their SLA countdown, 30-day KPIs);
 - events.py: the SLA clock's typed events (maintenance_ticket.sla_warning, sla_breached, sla_escalated);
 - jobs.py: the minute job (long stops, due plans, SLA deadlines).

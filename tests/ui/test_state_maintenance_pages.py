@@ -8,10 +8,11 @@ from sqlmodel import select
 from models.maintenance import MaintenanceTicket
 from rxapp.pages.maintenance.floor import report_page
 from rxapp.state.maintenance.floor import ReportState
+from rxapp.state.maintenance.home import MaintenanceHomeState
 from rxapp.state.maintenance.parts import MaintenancePartsState
 from rxapp.state.maintenance.plans import MaintenancePlansState
 from rxapp.state.maintenance.settings import MaintenanceSettingsState
-from rxapp.state.maintenance.tickets import MaintenanceTicketsState
+from rxapp.state.maintenance.tickets import MaintenanceTicketsState, MaintenanceTicketState
 from services.config import custom_fields
 from services.config.custom_fields import CustomFieldCreate
 from services.core.db import transaction
@@ -174,3 +175,27 @@ async def test_sla_targets_team_and_automatic_rules_per_plant(engine, session, w
     other.plant_id = str(world.plant1)
     await run(other.load(), other)
     assert other.load_error == "Plant not found." and other.targets == []
+
+
+async def test_the_maintenance_home_puts_the_most_urgent_first_and_mine_apart(engine, session, world):
+    first, second = _shop(session, world)[:2]
+    tech = await signed_in(engine, MaintenanceTicketsState, "tech.ui")
+    await run(tech.save({"machine_id": str(first), "title": "Slow hydraulics", "priority": "low"}), tech)
+    await run(tech.save({"machine_id": str(second), "title": "Fire in cabinet", "priority": "critical"}), tech)
+    page = await signed_in(engine, MaintenanceHomeState, "tech.ui")
+    await run(page.load(), page)
+    assert [t.priority for t in page.urgent] == ["critical", "low"] and page.mine == []
+    assert (page.open_count, page.breached_count, page.reorder_count) == (2, 0, 0)
+    assert {"/maintenance/plans", "/maintenance/parts", "/maintenance/my"} <= {link.href for link in page.links}
+    detail = await tech.get_state(MaintenanceTicketState)
+    detail.ticket_id = page.urgent[1].id
+    await run(detail.load(), detail)
+    await run(detail.assign(detail.technicians[0].value), detail)
+    await run(page.load(), page)
+    assert [t.title for t in page.mine] == ["Slow hydraulics"]
+    operator = await signed_in(engine, MaintenanceHomeState, "op.one")
+    await run(operator.load(), operator)
+    assert operator.mine == [] and "/maintenance/my" not in {link.href for link in operator.links}
+    other = await signed_in(engine, MaintenanceHomeState, "tech.b.ui")
+    await run(other.load(), other)
+    assert other.urgent == [] and other.open_count == 0
