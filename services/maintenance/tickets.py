@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select
 
-from models.base import pk, utcnow
+from models.base import pk
 from models.maintenance import MaintenanceStopLink, MaintenanceTicket
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
 from models.user import User
@@ -104,18 +104,19 @@ def _fields(session: Session, ticket_id: int) -> dict[str, Any]:
 
 
 def _on_state(session: Session, ticket_id: int, state: str, closed: bool) -> None:
+    """Mirror the workflow state onto the ticket and its SLA clock, at the transition's own time (the instance's
+    entered_at: the engine calls this for its stored instance, so no wall clock is read here)."""
     t = session.get(MaintenanceTicket, ticket_id)
     if t is None:
         return
     inst = session.exec(select(WorkflowInstance).where(WorkflowInstance.organization_id == t.organization_id,
                                                        WorkflowInstance.entity_type == ENTITY,
                                                        WorkflowInstance.entity_id == ticket_id)).first()
-    now = inst.entered_at if inst is not None else utcnow()
-    rejected = False
-    if inst is not None:
-        row = session.exec(select(WorkflowState).where(WorkflowState.workflow_id == inst.workflow_id,
-                                                       WorkflowState.key == state)).first()
-        rejected = bool(row and row.is_rejected)
+    assert inst is not None, "the workflow engine calls on_state for its own stored instance"
+    now = inst.entered_at
+    row = session.exec(select(WorkflowState).where(WorkflowState.workflow_id == inst.workflow_id,
+                                                   WorkflowState.key == state)).first()
+    rejected = bool(row and row.is_rejected)
     t.status, t.is_closed, t.is_cancelled = state, closed, rejected
     if state == "in_progress" and t.started_at is None:
         t.started_at = now
