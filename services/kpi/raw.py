@@ -149,7 +149,7 @@ def _ideal_cycles(session: Session, machine_id: int, op_ids: set[int]) -> dict[i
     operation's (the routing step's)."""
     if not op_ids:
         return {}
-    rows = session.exec(select(Operation.id, Operation.ideal_cycle_seconds, WorkOrder.product_id)
+    rows = session.exec(select(col(Operation.id), col(Operation.ideal_cycle_seconds), col(WorkOrder.product_id))
                         .join(WorkOrder, col(WorkOrder.id) == col(Operation.work_order_id))
                         .where(col(Operation.id).in_(op_ids))).all()
     own = cycle_overrides(session, [machine_id])
