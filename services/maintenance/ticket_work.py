@@ -110,13 +110,16 @@ def assign(session: Session, actor: Actor, ticket_id: int, user_id: int | None, 
     return get_ticket(session, actor, pk(ticket), now=now)
 
 
+TAKING = ("accept", "start", "start_now")      # moves that assign an unassigned ticket to the technician taking it
+
+
 def act(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, comment: str = "",
         now: datetime) -> TicketRead:
     """Take a workflow transition; accepting or starting an unassigned ticket assigns it to the technician."""
     ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket", for_update=True)
     require_any(actor, (Permission.MAINTAIN, Permission.SUPERVISE), ticket.plant_id,
                 "Only maintenance staff move maintenance tickets.")
-    if ticket.assignee_id is None and actor.user_id and transition_key in ("accept", "start", "start_now") \
+    if ticket.assignee_id is None and actor.user_id and transition_key in TAKING \
             and is_technician(session, actor.organization_id, actor.user_id, ticket.plant_id):
         ticket.assignee_id = actor.user_id
         session.add(ticket)

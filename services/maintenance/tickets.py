@@ -249,8 +249,9 @@ def get_ticket(session: Session, actor: Actor, ticket_id: int, *, now: datetime)
 
 def list_tickets(session: Session, actor: Actor, *, plant_id: int | None = None, machine_id: int | None = None,
                  kind: str | None = None, status: str | None = None, open_only: bool = False,
-                 assignee_id: int | None = None, search: str = "", since: datetime | None = None,
-                 until: datetime | None = None, limit: int = 500, now: datetime) -> list[TicketRead]:
+                 assignee_id: int | None = None, unassigned: bool = False, search: str = "",
+                 since: datetime | None = None, until: datetime | None = None, limit: int = 500,
+                 now: datetime) -> list[TicketRead]:
     require(actor, Permission.VIEW)
     plants = [plant_id] if plant_id is not None else list(actor.plant_ids)
     query = select(MaintenanceTicket).where(
@@ -266,6 +267,8 @@ def list_tickets(session: Session, actor: Actor, *, plant_id: int | None = None,
         query = query.where(MaintenanceTicket.is_closed == False)  # noqa: E712
     if assignee_id is not None:
         query = query.where(MaintenanceTicket.assignee_id == assignee_id)
+    if unassigned:
+        query = query.where(col(MaintenanceTicket.assignee_id).is_(None))
     if since is not None:
         query = query.where(MaintenanceTicket.created_at >= since)
     if until is not None:
@@ -283,5 +286,17 @@ def my_tickets(session: Session, actor: Actor, *, now: datetime) -> list[TicketR
     if actor.user_id is None:
         raise NotFound("No user.")
     rows = list_tickets(session, actor, open_only=True, assignee_id=actor.user_id, now=now)
+    return _most_urgent_first(rows)
+
+
+def tickets_to_take(session: Session, actor: Actor, *, now: datetime) -> list[TicketRead]:
+    """The open tickets nobody is assigned to at the plants where the actor works tickets (MAINTAIN), the most
+    urgent deadline first: what a technician may accept or start, which assigns it to them."""
+    rows = [t for plant_id in sorted(actor.plant_ids) if actor.can(Permission.MAINTAIN, plant_id=plant_id)
+            for t in list_tickets(session, actor, plant_id=plant_id, open_only=True, unassigned=True, now=now)]
+    return _most_urgent_first(rows)
+
+
+def _most_urgent_first(rows: list[TicketRead]) -> list[TicketRead]:
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(rows, key=lambda t: (t.sla_due_at or far, t.id))

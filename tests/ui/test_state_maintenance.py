@@ -77,6 +77,23 @@ async def test_technician_works_a_ticket_from_the_list_and_my_tickets(engine, se
     assert mine.tickets == []
 
 
+async def test_technician_takes_a_ticket_nobody_was_assigned_from_my_tickets(engine, session, world):
+    machine_id = _shop(session, world)
+    report = await signed_in(engine, ReportState, "op.one")
+    await run(report.enter(), report)
+    await run(report.set_machine(str(machine_id)), report)
+    await run(report.submit({"title": "Coolant leak", "priority": "high"}), report)
+    mine = await signed_in(engine, MyTicketsState, "tech.ui")
+    await run(mine.load(), mine)
+    assert mine.tickets == []
+    assert [(t.number, [m.key for m in t.moves]) for t in mine.to_take] == [("MT-000001", ["accept", "start_now"])]
+    await run(mine.move(mine.to_take[0].id, "accept"), mine)
+    assert (mine.to_take, [(t.number, t.status) for t in mine.tickets]) == ([], [("MT-000001", "Accepted")])
+    other = await signed_in(engine, MyTicketsState, "tech.b.ui")
+    await run(other.load(), other)
+    assert (other.tickets, other.to_take, other.error) == ([], [], "")
+
+
 async def test_dashboard_links_the_live_board_and_analyses_per_machine(live_context, engine, session, world):
     machine_id = _shop(session, world)
     tech = await signed_in(engine, MaintenanceTicketsState, "tech.ui")

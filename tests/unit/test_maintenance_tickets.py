@@ -248,3 +248,23 @@ def test_my_tickets_lists_the_technicians_open_work_most_urgent_first(session, w
             ticket_work.assign(session, lead, t.id, shop["tech"], now=T0)
     assert [t.number for t in mt.my_tickets(session, world.actor(shop["tech"]), now=T0)] == [crit.number, low.number]
     assert ("assignment", f"{low.number} assigned to you") in _notes(session, shop["tech"])
+
+
+def test_tickets_to_take_are_the_open_unassigned_ones_of_the_technicians_plants(session, world, shop):
+    operator_actor, tech = world.actor(world.operator1), world.actor(shop["tech"])
+    low = _raise(session, operator_actor, shop["machine"], priority="low")
+    crit = _raise(session, operator_actor, shop["machine"], priority="critical")
+    taken = _raise(session, operator_actor, shop["machine"], priority="critical")
+    closed = _raise(session, operator_actor, shop["machine"], priority="high")
+    _act(session, world.actor(shop["lead"]), taken.id, "accept", T0)           # accepting assigns it to the lead
+    _act(session, world.actor(shop["sup"]), closed.id, "cancel", T0, comment="Raised twice")
+    assert [t.number for t in mt.tickets_to_take(session, tech, now=T0)] == [crit.number, low.number]
+    other_plant_tech = make_user(session, world.org_a, roles=["maintenance"], plant_ids=[world.plant2])
+    tech_b = make_user(session, world.org_b, roles=["maintenance"], plant_ids=[world.plant_b])
+    for outsider in (operator_actor, world.actor(other_plant_tech), world.actor(tech_b)):
+        assert mt.tickets_to_take(session, outsider, now=T0) == []
+
+    mine = _act(session, tech, low.id, "accept", T0)
+    assert mine.assignee_id == shop["tech"]
+    assert [t.number for t in mt.tickets_to_take(session, tech, now=T0)] == [crit.number]
+    assert [t.number for t in mt.my_tickets(session, tech, now=T0)] == [low.number]

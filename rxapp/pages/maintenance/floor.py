@@ -60,14 +60,24 @@ def _card(t: MyTicket) -> rx.Component:
         width="100%", data_testid="my-ticket")
 
 
+def _cards(tickets) -> rx.Component:
+    return rx.flex(rx.foreach(tickets, _card), direction="column", spacing="3", max_width="640px", width="100%")
+
+
 def my_tickets_page() -> rx.Component:
     return shell(
         page_header(_("My tickets"), _("Your open maintenance work, the most urgent first.")),
         rx.cond(MyTicketsState.loading, loading(), rx.cond(
             MyTicketsState.error != "", error_state(MyTicketsState.error, MyTicketsState.load),
-            rx.cond(MyTicketsState.tickets.length() > 0,
-                    rx.flex(rx.foreach(MyTicketsState.tickets, _card), direction="column", spacing="3",
-                            max_width="640px"),
-                    rx.text(_("Nothing assigned to you. Well done."), color_scheme="gray",
-                            data_testid="my-empty")))),
+            rx.flex(
+                rx.cond(MyTicketsState.tickets.length() > 0, _cards(MyTicketsState.tickets),
+                        rx.text(_("Nothing assigned to you. Well done."), color_scheme="gray",
+                                data_testid="my-empty")),
+                rx.cond(MyTicketsState.to_take.length() > 0, rx.flex(
+                    rx.heading(_("Not taken yet"), size="5", as_="h2"),
+                    rx.text(_("Open tickets nobody is assigned to. Accept or start one to take it."),
+                            color_scheme="gray"),
+                    _cards(MyTicketsState.to_take),
+                    direction="column", spacing="2", data_testid="to-take")),
+                direction="column", spacing="5"))),
     )

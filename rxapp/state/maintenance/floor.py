@@ -1,6 +1,6 @@
 """The two phone pages of maintenance: /maintenance/report (an operator or supervisor reports a breakdown of a
 machine, with photos from the phone's camera) and /maintenance/my (the technician's own open tickets with
-accept, start, wait for parts, resume and done). Everything through services/maintenance."""
+accept, start, wait for parts, resume and done) with the open tickets nobody took yet. Everything through services/maintenance."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -107,27 +107,29 @@ class MyTicket:
 
 class MyTicketsState(AuthState):
     tickets: list[MyTicket] = []
+    to_take: list[MyTicket] = []       # open, nobody assigned, at the technician's plants: accept or start takes it
     loading: bool = True
     error: str = ""
 
     @rx.event
     def load(self):
+        def card(s, a, t: mt.TicketRead, taking: bool) -> MyTicket:
+            moves = [MyMove(key=o.key, name=o.name) for o in workflow.available_transitions(s, a, ENTITY, t.id)
+                     if o.allowed and not o.require_comment and (not taking or o.key in ticket_work.TAKING)]
+            return MyTicket(id=t.id, number=t.number, machine=t.machine_code, title=t.title, status=t.status_name,
+                            priority=t.priority, sla_state=t.sla_state, sla_color=SLA_COLORS.get(t.sla_state, "gray"),
+                            due_iso=t.sla_due_at.isoformat() if t.sla_due_at else "",
+                            remaining=remaining_text(t.sla_remaining_seconds), href=f"/maintenance/ticket?id={t.id}",
+                            moves=moves)
+
         def read(s, a):
-            out = []
-            for t in mt.my_tickets(s, a, now=utcnow()):
-                moves = [MyMove(key=o.key, name=o.name) for o in workflow.available_transitions(s, a, ENTITY, t.id)
-                         if o.allowed and not o.require_comment]
-                out.append(MyTicket(id=t.id, number=t.number, machine=t.machine_code, title=t.title,
-                                    status=t.status_name, priority=t.priority, sla_state=t.sla_state,
-                                    sla_color=SLA_COLORS.get(t.sla_state, "gray"),
-                                    due_iso=t.sla_due_at.isoformat() if t.sla_due_at else "",
-                                    remaining=remaining_text(t.sla_remaining_seconds),
-                                    href=f"/maintenance/ticket?id={t.id}", moves=moves))
-            return out
+            now = utcnow()
+            return ([card(s, a, t, False) for t in mt.my_tickets(s, a, now=now)],
+                    [card(s, a, t, True) for t in mt.tickets_to_take(s, a, now=now)])
         try:
-            self.tickets = self._use_case(read)
+            self.tickets, self.to_take = self._use_case(read)
         except DomainError as error:
-            self.tickets, self.loading, self.error = [], False, _(error.message)
+            self.tickets, self.to_take, self.loading, self.error = [], [], False, _(error.message)
             return self._refused(error, quiet=True)
         self.loading, self.error = False, ""
 
