@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 help:
 	@echo "make run   - start Takt with demo data on http://localhost:$(PORT)"
 	@echo "make test  - run the whole test suite (set TEST_DATABASE_URL to add PostgreSQL)"
-	@echo "make lint  - ruff on the whole tree, mypy on the typed packages (pyproject.toml)"
+	@echo "make lint  - ruff on the whole tree, mypy on models/ and services/ (pyproject.toml)"
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
