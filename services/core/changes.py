@@ -10,10 +10,10 @@ Why one typed generic class and not one class per name: `announce` is the shared
 hundred plain create/update/delete events across master data, configuration, quality and
 maintenance, whose payload is always the row's id plus the ids of the rows around it. `EntityChanged`
 is a typed DomainEvent holding exactly that (entity, entity_id, refs), built in one place; the wire
-stays `{<entity>_id: id, **refs}`. Its names are not registered with `event_type` (they are many and
-open-ended, e.g. `<entity type>.custom_updated`), so another process decodes them as plain
-DomainEvents with the same payload; events that carry more than ids get a class of their own in
-their package's events.py and are recorded with `record`.
+stays `{<entity>_id: id, **refs}`. Its names are many and open-ended (e.g. `<entity type>.custom_updated`),
+so it is registered as a `generic_event_type`: another process rebuilds an EntityChanged from any
+`<entity>.<action>` whose payload carries `<entity>_id` and that no class of its own claims. Events that
+carry more than ids get a class of their own in their package's events.py and are recorded with `record`.
 """
 from __future__ import annotations
 
@@ -25,9 +25,10 @@ from sqlmodel import Session
 
 from services.core.access import Actor
 from services.core.audit import audit
-from services.core.events import DomainEvent, record
+from services.core.events import DomainEvent, generic_event_type, record
 
 
+@generic_event_type
 @dataclass(frozen=True, kw_only=True)
 class EntityChanged(DomainEvent):
     """One row created, changed, (de)activated or deleted, as `announce` records it: the payload is
@@ -39,6 +40,16 @@ class EntityChanged(DomainEvent):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "payload", {f"{self.entity}_id": self.entity_id, **self.refs})
+
+    @classmethod
+    def from_wire(cls, name: str, payload: dict[str, Any], envelope: dict[str, Any]) -> DomainEvent | None:
+        """`<entity>.<action>` with `<entity>_id` in the payload, as `announce` sends it: rebuilt typed."""
+        entity = name.partition(".")[0]
+        key = f"{entity}_id"
+        if not entity or key not in payload:
+            return None
+        refs = {k: v for k, v in payload.items() if k != key}
+        return cls(name=name, entity=entity, entity_id=payload[key], refs=refs, **envelope)
 
 
 def apply_changes(row: Any, values: dict[str, Any]) -> dict[str, dict[str, Any]]:

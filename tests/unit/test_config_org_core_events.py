@@ -90,7 +90,18 @@ def test_announce_records_an_entity_change_with_the_untyped_payload(session, wor
     untyped = DomainEvent("shift.created", admin.organization_id, {"shift_id": 12, "calendar_id": 3},
                           plant_id=world.plant1, actor_user_id=admin.user_id, at=T0)
     assert event.to_dict() == untyped.to_dict()
-    assert DomainEvent.from_dict(event.to_dict()).payload == event.payload
+    rebuilt = DomainEvent.from_dict(event.to_dict())
+    assert isinstance(rebuilt, EntityChanged) and rebuilt.to_dict() == event.to_dict()
+    assert (rebuilt.entity, rebuilt.entity_id, rebuilt.refs) == ("shift", 12, {"calendar_id": 3})
+
+
+def test_a_name_no_class_claims_decodes_as_an_entity_change_only_when_it_carries_its_id():
+    wire = {"name": "gauge.calibrated", "organization_id": 1, "plant_id": None, "actor_user_id": 2,
+            "at": T0.isoformat(), "payload": {"gauge_id": 4, "by": "lab"}}
+    rebuilt = DomainEvent.from_dict(wire)
+    assert isinstance(rebuilt, EntityChanged) and (rebuilt.entity_id, rebuilt.refs) == (4, {"by": "lab"})
+    plain = DomainEvent.from_dict({**wire, "payload": {"by": "lab"}})
+    assert type(plain) is DomainEvent and plain.payload == {"by": "lab"}
 
 
 def test_config_services_record_typed_events(session, world, captured_events):
