@@ -71,6 +71,13 @@ def test_parts_labour_plans_and_kpis(client, session, world, as_user):
     plan = client.post("/maintenance/plans", headers=tech, json={"name": "Weekly check", "machine_id": machine_id,
                                                                  "interval": 1, "unit": "weeks"})
     assert plan.status_code == 201, plan.text
+    changed = client.put(f"/maintenance/plans/{plan.json()['id']}", headers=tech, json={
+        "name": "Every 500 parts", "machine_id": machine_id, "trigger": "count", "interval": 500})
+    assert changed.status_code == 200 and (changed.json()["unit"], changed.json()["interval"]) == ("parts", 500)
+    assert_error(client.put(f"/maintenance/plans/{plan.json()['id']}", headers=tech, json={
+        "name": "Weekly check", "machine_id": machine_id, "interval": 0}), 422, "invalid", interval="")
+    assert_error(client.put(f"/maintenance/plans/{plan.json()['id']}", headers=as_user("tech.b"), json={
+        "name": "Mine now", "machine_id": machine_id}), 404, "not_found")
     assert_error(client.post("/maintenance/plans", headers=tech, json={"name": "", "machine_id": machine_id,
                                                                        "trigger": "moon"}), 422, "invalid", name="",
                  trigger="")

@@ -76,6 +76,13 @@ def create_plan(body: PlanCreate, actor: CurrentActor) -> PlanRead:
         return plans.create_plan(s, actor, body, now=utcnow())
 
 
+@router.put("/plans/{plan_id}", response_model=PlanRead,
+            summary="Change a preventive plan (its machines keep counting from where they stand)")
+def update_plan(plan_id: int, body: PlanCreate, actor: CurrentActor) -> PlanRead:
+    with db_session() as s, transaction(s):
+        return plans.update_plan(s, actor, plan_id, body, now=utcnow())
+
+
 @router.put("/plans/{plan_id}/active", response_model=PlanRead, summary="Activate or deactivate a plan")
 def plan_active(plan_id: int, body: ActiveBody, actor: CurrentActor) -> PlanRead:
     with db_session() as s, transaction(s):
