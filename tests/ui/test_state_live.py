@@ -16,12 +16,16 @@ import openpyxl
 import pytest
 
 from models.base import utcnow
+from models.shopfloor import EventKind
 from rxapp.state.kpi.dashboard import DashboardState
 from rxapp.state.kpi.live_andon import LiveAndonState
 from rxapp.state.kpi.live_dashboard import LiveDashboardState
+from services.core.db import transaction
+from services.kpi import rollups
 from services.org import api_tokens
 from services.shopfloor import operator as shopfloor
 from tests.factories.db import committed
+from tests.factories.kpi import insert_events
 from tests.factories.shopfloor import make_floor, new_client_id
 from tests.ui.conftest import download_bytes, linked, make_token, redirects, run, signed_in, wall
 
@@ -173,3 +177,25 @@ async def test_the_export_holds_what_is_shown(live_context, engine, session, wor
     sheet = book.active
     assert [c.value for c in sheet[1]] == ["Section", "Item", "Measure", "Value"]
     assert sheet.max_row == len(rows) + 1
+
+
+async def test_the_loss_pareto_ranks_by_minutes_or_by_stops(live_context, engine, session, world, worked):
+    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    day = next(today - timedelta(days=n) for n in range(1, 7) if (today - timedelta(days=n)).weekday() < 5)
+    brk = worked.line.downtime_reason_id
+    with transaction(session):                  # two breakdowns in the early and late shifts of a past weekday
+        rollups.apply(session, insert_events(session, worked, world, [
+            (EventKind.DOWNTIME_STARTED, day + timedelta(hours=7), 0, 0, brk),
+            (EventKind.DOWNTIME_ENDED, day + timedelta(hours=7, minutes=10), 0, 0, None),
+            (EventKind.DOWNTIME_STARTED, day + timedelta(hours=15), 0, 0, brk),
+            (EventKind.DOWNTIME_ENDED, day + timedelta(hours=15, minutes=5), 0, 0, None)]))
+    state = await dashboard_tab(engine)
+    _, view = await linked(state, state.enter, LiveDashboardState)
+    assert view.has_stops and view.stop_reasons == [brk]
+    assert list(view.stop_pareto.data[0].y) == [2]                  # the bars count stops, not minutes
+    assert state.pareto_by == "minutes" and len(view.loss_reasons) > 1      # scrap and speed rank by minutes too
+    await run(state.set_pareto_by("stops"), state)
+    await linked(state, lambda: state.drill_loss([{"pointIndex": 0}]))
+    assert [r.kind for r in state.drill_rows] == ["downtime_started", "downtime_ended"] * 2
+    await run(state.set_pareto_by("anything"), state)
+    assert state.pareto_by == "minutes"

@@ -83,6 +83,21 @@ def _chart(title: str, figure: rx.Var, has_data: rx.Var, empty: str, hint: str =
     )
 
 
+def _loss_pareto() -> rx.Component:
+    """Loss minutes by reason, or the stop reasons by their number of stops."""
+    by = rx.segmented_control.root(rx.segmented_control.item(_("Minutes"), value="minutes"),
+                                   rx.segmented_control.item(_("Stops"), value="stops"),
+                                   value=S.pareto_by, on_change=S.set_pareto_by, size="1", data_testid="pareto-by")
+    return rx.box(
+        rx.flex(by, justify="end", margin_bottom="4px"),
+        rx.cond(S.pareto_by == "stops",
+                _chart(_("Stops by reason"), L.stop_pareto, L.has_stops, _("No stops recorded."),
+                       _("Click a bar for its events."), on_click=S.drill_loss),
+                _chart(_("Loss Pareto"), L.pareto, L.has_losses, _("No losses recorded."),
+                       _("Click a bar for its events."), on_click=S.drill_loss)),
+        width="100%")
+
+
 def _yield_row(row: YieldRow) -> rx.Component:
     return rx.table.row(rx.table.cell(row.product), rx.table.cell(row.step), rx.table.cell(row.units_in),
                         rx.table.cell(row.right_first_time), rx.table.cell(row.fpy, data_testid="fpy-cell"),
@@ -126,8 +141,7 @@ def _figures() -> rx.Component:
         rx.grid(
             _chart(_("OEE trend"), L.trend, L.has_trend, _("No working time in this period."),
                    _("Click a point for its events."), on_click=S.drill_trend),
-            _chart(_("Loss Pareto"), L.pareto, L.has_losses, _("No losses recorded."),
-                   _("Click a bar for its events."), on_click=S.drill_loss),
+            _loss_pareto(),
             _chart(_("First-pass yield by product and step"), L.fpy, L.has_yields, _("No parts reported.")),
             _chart(_("On-time delivery"), L.otd, L.has_otd, _("No order lines due in this period."), L.otd_text),
             columns=rx.breakpoints(initial="1", lg="2"), spacing="3", width="100%",

@@ -85,6 +85,7 @@ class DashboardState(AuthState):
     linked_token: str = ""
     timezone: str = "UTC"
 
+    pareto_by: str = "minutes"                 # the loss Pareto ranks by "minutes" lost or "stops"
     drill_open: bool = False
     drill_title: str = ""
     drill_rows: list[EventRow] = []
@@ -179,12 +180,17 @@ class DashboardState(AuthState):
         return await self._drill("trend", start=start, end=end, title=f"{FIGURE_TITLES['trend']} · {label}")
 
     @rx.event
+    def set_pareto_by(self, value: str):
+        self.pareto_by = "stops" if value == "stops" else "minutes"
+
+    @rx.event
     async def drill_loss(self, points: list[dict]):
         shared = await self.get_state(LiveDashboardState)
+        reasons = shared.stop_reasons if self.pareto_by == "stops" else shared.loss_reasons
         index = (points or [{}])[0].get("pointIndex")
-        if not isinstance(index, int) or not 0 <= index < len(shared.loss_reasons):
+        if not isinstance(index, int) or not 0 <= index < len(reasons):
             return None
-        reason = shared.loss_reasons[index] or None
+        reason = reasons[index] or None
         return await self._drill("loss" if reason is None else "downtime", reason_code_id=reason,
                                  title=FIGURE_TITLES["loss"])
 

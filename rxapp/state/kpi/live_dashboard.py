@@ -90,6 +90,26 @@ def pareto_figure(view: DashboardView) -> go.Figure:
     return _layout(fig, percent=False)
 
 
+def stop_rows(view: DashboardView) -> list:
+    """The Pareto's stop reasons ranked by how many stops they had."""
+    return sorted((r for r in view.pareto.rows if r.stops), key=lambda r: -(r.stops or 0))
+
+
+def stop_pareto_figure(view: DashboardView) -> go.Figure:
+    rows = stop_rows(view)
+    labels = [r.reason_name or r.reason or r.kind for r in rows]
+    total, running, cumulative = sum(r.stops or 0 for r in rows), 0, []
+    for r in rows:
+        running += r.stops or 0
+        cumulative.append(round(100 * running / total, 1))
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=labels, y=[r.stops for r in rows], name=_("Stops"), marker_color="#dc2626"))
+    fig.add_trace(go.Scatter(x=labels, y=cumulative, name=_("Cumulative %"), yaxis="y2", mode="lines+markers",
+                             line={"color": "#111827"}))
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 105], "ticksuffix": " %"})
+    return _layout(fig, percent=False)
+
+
 def otd_figure(view: DashboardView) -> go.Figure:
     fig = go.Figure(go.Bar(x=[p.label for p in view.otd.points], y=[_num(p.percent) for p in view.otd.points],
                            text=[f"{p.on_time}/{p.due}" for p in view.otd.points], marker_color="#16a34a",
@@ -135,6 +155,7 @@ class LiveDashboardState(rx.SharedState):
     machine_count: int = 0
     trend: go.Figure = go.Figure()
     pareto: go.Figure = go.Figure()
+    stop_pareto: go.Figure = go.Figure()
     otd: go.Figure = go.Figure()
     otd_text: str = ""
     fpy: go.Figure = go.Figure()
@@ -143,11 +164,13 @@ class LiveDashboardState(rx.SharedState):
     capacity: list[CapacityRow] = []
     has_trend: bool = False
     has_losses: bool = False
+    has_stops: bool = False
     has_yields: bool = False
     has_otd: bool = False
     # what a click on a chart point drills into: the trend buckets and the Pareto reasons, in chart order
     trend_bounds: list[list[str]] = []
     loss_reasons: list[int] = []
+    stop_reasons: list[int] = []
 
     # a digest of each figure as last set, so a refresh compares figures without rebuilding their JSON
     _figure_digests: dict[str, str] = {}
@@ -166,6 +189,7 @@ class LiveDashboardState(rx.SharedState):
             updated=format_datetime(view.at, tz, "HH:mm:ss"),
             tiles=_tiles(view), machine_count=view.summary.machine_count,
             has_trend=bool(view.trend.points), has_losses=bool(view.pareto.rows),
+            has_stops=bool(stop_rows(view)),
             has_yields=bool(view.yields.products), has_otd=view.otd.due > 0,
             otd_text=_("{on_time} of {due} order lines on time ({percent})").format(
                 on_time=view.otd.on_time, due=view.otd.due, percent=pct(view.otd.percent)),
@@ -181,9 +205,11 @@ class LiveDashboardState(rx.SharedState):
                                   pct(None if u.load is None else u.load * 100))
                       for u in view.utilisation or []],
             trend_bounds=[[p.start.isoformat(), p.end.isoformat()] for p in view.trend.points],
-            loss_reasons=[r.reason_code_id or 0 for r in view.pareto.rows])
+            loss_reasons=[r.reason_code_id or 0 for r in view.pareto.rows],
+            stop_reasons=[r.reason_code_id or 0 for r in stop_rows(view)])
         values["figures"] = {name: (figure, hashlib.sha256(figure.to_json().encode()).hexdigest())
                              for name, figure in (("trend", trend_figure(view)), ("pareto", pareto_figure(view)),
+                                                  ("stop_pareto", stop_pareto_figure(view)),
                                                   ("otd", otd_figure(view)), ("fpy", fpy_figure(view)))}
         return values
 
