@@ -180,8 +180,8 @@ class DashboardState(AuthState):
         return await self._drill("trend", start=start, end=end, title=f"{FIGURE_TITLES['trend']} · {label}")
 
     @rx.event
-    def set_pareto_by(self, value: str):
-        self.pareto_by = "stops" if value == "stops" else "minutes"
+    def set_pareto_by(self, value: str | list[str]):
+        self.pareto_by = "stops" if value in ("stops", ["stops"]) else "minutes"
 
     @rx.event
     async def drill_loss(self, points: list[dict]):
