@@ -16,12 +16,14 @@ from sqlmodel import select
 from models.base import utcnow
 from models.maintenance import MaintenanceTicket
 from models.shopfloor import EventKind, ProductionEvent
+from rxapp.state.production.schedule_figures import machine_label, timeline
 from services.core.db import transaction
 from services.core.errors import Conflict, NotFound
 from services.kpi import reads as kpi_reads
 from services.maintenance import history, jobs, kpis, parts, plans, ticket_work
 from services.maintenance import tickets as mt
 from services.org import api_tokens
+from services.production import scheduling
 from services.shopfloor import ingest, operator
 from tests.conftest import T0
 from tests.factories.db import actor_for, committed
@@ -230,3 +232,30 @@ def test_another_plants_parts_and_another_organizations_technician(session, worl
         parts.receive(session, tech_b, part.id, world.plant_b, "X", 1, now=T0)
     with pytest.raises(NotFound):
         kpis.maintenance_kpis(session, tech_b, plant_id=world.plant1, start=at(2, 0), end=at(3, 0), now=utcnow())
+
+
+def test_a_booked_window_shows_on_the_schedule_board_until_its_ticket_is_cancelled(session, world, shop):
+    tech, planner = world.actor(shop["tech"]), world.actor(world.planner1)
+    _plan(session, tech, name="Lubricate guides", machine_id=shop["machine"], interval=1, unit="weeks",
+          lead_days=2, anchor_at=T0)
+    with transaction(session):
+        assert plans.generate_due(session, now=T0 + timedelta(days=5)) == 1       # booked Mon 9 March 08:00-09:00
+    ticket = session.exec(select(MaintenanceTicket)).one()
+
+    def windows(start, end):
+        board = committed(session, scheduling.schedule_board, planner, world.plant1, start=start, end=end)
+        return board, {row.machine_id: [(w.ticket_id, w.number, w.kind, w.start, w.end) for w in row.maintenance]
+                       for row in board.machines}
+
+    board, shown = windows(at(9, 0), at(10, 0))
+    assert shown == {shop["machine"]: [(ticket.id, ticket.number, "preventive", at(9, 8), at(9, 9))],
+                     shop["floor"].other_machine_id: []}
+    figure, point_ops = timeline(board)
+    trace = next(t for t in figure.data if t.name == "Maintenance window")
+    row = next(r for r in board.machines if r.machine_id == shop["machine"])
+    assert list(trace.y) == [machine_label(row.code, row.name)] and trace.marker.pattern.shape == "/"
+    assert point_ops[list(figure.data).index(trace)] == [0]                # a click on it selects no operation
+    assert windows(at(9, 9), at(10, 0))[1][shop["machine"]] == []        # the window ends where this one starts
+    with transaction(session):
+        ticket_work.act(session, world.actor(world.admin_a), ticket.id, "cancel", now=at(6, 9), comment="Moved")
+    assert windows(at(9, 0), at(10, 0))[1][shop["machine"]] == []

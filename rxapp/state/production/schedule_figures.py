@@ -3,6 +3,7 @@
 The timeline has one row per machine and one horizontal bar per operation (`go.Bar` with a
 `base`, as px.timeline draws it), in the plant's wall-clock time. Bars are coloured by status,
 late ones red; conflicts get a thick orange outline, the selected operation a thick accent one.
+Planned maintenance windows are hatched violet bars on their machine's row, drawn under the operations.
 One trace per colour keeps a readable legend; `point_ops` maps (trace, point) back to the
 operation, so a click on a bar selects it.
 """
@@ -14,10 +15,11 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 
 from rxapp.i18n import _
-from services.production.scheduling import BoardOperation, ScheduleBoard, Utilisation
+from services.production.scheduling import BoardOperation, BoardWindow, ScheduleBoard, Utilisation
 
 STATUS_COLORS = {"planned": "#94a3b8", "released": "#3b82f6", "running": "#16a34a", "paused": "#f59e0b"}
 LATE_COLOR = "#dc2626"
+MAINTENANCE_COLOR = "#8b5cf6"
 CONFLICT_LINE = "#f97316"
 SELECTED_LINE = "#111827"
 STATUS_LABELS = {"planned": _("Planned"), "released": _("Released"), "running": _("Running"), "paused": _("Paused"),
@@ -52,6 +54,18 @@ def timeline(board: ScheduleBoard, selected_id: int = 0) -> tuple[go.Figure, lis
     fig.add_trace(go.Scatter(x=[wall_clock(board.start, zone)] * len(labels), y=labels, mode="markers",
                              marker={"opacity": 0}, hoverinfo="skip", showlegend=False))
     point_ops.append([0] * len(labels))
+    windows = [(label, w) for machine, label in zip(board.machines, labels, strict=True) for w in machine.maintenance]
+    if windows:
+        fig.add_trace(go.Bar(
+            name=_("Maintenance window"), orientation="h", y=[label for label, _w in windows],
+            base=[wall_clock(w.start, zone) for _label, w in windows],
+            x=[max((w.end - w.start).total_seconds() * 1000, 60_000) for _label, w in windows],
+            marker={"color": MAINTENANCE_COLOR, "opacity": 0.55, "pattern": {"shape": "/", "fgcolor": "#4c1d95"},
+                    "line": {"color": "#4c1d95", "width": 1}},
+            text=[f"{w.number} · {w.title}" for _label, w in windows], textposition="inside",
+            insidetextanchor="start", hovertext=[_window_hover(w, zone) for _label, w in windows], hoverinfo="text",
+        ))
+        point_ops.append([0] * len(windows))             # a window is not an operation: a click selects nothing
     for key in [*STATUS_COLORS, "late"]:
         members = groups.get(key, [])
         if not members:
@@ -93,6 +107,11 @@ def _hover(op: BoardOperation, zone: str) -> str:
         lines.append(f"{_('Due')}: {op.due_date.isoformat()}" + (f" · {_('Late')}" if op.late else ""))
     lines.extend(f"⚠ {CONFLICT_LABELS.get(c, c)}" for c in op.conflicts)
     return "<br>".join(lines)
+
+
+def _window_hover(w: BoardWindow, zone: str) -> str:
+    return "<br>".join([f"<b>{w.number}</b> · {_('Maintenance window')}", w.title,
+                        f"{wall_clock(w.start, zone)[:16]} → {wall_clock(w.end, zone)[:16]}"])
 
 
 def utilisation_chart(u: Utilisation) -> go.Figure:

@@ -16,6 +16,7 @@ working time; every change is audited and announced, and nothing here commits.
 from services.production.scheduling.board import (
                                        BoardMachine,
                                        BoardOperation,
+                                       BoardWindow,
                                        MachineChoice,
                                        ScheduleBoard,
                                        UnscheduledOperation,
@@ -53,7 +54,7 @@ from services.production.scheduling.queues import (
 )
 
 __all__ = [
-    "BoardMachine", "BoardOperation", "CapacityTargetCreate", "CapacityTargetRead", "CapacityTargetUpdate",
+    "BoardMachine", "BoardOperation", "BoardWindow", "CapacityTargetCreate", "CapacityTargetRead", "CapacityTargetUpdate",
     "ExceptionRead", "MachineChoice", "ReplanResult", "ScheduleBoard", "ScheduledOperation", "UnscheduledOperation",
     "Utilisation", "UtilisationRow", "assign_operation", "create_target", "delete_target", "detect_late",
     "duration_seconds", "list_exceptions", "list_targets", "move_operation", "operation_duration", "period_window",

@@ -9,7 +9,10 @@ Invariants:
   same machine is planned at the same time), "work_center" (the machine is not of the
   operation's work center), "plant" (the machine is in another plant), "precedence" (it starts
   before an earlier step of its work order ends). Conflicts are found over whole queues, then the
-  board keeps the operations whose plan touches [start, end) (and any not yet planned).
+  board keeps the operations whose plan touches [start, end) (and any not yet planned);
+- `maintenance`: the planned maintenance windows (a maintenance ticket's booked planned_start..planned_end, booked
+  by a preventive plan or on the ticket; cancelled tickets left out) that touch [start, end), per machine. The board
+  reads them from models/maintenance.py (production sits below the maintenance services and never imports them).
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from models.base import pk
 from models.catalog import Product
+from models.maintenance import MaintenanceTicket
 from models.orders import Operation, WorkOrder
 from models.organization import Plant
 from models.resources import Machine, WorkCenter
@@ -67,6 +71,17 @@ class BoardOperation(BaseModel):
     progress: float                    # good / quantity, 0..1
 
 
+class BoardWindow(BaseModel):
+    """A planned maintenance window on a machine: time the machine is booked for maintenance, not production."""
+    ticket_id: int
+    number: str
+    title: str
+    kind: str                       # preventive | corrective
+    status: str
+    start: datetime
+    end: datetime
+
+
 class BoardMachine(BaseModel):
     machine_id: int
     code: str
@@ -76,6 +91,7 @@ class BoardMachine(BaseModel):
     department_id: int
     is_active: bool
     operations: list[BoardOperation]
+    maintenance: list[BoardWindow] = []
 
 
 class ScheduleBoard(BaseModel):
@@ -128,6 +144,7 @@ def schedule_board(session: Session, actor: Actor, plant_id: int, *, start: date
         col(Machine.id).in_([m for m in queues if m not in machines] or [-1]))).all()})
     wos = work_orders_by_id(session, {op.work_order_id for q in queues.values() for op in q})
     context = _Context(session, plant, wos, list(machines.values()))
+    windows = _maintenance_windows(session, [pk(m) for m in machines.values()], start, end)
     rows = []
     for machine in sorted(machines.values(), key=lambda m: m.code):
         queue = queues.get(pk(machine), [])
@@ -138,7 +155,8 @@ def schedule_board(session: Session, actor: Actor, plant_id: int, *, start: date
         rows.append(BoardMachine(machine_id=machine.id, code=machine.code, name=machine.name,
                                  work_center_id=machine.work_center_id,
                                  work_center_code=context.work_center_code(machine.work_center_id),
-                                 department_id=machine.department_id, is_active=machine.is_active, operations=ops))
+                                 department_id=machine.department_id, is_active=machine.is_active, operations=ops,
+                                 maintenance=windows.get(pk(machine), [])))
     every = [op for row in rows for op in row.operations]
     return ScheduleBoard(plant_id=plant.id, plant_code=plant.code, plant_name=plant.name, timezone=plant.timezone,
                          start=start, end=end, machines=rows, late_count=sum(op.late for op in every),
@@ -171,6 +189,23 @@ def unscheduled_operations(session: Session, actor: Actor, plant_id: int, *, lim
             duration_seconds=cycles.seconds_left(op, None, wo.product_id),
             machines=[MachineChoice(id=m.id, code=m.code, name=m.name) for m in machines
                       if m.work_center_id == op.work_center_id]))
+    return out
+
+
+def _maintenance_windows(session: Session, machine_ids: list[int], start: datetime, end: datetime
+                         ) -> dict[int, list[BoardWindow]]:
+    """machine id -> its booked maintenance windows touching [start, end), earliest first."""
+    rows = session.exec(select(MaintenanceTicket).where(
+        col(MaintenanceTicket.machine_id).in_(machine_ids or [-1]), col(MaintenanceTicket.is_cancelled).is_(False),
+        col(MaintenanceTicket.planned_start).is_not(None), col(MaintenanceTicket.planned_end).is_not(None),
+        col(MaintenanceTicket.planned_start) < end, col(MaintenanceTicket.planned_end) > start)
+        .order_by(col(MaintenanceTicket.planned_start), col(MaintenanceTicket.id))).all()
+    out: dict[int, list[BoardWindow]] = {}
+    for t in rows:
+        assert t.planned_start is not None and t.planned_end is not None          # filtered above
+        out.setdefault(t.machine_id, []).append(BoardWindow(
+            ticket_id=pk(t), number=t.number, title=t.title, kind=t.kind, status=t.status, start=t.planned_start,
+            end=t.planned_end))
     return out
 
 
