@@ -48,7 +48,7 @@ from services.core import db as takt_db
 from services.core.access import Actor
 from services.core.migrations import migrate
 from services.kpi import reads as kpi
-from services.kpi import rollups
+from services.kpi import rollup_rebuild
 from services.org import organizations
 
 UTC = UTC
@@ -270,7 +270,7 @@ def bench(engine: sa.Engine, machines: int, days: int, runs: int, reuse: bool, r
     with Session(engine, expire_on_commit=False) as session:
         began = time.perf_counter()
         with takt_db.transaction(session):
-            built = rollups.rebuild(session, plant_id=floor.plant_id, progress=lambda m: print("  " + m, flush=True))
+            built = rollup_rebuild.rebuild(session, plant_id=floor.plant_id, progress=lambda m: print("  " + m, flush=True))
         rebuild_s = time.perf_counter() - began
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:

@@ -213,13 +213,13 @@ def rebuild_rollups(org: str = typer.Option("", "--org", help="organization slug
     """Recompute the KPI rollups from the raw production events (after editing a calendar's past)."""
     import time
 
-    from services.kpi import rollups
+    from services.kpi import rollup_rebuild
     migrate_if_needed()
     began = time.perf_counter()
     try:
         with db_session() as session, transaction(session):
-            org_id, plant_id = rollups.rebuild_scope(session, organization_slug=org or None, plant_code=plant or None)
-            result = rollups.rebuild(session, organization_id=org_id, plant_id=plant_id, progress=typer.echo)
+            org_id, plant_id = rollup_rebuild.rebuild_scope(session, organization_slug=org or None, plant_code=plant or None)
+            result = rollup_rebuild.rebuild(session, organization_id=org_id, plant_id=plant_id, progress=typer.echo)
     except DomainError as error:
         _fail(error)
     typer.echo(f"rebuilt {result.plants} plant(s): {result.events} count events -> {result.count_rows} count rows, "

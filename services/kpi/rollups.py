@@ -2,12 +2,11 @@
 
     apply(session, events)                                  the events were just inserted (flushed, with ids):
                                                             update the rollups for them, in this transaction
-    rebuild(session, *, organization_id=None, plant_id=None, progress=None) -> RebuildResult
-                                                            recompute the rollups from the raw events
+    (rebuilding them from the raw events: services/kpi/rollup_rebuild.py)
 
 Invariants:
 - rollups are a pure function of the raw events (and the plant calendar and ideal cycle times at the time of
-  writing): applying events in any order, in any batches, gives the same rows as `rebuild`;
+  writing): applying events in any order, in any batches, gives the same rows as `rollup_rebuild.rebuild`;
 - a count's ideal cycle time is its machine's own rate for the operation's product where the machine has one
   (services/master/work_centers.py), else the operation's (the routing step's);
 - `apply` writes one INSERT .. ON CONFLICT DO UPDATE per affected rollup row (figures are added, so
@@ -28,7 +27,7 @@ Duplicates never reach here: the unique (organization_id, client_id) refuses the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -38,7 +37,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from models.base import pk, table_of
+from models.base import table_of
 from models.kpi_rollup import (
     KpiCountDay,
     KpiCountSlice,
@@ -47,16 +46,15 @@ from models.kpi_rollup import (
     KpiStopSlice,
 )
 from models.orders import Operation, WorkOrder
-from models.organization import Organization, Plant
 from models.resources import Machine
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.calendar_math import CalendarSpec
-from services.core.errors import Invalid, NotFound
+from services.core.errors import Invalid
 from services.kpi.rollup_slices import Slicer
 from services.master.calendars import calendar_spec
 from services.master.work_centers import cycle_overrides
 
-__all__ = ["RebuildResult", "apply", "pair_downtime", "rebuild", "rebuild_scope", "slicer_for"]
+__all__ = ["RebuildResult", "RollupContext", "apply", "pair_downtime", "slicer_for"]
 
 UTC = UTC
 DOWNTIME = (EventKind.DOWNTIME_STARTED, EventKind.DOWNTIME_ENDED)
@@ -82,7 +80,7 @@ def slicer_for(session: Session, plant_id: int) -> Slicer:
     return Slicer(cal)
 
 
-class _Context:
+class RollupContext:
     """Per-call caches: slicers per plant, operations' ideal time, product and step, machines' own rates."""
 
     def __init__(self, session: Session):
@@ -159,30 +157,30 @@ def apply(session: Session, events: Sequence[RecordedEvent]) -> None:
     """Update the rollups for these freshly inserted events, in the caller's transaction."""
     if not events:
         return
-    ctx = _Context(session)
+    ctx = RollupContext(session)
     counts = [e for e in events if e.kind == EventKind.COUNT]
     if counts:
-        rows = _count_deltas(ctx, counts)
+        rows = count_deltas(ctx, counts)
         _upsert_counts(session, rows)
-        _upsert_counts(session, _count_days(ctx, rows), KpiCountDay)
+        _upsert_counts(session, count_days(ctx, rows), KpiCountDay)
     downtime = [e for e in events if e.kind in DOWNTIME]
     if downtime:
         _repair_stops(ctx, downtime)
 
 
-def _count_deltas(ctx: _Context, events: Iterable[RecordedEvent]) -> dict[tuple, dict]:
+def count_deltas(ctx: RollupContext, events: Iterable[RecordedEvent]) -> dict[tuple, dict]:
     events = list(events)
     ops = ctx.operations(e.operation_id for e in events if e.operation_id)
     rates = ctx.machine_rates(e.machine_id for e in events)
     rows: dict[tuple, dict] = {}
     for e in events:
         slice_start = ctx.slicer(e.plant_id).slice_of(e.occurred_at)
-        _add_count(rows, e.organization_id, e.plant_id, e.machine_id, slice_start, e.operation_id, e.reason_code_id,
+        add_count(rows, e.organization_id, e.plant_id, e.machine_id, slice_start, e.operation_id, e.reason_code_id,
                    ops, rates, good=e.quantity_good, scrap=e.quantity_scrap, events=1)
     return rows
 
 
-def _add_count(rows: dict, org_id: int, plant_id: int, machine_id: int, slice_start: datetime,
+def add_count(rows: dict, org_id: int, plant_id: int, machine_id: int, slice_start: datetime,
                operation_id: int | None, reason_id: int | None, ops: dict, rates: dict[int, dict[int, int]], *,
                good: int, scrap: int, events: int) -> None:
     cycle_ms, product_id, step = ops.get(operation_id or 0, (0, None, None))
@@ -206,17 +204,17 @@ def _insert(session: Session):
     return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)
 
 
-def _count_days(ctx: _Context, rows: dict[tuple, dict]) -> dict[tuple, dict]:
+def count_days(ctx: RollupContext, rows: dict[tuple, dict]) -> dict[tuple, dict]:
     """Count slice rows summed per machine, local day, operation and reason (`kpi_count_day` rows)."""
     days: dict[tuple, dict] = {}
     for row in rows.values():
         day = ctx.slicer(row["plant_id"]).day_of(row["slice_start"])
         key = (row["machine_id"], day, row["operation_key"], row["reason_key"])
-        _merge_row(days, key, {**{k: v for k, v in row.items() if k != "slice_start"}, "day_start": day})
+        merge_row(days, key, {**{k: v for k, v in row.items() if k != "slice_start"}, "day_start": day})
     return days
 
 
-def _stop_days(ctx: _Context, rows: dict[tuple, dict]) -> dict[tuple, dict]:
+def stop_days(ctx: RollupContext, rows: dict[tuple, dict]) -> dict[tuple, dict]:
     """Stop slice rows summed per machine, local day and reason (`kpi_stop_day` rows)."""
     days: dict[tuple, dict] = {}
     for row in rows.values():
@@ -236,7 +234,7 @@ def _upsert_counts(session: Session, rows: dict[tuple, dict], model=KpiCountSlic
     stmt = stmt.on_conflict_do_update(
         index_elements=["machine_id", time_key, "operation_key", "reason_key"],
         set_={name: table.c[name] + stmt.excluded[name] for name in _COUNT_FIGURES})
-    for chunk in _chunks(list(rows.values())):
+    for chunk in chunks(list(rows.values())):
         session.execute(stmt, chunk)
 
 
@@ -247,11 +245,11 @@ def _upsert_stop_slices(session: Session, rows: dict[tuple, dict], model=KpiStop
     stmt = _insert(session)(table)
     stmt = stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "reason_key"],
                                       set_={"stop_us": table.c.stop_us + stmt.excluded.stop_us})
-    for chunk in _chunks(live):
+    for chunk in chunks(live):
         session.execute(stmt, chunk)
 
 
-def _chunks(rows: list, size: int = _CHUNK):
+def chunks(rows: list, size: int = _CHUNK):
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
 
@@ -279,7 +277,7 @@ def pair_downtime(events: Iterable[DowntimeEvent]) -> list[tuple[DowntimeEvent, 
     return out
 
 
-def _repair_stops(ctx: _Context, events: list[RecordedEvent]) -> None:
+def _repair_stops(ctx: RollupContext, events: list[RecordedEvent]) -> None:
     session = ctx.session
     by_machine: dict[int, list[DowntimeEvent]] = defaultdict(list)
     for e in events:
@@ -292,7 +290,7 @@ def _repair_stops(ctx: _Context, events: list[RecordedEvent]) -> None:
         old = session.exec(select(KpiStop).where(col(KpiStop.started_event_id).in_(starts))).all() if starts else []
         for stop in old:
             if stop.end_at is not None:
-                _add_stop(ctx, deltas, stop.organization_id, stop.plant_id, machine_id, stop.reason_key,
+                add_stop(ctx, deltas, stop.organization_id, stop.plant_id, machine_id, stop.reason_key,
                           stop.start_at, stop.end_at, sign=-1)
         if old:
             session.execute(sa.delete(table_of(KpiStop)).where(table_of(KpiStop).c.id.in_([s.id for s in old])))
@@ -301,14 +299,14 @@ def _repair_stops(ctx: _Context, events: list[RecordedEvent]) -> None:
         for started, ended in pairs:
             if started is closer:
                 continue
-            new_rows.append(_stop_row(started, ended))
+            new_rows.append(stop_row(started, ended))
             if ended is not None:
-                _add_stop(ctx, deltas, started.organization_id, started.plant_id, machine_id,
+                add_stop(ctx, deltas, started.organization_id, started.plant_id, machine_id,
                           started.reason_code_id or 0, started.occurred_at, ended.occurred_at, sign=1)
         if new_rows:
             session.execute(sa.insert(table_of(KpiStop)), new_rows)
     _upsert_stop_slices(session, deltas)
-    _upsert_stop_slices(session, _stop_days(ctx, deltas), KpiStopDay)
+    _upsert_stop_slices(session, stop_days(ctx, deltas), KpiStopDay)
 
 
 def _stretch(session: Session, machine_id: int, new: list[DowntimeEvent]):
@@ -332,14 +330,14 @@ def _stretch(session: Session, machine_id: int, new: list[DowntimeEvent]):
     return rows, closer
 
 
-def _stop_row(started: DowntimeEvent, ended: DowntimeEvent | None) -> dict:
+def stop_row(started: DowntimeEvent, ended: DowntimeEvent | None) -> dict:
     return {"organization_id": started.organization_id, "plant_id": started.plant_id,
             "machine_id": started.machine_id, "started_event_id": started.id,
             "ended_event_id": ended.id if ended is not None else None, "reason_key": started.reason_code_id or 0,
             "start_at": started.occurred_at, "end_at": ended.occurred_at if ended is not None else None}
 
 
-def _add_stop(ctx: _Context, rows: dict, org_id: int, plant_id: int, machine_id: int, reason_key: int,
+def add_stop(ctx: RollupContext, rows: dict, org_id: int, plant_id: int, machine_id: int, reason_key: int,
               start: datetime, end: datetime, *, sign: int) -> None:
     if end <= start:
         return
@@ -358,148 +356,9 @@ def _lock_machines(session: Session, machine_ids: list[int]) -> None:
         session.exec(select(col(Machine.id)).where(col(Machine.id).in_(machine_ids)).order_by(col(Machine.id))
                      .with_for_update(key_share=True)).all()
 
-
-# ----- rebuild -------------------------------------------------------------------------------
-
-def rebuild_scope(session: Session, *, organization_slug: str | None = None,
-                  plant_code: str | None = None) -> tuple[int | None, int | None]:
-    """(organization id, plant id) for the CLI's --org/--plant; NotFound for unknown ones."""
-    org_id = plant_id = None
-    if organization_slug:
-        org = session.exec(select(Organization).where(Organization.slug == organization_slug)).first()
-        if org is None:
-            raise NotFound(f"No organization '{organization_slug}'.")
-        org_id = org.id
-    if plant_code:
-        query = select(Plant).where(Plant.code == plant_code.upper())
-        if org_id is not None:
-            query = query.where(Plant.organization_id == org_id)
-        plants = session.exec(query).all()
-        if len(plants) != 1:
-            raise NotFound(f"No plant '{plant_code}'." if not plants else
-                           f"Several organizations have a plant '{plant_code}': give --org too.")
-        plant_id = plants[0].id
-    return org_id, plant_id
-
-
-def rebuild(session: Session, *, organization_id: int | None = None, plant_id: int | None = None,
-            progress: Callable[[str], None] | None = None) -> RebuildResult:
-    """Recompute every rollup row of the chosen plants (all by default) from their raw events."""
-    say = progress or (lambda _message: None)
-    query = select(Plant).order_by(col(Plant.id))
-    if organization_id is not None:
-        query = query.where(Plant.organization_id == organization_id)
-    if plant_id is not None:
-        query = query.where(Plant.id == plant_id)
-    plants = session.exec(query).all()
-    total = RebuildResult(0, 0, 0, 0, 0)
-    for plant in plants:
-        say(f"plant {plant.code}: clearing rollups")
-        for table in (KpiCountDay, KpiStopDay, KpiCountSlice, KpiStopSlice, KpiStop):
-            session.execute(sa.delete(table_of(table)).where(table_of(table).c.plant_id == plant.id))
-        ctx = _Context(session)
-        count_rows, events = _rebuild_counts(ctx, pk(plant))
-        say(f"plant {plant.code}: {events} count events -> {count_rows} count rows")
-        stops, stop_rows = _rebuild_stops(ctx, pk(plant))
-        say(f"plant {plant.code}: {stops} stops -> {stop_rows} stop rows")
-        total = RebuildResult(total.plants + 1, total.count_rows + count_rows, total.stops + stops,
-                              total.stop_rows + stop_rows, total.events + events)
-    return total
-
-
-def _hour_expr(session: Session):
-    if session.get_bind().dialect.name == "postgresql":
-        return sa.func.date_trunc("hour", sa.func.timezone("UTC", table_of(ProductionEvent).c.occurred_at))
-    return sa.func.strftime("%Y-%m-%d %H:00:00", table_of(ProductionEvent).c.occurred_at)
-
-
-def _aware(value) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _rebuild_counts(ctx: _Context, plant_id: int) -> tuple[int, int]:
-    """Counts grouped per machine, hour, operation and reason in SQL; hours cut into several slices by the
-    calendar are re-read event by event."""
-    session, t = ctx.session, table_of(ProductionEvent)
-    hour = _hour_expr(session).label("hour")
-    grouped = session.execute(
-        sa.select(t.c.organization_id, t.c.machine_id, t.c.operation_id, t.c.reason_code_id, hour,
-                  sa.func.sum(t.c.quantity_good), sa.func.sum(t.c.quantity_scrap), sa.func.count())
-        .where(t.c.plant_id == plant_id, t.c.kind == EventKind.COUNT.value)
-        .group_by(t.c.organization_id, t.c.machine_id, t.c.operation_id, t.c.reason_code_id, hour)).all()
-    slicer = ctx.slicer(plant_id)
-    ops = ctx.operations({r[2] for r in grouped if r[2]})
-    rates = ctx.machine_rates({r[1] for r in grouped})
-    rows: dict[tuple, dict] = {}
-    split_hours: set[datetime] = set()
-    events = 0
-    for org_id, machine_id, op_id, reason_id, hour_value, good, scrap, n in grouped:
-        start = _aware(hour_value)
-        events += n
-        if len(slicer.bounds(start)) > 1:
-            split_hours.add(start)
-            continue
-        _add_count(rows, org_id, plant_id, machine_id, start, op_id, reason_id, ops, rates, good=int(good),
-                   scrap=int(scrap), events=int(n))
-    for start in sorted(split_hours):
-        raw = session.exec(select(ProductionEvent).where(
-            ProductionEvent.plant_id == plant_id, ProductionEvent.kind == EventKind.COUNT,
-            ProductionEvent.occurred_at >= start, ProductionEvent.occurred_at < start + timedelta(hours=1))).all()
-        for key, row in _count_deltas(ctx, raw).items():
-            _merge_row(rows, key, row)
-    _bulk_insert(session, KpiCountSlice, list(rows.values()))
-    _bulk_insert(session, KpiCountDay, list(_count_days(ctx, rows).values()))
-    return len(rows), events
-
-
-def _merge_row(rows: dict, key: tuple, row: dict) -> None:
+def merge_row(rows: dict, key: tuple, row: dict) -> None:
     if key not in rows:
         rows[key] = row
         return
     for name in _COUNT_FIGURES:
         rows[key][name] += row[name]
-
-
-def _rebuild_stops(ctx: _Context, plant_id: int) -> tuple[int, int]:
-    session = ctx.session
-    t = table_of(ProductionEvent)
-    rows = session.execute(
-        sa.select(t.c.id, t.c.organization_id, t.c.plant_id, t.c.machine_id, t.c.kind, t.c.reason_code_id,
-                  t.c.occurred_at)
-        .where(t.c.plant_id == plant_id, t.c.kind.in_([k.value for k in DOWNTIME]))
-        .order_by(t.c.machine_id, t.c.occurred_at, t.c.id)).all()
-    by_machine: dict[int, list] = defaultdict(list)
-    for r in rows:
-        by_machine[r.machine_id].append(_RawEvent(r.id, r.organization_id, r.plant_id, r.machine_id,
-                                                  EventKind(r.kind), r.reason_code_id, _aware(r.occurred_at)))
-    stops: list[dict] = []
-    slices: dict[tuple, dict] = {}
-    for machine_id, events in by_machine.items():
-        for started, ended in pair_downtime(events):
-            stops.append(_stop_row(started, ended))
-            if ended is not None:
-                _add_stop(ctx, slices, started.organization_id, plant_id, machine_id, started.reason_code_id or 0,
-                          started.occurred_at, ended.occurred_at, sign=1)
-    _bulk_insert(session, KpiStop, stops)
-    live = [r for r in slices.values() if r["stop_us"]]
-    _bulk_insert(session, KpiStopSlice, live)
-    _bulk_insert(session, KpiStopDay, [r for r in _stop_days(ctx, slices).values() if r["stop_us"]])
-    return len(stops), len(live)
-
-
-@dataclass(frozen=True)
-class _RawEvent:
-    id: int
-    organization_id: int
-    plant_id: int
-    machine_id: int
-    kind: EventKind
-    reason_code_id: int | None
-    occurred_at: datetime
-
-
-def _bulk_insert(session: Session, model, rows: list[dict]) -> None:
-    for chunk in _chunks(rows, 5000):
-        session.execute(sa.insert(table_of(model)), chunk)

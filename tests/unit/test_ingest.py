@@ -349,7 +349,7 @@ def test_many_events_for_several_machines_in_one_batch(session, engine, world, f
 
 def test_ingested_events_keep_the_kpi_rollups_equal_to_a_rebuild(session, engine, world, floor, gateway):
     from models.kpi_rollup import KpiCountSlice, KpiStop, KpiStopSlice
-    from services.kpi import rollups
+    from services.kpi import rollup_rebuild
     code = code_of(engine, floor.machine_id)
     number = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0].number
     t = [T0 + timedelta(minutes=m) for m in range(0, 300, 7)]
@@ -374,5 +374,5 @@ def test_ingested_events_keep_the_kpi_rollups_equal_to_a_rebuild(session, engine
                 for model in (KpiCountSlice, KpiStopSlice, KpiStop)}
     incremental = rollup_rows()
     assert incremental["KpiCountSlice"] and incremental["KpiStopSlice"]
-    committed(session, lambda s: rollups.rebuild(s, plant_id=world.plant1))
+    committed(session, lambda s: rollup_rebuild.rebuild(s, plant_id=world.plant1))
     assert rollup_rows() == incremental

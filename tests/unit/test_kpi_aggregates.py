@@ -23,7 +23,7 @@ from models.shopfloor import EventKind
 from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.kpi import reads as kpi
-from services.kpi import rollups
+from services.kpi import rollup_rebuild, rollups
 from services.master import work_centers
 from tests.factories.kpi import CHRONOLOGICAL, END, SHUFFLED, START, at, drive, insert_events, rollup_state
 
@@ -93,7 +93,7 @@ def test_the_same_events_in_random_order_and_batches_give_the_same_numbers(sessi
     assert shift_figures(summary.figures) == SHIFT_FIGURES
     state = rollup_state(engine)
     with transaction(session):
-        rollups.rebuild(session, plant_id=world.plant1)
+        rollup_rebuild.rebuild(session, plant_id=world.plant1)
     assert rollup_state(engine) == state
 
 
@@ -306,7 +306,7 @@ def test_performance_uses_the_machine_s_own_rate_for_the_product(session, world,
     raw = kpi.machine_oee(session, viewer, floor.machine_id, start=START, end=END)
     assert (raw.ideal_seconds, raw.performance, raw.oee) == ("17250/1", "23/30", "85/117")
     with transaction(session):
-        rollups.rebuild(session, plant_id=world.plant1)
+        rollup_rebuild.rebuild(session, plant_id=world.plant1)
     rebuilt = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END,
                               machine_id=floor.machine_id, now=utcnow())
     assert rebuilt.figures.performance == "23/30"

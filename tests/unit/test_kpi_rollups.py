@@ -23,7 +23,7 @@ from models.kpi_rollup import (
 )
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.db import transaction
-from services.kpi import rollups
+from services.kpi import rollup_rebuild, rollups
 from tests.factories.kpi import CHRONOLOGICAL, SHUFFLED, at, drive, insert_events, rollup_state
 
 CYCLE_MS = 30_000
@@ -48,7 +48,7 @@ def day_sums_of_slices(state, engine) -> dict[str, list[tuple]]:
 
 def rebuilt_state(session, engine, **scope) -> dict[str, list[tuple]]:
     with transaction(session):
-        rollups.rebuild(session, **scope)
+        rollup_rebuild.rebuild(session, **scope)
     return rollup_state(engine)
 
 
@@ -142,11 +142,11 @@ def test_rebuild_of_one_plant_leaves_the_other_plants_alone(session, engine, wor
     drive(session, op, floor, CHRONOLOGICAL)
     before = rollup_state(engine)
     with transaction(session):
-        result = rollups.rebuild(session, plant_id=world.plant2)
+        result = rollup_rebuild.rebuild(session, plant_id=world.plant2)
     assert result.plants == 1 and result.events == 0
     assert rollup_state(engine) == before
     with transaction(session):
-        result = rollups.rebuild(session, organization_id=world.org_a)
+        result = rollup_rebuild.rebuild(session, organization_id=world.org_a)
     assert (result.count_rows, result.stops, result.stop_rows) == (3, 2, 3)
     assert rollup_state(engine) == before
 
