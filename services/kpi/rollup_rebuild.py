@@ -27,7 +27,7 @@ from models.kpi_rollup import (
     KpiStopDay,
     KpiStopSlice,
 )
-from models.organization import Organization, Plant
+from models.organization import Plant
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.errors import NotFound
 from services.kpi.rollups import (
@@ -44,6 +44,7 @@ from services.kpi.rollups import (
     stop_days,
     stop_row,
 )
+from services.org.organizations import get_organization_by_slug
 
 
 def rebuild_scope(session: Session, *, organization_slug: str | None = None,
@@ -51,10 +52,7 @@ def rebuild_scope(session: Session, *, organization_slug: str | None = None,
     """(organization id, plant id) for the CLI's --org/--plant; NotFound for unknown ones."""
     org_id = plant_id = None
     if organization_slug:
-        org = session.exec(select(Organization).where(Organization.slug == organization_slug)).first()
-        if org is None:
-            raise NotFound(f"No organization '{organization_slug}'.")
-        org_id = org.id
+        org_id = get_organization_by_slug(session, organization_slug).id
     if plant_code:
         query = select(Plant).where(Plant.code == plant_code.upper())
         if org_id is not None:
