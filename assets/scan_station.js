@@ -1,9 +1,10 @@
 /*
  * Takt scan station: sound and focus for the scan page (/scan).
  *
- * window.taktScanFeedback(ok) is called by the page after each answer: ok=true plays one short high
- * beep, ok=false two low buzzes (WebAudio, no sound files), null plays nothing; every call puts the
- * focus back into the scan input (#scan-input). The focus also returns there whenever it would
+ * After each answer the page bumps data-seq of #scan-feedback (data-result: ok, error or empty), and
+ * window.taktScanFeedback(ok) is called: ok=true plays one short high beep, ok=false two low buzzes
+ * (WebAudio, no sound files), null plays nothing; every call puts the focus back into the scan input
+ * (#scan-input). (A watched attribute, not a script sent by the server: the page's CSP allows no eval.) The focus also returns there whenever it would
  * otherwise fall on the page itself, so a keyboard-wedge scanner always types into the input and a
  * mouse is never needed. Other form fields (mode, carrier, quantity ...) keep the focus while used.
  * window.taktScanSounds lists the sounds played ("ok"/"error"), for tests and diagnostics.
@@ -65,6 +66,24 @@
     }
     focusInput();
   };
+
+  var seenSeq = null;
+  function answered() {
+    var el = document.getElementById("scan-feedback");
+    if (!el || el.getAttribute("data-seq") === seenSeq) {
+      return;
+    }
+    var first = seenSeq === null;
+    seenSeq = el.getAttribute("data-seq");
+    if (!first) {
+      var result = el.getAttribute("data-result");
+      window.taktScanFeedback(result === "ok" ? true : result === "error" ? false : null);
+    }
+  }
+  new MutationObserver(answered).observe(document.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["data-seq"]
+  });
+  answered();
 
   function isControl(el) {
     return !!el && el !== document.body && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(el.tagName) ||

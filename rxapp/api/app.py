@@ -9,6 +9,9 @@ logged with its traceback and never shown to the client. Inputs are cleaned once
 (rxapp/api/edge.py: 32-bit integers, no NUL or lone surrogate in text); a value the database still
 cannot hold (a data error) is 422 `invalid`, never 500.
 
+Security headers (rxapp/api/security.py) wrap every backend route, the app's pages included, since
+Reflex mounts its own app inside this one.
+
 CORS: `TAKT_CORS_ORIGINS` (comma-separated origins) lists the browsers' origins allowed to call the
 API cross-site; unset, none are. When mounted in Reflex, set Reflex's `cors_allowed_origins` to the
 same list, since Reflex adds its own CORS layer around every backend route.
@@ -55,6 +58,7 @@ from rxapp.api.quality import ncrs as ncrs_api
 from rxapp.api.quality import rejects as rejects_api
 from rxapp.api.quality import sop_tickets as sop_tickets_api
 from rxapp.api.schemas import error_body
+from rxapp.api.security import SecurityHeaders
 from rxapp.api.shopfloor import ingest as ingest_api
 from rxapp.api.shopfloor import operator as shopfloor
 from rxapp.api.studio import projects as studio_projects
@@ -165,6 +169,7 @@ def create_app(*, cors_origins: list[str] | None = None) -> FastAPI:
     app.add_middleware(ApiCORS, prefix=API_PREFIX,
                        origins=cors_origins if cors_origins is not None else cors_origins_from_env())
     app.add_middleware(observability.Observe, prefix=API_PREFIX)
+    app.add_middleware(SecurityHeaders, api_prefix=API_PREFIX, docs=DOCS_PATHS[:2])
     return app
 
 

@@ -156,5 +156,7 @@ def scan_page() -> rx.Component:
             ),
             direction="column", spacing="4", width="100%", max_width="720px", padding_bottom="48px",
         ),
+        rx.el.div(id="scan-feedback", hidden=True, data_result=ScanState.feedback,
+                  data_seq=ScanState.feedback_seq.to_string()),
         rx.script(src="/scan_station.js"),
     )

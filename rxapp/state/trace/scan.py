@@ -77,6 +77,8 @@ class ScanState(AuthState):
     answer_message: str = ""
     lines: list[ScanLine] = []
     scanned: int = 0
+    feedback: str = ""          # the latest answer's sound for assets/scan_station.js: ok | error | "" (none)
+    feedback_seq: int = 0       # bumped by every answer, so the same sound twice is still two beeps
     camera_on: bool = False
     camera_error: str = ""
     load_error: str = ""
@@ -107,12 +109,12 @@ class ScanState(AuthState):
         if mode in MODE_LABELS and mode != self.mode:
             self.mode = mode
             self._clear_context()
-        return _feedback(None)
+        self._feedback(None)
 
     @rx.event
     def clear_context(self):
         self._clear_context()
-        return _feedback(None)
+        self._feedback(None)
 
     def _clear_context(self) -> None:
         self.context_kind, self.context_id, self.context_text = "", 0, ""
@@ -146,19 +148,22 @@ class ScanState(AuthState):
 
     def _scan(self, raw: str):
         if not raw.strip():
-            return _feedback(None)
+            self._feedback(None)
+            return None
         try:
             answer = self._use_case(scanning.scan, self._request(raw), now=utcnow())
         except DomainError as error:
             self._show(False, _(error.message))
-            return [*self._refused(error, quiet=True), _feedback(False)]
+            self._feedback(False)
+            return self._refused(error, quiet=True)
         self._show(answer.ok, _(answer.message))
         if answer.context_kind:
             self.context_kind, self.context_id, self.context_text = (answer.context_kind, answer.context_id or 0,
                                                                      answer.context_label)
         self.lines = [scan_line(answer, self._zones()), *self.lines][:MAX_LINES]
         self.scanned += 1
-        return _feedback(answer.ok)
+        self._feedback(answer.ok)
+        return None
 
     def _request(self, raw: str) -> ScanRequest:
         context = {f"{self.context_kind}_id": self.context_id} if self.context_kind and self.context_id else {}
@@ -177,8 +182,8 @@ class ScanState(AuthState):
     def _show(self, ok: bool, message: str) -> None:
         self.answered, self.answer_ok, self.answer_message = True, ok, message
 
-
-def _feedback(ok: bool | None):
-    """Beep (OK or error) and put the focus back into the scan input (assets/scan_station.js)."""
-    arg = "null" if ok is None else ("true" if ok else "false")
-    return rx.call_script(f"window.taktScanFeedback && window.taktScanFeedback({arg})")
+    def _feedback(self, ok: bool | None) -> None:
+        """Beep (OK or error) and put the focus back into the scan input: assets/scan_station.js watches the
+        page's #scan-feedback element, which carries `feedback` and `feedback_seq` (no script sent)."""
+        self.feedback = "" if ok is None else ("ok" if ok else "error")
+        self.feedback_seq += 1
