@@ -1,5 +1,6 @@
 # Takt: two commands from a fresh clone.
-#   make run    set up, migrate, seed demo data when empty, serve the app (production build)
+#   make run    set up, migrate, seed demo data when empty, serve the app (production build) in demo mode
+#               (TAKT_DEMO=1: the demo's published passwords may write; without it they must be changed first)
 #   make test   set up and run the whole test suite
 #   make lint   ruff and mypy, as CI runs them before the tests
 # DATABASE_URL=postgresql+psycopg://user@host/db switches both from the embedded SQLite file.
@@ -46,6 +47,7 @@ db: setup
 
 # The shop-floor simulator (takt simulate) drives the demo plant once the backend answers; SIMULATE=0
 # leaves it off, SIMULATE_ARGS adds options (e.g. --all-hours outside shift times). It ends with reflex.
+run: export TAKT_DEMO := 1
 run: db
 	@$(BIN)/takt demo-logins --url "http://localhost:$(PORT)"
 	@if [ "$(SIMULATE)" != "0" ]; then \

@@ -41,6 +41,7 @@ class ApiToken(TimestampMixin, SQLModel, table=True):
     token_prefix: str = Field(max_length=16)  # first characters, to recognise a token in lists
     token_hash: str = Field(max_length=64, unique=True, index=True)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)   # none: until revoked
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

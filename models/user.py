@@ -33,6 +33,7 @@ class User(TimestampMixin, SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     is_active: bool = Field(default=True, index=True)
     password_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    demo_password: bool = Field(default=False)     # still the published demo password (set by the demo seed)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

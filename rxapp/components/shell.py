@@ -175,6 +175,29 @@ def _checking() -> rx.Component:
     return rx.center(loading(_("Checking your session…")), min_height="100vh")
 
 
+def _demo_banner() -> rx.Component:
+    """While users remain on the demo's published password: who they are, and for them the way out."""
+    return rx.cond(
+        AuthState.demo_users.length() > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle-alert")),
+            rx.flex(
+                rx.callout.text(
+                    _("Demo accounts with published passwords exist:"), " ",
+                    rx.text.strong(AuthState.demo_users.join(", ")), ". ",
+                    _("Anyone can sign in as them: change their passwords or deactivate them."),
+                ),
+                rx.cond(AuthState.password_change_required, rx.callout.text(
+                    _("You are one of them: until you change your password you can look but not change anything."),
+                    " ", rx.link(_("Change your password"), href=routes.ACCOUNT, weight="bold"),
+                )),
+                direction="column", spacing="1",
+            ),
+            color_scheme="amber", role="alert", margin_bottom="16px", data_testid="demo-banner",
+        ),
+    )
+
+
 def shell(*children: rx.Component) -> rx.Component:
     """A signed-in page; until the session is confirmed, a spinner."""
     return rx.fragment(
@@ -186,7 +209,7 @@ def shell(*children: rx.Component) -> rx.Component:
                 rx.box(
                     _topbar(),
                     rx.el.main(
-                        rx.box(*children, width="100%", max_width="1200px", margin_x="auto"),
+                        rx.box(_demo_banner(), *children, width="100%", max_width="1200px", margin_x="auto"),
                         padding=["16px", "16px", "24px 32px"], width="100%",
                     ),
                     flex="1", min_width="0",

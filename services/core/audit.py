@@ -18,6 +18,7 @@ from models.audit import AuditEntry
 from models.user import User
 from services.core.access import Actor, Permission, require
 from services.core.validation import check
+from services.core.writers import check_writer
 
 
 class AuditRead(BaseModel):
@@ -41,6 +42,7 @@ class AuditFilter(BaseModel):
 def audit(session: Session, actor: Actor | None, entity: str, entity_id: Any, action: str,
           changes: dict[str, Any] | None = None, *, organization_id: int | None = None,
           plant_id: int | None = None, at: datetime) -> None:
+    check_writer(session, actor.user_id if actor else None, f"{entity}.{action}")
     session.add(AuditEntry(
         organization_id=organization_id if organization_id is not None else (actor.organization_id if actor else None),
         plant_id=plant_id,

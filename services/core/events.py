@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session as OrmSession
 
 from models.base import utcnow
+from services.core.writers import check_writer
 
 _SESSION_KEY = "takt.pending_events"
 _SAVEPOINTS_KEY = "takt.pending_events_at_savepoint"
@@ -161,6 +162,7 @@ def _fields_from(cls: type, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def record(session: OrmSession, event: DomainEvent) -> None:
+    check_writer(session, event.actor_user_id, event.name)
     if not session.in_transaction():
         session.begin()      # else a rollback before any query is a no-op and the event would leak into the next commit
     session.info.setdefault(_SESSION_KEY, []).append(event)

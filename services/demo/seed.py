@@ -19,6 +19,7 @@ from services.demo.quality import seed_demo_quality
 from services.demo.studio import seed_demo_studio
 from services.demo.trace import seed_demo_trace
 from services.org import organizations, plants, users
+from services.org.demo_users import mark_demo_users
 from services.org.plants import DepartmentCreate, PlantCreate
 from services.org.users import UserCreate
 
@@ -54,7 +55,7 @@ def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bo
     if session.exec(select(Organization.id)).first() is not None:
         return False
     acme_id = _seed_acme(session, now)
-    _seed_globex(session, now)
+    globex_id = _seed_globex(session, now)
     seed_demo_config(session, acme_id, now=now)
     if production:
         seed_demo_plant(session, acme_id, now=now)
@@ -66,6 +67,7 @@ def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bo
         seed_demo_studio(session, acme_id, now=now)
         seed_demo_maintenance(session, acme_id, _actor(session, "maintenance"), _actor(session, "manager"),
                               _actor(session, "admin"), now=now)
+    mark_demo_users(session, [acme_id, globex_id])     # last: the seeding above writes as demo users
     return True
 
 
@@ -86,7 +88,7 @@ def _seed_acme(session: Session, now: datetime) -> int:
     return org.id
 
 
-def _seed_globex(session: Session, now: datetime) -> None:
+def _seed_globex(session: Session, now: datetime) -> int:
     org = organizations.create_organization(session, slug="globex", name="Globex Fabrication", primary_color="#b45309", now=now)
     system = organizations.system_actor(session, org.id)
     plant = plants.create_plant(session, system, PlantCreate(code="OSA", name="Osaka Plant", timezone="Asia/Tokyo"), now=now)
@@ -96,6 +98,7 @@ def _seed_globex(session: Session, now: datetime) -> None:
         users.create_user(session, system, UserCreate(
             username=username, full_name=full_name, email=f"{username}@globex.example", password=DEMO_PASSWORD,
             roles=roles, plant_ids=[plant.id]), now=now)
+    return org.id
 
 
 def has_demo(session: Session) -> bool:

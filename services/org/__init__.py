@@ -6,6 +6,7 @@
 - passwords.py: password hashing (argon2id) and the password policy;
 - auth.py: log-in with throttling, sessions, log-out and password change;
 - lockouts.py: log-in throttles as admins see and clear them;
+- demo_users.py: the demo's people on its published password, who write nothing outside demo mode until they change it;
 - api_tokens.py: API tokens for gateways, scanning stations and displays;
 - tokens.py: random bearer tokens, stored only as SHA-256 hashes;
 - identity.py: who the caller of a door is (`GET /api/v1/me`);
@@ -19,3 +20,4 @@ users, plants, tokens and branding; tokens and sessions are stored only as hashe
 are deactivated, never deleted, and admins cannot deactivate themselves or drop their own admin role; every change
 is audited and announced, and nothing here commits.
 """
+from services.org import demo_users  # noqa: F401  (registers its writer check with services/core/writers.py)

@@ -198,6 +198,8 @@ def _actor_for_api_token(session: Session, token: str, now: datetime) -> Actor:
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
     if row is None or row.revoked_at is not None or not _organization_active(session, row.organization_id):
         raise Unauthorized("This API token is unknown or revoked.")
+    if row.expires_at is not None and row.expires_at <= now:
+        raise Unauthorized("This API token has expired: an admin makes a new one under API tokens.")
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
         session.add(row)
@@ -233,6 +235,7 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
         raise Invalid("Choose a new password.", fields={"new_password": "Same as the current password."})
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = now
+    user.demo_password = False
     user.updated_at, user.updated_by = now, actor.user_id
     session.add(user)
     revoke_sessions(session, pk(user), now=now, except_token=keep_token)

@@ -1,5 +1,6 @@
 """What a signed-in person sees about themselves: who they are, their organization, roles,
-permissions, plants with departments, and their organization's branding.
+permissions, plants with departments, their organization's branding, and whether demo users remain
+(services/org/demo_users.py).
 
 A read model for the app shell and the home page. It shows only the actor's own organization and
 the plants the actor may work in (all of the organization's plants for admins).
@@ -15,6 +16,7 @@ from models.user import User
 from services.core.access import Actor
 from services.core.errors import Unauthorized
 from services.org.branding import BrandingRead, branding_for_org
+from services.org.demo_users import demo_users, must_change_password
 from services.org.plants import DepartmentRead, PlantRead, list_departments, list_plants
 
 
@@ -33,6 +35,8 @@ class ProfileRead(BaseModel):
     permissions: list[str]
     plants: list[PlantWithDepartments]
     branding: BrandingRead
+    password_change_required: bool = False    # on the demo's published password outside demo mode
+    demo_users: list[str] = []                # the organization's users still on the demo password
 
 
 def get_profile(session: Session, actor: Actor) -> ProfileRead:
@@ -50,4 +54,6 @@ def get_profile(session: Session, actor: Actor) -> ProfileRead:
         organization_id=pk(org), organization_name=org.name,
         roles=sorted(r.value for r in actor.roles), permissions=sorted(p.value for p in actor.permissions),
         plants=plants, branding=branding_for_org(session, actor.organization_id),
+        password_change_required=must_change_password(session, actor.user_id),
+        demo_users=demo_users(session, actor.organization_id),
     )

@@ -139,6 +139,7 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
     user = _get(session, actor, user_id)
     passwords.check_password_policy(new_password or "", username=user.username)
     user.password_hash = passwords.hash_password(new_password)
+    user.demo_password = False
     user.password_changed_at = now
     user.updated_at, user.updated_by = now, actor.user_id
     session.add(user)

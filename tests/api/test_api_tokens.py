@@ -1,6 +1,12 @@
 """API tokens: made by an admin for one plant, a bearer for /me, refused on admin endpoints, revocable."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from models.auth import ApiToken
+from models.base import utcnow
 from tests.api.conftest import assert_error, bearer, row_counts
 
 
@@ -76,4 +82,34 @@ def test_bad_token_input_is_422_and_saves_nothing(client, world, as_user, engine
     assert_error(_create(client, a, world.plant1, name="", kind="robot"), 422, "invalid", name="", kind="")
     assert_error(_create(client, a, world.plant_b), 422, "invalid", plant_id="")
     assert_error(_create(client, a, 999_999), 422, "invalid", plant_id="")
+    assert row_counts(engine) == before
+
+
+def test_a_token_with_an_expiry_works_until_then_and_shows_when_it_was_last_used(client, world, as_user, engine):
+    a = as_user("admin.a")
+    soon = (utcnow() + timedelta(days=30)).isoformat()
+    response = client.post("/api-tokens", headers=a, json={"plant_id": world.plant1, "name": "Temp", "expires_at": soon})
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert datetime.fromisoformat(created["expires_at"]) == datetime.fromisoformat(soon)
+    assert created["last_used_at"] is None
+    assert client.get("/me", headers=bearer(created["token"])).status_code == 200
+    assert client.get(f"/api-tokens/{created['id']}", headers=a).json()["last_used_at"] is not None
+
+    with Session(engine) as s:                  # the expiry comes
+        s.get(ApiToken, created["id"]).expires_at = utcnow() - timedelta(seconds=1)
+        s.commit()
+    expired = client.get("/me", headers=bearer(created["token"]))
+    assert_error(expired, 401, "unauthorized")
+    assert "expired" in expired.json()["error"]["message"]
+
+
+def test_an_expiry_must_be_in_the_future_with_a_time_zone_and_within_five_years(client, world, as_user, engine):
+    a = as_user("admin.a")
+    before = row_counts(engine)
+    for expires_at in ((utcnow() - timedelta(minutes=1)).isoformat(), "2030-01-01T00:00:00",
+                       (utcnow() + timedelta(days=6 * 366)).isoformat()):
+        response = client.post("/api-tokens", headers=a, json={"plant_id": world.plant1, "name": "T", "expires_at": expires_at})
+        assert_error(response, 422, "invalid")
+        assert "expires_at" in response.json()["error"]["fields"]
     assert row_counts(engine) == before

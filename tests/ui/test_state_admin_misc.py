@@ -5,7 +5,7 @@ import base64
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.auth import ApiToken
 from models.base import utcnow
@@ -110,6 +110,31 @@ async def test_create_shows_the_token_once_and_revoke(engine, world):
     assert toasts(events, "success") == ["Revoked: Dock scanner"] and state.rows[0].revoked
     with Session(engine) as s, pytest.raises(Unauthorized):
         auth_service.actor_for_token(s, raw, now=utcnow())
+
+
+async def test_a_token_made_to_expire_shows_its_expiry_and_then_expired(engine, world):
+    state = await signed_in(engine, ApiTokensState, "admin.a")
+    await run(state.enter(), state)
+    await run(state.open_create(), state)
+    assert state.form_expiry == "never"
+    await run(state.set_form_expiry("30"), state)
+    await run(state.create({"name": "Trial gateway"}), state)
+    raw = state.new_token
+    with Session(engine) as s:
+        token = s.exec(select(ApiToken)).one()
+        token_id = token.id
+        assert timedelta(days=29) < token.expires_at - utcnow() <= timedelta(days=30)
+        assert auth_service.actor_for_token(s, raw, now=utcnow()).api_token_id == token_id
+        s.commit()
+    await run(state.load(), state)
+    assert state.rows[0].expires != "never" and state.rows[0].last_used != "never" and not state.rows[0].expired
+    with Session(engine) as s, pytest.raises(Unauthorized, match="expired"):
+        auth_service.actor_for_token(s, raw, now=utcnow() + timedelta(days=31))
+    with Session(engine) as s:
+        s.get(ApiToken, token_id).expires_at = utcnow() - timedelta(minutes=1)
+        s.commit()
+    await run(state.load(), state)
+    assert state.rows[0].expired
 
 
 async def test_tokens_of_another_organization_are_out_of_reach(engine, world):

@@ -6,12 +6,15 @@ import pytest
 from sqlmodel import Session
 
 from models.base import utcnow
+from models.user import User
+from rxapp.state.org.account import AccountState
 from rxapp.state.org.auth import AuthState
 from rxapp.state.org.users import UsersState
 from services.core.db import transaction
 from services.core.errors import Unauthorized
 from services.org import api_tokens
 from services.org import auth as auth_service
+from services.org.demo_users import CHANGE_PASSWORD_FIRST, DEMO_MODE_ENV
 from tests.factories.org import PASSWORD
 from tests.ui.conftest import (
     asks_to_log_in,
@@ -130,3 +133,28 @@ async def test_the_login_page_sends_a_signed_in_person_home(engine, world):
     assert redirects(await run(auth.open_login(), auth)) == ["/"]
     auth.token = "tks_stale"
     assert redirects(await run(auth.open_login(), auth)) == [] and auth.token == ""
+
+
+async def test_outside_demo_mode_a_demo_password_leads_to_the_account_page_until_changed(engine, world, monkeypatch):
+    monkeypatch.delenv(DEMO_MODE_ENV, raising=False)
+    with Session(engine) as s:
+        s.get(User, world.operator1).demo_password = True
+        s.commit()
+    auth = await new_tab(AccountState)
+    auth.token = session_token(engine, "op.one")
+    events = await run(auth.require("view"), auth)
+    assert redirects(events) == ["/account"] and toasts(events, "warning") == [CHANGE_PASSWORD_FIRST]
+    assert auth.password_change_required and auth.demo_users == ["op.one"]
+    await run(auth.change_password({"current_password": PASSWORD, "new_password": "My-own-choice-77",
+                                    "confirm_password": "My-own-choice-77"}), auth)
+    assert auth.password_done and not auth.password_change_required and auth.demo_users == []
+    assert redirects(await run(auth.require("view"), auth)) == []
+
+
+async def test_in_demo_mode_the_banner_names_the_demo_users_and_nobody_is_sent_away(engine, world, monkeypatch):
+    monkeypatch.setenv(DEMO_MODE_ENV, "1")
+    with Session(engine) as s:
+        s.get(User, world.planner1).demo_password = True
+        s.commit()
+    auth = await signed_in(engine, AuthState, "op.one")
+    assert auth.demo_users == ["planner.one"] and not auth.password_change_required

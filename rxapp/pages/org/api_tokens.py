@@ -1,5 +1,6 @@
 """/admin/api-tokens: tokens for machine gateways, scanning stations and wall displays, each for one
-plant. A new token is shown once, with a copy button; revoked tokens stop working at once."""
+plant, optionally expiring. A new token is shown once, with a copy button; revoked and expired tokens stop
+working at once. The list shows when each was last used."""
 from __future__ import annotations
 
 import reflex as rx
@@ -17,7 +18,7 @@ from rxapp.components.ui import (
     text_input,
 )
 from rxapp.i18n import _
-from rxapp.state.org.api_tokens import KIND_CHOICES, ApiTokensState, TokenRow
+from rxapp.state.org.api_tokens import EXPIRY_CHOICES, KIND_CHOICES, ApiTokensState, TokenRow
 
 
 def _row(token: TokenRow) -> rx.Component:
@@ -28,11 +29,16 @@ def _row(token: TokenRow) -> rx.Component:
         rx.table.cell(rx.code(token.prefix, variant="ghost")),
         rx.table.cell(rx.text(token.created, size="2", white_space="nowrap")),
         rx.table.cell(rx.text(token.last_used, size="2", white_space="nowrap")),
+        rx.table.cell(rx.text(token.expires, size="2", white_space="nowrap")),
         rx.table.cell(rx.cond(
             token.revoked,
             rx.badge(_("Revoked"), " ", token.revoked_at, color_scheme="gray"),
-            rx.button(_("Revoke"), size="2", variant="soft", min_height=PHONE_TOUCH, color_scheme="red",
-                      on_click=ApiTokensState.revoke(token.id)),
+            rx.cond(
+                token.expired,
+                rx.badge(_("Expired"), color_scheme="gray", data_testid="token-expired"),
+                rx.button(_("Revoke"), size="2", variant="soft", min_height=PHONE_TOUCH, color_scheme="red",
+                          on_click=ApiTokensState.revoke(token.id)),
+            ),
         )),
         data_testid="token-row",
     )
@@ -60,6 +66,10 @@ def _create_form() -> rx.Component:
                                      [rx.select.item(label, value=value) for value, label in KIND_CHOICES],
                                      "token-kind"),
                   errors.get("kind", "")),
+            field(_("Expires"), _dropdown(ApiTokensState.form_expiry, ApiTokensState.set_form_expiry,
+                                        [rx.select.item(label, value=value) for value, label in EXPIRY_CHOICES],
+                                        "token-expiry"),
+                  errors.get("expires_at", "")),
             form_buttons(_("Create token"), ApiTokensState.set_form_open(False)),
             direction="column", spacing="3",
         ),
@@ -99,7 +109,7 @@ def api_tokens_page() -> rx.Component:
             _("No API tokens yet."), ApiTokensState.load,
             scroll_x(rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
-                    _("Name"), _("Kind"), _("Plant"), _("Token"), _("Created"), _("Last used"), _("Status"))])),
+                    _("Name"), _("Kind"), _("Plant"), _("Token"), _("Created"), _("Last used"), _("Expires"), _("Status"))])),
                 rx.table.body(rx.foreach(ApiTokensState.rows, _row)),
                 variant="surface", width="100%",
             )),

@@ -42,6 +42,8 @@ class AccountState(AuthState):
         finally:
             self.password_busy = False
         self.password_errors, self.password_done = {}, True
+        self.password_change_required = False
+        self.demo_users = [name for name in self.demo_users if name != self.username]
         for name in ("current_password", "new_password", "confirm_password"):
             yield rx.set_value(name, "")
         yield rx.toast.success(_("Password changed. Your other sessions have ended."))

@@ -1,8 +1,9 @@
-"""API tokens admin: list, create (plant, name, kind) showing the raw token once, revoke.
+"""API tokens admin: list (last use, expiry), create (plant, name, kind, expiry) showing the raw token once, revoke.
 services.org.api_tokens keeps the rules (admins only, plants of the organization, hash-only storage)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import reflex as rx
 
@@ -17,6 +18,9 @@ from services.org import api_tokens as token_service
 from services.org import plants as plant_service
 
 KIND_CHOICES = [(k.value, TOKEN_KIND_LABELS.get(k.value, k.value)) for k in ApiTokenKind]
+NEVER = "never"
+EXPIRY_CHOICES = [(NEVER, _("Never (until revoked)")), ("30", _("In 30 days")), ("90", _("In 90 days")),
+                  ("365", _("In a year"))]
 
 
 @dataclass
@@ -28,6 +32,8 @@ class TokenRow:
     prefix: str = ""
     created: str = ""
     last_used: str = ""
+    expires: str = ""
+    expired: bool = False
     revoked: bool = False
     revoked_at: str = ""
 
@@ -53,6 +59,7 @@ class ApiTokensState(AuthState):
     form_open: bool = False
     form_plant: str = ""
     form_kind: str = ApiTokenKind.MACHINE.value
+    form_expiry: str = NEVER              # days from now, or never
     form_errors: dict[str, str] = {}
     new_token: str = ""                 # the raw token, shown once right after creation
     new_token_name: str = ""
@@ -73,11 +80,13 @@ class ApiTokensState(AuthState):
         zones = {p.id: p.timezone for p in plants}
         codes = {p.id: p.code for p in plants}
         self.plant_options = [PlantOption(value=str(p.id), label=f"{p.code} · {p.name}") for p in plants if p.is_active]
+        now = utcnow()
         self.rows = [TokenRow(
             id=t.id, name=t.name, kind=TOKEN_KIND_LABELS.get(t.kind, t.kind), plant=codes.get(t.plant_id, "?"),
             prefix=t.token_prefix + "…", created=format_datetime(t.created_at, zones.get(t.plant_id, "UTC"), "short"),
             last_used=format_datetime(t.last_used_at, zones.get(t.plant_id, "UTC"), "short") or _("never"),
-            revoked=t.revoked_at is not None,
+            expires=format_datetime(t.expires_at, zones.get(t.plant_id, "UTC"), "short") or _("never"),
+            expired=t.expires_at is not None and t.expires_at <= now, revoked=t.revoked_at is not None,
             revoked_at=format_datetime(t.revoked_at, zones.get(t.plant_id, "UTC"), "short")) for t in tokens]
         self.loading, self.load_error = False, ""
 
@@ -85,6 +94,7 @@ class ApiTokensState(AuthState):
     def open_create(self):
         self.form_plant = self.plant_options[0].value if self.plant_options else ""
         self.form_kind, self.form_errors, self.new_token, self.new_token_name = ApiTokenKind.MACHINE.value, {}, "", ""
+        self.form_expiry = NEVER
         self.form_open = True
 
     @rx.event
@@ -102,9 +112,15 @@ class ApiTokensState(AuthState):
         self.form_kind = str(value)
 
     @rx.event
+    def set_form_expiry(self, value: str):
+        self.form_expiry = str(value) if str(value) in dict(EXPIRY_CHOICES) else NEVER
+
+    @rx.event
     def create(self, form: dict):
+        days = 0 if self.form_expiry == NEVER else as_id(self.form_expiry)
         data = token_service.ApiTokenCreate(plant_id=as_id(self.form_plant), name=str(form.get("name", "")),
-                                            kind=self.form_kind)
+                                            kind=self.form_kind,
+                                            expires_at=utcnow() + timedelta(days=days) if days > 0 else None)
         try:
             created = self._use_case(token_service.create_api_token, data, now=utcnow())
         except DomainError as error:

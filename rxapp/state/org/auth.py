@@ -31,6 +31,7 @@ from services.core.db import db_session, transaction
 from services.core.errors import DomainError, Invalid, RateLimited, Unauthorized
 from services.org import auth as auth_service
 from services.org import profile as profile_service
+from services.org.demo_users import CHANGE_PASSWORD_FIRST
 
 T = TypeVar("T")
 
@@ -96,6 +97,8 @@ class AuthState(rx.State):
     login_busy: bool = False
     denied_permission: str = ""
     denied_roles: list[str] = []            # role names that hold the missing permission
+    demo_users: list[str] = []              # the organization's users still on the demo's published password
+    password_change_required: bool = False  # this person is one of them, outside demo mode: no writes yet
 
     @rx.var
     def signed_in(self) -> bool:
@@ -145,6 +148,7 @@ class AuthState(rx.State):
         self.token = ""
         self.username = self.full_name = self.organization_name = ""
         self.roles, self.role_names, self.permissions, self.plants = [], [], [], []
+        self.demo_users, self.password_change_required = [], False
         self.brand_name, self.brand_logo, self.brand_css = "", "", ""
         self.brand_color, self.brand_text_color = DEFAULT_COLOR, "#ffffff"
 
@@ -157,6 +161,7 @@ class AuthState(rx.State):
                                  departments=[DepartmentInfo(code=d.code, name=d.name) for d in p.departments])
                        for p in profile.plants]
         self._show_branding(profile.branding.display_name, profile.branding.primary_color, profile.branding.logo_svg)
+        self.demo_users, self.password_change_required = list(profile.demo_users), profile.password_change_required
 
     def _show_branding(self, name: str, color: str, logo: str | None) -> None:
         self.brand_name, self.brand_color = name, color
@@ -168,12 +173,16 @@ class AuthState(rx.State):
 
     @rx.event
     def require(self, permission: str = Permission.VIEW.value):
-        """Page guard for on_load: log-in page when signed out, not-allowed page without `permission`."""
+        """Page guard for on_load: log-in page when signed out, the account page while the person must change
+        the demo's published password, not-allowed page without `permission`."""
         try:
             profile = self._use_case(profile_service.get_profile)
         except DomainError as error:
             return self._ask_to_log_in(error.message if isinstance(error, Unauthorized) else "Log in first.")
         self._show_profile(profile)
+        here = self.router.url.path.rstrip("/") if self.router and self.router.url else ""
+        if self.password_change_required and here != routes.ACCOUNT:
+            return [rx.toast.warning(_(CHANGE_PASSWORD_FIRST), id="change-password"), rx.redirect(routes.ACCOUNT)]
         if permission not in self.permissions:
             self.denied_permission = permission_label(permission)
             try:
