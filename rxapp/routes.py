@@ -20,6 +20,7 @@ ADMIN_PLANTS = "/admin/plants"
 ADMIN_BRANDING = "/admin/branding"
 ADMIN_AUDIT = "/admin/audit"
 ADMIN_API_TOKENS = "/admin/api-tokens"
+ADMIN_LOCKOUTS = "/admin/lockouts"
 SCHEDULE = "/schedule"
 ORDERS = "/orders"
 WORK_ORDERS = "/work-orders"
@@ -162,6 +163,8 @@ NAV: list[NavItem] = [
             _("States, transitions, approvals and due times of NCRs, tickets and more."), _("Administration")),
     NavItem(_("Users"), ADMIN_USERS, "users", Permission.MANAGE_USERS,
             _("Create people, give them roles and plants."), _("Administration")),
+    NavItem(_("Log-in lockouts"), ADMIN_LOCKOUTS, "lock-keyhole", Permission.MANAGE_USERS,
+            _("Who is held up by failed log-ins, and clearing it."), _("Administration")),
     NavItem(_("Plants"), ADMIN_PLANTS, "factory", Permission.MANAGE_PLANTS,
             _("Plants, time zones and departments."), _("Administration")),
     NavItem(_("Branding"), ADMIN_BRANDING, "palette", Permission.MANAGE_BRANDING,
