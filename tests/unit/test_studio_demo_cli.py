@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_demo_series_film_partners_and_reviews(session, tmp_path, monkeypatch):
     monkeypatch.setenv("TAKT_STUDIO_FILES", str(tmp_path / "files"))
+    monkeypatch.setenv("TAKT_DEMO", "1")     # the demo's studio is seeded as its people, after their flags are set
     with transaction(session):
         demo.seed_demo(session, now=T0, production=False)
     acme = _actor(session, "admin").organization_id
