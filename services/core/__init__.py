@@ -7,6 +7,7 @@
 - access.py: actors, roles, permissions and plant access (`require`, `visible_plant_ids`);
 - scoping.py: one row for an actor, or NotFound outside their organization and plants;
 - audit.py: the audit trail (written in the caller's transaction), its reads and CSV export;
+- writers.py: checks every recorded change runs for the acting person (registered from above: demo passwords);
 - changes.py: the write steps services share: stamp, diff, audit and announce (`EntityChanged`);
 - validation.py: small input checks returning field errors in words people use;
 - numbering.py: per-organization human numbers (SO-000001), locked for the transaction;
