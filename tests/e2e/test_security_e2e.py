@@ -30,8 +30,7 @@ def csp_problems(page, console: list[str]) -> list[str]:
 
 def test_pages_load_under_the_policy_without_violations(new_page):
     page, console = watched(new_page, DESKTOP)
-    response = page.goto("/login")
-    headers = response.headers
+    headers = page.request.get("/login").headers
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert "'unsafe-inline'" not in headers["content-security-policy"].split("script-src")[1].split(";")[0]
     assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
