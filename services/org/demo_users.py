@@ -48,10 +48,27 @@ def demo_users(session: Session, organization_id: int) -> list[str]:
         User.is_active == True).order_by(User.username)).all())  # noqa: E712
 
 
+_CLEARED = "takt.writers_off_demo_password"   # session.info: (transaction, user ids known off the demo password)
+
+
 def must_change_password(session: OrmSession, user_id: int) -> bool:
-    """May this person write nothing before choosing a password of their own (outside demo mode)?"""
+    """May this person write nothing before choosing a password of their own (outside demo mode)?
+    A person found off the demo password is remembered for the transaction, so a set-based write of many
+    rows costs one lookup, not one per recorded event."""
+    if demo_mode():
+        return False
+    transaction = session.get_transaction()
+    held = session.info.get(_CLEARED)
+    if held is None or held[0] is not transaction:
+        held = session.info[_CLEARED] = (transaction, set())
+    cleared: set[int] = held[1]
+    if user_id in cleared:
+        return False
     user = session.get(User, user_id)
-    return bool(user and user.demo_password) and not demo_mode()
+    if user is not None and user.demo_password:
+        return True
+    cleared.add(user_id)
+    return False
 
 
 def _refuse_demo_password_writes(session: OrmSession, user_id: int, what: str) -> None:

@@ -43,7 +43,8 @@ def test_the_raw_token_is_returned_once_and_only_its_hash_is_stored(session, eng
     assert "token" not in listed[0].model_dump()
     [entry] = fetch(engine, AuditEntry, AuditEntry.entity == "api_token")
     assert (entry.action, entry.plant_id, entry.changes) == (
-        "create", world.plant1, {"name": "Press 4 gateway", "kind": "machine", "plant_id": world.plant1})
+        "create", world.plant1, {"name": "Press 4 gateway", "kind": "machine", "plant_id": world.plant1,
+                                  "expires_at": None})
     assert [(e.name, e.plant_id) for e in captured_events] == [("api_token.created", world.plant1)]
 
 

@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from models.audit import AuditEntry
+from models.base import utcnow
 from models.organization import OrganizationBranding
 from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid
@@ -29,7 +30,7 @@ INKSCAPE_LOGO = f"""<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 
 def update(session, actor, *, now=None, **fields):
     with transaction(session):
-        return branding.update_branding(session, actor, BrandingUpdate(**fields), now=now)
+        return branding.update_branding(session, actor, BrandingUpdate(**fields), now=now or utcnow())
 
 
 def refused_update(session, engine, actor, error, **fields):
