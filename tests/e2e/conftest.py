@@ -72,6 +72,14 @@ def _environment(workdir: Path, port: int) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(autouse=True)
+def demo_mode(monkeypatch):
+    """The browser tests run on the demo data in demo mode: the server gets TAKT_DEMO=1 (`_environment`),
+    and so does this process, where tests prepare data through the services as the demo's people
+    (outside demo mode their published password may not write: services/org/demo_users.py)."""
+    monkeypatch.setenv("TAKT_DEMO", "1")
+
+
 @pytest.fixture(scope="session")
 def app_workdir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("e2e-app")
