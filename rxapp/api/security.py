@@ -6,7 +6,10 @@ Invariants:
   `frame-ancestors 'none'`; `Strict-Transport-Security` only when the request came over TLS
   (`https` scheme, or `X-Forwarded-Proto: https` from the TLS proxy in front).
 - Pages (HTML of the built frontend, and the API docs) run only scripts from this origin and the inline
-  scripts of that very page, by SHA-256 hash: no 'unsafe-inline', no 'unsafe-eval'. The hashes are taken
+  scripts of that very page, by SHA-256 hash: no 'unsafe-inline'. 'unsafe-eval' is allowed because Reflex's
+  client evaluates the scripts a backend event sends (`rx.toast`, `rx.call_script`, `rx.call_function`
+  arrive as JavaScript text and run through eval: every toast of the app would fail without it); those
+  scripts come from our own backend over the app's websocket, never from page content. The hashes are taken
   from the HTML as served, which is our own build output; HTML anywhere else (uploads, API answers)
   gets no script at all (`default-src 'none'`).
 - The page's body passes unchanged: a gzip-encoded page is decoded only to read its scripts, and the
@@ -23,7 +26,7 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
-PAGE_POLICY = ("default-src 'self'; script-src 'self'{scripts} 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'{styles}; "
+PAGE_POLICY = ("default-src 'self'; script-src 'self'{scripts} 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'{styles}; "
                "img-src 'self' data: blob:{images}; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; "
                "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 NO_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'"
