@@ -94,7 +94,7 @@ def test_the_dashboard_quality_moves_when_the_operator_reports_scrap(new_page, a
     dim_id, _ = reason(app_database_url, ReasonKind.SCRAP, "DIM")
     manager = new_page(DESKTOP)
     log_in(manager, "manager")
-    expect(manager.get_by_test_id("sidebar").get_by_role("link", name="Dashboard")).to_be_visible()
+    expect(manager.get_by_test_id("sidebar").get_by_role("link", name="Dashboard", exact=True)).to_be_visible()
     manager.goto("/dashboard")
     expect(manager.get_by_test_id("kpi-quality")).to_be_visible()
     manager.get_by_test_id("filter-machine_id").click()
