@@ -11,7 +11,7 @@ hundred plain create/update/delete events across master data, configuration, qua
 maintenance, whose payload is always the row's id plus the ids of the rows around it. `EntityChanged`
 is a typed DomainEvent holding exactly that (entity, entity_id, refs), built in one place; the wire
 stays `{<entity>_id: id, **refs}`. Its names are many and open-ended (e.g. `<entity type>.custom_updated`),
-so it is registered as a `generic_event_type`: another process rebuilds an EntityChanged from any
+so its decoder is registered with `register_generic_decoder`: another process rebuilds an EntityChanged from any
 `<entity>.<action>` whose payload carries `<entity>_id` and that no class of its own claims. Events that
 carry more than ids get a class of their own in their package's events.py and are recorded with `record`.
 """
@@ -25,10 +25,9 @@ from sqlmodel import Session
 
 from services.core.access import Actor
 from services.core.audit import audit
-from services.core.events import DomainEvent, generic_event_type, record
+from services.core.events import DomainEvent, record, register_generic_decoder
 
 
-@generic_event_type
 @dataclass(frozen=True, kw_only=True)
 class EntityChanged(DomainEvent):
     """One row created, changed, (de)activated or deleted, as `announce` records it: the payload is
@@ -50,6 +49,9 @@ class EntityChanged(DomainEvent):
             return None
         refs = {k: v for k, v in payload.items() if k != key}
         return cls(name=name, entity=entity, entity_id=payload[key], refs=refs, **envelope)
+
+
+register_generic_decoder(EntityChanged.from_wire)
 
 
 def apply_changes(row: Any, values: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -9,11 +9,11 @@ and is never reported as failed because of them. A PostgreSQL or Redis bridge
 (services/core/event_fanout.py) publishes to and from other processes behind this same interface
 (`EventBus.add_bridge`; events received from elsewhere are published with `local_only=True`).
 
-Typed events: one frozen dataclass per event name (or, for a family of names with one shape, one
-`@generic_event_type` class that decodes them: services/core/changes.py's EntityChanged), subclassing DomainEvent and registered with
-`@event_type`; each domain package keeps its own in an `events.py` module (services/shopfloor/events.py:
-job.*, count.reported, downtime.*, ingest.accepted), so a domain's events live beside the code that
-records them and core imports no domain. The wire format across processes is `to_dict()`, the same for
+Typed events: one frozen dataclass per event name, subclassing DomainEvent and registered with
+`@event_type` (a family of names with one shape is one class whose decoder is registered with
+`register_generic_decoder`: services/core/changes.py's EntityChanged); each domain package keeps its
+own in an `events.py` module (services/shopfloor/events.py: job.*, count.reported, downtime.*,
+ingest.accepted), so a domain's events live beside the code that records them and core imports no domain. The wire format across processes is `to_dict()`, the same for
 typed and plain events ({name, organization_id, plant_id, actor_user_id, at, payload}).
 """
 from __future__ import annotations
@@ -89,17 +89,11 @@ class DomainEvent:
                 return typed(**envelope, **_fields_from(typed, payload))
             except (TypeError, ValueError):
                 log.warning("event %s: payload does not fit %s; delivered untyped", data["name"], typed.__name__)
-        for generic in GENERIC_TYPES:
-            rebuilt = generic.from_wire(data["name"], payload, envelope)
+        for decode in GENERIC_DECODERS:
+            rebuilt = decode(data["name"], payload, envelope)
             if rebuilt is not None:
                 return rebuilt
         return DomainEvent(name=data["name"], payload=payload, **envelope)
-
-    @classmethod
-    def from_wire(cls, name: str, payload: dict[str, Any], envelope: dict[str, Any]) -> DomainEvent | None:
-        """A generic event type's decoder for a name it may carry (see `generic_event_type`): the event
-        rebuilt from the wire, or None when the name or payload is not one of its own."""
-        return None
 
 
 EVENT_TYPES: dict[str, type[DomainEvent]] = {}
@@ -116,17 +110,16 @@ def event_type(cls: E) -> E:
     return cls
 
 
-GENERIC_TYPES: list[type[DomainEvent]] = []
+# A decoder of a family of names with one shape (name, payload, envelope) -> the typed event, or None.
+GenericDecoder = Callable[[str, dict[str, Any], dict[str, Any]], "DomainEvent | None"]
+GENERIC_DECODERS: list[GenericDecoder] = []
 
 
-def generic_event_type(cls: E) -> E:
-    """Register a typed class that carries many names (e.g. every `<entity>.<action>` of a plain row
-    change): the far side of a fan-out asks its `from_wire` for names no `event_type` class claims."""
-    if cls.from_wire.__func__ is DomainEvent.from_wire.__func__:  # type: ignore[attr-defined]  # classmethod's function
-        raise ValueError(f"{cls.__name__}: a generic event type needs its own from_wire")
-    if cls not in GENERIC_TYPES:
-        GENERIC_TYPES.append(cls)
-    return cls
+def register_generic_decoder(decode: GenericDecoder) -> None:
+    """Register the decoder of a typed class that carries many names (e.g. every `<entity>.<action>` of a
+    plain row change): the far side of a fan-out asks it about names no `event_type` class claims."""
+    if decode not in GENERIC_DECODERS:
+        GENERIC_DECODERS.append(decode)
 
 
 def jsonable(value: Any) -> Any:
