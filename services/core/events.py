@@ -13,8 +13,9 @@ Typed events: one frozen dataclass per event name, subclassing DomainEvent and r
 `@event_type` (a family of names with one shape is one class whose decoder is registered with
 `register_generic_decoder`: services/core/changes.py's EntityChanged); each domain package keeps its
 own in an `events.py` module (services/shopfloor/events.py: job.*, count.reported, downtime.*,
-ingest.accepted), so a domain's events live beside the code that records them and core imports no domain. The wire format across processes is `to_dict()`, the same for
-typed and plain events ({name, organization_id, plant_id, actor_user_id, at, payload}).
+ingest.accepted), so a domain's events live beside the code that records them and core imports no domain.
+The wire format across processes is `to_dict()`, the same for typed and plain events
+({name, organization_id, plant_id, actor_user_id, at, payload}).
 """
 from __future__ import annotations
 
