@@ -13,8 +13,14 @@ PORT = int(os.environ.get("TAKT_PORT", "3000"))
 # Browsers' origins allowed to call the backend cross-site: TAKT_CORS_ORIGINS (comma-separated), none when
 # unset (same-origin only). Reflex's own CORS layer wraps every backend route, /api/v1 included, and
 # allows every origin with credentials unless told otherwise.
-CORS_ORIGINS = tuple(o.strip().rstrip("/") for o in os.environ.get("TAKT_CORS_ORIGINS", "").split(",")
-                     if o.strip() and o.strip() != "*")
+
+
+def cors_origins_from_env() -> list[str]:
+    raw = os.environ.get("TAKT_CORS_ORIGINS", "")
+    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip() and o.strip() != "*"]
+
+
+CORS_ORIGINS = tuple(cors_origins_from_env())
 
 config = rx.Config(
     app_name="rxapp",

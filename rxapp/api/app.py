@@ -29,6 +29,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from starlette.exceptions import HTTPException
 
+import rxconfig
 from rxapp.api import health, observability
 from rxapp.api.config import notifications as notifications_api
 from rxapp.api.config import settings as config_api
@@ -143,11 +144,6 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw.isdigit() else default
 
 
-def cors_origins_from_env() -> list[str]:
-    raw = os.environ.get("TAKT_CORS_ORIGINS", "")
-    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip() and o.strip() != "*"]
-
-
 def create_app(*, cors_origins: list[str] | None = None) -> FastAPI:
     app = FastAPI(
         title="Takt API", version="1",
@@ -167,7 +163,7 @@ def create_app(*, cors_origins: list[str] | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, prefix=API_PREFIX, max_bytes=_env_int("TAKT_MAX_BODY_BYTES", 1024 * 1024),
                        upload_bytes=order_import.MAX_BYTES + 256 * 1024, own_limits=(f"{API_PREFIX}/ingest/",))
     app.add_middleware(ApiCORS, prefix=API_PREFIX,
-                       origins=cors_origins if cors_origins is not None else cors_origins_from_env())
+                       origins=cors_origins if cors_origins is not None else rxconfig.cors_origins_from_env())
     app.add_middleware(observability.Observe, prefix=API_PREFIX)
     app.add_middleware(SecurityHeaders, api_prefix=API_PREFIX, docs=DOCS_PATHS[:2])
     return app
