@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
@@ -56,7 +56,6 @@ from services.master.work_centers import cycle_overrides
 
 __all__ = ["RebuildResult", "RollupContext", "apply", "pair_downtime", "slicer_for"]
 
-UTC = UTC
 DOWNTIME = (EventKind.DOWNTIME_STARTED, EventKind.DOWNTIME_ENDED)
 _CHUNK = 500
 _COUNT_FIGURES = ("good", "scrap", "ideal_ms", "good_ideal_ms", "events")
