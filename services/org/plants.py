@@ -18,11 +18,12 @@ from services.core.access import (
     Permission,
     require,
     require_plant_visible,
-    require_same_org,
 )
 from services.core.audit import audit
-from services.core.errors import Conflict, NotFound
+from services.core.changes import apply_changes, stamp
+from services.core.errors import Conflict
 from services.core.events import record
+from services.core.scoping import get_scoped, visible_plant
 from services.core.validation import CODE_RE, check, timezone_problem
 from services.org import events as org_events
 
@@ -75,7 +76,7 @@ def list_plants(session: Session, actor: Actor, *, include_inactive: bool = Fals
 
 
 def get_plant(session: Session, actor: Actor, plant_id: int) -> PlantRead:
-    return PlantRead.model_validate(_get_plant(session, actor, plant_id), from_attributes=True)
+    return PlantRead.model_validate(visible_plant(session, actor, plant_id), from_attributes=True)
 
 
 def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: datetime) -> PlantRead:
@@ -101,16 +102,15 @@ def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: date
 
 def update_plant(session: Session, actor: Actor, plant_id: int, data: PlantUpdate, *, now: datetime) -> PlantRead:
     require(actor, Permission.MANAGE_PLANTS)
-    plant = _get_plant(session, actor, plant_id)
+    plant = visible_plant(session, actor, plant_id)
     problems = _name_problems(data.name)
     if data.timezone is not None and (problem := timezone_problem(data.timezone)):
         problems["timezone"] = problem
     check(problems)
-    changes = _apply(plant, {"name": data.name.strip() if data.name is not None else None,
-                             "timezone": data.timezone, "is_active": data.is_active})
+    changes = apply_changes(plant, {"name": data.name.strip() if data.name is not None else None,
+                                    "timezone": data.timezone, "is_active": data.is_active})
     if changes:
-        plant.updated_at, plant.updated_by = now, actor.user_id
-        session.add(plant)
+        session.add(stamp(plant, actor, now))
         audit(session, actor, "plant", plant.id, "update", changes, plant_id=plant.id, at=now)
         record(session, org_events.PlantUpdated(organization_id=actor.organization_id, plant_id=pk(plant),
                                                actor_user_id=actor.user_id, at=now))
@@ -132,7 +132,7 @@ def list_departments(session: Session, actor: Actor, plant_id: int | None = None
 
 def create_department(session: Session, actor: Actor, data: DepartmentCreate, *, now: datetime) -> DepartmentRead:
     require(actor, Permission.MANAGE_PLANTS)
-    plant = _get_plant(session, actor, data.plant_id)
+    plant = visible_plant(session, actor, data.plant_id)
     code, name = (data.code or "").strip().upper(), (data.name or "").strip()
     check(_name_code_problems(code, name))
     if session.exec(select(Department.id).where(Department.plant_id == plant.id, Department.code == code)).first():
@@ -151,29 +151,16 @@ def create_department(session: Session, actor: Actor, data: DepartmentCreate, *,
 def update_department(session: Session, actor: Actor, department_id: int, data: DepartmentUpdate, *,
                       now: datetime) -> DepartmentRead:
     require(actor, Permission.MANAGE_PLANTS)
-    dept = session.get(Department, department_id)
-    if dept is None:
-        raise NotFound("Department not found.")
-    require_same_org(actor, dept.organization_id, "Department")
-    require_plant_visible(actor, dept.plant_id, "Department")
+    dept = get_scoped(session, actor, Department, department_id, "Department")
     check(_name_problems(data.name))
-    changes = _apply(dept, {"name": data.name.strip() if data.name is not None else None, "is_active": data.is_active})
+    changes = apply_changes(dept, {"name": data.name.strip() if data.name is not None else None,
+                                   "is_active": data.is_active})
     if changes:
-        dept.updated_at, dept.updated_by = now, actor.user_id
-        session.add(dept)
+        session.add(stamp(dept, actor, now))
         audit(session, actor, "department", dept.id, "update", changes, plant_id=dept.plant_id, at=now)
         record(session, org_events.DepartmentUpdated(organization_id=actor.organization_id, department_id=pk(dept),
                                                     plant_id=dept.plant_id, actor_user_id=actor.user_id, at=now))
     return DepartmentRead.model_validate(dept, from_attributes=True)
-
-
-def _get_plant(session: Session, actor: Actor, plant_id: int) -> Plant:
-    plant = session.get(Plant, plant_id)
-    if plant is None:
-        raise NotFound("Plant not found.")
-    require_same_org(actor, plant.organization_id, "Plant")
-    require_plant_visible(actor, plant.id, "Plant")
-    return plant
 
 
 def _name_code_problems(code: str, name: str) -> dict[str, str]:
@@ -191,11 +178,3 @@ def _name_problems(name: str | None) -> dict[str, str]:
         return {"name": "Use at most 200 characters."}
     return {}
 
-
-def _apply(row, values: dict) -> dict:
-    changes = {}
-    for key, value in values.items():
-        if value is not None and getattr(row, key) != value:
-            changes[key] = {"before": getattr(row, key), "after": value}
-            setattr(row, key, value)
-    return changes
