@@ -1,4 +1,4 @@
-"""The live maintenance board of a plant: its open tickets with their SLA countdown (most urgent first) and the
+"""The live maintenance board of a plant: its open tickets with their SLA countdown (most urgent first, tickets.py `urgency`) and the
 KPIs of the last 30 days, one view that every screen watching the plant shares (rxapp/live.py refreshes it on
 `maintenance_ticket.*`, `stock.*` and downtime events of the plant).
 
@@ -20,7 +20,7 @@ from services.core.access import Actor
 from services.kpi.live import Scope
 from services.maintenance.common import require_kpis
 from services.maintenance.kpis import MaintenanceKpis, maintenance_kpis
-from services.maintenance.tickets import TicketRead, reads
+from services.maintenance.tickets import TicketRead, reads, urgency
 from services.master.common import visible_plant
 
 KPI_DAYS = 30
@@ -49,8 +49,7 @@ def board(session: Session, actor: Actor, plant_id: int, *, now: datetime) -> Ma
         MaintenanceTicket.organization_id == actor.organization_id, MaintenanceTicket.plant_id == plant.id,
         col(MaintenanceTicket.is_closed) == False)  # noqa: E712
         .order_by(col(MaintenanceTicket.id)).limit(MAX_OPEN)).all()
-    open_tickets = sorted(reads(session, actor, list(rows), now=now),
-                          key=lambda t: (t.sla_remaining_seconds is None, t.sla_remaining_seconds or 0, t.id))
+    open_tickets = sorted(reads(session, actor, list(rows), now=now), key=urgency)
     return MaintenanceBoard(plant_id=plant.id, plant_code=plant.code, timezone=plant.timezone, at=now,
                             open_tickets=open_tickets,
                             kpis=maintenance_kpis(session, actor, plant_id=pk(plant),

@@ -3,9 +3,9 @@ the counts that call for action (breached tickets, parts below their minimum).
 
     home(session, actor, *, now) -> MaintenanceHome
 
-Invariants: VIEW; only the actor's plants; urgency is the board's order (working seconds left on the running
-SLA deadline, overdue first; tickets without a running clock last); "mine" is empty for people who cannot
-work tickets (no MAINTAIN at any plant); the counts cover at most the 500 open tickets list_tickets returns.
+Invariants: VIEW; only the actor's plants; urgency is the board's order (tickets.py `urgency`); "mine" is
+empty for people who cannot work tickets (no MAINTAIN at any plant); the counts cover at most the 500 open
+tickets list_tickets returns.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from services.core.access import Actor, Permission, require
 from services.maintenance.parts import reorder_list
-from services.maintenance.tickets import TicketRead, list_tickets, my_tickets
+from services.maintenance.tickets import TicketRead, list_tickets, my_tickets, urgency
 
 URGENT = 20
 
@@ -27,10 +27,6 @@ class MaintenanceHome(BaseModel):
     open_count: int
     breached_count: int
     reorder_count: int
-
-
-def urgency(t: TicketRead) -> tuple[bool, int, int]:
-    return t.sla_remaining_seconds is None, t.sla_remaining_seconds or 0, t.id
 
 
 def home(session: Session, actor: Actor, *, now: datetime) -> MaintenanceHome:

@@ -297,6 +297,12 @@ def tickets_to_take(session: Session, actor: Actor, *, now: datetime) -> list[Ti
     return _most_urgent_first(rows)
 
 
+def urgency(t: TicketRead) -> tuple[bool, int, int]:
+    """The sort key of the home and the live board: working seconds left on the running SLA deadline, overdue
+    first; tickets without a running clock last."""
+    return t.sla_remaining_seconds is None, t.sla_remaining_seconds or 0, t.id
+
+
 def _most_urgent_first(rows: list[TicketRead]) -> list[TicketRead]:
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(rows, key=lambda t: (t.sla_due_at or far, t.id))
