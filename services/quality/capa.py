@@ -20,7 +20,7 @@ from services.core.errors import Conflict, Invalid
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import announce, stamp, stamp_new, text_problem
-from services.quality.ncr import ENTITY, NCR_PATH, CapaRead, active_user, list_actions, writable_ncr
+from services.quality.ncr import ENTITY, NCR_PATH, CapaRead, active_user, capa_reads, writable_ncr
 
 
 class CapaCreate(BaseModel):
@@ -31,6 +31,7 @@ class CapaCreate(BaseModel):
 
 
 def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *, now: datetime) -> CapaRead:
+    require(actor, Permission.VIEW)
     ncr = writable_ncr(session, actor, ncr_id)
     problems: dict[str, str] = {}
     description = (data.description or "").strip()
@@ -58,12 +59,13 @@ def add_action(session: Session, actor: Actor, ncr_id: int, data: CapaCreate, *,
                                 body=description, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
                                 user_ids=(action.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id,
                                 now=now, exclude_user_id=actor.user_id)
-    return next(a for a in list_actions(session, actor, pk(ncr), today=now.date()) if a.id == action.id)
+    return capa_reads(session, [action], today=now.date())[0]
 
 
 def complete_action(session: Session, actor: Actor, action_id: int, *, note: str = "",
                     now: datetime) -> CapaRead:
     """The action's owner or quality staff mark it done."""
+    require(actor, Permission.VIEW)
     action = get_scoped(session, actor, CapaAction, action_id, "CAPA action", for_update=True)
     ncr = get_scoped(session, actor, Ncr, action.ncr_id, "CAPA action")
     if actor.user_id != action.owner_user_id:
@@ -78,4 +80,4 @@ def complete_action(session: Session, actor: Actor, action_id: int, *, note: str
     session.add(stamp(action, actor, now))
     announce(session, actor, "capa_action", action.id, "complete", {"ncr": ncr.number, "note": action.done_note},
              now=now, plant_id=ncr.plant_id, event="capa_action.completed", payload={"ncr_id": ncr.id})
-    return next(a for a in list_actions(session, actor, pk(ncr), today=now.date()) if a.id == action.id)
+    return capa_reads(session, [action], today=now.date())[0]

@@ -307,6 +307,11 @@ def list_actions(session: Session, actor: Actor, ncr_id: int, *, today: date) ->
     require(actor, Permission.VIEW)
     get_scoped(session, actor, Ncr, ncr_id, "NCR")
     rows = session.exec(select(CapaAction).where(CapaAction.ncr_id == ncr_id).order_by(col(CapaAction.due_date), col(CapaAction.id))).all()
+    return capa_reads(session, list(rows), today=today)
+
+
+def capa_reads(session: Session, rows: list[CapaAction], *, today: date) -> list[CapaRead]:
+    """The actions as read, with their owner's name; `today` decides which are overdue."""
     names = _names(session, {r.owner_user_id for r in rows})
     return [CapaRead(id=r.id, ncr_id=r.ncr_id, kind=r.kind.value, description=r.description,
                      owner_user_id=r.owner_user_id, owner_name=names.get(r.owner_user_id), due_date=r.due_date,
