@@ -20,12 +20,10 @@ from services.core.access import (
     Actor,
     Permission,
     require,
-    require_plant_visible,
-    require_same_org,
 )
 from services.core.audit import audit
-from services.core.errors import NotFound
 from services.core.events import record
+from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.org import events as org_events
 from services.org.tokens import hash_token, new_token
@@ -110,12 +108,12 @@ def list_api_tokens(session: Session, actor: Actor, *, include_revoked: bool = T
 
 def get_api_token(session: Session, actor: Actor, token_id: int) -> ApiTokenRead:
     require(actor, Permission.MANAGE_API_TOKENS)
-    return _read(_get(session, actor, token_id))
+    return _read(get_scoped(session, actor, ApiToken, token_id, "API token"))
 
 
 def revoke_api_token(session: Session, actor: Actor, token_id: int, *, now: datetime) -> ApiTokenRead:
     require(actor, Permission.MANAGE_API_TOKENS)
-    row = _get(session, actor, token_id)
+    row = get_scoped(session, actor, ApiToken, token_id, "API token")
     if row.revoked_at is None:
         row.revoked_at = now
         row.updated_at, row.updated_by = now, actor.user_id
@@ -124,15 +122,6 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int, *, now: date
         record(session, org_events.ApiTokenRevoked(organization_id=actor.organization_id, api_token_id=pk(row),
                                                   plant_id=row.plant_id, actor_user_id=actor.user_id, at=now))
     return _read(row)
-
-
-def _get(session: Session, actor: Actor, token_id: int) -> ApiToken:
-    row = session.get(ApiToken, token_id)
-    if row is None:
-        raise NotFound("API token not found.")
-    require_same_org(actor, row.organization_id, "API token")
-    require_plant_visible(actor, row.plant_id, "API token")
-    return row
 
 
 def _read(row: ApiToken) -> ApiTokenRead:

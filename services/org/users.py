@@ -14,10 +14,11 @@ from sqlmodel import Session, col, or_, select
 from models.base import pk
 from models.organization import Plant
 from models.user import Role, RoleAssignment, User, UserPlantAccess
-from services.core.access import Actor, Permission, require, require_same_org
+from services.core.access import Actor, Permission, require
 from services.core.audit import audit
-from services.core.errors import Conflict, Invalid, NotFound
+from services.core.errors import Conflict, Invalid
 from services.core.events import record
+from services.core.scoping import get_scoped
 from services.core.validation import EMAIL_RE, USERNAME_RE, check
 from services.org import events as org_events
 from services.org import passwords
@@ -84,7 +85,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
 
 def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, *, now: datetime) -> UserRead:
     require(actor, Permission.MANAGE_USERS)
-    user = _get(session, actor, user_id)
+    user = get_scoped(session, actor, User, user_id, "User")
     before = user_read(session, user).model_dump(include={"full_name", "email", "roles", "plant_ids"})
     problems = _profile_problems(data.full_name, data.email)
     roles = _parse_roles(data.roles, problems) if data.roles is not None else None
@@ -116,7 +117,7 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, 
 def set_active(session: Session, actor: Actor, user_id: int, active: bool, *, now: datetime) -> UserRead:
     """Deactivate (ending every session) or reactivate a user. Users are never deleted."""
     require(actor, Permission.MANAGE_USERS)
-    user = _get(session, actor, user_id)
+    user = get_scoped(session, actor, User, user_id, "User")
     if not active and user.id == actor.user_id:
         raise Invalid("You cannot deactivate yourself.", fields={"is_active": "This is your own account."})
     if user.is_active == active:
@@ -136,7 +137,7 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool, *, no
 def reset_password(session: Session, actor: Actor, user_id: int, new_password: str, *, now: datetime) -> UserRead:
     """An admin sets a new password for a user; the user's sessions end."""
     require(actor, Permission.MANAGE_USERS)
-    user = _get(session, actor, user_id)
+    user = get_scoped(session, actor, User, user_id, "User")
     passwords.check_password_policy(new_password or "", username=user.username)
     user.password_hash = passwords.hash_password(new_password)
     user.demo_password = False
@@ -153,7 +154,7 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
 def get_user(session: Session, actor: Actor, user_id: int) -> UserRead:
     if actor.user_id != user_id:
         require(actor, Permission.MANAGE_USERS)
-    return user_read(session, _get(session, actor, user_id))
+    return user_read(session, get_scoped(session, actor, User, user_id, "User"))
 
 
 def list_users(session: Session, actor: Actor, *, search: str = "", include_inactive: bool = True,
@@ -178,14 +179,6 @@ def user_read(session: Session, user: User) -> UserRead:
     return UserRead(id=user.id, organization_id=user.organization_id, username=user.username, full_name=user.full_name,
                     email=user.email, is_active=user.is_active, roles=[str(r) for r in roles], plant_ids=plants,
                     last_login_at=user.last_login_at, created_at=user.created_at)
-
-
-def _get(session: Session, actor: Actor, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("User not found.")
-    require_same_org(actor, user.organization_id, "User")
-    return user
 
 
 def _profile_problems(full_name: str | None, email: str | None) -> dict[str, str]:
