@@ -18,6 +18,7 @@ Invariants:
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import hashlib
 import re
@@ -45,6 +46,13 @@ def page_policy(html: bytes, *, docs: bool = False) -> str:
     scripts = "".join(" " + h for h in inline_script_hashes(html))
     cdn = SWAGGER_CDN if docs else ""
     return PAGE_POLICY.format(scripts=scripts + cdn, styles=cdn, images=" https://fastapi.tiangolo.com" if docs else "")
+
+
+@functools.lru_cache(maxsize=256)
+def _served_policy(body: bytes, gzipped: bool, docs: bool) -> str:
+    """The policy of a page body as served. The pages are built once and never change, so each body is
+    decoded and its scripts hashed once, not on every request."""
+    return page_policy(gzip.decompress(body) if gzipped else body, docs=docs)
 
 
 class SecurityHeaders:
@@ -90,8 +98,7 @@ class SecurityHeaders:
                     return
                 whole = b"".join(body)
                 message = {"type": "http.response.body", "body": whole}
-            html = gzip.decompress(whole) if _header(start["headers"], b"content-encoding") == b"gzip" else whole
-            policy = page_policy(html, docs=path in self.docs)
+            policy = _served_policy(whole, _header(start["headers"], b"content-encoding") == b"gzip", path in self.docs)
             await send({**start, "headers": start["headers"] + [(b"content-security-policy", policy.encode())]})
             await send(message)
 
