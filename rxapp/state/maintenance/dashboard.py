@@ -13,13 +13,13 @@ from models.base import utcnow
 from rxapp import live
 from rxapp.i18n import _
 from rxapp.state.maintenance.live_board import LiveMaintenanceState
+from rxapp.state.maintenance.plant_picker import plant_options
 from rxapp.state.master.common import Option, download
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError
 from services.kpi.live import Scope, reader_for
 from services.maintenance import board as board_service
 from services.maintenance import kpis
-from services.org import plants
 
 PERIODS = [("30", _("30 days")), ("90", _("90 days")), ("365", _("One year"))]
 COLUMNS = [("machine_code", "Machine"), ("machine_name", "Name"), ("breakdowns", "Breakdowns"),
@@ -58,8 +58,7 @@ class MaintenanceDashboardState(AuthState):
     @rx.event
     async def enter(self):
         try:
-            options = self._use_case(lambda s, a: [Option(value=str(p.id), label=f"{p.code} · {p.name}")
-                                                   for p in plants.list_plants(s, a) if p.id in a.plant_ids])
+            options = self._use_case(plant_options)
         except DomainError as error:
             return self._refused(error, quiet=True)
         self.plant_options = options

@@ -10,7 +10,7 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
-from rxapp.state.maintenance.plans import plant_options
+from rxapp.state.maintenance.plant_picker import PlantPicker
 from rxapp.state.master.common import Option, decimal_text, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError, Invalid
@@ -60,30 +60,17 @@ def _money(value, key: str) -> Decimal | None:
         raise Invalid(fields={key: "Use a number such as 12.50."}) from None
 
 
-class MaintenancePartsState(AuthState):
-    plant_options: list[Option] = []
-    plant_id: str = ""
+class MaintenancePartsState(PlantPicker, AuthState):
     parts: list[PartRow] = []
     stock: list[StockRow] = []
     reorder: list[StockRow] = []
     part_options: list[Option] = []
     ticket_options: list[Option] = []
-    loading: bool = True
-    load_error: str = ""
     mode: str = ""
     form_errors: dict[str, str] = {}
 
-    @rx.event
-    def enter(self):
-        try:
-            self.plant_options = self._use_case(plant_options)
-        except DomainError as error:
-            self.loading, self.load_error = False, _(error.message)
-            return self._refused(error, quiet=True)
-        if self.plant_id not in [o.value for o in self.plant_options]:
-            self.plant_id = self.plant_options[0].value if self.plant_options else ""
+    def _leave_forms(self) -> None:
         self.mode = ""
-        return MaintenancePartsState.load
 
     @rx.event
     def load(self):

@@ -9,13 +9,13 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
+from rxapp.state.maintenance.plant_picker import PlantPicker
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError, Invalid
 from services.maintenance import plans
 from services.maintenance.plans import PlanCreate, PlanRead
 from services.master import work_centers
-from services.org import plants
 
 TRIGGER_OPTIONS = [("calendar", _("Calendar")), ("count", _("Parts counted")), ("run_hours", _("Run hours"))]
 UNIT_OPTIONS = [("days", _("days")), ("weeks", _("weeks")), ("months", _("months"))]
@@ -47,11 +47,6 @@ class PlanForm:
     duration_minutes: str = "60"
     priority: str = "medium"
     checklist: str = ""              # one item a line
-
-
-def plant_options(session, actor) -> list[Option]:
-    return [Option(value=str(p.id), label=f"{p.code} · {p.name}") for p in plants.list_plants(session, actor)
-            if p.id in actor.plant_ids]
 
 
 def _target_options(session, actor, plant_id: int) -> list[Option]:
@@ -88,28 +83,13 @@ def _form_data(form: dict) -> PlanCreate:
                       checklist=[line for line in str(form.get("checklist") or "").splitlines() if line.strip()])
 
 
-class MaintenancePlansState(AuthState):
-    plant_options: list[Option] = []
-    plant_id: str = ""
+class MaintenancePlansState(PlantPicker, AuthState):
     rows: list[PlanRow] = []
     targets: list[Option] = []
-    loading: bool = True
-    load_error: str = ""
     form: PlanForm = PlanForm()
     form_open: bool = False
     form_version: int = 0
     form_errors: dict[str, str] = {}
-
-    @rx.event
-    def enter(self):
-        try:
-            self.plant_options = self._use_case(plant_options)
-        except DomainError as error:
-            self.loading, self.load_error = False, _(error.message)
-            return self._refused(error, quiet=True)
-        if self.plant_id not in [o.value for o in self.plant_options]:
-            self.plant_id = self.plant_options[0].value if self.plant_options else ""
-        return MaintenancePlansState.load
 
     @rx.event
     def load(self):

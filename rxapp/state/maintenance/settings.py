@@ -10,7 +10,7 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
-from rxapp.state.maintenance.plans import plant_options
+from rxapp.state.maintenance.plant_picker import PlantPicker
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError, Invalid
@@ -54,9 +54,7 @@ def _read(session, actor, plant_id: int):
             reason_codes.list_reason_codes(session, actor, kind="downtime"))
 
 
-class MaintenanceSettingsState(AuthState):
-    plant_options: list[Option] = []
-    plant_id: str = ""
+class MaintenanceSettingsState(PlantPicker, AuthState):
     targets: list[TargetRow] = []
     working_time: bool = False
     lead_user_id: str = ""
@@ -67,24 +65,11 @@ class MaintenanceSettingsState(AuthState):
     rules: list[RuleRow] = []
     machine_options: list[Option] = []
     reason_options: list[Option] = []
-    loading: bool = True
-    load_error: str = ""
     version: int = 0                                  # remounts the forms with fresh default values
     editing: str = ""                                 # the priority whose target form is open
     target_errors: dict[str, str] = {}
     team_errors: dict[str, str] = {}
     rule_errors: dict[str, str] = {}
-
-    @rx.event
-    def enter(self):
-        try:
-            self.plant_options = self._use_case(plant_options)
-        except DomainError as error:
-            self.loading, self.load_error = False, _(error.message)
-            return self._refused(error, quiet=True)
-        if self.plant_id not in [o.value for o in self.plant_options]:
-            self.plant_id = self.plant_options[0].value if self.plant_options else ""
-        return MaintenanceSettingsState.load
 
     @rx.event
     def load(self):
