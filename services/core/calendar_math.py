@@ -93,7 +93,7 @@ def working_intervals(cal: CalendarSpec, start: datetime, end: datetime) -> list
             pieces.extend(_subtract(s, e, breaks))
         day += timedelta(days=1)
     clipped = [(max(s, start), min(e, end)) for s, e in pieces if e > start and s < end]
-    return _merge([(s, e) for s, e in clipped if e > s])
+    return merge_intervals([(s, e) for s, e in clipped if e > s])
 
 
 def working_seconds(cal: CalendarSpec, start: datetime, end: datetime) -> int:
@@ -150,7 +150,8 @@ def _subtract(start: datetime, end: datetime, holes: list[Interval]) -> list[Int
     return out
 
 
-def _merge(intervals: list[Interval]) -> list[Interval]:
+def merge_intervals(intervals: list[Interval]) -> list[Interval]:
+    """The union of `intervals` as sorted, disjoint intervals (touching ones joined)."""
     merged: list[Interval] = []
     for s, e in sorted(intervals):
         if merged and s <= merged[-1][1]:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, or_, select
 from models.base import pk
 from models.kpi_rollup import KpiStop
 from models.resources import Machine
-from services.core.calendar_math import working_intervals
+from services.core.calendar_math import merge_intervals, working_intervals
 from services.maintenance.sla import calendar_of
 
 
@@ -35,16 +35,6 @@ def _overlap(intervals: list[tuple[datetime, datetime]], ends: list[datetime], s
     return total
 
 
-def _merge(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    out: list[tuple[datetime, datetime]] = []
-    for s, e in sorted(intervals):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
 def operating_by_machine(session: Session, plant_id: int, machine_ids: list[int], start: datetime,
                          end: datetime) -> dict[int, int]:
     if end <= start or not machine_ids:
@@ -57,7 +47,7 @@ def operating_by_machine(session: Session, plant_id: int, machine_ids: list[int]
             or_(col(KpiStop.end_at).is_(None), col(KpiStop.end_at) > start))).all():
         stops[machine_id].append((max(s, start), min(e or end, end)))
     ends = [e for _s, e in working]
-    return {m: int(total - sum(_overlap(working, ends, s, e) for s, e in _merge(stops.get(m, []))))
+    return {m: int(total - sum(_overlap(working, ends, s, e) for s, e in merge_intervals(stops.get(m, []))))
             for m in machine_ids}
 
 
