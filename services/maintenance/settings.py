@@ -26,8 +26,8 @@ from models.user import User, UserPlantAccess
 from services.core.access import Actor, Permission, require
 from services.core.scoping import get_scoped
 from services.core.validation import check
-from services.maintenance.common import check_priority, is_technician, require_maintain
-from services.maintenance.sla import DEFAULT_TARGETS, PRIORITIES, calendar_of
+from services.maintenance.common import PRIORITIES, check_priority, is_technician, require_maintain
+from services.maintenance.sla import DEFAULT_TARGETS, calendar_of
 from services.maintenance.tickets import create_ticket
 from services.master.common import announce, stamp, stamp_new, visible_plant
 from services.org.organizations import system_actor

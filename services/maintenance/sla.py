@@ -39,7 +39,6 @@ from services.core.events import record
 from services.kpi.plant_calendar import kpi_calendar
 from services.maintenance.events import SlaBreached, SlaEscalated, SlaEvent, SlaWarning
 
-PRIORITIES = ("critical", "high", "medium", "low")
 OPEN_STATE, WAITING_STATE = "open", "waiting_parts"
 TICKET_PATH = "/maintenance/ticket?id="
 
