@@ -6,7 +6,8 @@
     add_working(cal, start, seconds) -> datetime
     start_clock(session, ticket, now)                           due times when a ticket is raised
     on_state(session, ticket, state, closed, now)               response, start, pause, resume, resolution
-    clock(session, ticket, now) -> SlaClock                     what the countdown shows
+    clock(session, ticket, now, plants) -> SlaClock             what the countdown shows (`PlantSla`: calendars
+                                                                and targets read once for many tickets)
     check_due(session, *, now) -> int                           warn, mark breaches, escalate (a system job)
 
 Rules: the response clock runs from the ticket's creation until it first leaves the "open" state; the
@@ -96,6 +97,25 @@ def target_for(session: Session, plant_id: int, priority: str) -> Target:
     return Target(row.response_minutes, row.resolution_minutes, row.warn_minutes, row.pause_waiting_parts)
 
 
+class PlantSla:
+    """The calendars and SLA targets of plants, each read once: for a list of tickets or a run of the job."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._calendars: dict[int, CalendarSpec | None] = {}
+        self._targets: dict[tuple[int, str], Target] = {}
+
+    def calendar(self, plant_id: int) -> CalendarSpec | None:
+        if plant_id not in self._calendars:
+            self._calendars[plant_id] = calendar_of(self.session, plant_id)
+        return self._calendars[plant_id]
+
+    def target(self, plant_id: int, priority: str) -> Target:
+        if (plant_id, priority) not in self._targets:
+            self._targets[plant_id, priority] = target_for(self.session, plant_id, priority)
+        return self._targets[plant_id, priority]
+
+
 # ---- the clock on a ticket -----------------------------------------------------------------------
 
 def start_clock(session: Session, ticket: MaintenanceTicket, now: datetime) -> None:
@@ -126,10 +146,10 @@ def on_state(session: Session, ticket: MaintenanceTicket, state: str, closed: bo
         ticket.resolved_at = now
 
 
-def clock(session: Session, ticket: MaintenanceTicket, now: datetime, cal: CalendarSpec | None = None,
-          *, calendar_known: bool = False) -> SlaClock:
-    if not calendar_known:
-        cal = calendar_of(session, ticket.plant_id)
+def clock(session: Session, ticket: MaintenanceTicket, now: datetime, plants: PlantSla | None = None) -> SlaClock:
+    """`plants` shares the calendars and targets read across many tickets."""
+    plants = plants or PlantSla(session)
+    cal = plants.calendar(ticket.plant_id)
     response = _response_state(ticket, now)
     common = {"response_state": response, "response_due_at": ticket.response_due_at,
               "resolution_due_at": ticket.resolution_due_at}
@@ -144,7 +164,7 @@ def clock(session: Session, ticket: MaintenanceTicket, now: datetime, cal: Calen
         left = working_between(cal, ticket.paused_since, due) - working_between(cal, due, ticket.paused_since)
         return SlaClock(state="paused", due_at=due, remaining_seconds=left, **common)
     left = working_between(cal, now, due) - working_between(cal, due, now)
-    warn = target_for(session, ticket.plant_id, ticket.priority).warn_minutes * 60
+    warn = plants.target(ticket.plant_id, ticket.priority).warn_minutes * 60
     state = "breached" if left <= 0 else ("warning" if left <= warn else "ok")
     return SlaClock(state=state, due_at=due, remaining_seconds=left, **common)
 
@@ -165,17 +185,12 @@ def check_due(session: Session, *, now: datetime) -> int:
     rows = session.exec(select(MaintenanceTicket).where(
         MaintenanceTicket.is_closed == False, col(MaintenanceTicket.paused_since).is_(None))  # noqa: E712
         .order_by(col(MaintenanceTicket.id)).with_for_update()).all()
-    calendars: dict[int, CalendarSpec | None] = {}
-    notices = 0
-    for ticket in rows:
-        if ticket.plant_id not in calendars:
-            calendars[ticket.plant_id] = calendar_of(session, ticket.plant_id)
-        notices += _check(session, ticket, calendars[ticket.plant_id], now)
-    return notices
+    plants = PlantSla(session)
+    return sum(_check(session, ticket, plants, now) for ticket in rows)
 
 
-def _check(session: Session, ticket: MaintenanceTicket, cal: CalendarSpec | None, now: datetime) -> int:
-    c = clock(session, ticket, now, cal, calendar_known=True)
+def _check(session: Session, ticket: MaintenanceTicket, plants: PlantSla, now: datetime) -> int:
+    c = clock(session, ticket, now, plants)
     notices = 0
     if ticket.responded_at is None and ticket.response_due_at is not None and now >= ticket.response_due_at \
             and not ticket.response_breached:

@@ -225,12 +225,10 @@ def reads(session: Session, actor: Actor, rows: list[MaintenanceTicket], *, now:
         & (WorkflowState.key == WorkflowInstance.state)).where(
         WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.entity_type == ENTITY,
         col(WorkflowInstance.entity_id).in_([r.id for r in rows] or [-1]))).all())
-    calendars: dict[int, Any] = {}
+    plants = sla.PlantSla(session)
     out = []
     for r in rows:
-        if r.plant_id not in calendars:
-            calendars[r.plant_id] = sla.calendar_of(session, r.plant_id)
-        c = sla.clock(session, r, now, calendars[r.plant_id], calendar_known=True)
+        c = sla.clock(session, r, now, plants)
         m = machines.get(r.machine_id)
         out.append(TicketRead.model_validate({
             **r.model_dump(), "machine_code": m.code if m else "", "machine_name": m.name if m else "",
