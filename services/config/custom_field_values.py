@@ -16,6 +16,7 @@ from models.user import User
 from services.config import type_lists
 from services.core.access import Actor
 from services.core.errors import Invalid
+from services.core.validation import like_pattern
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TEXT_MAX = 1000
@@ -34,8 +35,7 @@ def filter_clause(session: Session, entity_type: str, model, key: str, value: An
     else:
         text = sa.cast(func.json_extract(model.custom, f'$."{key}"'), sa.String)
     if field_type == FieldType.TEXT:
-        escaped = str(value).strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return func.lower(text).like(f"%{escaped}%", escape="\\")
+        return func.lower(text).like(like_pattern(str(value)), escape="\\")
     if field_type == FieldType.BOOLEAN:
         truth = _boolean(value)
         return text == (("true" if truth else "false") if dialect == "postgresql" else ("1" if truth else "0"))
