@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, delete, func, select
 
@@ -30,21 +31,25 @@ class Lockout(BaseModel):
 
 
 def list_lockouts(session: Session, actor: Actor, *, now: datetime) -> list[Lockout]:
-    """Pairs with failed log-ins in the window, for users of the actor's organization, most recent first."""
+    """Pairs with failed log-ins in the window since the username's last success (`auth.pair_failures`,
+    counted for every pair in one query), for users of the actor's organization, most recent first."""
     require(actor, Permission.MANAGE_USERS)
+    last_success = (select(col(LoginAttempt.username), func.max(LoginAttempt.at).label("at"))
+                    .where(LoginAttempt.succeeded == True)  # noqa: E712
+                    .group_by(col(LoginAttempt.username)).subquery())
     rows = session.exec(
-        select(User.username, User.id, LoginAttempt.ip, func.max(LoginAttempt.at))
+        select(User.username, User.id, LoginAttempt.ip, func.count(), func.max(LoginAttempt.at))  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
         .join(User, col(User.username) == LoginAttempt.username)
+        .join(last_success, last_success.c.username == LoginAttempt.username, isouter=True)
         .where(User.organization_id == actor.organization_id, LoginAttempt.succeeded == False,  # noqa: E712
-               LoginAttempt.at > now - auth.FAILURE_WINDOW)
+               LoginAttempt.at > now - auth.FAILURE_WINDOW,
+               sa.or_(last_success.c.at.is_(None), LoginAttempt.at > last_success.c.at))
         .group_by(col(User.username), col(User.id), col(LoginAttempt.ip))).all()
     out = []
-    for username, user_id, ip, _ in rows:
-        failures = auth.pair_failures(session, username, ip, now)
-        if failures[0]:
-            until = auth.blocked_until(failures, auth.MAX_FAILURES, auth.PAIR_DELAY)
-            out.append(Lockout(username=username, user_id=user_id, ip=ip, failures=failures[0],
-                               last_failure_at=failures[1], blocked_until=until if until and until > now else None))
+    for username, user_id, ip, failures, latest in rows:
+        until = auth.blocked_until((failures, latest), auth.MAX_FAILURES, auth.PAIR_DELAY)
+        out.append(Lockout(username=username, user_id=user_id, ip=ip, failures=failures, last_failure_at=latest,
+                           blocked_until=until if until and until > now else None))
     return sorted(out, key=lambda lockout: lockout.last_failure_at, reverse=True)
 
 
