@@ -16,7 +16,7 @@ from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.config import custom_field_views
 from services.core.errors import DomainError
-from services.maintenance import ENTITY, technicians, ticket_work
+from services.maintenance import ENTITY, history, technicians, ticket_work
 from services.maintenance import parts as parts_service
 from services.maintenance import tickets as mt
 from services.maintenance.common import PRIORITIES
@@ -288,7 +288,6 @@ class MachineHistoryState(AuthState):
 
     @rx.event
     def enter(self):
-        from services.maintenance import history
         query = self.router.url.query_parameters if self.router and self.router.url else {}
         try:
             h = self._use_case(history.machine_history, as_id(query.get("id", "")) or 0, now=utcnow())
