@@ -39,6 +39,9 @@ DEFINITIONS = {
     "planned_ratio": "Preventive tickets done / all tickets done in the period.",
     "cost": "Spare parts issued to tickets (at their unit cost when issued) plus labour (hours x rate) in the period.",
 }
+MACHINE_COLUMNS = [("machine_code", "Machine"), ("machine_name", "Name"), ("breakdowns", "Breakdowns"),
+                   ("breakdown_stops", "Breakdown stops"), ("operating_hours", "Operating h"), ("mtbf_hours", "MTBF h"),
+                   ("mttr_hours", "MTTR h"), ("cost", "Cost")]            # the export of the per-machine figures
 AGE_BUCKETS = ((1, "< 1 day"), (3, "1-3 days"), (7, "3-7 days"), (30, "7-30 days"), (None, "> 30 days"))
 
 

@@ -31,6 +31,9 @@ from services.core.validation import CODE_RE, check
 from services.maintenance.common import ENTITY, require_maintain
 from services.master.common import announce, decimal_problem, stamp_new, text_problem, to_decimal, visible_plant
 
+STOCK_COLUMNS = [("code", "Part"), ("name", "Name"), ("location", "Location"), ("quantity", "Quantity"),
+                 ("min_quantity", "Minimum")]                            # the export of stock and the reorder list
+
 
 class PartCreate(BaseModel):
     code: str

@@ -24,11 +24,6 @@ from services.maintenance.plans import PlanCreate, PlanRead
 from services.maintenance.settings import AutoRuleCreate, AutoRuleRead, SlaTargetRead, TeamRead
 
 router = APIRouter(prefix="/maintenance", tags=["maintenance"], responses=AUTHENTICATED)
-STOCK_COLUMNS = [("code", "Part"), ("name", "Name"), ("location", "Location"), ("quantity", "Quantity"),
-                 ("min_quantity", "Minimum")]
-MACHINE_COLUMNS = [("machine_code", "Machine"), ("machine_name", "Name"), ("breakdowns", "Breakdowns"),
-                   ("breakdown_stops", "Breakdown stops"), ("operating_hours", "Operating h"), ("mtbf_hours", "MTBF h"),
-                   ("mttr_hours", "MTTR h"), ("cost", "Cost")]
 
 
 class ActiveBody(BaseModel):
@@ -106,7 +101,7 @@ def create_part(body: PartCreate, actor: CurrentActor) -> PartRead:
 def stock(actor: CurrentActor, plant_id: int | None = None, reorder: bool = False, format: Format = "json"):
     with db_session() as s, transaction(s):
         rows = parts.stock(s, actor, plant_id=plant_id, below_minimum=reorder)
-    return listing(rows, STOCK_COLUMNS, format, "reorder-list" if reorder else "spare-parts-stock")
+    return listing(rows, parts.STOCK_COLUMNS, format, "reorder-list" if reorder else "spare-parts-stock")
 
 
 @router.post("/stock-moves/receipts", response_model=StockRead, status_code=status.HTTP_201_CREATED,
@@ -176,4 +171,4 @@ def maintenance_kpis(actor: CurrentActor, plant_id: int, start: datetime, end: d
     with db_session() as s, transaction(s):
         result = kpis.maintenance_kpis(s, actor, plant_id=plant_id, start=start, end=end, machine_id=machine_id,
                                        work_center_id=work_center_id, now=utcnow())
-    return result if format == "json" else listing(result.machines, MACHINE_COLUMNS, format, "maintenance-kpis")
+    return result if format == "json" else listing(result.machines, kpis.MACHINE_COLUMNS, format, "maintenance-kpis")

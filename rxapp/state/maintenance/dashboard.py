@@ -22,9 +22,6 @@ from services.maintenance import board as board_service
 from services.maintenance import kpis
 
 PERIODS = [("30", _("30 days")), ("90", _("90 days")), ("365", _("One year"))]
-COLUMNS = [("machine_code", "Machine"), ("machine_name", "Name"), ("breakdowns", "Breakdowns"),
-           ("breakdown_stops", "Breakdown stops"), ("operating_hours", "Operating h"), ("mtbf_hours", "MTBF h"),
-           ("mttr_hours", "MTTR h"), ("cost", "Cost")]
 
 
 def board_for_scope(session, scope: Scope, now) -> board_service.MaintenanceBoard:
@@ -120,4 +117,4 @@ class MaintenanceDashboardState(AuthState):
             k = self._kpis()
         except DomainError as error:
             return self._refused(error)
-        return download(k.machines, COLUMNS, "maintenance-kpis", fmt)
+        return download(k.machines, kpis.MACHINE_COLUMNS, "maintenance-kpis", fmt)
