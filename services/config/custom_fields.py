@@ -10,6 +10,8 @@ Interface for other modules (stable):
   one message per bad field under the key `custom.<field key>`; every door (UI, REST, CLI) gets
   the same messages because they all come from here;
 - `set_values(session, actor, entity_type, entity_id, values)` for registered models;
+  `store_values(session, actor, entity_type, row, values, *, now)` the same step for a service that
+  checks its own permission and announces its own event (services/trace/custom_values.py);
 - forms, display text, exports and list filters are in services/config/custom_field_views.py; the
   value cleaning and the SQL clause in services/config/custom_field_values.py.
 
@@ -277,19 +279,29 @@ def set_values(session: Session, actor: Actor, entity_type: str, entity_id: int,
     entity = _entity(entity_type, need_model=True)
     row = get_scoped(session, actor, entity.model, entity_id, entity.label[:-1] if entity.label.endswith("s") else entity.label)
     require(actor, entity.permission, plant_id=getattr(row, "plant_id", None))
-    before = dict(row.custom or {})
-    after = validate(session, actor, entity_type, values, current=before)
-    if after != before:
-        row.custom = after
-        if hasattr(row, "updated_at"):
-            row.updated_at, row.updated_by = now, actor.user_id
-        session.add(row)
-        session.flush()
-        changes = {k: {"before": before.get(k), "after": after.get(k)} for k in set(before) | set(after)
-                   if before.get(k) != after.get(k)}
+    changes = store_values(session, actor, entity_type, row, values, now=now)
+    if changes:
         announce(session, actor, entity_type, row.id, "custom_update", changes, now=now,
                  plant_id=getattr(row, "plant_id", None), event=f"{entity_type}.custom_updated")
-    return after
+    return dict(row.custom or {})
+
+
+def store_values(session: Session, actor: Actor, entity_type: str, row: Any, values: dict[str, Any] | None, *,
+                 now: datetime) -> dict[str, dict[str, Any]]:
+    """`values` validated onto the row's custom dict and stored (stamped when the row has stamps, flushed);
+    answers what changed, {key: {before, after}} by key (empty: nothing changed, nothing written).
+    The caller has checked its permission and audits and announces the change its own way."""
+    before = dict(row.custom or {})
+    after = validate(session, actor, entity_type, values, current=before)
+    if after == before:
+        return {}
+    row.custom = after
+    if hasattr(row, "updated_at"):
+        stamp(row, actor, now)
+    session.add(row)
+    session.flush()
+    return {k: {"before": before.get(k), "after": after.get(k)} for k in sorted(set(before) | set(after))
+            if before.get(k) != after.get(k)}
 
 
 def get_values(session: Session, actor: Actor, entity_type: str, entity_id: int) -> dict[str, Any]:

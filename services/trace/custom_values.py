@@ -75,15 +75,7 @@ def shipment_export(session: Session, actor: Actor, rows: list[BaseModel], colum
 def _store(session: Session, actor: Actor, entity: str, row: Lot | Shipment, values: dict[str, Any] | None,
            now: datetime) -> dict[str, dict[str, Any]]:
     """Validate and store the new values, audit what changed and answer it ({key: {before, after}}; empty: nothing)."""
-    before = dict(row.custom or {})
-    after = custom_fields.validate(session, actor, entity, values, current=before)
-    if after == before:
-        return {}
-    row.custom = after
-    row.updated_at, row.updated_by = now, actor.user_id
-    session.add(row)
-    session.flush()
-    changes = {k: {"before": before.get(k), "after": after.get(k)} for k in sorted(set(before) | set(after))
-               if before.get(k) != after.get(k)}
-    audit(session, actor, entity, pk(row), "custom_update", {"custom": changes}, plant_id=row.plant_id, at=now)
+    changes = custom_fields.store_values(session, actor, entity, row, values, now=now)
+    if changes:
+        audit(session, actor, entity, pk(row), "custom_update", {"custom": changes}, plant_id=row.plant_id, at=now)
     return changes
