@@ -14,6 +14,7 @@ one automatic ticket (a ticket already linked to it, raised by anyone, counts); 
 """
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
@@ -27,7 +28,7 @@ from services.core.access import Actor, Permission, require
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.maintenance.common import PRIORITIES, check_priority, is_technician, require_maintain
-from services.maintenance.sla import DEFAULT_TARGETS, calendar_of
+from services.maintenance.sla import calendar_of, pick_target, plant_targets
 from services.maintenance.tickets import create_ticket
 from services.master.common import announce, stamp, stamp_new, visible_plant
 from services.org.organizations import system_actor
@@ -68,17 +69,9 @@ class AutoRuleRead(AutoRuleCreate):
 def sla_targets(session: Session, actor: Actor, plant_id: int) -> list[SlaTargetRead]:
     require(actor, Permission.VIEW)
     visible_plant(session, actor, plant_id)
-    rows = {r.priority: r for r in session.exec(select(MaintenanceSlaTarget).where(
-        MaintenanceSlaTarget.plant_id == plant_id)).all()}
-    out = []
-    for p in PRIORITIES:
-        r, d = rows.get(p), DEFAULT_TARGETS[p]
-        out.append(SlaTargetRead(plant_id=plant_id, priority=p, configured=r is not None,
-                                 response_minutes=r.response_minutes if r else d.response_minutes,
-                                 resolution_minutes=r.resolution_minutes if r else d.resolution_minutes,
-                                 warn_minutes=r.warn_minutes if r else d.warn_minutes,
-                                 pause_waiting_parts=r.pause_waiting_parts if r else d.pause_waiting_parts))
-    return out
+    configured = plant_targets(session, plant_id)
+    return [SlaTargetRead(plant_id=plant_id, priority=p, configured=p in configured,
+                          **dataclasses.asdict(pick_target(configured, p))) for p in PRIORITIES]
 
 
 def set_sla_target(session: Session, actor: Actor, plant_id: int, priority: str, *, response_minutes: int,
@@ -109,7 +102,9 @@ def set_sla_target(session: Session, actor: Actor, plant_id: int, priority: str,
     announce(session, actor, "maintenance_sla_target", row.id, "update",
              {"priority": priority, "response_minutes": response_minutes, "resolution_minutes": resolution_minutes,
               "warn_minutes": warn_minutes, "pause_waiting_parts": pause_waiting_parts}, now=now, plant_id=plant.id)
-    return next(t for t in sla_targets(session, actor, pk(plant)) if t.priority == priority)
+    return SlaTargetRead(plant_id=pk(plant), priority=priority, configured=True, response_minutes=response_minutes,
+                         resolution_minutes=resolution_minutes, warn_minutes=warn_minutes,
+                         pause_waiting_parts=pause_waiting_parts)
 
 
 def in_working_time(session: Session, actor: Actor, plant_id: int) -> bool:

@@ -1,7 +1,7 @@
 """SLA clocks of maintenance tickets, in working time of the plant's shift calendar (24/7 without one).
 
     calendar_of(session, plant_id) -> CalendarSpec | None       the plant's default calendar, None = 24/7
-    target_for(session, plant_id, priority) -> Target           configured, else DEFAULT_TARGETS
+    target_for(session, plant_id, priority) -> Target           configured (plant_targets), else DEFAULT_TARGETS
     working_between(cal, start, end) -> int                     working seconds
     add_working(cal, start, seconds) -> datetime
     start_clock(session, ticket, now)                           due times when a ticket is raised
@@ -89,12 +89,19 @@ def add_working(cal: CalendarSpec | None, start: datetime, seconds: int) -> date
     return start + timedelta(seconds=seconds) if cal is None else add_working_time(cal, start, seconds)
 
 
+def plant_targets(session: Session, plant_id: int) -> dict[str, Target]:
+    """The targets configured at the plant, by priority (`pick_target` fills in the defaults)."""
+    rows = session.exec(select(MaintenanceSlaTarget).where(MaintenanceSlaTarget.plant_id == plant_id)).all()
+    return {r.priority: Target(r.response_minutes, r.resolution_minutes, r.warn_minutes, r.pause_waiting_parts)
+            for r in rows}
+
+
+def pick_target(configured: dict[str, Target], priority: str) -> Target:
+    return configured.get(priority) or DEFAULT_TARGETS.get(priority, DEFAULT_TARGETS["medium"])
+
+
 def target_for(session: Session, plant_id: int, priority: str) -> Target:
-    row = session.exec(select(MaintenanceSlaTarget).where(MaintenanceSlaTarget.plant_id == plant_id,
-                                                          MaintenanceSlaTarget.priority == priority)).first()
-    if row is None:
-        return DEFAULT_TARGETS.get(priority, DEFAULT_TARGETS["medium"])
-    return Target(row.response_minutes, row.resolution_minutes, row.warn_minutes, row.pause_waiting_parts)
+    return pick_target(plant_targets(session, plant_id), priority)
 
 
 class PlantSla:
@@ -103,7 +110,7 @@ class PlantSla:
     def __init__(self, session: Session):
         self.session = session
         self._calendars: dict[int, CalendarSpec | None] = {}
-        self._targets: dict[tuple[int, str], Target] = {}
+        self._targets: dict[int, dict[str, Target]] = {}
 
     def calendar(self, plant_id: int) -> CalendarSpec | None:
         if plant_id not in self._calendars:
@@ -111,9 +118,9 @@ class PlantSla:
         return self._calendars[plant_id]
 
     def target(self, plant_id: int, priority: str) -> Target:
-        if (plant_id, priority) not in self._targets:
-            self._targets[plant_id, priority] = target_for(self.session, plant_id, priority)
-        return self._targets[plant_id, priority]
+        if plant_id not in self._targets:
+            self._targets[plant_id] = plant_targets(self.session, plant_id)
+        return pick_target(self._targets[plant_id], priority)
 
 
 # ---- the clock on a ticket -----------------------------------------------------------------------
