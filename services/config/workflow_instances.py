@@ -14,7 +14,7 @@ from models.base import pk
 from models.workflow import Workflow, WorkflowInstance, WorkflowState, WorkflowStep, WorkflowTransition
 from services.config.workflow_defaults import default_spec
 from services.config.workflow_specs import store_version
-from services.core.access import Actor, require_plant_visible, require_same_org
+from services.core.access import Actor, require_plant_visible
 from services.core.errors import NotFound
 
 
@@ -44,7 +44,6 @@ def find_instance(session: Session, actor: Actor, entity_type: str, entity_id: i
     row = session.exec(query.with_for_update() if lock else query).first()
     if row is None:
         raise NotFound("This item has no workflow.")
-    require_same_org(actor, row.organization_id, "Workflow")
     require_plant_visible(actor, row.plant_id, "Workflow")
     return row
 
