@@ -12,7 +12,7 @@ from services.core.errors import DomainError, NotFound
 from services.core.migrations import current_revision, head_revision
 from services.core.migrations import migrate as run_migrations
 from services.demo import seed as demo
-from services.org import organizations, users
+from services.org import demo_users, organizations, users
 
 cli = typer.Typer(help="Takt production management: administration commands.", no_args_is_help=True)
 
@@ -35,8 +35,7 @@ def migrate() -> None:
 @cli.command("seed-demo")
 def seed_demo(quiet: bool = typer.Option(False, "--quiet", help="say nothing when data exists")) -> None:
     """Load demo organizations, plants and users when the database is empty (demo mode only: TAKT_DEMO=1)."""
-    import os
-    if os.environ.get("TAKT_DEMO") != "1":
+    if not demo_users.demo_mode():
         typer.secho("error: the demo (with published passwords) is only for demo mode: set TAKT_DEMO=1 (make run "
                     "does). For a real plant, create the first administrator with: takt init", fg=typer.colors.RED,
                     err=True)
