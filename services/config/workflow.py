@@ -22,8 +22,9 @@ Interface (stable; other parts code against it):
   instance's department, else the organization's admins), once per state entry.
 
 Entities plug in with `workflow_hooks.register_entity(entity_type, fields=..., on_state=...)`: `fields(session, id)`
-gives the values conditions read (custom fields as `custom.<key>`), `on_state(session, id, state,
-closed)` mirrors the state onto the entity. An instance stays on the workflow version it started
+gives the values conditions read (custom fields as `custom.<key>`), `on_state(session, id, entered)`
+mirrors the state onto the entity (`workflow_hooks.Entered`: the state, whether it is done or rejected,
+and the move's time). An instance stays on the workflow version it started
 with. Every step is a WorkflowStep row, an audit entry and a `workflow.*` domain event.
 """
 from __future__ import annotations
@@ -54,7 +55,14 @@ from services.config.events import (
     WorkflowTransitioned,
 )
 from services.config.workflow_guards import check_inputs, refusals, role_refusal
-from services.config.workflow_hooks import entity_fields, entity_label, hooks_of, notify_about, require_participant
+from services.config.workflow_hooks import (
+    Entered,
+    entity_fields,
+    entity_label,
+    hooks_of,
+    notify_about,
+    require_participant,
+)
 from services.config.workflow_instances import (
     active_workflow,
     add_step,
@@ -257,7 +265,8 @@ def _after_state(session: Session, inst: WorkflowInstance, state: WorkflowState,
                  from_state: str | None) -> None:
     hooks = hooks_of(inst.entity_type)
     if hooks.on_state:
-        hooks.on_state(session, inst.entity_id, state.key, inst.is_closed)
+        hooks.on_state(session, inst.entity_id, Entered(state=state.key, closed=inst.is_closed, done=state.is_done,
+                                                        rejected=state.is_rejected, at=inst.entered_at))
     event = entered(organization_id=inst.organization_id, plant_id=inst.plant_id, actor_user_id=actor.user_id, at=now,
                     entity_type=inst.entity_type, entity_id=inst.entity_id, instance_id=pk(inst),
                     transition=transition, from_state=from_state, to_state=state.key, done=state.is_done,

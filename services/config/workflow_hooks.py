@@ -21,9 +21,19 @@ from services.core.access import Actor, Permission, require
 
 
 @dataclass(frozen=True)
+class Entered:
+    """The state an instance has just entered, as the engine hands it to an entity's `on_state`."""
+    state: str
+    closed: bool                # done or rejected
+    done: bool
+    rejected: bool
+    at: datetime                # the move's own time (the instance's entered_at)
+
+
+@dataclass(frozen=True)
 class EntityHooks:
     fields: Callable[[Session, int], dict[str, Any]] | None = None
-    on_state: Callable[[Session, int, str, bool], None] | None = None
+    on_state: Callable[[Session, int, Entered], None] | None = None
     label: Callable[[Session, int], str] | None = None        # "NCR-000012" in notifications
     watchers: Callable[[Session, int], list[int]] | None = None   # told of every transition
     link: Callable[[int], str] | None = None                  # a page path for notifications

@@ -20,6 +20,7 @@ from models.resources import Machine, MachineState, MachineStatus, ReasonCode
 from models.user import User
 from models.workflow import WorkflowInstance, WorkflowState
 from services.config import custom_fields, notifications, workflow, workflow_hooks
+from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid, NotFound
@@ -103,24 +104,16 @@ def _fields(session: Session, ticket_id: int) -> dict[str, Any]:
     return values
 
 
-def _on_state(session: Session, ticket_id: int, state: str, closed: bool) -> None:
-    """Mirror the workflow state onto the ticket and its SLA clock, at the transition's own time (the instance's
-    entered_at: the engine calls this for its stored instance, so no wall clock is read here)."""
+def _on_state(session: Session, ticket_id: int, entered: Entered) -> None:
+    """Mirror the workflow state onto the ticket and its SLA clock, at the transition's own time (no wall clock
+    is read here)."""
     t = session.get(MaintenanceTicket, ticket_id)
     if t is None:
         return
-    inst = session.exec(select(WorkflowInstance).where(WorkflowInstance.organization_id == t.organization_id,
-                                                       WorkflowInstance.entity_type == ENTITY,
-                                                       WorkflowInstance.entity_id == ticket_id)).first()
-    assert inst is not None, "the workflow engine calls on_state for its own stored instance"
-    now = inst.entered_at
-    row = session.exec(select(WorkflowState).where(WorkflowState.workflow_id == inst.workflow_id,
-                                                   WorkflowState.key == state)).first()
-    rejected = bool(row and row.is_rejected)
-    t.status, t.is_closed, t.is_cancelled = state, closed, rejected
-    if state == "in_progress" and t.started_at is None:
-        t.started_at = now
-    sla.on_state(session, t, state, closed, now)
+    t.status, t.is_closed, t.is_cancelled = entered.state, entered.closed, entered.rejected
+    if entered.state == "in_progress" and t.started_at is None:
+        t.started_at = entered.at
+    sla.on_state(session, t, entered.state, entered.closed, entered.at)
     session.add(t)
 
 

@@ -38,6 +38,7 @@ from services.config import (
     workflow_hooks,
 )
 from services.config.workflow import InstanceRead, StepRead, TransitionOption
+from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid
@@ -171,15 +172,11 @@ def _watchers(session: Session, ncr_id: int) -> list[int]:
     return [u for u in (ncr.created_by, ncr.owner_user_id) if u] if ncr else []
 
 
-def _on_state(session: Session, ncr_id: int, state: str, closed: bool) -> None:
+def _on_state(session: Session, ncr_id: int, entered: Entered) -> None:
     """Mirror the workflow state; `closed_at` is when the instance entered its done/rejected state."""
     ncr = session.get_one(Ncr, ncr_id)
-    entered = session.exec(select(WorkflowInstance.entered_at).where(
-        WorkflowInstance.organization_id == ncr.organization_id, WorkflowInstance.entity_type == ENTITY,
-        WorkflowInstance.entity_id == ncr_id)).first()
-    assert entered is not None, "the workflow engine calls on_state for its own stored instance"
-    ncr.status, ncr.is_closed = state, closed
-    ncr.closed_at = entered if closed else None
+    ncr.status, ncr.is_closed = entered.state, entered.closed
+    ncr.closed_at = entered.at if entered.closed else None
     session.add(ncr)
 
 

@@ -33,8 +33,8 @@ from models.catalog import Customer, Product
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.rejects import CustomerReturn, Disposition, InternalReject, RejectSource
 from models.shopfloor import EventKind, ProductionEvent
-from models.workflow import WorkflowInstance, WorkflowState
 from services.config import type_lists, workflow, workflow_hooks
+from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
@@ -135,24 +135,14 @@ def _fields_of(kind: str):
 
 
 def _on_state_of(kind: str):
-    def on_state(session: Session, case_id: int, state: str, closed: bool) -> None:
+    def on_state(session: Session, case_id: int, entered: Entered) -> None:
         row = session.get_one(MODELS[kind], case_id)
-        inst = session.exec(select(WorkflowInstance).where(WorkflowInstance.organization_id == row.organization_id,
-                                                           WorkflowInstance.entity_type == kind,
-                                                           WorkflowInstance.entity_id == case_id)).first()
-        assert inst is not None, "the workflow engine calls on_state for its own stored instance"
-        row.status, row.is_closed = state, closed
-        row.closed_at = inst.entered_at if closed else None     # the transition's own clock
+        row.status, row.is_closed = entered.state, entered.closed
+        row.closed_at = entered.at if entered.closed else None     # the transition's own clock
         session.add(row)
-        if closed and _state_is_done(session, inst.workflow_id, state):
-            _take_effect(session, kind, row, row.closed_at)
+        if entered.done:
+            _take_effect(session, kind, row, entered.at)
     return on_state
-
-
-def _state_is_done(session: Session, workflow_id: int, state: str) -> bool:
-    found = session.exec(select(WorkflowState).where(WorkflowState.workflow_id == workflow_id,
-                                                     WorkflowState.key == state)).first()
-    return bool(found and found.is_done)
 
 
 for _kind in MODELS:

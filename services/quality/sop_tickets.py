@@ -29,6 +29,7 @@ from models.user import User
 from models.workflow import WorkflowInstance, WorkflowState
 from services.config import custom_fields, notifications, workflow, workflow_hooks
 from services.config.workflow import InstanceRead, StepRead, TransitionOption
+from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -110,9 +111,9 @@ def _fields(session: Session, ticket_id: int) -> dict[str, Any]:
     return values
 
 
-def _on_state(session: Session, ticket_id: int, state: str, closed: bool) -> None:
+def _on_state(session: Session, ticket_id: int, entered: Entered) -> None:
     t = session.get_one(SopTicket, ticket_id)
-    t.status, t.is_closed = state, closed
+    t.status, t.is_closed = entered.state, entered.closed
     session.add(t)
 
 

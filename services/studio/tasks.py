@@ -19,8 +19,8 @@ from sqlmodel import Session, col, or_, select
 from models.base import pk
 from models.studio import StudioAsset, StudioCut, StudioEpisode, StudioMember, StudioPartner, StudioProject, StudioStep
 from models.studio_work import StudioActivity, StudioTask, StudioTimesheet
-from models.workflow import WorkflowInstance
 from services.config import workflow, workflow_hooks
+from services.config.workflow_hooks import Entered
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Forbidden, NotFound
@@ -82,17 +82,15 @@ def _fields(session: Session, task_id: int) -> dict:
     return {"status": task.status, "rework_loops": task.rework_loops} if task else {}
 
 
-def _on_state(session: Session, task_id: int, state: str, closed: bool) -> None:
+def _on_state(session: Session, task_id: int, entered: Entered) -> None:
     """The task follows its workflow state; it is approved when its instance entered "approved" (the
-    transition's clock, stamped on the instance just before this hook)."""
+    transition's clock)."""
     task = session.get(StudioTask, task_id)
     if task is None:
         return
-    task.status = state
-    if state == "approved" and task.approved_at is None:
-        task.approved_at = session.exec(select(WorkflowInstance.entered_at).where(
-            WorkflowInstance.organization_id == task.organization_id, WorkflowInstance.entity_type == ENTITY,
-            WorkflowInstance.entity_id == task_id)).one()
+    task.status = entered.state
+    if entered.state == "approved" and task.approved_at is None:
+        task.approved_at = entered.at
     session.add(task)
 
 

@@ -33,7 +33,7 @@ THING = "test_thing"
 FIELDS: dict[int, dict] = {}
 STATES: dict[int, tuple[str, bool]] = {}
 workflow_hooks.register_entity(THING, fields=lambda s, i: FIELDS.get(i, {}),
-                               on_state=lambda s, i, state, closed: STATES.__setitem__(i, (state, closed)))
+                               on_state=lambda s, i, entered: STATES.__setitem__(i, (entered.state, entered.closed)))
 
 
 def spec(**transition_overrides) -> WorkflowSpec:
