@@ -11,8 +11,8 @@ from rxapp.i18n import _
 from rxapp.pages.maintenance.common import sla_badge
 from rxapp.state.maintenance.dashboard import PERIODS
 from rxapp.state.maintenance.dashboard import MaintenanceDashboardState as S
-from rxapp.state.maintenance.live_board import BoardRow
 from rxapp.state.maintenance.live_board import LiveMaintenanceState as L
+from rxapp.state.maintenance.live_board import TicketRow
 
 
 def _tile(tile) -> rx.Component:
@@ -21,7 +21,7 @@ def _tile(tile) -> rx.Component:
                    data_testid="maintenance-tile")
 
 
-def _row(r: BoardRow) -> rx.Component:
+def _row(r: TicketRow) -> rx.Component:
     return rx.table.row(rx.table.cell(rx.link(rx.text.strong(r.number), href=r.href)), rx.table.cell(r.machine),
                         rx.table.cell(r.title), rx.table.cell(r.priority), rx.table.cell(r.status),
                         rx.table.cell(r.assignee), rx.table.cell(sla_badge(r.sla_state, r.sla_color, r.due_iso,

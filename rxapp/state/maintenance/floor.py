@@ -10,7 +10,7 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
-from rxapp.state.maintenance.live_board import SLA_COLORS, remaining_text
+from rxapp.state.maintenance.live_board import TicketRow, ticket_row
 from rxapp.state.maintenance.tickets import machine_options
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
@@ -90,18 +90,7 @@ class MyMove:
 
 
 @dataclass
-class MyTicket:
-    id: int = 0
-    number: str = ""
-    machine: str = ""
-    title: str = ""
-    status: str = ""
-    priority: str = ""
-    sla_state: str = "none"
-    sla_color: str = "gray"
-    due_iso: str = ""
-    remaining: str = ""
-    href: str = ""
+class MyTicket(TicketRow):
     moves: list[MyMove] = field(default_factory=list)
 
 
@@ -116,11 +105,7 @@ class MyTicketsState(AuthState):
         def card(s, a, t: mt.TicketRead, taking: bool) -> MyTicket:
             moves = [MyMove(key=o.key, name=o.name) for o in workflow.available_transitions(s, a, ENTITY, t.id)
                      if o.allowed and not o.require_comment and (not taking or o.key in ticket_work.TAKING)]
-            return MyTicket(id=t.id, number=t.number, machine=t.machine_code, title=t.title, status=t.status_name,
-                            priority=t.priority, sla_state=t.sla_state, sla_color=SLA_COLORS.get(t.sla_state, "gray"),
-                            due_iso=t.sla_due_at.isoformat() if t.sla_due_at else "",
-                            remaining=remaining_text(t.sla_remaining_seconds), href=f"/maintenance/ticket?id={t.id}",
-                            moves=moves)
+            return MyTicket(**vars(ticket_row(t)), moves=moves)
 
         def read(s, a):
             now = utcnow()

@@ -10,18 +10,22 @@ import reflex as rx
 
 from rxapp.i18n import _, format_datetime
 from services.maintenance.board import MaintenanceBoard
+from services.maintenance.tickets import TicketRead
 
 SLA_COLORS = {"ok": "green", "warning": "amber", "breached": "red", "paused": "gray", "none": "gray"}
 
 
 @dataclass
-class BoardRow:
+class TicketRow:
+    """A ticket as every maintenance list shows it (board, home, tickets, machine history)."""
     id: int = 0
     number: str = ""
     machine: str = ""
-    title: str = ""
+    kind: str = ""
     priority: str = ""
+    title: str = ""
     status: str = ""
+    is_closed: bool = False
     assignee: str = ""
     sla_state: str = "none"
     sla_color: str = "gray"
@@ -35,6 +39,14 @@ def remaining_text(seconds: int | None) -> str:
         return ""
     sign, seconds = ("-" if seconds < 0 else ""), abs(int(seconds))
     return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}"
+
+
+def ticket_row(t: TicketRead) -> TicketRow:
+    return TicketRow(id=t.id, number=t.number, machine=t.machine_code, kind=t.kind, priority=t.priority, title=t.title,
+                     status=t.status_name, is_closed=t.is_closed, assignee=t.assignee_name, sla_state=t.sla_state,
+                     sla_color=SLA_COLORS.get(t.sla_state, "gray"),
+                     due_iso=t.sla_due_at.isoformat() if t.sla_due_at else "",
+                     remaining=remaining_text(t.sla_remaining_seconds), href=f"/maintenance/ticket?id={t.id}")
 
 
 def _hours(value: float | None) -> str:
@@ -54,7 +66,7 @@ class LiveMaintenanceState(rx.SharedState):
     loaded: bool = False
     plant: str = ""
     updated: str = ""
-    rows: list[BoardRow] = []
+    rows: list[TicketRow] = []
     breached: int = 0
     tiles: list[list[str]] = []               # [label, value, definition]
     mtbf: go.Figure = go.Figure()
@@ -63,12 +75,7 @@ class LiveMaintenanceState(rx.SharedState):
     @staticmethod
     def prepare(board: MaintenanceBoard) -> dict:
         k = board.kpis
-        rows = [BoardRow(id=t.id, number=t.number, machine=t.machine_code, title=t.title, priority=t.priority,
-                         status=t.status_name, assignee=t.assignee_name, sla_state=t.sla_state,
-                         sla_color=SLA_COLORS.get(t.sla_state, "gray"),
-                         due_iso=t.sla_due_at.isoformat() if t.sla_due_at else "",
-                         remaining=remaining_text(t.sla_remaining_seconds), href=f"/maintenance/ticket?id={t.id}")
-                for t in board.open_tickets]
+        rows = [ticket_row(t) for t in board.open_tickets]
         d = k.definitions
         tiles = [[_("MTBF"), _hours(k.mtbf_hours), d["mtbf"]], [_("MTTR"), _hours(k.mttr_hours), d["mttr"]],
                  [_("Breakdowns"), str(k.breakdowns), d["breakdowns"]],

@@ -11,7 +11,7 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
-from rxapp.state.maintenance.live_board import SLA_COLORS, remaining_text
+from rxapp.state.maintenance.live_board import SLA_COLORS, TicketRow, remaining_text, ticket_row
 from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.config import custom_field_views
@@ -27,32 +27,6 @@ COLUMNS = [("number", "Number"), ("machine_code", "Machine"), ("kind", "Kind"), 
            ("status_name", "Status"), ("title", "Title"), ("assignee_name", "Assignee"), ("created_at", "Raised"),
            ("resolution_due_at", "Resolution due"), ("resolved_at", "Done"), ("sla_state", "SLA")]
 PRIORITY_OPTIONS = [(p, _(p.capitalize())) for p in PRIORITIES]
-
-
-@dataclass
-class TicketRow:
-    id: int = 0
-    number: str = ""
-    machine: str = ""
-    kind: str = ""
-    priority: str = ""
-    title: str = ""
-    status: str = ""
-    is_closed: bool = False
-    assignee: str = ""
-    sla_state: str = "none"
-    sla_color: str = "gray"
-    due_iso: str = ""
-    remaining: str = ""
-    href: str = ""
-
-
-def ticket_row(t: TicketRead) -> TicketRow:
-    return TicketRow(id=t.id, number=t.number, machine=t.machine_code, kind=t.kind, priority=t.priority, title=t.title,
-                     status=t.status_name, is_closed=t.is_closed, assignee=t.assignee_name, sla_state=t.sla_state,
-                     sla_color=SLA_COLORS.get(t.sla_state, "gray"),
-                     due_iso=t.sla_due_at.isoformat() if t.sla_due_at else "",
-                     remaining=remaining_text(t.sla_remaining_seconds), href=f"/maintenance/ticket?id={t.id}")
 
 
 def machine_options(session, actor) -> list[Option]:
