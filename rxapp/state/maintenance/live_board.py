@@ -1,6 +1,6 @@
 """The live maintenance board a plant's screens share (an rx.SharedState linked to the plant's maintenance scope
 by rxapp/live.py): open tickets with their SLA countdown and the KPI tiles and charts of the last 30 days. It
-holds display values only and imports nothing else from the app but i18n."""
+holds display values only and imports nothing else from the app but i18n and routes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import reflex as rx
 
+from rxapp import routes
 from rxapp.i18n import _, format_datetime
 from services.maintenance.board import MaintenanceBoard
 from services.maintenance.tickets import TicketRead
@@ -46,7 +47,7 @@ def ticket_row(t: TicketRead) -> TicketRow:
                      status=t.status_name, is_closed=t.is_closed, assignee=t.assignee_name, sla_state=t.sla_state,
                      sla_color=SLA_COLORS.get(t.sla_state, "gray"),
                      due_iso=t.sla_due_at.isoformat() if t.sla_due_at else "",
-                     remaining=remaining_text(t.sla_remaining_seconds), href=f"/maintenance/ticket?id={t.id}")
+                     remaining=remaining_text(t.sla_remaining_seconds), href=routes.maintenance_ticket_url(t.id))
 
 
 def _hours(value: float | None) -> str:
