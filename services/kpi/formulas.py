@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from models.resources import LossCategory
-from services.core.calendar_math import CalendarSpec, Interval, working_intervals
+from services.core.calendar_math import CalendarSpec, Interval, merge_intervals, working_intervals
 
 UTC = UTC
 ZERO = timedelta(0)
@@ -125,8 +125,8 @@ def oee(cal: CalendarSpec, start: datetime, end: datetime, stops: Iterable[Stop]
     start, end = _aware(start), _aware(end)
     working = working_intervals(cal, start, end)
     stops, counts = _once(stops), _once(counts)
-    planned = _intersect(_merge([_utc(s) for s in stops if s.planned and s.end > s.start]), working)
-    unplanned = _subtract(_intersect(_merge([_utc(s) for s in stops if not s.planned and s.end > s.start]), working),
+    planned = _intersect(merge_intervals([_utc(s) for s in stops if s.planned and s.end > s.start]), working)
+    unplanned = _subtract(_intersect(merge_intervals([_utc(s) for s in stops if not s.planned and s.end > s.start]), working),
                           planned)
     shift_time, planned_stop_time, stop_time = _length(working), _length(planned), _length(unplanned)
     ppt = shift_time - planned_stop_time
@@ -230,7 +230,7 @@ def loss_pareto(stops: Iterable[Stop], scraps: Iterable[ScrapLoss] = (), *, cal:
             by_reason.setdefault((s.reason, s.loss_category), []).append(_utc(s))
     minutes: dict[tuple[str | None, LossCategory | None], Fraction] = {}
     for group, intervals in by_reason.items():
-        merged = _merge(intervals)
+        merged = merge_intervals(intervals)
         if working is not None:
             merged = _intersect(merged, working)
         minutes[group] = _seconds(_length(merged)) / 60
@@ -273,16 +273,6 @@ def _aware(value: datetime) -> datetime:
 
 def _utc(stop: Stop) -> Interval:
     return (_aware(stop.start), _aware(stop.end))
-
-
-def _merge(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
-    for s, e in sorted(intervals):
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    return merged
 
 
 def _intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:

@@ -25,7 +25,7 @@ from models.base import pk
 from models.maintenance import MaintenanceLabour, MaintenanceTicket, PartStock, SparePart, StockMove
 from models.user import User
 from services.core.access import Actor, Permission, require
-from services.core.errors import Conflict, Invalid, NotFound
+from services.core.errors import Conflict, Invalid
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE, check
 from services.maintenance.common import ENTITY, require_maintain
@@ -266,9 +266,7 @@ def labour(session: Session, actor: Actor, ticket_id: int) -> list[LabourRead]:
 
 
 def ticket_costs(session: Session, actor: Actor, ticket_id: int) -> TicketCosts:
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
-    if ticket is None:
-        raise NotFound("Maintenance ticket not found.")
+    get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
     parts = session.exec(select(func.coalesce(func.sum(-StockMove.quantity * StockMove.unit_cost), 0)).where(
         StockMove.ticket_id == ticket_id)).one()
     rows = session.exec(select(col(MaintenanceLabour.hours), col(MaintenanceLabour.hourly_rate)).where(
