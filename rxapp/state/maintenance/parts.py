@@ -11,7 +11,7 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.maintenance.plant_picker import PlantPicker
-from rxapp.state.master.common import Option, decimal_text, download, translated_fields
+from rxapp.state.master.common import Option, decimal_text, download, translated_fields, whole_number
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError, Invalid
 from services.maintenance import parts
@@ -42,13 +42,6 @@ class StockRow:
     quantity: int = 0
     min_quantity: int = 0
     below_minimum: bool = False
-
-
-def _count(value, key: str) -> int:
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise Invalid(fields={key: "Use a whole number."}) from None
 
 
 def _money(value, key: str) -> Decimal | None:
@@ -120,14 +113,14 @@ class MaintenancePartsState(PlantPicker, AuthState):
                               unit_cost=_money(form.get("unit_cost"), "unit_cost") or Decimal("0"))
             return self._use_case(parts.create_part, data, now=utcnow())
         if self.mode == "receive":
-            return self._use_case(parts.receive, part_id, plant_id, location, _count(form.get("quantity", ""), "quantity"),
+            return self._use_case(parts.receive, part_id, plant_id, location, whole_number(form.get("quantity", ""), "quantity"),
                                   unit_cost=_money(form.get("unit_cost"), "unit_cost"),
                                   note=str(form.get("note") or ""), now=utcnow())
         if self.mode == "issue":
             return self._use_case(parts.issue_to_ticket, as_id(form.get("ticket_id")) or 0, part_id, location,
-                                  _count(form.get("quantity", ""), "quantity"), now=utcnow())
+                                  whole_number(form.get("quantity", ""), "quantity"), now=utcnow())
         return self._use_case(parts.set_minimum, part_id, plant_id, location,
-                              _count(form.get("min_quantity", ""), "min_quantity"), now=utcnow())
+                              whole_number(form.get("min_quantity", ""), "min_quantity"), now=utcnow())
 
     @rx.event
     def save(self, form: dict):

@@ -10,9 +10,9 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.maintenance.plant_picker import PlantPicker
-from rxapp.state.master.common import Option, translated_fields
+from rxapp.state.master.common import Option, translated_fields, whole_number
 from rxapp.state.org.auth import AuthState, as_id
-from services.core.errors import DomainError, Invalid
+from services.core.errors import DomainError
 from services.maintenance import plans
 from services.maintenance.plans import PlanCreate, PlanRead
 from services.master import work_centers
@@ -62,13 +62,6 @@ def _every(p: PlanRead) -> str:
     return _("every {n} {unit}").format(n=p.interval, unit=unit)
 
 
-def _int(value, key: str) -> int:
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise Invalid(fields={key: "Use a whole number."}) from None
-
-
 def _form_data(form: dict) -> PlanCreate:
     target = str(form.get("target") or "")
     kind, _sep, ident = target.partition(":")
@@ -76,9 +69,9 @@ def _form_data(form: dict) -> PlanCreate:
     work_center_id = as_id(ident) if kind == "c" else None
     return PlanCreate(name=str(form.get("name") or ""), machine_id=machine_id or None,
                       work_center_id=work_center_id or None, trigger=str(form.get("trigger") or "calendar"),
-                      interval=_int(form.get("interval", ""), "interval"), unit=str(form.get("unit") or "weeks"),
-                      lead_days=_int(form.get("lead_days", ""), "lead_days"),
-                      duration_minutes=_int(form.get("duration_minutes", ""), "duration_minutes"),
+                      interval=whole_number(form.get("interval", ""), "interval"), unit=str(form.get("unit") or "weeks"),
+                      lead_days=whole_number(form.get("lead_days", ""), "lead_days"),
+                      duration_minutes=whole_number(form.get("duration_minutes", ""), "duration_minutes"),
                       priority=str(form.get("priority") or "medium"),
                       checklist=[line for line in str(form.get("checklist") or "").splitlines() if line.strip()])
 

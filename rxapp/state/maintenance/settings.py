@@ -11,9 +11,9 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.maintenance.plant_picker import PlantPicker
-from rxapp.state.master.common import Option, translated_fields
+from rxapp.state.master.common import Option, translated_fields, whole_number
 from rxapp.state.org.auth import AuthState, as_id
-from services.core.errors import DomainError, Invalid
+from services.core.errors import DomainError
 from services.maintenance import settings, technicians
 from services.maintenance.settings import AutoRuleCreate
 from services.master import reason_codes, work_centers
@@ -40,10 +40,7 @@ class RuleRow:
 
 
 def _minutes(value, key: str) -> int:
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise Invalid(fields={key: "Use a whole number of minutes."}) from None
+    return whole_number(value, key, "Use a whole number of minutes.")
 
 
 def _read(session, actor, plant_id: int):

@@ -18,7 +18,7 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _
 from services.core import exports
-from services.core.errors import DomainError
+from services.core.errors import DomainError, Invalid
 
 
 @dataclass
@@ -44,6 +44,14 @@ def decimal_text(value: Any) -> str:
     if value is None:
         return ""
     return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+
+
+def whole_number(value: Any, key: str, problem: str = "Use a whole number.") -> int:
+    """A form field's text as an int, or a field error on `key` (translated where the form shows it)."""
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise Invalid(fields={key: problem}) from None
 
 
 def download(rows: Sequence[Any], columns: Sequence[Any], name: str, fmt: str):
