@@ -15,7 +15,7 @@ another plant's stock does not exist for people without access to it.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from pydantic import BaseModel
@@ -218,6 +218,9 @@ def reorder_list(session: Session, actor: Actor, *, plant_id: int | None = None)
 
 # ---- labour --------------------------------------------------------------------------------------
 
+LONGEST_LABOUR = timedelta(days=366)      # "at most a year", whatever the date (a leap year has 366 days)
+
+
 def add_labour(session: Session, actor: Actor, ticket_id: int, *, user_id: int | None, started_at: datetime,
                ended_at: datetime, hourly_rate: Decimal = Decimal("0"), note: str = "",
                now: datetime) -> LabourRead:
@@ -230,7 +233,7 @@ def add_labour(session: Session, actor: Actor, ticket_id: int, *, user_id: int |
         problems["user_id"] = "Choose a person of your organization."
     if started_at.tzinfo is None or ended_at.tzinfo is None or ended_at <= started_at:
         problems["ended_at"] = "The end must be after the start."
-    elif ended_at - started_at > (now - now.replace(year=now.year - 1)):
+    elif ended_at - started_at > LONGEST_LABOUR:
         problems["ended_at"] = "At most a year."
     if p := decimal_problem(hourly_rate, places=2, max_digits=10, minimum=Decimal("0")):
         problems["hourly_rate"] = p

@@ -18,7 +18,7 @@ from models.maintenance import MaintenanceTicket
 from models.shopfloor import EventKind, ProductionEvent
 from rxapp.state.production.schedule_figures import machine_label, timeline
 from services.core.db import transaction
-from services.core.errors import Conflict, NotFound
+from services.core.errors import Conflict, Invalid, NotFound
 from services.kpi import reads as kpi_reads
 from services.maintenance import history, jobs, kpis, parts, plans, ticket_work
 from services.maintenance import tickets as mt
@@ -259,3 +259,19 @@ def test_a_booked_window_shows_on_the_schedule_board_until_its_ticket_is_cancell
     with transaction(session):
         ticket_work.act(session, world.actor(world.admin_a), ticket.id, "cancel", now=at(6, 9), comment="Moved")
     assert windows(at(9, 0), at(10, 0))[1][shop["machine"]] == []
+
+
+def test_labour_is_booked_on_29_february_and_longer_than_a_year_is_refused(session, world, shop):
+    op, tech = world.actor(world.operator1), world.actor(shop["tech"])
+    leap_day = datetime(2028, 2, 29, 12, tzinfo=UTC)
+    with transaction(session):
+        ticket = mt.raise_ticket(session, op, mt.TicketCreate(machine_id=shop["machine"], title="Down",
+                                                              priority="high", source="operator"), now=leap_day)
+    with transaction(session):
+        parts.add_labour(session, tech, ticket.id, user_id=shop["tech"], started_at=leap_day - timedelta(hours=2),
+                         ended_at=leap_day - timedelta(hours=1), hourly_rate=Decimal("40"), now=leap_day)
+    assert [entry.hours for entry in parts.labour(session, tech, ticket.id)] == [Decimal("1.00")]
+    with pytest.raises(Invalid) as refused, transaction(session):
+        parts.add_labour(session, tech, ticket.id, user_id=shop["tech"], started_at=leap_day - timedelta(days=400),
+                         ended_at=leap_day, hourly_rate=Decimal("40"), now=leap_day)
+    assert refused.value.fields == {"ended_at": "At most a year."}
