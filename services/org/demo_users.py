@@ -20,9 +20,10 @@ from sqlmodel import Session, col, select
 from models.user import User
 from services.core.errors import Forbidden
 from services.core.writers import register_writer_check
+from services.org.events import UserLoggedIn
 
 DEMO_MODE_ENV = "TAKT_DEMO"
-LOG_IN_WRITES = frozenset({"user.logged_in", "user.login"})      # the event and the audit entry of a log-in
+LOG_IN_WRITES = frozenset({UserLoggedIn.NAME, "user.login"})      # the event and the audit entry ("user", "login")
 CHANGE_PASSWORD_FIRST = ("You are signed in with the demo's published password: change your password "
                          "(Account) before you change anything else.")
 
