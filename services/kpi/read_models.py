@@ -139,6 +139,15 @@ class CategoryRow(BaseModel):
     percent: Decimal | None
 
 
+class StopRank(BaseModel):
+    """A stop reason ranked by its number of stops (the Pareto by frequency rather than by minutes)."""
+    reason_code_id: int | None
+    reason: str | None
+    reason_name: str | None
+    stops: int
+    cumulative_percent: Decimal                # of stops
+
+
 class LossPareto(BaseModel):
     plant_id: int
     start: datetime
@@ -146,6 +155,7 @@ class LossPareto(BaseModel):
     rows: list[LossRow]                        # by reason, largest first
     six_big_losses: list[CategoryRow]          # by loss category (speed loss as reduced speed)
     total_minutes: float
+    by_stops: list[StopRank] = []              # the stop reasons that had stops, most stops first
 
 
 class StepYield(BaseModel):

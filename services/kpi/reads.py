@@ -59,6 +59,7 @@ from services.kpi.read_models import (
     OeeRead,
     OeeTrend,
     ProductRate,
+    StopRank,
     SuspiciousRate,
     TrendPoint,
     exact,
@@ -329,7 +330,18 @@ def _pareto(scope: Scope, losses: list, info: dict) -> LossPareto:
                               percent=kpi_math.display(m / total))
                   for c, m in sorted(by_category.items(), key=lambda i: (-i[1], str(i[0])))]
     return LossPareto(plant_id=scope.plant.id, start=scope.start, end=scope.end, rows=rows,
-                      six_big_losses=categories, total_minutes=float(total))
+                      six_big_losses=categories, total_minutes=float(total), by_stops=_by_stops(rows))
+
+
+def _by_stops(rows: list[LossRow]) -> list[StopRank]:
+    """Stop reasons ranked by their number of stops (ties keep the minutes order), with the cumulative share."""
+    ranked = sorted((r for r in rows if r.stops), key=lambda r: -(r.stops or 0))
+    total, running, out = sum(r.stops or 0 for r in ranked), 0, []
+    for r in ranked:
+        running += r.stops or 0
+        out.append(StopRank(reason_code_id=r.reason_code_id, reason=r.reason, reason_name=r.reason_name,
+                            stops=r.stops or 0, cumulative_percent=kpi_math.display(Fraction(running, total))))
+    return out
 
 
 # ----- drill-down ----------------------------------------------------------------------------

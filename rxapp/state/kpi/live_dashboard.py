@@ -90,22 +90,13 @@ def pareto_figure(view: DashboardView) -> go.Figure:
     return _layout(fig, percent=False)
 
 
-def stop_rows(view: DashboardView) -> list:
-    """The Pareto's stop reasons ranked by how many stops they had."""
-    return sorted((r for r in view.pareto.rows if r.stops), key=lambda r: -(r.stops or 0))
-
-
 def stop_pareto_figure(view: DashboardView) -> go.Figure:
-    rows = stop_rows(view)
-    labels = [r.reason_name or r.reason or r.kind for r in rows]
-    total, running, cumulative = sum(r.stops or 0 for r in rows), 0, []
-    for r in rows:
-        running += r.stops or 0
-        cumulative.append(round(100 * running / total, 1))
+    rows = view.pareto.by_stops
+    labels = [r.reason_name or r.reason or "stop" for r in rows]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=labels, y=[r.stops for r in rows], name=_("Stops"), marker_color="#dc2626"))
-    fig.add_trace(go.Scatter(x=labels, y=cumulative, name=_("Cumulative %"), yaxis="y2", mode="lines+markers",
-                             line={"color": "#111827"}))
+    fig.add_trace(go.Scatter(x=labels, y=[_num(r.cumulative_percent) for r in rows], name=_("Cumulative %"),
+                             yaxis="y2", mode="lines+markers", line={"color": "#111827"}))
     fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 105], "ticksuffix": " %"})
     return _layout(fig, percent=False)
 
@@ -189,7 +180,7 @@ class LiveDashboardState(rx.SharedState):
             updated=format_datetime(view.at, tz, "HH:mm:ss"),
             tiles=_tiles(view), machine_count=view.summary.machine_count,
             has_trend=bool(view.trend.points), has_losses=bool(view.pareto.rows),
-            has_stops=bool(stop_rows(view)),
+            has_stops=bool(view.pareto.by_stops),
             has_yields=bool(view.yields.products), has_otd=view.otd.due > 0,
             otd_text=_("{on_time} of {due} order lines on time ({percent})").format(
                 on_time=view.otd.on_time, due=view.otd.due, percent=pct(view.otd.percent)),
@@ -206,7 +197,7 @@ class LiveDashboardState(rx.SharedState):
                       for u in view.utilisation or []],
             trend_bounds=[[p.start.isoformat(), p.end.isoformat()] for p in view.trend.points],
             loss_reasons=[r.reason_code_id or 0 for r in view.pareto.rows],
-            stop_reasons=[r.reason_code_id or 0 for r in stop_rows(view)])
+            stop_reasons=[r.reason_code_id or 0 for r in view.pareto.by_stops])
         values["figures"] = {name: (figure, hashlib.sha256(figure.to_json().encode()).hexdigest())
                              for name, figure in (("trend", trend_figure(view)), ("pareto", pareto_figure(view)),
                                                   ("stop_pareto", stop_pareto_figure(view)),
