@@ -12,6 +12,8 @@ Invariants:
   scripts come from our own backend over the app's websocket, never from page content. The hashes are taken
   from the HTML as served, which is our own build output; HTML anywhere else (uploads, API answers)
   gets no script at all (`default-src 'none'`).
+- A 304 (a cache revalidating what it holds) carries no policy: the browser merges a 304's headers into
+  the response it stored, which already has the policy computed from its own body.
 - The page's body passes unchanged: a gzip-encoded page is decoded only to read its scripts, and the
   request for a page asks the static files for gzip or nothing (the only encoding read here).
 """
@@ -82,6 +84,9 @@ class SecurityHeaders:
             nonlocal start
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS] + common
+                if message.get("status") == 304:
+                    await send({**message, "headers": headers})     # the stored response keeps its policy
+                    return
                 if page and _header(headers, b"content-type").startswith(b"text/html"):
                     start = {**message, "headers": headers}         # the policy needs the whole page
                     return

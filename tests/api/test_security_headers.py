@@ -112,3 +112,14 @@ async def test_a_page_the_server_sends_as_a_file_gets_its_policy_too(tmp_path):
     assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
     policy_header = dict(sent[0]["headers"])[b"content-security-policy"].decode()
     assert all(h in policy_header for h in inline_script_hashes(PAGE))
+
+
+def test_a_page_revalidated_from_the_cache_keeps_its_own_policy(engine, backend):
+    """A reload asks with the page's ETag and gets 304 without a body: the browser keeps the stored page and
+    merges the 304's headers into it, so a policy on the 304 would replace the page's (a no-content policy
+    there blocked every script and stylesheet of the reloaded page). The 304 carries no policy at all."""
+    page = backend.get("/login/")
+    again = backend.get("/login/", headers={"If-None-Match": page.headers["etag"]})
+    assert again.status_code == 304
+    assert "content-security-policy" not in again.headers
+    assert again.headers["x-frame-options"] == "DENY" and again.headers["x-content-type-options"] == "nosniff"

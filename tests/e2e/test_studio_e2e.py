@@ -41,10 +41,6 @@ def _open(page, user: str, viewport_url: str) -> None:
     page.goto(viewport_url)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known regression of 2026-12-07, to fix first: after a rework the lead's reloaded task page offers no "
-    "QC1 decision for version 2 (suspects: ca05113 stamps approvals with the workflow instance's time, "
-    "c813382 rewrote studio reads); every step before it passes"))
 def test_artist_lead_and_manager_review_a_cut_while_the_grid_watches(new_page):
     artist = new_page(PHONE)
     _open(artist, "operator", "/studio/my-tasks")
