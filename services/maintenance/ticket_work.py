@@ -41,7 +41,7 @@ from services.maintenance.common import (
     require_maintain,
 )
 from services.maintenance.plans import ticket_done
-from services.maintenance.tickets import TICKET_PATH, TicketRead, get_ticket
+from services.maintenance.tickets import TICKET_PATH, TicketRead, get_ticket, my_tickets, tickets_to_take
 from services.master.common import announce, stamp, text_problem
 from services.shopfloor import operator
 
@@ -133,6 +133,25 @@ def act(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, 
     if ticket.is_closed and ticket.plan_id is not None:
         ticket_done(session, ticket)
     return get_ticket(session, actor, pk(ticket), now=now)
+
+
+class FloorTicket(BaseModel):
+    """A ticket on the technician's phone with the moves offered there: allowed now and without a comment, and on a
+    ticket nobody took yet only the moves that take it (TAKING)."""
+    ticket: TicketRead
+    moves: list[workflow.TransitionOption]
+
+
+def my_work(session: Session, actor: Actor, *, now: datetime) -> tuple[list[FloorTicket], list[FloorTicket]]:
+    """The technician's own open tickets and the ones to take (`my_tickets`, `tickets_to_take`), with their moves
+    read for both lists at once."""
+    mine, to_take = my_tickets(session, actor, now=now), tickets_to_take(session, actor, now=now)
+    options = workflow.available_transitions_of(session, actor, ENTITY, [t.id for t in mine + to_take])
+
+    def floor(t: TicketRead, taking: bool) -> FloorTicket:
+        return FloorTicket(ticket=t, moves=[o for o in options.get(t.id, []) if o.allowed and not o.require_comment
+                                            and (not taking or o.key in TAKING)])
+    return [floor(t, False) for t in mine], [floor(t, True) for t in to_take]
 
 
 # ---- preventive work as a planned stop on the machine --------------------------------------------

@@ -14,7 +14,7 @@ from rxapp.state.maintenance.live_board import TicketRow, ticket_row
 from rxapp.state.maintenance.tickets import machine_options
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
-from services.config import custom_field_views, workflow
+from services.config import custom_field_views
 from services.core.errors import DomainError
 from services.maintenance import ENTITY, ticket_work
 from services.maintenance import tickets as mt
@@ -102,15 +102,12 @@ class MyTicketsState(AuthState):
 
     @rx.event
     def load(self):
-        def card(s, a, t: mt.TicketRead, taking: bool) -> MyTicket:
-            moves = [MyMove(key=o.key, name=o.name) for o in workflow.available_transitions(s, a, ENTITY, t.id)
-                     if o.allowed and not o.require_comment and (not taking or o.key in ticket_work.TAKING)]
-            return MyTicket(**vars(ticket_row(t)), moves=moves)
+        def card(f: ticket_work.FloorTicket) -> MyTicket:
+            return MyTicket(**vars(ticket_row(f.ticket)), moves=[MyMove(key=o.key, name=o.name) for o in f.moves])
 
         def read(s, a):
-            now = utcnow()
-            return ([card(s, a, t, False) for t in mt.my_tickets(s, a, now=now)],
-                    [card(s, a, t, True) for t in mt.tickets_to_take(s, a, now=now)])
+            mine, to_take = ticket_work.my_work(s, a, now=utcnow())
+            return [card(f) for f in mine], [card(f) for f in to_take]
         try:
             self.tickets, self.to_take = self._use_case(read)
         except DomainError as error:
