@@ -11,17 +11,13 @@ from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.maintenance.tickets import TicketRow, ticket_row
 from rxapp.state.org.auth import AuthState
-from services.core.access import Permission
 from services.core.errors import DomainError
 from services.maintenance import home
 
-LINKS = [(routes.MAINTENANCE_TICKETS, "clipboard-list", _("Tickets"), Permission.VIEW),
-         (routes.MAINTENANCE_MY, "wrench", _("My tickets"), Permission.MAINTAIN),
-         (routes.MAINTENANCE_REPORT, "siren", _("Report a breakdown"), Permission.VIEW),
-         (routes.MAINTENANCE_PLANS, "calendar-clock", _("Preventive plans"), Permission.VIEW),
-         (routes.MAINTENANCE_PARTS, "package", _("Spare parts"), Permission.VIEW),
-         (routes.MAINTENANCE, "activity", _("Dashboard"), Permission.VIEW_DASHBOARDS),
-         (routes.MAINTENANCE_SETTINGS, "settings-2", _("Settings"), Permission.MAINTAIN)]
+# The home's links in its own order: NAV's items (icon, permission), under a shorter label where one is given.
+LINKS = [(routes.MAINTENANCE_TICKETS, _("Tickets")), (routes.MAINTENANCE_MY, ""), (routes.MAINTENANCE_REPORT, ""),
+         (routes.MAINTENANCE_PLANS, ""), (routes.MAINTENANCE_PARTS, ""), (routes.MAINTENANCE, _("Dashboard")),
+         (routes.MAINTENANCE_SETTINGS, _("Settings"))]
 
 
 @dataclass
@@ -44,8 +40,10 @@ class MaintenanceHomeState(AuthState):
     @rx.event
     def load(self):
         def read(s, a):
-            return home.home(s, a, now=utcnow()), [HomeLink(href=h, icon=i, label=label)
-                                                    for h, i, label, p in LINKS if p in a.permissions]
+            allowed = {item.path: item for item in routes.nav_for(a.permissions)}
+            return home.home(s, a, now=utcnow()), [HomeLink(href=path, icon=allowed[path].icon,
+                                                            label=label or allowed[path].label)
+                                                   for path, label in LINKS if path in allowed]
         try:
             found, self.links = self._use_case(read)
         except DomainError as error:
