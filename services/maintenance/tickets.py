@@ -39,6 +39,12 @@ from services.master.common import announce, like_pattern, stamp_new, text_probl
 TICKET_PATH = sla.TICKET_PATH
 
 
+TICKET_COLUMNS = [("number", "Number"), ("machine_code", "Machine"), ("kind", "Kind"), ("priority", "Priority"),
+                  ("status_name", "Status"), ("title", "Title"), ("assignee_name", "Assignee"), ("created_at", "Raised"),
+                  ("response_due_at", "Response due"), ("resolution_due_at", "Resolution due"),
+                  ("resolved_at", "Done"), ("sla_state", "SLA")]     # a ticket list's export: TicketRead field, header
+
+
 class TicketCreate(BaseModel):
     machine_id: int
     title: str

@@ -25,10 +25,6 @@ from services.maintenance.ticket_work import AttachmentRead, NoteRead, TicketDet
 from services.maintenance.tickets import TicketCreate, TicketRead
 
 router = APIRouter(prefix="/maintenance", tags=["maintenance"], responses=AUTHENTICATED)
-COLUMNS = [("number", "Number"), ("machine_code", "Machine"), ("kind", "Kind"), ("priority", "Priority"),
-           ("status_name", "Status"), ("title", "Title"), ("assignee_name", "Assignee"), ("created_at", "Raised"),
-           ("response_due_at", "Response due"), ("resolution_due_at", "Resolution due"), ("resolved_at", "Done"),
-           ("sla_state", "SLA")]
 
 
 class MoveBody(BaseModel):
@@ -75,7 +71,7 @@ def list_tickets(actor: CurrentActor, plant_id: int | None = None, machine_id: i
     with db_session() as s, transaction(s):
         rows = mt.list_tickets(s, actor, plant_id=plant_id, machine_id=machine_id, kind=kind, status=status,
                                open_only=open_only, assignee_id=assignee_id, search=search, limit=limit, now=utcnow())
-    return listing(rows, COLUMNS, format, "maintenance-tickets")
+    return listing(rows, mt.TICKET_COLUMNS, format, "maintenance-tickets")
 
 
 @router.get("/my-tickets", response_model=list[TicketRead], summary="My open tickets, the most urgent first")

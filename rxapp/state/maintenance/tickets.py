@@ -23,9 +23,6 @@ from services.maintenance.common import PRIORITIES
 from services.maintenance.tickets import TicketCreate, TicketRead
 from services.master import work_centers
 
-COLUMNS = [("number", "Number"), ("machine_code", "Machine"), ("kind", "Kind"), ("priority", "Priority"),
-           ("status_name", "Status"), ("title", "Title"), ("assignee_name", "Assignee"), ("created_at", "Raised"),
-           ("resolution_due_at", "Resolution due"), ("resolved_at", "Done"), ("sla_state", "SLA")]
 PRIORITY_OPTIONS = [(p, _(p.capitalize())) for p in PRIORITIES]
 
 
@@ -90,7 +87,7 @@ class MaintenanceTicketsState(AuthState):
             rows = self._use_case(self._fetch)
         except DomainError as error:
             return self._refused(error)
-        return download(rows, COLUMNS, "maintenance-tickets", fmt)
+        return download(rows, mt.TICKET_COLUMNS, "maintenance-tickets", fmt)
 
     @rx.event
     def set_form_open(self, value: bool):
