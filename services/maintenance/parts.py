@@ -49,6 +49,7 @@ class PartRead(BaseModel):
     unit: str
     unit_cost: Decimal
     is_active: bool
+    on_hand: int = 0               # its stock summed over the locations of the plants read (all visible, or one)
 
 
 class StockRead(BaseModel):
@@ -105,11 +106,19 @@ def create_part(session: Session, actor: Actor, data: PartCreate, *, now: dateti
     return PartRead.model_validate(part.model_dump())
 
 
-def list_parts(session: Session, actor: Actor) -> list[PartRead]:
+def list_parts(session: Session, actor: Actor, *, plant_id: int | None = None) -> list[PartRead]:
+    """Every part of the organization with its stock on hand at `plant_id`, or at every plant the actor sees."""
     require(actor, Permission.VIEW)
     rows = session.exec(select(SparePart).where(SparePart.organization_id == actor.organization_id)
                         .order_by(SparePart.code)).all()
-    return [PartRead.model_validate(r.model_dump()) for r in rows]
+    on_hand = dict(session.exec(select(PartStock.part_id, func.sum(PartStock.quantity)).where(
+        PartStock.organization_id == actor.organization_id, col(PartStock.plant_id).in_(_plants(actor, plant_id)))
+        .group_by(col(PartStock.part_id))).all())
+    return [PartRead.model_validate({**r.model_dump(), "on_hand": int(on_hand.get(pk(r)) or 0)}) for r in rows]
+
+
+def _plants(actor: Actor, plant_id: int | None) -> list[int]:
+    return [p for p in ([plant_id] if plant_id else actor.plant_ids) if p in actor.plant_ids] or [-1]
 
 
 def _part(session: Session, actor: Actor, part_id: int) -> SparePart:
@@ -203,9 +212,8 @@ def _stock_read(part: SparePart, row: PartStock) -> StockRead:
 
 def stock(session: Session, actor: Actor, *, plant_id: int | None = None, below_minimum: bool = False) -> list[StockRead]:
     require(actor, Permission.VIEW)
-    plants = [p for p in ([plant_id] if plant_id else actor.plant_ids) if p in actor.plant_ids]
     query = select(SparePart, PartStock).join(PartStock, col(PartStock.part_id) == col(SparePart.id)).where(
-        PartStock.organization_id == actor.organization_id, col(PartStock.plant_id).in_(plants or [-1]))
+        PartStock.organization_id == actor.organization_id, col(PartStock.plant_id).in_(_plants(actor, plant_id)))
     if below_minimum:
         query = query.where(PartStock.quantity < PartStock.min_quantity)
     rows = session.exec(query.order_by(col(PartStock.plant_id), col(SparePart.code), col(PartStock.location))).all()

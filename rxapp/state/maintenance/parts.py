@@ -69,7 +69,7 @@ class MaintenancePartsState(PlantPicker, AuthState):
         plant_id = as_id(self.plant_id) or -1
 
         def read(s, a):
-            return (parts.list_parts(s, a), parts.stock(s, a, plant_id=plant_id),
+            return (parts.list_parts(s, a, plant_id=plant_id), parts.stock(s, a, plant_id=plant_id),
                     mt.list_tickets(s, a, plant_id=plant_id, open_only=True, now=utcnow()))
         try:
             found, stock, tickets = self._use_case(read)
@@ -77,11 +77,8 @@ class MaintenancePartsState(PlantPicker, AuthState):
             self.parts, self.stock, self.reorder, self.loading = [], [], [], False
             self.load_error = _(error.message)
             return self._refused(error, quiet=True)
-        on_hand: dict[int, int] = {}
-        for r in stock:
-            on_hand[r.part_id] = on_hand.get(r.part_id, 0) + r.quantity
         self.parts = [PartRow(id=p.id, code=p.code, name=p.name, unit=p.unit, unit_cost=decimal_text(p.unit_cost),
-                              on_hand=on_hand.get(p.id, 0)) for p in found]
+                              on_hand=p.on_hand) for p in found]
         self.stock = [StockRow(**r.model_dump(include=set(StockRow.__dataclass_fields__))) for r in stock]
         self.reorder = [r for r in self.stock if r.below_minimum]
         self.part_options = [Option(value=str(p.id), label=f"{p.code} · {p.name}") for p in found if p.is_active]
