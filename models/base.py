@@ -1,14 +1,19 @@
-"""Shared column types and mixins for every table.
+"""Shared column types and mixins for every table, and the typed reads of stored rows (pk, referenced, row_ids, id_map).
 
 Invariants: every datetime stored or read is timezone-aware UTC (SQLite keeps no zone, so the
 `UTCDateTime` type re-attaches UTC on the way out and refuses naive values on the way in).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
+
+K = TypeVar("K")
+R = TypeVar("R", bound=SQLModel)
 
 
 def utcnow() -> datetime:
@@ -30,6 +35,23 @@ def table_of(model: type[SQLModel]) -> sa.Table:
     table = sa.inspect(model).local_table
     assert isinstance(table, sa.Table), f"{model.__name__} is not a table class"
     return table
+
+
+def referenced(session: Session, model: type[R], row_id: int | None) -> R:
+    """The row a foreign key of a stored row names (the constraint guarantees it exists)."""
+    row = session.get(model, row_id) if row_id is not None else None
+    assert row is not None, f"{model.__name__} {row_id}, named by a foreign key, is missing"
+    return row
+
+
+def row_ids(rows: Iterable[int | None]) -> list[int]:
+    """Primary keys read back from the database (never None) as a list."""
+    return [row_id for row_id in rows if row_id is not None]
+
+
+def id_map(rows: Iterable[tuple[K, int | None]]) -> dict[K, int]:
+    """(key, primary key) rows read back from the database as a dict (a stored row's id is never None)."""
+    return {key: row_id for key, row_id in rows if row_id is not None}
 
 
 class UTCDateTime(sa.types.TypeDecorator):

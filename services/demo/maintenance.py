@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from models.base import pk
+from models.base import pk, referenced
 from models.maintenance import MaintenanceTicket
 from models.organization import Plant
 from models.resources import Machine, WorkCenter
@@ -24,7 +24,6 @@ from services.maintenance.tickets import create_ticket
 from services.org import users
 from services.org.auth import actor_for_user
 from services.org.users import UserCreate
-from services.studio.common import referenced
 
 HISTORY_DAYS = 60
 SYMPTOMS = ["Spindle noise", "Coolant leak", "Axis drive fault", "Tool changer jams", "Hydraulic pressure low",

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from models.base import pk
+from models.base import pk, referenced
 from models.orders import Operation, WorkOrder
 from models.organization import Department, Plant
 from models.user import User
@@ -36,7 +36,6 @@ from services.org.auth import actor_for_user
 from services.production import orders, scheduling, work_orders
 from services.production.scheduling import CapacityTargetCreate
 from services.shopfloor import operator as shopfloor
-from services.studio.common import referenced
 
 HISTORY_DAYS = 21
 

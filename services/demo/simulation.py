@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from models.auth import ApiToken, ApiTokenKind
-from models.base import pk
+from models.base import pk, row_ids
 from models.catalog import Customer, Product, ProductType
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.organization import Plant
@@ -44,7 +44,6 @@ from services.org import api_tokens
 from services.org.organizations import system_actor
 from services.org.tokens import hash_token
 from services.production import orders, scheduling, work_orders
-from services.studio.common import row_ids
 
 QUEUED = (WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)
 TOKEN_NAME = "Simulator"

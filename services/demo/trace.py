@@ -16,13 +16,12 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from models.base import pk
+from models.base import pk, referenced
 from models.catalog import BomLine, Product
 from models.lots import Lot, LotStatus
 from models.orders import CustomerOrder, Operation, OrderLine, OrderStatus, WorkOrder, WorkStatus
 from models.organization import Plant
 from services.core.access import Actor
-from services.studio.common import referenced
 from services.trace import genealogy, lots, shipment_packing, shipments
 from services.trace.lots import LocationCreate, ReceiptCreate
 from services.trace.shipments import ShipmentCreate, ShipmentLineInput

@@ -8,6 +8,7 @@ from decimal import Decimal
 from fpdf import FPDF
 from sqlmodel import Session
 
+from models.base import referenced
 from models.catalog import Customer
 from models.finance import InvoiceKind
 from services.core.access import Actor
@@ -15,7 +16,6 @@ from services.finance.invoices import get_invoice
 from services.finance.money import describe_rounding
 from services.finance.tax_rules import rule_in_force
 from services.org.branding import branding_for_org
-from services.studio.common import referenced
 
 COLUMNS = [("Item", 80), ("Qty", 18), ("Price", 26), ("Disc. %", 18), ("Net", 0)]
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, or_, select
 
-from models.base import pk
+from models.base import pk, row_ids
 from models.catalog import Customer, Product
 from models.finance import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, PriceListItem, TaxKind
 from models.orders import CustomerOrder, OrderLine
@@ -36,7 +36,6 @@ from services.finance.accounts import account_for_role
 from services.finance.events import InvoiceIssued
 from services.finance.journal import EntryCreate, LineInput
 from services.finance.money import quantum, round_money
-from services.studio.common import row_ids
 
 
 class OrderLinePick(BaseModel):

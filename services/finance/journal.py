@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from models.base import pk
+from models.base import pk, row_ids
 from models.finance import Account, FiscalPeriod, JournalEntry, JournalLine
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
@@ -27,7 +27,6 @@ from services.core.scoping import get_scoped
 from services.finance.events import JournalEntryPosted
 from services.finance.money import decimal_places, minor_units
 from services.finance.periods import open_period_for
-from services.studio.common import row_ids
 
 
 class LineInput(BaseModel):

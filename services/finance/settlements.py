@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from models.base import pk
+from models.base import pk, referenced
 from models.purchasing import PoStatus, PurchaseOrder, PurchaseOrderLine, Settlement, SettlementLine
 from models.studio_work import StudioTask
 from services.core.access import Actor, Permission, require
@@ -34,7 +34,6 @@ from services.finance.events import SettlementCreated
 from services.finance.journal import EntryCreate, LineInput
 from services.finance.money import quantum, round_money
 from services.finance.purchasing import document_taxes
-from services.studio.common import referenced
 
 
 class SettleQuantity(BaseModel):

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from models.base import UTCDateTime, pk
+from models.base import UTCDateTime, id_map, pk, table_of
 from models.studio import StudioAsset, StudioCasting, StudioCut, StudioEpisode, StudioSequence, StudioStep
 from models.studio_work import StudioTask
 from services.config import custom_fields, type_lists
@@ -29,10 +29,8 @@ from services.studio.common import (
     apply,
     check,
     get_project,
-    id_map,
     require_manager,
     require_reader,
-    table_of,
     text,
 )
 from services.studio.events import (

@@ -22,12 +22,12 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from models.base import pk
+from models.base import id_map, pk, row_ids, table_of
 from models.studio import StudioCut, StudioEpisode, StudioSequence
 from services.core.access import Actor
 from services.core.errors import Invalid
 from services.studio.breakdown import create_tasks
-from services.studio.common import announce, get_project, id_map, require_manager, row_ids, table_of
+from services.studio.common import announce, get_project, require_manager
 from services.studio.events import ProjectBreakdownImported
 
 MAX_BYTES = 10 * 1024 * 1024

@@ -8,13 +8,11 @@ and one `studio.*` domain event, recorded in the caller's transaction.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from models.studio import StudioProject
 from models.studio_work import StudioAccount, StudioActivity
@@ -26,8 +24,6 @@ from services.core.events import record
 from services.core.scoping import get_scoped
 from services.studio.events import StudioEvent
 
-K = TypeVar("K")
-R = TypeVar("R", bound=SQLModel)
 PROJECT_TYPES = "studio_project_types"
 ASSET_KINDS = "studio_asset_kinds"
 type_lists.register_default_list(PROJECT_TYPES, "Studio project types", [
@@ -63,28 +59,6 @@ def portal_account(session: Session, actor: Actor, kind: str | None = None) -> S
 
 def get_project(session: Session, actor: Actor, project_id: int, *, for_update: bool = False) -> StudioProject:
     return get_scoped(session, actor, StudioProject, project_id, "Project", for_update=for_update)
-
-
-def id_map(rows: Iterable[tuple[K, int | None]]) -> dict[K, int]:
-    """(key, primary key) rows read back from the database as a dict (a stored row's id is never None)."""
-    return {key: row_id for key, row_id in rows if row_id is not None}
-
-
-def referenced(session: Session, model: type[R], row_id: int | None) -> R:
-    """The row a foreign key of a stored row names (the constraint guarantees it exists)."""
-    row = session.get(model, row_id) if row_id is not None else None
-    assert row is not None, f"{model.__name__} {row_id}, named by a foreign key, is missing"
-    return row
-
-
-def row_ids(rows: Iterable[int | None]) -> list[int]:
-    """Primary keys read back from the database (never None) as a list."""
-    return [row_id for row_id in rows if row_id is not None]
-
-
-def table_of(model: type[SQLModel]) -> sa.Table:
-    """A table model's Core table, for set-based inserts (INSERT ... SELECT, executemany)."""
-    return cast(sa.Table, sa.inspect(model).local_table)
 
 
 def plain(value: Any) -> Any:

@@ -19,13 +19,13 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from models.base import pk
+from models.base import pk, referenced
 from models.studio import StudioProject
 from models.studio_work import StudioAccount, StudioFile, StudioReview, StudioSettings, StudioTask
 from services.core.access import Actor
 from services.core.db import PROJECT_ROOT, database_url
 from services.core.errors import Invalid, NotFound
-from services.studio.common import is_portal, portal_account, referenced, require_reader
+from services.studio.common import is_portal, portal_account, require_reader
 from services.studio.tasks import partner_owns
 
 MAGIC: dict[str, tuple[tuple[int, bytes], ...]] = {

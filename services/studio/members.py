@@ -16,7 +16,7 @@ from fpdf import FPDF
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
-from models.base import pk
+from models.base import pk, row_ids
 from models.studio import StudioMember, StudioPartner
 from models.user import User
 from services.core.access import Actor
@@ -29,7 +29,6 @@ from services.studio.common import (
     get_project,
     require_manager,
     require_reader,
-    row_ids,
     text,
 )
 from services.studio.events import MemberCreated, MemberLinked

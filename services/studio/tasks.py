@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, or_, select
 
-from models.base import pk
+from models.base import pk, referenced
 from models.studio import StudioAsset, StudioCut, StudioEpisode, StudioMember, StudioPartner, StudioProject, StudioStep
 from models.studio_work import StudioActivity, StudioTask, StudioTimesheet
 from services.config import workflow, workflow_hooks
@@ -33,7 +33,6 @@ from services.studio.common import (
     is_portal,
     plain,
     portal_account,
-    referenced,
     require_manager,
     require_reader,
 )
