@@ -133,12 +133,12 @@ class _Ids:
 
 def seed_demo_plant(session: Session, organization_id: int, *, now: datetime) -> None:
     """Master data, history and open work for the Berlin plant; a small line for Porto."""
-    admin = _actor(session, "admin")
+    admin = demo_actor(session, "admin")
     berlin = session.exec(select(Plant).where(Plant.organization_id == organization_id, Plant.code == "BER")).one()
     ids = _master_data(session, admin, berlin, now)
     spec = calendars.calendar_spec(session, pk(berlin))
     rng = random.Random(20260302)
-    planner, operator = _actor(session, "planner"), _actor(session, "operator")
+    planner, operator = demo_actor(session, "planner"), demo_actor(session, "operator")
     _history(session, planner, operator, ids, spec, rng, now)
     _open_work(session, planner, ids, rng, now)
     scheduling.replan_plant(session, planner, pk(berlin), now=now)
@@ -350,5 +350,6 @@ def _finished(session: Session, work_order_id: int) -> datetime:
     return wo.completed_at or datetime.max.replace(tzinfo=wo.created_at.tzinfo)
 
 
-def _actor(session: Session, username: str) -> Actor:
+def demo_actor(session: Session, username: str) -> Actor:
+    """The demo person with this username, as an actor (the seed's users have unique usernames)."""
     return actor_for_user(session, session.exec(select(User).where(User.username == username)).one())

@@ -14,7 +14,7 @@ from services.demo.config import seed_demo_config
 from services.demo.finance import seed_demo_finance
 from services.demo.maintenance import seed_demo_maintenance
 from services.demo.ncr import seed_demo_ncrs
-from services.demo.production import _actor, seed_demo_plant
+from services.demo.production import demo_actor, seed_demo_plant
 from services.demo.quality import seed_demo_quality
 from services.demo.studio import seed_demo_studio
 from services.demo.trace import seed_demo_trace
@@ -59,14 +59,14 @@ def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bo
     seed_demo_config(session, acme_id, now=now)
     if production:
         seed_demo_plant(session, acme_id, now=now)
-        seed_demo_trace(session, acme_id, _actor(session, "admin"), now=now)
-        seed_demo_quality(session, acme_id, _actor(session, "quality"), now=now)
-        seed_demo_finance(session, acme_id, _actor(session, "finance"), now=now)
-        seed_demo_ncrs(session, acme_id, _actor(session, "quality"), _actor(session, "supervisor"),
-                       _actor(session, "admin"), now=now)
+        seed_demo_trace(session, acme_id, demo_actor(session, "admin"), now=now)
+        seed_demo_quality(session, acme_id, demo_actor(session, "quality"), now=now)
+        seed_demo_finance(session, acme_id, demo_actor(session, "finance"), now=now)
+        seed_demo_ncrs(session, acme_id, demo_actor(session, "quality"), demo_actor(session, "supervisor"),
+                       demo_actor(session, "admin"), now=now)
         seed_demo_studio(session, acme_id, now=now)
-        seed_demo_maintenance(session, acme_id, _actor(session, "maintenance"), _actor(session, "manager"),
-                              _actor(session, "admin"), now=now)
+        seed_demo_maintenance(session, acme_id, demo_actor(session, "maintenance"), demo_actor(session, "manager"),
+                              demo_actor(session, "admin"), now=now)
     mark_demo_users(session, [acme_id, globex_id])     # last: the seeding above writes as demo users
     return True
 

@@ -13,15 +13,11 @@ from sqlmodel import Session, select
 from models.base import pk
 from models.user import User
 from services.config import type_lists
-from services.org.auth import actor_for_user
+from services.demo.production import demo_actor
 from services.studio import breakdown, members, partners, projects, reviews, tasks
 from services.studio.common import ASSET_KINDS
 from services.studio.files import Upload
 from services.studio.reviews import Decision
-
-
-def _actor(session: Session, username: str):
-    return actor_for_user(session, session.exec(select(User).where(User.username == username)).one())
 
 
 def _frame(color: str) -> Upload:
@@ -31,7 +27,7 @@ def _frame(color: str) -> Upload:
 
 
 def seed_demo_studio(session: Session, organization_id: int, *, now: datetime) -> None:
-    admin, manager = _actor(session, "admin"), _actor(session, "manager")
+    admin = demo_actor(session, "admin")
     client = partners.create_partner(session, admin, partners.PartnerCreate(
         name="Aurora Broadcasting", name2="オーロラ放送", business_number="DE-811-222-333"), now=now)
     sakura = partners.create_partner(session, admin, partners.PartnerCreate(
@@ -69,7 +65,6 @@ def seed_demo_studio(session: Session, organization_id: int, *, now: datetime) -
                                                                              frame_out=1096), now=now)
     for asset in breakdown.list_assets(session, admin, film.id)[:3]:
         breakdown.cast_asset(session, admin, shot.id, asset.id, now=now)
-    del manager
 
 
 def _kinds(session: Session, actor):
@@ -94,8 +89,8 @@ def _slots(session: Session, admin, project_id: int, now: datetime) -> dict[str,
 
 def _assign_and_review(session: Session, project_id: int, slots: dict[str, int], sakura: int, hanoi: int,
                        start: date, now: datetime) -> None:
-    admin = _actor(session, "admin")
-    artist, lead, pm = _actor(session, "operator"), _actor(session, "supervisor"), _actor(session, "manager")
+    admin = demo_actor(session, "admin")
+    artist, lead, pm = demo_actor(session, "operator"), demo_actor(session, "supervisor"), demo_actor(session, "manager")
     episode1 = breakdown.list_episodes(session, admin, project_id)[0].id
     rows = tasks.list_tasks(session, admin, project_id=project_id, episode_id=episode1, limit=5000)
     groups: dict[tuple, list[int]] = {}

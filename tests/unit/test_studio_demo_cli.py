@@ -14,7 +14,8 @@ from models.studio_work import StudioActivity
 from services.core.db import make_engine, transaction
 from services.core.migrations import migrate
 from services.demo import seed as demo
-from services.demo.studio import _actor, seed_demo_studio
+from services.demo.production import demo_actor
+from services.demo.studio import seed_demo_studio
 from services.studio import dashboard, projects, reviews, tasks
 from tests.conftest import T0
 from tests.factories.org import make_org, make_user
@@ -27,18 +28,18 @@ def test_demo_series_film_partners_and_reviews(session, tmp_path, monkeypatch):
     monkeypatch.setenv("TAKT_DEMO", "1")     # the demo's studio is seeded as its people, after their flags are set
     with transaction(session):
         demo.seed_demo(session, now=T0, production=False)
-    acme = _actor(session, "admin").organization_id
+    acme = demo_actor(session, "admin").organization_id
     with transaction(session):
         seed_demo_studio(session, acme, now=T0)
-    admin = _actor(session, "admin")
+    admin = demo_actor(session, "admin")
     by_name = {p.name: p for p in projects.list_projects(session, admin)}
     series = by_name["Star Seeds"]
     assert by_name["The Lighthouse Keeper"].name2 == "灯台守"
     board = dashboard.dashboard(session, admin, series.id, today=T0.date())
     assert board.tasks == (300 + 11 * 40) * 8 and board.approved == 5 and board.rework_loops == 5
-    vendor_tasks = tasks.list_tasks(session, _actor(session, "vendor.sakura"), limit=5000)
+    vendor_tasks = tasks.list_tasks(session, demo_actor(session, "vendor.sakura"), limit=5000)
     assert vendor_tasks and all(t.step_key == "key_animation" for t in vendor_tasks)
-    shared = reviews.client_reviews(session, _actor(session, "client.tv"))
+    shared = reviews.client_reviews(session, demo_actor(session, "client.tv"))
     assert len(shared) == 5 and all(r.stage == "qc2" and r.decision == "approve" for r in shared)
 
 
@@ -49,7 +50,7 @@ def test_purge_activity_command(tmp_path):
     with Session(engine, expire_on_commit=False) as session:
         org = make_org(session, "cli-purge")
         make_user(session, org, roles=["admin"], username="purge.admin")
-        admin = _actor(session, "purge.admin")
+        admin = demo_actor(session, "purge.admin")
         with transaction(session):
             projects.create_project(session, admin, projects.ProjectCreate(name="Old"), now=T0 - timedelta(days=30))
             projects.create_project(session, admin, projects.ProjectCreate(name="New"),
