@@ -119,7 +119,8 @@ def submit_version(session: Session, actor: Actor, task_id: int, uploads: list[f
 
 
 def decide(session: Session, actor: Actor, task_id: int, stage: str, data: Decision, *, now: datetime) -> ReviewRead:
-    """QC1 or QC2 approves or rejects the latest version."""
+    """QC1 or QC2 approves or rejects the latest version (QC2's approval moves the task to "approved", whose
+    workflow hook stamps approved_at with the move's time)."""
     if stage not in ("qc1", "qc2"):
         raise Invalid(fields={"stage": "qc1 or qc2."})
     require(actor, Permission.STUDIO_QC1 if stage == "qc1" else Permission.STUDIO_QC2)
@@ -155,8 +156,6 @@ def decide(session: Session, actor: Actor, task_id: int, stage: str, data: Decis
         version.status = "approved" if stage == "qc2" else "qc1_passed"
         if stage == "qc1":
             task.qc1_passed_at = now
-        else:
-            task.approved_at = now
     session.add_all([task, version])
     session.flush()
     announce(session, actor, REVIEWED[stage, data.decision], pk(task), changes, project_id=task.project_id, now=now,
