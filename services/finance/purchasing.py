@@ -23,7 +23,7 @@ from models.base import pk
 from models.finance import TaxKind
 from models.purchasing import PoStatus, PurchaseOrder, PurchaseOrderLine
 from models.studio import StudioPartner
-from models.studio_work import StudioAccount, StudioTask
+from models.studio_work import StudioTask
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -34,6 +34,7 @@ from services.finance import tax_rules
 from services.finance.events import PurchaseOrderApproved, PurchaseOrderCreated
 from services.finance.money import quantum, round_money
 from services.finance.tax_rules import TaxResult
+from services.studio.common import portal_account
 
 LIMIT = Decimal(10) ** 13
 
@@ -138,7 +139,7 @@ def approve_po(session: Session, actor: Actor, po_id: int, *, now: datetime) -> 
 
 def acknowledge_po(session: Session, actor: Actor, po_id: int, *, now: datetime) -> PoRead:
     """The vendor's portal account accepts an approved order of its own."""
-    account = _vendor_account(session, actor)
+    account = portal_account(session, actor, "vendor")
     po = session.get(PurchaseOrder, po_id, with_for_update=True)
     if po is None or po.organization_id != actor.organization_id or po.vendor_partner_id != account.partner_id \
             or po.status not in (PoStatus.APPROVED, PoStatus.ACKNOWLEDGED):
@@ -155,7 +156,7 @@ def read_po(session: Session, actor: Actor, po_id: int) -> PoRead:
     """Finance reads every PO; a vendor's account reads its own approved ones."""
     if Permission.FINANCE in actor.permissions:
         return _read(session, get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order"))
-    account = _vendor_account(session, actor)
+    account = portal_account(session, actor, "vendor")
     po = session.get(PurchaseOrder, po_id)
     if po is None or po.organization_id != actor.organization_id or po.vendor_partner_id != account.partner_id \
             or po.status == PoStatus.DRAFT:
@@ -166,7 +167,7 @@ def read_po(session: Session, actor: Actor, po_id: int) -> PoRead:
 def list_pos(session: Session, actor: Actor, *, project_id: int | None = None) -> list[PoRead]:
     query = select(PurchaseOrder).where(PurchaseOrder.organization_id == actor.organization_id)
     if Permission.FINANCE not in actor.permissions:
-        account = _vendor_account(session, actor)
+        account = portal_account(session, actor, "vendor")
         query = query.where(PurchaseOrder.vendor_partner_id == account.partner_id,
                             PurchaseOrder.status != PoStatus.DRAFT)
     if project_id is not None:
@@ -207,15 +208,6 @@ def _read(session: Session, po: PurchaseOrder) -> PoRead:
 def _lines(session: Session, po_id: int) -> list[PurchaseOrderLine]:
     return list(session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po_id)
                              .order_by(col(PurchaseOrderLine.id))).all())
-
-
-def _vendor_account(session: Session, actor: Actor) -> StudioAccount:
-    require(actor, Permission.STUDIO_PORTAL)
-    account = session.exec(select(StudioAccount).where(StudioAccount.user_id == actor.user_id,
-                                                       StudioAccount.organization_id == actor.organization_id)).first()
-    if account is None or account.kind != "vendor":
-        raise Forbidden("This account is not linked to a vendor.")
-    return account
 
 
 def _rule_problems(session: Session, actor: Actor, data: PoCreate, currency: str, vendor: StudioPartner) -> dict:
