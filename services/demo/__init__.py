@@ -20,3 +20,5 @@ would have recorded; seeding is idempotent (nothing happens once any organizatio
 deterministic (fixed random seeds: two seedings at the same `now` are identical); demo passwords exist
 only here.
 """
+
+DEMO_PASSWORD = "Takt-demo-2026"      # every demo user's published password (README: Demo log-ins)

@@ -19,6 +19,7 @@ from models.organization import Plant
 from models.resources import Machine, WorkCenter
 from models.user import User
 from services.core.access import Actor
+from services.demo import DEMO_PASSWORD
 from services.maintenance import parts, plans, settings, sla, ticket_work
 from services.maintenance.tickets import create_ticket
 from services.org import users
@@ -67,7 +68,7 @@ def seed_demo_maintenance(session: Session, organization_id: int, technician: Ac
 
 def _lead(session: Session, admin: Actor, plant_id: int, now: datetime) -> Actor:
     user = users.create_user(session, admin, UserCreate(
-        username="maint.lead", full_name="Lena Lead", email="maint.lead@acme.example", password="Takt-demo-2026",
+        username="maint.lead", full_name="Lena Lead", email="maint.lead@acme.example", password=DEMO_PASSWORD,
         roles=["maintenance"], plant_ids=[plant_id]), now=now)
     return actor_for_user(session, referenced(session, User, user.id))
 
@@ -123,7 +124,8 @@ def _history_ticket(session: Session, tech: Actor, lead: Actor, machine: Machine
 
 
 def _close_preventive(session: Session, tech: Actor, day: datetime, rng: random.Random) -> None:
-    rows = session.exec(select(MaintenanceTicket).where(MaintenanceTicket.kind == "preventive",
+    rows = session.exec(select(MaintenanceTicket).where(MaintenanceTicket.organization_id == tech.organization_id,
+                                                        MaintenanceTicket.kind == "preventive",
                                                         MaintenanceTicket.is_closed == False)).all()  # noqa: E712
     for ticket in rows:
         begin = max(ticket.planned_start or day, ticket.created_at) + timedelta(minutes=rng.randrange(0, 120))

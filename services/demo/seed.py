@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from models.organization import Organization
+from services.demo import DEMO_PASSWORD
 from services.demo.config import seed_demo_config
 from services.demo.finance import seed_demo_finance
 from services.demo.maintenance import seed_demo_maintenance
@@ -22,8 +23,6 @@ from services.org import organizations, plants, users
 from services.org.demo_users import mark_demo_users
 from services.org.plants import DepartmentCreate, PlantCreate
 from services.org.users import UserCreate
-
-DEMO_PASSWORD = "Takt-demo-2026"
 
 # username, full name, roles, plant codes (admins reach every plant anyway)
 DEMO_USERS = [
