@@ -6,6 +6,7 @@ permissions allow. Later features append their items to `NAV`.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rxapp.i18n import _
@@ -184,6 +185,15 @@ def nav_for(permissions: set[str] | frozenset[str] | list[str]) -> list[NavItem]
     """The navigation items these permissions allow, in menu order."""
     allowed = {str(p) for p in permissions}
     return [item for item in NAV if item.permission.value in allowed]
+
+
+def landing(permissions: Iterable[str]) -> str:
+    """Where a person starts after log-in: the home page, or the partner portal for a vendor or client
+    account (STUDIO_PORTAL without VIEW), which the home page would refuse."""
+    allowed = {str(p) for p in permissions}
+    if Permission.VIEW.value not in allowed and Permission.STUDIO_PORTAL.value in allowed:
+        return STUDIO_PORTAL
+    return HOME
 
 
 def nav_item(path: str) -> NavItem | None:

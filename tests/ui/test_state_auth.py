@@ -158,3 +158,22 @@ async def test_in_demo_mode_the_banner_names_the_demo_users_and_nobody_is_sent_a
         s.commit()
     auth = await signed_in(engine, AuthState, "op.one")
     assert auth.demo_users == ["planner.one"] and not auth.password_change_required
+
+
+async def test_vendor_and_client_accounts_land_on_their_portal(engine, session, world):
+    from tests.factories.org import make_user
+    make_user(session, world.org_a, roles=["vendor"], username="vendor.login")
+    make_user(session, world.org_a, roles=["client"], username="client.login")
+    for username in ("vendor.login", "client.login"):
+        auth = await new_tab()
+        events = await run(auth.login({"username": username, "password": PASSWORD}), auth)
+        assert redirects(events) == ["/studio/portal"], username
+        assert redirects(await run(auth.require("view"), auth)) == ["/studio/portal"]     # opening "/"
+        assert redirects(await run(auth.open_login(), auth)) == ["/studio/portal"]
+        assert redirects(await run(auth.require("studio_portal"), auth)) == []
+
+
+async def test_internal_people_still_go_home(engine, world):
+    auth = await new_tab()
+    assert redirects(await run(auth.login({"username": "op.one", "password": PASSWORD}), auth)) == ["/"]
+    assert redirects(await run(auth.open_login(), auth)) == ["/"]

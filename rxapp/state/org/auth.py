@@ -174,7 +174,8 @@ class AuthState(rx.State):
     @rx.event
     def require(self, permission: str = Permission.VIEW.value):
         """Page guard for on_load: log-in page when signed out, the account page while the person must change
-        the demo's published password, not-allowed page without `permission`."""
+        the demo's published password, not-allowed page without `permission` (a vendor or client account
+        opening the home page goes to its portal instead)."""
         try:
             profile = self._use_case(profile_service.get_profile)
         except DomainError as error:
@@ -184,6 +185,9 @@ class AuthState(rx.State):
         if self.password_change_required and here != routes.ACCOUNT:
             return [rx.toast.warning(_(CHANGE_PASSWORD_FIRST), id="change-password"), rx.redirect(routes.ACCOUNT)]
         if permission not in self.permissions:
+            start = routes.landing(self.permissions)
+            if start != routes.HOME and here in ("", routes.HOME):
+                return rx.redirect(start)       # a portal account opening the home page
             self.denied_permission = permission_label(permission)
             try:
                 self.denied_roles = [role_label(r.value) for r in roles_granting(permission)]
@@ -198,11 +202,11 @@ class AuthState(rx.State):
         if not self.token:
             return
         try:
-            self._use_case(lambda session, actor: actor)
+            actor = self._use_case(lambda session, actor: actor)
         except DomainError:
             self._forget()
             return
-        return rx.redirect(routes.HOME)
+        return rx.redirect(routes.landing(p.value for p in actor.permissions))
 
     @rx.event
     async def login(self, form: dict):
@@ -224,7 +228,13 @@ class AuthState(rx.State):
         self.token = result.token
         target = self.router.url.query_parameters.get("next", "") if self.router and self.router.url else ""
         ok = target.startswith("/") and not target.startswith("//") and target != routes.LOGIN
-        yield rx.redirect(target if ok else routes.HOME)
+        if not ok:
+            try:
+                actor = self._use_case(lambda session, actor: actor)
+            except DomainError:
+                actor = None
+            target = routes.landing(p.value for p in actor.permissions) if actor else routes.HOME
+        yield rx.redirect(target)
 
     @rx.event
     def logout(self):
