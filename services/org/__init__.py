@@ -12,6 +12,7 @@
 - identity.py: who the caller of a door is (`GET /api/v1/me`);
 - profile.py: what a signed-in person sees about themselves;
 - branding.py: an organization's display name, colour and logo;
+- pdf.py: printable documents (fpdf2) in an organization's branding, every string through one font decision;
 - events.py: the typed events of this package.
 
 Invariants: everything belongs to one organization, and another organization's rows are NotFound;

@@ -7,8 +7,8 @@ products and customer orders), scheduling (a plant in a chosen time zone for the
 shopfloor (a machine with a released job), kpi (the hand-computed shift, raw events, rollup rows),
 quality (inspection plans and measurements), trace (a plant with materials and products), shipments
 (receipts, output lots, shipments, the shared recall case), scanning (station tokens, labels),
-fanout (the Redis/PostgreSQL servers of the fan-out tests), mail (a local SMTP handler), e2e (data
-written into the browser tests' app database).
+fanout (the Redis/PostgreSQL servers of the fan-out tests), mail (a local SMTP handler), documents (the
+text drawn in a generated PDF), e2e (data written into the browser tests' app database).
 
 Fixtures live in conftest.py files only; test modules import helpers from here, never from each other.
 """

@@ -1,0 +1,100 @@
+"""Documents as PDF (fpdf2) in an organization's branding, shared by every domain's printable documents
+(invoices, purchase orders, settlement statements, credits).
+
+`branded_document` starts an A4 page with the organization's colour as a band and its display name; `title`,
+`line`, `table` and `label_value` write through `text`, the one place that decides how a string reaches the
+font (today the core Helvetica font, which draws Latin-1: other characters become '?'). A domain never calls
+`pdf.cell` with its own strings, so a font change here reaches every document. `money` writes a Decimal the way
+documents show it (grouped thousands; no decimals when the amount is whole).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from fpdf import FPDF
+from sqlmodel import Session
+
+from services.org.branding import DEFAULT_COLOR, branding_for_org
+
+FONT = "Helvetica"
+Column = tuple[str, float, str]          # header, width in mm (0: the rest of the line), align "L" or "R"
+
+
+def branded_document(session: Session, organization_id: int, *, orientation: str = "P") -> FPDF:
+    """A new PDF with one page: the brand colour as a band across the top and the organization's name."""
+    brand = branding_for_org(session, organization_id)
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_fill_color(*rgb(brand.primary_color))
+    pdf.rect(0, 0, pdf.w, 6, style="F")
+    pdf.set_font(FONT, "B", 14)
+    line(pdf, brand.display_name, height=10)
+    return pdf
+
+
+def title(pdf: FPDF, value: str, *, size: int = 18) -> None:
+    pdf.set_font(FONT, "B", size)
+    line(pdf, value, height=12)
+    pdf.set_font(FONT, "", 10)
+
+
+def line(pdf: FPDF, value: str, *, height: float = 6, bold: bool = False, size: float | None = None) -> None:
+    """One line of text across the page (nothing when `value` is empty)."""
+    if not value:
+        return
+    if bold or size:
+        pdf.set_font(FONT, "B" if bold else "", size or pdf.font_size_pt)
+    pdf.cell(0, height, text(value), new_x="LMARGIN", new_y="NEXT")
+    if bold or size:
+        pdf.set_font(FONT, "", 10)
+
+
+def label_value(pdf: FPDF, label: str, value: str, *, label_width: float = 142, bold: bool = False) -> None:
+    """A right-aligned label and its value, as in a document's totals."""
+    pdf.set_font(FONT, "B" if bold else "", 11)
+    pdf.cell(label_width, 7, text(label), align="R")
+    pdf.cell(0, 7, text(value), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+
+
+def table(pdf: FPDF, columns: Sequence[Column], rows: Sequence[Sequence[str]], *, height: float = 6) -> None:
+    """A header row (bold, underlined) and one row per entry; the last column of zero width ends the line."""
+    pdf.set_font(FONT, "B", 10)
+    for header, width, align in columns:
+        _cell(pdf, width, height + 1, header, align, border="B")
+    pdf.set_font(FONT, "", 10)
+    for row in rows:
+        for (_header, width, align), value in zip(columns, row, strict=True):
+            _cell(pdf, width, height, value, align)
+
+
+def output(pdf: FPDF) -> bytes:
+    return bytes(pdf.output())
+
+
+def money(value: Decimal) -> str:
+    return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def rgb(color: str) -> tuple[int, int, int]:
+    """'#rrggbb' as numbers; the default brand colour for anything else."""
+    text_ = color.lstrip("#")
+    if len(text_) != 6:
+        return rgb(DEFAULT_COLOR)
+    try:
+        return (int(text_[0:2], 16), int(text_[2:4], 16), int(text_[4:6], 16))
+    except ValueError:
+        return rgb(DEFAULT_COLOR)
+
+
+def text(value: str) -> str:
+    """A string as the document font can draw it (Latin-1 for the core font; others become '?')."""
+    return value.encode("latin-1", "replace").decode("latin-1")
+
+
+def _cell(pdf: FPDF, width: float, height: float, value: str, align: str, border: str = "") -> None:
+    last = not width
+    pdf.cell(width, height, text(value), border=border, align=align,
+             new_x="LMARGIN" if last else "RIGHT", new_y="NEXT" if last else "TOP")
