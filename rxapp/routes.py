@@ -56,10 +56,13 @@ TRACE = "/trace"
 LOTS = "/lots"
 SHIPMENTS = "/shipments"
 FINANCE = "/finance"
+FINANCE_PURCHASE_ORDERS = "/finance/purchase-orders"
+FINANCE_INVOICES = "/finance/invoices"
 STUDIO = "/studio"
 STUDIO_PROJECT = "/studio/project"
 STUDIO_MY_TASKS = "/studio/my-tasks"
 STUDIO_PORTAL = "/studio/portal"
+STUDIO_PORTAL_ORDERS = "/studio/portal/orders"
 STUDIO_TASK = "/studio/task"
 MAINTENANCE = "/maintenance"
 MAINTENANCE_TICKETS = "/maintenance/tickets"
@@ -138,12 +141,18 @@ NAV: list[NavItem] = [
             _("One department charges another for an SOP failure."), _("Quality")),
     NavItem(_("Finance"), FINANCE, "landmark", Permission.FINANCE,
             _("Ledger, receivables, tax rules and standard costs."), _("Finance")),
+    NavItem(_("Purchase orders"), FINANCE_PURCHASE_ORDERS, "receipt", Permission.FINANCE,
+            _("Orders to vendors, their taxes, settlements of approved work and payments."), _("Finance")),
+    NavItem(_("Invoices"), FINANCE_INVOICES, "file-text", Permission.FINANCE,
+            _("Customer invoices, credit notes, payments received and AR aging."), _("Finance")),
     NavItem(_("Studio projects"), STUDIO, "clapperboard", Permission.VIEW,
             _("Projects, breakdown, the production grid and review, live."), _("Studio")),
     NavItem(_("My tasks"), STUDIO_MY_TASKS, "list-todo", Permission.STUDIO_WORK,
             _("Your studio tasks: submit versions, see reviews."), _("Studio")),
     NavItem(_("Partner portal"), STUDIO_PORTAL, "handshake", Permission.STUDIO_PORTAL,
             _("The tasks and reviews shared with your company."), _("Studio")),
+    NavItem(_("Our orders"), STUDIO_PORTAL_ORDERS, "receipt", Permission.STUDIO_PORTAL,
+            _("Purchase orders the studio sent your company: read and acknowledge them."), _("Studio")),
     NavItem(_("My tickets"), MAINTENANCE_MY, "wrench", Permission.MAINTAIN,
             _("Your maintenance tickets: accept, start, wait for parts, done."), _("Maintenance")),
     NavItem(_("Maintenance"), MAINTENANCE_HOME, "hard-hat", Permission.VIEW,

@@ -19,7 +19,9 @@ from rxapp.pages.config.custom_fields import custom_fields_page
 from rxapp.pages.config.notifications import notifications_page
 from rxapp.pages.config.type_lists import type_lists_page
 from rxapp.pages.config.workflows import workflows_page
+from rxapp.pages.finance.invoices import invoices_page
 from rxapp.pages.finance.overview import finance_page
+from rxapp.pages.finance.purchase_orders import purchase_orders_page
 from rxapp.pages.home import home_page
 from rxapp.pages.kpi.andon import andon_page
 from rxapp.pages.kpi.dashboard import dashboard_page
@@ -71,7 +73,9 @@ from rxapp.state.config.custom_fields import CustomFieldsState
 from rxapp.state.config.notifications import NotificationsState, remember_app
 from rxapp.state.config.type_lists import TypeListsState
 from rxapp.state.config.workflows import WorkflowsAdminState
+from rxapp.state.finance.invoices import InvoicesState
 from rxapp.state.finance.overview import FinanceState
+from rxapp.state.finance.purchase_orders import PurchaseOrdersState
 from rxapp.state.kpi.andon import AndonState
 from rxapp.state.kpi.dashboard import DashboardState
 from rxapp.state.maintenance.dashboard import MaintenanceDashboardState
@@ -188,6 +192,11 @@ app.add_page(andon_page, route=routes.ANDON, title=_title(_("Andon board")), on_
 _guarded(ncrs_page, routes.NCRS, _("NCRs"), Permission.VIEW, NcrsState.enter)
 _guarded(ncr_detail_page, routes.NCR, _("NCR"), Permission.VIEW, NcrDetailState.enter)
 _guarded(finance_page, routes.FINANCE, _("Finance"), Permission.FINANCE, FinanceState.enter)
+_guarded(purchase_orders_page, routes.FINANCE_PURCHASE_ORDERS, _("Purchase orders"), Permission.FINANCE,
+         PurchaseOrdersState.enter)
+_guarded(purchase_orders_page, routes.STUDIO_PORTAL_ORDERS, _("Our orders"), Permission.STUDIO_PORTAL,
+         PurchaseOrdersState.enter)
+_guarded(invoices_page, routes.FINANCE_INVOICES, _("Invoices"), Permission.FINANCE, InvoicesState.enter)
 _guarded(quality_dashboard_page, routes.QUALITY, _("Quality"), Permission.VIEW_DASHBOARDS, QualityDashboardState.enter)
 _guarded(spc_page, routes.QUALITY_SPC, _("Control charts"), Permission.VIEW, SpcState.enter)
 _guarded(inspect_page, routes.QUALITY_INSPECT, _("Inspect"), Permission.INSPECT, InspectState.enter)

@@ -9,11 +9,14 @@ and standard costing.
 - ledger_reports.py: trial balance, general ledger with running balance, the journal export file;
 - cost_rates.py: machine and labour rates per hour of work centers (money: finance keeps them);
 - invoices.py: customer invoices (from shipments or order lines) and credit notes, priced, VAT once per invoice;
+  shipments and order lines still to bill;
 - invoice_pdf.py: the invoice or credit note as PDF in the organization's branding;
 - payments.py: payments received, allocation to invoices (oldest first by default), AR aging;
 - work_order_cost.py: actual cost of a work order (lots consumed, job time) vs standard, variances; order margin;
-- purchasing.py: vendor purchase orders (rates, VAT, withholding), approval by another person, vendor acknowledgement;
-- settlements.py: settlements of QC2-approved tasks (once each, by constraint), postings, payment;
+- purchasing.py: vendor purchase orders (rates, VAT, withholding), approval by another person, vendor acknowledgement,
+  who may approve or acknowledge, the tasks a new order can pay for;
+- settlements.py: settlements of QC2-approved tasks (once each, by constraint), postings, payment, the list and what
+  a PO has ready to settle;
 - costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order;
 - events.py: finance's typed domain events (tax_rule.created, journal_entry.posted, invoice.issued,
   payment.received, purchase_order.created/approved, settlement.created).

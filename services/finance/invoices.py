@@ -205,6 +205,52 @@ def list_invoices(session: Session, actor: Actor, *, customer_id: int | None = N
     return [get_invoice(session, actor, i) for i in row_ids(ids)]
 
 
+class BillableShipment(BaseModel):
+    id: int
+    number: str
+    customer_id: int
+    customer_name: str
+    shipped_at: datetime | None
+
+
+class BillableLine(BaseModel):
+    order_line_id: int
+    label: str                  # "SO-1/1 P1 Part"
+    ordered: int
+    left: int                   # ordered less what live invoices already bill (credit notes give back)
+
+
+def billable_shipments(session: Session, actor: Actor, *, limit: int = 200) -> list[BillableShipment]:
+    """Shipped shipments of the actor's plants that no live invoice bills yet, newest first."""
+    require(actor, Permission.FINANCE)
+    billed = select(Invoice.shipment_id).where(Invoice.organization_id == actor.organization_id,
+                                               col(Invoice.shipment_id).is_not(None))
+    rows = session.exec(select(Shipment, Customer.name).join(Customer, col(Customer.id) == Shipment.customer_id)
+                        .where(Shipment.organization_id == actor.organization_id,
+                               col(Shipment.plant_id).in_(actor.plant_ids or [-1]),
+                               Shipment.status == ShipmentStatus.SHIPPED, col(Shipment.id).not_in(billed))
+                        .order_by(col(Shipment.id).desc()).limit(limit)).all()
+    return [BillableShipment(id=pk(s), number=s.number, customer_id=s.customer_id, customer_name=name,
+                             shipped_at=s.shipped_at) for s, name in rows]
+
+
+def billable_lines(session: Session, actor: Actor, customer_id: int) -> list[BillableLine]:
+    """The customer's order lines with a quantity still to invoice, oldest order first."""
+    require(actor, Permission.FINANCE)
+    get_scoped(session, actor, Customer, customer_id, "Customer")
+    rows = session.exec(select(OrderLine, CustomerOrder.number, Product.code, Product.name)
+                        .join(CustomerOrder, col(CustomerOrder.id) == OrderLine.order_id)
+                        .join(Product, col(Product.id) == OrderLine.product_id)
+                        .where(CustomerOrder.organization_id == actor.organization_id,
+                               CustomerOrder.customer_id == customer_id)
+                        .order_by(col(CustomerOrder.id), col(OrderLine.line_no))).all()
+    invoiced = _invoiced(session, [pk(line) for line, *_x in rows])
+    out = [BillableLine(order_line_id=pk(line), label=f"{number}/{line.line_no} {code} {name}"[:200],
+                        ordered=line.quantity, left=line.quantity - invoiced.get(pk(line), 0))
+           for line, number, code, name in rows]
+    return [x for x in out if x.left > 0]
+
+
 def price_for(session: Session, organization_id: int, product_id: int, customer_id: int, currency: str,
               on: date) -> PriceListItem | None:
     """The customer's price list item in force on `on`, else the general one; None when neither exists."""

@@ -35,6 +35,7 @@ from services.finance.events import PurchaseOrderApproved, PurchaseOrderCreated
 from services.finance.money import quantum, round_money
 from services.finance.tax_rules import TaxResult
 from services.studio.common import portal_account
+from services.studio.tasks import label as task_label
 
 LIMIT = Decimal(10) ** 13
 
@@ -66,6 +67,13 @@ class PoLineRead(PoLineInput):
     adjusted: Decimal
 
 
+class OrderableTask(BaseModel):
+    id: int
+    label: str                      # "PRJ-000001 EP01 C001 In-between"
+    status: str
+    approved: bool
+
+
 class PoRead(BaseModel):
     id: int
     number: str
@@ -76,6 +84,7 @@ class PoRead(BaseModel):
     currency: str
     order_date: date
     status: PoStatus
+    created_by: int | None = None
     base: Decimal
     adjusted: Decimal
     vat: TaxResult | None
@@ -137,6 +146,22 @@ def approve_po(session: Session, actor: Actor, po_id: int, *, now: datetime) -> 
     return read_po(session, actor, pk(po))
 
 
+def may_approve(actor: Actor, po: PoRead) -> bool:
+    """Whether `actor` may approve `po` now: finance, a draft, and not its writer (what approve_po enforces)."""
+    return Permission.FINANCE in actor.permissions and po.status == PoStatus.DRAFT \
+        and not (po.created_by == actor.user_id and actor.user_id is not None)
+
+
+def may_acknowledge(session: Session, actor: Actor, po: PoRead) -> bool:
+    """Whether `actor` is a portal account of the PO's vendor and the PO waits for its acknowledgement."""
+    if po.status != PoStatus.APPROVED or Permission.STUDIO_PORTAL not in actor.permissions:
+        return False
+    try:
+        return portal_account(session, actor, "vendor").partner_id == po.vendor_partner_id
+    except (Forbidden, NotFound):
+        return False
+
+
 def acknowledge_po(session: Session, actor: Actor, po_id: int, *, now: datetime) -> PoRead:
     """The vendor's portal account accepts an approved order of its own."""
     account = portal_account(session, actor, "vendor")
@@ -175,6 +200,21 @@ def list_pos(session: Session, actor: Actor, *, project_id: int | None = None) -
     return [_read(session, po) for po in session.exec(query.order_by(col(PurchaseOrder.id).desc())).all()]
 
 
+def orderable_tasks(session: Session, actor: Actor, vendor_partner_id: int, project_id: int) -> list[OrderableTask]:
+    """The project's tasks given to the vendor that are on no PO line yet (what a new PO can pay for)."""
+    require(actor, Permission.FINANCE)
+    vendor = get_scoped(session, actor, StudioPartner, vendor_partner_id, "Vendor")
+    ordered = select(PurchaseOrderLine.task_id).where(PurchaseOrderLine.organization_id == actor.organization_id,
+                                                      col(PurchaseOrderLine.task_id).is_not(None))
+    rows = session.exec(select(StudioTask).where(StudioTask.organization_id == actor.organization_id,
+                                                 StudioTask.project_id == project_id,
+                                                 StudioTask.vendor_partner_id == pk(vendor),
+                                                 col(StudioTask.id).not_in(ordered))
+                        .order_by(col(StudioTask.id))).all()
+    return [OrderableTask(id=pk(t), label=task_label(session, pk(t)), status=t.status,
+                          approved=t.approved_at is not None) for t in rows]
+
+
 def adjusted_amount(base: Decimal, difficulty: Decimal, urgency: Decimal, currency: str) -> Decimal:
     return round_money(base * difficulty * urgency, currency)
 
@@ -197,7 +237,8 @@ def _read(session: Session, po: PurchaseOrder) -> PoRead:
     net = po.adjusted + (vat.total if vat else 0) - (wht.total if wht else 0)
     return PoRead(id=po.id, number=po.number, vendor_partner_id=po.vendor_partner_id,
                   vendor_name=vendor.name if vendor else "", project_id=po.project_id, process_type=po.process_type,
-                  currency=po.currency, order_date=po.order_date, status=po.status, base=Decimal(po.base).quantize(q),
+                  currency=po.currency, order_date=po.order_date, status=po.status, created_by=po.created_by,
+                  base=Decimal(po.base).quantize(q),
                   adjusted=Decimal(po.adjusted).quantize(q), vat=vat, withholding=wht, net_payable=Decimal(net).quantize(q),
                   lines=[PoLineRead(id=x.id, description=x.description, quantity=x.quantity, unit_price=x.unit_price,
                                     difficulty_rate=x.difficulty_rate, urgency_rate=x.urgency_rate, task_id=x.task_id,

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from models.base import pk, referenced
+from models.base import pk, referenced, row_ids
 from models.purchasing import PoStatus, PurchaseOrder, PurchaseOrderLine, Settlement, SettlementLine
 from models.studio_work import StudioTask
 from services.core.access import Actor, Permission, require
@@ -41,10 +41,18 @@ class SettleQuantity(BaseModel):
     quantity: int = Field(gt=0, le=1_000_000)
 
 
+class Settleable(BaseModel):
+    """What settling a PO now would take: its QC2-approved, unsettled tasks and their adjusted amount."""
+    tasks: int
+    adjusted: Decimal
+
+
 class SettlementRead(BaseModel):
     id: int
     number: str
     po_id: int
+    po_number: str = ""
+    currency: str = ""
     settled_on: date
     adjusted: Decimal
     vat: Decimal
@@ -115,10 +123,28 @@ def read_settlement(session: Session, actor: Actor, settlement_id: int) -> Settl
     q = quantum(po.currency)
     tasks = session.exec(select(SettlementLine.task_id).where(SettlementLine.settlement_id == s.id,
                                                               col(SettlementLine.task_id).is_not(None))).all()
-    return SettlementRead(id=s.id, number=s.number, po_id=s.po_id, settled_on=s.settled_on,
+    return SettlementRead(id=s.id, number=s.number, po_id=s.po_id, po_number=po.number, currency=po.currency,
+                          settled_on=s.settled_on,
                           adjusted=Decimal(s.adjusted).quantize(q), vat=Decimal(s.vat).quantize(q),
                           withholding=Decimal(s.withholding).quantize(q), net_payable=Decimal(s.net_payable).quantize(q),
                           paid_on=s.paid_on, task_ids=sorted(t for t in tasks if t is not None))
+
+
+def list_settlements(session: Session, actor: Actor, *, po_id: int | None = None,
+                     limit: int = 200) -> list[SettlementRead]:
+    """Settlements of the organization (of one PO when given), newest first."""
+    require(actor, Permission.FINANCE)
+    query = select(Settlement.id).where(Settlement.organization_id == actor.organization_id)
+    if po_id is not None:
+        query = query.where(Settlement.po_id == po_id)
+    ids = session.exec(query.order_by(col(Settlement.id).desc()).limit(limit)).all()
+    return [read_settlement(session, actor, i) for i in row_ids(ids)]
+
+
+def settleable(session: Session, actor: Actor, po_id: int) -> Settleable:
+    require(actor, Permission.FINANCE)
+    rows = _approved_task_lines(session, get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order"))
+    return Settleable(tasks=len(rows), adjusted=sum((amount for _l, _q, amount in rows), Decimal(0)))
 
 
 def _approved_task_lines(session: Session, po: PurchaseOrder) -> list[tuple[PurchaseOrderLine, int, Decimal]]:

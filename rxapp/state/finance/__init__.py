@@ -1,1 +1,2 @@
-"""State of the finance domain (services/finance)."""
+"""State of the finance domain (services/finance): overview.py (/finance), purchase_orders.py (purchase orders and
+settlements, also the vendor's portal view), invoices.py (invoices, credit notes, payments, AR aging)."""

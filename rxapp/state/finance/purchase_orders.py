@@ -1,0 +1,307 @@
+"""Vendor purchase orders and their settlements (/finance/purchase-orders for finance, /studio/portal/orders for a
+vendor's portal account): the list, one order's lines and figures with the rounding rules in words, a new order
+whose lines are the vendor's tasks of a project, and the actions (approve, acknowledge, settle, record a payment)
+shown only where services/finance/purchasing.py says this person may take them. Every figure and every rule comes
+from services/finance; this class keeps strings ready to display."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import reflex as rx
+
+from models.base import utcnow
+from models.finance import TaxKind
+from rxapp.i18n import _
+from rxapp.state.finance.overview import Figure, money
+from rxapp.state.master.common import Option, translated_fields
+from rxapp.state.org.auth import AuthState, as_id
+from services.core.access import Permission
+from services.core.errors import DomainError, Invalid
+from services.finance import purchasing, settlements, tax_rules
+from services.finance.purchasing import PoCreate, PoLineInput, PoRead
+from services.finance.tax_rules import TaxResult
+from services.studio import partners, projects
+
+STATUS = {"draft": _("Draft"), "approved": _("Approved"), "acknowledged": _("Acknowledged by the vendor"),
+          "cancelled": _("Cancelled")}
+ADJUSTED_RULE = _("Adjusted = base × difficulty × urgency, rounded half up to the currency's smallest unit.")
+
+
+@dataclass
+class PoRow:
+    id: int = 0
+    number: str = ""
+    vendor: str = ""
+    process: str = ""
+    status: str = ""
+    status_label: str = ""
+    order_date: str = ""
+    net: str = ""
+
+
+@dataclass
+class PoLineRow:
+    description: str = ""
+    quantity: str = ""
+    unit_price: str = ""
+    rates: str = ""
+    base: str = ""
+    adjusted: str = ""
+
+
+@dataclass
+class TaskChoice:
+    id: str = ""
+    label: str = ""
+    approved: bool = False
+
+
+@dataclass
+class SettlementRow:
+    id: int = 0
+    number: str = ""
+    po_number: str = ""
+    settled_on: str = ""
+    tasks: str = ""
+    adjusted: str = ""
+    vat: str = ""
+    withholding: str = ""
+    net: str = ""
+    paid_on: str = ""
+
+
+def tax_figures(result: TaxResult | None, sign: str) -> list[Figure]:
+    """One figure per tax component, its rate and rounding rule in the label."""
+    if result is None:
+        return []
+    return [Figure(f"{sign} {c.name} ({c.rates}; {c.rounding})", money(c.amount)) for c in result.components]
+
+
+def po_figures(po: PoRead) -> list[Figure]:
+    unit = f" {po.currency}"
+    return ([Figure(_("Base"), money(po.base) + unit), Figure(_("Adjusted"), money(po.adjusted) + unit)]
+            + tax_figures(po.vat, "+") + tax_figures(po.withholding, "−")
+            + [Figure(_("Net payable"), money(po.net_payable) + unit)])
+
+
+def _decimal(form: dict, key: str, default: str, problems: dict[str, str]) -> Decimal:
+    text = str(form.get(key) or default).replace(",", "").strip()
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        problems[key] = _("Enter a number.")
+        return Decimal(0)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise Invalid(fields={"date": "Enter a date (YYYY-MM-DD)."}) from None
+
+
+class PurchaseOrdersState(AuthState):
+    rows: list[PoRow] = []
+    loading: bool = True
+    load_error: str = ""
+    is_finance: bool = False
+    today: str = ""
+    # one order
+    detail_id: int = 0
+    detail_title: str = ""
+    detail_status: str = ""
+    detail_lines: list[PoLineRow] = []
+    detail_figures: list[Figure] = []
+    can_approve: bool = False
+    can_acknowledge: bool = False
+    settle_text: str = ""
+    can_settle: bool = False
+    settlement_rows: list[SettlementRow] = []
+    # the new order form
+    form_open: bool = False
+    form_errors: dict[str, str] = {}
+    vendor_options: list[Option] = []
+    project_options: list[Option] = []
+    vat_options: list[Option] = []
+    wht_options: list[Option] = []
+    form_vendor: str = ""
+    form_project: str = ""
+    task_choices: list[TaskChoice] = []
+    chosen_tasks: list[str] = []
+
+    @rx.event
+    def enter(self):
+        self.loading, self.detail_id, self.form_open = True, 0, False
+        return PurchaseOrdersState.load
+
+    @rx.event
+    def load(self):
+        try:
+            self._use_case(self._fill)
+        except DomainError as error:
+            self.loading, self.load_error, self.rows = False, _(error.message), []
+            return self._refused(error, quiet=True)
+        self.loading, self.load_error = False, ""
+
+    def _fill(self, session, actor) -> None:
+        self.is_finance, self.today = Permission.FINANCE in actor.permissions, utcnow().date().isoformat()
+        self.rows = [PoRow(p.id, p.number, p.vendor_name, p.process_type, p.status.value, STATUS[p.status.value],
+                           p.order_date.isoformat(), f"{money(p.net_payable)} {p.currency}")
+                     for p in purchasing.list_pos(session, actor)]
+        self.settlement_rows = [self._settlement_row(s) for s in settlements.list_settlements(session, actor)] \
+            if self.is_finance else []
+        if self.detail_id:
+            self._show(session, actor, self.detail_id)
+
+    def _show(self, session, actor, po_id: int) -> None:
+        po = purchasing.read_po(session, actor, po_id)
+        self.detail_id, self.detail_title, self.detail_status = po.id, f"{po.number} · {po.vendor_name}", \
+            STATUS[po.status.value]
+        self.detail_lines = [PoLineRow(x.description, str(x.quantity), money(x.unit_price),
+                                       f"× {x.difficulty_rate.normalize():f} × {x.urgency_rate.normalize():f}",
+                                       money(x.base), money(x.adjusted)) for x in po.lines]
+        self.detail_figures = po_figures(po)
+        self.can_approve = purchasing.may_approve(actor, po)
+        self.can_acknowledge = purchasing.may_acknowledge(session, actor, po)
+        self.can_settle, self.settle_text = False, ""
+        if self.is_finance and po.status.value in ("approved", "acknowledged"):
+            ready = settlements.settleable(session, actor, po.id)
+            self.can_settle = ready.tasks > 0
+            self.settle_text = _("{n} tasks approved at QC2 and not settled: {amount}").format(
+                n=ready.tasks, amount=f"{money(ready.adjusted)} {po.currency}")
+
+    @staticmethod
+    def _settlement_row(s: settlements.SettlementRead) -> SettlementRow:
+        unit = f" {s.currency}"
+        return SettlementRow(s.id, s.number, s.po_number, s.settled_on.isoformat(), str(len(s.task_ids)),
+                             money(s.adjusted) + unit, money(s.vat) + unit, money(s.withholding) + unit,
+                             money(s.net_payable) + unit, s.paid_on.isoformat() if s.paid_on else "")
+
+    @rx.event
+    def open_po(self, po_id: int):
+        try:
+            self._use_case(self._show, as_id(po_id))
+        except DomainError as error:
+            return self._refused(error)
+
+    @rx.event
+    def close_po(self):
+        self.detail_id = 0
+
+    def _act(self, fn, message: str):
+        try:
+            self._use_case(lambda s, a: fn(s, a, self.detail_id, now=utcnow()))
+        except DomainError as error:
+            return self._refused(error)
+        return [rx.toast.success(message), PurchaseOrdersState.load]
+
+    @rx.event
+    def approve(self):
+        return self._act(purchasing.approve_po, _("The order is approved."))
+
+    @rx.event
+    def acknowledge(self):
+        return self._act(purchasing.acknowledge_po, _("You acknowledged the order."))
+
+    @rx.event
+    def settle(self):
+        today = utcnow().date()
+        return self._act(lambda s, a, po_id, now: settlements.settle(s, a, po_id, settled_on=today, now=now),
+                         _("The settlement is made and posted."))
+
+    @rx.event
+    def mark_paid(self, form: dict):
+        try:
+            paid_on = _day(str(form.get("paid_on", "")))
+            self._use_case(settlements.mark_paid, as_id(form.get("settlement_id")), paid_on, now=utcnow())
+        except DomainError as error:
+            return self._refused(error)
+        return [rx.toast.success(_("The payment is recorded.")), PurchaseOrdersState.load]
+
+    # ----- a new order -----------------------------------------------------------------------------------------
+
+    @rx.event
+    def open_new(self):
+        try:
+            self._use_case(self._choices)
+        except DomainError as error:
+            return self._refused(error)
+        self.form_open, self.form_errors, self.task_choices, self.chosen_tasks = True, {}, [], []
+        self.form_vendor = self.form_project = ""
+
+    def _choices(self, session, actor) -> None:
+        today = utcnow().date()
+        self.vendor_options = [Option(str(p.id), p.name + (f" ({_('individual')})" if p.is_individual else ""))
+                               for p in partners.list_partners(session, actor)]
+        self.project_options = [Option(str(p.id), f"{p.number} · {p.name}")
+                                for p in projects.list_projects(session, actor)]
+        rules = tax_rules.list_tax_rules(session, actor, on=today)
+        self.vat_options = [Option(r.code, f"{r.code} · {r.name} ({r.currency})") for r in rules if r.kind == TaxKind.VAT]
+        self.wht_options = [Option(r.code, f"{r.code} · {r.name} ({r.currency})") for r in rules
+                            if r.kind == TaxKind.WITHHOLDING]
+
+    @rx.event
+    def set_form_open(self, is_open: bool):
+        self.form_open = bool(is_open)
+
+    @rx.event
+    def choose_vendor(self, value: str):
+        self.form_vendor = str(value)
+        return self._tasks()
+
+    @rx.event
+    def choose_project(self, value: str):
+        self.form_project = str(value)
+        return self._tasks()
+
+    def _tasks(self):
+        self.task_choices, self.chosen_tasks = [], []
+        if not (as_id(self.form_vendor) and as_id(self.form_project)):
+            return None
+        try:
+            tasks = self._use_case(purchasing.orderable_tasks, as_id(self.form_vendor), as_id(self.form_project))
+        except DomainError as error:
+            return self._refused(error)
+        self.task_choices = [TaskChoice(str(t.id), t.label, t.approved) for t in tasks]
+        self.chosen_tasks = [c.id for c in self.task_choices]
+        return None
+
+    @rx.event
+    def toggle_task(self, task_id: str):
+        chosen = set(self.chosen_tasks) ^ {str(task_id)}
+        self.chosen_tasks = [c.id for c in self.task_choices if c.id in chosen]
+
+    @rx.event
+    def create(self, form: dict):
+        problems: dict[str, str] = {}
+        price = _decimal(form, "unit_price", "", problems)
+        difficulty = _decimal(form, "difficulty_rate", "1", problems)
+        urgency = _decimal(form, "urgency_rate", "1", problems)
+        labels = {c.id: c.label for c in self.task_choices}
+        if not self.chosen_tasks:
+            problems["lines"] = _("Choose the tasks this order pays for.")
+        if problems:
+            self.form_errors = problems
+            return None
+        try:
+            data = PoCreate(vendor_partner_id=as_id(self.form_vendor), project_id=as_id(self.form_project) or None,
+                            process_type=str(form.get("process_type", "")), currency=str(form.get("currency", "")),
+                            vat_rule_code=str(form.get("vat_rule_code", "")),
+                            withholding_rule_code=str(form.get("withholding_rule_code", "")),
+                            order_date=_day(str(form.get("order_date") or utcnow().date().isoformat())),
+                            lines=[PoLineInput(description=labels[t][:200], quantity=1, unit_price=price,
+                                               difficulty_rate=difficulty, urgency_rate=urgency, task_id=int(t))
+                                   for t in self.chosen_tasks])
+            po = self._use_case(purchasing.create_po, data, now=utcnow())
+        except DomainError as error:
+            self.form_errors = translated_fields(error)
+            return self._refused(error)
+        except ValueError as error:           # pydantic: a rate or price outside its bounds
+            self.form_errors = {"lines": _("Check the price and the rates: {problem}").format(
+                problem=str(error).splitlines()[-1] if str(error) else "")}
+            return None
+        self.form_open, self.form_errors, self.detail_id = False, {}, po.id
+        return [rx.toast.success(_("{number} is drafted; someone else approves it.").format(number=po.number)),
+                PurchaseOrdersState.load]

@@ -1,0 +1,209 @@
+"""The purchase order, settlement and invoice pages' state: a PO drafted from the vendor's tasks with its figures and
+rounding rules, approval offered only to another finance person, acknowledgement only to the vendor's account,
+settlement of QC2-approved work and its payment; invoices from order lines, issue, credit note, payment allocation
+and AR aging; refusals for people without finance rights and nothing of another organization."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from models.base import utcnow
+from models.catalog import Customer, Product
+from models.finance import Rounding, TaxKind
+from models.orders import CustomerOrder, OrderLine
+from models.studio import StudioPartner
+from models.studio_work import StudioTask
+from rxapp.state.finance.invoices import InvoicesState
+from rxapp.state.finance.purchase_orders import PurchaseOrdersState
+from rxapp.state.org.auth import AuthState
+from services.core.db import transaction
+from services.finance import accounts, periods, tax_rules
+from services.finance.tax_rules import ComponentInput, TaxRuleCreate, TierInput
+from tests.factories.org import make_user
+from tests.factories.studio import make_studio
+from tests.ui.conftest import new_tab, redirects, run, session_token, signed_in, toasts
+
+
+@pytest.fixture
+def books(session, world):
+    """A ledger for this year and the Korean VAT and 3.3 % withholding rules, set up by the admin."""
+    admin, now = world.actor(world.admin_a), utcnow()
+    with transaction(session):
+        periods.open_year(session, admin, now.year, now=now)
+        accounts.apply_chart_template(session, admin, now=now)
+        for rule in (TaxRuleCreate(code="KR-VAT-10", name="VAT", jurisdiction="KR", kind=TaxKind.VAT, currency="KRW",
+                                   effective_from=date(2020, 1, 1), components=[ComponentInput(
+                                       name="VAT", tiers=[TierInput(rate=Decimal("0.1"))], rounding=Rounding.TRUNCATE)]),
+                     TaxRuleCreate(code="KR-WHT-3.3", name="WHT", jurisdiction="KR", kind=TaxKind.WITHHOLDING,
+                                   currency="KRW", effective_from=date(2020, 1, 1), components=[
+                                       ComponentInput(name="Income tax", tiers=[TierInput(rate=Decimal("0.03"))],
+                                                      rounding=Rounding.TRUNCATE, unit=Decimal(10)),
+                                       ComponentInput(name="Local income tax", base="Income tax",
+                                                      tiers=[TierInput(rate=Decimal("0.1"))], rounding=Rounding.TRUNCATE,
+                                                      unit=Decimal(10))])):
+            tax_rules.create_tax_rule(session, admin, rule, now=now)
+    make_user(session, world.org_a, roles=["finance"], plant_ids=[world.plant1], username="fin.writer")
+    make_user(session, world.org_a, roles=["finance"], plant_ids=[world.plant1], username="fin.approver")
+    session.commit()
+    return world
+
+
+async def _portal(engine, username: str) -> PurchaseOrdersState:
+    state = await new_tab(PurchaseOrdersState)
+    auth = await state.get_state(AuthState)
+    auth.token = session_token(engine, username)
+    assert redirects(await run(auth.require("studio_portal"), auth)) == []
+    return state
+
+
+PO_FORM = {"process_type": "In-between", "currency": "KRW", "vat_rule_code": "", "withholding_rule_code": "KR-WHT-3.3",
+           "unit_price": "150000", "difficulty_rate": "1.20", "urgency_rate": "1.50"}
+
+
+async def test_po_from_the_vendors_tasks_approved_acknowledged_settled_and_paid(engine, session, books):
+    studio = make_studio(session, books)
+    session.get(StudioPartner, studio.vendor_id).is_individual = True
+    session.commit()
+    writer = await signed_in(engine, PurchaseOrdersState, "fin.writer")
+    await run(writer.enter(), writer)
+    assert writer.is_finance and writer.rows == []
+    await run(writer.open_new(), writer)
+    assert writer.form_open and {o.value for o in writer.wht_options} == {"KR-WHT-3.3"}
+    await run(writer.choose_vendor(str(studio.vendor_id)), writer)
+    await run(writer.choose_project(str(studio.project_id)), writer)
+    assert [c.id for c in writer.task_choices] == [str(studio.vendor_task_id)] == writer.chosen_tasks
+    events = await run(writer.create(PO_FORM | {"withholding_rule_code": ""}), writer)
+    assert "withholding_rule_code" in writer.form_errors and toasts(events, "error") and writer.rows == []
+    events = await run(writer.create(PO_FORM), writer)
+    assert toasts(events, "success") and not writer.form_open
+    assert [(r.number, r.status, r.net) for r in writer.rows] == [("PO-000001", "draft", "261,090 KRW")]
+    figures = {f.label: f.value for f in writer.detail_figures}
+    # 150,000 x 1.20 x 1.50 = 270,000; income tax 3 % = 8,100 and local tax 10 % of it = 810, each truncated to 10
+    assert figures["Base"] == "150,000 KRW" and figures["Adjusted"] == "270,000 KRW"
+    assert figures["Net payable"] == "261,090 KRW"
+    assert [v for k, v in figures.items() if k.startswith("−")] == ["8,100", "810"]
+    assert all("10" in k for k in figures if k.startswith("−"))              # the rounding unit is in the label
+    assert [(x.quantity, x.rates, x.adjusted) for x in writer.detail_lines] == [("1", "× 1.2 × 1.5", "270,000")]
+    assert not writer.can_approve and not writer.can_acknowledge and not writer.can_settle   # the writer's own draft
+    vendor = await _portal(engine, "vendor.user")
+    await run(vendor.enter(), vendor)
+    assert vendor.rows == [] and not vendor.is_finance                       # drafts are not shared
+
+    approver = await signed_in(engine, PurchaseOrdersState, "fin.approver")
+    await run(approver.enter(), approver)
+    await run(approver.open_po(writer.rows[0].id), approver)
+    assert approver.can_approve and not approver.can_acknowledge
+    assert toasts(await run(approver.approve(), approver), "success")
+    assert approver.rows[0].status == "approved" and not approver.can_approve
+    assert "0 tasks" in approver.settle_text and not approver.can_settle    # nothing passed QC2 yet
+
+    await run(vendor.load(), vendor)
+    await run(vendor.open_po(vendor.rows[0].id), vendor)
+    assert vendor.can_acknowledge and not vendor.can_approve and not vendor.can_settle
+    assert toasts(await run(vendor.acknowledge(), vendor), "success")
+    assert vendor.rows[0].status == "acknowledged" and vendor.settlement_rows == []
+    other_vendor = await _portal(engine, "other.vendor")
+    await run(other_vendor.enter(), other_vendor)
+    assert other_vendor.rows == []
+
+    session.get(StudioTask, studio.vendor_task_id).approved_at = utcnow()
+    session.commit()
+    await run(writer.load(), writer)
+    assert writer.can_settle and writer.settle_text.startswith("1 tasks") and "270,000 KRW" in writer.settle_text
+    assert toasts(await run(writer.settle(), writer), "success")
+    assert not writer.can_settle
+    row = writer.settlement_rows[0]
+    assert (row.po_number, row.tasks, row.withholding, row.net, row.paid_on) == (
+        "PO-000001", "1", "8,910 KRW", "261,090 KRW", "")
+    paid_on = utcnow().date()
+    events = await run(writer.mark_paid({"settlement_id": str(row.id), "paid_on": "yesterday"}), writer)
+    assert toasts(events, "error") and writer.settlement_rows[0].paid_on == ""
+    events = await run(writer.mark_paid({"settlement_id": str(row.id), "paid_on": paid_on.isoformat()}), writer)
+    assert toasts(events, "success") and writer.settlement_rows[0].paid_on == paid_on.isoformat()
+
+
+async def test_po_page_refuses_people_without_finance_rights_and_other_organizations(engine, session, books):
+    make_studio(session, books)
+    make_user(session, books.org_a, roles=["planner"], plant_ids=[books.plant1], username="plan.po")
+    session.commit()
+    planner = await signed_in(engine, PurchaseOrdersState, "plan.po")
+    await run(planner.enter(), planner)
+    assert planner.load_error != "" and planner.rows == []
+    assert toasts(await run(planner.open_new(), planner), "error") and not planner.form_open
+    writer = await signed_in(engine, PurchaseOrdersState, "fin.writer")
+    await run(writer.open_new(), writer)
+    await run(writer.choose_vendor(str(books.admin_b)), writer)             # an id of nothing of ours
+    assert writer.task_choices == []
+    other = await signed_in(engine, PurchaseOrdersState, "admin.b")
+    await run(other.enter(), other)
+    assert other.load_error == "" and other.rows == [] and other.settlement_rows == []
+
+
+async def test_invoice_from_order_lines_issued_credited_paid_and_aged(engine, session, books):
+    today = utcnow().date()
+    fin = books.actor(books.admin_a)
+    with transaction(session):
+        tax_rules.create_tax_rule(session, fin, TaxRuleCreate(
+            code="DE-VAT-19", name="VAT", jurisdiction="DE", kind=TaxKind.VAT, currency="EUR",
+            effective_from=date(2007, 1, 1), components=[ComponentInput(name="VAT", tiers=[TierInput(rate=Decimal("0.19"))])]),
+            now=utcnow())
+        customer = Customer(organization_id=books.org_a, code="C1", name="Customer One")
+        product = Product(organization_id=books.org_a, code="P1", name="Part")
+        session.add_all([customer, product])
+        session.flush()
+        order = CustomerOrder(organization_id=books.org_a, plant_id=books.plant1, number="SO-1", customer_id=customer.id)
+        session.add(order)
+        session.flush()
+        line = OrderLine(organization_id=books.org_a, order_id=order.id, line_no=1, product_id=product.id, quantity=10,
+                         promised_date=today, unit_price=Decimal("12.50"))
+        session.add(line)
+    state = await signed_in(engine, InvoicesState, "fin.writer")
+    await run(state.enter(), state)
+    assert state.load_error == "" and state.rows == [] and "DE-VAT-19" in {o.value for o in state.vat_options}
+    await run(state.choose_bill_customer(str(customer.id)), state)
+    assert [(b.label, b.left) for b in state.billable] == [("SO-1/1 P1 Part", "10")]
+    form = {"currency": "EUR", "vat_rule_code": "DE-VAT-19", "issue_date": (today - timedelta(days=40)).isoformat(),
+            "payment_days": "30"}
+    events = await run(state.invoice_lines(form | {f"qty_{line.id}": "11"}), state)
+    assert toasts(events, "error") and "lines.0" in state.form_errors               # more than ordered
+    assert toasts(await run(state.invoice_lines(form | {f"qty_{line.id}": "8"}), state), "success")
+    assert {f.label.split(" ")[0]: f.value for f in state.detail_figures} == {
+        "Net": "100 EUR", "VAT": "19 EUR", "Total": "119 EUR"}
+    assert state.detail_status == "draft" and [r.status for r in state.rows] == ["Draft"]
+    assert toasts(await run(state.issue(), state), "success") and state.detail_status == "issued"
+    await run(state.choose_bill_customer(str(customer.id)), state)
+    assert [b.left for b in state.billable] == ["2"]
+
+    events = await run(state.credit({f"credit_{line.id}": "2", "reason": ""}), state)
+    assert toasts(events, "error") and "reason" in state.form_errors
+    assert toasts(await run(state.credit({f"credit_{line.id}": "2", "reason": "Two damaged",
+                                          "issue_date": today.isoformat()}), state), "success")
+    assert state.detail_kind == "credit_note" and state.detail_status == "draft"
+    assert {f.label.split(" ")[0]: f.value for f in state.detail_figures}["Total"] == "29.75 EUR"   # 25 + 4.75
+    await run(state.issue(), state)
+
+    await run(state.set_currency("EUR"), state)
+    await run(state.choose_pay_customer(str(customer.id)), state)
+    invoice_id = next(r.id for r in state.rows if r.number == "INV-000001")
+    assert [o.value for o in state.open_options] == [str(invoice_id)] and "89.25" in state.open_options[0].label
+    events = await run(state.record_payment({"amount": "100", "invoice_id": str(invoice_id)}), state)
+    assert toasts(events, "error") and "allocations.0" in state.form_errors       # owes only 89.25
+    events = await run(state.record_payment({"amount": "50", "reference": "bank 1"}), state)   # oldest first
+    assert toasts(events, "success") == ["PAY-000001: 50 allocated, 0 left on account."]
+    aging = {f.label: f.value for f in state.aging_totals}
+    assert aging["1-30 days late"] == "39.25" and aging["Not yet due"] == "0"
+    assert [(a.customer, a.total) for a in state.aging] == [("Customer One", "39.25")]
+
+
+async def test_invoice_page_refuses_people_without_finance_rights(engine, session, books):
+    make_user(session, books.org_a, roles=["planner"], plant_ids=[books.plant1], username="plan.inv")
+    session.commit()
+    planner = await signed_in(engine, InvoicesState, "plan.inv")
+    await run(planner.enter(), planner)
+    assert planner.load_error != "" and planner.rows == []
+    assert toasts(await run(planner.record_payment({"amount": "5"}), planner), "error")
+    other = await signed_in(engine, InvoicesState, "admin.b")
+    await run(other.enter(), other)
+    assert other.load_error == "" and other.rows == [] and other.aging == []
