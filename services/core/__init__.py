@@ -13,6 +13,8 @@
 - numbering.py: per-organization human numbers (SO-000001), locked for the transaction;
 - calendar_math.py: working time from shift calendars, pure functions;
 - exports.py: CSV and Excel of exactly what a list shows;
+- pdf.py: PDF documents whose text is set in Helvetica, or in an embedded Noto Sans CJK font when
+  Latin-1 cannot hold it (Japanese and Korean names print as themselves);
 - svg.py: SVG documents accepted only when they cannot run code;
 - backup.py: database backups and restore (SQLite and PostgreSQL);
 - migrations.py: Alembic migrations for SQLite and PostgreSQL;

@@ -3,7 +3,7 @@
 Invariants: a slot exists before anyone fills it; linking (or re-linking) a slot to a user of the
 organization or to a partner changes only the slot, so tasks assigned to the slot keep their id,
 history and timesheets; every link is in the activity feed with before/after. Credits come from
-the slots (by department, then position), in both name languages, as CSV or PDF.
+the slots (by department, then position), in both name languages, as CSV or PDF (any script).
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import io
 from datetime import datetime
 from typing import Any
 
-from fpdf import FPDF
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
@@ -21,6 +20,7 @@ from models.studio import StudioMember, StudioPartner
 from models.user import User
 from services.core.access import Actor
 from services.core.errors import NotFound
+from services.core.pdf import Document
 from services.core.scoping import get_scoped
 from services.studio.common import (
     announce,
@@ -161,26 +161,26 @@ def credits_csv(session: Session, actor: Actor, project_id: int) -> bytes:
 
 
 def credits_pdf(session: Session, actor: Actor, project_id: int) -> bytes:
-    """A printable credits list; names outside Latin-1 are printed in their first-language form only
-    (no CJK font ships with Takt), the CSV carries both languages in full."""
+    """A printable credits list in both name languages; Japanese, Korean and other non-Latin names print
+    in the embedded CJK font (services.core.pdf)."""
     project = get_project(session, actor, project_id)
-    pdf = FPDF(unit="mm", format="A4")
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _latin(f"{project.name} - credits"), new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf = Document()
+    pdf.style("B", 16)
+    pdf.text_cell(0, 10, f"{project.name} - credits", new_x="LMARGIN", new_y="NEXT", align="C")
+    if project.name2:
+        pdf.style("", 12)
+        pdf.text_cell(0, 8, project.name2, new_x="LMARGIN", new_y="NEXT", align="C")
     department = None
     for c in credits(session, actor, project_id):
         if c.department != department:
             department = c.department
             pdf.ln(3)
-            pdf.set_font("Helvetica", "B", 12)
-            pdf.cell(0, 7, _latin(department or "-"), new_x="LMARGIN", new_y="NEXT", align="C")
-        pdf.set_font("Helvetica", "", 10)
-        pdf.cell(90, 6, _latin(c.role), align="R")
-        pdf.cell(10, 6, "")
-        pdf.cell(0, 6, _latin(c.name), new_x="LMARGIN", new_y="NEXT")
+            pdf.style("B", 12)
+            pdf.text_cell(0, 7, department or "-", new_x="LMARGIN", new_y="NEXT", align="C")
+        pdf.style("", 10)
+        for role, name in ((c.role, c.name), (c.role2, c.name2)):
+            if role or name:
+                pdf.text_cell(90, 6, role, align="R")
+                pdf.cell(10, 6, "")
+                pdf.text_cell(0, 6, name, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
-
-
-def _latin(value: str) -> str:
-    return value.encode("latin-1", "replace").decode("latin-1")

@@ -14,6 +14,7 @@ from services.studio import breakdown, dashboard, grid, members, projects, revie
 from services.studio.reviews import Decision
 from tests.conftest import T0
 from tests.factories.studio import actor, make_studio, png
+from tests.unit.test_pdf import page_text
 
 
 @pytest.fixture
@@ -91,3 +92,17 @@ def test_credits_list_both_languages(session, studio, world):
     assert all(c.role != "Unfilled" for c in lines) and slot.id
     assert "佐藤愛子" in members.credits_csv(session, admin, studio.project_id).decode("utf-8-sig")
     assert members.credits_pdf(session, admin, studio.project_id).startswith(b"%PDF")
+
+
+def test_credits_pdf_prints_japanese_and_korean_names(session, studio, world):
+    admin = world.actor(world.admin_a)
+    with transaction(session):
+        members.create_member(session, admin, studio.project_id, members.MemberCreate(
+            role_title="Director", role_title2="監督", department="Direction", person_name="Aiko Sato",
+            person_name2="佐藤愛子"), now=T0)
+        members.create_member(session, admin, studio.project_id, members.MemberCreate(
+            role_title="Animator", department="CG", person_name="김민수"), now=T0)
+    text = page_text(members.credits_pdf(session, admin, studio.project_id))
+    for shown in ("Director", "Aiko Sato", "監督", "佐藤愛子", "Animator", "김민수"):
+        assert shown in text
+    assert "?" not in text
