@@ -7,14 +7,16 @@ Korean name prints as itself and lands in the PDF's text layer. The font is load
 text (about a second for the 16 MB file), so Latin-only documents do not pay for it. The CJK font has
 one weight: bold text outside Latin-1 prints regular. A character neither font has prints as "?".
 
-Use `doc.style(style, size)` where fpdf2 code calls `set_font`, and `doc.text_cell(...)` where it
-calls `cell` with text that may come from people (names, titles, addresses).
+Set style and size with `set_font("Helvetica", style, size)` as usual; print text that may come from
+people (names, titles, addresses) with `text_cell(...)`, or `cell(..., doc.use_font_for(text))`.
+services/org/pdf.py (branded documents) builds on it.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.enums import TextEmphasis
 from fpdf.fonts import TTFFont
 from noto_cjk_sans_jp_regular import FONT_PATH
 
@@ -31,20 +33,24 @@ def is_latin1(text: str) -> bool:
 
 
 class Document(FPDF):
-    """An A4 document with one page added; `text_cell` picks the font each text needs."""
+    """An A4 document with one page added; `text_cell` and `use_font_for` pick the font each text needs.
+
+    `set_font` with Helvetica (or no family) sets the style and size of the text that follows, whichever
+    font `use_font_for` then picks."""
 
     def __init__(self, orientation: str = "P") -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.set_auto_page_break(auto=True, margin=15)
-        self._style, self._size = "", 10.0
+        self._text_style: str | TextEmphasis = ""
+        self._text_size: float = 10
         self._cjk_chars: frozenset[int] | None = None
         self.add_page()
-        self.style()
+        self.set_font(LATIN, "", 10)
 
-    def style(self, style: str = "", size: float = 10) -> None:
-        """The style ("", "B", "I", "BI") and size of the text that follows."""
-        self._style, self._size = style, size
-        self.set_font(LATIN, style, size)
+    def set_font(self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0) -> None:
+        if family is None or family.lower() == LATIN.lower():
+            family, self._text_style, self._text_size = LATIN, style, size or self._text_size
+        super().set_font(family, style, size)
 
     def text_cell(self, w: float, h: float, text: str, **kwargs: Any) -> None:
         """`cell` in Helvetica for Latin-1 text, else in the embedded CJK font."""
@@ -53,10 +59,10 @@ class Document(FPDF):
     def use_font_for(self, text: str) -> str:
         """Switch to the font that can print `text`; the text to print (unprintable characters as "?")."""
         if is_latin1(text):
-            self.set_font(LATIN, self._style, self._size)
+            super().set_font(LATIN, self._text_style, self._text_size)
             return text
         chars = self._load_cjk()
-        self.set_font(CJK, "", self._size)
+        super().set_font(CJK, "", self._text_size)
         return "".join(c if ord(c) in chars or c.isspace() else "?" for c in text)
 
     def _load_cjk(self) -> frozenset[int]:

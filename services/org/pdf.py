@@ -2,8 +2,9 @@
 (invoices, purchase orders, settlement statements, credits).
 
 `branded_document` starts an A4 page with the organization's colour as a band and its display name; `title`,
-`line`, `table` and `label_value` write through `text`, the one place that decides how a string reaches the
-font (today the core Helvetica font, which draws Latin-1: other characters become '?'). A domain never calls
+`line`, `table` (`table_row`) and `label_value` write through `shown`, the one place that decides how a string reaches the
+font: Helvetica for Latin-1, else the embedded Noto Sans CJK font of services/core/pdf.Document (Japanese and
+Korean names print as themselves; `text` is the Latin-1-only form for plain FPDF objects). A domain never calls
 `pdf.cell` with its own strings, so a font change here reaches every document. `money` writes a Decimal the way
 documents show it (grouped thousands; no decimals when the amount is whole).
 """
@@ -15,18 +16,17 @@ from decimal import Decimal
 from fpdf import FPDF
 from sqlmodel import Session
 
+from services.core.pdf import Document
 from services.org.branding import DEFAULT_COLOR, branding_for_org
 
 FONT = "Helvetica"
 Column = tuple[str, float, str]          # header, width in mm (0: the rest of the line), align "L" or "R"
 
 
-def branded_document(session: Session, organization_id: int, *, orientation: str = "P") -> FPDF:
+def branded_document(session: Session, organization_id: int, *, orientation: str = "P") -> Document:
     """A new PDF with one page: the brand colour as a band across the top and the organization's name."""
     brand = branding_for_org(session, organization_id)
-    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
+    pdf = Document(orientation)
     pdf.set_fill_color(*rgb(brand.primary_color))
     pdf.rect(0, 0, pdf.w, 6, style="F")
     pdf.set_font(FONT, "B", 14)
@@ -46,7 +46,7 @@ def line(pdf: FPDF, value: str, *, height: float = 6, bold: bool = False, size: 
         return
     if bold or size:
         pdf.set_font(FONT, "B" if bold else "", size or pdf.font_size_pt)
-    pdf.cell(0, height, text(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, height, shown(pdf, value), new_x="LMARGIN", new_y="NEXT")
     if bold or size:
         pdf.set_font(FONT, "", 10)
 
@@ -54,8 +54,8 @@ def line(pdf: FPDF, value: str, *, height: float = 6, bold: bool = False, size: 
 def label_value(pdf: FPDF, label: str, value: str, *, label_width: float = 142, bold: bool = False) -> None:
     """A right-aligned label and its value, as in a document's totals."""
     pdf.set_font(FONT, "B" if bold else "", 11)
-    pdf.cell(label_width, 7, text(label), align="R")
-    pdf.cell(0, 7, text(value), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(label_width, 7, shown(pdf, label), align="R")
+    pdf.cell(0, 7, shown(pdf, value), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)
 
 
@@ -66,8 +66,13 @@ def table(pdf: FPDF, columns: Sequence[Column], rows: Sequence[Sequence[str]], *
         _cell(pdf, width, height + 1, header, align, border="B")
     pdf.set_font(FONT, "", 10)
     for row in rows:
-        for (_header, width, align), value in zip(columns, row, strict=True):
-            _cell(pdf, width, height, value, align)
+        table_row(pdf, columns, row, height=height)
+
+
+def table_row(pdf: FPDF, columns: Sequence[Column], row: Sequence[str], *, height: float = 6) -> None:
+    """One row of `columns` without a header, in the current style."""
+    for (_header, width, align), value in zip(columns, row, strict=True):
+        _cell(pdf, width, height, value, align)
 
 
 def output(pdf: FPDF) -> bytes:
@@ -94,7 +99,12 @@ def text(value: str) -> str:
     return value.encode("latin-1", "replace").decode("latin-1")
 
 
+def shown(pdf: FPDF, value: str) -> str:
+    """`value` as `pdf` will draw it: in the font that has its characters (a Document), else as `text`."""
+    return pdf.use_font_for(value) if isinstance(pdf, Document) else text(value)
+
+
 def _cell(pdf: FPDF, width: float, height: float, value: str, align: str, border: str = "") -> None:
     last = not width
-    pdf.cell(width, height, text(value), border=border, align=align,
+    pdf.cell(width, height, shown(pdf, value), border=border, align=align,
              new_x="LMARGIN" if last else "RIGHT", new_y="NEXT" if last else "TOP")

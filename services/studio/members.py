@@ -20,8 +20,8 @@ from models.studio import StudioMember, StudioPartner
 from models.user import User
 from services.core.access import Actor
 from services.core.errors import NotFound
-from services.core.pdf import Document
 from services.core.scoping import get_scoped
+from services.org import pdf as doc
 from services.studio.common import (
     announce,
     apply,
@@ -160,27 +160,23 @@ def credits_csv(session: Session, actor: Actor, project_id: int) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+CREDIT_COLUMNS: list[doc.Column] = [("Role", 90, "R"), ("", 10, "L"), ("Name", 0, "L")]
+
+
 def credits_pdf(session: Session, actor: Actor, project_id: int) -> bytes:
-    """A printable credits list in both name languages; Japanese, Korean and other non-Latin names print
-    in the embedded CJK font (services.core.pdf)."""
+    """A printable credits list in the organization's branding, in both name languages; Japanese, Korean and
+    other non-Latin names print in the embedded CJK font (services/org/pdf.py)."""
     project = get_project(session, actor, project_id)
-    pdf = Document()
-    pdf.style("B", 16)
-    pdf.text_cell(0, 10, f"{project.name} - credits", new_x="LMARGIN", new_y="NEXT", align="C")
-    if project.name2:
-        pdf.style("", 12)
-        pdf.text_cell(0, 8, project.name2, new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf = doc.branded_document(session, actor.organization_id)
+    doc.title(pdf, f"{project.name} - credits")
+    doc.line(pdf, project.name2, size=12)
     department = None
     for c in credits(session, actor, project_id):
         if c.department != department:
             department = c.department
             pdf.ln(3)
-            pdf.style("B", 12)
-            pdf.text_cell(0, 7, department or "-", new_x="LMARGIN", new_y="NEXT", align="C")
-        pdf.style("", 10)
+            doc.line(pdf, department or "-", height=7, bold=True, size=12)
         for role, name in ((c.role, c.name), (c.role2, c.name2)):
             if role or name:
-                pdf.text_cell(90, 6, role, align="R")
-                pdf.cell(10, 6, "")
-                pdf.text_cell(0, 6, name, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+                doc.table_row(pdf, CREDIT_COLUMNS, (role, "", name))
+    return doc.output(pdf)

@@ -5,38 +5,49 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 
 from services.core.pdf import CJK, Document
+from services.org import pdf as doc
 
 
 def page_text(data: bytes) -> str:
-    doc = pdfium.PdfDocument(data)
+    document = pdfium.PdfDocument(data)
     try:
-        return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+        return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     finally:
-        doc.close()
+        document.close()
 
 
 def test_japanese_and_korean_text_is_in_the_text_layer():
-    doc = Document()
-    doc.style("B", 12)
-    doc.text_cell(0, 8, "Müller & Søn", new_x="LMARGIN", new_y="NEXT")
-    doc.text_cell(0, 8, "山田 太郎", new_x="LMARGIN", new_y="NEXT")
-    doc.text_cell(0, 8, "김민수", new_x="LMARGIN", new_y="NEXT")
-    data = bytes(doc.output())
+    pdf = Document()
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.text_cell(0, 8, "Müller & Søn", new_x="LMARGIN", new_y="NEXT")
+    pdf.text_cell(0, 8, "山田 太郎", new_x="LMARGIN", new_y="NEXT")
+    pdf.text_cell(0, 8, "김민수", new_x="LMARGIN", new_y="NEXT")
+    data = bytes(pdf.output())
     text = page_text(data)
     assert "Müller & Søn" in text and "山田 太郎" in text and "김민수" in text
     assert b"NotoSansCJK" in data                  # embedded, not a viewer's substitute
 
 
 def test_latin_documents_do_not_embed_the_cjk_font():
-    doc = Document()
-    doc.text_cell(0, 8, "Credits - Director: Aiko Sato")
-    data = bytes(doc.output())
-    assert CJK.lower() not in doc.fonts and b"NotoSansCJK" not in data
+    pdf = Document()
+    pdf.text_cell(0, 8, "Credits - Director: Aiko Sato")
+    data = bytes(pdf.output())
+    assert CJK.lower() not in pdf.fonts and b"NotoSansCJK" not in data
     assert "Aiko Sato" in page_text(data)
 
 
 def test_characters_no_font_has_print_as_question_marks():
-    doc = Document()
-    assert doc.use_font_for("佐藤 \U0001fae0") == "佐藤 ?"
-    assert doc.font_family == CJK.lower()
-    assert doc.use_font_for("plain") == "plain" and doc.font_family == "helvetica"
+    pdf = Document()
+    assert pdf.use_font_for("佐藤 \U0001fae0") == "佐藤 ?"
+    assert pdf.font_family == CJK.lower()
+    assert pdf.use_font_for("plain") == "plain" and pdf.font_family == "helvetica"
+
+
+def test_branded_documents_print_japanese_and_korean_through_the_shared_helper(session, world):
+    pdf = doc.branded_document(session, world.org_a)
+    doc.title(pdf, "請求書 / 청구서")
+    doc.table(pdf, [("Item", 80, "L"), ("Customer", 0, "L")], [("Cut 001", "株式会社カゼ")])
+    doc.label_value(pdf, "合計", "270,000")
+    text = page_text(doc.output(pdf))
+    for shown in ("Org A", "請求書 / 청구서", "Cut 001", "株式会社カゼ", "合計", "270,000"):
+        assert shown in text
