@@ -26,7 +26,7 @@ def state_stripe(state: rx.Var) -> rx.Var:
     return rx.match(state, *[(key, rx.color(color, 9)) for key, color in STATE_COLORS.items()], rx.color("gray", 9))
 
 
-def big_button(label: str, icon: str, *, color: str = "", variant: str = "solid", **props) -> rx.Component:
+def big_button(label: str | rx.Var, icon: str, *, color: str = "", variant: str = "solid", **props) -> rx.Component:
     """A full-width >= 56 px button; `color` a Radix colour, "" for the organization's accent."""
     if color:
         props["color_scheme"] = color
@@ -36,7 +36,7 @@ def big_button(label: str, icon: str, *, color: str = "", variant: str = "solid"
     )
 
 
-def action_button(label: str, icon: str, action: str, machine_id: rx.Var, *, color: str = "",
+def action_button(label: str | rx.Var, icon: str, action: str, machine_id: rx.Var, *, color: str = "",
                   variant: str = "solid", operation_id: rx.Var | int | None = None, reason_input: str = "",
                   **props) -> rx.Component:
     """A tap that becomes one operator action in the browser's outbox (assets/operator_outbox.js)."""

@@ -74,12 +74,16 @@ def test_operator_works_a_job_from_a_phone(new_page, app_database_url):
     expect(page.get_by_test_id("machine-since")).to_contain_text("Waiting for material")
     job.get_by_role("button", name="Resume").click()
     expect(job.get_by_test_id("status-running")).to_be_visible()
-    job.get_by_role("button", name="Complete").click()
+    pause, complete = job.get_by_role("button", name="Pause"), job.get_by_test_id("complete-job")
+    gap = complete.bounding_box()["y"] - (pause.bounding_box()["y"] + pause.bounding_box()["height"])
+    assert gap >= 200, gap                     # Complete sits apart from Pause, below the counts and a rule
+    complete.click()
     confirm = page.get_by_role("alertdialog")
-    expect(confirm.get_by_test_id("complete-question")).to_have_text(re.compile(r"^Complete job WO-\S+ \S+ with "
-                                                                              r"10 good / 1 scrap\?$"))
+    expect(confirm.get_by_test_id("complete-title")).to_have_text("10 short: complete anyway?")
+    expect(confirm.get_by_test_id("complete-question")).to_have_text(re.compile(
+        r"^Only 10 of 20 good \(1 scrap\)\. Complete job WO-\S+ \S+ with 10 still missing\?$"))
     shot(page, "operator-complete-confirm-phone")
-    confirm.get_by_role("button", name="Complete").click()
+    confirm.get_by_role("button", name="Complete short (10/20)").click()
     expect(page.get_by_text("No job running. Start one from the queue.")).to_be_visible()
     expect(page.get_by_test_id("machine-state-idle")).to_be_visible()
     expect(page.get_by_test_id("outbox-badge")).to_be_hidden()

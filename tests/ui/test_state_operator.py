@@ -11,6 +11,7 @@ import pytest
 from models.base import utcnow
 from models.resources import Machine
 from rxapp import routes
+from rxapp.pages.shopfloor.operator_machine import operator_machine_page
 from rxapp.state.shopfloor.operator import OperatorMachineState, OperatorState
 from services.shopfloor import operator as shopfloor
 from tests.factories.db import committed
@@ -105,7 +106,23 @@ async def test_the_machine_screen_shows_reasons_current_job_progress_and_queue(e
     assert (state.machine.state, state.machine.state_label) == ("running", "Running")
     assert (state.current.can_pause, state.current.can_complete, state.current.can_resume) == (True, True, False)
     assert [j.can_start for j in state.queue] == [False]                # one running job per machine
-    assert state.complete_question == f"Complete job {state.current.work_order} Cut with 10 good / 1 scrap?"
+    assert (state.short_by, state.complete_title, state.complete_label) == (
+        90, "90 short: complete anyway?", "Complete short (10/100)")
+    assert state.complete_question == (f"Only 10 of 100 good (1 scrap). Complete job {state.current.work_order} "
+                                       "Cut with 90 still missing?")
+
+    act(session, world, shopfloor.report_counts, mine.machine_id, good=95, scrap=0)
+    await run(state.refresh(), state)
+    assert (state.short_by, state.complete_title, state.complete_label) == (0, "Complete this job?", "Complete")
+    assert state.complete_question == f"Complete job {state.current.work_order} Cut with 105 good / 1 scrap?"
+
+
+def test_complete_sits_apart_from_pause_below_the_counts():
+    """Pause and Complete are not neighbours: Report counts and a rule lie between them."""
+    page = str(operator_machine_page())
+    pause, report, rule, complete = (page.index(marker) for marker in (
+        '"pause_job"', '"report_counts"', "RadixThemesSeparator", '"complete-job"'))
+    assert pause < report < rule < complete
 
 
 async def test_downtime_shows_on_the_machine_screen(engine, session, world, floors):

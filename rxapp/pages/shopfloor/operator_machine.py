@@ -1,6 +1,7 @@
 """/operator/machine?id=<machine>: one machine on a phone. Its state, the current job with a big
-progress bar against plan, Pause (with reason) / Resume / Complete (confirmed in a dialog that names the
-job and its counts), good and scrap steppers with a scrap reason and Report, downtime start (with reason) and
+progress bar against plan, Pause (with reason) / Resume at the top, good and scrap steppers with a scrap
+reason and Report, then, apart from Pause below a rule, Complete (confirmed in a dialog that names the job
+and its counts and, for a job short of its quantity, the shortfall), downtime start (with reason) and
 end, and the queue with Start. Which buttons show comes from the queue's read model (the actions allowed now).
 
 Every action button is a tap for assets/operator_outbox.js (kept on the phone, sent, retried);
@@ -85,7 +86,6 @@ def _current_job() -> rx.Component:
                 rx.cond(job.can_resume, action_button(_("Resume"), "play", "resume_job", MACHINE, color="green",
                                                       operation_id=job.operation_id)),
             ),
-            rx.cond(job.can_complete, _complete(job)),
             rx.heading(_("Report counts"), size="5", as_="h2", margin_top="8px"),
             stepper("operator-good", _("Good"), plus=(1, 10)),
             stepper("operator-scrap", _("Scrap")),
@@ -93,6 +93,7 @@ def _current_job() -> rx.Component:
             action_button(_("Report"), "send", "report_counts", MACHINE, operation_id=job.operation_id,
                           reason_input="scrap-reason", data_good_input="operator-good",
                           data_scrap_input="operator-scrap"),
+            rx.cond(job.can_complete, _complete(job)),
             direction="column", spacing="3", width="100%",
         ),
         size="3", width="100%", data_testid="current-job",
@@ -101,21 +102,22 @@ def _current_job() -> rx.Component:
 
 def _complete(job: JobCard) -> rx.Component:
     """Complete, after the operator confirms the job and its counts (the confirming tap is the outbox action)."""
-    return rx.alert_dialog.root(
+    return rx.box(rx.separator(size="4", margin_y="16px"), rx.alert_dialog.root(
         rx.alert_dialog.trigger(big_button(_("Complete"), "circle-check", color="teal", variant="outline",
                                            data_testid="complete-job")),
         rx.alert_dialog.content(
-            rx.alert_dialog.title(_("Complete this job?")),
+            rx.alert_dialog.title(S.complete_title, data_testid="complete-title"),
             rx.alert_dialog.description(S.complete_question, size="4", data_testid="complete-question"),
             rx.flex(
                 rx.alert_dialog.cancel(big_button(_("Not yet"), "x", color="gray", variant="soft")),
-                rx.alert_dialog.action(action_button(_("Complete"), "circle-check", "complete_job", MACHINE,
-                                                     color="teal", operation_id=job.operation_id)),
+                rx.alert_dialog.action(action_button(S.complete_label, "circle-check", "complete_job", MACHINE,
+                                                     color="teal", operation_id=job.operation_id,
+                                                     data_testid="complete-confirm")),
                 direction="column", spacing="3", margin_top="16px",
             ),
             max_width="480px",
         ),
-    )
+    ), width="100%", margin_top="24px")
 
 
 def _downtime() -> rx.Component:

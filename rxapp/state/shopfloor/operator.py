@@ -154,11 +154,34 @@ class OperatorMachineState(AuthState):
         return _("Plan by now: {expected} ({n} ahead)").format(expected=self.current.expected, n=self.current.ahead_by)
 
     @rx.var
+    def short_by(self) -> int:
+        """Good parts still missing to the job's quantity (0 when it is made)."""
+        return max(self.current.quantity - self.current.good, 0) if self.has_current else 0
+
+    @rx.var
+    def complete_title(self) -> str:
+        if self.short_by:
+            return _("{short} short: complete anyway?").format(short=self.short_by)
+        return _("Complete this job?")
+
+    @rx.var
     def complete_question(self) -> str:
-        """What the Complete button asks before the job is completed."""
+        """What the Complete button asks before the job is completed; a job short of its quantity says so."""
         job = self.current
+        if self.short_by:
+            return _("Only {good} of {quantity} good ({scrap} scrap). Complete job {job} with {short} still "
+                     "missing?").format(good=job.good, quantity=job.quantity, scrap=job.scrap,
+                                        job=f"{job.work_order} {job.name}", short=self.short_by)
         return _("Complete job {job} with {good} good / {scrap} scrap?").format(
             job=f"{job.work_order} {job.name}", good=job.good, scrap=job.scrap)
+
+    @rx.var
+    def complete_label(self) -> str:
+        """The confirming button's words: a short job is completed short on purpose."""
+        if self.short_by:
+            return _("Complete short ({good}/{quantity})").format(good=self.current.good,
+                                                                  quantity=self.current.quantity)
+        return _("Complete")
 
     @rx.event
     def enter(self):
