@@ -9,7 +9,8 @@ Interface for other modules (stable):
   `custom` dict (current values merged with `values`, cleaned), or `Invalid` whose `fields` hold
   one message per bad field under the key `custom.<field key>`; every door (UI, REST, CLI) gets
   the same messages because they all come from here;
-- `set_values(session, actor, entity_type, entity_id, values)` for registered models;
+- `set_values(session, actor, entity_type, entity_id, values)` for registered models, and
+  `may_set_values(actor, entity_type, *, plant_id=None)`, whether it would be allowed (for the pages' buttons);
   `store_values(session, actor, entity_type, row, values, *, now)` the same step for a service that
   checks its own permission and announces its own event (services/trace/custom_values.py);
 - forms, display text, exports and list filters are in services/config/custom_field_views.py; the
@@ -52,7 +53,7 @@ from services.config.custom_field_values import (
     is_empty,
     number_text,
 )
-from services.core.access import Actor, Permission, require
+from services.core.access import Actor, Permission, can_any, require
 from services.core.changes import announce, apply_changes, stamp, stamp_new
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.scoping import get_scoped
@@ -271,6 +272,11 @@ def validate(session: Session, actor: Actor, entity_type: str, values: dict[str,
     if problems:
         raise Invalid(fields=problems)
     return result
+
+
+def may_set_values(actor: Actor, entity_type: str, *, plant_id: int | None = None) -> bool:
+    """Whether set_values would let the actor change an entity's values at `plant_id` (its permission)."""
+    return can_any(actor, _entity(entity_type).permission, plant_id=plant_id)
 
 
 def set_values(session: Session, actor: Actor, entity_type: str, entity_id: int, values: dict[str, Any], *,

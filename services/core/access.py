@@ -102,6 +102,14 @@ class Actor:
         return self.username or (f"token #{self.api_token_id}" if self.api_token_id else f"user #{self.user_id}")
 
 
+def can_any(actor: Actor, *permissions: Permission, plant_id: int | None = None) -> bool:
+    """Whether the actor holds one of `permissions` at `plant_id`, or, with no plant given, at one of their
+    plants (a button that starts a change at a plant chosen later). The read models' `can_*` flags come from
+    here and from the same permissions the changes `require`, so a page shows only what will be accepted."""
+    plants = (plant_id,) if plant_id is not None else tuple(actor.plant_ids)
+    return any(actor.can(p, plant_id=plant) for p in permissions for plant in plants)
+
+
 def require(actor: Actor, permission: Permission, *, plant_id: int | None = None) -> None:
     """Raise Forbidden unless the actor holds `permission` (at `plant_id`, when given)."""
     if permission not in actor.permissions:

@@ -27,8 +27,8 @@ from models.orders import (
 )
 from models.resources import Machine, WorkCenter
 from models.user import User
-from services.config import custom_field_views
-from services.core.access import Actor, Permission, require, require_plant_visible
+from services.config import custom_field_views, custom_fields
+from services.core.access import Actor, Permission, can_any, require, require_plant_visible
 from services.core.scoping import get_scoped
 from services.production.transitions import WORK_TRANSITIONS
 
@@ -97,11 +97,13 @@ class WorkOrderDetail(WorkOrderSummary):
     children: list[WorkOrderSummary]
     history: list[HistoryEntry]
     next_statuses: list[WorkStatus] = []
+    can_edit_fields: bool = False       # its custom field values (PLAN at its plant, as custom_fields.set_values)
 
 
 class WorkOrderPage(BaseModel):
     items: list[WorkOrderSummary]
     total: int
+    can_complete: bool = False          # complete work orders from the list (PLAN at one of the actor's plants)
 
 
 def progress_percent(good: int, quantity: int) -> int:
@@ -130,7 +132,8 @@ def list_work_orders(session: Session, actor: Actor, *, plant_id: int | None = N
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     limit = max(1, min(limit, MAX_PAGE))
     rows = session.exec(query.order_by(col(WorkOrder.id).desc()).offset(max(0, offset)).limit(limit)).all()
-    return WorkOrderPage(items=[_summary(*row) for row in rows], total=total)
+    return WorkOrderPage(items=[_summary(*row) for row in rows], total=total,
+                         can_complete=can_any(actor, Permission.PLAN))
 
 
 def summaries(session: Session, actor: Actor, ids: list[int]) -> list[WorkOrderSummary]:
@@ -154,7 +157,8 @@ def get_work_order(session: Session, actor: Actor, work_order_id: int) -> WorkOr
     return WorkOrderDetail(**summary.model_dump(), operations=operations_of(session, pk(wo)),
                            children=summaries(session, actor, child_ids),
                            history=history(session, actor, "work_order", pk(wo)),
-                           next_statuses=next_statuses(actor, wo.plant_id, WorkStatus(wo.status)))
+                           next_statuses=next_statuses(actor, wo.plant_id, WorkStatus(wo.status)),
+                           can_edit_fields=custom_fields.may_set_values(actor, "work_order", plant_id=wo.plant_id))
 
 
 def next_statuses(actor: Actor, plant_id: int, status: WorkStatus) -> list[WorkStatus]:

@@ -28,7 +28,7 @@ from models.inspection import (
     RuleSetKind,
 )
 from models.routing import Routing, RoutingStep
-from services.core.access import Actor, Permission, require
+from services.core.access import Actor, Permission, can_any, require
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import (
@@ -117,6 +117,12 @@ def _plan_reads(session: Session, plans: list[InspectionPlan]) -> list[PlanRead]
                      product_name=products[p.product_id].name, routing_step_id=p.routing_step_id,
                      step_name=steps.get(p.routing_step_id, ""), name=p.name, is_active=p.is_active,
                      characteristics=counts.get(pk(p), 0)) for p in plans]
+
+
+def may_change(actor: Actor, plant_id: int | None = None) -> bool:
+    """Whether the actor may change the plans at `plant_id`, or create one at one of their plants (QUALITY, as
+    create_plan, add_characteristic and update_characteristic require)."""
+    return can_any(actor, Permission.QUALITY, plant_id=plant_id)
 
 
 def list_plans(session: Session, actor: Actor, *, plant_id: int | None = None, product_id: int | None = None,

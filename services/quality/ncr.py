@@ -40,7 +40,7 @@ from services.config import (
 from services.config.workflow import InstanceRead, StepRead, TransitionOption
 from services.config.workflow_hooks import Entered
 from services.core import numbering
-from services.core.access import Actor, Permission, require
+from services.core.access import Actor, Permission, can_any, require
 from services.core.errors import Conflict, Invalid
 from services.core.scoping import get_scoped
 from services.core.validation import check
@@ -132,6 +132,7 @@ class CapaRead(BaseModel):
     done_at: datetime | None
     done_note: str
     is_overdue: bool = False
+    can_complete: bool = False      # the reader may mark it done now (its owner or quality staff, NCR open)
 
 
 class LinkRead(BaseModel):
@@ -288,7 +289,8 @@ def ncr_detail(session: Session, actor: Actor, ncr_id: int, *, today: date) -> N
     """`today` decides which CAPA actions are overdue."""
     ncr = get_ncr(session, actor, ncr_id)
     instance = workflow.instance(session, actor, ENTITY, ncr_id)
-    transitions = workflow.available_transitions(session, actor, ENTITY, ncr_id)
+    moves = actor.can(Permission.QUALITY, plant_id=ncr.plant_id)        # what transition_ncr requires
+    transitions = workflow.available_transitions(session, actor, ENTITY, ncr_id) if moves else []
     done = set(session.exec(select(WorkflowState.key).where(WorkflowState.workflow_id == instance.workflow_id,
                                                            WorkflowState.is_done == True)).all())  # noqa: E712
     return NcrDetail(ncr=ncr, actions=list_actions(session, actor, ncr_id, today=today),
@@ -302,9 +304,12 @@ def ncr_detail(session: Session, actor: Actor, ncr_id: int, *, today: date) -> N
 
 def list_actions(session: Session, actor: Actor, ncr_id: int, *, today: date) -> list[CapaRead]:
     require(actor, Permission.VIEW)
-    get_scoped(session, actor, Ncr, ncr_id, "NCR")
+    ncr = get_scoped(session, actor, Ncr, ncr_id, "NCR")
     rows = session.exec(select(CapaAction).where(CapaAction.ncr_id == ncr_id).order_by(col(CapaAction.due_date), col(CapaAction.id))).all()
-    return capa_reads(session, list(rows), today=today)
+    quality = actor.can(Permission.QUALITY, plant_id=ncr.plant_id)      # as capa.complete_action checks
+    return [a.model_copy(update={"can_complete": not (a.is_done or ncr.is_closed)
+                                 and (quality or a.owner_user_id == actor.user_id)})
+            for a in capa_reads(session, list(rows), today=today)]
 
 
 def capa_reads(session: Session, rows: list[CapaAction], *, today: date) -> list[CapaRead]:
@@ -317,6 +322,11 @@ def capa_reads(session: Session, rows: list[CapaAction], *, today: date) -> list
 
 
 # ---- writes --------------------------------------------------------------------------------------
+
+def may_raise(actor: Actor) -> bool:
+    """Whether the actor may raise an NCR at one of their plants (create_ncr's rule)."""
+    return can_any(actor, Permission.QUALITY)
+
 
 def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime) -> NcrRead:
     visible_plant(session, actor, data.plant_id)

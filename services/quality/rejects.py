@@ -36,7 +36,7 @@ from models.shopfloor import EventKind, ProductionEvent
 from services.config import type_lists, workflow, workflow_hooks
 from services.config.workflow_hooks import Entered
 from services.core import numbering
-from services.core.access import Actor, Permission, require
+from services.core.access import Actor, Permission, can_any, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.events import record
@@ -290,6 +290,11 @@ def _clean(session: Session, actor: Actor, kind: str, data: CaseCreate) -> dict[
         if customer is None or customer.organization_id != actor.organization_id:
             problems["customer_id"] = "Choose a customer."
     return problems
+
+
+def may_raise(actor: Actor) -> bool:
+    """Whether the actor may raise a reject or a return at one of their plants (what _create requires)."""
+    return can_any(actor, Permission.QUALITY)
 
 
 def _create(session: Session, actor: Actor, kind: str, data: CaseCreate, now: datetime, **extra):

@@ -75,6 +75,8 @@ class ChartView(BaseModel):
     secondary_lcl: Decimal | None = None
     baseline_points: int = 0
     capability: CapabilityRead | None = None
+    can_record: bool = False            # INSPECT at the plant: record a point
+    can_manage: bool = False            # QUALITY at the plant: set the baseline, acknowledge alerts
 
 
 def _rows(session: Session, characteristic_id: int, start: datetime | None, end: datetime | None,
@@ -142,7 +144,9 @@ def chart(session: Session, actor: Actor, characteristic_id: int, *, start: date
                                  lcl=at.lcl if at else None, rules=sorted(rules.get(pk(r), [])), in_baseline=in_baseline))
     view = ChartView(characteristic=characteristic_read(c), primary_name=PRIMARY_NAMES[kind],
                      secondary_name=SECONDARY_NAMES.get(kind, ""), points=points,
-                     baseline_points=limits.subgroups if limits else 0, capability=_capability(c, kind, rows))
+                     baseline_points=limits.subgroups if limits else 0, capability=_capability(c, kind, rows),
+                     can_record=actor.can(Permission.INSPECT, plant_id=c.plant_id),
+                     can_manage=actor.can(Permission.QUALITY, plant_id=c.plant_id))
     if limits:
         view.center, view.ucl, view.lcl = limits.primary.center, limits.primary.ucl, limits.primary.lcl
         if limits.secondary:

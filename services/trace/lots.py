@@ -22,7 +22,7 @@ Invariants:
   is on hand and never negative; a lot whose last unit is consumed becomes `consumed`;
 - a lot or location of another organization, or of a plant the actor cannot see, is NotFound;
 - receiving and moving need SCAN or SUPERVISE at the lot's plant; hold and release need QUALITY
-  or SUPERVISE; reading needs VIEW;
+  or SUPERVISE; reading needs VIEW; `lot_actions(actor, plant_id)` says which of these the actor holds;
 - consumed, shipped and recalled lots cannot move; every change writes one audit entry and
   records one domain event ("lot.received", "lot.moved", "lot.held", "lot.released").
 Services do not commit: the caller's `transaction(session)` does.
@@ -42,7 +42,7 @@ from models.catalog import Product
 from models.lots import Location, Lot, LotOrigin, LotStatus, Serial
 from models.orders import WorkOrder
 from services.config import custom_field_views, custom_fields
-from services.core.access import Actor, Permission, require
+from services.core.access import Actor, Permission, can_any, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.events import record
@@ -54,6 +54,7 @@ from services.trace.events import LocationDeactivated, LotEvent, LotHeld, LotMov
 HANDLE = (Permission.SCAN, Permission.SUPERVISE)
 PRODUCE = (Permission.RUN_JOBS, Permission.SCAN, Permission.SUPERVISE)
 HOLD = (Permission.QUALITY, Permission.SUPERVISE)
+LOCATE = (Permission.SUPERVISE, Permission.MANAGE_PLANTS)
 MAX_QUANTITY = 1_000_000_000
 MAX_PAGE = 500
 
@@ -136,6 +137,13 @@ def require_any(actor: Actor, permissions: Iterable[Permission], *, plant_id: in
         raise Forbidden(f"You are not allowed to do this: it needs the {names} permission.")
     if plant_id is not None and plant_id not in actor.plant_ids:
         raise NotFound("Plant not found.")       # a plant the actor cannot see does not exist for them
+
+
+def lot_actions(actor: Actor, plant_id: int | None = None) -> dict[str, bool]:
+    """What the actor may do with lots at `plant_id` (None: at one of their plants), from the permissions the
+    changes require: receive and move (`can_handle`), hold and release (`can_hold`), locations (`can_locate`)."""
+    return {"can_handle": can_any(actor, *HANDLE, plant_id=plant_id), "can_hold": can_any(actor, *HOLD, plant_id=plant_id),
+            "can_locate": can_any(actor, *LOCATE, plant_id=plant_id)}
 
 
 def lot_row(session: Session, actor: Actor, lot_id: int | None, *, for_update: bool = False) -> Lot:
@@ -302,7 +310,7 @@ def release(session: Session, actor: Actor, lot_id: int, *, now: datetime, reaso
 # ----- locations -------------------------------------------------------------------------------
 
 def create_location(session: Session, actor: Actor, data: LocationCreate, *, now: datetime) -> LocationRead:
-    require_any(actor, (Permission.SUPERVISE, Permission.MANAGE_PLANTS), plant_id=data.plant_id)
+    require_any(actor, LOCATE, plant_id=data.plant_id)
     code, name = data.code.strip().upper(), data.name.strip()
     check({k: v for k, v in {
         "code": None if CODE_RE.match(code) else "Use 1-32 letters, digits, dot, dash or underscore.",
@@ -333,7 +341,7 @@ def list_locations(session: Session, actor: Actor, *, plant_id: int | None = Non
 def deactivate_location(session: Session, actor: Actor, location_id: int, *, now: datetime) -> LocationRead:
     """Take a location out of use: nothing is received or moved there any more; lots already there keep it."""
     location = get_scoped(session, actor, Location, location_id, "Location", for_update=True)
-    require_any(actor, (Permission.SUPERVISE, Permission.MANAGE_PLANTS), plant_id=location.plant_id)
+    require_any(actor, LOCATE, plant_id=location.plant_id)
     if not location.is_active:
         raise Conflict(f"Location {location.code} is already out of use.")
     location.is_active, location.updated_at, location.updated_by = False, now, actor.user_id

@@ -6,6 +6,7 @@ Interface (stable; the scanning station's "pack to shipment" and "ship" modes ca
 - `create_shipment(session, actor, ShipmentCreate(plant_id, lines=[ShipmentLineInput(order_line_id,
   quantity=None)], note=""), *, now) -> ShipmentRead` (quantity None: all that is still to ship).
 - `ship(session, actor, shipment_id, *, carrier, tracking_number, now) -> ShipmentRead`
+- `shipment_actions(actor, plant_id=None) -> {can_create, can_handle, can_cancel}`: what the actor may do (buttons)
 - `cancel(session, actor, shipment_id, *, reason, now) -> ShipmentRead`
 - packing and unpacking in services/trace/shipment_packing.py; `get_shipment`, `shipment_by_number`,
   `list_shipments`, `history`, `open_order_lines` in services/trace/shipment_reads.py; PDFs in
@@ -39,7 +40,7 @@ from models.lots import Lot, LotStatus, Serial
 from models.orders import CustomerOrder, OrderLine, OrderStatus, StatusChange
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
 from services.config import custom_fields
-from services.core.access import Actor, Permission
+from services.core.access import Actor, Permission, can_any
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
@@ -76,6 +77,13 @@ class ShipmentCreate(BaseModel):
 
 
 # ----- create ----------------------------------------------------------------------------------
+
+def shipment_actions(actor: Actor, plant_id: int | None = None) -> dict[str, bool]:
+    """What the actor may do with shipments at `plant_id` (None: at one of their plants): create, pack and ship
+    (`can_handle`), cancel; the permissions create_shipment, open_shipment and cancel require."""
+    return {"can_create": can_any(actor, *CREATE, plant_id=plant_id), "can_handle": can_any(actor, *HANDLE, plant_id=plant_id),
+            "can_cancel": can_any(actor, *CANCEL, plant_id=plant_id)}
+
 
 def create_shipment(session: Session, actor: Actor, data: ShipmentCreate, *, now: datetime) -> ShipmentRead:
     require_any(actor, CREATE, plant_id=data.plant_id)

@@ -40,9 +40,12 @@ def _toolbar() -> rx.Component:
         rx.spacer(),
         rx.badge(S.late_count, " ", _("late"), color_scheme="red", size="2"),
         rx.badge(S.conflict_count, " ", _("conflicts"), color_scheme="orange", size="2"),
-        rx.button(rx.icon("refresh-cw", size=16), _("Re-plan from now"), on_click=S.replan, min_height=TOUCH,
-                  data_testid="replan"),
-        rx.button(_("Check late"), variant="soft", on_click=S.detect_late, min_height=TOUCH),
+        rx.cond(S.can_plan, rx.flex(
+            rx.button(rx.icon("refresh-cw", size=16), _("Re-plan from now"), on_click=S.replan, min_height=TOUCH,
+                      data_testid="replan"),
+            rx.button(_("Check late"), variant="soft", on_click=S.detect_late, min_height=TOUCH,
+                      data_testid="check-late"),
+            spacing="2", wrap="wrap")),
         spacing="2", align="center", wrap="wrap", width="100%",
     )
 
@@ -56,11 +59,11 @@ def _selected_panel() -> rx.Component:
                    rx.text(sel.product, " · ", sel.machine, " #", sel.position, " · ", sel.start, " → ", sel.end,
                            size="2", color_scheme="gray", data_testid="selected-plan"),
                    rx.cond(sel.problems != "", rx.text("⚠ ", sel.problems, color_scheme="orange", size="2"))),
-            rx.flex(rx.button(rx.icon("arrow-up"), _("Earlier"), on_click=S.earlier, variant="soft", min_height=TOUCH,
+            rx.cond(S.can_plan, rx.flex(rx.button(rx.icon("arrow-up"), _("Earlier"), on_click=S.earlier, variant="soft", min_height=TOUCH,
                               data_testid="earlier"),
                     rx.button(rx.icon("arrow-down"), _("Later"), on_click=S.later, variant="soft", min_height=TOUCH,
-                              data_testid="later"), spacing="2"),
-            rx.cond(S.move_options.length() > 0, rx.flex(
+                              data_testid="later"), spacing="2")),
+            rx.cond(S.can_plan & (S.move_options.length() > 0), rx.flex(
                 field(_("Move to machine"), _select(S.move_options, S.target_machine, S.set_target_machine,
                                                     _("Machine"), "target-machine"), html_for=""),
                 field(_("Reason"), rx.input(value=S.reason, on_change=S.set_reason, id="move-reason", size="3",
@@ -69,7 +72,8 @@ def _selected_panel() -> rx.Component:
                 rx.button(_("Move"), on_click=S.move_to_machine, min_height=TOUCH, data_testid="move"),
                 spacing="3", align="end", wrap="wrap")),
             direction="column", spacing="3"),
-        rx.text(_("Pick an operation in the chart or the table to move it."), color_scheme="gray")),
+        rx.text(rx.cond(S.can_plan, _("Pick an operation in the chart or the table to move it."),
+                        _("Pick an operation in the chart or the table to see its plan.")), color_scheme="gray")),
         width="100%")
 
 
@@ -94,9 +98,10 @@ def _table(headers: list[str], rows, render) -> rx.Component:
 def _waiting_row(row: WaitingRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row.label), rx.table.cell(row.product), rx.table.cell(row.due), rx.table.cell(row.hours),
-        rx.table.cell(rx.flex(rx.foreach(row.machines, lambda m: rx.button(
+        rx.table.cell(rx.cond(S.can_plan, rx.flex(rx.foreach(row.machines, lambda m: rx.button(
             rx.icon("arrow-right", size=14), m.label, size="1", variant="soft", on_click=S.assign(row.id, m.id),
-            aria_label=_("Assign to") + " " + m.label)), spacing="1", wrap="wrap")),
+            aria_label=_("Assign to") + " " + m.label)), spacing="1", wrap="wrap"),
+            rx.text(row.machines.length(), " ", _("machines can run it"), color_scheme="gray", size="1"))),
         data_testid="waiting-row",
     )
 

@@ -58,8 +58,8 @@ def _filters() -> rx.Component:
 
 def _row(w: WorkRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.checkbox(checked=S.selected.contains(w.id), on_change=lambda c: S.toggle(w.id, c), size="3",
-                                  aria_label=_("Select"), data_testid="select-work-order")),
+        rx.cond(S.can_complete, rx.table.cell(rx.checkbox(checked=S.selected.contains(w.id), on_change=lambda c: S.toggle(
+            w.id, c), size="3", aria_label=_("Select"), data_testid="select-work-order"))),
         rx.table.cell(rx.link(w.number, href="#", on_click=D.show(w.id), weight="medium"),
                       rx.cond(w.parent != "", rx.text(_("for"), " ", w.parent, size="1", color_scheme="gray"))),
         rx.table.cell(w.product),
@@ -75,9 +75,9 @@ def _table() -> rx.Component:
     return rx.box(
         scroll_x(rx.table.root(
             rx.table.header(rx.table.row(
-                rx.table.column_header_cell(rx.checkbox(
+                rx.cond(S.can_complete, rx.table.column_header_cell(rx.checkbox(
                     checked=(S.selected.length() > 0) & (S.selected.length() == S.rows.length()),
-                    on_change=S.toggle_all, size="3", aria_label=_("Select all shown"))),
+                    on_change=S.toggle_all, size="3", aria_label=_("Select all shown")))),
                 *[rx.table.column_header_cell(h) for h in (_("Work order"), _("Product"), _("Order"), _("Status"),
                                                            _("Progress"), _("Due"))])),
             rx.table.body(rx.foreach(S.rows, _row)), variant="surface", width="100%", data_testid="work-orders-table")),
@@ -113,7 +113,7 @@ def _detail() -> rx.Component:
                 rx.cond(D.row.due != "", rx.text(_("Due"), " ", D.row.due, color_scheme="gray")),
                 spacing="3", wrap="wrap", align="center"),
         progress_cell(D.row.percent, D.row.good, D.row.scrap, D.row.quantity),
-        rx.cond(D.custom_inputs.length() > 0, rx.form(
+        rx.cond(D.can_edit_fields & (D.custom_inputs.length() > 0), rx.form(
             rx.flex(custom_field_inputs(D.custom_inputs, D.custom_errors),
                     rx.button(_("Save fields"), type="submit", variant="soft", min_height=TOUCH,
                               data_testid="save-custom-fields"),
@@ -143,9 +143,10 @@ def work_orders_page() -> rx.Component:
     return shell(
         page_header(
             _("Work orders"), _("What to make, how much, and how far it is."),
-            rx.button(rx.icon("check-check"), _("Complete selected"), " (", S.selected.length(), ")",
-                      on_click=S.complete_selected, disabled=S.selected.length() == 0, size="3", min_height=TOUCH,
-                      data_testid="complete-selected"),
+            rx.cond(S.can_complete, rx.button(
+                rx.icon("check-check"), _("Complete selected"), " (", S.selected.length(), ")",
+                on_click=S.complete_selected, disabled=S.selected.length() == 0, size="3", min_height=TOUCH,
+                data_testid="complete-selected")),
         ),
         _filters(),
         list_states(S.loading, S.load_error, S.rows.length() == 0, _("No work orders match this filter."), S.load,

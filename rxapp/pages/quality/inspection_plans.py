@@ -88,15 +88,15 @@ def _plan_dialog() -> rx.Component:
 def inspection_plans_page() -> rx.Component:
     return shell(
         page_header(_("Inspection plans"), _("What is measured, where, against which specification and chart."),
-                    rx.button(rx.icon("plus"), _("New plan"), on_click=S.open_plan_form, min_height=TOUCH,
-                              data_testid="new-plan")),
+                    rx.cond(S.can_create, rx.button(rx.icon("plus"), _("New plan"), on_click=S.open_plan_form,
+                                                    min_height=TOUCH, data_testid="new-plan"))),
         list_states(S.loading, S.load_error, S.plans.length() == 0, _("No inspection plans yet."), S.load,
                     rx.flex(
                         table([_("Plan"), _("Product"), _("Operation"), _("Characteristics")], rx.foreach(S.plans, _plan)),
                         rx.heading(_("Characteristics"), size="4"),
                         table([_("Name"), _("LSL / nominal / USL"), _("Chart"), _("n"), _("Limits")],
                               rx.foreach(S.characteristics, _characteristic)),
-                        _add_form(),
+                        rx.cond(S.can_change_plan, _add_form()),
                         direction="column", spacing="4", width="100%",
                     )),
         _plan_dialog(),

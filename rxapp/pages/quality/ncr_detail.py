@@ -101,8 +101,9 @@ def _action(a: ActionRow) -> rx.Component:
         rx.table.cell(a.kind), rx.table.cell(a.description), rx.table.cell(a.owner),
         rx.table.cell(rx.text(a.due, color_scheme=rx.cond(a.is_overdue, "red", "gray"))),
         rx.table.cell(rx.cond(a.is_done, rx.badge(_("Done"), color_scheme="green"),
-                              rx.button(_("Mark done"), size="2", variant="soft", on_click=S.complete(a.id),
-                                        min_height=TOUCH))),
+                              rx.cond(a.can_complete, rx.button(_("Mark done"), size="2", variant="soft",
+                                                                on_click=S.complete(a.id), min_height=TOUCH,
+                                                                data_testid="capa-done")))),
         data_testid="capa-row",
     )
 
@@ -159,7 +160,8 @@ def ncr_detail_page() -> rx.Component:
     return shell(
         rx.cond(S.loading, loading(), rx.cond(
             S.load_error != "", error_state(S.load_error, S.load),
-            rx.flex(_header(), _workflow_card(), _investigation(), _actions(), _links(),
+            rx.flex(_header(), rx.cond((S.transitions.length() > 0) | S.can_approve, _workflow_card()),
+                    _investigation(), _actions(), _links(),
                     rx.card(rx.heading(_("History"), size="4", margin_bottom="8px"),
                             rx.flex(rx.foreach(S.history, _history_row), direction="column", spacing="2"),
                             width="100%"),

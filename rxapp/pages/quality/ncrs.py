@@ -56,8 +56,8 @@ def _toolbar() -> rx.Component:
         custom_filter(S),
         rx.button(rx.icon("download", size=16), "CSV", variant="soft", on_click=S.export("csv"), min_height=TOUCH),
         rx.button(rx.icon("sheet", size=16), "Excel", variant="soft", on_click=S.export("xlsx"), min_height=TOUCH),
-        rx.button(rx.icon("plus"), _("Raise NCR"), on_click=S.open_new, size="3", min_height=TOUCH,
-                  data_testid="raise-ncr"),
+        rx.cond(S.can_raise, rx.button(rx.icon("plus"), _("Raise NCR"), on_click=S.open_new, size="3",
+                                       min_height=TOUCH, data_testid="raise-ncr")),
         spacing="2", wrap="wrap", align="center", width="100%", margin_bottom="12px",
     )
 
@@ -95,7 +95,7 @@ def ncrs_page() -> rx.Component:
     return shell(
         page_header(_("NCRs"), _("Non-conformances: containment, root cause, corrective and preventive actions.")),
         _toolbar(),
-        list_states(S.loading, S.load_error, S.rows.length() == 0, _("No NCRs match. Raise one or change the filters."),
+        list_states(S.loading, S.load_error, S.rows.length() == 0, _("No NCRs match these filters."),
                     S.load,
                     table([_("Number"), _("Title"), _("Severity"), _("Status"), _("Product"), _("Lot"),
                            _("Open actions"), _("Detected")], rx.foreach(S.rows, _row))),

@@ -82,7 +82,8 @@ def _dialog() -> rx.Component:
 def rejects_page() -> rx.Component:
     return shell(
         page_header(_("Rejects and returns"), _("Bad parts found in the plant or sent back by customers, and what happens to them."),
-                    rx.button(rx.icon("plus"), _("Raise"), on_click=S.open_new, min_height=TOUCH, data_testid="raise-case")),
+                    rx.cond(S.can_raise, rx.button(rx.icon("plus"), _("Raise"), on_click=S.open_new, min_height=TOUCH,
+                                                   data_testid="raise-case"))),
         rx.flex(
             rx.segmented_control.root(*[rx.segmented_control.item(label, value=value) for value, label in KINDS],
                                       value=S.kind, on_change=S.set_kind, size="3"),

@@ -29,7 +29,7 @@ def _alert(a: AlertRow) -> rx.Component:
     return rx.flex(
         rx.badge(a.rule, color_scheme=rx.cond(a.acknowledged, "gray", "red")),
         rx.text(a.when, size="2", color_scheme="gray"), rx.text(a.description, size="2", flex="1"),
-        rx.cond(~a.acknowledged, rx.button(_("Acknowledge"), size="2", variant="soft", min_height=TOUCH,
+        rx.cond(~a.acknowledged & S.can_manage, rx.button(_("Acknowledge"), size="2", variant="soft", min_height=TOUCH,
                                            on_click=S.acknowledge(a.id))),
         spacing="2", align="center", wrap="wrap", width="100%", data_testid="spc-alert",
     )
@@ -82,7 +82,7 @@ def _chart() -> rx.Component:
         rx.card(rx.plotly(data=S.figure, width="100%"), width="100%", data_testid="spc-chart"),
         rx.text(S.point_count, " ", _("points shown"), size="1", color_scheme="gray", data_testid="spc-count"),
         rx.flex(rx.foreach(S.figures, _figure), spacing="2", wrap="wrap"),
-        _record(), _baseline(),
+        rx.cond(S.can_record, _record()), rx.cond(S.can_manage, _baseline()),
         rx.heading(_("Alerts"), size="4"),
         rx.cond(S.alerts.length() == 0, rx.text(_("No alerts."), color_scheme="gray"),
                 rx.flex(rx.foreach(S.alerts, _alert), direction="column", spacing="2", width="100%")),

@@ -84,13 +84,14 @@ def _detail() -> rx.Component:
         rx.cond(S.serials.length() > 0, rx.box(
             rx.text(_("Serial numbers"), weight="bold"),
             rx.flex(rx.foreach(S.serials, lambda s: rx.badge(s, variant="outline")), spacing="1", wrap="wrap"))),
-        rx.input(value=S.hold_reason_text, on_change=S.set_hold_reason_text, placeholder=_("Why is it held?"),
-                 size="3", width="100%", aria_label=_("Reason for the hold")),
+        rx.cond(S.can_hold & ((lot.status == "available") | (lot.status == "on_hold")), rx.input(
+            value=S.hold_reason_text, on_change=S.set_hold_reason_text, placeholder=_("Why is it held?"), size="3",
+            width="100%", aria_label=_("Reason for the hold"))),
         rx.flex(
-            rx.cond(lot.status == "available",
+            rx.cond(S.can_hold & (lot.status == "available"),
                     rx.button(rx.icon("octagon-pause"), _("Put on hold"), color_scheme="amber", size="3",
                               min_height=TOUCH, on_click=S.hold)),
-            rx.cond(lot.status == "on_hold",
+            rx.cond(S.can_hold & (lot.status == "on_hold"),
                     rx.button(rx.icon("circle-play"), _("Release"), color_scheme="green", size="3",
                               min_height=TOUCH, on_click=S.release)),
             rx.link(rx.button(rx.icon("git-fork"), _("Trace"), variant="soft", size="3", min_height=TOUCH),
@@ -162,10 +163,12 @@ def _locations() -> rx.Component:
 def lots_page() -> rx.Component:
     return shell(
         page_header(_("Lots"), _("Material and product lots: where they are, what state they are in."),
-                    rx.flex(rx.button(rx.icon("warehouse"), _("Locations"), size="3", variant="soft",
-                                      min_height=TOUCH, on_click=S.open_locations, data_testid="locations"),
-                            rx.button(rx.icon("package-plus"), _("Receive"), size="3", min_height=TOUCH,
-                                      on_click=S.open_receive, data_testid="receive"), spacing="2", wrap="wrap")),
+                    rx.flex(rx.cond(S.can_locate, rx.button(rx.icon("warehouse"), _("Locations"), size="3", variant="soft",
+                                                            min_height=TOUCH, on_click=S.open_locations,
+                                                            data_testid="locations")),
+                            rx.cond(S.can_receive, rx.button(rx.icon("package-plus"), _("Receive"), size="3",
+                                                             min_height=TOUCH, on_click=S.open_receive,
+                                                             data_testid="receive")), spacing="2", wrap="wrap")),
         _filters(),
         list_states(S.loading, S.load_error, S.rows.length() == 0, _("No lots match this filter."), S.load, _table()),
         _detail(),

@@ -103,7 +103,7 @@ def _line(line: LineView) -> rx.Component:
 
 def _item(item: ItemView) -> rx.Component:
     return rx.flex(rx.text(item.what, flex="1"), rx.text(item.quantity),
-                   rx.cond(S.is_open, rx.button(rx.icon("undo-2"), _("Unpack"), size="2", variant="soft",
+                   rx.cond(S.is_open & S.can_handle, rx.button(rx.icon("undo-2"), _("Unpack"), size="2", variant="soft",
                                                 color_scheme="gray", min_height=PHONE_TOUCH,
                                                 on_click=S.unpack(item.id))),
                    spacing="3", align="center", width="100%", data_testid="packed-item")
@@ -124,18 +124,18 @@ def _detail() -> rx.Component:
         rx.flex(trace_badge(S.detail.status), rx.text(S.detail.customer), rx.text(S.detail.tracking, color_scheme="gray"),
                 spacing="2", align="center", wrap="wrap"),
         rx.vstack(rx.foreach(S.lines, _line), spacing="1", width="100%"),
-        rx.cond(S.is_open, _pack_form()),
+        rx.cond(S.is_open & S.can_handle, _pack_form()),
         rx.cond(S.pack_message != "", rx.callout.root(rx.callout.text(S.pack_message), role="status",
                                                       color_scheme=rx.cond(S.pack_ok, "green", "red"),
                                                       data_testid="pack-message")),
         rx.text(_("Packed"), weight="bold"),
         rx.vstack(rx.foreach(S.items, _item), spacing="1", width="100%"),
-        rx.cond(S.is_open, rx.form(rx.flex(
+        rx.cond(S.is_open & S.can_handle, rx.form(rx.flex(
             rx.input(name="carrier", placeholder=_("Carrier"), size="3", aria_label=_("Carrier")),
             rx.input(name="tracking_number", placeholder=_("Tracking number"), size="3", aria_label=_("Tracking number")),
             rx.button(rx.icon("truck"), _("Ship"), type="submit", size="3", min_height=TOUCH, color_scheme="green"),
             spacing="2", wrap="wrap"), on_submit=S.ship, reset_on_submit=False)),
-        rx.cond(S.is_open, rx.form(rx.flex(
+        rx.cond(S.is_open & S.can_cancel, rx.form(rx.flex(
             rx.input(name="reason", placeholder=_("Why cancel?"), size="3", aria_label=_("Reason to cancel")),
             rx.button(_("Cancel shipment"), type="submit", variant="soft", color_scheme="red", size="3",
                       min_height=TOUCH), spacing="2", wrap="wrap"), on_submit=S.cancel, reset_on_submit=False)),
@@ -152,8 +152,8 @@ def _detail() -> rx.Component:
 def shipments_page() -> rx.Component:
     return shell(
         page_header(_("Shipments"), _("Pack lots and serials for customer orders and ship them."),
-                    rx.button(rx.icon("plus"), _("New shipment"), size="3", min_height=TOUCH, on_click=S.open_create,
-                              data_testid="new-shipment")),
+                    rx.cond(S.can_create, rx.button(rx.icon("plus"), _("New shipment"), size="3", min_height=TOUCH,
+                                                    on_click=S.open_create, data_testid="new-shipment"))),
         _filters(),
         list_states(S.loading, S.load_error, S.rows.length() == 0, _("No shipments match this filter."), S.load,
                     _table()),

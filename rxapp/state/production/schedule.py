@@ -98,6 +98,7 @@ class ScheduleState(AuthState):
     exceptions: list[ExceptionRow] = []
     late_count: int = 0
     conflict_count: int = 0
+    can_plan: bool = False                  # from the board's read model: the planner's buttons show
     selected: BoardRow = BoardRow()
     move_options: list[Option] = []
     target_machine: str = ""
@@ -179,6 +180,7 @@ class ScheduleState(AuthState):
     def _show(self, board, waiting, util, excs) -> None:
         tz = board.timezone
         self.timezone, self.late_count, self.conflict_count = tz, board.late_count, board.conflict_count
+        self.can_plan = board.can_plan
         self.machines = [BoardRow(id=m.machine_id, label=machine_label(m.code, m.name), machine=m.code,
                                   work_center_id=m.work_center_id) for m in board.machines]
         self.ops = [BoardRow(

@@ -74,6 +74,7 @@ class WorkOrdersState(AuthState):
     status_filter: str = "all"
     search: str = ""
     selected: list[int] = []
+    can_complete: bool = False          # from the list's read model: selecting and completing show
     busy: bool = False
     loading: bool = True
     load_error: str = ""
@@ -103,7 +104,7 @@ class WorkOrdersState(AuthState):
         except DomainError as error:
             self.loading, self.rows, self.load_error = False, [], _(error.message)
             return self._refused(error, quiet=True)
-        self.rows, self.total = [work_row(w) for w in page.items], page.total
+        self.rows, self.total, self.can_complete = [work_row(w) for w in page.items], page.total, page.can_complete
         shown = {r.id for r in self.rows}
         self.selected = [i for i in self.selected if i in shown]
         self.loading, self.load_error = False, ""
@@ -186,6 +187,7 @@ class WorkOrderDetailState(AuthState):
     reason: str = ""
     custom_inputs: list[CustomInput] = []
     custom_errors: dict[str, str] = {}
+    can_edit_fields: bool = False       # from the detail's read model: "Save fields" shows
     _work_order_id: int = 0
 
     @rx.event
@@ -211,7 +213,7 @@ class WorkOrderDetailState(AuthState):
         allowed = sorted(detail.next_statuses, key=list(ACTION_LABELS).index)
         self.actions = [Option(id=s.value, label=ACTION_LABELS[s.value]) for s in allowed]
         self.custom_inputs = custom_inputs(self._use_case(custom_field_views.form_inputs, "work_order", detail.custom))
-        self.custom_errors = {}
+        self.custom_errors, self.can_edit_fields = {}, detail.can_edit_fields
 
     @rx.event
     def save_custom(self, form: dict):

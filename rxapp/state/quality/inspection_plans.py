@@ -19,6 +19,7 @@ from services.quality.inspection_plans import (
     CHART_LABELS,
     CharacteristicData,
     PlanCreate,
+    PlanRead,
 )
 
 CHARTS = [(k.value, label) for k, label in CHART_LABELS.items()]
@@ -32,6 +33,7 @@ class PlanRow:
     product: str = ""
     step: str = ""
     characteristics: int = 0
+    can_change: bool = False         # quality staff at the plan's plant: add characteristics
 
 
 @dataclass
@@ -49,6 +51,13 @@ def _spec(c) -> str:
     return " / ".join("—" if v is None else f"{v.normalize()}" for v in (c.lsl, c.nominal, c.usl)) + f" {c.unit}"
 
 
+def _plans(session, actor) -> tuple[list[PlanRead], dict[int, bool], bool]:
+    """The plans, which of them the actor may change, and whether they may create one."""
+    plans = inspection_plans.list_plans(session, actor)
+    return (plans, {p.id: inspection_plans.may_change(actor, p.plant_id) for p in plans},
+            inspection_plans.may_change(actor))
+
+
 class PlansState(AuthState):
     plans: list[PlanRow] = []
     plan_id: int = 0
@@ -62,6 +71,7 @@ class PlansState(AuthState):
     char_errors: dict[str, str] = {}
     loading: bool = True
     load_error: str = ""
+    can_create: bool = False         # "New plan": quality staff at one of their plants
 
     @rx.event
     def enter(self):
@@ -71,16 +81,20 @@ class PlansState(AuthState):
     @rx.event
     def load(self):
         try:
-            found = self._use_case(lambda s, a: inspection_plans.list_plans(s, a))
+            found, changes, self.can_create = self._use_case(_plans)
         except DomainError as error:
             self.loading, self.load_error = False, _(error.message)
             return self._refused(error, quiet=True)
         self.plans = [PlanRow(id=p.id, name=p.name, product=f"{p.product_code} {p.product_name}", step=p.step_name,
-                              characteristics=p.characteristics) for p in found]
+                              characteristics=p.characteristics, can_change=changes[p.id]) for p in found]
         if self.plan_id not in {p.id for p in found}:
             self.plan_id = found[0].id if found else 0
         self.loading, self.load_error = False, ""
         return PlansState.load_characteristics
+
+    @rx.var
+    def can_change_plan(self) -> bool:
+        return any(p.id == self.plan_id and p.can_change for p in self.plans)
 
     @rx.event
     def choose_plan(self, plan_id: int):

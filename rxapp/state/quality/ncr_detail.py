@@ -66,6 +66,7 @@ class ActionRow:
     is_done: bool = False
     is_overdue: bool = False
     note: str = ""
+    can_complete: bool = False
 
 
 @dataclass
@@ -155,7 +156,7 @@ class NcrDetailState(AuthState):
         self.links = [f"{LINK_WORDS.get(link.kind, link.kind)}: {link.reference}" for link in d.links]
         self.actions = [ActionRow(id=a.id, kind=a.kind, description=a.description, owner=a.owner_name or "",
                                   due=a.due_date.isoformat(), is_done=a.is_done, is_overdue=a.is_overdue,
-                                  note=a.done_note) for a in d.actions]
+                                  note=a.done_note, can_complete=a.can_complete) for a in d.actions]
 
     @rx.event
     def set_comment(self, value: str):

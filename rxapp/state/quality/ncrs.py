@@ -66,6 +66,7 @@ class NcrsState(AuthState):
     form_errors: dict[str, str] = {}
     plant_options: list[Option] = []
     custom_inputs: list[CustomInput] = []
+    can_raise: bool = False          # the "Raise NCR" button: quality staff at one of their plants
 
     def _fetch(self, session, actor) -> list[NcrRead]:
         self.custom_filter_fields = [CustomFilterField(key=d.key, label=d.label)
@@ -77,7 +78,7 @@ class NcrsState(AuthState):
     @rx.event
     def load(self):
         try:
-            rows = self._use_case(self._fetch)
+            rows, self.can_raise = self._use_case(lambda s, a: (self._fetch(s, a), ncr_service.may_raise(a)))
         except DomainError as error:
             self.rows, self.loading, self.load_error = [], False, _(error.message)
             return self._refused(error, quiet=True)

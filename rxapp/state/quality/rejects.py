@@ -66,6 +66,7 @@ class RejectsState(AuthState):
     form_errors: dict[str, str] = {}
     loading: bool = True
     load_error: str = ""
+    can_raise: bool = False          # raise a case, or one from a scrap report (quality staff)
 
     @rx.event
     def enter(self):
@@ -75,11 +76,11 @@ class RejectsState(AuthState):
     @rx.event
     def load(self):
         try:
-            rows, scrap, codes = self._use_case(lambda s, a: (
+            rows, scrap, codes, self.can_raise = self._use_case(lambda s, a: (
                 rejects.list_cases(s, a, self.kind, open_only=self.show_open),
                 [r for p in plants.list_plants(s, a) for r in rejects.scrap_reports_to_review(s, a, plant_id=p.id, limit=20)]
-                if self.kind == rejects.REJECT else [],
-                type_lists.values(s, a, type_lists.DEFECT_CODES)))
+                if self.kind == rejects.REJECT and rejects.may_raise(a) else [],
+                type_lists.values(s, a, type_lists.DEFECT_CODES), rejects.may_raise(a)))
         except DomainError as error:
             self.loading, self.load_error = False, _(error.message)
             return self._refused(error, quiet=True)

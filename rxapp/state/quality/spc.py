@@ -108,6 +108,8 @@ class SpcState(AuthState):
     errors: dict[str, str] = {}
     loading: bool = True
     load_error: str = ""
+    can_record: bool = False         # from the chart's read model: record a point (INSPECT at its plant)
+    can_manage: bool = False         # set the baseline, acknowledge alerts (QUALITY at its plant)
 
     @rx.event
     def enter(self):
@@ -147,6 +149,7 @@ class SpcState(AuthState):
         self.spec = " · ".join(f"{label} {_number(v)}" for label, v in (
             (_("LSL"), c.lsl), (_("Nominal"), c.nominal), (_("USL"), c.usl)) if v is not None)
         self.figure, self.figures, self.point_count = chart_figure(view), _chart_rows(view), len(view.points)
+        self.can_record, self.can_manage = view.can_record, view.can_manage
         self.alerts = [AlertRow(id=a.id, when=f"{a.raised_at:%Y-%m-%d %H:%M}", rule=rule_label(a.ruleset, a.rule),
                                 description=a.description, acknowledged=a.acknowledged_at is not None) for a in alerts]
         if c.baseline_start and c.baseline_end:

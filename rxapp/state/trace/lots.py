@@ -78,6 +78,9 @@ class LotsState(LotCustomFields, AuthState):
     locations: list[LocationRow] = []
     location_plant: str = ""
     location_errors: dict[str, str] = {}
+    can_receive: bool = False        # from lots.lot_actions: the buttons the actor's permissions allow
+    can_locate: bool = False
+    can_hold: bool = False           # hold or release the lot shown
 
     @rx.var
     def page_label(self) -> str:
@@ -101,9 +104,11 @@ class LotsState(LotCustomFields, AuthState):
     def load(self):
         try:
             found, self.total = self._use_case(lots.list_lots, limit=PAGE, offset=self.offset, **self._filters())
+            allowed = self._use_case(lambda _s, a: lots.lot_actions(a))
         except DomainError as error:
             self.loading, self.rows, self.load_error = False, [], _(error.message)
             return self._refused(error, quiet=True)
+        self.can_receive, self.can_locate = allowed["can_handle"], allowed["can_locate"]
         self.rows, self.loading, self.load_error = [lot_row(lot) for lot in found], False, ""
 
     @rx.event
@@ -141,6 +146,7 @@ class LotsState(LotCustomFields, AuthState):
         except DomainError as error:
             return self._refused(error)
         self.selected, self.detail_open = lot_row(lot), True
+        self.can_hold = self._use_case(lambda _s, a: lots.lot_actions(a, lot.plant_id))["can_hold"]
         self.serials = [f"{s.number} · {s.status.value}" for s in serials]
         self.hold_reason_text = lot.hold_reason
 

@@ -86,6 +86,9 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
     history: list[str] = []
     pack_message: str = ""
     pack_ok: bool = True
+    can_create: bool = False         # from shipments.shipment_actions: the buttons the actor's permissions allow
+    can_handle: bool = False         # pack, unpack and ship the shipment shown
+    can_cancel: bool = False
 
     @rx.var
     def page_label(self) -> str:
@@ -114,6 +117,7 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
         try:
             found, self.total = self._use_case(shipment_reads.list_shipments, limit=PAGE, offset=self.offset,
                                                **self._filters())
+            self.can_create = self._use_case(lambda _s, a: shipments.shipment_actions(a))["can_create"]
         except DomainError as error:
             self.loading, self.rows, self.load_error = False, [], _(error.message)
             return self._refused(error, quiet=True)
@@ -213,6 +217,8 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
 
     def _fill(self, found) -> None:
         self.detail = shipment_row(found)
+        allowed = self._use_case(lambda _s, a: shipments.shipment_actions(a, found.plant_id))
+        self.can_handle, self.can_cancel = allowed["can_handle"], allowed["can_cancel"]
         self.lines = [LineView(label=f"{line.order_number}/{line.line_no} · {line.product_code} {line.product_name}",
                                packed=f"{line.quantity_packed} / {line.quantity}",
                                percent=int(100 * line.quantity_packed / line.quantity) if line.quantity else 0)

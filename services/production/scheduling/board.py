@@ -27,7 +27,7 @@ from models.maintenance import MaintenanceTicket
 from models.orders import Operation, WorkOrder
 from models.organization import Plant
 from models.resources import Machine, WorkCenter
-from services.core.access import Actor
+from services.core.access import Actor, Permission
 from services.core.errors import Invalid
 from services.production.scheduling.common import (
     NOT_STARTED,
@@ -104,6 +104,7 @@ class ScheduleBoard(BaseModel):
     machines: list[BoardMachine]
     late_count: int
     conflict_count: int
+    can_plan: bool = False              # PLAN at the plant: re-plan, check late, assign and move operations
 
 
 class MachineChoice(BaseModel):
@@ -160,7 +161,8 @@ def schedule_board(session: Session, actor: Actor, plant_id: int, *, start: date
     every = [op for row in rows for op in row.operations]
     return ScheduleBoard(plant_id=plant.id, plant_code=plant.code, plant_name=plant.name, timezone=plant.timezone,
                          start=start, end=end, machines=rows, late_count=sum(op.late for op in every),
-                         conflict_count=sum(op.conflict for op in every))
+                         conflict_count=sum(op.conflict for op in every),
+                         can_plan=actor.can(Permission.PLAN, plant_id=plant.id))
 
 
 def unscheduled_operations(session: Session, actor: Actor, plant_id: int, *, limit: int = 500) -> list[UnscheduledOperation]:
