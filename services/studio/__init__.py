@@ -11,8 +11,10 @@ twice (team lead, then production manager) and shared with vendors and clients.
 - members.py: member slots, linking a slot to an account or a vendor, credits (CSV, PDF);
 - breakdown.py: episodes, sequences, cuts/shots with frame ranges, assets and casting, set-based
   bulk creation of episodes x cuts with their tasks; breakdown_import.py: CSV/Excel, all or nothing;
-- tasks.py: tasks per entity and step on the "studio_task" workflow, assignment, timesheets, lists,
-  kanban; grid.py: the production grid and Gantt rows;
+- tasks.py: tasks per entity and step on the "studio_task" workflow, assignment, time logged, lists;
+  grid.py: the production grid and Gantt rows; kanban.py: a step's tasks in workflow columns, and
+  moving a card (the transition through the use case that owns it); timesheets.py: one's week of time
+  per task and day, taking an entry back, a lead's week by member with totals;
 - reviews.py: versions with files, QC1 then QC2 decisions, rework loops, notifications;
 - files.py: content checks, size limits, local storage, thumbnails, download access;
 - activity.py: per-entity feed and its retention purge; dashboard.py: progress, first-pass rate,

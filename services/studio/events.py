@@ -16,8 +16,9 @@ __all__ = [
     "AssetCreated", "CutAssetCast", "CutCreated", "CutUpdated", "MemberCreated", "MemberLinked",
     "PartnerAccountLinked", "PartnerCreated", "ProjectBreakdownImported", "ProjectBulkCreated", "ProjectCreated",
     "ProjectEpisodeAdded", "ProjectPartnerAdded", "ProjectSequenceAdded", "ProjectStepAdded", "ProjectUpdated",
-    "REVIEWED", "StudioEvent", "TaskBulkUpdated", "TaskReviewed", "TaskQc1Approved", "TaskQc1Rejected", "TaskQc2Approved",
-    "TaskQc2Rejected", "TaskStarted", "TaskTimeLogged", "TaskUpdated", "TaskVersionSubmitted", "TemplateCreated",
+    "REVIEWED", "StudioEvent", "TaskBulkUpdated", "TaskMoved", "TaskReviewed", "TaskQc1Approved", "TaskQc1Rejected",
+    "TaskQc2Approved", "TaskQc2Rejected", "TaskStarted", "TaskTimeLogged", "TaskTimeRemoved", "TaskUpdated",
+    "TaskVersionSubmitted", "TemplateCreated",
 ]
 
 
@@ -154,6 +155,19 @@ class TaskUpdated(StudioEvent):
 @dataclass(frozen=True, kw_only=True)
 class TaskTimeLogged(StudioEvent):
     NAME = "studio.task.time_logged"
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class TaskTimeRemoved(StudioEvent):
+    NAME = "studio.task.time_removed"
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class TaskMoved(StudioEvent):
+    """A workflow move made on the kanban that no other use case names (for example into QC1)."""
+    NAME = "studio.task.moved"
 
 
 @event_type

@@ -1,5 +1,5 @@
-"""Tasks per entity and step: assignment, status on the workflow engine ("studio_task"),
-timesheets, and the views over them (production grid, kanban per step, my tasks, Gantt rows).
+"""Tasks per entity and step: assignment, status on the workflow engine ("studio_task"), time logged,
+and the task lists (my tasks, filters); kanban.py, grid.py and timesheets.py build their views on them.
 
 Invariants: a task's `status` mirrors its workflow instance; a task without one is `todo` and gets
 one on its first move (`move`), so bulk creation never starts 28,800 instances; an artist works on
@@ -289,15 +289,6 @@ def list_tasks(session: Session, actor: Actor, *, project_id: int | None = None,
             query = query.where(column == value)
     rows = session.exec(query.order_by(col(StudioTask.due_date), col(StudioTask.id)).limit(limit)).all()
     return [task_read(session, t) for t in rows]
-
-
-def kanban(session: Session, actor: Actor, project_id: int, step_id: int) -> dict[str, list[TaskRead]]:
-    """One step's tasks in columns by status (every status present, possibly empty)."""
-    get_scoped(session, actor, StudioStep, step_id, "Step")
-    columns: dict[str, list[TaskRead]] = {s: [] for s in STATUSES}
-    for task in list_tasks(session, actor, project_id=project_id, step_id=step_id, limit=5000):
-        columns[task.status].append(task)
-    return columns
 
 
 def require_task_access(session: Session, actor: Actor, task_id: int) -> StudioTask:

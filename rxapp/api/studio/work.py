@@ -1,5 +1,6 @@
-"""Studio work over REST: tasks (mine, filters, kanban), the production grid, Gantt rows, versions with
-files, QC1/QC2 decisions, downloads, the activity feed and the dashboard.
+"""Studio work over REST: tasks (mine, filters), a step's kanban and moving a card, time per task and
+day (one's week, taking an entry back, a lead's week by member), the production grid, Gantt rows,
+versions with files, QC1/QC2 decisions, downloads, the activity feed and the dashboard.
 
 Internal users read with VIEW; vendor accounts see only their partner's tasks and files, client
 accounts only the reviews shared with them (GET /studio/shared-reviews). Every file download is
@@ -18,12 +19,14 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
-from services.studio import activity, dashboard, files, grid, reviews, tasks
+from services.studio import activity, dashboard, files, grid, kanban, reviews, tasks, timesheets
 from services.studio.activity import ActivityRead
 from services.studio.dashboard import StudioDashboard
 from services.studio.grid import GanttRow, GridRead
+from services.studio.kanban import KanbanRead
 from services.studio.reviews import Decision, ReviewRead, VersionRead
 from services.studio.tasks import TaskRead, TaskUpdate
+from services.studio.timesheets import WeekRead
 
 router = APIRouter(prefix="/studio", tags=["studio"], responses=AUTHENTICATED)
 TASK_COLUMNS = [("id", "Task"), ("entity_code", "Entity"), ("step_name", "Step"), ("status", "Status"),
@@ -36,6 +39,11 @@ class TimeBody(BaseModel):
     day: date
     minutes: int
     note: str = ""
+
+
+class MoveBody(BaseModel):
+    to_status: str
+    comment: str = ""
 
 
 class RetentionBody(BaseModel):
@@ -130,11 +138,38 @@ def production_grid(project_id: int, actor: CurrentActor, episode_id: int | None
                                     assignee_member_id=assignee_member_id, search=search)
 
 
-@router.get("/projects/{project_id}/kanban/{step_id}", response_model=dict[str, list[TaskRead]],
-            summary="One step's tasks in columns by status")
-def kanban(project_id: int, step_id: int, actor: CurrentActor):
+@router.get("/projects/{project_id}/kanban/{step_id}", response_model=KanbanRead,
+            summary="One step's tasks in columns by workflow state (filters: episode, assignee slot)")
+def kanban_board(project_id: int, step_id: int, actor: CurrentActor, episode_id: int | None = None,
+                 assignee_member_id: int | None = None):
     with db_session() as s, transaction(s):
-        return tasks.kanban(s, actor, project_id, step_id)
+        return kanban.board(s, actor, project_id, step_id, episode_id=episode_id, assignee_member_id=assignee_member_id)
+
+
+@router.post("/tasks/{task_id}/move", response_model=TaskRead, responses=errors(409),
+             summary="Move a kanban card into another state (one workflow transition; a rejection needs a comment)")
+def move_card(task_id: int, body: MoveBody, actor: CurrentActor):
+    with db_session() as s, transaction(s):
+        return kanban.move_card(s, actor, task_id, body.to_status, comment=body.comment, now=utcnow())
+
+
+@router.get("/timesheets/mine", response_model=WeekRead, summary="Your time of the week of `day` (per task and day)")
+def my_week(actor: CurrentActor, day: date | None = None):
+    with db_session() as s, transaction(s):
+        return timesheets.my_week(s, actor, day or utcnow().date())
+
+
+@router.delete("/time-entries/{entry_id}", response_model=TaskRead, summary="Take back a time entry (yours)")
+def remove_time(entry_id: int, actor: CurrentActor):
+    with db_session() as s, transaction(s):
+        return timesheets.remove_entry(s, actor, entry_id, now=utcnow())
+
+
+@router.get("/projects/{project_id}/timesheets", response_model=WeekRead,
+            summary="Leads: the project's time of the week of `day`, by member, with totals")
+def team_week(project_id: int, actor: CurrentActor, day: date | None = None):
+    with db_session() as s, transaction(s):
+        return timesheets.team_week(s, actor, project_id, day or utcnow().date())
 
 
 @router.get("/projects/{project_id}/schedule", response_model=list[GanttRow], summary="Steps per episode with the deadline")
