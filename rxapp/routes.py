@@ -64,6 +64,8 @@ STUDIO_MY_TASKS = "/studio/my-tasks"
 STUDIO_PORTAL = "/studio/portal"
 STUDIO_PORTAL_ORDERS = "/studio/portal/orders"
 STUDIO_TASK = "/studio/task"
+STUDIO_KANBAN = "/studio/kanban"
+STUDIO_TIMESHEET = "/studio/timesheet"
 MAINTENANCE = "/maintenance"
 MAINTENANCE_TICKETS = "/maintenance/tickets"
 MAINTENANCE_TICKET = "/maintenance/ticket"
@@ -149,6 +151,8 @@ NAV: list[NavItem] = [
             _("Projects, breakdown, the production grid and review, live."), _("Studio")),
     NavItem(_("My tasks"), STUDIO_MY_TASKS, "list-todo", Permission.STUDIO_WORK,
             _("Your studio tasks: submit versions, see reviews."), _("Studio")),
+    NavItem(_("Timesheet"), STUDIO_TIMESHEET, "timer", Permission.STUDIO_WORK,
+            _("Your time per task and day; leads see the week by member."), _("Studio")),
     NavItem(_("Partner portal"), STUDIO_PORTAL, "handshake", Permission.STUDIO_PORTAL,
             _("The tasks and reviews shared with your company."), _("Studio")),
     NavItem(_("Our orders"), STUDIO_PORTAL_ORDERS, "receipt", Permission.STUDIO_PORTAL,
@@ -227,6 +231,10 @@ def studio_project_url(project_id: int) -> str:
 
 def studio_task_url(task_id: int) -> str:
     return f"{STUDIO_TASK}?id={int(task_id)}"
+
+
+def studio_kanban_url(project_id: int) -> str:
+    return f"{STUDIO_KANBAN}?id={int(project_id)}"
 
 
 def sop_ticket_url(ticket_id: int) -> str:

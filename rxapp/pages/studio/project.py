@@ -106,6 +106,7 @@ def _feed(f: FeedLine) -> rx.Component:
 def studio_project_page() -> rx.Component:
     return shell(
         page_header(S.number + " · " + S.name, "",
+                    rx.link(rx.button(rx.icon("square-kanban"), _("Kanban"), variant="soft"), href=S.kanban_href),
                     rx.button(rx.icon("download"), _("Credits CSV"), on_click=S.credits("csv"), variant="soft"),
                     rx.button(rx.icon("file-text"), _("Credits PDF"), on_click=S.credits("pdf"), variant="soft")),
         rx.text(S.name2, color_scheme="gray"),

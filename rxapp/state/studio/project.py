@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from models.base import utcnow
-from rxapp import live
+from rxapp import live, routes
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
@@ -86,6 +86,10 @@ class StudioProjectState(AuthState):
     import_summary: str = ""
     gantt: go.Figure = go.Figure()
     linked_token: str = ""
+
+    @rx.var
+    def kanban_href(self) -> str:
+        return routes.studio_kanban_url(self.project_id)
 
     @rx.var
     def can_manage(self) -> bool:
