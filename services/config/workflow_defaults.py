@@ -119,6 +119,33 @@ MAINTENANCE_TICKET = WorkflowSpec(name="Maintenance ticket", states=[
       roles=["maintenance", "supervisor", "manager", "admin"], require_comment=True),
 ])
 
+# Purchase orders to vendors (services/finance/po_approval.py): finance approves up to a limit per currency (the
+# conditions on `currency` and `amount`, the adjusted total before taxes), a manager or an admin above it. The writer
+# asks for the first route whose conditions hold; admins change the limits (a new version). The writer never approves.
+PO_ROLES = ["finance", "admin"]
+PO_FINANCE_LIMITS = {"KRW": 5_000_000, "JPY": 500_000, "BDT": 500_000, "EUR": 5_000, "USD": 5_000}
+
+
+def po_finance_route(currency: str, limit: object) -> T:
+    """The route on which a finance person approves orders in `currency` up to `limit` (of the adjusted total)."""
+    return T(key=f"approve_{currency.lower()}", name=f"Approval by finance (up to {limit} {currency})",
+             from_state="draft", to_state="approved", roles=PO_ROLES, approval="any", approver_roles=["finance", "admin"],
+             conditions=[C(field="currency", op="equals", value=currency, message=f"Not an order in {currency}."),
+                         C(field="amount", op="max", value=str(limit),
+                           message=f"Above {limit} {currency}: a manager approves.")])
+
+
+PURCHASE_ORDER = WorkflowSpec(name="Purchase order", states=[
+    S(key="draft", name="Draft", is_initial=True),
+    S(key="approved", name="Approved", is_done=True),
+    S(key="cancelled", name="Cancelled", is_rejected=True),
+], transitions=[
+    *(po_finance_route(currency, limit) for currency, limit in PO_FINANCE_LIMITS.items()),
+    T(key="approve_manager", name="Approval by a manager", from_state="draft", to_state="approved", roles=PO_ROLES,
+      approval="any", approver_roles=["manager", "admin"]),
+    T(key="cancel", name="Cancel", from_state="draft", to_state="cancelled", roles=PO_ROLES, require_comment=True),
+])
+
 GENERIC = WorkflowSpec(name="Simple", states=[
     S(key="open", name="Open", is_initial=True),
     S(key="done", name="Done", is_done=True),
@@ -131,13 +158,14 @@ GENERIC = WorkflowSpec(name="Simple", states=[
 DEFAULTS: dict[str, WorkflowSpec] = {
     "ncr": NCR, "sop_ticket": SOP_TICKET, "internal_reject": INTERNAL_REJECT, "customer_return": CUSTOMER_RETURN,
     "studio_task": STUDIO_TASK,
-    "maintenance_ticket": MAINTENANCE_TICKET,
+    "maintenance_ticket": MAINTENANCE_TICKET, "purchase_order": PURCHASE_ORDER,
 }
 
 # Entity types an admin can shape a workflow for (the page's choice list), with their display names.
 ENTITY_TYPES: dict[str, str] = {
     "ncr": "NCR", "sop_ticket": "SOP ticket", "internal_reject": "Internal reject",
     "customer_return": "Customer return", "maintenance_ticket": "Maintenance ticket", "studio_task": "Studio task",
+    "purchase_order": "Purchase order",
 }
 
 

@@ -44,7 +44,8 @@ _HOOKS: dict[str, EntityHooks] = {}
 ENTITY_MODULES: dict[str, str] = {"ncr": "services.quality.ncr", "sop_ticket": "services.quality.sop_tickets",
                                   "internal_reject": "services.quality.rejects", "customer_return": "services.quality.rejects",
                                   "studio_task": "services.studio.tasks",
-                                  "maintenance_ticket": "services.maintenance.tickets"}
+                                  "maintenance_ticket": "services.maintenance.tickets",
+                                  "purchase_order": "services.finance.po_approval"}
 
 
 # Entity types partner accounts (STUDIO_PORTAL, no VIEW) may move; their own service checks what is shared.

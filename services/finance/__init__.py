@@ -13,8 +13,9 @@ and standard costing.
 - invoice_pdf.py: the invoice or credit note as PDF in the organization's branding;
 - payments.py: payments received, allocation to invoices (oldest first by default), AR aging;
 - work_order_cost.py: actual cost of a work order (lots consumed, job time) vs standard, variances; order margin;
-- purchasing.py: vendor purchase orders (rates, VAT, withholding), approval by another person, vendor acknowledgement,
-  who may approve or acknowledge, the tasks a new order can pay for;
+- purchasing.py: vendor purchase orders (rates, VAT, withholding), vendor acknowledgement, who may acknowledge,
+  the tasks a new order can pay for;
+- po_approval.py: PO approval on the workflow engine, finance up to a limit per currency, a manager above it;
 - settlements.py: settlements of QC2-approved tasks (once each, by constraint), postings, payment, the list and what
   a PO has ready to settle;
 - costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order;
@@ -22,7 +23,8 @@ and standard costing.
   payment.received, purchase_order.created/approved, settlement.created).
 
 Invariants: money is Decimal, never float, rounded where a document shows it by the rule it states; FINANCE
-reads and writes money (planners see quantities: the material check needs PLAN); every posting balances and
+reads and writes money (planners see quantities: the material check needs PLAN; a manager reads the
+orders waiting for their approval); the writer of a purchase order never approves it; every posting balances and
 lands in an open period; a source document is posted at most once (a database constraint); every change is
 audited and announced with a typed event; the clock is always passed in; nothing here commits.
 """

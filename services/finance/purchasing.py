@@ -1,6 +1,6 @@
 """Purchase orders to vendors: lines with quantity, unit price, difficulty and urgency rates, linked to the studio
 tasks they pay for; VAT and, for a vendor who is an individual, withholding from the tax rules; approval by
-finance; acknowledgement by the vendor in the portal.
+finance on the workflow engine (po_approval.py); acknowledgement by the vendor in the portal.
 
 Figures per line: base = quantity x unit price; adjusted = base x difficulty x urgency, rounded half up to the
 currency's minor unit. Per document: VAT on the adjusted total by the VAT rule, withholding by the withholding
@@ -31,7 +31,7 @@ from services.core.events import record
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.finance import tax_rules
-from services.finance.events import PurchaseOrderApproved, PurchaseOrderCreated
+from services.finance.events import PurchaseOrderCreated
 from services.finance.money import quantum, round_money
 from services.finance.tax_rules import TaxResult
 from services.studio.common import portal_account
@@ -131,27 +131,6 @@ def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) 
     return read_po(session, actor, pk(po))
 
 
-def approve_po(session: Session, actor: Actor, po_id: int, *, now: datetime) -> PoRead:
-    require(actor, Permission.FINANCE)
-    po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order", for_update=True)
-    if po.status != PoStatus.DRAFT:
-        raise Conflict(f"{po.number} is {po.status}: only a draft is approved.")
-    if po.created_by == actor.user_id and actor.user_id is not None:
-        raise Forbidden("Someone other than the person who wrote the order approves it.")
-    po.status, po.approved_by, po.approved_at, po.updated_at = PoStatus.APPROVED, actor.user_id, now, now
-    session.add(po)
-    audit(session, actor, "purchase_order", po.id, "approve", {"status": {"before": "draft", "after": "approved"}}, at=now)
-    record(session, PurchaseOrderApproved(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
-                                          purchase_order_id=pk(po)))
-    return read_po(session, actor, pk(po))
-
-
-def may_approve(actor: Actor, po: PoRead) -> bool:
-    """Whether `actor` may approve `po` now: finance, a draft, and not its writer (what approve_po enforces)."""
-    return Permission.FINANCE in actor.permissions and po.status == PoStatus.DRAFT \
-        and not (po.created_by == actor.user_id and actor.user_id is not None)
-
-
 def may_acknowledge(session: Session, actor: Actor, po: PoRead) -> bool:
     """Whether `actor` is a portal account of the PO's vendor and the PO waits for its acknowledgement."""
     if po.status != PoStatus.APPROVED or Permission.STUDIO_PORTAL not in actor.permissions:
@@ -174,19 +153,19 @@ def acknowledge_po(session: Session, actor: Actor, po_id: int, *, now: datetime)
         session.add(po)
         audit(session, actor, "purchase_order", po.id, "acknowledge",
               {"status": {"before": "approved", "after": "acknowledged"}}, at=now)
-    return _read(session, po)
+    return read_any_po(session, po)
 
 
 def read_po(session: Session, actor: Actor, po_id: int) -> PoRead:
     """Finance reads every PO; a vendor's account reads its own approved ones."""
     if Permission.FINANCE in actor.permissions:
-        return _read(session, get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order"))
+        return read_any_po(session, get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order"))
     account = portal_account(session, actor, "vendor")
     po = session.get(PurchaseOrder, po_id)
     if po is None or po.organization_id != actor.organization_id or po.vendor_partner_id != account.partner_id \
             or po.status == PoStatus.DRAFT:
         raise NotFound("Purchase order not found.")
-    return _read(session, po)
+    return read_any_po(session, po)
 
 
 def list_pos(session: Session, actor: Actor, *, project_id: int | None = None) -> list[PoRead]:
@@ -197,7 +176,7 @@ def list_pos(session: Session, actor: Actor, *, project_id: int | None = None) -
                             PurchaseOrder.status != PoStatus.DRAFT)
     if project_id is not None:
         query = query.where(PurchaseOrder.project_id == project_id)
-    return [_read(session, po) for po in session.exec(query.order_by(col(PurchaseOrder.id).desc())).all()]
+    return [read_any_po(session, po) for po in session.exec(query.order_by(col(PurchaseOrder.id).desc())).all()]
 
 
 def orderable_tasks(session: Session, actor: Actor, vendor_partner_id: int, project_id: int) -> list[OrderableTask]:
@@ -230,7 +209,8 @@ def document_taxes(session: Session, po: PurchaseOrder, adjusted: Decimal,
     return vat, wht
 
 
-def _read(session: Session, po: PurchaseOrder) -> PoRead:
+def read_any_po(session: Session, po: PurchaseOrder) -> PoRead:
+    """The order as its readers see it; callers have checked who may read it."""
     vendor = session.get(StudioPartner, po.vendor_partner_id)
     vat, wht = document_taxes(session, po, po.adjusted, po.order_date)
     q = quantum(po.currency)

@@ -26,7 +26,15 @@ def test_po_to_settlement_over_http(client, world, as_user, session):
     assert created.status_code == 201, created.text
     po = created.json()
     assert (po["adjusted"], po["vat"]["total"], po["net_payable"]) == ("180000", "18000", "198000")
+    assert_error(client.post(f"/finance/purchase-orders/{po['id']}/approve", headers=admin), 409, "conflict")
+    submitted = client.post(f"/finance/purchase-orders/{po['id']}/submit", headers=fin)
+    assert submitted.status_code == 200 and submitted.json()["pending_route"].startswith("Approval by finance")
     assert_error(client.post(f"/finance/purchase-orders/{po['id']}/approve", headers=fin), 403, "forbidden")
+    assert [p["id"] for p in client.get("/finance/purchase-orders/approvals/pending", headers=admin).json()] == [po["id"]]
+    limits = client.get("/finance/purchase-orders/approvals/limits", headers=fin).json()
+    assert {"currency": "KRW", "limit": "5000000"}.items() <= limits[0].items()
+    assert_error(client.put("/finance/purchase-orders/approvals/limits", json={"currency": "KRW", "limit": "1"},
+                            headers=fin), 403, "forbidden")
     client.post(f"/finance/purchase-orders/{po['id']}/approve", headers=admin).raise_for_status()
     acked = client.post(f"/finance/purchase-orders/{po['id']}/acknowledge", headers=vendor)
     assert acked.status_code == 200 and acked.json()["status"] == "acknowledged"

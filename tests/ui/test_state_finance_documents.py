@@ -87,6 +87,9 @@ async def test_po_from_the_vendors_tasks_approved_acknowledged_settled_and_paid(
     assert all("10" in k for k in figures if k.startswith("−"))              # the rounding unit is in the label
     assert [(x.quantity, x.rates, x.adjusted) for x in writer.detail_lines] == [("1", "× 1.2 × 1.5", "270,000")]
     assert not writer.can_approve and not writer.can_acknowledge and not writer.can_settle   # the writer's own draft
+    assert writer.can_submit
+    assert toasts(await run(writer.submit(), writer), "success")
+    assert not writer.can_submit and not writer.can_approve and "finance" in writer.approval_text
     vendor = await _portal(engine, "vendor.user")
     await run(vendor.enter(), vendor)
     assert vendor.rows == [] and not vendor.is_finance                       # drafts are not shared

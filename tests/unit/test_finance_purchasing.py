@@ -14,7 +14,7 @@ from models.studio import StudioPartner
 from models.studio_work import StudioTask
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
-from services.finance import accounts, ledger_reports, periods, purchasing, settlements, tax_rules
+from services.finance import accounts, ledger_reports, periods, po_approval, purchasing, settlements, tax_rules
 from services.finance.purchasing import PoCreate, PoLineInput, adjusted_amount
 from services.finance.tax_rules import ComponentInput, TaxRuleCreate, TierInput
 from tests.factories.org import make_user
@@ -66,13 +66,15 @@ def test_po_figures_approval_and_acknowledgement(session, shop):
     assert (po.base, po.adjusted, po.withholding.total, po.net_payable) == (
         Decimal("150000"), Decimal("270000"), Decimal("8910"), Decimal("261090"))
     assert [c.amount for c in po.withholding.components] == [Decimal("8100"), Decimal("810")]
+    with transaction(session):
+        po_approval.submit_po(session, fin, po.id, now=NOW)
     with pytest.raises(Forbidden):
-        purchasing.approve_po(session, fin, po.id, now=NOW)                  # not the writer
+        po_approval.approve_po(session, fin, po.id, now=NOW)                 # not the writer
     vendor = studio.world.actor(studio.vendor_user)
     with pytest.raises(NotFound):
         purchasing.read_po(session, vendor, po.id)                           # drafts are not shared
     with transaction(session):
-        purchasing.approve_po(session, approver, po.id, now=NOW)
+        po_approval.approve_po(session, approver, po.id, now=NOW)
     with transaction(session):
         acked = purchasing.acknowledge_po(session, vendor, po.id, now=NOW)
     assert acked.status == PoStatus.ACKNOWLEDGED
@@ -97,7 +99,9 @@ def test_settlement_only_of_approved_work_once_and_balanced(session, shop):
     studio, fin, approver = shop
     po = _po(session, fin, studio)
     with transaction(session):
-        purchasing.approve_po(session, approver, po.id, now=NOW)
+        po_approval.submit_po(session, fin, po.id, now=NOW)
+    with transaction(session):
+        po_approval.approve_po(session, approver, po.id, now=NOW)
     with pytest.raises(Conflict):
         settlements.settle(session, fin, po.id, settled_on=date(2026, 12, 10), now=NOW)   # nothing passed QC2
     session.get(StudioTask, studio.vendor_task_id).approved_at = NOW

@@ -10,8 +10,10 @@ from pydantic import BaseModel, Field
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED, errors
+from services.config.workflow import StepRead
 from services.core.db import db_session, transaction
-from services.finance import purchasing, settlements
+from services.finance import po_approval, purchasing, settlements
+from services.finance.po_approval import ApprovalLimit, LimitChange, PoApproval
 from services.finance.purchasing import PoCreate, PoRead
 from services.finance.settlements import SettlementRead, SettleQuantity
 
@@ -25,6 +27,10 @@ class SettleRequest(BaseModel):
 
 class PaidRequest(BaseModel):
     paid_on: date
+
+
+class CommentRequest(BaseModel):
+    comment: str = Field(default="", max_length=2000)
 
 
 @router.get("/purchase-orders", response_model=list[PoRead], summary="Purchase orders (a vendor sees its own)")
@@ -46,11 +52,67 @@ def get_po(po_id: int, actor: CurrentActor) -> PoRead:
         return purchasing.read_po(s, actor, po_id)
 
 
-@router.post("/purchase-orders/{po_id}/approve", response_model=PoRead, responses=errors(409),
-             summary="Approve a draft (someone other than its writer)")
-def approve_po(po_id: int, actor: CurrentActor) -> PoRead:
+@router.get("/purchase-orders/approvals/pending", response_model=list[PoRead],
+            summary="Orders waiting for my approval (finance, or a manager above the finance limit)")
+def pending_approvals(actor: CurrentActor) -> list[PoRead]:
     with db_session() as s, transaction(s):
-        return purchasing.approve_po(s, actor, po_id, now=utcnow())
+        return po_approval.pending_for(s, actor)
+
+
+@router.get("/purchase-orders/approvals/limits", response_model=list[ApprovalLimit],
+            summary="The approval routes: finance up to a limit per currency, a manager above it")
+def approval_limits(actor: CurrentActor) -> list[ApprovalLimit]:
+    with db_session() as s, transaction(s):
+        return po_approval.approval_limits(s, actor)
+
+
+@router.put("/purchase-orders/approvals/limits", response_model=list[ApprovalLimit], responses=errors(422),
+            summary="Set the limit up to which finance approves in a currency (admins)")
+def set_approval_limit(body: LimitChange, actor: CurrentActor) -> list[ApprovalLimit]:
+    with db_session() as s, transaction(s):
+        return po_approval.set_approval_limit(s, actor, body, now=utcnow())
+
+
+@router.get("/purchase-orders/{po_id}/approval", response_model=PoApproval,
+            summary="Where the order stands in its approval and what I may do")
+def get_approval(po_id: int, actor: CurrentActor) -> PoApproval:
+    with db_session() as s, transaction(s):
+        return po_approval.approval_of(s, actor, po_id)
+
+
+@router.get("/purchase-orders/{po_id}/approval/history", response_model=list[StepRead],
+            summary="The approval steps of the order")
+def approval_history(po_id: int, actor: CurrentActor) -> list[StepRead]:
+    with db_session() as s, transaction(s):
+        return po_approval.history(s, actor, po_id)
+
+
+@router.post("/purchase-orders/{po_id}/submit", response_model=PoApproval, responses=errors(409, 422),
+             summary="Ask for approval on the route the amount falls in")
+def submit_po(po_id: int, actor: CurrentActor, body: CommentRequest | None = None) -> PoApproval:
+    with db_session() as s, transaction(s):
+        return po_approval.submit_po(s, actor, po_id, comment=body.comment if body else "", now=utcnow())
+
+
+@router.post("/purchase-orders/{po_id}/approve", response_model=PoRead, responses=errors(409),
+             summary="Approve a submitted order (an approver of its route, never its writer)")
+def approve_po(po_id: int, actor: CurrentActor, body: CommentRequest | None = None) -> PoRead:
+    with db_session() as s, transaction(s):
+        return po_approval.approve_po(s, actor, po_id, comment=body.comment if body else "", now=utcnow())
+
+
+@router.post("/purchase-orders/{po_id}/decline", response_model=PoApproval, responses=errors(409, 422),
+             summary="Send a submitted order back to its writer, saying why")
+def decline_po(po_id: int, body: CommentRequest, actor: CurrentActor) -> PoApproval:
+    with db_session() as s, transaction(s):
+        return po_approval.decline_po(s, actor, po_id, comment=body.comment, now=utcnow())
+
+
+@router.post("/purchase-orders/{po_id}/cancel", response_model=PoRead, responses=errors(409, 422),
+             summary="Cancel a draft, saying why")
+def cancel_po(po_id: int, body: CommentRequest, actor: CurrentActor) -> PoRead:
+    with db_session() as s, transaction(s):
+        return po_approval.cancel_po(s, actor, po_id, comment=body.comment, now=utcnow())
 
 
 @router.post("/purchase-orders/{po_id}/acknowledge", response_model=PoRead,

@@ -51,7 +51,9 @@ def _detail() -> rx.Component:
                 data_testid="po-figures"),
         rx.text(ADJUSTED_RULE, size="1", color_scheme="gray"),
         rx.cond(S.settle_text != "", rx.text(S.settle_text, size="2", margin_top="8px", data_testid="settleable")),
+        rx.cond(S.approval_text != "", rx.text(S.approval_text, size="2", margin_top="8px", data_testid="po-approval")),
         rx.flex(
+            rx.cond(S.can_submit, rx.button(_("Submit for approval"), on_click=S.submit, min_height=TOUCH)),
             rx.cond(S.can_approve, rx.button(_("Approve"), on_click=S.approve, min_height=TOUCH)),
             rx.cond(S.can_acknowledge, rx.button(_("Acknowledge the order"), on_click=S.acknowledge, min_height=TOUCH)),
             rx.cond(S.can_settle, rx.button(_("Settle the approved work"), on_click=S.settle, min_height=TOUCH)),

@@ -19,7 +19,7 @@ from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.access import Permission
 from services.core.errors import DomainError, Invalid
-from services.finance import purchasing, settlements, tax_rules
+from services.finance import po_approval, purchasing, settlements, tax_rules
 from services.finance.purchasing import PoCreate, PoLineInput, PoRead
 from services.finance.tax_rules import TaxResult
 from services.studio import partners, projects
@@ -114,7 +114,9 @@ class PurchaseOrdersState(AuthState):
     detail_status: str = ""
     detail_lines: list[PoLineRow] = []
     detail_figures: list[Figure] = []
+    can_submit: bool = False
     can_approve: bool = False
+    approval_text: str = ""
     can_acknowledge: bool = False
     settle_text: str = ""
     can_settle: bool = False
@@ -163,7 +165,12 @@ class PurchaseOrdersState(AuthState):
                                        f"× {x.difficulty_rate.normalize():f} × {x.urgency_rate.normalize():f}",
                                        money(x.base), money(x.adjusted)) for x in po.lines]
         self.detail_figures = po_figures(po)
-        self.can_approve = purchasing.may_approve(actor, po)
+        self.can_submit, self.can_approve, self.approval_text = False, False, ""
+        if self.is_finance:
+            approval = po_approval.approval_of(session, actor, po.id)
+            self.can_submit, self.can_approve = approval.may_submit, approval.may_approve
+            if approval.pending_route:
+                self.approval_text = _("Waiting for approval: {route}").format(route=approval.pending_route)
         self.can_acknowledge = purchasing.may_acknowledge(session, actor, po)
         self.can_settle, self.settle_text = False, ""
         if self.is_finance and po.status.value in ("approved", "acknowledged"):
@@ -198,8 +205,12 @@ class PurchaseOrdersState(AuthState):
         return [rx.toast.success(message), PurchaseOrdersState.load]
 
     @rx.event
+    def submit(self):
+        return self._act(po_approval.submit_po, _("The order is submitted for approval."))
+
+    @rx.event
     def approve(self):
-        return self._act(purchasing.approve_po, _("The order is approved."))
+        return self._act(po_approval.approve_po, _("The order is approved."))
 
     @rx.event
     def acknowledge(self):
