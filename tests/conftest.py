@@ -116,6 +116,27 @@ def cheap_password_hashes():
     passwords._hasher = production
 
 
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A local S3-compatible server (moto) for the whole run, started on first use."""
+    from tests.factories.s3 import start_server
+    server, endpoint = start_server()
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint, monkeypatch, tmp_path):
+    """A fresh bucket on the local S3 server, configured as the studio's file storage (the local folder
+    is set too, so a test can show nothing lands there)."""
+    from tests.factories.s3 import new_bucket
+    bucket = new_bucket(s3_endpoint)
+    for name, value in bucket.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TAKT_STUDIO_FILES", str(tmp_path / "files"))
+    return bucket
+
+
 @pytest.fixture
 def captured_events():
     """Every domain event dispatched (after commit) while the test runs."""

@@ -1,8 +1,7 @@
-"""Files of versions: content checks, size limits, local disk storage, image thumbnails, and the
-access check on every download.
+"""Files of versions: content checks, size limits, storage, image thumbnails, and the access check on
+every download.
 
-Storage: `TAKT_STUDIO_FILES` (a folder), else `studio_files` next to the SQLite database (data/),
-else data/studio_files under the project; a file is stored
+Storage: the local folder or the S3-compatible bucket that storage.py configures; a file is stored
 once per organization under its SHA-256 (`<org>/<aa>/<sha>`), never overwritten. Invariants: the
 declared content type must be allowed and match the file's first bytes (a renamed executable is
 refused); a file is at most the organization's `max_upload_mb`; images get a 320 px PNG thumbnail
@@ -15,7 +14,6 @@ import hashlib
 import io
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlmodel import Session, col, select
 
@@ -23,9 +21,9 @@ from models.base import pk, referenced
 from models.studio import StudioProject
 from models.studio_work import StudioAccount, StudioFile, StudioReview, StudioSettings, StudioTask
 from services.core.access import Actor
-from services.core.db import PROJECT_ROOT, database_url
 from services.core.errors import Invalid, NotFound
 from services.studio.common import is_portal, portal_account, require_reader
+from services.studio.storage import FileStorage, file_storage
 from services.studio.tasks import partner_owns
 
 MAGIC: dict[str, tuple[tuple[int, bytes], ...]] = {
@@ -46,16 +44,6 @@ class Upload:
     filename: str
     content_type: str
     data: bytes
-
-
-def storage_root() -> Path:
-    """TAKT_STUDIO_FILES; else next to a SQLite database file; else data/studio_files of the project."""
-    if os.environ.get("TAKT_STUDIO_FILES"):
-        return Path(os.environ["TAKT_STUDIO_FILES"])
-    url = database_url()
-    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
-        return Path(url.split("///", 1)[1]).parent / "studio_files"
-    return PROJECT_ROOT / "data" / "studio_files"
 
 
 def settings(session: Session, organization_id: int) -> StudioSettings:
@@ -84,8 +72,9 @@ def store(session: Session, actor: Actor, task: StudioTask, version_id: int, upl
     content_type = check_upload(session, actor.organization_id, upload)
     sha = hashlib.sha256(upload.data).hexdigest()
     key = f"{actor.organization_id}/{sha[:2]}/{sha}"
-    _write(key, upload.data)
-    thumb = _thumbnail(key, upload.data) if content_type.startswith("image/") else None
+    storage = file_storage()
+    storage.put(key, upload.data, content_type)
+    thumb = _thumbnail(storage, key, upload.data) if content_type.startswith("image/") else None
     row = StudioFile(organization_id=actor.organization_id, version_id=version_id, task_id=pk(task),
                      filename=os.path.basename(upload.filename)[:255], content_type=content_type,
                      size=len(upload.data), sha256=sha, storage_key=key, thumbnail_key=thumb)
@@ -94,17 +83,7 @@ def store(session: Session, actor: Actor, task: StudioTask, version_id: int, upl
     return row
 
 
-def _write(key: str, data: bytes) -> None:
-    path = storage_root() / key
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
-def _thumbnail(key: str, data: bytes) -> str | None:
+def _thumbnail(storage: FileStorage, key: str, data: bytes) -> str | None:
     from PIL import Image, UnidentifiedImageError
     try:
         with Image.open(io.BytesIO(data)) as image:
@@ -114,7 +93,7 @@ def _thumbnail(key: str, data: bytes) -> str | None:
     except (UnidentifiedImageError, OSError, ValueError):
         return None
     thumb_key = f"{key}.thumb.png"
-    _write(thumb_key, out.getvalue())
+    storage.put(thumb_key, out.getvalue(), "image/png")
     return thumb_key
 
 
@@ -142,11 +121,11 @@ def open_file(session: Session, actor: Actor, file_id: int, *, thumbnail: bool =
     key = row.thumbnail_key if thumbnail else row.storage_key
     if key is None:
         raise NotFound("This file has no thumbnail.")
-    path = storage_root() / key
-    if not path.exists():
+    data = file_storage().get(key)
+    if data is None:
         raise NotFound("The stored file is missing.")
     name = f"{row.filename}.thumb.png" if thumbnail else row.filename
-    return name, "image/png" if thumbnail else row.content_type, path.read_bytes()
+    return name, "image/png" if thumbnail else row.content_type, data
 
 
 def files_of_version(session: Session, version_id: int) -> list[StudioFile]:

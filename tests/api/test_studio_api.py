@@ -88,3 +88,18 @@ def test_projects_and_bulk_breakdown_over_http(client, world, as_user):
     assert (report["imported"], report["cuts"], report["tasks"]) == (True, 1, 8)
     credits = client.get(f"/studio/projects/{project['id']}/credits", params={"format": "pdf"}, headers=admin)
     assert credits.status_code == 200 and credits.content.startswith(b"%PDF")
+
+
+def test_files_in_s3_storage_over_http(client, world, session, as_user, s3_bucket, tmp_path):
+    studio = make_studio(session, world)
+    artist = as_user("artist")
+    uploaded = _upload(client, artist, studio.task_id)
+    assert uploaded.status_code == 201, uploaded.text
+    file_id = uploaded.json()["files"][0]["id"]
+    assert len(s3_bucket.objects()) == 2 and not (tmp_path / "files").exists()     # file and thumbnail
+    download = client.get(f"/studio/files/{file_id}", headers=artist)
+    assert download.status_code == 200 and download.content == png_bytes()
+    assert download.headers["content-type"] == "image/png"
+    assert client.get(f"/studio/files/{file_id}", params={"thumbnail": True}, headers=artist).status_code == 200
+    assert_error(client.get(f"/studio/files/{file_id}", headers=as_user("admin.b")), 404, "not_found")
+    assert_error(client.get(f"/studio/files/{file_id}", headers=as_user("vendor.user")), 404, "not_found")

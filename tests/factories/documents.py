@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import zlib
 
+import pypdfium2 as pdfium
+
 _STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
 _TEXT = re.compile(rb"\((.*?)(?<!\\)\)\s*Tj")
 
@@ -20,3 +22,13 @@ def pdf_text(data: bytes) -> str:
         parts += [m.replace(rb"\(", b"(").replace(rb"\)", b")").replace(rb"\\", b"\\").decode("latin-1")
                   for m in _TEXT.findall(body)]
     return "\n".join(parts)
+
+
+def pdf_text_layer(data: bytes) -> str:
+    """The text a PDF reader extracts, page by page (pypdfium2): also text set in embedded Unicode fonts
+    (Japanese, Korean), which `pdf_text` cannot read."""
+    document = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()

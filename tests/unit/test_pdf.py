@@ -2,18 +2,9 @@
 Noto Sans CJK font and can be read back from the PDF's text layer."""
 from __future__ import annotations
 
-import pypdfium2 as pdfium
-
 from services.core.pdf import CJK, Document
 from services.org import pdf as doc
-
-
-def page_text(data: bytes) -> str:
-    document = pdfium.PdfDocument(data)
-    try:
-        return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
-    finally:
-        document.close()
+from tests.factories.documents import pdf_text_layer as page_text
 
 
 def test_japanese_and_korean_text_is_in_the_text_layer():

@@ -13,8 +13,8 @@ from services.core.errors import Forbidden, Invalid
 from services.studio import breakdown, dashboard, grid, members, projects, reviews, tasks
 from services.studio.reviews import Decision
 from tests.conftest import T0
+from tests.factories.documents import pdf_text_layer as page_text
 from tests.factories.studio import actor, make_studio, png
-from tests.unit.test_pdf import page_text
 
 
 @pytest.fixture
