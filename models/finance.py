@@ -54,6 +54,16 @@ class TaxRule(TimestampMixin, SQLModel, table=True):
     note: str = Field(default="", max_length=1000)
 
 
+class FinanceSettings(TimestampMixin, SQLModel, table=True):
+    """An organization's finance settings: the currency its standard costs are kept in; production is posted to
+    the ledger (services/finance/production_postings.py) only once it is set."""
+    __tablename__ = "finance_settings"
+    __table_args__ = (UniqueConstraint("organization_id", name="uq_finance_settings_org"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id")
+    cost_currency: str = Field(max_length=3)
+
+
 class AccountType(StrEnum):
     ASSET = "asset"
     LIABILITY = "liability"

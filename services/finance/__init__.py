@@ -18,6 +18,8 @@ and standard costing.
 - po_approval.py: PO approval on the workflow engine, finance up to a limit per currency, a manager above it;
 - settlements.py: settlements of QC2-approved tasks (once each, by constraint), postings, payment, the list and what
   a PO has ready to settle;
+- production_postings.py: material issue, work in progress, finished goods at standard cost and variances, posted
+  from production's events in the same transaction (refusals stay pending); the cost currency setting;
 - costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order;
 - events.py: finance's typed domain events (tax_rule.created, journal_entry.posted, invoice.issued,
   payment.received, purchase_order.created/approved, settlement.created).

@@ -73,3 +73,16 @@ async def test_people_without_finance_rights_and_other_organizations_see_nothing
     other = await signed_in(engine, FinanceState, "admin.b")
     await run(other.enter(), other)
     assert other.load_error == "" and other.invoice_rows == [] and other.rules == []
+
+
+async def test_cost_currency_and_pending_production_postings(engine, session, world):
+    make_user(session, world.org_a, roles=["finance"], plant_ids=[world.plant1], username="fin.cost")
+    session.commit()
+    state = await signed_in(engine, FinanceState, "fin.cost")
+    await run(state.enter(), state)
+    assert state.cost_currency == "" and state.production_pending.startswith("0 material issues")
+    assert toasts(await run(state.set_cost_currency({"cost_currency": "euro"}), state), "error")
+    assert toasts(await run(state.set_cost_currency({"cost_currency": "jpy"}), state), "success")
+    assert state.cost_currency == "JPY"
+    events = await run(state.post_production(), state)
+    assert toasts(events, "success") == ["0 production entries posted."] and state.production_refused == []

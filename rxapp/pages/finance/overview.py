@@ -81,15 +81,32 @@ def _costing() -> rx.Component:
         rx.foreach(S.rollup_gaps, lambda g: rx.text(g, size="2", color_scheme="orange")), width="100%")
 
 
+def _production() -> rx.Component:
+    return rx.card(rx.flex(
+        rx.text(_("Material issues, work in progress, finished goods at standard cost and variances are posted as "
+                  "production happens, in the cost currency."), size="2"),
+        rx.form(rx.flex(
+            rx.input(name="cost_currency", default_value=S.cost_currency, key=S.cost_currency, placeholder="EUR", max_length=3,
+                     aria_label=_("Cost currency"), width="100px"),
+            rx.button(_("Set the cost currency"), type="submit", variant="soft", min_height=TOUCH),
+            spacing="2", align="center", wrap="wrap"), on_submit=S.set_cost_currency),
+        rx.text(S.production_pending, size="2", data_testid="production-pending"),
+        rx.button(_("Post what is pending"), on_click=S.post_production, min_height=TOUCH),
+        rx.foreach(S.production_refused, lambda r: rx.text(r, size="2", color_scheme="orange")),
+        direction="column", spacing="3"), width="100%")
+
+
 def _content() -> rx.Component:
     return rx.tabs.root(
         rx.tabs.list(rx.tabs.trigger(_("Trial balance"), value="ledger"),
                      rx.tabs.trigger(_("Receivables"), value="ar"), rx.tabs.trigger(_("Tax rules"), value="tax"),
-                     rx.tabs.trigger(_("Standard cost"), value="cost")),
+                     rx.tabs.trigger(_("Standard cost"), value="cost"),
+                     rx.tabs.trigger(_("Production"), value="production")),
         rx.tabs.content(_ledger(), value="ledger", padding_top="12px"),
         rx.tabs.content(_receivables(), value="ar", padding_top="12px"),
         rx.tabs.content(_taxes(), value="tax", padding_top="12px"),
         rx.tabs.content(_costing(), value="cost", padding_top="12px"),
+        rx.tabs.content(_production(), value="production", padding_top="12px"),
         default_value="ledger", width="100%")
 
 

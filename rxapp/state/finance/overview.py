@@ -1,6 +1,7 @@
 """/finance state: the trial balance of a period, invoices with what they owe, AR aging, tax rules with a
-calculator, and a product's standard cost roll-up. Every figure comes from services/finance; this class
-only keeps what the page shows (strings, ready to display)."""
+calculator, a product's standard cost roll-up, and the cost currency production is posted in with what waits for
+the ledger. Every figure comes from services/finance; this class only keeps what the page shows (strings, ready to
+display)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,16 @@ from rxapp.i18n import _
 from rxapp.state.master.common import Option, download
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError
-from services.finance import accounts, costing, invoices, ledger_reports, payments, periods, tax_rules
+from services.finance import (
+    accounts,
+    costing,
+    invoices,
+    ledger_reports,
+    payments,
+    periods,
+    production_postings,
+    tax_rules,
+)
 from services.finance.ledger_reports import TRIAL_BALANCE_COLUMNS
 from services.master import products
 
@@ -81,6 +91,9 @@ class FinanceState(AuthState):
     product_options: list[Option] = []
     rollup: list[Figure] = []
     rollup_gaps: list[str] = []
+    cost_currency: str = ""
+    production_pending: str = ""
+    production_refused: list[str] = []
     loading: bool = True
     load_error: str = ""
 
@@ -117,6 +130,10 @@ class FinanceState(AuthState):
                       for r in tax_rules.list_tax_rules(session, actor)]
         self.product_options = [Option(str(p.id), f"{p.code} · {p.name}")
                                 for p in products.list_products(session, actor, limit=2000)]
+        waiting = production_postings.pending(session, actor)
+        self.cost_currency = waiting.cost_currency or ""
+        self.production_pending = _("{issues} material issues and {completions} completed work orders wait for the "
+                                    "ledger.").format(issues=waiting.issues, completions=waiting.completions)
 
     def _year(self) -> tuple[date, date]:
         year = as_id(self.year) or utcnow().year
@@ -180,3 +197,22 @@ class FinanceState(AuthState):
                                  money(line.extended_cost)) for line in r.lines]
                        + [Figure(f"{s.sequence} {s.name} @ {s.work_center_code}", money(s.unit_cost)) for s in r.steps])
         self.rollup_gaps = r.gaps
+
+    @rx.event
+    def set_cost_currency(self, form: dict):
+        try:
+            self._use_case(production_postings.set_cost_currency, str(form.get("cost_currency", "")), now=utcnow())
+        except DomainError as error:
+            return self._refused(error)
+        return [rx.toast.success(_("Production is posted to the ledger in this currency from now on.")),
+                FinanceState.load]
+
+    @rx.event
+    def post_production(self):
+        try:
+            run = self._use_case(production_postings.post_pending, now=utcnow())
+        except DomainError as error:
+            return self._refused(error)
+        self.production_refused = run.refused
+        message = _("{n} production entries posted.").format(n=run.posted)
+        return [rx.toast.success(message) if not run.refused else rx.toast.warning(message), FinanceState.load]
