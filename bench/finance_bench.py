@@ -7,8 +7,12 @@ the standard cost roll-up of a 5-level BOM with 2,000 items, each against raw SQ
    same entry and its lines in one transaction each.
 3. Cost roll-up: `costing.cost_rollup` of the root of a 5-level BOM (2,000 items, routings with rates on every
    made item) against a raw recursive CTE computing the same unit cost; the figures must agree.
+4. Settlement: `settlements.settle` of N QC2-approved tasks spread over POs of 1,000 lines each (one settlement
+   with its lines and its journal entry per PO), against raw SQL doing the same per PO on a second, identical set
+   (INSERT ... SELECT of the approved, unsettled lines, the totals, the entry and its two lines); the settled
+   totals must agree. Tasks, POs and lines are loaded by raw bulk inserts; the POs carry no tax rules.
 
-Usage: .venv/bin/python -m bench.finance_bench [--postgres URL] [--lines 1000000] [--items 2000]
+Usage: .venv/bin/python -m bench.finance_bench [--postgres URL] [--lines 1000000] [--items 2000] [--tasks 10000]
 """
 from __future__ import annotations
 
@@ -28,14 +32,17 @@ from models.base import utcnow
 from models.catalog import BomLine, Product
 from models.finance import Account, FiscalPeriod, JournalEntry, JournalLine
 from models.organization import Department
+from models.purchasing import PurchaseOrder, PurchaseOrderLine, Settlement
 from models.resources import WorkCenter
 from models.routing import Routing, RoutingStep
+from models.studio_work import StudioTask
 from services.core import db as takt_db
 from services.core.migrations import migrate
-from services.finance import accounts, costing, journal, ledger_reports, periods
+from services.finance import accounts, costing, journal, ledger_reports, periods, settlements
 from services.finance.journal import EntryCreate, LineInput
 from services.org import organizations, plants
 from services.org.plants import DepartmentCreate, PlantCreate
+from services.studio import partners, projects
 
 YEAR = 2026
 
@@ -226,14 +233,106 @@ def bench_rollup(engine, actor, root: int, rounds: int = 5) -> dict:
             "raw_cost": total, "agree": agree, "lines": len(result.lines)}
 
 
+PER_PO = 1000
+
+
+def load_tasks(engine, actor, tasks: int) -> tuple[list[int], list[int]]:
+    """Two identical sets of `tasks` approved tasks on approved POs of PER_PO lines: (service POs, raw POs)."""
+    now = utcnow()
+    with Session(engine, expire_on_commit=False) as s, takt_db.transaction(s):
+        vendor = partners.create_partner(s, actor, partners.PartnerCreate(name="Bench vendor"), now=now)
+        projects.ensure_default_templates(s, actor.organization_id)
+        template = projects.list_templates(s, actor)[0]
+        project = projects.create_project(s, actor, projects.ProjectCreate(name="Bench", template_id=template.id), now=now)
+        step_id = projects.steps(s, actor, project.id)[0].id
+    org, po_ids = actor.organization_id, []
+    with engine.begin() as conn:
+        task_first = conn.execute(sa.select(sa.func.coalesce(sa.func.max(StudioTask.id), 0))).scalar() + 1
+        conn.execute(sa.insert(StudioTask.__table__), [
+            {"id": task_first + i, "organization_id": org, "project_id": project.id, "step_id": step_id,
+             "status": "approved", "vendor_partner_id": vendor.id, "approved_at": now, "spent_minutes": 0,
+             "rework_loops": 0, "custom": {}, "created_at": now, "updated_at": now} for i in range(2 * tasks)])
+        for n in range(2 * tasks // PER_PO):
+            po_ids.append(conn.execute(sa.insert(PurchaseOrder.__table__).returning(PurchaseOrder.__table__.c.id), {
+                "organization_id": org, "number": f"BPO-{n:05d}", "vendor_partner_id": vendor.id,
+                "project_id": project.id, "process_type": "In-between", "currency": "KRW", "vat_rule_code": "",
+                "withholding_rule_code": "", "order_date": date(YEAR, 3, 1), "status": "approved",
+                "base": Decimal(10_000 * PER_PO), "adjusted": Decimal(18_000 * PER_PO), "note": "", "created_at": now,
+                "updated_at": now}).scalar())
+            conn.execute(sa.insert(PurchaseOrderLine.__table__), [
+                {"organization_id": org, "po_id": po_ids[-1], "task_id": task_first + n * PER_PO + i,
+                 "description": f"task {n * PER_PO + i}", "quantity": 1, "unit_price": Decimal(10_000),
+                 "difficulty_rate": Decimal("1.2"), "urgency_rate": Decimal("1.5"), "base": Decimal(10_000),
+                 "adjusted": Decimal(18_000)} for i in range(PER_PO)])
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('studio_task', 'id'), (SELECT MAX(id) FROM studio_task))")
+            for name in ("studio_task", "purchase_order_line", "settlement_line"):
+                conn.exec_driver_sql(f"ANALYZE {name}")
+    half = len(po_ids) // 2
+    return po_ids[:half], po_ids[half:]
+
+
+RAW_SETTLE = [
+    "INSERT INTO settlement_line (organization_id, settlement_id, po_line_id, task_id, quantity, adjusted) "
+    "SELECT l.organization_id, :sid, l.id, l.task_id, l.quantity, l.adjusted FROM purchase_order_line l "
+    "JOIN studio_task t ON t.id = l.task_id WHERE l.po_id = :po AND t.approved_at IS NOT NULL "
+    "AND l.task_id NOT IN (SELECT task_id FROM settlement_line WHERE task_id IS NOT NULL)",
+    "UPDATE settlement SET adjusted = (SELECT SUM(adjusted) FROM settlement_line WHERE settlement_id = :sid), "
+    "net_payable = (SELECT SUM(adjusted) FROM settlement_line WHERE settlement_id = :sid) WHERE id = :sid",
+]
+
+
+def bench_settlement(engine, actor, service_pos: list[int], raw_pos: list[int]) -> dict:
+    service, service_total = [], Decimal(0)
+    for po_id in service_pos:
+        with Session(engine) as s:
+            began = time.perf_counter()
+            with takt_db.transaction(s):
+                done = settlements.settle(s, actor, po_id, settled_on=date(YEAR, 3, 31), now=utcnow())
+            service.append(time.perf_counter() - began)
+            service_total += done.adjusted
+    with Session(engine) as s:
+        acc = {a.role: a.id for a in s.exec(sa.select(Account).where(
+            Account.organization_id == actor.organization_id)).scalars()}
+        period = s.exec(sa.select(FiscalPeriod).where(FiscalPeriod.organization_id == actor.organization_id,
+                                                      FiscalPeriod.start == date(YEAR, 3, 1))).scalar_one()
+    raw, raw_total, now = [], Decimal(0), utcnow()
+    for n, po_id in enumerate(raw_pos):
+        began = time.perf_counter()
+        with engine.begin() as conn:
+            sid = conn.execute(sa.insert(Settlement.__table__).returning(Settlement.__table__.c.id), {
+                "organization_id": actor.organization_id, "number": f"RAW-ST-{n}", "po_id": po_id,
+                "settled_on": date(YEAR, 3, 31), "adjusted": 0, "vat": 0, "withholding": 0, "net_payable": 0,
+                "created_at": now, "updated_at": now}).scalar()
+            for statement in RAW_SETTLE:
+                conn.execute(sa.text(statement), {"sid": sid, "po": po_id})
+            total = Decimal(str(conn.execute(sa.text("SELECT adjusted FROM settlement WHERE id = :sid"),
+                                             {"sid": sid}).scalar()))
+            entry = conn.execute(sa.insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id), {
+                "organization_id": actor.organization_id, "number": f"RAW-SJ-{n}", "entry_date": date(YEAR, 3, 31),
+                "period_id": period.id, "currency": "KRW", "memo": "", "posted_at": now, "created_at": now,
+                "updated_at": now, "source_type": "raw_settlement", "source_id": sid}).scalar()
+            conn.execute(sa.insert(JournalLine.__table__), [
+                {"organization_id": actor.organization_id, "entry_id": entry, "account_id": acc["subcontracting"],
+                 "debit": total, "credit": 0, "description": ""},
+                {"organization_id": actor.organization_id, "entry_id": entry, "account_id": acc["payable"],
+                 "debit": 0, "credit": total, "description": ""}])
+        raw.append(time.perf_counter() - began)
+        raw_total += total
+    return {"service": sum(service), "raw": sum(raw), "service_total": service_total, "raw_total": raw_total,
+            "per_po": percentiles(service)["p50"], "raw_per_po": percentiles(raw)["p50"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"))
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--entries", type=int, default=300)
     parser.add_argument("--items", type=int, default=2000)
+    parser.add_argument("--tasks", type=int, default=10_000)
     args = parser.parse_args()
-    tb_rows, post_rows, roll_rows = [], [], []
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    tb_rows, post_rows, roll_rows, settle_rows = [], [], [], []
     for label, url in databases(args.postgres):
         engine = takt_db.make_engine(url)
         migrate(engine)
@@ -252,6 +351,11 @@ def main() -> None:
         roll = bench_rollup(engine, actor, root)
         roll_rows.append([label, args.items, roll["lines"], ms(roll["service"]), ms(roll["raw"]),
                           f"{roll['service'] / roll['raw']:.2f}x", f"{roll['unit_cost']} / {roll['raw_cost']}"])
+        service_pos, raw_pos = load_tasks(engine, actor, args.tasks)
+        st = bench_settlement(engine, actor, service_pos, raw_pos)
+        settle_rows.append([label, f"{args.tasks:,}", len(service_pos), f"{st['service']:.2f}", ms(st["per_po"]),
+                            f"{st['raw']:.2f}", ms(st["raw_per_po"]), f"{st['service'] / st['raw']:.1f}x",
+                            "yes" if st["service_total"] == st["raw_total"] else f"NO {st['service_total']} / {st['raw_total']}"])
         engine.dispose()
         takt_db.use_engine(None)
     body = ("### Trial balance\n\nLines loaded by a raw bulk insert; the service's figures are checked against the raw "
@@ -264,7 +368,12 @@ def main() -> None:
             + "\n### Standard cost roll-up of a 5-level BOM\n\nThe raw baseline is one recursive CTE computing the same "
               "unit cost (material of the leaves, conversion of every made item); both figures are shown.\n\n"
             + table(["database", "items", "BOM lines walked", "service p50 ms", "raw CTE p50 ms", "service / raw",
-                     "unit cost service / raw"], roll_rows))
+                     "unit cost service / raw"], roll_rows)
+            + "\n### Settling approved tasks into settlements\n\nEach settlement takes the approved, unsettled tasks of one PO "
+              f"of {PER_PO:,} lines, writes its lines and posts its entry; the raw baseline does the same with SQL on an "
+              "identical second set. Load average (1/5/15 min) at the start of the run: " + load + ".\n\n"
+            + table(["database", "tasks", "settlements", "service s", "service per settlement p50 ms", "raw s",
+                     "raw per settlement p50 ms", "service / raw", "totals agree"], settle_rows))
     write_section("finance", "Finance (trial balance, posting, cost roll-up)", body)
 
 
