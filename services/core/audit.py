@@ -1,7 +1,9 @@
 """The audit trail: `audit()` is called by every mutating service in the same transaction.
 
 Reading it is limited to users with VIEW_AUDIT, within their organization; filters by user,
-entity and date range; CSV export of exactly what a filter shows.
+entity, date range and source (people's changes, or machine and system traffic: entries written by a
+machine or station token or by the system, which have no user); `audit_traffic` summarises that traffic
+per entity and action; CSV export of exactly what a filter shows.
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import csv
 import io
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
@@ -37,6 +39,15 @@ class AuditFilter(BaseModel):
     entity: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    source: Literal["people", "machines"] | None = None    # people: entries with a user; machines: without
+
+
+class TrafficRead(BaseModel):
+    """Machine and system entries of one entity and action, counted."""
+    entity: str
+    action: str
+    count: int
+    last: datetime
 
 
 def audit(session: Session, actor: Actor | None, entity: str, entity_id: Any, action: str,
@@ -64,13 +75,9 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def list_audit(session: Session, actor: Actor, flt: AuditFilter | None = None, *,
-               limit: int = 200, offset: int = 0) -> tuple[list[AuditRead], int]:
-    require(actor, Permission.VIEW_AUDIT)
-    flt = flt or AuditFilter()
+def _filtered(query, actor: Actor, flt: AuditFilter):
     check({name: "Give a time with a time zone (the trail is kept in UTC)." for name in ("since", "until")
            if getattr(flt, name) is not None and getattr(flt, name).tzinfo is None})
-    query = select(AuditEntry, User.username).join(User, col(User.id) == AuditEntry.user_id, isouter=True)
     query = query.where(AuditEntry.organization_id == actor.organization_id)
     if flt.user_id is not None:
         query = query.where(AuditEntry.user_id == flt.user_id)
@@ -80,9 +87,33 @@ def list_audit(session: Session, actor: Actor, flt: AuditFilter | None = None, *
         query = query.where(AuditEntry.at >= flt.since)
     if flt.until:
         query = query.where(AuditEntry.at < flt.until)
+    if flt.source == "people":
+        query = query.where(col(AuditEntry.user_id).is_not(None))
+    elif flt.source == "machines":
+        query = query.where(col(AuditEntry.user_id).is_(None))
+    return query
+
+
+def list_audit(session: Session, actor: Actor, flt: AuditFilter | None = None, *,
+               limit: int = 200, offset: int = 0) -> tuple[list[AuditRead], int]:
+    require(actor, Permission.VIEW_AUDIT)
+    flt = flt or AuditFilter()
+    query = _filtered(select(AuditEntry, User.username).join(User, col(User.id) == AuditEntry.user_id, isouter=True),
+                      actor, flt)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).offset(offset).limit(limit)).all()
     return [_read(entry, username) for entry, username in rows], total
+
+
+def audit_traffic(session: Session, actor: Actor, flt: AuditFilter | None = None) -> list[TrafficRead]:
+    """Machine and system entries (no user) in the filter's entity and dates, counted per entity and action,
+    most first: thousands of ingest entries read as one line."""
+    require(actor, Permission.VIEW_AUDIT)
+    flt = (flt or AuditFilter()).model_copy(update={"source": "machines", "user_id": None})
+    query = _filtered(select(AuditEntry.entity, AuditEntry.action, func.count(), func.max(AuditEntry.at)), actor, flt)
+    rows = session.exec(query.group_by(AuditEntry.entity, AuditEntry.action)).all()
+    return sorted((TrafficRead(entity=e, action=a, count=n, last=last) for e, a, n, last in rows),
+                  key=lambda t: (-t.count, t.entity, t.action))
 
 
 def audit_entities(session: Session, actor: Actor) -> list[str]:

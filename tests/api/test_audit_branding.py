@@ -30,6 +30,20 @@ def test_audit_lists_what_services_recorded_with_filters(client, world, as_user)
     assert future == {"items": [], "total": 0, "limit": 100, "offset": 0}
 
 
+def test_audit_separates_people_from_machine_and_system_traffic(client, world, as_user):
+    a = as_user("admin.a")
+    client.patch(f"/plants/{world.plant1}", headers=a, json={"name": "Main plant"})
+    everything = client.get("/audit", headers=a, params={"limit": 1000}).json()["items"]
+    people = client.get("/audit", headers=a, params={"source": "people", "limit": 1000}).json()["items"]
+    machines = client.get("/audit", headers=a, params={"source": "machines", "limit": 1000}).json()["items"]
+    assert people and machines and len(people) + len(machines) == len(everything)
+    assert all(e["user_id"] for e in people) and not any(e["user_id"] for e in machines)
+    traffic = client.get("/audit/traffic", headers=a).json()
+    assert sum(t["count"] for t in traffic) == len(machines)
+    assert {(t["entity"], t["action"]) for t in traffic} == {(e["entity"], e["action"]) for e in machines}
+    assert client.get("/audit", headers=a, params={"source": "robots"}).status_code == 422
+
+
 def test_audit_csv_contains_the_rows_the_filter_shows(client, world, as_user):
     a = as_user("admin.a")
     for name in ("One", "Two", "Three"):

@@ -11,9 +11,12 @@ from models.auth import ApiToken
 from models.base import utcnow
 from rxapp.state.org.account import AccountState
 from rxapp.state.org.api_tokens import ApiTokensState
-from rxapp.state.org.audit import PAGE_SIZE, AuditState
+from rxapp.state.org.audit import PAGE_SIZE, AuditState, change_lines
 from rxapp.state.org.auth import AuthState
 from rxapp.state.org.users import UsersState
+from services.core.access import Actor
+from services.core.audit import audit
+from services.core.db import transaction
 from services.core.errors import Unauthorized
 from services.org import auth as auth_service
 from tests.factories.org import PASSWORD, make_user
@@ -69,7 +72,9 @@ async def test_audit_filters_pages_and_csv(engine, world, session):
     await run(state.apply_filters(), state)
     assert state.filter_errors == {"date_to": "The end is before the start."}
     await run(state.clear_filters(), state)
-    assert state.filter_errors == {} and state.total > shown
+    assert state.filter_errors == {} and state.total == shown           # people's changes: admin.a's, on users
+    await run(state.set_source("all"), state)
+    assert state.total > shown                                          # and the system's set-up of the world
 
 
 async def test_audit_is_for_managers_and_admins_of_the_organization(engine, world, session):
@@ -79,11 +84,47 @@ async def test_audit_is_for_managers_and_admins_of_the_organization(engine, worl
     assert manager.load_error == "" and manager.total > 0
     other = await signed_in(engine, AuditState, "admin.b")
     await run(other.load(), other)
-    assert other.total > 0 and not any("max.a" in r.changes or "org-a" in r.changes for r in other.rows)
+    await run(other.set_source("all"), other)
+    assert other.total > 0 and not any("max.a" in " ".join(r.changes) or "org-a" in " ".join(r.changes)
+                                       for r in other.rows)
     assert {r.user for r in other.rows} <= {"system", "admin.b"}
     operator = await signed_in(engine, AuditState, "op.one")
     assert toasts(await run(operator.export_csv(), operator), "error") == [
         "You are not allowed to do this: it needs the 'view_audit' permission."]
+
+
+async def test_people_first_machine_traffic_summarised_and_diffs_in_words(engine, world, session):
+    users = await signed_in(engine, UsersState, "admin.a")
+    await run(users.set_active(world.planner1, False))
+    token = Actor(user_id=None, organization_id=world.org_a, api_token_id=1, plant_ids=frozenset({world.plant1}))
+    with transaction(session):
+        for i in range(30):                      # a machine's traffic: entries without a user
+            audit(session, token, "api_token", 1, "ingest", {"events": i}, at=utcnow())
+        audit(session, token, "machine", 7, "state", {"state": {"before": "idle", "after": "down"}}, at=utcnow())
+    state = await signed_in(engine, AuditState, "admin.a")
+    await run(state.load(), state)
+
+    assert state.source == "people" and state.rows and all(r.user != "system" for r in state.rows)
+    assert next(r.changes for r in state.rows if r.entity_id == str(world.planner1)) == ["is_active: true -> false"]
+    traffic = [(t.entity, t.action, t.count) for t in state.traffic]
+    assert traffic[0] == ("api_token", "ingest", "30") and ("machine", "state", "1") in traffic   # most first
+    assert state.traffic_total >= 31
+
+    await run(state.show_traffic("machine"), state)
+    assert (state.source, state.filter_entity, state.total) == ("machines", "machine", 1)
+    assert state.rows[0].changes == ["state: idle -> down"] and state.rows[0].user == "system"
+    await run(state.set_source("all"), state)
+    assert state.total == 1                                  # the entity filter stays
+    await run(state.clear_filters(), state)
+    assert state.total > 31 and state.source == "all"
+
+
+def test_change_lines_read_as_field_before_after():
+    assert change_lines({"status": {"before": "planned", "after": "released"}, "note": "",
+                         "created": {"number": "WO-1", "quantity": 5}}) == [
+        "created.number: WO-1", "created.quantity: 5", "note: –", "status: planned -> released"]
+    many = change_lines({f"f{i:02}": i for i in range(20)})
+    assert len(many) == 12 and many[-1] == "… and 9 more"
 
 
 # ----- API tokens ----------------------------------------------------------------------------

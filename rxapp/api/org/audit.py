@@ -1,7 +1,7 @@
 """The audit trail of the caller's organization (VIEW_AUDIT), as pages of JSON or as CSV."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime, BaseModel
@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
 from services.core import audit
-from services.core.audit import AuditFilter, AuditRead
+from services.core.audit import AuditFilter, AuditRead, TrafficRead
 from services.core.db import db_session, transaction
 
 router = APIRouter(tags=["audit"], responses=AUTHENTICATED)
@@ -25,8 +25,10 @@ class AuditPage(BaseModel):
 def audit_filter(user_id: int | None = None, entity: str | None = None,
                  since: Annotated[AwareDatetime | None, Query(description="From this instant (inclusive), with a time zone")] = None,
                  until: Annotated[AwareDatetime | None, Query(description="Before this instant, with a time zone")] = None,
+                 source: Annotated[Literal["people", "machines"] | None, Query(
+                     description="people: changes made by users; machines: machine, station and system entries")] = None,
                  ) -> AuditFilter:
-    return AuditFilter(user_id=user_id, entity=entity or None, since=since, until=until)
+    return AuditFilter(user_id=user_id, entity=entity or None, since=since, until=until, source=source)
 
 
 Filter = Annotated[AuditFilter, Depends(audit_filter)]
@@ -38,6 +40,13 @@ def list_audit(actor: CurrentActor, flt: Filter, limit: Annotated[int, Query(ge=
     with db_session() as s, transaction(s):
         items, total = audit.list_audit(s, actor, flt, limit=limit, offset=offset)
     return AuditPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/audit/traffic", response_model=list[TrafficRead],
+            summary="Machine, station and system entries counted per entity and action")
+def audit_traffic(actor: CurrentActor, flt: Filter) -> list[TrafficRead]:
+    with db_session() as s, transaction(s):
+        return audit.audit_traffic(s, actor, flt)
 
 
 @router.get("/audit.csv", summary="Export the audit entries a filter shows, as CSV",

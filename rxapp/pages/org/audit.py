@@ -1,5 +1,7 @@
-"""/admin/audit: who changed what and when, filtered by user, entity and dates (UTC), a page at a
-time, with a CSV download of everything the filter shows."""
+"""/admin/audit: who changed what and when. People's changes first (a People / Machines and system / All
+switch); the machine, station and system traffic summarised in one card per entity and action, each line
+opening its entries; filters by user, entity and dates (UTC), a page at a time, each change as
+"field: before -> after", with a CSV download of everything the filter shows."""
 from __future__ import annotations
 
 import reflex as rx
@@ -14,7 +16,7 @@ from rxapp.components.ui import (
     scroll_x,
 )
 from rxapp.i18n import _
-from rxapp.state.org.audit import ALL, AuditRow, AuditState
+from rxapp.state.org.audit import ALL, SOURCES, AuditRow, AuditState, TrafficRow
 
 
 def _dropdown(value, on_change, all_label: str, items, label: str, test_id: str) -> rx.Component:
@@ -64,9 +66,31 @@ def _row(entry: AuditRow) -> rx.Component:
         rx.table.cell(entry.user),
         rx.table.cell(rx.text(entry.entity, " ", rx.text(entry.entity_id, color_scheme="gray", as_="span"))),
         rx.table.cell(rx.badge(entry.action, variant="soft")),
-        rx.table.cell(rx.code(entry.changes, size="1", variant="ghost", word_break="break-all")),
+        rx.table.cell(rx.flex(rx.foreach(entry.changes, lambda line: rx.text(line, size="2", word_break="break-word")),
+                              direction="column", spacing="0")),
         data_testid="audit-row",
     )
+
+
+def _traffic_line(t: TrafficRow) -> rx.Component:
+    return rx.flex(
+        rx.text(rx.text.strong(t.count), " × ", t.entity, " · ", t.action, size="2"),
+        rx.text(_("last"), " ", t.last, size="1", color_scheme="gray"),
+        rx.spacer(),
+        rx.button(_("Show"), size="1", variant="soft", on_click=AuditState.show_traffic(t.entity),
+                  min_height=PHONE_TOUCH, aria_label=_("Show") + " " + t.entity + " " + t.action),
+        spacing="2", align="center", wrap="wrap", width="100%", data_testid="audit-traffic",
+    )
+
+
+def _traffic() -> rx.Component:
+    return rx.cond(AuditState.traffic.length() > 0, rx.card(
+        rx.heading(_("Machines and system"), size="3", as_="h2"),
+        rx.text(AuditState.traffic_total, " ", _("entries written by machines, stations and the system in this period"),
+                size="2", color_scheme="gray", margin_bottom="8px"),
+        rx.flex(rx.foreach(AuditState.traffic, _traffic_line), direction="column", spacing="1"),
+        width="100%", margin_bottom="16px",
+    ))
 
 
 def _pager() -> rx.Component:
@@ -87,7 +111,11 @@ def _pager() -> rx.Component:
 def audit_page() -> rx.Component:
     return shell(
         page_header(_("Audit log"), _("Every change in your organization: who, when, what. Times are UTC.")),
+        rx.segmented_control.root(*[rx.segmented_control.item(label, value=value) for value, label in SOURCES],
+                                  value=AuditState.source, on_change=AuditState.set_source, size="3",
+                                  margin_bottom="12px", data_testid="audit-source"),
         _filters(),
+        _traffic(),
         list_states(
             AuditState.loading, AuditState.load_error, AuditState.rows.length() == 0,
             _("No entries match this filter."), AuditState.load,
