@@ -40,6 +40,7 @@ from rxapp.api.finance import costing as finance_costing
 from rxapp.api.finance import invoices as finance_invoices
 from rxapp.api.finance import ledger as finance_ledger
 from rxapp.api.finance import purchasing as finance_purchasing
+from rxapp.api.finance import purchasing_documents as finance_purchasing_documents
 from rxapp.api.finance import tax_rules as finance_tax
 from rxapp.api.kpi import andon as andon_api
 from rxapp.api.kpi import kpi as kpi_api
@@ -83,6 +84,7 @@ ROUTERS = (auth.router, me.router, health.router, users.router, lockouts.router,
            lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router,
            rejects_api.router,
            finance_tax.router, finance_ledger.router, finance_costing.router, finance_invoices.router, finance_purchasing.router,
+           finance_purchasing_documents.router,
            studio_projects.router, studio_work.router,
            maintenance_tickets.router, maintenance_resources.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]

@@ -15,6 +15,8 @@ and standard costing.
 - work_order_cost.py: actual cost of a work order (lots consumed, job time) vs standard, variances; order margin;
 - purchasing.py: vendor purchase orders (rates, VAT, withholding), vendor acknowledgement, who may acknowledge,
   the tasks a new order can pay for;
+- purchasing_documents.py: the purchase order as PDF, a settlement statement as PDF and Excel (branded);
+- payment_file.py: the batch payment file of unpaid settlements (CSV in the layout its docstring documents);
 - po_approval.py: PO approval on the workflow engine, finance up to a limit per currency, a manager above it;
 - settlements.py: settlements of QC2-approved tasks (once each, by constraint), postings, payment, the list and what
   a PO has ready to settle;
