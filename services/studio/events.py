@@ -14,8 +14,8 @@ from services.core.events import DomainEvent, event_type
 
 __all__ = [
     "AssetCreated", "CutAssetCast", "CutCreated", "CutUpdated", "MemberCreated", "MemberLinked",
-    "PartnerAccountLinked", "PartnerCreated", "ProjectBreakdownImported", "ProjectBulkCreated", "ProjectCreated",
-    "ProjectEpisodeAdded", "ProjectPartnerAdded", "ProjectSequenceAdded", "ProjectStepAdded", "ProjectUpdated",
+    "PartnerAccountLinked", "PartnerCreated", "PartnerUpdated", "ProjectBreakdownImported", "ProjectBulkCreated",
+    "ProjectCreated",    "ProjectEpisodeAdded", "ProjectPartnerAdded", "ProjectSequenceAdded", "ProjectStepAdded", "ProjectUpdated",
     "REVIEWED", "StudioEvent", "TaskBulkUpdated", "TaskMoved", "TaskReviewed", "TaskQc1Approved", "TaskQc1Rejected",
     "TaskQc2Approved", "TaskQc2Rejected", "TaskStarted", "TaskTimeLogged", "TaskTimeRemoved", "TaskUpdated",
     "TaskVersionSubmitted", "TemplateCreated",
@@ -95,6 +95,12 @@ class ProjectPartnerAdded(StudioEvent):
 @dataclass(frozen=True, kw_only=True)
 class PartnerCreated(StudioEvent):
     NAME = "studio.partner.created"
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class PartnerUpdated(StudioEvent):
+    NAME = "studio.partner.updated"
 
 
 @event_type

@@ -130,6 +130,19 @@ def list_members(session: Session, actor: Actor, project_id: int) -> list[Member
     return [_read(session, m) for m in rows]
 
 
+class UserChoice(BaseModel):
+    id: int
+    label: str
+
+
+def linkable_users(session: Session, actor: Actor) -> list[UserChoice]:
+    """The active people of the organization a manager may link a slot to."""
+    require_manager(actor)
+    rows = session.exec(select(User).where(User.organization_id == actor.organization_id,
+                                           User.is_active == True).order_by(col(User.username))).all()  # noqa: E712
+    return [UserChoice(id=pk(u), label=f"{u.full_name} ({u.username})" if u.full_name else u.username) for u in rows]
+
+
 def members_of_user(session: Session, actor: Actor) -> list[int]:
     """The slot ids the acting user fills (in any project of the organization)."""
     return row_ids(session.exec(select(StudioMember.id).where(

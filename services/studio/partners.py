@@ -2,8 +2,9 @@
 place in projects and their accounts (vendor or client users).
 
 Invariants: a partner's bank account is shown only to FINANCE holders (others see the last four
-characters); a project partner's role is client|committee|prime|subcontractor and its tier 0-2; an
-account links one user of the organization holding the vendor or client role to one partner, and
+characters) and only they may change it (the activity feed keeps it masked); a partner's name is
+unique in the organization; a project partner's role is client|committee|prime|subcontractor and its
+tier 0-2; an account links one user of the organization holding the vendor or client role to one partner, and
 that user then sees only what is shared with the partner (services/studio/portal.py).
 """
 from __future__ import annotations
@@ -18,10 +19,10 @@ from models.studio import StudioPartner, StudioProjectPartner
 from models.studio_work import StudioAccount
 from models.user import Role, RoleAssignment, User
 from services.core.access import Actor, Permission
-from services.core.errors import Conflict, NotFound
+from services.core.errors import Conflict, Forbidden, NotFound
 from services.core.scoping import get_scoped
-from services.studio.common import announce, check, get_project, require_manager, require_reader, text
-from services.studio.events import PartnerAccountLinked, PartnerCreated, ProjectPartnerAdded
+from services.studio.common import announce, apply, check, get_project, require_manager, require_reader, text
+from services.studio.events import PartnerAccountLinked, PartnerCreated, PartnerUpdated, ProjectPartnerAdded
 
 PROJECT_ROLES = ("client", "committee", "prime", "subcontractor")
 
@@ -39,6 +40,16 @@ class PartnerCreate(BaseModel):
     bank_account: str = ""
     is_individual: bool = False
     contacts: list[Contact] = Field(default_factory=list)
+
+
+class PartnerUpdate(BaseModel):
+    """Only the fields given change; `contacts` replaces the list."""
+    name: str | None = None
+    name2: str | None = None
+    business_number: str | None = None
+    bank_account: str | None = None
+    is_individual: bool | None = None
+    contacts: list[Contact] | None = None
 
 
 class PartnerRead(BaseModel):
@@ -93,6 +104,36 @@ def create_partner(session: Session, actor: Actor, data: PartnerCreate, *, now: 
     session.flush()
     announce(session, actor, PartnerCreated, pk(row), {"name": {"before": None, "after": name}},
              project_id=None, now=now)
+    return partner_read(actor, row)
+
+
+def update_partner(session: Session, actor: Actor, partner_id: int, data: PartnerUpdate, *,
+                   now: datetime) -> PartnerRead:
+    require_manager(actor)
+    row = get_scoped(session, actor, StudioPartner, partner_id, "Partner", for_update=True)
+    given = data.model_dump(exclude_unset=True)
+    if "bank_account" in given and Permission.FINANCE not in actor.permissions:
+        raise Forbidden("Only people with finance rights may change a bank account.")
+    problems: dict[str, str] = {}
+    values: dict = {key: text(given[key], key, problems, max_len=limit, required=key == "name") for key, limit in (
+        ("name", 200), ("name2", 200), ("business_number", 64), ("bank_account", 64)) if key in given}
+    if given.get("is_individual") is not None:
+        values["is_individual"] = bool(given["is_individual"])
+    if data.contacts is not None:
+        values["contacts"] = [c.model_dump() for c in data.contacts if c.name.strip() or c.email or c.phone]
+    if values.get("name") and session.exec(select(StudioPartner.id).where(
+            StudioPartner.organization_id == actor.organization_id, StudioPartner.name == values["name"],
+            StudioPartner.id != partner_id)).first():
+        problems["name"] = "A partner of this name exists."
+    check(problems)
+    changes = apply(row, values)
+    if changes:
+        if "bank_account" in changes:
+            changes["bank_account"] = {"before": mask(changes["bank_account"]["before"]),
+                                       "after": mask(changes["bank_account"]["after"])}
+        row.updated_at, row.updated_by = now, actor.user_id
+        session.add(row)
+        announce(session, actor, PartnerUpdated, pk(row), changes, project_id=None, now=now)
     return partner_read(actor, row)
 
 

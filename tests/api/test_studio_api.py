@@ -103,3 +103,18 @@ def test_files_in_s3_storage_over_http(client, world, session, as_user, s3_bucke
     assert client.get(f"/studio/files/{file_id}", params={"thumbnail": True}, headers=artist).status_code == 200
     assert_error(client.get(f"/studio/files/{file_id}", headers=as_user("admin.b")), 404, "not_found")
     assert_error(client.get(f"/studio/files/{file_id}", headers=as_user("vendor.user")), 404, "not_found")
+
+
+def test_partner_changes_and_linkable_people_over_http(client, world, session, as_user):
+    studio = make_studio(session, world)
+    pm = as_user("prod.manager")
+    changed = client.patch(f"/studio/partners/{studio.vendor_id}", headers=pm,
+                           json={"business_number": "123-45", "contacts": [{"name": "Kim", "phone": "010"}]})
+    assert changed.status_code == 200 and changed.json()["contacts"] == [{"name": "Kim", "email": "", "phone": "010"}]
+    assert_error(client.patch(f"/studio/partners/{studio.vendor_id}", headers=pm, json={"bank_account": "X1"}),
+                 403, "forbidden")
+    assert client.patch(f"/studio/partners/{studio.vendor_id}", headers=as_user("admin.a"),
+                        json={"bank_account": "X1234"}).json()["bank_account"] == "X1234"
+    people = client.get("/studio/linkable-users", headers=pm).json()
+    assert "artist" in [p["label"] for p in people]
+    assert_error(client.get("/studio/linkable-users", headers=as_user("artist")), 403, "forbidden")

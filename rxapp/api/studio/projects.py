@@ -18,8 +18,8 @@ from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.studio import breakdown, breakdown_import, members, partners, projects
 from services.studio.breakdown import AssetCreate, AssetRead, BulkCreate, BulkResult, CutCreate, CutRead, CutUpdate
-from services.studio.members import MemberCreate, MemberRead
-from services.studio.partners import PartnerCreate, PartnerRead, ProjectPartnerRead
+from services.studio.members import MemberCreate, MemberRead, UserChoice
+from services.studio.partners import PartnerCreate, PartnerRead, PartnerUpdate, ProjectPartnerRead
 from services.studio.projects import (
     ProjectCreate,
     ProjectRead,
@@ -126,6 +126,13 @@ def create_partner(body: PartnerCreate, actor: CurrentActor):
         return partners.create_partner(s, actor, body, now=utcnow())
 
 
+@router.patch("/partners/{partner_id}", response_model=PartnerRead,
+              summary="Change a partner (a bank account only with finance rights; contacts replace the list)")
+def update_partner(partner_id: int, body: PartnerUpdate, actor: CurrentActor):
+    with db_session() as s, transaction(s):
+        return partners.update_partner(s, actor, partner_id, body, now=utcnow())
+
+
 @router.post("/partners/{partner_id}/accounts", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
              responses=errors(409), summary="Make a vendor or client user an account of the partner")
 def link_account(partner_id: int, body: AccountBody, actor: CurrentActor):
@@ -158,6 +165,12 @@ def list_members(project_id: int, actor: CurrentActor):
 def create_member(project_id: int, body: MemberCreate, actor: CurrentActor):
     with db_session() as s, transaction(s):
         return members.create_member(s, actor, project_id, body, now=utcnow())
+
+
+@router.get("/linkable-users", response_model=list[UserChoice], summary="People a member slot can be linked to")
+def linkable_users(actor: CurrentActor):
+    with db_session() as s, transaction(s):
+        return members.linkable_users(s, actor)
 
 
 @router.post("/members/{member_id}/link", response_model=MemberRead, summary="Fill a slot with an account or a vendor")
