@@ -65,6 +65,8 @@ STUDIO_PORTAL = "/studio/portal"
 STUDIO_PORTAL_ORDERS = "/studio/portal/orders"
 STUDIO_TASK = "/studio/task"
 STUDIO_KANBAN = "/studio/kanban"
+STUDIO_PARTNERS = "/studio/partners"
+STUDIO_PEOPLE = "/studio/people"
 STUDIO_TIMESHEET = "/studio/timesheet"
 MAINTENANCE = "/maintenance"
 MAINTENANCE_TICKETS = "/maintenance/tickets"
@@ -151,6 +153,8 @@ NAV: list[NavItem] = [
             _("Projects, breakdown, the production grid and review, live."), _("Studio")),
     NavItem(_("My tasks"), STUDIO_MY_TASKS, "list-todo", Permission.STUDIO_WORK,
             _("Your studio tasks: submit versions, see reviews."), _("Studio")),
+    NavItem(_("Studio partners"), STUDIO_PARTNERS, "building-2", Permission.STUDIO_MANAGE,
+            _("Clients, committee, prime and subcontractors: numbers, bank accounts, contacts."), _("Studio")),
     NavItem(_("Timesheet"), STUDIO_TIMESHEET, "timer", Permission.STUDIO_WORK,
             _("Your time per task and day; leads see the week by member."), _("Studio")),
     NavItem(_("Partner portal"), STUDIO_PORTAL, "handshake", Permission.STUDIO_PORTAL,
@@ -231,6 +235,10 @@ def studio_project_url(project_id: int) -> str:
 
 def studio_task_url(task_id: int) -> str:
     return f"{STUDIO_TASK}?id={int(task_id)}"
+
+
+def studio_people_url(project_id: int) -> str:
+    return f"{STUDIO_PEOPLE}?id={int(project_id)}"
 
 
 def studio_kanban_url(project_id: int) -> str:

@@ -62,6 +62,8 @@ from rxapp.pages.quality.spc import spc_page
 from rxapp.pages.shopfloor.operator import operator_page
 from rxapp.pages.shopfloor.operator_machine import operator_machine_page
 from rxapp.pages.studio.kanban import studio_kanban_page
+from rxapp.pages.studio.partners import studio_partners_page
+from rxapp.pages.studio.people import project_people_page
 from rxapp.pages.studio.project import studio_project_page
 from rxapp.pages.studio.projects import studio_projects_page
 from rxapp.pages.studio.tasks import my_tasks_page, task_page
@@ -117,7 +119,10 @@ from rxapp.state.quality.rejects import RejectDetailState, RejectsState
 from rxapp.state.quality.sop_tickets import SopTicketsState, SopTicketState
 from rxapp.state.quality.spc import SpcState
 from rxapp.state.shopfloor.operator import OperatorMachineState, OperatorState
+from rxapp.state.studio.assign import TaskAssignState
 from rxapp.state.studio.kanban import StudioKanbanState
+from rxapp.state.studio.partners import StudioPartnersState
+from rxapp.state.studio.people import ProjectPeopleState
 from rxapp.state.studio.project import StudioProjectState
 from rxapp.state.studio.projects import StudioProjectsState
 from rxapp.state.studio.tasks import MyTasksState, TaskState
@@ -211,12 +216,14 @@ _guarded(sop_tickets_page, routes.SOP_TICKETS, _("SOP tickets"), Permission.VIEW
 _guarded(sop_ticket_page, routes.SOP_TICKET, _("SOP ticket"), Permission.VIEW, SopTicketState.enter)
 _guarded(studio_projects_page, routes.STUDIO, _("Studio projects"), Permission.VIEW, StudioProjectsState.load)
 _guarded(studio_project_page, routes.STUDIO_PROJECT, _("Studio project"), Permission.VIEW, StudioProjectState.enter)
+_guarded(studio_partners_page, routes.STUDIO_PARTNERS, _("Studio partners"), Permission.VIEW, StudioPartnersState.load)
+_guarded(project_people_page, routes.STUDIO_PEOPLE, _("Partners and members"), Permission.VIEW, ProjectPeopleState.enter)
 _guarded(studio_kanban_page, routes.STUDIO_KANBAN, _("Kanban"), Permission.VIEW, StudioKanbanState.enter)
 _guarded(timesheet_page, routes.STUDIO_TIMESHEET, _("Timesheet"), Permission.STUDIO_WORK, TimesheetState.enter)
 _guarded(my_tasks_page, routes.STUDIO_MY_TASKS, _("My tasks"), Permission.STUDIO_WORK, MyTasksState.load)
 _guarded(my_tasks_page, routes.STUDIO_PORTAL, _("Partner portal"), Permission.STUDIO_PORTAL, MyTasksState.load)
 app.add_page(task_page, route=routes.STUDIO_TASK, title=_title(_("Studio task")),
-             on_load=[TaskState.require_reader_or_partner, TaskState.enter])
+             on_load=[TaskState.require_reader_or_partner, TaskState.enter, TaskAssignState.enter])
 _guarded(maintenance_dashboard_page, routes.MAINTENANCE, _("Maintenance"), Permission.VIEW,
          MaintenanceDashboardState.enter)
 _guarded(maintenance_tickets_page, routes.MAINTENANCE_TICKETS, _("Maintenance tickets"), Permission.VIEW,

@@ -107,6 +107,7 @@ def studio_project_page() -> rx.Component:
     return shell(
         page_header(S.number + " · " + S.name, "",
                     rx.link(rx.button(rx.icon("square-kanban"), _("Kanban"), variant="soft"), href=S.kanban_href),
+                    rx.link(rx.button(rx.icon("users"), _("Partners and members"), variant="soft"), href=S.people_href),
                     rx.button(rx.icon("download"), _("Credits CSV"), on_click=S.credits("csv"), variant="soft"),
                     rx.button(rx.icon("file-text"), _("Credits PDF"), on_click=S.credits("pdf"), variant="soft")),
         rx.text(S.name2, color_scheme="gray"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.master import form_field, select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, error_state, list_states, page_header, text_input
 from rxapp.i18n import _
+from rxapp.state.studio.assign import TaskAssignState as A
 from rxapp.state.studio.project import FeedLine
 from rxapp.state.studio.tasks import UPLOAD_ID, FileLine, MyTasksState, ReviewLine, TaskLine, VersionLine
 from rxapp.state.studio.tasks import TaskState as T
@@ -77,6 +79,27 @@ def _decision() -> rx.Component:
         direction="column", spacing="2"), on_submit=T.decide, reset_on_submit=True)
 
 
+def _assign() -> rx.Component:
+    """Managers: who does the task (a slot or a vendor), when, and the estimate against the time spent."""
+    e = A.errors
+    return rx.form(rx.flex(
+        rx.heading(_("Assignment"), size="3", width="100%"),
+        rx.box(form_field(_("Member slot"), select_control("assignee_member_id", A.member_options,
+                                                           default_value=A.assignee, placeholder="—"), e,
+                          "assignee_member_id"), min_width="220px"),
+        rx.box(form_field(_("Vendor"), select_control("vendor_partner_id", A.vendor_options, default_value=A.vendor,
+                                                      placeholder="—"), e, "vendor_partner_id"), min_width="180px"),
+        rx.box(form_field(_("Start"), text_input("start_date", type="date", default_value=A.start_date), e, "start_date"),
+               width="160px"),
+        rx.box(form_field(_("Due"), text_input("due_date", type="date", default_value=A.due_date), e, "due_date"),
+               width="160px"),
+        rx.box(form_field(_("Estimate (h)"), text_input("estimate_hours", default_value=A.estimate), e, "estimate_hours"),
+               rx.text(_("Spent"), " ", A.spent, " h", size="1", color_scheme="gray", data_testid="task-spent"),
+               width="130px"),
+        rx.button(_("Save assignment"), type="submit", min_height=TOUCH, data_testid="save-assignment"),
+        spacing="3", wrap="wrap", align="end"), on_submit=A.save, reset_on_submit=False, key=A.task_id)
+
+
 def _feed(f: FeedLine) -> rx.Component:
     return rx.text(f.at, " · ", f.who, " · ", f.action, " · ", f.changes, size="1")
 
@@ -87,6 +110,7 @@ def task_page() -> rx.Component:
         rx.cond(T.load_error != "", error_state(T.load_error, T.load), rx.flex(
             rx.flex(rx.badge(T.status_label, color_scheme=T.color, variant="solid", size="3", data_testid="task-status"),
                     rx.text(_("Rework loops"), ": ", T.loops, size="2"), spacing="3", align="center"),
+            rx.cond(A.can_assign, _assign()),
             rx.cond(T.can_submit, _upload()),
             rx.cond(T.can_qc1 | T.can_qc2, _decision()),
             rx.heading(_("Reviews"), size="3"), rx.foreach(T.review_lines, _review),

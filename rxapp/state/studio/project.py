@@ -92,6 +92,10 @@ class StudioProjectState(AuthState):
         return routes.studio_kanban_url(self.project_id)
 
     @rx.var
+    def people_href(self) -> str:
+        return routes.studio_people_url(self.project_id)
+
+    @rx.var
     def can_manage(self) -> bool:
         return "studio_manage" in self.permissions
 
