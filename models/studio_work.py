@@ -99,6 +99,7 @@ class StudioReview(SQLModel, table=True):
     comment: str = Field(default="", max_length=2000)
     frame: int | None = Field(default=None)
     timecode: str = Field(default="", max_length=16)
+    annotation: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)  # strokes drawn on an image (services/studio/annotations.py)
     shared_with_client: bool = Field(default=False)
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -16,6 +16,7 @@ twice (team lead, then production manager) and shared with vendors and clients.
   moving a card (the transition through the use case that owns it); timesheets.py: one's week of time
   per task and day, taking an entry back, a lead's week by member with totals;
 - reviews.py: versions with files, QC1 then QC2 decisions, rework loops, notifications;
+  annotations.py: strokes drawn on a version's image, checked and kept with the decision;
 - files.py: content checks, size limits, thumbnails, download access; storage.py: where the bytes live
   (a local folder by default, an S3-compatible bucket by configuration);
 - activity.py: per-entity feed and its retention purge; dashboard.py: progress, first-pass rate,

@@ -4,7 +4,8 @@ lead decides QC1, then the production manager QC2.
 Invariants: a version is submitted only from todo, in progress or rework (the task goes to
 "waiting for review"); QC1 needs STUDIO_QC1 and a task waiting for or in QC1; QC2 needs STUDIO_QC2
 and a task that passed QC1 (in QC2) - never before; a rejection needs a comment, sends the task to
-rework and counts one more loop; every decision is a StudioReview row on the latest version and
+rework and counts one more loop; a decision may carry strokes drawn on an image of that version
+(annotations.py); every decision is a StudioReview row on the latest version and
 notifies the next person (QC1 leads, QC2 managers, or the artist/vendor), in the app and by email
 through the notification centre; a client account sees only reviews shared with it.
 """
@@ -23,6 +24,7 @@ from services.config.notifications import notify_people
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid
 from services.studio import files as file_store
+from services.studio.annotations import Annotation, checked_annotation
 from services.studio.common import announce, portal_account
 from services.studio.events import REVIEWED, TaskVersionSubmitted
 from services.studio.tasks import ENTITY, get_task, label, move, require_worker
@@ -49,6 +51,7 @@ class ReviewRead(BaseModel):
     comment: str
     frame: int | None
     timecode: str
+    annotation: Annotation | None = None
     shared_with_client: bool
     user_id: int | None
     at: datetime
@@ -71,6 +74,7 @@ class Decision(BaseModel):
     comment: str = ""
     frame: int | None = None
     timecode: str = ""
+    annotation: Annotation | None = None      # strokes drawn on an image of the version (annotations.py)
     share_with_client: bool = False
 
 
@@ -138,16 +142,19 @@ def decide(session: Session, actor: Actor, task_id: int, stage: str, data: Decis
     version = _latest(session, pk(task))
     if version is None:
         raise Conflict("No version was submitted.")
+    drawing = checked_annotation(session, actor.organization_id, pk(version), data.annotation)
     before = task.status
     if stage == "qc1" and task.status == "waiting_review":
         move(session, actor, task, "qc1_take", now=now)
     move(session, actor, task, f"{stage}_{data.decision}", comment=data.comment, now=now)
     review = StudioReview(organization_id=actor.organization_id, task_id=pk(task), version_id=pk(version), stage=stage,
                           decision=data.decision, reason=data.reason.strip()[:200], comment=data.comment.strip()[:2000],
-                          frame=data.frame, timecode=data.timecode.strip()[:16],
+                          frame=data.frame, timecode=data.timecode.strip()[:16], annotation=drawing,
                           shared_with_client=data.share_with_client, user_id=actor.user_id, at=now)
     session.add(review)
     changes: dict[str, dict[str, Any]] = {"status": {"before": before, "after": task.status}}
+    if drawing:
+        changes["annotation"] = {"before": None, "after": f"{len(drawing['strokes'])} strokes"}
     if data.decision == "reject":
         task.rework_loops += 1
         changes["rework_loops"] = {"before": task.rework_loops - 1, "after": task.rework_loops}

@@ -118,3 +118,20 @@ def test_partner_changes_and_linkable_people_over_http(client, world, session, a
     people = client.get("/studio/linkable-users", headers=pm).json()
     assert "artist" in [p["label"] for p in people]
     assert_error(client.get("/studio/linkable-users", headers=as_user("artist")), 403, "forbidden")
+
+
+def test_a_drawn_annotation_over_http(client, world, session, as_user, tmp_path, monkeypatch):
+    monkeypatch.setenv("TAKT_STUDIO_FILES", str(tmp_path / "files"))
+    studio = make_studio(session, world)
+    artist, lead = as_user("artist"), as_user("lead")
+    file_id = _upload(client, artist, studio.task_id).json()["files"][0]["id"]
+    drawing = {"file_id": file_id, "strokes": [{"color": "#ff0000", "width": 3, "points": [[0.1, 0.1], [0.5, 0.6]]}]}
+    bad = {"file_id": file_id, "strokes": [{"points": [[0.1, 0.1], [2, 0.6]]}]}
+    assert_error(client.post(f"/studio/tasks/{studio.task_id}/reviews/qc1", headers=lead,
+                             json={"decision": "reject", "comment": "hand", "annotation": bad}),
+                 422, "invalid", annotation="")
+    decided = client.post(f"/studio/tasks/{studio.task_id}/reviews/qc1", headers=lead,
+                          json={"decision": "reject", "comment": "hand", "annotation": drawing})
+    assert decided.status_code == 200, decided.text
+    seen = client.get(f"/studio/tasks/{studio.task_id}/reviews", headers=artist).json()
+    assert [r["annotation"] for r in seen] == [drawing]
