@@ -3,6 +3,8 @@ and dashboard linked to the project's scope (and refreshed after a review), the 
 my tasks, the task page's upload and QC1/QC2 decisions with the guards, vendors and other tenants."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import reflex as rx
 
@@ -94,6 +96,29 @@ async def test_task_page_qc1_then_qc2_reject_with_comment(engine, studio):
     mine = await signed_in(engine, MyTasksState, "artist")
     await run(mine.load(), mine)
     assert [(t.id, t.status) for t in mine.lines] == [(studio.task_id, "rework")]
+
+
+async def test_lead_draws_on_the_image_and_the_artist_sees_the_drawing(engine, studio):
+    artist = await signed_in(engine, TaskState, "artist")
+    artist.task_id = studio.task_id
+    await run(artist.submit([FakeUpload("v1.png", png_bytes())]), artist)
+    assert artist.draw_src.startswith("data:image/png;base64,")     # the artist has no form, the state has the image
+    lead = await signed_in(engine, TaskState, "lead")
+    lead.task_id = studio.task_id
+    await run(lead.load(), lead)
+    file_id = lead.versions[0].files[0].id
+    assert lead.draw_file_id == file_id and lead.draw_src.startswith("data:image/png;base64,")
+    off_image = json.dumps({"file_id": file_id, "strokes": [{"points": [[0.1, 0.1], [1.5, 0.2]]}]})
+    refused = await run(lead.decide({"decision": "reject", "comment": "hand", "annotation": off_image}), lead)
+    assert toasts(refused, "error") == ["Points lie on the image (0 to 1)."] and lead.status == "waiting_review"
+    drawing = json.dumps({"file_id": file_id, "strokes": [
+        {"color": "#ff0000", "width": 4, "points": [[0.1, 0.2], [0.25, 0.5]]}]})
+    await run(lead.decide({"decision": "reject", "comment": "fix the hand", "annotation": drawing}), lead)
+    await run(artist.load(), artist)
+    assert artist.status == "rework"
+    shown = artist.review_lines[0]
+    assert shown.image.startswith("data:image/png;base64,")
+    assert [(s.color, s.width, s.points) for s in shown.strokes] == [("#ff0000", 4, "100.0,200.0 250.0,500.0")]
 
 
 async def test_vendor_and_other_tenant_see_only_what_is_theirs(engine, studio):

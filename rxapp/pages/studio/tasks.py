@@ -1,6 +1,6 @@
 """/studio/my-tasks and /studio/portal (phone-first list of one's tasks) and /studio/task?id=N (versions
-with thumbnails, upload of a new version, the QC1/QC2 decision with a comment and a frame or timecode,
-reviews and the activity feed)."""
+with thumbnails, upload of a new version, the QC1/QC2 decision with a comment, a frame or timecode and a
+drawing over the latest image, reviews with their drawings over the image, and the activity feed)."""
 from __future__ import annotations
 
 import reflex as rx
@@ -11,7 +11,15 @@ from rxapp.components.ui import TOUCH, error_state, list_states, page_header, te
 from rxapp.i18n import _
 from rxapp.state.studio.assign import TaskAssignState as A
 from rxapp.state.studio.project import FeedLine
-from rxapp.state.studio.tasks import UPLOAD_ID, FileLine, MyTasksState, ReviewLine, TaskLine, VersionLine
+from rxapp.state.studio.tasks import (
+    UPLOAD_ID,
+    FileLine,
+    MyTasksState,
+    ReviewLine,
+    StrokeLine,
+    TaskLine,
+    VersionLine,
+)
 from rxapp.state.studio.tasks import TaskState as T
 
 ACCEPT = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"], "image/gif": [".gif"],
@@ -47,11 +55,46 @@ def _version(v: VersionLine) -> rx.Component:
                    data_testid="version")
 
 
+def _stroke(s: StrokeLine) -> rx.Component:
+    return rx.el.svg.polyline(points=s.points, fill="none", stroke=s.color, stroke_width=s.width,
+                              stroke_linecap="round", stroke_linejoin="round", vector_effect="non-scaling-stroke")
+
+
+def _drawing(r: ReviewLine) -> rx.Component:
+    """The reviewer's strokes over the image they were drawn on (both scale with the box)."""
+    return rx.box(
+        rx.image(src=r.image, width="100%", display="block", alt=_("Annotated image")),
+        rx.el.svg(rx.foreach(r.strokes, _stroke), view_box="0 0 1000 1000", preserve_aspect_ratio="none",
+                  position="absolute", top="0", left="0", width="100%", height="100%", pointer_events="none"),
+        position="relative", width="100%", max_width="480px", data_testid="review-drawing")
+
+
 def _review(r: ReviewLine) -> rx.Component:
-    return rx.flex(rx.badge(r.stage), rx.badge(r.decision, color_scheme=rx.cond(r.decision == "approve", "green", "red")),
-                   rx.text("v", r.version, size="1"), rx.text(r.where, size="1"), rx.text(r.comment, size="2"),
-                   rx.text(r.at, size="1", color_scheme="gray"), spacing="2", align="center", wrap="wrap",
-                   data_testid="review")
+    return rx.flex(
+        rx.flex(rx.badge(r.stage), rx.badge(r.decision, color_scheme=rx.cond(r.decision == "approve", "green", "red")),
+                rx.text("v", r.version, size="1"), rx.text(r.where, size="1"), rx.text(r.comment, size="2"),
+                rx.text(r.at, size="1", color_scheme="gray"), spacing="2", align="center", wrap="wrap"),
+        rx.cond(r.image != "", _drawing(r)),
+        direction="column", spacing="2", data_testid="review")
+
+
+def _draw_area() -> rx.Component:
+    """The latest version's image with a canvas on top: assets/annotate.js turns strokes into the form's
+    hidden 'annotation' field."""
+    return rx.flex(
+        rx.text(_("Draw on the image to show what to change (optional)"), size="1", color_scheme="gray"),
+        rx.box(
+            rx.image(src=T.draw_src, width="100%", display="block", alt=_("Image under review")),
+            rx.el.canvas(custom_attrs={"data-annotate": "", "data-file-id": T.draw_file_id},
+                         position="absolute", top="0", left="0", width="100%", height="100%",
+                         touch_action="none", cursor="crosshair", aria_label=_("Drawing area"),
+                         data_testid="annotate-canvas"),
+            position="relative", width="100%", max_width="480px"),
+        rx.el.input(type="hidden", name="annotation", default_value=""),
+        rx.button(rx.icon("eraser"), _("Clear drawing"), type="button", variant="soft", min_height=TOUCH,
+                  custom_attrs={"data-annotate-clear": ""}, data_testid="annotate-clear"),
+        rx.script(src="/annotate.js"),
+        direction="column", spacing="2", align="start")
 
 
 def _upload() -> rx.Component:
@@ -74,6 +117,7 @@ def _decision() -> rx.Component:
                      aria_label=_("Comment")),
         rx.cond(T.comment_error != "", rx.text(T.comment_error, color_scheme="red", size="1")),
         rx.flex(text_input("frame", placeholder=_("Frame")), text_input("timecode", placeholder=_("Timecode")), spacing="2"),
+        rx.cond(T.draw_src != "", _draw_area()),
         rx.checkbox(_("Share with the client"), name="share"),
         rx.button(_("Save decision"), type="submit", min_height=TOUCH, data_testid="save-decision"),
         direction="column", spacing="2"), on_submit=T.decide, reset_on_submit=True)

@@ -1,6 +1,7 @@
 """/studio/my-tasks (and /studio/portal for vendor accounts): the signed-in person's tasks, phone-first;
 /studio/task?id=N: one task with its versions (thumbnails), the upload of a new version, the QC1/QC2
-decision form and the activity feed. Every handler goes through services/studio (which re-checks the
+decision form (with a drawing over the latest image, assets/annotate.js), the reviews (drawings shown over
+their image) and the activity feed. Every handler goes through services/studio (which re-checks the
 actor: an artist cannot approve, QC2 waits for QC1, a vendor sees only its partner's tasks)."""
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from rxapp.i18n import _
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.studio.live_project import STATUS_COLORS, STATUS_LABELS
 from rxapp.state.studio.project import FeedLine, feed_lines
-from services.core.errors import DomainError, Invalid, Unauthorized
+from services.core.errors import DomainError, Invalid, NotFound, Unauthorized
 from services.org import profile as profile_service
 from services.studio import activity, files, reviews, tasks
+from services.studio.annotations import Annotation, parse_annotation
 from services.studio.common import is_portal
 from services.studio.reviews import Decision
 from services.studio.tasks import TaskRead
@@ -63,6 +65,13 @@ class VersionLine:
 
 
 @dataclass
+class StrokeLine:
+    color: str = ""
+    width: float = 3
+    points: str = ""                 # "x,y x,y ..." in a 1000 x 1000 box laid over the image
+
+
+@dataclass
 class ReviewLine:
     stage: str = ""
     decision: str = ""
@@ -70,6 +79,14 @@ class ReviewLine:
     comment: str = ""
     where: str = ""
     at: str = ""
+    image: str = ""                  # the annotated image's thumbnail (data: URL), "" without a drawing
+    strokes: list[StrokeLine] = field(default_factory=list)
+
+
+def stroke_lines(annotation: Annotation | None) -> list[StrokeLine]:
+    return [StrokeLine(color=s.color, width=s.width,
+                       points=" ".join(f"{x * 1000:.1f},{y * 1000:.1f}" for x, y in s.points))
+            for s in (annotation.strokes if annotation else [])]
 
 
 class PartnerGuard(AuthState, mixin=True):
@@ -109,16 +126,21 @@ class MyTasksState(AuthState):
 
 
 def _detail(session, actor, task_id: int):
+    """The task, its versions, thumbnails (of the last 3 versions and of annotated images), reviews, feed."""
     task = tasks.get_task_read(session, actor, task_id)
     versions = reviews.versions(session, actor, task_id)
+    review_rows = reviews.reviews(session, actor, task_id)
+    wanted = {f.id for v in versions[-3:] for f in v.files if f.has_thumbnail}
+    wanted |= {r.annotation.file_id for r in review_rows if r.annotation}
     thumbs = {}
-    for v in versions[-3:]:
-        for f in v.files:
-            if f.has_thumbnail:
-                _, content_type, data = files.open_file(session, actor, f.id, thumbnail=True)
-                thumbs[f.id] = f"data:{content_type};base64,{base64.b64encode(data).decode()}"
+    for file_id in sorted(wanted):
+        try:
+            _, content_type, data = files.open_file(session, actor, file_id, thumbnail=True)
+        except NotFound:
+            continue
+        thumbs[file_id] = f"data:{content_type};base64,{base64.b64encode(data).decode()}"
     feed = [] if is_portal(actor) else activity.feed(session, actor, "task", task_id, limit=50)
-    return task, versions, thumbs, reviews.reviews(session, actor, task_id), feed
+    return task, versions, thumbs, review_rows, feed
 
 
 class TaskState(PartnerGuard, AuthState):
@@ -135,6 +157,8 @@ class TaskState(PartnerGuard, AuthState):
     feed: list[FeedLine] = []
     comment_error: str = ""
     uploading: bool = False
+    draw_file_id: int = 0            # the latest version's first image, drawn on in the decision form
+    draw_src: str = ""
 
     @rx.var
     def can_submit(self) -> bool:
@@ -174,6 +198,12 @@ class TaskState(PartnerGuard, AuthState):
                                         comment=r.comment, at=f"{r.at:%Y-%m-%d %H:%M}",
                                         where=(f"#{r.frame}" if r.frame is not None else "") + (f" {r.timecode}" if r.timecode else ""))
                              for r in reversed(review_rows)]
+        for line, r in zip(self.review_lines, reversed(review_rows), strict=True):
+            if r.annotation and r.annotation.file_id in thumbs:
+                line.image, line.strokes = thumbs[r.annotation.file_id], stroke_lines(r.annotation)
+        latest = versions[-1].files if versions else []
+        image = next((f for f in latest if f.content_type.startswith("image/") and f.id in thumbs), None)
+        self.draw_file_id, self.draw_src = (image.id, thumbs[image.id]) if image else (0, "")
         self.feed = feed_lines(feed)
 
     @rx.event
@@ -207,9 +237,12 @@ class TaskState(PartnerGuard, AuthState):
         try:
             data = Decision(decision=decision, comment=str(form.get("comment", "")), reason=str(form.get("reason", "")),
                             frame=int(frame) if frame.isdigit() else None, timecode=str(form.get("timecode", "")),
+                            annotation=parse_annotation(str(form.get("annotation", "") or "")),
                             share_with_client=form.get("share") in ("on", True, "true"))
             self._use_case(reviews.decide, self.task_id, stage, data, now=utcnow())
         except Invalid as error:
+            if "annotation" in error.fields:
+                return rx.toast.error(_(error.fields["annotation"]))
             self.comment_error = _(error.fields.get("comment") or error.message)
             return None
         except DomainError as error:
