@@ -1,7 +1,8 @@
 """Tasks per entity and step: assignment, status on the workflow engine ("studio_task"), time logged,
 and the task lists (my tasks, filters); kanban.py, grid.py and timesheets.py build their views on them.
 
-Invariants: a task's `status` mirrors its workflow instance; a task without one is `todo` and gets
+Invariants: custom fields of "studio_task" are set one task at a time (update_task, STUDIO_MANAGE);
+a task's `status` mirrors its workflow instance; a task without one is `todo` and gets
 one on its first move (`move`), so bulk creation never starts 28,800 instances; an artist works on
 a task with STUDIO_WORK, a vendor account only on tasks of its partner (assigned to the partner or
 to a slot the partner fills); assignment needs STUDIO_MANAGE; time is logged in whole minutes per
@@ -19,11 +20,11 @@ from sqlmodel import Session, col, or_, select
 from models.base import pk, referenced
 from models.studio import StudioAsset, StudioCut, StudioEpisode, StudioMember, StudioPartner, StudioProject, StudioStep
 from models.studio_work import StudioActivity, StudioTask, StudioTimesheet
-from services.config import workflow, workflow_hooks
+from services.config import custom_fields, workflow, workflow_hooks
 from services.config.workflow_hooks import Entered
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
-from services.core.errors import Forbidden, NotFound
+from services.core.errors import Forbidden, Invalid, NotFound
 from services.core.events import record
 from services.core.scoping import get_scoped
 from services.studio.common import (
@@ -64,6 +65,7 @@ class TaskRead(BaseModel):
     spent_minutes: int
     rework_loops: int
     approved_at: datetime | None
+    custom: dict = {}
 
 
 class TaskUpdate(BaseModel):
@@ -72,13 +74,17 @@ class TaskUpdate(BaseModel):
     start_date: date | None = None
     due_date: date | None = None
     estimate_hours: Decimal | None = None
+    custom: dict | None = None          # custom field values by key (None: unchanged; "" clears one)
 
 
 # ---- the workflow hooks ---------------------------------------------------------------------------
 
 def _fields(session: Session, task_id: int) -> dict:
     task = session.get(StudioTask, task_id)
-    return {"status": task.status, "rework_loops": task.rework_loops} if task else {}
+    if task is None:
+        return {}
+    return {"status": task.status, "rework_loops": task.rework_loops,
+            **{f"custom.{k}": v for k, v in (task.custom or {}).items()}}
 
 
 def _on_state(session: Session, task_id: int, entered: Entered) -> None:
@@ -108,6 +114,7 @@ def _watchers(session: Session, task_id: int) -> list[int]:
     return [member.user_id] if member and member.user_id else []
 
 
+custom_fields.register_entity(ENTITY, "Studio tasks", model=StudioTask, permission=Permission.STUDIO_MANAGE)
 workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state, label=label, watchers=_watchers,
                          link=lambda task_id: f"/studio/task?id={task_id}")
 
@@ -176,7 +183,11 @@ def update_task(session: Session, actor: Actor, task_id: int, data: TaskUpdate, 
     require_manager(actor)
     task = get_task(session, actor, task_id, for_update=True)
     values = data.model_dump(exclude_unset=True)
-    update_task_checks(session, actor, task, values)
+    custom = values.pop("custom", None)
+    problems = task_problems(session, actor, task, values)
+    if custom is not None:
+        values["custom"] = custom_fields.validate(session, actor, ENTITY, custom, current=task.custom, problems=problems)
+    check(problems)
     changes = apply(task, values)
     if changes:
         task.updated_at, task.updated_by = now, actor.user_id
@@ -186,6 +197,11 @@ def update_task(session: Session, actor: Actor, task_id: int, data: TaskUpdate, 
 
 
 def update_task_checks(session: Session, actor: Actor, task: StudioTask, values: dict) -> None:
+    check(task_problems(session, actor, task, values))
+
+
+def task_problems(session: Session, actor: Actor, task: StudioTask, values: dict) -> dict[str, str]:
+    """What is wrong with an assignment/dates/estimate change, by field."""
     problems: dict[str, str] = {}
     if values.get("assignee_member_id") is not None:
         member = session.get(StudioMember, values["assignee_member_id"])
@@ -200,7 +216,7 @@ def update_task_checks(session: Session, actor: Actor, task: StudioTask, values:
     start, due = values.get("start_date", task.start_date), values.get("due_date", task.due_date)
     if start and due and due < start:
         problems["due_date"] = "On or after the start."
-    check(problems)
+    return problems
 
 
 def bulk_update(session: Session, actor: Actor, task_ids: list[int], data: TaskUpdate, *, now: datetime) -> int:
@@ -208,6 +224,8 @@ def bulk_update(session: Session, actor: Actor, task_ids: list[int], data: TaskU
     activity row per task (executemany), one audit entry and one event for the batch."""
     require_manager(actor)
     values = data.model_dump(exclude_unset=True)
+    if values.pop("custom", None) is not None:
+        raise Invalid(fields={"custom": "Custom fields are set one task at a time."})
     rows = session.exec(select(StudioTask).where(StudioTask.organization_id == actor.organization_id,
                                                  col(StudioTask.id).in_(task_ids))).all()
     if not rows or not values:
