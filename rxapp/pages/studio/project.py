@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field, select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import error_state, page_header, scroll_x, text_input
 from rxapp.i18n import _
+from rxapp.state.studio.breakdown_forms import BreakdownFormsState as B
 from rxapp.state.studio.live_project import Cell, GridLine, LateLine
 from rxapp.state.studio.live_project import LiveStudioState as L
 from rxapp.state.studio.project import IMPORT_ID, FeedLine
@@ -98,6 +100,35 @@ def _import() -> rx.Component:
         direction="column", spacing="2", padding_top="16px")
 
 
+def _add_cut() -> rx.Component:
+    e = B.cut_errors
+    return rx.form(rx.flex(
+        rx.heading(_("Add a cut"), size="3", width="100%"),
+        rx.box(form_field(_("Cut"), text_input("code", placeholder="C301"), e, "code"), width="120px"),
+        rx.box(form_field(_("Episode"), select_control("episode_id", B.episodes, default_value="", placeholder="—"), e,
+                          "episode_id"), width="160px"),
+        rx.box(form_field(_("Frame in"), text_input("frame_in", type="number"), e, "frame_in"), width="110px"),
+        rx.box(form_field(_("Frame out"), text_input("frame_out", type="number"), e, "frame_out"), width="110px"),
+        rx.box(form_field(_("Description"), text_input("description"), e, "description"), min_width="200px", flex="1"),
+        rx.box(custom_field_inputs(B.cut_inputs, e), width="100%"),
+        rx.button(rx.icon("plus"), _("Add cut"), type="submit", min_height="40px", data_testid="add-cut"),
+        spacing="3", wrap="wrap", align="end"), on_submit=B.add_cut, reset_on_submit=True)
+
+
+def _add_asset() -> rx.Component:
+    e = B.asset_errors
+    return rx.form(rx.flex(
+        rx.heading(_("Add an asset"), size="3", width="100%"),
+        rx.box(form_field(_("Code"), text_input("code", placeholder="CH_HERO"), e, "code"), width="140px"),
+        rx.box(form_field(_("Name"), text_input("name"), e, "name"), min_width="160px"),
+        rx.box(form_field(_("Name in a second language"), text_input("name2"), e, "name2"), min_width="160px"),
+        rx.box(form_field(_("Kind"), select_control("kind_value_id", B.asset_kinds, default_value="", placeholder="—"), e,
+                          "kind_value_id"), width="160px"),
+        rx.box(custom_field_inputs(B.asset_inputs, e), width="100%"),
+        rx.button(rx.icon("plus"), _("Add asset"), type="submit", min_height="40px", data_testid="add-asset"),
+        spacing="3", wrap="wrap", align="end"), on_submit=B.add_asset, reset_on_submit=True)
+
+
 def _feed(f: FeedLine) -> rx.Component:
     return rx.flex(rx.text(f.at, size="1", color_scheme="gray", min_width="120px"), rx.text(f.who, size="1", min_width="90px"),
                    rx.text(f.action, size="1", weight="bold", min_width="120px"), rx.text(f.changes, size="1"), spacing="2")
@@ -120,6 +151,7 @@ def studio_project_page() -> rx.Component:
             rx.tabs.content(rx.plotly(data=S.gantt, width="100%"), value="schedule", padding_top="12px"),
             rx.tabs.content(rx.flex(rx.foreach(S.feed, _feed), direction="column", spacing="1"), value="activity",
                             padding_top="12px"),
-            rx.tabs.content(_bulk(), _import(), value="breakdown", padding_top="12px"),
+            rx.tabs.content(rx.flex(_bulk(), _import(), _add_cut(), _add_asset(), direction="column", spacing="5"),
+                            value="breakdown", padding_top="12px"),
             default_value="grid")),
     )

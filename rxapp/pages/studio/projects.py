@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
 from rxapp.components.ui import dialog, form_buttons, list_states, page_header, text_input
@@ -29,6 +30,7 @@ def _new_dialog() -> rx.Component:
         form_field(_("Name in a second language"), text_input("name2"), e, "name2"),
         form_field(_("Template"), select_control("template_id", S.templates, default_value="", placeholder="—"),
                    e, "template_id"),
+        custom_field_inputs(S.custom_inputs, e),
         form_buttons(_("Create project"), S.set_form_open(False)),
         direction="column", spacing="3"), on_submit=S.create, reset_on_submit=False),
         open=S.form_open, on_open_change=S.set_form_open)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field, select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, error_state, list_states, page_header, text_input
@@ -140,6 +141,7 @@ def _assign() -> rx.Component:
         rx.box(form_field(_("Estimate (h)"), text_input("estimate_hours", default_value=A.estimate), e, "estimate_hours"),
                rx.text(_("Spent"), " ", A.spent, " h", size="1", color_scheme="gray", data_testid="task-spent"),
                width="130px"),
+        rx.box(custom_field_inputs(A.custom_inputs, e), width="100%"),
         rx.button(_("Save assignment"), type="submit", min_height=TOUCH, data_testid="save-assignment"),
         spacing="3", wrap="wrap", align="end"), on_submit=A.save, reset_on_submit=False, key=A.task_id)
 

@@ -1,5 +1,5 @@
 """The assignment form of /studio/task?id=N for studio managers: the task's slot or vendor, start and due
-dates, and the estimate. Through services/studio/tasks.update_task, which re-checks the actor
+dates, the estimate and the task's custom fields. Through services/studio/tasks.update_task, which re-checks the actor
 (STUDIO_MANAGE) and that the slot belongs to the task's project."""
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
+from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
 from rxapp.state.master.common import Option, decimal_text, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
+from services.config import custom_field_views
 from services.core.errors import DomainError, Invalid
 from services.studio import members, partners, tasks
 from services.studio.tasks import TaskUpdate
@@ -19,7 +21,8 @@ from services.studio.tasks import TaskUpdate
 
 def _options(session, actor, task_id: int):
     task = tasks.get_task_read(session, actor, task_id)
-    return task, members.list_members(session, actor, task.project_id), partners.list_partners(session, actor)
+    return (task, members.list_members(session, actor, task.project_id), partners.list_partners(session, actor),
+            custom_field_views.form_inputs(session, actor, tasks.ENTITY, task.custom))
 
 
 def _day(value) -> date | None:
@@ -38,6 +41,7 @@ class TaskAssignState(AuthState):
     estimate: str = ""
     spent: str = ""
     errors: dict[str, str] = {}
+    custom_inputs: list[CustomInput] = []
 
     @rx.var
     def can_assign(self) -> bool:
@@ -54,7 +58,7 @@ class TaskAssignState(AuthState):
         if "studio_manage" not in self.permissions:
             return None
         try:
-            task, slots, vendors = self._use_case(_options, self.task_id)
+            task, slots, vendors, fields = self._use_case(_options, self.task_id)
         except DomainError as error:
             self.task_id = 0
             return self._refused(error, quiet=True)
@@ -67,6 +71,7 @@ class TaskAssignState(AuthState):
         self.due_date = task.due_date.isoformat() if task.due_date else ""
         self.estimate = decimal_text(task.estimate_hours)
         self.spent = f"{task.spent_minutes // 60}:{task.spent_minutes % 60:02d}"
+        self.custom_inputs = custom_inputs(fields)
         return None
 
     @rx.event
@@ -87,7 +92,8 @@ class TaskAssignState(AuthState):
             return None
         data = TaskUpdate(assignee_member_id=as_id(form.get("assignee_member_id")) or None,
                           vendor_partner_id=as_id(form.get("vendor_partner_id")) or None,
-                          start_date=start, due_date=due, estimate_hours=estimate)
+                          start_date=start, due_date=due, estimate_hours=estimate,
+                          custom=submitted_custom(form, self.custom_inputs))
         try:
             task = self._use_case(tasks.update_task, self.task_id, data, now=utcnow())
         except Invalid as error:

@@ -8,8 +8,10 @@ import reflex as rx
 from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
+from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
+from services.config import custom_field_views
 from services.core.errors import DomainError, Invalid
 from services.studio import projects
 from services.studio.projects import ProjectCreate, ProjectRead
@@ -42,16 +44,20 @@ class StudioProjectsState(AuthState):
     load_error: str = ""
     form_open: bool = False
     form_errors: dict[str, str] = {}
+    custom_inputs: list[CustomInput] = []
 
     @rx.event
     def load(self):
         try:
-            rows, templates = self._use_case(lambda s, a: (projects.list_projects(s, a), projects.list_templates(s, a)))
+            rows, templates, fields = self._use_case(lambda s, a: (
+                projects.list_projects(s, a), projects.list_templates(s, a),
+                custom_field_views.form_inputs(s, a, "studio_project", {})))
         except DomainError as error:
             self.rows, self.loading, self.load_error = [], False, _(error.message)
             return self._refused(error, quiet=True)
         self.rows, self.loading, self.load_error = [project_row(r) for r in rows], False, ""
         self.templates = [Option(value=str(t.id), label=t.name) for t in templates]
+        self.custom_inputs = custom_inputs(fields)
 
     @rx.event
     def set_form_open(self, is_open: bool):
@@ -61,7 +67,8 @@ class StudioProjectsState(AuthState):
     def create(self, form: dict):
         try:
             data = ProjectCreate(name=str(form.get("name", "")), name2=str(form.get("name2", "")),
-                                 template_id=as_id(form.get("template_id")) or None)
+                                 template_id=as_id(form.get("template_id")) or None,
+                                 custom=submitted_custom(form, self.custom_inputs))
             created = self._use_case(projects.create_project, data, now=utcnow())
         except Invalid as error:
             self.form_errors = translated_fields(error)
