@@ -2,7 +2,8 @@
 
 Invariants kept by constraints: PO and settlement numbers are unique per organization; a studio task is on at most
 one PO line (`uq_po_line_task`) and is settled at most once (`uq_settlement_line_task`), so the same work is never
-paid twice even by two concurrent settlements.
+paid twice even by two concurrent settlements. A budget (per project or per cost centre) is unique per organization
+and scope (`uq_budget_scope`: "project:<id>" or "cost_centre:<code>").
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class PurchaseOrder(TimestampMixin, SQLModel, table=True):
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     note: str = Field(default="", max_length=1000)
+    cost_centre: str = Field(default="", max_length=32)    # a budget's cost centre code; "" for none
 
 
 class PurchaseOrderLine(SQLModel, table=True):
@@ -89,3 +91,17 @@ class SettlementLine(SQLModel, table=True):
     task_id: int | None = Field(default=None, foreign_key="studio_task.id")
     quantity: int
     adjusted: Decimal = Field(sa_type=MONEY)
+
+
+class Budget(TimestampMixin, SQLModel, table=True):
+    """What a project or a cost centre may spend, in one currency (amounts before VAT, as the orders' adjusted)."""
+    __tablename__ = "budget"
+    __table_args__ = (UniqueConstraint("organization_id", "scope_key", name="uq_budget_scope"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    scope_key: str = Field(max_length=48)                 # "project:<id>" or "cost_centre:<code>"
+    project_id: int | None = Field(default=None, foreign_key="studio_project.id", index=True)
+    cost_centre: str = Field(default="", max_length=32)
+    currency: str = Field(max_length=3)
+    amount: Decimal = Field(sa_type=MONEY)
+    note: str = Field(default="", max_length=500)

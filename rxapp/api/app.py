@@ -36,6 +36,7 @@ from rxapp.api.config import settings as config_api
 from rxapp.api.config import workflows as workflows_api
 from rxapp.api.edge import clean_inputs
 from rxapp.api.errors import status_for
+from rxapp.api.finance import budgets as finance_budgets
 from rxapp.api.finance import costing as finance_costing
 from rxapp.api.finance import invoices as finance_invoices
 from rxapp.api.finance import ledger as finance_ledger
@@ -84,7 +85,7 @@ ROUTERS = (auth.router, me.router, health.router, users.router, lockouts.router,
            lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router,
            rejects_api.router,
            finance_tax.router, finance_ledger.router, finance_costing.router, finance_invoices.router, finance_purchasing.router,
-           finance_purchasing_documents.router,
+           finance_purchasing_documents.router, finance_budgets.router,
            studio_projects.router, studio_work.router,
            maintenance_tickets.router, maintenance_resources.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]

@@ -17,6 +17,7 @@ and standard costing.
   the tasks a new order can pay for;
 - purchasing_documents.py: the purchase order as PDF, a settlement statement as PDF and Excel (branded);
 - payment_file.py: the batch payment file of unpaid settlements (CSV in the layout its docstring documents);
+- budgets.py: budgets per project and cost centre, spend from POs and settlements, a PO's warnings, the live view;
 - po_approval.py: PO approval on the workflow engine, finance up to a limit per currency, a manager above it;
 - settlements.py: settlements of QC2-approved tasks (once each, by constraint), postings, payment, the list and what
   a PO has ready to settle;
@@ -24,7 +25,7 @@ and standard costing.
   from production's events in the same transaction (refusals stay pending); the cost currency setting;
 - costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order;
 - events.py: finance's typed domain events (tax_rule.created, journal_entry.posted, invoice.issued,
-  payment.received, purchase_order.created/approved, settlement.created).
+  payment.received, purchase_order.created/approved, settlement.created/paid, budget.set).
 
 Invariants: money is Decimal, never float, rounded where a document shows it by the rule it states; FINANCE
 reads and writes money (planners see quantities: the material check needs PLAN; a manager reads the

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from services.core.events import DomainEvent, event_type
 
 __all__ = [
-    "InvoiceIssued", "JournalEntryPosted", "PaymentReceived", "PurchaseOrderApproved", "PurchaseOrderCreated",
-    "SettlementCreated", "TaxRuleCreated",
+    "BudgetSet", "InvoiceIssued", "JournalEntryPosted", "PaymentReceived", "PurchaseOrderApproved",
+    "PurchaseOrderCreated", "SettlementCreated", "SettlementPaid", "TaxRuleCreated",
 ]
 
 
@@ -68,3 +68,20 @@ class SettlementCreated(DomainEvent):
     NAME = "settlement.created"
     settlement_id: int
     purchase_order_id: int
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class SettlementPaid(DomainEvent):
+    """The payment of a settlement was recorded (and posted)."""
+    NAME = "settlement.paid"
+    settlement_id: int
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class BudgetSet(DomainEvent):
+    """A project's (project_id) or a cost centre's (project_id None) budget was set."""
+    NAME = "budget.set"
+    budget_id: int
+    project_id: int | None = None

@@ -30,7 +30,8 @@ from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.events import record
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
-from services.finance import tax_rules
+from services.core.validation import CODE_RE
+from services.finance import budgets, tax_rules
 from services.finance.events import PurchaseOrderCreated
 from services.finance.money import quantum, round_money
 from services.finance.tax_rules import TaxResult
@@ -58,6 +59,7 @@ class PoCreate(BaseModel):
     withholding_rule_code: str = Field(default="", max_length=32)
     order_date: date
     note: str = Field(default="", max_length=1000)
+    cost_centre: str = Field(default="", max_length=32)      # the cost centre whose budget the order spends
     lines: list[PoLineInput] = Field(min_length=1, max_length=5000)
 
 
@@ -91,6 +93,8 @@ class PoRead(BaseModel):
     withholding: TaxResult | None
     net_payable: Decimal
     lines: list[PoLineRead]
+    cost_centre: str = ""
+    budget_warnings: list[str] = []          # finance readers: budgets this order takes over (services/finance/budgets)
 
 
 def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) -> PoRead:
@@ -99,6 +103,8 @@ def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) 
     currency = data.currency.upper()
     problems = _rule_problems(session, actor, data, currency, vendor)
     problems |= _task_problems(session, actor, data, pk(vendor))
+    if data.cost_centre.strip() and not CODE_RE.match(data.cost_centre.strip()):
+        problems["cost_centre"] = "A cost centre code has letters, digits, '.', '-' or '_' only."
     if not data.process_type.strip():
         problems["process_type"] = "Say what is bought (key animation, paint, machining ...)."
     if problems:
@@ -107,8 +113,8 @@ def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) 
                        vendor_partner_id=pk(vendor), project_id=data.project_id, process_type=data.process_type.strip(),
                        currency=currency, vat_rule_code=data.vat_rule_code.strip().upper(),
                        withholding_rule_code=data.withholding_rule_code.strip().upper(), order_date=data.order_date,
-                       note=data.note.strip(), created_at=now, updated_at=now, created_by=actor.user_id,
-                       updated_by=actor.user_id)
+                       note=data.note.strip(), cost_centre=data.cost_centre.strip().upper(), created_at=now,
+                       updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(po)
     session.flush()
     for line in data.lines:
@@ -159,7 +165,8 @@ def acknowledge_po(session: Session, actor: Actor, po_id: int, *, now: datetime)
 def read_po(session: Session, actor: Actor, po_id: int) -> PoRead:
     """Finance reads every PO; a vendor's account reads its own approved ones."""
     if Permission.FINANCE in actor.permissions:
-        return read_any_po(session, get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order"))
+        mine = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order")
+        return read_any_po(session, mine).model_copy(update={"budget_warnings": budgets.po_warnings(session, mine)})
     account = portal_account(session, actor, "vendor")
     po = session.get(PurchaseOrder, po_id)
     if po is None or po.organization_id != actor.organization_id or po.vendor_partner_id != account.partner_id \
@@ -218,6 +225,7 @@ def read_any_po(session: Session, po: PurchaseOrder) -> PoRead:
     return PoRead(id=po.id, number=po.number, vendor_partner_id=po.vendor_partner_id,
                   vendor_name=vendor.name if vendor else "", project_id=po.project_id, process_type=po.process_type,
                   currency=po.currency, order_date=po.order_date, status=po.status, created_by=po.created_by,
+                  cost_centre=po.cost_centre,
                   base=Decimal(po.base).quantize(q),
                   adjusted=Decimal(po.adjusted).quantize(q), vat=vat, withholding=wht, net_payable=Decimal(net).quantize(q),
                   lines=[PoLineRead(id=x.id, description=x.description, quantity=x.quantity, unit_price=x.unit_price,

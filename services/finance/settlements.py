@@ -30,7 +30,7 @@ from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.finance import journal
 from services.finance.accounts import account_for_role
-from services.finance.events import SettlementCreated
+from services.finance.events import SettlementCreated, SettlementPaid
 from services.finance.journal import EntryCreate, LineInput
 from services.finance.money import quantum, round_money
 from services.finance.purchasing import document_taxes
@@ -113,6 +113,8 @@ def mark_paid(session: Session, actor: Actor, settlement_id: int, paid_on: date,
     settlement.paid_on, settlement.updated_at = paid_on, now
     session.add(settlement)
     audit(session, actor, "settlement", settlement.id, "paid", {"paid_on": str(paid_on)}, at=now)
+    record(session, SettlementPaid(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
+                                   settlement_id=pk(settlement)))
     return read_settlement(session, actor, pk(settlement))
 
 

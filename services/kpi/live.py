@@ -38,7 +38,9 @@ log = logging.getLogger(__name__)
 REFRESH_INTERVAL = 0.25          # seconds: at most one refresh per scope per interval
 LIVE_EVENT_PREFIXES = ("job.", "count.", "downtime.", "ingest.", "machine.", "operation.", "work_order.",
                        "order.", "schedule.", "shipment.", "studio.",
-                       "maintenance_ticket.", "stock.")
+                       "maintenance_ticket.", "stock.", "purchase_order.", "settlement.", "budget.")
+# Organization-wide events (no plant): studio projects and their money (services/finance/budgets.spend_scope).
+ORG_WIDE_PREFIXES = ("studio.", "purchase_order.", "settlement.", "budget.")
 NO_PLANT = 0                     # the "plant" of organization-wide scopes (studio projects have no plant)
 
 
@@ -67,7 +69,7 @@ def reader_for(scope: Scope) -> Actor:
 
 
 def is_live_event(event: DomainEvent) -> bool:
-    return (event.plant_id is not None or event.name.startswith("studio.")) and event.organization_id is not None \
+    return (event.plant_id is not None or event.name.startswith(ORG_WIDE_PREFIXES)) and event.organization_id is not None \
         and event.name.startswith(LIVE_EVENT_PREFIXES)
 
 
