@@ -12,16 +12,24 @@ inside it, so every hour, shift and local day is a whole number of slices. `slic
 - `kpi_stop_slice`: the closed stops' duration in microseconds per machine, slice and reason, clipped to the
   plant calendar's working time (breaks and time between shifts are never downtime). Whether a reason is
   planned and its loss category are read from the reason code when a KPI is asked for.
+- `kpi_run`: each stretch of time a machine had a job running, one interval row (from the job started or
+  resumed while none ran, to the moment none runs any more: paused or completed; `end_at` NULL while one runs).
+  Working time with no run and no stop is *idle*; reads derive it from these rows and `kpi_stop`.
+- `kpi_planned_downtime`: booked planned downtime of a machine (a preventive maintenance window), written by the
+  domain that books it; removed from the machine's working time as breaks are, whether its work starts or not.
+- `kpi_plant_setting`: a plant's KPI conventions: idle as an availability loss or as not scheduled, and the
+  overproduction tolerance.
 `reason_key`/`operation_key` are the reason code / operation id, or 0 for none (they are part of unique keys).
 """
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from models.base import UTCDateTime
+from models.base import TimestampMixin, UTCDateTime, str_enum
 
 
 class KpiCountSlice(SQLModel, table=True):
@@ -117,3 +125,47 @@ class KpiStopDay(SQLModel, table=True):
     day_start: datetime = Field(sa_type=UTCDateTime, nullable=False)
     reason_key: int = Field(default=0)
     stop_us: int = Field(default=0, sa_type=sa.BigInteger)
+
+
+class KpiRun(SQLModel, table=True):
+    """A stretch of time a machine had at least one job running (services/kpi/runs.py pairs the job events)."""
+    __tablename__ = "kpi_run"
+    __table_args__ = (sa.Index("ix_kpi_run_machine_start", "machine_id", "start_at"),
+                      sa.Index("ix_kpi_run_machine_end", "machine_id", "end_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    plant_id: int = Field(foreign_key="plant.id")
+    machine_id: int = Field(foreign_key="machine.id")
+    start_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    end_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class KpiPlannedDowntime(SQLModel, table=True):
+    """Booked planned downtime of a machine over [start_at, end_at), named by its source (e.g. a maintenance
+    ticket's booked window: source "maintenance_ticket", source_id the ticket's id)."""
+    __tablename__ = "kpi_planned_downtime"
+    __table_args__ = (UniqueConstraint("source", "source_id", name="uq_kpi_planned_downtime_source"),
+                      sa.Index("ix_kpi_planned_downtime_machine_start", "machine_id", "start_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    plant_id: int = Field(foreign_key="plant.id")
+    machine_id: int = Field(foreign_key="machine.id")
+    start_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    end_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    source: str = Field(max_length=32)
+    source_id: int
+    label: str = Field(default="", max_length=200)
+
+
+class IdleConvention(StrEnum):
+    LOSS = "loss"                        # an availability loss with its own reason, "idle - no job"
+    NOT_SCHEDULED = "not_scheduled"      # leaves planned production time (TEEP style)
+
+
+class KpiPlantSetting(TimestampMixin, SQLModel, table=True):
+    __tablename__ = "kpi_plant_setting"
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    plant_id: int = Field(foreign_key="plant.id", unique=True)
+    idle_convention: IdleConvention = Field(default=IdleConvention.LOSS, sa_type=str_enum(IdleConvention, 16))
+    overproduction_tolerance_percent: int = Field(default=10)     # good beyond quantity x (1 + this/100) is flagged

@@ -11,6 +11,10 @@ kept as production events are written; the dashboard, the andon board and their 
 - read_models.py: the plain read models those reads return;
 - yields.py: first-pass yield per product and step, rolled throughput yield per product;
 - delivery.py: on-time delivery per period and work in progress;
+- runs.py: run intervals of machines (when a job was running), paired from job events, kept and rebuilt;
+- machine_time.py: idle time and booked planned downtime per machine (and bucket) of a read, from interval rows;
+- settings.py: a plant's KPI conventions (idle as a loss or not scheduled, the overproduction tolerance);
+- planned_downtime.py: booked planned downtime of machines, the hook maintenance writes its windows through;
 - raw.py: one machine's KPIs straight from its raw events (the reference the rollup reads are tested against);
 - dashboard.py: the manager dashboard (filters, period windows, every figure, drill-down, export rows);
 - andon.py: the andon board (a tile per machine: state, job, shift OEE);

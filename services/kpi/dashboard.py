@@ -288,7 +288,9 @@ def export_rows(view: DashboardView) -> list[dict]:
     for measure, value in [("OEE %", f.oee_percent), ("Availability %", f.availability_percent),
                            ("Performance %", f.performance_percent), ("Quality %", f.quality_percent),
                            ("Planned production min", f.planned_production_minutes), ("Run min", f.run_minutes),
-                           ("Unplanned stop min", f.stop_minutes), ("Good", f.good), ("Scrap", f.scrap),
+                           ("Unplanned stop min", f.stop_minutes),
+                           ("Idle min (" + ("availability loss" if f.idle_is_loss else "not scheduled") + ")",
+                            round(f.idle_minutes, 1)), ("Good", f.good), ("Scrap", f.scrap),
                            ("Total", f.total)]:
         add("OEE", "selection", measure, value)
     for m in view.summary.machines:
@@ -296,7 +298,8 @@ def export_rows(view: DashboardView) -> list[dict]:
     for p in view.trend.points:
         add("OEE trend", p.label, "OEE %", p.figures.oee_percent)
     for r in view.pareto.rows:
-        add("Loss Pareto", r.reason_name or r.reason or r.kind, "minutes", round(r.minutes, 1))
+        add("Loss Pareto", "idle - no job" if r.kind == "idle" else r.reason_name or r.reason or r.kind, "minutes",
+            round(r.minutes, 1))
     for product in view.yields.products:
         for step in product.steps:
             add("FPY", f"{product.product_code} / {step.step_name}", "FPY %", step.fpy_percent)

@@ -1,10 +1,13 @@
 """KPI maths: pure functions over plain values, no database (DESIGN.md section 6).
 
-    shift time              = working time of the calendar inside the window (breaks already excluded)
+    shift time              = working time of the calendar inside the window (breaks already excluded), minus
+                              booked planned downtime of the machine (a preventive maintenance window), whether
+                              its work starts or not
     planned stop time       = planned stops clipped to working time, overlaps merged
-    planned production time = shift time - planned stop time
     stop time               = unplanned stops clipped to working time, outside planned stops, overlaps merged
-    run time                = planned production time - stop time
+    idle time               = working time with no job running and no stop (given the machine's run intervals)
+    planned production time = shift time - planned stop time (- idle time when idle is "not scheduled")
+    run time                = planned production time - stop time (- idle time when idle is a loss, the default)
     availability            = run time / planned production time
     performance             = ideal cycle time x total count / run time   (over 1 is flagged, never capped)
                               ideal cycle time: the machine's own rate for the product where it has one
@@ -85,6 +88,8 @@ class OeeFigures:
     performance: Fraction | None
     quality: Fraction | None
     oee: Fraction | None
+    idle_time: timedelta = ZERO
+    idle_is_loss: bool = True              # idle is an availability loss ("idle - no job"), else not scheduled
 
     @property
     def total(self) -> int:
@@ -120,17 +125,33 @@ def display(value: Fraction | Decimal | None, places: int = 1, *, percent: bool 
     return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
-def oee(cal: CalendarSpec, start: datetime, end: datetime, stops: Iterable[Stop], counts: Iterable[Count]) -> OeeFigures:
-    """Every OEE figure for the window [start, end) of the calendar `cal`."""
+def machine_working(cal: CalendarSpec, start: datetime, end: datetime, booked: Iterable[Interval] = ()) -> list[Interval]:
+    """Working time of one machine in [start, end): the calendar's, minus its booked planned downtime."""
+    working = working_intervals(cal, _aware(start), _aware(end))
+    return _subtract(working, merge_intervals([(_aware(s), _aware(e)) for s, e in booked if e > s]))
+
+
+def idle_intervals(working: Sequence[Interval], runs: Iterable[Interval], stops: Iterable[Stop]) -> list[Interval]:
+    """Working time with no job running and no stop (of any kind)."""
+    busy = merge_intervals([(_aware(s), _aware(e)) for s, e in runs if e > s]
+                           + [_utc(s) for s in stops if s.end > s.start])
+    return _subtract(list(working), busy)
+
+
+def oee(cal: CalendarSpec, start: datetime, end: datetime, stops: Iterable[Stop], counts: Iterable[Count], *,
+        runs: Iterable[Interval] | None = None, booked: Iterable[Interval] = (), idle_is_loss: bool = True) -> OeeFigures:
+    """Every OEE figure for the window [start, end) of the calendar `cal`. With the machine's run intervals
+    (`runs`), working time with no run and no stop is idle; without them there is no idle time."""
     start, end = _aware(start), _aware(end)
-    working = working_intervals(cal, start, end)
+    working = machine_working(cal, start, end, booked)
     stops, counts = _once(stops), _once(counts)
     planned = _intersect(merge_intervals([_utc(s) for s in stops if s.planned and s.end > s.start]), working)
     unplanned = _subtract(_intersect(merge_intervals([_utc(s) for s in stops if not s.planned and s.end > s.start]), working),
                           planned)
     shift_time, planned_stop_time, stop_time = _length(working), _length(planned), _length(unplanned)
-    ppt = shift_time - planned_stop_time
-    run = ppt - stop_time
+    idle_time = _length(idle_intervals(working, runs, stops)) if runs is not None else ZERO
+    ppt = shift_time - planned_stop_time - (ZERO if idle_is_loss else idle_time)
+    run = ppt - stop_time - (idle_time if idle_is_loss else ZERO)
     inside = [c for c in counts if start <= _aware(c.at) < end]
     for c in inside:
         if c.good < 0 or c.scrap < 0 or c.ideal_cycle_seconds < 0:
@@ -153,20 +174,21 @@ def oee(cal: CalendarSpec, start: datetime, end: datetime, stops: Iterable[Stop]
     else:
         value = None
     return OeeFigures(shift_time, planned_stop_time, ppt, stop_time, run, good, scrap, ideal, productive,
-                      availability, performance, quality, value)
+                      availability, performance, quality, value, idle_time, idle_is_loss)
 
 
 def oee_from_totals(shift_time: timedelta, planned_stop_time: timedelta, stop_time: timedelta, good: int, scrap: int,
-                    ideal_time: Fraction, fully_productive_time: Fraction) -> OeeFigures:
+                    ideal_time: Fraction, fully_productive_time: Fraction, idle_time: timedelta = ZERO,
+                    idle_is_loss: bool = True) -> OeeFigures:
     """Every OEE figure from additive totals (rollups summed over machines and slices).
 
-    Stop times must already be clipped to working time and disjoint (one machine's stops never overlap);
+    Stop and idle times must already be clipped to working time and disjoint (one machine's stops never overlap);
     times of several machines are summed, so A, P and Q are time-weighted over the machines.
     """
     if min(good, scrap) < 0 or ideal_time < 0 or fully_productive_time < 0:
         raise ValueError("counts and ideal times must not be negative")
-    ppt = shift_time - planned_stop_time
-    run = ppt - stop_time
+    ppt = shift_time - planned_stop_time - (ZERO if idle_is_loss else idle_time)
+    run = ppt - stop_time - (idle_time if idle_is_loss else ZERO)
     ppt_s, run_s = _seconds(ppt), _seconds(run)
     total = good + scrap
     availability = run_s / ppt_s if ppt_s > 0 else None
@@ -179,7 +201,7 @@ def oee_from_totals(shift_time: timedelta, planned_stop_time: timedelta, stop_ti
     else:
         value = None
     return OeeFigures(shift_time, planned_stop_time, ppt, stop_time, run, good, scrap, Fraction(ideal_time),
-                      Fraction(fully_productive_time), availability, performance, quality, value)
+                      Fraction(fully_productive_time), availability, performance, quality, value, idle_time, idle_is_loss)
 
 
 def fpy(units_in: int, units_right_first_time: int) -> Fraction | None:
@@ -211,19 +233,27 @@ def otd(lines: Iterable[OrderLine], period_start: date | None = None, period_end
     return OtdFigures(len(due), on_time, Fraction(on_time, len(due)) if due else None)
 
 
+IDLE_REASON = "idle"                         # the loss Pareto's reason for idle time ("idle - no job")
+
+
 def loss_pareto(stops: Iterable[Stop], scraps: Iterable[ScrapLoss] = (), *, cal: CalendarSpec | None = None,
-                start: datetime | None = None, end: datetime | None = None) -> list[ParetoRow]:
+                start: datetime | None = None, end: datetime | None = None, runs: Iterable[Interval] | None = None,
+                booked: Iterable[Interval] = (), idle_is_loss: bool = True) -> list[ParetoRow]:
     """Loss minutes per reason, largest first, with the cumulative share.
 
-    Unplanned stops count their (merged, per reason) minutes, clipped to working time when a calendar and window
-    are given; planned stops are not losses. Scrap counts as the ideal time spent making the scrapped units.
+    Unplanned stops count their (merged, per reason) minutes, clipped to the machine's working time when a calendar
+    and window are given; planned stops are not losses. Scrap counts as the ideal time spent making the scrapped
+    units. With run intervals, idle time is a loss row of its own (reason IDLE_REASON) unless it is not scheduled.
     """
     stops, scraps = _once(stops), _once(scraps)
     working: list[Interval] | None = None
     if cal is not None:
         if start is None or end is None:
             raise ValueError("a calendar needs a window")
-        working = working_intervals(cal, _aware(start), _aware(end))
+        working = machine_working(cal, start, end, booked)
+        if runs is not None and idle_is_loss:
+            idle = idle_intervals(working, runs, stops)
+            stops = [*stops, *[Stop(s, e, False, None, IDLE_REASON) for s, e in idle]]
     by_reason: dict[tuple[str | None, LossCategory | None], list[Interval]] = {}
     for s in stops:
         if not s.planned and s.end > s.start:
@@ -315,3 +345,18 @@ def _seconds(value: timedelta) -> Fraction:
 def seconds(value: timedelta) -> Fraction:
     """A duration in exact seconds."""
     return _seconds(value)
+
+
+def intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
+    """The common part of two sorted lists of disjoint intervals."""
+    return _intersect(a, b)
+
+
+def subtract(a: Sequence[Interval], holes: Sequence[Interval]) -> list[Interval]:
+    """`a` (sorted, disjoint) without the sorted, disjoint `holes`."""
+    return _subtract(a, holes)
+
+
+def clip(intervals: Sequence[Interval], start: datetime, end: datetime) -> list[Interval]:
+    """The intervals cut to [start, end)."""
+    return [(max(s, start), min(e, end)) for s, e in intervals if min(e, end) > max(s, start)]

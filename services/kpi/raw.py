@@ -5,7 +5,10 @@ Reads the machine's ProductionEvents, turns them into services/kpi_math inputs (
 paired into stops, counts weighed with their ideal cycle time on this machine: the machine's own rate for the product, else
 the operation's) and returns every figure,
 exact ("a/b" strings) and for display (float minutes, Decimal percentages), with the event ids behind it.
-Events are ordered by when they happened (occurred_at, then id), never by when they were recorded.
+Events are ordered by when they happened (occurred_at, then id), never by when they were recorded. Job events
+are paired into run intervals (services/kpi/runs.py) from the machine's first one: working time with no run and
+no stop is idle, counted by the plant's convention (services/kpi/settings.py); booked planned downtime
+(`kpi_planned_downtime`) is taken out of the machine's working time.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from models.base import pk
+from models.kpi_rollup import KpiPlannedDowntime
 from models.orders import Operation, WorkOrder
 from models.resources import LossCategory, Machine, ReasonCode
 from models.shopfloor import EventKind, ProductionEvent
@@ -25,6 +29,8 @@ from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
 from services.core.scoping import get_scoped
 from services.kpi import formulas as kpi_math
+from services.kpi.runs import JOB_KINDS, pair_runs
+from services.kpi.settings import conventions
 from services.master.calendars import calendar_spec
 from services.master.work_centers import cycle_overrides
 
@@ -72,6 +78,9 @@ class MachineOee(BaseModel):
     quality_percent: Decimal | None
     oee_percent: Decimal | None
     performance_over_100: bool
+    idle_minutes: float
+    idle_seconds: str
+    idle_is_loss: bool
     stops: list[StopRead]
     stop_event_ids: list[int]
     count_event_ids: list[int]
@@ -99,6 +108,9 @@ class MachineLossPareto(BaseModel):
 @dataclass
 class _Inputs:
     machine: Machine
+    runs: list[tuple[datetime, datetime]]
+    booked: list[tuple[datetime, datetime]]
+    idle_is_loss: bool
     stops: list[kpi_math.Stop]
     stop_reads: list[StopRead]
     counts: list[kpi_math.Count]
@@ -111,7 +123,8 @@ def machine_oee(session: Session, actor: Actor, machine_id: int, *, start: datet
     """Every OEE figure of the machine over [start, end), with the events behind them."""
     inputs = _inputs(session, actor, machine_id, start, end)
     cal = calendar_spec(session, inputs.machine.plant_id)
-    f = kpi_math.oee(cal, start, end, inputs.stops, inputs.counts)
+    f = kpi_math.oee(cal, start, end, inputs.stops, inputs.counts, runs=inputs.runs, booked=inputs.booked,
+                     idle_is_loss=inputs.idle_is_loss)
     return MachineOee(
         machine_id=inputs.machine.id, plant_id=inputs.machine.plant_id, start=start, end=end,
         shift_minutes=_minutes(f.shift_time), planned_stop_minutes=_minutes(f.planned_stop_time),
@@ -126,7 +139,8 @@ def machine_oee(session: Session, actor: Actor, machine_id: int, *, start: datet
         oee=_exact(f.oee),
         availability_percent=kpi_math.display(f.availability), performance_percent=kpi_math.display(f.performance),
         quality_percent=kpi_math.display(f.quality), oee_percent=kpi_math.display(f.oee),
-        performance_over_100=f.performance_over_100,
+        performance_over_100=f.performance_over_100, idle_minutes=_minutes(f.idle_time),
+        idle_seconds=_exact(_seconds(f.idle_time)) or "0/1", idle_is_loss=f.idle_is_loss,
         stops=inputs.stop_reads, stop_event_ids=inputs.stop_event_ids, count_event_ids=inputs.count_event_ids)
 
 
@@ -135,7 +149,8 @@ def loss_pareto_for_machine(session: Session, actor: Actor, machine_id: int, *, 
     """Loss minutes per reason over [start, end): unplanned stops in working time, and scrap as ideal time."""
     inputs = _inputs(session, actor, machine_id, start, end)
     cal = calendar_spec(session, inputs.machine.plant_id)
-    rows = kpi_math.loss_pareto(inputs.stops, inputs.scraps, cal=cal, start=start, end=end)
+    rows = kpi_math.loss_pareto(inputs.stops, inputs.scraps, cal=cal, start=start, end=end, runs=inputs.runs,
+                                booked=inputs.booked, idle_is_loss=inputs.idle_is_loss)
     return MachineLossPareto(
         machine_id=inputs.machine.id, plant_id=inputs.machine.plant_id, start=start, end=end,
         rows=[ParetoRowRead(reason=r.reason, loss_category=r.loss_category, minutes=float(r.minutes),
@@ -179,6 +194,12 @@ def _inputs(session: Session, actor: Actor, machine_id: int, start: datetime, en
         *mine, ProductionEvent.kind == EventKind.COUNT, ProductionEvent.occurred_at >= start,
         ProductionEvent.occurred_at < end)).all())
 
+    jobs = list(session.exec(select(ProductionEvent).where(
+        *mine, col(ProductionEvent.kind).in_(JOB_KINDS), ProductionEvent.occurred_at < end)).all())
+    runs = [(s, e if e is not None else end) for s, e in pair_runs(jobs) if (e is None or e > start)]
+    booked = [(b.start_at, b.end_at) for b in session.exec(select(KpiPlannedDowntime).where(
+        KpiPlannedDowntime.machine_id == machine.id, KpiPlannedDowntime.start_at < end,
+        KpiPlannedDowntime.end_at > start)).all()]
     reason_ids = {e.reason_code_id for e in downtime + counts if e.reason_code_id is not None}
     reasons = {r.id: r for r in session.exec(select(ReasonCode).where(col(ReasonCode.id).in_(reason_ids))).all()} \
         if reason_ids else {}
@@ -211,7 +232,8 @@ def _inputs(session: Session, actor: Actor, machine_id: int, start: datetime, en
             scraps.append(kpi_math.ScrapLoss(quantity=e.quantity_scrap, ideal_cycle_seconds=cycle,
                                              reason=reason.code if reason else None,
                                              loss_category=reason.loss_category if reason else None, key=e.id))
-    return _Inputs(machine, stops, stop_reads, count_rows, scraps, sorted(stop_event_ids),
+    idle_is_loss = conventions(session, machine.plant_id).idle_is_loss
+    return _Inputs(machine, runs, booked, idle_is_loss, stops, stop_reads, count_rows, scraps, sorted(stop_event_ids),
                    [pk(e) for e in sorted(counts, key=_order)])
 
 

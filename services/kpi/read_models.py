@@ -49,6 +49,9 @@ class OeeRead(BaseModel):
     oee_percent: Decimal | None
     utilisation_percent: Decimal | None       # run time / shift time
     performance_over_100: bool
+    idle_minutes: float = 0.0                 # working time with no job running and no stop
+    idle_seconds: str = "0/1"
+    idle_is_loss: bool = True                 # idle is an availability loss (else not scheduled: out of planned time)
 
     @classmethod
     def of(cls, f: kpi_math.OeeFigures) -> OeeRead:
@@ -66,7 +69,8 @@ class OeeRead(BaseModel):
             oee=exact(f.oee), availability_percent=kpi_math.display(f.availability),
             performance_percent=kpi_math.display(f.performance), quality_percent=kpi_math.display(f.quality),
             oee_percent=kpi_math.display(f.oee), utilisation_percent=kpi_math.display(utilisation),
-            performance_over_100=f.performance_over_100)
+            performance_over_100=f.performance_over_100, idle_minutes=float(sec(f.idle_time) / 60),
+            idle_seconds=exact(sec(f.idle_time)) or "0/1", idle_is_loss=f.idle_is_loss)
 
 
 class ProductRate(BaseModel):
@@ -121,7 +125,7 @@ class OeeTrend(BaseModel):
 
 
 class LossRow(BaseModel):
-    kind: str                                  # "stop" | "scrap" | "speed"
+    kind: str                                  # "stop" | "idle" | "scrap" | "speed"
     reason_code_id: int | None
     reason: str | None
     reason_name: str | None

@@ -13,8 +13,11 @@ never from a scan of the raw events:
                                                    the raw events behind a figure (the one place that reads them)
     machine_oee / loss_pareto_for_machine          one machine straight from raw events (services/kpi/raw.py)
 
-Definitions: planned production time = working time of the plant calendar (shifts minus breaks and holidays)
-minus planned stops; run time = planned production time - unplanned stops (in working time); availability =
+Definitions: a machine's working time = the plant calendar's (shifts minus breaks and holidays) minus its booked
+planned downtime (preventive maintenance windows, services/kpi/planned_downtime.py); idle = working time with no
+job running and no stop; planned production time = working time minus planned stops (minus idle when the plant
+counts idle as not scheduled); run time = planned production time - unplanned stops (in working time) - idle
+(when idle is an availability loss, the default; the loss Pareto shows it as its own row, kind "idle"); availability =
 run / planned production time; performance = ideal cycle time x total count / run time, where a count's ideal
 cycle time is its machine's own rate for the product when the machine has one, else the routing step's (over 100% is
 flagged per machine with the products and ideal cycle times behind it, never capped); quality = good / total;
@@ -42,6 +45,7 @@ from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
 from services.kpi import formulas as kpi_math
 from services.kpi.delivery import otd_trend, wip_summary
+from services.kpi.machine_time import machine_times
 from services.kpi.raw import (
     MachineLossPareto,
     MachineOee,
@@ -92,10 +96,12 @@ EVENT_KINDS = ("count", "scrap", "downtime")
 MAX_EVENTS = 5000
 
 
-def figures_of(t: Totals, shift_us: int) -> kpi_math.OeeFigures:
+def figures_of(t: Totals, shift_us: int, idle_is_loss: bool = True) -> kpi_math.OeeFigures:
+    """The figures of summed totals; `shift_us` is the calendar's working time (booked downtime comes off it)."""
     return kpi_math.oee_from_totals(
-        timedelta(microseconds=shift_us), timedelta(microseconds=t.planned_stop_us), timedelta(microseconds=t.stop_us),
-        t.good, t.scrap, Fraction(t.ideal_ms, 1000), Fraction(t.good_ideal_ms, 1000))
+        timedelta(microseconds=shift_us - t.booked_us), timedelta(microseconds=t.planned_stop_us),
+        timedelta(microseconds=t.stop_us), t.good, t.scrap, Fraction(t.ideal_ms, 1000), Fraction(t.good_ideal_ms, 1000),
+        timedelta(microseconds=t.idle_us), idle_is_loss)
 
 
 # ----- summary -------------------------------------------------------------------------------
@@ -123,6 +129,7 @@ def kpi_summary(session: Session, actor: Actor, *, plant_id: int, start: datetim
         per_machine[mid].add_counts(good, scrap, ideal, good_ideal, events)
         units[(mid, product_id)] += int(good or 0) + int(scrap or 0)
     _add_stops(session, actor, scope, per_machine, lambda _at: None, by_machine=True)
+    _add_machine_times(session, actor, scope, per_machine, None, by_machine=True)
     shift_us = total_us(scope.working())
     machines, whole = [], Totals()
     for mid, machine in scope.machines.items():
@@ -130,8 +137,9 @@ def kpi_summary(session: Session, actor: Actor, *, plant_id: int, start: datetim
         for name in vars(whole):
             setattr(whole, name, getattr(whole, name) + getattr(t, name))
         machines.append(MachineKpi(machine_id=mid, machine_code=machine.code, machine_name=machine.name,
-                                   department_id=machine.department_id, figures=OeeRead.of(figures_of(t, shift_us))))
-    figures = figures_of(whole, shift_us * len(machines))
+                                   department_id=machine.department_id,
+                                   figures=OeeRead.of(figures_of(t, shift_us, scope.idle_is_loss))))
+    figures = figures_of(whole, shift_us * len(machines), scope.idle_is_loss)
     return KpiSummary(plant_id=scope.plant.id, department_id=department_id, machine_id=machine_id, shift_id=shift_id,
                       start=scope.start, end=scope.end, machine_count=len(machines), figures=OeeRead.of(figures),
                       machines=machines, suspicious_rates=_suspicious(session, scope, machines, units))
@@ -152,6 +160,22 @@ def _add_stops(session: Session, actor: Actor, scope: Scope, into: dict, bucket_
             target = stop.machine_id if by_machine else bucket
             if target is not None:
                 into[target].add_stop(is_planned(info, stop.reason_key), us)
+
+
+def _add_machine_times(session: Session, actor: Actor, scope: Scope, into: dict, bucket_of, *,
+                       by_machine: bool) -> None:
+    """Idle time and booked planned downtime into Totals keyed by machine or bucket; stop time inside booked
+    downtime comes off the stops (services/kpi/machine_time.py)."""
+    times = machine_times(session, scope, bucket_of)
+    info = reasons(session, actor, {r for mt in times.values() for r in mt.stop_in_booked})
+    for (mid, bucket), mt in times.items():
+        target = mid if by_machine else bucket
+        if target is None:
+            continue
+        into[target].idle_us += mt.idle_us
+        into[target].booked_us += mt.booked_us
+        for reason_key, us in mt.stop_in_booked.items():
+            into[target].add_stop(is_planned(info, reason_key), -us)
 
 
 def _suspicious(session: Session, scope: Scope, machines: list[MachineKpi],
@@ -228,9 +252,11 @@ def oee_trend(session: Session, actor: Actor, *, plant_id: int, start: datetime,
         if key is not None:
             totals[key].add_counts(good, scrap, ideal, good_ideal, events)
     _add_stops(session, actor, scope, totals, bucket_of, by_machine=False, group="slice_start", by_day=by_day)
+    _add_machine_times(session, actor, scope, totals, bucket_of, by_machine=False)
     n = len(scope.machines)
     working = _working_us(scope.working())
-    points = [TrendPoint(start=s, end=e, label=label, figures=OeeRead.of(figures_of(totals[s], n * working(s, e))))
+    points = [TrendPoint(start=s, end=e, label=label,
+                         figures=OeeRead.of(figures_of(totals[s], n * working(s, e), scope.idle_is_loss)))
               for s, e, label in spans]
     return OeeTrend(plant_id=scope.plant.id, bucket=bucket, start=scope.start, end=scope.end, points=points)
 
@@ -297,6 +323,11 @@ def loss_pareto(session: Session, actor: Actor, *, plant_id: int, start: datetim
         whole.add_counts(good, scrap, ideal, good_ideal, events)
         if scrap:
             scraps[reason_key] += int(ideal) - int(good_ideal)
+    for mt in machine_times(session, scope).values():
+        whole.idle_us += mt.idle_us
+        whole.booked_us += mt.booked_us
+        for reason_key, us in mt.stop_in_booked.items():
+            stops[reason_key] -= us
     info = reasons(session, actor, list(stops) + list(scraps))
     counts = stop_counts(session, scope)
     losses: list[tuple[str, int | None, Fraction, int | None]] = []
@@ -304,8 +335,10 @@ def loss_pareto(session: Session, actor: Actor, *, plant_id: int, start: datetim
         whole.add_stop(is_planned(info, reason_key), us)
         if not is_planned(info, reason_key) and us:
             losses.append(("stop", reason_key or None, Fraction(us, 60_000_000), counts.get(reason_key, 0)))
+    if scope.idle_is_loss and whole.idle_us:
+        losses.append(("idle", None, Fraction(whole.idle_us, 60_000_000), None))
     losses += [("scrap", k or None, Fraction(ms, 60_000), None) for k, ms in scraps.items() if ms]
-    figures = figures_of(whole, len(scope.machines) * total_us(scope.working()))
+    figures = figures_of(whole, len(scope.machines) * total_us(scope.working()), scope.idle_is_loss)
     speed = kpi_math.seconds(figures.run_time) - figures.ideal_time
     if speed > 0:
         losses.append(("speed", None, speed / 60, None))
@@ -322,7 +355,8 @@ def _pareto(scope: Scope, losses: list, info: dict) -> LossPareto:
         reason = info.get(reason_id)
         category = (LossCategory.REDUCED_SPEED if kind == "speed" else reason.loss_category if reason else None)
         by_category[category] += minutes
-        rows.append(LossRow(kind=kind, reason_code_id=reason_id, reason=reason.code if reason else None,
+        label = reason.code if reason else kpi_math.IDLE_REASON if kind == "idle" else None
+        rows.append(LossRow(kind=kind, reason_code_id=reason_id, reason=label,
                             reason_name=reason.name if reason else None, loss_category=category,
                             minutes=float(minutes), minutes_exact=exact(minutes), stops=stop_count,
                             cumulative_percent=kpi_math.display(running / total)))

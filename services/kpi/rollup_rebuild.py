@@ -23,6 +23,7 @@ from models.base import pk, table_of
 from models.kpi_rollup import (
     KpiCountDay,
     KpiCountSlice,
+    KpiRun,
     KpiStop,
     KpiStopDay,
     KpiStopSlice,
@@ -30,6 +31,7 @@ from models.kpi_rollup import (
 from models.organization import Plant
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.errors import NotFound
+from services.kpi import runs
 from services.kpi.rollups import (
     DOWNTIME,
     RebuildResult,
@@ -78,13 +80,14 @@ def rebuild(session: Session, *, organization_id: int | None = None, plant_id: i
     total = RebuildResult(0, 0, 0, 0, 0)
     for plant in plants:
         say(f"plant {plant.code}: clearing rollups")
-        for table in (KpiCountDay, KpiStopDay, KpiCountSlice, KpiStopSlice, KpiStop):
+        for table in (KpiCountDay, KpiStopDay, KpiCountSlice, KpiStopSlice, KpiStop, KpiRun):
             session.execute(sa.delete(table_of(table)).where(table_of(table).c.plant_id == plant.id))
         ctx = RollupContext(session)
         count_rows, events = _rebuild_counts(ctx, pk(plant))
         say(f"plant {plant.code}: {events} count events -> {count_rows} count rows")
         stops, stop_rows = _rebuild_stops(ctx, pk(plant))
         say(f"plant {plant.code}: {stops} stops -> {stop_rows} stop rows")
+        say(f"plant {plant.code}: {runs.rebuild_plant(session, pk(plant))} run intervals")
         total = RebuildResult(total.plants + 1, total.count_rows + count_rows, total.stops + stops,
                               total.stop_rows + stop_rows, total.events + events)
     return total

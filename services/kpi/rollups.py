@@ -22,6 +22,8 @@ Invariants:
 - stops count only inside the plant calendar's working time. After editing a calendar's past, or an
   operation's ideal cycle time or a machine's own rate after counts were reported, run `takt rebuild-rollups`
   for that plant.
+- job events re-pair the machine's run intervals (`kpi_run`, services/kpi/runs.py) from the run holding the
+  earliest new one;
 Duplicates never reach here: the unique (organization_id, client_id) refuses them before insertion.
 """
 from __future__ import annotations
@@ -50,6 +52,7 @@ from models.resources import Machine
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.calendar_math import CalendarSpec
 from services.core.errors import Invalid
+from services.kpi import runs
 from services.kpi.rollup_slices import Slicer
 from services.master.calendars import calendar_spec
 from services.master.work_centers import cycle_overrides
@@ -165,6 +168,8 @@ def apply(session: Session, events: Sequence[RecordedEvent]) -> None:
     downtime = [e for e in events if e.kind in DOWNTIME]
     if downtime:
         _repair_stops(ctx, downtime)
+    if any(e.kind in runs.JOB_KINDS for e in events):
+        runs.repair(session, events)
 
 
 def count_deltas(ctx: RollupContext, events: Iterable[RecordedEvent]) -> dict[tuple, dict]:

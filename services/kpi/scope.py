@@ -8,6 +8,8 @@ plant-local days inside the window and the slices only for its partial first and
 UNION ALL of both under one GROUP BY); grouped by `slice_start`, a day row stands at its day's start, so only
 day and week buckets may ask for day rows. A shift-filtered scope reads slices only. Every sum here reads the
 rollups, never the raw events; an open stop (no end yet) is clipped to working time up to the window's end or `now`.
+The scope carries the plant's idle convention (services/kpi/settings.py); idle and booked planned downtime come
+from services/kpi/machine_time.py.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ from services.core.errors import Invalid, NotFound
 from services.core.scoping import get_scoped
 from services.kpi.plant_calendar import kpi_calendar
 from services.kpi.rollup_slices import Slicer, day_start
+from services.kpi.settings import conventions
 
 UTC = UTC
 US = timedelta(microseconds=1)
@@ -59,6 +62,7 @@ class Scope:
     shift_id: int | None = None
     shift_name: str | None = None
     machines: dict[int, Machine] = field(default_factory=dict)
+    idle_is_loss: bool = True                 # the plant's convention (services/kpi/settings.py)
 
     @cached_property
     def slicer(self) -> Slicer:
@@ -96,6 +100,8 @@ class Totals:
     events: int = 0
     planned_stop_us: int = 0
     stop_us: int = 0
+    idle_us: int = 0
+    booked_us: int = 0                        # booked planned downtime: not working time of the machine
 
     def add_counts(self, good, scrap, ideal_ms, good_ideal_ms, events) -> None:
         self.good += int(good or 0)
@@ -140,6 +146,7 @@ def resolve_scope(session: Session, actor: Actor, *, plant_id: int, start: datet
     if shift_id is not None:
         scope.shift_id, scope.shift_name = shift_id, _shift_name(session, plant, shift_id)
     scope.machines = _machines(session, scope)
+    scope.idle_is_loss = conventions(session, pk(plant)).idle_is_loss
     return scope
 
 

@@ -12,7 +12,8 @@ plans by calendar and by usage, spare parts with stock per location, labour, and
   waiting for parts when configured, warning, breach, escalation to the maintenance lead then the plant manager;
 - settings.py: SLA targets per plant and priority, the escalation team, automatic tickets for long stops;
 - plans.py: preventive plans per machine or machine class, every N days/weeks/months, N parts or N run hours,
-  tickets generated ahead with a due date and a booked window;
+  tickets generated ahead with a due date and a booked window (booked as planned downtime through
+  services/kpi/planned_downtime.py when the ticket is created, released when it is cancelled);
 - parts.py: spare parts, stock per plant and location, receipts, issues to tickets, minimums, reorder list,
   labour entries and ticket costs;
 - uptime.py: operating time of machines (working time minus stops) for MTBF and run-hour plans;

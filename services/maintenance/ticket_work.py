@@ -32,6 +32,7 @@ from services.config import notifications, workflow
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.scoping import get_scoped
+from services.kpi import planned_downtime
 from services.maintenance import sla
 from services.maintenance.common import (
     ENTITY,
@@ -127,6 +128,8 @@ def act(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, 
     session.refresh(ticket)
     if ticket.kind == "preventive":
         _planned_stop(session, actor, ticket, now)
+    if ticket.is_cancelled:
+        planned_downtime.release(session, source=ENTITY, source_id=pk(ticket))    # no longer booked
     announce(session, actor, ENTITY, ticket.id, "move", {"transition": transition_key, "status": ticket.status},
              now=now, plant_id=ticket.plant_id, event="maintenance_ticket.moved",
              payload={"status": ticket.status, "machine_id": ticket.machine_id, "closed": ticket.is_closed})

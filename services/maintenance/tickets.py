@@ -26,6 +26,7 @@ from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid, NotFound
 from services.core.scoping import get_scoped
 from services.core.validation import check
+from services.kpi import planned_downtime
 from services.maintenance import sla
 from services.maintenance.common import (
     ENTITY,
@@ -187,6 +188,10 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
                    now=now)
     if kind == "corrective":
         _link_open_stop(session, ticket)
+    if planned_start is not None and planned_end is not None:
+        planned_downtime.book(session, organization_id=ticket.organization_id, plant_id=ticket.plant_id,
+                              machine_id=ticket.machine_id, start=planned_start, end=planned_end, source=ENTITY,
+                              source_id=pk(ticket), label=ticket.number)
     announce(session, actor, ENTITY, ticket.id, "create",
              {"number": ticket.number, "machine_id": machine.id, "kind": kind, "source": source, "priority": priority},
              now=now, plant_id=ticket.plant_id,

@@ -32,6 +32,7 @@ def floor(session, world):
     r = floor.line
     with transaction(session):
         rollups.apply(session, insert_events(session, floor, world, [
+            (EventKind.JOB_STARTED, at(6), 0, 0, None), (EventKind.JOB_COMPLETED, at(14), 0, 0, None),
             (EventKind.COUNT, at(7, 30), 100, 4, r.scrap_reason_id),
             (EventKind.DOWNTIME_STARTED, at(8, 50), 0, 0, r.downtime_reason_id),
             (EventKind.DOWNTIME_ENDED, at(9, 20), 0, 0, None),
@@ -123,3 +124,29 @@ def test_roles_display_tokens_and_other_organizations(client, session, world, fl
     assert client.get("/kpi/events", params=params, headers=bearer(display.token)).status_code == 403
     assert client.get("/kpi/machines", params=params, headers=bearer(display.token)).status_code == 403
     assert client.get("/kpi/summary", params=params, headers=bearer(other_plant.token)).status_code == 404
+
+
+def test_the_idle_convention_is_a_plant_setting_over_http(client, world, floor, as_user):
+    """The other machine of the line has no job all shift: 435 idle minutes, an availability loss by default,
+    not scheduled once the plant says so (planned production 825 - 435 = 390 min, A = 375/390 = 25/26)."""
+    params = {"plant_id": world.plant1, **WINDOW}
+    assert client.get("/kpi/settings", params={"plant_id": world.plant1}, headers=as_user("planner.one")).json() == {
+        "plant_id": world.plant1, "idle_convention": "loss", "overproduction_tolerance_percent": 10,
+        "configured": False}
+    f = client.get("/kpi/summary", params=params, headers=as_user("planner.one")).json()["figures"]
+    assert (f["idle_minutes"], f["idle_is_loss"], f["run_minutes"]) == (435.0, True, 375.0)
+    refused = client.put("/kpi/settings", params={"plant_id": world.plant1}, json={"idle_convention": "not_scheduled"},
+                         headers=as_user("planner.one"))
+    assert refused.status_code == 403
+    bad = client.put("/kpi/settings", params={"plant_id": world.plant1},
+                     json={"idle_convention": "loss", "overproduction_tolerance_percent": -1}, headers=as_user("admin.a"))
+    assert_error(bad, 422, "invalid", overproduction_tolerance_percent="A whole number of percent from 0 to 1000.")
+    done = client.put("/kpi/settings", params={"plant_id": world.plant1},
+                      json={"idle_convention": "not_scheduled", "overproduction_tolerance_percent": 5},
+                      headers=as_user("admin.a"))
+    assert done.status_code == 200 and done.json()["configured"] is True
+    f = client.get("/kpi/summary", params=params, headers=as_user("planner.one")).json()["figures"]
+    assert (f["planned_production_minutes"], f["run_minutes"], f["availability"], f["idle_is_loss"]) == (
+        390.0, 375.0, "25/26", False)
+    assert client.get("/kpi/settings", params={"plant_id": world.plant1},
+                      headers=as_user("admin.b")).status_code == 404

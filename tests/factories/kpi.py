@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from models.kpi_rollup import KpiCountDay, KpiCountSlice, KpiStop, KpiStopDay, KpiStopSlice
+from models.kpi_rollup import KpiCountDay, KpiCountSlice, KpiRun, KpiStop, KpiStopDay, KpiStopSlice
 from models.shopfloor import EventKind, ProductionEvent
 from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
@@ -34,7 +34,8 @@ def act(session, fn, actor, *args, now, occurred_at=None, **kwargs):
     return committed(session, fn, actor, *args, now=now, occurred_at=occurred_at, client_id=new_client_id(), **kwargs)
 
 
-# The shift, as (when it happened, action). The hand-computed figures for [06:00, 14:00):
+# The shift, as (when it happened, action). The job runs the whole shift (06:00 to 14:00): no idle time.
+# The hand-computed figures for [06:00, 14:00):
 #   shift time            = 435 min
 #   planned stop          = PM 10:00-10:45                                  = 45 min
 #   planned production    = 435 - 45                                        = 390 min
@@ -65,7 +66,7 @@ def shift_actions(floor):
                                                      now=now, occurred_at=oc)),
         "count3": (at(13, 30), lambda s, a, now, oc: act(s, shopfloor.report_counts, a, floor.machine_id, good=80,
                                                          now=now, occurred_at=oc)),
-        "complete": (at(13, 50), lambda s, a, now, oc: act(s, shopfloor.complete_job, a, floor.machine_id,
+        "complete": (at(14), lambda s, a, now, oc: act(s, shopfloor.complete_job, a, floor.machine_id,
                                                            now=now, occurred_at=oc)),
     }
 
@@ -97,11 +98,14 @@ def rollup_state(engine) -> dict[str, list[tuple]]:
             KpiCountDay.__table__.c[tuple(c.key for c in KpiCountDay.__table__.c if c.key != "id")])).all()
         stop_days = conn.execute(sa.select(
             KpiStopDay.__table__.c[tuple(c.key for c in KpiStopDay.__table__.c if c.key != "id")])).all()
+        runs = conn.execute(sa.select(
+            KpiRun.__table__.c[tuple(c.key for c in KpiRun.__table__.c if c.key != "id")])).all()
     return {"counts": sorted(tuple(r) for r in counts if r.events),
             "stops": sorted(tuple(r) for r in stops),
             "stop_slices": sorted(tuple(r) for r in slices if r.stop_us),
             "count_days": sorted(tuple(r) for r in count_days if r.events),
-            "stop_days": sorted(tuple(r) for r in stop_days if r.stop_us)}
+            "stop_days": sorted(tuple(r) for r in stop_days if r.stop_us),
+            "runs": sorted(tuple(r) for r in runs)}
 
 
 def insert_events(session: Session, floor, world, specs: list[tuple], *, plant_id: int | None = None
@@ -111,7 +115,8 @@ def insert_events(session: Session, floor, world, specs: list[tuple], *, plant_i
     for kind, when, good, scrap, reason in specs:
         rows.append(ProductionEvent(
             organization_id=world.org_a, plant_id=plant_id or world.plant1, machine_id=floor.machine_id,
-            operation_id=floor.cut_id if kind == EventKind.COUNT else None, kind=kind, quantity_good=good,
+            operation_id=floor.cut_id if kind not in (EventKind.DOWNTIME_STARTED, EventKind.DOWNTIME_ENDED) else None,
+            kind=kind, quantity_good=good,
             quantity_scrap=scrap, reason_code_id=reason, client_id=str(uuid.uuid4()), occurred_at=when,
             recorded_at=when))
     session.add_all(rows)

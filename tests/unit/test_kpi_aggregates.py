@@ -25,6 +25,7 @@ from services.core.errors import Forbidden, Invalid, NotFound
 from services.kpi import reads as kpi
 from services.kpi import rollup_rebuild, rollups
 from services.master import work_centers
+from tests.factories.db import committed
 from tests.factories.kpi import CHRONOLOGICAL, END, SHUFFLED, START, at, drive, insert_events, rollup_state
 
 SHIFT_FIGURES = (435.0, 45.0, 390.0, 15.0, 375.0, 680, 10, 690, "20700/1", "20400/1", "25/26", "23/25", "68/69",
@@ -51,14 +52,14 @@ def test_the_summary_of_a_machine_gives_every_figure_of_the_shift_exactly(sessio
     assert (raw.availability, raw.performance, raw.quality, raw.oee) == ("25/26", "23/25", "68/69", "34/39")
 
 
-def test_the_plant_summary_adds_the_idle_machine_s_planned_time(session, world, floor, op, viewer):
+def test_the_plant_summary_counts_the_machine_without_a_job_as_idle_not_running(session, world, floor, op, viewer):
     drive(session, op, floor, SHUFFLED)
     summary = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END, now=utcnow())
     f = summary.figures
-    # two machines x 435 min; the idle one runs 435 min without making anything
-    assert (summary.machine_count, f.shift_minutes, f.planned_production_minutes, f.run_minutes) == (
-        2, 870.0, 825.0, 810.0)
-    assert (f.availability, f.performance, f.quality) == ("54/55", "23/54", "68/69")
+    # two machines x 435 min; the one without a job is idle for its 435 min (an availability loss), not running
+    assert (summary.machine_count, f.shift_minutes, f.planned_production_minutes, f.run_minutes, f.idle_minutes) == (
+        2, 870.0, 825.0, 375.0, 435.0)
+    assert (f.availability, f.performance, f.quality, f.oee) == ("5/11", "23/25", "68/69", "68/165")
     assert [m.machine_id for m in summary.machines] == floor.line.machine_ids
     assert shift_figures(summary.machines[0].figures) == SHIFT_FIGURES
     assert summary.machines[1].figures.oee == "0/1"
@@ -70,7 +71,8 @@ def test_the_plant_summary_adds_the_idle_machine_s_planned_time(session, world, 
 def shift_specs(floor) -> list[tuple]:
     """The shift's counts and downtime as raw events (kind, at, good, scrap, reason), as a gateway sends them."""
     r = floor.line
-    return [(EventKind.COUNT, at(7, 30), 100, 4, r.scrap_reason_id), (EventKind.DOWNTIME_STARTED, at(8, 50), 0, 0,
+    return [(EventKind.JOB_STARTED, at(6), 0, 0, None), (EventKind.JOB_COMPLETED, at(14), 0, 0, None),
+            (EventKind.COUNT, at(7, 30), 100, 4, r.scrap_reason_id), (EventKind.DOWNTIME_STARTED, at(8, 50), 0, 0,
             r.downtime_reason_id), (EventKind.DOWNTIME_ENDED, at(9, 20), 0, 0, None),
             (EventKind.DOWNTIME_STARTED, at(10), 0, 0, r.planned_stop_reason_id),
             (EventKind.DOWNTIME_ENDED, at(10, 45), 0, 0, None), (EventKind.COUNT, at(11), 500, 6, r.scrap_reason_id),
@@ -185,7 +187,8 @@ def test_performance_over_100_is_flagged_with_the_product_never_capped(session, 
         op_row.ideal_cycle_seconds = Decimal("600")             # 10 minutes a piece: far too long
         session.add(op_row)
     with transaction(session):
-        rollups.apply(session, insert_events(session, floor, world, [(EventKind.COUNT, at(7), 60, 0, None)]))
+        rollups.apply(session, insert_events(session, floor, world, [(EventKind.JOB_STARTED, at(6), 0, 0, None),
+                                                                     (EventKind.COUNT, at(7), 60, 0, None)]))
     summary = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=at(6), end=at(8),
                               machine_id=floor.machine_id, now=utcnow())
     assert summary.figures.performance == "5/1" and summary.figures.performance_percent == Decimal("500.0")
@@ -310,3 +313,39 @@ def test_performance_uses_the_machine_s_own_rate_for_the_product(session, world,
     rebuilt = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END,
                               machine_id=floor.machine_id, now=utcnow())
     assert rebuilt.figures.performance == "23/30"
+
+
+def test_idle_shows_in_the_pareto_the_trend_and_per_machine_and_a_plant_may_count_it_as_not_scheduled(
+        session, world, floor, op, viewer):
+    """Machine 1 runs its job the whole shift; machine 2 has no job: its 435 working minutes are idle.
+    Idle as a loss (default): the plant Pareto has an idle row of 435 min; each working hour of the trend holds
+    machine 2's working minutes as idle (06:00-07:00: 60 min, 09:00-10:00: 45 min). Not scheduled: planned
+    production 825 - 435 = 390 min, run 375, A = 375/390 = 25/26, OEE = 20400 s / 23400 s = 34/39, no idle row."""
+    from services.kpi import settings as kpi_settings
+    drive(session, op, floor, CHRONOLOGICAL)
+    other = floor.line.machine_ids[1]
+    pareto = kpi.loss_pareto(session, viewer, plant_id=world.plant1, start=START, end=END, now=utcnow())
+    assert [(r.kind, r.reason, r.minutes_exact) for r in pareto.rows if r.kind == "idle"] == [("idle", "idle", "435/1")]
+    assert pareto.rows[0].kind == "idle"                                   # the largest loss of the plant
+    hours = kpi.oee_trend(session, viewer, plant_id=world.plant1, start=START, end=END, bucket="hour", now=utcnow())
+    assert [p.figures.idle_minutes for p in hours.points] == [60.0, 60.0, 60.0, 45.0, 60.0, 60.0, 30.0, 60.0]
+    summary = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END, now=utcnow())
+    assert [m.figures.idle_minutes for m in summary.machines] == [0.0, 435.0]
+    raw = kpi.machine_oee(session, viewer, other, start=START, end=END)
+    assert (raw.idle_seconds, raw.run_seconds, raw.availability) == ("26100/1", "0/1", "0/1")
+
+    with pytest.raises(Forbidden):
+        committed(session, kpi_settings.set_plant_settings, viewer, world.plant1, idle_convention="not_scheduled",
+                  overproduction_tolerance_percent=10, now=utcnow())
+    with pytest.raises(Invalid):
+        committed(session, kpi_settings.set_plant_settings, world.actor(world.admin_a), world.plant1,
+                  idle_convention="sometimes", overproduction_tolerance_percent=10, now=utcnow())
+    committed(session, kpi_settings.set_plant_settings, world.actor(world.admin_a), world.plant1,
+              idle_convention="not_scheduled", overproduction_tolerance_percent=10, now=utcnow())
+    f = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=START, end=END, now=utcnow()).figures
+    assert (f.planned_production_minutes, f.run_minutes, f.idle_minutes, f.idle_is_loss) == (390.0, 375.0, 435.0,
+                                                                                             False)
+    assert (f.availability, f.oee) == ("25/26", "34/39")
+    pareto = kpi.loss_pareto(session, viewer, plant_id=world.plant1, start=START, end=END, now=utcnow())
+    assert [r.kind for r in pareto.rows if r.kind == "idle"] == []
+    assert kpi.machine_oee(session, viewer, other, start=START, end=END).availability is None  # nothing planned

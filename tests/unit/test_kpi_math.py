@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from models.resources import LossCategory
 from services.core.calendar_math import BreakSpec, CalendarSpec, ShiftSpec
 from services.kpi.formulas import (
+    IDLE_REASON,
     Count,
     OrderLine,
     ScrapLoss,
@@ -233,3 +234,75 @@ def test_loss_pareto_clips_to_working_time_when_given_a_calendar():
     # SPINDLE 11:45-12:15 counts 15 min (the rest is lunch), JAM 10 min; the planned MEETING is no loss
     assert [(r.reason, r.minutes) for r in rows] == [("SPINDLE", 15), ("JAM", 10)]
     assert rows[-1].cumulative_share == 1
+
+
+# ----- idle time and booked planned downtime (issue 18, issue 10) ----------------------------
+# EARLY shift (435 min), one machine:
+#   booked maintenance window 12:45-13:15 (its work starts late: planned stop PM 13:00-13:30)
+#       -> working time 06:00-09:00, 09:15-12:00, 12:30-12:45, 13:15-14:00 = 180 + 165 + 15 + 45 = 405 min
+#   runs 06:30-09:30, 10:00-13:00, 13:30-14:00; breakdown 09:20-10:10 (50 min, no break inside)
+#   planned stop = PM inside working time = 13:15-13:30 = 15 min (13:00-13:15 lies in the booked window)
+#   idle = working - runs - stops = 06:00-06:30 = 30 min (09:30-10:00 is the breakdown's)
+#   idle as a loss:     planned production 405 - 15 = 390, run 390 - 50 - 30 = 310 min
+#                       A = 310/390 = 31/39, P = 600 x 25 s / 18600 s = 25/31, OEE = 15000/23400 = 25/39
+#   idle not scheduled: planned production 405 - 15 - 30 = 360, run 360 - 50 = 310 min
+#                       A = 310/360 = 31/36, OEE = 15000/21600 = 25/36
+IDLE_RUNS = [(at(6, 30), at(9, 30)), (at(10), at(13)), (at(13, 30), at(14))]
+IDLE_STOPS = [Stop(at(9, 20), at(10, 10), False, LossCategory.BREAKDOWN, "BRK"),
+              Stop(at(13), at(13, 30), True, LossCategory.PLANNED_STOP, "PM")]
+BOOKED = [(at(12, 45), at(13, 15))]
+IDLE_COUNTS = [Count(at(11), 600, 0, IDEAL)]
+
+
+def test_idle_is_an_availability_loss_and_a_booked_window_leaves_working_time():
+    f = oee(EARLY, DAY, NEXT, IDLE_STOPS, IDLE_COUNTS, runs=IDLE_RUNS, booked=BOOKED)
+    assert (f.shift_time, f.planned_stop_time, f.planned_production_time, f.stop_time, f.idle_time, f.run_time) == (
+        minutes(405), minutes(15), minutes(390), minutes(50), minutes(30), minutes(310))
+    assert (f.availability, f.performance, f.quality, f.oee) == (Fraction(31, 39), Fraction(25, 31), 1,
+                                                                 Fraction(25, 39))
+    rows = loss_pareto(IDLE_STOPS, cal=EARLY, start=DAY, end=NEXT, runs=IDLE_RUNS, booked=BOOKED)
+    assert [(r.reason, r.minutes) for r in rows] == [("BRK", 50), (IDLE_REASON, 30)]
+
+
+def test_idle_not_scheduled_leaves_planned_production_time():
+    f = oee(EARLY, DAY, NEXT, IDLE_STOPS, IDLE_COUNTS, runs=IDLE_RUNS, booked=BOOKED, idle_is_loss=False)
+    assert (f.planned_production_time, f.idle_time, f.run_time) == (minutes(360), minutes(30), minutes(310))
+    assert (f.availability, f.oee) == (Fraction(31, 36), Fraction(25, 36))
+    rows = loss_pareto(IDLE_STOPS, cal=EARLY, start=DAY, end=NEXT, runs=IDLE_RUNS, booked=BOOKED, idle_is_loss=False)
+    assert [r.reason for r in rows] == ["BRK"]
+
+
+def test_a_machine_without_any_job_is_idle_all_shift_not_running():
+    f = oee(EARLY, DAY, NEXT, [], [], runs=[])
+    assert (f.idle_time, f.run_time, f.availability, f.oee) == (minutes(435), timedelta(0), 0, 0)
+    assert oee(EARLY, DAY, NEXT, [], []).run_time == minutes(435)      # without run intervals: no idle (as before)
+
+
+_SPAN = st.tuples(st.integers(300, 900), st.integers(1, 180))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(300, 900), st.integers(1, 120), st.booleans()), max_size=6),
+       st.lists(_SPAN, max_size=6), st.lists(_SPAN, max_size=2), st.integers(0, 1000), st.integers(1, 60),
+       st.booleans())
+def test_idle_run_and_stops_add_up_to_working_time_for_any_runs(raw, runs, booked, good, ideal, idle_is_loss):
+    stops = [Stop(DAY + minutes(s), DAY + minutes(s + n), planned) for s, n, planned in raw]
+    run_spans = [(DAY + minutes(s), DAY + minutes(s + n)) for s, n in runs]
+    held = [(DAY + minutes(s), DAY + minutes(s + n)) for s, n in booked]
+    counts = [Count(at(8), good, 0, Decimal(ideal))]
+    f = oee(EARLY, DAY, NEXT, stops, counts, runs=run_spans, booked=held, idle_is_loss=idle_is_loss)
+    no_idle = oee(EARLY, DAY, NEXT, stops, counts, booked=held)
+    assert f.shift_time == no_idle.shift_time <= minutes(435)
+    assert (f.planned_stop_time, f.stop_time) == (no_idle.planned_stop_time, no_idle.stop_time)
+    assert f.planned_stop_time + f.stop_time + f.idle_time + f.run_time == f.shift_time
+    assert f.planned_production_time == f.shift_time - f.planned_stop_time - (timedelta(0) if idle_is_loss
+                                                                                else f.idle_time)
+    assert f.run_time <= no_idle.run_time
+    # the run time is working time covered by a run and no stop
+    if not stops:
+        covered = oee(EARLY, DAY, NEXT, [Stop(s, e, False) for s, e in run_spans], [], booked=held).stop_time
+        assert f.run_time == covered
+    # idle is a loss row of the Pareto exactly when it is a loss
+    rows = {r.reason: r.minutes for r in loss_pareto(stops, cal=EARLY, start=DAY, end=NEXT, runs=run_spans,
+                                                      booked=held, idle_is_loss=idle_is_loss)}
+    assert rows.get(IDLE_REASON, 0) == (Fraction(int(f.idle_time.total_seconds()), 60) if idle_is_loss else 0)

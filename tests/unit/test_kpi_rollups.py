@@ -17,12 +17,14 @@ from models.base import utcnow
 from models.kpi_rollup import (
     KpiCountDay,
     KpiCountSlice,
+    KpiRun,
     KpiStop,
     KpiStopDay,
     KpiStopSlice,
 )
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.db import transaction
+from services.kpi import reads as kpi
 from services.kpi import rollup_rebuild, rollups
 from tests.factories.kpi import CHRONOLOGICAL, SHUFFLED, at, drive, insert_events, rollup_state
 
@@ -151,15 +153,18 @@ def test_rebuild_of_one_plant_leaves_the_other_plants_alone(session, engine, wor
     assert rollup_state(engine) == before
 
 
-_KINDS = st.sampled_from([EventKind.COUNT, EventKind.COUNT, EventKind.DOWNTIME_STARTED, EventKind.DOWNTIME_ENDED])
+_KINDS = st.sampled_from([EventKind.COUNT, EventKind.COUNT, EventKind.DOWNTIME_STARTED, EventKind.DOWNTIME_ENDED,
+                          EventKind.JOB_STARTED, EventKind.JOB_PAUSED, EventKind.JOB_RESUMED, EventKind.JOB_COMPLETED])
 _EVENT = st.tuples(_KINDS, st.integers(0, 36 * 60 - 1), st.integers(0, 50), st.integers(0, 5), st.booleans())
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(events=st.lists(_EVENT, min_size=1, max_size=30), seed=st.integers(0, 10_000),
        batches=st.integers(1, 5))
-def test_incremental_rollups_equal_a_rebuild_from_scratch(session, engine, world, floor, events, seed, batches):
-    """Any events, inserted in any order and batching (each batch applied at once), give the rebuild's rows."""
+def test_incremental_rollups_equal_a_rebuild_from_scratch(session, engine, world, floor, viewer, events, seed,
+                                                          batches):
+    """Any events, inserted in any order and batching (each batch applied at once), give the rebuild's rows (run
+    intervals too), and the rollup read of the machine (idle time included) equals the raw recompute."""
     reasons = [floor.line.downtime_reason_id, floor.line.planned_stop_reason_id]
     specs = []
     for kind, minute, good, scrap, flag in events:
@@ -175,11 +180,19 @@ def test_incremental_rollups_equal_a_rebuild_from_scratch(session, engine, world
             with transaction(session):
                 rollups.apply(session, insert_events(session, floor, world, specs[i:i + size]))
         incremental = rollup_state(engine)
-        assert rebuilt_state(session, engine) == incremental       # slices, stops and day rows alike
+        assert rebuilt_state(session, engine) == incremental       # slices, stops, runs and day rows alike
         assert {k: incremental[k] for k in ("count_days", "stop_days")} == day_sums_of_slices(incremental, engine)
+        start, end = at(5), at(5) + timedelta(hours=36)
+        rolled = kpi.kpi_summary(session, viewer, plant_id=world.plant1, start=start, end=end,
+                                 machine_id=floor.machine_id, now=utcnow()).figures
+        raw = kpi.machine_oee(session, viewer, floor.machine_id, start=start, end=end)
+        assert (rolled.shift_seconds, rolled.planned_stop_seconds, rolled.stop_seconds, rolled.idle_seconds,
+                rolled.run_seconds, rolled.availability, rolled.performance, rolled.oee) == (
+            raw.shift_seconds, raw.planned_stop_seconds, raw.stop_seconds, raw.idle_seconds, raw.run_seconds,
+            raw.availability, raw.performance, raw.oee)
     finally:
         with transaction(session):
-            for model in (KpiStopDay, KpiCountDay, KpiStopSlice, KpiStop, KpiCountSlice, ProductionEvent):
+            for model in (KpiStopDay, KpiCountDay, KpiStopSlice, KpiStop, KpiCountSlice, KpiRun, ProductionEvent):
                 session.execute(sa.delete(model.__table__).where(model.__table__.c.machine_id == floor.machine_id))
 
 

@@ -136,7 +136,39 @@ def test_a_preventive_window_is_planned_downtime_not_an_availability_loss(sessio
                                     end=at(2, 14), machine_id=shop["machine"], now=at(3, 0))
     f = summary.figures
     assert (f.shift_minutes, f.planned_stop_minutes, f.planned_production_minutes, f.stop_minutes) == (435, 60, 375, 0)
-    assert f.run_minutes == 375
+    assert (f.run_minutes, f.idle_minutes) == (0, 375)          # no job ran on the machine that day: idle, not run
+
+
+def test_a_booked_window_is_planned_downtime_even_when_its_work_never_starts(session, world, shop):
+    """Mon 9 March, early shift 06:00-14:00 (435 working minutes), window booked 08:00-09:00 (no break inside).
+    Work never starts: working time 435 - 60 = 375 min. A job runs 06:00-14:00, so nothing is idle:
+    run 375 min, A = 1. Work started late inside the window (08:30) and overrunning to 09:30 adds only its
+    minutes outside the window (09:15-09:30, after the 09:00-09:15 break) as a planned stop: 15 min.
+    Cancelling the ticket gives the hour back."""
+    tech, admin = world.actor(shop["tech"]), world.actor(world.admin_a)
+    floor = shop["floor"]
+    _plan(session, tech, name="Lubricate guides", machine_id=shop["machine"], interval=1, unit="weeks",
+          lead_days=2, anchor_at=T0)
+    with transaction(session):
+        assert plans.generate_due(session, now=T0 + timedelta(days=5)) == 1       # booked Mon 9 March 08:00-09:00
+    ticket = session.exec(select(MaintenanceTicket)).one()
+    committed(session, operator.start_job, world.actor(world.operator1), shop["machine"], floor.cut_id,
+              client_id="job-start-1", occurred_at=at(9, 6), now=at(9, 6))
+
+    def figures(now):
+        summary = kpi_reads.kpi_summary(session, admin, plant_id=world.plant1, start=at(9, 6), end=at(9, 14),
+                                        machine_id=shop["machine"], now=now)
+        raw = kpi_reads.machine_oee(session, admin, shop["machine"], start=at(9, 6), end=at(9, 14))
+        f = summary.figures
+        assert (f.shift_seconds, f.planned_stop_seconds, f.idle_seconds, f.run_seconds) == (
+            raw.shift_seconds, raw.planned_stop_seconds, raw.idle_seconds, raw.run_seconds)
+        return (f.shift_minutes, f.planned_stop_minutes, f.planned_production_minutes, f.idle_minutes, f.run_minutes,
+                f.availability)
+
+    assert figures(at(10, 0)) == (375, 0, 375, 0, 375, "1/1")
+    _act(session, tech, ticket.id, "start_now", at(9, 8, 30))
+    _act(session, tech, ticket.id, "done", at(9, 9, 30))
+    assert figures(at(10, 0)) == (375, 15, 360, 0, 360, "1/1")
 
 
 def test_mtbf_mttr_and_the_rest_against_hand_computed_figures(session, world, shop):
@@ -256,9 +288,16 @@ def test_a_booked_window_shows_on_the_schedule_board_until_its_ticket_is_cancell
     assert list(trace.y) == [machine_label(row.code, row.name)] and trace.marker.pattern.shape == "/"
     assert point_ops[list(figure.data).index(trace)] == [0]                # a click on it selects no operation
     assert windows(at(9, 9), at(10, 0))[1][shop["machine"]] == []        # the window ends where this one starts
+
+    def shift_minutes():
+        return kpi_reads.kpi_summary(session, world.actor(world.admin_a), plant_id=world.plant1, start=at(9, 6),
+                                     end=at(9, 14), machine_id=shop["machine"], now=at(6, 9)).figures.shift_minutes
+
+    assert shift_minutes() == 435 - 60                                    # booked: planned downtime
     with transaction(session):
         ticket_work.act(session, world.actor(world.admin_a), ticket.id, "cancel", now=at(6, 9), comment="Moved")
     assert windows(at(9, 0), at(10, 0))[1][shop["machine"]] == []
+    assert shift_minutes() == 435                                         # cancelled: working time again
 
 
 def test_labour_is_booked_on_29_february_and_longer_than_a_year_is_refused(session, world, shop):

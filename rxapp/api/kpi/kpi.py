@@ -1,6 +1,8 @@
 """KPIs over REST (services/kpi/reads.py; all read the rollups): summary, trend, loss Pareto, FPY/RTY, OTD, WIP and the
 raw events behind a figure. Lists export with `?format=csv|xlsx`. Needs VIEW_DASHBOARDS at the plant; a
-display token may read the summary of its plant. Periods are `start`/`end` instants with their zone
+display token may read the summary of its plant. `/kpi/settings` reads (VIEW_DASHBOARDS) and sets
+(MANAGE_PLANTS) a plant's conventions: idle as an availability loss or not scheduled, the overproduction
+tolerance. Periods are `start`/`end` instants with their zone
 (e.g. 2026-03-02T06:00:00Z), OTD takes promised dates.
 """
 from __future__ import annotations
@@ -9,6 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
@@ -16,6 +19,7 @@ from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED
 from services.core.db import db_session, transaction
 from services.kpi import reads as kpi
+from services.kpi import settings as kpi_settings
 from services.kpi.read_models import (
     EventsBehind,
     KpiSummary,
@@ -33,7 +37,8 @@ FIGURE_COLUMNS = [("availability_percent", "Availability %"), ("performance_perc
                   ("quality_percent", "Quality %"), ("oee_percent", "OEE %"), ("good", "Good"), ("scrap", "Scrap"),
                   ("shift_minutes", "Shift min"), ("planned_stop_minutes", "Planned stop min"),
                   ("planned_production_minutes", "Planned production min"), ("stop_minutes", "Stop min"),
-                  ("run_minutes", "Run min"), ("performance_over_100", "Performance over 100%")]
+                  ("run_minutes", "Run min"), ("idle_minutes", "Idle min"),
+                  ("performance_over_100", "Performance over 100%")]
 Start = Annotated[datetime, Query(description="Start of the period, with its zone.")]
 End = Annotated[datetime, Query(description="End of the period (excluded), with its zone.")]
 
@@ -150,3 +155,23 @@ def events(actor: CurrentActor, plant_id: int, start: Start, end: End, departmen
                                    ("quantity_good", "Good"), ("quantity_scrap", "Scrap"), ("reason", "Reason"),
                                    ("operation_id", "Operation"), ("client_id", "Client id"),
                                    ("recorded_at", "Recorded at")], format, "kpi-events")
+
+
+class KpiSettingsBody(BaseModel):
+    idle_convention: Literal["loss", "not_scheduled"] = "loss"
+    overproduction_tolerance_percent: int = kpi_settings.DEFAULT_TOLERANCE
+
+
+@router.get("/settings", response_model=kpi_settings.KpiSettingsRead, summary="A plant's KPI conventions")
+def get_settings(actor: CurrentActor, plant_id: int) -> kpi_settings.KpiSettingsRead:
+    with db_session() as s, transaction(s):
+        return kpi_settings.plant_settings(s, actor, plant_id)
+
+
+@router.put("/settings", response_model=kpi_settings.KpiSettingsRead,
+            summary="Set a plant's KPI conventions (idle as a loss or not scheduled, overproduction tolerance)")
+def put_settings(actor: CurrentActor, plant_id: int, body: KpiSettingsBody) -> kpi_settings.KpiSettingsRead:
+    with db_session() as s, transaction(s):
+        return kpi_settings.set_plant_settings(s, actor, plant_id, idle_convention=body.idle_convention,
+                                               overproduction_tolerance_percent=body.overproduction_tolerance_percent,
+                                               now=utcnow())

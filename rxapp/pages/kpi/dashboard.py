@@ -138,6 +138,7 @@ def _figures() -> rx.Component:
                 rx.text(_("Live · updated"), " ", L.updated, size="2", color_scheme="gray", data_testid="updated"),
                 justify="between", wrap="wrap", width="100%"),
         rx.grid(rx.foreach(L.tiles, _tile), columns=rx.breakpoints(initial="2", md="4"), spacing="3", width="100%"),
+        rx.text(L.convention, size="2", color_scheme="gray", data_testid="idle-convention"),
         rx.grid(
             _chart(_("OEE trend"), L.trend, L.has_trend, _("No working time in this period."),
                    _("Click a point for its events."), on_click=S.drill_trend),

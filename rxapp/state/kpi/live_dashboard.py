@@ -15,7 +15,7 @@ import reflex as rx
 from rxapp.i18n import _, format_datetime
 from services.kpi.dashboard import DashboardView
 
-OEE_COLOR, A_COLOR, P_COLOR, Q_COLOR = "#2563eb", "#0d9488", "#d97706", "#7c3aed"
+OEE_COLOR, A_COLOR, P_COLOR, Q_COLOR, IDLE_COLOR = "#2563eb", "#0d9488", "#d97706", "#7c3aed", "#6b7280"
 
 
 @dataclass
@@ -76,12 +76,39 @@ def trend_figure(view: DashboardView) -> go.Figure:
                               (_("Performance"), "performance_percent", P_COLOR), (_("Quality"), "quality_percent", Q_COLOR)]:
         fig.add_trace(go.Scatter(x=labels, y=[_num(getattr(p.figures, attr)) for p in view.trend.points], name=name,
                                  mode="lines+markers", line={"color": color, "width": 3 if attr == "oee_percent" else 1.5}))
+    fig.add_trace(go.Scatter(x=labels, y=[idle_percent(p.figures) for p in view.trend.points], name=_("Idle"),
+                             mode="lines", line={"color": IDLE_COLOR, "width": 1.5, "dash": "dot"}))
     return _layout(fig)
+
+
+def idle_percent(f) -> float | None:
+    """Idle time as a share of working time (shift time), for the trend."""
+    return round(f.idle_minutes * 100 / f.shift_minutes, 1) if f.shift_minutes else None
+
+
+def loss_label(row) -> str:
+    """A loss Pareto row in people's words."""
+    if row.kind == "idle":
+        return _("Idle – no job")
+    if row.kind == "speed":
+        return _("Reduced speed")
+    return row.reason_name or row.reason or (_("Scrap, no reason") if row.kind == "scrap" else _("Stop, no reason"))
+
+
+def convention_text(view: DashboardView) -> str:
+    """The idle convention stated beside the figures."""
+    f = view.summary.figures
+    if f.idle_is_loss:
+        text = _("Idle (no job running, no stop): {idle:.0f} min, counted as an availability loss.")
+    else:
+        text = _("Idle (no job running, no stop): {idle:.0f} min, counted as not scheduled (outside planned "
+                 "production time).")
+    return text.format(idle=f.idle_minutes) + " " + _("Booked maintenance windows are planned downtime.")
 
 
 def pareto_figure(view: DashboardView) -> go.Figure:
     rows = view.pareto.rows
-    labels = [r.reason_name or r.reason or r.kind for r in rows]
+    labels = [loss_label(r) for r in rows]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=labels, y=[round(r.minutes, 1) for r in rows], name=_("Minutes lost"), marker_color="#dc2626"))
     fig.add_trace(go.Scatter(x=labels, y=[_num(r.cumulative_percent) for r in rows], name=_("Cumulative %"),
@@ -141,6 +168,7 @@ class LiveDashboardState(rx.SharedState):
     loaded: bool = False
     error: str = ""
     period_text: str = ""
+    convention: str = ""                 # how idle time counts, stated beside the figures
     updated: str = ""
     tiles: list[KpiTile] = []
     machine_count: int = 0
@@ -178,7 +206,7 @@ class LiveDashboardState(rx.SharedState):
             period_text=f"{format_datetime(view.window.start, tz, 'd MMM HH:mm')} – "
                         f"{format_datetime(view.window.end, tz, 'd MMM HH:mm')}",
             updated=format_datetime(view.at, tz, "HH:mm:ss"),
-            tiles=_tiles(view), machine_count=view.summary.machine_count,
+            tiles=_tiles(view), machine_count=view.summary.machine_count, convention=convention_text(view),
             has_trend=bool(view.trend.points), has_losses=bool(view.pareto.rows),
             has_stops=bool(view.pareto.by_stops),
             has_yields=bool(view.yields.products), has_otd=view.otd.due > 0,

@@ -1,0 +1,85 @@
+"""Idle time and booked planned downtime of the machines of a scope, from interval rollups (`kpi_run`, `kpi_stop`,
+`kpi_planned_downtime`), for services/kpi/reads.py:
+
+    machine_times(session, scope, bucket_of=None) -> {(machine id, bucket): MachineTime}
+
+Per machine, over the scope's working time (plant calendar, inside its shift):
+- booked: booked planned downtime (a preventive maintenance window) in working time, the whole window (future
+  bookings included): removed from the machine's shift time as breaks are;
+- stop_in_booked: stop time (per reason) inside booked planned downtime, taken off the stop sums (the slice rows
+  clip stops to the calendar's working time only);
+- idle: working time up to the window's end or now, outside booked downtime, with no run and no stop of any kind
+  (open runs and stops run up to the window's end or now).
+Intervals are cut at slice boundaries (services/kpi/rollup_slices.py) and each piece goes to `bucket_of(its start)`
+(None: one bucket, None). Reads the interval rows overlapping the window, never the raw events.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from models.kpi_rollup import KpiPlannedDowntime, KpiRun, KpiStop
+from services.core.calendar_math import Interval, merge_intervals
+from services.kpi import formulas as kpi_math
+from services.kpi.scope import US, Scope
+
+
+@dataclass
+class MachineTime:
+    idle_us: int = 0
+    booked_us: int = 0
+    stop_in_booked: dict[int, int] = field(default_factory=lambda: defaultdict(int))   # reason key -> us
+
+
+def machine_times(session: Session, scope: Scope, bucket_of: Callable[[datetime], Hashable] | None = None
+                  ) -> dict[tuple[int, Hashable], MachineTime]:
+    ids = list(scope.machines)
+    out: dict[tuple[int, Hashable], MachineTime] = defaultdict(MachineTime)
+    if not ids:
+        return out
+    limit = scope.limit
+    runs: dict[int, list[Interval]] = defaultdict(list)
+    for r in session.exec(select(KpiRun).where(col(KpiRun.machine_id).in_(ids), KpiRun.start_at < limit,
+                                               sa.or_(col(KpiRun.end_at).is_(None), col(KpiRun.end_at) > scope.start))):
+        runs[r.machine_id].append((r.start_at, r.end_at or limit))
+    stops: dict[int, list[tuple[Interval, int]]] = defaultdict(list)
+    for st in session.exec(select(KpiStop).where(col(KpiStop.machine_id).in_(ids), KpiStop.start_at < scope.end,
+                                                 sa.or_(col(KpiStop.end_at).is_(None),
+                                                        col(KpiStop.end_at) > scope.start))):
+        end = st.end_at if st.end_at is not None else limit
+        if end > st.start_at:
+            stops[st.machine_id].append(((st.start_at, end), st.reason_key))
+    booked: dict[int, list[Interval]] = defaultdict(list)
+    for b in session.exec(select(KpiPlannedDowntime).where(
+            col(KpiPlannedDowntime.machine_id).in_(ids), KpiPlannedDowntime.start_at < scope.end,
+            KpiPlannedDowntime.end_at > scope.start)):
+        booked[b.machine_id].append((b.start_at, b.end_at))
+
+    working = scope.working()
+    so_far = kpi_math.clip(working, scope.start, limit)
+    for mid in ids:
+        held = kpi_math.intersect(merge_intervals(booked[mid]), working) if booked[mid] else []
+        for key, us in _pieces(scope, held, bucket_of):
+            out[(mid, key)].booked_us += us
+        for (s, e), reason_key in stops[mid]:
+            for key, us in _pieces(scope, kpi_math.intersect([(s, e)], held), bucket_of):
+                out[(mid, key)].stop_in_booked[reason_key] += us
+        busy = merge_intervals(runs[mid] + [iv for iv, _r in stops[mid]] + held)
+        for key, us in _pieces(scope, kpi_math.subtract(so_far, busy), bucket_of):
+            out[(mid, key)].idle_us += us
+    return out
+
+
+def _pieces(scope: Scope, intervals: list[Interval], bucket_of) -> list[tuple[Hashable, int]]:
+    if bucket_of is None:
+        return [(None, sum((e - s) // US for s, e in intervals))] if intervals else []
+    out = []
+    for s, e in intervals:
+        for piece_s, piece_e in scope.slicer.slices(s, e):
+            out.append((bucket_of(piece_s), (piece_e - piece_s) // US))
+    return out
