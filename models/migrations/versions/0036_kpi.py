@@ -2,8 +2,8 @@
 
 The run intervals of existing job events are filled in here (the same pairing as services/kpi/runs.py).
 
-Revision ID: 0035_kpi
-Revises: 0034_studio_files
+Revision ID: 0036_kpi
+Revises: 0035_finance
 Create Date: 2026-12-07 03:05:57
 """
 import sqlalchemy as sa
@@ -12,8 +12,8 @@ from alembic import op
 
 import models.base
 
-revision = '0035_kpi'
-down_revision = '0034_studio_files'
+revision = '0036_kpi'
+down_revision = '0035_finance'
 branch_labels = None
 depends_on = None
 
