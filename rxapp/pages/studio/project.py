@@ -1,6 +1,7 @@
 """/studio/project?id=N: the live production grid (cuts x steps, status colours, filters), the live
-dashboard (progress per episode and step, first-pass rate, rework loops, late tasks), the schedule
-(Gantt of steps per episode with the deadline line), bulk breakdown, credits and the activity feed."""
+budget and spend (finance readers), the live dashboard (progress per episode and step, first-pass rate, rework
+loops, late tasks), the schedule (Gantt of steps per episode with the deadline line), bulk breakdown, credits and
+the activity feed."""
 from __future__ import annotations
 
 import reflex as rx
@@ -13,6 +14,7 @@ from rxapp.i18n import _
 from rxapp.state.studio.breakdown_forms import BreakdownFormsState as B
 from rxapp.state.studio.live_project import Cell, GridLine, LateLine
 from rxapp.state.studio.live_project import LiveStudioState as L
+from rxapp.state.studio.live_spend import LiveSpendState as M
 from rxapp.state.studio.project import IMPORT_ID, FeedLine
 from rxapp.state.studio.project import StudioProjectState as S
 
@@ -60,8 +62,23 @@ def _late(t: LateLine) -> rx.Component:
                         rx.table.cell(t.due), rx.table.cell(t.assignee))
 
 
+def _spend() -> rx.Component:
+    """Budget and spend (finance readers only; amounts before VAT)."""
+    return rx.cond(S.sees_spend, rx.flex(
+        rx.heading(_("Budget and spend (before VAT)"), size="3"),
+        rx.flex(_tile("budget", _("Budget"), M.budget), _tile("committed", _("Committed (approved orders)"), M.committed),
+                _tile("settled", _("Settled"), M.settled), _tile("paid", _("Paid"), M.paid),
+                _tile("remaining", _("Remaining"), M.remaining), spacing="3", wrap="wrap"),
+        rx.cond(M.has_budget, rx.progress(value=M.used_percent, color_scheme=rx.cond(M.over, "red", "green"))),
+        rx.cond(M.over, rx.callout(_("The approved orders are over the project's budget."), icon="triangle_alert",
+                                   color_scheme="red", data_testid="budget-over")),
+        rx.cond(M.note != "", rx.text(M.note, size="1", color_scheme="gray")),
+        direction="column", spacing="2", data_testid="project-spend"))
+
+
 def _dashboard() -> rx.Component:
     return rx.flex(
+        _spend(),
         rx.flex(_tile("progress", _("Progress"), L.progress), _tile("approved", _("Approved tasks"), L.approved),
                 _tile("first-pass", _("QC first-pass rate"), L.first_pass),
                 _tile("rework", _("Rework loops"), L.rework_loops),

@@ -15,7 +15,9 @@ from rxapp.i18n import _
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.studio.live_project import STATUS_LABELS, LiveStudioState
+from rxapp.state.studio.live_spend import LiveSpendState
 from services.core.errors import DomainError, Invalid
+from services.finance import budgets
 from services.studio import activity, breakdown, breakdown_import, grid, members, projects
 from services.studio import live as studio_live
 from services.studio.breakdown import BulkCreate
@@ -23,6 +25,8 @@ from services.studio.breakdown import BulkCreate
 IMPORT_ID = "studio-breakdown-import"
 live.register_kind(studio_live.KIND, LiveStudioState, studio_live.view_for_scope)
 live.hub.affects[studio_live.KIND] = studio_live.affects
+live.register_kind(budgets.SPEND_KIND, LiveSpendState, budgets.spend_for_scope)
+live.hub.affects[budgets.SPEND_KIND] = budgets.spend_affects
 
 
 @dataclass
@@ -86,6 +90,7 @@ class StudioProjectState(AuthState):
     import_summary: str = ""
     gantt: go.Figure = go.Figure()
     linked_token: str = ""
+    sees_spend: bool = False
 
     @rx.var
     def kanban_href(self) -> str:
@@ -122,6 +127,7 @@ class StudioProjectState(AuthState):
         if self.episodes:
             self.episode_id = self.episodes[0].value
         self._side_panels()
+        await self._watch_spend()
         return await self._watch()
 
     def _side_panels(self) -> None:
@@ -149,6 +155,18 @@ class StudioProjectState(AuthState):
         await live.watch(await self.get_state(LiveStudioState), scope)
         self.linked_token = scope.token
         return None
+
+    async def _watch_spend(self) -> None:
+        """Finance readers see the project's budget and spend, live (money: nobody else is linked to it)."""
+        self.sees_spend = "finance" in self.permissions
+        if not self.sees_spend:
+            return
+        try:
+            scope = self._use_case(budgets.spend_scope, self.project_id)
+        except DomainError:
+            self.sees_spend = False
+            return
+        await live.watch(await self.get_state(LiveSpendState), scope)
 
     @rx.event
     async def bulk_create(self, form: dict):

@@ -1,0 +1,47 @@
+"""The project dashboard's budget and spend: a finance reader is linked to the project's live spend view, which
+moves when an order is approved and a settlement is made; a manager is not linked to money."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from rxapp import live
+from rxapp.state.studio.live_spend import LiveSpendState
+from rxapp.state.studio.project import StudioProjectState
+from services.core.db import transaction
+from services.finance import budgets, settlements
+from services.finance.budgets import BudgetInput
+from tests.factories.finance import NOW, approved_po, make_buying
+from tests.ui.conftest import linked, signed_in
+
+
+async def test_finance_sees_the_projects_spend_move_live(engine, session, world, live_context, captured_events):
+    buying = make_buying(session, world)
+    project = buying.studio.project_id
+    state = await signed_in(engine, StudioProjectState, "fin.one")
+    state.project_id = project
+    _, shared = await linked(state, state.open_project, LiveSpendState)
+    assert state.sees_spend and shared.loaded and not shared.has_budget
+    assert (shared.committed, shared.note) == ("0", "No budget is set for this project.")
+    with transaction(session):
+        budgets.set_budget(session, buying.fin, BudgetInput(project_id=project, currency="KRW", amount=Decimal(500000)),
+                           now=NOW)
+    po = approved_po(session, buying, task_ids=[None])
+    with transaction(session):
+        settlements.settle(session, buying.fin, po.id, settled_on=date(2026, 12, 10), now=NOW,
+                           untasked=[settlements.SettleQuantity(po_line_id=po.lines[0].id, quantity=1)])
+    scope = budgets.spend_scope(session, buying.fin, project)
+    made = next(e for e in captured_events if e.name == "settlement.created")
+    assert scope in live.hub.scopes_for(made)                          # the settlement refreshes the linked view
+    shared._apply(live.compute_now(scope))                             # what the hub's refresh writes
+    assert (shared.budget, shared.committed, shared.settled, shared.remaining) == (
+        "500,000 KRW", "270,000 KRW", "270,000 KRW", "230,000 KRW")
+    assert shared.used_percent == 54 and not shared.over
+
+
+async def test_a_manager_is_not_linked_to_money(engine, session, world, live_context):
+    buying = make_buying(session, world)
+    state = await signed_in(engine, StudioProjectState, "prod.manager")
+    state.project_id = buying.studio.project_id
+    _, shared = await linked(state, state.open_project, LiveSpendState)
+    assert not state.sees_spend and not shared.loaded
