@@ -1,18 +1,20 @@
 """The project dashboard's budget and spend: a finance reader is linked to the project's live spend view, which
-moves when an order is approved and a settlement is made; a manager is not linked to money."""
+moves when an order is approved and a settlement is made; a manager is not linked to money. The order page warns
+when an order takes its budget over."""
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
 from rxapp import live
+from rxapp.state.finance.purchase_orders import PurchaseOrdersState
 from rxapp.state.studio.live_spend import LiveSpendState
 from rxapp.state.studio.project import StudioProjectState
 from services.core.db import transaction
 from services.finance import budgets, settlements
 from services.finance.budgets import BudgetInput
 from tests.factories.finance import NOW, approved_po, make_buying
-from tests.ui.conftest import linked, signed_in
+from tests.ui.conftest import linked, run, signed_in
 
 
 async def test_finance_sees_the_projects_spend_move_live(engine, session, world, live_context, captured_events):
@@ -45,3 +47,16 @@ async def test_a_manager_is_not_linked_to_money(engine, session, world, live_con
     state.project_id = buying.studio.project_id
     _, shared = await linked(state, state.open_project, LiveSpendState)
     assert not state.sees_spend and not shared.loaded
+
+
+async def test_the_order_page_warns_when_an_order_takes_the_budget_over(engine, session, world):
+    buying = make_buying(session, world)
+    with transaction(session):
+        budgets.set_budget(session, buying.fin, BudgetInput(project_id=buying.studio.project_id, currency="KRW",
+                                                            amount=Decimal(100000)), now=NOW)
+    po = approved_po(session, buying)                                  # 270,000 against 100,000
+    page = await signed_in(engine, PurchaseOrdersState, "fin.two")
+    await run(page.enter(), page)
+    await run(page.open_po(po.id), page)
+    assert page.budget_warnings == [
+        "This order takes the budget of project Star Seeds to 270,000 KRW, 170,000 over its 100,000."]

@@ -51,6 +51,8 @@ def _detail() -> rx.Component:
                 data_testid="po-figures"),
         rx.text(ADJUSTED_RULE, size="1", color_scheme="gray"),
         rx.cond(S.settle_text != "", rx.text(S.settle_text, size="2", margin_top="8px", data_testid="settleable")),
+        rx.foreach(S.budget_warnings, lambda w: rx.callout(w, icon="triangle_alert", color_scheme="orange", size="1",
+                                                           margin_top="8px", data_testid="po-budget-warning")),
         rx.cond(S.approval_text != "", rx.text(S.approval_text, size="2", margin_top="8px", data_testid="po-approval")),
         rx.flex(
             rx.cond(S.can_submit, rx.button(_("Submit for approval"), on_click=S.submit, min_height=TOUCH)),

@@ -117,6 +117,7 @@ class PurchaseOrdersState(AuthState):
     can_submit: bool = False
     can_approve: bool = False
     approval_text: str = ""
+    budget_warnings: list[str] = []
     can_acknowledge: bool = False
     settle_text: str = ""
     can_settle: bool = False
@@ -165,6 +166,7 @@ class PurchaseOrdersState(AuthState):
                                        f"× {x.difficulty_rate.normalize():f} × {x.urgency_rate.normalize():f}",
                                        money(x.base), money(x.adjusted)) for x in po.lines]
         self.detail_figures = po_figures(po)
+        self.budget_warnings = [_(w) for w in po.budget_warnings]
         self.can_submit, self.can_approve, self.approval_text = False, False, ""
         if self.is_finance:
             approval = po_approval.approval_of(session, actor, po.id)
@@ -314,5 +316,6 @@ class PurchaseOrdersState(AuthState):
                 problem=str(error).splitlines()[-1] if str(error) else "")}
             return None
         self.form_open, self.form_errors, self.detail_id = False, {}, po.id
+        warnings = [rx.toast.warning(_(w)) for w in po.budget_warnings]
         return [rx.toast.success(_("{number} is drafted; someone else approves it.").format(number=po.number)),
-                PurchaseOrdersState.load]
+                *warnings, PurchaseOrdersState.load]
