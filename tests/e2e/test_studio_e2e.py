@@ -1,5 +1,6 @@
 """Studio review in real browsers: an artist on a phone uploads a version, the team lead approves
-QC1, the production manager rejects at QC2 with a comment, the artist reworks, both approve; a
+QC1, the production manager rejects at QC2 with a comment and a stroke drawn on the image (the artist
+sees it over the image), the artist reworks, both approve; a
 third screen with the project's grid and dashboard open sees every step without reloading."""
 from __future__ import annotations
 
@@ -33,6 +34,19 @@ def _decide(page, decision: str, comment: str = "") -> None:
     if comment:
         page.get_by_label("Comment").fill(comment)
     page.get_by_test_id("save-decision").click()
+
+
+def _draw(page) -> None:
+    """One stroke across the image under review with the mouse (pointer events, as a pen or finger gives)."""
+    canvas = page.get_by_test_id("annotate-canvas")
+    expect(canvas).to_be_visible()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(box["x"] + box["width"] * (0.2 + 0.05 * i), box["y"] + box["height"] * (0.3 + 0.04 * i))
+    page.mouse.up()
+    expect(page.locator('input[name="annotation"]')).to_have_value(re.compile(r'"strokes":\[\{'))
 
 
 def _open(page, user: str, viewport_url: str) -> None:
@@ -73,12 +87,17 @@ def test_artist_lead_and_manager_review_a_cut_while_the_grid_watches(new_page):
 
     manager = new_page(DESKTOP)
     _open(manager, "manager", task_url)
+    _draw(manager)
     _decide(manager, "reject", "Hold the key pose two frames longer")
     expect(manager.get_by_test_id("task-status")).to_have_text("Rework")
     expect(rework).to_have_text(str(loops_before + 1))
 
     artist.reload()
     expect(artist.get_by_test_id("review").first).to_contain_text("Hold the key pose two frames longer")
+    drawing = artist.get_by_test_id("review").first.get_by_test_id("review-drawing")
+    expect(drawing.locator("polyline")).to_have_count(1)
+    assert len(drawing.locator("polyline").get_attribute("points").split()) >= 5
+    shot(artist, "studio-artist-sees-drawing-phone")
     _upload(artist, _frame("studio-v2.png", "seagreen"))
     lead.reload()
     _decide(lead, "approve")
