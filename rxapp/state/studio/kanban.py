@@ -60,6 +60,7 @@ class StudioKanbanState(AuthState):
         self.step_options = [Option(value=str(s.id), label=s.name) for s in steps]
         self.episodes = [Option(value=str(e.id), label=_("Episode {n}").format(n=e.number)) for e in episodes]
         self.assignees = [Option(value=str(m.id), label=m.person_name or m.role_title) for m in slots]
+        self.episode_id = self.episodes[0].value if self.episodes else ""     # like the grid: one episode at a time
         if self.step_id not in {o.value for o in self.step_options}:
             self.step_id = self.step_options[0].value if self.step_options else ""
         return await self._watch()
