@@ -58,6 +58,7 @@ SHIPMENTS = "/shipments"
 FINANCE = "/finance"
 FINANCE_PURCHASE_ORDERS = "/finance/purchase-orders"
 FINANCE_INVOICES = "/finance/invoices"
+FINANCE_BUDGETS = "/finance/budgets"
 STUDIO = "/studio"
 STUDIO_PROJECT = "/studio/project"
 STUDIO_MY_TASKS = "/studio/my-tasks"
@@ -149,6 +150,8 @@ NAV: list[NavItem] = [
             _("Orders to vendors, their taxes, settlements of approved work and payments."), _("Finance")),
     NavItem(_("Invoices"), FINANCE_INVOICES, "file-text", Permission.FINANCE,
             _("Customer invoices, credit notes, payments received and AR aging."), _("Finance")),
+    NavItem(_("Budgets"), FINANCE_BUDGETS, "piggy-bank", Permission.FINANCE,
+            _("Budgets per project and cost centre, and what orders and settlements spend."), _("Finance")),
     NavItem(_("Studio projects"), STUDIO, "clapperboard", Permission.VIEW,
             _("Projects, breakdown, the production grid and review, live."), _("Studio")),
     NavItem(_("My tasks"), STUDIO_MY_TASKS, "list-todo", Permission.STUDIO_WORK,

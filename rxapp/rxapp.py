@@ -19,6 +19,7 @@ from rxapp.pages.config.custom_fields import custom_fields_page
 from rxapp.pages.config.notifications import notifications_page
 from rxapp.pages.config.type_lists import type_lists_page
 from rxapp.pages.config.workflows import workflows_page
+from rxapp.pages.finance.budgets import budgets_page
 from rxapp.pages.finance.invoices import invoices_page
 from rxapp.pages.finance.overview import finance_page
 from rxapp.pages.finance.purchase_orders import purchase_orders_page
@@ -77,6 +78,7 @@ from rxapp.state.config.custom_fields import CustomFieldsState
 from rxapp.state.config.notifications import NotificationsState, remember_app
 from rxapp.state.config.type_lists import TypeListsState
 from rxapp.state.config.workflows import WorkflowsAdminState
+from rxapp.state.finance.budgets import BudgetsState
 from rxapp.state.finance.invoices import InvoicesState
 from rxapp.state.finance.overview import FinanceState
 from rxapp.state.finance.purchase_orders import PurchaseOrdersState
@@ -207,6 +209,7 @@ _guarded(purchase_orders_page, routes.FINANCE_PURCHASE_ORDERS, _("Purchase order
 _guarded(purchase_orders_page, routes.STUDIO_PORTAL_ORDERS, _("Our orders"), Permission.STUDIO_PORTAL,
          PurchaseOrdersState.enter)
 _guarded(invoices_page, routes.FINANCE_INVOICES, _("Invoices"), Permission.FINANCE, InvoicesState.enter)
+_guarded(budgets_page, routes.FINANCE_BUDGETS, _("Budgets"), Permission.FINANCE, BudgetsState.enter)
 _guarded(quality_dashboard_page, routes.QUALITY, _("Quality"), Permission.VIEW_DASHBOARDS, QualityDashboardState.enter)
 _guarded(spc_page, routes.QUALITY_SPC, _("Control charts"), Permission.VIEW, SpcState.enter)
 _guarded(inspect_page, routes.QUALITY_INSPECT, _("Inspect"), Permission.INSPECT, InspectState.enter)
