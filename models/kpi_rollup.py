@@ -157,6 +157,9 @@ class KpiPlannedDowntime(SQLModel, table=True):
     label: str = Field(default="", max_length=200)
 
 
+DEFAULT_OVERPRODUCTION_TOLERANCE = 10     # percent of a job's quantity
+
+
 class IdleConvention(StrEnum):
     LOSS = "loss"                        # an availability loss with its own reason, "idle - no job"
     NOT_SCHEDULED = "not_scheduled"      # leaves planned production time (TEEP style)
@@ -168,4 +171,4 @@ class KpiPlantSetting(TimestampMixin, SQLModel, table=True):
     organization_id: int = Field(foreign_key="organization.id", index=True)
     plant_id: int = Field(foreign_key="plant.id", unique=True)
     idle_convention: IdleConvention = Field(default=IdleConvention.LOSS, sa_type=str_enum(IdleConvention, 16))
-    overproduction_tolerance_percent: int = Field(default=10)     # good beyond quantity x (1 + this/100) is flagged
+    overproduction_tolerance_percent: int = Field(default=DEFAULT_OVERPRODUCTION_TOLERANCE)   # percent over quantity

@@ -129,6 +129,7 @@ class ExceptionKind(StrEnum):
     LATE = "late"
     SHORT = "short"
     REALLOCATED = "reallocated"
+    OVERPRODUCED = "overproduced"          # good beyond the quantity by more than the plant's tolerance
 
 
 class ScheduleException(SQLModel, table=True):

@@ -1,6 +1,7 @@
 """The andon board of a plant: a tile per active machine with its state now (running, idle, paused,
 down with reason, planned stop) and since when, its current job with progress against plan, and
-its OEE over the current shift.
+its OEE over the current shift. A job with more good parts than its quantity allows with the plant's tolerance
+is flagged `overproduced` (services/production/scheduling/exceptions.overproduced, the schedule board's rule).
 
 Invariants: reading the board needs DISPLAY (a plant-scoped display token) or VIEW_DASHBOARDS at
 the plant; a plant of another organization, or outside the actor's plants, is NotFound. The board's
@@ -27,8 +28,10 @@ from services.core.calendar_math import CalendarSpec, shift_windows
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.kpi import reads as kpi
 from services.kpi.live import Scope, reader_for
+from services.kpi.settings import conventions
 from services.master.calendars import calendar_spec
 from services.production.scheduling.common import expected_good
+from services.production.scheduling.exceptions import overproduced
 
 STATE_ORDER = {MachineState.DOWN: 0, MachineState.PAUSED: 1, MachineState.PLANNED_STOP: 2,
                MachineState.IDLE: 3, MachineState.RUNNING: 4}
@@ -51,6 +54,7 @@ class AndonTile(BaseModel):
     progress_percent: int            # good / quantity
     plan_percent: int                # expected / quantity
     shift_oee_percent: Decimal | None
+    overproduced: bool = False       # good beyond quantity by more than the plant's tolerance (same rule as the schedule)
 
 
 class AndonBoard(BaseModel):
@@ -90,7 +94,8 @@ def board(session: Session, actor: Actor, plant_id: int | None = None, *, now: d
     reasons = dict(session.exec(select(ReasonCode.id, ReasonCode.name)
                                 .where(col(ReasonCode.id).in_(reason_ids or {-1}))).all())
     shift_oee = _shift_oee(session, reader, pk(plant), shift, now)
-    tiles = [_tile(machine, status, dept, jobs, reasons, spec, shift_oee.get(pk(machine)), now)
+    tolerance = conventions(session, pk(plant)).overproduction_tolerance_percent
+    tiles = [_tile(machine, status, dept, jobs, reasons, spec, shift_oee.get(pk(machine)), now, tolerance)
              for machine, status, dept in rows]
     return AndonBoard(plant_id=plant.id, plant_code=plant.code, plant_name=plant.name, timezone=plant.timezone,
                       shift=shift[0] if shift else "", at=now, tiles=tiles)
@@ -129,7 +134,7 @@ def _calendar(session: Session, plant_id: int) -> CalendarSpec | None:
 
 
 def _tile(machine: Machine, status: MachineStatus | None, dept: Department, jobs: dict, reasons: dict,
-          spec: CalendarSpec | None, shift_oee: Decimal | None, now: datetime) -> AndonTile:
+          spec: CalendarSpec | None, shift_oee: Decimal | None, now: datetime, tolerance: int) -> AndonTile:
     state = status.state if status is not None else MachineState.IDLE
     since = status.since if status is not None else None
     reason = reasons.get(status.reason_code_id, "") if status is not None and status.reason_code_id else ""
@@ -143,7 +148,7 @@ def _tile(machine: Machine, status: MachineStatus | None, dept: Department, jobs
         quantity=op.quantity if op else 0, good=op.quantity_good if op else 0, scrap=op.quantity_scrap if op else 0,
         expected_good=expected, progress_percent=_percent(op.quantity_good, op.quantity) if op else 0,
         plan_percent=_percent(expected, op.quantity) if op else 0,
-        shift_oee_percent=shift_oee)
+        shift_oee_percent=shift_oee, overproduced=overproduced(op.quantity_good, op.quantity, tolerance) if op else False)
 
 
 def _shift_oee(session: Session, reader: Actor, plant_id: int, shift, now: datetime) -> dict[int, Decimal | None]:

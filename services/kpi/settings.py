@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from models.base import pk
-from models.kpi_rollup import IdleConvention, KpiPlantSetting
+from models.kpi_rollup import DEFAULT_OVERPRODUCTION_TOLERANCE, IdleConvention, KpiPlantSetting
 from models.organization import Plant
 from services.core.access import Actor, Permission, require, require_plant_visible
 from services.core.audit import audit
@@ -26,7 +26,7 @@ from services.core.changes import stamp, stamp_new
 from services.core.errors import Invalid
 from services.core.scoping import get_scoped
 
-DEFAULT_TOLERANCE = 10
+DEFAULT_TOLERANCE = DEFAULT_OVERPRODUCTION_TOLERANCE
 MAX_TOLERANCE = 1000
 
 

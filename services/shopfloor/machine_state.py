@@ -14,7 +14,9 @@ Invariants:
   copies get the new values without another query;
 - a work order is done when all its operations are done or cancelled and at least one is done; its
   customer order is settled then;
-- counts are whole numbers, not negative, at most MAX_COUNT per event, not both zero.
+- counts are whole numbers, not negative, at most MAX_COUNT per event, not both zero;
+- a job whose good count goes beyond its quantity by more than the plant's tolerance gets one OVERPRODUCED
+  schedule exception (services/production/scheduling/exceptions.py) and its plant's supervisors a notification.
 Nothing here checks permissions or commits: its callers have locked the machine and checked the actor.
 """
 from __future__ import annotations
@@ -31,8 +33,10 @@ from models.base import pk, table_of
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
 from models.shopfloor import EventKind, ProductionEvent
+from services.config import notifications
 from services.core.access import Actor
 from services.core.events import record
+from services.production.scheduling import exceptions
 from services.production.transitions import WORK_TRANSITIONS, transition
 from services.production.work_orders import settle_orders_of
 from services.shopfloor.events import ANNOUNCED
@@ -136,7 +140,22 @@ def add_counts(session: Session, actor: Actor, counts: dict[int, tuple[int, int]
         totals[op_id] = (wo_id, total_good, total_scrap)
         _set_loaded(session, Operation, op_id, quantity_good=total_good, quantity_scrap=total_scrap,
                     updated_at=now, updated_by=actor.user_id)
+    _flag_overproduction(session, actor, sorted(op_id for op_id, (g, _s) in counts.items() if g > 0), now)
     return totals
+
+
+def _flag_overproduction(session: Session, actor: Actor, op_ids: list[int], now: datetime) -> None:
+    """Jobs whose good count just went beyond their plant's tolerance: an exception (once per job) and a
+    notification to the plant's supervisors."""
+    for row in exceptions.record_overproduction(session, actor, op_ids, now=now):
+        op = session.get(Operation, row.operation_id)
+        wo = session.get(WorkOrder, op.work_order_id) if op is not None else None
+        if op is None or wo is None:
+            continue
+        notifications.notify_people(
+            session, organization_id=op.organization_id, kind="alert", roles=("supervisor",), plant_id=op.plant_id,
+            title=f"Overproduction: {wo.number} · {op.name} has {op.quantity_good} good of {op.quantity}",
+            body=row.reason, link=f"/work-orders?id={wo.id}", entity_type="operation", entity_id=op.id, now=now)
 
 
 def refresh_work_orders(session: Session, actor: Actor, work_order_ids: Iterable[int], *, now: datetime) -> None:

@@ -34,6 +34,7 @@ class AndonCard:
     progress: int = 0
     plan: int = 0
     behind: bool = False
+    overproduced: bool = False       # more good than the quantity and the plant's tolerance allow
     oee: str = "–"                   # current-shift OEE, "–" outside a shift
 
 
@@ -45,7 +46,7 @@ def andon_card(tile: AndonTile, timezone: str) -> AndonCard:
         since_clock=format_datetime(tile.since, timezone, "HH:mm") if tile.since else "",
         minutes=tile.minutes_in_state, reason=tile.reason, job=tile.job, good=tile.good, scrap=tile.scrap,
         quantity=tile.quantity, expected=tile.expected_good, progress=tile.progress_percent,
-        plan=tile.plan_percent, behind=bool(tile.job) and tile.good < tile.expected_good,
+        plan=tile.plan_percent, behind=bool(tile.job) and tile.good < tile.expected_good, overproduced=tile.overproduced,
         oee=f"{tile.shift_oee_percent:.0f}%" if tile.shift_oee_percent is not None else "–")
 
 

@@ -190,7 +190,8 @@ class ScheduleState(AuthState):
             status_label=STATUS_LABELS.get(op.status, op.status), start=format_datetime(op.planned_start, tz, "short"),
             end=format_datetime(op.planned_end, tz, "short"), due=op.due_date.isoformat() if op.due_date else "",
             late=op.late, conflict=op.conflict, problems=", ".join(CONFLICT_LABELS.get(c, c) for c in op.conflicts),
-            progress=f"{op.quantity_good} / {op.quantity}") for m in board.machines for op in m.operations]
+            progress=f"{op.quantity_good} / {op.quantity}" + (" ⚠ " + _("overproduction") if op.overproduced else ""))
+            for m in board.machines for op in m.operations]
         self.selected = next((row for row in self.ops if row.id == self.selected.id), BoardRow())
         self.figure, self._point_ops = timeline(board, self.selected.id)
         self.waiting = [WaitingRow(

@@ -102,7 +102,8 @@ def _hover(op: BoardOperation, zone: str) -> str:
     lines = [f"<b>{op.work_order_number}</b> · {op.product_code} {op.product_name}",
              f"{op.sequence} {op.name} · {STATUS_LABELS.get(op.status, op.status)}",
              f"{wall_clock(op.planned_start, zone)[:16]} → {wall_clock(op.planned_end, zone)[:16]}",
-             f"{_('Progress')}: {op.quantity_good} / {op.quantity}"]
+             f"{_('Progress')}: {op.quantity_good} / {op.quantity}"
+             + (f" ⚠ {_('overproduction')}" if op.overproduced else "")]
     if op.due_date:
         lines.append(f"{_('Due')}: {op.due_date.isoformat()}" + (f" · {_('Late')}" if op.late else ""))
     lines.extend(f"⚠ {CONFLICT_LABELS.get(c, c)}" for c in op.conflicts)

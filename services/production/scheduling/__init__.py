@@ -1,9 +1,9 @@
 """Scheduling: operations on machines, planned inside the plant's shift calendar.
 
 - queues.py: assign, move, take off; re-plan a machine or a plant (planner.py does the maths);
-- board.py: the schedule board (per machine, late and conflict flags) and unscheduled operations;
+- board.py: the schedule board (per machine, late, conflict and overproduction flags) and unscheduled operations;
 - capacity.py: capacity targets and utilisation;
-- exceptions.py: late, short and reallocated exceptions, and late detection;
+- exceptions.py: late, short, reallocated and overproduced exceptions, late detection, the overproduction rule;
 - common.py: access, queues, durations and due dates shared by all of them;
 - planner.py: forward planning of a plant's queues in working time (pure maths over loaded rows);
 - clock.py: WorkingClock, working time added for many operations at once (equal to calendar_math's).

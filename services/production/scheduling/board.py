@@ -44,6 +44,7 @@ from services.production.scheduling.common import (
     stored_end,
     work_orders_by_id,
 )
+from services.production.scheduling.exceptions import overproduced, overproduction_tolerance
 
 
 class BoardOperation(BaseModel):
@@ -69,6 +70,7 @@ class BoardOperation(BaseModel):
     quantity_good: int
     quantity_scrap: int
     progress: float                    # good / quantity, 0..1
+    overproduced: bool = False         # good beyond quantity by more than the plant's tolerance (exceptions.overproduced)
 
 
 class BoardWindow(BaseModel):
@@ -227,6 +229,7 @@ class _Context:
             self.work_centers.update({w.id: w for w in session.exec(select(WorkCenter).where(
                 col(WorkCenter.id).in_(missing))).all()})
         self.dues = due_dates(session, wos.values())
+        self.tolerance = overproduction_tolerance(session, pk(plant))
         self.steps = steps_of(session, wos.keys())
 
     def work_center_code(self, work_center_id: int) -> str:
@@ -252,7 +255,8 @@ class _Context:
             planned_start=op.planned_start, planned_end=op.planned_end, due_date=due, due_at=due_at,
             late=bool(due_at and op.planned_end and op.planned_end > due_at), conflict=bool(conflicts),
             conflicts=conflicts, quantity=op.quantity, quantity_good=op.quantity_good,
-            quantity_scrap=op.quantity_scrap, progress=min(op.quantity_good / op.quantity, 1.0) if op.quantity else 0.0)
+            quantity_scrap=op.quantity_scrap, progress=min(op.quantity_good / op.quantity, 1.0) if op.quantity else 0.0,
+            overproduced=overproduced(op.quantity_good, op.quantity, self.tolerance))
 
     def _before_predecessor(self, op: Operation) -> bool:
         if op.status in STARTED or op.planned_start is None:

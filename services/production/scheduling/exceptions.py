@@ -1,11 +1,16 @@
 """Schedule exceptions: an operation that is late, short (finished with fewer good parts than
-ordered) or reallocated (moved to another machine), each with a reason people can read.
+ordered), reallocated (moved to another machine) or overproduced (more good parts than its quantity by
+more than the plant's tolerance), each with a reason people can read.
 
 Invariants:
 - recording needs PLAN, reading PLAN or VIEW_DASHBOARDS, at the operation's plant (else NotFound);
 - a reason is required; exceptions are never changed or deleted;
 - `detect_late` records at most one LATE exception per operation, ever: for each operation in a
-  machine queue whose planned end is after the end of its due day in the plant's time zone.
+  machine queue whose planned end is after the end of its due day in the plant's time zone;
+- `overproduced(good, quantity, tolerance)` is the one rule the andon, the schedule board and the work order
+  flag by: good x 100 > quantity x (100 + tolerance percent) (the plant's `kpi_plant_setting`, default 10 %);
+  `record_overproduction` records at most one OVERPRODUCED exception per operation, ever, when its count
+  crosses that line (the shop floor calls it as counts are added, from the operator and machine paths alike).
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from models.base import pk
+from models.kpi_rollup import DEFAULT_OVERPRODUCTION_TOLERANCE, KpiPlantSetting
 from models.orders import ExceptionKind, Operation, ScheduleException, WorkOrder
 from models.resources import Machine
 from models.user import User
@@ -64,8 +70,8 @@ def record_exception(session: Session, actor: Actor, operation_id: int, *, kind:
     try:
         kind = ExceptionKind(kind)
     except ValueError:
-        raise Invalid("Pick the kind of exception: late, short or reallocated.",
-                      fields={"kind": "Use late, short or reallocated."}) from None
+        raise Invalid("Pick the kind of exception: late, short, reallocated or overproduced.",
+                      fields={"kind": "Use late, short, reallocated or overproduced."}) from None
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("Say what happened.", fields={"reason": "Required."})
@@ -124,6 +130,52 @@ def detect_late(session: Session, actor: Actor, plant_id: int, *, now: datetime)
                                              operation_ids=[r.operation_id for r in created], plant_id=plant.id,
                                              actor_user_id=actor.user_id, at=now))
     return _reads(session, created)
+
+
+def overproduced(good: int, quantity: int, tolerance_percent: int) -> bool:
+    """More good parts than the quantity allows with the tolerance (percent of the quantity)."""
+    return quantity > 0 and good * 100 > quantity * (100 + tolerance_percent)
+
+
+def overproduction_tolerance(session: Session, plant_id: int) -> int:
+    """The plant's tolerance in percent (services/kpi/settings.py sets it; the default without a setting)."""
+    value = session.exec(select(KpiPlantSetting.overproduction_tolerance_percent)
+                         .where(KpiPlantSetting.plant_id == plant_id)).first()
+    return DEFAULT_OVERPRODUCTION_TOLERANCE if value is None else value
+
+
+def record_overproduction(session: Session, actor: Actor, operation_ids: list[int], *,
+                          now: datetime) -> list[ScheduleException]:
+    """An OVERPRODUCED exception for each of these operations that is now beyond its plant's tolerance and has
+    none yet. The caller (counts being added) has checked the actor's rights to report them."""
+    if not operation_ids:
+        return []
+    ops = session.exec(select(Operation).where(col(Operation.id).in_(operation_ids))).all()
+    tolerances: dict[int, int] = {}
+    flagged = []
+    for op in ops:
+        if op.plant_id not in tolerances:
+            tolerances[op.plant_id] = overproduction_tolerance(session, op.plant_id)
+        if overproduced(op.quantity_good, op.quantity, tolerances[op.plant_id]):
+            flagged.append(op)
+    if not flagged:
+        return []
+    known = set(session.exec(select(ScheduleException.operation_id).where(
+        col(ScheduleException.operation_id).in_([pk(op) for op in flagged]),
+        ScheduleException.kind == ExceptionKind.OVERPRODUCED)).all())
+    out = []
+    for op in flagged:
+        if pk(op) in known:
+            continue
+        tolerance = tolerances[op.plant_id]
+        reason = f"{op.quantity_good} good of {op.quantity}: more than {tolerance} % over the quantity."
+        row = _add(session, actor, op, ExceptionKind.OVERPRODUCED, reason,
+                   {"good": op.quantity_good, "quantity": op.quantity, "tolerance_percent": tolerance}, now)
+        record(session, ScheduleExceptionRecorded(organization_id=op.organization_id, exception_id=pk(row),
+                                                  operation_id=pk(op), kind=ExceptionKind.OVERPRODUCED.value,
+                                                  plant_id=op.plant_id, actor_user_id=actor.user_id, at=now))
+        out.append(row)
+    return out
 
 
 def _add(session: Session, actor: Actor, op: Operation, kind: ExceptionKind, reason: str, details: dict[str, Any],
