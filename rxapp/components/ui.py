@@ -73,6 +73,22 @@ def empty_state(text: str, icon: str = "inbox") -> rx.Component:
     )
 
 
+def setup_needed(steps: rx.Var, intro: str) -> rx.Component:
+    """An empty state for a page whose plant is not set up yet: what to do first, each step a link."""
+    return rx.card(
+        rx.flex(
+            rx.flex(rx.icon("list-checks", size=24), rx.heading(_("Set up first"), size="4", as_="h2"),
+                    spacing="2", align="center"),
+            rx.text(intro, color_scheme="gray"),
+            rx.el.ol(rx.foreach(steps, lambda step: rx.el.li(
+                rx.link(step.label, href=step.href, data_testid="setup-step-" + step.key.to(str)))),
+                padding_left="20px", margin="0"),
+            direction="column", spacing="3",
+        ),
+        width="100%", data_testid="setup-needed",
+    )
+
+
 def list_states(is_loading: rx.Var, error: rx.Var, is_empty: rx.Var, empty_text: str, retry,
                 content: rx.Component) -> rx.Component:
     """Loading, then an error with a retry, an empty message, or the list itself."""

@@ -8,6 +8,7 @@
 - calendar_shifts.py: the shifts and breaks of a calendar and the rules they keep;
 - reason_codes.py: downtime, scrap, pause and schedule-exception reasons (registered as type lists);
 - customers.py: customers who order;
+- readiness.py: the set-up steps a plant still lacks (machines, calendar, products, routings, customers);
 - common.py: who may write master data, and the shared write steps.
 
 Invariants: every row belongs to one organization, and rows outside the actor's organization or plants

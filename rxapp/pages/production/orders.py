@@ -8,7 +8,7 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.shell import shell
 from rxapp.components.status import STATUS_LABELS, status_badge
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, list_states, page_header, scroll_x
+from rxapp.components.ui import PHONE_TOUCH, TOUCH, list_states, page_header, scroll_x, setup_needed
 from rxapp.i18n import _
 from rxapp.pages.production.order_dialogs import detail_dialog, order_dialog
 from rxapp.state.production.order_form import OrderFormState
@@ -105,8 +105,10 @@ def orders_page() -> rx.Component:
                       min_height=TOUCH, data_testid="new-order"),
         ),
         _filters(),
-        list_states(OrdersState.loading, OrdersState.load_error, OrdersState.rows.length() == 0,
-                    _("No orders match this filter."), OrdersState.load, _table()),
+        rx.cond(OrdersState.setup.length() > 0,
+                setup_needed(OrdersState.setup, _("Orders need products with routings and customers. Set up:")),
+                list_states(OrdersState.loading, OrdersState.load_error, OrdersState.rows.length() == 0,
+                            _("No orders match this filter."), OrdersState.load, _table())),
         order_dialog(),
         detail_dialog(),
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, field, list_states, page_header, scroll_x
+from rxapp.components.ui import TOUCH, field, list_states, page_header, scroll_x, setup_needed
 from rxapp.i18n import _
 from rxapp.state.production.schedule import (
     BoardRow,
@@ -28,25 +28,32 @@ def _select(options, value, on_change, label: str, testid: str) -> rx.Component:
 
 
 def _toolbar() -> rx.Component:
+    """Three groups that wrap as wholes (never a button's words): where and when, the counts, the actions."""
+    nowrap = {"white_space": "nowrap", "flex_shrink": "0", "min_height": TOUCH}
     return rx.flex(
-        _select(S.plant_options, S.plant_id.to_string(), S.set_plant, _("Plant"), "plant-select"),
-        _select(S.window_options, S.days.to_string(), S.set_days, _("Window"), "window-select"),
-        rx.button(rx.icon("chevron-left"), aria_label=_("Earlier days"), variant="soft", min_height=TOUCH,
-                  on_click=S.shift_window(-1)),
-        rx.button(_("Today"), variant="soft", min_height=TOUCH, on_click=S.go_today),
-        rx.button(rx.icon("chevron-right"), aria_label=_("Later days"), variant="soft", min_height=TOUCH,
-                  on_click=S.shift_window(1)),
-        rx.text(S.window_label, " (", S.timezone, ")", color_scheme="gray", size="2"),
-        rx.spacer(),
-        rx.badge(S.late_count, " ", _("late"), color_scheme="red", size="2"),
-        rx.badge(S.conflict_count, " ", _("conflicts"), color_scheme="orange", size="2"),
-        rx.cond(S.can_plan, rx.flex(
-            rx.button(rx.icon("refresh-cw", size=16), _("Re-plan from now"), on_click=S.replan, min_height=TOUCH,
-                      data_testid="replan"),
-            rx.button(_("Check late"), variant="soft", on_click=S.detect_late, min_height=TOUCH,
-                      data_testid="check-late"),
-            spacing="2", wrap="wrap")),
-        spacing="2", align="center", wrap="wrap", width="100%",
+        rx.flex(
+            _select(S.plant_options, S.plant_id.to_string(), S.set_plant, _("Plant"), "plant-select"),
+            _select(S.window_options, S.days.to_string(), S.set_days, _("Window"), "window-select"),
+            rx.button(rx.icon("chevron-left"), aria_label=_("Earlier days"), variant="soft",
+                      on_click=S.shift_window(-1), **nowrap),
+            rx.button(_("Today"), variant="soft", on_click=S.go_today, **nowrap),
+            rx.button(rx.icon("chevron-right"), aria_label=_("Later days"), variant="soft",
+                      on_click=S.shift_window(1), **nowrap),
+            rx.text(S.window_label, " (", S.timezone, ")", color_scheme="gray", size="2", white_space="nowrap"),
+            spacing="2", align="center", wrap="wrap",
+        ),
+        rx.flex(
+            rx.badge(S.late_count, " ", _("late"), color_scheme="red", size="2", white_space="nowrap"),
+            rx.badge(S.conflict_count, " ", _("conflicts"), color_scheme="orange", size="2", white_space="nowrap"),
+            rx.cond(S.can_plan, rx.fragment(
+                rx.button(rx.icon("refresh-cw", size=16), _("Re-plan from now"), on_click=S.replan,
+                          data_testid="replan", **nowrap),
+                rx.button(rx.icon("clock-alert", size=16), _("Check late"), variant="soft", on_click=S.detect_late,
+                          data_testid="check-late", **nowrap),
+            )),
+            spacing="2", align="center", wrap="wrap", margin_left="auto",
+        ),
+        spacing="3", align="center", justify="between", wrap="wrap", width="100%", data_testid="schedule-toolbar",
     )
 
 
@@ -137,7 +144,10 @@ def schedule_page() -> rx.Component:
     return shell(
         page_header(_("Schedule"), _("Operations on machines, planned in the shift calendar.")),
         _toolbar(),
-        rx.box(list_states(S.loading, S.load_error, S.machines.length() == 0,
-                           _("This plant has no machines yet."), S.load, board), margin_top="12px", width="100%"),
+        rx.box(rx.cond(S.setup.length() > 0,
+                       setup_needed(S.setup, _("This plant cannot be scheduled yet. Set it up in this order:")),
+                       list_states(S.loading, S.load_error, S.machines.length() == 0,
+                                   _("This plant has no machines yet."), S.load, board)),
+               margin_top="12px", width="100%"),
     )
 

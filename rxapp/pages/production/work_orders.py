@@ -15,6 +15,7 @@ from rxapp.components.ui import (
     list_states,
     page_header,
     scroll_x,
+    setup_needed,
 )
 from rxapp.i18n import _
 from rxapp.state.production.orders import HistoryRow
@@ -149,8 +150,12 @@ def work_orders_page() -> rx.Component:
                 data_testid="complete-selected")),
         ),
         _filters(),
-        list_states(S.loading, S.load_error, S.rows.length() == 0, _("No work orders match this filter."), S.load,
-                    _table()),
+        rx.cond(S.setup.length() > 0,
+                setup_needed(S.setup, _("Work orders are made from released orders of products with routings. "
+                                        "Set up:")),
+                list_states(S.loading, S.load_error, S.rows.length() == 0,
+                            _("No work orders match this filter. Orders become work orders when released."), S.load,
+                            _table())),
         dialog(f"{_('Work order')} {D.row.number}", _detail(), open=D.detail_open, on_open_change=D.set_detail_open,
                max_width="960px"),
     )

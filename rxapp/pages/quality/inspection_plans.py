@@ -12,6 +12,7 @@ from rxapp.components.ui import (
     form_buttons,
     list_states,
     page_header,
+    setup_needed,
     text_input,
 )
 from rxapp.i18n import _
@@ -90,6 +91,8 @@ def inspection_plans_page() -> rx.Component:
         page_header(_("Inspection plans"), _("What is measured, where, against which specification and chart."),
                     rx.cond(S.can_create, rx.button(rx.icon("plus"), _("New plan"), on_click=S.open_plan_form,
                                                     min_height=TOUCH, data_testid="new-plan"))),
+        rx.cond(S.setup.length() > 0, setup_needed(S.setup, _("Inspection plans are made for products and their "
+                                                              "routing steps. Set up:"))),
         list_states(S.loading, S.load_error, S.plans.length() == 0, _("No inspection plans yet."), S.load,
                     rx.flex(
                         table([_("Plan"), _("Product"), _("Operation"), _("Characteristics")], rx.foreach(S.plans, _plan)),

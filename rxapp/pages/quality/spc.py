@@ -13,6 +13,7 @@ from rxapp.components.ui import (
     field_error,
     list_states,
     page_header,
+    setup_needed,
     text_input,
 )
 from rxapp.i18n import _
@@ -96,6 +97,8 @@ def spc_page() -> rx.Component:
                     rx.link(rx.button(_("Inspection plans"), variant="soft", min_height=TOUCH), href=routes.QUALITY_PLANS)),
         rx.box(select_control("characteristic", S.options, value=S.characteristic_id.to_string(), on_change=S.choose,
                               aria_label=_("Characteristic")), max_width="560px", margin_bottom="12px"),
-        list_states(S.loading, S.load_error, S.characteristic_id == 0,
-                    _("No characteristic yet. Define an inspection plan first."), S.load, _chart()),
+        rx.cond(S.setup.length() > 0,
+                setup_needed(S.setup, _("Control charts follow the characteristics of inspection plans.")),
+                list_states(S.loading, S.load_error, S.characteristic_id == 0,
+                            _("No characteristic yet. Define an inspection plan first."), S.load, _chart())),
     )

@@ -8,7 +8,7 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.operator import BIG, outbox, state_pill, state_stripe
 from rxapp.components.shell import shell
-from rxapp.components.ui import field_error, list_states
+from rxapp.components.ui import field_error, list_states, setup_needed
 from rxapp.i18n import _
 from rxapp.state.shopfloor.operator import MachineCard, OperatorState
 
@@ -57,12 +57,15 @@ def operator_page() -> rx.Component:
         rx.heading(_("Your machines"), size="7", as_="h1", margin_bottom="12px"),
         _find_by_code(),
         rx.box(
-            list_states(
-                OperatorState.loading, OperatorState.load_error, OperatorState.machines.length() == 0,
-                _("No machines in your plants yet."), OperatorState.load,
-                rx.grid(rx.foreach(OperatorState.machines, _tile),
-                        columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="3", width="100%"),
-            ),
+            rx.cond(OperatorState.setup.length() > 0,
+                    setup_needed(OperatorState.setup, _("Your plants have no machines yet. An administrator or "
+                                                        "planner sets them up:")),
+                    list_states(
+                        OperatorState.loading, OperatorState.load_error, OperatorState.machines.length() == 0,
+                        _("No machines in your plants yet."), OperatorState.load,
+                        rx.grid(rx.foreach(OperatorState.machines, _tile),
+                                columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="3", width="100%"),
+                    )),
             margin_top="20px", padding_bottom="96px",
         ),
         outbox(),

@@ -15,9 +15,10 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.components.status import status_label
 from rxapp.i18n import _, format_datetime
+from rxapp.state.master.setup import SetupStep, setup_steps
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError
-from services.master import customers
+from services.master import customers, readiness
 from services.production import orders, work_orders
 
 PAGE = 50
@@ -97,6 +98,7 @@ class OrdersState(AuthState):
     customer_options: list[Option] = []
     loading: bool = True
     load_error: str = ""
+    setup: list[SetupStep] = []      # an organization without products, routings or customers: what to set up
 
     @rx.var
     def plant_options(self) -> list[Option]:
@@ -134,6 +136,8 @@ class OrdersState(AuthState):
                               reference=o.customer_reference, status=o.status, lines=o.line_count,
                               quantity=o.total_quantity, promised=promised_span(o.first_promised, o.last_promised))
                      for o in page.items]
+        self.setup = [] if page.items else setup_steps(self._use_case(
+            readiness.missing_steps, need=("products", "routings", "customers")))
         self.total, self.loading, self.load_error = page.total, False, ""
 
     @rx.event

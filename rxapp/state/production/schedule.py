@@ -17,6 +17,7 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _, format_datetime
+from rxapp.state.master.setup import SetupStep, setup_steps
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.production.schedule_figures import (
     CONFLICT_LABELS,
@@ -25,7 +26,8 @@ from rxapp.state.production.schedule_figures import (
     timeline,
     utilisation_chart,
 )
-from services.core.errors import DomainError
+from services.core.errors import DomainError, Invalid
+from services.master import readiness
 from services.production import scheduling
 
 
@@ -106,6 +108,7 @@ class ScheduleState(AuthState):
     reason_error: str = ""
     loading: bool = True
     load_error: str = ""
+    setup: list[SetupStep] = []             # what the plant lacks before it can be scheduled (machines, calendar)
     _point_ops: list[list[int]] = []
 
     @rx.var
@@ -171,11 +174,18 @@ class ScheduleState(AuthState):
             board, waiting, util, excs = self._use_case(_read_all, self.plant_id, start,
                                                         start + timedelta(days=self.days), first)
         except DomainError as error:
-            self.loading, self.load_error, self.ops, self.waiting = False, _(error.message), [], []
-            return self._refused(error, quiet=quiet)
+            # a plant without a calendar cannot be read: say what to set up rather than show the error
+            self.setup = setup_steps(self._missing()) if isinstance(error, Invalid) else []
+            self.loading, self.ops, self.waiting = False, [], []
+            self.load_error = "" if self.setup else _(error.message)
+            return [] if self.setup else self._refused(error, quiet=quiet)
+        self.setup = [] if board.machines else setup_steps(self._missing())
         self._show(board, waiting, util, excs)
         self.loading, self.load_error = False, ""
         return []
+
+    def _missing(self) -> list[str]:
+        return self._use_case(readiness.missing_steps, self.plant_id or None, need=("machines", "calendar"))
 
     def _show(self, board, waiting, util, excs) -> None:
         tz = board.timezone

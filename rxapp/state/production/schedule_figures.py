@@ -4,12 +4,14 @@ The timeline has one row per machine and one horizontal bar per operation (`go.B
 `base`, as px.timeline draws it), in the plant's wall-clock time. Bars are coloured by status,
 late ones red; conflicts get a thick orange outline, the selected operation a thick accent one.
 Planned maintenance windows are hatched violet bars on their machine's row, drawn under the operations.
+The axis first shows the stretch of the window the planned work fills (`view_range`), not the whole window,
+so a few hours of work in a week's window are readable; plotly's zoom-out shows the rest.
 One trace per colour keeps a readable legend; `point_ops` maps (trace, point) back to the
 operation, so a click on a bar selects it.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
@@ -85,11 +87,25 @@ def timeline(board: ScheduleBoard, selected_id: int = 0) -> tuple[go.Figure, lis
         point_ops.append([op.operation_id for op in ops])
     fig.update_layout(
         barmode="overlay", height=max(220, 70 + 48 * len(labels)), margin={"l": 10, "r": 10, "t": 10, "b": 30},
-        xaxis={"type": "date", "range": [wall_clock(board.start, zone), wall_clock(board.end, zone)]},
+        xaxis={"type": "date", "range": [wall_clock(edge, zone) for edge in view_range(board)]},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": labels[::-1], "automargin": True},
         legend={"orientation": "h", "y": -0.15}, clickmode="event",
     )
     return fig, point_ops
+
+
+def view_range(board: ScheduleBoard) -> tuple[datetime, datetime]:
+    """The part of the window the planned operations and maintenance windows fill, with a tenth of that span
+    (at least 30 minutes) either side, inside the window; the whole window when nothing is planned in it."""
+    spans = [(op.planned_start, op.planned_end) for m in board.machines for op in m.operations
+             if op.planned_start is not None and op.planned_end is not None]
+    spans += [(w.start, w.end) for m in board.machines for w in m.maintenance]
+    spans = [(max(a, board.start), min(b, board.end)) for a, b in spans if a < board.end and b > board.start]
+    if not spans:
+        return board.start, board.end
+    first, last = min(a for a, _b in spans), max(b for _a, b in spans)
+    pad = max((last - first) / 10, timedelta(minutes=30))
+    return max(first - pad, board.start), min(last + pad, board.end)
 
 
 def _outline(op: BoardOperation, selected_id: int) -> str:

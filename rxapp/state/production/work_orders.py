@@ -20,10 +20,12 @@ from rxapp.state.config.custom_field_inputs import (
     submitted_custom,
 )
 from rxapp.state.master.common import download, translated_fields
+from rxapp.state.master.setup import SetupStep, setup_steps
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.production.orders import HistoryRow, Option, history_rows
 from services.config import custom_field_views, custom_fields
 from services.core.errors import DomainError
+from services.master import readiness
 from services.production import work_order_reads, work_orders
 
 PAGE = 200
@@ -75,6 +77,7 @@ class WorkOrdersState(AuthState):
     search: str = ""
     selected: list[int] = []
     can_complete: bool = False          # from the list's read model: selecting and completing show
+    setup: list[SetupStep] = []         # nothing to make yet: products and routings to set up first
     busy: bool = False
     loading: bool = True
     load_error: str = ""
@@ -105,6 +108,8 @@ class WorkOrdersState(AuthState):
             self.loading, self.rows, self.load_error = False, [], _(error.message)
             return self._refused(error, quiet=True)
         self.rows, self.total, self.can_complete = [work_row(w) for w in page.items], page.total, page.can_complete
+        self.setup = [] if page.items else setup_steps(self._use_case(readiness.missing_steps,
+                                                                      need=("products", "routings")))
         shown = {r.id for r in self.rows}
         self.selected = [i for i in self.selected if i in shown]
         self.loading, self.load_error = False, ""

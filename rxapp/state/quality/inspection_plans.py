@@ -11,8 +11,10 @@ from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, translated_fields
+from rxapp.state.master.setup import SetupStep, setup_steps
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError
+from services.master import readiness
 from services.org import plants
 from services.quality import inspection_plans
 from services.quality.inspection_plans import (
@@ -72,6 +74,7 @@ class PlansState(AuthState):
     loading: bool = True
     load_error: str = ""
     can_create: bool = False         # "New plan": quality staff at one of their plants
+    setup: list[SetupStep] = []      # no plan and no product to inspect yet
 
     @rx.event
     def enter(self):
@@ -85,6 +88,7 @@ class PlansState(AuthState):
         except DomainError as error:
             self.loading, self.load_error = False, _(error.message)
             return self._refused(error, quiet=True)
+        self.setup = [] if found else setup_steps(self._use_case(readiness.missing_steps, need=("products", "routings")))
         self.plans = [PlanRow(id=p.id, name=p.name, product=f"{p.product_code} {p.product_name}", step=p.step_name,
                               characteristics=p.characteristics, can_change=changes[p.id]) for p in found]
         if self.plan_id not in {p.id for p in found}:

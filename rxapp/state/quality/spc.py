@@ -16,9 +16,11 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from models.base import utcnow
+from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.config.notifications import _connected
 from rxapp.state.master.common import Option, translated_fields
+from rxapp.state.master.setup import SetupStep
 from rxapp.state.org.auth import AuthState, _person_for_token, as_id
 from rxapp.state.quality.spc_figure import chart_figure
 from services.core.db import db_session, transaction
@@ -109,6 +111,7 @@ class SpcState(AuthState):
     loading: bool = True
     load_error: str = ""
     can_record: bool = False         # from the chart's read model: record a point (INSPECT at its plant)
+    setup: list[SetupStep] = []      # no characteristic yet: define an inspection plan first
     can_manage: bool = False         # set the baseline, acknowledge alerts (QUALITY at its plant)
 
     @rx.event
@@ -122,6 +125,8 @@ class SpcState(AuthState):
             self.loading, self.load_error = False, _(error.message)
             return self._refused(error, quiet=True)
         ids = [int(o.value) for o in self.options]
+        self.setup = [] if ids else [SetupStep(key="plans", label=_("Define an inspection plan with its characteristics"),
+                                              href=routes.QUALITY_PLANS)]
         self.characteristic_id = wanted if wanted in ids else (ids[0] if ids else 0)
         return [SpcState.load, SpcState.follow]
 

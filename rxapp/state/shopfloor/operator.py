@@ -19,8 +19,10 @@ from models.base import utcnow
 from models.resources import ReasonKind
 from rxapp import routes
 from rxapp.i18n import _, format_datetime, ngettext
+from rxapp.state.master.setup import SetupStep, setup_steps
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError
+from services.master import readiness
 from services.shopfloor import reads as shopfloor_reads
 from services.shopfloor.reads import MachineQueue, MachineTile, QueuedJob
 
@@ -99,6 +101,7 @@ class OperatorState(AuthState):
     machines: list[MachineCard] = []
     loading: bool = True
     load_error: str = ""
+    setup: list[SetupStep] = []      # no machine in the operator's plants yet: where they are set up
     code_error: str = ""
 
     @rx.event
@@ -114,6 +117,7 @@ class OperatorState(AuthState):
             self.loading, self.machines, self.load_error = False, [], _(error.message)
             return self._refused(error, quiet=True)
         self.machines = [machine_card(t) for t in tiles]
+        self.setup = [] if tiles else setup_steps(self._use_case(readiness.missing_steps, need=("machines",)))
         self.loading, self.load_error = False, ""
 
     @rx.event
