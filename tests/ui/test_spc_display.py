@@ -1,4 +1,4 @@
-"""The SPC page in people's words: rule badges name their rule set, capability figures say whether they use
+"""The SPC page in people's words: rule badges say what the rule saw (and name the rule), capability figures say whether they use
 sigma within or overall, and the chart's limit lines carry their labels and values."""
 from __future__ import annotations
 
@@ -7,12 +7,23 @@ from decimal import Decimal as D
 from types import SimpleNamespace
 
 from rxapp.state.quality.spc import _chart_rows, rule_label
-from rxapp.state.quality.spc_figure import chart_figure
+from rxapp.state.quality.spc_figure import chart_figure, rule_words
 
 
 def test_rule_badges_read_as_words():
-    assert rule_label("western_electric", 3) == "Western Electric rule 3"
-    assert rule_label("nelson", 7) == "Nelson rule 7"
+    assert rule_label("western_electric", 3) == "4 of 5 points away from the centre, same side (Western Electric 3)"
+    assert rule_label("western_electric", 1) == "A point outside the control limits (Western Electric 1)"
+    assert rule_label("nelson", 7) == "15 points in a row hugging the centre (Nelson 7)"
+    assert rule_words("nelson", 3) == "6 points in a row rising or falling"
+
+
+def test_a_red_point_says_on_hover_which_pattern_it_completes():
+    t0 = datetime(2026, 3, 2, tzinfo=UTC)
+    points = [SimpleNamespace(measured_at=t0 + timedelta(hours=i), statistic=D(10 + i), rules=[4] if i == 2 else [],
+                              ucl=None, center=None, lcl=None, spread=None, in_baseline=False) for i in range(3)]
+    view = SimpleNamespace(points=points, primary_name="Value", secondary_name="",
+                           characteristic=SimpleNamespace(ruleset="western_electric"))
+    assert list(chart_figure(view).data[0].text) == ["", "", "8 points in a row on one side of the centre"]
 
 
 def test_capability_figures_are_labelled_within_or_overall_and_the_limit_lines_carry_labels():

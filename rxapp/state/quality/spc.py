@@ -22,7 +22,7 @@ from rxapp.state.config.notifications import _connected
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.master.setup import SetupStep
 from rxapp.state.org.auth import AuthState, _person_for_token, as_id
-from rxapp.state.quality.spc_figure import chart_figure
+from rxapp.state.quality.spc_figure import chart_figure, rule_words
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError, Invalid
 from services.core.events import bus
@@ -62,9 +62,10 @@ RULESETS = {"western_electric": _("Western Electric"), "nelson": _("Nelson")}
 
 
 def rule_label(ruleset: str, number: int) -> str:
-    """A rule badge in people's words: "Western Electric rule 3", never "western_electric 3"."""
+    """A rule badge in people's words, with the rule's name for those who know it:
+    "8 points in a row on one side of the centre (Western Electric 4)", never "western_electric 4"."""
     name = RULESETS.get(str(ruleset), str(ruleset).replace("_", " ").title())
-    return _("{ruleset} rule {number}").format(ruleset=name, number=number)
+    return _("{words} ({ruleset} {number})").format(words=rule_words(ruleset, number), ruleset=name, number=number)
 
 
 def _number(value) -> str:
