@@ -149,14 +149,15 @@ def history(session: Session, actor: Actor, shipment_id: int) -> list[dict]:
 
 
 def open_order_lines(session: Session, actor: Actor, *, plant_id: int, customer_id: int | None = None) -> list[OpenOrderLine]:
-    """Order lines of open or released orders at a plant with something left to ship."""
+    """Order lines of released orders at a plant with something left to ship (an order not released yet has
+    nothing made for it to ship), earliest promise first."""
     require(actor, Permission.VIEW)
     require(actor, Permission.VIEW, plant_id=plant_id)
     query = (select(OrderLine, CustomerOrder, Customer, Product)
              .join(CustomerOrder, col(CustomerOrder.id) == OrderLine.order_id)
              .join(Customer, col(Customer.id) == CustomerOrder.customer_id).join(Product, col(Product.id) == OrderLine.product_id)
              .where(CustomerOrder.organization_id == actor.organization_id, CustomerOrder.plant_id == plant_id,
-                    col(CustomerOrder.status).in_((OrderStatus.OPEN, OrderStatus.RELEASED)),
+                    CustomerOrder.status == OrderStatus.RELEASED,
                     OrderLine.quantity_delivered < OrderLine.quantity))
     if customer_id is not None:
         query = query.where(CustomerOrder.customer_id == customer_id)

@@ -119,8 +119,9 @@ def _order_lines(session: Session, actor: Actor, data: ShipmentCreate) -> list[t
         field = f"lines.{i}"
         if order.plant_id != data.plant_id:
             problems[field] = f"Order {order.number} is for another plant."
-        elif order.status not in (OrderStatus.OPEN, OrderStatus.RELEASED):
-            problems[field] = f"Order {order.number} is {order.status.value}."
+        elif order.status != OrderStatus.RELEASED:
+            problems[field] = (f"Order {order.number} is not released yet: release it first." if order.status ==
+                               OrderStatus.OPEN else f"Order {order.number} is {order.status.value}.")
         elif line.id in seen:
             problems[field] = "This order line is chosen twice."
         else:

@@ -9,7 +9,7 @@ from sqlmodel import select
 from models.audit import AuditEntry
 from models.config import Notification
 from models.lots import LotStatus
-from models.orders import OrderLine
+from models.orders import CustomerOrder, OrderLine, OrderStatus
 from models.shipments import ShipmentItem, ShipmentStatus
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -61,6 +61,20 @@ def test_partial_shipment_leaves_the_rest_to_ship_and_no_delivery_date(session, 
     assert lots.get_lot(session, tw.viewer, brackets.id).status == LotStatus.SHIPPED
     [open_line] = shipment_reads.open_order_lines(session, tw.viewer, plant_id=tw.world.plant1)
     assert open_line.quantity_to_ship == 3
+
+
+def test_only_released_orders_are_offered_and_shipped(session, tw):
+    (released,) = make_order(session, tw, tw.customers[0], [(tw.bracket, 4)])
+    (unreleased,) = make_order(session, tw, tw.customers[0], [(tw.bracket, 6)])
+    with transaction(session):
+        order = session.get(CustomerOrder, session.get(OrderLine, unreleased).order_id)
+        order.status = OrderStatus.OPEN
+        session.add(order)
+    offered = shipment_reads.open_order_lines(session, tw.viewer, plant_id=tw.world.plant1)
+    assert [line.order_line_id for line in offered] == [released]
+    with pytest.raises(Invalid) as refused:
+        new_shipment(session, tw, [unreleased])
+    assert refused.value.fields == {"lines.0": f"Order {order.number} is not released yet: release it first."}
 
 
 def test_packing_refusals_change_nothing(session, tw):

@@ -177,7 +177,9 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
             return self._refused(error)
         self.open_lines = [OpenLineRow(id=line.order_line_id, customer=line.customer_code, to_ship=line.quantity_to_ship,
                                        label=f"{line.order_number}/{line.line_no} · {line.customer_code} · "
-                                             f"{line.product_code} · {line.quantity_to_ship} · {line.promised_date}")
+                                             f"{line.product_code} · "
+                                             + _("{n} to ship").format(n=line.quantity_to_ship) + " · "
+                                             + _("promised {date}").format(date=line.promised_date))
                            for line in found]
 
     @rx.event
