@@ -82,6 +82,7 @@ from rxapp.state.finance.budgets import BudgetsState
 from rxapp.state.finance.invoices import InvoicesState
 from rxapp.state.finance.overview import FinanceState
 from rxapp.state.finance.purchase_orders import PurchaseOrdersState
+from rxapp.state.home.attention import HomeState
 from rxapp.state.kpi.andon import AndonState
 from rxapp.state.kpi.dashboard import DashboardState
 from rxapp.state.maintenance.dashboard import MaintenanceDashboardState
@@ -161,7 +162,7 @@ def _guarded(page, path: str, title: str, permission: Permission, *loaders) -> N
 
 
 app.add_page(login_page, route=routes.LOGIN, title=_title(_("Log in")), on_load=AuthState.open_login)
-_guarded(home_page, routes.HOME, _("Home"), Permission.VIEW)
+_guarded(home_page, routes.HOME, _("Home"), Permission.VIEW, HomeState.load_attention)
 _guarded(account_page, routes.ACCOUNT, _("Account"), Permission.VIEW, AccountState.open)
 _guarded(not_allowed_page, routes.NOT_ALLOWED, _("Not allowed"), Permission.VIEW)
 _guarded(users_page, routes.ADMIN_USERS, _("Users"), Permission.MANAGE_USERS, UsersState.enter)

@@ -1,13 +1,15 @@
-"""/: a greeting, the person's organization, roles and plants (with departments), and a tile for
-every page their permissions open. Everything shown comes from AuthState (services.org.profile)."""
+"""/: a greeting, the person's organization and roles, what needs their attention now (machines down, late
+work, SLA breaches, open NCRs, SPC alerts, each a card linking to where it is handled; services/home, read
+for their roles) instead of a second copy of the navigation, and their plants with departments."""
 from __future__ import annotations
 
 import reflex as rx
 
 from rxapp import routes
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, empty_state
+from rxapp.components.ui import TOUCH, empty_state, error_state, loading
 from rxapp.i18n import _
+from rxapp.state.home.attention import AttentionCard, HomeState
 from rxapp.state.org.auth import AuthState, DepartmentInfo, PlantInfo
 from services.core.access import Permission
 
@@ -34,23 +36,34 @@ def _plant(plant: PlantInfo) -> rx.Component:
     )
 
 
-def _tile(item: routes.NavItem) -> rx.Component:
-    return rx.cond(
-        AuthState.permissions.contains(item.permission.value),
-        rx.link(
-            rx.card(
-                rx.flex(
-                    rx.icon(item.icon, size=24, color=rx.color("accent", 11)),
-                    rx.box(
-                        rx.text(item.label, weight="bold"),
-                        rx.text(item.description, size="2", color_scheme="gray"),
-                    ),
-                    align="center", spacing="3", min_height=TOUCH,
-                ),
-                width="100%", _hover={"background": rx.color("accent", 2)},
+def _card(c: AttentionCard) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.flex(
+                rx.icon(c.icon, size=24, color=rx.color(c.color, 11)),
+                rx.box(rx.text(c.title, weight="bold"), rx.text(c.names, size="2", color_scheme="gray")),
+                rx.spacer(),
+                rx.icon("chevron-right", size=20, color=rx.color("gray", 10)),
+                align="center", spacing="3", min_height=TOUCH,
             ),
-            href=item.path, underline="none", data_testid=f"tile-{item.path.strip('/').replace('/', '-')}",
+            width="100%", border_left="4px solid var(--" + c.color + "-9)", _hover={"background": rx.color("accent", 2)},
         ),
+        href=c.href, underline="none", data_testid="attention-" + c.kind.to(str),
+    )
+
+
+def _attention() -> rx.Component:
+    return rx.box(
+        rx.heading(_("Needs attention now"), size="4", as_="h2", margin_top="28px", margin_bottom="8px"),
+        rx.cond(
+            HomeState.attention_loading, loading(),
+            rx.cond(HomeState.attention_error != "", error_state(HomeState.attention_error, HomeState.load_attention),
+                    rx.cond(HomeState.cards.length() > 0,
+                            rx.grid(rx.foreach(HomeState.cards, _card), columns=rx.breakpoints(initial="1", md="2"),
+                                    spacing="3", width="100%"),
+                            empty_state(_("Nothing needs your attention right now."), "circle-check"))),
+        ),
+        data_testid="attention",
     )
 
 
@@ -69,11 +82,7 @@ def home_page() -> rx.Component:
                               size="4", min_height="56px", width="100%"),
                     href=routes.OPERATOR, display="block", margin_top="20px", data_testid="home-operator"),
         ),
-        rx.heading(_("Open"), size="4", as_="h2", margin_top="28px", margin_bottom="8px"),
-        rx.grid(
-            *[_tile(item) for item in routes.NAV if item.path != routes.HOME],
-            columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3", width="100%",
-        ),
+        _attention(),
         rx.heading(_("Your plants"), size="4", as_="h2", margin_top="28px", margin_bottom="8px"),
         rx.cond(
             AuthState.plants.length() > 0,
