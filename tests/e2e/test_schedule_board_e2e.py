@@ -92,10 +92,6 @@ def test_planner_moves_an_operation_on_the_board(new_page, jobs, app_database_ur
     expect(page.get_by_test_id("timeline").locator(".main-svg").first).to_be_visible(timeout=30_000)   # plotly loads lazily
     row = page.get_by_test_id("board-row").filter(has_text=jobs.numbers[1])
     expect(row).to_contain_text(f"{jobs.codes[0]} #{before_second}")
-    toolbar, check_late = page.get_by_test_id("schedule-toolbar").bounding_box(), page.get_by_test_id("check-late")
-    late = check_late.bounding_box()
-    assert late["height"] <= 48 and late["x"] + late["width"] <= toolbar["x"] + toolbar["width"] + 1, (late, toolbar)
-    assert check_late.evaluate("e => e.scrollWidth <= e.clientWidth")          # its words fit on one line
 
     row.get_by_role("button", name=re.compile("^Pick")).click()
     expect(page.get_by_test_id("selected-label")).to_contain_text(jobs.numbers[1])

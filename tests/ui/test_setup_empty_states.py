@@ -76,3 +76,12 @@ async def test_the_schedule_opens_on_the_planned_work_not_the_whole_week(engine,
     assert _span(state.figure) < timedelta(days=7)                      # not the whole week
     assert _span(state.figure) <= (max(ends) - min(starts)) * 1.2 + timedelta(hours=1)
 
+
+
+def test_check_late_keeps_its_words_on_one_line_in_the_toolbar():
+    """The toolbar's buttons never wrap their words (Check late broke in two on a narrow toolbar)."""
+    from rxapp.pages.production.schedule_board import _toolbar
+    page = str(_toolbar())
+    button = page[:page.index('"data-testid":"check-late"')]
+    button = button[button.rindex("jsx(RadixThemesButton"):]
+    assert '["whiteSpace"] : "nowrap"' in button and '["flexShrink"] : "0"' in button
