@@ -30,6 +30,7 @@ from models.user import User
 from services.config import custom_field_views, custom_fields
 from services.core.access import Actor, Permission, can_any, require, require_plant_visible
 from services.core.scoping import get_scoped
+from services.production.scheduling.exceptions import overproduced, overproduction_tolerance
 from services.production.transitions import WORK_TRANSITIONS
 
 MAX_PAGE = 500
@@ -88,6 +89,7 @@ class OperationRead(BaseModel):
     planned_end: datetime | None
     quantity_good: int
     quantity_scrap: int
+    overproduced: bool = False          # beyond its quantity by more than the plant's tolerance (as andon and schedule)
 
 
 class WorkOrderDetail(WorkOrderSummary):
@@ -173,13 +175,16 @@ def operations_of(session: Session, work_order_id: int) -> list[OperationRead]:
              .join(WorkCenter, col(WorkCenter.id) == col(Operation.work_center_id))
              .join(Machine, col(Machine.id) == col(Operation.machine_id), isouter=True)
              .where(col(Operation.work_order_id) == work_order_id).order_by(col(Operation.sequence)))
+    rows = session.exec(query).all()
+    tolerance = overproduction_tolerance(session, rows[0][0].plant_id) if rows else 0
     return [OperationRead(id=op.id, sequence=op.sequence, name=op.name, work_center_id=op.work_center_id,
                           work_center_code=wc_code, machine_id=op.machine_id, machine_code=m_code,
                           status=str(op.status.value), quantity=op.quantity, setup_seconds=op.setup_seconds,
                           ideal_cycle_seconds=op.ideal_cycle_seconds, planned_start=op.planned_start,
                           planned_end=op.planned_end, quantity_good=op.quantity_good,
-                          quantity_scrap=op.quantity_scrap)
-            for op, wc_code, m_code in session.exec(query).all()]
+                          quantity_scrap=op.quantity_scrap,
+                          overproduced=overproduced(op.quantity_good, op.quantity, tolerance))
+            for op, wc_code, m_code in rows]
 
 
 def history(session: Session, actor: Actor, entity: str, entity_id: int) -> list[HistoryEntry]:

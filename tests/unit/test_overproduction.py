@@ -1,5 +1,5 @@
 """Overproduction (issue 18): a job's good count beyond its quantity by more than the plant's tolerance is flagged
-on the andon and the schedule board by one rule, with the same count on both, and raises one OVERPRODUCED schedule
+on the andon, the schedule board and the work order by one rule, with the same count on each, and raises one OVERPRODUCED schedule
 exception and a notification for the plant's supervisors. Job of 40 parts, tolerance 10 % by default: flagged
 from 45 good (45 x 100 > 40 x 110), not at 44."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from models.config import Notification
 from models.orders import ExceptionKind, ScheduleException
 from services.kpi import andon
 from services.kpi import settings as kpi_settings
-from services.production import scheduling
+from services.production import scheduling, work_order_reads
 from services.production.scheduling.exceptions import overproduced
 from services.shopfloor import operator as shopfloor
 from tests.conftest import T0
@@ -45,6 +45,9 @@ def shown(session, world, floor, now):
                 if t.machine_id == floor.machine_id)
     board = committed(session, scheduling.schedule_board, planner, world.plant1, start=at(0), end=at(48))
     op = next(o for m in board.machines for o in m.operations if o.operation_id == floor.cut_id)
+    detail = committed(session, work_order_reads.get_work_order, planner, floor.work_order_id)
+    cut = next(o for o in detail.operations if o.id == floor.cut_id)
+    assert (cut.quantity_good, cut.overproduced) == (op.quantity_good, op.overproduced)   # the work order agrees
     return tile.good, tile.overproduced, op.quantity_good, op.overproduced
 
 

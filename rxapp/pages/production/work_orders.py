@@ -95,7 +95,10 @@ def _table() -> rx.Component:
 def _op_row(o: OperationRow) -> rx.Component:
     return rx.table.row(rx.table.cell(o.sequence), rx.table.cell(o.name), rx.table.cell(o.work_center),
                         rx.table.cell(o.machine), rx.table.cell(status_badge(o.status)),
-                        rx.table.cell(o.good, " / ", o.quantity), rx.table.cell(o.minutes, text_align="right"))
+                        rx.table.cell(o.good, " / ", o.quantity,
+                                      rx.cond(o.overproduced, rx.text.span(" ⚠ ", _("overproduction"), color="#b91c1c",
+                                                                           font_weight="700"))),
+                        rx.table.cell(o.minutes, text_align="right"))
 
 
 def _history_row(h: HistoryRow) -> rx.Component:

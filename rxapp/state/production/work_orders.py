@@ -59,6 +59,7 @@ class OperationRow:
     good: int = 0
     scrap: int = 0
     minutes: str = ""                  # setup + ideal cycle time x quantity
+    overproduced: bool = False         # more good than the quantity and the plant's tolerance allow
 
 
 def work_row(w: work_order_reads.WorkOrderSummary) -> WorkRow:
@@ -210,7 +211,7 @@ class WorkOrderDetailState(AuthState):
         self._work_order_id, self.row = detail.id, work_row(detail)
         self.operations = [OperationRow(sequence=o.sequence, name=o.name, work_center=o.work_center_code,
                                         machine=o.machine_code or "", status=o.status, quantity=o.quantity,
-                                        good=o.quantity_good, scrap=o.quantity_scrap,
+                                        good=o.quantity_good, scrap=o.quantity_scrap, overproduced=o.overproduced,
                                         minutes=f"{(o.setup_seconds + o.ideal_cycle_seconds * o.quantity) / 60:.0f}")
                            for o in detail.operations]
         self.children = [work_row(c) for c in detail.children]
