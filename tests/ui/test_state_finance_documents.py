@@ -58,6 +58,12 @@ async def _portal(engine, username: str) -> PurchaseOrdersState:
     return state
 
 
+def _download(events: list) -> str:
+    """The JavaScript of the one download among `events` (file name and data URL)."""
+    (event,) = events
+    return " ".join(getattr(v, "_js_expr", str(v)) for _k, v in event.args)
+
+
 PO_FORM = {"process_type": "In-between", "currency": "KRW", "vat_rule_code": "", "withholding_rule_code": "KR-WHT-3.3",
            "unit_price": "150000", "difficulty_rate": "1.20", "urgency_rate": "1.50"}
 
@@ -120,6 +126,11 @@ async def test_po_from_the_vendors_tasks_approved_acknowledged_settled_and_paid(
     row = writer.settlement_rows[0]
     assert (row.po_number, row.tasks, row.withholding, row.net, row.paid_on) == (
         "PO-000001", "1", "8,910 KRW", "261,090 KRW", "")
+    pdf = await run(writer.download_statement(row.id, "pdf"), writer)
+    xlsx = await run(writer.download_statement(row.id, "xlsx"), writer)
+    assert "application/pdf" in _download(pdf) and "spreadsheetml" in _download(xlsx) and ".xlsx" in _download(xlsx)
+    assert "application/pdf" in _download(await run(vendor.download_po(), vendor))     # the vendor's own order
+    assert toasts(await run(other_vendor.download_statement(row.id, "pdf"), other_vendor), "error")
     paid_on = utcnow().date()
     events = await run(writer.mark_paid({"settlement_id": str(row.id), "paid_on": "yesterday"}), writer)
     assert toasts(events, "error") and writer.settlement_rows[0].paid_on == ""

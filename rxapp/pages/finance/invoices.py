@@ -45,13 +45,20 @@ def _line_row(r: InvoiceLineRow) -> rx.Component:
                                                        aria_label=_("Quantity to credit"), width="80px"))))
 
 
-def _common_fields() -> rx.Component:
+def _common_fields(prefix: str) -> rx.Component:
+    """Currency, VAT rule, issue date and payment days; `prefix` keeps the ids of the two new-invoice forms apart."""
+    def ids(name: str) -> dict[str, str]:
+        return {"id": f"{prefix}_{name}"}
     return rx.grid(
-        field(_("Currency"), select_control("currency", CURRENCIES, default_value=S.currency)),
-        field(_("VAT rule"), select_control("vat_rule_code", S.vat_options, placeholder=_("Choose")), _error("vat_rule_code")),
-        field(_("Issue date"), text_input("issue_date", type="date", default_value=S.today), _error("issue_date")),
-        field(_("Payment days"), text_input("payment_days", default_value="30", input_mode="numeric"),
-              _error("payment_days")),
+        field(_("Currency"), select_control("currency", CURRENCIES, default_value=S.currency, **ids("currency")),
+              html_for=f"{prefix}_currency"),
+        field(_("VAT rule"), select_control("vat_rule_code", S.vat_options, placeholder=_("Choose"), **ids("vat")),
+              _error("vat_rule_code"), html_for=f"{prefix}_vat"),
+        field(_("Issue date"), text_input("issue_date", type="date", default_value=S.today, **ids("issue_date")),
+              _error("issue_date"), html_for=f"{prefix}_issue_date"),
+        field(_("Payment days"), text_input("payment_days", default_value="30", input_mode="numeric",
+                                            **ids("payment_days")), _error("payment_days"),
+              html_for=f"{prefix}_payment_days"),
         columns=rx.breakpoints(initial="1", sm="2", md="4"), spacing="2", width="100%")
 
 
@@ -70,7 +77,7 @@ def _detail() -> rx.Component:
             rx.button(_("Void the draft"), type="button", variant="soft", color_scheme="red", on_click=S.void,
                       min_height=TOUCH), spacing="2", wrap="wrap")),
         rx.cond(issued_invoice, rx.flex(
-            field(_("Why is it credited?"), text_input("reason"), _error("reason")),
+            field(_("Why is it credited?"), text_input("reason"), _error("reason"), html_for="reason"),
             rx.text(_("Enter the quantities to take back in the lines above."), size="1", color_scheme="gray"),
             rx.text(_error("lines"), color_scheme="red", size="2"),
             rx.button(_("Draft a credit note"), type="submit", variant="soft", min_height=TOUCH),
@@ -89,16 +96,16 @@ def _new_invoice() -> rx.Component:
         rx.heading(_("New invoice"), size="3", margin_bottom="8px"),
         rx.form(rx.flex(
             field(_("From a shipped shipment"), select_control("shipment_id", S.shipment_options,
-                                                             placeholder=_("Choose a shipment"))),
-            _common_fields(), rx.button(_("Draft from the shipment"), type="submit", min_height=TOUCH),
+                                                             placeholder=_("Choose a shipment")), html_for="shipment_id"),
+            _common_fields("shipment"), rx.button(_("Draft from the shipment"), type="submit", min_height=TOUCH),
             direction="column", spacing="2"), on_submit=S.invoice_shipment, reset_on_submit=True),
         rx.separator(margin_y="12px"),
         rx.form(rx.flex(
             field(_("From order lines of a customer"), select_control(
                 "customer", S.customer_options, value=S.bill_customer, on_change=S.choose_bill_customer,
-                placeholder=_("Choose a customer"))),
+                placeholder=_("Choose a customer"), id="bill_customer"), html_for="bill_customer"),
             rx.foreach(S.billable, _billable_row), rx.text(_error("lines"), color_scheme="red", size="2"),
-            _common_fields(), rx.button(_("Draft from the order lines"), type="submit", min_height=TOUCH),
+            _common_fields("lines"), rx.button(_("Draft from the order lines"), type="submit", min_height=TOUCH),
             direction="column", spacing="2"), on_submit=S.invoice_lines),
         width="100%")
 
@@ -108,15 +115,16 @@ def _payment() -> rx.Component:
         rx.heading(_("Payment received"), size="3", margin_bottom="8px"),
         rx.form(rx.flex(
             field(_("Customer"), select_control("customer", S.customer_options, value=S.pay_customer,
-                                                on_change=S.choose_pay_customer, placeholder=_("Choose a customer"))),
+                                                on_change=S.choose_pay_customer, placeholder=_("Choose a customer"),
+                                                id="pay_customer"), html_for="pay_customer"),
             rx.grid(field(_("Amount") + " (" + S.currency + ")", text_input("amount", input_mode="decimal"),
-                          _error("amount")),
+                          _error("amount"), html_for="amount"),
                     field(_("Received on"), text_input("received_on", type="date", default_value=S.today),
-                          _error("received_on")),
-                    field(_("Reference"), text_input("reference")),
+                          _error("received_on"), html_for="received_on"),
+                    field(_("Reference"), text_input("reference"), html_for="reference"),
                     columns=rx.breakpoints(initial="1", sm="3"), spacing="2", width="100%"),
             field(_("Allocate to"), select_control("invoice_id", S.open_options, placeholder=_("Oldest invoices first")),
-                  rx.cond(_error("allocations.0") != "", _error("allocations.0"), _error("allocations"))),
+                  rx.cond(_error("allocations.0") != "", _error("allocations.0"), _error("allocations")), html_for="invoice_id"),
             rx.button(_("Record the payment"), type="submit", min_height=TOUCH),
             direction="column", spacing="2"), on_submit=S.record_payment, reset_on_submit=True),
         width="100%")

@@ -59,6 +59,8 @@ def _detail() -> rx.Component:
             rx.cond(S.can_approve, rx.button(_("Approve"), on_click=S.approve, min_height=TOUCH)),
             rx.cond(S.can_acknowledge, rx.button(_("Acknowledge the order"), on_click=S.acknowledge, min_height=TOUCH)),
             rx.cond(S.can_settle, rx.button(_("Settle the approved work"), on_click=S.settle, min_height=TOUCH)),
+            rx.button(rx.icon("file-down", size=16), _("PDF"), variant="soft", on_click=S.download_po,
+                      min_height=TOUCH, aria_label=_("Purchase order as PDF")),
             spacing="2", wrap="wrap", margin_top="12px"),
         width="100%", data_testid="po-detail")
 
@@ -67,6 +69,11 @@ def _settlement_row(r: SettlementRow) -> rx.Component:
     return rx.table.row(
         *[rx.table.cell(v) for v in (r.number, r.po_number, r.settled_on, r.tasks)],
         *[rx.table.cell(v, text_align="right", white_space="nowrap") for v in (r.adjusted, r.vat, r.withholding, r.net)],
+        rx.table.cell(rx.flex(
+            rx.button("PDF", size="2", variant="soft", on_click=S.download_statement(r.id, "pdf"), min_height=TOUCH,
+                      aria_label=_("Statement as PDF")),
+            rx.button("Excel", size="2", variant="soft", on_click=S.download_statement(r.id, "xlsx"), min_height=TOUCH,
+                      aria_label=_("Statement as Excel")), spacing="1")),
         rx.table.cell(rx.cond(
             r.paid_on != "", rx.badge(_("Paid on") + " " + r.paid_on, color_scheme="green"),
             rx.form(rx.flex(rx.input(type="hidden", name="settlement_id", value=r.id.to_string()),
@@ -90,27 +97,28 @@ def _error(key: str) -> rx.Var:
 def _form() -> rx.Component:
     return rx.form(rx.flex(
         field(_("Vendor"), select_control("vendor", S.vendor_options, value=S.form_vendor, on_change=S.choose_vendor,
-                                          placeholder=_("Choose a vendor")), _error("vendor_partner_id")),
+                                          placeholder=_("Choose a vendor")), _error("vendor_partner_id"), html_for="vendor"),
         field(_("Project"), select_control("project", S.project_options, value=S.form_project,
                                            on_change=S.choose_project, placeholder=_("Choose a project")),
-              _error("project_id")),
+              _error("project_id"), html_for="project"),
         field(_("Process"), text_input("process_type", placeholder=_("Key animation, in-between, paint ...")),
-              _error("process_type")),
-        rx.grid(field(_("Currency"), select_control("currency", CURRENCIES, default_value="KRW")),
+              _error("process_type"), html_for="process_type"),
+        rx.grid(field(_("Currency"), select_control("currency", CURRENCIES, default_value="KRW"), html_for="currency"),
                 field(_("Order date"), text_input("order_date", type="date",
-                                                  default_value=S.today)),
+                                                  default_value=S.today), html_for="order_date"),
                 columns=rx.breakpoints(initial="1", sm="2"), spacing="2", width="100%"),
         rx.grid(field(_("VAT rule"), select_control("vat_rule_code", S.vat_options, placeholder=_("No VAT")),
-                      _error("vat_rule_code")),
+                      _error("vat_rule_code"), html_for="vat_rule_code"),
                 field(_("Withholding rule"), select_control("withholding_rule_code", S.wht_options,
                                                             placeholder=_("No withholding")),
-                      _error("withholding_rule_code")),
+                      _error("withholding_rule_code"), html_for="withholding_rule_code"),
                 columns=rx.breakpoints(initial="1", sm="2"), spacing="2", width="100%"),
-        rx.grid(field(_("Unit price per task"), text_input("unit_price", input_mode="decimal"), _error("unit_price")),
+        rx.grid(field(_("Unit price per task"), text_input("unit_price", input_mode="decimal"), _error("unit_price"),
+                      html_for="unit_price"),
                 field(_("Difficulty rate"), text_input("difficulty_rate", default_value="1", input_mode="decimal"),
-                      _error("difficulty_rate")),
+                      _error("difficulty_rate"), html_for="difficulty_rate"),
                 field(_("Urgency rate"), text_input("urgency_rate", default_value="1", input_mode="decimal"),
-                      _error("urgency_rate")),
+                      _error("urgency_rate"), html_for="urgency_rate"),
                 columns=rx.breakpoints(initial="1", sm="3"), spacing="2", width="100%"),
         rx.text(ADJUSTED_RULE, size="1", color_scheme="gray"),
         field(_("Tasks this order pays for (one line each)"),
@@ -128,7 +136,7 @@ def _settlements() -> rx.Component:
     return rx.cond(S.is_finance, rx.box(
         rx.heading(_("Settlements"), size="4", margin_y="12px"),
         _table([_("Number"), _("Order"), _("Settled"), _("Tasks"), _("Adjusted"), _("VAT"), _("Withholding"),
-                _("Net payable"), _("Payment")], S.settlement_rows, _settlement_row, _("Settlements")),
+                _("Net payable"), _("Statement"), _("Payment")], S.settlement_rows, _settlement_row, _("Settlements")),
         width="100%"))
 
 

@@ -19,7 +19,7 @@ from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.access import Permission
 from services.core.errors import DomainError, Invalid
-from services.finance import po_approval, purchasing, settlements, tax_rules
+from services.finance import po_approval, purchasing, purchasing_documents, settlements, tax_rules
 from services.finance.purchasing import PoCreate, PoLineInput, PoRead
 from services.finance.tax_rules import TaxResult
 from services.studio import partners, projects
@@ -223,6 +223,27 @@ class PurchaseOrdersState(AuthState):
         today = utcnow().date()
         return self._act(lambda s, a, po_id, now: settlements.settle(s, a, po_id, settled_on=today, now=now),
                          _("The settlement is made and posted."))
+
+    @rx.event
+    def download_statement(self, settlement_id: int, fmt: str):
+        """The settlement statement as PDF or Excel (services/finance/purchasing_documents.py)."""
+        make = purchasing_documents.settlement_xlsx if fmt == "xlsx" else purchasing_documents.settlement_pdf
+        try:
+            data = self._use_case(make, as_id(settlement_id))
+        except DomainError as error:
+            return self._refused(error)
+        number = next((r.number for r in self.settlement_rows if r.id == as_id(settlement_id)), "settlement")
+        kind = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") if fmt == "xlsx" \
+            else ("pdf", "application/pdf")
+        return rx.download(data=data, filename=f"{number}.{kind[0]}", mime_type=kind[1])
+
+    @rx.event
+    def download_po(self):
+        try:
+            data = self._use_case(purchasing_documents.po_pdf, self.detail_id)
+        except DomainError as error:
+            return self._refused(error)
+        return rx.download(data=data, filename=f"{self.detail_title.split(' ')[0]}.pdf", mime_type="application/pdf")
 
     @rx.event
     def mark_paid(self, form: dict):
