@@ -13,6 +13,7 @@ from models.base import utcnow
 from models.catalog import Customer, Product
 from models.finance import Rounding, TaxKind
 from models.orders import CustomerOrder, OrderLine
+from models.shipments import Shipment, ShipmentLine, ShipmentStatus
 from models.studio import StudioPartner
 from models.studio_work import StudioTask
 from rxapp.state.finance.invoices import InvoicesState
@@ -221,3 +222,39 @@ async def test_invoice_page_refuses_people_without_finance_rights(engine, sessio
     other = await signed_in(engine, InvoicesState, "admin.b")
     await run(other.enter(), other)
     assert other.load_error == "" and other.rows == [] and other.aging == []
+
+
+async def test_invoice_drafted_from_a_shipped_shipment_once(engine, session, books):
+    today = utcnow().date()
+    admin = books.actor(books.admin_a)
+    with transaction(session):
+        tax_rules.create_tax_rule(session, admin, TaxRuleCreate(
+            code="DE-VAT-19", name="VAT", jurisdiction="DE", kind=TaxKind.VAT, currency="EUR",
+            effective_from=date(2007, 1, 1), components=[ComponentInput(name="VAT", tiers=[TierInput(rate=Decimal("0.19"))])]),
+            now=utcnow())
+        customer = Customer(organization_id=books.org_a, code="C2", name="Customer Two")
+        product = Product(organization_id=books.org_a, code="P2", name="Bolt")
+        session.add_all([customer, product])
+        session.flush()
+        order = CustomerOrder(organization_id=books.org_a, plant_id=books.plant1, number="SO-2", customer_id=customer.id)
+        session.add(order)
+        session.flush()
+        line = OrderLine(organization_id=books.org_a, order_id=order.id, line_no=1, product_id=product.id, quantity=5,
+                         promised_date=today, unit_price=Decimal("2.00"))
+        session.add(line)
+        session.flush()
+        shipment = Shipment(organization_id=books.org_a, plant_id=books.plant1, number="SHP-9", customer_id=customer.id,
+                            status=ShipmentStatus.SHIPPED)
+        session.add(shipment)
+        session.flush()
+        session.add(ShipmentLine(organization_id=books.org_a, shipment_id=shipment.id, order_line_id=line.id,
+                                 product_id=product.id, quantity=3, quantity_packed=3))
+    state = await signed_in(engine, InvoicesState, "fin.writer")
+    await run(state.enter(), state)
+    assert [(o.value, o.label) for o in state.shipment_options] == [(str(shipment.id), "SHP-9 · Customer Two")]
+    form = {"shipment_id": str(shipment.id), "currency": "EUR", "vat_rule_code": "DE-VAT-19",
+            "issue_date": today.isoformat(), "payment_days": "14"}
+    assert toasts(await run(state.invoice_shipment(form), state), "success")
+    assert [(x.quantity, x.net) for x in state.detail_lines] == [("3", "6")]
+    assert state.shipment_options == []                                   # billed: no longer offered
+    assert toasts(await run(state.invoice_shipment(form), state), "error")

@@ -1,0 +1,135 @@
+"""Subcontracting money in real browsers (issue 15): finance drafts a purchase order for the 40 in-between cuts of
+an episode given to a vendor and submits it, the admin approves it, the vendor acknowledges it on a phone in the
+partner portal, QC1 and QC2 approve the 40 cuts (through the services, as the demo's lead and production manager),
+finance settles the 40, downloads the statement and records the payment. Screenshots go to test-results/."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from models.base import utcnow
+from models.user import User
+from services.core.db import make_engine, transaction
+from services.demo.production import demo_actor
+from services.studio import breakdown, partners, projects, reviews, tasks
+from services.studio.files import Upload
+from services.studio.reviews import Decision
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, shot
+from tests.factories.org import actor_of
+from tests.factories.studio import png_bytes
+
+pytestmark = pytest.mark.e2e
+
+VENDOR_PASSWORD = "E2e-vendor-pass-2026"
+
+
+def _give_an_episode_to_a_new_vendor(database_url: str) -> list[int]:
+    """A vendor with a portal account gets the in-between tasks of episode 2 of Star Seeds (40 cuts)."""
+    from services.org import users
+    from services.org.users import UserCreate
+    engine, now = make_engine(database_url), utcnow()
+    with Session(engine) as s, transaction(s):
+        admin = demo_actor(s, "admin")
+        vendor = partners.create_partner(s, admin, partners.PartnerCreate(name="E2E Inbetween"), now=now)
+        user = users.create_user(s, admin, UserCreate(username="vendor.e2e", full_name="Eve Vendor",
+                                                      password=VENDOR_PASSWORD, roles=["vendor"]), now=now)
+        partners.link_account(s, admin, user.id, vendor.id, now=now)
+        project = next(p for p in projects.list_projects(s, admin) if p.name == "Star Seeds")
+        episode = breakdown.list_episodes(s, admin, project.id)[1]
+        ids = [t.id for t in tasks.list_tasks(s, admin, project_id=project.id, episode_id=episode.id, limit=5000)
+               if t.step_key == "in_between"]
+        tasks.bulk_update(s, admin, ids, tasks.TaskUpdate(vendor_partner_id=vendor.id), now=now)
+    engine.dispose()
+    return ids
+
+
+def _qc_approve(database_url: str, task_ids: list[int]) -> None:
+    """The vendor submits a version of each task; the lead approves QC1, the production manager QC2."""
+    engine, now = make_engine(database_url), utcnow()
+    frame = Upload(filename="frame.png", content_type="image/png", data=png_bytes("seagreen"))
+    with Session(engine) as s, transaction(s):
+        vendor = actor_of(s, s.exec(select(User.id).where(User.username == "vendor.e2e")).one())
+        lead, pm = demo_actor(s, "supervisor"), demo_actor(s, "manager")
+        for task_id in task_ids:
+            reviews.submit_version(s, vendor, task_id, [frame], comment="in-betweens", now=now)
+            reviews.decide(s, lead, task_id, "qc1", Decision(decision="approve"), now=now)
+            reviews.decide(s, pm, task_id, "qc2", Decision(decision="approve"), now=now)
+    engine.dispose()
+
+
+def _open_po(page, number: str) -> None:
+    page.get_by_role("button", name=number, exact=True).click()
+    expect(page.get_by_test_id("po-detail")).to_contain_text(number)
+
+
+def test_po_approved_acknowledged_settled_for_40_cuts_and_paid(new_page, app_database_url, app_workdir, monkeypatch):
+    monkeypatch.setenv("TAKT_STUDIO_FILES", str(app_workdir / "studio_files"))
+    task_ids = _give_an_episode_to_a_new_vendor(app_database_url)
+    assert len(task_ids) == 40
+
+    finance = new_page(DESKTOP)
+    log_in(finance, "finance")
+    expect(finance.get_by_test_id("greeting")).to_be_visible()
+    finance.goto("/finance/purchase-orders")
+    expect(finance.get_by_role("heading", name="Purchase orders")).to_be_visible()
+    finance.get_by_role("button", name="New purchase order").click()
+    dialog = finance.get_by_role("dialog")
+    dialog.get_by_label("Vendor").select_option(label="E2E Inbetween")
+    project = dialog.locator("#project option", has_text="Star Seeds").first.inner_text()
+    dialog.get_by_label("Project").select_option(label=project)
+    expect(dialog.get_by_test_id("po-tasks").get_by_role("checkbox")).to_have_count(40)
+    dialog.get_by_label("Process").fill("In-between")
+    dialog.get_by_label("Currency").select_option("EUR")
+    dialog.get_by_label("Unit price per task").fill("100")
+    dialog.get_by_label("Difficulty rate").fill("1.2")
+    dialog.get_by_label("Urgency rate").fill("1.5")
+    shot(finance, "subcontracting-po-form")
+    dialog.get_by_role("button", name="Create draft").click()
+    expect(finance.get_by_role("dialog")).to_have_count(0)
+    figures = finance.get_by_test_id("po-figures")
+    expect(figures).to_contain_text("4,000 EUR")                   # base: 40 x 100
+    expect(figures).to_contain_text("7,200 EUR")                   # adjusted and net: x 1.2 x 1.5, no taxes
+    number = re.search(r"PO-\d+", finance.get_by_test_id("po-detail").inner_text()).group(0)
+    expect(finance.get_by_role("button", name="Approve")).to_have_count(0)   # the writer never approves
+    finance.get_by_role("button", name="Submit for approval").click()
+    expect(finance.get_by_test_id("po-approval")).to_be_visible()
+
+    admin = new_page(DESKTOP)
+    log_in(admin, "admin")
+    expect(admin.get_by_test_id("greeting")).to_be_visible()
+    admin.goto("/finance/purchase-orders")
+    _open_po(admin, number)
+    admin.get_by_role("button", name="Approve").click()
+    expect(admin.get_by_test_id("po-detail")).to_contain_text("Approved")
+
+    vendor = new_page(PHONE)
+    log_in(vendor, "vendor.e2e", VENDOR_PASSWORD)
+    vendor.wait_for_url(re.compile(r"/studio/portal/?$"))
+    vendor.goto("/studio/portal/orders")
+    _open_po(vendor, number)
+    expect(vendor.get_by_role("button", name="Settle the approved work")).to_have_count(0)
+    vendor.get_by_role("button", name="Acknowledge the order").click()
+    expect(vendor.get_by_test_id("po-detail")).to_contain_text("Acknowledged by the vendor")
+    shot(vendor, "subcontracting-vendor-acknowledged-phone")
+
+    _qc_approve(app_database_url, task_ids)
+
+    finance.reload()
+    expect(finance.get_by_role("heading", name="Purchase orders")).to_be_visible()
+    _open_po(finance, number)
+    expect(finance.get_by_test_id("settleable")).to_contain_text("40 tasks approved at QC2")
+    finance.get_by_role("button", name="Settle the approved work").click()
+    row = finance.get_by_role("row").filter(has_text=number).filter(has_text="ST-")
+    expect(row).to_contain_text("7,200 EUR")
+    expect(row.get_by_role("cell").nth(3)).to_have_text("40")
+    with finance.expect_download() as download:
+        row.get_by_role("button", name="Statement as PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
+    row.get_by_role("button", name="Record payment").click()
+    expect(row).to_contain_text("Paid on")
+    shot(finance, "subcontracting-settled-and-paid")
