@@ -6,8 +6,9 @@ totals of their settlements; paid = of the settlements paid; remaining = budget 
 currency are not converted: they are counted apart (`other_currency_orders`). A project's spend without a budget is
 given per currency.
 
-A purchase order warns (`po_warnings`) when it would take its project's or cost centre's committed spend above the
-budget: the committed spend of the other orders plus this order's adjusted total (a draft counts as if approved).
+A purchase order warns (`po_warnings`; `check_order` before it is written) when it would take its project's or cost
+centre's committed spend above the budget: the committed spend of the other orders plus this order's adjusted
+total (a draft counts as if approved).
 
 The studio project dashboard shows a project's spend live (`spend_scope`/`spend_for_scope`, a shared view per
 project for finance readers; `spend_affects` refreshes it on purchase-order, settlement and budget events of the
@@ -133,14 +134,37 @@ def project_spend(session: Session, actor: Actor, project_id: int) -> ProjectSpe
     return _project_spend(session, actor.organization_id, project_id)
 
 
+class OrderCheck(BaseModel):
+    """An order being written: where it spends and how much (its adjusted total, before VAT)."""
+    project_id: int | None = None
+    cost_centre: str = Field(default="", max_length=32)
+    currency: str = Field(min_length=3, max_length=3)
+    adjusted: Decimal = Field(ge=0, lt=Decimal(10) ** 13)
+
+
+def check_order(session: Session, actor: Actor, order: OrderCheck) -> list[str]:
+    """The budget warnings an order would get, before it is written (the PO form asks while it is filled in)."""
+    require(actor, Permission.FINANCE)
+    if order.project_id is not None:
+        get_scoped(session, actor, StudioProject, order.project_id, "Project")
+    return _warnings(session, actor.organization_id, order.model_copy(
+        update={"cost_centre": order.cost_centre.strip().upper(), "currency": order.currency.upper()}), None)
+
+
 def po_warnings(session: Session, po: PurchaseOrder) -> list[str]:
     """Why this order would take a budget over (empty when it fits or no budget applies)."""
+    order = OrderCheck(project_id=po.project_id, cost_centre=po.cost_centre, currency=po.currency,
+                       adjusted=Decimal(po.adjusted))
+    return _warnings(session, po.organization_id, order, po.id)
+
+
+def _warnings(session: Session, organization_id: int, order: OrderCheck, po_id: int | None) -> list[str]:
     warnings = []
-    for budget in _budgets_of(session, po):
-        if budget.currency != po.currency:
+    for budget in _budgets_of(session, organization_id, order):
+        if budget.currency != order.currency:
             continue
-        others = _sums(session, budget, exclude_po_id=po.id)[0]
-        after = others.committed + Decimal(po.adjusted)
+        others = _sums(session, budget, exclude_po_id=po_id)[0]
+        after = others.committed + order.adjusted
         if after > Decimal(budget.amount):
             q = quantum(budget.currency)
             name = _name(session, budget)
@@ -232,12 +256,12 @@ def _money(value, dialect: str, currency: str) -> Decimal:
     return from_scaled(value, dialect).quantize(quantum(currency))
 
 
-def _budgets_of(session: Session, po: PurchaseOrder) -> list[Budget]:
-    keys = ([f"project:{po.project_id}"] if po.project_id is not None else []) + \
-        ([f"cost_centre:{po.cost_centre}"] if po.cost_centre else [])
+def _budgets_of(session: Session, organization_id: int, order: OrderCheck) -> list[Budget]:
+    keys = ([f"project:{order.project_id}"] if order.project_id is not None else []) + \
+        ([f"cost_centre:{order.cost_centre}"] if order.cost_centre else [])
     if not keys:
         return []
-    return list(session.exec(select(Budget).where(Budget.organization_id == po.organization_id,
+    return list(session.exec(select(Budget).where(Budget.organization_id == organization_id,
                                                   col(Budget.scope_key).in_(keys)).order_by(col(Budget.scope_key))).all())
 
 

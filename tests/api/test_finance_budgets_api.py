@@ -17,5 +17,8 @@ def test_budget_and_project_spend_over_http(client, world, as_user, session):
     spend = client.get(f"/finance/projects/{project}/spend", headers=fin).json()
     assert spend["budget"]["amount"] == "200000" and spend["by_currency"][0]["committed"] == "270000"
     assert [b["name"] for b in client.get("/finance/budgets", headers=fin).json()] == ["project Star Seeds"]
+    check = client.post("/finance/budgets/check", json={"project_id": project, "currency": "KRW", "adjusted": "1"},
+                        headers=fin)
+    assert check.status_code == 200 and check.json()[0].startswith("This order takes the budget of project Star Seeds")
     assert_error(client.get(f"/finance/projects/{project}/spend", headers=manager), 403, "forbidden")
     assert_error(client.put("/finance/budgets", json={**body, "cost_centre": "X"}, headers=fin), 422, "invalid")

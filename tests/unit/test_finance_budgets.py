@@ -65,6 +65,12 @@ def test_cost_centre_budget_and_orders_in_another_currency(session, buying):
                                                                     amount=Decimal(300000)), now=NOW)
     assert again.id == listed["cost centre ANIM"].id and again.amount == Decimal(300000)
     assert purchasing.read_po(session, buying.fin, po.id).budget_warnings == []
+    check = budgets.OrderCheck(cost_centre="anim", currency="KRW", adjusted=Decimal(300001))    # before writing it
+    assert budgets.check_order(session, buying.fin, check) == [
+        "This order takes the budget of cost centre ANIM to 300,001 KRW, 1 over its 300,000."]
+    assert budgets.check_order(session, buying.fin, check.model_copy(update={"adjusted": Decimal(300000)})) == []
+    with pytest.raises(Forbidden):
+        budgets.check_order(session, buying.manager, check)
 
 
 def test_only_finance_sees_money_and_a_budget_has_one_scope(session, buying, world):

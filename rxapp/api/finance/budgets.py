@@ -8,7 +8,7 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.finance import budgets
-from services.finance.budgets import BudgetInput, BudgetRead, ProjectSpend
+from services.finance.budgets import BudgetInput, BudgetRead, OrderCheck, ProjectSpend
 
 router = APIRouter(prefix="/finance", tags=["finance"], responses=AUTHENTICATED)
 
@@ -24,6 +24,13 @@ def list_budgets(actor: CurrentActor) -> list[BudgetRead]:
 def set_budget(body: BudgetInput, actor: CurrentActor) -> BudgetRead:
     with db_session() as s, transaction(s):
         return budgets.set_budget(s, actor, body, now=utcnow())
+
+
+@router.post("/budgets/check", response_model=list[str], responses=errors(404, 422),
+             summary="The budget warnings an order would get (project or cost centre, currency, adjusted total)")
+def check_order(body: OrderCheck, actor: CurrentActor) -> list[str]:
+    with db_session() as s, transaction(s):
+        return budgets.check_order(s, actor, body)
 
 
 @router.get("/projects/{project_id}/spend", response_model=ProjectSpend,
