@@ -110,3 +110,45 @@ def test_artist_lead_and_manager_review_a_cut_while_the_grid_watches(new_page):
     watcher.get_by_role("tab", name="Grid").click()
     expect(watcher.get_by_test_id("grid-row").filter(has_text=code).get_by_test_id("grid-cell").nth(1)).to_have_text(
         "Approved")
+
+
+def _step(page, name: str) -> None:
+    page.get_by_label("Step").select_option(label=name)
+    expect(page.get_by_role("heading", level=1).first).to_contain_text(name)      # the board of that step is shown
+
+
+def test_kanban_moves_show_live_and_time_is_logged_on_a_phone(new_page):
+    watcher = new_page(DESKTOP)
+    _open(watcher, "admin", "/studio/kanban?id=1")
+    _step(watcher, "Key animation")
+    todo = watcher.get_by_test_id("kanban-column").filter(has_text="To do")
+    first = todo.get_by_test_id("kanban-card").first
+    expect(first).to_be_visible()
+    code = first.get_by_role("link").first.inner_text()
+
+    manager = new_page(DESKTOP)
+    _open(manager, "manager", "/studio/kanban?id=1")
+    _step(manager, "Key animation")
+    card = manager.get_by_test_id("kanban-column").filter(has_text="To do").get_by_test_id("kanban-card").filter(
+        has=manager.get_by_role("link", name=code, exact=True))
+    card.get_by_label("Move").click()
+    manager.get_by_role("menuitem", name="In progress").click()
+    moved = watcher.get_by_test_id("kanban-column").filter(has_text="In progress")
+    expect(moved.get_by_role("link", name=code, exact=True)).to_be_visible()       # live, no reload
+    started = manager.get_by_test_id("kanban-column").filter(has_text="In progress").get_by_test_id(
+        "kanban-card").filter(has=manager.get_by_role("link", name=code, exact=True))
+    started.get_by_label("Move").click()
+    manager.get_by_role("menuitem", name="Waiting for review").click()
+    expect(manager.get_by_text(re.compile("Submit a version"))).to_be_visible()
+    shot(watcher, "studio-kanban-desktop")
+
+    artist = new_page(PHONE)
+    _open(artist, "operator", "/studio/timesheet")
+    options = artist.get_by_label("Task").locator("option")
+    expect(options.nth(1)).to_be_attached()
+    artist.get_by_label("Task").select_option(index=1)
+    artist.get_by_label("Time").fill("1:30")
+    artist.get_by_test_id("log-time").click()
+    expect(artist.get_by_test_id("my-week-total")).to_have_text("1:30")
+    expect(artist.get_by_test_id("time-entry")).to_have_count(1)
+    shot(artist, "studio-timesheet-phone")
