@@ -1,72 +1,111 @@
-"""Shipment documents as PDF (fpdf2): the packing list (lines, and the lots and serials packed for
-each) and a one-page shipment sheet for the box (number, customer, carrier, tracking, totals).
+"""Shipment documents as PDF (fpdf2) in the organization's branding (services/org/pdf: its colour band and
+name, its logo when it has one): the packing list (ship-from and ship-to addresses, the shipment number as a
+Code128 barcode, the lines and the lots and serials packed for each) and a one-page shipment sheet for the box
+(number and barcode, customer and address, carrier, tracking, totals).
 Reading needs VIEW (through services/trace/shipment_reads.get_shipment)."""
 from __future__ import annotations
 
+import base64
+import io
+
+import barcode
 from fpdf import FPDF
 from sqlmodel import Session
 
 from models.catalog import Customer
+from models.organization import Organization, Plant
 from services.core.access import Actor
+from services.org import pdf as doc
+from services.org.branding import branding_for_org
 from services.trace.shipment_reads import ShipmentRead, get_shipment
+
+LOGO_W, LOGO_H = 40.0, 16.0          # mm, top right
 
 
 def packing_list_pdf(session: Session, actor: Actor, shipment_id: int) -> bytes:
     shipment = get_shipment(session, actor, shipment_id)
     customer = session.get_one(Customer, shipment.customer_id)
-    pdf = _page()
-    _header(pdf, f"Packing list {shipment.number}", shipment, customer)
+    pdf = _page(session, actor)
+    doc.title(pdf, f"Packing list {shipment.number}")
+    code128(pdf, shipment.number, x=pdf.l_margin, y=pdf.get_y(), w=80, h=14)
+    pdf.set_y(pdf.get_y() + 18)
+    _addresses(pdf, session, actor, shipment, customer)
+    shipped = shipment.shipped_at.strftime("%Y-%m-%d %H:%M UTC") if shipment.shipped_at else "not yet shipped"
+    doc.line(pdf, f"Status: {shipment.status.value} ({shipped})")
+    doc.line(pdf, f"Carrier: {shipment.carrier or '-'}   Tracking: {shipment.tracking_number or '-'}")
+    pdf.ln(3)
     for line in shipment.lines:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(0, 7, _latin(f"{line.order_number} / {line.line_no}   {line.product_code} {line.product_name}   "
-                              f"packed {line.quantity_packed} of {line.quantity}"), border="B",
-                 new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 9)
+        doc.line(pdf, f"{line.order_number} / {line.line_no}   {line.product_code} {line.product_name}   "
+                      f"packed {line.quantity_packed} of {line.quantity}", bold=True)
         items = [i for i in shipment.items if i.shipment_line_id == line.id]
-        for item in items:
-            what = f"lot {item.lot_number}" + (f"   serial {item.serial_number}" if item.serial_number else "")
-            pdf.cell(120, 6, _latin("    " + what))
-            pdf.cell(0, 6, str(item.quantity), align="R", new_x="LMARGIN", new_y="NEXT")
-        if not items:
-            pdf.cell(0, 6, "    nothing packed", new_x="LMARGIN", new_y="NEXT")
+        rows = [["lot " + i.lot_number + (f"   serial {i.serial_number}" if i.serial_number else ""), str(i.quantity)]
+                for i in items] or [["nothing packed", ""]]
+        doc.table(pdf, [("What", 0, "L"), ("Quantity", 30, "R")], rows)
         pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 8, f"Total packed: {shipment.quantity_packed} of {shipment.quantity}", new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    doc.line(pdf, f"Total packed: {shipment.quantity_packed} of {shipment.quantity}", bold=True)
+    return doc.output(pdf)
 
 
 def shipment_sheet_pdf(session: Session, actor: Actor, shipment_id: int) -> bytes:
     shipment = get_shipment(session, actor, shipment_id)
     customer = session.get_one(Customer, shipment.customer_id)
-    pdf = _page()
-    pdf.set_font("Helvetica", "B", 36)
-    pdf.cell(0, 20, shipment.number, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 16)
+    pdf = _page(session, actor)
+    doc.title(pdf, shipment.number, size=36)
+    code128(pdf, shipment.number, x=pdf.l_margin, y=pdf.get_y(), w=120, h=24)
+    pdf.set_y(pdf.get_y() + 28)
     for text in (f"To: {customer.name} ({customer.code})", *(customer.address or "").splitlines()[:4],
                  f"Carrier: {shipment.carrier or '-'}", f"Tracking: {shipment.tracking_number or '-'}",
                  f"Packages contain {shipment.quantity_packed} units on {len(shipment.lines)} lines",
                  f"Status: {shipment.status.value}"):
-        pdf.cell(0, 10, _latin(text), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+        doc.line(pdf, text, height=10, size=16)
+    return doc.output(pdf)
 
 
-def _page() -> FPDF:
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
+def code128(pdf: FPDF, value: str, *, x: float, y: float, w: float, h: float) -> None:
+    """`value` as a Code128 barcode filling w x h mm at (x, y), with a quiet zone of 10 modules each side."""
+    modules = barcode.get_barcode_class("code128")(value).build()[0]
+    unit = w / (len(modules) + 20)
+    pdf.set_fill_color(0, 0, 0)
+    start = None
+    for i, bit in enumerate(modules + "0"):
+        if bit == "1" and start is None:
+            start = i
+        elif bit != "1" and start is not None:
+            pdf.rect(x + (10 + start) * unit, y, (i - start) * unit, h, style="F")
+            start = None
+
+
+def _page(session: Session, actor: Actor) -> FPDF:
+    pdf = doc.branded_document(session, actor.organization_id)
+    _logo(pdf, branding_for_org(session, actor.organization_id).logo_svg)
     return pdf
 
 
-def _header(pdf: FPDF, title: str, shipment: ShipmentRead, customer: Customer) -> None:
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _latin(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    shipped = shipment.shipped_at.strftime("%Y-%m-%d %H:%M UTC") if shipment.shipped_at else "not yet shipped"
-    for text in (f"Customer: {customer.code} {customer.name}", f"Status: {shipment.status.value} ({shipped})",
-                 f"Carrier: {shipment.carrier or '-'}   Tracking: {shipment.tracking_number or '-'}"):
-        pdf.cell(0, 6, _latin(text), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
+def _logo(pdf: FPDF, logo: str | None) -> None:
+    """The organization's logo (an SVG document or a PNG/JPEG/SVG data URL) in the top right corner."""
+    if not logo:
+        return
+    data = logo.strip()
+    raw = base64.b64decode(data.split(",", 1)[1]) if data.startswith("data:") and ";base64," in data[:60] \
+        else data.encode("utf-8")
+    try:
+        pdf.image(io.BytesIO(raw), x=pdf.w - pdf.r_margin - LOGO_W, y=8, w=LOGO_W, h=LOGO_H, keep_aspect_ratio=True)
+    except Exception:  # noqa: BLE001 - a logo fpdf2 cannot draw leaves the document without it, never without a page
+        return
 
 
-def _latin(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1")
+def _addresses(pdf: FPDF, session: Session, actor: Actor, shipment: ShipmentRead, customer: Customer) -> None:
+    plant = session.get(Plant, shipment.plant_id)
+    organization = session.get(Organization, actor.organization_id)
+    sender = [branding_for_org(session, actor.organization_id).display_name or (organization.name if organization
+                                                                                 else ""),
+              f"{plant.name} ({plant.code})" if plant else ""]
+    receiver = [f"{customer.name} ({customer.code})", *(customer.address or "").splitlines()[:5]]
+    top = pdf.get_y()
+    for column, (heading, lines) in enumerate((("Ship from", sender), ("Ship to", receiver))):
+        pdf.set_xy(pdf.l_margin + column * 95, top)
+        doc.line(pdf, heading, bold=True)
+        for text in lines:
+            pdf.set_x(pdf.l_margin + column * 95)
+            doc.line(pdf, text)
+    pdf.set_xy(pdf.l_margin, top + 6 * (1 + max(len(sender), len(receiver))) + 4)
