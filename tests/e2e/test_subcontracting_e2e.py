@@ -1,7 +1,8 @@
 """Subcontracting money in real browsers (issue 15): finance drafts a purchase order for the 40 in-between cuts of
 an episode given to a vendor and submits it, the admin approves it, the vendor acknowledges it on a phone in the
 partner portal, QC1 and QC2 approve the 40 cuts (through the services, as the demo's lead and production manager),
-finance settles the 40, downloads the statement and records the payment. Screenshots go to test-results/."""
+finance settles the 40, downloads the statement and records the payment, and the project's spend on its
+dashboard (another finance screen) moves with each step without a reload. Screenshots go to test-results/."""
 from __future__ import annotations
 
 import re
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.e2e
 VENDOR_PASSWORD = "E2e-vendor-pass-2026"
 
 
-def _give_an_episode_to_a_new_vendor(database_url: str) -> list[int]:
+def _give_an_episode_to_a_new_vendor(database_url: str) -> tuple[int, list[int]]:
     """A vendor with a portal account gets the in-between tasks of episode 2 of Star Seeds (40 cuts)."""
     from services.org import users
     from services.org.users import UserCreate
@@ -44,7 +45,7 @@ def _give_an_episode_to_a_new_vendor(database_url: str) -> list[int]:
                if t.step_key == "in_between"]
         tasks.bulk_update(s, admin, ids, tasks.TaskUpdate(vendor_partner_id=vendor.id), now=now)
     engine.dispose()
-    return ids
+    return project.id, ids
 
 
 def _qc_approve(database_url: str, task_ids: list[int]) -> None:
@@ -68,7 +69,7 @@ def _open_po(page, number: str) -> None:
 
 def test_po_approved_acknowledged_settled_for_40_cuts_and_paid(new_page, app_database_url, app_workdir, monkeypatch):
     monkeypatch.setenv("TAKT_STUDIO_FILES", str(app_workdir / "studio_files"))
-    task_ids = _give_an_episode_to_a_new_vendor(app_database_url)
+    project_id, task_ids = _give_an_episode_to_a_new_vendor(app_database_url)
     assert len(task_ids) == 40
 
     finance = new_page(DESKTOP)
@@ -118,6 +119,16 @@ def test_po_approved_acknowledged_settled_for_40_cuts_and_paid(new_page, app_dat
 
     _qc_approve(app_database_url, task_ids)
 
+    dashboard = new_page(DESKTOP)                   # the project's spend, watched live by a second finance screen
+    log_in(dashboard, "finance")
+    expect(dashboard.get_by_test_id("greeting")).to_be_visible()
+    dashboard.goto(f"/studio/project?id={project_id}")
+    dashboard.get_by_role("tab", name="Dashboard").click()
+    expect(dashboard.get_by_test_id("tile-committed")).not_to_have_text("")
+    settled, paid = dashboard.get_by_test_id("tile-settled"), dashboard.get_by_test_id("tile-paid")
+    expect(settled).not_to_have_text("")
+    settled_before, paid_before = settled.inner_text(), paid.inner_text()
+
     finance.reload()
     expect(finance.get_by_role("heading", name="Purchase orders")).to_be_visible()
     _open_po(finance, number)
@@ -126,6 +137,7 @@ def test_po_approved_acknowledged_settled_for_40_cuts_and_paid(new_page, app_dat
     row = finance.get_by_role("row").filter(has_text=number).filter(has_text="ST-")
     expect(row).to_contain_text("7,200 EUR")
     expect(row.get_by_role("cell").nth(3)).to_have_text("40")
+    expect(settled).not_to_have_text(settled_before)             # moved without a reload
     with finance.expect_download() as download:
         row.get_by_role("button", name="Statement as PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
@@ -133,3 +145,5 @@ def test_po_approved_acknowledged_settled_for_40_cuts_and_paid(new_page, app_dat
     row.get_by_role("button", name="Record payment").click()
     expect(row).to_contain_text("Paid on")
     shot(finance, "subcontracting-settled-and-paid")
+    expect(paid).not_to_have_text(paid_before)
+    shot(dashboard, "subcontracting-project-spend")
