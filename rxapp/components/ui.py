@@ -106,6 +106,27 @@ def active_badge(is_active: rx.Var) -> rx.Component:
     )
 
 
+def phone_or_table(table: rx.Component, cards: rx.Component) -> rx.Component:
+    """A list as cards with its key fields on a phone (under 768 px, Radix's `sm`), as a table from a tablet up:
+    a desktop table squeezed into 390 px is unreadable."""
+    return rx.fragment(
+        rx.box(table, display=rx.breakpoints(initial="none", sm="block"), width="100%", data_testid="wide-list"),
+        rx.flex(cards, direction="column", spacing="2", width="100%",
+                display=rx.breakpoints(initial="flex", sm="none"), data_testid="phone-cards"),
+    )
+
+
+def list_card(title: rx.Component, badge: rx.Component, *lines: rx.Component, on_click=None,
+              test_id: str = "list-card") -> rx.Component:
+    """One row of a list on a phone: its number and status on top, a few key fields below, the whole card a tap."""
+    return rx.card(
+        rx.flex(rx.flex(title, badge, justify="between", align="center", spacing="2", wrap="wrap"),
+                *lines, direction="column", spacing="1"),
+        width="100%", min_height="56px", on_click=on_click, cursor="pointer" if on_click is not None else None,
+        data_testid=test_id,
+    )
+
+
 def scroll_x(*children: rx.Component) -> rx.Component:
     """A wide table scrolls inside its own box; the page itself never scrolls sideways."""
     return rx.box(*children, width="100%", overflow_x="auto")

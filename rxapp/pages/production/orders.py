@@ -8,7 +8,16 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.shell import shell
 from rxapp.components.status import STATUS_LABELS, status_badge
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, list_states, page_header, scroll_x, setup_needed
+from rxapp.components.ui import (
+    PHONE_TOUCH,
+    TOUCH,
+    list_card,
+    list_states,
+    page_header,
+    phone_or_table,
+    scroll_x,
+    setup_needed,
+)
 from rxapp.i18n import _
 from rxapp.pages.production.order_dialogs import detail_dialog, order_dialog
 from rxapp.state.production.order_form import OrderFormState
@@ -73,9 +82,17 @@ def _row(order: OrderRow) -> rx.Component:
     )
 
 
+def _card(order: OrderRow) -> rx.Component:
+    return list_card(rx.text(order.number, weight="bold"), status_badge(order.status),
+                     rx.text(order.customer, size="2"),
+                     rx.text(order.lines, " ", _("lines"), " · ", order.quantity, " · ", _("promised"), " ",
+                             order.promised, size="2", color_scheme="gray"),
+                     on_click=OrderDetailState.show(order.id), test_id="order-card")
+
+
 def _table() -> rx.Component:
     return rx.box(
-        scroll_x(
+        phone_or_table(scroll_x(
             rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
                     _("Order"), _("Customer"), _("Reference"), _("Status"), _("Lines"), _("Quantity"),
@@ -83,7 +100,7 @@ def _table() -> rx.Component:
                 rx.table.body(rx.foreach(OrdersState.rows, _row)),
                 variant="surface", width="100%", data_testid="orders-table",
             ),
-        ),
+        ), rx.foreach(OrdersState.rows, _card)),
         rx.flex(
             rx.text(OrdersState.page_label, size="2", color_scheme="gray"),
             rx.button(rx.icon("chevron-left"), _("Previous"), variant="soft", size="2", min_height=PHONE_TOUCH,

@@ -12,8 +12,10 @@ from rxapp.components.ui import (
     PHONE_TOUCH,
     TOUCH,
     dialog,
+    list_card,
     list_states,
     page_header,
+    phone_or_table,
     scroll_x,
     setup_needed,
 )
@@ -72,9 +74,17 @@ def _row(w: WorkRow) -> rx.Component:
     )
 
 
+def _card(w: WorkRow) -> rx.Component:
+    return list_card(rx.text(w.number, weight="bold"), status_badge(w.status), rx.text(w.product, size="2"),
+                     progress_cell(w.percent, w.good, w.scrap, w.quantity),
+                     rx.cond(w.due != "", rx.text(_("Due"), " ", w.due, size="2", color_scheme="gray",
+                                                  white_space="nowrap")),
+                     on_click=D.show(w.id), test_id="work-order-card")
+
+
 def _table() -> rx.Component:
     return rx.box(
-        scroll_x(rx.table.root(
+        phone_or_table(scroll_x(rx.table.root(
             rx.table.header(rx.table.row(
                 rx.cond(S.can_complete, rx.table.column_header_cell(rx.checkbox(
                     checked=(S.selected.length() > 0) & (S.selected.length() == S.rows.length()),
@@ -82,6 +92,7 @@ def _table() -> rx.Component:
                 *[rx.table.column_header_cell(h) for h in (_("Work order"), _("Product"), _("Order"), _("Status"),
                                                            _("Progress"), _("Due"))])),
             rx.table.body(rx.foreach(S.rows, _row)), variant="surface", width="100%", data_testid="work-orders-table")),
+            rx.foreach(S.rows, _card)),
         rx.flex(
             rx.text(S.page_label, size="2", color_scheme="gray"),
             rx.button(rx.icon("chevron-left"), _("Previous"), variant="soft", size="2", min_height=PHONE_TOUCH,

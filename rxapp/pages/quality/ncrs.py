@@ -12,8 +12,10 @@ from rxapp.components.ui import (
     TOUCH,
     dialog,
     form_buttons,
+    list_card,
     list_states,
     page_header,
+    phone_or_table,
     text_input,
 )
 from rxapp.i18n import _
@@ -44,6 +46,14 @@ def _row(n: NcrRow) -> rx.Component:
                                                                         color_scheme="gray"))),
         data_testid="ncr-row",
     )
+
+
+def _card(n: NcrRow) -> rx.Component:
+    return rx.link(list_card(rx.text(n.number, weight="bold"), state_badge(n.status_name, n.is_closed),
+                             rx.text(n.title, size="2"),
+                             rx.flex(severity_badge(n.severity), rx.text(n.detected, size="2", color_scheme="gray"),
+                                     spacing="2", align="center"),
+                             test_id="ncr-card"), href=n.href, underline="none")
 
 
 def _toolbar() -> rx.Component:
@@ -97,7 +107,8 @@ def ncrs_page() -> rx.Component:
         _toolbar(),
         list_states(S.loading, S.load_error, S.rows.length() == 0, _("No NCRs match these filters."),
                     S.load,
-                    table([_("Number"), _("Title"), _("Severity"), _("Status"), _("Product"), _("Lot"),
-                           _("Open actions"), _("Detected")], rx.foreach(S.rows, _row))),
+                    phone_or_table(table([_("Number"), _("Title"), _("Severity"), _("Status"), _("Product"), _("Lot"),
+                                          _("Open actions"), _("Detected")], rx.foreach(S.rows, _row)),
+                                   rx.foreach(S.rows, _card))),
         _dialog(),
     )

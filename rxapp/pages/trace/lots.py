@@ -15,8 +15,10 @@ from rxapp.components.ui import (
     dialog,
     field,
     form_buttons,
+    list_card,
     list_states,
     page_header,
+    phone_or_table,
     scroll_x,
 )
 from rxapp.i18n import _
@@ -58,13 +60,20 @@ def _row(lot: LotRow) -> rx.Component:
     )
 
 
+def _card(lot: LotRow) -> rx.Component:
+    return list_card(rx.text(lot.number, weight="bold"), trace_badge(lot.status), rx.text(lot.product, size="2"),
+                     rx.text(lot.quantity, " · ", lot.location, size="2", color_scheme="gray"),
+                     on_click=S.show(lot.id), test_id="lot-card")
+
+
 def _table() -> rx.Component:
     return rx.box(
-        scroll_x(rx.table.root(
+        phone_or_table(scroll_x(rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
                 _("Lot"), _("Product"), _("On hand / initial"), _("Status"), _("Source"), _("Location"),
                 _("Created (UTC)"), "")])),
             rx.table.body(rx.foreach(S.rows, _row)), variant="surface", width="100%", data_testid="lots-table")),
+            rx.foreach(S.rows, _card)),
         rx.flex(
             rx.text(S.page_label, size="2", color_scheme="gray"),
             rx.button(rx.icon("chevron-left"), _("Previous"), variant="soft", size="2", min_height=PHONE_TOUCH,
