@@ -199,3 +199,31 @@ def link_account(session: Session, actor: Actor, user_id: int, partner_id: int, 
     session.flush()
     announce(session, actor, PartnerAccountLinked, pk(partner),
              {"account": {"before": None, "after": f"{user.username} ({kinds[0]})"}}, project_id=None, now=now)
+
+
+class AccountRead(BaseModel):
+    user_id: int
+    username: str
+    partner_id: int
+    kind: str
+
+
+def accounts(session: Session, actor: Actor) -> list[AccountRead]:
+    """The partner accounts (vendor and client users) of the organization, for managers."""
+    require_manager(actor)
+    rows = session.exec(select(StudioAccount, User.username).join(User, col(User.id) == StudioAccount.user_id)
+                        .where(StudioAccount.organization_id == actor.organization_id)
+                        .order_by(col(User.username))).all()
+    return [AccountRead(user_id=a.user_id, username=name, partner_id=a.partner_id, kind=a.kind) for a, name in rows]
+
+
+def account_candidates(session: Session, actor: Actor) -> list[AccountRead]:
+    """Active users holding the vendor or client role who are no partner's account yet (partner_id 0)."""
+    require_manager(actor)
+    linked = select(StudioAccount.user_id)
+    rows = session.exec(select(User.id, User.username, RoleAssignment.role)
+                        .join(RoleAssignment, col(RoleAssignment.user_id) == User.id)
+                        .where(User.organization_id == actor.organization_id, User.is_active == True,  # noqa: E712
+                               col(RoleAssignment.role).in_([Role.VENDOR, Role.CLIENT]), col(User.id).not_in(linked))
+                        .order_by(col(User.username))).all()
+    return [AccountRead(user_id=uid, username=name, partner_id=0, kind=Role(role).value) for uid, name, role in rows]

@@ -118,6 +118,9 @@ def test_partner_changes_and_linkable_people_over_http(client, world, session, a
     people = client.get("/studio/linkable-users", headers=pm).json()
     assert "artist" in [p["label"] for p in people]
     assert_error(client.get("/studio/linkable-users", headers=as_user("artist")), 403, "forbidden")
+    accounts = client.get("/studio/partner-accounts", headers=pm).json()
+    assert {(a["username"], a["kind"]) for a in accounts} >= {("vendor.user", "vendor"), ("client.user", "client")}
+    assert client.get("/studio/partner-accounts", params={"candidates": True}, headers=pm).json() == []
 
 
 def test_a_drawn_annotation_over_http(client, world, session, as_user, tmp_path, monkeypatch):

@@ -113,3 +113,17 @@ async def test_task_assignment_form(engine, session, studio):
     await run(artist._load(), artist)
     assert not artist.can_assign
     assert toasts(await run(artist.save({"assignee_member_id": ""}), artist), "error")
+
+
+async def test_partners_page_links_a_vendor_account(engine, session, studio, world):
+    from tests.factories.org import make_user
+    make_user(session, world.org_a, roles=["vendor"], username="new.vendor")
+    pm = await signed_in(engine, StudioPartnersState, "prod.manager")
+    await run(pm.load(), pm)
+    vendor = next(r for r in pm.rows if r.name == "Vendor Anim")
+    assert vendor.accounts == "vendor.user (vendor)" and [c.label for c in pm.candidates] == ["new.vendor (vendor)"]
+    await run(pm.link_account({"user_id": pm.candidates[0].value}), pm)
+    assert pm.account_errors == {"partner_id": "Choose one."}
+    events = await run(pm.link_account({"user_id": pm.candidates[0].value, "partner_id": str(vendor.id)}), pm)
+    assert toasts(events, "success") == ["Account linked"] and pm.candidates == []
+    assert next(r for r in pm.rows if r.name == "Vendor Anim").accounts == "new.vendor (vendor), vendor.user (vendor)"

@@ -62,3 +62,16 @@ def test_linkable_people_and_emptying_a_slot_keeps_its_tasks(session, studio, wo
     task = tasks.get_task_read(session, pm, studio.task_id)
     assert (task.assignee_member_id, task.spent_minutes) == (slot, 60)
     assert activity.feed(session, pm, "member", slot)[0].changes["user_id"]["after"] is None
+
+
+def test_partner_accounts_and_who_may_become_one(session, studio, world):
+    from tests.factories.org import make_user
+    pm = actor(session, studio.pm)
+    linked = {a.username: (a.partner_id, a.kind) for a in partners.accounts(session, pm)}
+    assert linked["vendor.user"] == (studio.vendor_id, "vendor") and linked["client.user"] == (studio.client_id, "client")
+    assert partners.account_candidates(session, pm) == []
+    make_user(session, world.org_a, roles=["vendor"], username="new.vendor")
+    make_user(session, world.org_b, roles=["vendor"], username="elsewhere")
+    assert [(c.username, c.kind) for c in partners.account_candidates(session, pm)] == [("new.vendor", "vendor")]
+    with pytest.raises(Forbidden):
+        partners.accounts(session, actor(session, studio.artist))

@@ -19,7 +19,7 @@ from services.core.db import db_session, transaction
 from services.studio import breakdown, breakdown_import, members, partners, projects
 from services.studio.breakdown import AssetCreate, AssetRead, BulkCreate, BulkResult, CutCreate, CutRead, CutUpdate
 from services.studio.members import MemberCreate, MemberRead, UserChoice
-from services.studio.partners import PartnerCreate, PartnerRead, PartnerUpdate, ProjectPartnerRead
+from services.studio.partners import AccountRead, PartnerCreate, PartnerRead, PartnerUpdate, ProjectPartnerRead
 from services.studio.projects import (
     ProjectCreate,
     ProjectRead,
@@ -131,6 +131,13 @@ def create_partner(body: PartnerCreate, actor: CurrentActor):
 def update_partner(partner_id: int, body: PartnerUpdate, actor: CurrentActor):
     with db_session() as s, transaction(s):
         return partners.update_partner(s, actor, partner_id, body, now=utcnow())
+
+
+@router.get("/partner-accounts", response_model=list[AccountRead],
+            summary="Vendor and client accounts of partners; candidates=true: users who could become one")
+def partner_accounts(actor: CurrentActor, candidates: bool = False):
+    with db_session() as s, transaction(s):
+        return (partners.account_candidates if candidates else partners.accounts)(s, actor)
 
 
 @router.post("/partners/{partner_id}/accounts", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.master import form_field, table
+from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
 from rxapp.components.ui import dialog, form_buttons, list_states, page_header, text_input
 from rxapp.i18n import _
@@ -16,7 +16,7 @@ def _row(p: PartnerRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.flex(rx.text.strong(p.name), rx.text(p.name2, size="1", color_scheme="gray"), direction="column")),
         rx.table.cell(p.business_number), rx.table.cell(rx.code(p.bank_account, variant="ghost")),
-        rx.table.cell(rx.text(p.contacts, size="1", white_space="pre-line")),
+        rx.table.cell(rx.text(p.contacts, size="1", white_space="pre-line")), rx.table.cell(rx.text(p.accounts, size="1")),
         rx.table.cell(rx.cond(p.individual, rx.badge(_("Individual"), variant="soft"))),
         rx.table.cell(rx.cond(S.can_manage, rx.icon_button(rx.icon("pencil"), variant="ghost", on_click=S.open_form(p.id),
                                                            aria_label=_("Change")))),
@@ -44,13 +44,27 @@ def _form() -> rx.Component:
         open=S.form_open, on_open_change=S.set_form_open)
 
 
+def _link_account() -> rx.Component:
+    e = S.account_errors
+    return rx.form(rx.flex(
+        rx.heading(_("Link a vendor or client account"), size="3", width="100%"),
+        rx.box(form_field(_("User"), select_control("user_id", S.candidates, default_value="", placeholder="—"), e,
+                          "user_id"), min_width="220px"),
+        rx.box(form_field(_("Partner"), select_control("partner_id", S.partner_options, default_value="",
+                                                     placeholder="—"), e, "partner_id"),
+               min_width="220px"),
+        rx.button(rx.icon("link"), _("Link account"), type="submit", min_height="40px"),
+        spacing="3", wrap="wrap", align="end"), on_submit=S.link_account, reset_on_submit=True, padding_top="16px")
+
+
 def studio_partners_page() -> rx.Component:
     return shell(
         page_header(_("Studio partners"), _("Clients, committee members, prime contractors and subcontractors."),
                     rx.cond(S.can_manage, rx.button(rx.icon("plus"), _("New partner"), on_click=S.open_form(0),
                                                     min_height="40px"))),
         list_states(S.loading, S.load_error, S.rows.length() == 0, _("No partners yet."), S.load,
-                    table([_("Name"), _("Business number"), _("Bank account"), _("Contacts"), "", ""],
+                    table([_("Name"), _("Business number"), _("Bank account"), _("Contacts"), _("Accounts"), "", ""],
                           rx.foreach(S.rows, _row))),
+        rx.cond(S.can_manage, _link_account()),
         _form(),
     )

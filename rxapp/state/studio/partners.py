@@ -9,7 +9,7 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
-from rxapp.state.master.common import translated_fields
+from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError, Invalid
 from services.studio import partners
@@ -26,6 +26,7 @@ class PartnerRow:
     individual: bool = False
     contacts: str = ""             # one per line: name, email, phone
     contact_count: int = 0
+    accounts: str = ""             # its vendor/client users
 
 
 def contacts_text(contacts: list[Contact]) -> str:
@@ -58,6 +59,9 @@ class StudioPartnersState(AuthState):
     form_open: bool = False
     editing: PartnerRow = PartnerRow()
     form_errors: dict[str, str] = {}
+    candidates: list[Option] = []
+    partner_options: list[Option] = []
+    account_errors: dict[str, str] = {}
 
     @rx.var
     def can_manage(self) -> bool:
@@ -74,10 +78,17 @@ class StudioPartnersState(AuthState):
     def _load(self):
         try:
             rows = self._use_case(partners.list_partners)
+            linked, free = self._use_case(lambda s, a: (partners.accounts(s, a), partners.account_candidates(s, a))) \
+                if self.can_manage else ([], [])
         except DomainError as error:
             self.rows, self.loading, self.load_error = [], False, _(error.message)
             return self._refused(error, quiet=True)
         self.rows, self.loading, self.load_error = [partner_row(r) for r in rows], False, ""
+        for row in self.rows:
+            row.accounts = ", ".join(f"{a.username} ({_(a.kind)})" for a in linked if a.partner_id == row.id)
+        self.partner_options = [Option(value=str(r.id), label=r.name) for r in self.rows]
+        self.candidates = [Option(value=str(c.user_id), label=f"{c.username} ({_(c.kind)})") for c in free]
+        return None
 
     @rx.event
     def open_form(self, partner_id: int):
@@ -109,3 +120,22 @@ class StudioPartnersState(AuthState):
         self.form_open, self.form_errors = False, {}
         self._load()
         return rx.toast.success(_("Partner {name} saved").format(name=saved.name))
+
+    @rx.event
+    def link_account(self, form: dict):
+        """Make a vendor or client user an account of a partner: they then see only its share."""
+        user_id, partner_id = as_id(form.get("user_id")), as_id(form.get("partner_id"))
+        problems = {k: _("Choose one.") for k, v in (("user_id", user_id), ("partner_id", partner_id)) if not v}
+        if problems:
+            self.account_errors = problems
+            return None
+        try:
+            self._use_case(partners.link_account, user_id, partner_id, now=utcnow())
+        except Invalid as error:
+            self.account_errors = translated_fields(error)
+            return None
+        except DomainError as error:
+            return self._refused(error)
+        self.account_errors = {}
+        self._load()
+        return rx.toast.success(_("Account linked"))
