@@ -188,6 +188,8 @@ async def test_invoice_from_order_lines_issued_credited_paid_and_aged(engine, se
         "Net": "100 EUR", "VAT": "19 EUR", "Total": "119 EUR"}
     assert state.detail_status == "draft" and [r.status for r in state.rows] == ["Draft"]
     assert toasts(await run(state.issue(), state), "success") and state.detail_status == "issued"
+    pdf = _download(await run(state.download_pdf(), state))
+    assert "application/pdf" in pdf and "INV-000001.pdf" in pdf                       # the issued invoice's PDF
     await run(state.choose_bill_customer(str(customer.id)), state)
     assert [b.left for b in state.billable] == ["2"]
 

@@ -66,6 +66,8 @@ def _detail() -> rx.Component:
     issued_invoice = (S.detail_kind == "invoice") & (S.detail_status == "issued")
     return rx.card(rx.form(
         rx.flex(rx.heading(S.detail_title, size="4"), rx.spacer(),
+                rx.button(rx.icon("file-down", size=16), _("PDF"), type="button", variant="soft",
+                          on_click=S.download_pdf, min_height=TOUCH),
                 rx.icon_button(rx.icon("x"), variant="ghost", type="button", on_click=S.close_invoice,
                                aria_label=_("Close")), align="center", width="100%"),
         _table([_("Line"), _("Qty"), _("Unit price"), _("Discount"), _("Net"), _("VAT")], S.detail_lines, _line_row,

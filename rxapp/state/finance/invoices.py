@@ -17,7 +17,7 @@ from rxapp.state.finance.overview import CURRENCIES, WORDS, Figure, money
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError, Invalid
-from services.finance import invoices, payments, tax_rules
+from services.finance import invoice_pdf, invoices, payments, tax_rules
 from services.finance.invoices import InvoiceOptions, OrderLinePick
 from services.finance.payments import Allocation, PaymentCreate
 from services.master import customers
@@ -169,6 +169,16 @@ class InvoicesState(AuthState):
     @rx.event
     def close_invoice(self):
         self.detail_id = 0
+
+    @rx.event
+    def download_pdf(self):
+        """The open invoice or credit note as the organization's branded PDF (services/finance/invoice_pdf.py)."""
+        try:
+            data = self._use_case(invoice_pdf.invoice_pdf, self.detail_id)
+        except DomainError as error:
+            return self._refused(error)
+        number = self.detail_title.split(" ")[0] or "invoice"
+        return rx.download(data=data, filename=f"{number}.pdf", mime_type="application/pdf")
 
     def _done(self, message: str, error: DomainError | None = None):
         if error is not None:
