@@ -34,7 +34,8 @@ def migrate() -> None:
 
 @cli.command("seed-demo")
 def seed_demo(quiet: bool = typer.Option(False, "--quiet", help="say nothing when data exists")) -> None:
-    """Load demo organizations, plants and users when the database is empty (demo mode only: TAKT_DEMO=1)."""
+    """Load demo organizations, plants and users when the database is empty (demo mode only: TAKT_DEMO=1);
+    when the demo exists, bring its plants' history up to now."""
     if not demo_users.demo_mode():
         typer.secho("error: the demo (with published passwords) is only for demo mode: set TAKT_DEMO=1 (make run "
                     "does). For a real plant, create the first administrator with: takt init", fg=typer.colors.RED,
@@ -48,6 +49,12 @@ def seed_demo(quiet: bool = typer.Option(False, "--quiet", help="say nothing whe
         _print_logins()
     elif not quiet:
         typer.echo("database already has data: demo seeding skipped")
+    if not created:
+        with db_session() as session, transaction(session):
+            caught_up = demo.catch_up_demo(session, now=utcnow())
+        for result in caught_up:
+            typer.echo(f"demo history of {result.plant_code} brought up to now: {result.events} machine events "
+                       f"since {result.start:%Y-%m-%d %H:%M} UTC")
 
 
 @cli.command("demo-logins")

@@ -1,10 +1,12 @@
 """The demo plant: Acme's Berlin Works with 10 machines in 3 departments, products with 2- and
 3-level BOMs, routings, three shifts a day seven days a week (Porto: two, on weekdays) with breaks,
-capacity targets, customers, three weeks of orders worked through the real services (release, scheduling, operator actions with counts,
-scrap and downtime), and open orders queued on the machines for the days ahead.
+capacity targets, customers, products at standard cost, three weeks of history up to `now` made by the
+machine model the live simulator runs (services/demo/history.py: orders released by the demo planner as
+queues drain, machines reporting through the ingest service), and open orders queued on the machines
+for the days ahead.
 
-Everything goes through the same services as the UI and the API, acting as the demo planner
-and operator, with the clock passed in: the history is what those services would have recorded.
+Everything goes through the same services as the UI and the API, acting as the demo planner and the
+plant's machine gateway, with the clock passed in: the history is what those services would have recorded.
 The random choices come from a fixed seed, so two seedings at the same `now` are identical.
 """
 from __future__ import annotations
@@ -21,7 +23,7 @@ from models.orders import Operation, WorkOrder
 from models.organization import Department, Plant
 from models.user import User
 from services.core.access import Actor
-from services.core.calendar_math import CalendarSpec, add_working_time
+from services.demo import history
 from services.master import (
     boms,
     calendar_shifts,
@@ -35,7 +37,6 @@ from services.master import (
 from services.org.auth import actor_for_user
 from services.production import orders, scheduling, work_orders
 from services.production.scheduling import CapacityTargetCreate
-from services.shopfloor import operator as shopfloor
 
 HISTORY_DAYS = 21
 
@@ -55,12 +56,12 @@ PRODUCTS = [
     ("RM-ALU-3", "Aluminium sheet 3 mm", "raw", "kg", "4.10"),
     ("RM-BOLT-M8", "Bolt M8x25", "raw", "pcs", "0.12"),
     ("RM-BOX-L", "Carton, large", "raw", "pcs", "0.90"),
-    ("SF-SHAFT", "Machined shaft", "semi", "pcs", None),
-    ("SF-BRACKET", "Milled bracket", "semi", "pcs", None),
-    ("SF-FRAME", "Welded frame, coated", "semi", "pcs", None),
-    ("FG-GEARBOX", "Gearbox housing assembly", "finished", "pcs", None),
-    ("FG-PUMPKIT", "Pump bracket kit", "finished", "pcs", None),
-    ("FG-SHAFTSET", "Shaft set (4)", "finished", "pcs", None),
+    ("SF-SHAFT", "Machined shaft", "semi", "pcs", "7.45"),          # material, machine and labour at standard
+    ("SF-BRACKET", "Milled bracket", "semi", "pcs", "6.20"),
+    ("SF-FRAME", "Welded frame, coated", "semi", "pcs", "24.80"),
+    ("FG-GEARBOX", "Gearbox housing assembly", "finished", "pcs", "58.90"),
+    ("FG-PUMPKIT", "Pump bracket kit", "finished", "pcs", "17.60"),
+    ("FG-SHAFTSET", "Shaft set (4)", "finished", "pcs", "32.40"),
 ]
 
 # parent, component, quantity per, scrap factor
@@ -83,11 +84,11 @@ BOM = [
 # product: [(step name, work center, setup s, ideal cycle s)]
 ROUTINGS = {
     "SF-SHAFT": [("Turn", "CNC", 1200, "95")],
-    "SF-BRACKET": [("Mill", "MILL", 900, "70")],
-    "SF-FRAME": [("Weld", "WELD", 600, "150"), ("Powder coat", "PAINT", 1200, "40")],
-    "FG-GEARBOX": [("Assemble", "ASM", 300, "240"), ("Pack", "PACK", 120, "30")],
-    "FG-PUMPKIT": [("Assemble", "ASM", 300, "90"), ("Pack", "PACK", 120, "20")],
-    "FG-SHAFTSET": [("Pack", "PACK", 120, "25")],
+    "SF-BRACKET": [("Mill", "MILL", 900, "42")],
+    "SF-FRAME": [("Weld", "WELD", 600, "150"), ("Powder coat", "PAINT", 1200, "110")],
+    "FG-GEARBOX": [("Assemble", "ASM", 300, "240"), ("Pack", "PACK", 300, "75")],
+    "FG-PUMPKIT": [("Assemble", "ASM", 300, "90"), ("Pack", "PACK", 300, "45")],
+    "FG-SHAFTSET": [("Pack", "PACK", 300, "60")],
 }
 
 # kind, code, name, planned, six-big-loss category
@@ -136,10 +137,10 @@ def seed_demo_plant(session: Session, organization_id: int, *, now: datetime) ->
     admin = demo_actor(session, "admin")
     berlin = session.exec(select(Plant).where(Plant.organization_id == organization_id, Plant.code == "BER")).one()
     ids = _master_data(session, admin, berlin, now)
-    spec = calendars.calendar_spec(session, pk(berlin))
     rng = random.Random(20260302)
-    planner, operator = demo_actor(session, "planner"), demo_actor(session, "operator")
-    _history(session, planner, operator, ids, spec, rng, now)
+    planner = demo_actor(session, "planner")
+    history.record_history(session, planner, pk(berlin), start=now - timedelta(days=HISTORY_DAYS), end=now,
+                           seed=20260302)
     _open_work(session, planner, ids, rng, now)
     scheduling.replan_plant(session, planner, pk(berlin), now=now)
     scheduling.detect_late(session, planner, pk(berlin), now=now)
@@ -223,93 +224,6 @@ def _porto_line(session: Session, admin: Actor, plant: Plant, now: datetime) -> 
             work_center_id=wc.id, code=code, name=f"Assembly cell {code[-1]}"), now=now)
 
 
-# ----- three weeks of history, through the operator's own actions ----------------------------
-
-def _history(session: Session, planner: Actor, operator: Actor, ids: _Ids, spec: CalendarSpec,
-             rng: random.Random, now: datetime) -> None:
-    start = now - timedelta(days=HISTORY_DAYS)
-    machine_free = {m: start for ms in ids.machines.values() for m in ms}
-    day = start
-    while day < now - timedelta(days=2):
-        for _ in range(rng.randint(1, 2)):
-            order_id = _order(session, planner, ids, rng, created=day, promised=day.date() + timedelta(days=rng.randint(4, 9)))
-            released = work_orders.release_order(session, planner, order_id, now=day)
-            for wo in sorted(released, key=lambda w: -_depth(session, w.id)):
-                _run_work_order(session, planner, operator, ids, spec, rng, wo.id, machine_free, day, now)
-        day += timedelta(days=1)
-
-
-def _run_work_order(session: Session, planner: Actor, operator: Actor, ids: _Ids, spec: CalendarSpec,
-                    rng: random.Random, work_order_id: int, machine_free: dict[int, datetime], released: datetime,
-                    now: datetime) -> None:
-    wo = referenced(session, WorkOrder, work_order_id)
-    earliest = max([released] + [_finished(session, pk(c)) for c in session.exec(
-        select(WorkOrder).where(WorkOrder.parent_work_order_id == wo.id)).all()])
-    ops = session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(col(Operation.sequence))).all()
-    for op in ops:
-        wc_code = next(code for code, wc_id in ids.work_centers.items() if wc_id == op.work_center_id)
-        machine = min(ids.machines[wc_code], key=lambda m: machine_free[m])
-        begin = add_working_time(spec, max(machine_free[machine], earliest), rng.randint(0, 1800))
-        if begin >= now - timedelta(hours=1):
-            return
-        scheduling.assign_operation(session, planner, pk(op), machine, now=released)
-        end = _work_operation(session, operator, ids, spec, rng, op, machine, begin, now)
-        machine_free[machine] = earliest = end
-        if end >= now:
-            return
-
-
-def _work_operation(session: Session, operator: Actor, ids: _Ids, spec: CalendarSpec, rng: random.Random,
-                    op: Operation, machine: int, begin: datetime, now: datetime) -> datetime:
-    """Start, count in chunks (with scrap and the odd downtime), complete; stop at `now` if reached."""
-    act = _Acting(session, operator, machine, pk(op), rng)
-    act.do(shopfloor.start_job, begin, operation_id=op.id)
-    cursor = add_working_time(spec, begin, op.setup_seconds * rng.uniform(0.9, 1.4))
-    remaining = op.quantity
-    cycle = float(op.ideal_cycle_seconds)
-    while remaining > 0:
-        chunk = min(remaining, max(1, op.quantity // rng.randint(3, 5)))
-        cursor = add_working_time(spec, cursor, chunk * cycle * rng.uniform(1.02, 1.25))
-        if cursor >= now:
-            return cursor
-        scrap = sum(1 for _ in range(chunk) if rng.random() < 0.03)
-        act.do(shopfloor.report_counts, cursor, good=chunk - scrap, scrap=scrap,
-               scrap_reason_code_id=ids.reasons[rng.choice(["DIM", "SURFACE", "STARTUP"])] if scrap else None)
-        remaining -= chunk
-        if remaining and rng.random() < 0.25:
-            cursor = _downtime(act, spec, ids, rng, cursor, now)
-            if cursor >= now:
-                return cursor
-    act.do(shopfloor.complete_job, cursor + timedelta(seconds=30))
-    return cursor + timedelta(seconds=30)
-
-
-def _downtime(act: _Acting, spec: CalendarSpec, ids: _Ids, rng: random.Random, at: datetime, now: datetime) -> datetime:
-    reason = rng.choice(["BREAKDOWN", "TOOL", "JAM", "JAM", "NO-MAT", "PM"])
-    act.do(shopfloor.start_downtime, at, reason_code_id=ids.reasons[reason])
-    minutes = rng.randint(3, 8) if reason == "JAM" else rng.randint(10, 75)
-    end = add_working_time(spec, at, minutes * 60)
-    if end >= now:
-        return end
-    act.do(shopfloor.end_downtime, end)
-    return end
-
-
-@dataclass
-class _Acting:
-    session: Session
-    operator: Actor
-    machine_id: int
-    operation_id: int
-    rng: random.Random
-
-    def do(self, action, at: datetime, **kwargs) -> None:
-        client_id = f"demo-{self.rng.getrandbits(64):016x}"
-        if action in (shopfloor.complete_job, shopfloor.report_counts):
-            kwargs.setdefault("operation_id", self.operation_id)
-        action(self.session, self.operator, self.machine_id, client_id=client_id, occurred_at=at, now=at, **kwargs)
-
-
 # ----- open work ------------------------------------------------------------------------------
 
 def _open_work(session: Session, planner: Actor, ids: _Ids, rng: random.Random, now: datetime) -> None:
@@ -343,11 +257,6 @@ def _depth(session: Session, work_order_id: int) -> int:
     while wo.parent_work_order_id is not None:
         depth, wo = depth + 1, referenced(session, WorkOrder, wo.parent_work_order_id)
     return depth
-
-
-def _finished(session: Session, work_order_id: int) -> datetime:
-    wo = referenced(session, WorkOrder, work_order_id)
-    return wo.completed_at or datetime.max.replace(tzinfo=wo.created_at.tzinfo)
 
 
 def demo_actor(session: Session, username: str) -> Actor:

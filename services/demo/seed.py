@@ -1,7 +1,8 @@
 """Demo data: a tenant with two plants, departments and a user for every role, plus a second
 tenant so isolation can be seen. Demo passwords exist only here and are printed by `make run`.
 
-Seeding is idempotent: it does nothing when any organization exists.
+Seeding is idempotent: it does nothing when any organization exists; `catch_up_demo` then brings the
+demo plants' history up to now (run by `takt seed-demo`, so `make run` never shows a hole for today).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from models.organization import Organization
-from services.demo import DEMO_PASSWORD
+from services.demo import DEMO_PASSWORD, history
 from services.demo.config import seed_demo_config
 from services.demo.finance import seed_demo_finance
 from services.demo.maintenance import seed_demo_maintenance
@@ -98,6 +99,12 @@ def _seed_globex(session: Session, now: datetime) -> int:
             username=username, full_name=full_name, email=f"{username}@globex.example", password=DEMO_PASSWORD,
             roles=roles, plant_ids=[plant.id]), now=now)
     return org.id
+
+
+def catch_up_demo(session: Session, *, now: datetime) -> list[history.HistoryResult]:
+    """The demo plants' history brought up to `now` from their last events (services/demo/history.py)."""
+    acme_id = session.exec(select(Organization.id).where(Organization.slug == "acme")).first()
+    return [] if acme_id is None else history.catch_up(session, acme_id, now=now)
 
 
 def has_demo(session: Session) -> bool:

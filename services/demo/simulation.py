@@ -4,26 +4,32 @@ before and between the events it sends through the ingest API.
 - `simulator_token(session, plant_id, *, known, now)`: the raw machine API token the simulator sends
   with: `known` when it is still a live machine token of that plant, else a new one named
   "Simulator" (created through services/org/api_tokens.py by the organization's system actor, audited);
+- `gateway_actor(session, plant_id, *, now)`: that token's actor, for the history's in-process ingest;
 - `plant_floor(session, actor, plant_id)`: the plant's active machines with their state now, current
   job and queue (work order number, operation sequence, ideal cycle time, setup time, what is left),
   its shift calendar, and the reason codes to use, grouped by six-big-loss category;
 - `release_more_work(session, actor, plant_id, *, work_center_id, seed, now)`: the planner's part
-  when a machine runs dry: one customer order for a finished product whose routing uses that work
-  center, released, with every operation queued on the least loaded machine of its work center.
+  when a machine runs dry: the last waiting job of the busiest machine of its work center (with two or more
+  waiting) moves to it; else one customer order for a product whose routing uses that work center (none:
+  any finished product) and whose release loads no work center already queued BACKLOG_CAP_HOURS per
+  machine (`backlog_hours`), sized so its longest job runs about RUN_HOURS, released, with its job at
+  that work center queued on the dry machine and every other on the least loaded machine (hours) of its
+  work center.
 Everything runs as the given actor (the simulator uses the organization's system actor) through
 the same services as people do (orders, release, scheduling), and is scoped to its organization.
 """
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
 from models.auth import ApiToken, ApiTokenKind
 from models.base import pk, row_ids
-from models.catalog import Customer, Product, ProductType
+from models.catalog import BomLine, Customer, Product, ProductType
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.organization import Plant
 from models.resources import (
@@ -41,11 +47,14 @@ from services.core.calendar_math import CalendarSpec
 from services.core.errors import DomainError, Invalid, NotFound
 from services.master import calendars
 from services.org import api_tokens
+from services.org.auth import token_actor
 from services.org.organizations import system_actor
 from services.org.tokens import hash_token
 from services.production import orders, scheduling, work_orders
 
 QUEUED = (WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)
+BACKLOG_CAP_HOURS = 10.0      # no more work for a work center queued this long per machine
+RUN_HOURS = (2.0, 5.0)        # a released order runs this long at its slowest step
 TOKEN_NAME = "Simulator"
 
 
@@ -69,6 +78,7 @@ class SimMachine:
     down_reason: str | None
     current: SimJob | None
     queue: list[SimJob] = field(default_factory=list)
+    down_since: datetime | None = None   # when the open stop began (down_reason set)
 
 
 @dataclass
@@ -94,6 +104,18 @@ def simulator_token(session: Session, plant_id: int, *, known: str | None, now: 
     created = api_tokens.create_api_token(session, system_actor(session, plant.organization_id), api_tokens.ApiTokenCreate(
         plant_id=plant_id, name=TOKEN_NAME, kind=ApiTokenKind.MACHINE.value), now=now)
     return created.token
+
+
+def gateway_actor(session: Session, plant_id: int, *, now: datetime) -> Actor:
+    """The plant's simulator machine token as an actor (the newest live one; none: a new one), for ingest
+    in-process (services/demo/history.py), as the HTTP door would resolve it."""
+    row = session.exec(select(ApiToken).where(ApiToken.plant_id == plant_id, ApiToken.name == TOKEN_NAME,
+                                              ApiToken.kind == ApiTokenKind.MACHINE, col(ApiToken.revoked_at).is_(None))
+                       .order_by(col(ApiToken.id).desc())).first()
+    if row is None or (row.expires_at is not None and row.expires_at <= now):
+        token = simulator_token(session, plant_id, known=None, now=now)
+        row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).one()
+    return token_actor(row)
 
 
 def plant_by_code(session: Session, actor: Actor, code: str) -> Plant:
@@ -127,9 +149,12 @@ def plant_floor(session: Session, actor: Actor, plant_id: int) -> SimFloor:
             id=pk(machine), code=machine.code, work_center_id=machine.work_center_id,
             state=status.state if status else MachineState.IDLE,
             down_reason=reason_codes.get(status.reason_code_id) if status and status.open_downtime_event_id else None,
-            current=current, queue=[j for j in jobs if j is not current]))
+            current=current, queue=[j for j in jobs if j is not current],
+            down_since=status.since if status and status.open_downtime_event_id else None))
     last = session.exec(select(func.max(ProductionEvent.occurred_at)).where(
         ProductionEvent.plant_id == plant_id)).one()
+    if last is not None and last.tzinfo is None:          # SQLite's max() loses the column's type
+        last = last.replace(tzinfo=UTC)
     return SimFloor(plant_id=plant_id, plant_code=plant.code, calendar=spec, machines=machines,
                     reasons=_reasons(session, actor), last_event_at=last)
 
@@ -161,21 +186,31 @@ def _reasons(session: Session, actor: Actor) -> dict[str, list[str]]:
 
 
 def release_more_work(session: Session, actor: Actor, plant_id: int, *, work_center_id: int, seed: int,
-                      now: datetime) -> int:
-    """Release one order that needs `work_center_id`; returns how many operations were queued (0: none fits)."""
+                      now: datetime, machine_id: int | None = None, done: Collection[int] = ()) -> int:
+    """Release one order that needs `work_center_id`; returns how many operations were queued (0: none fits).
+    Its operation there goes to `machine_id` (the machine that ran dry) when given; `done` are operations
+    the caller knows are complete or running though not yet recorded (they are neither load nor moved)."""
     require(actor, Permission.PLAN, plant_id=plant_id)
     rng = random.Random(seed)
-    candidates = _products_using(session, actor, work_center_id)
+    queued_ops = _queued(session, plant_id, done)
+    if machine_id is not None and _take_over(session, actor, machine_id, work_center_id, queued_ops, now):
+        return 1
+    backlog = backlog_hours(session, plant_id, queued_ops)
+    known: dict[int, dict[int, float]] = {}
+    candidates = [p for p in _products_using(session, actor, work_center_id)
+                  if all(backlog.get(wc, 0.0) < BACKLOG_CAP_HOURS for wc in _unit_load(session, p, known))]
     customers = session.exec(select(Customer.id).where(Customer.organization_id == actor.organization_id)
                              .order_by(col(Customer.id))).all()
     if not candidates or not customers:
         return 0
     product_id = rng.choice(candidates)
+    quantity = max(5, round(rng.uniform(*RUN_HOURS) * 3600 / max(_unit_load(session, product_id, known).values(),
+                                                                 default=60.0)))
     order = orders.create_order(session, actor, orders.OrderCreate(
         plant_id=plant_id, customer_id=rng.choice(customers), customer_reference=f"SIM-{rng.randint(10000, 99999)}",
         note="Released by the shop-floor simulator.",
-        lines=[orders.OrderLineInput(product_id=product_id, quantity=rng.randint(10, 40),
-                                     promised_date=(now + timedelta(days=rng.randint(2, 7))).date())]), now=now)
+        lines=[orders.OrderLineInput(product_id=product_id, quantity=quantity,
+                                     promised_date=(now + timedelta(days=rng.randint(3, 8))).date())]), now=now)
     queued = 0
     try:
         released = work_orders.release_order(session, actor, order.id, now=now)
@@ -184,30 +219,90 @@ def release_more_work(session: Session, actor: Actor, plant_id: int, *, work_cen
     for wo in released:
         for op in session.exec(select(Operation).where(Operation.work_order_id == wo.id)
                                .order_by(col(Operation.sequence))).all():
-            machine_id = _least_loaded(session, plant_id, op.work_center_id)
-            if machine_id is not None:
-                scheduling.assign_operation(session, actor, pk(op), machine_id, now=now)
+            target = machine_id if machine_id is not None and op.work_center_id == work_center_id else \
+                _least_loaded(session, plant_id, op.work_center_id, queued_ops)
+            if target is not None:
+                scheduling.assign_operation(session, actor, pk(op), target, now=now)
+                queued_ops.append(op)
                 queued += 1
     return queued
 
 
+def _queued(session: Session, plant_id: int, done: Collection[int]) -> list[Operation]:
+    done = set(done)
+    return [op for op in session.exec(select(Operation).where(
+        Operation.plant_id == plant_id, col(Operation.machine_id).is_not(None),
+        col(Operation.status).in_(QUEUED))).all() if op.id not in done]
+
+
+def backlog_hours(session: Session, plant_id: int, queued: list[Operation] | None = None) -> dict[int, float]:
+    """Per work center of the plant: hours of queued work (setups and parts still to make) per active machine."""
+    machines = dict(session.exec(select(Machine.work_center_id, func.count(col(Machine.id)))
+                                 .where(Machine.plant_id == plant_id, Machine.is_active == True)  # noqa: E712
+                                 .group_by(col(Machine.work_center_id))).all())
+    seconds: dict[int, float] = {}
+    for op in queued if queued is not None else _queued(session, plant_id, ()):
+        left = max(op.quantity - op.quantity_good, 0) * float(op.ideal_cycle_seconds)
+        setup = op.setup_seconds if op.status == WorkStatus.RELEASED else 0
+        seconds[op.work_center_id] = seconds.get(op.work_center_id, 0.0) + left + setup
+    return {wc: s / 3600 / max(machines.get(wc, 1), 1) for wc, s in seconds.items()}
+
+
+def _take_over(session: Session, actor: Actor, machine_id: int, work_center_id: int, queued: list[Operation],
+               now: datetime) -> bool:
+    """The supervisor's part: a dry machine takes the last waiting job of the busiest machine of its work
+    center that has more than one waiting (True: moved)."""
+    waiting: dict[int, list[Operation]] = {}
+    for op in queued:
+        if op.work_center_id == work_center_id and op.machine_id != machine_id and op.status == WorkStatus.RELEASED:
+            waiting.setdefault(op.machine_id or 0, []).append(op)
+    busiest = max(waiting.values(), key=len, default=[])
+    if len(busiest) < 2:
+        return False
+    op = max(busiest, key=lambda o: (o.queue_position or 0, pk(o)))
+    scheduling.assign_operation(session, actor, pk(op), machine_id, reason="Moved to a free machine of the work center.",
+                                now=now)
+    return True
+
+
+def _steps_of(product_id: int):
+    return (select(RoutingStep).join(Routing, col(Routing.id) == RoutingStep.routing_id)
+            .where(Routing.product_id == product_id, Routing.is_active == True))  # noqa: E712
+
+
+def _unit_load(session: Session, product_id: int, known: dict[int, dict[int, float]], depth: int = 0) -> dict[int, float]:
+    """Seconds of work per unit of the product at each work center its release loads: its routing's
+    steps and, down its BOM, its components' (times the quantity per unit)."""
+    if product_id not in known:
+        load: dict[int, float] = {}
+        for step in session.exec(_steps_of(product_id)).all():
+            load[step.work_center_id] = load.get(step.work_center_id, 0.0) + float(step.ideal_cycle_seconds)
+        if depth < 8:
+            for line in session.exec(select(BomLine).where(BomLine.parent_product_id == product_id)).all():
+                for wc, seconds in _unit_load(session, line.component_product_id, known, depth + 1).items():
+                    load[wc] = load.get(wc, 0.0) + seconds * float(line.quantity_per)
+        known[product_id] = load
+    return known[product_id]
+
+
 def _products_using(session: Session, actor: Actor, work_center_id: int) -> list[int]:
-    """Finished products whose active routing has a step at the work center (else any with a routing)."""
+    """Products whose active routing has a step at the work center (else any finished one with a routing)."""
     base = (select(Product.id).join(Routing, col(Routing.product_id) == Product.id)
             .join(RoutingStep, col(RoutingStep.routing_id) == Routing.id)
-            .where(Product.organization_id == actor.organization_id, Product.type == ProductType.FINISHED,
+            .where(Product.organization_id == actor.organization_id,
                    Product.is_active == True, Routing.is_active == True))  # noqa: E712
     direct = sorted(set(row_ids(session.exec(base.where(RoutingStep.work_center_id == work_center_id)).all())))
     if direct:
         return direct
-    return sorted(set(row_ids(session.exec(base).all())))
+    return sorted(set(row_ids(session.exec(base.where(Product.type == ProductType.FINISHED)).all())))
 
 
-def _least_loaded(session: Session, plant_id: int, work_center_id: int) -> int | None:
-    load = func.count(col(Operation.id))
-    row = session.exec(select(Machine.id, load).join(
-        Operation, (col(Operation.machine_id) == Machine.id) & col(Operation.status).in_(QUEUED), isouter=True)
-        .where(Machine.plant_id == plant_id, Machine.work_center_id == work_center_id,
-               Machine.is_active == True)  # noqa: E712
-        .group_by(col(Machine.id)).order_by(load, col(Machine.id))).first()
-    return row[0] if row else None
+def _least_loaded(session: Session, plant_id: int, work_center_id: int, queued: list[Operation]) -> int | None:
+    """The active machine of the work center with the fewest hours queued."""
+    machines = session.exec(select(Machine.id).where(Machine.plant_id == plant_id, Machine.work_center_id == work_center_id,
+                                                     Machine.is_active == True).order_by(col(Machine.id))).all()  # noqa: E712
+    load = {m: 0.0 for m in machines}
+    for op in queued:
+        if op.machine_id in load:
+            load[op.machine_id] += max(op.quantity - op.quantity_good, 0) * float(op.ideal_cycle_seconds) + op.setup_seconds
+    return min(load, key=lambda m: (load[m], m)) if load else None

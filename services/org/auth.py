@@ -203,6 +203,11 @@ def _actor_for_api_token(session: Session, token: str, now: datetime) -> Actor:
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
         session.add(row)
+    return token_actor(row)
+
+
+def token_actor(row: ApiToken) -> Actor:
+    """The actor an API token acts as: no person, its one plant, its kind's permissions."""
     return Actor(user_id=None, organization_id=row.organization_id, plant_ids=frozenset({row.plant_id}),
                  username=f"token:{row.name}", api_token_id=row.id,
                  token_permissions=TOKEN_PERMISSIONS[row.kind.value if hasattr(row.kind, "value") else row.kind])

@@ -1,0 +1,44 @@
+"""A plant's history made by the machine model and recorded through the ingest service
+(services/demo/history.py), and brought up to now later with no hole."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import func, select
+
+from models.orders import CustomerOrder
+from models.shopfloor import EventKind, ProductionEvent
+from services.core.db import transaction
+from services.demo import history
+from services.org.organizations import system_actor
+from tests.conftest import T0
+from tests.factories.shopfloor import make_floor
+
+
+def test_history_is_ingested_and_a_later_catch_up_fills_the_gap_since_the_last_event(session, world):
+    floor = make_floor(session, world.org_a, world.plant1, world.dept1, quantity=120)
+    actor = system_actor(session, world.org_a)
+    end = T0 + timedelta(hours=6)
+    with transaction(session):
+        result = history.record_history(session, actor, world.plant1, start=T0, end=end, seed=3)
+    events = session.exec(select(ProductionEvent).where(ProductionEvent.plant_id == world.plant1)).all()
+    assert result.events == len(events) > 0
+    assert all(T0 <= e.occurred_at <= end for e in events)
+    assert sum(e.quantity_good for e in events) == result.stats.good > 0
+    assert result.stats.jobs_completed >= 1 and result.stats.orders_released >= 1   # the dry machine got work
+    assert session.exec(select(func.count()).select_from(CustomerOrder)).one() >= 1
+    for machine_id in floor.line.machine_ids:
+        assert any(e.machine_id == machine_id and e.kind == EventKind.COUNT for e in events)
+
+    later = T0 + timedelta(days=1, hours=10)                  # the next day, 10:00
+    with transaction(session):
+        caught_up = history.catch_up(session, world.org_a, now=later)
+    assert [(r.plant_code, r.end) for r in caught_up] == [("P1", later)]
+    assert caught_up[0].start == max(e.occurred_at for e in events) + timedelta(seconds=1)
+    new = session.exec(select(ProductionEvent).where(ProductionEvent.plant_id == world.plant1,
+                                                     ProductionEvent.occurred_at > end)).all()
+    assert len(new) == caught_up[0].events > 0
+    for machine_id in floor.line.machine_ids:                  # both machines worked this morning: no hole
+        assert any(e.machine_id == machine_id and e.occurred_at >= later - timedelta(hours=2) for e in new)
+    with transaction(session):
+        assert history.catch_up(session, world.org_a, now=later) == []
