@@ -4,7 +4,12 @@
 - seed.py: `seed_demo`, the entry point: two tenants (Acme with plants, departments and a user for every
   role; Globex to show isolation), then the domain seeders below in dependency order;
 - config.py: custom fields and a welcome notification;
-- production.py: Berlin's and Porto's master data, calendars, targets and three weeks of worked orders;
+- production.py: Berlin's and Porto's master data, calendars, targets, standard costs, three weeks of history
+  and open work;
+- machine_model.py: what a plant's machines do (jobs, changeovers, stops, scrap, in working time), as gateway
+  events: the one model behind both the seeded history and `takt simulate`;
+- history.py: that model's events ingested in-process from a start to an end (the seeded history) or from a
+  plant's last event to now (`catch_up`, run by `takt seed-demo` when the demo exists);
 - trace.py: locations, receipts, lots produced from the open orders' BOMs, a shipment shipped and one packing;
 - quality.py: an inspection plan with an in-control baseline and a drifting run, a reject and a return;
 - ncr.py: an open and a closed NCR with a CAPA action, an unanswered SOP ticket about to escalate;

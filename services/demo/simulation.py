@@ -35,6 +35,7 @@ from models.organization import Plant
 from models.resources import (
     LossCategory,
     Machine,
+    MachineProductRate,
     MachineState,
     MachineStatus,
     ReasonCode,
@@ -54,7 +55,7 @@ from services.production import orders, scheduling, work_orders
 
 QUEUED = (WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)
 BACKLOG_CAP_HOURS = 10.0      # no more work for a work center queued this long per machine
-RUN_HOURS = (2.0, 5.0)        # a released order runs this long at its slowest step
+RUN_HOURS = (5.0, 10.0)       # a released order's longest job runs this long
 TOKEN_NAME = "Simulator"
 
 
@@ -160,14 +161,19 @@ def plant_floor(session: Session, actor: Actor, plant_id: int) -> SimFloor:
 
 
 def machine_jobs(session: Session, machine_id: int) -> list[SimJob]:
-    """The machine's released, running and paused jobs in queue order."""
-    rows = session.exec(select(Operation, WorkOrder.number).join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
+    """The machine's released, running and paused jobs in queue order (ideal cycle: the machine's own rate
+    for the product when it has one, as the KPIs count it, else the operation's)."""
+    rates = {product_id: float(seconds) for product_id, seconds in session.exec(
+        select(MachineProductRate.product_id, MachineProductRate.ideal_cycle_seconds)
+        .where(MachineProductRate.machine_id == machine_id)).all()}
+    rows = session.exec(select(Operation, WorkOrder.number, WorkOrder.product_id)
+                        .join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
                         .where(Operation.machine_id == machine_id, col(Operation.status).in_(QUEUED))
                         .order_by(col(Operation.queue_position), col(Operation.planned_start), col(Operation.id))).all()
     return [SimJob(operation_id=pk(op), work_order_number=number, sequence=op.sequence,
-                   ideal_cycle_seconds=float(op.ideal_cycle_seconds), setup_seconds=op.setup_seconds,
-                   remaining=max(op.quantity - op.quantity_good, 0),
-                   started=op.status in (WorkStatus.RUNNING, WorkStatus.PAUSED)) for op, number in rows]
+                   ideal_cycle_seconds=rates.get(product_id, float(op.ideal_cycle_seconds)),
+                   setup_seconds=op.setup_seconds, remaining=max(op.quantity - op.quantity_good, 0),
+                   started=op.status in (WorkStatus.RUNNING, WorkStatus.PAUSED)) for op, number, product_id in rows]
 
 
 def _reasons(session: Session, actor: Actor) -> dict[str, list[str]]:

@@ -1,10 +1,11 @@
 """The demo plant is real data made by the real services: every page has something true to show."""
 from collections import defaultdict
+from datetime import UTC, timedelta
 from itertools import pairwise
 
 from sqlmodel import func, select
 
-from models.calendar import ShiftBreak
+from models.calendar import Shift, ShiftBreak, ShiftCalendar
 from models.catalog import Product
 from models.orders import CustomerOrder, Operation, WorkOrder, WorkStatus
 from models.organization import Organization, Plant
@@ -13,6 +14,8 @@ from models.shopfloor import EventKind, ProductionEvent
 from services.core.calendar_math import next_working_instant, working_seconds
 from services.core.db import transaction
 from services.demo import seed as demo
+from services.demo.production import HISTORY_DAYS
+from services.kpi import reads as kpi
 from services.master import boms
 from services.master.calendars import calendar_spec
 from services.org.organizations import system_actor
@@ -64,3 +67,32 @@ def test_demo_plant_has_master_data_history_and_open_work(session):
     for op in queued:   # every planned start lies in working time (not in a break, a night or a weekend)
         assert next_working_instant(berlin_spec, op.planned_start) == op.planned_start
         assert working_seconds(berlin_spec, op.planned_start, op.planned_end) > 0
+
+    # the history is believable: OEE 55-85 % for the plant and every day, the night shift and MILL-02 worst,
+    # products at standard cost (the quality dashboard's cost of poor quality)
+    start = T0 - timedelta(days=HISTORY_DAYS)
+    whole = kpi.kpi_summary(session, actor, plant_id=berlin.id, start=start, end=T0, now=T0)
+    assert 55 <= whole.figures.oee_percent <= 85, whole.figures
+    assert 1 <= 100 * whole.figures.scrap / whole.figures.total <= 4
+    day = start
+    while day < T0 - timedelta(days=1):
+        figures = kpi.kpi_summary(session, actor, plant_id=berlin.id, start=day, end=day + timedelta(days=1),
+                                  now=T0).figures
+        assert 50 <= figures.oee_percent <= 85, (day, figures)
+        day += timedelta(days=1)
+    by_machine = {m.machine_code: m.figures.oee_percent for m in whole.machines}
+    assert min(by_machine, key=lambda code: by_machine[code]) in ("MILL-02", "PAINT-01")
+    assert by_machine["MILL-02"] < by_machine["MILL-01"] - 5
+    shifts = {s.name: s.id for s in berlin_spec_shifts(session, berlin.id)}
+    oee = {name: kpi.kpi_summary(session, actor, plant_id=berlin.id, start=start, end=T0, shift_id=shift_id,
+                                 now=T0).figures.oee_percent for name, shift_id in shifts.items()}
+    assert oee["Night"] < min(oee["Early"], oee["Late"]) - 3
+    assert session.exec(select(func.count()).select_from(Product).where(
+        Product.organization_id == acme.id, Product.standard_cost.is_(None))).one() == 0
+    last = session.exec(select(func.max(ProductionEvent.occurred_at)).where(ProductionEvent.plant_id == berlin.id)).one()
+    assert T0 - timedelta(minutes=30) <= last.replace(tzinfo=UTC) <= T0      # up to now: no hole for today
+
+
+def berlin_spec_shifts(session, plant_id):
+    return session.exec(select(Shift).join(ShiftCalendar, ShiftCalendar.id == Shift.calendar_id)
+                        .where(ShiftCalendar.plant_id == plant_id)).all()
