@@ -163,9 +163,8 @@ def plant_floor(session: Session, actor: Actor, plant_id: int) -> SimFloor:
 def machine_jobs(session: Session, machine_id: int) -> list[SimJob]:
     """The machine's released, running and paused jobs in queue order (ideal cycle: the machine's own rate
     for the product when it has one, as the KPIs count it, else the operation's)."""
-    rates = {product_id: float(seconds) for product_id, seconds in session.exec(
-        select(MachineProductRate.product_id, MachineProductRate.ideal_cycle_seconds)
-        .where(MachineProductRate.machine_id == machine_id)).all()}
+    rates = {r.product_id: float(r.ideal_cycle_seconds) for r in session.exec(
+        select(MachineProductRate).where(MachineProductRate.machine_id == machine_id)).all()}
     rows = session.exec(select(Operation, WorkOrder.number, WorkOrder.product_id)
                         .join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
                         .where(Operation.machine_id == machine_id, col(Operation.status).in_(QUEUED))
