@@ -51,7 +51,9 @@ def _pct(value) -> str:
 
 def _line(label: str, f) -> str:
     return f"{label:<24} OEE {_pct(f.oee_percent)}  A {_pct(f.availability_percent)}  P {_pct(f.performance_percent)}  " \
-           f"Q {_pct(f.quality_percent)}  good {f.good:>6} scrap {f.scrap:>4}"
+           f"Q {_pct(f.quality_percent)}  good {f.good:>6} scrap {f.scrap:>4}" + \
+           (f"  idle {100 * f.idle_minutes / f.shift_minutes:4.1f} %" if getattr(f, "idle_minutes", 0) and f.shift_minutes
+            else "")
 
 
 def main() -> None:
