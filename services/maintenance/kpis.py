@@ -28,7 +28,8 @@ DEFINITIONS = {
     "breakdowns": "Corrective tickets raised in the period (not cancelled); from stops: unplanned stops whose "
                   "reason is in the loss category 'breakdown', started in the period.",
     "mtbf": "Mean time between failures, uptime-based: operating time (working time of the plant calendar minus "
-            "all stops) / number of breakdowns, in hours.",
+            "all stops, from the machine's start: its creation or its first recorded event, whichever is earlier) "
+            "/ number of breakdowns, in hours.",
     "mttr": "Mean time to repair: from the start of work on the ticket (In progress) to Done, over corrective "
             "tickets done in the period; from stops: from the stop's start to its end, over breakdown stops.",
     "response": "Share of tickets raised in the period (answered or overdue) whose first response came within the "

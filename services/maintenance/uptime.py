@@ -1,6 +1,8 @@
 """Operating (run) time of machines: the plant calendar's working time (24/7 without a calendar) minus the
 machine's stops (planned and unplanned, from the KPI stop intervals; an open stop runs to the end of the window).
-MTBF and run-hour plans both count on it.
+A machine operates only from its start: the earlier of its creation and its first recorded production event
+(machines are often entered after their history was imported), so a machine created inside the window has no
+operating time before it existed. MTBF and run-hour plans both count on it.
 
     operating_by_machine(session, plant_id, machine_ids, start, end) -> {machine_id: seconds}
     operating_seconds(session, machine, start, end) -> int
@@ -9,13 +11,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from models.base import pk
 from models.kpi_rollup import KpiStop
 from models.resources import Machine
+from models.shopfloor import ProductionEvent
 from services.core.calendar_math import merge_intervals, working_intervals
 from services.maintenance.sla import calendar_of
 
@@ -35,20 +38,35 @@ def _overlap(intervals: list[tuple[datetime, datetime]], ends: list[datetime], s
     return total
 
 
+def machine_starts(session: Session, machine_ids: list[int]) -> dict[int, datetime]:
+    """When each machine starts operating: the earlier of its creation and its first recorded production event."""
+    starts = {pk(m): m.created_at for m in session.exec(select(Machine).where(col(Machine.id).in_(machine_ids))).all()}
+    for machine_id, first in session.exec(select(ProductionEvent.machine_id, func.min(ProductionEvent.occurred_at))
+                                          .where(col(ProductionEvent.machine_id).in_(machine_ids))
+                                          .group_by(col(ProductionEvent.machine_id))).all():
+        if first is not None:
+            first = first if first.tzinfo else first.replace(tzinfo=UTC)
+            starts[machine_id] = min(starts.get(machine_id, first), first)
+    return starts
+
+
 def operating_by_machine(session: Session, plant_id: int, machine_ids: list[int], start: datetime,
                          end: datetime) -> dict[int, int]:
     if end <= start or not machine_ids:
         return {m: 0 for m in machine_ids}
     working = _working(session, plant_id, start, end)
-    total = sum((e - s).total_seconds() for s, e in working)
+    ends = [e for _s, e in working]
+    born = machine_starts(session, machine_ids)
+    first = {m: max(start, born.get(m, start)) for m in machine_ids}
     stops: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for machine_id, s, e in session.exec(select(KpiStop.machine_id, KpiStop.start_at, KpiStop.end_at).where(
             col(KpiStop.machine_id).in_(machine_ids), col(KpiStop.start_at) < end,
             or_(col(KpiStop.end_at).is_(None), col(KpiStop.end_at) > start))).all():
-        stops[machine_id].append((max(s, start), min(e or end, end)))
-    ends = [e for _s, e in working]
-    return {m: int(total - sum(_overlap(working, ends, s, e) for s, e in merge_intervals(stops.get(m, []))))
-            for m in machine_ids}
+        if (e or end) > first[machine_id]:
+            stops[machine_id].append((max(s, first[machine_id]), min(e or end, end)))
+    return {m: int(_overlap(working, ends, first[m], end)
+                   - sum(_overlap(working, ends, s, e) for s, e in merge_intervals(stops.get(m, []))))
+            if first[m] < end else 0 for m in machine_ids}
 
 
 def operating_seconds(session: Session, machine: Machine, start: datetime, end: datetime) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlmodel import Session
@@ -62,14 +62,19 @@ def make_product(session: Session, org_id: int, *, code: str | None = None, type
         return add(session, Product(organization_id=org_id, code=code or f"P-{next(_n)}", name="Part", type=type)).id
 
 
-def make_line(session: Session, org_id: int, plant_id: int, dept_id: int, *, machines: int = 2) -> Line:
+MACHINES_SINCE = datetime(2026, 1, 1, tzinfo=UTC)    # the factory's machines exist well before the tests' T0
+
+
+def make_line(session: Session, org_id: int, plant_id: int, dept_id: int, *, machines: int = 2,
+              machines_since: datetime = MACHINES_SINCE) -> Line:
     calendar_id = make_calendar(session, org_id, plant_id)
     n = next(_n)
     with transaction(session):
         wc = add(session, WorkCenter(organization_id=org_id, plant_id=plant_id, department_id=dept_id,
                                      code=f"WC{n}", name=f"Work center {n}"))
         machine_ids = [add(session, Machine(organization_id=org_id, plant_id=plant_id, department_id=dept_id,
-                                            work_center_id=wc.id, code=f"M{n}-{i}", name=f"Machine {n}-{i}")).id
+                                            work_center_id=wc.id, code=f"M{n}-{i}", name=f"Machine {n}-{i}",
+                                            created_at=machines_since, updated_at=machines_since)).id
                        for i in range(1, machines + 1)]
         product = add(session, Product(organization_id=org_id, code=f"FG-{n}", name=f"Bracket {n}"))
         routing = add(session, Routing(organization_id=org_id, product_id=product.id, name="Standard"))

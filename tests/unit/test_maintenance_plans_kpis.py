@@ -28,6 +28,7 @@ from services.shopfloor import ingest, operator
 from tests.conftest import T0
 from tests.factories.db import actor_for, committed
 from tests.factories.org import make_user
+from tests.factories.production import make_line
 from tests.factories.shopfloor import make_floor
 
 
@@ -225,6 +226,31 @@ def test_mtbf_mttr_and_the_rest_against_hand_computed_figures(session, world, sh
     assert len(hist.tickets) == 3
     assert [(s.minutes, s.ticket_number) for s in hist.stops] == [(120, ""), (90, a.number)]
     assert parts.ticket_costs(session, tech, a.id).total == Decimal("65.00")
+
+
+def test_mtbf_of_machines_created_inside_the_window_counts_from_their_start(session, world, shop):
+    """Two machines entered on Monday 10:00. M1 has no earlier history: it operates from 10:00, i.e. 10:00-22:00
+    minus lunch 12:00-12:30 and dinner 18:00-18:30 = 660 min, minus its breakdown 15:00-16:00 = 600 min = 10 h.
+    M2's history was imported back to 08:00 (a stop 08:00-08:30): 08:00-22:00 minus coffee 09:00-09:15, lunch and
+    dinner = 765 min, minus the 30-min stop = 735 min = 12.25 h. Counted from the window's start (Monday 00:00)
+    both would have the whole day's 885 min."""
+    line = make_line(session, world.org_a, world.plant1, world.dept1, machines_since=at(2, 10))
+    m1, m2 = line.machine_ids
+    op, sup = world.actor(world.operator1), world.actor(world.admin_a)
+    for machine, start, end in ((m1, at(2, 15), at(2, 16)), (m2, at(2, 8), at(2, 8, 30))):
+        with transaction(session):
+            operator.start_downtime(session, op, machine, line.downtime_reason_id, client_id=f"d{machine}",
+                                    occurred_at=start, now=start)
+        with transaction(session):
+            operator.end_downtime(session, op, machine, client_id=f"u{machine}", occurred_at=end, now=end)
+    k1, k2 = (kpis.maintenance_kpis(session, sup, plant_id=world.plant1, start=at(2, 0), end=at(3, 0), machine_id=m,
+                                    now=at(3, 0)) for m in (m1, m2))
+    assert (k1.operating_hours, k1.breakdown_stops, k1.mtbf_hours_stops) == (10.0, 1, 10.0)
+    assert (k2.operating_hours, k2.breakdown_stops, k2.mtbf_hours_stops) == (12.25, 1, 12.25)
+    # a window wholly before the machine existed has no operating time
+    k0 = kpis.maintenance_kpis(session, sup, plant_id=world.plant1, start=at(1, 0), end=at(2, 0), machine_id=m1,
+                               now=at(3, 0))
+    assert k0.operating_hours == 0
 
 
 def test_stock_never_goes_negative_and_the_reorder_list(session, world, shop):
