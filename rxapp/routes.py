@@ -1,7 +1,8 @@
 """Route paths and the navigation registry.
 
 Every page path lives here. `NAV` lists the navigation items in order; each names the permission
-(services.core.access.Permission) it needs, and the shell shows only the items the signed-in person's
+(services.core.access.Permission) it needs, or several of which any one will do (the same tuple the service
+checks, e.g. maintenance's RAISE_PERMISSIONS), and the shell shows only the items the signed-in person's
 permissions allow. Later features append their items to `NAV`.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from rxapp.i18n import _
 from services.core.access import Permission
+from services.maintenance import RAISE_PERMISSIONS
 
 LOGIN = "/login"
 HOME = "/"
@@ -86,9 +88,18 @@ class NavItem:
     label: str
     path: str
     icon: str                       # a lucide icon name
-    permission: Permission
+    permission: Permission | tuple[Permission, ...]      # one permission, or several: any one of them will do
     description: str = ""           # one line for the home page tile
     section: str = ""               # items with the same section are grouped in the sidebar
+
+    @property
+    def permissions(self) -> tuple[Permission, ...]:
+        """The permissions any one of which shows the item."""
+        return self.permission if isinstance(self.permission, tuple) else (self.permission,)
+
+    def allowed(self, permissions: set[str] | frozenset[str] | list[str]) -> bool:
+        have = {str(p) for p in permissions}
+        return any(p.value in have for p in self.permissions)
 
 
 NAV: list[NavItem] = [
@@ -178,7 +189,7 @@ NAV: list[NavItem] = [
             _("Stock per storage location, receipts, issues to tickets and what to reorder."), _("Maintenance")),
     NavItem(_("Maintenance settings"), MAINTENANCE_SETTINGS, "settings-2", Permission.MAINTAIN,
             _("SLA targets, the escalation team and automatic tickets per plant."), _("Maintenance")),
-    NavItem(_("Report a breakdown"), MAINTENANCE_REPORT, "siren", Permission.RUN_JOBS,
+    NavItem(_("Report a breakdown"), MAINTENANCE_REPORT, "siren", RAISE_PERMISSIONS,
             _("Tell maintenance a machine is broken, with a photo."), _("Maintenance")),
     NavItem(_("Workflows"), ADMIN_WORKFLOWS, "workflow", Permission.CONFIGURE,
             _("States, transitions, approvals and due times of NCRs, tickets and more."), _("Administration")),
@@ -203,8 +214,7 @@ NAV: list[NavItem] = [
 
 def nav_for(permissions: set[str] | frozenset[str] | list[str]) -> list[NavItem]:
     """The navigation items these permissions allow, in menu order."""
-    allowed = {str(p) for p in permissions}
-    return [item for item in NAV if item.permission.value in allowed]
+    return [item for item in NAV if item.allowed(permissions)]
 
 
 def landing(permissions: Iterable[str]) -> str:

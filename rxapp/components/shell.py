@@ -43,8 +43,13 @@ def _brand(height: str) -> rx.Component:
     )
 
 
-def _allowed(permission) -> rx.Var:
-    return AuthState.permissions.contains(permission.value)
+def allowed(item: routes.NavItem) -> rx.Var:
+    """Whether the signed-in person holds any of the item's permissions."""
+    first, *rest = item.permissions
+    shown = AuthState.permissions.contains(first.value)
+    for permission in rest:
+        shown = shown | AuthState.permissions.contains(permission.value)
+    return shown
 
 
 def _nav_link(item: routes.NavItem, *, phone: bool) -> rx.Component:
@@ -62,7 +67,7 @@ def _nav_link(item: routes.NavItem, *, phone: bool) -> rx.Component:
         href=item.path, underline="none", width="100%", aria_current=rx.cond(active, "page", ""),
         data_testid=f"nav-{item.path.strip('/').replace('/', '-') or 'home'}",
     )
-    return rx.cond(_allowed(item.permission), rx.drawer.close(link, width="100%") if phone else link)
+    return rx.cond(allowed(item), rx.drawer.close(link, width="100%") if phone else link)
 
 
 def _navigation(*, phone: bool) -> rx.Component:
@@ -72,9 +77,9 @@ def _navigation(*, phone: bool) -> rx.Component:
         if item.section and item.section not in seen_sections:
             seen_sections.append(item.section)
             members = [i for i in routes.NAV if i.section == item.section]
-            any_allowed = _allowed(members[0].permission)
+            any_allowed = allowed(members[0])
             for member in members[1:]:
-                any_allowed = any_allowed | _allowed(member.permission)
+                any_allowed = any_allowed | allowed(member)
             parts.append(rx.cond(any_allowed, rx.text(item.section, size="1", weight="bold", color_scheme="gray",
                                                      padding="16px 12px 4px", text_transform="uppercase")))
         parts.append(_nav_link(item, phone=phone))

@@ -29,9 +29,9 @@ plants are NotFound; tickets are numbered per organization (MT-000001) and run o
 change is audited and announced (`maintenance_ticket.*`, `stock.*`, `maintenance_plan.*`), nothing here
 commits (the caller's unit of work does), and the clock is always passed in.
 """
-from services.maintenance.common import ENTITY, PRIORITIES, technicians
+from services.maintenance.common import ENTITY, PRIORITIES, RAISE_PERMISSIONS, technicians
 from services.maintenance.jobs import run_due
 from services.maintenance.tickets import TicketCreate, TicketRead, get_ticket, list_tickets, my_tickets, raise_ticket
 
-__all__ = ["ENTITY", "PRIORITIES", "TicketCreate", "TicketRead", "get_ticket", "list_tickets", "my_tickets",
+__all__ = ["ENTITY", "PRIORITIES", "RAISE_PERMISSIONS", "TicketCreate", "TicketRead", "get_ticket", "list_tickets", "my_tickets",
            "raise_ticket", "run_due", "technicians"]

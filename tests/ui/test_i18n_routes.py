@@ -12,6 +12,7 @@ from models.user import Role
 from rxapp import routes
 from rxapp.i18n import LOCALE_DIR, _, format_datetime
 from services.core.access import ROLE_PERMISSIONS
+from services.maintenance import RAISE_PERMISSIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +36,17 @@ def test_admins_see_every_admin_page():
 
 def test_managers_see_the_audit_log_but_not_user_admin():
     assert [label for label in _labels(Role.MANAGER) if label in ADMIN_ITEMS] == ["Audit log"]
+
+
+def test_report_a_breakdown_shows_to_every_role_that_may_raise_a_ticket():
+    """The item needs any of maintenance's RAISE_PERMISSIONS (what raise_ticket checks): a technician holding only
+    MAINTAIN sees it, like operators and supervisors; a viewer does not."""
+    item = routes.nav_item(routes.MAINTENANCE_REPORT)
+    assert item is not None and item.permissions == RAISE_PERMISSIONS
+    for role in (Role.OPERATOR, Role.SUPERVISOR, Role.MAINTENANCE):
+        assert "Report a breakdown" in _labels(role), role
+    assert "Report a breakdown" not in _labels(Role.VIEWER)
+    assert item.allowed({"maintain"}) and item.allowed({"view", "supervise"}) and not item.allowed({"view"})
 
 
 def test_every_nav_path_is_unique_and_login_url_is_local():
