@@ -4,7 +4,7 @@ ticket automatically when a machine has been down too long.
     set_sla_target / sla_targets            response and resolution minutes of working time, warning, pause flag
     set_team / team                         maintenance lead and plant manager (SLA escalations)
     escalation_candidates / in_working_time who may be the plant manager; whether the clocks skip non-working time
-    create_auto_rule / auto_rules / set_auto_rule_active
+    create_auto_rule / update_auto_rule / auto_rules / set_auto_rule_active   edit a rule's threshold and match
     raise_for_long_stops(session, *, now)   the system job: a ticket per stop past its rule's threshold
 
 Invariants: everything here needs MAINTAIN at the plant to change and VIEW to read; for a down machine the
@@ -162,26 +162,60 @@ def set_team(session: Session, actor: Actor, plant_id: int, *, lead_user_id: int
 
 # ---- automatic tickets for long stops ------------------------------------------------------------
 
+class AutoRuleUpdate(BaseModel):
+    """A rule's new threshold and match (its plant stays); `is_active` unset leaves it as it is."""
+    machine_id: int | None = None
+    reason_code_id: int | None = None
+    threshold_minutes: int = 30
+    priority: str = "high"
+    is_active: bool | None = None
+
+
+def _check_rule(session: Session, actor: Actor, plant_id: int, machine_id: int | None, reason_code_id: int | None,
+                threshold_minutes: int, priority: str) -> None:
+    problems = {}
+    if machine_id is not None:
+        machine = get_scoped(session, actor, Machine, machine_id, "Machine")
+        if machine.plant_id != plant_id:
+            problems["machine_id"] = "Choose a machine of this plant."
+    if reason_code_id is not None:
+        reason = session.get(ReasonCode, reason_code_id)
+        if reason is None or reason.organization_id != actor.organization_id:
+            problems["reason_code_id"] = "Choose a reason of your organization."
+    if not 1 <= threshold_minutes <= 60 * 24 * 7:
+        problems["threshold_minutes"] = "Use 1 minute to 7 days."
+    check(problems)
+    check_priority(priority)
+
+
 def create_auto_rule(session: Session, actor: Actor, data: AutoRuleCreate, *, now: datetime) -> AutoRuleRead:
     plant = visible_plant(session, actor, data.plant_id)
     require_maintain(actor, pk(plant))
-    problems = {}
-    if data.machine_id is not None:
-        machine = get_scoped(session, actor, Machine, data.machine_id, "Machine")
-        if machine.plant_id != plant.id:
-            problems["machine_id"] = "Choose a machine of this plant."
-    if data.reason_code_id is not None:
-        reason = session.get(ReasonCode, data.reason_code_id)
-        if reason is None or reason.organization_id != actor.organization_id:
-            problems["reason_code_id"] = "Choose a reason of your organization."
-    if not 1 <= data.threshold_minutes <= 60 * 24 * 7:
-        problems["threshold_minutes"] = "Use 1 minute to 7 days."
-    check(problems)
-    check_priority(data.priority)
+    _check_rule(session, actor, pk(plant), data.machine_id, data.reason_code_id, data.threshold_minutes,
+                data.priority)
     row = stamp_new(MaintenanceAutoRule(organization_id=actor.organization_id, **data.model_dump()), actor, now)
     session.add(row)
     session.flush()
     announce(session, actor, "maintenance_auto_rule", row.id, "create", data.model_dump(), now=now, plant_id=plant.id)
+    return AutoRuleRead.model_validate(row.model_dump())
+
+
+def update_auto_rule(session: Session, actor: Actor, rule_id: int, data: AutoRuleUpdate, *,
+                     now: datetime) -> AutoRuleRead:
+    """Change a rule's machine, reason, threshold and priority (and optionally switch it); audited field by field."""
+    row = get_scoped(session, actor, MaintenanceAutoRule, rule_id, "Rule", for_update=True)
+    require_maintain(actor, row.plant_id)
+    _check_rule(session, actor, row.plant_id, data.machine_id, data.reason_code_id, data.threshold_minutes,
+                data.priority)
+    values = data.model_dump(exclude_none=False)
+    if data.is_active is None:
+        values.pop("is_active")
+    changes = {k: {"before": getattr(row, k), "after": v} for k, v in values.items() if getattr(row, k) != v}
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.add(stamp(row, actor, now))
+    if changes:
+        announce(session, actor, "maintenance_auto_rule", row.id, "update", changes, now=now, plant_id=row.plant_id)
     return AutoRuleRead.model_validate(row.model_dump())
 
 

@@ -104,3 +104,22 @@ def test_another_organization_sees_nothing(client, session, world, as_user):
     assert_error(client.get("/maintenance/kpis", headers=other, params={
         "plant_id": world.plant1, "start": "2026-01-01T00:00:00Z", "end": "2027-01-01T00:00:00Z"}), 404, "not_found")
     assert_error(client.get("/maintenance/my-tickets"), 401, "unauthorized")
+
+
+def test_an_automatic_rule_is_edited_over_the_api(client, session, world, as_user):
+    machine_id = _shop(session, world)
+    tech, other = as_user("tech.api"), as_user("tech.b")
+    rule = client.post("/maintenance/auto-rules", json={"plant_id": world.plant1, "threshold_minutes": 30},
+                       headers=tech)
+    assert rule.status_code == 201, rule.text
+    edited = client.put(f"/maintenance/auto-rules/{rule.json()['id']}", headers=tech,
+                        json={"machine_id": machine_id, "threshold_minutes": 45, "priority": "critical"})
+    assert edited.status_code == 200, edited.text
+    assert {k: edited.json()[k] for k in ("machine_id", "threshold_minutes", "priority", "is_active")} == {
+        "machine_id": machine_id, "threshold_minutes": 45, "priority": "critical", "is_active": True}
+    listed = client.get(f"/maintenance/plants/{world.plant1}/auto-rules", headers=tech).json()
+    assert [(r["threshold_minutes"], r["priority"]) for r in listed] == [(45, "critical")]
+    assert_error(client.put(f"/maintenance/auto-rules/{rule.json()['id']}", headers=tech,
+                            json={"threshold_minutes": 0}), 422, "invalid", threshold_minutes="")
+    assert_error(client.put(f"/maintenance/auto-rules/{rule.json()['id']}", headers=other,
+                            json={"threshold_minutes": 50}), 404, "not_found")

@@ -167,10 +167,22 @@ async def test_sla_targets_team_and_automatic_rules_per_plant(engine, session, w
     assert (rule.reason, rule.threshold_minutes, rule.priority, rule.is_active) == ("Any reason", 20, "critical", True)
     await run(page.set_rule_active(rule.id, False), page)
     assert page.rules[0].is_active is False
+    await run(page.start_rule_edit(rule.id), page)              # the edit form opens with the rule's values
+    assert page.editing_rule == rule.id and (page.edit_rule.machine_id, page.edit_rule.threshold_minutes) == (
+        str(machine_id), 20)
+    events = await run(page.save_rule({"machine_id": "", "threshold_minutes": "x", "priority": "low"}), page)
+    assert set(page.rule_errors) == {"threshold_minutes"} and toasts(events, "error") and page.editing_rule == rule.id
+    events = await run(page.save_rule({"machine_id": "", "threshold_minutes": "75", "priority": "low"}), page)
+    assert toasts(events, "success") == ["Rule saved"] and page.editing_rule == 0
+    assert (page.rules[0].machine, page.rules[0].threshold_minutes, page.rules[0].priority,
+            page.rules[0].is_active) == ("Any machine", 75, "low", False)
     other = await signed_in(engine, MaintenanceSettingsState, "tech.b.ui")
     await run(other.enter(), other)
     assert other.rules == [] and str(machine_id) not in [o.value for o in other.machine_options]
     events = await run(other.set_rule_active(rule.id, True), other)
+    assert toasts(events, "error") == ["Rule not found."]
+    other.editing_rule = rule.id                                   # a forged event changes nothing
+    events = await run(other.save_rule({"threshold_minutes": "5", "priority": "low"}), other)
     assert toasts(events, "error") == ["Rule not found."]
     other.plant_id = str(world.plant1)
     await run(other.load(), other)

@@ -181,6 +181,37 @@ def test_long_stop_raises_one_automatic_ticket_linked_to_the_stop(session, world
     assert len(session.exec(select(MaintenanceStopLink).where(MaintenanceStopLink.ticket_id == rows[0].id)).all()) == 1
 
 
+def test_an_automatic_rule_is_edited_not_only_switched_off(session, world, shop):
+    lead = world.actor(shop["lead"])
+    with transaction(session):
+        rule = settings.create_auto_rule(session, lead, settings.AutoRuleCreate(
+            plant_id=world.plant1, threshold_minutes=30, priority="critical"), now=T0)
+    with transaction(session):                                   # 90 minutes, this machine and its reason only
+        edited = settings.update_auto_rule(session, lead, rule.id, settings.AutoRuleUpdate(
+            machine_id=shop["machine"], reason_code_id=shop["line"].downtime_reason_id, threshold_minutes=90,
+            priority="medium"), now=T0)
+    assert (edited.machine_id, edited.threshold_minutes, edited.priority, edited.is_active) == (
+        shop["machine"], 90, "medium", True)
+    assert settings.auto_rules(session, lead, world.plant1) == [edited]
+    with transaction(session):
+        operator.start_downtime(session, world.actor(world.operator1), shop["machine"], shop["line"].downtime_reason_id,
+                                client_id="down-9", now=T0)
+    with transaction(session):
+        assert jobs.run_due(session, now=T0 + timedelta(minutes=31)) == 0      # the old 30 minutes no longer apply
+    with transaction(session):
+        assert jobs.run_due(session, now=T0 + timedelta(minutes=91)) >= 1
+    assert [t.priority for t in session.exec(select(MaintenanceTicket)).all()] == ["medium"]
+    with pytest.raises(Invalid) as refused, transaction(session):
+        settings.update_auto_rule(session, lead, rule.id, settings.AutoRuleUpdate(
+            machine_id=shop["line"].machine_ids[1], threshold_minutes=0), now=T0)
+    assert set(refused.value.fields) == {"threshold_minutes"}
+    with pytest.raises(Forbidden), transaction(session):             # a supervisor may not change it
+        settings.update_auto_rule(session, world.actor(shop["sup"]), rule.id, settings.AutoRuleUpdate(), now=T0)
+    with pytest.raises(NotFound), transaction(session):              # nor anyone of another organization
+        settings.update_auto_rule(session, world.actor(world.admin_b), rule.id, settings.AutoRuleUpdate(), now=T0)
+    assert settings.auto_rules(session, lead, world.plant1)[0].threshold_minutes == 90
+
+
 def test_a_ticket_raised_while_the_machine_is_down_explains_that_stop(session, world, shop):
     with transaction(session):
         event = operator.start_downtime(session, world.actor(world.operator1), shop["machine"],

@@ -21,7 +21,7 @@ from services.maintenance.history import MachineHistory
 from services.maintenance.kpis import MaintenanceKpis
 from services.maintenance.parts import PartCreate, PartRead, StockRead
 from services.maintenance.plans import PlanCreate, PlanRead
-from services.maintenance.settings import AutoRuleCreate, AutoRuleRead, SlaTargetRead, TeamRead
+from services.maintenance.settings import AutoRuleCreate, AutoRuleRead, AutoRuleUpdate, SlaTargetRead, TeamRead
 
 router = APIRouter(prefix="/maintenance", tags=["maintenance"], responses=AUTHENTICATED)
 
@@ -155,6 +155,13 @@ def auto_rules(plant_id: int, actor: CurrentActor) -> list[AutoRuleRead]:
 def create_auto_rule(body: AutoRuleCreate, actor: CurrentActor) -> AutoRuleRead:
     with db_session() as s, transaction(s):
         return settings.create_auto_rule(s, actor, body, now=utcnow())
+
+
+@router.put("/auto-rules/{rule_id}", response_model=AutoRuleRead,
+            summary="Change an automatic-ticket rule: machine, reason, threshold, priority (and whether it is on)")
+def update_auto_rule(rule_id: int, body: AutoRuleUpdate, actor: CurrentActor) -> AutoRuleRead:
+    with db_session() as s, transaction(s):
+        return settings.update_auto_rule(s, actor, rule_id, body, now=utcnow())
 
 
 @router.get("/machines/{machine_id}/history", response_model=MachineHistory,

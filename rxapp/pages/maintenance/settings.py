@@ -66,28 +66,45 @@ def _team() -> rx.Component:
 def _rule(r: RuleRow) -> rx.Component:
     return rx.table.row(rx.table.cell(r.machine), rx.table.cell(r.reason), rx.table.cell(r.threshold_minutes),
                         rx.table.cell(r.priority),
-                        row_actions(active_toggle(r.is_active, S.set_rule_active(r.id, False),
+                        row_actions(edit_button(S.start_rule_edit(r.id)),
+                                    active_toggle(r.is_active, S.set_rule_active(r.id, False),
                                                   S.set_rule_active(r.id, True))),
                         data_testid="auto-rule")
 
 
-def _new_rule() -> rx.Component:
+def _rule_fields(machine_id, reason_code_id, threshold, priority) -> list[rx.Component]:
     e = S.rule_errors
-    return rx.form(rx.flex(
-        rx.box(form_field(_("Machine"), select_control("machine_id", S.machine_options, default_value="",
+    return [
+        rx.box(form_field(_("Machine"), select_control("machine_id", S.machine_options, default_value=machine_id,
                                                        placeholder=_("Any machine")), e, "machine_id"),
                min_width="200px", flex="1"),
-        rx.box(form_field(_("Reason"), select_control("reason_code_id", S.reason_options, default_value="",
+        rx.box(form_field(_("Reason"), select_control("reason_code_id", S.reason_options, default_value=reason_code_id,
                                                       placeholder=_("Any reason")), e, "reason_code_id"),
                min_width="200px", flex="1"),
-        rx.box(form_field(_("Down longer than (min)"), text_input("threshold_minutes", default_value="30",
+        rx.box(form_field(_("Down longer than (min)"), text_input("threshold_minutes", default_value=threshold,
                                                                   input_mode="numeric"), e, "threshold_minutes"),
                width="170px"),
-        rx.box(form_field(_("Priority"), select_control("priority", PRIORITY_OPTIONS, default_value="high"), e,
-                          "priority"), width="140px"),
+        rx.box(form_field(_("Priority"), select_control("priority", PRIORITY_OPTIONS, default_value=priority), e,
+                          "priority"), width="140px")]
+
+
+def _new_rule() -> rx.Component:
+    return rx.form(rx.flex(
+        *_rule_fields("", "", "30", "high"),
         rx.button(rx.icon("plus"), _("Add rule"), type="submit", size="3", min_height=TOUCH),
         spacing="3", wrap="wrap", align="end"), on_submit=S.add_rule, reset_on_submit=False,
         key=S.version.to_string() + "rule")
+
+
+def _edit_rule() -> rx.Component:
+    r = S.edit_rule
+    return rx.card(rx.form(rx.flex(
+        *_rule_fields(r.machine_id, r.reason_code_id, r.threshold_minutes.to_string(), r.priority),
+        rx.button(_("Save rule"), type="submit", size="3", min_height=TOUCH),
+        rx.button(_("Cancel"), type="button", variant="soft", color_scheme="gray", size="3", min_height=TOUCH,
+                  on_click=S.cancel_rule_edit),
+        spacing="3", wrap="wrap", align="end"), on_submit=S.save_rule, reset_on_submit=False,
+        key=S.version.to_string() + "edit-rule"), width="100%", data_testid="auto-rule-edit")
 
 
 def maintenance_settings_page() -> rx.Component:
@@ -108,6 +125,6 @@ def maintenance_settings_page() -> rx.Component:
             rx.text(_("Raise a ticket when a machine is down longer than a threshold; the most specific rule wins."),
                     color_scheme="gray"),
             table([_("Machine"), _("Reason"), _("Minutes"), _("Priority"), ""], rx.foreach(S.rules, _rule)),
-            _new_rule(),
+            rx.cond(S.editing_rule != 0, _edit_rule(), _new_rule()),
             direction="column", spacing="3", width="100%")),
     )

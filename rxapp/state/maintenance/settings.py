@@ -15,7 +15,7 @@ from rxapp.state.master.common import Option, translated_fields, whole_number
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError
 from services.maintenance import settings, technicians
-from services.maintenance.settings import AutoRuleCreate
+from services.maintenance.settings import AutoRuleCreate, AutoRuleUpdate
 from services.master import reason_codes, work_centers
 
 
@@ -34,6 +34,8 @@ class RuleRow:
     id: int = 0
     machine: str = ""
     reason: str = ""
+    machine_id: str = ""                           # the edit form's values ("" = any)
+    reason_code_id: str = ""
     threshold_minutes: int = 0
     priority: str = ""
     is_active: bool = True
@@ -67,6 +69,8 @@ class MaintenanceSettingsState(PlantPicker, AuthState):
     target_errors: dict[str, str] = {}
     team_errors: dict[str, str] = {}
     rule_errors: dict[str, str] = {}
+    editing_rule: int = 0                             # the rule whose edit form is open
+    edit_rule: RuleRow = RuleRow()
 
     @rx.event
     def load(self):
@@ -88,9 +92,10 @@ class MaintenanceSettingsState(PlantPicker, AuthState):
         self.reason_options = [Option(value=str(k), label=v) for k, v in reason_names.items()]
         self.rules = [RuleRow(id=r.id, machine=machine_names.get(r.machine_id or 0, _("Any machine")),
                               reason=reason_names.get(r.reason_code_id or 0, _("Any reason")),
+                              machine_id=str(r.machine_id or ""), reason_code_id=str(r.reason_code_id or ""),
                               threshold_minutes=r.threshold_minutes, priority=r.priority, is_active=r.is_active)
                       for r in rules]
-        self.loading, self.load_error, self.editing = False, "", ""
+        self.loading, self.load_error, self.editing, self.editing_rule = False, "", "", 0
         self.version += 1
         return None
 
@@ -146,6 +151,32 @@ class MaintenanceSettingsState(PlantPicker, AuthState):
             return self._refused(error)
         self.rule_errors = {}
         return [rx.toast.success(_("Rule added")), MaintenanceSettingsState.load]
+
+    @rx.event
+    def start_rule_edit(self, rule_id: int):
+        found = next((r for r in self.rules if r.id == as_id(rule_id)), None)
+        self.editing_rule, self.rule_errors = (found.id, {}) if found else (0, {})
+        if found is not None:
+            self.edit_rule = found
+            self.version += 1
+
+    @rx.event
+    def cancel_rule_edit(self):
+        self.editing_rule, self.rule_errors = 0, {}
+
+    @rx.event
+    def save_rule(self, form: dict):
+        try:
+            data = AutoRuleUpdate(machine_id=as_id(form.get("machine_id")) or None,
+                                  reason_code_id=as_id(form.get("reason_code_id")) or None,
+                                  threshold_minutes=_minutes(form.get("threshold_minutes", ""), "threshold_minutes"),
+                                  priority=str(form.get("priority") or "high"))
+            self._use_case(settings.update_auto_rule, self.editing_rule, data, now=utcnow())
+        except DomainError as error:
+            self.rule_errors = translated_fields(error)
+            return self._refused(error)
+        self.rule_errors = {}
+        return [rx.toast.success(_("Rule saved")), MaintenanceSettingsState.load]
 
     @rx.event
     def set_rule_active(self, rule_id: int, active: bool):
