@@ -11,6 +11,8 @@ with stock per storage location, labour, notes and photos.
 - `maintenance_plan`: preventive plan for one machine or a machine class (a work center): every N days, weeks
   or months, every N parts/cycles counted on the machine, or every N run hours.
 - `maintenance_stop_link`: the stop events (downtime_started production events) a breakdown ticket explains.
+- `maintenance_ticket_pause`: each interval a ticket spent waiting for parts, with its reason (open while it waits);
+  the loss Pareto shows the linked stops' minutes inside these intervals as "repairs waiting for parts".
 - `spare_part`, `part_stock` (per plant and storage location, with a minimum), `stock_move` (receipts,
   issues to tickets, corrections; signed quantities).
 - `maintenance_labour`, `maintenance_note`, `maintenance_attachment` (photos, stored in the database).
@@ -136,6 +138,18 @@ class MaintenanceStopLink(SQLModel, table=True):
     organization_id: int = Field(foreign_key="organization.id", index=True)
     ticket_id: int = Field(foreign_key="maintenance_ticket.id", index=True)
     event_id: int = Field(foreign_key="production_event.id", index=True)
+
+
+class MaintenanceTicketPause(SQLModel, table=True):
+    __tablename__ = "maintenance_ticket_pause"
+    __table_args__ = (sa.Index("ix_maintenance_ticket_pause_ticket_start", "ticket_id", "started_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    ticket_id: int = Field(foreign_key="maintenance_ticket.id")
+    started_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)     # None: still waiting
+    reason: str = Field(default="Waiting for parts", max_length=500)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class SparePart(TimestampMixin, SQLModel, table=True):

@@ -8,6 +8,7 @@ kept as production events are written; the dashboard, the andon board and their 
 - plant_calendar.py: the plant calendar of a KPI read in two round trips;
 - scope.py: what a read covers (plant, department, machine, shift, window) and the rollup sums behind it;
 - reads.py: KPI summary, OEE trend, loss Pareto, events behind a figure, current shift;
+- loss_splits.py: stop time that higher packages put on its own Pareto bar (maintenance: waiting for parts);
 - read_models.py: the plain read models those reads return;
 - yields.py: first-pass yield per product and step, rolled throughput yield per product;
 - delivery.py: on-time delivery per period and work in progress;

@@ -125,7 +125,7 @@ class OeeTrend(BaseModel):
 
 
 class LossRow(BaseModel):
-    kind: str                                  # "stop" | "idle" | "scrap" | "speed"
+    kind: str                                  # "stop" | "idle" | "scrap" | "speed" | a loss split's ("waiting_parts")
     reason_code_id: int | None
     reason: str | None
     reason_name: str | None

@@ -44,6 +44,7 @@ from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
 from services.kpi import formulas as kpi_math
+from services.kpi import loss_splits
 from services.kpi.delivery import otd_trend, wip_summary
 from services.kpi.machine_time import machine_times
 from services.kpi.raw import (
@@ -330,34 +331,59 @@ def loss_pareto(session: Session, actor: Actor, *, plant_id: int, start: datetim
             stops[reason_key] -= us
     info = reasons(session, actor, list(stops) + list(scraps))
     counts = stop_counts(session, scope)
-    losses: list[tuple[str, int | None, Fraction, int | None]] = []
     for reason_key, us in stops.items():
         whole.add_stop(is_planned(info, reason_key), us)
+    losses: list[Loss] = _split_losses(session, scope, stops, info)
+    for reason_key, us in stops.items():
         if not is_planned(info, reason_key) and us:
-            losses.append(("stop", reason_key or None, Fraction(us, 60_000_000), counts.get(reason_key, 0)))
+            losses.append(("stop", reason_key or None, Fraction(us, 60_000_000), counts.get(reason_key, 0), None))
     if scope.idle_is_loss and whole.idle_us:
-        losses.append(("idle", None, Fraction(whole.idle_us, 60_000_000), None))
-    losses += [("scrap", k or None, Fraction(ms, 60_000), None) for k, ms in scraps.items() if ms]
+        losses.append(("idle", None, Fraction(whole.idle_us, 60_000_000), None, None))
+    losses += [("scrap", k or None, Fraction(ms, 60_000), None, None) for k, ms in scraps.items() if ms]
     figures = figures_of(whole, len(scope.machines) * total_us(scope.working()), scope.idle_is_loss)
     speed = kpi_math.seconds(figures.run_time) - figures.ideal_time
     if speed > 0:
-        losses.append(("speed", None, speed / 60, None))
+        losses.append(("speed", None, speed / 60, None, None))
     return _pareto(scope, losses, info)
 
 
-def _pareto(scope: Scope, losses: list, info: dict) -> LossPareto:
+# a Pareto row before ranking: kind, reason id, minutes, stops, and for a loss split's row (its name, its category)
+Loss = tuple[str, int | None, Fraction, int | None, tuple[str, LossCategory | None] | None]
+
+
+def _split_losses(session: Session, scope: Scope, stops: dict[int, int], info: dict) -> list[Loss]:
+    """Rows of the registered loss splits (services/kpi/loss_splits.py), one per kind and loss category; their
+    microseconds leave the unplanned stop reasons they came from (`stops`, changed here), never more than a reason
+    has."""
+    carved: dict[tuple[str, str, LossCategory | None], int] = defaultdict(int)
+    for split in loss_splits.splits_for(session, scope):
+        if is_planned(info, split.reason_key):
+            continue
+        us = min(split.us, stops.get(split.reason_key, 0))
+        if us > 0:
+            stops[split.reason_key] -= us
+            reason = info.get(split.reason_key)
+            carved[(split.kind, split.label, reason.loss_category if reason else None)] += us
+    return [(kind, None, Fraction(us, 60_000_000), None, (label, category))
+            for (kind, label, category), us in carved.items()]
+
+
+def _pareto(scope: Scope, losses: list[Loss], info: dict) -> LossPareto:
     losses.sort(key=lambda r: (-r[2], r[0], r[1] or 0))
-    total = sum((m for _k, _r, m, _n in losses), Fraction(0))
+    total = sum((m for _k, _r, m, _n, _s in losses), Fraction(0))
     rows, running = [], Fraction(0)
     by_category: defaultdict[LossCategory | None, Fraction] = defaultdict(Fraction)
-    for kind, reason_id, minutes, stop_count in losses:
+    for kind, reason_id, minutes, stop_count, split in losses:
         running += minutes
         reason = info.get(reason_id)
         category = (LossCategory.REDUCED_SPEED if kind == "speed" else reason.loss_category if reason else None)
+        name = reason.name if reason else None
+        if split is not None:
+            name, category = split
         by_category[category] += minutes
         label = reason.code if reason else kpi_math.IDLE_REASON if kind == "idle" else None
         rows.append(LossRow(kind=kind, reason_code_id=reason_id, reason=label,
-                            reason_name=reason.name if reason else None, loss_category=category,
+                            reason_name=name, loss_category=category,
                             minutes=float(minutes), minutes_exact=exact(minutes), stops=stop_count,
                             cumulative_percent=kpi_math.display(running / total)))
     categories = [CategoryRow(loss_category=c, minutes=float(m), minutes_exact=exact(m),

@@ -10,6 +10,8 @@ plans by calendar and by usage, spare parts with stock per location, labour, and
   photos, stop links, the ticket's detail; preventive work recorded on the machine as a planned stop;
 - sla.py: response and resolution clocks in the plant calendar's working time (24/7 without one), paused while
   waiting for parts when configured, warning, breach, escalation to the maintenance lead then the plant manager;
+- pauses.py: each interval a ticket waited for parts with its reason, and the loss Pareto's "repairs waiting for
+  parts" (linked stops' minutes inside those pauses; a split registered with services/kpi/loss_splits.py);
 - settings.py: SLA targets per plant and priority, the escalation team, automatic tickets for long stops;
 - plans.py: preventive plans per machine or machine class, every N days/weeks/months, N parts or N run hours,
   tickets generated ahead with a due date and a booked window (booked as planned downtime through

@@ -33,7 +33,7 @@ from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.scoping import get_scoped
 from services.kpi import planned_downtime
-from services.maintenance import sla
+from services.maintenance import pauses, sla
 from services.maintenance.common import (
     ENTITY,
     RAISE_PERMISSIONS,
@@ -41,6 +41,7 @@ from services.maintenance.common import (
     require_any,
     require_maintain,
 )
+from services.maintenance.pauses import PauseRead
 from services.maintenance.plans import ticket_done
 from services.maintenance.tickets import TICKET_PATH, TicketRead, get_ticket, my_tickets, tickets_to_take
 from services.master.common import announce, stamp, text_problem
@@ -79,6 +80,7 @@ class TicketDetail(BaseModel):
     notes: list[NoteRead]
     attachments: list[AttachmentRead]
     stops: list[StopRead]
+    pauses: list[PauseRead] = []
 
 
 def _open(session: Session, actor: Actor, ticket_id: int) -> MaintenanceTicket:
@@ -126,6 +128,7 @@ def act(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, 
         session.add(ticket)
     workflow.transition(session, actor, ENTITY, ticket_id, transition_key, comment=comment, now=now)
     session.refresh(ticket)
+    pauses.describe(session, ticket, reason=comment, user_id=actor.user_id)
     if ticket.kind == "preventive":
         _planned_stop(session, actor, ticket, now)
     if ticket.is_cancelled:
@@ -297,7 +300,8 @@ def detail(session: Session, actor: Actor, ticket_id: int, *, now: datetime) -> 
         history=workflow.history(session, actor, ENTITY, ticket_id),
         notes=[NoteRead(id=n.id, user_id=n.user_id, username=u or "", text=n.text, at=n.at) for n, u in notes],
         attachments=[AttachmentRead(id=i, filename=f, content_type=c, size=s, at=a) for i, f, c, s, a in photos],
-        stops=[StopRead(event_id=e.id, started_at=e.occurred_at, reason_code_id=e.reason_code_id) for e in stops])
+        stops=[StopRead(event_id=e.id, started_at=e.occurred_at, reason_code_id=e.reason_code_id) for e in stops],
+        pauses=pauses.ticket_pauses(session, actor, ticket_id))
 
 
 def sla_clock(session: Session, actor: Actor, ticket_id: int, *, now: datetime) -> sla.SlaClock:

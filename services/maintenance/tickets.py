@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from models.base import pk
 from models.maintenance import MaintenanceStopLink, MaintenanceTicket
-from models.resources import Machine, MachineState, MachineStatus, ReasonCode
+from models.resources import Machine, MachineState, MachineStatus, ReasonCode, ReasonKind
 from models.user import User
 from models.workflow import WorkflowInstance, WorkflowState
 from services.config import custom_fields, notifications, workflow, workflow_hooks
@@ -27,7 +27,7 @@ from services.core.errors import Invalid, NotFound
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.kpi import planned_downtime
-from services.maintenance import sla
+from services.maintenance import pauses, sla
 from services.maintenance.common import (
     ENTITY,
     RAISE_PERMISSIONS,
@@ -121,6 +121,7 @@ def _on_state(session: Session, ticket_id: int, entered: Entered) -> None:
     if entered.state == "in_progress" and t.started_at is None:
         t.started_at = entered.at
     sla.on_state(session, t, entered.state, entered.closed, entered.at)
+    pauses.on_state(session, t, entered.state, entered.at)
     session.add(t)
 
 
@@ -171,8 +172,8 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
     check_priority(priority)
     if reason_code_id is not None:
         reason = session.get(ReasonCode, reason_code_id)
-        if reason is None or reason.organization_id != actor.organization_id:
-            raise Invalid(fields={"reason_code_id": "Choose a reason of your organization."})
+        if reason is None or reason.organization_id != actor.organization_id or reason.kind != ReasonKind.DOWNTIME:
+            raise Invalid(fields={"reason_code_id": "Choose a downtime reason of your organization."})
     ticket = MaintenanceTicket(
         organization_id=actor.organization_id, plant_id=machine.plant_id, machine_id=pk(machine),
         number=numbering.next_number(session, actor.organization_id, "MT"), kind=kind, source=source,

@@ -3,6 +3,19 @@
 roles and tenancy are those of the rest of the API."""
 from __future__ import annotations
 
+import csv
+import io
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from models.resources import ReasonCode
+from models.shopfloor import ProductionEvent
+from models.user import User
+from services.core.db import transaction
+from services.maintenance import ticket_work
+from services.maintenance import tickets as mt
+from services.shopfloor import operator
 from tests.api.conftest import assert_error
 from tests.factories.org import make_user
 from tests.factories.production import make_line
@@ -123,3 +136,42 @@ def test_an_automatic_rule_is_edited_over_the_api(client, session, world, as_use
                             json={"threshold_minutes": 0}), 422, "invalid", threshold_minutes="")
     assert_error(client.put(f"/maintenance/auto-rules/{rule.json()['id']}", headers=other,
                             json={"threshold_minutes": 50}), 404, "not_found")
+
+
+def test_the_loss_pareto_shows_repairs_waiting_for_parts_over_the_api(client, session, world, as_user):
+    """M down 08:00-10:30 (135 working minutes, the 09:00-09:15 break excluded); its ticket waits for parts
+    08:30-10:00 (75 working minutes): the Pareto's JSON and CSV carry that bar, and the breakdown keeps 60."""
+    machine_id = _shop(session, world)
+    op, tech = world.actor(world.operator1), world.actor(_user_id(session, "tech.api"))
+    brk = session.get(ProductionEvent, _down(session, op, machine_id, at(8))).reason_code_id
+    with transaction(session):
+        ticket = mt.raise_ticket(session, op, mt.TicketCreate(machine_id=machine_id, title="Bearing"), now=at(8))
+    for key, when in (("start_now", at(8, 10)), ("wait_parts", at(8, 30)), ("resume", at(10)), ("done", at(10, 30))):
+        with transaction(session):
+            ticket_work.act(session, tech, ticket.id, key, now=when)
+    with transaction(session):
+        operator.end_downtime(session, op, machine_id, client_id="api-up", occurred_at=at(10, 30), now=at(10, 30))
+    params = {"plant_id": world.plant1, "machine_id": machine_id, "start": "2026-03-02T06:00:00Z",
+              "end": "2026-03-02T14:00:00Z"}
+    rows = client.get("/kpi/pareto", params=params, headers=as_user("admin.a")).json()["rows"]
+    assert [(r["kind"], r["reason_code_id"], r["minutes"]) for r in rows if r["kind"] != "speed"] == [
+        ("waiting_parts", None, 75.0), ("stop", brk, 60.0)]
+    exported = client.get("/kpi/pareto", params={**params, "format": "csv"}, headers=as_user("admin.a"))
+    found = [(r["Kind"], r["Name"], r["Minutes"]) for r in csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))]
+    assert ("waiting_parts", "Repairs waiting for parts", "75.0") in found
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, 2, hour, minute, tzinfo=UTC)
+
+
+def _user_id(session, username: str) -> int:
+    return session.exec(select(User.id).where(User.username == username)).one()
+
+
+def _down(session, op, machine_id: int, when: datetime) -> int:
+    reason = session.exec(select(ReasonCode.id).where(ReasonCode.organization_id == op.organization_id,
+                                                      ReasonCode.code.startswith("BRK"))).first()
+    with transaction(session):
+        return operator.start_downtime(session, op, machine_id, reason, client_id="api-down", occurred_at=when,
+                                       now=when).event.id

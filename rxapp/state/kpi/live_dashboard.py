@@ -92,6 +92,8 @@ def loss_label(row) -> str:
         return _("Idle – no job")
     if row.kind == "speed":
         return _("Reduced speed")
+    if row.kind == "waiting_parts":                   # a loss split of maintenance (services/kpi/loss_splits.py)
+        return _("Repairs waiting for parts")
     return row.reason_name or row.reason or (_("Scrap, no reason") if row.kind == "scrap" else _("Stop, no reason"))
 
 
