@@ -120,3 +120,33 @@ async def test_another_organization_sees_nothing(engine, session, world):
     assert page.error == "Maintenance ticket not found." and page.number == ""
     events = await run(page.move("accept"), page)
     assert toasts(events, "error") == ["Maintenance ticket not found."]
+
+
+async def test_the_breakdown_forms_carry_a_reason_code_of_the_plant(engine, session, world):
+    """The phone report and the supervisor's form offer the organization's unplanned downtime reasons (not the planned
+    PM reason, not scrap reasons) and store the chosen one; a scrap reason or another organization's is refused."""
+    line = make_line(session, world.org_a, world.plant1, world.dept1)
+    make_user(session, world.org_a, roles=["supervisor"], plant_ids=[world.plant1], username="sup.ui")
+    other = make_line(session, world.org_b, world.plant_b, world.dept_b)
+    machine_id, brk = line.machine_ids[0], line.downtime_reason_id
+    report = await signed_in(engine, ReportState, "op.one")
+    await run(report.enter(), report)
+    offered = {int(o.value) for o in report.symptoms}
+    assert brk in offered and not offered & {line.planned_stop_reason_id, line.scrap_reason_id,
+                                             other.downtime_reason_id}
+    await run(report.set_machine(str(machine_id)), report)
+    events = await run(report.submit({"title": "Spindle stuck", "priority": "high",
+                                      "reason_code_id": str(line.scrap_reason_id)}), report)
+    assert report.errors == {"reason_code_id": "Choose a downtime reason of your organization."}
+    assert toasts(events, "error")
+    await run(report.submit({"title": "Spindle stuck", "priority": "high", "reason_code_id": str(brk)}), report)
+    sup = await signed_in(engine, MaintenanceTicketsState, "sup.ui")
+    await run(sup.enter(), sup)
+    assert [o.value for o in sup.symptoms] == [o.value for o in report.symptoms]
+    events = await run(sup.save({"machine_id": str(machine_id), "title": "Oil on the floor", "priority": "medium",
+                                 "reason_code_id": str(other.downtime_reason_id)}), sup)
+    assert set(sup.form_errors) == {"reason_code_id"} and toasts(events, "error")
+    await run(sup.save({"machine_id": str(machine_id), "title": "Oil on the floor", "priority": "medium",
+                        "reason_code_id": str(brk)}), sup)
+    tickets = session.exec(select(MaintenanceTicket).order_by(MaintenanceTicket.id)).all()
+    assert [(t.source, t.reason_code_id) for t in tickets] == [("operator", brk), ("supervisor", brk)]

@@ -23,6 +23,8 @@ def report_page() -> rx.Component:
         rx.form(rx.flex(
             form_field(_("Machine"), select_control("machine_id", ReportState.machines, value=ReportState.machine_id,
                                                     on_change=ReportState.set_machine, placeholder="—"), e, "machine_id"),
+            form_field(_("Reason code"), select_control("reason_code_id", ReportState.symptoms, default_value="",
+                                                        placeholder="—"), e, "reason_code_id"),
             form_field(_("What is wrong"), text_input("title"), e, "title"),
             form_field(_("Details"), rx.text_area(name="description", id="description", width="100%"), e,
                        "description"),

@@ -31,6 +31,8 @@ def _new_dialog() -> rx.Component:
         form_field(_("Machine"), select_control("machine_id", S.machines, default_value="", placeholder="—"), e,
                    "machine_id"),
         form_field(_("Priority"), select_control("priority", PRIORITY_OPTIONS, default_value="medium"), e, "priority"),
+        form_field(_("Reason code"), select_control("reason_code_id", S.symptoms, default_value="", placeholder="—"),
+                   e, "reason_code_id"),
         form_field(_("Symptom"), text_input("title"), e, "title"),
         form_field(_("Description"), rx.text_area(name="description", id="description", width="100%"), e,
                    "description"),

@@ -11,7 +11,7 @@ from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
 from rxapp.state.maintenance.live_board import TicketRow, ticket_row
-from rxapp.state.maintenance.tickets import machine_options
+from rxapp.state.maintenance.tickets import machine_options, symptom_options
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.config import custom_field_views
@@ -25,6 +25,7 @@ MAX_PHOTOS = 4
 
 class ReportState(AuthState):
     machines: list[Option] = []
+    symptoms: list[Option] = []                 # the organization's unplanned downtime reasons
     machine_id: str = ""
     source: str = "operator"
     photo_names: list[str] = []
@@ -40,8 +41,9 @@ class ReportState(AuthState):
         self.source = "andon" if query.get("from") == "andon" else "operator"
         self.errors, self.done_number, self.photo_names, self._photos = {}, "", [], []
         try:
-            self.machines, fields = self._use_case(
-                lambda s, a: (machine_options(s, a), custom_field_views.form_inputs(s, a, ENTITY, {})))
+            self.machines, self.symptoms, fields = self._use_case(
+                lambda s, a: (machine_options(s, a), symptom_options(s, a),
+                              custom_field_views.form_inputs(s, a, ENTITY, {})))
         except DomainError as error:
             return self._refused(error, quiet=True)
         self.custom_inputs = custom_inputs(fields)
@@ -70,7 +72,8 @@ class ReportState(AuthState):
             ticket = mt.raise_ticket(s, a, TicketCreate(
                 machine_id=as_id(self.machine_id) or 0, title=str(form.get("title") or ""),
                 description=str(form.get("description") or ""), priority=str(form.get("priority") or "high"),
-                source=self.source, custom=custom), now=utcnow())
+                reason_code_id=as_id(form.get("reason_code_id")) or None, source=self.source, custom=custom),
+                now=utcnow())
             for name, content_type, data in photos:
                 ticket_work.add_photo(s, a, ticket.id, name, content_type, data, now=utcnow())
             return ticket

@@ -21,7 +21,7 @@ from services.maintenance import parts as parts_service
 from services.maintenance import tickets as mt
 from services.maintenance.common import PRIORITIES
 from services.maintenance.tickets import TicketCreate, TicketRead
-from services.master import work_centers
+from services.master import reason_codes, work_centers
 
 PRIORITY_OPTIONS = [(p, _(p.capitalize())) for p in PRIORITIES]
 
@@ -29,6 +29,12 @@ PRIORITY_OPTIONS = [(p, _(p.capitalize())) for p in PRIORITIES]
 def machine_options(session, actor) -> list[Option]:
     return [Option(value=str(m.id), label=f"{m.code} · {m.name}")
             for m in work_centers.list_machines(session, actor) if m.plant_id in actor.plant_ids]
+
+
+def symptom_options(session, actor) -> list[Option]:
+    """The breakdown symptoms a ticket may name: the organization's active unplanned downtime reasons."""
+    return [Option(value=str(r.id), label=f"{r.code} · {r.name}")
+            for r in reason_codes.list_reason_codes(session, actor, kind="downtime") if not r.planned]
 
 
 class MaintenanceTicketsState(AuthState):
@@ -39,6 +45,7 @@ class MaintenanceTicketsState(AuthState):
     open_only: bool = True
     machine_id: str = ""
     machines: list[Option] = []
+    symptoms: list[Option] = []
     form_open: bool = False
     form_errors: dict[str, str] = {}
     custom_inputs: list[CustomInput] = []
@@ -58,12 +65,14 @@ class MaintenanceTicketsState(AuthState):
     @rx.event
     def load(self):
         try:
-            rows, machines, fields = self._use_case(lambda s, a: (
-                self._fetch(s, a), machine_options(s, a), custom_field_views.form_inputs(s, a, ENTITY, {})))
+            rows, machines, symptoms, fields = self._use_case(lambda s, a: (
+                self._fetch(s, a), machine_options(s, a), symptom_options(s, a),
+                custom_field_views.form_inputs(s, a, ENTITY, {})))
         except DomainError as error:
             self.rows, self.loading, self.load_error = [], False, _(error.message)
             return self._refused(error, quiet=True)
         self.rows, self.machines, self.loading, self.load_error = [ticket_row(r) for r in rows], machines, False, ""
+        self.symptoms = symptoms
         self.custom_inputs = custom_inputs(fields)
 
     @rx.event
@@ -99,6 +108,7 @@ class MaintenanceTicketsState(AuthState):
             data = TicketCreate(machine_id=as_id(form.get("machine_id")) or 0, title=str(form.get("title") or ""),
                                 description=str(form.get("description") or ""),
                                 priority=str(form.get("priority") or "medium"), source="supervisor",
+                                reason_code_id=as_id(form.get("reason_code_id")) or None,
                                 custom=submitted_custom(form, self.custom_inputs))
             ticket = self._use_case(mt.raise_ticket, data, now=utcnow())
         except DomainError as error:
