@@ -91,6 +91,7 @@ from rxapp.state.maintenance.home import MaintenanceHomeState
 from rxapp.state.maintenance.parts import MaintenancePartsState
 from rxapp.state.maintenance.plans import MaintenancePlansState
 from rxapp.state.maintenance.settings import MaintenanceSettingsState
+from rxapp.state.maintenance.ticket_work import TicketWorkState
 from rxapp.state.maintenance.tickets import MachineHistoryState, MaintenanceTicketsState, MaintenanceTicketState
 from rxapp.state.master.boms import BomState
 from rxapp.state.master.calendars import CalendarsState
@@ -235,7 +236,7 @@ _guarded(maintenance_dashboard_page, routes.MAINTENANCE, _("Maintenance"), Permi
 _guarded(maintenance_tickets_page, routes.MAINTENANCE_TICKETS, _("Maintenance tickets"), Permission.VIEW,
          MaintenanceTicketsState.enter)
 _guarded(maintenance_ticket_page, routes.MAINTENANCE_TICKET, _("Maintenance ticket"), Permission.VIEW,
-         MaintenanceTicketState.enter)
+         MaintenanceTicketState.enter, TicketWorkState.load)
 _guarded(my_tickets_page, routes.MAINTENANCE_MY, _("My tickets"), Permission.MAINTAIN, MyTicketsState.load)
 _guarded(report_page, routes.MAINTENANCE_REPORT, _("Report a breakdown"), Permission.VIEW, ReportState.enter)
 _guarded(maintenance_plans_page, routes.MAINTENANCE_PLANS, _("Preventive plans"), Permission.VIEW,

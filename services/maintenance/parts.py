@@ -6,6 +6,8 @@
     set_minimum(...)                            the minimum stock of a part at a location
     stock(...) / reorder_list(...)              stock per location; what is below its minimum
     add_labour(...) / ticket_costs(...)         who worked on a ticket from when to when, at what rate
+    update_labour / delete_labour               one's own entries (worked or booked by the actor)
+    issued_parts(session, actor, ticket_id)     the parts issued to a ticket
 
 Invariants: stock never goes below zero (an issue of more than is there is refused); every stock change is
 one `stock_move` row (receipts +, issues -) and the `part_stock` row is their sum; a ticket's parts cost is
@@ -25,7 +27,7 @@ from models.base import pk
 from models.maintenance import MaintenanceLabour, MaintenanceTicket, PartStock, SparePart, StockMove
 from models.user import User
 from services.core.access import Actor, Permission, require
-from services.core.errors import Conflict, Invalid
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE, check
 from services.maintenance.common import ENTITY, require_maintain
@@ -74,6 +76,19 @@ class LabourRead(BaseModel):
     hourly_rate: Decimal
     cost: Decimal
     note: str
+    created_by: int | None = None
+
+
+class IssuedPart(BaseModel):
+    """A part issued to a ticket (a stock move of kind "issue"), shown positive."""
+    id: int
+    part_code: str
+    part_name: str
+    location: str
+    quantity: int
+    unit_cost: Decimal
+    cost: Decimal
+    at: datetime
 
 
 class TicketCosts(BaseModel):
@@ -229,12 +244,8 @@ def reorder_list(session: Session, actor: Actor, *, plant_id: int | None = None)
 LONGEST_LABOUR = timedelta(days=366)      # "at most a year", whatever the date (a leap year has 366 days)
 
 
-def add_labour(session: Session, actor: Actor, ticket_id: int, *, user_id: int | None, started_at: datetime,
-               ended_at: datetime, hourly_rate: Decimal = Decimal("0"), note: str = "",
-               now: datetime) -> LabourRead:
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
-    require_maintain(actor, ticket.plant_id)
-    who = user_id if user_id is not None else actor.user_id
+def _labour_problems(session: Session, actor: Actor, who: int | None, started_at: datetime, ended_at: datetime,
+                     hourly_rate: Decimal, note: str) -> User:
     user = session.get(User, who) if who else None
     problems: dict[str, str] = {}
     if user is None or user.organization_id != actor.organization_id:
@@ -248,8 +259,22 @@ def add_labour(session: Session, actor: Actor, ticket_id: int, *, user_id: int |
     if p := text_problem(note, max_length=500, required=False):
         problems["note"] = p
     check(problems)
-    hours = to_decimal(Decimal((ended_at - started_at).total_seconds()) / Decimal(3600), 2)
     assert user is not None                          # check() refused a missing user above
+    return user
+
+
+def _hours(started_at: datetime, ended_at: datetime) -> Decimal:
+    return to_decimal(Decimal((ended_at - started_at).total_seconds()) / Decimal(3600), 2)
+
+
+def add_labour(session: Session, actor: Actor, ticket_id: int, *, user_id: int | None, started_at: datetime,
+               ended_at: datetime, hourly_rate: Decimal = Decimal("0"), note: str = "",
+               now: datetime) -> LabourRead:
+    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    require_maintain(actor, ticket.plant_id)
+    user = _labour_problems(session, actor, user_id if user_id is not None else actor.user_id, started_at, ended_at,
+                            hourly_rate, note)
+    hours = _hours(started_at, ended_at)
     row = MaintenanceLabour(organization_id=actor.organization_id, ticket_id=pk(ticket), user_id=pk(user),
                             started_at=started_at, ended_at=ended_at, hours=hours,
                             hourly_rate=to_decimal(hourly_rate, 2), note=(note or "").strip(),
@@ -261,10 +286,57 @@ def add_labour(session: Session, actor: Actor, ticket_id: int, *, user_id: int |
     return _labour_read(row, user.username)
 
 
+def _own_labour(session: Session, actor: Actor, labour_id: int) -> tuple[MaintenanceLabour, MaintenanceTicket]:
+    """A labour entry the actor may change: their own (worked or booked by them), on a ticket they may work."""
+    row = session.get(MaintenanceLabour, labour_id)
+    if row is None or row.organization_id != actor.organization_id:
+        raise NotFound("Labour entry not found.")
+    ticket = get_scoped(session, actor, MaintenanceTicket, row.ticket_id, "Labour entry")
+    require_maintain(actor, ticket.plant_id)
+    if actor.user_id is None or actor.user_id not in (row.user_id, row.created_by):
+        raise Forbidden("Only your own labour entries can be changed.")
+    return row, ticket
+
+
+def update_labour(session: Session, actor: Actor, labour_id: int, *, started_at: datetime, ended_at: datetime,
+                  note: str = "", now: datetime) -> LabourRead:
+    """Correct the times and note of one's own labour entry (the person and the rate stay)."""
+    row, ticket = _own_labour(session, actor, labour_id)
+    user = _labour_problems(session, actor, row.user_id, started_at, ended_at, row.hourly_rate, note)
+    before = {"started_at": row.started_at.isoformat(), "ended_at": row.ended_at.isoformat(), "note": row.note}
+    row.started_at, row.ended_at, row.note = started_at, ended_at, (note or "").strip()
+    row.hours = _hours(started_at, ended_at)
+    session.add(row)
+    after = {"started_at": started_at.isoformat(), "ended_at": ended_at.isoformat(), "note": row.note}
+    announce(session, actor, ENTITY, ticket.id, "labour_update",
+             {"labour_id": row.id, **{k: {"before": before[k], "after": v} for k, v in after.items() if before[k] != v}},
+             now=now, plant_id=ticket.plant_id, event="maintenance_ticket.labour_changed")
+    return _labour_read(row, user.username)
+
+
+def delete_labour(session: Session, actor: Actor, labour_id: int, *, now: datetime) -> None:
+    row, ticket = _own_labour(session, actor, labour_id)
+    announce(session, actor, ENTITY, ticket.id, "labour_delete",
+             {"labour_id": row.id, "user_id": row.user_id, "hours": str(row.hours)}, now=now, plant_id=ticket.plant_id,
+             event="maintenance_ticket.labour_deleted")
+    session.delete(row)
+    session.flush()
+
+
+def issued_parts(session: Session, actor: Actor, ticket_id: int) -> list[IssuedPart]:
+    get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    rows = session.exec(select(StockMove, SparePart).join(SparePart, col(SparePart.id) == col(StockMove.part_id))
+                        .where(StockMove.ticket_id == ticket_id).order_by(col(StockMove.at), col(StockMove.id))).all()
+    return [IssuedPart(id=pk(m), part_code=p.code, part_name=p.name, location=m.location, quantity=-m.quantity,
+                       unit_cost=m.unit_cost, cost=(-m.quantity * m.unit_cost).quantize(Decimal("0.01")), at=m.at)
+            for m, p in rows]
+
+
 def _labour_read(row: MaintenanceLabour, username: str) -> LabourRead:
     return LabourRead(id=row.id, ticket_id=row.ticket_id, user_id=row.user_id, username=username,
                       started_at=row.started_at, ended_at=row.ended_at, hours=row.hours, hourly_rate=row.hourly_rate,
-                      cost=(row.hours * row.hourly_rate).quantize(Decimal("0.01")), note=row.note)
+                      cost=(row.hours * row.hourly_rate).quantize(Decimal("0.01")), note=row.note,
+                      created_by=row.created_by)
 
 
 def labour(session: Session, actor: Actor, ticket_id: int) -> list[LabourRead]:

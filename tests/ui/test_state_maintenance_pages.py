@@ -12,6 +12,7 @@ from rxapp.state.maintenance.home import MaintenanceHomeState
 from rxapp.state.maintenance.parts import MaintenancePartsState
 from rxapp.state.maintenance.plans import MaintenancePlansState
 from rxapp.state.maintenance.settings import MaintenanceSettingsState
+from rxapp.state.maintenance.ticket_work import TicketWorkState
 from rxapp.state.maintenance.tickets import MaintenanceTicketsState, MaintenanceTicketState
 from services.config import custom_fields
 from services.config.custom_fields import CustomFieldCreate
@@ -211,3 +212,66 @@ async def test_the_maintenance_home_puts_the_most_urgent_first_and_mine_apart(en
     other = await signed_in(engine, MaintenanceHomeState, "tech.b.ui")
     await run(other.load(), other)
     assert other.urgent == [] and other.open_count == 0
+
+
+async def test_the_ticket_page_books_labour_and_issues_parts(engine, session, world):
+    """Labour on the ticket page: book, edit and delete one's own entry; another technician's entry shows without
+    its buttons and a forged delete is refused. Parts issued there leave their location; below the minimum the
+    part is on the reorder list."""
+    machine_id = _shop(session, world)[0]
+    make_user(session, world.org_a, roles=["maintenance"], plant_ids=[world.plant1], username="tech.two.ui")
+    tickets = await signed_in(engine, MaintenanceTicketsState, "tech.ui")
+    await run(tickets.save({"machine_id": str(machine_id), "title": "Bearing worn", "priority": "high"}), tickets)
+    ticket_id = tickets.rows[0].id
+    stock = await signed_in(engine, MaintenancePartsState, "tech.ui")
+    await run(stock.enter(), stock)
+    await run(stock.open_form("part"), stock)
+    await run(stock.save({"code": "BRG-6204", "name": "Bearing 6204", "unit_cost": "4.50"}), stock)
+    part = str(stock.parts[0].id)
+    await run(stock.open_form("receive"), stock)
+    await run(stock.save({"part_id": part, "location": "Shelf A3", "quantity": "5"}), stock)
+    await run(stock.open_form("minimum"), stock)
+    await run(stock.save({"part_id": part, "location": "Shelf A3", "min_quantity": "4"}), stock)
+
+    page = await signed_in(engine, MaintenanceTicketState, "tech.ui")
+    page.ticket_id = ticket_id
+    work = await page.get_state(TicketWorkState)
+    await run(work.load(), work)
+    assert (work.labour, work.issued) == ([], [])
+    assert [o.label for o in work.stock_options] == ["BRG-6204 · Bearing 6204 @ Shelf A3 (5)"]
+    events = await run(work.add_labour({"started_at": "2026-03-02T09:00", "ended_at": "2026-03-02T08:00"}), work)
+    assert work.labour_errors == {"ended_at": "The end must be after the start."} and toasts(events, "error")
+    await run(work.add_labour({"started_at": "2026-03-02T08:00", "ended_at": "2026-03-02T09:30", "note": "Pulled"}),
+              work)
+    assert [(r.who, r.started, r.ended, r.hours, r.own) for r in work.labour] == [
+        ("tech.ui", "2026-03-02 08:00", "2026-03-02 09:30", "1.50", True)]
+    await run(work.edit_labour(work.labour[0].id), work)
+    assert (work.edit_started, work.edit_ended, work.edit_note) == ("2026-03-02T08:00", "2026-03-02T09:30", "Pulled")
+    await run(work.save_labour({"started_at": "2026-03-02T08:00", "ended_at": "2026-03-02T10:00", "note": "Pulled"}),
+              work)
+    assert [(r.hours, r.ended) for r in work.labour] == [("2.00", "2026-03-02 10:00")] and work.editing_labour == 0
+
+    other = await signed_in(engine, MaintenanceTicketState, "tech.two.ui")
+    other.ticket_id = ticket_id
+    other_work = await other.get_state(TicketWorkState)
+    await run(other_work.load(), other_work)
+    await run(other_work.add_labour({"started_at": "2026-03-02T10:00", "ended_at": "2026-03-02T11:00"}), other_work)
+    assert [(r.who, r.own) for r in other_work.labour] == [("tech.ui", False), ("tech.two.ui", True)]
+    events = await run(other_work.delete_labour(other_work.labour[0].id), other_work)
+    assert toasts(events, "error") == ["Only your own labour entries can be changed."]
+    await run(other_work.edit_labour(other_work.labour[0].id), other_work)
+    assert other_work.editing_labour == 0                              # no edit form for someone else's entry
+    await run(work.load(), work)
+    await run(work.delete_labour(work.labour[0].id), work)
+    assert [r.who for r in work.labour] == ["tech.two.ui"]
+
+    events = await run(work.issue_part({"stock": work.stock_options[0].value, "quantity": "6"}), work)
+    assert toasts(events, "error") == ["Only 5 pc of BRG-6204 at Shelf A3."] and work.issued == []
+    await run(work.issue_part({"stock": work.stock_options[0].value, "quantity": "2"}), work)
+    assert [(p.part, p.location, p.quantity, p.cost) for p in work.issued] == [
+        ("BRG-6204 · Bearing 6204", "Shelf A3", 2, "9.00")]
+    assert [o.label for o in work.stock_options] == ["BRG-6204 · Bearing 6204 @ Shelf A3 (3)"]
+    assert page.costs == "Parts 9.00 + labour 0.00 = 9.00"
+    await run(stock.load(), stock)
+    assert [(r.quantity, r.below_minimum) for r in stock.stock] == [(3, True)] and [r.code for r in stock.reorder] == [
+        "BRG-6204"]

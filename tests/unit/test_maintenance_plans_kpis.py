@@ -18,7 +18,7 @@ from models.maintenance import MaintenanceTicket
 from models.shopfloor import EventKind, ProductionEvent
 from rxapp.state.production.schedule_figures import machine_label, timeline
 from services.core.db import transaction
-from services.core.errors import Conflict, Invalid, NotFound
+from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.kpi import reads as kpi_reads
 from services.maintenance import history, jobs, kpis, parts, plans, ticket_work
 from services.maintenance import tickets as mt
@@ -340,3 +340,28 @@ def test_labour_is_booked_on_29_february_and_longer_than_a_year_is_refused(sessi
         parts.add_labour(session, tech, ticket.id, user_id=shop["tech"], started_at=leap_day - timedelta(days=400),
                          ended_at=leap_day, hourly_rate=Decimal("40"), now=leap_day)
     assert refused.value.fields == {"ended_at": "At most a year."}
+
+
+def test_own_labour_entries_are_corrected_and_deleted_and_nobody_elses(session, world, shop):
+    tech, op = world.actor(shop["tech"]), world.actor(world.operator1)
+    other_tech = make_user(session, world.org_a, roles=["maintenance"], plant_ids=[world.plant1], username="tech.two")
+    with transaction(session):
+        ticket = mt.raise_ticket(session, op, mt.TicketCreate(machine_id=shop["machine"], title="Noise"), now=at(2, 7))
+        entry = parts.add_labour(session, tech, ticket.id, user_id=None, started_at=at(2, 8), ended_at=at(2, 9),
+                                 hourly_rate=Decimal("40"), now=at(2, 9))
+    with transaction(session):
+        fixed = parts.update_labour(session, tech, entry.id, started_at=at(2, 8), ended_at=at(2, 10, 30),
+                                    note="took longer", now=at(2, 11))
+    assert (fixed.hours, fixed.cost, fixed.hourly_rate, fixed.note) == (Decimal("2.50"), Decimal("100.00"),
+                                                                       Decimal("40.00"), "took longer")
+    with pytest.raises(Invalid), transaction(session):
+        parts.update_labour(session, tech, entry.id, started_at=at(2, 10), ended_at=at(2, 9), now=at(2, 11))
+    with pytest.raises(Forbidden), transaction(session):
+        parts.delete_labour(session, world.actor(other_tech), entry.id, now=at(2, 11))
+    with pytest.raises(NotFound), transaction(session):
+        parts.update_labour(session, world.actor(world.admin_b), entry.id, started_at=at(2, 8), ended_at=at(2, 9),
+                            now=at(2, 11))
+    assert parts.ticket_costs(session, tech, ticket.id).labour == Decimal("100.00")
+    with transaction(session):
+        parts.delete_labour(session, tech, entry.id, now=at(2, 12))
+    assert parts.labour(session, tech, ticket.id) == [] and parts.ticket_costs(session, tech, ticket.id).hours == 0

@@ -10,6 +10,7 @@ from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, dialog, error_state, form_buttons, list_states, page_header, text_input
 from rxapp.i18n import _
 from rxapp.pages.maintenance.common import camera_upload, sla_badge
+from rxapp.pages.maintenance.ticket_work import ticket_work_section
 from rxapp.state.maintenance.tickets import PRIORITY_OPTIONS, TicketRow
 from rxapp.state.maintenance.tickets import MaintenanceTicketsState as S
 from rxapp.state.maintenance.tickets import MaintenanceTicketState as T
@@ -105,6 +106,7 @@ def maintenance_ticket_page() -> rx.Component:
                     columns="2", spacing="2", max_width="640px"),
             rx.cond(T.checklist.length() > 0, rx.box(rx.heading(_("Checklist"), size="4", margin_top="16px"),
                                                     rx.foreach(T.checklist, _item))),
+            ticket_work_section(),
             rx.heading(_("Photos"), size="4", margin_top="16px"), _photos(),
             rx.heading(_("Notes"), size="4", margin_top="16px"),
             rx.foreach(T.notes, lambda n: rx.text(rx.text.strong(n[1]), " ", n[0], ": ", n[2])),
