@@ -200,6 +200,14 @@ class Subscription:
             self.close()
             raise
 
+    def drain(self) -> int:
+        """Drop the events already waiting (a consumer about to re-read everything needs none of them); how many."""
+        dropped = 0
+        while not self._sub.queue.empty():
+            self._sub.queue.get_nowait()
+            dropped += 1
+        return dropped
+
     def close(self) -> None:
         self._sub.closed = True
         self._bus._remove_subscriber(self._sub)

@@ -4,13 +4,18 @@ note), the dashboard links the plant's live board and analyses per machine; anot
 nothing."""
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import select
 
 from models.maintenance import MaintenanceAttachment, MaintenanceTicket
+from rxapp.state.maintenance import dashboard, floor, follow
 from rxapp.state.maintenance.dashboard import MaintenanceDashboardState
 from rxapp.state.maintenance.floor import MyTicketsState, ReportState
 from rxapp.state.maintenance.live_board import LiveMaintenanceState
 from rxapp.state.maintenance.tickets import MaintenanceTicketsState, MaintenanceTicketState
+from rxapp.state.org.auth import AuthState
+from services.core.events import DomainEvent, bus
 from tests.factories.org import make_user
 from tests.factories.production import make_line
 from tests.ui.conftest import linked, run, signed_in, toasts
@@ -150,3 +155,50 @@ async def test_the_breakdown_forms_carry_a_reason_code_of_the_plant(engine, sess
                         "reason_code_id": str(brk)}), sup)
     tickets = session.exec(select(MaintenanceTicket).order_by(MaintenanceTicket.id)).all()
     assert [(t.source, t.reason_code_id) for t in tickets] == [("operator", brk), ("supervisor", brk)]
+
+
+async def _until(condition) -> None:
+    """Let the follower's task run until `condition()` holds (the test fails on a missing refresh by its assert)."""
+    for _ in range(200):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+
+
+async def test_my_tickets_and_the_machine_table_follow_events_without_a_reload(engine, session, world, monkeypatch):
+    """The per-tab follower (rxapp/state/maintenance/follow.py) re-reads a technician's lists and the dashboard's
+    per-machine table when a ticket event of their plants arrives, ignores other plants' events and stops with
+    the tab."""
+    machine_id = _shop(session, world)
+    page = await signed_in(engine, MyTicketsState, "tech.ui")
+    await run(page.load(), page)
+    token = (await page.get_state(AuthState)).token
+    assert (page.tickets, page.to_take) == ([], [])
+    connected = [True]
+
+    async def tab_connected(_client):
+        return connected[0]
+    monkeypatch.setattr(follow, "tab_connected", tab_connected)
+    seen: list[tuple[list[str], int]] = []
+
+    async def refresh() -> bool:
+        mine, to_take = await asyncio.to_thread(floor._my_work_for, token)
+        rows, _summary = dashboard._rows(await asyncio.to_thread(dashboard._kpis_for, token, world.plant1, 30))
+        seen.append(([t.number for t in mine + to_take], sum(r.breakdowns for r in rows)))
+        return True
+    task = asyncio.create_task(follow.follow_tab("test-page", token, "tab-1", refresh))
+    await _until(lambda: bus.subscriber_count() > 0)
+    op = await signed_in(engine, ReportState, "op.one")
+    await run(op.enter(), op)
+    await run(op.set_machine(str(machine_id)), op)
+    await run(op.submit({"title": "Spindle stuck", "priority": "high"}), op)
+    await _until(lambda: len(seen) == 1)
+    assert seen == [(["MT-000001"], 1)]
+    bus.publish([DomainEvent(name="maintenance_ticket.created", organization_id=world.org_a, plant_id=world.plant2)])
+    await run(op.submit({"title": "Guard loose", "priority": "low"}), op)
+    await _until(lambda: len(seen) == 2)
+    assert (sorted(seen[1][0]), seen[1][1]) == (["MT-000001", "MT-000002"], 2)   # a read for the second ticket only
+    connected[0] = False
+    bus.publish([DomainEvent(name="maintenance_ticket.moved", organization_id=world.org_a, plant_id=world.plant1)])
+    await asyncio.wait_for(task, 10)
+    assert len(seen) == 2

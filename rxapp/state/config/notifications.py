@@ -86,7 +86,7 @@ async def remember_app(app) -> None:
     _app = app
 
 
-async def _connected(client_token: str) -> bool:
+async def tab_connected(client_token: str) -> bool:
     """Whether the tab's socket is still connected (on any worker); False when that cannot be known."""
     manager = reflex_adapter.token_manager(reflex_adapter.event_namespace(_app))
     return manager is not None and await reflex_adapter.is_connected(manager, client_token)
@@ -129,7 +129,7 @@ class NotificationBadgeState(AuthState):
                         return
                     async with self:
                         self.unread = count
-                if not await _connected(client):
+                if not await tab_connected(client):
                     return
                 waiting = waiting or asyncio.ensure_future(feed.__anext__())
                 done, _ = await asyncio.wait({waiting}, timeout=CHECK_EVERY)

@@ -1,9 +1,11 @@
 """/maintenance: the maintenance dashboard. The board (open tickets with their SLA countdown, 30-day KPI tiles
 and charts) is the plant's shared live state (`LiveMaintenanceState`), linked only after
 services.maintenance.board confirmed the actor's access; the analysis below it (period, machine class, per
-machine with drill-down to the tickets, CSV/Excel) is this person's own and read on demand."""
+machine with drill-down to the tickets, CSV/Excel) is this person's own, read on demand and again live when a ticket,
+stock or stop event of the person's plants arrives (follow.py)."""
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,10 +14,12 @@ import reflex as rx
 from models.base import utcnow
 from rxapp import live
 from rxapp.i18n import _
+from rxapp.state.maintenance.follow import follow_tab
 from rxapp.state.maintenance.live_board import LiveMaintenanceState
 from rxapp.state.maintenance.plant_picker import plant_options
 from rxapp.state.master.common import Option, download
-from rxapp.state.org.auth import AuthState, as_id
+from rxapp.state.org.auth import AuthState, _person_for_token, as_id
+from services.core.db import db_session, transaction
 from services.core.errors import DomainError
 from services.kpi.live import Scope, reader_for
 from services.maintenance import board as board_service
@@ -42,6 +46,34 @@ class MachineRow:
     mttr: str = "–"
     cost: str = ""
     href: str = ""
+
+
+def _kpis(session, actor, plant_id: int | None, days: int) -> kpis.MaintenanceKpis:
+    now = utcnow()
+    return kpis.maintenance_kpis(session, actor, plant_id=plant_id or 0, start=now - timedelta(days=days), end=now,
+                                 now=now)
+
+
+def _kpis_for(token: str, plant_id: int | None, days: int) -> kpis.MaintenanceKpis | None:
+    try:
+        with db_session() as session, transaction(session):
+            return _kpis(session, _person_for_token(session, token), plant_id, days)
+    except DomainError:
+        return None
+
+
+def _rows(k: kpis.MaintenanceKpis) -> tuple[list[MachineRow], list[list[str]]]:
+    rows = [MachineRow(machine_id=m.machine_id, code=m.machine_code, name=m.machine_name, breakdowns=m.breakdowns,
+                       stops=m.breakdown_stops, mtbf="–" if m.mtbf_hours is None else f"{m.mtbf_hours:.1f}",
+                       mttr="–" if m.mttr_hours is None else f"{m.mttr_hours:.2f}", cost=f"{m.cost:.2f}",
+                       href=f"/maintenance/tickets?machine={m.machine_id}")
+            for m in k.machines]
+    stops_mtbf = "–" if k.mtbf_hours_stops is None else f"{k.mtbf_hours_stops:.1f} h"
+    stops_mttr = "–" if k.mttr_hours_stops is None else f"{k.mttr_hours_stops:.2f} h"
+    summary = [[_("Breakdown stops"), str(k.breakdown_stops)], [_("MTBF from stops"), stops_mtbf],
+               [_("MTTR from stops"), stops_mttr], [_("Preventive done"), str(k.preventive_done)],
+               [_("Corrective done"), str(k.corrective_done)], [_("Labour hours"), str(k.labour_hours)]]
+    return rows, summary
 
 
 class MaintenanceDashboardState(AuthState):
@@ -87,9 +119,7 @@ class MaintenanceDashboardState(AuthState):
         return MaintenanceDashboardState.analyse
 
     def _kpis(self) -> kpis.MaintenanceKpis:
-        now = utcnow()
-        return self._use_case(kpis.maintenance_kpis, plant_id=as_id(self.plant_id),
-                              start=now - timedelta(days=int(self.period)), end=now, now=now)
+        return self._use_case(_kpis, as_id(self.plant_id), int(self.period))
 
     @rx.event
     def analyse(self):
@@ -98,18 +128,27 @@ class MaintenanceDashboardState(AuthState):
         except DomainError as error:
             self.machine_rows, self.summary = [], []
             return self._refused(error)
-        self.machine_rows = [MachineRow(machine_id=m.machine_id, code=m.machine_code, name=m.machine_name,
-                                        breakdowns=m.breakdowns, stops=m.breakdown_stops,
-                                        mtbf="–" if m.mtbf_hours is None else f"{m.mtbf_hours:.1f}",
-                                        mttr="–" if m.mttr_hours is None else f"{m.mttr_hours:.2f}", cost=f"{m.cost:.2f}",
-                                        href=f"/maintenance/tickets?machine={m.machine_id}")
-                             for m in k.machines]
-        stops_mtbf = "–" if k.mtbf_hours_stops is None else f"{k.mtbf_hours_stops:.1f} h"
-        stops_mttr = "–" if k.mttr_hours_stops is None else f"{k.mttr_hours_stops:.2f} h"
-        self.summary = [[_("Breakdown stops"), str(k.breakdown_stops)], [_("MTBF from stops"), stops_mtbf],
-                        [_("MTTR from stops"), stops_mttr], [_("Preventive done"), str(k.preventive_done)],
-                        [_("Corrective done"), str(k.corrective_done)], [_("Labour hours"), str(k.labour_hours)]]
-        return None
+        self.machine_rows, self.summary = _rows(k)
+        return MaintenanceDashboardState.follow
+
+    @rx.event(background=True)
+    async def follow(self):
+        """Live: the per-machine table and its summary follow ticket, stock and stop events of the person's plants
+        without a reload (follow.py); the plant and period are read at each refresh."""
+        async with self:
+            token, client = self.token, self.router.session.client_token
+
+        async def refresh() -> bool:
+            async with self:
+                plant_id, period = as_id(self.plant_id), int(self.period)
+            found = await asyncio.to_thread(_kpis_for, token, plant_id, period)
+            if found is None:
+                return False
+            async with self:
+                if as_id(self.plant_id) == plant_id and int(self.period) == period:
+                    self.machine_rows, self.summary = _rows(found)
+            return True
+        await follow_tab("maintenance-dashboard", token, client, refresh)
 
     @rx.event
     def export(self, fmt: str):

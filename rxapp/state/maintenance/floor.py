@@ -1,8 +1,10 @@
 """The two phone pages of maintenance: /maintenance/report (an operator or supervisor reports a breakdown of a
 machine, with photos from the phone's camera) and /maintenance/my (the technician's own open tickets with
-accept, start, wait for parts, resume and done) with the open tickets nobody took yet. Everything through services/maintenance."""
+accept, start, wait for parts, resume and done) with the open tickets nobody took yet, following ticket events live
+(follow.py). Everything through services/maintenance."""
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import reflex as rx
@@ -10,11 +12,13 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
+from rxapp.state.maintenance.follow import follow_tab
 from rxapp.state.maintenance.live_board import TicketRow, ticket_row
 from rxapp.state.maintenance.tickets import machine_options, symptom_options
 from rxapp.state.master.common import Option, translated_fields
-from rxapp.state.org.auth import AuthState, as_id
+from rxapp.state.org.auth import AuthState, _person_for_token, as_id
 from services.config import custom_field_views
+from services.core.db import db_session, transaction
 from services.core.errors import DomainError
 from services.maintenance import ENTITY, ticket_work
 from services.maintenance import tickets as mt
@@ -97,6 +101,23 @@ class MyTicket(TicketRow):
     moves: list[MyMove] = field(default_factory=list)
 
 
+def _card(f: ticket_work.FloorTicket) -> MyTicket:
+    return MyTicket(**vars(ticket_row(f.ticket)), moves=[MyMove(key=o.key, name=o.name) for o in f.moves])
+
+
+def _my_work(session, actor) -> tuple[list[MyTicket], list[MyTicket]]:
+    mine, to_take = ticket_work.my_work(session, actor, now=utcnow())
+    return [_card(f) for f in mine], [_card(f) for f in to_take]
+
+
+def _my_work_for(token: str) -> tuple[list[MyTicket], list[MyTicket]] | None:
+    try:
+        with db_session() as session, transaction(session):
+            return _my_work(session, _person_for_token(session, token))
+    except DomainError:
+        return None
+
+
 class MyTicketsState(AuthState):
     tickets: list[MyTicket] = []
     to_take: list[MyTicket] = []       # open, nobody assigned, at the technician's plants: accept or start takes it
@@ -105,18 +126,28 @@ class MyTicketsState(AuthState):
 
     @rx.event
     def load(self):
-        def card(f: ticket_work.FloorTicket) -> MyTicket:
-            return MyTicket(**vars(ticket_row(f.ticket)), moves=[MyMove(key=o.key, name=o.name) for o in f.moves])
-
-        def read(s, a):
-            mine, to_take = ticket_work.my_work(s, a, now=utcnow())
-            return [card(f) for f in mine], [card(f) for f in to_take]
         try:
-            self.tickets, self.to_take = self._use_case(read)
+            self.tickets, self.to_take = self._use_case(_my_work)
         except DomainError as error:
             self.tickets, self.to_take, self.loading, self.error = [], [], False, _(error.message)
             return self._refused(error, quiet=True)
         self.loading, self.error = False, ""
+        return MyTicketsState.follow
+
+    @rx.event(background=True)
+    async def follow(self):
+        """Live: the lists follow ticket events of the technician's plants without a reload (follow.py)."""
+        async with self:
+            token, client = self.token, self.router.session.client_token
+
+        async def refresh() -> bool:
+            found = await asyncio.to_thread(_my_work_for, token)
+            if found is None:
+                return False
+            async with self:
+                self.tickets, self.to_take = found
+            return True
+        await follow_tab("my-tickets", token, client, refresh)
 
     @rx.event
     def move(self, ticket_id: int, key: str):

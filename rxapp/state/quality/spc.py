@@ -18,7 +18,7 @@ import reflex as rx
 from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
-from rxapp.state.config.notifications import _connected
+from rxapp.state.config.notifications import tab_connected
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.master.setup import SetupStep
 from rxapp.state.org.auth import AuthState, _person_for_token, as_id
@@ -227,7 +227,7 @@ class SpcState(AuthState):
         feed = bus.subscribe("*", organization_id=organization_id)
         waiting: asyncio.Future | None = None
         try:
-            while await _connected(client):
+            while await tab_connected(client):
                 waiting = waiting or asyncio.ensure_future(feed.__anext__())
                 done, _pending = await asyncio.wait({waiting}, timeout=CHECK_EVERY)
                 if not done:
