@@ -23,6 +23,7 @@ kept as production events are written; the dashboard, the andon board and their 
 
 Invariants: reads need VIEW_DASHBOARDS (the andon board DISPLAY too) at the plant, plants outside the actor's
 organization or plants are NotFound; dashboards read rollups, never a scan of raw events, and a rollup read
-equals the raw computation; ratios are exact fractions with rounded Decimal percentages beside them; the clock
+equals the raw computation (before loss splits: raw.py knows no ticket, so its Pareto keeps waiting minutes on
+the stop reason); ratios are exact fractions with rounded Decimal percentages beside them; the clock
 is passed in; kpi reads production and master data and never imports the shop floor's modules.
 """
