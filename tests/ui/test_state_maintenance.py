@@ -103,6 +103,7 @@ async def test_dashboard_links_the_live_board_and_analyses_per_machine(live_cont
     machine_id = _shop(session, world)
     tech = await signed_in(engine, MaintenanceTicketsState, "tech.ui")
     await run(tech.save({"machine_id": str(machine_id), "title": "Hydraulic leak", "priority": "high"}), tech)
+    press = make_line(session, world.org_a, world.plant1, world.dept1)          # a second machine class
     manager = await signed_in(engine, MaintenanceDashboardState, "manager.ui")
     _, board = await linked(manager, manager.enter, LiveMaintenanceState)
     assert manager.error == "" and board.loaded and board._linked_to.startswith("maintenance")
@@ -110,6 +111,13 @@ async def test_dashboard_links_the_live_board_and_analyses_per_machine(live_cont
     assert [t[0] for t in board.tiles][:2] == ["MTBF", "MTTR"]
     assert next(m for m in manager.machine_rows if m.machine_id == machine_id).breakdowns == 1
     assert manager.machine_rows[0].href.startswith("/maintenance/tickets?machine=")
+    assert str(press.work_center_id) in [o.value for o in manager.class_options]
+    assert {m.machine_id for m in manager.machine_rows} >= {machine_id, *press.machine_ids}
+    await run(manager.set_class(str(press.work_center_id)), manager)           # narrowed to that class
+    assert sorted(m.machine_id for m in manager.machine_rows) == sorted(press.machine_ids)
+    assert all(m.breakdowns == 0 for m in manager.machine_rows)
+    await run(manager.set_class(""), manager)
+    assert machine_id in {m.machine_id for m in manager.machine_rows}
 
 
 async def test_another_organization_sees_nothing(engine, session, world):

@@ -24,6 +24,7 @@ from services.core.errors import DomainError
 from services.kpi.live import Scope, reader_for
 from services.maintenance import board as board_service
 from services.maintenance import kpis
+from services.master import work_centers
 
 PERIODS = [("30", _("30 days")), ("90", _("90 days")), ("365", _("One year"))]
 
@@ -48,16 +49,17 @@ class MachineRow:
     href: str = ""
 
 
-def _kpis(session, actor, plant_id: int | None, days: int) -> kpis.MaintenanceKpis:
+def _kpis(session, actor, plant_id: int | None, days: int, work_center_id: int | None = None) -> kpis.MaintenanceKpis:
     now = utcnow()
     return kpis.maintenance_kpis(session, actor, plant_id=plant_id or 0, start=now - timedelta(days=days), end=now,
-                                 now=now)
+                                 work_center_id=work_center_id, now=now)
 
 
-def _kpis_for(token: str, plant_id: int | None, days: int) -> kpis.MaintenanceKpis | None:
+def _kpis_for(token: str, plant_id: int | None, days: int,
+              work_center_id: int | None = None) -> kpis.MaintenanceKpis | None:
     try:
         with db_session() as session, transaction(session):
-            return _kpis(session, _person_for_token(session, token), plant_id, days)
+            return _kpis(session, _person_for_token(session, token), plant_id, days, work_center_id)
     except DomainError:
         return None
 
@@ -80,6 +82,8 @@ class MaintenanceDashboardState(AuthState):
     plant_options: list[Option] = []
     plant_id: str = ""
     period: str = "30"
+    class_options: list[Option] = []          # the plant's machine classes (work centers)
+    work_center_id: str = ""                  # "" = every class
     machine_rows: list[MachineRow] = []
     summary: list[list[str]] = []
     error: str = ""
@@ -100,11 +104,16 @@ class MaintenanceDashboardState(AuthState):
             self.error = _("You have no plant to show.")
             return None
         try:
-            scope = self._use_case(board_service.board_scope, as_id(self.plant_id))
+            scope, classes = self._use_case(lambda s, a: (
+                board_service.board_scope(s, a, as_id(self.plant_id)),
+                work_centers.list_work_centers(s, a, plant_id=as_id(self.plant_id))))
         except DomainError as error:
             self.error = _(error.message)
             return self._refused(error, quiet=True)
         self.error = ""
+        self.class_options = [Option(value=str(w.id), label=f"{w.code} · {w.name}") for w in classes]
+        if self.work_center_id not in {o.value for o in self.class_options}:
+            self.work_center_id = ""
         await live.watch(await self.get_state(LiveMaintenanceState), scope)
         return MaintenanceDashboardState.analyse
 
@@ -119,7 +128,12 @@ class MaintenanceDashboardState(AuthState):
         return MaintenanceDashboardState.analyse
 
     def _kpis(self) -> kpis.MaintenanceKpis:
-        return self._use_case(_kpis, as_id(self.plant_id), int(self.period))
+        return self._use_case(_kpis, as_id(self.plant_id), int(self.period), as_id(self.work_center_id) or None)
+
+    @rx.event
+    def set_class(self, value: str):
+        self.work_center_id = str(as_id(value) or "")
+        return MaintenanceDashboardState.analyse
 
     @rx.event
     def analyse(self):
@@ -140,12 +154,12 @@ class MaintenanceDashboardState(AuthState):
 
         async def refresh() -> bool:
             async with self:
-                plant_id, period = as_id(self.plant_id), int(self.period)
-            found = await asyncio.to_thread(_kpis_for, token, plant_id, period)
+                shown = (as_id(self.plant_id), int(self.period), as_id(self.work_center_id) or None)
+            found = await asyncio.to_thread(_kpis_for, token, *shown)
             if found is None:
                 return False
             async with self:
-                if as_id(self.plant_id) == plant_id and int(self.period) == period:
+                if (as_id(self.plant_id), int(self.period), as_id(self.work_center_id) or None) == shown:
                     self.machine_rows, self.summary = _rows(found)
             return True
         await follow_tab("maintenance-dashboard", token, client, refresh)
