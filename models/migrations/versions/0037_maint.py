@@ -1,7 +1,7 @@
 """maint: the individual pauses of maintenance tickets (waiting for parts) with their reason (issue 10)
 
-Revision ID: 0034_maint
-Revises: 0033_finance_pages
+Revision ID: 0037_maint
+Revises: 0036_kpi
 Create Date: 2026-12-07 03:20:00
 
 Tickets waiting now get their open pause (from `paused_since`); closed pauses before this revision were only
@@ -12,8 +12,8 @@ from alembic import op
 
 import models.base
 
-revision = '0034_maint'
-down_revision = '0033_finance_pages'
+revision = '0037_maint'
+down_revision = '0036_kpi'
 branch_labels = None
 depends_on = None
 
