@@ -64,6 +64,11 @@ def jobs(app_url, app_database_url):
             WorkCenter.plant_id == plant.id, WorkCenter.code == "ASM").order_by(Machine.code)).all()
         for op_id in ops:
             scheduling.assign_operation(s, planner, op_id, asm[0].id, position=1 if op_id == ops[0] else 2, now=now)
+        # The demo's own jobs may run or wait on ASM-01 (started work stays ahead): put the second right behind
+        # the first, counting the first's place in the queue without the second.
+        first, second = (s.get(Operation, op_id) for op_id in ops)
+        place = first.queue_position - (1 if second.queue_position < first.queue_position else 0)
+        scheduling.assign_operation(s, planner, ops[1], asm[0].id, position=place + 1, now=now)
         numbers = [s.get(WorkOrder, s.get(Operation, op_id).work_order_id).number for op_id in ops]
         prepared = Jobs(first=ops[0], second=ops[1], numbers=numbers, machines=[m.id for m in asm],
                         codes=[m.code for m in asm], timezone=plant.timezone)
