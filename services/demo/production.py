@@ -19,11 +19,13 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from models.base import pk, referenced
+from models.kpi_rollup import DEFAULT_OVERPRODUCTION_TOLERANCE, IdleConvention
 from models.orders import Operation, WorkOrder
 from models.organization import Department, Plant
 from models.user import User
 from services.core.access import Actor
 from services.demo import history
+from services.kpi import settings as kpi_settings
 from services.master import (
     boms,
     calendar_shifts,
@@ -222,6 +224,10 @@ def _porto_line(session: Session, admin: Actor, plant: Plant, now: datetime) -> 
     for code in ["ASM-P1", "ASM-P2"]:
         work_centers.create_machine(session, admin, work_centers.MachineCreate(
             work_center_id=wc.id, code=code, name=f"Assembly cell {code[-1]}"), now=now)
+    # Porto assembles to order and has no work yet: its idle shifts are "not scheduled" (TEEP style), so
+    # its dashboard says there was no planned production instead of 0 % availability.
+    kpi_settings.set_plant_settings(session, admin, pk(plant), idle_convention=IdleConvention.NOT_SCHEDULED.value,
+                                    overproduction_tolerance_percent=DEFAULT_OVERPRODUCTION_TOLERANCE, now=now)
 
 
 # ----- open work ------------------------------------------------------------------------------

@@ -92,6 +92,11 @@ def test_demo_plant_has_master_data_history_and_open_work(session):
     last = session.exec(select(func.max(ProductionEvent.occurred_at)).where(ProductionEvent.plant_id == berlin.id)).one()
     assert T0 - timedelta(minutes=30) <= last.replace(tzinfo=UTC) <= T0      # up to now: no hole for today
 
+    # Porto has no work yet and counts idle shifts as not scheduled: no planned time, not 0 % availability
+    porto = session.exec(select(Plant).where(Plant.organization_id == acme.id, Plant.code == "POR")).one()
+    porto_figures = kpi.kpi_summary(session, actor, plant_id=porto.id, start=start, end=T0, now=T0).figures
+    assert porto_figures.idle_is_loss is False and porto_figures.availability_percent is None, porto_figures
+
 
 def berlin_spec_shifts(session, plant_id):
     return session.exec(select(Shift).join(ShiftCalendar, ShiftCalendar.id == Shift.calendar_id)
