@@ -3,6 +3,7 @@ it, a required comment. Each refusal is a sentence people can act on.
 """
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlmodel import Session
@@ -30,9 +31,9 @@ def condition_holds(condition: dict[str, Any], fields: dict[str, Any]) -> bool:
     if op == "in":
         return value in (wanted or []) or str(value) in [str(w) for w in wanted or []]
     if op == "max":
-        try:
-            return value is not None and wanted is not None and float(value) <= float(wanted)
-        except (TypeError, ValueError):
+        try:   # exact: a money limit compared as floats lets amounts a hair above it through
+            return value is not None and wanted is not None and Decimal(str(value)) <= Decimal(str(wanted))
+        except (TypeError, ValueError, InvalidOperation):
             return False
     return False
 

@@ -3,6 +3,7 @@ due times and escalation with an injected clock, versions and in-flight instance
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlmodel import select
@@ -18,6 +19,7 @@ from services.config.events import (
     WorkflowTransitioned,
 )
 from services.config.workflow_defaults import default_spec
+from services.config.workflow_guards import condition_holds
 from services.config.workflow_specs import (
     ConditionSpec,
     StateSpec,
@@ -293,3 +295,14 @@ def test_other_organizations_and_plants_see_nothing(session, world, wf):
         workflow.instance(session, plant2_user, THING, 1)
     assert session.exec(select(WorkflowStep).where(WorkflowStep.organization_id == world.org_b)).all() == []
     assert workflow_admin.list_workflows(session, other_org) == []
+
+
+@pytest.mark.parametrize(("value", "limit", "holds"), [
+    (Decimal("5000000"), "5000000", True),
+    (Decimal("5000000.0000000001"), "5000000", False),     # floats would call it equal and let it through
+    ("4999999.99", 5000000, True),
+    (None, "5000000", False),
+    ("not a number", "5000000", False),
+])
+def test_a_max_condition_compares_amounts_exactly(value, limit, holds):
+    assert condition_holds({"field": "amount", "op": "max", "value": limit}, {"amount": value}) is holds
