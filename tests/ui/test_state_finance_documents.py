@@ -20,7 +20,8 @@ from rxapp.state.finance.invoices import InvoicesState
 from rxapp.state.finance.purchase_orders import PurchaseOrdersState
 from rxapp.state.org.auth import AuthState
 from services.core.db import transaction
-from services.finance import accounts, periods, tax_rules
+from services.finance import accounts, budgets, periods, tax_rules
+from services.finance.budgets import BudgetInput
 from services.finance.tax_rules import ComponentInput, TaxRuleCreate, TierInput
 from tests.factories.org import make_user
 from tests.factories.studio import make_studio
@@ -260,3 +261,30 @@ async def test_invoice_drafted_from_a_shipped_shipment_once(engine, session, boo
     assert [(x.quantity, x.net) for x in state.detail_lines] == [("3", "6")]
     assert state.shipment_options == []                                   # billed: no longer offered
     assert toasts(await run(state.invoice_shipment(form), state), "error")
+
+
+async def test_po_form_names_the_cost_centre_and_warns_of_its_budget_before_the_order_is_made(engine, session, books):
+    studio = make_studio(session, books)
+    with transaction(session):
+        budgets.set_budget(session, books.actor(books.admin_a), BudgetInput(cost_centre="ANIM-2", currency="KRW",
+                                                                            amount=Decimal(200000)), now=utcnow())
+    writer = await signed_in(engine, PurchaseOrdersState, "fin.writer")
+    await run(writer.enter(), writer)
+    await run(writer.open_new(), writer)
+    await run(writer.choose_vendor(str(studio.vendor_id)), writer)
+    await run(writer.choose_project(str(studio.project_id)), writer)
+    await run(writer.form_value("cost_centre", "anim-2"), writer)
+    assert writer.form_budget_warnings == []                                  # no price yet: nothing spent
+    await run(writer.form_value("unit_price", "150000"), writer)
+    assert writer.form_budget_warnings == []                                  # 150,000 fits in 200,000
+    await run(writer.form_value("difficulty_rate", "1.20"), writer)
+    await run(writer.form_value("urgency_rate", "1.50"), writer)
+    (warning,) = writer.form_budget_warnings                                  # 270,000 does not
+    assert "ANIM-2" in warning and "270,000 KRW" in warning and "70,000 over" in warning and writer.rows == []
+    await run(writer.toggle_task(str(studio.vendor_task_id)), writer)         # no task, no amount
+    assert writer.form_budget_warnings == []
+    await run(writer.toggle_task(str(studio.vendor_task_id)), writer)
+    assert len(writer.form_budget_warnings) == 1
+    events = await run(writer.create(PO_FORM | {"cost_centre": "anim-2"}), writer)
+    assert toasts(events, "success") and not writer.form_open and writer.form_budget_warnings == []
+    assert writer.budget_warnings == [warning]                                # the order spends ANIM-2's budget

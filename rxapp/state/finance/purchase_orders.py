@@ -1,8 +1,9 @@
 """Vendor purchase orders and their settlements (/finance/purchase-orders for finance, /studio/portal/orders for a
 vendor's portal account): the list, one order's lines and figures with the rounding rules in words, a new order
-whose lines are the vendor's tasks of a project, and the actions (approve, acknowledge, settle, record a payment)
-shown only where services/finance/purchasing.py says this person may take them. Every figure and every rule comes
-from services/finance; this class keeps strings ready to display."""
+whose lines are the vendor's tasks of a project, with its cost centre and the budget warnings it would get shown
+in the form before it is created (services/finance/budgets.check_order), and the actions (approve, acknowledge,
+settle, record a payment) shown only where services/finance/purchasing.py says this person may take them. Every
+figure and every rule comes from services/finance; this class keeps strings ready to display."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.access import Permission
 from services.core.errors import DomainError, Invalid
-from services.finance import po_approval, purchasing, purchasing_documents, settlements, tax_rules
+from services.finance import budgets, po_approval, purchasing, purchasing_documents, settlements, tax_rules
+from services.finance.budgets import OrderCheck
 from services.finance.purchasing import PoCreate, PoLineInput, PoRead
 from services.finance.tax_rules import TaxResult
 from services.studio import partners, projects
@@ -133,6 +135,8 @@ class PurchaseOrdersState(AuthState):
     form_project: str = ""
     task_choices: list[TaskChoice] = []
     chosen_tasks: list[str] = []
+    form_values: dict[str, str] = {}           # what the budget check reads: cost centre, currency, price, rates
+    form_budget_warnings: list[str] = []
 
     @rx.event
     def enter(self):
@@ -264,6 +268,7 @@ class PurchaseOrdersState(AuthState):
             return self._refused(error)
         self.form_open, self.form_errors, self.task_choices, self.chosen_tasks = True, {}, [], []
         self.form_vendor = self.form_project = ""
+        self.form_values, self.form_budget_warnings = {"currency": "KRW"}, []
 
     def _choices(self, session, actor) -> None:
         today = utcnow().date()
@@ -293,19 +298,48 @@ class PurchaseOrdersState(AuthState):
     def _tasks(self):
         self.task_choices, self.chosen_tasks = [], []
         if not (as_id(self.form_vendor) and as_id(self.form_project)):
-            return None
+            return self._check_budget()
         try:
             tasks = self._use_case(purchasing.orderable_tasks, as_id(self.form_vendor), as_id(self.form_project))
         except DomainError as error:
             return self._refused(error)
         self.task_choices = [TaskChoice(str(t.id), t.label, t.approved) for t in tasks]
         self.chosen_tasks = [c.id for c in self.task_choices]
-        return None
+        return self._check_budget()
 
     @rx.event
     def toggle_task(self, task_id: str):
         chosen = set(self.chosen_tasks) ^ {str(task_id)}
         self.chosen_tasks = [c.id for c in self.task_choices if c.id in chosen]
+        return self._check_budget()
+
+    @rx.event
+    def form_value(self, key: str, value: str):
+        """A field the budget check reads has changed: remember it and check again."""
+        self.form_values = self.form_values | {str(key): str(value)}
+        return self._check_budget()
+
+    def _check_budget(self):
+        """The budget warnings the order as filled in so far would get, shown in the form before it is created."""
+        self.form_budget_warnings = []
+        values, problems = self.form_values, {}
+        price = _decimal(values, "unit_price", "0", problems)
+        difficulty = _decimal(values, "difficulty_rate", "1", problems)
+        urgency = _decimal(values, "urgency_rate", "1", problems)
+        currency = values.get("currency", "").strip().upper()
+        if problems or len(currency) != 3 or not (as_id(self.form_project) or values.get("cost_centre", "").strip()):
+            return None                                   # not enough filled in yet; create() names the problems
+        try:
+            adjusted = purchasing.adjusted_amount(price, difficulty, urgency, currency) * len(self.chosen_tasks)
+            order = OrderCheck(project_id=as_id(self.form_project) or None, cost_centre=values.get("cost_centre", ""),
+                               currency=currency, adjusted=adjusted)
+            warnings = self._use_case(budgets.check_order, order)
+        except DomainError as error:
+            return self._refused(error, quiet=True)
+        except ValueError:                                # an amount or code outside its bounds: create() says so
+            return None
+        self.form_budget_warnings = [_(w) for w in warnings]
+        return None
 
     @rx.event
     def create(self, form: dict):
@@ -321,6 +355,7 @@ class PurchaseOrdersState(AuthState):
             return None
         try:
             data = PoCreate(vendor_partner_id=as_id(self.form_vendor), project_id=as_id(self.form_project) or None,
+                            cost_centre=str(form.get("cost_centre", "")),
                             process_type=str(form.get("process_type", "")), currency=str(form.get("currency", "")),
                             vat_rule_code=str(form.get("vat_rule_code", "")),
                             withholding_rule_code=str(form.get("withholding_rule_code", "")),
@@ -336,7 +371,7 @@ class PurchaseOrdersState(AuthState):
             self.form_errors = {"lines": _("Check the price and the rates: {problem}").format(
                 problem=str(error).splitlines()[-1] if str(error) else "")}
             return None
-        self.form_open, self.form_errors, self.detail_id = False, {}, po.id
+        self.form_open, self.form_errors, self.detail_id, self.form_budget_warnings = False, {}, po.id, []
         warnings = [rx.toast.warning(_(w)) for w in po.budget_warnings]
         return [rx.toast.success(_("{number} is drafted; someone else approves it.").format(number=po.number)),
                 *warnings, PurchaseOrdersState.load]
