@@ -67,6 +67,7 @@ STUDIO_MY_TASKS = "/studio/my-tasks"
 STUDIO_PORTAL = "/studio/portal"
 STUDIO_PORTAL_ORDERS = "/studio/portal/orders"
 STUDIO_TASK = "/studio/task"
+STUDIO_CUT = "/studio/cut"
 STUDIO_KANBAN = "/studio/kanban"
 STUDIO_PARTNERS = "/studio/partners"
 STUDIO_PEOPLE = "/studio/people"
@@ -248,6 +249,10 @@ def studio_project_url(project_id: int) -> str:
 
 def studio_task_url(task_id: int) -> str:
     return f"{STUDIO_TASK}?id={int(task_id)}"
+
+
+def studio_cut_url(cut_id: int) -> str:
+    return f"{STUDIO_CUT}?id={int(cut_id)}"
 
 
 def studio_people_url(project_id: int) -> str:

@@ -62,6 +62,7 @@ from rxapp.pages.quality.sop_tickets import sop_ticket_page, sop_tickets_page
 from rxapp.pages.quality.spc import spc_page
 from rxapp.pages.shopfloor.operator import operator_page
 from rxapp.pages.shopfloor.operator_machine import operator_machine_page
+from rxapp.pages.studio.cut import cut_page
 from rxapp.pages.studio.kanban import studio_kanban_page
 from rxapp.pages.studio.partners import studio_partners_page
 from rxapp.pages.studio.people import project_people_page
@@ -125,6 +126,7 @@ from rxapp.state.quality.spc import SpcState
 from rxapp.state.shopfloor.operator import OperatorMachineState, OperatorState
 from rxapp.state.studio.assign import TaskAssignState
 from rxapp.state.studio.breakdown_forms import BreakdownFormsState
+from rxapp.state.studio.cut import CutState
 from rxapp.state.studio.kanban import StudioKanbanState
 from rxapp.state.studio.partners import StudioPartnersState
 from rxapp.state.studio.people import ProjectPeopleState
@@ -231,6 +233,7 @@ _guarded(my_tasks_page, routes.STUDIO_MY_TASKS, _("My tasks"), Permission.STUDIO
 _guarded(my_tasks_page, routes.STUDIO_PORTAL, _("Partner portal"), Permission.STUDIO_PORTAL, MyTasksState.load)
 app.add_page(task_page, route=routes.STUDIO_TASK, title=_title(_("Studio task")),
              on_load=[TaskState.require_reader_or_partner, TaskState.enter, TaskAssignState.enter])
+_guarded(cut_page, routes.STUDIO_CUT, _("Studio cut"), Permission.VIEW, CutState.enter)
 _guarded(maintenance_dashboard_page, routes.MAINTENANCE, _("Maintenance"), Permission.VIEW,
          MaintenanceDashboardState.enter)
 _guarded(maintenance_tickets_page, routes.MAINTENANCE_TICKETS, _("Maintenance tickets"), Permission.VIEW,

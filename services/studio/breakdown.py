@@ -85,6 +85,8 @@ class CutRead(BaseModel):
     frame_in: int | None
     frame_out: int | None
     duration_frames: int | None = None
+    episode_number: int | None = None               # filled by get_cut
+    sequence_code: str = ""                         # filled by get_cut
     description: str
     custom: dict = Field(default_factory=dict)
 
@@ -255,7 +257,13 @@ def list_cuts(session: Session, actor: Actor, project_id: int, *, episode_id: in
 
 def get_cut(session: Session, actor: Actor, cut_id: int) -> CutRead:
     require_reader(actor)
-    return cut_read(get_scoped(session, actor, StudioCut, cut_id, "Cut"))
+    cut = get_scoped(session, actor, StudioCut, cut_id, "Cut")
+    read = cut_read(cut)
+    if cut.episode_id is not None and (episode := session.get(StudioEpisode, cut.episode_id)):
+        read.episode_number = episode.number
+    if cut.sequence_id is not None and (sequence := session.get(StudioSequence, cut.sequence_id)):
+        read.sequence_code = sequence.code
+    return read
 
 
 # ---- assets and casting --------------------------------------------------------------------------

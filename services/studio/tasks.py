@@ -287,7 +287,8 @@ def get_task_read(session: Session, actor: Actor, task_id: int) -> TaskRead:
 
 def list_tasks(session: Session, actor: Actor, *, project_id: int | None = None, step_id: int | None = None,
                status: str | None = None, episode_id: int | None = None, assignee_member_id: int | None = None,
-               mine: bool = False, limit: int = 500) -> list[TaskRead]:
+               mine: bool = False, cut_id: int | None = None, asset_id: int | None = None,
+               limit: int = 500) -> list[TaskRead]:
     """Tasks the actor may see; `mine`: assigned to a slot the user fills (or, for a vendor, its partner's)."""
     query = select(StudioTask).where(StudioTask.organization_id == actor.organization_id)
     if is_portal(actor):
@@ -302,7 +303,8 @@ def list_tasks(session: Session, actor: Actor, *, project_id: int | None = None,
             query = query.where(col(StudioTask.assignee_member_id).in_(slots))
     for column, value in ((StudioTask.project_id, project_id), (StudioTask.step_id, step_id),
                           (StudioTask.status, status), (StudioTask.episode_id, episode_id),
-                          (StudioTask.assignee_member_id, assignee_member_id)):
+                          (StudioTask.assignee_member_id, assignee_member_id), (StudioTask.cut_id, cut_id),
+                          (StudioTask.asset_id, asset_id)):
         if value is not None:
             query = query.where(column == value)
     rows = session.exec(query.order_by(col(StudioTask.due_date), col(StudioTask.id)).limit(limit)).all()

@@ -73,6 +73,7 @@ async def test_live_grid_follows_filters_and_reviews(engine, session, studio, li
     assert scope not in live.hub.scopes_for(other)
     shared._apply(live.compute_now(scope))                             # what the hub's refresh writes
     assert shared.lines[0].cells[1].status == "waiting_review"
+    assert shared.lines[0].href == f"/studio/cut?id={studio.cut_id}"   # the cut code links to its page
 
 
 async def test_task_page_qc1_then_qc2_reject_with_comment(engine, studio):

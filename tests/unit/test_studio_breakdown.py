@@ -106,3 +106,17 @@ def test_credits_pdf_prints_japanese_and_korean_names(session, studio, world):
     for shown in ("Director", "Aiko Sato", "監督", "佐藤愛子", "Animator", "김민수"):
         assert shown in text
     assert "?" not in text
+
+
+def test_a_cut_reads_with_its_episode_sequence_and_only_its_tasks(session, studio, world):
+    admin = world.actor(world.admin_a)
+    with transaction(session):
+        seq = breakdown.create_sequence(session, admin, studio.project_id, "SQ01", episode_id=studio.episode_id, now=T0)
+        other = breakdown.create_cut(session, admin, studio.project_id, breakdown.CutCreate(
+            code="C002", episode_id=studio.episode_id, sequence_id=seq), now=T0)
+    read = breakdown.get_cut(session, admin, other.id)
+    assert (read.episode_number, read.sequence_code) == (1, "SQ01")
+    assert breakdown.get_cut(session, admin, studio.cut_id).sequence_code == ""
+    mine = tasks.list_tasks(session, admin, cut_id=other.id)
+    assert mine and {t.cut_id for t in mine} == {other.id}
+    assert studio.task_id not in {t.id for t in mine}

@@ -28,7 +28,8 @@ def _cell(c: Cell) -> rx.Component:
 
 
 def _line(r: GridLine) -> rx.Component:
-    return rx.table.row(rx.table.cell(rx.text.strong(r.code)), rx.table.cell(r.frames), rx.foreach(r.cells, _cell),
+    return rx.table.row(rx.table.cell(rx.link(rx.text.strong(r.code), href=r.href, data_testid="grid-cut")),
+                        rx.table.cell(r.frames), rx.foreach(r.cells, _cell),
                         data_testid="grid-row")
 
 

@@ -34,6 +34,7 @@ class GridLine:
     code: str = ""
     episode: str = ""
     frames: str = ""
+    href: str = ""                   # the cut's page
     cells: list[Cell] = field(default_factory=list)
 
 
@@ -82,7 +83,7 @@ class LiveStudioState(rx.SharedState):
     def _apply(self, view: ProjectView) -> None:
         keys = [k for k, _ in view.grid.steps]
         lines = [GridLine(entity_id=r.entity_id, code=r.code, episode=str(r.episode_number or ""),
-                          frames=str(r.frames or ""),
+                          frames=str(r.frames or ""), href=f"/studio/cut?id={r.entity_id}",
                           cells=[_cell(r.cells.get(k)) for k in keys]) for r in view.grid.rows]
         b = view.board
         values = dict(
