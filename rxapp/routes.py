@@ -68,6 +68,7 @@ STUDIO_PORTAL = "/studio/portal"
 STUDIO_PORTAL_ORDERS = "/studio/portal/orders"
 STUDIO_TASK = "/studio/task"
 STUDIO_CUT = "/studio/cut"
+STUDIO_ASSET = "/studio/asset"
 STUDIO_KANBAN = "/studio/kanban"
 STUDIO_PARTNERS = "/studio/partners"
 STUDIO_PEOPLE = "/studio/people"
@@ -253,6 +254,10 @@ def studio_task_url(task_id: int) -> str:
 
 def studio_cut_url(cut_id: int) -> str:
     return f"{STUDIO_CUT}?id={int(cut_id)}"
+
+
+def studio_asset_url(asset_id: int) -> str:
+    return f"{STUDIO_ASSET}?id={int(asset_id)}"
 
 
 def studio_people_url(project_id: int) -> str:

@@ -62,6 +62,7 @@ from rxapp.pages.quality.sop_tickets import sop_ticket_page, sop_tickets_page
 from rxapp.pages.quality.spc import spc_page
 from rxapp.pages.shopfloor.operator import operator_page
 from rxapp.pages.shopfloor.operator_machine import operator_machine_page
+from rxapp.pages.studio.asset import asset_page
 from rxapp.pages.studio.cut import cut_page
 from rxapp.pages.studio.kanban import studio_kanban_page
 from rxapp.pages.studio.partners import studio_partners_page
@@ -124,6 +125,7 @@ from rxapp.state.quality.rejects import RejectDetailState, RejectsState
 from rxapp.state.quality.sop_tickets import SopTicketsState, SopTicketState
 from rxapp.state.quality.spc import SpcState
 from rxapp.state.shopfloor.operator import OperatorMachineState, OperatorState
+from rxapp.state.studio.asset import AssetState
 from rxapp.state.studio.assign import TaskAssignState
 from rxapp.state.studio.breakdown_forms import BreakdownFormsState
 from rxapp.state.studio.cut import CutState
@@ -234,6 +236,7 @@ _guarded(my_tasks_page, routes.STUDIO_PORTAL, _("Partner portal"), Permission.ST
 app.add_page(task_page, route=routes.STUDIO_TASK, title=_title(_("Studio task")),
              on_load=[TaskState.require_reader_or_partner, TaskState.enter, TaskAssignState.enter])
 _guarded(cut_page, routes.STUDIO_CUT, _("Studio cut"), Permission.VIEW, CutState.enter)
+_guarded(asset_page, routes.STUDIO_ASSET, _("Studio asset"), Permission.VIEW, AssetState.enter)
 _guarded(maintenance_dashboard_page, routes.MAINTENANCE, _("Maintenance"), Permission.VIEW,
          MaintenanceDashboardState.enter)
 _guarded(maintenance_tickets_page, routes.MAINTENANCE_TICKETS, _("Maintenance tickets"), Permission.VIEW,

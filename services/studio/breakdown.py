@@ -310,6 +310,21 @@ def list_assets(session: Session, actor: Actor, project_id: int) -> list[AssetRe
         update={"kind_label": labels.get(a.kind_value_id, "") if a.kind_value_id is not None else ""}) for a in rows]
 
 
+def get_asset(session: Session, actor: Actor, asset_id: int) -> AssetRead:
+    require_reader(actor)
+    return _asset_read(session, actor, get_scoped(session, actor, StudioAsset, asset_id, "Asset"))
+
+
+def cast_in(session: Session, actor: Actor, asset_id: int) -> list[CutRead]:
+    """The cuts an asset is cast into."""
+    require_reader(actor)
+    get_scoped(session, actor, StudioAsset, asset_id, "Asset")
+    rows = session.exec(select(StudioCut).join(StudioCasting, col(StudioCasting.cut_id) == StudioCut.id)
+                        .where(StudioCasting.asset_id == asset_id)
+                        .order_by(col(StudioCut.episode_id), col(StudioCut.position), StudioCut.code)).all()
+    return [cut_read(c) for c in rows]
+
+
 def cast_asset(session: Session, actor: Actor, cut_id: int, asset_id: int, *, now: datetime) -> None:
     require_manager(actor)
     cut = get_scoped(session, actor, StudioCut, cut_id, "Cut")

@@ -1,15 +1,19 @@
-"""/studio/cut?id=N: the page's state loads a cut's fields, its tasks per step, its casting and its activity;
+"""/studio/cut?id=N and /studio/asset?id=N: the page's state loads a cut's fields, its tasks per step, its casting and its activity;
 a manager's edit (frames, custom field) lands and shows in the feed; an artist sees no edit form and is
-refused; a person of another organization gets nothing."""
+refused; a person of another organization gets nothing.
+The asset page is read-only: its fields, tasks, the cuts it is cast into and its feed."""
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 
+from rxapp.state.studio.asset import AssetState
 from rxapp.state.studio.cut import CutState
 from services.config import custom_fields
 from services.config.custom_fields import CustomFieldCreate
 from services.core.db import transaction
-from services.studio import breakdown
+from services.studio import breakdown, projects
 from tests.conftest import T0
 from tests.factories.studio import actor, make_studio
 from tests.ui.conftest import run, signed_in, toasts
@@ -22,15 +26,20 @@ def studio(session, world):
     with transaction(session):
         custom_fields.create_definition(session, admin, CustomFieldCreate(
             entity_type="studio_cut", key="camera", label="Camera", field_type="text"), now=T0)
+        projects.add_step(session, admin, studio.project_id, projects.StepSpec(
+            key="modeling", name="Modeling", weight=Decimal("1"), entity_kind="asset"), now=T0)
         asset = breakdown.create_asset(session, admin, studio.project_id,
                                        breakdown.AssetCreate(code="CH_HERO", name="Hero"), now=T0)
         breakdown.cast_asset(session, admin, studio.cut_id, asset.id, now=T0)
     return studio
 
 
-async def _open(engine, username: str, cut_id: int) -> CutState:
-    state = await signed_in(engine, CutState, username)
-    state.cut_id = cut_id
+async def _open(engine, username: str, cut_id: int, cls=CutState):
+    state = await signed_in(engine, cls, username)
+    if cls is CutState:
+        state.cut_id = cut_id
+    else:
+        state.asset_id = cut_id
     await run(state.load(), state)
     return state
 
@@ -45,6 +54,7 @@ async def test_the_page_shows_the_cut_its_tasks_casting_and_feed(engine, session
     assert key.href == f"/studio/task?id={studio.task_id}" and key.assignee == "artist"
     assert state.progress == f"0/{len(steps)}"
     assert [(c.code, c.name) for c in state.cast] == [("CH_HERO", "Hero")]
+    assert state.cast[0].href.startswith("/studio/asset?id=")
     assert {f.action for f in state.feed} >= {"created", "asset_cast"}
     assert not state.can_edit and state.custom_inputs == []
     assert toasts(await run(state.save({"frame_in": "1", "frame_out": "60"}), state), "error")
@@ -73,3 +83,16 @@ async def test_a_person_of_another_organization_is_refused(engine, studio):
     assert state.load_error and state.code == "" and state.task_lines == [] and state.feed == []
     assert toasts(await run(state.save({"frame_in": "1", "frame_out": "2"}), state), "error")
 
+
+
+async def test_the_asset_page_shows_its_fields_tasks_cuts_and_feed(engine, session, studio):
+    hero = next(a for a in breakdown.list_assets(session, actor(session, studio.pm), studio.project_id)
+                if a.code == "CH_HERO")
+    state = await _open(engine, "artist", hero.id, AssetState)
+    assert (state.load_error, state.code, state.name) == ("", "CH_HERO", "Hero")
+    assert [t.step for t in state.task_lines] == ["Modeling"]
+    assert state.task_lines[0].href.startswith("/studio/task?id=")
+    assert [(c.code, c.href) for c in state.cuts] == [("C001", f"/studio/cut?id={studio.cut_id}")]
+    assert [f.action for f in state.feed] == ["created"]
+    stranger = await _open(engine, "admin.b", hero.id, AssetState)
+    assert stranger.load_error and stranger.code == "" and stranger.cuts == [] and stranger.feed == []

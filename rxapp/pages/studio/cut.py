@@ -33,6 +33,14 @@ def _edit() -> rx.Component:
         spacing="3", wrap="wrap", align="end"), on_submit=C.save, reset_on_submit=False, key=C.cut_id)
 
 
+def task_table(lines) -> rx.Component:
+    """The entity's tasks, one row per step (shared with /studio/asset)."""
+    return scroll_x(rx.table.root(rx.table.header(rx.table.row(
+        rx.table.column_header_cell(_("Step")), rx.table.column_header_cell(_("Status")),
+        rx.table.column_header_cell(_("Assignee")), rx.table.column_header_cell(_("Due")))),
+        rx.table.body(rx.foreach(lines, _task)), size="1"))
+
+
 def _task(t: CutTaskLine) -> rx.Component:
     return rx.table.row(rx.table.cell(rx.link(t.step, href=t.href)),
                         rx.table.cell(rx.badge(t.status_label, color_scheme=t.color, variant="solid")),
@@ -40,10 +48,11 @@ def _task(t: CutTaskLine) -> rx.Component:
 
 
 def _cast(a: CastLine) -> rx.Component:
-    return rx.text(rx.text.strong(a.code), " ", a.name, " ", rx.text(a.kind, as_="span", color_scheme="gray"), size="2")
+    return rx.text(rx.link(rx.text.strong(a.code), href=a.href, data_testid="cast-asset"), " ", a.name, " ",
+                   rx.text(a.kind, as_="span", color_scheme="gray"), size="2")
 
 
-def _feed(f: FeedLine) -> rx.Component:
+def feed_line(f: FeedLine) -> rx.Component:
     return rx.text(f.at, " · ", f.who, " · ", f.action, " · ", f.changes, size="1")
 
 
@@ -58,11 +67,8 @@ def cut_page() -> rx.Component:
             rx.text(C.description, size="2"),
             rx.cond(C.can_edit, _edit()),
             rx.heading(_("Tasks"), size="3"),
-            scroll_x(rx.table.root(rx.table.header(rx.table.row(
-                rx.table.column_header_cell(_("Step")), rx.table.column_header_cell(_("Status")),
-                rx.table.column_header_cell(_("Assignee")), rx.table.column_header_cell(_("Due")))),
-                rx.table.body(rx.foreach(C.task_lines, _task)), size="1")),
+            task_table(C.task_lines),
             rx.heading(_("Assets"), size="3"), rx.foreach(C.cast, _cast),
-            rx.heading(_("Activity"), size="3"), rx.foreach(C.feed, _feed),
+            rx.heading(_("Activity"), size="3"), rx.foreach(C.feed, feed_line),
             direction="column", spacing="3", width="100%")),
     )

@@ -39,6 +39,14 @@ class CastLine:
     code: str = ""
     name: str = ""
     kind: str = ""
+    href: str = ""
+
+
+def task_lines(rows) -> list[CutTaskLine]:
+    return [CutTaskLine(id=t.id, step=t.step_name, status_label=STATUS_LABELS.get(t.status, t.status),
+                        color=STATUS_COLORS.get(t.status, "gray"), assignee=t.assignee_label,
+                        due=t.due_date.isoformat() if t.due_date else "", href=routes.studio_task_url(t.id))
+            for t in rows]
 
 
 def _detail(session, actor, cut_id: int):
@@ -98,11 +106,9 @@ class CutState(AuthState):
         self.duration = "" if cut.duration_frames is None else str(cut.duration_frames)
         self.description = cut.description
         self.progress = f"{sum(t.status == 'approved' for t in rows)}/{len(rows)}"
-        self.task_lines = [CutTaskLine(id=t.id, step=t.step_name, status_label=STATUS_LABELS.get(t.status, t.status),
-                                       color=STATUS_COLORS.get(t.status, "gray"), assignee=t.assignee_label,
-                                       due=t.due_date.isoformat() if t.due_date else "",
-                                       href=routes.studio_task_url(t.id)) for t in rows]
-        self.cast = [CastLine(code=a.code, name=a.name, kind=a.kind_label) for a in cast]
+        self.task_lines = task_lines(rows)
+        self.cast = [CastLine(code=a.code, name=a.name, kind=a.kind_label, href=routes.studio_asset_url(a.id))
+                     for a in cast]
         self.feed = feed_lines(feed)
         self.custom_inputs = custom_inputs(fields)
         return None

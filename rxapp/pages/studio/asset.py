@@ -1,0 +1,34 @@
+"""/studio/asset?id=N: an asset's fields (names, kind, custom fields), its tasks per step, the cuts it is cast
+into and its activity; read-only."""
+from __future__ import annotations
+
+import reflex as rx
+
+from rxapp.components.shell import shell
+from rxapp.components.ui import error_state, page_header
+from rxapp.i18n import _
+from rxapp.pages.studio.cut import feed_line, task_table
+from rxapp.state.studio.asset import AssetState as A
+from rxapp.state.studio.asset import CastCutLine
+
+
+def _fact(label: str, value) -> rx.Component:
+    return rx.flex(rx.text(label, size="1", color_scheme="gray"), rx.text.strong(value), direction="column")
+
+
+def _cut(c: CastCutLine) -> rx.Component:
+    return rx.link(c.code, href=c.href, data_testid="asset-cut")
+
+
+def asset_page() -> rx.Component:
+    return shell(
+        page_header(_("Asset") + " " + A.code, ""),
+        rx.cond(A.load_error != "", error_state(A.load_error, A.load), rx.flex(
+            rx.link(_("Back to the project"), href=A.project_href, size="2"),
+            rx.flex(_fact(_("Name"), A.name), _fact(_("Second name"), A.name2), _fact(_("Kind"), A.kind),
+                    _fact(_("Custom fields"), A.custom), spacing="5", wrap="wrap", data_testid="asset-facts"),
+            rx.heading(_("Tasks"), size="3"), task_table(A.task_lines),
+            rx.heading(_("Cast in"), size="3"), rx.flex(rx.foreach(A.cuts, _cut), spacing="3", wrap="wrap"),
+            rx.heading(_("Activity"), size="3"), rx.foreach(A.feed, feed_line),
+            direction="column", spacing="3", width="100%")),
+    )
