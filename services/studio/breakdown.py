@@ -35,6 +35,7 @@ from services.studio.common import (
 )
 from services.studio.events import (
     AssetCreated,
+    AssetUpdated,
     CutAssetCast,
     CutCreated,
     CutUpdated,
@@ -99,6 +100,13 @@ class AssetCreate(BaseModel):
     custom: dict | None = None
 
 
+class AssetUpdate(BaseModel):
+    name: str | None = None
+    name2: str | None = None
+    kind_value_id: int | None = None
+    custom: dict | None = None
+
+
 class AssetRead(BaseModel):
     id: int
     project_id: int
@@ -108,6 +116,7 @@ class AssetRead(BaseModel):
     kind_value_id: int | None
     kind_label: str = ""
     custom: dict = Field(default_factory=dict)
+    cast_count: int = 0                             # cuts it is cast into; filled by list_assets
 
 
 class BulkCreate(BaseModel):
@@ -294,6 +303,36 @@ def create_asset(session: Session, actor: Actor, project_id: int, data: AssetCre
     return _asset_read(session, actor, asset)
 
 
+def update_asset(session: Session, actor: Actor, asset_id: int, data: AssetUpdate, *, now: datetime) -> AssetRead:
+    """Change an asset's names, kind or custom values (managers only); the change goes to the feed."""
+    require_manager(actor)
+    asset = get_scoped(session, actor, StudioAsset, asset_id, "Asset", for_update=True)
+    values = data.model_dump(exclude_unset=True)
+    values.pop("custom", None)
+    problems: dict[str, str] = {}
+    if "name" in values:
+        values["name"] = text(values["name"] or "", "name", problems, max_len=200, required=True)
+    if "name2" in values:
+        values["name2"] = (values["name2"] or "").strip()[:200]
+    if values.get("kind_value_id") is not None and (p := type_lists.value_problem(session, actor, ASSET_KINDS,
+                                                                                      values["kind_value_id"])):
+        problems["kind_value_id"] = p
+    custom = asset.custom
+    if data.custom is not None:
+        custom = custom_fields.validate(session, actor, "studio_asset", data.custom, current=asset.custom,
+                                        problems=problems)
+    check(problems)
+    changes = apply(asset, values)
+    if custom != asset.custom:
+        changes["custom"] = {"before": asset.custom, "after": custom}
+        asset.custom = custom
+    if changes:
+        asset.updated_at, asset.updated_by = now, actor.user_id
+        session.add(asset)
+        announce(session, actor, AssetUpdated, pk(asset), changes, project_id=asset.project_id, now=now)
+    return _asset_read(session, actor, asset)
+
+
 def _asset_read(session: Session, actor: Actor, asset: StudioAsset) -> AssetRead:
     read = AssetRead.model_validate(asset, from_attributes=True)
     if asset.kind_value_id:
@@ -306,8 +345,12 @@ def list_assets(session: Session, actor: Actor, project_id: int) -> list[AssetRe
     get_project(session, actor, project_id)
     labels = type_lists.labels(session, actor, ASSET_KINDS)
     rows = session.exec(select(StudioAsset).where(StudioAsset.project_id == project_id).order_by(col(StudioAsset.code))).all()
+    counts = dict(session.exec(select(StudioCasting.asset_id, sa.func.count()).join(
+        StudioAsset, col(StudioAsset.id) == StudioCasting.asset_id).where(StudioAsset.project_id == project_id)
+        .group_by(col(StudioCasting.asset_id))).all())
     return [AssetRead.model_validate(a, from_attributes=True).model_copy(
-        update={"kind_label": labels.get(a.kind_value_id, "") if a.kind_value_id is not None else ""}) for a in rows]
+        update={"kind_label": labels.get(a.kind_value_id, "") if a.kind_value_id is not None else "",
+                "cast_count": counts.get(pk(a), 0)}) for a in rows]
 
 
 def get_asset(session: Session, actor: Actor, asset_id: int) -> AssetRead:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from services.core.events import DomainEvent, event_type
 
 __all__ = [
-    "AssetCreated", "CutAssetCast", "CutCreated", "CutUpdated", "MemberCreated", "MemberLinked",
+    "AssetCreated", "AssetUpdated", "CutAssetCast", "CutCreated", "CutUpdated", "MemberCreated", "MemberLinked",
     "PartnerAccountLinked", "PartnerCreated", "PartnerUpdated", "ProjectBreakdownImported", "ProjectBulkCreated",
     "ProjectCreated",    "ProjectEpisodeAdded", "ProjectPartnerAdded", "ProjectSequenceAdded", "ProjectStepAdded", "ProjectUpdated",
     "REVIEWED", "StudioEvent", "TaskBulkUpdated", "TaskMoved", "TaskReviewed", "TaskQc1Approved", "TaskQc1Rejected",
@@ -143,6 +143,12 @@ class CutAssetCast(StudioEvent):
 @dataclass(frozen=True, kw_only=True)
 class AssetCreated(StudioEvent):
     NAME = "studio.asset.created"
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class AssetUpdated(StudioEvent):
+    NAME = "studio.asset.updated"
 
 
 @event_type

@@ -138,3 +138,18 @@ def test_a_drawn_annotation_over_http(client, world, session, as_user, tmp_path,
     assert decided.status_code == 200, decided.text
     seen = client.get(f"/studio/tasks/{studio.task_id}/reviews", headers=artist).json()
     assert [r["annotation"] for r in seen] == [drawing]
+
+
+def test_an_asset_is_changed_over_http(client, world, session, as_user, tmp_path, monkeypatch):
+    monkeypatch.setenv("TAKT_STUDIO_FILES", str(tmp_path / "files"))
+    studio = make_studio(session, world)
+    admin = as_user("admin.a")
+    created = client.post(f"/studio/projects/{studio.project_id}/assets", headers=admin,
+                          json={"code": "PR01", "name": "Lamp"})
+    assert created.status_code == 201, created.text
+    asset_id = created.json()["id"]
+    changed = client.patch(f"/studio/assets/{asset_id}", headers=admin, json={"name": "Old lamp"})
+    assert changed.status_code == 200 and changed.json()["name"] == "Old lamp"
+    assert_error(client.patch(f"/studio/assets/{asset_id}", headers=admin, json={"name": ""}), 422, "invalid")
+    assert_error(client.patch(f"/studio/assets/{asset_id}", headers=as_user("admin.b"), json={"name": "X"}),
+                 404, "not_found")

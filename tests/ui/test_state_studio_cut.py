@@ -1,7 +1,8 @@
 """/studio/cut?id=N and /studio/asset?id=N: the page's state loads a cut's fields, its tasks per step, its casting and its activity;
 a manager's edit (frames, custom field) lands and shows in the feed; an artist sees no edit form and is
 refused; a person of another organization gets nothing.
-The asset page is read-only: its fields, tasks, the cuts it is cast into and its feed."""
+The asset page: its fields, tasks, the cuts it is cast into and its feed; a manager's edit lands (an artist is
+refused); the project's Breakdown tab lists its assets with their casting count."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -9,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from rxapp.state.studio.asset import AssetState
+from rxapp.state.studio.breakdown_forms import BreakdownFormsState
 from rxapp.state.studio.cut import CutState
 from services.config import custom_fields
 from services.config.custom_fields import CustomFieldCreate
@@ -96,3 +98,38 @@ async def test_the_asset_page_shows_its_fields_tasks_cuts_and_feed(engine, sessi
     assert [f.action for f in state.feed] == ["created"]
     stranger = await _open(engine, "admin.b", hero.id, AssetState)
     assert stranger.load_error and stranger.code == "" and stranger.cuts == [] and stranger.feed == []
+
+
+async def test_a_managers_asset_edit_lands_and_an_artist_is_refused(engine, session, studio, world):
+    pm = actor(session, studio.pm)
+    with transaction(session):
+        custom_fields.create_definition(session, world.actor(world.admin_a), CustomFieldCreate(
+            entity_type="studio_asset", key="rig", label="Rig", field_type="text"), now=T0)
+    hero = next(a for a in breakdown.list_assets(session, pm, studio.project_id) if a.code == "CH_HERO")
+    artist = await _open(engine, "artist", hero.id, AssetState)
+    assert not artist.can_edit and artist.custom_inputs == []
+    assert toasts(await run(artist.save({"name": "Villain"}), artist), "error")
+    state = await _open(engine, "prod.manager", hero.id, AssetState)
+    assert state.can_edit and [i.name for i in state.custom_inputs] == ["custom.rig"]
+    prop = next(k for k in state.kinds if k.label == "Prop")
+    await run(state.save({"name": " ", "name2": ""}), state)
+    assert list(state.errors) == ["name"]
+    events = await run(state.save({"name": "Heroine", "name2": "主人公", "kind_value_id": prop.value,
+                                   "custom.rig": "biped"}), state)
+    assert toasts(events, "success") == ["Asset CH_HERO saved"] and state.errors == {}
+    asset = breakdown.get_asset(session, pm, hero.id)
+    assert (asset.name, asset.name2, asset.kind_label, asset.custom) == ("Heroine", "主人公", "Prop", {"rig": "biped"})
+    assert (state.name, state.kind, state.kind_value_id) == ("Heroine", "Prop", prop.value)
+    edit = state.feed[0]
+    assert edit.who == "prod.manager" and "name: Hero → Heroine" in edit.changes and "biped" in edit.changes
+
+
+async def test_the_projects_breakdown_tab_lists_its_assets(engine, session, studio):
+    state = await signed_in(engine, BreakdownFormsState, "prod.manager")
+    state.project_id = studio.project_id
+    await run(state._load(), state)
+    hero = next(a for a in breakdown.list_assets(session, actor(session, studio.pm), studio.project_id))
+    assert [(a.code, a.name, a.cast_count, a.href) for a in state.assets] == [
+        ("CH_HERO", "Hero", 1, f"/studio/asset?id={hero.id}")]
+    await run(state.add_asset({"code": "BG_TOWN", "name": "Town"}), state)
+    assert [(a.code, a.cast_count) for a in state.assets] == [("BG_TOWN", 0), ("CH_HERO", 1)]

@@ -120,3 +120,28 @@ def test_a_cut_reads_with_its_episode_sequence_and_only_its_tasks(session, studi
     mine = tasks.list_tasks(session, admin, cut_id=other.id)
     assert mine and {t.cut_id for t in mine} == {other.id}
     assert studio.task_id not in {t.id for t in mine}
+
+
+def test_a_manager_edits_an_asset_and_the_feed_shows_before_and_after(session, studio, world):
+    from services.core.errors import NotFound
+    from services.studio import activity
+    admin = world.actor(world.admin_a)
+    with transaction(session):
+        asset = breakdown.create_asset(session, admin, studio.project_id, breakdown.AssetCreate(
+            code="CH01", name="Hero"), now=T0)
+    with transaction(session):
+        read = breakdown.update_asset(session, admin, asset.id, breakdown.AssetUpdate(name="Heroine", name2="主人公"),
+                                      now=T0)
+    assert (read.name, read.name2, read.code) == ("Heroine", "主人公", "CH01")
+    assert breakdown.get_asset(session, admin, asset.id).name == "Heroine"
+    entry = activity.feed(session, admin, "asset", asset.id)[0]
+    assert entry.action == "updated" and entry.changes["name"] == {"before": "Hero", "after": "Heroine"}
+    with pytest.raises(Invalid) as bad:
+        breakdown.update_asset(session, admin, asset.id, breakdown.AssetUpdate(name="  "), now=T0)
+    assert "name" in bad.value.fields
+    with pytest.raises(Forbidden):
+        breakdown.update_asset(session, actor(session, studio.artist), asset.id,
+                               breakdown.AssetUpdate(name="X"), now=T0)
+    with pytest.raises(NotFound):
+        breakdown.update_asset(session, world.actor(world.admin_b), asset.id, breakdown.AssetUpdate(name="X"), now=T0)
+    assert breakdown.get_asset(session, admin, asset.id).name == "Heroine"

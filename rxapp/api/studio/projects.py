@@ -17,7 +17,16 @@ from rxapp.api.master.common import EXPORTABLE, Format, listing, no_content
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.studio import breakdown, breakdown_import, members, partners, projects
-from services.studio.breakdown import AssetCreate, AssetRead, BulkCreate, BulkResult, CutCreate, CutRead, CutUpdate
+from services.studio.breakdown import (
+    AssetCreate,
+    AssetRead,
+    AssetUpdate,
+    BulkCreate,
+    BulkResult,
+    CutCreate,
+    CutRead,
+    CutUpdate,
+)
 from services.studio.members import MemberCreate, MemberRead, UserChoice
 from services.studio.partners import AccountRead, PartnerCreate, PartnerRead, PartnerUpdate, ProjectPartnerRead
 from services.studio.projects import (
@@ -249,6 +258,12 @@ def list_assets(project_id: int, actor: CurrentActor):
 def create_asset(project_id: int, body: AssetCreate, actor: CurrentActor):
     with db_session() as s, transaction(s):
         return breakdown.create_asset(s, actor, project_id, body, now=utcnow())
+
+
+@router.patch("/assets/{asset_id}", response_model=AssetRead, summary="Change an asset's names, kind or custom values")
+def update_asset(asset_id: int, body: AssetUpdate, actor: CurrentActor):
+    with db_session() as s, transaction(s):
+        return breakdown.update_asset(s, actor, asset_id, body, now=utcnow())
 
 
 @router.post("/cuts/{cut_id}/casting", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,

@@ -1,7 +1,7 @@
 """/studio/project?id=N: the live production grid (cuts x steps, status colours, filters), the live
 budget and spend (finance readers), the live dashboard (progress per episode and step, first-pass rate, rework
 loops, late tasks), the schedule (Gantt of steps per episode with the deadline line), bulk breakdown, credits and
-the activity feed."""
+the activity feed; the Breakdown tab (managers) lists the project's assets with links to /studio/asset."""
 from __future__ import annotations
 
 import reflex as rx
@@ -11,6 +11,7 @@ from rxapp.components.master import form_field, select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import error_state, page_header, scroll_x, text_input
 from rxapp.i18n import _
+from rxapp.state.studio.breakdown_forms import AssetLine
 from rxapp.state.studio.breakdown_forms import BreakdownFormsState as B
 from rxapp.state.studio.live_project import Cell, GridLine, LateLine
 from rxapp.state.studio.live_project import LiveStudioState as L
@@ -147,6 +148,23 @@ def _add_asset() -> rx.Component:
         spacing="3", wrap="wrap", align="end"), on_submit=B.add_asset, reset_on_submit=True)
 
 
+def _asset_row(a: AssetLine) -> rx.Component:
+    return rx.table.row(rx.table.cell(rx.link(rx.text.strong(a.code), href=a.href, data_testid="project-asset")),
+                        rx.table.cell(a.name), rx.table.cell(a.name2), rx.table.cell(a.kind),
+                        rx.table.cell(a.cast_count))
+
+
+def _assets() -> rx.Component:
+    return rx.flex(
+        rx.heading(_("Assets"), size="3"),
+        rx.cond(B.assets.length() > 0, scroll_x(rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
+                _("Code"), _("Name"), _("Name in a second language"), _("Kind"), _("Cast in (cuts)"))])),
+            rx.table.body(rx.foreach(B.assets, _asset_row)), size="1", data_testid="project-assets")),
+            rx.text(_("No assets yet."), size="2", color_scheme="gray")),
+        direction="column", spacing="2")
+
+
 def _feed(f: FeedLine) -> rx.Component:
     return rx.flex(rx.text(f.at, size="1", color_scheme="gray", min_width="120px"), rx.text(f.who, size="1", min_width="90px"),
                    rx.text(f.action, size="1", weight="bold", min_width="120px"), rx.text(f.changes, size="1"), spacing="2")
@@ -169,7 +187,7 @@ def studio_project_page() -> rx.Component:
             rx.tabs.content(rx.plotly(data=S.gantt, width="100%"), value="schedule", padding_top="12px"),
             rx.tabs.content(rx.flex(rx.foreach(S.feed, _feed), direction="column", spacing="1"), value="activity",
                             padding_top="12px"),
-            rx.tabs.content(rx.flex(_bulk(), _import(), _add_cut(), _add_asset(), direction="column", spacing="5"),
+            rx.tabs.content(rx.flex(_bulk(), _import(), _add_cut(), _add_asset(), _assets(), direction="column", spacing="5"),
                             value="breakdown", padding_top="12px"),
             default_value="grid")),
     )

@@ -1,12 +1,16 @@
 """The "add a cut" and "add an asset" forms of /studio/project?id=N (Breakdown tab), each with the
-custom fields admins defined for studio cuts and studio assets. Through services/studio/breakdown,
+custom fields admins defined for studio cuts and studio assets, and the project's assets (code, names, kind,
+number of cuts they are cast into, link to /studio/asset). Through services/studio/breakdown,
 which re-checks the actor (STUDIO_MANAGE) and validates the custom values (errors under custom.<key>);
 the live grid shows a new cut through the project's events."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from models.base import utcnow
+from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
 from rxapp.state.master.common import Option, translated_fields
@@ -18,10 +22,26 @@ from services.studio.breakdown import AssetCreate, CutCreate
 from services.studio.common import ASSET_KINDS
 
 
+@dataclass
+class AssetLine:
+    code: str = ""
+    name: str = ""
+    name2: str = ""
+    kind: str = ""
+    cast_count: int = 0
+    href: str = ""
+
+
 def _forms(session, actor, project_id: int):
     return (breakdown.list_episodes(session, actor, project_id), type_lists.values(session, actor, ASSET_KINDS),
             custom_field_views.form_inputs(session, actor, "studio_cut", {}),
-            custom_field_views.form_inputs(session, actor, "studio_asset", {}))
+            custom_field_views.form_inputs(session, actor, "studio_asset", {}),
+            breakdown.list_assets(session, actor, project_id))
+
+
+def asset_lines(rows) -> list[AssetLine]:
+    return [AssetLine(code=a.code, name=a.name, name2=a.name2, kind=a.kind_label, cast_count=a.cast_count,
+                      href=routes.studio_asset_url(a.id)) for a in rows]
 
 
 def _frame(value) -> int | None:
@@ -37,6 +57,7 @@ class BreakdownFormsState(AuthState):
     asset_inputs: list[CustomInput] = []
     cut_errors: dict[str, str] = {}
     asset_errors: dict[str, str] = {}
+    assets: list[AssetLine] = []
 
     @rx.event
     def enter(self):
@@ -45,16 +66,17 @@ class BreakdownFormsState(AuthState):
         return self._load()
 
     def _load(self):
-        self.cut_errors, self.asset_errors = {}, {}
+        self.cut_errors, self.asset_errors, self.assets = {}, {}, []
         if "studio_manage" not in self.permissions:
             return None
         try:
-            episodes, kinds, cut_fields, asset_fields = self._use_case(_forms, self.project_id)
+            episodes, kinds, cut_fields, asset_fields, assets = self._use_case(_forms, self.project_id)
         except DomainError as error:
             return self._refused(error, quiet=True)
         self.episodes = [Option(value=str(e.id), label=_("Episode {n}").format(n=e.number)) for e in episodes]
         self.asset_kinds = [Option(value=str(k.id), label=k.label) for k in kinds]
         self.cut_inputs, self.asset_inputs = custom_inputs(cut_fields), custom_inputs(asset_fields)
+        self.assets = asset_lines(assets)
         return None
 
     @rx.event
@@ -90,4 +112,8 @@ class BreakdownFormsState(AuthState):
         except DomainError as error:
             return self._refused(error)
         self.asset_errors = {}
+        try:
+            self.assets = asset_lines(self._use_case(breakdown.list_assets, self.project_id))
+        except DomainError as error:
+            return self._refused(error, quiet=True)
         return rx.toast.success(_("Asset {code} added").format(code=asset.code))
