@@ -30,6 +30,10 @@ from services.org import passwords
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
+# The demo seed records machine history day by day (about 2.4 s of CPU a day): tests that seed the demo take a
+# short history; test_demo_production checks the full one.
+os.environ.setdefault("TAKT_DEMO_HISTORY_DAYS", "3")
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 if os.environ.get("TAKT_TEST_BACKENDS"):          # e.g. "postgresql": CI times each backend as its own phase
     BACKENDS = [b for b in BACKENDS if b in os.environ["TAKT_TEST_BACKENDS"].split(",")]

@@ -11,6 +11,7 @@ The random choices come from a fixed seed, so two seedings at the same `now` are
 """
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -40,7 +41,18 @@ from services.org.auth import actor_for_user
 from services.production import orders, scheduling, work_orders
 from services.production.scheduling import CapacityTargetCreate
 
-HISTORY_DAYS = 21
+HISTORY_DAYS = 21      # days of machine history the seed records; TAKT_DEMO_HISTORY_DAYS overrides (1-60)
+
+
+def history_days() -> int:
+    """The days of history to seed: TAKT_DEMO_HISTORY_DAYS when set (the test suite seeds a short history, as
+    each day costs about 2.4 s of CPU), else HISTORY_DAYS."""
+    text = os.environ.get("TAKT_DEMO_HISTORY_DAYS", "").strip()
+    if not text:
+        return HISTORY_DAYS
+    if not text.isdigit() or not 1 <= int(text) <= 60:
+        raise ValueError(f"TAKT_DEMO_HISTORY_DAYS must be a whole number of days from 1 to 60, not {text!r}.")
+    return int(text)
 
 # code, name, department, machines
 WORK_CENTERS = [
@@ -141,7 +153,7 @@ def seed_demo_plant(session: Session, organization_id: int, *, now: datetime) ->
     ids = _master_data(session, admin, berlin, now)
     rng = random.Random(20260302)
     planner = demo_actor(session, "planner")
-    history.record_history(session, planner, pk(berlin), start=now - timedelta(days=HISTORY_DAYS), end=now,
+    history.record_history(session, planner, pk(berlin), start=now - timedelta(days=history_days()), end=now,
                            seed=20260302)
     _open_work(session, planner, ids, rng, now)
     scheduling.replan_plant(session, planner, pk(berlin), now=now)

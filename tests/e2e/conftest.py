@@ -56,6 +56,7 @@ def _tail(path: Path, lines: int = 60) -> str:
 
 def _environment(workdir: Path, port: int) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("TAKT_DEMO_HISTORY_DAYS", None)        # the browser tests see the demo's whole history
     env.update({
         "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}"
                 f"{env.get('PATH', '')}",

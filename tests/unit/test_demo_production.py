@@ -22,7 +22,8 @@ from services.org.organizations import system_actor
 from tests.conftest import T0
 
 
-def test_demo_plant_has_master_data_history_and_open_work(session):
+def test_demo_plant_has_master_data_history_and_open_work(session, monkeypatch):
+    monkeypatch.setenv("TAKT_DEMO_HISTORY_DAYS", str(HISTORY_DAYS))      # the whole story (conftest seeds 3 days)
     with transaction(session):
         assert demo.seed_demo(session, now=T0) is True
     acme = session.exec(select(Organization).where(Organization.slug == "acme")).one()
