@@ -22,7 +22,7 @@ def test_finance_user_sets_up_the_ledger_and_reads_costs(new_page):
         expect(page.get_by_text("Chart of accounts and this year's periods are ready.")).to_be_visible()
     expect(page.get_by_test_id("tb-totals")).to_be_visible()
     page.get_by_role("tab", name="Standard cost").click()
-    page.get_by_label("Product").select_option(index=1)
+    page.get_by_label("Product", exact=True).select_option(index=1)
     expect(page.get_by_test_id("cost-rollup")).to_contain_text("Standard unit cost")
     shot(page, "finance-standard-cost")
     page.get_by_role("tab", name="Tax rules").click()
