@@ -77,13 +77,14 @@ from rxapp.pages.trace.scan import scan_page
 from rxapp.pages.trace.shipments import shipments_page
 from rxapp.pages.trace.trace import trace_page
 from rxapp.state.config.custom_fields import CustomFieldsState
-from rxapp.state.config.notifications import NotificationsState, remember_app
+from rxapp.state.config.notifications import NotificationsState
 from rxapp.state.config.type_lists import TypeListsState
 from rxapp.state.config.workflows import WorkflowsAdminState
 from rxapp.state.finance.budgets import BudgetsState
 from rxapp.state.finance.invoices import InvoicesState
 from rxapp.state.finance.overview import FinanceState
 from rxapp.state.finance.purchase_orders import PurchaseOrdersState
+from rxapp.state.follow import remember_app
 from rxapp.state.home.attention import HomeState
 from rxapp.state.kpi.andon import AndonState
 from rxapp.state.kpi.dashboard import DashboardState
@@ -154,7 +155,7 @@ app.register_lifespan_task(live.live_task)      # event fan-out + live views of 
 app.register_lifespan_task(escalation.escalation_task)  # overdue workflow items, every minute (rxapp/escalation.py)
 app.register_lifespan_task(activity_purge.activity_purge_task)  # studio activity retention, hourly
 app.register_lifespan_task(mail_sender_task)     # email outbox over SMTP (rxapp/mail_sender.py)
-app.register_lifespan_task(remember_app)         # unread badges end with their tab (rxapp/state/config/notifications.py)
+app.register_lifespan_task(remember_app)         # per-tab followers end with their tab (rxapp/state/follow.py)
 
 
 def _title(text: str) -> str:

@@ -9,6 +9,7 @@ import asyncio
 from sqlmodel import select
 
 from models.maintenance import MaintenanceAttachment, MaintenanceTicket
+from rxapp.state import follow as tab_follow
 from rxapp.state.maintenance import dashboard, floor, follow
 from rxapp.state.maintenance.dashboard import MaintenanceDashboardState
 from rxapp.state.maintenance.floor import MyTicketsState, ReportState
@@ -186,7 +187,7 @@ async def test_my_tickets_and_the_machine_table_follow_events_without_a_reload(e
 
     async def tab_connected(_client):
         return connected[0]
-    monkeypatch.setattr(follow, "tab_connected", tab_connected)
+    monkeypatch.setattr(tab_follow, "tab_connected", tab_connected)
     seen: list[tuple[list[str], int]] = []
 
     async def refresh() -> bool:

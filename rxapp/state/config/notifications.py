@@ -1,10 +1,9 @@
 """The notification centre (/notifications) and the unread badge in the shell.
 
-`NotificationBadgeState.follow` is a per-tab background task: it awaits the event bus for this
-person's `notification.created` / `notification.read` events and recounts only then (no polling
-of the database); it runs once per tab (guarded) and ends when the tab's client is gone (checked
-whenever it wakes, at least every CHECK_EVERY seconds). Counting and marking go through
-services/config/notifications.py, re-resolving the person from the token every time.
+`NotificationBadgeState.follow` is a per-tab follower (rxapp/state/follow.py): it counts, then awaits the
+event bus for this person's `notification.created` / `notification.read` events and recounts only then (no
+polling of the database); it runs once per tab and session and ends when the tab's client is gone.
+Counting and marking go through services/config/notifications.py, re-resolving the person from the token every time.
 """
 from __future__ import annotations
 
@@ -15,16 +14,15 @@ from datetime import datetime
 import reflex as rx
 
 from models.base import utcnow
-from rxapp import reflex_adapter
 from rxapp.i18n import _
+from rxapp.state.follow import follow_tab
 from rxapp.state.org.auth import AuthState, _person_for_token, as_id
 from services.config import notifications
 from services.config.notifications import NotificationRead, PreferenceRead
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError
-from services.core.events import bus
+from services.core.events import DomainEvent
 
-CHECK_EVERY = 30.0
 PAGE_SIZE = 50
 
 
@@ -60,39 +58,12 @@ def pref_row(p: PreferenceRead) -> PrefRow:
     return PrefRow(kind=p.kind, label=_(p.label), in_app=p.in_app, email=p.email)
 
 
-def _who(token: str) -> tuple[int, int] | None:
-    try:
-        with db_session() as session, transaction(session):
-            actor = _person_for_token(session, token)
-            return actor.organization_id, actor.user_id
-    except DomainError:
-        return None
-
-
 def _count(token: str) -> int | None:
     try:
         with db_session() as session, transaction(session):
             return notifications.unread_count(session, _person_for_token(session, token))
     except DomainError:
         return None
-
-
-_app = None
-
-
-async def remember_app(app) -> None:
-    """Lifespan task (rxapp/rxapp.py): the running app, whose socket namespace knows which tabs are connected."""
-    global _app
-    _app = app
-
-
-async def tab_connected(client_token: str) -> bool:
-    """Whether the tab's socket is still connected (on any worker); False when that cannot be known."""
-    manager = reflex_adapter.token_manager(reflex_adapter.event_namespace(_app))
-    return manager is not None and await reflex_adapter.is_connected(manager, client_token)
-
-
-_following: set[tuple[str, str]] = set()   # (tab, session token) this worker follows; not in state: a restart clears it
 
 
 class NotificationBadgeState(AuthState):
@@ -107,39 +78,16 @@ class NotificationBadgeState(AuthState):
     async def follow(self):
         async with self:
             token, client = self.token, self.router.session.client_token
-        if not token or (client, token) in _following:
-            return
-        _following.add((client, token))
-        try:
-            who = await asyncio.to_thread(_who, token)
-            if who is not None:
-                await self._follow(token, client, *who)
-        finally:
-            _following.discard((client, token))
 
-    async def _follow(self, token: str, client: str, organization_id: int, user_id: int) -> None:
-        feed = bus.subscribe("notification.*", organization_id=organization_id)   # before counting: nothing lost
-        waiting: asyncio.Future | None = None
-        try:
-            changed = True
-            while True:
-                if changed:
-                    count = await asyncio.to_thread(_count, token)
-                    if count is None:                      # logged out or session expired
-                        return
-                    async with self:
-                        self.unread = count
-                if not await tab_connected(client):
-                    return
-                waiting = waiting or asyncio.ensure_future(feed.__anext__())
-                done, _ = await asyncio.wait({waiting}, timeout=CHECK_EVERY)
-                changed = bool(done) and getattr(waiting.result(), "user_id", None) == user_id   # typed events
-                if done:
-                    waiting = None
-        finally:
-            if waiting is not None:
-                waiting.cancel()
-            feed.close()
+        async def refresh(_event: DomainEvent | None) -> bool:
+            count = await asyncio.to_thread(_count, token)
+            if count is None:                              # logged out or session expired
+                return False
+            async with self:
+                self.unread = count
+            return True
+        await follow_tab(f"notifications {token}", token, client, refresh, pattern="notification.*",
+                         relevant=lambda event, actor: getattr(event, "user_id", None) == actor.user_id, first=True)
 
 
 class NotificationsState(AuthState):

@@ -18,14 +18,14 @@ import reflex as rx
 from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
-from rxapp.state.config.notifications import tab_connected
+from rxapp.state.follow import follow_tab
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.master.setup import SetupStep
 from rxapp.state.org.auth import AuthState, _person_for_token, as_id
 from rxapp.state.quality.spc_figure import chart_figure, rule_words
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError, Invalid
-from services.core.events import bus
+from services.core.events import DomainEvent
 from services.quality import inspection_plans, inspections, spc_charts
 from services.quality.inspections import InspectionData
 from services.quality.spc_charts import ChartView
@@ -88,9 +88,6 @@ def _chart_rows(view: ChartView) -> list[Figure]:
 def _read(token: str, characteristic_id: int):
     with db_session() as session, transaction(session):
         return _read_with(session, _person_for_token(session, token), characteristic_id)
-
-
-_following: set[str] = set()
 
 
 class SpcState(AuthState):
@@ -212,57 +209,27 @@ class SpcState(AuthState):
     async def follow(self):
         async with self:
             token, client = self.token, self.router.session.client_token
-        if not token or client in _following:
-            return
-        _following.add(client)
-        try:
-            await self._follow(token, client)
-        finally:
-            _following.discard(client)
 
-    async def _follow(self, token: str, client: str) -> None:
-        organization_id = await asyncio.to_thread(_organization_of, token)
-        if organization_id is None:
-            return
-        feed = bus.subscribe("*", organization_id=organization_id)
-        waiting: asyncio.Future | None = None
-        try:
-            while await tab_connected(client):
-                waiting = waiting or asyncio.ensure_future(feed.__anext__())
-                done, _pending = await asyncio.wait({waiting}, timeout=CHECK_EVERY)
-                if not done:
-                    continue
-                event, waiting = waiting.result(), None
-                if event.name not in LIVE_EVENTS:
-                    continue
-                async with self:
-                    shown = self.characteristic_id
-                if getattr(event, "characteristic_id", event.payload.get("characteristic_id")) != shown:
-                    continue
-                try:
-                    view, alerts = await asyncio.to_thread(_read, token, shown)
-                except DomainError:
-                    return
-                async with self:
-                    if self.characteristic_id == shown:
-                        self._show(view, alerts)
-        finally:
-            if waiting is not None:
-                waiting.cancel()
-            feed.close()
+        async def refresh(event: DomainEvent | None) -> bool:
+            async with self:
+                shown = self.characteristic_id
+            if event is None or getattr(event, "characteristic_id", event.payload.get("characteristic_id")) != shown:
+                return True
+            try:
+                view, alerts = await asyncio.to_thread(_read, token, shown)
+            except DomainError:
+                return False
+            async with self:
+                if self.characteristic_id == shown:
+                    self._show(view, alerts)
+            return True
+        await follow_tab("spc", token, client, refresh, relevant=lambda event, _actor: event.name in LIVE_EVENTS,
+                         check_every=CHECK_EVERY)
 
 
 def _read_with(session, actor, characteristic_id: int):
     return (spc_charts.chart(session, actor, characteristic_id),
             inspections.list_alerts(session, actor, characteristic_id=characteristic_id, limit=20))
-
-
-def _organization_of(token: str) -> int | None:
-    try:
-        with db_session() as session, transaction(session):
-            return _person_for_token(session, token).organization_id
-    except DomainError:
-        return None
 
 
 def _utc(text: str, field: str) -> datetime:
