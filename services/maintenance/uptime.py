@@ -38,16 +38,21 @@ def _overlap(intervals: list[tuple[datetime, datetime]], ends: list[datetime], s
     return total
 
 
-def machine_starts(session: Session, machine_ids: list[int]) -> dict[int, datetime]:
-    """When each machine starts operating: the earlier of its creation and its first recorded production event."""
-    starts = {pk(m): m.created_at for m in session.exec(select(Machine).where(col(Machine.id).in_(machine_ids))).all()}
-    for machine_id, first in session.exec(select(ProductionEvent.machine_id, func.min(ProductionEvent.occurred_at))
-                                          .where(col(ProductionEvent.machine_id).in_(machine_ids))
-                                          .group_by(col(ProductionEvent.machine_id))).all():
-        if first is not None:
-            first = first if first.tzinfo else first.replace(tzinfo=UTC)
-            starts[machine_id] = min(starts.get(machine_id, first), first)
-    return starts
+def operating_from(session: Session, machine_ids: list[int], start: datetime) -> dict[int, datetime]:
+    """When each machine operates from in a window opening at `start`: the later of `start` and the machine's start
+    (the earlier of its creation and its first recorded production event). Only a machine created after `start`
+    needs its first event, read as one indexed seek (ix_production_event_machine_at), not a scan of its history."""
+    created_at = dict(session.exec(select(Machine.id, Machine.created_at).where(col(Machine.id).in_(machine_ids))).all())
+    first: dict[int, datetime] = {}
+    for machine_id in machine_ids:
+        born = created_at.get(machine_id, start)
+        if born > start:
+            event = session.exec(select(func.min(ProductionEvent.occurred_at)).where(
+                ProductionEvent.machine_id == machine_id, col(ProductionEvent.occurred_at) < born)).one()
+            if event is not None:
+                born = min(born, event if event.tzinfo else event.replace(tzinfo=UTC))
+        first[machine_id] = max(start, born)
+    return first
 
 
 def operating_by_machine(session: Session, plant_id: int, machine_ids: list[int], start: datetime,
@@ -56,8 +61,7 @@ def operating_by_machine(session: Session, plant_id: int, machine_ids: list[int]
         return {m: 0 for m in machine_ids}
     working = _working(session, plant_id, start, end)
     ends = [e for _s, e in working]
-    born = machine_starts(session, machine_ids)
-    first = {m: max(start, born.get(m, start)) for m in machine_ids}
+    first = operating_from(session, machine_ids, start)
     stops: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for machine_id, s, e in session.exec(select(KpiStop.machine_id, KpiStop.start_at, KpiStop.end_at).where(
             col(KpiStop.machine_id).in_(machine_ids), col(KpiStop.start_at) < end,
