@@ -118,12 +118,11 @@ def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) 
     session.add(po)
     session.flush()
     for line in data.lines:
-        base = Decimal(line.quantity) * line.unit_price
+        base, adjusted = line_amounts(line, currency)
         session.add(PurchaseOrderLine(organization_id=actor.organization_id, po_id=pk(po), task_id=line.task_id,
                                       description=line.description.strip()[:200], quantity=line.quantity,
                                       unit_price=line.unit_price, difficulty_rate=line.difficulty_rate,
-                                      urgency_rate=line.urgency_rate, base=base,
-                                      adjusted=adjusted_amount(base, line.difficulty_rate, line.urgency_rate, currency)))
+                                      urgency_rate=line.urgency_rate, base=base, adjusted=adjusted))
     try:
         session.flush()
     except IntegrityError as exc:
@@ -203,6 +202,21 @@ def orderable_tasks(session: Session, actor: Actor, vendor_partner_id: int, proj
 
 def adjusted_amount(base: Decimal, difficulty: Decimal, urgency: Decimal, currency: str) -> Decimal:
     return round_money(base * difficulty * urgency, currency)
+
+
+def line_amounts(line: PoLineInput, currency: str) -> tuple[Decimal, Decimal]:
+    """A line's base (quantity x unit price) and adjusted amount, as create_po writes them."""
+    base = Decimal(line.quantity) * line.unit_price
+    return base, adjusted_amount(base, line.difficulty_rate, line.urgency_rate, currency)
+
+
+def budget_warnings(session: Session, actor: Actor, *, project_id: int | None, cost_centre: str, currency: str,
+                    lines: list[PoLineInput]) -> list[str]:
+    """The budget warnings an order with these lines would get, before it is written (the PO form asks while it is
+    filled in): its adjusted total is figured line by line as create_po figures it (budgets.check_order)."""
+    adjusted = sum((line_amounts(line, currency.upper())[1] for line in lines), Decimal(0))
+    return budgets.check_order(session, actor, budgets.OrderCheck(project_id=project_id, cost_centre=cost_centre,
+                                                                  currency=currency, adjusted=adjusted))
 
 
 def document_taxes(session: Session, po: PurchaseOrder, adjusted: Decimal,

@@ -71,6 +71,17 @@ def test_cost_centre_budget_and_orders_in_another_currency(session, buying):
     assert budgets.check_order(session, buying.fin, check.model_copy(update={"adjusted": Decimal(300000)})) == []
     with pytest.raises(Forbidden):
         budgets.check_order(session, buying.manager, check)
+    # the PO form's check figures the adjusted total line by line as create_po does: each 100,000.3 x 1.5 is 150,000
+    line = purchasing.PoLineInput(description="KA", quantity=1, unit_price=Decimal("100000.3"),
+                                  difficulty_rate=Decimal("1.5"))
+    assert purchasing.budget_warnings(session, buying.fin, project_id=None, cost_centre="anim", currency="krw",
+                                      lines=[line, line]) == []                 # 300,000, not round(300,000.9)
+    assert purchasing.budget_warnings(session, buying.fin, project_id=None, cost_centre="anim", currency="KRW",
+                                      lines=[line, line, line]) == [
+        "This order takes the budget of cost centre ANIM to 450,000 KRW, 150,000 over its 300,000."]
+    with pytest.raises(Forbidden):
+        purchasing.budget_warnings(session, buying.manager, project_id=None, cost_centre="anim", currency="KRW",
+                                   lines=[line])
 
 
 def test_only_finance_sees_money_and_a_budget_has_one_scope(session, buying, world):

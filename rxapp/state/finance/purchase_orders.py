@@ -1,7 +1,7 @@
 """Vendor purchase orders and their settlements (/finance/purchase-orders for finance, /studio/portal/orders for a
 vendor's portal account): the list, one order's lines and figures with the rounding rules in words, a new order
 whose lines are the vendor's tasks of a project, with its cost centre and the budget warnings it would get shown
-in the form before it is created (services/finance/budgets.check_order), and the actions (approve, acknowledge,
+in the form before it is created (services/finance/purchasing.budget_warnings), and the actions (approve, acknowledge,
 settle, record a payment) shown only where services/finance/purchasing.py says this person may take them. Every
 figure and every rule comes from services/finance; this class keeps strings ready to display."""
 from __future__ import annotations
@@ -20,8 +20,7 @@ from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.access import Permission
 from services.core.errors import DomainError, Invalid
-from services.finance import budgets, po_approval, purchasing, purchasing_documents, settlements, tax_rules
-from services.finance.budgets import OrderCheck
+from services.finance import po_approval, purchasing, purchasing_documents, settlements, tax_rules
 from services.finance.purchasing import PoCreate, PoLineInput, PoRead
 from services.finance.tax_rules import TaxResult
 from services.studio import partners, projects
@@ -319,6 +318,12 @@ class PurchaseOrdersState(AuthState):
         self.form_values = self.form_values | {str(key): str(value)}
         return self._check_budget()
 
+    def _lines(self, price: Decimal, difficulty: Decimal, urgency: Decimal) -> list[PoLineInput]:
+        """One line per chosen task, at the form's price and rates (pydantic raises ValueError out of bounds)."""
+        labels = {c.id: c.label for c in self.task_choices}
+        return [PoLineInput(description=labels[t][:200], quantity=1, unit_price=price, difficulty_rate=difficulty,
+                            urgency_rate=urgency, task_id=int(t)) for t in self.chosen_tasks]
+
     def _check_budget(self):
         """The budget warnings the order as filled in so far would get, shown in the form before it is created."""
         self.form_budget_warnings = []
@@ -330,10 +335,9 @@ class PurchaseOrdersState(AuthState):
         if problems or len(currency) != 3 or not (as_id(self.form_project) or values.get("cost_centre", "").strip()):
             return None                                   # not enough filled in yet; create() names the problems
         try:
-            adjusted = purchasing.adjusted_amount(price, difficulty, urgency, currency) * len(self.chosen_tasks)
-            order = OrderCheck(project_id=as_id(self.form_project) or None, cost_centre=values.get("cost_centre", ""),
-                               currency=currency, adjusted=adjusted)
-            warnings = self._use_case(budgets.check_order, order)
+            warnings = self._use_case(purchasing.budget_warnings, project_id=as_id(self.form_project) or None,
+                                      cost_centre=values.get("cost_centre", ""), currency=currency,
+                                      lines=self._lines(price, difficulty, urgency))
         except DomainError as error:
             return self._refused(error, quiet=True)
         except ValueError:                                # an amount or code outside its bounds: create() says so
@@ -347,7 +351,6 @@ class PurchaseOrdersState(AuthState):
         price = _decimal(form, "unit_price", "", problems)
         difficulty = _decimal(form, "difficulty_rate", "1", problems)
         urgency = _decimal(form, "urgency_rate", "1", problems)
-        labels = {c.id: c.label for c in self.task_choices}
         if not self.chosen_tasks:
             problems["lines"] = _("Choose the tasks this order pays for.")
         if problems:
@@ -360,9 +363,7 @@ class PurchaseOrdersState(AuthState):
                             vat_rule_code=str(form.get("vat_rule_code", "")),
                             withholding_rule_code=str(form.get("withholding_rule_code", "")),
                             order_date=_day(str(form.get("order_date") or utcnow().date().isoformat())),
-                            lines=[PoLineInput(description=labels[t][:200], quantity=1, unit_price=price,
-                                               difficulty_rate=difficulty, urgency_rate=urgency, task_id=int(t))
-                                   for t in self.chosen_tasks])
+                            lines=self._lines(price, difficulty, urgency))
             po = self._use_case(purchasing.create_po, data, now=utcnow())
         except DomainError as error:
             self.form_errors = translated_fields(error)
