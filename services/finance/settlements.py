@@ -35,6 +35,8 @@ from services.finance.journal import EntryCreate, LineInput
 from services.finance.money import quantum, round_money
 from services.finance.purchasing import document_taxes
 
+SETTLEABLE = (PoStatus.APPROVED, PoStatus.ACKNOWLEDGED)       # the statuses of an order that is settled
+
 
 class SettleQuantity(BaseModel):
     po_line_id: int
@@ -67,7 +69,7 @@ def settle(session: Session, actor: Actor, po_id: int, *, settled_on: date, now:
     """Settle every approved, unsettled task of the PO, plus the given quantities of lines without a task."""
     require(actor, Permission.FINANCE)
     po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order", for_update=True)
-    if po.status not in (PoStatus.APPROVED, PoStatus.ACKNOWLEDGED):
+    if po.status not in SETTLEABLE:
         raise Conflict(f"{po.number} is {po.status}: only an approved order is settled.")
     rows = _approved_task_lines(session, po) + _untasked_lines(session, po, untasked or [])
     if not rows:

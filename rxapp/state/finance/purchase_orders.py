@@ -178,7 +178,7 @@ class PurchaseOrdersState(AuthState):
                 self.approval_text = _("Waiting for approval: {route}").format(route=approval.pending_route)
         self.can_acknowledge = purchasing.may_acknowledge(session, actor, po)
         self.can_settle, self.settle_text = False, ""
-        if self.is_finance and po.status.value in ("approved", "acknowledged"):
+        if self.is_finance and po.status in settlements.SETTLEABLE:
             ready = settlements.settleable(session, actor, po.id)
             self.can_settle = ready.tasks > 0
             self.settle_text = _("{n} tasks approved at QC2 and not settled: {amount}").format(
