@@ -5,7 +5,6 @@ ready to display."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import reflex as rx
@@ -14,7 +13,7 @@ from models.base import utcnow
 from models.finance import TaxKind
 from rxapp.i18n import _
 from rxapp.state.finance.overview import CURRENCIES, WORDS, Figure, money
-from rxapp.state.master.common import Option, translated_fields
+from rxapp.state.master.common import Option, iso_day, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError, Invalid
 from services.finance import invoice_pdf, invoices, payments, tax_rules
@@ -60,13 +59,6 @@ class AgingLine:
     total: str = ""
 
 
-def _day(text: object, key: str) -> date:
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise Invalid(fields={key: "Enter a date (YYYY-MM-DD)."}) from None
-
-
 def _count(text: object, key: str) -> int:
     value = str(text or "").strip()
     if not value:
@@ -78,7 +70,7 @@ def _count(text: object, key: str) -> int:
 
 def _options(form: dict) -> InvoiceOptions:
     return InvoiceOptions(currency=str(form.get("currency", "")), vat_rule_code=str(form.get("vat_rule_code", "")),
-                          issue_date=_day(form.get("issue_date", ""), "issue_date"),
+                          issue_date=iso_day(form.get("issue_date", ""), "issue_date"),
                           payment_days=_count(form.get("payment_days") or "30", "payment_days"))
 
 
@@ -247,7 +239,7 @@ class InvoicesState(AuthState):
             picks = [OrderLinePick(order_line_id=int(x.order_line_id), quantity=q) for x in self.detail_lines
                      if x.order_line_id and (q := _count(form.get(f"credit_{x.order_line_id}"), "lines")) > 0]
             note = self._use_case(invoices.credit_note, self.detail_id, picks,
-                                  issue_date=_day(form.get("issue_date") or self.today, "issue_date"),
+                                  issue_date=iso_day(form.get("issue_date") or self.today, "issue_date"),
                                   reason=str(form.get("reason", "")), now=utcnow())
         except DomainError as error:
             return self._done("", error)
@@ -280,7 +272,7 @@ class InvoicesState(AuthState):
         try:
             paid = self._use_case(payments.record_payment, PaymentCreate(
                 customer_id=as_id(self.pay_customer), currency=self.currency,
-                received_on=_day(form.get("received_on") or self.today, "received_on"), amount=amount,
+                received_on=iso_day(form.get("received_on") or self.today, "received_on"), amount=amount,
                 reference=str(form.get("reference", ""))[:100],
                 allocations=[Allocation(invoice_id=invoice_id, amount=amount)] if invoice_id else None), now=utcnow())
         except DomainError as error:

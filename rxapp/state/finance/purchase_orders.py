@@ -7,7 +7,6 @@ figure and every rule comes from services/finance; this class keeps strings read
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import reflex as rx
@@ -16,10 +15,10 @@ from models.base import utcnow
 from models.finance import TaxKind
 from rxapp.i18n import _
 from rxapp.state.finance.overview import Figure, money
-from rxapp.state.master.common import Option, translated_fields
+from rxapp.state.master.common import Option, iso_day, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.access import Permission
-from services.core.errors import DomainError, Invalid
+from services.core.errors import DomainError
 from services.finance import po_approval, purchasing, purchasing_documents, settlements, tax_rules
 from services.finance.purchasing import PoCreate, PoLineInput, PoRead
 from services.finance.tax_rules import TaxResult
@@ -94,13 +93,6 @@ def _decimal(form: dict, key: str, default: str, problems: dict[str, str]) -> De
     except InvalidOperation:
         problems[key] = _("Enter a number.")
         return Decimal(0)
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise Invalid(fields={"date": "Enter a date (YYYY-MM-DD)."}) from None
 
 
 class PurchaseOrdersState(AuthState):
@@ -251,7 +243,7 @@ class PurchaseOrdersState(AuthState):
     @rx.event
     def mark_paid(self, form: dict):
         try:
-            paid_on = _day(str(form.get("paid_on", "")))
+            paid_on = iso_day(form.get("paid_on", ""), "paid_on")
             self._use_case(settlements.mark_paid, as_id(form.get("settlement_id")), paid_on, now=utcnow())
         except DomainError as error:
             return self._refused(error)
@@ -362,7 +354,7 @@ class PurchaseOrdersState(AuthState):
                             process_type=str(form.get("process_type", "")), currency=str(form.get("currency", "")),
                             vat_rule_code=str(form.get("vat_rule_code", "")),
                             withholding_rule_code=str(form.get("withholding_rule_code", "")),
-                            order_date=_day(str(form.get("order_date") or utcnow().date().isoformat())),
+                            order_date=iso_day(form.get("order_date") or utcnow().date().isoformat(), "order_date"),
                             lines=self._lines(price, difficulty, urgency))
             po = self._use_case(purchasing.create_po, data, now=utcnow())
         except DomainError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
 import reflex as rx
@@ -50,6 +51,14 @@ def whole_number(value: Any, key: str, problem: str = "Use a whole number.") -> 
     """A form field's text as an int, or a field error on `key` (translated where the form shows it)."""
     try:
         return int(str(value).strip())
+    except ValueError:
+        raise Invalid(fields={key: problem}) from None
+
+
+def iso_day(value: Any, key: str, problem: str = "Enter a date (YYYY-MM-DD).") -> date:
+    """A form field's YYYY-MM-DD text as a date, or a field error on `key` (translated where the form shows it)."""
+    try:
+        return date.fromisoformat(str(value).strip())
     except ValueError:
         raise Invalid(fields={key: problem}) from None
 
