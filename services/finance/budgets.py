@@ -129,8 +129,7 @@ def list_budgets(session: Session, actor: Actor) -> list[BudgetRead]:
 
 def project_spend(session: Session, actor: Actor, project_id: int) -> ProjectSpend:
     """A project's budget with its spend, and its spend per currency."""
-    require(actor, Permission.FINANCE)
-    get_scoped(session, actor, StudioProject, project_id, "Project")
+    _may_see_spend(session, actor, project_id)
     return _project_spend(session, actor.organization_id, project_id)
 
 
@@ -177,9 +176,16 @@ def _warnings(session: Session, organization_id: int, order: OrderCheck, po_id: 
 # ---- live on the studio dashboard -------------------------------------------------------------------------------
 
 def spend_scope(session: Session, actor: Actor, project_id: int) -> Scope:
-    """The shared live view of a project's spend, once the actor's right to see money there is confirmed."""
-    project_spend(session, actor, project_id)
+    """The shared live view of a project's spend, once the actor's right to see money there is confirmed (the
+    figures themselves are read by the live refresh, spend_for_scope)."""
+    _may_see_spend(session, actor, project_id)
     return Scope(kind=SPEND_KIND, organization_id=actor.organization_id, plant_id=NO_PLANT, params=(project_id,))
+
+
+def _may_see_spend(session: Session, actor: Actor, project_id: int) -> None:
+    """Money of a project is for finance readers of the project's organization."""
+    require(actor, Permission.FINANCE)
+    get_scoped(session, actor, StudioProject, project_id, "Project")
 
 
 def spend_affects(scope: Scope, event: DomainEvent) -> bool:

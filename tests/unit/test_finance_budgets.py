@@ -98,6 +98,8 @@ def test_only_finance_sees_money_and_a_budget_has_one_scope(session, buying, wor
     outsider = world.actor(make_user(session, world.org_b, roles=["finance"], username="fin.b"))
     with pytest.raises(NotFound):
         budgets.project_spend(session, outsider, project)
+    with pytest.raises(NotFound):
+        budgets.spend_scope(session, outsider, project)                # nor links to its live view
     assert budgets.list_budgets(session, outsider) == []
 
 
