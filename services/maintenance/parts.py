@@ -77,6 +77,7 @@ class LabourRead(BaseModel):
     cost: Decimal
     note: str
     created_by: int | None = None
+    own: bool = False              # worked or booked by the reader: theirs to correct or delete (update_labour)
 
 
 class IssuedPart(BaseModel):
@@ -283,7 +284,11 @@ def add_labour(session: Session, actor: Actor, ticket_id: int, *, user_id: int |
     session.flush()
     announce(session, actor, ENTITY, ticket.id, "labour", {"labour_id": row.id, "user_id": user.id, "hours": str(hours)},
              now=now, plant_id=ticket.plant_id, event="maintenance_ticket.labour_added")
-    return _labour_read(row, user.username)
+    return _labour_read(actor, row, user.username)
+
+
+def _is_own(actor: Actor, row: MaintenanceLabour) -> bool:
+    return actor.user_id is not None and actor.user_id in (row.user_id, row.created_by)
 
 
 def _own_labour(session: Session, actor: Actor, labour_id: int) -> tuple[MaintenanceLabour, MaintenanceTicket]:
@@ -293,7 +298,7 @@ def _own_labour(session: Session, actor: Actor, labour_id: int) -> tuple[Mainten
         raise NotFound("Labour entry not found.")
     ticket = get_scoped(session, actor, MaintenanceTicket, row.ticket_id, "Labour entry")
     require_maintain(actor, ticket.plant_id)
-    if actor.user_id is None or actor.user_id not in (row.user_id, row.created_by):
+    if not _is_own(actor, row):
         raise Forbidden("Only your own labour entries can be changed.")
     return row, ticket
 
@@ -311,7 +316,7 @@ def update_labour(session: Session, actor: Actor, labour_id: int, *, started_at:
     announce(session, actor, ENTITY, ticket.id, "labour_update",
              {"labour_id": row.id, **{k: {"before": before[k], "after": v} for k, v in after.items() if before[k] != v}},
              now=now, plant_id=ticket.plant_id, event="maintenance_ticket.labour_changed")
-    return _labour_read(row, user.username)
+    return _labour_read(actor, row, user.username)
 
 
 def delete_labour(session: Session, actor: Actor, labour_id: int, *, now: datetime) -> None:
@@ -332,11 +337,11 @@ def issued_parts(session: Session, actor: Actor, ticket_id: int) -> list[IssuedP
             for m, p in rows]
 
 
-def _labour_read(row: MaintenanceLabour, username: str) -> LabourRead:
+def _labour_read(actor: Actor, row: MaintenanceLabour, username: str) -> LabourRead:
     return LabourRead(id=row.id, ticket_id=row.ticket_id, user_id=row.user_id, username=username,
                       started_at=row.started_at, ended_at=row.ended_at, hours=row.hours, hourly_rate=row.hourly_rate,
                       cost=(row.hours * row.hourly_rate).quantize(Decimal("0.01")), note=row.note,
-                      created_by=row.created_by)
+                      created_by=row.created_by, own=_is_own(actor, row))
 
 
 def labour(session: Session, actor: Actor, ticket_id: int) -> list[LabourRead]:
@@ -345,7 +350,7 @@ def labour(session: Session, actor: Actor, ticket_id: int) -> list[LabourRead]:
                         .join(User, col(User.id) == col(MaintenanceLabour.user_id))
                         .where(col(MaintenanceLabour.ticket_id) == ticket_id)
                         .order_by(col(MaintenanceLabour.started_at))).all()
-    return [_labour_read(r, name) for r, name in rows]
+    return [_labour_read(actor, r, name) for r, name in rows]
 
 
 def ticket_costs(session: Session, actor: Actor, ticket_id: int) -> TicketCosts:

@@ -50,7 +50,7 @@ def _times(form: dict) -> tuple:
 def _read(session, actor, ticket_id: int):
     ticket = tickets.get_ticket(session, actor, ticket_id, now=utcnow())
     return (ticket, parts.labour(session, actor, ticket_id), parts.issued_parts(session, actor, ticket_id),
-            parts.stock(session, actor, plant_id=ticket.plant_id), actor.user_id)
+            parts.stock(session, actor, plant_id=ticket.plant_id))
 
 
 class TicketWorkState(AuthState):
@@ -70,14 +70,14 @@ class TicketWorkState(AuthState):
     async def load(self):
         self._ticket_id = (await self.get_state(MaintenanceTicketState)).ticket_id
         try:
-            ticket, labour, issued, stock, me = self._use_case(_read, self._ticket_id)
+            ticket, labour, issued, stock = self._use_case(_read, self._ticket_id)
         except DomainError as error:
             self.labour, self.issued, self.stock_options = [], [], []
             return self._refused(error, quiet=True)
         self.labour = [LabourRow(id=e.id, who=e.username, started=f"{e.started_at:%Y-%m-%d %H:%M}",
                                  ended=f"{e.ended_at:%Y-%m-%d %H:%M}", started_value=f"{e.started_at:%Y-%m-%dT%H:%M}",
                                  ended_value=f"{e.ended_at:%Y-%m-%dT%H:%M}", hours=f"{e.hours:.2f}", note=e.note,
-                                 own=bool(me) and me in (e.user_id, e.created_by)) for e in labour]
+                                 own=e.own) for e in labour]
         self.issued = [PartRow(part=f"{p.part_code} · {p.part_name}", location=p.location, quantity=p.quantity,
                                cost=f"{p.cost:.2f}") for p in issued]
         self.stock_options = [Option(value=f"{s.part_id}|{s.location}",
