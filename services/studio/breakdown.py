@@ -42,6 +42,7 @@ from services.studio.events import (
     ProjectBulkCreated,
     ProjectEpisodeAdded,
     ProjectSequenceAdded,
+    StudioEvent,
 )
 
 MAX_EPISODES = 500
@@ -238,20 +239,24 @@ def update_cut(session: Session, actor: Actor, cut_id: int, data: CutUpdate, *, 
     values.pop("custom", None)
     problems: dict[str, str] = {}
     _frame_problems(values.get("frame_in", cut.frame_in), values.get("frame_out", cut.frame_out), problems)
-    custom = cut.custom
-    if data.custom is not None:
-        custom = custom_fields.validate(session, actor, "studio_cut", data.custom, current=cut.custom,
-                                        problems=problems)
-    check(problems)
-    changes = apply(cut, values)
-    if custom != cut.custom:
-        changes["custom"] = {"before": cut.custom, "after": custom}
-        cut.custom = custom
-    if changes:
-        cut.updated_at, cut.updated_by = now, actor.user_id
-        session.add(cut)
-        announce(session, actor, CutUpdated, pk(cut), changes, project_id=cut.project_id, now=now)
+    _save(session, actor, cut, values, data.custom, "studio_cut", CutUpdated, problems, now=now)
     return cut_read(cut)
+
+
+def _save(session: Session, actor: Actor, row: StudioCut | StudioAsset, values: dict[str, Any],
+          custom: dict | None, entity: str, event: type[StudioEvent], problems: dict[str, str], *,
+          now: datetime) -> None:
+    """The common end of update_cut and update_asset: check the custom values against the row's own,
+    refuse on any problem, set what changed and announce it (nothing changed: nothing written)."""
+    if custom is not None:
+        values["custom"] = custom_fields.validate(session, actor, entity, custom, current=row.custom,
+                                                  problems=problems)
+    check(problems)
+    changes = apply(row, values)
+    if changes:
+        row.updated_at, row.updated_by = now, actor.user_id
+        session.add(row)
+        announce(session, actor, event, pk(row), changes, project_id=row.project_id, now=now)
 
 
 def list_cuts(session: Session, actor: Actor, project_id: int, *, episode_id: int | None = None) -> list[CutRead]:
@@ -317,19 +322,7 @@ def update_asset(session: Session, actor: Actor, asset_id: int, data: AssetUpdat
     if values.get("kind_value_id") is not None and (p := type_lists.value_problem(session, actor, ASSET_KINDS,
                                                                                       values["kind_value_id"])):
         problems["kind_value_id"] = p
-    custom = asset.custom
-    if data.custom is not None:
-        custom = custom_fields.validate(session, actor, "studio_asset", data.custom, current=asset.custom,
-                                        problems=problems)
-    check(problems)
-    changes = apply(asset, values)
-    if custom != asset.custom:
-        changes["custom"] = {"before": asset.custom, "after": custom}
-        asset.custom = custom
-    if changes:
-        asset.updated_at, asset.updated_by = now, actor.user_id
-        session.add(asset)
-        announce(session, actor, AssetUpdated, pk(asset), changes, project_id=asset.project_id, now=now)
+    _save(session, actor, asset, values, data.custom, "studio_asset", AssetUpdated, problems, now=now)
     return _asset_read(session, actor, asset)
 
 
