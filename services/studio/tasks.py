@@ -10,6 +10,7 @@ day and adds to `spent_minutes`; every change is audited, in the activity feed a
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -308,6 +309,26 @@ def list_tasks(session: Session, actor: Actor, *, project_id: int | None = None,
         if value is not None:
             query = query.where(column == value)
     rows = session.exec(query.order_by(col(StudioTask.due_date), col(StudioTask.id)).limit(limit)).all()
+    return task_reads(session, rows)
+
+
+def task_reads(session: Session, rows: Sequence[StudioTask]) -> list[TaskRead]:
+    """`task_read` of many tasks: the steps, cuts, episodes, assets and slots they name are read with one
+    query each first, so each task's `session.get` finds them in the session (kept in `held` meanwhile:
+    the session keeps only rows something references)."""
+    held: list = []
+
+    def load(model, ids) -> list:
+        found = [i for i in set(ids) if i is not None]
+        rows_ = session.exec(select(model).where(col(model.id).in_(found))).all() if found else []
+        held.extend(rows_)
+        return list(rows_)
+
+    cuts = load(StudioCut, (t.cut_id for t in rows))
+    load(StudioEpisode, [t.episode_id for t in rows] + [c.episode_id for c in cuts])
+    load(StudioStep, (t.step_id for t in rows))
+    load(StudioAsset, (t.asset_id for t in rows))
+    load(StudioMember, (t.assignee_member_id for t in rows))
     return [task_read(session, t) for t in rows]
 
 
