@@ -69,11 +69,11 @@ from services.config.workflow_instances import (
     add_step,
     due_time,
     find_instance,
+    leaving,
     pending_of,
     states_of,
     transitions_of,
 )
-from services.config.workflow_specs import ANY_STATE
 from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -199,7 +199,7 @@ def _options(session: Session, actor: Actor, inst: WorkflowInstance, states: dic
              transitions: list[WorkflowTransition]) -> list[TransitionOption]:
     fields = entity_fields(session, inst.entity_type, inst.entity_id, None)
     options = []
-    for t in _out_of(inst, states, transitions):
+    for t in leaving(inst.state, states, transitions):
         reasons = refusals(inst, t, actor, fields, comment=None)
         options.append(TransitionOption(key=t.key, name=t.name, to_state=t.to_state,
                                         to_state_name=states[t.to_state].name if t.to_state in states else t.to_state,
@@ -209,14 +209,7 @@ def _options(session: Session, actor: Actor, inst: WorkflowInstance, states: dic
 
 
 def _leaving(session: Session, inst: WorkflowInstance, states: dict[str, WorkflowState]) -> list[WorkflowTransition]:
-    return _out_of(inst, states, transitions_of(session, inst.workflow_id))
-
-
-def _out_of(inst: WorkflowInstance, states: dict[str, WorkflowState],
-            transitions: list[WorkflowTransition]) -> list[WorkflowTransition]:
-    current = states.get(inst.state)
-    is_open = current is not None and not (current.is_done or current.is_rejected)
-    return [t for t in transitions if t.from_state == inst.state or (t.from_state == ANY_STATE and is_open)]
+    return leaving(inst.state, states, transitions_of(session, inst.workflow_id))
 
 
 # ---- guards --------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from models.base import pk
 from models.workflow import Workflow, WorkflowInstance, WorkflowState, WorkflowStep, WorkflowTransition
 from services.config.workflow_defaults import default_spec
-from services.config.workflow_specs import store_version
+from services.config.workflow_specs import ANY_STATE, store_version
 from services.core.access import Actor, require_plant_visible
 from services.core.errors import NotFound
 
@@ -35,6 +35,14 @@ def states_of(session: Session, workflow_id: int) -> dict[str, WorkflowState]:
 def transitions_of(session: Session, workflow_id: int) -> list[WorkflowTransition]:
     return list(session.exec(select(WorkflowTransition).where(WorkflowTransition.workflow_id == workflow_id)
                              .order_by(col(WorkflowTransition.position))).all())
+
+
+def leaving(state: str, states: dict[str, WorkflowState],
+            transitions: list[WorkflowTransition]) -> list[WorkflowTransition]:
+    """The transitions out of `state`: its own, and the "any state" ones while it is neither done nor rejected."""
+    current = states.get(state)
+    is_open = current is not None and not (current.is_done or current.is_rejected)
+    return [t for t in transitions if t.from_state == state or (t.from_state == ANY_STATE and is_open)]
 
 
 def find_instance(session: Session, actor: Actor, entity_type: str, entity_id: int, *, lock: bool = False) -> WorkflowInstance:

@@ -21,8 +21,7 @@ from models.base import pk
 from models.studio import StudioStep
 from models.studio_work import StudioTask
 from models.workflow import WorkflowState, WorkflowTransition
-from services.config.workflow_instances import active_workflow, find_instance, states_of, transitions_of
-from services.config.workflow_specs import ANY_STATE
+from services.config.workflow_instances import active_workflow, find_instance, leaving, states_of, transitions_of
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.scoping import get_scoped
@@ -60,10 +59,7 @@ def _flow(session: Session, organization_id: int) -> tuple[dict[str, WorkflowSta
 
 
 def _targets(status: str, states: dict[str, WorkflowState], moves: list[WorkflowTransition]) -> list[str]:
-    current = states.get(status)
-    is_open = current is not None and not (current.is_done or current.is_rejected)
-    found = [t.to_state for t in moves if t.from_state == status or (t.from_state == ANY_STATE and is_open)]
-    return [s for s in dict.fromkeys(found) if s != status]
+    return [s for s in dict.fromkeys(t.to_state for t in leaving(status, states, moves)) if s != status]
 
 
 def get_step(session: Session, actor: Actor, project_id: int, step_id: int) -> StudioStep:
@@ -102,9 +98,7 @@ def _transition_to(session: Session, actor: Actor, task: StudioTask, to_status: 
     if to_status not in states:
         raise Invalid(fields={"to_status": "Not a state of the studio task workflow."})
     current = states.get(task.status)
-    is_open = current is not None and not (current.is_done or current.is_rejected)
-    found = next((t for t in moves if t.to_state == to_status
-                  and (t.from_state == task.status or (t.from_state == ANY_STATE and is_open))), None)
+    found = next((t for t in leaving(task.status, states, moves) if t.to_state == to_status), None)
     if found is None:
         here = current.name if current else task.status
         raise Conflict(f"A task cannot go from '{here}' to '{states[to_status].name}' in one move.")
