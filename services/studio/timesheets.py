@@ -104,13 +104,13 @@ def my_week(session: Session, actor: Actor, day: date) -> WeekRead:
         col(StudioTimesheet.day) >= start, col(StudioTimesheet.day) < start + timedelta(days=DAYS))
         .order_by(col(StudioTimesheet.day), col(StudioTimesheet.id))).all()
     grouped: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    labels: dict[str, tuple[str, str, int | None]] = {}
+    read = tasks.task_reads(session, [tasks.get_task(session, actor, task_id)
+                                      for task_id in dict.fromkeys(e.task_id for e in found)])
+    labels: dict[str, tuple[str, str, int | None]] = {
+        f"task:{t.id}": (t.entity_code, t.step_name, t.id) for t in read}
     entries = []
     for entry in found:
         key = f"task:{entry.task_id}"
-        if key not in labels:
-            task = tasks.get_task_read(session, actor, entry.task_id)
-            labels[key] = (task.entity_code, task.step_name, task.id)
         grouped[key][(entry.day - start).days] += entry.minutes
         entries.append(TimeEntryRead(id=pk(entry), task_id=entry.task_id, task_label=" · ".join(labels[key][:2]),
                                      day=entry.day, minutes=entry.minutes, note=entry.note))
