@@ -20,7 +20,7 @@ from services.core.errors import Conflict, Invalid
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import announce, stamp, stamp_new, text_problem
-from services.quality.ncr import ENTITY, NCR_PATH, CapaRead, active_user, capa_reads, writable_ncr
+from services.quality.ncr import ENTITY, NCR_PATH, CapaRead, active_user, capa_reads, may_complete_action, writable_ncr
 
 
 class CapaCreate(BaseModel):
@@ -68,8 +68,8 @@ def complete_action(session: Session, actor: Actor, action_id: int, *, note: str
     require(actor, Permission.VIEW)
     action = get_scoped(session, actor, CapaAction, action_id, "CAPA action", for_update=True)
     ncr = get_scoped(session, actor, Ncr, action.ncr_id, "CAPA action")
-    if actor.user_id != action.owner_user_id:
-        require(actor, Permission.QUALITY, plant_id=ncr.plant_id)
+    if not may_complete_action(actor, action.owner_user_id, ncr.plant_id):
+        require(actor, Permission.QUALITY, plant_id=ncr.plant_id)      # refuses, with the permission's words
     if ncr.is_closed:
         raise Conflict(f"{ncr.number} is closed; reopen it to change its actions.")
     if action.is_done:

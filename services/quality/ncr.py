@@ -289,8 +289,8 @@ def ncr_detail(session: Session, actor: Actor, ncr_id: int, *, today: date) -> N
     """`today` decides which CAPA actions are overdue."""
     ncr = get_ncr(session, actor, ncr_id)
     instance = workflow.instance(session, actor, ENTITY, ncr_id)
-    moves = actor.can(Permission.QUALITY, plant_id=ncr.plant_id)        # what transition_ncr requires
-    transitions = workflow.available_transitions(session, actor, ENTITY, ncr_id) if moves else []
+    transitions = (workflow.available_transitions(session, actor, ENTITY, ncr_id)
+                   if may_change(actor, ncr.plant_id) else [])
     done = set(session.exec(select(WorkflowState.key).where(WorkflowState.workflow_id == instance.workflow_id,
                                                            WorkflowState.is_done == True)).all())  # noqa: E712
     return NcrDetail(ncr=ncr, actions=list_actions(session, actor, ncr_id, today=today),
@@ -306,9 +306,8 @@ def list_actions(session: Session, actor: Actor, ncr_id: int, *, today: date) ->
     require(actor, Permission.VIEW)
     ncr = get_scoped(session, actor, Ncr, ncr_id, "NCR")
     rows = session.exec(select(CapaAction).where(CapaAction.ncr_id == ncr_id).order_by(col(CapaAction.due_date), col(CapaAction.id))).all()
-    quality = actor.can(Permission.QUALITY, plant_id=ncr.plant_id)      # as capa.complete_action checks
     return [a.model_copy(update={"can_complete": not (a.is_done or ncr.is_closed)
-                                 and (quality or a.owner_user_id == actor.user_id)})
+                                 and may_complete_action(actor, a.owner_user_id, ncr.plant_id)})
             for a in capa_reads(session, list(rows), today=today)]
 
 
@@ -323,9 +322,20 @@ def capa_reads(session: Session, rows: list[CapaAction], *, today: date) -> list
 
 # ---- writes --------------------------------------------------------------------------------------
 
+def may_change(actor: Actor, plant_id: int | None = None) -> bool:
+    """Whether the actor may raise, change and move NCRs at `plant_id` (None: at one of their plants): QUALITY,
+    what create_ncr, writable_ncr and transition_ncr require; the read models' flags come from here."""
+    return can_any(actor, Permission.QUALITY, plant_id=plant_id)
+
+
 def may_raise(actor: Actor) -> bool:
     """Whether the actor may raise an NCR at one of their plants (create_ncr's rule)."""
-    return can_any(actor, Permission.QUALITY)
+    return may_change(actor)
+
+
+def may_complete_action(actor: Actor, owner_user_id: int, plant_id: int) -> bool:
+    """A CAPA action is marked done by its owner or by quality staff at its NCR's plant (capa.complete_action)."""
+    return actor.user_id == owner_user_id or may_change(actor, plant_id)
 
 
 def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime) -> NcrRead:
