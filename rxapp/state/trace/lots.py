@@ -58,6 +58,12 @@ def lot_row(lot) -> LotRow:
                   created=format_datetime(lot.created_at, "UTC", "short"))
 
 
+def _lot_shown(session, actor, lot_id: int):
+    """One unit of work for the detail: the lot, its serials and whether the actor may hold or release it."""
+    lot = lots.get_lot(session, actor, lot_id)
+    return lot, lots.lot_serials(session, actor, lot.id), lots.lot_actions(actor, lot.plant_id)["can_hold"]
+
+
 class LotsState(LotCustomFields, AuthState):
     rows: list[LotRow] = []
     total: int = 0
@@ -103,8 +109,8 @@ class LotsState(LotCustomFields, AuthState):
     @rx.event
     def load(self):
         try:
-            found, self.total = self._use_case(lots.list_lots, limit=PAGE, offset=self.offset, **self._filters())
-            allowed = self._use_case(lambda _s, a: lots.lot_actions(a))
+            (found, self.total), allowed = self._use_case(lambda s, a: (
+                lots.list_lots(s, a, limit=PAGE, offset=self.offset, **self._filters()), lots.lot_actions(a)))
         except DomainError as error:
             self.loading, self.rows, self.load_error = False, [], _(error.message)
             return self._refused(error, quiet=True)
@@ -140,13 +146,11 @@ class LotsState(LotCustomFields, AuthState):
     @rx.event
     def show(self, lot_id: int):
         try:
-            lot = self._use_case(lots.get_lot, as_id(lot_id))
-            serials = self._use_case(lots.lot_serials, lot.id)
+            lot, serials, self.can_hold = self._use_case(_lot_shown, as_id(lot_id))
             self._show_custom(lot.custom)
         except DomainError as error:
             return self._refused(error)
         self.selected, self.detail_open = lot_row(lot), True
-        self.can_hold = self._use_case(lambda _s, a: lots.lot_actions(a, lot.plant_id))["can_hold"]
         self.serials = [f"{s.number} · {s.status.value}" for s in serials]
         self.hold_reason_text = lot.hold_reason
 

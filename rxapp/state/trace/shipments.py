@@ -115,9 +115,10 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
     @rx.event
     def load(self):
         try:
-            found, self.total = self._use_case(shipment_reads.list_shipments, limit=PAGE, offset=self.offset,
-                                               **self._filters())
-            self.can_create = self._use_case(lambda _s, a: shipments.shipment_actions(a))["can_create"]
+            (found, self.total), allowed = self._use_case(lambda s, a: (
+                shipment_reads.list_shipments(s, a, limit=PAGE, offset=self.offset, **self._filters()),
+                shipments.shipment_actions(a)))
+            self.can_create = allowed["can_create"]
         except DomainError as error:
             self.loading, self.rows, self.load_error = False, [], _(error.message)
             return self._refused(error, quiet=True)
