@@ -1,7 +1,8 @@
 """Drawing labels: Code128 (python-barcode) or QR (qrcode) with human-readable text, as PNG, SVG or PDF.
 
 One layout function places the code's modules and the text lines inside a label box (in mm); three
-small back-ends draw that layout: Pillow (PNG), SVG text, and fpdf2 (PDF sheets of many labels).
+small back-ends draw that layout: Pillow (PNG), SVG text, and fpdf2 (PDF sheets of many labels);
+`draw_code128_pdf` puts a bare Code128 symbol on any PDF page (the shipment documents' number).
 Invariants: the symbol keeps its quiet zone (10 modules for Code128, 4 for QR); PNG modules are whole
 pixels (no blur that could make a scanner hesitate); text never runs off its label (cut with "…").
 PDF text uses the core Helvetica font, so characters outside Latin-1 print as "?".
@@ -94,8 +95,23 @@ def layout_label(label: Printable, symbology: Symbology, w: float, h: float) -> 
     return _layout_qr(label, w, h)
 
 
+def code128_modules(payload: str) -> list[bool]:
+    """`payload` as Code128 modules, dark True, without the quiet zone."""
+    return [c == "1" for c in barcode.get_barcode_class("code128")(payload).build()[0]]
+
+
+def draw_code128_pdf(pdf: FPDF, payload: str, *, x: float, y: float, w: float, h: float) -> None:
+    """`payload` as a Code128 barcode filling w x h mm at (x, y) of a PDF page (a document's own barcode, not a
+    label), with the quiet zone of 10 modules each side inside the w."""
+    bars = code128_modules(payload)
+    unit = w / (len(bars) + 20)
+    pdf.set_fill_color(0, 0, 0)
+    for start, length in _runs(bars):
+        pdf.rect(x + (10 + start) * unit, y, length * unit, h, style="F")
+
+
 def _layout_code128(label: Printable, w: float, h: float) -> tuple[_Symbol, list[_Text]]:
-    bars = [c == "1" for c in barcode.get_barcode_class("code128")(label.payload).build()[0]]
+    bars = code128_modules(label.payload)
     margin = min(2.0, h * 0.05)
     module = min(0.5, (w - 2 * margin) / (len(bars) + 20))
     bars_h = h * 0.5

@@ -8,15 +8,15 @@ from __future__ import annotations
 import base64
 import io
 
-import barcode
 from fpdf import FPDF
 from sqlmodel import Session
 
 from models.catalog import Customer
-from models.organization import Organization, Plant
+from models.organization import Plant
 from services.core.access import Actor
 from services.org import pdf as doc
-from services.org.branding import branding_for_org
+from services.org.branding import BrandingRead, branding_for_org
+from services.trace.label_render import draw_code128_pdf
 from services.trace.shipment_reads import ShipmentRead, get_shipment
 
 LOGO_W, LOGO_H = 40.0, 16.0          # mm, top right
@@ -25,11 +25,11 @@ LOGO_W, LOGO_H = 40.0, 16.0          # mm, top right
 def packing_list_pdf(session: Session, actor: Actor, shipment_id: int) -> bytes:
     shipment = get_shipment(session, actor, shipment_id)
     customer = session.get_one(Customer, shipment.customer_id)
-    pdf = _page(session, actor)
+    pdf, brand = _page(session, actor)
     doc.title(pdf, f"Packing list {shipment.number}")
-    code128(pdf, shipment.number, x=pdf.l_margin, y=pdf.get_y(), w=80, h=14)
+    draw_code128_pdf(pdf, shipment.number, x=pdf.l_margin, y=pdf.get_y(), w=80, h=14)
     pdf.set_y(pdf.get_y() + 18)
-    _addresses(pdf, session, actor, shipment, customer)
+    _addresses(pdf, session, brand, shipment, customer)
     shipped = shipment.shipped_at.strftime("%Y-%m-%d %H:%M UTC") if shipment.shipped_at else "not yet shipped"
     doc.line(pdf, f"Status: {shipment.status.value} ({shipped})")
     doc.line(pdf, f"Carrier: {shipment.carrier or '-'}   Tracking: {shipment.tracking_number or '-'}")
@@ -49,9 +49,9 @@ def packing_list_pdf(session: Session, actor: Actor, shipment_id: int) -> bytes:
 def shipment_sheet_pdf(session: Session, actor: Actor, shipment_id: int) -> bytes:
     shipment = get_shipment(session, actor, shipment_id)
     customer = session.get_one(Customer, shipment.customer_id)
-    pdf = _page(session, actor)
+    pdf, _brand = _page(session, actor)
     doc.title(pdf, shipment.number, size=36)
-    code128(pdf, shipment.number, x=pdf.l_margin, y=pdf.get_y(), w=120, h=24)
+    draw_code128_pdf(pdf, shipment.number, x=pdf.l_margin, y=pdf.get_y(), w=120, h=24)
     pdf.set_y(pdf.get_y() + 28)
     for text in (f"To: {customer.name} ({customer.code})", *(customer.address or "").splitlines()[:4],
                  f"Carrier: {shipment.carrier or '-'}", f"Tracking: {shipment.tracking_number or '-'}",
@@ -61,24 +61,12 @@ def shipment_sheet_pdf(session: Session, actor: Actor, shipment_id: int) -> byte
     return doc.output(pdf)
 
 
-def code128(pdf: FPDF, value: str, *, x: float, y: float, w: float, h: float) -> None:
-    """`value` as a Code128 barcode filling w x h mm at (x, y), with a quiet zone of 10 modules each side."""
-    modules = barcode.get_barcode_class("code128")(value).build()[0]
-    unit = w / (len(modules) + 20)
-    pdf.set_fill_color(0, 0, 0)
-    start = None
-    for i, bit in enumerate(modules + "0"):
-        if bit == "1" and start is None:
-            start = i
-        elif bit != "1" and start is not None:
-            pdf.rect(x + (10 + start) * unit, y, (i - start) * unit, h, style="F")
-            start = None
-
-
-def _page(session: Session, actor: Actor) -> FPDF:
+def _page(session: Session, actor: Actor) -> tuple[FPDF, BrandingRead]:
+    """A branded page with the logo, and the branding read once for the rest of the document."""
+    brand = branding_for_org(session, actor.organization_id)
     pdf = doc.branded_document(session, actor.organization_id)
-    _logo(pdf, branding_for_org(session, actor.organization_id).logo_svg)
-    return pdf
+    _logo(pdf, brand.logo_svg)
+    return pdf, brand
 
 
 def _logo(pdf: FPDF, logo: str | None) -> None:
@@ -94,12 +82,9 @@ def _logo(pdf: FPDF, logo: str | None) -> None:
         return
 
 
-def _addresses(pdf: FPDF, session: Session, actor: Actor, shipment: ShipmentRead, customer: Customer) -> None:
+def _addresses(pdf: FPDF, session: Session, brand: BrandingRead, shipment: ShipmentRead, customer: Customer) -> None:
     plant = session.get(Plant, shipment.plant_id)
-    organization = session.get(Organization, actor.organization_id)
-    sender = [branding_for_org(session, actor.organization_id).display_name or (organization.name if organization
-                                                                                 else ""),
-              f"{plant.name} ({plant.code})" if plant else ""]
+    sender = [brand.display_name, f"{plant.name} ({plant.code})" if plant else ""]
     receiver = [f"{customer.name} ({customer.code})", *(customer.address or "").splitlines()[:5]]
     top = pdf.get_y()
     for column, (heading, lines) in enumerate((("Ship from", sender), ("Ship to", receiver))):
