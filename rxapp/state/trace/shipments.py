@@ -67,6 +67,20 @@ def shipment_row(s) -> ShipmentRow:
                        created=format_datetime(s.created_at, "UTC", "short"))
 
 
+def _shown(session, actor, shipment_id: int):
+    """One unit of work for the detail: the shipment, its status history and what the actor may do with it."""
+    found = shipment_reads.get_shipment(session, actor, shipment_id)
+    return found, shipment_reads.history(session, actor, found.id), shipments.shipment_actions(actor, found.plant_id)
+
+
+def _and_actions(session, actor, fn, *args, **kwargs):
+    """`fn`'s answer (a shipment, or a packing result holding it) and, in the same unit of work, what the actor
+    may do with that shipment."""
+    found = fn(session, actor, *args, **kwargs)
+    shipment = found.shipment if isinstance(found, shipment_packing.PackResult) else found
+    return found, shipments.shipment_actions(actor, shipment.plant_id)
+
+
 class ShipmentsState(ShipmentCustomFields, AuthState):
     rows: list[ShipmentRow] = []
     total: int = 0
@@ -207,20 +221,19 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
     @rx.event
     def show(self, shipment_id: int):
         try:
-            found = self._use_case(shipment_reads.get_shipment, as_id(shipment_id))
-            history = self._use_case(shipment_reads.history, found.id)
+            found, history, allowed = self._use_case(_shown, as_id(shipment_id))
             self._show_custom(found.custom)
         except DomainError as error:
             self.detail_open = False
             return self._refused(error)
-        self._fill(found)
+        self._fill(found, allowed)
         self.history = [f"{format_datetime(h['at'], 'UTC', 'short')} · {h['from_status'] or '–'} → {h['to_status']}"
                         + (f" · {h['reason']}" if h["reason"] else "") for h in history]
         self.detail_open, self.pack_message = True, ""
 
-    def _fill(self, found) -> None:
+    def _fill(self, found, allowed: dict[str, bool]) -> None:
+        """The shipment shown, and the buttons `allowed` (shipments.shipment_actions, read with it)."""
         self.detail = shipment_row(found)
-        allowed = self._use_case(lambda _s, a: shipments.shipment_actions(a, found.plant_id))
         self.can_handle, self.can_cancel = allowed["can_handle"], allowed["can_cancel"]
         self.lines = [LineView(label=f"{line.order_number}/{line.line_no} · {line.product_code} {line.product_name}",
                                packed=f"{line.quantity_packed} / {line.quantity}",
@@ -240,14 +253,15 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
         quantity_text = str(form.get("quantity", "")).strip()
         try:
             quantity = int(quantity_text) if quantity_text else None
-            result = self._use_case(shipment_packing.pack_code, self.detail.id, code, quantity=quantity, now=utcnow())
+            result, allowed = self._use_case(_and_actions, shipment_packing.pack_code, self.detail.id, code,
+                                             quantity=quantity, now=utcnow())
         except ValueError:
             self.pack_ok, self.pack_message = False, _("Give a whole quantity above 0.")
             return
         except DomainError as error:
             self.pack_ok, self.pack_message = False, _(error.message)
             return None if error.code in ("not_found", "conflict", "invalid") else self._refused(error)
-        self._fill(result.shipment)
+        self._fill(result.shipment, allowed)
         self.pack_ok = True
         self.pack_message = _("Packed {quantity} of {what}.").format(quantity=result.item.quantity,
                                                                    what=result.item.serial_number or result.item.lot_number)
@@ -270,10 +284,10 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
 
     def _act(self, fn, *args, message: str = "", **kwargs):
         try:
-            found = self._use_case(fn, *args, **kwargs)
+            found, allowed = self._use_case(_and_actions, fn, *args, **kwargs)
         except DomainError as error:
             return self._refused(error)
-        self._fill(found)
+        self._fill(found, allowed)
         events = [ShipmentsState.load, ShipmentsState.show(found.id)]
         return [rx.toast.success(message), *events] if message else events
 
