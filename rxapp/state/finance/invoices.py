@@ -13,7 +13,7 @@ from models.base import utcnow
 from models.finance import TaxKind
 from rxapp.i18n import _
 from rxapp.state.finance.overview import CURRENCIES, WORDS, Figure, money
-from rxapp.state.master.common import Option, iso_day, translated_fields
+from rxapp.state.master.common import Option, document, iso_day, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError, Invalid
 from services.finance import invoice_pdf, invoices, payments, tax_rules
@@ -170,7 +170,7 @@ class InvoicesState(AuthState):
         except DomainError as error:
             return self._refused(error)
         number = self.detail_title.split(" ")[0] or "invoice"
-        return rx.download(data=data, filename=f"{number}.pdf", mime_type="application/pdf")
+        return document(data, f"{number}.pdf")
 
     def _done(self, message: str, error: DomainError | None = None):
         if error is not None:

@@ -15,7 +15,7 @@ from models.base import utcnow
 from models.finance import TaxKind
 from rxapp.i18n import _
 from rxapp.state.finance.overview import Figure, money
-from rxapp.state.master.common import Option, iso_day, translated_fields
+from rxapp.state.master.common import Option, document, iso_day, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.access import Permission
 from services.core.errors import DomainError
@@ -222,15 +222,14 @@ class PurchaseOrdersState(AuthState):
     @rx.event
     def download_statement(self, settlement_id: int, fmt: str):
         """The settlement statement as PDF or Excel (services/finance/purchasing_documents.py)."""
-        make = purchasing_documents.settlement_xlsx if fmt == "xlsx" else purchasing_documents.settlement_pdf
+        ext = "xlsx" if fmt == "xlsx" else "pdf"
+        make = purchasing_documents.settlement_xlsx if ext == "xlsx" else purchasing_documents.settlement_pdf
         try:
             data = self._use_case(make, as_id(settlement_id))
         except DomainError as error:
             return self._refused(error)
         number = next((r.number for r in self.settlement_rows if r.id == as_id(settlement_id)), "settlement")
-        kind = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") if fmt == "xlsx" \
-            else ("pdf", "application/pdf")
-        return rx.download(data=data, filename=f"{number}.{kind[0]}", mime_type=kind[1])
+        return document(data, f"{number}.{ext}")
 
     @rx.event
     def download_po(self):
@@ -238,7 +237,7 @@ class PurchaseOrdersState(AuthState):
             data = self._use_case(purchasing_documents.po_pdf, self.detail_id)
         except DomainError as error:
             return self._refused(error)
-        return rx.download(data=data, filename=f"{self.detail_title.split(' ')[0]}.pdf", mime_type="application/pdf")
+        return document(data, f"{self.detail_title.split(' ')[0]}.pdf")
 
     @rx.event
     def mark_paid(self, form: dict):

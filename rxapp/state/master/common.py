@@ -6,6 +6,9 @@ A page state mixes it in before AuthState and supplies `_fetch(session, actor)` 
 the filters select, straight from a service), `_show(rows)` (turn them into plain row dataclasses)
 and the export `_columns` / `_export_name`. Everything goes through services with the actor
 re-resolved from the token on every event (AuthState._use_case).
+
+Other states share its small helpers too: Option, translated_fields, the form parsers (whole_number, iso_day),
+download (rows as CSV/Excel) and document (a PDF/Excel/CSV a service made).
 """
 from __future__ import annotations
 
@@ -70,6 +73,14 @@ def download(rows: Sequence[Any], columns: Sequence[Any], name: str, fmt: str):
         return rx.download(data=exports.to_xlsx(rows, columns, sheet=name.replace("-", " ").title()),
                            filename=f"takt-{name}-{stamp}.xlsx", mime_type=exports.XLSX_MEDIA_TYPE)
     return rx.download(data=exports.to_csv(rows, columns), filename=f"takt-{name}-{stamp}.csv", mime_type="text/csv")
+
+
+DOCUMENT_TYPES = {"pdf": "application/pdf", "xlsx": exports.XLSX_MEDIA_TYPE, "csv": exports.CSV_MEDIA_TYPE}
+
+
+def document(data: bytes, filename: str):
+    """An rx.download of a document a service made (PDF, Excel, CSV), its media type read from the file name."""
+    return rx.download(data=data, filename=filename, mime_type=DOCUMENT_TYPES[filename.rpartition(".")[2]])
 
 
 class MasterList(rx.State, mixin=True):
