@@ -132,6 +132,11 @@ def ar_aging(session: Session, actor: Actor, *, as_of: date, currency: str) -> l
     return _quantized(sorted(rows.values(), key=lambda r: (-r.total, r.customer_name)), currency.upper())
 
 
+def bucket_totals(rows: list[AgingRow]) -> dict[str, Decimal]:
+    """What all customers of an ar_aging owe per bucket, in BUCKETS order."""
+    return {b: sum((r.buckets[b] for r in rows), Decimal(0)) for b, *_x in BUCKETS}
+
+
 def _plan(data: PaymentCreate, open_items: list[tuple[Invoice, Decimal]]) -> list[tuple[int, Decimal]]:
     owed = {inv.id: left for inv, left in open_items}
     if data.allocations is None:

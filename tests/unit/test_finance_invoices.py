@@ -131,6 +131,8 @@ def test_payments_allocate_oldest_first_and_aging_buckets(session, fin, shop):
     assert pay.unallocated == 0
     aging = payments.ar_aging(session, fin, as_of=date(2027, 2, 10), currency="EUR")
     assert aging[0].buckets["1-30"] == Decimal("8.68") and aging[0].total == Decimal("8.68")
+    assert payments.bucket_totals(aging) == {"current": 0, "1-30": Decimal("8.68"), "31-60": 0, "61-90": 0,
+                                             "over 90": 0}
     before = payments.ar_aging(session, fin, as_of=date(2027, 1, 4), currency="EUR")
     assert before[0].buckets["1-30"] == Decimal("11.84") and before[0].buckets["current"] == Decimal("11.84")
     with pytest.raises(Invalid) as exc:

@@ -122,8 +122,7 @@ class InvoicesState(AuthState):
         rows = payments.ar_aging(session, actor, as_of=today, currency=self.currency)
         self.aging = [AgingLine(r.customer_name, [money(r.buckets[b]) for b, *_x in payments.BUCKETS], money(r.total))
                       for r in rows]
-        self.aging_totals = [Figure(WORDS[b], money(sum((r.buckets[b] for r in rows), Decimal(0))))
-                             for b, *_x in payments.BUCKETS]
+        self.aging_totals = [Figure(WORDS[b], money(v)) for b, v in payments.bucket_totals(rows).items()]
         self.customer_options = [Option(str(c.id), f"{c.code} · {c.name}")
                                  for c in customers.list_customers(session, actor)]
         self.vat_options = [Option(r.code, f"{r.code} · {r.name} ({r.currency})")

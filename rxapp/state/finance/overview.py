@@ -122,8 +122,7 @@ class FinanceState(AuthState):
                                         i.issue_date.isoformat(), i.due_date.isoformat(), f"{money(i.total)} {i.currency}")
                              for i in invoices.list_invoices(session, actor, limit=100)]
         rows = payments.ar_aging(session, actor, as_of=utcnow().date(), currency=self.currency)
-        totals = {b: sum((r.buckets[b] for r in rows), Decimal(0)) for b, *_x in payments.BUCKETS}
-        self.aging = [Figure(WORDS[b], money(v)) for b, v in totals.items()]
+        self.aging = [Figure(WORDS[b], money(v)) for b, v in payments.bucket_totals(rows).items()]
         self.rules = [RuleRow(r.code, r.name, WORDS[r.kind.value], f"{r.effective_from} – {r.effective_to or ''}",
                               "; ".join(f"{c.name} {tax_rules.compute(r, Decimal(0)).components[i].rates}"
                                         for i, c in enumerate(r.components)), "; ".join(r.rounding_text))
