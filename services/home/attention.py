@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, case, col, func, or_, select
 
 from models.inspection import InspectionCharacteristic, SpcAlert
 from models.maintenance import MaintenanceTicket
@@ -56,12 +56,12 @@ def _sla_breaches(session: Session, actor: Actor, plants: list[int], now: dateti
 
 
 def _open_ncrs(session: Session, actor: Actor, plants: list[int], now: datetime) -> tuple[int, list[str]]:
-    rows = session.exec(select(Ncr.number, Ncr.severity).where(
+    query = select(Ncr.number).where(
         Ncr.organization_id == actor.organization_id, col(Ncr.plant_id).in_(plants),
-        Ncr.is_closed == False)).all()  # noqa: E712
-    rank: dict[str, int] = {NcrSeverity.CRITICAL.value: 0, NcrSeverity.MAJOR.value: 1, NcrSeverity.MINOR.value: 2}
-    ordered = sorted(rows, key=lambda r: (rank.get(str(r[1]), 3), r[0]))
-    return len(rows), [number for number, _severity in ordered[:SHOWN]]
+        Ncr.is_closed == False)  # noqa: E712
+    rank = case((Ncr.severity == NcrSeverity.CRITICAL, 0), (Ncr.severity == NcrSeverity.MAJOR, 1),
+                (Ncr.severity == NcrSeverity.MINOR, 2), else_=3)
+    return _counted(session, query, order=(rank, col(Ncr.number)))
 
 
 def _spc_alerts(session: Session, actor: Actor, plants: list[int], now: datetime) -> tuple[int, list[str]]:
@@ -73,8 +73,10 @@ def _spc_alerts(session: Session, actor: Actor, plants: list[int], now: datetime
 
 
 def _counted(session: Session, query, *, order) -> tuple[int, list[str]]:
+    """How many rows `query` finds, and the first SHOWN distinct names in `order` (a column or a tuple of them)."""
     count = session.exec(select(func.count()).select_from(query.subquery())).one()
-    names = list(dict.fromkeys(session.exec(query.order_by(order).limit(SHOWN * 4)).all()))[:SHOWN] if count else []
+    order = order if isinstance(order, tuple) else (order,)
+    names = list(dict.fromkeys(session.exec(query.order_by(*order).limit(SHOWN * 4)).all()))[:SHOWN] if count else []
     return count, [str(n) for n in names]
 
 

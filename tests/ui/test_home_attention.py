@@ -92,3 +92,15 @@ async def test_the_home_page_cards_say_it_in_words_and_link_to_the_page(engine, 
     calm = await signed_in(engine, HomeState, "admin.b")
     await run(calm.load_attention(), calm)
     assert calm.cards == [] and calm.attention_error == ""
+
+
+def test_open_ncrs_name_the_most_severe_first(session, world, plant1_trouble):
+    quality = actor_of(session, plant1_trouble["quality"])
+    with transaction(session):
+        minor = ncr_service.create_ncr(session, quality, NcrCreate(plant_id=world.plant1, title="Scratch",
+                                                                  severity="minor"), now=utcnow())
+        critical = ncr_service.create_ncr(session, quality, NcrCreate(plant_id=world.plant1, title="Crack",
+                                                                     severity="critical"), now=utcnow())
+    (ncrs,) = [a for a in attention(session, quality, now=utcnow()) if a.kind == "open_ncrs"]
+    assert ncrs.count == 3
+    assert ncrs.names[0] == critical.number and ncrs.names[2] == minor.number
