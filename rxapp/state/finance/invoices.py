@@ -171,10 +171,11 @@ class InvoicesState(AuthState):
         number = self.detail_title.split(" ")[0] or "invoice"
         return document(data, f"{number}.pdf")
 
-    def _done(self, message: str, error: DomainError | None = None):
-        if error is not None:
-            self.form_errors = translated_fields(error)
-            return self._refused(error)
+    def _failed(self, error: DomainError):
+        self.form_errors = translated_fields(error)
+        return self._refused(error)
+
+    def _done(self, message: str):
         self.form_errors = {}
         return [rx.toast.success(message), InvoicesState.load]
 
@@ -186,7 +187,7 @@ class InvoicesState(AuthState):
             draft = self._use_case(invoices.invoice_shipment, as_id(form.get("shipment_id")), _options(form),
                                    now=utcnow())
         except DomainError as error:
-            return self._done("", error)
+            return self._failed(error)
         self.detail_id = draft.id
         return self._done(_("{number} is drafted from the shipment.").format(number=draft.number))
 
@@ -210,7 +211,7 @@ class InvoicesState(AuthState):
             draft = self._use_case(invoices.invoice_order_lines, as_id(self.bill_customer), picks, _options(form),
                                    now=utcnow())
         except DomainError as error:
-            return self._done("", error)
+            return self._failed(error)
         self.detail_id, self.bill_customer, self.billable = draft.id, "", []
         return self._done(_("{number} is drafted from the order lines.").format(number=draft.number))
 
@@ -221,7 +222,7 @@ class InvoicesState(AuthState):
         try:
             inv = self._use_case(invoices.issue, self.detail_id, now=utcnow())
         except DomainError as error:
-            return self._done("", error)
+            return self._failed(error)
         return self._done(_("{number} is issued and posted.").format(number=inv.number))
 
     @rx.event
@@ -229,7 +230,7 @@ class InvoicesState(AuthState):
         try:
             inv = self._use_case(invoices.void_draft, self.detail_id, now=utcnow())
         except DomainError as error:
-            return self._done("", error)
+            return self._failed(error)
         return self._done(_("{number} is void.").format(number=inv.number))
 
     @rx.event
@@ -241,7 +242,7 @@ class InvoicesState(AuthState):
                                   issue_date=iso_day(form.get("issue_date") or self.today, "issue_date"),
                                   reason=str(form.get("reason", "")), now=utcnow())
         except DomainError as error:
-            return self._done("", error)
+            return self._failed(error)
         self.detail_id = note.id
         return self._done(_("{number} is drafted; issue it to post it.").format(number=note.number))
 
@@ -275,7 +276,7 @@ class InvoicesState(AuthState):
                 reference=str(form.get("reference", ""))[:100],
                 allocations=[Allocation(invoice_id=invoice_id, amount=amount)] if invoice_id else None), now=utcnow())
         except DomainError as error:
-            return self._done("", error)
+            return self._failed(error)
         except ValueError:                     # pydantic: zero or negative
             self.form_errors = {"amount": _("Enter an amount above zero.")}
             return None
