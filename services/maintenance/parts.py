@@ -8,6 +8,7 @@
     add_labour(...) / ticket_costs(...)         who worked on a ticket from when to when, at what rate
     update_labour / delete_labour               one's own entries (worked or booked by the actor)
     issued_parts(session, actor, ticket_id)     the parts issued to a ticket
+    issuable_stock(session, actor, ticket_id)   the stock that can be issued to it (at its plant, on hand)
 
 Invariants: stock never goes below zero (an issue of more than is there is refused); every stock change is
 one `stock_move` row (receipts +, issues -) and the `part_stock` row is their sum; a ticket's parts cost is
@@ -234,6 +235,16 @@ def stock(session: Session, actor: Actor, *, plant_id: int | None = None, below_
         query = query.where(PartStock.quantity < PartStock.min_quantity)
     rows = session.exec(query.order_by(col(PartStock.plant_id), col(SparePart.code), col(PartStock.location))).all()
     return [_stock_read(part, row) for part, row in rows]
+
+
+def issuable_stock(session: Session, actor: Actor, ticket_id: int) -> list[StockRead]:
+    """What can be issued to a ticket: the stock on hand at its plant's locations; none to a cancelled ticket
+    (`issue_to_ticket` refuses it)."""
+    require(actor, Permission.VIEW)
+    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    if ticket.is_cancelled:
+        return []
+    return [s for s in stock(session, actor, plant_id=ticket.plant_id) if s.quantity > 0]
 
 
 def reorder_list(session: Session, actor: Actor, *, plant_id: int | None = None) -> list[StockRead]:

@@ -19,7 +19,7 @@ from models.maintenance import MaintenanceStopLink, MaintenanceTicket
 from models.user import User
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
-from services.maintenance import jobs, settings, ticket_work
+from services.maintenance import jobs, parts, settings, ticket_work
 from services.maintenance import tickets as mt
 from services.shopfloor import operator
 from tests.conftest import T0
@@ -299,3 +299,18 @@ def test_tickets_to_take_are_the_open_unassigned_ones_of_the_technicians_plants(
     assert mine.assignee_id == shop["tech"]
     assert [t.number for t in mt.tickets_to_take(session, tech, now=T0)] == [crit.number]
     assert [t.number for t in mt.my_tickets(session, tech, now=T0)] == [low.number]
+
+
+def test_stock_issuable_to_a_ticket_is_on_hand_at_its_plant_and_none_once_cancelled(session, world, shop):
+    tech, sup = world.actor(shop["tech"]), world.actor(shop["sup"])
+    ticket = _raise(session, world.actor(world.operator1), shop["machine"])
+    with transaction(session):
+        part = parts.create_part(session, tech, parts.PartCreate(code="FLT-9", name="Filter"), now=T0)
+        parts.receive(session, tech, part.id, world.plant1, "B-02", 4, now=T0)
+        parts.set_minimum(session, tech, part.id, world.plant1, "B-03", 1, now=T0)      # a location with nothing
+    with transaction(session):
+        assert [(s.code, s.location, s.quantity) for s in parts.issuable_stock(session, tech, ticket.id)] == [
+            ("FLT-9", "B-02", 4)]
+    _act(session, sup, ticket.id, "cancel", T0, comment="Raised twice")
+    with transaction(session):
+        assert parts.issuable_stock(session, tech, ticket.id) == []

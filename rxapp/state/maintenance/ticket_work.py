@@ -15,7 +15,7 @@ from rxapp.state.master.common import Option, translated_fields, whole_number
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.trace.trace import utc_minute
 from services.core.errors import DomainError, Invalid
-from services.maintenance import parts, tickets
+from services.maintenance import parts
 
 
 @dataclass
@@ -48,9 +48,8 @@ def _times(form: dict) -> tuple:
 
 
 def _read(session, actor, ticket_id: int):
-    ticket = tickets.get_ticket(session, actor, ticket_id, now=utcnow())
-    return (ticket, parts.labour(session, actor, ticket_id), parts.issued_parts(session, actor, ticket_id),
-            parts.stock(session, actor, plant_id=ticket.plant_id))
+    return (parts.labour(session, actor, ticket_id), parts.issued_parts(session, actor, ticket_id),
+            parts.issuable_stock(session, actor, ticket_id))
 
 
 class TicketWorkState(AuthState):
@@ -70,7 +69,7 @@ class TicketWorkState(AuthState):
     async def load(self):
         self._ticket_id = (await self.get_state(MaintenanceTicketState)).ticket_id
         try:
-            ticket, labour, issued, stock = self._use_case(_read, self._ticket_id)
+            labour, issued, stock = self._use_case(_read, self._ticket_id)
         except DomainError as error:
             self.labour, self.issued, self.stock_options = [], [], []
             return self._refused(error, quiet=True)
@@ -82,7 +81,7 @@ class TicketWorkState(AuthState):
                                cost=f"{p.cost:.2f}") for p in issued]
         self.stock_options = [Option(value=f"{s.part_id}|{s.location}",
                                      label=f"{s.code} · {s.name} @ {s.location} ({s.quantity})")
-                              for s in stock if s.quantity > 0 and not ticket.is_cancelled]
+                              for s in stock]
         self.editing_labour, self.labour_errors, self.part_errors = 0, {}, {}
         self.version += 1
         return None
