@@ -2,7 +2,7 @@
 rxapp/live.py to services/studio/live.kanban_scope). `_apply` turns one services.studio.kanban.KanbanRead
 into plain display values, once per refresh for all linked tabs; it starts with "_" so no client can send
 it as an event. The moves a card offers are the same for everyone (the service refuses the ones a person
-may not make, with the reason). Imports nothing else from the app but i18n and the status colours."""
+may not make, with the reason). Imports nothing else from the app but i18n, the route helpers and the status colours."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 import reflex as rx
 
 from models.base import utcnow
+from rxapp import routes
 from rxapp.i18n import _
-from rxapp.state.studio.live_project import STATUS_COLORS, STATUS_LABELS, task_href
+from rxapp.state.studio.live_project import STATUS_COLORS, STATUS_LABELS
 from services.studio.kanban import KanbanCard, KanbanRead
 
 
@@ -49,7 +50,7 @@ def hours(minutes: int) -> str:
 def _card(c: KanbanCard, names: dict[str, str]) -> Card:
     t = c.task
     return Card(task_id=t.id, code=t.entity_code, assignee=t.assignee_label, due=t.due_date.isoformat() if t.due_date else "",
-                spent=hours(t.spent_minutes) if t.spent_minutes else "", loops=t.rework_loops, href=task_href(t.id),
+                spent=hours(t.spent_minutes) if t.spent_minutes else "", loops=t.rework_loops, href=routes.studio_task_url(t.id),
                 targets=[Target(status=s, label=names.get(s, s)) for s in c.targets])
 
 

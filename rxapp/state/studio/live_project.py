@@ -1,7 +1,8 @@
 """The production grid and dashboard of a project that every screen with the same filters shares (an
 rx.SharedState linked by rxapp/live.py to services/studio/live.project_scope). `_apply` turns one
 services.studio.live.ProjectView into plain display values, once per refresh for all linked tabs;
-it starts with "_" so no client can send it as an event. Imports nothing else from the app but i18n."""
+it starts with "_" so no client can send it as an event. Imports nothing else from the app but i18n and
+the route helpers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import reflex as rx
 
+from rxapp import routes
 from rxapp.i18n import _
 from services.studio.live import ProjectView
 
@@ -61,10 +63,6 @@ def progress_figure(view: ProjectView) -> go.Figure:
     return fig
 
 
-def task_href(task_id: int) -> str:
-    return f"/studio/task?id={task_id}"
-
-
 class LiveStudioState(rx.SharedState):
     loaded: bool = False
     steps: list[str] = []
@@ -83,7 +81,7 @@ class LiveStudioState(rx.SharedState):
     def _apply(self, view: ProjectView) -> None:
         keys = [k for k, _ in view.grid.steps]
         lines = [GridLine(entity_id=r.entity_id, code=r.code, episode=str(r.episode_number or ""),
-                          frames=str(r.frames or ""), href=f"/studio/cut?id={r.entity_id}",
+                          frames=str(r.frames or ""), href=routes.studio_cut_url(r.entity_id),
                           cells=[_cell(r.cells.get(k)) for k in keys]) for r in view.grid.rows]
         b = view.board
         values = dict(
@@ -93,7 +91,7 @@ class LiveStudioState(rx.SharedState):
             rework_loops=b.rework_loops, updated=view.computed_at.strftime("%H:%M:%S UTC"), loaded=True,
             late=[LateLine(task_id=t.task_id, entity=t.entity_code, step=t.step_name,
                            status=STATUS_LABELS.get(t.status, t.status), due=t.due_date.isoformat(),
-                           assignee=t.assignee, href=task_href(t.task_id)) for t in b.late[:50]])
+                           assignee=t.assignee, href=routes.studio_task_url(t.task_id)) for t in b.late[:50]])
         for name, value in values.items():
             if getattr(self, name) != value:
                 setattr(self, name, value)
@@ -104,4 +102,4 @@ def _cell(cell) -> Cell:
     if cell is None:
         return Cell()
     return Cell(task_id=cell.task_id, status=cell.status, label=STATUS_LABELS.get(cell.status, cell.status),
-                color=STATUS_COLORS.get(cell.status, "gray"), assignee=cell.assignee, href=task_href(cell.task_id))
+                color=STATUS_COLORS.get(cell.status, "gray"), assignee=cell.assignee, href=routes.studio_task_url(cell.task_id))
