@@ -44,13 +44,14 @@ class Column:
 
 
 def hours(minutes: int) -> str:
-    return f"{minutes // 60}:{minutes % 60:02d}"
+    """Minutes as h:mm ("" for none): kanban cards and the timesheet."""
+    return f"{minutes // 60}:{minutes % 60:02d}" if minutes else ""
 
 
 def _card(c: KanbanCard, names: dict[str, str]) -> Card:
     t = c.task
     return Card(task_id=t.id, code=t.entity_code, assignee=t.assignee_label, due=t.due_date.isoformat() if t.due_date else "",
-                spent=hours(t.spent_minutes) if t.spent_minutes else "", loops=t.rework_loops, href=routes.studio_task_url(t.id),
+                spent=hours(t.spent_minutes), loops=t.rework_loops, href=routes.studio_task_url(t.id),
                 targets=[Target(status=s, label=names.get(s, s)) for s in c.targets])
 
 

@@ -12,15 +12,12 @@ from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
+from rxapp.state.studio.live_kanban import hours
 from services.core.errors import DomainError, Invalid
 from services.studio import projects, tasks, timesheets
 from services.studio.timesheets import WeekRead
 
 LEAD_PERMISSIONS = {"studio_qc1", "studio_manage"}
-
-
-def hours(minutes: int) -> str:
-    return f"{minutes // 60}:{minutes % 60:02d}" if minutes else ""
 
 
 @dataclass
