@@ -82,10 +82,13 @@ async def test_the_home_page_cards_say_it_in_words_and_link_to_the_page(engine, 
     assert not state.attention_loading and state.attention_error == ""
     cards = {c.kind: (c.title, c.href) for c in state.cards}
     assert cards["machines_down"] == ("1 machine down", routes.ANDON)
-    assert cards["late_work"] == ("1 work order past its due date", routes.SCHEDULE)
+    assert cards["late_work"] == ("1 work order past its due date", routes.DASHBOARD)   # no PLAN: not /schedule
     assert cards["open_ncrs"] == ("1 open NCR", routes.NCRS)
     assert cards["spc_alerts"][1] == routes.QUALITY_SPC and cards["spc_alerts"][0].endswith(" to acknowledge")
     assert [c.kind for c in state.cards] == ["machines_down", "late_work", "sla_breaches", "open_ncrs", "spc_alerts"]
+    planner = await signed_in(engine, HomeState, "planner")
+    await run(planner.load_attention(), planner)
+    assert {c.kind: c.href for c in planner.cards}["late_work"] == routes.SCHEDULE
     operator = await signed_in(engine, HomeState, "operator")
     await run(operator.load_attention(), operator)
     assert {c.kind: c.href for c in operator.cards}["machines_down"] == routes.OPERATOR

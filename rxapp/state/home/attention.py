@@ -46,8 +46,8 @@ def _href(kind: str, permissions: list[str]) -> str:
     if kind == "machines_down":
         return (routes.ANDON if "view_dashboards" in permissions
                 else routes.MAINTENANCE if "maintain" in permissions else routes.OPERATOR)
-    if kind == "late_work":
-        return routes.SCHEDULE
+    if kind == "late_work":          # the schedule needs PLAN; dashboard readers see delivery on the dashboard
+        return routes.SCHEDULE if "plan" in permissions else routes.DASHBOARD
     if kind == "sla_breaches":
         return routes.MAINTENANCE_TICKETS if "maintain" in permissions else routes.MAINTENANCE
     return {"open_ncrs": routes.NCRS, "spc_alerts": routes.QUALITY_SPC}.get(kind, routes.HOME)
