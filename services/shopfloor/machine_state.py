@@ -134,13 +134,16 @@ def add_counts(session: Session, actor: Actor, counts: dict[int, tuple[int, int]
     statement = (sa.update(t).where(t.c.id.in_(sorted(counts)))
                  .values(quantity_good=t.c.quantity_good + good, quantity_scrap=t.c.quantity_scrap + scrap,
                          updated_at=now, updated_by=actor.user_id)
-                 .returning(t.c.id, t.c.work_order_id, t.c.quantity_good, t.c.quantity_scrap))
-    totals = {}
-    for op_id, wo_id, total_good, total_scrap in session.execute(statement).all():
+                 .returning(t.c.id, t.c.work_order_id, t.c.quantity_good, t.c.quantity_scrap, t.c.quantity))
+    totals, beyond = {}, []
+    for op_id, wo_id, total_good, total_scrap, quantity in session.execute(statement).all():
         totals[op_id] = (wo_id, total_good, total_scrap)
         _set_loaded(session, Operation, op_id, quantity_good=total_good, quantity_scrap=total_scrap,
                     updated_at=now, updated_by=actor.user_id)
-    _flag_overproduction(session, actor, sorted(op_id for op_id, (g, _s) in counts.items() if g > 0), now)
+        if counts[op_id][0] > 0 and total_good > quantity:
+            beyond.append(op_id)
+    # no tolerance (>= 0) flags a job at or under its quantity: the usual count costs no further query
+    _flag_overproduction(session, actor, sorted(beyond), now)
     return totals
 
 
