@@ -131,11 +131,10 @@ def machine_working(cal: CalendarSpec, start: datetime, end: datetime, booked: I
     return _subtract(working, merge_intervals([(_aware(s), _aware(e)) for s, e in booked if e > s]))
 
 
-def idle_intervals(working: Sequence[Interval], runs: Iterable[Interval], stops: Iterable[Stop]) -> list[Interval]:
-    """Working time with no job running and no stop (of any kind)."""
-    busy = merge_intervals([(_aware(s), _aware(e)) for s, e in runs if e > s]
-                           + [_utc(s) for s in stops if s.end > s.start])
-    return _subtract(list(working), busy)
+def idle_intervals(working: Sequence[Interval], busy: Iterable[Interval]) -> list[Interval]:
+    """Working time (sorted, disjoint) with no job running and no stop: `busy` is the machine's run intervals and
+    its stops of any kind, in any order (services/kpi/machine_time.py reads idle from the rollups by this too)."""
+    return _subtract(list(working), merge_intervals([(_aware(s), _aware(e)) for s, e in busy if e > s]))
 
 
 def oee(cal: CalendarSpec, start: datetime, end: datetime, stops: Iterable[Stop], counts: Iterable[Count], *,
@@ -149,7 +148,7 @@ def oee(cal: CalendarSpec, start: datetime, end: datetime, stops: Iterable[Stop]
     unplanned = _subtract(_intersect(merge_intervals([_utc(s) for s in stops if not s.planned and s.end > s.start]), working),
                           planned)
     shift_time, planned_stop_time, stop_time = _length(working), _length(planned), _length(unplanned)
-    idle_time = _length(idle_intervals(working, runs, stops)) if runs is not None else ZERO
+    idle_time = _length(idle_intervals(working, [*runs, *map(_utc, stops)])) if runs is not None else ZERO
     ppt = shift_time - planned_stop_time - (ZERO if idle_is_loss else idle_time)
     run = ppt - stop_time - (idle_time if idle_is_loss else ZERO)
     inside = [c for c in counts if start <= _aware(c.at) < end]
@@ -252,7 +251,7 @@ def loss_pareto(stops: Iterable[Stop], scraps: Iterable[ScrapLoss] = (), *, cal:
             raise ValueError("a calendar needs a window")
         working = machine_working(cal, start, end, booked)
         if runs is not None and idle_is_loss:
-            idle = idle_intervals(working, runs, stops)
+            idle = idle_intervals(working, [*runs, *map(_utc, stops)])
             stops = [*stops, *[Stop(s, e, False, None, IDLE_REASON) for s, e in idle]]
     by_reason: dict[tuple[str | None, LossCategory | None], list[Interval]] = {}
     for s in stops:

@@ -69,8 +69,8 @@ def machine_times(session: Session, scope: Scope, bucket_of: Callable[[datetime]
         for (s, e), reason_key in stops[mid]:
             for key, us in _pieces(scope, kpi_math.intersect([(s, e)], held), bucket_of):
                 out[(mid, key)].stop_in_booked[reason_key] += us
-        busy = merge_intervals(runs[mid] + [iv for iv, _r in stops[mid]] + held)
-        for key, us in _pieces(scope, kpi_math.subtract(so_far, busy), bucket_of):
+        idle = kpi_math.idle_intervals(kpi_math.subtract(so_far, held), runs[mid] + [iv for iv, _r in stops[mid]])
+        for key, us in _pieces(scope, idle, bucket_of):
             out[(mid, key)].idle_us += us
     return out
 
