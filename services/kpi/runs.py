@@ -65,9 +65,8 @@ def repair(session: Session, events: Sequence) -> None:
         base = min([first] + [r.start_at for r in affected])
         if affected:
             session.execute(sa.delete(t).where(t.c.id.in_([r.id for r in affected])))
-        stretch = session.exec(select(ProductionEvent).where(
-            ProductionEvent.machine_id == machine_id, col(ProductionEvent.kind).in_(JOB_KINDS),
-            ProductionEvent.occurred_at >= base)).all()
+        p = table_of(ProductionEvent)
+        stretch = _job_events(session, p.c.machine_id == machine_id, p.c.occurred_at >= base)
         sample = new[0]
         rows = [_row(sample.organization_id, sample.plant_id, machine_id, s, e) for s, e in pair_runs(stretch)]
         if rows:
@@ -76,20 +75,24 @@ def repair(session: Session, events: Sequence) -> None:
 
 def rebuild_plant(session: Session, plant_id: int) -> int:
     """Every run of the plant's machines from their job events (the plant's runs already cleared)."""
-    p = table_of(ProductionEvent)
-    rows = session.execute(sa.select(p.c.id, p.c.organization_id, p.c.machine_id, p.c.operation_id, p.c.kind,
-                                     p.c.occurred_at)
-                           .where(p.c.plant_id == plant_id, p.c.kind.in_([k.value for k in JOB_KINDS]))).all()
     by_machine: dict[int, list] = defaultdict(list)
-    for r in rows:
-        by_machine[r.machine_id].append(_Event(r.id, r.organization_id, r.machine_id, r.operation_id,
-                                               EventKind(r.kind), _aware(r.occurred_at)))
+    for e in _job_events(session, table_of(ProductionEvent).c.plant_id == plant_id):
+        by_machine[e.machine_id].append(e)
     out = []
     for machine_id, events in sorted(by_machine.items()):
         out += [_row(events[0].organization_id, plant_id, machine_id, s, e) for s, e in pair_runs(events)]
     for i in range(0, len(out), 500):
         session.execute(sa.insert(table_of(KpiRun)), out[i:i + 500])
     return len(out)
+
+
+def _job_events(session: Session, *where) -> list[_Event]:
+    """The job events matching `where`: only the columns pairing needs, not whole ORM rows."""
+    p = table_of(ProductionEvent)
+    rows = session.execute(sa.select(p.c.id, p.c.organization_id, p.c.machine_id, p.c.operation_id, p.c.kind,
+                                     p.c.occurred_at).where(p.c.kind.in_([k.value for k in JOB_KINDS]), *where)).all()
+    return [_Event(r.id, r.organization_id, r.machine_id, r.operation_id, EventKind(r.kind), _aware(r.occurred_at))
+            for r in rows]
 
 
 class _Event:
