@@ -42,7 +42,10 @@ class KpiSettingsRead(BaseModel):
 
 
 def conventions(session: Session, plant_id: int) -> KpiSettingsRead:
-    row = session.exec(select(KpiPlantSetting).where(KpiPlantSetting.plant_id == plant_id)).first()
+    return _read(plant_id, session.exec(select(KpiPlantSetting).where(KpiPlantSetting.plant_id == plant_id)).first())
+
+
+def _read(plant_id: int, row: KpiPlantSetting | None) -> KpiSettingsRead:
     if row is None:
         return KpiSettingsRead(plant_id=plant_id, idle_convention=IdleConvention.LOSS,
                                overproduction_tolerance_percent=DEFAULT_TOLERANCE, configured=False)
@@ -72,7 +75,7 @@ def set_plant_settings(session: Session, actor: Actor, plant_id: int, *, idle_co
     if problems:
         raise Invalid("The KPI settings are not valid.", fields=problems)
     row = session.exec(select(KpiPlantSetting).where(KpiPlantSetting.plant_id == plant.id)).first()
-    before = conventions(session, pk(plant))
+    before = _read(pk(plant), row)
     if row is None:
         row = stamp_new(KpiPlantSetting(organization_id=plant.organization_id, plant_id=pk(plant)), actor, now)
     else:
@@ -85,4 +88,4 @@ def set_plant_settings(session: Session, actor: Actor, plant_id: int, *, idle_co
         "idle_convention": [before.idle_convention.value, idle_convention],
         "overproduction_tolerance_percent": [before.overproduction_tolerance_percent,
                                              overproduction_tolerance_percent]}, plant_id=plant.id, at=now)
-    return conventions(session, pk(plant))
+    return _read(pk(plant), row)
