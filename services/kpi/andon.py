@@ -28,10 +28,9 @@ from services.core.calendar_math import CalendarSpec, shift_windows
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.kpi import reads as kpi
 from services.kpi.live import Scope, reader_for
-from services.kpi.settings import conventions
 from services.master.calendars import calendar_spec
 from services.production.scheduling.common import expected_good
-from services.production.scheduling.exceptions import overproduced
+from services.production.scheduling.exceptions import overproduced, overproduction_tolerance
 
 STATE_ORDER = {MachineState.DOWN: 0, MachineState.PAUSED: 1, MachineState.PLANNED_STOP: 2,
                MachineState.IDLE: 3, MachineState.RUNNING: 4}
@@ -94,7 +93,7 @@ def board(session: Session, actor: Actor, plant_id: int | None = None, *, now: d
     reasons = dict(session.exec(select(ReasonCode.id, ReasonCode.name)
                                 .where(col(ReasonCode.id).in_(reason_ids or {-1}))).all())
     shift_oee = _shift_oee(session, reader, pk(plant), shift, now)
-    tolerance = conventions(session, pk(plant)).overproduction_tolerance_percent
+    tolerance = overproduction_tolerance(session, pk(plant))
     tiles = [_tile(machine, status, dept, jobs, reasons, spec, shift_oee.get(pk(machine)), now, tolerance)
              for machine, status, dept in rows]
     return AndonBoard(plant_id=plant.id, plant_code=plant.code, plant_name=plant.name, timezone=plant.timezone,
