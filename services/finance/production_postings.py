@@ -102,8 +102,10 @@ def posting_actor(session: Session, organization_id: int) -> Actor:
                  plant_ids=frozenset(p for p in plants if p is not None), username="production postings")
 
 
-def post_issue(session: Session, actor: Actor, consumption_id: int, *, now: datetime) -> EntryRead | None:
-    """Post one lot consumption (None when it is posted already or worth nothing at standard cost)."""
+def post_issue(session: Session, actor: Actor, consumption_id: int, *, now: datetime,
+               data: CostData | None = None) -> EntryRead | None:
+    """Post one lot consumption (None when it is posted already or worth nothing at standard cost); `data`: the
+    organization's cost data when the caller posts several sources (loaded here otherwise)."""
     require(actor, Permission.FINANCE)
     currency = _currency_or_none(session, actor)
     consumption = session.get(LotConsumption, consumption_id)
@@ -111,7 +113,7 @@ def post_issue(session: Session, actor: Actor, consumption_id: int, *, now: date
             or journal.posted_entry_for(session, actor, ISSUE, consumption_id) is not None:
         return None
     lot = session.get(Lot, consumption.lot_id)
-    data = CostData(session, actor.organization_id)
+    data = data or CostData(session, actor.organization_id)
     amount = round_money(Decimal(consumption.quantity) * sum(unit_cost_parts(data, lot.product_id, [lot.product_id])),
                          currency) if lot else Decimal(0)
     if amount <= 0:
@@ -125,7 +127,8 @@ def post_issue(session: Session, actor: Actor, consumption_id: int, *, now: date
         now=now, source_type=ISSUE, source_id=consumption_id)
 
 
-def post_completion(session: Session, actor: Actor, work_order_id: int, *, now: datetime) -> EntryRead | None:
+def post_completion(session: Session, actor: Actor, work_order_id: int, *, now: datetime,
+                    data: CostData | None = None) -> EntryRead | None:
     """Post a completed work order (its unposted material issues first); None when posted already or empty."""
     require(actor, Permission.FINANCE)
     currency = _currency_or_none(session, actor)
@@ -133,12 +136,12 @@ def post_completion(session: Session, actor: Actor, work_order_id: int, *, now: 
     if currency is None or wo is None or wo.organization_id != actor.organization_id or wo.status != WorkStatus.DONE \
             or journal.posted_entry_for(session, actor, COMPLETION, work_order_id) is not None:
         return None
+    data = data or CostData(session, actor.organization_id)
     for consumption_id in session.exec(select(LotConsumption.id).where(LotConsumption.work_order_id == wo.id)
                                        .order_by(col(LotConsumption.id))).all():
         if consumption_id is not None:
-            post_issue(session, actor, consumption_id, now=now)
+            post_issue(session, actor, consumption_id, now=now, data=data)
     done_at = wo.completed_at or now
-    data = CostData(session, actor.organization_id)
     standard = round_money(Decimal(wo.quantity_good) * sum(unit_cost_parts(data, wo.product_id, [wo.product_id])),
                            currency)
     material = issued_to(session, actor, pk(wo))
@@ -186,21 +189,22 @@ def post_pending(session: Session, actor: Actor, *, now: datetime) -> PostingRun
     if settings is None:
         raise Invalid(fields={"cost_currency": "Name the cost currency first."})
     issues, completions = _unposted(session, actor, settings)
-    run = PostingRun(posted=0, refused=[])
+    run, data = PostingRun(posted=0, refused=[]), CostData(session, actor.organization_id)
     for source_id in issues:
-        _attempt(session, run, post_issue, actor, source_id, now)
+        _attempt(session, run, post_issue, actor, source_id, now, data)
     for source_id in completions:
-        _attempt(session, run, post_completion, actor, source_id, now)
+        _attempt(session, run, post_completion, actor, source_id, now, data)
     return run
 
 
 def _attempt(session: Session, run: PostingRun, post: Callable[..., EntryRead | None], actor: Actor, source_id: int,
-             now: datetime) -> None:
-    """`post` one source in a savepoint; a refusal rolls back only the savepoint and is kept in `run`."""
+             now: datetime, data: CostData) -> None:
+    """`post` one source in a savepoint; a refusal rolls back only the savepoint and is kept in `run`. `data` is
+    the organization's cost data, loaded once per run (postings do not change it)."""
     what = f"{post.__name__.removeprefix('post_')} {source_id}"
     savepoint = session.begin_nested()
     try:
-        entry = post(session, actor, source_id, now=now)
+        entry = post(session, actor, source_id, now=now, data=data)
     except DomainError as error:
         savepoint.rollback()
         run.refused.append(f"{what}: {error.message}")
@@ -256,11 +260,12 @@ def _post_events(session: Session, events: list) -> None:
         if settings is None:
             continue
         actor, run = posting_actor(session, organization_id), PostingRun(posted=0, refused=[])
+        data = CostData(session, organization_id)
         for event in sorted((e for e in events if e.organization_id == organization_id), key=lambda e: e.name):
             now = event.at or utcnow()
             if event.name == "lot.consumed":
-                _attempt(session, run, post_issue, actor, int(event.payload["consumption_id"]), now)
+                _attempt(session, run, post_issue, actor, int(event.payload["consumption_id"]), now, data)
             else:
-                _attempt(session, run, post_completion, actor, int(event.payload["work_order_id"]), now)
+                _attempt(session, run, post_completion, actor, int(event.payload["work_order_id"]), now, data)
         for refusal in run.refused:
             log.warning("production posting left pending (organization %s): %s", organization_id, refusal)
