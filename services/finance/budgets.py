@@ -205,13 +205,15 @@ def spend_for_scope(session: Session, scope: Scope, now: datetime) -> ProjectSpe
 def _project_spend(session: Session, organization_id: int, project_id: int) -> ProjectSpend:
     budget = session.exec(select(Budget).where(Budget.organization_id == organization_id,
                                                Budget.scope_key == f"project:{project_id}")).first()
-    where = [PurchaseOrder.organization_id == organization_id, PurchaseOrder.project_id == project_id]
-    return ProjectSpend(project_id=project_id, budget=_read(session, budget) if budget else None,
-                        by_currency=_by_currency(session, where))
+    by_currency = _by_currency(session, [PurchaseOrder.organization_id == organization_id,
+                                         PurchaseOrder.project_id == project_id])   # the budget's own scope
+    return ProjectSpend(project_id=project_id, budget=_read(session, budget, by_currency) if budget else None,
+                        by_currency=by_currency)
 
 
-def _read(session: Session, b: Budget) -> BudgetRead:
-    spend, others = _sums(session, b)
+def _read(session: Session, b: Budget, by_currency: list[CurrencySpend] | None = None) -> BudgetRead:
+    """`by_currency`: the spend of the budget's scope when the caller has it already."""
+    spend, others = _sums(session, b) if by_currency is None else _split(b, by_currency)
     q = quantum(b.currency)
     amount = Decimal(b.amount).quantize(q)
     return BudgetRead(id=pk(b), scope="project" if b.project_id is not None else "cost_centre", project_id=b.project_id,
@@ -233,7 +235,12 @@ def _sums(session: Session, b: Budget, *, exclude_po_id: int | None = None) -> t
     where = _scope_filter(b)
     if exclude_po_id is not None:
         where.append(PurchaseOrder.id != exclude_po_id)
-    found = {c.currency: c for c in _by_currency(session, where)}
+    return _split(b, _by_currency(session, where))
+
+
+def _split(b: Budget, by_currency: list[CurrencySpend]) -> tuple[CurrencySpend, int]:
+    """The spend in the budget's currency, and how many committed orders are in another one."""
+    found = {c.currency: c for c in by_currency}
     mine = found.pop(b.currency, None) or CurrencySpend(currency=b.currency, committed=Decimal(0), settled=Decimal(0),
                                                         paid=Decimal(0), orders=0)
     return mine, sum(c.orders for c in found.values())
