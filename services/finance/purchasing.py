@@ -162,16 +162,24 @@ def acknowledge_po(session: Session, actor: Actor, po_id: int, *, now: datetime)
 
 
 def read_po(session: Session, actor: Actor, po_id: int) -> PoRead:
-    """Finance reads every PO; a vendor's account reads its own approved ones."""
+    """Finance reads every PO (with its budget warnings); a vendor's account reads its own approved ones."""
+    po = readable_po(session, actor, po_id)
+    read = read_any_po(session, po)
     if Permission.FINANCE in actor.permissions:
-        mine = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order")
-        return read_any_po(session, mine).model_copy(update={"budget_warnings": budgets.po_warnings(session, mine)})
+        return read.model_copy(update={"budget_warnings": budgets.po_warnings(session, po)})
+    return read
+
+
+def readable_po(session: Session, actor: Actor, po_id: int) -> PurchaseOrder:
+    """The PO row when `actor` may read it (the rule of `read_po`), else NotFound."""
+    if Permission.FINANCE in actor.permissions:
+        return get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order")
     account = portal_account(session, actor, "vendor")
     po = session.get(PurchaseOrder, po_id)
     if po is None or po.organization_id != actor.organization_id or po.vendor_partner_id != account.partner_id \
             or po.status == PoStatus.DRAFT:
         raise NotFound("Purchase order not found.")
-    return read_any_po(session, po)
+    return po
 
 
 def list_pos(session: Session, actor: Actor, *, project_id: int | None = None) -> list[PoRead]:

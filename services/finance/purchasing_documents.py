@@ -19,7 +19,7 @@ from models.purchasing import PurchaseOrder, PurchaseOrderLine, SettlementLine
 from models.studio import StudioPartner, StudioProject
 from services.core.access import Actor
 from services.core.exports import to_xlsx
-from services.finance.purchasing import document_taxes, read_po
+from services.finance.purchasing import document_taxes, read_any_po, readable_po
 from services.finance.settlements import SettlementRead, read_settlement
 from services.finance.tax_rules import TaxResult
 from services.org import pdf as doc
@@ -38,7 +38,8 @@ class StatementLine(BaseModel):
 
 
 def po_pdf(session: Session, actor: Actor, po_id: int) -> bytes:
-    po = read_po(session, actor, po_id)
+    row = readable_po(session, actor, po_id)       # the document shows no budget warnings: not read_po
+    po = read_any_po(session, row)
     vendor = referenced(session, StudioPartner, po.vendor_partner_id)
     pdf = doc.branded_document(session, actor.organization_id)
     doc.title(pdf, f"Purchase order {po.number}")
@@ -56,10 +57,9 @@ def po_pdf(session: Session, actor: Actor, po_id: int) -> bytes:
     doc.label_value(pdf, f"Adjusted = base x difficulty x urgency ({po.currency})", doc.money(po.adjusted))
     _taxes(pdf, po.vat, po.withholding)
     doc.label_value(pdf, f"Net payable ({po.currency})", doc.money(po.net_payable), bold=True)
-    note = referenced(session, PurchaseOrder, po.id).note
-    if note:
+    if row.note:
         pdf.ln(3)
-        doc.line(pdf, note)
+        doc.line(pdf, row.note)
     return doc.output(pdf)
 
 
