@@ -77,8 +77,7 @@ def submit_po(session: Session, actor: Actor, po_id: int, *, now: datetime, comm
 def approve_po(session: Session, actor: Actor, po_id: int, *, now: datetime, comment: str = "") -> PoRead:
     """An approver of the pending route approves; the order is approved when the route is complete."""
     po = _po_for_approver(session, actor, po_id)
-    if po.created_by is not None and po.created_by == actor.user_id:
-        raise Forbidden("Someone other than the person who wrote the order approves it.")
+    _refuse_writer(po, actor.user_id)     # also before a first of several approvals, which the state hook never sees
     _require_pending(session, po)
     workflow.approve(session, actor, ENTITY, pk(po), comment=comment, now=now)
     return read_any_po(session, po)
@@ -106,7 +105,7 @@ def approval_of(session: Session, actor: Actor, po_id: int) -> PoApproval:
     inst = _instance(session, po)
     read = workflow.instance(session, actor, ENTITY, pk(po)) if inst else None
     pending = bool(read and read.pending_transition)
-    may_approve = pending and workflow.can_approve(session, actor, ENTITY, pk(po)) and po.created_by != actor.user_id
+    may_approve = pending and not _wrote(po, actor.user_id) and workflow.can_approve(session, actor, ENTITY, pk(po))
     if po.status != PoStatus.DRAFT or pending:
         reasons = ["It is not a draft waiting to be submitted."]
     elif Permission.FINANCE not in actor.permissions:
@@ -130,7 +129,7 @@ def pending_for(session: Session, actor: Actor) -> list[PoRead]:
                                PurchaseOrder.organization_id == actor.organization_id)
                         .order_by(col(PurchaseOrder.id))).all()
     return [read_any_po(session, po) for inst, po in rows
-            if po.created_by != actor.user_id and workflow.can_approve(session, actor, ENTITY, pk(po))]
+            if not _wrote(po, actor.user_id) and workflow.can_approve(session, actor, ENTITY, pk(po))]
 
 
 def history(session: Session, actor: Actor, po_id: int) -> list[workflow.StepRead]:
@@ -188,8 +187,7 @@ def _on_state(session: Session, po_id: int, entered: Entered) -> None:
     po = referenced(session, PurchaseOrder, po_id)
     if entered.state == "approved" and po.status == PoStatus.DRAFT:
         approver = _last_approver(session, po)
-        if approver is not None and approver == po.created_by:
-            raise Forbidden("Someone other than the person who wrote the order approves it.")
+        _refuse_writer(po, approver)
         po.status, po.approved_by, po.approved_at, po.updated_at = PoStatus.APPROVED, approver, entered.at, entered.at
         session.add(po)
         audit(session, None, "purchase_order", po.id, "approve", {"status": {"before": "draft", "after": "approved"},
@@ -212,6 +210,16 @@ workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state, label
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------------
+
+def _wrote(po: PurchaseOrder, user_id: int | None) -> bool:
+    """Whether `user_id` wrote the order (the person who never approves it)."""
+    return user_id is not None and po.created_by == user_id
+
+
+def _refuse_writer(po: PurchaseOrder, user_id: int | None) -> None:
+    if _wrote(po, user_id):
+        raise Forbidden("Someone other than the person who wrote the order approves it.")
+
 
 def _po_for_approver(session: Session, actor: Actor, po_id: int) -> PurchaseOrder:
     """The PO for finance, or for someone it waits for (a manager approving above the finance limit)."""
