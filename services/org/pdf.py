@@ -1,7 +1,8 @@
 """Documents as PDF (fpdf2) in an organization's branding, shared by every domain's printable documents
 (invoices, purchase orders, settlement statements, credits).
 
-`branded_document` starts an A4 page with the organization's colour as a band and its display name; `title`,
+`branded_document` starts an A4 page with the organization's colour as a band and its display name (and, when asked,
+its logo in the top right corner); `title`,
 `line`, `table` (`table_row`) and `label_value` write through `shown`, the one place that decides how a string reaches the
 font: Helvetica for Latin-1, else the embedded Noto Sans CJK font of services/core/pdf.Document (Japanese and
 Korean names print as themselves; `text` is the Latin-1-only form for plain FPDF objects). A domain never calls
@@ -10,6 +11,8 @@ documents show it (grouped thousands; no decimals when the amount is whole).
 """
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -21,16 +24,21 @@ from services.org.branding import DEFAULT_COLOR, branding_for_org
 
 FONT = "Helvetica"
 Column = tuple[str, float, str]          # header, width in mm (0: the rest of the line), align "L" or "R"
+LOGO_W, LOGO_H = 40.0, 16.0              # mm, top right
 
 
-def branded_document(session: Session, organization_id: int, *, orientation: str = "P") -> Document:
-    """A new PDF with one page: the brand colour as a band across the top and the organization's name."""
+def branded_document(session: Session, organization_id: int, *, orientation: str = "P",
+                     logo: bool = False) -> Document:
+    """A new PDF with one page: the brand colour as a band across the top and the organization's name; with `logo`,
+    the organization's logo (when it has one) in the top right corner."""
     brand = branding_for_org(session, organization_id)
     pdf = Document(orientation)
     pdf.set_fill_color(*rgb(brand.primary_color))
     pdf.rect(0, 0, pdf.w, 6, style="F")
     pdf.set_font(FONT, "B", 14)
     line(pdf, brand.display_name, height=10)
+    if logo:
+        _logo(pdf, brand.logo_svg)
     return pdf
 
 
@@ -102,6 +110,19 @@ def text(value: str) -> str:
 def shown(pdf: FPDF, value: str) -> str:
     """`value` as `pdf` will draw it: in the font that has its characters (a Document), else as `text`."""
     return pdf.use_font_for(value) if isinstance(pdf, Document) else text(value)
+
+
+def _logo(pdf: FPDF, logo: str | None) -> None:
+    """The organization's logo (an SVG document or a PNG/JPEG/SVG data URL) in the top right corner."""
+    if not logo:
+        return
+    data = logo.strip()
+    raw = base64.b64decode(data.split(",", 1)[1]) if data.startswith("data:") and ";base64," in data[:60] \
+        else data.encode("utf-8")
+    try:
+        pdf.image(io.BytesIO(raw), x=pdf.w - pdf.r_margin - LOGO_W, y=8, w=LOGO_W, h=LOGO_H, keep_aspect_ratio=True)
+    except Exception:  # noqa: BLE001 - a logo fpdf2 cannot draw leaves the document without it, never without a page
+        return
 
 
 def _cell(pdf: FPDF, width: float, height: float, value: str, align: str, border: str = "") -> None:

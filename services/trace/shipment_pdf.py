@@ -5,9 +5,6 @@ Code128 barcode, the lines and the lots and serials packed for each) and a one-p
 Reading needs VIEW (through services/trace/shipment_reads.get_shipment)."""
 from __future__ import annotations
 
-import base64
-import io
-
 from fpdf import FPDF
 from sqlmodel import Session
 
@@ -18,8 +15,6 @@ from services.org import pdf as doc
 from services.org.branding import BrandingRead, branding_for_org
 from services.trace.label_render import draw_code128_pdf
 from services.trace.shipment_reads import ShipmentRead, get_shipment
-
-LOGO_W, LOGO_H = 40.0, 16.0          # mm, top right
 
 
 def packing_list_pdf(session: Session, actor: Actor, shipment_id: int) -> bytes:
@@ -62,24 +57,8 @@ def shipment_sheet_pdf(session: Session, actor: Actor, shipment_id: int) -> byte
 
 
 def _page(session: Session, actor: Actor) -> tuple[FPDF, BrandingRead]:
-    """A branded page with the logo, and the branding read once for the rest of the document."""
-    brand = branding_for_org(session, actor.organization_id)
-    pdf = doc.branded_document(session, actor.organization_id)
-    _logo(pdf, brand.logo_svg)
-    return pdf, brand
-
-
-def _logo(pdf: FPDF, logo: str | None) -> None:
-    """The organization's logo (an SVG document or a PNG/JPEG/SVG data URL) in the top right corner."""
-    if not logo:
-        return
-    data = logo.strip()
-    raw = base64.b64decode(data.split(",", 1)[1]) if data.startswith("data:") and ";base64," in data[:60] \
-        else data.encode("utf-8")
-    try:
-        pdf.image(io.BytesIO(raw), x=pdf.w - pdf.r_margin - LOGO_W, y=8, w=LOGO_W, h=LOGO_H, keep_aspect_ratio=True)
-    except Exception:  # noqa: BLE001 - a logo fpdf2 cannot draw leaves the document without it, never without a page
-        return
+    """A branded page with the logo, and the branding for the rest of the document."""
+    return doc.branded_document(session, actor.organization_id, logo=True), branding_for_org(session, actor.organization_id)
 
 
 def _addresses(pdf: FPDF, session: Session, brand: BrandingRead, shipment: ShipmentRead, customer: Customer) -> None:
