@@ -12,9 +12,10 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from models.base import pk
+from models.maintenance import MaintenanceTicket
 from models.resources import Machine
 from models.user import Role, RoleAssignment, User, UserPlantAccess
-from services.core.access import Actor, Permission
+from services.core.access import Actor, Permission, require
 from services.core.errors import Forbidden, Invalid
 from services.core.scoping import get_scoped
 
@@ -74,3 +75,9 @@ def technicians(session: Session, actor: Actor, plant_id: int) -> list[tuple[int
         User.organization_id == actor.organization_id, User.is_active == True,  # noqa: E712
         RoleAssignment.role == Role.MAINTENANCE, UserPlantAccess.plant_id == plant_id).order_by(User.username)).all()
     return list(dict.fromkeys((pk(u), u.full_name or u.username) for u in rows))
+
+
+def readable_ticket(session: Session, actor: Actor, ticket_id: int | None) -> MaintenanceTicket:
+    """A ticket the actor may read: VIEW, of their organization and one of their plants (else NotFound)."""
+    require(actor, Permission.VIEW)
+    return get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")

@@ -31,7 +31,7 @@ from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE, check
-from services.maintenance.common import ENTITY, require_maintain
+from services.maintenance.common import ENTITY, readable_ticket, require_maintain
 from services.master.common import announce, decimal_problem, stamp_new, text_problem, to_decimal, visible_plant
 
 STOCK_COLUMNS = [("code", "Part"), ("name", "Name"), ("location", "Location"), ("quantity", "Quantity"),
@@ -340,7 +340,7 @@ def delete_labour(session: Session, actor: Actor, labour_id: int, *, now: dateti
 
 
 def issued_parts(session: Session, actor: Actor, ticket_id: int) -> list[IssuedPart]:
-    get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    readable_ticket(session, actor, ticket_id)
     rows = session.exec(select(StockMove, SparePart).join(SparePart, col(SparePart.id) == col(StockMove.part_id))
                         .where(StockMove.ticket_id == ticket_id).order_by(col(StockMove.at), col(StockMove.id))).all()
     return [IssuedPart(id=pk(m), part_code=p.code, part_name=p.name, location=m.location, quantity=-m.quantity,
@@ -356,7 +356,7 @@ def _labour_read(actor: Actor, row: MaintenanceLabour, username: str) -> LabourR
 
 
 def labour(session: Session, actor: Actor, ticket_id: int) -> list[LabourRead]:
-    get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    readable_ticket(session, actor, ticket_id)
     rows = session.exec(select(MaintenanceLabour, col(User.username))
                         .join(User, col(User.id) == col(MaintenanceLabour.user_id))
                         .where(col(MaintenanceLabour.ticket_id) == ticket_id)
@@ -365,7 +365,7 @@ def labour(session: Session, actor: Actor, ticket_id: int) -> list[LabourRead]:
 
 
 def ticket_costs(session: Session, actor: Actor, ticket_id: int) -> TicketCosts:
-    get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    readable_ticket(session, actor, ticket_id)
     parts = session.exec(select(func.coalesce(func.sum(-StockMove.quantity * StockMove.unit_cost), 0)).where(
         StockMove.ticket_id == ticket_id)).one()
     rows = session.exec(select(col(MaintenanceLabour.hours), col(MaintenanceLabour.hourly_rate)).where(

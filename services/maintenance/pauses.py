@@ -22,11 +22,11 @@ from sqlmodel import Session, col, or_, select
 from models.base import pk
 from models.kpi_rollup import KpiStop
 from models.maintenance import MaintenanceStopLink, MaintenanceTicket, MaintenanceTicketPause
-from services.core.access import Actor, Permission, require
+from services.core.access import Actor
 from services.core.calendar_math import merge_intervals
-from services.core.scoping import get_scoped
 from services.kpi import loss_splits
 from services.kpi.scope import Scope, total_us
+from services.maintenance.common import readable_ticket
 from services.maintenance.sla import WAITING_STATE
 
 WAITING_KIND, WAITING_LABEL, DEFAULT_REASON = "waiting_parts", "Repairs waiting for parts", "Waiting for parts"
@@ -67,8 +67,7 @@ def describe(session: Session, ticket: MaintenanceTicket, *, reason: str, user_i
 
 
 def ticket_pauses(session: Session, actor: Actor, ticket_id: int) -> list[PauseRead]:
-    require(actor, Permission.VIEW)
-    get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    readable_ticket(session, actor, ticket_id)
     rows = session.exec(select(MaintenanceTicketPause).where(MaintenanceTicketPause.ticket_id == ticket_id)
                         .order_by(col(MaintenanceTicketPause.started_at), col(MaintenanceTicketPause.id))).all()
     return [PauseRead.model_validate(r.model_dump()) for r in rows]

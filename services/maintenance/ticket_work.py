@@ -38,6 +38,7 @@ from services.maintenance.common import (
     ENTITY,
     RAISE_PERMISSIONS,
     is_technician,
+    readable_ticket,
     require_any,
     require_maintain,
 )
@@ -305,6 +306,5 @@ def detail(session: Session, actor: Actor, ticket_id: int, *, now: datetime) -> 
 
 
 def sla_clock(session: Session, actor: Actor, ticket_id: int, *, now: datetime) -> sla.SlaClock:
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
-    return sla.clock(session, ticket, now)
+    return sla.clock(session, readable_ticket(session, actor, ticket_id), now)
 

@@ -24,7 +24,6 @@ from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid, NotFound
-from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.kpi import planned_downtime
 from services.maintenance import pauses, sla
@@ -33,6 +32,7 @@ from services.maintenance.common import (
     RAISE_PERMISSIONS,
     check_priority,
     machine_of,
+    readable_ticket,
     require_any,
 )
 from services.master.common import announce, like_pattern, stamp_new, text_problem
@@ -245,9 +245,7 @@ def reads(session: Session, actor: Actor, rows: list[MaintenanceTicket], *, now:
 
 
 def get_ticket(session: Session, actor: Actor, ticket_id: int, *, now: datetime) -> TicketRead:
-    require(actor, Permission.VIEW)
-    return reads(session, actor, [get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")],
-                 now=now)[0]
+    return reads(session, actor, [readable_ticket(session, actor, ticket_id)], now=now)[0]
 
 
 def list_tickets(session: Session, actor: Actor, *, plant_id: int | None = None, machine_id: int | None = None,
