@@ -6,7 +6,7 @@ of working time it had a job (the rest is idle: an availability loss when idle i
 A fresh SQLite database in a temporary directory (or --postgres URL, a new database there), migrated, seeded
 at --now (default: now). Prints the figures; writes nothing else.
 
-Usage: .venv/bin/python -m bench.demo_bench [--now 2026-12-07T03:00:00Z] [--postgres URL] [--days N]
+Usage: .venv/bin/python -m bench.demo_bench [--now 2026-12-07T03:00:00Z] [--postgres URL] [--days N] [--history-days N]
 """
 from __future__ import annotations
 
@@ -61,10 +61,12 @@ def main() -> None:
     parser.add_argument("--now", default="")
     parser.add_argument("--postgres", default="")
     parser.add_argument("--days", type=int, default=21)
-    parser.add_argument("--history-days", type=float, default=0, help="seed a shorter history (a quick look)")
+    parser.add_argument("--history-days", type=int, default=0,
+                        help="seed a shorter history, 1-60 days (a quick look): sets TAKT_DEMO_HISTORY_DAYS")
     args = parser.parse_args()
     if args.history_days:
-        production.HISTORY_DAYS = args.history_days
+        os.environ["TAKT_DEMO_HISTORY_DAYS"] = str(args.history_days)
+    production.history_days()                       # a bad TAKT_DEMO_HISTORY_DAYS fails before the database is made
     now = datetime.fromisoformat(args.now.replace("Z", "+00:00")) if args.now else utcnow()
     with tempfile.TemporaryDirectory() as tmp:
         engine = _engine(args.postgres or None, tmp)
