@@ -35,7 +35,6 @@ from models.organization import Plant
 from models.resources import (
     LossCategory,
     Machine,
-    MachineProductRate,
     MachineState,
     MachineStatus,
     ReasonCode,
@@ -46,7 +45,7 @@ from models.shopfloor import ProductionEvent
 from services.core.access import Actor, Permission, require
 from services.core.calendar_math import CalendarSpec
 from services.core.errors import DomainError, Invalid, NotFound
-from services.master import calendars
+from services.master import calendars, work_centers
 from services.org import api_tokens
 from services.org.auth import token_actor
 from services.org.organizations import system_actor
@@ -142,9 +141,10 @@ def plant_floor(session: Session, actor: Actor, plant_id: int) -> SimFloor:
                         .order_by(Machine.code)).all()
     reason_codes = {r.id: r.code for r in session.exec(select(ReasonCode).where(
         ReasonCode.organization_id == actor.organization_id)).all()}
+    queues = _jobs(session, [pk(machine) for machine, _ in rows])
     machines = []
     for machine, status in rows:
-        jobs = machine_jobs(session, pk(machine))
+        jobs = queues.get(pk(machine), [])
         current = next((j for j in jobs if j.started), None)
         machines.append(SimMachine(
             id=pk(machine), code=machine.code, work_center_id=machine.work_center_id,
@@ -163,16 +163,25 @@ def plant_floor(session: Session, actor: Actor, plant_id: int) -> SimFloor:
 def machine_jobs(session: Session, machine_id: int) -> list[SimJob]:
     """The machine's released, running and paused jobs in queue order (ideal cycle: the machine's own rate
     for the product when it has one, as the KPIs count it, else the operation's)."""
-    rates = {r.product_id: float(r.ideal_cycle_seconds) for r in session.exec(
-        select(MachineProductRate).where(MachineProductRate.machine_id == machine_id)).all()}
+    return _jobs(session, [machine_id]).get(machine_id, [])
+
+
+def _jobs(session: Session, machine_ids: list[int]) -> dict[int, list[SimJob]]:
+    """machine_jobs for several machines in two queries (a plant's floor)."""
+    rates = work_centers.cycle_overrides(session, machine_ids)
     rows = session.exec(select(Operation, WorkOrder.number, WorkOrder.product_id)
                         .join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
-                        .where(Operation.machine_id == machine_id, col(Operation.status).in_(QUEUED))
+                        .where(col(Operation.machine_id).in_(machine_ids or [-1]), col(Operation.status).in_(QUEUED))
                         .order_by(col(Operation.queue_position), col(Operation.planned_start), col(Operation.id))).all()
-    return [SimJob(operation_id=pk(op), work_order_number=number, sequence=op.sequence,
-                   ideal_cycle_seconds=rates.get(product_id, float(op.ideal_cycle_seconds)),
-                   setup_seconds=op.setup_seconds, remaining=max(op.quantity - op.quantity_good, 0),
-                   started=op.status in (WorkStatus.RUNNING, WorkStatus.PAUSED)) for op, number, product_id in rows]
+    jobs: dict[int, list[SimJob]] = {}
+    for op, number, product_id in rows:
+        assert op.machine_id is not None                  # the query takes operations on these machines only
+        jobs.setdefault(op.machine_id, []).append(SimJob(
+            operation_id=pk(op), work_order_number=number, sequence=op.sequence,
+            ideal_cycle_seconds=float(rates.get((op.machine_id, product_id), op.ideal_cycle_seconds)),
+            setup_seconds=op.setup_seconds, remaining=max(op.quantity - op.quantity_good, 0),
+            started=op.status in (WorkStatus.RUNNING, WorkStatus.PAUSED)))
+    return jobs
 
 
 def _reasons(session: Session, actor: Actor) -> dict[str, list[str]]:
