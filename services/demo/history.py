@@ -29,10 +29,11 @@ from services.demo import simulation
 from services.demo.machine_model import PlantModel, Stats, demo_stories
 from services.org.organizations import system_actor
 from services.shopfloor import ingest
+from services.shopfloor.operator import MAX_EVENT_AGE
 
 HISTORY_COUNT_EVERY = 900
 BATCH_SIZE = 1500                    # events per ingest call (the ingest takes up to 2,000)
-MAX_GAP = timedelta(days=6)          # ingest takes events up to 7 days old
+MAX_GAP = MAX_EVENT_AGE - timedelta(days=1)   # the ingest refuses events older than MAX_EVENT_AGE
 
 
 class HistoryRefused(RuntimeError):
