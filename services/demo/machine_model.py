@@ -26,7 +26,6 @@ stop starts outside working time.
 """
 from __future__ import annotations
 
-import bisect
 import heapq
 import itertools
 import random
@@ -35,8 +34,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from models.resources import MachineState
-from services.core.calendar_math import CalendarSpec, shift_windows
+from services.core.calendar_math import CalendarSpec, Interval, ShiftSpec, shift_windows
 from services.demo.simulation import SimFloor, SimJob, SimMachine
+from services.production.scheduling.clock import WorkingClock
 
 REFILL_EVERY = timedelta(minutes=20)
 IDLE_RECHECK = timedelta(minutes=5)
@@ -89,80 +89,34 @@ class Stats:
 
 
 class WorkClock:
-    """Working time of a shift calendar, cached: `after(at, seconds)`, `shift_at(at)` (None: no calendar)."""
+    """Working time of a shift calendar (None: around the clock): `after(at, seconds)` through scheduling's
+    cached WorkingClock (from `origin`, default the first instant asked), and `shift_at(at)`, the shift
+    working at `at` (None: a break, off shift or no calendar)."""
 
-    def __init__(self, spec: CalendarSpec | None):
+    def __init__(self, spec: CalendarSpec | None, origin: datetime | None = None):
         self.spec = spec
-        self._ends: list[datetime] = []
-        self._pieces: list[tuple[datetime, datetime, str]] = []
-        self._days: tuple[date, date] | None = None          # local days covered, both included
+        self._clock = WorkingClock(spec, origin) if spec is not None and origin is not None else None
+        self._windows: dict[date, list[tuple[ShiftSpec, datetime, datetime, list[Interval]]]] = {}
 
     def after(self, at: datetime, seconds: float) -> datetime:
         """The instant `seconds` of working time after `at` (0: the first working instant at or after it)."""
         if self.spec is None:
             return at + timedelta(seconds=seconds)
-        remaining = timedelta(seconds=seconds)
-        i, cursor = self._index(at), at
-        while True:
-            start, end, _ = self._piece(i)
-            cursor = max(cursor, start)
-            if cursor + remaining < end or (remaining > timedelta(0) and cursor + remaining == end):
-                return cursor + remaining
-            remaining -= end - cursor
-            i += 1
+        if self._clock is None:
+            self._clock = WorkingClock(self.spec, at)
+        return self._clock.add(at, seconds)
 
     def shift_at(self, at: datetime) -> str | None:
         if self.spec is None:
             return None
-        start, end, name = self._piece(self._index(at))
-        return name if start <= at < end else None
-
-    def _index(self, at: datetime) -> int:
-        """The first working piece that ends after `at`."""
-        assert self.spec is not None
         day = at.astimezone(self.spec.zone).date()
-        self._cover(day - timedelta(days=1), day + timedelta(days=1))
-        return bisect.bisect_right(self._ends, at)
-
-    def _piece(self, i: int) -> tuple[datetime, datetime, str]:
-        for _ in range(60):                                   # a year ahead at most
-            if i < len(self._pieces):
-                return self._pieces[i]
-            assert self._days is not None
-            self._cover(self._days[1], self._days[1] + timedelta(days=7))
-        raise ValueError("The shift calendar has no working time in the next year.")
-
-    def _cover(self, first: date, last: date) -> None:
-        assert self.spec is not None
-        if self._days is None:
-            self._add(first - timedelta(days=1), last + timedelta(days=7))
-            self._days = (first - timedelta(days=1), last + timedelta(days=7))
-            return
-        low, high = self._days
-        if first < low:
-            self._add(first - timedelta(days=7), low - timedelta(days=1))
-            low = first - timedelta(days=7)
-        if last > high:
-            self._add(high + timedelta(days=1), last + timedelta(days=7))
-            high = last + timedelta(days=7)
-        self._days = (low, high)
-
-    def _add(self, first: date, last: date) -> None:
-        assert self.spec is not None
-        new: list[tuple[datetime, datetime, str]] = []
-        day = first
-        while day <= last:
-            for shift, s, e, breaks in shift_windows(self.spec, day):
-                cursor = s
-                for b_start, b_end in breaks:
-                    if b_start > cursor:
-                        new.append((cursor, b_start, shift.name))
-                    cursor = max(cursor, b_end)
-                if e > cursor:
-                    new.append((cursor, e, shift.name))
-            day += timedelta(days=1)
-        self._pieces = sorted(self._pieces + [(s.astimezone(UTC), e.astimezone(UTC), n) for s, e, n in new])
-        self._ends = [e for _, e, _ in self._pieces]
+        for shift_day in (day - timedelta(days=1), day):      # a night shift starts the day before
+            if shift_day not in self._windows:
+                self._windows[shift_day] = shift_windows(self.spec, shift_day)
+            for shift, start, end, breaks in self._windows[shift_day]:
+                if start <= at < end and not any(b_start <= at < b_end for b_start, b_end in breaks):
+                    return shift.name
+        return None
 
 
 @dataclass
@@ -191,7 +145,7 @@ class PlantModel:
                  before_reload: Callable[[], None] = lambda: None, stories: Stories = NO_STORIES,
                  client_prefix: str = "sim"):
         self.floor, self.count_every = floor, count_every
-        self.clock = WorkClock(floor.calendar)
+        self.clock = WorkClock(floor.calendar, start)
         self.refill, self.reload_jobs, self.before_reload = refill, reload_jobs, before_reload
         self.stories = stories
         self.stats = Stats()

@@ -28,7 +28,7 @@ class WorkingClock:
         self.starts: list[datetime] = []
         self.ends: list[datetime] = []
 
-    def add(self, start: datetime, seconds: int) -> datetime:
+    def add(self, start: datetime, seconds: int | float) -> datetime:
         """The instant at which `seconds` of working time from `start` have passed."""
         if start < self.origin or seconds < 0:
             return add_working_time(self.cal, start, seconds)
