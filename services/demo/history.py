@@ -85,7 +85,7 @@ def catch_up(session: Session, organization_id: int, *, now: datetime, seed: int
     results = []
     for plant in session.exec(select(Plant).where(Plant.organization_id == organization_id)
                               .order_by(col(Plant.code))).all():
-        last = simulation.plant_floor(session, actor, pk(plant)).last_event_at
+        last = simulation.last_event_at(session, pk(plant))
         if last is None or last >= now - timedelta(minutes=1):
             continue
         start = max(last + timedelta(seconds=1), now - MAX_GAP)

@@ -8,6 +8,7 @@ before and between the events it sends through the ingest API.
 - `plant_floor(session, actor, plant_id)`: the plant's active machines with their state now, current
   job and queue (work order number, operation sequence, ideal cycle time, setup time, what is left),
   its shift calendar, and the reason codes to use, grouped by six-big-loss category;
+  `last_event_at(session, plant_id)`: its latest production event (where a simulation carries on);
 - `release_more_work(session, actor, plant_id, *, work_center_id, seed, now)`: the planner's part
   when a machine runs dry: the last waiting job of the busiest machine of its work center (with two or more
   waiting) moves to it; else one customer order for a product whose routing uses that work center (none:
@@ -152,12 +153,17 @@ def plant_floor(session: Session, actor: Actor, plant_id: int) -> SimFloor:
             down_reason=reason_codes.get(status.reason_code_id) if status and status.open_downtime_event_id else None,
             current=current, queue=[j for j in jobs if j is not current],
             down_since=status.since if status and status.open_downtime_event_id else None))
+    return SimFloor(plant_id=plant_id, plant_code=plant.code, calendar=spec, machines=machines,
+                    reasons=_reasons(session, actor), last_event_at=last_event_at(session, plant_id))
+
+
+def last_event_at(session: Session, plant_id: int) -> datetime | None:
+    """The plant's latest production event (None: its machines never reported); the caller checked access."""
     last = session.exec(select(func.max(ProductionEvent.occurred_at)).where(
         ProductionEvent.plant_id == plant_id)).one()
     if last is not None and last.tzinfo is None:          # SQLite's max() loses the column's type
         last = last.replace(tzinfo=UTC)
-    return SimFloor(plant_id=plant_id, plant_code=plant.code, calendar=spec, machines=machines,
-                    reasons=_reasons(session, actor), last_event_at=last)
+    return last
 
 
 def machine_jobs(session: Session, machine_id: int) -> list[SimJob]:
