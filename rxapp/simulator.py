@@ -79,7 +79,6 @@ class Simulator:
         self.client = client or httpx.Client(timeout=60, headers={"Authorization": f"Bearer {token}"})
         self.client.headers["Authorization"] = f"Bearer {token}"
         self.stats = Stats()
-        self.batch: list[dict] = []
         run_id = f"sim{random.Random(seed).getrandbits(40):010x}{int(start.timestamp()):x}"
         self.model = machine_model.PlantModel(floor, start=start, seed=seed, count_every=COUNT_EVERY_SECONDS,
                                               refill=refill, reload_jobs=reload_jobs, before_reload=self.flush,
