@@ -33,3 +33,7 @@ orders waiting for their approval); the writer of a purchase order never approve
 lands in an open period; a source document is posted at most once (a database constraint); every change is
 audited and announced with a typed event; the clock is always passed in; nothing here commits.
 """
+
+# Production is posted by a before_commit listener that production_postings registers when it is imported: import
+# it with the package, so every process that loads finance posts production (not only one that opened /finance).
+from services.finance import production_postings as production_postings  # noqa: E402,F401
