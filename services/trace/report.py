@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from fpdf import FPDF
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from services.core.access import Actor
 from services.core.exports import to_csv, to_xlsx
+from services.core.pdf import Document
 from services.trace.lots import get_lot
 from services.trace.tracing import TraceResult, backward, forward
 
@@ -140,20 +140,20 @@ def report_xlsx(session: Session, actor: Actor, lot_id: int) -> bytes:
 def report_pdf(session: Session, actor: Actor, lot_id: int) -> bytes:
     report = trace_rows(session, actor, lot_id)
     lot = get_lot(session, actor, lot_id)
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf = Document(orientation="L")
     pdf.set_auto_page_break(auto=True, margin=12)
-    pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, _latin(f"Trace of lot {lot.number} - {lot.product_code} {lot.product_name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.text_cell(0, 8, f"Trace of lot {lot.number} - {lot.product_code} {lot.product_name}",
+                  new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     fwd = report.forward
-    pdf.cell(0, 5, _latin(f"Inputs: {len(report.backward.lots) - 1} lots ({len(report.backward.receipts)} supplier "
-                          f"receipts). Reached: {len(fwd.lots) - 1} lots, {len(fwd.serials)} serials, "
-                          f"{len(fwd.shipments)} shipments, {len(fwd.customers)} customers."),
+    pdf.cell(0, 5, f"Inputs: {len(report.backward.lots) - 1} lots ({len(report.backward.receipts)} supplier "
+                   f"receipts). Reached: {len(fwd.lots) - 1} lots, {len(fwd.serials)} serials, "
+                   f"{len(fwd.shipments)} shipments, {len(fwd.customers)} customers.",
              new_x="LMARGIN", new_y="NEXT")
     if fwd.customers:
-        pdf.cell(0, 5, _latin("Customers: " + ", ".join(f"{c.code} {c.name}" for c in fwd.customers)),
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.text_cell(0, 5, "Customers: " + ", ".join(f"{c.code} {c.name}" for c in fwd.customers),
+                      new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     widths = [22, 70, 40, 22, 22, 22, 45, 30]
     headers = ["Direction", "Lot / shipment", "Product", "Quantity", "Link", "Status", "Supplier / customer", "WO / pass"]
@@ -168,16 +168,12 @@ def report_pdf(session: Session, actor: Actor, lot_id: int) -> bytes:
         cells = [row.direction, "  " * row.level + row.number + (" (above)" if row.repeated else ""),
                  row.product_code, f"{row.link_quantity or ''} {row.unit}".strip(), row.kind, row.status, who, wo]
         for w, text in zip(widths, cells, strict=True):
-            pdf.cell(w, 5, _latin(str(text))[:60], border=1)
+            pdf.text_cell(w, 5, str(text)[:60], border=1)
         pdf.ln()
     if report.truncated:
         pdf.cell(0, 6, f"Only the first {MAX_ROWS} rows are shown; export CSV for all.", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
-
-def _latin(text: str) -> str:
-    """The core PDF fonts speak Latin-1; anything else is replaced rather than failing the export."""
-    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 # ----- the graph -------------------------------------------------------------------------------

@@ -1,10 +1,17 @@
 """services.core.pdf: Latin-1 text stays in Helvetica, Japanese and Korean text is set in the embedded
-Noto Sans CJK font and can be read back from the PDF's text layer."""
+Noto Sans CJK font and can be read back from the PDF's text layer, in free documents, branded documents
+and the trace report."""
 from __future__ import annotations
 
+from models.catalog import Product
+from services.core.db import transaction
 from services.core.pdf import CJK, Document
 from services.org import pdf as doc
+from services.trace import lots, report
+from services.trace.lots import ReceiptCreate
+from tests.conftest import T0
 from tests.factories.documents import pdf_text_layer as page_text
+from tests.factories.trace import make_trace_world
 
 
 def test_japanese_and_korean_text_is_in_the_text_layer():
@@ -42,3 +49,13 @@ def test_branded_documents_print_japanese_and_korean_through_the_shared_helper(s
     text = page_text(doc.output(pdf))
     for shown in ("Org A", "請求書 / 청구서", "Cut 001", "株式会社カゼ", "合計", "270,000"):
         assert shown in text
+
+
+def test_a_trace_report_prints_japanese_product_and_supplier_names(session):
+    tw = make_trace_world(session)
+    with transaction(session):
+        session.get(Product, tw.steel).name = "冷間圧延鋼板"
+    lot = lots.receive(session, tw.operator, ReceiptCreate(
+        plant_id=tw.world.plant1, product_id=tw.steel, quantity=10, supplier="山田製鋼", supplier_lot_ref="H-1"), now=T0)
+    text = page_text(report.report_pdf(session, tw.viewer, lot.id))
+    assert "冷間圧延鋼板" in text and "山田製鋼" in text and lot.number in text
