@@ -33,18 +33,21 @@ def is_latin1(text: str) -> bool:
 
 
 class Document(FPDF):
-    """An A4 document with one page added; `text_cell` and `use_font_for` pick the font each text needs.
+    """An A4 document (or `page` in mm) with one page added unless `first_page=False`; `text_cell` and
+    `use_font_for` pick the font each text needs.
 
     `set_font` with Helvetica (or no family) sets the style and size of the text that follows, whichever
     font `use_font_for` then picks."""
 
-    def __init__(self, orientation: str = "P") -> None:
-        super().__init__(orientation=orientation, unit="mm", format="A4")
+    def __init__(self, orientation: str = "P", *, page: str | tuple[float, float] = "A4",
+                 first_page: bool = True) -> None:
+        super().__init__(orientation=orientation, unit="mm", format=page)
         self.set_auto_page_break(auto=True, margin=15)
         self._text_style: str | TextEmphasis = ""
         self._text_size: float = 10
         self._cjk_chars: frozenset[int] | None = None
-        self.add_page()
+        if first_page:
+            self.add_page()
         self.set_font(LATIN, "", 10)
 
     def set_font(self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0) -> None:

@@ -12,15 +12,18 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Protocol
 from xml.sax.saxutils import escape
 
 import barcode
 import qrcode
 from fpdf import FPDF
+from noto_cjk_sans_jp_regular import FONT_PATH as CJK_FONT_PATH
 from PIL import Image, ImageDraw, ImageFont
 
 from services.core.errors import Invalid
+from services.core.pdf import Document, is_latin1
 
 SINGLE_LABEL_MM = (100.0, 50.0)
 PNG_PX_PER_MM = 12.0           # about 300 dpi
@@ -180,7 +183,7 @@ def render_png(label: Printable, symbology: Symbology | str = Symbology.QR, *,
             left, top = x0 + start * module_px, y0 + r * row_px
             draw.rectangle([left, top, left + length * module_px - 1, top + row_px - 1], fill=0)
     for text in texts:
-        font = _font(round(text.size * ppm), text.bold)
+        font = _font(round(text.size * ppm), text.bold, latin=is_latin1(text.text))
         draw.text((text.x * ppm, text.y * ppm), text.text, fill=0, font=font,
                   anchor="ma" if text.anchor == "middle" else "la")
     out = io.BytesIO()
@@ -188,7 +191,11 @@ def render_png(label: Printable, symbology: Symbology | str = Symbology.QR, *,
     return out.getvalue()
 
 
-def _font(px: int, bold: bool) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+@lru_cache(maxsize=32)
+def _font(px: int, bold: bool, *, latin: bool = True) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    """DejaVu Sans for Latin text; Japanese, Korean and other scripts in the embedded Noto Sans CJK (one weight)."""
+    if not latin:
+        return ImageFont.truetype(str(CJK_FONT_PATH), px)
     for name in (("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"), "DejaVuSans.ttf"):
         try:
             return ImageFont.truetype(name, px)
@@ -235,7 +242,7 @@ def render_sheet_pdf(labels: list[Printable], symbology: Symbology | str = Symbo
         raise Invalid("Pick at least one label to print.", fields={"items": "Required."})
     if not 0 <= skip < sheet.per_page:
         raise Invalid("Cannot skip that many places.", fields={"skip": f"Between 0 and {sheet.per_page - 1}."})
-    pdf = FPDF(unit="mm", format=(sheet.page_w, sheet.page_h))
+    pdf = Document(page=(sheet.page_w, sheet.page_h), first_page=False)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_title("Takt labels")
@@ -250,7 +257,7 @@ def render_sheet_pdf(labels: list[Printable], symbology: Symbology | str = Symbo
     return bytes(pdf.output())
 
 
-def _draw_pdf_label(pdf: FPDF, label: Printable, symbology: Symbology, ox: float, oy: float,
+def _draw_pdf_label(pdf: Document, label: Printable, symbology: Symbology, ox: float, oy: float,
                     w: float, h: float) -> None:
     symbol, texts = layout_label(label, symbology, w, h)
     pdf.set_fill_color(0, 0, 0)
@@ -261,7 +268,7 @@ def _draw_pdf_label(pdf: FPDF, label: Printable, symbology: Symbology, ox: float
                      length * symbol.module, row_h, style="F")
     for text in texts:
         pdf.set_font("helvetica", "B" if text.bold else "", text.size * 72 / 25.4)
-        line = text.text.replace("…", "...").encode("latin-1", "replace").decode("latin-1")
+        line = pdf.use_font_for(text.text.replace("…", "..."))
         width = pdf.get_string_width(line)
         x = ox + text.x - (width / 2 if text.anchor == "middle" else 0)
         pdf.text(x, oy + text.y + text.size * 0.8, line)

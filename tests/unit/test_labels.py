@@ -209,3 +209,17 @@ def test_the_zxing_wasm_in_assets_is_the_one_the_locked_scanner_loads():
     root = Path(__file__).resolve().parents[2]
     assert f'"zxing-wasm@{ZXING_WASM_VERSION}"' in (root / "reflex.lock" / "bun.lock").read_text()
     assert (root / "assets" / "zxing_reader.wasm").read_bytes()[:4] == b"\0asm"
+
+
+def test_japanese_and_korean_product_names_print_on_sheets_and_pngs():
+    def target(subtitle):
+        return LabelTarget(LabelKind.LOT, 1, "LOT-000123", "acme", 1, "Lot LOT-000123", subtitle)
+
+    doc = pdfium.PdfDocument(labels.render_sheet_pdf([target("冷間圧延鋼板 20 kg"), target("냉간압연 강판")], "qr"))
+    try:
+        text = doc[0].get_textpage().get_text_range()
+    finally:
+        doc.close()
+    assert "冷間圧延鋼板" in text and "냉간압연 강판" in text
+    # glyphs, not one missing-glyph box per character: two names of the same length draw differently
+    assert labels.render_png(target("冷間圧延")) != labels.render_png(target("山田製鋼"))
