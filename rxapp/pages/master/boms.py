@@ -41,7 +41,7 @@ def _form() -> rx.Component:
                        "quantity_per"),
             form_field(_("Scrap factor"), text_input("scrap_factor", default_value=B.f_scrap, input_mode="decimal",
                                                      key=B.editing_line), errors, "scrap_factor",
-                       hint=_("0.05 = 5 % extra")),
+                       hint=_("0.05 = 5 % more")),
             rx.flex(rx.button(rx.cond(B.editing_line == 0, _("Add"), _("Save")), type="submit", min_height=TOUCH),
                     rx.cond(B.editing_line != 0, rx.button(_("Cancel"), type="button", variant="soft",
                                                            on_click=B.cancel_edit, min_height=TOUCH)),
