@@ -4,7 +4,7 @@ catalog's Plural-Forms declares; each translation keeps the placeholders of its 
 fields like `{n}` or `{idle:.0f}`, and `%(name)s` / `%s` in python-format messages), so formatting a
 translated message cannot raise or drop a value; and the catalog compiles to a `.mo` without errors.
 
-Catalogs are found as rxapp/locale/<lang>/LC_MESSAGES/takt.po; Japanese must be one of them."""
+Catalogs are found as rxapp/locale/<lang>/LC_MESSAGES/takt.po; Japanese and Korean must be among them."""
 from __future__ import annotations
 
 import gettext
@@ -84,8 +84,9 @@ def _placeholder_problem(message: Message, source: str, translation: str) -> str
     return None
 
 
-def test_japanese_is_among_the_catalogs():
-    assert "ja" in LANGUAGES, f"no rxapp/locale/ja/LC_MESSAGES/takt.po; catalogs found: {LANGUAGES}"
+@pytest.mark.parametrize("lang", ["ja", "ko"])
+def test_japanese_and_korean_are_among_the_catalogs(lang: str):
+    assert lang in LANGUAGES, f"no rxapp/locale/{lang}/LC_MESSAGES/takt.po; catalogs found: {LANGUAGES}"
 
 
 def test_template_has_the_ui_strings(template: Catalog):
