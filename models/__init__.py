@@ -14,6 +14,19 @@ from models.config import (
                               TypeList,
                               TypeListValue,
 )
+from models.documents import (
+                              ChangeOrder,
+                              ChangeOrderItem,
+                              ChangeOrderStatus,
+                              Document,
+                              DocumentFile,
+                              DocumentKind,
+                              DocumentRevision,
+                              DocumentSettings,
+                              DocumentTarget,
+                              RevisionScheme,
+                              RevisionStatus,
+)
 from models.finance import (
                               Account,
                               AccountType,
@@ -106,6 +119,7 @@ from models.studio import (
                               StudioCut,
                               StudioEpisode,
                               StudioMember,
+                              StudioMilestone,
                               StudioPartner,
                               StudioProject,
                               StudioProjectPartner,
@@ -154,10 +168,12 @@ __all__ = [
     "ChartKind", "Inspection", "InspectionCharacteristic", "InspectionPlan", "RuleSetKind", "SpcAlert",
     "CustomerReturn", "Disposition", "InternalReject", "RejectSource",
     "StudioAsset", "StudioCasting", "StudioCut", "StudioEpisode", "StudioMember", "StudioPartner", "StudioProject",
-    "StudioProjectPartner", "StudioSequence", "StudioStep", "StudioTemplate",
+    "StudioMilestone", "StudioProjectPartner", "StudioSequence", "StudioStep", "StudioTemplate",
     "StudioAccount", "StudioActivity", "StudioFile", "StudioReview", "StudioSettings", "StudioTask",
     "StudioTimesheet", "StudioVersion",
     "MaintenanceAttachment", "MaintenanceAutoRule", "MaintenanceLabour", "MaintenanceNote", "MaintenancePlan",
     "MaintenancePlanMachine", "MaintenanceSlaTarget", "MaintenanceStopLink", "MaintenanceTicket", "PartStock",
     "SparePart", "StockMove",
+    "ChangeOrder", "ChangeOrderItem", "ChangeOrderStatus", "Document", "DocumentFile", "DocumentKind",
+    "DocumentRevision", "DocumentSettings", "DocumentTarget", "RevisionScheme", "RevisionStatus",
 ]

@@ -162,3 +162,17 @@ class StudioCasting(SQLModel, table=True):
     organization_id: int = Field(foreign_key="organization.id", index=True)
     cut_id: int = Field(foreign_key="studio_cut.id", index=True)
     asset_id: int = Field(foreign_key="studio_asset.id", index=True)
+
+
+class StudioMilestone(TimestampMixin, SQLModel, table=True):
+    """A dated goal of a project (animatic locked, delivery of episode 3 ...), open until reached or dropped."""
+    __tablename__ = "studio_milestone"
+    __table_args__ = (UniqueConstraint("project_id", "name", name="uq_studio_milestone_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    project_id: int = Field(foreign_key="studio_project.id", index=True)
+    name: str = Field(max_length=200)
+    due_date: date
+    status: str = Field(default="open", max_length=16)      # open | reached | dropped
+    reached_on: date | None = Field(default=None)
+    note: str = Field(default="", max_length=1000)

@@ -146,6 +146,36 @@ PURCHASE_ORDER = WorkflowSpec(name="Purchase order", states=[
     T(key="cancel", name="Cancel", from_state="draft", to_state="cancelled", roles=PO_ROLES, require_comment=True),
 ])
 
+# Controlled documents (services/documents): a revision is written (draft), reviewed, approved by quality, and made
+# obsolete when a newer revision is approved. A change order releases all its revisions when it is approved.
+DOCUMENT_APPROVER_ROLES = ["quality", "admin"]
+DOCUMENT_REVISION = WorkflowSpec(name="Document revision", states=[
+    S(key="draft", name="Draft", is_initial=True),
+    S(key="review", name="In review", due_minutes=5 * DAY, escalate_to_role="quality"),
+    S(key="approved", name="Approved"),
+    S(key="obsolete", name="Obsolete", is_done=True),
+], transitions=[
+    T(key="submit", name="Submit for review", from_state="draft", to_state="review"),
+    T(key="approve", name="Approve", from_state="review", to_state="approved", roles=DOCUMENT_APPROVER_ROLES),
+    T(key="reject", name="Reject", from_state="review", to_state="draft", roles=DOCUMENT_APPROVER_ROLES,
+      require_comment=True),
+    T(key="obsolete", name="Make obsolete", from_state="approved", to_state="obsolete", roles=DOCUMENT_APPROVER_ROLES),
+])
+
+CHANGE_ORDER = WorkflowSpec(name="Change order", states=[
+    S(key="draft", name="Draft", is_initial=True),
+    S(key="review", name="In review", due_minutes=5 * DAY, escalate_to_role="quality"),
+    S(key="approved", name="Approved", is_done=True),
+    S(key="cancelled", name="Cancelled", is_rejected=True),
+], transitions=[
+    T(key="submit", name="Submit for review", from_state="draft", to_state="review"),
+    T(key="approve", name="Approve and release", from_state="review", to_state="approved",
+      roles=DOCUMENT_APPROVER_ROLES),
+    T(key="reject", name="Reject", from_state="review", to_state="draft", roles=DOCUMENT_APPROVER_ROLES,
+      require_comment=True),
+    T(key="cancel", name="Cancel", from_state="*", to_state="cancelled", require_comment=True),
+])
+
 GENERIC = WorkflowSpec(name="Simple", states=[
     S(key="open", name="Open", is_initial=True),
     S(key="done", name="Done", is_done=True),
@@ -159,13 +189,14 @@ DEFAULTS: dict[str, WorkflowSpec] = {
     "ncr": NCR, "sop_ticket": SOP_TICKET, "internal_reject": INTERNAL_REJECT, "customer_return": CUSTOMER_RETURN,
     "studio_task": STUDIO_TASK,
     "maintenance_ticket": MAINTENANCE_TICKET, "purchase_order": PURCHASE_ORDER,
+    "document_revision": DOCUMENT_REVISION, "change_order": CHANGE_ORDER,
 }
 
 # Entity types an admin can shape a workflow for (the page's choice list), with their display names.
 ENTITY_TYPES: dict[str, str] = {
     "ncr": "NCR", "sop_ticket": "SOP ticket", "internal_reject": "Internal reject",
     "customer_return": "Customer return", "maintenance_ticket": "Maintenance ticket", "studio_task": "Studio task",
-    "purchase_order": "Purchase order",
+    "purchase_order": "Purchase order", "document_revision": "Document revision", "change_order": "Change order",
 }
 
 

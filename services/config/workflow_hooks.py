@@ -45,7 +45,9 @@ ENTITY_MODULES: dict[str, str] = {"ncr": "services.quality.ncr", "sop_ticket": "
                                   "internal_reject": "services.quality.rejects", "customer_return": "services.quality.rejects",
                                   "studio_task": "services.studio.tasks",
                                   "maintenance_ticket": "services.maintenance.tickets",
-                                  "purchase_order": "services.finance.po_approval"}
+                                  "purchase_order": "services.finance.po_approval",
+                                  "document_revision": "services.documents.revisions",
+                                  "change_order": "services.documents.change_orders"}
 
 
 # Entity types partner accounts (STUDIO_PORTAL, no VIEW) may move; their own service checks what is shared.

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     SCAN = "scan"                          # scanning stations
     DISPLAY = "display"                    # read-only wall screens
     CONFIGURE = "configure"                # type lists, custom fields, workflows (admins)
+    DOCUMENTS = "documents"                # write controlled documents, revisions, change orders (engineering)
     STUDIO_MANAGE = "studio_manage"        # projects, breakdown, members, assignments (studios)
     STUDIO_WORK = "studio_work"            # work on studio tasks: start, submit versions, log time
     STUDIO_QC1 = "studio_qc1"              # first review stage (team lead)
@@ -46,15 +47,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission) - {Permission.INGEST, Permission.DISPLAY, Permission.STUDIO_PORTAL},
     Role.MANAGER: frozenset(_EVERYONE | _STUDIO_LEAD | {
         Permission.VIEW_DASHBOARDS, Permission.VIEW_AUDIT, Permission.PLAN, Permission.SUPERVISE,
-        Permission.STUDIO_MANAGE, Permission.STUDIO_QC2}),
+        Permission.STUDIO_MANAGE, Permission.STUDIO_QC2, Permission.DOCUMENTS}),
     Role.PLANNER: frozenset(_EVERYONE | {Permission.PLAN, Permission.VIEW_DASHBOARDS, Permission.STUDIO_MANAGE,
-                                         Permission.STUDIO_WORK}),
+                                         Permission.STUDIO_WORK, Permission.DOCUMENTS}),
     Role.SUPERVISOR: frozenset(_EVERYONE | _STUDIO_LEAD | {Permission.SUPERVISE, Permission.RUN_JOBS,
                                                             Permission.INSPECT, Permission.VIEW_DASHBOARDS,
                                                             Permission.SCAN}),
     Role.OPERATOR: frozenset(_EVERYONE | {Permission.RUN_JOBS, Permission.INSPECT, Permission.SCAN,
                                          Permission.STUDIO_WORK}),
-    Role.QUALITY: frozenset(_EVERYONE | {Permission.QUALITY, Permission.INSPECT, Permission.VIEW_DASHBOARDS}),
+    Role.QUALITY: frozenset(_EVERYONE | {Permission.QUALITY, Permission.INSPECT, Permission.VIEW_DASHBOARDS,
+                                        Permission.DOCUMENTS}),
     Role.MAINTENANCE: frozenset(_EVERYONE | {Permission.MAINTAIN}),
     Role.FINANCE: frozenset(_EVERYONE | {Permission.FINANCE, Permission.VIEW_DASHBOARDS}),
     Role.VIEWER: frozenset(_EVERYONE | {Permission.VIEW_DASHBOARDS}),

@@ -15,6 +15,7 @@ twice (team lead, then production manager) and shared with vendors and clients.
   grid.py: the production grid and Gantt rows; kanban.py: a step's tasks in workflow columns, and
   moving a card (the transition through the use case that owns it); timesheets.py: one's week of time
   per task and day, taking an entry back, a lead's week by member with totals;
+- milestones.py: a project's milestones (name, due date, open / reached / dropped, late when open past due);
 - reviews.py: versions with files, QC1 then QC2 decisions, rework loops, notifications;
   annotations.py: strokes drawn on a version's image, checked and kept with the decision;
 - files.py: content checks, size limits, thumbnails, download access; storage.py: where the bytes live

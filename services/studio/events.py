@@ -14,6 +14,7 @@ from services.core.events import DomainEvent, event_type
 
 __all__ = [
     "AssetCreated", "AssetUpdated", "CutAssetCast", "CutCreated", "CutUpdated", "MemberCreated", "MemberLinked",
+    "MilestoneCreated", "MilestoneUpdated",
     "PartnerAccountLinked", "PartnerCreated", "PartnerUpdated", "ProjectBreakdownImported", "ProjectBulkCreated",
     "ProjectCreated",    "ProjectEpisodeAdded", "ProjectPartnerAdded", "ProjectSequenceAdded", "ProjectStepAdded", "ProjectUpdated",
     "REVIEWED", "StudioEvent", "TaskBulkUpdated", "TaskMoved", "TaskReviewed", "TaskQc1Approved", "TaskQc1Rejected",
@@ -53,6 +54,18 @@ class ProjectCreated(StudioEvent):
 @dataclass(frozen=True, kw_only=True)
 class ProjectUpdated(StudioEvent):
     NAME = "studio.project.updated"
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class MilestoneCreated(StudioEvent):
+    NAME = "studio.milestone.created"
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class MilestoneUpdated(StudioEvent):
+    NAME = "studio.milestone.updated"
 
 
 @event_type

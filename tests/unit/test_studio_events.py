@@ -30,7 +30,7 @@ def _sample(cls):
 
 
 def test_every_class_is_registered_under_a_studio_name():
-    assert len(CLASSES) == 30
+    assert len(CLASSES) == 32
     for cls in CLASSES:
         assert EVENT_TYPES[cls.NAME] is cls and cls.NAME.startswith("studio.")
         assert issubclass(cls, StudioEvent) or cls is TaskBulkUpdated

@@ -1,0 +1,280 @@
+"""Change orders on the workflow engine (entity type "change_order"): a change order lists the new revisions of
+documents it releases and the products it changes; approving it releases all those revisions together.
+
+Invariants: numbered CO-000001 per organization; items are added and removed only while it is a draft; a
+revision is on at most one change order and, while it is, is released only by it; a change order is submitted
+with at least one revision, each with a file; approval (the workflow's approver roles, quality and admins by
+default) approves every listed revision and makes each one's predecessor obsolete in the caller's one
+transaction, so either all are released or none; cancelling frees its revisions (they stay drafts); the
+status mirrors the workflow; every change is audited and announced.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, or_, select
+
+from models.base import pk, referenced
+from models.catalog import Product
+from models.documents import (
+    ChangeOrder,
+    ChangeOrderItem,
+    ChangeOrderStatus,
+    Document,
+    DocumentFile,
+    DocumentRevision,
+    RevisionStatus,
+)
+from models.user import User
+from services.config import workflow, workflow_hooks
+from services.config.workflow_hooks import Entered
+from services.core.access import Actor
+from services.core.changes import announce, stamp, stamp_new
+from services.core.errors import Conflict, Invalid, NotFound
+from services.core.numbering import next_number
+from services.documents.common import get_change_order, get_revision, is_editor, require_writer
+from services.documents.revisions import ENTITY as REVISION
+from services.documents.revisions import release
+
+ENTITY = "change_order"
+
+
+class ChangeOrderCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    reason: str = Field(default="", max_length=2000)
+
+
+class ItemRead(BaseModel):
+    id: int
+    kind: str                         # revision | product
+    document_id: int | None = None
+    document_number: str = ""
+    document_title: str = ""
+    revision_id: int | None = None
+    revision_label: str = ""
+    revision_status: str = ""
+    product_id: int | None = None
+    product_code: str = ""
+    product_name: str = ""
+    note: str = ""
+
+
+class ChangeOrderRead(BaseModel):
+    id: int
+    number: str
+    title: str
+    reason: str
+    status: ChangeOrderStatus
+    created_at: datetime
+    approved_at: datetime | None
+    approved_by_name: str
+    items: list[ItemRead] = []
+
+
+def create_change_order(session: Session, actor: Actor, data: ChangeOrderCreate, *, now: datetime) -> ChangeOrderRead:
+    require_writer(actor)
+    title = data.title.strip()
+    if not title:
+        raise Invalid("Give the change order a title.", fields={"title": "Required."})
+    order = stamp_new(ChangeOrder(organization_id=actor.organization_id, title=title, reason=data.reason.strip(),
+                                  number=next_number(session, actor.organization_id, "CO")), actor, now)
+    session.add(order)
+    session.flush()
+    workflow.start(session, actor, ENTITY, pk(order), now=now)
+    announce(session, actor, ENTITY, order.id, "create", {"number": order.number, "title": title}, now=now)
+    return read_change_order(session, order)
+
+
+def add_revision(session: Session, actor: Actor, change_order_id: int, revision_id: int, *, note: str = "",
+                 now: datetime) -> ChangeOrderRead:
+    """List a draft revision on the change order: from now on only the change order releases it."""
+    order = _draft(session, actor, change_order_id)
+    doc, rev = get_revision(session, actor, revision_id, for_update=True)
+    if rev.status != RevisionStatus.DRAFT:
+        raise Conflict(f"{doc.number} revision {rev.label} is {rev.status.value}: a change order lists drafts only.")
+    if rev.change_order_id is not None:
+        other = referenced(session, ChangeOrder, rev.change_order_id)
+        raise Conflict(f"{doc.number} revision {rev.label} is already on change order {other.number}.")
+    rev.change_order_id = pk(order)
+    session.add_all([rev, ChangeOrderItem(organization_id=actor.organization_id, change_order_id=pk(order),
+                                          revision_id=pk(rev), note=note.strip()[:500])])
+    _touch(session, actor, order, "add_revision", {"document": doc.number, "revision": rev.label}, now)
+    return read_change_order(session, order)
+
+
+def add_product(session: Session, actor: Actor, change_order_id: int, product_id: int, *, note: str = "",
+                now: datetime) -> ChangeOrderRead:
+    order = _draft(session, actor, change_order_id)
+    product = session.get(Product, product_id)
+    if product is None or product.organization_id != actor.organization_id:
+        raise Invalid(f"Product {product_id} not found.", fields={"product_id": "Not found."})
+    listed = session.exec(select(ChangeOrderItem.id).where(ChangeOrderItem.change_order_id == order.id,
+                                                           ChangeOrderItem.product_id == product_id)).first()
+    if listed is not None:
+        raise Conflict(f"{product.code} is already on {order.number}.")
+    session.add(ChangeOrderItem(organization_id=actor.organization_id, change_order_id=pk(order),
+                                product_id=product_id, note=note.strip()[:500]))
+    _touch(session, actor, order, "add_product", {"product": product.code}, now)
+    return read_change_order(session, order)
+
+
+def remove_item(session: Session, actor: Actor, change_order_id: int, item_id: int, *, now: datetime) -> ChangeOrderRead:
+    order = _draft(session, actor, change_order_id)
+    item = session.get(ChangeOrderItem, item_id)
+    if item is None or item.change_order_id != order.id:
+        raise NotFound("Change order item not found.")
+    _detach(session, item)
+    _touch(session, actor, order, "remove_item", {"item": item_id}, now)
+    return read_change_order(session, order)
+
+
+def submit_change_order(session: Session, actor: Actor, change_order_id: int, *, comment: str = "",
+                        now: datetime) -> ChangeOrderRead:
+    order = _draft(session, actor, change_order_id)
+    revisions = _revisions(session, order)
+    if not revisions:
+        raise Invalid(f"List at least one document revision on {order.number} first.", fields={"items": "Required."})
+    empty = [r.label for r in revisions
+             if session.exec(select(DocumentFile.id).where(DocumentFile.revision_id == r.id)).first() is None]
+    if empty:
+        raise Invalid(f"Add files to revision(s) {', '.join(empty)} first.", fields={"items": "A revision has no file."})
+    workflow.transition(session, actor, ENTITY, pk(order), "submit", comment=comment, now=now)
+    return read_change_order(session, order)
+
+
+def approve_change_order(session: Session, actor: Actor, change_order_id: int, *, comment: str = "",
+                         now: datetime) -> ChangeOrderRead:
+    """An approver (by role) approves: every listed revision is approved and released, together."""
+    order = get_change_order(session, actor, change_order_id, for_update=True)
+    if order.status != ChangeOrderStatus.REVIEW:
+        raise Conflict(f"{order.number} is {order.status.value}: only a change order in review is approved.")
+    workflow.transition(session, actor, ENTITY, pk(order), "approve", comment=comment, now=now)
+    for rev in _revisions(session, order):
+        doc, rev = get_revision(session, actor, pk(rev), for_update=True)
+        note = f"Released by change order {order.number}."
+        workflow.transition(session, actor, REVISION, pk(rev), "submit", comment=note, now=now)
+        workflow.transition(session, actor, REVISION, pk(rev), "approve", comment=note, now=now)
+        release(session, actor, doc, rev, now=now)
+    order.approved_by = actor.user_id
+    session.add(order)
+    return read_change_order(session, order)
+
+
+def reject_change_order(session: Session, actor: Actor, change_order_id: int, *, comment: str,
+                        now: datetime) -> ChangeOrderRead:
+    order = get_change_order(session, actor, change_order_id, for_update=True)
+    if order.status != ChangeOrderStatus.REVIEW:
+        raise Conflict(f"{order.number} is {order.status.value}: only a change order in review is rejected.")
+    workflow.transition(session, actor, ENTITY, pk(order), "reject", comment=comment, now=now)
+    return read_change_order(session, order)
+
+
+def cancel_change_order(session: Session, actor: Actor, change_order_id: int, *, comment: str,
+                        now: datetime) -> ChangeOrderRead:
+    """Cancel a draft or a change order in review; its revisions stay drafts, free to be released otherwise."""
+    require_writer(actor)
+    order = get_change_order(session, actor, change_order_id, for_update=True)
+    workflow.transition(session, actor, ENTITY, pk(order), "cancel", comment=comment, now=now)
+    for item in session.exec(select(ChangeOrderItem).where(ChangeOrderItem.change_order_id == order.id,
+                                                           col(ChangeOrderItem.revision_id).is_not(None))).all():
+        _detach(session, item)
+    return read_change_order(session, order)
+
+
+def list_change_orders(session: Session, actor: Actor, *, search: str = "",
+                       status: ChangeOrderStatus | None = None) -> list[ChangeOrderRead]:
+    if not is_editor(actor):
+        return []
+    query = select(ChangeOrder).where(ChangeOrder.organization_id == actor.organization_id)
+    if search.strip():
+        like = f"%{search.strip()[:100]}%"
+        query = query.where(or_(col(ChangeOrder.number).ilike(like), col(ChangeOrder.title).ilike(like)))
+    if status:
+        query = query.where(ChangeOrder.status == status)
+    return [read_change_order(session, o) for o in session.exec(query.order_by(col(ChangeOrder.id).desc()).limit(200))]
+
+
+def change_order(session: Session, actor: Actor, change_order_id: int) -> ChangeOrderRead:
+    return read_change_order(session, get_change_order(session, actor, change_order_id))
+
+
+def open_change_orders(session: Session, actor: Actor) -> list[ChangeOrderRead]:
+    """Drafts a revision can still be added to (the document page's choice list)."""
+    return list_change_orders(session, actor, status=ChangeOrderStatus.DRAFT)
+
+
+def read_change_order(session: Session, order: ChangeOrder) -> ChangeOrderRead:
+    items = []
+    for item in session.exec(select(ChangeOrderItem).where(ChangeOrderItem.change_order_id == order.id)
+                             .order_by(col(ChangeOrderItem.id))).all():
+        if item.revision_id is not None:
+            rev = referenced(session, DocumentRevision, item.revision_id)
+            doc = referenced(session, Document, rev.document_id)
+            items.append(ItemRead(id=pk(item), kind="revision", document_id=doc.id, document_number=doc.number,
+                                  document_title=doc.title, revision_id=rev.id, revision_label=rev.label,
+                                  revision_status=rev.status.value, note=item.note))
+        else:
+            product = referenced(session, Product, item.product_id)
+            items.append(ItemRead(id=pk(item), kind="product", product_id=product.id, product_code=product.code,
+                                  product_name=product.name, note=item.note))
+    approver = session.get(User, order.approved_by) if order.approved_by else None
+    return ChangeOrderRead(id=pk(order), number=order.number, title=order.title, reason=order.reason,
+                           status=order.status, created_at=order.created_at, approved_at=order.approved_at,
+                           approved_by_name=approver.username if approver else "", items=items)
+
+
+def _draft(session: Session, actor: Actor, change_order_id: int) -> ChangeOrder:
+    require_writer(actor)
+    order = get_change_order(session, actor, change_order_id, for_update=True)
+    if order.status != ChangeOrderStatus.DRAFT:
+        raise Conflict(f"{order.number} is {order.status.value}: only a draft is changed.")
+    return order
+
+
+def _revisions(session: Session, order: ChangeOrder) -> list[DocumentRevision]:
+    return list(session.exec(select(DocumentRevision).join(ChangeOrderItem, col(ChangeOrderItem.revision_id) == DocumentRevision.id)
+                             .where(ChangeOrderItem.change_order_id == order.id)
+                             .order_by(col(ChangeOrderItem.id))).all())
+
+
+def _detach(session: Session, item: ChangeOrderItem) -> None:
+    if item.revision_id is not None:
+        rev = referenced(session, DocumentRevision, item.revision_id)
+        rev.change_order_id = None
+        session.add(rev)
+    session.delete(item)
+    session.flush()
+
+
+def _touch(session: Session, actor: Actor, order: ChangeOrder, action: str, changes: dict, now: datetime) -> None:
+    stamp(order, actor, now)
+    session.add(order)
+    session.flush()
+    announce(session, actor, ENTITY, order.id, action, changes, now=now, event=f"{ENTITY}.updated")
+
+
+# ---- the engine's view of a change order ------------------------------------------------------------------------
+
+def _fields(session: Session, change_order_id: int) -> dict[str, Any]:
+    items = session.exec(select(ChangeOrderItem).where(ChangeOrderItem.change_order_id == change_order_id)).all()
+    return {"revisions": sum(1 for i in items if i.revision_id), "products": sum(1 for i in items if i.product_id)}
+
+
+def _on_state(session: Session, change_order_id: int, entered: Entered) -> None:
+    order = referenced(session, ChangeOrder, change_order_id)
+    if entered.state in {s.value for s in ChangeOrderStatus}:
+        order.status = ChangeOrderStatus(entered.state)
+        if order.status == ChangeOrderStatus.APPROVED:
+            order.approved_at = entered.at
+        session.add(order)
+
+
+def _label(session: Session, change_order_id: int) -> str:
+    order = session.get(ChangeOrder, change_order_id)
+    return order.number if order else f"Change order #{change_order_id}"
+
+
+workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state, label=_label,
+                               link=lambda change_order_id: f"/documents/change-order?id={change_order_id}")

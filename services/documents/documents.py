@@ -1,0 +1,217 @@
+"""Documents: create, change, list and search, one document with the revisions the reader may see, and the
+organization's revision scheme (letters A, B, C or numbers 1, 2, 3).
+
+Invariants: a document is numbered DOC-000001 per organization and attached to exactly one target of the
+organization (targets.py); its plant is the target's plant; DOCUMENTS writes, CONFIGURE sets the scheme; a
+change of scheme labels new revisions only (a released "B" stays "B"); every change is audited and announced.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, func, or_, select
+
+from models.base import pk
+from models.documents import (
+    Document,
+    DocumentFile,
+    DocumentKind,
+    DocumentRevision,
+    DocumentTarget,
+    RevisionScheme,
+    RevisionStatus,
+)
+from models.user import User
+from services.core.access import Actor, Permission, require
+from services.core.audit import audit
+from services.core.changes import apply_changes, stamp, stamp_new
+from services.core.errors import Invalid
+from services.core.numbering import next_number
+from services.documents.common import (
+    announce_document,
+    get_document,
+    is_editor,
+    require_writer,
+    settings_of,
+    visible,
+)
+from services.documents.targets import label_of, resolve
+
+PAGE = 100
+
+
+class DocumentCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    kind: DocumentKind
+    target_type: DocumentTarget
+    target_id: int
+    description: str = Field(default="", max_length=2000)
+
+
+class DocumentUpdate(BaseModel):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class FileRead(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+class RevisionRead(BaseModel):
+    id: int
+    document_id: int
+    label: str
+    sequence: int
+    status: RevisionStatus
+    summary: str
+    change_order_id: int | None
+    created_at: datetime
+    created_by_name: str
+    approved_at: datetime | None
+    approved_by_name: str
+    files: list[FileRead] = []
+
+
+class DocumentRead(BaseModel):
+    id: int
+    number: str
+    title: str
+    kind: DocumentKind
+    target_type: DocumentTarget
+    target_id: int
+    target_label: str
+    plant_id: int | None
+    description: str
+    released_revision_id: int | None
+    released_label: str              # "" while nothing is approved
+    working_label: str = ""          # the draft or review revision (editors only)
+    working_status: str = ""
+    updated_at: datetime
+
+
+class DocumentDetail(BaseModel):
+    document: DocumentRead
+    revisions: list[RevisionRead]    # newest first, only those the reader may see
+
+
+class SchemeRead(BaseModel):
+    revision_scheme: RevisionScheme
+
+
+def create_document(session: Session, actor: Actor, data: DocumentCreate, *, now: datetime) -> DocumentRead:
+    require_writer(actor)
+    target = resolve(session, actor, data.target_type, data.target_id)
+    doc = stamp_new(Document(organization_id=actor.organization_id, plant_id=target.plant_id,
+                             number=next_number(session, actor.organization_id, "DOC"), title=data.title.strip(),
+                             kind=data.kind, target_type=target.type, target_id=target.id,
+                             description=data.description.strip()), actor, now)
+    if not doc.title:
+        raise Invalid("Give the document a title.", fields={"title": "Required."})
+    session.add(doc)
+    session.flush()
+    announce_document(session, actor, doc, "create", {"number": doc.number, "kind": doc.kind,
+                                                      "target": f"{doc.target_type}:{doc.target_id}"}, now=now)
+    return read_document(session, actor, doc)
+
+
+def update_document(session: Session, actor: Actor, document_id: int, data: DocumentUpdate, *,
+                    now: datetime) -> DocumentRead:
+    require_writer(actor)
+    doc = get_document(session, actor, document_id, for_update=True)
+    changes = apply_changes(doc, {"title": data.title.strip() if data.title else None,
+                                  "description": data.description})
+    if changes:
+        stamp(doc, actor, now)
+        session.add(doc)
+        announce_document(session, actor, doc, "update", changes, now=now)
+    return read_document(session, actor, doc)
+
+
+def list_documents(session: Session, actor: Actor, *, search: str = "", kind: DocumentKind | None = None,
+                   target_type: DocumentTarget | None = None, target_id: int | None = None,
+                   status: RevisionStatus | None = None, limit: int = PAGE) -> list[DocumentRead]:
+    """Documents by number, title or description; filtered by kind, target and the status of a revision.
+    Non-editors get only documents with an approved revision."""
+    require(actor, Permission.VIEW)
+    query = select(Document).where(Document.organization_id == actor.organization_id,
+                                   or_(col(Document.plant_id).is_(None), col(Document.plant_id).in_(actor.plant_ids)))
+    if not is_editor(actor):
+        query = query.where(col(Document.released_revision_id).is_not(None))
+    if search.strip():
+        like = f"%{search.strip().lower()[:100]}%"
+        query = query.where(or_(func.lower(Document.number).like(like), func.lower(Document.title).like(like),
+                                func.lower(Document.description).like(like)))
+    if kind:
+        query = query.where(Document.kind == kind)
+    if target_type:
+        query = query.where(Document.target_type == target_type)
+    if target_id is not None:
+        query = query.where(Document.target_id == target_id)
+    if status and is_editor(actor):
+        query = query.where(col(Document.id).in_(select(DocumentRevision.document_id)
+                                                  .where(DocumentRevision.status == status)))
+    docs = session.exec(query.order_by(col(Document.number).desc()).limit(max(1, min(limit, 500)))).all()
+    return [read_document(session, actor, d) for d in docs]
+
+
+def document_detail(session: Session, actor: Actor, document_id: int) -> DocumentDetail:
+    doc = get_document(session, actor, document_id)
+    revs = session.exec(select(DocumentRevision).where(DocumentRevision.document_id == doc.id)
+                        .order_by(col(DocumentRevision.sequence).desc())).all()
+    return DocumentDetail(document=read_document(session, actor, doc),
+                          revisions=read_revisions(session, [r for r in revs if visible(actor, r)]))
+
+
+def revision_scheme(session: Session, actor: Actor) -> SchemeRead:
+    require(actor, Permission.VIEW)
+    return SchemeRead(revision_scheme=settings_of(session, actor.organization_id).revision_scheme)
+
+
+def set_revision_scheme(session: Session, actor: Actor, scheme: RevisionScheme, *, now: datetime) -> SchemeRead:
+    require(actor, Permission.CONFIGURE)
+    row = settings_of(session, actor.organization_id)
+    before = row.revision_scheme
+    row.revision_scheme, row.updated_at, row.updated_by = RevisionScheme(scheme), now, actor.user_id
+    session.add(row)
+    audit(session, actor, "document_settings", actor.organization_id, "update",
+          {"revision_scheme": {"before": before, "after": row.revision_scheme}}, at=now)
+    return SchemeRead(revision_scheme=row.revision_scheme)
+
+
+# ---- reads ------------------------------------------------------------------------------------------------------
+
+def read_document(session: Session, actor: Actor, doc: Document) -> DocumentRead:
+    released = session.get(DocumentRevision, doc.released_revision_id) if doc.released_revision_id else None
+    working = None
+    if is_editor(actor):
+        working = session.exec(select(DocumentRevision).where(
+            DocumentRevision.document_id == doc.id,
+            col(DocumentRevision.status).in_((RevisionStatus.DRAFT, RevisionStatus.REVIEW)))).first()
+    return DocumentRead(id=pk(doc), number=doc.number, title=doc.title, kind=doc.kind, target_type=doc.target_type,
+                        target_id=doc.target_id, target_label=label_of(session, doc.target_type, doc.target_id),
+                        plant_id=doc.plant_id, description=doc.description, released_revision_id=doc.released_revision_id,
+                        released_label=released.label if released else "",
+                        working_label=working.label if working else "",
+                        working_status=working.status.value if working else "", updated_at=doc.updated_at)
+
+
+def read_revisions(session: Session, revs: list[DocumentRevision]) -> list[RevisionRead]:
+    ids = [pk(r) for r in revs]
+    files: dict[int, list[FileRead]] = {}
+    for f in session.exec(select(DocumentFile).where(col(DocumentFile.revision_id).in_(ids))
+                          .order_by(col(DocumentFile.id))).all():
+        files.setdefault(f.revision_id, []).append(FileRead(id=pk(f), filename=f.filename,
+                                                            content_type=f.content_type, size=f.size))
+    people = [p for p in {r.created_by for r in revs} | {r.approved_by for r in revs} if p is not None]
+    names = {user_id: name for user_id, name in session.exec(select(User.id, User.username)
+                                                             .where(col(User.id).in_(people))).all()}
+    return [RevisionRead(id=pk(r), document_id=r.document_id, label=r.label, sequence=r.sequence, status=r.status,
+                         summary=r.summary, change_order_id=r.change_order_id, created_at=r.created_at,
+                         created_by_name=names.get(r.created_by, "") if r.created_by else "",
+                         approved_at=r.approved_at,
+                         approved_by_name=names.get(r.approved_by, "") if r.approved_by else "",
+                         files=files.get(pk(r), [])) for r in revs]
