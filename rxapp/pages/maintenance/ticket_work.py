@@ -63,7 +63,7 @@ def _issue_part() -> rx.Component:
                min_width="260px", flex="1"),
         rx.box(form_field(_("Quantity"), text_input("quantity", default_value="1", input_mode="numeric"), e,
                           "quantity"), width="110px"),
-        rx.button(rx.icon("package-minus"), _("Issue"), type="submit", size="3", min_height=TOUCH),
+        rx.button(rx.icon("package-minus"), _("Issue to ticket"), type="submit", size="3", min_height=TOUCH),
         spacing="3", wrap="wrap", align="end"), on_submit=W.issue_part, reset_on_submit=False,
         key=W.version.to_string() + "parts", data_testid="issue-form")
 

@@ -38,7 +38,7 @@ def _cut(c: CastCutLine) -> rx.Component:
 
 def asset_page() -> rx.Component:
     return shell(
-        page_header(_("Asset") + " " + A.code, ""),
+        page_header(_("Studio asset") + " " + A.code, ""),
         rx.cond(A.load_error != "", error_state(A.load_error, A.load), rx.flex(
             rx.link(_("Back to the project"), href=A.project_href, size="2"),
             rx.flex(_fact(_("Name"), A.name), _fact(_("Second name"), A.name2), _fact(_("Kind"), A.kind),

@@ -181,7 +181,7 @@ def studio_project_page() -> rx.Component:
         rx.cond(S.load_error != "", error_state(S.load_error, S.enter), rx.tabs.root(
             rx.tabs.list(rx.tabs.trigger(_("Grid"), value="grid"), rx.tabs.trigger(_("Dashboard"), value="dashboard"),
                          rx.tabs.trigger(_("Schedule"), value="schedule"), rx.tabs.trigger(_("Activity"), value="activity"),
-                         rx.cond(S.can_manage, rx.tabs.trigger(_("Breakdown"), value="breakdown"))),
+                         rx.cond(S.can_manage, rx.tabs.trigger(_("Cuts and assets"), value="breakdown"))),
             rx.tabs.content(_grid(), value="grid", padding_top="12px"),
             rx.tabs.content(_dashboard(), value="dashboard", padding_top="12px"),
             rx.tabs.content(rx.plotly(data=S.gantt, width="100%"), value="schedule", padding_top="12px"),
