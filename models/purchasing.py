@@ -105,3 +105,19 @@ class Budget(TimestampMixin, SQLModel, table=True):
     currency: str = Field(max_length=3)
     amount: Decimal = Field(sa_type=MONEY)
     note: str = Field(default="", max_length=500)
+
+
+class PoReceipt(SQLModel, table=True):
+    """Goods or subcontracted work received against a PO line without a studio task (the factory half): what may be
+    settled. A receipt of goods names the lot it made; a service confirmed as done has none."""
+    __tablename__ = "po_receipt"
+    __table_args__ = (sa.CheckConstraint("quantity > 0", name="ck_po_receipt_quantity"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    po_id: int = Field(foreign_key="purchase_order.id", index=True)
+    po_line_id: int = Field(foreign_key="purchase_order_line.id", index=True)
+    quantity: int
+    lot_id: int | None = Field(default=None, foreign_key="lot.id")
+    note: str = Field(default="", max_length=200)
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    received_by: int | None = Field(default=None)

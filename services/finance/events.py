@@ -9,7 +9,7 @@ from services.core.events import DomainEvent, event_type
 
 __all__ = [
     "BudgetSet", "InvoiceIssued", "JournalEntryPosted", "PaymentReceived", "PurchaseOrderApproved",
-    "PurchaseOrderCreated", "SettlementCreated", "SettlementPaid", "TaxRuleCreated",
+    "PurchaseOrderCreated", "PurchaseOrderReceived", "SettlementCreated", "SettlementPaid", "TaxRuleCreated",
 ]
 
 
@@ -59,6 +59,14 @@ class PurchaseOrderCreated(_PurchaseOrderEvent):
 @dataclass(frozen=True, kw_only=True)
 class PurchaseOrderApproved(_PurchaseOrderEvent):
     NAME = "purchase_order.approved"
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class PurchaseOrderReceived(_PurchaseOrderEvent):
+    """Goods or work received on a line of the order (services/finance/po_receipts.py)."""
+    NAME = "purchase_order.received"
+    receipt_id: int
 
 
 @event_type

@@ -39,6 +39,7 @@ from services.studio.common import portal_account
 from services.studio.tasks import label as task_label
 
 LIMIT = Decimal(10) ** 13
+SETTLEABLE = (PoStatus.APPROVED, PoStatus.ACKNOWLEDGED)   # an order that is received against and settled
 
 
 class PoLineInput(BaseModel):

@@ -1,14 +1,16 @@
 """Settlements: paying a vendor for work done against its purchase order, posted to the ledger.
 
 What can be settled: a PO line linked to a studio task once that task is approved (QC2 passed); a line without a
-task (factory work, received goods) for the quantity given, never beyond what was ordered. Each settlement computes
-its adjusted amount (the lines' share of their adjusted amounts), VAT and withholding by the PO's rules on the
-settlement date, and net payable = adjusted + VAT - withholding, and posts one entry: subcontracting expense and
+task (factory work, goods) for the quantity given, never beyond what was received against it and not yet settled
+(services/finance/po_receipts.py; receipts never exceed the order). Each settlement computes its adjusted amount
+(the lines' share of their adjusted amounts), VAT and withholding by the PO's rules on the settlement date, and net
+payable = adjusted + VAT - withholding, and posts one entry: subcontracting expense and
 input VAT to the debit; withholding tax payable and accounts payable to the credit.
 
 Invariants: FINANCE only; the PO is approved or acknowledged; a task is settled at most once (a unique constraint,
-so two concurrent settlements of the same work cannot both land); quantities never exceed the order (checked under a
-lock of the PO); figures are exact in the currency's minor unit; the payment date is recorded once.
+so two concurrent settlements of the same work cannot both land); quantities never exceed what was received
+(checked under a lock of the PO, which receipts take too); figures are exact in the currency's minor unit; the
+payment date is recorded once.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from models.base import pk, referenced, row_ids
-from models.purchasing import PoStatus, PurchaseOrder, PurchaseOrderLine, Settlement, SettlementLine
+from models.purchasing import PurchaseOrder, PurchaseOrderLine, Settlement, SettlementLine
 from models.studio_work import StudioTask
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
@@ -33,14 +35,22 @@ from services.finance.accounts import account_for_role
 from services.finance.events import SettlementCreated, SettlementPaid
 from services.finance.journal import EntryCreate, LineInput
 from services.finance.money import quantum, round_money
-from services.finance.purchasing import document_taxes
-
-SETTLEABLE = (PoStatus.APPROVED, PoStatus.ACKNOWLEDGED)       # the statuses of an order that is settled
+from services.finance.po_receipts import received_quantities
+from services.finance.purchasing import SETTLEABLE, document_taxes
 
 
 class SettleQuantity(BaseModel):
     po_line_id: int
     quantity: int = Field(gt=0, le=1_000_000)
+
+
+class LineProgress(BaseModel):
+    """A PO line without a task: ordered, received and settled so far."""
+    po_line_id: int
+    description: str
+    ordered: int
+    received: int
+    settled: int
 
 
 class Settleable(BaseModel):
@@ -65,12 +75,16 @@ class SettlementRead(BaseModel):
 
 
 def settle(session: Session, actor: Actor, po_id: int, *, settled_on: date, now: datetime,
-           untasked: list[SettleQuantity] | None = None) -> SettlementRead:
-    """Settle every approved, unsettled task of the PO, plus the given quantities of lines without a task."""
+           untasked: list[SettleQuantity] | None = None, received: bool = False) -> SettlementRead:
+    """Settle every approved, unsettled task of the PO, plus the given quantities of lines without a task (or, with
+    `received`, everything received on them and not yet settled)."""
     require(actor, Permission.FINANCE)
     po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order", for_update=True)
     if po.status not in SETTLEABLE:
         raise Conflict(f"{po.number} is {po.status}: only an approved order is settled.")
+    if received and not untasked:
+        untasked = [SettleQuantity(po_line_id=line_id, quantity=left)
+                    for line_id, left in _received_unsettled(session, po).items() if left > 0]
     rows = _approved_task_lines(session, po) + _untasked_lines(session, po, untasked or [])
     if not rows:
         raise Conflict(f"Nothing on {po.number} is approved and unsettled.")
@@ -151,6 +165,19 @@ def settleable(session: Session, actor: Actor, po_id: int) -> Settleable:
     return Settleable(tasks=len(rows), adjusted=sum((amount for _l, _q, amount in rows), Decimal(0)))
 
 
+def line_progress(session: Session, actor: Actor, po_id: int) -> list[LineProgress]:
+    """Receipts and settlements of the order's lines without a task (the factory half), in line order."""
+    require(actor, Permission.FINANCE)
+    po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order")
+    lines = session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id,
+                                                         col(PurchaseOrderLine.task_id).is_(None))
+                         .order_by(col(PurchaseOrderLine.id))).all()
+    ids = [pk(x) for x in lines]
+    received, settled = received_quantities(session, ids), settled_quantities(session, ids)
+    return [LineProgress(po_line_id=pk(x), description=x.description, ordered=x.quantity,
+                         received=received.get(pk(x), 0), settled=settled.get(pk(x), 0)) for x in lines]
+
+
 def _approved_task_lines(session: Session, po: PurchaseOrder) -> list[tuple[PurchaseOrderLine, int, Decimal]]:
     settled = select(SettlementLine.task_id).where(col(SettlementLine.task_id).is_not(None))
     rows = session.exec(select(PurchaseOrderLine).join(StudioTask, col(StudioTask.id) == PurchaseOrderLine.task_id)
@@ -163,24 +190,44 @@ def _approved_task_lines(session: Session, po: PurchaseOrder) -> list[tuple[Purc
 def _untasked_lines(session: Session, po: PurchaseOrder,
                     picks: list[SettleQuantity]) -> list[tuple[PurchaseOrderLine, int, Decimal]]:
     lines = {x.id: x for x in session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id)).all()}
-    done = dict(session.exec(select(SettlementLine.po_line_id, func.sum(SettlementLine.quantity))
-                             .where(col(SettlementLine.po_line_id).in_(list(lines) or [-1]))
-                             .group_by(col(SettlementLine.po_line_id))).all())
+    left = _received_unsettled(session, po, lines)
     out, problems = [], {}
     for i, pick in enumerate(picks):
         line = lines.get(pick.po_line_id)
         if line is None or line.task_id is not None:
             problems[f"lines.{i}"] = "Not a line of this order without a task (tasks settle when approved)."
             continue
-        left = line.quantity - int(done.get(pk(line)) or 0)
-        if pick.quantity > left:
-            problems[f"lines.{i}"] = f"Only {left} of this line is left to settle."
+        if pick.quantity > left[pk(line)]:
+            problems[f"lines.{i}"] = (f"Only {left[pk(line)]} of this line is received and not yet settled: "
+                                      "record the receipt first.")
             continue
+        left[pk(line)] -= pick.quantity
         share = round_money(Decimal(line.adjusted) * pick.quantity / line.quantity, po.currency)
         out.append((line, pick.quantity, share))
     if problems:
         raise Invalid("These quantities cannot be settled.", fields=problems)
     return out
+
+
+def _received_unsettled(session: Session, po: PurchaseOrder,
+                        lines: dict[int | None, PurchaseOrderLine] | None = None) -> dict[int, int]:
+    """Per line without a task: received so far minus settled so far."""
+    if lines is None:
+        lines = {x.id: x for x in session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id)).all()}
+    ids = [pk(x) for x in lines.values() if x.task_id is None]
+    done = settled_quantities(session, ids)
+    received = received_quantities(session, ids)
+    return {i: received.get(i, 0) - done.get(i, 0) for i in ids}
+
+
+def settled_quantities(session: Session, line_ids: list[int]) -> dict[int, int]:
+    """Quantity settled so far per PO line (lines with nothing settled are absent)."""
+    if not line_ids:
+        return {}
+    rows = session.exec(select(SettlementLine.po_line_id, func.sum(SettlementLine.quantity))
+                        .where(col(SettlementLine.po_line_id).in_(line_ids))
+                        .group_by(col(SettlementLine.po_line_id))).all()
+    return {line_id: int(total or 0) for line_id, total in rows}
 
 
 def _post(session: Session, actor: Actor, po: PurchaseOrder, s: Settlement, now: datetime) -> None:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlmodel import select
 
 from models.base import utcnow
 from models.catalog import Customer, Product
@@ -16,12 +17,14 @@ from models.orders import CustomerOrder, OrderLine
 from models.shipments import Shipment, ShipmentLine, ShipmentStatus
 from models.studio import StudioPartner
 from models.studio_work import StudioTask
+from models.user import User
 from rxapp.state.finance.invoices import InvoicesState
 from rxapp.state.finance.purchase_orders import PurchaseOrdersState
 from rxapp.state.org.auth import AuthState
 from services.core.db import transaction
-from services.finance import accounts, budgets, periods, tax_rules
+from services.finance import accounts, budgets, periods, po_approval, purchasing, tax_rules
 from services.finance.budgets import BudgetInput
+from services.finance.purchasing import PoCreate, PoLineInput
 from services.finance.tax_rules import ComponentInput, TaxRuleCreate, TierInput
 from tests.factories.org import make_user
 from tests.factories.studio import make_studio
@@ -288,3 +291,33 @@ async def test_po_form_names_the_cost_centre_and_warns_of_its_budget_before_the_
     events = await run(writer.create(PO_FORM | {"cost_centre": "anim-2"}), writer)
     assert toasts(events, "success") and not writer.form_open and writer.form_budget_warnings == []
     assert writer.budget_warnings == [warning]                                # the order spends ANIM-2's budget
+
+
+async def test_finance_receives_a_factory_line_and_settles_only_what_arrived(engine, session, books):
+    studio = make_studio(session, books)
+    writer_id = session.exec(select(User.id).where(User.username == "fin.writer")).one()
+    approver_id = session.exec(select(User.id).where(User.username == "fin.approver")).one()
+    now = utcnow()
+    with transaction(session):
+        po = purchasing.create_po(session, books.actor(writer_id), PoCreate(
+            vendor_partner_id=studio.vendor_id, process_type="Machining", currency="KRW", order_date=now.date(),
+            lines=[PoLineInput(description="Bracket machining", quantity=10, unit_price=Decimal(1000))]), now=now)
+        po_approval.submit_po(session, books.actor(writer_id), po.id, now=now)
+    with transaction(session):
+        po_approval.approve_po(session, books.actor(approver_id), po.id, now=now)
+    state = await signed_in(engine, PurchaseOrdersState, "fin.writer")
+    await run(state.enter(), state)
+    await run(state.open_po(po.id), state)
+    (line,) = state.detail_lines
+    assert (line.progress, line.receivable, state.can_settle) == ("0 of 10 received, 0 settled", 10, False)
+    await run(state.receive({"line_id": str(line.id), "quantity": "12"}), state)
+    assert state.receive_errors == {str(line.id): "Only 10 of 10 is still to be received on this line."}
+    await run(state.receive({"line_id": str(line.id), "quantity": "four"}), state)
+    assert state.receive_errors == {str(line.id): "Enter a whole quantity."}
+    events = await run(state.receive({"line_id": str(line.id), "quantity": "4", "note": "truck 1"}), state)
+    assert toasts(events, "success") and state.receive_errors == {}
+    assert (state.detail_lines[0].progress, state.detail_lines[0].receivable) == ("4 of 10 received, 0 settled", 6)
+    assert state.can_settle and state.settle_text == "4 received on other lines and not settled."
+    assert toasts(await run(state.settle(), state), "success")
+    assert state.detail_lines[0].progress == "4 of 10 received, 4 settled" and not state.can_settle
+    assert state.settlement_rows[0].adjusted == "4,000 KRW"

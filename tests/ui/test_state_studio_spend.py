@@ -11,8 +11,9 @@ from rxapp.state.finance.purchase_orders import PurchaseOrdersState
 from rxapp.state.studio.live_spend import LiveSpendState
 from rxapp.state.studio.project import StudioProjectState
 from services.core.db import transaction
-from services.finance import budgets, settlements
+from services.finance import budgets, po_receipts, settlements
 from services.finance.budgets import BudgetInput
+from services.finance.po_receipts import PoReceiptCreate
 from tests.factories.finance import NOW, approved_po, make_buying
 from tests.ui.conftest import linked, run, signed_in
 
@@ -30,6 +31,7 @@ async def test_finance_sees_the_projects_spend_move_live(engine, session, world,
                            now=NOW)
     po = approved_po(session, buying, task_ids=[None])
     with transaction(session):
+        po_receipts.receive(session, buying.fin, po.id, PoReceiptCreate(po_line_id=po.lines[0].id, quantity=1), now=NOW)
         settlements.settle(session, buying.fin, po.id, settled_on=date(2026, 12, 10), now=NOW,
                            untasked=[settlements.SettleQuantity(po_line_id=po.lines[0].id, quantity=1)])
     scope = budgets.spend_scope(session, buying.fin, project)

@@ -7,9 +7,10 @@ import pytest
 
 from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid, NotFound
-from services.finance import budgets, purchasing, settlements
+from services.finance import budgets, po_receipts, purchasing, settlements
 from services.finance.budgets import BudgetInput
 from services.finance.events import BudgetSet, SettlementCreated
+from services.finance.po_receipts import PoReceiptCreate
 from services.kpi.live import is_live_event
 from tests.factories.finance import NOW, approved_po, make_buying, make_po
 from tests.factories.org import make_user
@@ -38,6 +39,7 @@ def test_project_spend_moves_with_approval_settlement_and_payment(session, buyin
     assert purchasing.read_po(session, buying.fin, draft.id).budget_warnings == [
         "This order takes the budget of project Star Seeds to 540,000 KRW, 40,000 over its 500,000."]
     with transaction(session):
+        po_receipts.receive(session, buying.fin, po.id, PoReceiptCreate(po_line_id=po.lines[0].id, quantity=1), now=NOW)
         settlements.settle(session, buying.fin, po.id, settled_on=date(2026, 12, 10), now=NOW,
                            untasked=[settlements.SettleQuantity(po_line_id=po.lines[0].id, quantity=1)])
     settled = budgets.project_spend(session, buying.fin, project)

@@ -12,10 +12,11 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.config.workflow import StepRead
 from services.core.db import db_session, transaction
-from services.finance import po_approval, purchasing, settlements
+from services.finance import po_approval, po_receipts, purchasing, settlements
 from services.finance.po_approval import ApprovalLimit, LimitChange, PoApproval
+from services.finance.po_receipts import PoReceiptCreate, PoReceiptRead
 from services.finance.purchasing import PoCreate, PoRead
-from services.finance.settlements import SettlementRead, SettleQuantity
+from services.finance.settlements import LineProgress, SettlementRead, SettleQuantity
 
 router = APIRouter(prefix="/finance", tags=["finance"], responses=AUTHENTICATED)
 
@@ -23,6 +24,8 @@ router = APIRouter(prefix="/finance", tags=["finance"], responses=AUTHENTICATED)
 class SettleRequest(BaseModel):
     settled_on: date
     untasked: list[SettleQuantity] = Field(default_factory=list, max_length=5000)
+    received: bool = Field(default=False, description="Settle everything received on lines without a task and not "
+                                                       "yet settled (ignored when `untasked` is given)")
 
 
 class PaidRequest(BaseModel):
@@ -127,7 +130,30 @@ def acknowledge_po(po_id: int, actor: CurrentActor) -> PoRead:
              summary="Settle every approved, unsettled task of the order (and given quantities of other lines)")
 def settle(po_id: int, body: SettleRequest, actor: CurrentActor) -> SettlementRead:
     with db_session() as s, transaction(s):
-        return settlements.settle(s, actor, po_id, settled_on=body.settled_on, untasked=body.untasked, now=utcnow())
+        return settlements.settle(s, actor, po_id, settled_on=body.settled_on, untasked=body.untasked,
+                                  received=body.received, now=utcnow())
+
+
+@router.post("/purchase-orders/{po_id}/receipts", response_model=PoReceiptRead, status_code=status.HTTP_201_CREATED,
+             responses=errors(409, 422),
+             summary="Receive goods (as a new lot in a plant) or confirm work done on a line without a task")
+def receive(po_id: int, body: PoReceiptCreate, actor: CurrentActor) -> PoReceiptRead:
+    with db_session() as s, transaction(s):
+        return po_receipts.receive(s, actor, po_id, body, now=utcnow())
+
+
+@router.get("/purchase-orders/{po_id}/receipts", response_model=list[PoReceiptRead],
+            summary="What was received against the order (finance)")
+def list_receipts(po_id: int, actor: CurrentActor) -> list[PoReceiptRead]:
+    with db_session() as s, transaction(s):
+        return po_receipts.list_receipts(s, actor, po_id)
+
+
+@router.get("/purchase-orders/{po_id}/progress", response_model=list[LineProgress],
+            summary="Ordered, received and settled per line without a task (finance)")
+def line_progress(po_id: int, actor: CurrentActor) -> list[LineProgress]:
+    with db_session() as s, transaction(s):
+        return settlements.line_progress(s, actor, po_id)
 
 
 @router.get("/settlements/{settlement_id}", response_model=SettlementRead, summary="A settlement")

@@ -32,7 +32,25 @@ def _po_row(r: PoRow) -> rx.Component:
 def _line_row(r: PoLineRow) -> rx.Component:
     return rx.table.row(rx.table.cell(r.description), rx.table.cell(r.quantity, text_align="right"),
                         *[rx.table.cell(v, text_align="right", white_space="nowrap")
-                          for v in (r.unit_price, r.rates, r.base, r.adjusted)])
+                          for v in (r.unit_price, r.rates, r.base, r.adjusted)],
+                        rx.table.cell(rx.flex(rx.text(r.progress, size="2"),
+                                              rx.cond(r.receivable > 0, _receive_form(r)), direction="column",
+                                              spacing="1")))
+
+
+def _receive_form(r: PoLineRow) -> rx.Component:
+    """Finance confirms what arrived (goods into a lot at a plant go through the API or the storekeeper)."""
+    error = S.receive_errors.get(r.id.to_string(), "")
+    return rx.form(rx.flex(
+        rx.input(type="hidden", name="line_id", value=r.id.to_string()),
+        rx.input(name="quantity", input_mode="numeric", placeholder=_("Qty"), width="72px", required=True,
+                 aria_label=_("Quantity received")),
+        rx.input(name="note", placeholder=_("Delivery note"), max_length=200, width="140px",
+                 aria_label=_("Delivery note")),
+        rx.button(_("Receive"), type="submit", size="2", variant="soft", min_height=TOUCH),
+        spacing="2", align="center", wrap="wrap"),
+        rx.cond(error != "", rx.text(error, size="1", color_scheme="red", role="alert")),
+        on_submit=S.receive, reset_on_submit=True, data_testid="po-receive")
 
 
 def _figure(f: Figure) -> rx.Component:
@@ -45,7 +63,8 @@ def _detail() -> rx.Component:
         rx.flex(rx.heading(S.detail_title, size="4"), rx.badge(S.detail_status),
                 rx.spacer(), rx.icon_button(rx.icon("x"), variant="ghost", on_click=S.close_po, aria_label=_("Close")),
                 align="center", spacing="2", width="100%"),
-        _table([_("Line"), _("Qty"), _("Unit price"), _("Difficulty × urgency"), _("Base"), _("Adjusted")],
+        _table([_("Line"), _("Qty"), _("Unit price"), _("Difficulty × urgency"), _("Base"), _("Adjusted"),
+                _("Received")],
                S.detail_lines, _line_row, _("Lines")),
         rx.flex(rx.foreach(S.detail_figures, _figure), direction="column", spacing="1", margin_top="8px",
                 data_testid="po-figures"),

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import reflex as rx
+from pydantic import ValidationError
 
-from models.base import utcnow
+from models.base import pk, utcnow
 from models.finance import TaxKind
 from rxapp.i18n import _
 from rxapp.state.finance.overview import Figure, money
@@ -19,7 +20,8 @@ from rxapp.state.master.common import Option, document, iso_day, translated_fiel
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.access import Permission
 from services.core.errors import DomainError
-from services.finance import po_approval, purchasing, purchasing_documents, settlements, tax_rules
+from services.finance import po_approval, po_receipts, purchasing, purchasing_documents, settlements, tax_rules
+from services.finance.po_receipts import PoReceiptCreate
 from services.finance.purchasing import PoCreate, PoLineInput, PoRead
 from services.finance.tax_rules import TaxResult
 from services.studio import partners, projects
@@ -43,12 +45,15 @@ class PoRow:
 
 @dataclass
 class PoLineRow:
+    id: int = 0
     description: str = ""
     quantity: str = ""
     unit_price: str = ""
     rates: str = ""
     base: str = ""
     adjusted: str = ""
+    progress: str = ""              # lines without a task: "4 of 10 received, 3 settled"
+    receivable: int = 0             # how much more of the line may be received now (0: none, or not this person's)
 
 
 @dataclass
@@ -77,6 +82,15 @@ def tax_figures(result: TaxResult | None, sign: str) -> list[Figure]:
     if result is None:
         return []
     return [Figure(f"{sign} {c.name} ({c.rates}; {c.rounding})", money(c.amount)) for c in result.components]
+
+
+def _progress(p: settlements.LineProgress | None, open_order: bool) -> tuple[str, int]:
+    """A line without a task: what was received and settled, and how much more may be received now."""
+    if p is None:
+        return "", 0
+    text = _("{received} of {ordered} received, {settled} settled").format(received=p.received, ordered=p.ordered,
+                                                                            settled=p.settled)
+    return text, (p.ordered - p.received) if open_order else 0
 
 
 def po_figures(po: PoRead) -> list[Figure]:
@@ -114,6 +128,7 @@ class PurchaseOrdersState(AuthState):
     can_acknowledge: bool = False
     settle_text: str = ""
     can_settle: bool = False
+    receive_errors: dict[str, str] = {}       # per line id: why a receipt was refused
     settlement_rows: list[SettlementRow] = []
     # the new order form
     form_open: bool = False
@@ -157,9 +172,12 @@ class PurchaseOrdersState(AuthState):
         po = purchasing.read_po(session, actor, po_id)
         self.detail_id, self.detail_title, self.detail_status = po.id, f"{po.number} · {po.vendor_name}", \
             STATUS[po.status.value]
-        self.detail_lines = [PoLineRow(x.description, str(x.quantity), money(x.unit_price),
+        open_order = self.is_finance and po.status in purchasing.SETTLEABLE
+        progress = {p.po_line_id: p for p in settlements.line_progress(session, actor, po.id)} if self.is_finance else {}
+        self.detail_lines = [PoLineRow(pk(x), x.description, str(x.quantity), money(x.unit_price),
                                        f"× {x.difficulty_rate.normalize():f} × {x.urgency_rate.normalize():f}",
-                                       money(x.base), money(x.adjusted)) for x in po.lines]
+                                       money(x.base), money(x.adjusted), *_progress(progress.get(x.id), open_order))
+                             for x in po.lines]
         self.detail_figures = po_figures(po)
         self.budget_warnings = [_(w) for w in po.budget_warnings]
         self.can_submit, self.can_approve, self.approval_text = False, False, ""
@@ -170,11 +188,15 @@ class PurchaseOrdersState(AuthState):
                 self.approval_text = _("Waiting for approval: {route}").format(route=approval.pending_route)
         self.can_acknowledge = purchasing.may_acknowledge(session, actor, po)
         self.can_settle, self.settle_text = False, ""
-        if self.is_finance and po.status in settlements.SETTLEABLE:
+        if open_order:
             ready = settlements.settleable(session, actor, po.id)
-            self.can_settle = ready.tasks > 0
-            self.settle_text = _("{n} tasks approved at QC2 and not settled: {amount}").format(
-                n=ready.tasks, amount=f"{money(ready.adjusted)} {po.currency}")
+            waiting = sum(p.received - p.settled for p in progress.values())
+            self.can_settle = ready.tasks > 0 or waiting > 0
+            texts = [_("{n} tasks approved at QC2 and not settled: {amount}").format(
+                n=ready.tasks, amount=f"{money(ready.adjusted)} {po.currency}")] if ready.tasks or not waiting else []
+            if waiting:
+                texts.append(_("{n} received on other lines and not settled.").format(n=waiting))
+            self.settle_text = " ".join(texts)
 
     @staticmethod
     def _settlement_row(s: settlements.SettlementRead) -> SettlementRow:
@@ -216,8 +238,30 @@ class PurchaseOrdersState(AuthState):
     @rx.event
     def settle(self):
         today = utcnow().date()
-        return self._act(lambda s, a, po_id, now: settlements.settle(s, a, po_id, settled_on=today, now=now),
+        return self._act(lambda s, a, po_id, now: settlements.settle(s, a, po_id, settled_on=today, received=True,
+                                                                      now=now),
                          _("The settlement is made and posted."))
+
+    @rx.event
+    def receive(self, form: dict):
+        """Finance confirms goods or work received on a line without a task (goods into a lot: the API)."""
+        line_id = as_id(form.get("line_id"))
+        try:
+            quantity = int(str(form.get("quantity") or "").strip())
+        except ValueError:
+            self.receive_errors = {str(line_id): _("Enter a whole quantity.")}
+            return None
+        try:
+            self._use_case(lambda s, a: po_receipts.receive(s, a, self.detail_id, PoReceiptCreate(
+                po_line_id=line_id, quantity=quantity, note=str(form.get("note") or "")), now=utcnow()))
+        except DomainError as error:
+            self.receive_errors = {str(line_id): _(next(iter(error.fields.values()), error.message))}
+            return self._refused(error, quiet=True)
+        except ValidationError:
+            self.receive_errors = {str(line_id): _("Enter a whole quantity above 0.")}
+            return None
+        self.receive_errors = {}
+        return [rx.toast.success(_("The receipt is recorded.")), PurchaseOrdersState.load]
 
     @rx.event
     def download_statement(self, settlement_id: int, fmt: str):
