@@ -123,7 +123,7 @@ def raw_round(engine, floor: Floor, rounds: int) -> dict[str, list[float]]:
     def ts():
         now = datetime.now(UTC)
         return now.replace(tzinfo=None) if sqlite else now
-    for i in range(rounds):
+    for _ in range(rounds):
         t0 = time.perf_counter()
         with engine.begin() as conn:
             order_id = conn.execute(sa.text(

@@ -171,22 +171,47 @@ def actor_for_user(session: Session, user: User) -> Actor:
 
 
 def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Actor:
-    """Resolve a bearer token: a user session (`tks_...`) or a plant-scoped API token (`tkt_...`)."""
+    """Resolve a bearer token: a user session (`tks_...`) or a plant-scoped API token (`tkt_...`).
+    A session costs one indexed query (session, user, organization, roles and plants at once), plus one
+    UPDATE at most once a minute to slide its expiry; nothing is cached, so a revocation counts at once."""
     if not token:
         raise Unauthorized("Log in first.")
     if token.startswith("tkt_"):
         return _actor_for_api_token(session, token, now)
-    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    found = session.exec(_session_actor_query(hash_token(token))).first()
+    if found is None:
         raise Unauthorized("Your session has ended. Log in again.")
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active or not _organization_active(session, user.organization_id):
+    session_id, created_at, expires_at, last_seen_at, user_id, organization_id, username, roles, plants = found
+    if expires_at <= now:
         raise Unauthorized("Your session has ended. Log in again.")
-    if row.last_seen_at is None or now - row.last_seen_at > timedelta(minutes=1):
-        row.last_seen_at = now
-        row.expires_at = min(row.created_at + SESSION_MAX_AGE, now + SESSION_TTL)
-        session.add(row)
-    return actor_for_user(session, user)
+    if last_seen_at is None or now - last_seen_at > timedelta(minutes=1):
+        session.execute(sa.update(AuthSession).where(col(AuthSession.id) == session_id).values(
+            last_seen_at=now, expires_at=min(created_at + SESSION_MAX_AGE, now + SESSION_TTL)))
+    return Actor(user_id=user_id, organization_id=organization_id, username=username,
+                 roles=frozenset(Role(r) for r in _split(roles)),
+                 plant_ids=frozenset(int(p) for p in _split(plants)))
+
+
+def _session_actor_query(token_hash: str):
+    """One row for a live session of an active user in an active organization, with the user's roles and
+    visible plants as comma-separated lists (an admin sees every plant of the organization)."""
+    roles = (select(func.aggregate_strings(sa.cast(RoleAssignment.role, sa.String), ","))
+             .where(col(RoleAssignment.user_id) == User.id).scalar_subquery())
+    admin = sa.exists().where(col(RoleAssignment.user_id) == User.id, col(RoleAssignment.role) == Role.ADMIN).correlate(User)
+    granted = select(UserPlantAccess.plant_id).where(col(UserPlantAccess.user_id) == User.id).correlate(User)
+    plants = (select(func.aggregate_strings(sa.cast(Plant.id, sa.String), ","))
+              .where(col(Plant.organization_id) == User.organization_id, sa.or_(admin, col(Plant.id).in_(granted)))
+              .scalar_subquery())
+    return (select(AuthSession.id, AuthSession.created_at, AuthSession.expires_at, AuthSession.last_seen_at,
+                   User.id, User.organization_id, User.username, roles, plants)
+            .join(User, col(User.id) == AuthSession.user_id)
+            .join(Organization, col(Organization.id) == User.organization_id)
+            .where(col(AuthSession.token_hash) == token_hash, col(AuthSession.revoked_at).is_(None),
+                   col(User.is_active).is_(True), col(Organization.is_active).is_(True)))
+
+
+def _split(joined: str | None) -> list[str]:
+    return [part for part in (joined or "").split(",") if part]
 
 
 def _organization_active(session: Session, organization_id: int) -> bool:

@@ -123,6 +123,14 @@ class OrderDetail(OrderSummary):
     can_cancel: bool = False
 
 
+class CreatedOrder(BaseModel):
+    """The lean answer to creating an order: what a caller needs to go on (edit its lines, release it)."""
+    id: int
+    number: str
+    status: str
+    line_ids: list[int]
+
+
 class OrderPage(BaseModel):
     items: list[OrderSummary]
     total: int
@@ -181,6 +189,12 @@ def order_actions(actor: Actor, plant_id: int, status: OrderStatus) -> dict[str,
 # ----- changing -----------------------------------------------------------------------------
 
 def create_order(session: Session, actor: Actor, data: OrderCreate | dict, *, now: datetime) -> OrderDetail:
+    """Create an order with its lines; answers the whole detail (the order page shows it next)."""
+    return get_order(session, actor, create_order_lean(session, actor, data, now=now).id)
+
+
+def create_order_lean(session: Session, actor: Actor, data: OrderCreate | dict, *, now: datetime) -> CreatedOrder:
+    """Create an order with its lines; answers its id, number, status and line ids without reading it back."""
     data = parse(OrderCreate, data)
     require(actor, Permission.PLAN, plant_id=data.plant_id)
     problems: dict[str, str] = {}
@@ -196,7 +210,8 @@ def create_order(session: Session, actor: Actor, data: OrderCreate | dict, *, no
                           updated_by=actor.user_id)
     session.add(order)
     session.flush()
-    session.add_all([_line_row(actor, pk(order), n, line, now) for n, line in enumerate(data.lines, start=1)])
+    lines = [_line_row(actor, pk(order), n, line, now) for n, line in enumerate(data.lines, start=1)]
+    session.add_all(lines)
     record_created(session, actor, [pk(order)], now=now)
     audit(session, actor, "customer_order", order.id, "create",
           {"number": order.number, "customer_id": order.customer_id, "lines": len(data.lines)},
@@ -204,7 +219,8 @@ def create_order(session: Session, actor: Actor, data: OrderCreate | dict, *, no
     record(session, OrderCreated(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
                              plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
     session.flush()
-    return get_order(session, actor, pk(order))
+    return CreatedOrder(id=pk(order), number=order.number, status=OrderStatus.OPEN.value,
+                        line_ids=[pk(line) for line in lines])
 
 
 def update_order(session: Session, actor: Actor, order_id: int, data: OrderUpdate | dict, *,

@@ -30,6 +30,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import case, insert, update
 from sqlmodel import Session, col, func, select
 
@@ -98,8 +99,21 @@ class _Planned:
 
 # ----- release ------------------------------------------------------------------------------
 
+class ReleasedOrder(BaseModel):
+    """The lean answer to releasing an order: its new status and the work orders made for it."""
+    id: int
+    number: str
+    status: str
+    work_order_ids: list[int]
+
+
 def release_order(session: Session, actor: Actor, order_id: int, *, now: datetime) -> list[WorkOrderSummary]:
     """Release an open customer order: its work orders (with children) and their operations."""
+    return summaries(session, actor, release_order_lean(session, actor, order_id, now=now).work_order_ids)
+
+
+def release_order_lean(session: Session, actor: Actor, order_id: int, *, now: datetime) -> ReleasedOrder:
+    """Release an open customer order; answers the ids of its new work orders without reading them back."""
     order = get_scoped(session, actor, CustomerOrder, order_id, "Order", for_update=True)
     require(actor, Permission.PLAN, plant_id=order.plant_id)
     check_transition(f"Order {order.number}", order.status, OrderStatus.RELEASED, ORDER_TRANSITIONS)
@@ -124,7 +138,7 @@ def release_order(session: Session, actor: Actor, order_id: int, *, now: datetim
           {"work_orders": [p.work_order.number for p in planned]}, plant_id=order.plant_id, at=now)
     record(session, OrderReleased(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
                                   work_order_ids=ids, plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
-    return summaries(session, actor, ids)
+    return ReleasedOrder(id=pk(order), number=order.number, status=OrderStatus.RELEASED.value, work_order_ids=ids)
 
 
 def _explode(session: Session, actor: Actor, tops: list[_Planned]) -> list[list[_Planned]]:

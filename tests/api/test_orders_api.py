@@ -28,8 +28,8 @@ def planner(as_user):
     return as_user("planner.one")
 
 
-def new_order(client, headers, world, line, quantities=(5,)):
-    response = client.post("/orders", headers=headers, json={
+def new_order(client, headers, world, line, quantities=(5,), view="full"):
+    response = client.post("/orders", headers=headers, params={"view": view}, json={
         "plant_id": world.plant1, "customer_id": line.customer_id, "customer_reference": "PO-API",
         "lines": [{"product_id": line.product_id, "quantity": q, "promised_date": "2026-04-01",
                    "unit_price": "9.95"} for q in quantities]})
@@ -51,7 +51,7 @@ def test_create_get_list_edit_release_and_cancel_an_order(client, world, line, p
     assert edited.status_code == 200, edited.text
     assert [(ln["line_no"], ln["quantity"]) for ln in edited.json()["lines"]] == [(1, 6)]
 
-    released = client.post(f"/orders/{created['id']}/release", headers=planner)
+    released = client.post(f"/orders/{created['id']}/release", headers=planner, params={"view": "full"})
     assert released.status_code == 200, released.text
     body = released.json()
     assert body["status"] == "released"
@@ -67,6 +67,29 @@ def test_create_get_list_edit_release_and_cancel_an_order(client, world, line, p
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["status"] == "cancelled"
     assert cancelled.json()["work_orders"][0]["status"] == "cancelled"
+
+
+def test_create_and_release_answer_lean_by_default(client, world, line, planner):
+    created = new_order(client, planner, world, line, (5, 7), view="lean")
+    assert set(created) == {"id", "number", "status", "line_ids"}
+    assert (created["number"], created["status"], len(created["line_ids"])) == ("SO-000001", "open", 2)
+    full = client.get(f"/orders/{created['id']}", headers=planner).json()
+    assert [ln["id"] for ln in full["lines"]] == created["line_ids"]
+
+    released = client.post(f"/orders/{created['id']}/release", headers=planner)
+    assert released.status_code == 200, released.text
+    assert set(released.json()) == {"id", "number", "status", "work_order_ids"}
+    assert (released.json()["id"], released.json()["status"]) == (created["id"], "released")
+    after = client.get(f"/orders/{created['id']}", headers=planner).json()
+    assert [w["id"] for w in after["work_orders"]] == released.json()["work_order_ids"]
+    assert after["status"] == "released"
+
+
+def test_view_is_lean_or_full_and_nothing_else(client, world, line, planner):
+    response = client.post("/orders", headers=planner, params={"view": "everything"}, json={
+        "plant_id": world.plant1, "customer_id": line.customer_id,
+        "lines": [{"product_id": line.product_id, "quantity": 1, "promised_date": "2026-04-01"}]})
+    assert_error(response, 422, "invalid", view="")
 
 
 def test_bad_order_input_is_422_with_field_messages(client, world, line, planner, engine):

@@ -1,6 +1,10 @@
 """Customer orders, their release into work orders, work-order status changes, and order import
 from Excel/CSV (all: PLAN at the order's plant; reading work orders: anyone of the plant).
 
+Writes answer lean: `POST /orders` answers 201 with `id`, `number`, `status` and `line_ids`, and
+`POST /orders/{id}/release` 200 with `id`, `number`, `status` and `work_order_ids`; `?view=full` answers
+the whole order (`OrderDetail`, as `GET /orders/{id}`) instead, read back in the same transaction.
+
 Import: `POST /orders/import/preview` answers 200 with the row-by-row report (`ok` says whether it
 would import); `POST /orders/import` imports all lines or nothing and answers 422 with the error
 body plus the same report under `report` when any row is bad.
@@ -24,17 +28,21 @@ from services.config import custom_field_views
 from services.core.db import db_session, transaction
 from services.production import order_import, orders, work_order_reads, work_orders
 from services.production.order_import import ImportPreview, ImportRejected, ImportResult
-from services.production.orders import OrderCreate, OrderDetail, OrderPage, OrderUpdate
+from services.production.orders import CreatedOrder, OrderCreate, OrderDetail, OrderPage, OrderUpdate
 from services.production.work_order_reads import (
     WorkOrderDetail,
     WorkOrderPage,
     WorkOrderSummary,
 )
+from services.production.work_orders import ReleasedOrder
 
 router = APIRouter(tags=["orders"], responses=AUTHENTICATED)
 work_router = APIRouter(tags=["work orders"], responses=AUTHENTICATED)
 
 Limit = Annotated[int, Query(ge=1, le=500)]
+View = Annotated[Literal["lean", "full"], Query(description=(
+    "lean (default): the id and what a caller needs to go on; full: the whole read model, as GET answers it "
+    "(costs a read-back of the order, its lines, history and work orders)."))]
 Offset = Annotated[int, Query(ge=0)]
 UploadedFile = Annotated[UploadFile, File(description="An .xlsx workbook or a .csv file (UTF-8, comma or semicolon).")]
 PlantField = Annotated[int, Form(description="The plant the orders are for.")]
@@ -118,11 +126,13 @@ def list_orders(actor: CurrentActor, plant_id: int | None = None,
                                   promised_from=promised_from, promised_to=promised_to, limit=limit, offset=offset)
 
 
-@router.post("/orders", response_model=OrderDetail, status_code=status.HTTP_201_CREATED,
-             summary="Create a customer order with its lines")
-def create_order(body: OrderCreate, actor: CurrentActor) -> OrderDetail:
+@router.post("/orders", response_model=CreatedOrder | OrderDetail, status_code=status.HTTP_201_CREATED,
+             summary="Create a customer order with its lines (lean answer; view=full for the whole order)")
+def create_order(body: OrderCreate, actor: CurrentActor, view: View = "lean") -> CreatedOrder | OrderDetail:
     with db_session() as s, transaction(s):
-        return orders.create_order(s, actor, body, now=utcnow())
+        if view == "full":
+            return orders.create_order(s, actor, body, now=utcnow())
+        return orders.create_order_lean(s, actor, body, now=utcnow())
 
 
 @router.get("/orders/{order_id}", response_model=OrderDetail, summary="An order with lines, history and work orders")
@@ -138,12 +148,13 @@ def update_order(order_id: int, body: OrderUpdate, actor: CurrentActor) -> Order
         return orders.update_order(s, actor, order_id, body, now=utcnow())
 
 
-@router.post("/orders/{order_id}/release", response_model=OrderDetail, responses=errors(409),
-             summary="Release an order: work orders (with sub-assemblies) and their operations")
-def release_order(order_id: int, actor: CurrentActor) -> OrderDetail:
+@router.post("/orders/{order_id}/release", response_model=ReleasedOrder | OrderDetail, responses=errors(409),
+             summary="Release an order: work orders (with sub-assemblies) and their operations (lean answer; "
+                     "view=full for the whole order)")
+def release_order(order_id: int, actor: CurrentActor, view: View = "lean") -> ReleasedOrder | OrderDetail:
     with db_session() as s, transaction(s):
-        work_orders.release_order(s, actor, order_id, now=utcnow())
-        return orders.get_order(s, actor, order_id)
+        released = work_orders.release_order_lean(s, actor, order_id, now=utcnow())
+        return orders.get_order(s, actor, order_id) if view == "full" else released
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderDetail, responses=errors(409),
