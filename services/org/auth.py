@@ -178,7 +178,7 @@ def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Ac
         raise Unauthorized("Log in first.")
     if token.startswith("tkt_"):
         return _actor_for_api_token(session, token, now)
-    found = session.exec(_session_actor_query(hash_token(token))).first()
+    found = session.execute(_session_actor_query(hash_token(token))).first()
     if found is None:
         raise Unauthorized("Your session has ended. Log in again.")
     session_id, created_at, expires_at, last_seen_at, user_id, organization_id, username, roles, plants = found
@@ -192,7 +192,7 @@ def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Ac
                  plant_ids=frozenset(int(p) for p in _split(plants)))
 
 
-def _session_actor_query(token_hash: str):
+def _session_actor_query(token_hash: str) -> sa.Select:
     """One row for a live session of an active user in an active organization, with the user's roles and
     visible plants as comma-separated lists (an admin sees every plant of the organization)."""
     roles = (select(func.aggregate_strings(sa.cast(RoleAssignment.role, sa.String), ","))
@@ -202,8 +202,9 @@ def _session_actor_query(token_hash: str):
     plants = (select(func.aggregate_strings(sa.cast(Plant.id, sa.String), ","))
               .where(col(Plant.organization_id) == User.organization_id, sa.or_(admin, col(Plant.id).in_(granted)))
               .scalar_subquery())
-    return (select(AuthSession.id, AuthSession.created_at, AuthSession.expires_at, AuthSession.last_seen_at,
-                   User.id, User.organization_id, User.username, roles, plants)
+    return (sa.select(col(AuthSession.id), col(AuthSession.created_at), col(AuthSession.expires_at),
+                      col(AuthSession.last_seen_at), col(User.id), col(User.organization_id), col(User.username),
+                      roles, plants)
             .join(User, col(User.id) == AuthSession.user_id)
             .join(Organization, col(Organization.id) == User.organization_id)
             .where(col(AuthSession.token_hash) == token_hash, col(AuthSession.revoked_at).is_(None),

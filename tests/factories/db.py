@@ -6,7 +6,8 @@ really committed, never the test session's identity map.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -57,3 +58,17 @@ def actor_for(session: Session, token: str, *, now: datetime):
 def stored_text(engine: sa.Engine) -> str:
     """Every value in the database as one string, to prove a secret was never stored."""
     return "\n".join(repr(row) for rows in snapshot(engine).values() for row in rows)
+
+
+@contextmanager
+def statements(engine: sa.Engine) -> Iterator[list[str]]:
+    """The SQL statements `engine` runs inside the block (any thread: the API server's too), in order."""
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement)
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)

@@ -19,7 +19,7 @@ from services.org.auth import (
     SESSION_TTL,
 )
 from services.org.plants import PlantUpdate
-from tests.factories.db import actor_for, count, fetch, log_in, snapshot, stored_text
+from tests.factories.db import actor_for, count, fetch, log_in, snapshot, statements, stored_text
 from tests.factories.org import PASSWORD
 
 WRONG = "Wrong username or password, or the account is deactivated."
@@ -388,3 +388,31 @@ def test_failures_recorded_while_the_caller_writes_still_reach_the_limit(session
     with pytest.raises(RateLimited):
         log_in(session, "op.one", now=now)
 
+
+
+# --- the request path: one query per token check, nothing cached ------------------------------
+
+def test_a_session_token_resolves_in_one_query_once_its_expiry_has_slid(session, engine, world, now):
+    token = log_in(session, "op.one", now=now).token
+    actor_for(session, token, now=now)                     # slides the expiry: one UPDATE besides
+
+    with statements(engine) as seen:
+        actor = actor_for(session, token, now=now + timedelta(seconds=30))
+    assert (actor.user_id, actor.roles, actor.plant_ids) == (world.operator1, {Role.OPERATOR}, {world.plant1})
+    assert [s.split()[0] for s in seen if s.split()[0] not in ("BEGIN", "COMMIT")] == ["SELECT"]
+
+
+def test_an_admins_token_sees_every_plant_of_its_organization_and_no_other(session, world, now):
+    token = log_in(session, "admin.a", now=now).token
+    actor = actor_for(session, token, now=now)
+    assert Role.ADMIN in actor.roles
+    assert actor.plant_ids == {world.plant1, world.plant2}
+
+
+def test_a_revoked_session_is_refused_on_its_very_next_use(session, world, now):
+    token = log_in(session, "op.one", now=now).token
+    assert actor_for(session, token, now=now).user_id == world.operator1
+    with transaction(session):
+        auth.logout(session, token, now=now)
+    with pytest.raises(Unauthorized):
+        actor_for(session, token, now=now)
