@@ -1,6 +1,15 @@
 """Takt's tables. Importing this package registers every table on `SQLModel.metadata`."""
 from models.audit import AuditEntry
-from models.auth import ApiToken, ApiTokenKind, AuthSession, LoginAttempt
+from models.auth import (
+                              ApiToken,
+                              ApiTokenKind,
+                              AuthSession,
+                              LoginAttempt,
+                              LoginChallenge,
+                              RecoveryCode,
+                              TwoFactorPolicy,
+                              UserTwoFactor,
+)
 from models.base import TimestampMixin, UTCDateTime, utcnow
 from models.calendar import CalendarHoliday, Shift, ShiftBreak, ShiftCalendar
 from models.catalog import BomLine, Customer, Product, ProductType
@@ -137,7 +146,7 @@ from models.studio_work import (
                               StudioTimesheet,
                               StudioVersion,
 )
-from models.user import Role, RoleAssignment, User, UserPlantAccess
+from models.user import Invitation, Role, RoleAssignment, User, UserPlantAccess
 from models.workflow import (
                               Workflow,
                               WorkflowInstance,
@@ -160,7 +169,8 @@ __all__ = [
     "NumberSequence", "Operation", "OrderLine", "OrderStatus", "Product", "ProductType", "ProductionEvent",
     "ReasonCode", "ReasonKind", "Routing", "RoutingStep", "Scan", "ScanMode", "ScanResult", "ScheduleException", "Shift", "ShiftBreak",
     "ShiftCalendar", "StatusChange", "WorkCenter", "WorkOrder", "WorkStatus",
-    "ApiToken", "ApiTokenKind", "AuditEntry", "AuthSession", "Department", "LoginAttempt",
+    "ApiToken", "ApiTokenKind", "AuditEntry", "AuthSession", "Department", "Invitation", "LoginAttempt",
+    "LoginChallenge", "RecoveryCode", "TwoFactorPolicy", "UserTwoFactor",
     "Organization", "OrganizationBranding", "Plant", "Role", "RoleAssignment", "TimestampMixin",
     "User", "UserPlantAccess", "UTCDateTime", "utcnow",
     "GenealogyLink", "LinkKind", "Location", "Lot", "LotConsumption", "LotOrigin", "LotStatus", "Serial",

@@ -51,3 +51,23 @@ class UserPlantAccess(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     plant_id: int = Field(foreign_key="plant.id", index=True)
+
+
+class Invitation(TimestampMixin, SQLModel, table=True):
+    """An admin's invitation of a person by email, with the roles (comma-separated) and plants (comma-separated
+    ids) they get. The one-time link carries a random token of which only the SHA-256 is stored; a resend
+    replaces it. Pending until accepted, revoked or past `expires_at`."""
+    __tablename__ = "invitation"
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    email: str = Field(max_length=254, index=True)
+    full_name: str = Field(default="", max_length=200)
+    roles: str = Field(default="", max_length=500)
+    plant_ids: str = Field(default="", max_length=1000)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    sent_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    send_count: int = Field(default=1)
+    accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    accepted_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -17,6 +17,7 @@ workflow engine) and the notification centre with its mail outbox.
 - workflow_admin.py: admins read, save and lay out workflow versions;
 - notifications.py: the in-app feed and e-mail preferences; `notify` / `notify_people`;
 - mail_outbox.py: the SMTP sender of the outbox, with retries and backoff;
+- invitations.py: admins invite people by email (one-time, expiring links through the outbox); accepting logs them in;
 - events.py: the typed events of this package.
 
 Invariants: config imports no domain above it; domains register with it (custom field entity types,

@@ -4,7 +4,8 @@
 - plants.py: plants and their departments;
 - users.py: users, their roles and plant access, deactivation and password resets;
 - passwords.py: password hashing (argon2id) and the password policy;
-- auth.py: log-in with throttling, sessions, log-out and password change;
+- auth.py: log-in with throttling and the second factor's step, sessions, log-out and password change;
+- two_factor.py: authenticator (TOTP) enrolment, single-use recovery codes, the organization's 2FA policy;
 - lockouts.py: log-in throttles as admins see and clear them;
 - demo_users.py: the demo's people on its published password, who write nothing outside demo mode until they change it;
 - api_tokens.py: API tokens for gateways, scanning stations and displays;
@@ -17,7 +18,8 @@
 
 Invariants: everything belongs to one organization, and another organization's rows are NotFound;
 only admins' permissions (MANAGE_USERS, MANAGE_PLANTS, MANAGE_API_TOKENS, MANAGE_BRANDING) change
-users, plants, tokens and branding; tokens and sessions are stored only as hashes; plants and users
+users, plants, tokens, branding and the two-factor policy; tokens, sessions, log-in challenges and recovery
+codes are stored only as hashes; plants and users
 are deactivated, never deleted, and admins cannot deactivate themselves or drop their own admin role; every change
 is audited and announced, and nothing here commits.
 """

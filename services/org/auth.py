@@ -9,6 +9,12 @@ Invariants:
   to `FAILURE_WINDOW`, with RateLimited saying how long. The owner logging in from elsewhere is not held
   up. Admins list and clear these (services/org/lockouts.py).
 - A wrong username and a wrong password get the same answer (and the same hashing time).
+- A person enrolled in two-factor log-in (services/org/two_factor.py) gets a session only with a code of
+  their authenticator or an unused recovery code: the right password alone yields a single-use challenge
+  (SHA-256 stored, CHALLENGE_TTL). One whose role the organization's policy requires it for and who has
+  none sets it up from that challenge before any session exists; the API refuses them until they did.
+  `MAX_CODE_FAILURES` wrong codes hold the person up for `CODE_LOCK`; a success (password, and the
+  second factor when due) is recorded only when the session starts. API tokens meet no second factor.
 - A failed attempt is recorded in its own short transaction, so the refusal raised to the caller
   (whose unit of work rolls back) still counts towards the limit. When the caller's transaction
   holds SQLite's single write lock (it wrote before calling `login`), the attempt is written just
@@ -24,7 +30,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, func, select
 
-from models.auth import ApiToken, AuthSession, LoginAttempt
+from models.auth import ApiToken, AuthSession, LoginAttempt, LoginAttemptKind, LoginChallenge, LoginChallengePurpose
 from models.base import pk
 from models.organization import Organization, Plant
 from models.user import Role, RoleAssignment, User, UserPlantAccess
@@ -33,7 +39,7 @@ from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from services.core.events import record
 from services.org import events as org_events
-from services.org import passwords
+from services.org import passwords, two_factor
 from services.org.tokens import hash_token, new_token
 
 SESSION_TTL = timedelta(hours=12)
@@ -42,6 +48,9 @@ FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES = 5                    # per (username, address), then waits of PAIR_DELAY x 2^n
 MAX_FAILURES_PER_IP = 30            # per address, then waits of IP_DELAY x 2^n
 PAIR_DELAY = timedelta(seconds=30)
+MAX_CODE_FAILURES = 5               # wrong second-factor codes for a person, then held up CODE_LOCK
+CODE_LOCK = timedelta(minutes=15)
+CHALLENGE_TTL = timedelta(minutes=10)   # from the right password to the second factor
 IP_DELAY = timedelta(seconds=60)
 _NAME_MAX = 64                      # LoginAttempt.username and .ip columns
 _DEFERRED_FAILURES = "takt.deferred_login_failures"
@@ -55,8 +64,24 @@ class LoginResult(BaseModel):
     username: str
 
 
+class SecondFactorRequired(Unauthorized):
+    """The password was right, and the log-in of an API client needs the second factor's code with it."""
+    code = "second_factor_required"
+
+
+class SecondFactorChallenge(BaseModel):
+    """The password was right; a second factor is due (`purpose` "code") or must be set up first ("enrol")."""
+    challenge: str
+    purpose: str
+    expires_at: datetime
+    user_id: int
+    username: str
+
+
 def login(session: Session, username: str, password: str, *, now: datetime, ip: str | None = None,
-          client: str = "ui") -> LoginResult:
+          client: str = "ui", code: str | None = None) -> LoginResult | SecondFactorChallenge:
+    """The password step; for a person with a second factor, `code` finishes it at once (the API), else the
+    answer is a challenge that `finish_login` (enrolled) or `finish_enrolment` (required, not enrolled yet) takes."""
     username = (username or "").strip().lower()
     if not username or not password:
         raise Invalid("Enter your username and password.",
@@ -69,7 +94,94 @@ def login(session: Session, username: str, password: str, *, now: datetime, ip: 
     if not (user and ok and user.is_active and org_active):
         _record_failure(session, username, ip, now)
         raise Unauthorized("Wrong username or password, or the account is deactivated.")
-    session.add(LoginAttempt(username=username, ip=ip, at=now, succeeded=True))
+    if two_factor.is_enrolled(two_factor.enrolment_row(session, pk(user))):
+        if not (code or "").strip():
+            if client != "ui":
+                raise SecondFactorRequired("Send the 6-digit code of your authenticator app (or a recovery code) "
+                                           "as 'code' with your username and password.")
+            return _challenge(session, user, LoginChallengePurpose.CODE, now=now, client=client)
+        used = _check_code(session, user, code or "", now=now, ip=ip)
+        return _start_session(session, user, now=now, ip=ip, client=client, second_factor=used)
+    if two_factor.is_required(session, user):
+        if client != "ui":
+            raise Forbidden("Your organization requires two-factor log-in for your role: log in once in the "
+                            "browser to set it up, then send the code of your authenticator app as 'code'.")
+        return _challenge(session, user, LoginChallengePurpose.ENROL, now=now, client=client)
+    return _start_session(session, user, now=now, ip=ip, client=client)
+
+
+def finish_login(session: Session, challenge: str, code: str, *, now: datetime, ip: str | None = None) -> LoginResult:
+    """The second step of an enrolled person's log-in: a code of their app or a recovery code."""
+    row, user = _open_challenge(session, challenge, LoginChallengePurpose.CODE, now)
+    used = _check_code(session, user, code, now=now, ip=ip[:_NAME_MAX] if ip else None)
+    row.used_at = now
+    session.add(row)
+    return _start_session(session, user, now=now, ip=ip, client=row.client, second_factor=used)
+
+
+def challenge_enrolment(session: Session, challenge: str, *, now: datetime) -> two_factor.Enrolment:
+    """The authenticator set-up of a person whose role requires it and who has none yet (made once per challenge)."""
+    _, user = _open_challenge(session, challenge, LoginChallengePurpose.ENROL, now)
+    return two_factor.pending_enrolment(session, user) or two_factor.start_enrolment(session, user, now=now)
+
+
+def finish_enrolment(session: Session, challenge: str, code: str, *, now: datetime,
+                     ip: str | None = None) -> tuple[LoginResult, list[str]]:
+    """Confirm the set-up with a first code: the session, and the recovery codes to show this once."""
+    row, user = _open_challenge(session, challenge, LoginChallengePurpose.ENROL, now)
+    codes = two_factor.confirm(session, user, code, now=now)
+    row.used_at = now
+    session.add(row)
+    result = _start_session(session, user, now=now, ip=ip[:_NAME_MAX] if ip else None, client=row.client,
+                            second_factor="enrolled")
+    audit(session, actor_for_user(session, user), "user", user.id, "two_factor_enrol", at=now)
+    return result, codes
+
+
+def _challenge(session: Session, user: User, purpose: LoginChallengePurpose, *, now: datetime,
+               client: str) -> SecondFactorChallenge:
+    token = new_token("tkc")
+    expires_at = now + CHALLENGE_TTL
+    session.add(LoginChallenge(user_id=pk(user), token_hash=hash_token(token), purpose=purpose, client=client,
+                               created_at=now, expires_at=expires_at))
+    return SecondFactorChallenge(challenge=token, purpose=purpose.value, expires_at=expires_at, user_id=pk(user),
+                                 username=user.username)
+
+
+def _open_challenge(session: Session, challenge: str, purpose: LoginChallengePurpose,
+                    now: datetime) -> tuple[LoginChallenge, User]:
+    row = session.exec(select(LoginChallenge).where(LoginChallenge.token_hash == hash_token(challenge or ""))).first()
+    user = session.get(User, row.user_id) if row is not None else None
+    if (row is None or user is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= now
+            or not user.is_active or not _organization_active(session, user.organization_id)):
+        raise Unauthorized("This log-in has expired. Log in again with your username and password.")
+    return row, user
+
+
+def _check_code(session: Session, user: User, code: str, *, now: datetime, ip: str | None) -> str:
+    """Accept a second-factor code under its own limit: MAX_CODE_FAILURES wrong codes for a person (from any
+    address: whoever sends them knows the password) hold them up CODE_LOCK from the latest."""
+    since_success = session.exec(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == user.username, LoginAttempt.succeeded == True)).one()  # noqa: E712
+    since = max(now - CODE_LOCK, since_success) if since_success else now - CODE_LOCK
+    failures, latest = session.exec(select(func.count(), func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == user.username, LoginAttempt.kind == LoginAttemptKind.CODE.value,
+        LoginAttempt.succeeded == False, LoginAttempt.at > since)).one()  # noqa: E712
+    if failures >= MAX_CODE_FAILURES and latest is not None and latest + CODE_LOCK > now:
+        wait = int((latest + CODE_LOCK - now).total_seconds()) + 1
+        raise RateLimited(f"Too many wrong codes. Try again in about {max(1, round(wait / 60))} minutes; an "
+                          f"administrator can also clear this.", retry_after_seconds=wait)
+    used = two_factor.verify(session, user, code, now=now)
+    if used is None:
+        _record_failure(session, user.username, ip, now, kind=LoginAttemptKind.CODE)
+        raise Unauthorized("The code is wrong or was used already.")
+    return used
+
+
+def _start_session(session: Session, user: User, *, now: datetime, ip: str | None, client: str,
+                   second_factor: str | None = None) -> LoginResult:
+    session.add(LoginAttempt(username=user.username, ip=ip, at=now, succeeded=True,
+                             kind=(LoginAttemptKind.CODE if second_factor else LoginAttemptKind.PASSWORD).value))
     token = new_token("tks")
     expires_at = now + SESSION_TTL
     session.add(AuthSession(user_id=pk(user), token_hash=hash_token(token), created_at=now, expires_at=expires_at,
@@ -77,15 +189,17 @@ def login(session: Session, username: str, password: str, *, now: datetime, ip: 
     user.last_login_at = now
     session.add(user)
     actor = actor_for_user(session, user)
-    audit(session, actor, "user", user.id, "login", {"client": client, "ip": ip}, at=now)
+    details = {"client": client, "ip": ip} | ({"second_factor": second_factor} if second_factor else {})
+    audit(session, actor, "user", user.id, "login", details, at=now)
     record(session, org_events.UserLoggedIn(organization_id=user.organization_id, user_id=pk(user),
                                             actor_user_id=user.id, at=now))
-    return LoginResult(token=token, expires_at=expires_at, user_id=user.id, username=user.username)
+    return LoginResult(token=token, expires_at=expires_at, user_id=pk(user), username=user.username)
 
 
-def _record_failure(session: Session, username: str, ip: str | None, now: datetime) -> None:
+def _record_failure(session: Session, username: str, ip: str | None, now: datetime,
+                    kind: LoginAttemptKind = LoginAttemptKind.PASSWORD) -> None:
     """A failed attempt is written in its own transaction: it must survive the caller's rollback."""
-    attempt = {"username": username[:_NAME_MAX], "ip": ip, "at": now}
+    attempt = {"username": username[:_NAME_MAX], "ip": ip, "at": now, "kind": kind.value}
     if _holds_sqlite_write_lock(session):
         session.info.setdefault(_DEFERRED_FAILURES, []).append(attempt)   # written when it ends
     else:

@@ -205,13 +205,19 @@ def _parse_roles(values: list[str], problems: dict[str, str]) -> set[Role]:
     return roles
 
 
-def _check_plants(session: Session, actor: Actor, plant_ids: list[int], problems: dict[str, str]) -> set[int]:
+def organization_plants(session: Session, actor: Actor, plant_ids: list[int]) -> set[int]:
+    """The ids among `plant_ids` that name plants of the actor's organization."""
     wanted = set(plant_ids or [])
     if not wanted:
         return wanted
-    found = {p for p in session.exec(select(Plant.id).where(col(Plant.id).in_(wanted),
-                                                             Plant.organization_id == actor.organization_id)).all()
-             if p is not None}
+    return {p for p in session.exec(select(Plant.id).where(col(Plant.id).in_(wanted),
+                                                            Plant.organization_id == actor.organization_id)).all()
+            if p is not None}
+
+
+def _check_plants(session: Session, actor: Actor, plant_ids: list[int], problems: dict[str, str]) -> set[int]:
+    wanted = set(plant_ids or [])
+    found = organization_plants(session, actor, plant_ids)
     if wanted - found:
         problems["plant_ids"] = f"Unknown plant id(s): {', '.join(str(p) for p in sorted(wanted - found))}."
     return found

@@ -1,4 +1,5 @@
-"""Log-in for API clients (JSON, or the OAuth2 password grant as a form), log-out, password change."""
+"""Log-in for API clients (JSON, or the OAuth2 password grant as a form; with two-factor log-in on, the
+authenticator's code goes with the password as `code`), log-out, password change."""
 from __future__ import annotations
 
 import json
@@ -7,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from models.base import utcnow
 from rxapp.api.deps import BearerToken, ClientIP, CurrentActor
@@ -24,6 +25,9 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 class LoginRequest(BaseModel):
     username: str = ""
     password: str = ""
+    code: str | None = Field(default=None, max_length=32,
+                             description="With two-factor log-in on: the 6-digit code of your authenticator app, "
+                                         "or one of your recovery codes.")
 
 
 class TokenRead(BaseModel):
@@ -47,6 +51,7 @@ _FORM_SCHEMA = {
         "grant_type": {"type": "string", "enum": ["password"]},
         "username": {"type": "string"},
         "password": {"type": "string", "format": "password"},
+        "code": {"type": "string", "description": "The second factor's code, when two-factor log-in is on."},
         "scope": {"type": "string"},
     },
 }
@@ -63,7 +68,7 @@ async def login_credentials(request: Request) -> LoginRequest:
         form = await request.form()
         if form.get("grant_type") not in (None, "", "password"):
             raise Invalid("Only the password grant is supported.", fields={"grant_type": "Use 'password'."})
-        data: Any = {k: form.get(k) for k in ("username", "password") if form.get(k) is not None}
+        data: Any = {k: form.get(k) for k in ("username", "password", "code") if form.get(k) is not None}
     else:
         body = await request.body()
         try:
@@ -82,7 +87,10 @@ async def login_credentials(request: Request) -> LoginRequest:
 def issue_token(credentials: Annotated[LoginRequest, Depends(login_credentials)], ip: ClientIP) -> TokenRead:
     now = utcnow()
     with db_session() as s, transaction(s):
-        result = auth.login(s, credentials.username, credentials.password, now=now, ip=ip, client="api")
+        result = auth.login(s, credentials.username, credentials.password, now=now, ip=ip, client="api",
+                            code=credentials.code)
+    if not isinstance(result, auth.LoginResult):        # the service asks API clients for the code up front
+        raise auth.SecondFactorRequired("Send the code of your authenticator app as 'code'.")
     return TokenRead(access_token=result.token, expires_at=result.expires_at,
                      expires_in=int((result.expires_at - now).total_seconds()),
                      user_id=result.user_id, username=result.username)
