@@ -1,8 +1,8 @@
 """auth2fa: two-factor log-in (authenticator secrets, recovery codes, log-in challenges, the organization's
 policy of roles that must use it), the kind of a failed log-in attempt, and invitations (issue 14)
 
-Revision ID: 0039_auth2fa
-Revises: 0038_documents
+Revision ID: 0040_auth2fa
+Revises: 0039_po_receipts
 Create Date: 2026-12-07 06:32:09
 """
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 
 import models.base
 
-revision = '0039_auth2fa'
-down_revision = '0038_documents'
+revision = '0040_auth2fa'
+down_revision = '0039_po_receipts'
 branch_labels = None
 depends_on = None
 
