@@ -13,7 +13,7 @@
 - trace.py: locations, receipts, lots produced from the open orders' BOMs, a shipment shipped and one packing;
 - quality.py: an inspection plan with an in-control baseline and a drifting run, a reject and a return;
 - ncr.py: an open and a closed NCR with a CAPA action, an unanswered SOP ticket about to escalate;
-- finance.py: chart of accounts, periods, tax rules, work-center rates, an invoice half paid;
+- finance.py: chart of accounts, periods, tax rules, work-center rates, an invoice half paid, production posted;
 - studio.py: a TV series and a film with breakdowns, partners with accounts, reviews with rework loops;
 - maintenance.py: a maintenance team, SLA targets, spare parts, preventive plans, two months of tickets;
 - simulation.py: what `takt simulate` reads and does between ingest calls (its token, the plant floor,

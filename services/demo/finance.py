@@ -1,7 +1,9 @@
 """Demo finance for Acme (called by services/demo/seed.py after traceability): the chart of accounts, fiscal
 periods of last year and this year, tax rules as they read in Korea, Japan, Bangladesh and Germany (example
 configuration, with their effective dates and rounding), machine and labour rates of the Berlin work centers,
-and the shipped demo shipment invoiced and half paid, so /finance has a ledger, receivables and costs to show.
+the shipped demo shipment invoiced and half paid, and EUR as the cost currency from the first day of the plant's
+history (that history posted to the ledger at standard cost), so /finance has a ledger, receivables, production
+and costs to show.
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from models.finance import Rounding, TaxBase, TaxKind
 from models.resources import WorkCenter
 from models.shipments import Shipment, ShipmentStatus
 from services.core.access import Actor
-from services.finance import accounts, cost_rates, invoices, payments, periods, tax_rules
+from services.demo.production import history_days
+from services.finance import accounts, cost_rates, invoices, payments, periods, production_postings, tax_rules
 from services.finance.cost_rates import WorkCenterRates
 from services.finance.invoices import InvoiceOptions
 from services.finance.payments import PaymentCreate
@@ -65,6 +68,10 @@ def seed_demo_finance(session: Session, organization_id: int, finance: Actor, *,
                                         .order_by(col(WorkCenter.id))).all()):
         cost_rates.set_rates(session, finance, pk(wc), WorkCenterRates(
             machine_rate_per_hour=RATES["machine"] + 5 * (i % 4), labour_rate_per_hour=RATES["labour"]), now=now)
+    # the plant is costed in EUR from the first day of its history: that history is posted now, later production
+    # as it happens (services/finance/production_postings.py)
+    production_postings.set_cost_currency(session, finance, "EUR", now=now - timedelta(days=history_days() + 1))
+    production_postings.post_pending(session, finance, now=now)
     shipped = session.exec(select(Shipment).where(Shipment.organization_id == organization_id,
                                                   Shipment.status == ShipmentStatus.SHIPPED)
                            .order_by(col(Shipment.id))).all()

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from sqlmodel import select
 
+from models.finance import JournalEntry
+from models.orders import WorkOrder, WorkStatus
 from models.user import User
 from services.core.db import transaction
 from services.demo import seed as demo
-from services.finance import costing, invoices, ledger_reports, payments, tax_rules
+from services.finance import costing, invoices, ledger_reports, payments, production_postings, tax_rules
 from services.org.auth import actor_for_user
 from tests.conftest import T0
 
@@ -32,3 +34,19 @@ def test_the_demo_has_a_ledger_that_balances_and_tax_rules_that_compute(session)
         (i.total / 2).quantize(Decimal("0.01")) for i in issued)
     product = issued[0].lines[0].product_id
     assert costing.cost_rollup(session, finance, product).unit_cost > 0
+
+
+def test_the_demo_plant_is_costed_and_its_history_is_in_the_ledger(session):
+    with transaction(session):
+        assert demo.seed_demo(session, now=T0)
+    finance = actor_for_user(session, session.exec(select(User).where(User.username == "finance")).one())
+    assert production_postings.cost_currency(session, finance.organization_id) == "EUR"
+    left = production_postings.pending(session, finance)
+    assert (left.issues, left.completions) == (0, 0)
+    completions = session.exec(select(JournalEntry).where(JournalEntry.organization_id == finance.organization_id,
+                                                          JournalEntry.source_type == production_postings.COMPLETION)).all()
+    done = session.exec(select(WorkOrder).where(WorkOrder.organization_id == finance.organization_id,
+                                                WorkOrder.status == WorkStatus.DONE)).all()
+    assert done and {e.source_id for e in completions} == {w.id for w in done if w.quantity_good}
+    tb = ledger_reports.trial_balance(session, finance, currency="EUR")
+    assert tb.total_debit == tb.total_credit
