@@ -34,6 +34,8 @@ from rxapp.api import health, observability
 from rxapp.api.config import notifications as notifications_api
 from rxapp.api.config import settings as config_api
 from rxapp.api.config import workflows as workflows_api
+from rxapp.api.documents import change_orders as change_orders_api
+from rxapp.api.documents import documents as documents_api
 from rxapp.api.edge import clean_inputs
 from rxapp.api.errors import status_for
 from rxapp.api.finance import budgets as finance_budgets
@@ -64,6 +66,7 @@ from rxapp.api.schemas import error_body
 from rxapp.api.security import SecurityHeaders
 from rxapp.api.shopfloor import ingest as ingest_api
 from rxapp.api.shopfloor import operator as shopfloor
+from rxapp.api.studio import milestones as studio_milestones
 from rxapp.api.studio import projects as studio_projects
 from rxapp.api.studio import work as studio_work
 from rxapp.api.trace import custom_fields as trace_custom_api
@@ -86,7 +89,8 @@ ROUTERS = (auth.router, me.router, health.router, users.router, lockouts.router,
            rejects_api.router,
            finance_tax.router, finance_ledger.router, finance_costing.router, finance_invoices.router, finance_purchasing.router,
            finance_purchasing_documents.router, finance_budgets.router,
-           studio_projects.router, studio_work.router,
+           studio_projects.router, studio_work.router, studio_milestones.router,
+           change_orders_api.router, documents_api.router,
            maintenance_tickets.router, maintenance_resources.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
@@ -135,6 +139,9 @@ TAGS = [
                                        "standard cost roll-up and material checks (finance role; material check: planners)."},
     {"name": "studio", "description": "Studio production: projects, partners, member slots, breakdown, tasks, "
                                       "versions with files, QC1/QC2 review, grid, schedule, dashboard, activity."},
+    {"name": "documents", "description": "Controlled documents (drawings, SOPs, work instructions, specifications) "
+                                         "with revisions, files, approval by role and change orders; the approved "
+                                         "documents of a job."},
     {"name": "ingest", "description": "Machine data from gateways (machine API token): batches of counts, states "
                                       "and jobs over REST or a websocket stream, with stated limits."},
 ]
