@@ -1,13 +1,16 @@
 """Reflex configuration for Takt.
 
 The database comes from DATABASE_URL (services/core/db.py reads the same variable); Redis, when
-REFLEX_REDIS_URL is set, holds Reflex's state so several workers can serve one app.
+REFLEX_REDIS_URL is set, holds Reflex's state so several workers can serve one app. TAKT_WORKERS backend
+worker processes (default: the cores with Redis, else 1; services/core/workers.py) are handed to granian,
+which `reflex run --env prod` starts, as GRANIAN_WORKERS.
 """
 import os
 
 import reflex as rx
 
 from services.core.db import database_url
+from services.core.workers import worker_count
 
 PORT = int(os.environ.get("TAKT_PORT", "3000"))
 # Browsers' origins allowed to call the backend cross-site: TAKT_CORS_ORIGINS (comma-separated), none when
@@ -21,6 +24,7 @@ def cors_origins_from_env() -> list[str]:
 
 
 CORS_ORIGINS = tuple(cors_origins_from_env())
+os.environ["GRANIAN_WORKERS"] = str(worker_count())
 
 config = rx.Config(
     app_name="rxapp",

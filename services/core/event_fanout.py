@@ -2,10 +2,14 @@
 pub/sub or PostgreSQL LISTEN/NOTIFY, so an event committed on worker A reaches `bus.subscribe()`
 consumers on worker B.
 
-`start_fanout(bus)` reads `TAKT_EVENT_BACKEND`:
-- unset or "local": nothing (one process; the bus alone is enough);
+`start_fanout(bus)` reads `TAKT_EVENT_BACKEND` (unset: "redis" when Reflex's state is in Redis,
+REFLEX_REDIS_URL, else "local"; services/core/workers.py):
+- "local": nothing (one process; the bus alone is enough);
 - "redis": `TAKT_REDIS_URL`, else `REFLEX_REDIS_URL`, else redis://127.0.0.1:6379/0;
 - "postgres": `DATABASE_URL`, which must then be a PostgreSQL URL.
+
+The channel is `TAKT_EVENT_CHANNEL` (default takt.events on Redis, takt_events on PostgreSQL): installations
+that share one Redis server (pub/sub channels are server-wide, not per database number) need one each.
 
 Each bridge registers itself with `bus.add_bridge`: after a commit, the committed events are sent
 synchronously as one JSON message `{"origin": ..., "events": [DomainEvent.to_dict(), ...]}`
@@ -33,6 +37,7 @@ from collections.abc import Callable
 from typing import Any
 
 from services.core.events import DomainEvent, EventBus
+from services.core.workers import event_backend
 
 log = logging.getLogger(__name__)
 
@@ -336,7 +341,7 @@ class PostgresBridge(_Bridge):
 
 
 class LocalFanout:
-    """TAKT_EVENT_BACKEND unset or "local": one process, nothing to bridge."""
+    """TAKT_EVENT_BACKEND "local" (the default without Redis): one process, nothing to bridge."""
 
     backend = "local"
     channel = None
@@ -368,9 +373,10 @@ def postgres_url_from_env() -> str:
 def start_fanout(bus: EventBus, backend: str | None = None, url: str | None = None, *,
                  channel: str | None = None, ready_timeout: float | None = 5.0) -> Any:
     """Bridge `bus` to other processes as configured; returns a handle with `stop()`.
-    `backend` defaults to TAKT_EVENT_BACKEND, `url` to the backend's environment variable."""
+    `backend` defaults to TAKT_EVENT_BACKEND (else redis when REFLEX_REDIS_URL is set), `url` to the
+    backend's environment variable."""
     if backend is None:
-        backend = os.environ.get("TAKT_EVENT_BACKEND")
+        backend = event_backend()
     name = (backend or "local").strip().lower()
     if name in ("", "local"):
         return LocalFanout()
@@ -378,13 +384,13 @@ def start_fanout(bus: EventBus, backend: str | None = None, url: str | None = No
         url = url or redis_url_from_env()
         if not url.startswith(("redis://", "rediss://", "unix://")):
             raise FanoutConfigError(f"TAKT_EVENT_BACKEND=redis needs a redis:// URL, got {url!r}")
-        bridge: _Bridge = RedisBridge(url, channel or "takt.events")
+        bridge: _Bridge = RedisBridge(url, channel or os.environ.get("TAKT_EVENT_CHANNEL") or "takt.events")
     elif name in ("postgres", "postgresql"):
         url = url or postgres_url_from_env()
         if url.split("://", 1)[0].split("+", 1)[0] not in ("postgres", "postgresql"):
             raise FanoutConfigError("TAKT_EVENT_BACKEND=postgres needs DATABASE_URL to be a PostgreSQL URL "
                                     f"(postgresql://...), got {url.split('://', 1)[0]}://...")
-        bridge = PostgresBridge(url, channel or "takt_events")
+        bridge = PostgresBridge(url, channel or os.environ.get("TAKT_EVENT_CHANNEL") or "takt_events")
     else:
         raise FanoutConfigError(f"TAKT_EVENT_BACKEND={backend!r} is not one of {', '.join(BACKENDS)}")
     return bridge.start(bus, ready_timeout)

@@ -350,6 +350,7 @@ def test_chunks_stay_under_the_notify_limit_and_keep_the_order(caplog):
 
 def test_configuration(monkeypatch):
     monkeypatch.delenv("TAKT_EVENT_BACKEND", raising=False)
+    monkeypatch.delenv("REFLEX_REDIS_URL", raising=False)
     assert isinstance(start_fanout(bus), LocalFanout)
     assert isinstance(start_fanout(bus, "local"), LocalFanout)
     with pytest.raises(FanoutConfigError, match="not one of"):
