@@ -117,6 +117,7 @@ from models.resources import (
                               ReasonKind,
                               WorkCenter,
 )
+from models.roles import OrgRole, RoleGrant
 from models.routing import Routing, RoutingStep
 from models.scans import Scan, ScanMode, ScanResult
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
@@ -171,7 +172,7 @@ __all__ = [
     "ShiftCalendar", "StatusChange", "WorkCenter", "WorkOrder", "WorkStatus",
     "ApiToken", "ApiTokenKind", "AuditEntry", "AuthSession", "Department", "Invitation", "LoginAttempt",
     "LoginChallenge", "RecoveryCode", "TwoFactorPolicy", "UserTwoFactor",
-    "Organization", "OrganizationBranding", "Plant", "Role", "RoleAssignment", "TimestampMixin",
+    "Organization", "OrganizationBranding", "OrgRole", "Plant", "Role", "RoleAssignment", "RoleGrant", "TimestampMixin",
     "User", "UserPlantAccess", "UTCDateTime", "utcnow",
     "GenealogyLink", "LinkKind", "Location", "Lot", "LotConsumption", "LotOrigin", "LotStatus", "Serial",
     "Shipment", "ShipmentItem", "ShipmentLine", "ShipmentStatus",

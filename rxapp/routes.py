@@ -19,6 +19,7 @@ HOME = "/"
 ACCOUNT = "/account"
 NOT_ALLOWED = "/not-allowed"
 ADMIN_USERS = "/admin/users"
+ADMIN_ROLES = "/admin/roles"
 ADMIN_PLANTS = "/admin/plants"
 ADMIN_BRANDING = "/admin/branding"
 ADMIN_AUDIT = "/admin/audit"
@@ -197,6 +198,8 @@ NAV: list[NavItem] = [
             _("States, transitions, approvals and due times of NCRs, tickets and more."), _("Administration")),
     NavItem(_("Users"), ADMIN_USERS, "users", Permission.MANAGE_USERS,
             _("Create people, give them roles and plants."), _("Administration")),
+    NavItem(_("Roles"), ADMIN_ROLES, "shield-check", Permission.MANAGE_USERS,
+            _("Roles and what they may do; roles per plant and department."), _("Administration")),
     NavItem(_("Log-in lockouts"), ADMIN_LOCKOUTS, "lock-keyhole", Permission.MANAGE_USERS,
             _("Who is held up by failed log-ins, and clearing it."), _("Administration")),
     NavItem(_("Plants"), ADMIN_PLANTS, "factory", Permission.MANAGE_PLANTS,

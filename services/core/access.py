@@ -1,7 +1,12 @@
 """Who may do what, where.
 
 An `Actor` is the acting user (or machine token) of one organization, with roles and the plants
-they may work in. Admins reach every plant of their organization. Every service calls `require`
+they may work in. Admins reach every plant of their organization. The built-in roles' default
+permissions are `ROLE_PERMISSIONS`; an organization changes them and adds roles of its own as data
+(services/org/roles.py), and the actor built per request carries the result: `role_permissions`
+(held at every plant of the actor), `plant_permissions` (held at one plant only, from a role granted
+there) and `department_ids` (None, or the departments whose maintenance tickets and quality cases a
+person whose every role is bound to a department may see). Every service calls `require`
 (a permission, optionally at a plant) and scopes queries with `visible_plant_ids`. Nothing here
 trusts an id from a client: a row outside the actor's organization or plants is `NotFound`.
 """
@@ -81,27 +86,54 @@ class Actor:
     username: str = ""
     api_token_id: int | None = None
     token_permissions: frozenset[Permission] = field(default_factory=frozenset)
+    role_permissions: frozenset[Permission] | None = None    # None: the built-in defaults of `roles`
+    plant_permissions: tuple[tuple[int, frozenset[Permission]], ...] = ()
+    department_ids: frozenset[int] | None = None             # None: every department
+    role_names: tuple[str, ...] = ()                          # the custom roles held, for display
 
     @property
     def is_admin(self) -> bool:
         return Role.ADMIN in self.roles
 
     @property
-    def permissions(self) -> frozenset[Permission]:
+    def everywhere(self) -> frozenset[Permission]:
+        """The permissions held at every plant of the actor."""
         if self.api_token_id is not None:
             return self.token_permissions
-        perms: set[Permission] = set()
-        for role in self.roles:
-            perms |= ROLE_PERMISSIONS[role]
+        if self.role_permissions is not None:
+            return self.role_permissions
+        return default_permissions(self.roles)
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        """Every permission the actor holds somewhere."""
+        perms = set(self.everywhere)
+        for _plant, held in self.plant_permissions:
+            perms |= held
         return frozenset(perms)
 
     def can(self, permission: Permission, *, plant_id: int | None = None) -> bool:
-        if permission not in self.permissions:
+        if plant_id is None:
+            return permission in self.permissions
+        if plant_id not in self.plant_ids:
             return False
-        return plant_id is None or plant_id in self.plant_ids
+        return permission in self.everywhere or any(
+            plant == plant_id and permission in held for plant, held in self.plant_permissions)
+
+    def sees_department(self, department_id: int | None) -> bool:
+        """Whether a maintenance ticket or quality case of `department_id` is visible to the actor."""
+        return self.department_ids is None or department_id in self.department_ids
 
     def label(self) -> str:
         return self.username or (f"token #{self.api_token_id}" if self.api_token_id else f"user #{self.user_id}")
+
+
+def default_permissions(roles: frozenset[Role] | set[Role]) -> frozenset[Permission]:
+    """The built-in roles' permissions as shipped, before an organization changes them."""
+    perms: set[Permission] = set()
+    for role in roles:
+        perms |= ROLE_PERMISSIONS[role]
+    return frozenset(perms)
 
 
 def can_any(actor: Actor, *permissions: Permission, plant_id: int | None = None) -> bool:
@@ -118,6 +150,8 @@ def require(actor: Actor, permission: Permission, *, plant_id: int | None = None
         raise Forbidden(f"You are not allowed to do this: it needs the '{permission.value}' permission.")
     if plant_id is not None and plant_id not in actor.plant_ids:
         raise Forbidden("You have no access to this plant.")
+    if plant_id is not None and not actor.can(permission, plant_id=plant_id):
+        raise Forbidden(f"You are not allowed to do this at this plant: it needs the '{permission.value}' permission.")
 
 
 def require_same_org(actor: Actor, organization_id: int | None, what: str) -> None:

@@ -21,6 +21,8 @@ def get_scoped(session: Session, actor: Actor, model: type[T], row_id: int | Non
     plant_id = getattr(row, "plant_id", None)
     if plant_id is not None and plant_id not in actor.plant_ids:
         raise NotFound(f"{what} not found.")
+    if hasattr(row, "department_id") and not actor.sees_department(row.department_id):
+        raise NotFound(f"{what} not found.")     # a person bound to departments sees only theirs (NCRs, ...)
     return row
 
 

@@ -16,7 +16,7 @@ from models.maintenance import MaintenanceTicket
 from models.resources import Machine
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.core.access import Actor, Permission, require
-from services.core.errors import Forbidden, Invalid
+from services.core.errors import Forbidden, Invalid, NotFound
 from services.core.scoping import get_scoped
 
 ENTITY = "maintenance_ticket"
@@ -80,4 +80,23 @@ def technicians(session: Session, actor: Actor, plant_id: int) -> list[tuple[int
 def readable_ticket(session: Session, actor: Actor, ticket_id: int | None) -> MaintenanceTicket:
     """A ticket the actor may read: VIEW, of their organization and one of their plants (else NotFound)."""
     require(actor, Permission.VIEW)
-    return get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    return scoped_ticket(session, actor, ticket_id)
+
+
+def scoped_ticket(session: Session, actor: Actor, ticket_id: int | None, *, what: str = "Maintenance ticket",
+                  for_update: bool = False) -> MaintenanceTicket:
+    """A ticket of the actor's organization, plants and (for a department-bound person) departments."""
+    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, what, for_update=for_update)
+    if actor.department_ids is not None:
+        machine = session.get(Machine, ticket.machine_id)
+        if machine is None or not actor.sees_department(machine.department_id):
+            raise NotFound(f"{what} not found.")
+    return ticket
+
+
+def department_machines(actor: Actor):
+    """A filter on a ticket's machine for a department-bound actor (None: no limit)."""
+    if actor.department_ids is None:
+        return None
+    return col(MaintenanceTicket.machine_id).in_(
+        select(Machine.id).where(col(Machine.department_id).in_(actor.department_ids or {-1})))

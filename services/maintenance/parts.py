@@ -31,7 +31,7 @@ from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE, check
-from services.maintenance.common import ENTITY, readable_ticket, require_maintain
+from services.maintenance.common import ENTITY, readable_ticket, require_maintain, scoped_ticket
 from services.master.common import announce, decimal_problem, stamp_new, text_problem, to_decimal, visible_plant
 
 STOCK_COLUMNS = [("code", "Part"), ("name", "Name"), ("location", "Location"), ("quantity", "Quantity"),
@@ -190,7 +190,7 @@ def receive(session: Session, actor: Actor, part_id: int, plant_id: int, locatio
 
 def issue_to_ticket(session: Session, actor: Actor, ticket_id: int, part_id: int, location: str, quantity: int, *,
                     now: datetime) -> StockRead:
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    ticket = scoped_ticket(session, actor, ticket_id)
     require_maintain(actor, ticket.plant_id)
     if ticket.is_cancelled:
         raise Conflict(f"{ticket.number} is cancelled.")
@@ -241,7 +241,7 @@ def issuable_stock(session: Session, actor: Actor, ticket_id: int) -> list[Stock
     """What can be issued to a ticket: the stock on hand at its plant's locations; none to a cancelled ticket
     (`issue_to_ticket` refuses it)."""
     require(actor, Permission.VIEW)
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    ticket = scoped_ticket(session, actor, ticket_id)
     if ticket.is_cancelled:
         return []
     return [s for s in stock(session, actor, plant_id=ticket.plant_id) if s.quantity > 0]
@@ -282,7 +282,7 @@ def _hours(started_at: datetime, ended_at: datetime) -> Decimal:
 def add_labour(session: Session, actor: Actor, ticket_id: int, *, user_id: int | None, started_at: datetime,
                ended_at: datetime, hourly_rate: Decimal = Decimal("0"), note: str = "",
                now: datetime) -> LabourRead:
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    ticket = scoped_ticket(session, actor, ticket_id)
     require_maintain(actor, ticket.plant_id)
     user = _labour_problems(session, actor, user_id if user_id is not None else actor.user_id, started_at, ended_at,
                             hourly_rate, note)
@@ -307,7 +307,7 @@ def _own_labour(session: Session, actor: Actor, labour_id: int) -> tuple[Mainten
     row = session.get(MaintenanceLabour, labour_id)
     if row is None or row.organization_id != actor.organization_id:
         raise NotFound("Labour entry not found.")
-    ticket = get_scoped(session, actor, MaintenanceTicket, row.ticket_id, "Labour entry")
+    ticket = scoped_ticket(session, actor, row.ticket_id, what="Labour entry")
     require_maintain(actor, ticket.plant_id)
     if not _is_own(actor, row):
         raise Forbidden("Only your own labour entries can be changed.")

@@ -31,7 +31,6 @@ from models.user import Role, User
 from services.config import notifications, workflow
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid, NotFound
-from services.core.scoping import get_scoped
 from services.kpi import planned_downtime
 from services.maintenance import pauses, sla
 from services.maintenance.common import (
@@ -41,6 +40,7 @@ from services.maintenance.common import (
     readable_ticket,
     require_any,
     require_maintain,
+    scoped_ticket,
 )
 from services.maintenance.pauses import PauseRead
 from services.maintenance.plans import ticket_done
@@ -85,7 +85,7 @@ class TicketDetail(BaseModel):
 
 
 def _open(session: Session, actor: Actor, ticket_id: int) -> MaintenanceTicket:
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket", for_update=True)
+    ticket = scoped_ticket(session, actor, ticket_id, for_update=True)
     require_maintain(actor, ticket.plant_id)
     if ticket.is_closed:
         raise Conflict(f"{ticket.number} is closed.")
@@ -94,7 +94,7 @@ def _open(session: Session, actor: Actor, ticket_id: int) -> MaintenanceTicket:
 
 def assign(session: Session, actor: Actor, ticket_id: int, user_id: int | None, *,
            now: datetime) -> TicketRead:
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket", for_update=True)
+    ticket = scoped_ticket(session, actor, ticket_id, for_update=True)
     require_any(actor, (Permission.MAINTAIN, Permission.SUPERVISE), ticket.plant_id,
                 "Tickets are assigned by maintenance staff and supervisors.")
     if ticket.is_closed:
@@ -120,7 +120,7 @@ TAKING = ("accept", "start", "start_now")      # moves that assign an unassigned
 def act(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, comment: str = "",
         now: datetime) -> TicketRead:
     """Take a workflow transition; accepting or starting an unassigned ticket assigns it to the technician."""
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket", for_update=True)
+    ticket = scoped_ticket(session, actor, ticket_id, for_update=True)
     require_any(actor, (Permission.MAINTAIN, Permission.SUPERVISE), ticket.plant_id,
                 "Only maintenance staff move maintenance tickets.")
     if ticket.assignee_id is None and actor.user_id and transition_key in TAKING \
@@ -224,7 +224,7 @@ def set_checklist_item(session: Session, actor: Actor, ticket_id: int, index: in
 
 
 def add_note(session: Session, actor: Actor, ticket_id: int, text: str, *, now: datetime) -> NoteRead:
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    ticket = scoped_ticket(session, actor, ticket_id)
     require_any(actor, RAISE_PERMISSIONS, ticket.plant_id, "You may not add notes to this ticket.")
     text = (text or "").strip()
     if p := text_problem(text, max_length=4000):
@@ -241,7 +241,7 @@ def add_note(session: Session, actor: Actor, ticket_id: int, text: str, *, now: 
 def add_photo(session: Session, actor: Actor, ticket_id: int, filename: str, content_type: str, data: bytes, *,
               now: datetime) -> AttachmentRead:
     """A photo (from the phone's camera) or another image for a ticket; the raiser and maintenance add them."""
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    ticket = scoped_ticket(session, actor, ticket_id)
     require_any(actor, RAISE_PERMISSIONS, ticket.plant_id, "You may not add photos to this ticket.")
     if not (content_type or "").startswith("image/"):
         raise Invalid("Only images can be attached.", fields={"file": "Choose a photo or an image."})
@@ -265,12 +265,12 @@ def photo(session: Session, actor: Actor, attachment_id: int) -> tuple[str, str,
     row = session.get(MaintenanceAttachment, attachment_id)
     if row is None or row.organization_id != actor.organization_id:
         raise NotFound("Attachment not found.")
-    get_scoped(session, actor, MaintenanceTicket, row.ticket_id, "Attachment")
+    scoped_ticket(session, actor, row.ticket_id, what="Attachment")
     return row.filename, row.content_type, row.data
 
 
 def link_stop(session: Session, actor: Actor, ticket_id: int, event_id: int, *, now: datetime) -> None:
-    ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, "Maintenance ticket")
+    ticket = scoped_ticket(session, actor, ticket_id)
     require_maintain(actor, ticket.plant_id)
     event = session.get(ProductionEvent, event_id)
     if (event is None or event.organization_id != actor.organization_id or event.machine_id != ticket.machine_id

@@ -31,6 +31,7 @@ from services.maintenance.common import (
     ENTITY,
     RAISE_PERMISSIONS,
     check_priority,
+    department_machines,
     machine_of,
     readable_ticket,
     require_any,
@@ -258,6 +259,8 @@ def list_tickets(session: Session, actor: Actor, *, plant_id: int | None = None,
     query = select(MaintenanceTicket).where(
         MaintenanceTicket.organization_id == actor.organization_id,
         col(MaintenanceTicket.plant_id).in_([p for p in plants if p in actor.plant_ids] or [-1]))
+    if (in_departments := department_machines(actor)) is not None:
+        query = query.where(in_departments)
     if machine_id is not None:
         query = query.where(MaintenanceTicket.machine_id == machine_id)
     if kind:

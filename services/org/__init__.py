@@ -3,6 +3,8 @@
 - organizations.py: organizations (tenants) and the CLI's system actor;
 - plants.py: plants and their departments;
 - users.py: users, their roles and plant access, deactivation and password resets;
+- roles.py: roles as data: the built-in templates and custom roles, the permission matrix and its sentences;
+- role_grants.py: roles granted at a plant (optionally a department), and the access a person's roles add up to;
 - passwords.py: password hashing (argon2id) and the password policy;
 - auth.py: log-in with throttling and the second factor's step, sessions, log-out and password change;
 - two_factor.py: authenticator (TOTP) enrolment, single-use recovery codes, the organization's 2FA policy;

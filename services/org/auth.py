@@ -40,6 +40,7 @@ from services.core.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from services.core.events import record
 from services.org import events as org_events
 from services.org import passwords, two_factor
+from services.org.role_grants import role_access
 from services.org.tokens import hash_token, new_token
 
 SESSION_TTL = timedelta(hours=12)
@@ -274,14 +275,17 @@ def _rate_limited(wait: int, whom: str) -> RateLimited:
 
 
 def actor_for_user(session: Session, user: User) -> Actor:
-    roles = frozenset(Role(r) for r in session.exec(select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)).all())
-    if Role.ADMIN in roles:
+    access = role_access(session, user)
+    if Role.ADMIN in access.roles:
         plants = session.exec(select(Plant.id).where(Plant.organization_id == user.organization_id)).all()
     else:
         plants = session.exec(select(UserPlantAccess.plant_id).join(Plant, col(Plant.id) == UserPlantAccess.plant_id).where(
             UserPlantAccess.user_id == user.id, Plant.organization_id == user.organization_id)).all()
-    return Actor(user_id=user.id, organization_id=user.organization_id, roles=roles,
-                 plant_ids=frozenset(p for p in plants if p is not None), username=user.username)
+    granted_plants = {plant_id for plant_id, _held in access.plant_permissions}
+    return Actor(user_id=user.id, organization_id=user.organization_id, roles=access.roles,
+                 plant_ids=frozenset(p for p in plants if p is not None) | granted_plants, username=user.username,
+                 role_permissions=access.role_permissions, plant_permissions=access.plant_permissions,
+                 department_ids=access.department_ids, role_names=access.role_names)
 
 
 def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Actor:

@@ -21,6 +21,7 @@ from services.core.errors import Conflict, NotFound
 from services.core.events import record
 from services.core.validation import check
 from services.org import events as org_events
+from services.org.roles import seed_role_templates
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 
@@ -48,6 +49,7 @@ def create_organization(session: Session, *, slug: str, name: str, primary_color
     session.flush()
     session.add(OrganizationBranding(organization_id=pk(org), display_name=name, primary_color=primary_color,
                                      created_at=now, updated_at=now))
+    seed_role_templates(session, pk(org), now=now)
     audit(session, None, "organization", org.id, "create", {"slug": slug, "name": name}, organization_id=org.id, at=now)
     record(session, org_events.OrganizationCreated(organization_id=org.id, at=now))
     return OrganizationRead.model_validate(org, from_attributes=True)

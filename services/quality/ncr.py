@@ -253,6 +253,8 @@ def list_ncrs(session: Session, actor: Actor, *, plant_id: int | None = None, st
     plants = [plant_id] if plant_id is not None else list(actor.plant_ids)
     query = select(Ncr).where(Ncr.organization_id == actor.organization_id,
                               col(Ncr.plant_id).in_([p for p in plants if p in actor.plant_ids] or [-1]))
+    if actor.department_ids is not None:
+        query = query.where(col(Ncr.department_id).in_(actor.department_ids or {-1}))
     if status:
         query = query.where(Ncr.status == status)
     if closed is not None:

@@ -32,6 +32,7 @@ from models.base import pk
 from models.catalog import Customer, Product
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.rejects import CustomerReturn, Disposition, InternalReject, RejectSource
+from models.resources import Machine
 from models.shopfloor import EventKind, ProductionEvent
 from services.config import type_lists, workflow, workflow_hooks
 from services.config.workflow_hooks import Entered
@@ -206,11 +207,34 @@ def _reads(session: Session, actor: Actor, kind: str, rows: list) -> list[CaseRe
     return out
 
 
+def _department_operations(department_ids: frozenset[int]):
+    return (select(Operation.id).join(Machine, col(Machine.id) == Operation.machine_id)
+            .where(col(Machine.department_id).in_(department_ids or {-1})))
+
+
+def _in_departments(session: Session, reject: InternalReject, department_ids: frozenset[int]) -> bool:
+    query = select(Operation.id).where(Operation.id == reject.operation_id,
+                                       col(Operation.id).in_(_department_operations(department_ids)))
+    return session.exec(query).first() is not None
+
+
+def _scoped_case(session: Session, actor: Actor, kind: str, case_id: int, *, for_update: bool = False) -> Any:
+    """A case of the actor's organization and plants; an internal reject of a department-bound person's
+    departments only (through its operation's machine)."""
+    what = LABELS.get(kind, "Case")
+    row = get_scoped(session, actor, _model(kind), case_id, what, for_update=for_update)
+    if kind == REJECT and actor.department_ids is not None and not _in_departments(session, row, actor.department_ids):
+        raise NotFound(f"{what} not found.")
+    return row
+
+
 def list_cases(session: Session, actor: Actor, kind: str, *, plant_id: int | None = None, open_only: bool = False,
                search: str = "", limit: int = 500) -> list[CaseRead]:
     require(actor, Permission.VIEW)
     model = _model(kind)
     query = select(model).where(model.organization_id == actor.organization_id, model.plant_id.in_(actor.plant_ids or {0}))
+    if kind == REJECT and actor.department_ids is not None:
+        query = query.where(col(InternalReject.operation_id).in_(_department_operations(actor.department_ids)))
     if plant_id is not None:
         query = query.where(model.plant_id == plant_id)
     if open_only:
@@ -224,7 +248,7 @@ def list_cases(session: Session, actor: Actor, kind: str, *, plant_id: int | Non
 
 def get_case(session: Session, actor: Actor, kind: str, case_id: int) -> CaseRead:
     require(actor, Permission.VIEW)
-    return _reads(session, actor, kind, [get_scoped(session, actor, _model(kind), case_id, LABELS.get(kind, "Case"))])[0]
+    return _reads(session, actor, kind, [_scoped_case(session, actor, kind, case_id)])[0]
 
 
 class CaseDetail(BaseModel):
@@ -347,7 +371,7 @@ def reject_from_scrap(session: Session, actor: Actor, production_event_id: int, 
 
 
 def _writable(session: Session, actor: Actor, kind: str, case_id: int):
-    row = get_scoped(session, actor, _model(kind), case_id, LABELS.get(kind, "Case"), for_update=True)
+    row = _scoped_case(session, actor, kind, case_id, for_update=True)
     require(actor, Permission.QUALITY, plant_id=row.plant_id)
     if row.is_closed:
         raise Conflict(f"{row.number} is closed; it can no longer change.")
@@ -386,7 +410,7 @@ def set_disposition(session: Session, actor: Actor, kind: str, case_id: int, dis
 
 def transition_case(session: Session, actor: Actor, kind: str, case_id: int, transition_key: str, *,
                     comment: str = "", now: datetime) -> CaseDetail:
-    row = get_scoped(session, actor, _model(kind), case_id, LABELS.get(kind, "Case"))
+    row = _scoped_case(session, actor, kind, case_id)
     require(actor, Permission.VIEW, plant_id=row.plant_id)
     workflow.transition(session, actor, kind, case_id, transition_key, comment=comment, now=now)
     return case_detail(session, actor, kind, case_id)
@@ -394,7 +418,7 @@ def transition_case(session: Session, actor: Actor, kind: str, case_id: int, tra
 
 def answer_approval(session: Session, actor: Actor, kind: str, case_id: int, *, approve: bool, comment: str = "",
                     now: datetime) -> CaseDetail:
-    get_scoped(session, actor, _model(kind), case_id, LABELS.get(kind, "Case"))
+    _scoped_case(session, actor, kind, case_id)
     if approve:
         workflow.approve(session, actor, kind, case_id, comment=comment, now=now)
     else:
