@@ -47,6 +47,7 @@ PERMISSION_SENTENCES: dict[Permission, str] = {
     Permission.SCAN: "Receive, move, pick, pack and ship by scanning labels.",
     Permission.DISPLAY: "Show a read-only wall screen (display tokens only).",
     Permission.CONFIGURE: "Change type lists, custom fields, workflows and organization settings.",
+    Permission.DOCUMENTS: "Write controlled documents (drawings, SOPs, work instructions), their revisions and change orders.",
     Permission.STUDIO_MANAGE: "Manage studio projects, their breakdown, members and assignments.",
     Permission.STUDIO_WORK: "Work on studio tasks: start them, submit versions and log time.",
     Permission.STUDIO_QC1: "Review studio work at the first stage (team lead).",
