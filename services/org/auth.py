@@ -40,7 +40,7 @@ from services.core.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from services.core.events import record
 from services.org import events as org_events
 from services.org import passwords, two_factor
-from services.org.role_grants import role_access
+from services.org.role_grants import RoleAccess, packed_role_rows, role_access, unpack_role_rows
 from services.org.tokens import hash_token, new_token
 
 SESSION_TTL = timedelta(hours=12)
@@ -281,16 +281,13 @@ def actor_for_user(session: Session, user: User) -> Actor:
     else:
         plants = session.exec(select(UserPlantAccess.plant_id).join(Plant, col(Plant.id) == UserPlantAccess.plant_id).where(
             UserPlantAccess.user_id == user.id, Plant.organization_id == user.organization_id)).all()
-    granted_plants = {plant_id for plant_id, _held in access.plant_permissions}
-    return Actor(user_id=user.id, organization_id=user.organization_id, roles=access.roles,
-                 plant_ids=frozenset(p for p in plants if p is not None) | granted_plants, username=user.username,
-                 role_permissions=access.role_permissions, plant_permissions=access.plant_permissions,
-                 department_ids=access.department_ids, role_names=access.role_names)
+    return _actor(pk(user), user.organization_id, user.username, access, [p for p in plants if p is not None])
 
 
 def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Actor:
     """Resolve a bearer token: a user session (`tks_...`) or a plant-scoped API token (`tkt_...`).
-    A session costs one indexed query (session, user, organization, roles and plants at once), plus one
+    A session costs one indexed query (session, user, organization, roles, what the organization's roles hold
+    and the roles granted at plants, and plants at once), plus one
     UPDATE at most once a minute to slide its expiry; nothing is cached, so a revocation counts at once."""
     if not token:
         raise Unauthorized("Log in first.")
@@ -299,15 +296,23 @@ def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Ac
     found = session.execute(_session_actor_query(hash_token(token))).first()
     if found is None:
         raise Unauthorized("Your session has ended. Log in again.")
-    session_id, created_at, expires_at, last_seen_at, user_id, organization_id, username, roles, plants = found
+    session_id, created_at, expires_at, last_seen_at, user_id, organization_id, username, roles, plants, packed = found
     if expires_at <= now:
         raise Unauthorized("Your session has ended. Log in again.")
     if last_seen_at is None or now - last_seen_at > timedelta(minutes=1):
         session.execute(sa.update(AuthSession).where(col(AuthSession.id) == session_id).values(
             last_seen_at=now, expires_at=min(created_at + SESSION_MAX_AGE, now + SESSION_TTL)))
-    return Actor(user_id=user_id, organization_id=organization_id, username=username,
-                 roles=frozenset(Role(r) for r in _split(roles)),
-                 plant_ids=frozenset(int(p) for p in _split(plants)))
+    access = unpack_role_rows({Role(r) for r in _split(roles)}, packed)
+    return _actor(user_id, organization_id, username, access, [int(p) for p in _split(plants)])
+
+
+def _actor(user_id: int, organization_id: int, username: str, access: RoleAccess, plants: list[int]) -> Actor:
+    """The actor of a person: the plants they may see plus those a role was granted at, and what their roles hold."""
+    granted_plants = {plant_id for plant_id, _held in access.plant_permissions}
+    return Actor(user_id=user_id, organization_id=organization_id, roles=access.roles, username=username,
+                 plant_ids=frozenset(plants) | granted_plants, role_permissions=access.role_permissions,
+                 plant_permissions=access.plant_permissions, department_ids=access.department_ids,
+                 role_names=access.role_names)
 
 
 def _session_actor_query(token_hash: str) -> sa.Select:
@@ -315,6 +320,7 @@ def _session_actor_query(token_hash: str) -> sa.Select:
     visible plants as comma-separated lists (an admin sees every plant of the organization)."""
     roles = (select(func.aggregate_strings(sa.cast(RoleAssignment.role, sa.String), ","))
              .where(col(RoleAssignment.user_id) == User.id).scalar_subquery())
+    assigned = select(sa.cast(RoleAssignment.role, sa.String)).where(col(RoleAssignment.user_id) == User.id).correlate(User)
     admin = sa.exists().where(col(RoleAssignment.user_id) == User.id, col(RoleAssignment.role) == Role.ADMIN).correlate(User)
     granted = select(UserPlantAccess.plant_id).where(col(UserPlantAccess.user_id) == User.id).correlate(User)
     plants = (select(func.aggregate_strings(sa.cast(Plant.id, sa.String), ","))
@@ -322,7 +328,7 @@ def _session_actor_query(token_hash: str) -> sa.Select:
               .scalar_subquery())
     return (sa.select(col(AuthSession.id), col(AuthSession.created_at), col(AuthSession.expires_at),
                       col(AuthSession.last_seen_at), col(User.id), col(User.organization_id), col(User.username),
-                      roles, plants)
+                      roles, plants, packed_role_rows(User.id, User.organization_id, assigned))
             .join(User, col(User.id) == AuthSession.user_id)
             .join(Organization, col(Organization.id) == User.organization_id)
             .where(col(AuthSession.token_hash) == token_hash, col(AuthSession.revoked_at).is_(None),

@@ -9,9 +9,11 @@ role assignment, or a grant without a department) lifts that limit; every change
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, and_, col, or_, select
 
@@ -66,6 +68,42 @@ def role_access(session: Session, user: User) -> RoleAccess:
                or_(col(RoleGrant.id).is_not(None),
                    and_(col(OrgRole.builtin).is_(True), col(OrgRole.key).in_([r.value for r in roles]))))
     ).all()
+    return fold_access(roles, [(role, plant_id, department_id) for role, plant_id, department_id in rows])
+
+
+_FIELD, _ROW = "\x1e", "\x1d"
+
+
+def packed_role_rows(user_id, organization_id, assigned) -> sa.ScalarSelect:
+    """A correlated scalar subquery for `services.org.auth`'s one-query session lookup: the rows `role_access`
+    reads, packed into one string (`unpack_role_rows` reads it back). `assigned` selects the person's roles."""
+    def text(column) -> sa.ColumnElement:
+        return sa.func.coalesce(sa.cast(column, sa.String), "")
+    packed = (col(OrgRole.key) + _FIELD + sa.case((col(OrgRole.builtin).is_(True), "1"), else_="0") + _FIELD
+              + text(OrgRole.granted) + _FIELD + text(OrgRole.revoked) + _FIELD + text(RoleGrant.plant_id) + _FIELD
+              + text(RoleGrant.department_id) + _FIELD + col(OrgRole.name))
+    return (select(sa.func.aggregate_strings(packed, _ROW))
+            .select_from(OrgRole)
+            .outerjoin(RoleGrant, and_(col(RoleGrant.role_id) == OrgRole.id, col(RoleGrant.user_id) == user_id))
+            .where(col(OrgRole.organization_id) == organization_id,
+                   or_(col(RoleGrant.id).is_not(None), and_(col(OrgRole.builtin).is_(True), col(OrgRole.key).in_(assigned))))
+            .scalar_subquery())
+
+
+def unpack_role_rows(roles: set[Role], packed: str | None) -> RoleAccess:
+    rows = []
+    for part in (packed or "").split(_ROW):
+        if not part:
+            continue
+        key, builtin, granted, revoked, plant, department, name = part.split(_FIELD, 6)
+        role = OrgRole(key=key, builtin=builtin == "1", granted=json.loads(granted or "[]"),
+                       revoked=json.loads(revoked or "[]"), name=name, organization_id=0)
+        rows.append((role, int(plant) if plant else None, int(department) if department else None))
+    return fold_access(roles, rows)
+
+
+def fold_access(roles: set[Role], rows: list[tuple[OrgRole, int | None, int | None]]) -> RoleAccess:
+    """What the person's built-in roles and grants add up to (see the module's invariants)."""
     everywhere: set[Permission] = set()
     templated: set[Role] = set()
     at_plant: dict[int, set[Permission]] = {}
@@ -74,7 +112,7 @@ def role_access(session: Session, user: User) -> RoleAccess:
     names: list[str] = []
     for role, plant_id, department_id in rows:
         holds = role_holds(role)
-        if role.builtin and Role(role.key) in roles:
+        if role.builtin and role.key in {r.value for r in roles}:
             templated.add(Role(role.key))
             everywhere |= holds
         if plant_id is not None:
