@@ -74,6 +74,10 @@ STUDIO_KANBAN = "/studio/kanban"
 STUDIO_PARTNERS = "/studio/partners"
 STUDIO_PEOPLE = "/studio/people"
 STUDIO_TIMESHEET = "/studio/timesheet"
+DOCUMENTS = "/documents"
+DOCUMENT = "/documents/document"
+CHANGE_ORDERS = "/documents/change-orders"
+CHANGE_ORDER = "/documents/change-order"
 MAINTENANCE = "/maintenance"
 MAINTENANCE_TICKETS = "/maintenance/tickets"
 MAINTENANCE_TICKET = "/maintenance/ticket"
@@ -194,6 +198,10 @@ NAV: list[NavItem] = [
             _("SLA targets, the escalation team and automatic tickets per plant."), _("Maintenance")),
     NavItem(_("Report a breakdown"), MAINTENANCE_REPORT, "siren", RAISE_PERMISSIONS,
             _("Tell maintenance a machine is broken, with a photo."), _("Maintenance")),
+    NavItem(_("Documents"), DOCUMENTS, "file-text", Permission.VIEW,
+            _("Drawings, SOPs, work instructions and specifications with their approved revisions."), _("Documents")),
+    NavItem(_("Change orders"), CHANGE_ORDERS, "file-diff", (Permission.DOCUMENTS, Permission.QUALITY),
+            _("Change orders that release new document revisions together."), _("Documents")),
     NavItem(_("Workflows"), ADMIN_WORKFLOWS, "workflow", Permission.CONFIGURE,
             _("States, transitions, approvals and due times of NCRs, tickets and more."), _("Administration")),
     NavItem(_("Users"), ADMIN_USERS, "users", Permission.MANAGE_USERS,
@@ -245,6 +253,14 @@ def ncr_url(ncr_id: int) -> str:
 
 def inspect_url(machine_id: int) -> str:
     return f"{QUALITY_INSPECT}?machine={int(machine_id)}"
+
+
+def document_url(document_id: int) -> str:
+    return f"{DOCUMENT}?id={int(document_id)}"
+
+
+def change_order_url(change_order_id: int) -> str:
+    return f"{CHANGE_ORDER}?id={int(change_order_id)}"
 
 
 def studio_project_url(project_id: int) -> str:

@@ -19,6 +19,9 @@ from rxapp.pages.config.custom_fields import custom_fields_page
 from rxapp.pages.config.notifications import notifications_page
 from rxapp.pages.config.type_lists import type_lists_page
 from rxapp.pages.config.workflows import workflows_page
+from rxapp.pages.documents.change_orders import change_order_page, change_orders_page
+from rxapp.pages.documents.document import document_page
+from rxapp.pages.documents.documents import documents_page
 from rxapp.pages.finance.budgets import budgets_page
 from rxapp.pages.finance.invoices import invoices_page
 from rxapp.pages.finance.overview import finance_page
@@ -81,6 +84,9 @@ from rxapp.state.config.custom_fields import CustomFieldsState
 from rxapp.state.config.notifications import NotificationsState
 from rxapp.state.config.type_lists import TypeListsState
 from rxapp.state.config.workflows import WorkflowsAdminState
+from rxapp.state.documents.change_orders import ChangeOrdersState, ChangeOrderState
+from rxapp.state.documents.document import DocumentState
+from rxapp.state.documents.documents import DocumentsState
 from rxapp.state.finance.budgets import BudgetsState
 from rxapp.state.finance.invoices import InvoicesState
 from rxapp.state.finance.overview import FinanceState
@@ -258,4 +264,8 @@ _guarded(maintenance_settings_page, routes.MAINTENANCE_SETTINGS, _("Maintenance 
 _guarded(maintenance_home_page, routes.MAINTENANCE_HOME, _("Maintenance"), Permission.VIEW, MaintenanceHomeState.load)
 _guarded(machine_history_page, routes.MAINTENANCE_MACHINE, _("Machine history"), Permission.VIEW,
          MachineHistoryState.enter)
+_guarded(documents_page, routes.DOCUMENTS, _("Documents"), Permission.VIEW, DocumentsState.load)
+_guarded(document_page, routes.DOCUMENT, _("Document"), Permission.VIEW, DocumentState.enter)
+_guarded(change_orders_page, routes.CHANGE_ORDERS, _("Change orders"), Permission.VIEW, ChangeOrdersState.load)
+_guarded(change_order_page, routes.CHANGE_ORDER, _("Change order"), Permission.VIEW, ChangeOrderState.enter)
 _guarded(workflows_page, routes.ADMIN_WORKFLOWS, _("Workflows"), Permission.CONFIGURE, WorkflowsAdminState.enter)

@@ -7,6 +7,7 @@ engine and change orders that release several revisions together.
 - documents.py: documents (create, change, list and search, detail) and the organization's revision scheme;
 - revisions.py: revisions on the "document_revision" workflow (new, files, submit, approve, reject) and `release`;
 - files.py: revision files (PDF, images, CAD) in the studio file storage, and the checked download;
+- viewer.py: a file as a phone shows it (a PDF's pages drawn as images, an image as itself);
 - change_orders.py: change orders on the "change_order" workflow; approval releases all their revisions;
 - instructions.py: the approved documents the operator portal shows at a job.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from models.catalog import Product
 from models.documents import DocumentTarget
@@ -14,8 +14,10 @@ from models.orders import CustomerOrder, WorkOrder
 from models.resources import Machine
 from models.routing import Routing, RoutingStep
 from models.studio import StudioProject
-from services.core.access import Actor
+from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
+
+CHOICES = 300                      # the most recent rows offered per target type
 
 TARGET_NAMES = {DocumentTarget.PRODUCT: "Product", DocumentTarget.ROUTING_STEP: "Routing step",
                 DocumentTarget.MACHINE: "Machine", DocumentTarget.PROJECT: "Project",
@@ -36,6 +38,39 @@ def resolve(session: Session, actor: Actor, target_type: DocumentTarget, target_
     if found is None or found[0] != actor.organization_id or (found[1] is not None and found[1] not in actor.plant_ids):
         raise Invalid(f"{TARGET_NAMES[target_type]} {target_id} not found.", fields={"target_id": "Not found."})
     return Target(type=target_type, id=target_id, plant_id=found[1], label=found[2])
+
+
+def choices(session: Session, actor: Actor, target_type: DocumentTarget) -> list[tuple[int, str]]:
+    """(id, label) of the rows a document may be attached to, for a form's choice list (active ones, newest
+    orders first, at most CHOICES)."""
+    require(actor, Permission.VIEW)
+    org, plants = actor.organization_id, list(actor.plant_ids)
+    if target_type == DocumentTarget.PRODUCT:
+        rows = session.exec(select(Product).where(Product.organization_id == org, col(Product.is_active))
+                            .order_by(col(Product.code)).limit(CHOICES)).all()
+        return [(int(p.id or 0), f"{p.code} · {p.name}") for p in rows]
+    if target_type == DocumentTarget.ROUTING_STEP:
+        steps = session.exec(select(RoutingStep, Product).join(Routing, col(Routing.id) == RoutingStep.routing_id)
+                             .join(Product, col(Product.id) == Routing.product_id)
+                             .where(Routing.organization_id == org, col(Routing.is_active))
+                             .order_by(col(Product.code), col(RoutingStep.sequence)).limit(CHOICES)).all()
+        return [(int(st.id or 0), f"{p.code} · {st.sequence} {st.name}") for st, p in steps]
+    if target_type == DocumentTarget.MACHINE:
+        machines = session.exec(select(Machine).where(Machine.organization_id == org, col(Machine.plant_id).in_(plants))
+                                .order_by(col(Machine.code)).limit(CHOICES)).all()
+        return [(int(m.id or 0), f"{m.code} · {m.name}") for m in machines]
+    if target_type == DocumentTarget.PROJECT:
+        projects = session.exec(select(StudioProject).where(StudioProject.organization_id == org)
+                                .order_by(col(StudioProject.id).desc()).limit(CHOICES)).all()
+        return [(int(p.id or 0), f"{p.number} · {p.name}") for p in projects]
+    if target_type == DocumentTarget.WORK_ORDER:
+        orders = session.exec(select(WorkOrder).where(WorkOrder.organization_id == org, col(WorkOrder.plant_id).in_(plants))
+                              .order_by(col(WorkOrder.id).desc()).limit(CHOICES)).all()
+        return [(int(w.id or 0), w.number) for w in orders]
+    customer_orders = session.exec(select(CustomerOrder).where(CustomerOrder.organization_id == org,
+                                                               col(CustomerOrder.plant_id).in_(plants))
+                                   .order_by(col(CustomerOrder.id).desc()).limit(CHOICES)).all()
+    return [(int(o.id or 0), o.number) for o in customer_orders]
 
 
 def label_of(session: Session, target_type: DocumentTarget, target_id: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp import routes
+from rxapp.components.document_viewer import document_viewer
 from rxapp.components.operator import (
     BIG,
     action_button,
@@ -24,6 +25,8 @@ from rxapp.components.shell import shell
 from rxapp.components.status import status_badge
 from rxapp.components.ui import error_state, loading
 from rxapp.i18n import _
+from rxapp.state.shopfloor.instructions import InstructionFile, InstructionLine
+from rxapp.state.shopfloor.instructions import JobDocumentsState as J
 from rxapp.state.shopfloor.operator import JobCard
 from rxapp.state.shopfloor.operator import OperatorMachineState as S
 
@@ -155,11 +158,34 @@ def _queued(job: JobCard) -> rx.Component:
     )
 
 
+def _instruction_file(f: InstructionFile) -> rx.Component:
+    return rx.button(rx.icon("eye"), f.name, " (", f.kind, ")", variant="soft", size="3", min_height=BIG,
+                     on_click=J.view(f.id), disabled=~f.viewable, data_testid="instruction-file")
+
+
+def _instruction(i: InstructionLine) -> rx.Component:
+    return rx.flex(rx.flex(rx.text.strong(i.number, " · ", i.title), rx.badge(i.kind, variant="soft"),
+                           rx.badge(i.revision, color_scheme="green", variant="solid", data_testid="instruction-revision"),
+                           spacing="2", align="center", wrap="wrap"),
+                   rx.flex(rx.foreach(i.files, _instruction_file), spacing="2", wrap="wrap"),
+                   direction="column", spacing="2", data_testid="instruction")
+
+
+def _documents() -> rx.Component:
+    """The approved documents of the current (or next) job, and the viewer."""
+    return rx.cond(J.lines.length() > 0, rx.flex(
+        rx.heading(_("Instructions"), size="5", as_="h2", margin_top="12px"),
+        rx.foreach(J.lines, _instruction),
+        document_viewer(J.viewer_title, J.viewer_pages, J.viewer_note, testid="instruction-viewer"),
+        direction="column", spacing="3", width="100%"))
+
+
 def _machine() -> rx.Component:
     return rx.flex(
         rx.cond(S.has_current, _current_job(),
                 rx.callout.root(rx.callout.text(_("No job running. Start one from the queue.")), size="3",
                                 width="100%")),
+        _documents(),
         _downtime(),
         rx.heading(_("Queue"), size="5", as_="h2", margin_top="20px"),
         rx.cond(S.queue.length() > 0, rx.flex(rx.foreach(S.queue, _queued), direction="column", spacing="3",

@@ -1,5 +1,6 @@
 """The operator portal: the machines of the operator's plants (OperatorState) and one machine's
-screen with its current job, queue and reason lists (OperatorMachineState).
+screen with its current job, queue and reason lists (OperatorMachineState); each refresh has
+JobDocumentsState (instructions.py) read the approved documents of the current or next job.
 
 These states only read. Operator actions never go through a Reflex event: each tap is queued in
 the browser's localStorage with a client-generated id and sent to POST /api/v1/machines/{id}/actions
@@ -21,6 +22,7 @@ from rxapp import routes
 from rxapp.i18n import _, format_datetime, ngettext
 from rxapp.state.master.setup import SetupStep, setup_steps
 from rxapp.state.org.auth import AuthState, as_id
+from rxapp.state.shopfloor.instructions import JobDocumentsState
 from services.core.errors import DomainError
 from services.master import readiness
 from services.shopfloor import reads as shopfloor_reads
@@ -214,6 +216,8 @@ class OperatorMachineState(AuthState):
             self.machine = MachineCard()
             return self._refused(error, quiet=True)
         self._show(view)
+        job = view.current or (view.queue[0] if view.queue else None)
+        return JobDocumentsState.show_job(job.operation_id if job else 0)
 
     def _show(self, view: MachineQueue) -> None:
         tz = view.machine.timezone

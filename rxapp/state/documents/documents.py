@@ -1,0 +1,115 @@
+"""/documents: controlled documents by number, title or description, filtered by kind; writers create one from
+a dialog (title, kind, what it is attached to). Operators see only documents with an approved revision: the
+services decide, this state only shows what they answer."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from models.base import utcnow
+from rxapp import routes
+from rxapp.i18n import _
+from rxapp.state.master.common import Option, translated_fields, whole_number
+from rxapp.state.org.auth import AuthState
+from services.core.errors import DomainError
+from services.documents import documents, targets
+from services.documents.documents import DocumentCreate, DocumentRead
+
+KIND_LABELS = {"drawing": _("Drawing"), "sop": _("SOP"), "work_instruction": _("Work instruction"),
+               "specification": _("Specification")}
+TARGET_LABELS = {"product": _("Product"), "routing_step": _("Routing step"), "machine": _("Machine"),
+                 "project": _("Project"), "work_order": _("Work order"), "customer_order": _("Customer order")}
+STATUS_LABELS = {"draft": _("Draft"), "review": _("In review"), "approved": _("Approved"), "obsolete": _("Obsolete")}
+STATUS_COLORS = {"draft": "gray", "review": "amber", "approved": "green", "obsolete": "red"}
+KIND_OPTIONS = list(KIND_LABELS.items())
+TARGET_OPTIONS = list(TARGET_LABELS.items())
+
+
+@dataclass
+class DocumentRow:
+    id: int = 0
+    number: str = ""
+    title: str = ""
+    kind: str = ""
+    target: str = ""
+    released: str = ""               # the approved revision's label, "–" without one
+    working: str = ""                # "B · In review" (writers and reviewers)
+    href: str = ""
+
+
+def document_row(d: DocumentRead) -> DocumentRow:
+    working = f"{d.working_label} · {STATUS_LABELS.get(d.working_status, d.working_status)}" if d.working_label else ""
+    return DocumentRow(id=d.id, number=d.number, title=d.title, kind=KIND_LABELS.get(d.kind, d.kind),
+                       target=f"{TARGET_LABELS.get(d.target_type, d.target_type)}: {d.target_label}",
+                       released=d.released_label or "–", working=working, href=routes.document_url(d.id))
+
+
+class DocumentsState(AuthState):
+    rows: list[DocumentRow] = []
+    search: str = ""
+    kind: str = ""
+    loading: bool = True
+    load_error: str = ""
+    form_open: bool = False
+    form_errors: dict[str, str] = {}
+    target_type: str = "product"
+    target_options: list[Option] = []
+
+    @rx.var
+    def can_write(self) -> bool:
+        return "documents" in self.permissions
+
+    @rx.event
+    def load(self):
+        try:
+            found = self._use_case(documents.list_documents, search=self.search[:100], kind=self.kind or None)
+        except DomainError as error:
+            self.rows, self.loading, self.load_error = [], False, _(error.message)
+            return self._refused(error, quiet=True)
+        self.rows = [document_row(d) for d in found]
+        self.loading, self.load_error = False, ""
+        return None
+
+    @rx.event
+    def find(self, form: dict):
+        self.search, self.kind = str(form.get("search", ""))[:100], str(form.get("kind", ""))
+        return DocumentsState.load
+
+    @rx.event
+    def open_new(self):
+        self.form_open, self.form_errors = True, {}
+        return DocumentsState.set_target_type(self.target_type)
+
+    @rx.event
+    def set_form_open(self, value: bool):
+        self.form_open, self.form_errors = bool(value), {}
+
+    @rx.event
+    def set_target_type(self, value: str):
+        self.target_type = value if value in TARGET_LABELS else "product"
+        try:
+            found = self._use_case(targets.choices, self.target_type)
+        except DomainError as error:
+            return self._refused(error)
+        self.target_options = [Option(value=str(i), label=label) for i, label in found]
+        return None
+
+    @rx.event
+    def create(self, form: dict):
+        try:
+            data = DocumentCreate(title=str(form.get("title", "")), kind=str(form.get("kind", "")),
+                                  target_type=self.target_type,
+                                  target_id=whole_number(form.get("target_id", ""), "target_id",
+                                                         "Choose what the document is attached to."),
+                                  description=str(form.get("description", "")))
+            created = self._use_case(documents.create_document, data, now=utcnow())
+        except DomainError as error:
+            self.form_errors = translated_fields(error)
+            return self._refused(error)
+        except ValueError:
+            self.form_errors = {"title": _("Give the document a title.")}
+            return None
+        self.form_open, self.form_errors = False, {}
+        return [rx.toast.success(_("{number} created").format(number=created.number)),
+                rx.redirect(routes.document_url(created.id))]
