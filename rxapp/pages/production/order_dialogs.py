@@ -85,7 +85,7 @@ def _order_form() -> rx.Component:
 
 
 def order_dialog() -> rx.Component:
-    return dialog(rx.cond(F.mode == "create", _("New order"), _("Change order")), _order_form(),
+    return dialog(rx.cond(F.mode == "create", _("New order"), _("Edit order")), _order_form(),
                   open=F.form_open, on_open_change=F.set_form_open, max_width="900px")
 
 
