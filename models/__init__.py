@@ -104,6 +104,7 @@ from models.orders import (
                               WorkOrder,
                               WorkStatus,
 )
+from models.org_settings import OrganizationSettings
 from models.organization import Department, Organization, OrganizationBranding, Plant
 from models.purchasing import PoStatus, PurchaseOrder, PurchaseOrderLine, Settlement, SettlementLine
 from models.rejects import CustomerReturn, Disposition, InternalReject, RejectSource
@@ -172,7 +173,8 @@ __all__ = [
     "ShiftCalendar", "StatusChange", "WorkCenter", "WorkOrder", "WorkStatus",
     "ApiToken", "ApiTokenKind", "AuditEntry", "AuthSession", "Department", "Invitation", "LoginAttempt",
     "LoginChallenge", "RecoveryCode", "TwoFactorPolicy", "UserTwoFactor",
-    "Organization", "OrganizationBranding", "OrgRole", "Plant", "Role", "RoleAssignment", "RoleGrant", "TimestampMixin",
+    "Organization", "OrganizationBranding", "OrganizationSettings", "OrgRole", "Plant", "Role", "RoleAssignment", "RoleGrant",
+    "TimestampMixin",
     "User", "UserPlantAccess", "UTCDateTime", "utcnow",
     "GenealogyLink", "LinkKind", "Location", "Lot", "LotConsumption", "LotOrigin", "LotStatus", "Serial",
     "Shipment", "ShipmentItem", "ShipmentLine", "ShipmentStatus",

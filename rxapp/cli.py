@@ -153,11 +153,12 @@ def escalate(at: str = typer.Option("", "--at", help="ISO time with zone to judg
 
 @cli.command("purge-activity")
 def purge_activity() -> None:
-    """Delete studio activity rows older than each organization's retention (default 7 days); the app
-    does this every hour. The audit trail is not touched."""
+    """Delete studio activity rows older than each organization's retention (default 7 days), and audit
+    entries and notifications older than the retention set on its settings page (default: kept); the app
+    does this every hour."""
     from rxapp.activity_purge import run_once
     migrate_if_needed()
-    typer.echo(f"purged {run_once()} expired activity row(s)")
+    typer.echo(f"purged {run_once()} expired activity, audit and notification row(s)")
 
 
 @cli.command("simulate")

@@ -20,6 +20,7 @@ ACCOUNT = "/account"
 NOT_ALLOWED = "/not-allowed"
 ADMIN_USERS = "/admin/users"
 ADMIN_ROLES = "/admin/roles"
+ADMIN_SETTINGS = "/admin/settings"
 ADMIN_PLANTS = "/admin/plants"
 ADMIN_BRANDING = "/admin/branding"
 ADMIN_AUDIT = "/admin/audit"
@@ -212,6 +213,8 @@ NAV: list[NavItem] = [
             _("Who is held up by failed log-ins, and clearing it."), _("Administration")),
     NavItem(_("Plants"), ADMIN_PLANTS, "factory", Permission.MANAGE_PLANTS,
             _("Plants, time zones and departments."), _("Administration")),
+    NavItem(_("Organization settings"), ADMIN_SETTINGS, "settings", Permission.CONFIGURE,
+            _("Time zone, language, currency, document numbers, retention and KPI conventions."), _("Administration")),
     NavItem(_("Branding"), ADMIN_BRANDING, "palette", Permission.MANAGE_BRANDING,
             _("Name, colour and logo of your organization."), _("Administration")),
     NavItem(_("Audit log"), ADMIN_AUDIT, "scroll-text", Permission.VIEW_AUDIT,

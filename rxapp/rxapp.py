@@ -51,6 +51,7 @@ from rxapp.pages.org.lockouts import lockouts_page
 from rxapp.pages.org.login import login_page
 from rxapp.pages.org.plants import plants_page
 from rxapp.pages.org.roles import roles_page
+from rxapp.pages.org.settings import settings_page
 from rxapp.pages.org.users import users_page
 from rxapp.pages.production.order_import import order_import_page
 from rxapp.pages.production.orders import orders_page
@@ -119,6 +120,7 @@ from rxapp.state.org.branding import BrandingState
 from rxapp.state.org.lockouts import LockoutsState
 from rxapp.state.org.plants import PlantsState
 from rxapp.state.org.roles import RolesState
+from rxapp.state.org.settings import OrgSettingsState
 from rxapp.state.org.users import UsersState
 from rxapp.state.production.order_form import OrderFormState
 from rxapp.state.production.order_import import OrderImportState
@@ -180,6 +182,7 @@ _guarded(home_page, routes.HOME, _("Home"), Permission.VIEW, HomeState.load_atte
 _guarded(account_page, routes.ACCOUNT, _("Account"), Permission.VIEW, AccountState.open)
 _guarded(not_allowed_page, routes.NOT_ALLOWED, _("Not allowed"), Permission.VIEW)
 _guarded(users_page, routes.ADMIN_USERS, _("Users"), Permission.MANAGE_USERS, UsersState.enter)
+_guarded(settings_page, routes.ADMIN_SETTINGS, _("Organization settings"), Permission.CONFIGURE, OrgSettingsState.load)
 _guarded(roles_page, routes.ADMIN_ROLES, _("Roles"), Permission.MANAGE_USERS, RolesState.load)
 _guarded(lockouts_page, routes.ADMIN_LOCKOUTS, _("Log-in lockouts"), Permission.MANAGE_USERS, LockoutsState.load)
 _guarded(plants_page, routes.ADMIN_PLANTS, _("Plants"), Permission.MANAGE_PLANTS, PlantsState.enter)

@@ -56,7 +56,7 @@ from rxapp.api.master import reason_codes as master_reason_codes
 from rxapp.api.master import routings as master_routings
 from rxapp.api.master import work_centers as master_resources
 from rxapp.api.middleware import ApiCORS, ApiHeaders, BodyLimit
-from rxapp.api.org import api_tokens, audit, auth, branding, lockouts, me, plants, roles, users
+from rxapp.api.org import api_tokens, audit, auth, branding, lockouts, me, plants, roles, settings, users
 from rxapp.api.production import orders, scheduling
 from rxapp.api.quality import inspections as inspections_api
 from rxapp.api.quality import ncrs as ncrs_api
@@ -78,7 +78,7 @@ from services.production import order_import
 
 API_PREFIX = "/api/v1"
 DOCS_PATHS = (f"{API_PREFIX}/docs", f"{API_PREFIX}/docs/oauth2-redirect", f"{API_PREFIX}/openapi.json")
-ROUTERS = (auth.router, me.router, health.router, users.router, roles.router, roles.grants_router,
+ROUTERS = (auth.router, me.router, health.router, users.router, roles.router, roles.grants_router, settings.router,
            lockouts.router, plants.router, api_tokens.router, audit.router,
            branding.router, scheduling.router,
            master_products.router, master_customers.router, master_resources.router, master_routings.router,
@@ -116,6 +116,8 @@ TAGS = [
     {"name": "me", "description": "The person or API token behind the bearer header."},
     {"name": "health", "description": "Liveness and database reachability (no log-in)."},
     {"name": "users", "description": "Users of your organization (admins)."},
+    {"name": "settings", "description": "Your organization's settings: regional defaults, document numbering patterns, "
+                                        "retention periods, and their history (configure changes them)."},
     {"name": "roles", "description": "Roles as data: built-in templates and custom roles, the permission matrix, and "
                                      "roles granted per plant and department (manage_users)."},
     {"name": "plants", "description": "Plants and departments."},

@@ -1,23 +1,66 @@
 """Human numbers, unique per organization: SO-000001 for customer orders, WO-000001 for work orders.
 
+Each document type (its key: SO, WO, PO, INV, NCR, ...) has one counter per organization and a pattern, the
+organization's (`organization_settings.numbering`, set on the settings page) or `KEY-{seq:06}`. A pattern
+holds `{seq}` exactly once (`{seq:06}` pads it to six digits) and may hold `{yyyy}`, `{yy}` and `{mm}` (the UTC
+date of numbering); the counter never restarts, so a changed pattern cannot repeat a number it made before.
 The counter row is locked for the rest of the transaction (SELECT ... FOR UPDATE on PostgreSQL;
 SQLite serialises writers), so two concurrent releases never get the same number.
 """
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from sqlmodel import Session, select
 
+from models.base import utcnow
 from models.numbering import NumberSequence
+from models.org_settings import OrganizationSettings
 
 PREFIXES = {"SO": "SO", "WO": "WO"}
+MAX_NUMBER = 32                      # the number columns' length
+_TOKEN = re.compile(r"\{(seq(?::0(\d))?|yyyy|yy|mm)\}")
 
 
-def next_number(session: Session, organization_id: int, key: str, *, width: int = 6) -> str:
-    return f"{key}-{next_values(session, organization_id, key, 1)[0]:0{width}d}"
+def default_pattern(key: str, width: int = 6) -> str:
+    return f"{key}-{{seq:0{width}}}"
 
 
-def next_numbers(session: Session, organization_id: int, key: str, count: int, *, width: int = 6) -> list[str]:
-    return [f"{key}-{value:0{width}d}" for value in next_values(session, organization_id, key, count)]
+def render(pattern: str, value: int, at: datetime) -> str:
+    def token(match: re.Match) -> str:
+        name = match.group(1)
+        if name.startswith("seq"):
+            return f"{value:0{int(match.group(2) or 0)}d}"
+        return {"yyyy": f"{at.year:04d}", "yy": f"{at.year % 100:02d}", "mm": f"{at.month:02d}"}[name]
+    return _TOKEN.sub(token, pattern)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a numbering pattern cannot be used, in words for the settings page; None when it can."""
+    if len(_TOKEN.findall(pattern)) != len(re.findall(r"\{", pattern)) or "}" in _TOKEN.sub("", pattern):
+        return "Use only {seq}, {seq:06}, {yyyy}, {yy} and {mm} in braces."
+    if sum(1 for m in _TOKEN.finditer(pattern) if m.group(1).startswith("seq")) != 1:
+        return "Put {seq} (or {seq:06}) in the pattern exactly once."
+    if len(render(pattern, 10 ** 9, datetime(2000, 1, 1))) > MAX_NUMBER:
+        return f"Numbers made from it would be longer than {MAX_NUMBER} characters."
+    return None
+
+
+def pattern_for(session: Session, organization_id: int, key: str, width: int = 6) -> str:
+    numbering = session.exec(select(OrganizationSettings.numbering).where(
+        OrganizationSettings.organization_id == organization_id)).first()
+    return (numbering or {}).get(key) or default_pattern(key, width)
+
+
+def next_number(session: Session, organization_id: int, key: str, *, width: int = 6, at: datetime | None = None) -> str:
+    return next_numbers(session, organization_id, key, 1, width=width, at=at)[0]
+
+
+def next_numbers(session: Session, organization_id: int, key: str, count: int, *, width: int = 6,
+                 at: datetime | None = None) -> list[str]:
+    pattern, when = pattern_for(session, organization_id, key, width), at or utcnow()
+    return [render(pattern, value, when) for value in next_values(session, organization_id, key, count)]
 
 
 def next_values(session: Session, organization_id: int, key: str, count: int) -> list[int]:

@@ -4,6 +4,8 @@
 - plants.py: plants and their departments;
 - users.py: users, their roles and plant access, deactivation and password resets;
 - roles.py: roles as data: the built-in templates and custom roles, the permission matrix and its sentences;
+- settings.py: the organization's settings (regional defaults, numbering patterns, retention) and their history;
+- retention.py: the retention purge of audit entries and notifications from those settings;
 - role_grants.py: roles granted at a plant (optionally a department), and the access a person's roles add up to;
 - passwords.py: password hashing (argon2id) and the password policy;
 - auth.py: log-in with throttling and the second factor's step, sessions, log-out and password change;

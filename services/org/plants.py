@@ -26,12 +26,13 @@ from services.core.events import record
 from services.core.scoping import get_scoped, visible_plant
 from services.core.validation import CODE_RE, check, timezone_problem
 from services.org import events as org_events
+from services.org.settings import settings_for
 
 
 class PlantCreate(BaseModel):
     code: str
     name: str
-    timezone: str = "UTC"
+    timezone: str | None = None         # None: the organization's default (its settings)
 
 
 class PlantUpdate(BaseModel):
@@ -83,13 +84,14 @@ def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: date
     require(actor, Permission.MANAGE_PLANTS)
     code, name = (data.code or "").strip().upper(), (data.name or "").strip()
     problems = _name_code_problems(code, name)
-    tz_problem = timezone_problem(data.timezone or "")
+    timezone = data.timezone if data.timezone is not None else settings_for(session, actor.organization_id).timezone
+    tz_problem = timezone_problem(timezone or "")
     if tz_problem:
         problems["timezone"] = tz_problem
     check(problems)
     if session.exec(select(Plant.id).where(Plant.organization_id == actor.organization_id, Plant.code == code)).first():
         raise Conflict(f"A plant with code {code} exists.", fields={"code": "Already used."})
-    plant = Plant(organization_id=actor.organization_id, code=code, name=name, timezone=data.timezone,
+    plant = Plant(organization_id=actor.organization_id, code=code, name=name, timezone=timezone,
                   created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(plant)
     session.flush()

@@ -59,7 +59,7 @@ def test_purge_activity_command(tmp_path):
     done = subprocess.run([sys.executable, "-m", "rxapp.cli", "purge-activity"], env=env, cwd=ROOT, capture_output=True, text=True,
                           timeout=300, check=False)
     assert done.returncode == 0, done.stderr
-    assert "purged 1 expired activity row(s)" in done.stdout
+    assert "purged 1 expired activity, audit and notification row(s)" in done.stdout
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(StudioActivity)).one() == 1
     engine.dispose()

@@ -1,0 +1,108 @@
+"""/admin/settings: the organization's defaults, numbering patterns per document type with a preview, retention
+periods, each plant's KPI conventions, and the history of changes."""
+from __future__ import annotations
+
+import reflex as rx
+
+from rxapp.components.shell import shell
+from rxapp.components.ui import PHONE_TOUCH, list_states, page_header, scroll_x
+from rxapp.i18n import _
+from rxapp.state.org.settings import HistoryRow, NumberingRow, OrgSettingsState, PlantKpiRow
+
+S = OrgSettingsState
+
+
+def _field(name: str, label: str, control: rx.Component, hint: str = "") -> rx.Component:
+    return rx.flex(
+        rx.text(label, size="2", weight="medium"), control,
+        rx.cond(S.errors.contains(name), rx.text(S.errors[name], color_scheme="red", size="1"),
+                rx.text(hint, size="1", color_scheme="gray")),
+        direction="column", spacing="1", min_width="220px")
+
+
+def _text(name: str, label: str, hint: str = "") -> rx.Component:
+    return _field(name, label, rx.input(value=S.values[name], on_change=lambda v: S.set_value(name, v),
+                                        aria_label=label, min_height=PHONE_TOUCH), hint)
+
+
+def _choice(name: str, label: str, options: list[tuple[str, str]]) -> rx.Component:
+    return _field(name, label, rx.select.root(
+        rx.select.trigger(aria_label=label, min_height=PHONE_TOUCH),
+        rx.select.content(*[rx.select.item(text, value=value) for value, text in options]),
+        value=S.values[name], on_change=lambda v: S.set_value(name, v)))
+
+
+def _regional() -> rx.Component:
+    days = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
+    return rx.flex(
+        _text("timezone", _("Time zone"), _("New plants start in it, e.g. Europe/Berlin.")),
+        _choice("week_start", _("Week starts on"), [(str(i), d) for i, d in enumerate(days)]),
+        _choice("language", _("Language"), [("en", "English"), ("ja", "日本語"), ("ko", "한국어")]),
+        _text("currency", _("Currency"), _("Three letters, e.g. EUR.")),
+        _choice("number_format", _("Number format"), [(f, f) for f in ("1,234.56", "1.234,56", "1 234,56", "1'234.56")]),
+        _choice("units", _("Units"), [("metric", _("Metric")), ("imperial", _("Imperial"))]),
+        spacing="4", wrap="wrap")
+
+
+def _retention() -> rx.Component:
+    return rx.flex(
+        _text("audit_retention_days", _("Keep the audit log (days)"), _("0 keeps it for ever.")),
+        _text("notification_retention_days", _("Keep notifications (days)"), _("0 keeps them for ever.")),
+        _text("activity_retention_days", _("Keep the studio activity feed (days)"), _("1 to 3650 days.")),
+        spacing="4", wrap="wrap")
+
+
+def _numbering_row(row: NumberingRow) -> rx.Component:
+    name = "numbering." + row.key
+    return rx.table.row(
+        rx.table.cell(rx.text(row.label), rx.code(row.key, variant="ghost", size="1")),
+        rx.table.cell(rx.input(value=row.pattern, on_change=lambda v: S.set_pattern(row.key, v), aria_label=row.label),
+                      rx.cond(S.errors.contains(name), rx.text(S.errors[name], color_scheme="red", size="1"))),
+        rx.table.cell(rx.code(row.example, variant="ghost")),
+        data_testid="numbering-row")
+
+
+def _kpi_row(row: PlantKpiRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row.plant, weight="medium")),
+        rx.table.cell(rx.select.root(
+            rx.select.trigger(aria_label=_("Idle time")),
+            rx.select.content(rx.select.item(_("An availability loss"), value="loss"),
+                              rx.select.item(_("Not scheduled time"), value="not_scheduled")),
+            value=row.idle_convention, on_change=lambda v: S.set_kpi(row.plant_id, "idle_convention", v))),
+        rx.table.cell(rx.input(value=row.tolerance, on_change=lambda v: S.set_kpi(row.plant_id, "tolerance", v),
+                               aria_label=_("Overproduction tolerance (%)"), width="80px")),
+        rx.table.cell(rx.button(_("Save"), size="1", variant="soft", on_click=S.save_kpi(row.plant_id))))
+
+
+def _history_row(row: HistoryRow) -> rx.Component:
+    return rx.table.row(rx.table.cell(row.at), rx.table.cell(row.who), rx.table.cell(row.what))
+
+
+def _table(headers: list[str], rows) -> rx.Component:
+    return scroll_x(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                                  rx.table.body(rows), variant="surface", size="1", width="100%"))
+
+
+def settings_page() -> rx.Component:
+    return shell(
+        page_header(_("Organization settings"),
+                    _("Defaults for the whole organization, how documents are numbered and how long records are kept."),
+                    rx.button(_("Save settings"), on_click=S.save, size="3", min_height=PHONE_TOUCH)),
+        list_states(
+            S.loading, S.load_error, S.values.length() == 0, _("No settings."), S.load,
+            rx.flex(
+                rx.heading(_("Regional defaults"), size="4"), _regional(),
+                rx.heading(_("Document numbers"), size="4"),
+                rx.text(_("Use {seq} once ({seq:06} pads it to six digits), and {yyyy}, {yy} or {mm} for the date. "
+                          "Counting goes on when a pattern changes, so no number repeats."), size="2", color_scheme="gray"),
+                _table([_("Document"), _("Pattern"), _("Example")], rx.foreach(S.numbering, _numbering_row)),
+                rx.heading(_("Retention"), size="4"), _retention(),
+                rx.heading(_("KPI conventions per plant"), size="4"),
+                _table([_("Plant"), _("Idle time"), _("Overproduction tolerance (%)"), ""],
+                       rx.foreach(S.plant_kpis, _kpi_row)),
+                rx.heading(_("History"), size="4"),
+                _table([_("When (UTC)"), _("Who"), _("Changed")], rx.foreach(S.history, _history_row)),
+                direction="column", spacing="4"),
+        ),
+    )

@@ -1,0 +1,173 @@
+"""An organization's settings: time zone and week start defaults, language, currency, number format, units,
+document numbering patterns per document type and retention periods; with their history.
+
+Invariants: everyone of the organization reads them, CONFIGURE changes them, another organization's are never
+reachable (the actor's organization is the only key); an organization without a row has `DEFAULTS` (new plants
+in UTC, numbers as `KEY-000001`, nothing purged); every change is validated, audited with its before and after
+(the history) and announced; nothing here commits. The KPI conventions (idle time, overproduction tolerance)
+stay per plant in services/kpi/settings.py and the studio activity retention in services/studio/activity.py:
+the settings page edits them there.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from models.audit import AuditEntry
+from models.org_settings import OrganizationSettings
+from models.user import User
+from services.core.access import Actor, Permission, require
+from services.core.changes import announce, stamp, stamp_new
+from services.core.numbering import default_pattern, pattern_problem, render
+from services.core.validation import check, timezone_problem
+
+ENTITY = "organization_settings"
+# The document types that take a number, by counter key, with what the settings page calls them.
+DOCUMENT_TYPES: dict[str, str] = {
+    "SO": "Customer orders", "WO": "Work orders", "PO": "Purchase orders", "INV": "Invoices", "CN": "Credit notes",
+    "PAY": "Payments", "ST": "Settlements", "JE": "Journal entries", "NCR": "NCRs", "REJ": "Internal rejects",
+    "RET": "Customer returns", "SOP": "SOP tickets", "MT": "Maintenance tickets", "SHP": "Shipments", "LOT": "Lots",
+    "SN": "Serial numbers", "PRJ": "Projects", "DOC": "Documents", "CO": "Change orders",
+}
+LANGUAGES = ("en", "ja", "ko")
+NUMBER_FORMATS = ("1,234.56", "1.234,56", "1 234,56", "1'234.56")
+UNIT_SYSTEMS = ("metric", "imperial")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MAX_RETENTION_DAYS = 36_500
+
+
+class SettingsRead(BaseModel):
+    timezone: str = "UTC"
+    week_start: int = 0
+    language: str = "en"
+    currency: str = "EUR"
+    number_format: str = "1,234.56"
+    units: str = "metric"
+    numbering: dict[str, str] = {}          # every document type's pattern in force (the default where unset)
+    audit_retention_days: int | None = None
+    notification_retention_days: int | None = None
+
+
+DEFAULTS = SettingsRead()
+
+
+class SettingsUpdate(BaseModel):
+    """Only the fields given change. `numbering`: {key: pattern}, "" puts a type back on its default;
+    a retention of 0 keeps for ever."""
+    timezone: str | None = None
+    week_start: int | None = None
+    language: str | None = None
+    currency: str | None = None
+    number_format: str | None = None
+    units: str | None = None
+    numbering: dict[str, str] | None = None
+    audit_retention_days: int | None = None
+    notification_retention_days: int | None = None
+
+
+class SettingsChange(BaseModel):
+    at: datetime
+    username: str
+    changes: dict[str, Any]
+
+
+def settings_for(session: Session, organization_id: int) -> SettingsRead:
+    """The organization's settings in force (a platform read for jobs and other services: no actor)."""
+    row = _row(session, organization_id)
+    stored = dict(row.numbering or {}) if row else {}
+    numbering = {key: stored.get(key) or default_pattern(key) for key in DOCUMENT_TYPES}
+    if row is None:
+        return DEFAULTS.model_copy(update={"numbering": numbering})
+    return SettingsRead(timezone=row.timezone, week_start=row.week_start, language=row.language, currency=row.currency,
+                        number_format=row.number_format, units=row.units, numbering=numbering,
+                        audit_retention_days=row.audit_retention_days,
+                        notification_retention_days=row.notification_retention_days)
+
+
+def get_settings(session: Session, actor: Actor) -> SettingsRead:
+    require(actor, Permission.VIEW)
+    return settings_for(session, actor.organization_id)
+
+
+def update_settings(session: Session, actor: Actor, data: SettingsUpdate, *, now: datetime) -> SettingsRead:
+    require(actor, Permission.CONFIGURE)
+    values = _validated(data)
+    row = _row(session, actor.organization_id)
+    if row is None:
+        row = stamp_new(OrganizationSettings(organization_id=actor.organization_id), actor, now)
+        session.add(row)
+    changes: dict[str, dict[str, Any]] = {}
+    for key, value in values.items():
+        if key == "numbering":
+            value = _merged_numbering(dict(row.numbering or {}), value)
+        elif key.endswith("_retention_days"):
+            value = value or None
+        if getattr(row, key) != value:
+            changes[key] = {"before": getattr(row, key), "after": value}
+            setattr(row, key, value)
+    if changes:
+        session.add(stamp(row, actor, now))
+        session.flush()
+        announce(session, actor, ENTITY, actor.organization_id, "update", changes, now=now)
+    return settings_for(session, actor.organization_id)
+
+
+def settings_history(session: Session, actor: Actor, *, limit: int = 50) -> list[SettingsChange]:
+    """Who changed which setting from what to what, newest first."""
+    require(actor, Permission.CONFIGURE)
+    rows = session.exec(select(AuditEntry, User.username).outerjoin(User, col(User.id) == AuditEntry.user_id).where(
+        AuditEntry.organization_id == actor.organization_id, AuditEntry.entity == ENTITY)
+        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).limit(max(1, min(limit, 500)))).all()
+    return [SettingsChange(at=entry.at, username=username or "system", changes=entry.changes) for entry, username in rows]
+
+
+def numbering_example(pattern: str, at: datetime) -> str:
+    """The number a pattern makes for the 42nd document (the settings page's preview)."""
+    return render(pattern, 42, at)
+
+
+def _validated(data: SettingsUpdate) -> dict[str, Any]:
+    problems: dict[str, str] = {}
+    values = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "timezone" in values and (p := timezone_problem(values["timezone"].strip())):
+        problems["timezone"] = p
+    if "week_start" in values and values["week_start"] not in range(7):
+        problems["week_start"] = "Use 0 (Monday) to 6 (Sunday)."
+    for key, allowed in (("language", LANGUAGES), ("number_format", NUMBER_FORMATS), ("units", UNIT_SYSTEMS)):
+        if key in values and values[key] not in allowed:
+            problems[key] = f"Use one of: {', '.join(allowed)}."
+    if "currency" in values:
+        values["currency"] = values["currency"].strip().upper()
+        if len(values["currency"]) != 3 or not values["currency"].isalpha():
+            problems["currency"] = "Use a three-letter currency code such as EUR."
+    for key in ("audit_retention_days", "notification_retention_days"):
+        if key in values and not 0 <= values[key] <= MAX_RETENTION_DAYS:
+            problems[key] = f"Use 0 (keep for ever) to {MAX_RETENTION_DAYS} days."
+    for key, pattern in (values.get("numbering") or {}).items():
+        if key not in DOCUMENT_TYPES:
+            problems[f"numbering.{key}"] = "Unknown document type."
+        elif pattern.strip() and (p := pattern_problem(pattern.strip())):
+            problems[f"numbering.{key}"] = p
+    check(problems)
+    if "timezone" in values:
+        values["timezone"] = values["timezone"].strip()
+    return values
+
+
+def _merged_numbering(stored: dict[str, str], wanted: dict[str, str]) -> dict[str, str]:
+    merged = dict(stored)
+    for key, pattern in wanted.items():
+        pattern = pattern.strip()
+        if not pattern or pattern == default_pattern(key):
+            merged.pop(key, None)
+        else:
+            merged[key] = pattern
+    return merged
+
+
+def _row(session: Session, organization_id: int) -> OrganizationSettings | None:
+    return session.exec(select(OrganizationSettings).where(
+        OrganizationSettings.organization_id == organization_id)).first()
