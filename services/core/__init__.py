@@ -4,13 +4,13 @@
 - errors.py: typed, framework-free errors (NotFound, Forbidden, Invalid, Conflict, ...);
 - events.py: domain events, typed event classes (`event_type`), recording and the in-process bus;
 - event_fanout.py: the bus bridged across processes (Redis pub/sub or PostgreSQL LISTEN/NOTIFY);
-- access.py: actors, roles, permissions and plant access (`require`, `visible_plant_ids`);
+- access.py: actors, roles (built-in defaults), permissions per plant, department scope (`require`, `visible_plant_ids`);
 - scoping.py: one row for an actor, or NotFound outside their organization and plants;
 - audit.py: the audit trail (written in the caller's transaction), its reads and CSV export;
 - writers.py: checks every recorded change runs for the acting person (registered from above: demo passwords);
 - changes.py: the write steps services share: stamp, diff, audit and announce (`EntityChanged`);
 - validation.py: small input checks returning field errors in words people use;
-- numbering.py: per-organization human numbers (SO-000001), locked for the transaction;
+- numbering.py: per-organization human numbers (SO-000001, or the organization's pattern), locked for the transaction;
 - calendar_math.py: working time from shift calendars, pure functions;
 - exports.py: CSV and Excel of exactly what a list shows;
 - pdf.py: PDF documents whose text is set in Helvetica, or in an embedded Noto Sans CJK font when
