@@ -26,6 +26,9 @@ ADMIN_BRANDING = "/admin/branding"
 ADMIN_AUDIT = "/admin/audit"
 ADMIN_API_TOKENS = "/admin/api-tokens"
 ADMIN_LOCKOUTS = "/admin/lockouts"
+ADMIN_INVITATIONS = "/admin/invitations"
+ADMIN_TWO_FACTOR = "/admin/two-factor"
+INVITATION = "/invitation"          # the link an invitee opens (services.config.invitations.ACCEPT_PATH)
 SCHEDULE = "/schedule"
 ORDERS = "/orders"
 WORK_ORDERS = "/work-orders"
@@ -211,6 +214,10 @@ NAV: list[NavItem] = [
             _("Roles and what they may do; roles per plant and department."), _("Administration")),
     NavItem(_("Log-in lockouts"), ADMIN_LOCKOUTS, "lock-keyhole", Permission.MANAGE_USERS,
             _("Who is held up by failed log-ins, and clearing it."), _("Administration")),
+    NavItem(_("Invitations"), ADMIN_INVITATIONS, "mail-plus", Permission.MANAGE_USERS,
+            _("Invite people by email with roles and plants; resend or revoke."), _("Administration")),
+    NavItem(_("Two-factor log-in"), ADMIN_TWO_FACTOR, "shield-check", Permission.MANAGE_USERS,
+            _("The roles that must log in with a code from an authenticator app."), _("Administration")),
     NavItem(_("Plants"), ADMIN_PLANTS, "factory", Permission.MANAGE_PLANTS,
             _("Plants, time zones and departments."), _("Administration")),
     NavItem(_("Organization settings"), ADMIN_SETTINGS, "settings", Permission.CONFIGURE,

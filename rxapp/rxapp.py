@@ -16,6 +16,8 @@ from rxapp.api.app import api
 from rxapp.i18n import _, language
 from rxapp.mail_sender import mail_sender_task
 from rxapp.pages.config.custom_fields import custom_fields_page
+from rxapp.pages.config.invitation_accept import invitation_accept_page
+from rxapp.pages.config.invitations import invitations_page
 from rxapp.pages.config.notifications import notifications_page
 from rxapp.pages.config.type_lists import type_lists_page
 from rxapp.pages.config.workflows import workflows_page
@@ -52,6 +54,7 @@ from rxapp.pages.org.login import login_page
 from rxapp.pages.org.plants import plants_page
 from rxapp.pages.org.roles import roles_page
 from rxapp.pages.org.settings import settings_page
+from rxapp.pages.org.two_factor_policy import two_factor_policy_page
 from rxapp.pages.org.users import users_page
 from rxapp.pages.production.order_import import order_import_page
 from rxapp.pages.production.orders import orders_page
@@ -82,6 +85,8 @@ from rxapp.pages.trace.scan import scan_page
 from rxapp.pages.trace.shipments import shipments_page
 from rxapp.pages.trace.trace import trace_page
 from rxapp.state.config.custom_fields import CustomFieldsState
+from rxapp.state.config.invitation_accept import InvitationAcceptState
+from rxapp.state.config.invitations import InvitationsState
 from rxapp.state.config.notifications import NotificationsState
 from rxapp.state.config.type_lists import TypeListsState
 from rxapp.state.config.workflows import WorkflowsAdminState
@@ -121,6 +126,8 @@ from rxapp.state.org.lockouts import LockoutsState
 from rxapp.state.org.plants import PlantsState
 from rxapp.state.org.roles import RolesState
 from rxapp.state.org.settings import OrgSettingsState
+from rxapp.state.org.two_factor import TwoFactorState
+from rxapp.state.org.two_factor_policy import TwoFactorPolicyState
 from rxapp.state.org.users import UsersState
 from rxapp.state.production.order_form import OrderFormState
 from rxapp.state.production.order_import import OrderImportState
@@ -179,12 +186,17 @@ def _guarded(page, path: str, title: str, permission: Permission, *loaders) -> N
 
 app.add_page(login_page, route=routes.LOGIN, title=_title(_("Log in")), on_load=AuthState.open_login)
 _guarded(home_page, routes.HOME, _("Home"), Permission.VIEW, HomeState.load_attention)
-_guarded(account_page, routes.ACCOUNT, _("Account"), Permission.VIEW, AccountState.open)
+app.add_page(invitation_accept_page, route=routes.INVITATION, title=_title(_("Invitation")),
+             on_load=InvitationAcceptState.open)
+_guarded(account_page, routes.ACCOUNT, _("Account"), Permission.VIEW, AccountState.open, TwoFactorState.load)
 _guarded(not_allowed_page, routes.NOT_ALLOWED, _("Not allowed"), Permission.VIEW)
 _guarded(users_page, routes.ADMIN_USERS, _("Users"), Permission.MANAGE_USERS, UsersState.enter)
 _guarded(settings_page, routes.ADMIN_SETTINGS, _("Organization settings"), Permission.CONFIGURE, OrgSettingsState.load)
 _guarded(roles_page, routes.ADMIN_ROLES, _("Roles"), Permission.MANAGE_USERS, RolesState.load)
 _guarded(lockouts_page, routes.ADMIN_LOCKOUTS, _("Log-in lockouts"), Permission.MANAGE_USERS, LockoutsState.load)
+_guarded(invitations_page, routes.ADMIN_INVITATIONS, _("Invitations"), Permission.MANAGE_USERS, InvitationsState.load)
+_guarded(two_factor_policy_page, routes.ADMIN_TWO_FACTOR, _("Two-factor log-in"), Permission.MANAGE_USERS,
+         TwoFactorPolicyState.load)
 _guarded(plants_page, routes.ADMIN_PLANTS, _("Plants"), Permission.MANAGE_PLANTS, PlantsState.enter)
 _guarded(branding_page, routes.ADMIN_BRANDING, _("Branding"), Permission.MANAGE_BRANDING, BrandingState.load)
 _guarded(audit_page, routes.ADMIN_AUDIT, _("Audit log"), Permission.VIEW_AUDIT, AuditState.load)

@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException
 
 import rxconfig
 from rxapp.api import health, observability
+from rxapp.api.config import invitations as invitations_api
 from rxapp.api.config import notifications as notifications_api
 from rxapp.api.config import settings as config_api
 from rxapp.api.config import workflows as workflows_api
@@ -56,7 +57,7 @@ from rxapp.api.master import reason_codes as master_reason_codes
 from rxapp.api.master import routings as master_routings
 from rxapp.api.master import work_centers as master_resources
 from rxapp.api.middleware import ApiCORS, ApiHeaders, BodyLimit
-from rxapp.api.org import api_tokens, audit, auth, branding, lockouts, me, plants, roles, settings, users
+from rxapp.api.org import api_tokens, audit, auth, branding, lockouts, me, plants, roles, settings, two_factor, users
 from rxapp.api.production import orders, scheduling
 from rxapp.api.quality import inspections as inspections_api
 from rxapp.api.quality import ncrs as ncrs_api
@@ -78,7 +79,8 @@ from services.production import order_import
 
 API_PREFIX = "/api/v1"
 DOCS_PATHS = (f"{API_PREFIX}/docs", f"{API_PREFIX}/docs/oauth2-redirect", f"{API_PREFIX}/openapi.json")
-ROUTERS = (auth.router, me.router, health.router, users.router, roles.router, roles.grants_router, settings.router,
+ROUTERS = (auth.router, me.router, two_factor.router, health.router, users.router, roles.router, roles.grants_router,
+           settings.router, invitations_api.router,
            lockouts.router, plants.router, api_tokens.router, audit.router,
            branding.router, scheduling.router,
            master_products.router, master_customers.router, master_resources.router, master_routings.router,
@@ -114,6 +116,8 @@ TAGS = [
                                            "stock, labour, machine history and MTBF/MTTR KPIs."},
     {"name": "auth", "description": "Log in for a bearer token, log out, change your password."},
     {"name": "me", "description": "The person or API token behind the bearer header."},
+    {"name": "two-factor", "description": "Two-factor log-in: your authenticator and recovery codes, the organization's "
+                                          "policy of roles that must use it (admins)."},
     {"name": "health", "description": "Liveness and database reachability (no log-in)."},
     {"name": "users", "description": "Users of your organization (admins)."},
     {"name": "settings", "description": "Your organization's settings: regional defaults, document numbering patterns, "

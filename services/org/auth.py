@@ -52,6 +52,7 @@ PAIR_DELAY = timedelta(seconds=30)
 MAX_CODE_FAILURES = 5               # wrong second-factor codes for a person, then held up CODE_LOCK
 CODE_LOCK = timedelta(minutes=15)
 CHALLENGE_TTL = timedelta(minutes=10)   # from the right password to the second factor
+CHALLENGE_GONE = "This log-in has expired. Log in again with your username and password."
 IP_DELAY = timedelta(seconds=60)
 _NAME_MAX = 64                      # LoginAttempt.username and .ip columns
 _DEFERRED_FAILURES = "takt.deferred_login_failures"
@@ -155,7 +156,7 @@ def _open_challenge(session: Session, challenge: str, purpose: LoginChallengePur
     user = session.get(User, row.user_id) if row is not None else None
     if (row is None or user is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= now
             or not user.is_active or not _organization_active(session, user.organization_id)):
-        raise Unauthorized("This log-in has expired. Log in again with your username and password.")
+        raise Unauthorized(CHALLENGE_GONE)
     return row, user
 
 

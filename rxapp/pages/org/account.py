@@ -1,4 +1,4 @@
-"""/account: who you are, and changing your password (current, new, confirm) with field errors."""
+"""/account: who you are, changing your password (current, new, confirm) with field errors, and two-factor log-in."""
 from __future__ import annotations
 
 import reflex as rx
@@ -6,6 +6,7 @@ import reflex as rx
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, field, page_header, text_input
 from rxapp.i18n import _
+from rxapp.pages.org.two_factor_card import two_factor_card
 from rxapp.state.org.account import AccountState
 from rxapp.state.org.auth import AuthState
 
@@ -17,7 +18,7 @@ def _password(name: str, label: str, autocomplete: str) -> rx.Component:
 
 def account_page() -> rx.Component:
     return shell(
-        page_header(_("Account"), _("Your log-in and password.")),
+        page_header(_("Account"), _("Your log-in, password and two-factor log-in.")),
         rx.card(
             rx.data_list.root(
                 rx.data_list.item(rx.data_list.label(_("Username")), rx.data_list.value(AuthState.username)),
@@ -51,4 +52,5 @@ def account_page() -> rx.Component:
             ),
             width="100%", max_width="560px", margin_top="16px",
         ),
+        two_factor_card(),
     )

@@ -28,9 +28,10 @@ from rxapp.state.theme import DEFAULT_COLOR, accent_css, text_on
 from rxapp.state.trace.labels import permission_label, role_label
 from services.core.access import Actor, Permission, roles_granting
 from services.core.db import db_session, transaction
-from services.core.errors import DomainError, Invalid, RateLimited, Unauthorized
+from services.core.errors import Conflict, DomainError, Forbidden, Invalid, RateLimited, Unauthorized
 from services.org import auth as auth_service
 from services.org import profile as profile_service
+from services.org import two_factor as two_factor_service
 from services.org.demo_users import CHANGE_PASSWORD_FIRST
 
 T = TypeVar("T")
@@ -95,6 +96,12 @@ class AuthState(rx.State):
 
     login_error: str = ""
     login_busy: bool = False
+    login_step: str = ""                    # "" password, "code" second factor, "enrol" set it up, "codes" recovery codes
+    code_error: str = ""
+    enrol_secret: str = ""                  # the authenticator secret being set up (the person types or scans it)
+    enrol_qr: str = ""
+    recovery_codes: list[str] = []          # shown once, right after the set-up
+    _login_challenge: str = ""              # the single-use challenge between the password and the second factor
     denied_permission: str = ""
     denied_roles: list[str] = []            # role names that hold the missing permission
     demo_users: list[str] = []              # the organization's users still on the demo's published password
@@ -149,6 +156,7 @@ class AuthState(rx.State):
         self.username = self.full_name = self.organization_name = ""
         self.roles, self.role_names, self.permissions, self.plants = [], [], [], []
         self.demo_users, self.password_change_required = [], False
+        self._login_challenge, self.login_step, self.code_error, self.recovery_codes = "", "", "", []
         self.brand_name, self.brand_logo, self.brand_css = "", "", ""
         self.brand_color, self.brand_text_color = DEFAULT_COLOR, "#ffffff"
 
@@ -211,30 +219,109 @@ class AuthState(rx.State):
     @rx.event
     async def login(self, form: dict):
         username, password = str(form.get("username", "")), str(form.get("password", ""))
-        ip = (self.router.session.client_ip if self.router and self.router.session else "") or None
+        ip = self._client_ip()
 
         def run():
             with db_session() as session, transaction(session):
-                return auth_service.login(session, username, password, now=utcnow(), ip=ip, client="ui")
+                result = auth_service.login(session, username, password, now=utcnow(), ip=ip, client="ui")
+                if isinstance(result, auth_service.SecondFactorChallenge) and result.purpose == "enrol":
+                    return result, auth_service.challenge_enrolment(session, result.challenge, now=utcnow())
+                return result, None
         self.login_busy, self.login_error = True, ""
         yield
         try:
-            result = await asyncio.to_thread(run)
-        except (Unauthorized, RateLimited, Invalid) as error:
+            result, enrolment = await asyncio.to_thread(run)
+        except (Unauthorized, RateLimited, Invalid, Forbidden) as error:
             self.login_error = _(error.message)
             return
         finally:
             self.login_busy = False
-        self.token = result.token
+        if isinstance(result, auth_service.SecondFactorChallenge):
+            self._ask_second_factor(result, enrolment)
+            return
+        yield self._signed_in(result.token)
+
+    def _client_ip(self) -> str | None:
+        return (self.router.session.client_ip if self.router and self.router.session else "") or None
+
+    def _ask_second_factor(self, challenge: auth_service.SecondFactorChallenge,
+                           enrolment: two_factor_service.Enrolment | None) -> None:
+        """The password was right: the log-in page asks for the code, or shows the set-up the policy requires."""
+        self._login_challenge, self.login_step, self.code_error = challenge.challenge, challenge.purpose, ""
+        self.enrol_secret = enrolment.secret if enrolment else ""
+        self.enrol_qr = enrolment.qr_svg_data_url if enrolment else ""
+
+    def _signed_in(self, token: str):
+        """Keep the session token and go where the person was heading (or to their start page)."""
+        self.token = token
+        self._login_challenge, self.login_step, self.enrol_secret, self.enrol_qr = "", "", "", ""
         target = self.router.url.query_parameters.get("next", "") if self.router and self.router.url else ""
-        ok = target.startswith("/") and not target.startswith("//") and target != routes.LOGIN
-        if not ok:
-            try:
-                actor = self._use_case(lambda session, actor: actor)
-            except DomainError:
-                actor = None
-            target = routes.landing(p.value for p in actor.permissions) if actor else routes.HOME
-        yield rx.redirect(target)
+        if target.startswith("/") and not target.startswith("//") and target != routes.LOGIN:
+            return rx.redirect(target)
+        try:
+            actor = self._use_case(lambda session, actor: actor)
+        except DomainError:
+            return rx.redirect(routes.HOME)
+        return rx.redirect(routes.landing(p.value for p in actor.permissions))
+
+    @rx.event
+    async def submit_code(self, form: dict):
+        """The second step: a code of the person's authenticator app, or one of their recovery codes."""
+        code, challenge, ip = str(form.get("code", "")), self._login_challenge, self._client_ip()
+
+        def run():
+            with db_session() as session, transaction(session):
+                return auth_service.finish_login(session, challenge, code, now=utcnow(), ip=ip)
+        self.login_busy, self.code_error = True, ""
+        yield
+        try:
+            result = await asyncio.to_thread(run)
+        except (RateLimited, Invalid) as error:
+            self.code_error = _(error.message)
+            return
+        except Unauthorized as error:
+            self.code_error = _(error.message)
+            if error.message == auth_service.CHALLENGE_GONE:
+                self.login_step, self.login_error, self.code_error = "", _(error.message), ""
+            return
+        finally:
+            self.login_busy = False
+        yield rx.set_value("code", "")
+        yield self._signed_in(result.token)
+
+    @rx.event
+    async def confirm_enrolment(self, form: dict):
+        """Finish the set-up the policy requires with a first code: the session, and the recovery codes shown once."""
+        code, challenge, ip = str(form.get("code", "")), self._login_challenge, self._client_ip()
+
+        def run():
+            with db_session() as session, transaction(session):
+                return auth_service.finish_enrolment(session, challenge, code, now=utcnow(), ip=ip)
+        self.login_busy, self.code_error = True, ""
+        yield
+        try:
+            result, codes = await asyncio.to_thread(run)
+        except (Invalid, Conflict) as error:
+            self.code_error = _(error.message)
+            return
+        except Unauthorized as error:
+            self.login_step, self.login_error = "", _(error.message)
+            return
+        finally:
+            self.login_busy = False
+        self.token = result.token
+        self._login_challenge, self.enrol_secret, self.enrol_qr = "", "", ""
+        self.recovery_codes, self.login_step = codes, "codes"
+
+    @rx.event
+    def leave_recovery_codes(self):
+        """The person has kept their recovery codes: on into the app."""
+        self.recovery_codes = []
+        return self._signed_in(self.token)
+
+    @rx.event
+    def restart_login(self):
+        self._login_challenge, self.login_step, self.code_error, self.enrol_secret, self.enrol_qr = "", "", "", "", ""
 
     @rx.event
     def logout(self):

@@ -1,0 +1,46 @@
+"""The two-factor policy admin page: which roles must log in with a code from an authenticator app. Their
+people set it up at their next log-in. services.org.two_factor keeps the rules (MANAGE_USERS, own
+organization, audited)."""
+from __future__ import annotations
+
+import reflex as rx
+
+from models.base import utcnow
+from rxapp.i18n import _, format_datetime
+from rxapp.state.org.auth import AuthState
+from services.core.errors import DomainError
+from services.org import two_factor as two_factor_service
+
+
+class TwoFactorPolicyState(AuthState):
+    required_roles: list[str] = []
+    updated: str = ""
+    loading: bool = True
+    load_error: str = ""
+    error: str = ""
+
+    @rx.event
+    def load(self):
+        try:
+            policy = self._use_case(two_factor_service.get_policy)
+        except DomainError as error:
+            self.loading, self.load_error = False, _(error.message)
+            return self._refused(error, quiet=True)
+        self.required_roles = list(policy.required_roles)
+        self.updated = format_datetime(policy.updated_at, "UTC", "short") if policy.updated_at else ""
+        self.loading, self.load_error, self.error = False, "", ""
+
+    @rx.event
+    def toggle_role(self, role: str, checked: bool):
+        roles = [r for r in self.required_roles if r != role]
+        self.required_roles = roles + [str(role)] if checked else roles
+
+    @rx.event
+    def save(self):
+        roles = list(self.required_roles)
+        try:
+            self._use_case(lambda s, actor: two_factor_service.set_policy(s, actor, roles, now=utcnow()))
+        except DomainError as error:
+            self.error = _(next(iter(error.fields.values()), error.message))
+            return self._refused(error)
+        return [rx.toast.success(_("Two-factor policy saved")), TwoFactorPolicyState.load]
