@@ -8,7 +8,8 @@ Invariants:
 - A code is accepted for the current 30-second step or the one either side, and never for a step at or
   before the last one accepted (a code read over a shoulder cannot be replayed).
 - Turning it off and making new recovery codes need the current password; turning it off is refused
-  while the organization's policy requires it for one of the person's roles. Admins (MANAGE_USERS) edit
+  while the organization's policy requires it for one of the person's roles (the policy names the
+  organization's role keys, built-in or its own; a role counts whether assigned or granted at a plant). Admins (MANAGE_USERS) edit
   the policy of their organization only, and reset a person's second factor (a lost phone).
 - API tokens are not people and never meet a second factor. Every change is audited and nothing here
   commits; the log-in's rate limit on codes lives with the log-in (services/org/auth.py).
@@ -30,6 +31,7 @@ from sqlmodel import Session, col, delete, func, select
 from models.auth import RecoveryCode, TwoFactorPolicy, UserTwoFactor
 from models.base import pk
 from models.organization import Organization
+from models.roles import OrgRole, RoleGrant
 from models.user import Role, RoleAssignment, User
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
@@ -58,10 +60,15 @@ class TwoFactorStatus(BaseModel):
     confirmed_at: datetime | None
 
 
+class RoleChoice(BaseModel):
+    key: str
+    name: str
+
+
 class TwoFactorPolicyRead(BaseModel):
     required_roles: list[str]
     updated_at: datetime | None
-    known_roles: list[str]
+    known_roles: list[RoleChoice]           # the organization's roles (built-in and its own), by key
 
 
 # ----- the policy -------------------------------------------------------------------------------
@@ -72,25 +79,29 @@ def required_roles(session: Session, organization_id: int) -> set[str]:
 
 
 def is_required(session: Session, user: User) -> bool:
+    """True when one of the person's roles (assigned organization-wide, or granted at a plant) is in the policy."""
     wanted = required_roles(session, user.organization_id)
     if not wanted:
         return False
-    roles = session.exec(select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)).all()
-    return any(str(role) in wanted for role in roles)
+    assigned = {str(r) for r in session.exec(select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)).all()}
+    granted = set(session.exec(select(OrgRole.key).join(RoleGrant, col(RoleGrant.role_id) == OrgRole.id).where(
+        RoleGrant.user_id == user.id, OrgRole.organization_id == user.organization_id)).all())
+    return not wanted.isdisjoint(assigned | granted)
 
 
 def get_policy(session: Session, actor: Actor) -> TwoFactorPolicyRead:
     require(actor, Permission.MANAGE_USERS)
     policy = session.exec(select(TwoFactorPolicy).where(TwoFactorPolicy.organization_id == actor.organization_id)).first()
     return TwoFactorPolicyRead(required_roles=sorted(required_roles(session, actor.organization_id)),
-                               updated_at=policy.updated_at if policy else None, known_roles=[r.value for r in Role])
+                               updated_at=policy.updated_at if policy else None,
+                               known_roles=_known_roles(session, actor.organization_id))
 
 
 def set_policy(session: Session, actor: Actor, roles: list[str], *, now: datetime) -> TwoFactorPolicyRead:
     """Which roles must log in with a second factor; their people enrol at their next log-in."""
     require(actor, Permission.MANAGE_USERS)
     wanted = {str(r).strip().lower() for r in roles or [] if str(r).strip()}
-    unknown = sorted(wanted - {r.value for r in Role})
+    unknown = sorted(wanted - {r.key for r in _known_roles(session, actor.organization_id)})
     if unknown:
         raise Invalid("Unknown role.", fields={"required_roles": f"Unknown role {', '.join(unknown)}."})
     policy = session.exec(select(TwoFactorPolicy).where(TwoFactorPolicy.organization_id == actor.organization_id)).first()
@@ -247,6 +258,14 @@ def matching_step(secret: str, code: str, now: datetime, *, after: int) -> int |
 
 
 # ----- private ---------------------------------------------------------------------------------
+
+def _known_roles(session: Session, organization_id: int) -> list[RoleChoice]:
+    rows = session.exec(select(OrgRole).where(OrgRole.organization_id == organization_id)
+                        .order_by(col(OrgRole.builtin).desc(), col(OrgRole.id))).all()
+    choices = [RoleChoice(key=r.key, name=r.name) for r in rows]
+    have = {c.key for c in choices}
+    return choices + [RoleChoice(key=r.value, name=r.value.title()) for r in Role if r.value not in have]
+
 
 def _row(session: Session, user_id: int) -> UserTwoFactor | None:
     return session.exec(select(UserTwoFactor).where(UserTwoFactor.user_id == user_id)).first()

@@ -12,8 +12,10 @@ from models.audit import AuditEntry
 from models.auth import ApiTokenKind, RecoveryCode, UserTwoFactor
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
-from services.org import api_tokens, auth, lockouts, two_factor
+from services.org import api_tokens, auth, lockouts, role_grants, roles, two_factor
 from services.org.api_tokens import ApiTokenCreate
+from services.org.role_grants import GrantCreate
+from services.org.roles import RoleCreate
 from tests.factories.db import count, fetch, stored_text
 from tests.factories.org import PASSWORD
 
@@ -209,3 +211,21 @@ def test_a_challenge_expires(session, world, now):
     late = now + auth.CHALLENGE_TTL + timedelta(seconds=1)
     with pytest.raises(Unauthorized, match="expired"), transaction(session):
         second_step(session, challenge.challenge, code_at(secret, late), now=late)
+
+
+def test_the_policy_names_the_organizations_own_roles_too_held_through_a_grant_at_a_plant(session, world, now):
+    admin = world.actor(world.admin_a)
+    with transaction(session):
+        role = roles.create_role(session, admin, RoleCreate(name="Line lead Berlin", permissions=["view", "supervise"]),
+                                 now=now)
+    with transaction(session):
+        role_grants.grant_role(session, admin, GrantCreate(user_id=world.planner1, role_id=role.id, plant_id=world.plant1),
+                               now=now)
+    with transaction(session):
+        policy = two_factor.set_policy(session, admin, [role.key], now=now)
+    assert policy.required_roles == [role.key] and role.key in [r.key for r in policy.known_roles]
+    with pytest.raises(Invalid), transaction(session):
+        two_factor.set_policy(session, world.actor(world.admin_b), [role.key], now=now)   # not org B's role
+
+    assert password_step(session, "planner.one", now=now).purpose == "enrol"
+    assert isinstance(password_step(session, "op.one", now=now), auth.LoginResult)

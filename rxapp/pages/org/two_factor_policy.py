@@ -6,17 +6,16 @@ import reflex as rx
 from rxapp.components.shell import shell
 from rxapp.components.ui import PHONE_TOUCH, TOUCH, field_error, page_header
 from rxapp.i18n import _
-from rxapp.state.org.two_factor_policy import TwoFactorPolicyState
-from rxapp.state.org.users import ROLE_CHOICES
+from rxapp.state.org.two_factor_policy import RoleOption, TwoFactorPolicyState
 
 
-def _role_box(value: str, label: str) -> rx.Component:
+def _role_box(role: RoleOption) -> rx.Component:
     return rx.el.label(
         rx.flex(
-            rx.checkbox(checked=TwoFactorPolicyState.required_roles.contains(value), size="3",
-                        on_change=lambda checked: TwoFactorPolicyState.toggle_role(value, checked),
-                        data_testid=f"require-{value}"),
-            rx.text(label), align="center", spacing="2", min_height=PHONE_TOUCH,
+            rx.checkbox(checked=TwoFactorPolicyState.required_roles.contains(role.key), size="3",
+                        on_change=lambda checked: TwoFactorPolicyState.toggle_role(role.key, checked),
+                        data_testid="require-" + role.key),
+            rx.text(role.label), align="center", spacing="2", min_height=PHONE_TOUCH,
         ),
     )
 
@@ -30,7 +29,7 @@ def two_factor_policy_page() -> rx.Component:
             rx.flex(
                 rx.el.fieldset(
                     rx.el.legend(rx.text(_("Required for"), size="2", weight="medium")),
-                    rx.grid(*[_role_box(v, label) for v, label in ROLE_CHOICES],
+                    rx.grid(rx.foreach(TwoFactorPolicyState.role_options, _role_box),
                             columns=rx.breakpoints(initial="1", xs="2", sm="3"), spacing_x="3", width="100%"),
                     field_error(TwoFactorPolicyState.error),
                     border="none", padding="0", margin="0",

@@ -3,16 +3,26 @@ people set it up at their next log-in. services.org.two_factor keeps the rules (
 organization, audited)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _, format_datetime
 from rxapp.state.org.auth import AuthState
+from rxapp.state.trace.labels import role_label
 from services.core.errors import DomainError
 from services.org import two_factor as two_factor_service
 
 
+@dataclass
+class RoleOption:
+    key: str = ""
+    label: str = ""
+
+
 class TwoFactorPolicyState(AuthState):
+    role_options: list[RoleOption] = []     # the organization's roles, built-in and its own
     required_roles: list[str] = []
     updated: str = ""
     loading: bool = True
@@ -27,6 +37,8 @@ class TwoFactorPolicyState(AuthState):
             self.loading, self.load_error = False, _(error.message)
             return self._refused(error, quiet=True)
         self.required_roles = list(policy.required_roles)
+        self.role_options = [RoleOption(key=r.key, label=role_label(r.key) if r.key == r.name.lower() else r.name)
+                             for r in policy.known_roles]
         self.updated = format_datetime(policy.updated_at, "UTC", "short") if policy.updated_at else ""
         self.loading, self.load_error, self.error = False, "", ""
 
