@@ -156,3 +156,21 @@ async def test_an_invitee_whose_role_requires_it_goes_to_the_set_up(engine, sess
     assert redirects(events) == ["/login"] and auth.login_step == "enrol" and auth.token == ""
     await run(auth.confirm_enrolment({"code": pyotp.TOTP(auth.enrol_secret).now()}), auth)
     assert auth.login_step == "codes" and auth.token.startswith("tks_")
+
+
+async def test_the_policy_page_lists_who_uses_it_and_clears_a_lost_phone(engine, session, world):
+    enrol(session, world, world.operator1)
+    with transaction(session):
+        two_factor.set_policy(session, world.actor(world.admin_a), ["operator"], now=utcnow())
+    admin = await signed_in(engine, TwoFactorPolicyState, "admin.a")
+    await run(admin.load(), admin)
+    rows = {p.username: (p.enrolled, p.required) for p in admin.people}
+    assert rows == {"admin.a": (False, False), "op.one": (True, True), "planner.one": (False, False)}
+    assert "operator" in [o.key for o in admin.role_options]
+
+    [op] = [p for p in admin.people if p.username == "op.one"]
+    await run(admin.reset_person(op.user_id), admin)
+    assert {p.username: p.enrolled for p in admin.people}["op.one"] is False
+    auth = await new_tab()
+    await run(auth.login({"username": "op.one", "password": PASSWORD}), auth)
+    assert auth.login_step == "enrol"                          # required: set up again at the next log-in

@@ -9,7 +9,7 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _, format_datetime
-from rxapp.state.org.auth import AuthState
+from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.trace.labels import role_label
 from services.core.errors import DomainError
 from services.org import two_factor as two_factor_service
@@ -21,7 +21,21 @@ class RoleOption:
     label: str = ""
 
 
+@dataclass
+class PersonRow:
+    user_id: int = 0
+    username: str = ""
+    full_name: str = ""
+    enrolled: bool = False
+    required: bool = False
+
+
+def _load(session, actor):
+    return two_factor_service.get_policy(session, actor), two_factor_service.list_people(session, actor)
+
+
 class TwoFactorPolicyState(AuthState):
+    people: list[PersonRow] = []
     role_options: list[RoleOption] = []     # the organization's roles, built-in and its own
     required_roles: list[str] = []
     updated: str = ""
@@ -32,7 +46,7 @@ class TwoFactorPolicyState(AuthState):
     @rx.event
     def load(self):
         try:
-            policy = self._use_case(two_factor_service.get_policy)
+            policy, people = self._use_case(_load)
         except DomainError as error:
             self.loading, self.load_error = False, _(error.message)
             return self._refused(error, quiet=True)
@@ -40,6 +54,8 @@ class TwoFactorPolicyState(AuthState):
         self.role_options = [RoleOption(key=r.key, label=role_label(r.key) if r.key == r.name.lower() else r.name)
                              for r in policy.known_roles]
         self.updated = format_datetime(policy.updated_at, "UTC", "short") if policy.updated_at else ""
+        self.people = [PersonRow(user_id=p.user_id, username=p.username, full_name=p.full_name, enrolled=p.enrolled,
+                                 required=p.required) for p in people]
         self.loading, self.load_error, self.error = False, "", ""
 
     @rx.event
@@ -56,3 +72,12 @@ class TwoFactorPolicyState(AuthState):
             self.error = _(next(iter(error.fields.values()), error.message))
             return self._refused(error)
         return [rx.toast.success(_("Two-factor policy saved")), TwoFactorPolicyState.load]
+
+    @rx.event
+    def reset_person(self, user_id: int):
+        """A lost phone: clear the person's second factor (a required one is set up again at their next log-in)."""
+        try:
+            self._use_case(lambda s, actor: two_factor_service.reset_for_user(s, actor, as_id(user_id), now=utcnow()))
+        except DomainError as error:
+            return self._refused(error)
+        return [rx.toast.success(_("Two-factor log-in cleared")), TwoFactorPolicyState.load]
