@@ -148,6 +148,7 @@ from rxapp.state.studio.assign import TaskAssignState
 from rxapp.state.studio.breakdown_forms import BreakdownFormsState
 from rxapp.state.studio.cut import CutState
 from rxapp.state.studio.kanban import StudioKanbanState
+from rxapp.state.studio.milestones import MilestonesState
 from rxapp.state.studio.partners import StudioPartnersState
 from rxapp.state.studio.people import ProjectPeopleState
 from rxapp.state.studio.project import StudioProjectState
@@ -251,7 +252,7 @@ _guarded(sop_tickets_page, routes.SOP_TICKETS, _("SOP tickets"), Permission.VIEW
 _guarded(sop_ticket_page, routes.SOP_TICKET, _("SOP ticket"), Permission.VIEW, SopTicketState.enter)
 _guarded(studio_projects_page, routes.STUDIO, _("Studio projects"), Permission.VIEW, StudioProjectsState.load)
 _guarded(studio_project_page, routes.STUDIO_PROJECT, _("Studio project"), Permission.VIEW, StudioProjectState.enter,
-         BreakdownFormsState.enter)
+         BreakdownFormsState.enter, MilestonesState.enter)
 _guarded(studio_partners_page, routes.STUDIO_PARTNERS, _("Studio partners"), Permission.VIEW, StudioPartnersState.load)
 _guarded(project_people_page, routes.STUDIO_PEOPLE, _("Partners and members"), Permission.VIEW, ProjectPeopleState.enter)
 _guarded(studio_kanban_page, routes.STUDIO_KANBAN, _("Kanban"), Permission.VIEW, StudioKanbanState.enter)

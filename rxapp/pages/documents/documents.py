@@ -23,7 +23,7 @@ def _search() -> rx.Component:
         rx.box(text_input("search", placeholder=_("Number, title or description"), default_value=S.search),
                flex="1", min_width="200px"),
         rx.box(select_control("kind", KIND_OPTIONS, default_value=S.kind, placeholder=_("Every kind"),
-                              aria_label=_("Kind")), width="200px"),
+                              id="search-kind", aria_label=_("Filter by kind")), width="200px"),
         rx.button(rx.icon("search"), _("Search"), type="submit", min_height=TOUCH),
         spacing="2", wrap="wrap", align="center", margin_bottom="12px"), on_submit=S.find, reset_on_submit=False)
 

@@ -11,6 +11,7 @@ from rxapp.components.master import form_field, select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import error_state, page_header, scroll_x, text_input
 from rxapp.i18n import _
+from rxapp.pages.studio.milestones import milestones_tab
 from rxapp.state.studio.breakdown_forms import AssetLine
 from rxapp.state.studio.breakdown_forms import BreakdownFormsState as B
 from rxapp.state.studio.live_project import Cell, GridLine, LateLine
@@ -180,11 +181,13 @@ def studio_project_page() -> rx.Component:
         rx.text(S.name2, color_scheme="gray"),
         rx.cond(S.load_error != "", error_state(S.load_error, S.enter), rx.tabs.root(
             rx.tabs.list(rx.tabs.trigger(_("Grid"), value="grid"), rx.tabs.trigger(_("Dashboard"), value="dashboard"),
-                         rx.tabs.trigger(_("Schedule"), value="schedule"), rx.tabs.trigger(_("Activity"), value="activity"),
+                         rx.tabs.trigger(_("Schedule"), value="schedule"), rx.tabs.trigger(_("Milestones"), value="milestones"),
+                         rx.tabs.trigger(_("Activity"), value="activity"),
                          rx.cond(S.can_manage, rx.tabs.trigger(_("Cuts and assets"), value="breakdown"))),
             rx.tabs.content(_grid(), value="grid", padding_top="12px"),
             rx.tabs.content(_dashboard(), value="dashboard", padding_top="12px"),
             rx.tabs.content(rx.plotly(data=S.gantt, width="100%"), value="schedule", padding_top="12px"),
+            rx.tabs.content(milestones_tab(), value="milestones", padding_top="12px"),
             rx.tabs.content(rx.flex(rx.foreach(S.feed, _feed), direction="column", spacing="1"), value="activity",
                             padding_top="12px"),
             rx.tabs.content(rx.flex(_bulk(), _import(), _add_cut(), _add_asset(), _assets(), direction="column", spacing="5"),
