@@ -82,6 +82,7 @@ DOCUMENTS = "/documents"
 DOCUMENT = "/documents/document"
 CHANGE_ORDERS = "/documents/change-orders"
 CHANGE_ORDER = "/documents/change-order"
+STUDIO_REVIEWS = "/studio/reviews"
 MAINTENANCE = "/maintenance"
 MAINTENANCE_TICKETS = "/maintenance/tickets"
 MAINTENANCE_TICKET = "/maintenance/ticket"
@@ -178,6 +179,8 @@ NAV: list[NavItem] = [
             _("Projects, breakdown, the production grid and review, live."), _("Studio")),
     NavItem(_("My tasks"), STUDIO_MY_TASKS, "list-todo", Permission.STUDIO_WORK,
             _("Your studio tasks: submit versions, see reviews."), _("Studio")),
+    NavItem(_("Review queue"), STUDIO_REVIEWS, "list-checks", (Permission.STUDIO_QC1, Permission.STUDIO_QC2),
+            _("Tasks waiting for your QC1 or QC2 decision; approve a batch together."), _("Studio")),
     NavItem(_("Studio partners"), STUDIO_PARTNERS, "building-2", Permission.STUDIO_MANAGE,
             _("Clients, committee, prime and subcontractors: numbers, bank accounts, contacts."), _("Studio")),
     NavItem(_("Timesheet"), STUDIO_TIMESHEET, "timer", Permission.STUDIO_WORK,

@@ -77,6 +77,7 @@ from rxapp.pages.studio.partners import studio_partners_page
 from rxapp.pages.studio.people import project_people_page
 from rxapp.pages.studio.project import studio_project_page
 from rxapp.pages.studio.projects import studio_projects_page
+from rxapp.pages.studio.review_queue import review_queue_page
 from rxapp.pages.studio.tasks import my_tasks_page, task_page
 from rxapp.pages.studio.timesheets import timesheet_page
 from rxapp.pages.trace.labels import labels_page
@@ -153,6 +154,7 @@ from rxapp.state.studio.partners import StudioPartnersState
 from rxapp.state.studio.people import ProjectPeopleState
 from rxapp.state.studio.project import StudioProjectState
 from rxapp.state.studio.projects import StudioProjectsState
+from rxapp.state.studio.review_queue import ReviewQueueState
 from rxapp.state.studio.tasks import MyTasksState, TaskState
 from rxapp.state.studio.timesheets import TimesheetState
 from rxapp.state.trace.labels_page import LabelsState
@@ -257,6 +259,7 @@ _guarded(studio_partners_page, routes.STUDIO_PARTNERS, _("Studio partners"), Per
 _guarded(project_people_page, routes.STUDIO_PEOPLE, _("Partners and members"), Permission.VIEW, ProjectPeopleState.enter)
 _guarded(studio_kanban_page, routes.STUDIO_KANBAN, _("Kanban"), Permission.VIEW, StudioKanbanState.enter)
 _guarded(timesheet_page, routes.STUDIO_TIMESHEET, _("Timesheet"), Permission.STUDIO_WORK, TimesheetState.enter)
+_guarded(review_queue_page, routes.STUDIO_REVIEWS, _("Review queue"), Permission.VIEW, ReviewQueueState.enter)
 _guarded(my_tasks_page, routes.STUDIO_MY_TASKS, _("My tasks"), Permission.STUDIO_WORK, MyTasksState.load)
 _guarded(my_tasks_page, routes.STUDIO_PORTAL, _("Partner portal"), Permission.STUDIO_PORTAL, MyTasksState.load)
 app.add_page(task_page, route=routes.STUDIO_TASK, title=_title(_("Studio task")),

@@ -1,9 +1,12 @@
-"""The kanban and timesheets over REST: a step's columns with filters, a card moved and a refused move in
+"""The kanban, the review queue and timesheets over REST: a step's columns with filters, a card moved and a refused move in
 the one error shape, one's week, an entry taken back, and the lead's week by member."""
 from __future__ import annotations
 
+from services.core.db import transaction
+from services.studio import reviews
 from tests.api.conftest import assert_error
-from tests.factories.studio import make_studio
+from tests.conftest import T0
+from tests.factories.studio import actor, make_studio, png
 
 
 def test_kanban_over_http(client, world, session, as_user):
@@ -42,3 +45,23 @@ def test_timesheets_over_http(client, world, session, as_user):
     assert_error(client.delete(f"/studio/time-entries/{entry}", headers=lead), 403, "forbidden")
     taken_back = client.delete(f"/studio/time-entries/{entry}", headers=artist)
     assert taken_back.status_code == 200 and taken_back.json()["spent_minutes"] == 0
+
+
+def test_review_queue_over_http(client, world, session, as_user, tmp_path, monkeypatch):
+    monkeypatch.setenv("TAKT_STUDIO_FILES", str(tmp_path / "files"))
+    studio = make_studio(session, world)
+    with transaction(session):
+        reviews.submit_version(session, actor(session, studio.artist), studio.task_id, [png()], comment="v", now=T0)
+    lead, pm = as_user("lead"), as_user("prod.manager")
+    queued = client.get("/studio/reviews/qc1", headers=lead).json()
+    assert [(q["task"]["id"], q["version"]) for q in queued] == [(studio.task_id, 1)]
+    assert_error(client.get("/studio/reviews/qc2", headers=lead), 403, "forbidden")
+    assert_error(client.get("/studio/reviews/qc3", headers=lead), 422, "invalid")
+    refused = client.post("/studio/reviews/qc2/approve", json={"task_ids": [studio.task_id]}, headers=pm)
+    assert_error(refused, 409, "conflict")
+    assert_error(client.post("/studio/reviews/qc1/approve", json={"task_ids": []}, headers=lead), 422, "invalid")
+    approved = client.post("/studio/reviews/qc1/approve", json={"task_ids": [studio.task_id], "comment": "ok"},
+                           headers=lead)
+    assert approved.status_code == 200 and approved.json() == {"approved": 1}
+    assert [q["task"]["id"] for q in client.get("/studio/reviews/qc2", headers=pm).json()] == [studio.task_id]
+    assert client.get("/studio/reviews/qc1", headers=as_user("admin.b")).json() == []

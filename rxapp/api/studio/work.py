@@ -19,11 +19,12 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
-from services.studio import activity, dashboard, files, grid, kanban, reviews, tasks, timesheets
+from services.studio import activity, dashboard, files, grid, kanban, review_queue, reviews, tasks, timesheets
 from services.studio.activity import ActivityRead
 from services.studio.dashboard import StudioDashboard
 from services.studio.grid import GanttRow, GridRead
 from services.studio.kanban import KanbanRead
+from services.studio.review_queue import BatchApproval, QueuedTask
 from services.studio.reviews import Decision, ReviewRead, VersionRead
 from services.studio.tasks import TaskRead, TaskUpdate
 from services.studio.timesheets import WeekRead
@@ -203,3 +204,21 @@ def activity_feed(entity: str, entity_id: int, actor: CurrentActor):
 def set_retention(body: RetentionBody, actor: CurrentActor):
     with db_session() as s, transaction(s):
         return RetentionBody(days=activity.set_retention(s, actor, body.days, now=utcnow()))
+
+
+class BatchApproved(BaseModel):
+    approved: int
+
+
+@router.get("/reviews/{stage}", response_model=list[QueuedTask], responses=errors(422),
+            summary="Tasks waiting for my QC1 or QC2 decision, with their latest version")
+def review_queue_list(stage: Literal["qc1", "qc2"], actor: CurrentActor, project_id: int | None = None) -> list[QueuedTask]:
+    with db_session() as s, transaction(s):
+        return review_queue.queue(s, actor, stage, project_id=project_id)
+
+
+@router.post("/reviews/{stage}/approve", response_model=BatchApproved, responses=errors(409, 422),
+             summary="Approve the latest version of several tasks at QC1 or QC2: all of them or none")
+def review_queue_approve(stage: Literal["qc1", "qc2"], body: BatchApproval, actor: CurrentActor) -> BatchApproved:
+    with db_session() as s, transaction(s):
+        return BatchApproved(approved=review_queue.approve_many(s, actor, stage, body, now=utcnow()))
