@@ -32,7 +32,7 @@ from models.base import pk
 from models.catalog import Customer, Product
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.rejects import CustomerReturn, Disposition, InternalReject, RejectSource
-from models.resources import Machine
+from models.resources import WorkCenter
 from models.shopfloor import EventKind, ProductionEvent
 from services.config import type_lists, workflow, workflow_hooks
 from services.config.workflow_hooks import Entered
@@ -208,8 +208,8 @@ def _reads(session: Session, actor: Actor, kind: str, rows: list) -> list[CaseRe
 
 
 def _department_operations(department_ids: frozenset[int]):
-    return (select(Operation.id).join(Machine, col(Machine.id) == Operation.machine_id)
-            .where(col(Machine.department_id).in_(department_ids or {-1})))
+    return (select(Operation.id).join(WorkCenter, col(WorkCenter.id) == Operation.work_center_id)
+            .where(col(WorkCenter.department_id).in_(department_ids or {-1})))
 
 
 def _in_departments(session: Session, reject: InternalReject, department_ids: frozenset[int]) -> bool:
@@ -220,7 +220,7 @@ def _in_departments(session: Session, reject: InternalReject, department_ids: fr
 
 def _scoped_case(session: Session, actor: Actor, kind: str, case_id: int, *, for_update: bool = False) -> Any:
     """A case of the actor's organization and plants; an internal reject of a department-bound person's
-    departments only (through its operation's machine)."""
+    departments only (through its operation's work center)."""
     what = LABELS.get(kind, "Case")
     row = get_scoped(session, actor, _model(kind), case_id, what, for_update=for_update)
     if kind == REJECT and actor.department_ids is not None and not _in_departments(session, row, actor.department_ids):

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from models.audit import AuditEntry
 from models.roles import OrgRole
+from services.config import type_lists
 from services.core.access import ROLE_PERMISSIONS, Permission, require
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -15,9 +16,10 @@ from services.org import role_grants, roles
 from services.org.role_grants import GrantCreate
 from services.org.roles import RoleCreate, RoleUpdate
 from services.quality import ncr as ncr_service
+from services.quality import rejects
 from tests.conftest import T0
 from tests.factories.org import make_department, make_user
-from tests.factories.production import make_line
+from tests.factories.production import make_line, make_work_order
 
 
 def _role_id(session, org_id: int, key: str) -> int:
@@ -203,3 +205,25 @@ def test_a_department_bound_person_sees_only_that_departments_ncrs(session, worl
     assert [n.id for n in ncr_service.list_ncrs(session, actor)] == [mine.id]
     with pytest.raises(NotFound):
         ncr_service.get_ncr(session, actor, theirs.id)
+
+
+def test_a_department_bound_person_sees_only_that_departments_rejects(session, world, two_departments):
+    admin = world.actor(world.admin_a)
+    dim = next(v.id for v in type_lists.values(session, admin, type_lists.DEFECT_CODES) if v.code == "DIM")
+    cases = {}
+    for name in ("mach", "paint"):
+        line = two_departments[name]
+        wo_id, op_ids = make_work_order(session, world.org_a, world.plant1, line, quantity=10)
+        with transaction(session):
+            cases[name] = rejects.create_reject(session, admin, rejects.CaseCreate(
+                plant_id=world.plant1, product_id=line.product_id, quantity=1, defect_code_id=dim,
+                work_order_id=wo_id, operation_id=op_ids[0]), now=T0)
+    role = _create(session, admin, "Machining quality", ["view", "quality"])
+    person = make_user(session, world.org_a, roles=[], username="q.rej")
+    _grant(session, admin, person, role.id, world.plant1, world.dept1)
+    actor = world.actor(person)
+    assert [c.id for c in rejects.list_cases(session, actor, rejects.REJECT)] == [cases["mach"].id]
+    assert rejects.get_case(session, actor, rejects.REJECT, cases["mach"].id).id == cases["mach"].id
+    with pytest.raises(NotFound):
+        rejects.get_case(session, actor, rejects.REJECT, cases["paint"].id)
+    assert len(rejects.list_cases(session, admin, rejects.REJECT)) == 2
