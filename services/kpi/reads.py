@@ -86,6 +86,7 @@ from services.kpi.scope import (
 )
 from services.kpi.yields import fpy_by_product_step
 from services.master.work_centers import cycle_overrides
+from services.org.settings import settings_for
 
 __all__ = ["BUCKETS", "KpiSummary", "ShiftWindow", "current_shift", "MachineLossPareto", "MachineOee", "events_behind",
            "fpy_by_product_step", "kpi_summary", "machine_figures",
@@ -233,12 +234,13 @@ def current_shift(session: Session, actor: Actor, *, plant_id: int, now: datetim
 def oee_trend(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime, bucket: str = "day",
               department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
               now: datetime) -> OeeTrend:
-    """OEE figures per hour, shift, local day or ISO week (Monday) of the plant's time zone."""
+    """OEE figures per hour, shift, local day or week (ISO week from Monday, or from the organization's
+    week start) of the plant's time zone."""
     if bucket not in BUCKETS:
         raise Invalid(f"Choose the bucket among {', '.join(BUCKETS)}.", fields={"bucket": "Unknown bucket."})
     scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
                           machine_id=machine_id, shift_id=shift_id, now=now)
-    spans = _buckets(scope, bucket)
+    spans = _buckets(scope, bucket, week_start=settings_for(session, actor.organization_id).week_start)
     starts = [s for s, _e, _label in spans]
 
     def bucket_of(at: datetime):
@@ -275,7 +277,8 @@ def _working_us(spans: list[tuple[datetime, datetime]]):
     return within
 
 
-def _buckets(scope: Scope, bucket: str) -> list[tuple[datetime, datetime, str]]:
+def _buckets(scope: Scope, bucket: str, *, week_start: int = 0) -> list[tuple[datetime, datetime, str]]:
+    """Weeks begin on `week_start` (0 Monday ... 6 Sunday): an ISO week label from Monday, else the first day's date."""
     zone = scope.cal.zone
     if bucket == "shift":
         return [(max(s, scope.start), min(e, scope.end), f"{s.astimezone(zone):%Y-%m-%d} {name}")
@@ -291,14 +294,15 @@ def _buckets(scope: Scope, bucket: str) -> list[tuple[datetime, datetime, str]]:
         return out
     day = scope.start.astimezone(zone).date()
     if bucket == "week":
-        day -= timedelta(days=day.weekday())
+        day -= timedelta(days=(day.weekday() - week_start) % 7)
     step = timedelta(days=7 if bucket == "week" else 1)
     while True:
         s = datetime.combine(day, datetime.min.time(), tzinfo=zone).astimezone(scope.start.tzinfo)
         e = datetime.combine(day + step, datetime.min.time(), tzinfo=zone).astimezone(scope.start.tzinfo)
         if s >= scope.end:
             return out
-        label = f"{day.isocalendar().year}-W{day.isocalendar().week:02d}" if bucket == "week" else day.isoformat()
+        iso_week = bucket == "week" and week_start == 0
+        label = f"{day.isocalendar().year}-W{day.isocalendar().week:02d}" if iso_week else day.isoformat()
         out.append((max(s, scope.start), min(e, scope.end), label))
         day += step
 

@@ -3,7 +3,9 @@ document numbering patterns per document type and retention periods; with their 
 
 Invariants: everyone of the organization reads them, CONFIGURE changes them, another organization's are never
 reachable (the actor's organization is the only key); an organization without a row has `DEFAULTS` (new plants
-in UTC, numbers as `KEY-000001`, nothing purged); every change is validated, audited with its before and after
+in UTC, numbers as `KEY-000001`, weeks from Monday, nothing purged); the time zone is where new plants start,
+the week start is where capacity and KPI weeks begin, numbering patterns are rendered by services/core/numbering.py
+and retention is read by services/org/retention.py; every change is validated, audited with its before and after
 (the history) and announced; nothing here commits. The KPI conventions (idle time, overproduction tolerance)
 stay per plant in services/kpi/settings.py and the studio activity retention in services/studio/activity.py:
 the settings page edits them there.

@@ -2,7 +2,7 @@
 periods the purge job reads, validation, history and tenancy."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -13,11 +13,14 @@ from models.organization import Plant
 from services.core import numbering
 from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid
+from services.kpi import reads as kpi
 from services.org import plants, retention, settings
 from services.org.plants import PlantCreate
 from services.org.settings import SettingsUpdate
+from services.production import scheduling
 from services.quality import ncr as ncr_service
 from tests.conftest import T0
+from tests.factories.production import make_line
 
 
 def _update(session, actor, **values):
@@ -104,3 +107,18 @@ def test_the_purge_job_reads_the_retention_periods(session, world):
     left = session.exec(select(AuditEntry.organization_id).where(AuditEntry.action == "old")).all()
     assert left == [world.org_b]
     assert session.exec(select(Notification.organization_id).where(Notification.title == "old")).all() == [world.org_b]
+
+
+def test_the_week_start_is_where_capacity_weeks_and_kpi_weeks_begin(session, world):
+    make_line(session, world.org_a, world.plant1, world.dept1)
+    planner, admin = world.actor(world.planner1), world.actor(world.admin_a)
+    wednesday = date(2026, 3, 4)
+    assert scheduling.utilisation(session, planner, world.plant1, period="week", start=wednesday).start == date(2026, 3, 2)
+    monday_weeks = kpi.oee_trend(session, admin, plant_id=world.plant1, start=T0, end=T0 + timedelta(days=14),
+                                 bucket="week", now=T0 + timedelta(days=14))
+    assert monday_weeks.points[0].label == "2026-W10"
+    _update(session, admin, week_start=6)
+    assert scheduling.utilisation(session, planner, world.plant1, period="week", start=wednesday).start == date(2026, 3, 1)
+    sunday_weeks = kpi.oee_trend(session, admin, plant_id=world.plant1, start=T0, end=T0 + timedelta(days=14),
+                                 bucket="week", now=T0 + timedelta(days=14))
+    assert [p.label for p in sunday_weeks.points][:2] == ["2026-03-01", "2026-03-08"]

@@ -31,6 +31,7 @@ from services.core.errors import Conflict, Invalid
 from services.core.events import record
 from services.core.scoping import get_scoped
 from services.master.calendars import calendar_spec
+from services.org.settings import settings_for
 from services.production.events import CapacityTargetCreated, CapacityTargetDeleted, CapacityTargetUpdated
 from services.production.scheduling.common import (
     UTC,
@@ -194,13 +195,14 @@ def _announce(session: Session, actor: Actor, row: CapacityTarget, action: str, 
 
 # ---- utilisation ----------------------------------------------------------------------------
 
-def period_window(period: CapacityPeriod, start: date, zone: str) -> tuple[date, datetime, datetime]:
-    """The period containing local day `start`: (first day, start UTC, end UTC)."""
+def period_window(period: CapacityPeriod, start: date, zone: str, *, week_start: int = 0) -> tuple[date, datetime, datetime]:
+    """The period containing local day `start`: (first day, start UTC, end UTC); weeks begin on `week_start`
+    (0 Monday ... 6 Sunday, the organization's setting)."""
     period = CapacityPeriod(period)
     if period == CapacityPeriod.DAY:
         first, last = start, start + timedelta(days=1)
     elif period == CapacityPeriod.WEEK:
-        first = start - timedelta(days=start.isoweekday() - 1)
+        first = start - timedelta(days=(start.weekday() - week_start) % 7)
         last = first + timedelta(days=7)
     else:
         first = start.replace(day=1)
@@ -220,7 +222,8 @@ def utilisation(session: Session, actor: Actor, plant_id: int, *, period: Capaci
         raise Invalid("Pick a period: day, week or month.", fields={"period": "Use day, week or month."}) from None
     if isinstance(start, datetime):
         start = start.astimezone(ZoneInfo(plant.timezone)).date()
-    first, w_start, w_end = period_window(period, start, plant.timezone)
+    first, w_start, w_end = period_window(period, start, plant.timezone,
+                                          week_start=settings_for(session, plant.organization_id).week_start)
     cal = calendar_spec(session, pk(plant))
     available = working_seconds(cal, w_start, w_end)
     scheduled = {machine_id: sum(working_seconds(cal, max(op.planned_start, w_start), min(op.planned_end, w_end))
