@@ -134,3 +134,16 @@ async def test_change_order_page_releases_its_revisions(engine, session, shop):
 def test_pages_render():
     for page in (documents_page, document_page, change_orders_page, change_order_page):
         page().render()
+
+
+async def test_an_admin_switches_new_revisions_to_numbers(engine, session, shop):
+    docs = await signed_in(engine, DocumentsState, "admin.a")
+    await run(docs.load(), docs)
+    assert docs.can_configure and docs.scheme == "letters"
+    await run(docs.set_scheme("numbers"), docs)
+    assert docs.scheme == "numbers"
+    engineer = await signed_in(engine, DocumentsState, "eng.one")
+    assert not engineer.can_configure
+    await run(engineer.set_scheme("letters"), engineer)
+    await run(docs.load(), docs)
+    assert docs.scheme == "numbers"

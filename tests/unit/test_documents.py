@@ -3,16 +3,18 @@ operators, files checked and stored like studio files, and tenancy."""
 from __future__ import annotations
 
 import pytest
+from fpdf import FPDF
 
 from models.documents import Document, DocumentRevision, RevisionScheme, RevisionStatus
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
-from services.documents import documents, files, instructions, revisions
+from services.documents import documents, files, instructions, revisions, viewer
 from services.documents.common import revision_label
 from services.documents.documents import DocumentCreate
 from services.studio.files import Upload
 from tests.conftest import T0
 from tests.factories.doc_control import make_document, make_shop, pdf, png, release_revision, write_revision
+from tests.factories.org import actor_of, make_user
 
 
 @pytest.fixture
@@ -139,7 +141,6 @@ def test_documents_stay_in_their_organization_and_plant(session, shop, world):
     with pytest.raises(Invalid):
         documents.create_document(session, other_org, DocumentCreate(
             title="x", kind="sop", target_type="product", target_id=shop.floor.line.product_id), now=T0)
-    from tests.factories.org import actor_of, make_user
     plant2_quality = actor_of(session, make_user(session, world.org_a, roles=["quality"], plant_ids=[world.plant2]))
     with pytest.raises(NotFound):
         documents.document_detail(session, plant2_quality, doc_id)
@@ -153,3 +154,27 @@ def test_search_finds_by_number_title_and_kind(session, shop):
     assert [d.title for d in documents.list_documents(session, engineer, search="bracket")] == ["Bracket drawing"]
     assert [d.title for d in documents.list_documents(session, engineer, kind="sop")] == ["Lockout SOP"]
     assert [d.number for d in documents.list_documents(session, engineer, search="DOC-000001")] == ["DOC-000001"]
+
+
+def test_the_viewer_draws_pdf_pages_for_phones_and_checks_access(session, shop):
+    document = FPDF()
+    for page in range(7):
+        document.add_page()
+        document.set_font("helvetica", size=24)
+        document.cell(text=f"Sheet {page + 1}")
+    engineer, operator = shop.actor(shop.engineer), shop.actor(shop.operator)
+    doc_id = make_document(session, engineer, "routing_step", shop.cut_step_id, kind="drawing")
+    cad = Upload("part.stp", "application/octet-stream", b"ISO-10303-21;\nHEADER;")
+    rev_id = write_revision(session, engineer, doc_id, Upload("sheets.pdf", "application/pdf", bytes(document.output())),
+                            cad)
+    pdf_id, cad_id = [f.id for f in revisions.read_revisions(session, [session.get(DocumentRevision, rev_id)])[0].files]
+    with pytest.raises(NotFound):
+        viewer.view_file(session, operator, pdf_id)
+    with transaction(session):
+        revisions.submit_revision(session, engineer, rev_id, now=T0)
+    with transaction(session):
+        revisions.approve_revision(session, shop.actor(shop.quality), rev_id, now=T0)
+    shown = viewer.view_file(session, operator, pdf_id)
+    assert (shown.page_count, len(shown.pages)) == (7, viewer.MAX_PAGES)
+    assert all(kind == "image/jpeg" and data.startswith(b"\xff\xd8") for kind, data in shown.pages)
+    assert viewer.view_file(session, operator, cad_id).pages == []

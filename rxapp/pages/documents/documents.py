@@ -7,7 +7,7 @@ from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, dialog, form_buttons, list_states, page_header, text_input
 from rxapp.i18n import _
-from rxapp.state.documents.documents import KIND_OPTIONS, TARGET_OPTIONS, DocumentRow
+from rxapp.state.documents.documents import KIND_OPTIONS, SCHEME_OPTIONS, TARGET_OPTIONS, DocumentRow
 from rxapp.state.documents.documents import DocumentsState as S
 
 
@@ -49,6 +49,11 @@ def documents_page() -> rx.Component:
                     rx.cond(S.can_write, rx.button(rx.icon("plus"), _("New document"), on_click=S.open_new, size="3",
                                                    min_height=TOUCH, data_testid="new-document"))),
         _search(),
+        rx.cond(S.can_configure, rx.flex(
+            rx.text(_("Revision labels"), size="2"),
+            rx.box(select_control("revision_scheme", SCHEME_OPTIONS, value=S.scheme, on_change=S.set_scheme,
+                                  aria_label=_("Revision labels")), width="200px"),
+            spacing="2", align="center", margin_bottom="12px")),
         list_states(S.loading, S.load_error, S.rows.length() == 0, _("No documents found."), S.load,
                     table([_("Number"), _("Title"), _("Kind"), _("Attached to"), _("Approved revision"),
                            _("Working revision")], rx.foreach(S.rows, _row))),

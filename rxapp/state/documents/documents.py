@@ -22,6 +22,7 @@ TARGET_LABELS = {"product": _("Product"), "routing_step": _("Routing step"), "ma
                  "project": _("Project"), "work_order": _("Work order"), "customer_order": _("Customer order")}
 STATUS_LABELS = {"draft": _("Draft"), "review": _("In review"), "approved": _("Approved"), "obsolete": _("Obsolete")}
 STATUS_COLORS = {"draft": "gray", "review": "amber", "approved": "green", "obsolete": "red"}
+SCHEME_OPTIONS = [("letters", _("Letters: A, B, C")), ("numbers", _("Numbers: 1, 2, 3"))]
 KIND_OPTIONS = list(KIND_LABELS.items())
 TARGET_OPTIONS = list(TARGET_LABELS.items())
 
@@ -55,21 +56,38 @@ class DocumentsState(AuthState):
     form_errors: dict[str, str] = {}
     target_type: str = "product"
     target_options: list[Option] = []
+    scheme: str = "letters"
 
     @rx.var
     def can_write(self) -> bool:
         return "documents" in self.permissions
 
+    @rx.var
+    def can_configure(self) -> bool:
+        return "configure" in self.permissions
+
     @rx.event
     def load(self):
         try:
             found = self._use_case(documents.list_documents, search=self.search[:100], kind=self.kind or None)
+            self.scheme = self._use_case(documents.revision_scheme).revision_scheme.value
         except DomainError as error:
             self.rows, self.loading, self.load_error = [], False, _(error.message)
             return self._refused(error, quiet=True)
         self.rows = [document_row(d) for d in found]
         self.loading, self.load_error = False, ""
         return None
+
+    @rx.event
+    def set_scheme(self, value: str):
+        """Admins: label new revisions with letters or numbers (released labels stay as they are)."""
+        if value not in dict(SCHEME_OPTIONS):
+            return rx.toast.error(_("Choose letters or numbers."))
+        try:
+            self.scheme = self._use_case(documents.set_revision_scheme, value, now=utcnow()).revision_scheme.value
+        except DomainError as error:
+            return self._refused(error)
+        return rx.toast.success(_("New revisions are labelled with {scheme}.").format(scheme=dict(SCHEME_OPTIONS)[value]))
 
     @rx.event
     def find(self, form: dict):
