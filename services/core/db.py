@@ -64,6 +64,8 @@ def use_engine(engine: Engine | None) -> None:
     """Point every door (UI, API, CLI) at this engine; tests use it for their clean database."""
     global _engine
     _engine = engine
+    from services.core.worker_cache import clear_all  # core.events imports this module
+    clear_all()
 
 
 @contextmanager

@@ -24,6 +24,9 @@ Invariants:
   for that plant.
 - job events re-pair the machine's run intervals (`kpi_run`, services/kpi/runs.py) from the run holding the
   earliest new one;
+- a plant's calendar (as its slicer) and a machine's own rates are read once per worker and kept until an
+  event changes them (calendar.*, shift.*, shift_break.*, calendar_holiday.*, plant.*; machine_rate.*) or
+  60 s pass (services/core/worker_cache.py);
 Duplicates never reach here: the unique (organization_id, client_id) refuses them before insertion.
 """
 from __future__ import annotations
@@ -52,6 +55,7 @@ from models.resources import Machine
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.calendar_math import CalendarSpec
 from services.core.errors import Invalid
+from services.core.worker_cache import WorkerCache
 from services.kpi import runs
 from services.kpi.rollup_slices import Slicer
 from services.master.calendars import calendar_spec
@@ -62,6 +66,13 @@ __all__ = ["RebuildResult", "RollupContext", "apply", "pair_downtime", "slicer_f
 DOWNTIME = (EventKind.DOWNTIME_STARTED, EventKind.DOWNTIME_ENDED)
 _CHUNK = 500
 _COUNT_FIGURES = ("good", "scrap", "ideal_ms", "good_ideal_ms", "events")
+
+
+# Per worker, dropped by the events that change them (services/core/worker_cache.py): a plant's slicer (its
+# default calendar in its time zone; it memoizes only its own pure results) and a machine's own rates.
+SLICERS: WorkerCache[Slicer] = WorkerCache("slicers", invalidated_by=(
+    "calendar.*", "calendar_holiday.*", "shift.*", "shift_break.*", "plant.*"))
+MACHINE_RATES: WorkerCache[dict[int, int]] = WorkerCache("machine rates", invalidated_by=("machine_rate.*",))
 
 
 @dataclass
@@ -93,8 +104,12 @@ class RollupContext:
 
     def slicer(self, plant_id: int) -> Slicer:
         if plant_id not in self._slicers:
-            self._slicers[plant_id] = slicer_for(self.session, plant_id)
+            self._slicers[plant_id] = SLICERS.get(plant_id, lambda: slicer_for(self.session, plant_id),
+                                                  plant_id=plant_id)
         return self._slicers[plant_id]
+
+    def know_operation(self, op_id: int, ideal_seconds: Decimal, product_id: int | None, step: int | None) -> None:
+        self._ops[op_id] = (ideal_ms(ideal_seconds), product_id, step)
 
     def operations(self, ids: Iterable[int]) -> dict[int, tuple[int, int | None, int | None]]:
         """operation id -> (ideal cycle ms, product id, routing step)."""
@@ -111,12 +126,21 @@ class RollupContext:
 
     def machine_rates(self, machine_ids: Iterable[int]) -> dict[int, dict[int, int]]:
         """machine id -> product id -> the machine's own ideal cycle ms (empty when it has none)."""
-        missing = {m for m in machine_ids if m not in self._rates}
+        missing = set()
+        for machine_id in {m for m in machine_ids if m not in self._rates}:
+            hit, rates = MACHINE_RATES.lookup(machine_id)
+            if hit and rates is not None:
+                self._rates[machine_id] = rates
+            else:
+                missing.add(machine_id)
         if missing:
-            for machine_id in missing:
-                self._rates[machine_id] = {}
+            generation = MACHINE_RATES.generation()
+            loaded: dict[int, dict[int, int]] = {machine_id: {} for machine_id in missing}
             for (machine_id, product_id), seconds in cycle_overrides(self.session, missing).items():
-                self._rates[machine_id][product_id] = ideal_ms(seconds)
+                loaded[machine_id][product_id] = ideal_ms(seconds)
+            for machine_id, rates in loaded.items():
+                MACHINE_RATES.store(machine_id, rates, plant_id=None, loaded_at_generation=generation)
+            self._rates.update(loaded)
         return self._rates
 
 
@@ -155,11 +179,15 @@ class RecordedEvent(DowntimeEvent, Protocol):
     def quantity_scrap(self) -> int: ...
 
 
-def apply(session: Session, events: Sequence[RecordedEvent]) -> None:
-    """Update the rollups for these freshly inserted events, in the caller's transaction."""
+def apply(session: Session, events: Sequence[RecordedEvent], *,
+          known_operations: dict[int, tuple[Decimal, int | None, int | None]] | None = None) -> None:
+    """Update the rollups for these freshly inserted events, in the caller's transaction. `known_operations`
+    (operation id -> ideal cycle seconds, product id, routing step) spares reading jobs the caller holds."""
     if not events:
         return
     ctx = RollupContext(session)
+    for op_id, (ideal, product_id, step) in (known_operations or {}).items():
+        ctx.know_operation(op_id, ideal, product_id, step)
     counts = [e for e in events if e.kind == EventKind.COUNT]
     if counts:
         rows = count_deltas(ctx, counts)

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.base import pk
 from models.orders import Operation, WorkOrder, WorkStatus
@@ -28,8 +28,7 @@ from models.resources import (
 )
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor
-from services.core.errors import Conflict, Invalid
-from services.core.scoping import get_scoped
+from services.core.errors import Conflict, Invalid, NotFound
 from services.production.transitions import WORK_TRANSITIONS, transition
 from services.shopfloor import machine_state
 
@@ -74,6 +73,9 @@ class ActionContext:
     at: datetime
     now: datetime
     changes: dict = field(default_factory=dict)
+    job: Operation | None = None              # the job the action works on, once read (held: the session's
+    work_order_number: str | None = None      # identity map keeps rows only while someone refers to them)
+    product_id: int | None = None             # the job's work order's product
 
 
 # ----- one function per action: validate, change the job and the machine, build the event ----
@@ -199,8 +201,16 @@ def job_actions(status: WorkStatus, *, machine_down: bool, other_running: bool) 
 # ----- rules shared by the actions -----------------------------------------------------------
 
 def _job_on_machine(ctx: ActionContext, operation_id: int) -> Operation:
-    ctx.session.get(Operation, operation_id, populate_existing=True)        # fresh, now that the machine is locked
-    op = get_scoped(ctx.session, ctx.actor, Operation, operation_id, "Job")
+    """The job, read fresh now that the machine is locked, with its work order's number and product (one query)."""
+    found = ctx.session.exec(select(Operation, WorkOrder.number, WorkOrder.product_id)
+                             .join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
+                             .where(col(Operation.id) == operation_id)
+                             .execution_options(populate_existing=True)).first()
+    if found is None or found[0].organization_id != ctx.actor.organization_id \
+            or found[0].plant_id not in ctx.actor.plant_ids:
+        raise NotFound("Job not found.")
+    op, ctx.work_order_number, ctx.product_id = found
+    ctx.job = op
     if op.machine_id != ctx.machine.id:
         raise Conflict(f"{_job_label(ctx, op)} is not queued on machine {ctx.machine.code}.",
                        fields={"operation_id": "Not in this machine's queue."})

@@ -222,7 +222,9 @@ def _status_of(session: Session, machine: Machine, at: datetime) -> MachineStatu
 def _save(ctx: ActionContext, event: ProductionEvent) -> None:
     ctx.session.add(event)
     ctx.session.flush()
-    rollups.apply(ctx.session, [event])
+    job = ctx.job if ctx.job is not None and ctx.job.id == event.operation_id else None
+    rollups.apply(ctx.session, [event], known_operations={
+        pk(job): (job.ideal_cycle_seconds, ctx.product_id, job.sequence)} if job is not None else None)
     if event.kind == EventKind.DOWNTIME_STARTED:
         ctx.status.open_downtime_event_id = event.id
     ctx.status.updated_at = ctx.now
@@ -236,12 +238,15 @@ def _save(ctx: ActionContext, event: ProductionEvent) -> None:
 
 
 def _announce(ctx: ActionContext, event: ProductionEvent) -> None:
-    op = ctx.session.get(Operation, event.operation_id) if event.operation_id else None
-    wo = ctx.session.get(WorkOrder, op.work_order_id) if op is not None else None
+    op, number = ctx.job, ctx.work_order_number
+    if op is None or op.id != event.operation_id:
+        op = ctx.session.get(Operation, event.operation_id) if event.operation_id else None
+        wo = ctx.session.get(WorkOrder, op.work_order_id) if op is not None else None
+        number = wo.number if wo is not None else None
     machine_state.announce(
         ctx.session, event.kind, machine=ctx.machine, status=ctx.status, event_id=pk(event), client_id=event.client_id,
         operation_id=event.operation_id, occurred_at=event.occurred_at, at=ctx.now, actor_user_id=ctx.actor.user_id,
-        work_order_id=wo.id if wo else None, work_order_number=wo.number if wo else None,
+        work_order_id=op.work_order_id if op else None, work_order_number=number,
         quantity_good=event.quantity_good, quantity_scrap=event.quantity_scrap,
         operation_quantity_good=op.quantity_good if op else None,
         operation_quantity_scrap=op.quantity_scrap if op else None, reason_code_id=event.reason_code_id,

@@ -27,9 +27,9 @@ Invariants:
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
@@ -67,21 +67,18 @@ class OutputChange(BaseModel):
 def sync(session: Session, actor: Actor, jobs: Mapping[int, datetime]) -> list[OutputChange]:
     """Lot the good parts of the last steps among `jobs` that are not in a lot yet.
 
-    Set-based (a gateway batch counts dozens of jobs): the last steps, what they have lotted, their
-    passes, their products and their open lots are read in one query each; top-ups are flushed together."""
+    Set-based (a gateway batch counts dozens of jobs): the last steps with their products, what they have
+    lotted with their passes, and their open lots are read in one query each; top-ups are flushed together."""
     if not jobs:
         return []
-    steps = _last_steps(session, actor, list(jobs))
-    lotted = _lotted(session, [pk(job) for job in steps])
+    steps, products = _last_steps(session, actor, list(jobs))
+    lotted, passes = _lotted_and_passes(session, [pk(job) for job in steps])
     todo = [(job, job.quantity_good - lotted.get(pk(job), 0)) for job in steps]
     todo = [(job, missing) for job, missing in todo if missing > 0]
     if not todo:
         return []
     for job, _ in todo:
         require_any(actor, RECORD, plant_id=job.plant_id)
-    ids = [pk(job) for job, _ in todo]
-    passes = _passes(session, ids)
-    products = _products(session, {job.work_order_id for job, _ in todo})
     open_lots = _open_lots(session, {pk(job): (passes[pk(job)], products[job.work_order_id][0]) for job, _ in todo})
     changes, topped = [], False
     for job, missing in todo:
@@ -101,48 +98,45 @@ def sync(session: Session, actor: Actor, jobs: Mapping[int, datetime]) -> list[O
     return changes
 
 
-def _last_steps(session: Session, actor: Actor, operation_ids: list[int]) -> list[Operation]:
+def _last_steps(session: Session, actor: Actor,
+                operation_ids: list[int]) -> tuple[list[Operation], dict[int, tuple[int, bool]]]:
+    """The jobs that are the last live step of their work order, and per work order (its product, whether
+    that product is serialized)."""
     later = aliased(Operation)
     has_later = (select(later.id).where(later.work_order_id == Operation.work_order_id,
                                         later.sequence > Operation.sequence, later.status != WorkStatus.CANCELLED)
                  .exists())
-    query = (select(Operation).where(col(Operation.id).in_(sorted(operation_ids)),
-                                     Operation.organization_id == actor.organization_id,
-                                     Operation.status != WorkStatus.CANCELLED, ~has_later)
+    query = (select(Operation, Product.id, Product.is_serialized)
+             .join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
+             .join(Product, col(Product.id) == WorkOrder.product_id)
+             .where(col(Operation.id).in_(sorted(operation_ids)), Operation.organization_id == actor.organization_id,
+                    Operation.status != WorkStatus.CANCELLED, ~has_later)
              .order_by(col(Operation.id)).execution_options(populate_existing=True))
-    return [job for job in session.exec(query).all() if job.plant_id in actor.plant_ids]
+    rows = [(job, product_id, serialized) for job, product_id, serialized in session.exec(query).all()
+            if job.plant_id in actor.plant_ids]
+    return [job for job, _, _ in rows], {job.work_order_id: (product_id, serialized) for job, product_id, serialized in rows}
 
 
-def _lotted(session: Session, operation_ids: list[int]) -> dict[int, int]:
-    """Per job: the initial quantity of its output lots (by-products aside), hand-made ones included."""
+def _lotted_and_passes(session: Session, operation_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Per job, in one query: the initial quantity of its output lots (by-products aside, hand-made ones
+    included), and its production pass in progress (genealogy.pass_in_progress, for many jobs at once)."""
     if not operation_ids:
-        return {}
-    rows = session.exec(select(Lot.operation_id, func.sum(Lot.quantity_initial))
-                        .where(col(Lot.operation_id).in_(operation_ids), Lot.is_byproduct == False)   # noqa: E712
-                        .group_by(col(Lot.operation_id))).all()
-    return {operation_id: int(total or 0) for operation_id, total in rows if operation_id is not None}
-
-
-def _passes(session: Session, operation_ids: list[int]) -> dict[int, int]:
-    """Per job: its production pass in progress (genealogy.pass_in_progress, for many jobs at once)."""
+        return {}, {}
+    own = sa.case((col(Lot.is_byproduct) == sa.false(), col(Lot.quantity_initial)), else_=0)
     consumed: sa.Select[Any, Any] = (
-        sa.select(col(LotConsumption.operation_id).label("operation_id"), func.max(LotConsumption.pass_no).label("p"))
+        sa.select(col(LotConsumption.operation_id).label("operation_id"), sa.literal(0).label("lotted"),
+                  func.max(LotConsumption.pass_no).label("p"))
         .where(col(LotConsumption.operation_id).in_(operation_ids)).group_by(col(LotConsumption.operation_id)))
     produced: sa.Select[Any, Any] = (
-        sa.select(col(Lot.operation_id).label("operation_id"), func.max(Lot.pass_no).label("p"))
+        sa.select(col(Lot.operation_id).label("operation_id"), func.coalesce(func.sum(own), 0).label("lotted"),
+                  func.max(Lot.pass_no).label("p"))
         .where(col(Lot.operation_id).in_(operation_ids)).group_by(col(Lot.operation_id)))
+    lotted: dict[int, int] = {}
     passes = dict.fromkeys(operation_ids, 0)
-    for operation_id, pass_no in session.execute(sa.union_all(consumed, produced)).all():
+    for operation_id, quantity, pass_no in session.execute(sa.union_all(consumed, produced)).all():
+        lotted[operation_id] = lotted.get(operation_id, 0) + int(quantity or 0)
         passes[operation_id] = max(passes[operation_id], pass_no or 0)
-    return {operation_id: pass_no or 1 for operation_id, pass_no in passes.items()}
-
-
-def _products(session: Session, work_order_ids: set[int]) -> dict[int, tuple[int, bool]]:
-    """Per work order: (its product, whether that product is serialized)."""
-    rows = session.exec(select(WorkOrder.id, Product.id, Product.is_serialized)
-                        .join(Product, col(Product.id) == WorkOrder.product_id)
-                        .where(col(WorkOrder.id).in_(sorted(work_order_ids)))).all()
-    return {wo_id: (product_id, serialized) for wo_id, product_id, serialized in cast(Sequence[tuple[int, int, bool]], rows)}
+    return lotted, {operation_id: pass_no or 1 for operation_id, pass_no in passes.items()}
 
 
 def _open_lots(session: Session, wanted: dict[int, tuple[int, int]]) -> dict[int, Lot]:

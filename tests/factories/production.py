@@ -18,6 +18,7 @@ from models.catalog import Customer, Product, ProductType
 from models.orders import Operation, WorkOrder, WorkStatus
 from models.resources import LossCategory, Machine, ReasonCode, ReasonKind, WorkCenter
 from models.routing import Routing, RoutingStep
+from services.core import worker_cache
 from services.core.db import transaction
 
 _n = itertools.count(10_001)   # far from hand-written codes such as FG-100 in tests
@@ -54,7 +55,8 @@ def make_calendar(session: Session, org_id: int, plant_id: int, *, weekdays: str
         add(session, ShiftBreak(shift_id=early.id, name="Coffee", start_minute=540, end_minute=555))
         add(session, ShiftBreak(shift_id=early.id, name="Lunch", start_minute=720, end_minute=750))
         add(session, ShiftBreak(shift_id=late.id, name="Dinner", start_minute=1080, end_minute=1110))
-        return cal.id
+    worker_cache.clear_all()            # written straight to the tables: no event drops the cached calendars
+    return cal.id
 
 
 def make_product(session: Session, org_id: int, *, code: str | None = None, type=ProductType.FINISHED) -> int:

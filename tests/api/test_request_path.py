@@ -1,0 +1,70 @@
+"""The request path of the hot writes (issue 17): how many SQL statements a request runs, token check
+included, counted on the server's engine (`before_cursor_execute`), never timed. The figures are the ones
+bench/api_bench.py reports; a change that adds statements to these requests fails here first."""
+from __future__ import annotations
+
+import pytest
+
+from tests.factories.db import statements
+from tests.factories.production import make_line
+from tests.factories.shopfloor import make_floor, new_client_id
+
+# token 1; machine 1; its lock 1 (PostgreSQL; SQLite's BEGIN IMMEDIATE is not counted here); replay check 1;
+# savepoint and its release 2; machine state 1; job 1; counts on the job and its work order 2; event 1;
+# rollups 2; machine state touched 1; demo-password check 1; audit 1; output lot: last step, lotted and
+# passes, open lot 3, its top-up and its audit 2
+REPORT_COUNTS_MAX = 21
+CREATE_ORDER_MAX = 10         # token 1, customer 1, products 1, number 2, order 1, lines 1, history 1, audit 2
+RELEASE_ORDER_MAX = 15        # token 1, order, lines, routings, BOM, steps 5, number 2, rows 5, audit 2
+
+
+def run(engine, request):
+    request()                                   # warm: the first request of a kind fills per-worker caches
+    with statements(engine) as seen:
+        response = request()
+    return response, [s for s in seen if s.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]
+
+
+def test_report_counts_on_a_last_step_runs_at_most_the_measured_statements(client, engine, session, world, as_user):
+    floor = make_floor(session, world.org_a, world.plant1, world.dept1, quantity=1000)
+    operator = as_user("op.one")
+    start = client.post(f"/machines/{floor.machine_id}/actions", headers=operator,
+                        json={"type": "start_job", "client_id": new_client_id(), "operation_id": floor.drill_id})
+    assert start.status_code == 201, start.text
+
+    response, seen = run(engine, lambda: client.post(
+        f"/machines/{floor.machine_id}/actions", headers=operator,
+        json={"type": "report_counts", "client_id": new_client_id(), "operation_id": floor.drill_id, "good": 2}))
+
+    assert response.status_code == 201, response.text
+    assert response.json()["quantity_good"] == 2
+    assert len(seen) <= REPORT_COUNTS_MAX, "\n".join(seen)
+
+
+@pytest.fixture
+def planner(as_user):
+    return as_user("planner.one")
+
+
+def test_create_and_release_answer_lean_within_the_measured_statements(client, engine, session, world, planner):
+    line = make_line(session, world.org_a, world.plant1, world.dept1)
+    body = {"plant_id": world.plant1, "customer_id": line.customer_id,
+            "lines": [{"product_id": line.product_id, "quantity": 3, "promised_date": "2026-04-01"}]}
+    created, create_statements = run(engine, lambda: client.post("/orders", headers=planner, json=body))
+    assert created.status_code == 201, created.text
+    assert len(create_statements) <= CREATE_ORDER_MAX, "\n".join(create_statements)
+
+    first, second = created.json()["id"], client.post("/orders", headers=planner, json=body).json()["id"]
+    assert client.post(f"/orders/{first}/release", headers=planner).status_code == 200   # numbering warm
+    with statements(engine) as seen:
+        released = client.post(f"/orders/{second}/release", headers=planner)
+    assert released.status_code == 200, released.text
+    writes = [s for s in seen if s.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]
+    assert len(writes) <= RELEASE_ORDER_MAX, "\n".join(writes)
+
+
+def test_a_logged_out_token_is_refused_on_its_next_request(client, world, as_user):
+    headers = as_user("planner.one")
+    assert client.get("/me", headers=headers).status_code == 200
+    assert client.post("/auth/logout", headers=headers).status_code == 204
+    assert client.get("/me", headers=headers).status_code == 401
