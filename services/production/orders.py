@@ -36,6 +36,7 @@ from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
 from services.core.numbering import next_number
+from services.core.paging import keyset_page
 from services.core.scoping import get_scoped
 from services.core.validation import parse
 from services.production.events import OrderCancelled, OrderCreated, OrderUpdated
@@ -133,15 +134,36 @@ class CreatedOrder(BaseModel):
 
 class OrderPage(BaseModel):
     items: list[OrderSummary]
-    total: int
+    total: int | None                   # None unless counted (count=True)
+    next_after: int | None = None       # the cursor (`after`) of the next page; None on the last one
+
+
+class OrderCompact(BaseModel):
+    """An order in a compact list (`fields=compact`): its own columns and its customer's code, no line totals."""
+    id: int
+    number: str
+    plant_id: int
+    customer_id: int
+    customer_code: str
+    customer_reference: str
+    status: str
+    created_at: datetime
+
+
+class OrderCompactPage(BaseModel):
+    items: list[OrderCompact]
+    total: int | None
+    next_after: int | None = None
 
 
 # ----- reading ------------------------------------------------------------------------------
 
 def list_orders(session: Session, actor: Actor, *, plant_id: int | None = None, search: str = "",
                 status: str | None = None, customer_id: int | None = None, promised_from: date | None = None,
-                promised_to: date | None = None, limit: int = 50, offset: int = 0) -> OrderPage:
-    """Orders of the actor's plants, newest first. Dates select orders with a line promised in range."""
+                promised_to: date | None = None, limit: int = 50, offset: int = 0, after: int | None = None,
+                count: bool = True, compact: bool = False) -> OrderPage | OrderCompactPage:
+    """Orders of the actor's plants, newest first. Dates select orders with a line promised in range;
+    `after`/`count`: services/core/paging.py; `compact` answers OrderCompact rows without line totals."""
     require(actor, Permission.PLAN)
     query = _summary_query(actor)
     if plant_id is not None:
@@ -162,10 +184,14 @@ def list_orders(session: Session, actor: Actor, *, plant_id: int | None = None, 
         if promised_to:
             in_range = in_range.where(OrderLine.promised_date <= promised_to)
         query = query.where(exists(in_range))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    limit = max(1, min(limit, MAX_PAGE))
-    rows = session.exec(query.order_by(col(CustomerOrder.id).desc()).offset(max(0, offset)).limit(limit)).all()
-    return OrderPage(items=_summaries(session, rows), total=total)
+    rows, total, next_after = keyset_page(session, query, col(CustomerOrder.id), after=after, limit=limit,
+                                          offset=offset, count=count, max_page=MAX_PAGE)
+    if compact:
+        return OrderCompactPage(items=[OrderCompact(
+            id=pk(order), number=order.number, plant_id=order.plant_id, customer_id=order.customer_id,
+            customer_code=code, customer_reference=order.customer_reference, status=OrderStatus(order.status).value,
+            created_at=order.created_at) for order, code, _ in rows], total=total, next_after=next_after)
+    return OrderPage(items=_summaries(session, rows), total=total, next_after=next_after)
 
 
 def get_order(session: Session, actor: Actor, order_id: int) -> OrderDetail:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, or_, select
 
 from models.base import pk
 from models.catalog import Product
@@ -29,6 +29,7 @@ from models.resources import Machine, WorkCenter
 from models.user import User
 from services.config import custom_field_views, custom_fields
 from services.core.access import Actor, Permission, can_any, require, require_plant_visible
+from services.core.paging import keyset_page
 from services.core.scoping import get_scoped
 from services.production.scheduling.exceptions import overproduced, overproduction_tolerance
 from services.production.transitions import WORK_TRANSITIONS
@@ -102,10 +103,30 @@ class WorkOrderDetail(WorkOrderSummary):
     can_edit_fields: bool = False       # its custom field values (PLAN at its plant, as custom_fields.set_values)
 
 
+class WorkOrderCompact(BaseModel):
+    """A work order in a compact list (`fields=compact`): its own columns, nothing joined."""
+    id: int
+    number: str
+    plant_id: int
+    product_id: int
+    quantity: int
+    quantity_good: int
+    quantity_scrap: int
+    status: str
+    due_date: date | None
+
+
 class WorkOrderPage(BaseModel):
     items: list[WorkOrderSummary]
-    total: int
+    total: int | None                   # None unless counted (count=True)
+    next_after: int | None = None       # the cursor (`after`) of the next page; None on the last one
     can_complete: bool = False          # complete work orders from the list (PLAN at one of the actor's plants)
+
+
+class WorkOrderCompactPage(BaseModel):
+    items: list[WorkOrderCompact]
+    total: int | None
+    next_after: int | None = None
 
 
 def progress_percent(good: int, quantity: int) -> int:
@@ -114,11 +135,44 @@ def progress_percent(good: int, quantity: int) -> int:
 
 def list_work_orders(session: Session, actor: Actor, *, plant_id: int | None = None, status: str | None = None,
                      order_id: int | None = None, search: str = "", limit: int = 50,
-                     offset: int = 0, custom: dict[str, Any] | None = None) -> WorkOrderPage:
-    """Work orders of the actor's plants, newest number first, with optional filters (`custom`:
-    {custom field key: value}, services/config/custom_fields.py)."""
+                     offset: int = 0, custom: dict[str, Any] | None = None, after: int | None = None,
+                     count: bool = True) -> WorkOrderPage:
+    """Work orders of the actor's plants, newest first, with optional filters (`custom`:
+    {custom field key: value}, services/config/custom_fields.py); `after`/`count`: services/core/paging.py."""
     require(actor, Permission.VIEW)
-    query = _summary_query(actor)
+    query = _filtered(session, actor, _summary_query(actor), plant_id=plant_id, status=status, order_id=order_id,
+                      search=search, custom=custom)
+    rows, total, next_after = keyset_page(session, query, col(WorkOrder.id), after=after, limit=limit, offset=offset,
+                                          count=count, max_page=MAX_PAGE)
+    return WorkOrderPage(items=[_summary(*row) for row in rows], total=total, next_after=next_after,
+                         can_complete=can_any(actor, Permission.PLAN))
+
+
+def list_work_orders_compact(session: Session, actor: Actor, *, plant_id: int | None = None,
+                             status: str | None = None, order_id: int | None = None, search: str = "",
+                             limit: int = 50, offset: int = 0, custom: dict[str, Any] | None = None,
+                             after: int | None = None, count: bool = False) -> WorkOrderCompactPage:
+    """The same list with the work orders' own columns only: no product, order or parent joined unless a
+    filter needs them."""
+    require(actor, Permission.VIEW)
+    query = select(WorkOrder).where(col(WorkOrder.organization_id) == actor.organization_id,
+                                    col(WorkOrder.plant_id).in_(actor.plant_ids or {-1}))
+    if search.strip() or order_id is not None:
+        query = (query.join(Product, col(Product.id) == col(WorkOrder.product_id))
+                 .join(OrderLine, col(OrderLine.id) == col(WorkOrder.order_line_id), isouter=True)
+                 .join(CustomerOrder, col(CustomerOrder.id) == col(OrderLine.order_id), isouter=True))
+    query = _filtered(session, actor, query, plant_id=plant_id, status=status, order_id=order_id, search=search,
+                      custom=custom)
+    rows, total, next_after = keyset_page(session, query, col(WorkOrder.id), after=after, limit=limit, offset=offset,
+                                          count=count, max_page=MAX_PAGE)
+    return WorkOrderCompactPage(items=[WorkOrderCompact(
+        id=pk(wo), number=wo.number, plant_id=wo.plant_id, product_id=wo.product_id, quantity=wo.quantity,
+        quantity_good=wo.quantity_good, quantity_scrap=wo.quantity_scrap, status=str(WorkStatus(wo.status).value),
+        due_date=wo.due_date) for wo in rows], total=total, next_after=next_after)
+
+
+def _filtered(session: Session, actor: Actor, query: Any, *, plant_id: int | None, status: str | None,
+              order_id: int | None, search: str, custom: dict[str, Any] | None) -> Any:
     if plant_id is not None:
         require_plant_visible(actor, plant_id, "Plant")
         query = query.where(WorkOrder.plant_id == plant_id)
@@ -130,12 +184,7 @@ def list_work_orders(session: Session, actor: Actor, *, plant_id: int | None = N
         term = f"%{search.strip()}%"
         query = query.where(or_(col(WorkOrder.number).ilike(term), col(Product.code).ilike(term),
                                 col(Product.name).ilike(term), col(CustomerOrder.number).ilike(term)))
-    query = custom_field_views.apply_filters(session, actor, "work_order", query, WorkOrder, custom)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    limit = max(1, min(limit, MAX_PAGE))
-    rows = session.exec(query.order_by(col(WorkOrder.id).desc()).offset(max(0, offset)).limit(limit)).all()
-    return WorkOrderPage(items=[_summary(*row) for row in rows], total=total,
-                         can_complete=can_any(actor, Permission.PLAN))
+    return custom_field_views.apply_filters(session, actor, "work_order", query, WorkOrder, custom)
 
 
 def summaries(session: Session, actor: Actor, ids: list[int]) -> list[WorkOrderSummary]:

@@ -42,7 +42,7 @@ def test_create_get_list_edit_release_and_cancel_an_order(client, world, line, p
     assert (created["number"], created["status"], created["total_quantity"]) == ("SO-000001", "open", 12)
     assert created["lines"][0]["unit_price"] == "9.9500"
     assert client.get(f"/orders/{created['id']}", headers=planner).json()["number"] == "SO-000001"
-    listed = client.get("/orders", headers=planner, params={"search": "po-api", "status": "open"}).json()
+    listed = client.get("/orders", headers=planner, params={"search": "po-api", "status": "open", "count": True}).json()
     assert (listed["total"], [o["number"] for o in listed["items"]]) == (1, ["SO-000001"])
 
     first = created["lines"][0]
@@ -120,16 +120,40 @@ def test_other_plants_orders_are_404_and_operators_403(client, session, world, l
         "lines": [{"product_id": line2.product_id, "quantity": 1, "promised_date": "2026-04-01"}]}).json()
     assert_error(client.get(f"/orders/{other['id']}", headers=planner), 404, "not_found")
     assert_error(client.post(f"/orders/{other['id']}/release", headers=planner), 404, "not_found")
-    assert client.get("/orders", headers=planner).json()["total"] == 0
+    assert client.get("/orders", headers=planner, params={"count": True}).json()["total"] == 0
     operator = as_user("op.one")
     assert_error(client.get("/orders", headers=operator), 403, "forbidden")
     assert_error(client.get("/orders"), 401, "unauthorized")
 
 
+def test_lists_walk_by_keyset_cursor_count_only_when_asked_and_go_compact(client, session, world, line, planner):
+    ids = [make_work_order(session, world.org_a, world.plant1, line, quantity=5)[0] for _ in range(5)]
+    first = client.get("/work-orders", headers=planner, params={"limit": 2}).json()
+    assert (first["total"], [w["id"] for w in first["items"]], first["next_after"]) == (None, [ids[4], ids[3]], ids[3])
+    second = client.get("/work-orders", headers=planner, params={"limit": 2, "after": first["next_after"]}).json()
+    assert [w["id"] for w in second["items"]] == [ids[2], ids[1]]
+    last = client.get("/work-orders", headers=planner, params={"limit": 2, "after": second["next_after"],
+                                                               "count": True}).json()
+    assert ([w["id"] for w in last["items"]], last["next_after"], last["total"]) == ([ids[0]], None, 5)
+
+    compact = client.get("/work-orders", headers=planner, params={"fields": "compact", "limit": 500}).json()
+    assert set(compact["items"][0]) == {"id", "number", "plant_id", "product_id", "quantity", "quantity_good",
+                                        "quantity_scrap", "status", "due_date"}
+    assert [w["id"] for w in compact["items"]] == ids[::-1]
+
+    for quantities in ((1,), (2,), (3,)):
+        new_order(client, planner, world, line, quantities, view="lean")
+    orders = client.get("/orders", headers=planner, params={"fields": "compact", "limit": 2}).json()
+    assert [o["number"] for o in orders["items"]] == ["SO-000003", "SO-000002"] and orders["total"] is None
+    rest = client.get("/orders", headers=planner, params={"after": orders["next_after"], "count": True}).json()
+    assert ([o["number"] for o in rest["items"]], rest["next_after"], rest["total"]) == (["SO-000001"], None, 3)
+    assert rest["items"][0]["total_quantity"] == 1
+
+
 def test_work_orders_list_detail_transition_and_bulk_complete(client, session, world, line, planner, engine):
     ids = [make_work_order(session, world.org_a, world.plant1, line, quantity=10 * (i + 1), status="running")[0]
            for i in range(3)]
-    page = client.get("/work-orders", headers=planner, params={"status": "running"}).json()
+    page = client.get("/work-orders", headers=planner, params={"status": "running", "count": True}).json()
     assert page["total"] == 3
     assert {w["progress_percent"] for w in page["items"]} == {0}
     detail = client.get(f"/work-orders/{ids[0]}", headers=planner).json()

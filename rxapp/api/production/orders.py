@@ -5,6 +5,10 @@ Writes answer lean: `POST /orders` answers 201 with `id`, `number`, `status` and
 `POST /orders/{id}/release` 200 with `id`, `number`, `status` and `work_order_ids`; `?view=full` answers
 the whole order (`OrderDetail`, as `GET /orders/{id}`) instead, read back in the same transaction.
 
+Lists (`GET /orders`, `GET /work-orders`) are newest first and take `after` (a keyset cursor: the page's
+`next_after`), `count=true` to fill `total` (null otherwise: no COUNT query) and `fields=compact` for the
+items' own columns only (services/core/paging.py).
+
 Import: `POST /orders/import/preview` answers 200 with the row-by-row report (`ok` says whether it
 would import); `POST /orders/import` imports all lines or nothing and answers 422 with the error
 body plus the same report under `report` when any row is bad.
@@ -28,8 +32,16 @@ from services.config import custom_field_views
 from services.core.db import db_session, transaction
 from services.production import order_import, orders, work_order_reads, work_orders
 from services.production.order_import import ImportPreview, ImportRejected, ImportResult
-from services.production.orders import CreatedOrder, OrderCreate, OrderDetail, OrderPage, OrderUpdate
+from services.production.orders import (
+    CreatedOrder,
+    OrderCompactPage,
+    OrderCreate,
+    OrderDetail,
+    OrderPage,
+    OrderUpdate,
+)
 from services.production.work_order_reads import (
+    WorkOrderCompactPage,
     WorkOrderDetail,
     WorkOrderPage,
     WorkOrderSummary,
@@ -44,6 +56,12 @@ View = Annotated[Literal["lean", "full"], Query(description=(
     "lean (default): the id and what a caller needs to go on; full: the whole read model, as GET answers it "
     "(costs a read-back of the order, its lines, history and work orders)."))]
 Offset = Annotated[int, Query(ge=0)]
+After = Annotated[int | None, Query(ge=1, description=(
+    "Keyset cursor: the `next_after` of the page before (items with smaller ids, newest first); cheaper than "
+    "offset on deep pages."))]
+Count = Annotated[bool, Query(description="Count every matching item into `total` (an extra query); else null.")]
+Fields = Annotated[Literal["full", "compact"], Query(description=(
+    "full: the list's read model; compact: the item's own columns only (no joined names or totals)."))]
 UploadedFile = Annotated[UploadFile, File(description="An .xlsx workbook or a .csv file (UTF-8, comma or semicolon).")]
 PlantField = Annotated[int, Form(description="The plant the orders are for.")]
 TEMPLATE_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -115,15 +133,17 @@ def _read(file: UploadFile) -> bytes:
 
 # ----- orders -------------------------------------------------------------------------------
 
-@router.get("/orders", response_model=OrderPage, summary="List customer orders")
+@router.get("/orders", response_model=OrderPage | OrderCompactPage, summary="List customer orders")
 def list_orders(actor: CurrentActor, plant_id: int | None = None,
                 search: Annotated[str, Query(description="Number, customer reference, customer code or name")] = "",
                 status: OrderStatus | None = None, customer_id: int | None = None,
                 promised_from: date | None = None, promised_to: date | None = None,
-                limit: Limit = 50, offset: Offset = 0) -> OrderPage:
+                limit: Limit = 50, offset: Offset = 0, after: After = None, count: Count = False,
+                fields: Fields = "full") -> OrderPage | OrderCompactPage:
     with db_session() as s, transaction(s):
         return orders.list_orders(s, actor, plant_id=plant_id, search=search, status=status, customer_id=customer_id,
-                                  promised_from=promised_from, promised_to=promised_to, limit=limit, offset=offset)
+                                  promised_from=promised_from, promised_to=promised_to, limit=limit, offset=offset,
+                                  after=after, count=count, compact=fields == "compact")
 
 
 @router.post("/orders", response_model=CreatedOrder | OrderDetail, status_code=status.HTTP_201_CREATED,
@@ -166,16 +186,19 @@ def cancel_order(order_id: int, actor: CurrentActor, body: CancelBody | None = N
 
 # ----- work orders --------------------------------------------------------------------------
 
-@work_router.get("/work-orders", response_model=WorkOrderPage, responses=EXPORTABLE,
+@work_router.get("/work-orders", response_model=WorkOrderPage | WorkOrderCompactPage, responses=EXPORTABLE,
                  summary="List work orders with progress (filter by custom.<key>=value; export with custom columns)")
 def list_work_orders(request: Request, actor: CurrentActor, plant_id: int | None = None,
                      status: WorkStatus | None = None, order_id: int | None = None,
                      search: Annotated[str, Query(description="Work order number, product or order number")] = "",
-                     limit: Limit = 50, offset: Offset = 0, format: Format = "json"):
+                     limit: Limit = 50, offset: Offset = 0, after: After = None, count: Count = False,
+                     fields: Fields = "full", format: Format = "json"):
+    filters = dict(plant_id=plant_id, status=status, order_id=order_id, search=search, limit=limit, offset=offset,
+                   custom=custom_filters(request), after=after)
     with db_session() as s, transaction(s):
-        page = work_order_reads.list_work_orders(s, actor, plant_id=plant_id, status=status, order_id=order_id,
-                                                 search=search, limit=limit, offset=offset,
-                                                 custom=custom_filters(request))
+        if format == "json" and fields == "compact":
+            return work_order_reads.list_work_orders_compact(s, actor, count=count, **filters)
+        page = work_order_reads.list_work_orders(s, actor, count=count, **filters)
         if format == "json":
             return page
         rows, columns = custom_field_views.with_custom_columns(s, actor, "work_order", page.items,
