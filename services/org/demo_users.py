@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from models.user import User
 from services.core.errors import Forbidden
+from services.core.worker_cache import WorkerCache
 from services.core.writers import register_writer_check
 from services.org.events import UserLoggedIn
 
@@ -39,6 +40,7 @@ def mark_demo_users(session: Session, organization_ids: list[int]) -> int:
     for user in users:
         user.demo_password = True
         session.add(user)
+    OFF_DEMO_PASSWORD.drop()
     return len(users)
 
 
@@ -49,13 +51,17 @@ def demo_users(session: Session, organization_id: int) -> list[str]:
         User.is_active == True).order_by(User.username)).all())  # noqa: E712
 
 
+# Per worker: people found off the demo password. Only `mark_demo_users` (the demo seed) puts anyone back on
+# it, and it drops this cache; a seed run by another process is seen within the cache's 60 s.
+OFF_DEMO_PASSWORD: WorkerCache[bool] = WorkerCache("off the demo password", invalidated_by=("user.*",))
 _CLEARED = "takt.writers_off_demo_password"   # session.info: (transaction, user ids known off the demo password)
 
 
 def must_change_password(session: OrmSession, user_id: int) -> bool:
     """May this person write nothing before choosing a password of their own (outside demo mode)?
     A person found off the demo password is remembered for the transaction, so a set-based write of many
-    rows costs one lookup, not one per recorded event."""
+    rows costs one lookup, not one per recorded event, and by the worker (OFF_DEMO_PASSWORD), so an
+    operator's next tap costs none."""
     if demo_mode():
         return False
     transaction = session.get_transaction()
@@ -63,12 +69,14 @@ def must_change_password(session: OrmSession, user_id: int) -> bool:
     if held is None or held[0] is not transaction:
         held = session.info[_CLEARED] = (transaction, set())
     cleared: set[int] = held[1]
-    if user_id in cleared:
+    if user_id in cleared or OFF_DEMO_PASSWORD.lookup(user_id)[0]:
         return False
+    generation = OFF_DEMO_PASSWORD.generation()
     user = session.get(User, user_id)
     if user is not None and user.demo_password:
         return True
     cleared.add(user_id)
+    OFF_DEMO_PASSWORD.store(user_id, True, plant_id=None, loaded_at_generation=generation)
     return False
 
 

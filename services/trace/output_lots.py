@@ -112,9 +112,14 @@ def _last_steps(session: Session, actor: Actor,
              .where(col(Operation.id).in_(sorted(operation_ids)), Operation.organization_id == actor.organization_id,
                     Operation.status != WorkStatus.CANCELLED, ~has_later)
              .order_by(col(Operation.id)).execution_options(populate_existing=True))
-    rows = [(job, product_id, serialized) for job, product_id, serialized in session.exec(query).all()
+    rows = [(job, _product_id(product_id), serialized) for job, product_id, serialized in session.exec(query).all()
             if job.plant_id in actor.plant_ids]
     return [job for job, _, _ in rows], {job.work_order_id: (product_id, serialized) for job, product_id, serialized in rows}
+
+
+def _product_id(product_id: int | None) -> int:
+    assert product_id is not None                      # joined on the product's primary key
+    return product_id
 
 
 def _lotted_and_passes(session: Session, operation_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
@@ -123,11 +128,11 @@ def _lotted_and_passes(session: Session, operation_ids: list[int]) -> tuple[dict
     if not operation_ids:
         return {}, {}
     own = sa.case((col(Lot.is_byproduct) == sa.false(), col(Lot.quantity_initial)), else_=0)
-    consumed: sa.Select[Any, Any] = (
+    consumed: sa.Select[Any, Any, Any] = (
         sa.select(col(LotConsumption.operation_id).label("operation_id"), sa.literal(0).label("lotted"),
                   func.max(LotConsumption.pass_no).label("p"))
         .where(col(LotConsumption.operation_id).in_(operation_ids)).group_by(col(LotConsumption.operation_id)))
-    produced: sa.Select[Any, Any] = (
+    produced: sa.Select[Any, Any, Any] = (
         sa.select(col(Lot.operation_id).label("operation_id"), func.coalesce(func.sum(own), 0).label("lotted"),
                   func.max(Lot.pass_no).label("p"))
         .where(col(Lot.operation_id).in_(operation_ids)).group_by(col(Lot.operation_id)))
