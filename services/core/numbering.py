@@ -5,7 +5,8 @@ organization's (`organization_settings.numbering`, set on the settings page) or 
 holds `{seq}` exactly once (`{seq:06}` pads it to six digits) and may hold `{yyyy}`, `{yy}` and `{mm}` (the UTC
 date of numbering); the counter never restarts, so a changed pattern cannot repeat a number it made before.
 The counter row is locked for the rest of the transaction (SELECT ... FOR UPDATE on PostgreSQL;
-SQLite serialises writers), so two concurrent releases never get the same number.
+SQLite serialises writers), so two concurrent releases never get the same number. The patterns are read
+once per worker and kept until the organization's settings change (or 60 s pass).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlmodel import Session, select
 from models.base import utcnow
 from models.numbering import NumberSequence
 from models.org_settings import OrganizationSettings
+from services.core.worker_cache import WorkerCache
 
 PREFIXES = {"SO": "SO", "WO": "WO"}
 MAX_NUMBER = 32                      # the number columns' length
@@ -47,10 +49,15 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
+# Per worker: each organization's patterns, dropped when its settings change (services/org/settings.py
+# announces organization_settings.updated) or after 60 s (services/core/worker_cache.py).
+PATTERNS: WorkerCache[dict[str, str]] = WorkerCache("numbering patterns", invalidated_by=("organization_settings.*",))
+
+
 def pattern_for(session: Session, organization_id: int, key: str, width: int = 6) -> str:
-    numbering = session.exec(select(OrganizationSettings.numbering).where(
-        OrganizationSettings.organization_id == organization_id)).first()
-    return (numbering or {}).get(key) or default_pattern(key, width)
+    numbering = PATTERNS.get(organization_id, lambda: dict(session.exec(select(OrganizationSettings.numbering).where(
+        OrganizationSettings.organization_id == organization_id)).first() or {}), plant_id=None)
+    return numbering.get(key) or default_pattern(key, width)
 
 
 def next_number(session: Session, organization_id: int, key: str, *, width: int = 6, at: datetime | None = None) -> str:
