@@ -32,6 +32,7 @@ class ProfileRead(BaseModel):
     organization_id: int
     organization_name: str
     roles: list[str]
+    custom_roles: list[str] = []              # the organization's own roles granted to the person at a plant
     permissions: list[str]
     plants: list[PlantWithDepartments]
     branding: BrandingRead
@@ -52,7 +53,8 @@ def get_profile(session: Session, actor: Actor) -> ProfileRead:
     return ProfileRead(
         user_id=pk(user), username=user.username, full_name=user.full_name, email=user.email,
         organization_id=pk(org), organization_name=org.name,
-        roles=sorted(r.value for r in actor.roles), permissions=sorted(p.value for p in actor.permissions),
+        roles=sorted(r.value for r in actor.roles), custom_roles=list(actor.role_names),
+        permissions=sorted(p.value for p in actor.permissions),
         plants=plants, branding=branding_for_org(session, actor.organization_id),
         password_change_required=must_change_password(session, actor.user_id),
         demo_users=demo_users(session, actor.organization_id),

@@ -187,6 +187,18 @@ def delete_role(session: Session, actor: Actor, role_id: int, *, now: datetime) 
     announce(session, actor, "role", pk(row), "delete", {"name": row.name, "grants_removed": len(grants)}, now=now)
 
 
+def roles_holding(session: Session, actor: Actor, permission: str) -> list[RoleRead]:
+    """The actor's organization's roles that hold `permission` (to tell a refused person whom to ask; anyone of
+    the organization may know it, as the built-in roles were always known). Unknown permission: none."""
+    try:
+        wanted = Permission(permission)
+    except ValueError:
+        return []
+    rows = session.exec(select(OrgRole).where(OrgRole.organization_id == actor.organization_id)
+                        .order_by(col(OrgRole.builtin).desc(), col(OrgRole.id))).all()
+    return [role_read(row) for row in rows if wanted in role_holds(row)]
+
+
 def role_read(row: OrgRole) -> RoleRead:
     holds = role_holds(row)
     return RoleRead(id=pk(row), key=row.key, name=row.name, description=row.description, builtin=row.builtin,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from models.user import User
+from rxapp.state.org.auth import AuthState
 from rxapp.state.org.roles import RolesState
 from services.core.access import Permission
 from services.org.auth import actor_for_user
-from tests.ui.conftest import run, signed_in, toasts
+from tests.ui.conftest import redirects, run, signed_in, toasts
 
 
 def _holds(engine, user_id: int, permission: Permission, plant_id: int) -> bool:
@@ -64,3 +65,24 @@ async def test_bad_input_shows_at_the_field_and_other_organizations_see_nothing(
     planner = await signed_in(engine, RolesState, "planner.one")
     await run(planner.load(), planner)
     assert planner.columns == [] and planner.load_error != ""
+
+
+async def test_a_refused_person_learns_the_organizations_roles_and_sees_their_own(engine, world):
+    admin = await signed_in(engine, RolesState, "admin.a")
+    await run(admin.load(), admin)
+    admin.new_name = "Auditor"
+    await run(admin.create_role(), admin)
+    auditor = next(c.id for c in admin.columns if c.name == "Auditor")
+    await run(admin.toggle(auditor, "view_audit", True), admin)
+    admin.grant_user, admin.grant_role, admin.grant_plant = str(world.operator1), str(auditor), str(world.plant1)
+    await run(admin.grant(), admin)
+
+    person = await signed_in(engine, AuthState, "op.one")
+    assert person.role_names == ["Operator", "Auditor"]
+    assert redirects(await run(person.require("finance"), person)) == ["/not-allowed"]
+    assert person.denied_roles == ["Admin", "Finance"]
+    await run(admin.toggle(auditor, "finance", True), admin)
+    await run(person.require("plan"), person)
+    assert "Auditor" not in person.denied_roles
+    assert redirects(await run(person.require("finance"), person)) == []      # the next event holds it
+    assert "finance" in person.permissions

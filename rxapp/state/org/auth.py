@@ -31,6 +31,7 @@ from services.core.db import db_session, transaction
 from services.core.errors import Conflict, DomainError, Forbidden, Invalid, RateLimited, Unauthorized
 from services.org import auth as auth_service
 from services.org import profile as profile_service
+from services.org import roles as roles_service
 from services.org import two_factor as two_factor_service
 from services.org.demo_users import CHANGE_PASSWORD_FIRST
 
@@ -164,7 +165,8 @@ class AuthState(rx.State):
         self.username, self.full_name = profile.username, profile.full_name
         self.organization_name = profile.organization_name
         self.roles, self.permissions = list(profile.roles), list(profile.permissions)
-        self.role_names = [role_label(r) for r in profile.roles]
+        labels = [role_label(r) for r in profile.roles]
+        self.role_names = labels + [r for r in profile.custom_roles if r not in labels]   # and roles held at a plant
         self.plants = [PlantInfo(id=p.id, code=p.code, name=p.name, timezone=p.timezone,
                                  departments=[DepartmentInfo(code=d.code, name=d.name) for d in p.departments])
                        for p in profile.plants]
@@ -198,9 +200,11 @@ class AuthState(rx.State):
                 return rx.redirect(start)       # a portal account opening the home page
             self.denied_permission = permission_label(permission)
             try:
-                self.denied_roles = [role_label(r.value) for r in roles_granting(permission)]
-            except ValueError:
-                self.denied_roles = []
+                holding = self._use_case(lambda s, actor: roles_service.roles_holding(s, actor, permission))
+                self.denied_roles = [role_label(r.key) if r.builtin else r.name for r in holding]
+            except DomainError:
+                self.denied_roles = [role_label(r.value) for r in roles_granting(permission)] if permission in {
+                    p.value for p in Permission} else []
             return rx.redirect(routes.NOT_ALLOWED)
 
     @rx.event
