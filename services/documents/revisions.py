@@ -6,7 +6,9 @@ Invariants: a document has at most one working revision (draft or review) and at
 (`Document.released_revision_id`); approving a revision makes the one approved before it obsolete in the same
 transaction (`release`, which change orders use too); a revision listed on a change order is released only by
 that change order; files are added to drafts only, and a draft is submitted with at least one file; the
-revision's status mirrors its workflow state; every step is audited (the engine and `announce`) and announced.
+revision's status mirrors its workflow state; every step is audited (the engine and `announce`) and announced;
+a submitted revision is notified to the holders of the approve transition's roles, an approval or a rejection
+to the revision's writer (never to the person acting).
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from sqlmodel import Session, col, func, select
 
 from models.base import pk, referenced
 from models.documents import ChangeOrder, ChangeOrderStatus, Document, DocumentFile, DocumentRevision, RevisionStatus
-from services.config import workflow, workflow_hooks
+from services.config import workflow, workflow_admin, workflow_hooks
+from services.config.notifications import notify_people
 from services.config.workflow_hooks import Entered
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid
@@ -89,6 +92,9 @@ def submit_revision(session: Session, actor: Actor, revision_id: int, *, comment
     if not _has_files(session, rev):
         raise Invalid(f"Add a file to revision {rev.label} before submitting it.", fields={"file": "Required."})
     workflow.transition(session, actor, ENTITY, pk(rev), "submit", comment=comment, now=now)
+    roles = next((list(t.roles) for t in workflow_admin.get_spec(session, actor, ENTITY).transitions
+                  if t.key == "approve"), [])
+    _tell(session, actor, doc, rev, f"{doc.number} rev. {rev.label} waits for your approval", roles=roles, now=now)
     return read_revisions(session, [rev])[0]
 
 
@@ -101,6 +107,7 @@ def approve_revision(session: Session, actor: Actor, revision_id: int, *, commen
         raise Conflict(f"{doc.number} revision {rev.label} is {rev.status.value}: only a revision in review is approved.")
     workflow.transition(session, actor, ENTITY, pk(rev), "approve", comment=comment, now=now)
     release(session, actor, doc, rev, now=now)
+    _tell(session, actor, doc, rev, f"{doc.number} rev. {rev.label} is approved", user_ids=(rev.created_by,), now=now)
     return read_revisions(session, [rev])[0]
 
 
@@ -111,6 +118,8 @@ def reject_revision(session: Session, actor: Actor, revision_id: int, *, comment
     if rev.status != RevisionStatus.REVIEW:
         raise Conflict(f"{doc.number} revision {rev.label} is {rev.status.value}: only a revision in review is rejected.")
     workflow.transition(session, actor, ENTITY, pk(rev), "reject", comment=comment, now=now)
+    _tell(session, actor, doc, rev, f"{doc.number} rev. {rev.label} is sent back", body=comment,
+          user_ids=(rev.created_by,), now=now)
     return read_revisions(session, [rev])[0]
 
 
@@ -140,6 +149,14 @@ def available_actions(session: Session, actor: Actor, revision_id: int) -> list[
     if rev.change_order_id is not None:
         return []
     return [o.key for o in workflow.available_transitions(session, actor, ENTITY, pk(rev)) if o.allowed]
+
+
+def _tell(session: Session, actor: Actor, doc: Document, rev: DocumentRevision, title: str, *, body: str = "",
+          roles: list[str] | None = None, user_ids: tuple[int | None, ...] = (), now: datetime) -> None:
+    """A notification about the revision (to its approvers' roles or its writer), never to the person acting."""
+    notify_people(session, organization_id=doc.organization_id, title=title, body=body or doc.title,
+                  link=_link(pk(rev)), roles=roles or (), user_ids=user_ids, plant_id=doc.plant_id, entity_type=ENTITY,
+                  entity_id=pk(rev), now=now, exclude_user_id=actor.user_id)
 
 
 def _has_files(session: Session, rev: DocumentRevision) -> bool:

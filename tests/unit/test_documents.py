@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from fpdf import FPDF
+from sqlmodel import select
 
+from models.config import Notification
 from models.documents import Document, DocumentRevision, RevisionScheme, RevisionStatus
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -178,3 +180,19 @@ def test_the_viewer_draws_pdf_pages_for_phones_and_checks_access(session, shop):
     assert (shown.page_count, len(shown.pages)) == (7, viewer.MAX_PAGES)
     assert all(kind == "image/jpeg" and data.startswith(b"\xff\xd8") for kind, data in shown.pages)
     assert viewer.view_file(session, operator, cad_id).pages == []
+
+
+def test_approvers_hear_of_a_submitted_revision_and_the_writer_of_the_decision(session, shop):
+    engineer = shop.actor(shop.engineer)
+    doc_id = make_document(session, engineer, "routing_step", shop.cut_step_id)
+    rev_id = write_revision(session, engineer, doc_id)
+    with transaction(session):
+        revisions.submit_revision(session, engineer, rev_id, now=T0)
+    told = session.exec(select(Notification).where(Notification.entity_type == "document_revision")).all()
+    assert shop.quality in {n.user_id for n in told} and shop.engineer not in {n.user_id for n in told}
+    assert told[0].title == "DOC-000001 rev. A waits for your approval"
+    assert told[0].link == f"/documents/document?revision={rev_id}"
+    with transaction(session):
+        revisions.reject_revision(session, shop.actor(shop.quality), rev_id, comment="Scale is wrong", now=T0)
+    back = session.exec(select(Notification).where(Notification.user_id == shop.engineer)).all()
+    assert [(n.title, n.body) for n in back] == [("DOC-000001 rev. A is sent back", "Scale is wrong")]
