@@ -13,6 +13,9 @@
 - numbering.py: per-organization human numbers (SO-000001, or the organization's pattern), locked for the transaction;
 - calendar_math.py: working time from shift calendars, pure functions;
 - exports.py: CSV and Excel of exactly what a list shows;
+- paging.py: pages of lists by keyset cursor, the total counted only when asked;
+- worker_cache.py: per-worker caches of slowly changing reference data, dropped by the events that change it;
+- workers.py: how many backend worker processes a node runs and which event fan-out they use;
 - pdf.py: PDF documents whose text is set in Helvetica, or in an embedded Noto Sans CJK font when
   Latin-1 cannot hold it (Japanese and Korean names print as themselves);
 - svg.py: SVG documents accepted only when they cannot run code;

@@ -19,8 +19,9 @@ and standard costing.
 - payment_file.py: the batch payment file of unpaid settlements (CSV in the layout its docstring documents);
 - budgets.py: budgets per project and cost centre, spend from POs and settlements, a PO's warnings, the live view;
 - po_approval.py: PO approval on the workflow engine, finance up to a limit per currency, a manager above it;
-- settlements.py: settlements of QC2-approved tasks (once each, by constraint), postings, payment, the list and what
-  a PO has ready to settle;
+- po_receipts.py: goods (as a lot of the vendor) and work received against PO lines without a task;
+- settlements.py: settlements of QC2-approved tasks (once each, by constraint) and of received factory quantities,
+  postings, payment, the list, what a PO has ready to settle and each factory line's progress;
 - production_postings.py: material issue, work in progress, finished goods at standard cost and variances, posted
   from production's events in the same transaction (refusals stay pending); the cost currency setting;
 - costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order;

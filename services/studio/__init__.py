@@ -17,6 +17,7 @@ twice (team lead, then production manager) and shared with vendors and clients.
   per task and day, taking an entry back, a lead's week by member with totals;
 - milestones.py: a project's milestones (name, due date, open / reached / dropped, late when open past due);
 - reviews.py: versions with files, QC1 then QC2 decisions, rework loops, notifications;
+- review_queue.py: the tasks waiting for a person's QC1 or QC2 decision, approved together (all or none);
   annotations.py: strokes drawn on a version's image, checked and kept with the decision;
 - files.py: content checks, size limits, thumbnails, download access; storage.py: where the bytes live
   (a local folder by default, an S3-compatible bucket by configuration);
