@@ -272,6 +272,11 @@ def document_url(document_id: int) -> str:
     return f"{DOCUMENT}?id={int(document_id)}"
 
 
+def documents_of(target_type: str, target_id: int) -> str:
+    """The document list of one product, routing step, machine, project or order."""
+    return f"{DOCUMENTS}?target_type={target_type}&target_id={int(target_id)}"
+
+
 def change_order_url(change_order_id: int) -> str:
     return f"{CHANGE_ORDER}?id={int(change_order_id)}"
 

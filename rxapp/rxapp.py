@@ -283,7 +283,7 @@ _guarded(maintenance_settings_page, routes.MAINTENANCE_SETTINGS, _("Maintenance 
 _guarded(maintenance_home_page, routes.MAINTENANCE_HOME, _("Maintenance"), Permission.VIEW, MaintenanceHomeState.load)
 _guarded(machine_history_page, routes.MAINTENANCE_MACHINE, _("Machine history"), Permission.VIEW,
          MachineHistoryState.enter)
-_guarded(documents_page, routes.DOCUMENTS, _("Documents"), Permission.VIEW, DocumentsState.load)
+_guarded(documents_page, routes.DOCUMENTS, _("Documents"), Permission.VIEW, DocumentsState.enter)
 _guarded(document_page, routes.DOCUMENT, _("Document"), Permission.VIEW, DocumentState.enter)
 _guarded(change_orders_page, routes.CHANGE_ORDERS, _("Change orders"), Permission.VIEW, ChangeOrdersState.load)
 _guarded(change_order_page, routes.CHANGE_ORDER, _("Change order"), Permission.VIEW, ChangeOrderState.enter)

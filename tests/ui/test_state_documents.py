@@ -19,7 +19,8 @@ from rxapp.state.documents.document import DocumentState
 from rxapp.state.documents.documents import DocumentsState
 from rxapp.state.shopfloor.instructions import JobDocumentsState
 from rxapp.state.shopfloor.operator import OperatorMachineState
-from tests.factories.doc_control import PDF, make_shop
+from tests.factories.doc_control import PDF, make_document, make_shop
+from tests.factories.org import actor_of
 from tests.factories.studio import png_bytes
 from tests.ui.conftest import redirects, run, signed_in
 
@@ -147,3 +148,15 @@ async def test_an_admin_switches_new_revisions_to_numbers(engine, session, shop)
     await run(engineer.set_scheme("letters"), engineer)
     await run(docs.load(), docs)
     assert docs.scheme == "numbers"
+
+
+async def test_the_list_of_one_targets_documents(engine, session, shop):
+    engineer = actor_of(session, shop.engineer)
+    make_document(session, engineer, "product", shop.floor.line.product_id, title="Bracket drawing", kind="drawing")
+    make_document(session, engineer, "machine", shop.floor.machine_id, title="Lockout SOP", kind="sop")
+    docs = await signed_in(engine, DocumentsState, "eng.one")
+    docs.filter_type, docs.filter_id = "product", shop.floor.line.product_id
+    await run(docs.load(), docs)
+    assert [r.title for r in docs.rows] == ["Bracket drawing"]
+    page = await _document_state(engine, "eng.one", 1)
+    assert page.target_href == routes.documents_of("product", shop.floor.line.product_id)

@@ -87,7 +87,7 @@ def document_page() -> rx.Component:
         D.load_error != "", error_state(D.load_error, D.load),
         rx.flex(
             page_header(D.number + " · " + D.title, ""),
-            rx.flex(rx.badge(D.kind, variant="soft"), rx.text(D.target, size="2"),
+            rx.flex(rx.badge(D.kind, variant="soft"), rx.link(D.target, href=D.target_href, size="2"),
                     rx.text(_("Approved revision"), ": ", rx.text.strong(D.released, data_testid="released-label"),
                             size="2"), spacing="3", wrap="wrap", align="center"),
             rx.cond(D.description != "", rx.text(D.description, size="2", color_scheme="gray")),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp import routes
 from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, dialog, form_buttons, list_states, page_header, text_input
@@ -48,6 +49,9 @@ def documents_page() -> rx.Component:
         page_header(_("Documents"), _("Drawings, SOPs, work instructions and specifications with their approved revisions."),
                     rx.cond(S.can_write, rx.button(rx.icon("plus"), _("New document"), on_click=S.open_new, size="3",
                                                    min_height=TOUCH, data_testid="new-document"))),
+        rx.cond(S.filter_label != "", rx.flex(
+            rx.badge(S.filter_label, size="2", variant="soft", data_testid="documents-filter"),
+            rx.link(_("All documents"), href=routes.DOCUMENTS), spacing="2", align="center", margin_bottom="8px")),
         _search(),
         rx.cond(S.can_configure, rx.flex(
             rx.text(_("Revision labels"), size="2"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp import routes
 from rxapp.components.custom_fields import custom_field_inputs, custom_filter
 from rxapp.components.master import (
     active_toggle,
@@ -46,6 +47,8 @@ def _row(p: ProductRow) -> rx.Component:
             rx.cond(p.type != "raw",
                     rx.button(_("BOM"), size="2", variant="ghost", min_height=PHONE_TOUCH,
                               on_click=BomState.open_for(p.id))),
+            rx.link(rx.button(_("Documents"), size="2", variant="ghost", min_height=PHONE_TOUCH),
+                    href=f"{routes.DOCUMENTS}?target_type=product&target_id={p.id}"),
             active_toggle(p.is_active, S.set_active(p.id, False), S.set_active(p.id, True)),
         ),
         data_testid="product-row",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp import routes
 from rxapp.components.master import (
     form_field,
     list_toolbar,
@@ -50,6 +51,8 @@ def _step(step: StepRow, index: int) -> rx.Component:
                            disabled=index == S.steps.length() - 1, aria_label=_("Move down"),
                            on_click=S.move_step(step.id, 1)),
             rx.button(_("Edit"), size="2", variant="ghost", min_height=PHONE_TOUCH, on_click=S.open_edit_step(step.id)),
+            rx.link(rx.button(_("Documents"), size="2", variant="ghost", min_height=PHONE_TOUCH),
+                    href=f"{routes.DOCUMENTS}?target_type=routing_step&target_id={step.id}"),
             rx.button(_("Remove"), size="2", variant="ghost", color_scheme="red", min_height=PHONE_TOUCH,
                       on_click=S.remove_step(step.id)),
             spacing="1", wrap="wrap")),

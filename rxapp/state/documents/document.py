@@ -86,6 +86,7 @@ class DocumentState(AuthState):
     title: str = ""
     kind: str = ""
     target: str = ""
+    target_href: str = ""            # the other documents of the same target
     released: str = ""
     description: str = ""
     revision_lines: list[RevisionLine] = []
@@ -131,6 +132,7 @@ class DocumentState(AuthState):
         self.number, self.title, self.description = d.number, d.title, d.description
         self.kind = KIND_LABELS.get(d.kind, d.kind)
         self.target = f"{TARGET_LABELS.get(d.target_type, d.target_type)}: {d.target_label}"
+        self.target_href = routes.documents_of(d.target_type.value, d.target_id)
         self.released = d.released_label or "–"
         writer = "documents" in self.permissions
         self.revision_lines = [revision_line(r, actions.get(r.id, []), writer) for r in detail.revisions]

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import reflex as rx
 
 from models.base import utcnow
+from models.documents import DocumentTarget
 from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, translated_fields, whole_number
-from rxapp.state.org.auth import AuthState
+from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError
 from services.documents import documents, targets
 from services.documents.documents import DocumentCreate, DocumentRead
@@ -57,6 +58,9 @@ class DocumentsState(AuthState):
     target_type: str = "product"
     target_options: list[Option] = []
     scheme: str = "letters"
+    filter_type: str = ""            # ?target_type=...&target_id=...: the documents of one product, step, machine ...
+    filter_id: int = 0
+    filter_label: str = ""
 
     @rx.var
     def can_write(self) -> bool:
@@ -67,9 +71,28 @@ class DocumentsState(AuthState):
         return "configure" in self.permissions
 
     @rx.event
+    def enter(self):
+        query = self.router.url.query_parameters if self.router and self.router.url else {}
+        kind = str(query.get("target_type", ""))
+        self.filter_type = kind if kind in TARGET_LABELS else ""
+        self.filter_id = as_id(query.get("target_id", "")) if self.filter_type else 0
+        self.filter_label = ""
+        if self.filter_type and self.filter_id:
+            self.target_type = self.filter_type
+            try:
+                label = self._use_case(targets.resolve, DocumentTarget(self.filter_type), self.filter_id).label
+            except DomainError as error:
+                self.filter_type, self.filter_id = "", 0
+                return [*self._refused(error), DocumentsState.load]
+            self.filter_label = f"{TARGET_LABELS[self.filter_type]}: {label}"
+        return DocumentsState.load
+
+    @rx.event
     def load(self):
         try:
-            found = self._use_case(documents.list_documents, search=self.search[:100], kind=self.kind or None)
+            found = self._use_case(documents.list_documents, search=self.search[:100], kind=self.kind or None,
+                                   target_type=DocumentTarget(self.filter_type) if self.filter_type else None,
+                                   target_id=self.filter_id or None)
             self.scheme = self._use_case(documents.revision_scheme).revision_scheme.value
         except DomainError as error:
             self.rows, self.loading, self.load_error = [], False, _(error.message)
