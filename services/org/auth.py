@@ -163,14 +163,9 @@ def _open_challenge(session: Session, challenge: str, purpose: LoginChallengePur
 def _check_code(session: Session, user: User, code: str, *, now: datetime, ip: str | None) -> str:
     """Accept a second-factor code under its own limit: MAX_CODE_FAILURES wrong codes for a person (from any
     address: whoever sends them knows the password) hold them up CODE_LOCK from the latest."""
-    since_success = session.exec(select(func.max(LoginAttempt.at)).where(
-        LoginAttempt.username == user.username, LoginAttempt.succeeded == True)).one()  # noqa: E712
-    since = max(now - CODE_LOCK, since_success) if since_success else now - CODE_LOCK
-    failures, latest = session.exec(select(func.count(), func.max(LoginAttempt.at)).where(
-        LoginAttempt.username == user.username, LoginAttempt.kind == LoginAttemptKind.CODE.value,
-        LoginAttempt.succeeded == False, LoginAttempt.at > since)).one()  # noqa: E712
-    if failures >= MAX_CODE_FAILURES and latest is not None and latest + CODE_LOCK > now:
-        wait = int((latest + CODE_LOCK - now).total_seconds()) + 1
+    until = code_locked_until(session, user.username, now)
+    if until is not None:
+        wait = int((until - now).total_seconds()) + 1
         raise RateLimited(f"Too many wrong codes. Try again in about {max(1, round(wait / 60))} minutes; an "
                           f"administrator can also clear this.", retry_after_seconds=wait)
     used = two_factor.verify(session, user, code, now=now)
@@ -178,6 +173,20 @@ def _check_code(session: Session, user: User, code: str, *, now: datetime, ip: s
         _record_failure(session, user.username, ip, now, kind=LoginAttemptKind.CODE)
         raise Unauthorized("The code is wrong or was used already.")
     return used
+
+
+def code_locked_until(session: Session, username: str, now: datetime) -> datetime | None:
+    """When a person held up by MAX_CODE_FAILURES wrong second-factor codes (since their last success) may try
+    again; None when they are not held up."""
+    since_success = session.exec(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == username, LoginAttempt.succeeded == True)).one()  # noqa: E712
+    since = max(now - CODE_LOCK, since_success) if since_success else now - CODE_LOCK
+    failures, latest = session.exec(select(func.count(), func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == username, LoginAttempt.kind == LoginAttemptKind.CODE.value,
+        LoginAttempt.succeeded == False, LoginAttempt.at > since)).one()  # noqa: E712
+    if failures >= MAX_CODE_FAILURES and latest is not None and latest + CODE_LOCK > now:
+        return latest + CODE_LOCK
+    return None
 
 
 def _start_session(session: Session, user: User, *, now: datetime, ip: str | None, client: str,

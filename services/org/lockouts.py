@@ -1,5 +1,5 @@
 """Log-in throttles as admins see them: which (username, address) pairs of their organization's users
-are held up by failed log-ins (services/org/auth.py), and clearing one.
+are held up by failed log-ins or wrong second-factor codes (services/org/auth.py), and clearing one.
 
 Invariants: MANAGE_USERS only; an admin sees and clears only usernames of their own organization
 (another organization's username is NotFound); clearing deletes that pair's failed attempts in the
@@ -46,8 +46,12 @@ def list_lockouts(session: Session, actor: Actor, *, now: datetime) -> list[Lock
                sa.or_(last_success.c.at.is_(None), LoginAttempt.at > last_success.c.at))
         .group_by(col(User.username), col(User.id), col(LoginAttempt.ip))).all()
     out = []
+    code_locks = {username: auth.code_locked_until(session, username, now) for username in {row[0] for row in rows}}
     for username, user_id, ip, failures, latest in rows:
         until = auth.blocked_until((failures, latest), auth.MAX_FAILURES, auth.PAIR_DELAY)
+        code_until = code_locks.get(username)
+        if code_until is not None and (until is None or code_until > until):
+            until = code_until              # held up by wrong second-factor codes, from every address
         out.append(Lockout(username=username, user_id=user_id, ip=ip, failures=failures, last_failure_at=latest,
                            blocked_until=until if until and until > now else None))
     return sorted(out, key=lambda lockout: lockout.last_failure_at, reverse=True)

@@ -123,7 +123,9 @@ def test_five_wrong_codes_hold_the_person_up_from_any_address_until_the_lock_end
     assert held.value.retry_after_seconds > 14 * 60
     # an admin sees the failures among the lockouts and can clear them
     admin = world.actor(world.admin_a)
-    assert {lk.username for lk in lockouts.list_lockouts(session, admin, now=t + timedelta(seconds=10))} == {"op.one"}
+    listed = lockouts.list_lockouts(session, admin, now=t + timedelta(seconds=10))
+    assert {lk.username for lk in listed} == {"op.one"}
+    assert {lk.blocked_until for lk in listed} == {t + timedelta(seconds=auth.MAX_CODE_FAILURES - 1) + auth.CODE_LOCK}
 
     after = t + auth.CODE_LOCK + timedelta(seconds=5)
     fresh = password_step(session, "op.one", now=after, ip="10.0.0.9")
@@ -229,3 +231,20 @@ def test_the_policy_names_the_organizations_own_roles_too_held_through_a_grant_a
 
     assert password_step(session, "planner.one", now=now).purpose == "enrol"
     assert isinstance(password_step(session, "op.one", now=now), auth.LoginResult)
+
+
+def test_an_admin_clearing_the_lockout_lets_the_person_enter_codes_again(session, world, now):
+    secret, _ = enrol(session, world.actor(world.operator1), now)
+    t = now + timedelta(hours=3)
+    challenge = password_step(session, "op.one", now=t)
+    wrong = "123456" if code_at(secret, t) != "123456" else "654321"
+    for i in range(auth.MAX_CODE_FAILURES):
+        with pytest.raises(Unauthorized), transaction(session):
+            second_step(session, challenge.challenge, wrong, now=t + timedelta(seconds=i))
+    with pytest.raises(RateLimited), transaction(session):
+        second_step(session, challenge.challenge, code_at(secret, t + timedelta(seconds=30)), now=t + timedelta(seconds=30))
+
+    with transaction(session):
+        assert lockouts.clear_lockout(session, world.actor(world.admin_a), "op.one", None, now=t) == auth.MAX_CODE_FAILURES
+    later = t + timedelta(seconds=31)
+    assert isinstance(second_step(session, challenge.challenge, code_at(secret, later), now=later), auth.LoginResult)
