@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NGINX_CONF = ROOT / "deploy" / "nginx" / "takt.conf"
 NODE_SCRIPT = ROOT / "deploy" / "takt-node"
-START_TIMEOUT = 300.0          # seconds a node may take to answer (it compiles the app's pages at start)
+START_TIMEOUT = float(os.environ.get("TAKT_E2E_START_TIMEOUT", "900"))  # s a node may take to answer: it evaluates
+                                                                          # every page at start (minutes under load)
 
 
 def free_port() -> int:
