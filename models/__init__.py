@@ -50,6 +50,7 @@ from models.finance import (
                               PriceListItem,
                               TaxRule,
 )
+from models.form_layouts import FormLayout
 from models.inspection import (
                               ChartKind,
                               Inspection,
@@ -173,7 +174,7 @@ __all__ = [
     "ShiftCalendar", "StatusChange", "WorkCenter", "WorkOrder", "WorkStatus",
     "ApiToken", "ApiTokenKind", "AuditEntry", "AuthSession", "Department", "Invitation", "LoginAttempt",
     "LoginChallenge", "RecoveryCode", "TwoFactorPolicy", "UserTwoFactor",
-    "Organization", "OrganizationBranding", "OrganizationSettings", "OrgRole", "Plant", "Role", "RoleAssignment", "RoleGrant",
+    "FormLayout", "Organization", "OrganizationBranding", "OrganizationSettings", "OrgRole", "Plant", "Role", "RoleAssignment", "RoleGrant",
     "TimestampMixin",
     "User", "UserPlantAccess", "UTCDateTime", "utcnow",
     "GenealogyLink", "LinkKind", "Location", "Lot", "LotConsumption", "LotOrigin", "LotStatus", "Serial",

@@ -6,6 +6,8 @@ workflow engine) and the notification centre with its mail outbox.
 - custom_field_values.py: one raw value cleaned to its canonical stored form, typed for exports, and
   the SQL clause that filters by a custom field (SQLite and PostgreSQL);
 - custom_field_views.py: custom values in forms, as text people read, in exports, as list filters;
+- form_layouts.py: an organization's form layout per entity (sections, order, required flags, help texts of
+  built-in and custom fields) and the required check its entity's service runs; entities register their forms;
 - type_lists.py: admin-editable pick lists (defect codes, dispositions, reasons ...) and their usages;
 - workflow.py: the workflow engine's door: start, transition, approve, decline, reads, escalation;
 - workflow_hooks.py: how entities plug in (fields, state mirror, label, watchers, link) and notices;

@@ -45,7 +45,7 @@ from models.config import CustomFieldDefinition, FieldType
 from models.lots import Lot
 from models.orders import WorkOrder
 from models.shipments import Shipment
-from services.config import type_lists
+from services.config import form_layouts, type_lists
 from services.config.custom_field_values import (
     KEY_RE,
     clean_value,
@@ -241,10 +241,13 @@ def delete_definition(session: Session, actor: Actor, definition_id: int, *, now
 # ---- values --------------------------------------------------------------------------------------
 
 def validate(session: Session, actor: Actor, entity_type: str, values: dict[str, Any] | None, *,
-             current: dict[str, Any] | None = None, problems: dict[str, str] | None = None) -> dict[str, Any]:
+             current: dict[str, Any] | None = None, problems: dict[str, str] | None = None,
+             builtin: dict[str, Any] | None = None) -> dict[str, Any]:
     """The entity's new custom dict: `current` with `values` applied (None or "" clears a field),
     cleaned and checked; Invalid with `custom.<key>` field messages when anything is wrong.
-    `problems` are the entity's other field errors, raised together with these (one answer)."""
+    `problems` are the entity's other field errors, raised together with these (one answer).
+    `builtin`: the entity's built-in values by field name, given by services whose form has a layout
+    (services/config/form_layouts.py): fields it requires and leaves empty are refused with its label and help."""
     require(actor, Permission.VIEW)
     _entity(entity_type)
     if values is not None and not isinstance(values, dict):
@@ -269,6 +272,11 @@ def validate(session: Session, actor: Actor, entity_type: str, values: dict[str,
         if definition.is_active and definition.required and definition.key not in result \
                 and f"custom.{definition.key}" not in problems:
             problems[f"custom.{definition.key}"] = "Required."
+    if builtin is not None:
+        laid_out = {**builtin, **{f"custom.{k}": v for k, v in result.items()}}
+        for key, message in form_layouts.required_problems(session, actor, entity_type, laid_out).items():
+            if problems.get(key, "Required.") == "Required.":
+                problems[key] = message
     if problems:
         raise Invalid(fields=problems)
     return result

@@ -19,12 +19,12 @@ from models.maintenance import MaintenanceStopLink, MaintenanceTicket
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode, ReasonKind
 from models.user import User
 from models.workflow import WorkflowInstance, WorkflowState
-from services.config import custom_fields, notifications, workflow, workflow_hooks
+from services.config import custom_fields, form_layouts, notifications, workflow, workflow_hooks
+from services.config.form_layouts import BuiltinField
 from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid, NotFound
-from services.core.validation import check
 from services.kpi import planned_downtime
 from services.maintenance import pauses, sla
 from services.maintenance.common import (
@@ -139,6 +139,11 @@ def _label(session: Session, ticket_id: int) -> str:
 workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state, watchers=_watchers, label=_label,
                          link=lambda i: f"{TICKET_PATH}{i}")
 custom_fields.register_entity(ENTITY, "Maintenance tickets", model=MaintenanceTicket, permission=Permission.MAINTAIN)
+# The raise-a-ticket form's built-in fields for its layout (services/config/form_layouts.py).
+form_layouts.register_form(ENTITY, "Maintenance tickets", [
+    BuiltinField("machine_id", "Machine", True), BuiltinField("title", "Title", True),
+    BuiltinField("description", "Description"), BuiltinField("priority", "Priority", True),
+    BuiltinField("reason_code_id", "Reason")])
 
 
 # ---- writes --------------------------------------------------------------------------------------
@@ -152,7 +157,7 @@ def raise_ticket(session: Session, actor: Actor, data: TicketCreate, *, now: dat
         raise Invalid(fields={"source": "Choose operator, andon or supervisor."})
     ticket = create_ticket(session, actor, machine, kind="corrective", source=data.source, title=data.title,
                            description=data.description, priority=data.priority,
-                           reason_code_id=data.reason_code_id, custom=data.custom, now=now)
+                           reason_code_id=data.reason_code_id, custom=data.custom, now=now, laid_out=True)
     return get_ticket(session, actor, pk(ticket), now=now)
 
 
@@ -160,16 +165,19 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
                   description: str = "", priority: str = "medium", reason_code_id: int | None = None,
                   custom: dict[str, Any] | None = None, plan_id: int | None = None, due_at: datetime | None = None,
                   planned_start: datetime | None = None, planned_end: datetime | None = None,
-                  checklist: list[str] | None = None, now: datetime) -> MaintenanceTicket:
+                  checklist: list[str] | None = None, now: datetime, laid_out: bool = False) -> MaintenanceTicket:
     """Create, number, start the workflow and the SLA clock, link the machine's open stop (corrective),
-    notify the plant's maintenance people. The caller has checked the actor may raise it."""
+    notify the plant's maintenance people. The caller has checked the actor may raise it. `laid_out`: a
+    person's form, so the organization's form layout's required fields apply (not to plan-made tickets)."""
     problems: dict[str, str] = {}
     title, description = (title or "").strip(), (description or "").strip()
     if p := text_problem(title, max_length=200):
         problems["title"] = p
     if p := text_problem(description, max_length=4000, required=False):
         problems["description"] = p
-    check(problems)
+    builtin = {"machine_id": pk(machine), "title": title, "description": description, "priority": priority,
+               "reason_code_id": reason_code_id} if laid_out else None
+    custom = custom_fields.validate(session, actor, ENTITY, custom or {}, problems=problems, builtin=builtin)
     check_priority(priority)
     if reason_code_id is not None:
         reason = session.get(ReasonCode, reason_code_id)
@@ -181,7 +189,7 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
         priority=priority, reason_code_id=reason_code_id, title=title, description=description,
         raised_by=actor.user_id, plan_id=plan_id, due_at=due_at, planned_start=planned_start,
         planned_end=planned_end, checklist=[{"item": i, "done": False, "note": ""} for i in checklist or []],
-        custom=custom_fields.validate(session, actor, ENTITY, custom or {}))
+        custom=custom)
     stamp_new(ticket, actor, now)
     sla.start_clock(session, ticket, now)
     session.add(ticket)

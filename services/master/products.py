@@ -18,7 +18,8 @@ from sqlmodel import Session, func, or_, select
 
 from models.base import pk
 from models.catalog import BomLine, Product, ProductType
-from services.config import custom_field_views, custom_fields
+from services.config import custom_field_views, custom_fields, form_layouts
+from services.config.form_layouts import BuiltinField
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid
 from services.core.scoping import get_scoped
@@ -51,6 +52,12 @@ class ProductCreate(BaseModel):
     type: str = ProductType.FINISHED.value
     standard_cost: Decimal | str | None = None
     custom: dict[str, Any] | None = None        # custom field values (services/config/custom_fields.py)
+
+
+# The product form's built-in fields for its layout (services/config/form_layouts.py): required as `_values` demands.
+form_layouts.register_form("product", "Products", [
+    BuiltinField("code", "Code", True), BuiltinField("name", "Name", True), BuiltinField("description", "Description"),
+    BuiltinField("unit", "Unit", True), BuiltinField("type", "Type", True), BuiltinField("standard_cost", "Standard cost")])
 
 
 class ProductUpdate(BaseModel):
@@ -119,7 +126,8 @@ def create_product(session: Session, actor: Actor, data: ProductCreate, *, now: 
         values, problems = _values(data.code, data.name, data.description, data.unit, data.type, data.standard_cost), {}
     except Invalid as exc:
         values, problems = None, exc.fields
-    custom = custom_fields.validate(session, actor, "product", data.custom, problems=problems)
+    custom = custom_fields.validate(session, actor, "product", data.custom, problems=problems,
+                                    builtin=data.model_dump(exclude={"custom"}))
     assert values is not None                # validate() raised the field problems with its own
     _unique_code(session, actor, values["code"])
     product = stamp_new(Product(organization_id=actor.organization_id, custom=custom, **values), actor, now)
@@ -144,7 +152,12 @@ def update_product(session: Session, actor: Actor, product_id: int, data: Produc
                                                                             else data.standard_cost)), {}
     except Invalid as exc:
         values, problems = None, exc.fields
-    custom = custom_fields.validate(session, actor, "product", data.custom, current=product.custom, problems=problems)
+    laid_out = {name: getattr(product, name) if getattr(data, name) is None else getattr(data, name)
+                for name in ("code", "name", "description", "unit", "type", "standard_cost")}
+    if data.clear_standard_cost:
+        laid_out["standard_cost"] = None
+    custom = custom_fields.validate(session, actor, "product", data.custom, current=product.custom, problems=problems,
+                                    builtin=laid_out)
     assert values is not None                # validate() raised the field problems with its own
     if values["code"] != product.code:
         _unique_code(session, actor, values["code"])
