@@ -10,9 +10,9 @@ times, one request after the other:
 
 beside raw SQL doing the same writes in the same run (SQLAlchemy Core, one transaction each):
 INSERT order + line; UPDATE order + INSERT work order + INSERT operation; INSERT production_event.
-Medians and p95 of `--rounds` requests each, the load average before and after, and the SQL statements
-one request of each kind runs on the server (counted in process through the same app with a
-`before_cursor_execute` listener: token check included).
+Medians and p95 of `--rounds` requests each, the load average before and after, and, through the same app
+in process, the SQL statements one request of each kind runs (token check included) with the request's
+time split into time inside the driver's execute calls and the rest.
 
 Usage: .venv/bin/python -m bench.api_bench [--postgres URL] [--rounds 200] [--label after]
 """
@@ -165,37 +165,56 @@ def raw_round(engine, floor: Floor, rounds: int) -> dict[str, list[float]]:
     return samples
 
 
-def statement_counts(engine, floor: Floor) -> dict[str, int]:
-    """SQL statements of one request of each kind, token check included, through the app in this process."""
+def in_process(engine, floor: Floor, rounds: int) -> dict[str, dict[str, float]]:
+    """Per request kind, through the same app in this process (no socket): the SQL statements of one request
+    (token check included, caches warm), and medians of the request's time and of the time spent inside the
+    database driver's execute calls (statement round trips; commits and pool checkouts are not in it)."""
     from fastapi.testclient import TestClient
 
     from rxapp.api.app import api
     counted: list[str] = []
+    in_sql = [0.0]
+    started: list[float] = []
 
-    def count(conn, cursor, statement, parameters, context, executemany):
+    def before(conn, cursor, statement, parameters, context, executemany):
         counted.append(statement)
+        started.append(time.perf_counter())
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        in_sql[0] += time.perf_counter() - started.pop()
     takt_db.use_engine(engine)
-    sa.event.listen(engine, "before_cursor_execute", count)
-    result: dict[str, int] = {}
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+    samples: dict[str, dict[str, list[float]]] = {k: {"statements": [], "ms": [], "sql ms": []} for k in TARGETS_MS}
+
+    def timed(kind: str, request):
+        counted.clear()
+        in_sql[0] = 0.0
+        t0 = time.perf_counter()
+        response = request()
+        samples[kind]["ms"].append((time.perf_counter() - t0) * 1000)
+        samples[kind]["sql ms"].append(in_sql[0] * 1000)
+        samples[kind]["statements"].append(len(counted))
+        return response
     try:
         with TestClient(api) as client:
             planner = {"authorization": f"Bearer {floor.planner_token}"}
             operator = {"authorization": f"Bearer {floor.operator_token}"}
-            for _ in range(2):              # the second round is the steady state (caches warm)
-                counted.clear()
-                order_id = expect(client.post("/api/v1/orders", headers=planner, json=floor.order_body()), 201).json()["id"]
-                result["create order"] = len(counted)
-                counted.clear()
-                expect(client.post(f"/api/v1/orders/{order_id}/release", headers=planner), 200)
-                result["release order"] = len(counted)
-                counted.clear()
-                expect(client.post(f"/api/v1/machines/{floor.plant.machine_ids[0]}/actions", headers=operator,
-                                   json=floor.count_body()), 201)
-                result["operator action"] = len(counted)
+            machine = floor.plant.machine_ids[0]
+            for _ in range(rounds + 1):          # the first round fills the per-worker caches
+                order_id = expect(timed("create order", lambda: client.post(
+                    "/api/v1/orders", headers=planner, json=floor.order_body())), 201).json()["id"]
+                release_url = f"/api/v1/orders/{order_id}/release"
+                expect(timed("release order", lambda url=release_url: client.post(url, headers=planner)), 200)
+                expect(timed("operator action", lambda: client.post(
+                    f"/api/v1/machines/{machine}/actions", headers=operator, json=floor.count_body())), 201)
     finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
+        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(engine, "after_cursor_execute", after)
         takt_db.use_engine(None)
-    return result
+    return {kind: {"statements": series["statements"][-1],
+                   "ms": percentiles(series["ms"][1:])["p50"], "sql ms": percentiles(series["sql ms"][1:])["p50"]}
+            for kind, series in samples.items()}
 
 
 def serve(url: str):
@@ -215,7 +234,7 @@ def load() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def run(label: str, url: str, rounds: int) -> tuple[list[list], dict[str, int], str]:
+def run(label: str, url: str, rounds: int) -> tuple[list[list], dict[str, dict[str, float]], str]:
     engine = takt_db.make_engine(url)
     migrate(engine)
     floor = Floor(engine)
@@ -230,14 +249,16 @@ def run(label: str, url: str, rounds: int) -> tuple[list[list], dict[str, int], 
         server.terminate()
         server.wait(10)
     raw = raw_round(engine, floor, rounds)
-    counts = statement_counts(engine, floor)
+    counts = in_process(engine, floor, min(50, rounds))
     after = load()
     engine.dispose()
     rows = []
     for what, target in TARGETS_MS.items():
         q, r = percentiles(api[what]), percentiles(raw[what])
+        c = counts[what]
         rows.append([label, what, ms(q["p50"]), ms(q["p95"]), ms(r["p50"]), f"{q['p50'] / r['p50']:.1f}x",
-                     counts[what], f"{target:g}" if label == "PostgreSQL" else "-"])
+                     int(c["statements"]), f"{c['ms']:.1f}", f"{c['sql ms']:.1f}",
+                     f"{target:g}" if label == "PostgreSQL" else "-"])
     return rows, counts, f"{before} -> {after}"
 
 
@@ -257,8 +278,11 @@ def main() -> None:
             "rows with SQLAlchemy Core, one transaction per write. Statements: SQL run by one request on the\n"
             "server, token check included (second round, caches warm). Load average (1/5/15 min) before -> after:\n"
             + "; ".join(loads) + ".\n\n"
+            + "In process: the same requests through the app without a socket (Starlette's TestClient), p50 of the\n"
+            "request and of the time inside the driver's execute calls (statement round trips; commit, pool\n"
+            "checkout and its ping are outside it): the rest is Python (FastAPI, pydantic, the ORM, the services).\n\n"
             + table(["database", "request", "API p50 ms", "API p95 ms", "raw SQL p50 ms", "API / raw", "statements",
-                     "target ms"], rows))
+                     "in process p50 ms", "of which SQL ms", "target ms"], rows))
     write_section(f"api-{args.label}", f"Request path: sequential client, create / release / operator action ({args.label})",
                   body)
 

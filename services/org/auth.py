@@ -22,6 +22,7 @@ Invariants:
 """
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime, timedelta
 
@@ -303,7 +304,7 @@ def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Ac
         raise Unauthorized("Log in first.")
     if token.startswith("tkt_"):
         return _actor_for_api_token(session, token, now)
-    found = session.execute(_session_actor_query(hash_token(token))).first()
+    found = session.execute(_session_actor_query(), {"token_hash": hash_token(token)}).first()
     if found is None:
         raise Unauthorized("Your session has ended. Log in again.")
     session_id, created_at, expires_at, last_seen_at, user_id, organization_id, username, roles, plants, packed = found
@@ -325,9 +326,11 @@ def _actor(user_id: int, organization_id: int, username: str, access: RoleAccess
                  role_names=access.role_names)
 
 
-def _session_actor_query(token_hash: str) -> sa.Select:
-    """One row for a live session of an active user in an active organization, with the user's roles and
-    visible plants as comma-separated lists (an admin sees every plant of the organization)."""
+@functools.cache
+def _session_actor_query() -> sa.Select:
+    """One row for a live session (bound parameter `token_hash`) of an active user in an active organization,
+    with the user's roles and visible plants as comma-separated lists (an admin sees every plant of the
+    organization). Built once per process: building it took about a third of the token check's time."""
     roles = (select(func.aggregate_strings(sa.cast(RoleAssignment.role, sa.String), ","))
              .where(col(RoleAssignment.user_id) == User.id).scalar_subquery())
     assigned = select(sa.cast(RoleAssignment.role, sa.String)).where(col(RoleAssignment.user_id) == User.id).correlate(User)
@@ -341,7 +344,7 @@ def _session_actor_query(token_hash: str) -> sa.Select:
                       roles, plants, packed_role_rows(User.id, User.organization_id, assigned))
             .join(User, col(User.id) == AuthSession.user_id)
             .join(Organization, col(Organization.id) == User.organization_id)
-            .where(col(AuthSession.token_hash) == token_hash, col(AuthSession.revoked_at).is_(None),
+            .where(col(AuthSession.token_hash) == sa.bindparam("token_hash"), col(AuthSession.revoked_at).is_(None),
                    col(User.is_active).is_(True), col(Organization.is_active).is_(True)))
 
 

@@ -27,6 +27,7 @@ Invariants:
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -102,19 +103,27 @@ def _last_steps(session: Session, actor: Actor,
                 operation_ids: list[int]) -> tuple[list[Operation], dict[int, tuple[int, bool]]]:
     """The jobs that are the last live step of their work order, and per work order (its product, whether
     that product is serialized)."""
+    found = session.exec(_last_steps_query(), params={"ids": sorted(operation_ids),
+                                                       "organization_id": actor.organization_id}).all()
+    rows = [(job, _product_id(product_id), serialized) for job, product_id, serialized in found
+            if job.plant_id in actor.plant_ids]
+    return [job for job, _, _ in rows], {job.work_order_id: (product_id, serialized) for job, product_id, serialized in rows}
+
+
+@functools.cache
+def _last_steps_query() -> Any:
+    """Built once per process (bound `ids` and `organization_id`): building it cost more than running it."""
     later = aliased(Operation)
     has_later = (select(later.id).where(later.work_order_id == Operation.work_order_id,
                                         later.sequence > Operation.sequence, later.status != WorkStatus.CANCELLED)
                  .exists())
-    query = (select(Operation, Product.id, Product.is_serialized)
-             .join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
-             .join(Product, col(Product.id) == WorkOrder.product_id)
-             .where(col(Operation.id).in_(sorted(operation_ids)), Operation.organization_id == actor.organization_id,
-                    Operation.status != WorkStatus.CANCELLED, ~has_later)
-             .order_by(col(Operation.id)).execution_options(populate_existing=True))
-    rows = [(job, _product_id(product_id), serialized) for job, product_id, serialized in session.exec(query).all()
-            if job.plant_id in actor.plant_ids]
-    return [job for job, _, _ in rows], {job.work_order_id: (product_id, serialized) for job, product_id, serialized in rows}
+    return (select(Operation, Product.id, Product.is_serialized)
+            .join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
+            .join(Product, col(Product.id) == WorkOrder.product_id)
+            .where(col(Operation.id).in_(sa.bindparam("ids", expanding=True)),
+                   Operation.organization_id == sa.bindparam("organization_id"),
+                   Operation.status != WorkStatus.CANCELLED, ~has_later)
+            .order_by(col(Operation.id)).execution_options(populate_existing=True))
 
 
 def _product_id(product_id: int | None) -> int:
