@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException
 
 import rxconfig
 from rxapp.api import health, observability
+from rxapp.api.config import form_layouts as form_layouts_api
 from rxapp.api.config import invitations as invitations_api
 from rxapp.api.config import notifications as notifications_api
 from rxapp.api.config import settings as config_api
@@ -86,7 +87,7 @@ ROUTERS = (auth.router, me.router, two_factor.router, health.router, users.route
            master_products.router, master_customers.router, master_resources.router, master_routings.router,
            master_reason_codes.router, master_calendars.router,
            orders.router, orders.work_router, shopfloor.router, kpi_api.router, labels.router, scans.router, ingest_api.router,
-           config_api.router,
+           config_api.router, form_layouts_api.router,
            notifications_api.router, workflows_api.router, ncrs_api.router, sop_tickets_api.router,
            lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router,
            rejects_api.router,
@@ -103,6 +104,8 @@ TAGS = [
     {"name": "andon", "description": "The plant's andon board for wall displays (display token or view_dashboards)."},
     {"name": "kpi", "description": "OEE (A, P, Q), trends, loss Pareto, FPY/RTY, OTD, WIP and the events behind a figure, from rollups."},
     {"name": "configuration", "description": "Type lists (pick lists with retirement) and custom fields per entity type."},
+    {"name": "form layouts", "description": "Sections, field order, required flags and help texts of an entity's form; "
+                                            "the same layout refuses empty required fields on create."},
     {"name": "notifications", "description": "Your notification centre and your choices per kind (in the app, by email)."},
     {"name": "workflows", "description": "Admin-defined workflows per entity type: states, guarded transitions, approvals, "
                                         "due times (versioned)."},
