@@ -7,6 +7,8 @@ by one round trip of DELETEs (children first) and sequence resets. Measured unde
 machine: ~0.12 s a test, against ~5 s for TRUNCATE of the 70 tables and ~0.9 s for a
 CREATE DATABASE ... TEMPLATE copy (plus a new engine) per test.
 `use_engine` points services.core.db (and so the UI state and the REST API) at the test database.
+Row-level security (migration 0043_rls) never holds a superuser: `pg_app_engine` connects as the non-superuser
+role APP_ROLE, as production should; TAKT_TEST_PG_AS_APP=1 runs every PostgreSQL test through it.
 """
 from __future__ import annotations
 
@@ -78,6 +80,37 @@ def pg_engine():
     admin.dispose()
 
 
+APP_ROLE = "takt_rls_app"   # cluster-wide, made once and kept: no LOGIN, only the grants of each test database
+
+
+def grant_app_role(engine) -> None:
+    """Create APP_ROLE if missing (a concurrent run may race us to it) and grant it this database's tables."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DO $$ BEGIN CREATE ROLE {APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS; "
+                             "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$")
+        conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}; "
+                             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}; "
+                             f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}")
+
+
+def _as_app_role(dbapi_connection, _record) -> None:
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True        # else the pool's reset on return would roll the SET back
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {APP_ROLE}")
+    dbapi_connection.autocommit = autocommit
+
+
+@pytest.fixture(scope="session")
+def pg_app_engine(pg_engine):
+    """The run's PostgreSQL database seen as the app's non-superuser role: row-level security holds."""
+    grant_app_role(pg_engine)
+    engine = takt_db.make_engine(pg_engine.url.render_as_string(hide_password=False))
+    sa.event.listen(engine, "connect", _as_app_role)
+    yield engine
+    engine.dispose()
+
+
 def _empty_all(engine) -> None:
     """Every table emptied and every sequence restarted at 1, as a fresh database has them."""
     deletes = "".join(f'DELETE FROM "{t.name}";' for t in reversed(SQLModel.metadata.sorted_tables))
@@ -94,7 +127,7 @@ def engine(request, tmp_path, sqlite_template):
         shutil.copy(sqlite_template, path)
         eng = takt_db.make_engine(f"sqlite:///{path}")
     else:
-        eng = request.getfixturevalue("pg_engine")
+        eng = request.getfixturevalue("pg_app_engine" if os.environ.get("TAKT_TEST_PG_AS_APP") else "pg_engine")
         _empty_all(eng)
     takt_db.use_engine(eng)
     yield eng

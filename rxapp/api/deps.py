@@ -2,15 +2,19 @@
 
 The actor is resolved in its own short unit of work (it may slide the session's expiry) and is an
 immutable value; each route then runs its use case in one `with db_session() as s, transaction(s):`.
+Once the actor is known, every unit of work of the request runs for its organization
+(services/core/tenancy.py: PostgreSQL's row-level security); the token lookup itself runs without it.
 """
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer, OAuth2PasswordBearer
 
 from models.base import utcnow
+from services.core import tenancy
 from services.core.access import Actor
 from services.core.db import db_session, transaction
 from services.core.errors import Unauthorized
@@ -39,9 +43,17 @@ def bearer_token(request: Request, _bearer: Annotated[object, Security(bearer_sc
     return token.strip()
 
 
-def current_actor(token: Annotated[str, Depends(bearer_token)]) -> Actor:
+def _resolve(token: str) -> Actor:
     with db_session() as s, transaction(s):
         return auth.actor_for_token(s, token, now=utcnow())
+
+
+async def current_actor(token: Annotated[str, Depends(bearer_token)]) -> Actor:
+    """Async so that `tenancy.act_for` sets the request's context (a sync dependency runs in a worker thread
+    whose context the route never sees); the lookup itself still runs off the event loop."""
+    actor = await run_in_threadpool(_resolve, token)
+    tenancy.act_for(actor.organization_id)
+    return actor
 
 
 BearerToken = Annotated[str, Depends(bearer_token)]

@@ -1,6 +1,7 @@
 """Core: what every domain shares and none owns; it imports no other services package.
 
 - db.py: the engine, sessions and the unit of work (`transaction`: one commit, events after it);
+- tenancy.py: the organization a unit of work runs for, sent to PostgreSQL's row-level security;
 - errors.py: typed, framework-free errors (NotFound, Forbidden, Invalid, Conflict, ...);
 - events.py: domain events, typed event classes (`event_type`), recording and the in-process bus;
 - event_fanout.py: the bus bridged across processes (Redis pub/sub or PostgreSQL LISTEN/NOTIFY);
@@ -26,5 +27,6 @@
 
 Invariants: services never commit (the caller's `transaction` does, once) and events are dispatched
 only after a successful commit; a row outside the actor's organization or visible plants does not
-exist for them (NotFound); an audit entry is stamped with the time its caller passes in.
+exist for them (NotFound), and on PostgreSQL a unit of work for an actor sees and writes only its
+organization's rows of the tenant tables (row-level security, one setting per transaction); an audit entry is stamped with the time its caller passes in.
 """

@@ -3,7 +3,8 @@
 `DATABASE_URL` unset: the SQLite file `data/takt.db` (WAL, foreign keys on). Set: that database,
 e.g. `postgresql+psycopg://user@host/db`. Services never commit; callers wrap a use case in
 `transaction(session)`, which commits once and, only after a successful commit, dispatches the
-domain events the services recorded (services/core/events.py).
+domain events the services recorded (services/core/events.py). A unit of work that runs for an actor
+carries its organization to PostgreSQL's row-level security (services/core/tenancy.py).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+
+from services.core import tenancy  # noqa: F401  (sends the organization of a unit of work to PostgreSQL's RLS)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "takt.db"

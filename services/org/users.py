@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from models.base import pk
@@ -72,8 +73,12 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
     user = User(organization_id=actor.organization_id, username=username, full_name=(data.full_name or "").strip(),
                 email=(data.email or "").strip() or None, password_hash=passwords.hash_password(data.password),
                 password_changed_at=now, created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():   # under row-level security other organizations' usernames are not visible
+            session.add(user)
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"The username '{username}' is taken.", fields={"username": "Already taken."}) from exc
     _replace_roles(session, pk(user), roles)
     _replace_plants(session, pk(user), plant_ids)
     audit(session, actor, "user", user.id, "create", {"username": username, "full_name": user.full_name,

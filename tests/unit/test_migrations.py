@@ -103,3 +103,33 @@ def test_downgrade_to_base_and_up_again(empty_engine):
 def test_the_test_databases_are_migrated_to_head(engine):
     assert current_revision(engine) == head_revision()
     assert schema_differences(engine) == []
+
+
+RLS_REVISION, BEFORE_RLS = "0043_rls", "0042_org_settings"
+
+
+def _row_security(engine) -> tuple[int, int]:
+    """(tables with row-level security enabled and forced, tenant_isolation policies) in the current schema."""
+    with engine.connect() as conn:
+        forced = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = "
+            "current_schema() AND c.relkind = 'r' AND c.relrowsecurity AND c.relforcerowsecurity").scalar()
+        policies = conn.exec_driver_sql("SELECT count(*) FROM pg_policies WHERE schemaname = current_schema() "
+                                        "AND policyname = 'tenant_isolation'").scalar()
+    return forced or 0, policies or 0
+
+
+def test_row_level_security_is_postgresql_only_and_its_downgrade_removes_it(empty_engine):
+    migrate(empty_engine, RLS_REVISION)
+    assert current_revision(empty_engine) == RLS_REVISION
+    if empty_engine.dialect.name != "postgresql":                # SQLite: the revision is a no-op
+        return
+    forced, policies = _row_security(empty_engine)
+    assert forced == policies >= 100
+
+    with empty_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), BEFORE_RLS)
+    assert _row_security(empty_engine) == (0, 0)
+
+    migrate(empty_engine, RLS_REVISION)
+    assert _row_security(empty_engine) == (forced, policies)

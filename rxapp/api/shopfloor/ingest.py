@@ -27,7 +27,7 @@ from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.errors import MalformedJson, status_for
 from rxapp.api.schemas import AUTHENTICATED, ErrorResponse, error_body, errors
-from services.core import metrics
+from services.core import metrics, tenancy
 from services.core.access import Actor
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError, Invalid, RateLimited
@@ -131,6 +131,7 @@ def _refusal(seq: Any, status: int, message: str, retry_after: float) -> dict:
 
 def _ingest(actor: Actor, events: list) -> dict:
     with db_session() as s, transaction(s):
+        tenancy.bind(s, actor.organization_id)
         result = ingest.ingest_batch(s, actor, events, now=utcnow())
     metrics.count_ingest(result.accepted, result.duplicates, result.rejected)
     return result.model_dump(mode="json")

@@ -19,6 +19,7 @@ from rxapp import live, routes
 from rxapp.i18n import _
 from rxapp.state.kpi.live_andon import LiveAndonState
 from rxapp.state.org.auth import AuthState, as_id
+from services.core import tenancy
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError
 from services.kpi import andon
@@ -37,6 +38,7 @@ def scope_for(token: str | None, plant_id: int | None) -> Scope:
     """The board scope a display token (or a person's session) may watch; raises DomainError."""
     with db_session() as session, transaction(session):
         actor = auth_service.actor_for_token(session, token or None, now=utcnow())
+        tenancy.bind(session, actor.organization_id)
         return andon.board_scope(session, actor, plant_id)
 
 

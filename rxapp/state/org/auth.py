@@ -26,6 +26,7 @@ from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.theme import DEFAULT_COLOR, accent_css, text_on
 from rxapp.state.trace.labels import permission_label, role_label
+from services.core import tenancy
 from services.core.access import Actor, Permission, roles_granting
 from services.core.db import db_session, transaction
 from services.core.errors import Conflict, DomainError, Forbidden, Invalid, RateLimited, Unauthorized
@@ -75,6 +76,7 @@ def _person_for_token(session, token: str | None) -> Actor:
     actor = auth_service.actor_for_token(session, token, now=utcnow())
     if actor.user_id is None:
         raise Unauthorized("Log in with your username and password.")
+    tenancy.bind(session, actor.organization_id)   # the rest of this unit of work runs for the organization (RLS)
     return actor
 
 

@@ -1,0 +1,69 @@
+"""The organization a unit of work runs for, handed to PostgreSQL's row-level security.
+
+Migration 0043_rls puts a policy on every tenant table (every table with `organization_id`):
+a row is visible and writable only when `organization_id` equals the transaction's setting
+`takt.organization_id`. No setting means no restriction: log-in and the bearer token/session lookup
+(before the organization is known), migrations, the CLI, demo seeding and system jobs run as before.
+Every unit of work that runs for an actor carries the setting, so a query that forgets its
+organization filter finds nothing of another organization: a second wall behind the services' checks.
+
+- `bind(session, organization_id)`: this session's current and later transactions run for it
+  (the UI's resolver binds the session it resolved the person in).
+- `act_for(organization_id)`: every session opened in this context runs for it (the API's actor
+  dependency sets it once per request, after its own token lookup).
+- The setting is one `SELECT set_config('takt.organization_id', :org, true)` when a transaction begins
+  (or when `bind` is called inside one): local to the transaction, so a pooled connection keeps nothing.
+
+SQLite has no row-level security: there, nothing is sent. The wall holds only when the app connects as a
+role that is neither a superuser nor has BYPASSRLS (docs/architecture.md, "Row-level security").
+"""
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
+
+SETTING = "takt.organization_id"
+_INFO_KEY = "takt.organization_id"
+_APPLIED_KEY = "takt.organization_id.applied"   # (root transaction, organization) the setting was sent for
+_organization: ContextVar[int | None] = ContextVar("takt_organization_id", default=None)
+_SET = sa.text("SELECT set_config('takt.organization_id', :org, true)")
+
+
+def act_for(organization_id: int) -> None:
+    """Sessions opened from now on in this context (a request's task) run for this organization."""
+    _organization.set(int(organization_id))
+
+
+def current() -> int | None:
+    return _organization.get()
+
+
+def bind(session: OrmSession, organization_id: int) -> None:
+    """This session's unit of work runs for `organization_id`, from now on (also inside a begun transaction)."""
+    organization_id = int(organization_id)
+    session.info[_INFO_KEY] = organization_id
+    if not session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    session.connection()   # a transaction without a connection yet gets the setting from `_apply` here
+    root = _root(session.get_transaction())
+    if session.info.get(_APPLIED_KEY) != (root, organization_id):
+        session.execute(_SET, {"org": str(organization_id)})
+        session.info[_APPLIED_KEY] = (root, organization_id)
+
+
+def _root(transaction: SessionTransaction | None) -> SessionTransaction | None:
+    while transaction is not None and transaction.parent is not None:
+        transaction = transaction.parent
+    return transaction
+
+
+@sa.event.listens_for(OrmSession, "after_begin")
+def _apply(session: OrmSession, transaction: SessionTransaction, connection: sa.Connection) -> None:
+    organization_id = session.info.get(_INFO_KEY, _organization.get())
+    if organization_id is None or connection.dialect.name != "postgresql":
+        return
+    connection.execute(_SET, {"org": str(organization_id)})
+    session.info[_APPLIED_KEY] = (_root(transaction), organization_id)
