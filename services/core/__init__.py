@@ -28,5 +28,6 @@
 Invariants: services never commit (the caller's `transaction` does, once) and events are dispatched
 only after a successful commit; a row outside the actor's organization or visible plants does not
 exist for them (NotFound), and on PostgreSQL a unit of work for an actor sees and writes only its
-organization's rows of the tenant tables (row-level security, one setting per transaction); an audit entry is stamped with the time its caller passes in.
+organization's rows of the tenant tables (row-level security, one setting per transaction); an audit
+entry is stamped with the time its caller passes in.
 """

@@ -3,7 +3,8 @@
 - SQLite: Python's online backup API copies the live database page by page into one file, consistent
   while the app keeps writing (WAL); restore copies a backup file into the database file the same way.
 - PostgreSQL: `pg_dump --format=custom` (consistent snapshot, no lock on writers) and `pg_restore
-  --clean --if-exists --no-owner` into the configured database (Debian's postgresql-client).
+  --clean --if-exists --no-owner` into the configured database (Debian's postgresql-client). A restore
+  writes by COPY, which row-level security refuses: run it as the schema's owner with BYPASSRLS (or a superuser).
 Invariant: a restore refuses a database that already holds Takt data unless `force` is given.
 """
 from __future__ import annotations
@@ -28,7 +29,9 @@ def backup(url: str, dest: Path) -> Path:
         with sqlite3.connect(_sqlite_path(url)) as source, sqlite3.connect(dest) as target:
             source.backup(target)
         return dest
-    _run(["pg_dump", "--format=custom", "--no-owner", f"--file={dest}", _libpq(url)])
+    # --enable-row-security: a role held by row-level security (0043_rls) may dump; without the organization
+    # setting the policies restrict nothing, so the dump is whole
+    _run(["pg_dump", "--format=custom", "--no-owner", "--enable-row-security", f"--file={dest}", _libpq(url)])
     return dest
 
 

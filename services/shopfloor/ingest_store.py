@@ -5,7 +5,8 @@ production events.
 Invariants: reads are scoped to the actor's organization and plants (machines outside them do not exist);
 one lock per machine for the whole batch, in id order (PostgreSQL: its row; SQLite: the database's write
 lock taken before the first read); the insert goes through the columns' own bind processors, COPY with ids
-from the sequence on PostgreSQL, multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING on SQLite; a client id
+from the sequence on PostgreSQL (multi-row INSERT when row-level security holds the role: COPY FROM is refused
+then), multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING on SQLite; a client id
 stored meanwhile by a concurrent batch raises ClientIdRace (the batch is retried against what is stored).
 """
 from __future__ import annotations
@@ -162,7 +163,17 @@ def statuses_of(session: Session, by_id: dict[int, Machine], first_at: dict[int,
 
 
 UNIQUE_VIOLATION = "23505"
-SQLITE_ROWS_PER_INSERT = 500
+ROWS_PER_INSERT = 500
+_ROW_SECURITY = "takt.production_event_row_security"
+
+
+def _row_security_active(connection: Any) -> bool:
+    """Whether row-level security holds this connection's role on production_event (migration 0043_rls; not for
+    a superuser or BYPASSRLS role): PostgreSQL refuses COPY FROM then. Asked once per pooled connection."""
+    info = connection.info
+    if _ROW_SECURITY not in info:
+        info[_ROW_SECURITY] = bool(connection.exec_driver_sql("SELECT row_security_active('production_event')").scalar())
+    return info[_ROW_SECURITY]
 
 
 def _insert_postgresql(driver, names: str, values: list[tuple]) -> list[tuple[int, str]]:
@@ -186,8 +197,9 @@ def _insert_postgresql(driver, names: str, values: list[tuple]) -> list[tuple[in
 
 def insert(session: Session, rows: list[dict]) -> dict[str, int]:
     """The batch's events, values through the columns' own bind processors: on PostgreSQL by COPY with
-    ids drawn from the sequence, on SQLite as multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING
-    (500 rows a statement). A row refused for its client id means a concurrent batch stored that id."""
+    ids drawn from the sequence, on SQLite (and on PostgreSQL for a role held by row-level security, where COPY
+    FROM is refused) as multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING (500 rows a statement). A row
+    refused for its client id means a concurrent batch stored that id."""
     if not rows:
         return {}
     connection = session.connection()
@@ -199,13 +211,14 @@ def insert(session: Session, rows: list[dict]) -> dict[str, int]:
         columns.append([process(r[name]) for r in rows] if process else [r[name] for r in rows])
     names = ", ".join(EVENT_COLUMNS)
     tail = "ON CONFLICT (organization_id, client_id) DO NOTHING RETURNING id, client_id"
-    if dialect.name == "postgresql":
+    if dialect.name == "postgresql" and not _row_security_active(connection):
         result = _insert_postgresql(connection.connection.driver_connection, names, list(zip(*columns, strict=True)))
     else:
+        mark = "?" if dialect.name == "sqlite" else "%s"
         result, values = [], list(zip(*columns, strict=True))
-        for start in range(0, len(values), SQLITE_ROWS_PER_INSERT):
-            chunk = values[start:start + SQLITE_ROWS_PER_INSERT]
-            marks = ", ".join(["(" + ", ".join("?" * len(EVENT_COLUMNS)) + ")"] * len(chunk))
+        for start in range(0, len(values), ROWS_PER_INSERT):
+            chunk = values[start:start + ROWS_PER_INSERT]
+            marks = ", ".join(["(" + ", ".join([mark] * len(EVENT_COLUMNS)) + ")"] * len(chunk))
             result += connection.exec_driver_sql(f"INSERT INTO production_event ({names}) VALUES {marks} {tail}",
                                                  tuple(v for row in chunk for v in row)).all()
     ids = {client_id: event_id for event_id, client_id in result}

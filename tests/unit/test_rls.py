@@ -28,10 +28,10 @@ from tests.factories.org import PASSWORD, World
 
 
 @pytest.fixture
-def pg(engine):
+def pg(request, engine):
     if engine.dialect.name != "postgresql":
         pytest.skip("row-level security exists on PostgreSQL only")
-    grant_app_role(engine)
+    grant_app_role(request.getfixturevalue("pg_engine"))     # as the superuser, also when TAKT_TEST_PG_AS_APP is set
     return engine
 
 
