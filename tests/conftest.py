@@ -7,7 +7,7 @@ by one round trip of DELETEs (children first) and sequence resets. Measured unde
 machine: ~0.12 s a test, against ~5 s for TRUNCATE of the 70 tables and ~0.9 s for a
 CREATE DATABASE ... TEMPLATE copy (plus a new engine) per test.
 `use_engine` points services.core.db (and so the UI state and the REST API) at the test database.
-Row-level security (migration 0043_rls) never holds a superuser: `pg_app_engine` connects as the non-superuser
+Row-level security (migration 0044_rls) never holds a superuser: `pg_app_engine` connects as the non-superuser
 role APP_ROLE, as production should; TAKT_TEST_PG_AS_APP=1 runs every PostgreSQL test through it.
 """
 from __future__ import annotations

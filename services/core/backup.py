@@ -29,7 +29,7 @@ def backup(url: str, dest: Path) -> Path:
         with sqlite3.connect(_sqlite_path(url)) as source, sqlite3.connect(dest) as target:
             source.backup(target)
         return dest
-    # --enable-row-security: a role held by row-level security (0043_rls) may dump; without the organization
+    # --enable-row-security: a role held by row-level security (0044_rls) may dump; without the organization
     # setting the policies restrict nothing, so the dump is whole
     _run(["pg_dump", "--format=custom", "--no-owner", "--enable-row-security", f"--file={dest}", _libpq(url)])
     return dest

@@ -1,6 +1,6 @@
 """The organization a unit of work runs for, handed to PostgreSQL's row-level security.
 
-Migration 0043_rls puts a policy on every tenant table (every table with `organization_id`):
+Migration 0044_rls puts a policy on every tenant table (every table with `organization_id`):
 a row is visible and writable only when `organization_id` equals the transaction's setting
 `takt.organization_id`. No setting means no restriction: log-in and the bearer token/session lookup
 (before the organization is known), migrations, the CLI, demo seeding and system jobs run as before.

@@ -168,7 +168,7 @@ _ROW_SECURITY = "takt.production_event_row_security"
 
 
 def _row_security_active(connection: Any) -> bool:
-    """Whether row-level security holds this connection's role on production_event (migration 0043_rls; not for
+    """Whether row-level security holds this connection's role on production_event (migration 0044_rls; not for
     a superuser or BYPASSRLS role): PostgreSQL refuses COPY FROM then. Asked once per pooled connection."""
     info = connection.info
     if _ROW_SECURITY not in info:

@@ -1,5 +1,5 @@
 """The REST API on PostgreSQL as the app's non-superuser role, where row-level security holds (migration
-0043_rls): the ordinary request path works, each request's unit of work sends its organization once, after the
+0044_rls): the ordinary request path works, each request's unit of work sends its organization once, after the
 token lookup, and another organization's rows stay out of reach. SQLite has no row-level security.
 (TAKT_TEST_PG_AS_APP=1 runs every PostgreSQL test this way.)
 """

@@ -105,7 +105,7 @@ def test_the_test_databases_are_migrated_to_head(engine):
     assert schema_differences(engine) == []
 
 
-RLS_REVISION, BEFORE_RLS = "0043_rls", "0042_org_settings"
+RLS_REVISION, BEFORE_RLS = "0044_rls", "0043_form_layouts"
 
 
 def _row_security(engine) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""Row-level security on PostgreSQL (migration 0043_rls, services/core/tenancy.py): the second wall.
+"""Row-level security on PostgreSQL (migration 0044_rls, services/core/tenancy.py): the second wall.
 
 A query that forgets its organization filter, run as the app's non-superuser role (tests/conftest.py APP_ROLE)
 inside a unit of work for organization A, finds nothing of organization B; an organization-B row cannot be

@@ -1,7 +1,7 @@
 """rls: row-level security on every tenant table, keyed by the transaction's takt.organization_id (issue 14)
 
-Revision ID: 0043_rls
-Revises: 0042_org_settings
+Revision ID: 0044_rls
+Revises: 0043_form_layouts
 Create Date: 2026-12-07 07:35:00
 
 PostgreSQL only (SQLite has no row-level security): every table that has an `organization_id` column
@@ -12,8 +12,8 @@ from alembic import op
 
 from models.migrations import rls
 
-revision = '0043_rls'
-down_revision = '0042_org_settings'
+revision = '0044_rls'
+down_revision = '0043_form_layouts'
 branch_labels = None
 depends_on = None
 
