@@ -172,7 +172,7 @@ class Nginx:
         self.port = listen_port
         self.url = f"http://127.0.0.1:{listen_port}"
         home = workdir / "nginx"
-        home.mkdir(exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True)
         (home / "takt.conf").write_text(render_nginx_site(NGINX_CONF.read_text(), listen_port, node_ports))
         temp = " ".join(f"{kind}_temp_path {home / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         user = "user root;\n" if os.geteuid() == 0 else ""    # workers may then use the private temp folder
