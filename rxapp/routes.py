@@ -57,6 +57,7 @@ ADMIN_WORKFLOWS = "/admin/workflows"
 NOTIFICATIONS = "/notifications"
 ADMIN_TYPE_LISTS = "/admin/type-lists"
 ADMIN_CUSTOM_FIELDS = "/admin/custom-fields"
+ADMIN_FORM_LAYOUTS = "/admin/form-layouts"
 SCAN = "/scan"
 LABELS = "/labels"
 TRACE = "/trace"
@@ -235,6 +236,8 @@ NAV: list[NavItem] = [
             _("Defect codes, root causes, dispositions and other pick lists."), _("Administration")),
     NavItem(_("Custom fields"), ADMIN_CUSTOM_FIELDS, "text-cursor-input", Permission.CONFIGURE,
             _("Extra fields on products, work orders, NCRs and more."), _("Administration")),
+    NavItem(_("Form layouts"), ADMIN_FORM_LAYOUTS, "layout-list", Permission.CONFIGURE,
+            _("Sections, order, required fields and help texts of forms."), _("Administration")),
 ]
 
 

@@ -16,6 +16,7 @@ from rxapp.api.app import api
 from rxapp.i18n import _, language
 from rxapp.mail_sender import mail_sender_task
 from rxapp.pages.config.custom_fields import custom_fields_page
+from rxapp.pages.config.form_layouts import form_layouts_page
 from rxapp.pages.config.invitation_accept import invitation_accept_page
 from rxapp.pages.config.invitations import invitations_page
 from rxapp.pages.config.notifications import notifications_page
@@ -86,6 +87,7 @@ from rxapp.pages.trace.scan import scan_page
 from rxapp.pages.trace.shipments import shipments_page
 from rxapp.pages.trace.trace import trace_page
 from rxapp.state.config.custom_fields import CustomFieldsState
+from rxapp.state.config.form_layouts import FormLayoutsState
 from rxapp.state.config.invitation_accept import InvitationAcceptState
 from rxapp.state.config.invitations import InvitationsState
 from rxapp.state.config.notifications import NotificationsState
@@ -208,6 +210,7 @@ _guarded(api_tokens_page, routes.ADMIN_API_TOKENS, _("API tokens"), Permission.M
 _guarded(type_lists_page, routes.ADMIN_TYPE_LISTS, _("Type lists"), Permission.CONFIGURE, TypeListsState.enter)
 _guarded(custom_fields_page, routes.ADMIN_CUSTOM_FIELDS, _("Custom fields"), Permission.CONFIGURE,
          CustomFieldsState.enter)
+_guarded(form_layouts_page, routes.ADMIN_FORM_LAYOUTS, _("Form layouts"), Permission.CONFIGURE, FormLayoutsState.enter)
 _guarded(notifications_page, routes.NOTIFICATIONS, _("Notifications"), Permission.VIEW, NotificationsState.enter)
 _guarded(schedule_page, routes.SCHEDULE, _("Schedule"), Permission.PLAN, ScheduleState.enter)
 _guarded(orders_page, routes.ORDERS, _("Orders"), Permission.PLAN, OrdersState.enter,

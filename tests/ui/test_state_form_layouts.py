@@ -1,0 +1,62 @@
+"""Form layouts page state: the default layout, moving fields within and across sections, required toggles (a
+built-in required field stays on), help texts, sections added, renamed and removed, saving (what the product
+service then refuses), refusals shown as field errors, and a person without CONFIGURE."""
+from __future__ import annotations
+
+import pytest
+
+from rxapp.state.config.form_layouts import FormLayoutsState
+from services.config import form_layouts
+from services.core.db import transaction
+from services.core.errors import Invalid
+from services.master import products
+from services.master.products import ProductCreate
+from tests.ui.conftest import run, signed_in, toasts
+
+
+def _keys(state):
+    return [(s.title, [f.key for f in s.fields]) for s in state.sections]
+
+
+async def test_arrange_preview_and_save_a_product_layout(engine, session, world, now):
+    state = await signed_in(engine, FormLayoutsState, "admin.a")
+    await run(state.enter(), state)
+    assert [o.value for o in state.entity_options] == ["maintenance_ticket", "product"]
+    assert not state.saved and _keys(state) == [("Details", ["code", "name", "description", "unit", "type",
+                                                             "standard_cost"])]
+    await run(state.move(0, 2, -1), state)                 # description above name
+    await run(state.add_section(), state)
+    await run(state.rename_section(1, "Costing"), state)
+    await run(state.move(0, 5, 1), state)                  # standard cost into the new section
+    await run(state.toggle_required(1, 0), state)
+    await run(state.set_help(1, 0, "From the price list."), state)
+    await run(state.toggle_required(0, 0), state)          # code is always required: stays on
+    assert state.changed and _keys(state) == [("Details", ["code", "description", "name", "unit", "type"]),
+                                              ("Costing", ["standard_cost"])]
+    assert state.sections[0].fields[0].required and state.sections[1].fields[0].required
+    assert toasts(await run(state.save(), state), "success") == ["Form layout saved"]
+    assert state.saved and not state.changed
+    with pytest.raises(Invalid) as refused, transaction(session):
+        products.create_product(session, world.actor(world.admin_a), ProductCreate(code="X-1", name="Pin"), now=now)
+    assert refused.value.fields == {"standard_cost": "Standard cost is required. From the price list."}
+
+    await run(state.remove_section(1), state)              # its field joins the section before
+    assert _keys(state) == [("Details", ["code", "description", "name", "unit", "type", "standard_cost"])]
+    assert toasts(await run(state.remove_section(0), state), "error") == ["Keep at least one section."]
+    await run(state.use_default(), state)
+    assert not state.saved and form_layouts.get_layout(session, world.actor(world.admin_a), "product").saved is False
+
+
+async def test_refusals_show_at_the_section_and_without_configure_nothing_is_saved(engine, session, world):
+    state = await signed_in(engine, FormLayoutsState, "admin.a")
+    await run(state.enter(), state)
+    await run(state.rename_section(0, "  "), state)
+    assert toasts(await run(state.save(), state), "error")
+    assert state.errors == {"sections.0.title": "Give the section a title."} and not state.saved
+
+    planner = await signed_in(engine, FormLayoutsState, "planner.one")
+    await run(planner.enter(), planner)
+    assert _keys(planner)[0][0] == "Details"               # everyone reads
+    await run(planner.rename_section(0, "Mine"), planner)
+    assert toasts(await run(planner.save(), planner), "error")
+    assert not form_layouts.get_layout(session, world.actor(world.admin_a), "product").saved
