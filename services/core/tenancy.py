@@ -65,5 +65,8 @@ def _apply(session: OrmSession, transaction: SessionTransaction, connection: sa.
     organization_id = session.info.get(_INFO_KEY, _organization.get())
     if organization_id is None or connection.dialect.name != "postgresql":
         return
+    applied = (_root(transaction), organization_id)
+    if session.info.get(_APPLIED_KEY) == applied:     # a savepoint inside a transaction that has it
+        return
     connection.execute(_SET, {"org": str(organization_id)})
-    session.info[_APPLIED_KEY] = (_root(transaction), organization_id)
+    session.info[_APPLIED_KEY] = applied
