@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ValidationError
 
 from services.core.errors import Invalid
+from services.core.search import like_escape, nfkc
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,8 +48,9 @@ def timezone_problem(name: str) -> str | None:
 # ---- shared by the services' listing filters and form checks -------------------------------------
 
 def like_pattern(search: str) -> str:
-    escaped = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    """A LIKE pattern (escape `\\`) for text containing `search`, NFKC-normalized: a full-width term typed with a
+    Japanese or Korean IME finds half-width text (services/core/search.py matches both ways)."""
+    return f"%{like_escape(nfkc(search))}%"
 
 
 def decimal_problem(value: Any, *, places: int, max_digits: int, minimum: Decimal | None = None,

@@ -7,17 +7,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, func, select
 
 from models.catalog import Customer
 from services.core.access import Actor
 from services.core.errors import Conflict
 from services.core.scoping import get_scoped
+from services.core.search import matches
 from services.core.validation import CODE_RE, EMAIL_RE, check
 from services.master.common import (
     announce,
     apply_changes,
-    like_pattern,
     require_plan,
     require_view,
     stamp,
@@ -62,10 +62,7 @@ def list_customers(session: Session, actor: Actor, *, search: str | None = None,
     require_view(actor)
     query = select(Customer).where(Customer.organization_id == actor.organization_id)
     if search and search.strip():
-        pattern = like_pattern(search)
-        query = query.where(or_(func.lower(Customer.code).like(pattern, escape="\\"),
-                                func.lower(Customer.name).like(pattern, escape="\\"),
-                                func.lower(func.coalesce(Customer.email, "")).like(pattern, escape="\\")))
+        query = query.where(matches(search, Customer.code, Customer.name, func.coalesce(Customer.email, "")))
     if active is not None:
         query = query.where(Customer.is_active == active)
     rows = session.exec(query.order_by(Customer.code).offset(offset).limit(limit)).all()

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, select
 
 from models.base import pk
 from models.catalog import BomLine, Product, ProductType
@@ -23,12 +23,12 @@ from services.config.form_layouts import BuiltinField
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid
 from services.core.scoping import get_scoped
+from services.core.search import matches
 from services.core.validation import check
 from services.master.common import (
     announce,
     apply_changes,
     decimal_problem,
-    like_pattern,
     require_plan,
     require_view,
     stamp,
@@ -103,9 +103,7 @@ def list_products(session: Session, actor: Actor, *, search: str | None = None, 
     require_view(actor)
     query = select(Product).where(Product.organization_id == actor.organization_id)
     if search and search.strip():
-        pattern = like_pattern(search)
-        query = query.where(or_(func.lower(Product.code).like(pattern, escape="\\"),
-                                func.lower(Product.name).like(pattern, escape="\\")))
+        query = query.where(matches(search, Product.code, Product.name))
     if type:
         query = query.where(Product.type == _parse_type(type))
     if active is not None:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from models.base import pk
 from models.organization import Plant
@@ -20,6 +20,7 @@ from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
 from services.core.scoping import get_scoped
+from services.core.search import matches
 from services.core.validation import EMAIL_RE, USERNAME_RE, check
 from services.org import events as org_events
 from services.org import passwords
@@ -168,8 +169,7 @@ def list_users(session: Session, actor: Actor, *, search: str = "", include_inac
     require(actor, Permission.MANAGE_USERS)
     query = select(User).where(User.organization_id == actor.organization_id)
     if search.strip():
-        term = f"%{search.strip().lower()}%"
-        query = query.where(or_(col(User.username).ilike(term), col(User.full_name).ilike(term), col(User.email).ilike(term)))
+        query = query.where(matches(search, User.username, User.full_name, User.email))
     if active is not None:
         query = query.where(User.is_active == active)
     elif not include_inactive:

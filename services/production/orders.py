@@ -19,7 +19,7 @@ from typing import cast
 
 from pydantic import BaseModel, Field
 from sqlalchemy import exists, insert
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, func, select
 
 from models.base import pk
 from models.catalog import Customer, Product
@@ -38,6 +38,7 @@ from services.core.events import record
 from services.core.numbering import next_number
 from services.core.paging import keyset_page
 from services.core.scoping import get_scoped
+from services.core.search import matches
 from services.core.validation import parse
 from services.production.events import OrderCancelled, OrderCreated, OrderUpdated
 from services.production.transitions import (
@@ -174,9 +175,8 @@ def list_orders(session: Session, actor: Actor, *, plant_id: int | None = None, 
     if customer_id is not None:
         query = query.where(CustomerOrder.customer_id == customer_id)
     if search.strip():
-        term = f"%{search.strip()}%"
-        query = query.where(or_(col(CustomerOrder.number).ilike(term), col(CustomerOrder.customer_reference).ilike(term),
-                                col(Customer.code).ilike(term), col(Customer.name).ilike(term)))
+        query = query.where(matches(search, CustomerOrder.number, CustomerOrder.customer_reference,
+                                    Customer.code, Customer.name))
     if promised_from or promised_to:
         in_range = select(OrderLine.id).where(OrderLine.order_id == CustomerOrder.id)
         if promised_from:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from models.base import pk
 from models.catalog import Product
@@ -31,6 +31,7 @@ from services.config import custom_field_views, custom_fields
 from services.core.access import Actor, Permission, can_any, require, require_plant_visible
 from services.core.paging import keyset_page
 from services.core.scoping import get_scoped
+from services.core.search import matches
 from services.production.scheduling.exceptions import overproduced, overproduction_tolerance
 from services.production.transitions import WORK_TRANSITIONS
 
@@ -181,9 +182,7 @@ def _filtered(session: Session, actor: Actor, query: Any, *, plant_id: int | Non
     if order_id is not None:
         query = query.where(OrderLine.order_id == order_id)
     if search.strip():
-        term = f"%{search.strip()}%"
-        query = query.where(or_(col(WorkOrder.number).ilike(term), col(Product.code).ilike(term),
-                                col(Product.name).ilike(term), col(CustomerOrder.number).ilike(term)))
+        query = query.where(matches(search, WorkOrder.number, Product.code, Product.name, CustomerOrder.number))
     return custom_field_views.apply_filters(session, actor, "work_order", query, WorkOrder, custom)
 
 

@@ -14,6 +14,7 @@ rules the actions enforce (action_rules.job_actions), so the portal restates non
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -121,7 +122,7 @@ def machine_by_code(session: Session, actor: Actor, scanned: str) -> MachineTile
     """The machine whose code was typed or scanned: plain, a printed machine label
     (`TAKT1|MAC|<org>|<plant>/<code>`, see services/trace/labels.py) or a legacy `TAKT:MACHINE:<code>` QR payload."""
     require(actor, Permission.RUN_JOBS)
-    code = (scanned or "").strip()
+    code = unicodedata.normalize("NFKC", scanned or "").strip()   # a scanner or IME typing full-width finds it too
     if code.upper().startswith(labels.PREFIX + labels.SEPARATOR):
         target = labels.resolve(session, actor, code, kinds=(labels.LabelKind.MAC,))
         return machine_tile(session, actor, target.id)

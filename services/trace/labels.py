@@ -24,6 +24,8 @@ re-exported here.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from sqlmodel import Session
 
 from services.core.access import Actor, Permission, require
@@ -59,7 +61,9 @@ __all__ = ["KIND_WORDS", "MAX_CODE_LENGTH", "PREFIX", "SEPARATOR", "SHEET_LAYOUT
 
 def resolve(session: Session, actor: Actor, raw: str, *, kinds: tuple[LabelKind, ...] | None = None) -> LabelTarget:
     """The object a scanned payload names, in the actor's organization and plants (writes nothing).
-    `kinds` limits what is acceptable here (e.g. only lots and serials when packing)."""
+    `kinds` limits what is acceptable here (e.g. only lots and serials when packing). The payload is read
+    NFKC-normalized: a keyboard-wedge scanner typing through a Japanese or Korean IME sends full-width text."""
+    raw = unicodedata.normalize("NFKC", raw or "")
     payload = parse(raw, org_slug=org_slug_of(session, actor))
     if kinds is not None and payload.kind not in kinds:
         wanted = " or ".join(KIND_WORDS[k] for k in kinds)

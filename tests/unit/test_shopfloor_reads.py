@@ -124,6 +124,10 @@ def test_a_machine_is_found_by_its_code_or_its_qr_payload(session, world, floor,
 def test_a_machine_is_found_by_its_printed_label(session, world, floor, op):
     target = labels.label_for(session, op, labels.LabelKind.MAC, floor.machine_id)
     assert committed(session, reads.machine_by_code, op, target.payload).id == floor.machine_id
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in target.payload)
+    assert committed(session, reads.machine_by_code, op, full_width).id == floor.machine_id   # scanned through an IME
+    code = code_of(session, floor.machine_id)
+    assert committed(session, reads.machine_by_code, op, "".join(chr(ord(c) + 0xFEE0) for c in code)).id == floor.machine_id
     with pytest.raises(labels.LabelError, match="work order label|machine label"):
         committed(session, reads.machine_by_code, op, labels.encode("WO", target.org_slug, "WO-1"))
 
