@@ -19,6 +19,7 @@ from decimal import Decimal
 from fpdf import FPDF
 from sqlmodel import Session
 
+from services.core import formats
 from services.core.pdf import Document
 from services.org.branding import DEFAULT_COLOR, branding_for_org
 
@@ -88,7 +89,8 @@ def output(pdf: FPDF) -> bytes:
 
 
 def money(value: Decimal) -> str:
-    return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    """An amount in the reader's number format (services/core/formats.amount: 2 places, none when whole)."""
+    return formats.amount(value)
 
 
 def rgb(color: str) -> tuple[int, int, int]:

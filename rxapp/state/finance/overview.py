@@ -14,6 +14,7 @@ from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, download
 from rxapp.state.org.auth import AuthState, as_id
+from services.core import formats
 from services.core.errors import DomainError
 from services.finance import (
     accounts,
@@ -73,7 +74,8 @@ class Figure:
 
 
 def money(value: Decimal) -> str:
-    return f"{value:,.2f}" if value != value.to_integral_value() else f"{value:,.0f}"
+    """An amount in the person's number format (services/core/formats.amount: 2 places, none when whole)."""
+    return formats.amount(value)
 
 
 class FinanceState(AuthState):

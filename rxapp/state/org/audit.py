@@ -15,6 +15,7 @@ from models.base import utcnow
 from rxapp.i18n import _, format_datetime
 from rxapp.state.org.auth import AuthState, as_id
 from services.core import audit as audit_service
+from services.core import formats
 from services.core.errors import DomainError, Invalid
 
 PAGE_SIZE = 50
@@ -133,7 +134,7 @@ class AuditState(AuthState):
                               entity=e.entity, entity_id=e.entity_id or "", action=e.action,
                               changes=change_lines(e.changes))
                      for e in entries]
-        self.traffic = [TrafficRow(entity=t.entity, action=t.action, count=f"{t.count:,}",
+        self.traffic = [TrafficRow(entity=t.entity, action=t.action, count=formats.number(t.count),
                                    last=format_datetime(t.last, fmt="yyyy-MM-dd HH:mm")) for t in traffic]
         self.traffic_total = sum(t.count for t in traffic)
         self.total, self.filter_errors = total, {}

@@ -1,0 +1,106 @@
+"""Local formats, one module for all: numbers, money, dates and times in the person's language and the plant's
+time zone (babel, CLDR data).
+
+Every function takes an optional `lang` (en, ja, ko); without it, the language of the request or event being
+served (services/core/languages.current_language). A language maps to its usual locale (en -> en_US,
+ja -> ja_JP, ko -> ko_KR) so territory rules such as the first day of the week apply.
+
+Invariants: money is shown in its currency's places (services/finance/money.minor_units: KRW and JPY have
+none, rounded half-up for display only); datetimes are stored UTC and shown in the zone passed in (UTC for an
+unknown zone); None shows as "".
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date as _date
+from babel.dates import format_datetime as _datetime
+from babel.dates import format_time as _time
+from babel.numbers import format_currency as _currency
+from babel.numbers import format_decimal as _decimal
+
+from services.core.languages import current_language, normalize
+
+LOCALES = {"en": "en_US", "ja": "ja_JP", "ko": "ko_KR"}
+MINOR_UNITS = {"KRW": 0, "JPY": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3}
+
+
+def locale_of(lang: str | None = None) -> str:
+    return LOCALES[normalize(lang) or current_language()]
+
+
+def zone(timezone: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(timezone or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def places(currency: str) -> int:
+    """Decimal places of `currency` (ISO 4217); 2 unless listed."""
+    return MINOR_UNITS.get((currency or "").upper(), 2)
+
+
+def number(value: Decimal | int | float | None, lang: str | None = None, *, decimals: int | None = None) -> str:
+    """A number with the locale's grouping and decimal sign; `decimals` fixes the places shown."""
+    if value is None:
+        return ""
+    if decimals is None:
+        return _decimal(value, locale=locale_of(lang))
+    fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return _decimal(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), format=fmt,
+                    locale=locale_of(lang), decimal_quantization=False)
+
+
+def amount(value: Decimal | None, currency: str = "", lang: str | None = None) -> str:
+    """A money amount without its symbol, in the currency's places (1,234.50 EUR; 1,235 JPY); without a
+    currency, its own places up to 2 (12 or 12.50)."""
+    if value is None:
+        return ""
+    if currency:
+        return number(value, lang, decimals=places(currency))
+    value = Decimal(value)
+    return number(value, lang, decimals=0 if value == value.to_integral_value() else 2)
+
+
+def money(value: Decimal | None, currency: str, lang: str | None = None) -> str:
+    """A money amount with its currency's symbol as the locale writes it (€1,234.50, ￥1,235, ₩12,000)."""
+    if value is None:
+        return ""
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places(currency)), rounding=ROUND_HALF_UP)
+    return _currency(rounded, currency.upper(), locale=locale_of(lang))     # CLDR's places: none for KRW, JPY
+
+
+def percent(value: Decimal | float | None, lang: str | None = None, *, decimals: int = 1) -> str:
+    """A ratio (0.853) as a percentage in the locale (85.3%)."""
+    if value is None:
+        return ""
+    return number(Decimal(str(value)) * 100, lang, decimals=decimals) + "%"
+
+
+def day(value: date | None, lang: str | None = None, fmt: str = "medium") -> str:
+    """A calendar day (Mar 2, 2026; 2026/03/02; 2026. 3. 2.)."""
+    return "" if value is None else _date(value, format=fmt, locale=locale_of(lang))
+
+
+def moment(value: datetime | None, timezone: str | None = "UTC", lang: str | None = None, fmt: str = "medium") -> str:
+    """A stored (UTC) datetime shown in `timezone` (the plant's)."""
+    return "" if value is None else _datetime(value, format=fmt, tzinfo=zone(timezone), locale=locale_of(lang))
+
+
+def clock(value: datetime | time | None, timezone: str | None = "UTC", lang: str | None = None,
+          fmt: str = "short") -> str:
+    """A time of day; a datetime is shown in `timezone` first."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return _time(value, format=fmt, tzinfo=zone(timezone), locale=locale_of(lang))
+    return _time(value, format=fmt, locale=locale_of(lang))
+
+
+def week_start(lang: str | None = None) -> int:
+    """The first day of the week in the person's locale: 0 Monday ... 6 Sunday (Sunday in the US, Japan, Korea)."""
+    return Locale.parse(locale_of(lang)).first_week_day
