@@ -35,6 +35,7 @@ class User(TimestampMixin, SQLModel, table=True):
     password_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     demo_password: bool = Field(default=False)     # still the published demo password (set by the demo seed)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    language: str | None = Field(default=None, max_length=8)   # en, ja, ko; None: the organization's default
 
 
 class RoleAssignment(SQLModel, table=True):

@@ -16,11 +16,12 @@ Reflex with the call signature these functions rely on, and that nothing outside
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import reflex as rx
+from reflex.middleware import Middleware
 from reflex.state import StateUpdate
 from reflex.utils.token_manager import RedisTokenManager, TokenManager
 from reflex_base import constants
@@ -124,3 +125,16 @@ def linked_tabs(shared: Any) -> set[str]:
     """The client tokens of the tabs linked to a shared state (`SharedState._linked_from`, private).
     Verified on Reflex 0.10.1; needed to know which tabs a refresh goes to."""
     return set(shared._linked_from)
+
+
+def before_every_event(app: Any, prepare: Callable[[Any], Awaitable[None]]) -> None:
+    """Run `await prepare(root_state)` before each event handler of every tab (a `reflex.middleware.Middleware`
+    whose `preprocess` answers None, added with `App.add_middleware`). The handler then runs in the same task,
+    so a context variable set by `prepare` holds for it. Verified on Reflex 0.10.1; needed to serve each
+    event in its tab's language (rxapp/i18n_client.py)."""
+
+    class _Prepare(Middleware):
+        async def preprocess(self, app: Any, state: Any, event: Any) -> None:
+            await prepare(state)
+
+    app.add_middleware(_Prepare())

@@ -11,7 +11,7 @@ import os
 import reflex as rx
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from rxapp import activity_purge, escalation, live, routes
+from rxapp import activity_purge, escalation, i18n_client, live, reflex_adapter, routes
 from rxapp.api.app import api
 from rxapp.i18n import _, language
 from rxapp.mail_sender import mail_sender_task
@@ -171,8 +171,10 @@ metrics.configure_logging(os.environ.get("TAKT_LOG_FORMAT", "json"), os.environ.
 app = rx.App(
     api_transformer=api,
     html_lang=language(),
-    head_components=[rx.el.meta(name="theme-color", content="#ffffff")],
+    head_components=[rx.el.meta(name="theme-color", content="#ffffff"),
+                     rx.script(src="/takt_input.js")],     # an IME's Enter never submits (assets/takt_input.js)
 )
+reflex_adapter.before_every_event(app, i18n_client.serve_in_tab_language)  # `_()` in handlers: the tab's language
 app.register_lifespan_task(live.live_task)      # event fan-out + live views of this worker (rxapp/live.py)
 app.register_lifespan_task(escalation.escalation_task)  # overdue workflow items, every minute (rxapp/escalation.py)
 app.register_lifespan_task(activity_purge.activity_purge_task)  # studio activity retention, hourly

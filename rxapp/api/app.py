@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException
 
 import rxconfig
 from rxapp.api import health, observability
+from rxapp.api import i18n as i18n_api
 from rxapp.api.config import form_layouts as form_layouts_api
 from rxapp.api.config import invitations as invitations_api
 from rxapp.api.config import notifications as notifications_api
@@ -95,7 +96,7 @@ ROUTERS = (auth.router, me.router, two_factor.router, health.router, users.route
            finance_purchasing_documents.router, finance_budgets.router,
            studio_projects.router, studio_work.router, studio_milestones.router,
            change_orders_api.router, documents_api.router,
-           maintenance_tickets.router, maintenance_resources.router)
+           maintenance_tickets.router, maintenance_resources.router, i18n_api.router)
 ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ALL_METHODS = [*ROUTE_METHODS, "HEAD", "OPTIONS"]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -117,6 +118,8 @@ TAGS = [
     {"name": "sop tickets", "description": "One department charges another for an SOP failure; respond, accept, dispute, reassign."},
     {"name": "maintenance", "description": "Maintenance tickets with SLA clocks, preventive plans, spare parts and "
                                            "stock, labour, machine history and MTBF/MTTR KPIs."},
+    {"name": "languages", "description": "Catalogs of the languages Takt speaks (en, ja, ko); every answer follows "
+                                          "the request's Accept-Language."},
     {"name": "auth", "description": "Log in for a bearer token, log out, change your password."},
     {"name": "me", "description": "The person or API token behind the bearer header."},
     {"name": "two-factor", "description": "Two-factor log-in: your authenticator and recovery codes, the organization's "
@@ -181,7 +184,9 @@ def create_app(*, cors_origins: list[str] | None = None) -> FastAPI:
     app.include_router(observability.metrics_router)
     app.add_api_route(f"{API_PREFIX}/{{path:path}}", no_such_endpoint, methods=ALL_METHODS, include_in_schema=False)
     _add_error_handlers(app)
-    app.add_middleware(ApiHeaders, prefix=API_PREFIX, cacheable=DOCS_PATHS)
+    app.add_middleware(ApiHeaders, prefix=API_PREFIX,
+                       cacheable=DOCS_PATHS + tuple(API_PREFIX + p for p in i18n_api.CATALOG_PATHS))
+    app.add_middleware(i18n_api.ApiLanguage, prefix=API_PREFIX)
     app.add_middleware(BodyLimit, prefix=API_PREFIX, max_bytes=_env_int("TAKT_MAX_BODY_BYTES", 1024 * 1024),
                        upload_bytes=order_import.MAX_BYTES + 256 * 1024, own_limits=(f"{API_PREFIX}/ingest/",))
     app.add_middleware(ApiCORS, prefix=API_PREFIX,

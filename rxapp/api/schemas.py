@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from rxapp.i18n import _
+
 
 class ErrorDetail(BaseModel):
     code: str = Field(description="Stable machine-readable code, e.g. not_found, invalid, conflict.")
@@ -17,7 +19,9 @@ class ErrorResponse(BaseModel):
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
-    return ErrorResponse(error=ErrorDetail(code=code, message=message, fields=fields or {})).model_dump()
+    """The one error body, its message and field messages in the request's language (rxapp/api/i18n.py)."""
+    fields = {name: str(_(text)) for name, text in (fields or {}).items()}
+    return ErrorResponse(error=ErrorDetail(code=code, message=str(_(message)), fields=fields)).model_dump()
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -11,7 +11,7 @@ import reflex as rx
 
 from rxapp import routes
 from rxapp.components.ui import TOUCH, loading
-from rxapp.i18n import _
+from rxapp.i18n import LANGUAGE_NAMES, SUPPORTED, _
 from rxapp.state.config.notifications import NotificationBadgeState
 from rxapp.state.org.auth import AuthState
 
@@ -86,6 +86,24 @@ def _navigation(*, phone: bool) -> rx.Component:
     return rx.el.nav(rx.flex(*parts, direction="column", spacing="1", width="100%"), aria_label=_("Main"), width="100%")
 
 
+def _language_items() -> list[rx.Component]:
+    """English, 日本語, 한국어: each named in its own language, the tab's language checked."""
+    return [rx.menu.item(rx.flex(rx.cond(AuthState.lang == code, rx.icon("check", size=16), rx.box(width="16px")),
+                                 LANGUAGE_NAMES[code], align="center", spacing="2"),
+                         on_click=AuthState.choose_language(code), data_testid=f"language-{code}")
+            for code in SUPPORTED]
+
+
+def _language_buttons() -> rx.Component:
+    """The same switch in the phone drawer, as touch-sized buttons."""
+    return rx.flex(
+        *[rx.button(LANGUAGE_NAMES[code], on_click=AuthState.choose_language(code), size="3", min_height=TOUCH,
+                    variant=rx.cond(AuthState.lang == code, "solid", "soft"), flex="1",
+                    data_testid=f"drawer-language-{code}") for code in SUPPORTED],
+        role="group", aria_label=_("Language"), spacing="2", width="100%",
+    )
+
+
 def _user_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
@@ -99,6 +117,9 @@ def _user_menu() -> rx.Component:
         rx.menu.content(
             rx.menu.item(AuthState.organization_name, disabled=True),
             rx.menu.item(_("Account"), on_click=rx.redirect(routes.ACCOUNT)),
+            rx.menu.separator(),
+            rx.text(_("Language"), size="1", weight="bold", color_scheme="gray", padding="4px 12px"),
+            *_language_items(),
             rx.menu.separator(),
             rx.menu.item(_("Log out"), color="red", on_click=AuthState.logout, data_testid="logout"),
         ),
@@ -150,6 +171,7 @@ def _drawer() -> rx.Component:
                     rx.box(rx.drawer.title(AuthState.display_name, size="3"),
                            rx.text(AuthState.organization_name, size="2", color_scheme="gray"), padding="12px 16px 0"),
                     rx.box(_navigation(phone=True), padding="8px 12px", flex="1", overflow_y="auto"),
+                    rx.box(_language_buttons(), padding="12px", border_top=f"1px solid {rx.color('gray', 5)}"),
                     rx.box(
                         rx.button(rx.icon("log-out", size=20), _("Log out"), on_click=AuthState.logout, variant="soft",
                                   color_scheme="red", size="3", width="100%", min_height=TOUCH,

@@ -11,6 +11,9 @@
 - writers.py: checks every recorded change runs for the acting person (registered from above: demo passwords);
 - changes.py: the write steps services share: stamp, diff, audit and announce (`EntityChanged`);
 - validation.py: small input checks returning field errors in words people use;
+- search.py: text search matching full-width and half-width forms (NFKC) for Japanese and Korean input;
+- languages.py: the languages Takt speaks, how a person's language is chosen, the language being served now;
+- formats.py: local formats (babel): numbers, money in its currency's places, dates and times in a plant's zone;
 - numbering.py: per-organization human numbers (SO-000001, or the organization's pattern), locked for the transaction;
 - calendar_math.py: working time from shift calendars, pure functions;
 - exports.py: CSV and Excel of exactly what a list shows;

@@ -9,7 +9,8 @@ from services.core.events import DomainEvent, event_type
 __all__ = [
     "ApiTokenCreated", "ApiTokenRevoked", "BrandingUpdated", "DepartmentCreated", "DepartmentUpdated",
     "OrganizationCreated", "PlantCreated", "PlantUpdated", "UserActivated", "UserCreated", "UserDeactivated",
-    "UserEvent", "UserLoggedIn", "UserPasswordChanged", "UserPasswordReset", "UserUpdated",
+    "OrganizationLanguageChanged", "UserEvent", "UserLanguageChanged", "UserLoggedIn", "UserPasswordChanged",
+    "UserPasswordReset", "UserUpdated",
 ]
 
 
@@ -124,3 +125,17 @@ class ApiTokenRevoked(_ApiTokenEvent):
 @dataclass(frozen=True, kw_only=True)
 class BrandingUpdated(DomainEvent):
     NAME = "branding.updated"
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class UserLanguageChanged(UserEvent):
+    NAME = "user.language_changed"
+    language: str | None
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class OrganizationLanguageChanged(DomainEvent):
+    NAME = "organization.language_changed"
+    language: str | None

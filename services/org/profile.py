@@ -38,6 +38,8 @@ class ProfileRead(BaseModel):
     branding: BrandingRead
     password_change_required: bool = False    # on the demo's published password outside demo mode
     demo_users: list[str] = []                # the organization's users still on the demo password
+    language: str | None = None               # the person's own language; None: the organization's
+    organization_language: str | None = None  # the organization's default; None: the browser's
 
 
 def get_profile(session: Session, actor: Actor) -> ProfileRead:
@@ -58,4 +60,5 @@ def get_profile(session: Session, actor: Actor) -> ProfileRead:
         plants=plants, branding=branding_for_org(session, actor.organization_id),
         password_change_required=must_change_password(session, actor.user_id),
         demo_users=demo_users(session, actor.organization_id),
+        language=user.language, organization_language=org.default_language,
     )

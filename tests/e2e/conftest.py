@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories.catalogs import E2E_JA, write_catalog
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
 CHROMIUM = "/usr/bin/chromium"
@@ -67,6 +69,7 @@ def _environment(workdir: Path, port: int) -> dict[str, str]:
         "REFLEX_STATES_WORKDIR": str(workdir / ".states"),
         "TAKT_PORT": str(port),
         "PYTHONUNBUFFERED": "1",
+        "TAKT_LOCALE_PATH": str(write_catalog(workdir / "locale", "ja", E2E_JA)),   # read before rxapp/locale
     })
     env.pop("TAKT_DEV", None)
     env.pop("REFLEX_REDIS_URL", None)

@@ -23,14 +23,17 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp import routes
-from rxapp.i18n import _
+from rxapp.i18n import _, set_language
+from rxapp.state.language import LanguageState
 from rxapp.state.theme import DEFAULT_COLOR, accent_css, text_on
 from rxapp.state.trace.labels import permission_label, role_label
 from services.core import tenancy
 from services.core.access import Actor, Permission, roles_granting
 from services.core.db import db_session, transaction
 from services.core.errors import Conflict, DomainError, Forbidden, Invalid, RateLimited, Unauthorized
+from services.core.languages import choose as choose_language
 from services.org import auth as auth_service
+from services.org import languages as language_service
 from services.org import profile as profile_service
 from services.org import roles as roles_service
 from services.org import two_factor as two_factor_service
@@ -80,7 +83,7 @@ def _person_for_token(session, token: str | None) -> Actor:
     return actor
 
 
-class AuthState(rx.State):
+class AuthState(LanguageState):
     token: str = rx.LocalStorage(name="takt_token", sync=True)
 
     username: str = ""
@@ -109,6 +112,8 @@ class AuthState(rx.State):
     denied_roles: list[str] = []            # role names that hold the missing permission
     demo_users: list[str] = []              # the organization's users still on the demo's published password
     password_change_required: bool = False  # this person is one of them, outside demo mode: no writes yet
+    own_language: str = ""                  # the person's own setting; "": the organization's, then the browser's
+    organization_language: str = ""
 
     @rx.var
     def signed_in(self) -> bool:
@@ -162,6 +167,7 @@ class AuthState(rx.State):
         self._login_challenge, self.login_step, self.code_error, self.recovery_codes = "", "", "", []
         self.brand_name, self.brand_logo, self.brand_css = "", "", ""
         self.brand_color, self.brand_text_color = DEFAULT_COLOR, "#ffffff"
+        self.own_language = self.organization_language = ""
 
     def _show_profile(self, profile: profile_service.ProfileRead) -> None:
         self.username, self.full_name = profile.username, profile.full_name
@@ -174,6 +180,16 @@ class AuthState(rx.State):
                        for p in profile.plants]
         self._show_branding(profile.branding.display_name, profile.branding.primary_color, profile.branding.logo_svg)
         self.demo_users, self.password_change_required = list(profile.demo_users), profile.password_change_required
+        self.own_language, self.organization_language = profile.language or "", profile.organization_language or ""
+        self._show_language()
+
+    def _browser_language(self) -> str:
+        return self.router.headers.accept_language if self.router and self.router.headers else ""
+
+    def _show_language(self) -> None:
+        """Show this tab in the person's language from now on, this event's remaining messages included."""
+        self.lang = choose_language(self.own_language, self.organization_language, self._browser_language())
+        set_language(self.lang)
 
     def _show_branding(self, name: str, color: str, logo: str | None) -> None:
         self.brand_name, self.brand_color = name, color
@@ -214,6 +230,7 @@ class AuthState(rx.State):
         """On the log-in page: a person who is still signed in goes home."""
         self.login_error = ""
         if not self.token:
+            self._show_language()
             return
         try:
             actor = self._use_case(lambda session, actor: actor)
@@ -328,6 +345,16 @@ class AuthState(rx.State):
     @rx.event
     def restart_login(self):
         self._login_challenge, self.login_step, self.code_error, self.enrol_secret, self.enrol_qr = "", "", "", "", ""
+
+    @rx.event
+    def choose_language(self, lang: str):
+        """The user menu's language switch: stored on the account ("" follows the organization's default)."""
+        try:
+            stored = self._use_case(language_service.set_my_language, lang or None, now=utcnow())
+        except DomainError as error:
+            return self._refused(error)
+        self.own_language = stored or ""
+        self._show_language()
 
     @rx.event
     def logout(self):

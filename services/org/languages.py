@@ -1,0 +1,65 @@
+"""Which language a person works in: their own setting, and their organization's default.
+
+Invariants: a stored language is one of services/core/languages.SUPPORTED or None (None follows the next
+source: the organization's default, then the browser's Accept-Language); anyone signed in may choose their
+own language, only MANAGE_BRANDING sets the organization's; each change is audited and announced.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from models.base import pk
+from models.organization import Organization
+from models.user import User
+from services.core.access import Actor, Permission, require
+from services.core.audit import audit
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.core.events import record
+from services.core.languages import SUPPORTED, normalize
+from services.org import events as org_events
+
+
+def _checked(language: str | None, field: str) -> str | None:
+    if language is None or language == "":
+        return None
+    lang = normalize(language)
+    if lang is None or lang != language.strip().lower():
+        raise Invalid("Choose one of the languages Takt speaks.",
+                      fields={field: "Not a language Takt speaks: " + ", ".join(SUPPORTED) + "."})
+    return lang
+
+
+def set_my_language(session: Session, actor: Actor, language: str | None, *, now: datetime) -> str | None:
+    """Set the actor's own language (None: follow the organization's default); answers what is stored."""
+    if actor.user_id is None:
+        raise Forbidden("Only a person has a language.")
+    lang = _checked(language, "language")
+    user = session.get(User, actor.user_id)
+    if user is None or user.organization_id != actor.organization_id:
+        raise NotFound("No such user.")
+    if user.language != lang:
+        audit(session, actor, "user", user.id, "set_language", {"language": [user.language, lang]}, at=now)
+        user.language, user.updated_at, user.updated_by = lang, now, actor.user_id
+        session.add(user)
+        record(session, org_events.UserLanguageChanged(organization_id=actor.organization_id, user_id=pk(user),
+                                                       language=lang, actor_user_id=actor.user_id, at=now))
+    return lang
+
+
+def set_organization_language(session: Session, actor: Actor, language: str | None, *, now: datetime) -> str | None:
+    """Set the organization's default language (None: each browser's Accept-Language)."""
+    require(actor, Permission.MANAGE_BRANDING)
+    lang = _checked(language, "default_language")
+    org = session.get(Organization, actor.organization_id)
+    if org is None:
+        raise NotFound("No such organization.")
+    if org.default_language != lang:
+        audit(session, actor, "organization", org.id, "set_language", {"default_language": [org.default_language, lang]},
+              at=now)
+        org.default_language, org.updated_at, org.updated_by = lang, now, actor.user_id
+        session.add(org)
+        record(session, org_events.OrganizationLanguageChanged(organization_id=actor.organization_id, language=lang,
+                                                               actor_user_id=actor.user_id, at=now))
+    return lang

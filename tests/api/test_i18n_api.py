@@ -1,0 +1,47 @@
+"""The API answers in the request's Accept-Language, and serves each language's catalog to the browser."""
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import assert_error
+from tests.factories.catalogs import write_catalog
+
+JA = {"Enter your username and password.": "ユーザー名とパスワードを入力してください。", "Required.": "必須項目です。",
+      "Log in": "ログイン"}
+
+
+@pytest.fixture
+def ja_catalog(tmp_path, monkeypatch):
+    monkeypatch.setenv("TAKT_LOCALE_PATH", str(write_catalog(tmp_path, "ja", JA)))
+
+
+def test_accept_language_ja_answers_field_errors_in_japanese(client, ja_catalog):
+    response = client.post("/auth/token", json={}, headers={"Accept-Language": "ja-JP,ja;q=0.9,en;q=0.5"})
+    error = assert_error(response, 422, "invalid", username="", password="")
+    assert error["message"] == "ユーザー名とパスワードを入力してください。"
+    assert error["fields"]["username"] == "必須項目です。"
+
+
+def test_without_a_language_it_names_the_answer_is_english(client, ja_catalog):
+    for headers in ({}, {"Accept-Language": "fr-FR"}):
+        error = assert_error(client.post("/auth/token", json={}, headers=headers), 422, "invalid", username="")
+        assert error["message"] == "Enter your username and password." and error["fields"]["username"] == "Required."
+
+
+def test_a_service_error_is_answered_in_the_request_language(client, world, as_user, tmp_path, monkeypatch):
+    write_catalog(tmp_path, "ko", {"You cannot deactivate yourself.": "자기 자신은 비활성화할 수 없습니다.",
+                                   "This is your own account.": "본인 계정입니다."})
+    monkeypatch.setenv("TAKT_LOCALE_PATH", str(tmp_path))
+    headers = {**as_user("admin.a"), "Accept-Language": "ko"}
+    error = assert_error(client.post(f"/users/{world.admin_a}/deactivate", headers=headers), 422, "invalid",
+                         is_active="")
+    assert error["message"] == "자기 자신은 비활성화할 수 없습니다." and error["fields"]["is_active"] == "본인 계정입니다."
+
+
+def test_the_catalog_of_a_language_is_served_as_json_and_cacheable(client, ja_catalog):
+    response = client.get("/i18n/ja")
+    assert response.status_code == 200 and response.json()["Log in"] == "ログイン"
+    assert "max-age" in response.headers["cache-control"] and response.headers["content-language"] == "ja"
+    again = client.get("/i18n/ja", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+    assert_error(client.get("/i18n/fr"), 404, "not_found")
