@@ -13,6 +13,7 @@ const catalogs = {};
 const loading = {};
 const listeners = new Set();
 let version = 0;
+let current = "en";           // the language the page last rendered a text in
 
 function load(lang) {
   if (loading[lang] || typeof window === "undefined") return;   // the build's prerender keeps the fallback
@@ -36,6 +37,7 @@ function snapshot() {
 }
 
 export function translate(lang, id, fallback) {
+  current = lang || "en";
   if (!lang || lang === "en") return id;
   const table = catalogs[lang];
   if (table === undefined) {
@@ -56,5 +58,8 @@ export function useTaktCatalogs() {
 }
 
 if (typeof window !== "undefined") {
-  window.takt_i18n = { translate, fill, catalogs };
+  window.takt_i18n = {
+    translate, fill, catalogs,
+    t: (id, fallback) => translate(current, id, fallback),   // attributes Reflex gives no hook (aria-*, data-*)
+  };
 }

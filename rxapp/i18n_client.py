@@ -7,7 +7,8 @@ is registered for `Text`, so `rx.text(_("Scrap"))` compiles to
 comes from the `useTaktCatalogs()` hook of assets/takt_i18n.js. The expression refers to the one state
 var `LanguageState.lang`, so React re-renders every translated text when the tab's language changes;
 the hook re-renders it again when the language's catalog (fetched once per language from
-/api/v1/i18n/<lang>) arrives. Nothing is remounted: what a person is typing stays.
+/api/v1/i18n/<lang>) arrives. Nothing is remounted: what a person is typing stays. A Text given as an
+aria-* or data-* attribute is looked up when its element renders, in the language the page last rendered.
 
 `Text.format(name=<Var>)` (a message with a placeholder filled from state) compiles to
 `fill(takt_tr(...), {name: <var>})`; with plain values it is `str.format`.
@@ -38,7 +39,11 @@ def is_var(value: Any) -> bool:
 def text_var(text: Text) -> StringVar:
     """The browser-side lookup of `text` in the tab's language."""
     lang = LanguageState.lang
-    expr = f"takt_tr({lang!s}, {json.dumps(text.msgid)}, {json.dumps(str(text))})"
+    msgid, fallback = json.dumps(text.msgid), json.dumps(str(text))
+    # Reflex collects no hooks for a Text in `custom_attrs` (aria-*, data-*: it reads a str there as a plain
+    # literal), so there the lookup goes through the module's global, in the language last rendered.
+    expr = (f'(typeof takt_tr === "function" ? takt_tr({lang!s}, {msgid}, {fallback}) : '
+            f'(typeof window !== "undefined" && window.takt_i18n ? window.takt_i18n.t({msgid}, {fallback}) : {fallback}))')
     data = VarData.merge(lang._get_all_var_data(), _hook_data())
     return Var(_js_expr=expr, _var_type=str, _var_data=data).to(StringVar, str)
 
