@@ -14,7 +14,6 @@ class Organization(TimestampMixin, SQLModel, table=True):
     slug: str = Field(max_length=64, unique=True, index=True)
     name: str = Field(max_length=200)
     is_active: bool = Field(default=True)
-    default_language: str | None = Field(default=None, max_length=8)  # None: each browser's Accept-Language
 
 
 class OrganizationBranding(TimestampMixin, SQLModel, table=True):

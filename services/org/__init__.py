@@ -16,7 +16,7 @@
 - tokens.py: random bearer tokens, stored only as SHA-256 hashes;
 - identity.py: who the caller of a door is (`GET /api/v1/me`);
 - profile.py: what a signed-in person sees about themselves;
-- languages.py: a person's own language and their organization's default;
+- languages.py: a person's own language (the organization's default is in its settings);
 - branding.py: an organization's display name, colour and logo;
 - pdf.py: printable documents (fpdf2) in an organization's branding, every string through one font decision;
 - events.py: the typed events of this package.

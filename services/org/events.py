@@ -9,7 +9,7 @@ from services.core.events import DomainEvent, event_type
 __all__ = [
     "ApiTokenCreated", "ApiTokenRevoked", "BrandingUpdated", "DepartmentCreated", "DepartmentUpdated",
     "OrganizationCreated", "PlantCreated", "PlantUpdated", "UserActivated", "UserCreated", "UserDeactivated",
-    "OrganizationLanguageChanged", "UserEvent", "UserLanguageChanged", "UserLoggedIn", "UserPasswordChanged",
+    "UserEvent", "UserLanguageChanged", "UserLoggedIn", "UserPasswordChanged",
     "UserPasswordReset", "UserUpdated",
 ]
 
@@ -131,11 +131,4 @@ class BrandingUpdated(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class UserLanguageChanged(UserEvent):
     NAME = "user.language_changed"
-    language: str | None
-
-
-@event_type
-@dataclass(frozen=True, kw_only=True)
-class OrganizationLanguageChanged(DomainEvent):
-    NAME = "organization.language_changed"
     language: str | None

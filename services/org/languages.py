@@ -1,8 +1,9 @@
-"""Which language a person works in: their own setting, and their organization's default.
+"""Which language a person works in: their own setting (the organization's default is its settings' language,
+services/org/settings.py).
 
 Invariants: a stored language is one of services/core/languages.SUPPORTED or None (None follows the next
-source: the organization's default, then the browser's Accept-Language); anyone signed in may choose their
-own language, only MANAGE_BRANDING sets the organization's; each change is audited and announced.
+source: the organization's settings, then the browser's Accept-Language); anyone signed in may choose their
+own language; each change is audited and announced.
 """
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from models.base import pk
-from models.organization import Organization
 from models.user import User
-from services.core.access import Actor, Permission, require
+from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.core.events import record
@@ -45,21 +45,4 @@ def set_my_language(session: Session, actor: Actor, language: str | None, *, now
         session.add(user)
         record(session, org_events.UserLanguageChanged(organization_id=actor.organization_id, user_id=pk(user),
                                                        language=lang, actor_user_id=actor.user_id, at=now))
-    return lang
-
-
-def set_organization_language(session: Session, actor: Actor, language: str | None, *, now: datetime) -> str | None:
-    """Set the organization's default language (None: each browser's Accept-Language)."""
-    require(actor, Permission.MANAGE_BRANDING)
-    lang = _checked(language, "default_language")
-    org = session.get(Organization, actor.organization_id)
-    if org is None:
-        raise NotFound("No such organization.")
-    if org.default_language != lang:
-        audit(session, actor, "organization", org.id, "set_language", {"default_language": [org.default_language, lang]},
-              at=now)
-        org.default_language, org.updated_at, org.updated_by = lang, now, actor.user_id
-        session.add(org)
-        record(session, org_events.OrganizationLanguageChanged(organization_id=actor.organization_id, language=lang,
-                                                               actor_user_id=actor.user_id, at=now))
     return lang

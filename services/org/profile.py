@@ -8,9 +8,10 @@ the plants the actor may work in (all of the organization's plants for admins).
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.base import pk
+from models.org_settings import OrganizationSettings
 from models.organization import Organization
 from models.user import User
 from services.core.access import Actor
@@ -42,6 +43,12 @@ class ProfileRead(BaseModel):
     organization_language: str | None = None  # the organization's default; None: the browser's
 
 
+def _organization_language(session: Session, organization_id: int) -> str | None:
+    """The organization's default language: its settings' language once it has settings, else None."""
+    return session.exec(select(OrganizationSettings.language)
+                        .where(OrganizationSettings.organization_id == organization_id)).first()
+
+
 def get_profile(session: Session, actor: Actor) -> ProfileRead:
     if actor.user_id is None:
         raise Unauthorized("Only a person has a profile.")
@@ -60,5 +67,5 @@ def get_profile(session: Session, actor: Actor) -> ProfileRead:
         plants=plants, branding=branding_for_org(session, actor.organization_id),
         password_change_required=must_change_password(session, actor.user_id),
         demo_users=demo_users(session, actor.organization_id),
-        language=user.language, organization_language=org.default_language,
+        language=user.language, organization_language=_organization_language(session, pk(org)),
     )

@@ -55,7 +55,6 @@ SAMPLES = [
     org_events.ApiTokenRevoked(**ENVELOPE, api_token_id=9),
     org_events.BrandingUpdated(**ENVELOPE),
     org_events.UserLanguageChanged(**ENVELOPE, user_id=8, language="ja"),
-    org_events.OrganizationLanguageChanged(**ENVELOPE, language=None),
 ]
 MODULES = {config_events.__name__, org_events.__name__}
 SERVICES = Path(workflow.__file__).parent.parent

@@ -11,16 +11,17 @@ import reflex as rx
 from sqlmodel import select
 
 from models.audit import AuditEntry
-from models.organization import Organization
+from models.org_settings import OrganizationSettings
 from models.user import User
 from rxapp.i18n import Text, _, catalog, language, ngettext, use_language
 from rxapp.i18n_client import serve_in_tab_language
 from rxapp.state.language import LanguageState
 from services.core.db import transaction
-from services.core.errors import Forbidden, Invalid
+from services.core.errors import Invalid
 from services.core.languages import choose, negotiate, normalize
 from services.org import events as org_events
-from services.org.languages import set_my_language, set_organization_language
+from services.org.languages import set_my_language
+from services.org.profile import get_profile
 from tests.factories.catalogs import write_catalog
 from tests.factories.org import World
 
@@ -129,11 +130,14 @@ def test_a_language_takt_does_not_speak_is_refused_with_a_field_message(session,
     assert "language" in refused.value.fields
 
 
-def test_only_branding_admins_set_the_organizations_default(session, now):
+def test_the_profile_carries_the_persons_and_the_organizations_language(session, now):
     world = World(session)
-    with pytest.raises(Forbidden):
-        set_organization_language(session, world.actor(world.operator1), "ko", now=now)
+    operator = world.actor(world.operator1)
+    profile = get_profile(session, operator)
+    assert profile.language is None and profile.organization_language is None    # no settings: the browser decides
     with transaction(session):
-        set_organization_language(session, world.actor(world.admin_a), "ko", now=now)
-    assert session.get(Organization, world.org_a).default_language == "ko"
-    assert session.get(Organization, world.org_b).default_language is None
+        session.add(OrganizationSettings(organization_id=world.org_a, language="ko"))
+        set_my_language(session, operator, "ja", now=now)
+    profile = get_profile(session, operator)
+    assert (profile.language, profile.organization_language) == ("ja", "ko")
+    assert choose(profile.language, profile.organization_language, "en-US") == "ja"
