@@ -56,8 +56,9 @@ def test_inside_a_persons_context_underscore_answers_a_plain_str_in_their_langua
         assert _("Log in") == "ログイン" and type(_("Log in")) is str and language() == "ja"
         assert _("Not in the catalog") == "Not in the catalog"
         assert ngettext("{n} job", "{n} jobs", 3) == "{n} jobs"
-    with use_language("ko"):
-        assert _("Log in") == "Log in"        # no ko catalog in the path for this message: English
+    with use_language("ko"):                  # the override path has no ko: Takt's own ko catalog answers
+        assert _("Log in") == catalog("ko").messages.get("Log in", "Log in")
+        assert _("Not in the catalog") == "Not in the catalog"
     assert language() == "en"
 
 
