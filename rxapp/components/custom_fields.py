@@ -23,7 +23,8 @@ def _control(i) -> rx.Component:
     )
 
 
-def _field(i, errors: rx.Var) -> rx.Component:
+def custom_field(i, errors: rx.Var) -> rx.Component:
+    """One custom field's label (a * when required), control, hint and error."""
     return rx.box(
         rx.el.label(rx.text(i.label, rx.cond(i.required, " *", ""), size="2", weight="medium"), html_for=i.name),
         rx.box(_control(i), margin_top="4px"),
@@ -39,7 +40,7 @@ def custom_field_inputs(inputs: rx.Var, errors: rx.Var) -> rx.Component:
         inputs.length() > 0,
         rx.flex(
             rx.text(_("More fields"), size="2", weight="bold", color_scheme="gray"),
-            rx.foreach(inputs, lambda i: _field(i, errors)),
+            rx.foreach(inputs, lambda i: custom_field(i, errors)),
             direction="column", spacing="3", width="100%", data_testid="custom-fields",
         ),
     )

@@ -9,9 +9,10 @@ Interface for other modules (stable):
   of built-in fields, one of active custom fields), always holding every current field exactly once;
 - `save_layout(session, actor, entity_type, data, *, now)`: validated, audited, announced;
 - `reset_layout(session, actor, entity_type, *, now)`: back to the default;
-- `required_problems(session, actor, entity_type, values)`: the field errors of fields the layout requires
-  and `values` leaves empty ({"code": "Code is required. <help>"}); services pass built-in values by name and
-  custom values as "custom.<key>", so the UI and the API get the same messages.
+- `required_problems(session, actor, entity_type, values)`: the field errors of fields a saved layout requires
+  and `values` leaves empty ({"code": "Code is required. <help>"}; none without a saved layout: the services'
+  own messages stand); services pass built-in values by name and custom values as "custom.<key>", so the UI
+  and the API get the same messages.
 
 Invariants: field keys are the keys of field errors (built-in by name, custom as "custom.<key>"); a saved
 layout names no unknown field and no field twice, and fields it does not name (custom fields defined later)
@@ -159,6 +160,8 @@ def required_problems(session: Session, actor: Actor, entity_type: str, values: 
     if entity_type not in _forms:
         return {}
     layout = get_layout(session, actor, entity_type)
+    if not layout.saved:
+        return {}        # the default layout requires what the services and definitions do, with their own messages
     problems: dict[str, str] = {}
     for section in layout.sections:
         for f in section.fields:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from rxapp.state.config.form_layouts import FormLayoutsState
-from services.config import form_layouts
+from rxapp.state.master.products import ProductsState
+from services.config import custom_fields, form_layouts
+from services.config.custom_fields import CustomFieldCreate
+from services.config.form_layouts import FormLayoutSave
 from services.core.db import transaction
 from services.core.errors import Invalid
 from services.master import products
@@ -60,3 +63,28 @@ async def test_refusals_show_at_the_section_and_without_configure_nothing_is_sav
     await run(planner.rename_section(0, "Mine"), planner)
     assert toasts(await run(planner.save(), planner), "error")
     assert not form_layouts.get_layout(session, world.actor(world.admin_a), "product").saved
+
+
+async def test_the_product_form_follows_the_saved_layout(engine, session, world, now):
+    admin = world.actor(world.admin_a)
+    with transaction(session):
+        custom_fields.create_definition(session, admin, CustomFieldCreate(
+            entity_type="product", key="finish", label="Finish", field_type="text", help_text="As drawn."), now=now)
+    page = await signed_in(engine, ProductsState, "planner.one")
+    await run(page.open_new(), page)
+    assert [(s.title, [f.key for f in s.slots]) for s in page.form_sections] == [
+        ("Details", ["code", "name", "description", "unit", "type", "standard_cost"]),
+        ("Additional fields", ["custom.finish"])]
+    with transaction(session):
+        form_layouts.save_layout(session, admin, "product", FormLayoutSave(sections=[
+            {"title": "Finish first", "fields": [{"key": "custom.finish", "required": True, "help": "Zinc or paint."},
+                                                 {"key": "name", "required": True, "help": "As sold."}]}]), now=now)
+    await run(page.open_new(), page)
+    section = page.form_sections[0]
+    assert section.title == "Finish first" and [f.key for f in section.slots][:3] == ["custom.finish", "name", "code"]
+    finish, name = section.slots[0], section.slots[1]
+    assert finish.is_custom and finish.input.required and finish.input.hint == "Zinc or paint."
+    assert name.required and name.help == "As sold." and not name.is_custom
+    events = await run(page.save({"code": "F-1", "name": "Plate", "type": "finished", "unit": "pcs",
+                                  "standard_cost": "", "description": "", "custom.finish": ""}), page)
+    assert toasts(events, "error") and page.form_errors["custom.finish"] == "Finish is required. Zinc or paint."

@@ -62,10 +62,10 @@ def test_a_saved_layout_orders_sections_and_fields_and_is_audited(session, world
     cost = layout.sections[1].fields[0]
     assert cost.required and not cost.minimum_required and cost.help == "From the price list."
     assert _keys(form_layouts.get_layout(session, admin, "product")) == _keys(layout)
-    audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "form_layout")).all()
+    audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "form_layout").order_by(AuditEntry.id)).all()
     assert [a.action for a in audit] == ["create"]
     _save(session, admin, [{"title": "All", "fields": []}])
-    assert [a.action for a in session.exec(select(AuditEntry).where(AuditEntry.entity == "form_layout")).all()] == \
+    assert [a.action for a in session.exec(select(AuditEntry).where(AuditEntry.entity == "form_layout").order_by(AuditEntry.id)).all()] == \
         ["create", "update"]
     with transaction(session):
         reset = form_layouts.reset_layout(session, admin, "product", now=T0)

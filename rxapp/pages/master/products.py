@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp import routes
-from rxapp.components.custom_fields import custom_field_inputs, custom_filter
+from rxapp.components.custom_fields import custom_filter
+from rxapp.components.form_sections import laid_out_form
 from rxapp.components.master import (
     active_toggle,
     edit_button,
-    form_field,
     list_toolbar,
     row_actions,
     select_control,
@@ -61,21 +61,15 @@ def _dialog() -> rx.Component:
         rx.cond(S.form_mode == "create", _("New product"), _("Edit product")),
         rx.form(
             rx.flex(
-                form_field(_("Code"), text_input("code", default_value=S.f_code), errors, "code",
-                           hint=_("Unique, e.g. FG-100 or RM-STEEL.")),
-                form_field(_("Name"), text_input("name", default_value=S.f_name), errors, "name"),
-                rx.grid(
-                    form_field(_("Type"), select_control("type", TYPE_OPTIONS, default_value=S.f_type), errors, "type"),
-                    form_field(_("Unit"), text_input("unit", default_value=S.f_unit), errors, "unit",
-                               hint=_("pcs, kg, m ...")),
-                    form_field(_("Standard cost"), text_input("standard_cost", default_value=S.f_cost,
-                                                              input_mode="decimal"), errors, "standard_cost"),
-                    columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
-                ),
-                form_field(_("Description"), rx.text_area(name="description", id="description",
-                                                          default_value=S.f_description, width="100%"),
-                           errors, "description"),
-                custom_field_inputs(S.custom_inputs, errors),
+                laid_out_form(S.form_sections, {
+                    "code": text_input("code", default_value=S.f_code, placeholder=_("Unique, e.g. FG-100 or RM-STEEL.")),
+                    "name": text_input("name", default_value=S.f_name),
+                    "type": select_control("type", TYPE_OPTIONS, default_value=S.f_type),
+                    "unit": text_input("unit", default_value=S.f_unit, placeholder=_("pcs, kg, m ...")),
+                    "standard_cost": text_input("standard_cost", default_value=S.f_cost, input_mode="decimal"),
+                    "description": rx.text_area(name="description", id="description", default_value=S.f_description,
+                                                width="100%"),
+                }, errors),
                 form_buttons(_("Save product"), S.set_form_open(False)),
                 direction="column", spacing="3",
             ),

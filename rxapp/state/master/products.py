@@ -16,9 +16,10 @@ from rxapp.state.config.custom_field_inputs import (
     submitted_custom,
     summary,
 )
+from rxapp.state.config.form_sections import FormSection, form_sections
 from rxapp.state.master.common import MasterList, active_flag, decimal_text, download
 from rxapp.state.org.auth import AuthState, as_id
-from services.config import custom_field_views, custom_fields
+from services.config import custom_field_views, custom_fields, form_layouts
 from services.core.errors import DomainError
 from services.master import products as product_service
 from services.master.products import (
@@ -55,6 +56,7 @@ class ProductsState(MasterList, AuthState):
     rows: list[ProductRow] = []
     type_filter: str = ""
     custom_inputs: list[CustomInput] = []
+    form_sections: list[FormSection] = []     # the form as the organization laid it out (built-in and custom)
     custom_filter_fields: list[CustomFilterField] = []
     custom_filter_key: str = ""
     custom_filter_value: str = ""
@@ -109,6 +111,7 @@ class ProductsState(MasterList, AuthState):
 
     def _load_custom_inputs(self, current: dict) -> None:
         self.custom_inputs = custom_inputs(self._use_case(custom_field_views.form_inputs, "product", current))
+        self.form_sections = form_sections(self._use_case(form_layouts.get_layout, "product"), self.custom_inputs)
 
     @rx.event
     def set_type_filter(self, value: str):
