@@ -224,6 +224,7 @@ def statements_for_complete(session, engine, shop, now, n: int) -> int:
 
 def test_bulk_complete_is_set_based(session, engine, shop, now):
     """Completing 40 work orders takes as many statements as completing 3: no round trips per work order."""
+    statements_for_complete(session, engine, shop, now, 1)   # fills the per-worker caches (services/core/worker_cache)
     few = statements_for_complete(session, engine, shop, now, 3)
     session.exec(select(WorkOrder)).all()              # a loaded identity map must not change the count either
     many = statements_for_complete(session, engine, shop, now, 40)
