@@ -48,7 +48,7 @@ def test_switching_to_japanese_changes_the_page_at_once_and_keeps_what_is_typed(
     sidebar = page.get_by_test_id("sidebar")
     expect(sidebar.get_by_role("link", name=E2E_JA["Home"])).to_be_visible()
     expect(page.get_by_role("heading", name=E2E_JA["Change password"])).to_be_visible()
-    expect(page.get_by_text(E2E_JA["Your log-in and password."])).to_be_visible()
+    expect(page.get_by_text(E2E_JA["Your log-in, password and two-factor log-in."])).to_be_visible()
     expect(page.get_by_label(E2E_JA["Current password"])).to_have_value("half-typed")
     assert page.evaluate("() => window.__no_reload_marker") == 42
     expect(sidebar.get_by_role("link", name="Home", exact=True)).to_have_count(0)

@@ -23,4 +23,5 @@ def write_catalog(root: Path, lang: str, messages: dict[str, str]) -> Path:
 # The browser tests' server reads this catalog first (tests/e2e/conftest.py), so a language switch shows
 # known Japanese whether or not the real catalog has landed.
 E2E_JA = {"Home": "ホーム", "Account": "アカウント", "Change password": "パスワードの変更",
-          "Current password": "現在のパスワード", "Language": "言語", "Your log-in and password.": "ログインとパスワード"}
+          "Current password": "現在のパスワード", "Language": "言語",
+          "Your log-in, password and two-factor log-in.": "ログイン、パスワード、二段階認証"}
