@@ -88,3 +88,16 @@ async def test_the_product_form_follows_the_saved_layout(engine, session, world,
     events = await run(page.save({"code": "F-1", "name": "Plate", "type": "finished", "unit": "pcs",
                                   "standard_cost": "", "description": "", "custom.finish": ""}), page)
     assert toasts(events, "error") and page.form_errors["custom.finish"] == "Finish is required. Zinc or paint."
+
+
+async def test_a_dragged_field_lands_where_it_was_dropped(engine, world):
+    state = await signed_in(engine, FormLayoutsState, "admin.a")
+    await run(state.enter(), state)
+    await run(state.drop_field("0:0>0:3"), state)          # code dropped on unit: before it
+    assert _keys(state)[0][1] == ["name", "description", "code", "unit", "type", "standard_cost"]
+    await run(state.add_section(), state)
+    await run(state.drop_field("0:5>1:0"), state)          # standard cost into the empty new section
+    await run(state.drop_field("0:0>9:0"), state)          # no such section: nothing moves
+    await run(state.drop_field("nonsense"), state)
+    assert _keys(state) == [("Details", ["name", "description", "code", "unit", "type"]),
+                            ("New section", ["standard_cost"])]

@@ -1,6 +1,7 @@
 """/admin/form-layouts: arrange an entity's form (products, maintenance tickets): sections, the order of built-in
-and custom fields (up / down buttons, across sections at their edges), required flags and help texts, with a live
-preview of the form as it will render; the same layout refuses empty required fields in the page and the API."""
+and custom fields (dragged with assets/form_layout_drag.js, or up / down buttons, across sections at their edges),
+required flags and help texts, with a live preview of the form as it will render; the same layout refuses empty
+required fields in the page and the API."""
 from __future__ import annotations
 
 import reflex as rx
@@ -42,7 +43,8 @@ def _field_row(item: LayoutItem, index, section) -> rx.Component:
         rx.input(value=item.help, placeholder=_("Help text shown under the field"), width="100%",
                  on_change=lambda text: S.set_help(section, index, text), min_height=PHONE_TOUCH),
         direction="column", spacing="2", padding="8px", border="1px solid var(--gray-a5)", border_radius="8px",
-        data_testid="layout-field",
+        data_testid="layout-field", draggable=True, cursor="grab",
+        custom_attrs={"data-layout-slot": section.to(str) + ":" + index.to(str)},
     )
 
 
@@ -56,7 +58,7 @@ def _section_editor(block: LayoutBlock, section) -> rx.Component:
         rx.cond(block.fields.length() == 0, rx.text(_("No fields in this section."), size="2", color_scheme="gray")),
         rx.flex(rx.foreach(block.fields, lambda item, index: _field_row(item, index, section)),
                 direction="column", spacing="2"),
-        width="100%", data_testid="layout-section",
+        width="100%", data_testid="layout-section", custom_attrs={"data-layout-end": section.to(str)},
     )
 
 
@@ -106,4 +108,6 @@ def form_layouts_page() -> rx.Component:
             rx.foreach(S.error_messages, lambda m: rx.text(m)), icon="triangle-alert", color_scheme="red",
             margin_bottom="12px", data_testid="layout-errors")),
         list_states(S.loading, S.load_error, S.sections.length() == 0, _("This form has no fields."), S.load, editor),
+        rx.el.input(id="layout-drop", type="text", on_change=S.drop_field, hidden=True, aria_hidden="true"),
+        rx.script(src="/form_layout_drag.js"),
     )

@@ -97,6 +97,25 @@ class FormLayoutsState(AuthState):
         self._touch()
 
     @rx.event
+    def drop_field(self, spec: str):
+        """A field dragged onto another (assets/form_layout_drag.js): "s:i>t:j" puts field i of section s
+        where field j of section t is (j = the section's length: at its end)."""
+        try:
+            source, target = str(spec or "").split("#")[0].split(">")
+            section, index = (int(x) for x in source.split(":"))
+            to_section, to_index = (int(x) for x in target.split(":"))
+        except ValueError:
+            return
+        if not self._has(section, index) or not 0 <= to_section < len(self.sections):
+            return
+        moved = self.sections[section].fields.pop(index)
+        items = self.sections[to_section].fields
+        if to_section == section and to_index > index:
+            to_index -= 1
+        items.insert(max(0, min(to_index, len(items))), moved)
+        self._touch()
+
+    @rx.event
     def toggle_required(self, section: int, index: int):
         if self._has(section, index):
             item = self.sections[section].fields[index]
