@@ -18,6 +18,7 @@ def default_layout_afterwards(app_database_url):
     yield
     from sqlmodel import Session, select
 
+    import services.master.products  # noqa: F401  (registers the product form with form_layouts)
     from models.form_layouts import FormLayout
     from services.config import form_layouts
     from services.core.db import make_engine, transaction
