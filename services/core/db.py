@@ -9,7 +9,7 @@ carries its organization to PostgreSQL's row-level security (services/core/tenan
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "takt.db"
 
 _engine: Engine | None = None
+_engine_listeners: list[Callable[[], None]] = []      # called when the engine is switched (worker caches)
 
 
 def database_url() -> str:
@@ -67,8 +68,14 @@ def use_engine(engine: Engine | None) -> None:
     """Point every door (UI, API, CLI) at this engine; tests use it for their clean database."""
     global _engine
     _engine = engine
-    from services.core.worker_cache import clear_all  # core.events imports this module
-    clear_all()
+    for listener in _engine_listeners:
+        listener()
+
+
+def on_engine_change(listener: Callable[[], None]) -> None:
+    """Call `listener` whenever `use_engine` switches the engine (services/core/worker_cache registers its
+    `clear_all`: cached rows of one database must not answer for another)."""
+    _engine_listeners.append(listener)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+from services.core.db import on_engine_change
 from services.core.events import DomainEvent, bus
 
 V = TypeVar("V")
@@ -82,3 +83,6 @@ def clear_all() -> None:
     """Drop every entry of every worker cache (the database changed under them)."""
     for cache in _caches:
         cache.drop()
+
+
+on_engine_change(clear_all)
