@@ -23,6 +23,7 @@ SAMPLES = [
     events.PaymentReceived(organization_id=1, actor_user_id=2, at=AT, payment_id=3),
     events.PurchaseOrderCreated(organization_id=1, actor_user_id=2, at=AT, purchase_order_id=3),
     events.PurchaseOrderApproved(organization_id=1, actor_user_id=2, at=AT, purchase_order_id=3),
+    events.PurchaseOrderReceived(organization_id=1, actor_user_id=2, at=AT, purchase_order_id=3, receipt_id=4),
     events.SettlementPaid(organization_id=1, actor_user_id=2, at=AT, settlement_id=3),
     events.BudgetSet(organization_id=1, actor_user_id=2, at=AT, budget_id=3, project_id=4),
     events.SettlementCreated(organization_id=1, actor_user_id=2, at=AT, settlement_id=3, purchase_order_id=4),
