@@ -173,6 +173,7 @@ app = rx.App(
     html_lang=language(),
     head_components=[rx.el.meta(name="theme-color", content="#ffffff"),
                      rx.script(src="/takt_input.js")],     # an IME's Enter never submits (assets/takt_input.js)
+    stylesheets=["/a11y.css"],                    # contrast fixes over Radix Themes (assets/a11y.css)
 )
 reflex_adapter.before_every_event(app, i18n_client.serve_in_tab_language)  # `_()` in handlers: the tab's language
 app.register_lifespan_task(live.live_task)      # event fan-out + live views of this worker (rxapp/live.py)

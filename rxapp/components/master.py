@@ -50,7 +50,7 @@ def table(headers: list[str], body: rx.Component, **props) -> rx.Component:
             rx.table.body(body),
             variant="surface", size="2", width="100%", **props,
         ),
-        width="100%", overflow_x="auto",
+        width="100%", overflow_x="auto", class_name="takt-scroll-x", tab_index=0,
     )
 
 

@@ -61,7 +61,7 @@ def _nav_link(item: routes.NavItem, *, phone: bool) -> rx.Component:
             align="center", spacing="3", padding_x="12px", min_height=TOUCH if phone else "40px",
             border_radius="8px", width="100%",
             background=rx.cond(active, rx.color("accent", 4), "transparent"),
-            color=rx.cond(active, rx.color("accent", 11), rx.color("gray", 12)),
+            color=rx.cond(active, rx.color("accent", 12), rx.color("gray", 12)),
             _hover={"background": rx.color("accent", 3)},
         ),
         href=item.path, underline="none", width="100%", aria_current=rx.cond(active, "page", ""),
@@ -129,17 +129,20 @@ def _user_menu() -> rx.Component:
 def _bell(*, phone: bool) -> rx.Component:
     """The notification centre's link with the live unread count (rxapp/state/config/notifications.py)."""
     count = NotificationBadgeState.unread
+    shown = rx.cond(count > 99, "99+", count.to(str))
     return rx.link(
         rx.box(
             rx.icon("bell", size=22),
-            rx.cond(count > 0, rx.badge(rx.cond(count > 99, "99+", count.to(str)), color_scheme="red", variant="solid",
+            rx.cond(count > 0, rx.badge(shown, color_scheme="red", variant="solid",
                                         radius="full", size="1", position="absolute", top="2px", right="0px",
                                         data_testid="unread-badge")),
             position="relative", display="flex", align_items="center", justify_content="center",
             min_width=TOUCH, min_height=TOUCH if phone else "40px",
             color=AuthState.brand_text_color if phone else rx.color("gray", 12),
         ),
-        href=routes.NOTIFICATIONS, aria_label=_("Notifications"), on_mount=NotificationBadgeState.follow,
+        # the name holds the count the badge shows (WCAG 2.5.3, label in name)
+        href=routes.NOTIFICATIONS, aria_label=rx.cond(count > 0, f"{_('Notifications')}: {shown}", _("Notifications")),
+        on_mount=NotificationBadgeState.follow,
         data_testid="bell-phone" if phone else "bell",
     )
 

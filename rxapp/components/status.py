@@ -34,7 +34,7 @@ def progress_cell(percent: rx.Var, good: rx.Var, scrap: rx.Var, quantity: rx.Var
     """A progress bar of good units against the quantity, with the numbers under it."""
     return rx.box(
         rx.progress(value=percent, max=100, size="2", aria_label=_("Progress")),
-        rx.text(good, " / ", quantity, rx.cond(scrap > 0, rx.text.span(" · ", _("scrap"), " ", scrap, color="red")),
+        rx.text(good, " / ", quantity, rx.cond(scrap > 0, rx.text.span(" · ", _("scrap"), " ", scrap, color=rx.color("red", 11))),
                 size="1", color_scheme="gray"),
         min_width="120px",
     )

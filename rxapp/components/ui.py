@@ -19,9 +19,11 @@ def field_error(message: rx.Var | str) -> rx.Component:
 
 def field(label: str, control: rx.Component, error: rx.Var | str = "", *, hint: str = "",
           html_for: str = "") -> rx.Component:
-    """A label above its control, with an optional hint and the field's error below."""
+    """A label above its control, with an optional hint and the field's error below. The label names the control
+    (`html_for`, or the control's own id when it has one, as `text_input` gives it)."""
+    target = html_for or (control.id if isinstance(control.id, str) else "")
     return rx.box(
-        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=html_for or None),
+        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=target or None),
         rx.box(control, margin_top="4px"),
         rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")) if hint else rx.fragment(),
         field_error(error),
@@ -128,8 +130,10 @@ def list_card(title: rx.Component, badge: rx.Component, *lines: rx.Component, on
 
 
 def scroll_x(*children: rx.Component) -> rx.Component:
-    """A wide table scrolls inside its own box; the page itself never scrolls sideways."""
-    return rx.box(*children, width="100%", overflow_x="auto")
+    """A wide table scrolls inside its own box; the page itself never scrolls sideways. The box is the one
+    scroller (assets/a11y.css lets the table's own scroll area grow) and takes the keyboard focus, so a table of
+    text alone can be scrolled with the arrow keys (WCAG 2.1.1)."""
+    return rx.box(*children, width="100%", overflow_x="auto", class_name="takt-scroll-x", tab_index=0)
 
 
 def dialog(title: str | rx.Var, body: rx.Component, *, open: rx.Var, on_open_change, description: str = "",
@@ -152,3 +156,14 @@ def form_buttons(submit_label: str, on_cancel, busy: rx.Var | bool = False) -> r
         rx.button(submit_label, type="submit", loading=busy, min_height=TOUCH),
         spacing="3", justify="end", margin_top="16px", wrap="wrap",
     )
+
+
+def upload_zone(label: str, *children: rx.Component, **props) -> rx.Component:
+    """`rx.upload.root` whose hidden file input carries `label` as its accessible name (the drop zone's input
+    has no <label>: screen readers would announce a nameless "file upload button")."""
+    zone = rx.upload.root(*children, **props)
+    for child in zone.children:
+        for element in child.children:
+            if type(element).__name__ == "Input":
+                element.custom_attrs["aria-label"] = label
+    return zone

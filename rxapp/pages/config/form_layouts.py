@@ -41,6 +41,7 @@ def _field_row(item: LayoutItem, index, section) -> rx.Component:
                 title=rx.cond(item.locked, _("Always required: the service or the custom field demands it."), "")),
             spacing="3", align="center", width="100%"),
         rx.input(value=item.help, placeholder=_("Help text shown under the field"), width="100%",
+                 aria_label=_("Help text shown under the field"),
                  on_change=lambda text: S.set_help(section, index, text), min_height=PHONE_TOUCH),
         direction="column", spacing="2", padding="8px", border="1px solid var(--gray-a5)", border_radius="8px",
         data_testid="layout-field", draggable=True, cursor="grab",
@@ -65,7 +66,7 @@ def _section_editor(block: LayoutBlock, section) -> rx.Component:
 def _preview_field(item: LayoutItem) -> rx.Component:
     return rx.vstack(
         rx.text(item.label, rx.cond(item.required, rx.text.span(" *", color_scheme="red")), size="2", weight="medium"),
-        rx.input(disabled=True, width="100%"),
+        rx.input(disabled=True, width="100%", aria_label=item.label),
         rx.cond(item.help != "", rx.text(item.help, size="1", color_scheme="gray")),
         spacing="1", width="100%",
     )

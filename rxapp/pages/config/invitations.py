@@ -15,7 +15,7 @@ _STATUS_COLORS = {"pending": "blue", "accepted": "green", "revoked": "gray", "ex
 
 
 def _box(checked, on_change, label, testid: str = "") -> rx.Component:
-    return rx.el.label(rx.flex(rx.checkbox(checked=checked, size="3", on_change=on_change, data_testid=testid),
+    return rx.el.label(rx.flex(rx.checkbox(checked=checked, size="3", on_change=on_change, data_testid=testid, aria_label=label),
                                rx.text(label), align="center", spacing="2", min_height=PHONE_TOUCH))
 
 

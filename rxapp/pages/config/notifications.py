@@ -52,7 +52,7 @@ def notifications_page() -> rx.Component:
         page_header(_("Notifications"), _("What needs your attention, newest first."),
                     rx.button(rx.icon("check-check", size=16), _("Mark all read"), variant="soft",
                               on_click=S.mark_all_read, min_height=TOUCH, data_testid="mark-all-read")),
-        rx.el.label(rx.flex(rx.checkbox(checked=S.unread_only, on_change=S.set_unread_only),
+        rx.el.label(rx.flex(rx.checkbox(checked=S.unread_only, on_change=S.set_unread_only, aria_label=_("Unread only")),
                             rx.text(_("Unread only"), size="2"), spacing="2", align="center"), margin_bottom="12px"),
         list_states(S.loading, S.load_error, S.items.length() == 0, _("Nothing here. You are up to date."), S.load,
                     rx.flex(rx.foreach(S.items, _note), direction="column", spacing="2", width="100%")),

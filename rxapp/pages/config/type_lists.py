@@ -93,7 +93,7 @@ def _values_panel() -> rx.Component:
         rx.flex(
             rx.box(rx.heading(sel.name, size="4"), rx.text(sel.description, size="2", color_scheme="gray")),
             rx.spacer(),
-            rx.el.label(rx.flex(rx.checkbox(checked=S.show_retired, on_change=S.set_show_retired),
+            rx.el.label(rx.flex(rx.checkbox(checked=S.show_retired, on_change=S.set_show_retired, aria_label=_("Show retired")),
                                 rx.text(_("Show retired"), size="2"), spacing="2", align="center")),
             rx.cond(~sel.backed_by_reason_codes, rx.button(_("Rename"), variant="soft", on_click=S.open_edit_list,
                                                             min_height=TOUCH)),

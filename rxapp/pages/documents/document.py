@@ -7,7 +7,7 @@ import reflex as rx
 from rxapp.components.document_viewer import document_viewer
 from rxapp.components.master import select_control
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, error_state, page_header
+from rxapp.components.ui import TOUCH, error_state, page_header, upload_zone
 from rxapp.i18n import _
 from rxapp.state.documents.document import ACCEPT, UPLOAD_ID, FileLine, RevisionLine
 from rxapp.state.documents.document import DocumentState as D
@@ -70,7 +70,7 @@ def _revision(r: RevisionLine) -> rx.Component:
 
 def _upload() -> rx.Component:
     return rx.flex(
-        rx.upload.root(rx.flex(rx.icon("file-up", size=28), rx.text(_("Choose or drop PDF, image or CAD files")),
+        upload_zone(_("Revision files"), rx.flex(rx.icon("file-up", size=28), rx.text(_("Choose or drop PDF, image or CAD files")),
                                direction="column", align="center", spacing="2"),
                        id=UPLOAD_ID, multiple=True, accept=ACCEPT, border="2px dashed var(--gray-7)",
                        border_radius="8px", padding="20px", width="100%", data_testid="revision-upload"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.ui import upload_zone
 from rxapp.i18n import _
 
 SLA_LABELS = {"ok": _("On time"), "warning": _("Due soon"), "breached": _("Breached"), "paused": _("Paused"),
@@ -23,7 +24,7 @@ def sla_badge(state: rx.Var, color: rx.Var, due_iso: rx.Var, remaining: rx.Var) 
 def camera_upload(upload_id: str, on_drop, *children: rx.Component, **style) -> rx.Component:
     """A drop zone for up to 4 images whose file input carries accept="image/*" and capture="environment", so a
     phone offers its rear camera (react-dropzone's input props set neither capture nor more than accept)."""
-    root = rx.upload.root(*children, id=upload_id, multiple=True, max_files=4, accept={"image/*": []},
+    root = upload_zone(_("Photos"), *children, id=upload_id, multiple=True, max_files=4, accept={"image/*": []},
                           on_drop=on_drop, **style)
     file_input = root.children[0].children[0]
     file_input.custom_attrs.update({"accept": "image/*", "capture": "environment"})

@@ -13,6 +13,7 @@ from rxapp.components.ui import (
     field_error,
     loading,
     page_header,
+    upload_zone,
 )
 from rxapp.i18n import _
 from rxapp.state.org.branding import BrandingState
@@ -42,7 +43,7 @@ def _logo() -> rx.Component:
     return rx.box(
         rx.text(_("Logo"), size="2", weight="medium"),
         rx.flex(
-            rx.upload.root(
+            upload_zone(_("Logo file"),
                 rx.flex(rx.icon("image-up", size=20), rx.text(_("Choose or drop an SVG or PNG file")),
                         align="center", spacing="2", justify="center"),
                 id=UPLOAD_ID, multiple=False, max_files=1, max_size=150_000,

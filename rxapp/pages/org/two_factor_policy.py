@@ -15,7 +15,7 @@ def _role_box(role: RoleOption) -> rx.Component:
         rx.flex(
             rx.checkbox(checked=TwoFactorPolicyState.required_roles.contains(role.key), size="3",
                         on_change=lambda checked: TwoFactorPolicyState.toggle_role(role.key, checked),
-                        data_testid="require-" + role.key),
+                        data_testid="require-" + role.key, aria_label=role.label),
             rx.text(role.label), align="center", spacing="2", min_height=PHONE_TOUCH,
         ),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, page_header, scroll_x
+from rxapp.components.ui import TOUCH, page_header, scroll_x, upload_zone
 from rxapp.i18n import _
 from rxapp.state.production.order_import import (
     SHOWN,
@@ -38,7 +38,7 @@ def _plant_and_templates() -> rx.Component:
 
 
 def _drop_zone() -> rx.Component:
-    return rx.upload.root(
+    return upload_zone(_("Orders file"),
         rx.flex(
             rx.icon("file-up", size=28),
             rx.text(_("Choose or drop an Excel (.xlsx) or CSV file")),

@@ -45,7 +45,8 @@ def _scrap(r: ScrapRow) -> rx.Component:
         rx.table.cell(r.note),
         rx.table.cell(rx.form(
             rx.flex(rx.el.input(type="hidden", name="event_id", value=r.event_id.to_string()),
-                    rx.box(select_control("defect_code_id", S.defect_options, default_value="", placeholder=_("Defect")),
+                    rx.box(select_control("defect_code_id", S.defect_options, default_value="", placeholder=_("Defect"),
+                                          id="defect_code_id-" + r.event_id.to_string(), aria_label=_("Defect")),
                            min_width="160px"),
                     rx.button(_("Raise reject"), type="submit", min_height=TOUCH, data_testid="raise-from-scrap"),
                     spacing="2", align="center"),
@@ -124,8 +125,9 @@ def _detail() -> rx.Component:
         rx.cond(D.can_disposition, rx.card(
             rx.heading(_("Disposition"), size="3"),
             rx.form(rx.flex(
-                rx.box(select_control("disposition", DISPOSITIONS, value=D.disposition, placeholder="—"), min_width="200px"),
-                text_input("note", placeholder=_("Note")),
+                rx.box(select_control("disposition", DISPOSITIONS, value=D.disposition, placeholder="—",
+                                      aria_label=_("Disposition")), min_width="200px"),
+                text_input("note", placeholder=_("Note"), aria_label=_("Note")),
                 rx.button(_("Save disposition"), type="submit", min_height=TOUCH, data_testid="save-disposition"),
                 spacing="2", align="center", wrap="wrap"), on_submit=D.save_disposition),
             field_error(D.errors.get("disposition", "")), field_error(D.errors.get("work_order_id", "")),

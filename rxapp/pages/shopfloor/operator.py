@@ -34,7 +34,7 @@ def _tile(machine: MachineCard) -> rx.Component:
             border_radius="12px", background=rx.color("gray", 2), border=f"1px solid {rx.color('gray', 6)}",
         ),
         href=routes.OPERATOR_MACHINE + "?id=" + machine.id.to_string(), underline="none", color="inherit",
-        width="100%", data_testid="machine-tile", aria_label=machine.code,
+        width="100%", data_testid="machine-tile",
     )
 
 

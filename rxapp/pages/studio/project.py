@@ -9,7 +9,7 @@ import reflex as rx
 from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field, select_control
 from rxapp.components.shell import shell
-from rxapp.components.ui import error_state, page_header, scroll_x, text_input
+from rxapp.components.ui import error_state, page_header, scroll_x, text_input, upload_zone
 from rxapp.i18n import _
 from rxapp.pages.studio.milestones import milestones_tab
 from rxapp.state.studio.breakdown_forms import AssetLine
@@ -110,7 +110,7 @@ def _import() -> rx.Component:
         rx.heading(_("Import cuts from CSV or Excel"), size="3"),
         rx.text(_("Columns: cut (required), episode, sequence, frame_in, frame_out, description. All rows or none."),
                 size="1", color_scheme="gray"),
-        rx.upload.root(rx.text(_("Choose or drop a .csv or .xlsx file")), id=IMPORT_ID, multiple=False, max_files=1,
+        upload_zone(_("Breakdown file"), rx.text(_("Choose or drop a .csv or .xlsx file")), id=IMPORT_ID, multiple=False, max_files=1,
                        accept={"text/csv": [".csv"], XLSX: [".xlsx"]},
                        on_drop=S.import_file(rx.upload_files(upload_id=IMPORT_ID)), border="2px dashed var(--gray-7)",
                        border_radius="8px", padding="16px", width="100%", data_testid="breakdown-import"),

@@ -8,7 +8,7 @@ import reflex as rx
 from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field, select_control
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, error_state, list_states, page_header, text_input
+from rxapp.components.ui import TOUCH, error_state, list_states, page_header, text_input, upload_zone
 from rxapp.i18n import _
 from rxapp.state.studio.assign import TaskAssignState as A
 from rxapp.state.studio.project import FeedLine
@@ -100,7 +100,7 @@ def _draw_area() -> rx.Component:
 
 def _upload() -> rx.Component:
     return rx.flex(
-        rx.upload.root(rx.flex(rx.icon("image-up", size=28), rx.text(_("Choose or drop the files of your version")),
+        upload_zone(_("Version files"), rx.flex(rx.icon("image-up", size=28), rx.text(_("Choose or drop the files of your version")),
                                direction="column", align="center", spacing="2"),
                        id=UPLOAD_ID, multiple=True, accept=ACCEPT, border="2px dashed var(--gray-7)",
                        border_radius="8px", padding="20px", width="100%", data_testid="version-upload"),
