@@ -165,7 +165,9 @@ def my_work(session: Session, actor: Actor, *, now: datetime) -> tuple[list[Floo
 
 def _floor_actor(actor: Actor) -> Actor:
     """The technician acting on the machine through the operator's code path (RUN_JOBS there, nothing more)."""
-    return dataclasses.replace(actor, roles=frozenset({Role.OPERATOR}))
+    # role_permissions and plant grants are what the organization made of the technician's own roles: drop them,
+    # so the built-in operator defaults apply (services/core/access.Actor.everywhere)
+    return dataclasses.replace(actor, roles=frozenset({Role.OPERATOR}), role_permissions=None, plant_permissions=())
 
 
 def _planned_stop(session: Session, actor: Actor, ticket: MaintenanceTicket, now: datetime) -> None:

@@ -34,6 +34,6 @@ def test_a_list_is_cards_on_a_phone_and_a_table_above(page, card, table, fields)
     cards, wide = jsx.index('"data-testid":"phone-cards"'), jsx.index('"data-testid":"wide-list"')
     assert wide < jsx.index(table) < cards < jsx.index(f'"data-testid":"{card}"')    # table in the wide box
     at = jsx.index(f'"data-testid":"{card}"')
-    body = jsx[at:at + 4000]                                            # the card's own fields follow its attributes
+    body = jsx[at:at + 12000]          # the card's own fields follow its attributes (translated labels are long lookups)
     missing = [name for name in fields if f'["{name}"]' not in body]
     assert missing == []
