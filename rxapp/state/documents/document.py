@@ -14,11 +14,11 @@ from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.documents.documents import KIND_LABELS, STATUS_COLORS, STATUS_LABELS, TARGET_LABELS
-from rxapp.state.documents.viewer import kind_label, page_note, page_sources
+from rxapp.state.documents.viewer import kind_label, open_in_viewer
 from rxapp.state.master.common import Option
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError
-from services.documents import change_orders, common, documents, files, revisions, viewer
+from services.documents import change_orders, common, documents, files, revisions
 from services.documents.documents import RevisionRead
 from services.documents.revisions import RevisionCreate
 from services.studio.files import Upload
@@ -145,13 +145,7 @@ class DocumentState(AuthState):
 
     @rx.event
     def view(self, file_id: int):
-        try:
-            shown = self._use_case(viewer.view_file, as_id(file_id))
-        except DomainError as error:
-            return self._refused(error)
-        self.viewer_file_id, self.viewer_title = as_id(file_id), shown.filename
-        self.viewer_pages, self.viewer_note = page_sources(shown), page_note(shown)
-        return None
+        return open_in_viewer(self, file_id)
 
     @rx.event
     def download(self, file_id: int):

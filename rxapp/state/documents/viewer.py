@@ -4,8 +4,12 @@ access to the revision first."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from rxapp.i18n import _
+from rxapp.state.org.auth import as_id
+from services.core.errors import DomainError
+from services.documents import viewer
 from services.documents.viewer import FileView
 
 
@@ -29,3 +33,15 @@ def kind_label(content_type: str) -> str:
     if content_type.startswith("image/") and not content_type.startswith("image/vnd."):
         return _("Image")
     return "CAD"
+
+
+def open_in_viewer(state: Any, file_id: int) -> list | None:
+    """Read a file for `state`'s viewer (its `viewer_file_id`, `viewer_title`, `viewer_pages`, `viewer_note`): the
+    body of the document page's and the operator portal's `view` events; a refusal is shown as usual."""
+    try:
+        shown = state._use_case(viewer.view_file, as_id(file_id))
+    except DomainError as error:
+        return state._refused(error)
+    state.viewer_file_id, state.viewer_title = as_id(file_id), shown.filename
+    state.viewer_pages, state.viewer_note = page_sources(shown), page_note(shown)
+    return None

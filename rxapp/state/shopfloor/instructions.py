@@ -10,10 +10,10 @@ import reflex as rx
 
 from rxapp.i18n import _
 from rxapp.state.documents.documents import KIND_LABELS
-from rxapp.state.documents.viewer import kind_label, page_note, page_sources
+from rxapp.state.documents.viewer import kind_label, open_in_viewer
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError
-from services.documents import instructions, viewer
+from services.documents import instructions
 
 
 @dataclass
@@ -66,13 +66,7 @@ class JobDocumentsState(AuthState):
 
     @rx.event
     def view(self, file_id: int):
-        try:
-            shown = self._use_case(viewer.view_file, as_id(file_id))
-        except DomainError as error:
-            return self._refused(error)
-        self.viewer_file_id, self.viewer_title = as_id(file_id), shown.filename
-        self.viewer_pages, self.viewer_note = page_sources(shown), page_note(shown)
-        return None
+        return open_in_viewer(self, file_id)
 
     def _clear(self) -> None:
         self.lines, self.viewer_file_id, self.viewer_title, self.viewer_pages, self.viewer_note = [], 0, "", [], ""
