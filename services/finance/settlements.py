@@ -14,6 +14,7 @@ payment date is recorded once.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -51,6 +52,16 @@ class LineProgress(BaseModel):
     ordered: int
     received: int
     settled: int
+
+    @property
+    def receivable(self) -> int:
+        """How much more of the line may still be received."""
+        return self.ordered - self.received
+
+    @property
+    def unsettled(self) -> int:
+        """Received and not yet settled: what a settlement of the line may take."""
+        return self.received - self.settled
 
 
 class Settleable(BaseModel):
@@ -169,13 +180,18 @@ def line_progress(session: Session, actor: Actor, po_id: int) -> list[LineProgre
     """Receipts and settlements of the order's lines without a task (the factory half), in line order."""
     require(actor, Permission.FINANCE)
     po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order")
-    lines = session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id,
-                                                         col(PurchaseOrderLine.task_id).is_(None))
+    lines = session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id)
                          .order_by(col(PurchaseOrderLine.id))).all()
-    ids = [pk(x) for x in lines]
+    return _progress(session, lines)
+
+
+def _progress(session: Session, lines: Iterable[PurchaseOrderLine]) -> list[LineProgress]:
+    """Ordered, received and settled of the lines without a task among `lines`, in their order."""
+    untasked = [x for x in lines if x.task_id is None]
+    ids = [pk(x) for x in untasked]
     received, settled = received_quantities(session, ids), settled_quantities(session, ids)
     return [LineProgress(po_line_id=pk(x), description=x.description, ordered=x.quantity,
-                         received=received.get(pk(x), 0), settled=settled.get(pk(x), 0)) for x in lines]
+                         received=received.get(pk(x), 0), settled=settled.get(pk(x), 0)) for x in untasked]
 
 
 def _approved_task_lines(session: Session, po: PurchaseOrder) -> list[tuple[PurchaseOrderLine, int, Decimal]]:
@@ -214,10 +230,7 @@ def _received_unsettled(session: Session, po: PurchaseOrder,
     """Per line without a task: received so far minus settled so far."""
     if lines is None:
         lines = {x.id: x for x in session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id)).all()}
-    ids = [pk(x) for x in lines.values() if x.task_id is None]
-    done = settled_quantities(session, ids)
-    received = received_quantities(session, ids)
-    return {i: received.get(i, 0) - done.get(i, 0) for i in ids}
+    return {p.po_line_id: p.unsettled for p in _progress(session, lines.values())}
 
 
 def settled_quantities(session: Session, line_ids: list[int]) -> dict[int, int]:

@@ -90,7 +90,7 @@ def _progress(p: settlements.LineProgress | None, open_order: bool) -> tuple[str
         return "", 0
     text = _("{received} of {ordered} received, {settled} settled").format(received=p.received, ordered=p.ordered,
                                                                             settled=p.settled)
-    return text, (p.ordered - p.received) if open_order else 0
+    return text, p.receivable if open_order else 0
 
 
 def po_figures(po: PoRead) -> list[Figure]:
@@ -190,7 +190,7 @@ class PurchaseOrdersState(AuthState):
         self.can_settle, self.settle_text = False, ""
         if open_order:
             ready = settlements.settleable(session, actor, po.id)
-            waiting = sum(p.received - p.settled for p in progress.values())
+            waiting = sum(p.unsettled for p in progress.values())
             self.can_settle = ready.tasks > 0 or waiting > 0
             texts = [_("{n} tasks approved at QC2 and not settled: {amount}").format(
                 n=ready.tasks, amount=f"{money(ready.adjusted)} {po.currency}")] if ready.tasks or not waiting else []
