@@ -89,14 +89,16 @@ def receive(session: Session, actor: Actor, po_id: int, data: PoReceiptCreate, *
           {"line": line.description, "quantity": data.quantity, "lot_id": lot_id}, at=now)
     record(session, PurchaseOrderReceived(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
                                           purchase_order_id=pk(po), receipt_id=pk(receipt)))
-    return _read(session, receipt)
+    return _read(receipt, referenced(session, Lot, lot_id).number if lot_id is not None else "")
 
 
 def list_receipts(session: Session, actor: Actor, po_id: int) -> list[PoReceiptRead]:
     require(actor, Permission.FINANCE)
     po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order")
     rows = session.exec(select(PoReceipt).where(PoReceipt.po_id == po.id).order_by(col(PoReceipt.id))).all()
-    return [_read(session, r) for r in rows]
+    lot_ids = [r.lot_id for r in rows if r.lot_id is not None]
+    numbers = dict(session.exec(select(Lot.id, Lot.number).where(col(Lot.id).in_(lot_ids))).all()) if lot_ids else {}
+    return [_read(r, numbers.get(r.lot_id, "") if r.lot_id is not None else "") for r in rows]
 
 
 def received_quantities(session: Session, line_ids: list[int]) -> dict[int, int]:
@@ -108,9 +110,6 @@ def received_quantities(session: Session, line_ids: list[int]) -> dict[int, int]
     return {line_id: int(total or 0) for line_id, total in rows}
 
 
-def _read(session: Session, r: PoReceipt) -> PoReceiptRead:
-    number = ""
-    if r.lot_id is not None:
-        number = referenced(session, Lot, r.lot_id).number
+def _read(r: PoReceipt, lot_number: str) -> PoReceiptRead:
     return PoReceiptRead(id=pk(r), po_id=r.po_id, po_line_id=r.po_line_id, quantity=r.quantity, lot_id=r.lot_id,
-                         lot_number=number, note=r.note, received_at=r.received_at, received_by=r.received_by)
+                         lot_number=lot_number, note=r.note, received_at=r.received_at, received_by=r.received_by)
