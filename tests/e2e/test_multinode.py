@@ -13,6 +13,7 @@ written to test-results/multinode.txt, not asserted (no timed assertions in test
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import time
 import uuid
@@ -166,9 +167,11 @@ def test_an_operator_action_through_node_a_reaches_a_dashboard_on_node_b(site):
             await tab.close()
 
     # in its own thread: Playwright's sync API (the other browser tests' session fixture) keeps an event loop
-    # running in this one, where asyncio.run refuses to start another
+    # running in this one, where asyncio.run refuses to start another; with this thread's context variables
+    # (Reflex's state registration among them), which a new thread does not inherit
+    context = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        latency_ms = pool.submit(asyncio.run, watch_and_report()).result()
+        latency_ms = pool.submit(context.run, asyncio.run, watch_and_report()).result()
     results = ROOT / "test-results"
     results.mkdir(exist_ok=True)
     (results / "multinode.txt").write_text(f"report through node A -> dashboard delta on node B: {latency_ms:.0f} ms\n")
