@@ -12,6 +12,7 @@ trusts an id from a client: a row outside the actor's organization or plants is 
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -123,6 +124,13 @@ class Actor:
     def sees_department(self, department_id: int | None) -> bool:
         """Whether a maintenance ticket or quality case of `department_id` is visible to the actor."""
         return self.department_ids is None or department_id in self.department_ids
+
+    def acting_as(self, role: Role) -> Actor:
+        """The same person acting through `role`'s code path with that role's built-in permissions only, at the
+        same plants (a technician stopping a machine through the operator's path): what the organization made of
+        the person's own roles and plant grants does not come along; the department scope stays."""
+        return dataclasses.replace(self, roles=frozenset({role}), role_permissions=None, plant_permissions=(),
+                                   role_names=())
 
     def label(self) -> str:
         return self.username or (f"token #{self.api_token_id}" if self.api_token_id else f"user #{self.user_id}")

@@ -11,7 +11,6 @@ Nothing here commits.
 """
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from datetime import datetime
 
@@ -163,13 +162,6 @@ def my_work(session: Session, actor: Actor, *, now: datetime) -> tuple[list[Floo
 
 # ---- preventive work as a planned stop on the machine --------------------------------------------
 
-def _floor_actor(actor: Actor) -> Actor:
-    """The technician acting on the machine through the operator's code path (RUN_JOBS there, nothing more)."""
-    # role_permissions and plant grants are what the organization made of the technician's own roles: drop them,
-    # so the built-in operator defaults apply (services/core/access.Actor.everywhere)
-    return dataclasses.replace(actor, roles=frozenset({Role.OPERATOR}), role_permissions=None, plant_permissions=())
-
-
 def _planned_stop(session: Session, actor: Actor, ticket: MaintenanceTicket, now: datetime) -> None:
     """Start the planned stop when the work starts, end it when the ticket closes. Not when the machine is
     already stopped (that stop goes on), nor for work recorded after the machine's state last changed (late
@@ -180,14 +172,14 @@ def _planned_stop(session: Session, actor: Actor, ticket: MaintenanceTicket, now
     if ticket.status == "in_progress" and ticket.downtime_event_id is None:
         if status is not None and status.open_downtime_event_id is not None:
             return
-        result = operator.start_downtime(session, _floor_actor(actor), ticket.machine_id,
+        result = operator.start_downtime(session, actor.acting_as(Role.OPERATOR), ticket.machine_id,
                                          _pm_reason(session, actor, now), client_id=f"mt-{uuid.uuid4().hex}",
                                          occurred_at=now, now=now)
         ticket.downtime_event_id = result.event.id
         session.add(ticket)
     elif ticket.is_closed and ticket.downtime_event_id is not None and status is not None \
             and status.open_downtime_event_id == ticket.downtime_event_id:
-        operator.end_downtime(session, _floor_actor(actor), ticket.machine_id, client_id=f"mt-{uuid.uuid4().hex}",
+        operator.end_downtime(session, actor.acting_as(Role.OPERATOR), ticket.machine_id, client_id=f"mt-{uuid.uuid4().hex}",
                               occurred_at=now, now=now)
 
 
