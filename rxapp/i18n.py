@@ -16,6 +16,9 @@ Two kinds of call, one function:
   message id. Reflex turns a `Text` in a component into a lookup in the browser's catalog for the tab's
   language (rxapp/i18n_client.py), so pages switch language at run time without a rebuild.
 
+A service's message (`services.core.messages.t`, a `Message` with a template and parameters, e.g. a
+DomainError's message and field messages) given to `_()` is rendered in the person's language.
+
 Dates, numbers and money are formatted in services/core/formats.py (babel), in the same language.
 
 Invariants: an unknown language, a missing catalog or an untranslated message falls back to English;
@@ -23,17 +26,11 @@ Invariants: an unknown language, a missing catalog or an untranslated message fa
 """
 from __future__ import annotations
 
-import gettext
-import os
-from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from babel.messages.pofile import read_po
-
 from services.core import formats
+from services.core.catalogs import DOMAIN, LOCALE_DIR, Catalog, catalog, locale_dirs, translate
 from services.core.languages import (
     SUPPORTED,
     negotiate,
@@ -44,75 +41,15 @@ from services.core.languages import (
 )
 from services.core.languages import current_language as language
 from services.core.languages import deployment_language as default_language
+from services.core.messages import Message, render
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-DOMAIN = "takt"
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "ko": "한국어"}   # each in its own language: never translated
 
-__all__ = ["LANGUAGE_NAMES", "SUPPORTED", "Text", "_", "default_language", "language", "negotiate", "ngettext",
-           "normalize", "person_language", "set_language", "use_language"]
+__all__ = ["DOMAIN", "LANGUAGE_NAMES", "LOCALE_DIR", "SUPPORTED", "Catalog", "Text", "_", "catalog", "default_language",
+           "language", "locale_dirs", "negotiate", "ngettext", "normalize", "person_language", "set_language",
+           "translate", "use_language"]
 
-# ----- catalogs --------------------------------------------------------------------------------------
-
-def locale_dirs() -> list[Path]:
-    extra = [Path(p) for p in os.environ.get("TAKT_LOCALE_PATH", "").split(os.pathsep) if p.strip()]
-    return [*extra, LOCALE_DIR]
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """One language's translations: message id -> text, and plural forms (msgid -> list of texts)."""
-
-    messages: dict[str, str]
-    plurals: dict[str, list[str]]
-    plural_rule: Any
-
-    def plural(self, singular: str, plural: str, n: int) -> str:
-        forms = self.plurals.get(singular)
-        if not forms:
-            return singular if n == 1 else plural
-        index = self.plural_rule(n)
-        return forms[index] if index < len(forms) and forms[index] else (singular if n == 1 else plural)
-
-
-def _po_files(lang: str) -> list[Path]:
-    return [f for d in locale_dirs() if (f := d / lang / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()]
-
-
-def _signature(lang: str) -> tuple[tuple[str, float], ...]:
-    return tuple((str(f), f.stat().st_mtime) for f in _po_files(lang))
-
-
-@lru_cache(maxsize=16)
-def _load(lang: str, signature: tuple[tuple[str, float], ...]) -> Catalog:
-    messages: dict[str, str] = {}
-    plurals: dict[str, list[str]] = {}
-    rule: Any = lambda n: 0 if n == 1 else 1  # noqa: E731
-    for path, _mtime in reversed(signature):            # the first directory wins: read it last
-        with open(path, encoding="utf-8") as f:
-            po = read_po(f, locale=lang)
-        rule = gettext.c2py(po.plural_expr) if po.plural_expr else rule
-        for message in po:
-            if not message.id or message.fuzzy:
-                continue
-            if isinstance(message.id, tuple):
-                forms = list(message.string) if isinstance(message.string, tuple | list) else [message.string]
-                if any(forms):
-                    plurals[message.id[0]] = forms
-            elif message.string:
-                messages[message.id] = message.string
-    return Catalog(messages, plurals, rule)
-
-
-def catalog(lang: str) -> Catalog:
-    """The catalog of `lang` as its `.po` files say now (re-read when a file changes); empty for English."""
-    lang = normalize(lang) or "en"
-    return _load(lang, _signature(lang))
-
-
-def translate(message: str, lang: str) -> str:
-    return catalog(lang).messages.get(message, message)
-
+# The catalogs (rxapp/locale, read in services/core/catalogs.py) are shared with the services' own messages.
 
 # ----- the translation function ---------------------------------------------------------------------
 
@@ -144,6 +81,8 @@ def _(message: str) -> str:
     if not message:
         return message
     lang = person_language()
+    if isinstance(message, Message):       # a service's message: its template translated, its parameters filled
+        return render(message, lang or default_language())
     if lang is not None:
         return translate(message, lang)
     return Text(translate(message, default_language()), message)
@@ -166,7 +105,7 @@ def update_catalogs() -> None:
     root = LOCALE_DIR.parent.parent
     template = LOCALE_DIR / f"{DOMAIN}.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(LOCALE_DIR / "babel.cfg"), "-o", str(template),
-                                "--project=Takt", "--no-location", "--sort-output", str(root)])
+                                "-k", "t", "--project=Takt", "--no-location", "--sort-output", str(root)])
     for po in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         CommandLineInterface().run(["pybabel", "-q", "update", "-i", str(template), "-d", str(LOCALE_DIR),
                                     "-D", DOMAIN, "-l", po.parent.parent.name])

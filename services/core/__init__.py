@@ -3,6 +3,8 @@
 - db.py: the engine, sessions and the unit of work (`transaction`: one commit, events after it);
 - tenancy.py: the organization a unit of work runs for, sent to PostgreSQL's row-level security;
 - errors.py: typed, framework-free errors (NotFound, Forbidden, Invalid, Conflict, ...);
+- messages.py: messages for people built with keys and parameters (`t(...)`), rendered in each person's language;
+- catalogs.py: the translation catalogs (rxapp/locale), shared by the doors and the services' messages;
 - events.py: domain events, typed event classes (`event_type`), recording and the in-process bus;
 - event_fanout.py: the bus bridged across processes (Redis pub/sub or PostgreSQL LISTEN/NOTIFY);
 - access.py: actors, roles (built-in defaults), permissions per plant, department scope (`require`, `visible_plant_ids`);

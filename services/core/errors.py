@@ -1,6 +1,12 @@
 """Typed, framework-free errors. The API maps them to HTTP codes once (rxapp/api/errors.py); the UI to
-messages once. Each class carries a stable machine-readable `code`, never a transport status."""
+messages once. Each class carries a stable machine-readable `code`, never a transport status.
+
+The message and the field messages are `Message`s (services/core/messages.py: `t("...", name=value)`),
+English as `str` and rendered in each person's language by the doors; a plain sentence passed in becomes a
+Message whose template is that sentence."""
 from __future__ import annotations
+
+from services.core.messages import Message, as_message, t
 
 
 class DomainError(Exception):
@@ -8,8 +14,9 @@ class DomainError(Exception):
 
     def __init__(self, message: str, *, fields: dict[str, str] | None = None):
         super().__init__(message)
-        self.message = message
-        self.fields = dict(fields or {})
+        self.message: Message = as_message(message)
+        self.fields: dict[str, str] = {name: as_message(text) if isinstance(text, str) else text
+                                        for name, text in (fields or {}).items()}
 
     def __str__(self) -> str:
         if not self.fields:
@@ -20,7 +27,7 @@ class DomainError(Exception):
 class Invalid(DomainError):
     code = "invalid"
 
-    def __init__(self, message: str = "Some fields are not valid.", *, fields: dict[str, str] | None = None):
+    def __init__(self, message: str = t("Some fields are not valid."), *, fields: dict[str, str] | None = None):
         super().__init__(message, fields=fields)
 
 

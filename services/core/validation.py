@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ValidationError
 
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.core.search import like_escape, nfkc
 
 M = TypeVar("M", bound=BaseModel)
@@ -42,7 +43,7 @@ def timezone_problem(name: str) -> str | None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return f"Unknown time zone '{name}'. Use a name like Europe/Berlin or Asia/Tokyo."
+        return t("Unknown time zone '{name}'. Use a name like Europe/Berlin or Asia/Tokyo.", name=name)
     return None
 
 # ---- shared by the services' listing filters and form checks -------------------------------------
@@ -59,20 +60,20 @@ def decimal_problem(value: Any, *, places: int, max_digits: int, minimum: Decima
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        return "Enter a number."
+        return t("Enter a number.")
     if not number.is_finite():
-        return "Enter a number."
+        return t("Enter a number.")
     if abs(number) >= Decimal(10) ** (max_digits - places):
-        return "This number is too large."
+        return t("This number is too large.")
     exponent = number.as_tuple().exponent          # an int: the number is finite
     if isinstance(exponent, int) and exponent < -places and number != number.quantize(Decimal(1).scaleb(-places)):
-        return f"Use at most {places} decimal places."
+        return t("Use at most {places} decimal places.", places=places)
     if minimum is not None and number < minimum:
-        return f"Must be at least {minimum}."
+        return t("Must be at least {minimum}.", minimum=minimum)
     if exclusive_minimum is not None and number <= exclusive_minimum:
-        return f"Must be more than {exclusive_minimum}."
+        return t("Must be more than {exclusive_minimum}.", exclusive_minimum=exclusive_minimum)
     if below is not None and number >= below:
-        return f"Must be less than {below}."
+        return t("Must be less than {below}.", below=below)
     return None
 
 
@@ -83,7 +84,7 @@ def to_decimal(value: Any, places: int) -> Decimal:
 def text_problem(value: str | None, *, max_length: int, required: bool = True) -> str | None:
     text = (value or "").strip()
     if required and not text:
-        return "Required."
+        return t("Required.")
     if len(text) > max_length:
-        return f"Use at most {max_length} characters."
+        return t("Use at most {max_length} characters.", max_length=max_length)
     return None

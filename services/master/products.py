@@ -22,6 +22,7 @@ from services.config import custom_field_views, custom_fields, form_layouts
 from services.config.form_layouts import BuiltinField
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.search import matches
 from services.core.validation import check
@@ -160,8 +161,9 @@ def update_product(session: Session, actor: Actor, product_id: int, data: Produc
     if values["code"] != product.code:
         _unique_code(session, actor, values["code"])
     if values["type"] == ProductType.RAW and product.type != ProductType.RAW and _has_bom(session, pk(product)):
-        raise Invalid(f"{product.code} has a bill of materials: remove its components before making it a raw material.",
-                      fields={"type": "A raw material has no bill of materials."})
+        raise Invalid(t("{code} has a bill of materials: remove its components before making it a raw material.",
+                        code=product.code),
+                      fields={"type": t("A raw material has no bill of materials.")})
     cost = values.pop("standard_cost")
     changes = apply_changes(product, values)
     if cost != product.standard_cost:
@@ -229,14 +231,14 @@ def _parse_type(value: str | ProductType) -> ProductType:
     try:
         return ProductType(value)
     except ValueError:
-        raise Invalid(fields={"type": "Pick raw, semi or finished."}) from None
+        raise Invalid(fields={"type": t("Pick raw, semi or finished.")}) from None
 
 
 def _unique_code(session: Session, actor: Actor, code: str) -> None:
     taken = session.exec(select(Product.id).where(Product.organization_id == actor.organization_id,
                                                   Product.code == code)).first()
     if taken is not None:
-        raise Conflict(f"A product with code {code} exists.", fields={"code": "Already used."})
+        raise Conflict(t("A product with code {code} exists.", code=code), fields={"code": t("Already used.")})
 
 
 def _has_bom(session: Session, product_id: int) -> bool:

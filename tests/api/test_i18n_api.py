@@ -45,3 +45,18 @@ def test_the_catalog_of_a_language_is_served_as_json_and_cacheable(client, ja_ca
     again = client.get("/i18n/ja", headers={"If-None-Match": response.headers["etag"]})
     assert again.status_code == 304
     assert_error(client.get("/i18n/fr"), 404, "not_found")
+
+
+def test_a_parameterised_service_message_and_its_field_errors_answer_in_japanese(client, world, as_user):
+    planner = {**as_user("planner.one"), "Accept-Language": "ja"}
+    created = client.post("/products", json={"code": "fg-1", "name": "Chair"}, headers=planner)
+    assert created.status_code == 201, created.text
+    error = assert_error(client.post("/products", json={"code": "FG-1", "name": "Again"}, headers=planner),
+                         409, "conflict")
+    assert error["message"] == "コード FG-1 の製品はすでに存在します。" and error["fields"] == {"code": "すでに使われています。"}
+    error = assert_error(client.post("/products", json={"code": "fg-2", "name": "X", "standard_cost": "1.23456"},
+                                     headers=planner), 422, "invalid", standard_cost="")
+    assert error["fields"]["standard_cost"] == "小数点以下は 4 桁までにしてください。"
+    english = assert_error(client.post("/products", json={"code": "FG-1", "name": "Again"},
+                                       headers=as_user("planner.one")), 409, "conflict")
+    assert english["message"] == "A product with code FG-1 exists."

@@ -10,8 +10,13 @@ import openpyxl
 from sqlmodel import Session, select
 
 from models.catalog import BomLine, Product
+from rxapp.i18n import use_language
+from rxapp.i18n_client import serve_in_tab_language
+from rxapp.state.language import LanguageState
 from rxapp.state.master.boms import BomState
 from rxapp.state.master.products import ProductsState
+from services.core.db import transaction
+from services.org.languages import set_my_language
 from tests.ui.conftest import download_bytes, run, signed_in, toasts
 
 
@@ -45,6 +50,21 @@ async def test_create_with_field_errors_then_success_and_filters(engine, world):
     await run(state.set_type_filter(""), state)
     await run(state.set_search("cha"), state)
     assert [r.code for r in state.rows] == ["FG-1"]
+
+
+async def test_a_korean_planner_reads_the_services_refusal_in_korean(engine, world, now):
+    with Session(engine) as s, transaction(s):
+        set_my_language(s, world.actor(world.planner1), "ko", now=now)
+    state = await signed_in(engine, ProductsState, "planner.one")
+    assert (await state.get_state(LanguageState)).lang == "ko"
+    await _create(state, "FG-1", "Chair")
+    with use_language(None):
+        await serve_in_tab_language(state)               # what the event middleware does before each event
+        events = await _create(state, "fg-1", "Again")
+        assert toasts(events, "error") == ["코드가 FG-1인 제품이 이미 있습니다."]
+        assert state.form_errors == {"code": "이미 사용 중입니다."}
+        await _create(state, "fg-2", "X", cost="0.000001")
+        assert state.form_errors == {"standard_cost": "소수점 이하 4자리까지만 사용하세요."}
 
 
 async def test_edit_deactivate_and_export(engine, world):
