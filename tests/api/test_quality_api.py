@@ -66,6 +66,24 @@ def test_plan_points_baseline_and_an_alert(client, world, setup, as_user):
     assert chart["capability"]["cp"] is not None
 
 
+def test_inspecting_needs_inspect_not_run_jobs(client, world, setup, as_user):
+    """Issue 18: quality (no run-jobs) records inspections; an operator keeps self-inspection by default, and
+    once the organization takes INSPECT from the operator role the same operator is refused (403)."""
+    line, _ = setup
+    quality, operator, admin = as_user("q.api"), as_user("op.one"), as_user("admin.a")
+    assert "run_jobs" not in client.get("/me", headers=quality).json()["permissions"]
+    _, cid = _plan(client, quality, world.plant1, line.product_id)
+    assert client.post("/inspections", headers=quality, json={"characteristic_id": cid, "values": ["12"]}).status_code == 201
+    assert client.post("/inspections", headers=operator, json={"characteristic_id": cid, "values": ["12"]}).status_code == 201
+    role = next(r for r in client.get("/roles", headers=admin).json() if r["key"] == "operator")
+    cell = client.put(f"/roles/{role['id']}/permissions/inspect", headers=admin, json={"allowed": False})
+    assert cell.status_code == 200 and "inspect" not in cell.json()["permissions"]
+    assert "run_jobs" in cell.json()["permissions"]
+    refused = client.post("/inspections", headers=operator, json={"characteristic_id": cid, "values": ["12"]})
+    assert_error(refused, 403, "forbidden")
+    assert "inspect" in refused.json()["error"]["message"]
+
+
 def test_bad_measurements_get_field_errors(client, world, setup, as_user):
     line, _ = setup
     quality = as_user("q.api")

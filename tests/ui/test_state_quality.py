@@ -6,12 +6,15 @@ from __future__ import annotations
 import pytest
 
 from models.shopfloor import EventKind, ProductionEvent
+from rxapp import routes
 from rxapp.state.quality.dashboard import QualityDashboardState
 from rxapp.state.quality.inspect import InspectState
 from rxapp.state.quality.inspection_plans import PlansState
 from rxapp.state.quality.rejects import RejectDetailState, RejectsState
 from rxapp.state.quality.spc import SpcState
+from rxapp.state.shopfloor.operator import OperatorMachineState
 from services.core.db import transaction
+from services.org import roles
 from tests.conftest import T0
 from tests.factories.org import make_user
 from tests.factories.production import add, make_line, make_work_order
@@ -73,6 +76,34 @@ async def test_operator_inspects_on_the_phone_page(engine, session, world, spc):
     assert state.result_ok and "in control" in state.result
     await run(state.send({"values": "20"}), state)
     assert not state.result_ok and "OUT OF CONTROL" in state.result
+
+
+async def test_quality_inspects_on_the_phone_page_without_run_jobs(engine, session, world, spc):
+    """Issue 18: the inspect page is guarded by INSPECT, not RUN_JOBS: quality (no run-jobs) opens it and
+    records; an operator whose organization took INSPECT from the operator role is sent away and refused."""
+    _, cid = spc
+    state = await signed_in(engine, InspectState, "q.ui")
+    assert "run_jobs" not in state.permissions
+    assert redirects(await run(state.require("inspect"), state)) == []
+    await run(state.enter(), state)
+    await run(state.send({"values": "12.2"}), state)
+    assert state.characteristic_id == cid and state.result_ok and "in control" in state.result
+    operator_role = next(r.id for r in roles.list_roles(session, world.actor(world.admin_a)) if r.key == "operator")
+    assert routes.nav_item(routes.QUALITY_INSPECT).permission == "inspect"
+    assert routes.QUALITY_INSPECT in {i.path for i in routes.nav_for(state.permissions)}
+    machine_page = await signed_in(engine, OperatorMachineState, "op.one")
+    assert machine_page.can_inspect
+    with transaction(session):
+        roles.set_role_permission(session, world.actor(world.admin_a), operator_role, "inspect", False, now=T0)
+    machine_page = await signed_in(engine, OperatorMachineState, "op.one")
+    assert not machine_page.can_inspect
+    state = await signed_in(engine, InspectState, "op.one")
+    assert "run_jobs" in state.permissions and "inspect" not in state.permissions
+    assert routes.QUALITY_INSPECT not in {i.path for i in routes.nav_for(state.permissions)}
+    assert redirects(await run(state.require("inspect"), state)) == ["/not-allowed"]
+    state.characteristic_id = cid
+    events = await run(state.send({"values": "12.2"}), state)
+    assert toasts(events, "error") and state.result == ""
 
 
 async def test_inspection_plans_page(engine, session, world, spc):

@@ -23,6 +23,7 @@ from rxapp.i18n import _, format_datetime, ngettext
 from rxapp.state.master.setup import SetupStep, setup_steps
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.shopfloor.instructions import JobDocumentsState
+from services.core.access import Permission
 from services.core.errors import DomainError
 from services.master import readiness
 from services.shopfloor import reads as shopfloor_reads
@@ -149,6 +150,11 @@ class OperatorMachineState(AuthState):
     @rx.var
     def is_down(self) -> bool:
         return self.machine.state in ("down", "planned_stop")
+
+    @rx.var
+    def can_inspect(self) -> bool:
+        """The Inspect button shows only to a person holding INSPECT (the inspect page's guard and service)."""
+        return Permission.INSPECT.value in self.permissions
 
     @rx.var
     def plan_text(self) -> str:
