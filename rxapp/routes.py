@@ -122,6 +122,8 @@ NAV: list[NavItem] = [
             _("What needs your attention; how you are told.")),
     NavItem(_("Dashboard"), DASHBOARD, "gauge", Permission.VIEW_DASHBOARDS,
             _("OEE, losses, yield, delivery and work in progress, live."), _("Shop floor")),
+    NavItem(_("Andon board"), ANDON, "layout-grid", (Permission.VIEW_DASHBOARDS, Permission.MAINTAIN),
+            _("Every machine's state now, its job and the shift's OEE, for the wall screen."), _("Shop floor")),
     NavItem(_("Operator"), OPERATOR, "hard-hat", Permission.RUN_JOBS,
             _("Your machines: start and complete jobs, report counts and downtime."), _("Shop floor")),
     NavItem(_("Scan"), SCAN, "scan-barcode", Permission.SCAN,
@@ -194,7 +196,7 @@ NAV: list[NavItem] = [
             _("Your maintenance tickets: accept, start, wait for parts, done."), _("Maintenance")),
     NavItem(_("Maintenance"), MAINTENANCE_HOME, "hard-hat", Permission.VIEW,
             _("The most urgent tickets, yours, and every maintenance page."), _("Maintenance")),
-    NavItem(_("Maintenance dashboard"), MAINTENANCE, "activity", Permission.VIEW_DASHBOARDS,
+    NavItem(_("Maintenance dashboard"), MAINTENANCE, "activity", (Permission.VIEW_DASHBOARDS, Permission.MAINTAIN),
             _("Open tickets with SLA countdown, MTBF, MTTR and costs, live."), _("Maintenance")),
     NavItem(_("Maintenance tickets"), MAINTENANCE_TICKETS, "clipboard-list", Permission.VIEW,
             _("Corrective and preventive tickets of your plants."), _("Maintenance")),
@@ -261,6 +263,10 @@ def nav_item(path: str) -> NavItem | None:
 
 def operator_machine_url(machine_id: int) -> str:
     return f"{OPERATOR_MACHINE}?id={int(machine_id)}"
+
+
+def andon_url(plant_id: int) -> str:
+    return f"{ANDON}?plant={int(plant_id)}"
 
 
 def ncr_url(ncr_id: int) -> str:

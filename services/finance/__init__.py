@@ -11,7 +11,7 @@ and standard costing.
 - invoices.py: customer invoices (from shipments or order lines) and credit notes, priced, VAT once per invoice;
   shipments and order lines still to bill;
 - invoice_pdf.py: the invoice or credit note as PDF in the organization's branding;
-- payments.py: payments received, allocation to invoices (oldest first by default), AR aging;
+- payments.py: payments received, allocation to invoices (oldest first by default), AR aging, overdue invoices;
 - work_order_cost.py: actual cost of a work order (lots consumed, job time) vs standard, variances; order margin;
 - purchasing.py: vendor purchase orders (rates, VAT, withholding), vendor acknowledgement, who may acknowledge,
   the tasks a new order can pay for;
@@ -22,6 +22,7 @@ and standard costing.
 - po_receipts.py: goods (as a lot of the vendor) and work received against PO lines without a task;
 - settlements.py: settlements of QC2-approved tasks (once each, by constraint) and of received factory quantities,
   postings, payment, the list, what a PO has ready to settle and each factory line's progress;
+- worklist.py: finance's work waiting now for the home page (POs to approve, receive, settle; unpaid settlements);
 - production_postings.py: material issue, work in progress, finished goods at standard cost and variances, posted
   from production's events in the same transaction (refusals stay pending); the cost currency setting;
 - costing.py: standard cost roll-up through a multi-level BOM and routing, material availability of a work order;

@@ -111,6 +111,17 @@ def open_invoices(session: Session, actor: Actor, customer_id: int, currency: st
     return [(inv, owed[pk(inv)]) for inv in invoices if owed[pk(inv)] > 0]
 
 
+def overdue_invoices(session: Session, actor: Actor, *, today: date) -> list[str]:
+    """Numbers of the issued invoices past their due date that still owe something, the longest overdue first."""
+    require(actor, Permission.FINANCE)
+    invoices = session.exec(select(Invoice).where(Invoice.organization_id == actor.organization_id,
+                                                  Invoice.kind == InvoiceKind.INVOICE,
+                                                  Invoice.status == InvoiceStatus.ISSUED, Invoice.due_date < today)
+                            .order_by(col(Invoice.due_date), col(Invoice.id))).all()
+    owed = _owed(session, [pk(i) for i in invoices])
+    return [i.number for i in invoices if owed[pk(i)] > 0]
+
+
 def ar_aging(session: Session, actor: Actor, *, as_of: date, currency: str) -> list[AgingRow]:
     require(actor, Permission.FINANCE)
     invoices = session.exec(select(Invoice).where(Invoice.organization_id == actor.organization_id,

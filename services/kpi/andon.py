@@ -3,7 +3,7 @@ down with reason, planned stop) and since when, its current job with progress ag
 its OEE over the current shift. A job with more good parts than its quantity allows with the plant's tolerance
 is flagged `overproduced` (services/production/scheduling/exceptions.overproduced, the schedule board's rule).
 
-Invariants: reading the board needs DISPLAY (a plant-scoped display token) or VIEW_DASHBOARDS at
+Invariants: reading the board needs DISPLAY (a plant-scoped display token), VIEW_DASHBOARDS or MAINTAIN at
 the plant; a plant of another organization, or outside the actor's plants, is NotFound. The board's
 live scope (`board_scope`) is handed out only after that check, so a wall screen is linked to the
 shared board of its own plant and nothing else. The shift OEE is each machine's OEE in
@@ -23,7 +23,7 @@ from models.catalog import Product
 from models.orders import Operation, WorkOrder
 from models.organization import Department, Plant
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
-from services.core.access import Actor, Permission
+from services.core.access import Actor, Permission, can_any
 from services.core.calendar_math import CalendarSpec, shift_windows
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.kpi import reads as kpi
@@ -73,6 +73,20 @@ def board_scope(session: Session, actor: Actor, plant_id: int | None = None) -> 
     return Scope("andon", actor.organization_id, pk(plant))
 
 
+class BoardPlant(BaseModel):
+    id: int
+    code: str
+    name: str
+
+
+def board_plants(session: Session, actor: Actor) -> list[BoardPlant]:
+    """The plants whose board the actor may watch, by code (a person with several chooses one)."""
+    ids = [p for p in actor.plant_ids if can_any(actor, *READERS, plant_id=p)]
+    rows = session.exec(select(Plant).where(Plant.organization_id == actor.organization_id, col(Plant.id).in_(ids),
+                                            Plant.is_active == True).order_by(col(Plant.code))).all() if ids else []  # noqa: E712
+    return [BoardPlant(id=pk(p), code=p.code, name=p.name) for p in rows]
+
+
 def board(session: Session, actor: Actor, plant_id: int | None = None, *, now: datetime) -> AndonBoard:
     plant = _visible_plant(session, actor, plant_id)
     reader = reader_for(board_scope(session, actor, plant.id))
@@ -112,8 +126,11 @@ def current_shift(spec: CalendarSpec, now: datetime) -> tuple[str, datetime, dat
 
 # ----- helpers -------------------------------------------------------------------------------
 
+READERS = (Permission.DISPLAY, Permission.VIEW_DASHBOARDS, Permission.MAINTAIN)   # maintenance watches machines go down
+
+
 def _visible_plant(session: Session, actor: Actor, plant_id: int | None) -> Plant:
-    if not (actor.can(Permission.DISPLAY) or actor.can(Permission.VIEW_DASHBOARDS)):
+    if not any(actor.can(p) for p in READERS):
         raise Forbidden("You are not allowed to do this: it needs the 'view_dashboards' permission.")
     if plant_id is None:
         if len(actor.plant_ids) != 1:
@@ -122,6 +139,8 @@ def _visible_plant(session: Session, actor: Actor, plant_id: int | None) -> Plan
     plant = session.get(Plant, plant_id)
     if plant is None or plant.organization_id != actor.organization_id or plant.id not in actor.plant_ids:
         raise NotFound("Plant not found.")
+    if not can_any(actor, *READERS, plant_id=pk(plant)):
+        raise Forbidden("You are not allowed to do this at this plant: it needs the 'view_dashboards' permission.")
     return plant
 
 

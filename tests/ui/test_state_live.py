@@ -17,17 +17,31 @@ import pytest
 
 from models.base import utcnow
 from models.shopfloor import EventKind
+from rxapp import routes
+from rxapp.state.kpi.andon import AndonState
 from rxapp.state.kpi.dashboard import DashboardState
 from rxapp.state.kpi.live_andon import LiveAndonState
 from rxapp.state.kpi.live_dashboard import LiveDashboardState
+from rxapp.state.org.auth import AuthState
 from services.core.db import transaction
 from services.kpi import rollups
 from services.org import api_tokens
 from services.shopfloor import operator as shopfloor
 from tests.factories.db import committed
 from tests.factories.kpi import insert_events
+from tests.factories.org import make_user
 from tests.factories.shopfloor import make_floor, new_client_id
-from tests.ui.conftest import download_bytes, linked, make_token, redirects, run, signed_in, wall
+from tests.ui.conftest import (
+    download_bytes,
+    linked,
+    make_token,
+    new_tab,
+    redirects,
+    run,
+    session_token,
+    signed_in,
+    wall,
+)
 
 # ----- andon ---------------------------------------------------------------------------------
 
@@ -79,6 +93,24 @@ async def test_the_wall_is_refused_and_never_linked(live_context, session, world
     expected = {"revoked": "unknown or revoked", "unknown": "unknown or revoked", "machine": "not allowed",
                 "foreign plant": "not found"}[case]
     assert expected in state.error.lower()
+
+
+async def test_a_person_with_several_plants_chooses_the_board_and_a_technician_sees_theirs(
+        live_context, engine, session, world, floor):
+    """Issue 18: /andon from the navigation: several plants -> a list to choose from (no error, nothing linked); a
+    technician (MAINTAIN, no VIEW_DASHBOARDS) with one plant gets that plant's board."""
+    admin = await new_tab(AndonState)
+    (await admin.get_state(AuthState)).token = session_token(engine, "admin.a")
+    _, board = await linked(admin, lambda: admin._show("", ""), LiveAndonState)
+    assert admin.error == "" and not admin.ready and board._linked_to == ""
+    assert [c.href for c in admin.choices] == [routes.andon_url(p) for p in sorted((world.plant1, world.plant2))]
+    _, board = await linked(admin, lambda: admin._show("", str(world.plant1)), LiveAndonState)
+    assert admin.ready and admin.choices == [] and board.loaded
+    make_user(session, world.org_a, roles=["maintenance"], plant_ids=[world.plant1], username="tech.andon")
+    tech = await new_tab(AndonState)
+    (await tech.get_state(AuthState)).token = session_token(engine, "tech.andon")
+    _, board = await linked(tech, lambda: tech._show("", ""), LiveAndonState)
+    assert tech.ready and tech.error == "" and set(floor.line.machine_ids) <= {c.machine_id for c in board.cards}
 
 
 # ----- dashboard -----------------------------------------------------------------------------

@@ -12,8 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Bottom to top: a package may import the packages listed before it, never one after it.
-LAYERS = ["core", "org", "config", "master", "production", "trace", "kpi", "shopfloor", "maintenance", "quality", "home", "studio",
-          "documents", "finance",
+LAYERS = ["core", "org", "config", "master", "production", "trace", "kpi", "shopfloor", "maintenance", "quality", "studio",
+          "documents", "finance", "home",
           "demo"]
 
 

@@ -73,7 +73,7 @@ def _tile(card: AndonCard) -> rx.Component:
 def _board() -> rx.Component:
     return rx.flex(
         rx.flex(
-            rx.text(LiveAndonState.plant, font_size="34px", font_weight="800"),
+            rx.heading(LiveAndonState.plant, as_="h1", font_size="34px", font_weight="800"),
             rx.text(
                 rx.cond(LiveAndonState.shift != "", LiveAndonState.shift + " · ", ""),
                 LiveAndonState.running_count, " ", _("running"), " · ",
@@ -93,20 +93,36 @@ def _board() -> rx.Component:
     )
 
 
+def _choose_plant() -> rx.Component:
+    return rx.flex(
+        rx.heading(_("Andon board"), as_="h1", font_size="40px"),
+        rx.text(_("Choose a plant."), font_size="24px"),
+        rx.foreach(AndonState.choices, lambda c: rx.link(c.label, href=c.href, font_size="28px", font_weight="700",
+                                                           color="#93c5fd", min_height="48px")),
+        direction="column", align="center", gap="16px", padding_top="15vh", text_align="center",
+        data_testid="andon-plants",
+    )
+
+
+def _error() -> rx.Component:
+    return rx.flex(rx.icon("monitor-x", size=64), rx.text(AndonState.error, font_size="32px", font_weight="700"),
+                   rx.text(_("Ask an admin for a display token (Admin > API tokens, kind display)."), font_size="22px"),
+                   direction="column", align="center", gap="16px", padding_top="15vh", text_align="center",
+                   data_testid="andon-error")
+
+
 def andon_page() -> rx.Component:
     return rx.box(
         rx.cond(
-            AndonState.error != "",
-            rx.flex(rx.icon("monitor-x", size=64), rx.text(AndonState.error, font_size="32px", font_weight="700"),
-                    rx.text(_("Ask an admin for a display token (Admin > API tokens, kind display)."),
-                            font_size="22px"),
-                    direction="column", align="center", gap="16px", padding_top="15vh", text_align="center",
-                    data_testid="andon-error"),
+            AndonState.choices.length() > 0, _choose_plant(),
             rx.cond(
-                AndonState.ready & LiveAndonState.loaded,
-                _board(),
-                rx.flex(rx.spinner(size="3"), rx.text(_("Loading the board…"), font_size="28px"),
-                        gap="16px", align="center", justify="center", padding_top="20vh"),
+                AndonState.error != "", _error(),
+                rx.cond(
+                    AndonState.ready & LiveAndonState.loaded,
+                    _board(),
+                    rx.flex(rx.spinner(size="3"), rx.text(_("Loading the board…"), font_size="28px"),
+                            gap="16px", align="center", justify="center", padding_top="20vh"),
+                ),
             ),
         ),
         background="#000000", color=INK, min_height="100vh", padding="20px 24px", class_name="dark",

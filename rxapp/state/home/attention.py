@@ -13,10 +13,17 @@ from rxapp.state.org.auth import AuthState
 from services.core.errors import DomainError
 from services.home import Attention, attention
 
-ICONS = {"machines_down": "octagon-x", "late_work": "clock-alert", "sla_breaches": "siren",
-         "open_ncrs": "file-warning", "spc_alerts": "activity"}
-COLORS = {"machines_down": "red", "late_work": "orange", "sla_breaches": "red", "open_ncrs": "amber",
-          "spc_alerts": "amber"}
+ICONS = {"machines_down": "octagon-x", "my_tickets": "wrench", "pm_due": "calendar-clock", "late_work": "clock-alert",
+         "sla_breaches": "siren", "open_ncrs": "file-warning", "spc_alerts": "activity", "pos_to_approve": "stamp",
+         "pos_to_receive": "package-open", "pos_to_settle": "calculator", "unpaid_settlements": "banknote",
+         "overdue_invoices": "file-clock"}
+COLORS = {"machines_down": "red", "my_tickets": "blue", "pm_due": "blue", "late_work": "orange", "sla_breaches": "red",
+          "open_ncrs": "amber", "spc_alerts": "amber", "pos_to_approve": "blue", "pos_to_receive": "blue",
+          "pos_to_settle": "blue", "unpaid_settlements": "amber", "overdue_invoices": "red"}
+HREFS = {"my_tickets": routes.MAINTENANCE_MY, "pm_due": routes.MAINTENANCE_TICKETS, "open_ncrs": routes.NCRS,
+         "spc_alerts": routes.QUALITY_SPC, "pos_to_approve": routes.FINANCE_PURCHASE_ORDERS,
+         "pos_to_receive": routes.FINANCE_PURCHASE_ORDERS, "pos_to_settle": routes.FINANCE_PURCHASE_ORDERS,
+         "unpaid_settlements": routes.FINANCE_PURCHASE_ORDERS, "overdue_invoices": routes.FINANCE_INVOICES}
 
 
 @dataclass
@@ -34,10 +41,18 @@ def _title(item: Attention) -> str:
     n = item.count
     return {
         "machines_down": ngettext("{n} machine down", "{n} machines down", n),
+        "my_tickets": ngettext("{n} open maintenance ticket of yours", "{n} open maintenance tickets of yours", n),
+        "pm_due": ngettext("{n} preventive maintenance due", "{n} preventive maintenances due", n),
         "late_work": ngettext("{n} work order past its due date", "{n} work orders past their due date", n),
         "sla_breaches": ngettext("{n} maintenance ticket past its SLA", "{n} maintenance tickets past their SLA", n),
         "open_ncrs": ngettext("{n} open NCR", "{n} open NCRs", n),
         "spc_alerts": ngettext("{n} SPC alert to acknowledge", "{n} SPC alerts to acknowledge", n),
+        "pos_to_approve": ngettext("{n} purchase order to approve", "{n} purchase orders to approve", n),
+        "pos_to_receive": ngettext("{n} purchase order to receive", "{n} purchase orders to receive", n),
+        "pos_to_settle": ngettext("{n} purchase order with work to settle", "{n} purchase orders with work to settle",
+                                  n),
+        "unpaid_settlements": ngettext("{n} settlement to pay", "{n} settlements to pay", n),
+        "overdue_invoices": ngettext("{n} customer invoice overdue", "{n} customer invoices overdue", n),
     }.get(item.kind, item.kind).format(n=n)
 
 
@@ -50,7 +65,7 @@ def _href(kind: str, permissions: list[str]) -> str:
         return routes.SCHEDULE if "plan" in permissions else routes.DASHBOARD
     if kind == "sla_breaches":
         return routes.MAINTENANCE_TICKETS if "maintain" in permissions else routes.MAINTENANCE
-    return {"open_ncrs": routes.NCRS, "spc_alerts": routes.QUALITY_SPC}.get(kind, routes.HOME)
+    return HREFS.get(kind, routes.HOME)
 
 
 def card(item: Attention, permissions: list[str]) -> AttentionCard:

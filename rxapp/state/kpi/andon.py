@@ -1,7 +1,8 @@
 """/andon: the wall screen's own state. The screen signs in with nothing but a read-only display
 token (`/andon?token=tkt_...`, an API token of kind "display" made under Admin > API tokens), kept
 in the browser's localStorage and dropped from the address bar; a signed-in person with
-VIEW_DASHBOARDS may open `/andon?plant=<id>` instead.
+VIEW_DASHBOARDS or MAINTAIN may open `/andon?plant=<id>` instead (from the navigation, `/andon` alone: with one plant
+it shows that plant's board, with several it lists them to choose from).
 
 `open` resolves the token to its actor through services.org.auth, asks services.kpi.andon for the board's
 scope (which checks the access and names the plant), and only then links the shared board
@@ -11,6 +12,7 @@ error screen and no link. From then on the board changes when the plant's events
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 import reflex as rx
 
@@ -21,7 +23,7 @@ from rxapp.state.kpi.live_andon import LiveAndonState
 from rxapp.state.org.auth import AuthState, as_id
 from services.core import tenancy
 from services.core.db import db_session, transaction
-from services.core.errors import DomainError
+from services.core.errors import DomainError, Invalid
 from services.kpi import andon
 from services.kpi.live import Scope, reader_for
 from services.org import auth as auth_service
@@ -32,6 +34,20 @@ def board_for_scope(session, scope: Scope, now) -> andon.AndonBoard:
 
 
 live.register_kind("andon", LiveAndonState, board_for_scope)
+
+
+def plants_for(token: str | None) -> list[andon.BoardPlant]:
+    """The plants whose board a person's session may watch (raises DomainError)."""
+    with db_session() as session, transaction(session):
+        actor = auth_service.actor_for_token(session, token or None, now=utcnow())
+        tenancy.bind(session, actor.organization_id)
+        return andon.board_plants(session, actor)
+
+
+@dataclass
+class PlantChoice:
+    label: str = ""
+    href: str = ""
 
 
 def scope_for(token: str | None, plant_id: int | None) -> Scope:
@@ -46,6 +62,7 @@ class AndonState(rx.State):
     display_token: str = rx.LocalStorage(name="takt_display_token", sync=True)
     error: str = ""
     ready: bool = False
+    choices: list[PlantChoice] = []        # a person with several plants and none chosen picks one
 
     @rx.event
     async def open(self):
@@ -59,9 +76,16 @@ class AndonState(rx.State):
         token = self.display_token or (await self.get_state(AuthState)).token
         try:
             scope = await asyncio.to_thread(scope_for, token, as_id(plant) or None)
-        except DomainError as error:
-            self.ready, self.error = False, _(error.message)
+        except Invalid as error:
+            if not self.display_token and not plant:
+                self.choices = [PlantChoice(f"{p.code} · {p.name}", routes.andon_url(p.id))
+                                for p in await asyncio.to_thread(plants_for, token)]
+            self.ready, self.error = False, "" if self.choices else _(error.message)
             return None
+        except DomainError as error:
+            self.ready, self.error, self.choices = False, _(error.message), []
+            return None
+        self.choices = []
         await live.watch(await self.get_state(LiveAndonState), scope)
         self.ready, self.error = True, ""
         return None
