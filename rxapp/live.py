@@ -11,7 +11,10 @@ scope (`refresh` + `deliver`), instead of Reflex's per-tab update (lock, load, p
 for each linked tab, one after another). What that takes of Reflex's internals is in rxapp/reflex_adapter.py.
 
 A page links its shared state with `watch(state, scope, compute)` only after a service returned the
-scope (which checks the actor's access); the token is derived on the server from the scope. With
+scope (which checks the actor's access); the token is derived on the server from the scope. A tab that opens
+a view computes it fresh (tabs opening at the same moment share one computation), so a quiet plant's screen
+never shows the figures of the last refresh, however old; newer figures are never overwritten by older ones
+(each write carries when its computation started). With
 several workers (Reflex's Redis state manager), each worker refreshes the scopes its own clients
 watch, once per scope; the shared state lives in Redis, so every linked tab sees the newest data.
 """
@@ -42,6 +45,8 @@ CONNECTED_CHECK_EVERY = 30.0                        # seconds between checks tha
 _kinds: dict[str, tuple[type, Compute]] = {}
 _app: Any = None
 _checked: dict[Scope, float] = {}
+_started: dict[str, float] = {}                     # scope token -> when the computation shown now started
+_computing: dict[Scope, asyncio.Future] = {}        # a computation in progress, shared by the tabs opening it
 hub = LiveHub(push=lambda scope: _push(scope))
 metrics.gauge("takt_live_scopes", "Live views (boards, dashboards) this worker keeps fresh", lambda: len(hub.watched()))
 metrics.gauge("takt_live_refresh_queue", "Live views waiting for their next refresh", lambda: len(hub._dirty))
@@ -63,37 +68,68 @@ def compute_now(scope: Scope) -> Any:
 
 
 async def watch(state: Any, scope: Scope) -> Any:
-    """Link `state` (this tab's shared state of the scope's kind) to the scope and have the hub keep it
-    fresh; fills it at once when nobody has yet. Returns the linked state."""
+    """Link `state` (this tab's shared state of the scope's kind) to the scope, fill it with the scope's
+    data computed now, and have the hub keep it fresh. Returns the linked state."""
     linked = await reflex_adapter.link(state, scope.token)
     hub.register(scope)
-    if not linked.loaded:
-        linked._apply(await asyncio.to_thread(compute_now, scope))
+    started, data = await fresh(scope)
+    if is_newest(scope, started):                   # no await between the check and the write
+        linked._apply(data)
     return linked
+
+
+async def fresh(scope: Scope) -> tuple[float, Any]:
+    """(when it started, the data) of a computation of the scope started no earlier than this call, or
+    already running: tabs opening one view at once share one computation."""
+    running = _computing.get(scope)
+    if running is None:
+        running = asyncio.ensure_future(_compute(scope))
+        _computing[scope] = running
+        running.add_done_callback(lambda _done: _computing.pop(scope, None))
+    return await asyncio.shield(running)
+
+
+async def _compute(scope: Scope) -> tuple[float, Any]:
+    started = time.monotonic()
+    return started, await asyncio.to_thread(compute_now, scope)
+
+
+def is_newest(scope: Scope, started: float) -> bool:
+    """True (and remembered) when data computed from `started` is at least as new as what the scope's
+    shared state shows; a slow computation that finishes after a newer one is dropped."""
+    if started < _started.get(scope.token, float("-inf")):
+        return False
+    _started[scope.token] = started
+    return True
 
 
 async def _push(scope: Scope) -> bool:
     if _app is None or scope.kind not in _kinds:
         return False
     state_cls, _ = _kinds[scope.kind]
-    data = await asyncio.to_thread(compute_now, scope)
-    update, linked = await refresh(reflex_adapter.state_manager(_app), scope, state_cls, data)
+    started, data = await _compute(scope)
+    update, linked = await refresh(reflex_adapter.state_manager(_app), scope, state_cls, data, started=started)
     if update is not None:
         await deliver(reflex_adapter.event_namespace(_app), update, linked)
         metrics.LIVE_REFRESHES.labels(scope.kind).inc()
-    return await _still_watched(scope, linked)
+    if await _still_watched(scope, linked):
+        return True
+    _started.pop(scope.token, None)
+    return False
 
 
-async def refresh(state_manager: Any, scope: Scope, state_cls: type,
-                  data: Any) -> tuple[reflex_adapter.StateUpdate | None, set[str]]:
-    """Apply `data` to the scope's shared state where Reflex keeps it (the state of the scope's token, which
-    every linked tab's events read), and return the delta of that one change (None when nothing changed)
-    with the client tokens linked to the scope. The delta is the same for every linked tab: their trees
+async def refresh(state_manager: Any, scope: Scope, state_cls: type, data: Any, *,
+                  started: float | None = None) -> tuple[reflex_adapter.StateUpdate | None, set[str]]:
+    """Apply `data` (computed from `started`, now when not given) to the scope's shared state where Reflex
+    keeps it (the state of the scope's token, which every linked tab's events read), and return the delta of
+    that one change (None when nothing changed, or when newer data is shown already) with the client tokens
+    linked to the scope. The delta is the same for every linked tab: their trees
     hold nothing computed from a shared state, so each tab gets exactly what Reflex's per-tab update sent."""
     async with reflex_adapter.shared_root(state_manager, scope.token, state_cls) as root:
         shared = await root.get_state(state_cls)
         reflex_adapter.clean(root)  # marks left by a tab's link (its full delta went to that tab then): not resent
-        shared._apply(data)
+        if is_newest(scope, time.monotonic() if started is None else started):
+            shared._apply(data)
         delta = await reflex_adapter.resolved_delta(root)
         reflex_adapter.clean(root)
         linked = reflex_adapter.linked_tabs(shared)
