@@ -129,6 +129,12 @@ def list_card(title: rx.Component, badge: rx.Component, *lines: rx.Component, on
     )
 
 
+def date_cell(*children, **props) -> rx.Component:
+    """A table cell holding a date (due, promised, planned): it never wraps, so "6 Dec 2026" stays one line
+    however narrow the table gets (the table scrolls sideways in its scroll_x box instead)."""
+    return rx.table.cell(*children, white_space="nowrap", **props)
+
+
 def scroll_x(*children: rx.Component) -> rx.Component:
     """A wide table scrolls inside its own box; the page itself never scrolls sideways. The box is the one
     scroller (assets/a11y.css lets the table's own scroll area grow) and takes the keyboard focus, so a table of

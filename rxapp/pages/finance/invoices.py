@@ -6,7 +6,7 @@ import reflex as rx
 
 from rxapp.components.master import select_control
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, field, list_states, page_header, scroll_x, text_input
+from rxapp.components.ui import TOUCH, date_cell, field, list_states, page_header, scroll_x, text_input
 from rxapp.i18n import _
 from rxapp.state.finance.invoices import AgingLine, BillableRow, InvoiceLineRow, InvoiceListRow
 from rxapp.state.finance.invoices import InvoicesState as S
@@ -32,7 +32,7 @@ def _figure(f: Figure) -> rx.Component:
 def _invoice_row(r: InvoiceListRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.button(r.number, variant="ghost", on_click=S.open_invoice(r.id), min_height=TOUCH)),
-        *[rx.table.cell(v) for v in (r.kind, r.status, r.customer, r.issue_date, r.due_date)],
+        *[rx.table.cell(v) for v in (r.kind, r.status, r.customer)], date_cell(r.issue_date), date_cell(r.due_date),
         rx.table.cell(r.total, text_align="right", white_space="nowrap"))
 
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from rxapp.components.master import select_control
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, list_states, page_header, scroll_x
+from rxapp.components.ui import TOUCH, date_cell, list_states, page_header, scroll_x
 from rxapp.i18n import _
 from rxapp.state.finance.overview import CURRENCIES, Figure, InvoiceRow, RuleRow, TbRow
 from rxapp.state.finance.overview import FinanceState as S
@@ -24,7 +24,8 @@ def _tb_row(r: TbRow) -> rx.Component:
 
 
 def _invoice_row(r: InvoiceRow) -> rx.Component:
-    return rx.table.row(*[rx.table.cell(v) for v in (r.number, r.kind, r.status, r.customer, r.issue_date, r.due_date)],
+    return rx.table.row(*[rx.table.cell(v) for v in (r.number, r.kind, r.status, r.customer)],
+                        date_cell(r.issue_date), date_cell(r.due_date),
                         rx.table.cell(r.total, text_align="right", white_space="nowrap"))
 
 

@@ -13,7 +13,7 @@ from rxapp.components.master import (
     table,
 )
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, dialog, form_buttons, list_states, page_header, text_input
+from rxapp.components.ui import TOUCH, date_cell, dialog, form_buttons, list_states, page_header, text_input
 from rxapp.i18n import _
 from rxapp.state.maintenance.plans import TRIGGER_OPTIONS, UNIT_OPTIONS, PlanRow
 from rxapp.state.maintenance.plans import MaintenancePlansState as S
@@ -24,7 +24,7 @@ def _row(p: PlanRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text.strong(p.name)), rx.table.cell(p.target), rx.table.cell(p.every),
         rx.table.cell(p.lead_days), rx.table.cell(p.priority), rx.table.cell(p.checklist_size),
-        rx.table.cell(p.next_due, data_testid="plan-next-due"), status_cell(p.is_active),
+        date_cell(p.next_due, data_testid="plan-next-due"), status_cell(p.is_active),
         row_actions(edit_button(S.open_edit(p.id)),
                     active_toggle(p.is_active, S.set_active(p.id, False), S.set_active(p.id, True))),
         data_testid="plan-row")

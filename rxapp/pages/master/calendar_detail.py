@@ -8,6 +8,7 @@ from rxapp.components.master import form_field, table
 from rxapp.components.ui import (
     PHONE_TOUCH,
     TOUCH,
+    date_cell,
     dialog,
     empty_state,
     form_buttons,
@@ -35,7 +36,7 @@ def _break(b: BreakRow) -> rx.Component:
 
 def _shift(s: ShiftRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text.strong(s.name)), rx.table.cell(s.start, "–", s.end), rx.table.cell(s.days),
+        rx.table.cell(rx.text.strong(s.name)), date_cell(s.start, "–", s.end), rx.table.cell(s.days),
         rx.table.cell(rx.flex(rx.foreach(s.breaks, _break), direction="column", spacing="1")),
         rx.table.cell(rx.flex(
             rx.button(_("Add break"), size="2", variant="ghost", min_height=PHONE_TOUCH, on_click=D.open_new_break(s.id)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.status import progress_cell, status_badge
-from rxapp.components.ui import PHONE_TOUCH, TOUCH, dialog, field, field_error, scroll_x
+from rxapp.components.ui import PHONE_TOUCH, TOUCH, date_cell, dialog, field, field_error, scroll_x
 from rxapp.i18n import _
 from rxapp.state.production.order_form import LineDraft, OrderFormState
 from rxapp.state.production.orders import (
@@ -94,7 +94,7 @@ D = OrderDetailState
 
 def _line_row(line: LineRow) -> rx.Component:
     return rx.table.row(rx.table.cell(line.line_no), rx.table.cell(line.product),
-                        rx.table.cell(line.quantity, text_align="right"), rx.table.cell(line.promised),
+                        rx.table.cell(line.quantity, text_align="right"), date_cell(line.promised),
                         rx.table.cell(line.price, text_align="right"), rx.table.cell(line.amount, text_align="right"))
 
 

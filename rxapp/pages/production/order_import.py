@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, page_header, scroll_x, upload_zone
+from rxapp.components.ui import TOUCH, date_cell, page_header, scroll_x, upload_zone
 from rxapp.i18n import _
 from rxapp.state.production.order_import import (
     SHOWN,
@@ -98,7 +98,7 @@ def _summary() -> rx.Component:
 def _row(r: PreviewRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(r.row), rx.table.cell(r.order_ref), rx.table.cell(r.customer), rx.table.cell(r.product),
-        rx.table.cell(r.quantity, text_align="right"), rx.table.cell(r.promised), rx.table.cell(r.price),
+        rx.table.cell(r.quantity, text_align="right"), date_cell(r.promised), rx.table.cell(r.price),
         rx.table.cell(rx.cond(r.bad, rx.text(r.errors, color_scheme="red", size="2", weight="medium"),
                               rx.icon("check", size=16, color=rx.color("green", 9)))),
         background=rx.cond(r.bad, rx.color("red", 3), "transparent"),

@@ -11,6 +11,7 @@ from rxapp.components.status import STATUS_LABELS, status_badge
 from rxapp.components.ui import (
     PHONE_TOUCH,
     TOUCH,
+    date_cell,
     list_card,
     list_states,
     page_header,
@@ -75,7 +76,7 @@ def _row(order: OrderRow) -> rx.Component:
         rx.table.cell(status_badge(order.status)),
         rx.table.cell(order.lines, text_align="right"),
         rx.table.cell(order.quantity, text_align="right"),
-        rx.table.cell(rx.text(order.promised, white_space="nowrap")),
+        date_cell(order.promised),
         rx.table.cell(rx.button(_("Open"), size="2", variant="soft", min_height=PHONE_TOUCH,
                                 on_click=OrderDetailState.show(order.id))),
         data_testid="order-row",

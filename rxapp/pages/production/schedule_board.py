@@ -7,7 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, field, list_states, page_header, scroll_x, setup_needed
+from rxapp.components.ui import TOUCH, date_cell, field, list_states, page_header, scroll_x, setup_needed
 from rxapp.i18n import _
 from rxapp.state.production.schedule import (
     BoardRow,
@@ -89,8 +89,8 @@ def _op_row(row: BoardRow) -> rx.Component:
         rx.table.cell(rx.button(_("Pick"), size="1", variant=rx.cond(S.selected.id == row.id, "solid", "soft"),
                                 on_click=S.select(row.id), aria_label=_("Pick") + " " + row.label)),
         rx.table.cell(row.machine, " #", row.position), rx.table.cell(row.label), rx.table.cell(row.product),
-        rx.table.cell(rx.badge(row.status_label)), rx.table.cell(row.start), rx.table.cell(row.end),
-        rx.table.cell(row.due, rx.cond(row.late, rx.badge(_("Late"), color_scheme="red", margin_left="4px"))),
+        rx.table.cell(rx.badge(row.status_label)), date_cell(row.start), date_cell(row.end),
+        date_cell(row.due, rx.cond(row.late, rx.badge(_("Late"), color_scheme="red", margin_left="4px"))),
         rx.table.cell(row.progress), rx.table.cell(rx.cond(row.conflict, rx.text("⚠ ", row.problems, color_scheme="orange"))),
         data_testid="board-row",
     )
@@ -104,7 +104,7 @@ def _table(headers: list[str], rows, render) -> rx.Component:
 
 def _waiting_row(row: WaitingRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row.label), rx.table.cell(row.product), rx.table.cell(row.due), rx.table.cell(row.hours),
+        rx.table.cell(row.label), rx.table.cell(row.product), date_cell(row.due), rx.table.cell(row.hours),
         rx.table.cell(rx.cond(S.can_plan, rx.flex(rx.foreach(row.machines, lambda m: rx.button(
             rx.icon("arrow-right", size=14), m.label, size="1", variant="soft", on_click=S.assign(row.id, m.id),
             aria_label=_("Assign to") + " " + m.label)), spacing="1", wrap="wrap"),

@@ -11,6 +11,7 @@ from rxapp.components.status import STATUS_LABELS, progress_cell, status_badge
 from rxapp.components.ui import (
     PHONE_TOUCH,
     TOUCH,
+    date_cell,
     dialog,
     list_card,
     list_states,
@@ -69,7 +70,7 @@ def _row(w: WorkRow) -> rx.Component:
         rx.table.cell(w.order),
         rx.table.cell(status_badge(w.status)),
         rx.table.cell(progress_cell(w.percent, w.good, w.scrap, w.quantity)),
-        rx.table.cell(rx.text(w.due, white_space="nowrap")),
+        date_cell(w.due),
         data_testid="work-order-row",
     )
 

@@ -8,7 +8,7 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, error_state, loading
+from rxapp.components.ui import TOUCH, date_cell, error_state, loading
 from rxapp.i18n import _
 from rxapp.pages.quality.ncrs import severity_badge, state_badge
 from rxapp.state.quality.ncr_detail import (
@@ -99,7 +99,7 @@ def _investigation() -> rx.Component:
 def _action(a: ActionRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(a.kind), rx.table.cell(a.description), rx.table.cell(a.owner),
-        rx.table.cell(rx.text(a.due, color_scheme=rx.cond(a.is_overdue, "red", "gray"))),
+        date_cell(rx.text(a.due, color_scheme=rx.cond(a.is_overdue, "red", "gray"))),
         rx.table.cell(rx.cond(a.is_done, rx.badge(_("Done"), color_scheme="green"),
                               rx.cond(a.can_complete, rx.button(_("Mark done"), size="2", variant="soft",
                                                                 on_click=S.complete(a.id), min_height=TOUCH,

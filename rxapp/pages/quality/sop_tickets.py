@@ -9,6 +9,7 @@ from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
 from rxapp.components.ui import (
     TOUCH,
+    date_cell,
     dialog,
     error_state,
     form_buttons,
@@ -33,7 +34,7 @@ def _row(t: TicketRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(rx.text.strong(t.number), href=t.href)), rx.table.cell(t.title),
         rx.table.cell(t.sop_reference), rx.table.cell(t.charging), rx.table.cell(t.charged),
-        rx.table.cell(_status(t)), rx.table.cell(t.due), data_testid="sop-row",
+        rx.table.cell(_status(t)), date_cell(t.due), data_testid="sop-row",
     )
 
 

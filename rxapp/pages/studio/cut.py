@@ -7,7 +7,7 @@ import reflex as rx
 from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, error_state, page_header, scroll_x, text_input
+from rxapp.components.ui import TOUCH, date_cell, error_state, page_header, scroll_x, text_input
 from rxapp.i18n import _
 from rxapp.state.studio.cut import CastLine, CutTaskLine
 from rxapp.state.studio.cut import CutState as C
@@ -44,7 +44,7 @@ def task_table(lines) -> rx.Component:
 def _task(t: CutTaskLine) -> rx.Component:
     return rx.table.row(rx.table.cell(rx.link(t.step, href=t.href)),
                         rx.table.cell(rx.badge(t.status_label, color_scheme=t.color, variant="solid")),
-                        rx.table.cell(t.assignee), rx.table.cell(t.due), data_testid="cut-task")
+                        rx.table.cell(t.assignee), date_cell(t.due), data_testid="cut-task")
 
 
 def _cast(a: CastLine) -> rx.Component:

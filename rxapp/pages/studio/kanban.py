@@ -34,7 +34,7 @@ def _target(card: Card, t: Target) -> rx.Component:
 def _card(card: Card) -> rx.Component:
     return rx.card(rx.flex(
         rx.flex(rx.link(rx.text.strong(card.code), href=card.href), rx.text(card.assignee, size="1", color_scheme="gray"),
-                rx.flex(rx.cond(card.due != "", rx.text(_("Due"), " ", card.due, size="1")),
+                rx.flex(rx.cond(card.due != "", rx.text(_("Due"), " ", card.due, size="1", white_space="nowrap")),
                         rx.cond(card.spent != "", rx.text(card.spent, " h", size="1", color_scheme="gray")),
                         rx.cond(card.loops > 0, rx.badge(_("Rework"), " ", card.loops, color_scheme="red", size="1")),
                         spacing="2", wrap="wrap"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.master import form_field, table
-from rxapp.components.ui import TOUCH, text_input
+from rxapp.components.ui import TOUCH, date_cell, text_input
 from rxapp.i18n import _
 from rxapp.state.studio.milestones import MilestoneLine
 from rxapp.state.studio.milestones import MilestonesState as M
@@ -13,7 +13,7 @@ from rxapp.state.studio.project import StudioProjectState as S
 
 def _line(m: MilestoneLine) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text.strong(m.name)), rx.table.cell(m.due),
+        rx.table.cell(rx.text.strong(m.name)), date_cell(m.due),
         rx.table.cell(rx.flex(rx.badge(m.status_label, variant="soft"),
                               rx.cond(m.late, rx.badge(_("Late"), color_scheme="red", variant="solid")), spacing="1")),
         rx.table.cell(m.reached), rx.table.cell(m.note),

@@ -9,7 +9,7 @@ import reflex as rx
 from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field, select_control
 from rxapp.components.shell import shell
-from rxapp.components.ui import error_state, page_header, scroll_x, text_input, upload_zone
+from rxapp.components.ui import date_cell, error_state, page_header, scroll_x, text_input, upload_zone
 from rxapp.i18n import _
 from rxapp.pages.studio.milestones import milestones_tab
 from rxapp.state.studio.breakdown_forms import AssetLine
@@ -62,7 +62,7 @@ def _tile(key: str, label: str, value) -> rx.Component:
 
 def _late(t: LateLine) -> rx.Component:
     return rx.table.row(rx.table.cell(rx.link(t.entity, href=t.href)), rx.table.cell(t.step), rx.table.cell(t.status),
-                        rx.table.cell(t.due), rx.table.cell(t.assignee))
+                        date_cell(t.due), rx.table.cell(t.assignee))
 
 
 def _spend() -> rx.Component:

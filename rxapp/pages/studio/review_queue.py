@@ -7,7 +7,7 @@ import reflex as rx
 
 from rxapp.components.master import select_control
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, list_states, page_header, scroll_x, text_input
+from rxapp.components.ui import TOUCH, date_cell, list_states, page_header, scroll_x, text_input
 from rxapp.i18n import _
 from rxapp.state.studio.review_queue import QueueRow
 from rxapp.state.studio.review_queue import ReviewQueueState as S
@@ -18,7 +18,7 @@ def _row(r: QueueRow) -> rx.Component:
         rx.table.cell(rx.checkbox(checked=S.chosen.contains(r.id), on_change=lambda _v: S.toggle(r.id), size="3",
                                   aria_label=_("Choose") + " " + r.code + " " + r.step)),
         rx.table.cell(rx.link(r.code, href=r.href, weight="medium")), rx.table.cell(r.step), rx.table.cell(r.who),
-        rx.table.cell(r.version), rx.table.cell(r.due, white_space="nowrap"), data_testid="review-row")
+        rx.table.cell(r.version), date_cell(r.due), data_testid="review-row")
 
 
 def _filters() -> rx.Component:

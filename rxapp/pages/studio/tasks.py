@@ -31,7 +31,7 @@ def _task_card(t: TaskLine) -> rx.Component:
     return rx.link(rx.card(rx.flex(
         rx.flex(rx.text.strong(t.code), rx.text(t.step, size="2", color_scheme="gray"), direction="column"),
         rx.flex(rx.badge(t.status_label, color_scheme=t.color, variant="solid"),
-                rx.text(t.due, size="1", color_scheme="gray"), direction="column", align="end"),
+                rx.text(t.due, size="1", color_scheme="gray", white_space="nowrap"), direction="column", align="end"),
         justify="between", align="center", min_height=TOUCH)), href=t.href, underline="none", data_testid="my-task")
 
 
