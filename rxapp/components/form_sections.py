@@ -10,6 +10,8 @@ from rxapp.components.ui import field_error
 
 
 def _builtin(slot, controls: dict[str, rx.Component], errors: rx.Var) -> rx.Component:
+    if not controls:
+        return rx.fragment()          # a form of custom fields only (form_sections(..., custom_only=True))
     return rx.box(
         rx.flex(rx.el.label(rx.text(slot.label, size="2", weight="medium"), html_for=slot.key),
                 rx.cond(slot.required, rx.text("*", size="2", weight="medium", aria_hidden="true")), spacing="1"),
@@ -21,7 +23,8 @@ def _builtin(slot, controls: dict[str, rx.Component], errors: rx.Var) -> rx.Comp
 
 
 def laid_out_form(sections: rx.Var, controls: dict[str, rx.Component], errors: rx.Var) -> rx.Component:
-    """`controls`: {built-in field key: its control}; every key the layout can name must be there."""
+    """`controls`: {built-in field key: its control}; every key the layout can name must be there (none for a form
+    of custom fields only). Every laid-out form of the app renders through here."""
     return rx.foreach(sections, lambda section: rx.flex(
         rx.text(section.title, size="2", weight="bold", color_scheme="gray"),
         rx.foreach(section.slots, lambda slot: rx.cond(slot.is_custom, custom_field(slot.input, errors),

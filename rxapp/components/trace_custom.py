@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.custom_fields import custom_field_inputs
+from rxapp.components.form_sections import laid_out_form
 from rxapp.components.ui import TOUCH
 from rxapp.i18n import _
 
@@ -16,7 +16,7 @@ def custom_detail(state) -> rx.Component:
             rx.cond(state.detail_custom_summary != "",
                     rx.text(state.detail_custom_summary, size="2", data_testid="custom-summary")),
             rx.form(rx.vstack(
-                custom_field_inputs(state.detail_custom, state.custom_errors),
+                laid_out_form(state.detail_sections, {}, state.custom_errors),
                 rx.button(rx.icon("save"), _("Save fields"), type="submit", variant="soft", size="3",
                           min_height=TOUCH),
                 spacing="2", width="100%"), on_submit=state.save_custom, reset_on_submit=False,

@@ -304,9 +304,10 @@ def store_values(session: Session, actor: Actor, entity_type: str, row: Any, val
                  now: datetime) -> dict[str, dict[str, Any]]:
     """`values` validated onto the row's custom dict and stored (stamped when the row has stamps, flushed);
     answers what changed, {key: {before, after}} by key (empty: nothing changed, nothing written).
+    The custom fields the organization's form layout requires are refused when left empty (its label and help).
     The caller has checked its permission and audits and announces the change its own way."""
     before = dict(row.custom or {})
-    after = validate(session, actor, entity_type, values, current=before)
+    after = validate(session, actor, entity_type, values, current=before, builtin={})
     if after == before:
         return {}
     row.custom = after

@@ -201,8 +201,12 @@ def _fields(session: Session, actor: Actor, form: FormEntity) -> list[LayoutFiel
 
 
 def _default(fields: list[LayoutField]) -> list[LayoutSection]:
-    sections = [LayoutSection(title="Details", fields=[f for f in fields if not f.custom])]
-    custom = [f for f in fields if f.custom]
+    """Built-in fields under "Details", custom ones under "Additional fields" (a form of custom fields only, such
+    as a work order's: all under "Details")."""
+    builtin, custom = [f for f in fields if not f.custom], [f for f in fields if f.custom]
+    if not builtin:
+        return [LayoutSection(title="Details", fields=custom)]
+    sections = [LayoutSection(title="Details", fields=builtin)]
     if custom:
         sections.append(LayoutSection(title="Additional fields", fields=custom))
     return sections

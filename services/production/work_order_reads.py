@@ -27,13 +27,17 @@ from models.orders import (
 )
 from models.resources import Machine, WorkCenter
 from models.user import User
-from services.config import custom_field_views, custom_fields
+from services.config import custom_field_views, custom_fields, form_layouts
 from services.core.access import Actor, Permission, can_any, require, require_plant_visible
 from services.core.paging import keyset_page
 from services.core.scoping import get_scoped
 from services.core.search import matches
 from services.production.scheduling.exceptions import overproduced, overproduction_tolerance
 from services.production.transitions import WORK_TRANSITIONS
+
+# A work order is made by releasing an order, so its form holds only custom fields (the detail's "Save fields"):
+# the layout arranges them and may require them (services/config/form_layouts.py).
+form_layouts.register_form("work_order", "Work orders", [])
 
 MAX_PAGE = 500
 WORK_ORDER_COLUMNS = [("number", "Work order"), ("product_code", "Product"), ("product_name", "Product name"),

@@ -32,11 +32,13 @@ from services.config import (
     custom_field_values,
     custom_field_views,
     custom_fields,
+    form_layouts,
     notifications,
     type_lists,
     workflow,
     workflow_hooks,
 )
+from services.config.form_layouts import BuiltinField
 from services.config.workflow import InstanceRead, StepRead, TransitionOption
 from services.config.workflow_hooks import Entered
 from services.core import numbering
@@ -185,6 +187,13 @@ workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state,
                          label=lambda s, i: (s.get(Ncr, i).number if s.get(Ncr, i) else f"NCR #{i}"),
                          link=lambda i: f"{NCR_PATH}{i}", watchers=lambda s, i: _watchers(s, i))
 custom_fields.register_entity(ENTITY, "NCRs", model=Ncr, permission=Permission.QUALITY)
+# The raise-an-NCR form's built-in fields for its layout (services/config/form_layouts.py): required as create_ncr demands.
+form_layouts.register_form(ENTITY, "NCRs", [
+    BuiltinField("plant_id", "Plant", True), BuiltinField("title", "Title", True),
+    BuiltinField("severity", "Severity", True), BuiltinField("description", "Description"),
+    BuiltinField("lot_reference", "Lot"), BuiltinField("quantity", "Quantity"),
+    BuiltinField("containment", "Containment")])
+LAID_OUT = ("title", "severity", "description", "lot_reference", "quantity", "containment")
 type_lists.register_column(ROOT_CAUSES, Ncr.root_cause_category_id)
 
 
@@ -348,11 +357,11 @@ def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime
                     plant_id=data.plant_id, creating=True)
     if data.detected_at is not None and (data.detected_at.tzinfo is None or data.detected_at > now):
         problems["detected_at"] = "A time with zone, not in the future."
-    check(problems)
+    builtin = {"plant_id": data.plant_id, **{k: values.get(k) for k in LAID_OUT}}
+    custom = custom_fields.validate(session, actor, ENTITY, data.custom or {}, problems=problems, builtin=builtin)
     ncr = Ncr(organization_id=actor.organization_id, plant_id=data.plant_id,
               number=numbering.next_number(session, actor.organization_id, "NCR"),
-              detected_at=data.detected_at or now, custom=custom_fields.validate(session, actor, ENTITY, data.custom or {}),
-              **values)
+              detected_at=data.detected_at or now, custom=custom, **values)
     session.add(stamp_new(ncr, actor, now))
     session.flush()
     workflow.start(session, actor, ENTITY, pk(ncr), plant_id=ncr.plant_id, department_id=ncr.department_id, now=now)

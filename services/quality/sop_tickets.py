@@ -27,7 +27,8 @@ from models.organization import Department, Plant
 from models.sop_ticket import SopReassignment, SopTicket
 from models.user import User
 from models.workflow import WorkflowInstance, WorkflowState
-from services.config import custom_fields, notifications, workflow, workflow_hooks
+from services.config import custom_fields, form_layouts, notifications, workflow, workflow_hooks
+from services.config.form_layouts import BuiltinField
 from services.config.workflow import InstanceRead, StepRead, TransitionOption
 from services.config.workflow_hooks import Entered
 from services.core import numbering
@@ -134,6 +135,11 @@ workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state, watch
                          label=lambda s, i: (s.get(SopTicket, i).number if s.get(SopTicket, i) else f"SOP #{i}"),
                          link=lambda i: f"{TICKET_PATH}{i}")
 custom_fields.register_entity(ENTITY, "SOP tickets", model=SopTicket, permission=Permission.SUPERVISE)
+# The raise-a-ticket form's built-in fields for its layout (services/config/form_layouts.py).
+form_layouts.register_form(ENTITY, "SOP tickets", [
+    BuiltinField("charging_department_id", "Charging department", True),
+    BuiltinField("charged_department_id", "Charged department", True), BuiltinField("title", "Title", True),
+    BuiltinField("sop_reference", "SOP"), BuiltinField("description", "What happened")])
 
 
 # ---- permissions ---------------------------------------------------------------------------------
@@ -245,15 +251,17 @@ def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: dateti
                                         ("sop_reference", ref, 64, False)):
         if p := text_problem(value, max_length=limit, required=required):
             problems[key] = p
-    check(problems)
-    assert charging is not None and charged is not None         # else check() raised
+    custom = custom_fields.validate(session, actor, ENTITY, data.custom or {}, problems=problems, builtin={
+        "charging_department_id": data.charging_department_id, "charged_department_id": data.charged_department_id,
+        "title": title, "sop_reference": ref, "description": description})
+    assert charging is not None and charged is not None         # else validate() raised
     if not _may_work(actor, charged.plant_id, charging.head_user_id):
         raise Forbidden("SOP tickets are raised by supervisors, quality staff and the heads of the departments.")
     ticket = SopTicket(organization_id=actor.organization_id, plant_id=charged.plant_id,
                        number=numbering.next_number(session, actor.organization_id, "SOP"), title=title,
                        description=description, sop_reference=ref, charging_department_id=pk(charging),
                        charged_department_id=pk(charged), raised_by=actor.user_id,
-                       custom=custom_fields.validate(session, actor, ENTITY, data.custom or {}))
+                       custom=custom)
     session.add(stamp_new(ticket, actor, now))
     session.flush()
     workflow.start(session, actor, ENTITY, pk(ticket), plant_id=ticket.plant_id, department_id=charged.id, now=now)

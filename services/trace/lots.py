@@ -41,7 +41,8 @@ from models.base import pk
 from models.catalog import Product
 from models.lots import Location, Lot, LotOrigin, LotStatus, Serial
 from models.orders import WorkOrder
-from services.config import custom_field_views, custom_fields
+from services.config import custom_field_views, custom_fields, form_layouts
+from services.config.form_layouts import BuiltinField
 from services.core.access import Actor, Permission, can_any, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -73,6 +74,14 @@ class ReceiptCreate(BaseModel):
     location_id: int | None = None
     serial_numbers: list[str] = Field(default_factory=list)
     custom: dict[str, Any] | None = None        # custom field values (services/config/custom_fields.py, entity "lot")
+
+
+# The receive-material form's built-in fields for its layout (services/config/form_layouts.py).
+form_layouts.register_form("lot", "Lots", [
+    BuiltinField("plant_id", "Plant", True), BuiltinField("product_id", "Product", True),
+    BuiltinField("quantity", "Quantity", True), BuiltinField("supplier", "Supplier", True),
+    BuiltinField("supplier_lot_ref", "Supplier lot reference"), BuiltinField("location_id", "Location"),
+    BuiltinField("serial_numbers", "Serial numbers")])
 
 
 class LocationCreate(BaseModel):
@@ -237,9 +246,13 @@ def receive(session: Session, actor: Actor, data: ReceiptCreate, *, now: datetim
         "supplier": None if 0 < len(supplier) <= 200 else "Name the supplier (at most 200 characters).",
         "supplier_lot_ref": None if len(ref) <= 64 else "At most 64 characters.",
     }.items() if v}
-    # a scanning station's token (SCAN only) receives without custom values; people fill them on the lot
+    # a scanning station's token (SCAN only) receives without custom values; people fill them on the lot, and
+    # their receipt form follows the organization's layout
     if actor.can(Permission.VIEW) or data.custom:
-        custom = custom_fields.validate(session, actor, "lot", data.custom, problems=problems)
+        custom = custom_fields.validate(session, actor, "lot", data.custom, problems=problems, builtin={
+            "plant_id": data.plant_id, "product_id": data.product_id, "quantity": data.quantity, "supplier": supplier,
+            "supplier_lot_ref": ref, "location_id": data.location_id,
+            "serial_numbers": "\n".join(s.strip() for s in data.serial_numbers if s.strip())})
     else:
         check(problems)
         custom = {}

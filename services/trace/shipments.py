@@ -39,7 +39,8 @@ from models.base import pk
 from models.lots import Lot, LotStatus, Serial
 from models.orders import CustomerOrder, OrderLine, OrderStatus, StatusChange
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
-from services.config import custom_fields
+from services.config import custom_fields, form_layouts
+from services.config.form_layouts import BuiltinField
 from services.core.access import Actor, Permission, can_any
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
@@ -76,6 +77,11 @@ class ShipmentCreate(BaseModel):
     custom: dict[str, Any] | None = None        # custom field values (services/config/custom_fields.py, entity "shipment")
 
 
+# The new-shipment form's built-in fields for its layout (services/config/form_layouts.py).
+form_layouts.register_form("shipment", "Shipments", [
+    BuiltinField("plant_id", "Plant", True), BuiltinField("lines", "Order lines", True), BuiltinField("note", "Note")])
+
+
 # ----- create ----------------------------------------------------------------------------------
 
 def shipment_actions(actor: Actor, plant_id: int | None = None) -> dict[str, bool]:
@@ -90,7 +96,7 @@ def create_shipment(session: Session, actor: Actor, data: ShipmentCreate, *, now
     custom = custom_fields.validate(session, actor, "shipment", data.custom, problems={k: v for k, v in {
         "lines": None if 0 < len(data.lines) <= MAX_LINES else "Choose at least one order line.",
         "note": None if len(data.note) <= 2000 else "At most 2000 characters.",
-    }.items() if v})
+    }.items() if v}, builtin={"plant_id": data.plant_id, "lines": len(data.lines) or None, "note": data.note})
     picked = _order_lines(session, actor, data)
     customers = {order.customer_id for _, order, _ in picked}
     if len(customers) > 1:

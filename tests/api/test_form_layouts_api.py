@@ -1,9 +1,12 @@
 """Form layouts through the API: read the default, save (CONFIGURE), the layout's required fields refused on
-POST /products and POST /maintenance/tickets with its label and help, validation, tenancy."""
+POST /products, /maintenance/tickets, /ncrs, /sop-tickets, /lots/receipts, /shipments and on PATCH of a work order's
+custom values, with its label and help; validation, tenancy."""
 from __future__ import annotations
 
 from tests.api.conftest import assert_error
-from tests.factories.production import make_line
+from tests.factories.org import make_department
+from tests.factories.production import make_line, make_work_order
+from tests.factories.trace import make_order, make_trace_world
 
 
 def _keys(body):
@@ -53,3 +56,52 @@ def test_bad_layouts_unknown_entities_and_missing_permission(client, world, as_u
     assert_error(client.put("/form-layouts/product", headers=as_user("planner.one"),
                             json={"sections": [{"title": "Mine", "fields": []}]}), 403, "forbidden")
     assert not client.get("/form-layouts/product", headers=admin).json()["saved"]
+
+
+def _require(client, headers, entity, key, help_text):
+    saved = client.put(f"/form-layouts/{entity}", headers=headers, json={"sections": [
+        {"title": "Form", "fields": [{"key": key, "required": True, "help": help_text}]}]})
+    assert saved.status_code == 200, saved.text
+
+
+def test_ncr_and_sop_ticket_layouts_through_the_api(session, client, world, as_user):
+    admin = as_user("admin.a")
+    weld = make_department(session, world.org_a, world.plant1, "WELD")
+    _require(client, admin, "ncr", "containment", "Quarantine first.")
+    refused = assert_error(client.post("/ncrs", headers=admin, json={"plant_id": world.plant1, "title": "Burr"}),
+                           422, "invalid", containment="")
+    assert refused["fields"] == {"containment": "Containment is required. Quarantine first."}
+    assert client.post("/ncrs", headers=admin, json={"plant_id": world.plant1, "title": "Burr",
+                                                     "containment": "Sorted"}).status_code == 201
+    _require(client, admin, "sop_ticket", "sop_reference", "The procedure's number.")
+    ticket = {"charging_department_id": world.dept1, "charged_department_id": weld, "title": "Torque not logged"}
+    refused = assert_error(client.post("/sop-tickets", headers=admin, json=ticket), 422, "invalid", sop_reference="")
+    assert refused["fields"]["sop_reference"] == "SOP is required. The procedure's number."
+    assert client.post("/sop-tickets", headers=admin, json={**ticket, "sop_reference": "SOP-1"}).status_code == 201
+
+
+def test_lot_shipment_and_work_order_layouts_through_the_api(session, client, as_user):
+    tw = make_trace_world(session)
+    world, admin = tw.world, as_user("admin.a")
+    _require(client, admin, "lot", "supplier_lot_ref", "On the delivery note.")
+    receipt = {"plant_id": world.plant1, "product_id": tw.steel, "quantity": 5, "supplier": "Acme"}
+    refused = assert_error(client.post("/lots/receipts", headers=admin, json=receipt), 422, "invalid")
+    assert refused["fields"] == {"supplier_lot_ref": "Supplier lot reference is required. On the delivery note."}
+    assert client.post("/lots/receipts", headers=admin, json={**receipt, "supplier_lot_ref": "DN-1"}).status_code == 201
+
+    _require(client, admin, "shipment", "note", "Who collects it.")
+    (line_id,) = make_order(session, tw, tw.customers[0], [(tw.bracket, 5)])
+    shipment = {"plant_id": world.plant1, "lines": [{"order_line_id": line_id}]}
+    refused = assert_error(client.post("/shipments", headers=admin, json=shipment), 422, "invalid", note="")
+    assert refused["fields"] == {"note": "Note is required. Who collects it."}
+    assert client.post("/shipments", headers=admin, json={**shipment, "note": "DHL"}).status_code == 201
+
+    wo_id, _ = make_work_order(session, world.org_a, world.plant1, tw.line)
+    assert client.post("/custom-fields", headers=admin, json={"entity_type": "work_order", "key": "batch",
+                                                             "label": "Batch", "field_type": "text"}).status_code == 201
+    _require(client, admin, "work_order", "custom.batch", "From the traveller.")
+    refused = assert_error(client.patch(f"/custom-fields/values/work_order/{wo_id}", headers=admin, json={}),
+                           422, "invalid")
+    assert refused["fields"] == {"custom.batch": "Batch is required. From the traveller."}
+    assert client.patch(f"/custom-fields/values/work_order/{wo_id}", headers=admin,
+                        json={"batch": "B-7"}).json() == {"batch": "B-7"}

@@ -24,7 +24,8 @@ def _keys(state):
 async def test_arrange_preview_and_save_a_product_layout(engine, session, world, now):
     state = await signed_in(engine, FormLayoutsState, "admin.a")
     await run(state.enter(), state)
-    assert [o.value for o in state.entity_options] == ["maintenance_ticket", "product"]
+    assert [o.value for o in state.entity_options] == ["lot", "maintenance_ticket", "ncr", "product", "sop_ticket",
+                                                      "shipment", "work_order"]
     assert not state.saved and _keys(state) == [("Details", ["code", "name", "description", "unit", "type",
                                                              "standard_cost"])]
     await run(state.move(0, 2, -1), state)                 # description above name

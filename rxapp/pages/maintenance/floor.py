@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.custom_fields import custom_field_inputs
-from rxapp.components.master import form_field, select_control
+from rxapp.components.form_sections import laid_out_form
+from rxapp.components.master import select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, error_state, loading, page_header, text_input
 from rxapp.i18n import _
@@ -21,16 +21,16 @@ def report_page() -> rx.Component:
     return shell(
         page_header(_("Report a breakdown"), _("Tell maintenance what is wrong; add a photo.")),
         rx.form(rx.flex(
-            form_field(_("Machine"), select_control("machine_id", ReportState.machines, value=ReportState.machine_id,
-                                                    on_change=ReportState.set_machine, placeholder="—"), e, "machine_id"),
-            form_field(_("Reason code"), select_control("reason_code_id", ReportState.symptoms, default_value="",
-                                                        placeholder="—"), e, "reason_code_id"),
-            form_field(_("What is wrong"), text_input("title"), e, "title"),
-            form_field(_("Details"), rx.text_area(name="description", id="description", width="100%"), e,
-                       "description"),
-            form_field(_("Priority"), select_control("priority", PRIORITY_OPTIONS, default_value="high"), e,
-                       "priority"),
-            custom_field_inputs(ReportState.custom_inputs, e),
+            laid_out_form(ReportState.form_sections, {
+                "machine_id": select_control("machine_id", ReportState.machines, value=ReportState.machine_id,
+                                             on_change=ReportState.set_machine, placeholder="—"),
+                "reason_code_id": select_control("reason_code_id", ReportState.symptoms, default_value="",
+                                                 placeholder="—"),
+                "title": text_input("title", placeholder=_("What is wrong")),
+                "description": rx.text_area(name="description", id="description", width="100%",
+                                            placeholder=_("Details")),
+                "priority": select_control("priority", PRIORITY_OPTIONS, default_value="high"),
+            }, e),
             camera_upload(
                 REPORT_UPLOAD, ReportState.add_photos(rx.upload_files(upload_id=REPORT_UPLOAD)),
                 rx.flex(rx.icon("camera", size=28), rx.text(_("Take or choose a photo"), size="4"), align="center",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.custom_fields import custom_field_inputs
-from rxapp.components.master import form_field, select_control, table
+from rxapp.components.form_sections import laid_out_form
+from rxapp.components.master import select_control, table
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, dialog, error_state, form_buttons, list_states, page_header, text_input
 from rxapp.i18n import _
@@ -29,15 +29,13 @@ def _row(t: TicketRow) -> rx.Component:
 def _new_dialog() -> rx.Component:
     e = S.form_errors
     return dialog(_("Raise a ticket"), rx.form(rx.flex(
-        form_field(_("Machine"), select_control("machine_id", S.machines, default_value="", placeholder="—"), e,
-                   "machine_id"),
-        form_field(_("Priority"), select_control("priority", PRIORITY_OPTIONS, default_value="medium"), e, "priority"),
-        form_field(_("Reason code"), select_control("reason_code_id", S.symptoms, default_value="", placeholder="—"),
-                   e, "reason_code_id"),
-        form_field(_("Symptom"), text_input("title"), e, "title"),
-        form_field(_("Description"), rx.text_area(name="description", id="description", width="100%"), e,
-                   "description"),
-        custom_field_inputs(S.custom_inputs, e),
+        laid_out_form(S.form_sections, {
+            "machine_id": select_control("machine_id", S.machines, default_value="", placeholder="—"),
+            "priority": select_control("priority", PRIORITY_OPTIONS, default_value="medium"),
+            "reason_code_id": select_control("reason_code_id", S.symptoms, default_value="", placeholder="—"),
+            "title": text_input("title"),
+            "description": rx.text_area(name="description", id="description", width="100%"),
+        }, e),
         form_buttons(_("Raise ticket"), S.set_form_open(False)),
         direction="column", spacing="3"), on_submit=S.save, reset_on_submit=False),
         open=S.form_open, on_open_change=S.set_form_open)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.custom_fields import custom_field_inputs, custom_filter
+from rxapp.components.custom_fields import custom_filter
+from rxapp.components.form_sections import laid_out_form
 from rxapp.components.shell import shell
 from rxapp.components.status import STATUS_LABELS, progress_cell, status_badge
 from rxapp.components.ui import (
@@ -130,7 +131,7 @@ def _detail() -> rx.Component:
                 spacing="3", wrap="wrap", align="center"),
         progress_cell(D.row.percent, D.row.good, D.row.scrap, D.row.quantity),
         rx.cond(D.can_edit_fields & (D.custom_inputs.length() > 0), rx.form(
-            rx.flex(custom_field_inputs(D.custom_inputs, D.custom_errors),
+            rx.flex(laid_out_form(D.custom_sections, {}, D.custom_errors),
                     rx.button(_("Save fields"), type="submit", variant="soft", min_height=TOUCH,
                               data_testid="save-custom-fields"),
                     direction="column", spacing="2", align="start", width="100%"),

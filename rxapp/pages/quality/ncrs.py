@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.custom_fields import custom_field_inputs, custom_filter
-from rxapp.components.master import form_field, select_control, table
+from rxapp.components.custom_fields import custom_filter
+from rxapp.components.form_sections import laid_out_form
+from rxapp.components.master import select_control, table
 from rxapp.components.shell import shell
 from rxapp.components.ui import (
     TOUCH,
@@ -78,20 +79,16 @@ def _dialog() -> rx.Component:
         _("Raise an NCR"),
         rx.form(
             rx.flex(
-                form_field(_("Plant"), select_control("plant_id", S.plant_options, default_value="",
-                                                      placeholder="—"), e, "plant_id"),
-                form_field(_("Title"), text_input("title"), e, "title", hint=_("What is wrong, in a few words.")),
-                form_field(_("Severity"), select_control("severity", SEVERITIES, default_value="minor"), e, "severity"),
-                form_field(_("Description"), rx.text_area(name="description", id="description", width="100%"),
-                           e, "description"),
-                rx.grid(
-                    form_field(_("Lot"), text_input("lot_reference"), e, "lot_reference"),
-                    form_field(_("Quantity"), text_input("quantity", input_mode="numeric"), e, "quantity"),
-                    columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
-                ),
-                form_field(_("Containment"), rx.text_area(name="containment", id="containment", width="100%"),
-                           e, "containment", hint=_("What was done at once (quarantine, sorting ...).")),
-                custom_field_inputs(S.custom_inputs, e),
+                laid_out_form(S.form_sections, {
+                    "plant_id": select_control("plant_id", S.plant_options, default_value="", placeholder="—"),
+                    "title": text_input("title", placeholder=_("What is wrong, in a few words.")),
+                    "severity": select_control("severity", SEVERITIES, default_value="minor"),
+                    "description": rx.text_area(name="description", id="description", width="100%"),
+                    "lot_reference": text_input("lot_reference"),
+                    "quantity": text_input("quantity", input_mode="numeric"),
+                    "containment": rx.text_area(name="containment", id="containment", width="100%",
+                                                placeholder=_("What was done at once (quarantine, sorting ...).")),
+                }, e),
                 form_buttons(_("Raise NCR"), S.set_form_open(False)),
                 direction="column", spacing="3",
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp import routes
+from rxapp.components.form_sections import laid_out_form
 from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
 from rxapp.components.ui import (
@@ -41,14 +42,15 @@ def _row(t: TicketRow) -> rx.Component:
 def _new_dialog() -> rx.Component:
     e = S.form_errors
     return dialog(_("Charge a department"), rx.form(rx.flex(
-        form_field(_("Charging department"), select_control("charging_department_id", S.departments, default_value="",
-                                                            placeholder="—"), e, "charging_department_id"),
-        form_field(_("Charged department"), select_control("charged_department_id", S.departments, default_value="",
-                                                           placeholder="—"), e, "charged_department_id"),
-        form_field(_("Title"), text_input("title"), e, "title"),
-        form_field(_("SOP"), text_input("sop_reference"), e, "sop_reference", hint=_("The procedure's number.")),
-        form_field(_("What happened"), rx.text_area(name="description", id="description", width="100%"), e,
-                   "description"),
+        laid_out_form(S.form_sections, {
+            "charging_department_id": select_control("charging_department_id", S.departments, default_value="",
+                                                     placeholder="—"),
+            "charged_department_id": select_control("charged_department_id", S.departments, default_value="",
+                                                    placeholder="—"),
+            "title": text_input("title"),
+            "sop_reference": text_input("sop_reference", placeholder=_("The procedure's number.")),
+            "description": rx.text_area(name="description", id="description", width="100%"),
+        }, e),
         form_buttons(_("Raise ticket"), S.set_form_open(False)),
         direction="column", spacing="3"), on_submit=S.save, reset_on_submit=False),
         open=S.form_open, on_open_change=S.set_form_open)

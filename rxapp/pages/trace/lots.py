@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp import routes
-from rxapp.components.custom_fields import custom_field_inputs, custom_filter
+from rxapp.components.custom_fields import custom_filter
+from rxapp.components.form_sections import laid_out_form
 from rxapp.components.shell import shell
 from rxapp.components.trace_custom import custom_detail
 from rxapp.components.trace_status import TRACE_STATUS_LABELS, trace_badge
@@ -112,25 +113,24 @@ def _detail() -> rx.Component:
 
 def _receive() -> rx.Component:
     return dialog(_("Receive material"), rx.form(rx.vstack(
-        field(_("Plant"), rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
-            rx.foreach(S.plant_options, lambda o: rx.select.item(o.label, value=o.value))), name="plant_id", size="3"),
-            S.receive_errors.get("plant_id", "")),
-        field(_("Product"), rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
-            rx.foreach(S.product_options, lambda o: rx.select.item(o.label, value=o.value))), name="product_id",
-            size="3"), S.receive_errors.get("product_id", "")),
-        field(_("Quantity"), rx.input(name="quantity", type="number", min=1, size="3", width="100%"),
-              S.receive_errors.get("quantity", "")),
-        field(_("Supplier"), rx.input(name="supplier", size="3", width="100%"), S.receive_errors.get("supplier", "")),
-        field(_("Supplier lot reference"), rx.input(name="supplier_lot_ref", size="3", width="100%"),
-              S.receive_errors.get("supplier_lot_ref", "")),
-        field(_("Location"), rx.select.root(rx.select.trigger(width="100%", placeholder=_("No location")),
-                                           rx.select.content(
-            rx.select.item(_("No location"), value="none"),
-            rx.foreach(S.receive_locations, lambda o: rx.select.item(o.label, value=o.value))), name="location_id",
-            size="3"), S.receive_errors.get("location_id", "")),
-        field(_("Serial numbers (one per line; empty: numbered automatically)"),
-              rx.text_area(name="serial_numbers", rows="3", width="100%"), S.receive_errors.get("serial_numbers", "")),
-        custom_field_inputs(S.custom_inputs, S.receive_errors),
+        laid_out_form(S.form_sections, {
+            "plant_id": rx.select.root(rx.select.trigger(width="100%", id="plant_id"), rx.select.content(
+                rx.foreach(S.plant_options, lambda o: rx.select.item(o.label, value=o.value))), name="plant_id",
+                size="3"),
+            "product_id": rx.select.root(rx.select.trigger(width="100%", id="product_id"), rx.select.content(
+                rx.foreach(S.product_options, lambda o: rx.select.item(o.label, value=o.value))), name="product_id",
+                size="3"),
+            "quantity": rx.input(name="quantity", id="quantity", type="number", min=1, size="3", width="100%"),
+            "supplier": rx.input(name="supplier", id="supplier", size="3", width="100%"),
+            "supplier_lot_ref": rx.input(name="supplier_lot_ref", id="supplier_lot_ref", size="3", width="100%"),
+            "location_id": rx.select.root(
+                rx.select.trigger(width="100%", placeholder=_("No location"), id="location_id"), rx.select.content(
+                    rx.select.item(_("No location"), value="none"),
+                    rx.foreach(S.receive_locations, lambda o: rx.select.item(o.label, value=o.value))),
+                name="location_id", size="3"),
+            "serial_numbers": rx.text_area(name="serial_numbers", id="serial_numbers", rows="3", width="100%",
+                                           placeholder=_("One per line; empty: numbered automatically")),
+        }, S.receive_errors),
         form_buttons(_("Receive"), S.close_receive(False)),
         spacing="2", width="100%"), on_submit=S.receive, reset_on_submit=False),
         open=S.receive_open, on_open_change=S.close_receive)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rxapp.components.custom_fields import custom_field_inputs, custom_filter
+from rxapp.components.custom_fields import custom_filter
+from rxapp.components.form_sections import laid_out_form
 from rxapp.components.shell import shell
 from rxapp.components.trace_custom import custom_detail
 from rxapp.components.trace_status import TRACE_STATUS_LABELS, trace_badge
@@ -80,14 +81,21 @@ def _open_line(line: OpenLineRow) -> rx.Component:
 
 def _create() -> rx.Component:
     return dialog(_("New shipment"), rx.vstack(
-        rx.select.root(rx.select.trigger(width="100%", aria_label=_("Plant")), rx.select.content(
-            rx.foreach(S.plant_options, lambda o: rx.select.item(o.label, value=o.value))),
-            value=S.create_plant, on_change=S.set_create_plant, size="3"),
-        rx.text(_("Order lines to ship (one customer per shipment)"), size="2", color_scheme="gray"),
-        rx.cond(S.open_lines.length() == 0, rx.text(_("No order lines are waiting to ship."), color_scheme="gray"),
-                rx.vstack(rx.foreach(S.open_lines, _open_line), spacing="1", max_height="50vh", overflow_y="auto")),
         rx.form(rx.vstack(
-            custom_field_inputs(S.custom_inputs, S.custom_errors),
+            laid_out_form(S.form_sections, {
+                "plant_id": rx.select.root(rx.select.trigger(width="100%", aria_label=_("Plant"), id="plant_id"),
+                                           rx.select.content(rx.foreach(S.plant_options, lambda o: rx.select.item(
+                                               o.label, value=o.value))),
+                                           value=S.create_plant, on_change=S.set_create_plant, size="3"),
+                "lines": rx.vstack(
+                    rx.text(_("Order lines to ship (one customer per shipment)"), size="2", color_scheme="gray"),
+                    rx.cond(S.open_lines.length() == 0,
+                            rx.text(_("No order lines are waiting to ship."), color_scheme="gray"),
+                            rx.vstack(rx.foreach(S.open_lines, _open_line), spacing="1", max_height="50vh",
+                                      overflow_y="auto")),
+                    spacing="1", width="100%"),
+                "note": rx.text_area(name="note", id="note", rows="2", width="100%"),
+            }, S.custom_errors),
             rx.flex(rx.button(_("Cancel"), type="button", variant="soft", color_scheme="gray", min_height=TOUCH,
                               on_click=S.close_create(False)),
                     rx.button(_("Create shipment"), type="submit", min_height=TOUCH, disabled=S.chosen.length() == 0),

@@ -16,7 +16,6 @@ from services.config import form_layouts
 from services.config.form_layouts import FormLayoutRead, FormLayoutSave
 from services.core.errors import DomainError
 
-ENTITY_LABELS = {"product": _("Products"), "maintenance_ticket": _("Maintenance tickets")}
 MAX_HELP = form_layouts.MAX_HELP
 
 
@@ -56,7 +55,7 @@ class FormLayoutsState(AuthState):
     @rx.event
     def enter(self):
         self.loading = True
-        self.entity_options = [Option(value=f.key, label=ENTITY_LABELS.get(f.key, f.label))
+        self.entity_options = [Option(value=f.key, label=_(f.label))   # form_sections.FORM_LABELS
                                for f in form_layouts.form_entities()]
         return FormLayoutsState.load
 

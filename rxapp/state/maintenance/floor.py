@@ -11,13 +11,13 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
-from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
+from rxapp.state.config.custom_field_inputs import CustomInput, submitted_custom
+from rxapp.state.config.form_sections import FormSection, entity_form
 from rxapp.state.maintenance.follow import follow_tab
 from rxapp.state.maintenance.live_board import TicketRow, ticket_row
 from rxapp.state.maintenance.tickets import machine_options, symptom_options
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, _person_for_token, as_id
-from services.config import custom_field_views
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError
 from services.maintenance import ENTITY, ticket_work
@@ -35,6 +35,7 @@ class ReportState(AuthState):
     photo_names: list[str] = []
     errors: dict[str, str] = {}
     custom_inputs: list[CustomInput] = []
+    form_sections: list[FormSection] = []     # the raise form as the organization laid it out
     done_number: str = ""
     _photos: list[tuple[str, str, bytes]] = []
 
@@ -45,12 +46,11 @@ class ReportState(AuthState):
         self.source = "andon" if query.get("from") == "andon" else "operator"
         self.errors, self.done_number, self.photo_names, self._photos = {}, "", [], []
         try:
-            self.machines, self.symptoms, fields = self._use_case(
-                lambda s, a: (machine_options(s, a), symptom_options(s, a),
-                              custom_field_views.form_inputs(s, a, ENTITY, {})))
+            self.machines, self.symptoms = self._use_case(
+                lambda s, a: (machine_options(s, a), symptom_options(s, a)))
+            self.custom_inputs, self.form_sections = entity_form(self._use_case, ENTITY)
         except DomainError as error:
             return self._refused(error, quiet=True)
-        self.custom_inputs = custom_inputs(fields)
         return None
 
     @rx.event

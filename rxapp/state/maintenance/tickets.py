@@ -10,11 +10,11 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
-from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
+from rxapp.state.config.custom_field_inputs import CustomInput, submitted_custom
+from rxapp.state.config.form_sections import FormSection, entity_form
 from rxapp.state.maintenance.live_board import SLA_COLORS, TicketRow, remaining_text, ticket_row
 from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
-from services.config import custom_field_views
 from services.core.errors import DomainError
 from services.maintenance import ENTITY, history, technicians, ticket_work
 from services.maintenance import parts as parts_service
@@ -49,6 +49,7 @@ class MaintenanceTicketsState(AuthState):
     form_open: bool = False
     form_errors: dict[str, str] = {}
     custom_inputs: list[CustomInput] = []
+    form_sections: list[FormSection] = []     # the raise form as the organization laid it out
 
     def _fetch(self, session, actor) -> list[TicketRead]:
         return mt.list_tickets(session, actor, search=self.search, open_only=self.open_only,
@@ -65,15 +66,14 @@ class MaintenanceTicketsState(AuthState):
     @rx.event
     def load(self):
         try:
-            rows, machines, symptoms, fields = self._use_case(lambda s, a: (
-                self._fetch(s, a), machine_options(s, a), symptom_options(s, a),
-                custom_field_views.form_inputs(s, a, ENTITY, {})))
+            rows, machines, symptoms = self._use_case(lambda s, a: (
+                self._fetch(s, a), machine_options(s, a), symptom_options(s, a)))
+            self.custom_inputs, self.form_sections = entity_form(self._use_case, ENTITY)
         except DomainError as error:
             self.rows, self.loading, self.load_error = [], False, _(error.message)
             return self._refused(error, quiet=True)
         self.rows, self.machines, self.loading, self.load_error = [ticket_row(r) for r in rows], machines, False, ""
         self.symptoms = symptoms
-        self.custom_inputs = custom_inputs(fields)
 
     @rx.event
     def set_search(self, value: str):

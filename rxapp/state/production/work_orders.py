@@ -16,9 +16,9 @@ from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import (
     CustomFilterField,
     CustomInput,
-    custom_inputs,
     submitted_custom,
 )
+from rxapp.state.config.form_sections import FormSection, entity_form
 from rxapp.state.master.common import download, translated_fields
 from rxapp.state.master.setup import SetupStep, setup_steps
 from rxapp.state.org.auth import AuthState, as_id
@@ -192,6 +192,7 @@ class WorkOrderDetailState(AuthState):
     actions: list[Option] = []          # the status changes allowed now: (status, label)
     reason: str = ""
     custom_inputs: list[CustomInput] = []
+    custom_sections: list[FormSection] = []     # its custom fields as the organization laid them out
     custom_errors: dict[str, str] = {}
     can_edit_fields: bool = False       # from the detail's read model: "Save fields" shows
     _work_order_id: int = 0
@@ -218,7 +219,8 @@ class WorkOrderDetailState(AuthState):
         self.history = history_rows(detail.history, plant.timezone if plant else "UTC")
         allowed = sorted(detail.next_statuses, key=list(ACTION_LABELS).index)
         self.actions = [Option(id=s.value, label=ACTION_LABELS[s.value]) for s in allowed]
-        self.custom_inputs = custom_inputs(self._use_case(custom_field_views.form_inputs, "work_order", detail.custom))
+        self.custom_inputs, self.custom_sections = entity_form(self._use_case, "work_order", detail.custom,
+                                                               custom_only=True)
         self.custom_errors, self.can_edit_fields = {}, detail.can_edit_fields
 
     @rx.event

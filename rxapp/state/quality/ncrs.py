@@ -1,5 +1,5 @@
 """NCR list page state: filters (search, open/closed, severity, a custom field), loading and error
-states, the "raise an NCR" dialog with field errors (custom fields included), CSV/Excel export of
+states, the "raise an NCR" dialog in the organization's form layout with field errors (custom fields included), CSV/Excel export of
 exactly the rows shown. Everything goes through services/quality/ncr.py."""
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import (
     CustomFilterField,
     CustomInput,
-    custom_inputs,
     submitted_custom,
 )
+from rxapp.state.config.form_sections import FormSection, entity_form
 from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
-from services.config import custom_field_views, custom_fields
+from services.config import custom_fields
 from services.core.errors import DomainError
 from services.org import plants
 from services.quality import ncr as ncr_service
@@ -66,6 +66,7 @@ class NcrsState(AuthState):
     form_errors: dict[str, str] = {}
     plant_options: list[Option] = []
     custom_inputs: list[CustomInput] = []
+    form_sections: list[FormSection] = []     # the raise form as the organization laid it out
     can_raise: bool = False          # the "Raise NCR" button: quality staff at one of their plants
 
     def _fetch(self, session, actor) -> list[NcrRead]:
@@ -127,12 +128,11 @@ class NcrsState(AuthState):
     @rx.event
     def open_new(self):
         try:
-            found = self._use_case(lambda s, a: (plants.list_plants(s, a),
-                                                 custom_field_views.form_inputs(s, a, "ncr", {})))
+            found = self._use_case(plants.list_plants)
+            self.custom_inputs, self.form_sections = entity_form(self._use_case, "ncr")
         except DomainError as error:
             return self._refused(error)
-        self.plant_options = [Option(value=str(p.id), label=f"{p.code} · {p.name}") for p in found[0]]
-        self.custom_inputs = custom_inputs(found[1])
+        self.plant_options = [Option(value=str(p.id), label=f"{p.code} · {p.name}") for p in found]
         self.form_errors, self.form_open = {}, True
 
     @rx.event

@@ -1,6 +1,7 @@
 """SOP ticket pages' state: the list (open/all, search, export) with the "charge a department"
-dialog, and one ticket (/quality/sop-ticket?id=N): response, accept/dispute/... with a comment,
-reassignment with its justification, history. Everything through services/quality/sop_tickets.py."""
+dialog (in the organization's form layout, custom fields included), and one ticket
+(/quality/sop-ticket?id=N): response, accept/dispute/... with a comment, reassignment with its justification,
+history. Everything through services/quality/sop_tickets.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ import reflex as rx
 from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
+from rxapp.state.config.custom_field_inputs import CustomInput, submitted_custom
+from rxapp.state.config.form_sections import FormSection, entity_form
 from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.quality.ncr_detail import HistoryRow, TransitionButton, _history
@@ -71,6 +74,8 @@ class SopTicketsState(AuthState):
     form_open: bool = False
     form_errors: dict[str, str] = {}
     departments: list[Option] = []
+    custom_inputs: list[CustomInput] = []
+    form_sections: list[FormSection] = []     # the raise form as the organization laid it out
 
     def _fetch(self, session, actor) -> list[SopRead]:
         return sop.list_tickets(session, actor, search=self.search, open_only=self.open_only)
@@ -133,6 +138,7 @@ class SopTicketsState(AuthState):
     def open_new(self):
         try:
             self.departments = self._use_case(_departments)
+            self.custom_inputs, self.form_sections = entity_form(self._use_case, "sop_ticket")
         except DomainError as error:
             return self._refused(error)
         self.form_errors, self.form_open = {}, True
@@ -146,7 +152,8 @@ class SopTicketsState(AuthState):
         data = SopCreate(charging_department_id=as_id(form.get("charging_department_id")),
                          charged_department_id=as_id(form.get("charged_department_id")),
                          title=str(form.get("title", "")), sop_reference=str(form.get("sop_reference", "")),
-                         description=str(form.get("description", "")))
+                         description=str(form.get("description", "")),
+                         custom=submitted_custom(form, self.custom_inputs))
         try:
             made = self._use_case(sop.raise_ticket, data, now=utcnow())
         except DomainError as error:

@@ -1,6 +1,6 @@
 """Custom fields inside the lots and shipments page states (mixins): the inputs of the receipt /
-new-shipment form, the values of the open detail with their edit form and its field errors, the
-custom-field filter of the list and the export with one column per field.
+new-shipment form and its sections in the organization's form layout, the values of the open detail
+with their edit form (laid out too) and its field errors, the custom-field filter of the list and the export with one column per field.
 
 The rules stay in services (services/config/custom_fields.py validates, services/trace/custom_values.py stores
 changes), so the page shows exactly the `custom.<key>` field errors the REST API answers.
@@ -16,10 +16,10 @@ from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import (
     CustomFilterField,
     CustomInput,
-    custom_inputs,
     submitted_custom,
     summary,
 )
+from rxapp.state.config.form_sections import FormSection, entity_form
 from rxapp.state.master.common import translated_fields
 from services.config import custom_field_views, custom_fields
 from services.core.errors import DomainError
@@ -28,7 +28,9 @@ from services.trace import custom_values as trace_custom
 
 class TraceCustomFields(rx.State, mixin=True):
     custom_inputs: list[CustomInput] = []              # the receipt / new shipment form
+    form_sections: list[FormSection] = []              # ... as the organization laid it out
     detail_custom: list[CustomInput] = []              # the open lot / shipment
+    detail_sections: list[FormSection] = []            # its custom values form, laid out
     detail_custom_summary: str = ""
     detail_custom_version: int = 0                     # remounts the edit form with fresh default values
     custom_errors: dict[str, str] = {}
@@ -52,8 +54,8 @@ class TraceCustomFields(rx.State, mixin=True):
             self.custom_filter_key = self.custom_filter_value = ""
 
     def _load_form_custom(self) -> None:
-        """The empty inputs of the create form (raises DomainError like any use case)."""
-        self.custom_inputs = custom_inputs(self._use_case(custom_field_views.form_inputs, self._custom_entity, {}))
+        """The empty inputs of the create form and its layout (raises DomainError like any use case)."""
+        self.custom_inputs, self.form_sections = entity_form(self._use_case, self._custom_entity)
 
     def _form_custom(self, form: dict | None) -> dict[str, str]:
         return submitted_custom(form or {}, self.custom_inputs)
@@ -61,7 +63,7 @@ class TraceCustomFields(rx.State, mixin=True):
     def _show_custom(self, current: dict[str, Any]) -> None:
         """The open entity's values: inputs to edit them and a one-line summary to read them."""
         entity = self._custom_entity
-        self.detail_custom = custom_inputs(self._use_case(custom_field_views.form_inputs, entity, current))
+        self.detail_custom, self.detail_sections = entity_form(self._use_case, entity, current, custom_only=True)
         shown = self._use_case(custom_field_views.display_values, entity, [current])[0]
         self.detail_custom_summary = summary(shown, {i.key: i.label for i in self.detail_custom})
         self.custom_errors = {}

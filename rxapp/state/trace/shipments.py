@@ -206,7 +206,7 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
     def create(self, form: dict | None = None):
         data = ShipmentCreate(plant_id=as_id(self.create_plant),
                               lines=[ShipmentLineInput(order_line_id=i) for i in self.chosen],
-                              custom=self._form_custom(form))
+                              note=str((form or {}).get("note") or "")[:2000], custom=self._form_custom(form))
         try:
             created = self._use_case(shipments.create_shipment, data, now=utcnow())
         except DomainError as error:
