@@ -5,7 +5,8 @@ None -> empty; enums -> their value; bools -> "yes"/"no"; Decimals stay exact in
 numbers in Excel; datetimes are written in UTC (ISO 8601 in CSV, with an "(UTC)" header suffix in
 both); lists are joined with "; ". CSV is UTF-8 with a byte-order mark (Excel opens it right) and
 text that a spreadsheet would run as a formula (=, +, -, @ first) or as a DDE link (any |) is prefixed
-with an apostrophe.
+with an apostrophe. A header given as a Message (`t("Standard cost")`, services/core/messages.py) is
+written in the language being served; a plain header is written as it is (import templates keep theirs).
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from typing import Any
 
 import xlsxwriter
 from pydantic import BaseModel
+
+from services.core.messages import Message, render
 
 Column = str | tuple[str, str]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -66,7 +69,7 @@ def to_xlsx(rows: Iterable[BaseModel | dict], columns: Sequence[Column], sheet: 
 
 def _split(columns: Sequence[Column]) -> tuple[list[str], list[str]]:
     fields = [c if isinstance(c, str) else c[0] for c in columns]
-    headers = [c if isinstance(c, str) else c[1] for c in columns]
+    headers = [c if isinstance(c, str) else render(c[1]) if isinstance(c[1], Message) else c[1] for c in columns]
     return fields, headers
 
 

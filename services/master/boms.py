@@ -25,6 +25,7 @@ from models.base import pk
 from models.catalog import BomLine, Product, ProductType
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import (
@@ -96,14 +97,14 @@ class Requirement(BaseModel):
     required_quantity: Decimal
 
 
-EXPLOSION_COLUMNS = [("level", "Level"), ("code", "Code"), ("name", "Name"), ("type", "Type"), ("unit", "Unit"),
-                     ("quantity_per", "Quantity per"), ("scrap_factor", "Scrap factor"),
-                     ("required_quantity", "Required quantity")]
+EXPLOSION_COLUMNS = [("level", t("Level")), ("code", t("Code")), ("name", t("Name")), ("type", t("Type")), ("unit", t("Unit")),
+                     ("quantity_per", t("Quantity per")), ("scrap_factor", t("Scrap factor")),
+                     ("required_quantity", t("Required quantity"))]
 
 
 def list_components(session: Session, actor: Actor, parent_product_id: int) -> list[BomLineRead]:
     require_view(actor)
-    parent = get_scoped(session, actor, Product, parent_product_id, "Product")
+    parent = get_scoped(session, actor, Product, parent_product_id, t("Product"))
     rows = session.exec(select(BomLine, Product).join(Product, col(Product.id) == BomLine.component_product_id)
                         .where(BomLine.parent_product_id == parent.id)
                         .order_by(col(BomLine.position), col(Product.code))).all()
@@ -113,18 +114,19 @@ def list_components(session: Session, actor: Actor, parent_product_id: int) -> l
 def add_component(session: Session, actor: Actor, parent_product_id: int, data: BomLineCreate, *,
                   now: datetime) -> BomLineRead:
     require_plan(actor)
-    parent = get_scoped(session, actor, Product, parent_product_id, "Product")
+    parent = get_scoped(session, actor, Product, parent_product_id, t("Product"))
     component = _component(session, actor, data.component_product_id)
     quantity, scrap = _quantities(data.quantity_per, data.scrap_factor)
     _check_position(data.position)
     if parent.type == ProductType.RAW:
-        raise Invalid(f"{parent.code} is a raw material: raw materials have no components.",
-                      fields={"component_product_id": "A raw material has no bill of materials."})
+        raise Invalid(t("{code} is a raw material: raw materials have no components.", code=parent.code),
+                      fields={"component_product_id": t("A raw material has no bill of materials.")})
     _refuse_cycle(session, parent, component)
     if session.exec(select(BomLine.id).where(BomLine.parent_product_id == parent.id,
                                              BomLine.component_product_id == component.id)).first():
-        raise Conflict(f"{component.code} is already a component of {parent.code}: change its quantity instead.",
-                       fields={"component_product_id": "Already in this bill of materials."})
+        raise Conflict(t("{code} is already a component of {parent}: change its quantity instead.",
+                         code=component.code, parent=parent.code),
+                       fields={"component_product_id": t("Already in this bill of materials.")})
     position = data.position if data.position is not None else _next_position(session, pk(parent))
     line = stamp_new(BomLine(organization_id=actor.organization_id, parent_product_id=pk(parent),
                              component_product_id=pk(component), quantity_per=quantity, scrap_factor=scrap,
@@ -140,7 +142,7 @@ def add_component(session: Session, actor: Actor, parent_product_id: int, data: 
 def update_component(session: Session, actor: Actor, bom_line_id: int, data: BomLineUpdate, *,
                      now: datetime) -> BomLineRead:
     require_plan(actor)
-    line = get_scoped(session, actor, BomLine, bom_line_id, "BOM line")
+    line = get_scoped(session, actor, BomLine, bom_line_id, t("BOM line"))
     quantity, scrap = _quantities(line.quantity_per if data.quantity_per is None else data.quantity_per,
                                   line.scrap_factor if data.scrap_factor is None else data.scrap_factor)
     _check_position(data.position)
@@ -158,7 +160,7 @@ def update_component(session: Session, actor: Actor, bom_line_id: int, data: Bom
 
 def remove_component(session: Session, actor: Actor, bom_line_id: int, *, now: datetime) -> None:
     require_plan(actor)
-    line = get_scoped(session, actor, BomLine, bom_line_id, "BOM line")
+    line = get_scoped(session, actor, BomLine, bom_line_id, t("BOM line"))
     snapshot = {"parent_product_id": line.parent_product_id, "component_product_id": line.component_product_id,
                 "quantity_per": line.quantity_per, "scrap_factor": line.scrap_factor}
     session.delete(line)
@@ -170,7 +172,7 @@ def remove_component(session: Session, actor: Actor, bom_line_id: int, *, now: d
 def explode_bom(session: Session, actor: Actor, product_id: int, quantity: Decimal | int | str) -> list[ExplosionLine]:
     """Every component, all levels, depth-first in position order, for `quantity` of `product_id`."""
     require_view(actor)
-    root = get_scoped(session, actor, Product, product_id, "Product")
+    root = get_scoped(session, actor, Product, product_id, t("Product"))
     problem = decimal_problem(quantity, places=4, max_digits=14, exclusive_minimum=Decimal(0))
     if problem is None and is_counted_unit(root.unit) and Decimal(str(quantity)) % 1:
         problem = f"{root.code} is counted in {root.unit}: enter a whole number."
@@ -201,19 +203,20 @@ def total_requirements(lines: list[ExplosionLine]) -> list[Requirement]:
 def _product(session: Session, product_id: int) -> Product:
     product = session.get(Product, product_id)
     if product is None:
-        raise NotFound("Product not found.")
+        raise NotFound(t("Product not found."))
     return product
 
 
 def _walk(parent: Product, parent_qty: Decimal, path: list[str], ids: list[int], level: int,
           children: dict[int, list[BomLine]], products: dict[int, Product], out: list[ExplosionLine]) -> None:
     if level > MAX_DEPTH:
-        raise Conflict(f"The bill of materials of {path[0]} is deeper than {MAX_DEPTH} levels.")
+        raise Conflict(t("The bill of materials of {product} is deeper than {levels} levels.",
+                         product=path[0], levels=MAX_DEPTH))
     for line in children.get(pk(parent), []):
         comp = products[line.component_product_id]
         if comp.id in ids:
             loop = " → ".join(path[ids.index(comp.id):] + [comp.code])
-            raise Conflict(f"The bill of materials has a loop: {loop}. Remove one of these lines.")
+            raise Conflict(t("The bill of materials has a loop: {loop}. Remove one of these lines.", loop=loop))
         raw = parent_qty * Decimal(line.quantity_per) * (1 + Decimal(line.scrap_factor))
         required = _round(raw, comp.unit)
         out.append(ExplosionLine(level=level, parent_product_id=parent.id, product_id=comp.id, code=comp.code,
@@ -241,15 +244,16 @@ def _children_map(session: Session, organization_id: int) -> dict[int, list[BomL
 def _refuse_cycle(session: Session, parent: Product, component: Product) -> None:
     """Refuse parent -> component when component already contains parent (or is parent)."""
     if parent.id == component.id:
-        raise Invalid(f"A product cannot contain itself: {parent.code} → {parent.code}.",
-                      fields={"component_product_id": "A product cannot be its own component."})
+        raise Invalid(t("A product cannot contain itself: {code} → {code}.", code=parent.code),
+                      fields={"component_product_id": t("A product cannot be its own component.")})
     children = _children_map(session, parent.organization_id)
     path = _path(children, pk(component), pk(parent), [pk(component)], set())
     if path is not None:
         codes = {p.id: p.code for p in session.exec(select(Product).where(col(Product.id).in_(path))).all()}
         loop = " → ".join([parent.code] + [codes[i] for i in path])
-        raise Invalid(f"This would make a loop in the bills of materials: {loop}. A product cannot contain itself.",
-                      fields={"component_product_id": f"Would make a loop: {loop}."})
+        raise Invalid(t("This would make a loop in the bills of materials: {loop}. A product cannot contain itself.",
+                        loop=loop),
+                      fields={"component_product_id": t("Would make a loop: {loop}.", loop=loop)})
 
 
 def _path(children: dict[int, list[BomLine]], start: int, goal: int, trail: list[int], seen: set[int]) -> list[int] | None:
@@ -269,12 +273,12 @@ def _path(children: dict[int, list[BomLine]], start: int, goal: int, trail: list
 
 def _component(session: Session, actor: Actor, product_id: int) -> Product:
     try:
-        component = get_scoped(session, actor, Product, product_id, "Product")
+        component = get_scoped(session, actor, Product, product_id, t("Product"))
     except NotFound:
-        raise Invalid(fields={"component_product_id": "Unknown product."}) from None
+        raise Invalid(fields={"component_product_id": t("Unknown product.")}) from None
     if not component.is_active:
-        raise Invalid(f"{component.code} is inactive: reactivate it before using it as a component.",
-                      fields={"component_product_id": "This product is inactive."})
+        raise Invalid(t("{code} is inactive: reactivate it before using it as a component.", code=component.code),
+                      fields={"component_product_id": t("This product is inactive.")})
     return component
 
 
@@ -293,7 +297,8 @@ def _quantities(quantity_per, scrap_factor) -> tuple[Decimal, Decimal]:
 
 def _check_position(position: int | None) -> None:
     if position is not None and not 0 <= position <= MAX_POSITION:
-        raise Invalid(fields={"position": f"Use a whole number from 0 to {MAX_POSITION}."})
+        raise Invalid(fields={"position": t("Use a whole number from 0 to {maximum}.",
+                                            maximum=MAX_POSITION)})
 
 
 def _next_position(session: Session, parent_id: int) -> int:

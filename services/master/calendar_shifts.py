@@ -18,6 +18,7 @@ from models.calendar import Shift, ShiftBreak, ShiftCalendar
 from services.core.access import Actor
 from services.core.calendar_math import MINUTES_PER_DAY
 from services.core.errors import Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.calendars import (
@@ -58,10 +59,10 @@ def update_shift(session: Session, actor: Actor, shift_id: int, data: ShiftUpdat
     for brk in breaks_of(session, pk(shift)):
         problem = _break_outside(values["start_minute"], values["end_minute"], brk.start_minute, brk.end_minute)
         if problem:
-            raise Invalid(f"The break '{brk.name}' ({fmt_minute(brk.start_minute)}-{fmt_minute(brk.end_minute)}) "
-                          "would fall outside the shift: move or remove it first.",
-                          fields={"start_minute": "A break would fall outside the shift.",
-                                  "end_minute": "A break would fall outside the shift."})
+            raise Invalid(t("The break '{name}' ({start_minute}-{end_minute}) would fall outside the shift: move or remove it first.",
+                            name=brk.name, start_minute=fmt_minute(brk.start_minute), end_minute=fmt_minute(brk.end_minute)),
+                          fields={"start_minute": t("A break would fall outside the shift."),
+                                  "end_minute": t("A break would fall outside the shift.")})
     changes = apply_changes(shift, values)
     if changes:
         session.add(stamp(shift, actor, now))
@@ -100,7 +101,7 @@ def update_break(session: Session, actor: Actor, break_id: int, data: BreakInput
                  now: datetime) -> CalendarDetail:
     brk = session.get(ShiftBreak, break_id)
     if brk is None:
-        raise NotFound("Break not found.")
+        raise NotFound(t("Break not found."))
     shift, cal = _writable_shift(session, actor, brk.shift_id, what="Break")
     values = _break_values(shift, data, [b for b in breaks_of(session, pk(shift)) if b.id != brk.id])
     changes = apply_changes(brk, values)
@@ -114,7 +115,7 @@ def update_break(session: Session, actor: Actor, break_id: int, data: BreakInput
 def remove_break(session: Session, actor: Actor, break_id: int, *, now: datetime) -> CalendarDetail:
     brk = session.get(ShiftBreak, break_id)
     if brk is None:
-        raise NotFound("Break not found.")
+        raise NotFound(t("Break not found."))
     shift, cal = _writable_shift(session, actor, brk.shift_id, what="Break")
     snapshot = {"name": brk.name, "start_minute": brk.start_minute, "end_minute": brk.end_minute}
     session.delete(brk)
@@ -141,12 +142,12 @@ def _shift_values(name: str | None, start: int | None, end: int | None, weekdays
     if problem := text_problem(name, max_length=64):
         problems["name"] = problem
     if start is None or not 0 <= start <= 1439:
-        problems["start_minute"] = "Enter a time between 00:00 and 23:59."
+        problems["start_minute"] = t("Enter a time between 00:00 and 23:59.")
     if end is None or not 0 <= end <= 1440:
-        problems["end_minute"] = "Enter a time between 00:00 and 24:00."
+        problems["end_minute"] = t("Enter a time between 00:00 and 24:00.")
     days = "".join(sorted(set((weekdays or "").replace(",", "").replace(" ", ""))))
     if not days or any(d not in "1234567" for d in days):
-        problems["weekdays"] = "Pick at least one weekday (1 = Monday ... 7 = Sunday)."
+        problems["weekdays"] = t("Pick at least one weekday (1 = Monday ... 7 = Sunday).")
     check(problems)
     return {"name": name, "start_minute": start, "end_minute": end, "weekdays": days}
 
@@ -178,9 +179,11 @@ def _check_no_overlap(session: Session, calendar_id: int, values: dict, *, exclu
             for s2, e2 in _week_spans(other.start_minute, other.end_minute, other.weekdays):
                 if s1 < e2 and s2 < e1:
                     raise Invalid(
-                        f"This shift overlaps the shift '{other.name}' ({fmt_minute(other.start_minute)}-"
-                        f"{fmt_minute(other.end_minute)}): shifts of one calendar must not overlap.",
-                        fields={"start_minute": f"Overlaps '{other.name}'.", "end_minute": f"Overlaps '{other.name}'."})
+                        t("This shift overlaps the shift '{name}' ({start_minute}-{end_minute}): shifts of one calendar must not overlap.",
+                          name=other.name, start_minute=fmt_minute(other.start_minute), end_minute=fmt_minute(other.end_minute)),
+                        fields={"start_minute": t("Overlaps '{name}'.",
+                                                  name=other.name), "end_minute": t("Overlaps '{name}'.",
+                                                                                             name=other.name)})
 
 
 def _break_outside(shift_start: int, shift_end: int, start: int, end: int) -> bool:
@@ -193,22 +196,26 @@ def _break_values(shift: Shift, data: BreakInput, siblings: list[ShiftBreak]) ->
     problems: dict[str, str] = {}
     name = (data.name or "").strip() or "Break"
     if len(name) > 64:
-        problems["name"] = "Use at most 64 characters."
+        problems["name"] = t("Use at most 64 characters.")
     if data.start_minute is None or not 0 <= data.start_minute <= 1439:
-        problems["start_minute"] = "Enter a time between 00:00 and 23:59."
+        problems["start_minute"] = t("Enter a time between 00:00 and 23:59.")
     if data.end_minute is None or not 0 <= data.end_minute <= 1440:
-        problems["end_minute"] = "Enter a time between 00:00 and 24:00."
+        problems["end_minute"] = t("Enter a time between 00:00 and 24:00.")
     check(problems)
     span = f"{fmt_minute(shift.start_minute)}-{fmt_minute(shift.end_minute)}"
     if _break_outside(shift.start_minute, shift.end_minute, data.start_minute, data.end_minute):
-        raise Invalid(f"A break must lie inside its shift ({shift.name}, {span}) and last at least a minute.",
-                      fields={"start_minute": f"Must be inside {span}.", "end_minute": f"Must be inside {span}."})
+        raise Invalid(t("A break must lie inside its shift ({name}, {span}) and last at least a minute.",
+                        name=shift.name, span=span),
+                      fields={"start_minute": t("Must be inside {span}.",
+                                                span=span), "end_minute": t("Must be inside {span}.",
+                                                                                         span=span)})
     off = (data.start_minute - shift.start_minute) % MINUTES_PER_DAY
     length = (data.end_minute - data.start_minute) % MINUTES_PER_DAY
     for other in siblings:
         o_off = (other.start_minute - shift.start_minute) % MINUTES_PER_DAY
         o_len = (other.end_minute - other.start_minute) % MINUTES_PER_DAY
         if off < o_off + o_len and o_off < off + length:
-            raise Invalid(f"This break overlaps the break '{other.name}' ({fmt_minute(other.start_minute)}-"
-                          f"{fmt_minute(other.end_minute)}).", fields={"start_minute": f"Overlaps '{other.name}'."})
+            raise Invalid(t("This break overlaps the break '{name}' ({start_minute}-{end_minute}).", name=other.name,
+                            start_minute=fmt_minute(other.start_minute), end_minute=fmt_minute(other.end_minute)),
+                          fields={"start_minute": t("Overlaps '{name}'.", name=other.name)})
     return {"name": name, "start_minute": data.start_minute, "end_minute": data.end_minute}

@@ -26,6 +26,7 @@ from services.core.calendar_math import (
     ShiftSpec,
 )
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import (
@@ -124,31 +125,33 @@ def calendar_spec(session: Session, plant_id: int) -> CalendarSpec:
     """
     plant = session.get(Plant, plant_id)
     if plant is None:
-        raise NotFound("Plant not found.")
+        raise NotFound(t("Plant not found."))
     cal = session.exec(select(ShiftCalendar).where(
         ShiftCalendar.plant_id == plant_id, ShiftCalendar.is_active == True,  # noqa: E712
         ShiftCalendar.is_default == True).order_by(col(ShiftCalendar.id))).first()  # noqa: E712
     if cal is None:
-        raise Invalid(f"Plant {plant.code} has no shift calendar: create one under Master data > Shift calendars.",
-                      fields={"calendar": "No shift calendar for this plant."})
+        raise Invalid(t("Plant {code} has no shift calendar: create one under Master data > Shift calendars.",
+                        code=plant.code),
+                      fields={"calendar": t("No shift calendar for this plant.")})
     spec = _spec(session, cal, plant.timezone)
     if not spec.shifts:
-        raise Invalid(f"The shift calendar '{cal.name}' of plant {plant.code} has no shifts: add at least one.",
-                      fields={"calendar": "The calendar has no shifts."})
+        raise Invalid(t("The shift calendar '{name}' of plant {code} has no shifts: add at least one.",
+                        name=cal.name, code=plant.code),
+                      fields={"calendar": t("The calendar has no shifts.")})
     return spec
 
 
 def calendar_spec_of(session: Session, actor: Actor, calendar_id: int) -> CalendarSpec:
     """Any calendar the actor can see, as a CalendarSpec (for previews such as the week view)."""
     require_view(actor)
-    cal = get_scoped(session, actor, ShiftCalendar, calendar_id, "Shift calendar")
+    cal = get_scoped(session, actor, ShiftCalendar, calendar_id, t("Shift calendar"))
     return _spec(session, cal, _timezone(session, cal.plant_id))
 
 
 def _timezone(session: Session, plant_id: int) -> str:
     plant = session.get(Plant, plant_id)
     if plant is None:
-        raise NotFound("Plant not found.")
+        raise NotFound(t("Plant not found."))
     return plant.timezone
 
 
@@ -182,7 +185,7 @@ def list_calendars(session: Session, actor: Actor, *, plant_id: int | None = Non
 
 def get_calendar(session: Session, actor: Actor, calendar_id: int) -> CalendarDetail:
     require_view(actor)
-    return detail_of(session, get_scoped(session, actor, ShiftCalendar, calendar_id, "Shift calendar"))
+    return detail_of(session, get_scoped(session, actor, ShiftCalendar, calendar_id, t("Shift calendar")))
 
 
 def create_calendar(session: Session, actor: Actor, data: CalendarCreate, *, now: datetime) -> CalendarDetail:
@@ -244,7 +247,8 @@ def add_holiday(session: Session, actor: Actor, calendar_id: int, data: HolidayI
     taken = session.exec(select(CalendarHoliday.id).where(CalendarHoliday.calendar_id == cal.id,
                                                           CalendarHoliday.day == data.day)).first()
     if taken is not None:
-        raise Conflict(f"{data.day.isoformat()} is already a holiday in this calendar.", fields={"day": "Already a holiday."})
+        raise Conflict(t("{day} is already a holiday in this calendar.",
+                         day=data.day.isoformat()), fields={"day": t("Already a holiday.")})
     holiday = CalendarHoliday(calendar_id=pk(cal), day=data.day, name=name)
     session.add(holiday)
     session.flush()
@@ -256,7 +260,7 @@ def add_holiday(session: Session, actor: Actor, calendar_id: int, data: HolidayI
 def remove_holiday(session: Session, actor: Actor, holiday_id: int, *, now: datetime) -> CalendarDetail:
     holiday = session.get(CalendarHoliday, holiday_id)
     if holiday is None:
-        raise NotFound("Holiday not found.")
+        raise NotFound(t("Holiday not found."))
     cal = writable_calendar(session, actor, holiday.calendar_id, what="Holiday")
     snapshot = {"day": holiday.day.isoformat(), "name": holiday.name}
     session.delete(holiday)
@@ -276,7 +280,8 @@ def writable_calendar(session: Session, actor: Actor, calendar_id: int, *, what:
 
 def _unique_name(session: Session, plant_id: int, name: str) -> None:
     if session.exec(select(ShiftCalendar.id).where(ShiftCalendar.plant_id == plant_id, ShiftCalendar.name == name)).first():
-        raise Conflict(f"This plant already has a calendar named '{name}'.", fields={"name": "Already used."})
+        raise Conflict(t("This plant already has a calendar named '{name}'.",
+                         name=name), fields={"name": t("Already used.")})
 
 
 def _clear_other_defaults(session: Session, cal: ShiftCalendar, actor: Actor, now: datetime) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from services.core.access import Actor, Permission, require
 from services.core.changes import announce, apply_changes, stamp, stamp_new
 from services.core.errors import Forbidden
+from services.core.messages import t
 from services.core.scoping import visible_plant
 from services.core.validation import decimal_problem, like_pattern, text_problem, to_decimal
 
@@ -28,7 +29,7 @@ def require_plan(actor: Actor) -> None:
 def require_plant_master(actor: Actor, plant_id: int) -> None:
     """Work centers, machines and calendars: MANAGE_PLANTS or PLAN, at a plant the actor can see."""
     if not (Permission.MANAGE_PLANTS in actor.permissions or Permission.PLAN in actor.permissions):
-        raise Forbidden("You are not allowed to do this: it needs the 'manage_plants' or 'plan' permission.")
+        raise Forbidden(t("You are not allowed to do this: it needs the 'manage_plants' or 'plan' permission."))
     require(actor, Permission.VIEW, plant_id=plant_id)
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 from models.catalog import Customer
 from services.core.access import Actor
 from services.core.errors import Conflict
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.search import matches
 from services.core.validation import CODE_RE, EMAIL_RE, check
@@ -53,8 +54,8 @@ class CustomerRead(BaseModel):
     is_active: bool
 
 
-CUSTOMER_COLUMNS = [("code", "Code"), ("name", "Name"), ("email", "Email"), ("phone", "Phone"),
-                    ("address", "Address"), ("is_active", "Active")]
+CUSTOMER_COLUMNS = [("code", t("Code")), ("name", t("Name")), ("email", t("Email")), ("phone", t("Phone")),
+                    ("address", t("Address")), ("is_active", t("Active"))]
 
 
 def list_customers(session: Session, actor: Actor, *, search: str | None = None, active: bool | None = True,
@@ -71,7 +72,7 @@ def list_customers(session: Session, actor: Actor, *, search: str | None = None,
 
 def get_customer(session: Session, actor: Actor, customer_id: int) -> CustomerRead:
     require_view(actor)
-    return _read(get_scoped(session, actor, Customer, customer_id, "Customer"))
+    return _read(get_scoped(session, actor, Customer, customer_id, t("Customer")))
 
 
 def create_customer(session: Session, actor: Actor, data: CustomerCreate, *, now: datetime) -> CustomerRead:
@@ -89,7 +90,7 @@ def update_customer(session: Session, actor: Actor, customer_id: int, data: Cust
                     now: datetime) -> CustomerRead:
     """Change the given fields; an empty email or phone clears it."""
     require_plan(actor)
-    customer = get_scoped(session, actor, Customer, customer_id, "Customer")
+    customer = get_scoped(session, actor, Customer, customer_id, t("Customer"))
     values = _values(customer.code if data.code is None else data.code,
                      customer.name if data.name is None else data.name,
                      customer.email if data.email is None else data.email,
@@ -113,7 +114,7 @@ def update_customer(session: Session, actor: Actor, customer_id: int, data: Cust
 def set_customer_active(session: Session, actor: Actor, customer_id: int, active: bool, *,
                         now: datetime) -> CustomerRead:
     require_plan(actor)
-    customer = get_scoped(session, actor, Customer, customer_id, "Customer")
+    customer = get_scoped(session, actor, Customer, customer_id, t("Customer"))
     if customer.is_active != active:
         customer.is_active = active
         session.add(stamp(customer, actor, now))
@@ -128,14 +129,14 @@ def _values(code, name, email, phone, address) -> dict:
     name, address = (name or "").strip(), (address or "").strip()
     email, phone = (email or "").strip() or None, (phone or "").strip() or None
     if not CODE_RE.match(code):
-        problems["code"] = "Use 1 to 32 letters, digits, dot, dash or underscore."
+        problems["code"] = t("Use 1 to 32 letters, digits, dot, dash or underscore.")
     for field, value, limit, required in [("name", name, 200, True), ("address", address, 1000, False),
                                           ("phone", phone, 64, False), ("email", email, 254, False)]:
         problem = text_problem(value, max_length=limit, required=required)
         if problem:
             problems[field] = problem
     if email and "email" not in problems and not EMAIL_RE.match(email):
-        problems["email"] = "This is not an email address."
+        problems["email"] = t("This is not an email address.")
     check(problems)
     return {"code": code, "name": name, "email": email, "phone": phone, "address": address}
 
@@ -144,7 +145,7 @@ def _unique_code(session: Session, actor: Actor, code: str) -> None:
     taken = session.exec(select(Customer.id).where(Customer.organization_id == actor.organization_id,
                                                    Customer.code == code)).first()
     if taken is not None:
-        raise Conflict(f"A customer with code {code} exists.", fields={"code": "Already used."})
+        raise Conflict(t("A customer with code {code} exists.", code=code), fields={"code": t("Already used.")})
 
 
 def _read(customer: Customer) -> CustomerRead:

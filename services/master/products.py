@@ -88,8 +88,8 @@ class ProductRead(BaseModel):
     custom: dict[str, Any] = {}
 
 
-PRODUCT_COLUMNS = [("code", "Code"), ("name", "Name"), ("type", "Type"), ("unit", "Unit"),
-                   ("standard_cost", "Standard cost"), ("is_active", "Active"), ("description", "Description")]
+PRODUCT_COLUMNS = [("code", t("Code")), ("name", t("Name")), ("type", t("Type")), ("unit", t("Unit")),
+                   ("standard_cost", t("Standard cost")), ("is_active", t("Active")), ("description", t("Description"))]
 
 
 def is_counted_unit(unit: str) -> bool:
@@ -116,7 +116,7 @@ def list_products(session: Session, actor: Actor, *, search: str | None = None, 
 
 def get_product(session: Session, actor: Actor, product_id: int) -> ProductRead:
     require_view(actor)
-    return product_read(get_scoped(session, actor, Product, product_id, "Product"))
+    return product_read(get_scoped(session, actor, Product, product_id, t("Product")))
 
 
 def create_product(session: Session, actor: Actor, data: ProductCreate, *, now: datetime) -> ProductRead:
@@ -140,7 +140,7 @@ def update_product(session: Session, actor: Actor, product_id: int, data: Produc
                    now: datetime) -> ProductRead:
     """Change the given fields; `clear_standard_cost=True` empties the standard cost."""
     require_plan(actor)
-    product = get_scoped(session, actor, Product, product_id, "Product")
+    product = get_scoped(session, actor, Product, product_id, t("Product"))
     try:
         values, problems = _values(product.code if data.code is None else data.code,
                                    product.name if data.name is None else data.name,
@@ -183,7 +183,7 @@ def set_product_active(session: Session, actor: Actor, product_id: int, active: 
                        now: datetime) -> ProductRead:
     """Deactivate (hidden from pick lists, no new BOM lines or orders) or reactivate a product."""
     require_plan(actor)
-    product = get_scoped(session, actor, Product, product_id, "Product")
+    product = get_scoped(session, actor, Product, product_id, t("Product"))
     if product.is_active != active:
         product.is_active = active
         session.add(stamp(product, actor, now))
@@ -205,13 +205,13 @@ def _values(code, name, description, unit, type_, cost) -> dict:
     code = (code or "").strip().upper()
     name, description, unit = (name or "").strip(), (description or "").strip(), (unit or "").strip()
     if not PRODUCT_CODE_RE.match(code):
-        problems["code"] = "Use 1 to 64 letters, digits, dot, dash or underscore."
+        problems["code"] = t("Use 1 to 64 letters, digits, dot, dash or underscore.")
     for field, value, limit, required in [("name", name, 200, True), ("description", description, 2000, False)]:
         problem = text_problem(value, max_length=limit, required=required)
         if problem:
             problems[field] = problem
     if not UNIT_RE.match(unit):
-        problems["unit"] = "Use a short unit without spaces, like pcs, kg or m (at most 16 characters)."
+        problems["unit"] = t("Use a short unit without spaces, like pcs, kg or m (at most 16 characters).")
     try:
         kind = _parse_type(type_)
     except Invalid as exc:

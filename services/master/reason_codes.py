@@ -25,6 +25,7 @@ from models.shopfloor import ProductionEvent
 from services.config import type_lists
 from services.core.access import Actor, Permission
 from services.core.errors import Conflict, Forbidden, Invalid
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE, check
 from services.master.common import (
@@ -77,8 +78,8 @@ class ReasonCodeRead(BaseModel):
     is_active: bool
 
 
-REASON_CODE_COLUMNS = [("kind", "Kind"), ("code", "Code"), ("name", "Name"), ("planned", "Planned"),
-                       ("loss_category", "Loss category"), ("is_active", "Active")]
+REASON_CODE_COLUMNS = [("kind", t("Kind")), ("code", t("Code")), ("name", t("Name")), ("planned", t("Planned")),
+                       ("loss_category", t("Loss category")), ("is_active", t("Active"))]
 
 
 def list_reason_codes(session: Session, actor: Actor, *, kind: str | None = None, search: str | None = None,
@@ -100,7 +101,7 @@ def list_reason_codes(session: Session, actor: Actor, *, kind: str | None = None
 
 def get_reason_code(session: Session, actor: Actor, reason_code_id: int) -> ReasonCodeRead:
     require_view(actor)
-    return _read(get_scoped(session, actor, ReasonCode, reason_code_id, "Reason code"))
+    return _read(get_scoped(session, actor, ReasonCode, reason_code_id, t("Reason code")))
 
 
 def create_reason_code(session: Session, actor: Actor, data: ReasonCodeCreate, *,
@@ -121,7 +122,7 @@ def update_reason_code(session: Session, actor: Actor, reason_code_id: int, data
     """Change the given fields (the kind never changes); `clear_loss_category=True` (or an
     empty `loss_category`) empties the category."""
     _require_write(actor)
-    reason = get_scoped(session, actor, ReasonCode, reason_code_id, "Reason code")
+    reason = get_scoped(session, actor, ReasonCode, reason_code_id, t("Reason code"))
     clear = data.clear_loss_category or data.loss_category == ""
     category = None if clear else (data.loss_category or reason.loss_category)
     values = _values(ReasonKind(reason.kind), reason.code if data.code is None else data.code,
@@ -144,7 +145,7 @@ def update_reason_code(session: Session, actor: Actor, reason_code_id: int, data
 def set_reason_code_active(session: Session, actor: Actor, reason_code_id: int, active: bool, *,
                            now: datetime) -> ReasonCodeRead:
     _require_write(actor)
-    reason = get_scoped(session, actor, ReasonCode, reason_code_id, "Reason code")
+    reason = get_scoped(session, actor, ReasonCode, reason_code_id, t("Reason code"))
     if reason.is_active != active:
         reason.is_active = active
         session.add(stamp(reason, actor, now))
@@ -156,9 +157,10 @@ def set_reason_code_active(session: Session, actor: Actor, reason_code_id: int, 
 def delete_reason_code(session: Session, actor: Actor, reason_code_id: int, *, now: datetime) -> None:
     """Delete a reason code nobody has used yet; one in use is refused (deactivate it instead)."""
     _require_write(actor)
-    reason = get_scoped(session, actor, ReasonCode, reason_code_id, "Reason code")
+    reason = get_scoped(session, actor, ReasonCode, reason_code_id, t("Reason code"))
     if reason_code_in_use(session, pk(reason)):
-        raise Conflict(f"Reason {reason.code} has been used, so it stays in the history: deactivate it instead.")
+        raise Conflict(t("Reason {code} has been used, so it stays in the history: deactivate it instead.",
+                         code=reason.code))
     snapshot = {"kind": reason.kind, "code": reason.code, "name": reason.name}
     session.delete(reason)
     session.flush()
@@ -174,41 +176,42 @@ def reason_code_in_use(session: Session, reason_code_id: int) -> bool:
 
 def _require_write(actor: Actor) -> None:
     if not (Permission.MANAGE_PLANTS in actor.permissions or Permission.PLAN in actor.permissions):
-        raise Forbidden("You are not allowed to do this: it needs the 'manage_plants' or 'plan' permission.")
+        raise Forbidden(t("You are not allowed to do this: it needs the 'manage_plants' or 'plan' permission."))
 
 
 def _kind(value: str | ReasonKind) -> ReasonKind:
     try:
         return ReasonKind(value)
     except ValueError:
-        raise Invalid(fields={"kind": "Pick downtime, scrap, pause or exception."}) from None
+        raise Invalid(fields={"kind": t("Pick downtime, scrap, pause or exception.")}) from None
 
 
 def _values(kind: ReasonKind, code, name, planned: bool, category, position) -> dict:
     problems: dict[str, str] = {}
     code, name = (code or "").strip().upper(), (name or "").strip()
     if not CODE_RE.match(code):
-        problems["code"] = "Use 1 to 32 letters, digits, dot, dash or underscore."
+        problems["code"] = t("Use 1 to 32 letters, digits, dot, dash or underscore.")
     if problem := text_problem(name, max_length=200):
         problems["name"] = problem
     if position is None or not 0 <= int(position) < 100_000:
-        problems["position"] = "Use a whole number from 0 to 99999."
+        problems["position"] = t("Use a whole number from 0 to 99999.")
     loss = None
     if category not in (None, ""):
         try:
             loss = LossCategory(category)
         except ValueError:
-            problems["loss_category"] = "Pick one of the six big losses or planned stop."
+            problems["loss_category"] = t("Pick one of the six big losses or planned stop.")
     allowed = ALLOWED_CATEGORIES[kind]
     if loss is not None and loss not in allowed:
-        problems["loss_category"] = (f"A {kind.value} reason takes no loss category." if not allowed else
-                                     f"A {kind.value} reason takes one of: {', '.join(sorted(c.value for c in allowed))}.")
+        problems["loss_category"] = (t("A {kind} reason takes no loss category.", kind=kind.value) if not allowed else
+                                     t("A {kind} reason takes one of: {categories}.",
+                                       kind=kind.value, categories=", ".join(sorted(c.value for c in allowed))))
     if planned and kind in (ReasonKind.SCRAP, ReasonKind.EXCEPTION):
-        problems["planned"] = f"A {kind.value} reason cannot be planned."
+        problems["planned"] = t("A {kind} reason cannot be planned.", kind=kind.value)
     elif planned and loss not in (None, L.PLANNED_STOP) and "loss_category" not in problems:
-        problems["loss_category"] = "A planned reason is a planned stop: pick 'planned_stop' or none."
+        problems["loss_category"] = t("A planned reason is a planned stop: pick 'planned_stop' or none.")
     elif not planned and loss == L.PLANNED_STOP:
-        problems["planned"] = "A planned stop must be marked as planned."
+        problems["planned"] = t("A planned stop must be marked as planned.")
     check(problems)
     if planned and loss is None and kind in (ReasonKind.DOWNTIME, ReasonKind.PAUSE):
         loss = L.PLANNED_STOP
@@ -219,7 +222,8 @@ def _unique(session: Session, actor: Actor, kind: ReasonKind, code: str) -> None
     taken = session.exec(select(ReasonCode.id).where(ReasonCode.organization_id == actor.organization_id,
                                                      ReasonCode.kind == kind, ReasonCode.code == code)).first()
     if taken is not None:
-        raise Conflict(f"A {kind.value} reason with code {code} exists.", fields={"code": "Already used."})
+        raise Conflict(t("A {kind} reason with code {code} exists.",
+                         kind=kind.value, code=code), fields={"code": t("Already used.")})
 
 
 def _read(reason: ReasonCode) -> ReasonCodeRead:

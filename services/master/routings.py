@@ -24,6 +24,7 @@ from models.resources import WorkCenter
 from models.routing import Routing, RoutingStep
 from services.core.access import Actor
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import (
@@ -94,10 +95,10 @@ class RoutingRead(BaseModel):
     steps: list[StepRead]
 
 
-ROUTING_COLUMNS = [("product_code", "Product"), ("product_name", "Product name"), ("version", "Version"),
-                   ("name", "Name"), ("is_active", "Active")]
-STEP_COLUMNS = [("sequence", "Sequence"), ("name", "Step"), ("work_center_code", "Work center"),
-                ("setup_seconds", "Setup (s)"), ("ideal_cycle_seconds", "Ideal cycle (s)")]
+ROUTING_COLUMNS = [("product_code", t("Product")), ("product_name", t("Product name")), ("version", t("Version")),
+                   ("name", t("Name")), ("is_active", t("Active"))]
+STEP_COLUMNS = [("sequence", t("Sequence")), ("name", t("Step")), ("work_center_code", t("Work center")),
+                ("setup_seconds", t("Setup (s)")), ("ideal_cycle_seconds", t("Ideal cycle (s)"))]
 
 
 def list_routings(session: Session, actor: Actor, *, product_id: int | None = None, search: str | None = None,
@@ -121,13 +122,13 @@ def list_routings(session: Session, actor: Actor, *, product_id: int | None = No
 
 def get_routing(session: Session, actor: Actor, routing_id: int) -> RoutingRead:
     require_view(actor)
-    return _read(session, get_scoped(session, actor, Routing, routing_id, "Routing"))
+    return _read(session, get_scoped(session, actor, Routing, routing_id, t("Routing")))
 
 
 def active_routing(session: Session, actor: Actor, product_id: int) -> RoutingRead | None:
     """The product's active routing with its steps in sequence order, or None when it has none."""
     require_view(actor)
-    product = get_scoped(session, actor, Product, product_id, "Product")
+    product = get_scoped(session, actor, Product, product_id, t("Product"))
     routing = session.exec(select(Routing).where(Routing.product_id == product.id, Routing.is_active == True)  # noqa: E712
                            .order_by(col(Routing.version).desc())).first()
     return None if routing is None else _read(session, routing)
@@ -138,9 +139,9 @@ def create_routing(session: Session, actor: Actor, data: RoutingCreate, *, now: 
     `activate` and it has steps."""
     require_plan(actor)
     try:
-        product = get_scoped(session, actor, Product, data.product_id, "Product")
+        product = get_scoped(session, actor, Product, data.product_id, t("Product"))
     except NotFound:
-        raise Invalid(fields={"product_id": "Unknown product."}) from None
+        raise Invalid(fields={"product_id": t("Unknown product.")}) from None
     name = _name(data.name)
     steps = [_step_values(session, actor, s, position=i) for i, s in enumerate(data.steps)]
     _sequences(steps)
@@ -194,7 +195,8 @@ def add_step(session: Session, actor: Actor, routing_id: int, data: StepInput, *
     if values["sequence"] is None:
         values["sequence"] = (max((s.sequence for s in existing), default=0) // SEQUENCE_STEP + 1) * SEQUENCE_STEP
     elif any(s.sequence == values["sequence"] for s in existing):
-        raise Invalid(fields={"sequence": f"Step {values['sequence']} exists: pick another sequence number."})
+        raise Invalid(fields={"sequence": t("Step {sequence} exists: pick another sequence number.",
+                                            sequence=values['sequence'])})
     step = stamp_new(RoutingStep(organization_id=actor.organization_id, routing_id=pk(routing), **values), actor, now)
     session.add(step)
     session.flush()
@@ -205,7 +207,7 @@ def add_step(session: Session, actor: Actor, routing_id: int, data: StepInput, *
 
 def update_step(session: Session, actor: Actor, step_id: int, data: StepUpdate, *,
                 now: datetime) -> RoutingRead:
-    step = get_scoped(session, actor, RoutingStep, step_id, "Routing step")
+    step = get_scoped(session, actor, RoutingStep, step_id, t("Routing step"))
     routing = _writable(session, actor, step.routing_id)
     values = _step_values(session, actor, StepInput(
         name=step.name if data.name is None else data.name,
@@ -214,7 +216,8 @@ def update_step(session: Session, actor: Actor, step_id: int, data: StepUpdate, 
         ideal_cycle_seconds=step.ideal_cycle_seconds if data.ideal_cycle_seconds is None else data.ideal_cycle_seconds,
         sequence=step.sequence if data.sequence is None else data.sequence))
     if any(s.sequence == values["sequence"] and s.id != step.id for s in _steps(session, pk(routing))):
-        raise Invalid(fields={"sequence": f"Step {values['sequence']} exists: pick another sequence number."})
+        raise Invalid(fields={"sequence": t("Step {sequence} exists: pick another sequence number.",
+                                            sequence=values['sequence'])})
     changes = {k: {"before": getattr(step, k), "after": v} for k, v in values.items()
                if (Decimal(getattr(step, k)) != v if k == "ideal_cycle_seconds" else getattr(step, k) != v)}
     if changes:
@@ -227,10 +230,10 @@ def update_step(session: Session, actor: Actor, step_id: int, data: StepUpdate, 
 
 
 def remove_step(session: Session, actor: Actor, step_id: int, *, now: datetime) -> RoutingRead:
-    step = get_scoped(session, actor, RoutingStep, step_id, "Routing step")
+    step = get_scoped(session, actor, RoutingStep, step_id, t("Routing step"))
     routing = _writable(session, actor, step.routing_id)
     if routing.is_active and len(_steps(session, pk(routing))) == 1:
-        raise Conflict("This is the only step of an active routing: deactivate the routing first, or add another step.")
+        raise Conflict(t("This is the only step of an active routing: deactivate the routing first, or add another step."))
     snapshot = {"sequence": step.sequence, "name": step.name, "work_center_id": step.work_center_id}
     session.delete(step)
     session.flush()
@@ -245,7 +248,7 @@ def reorder_steps(session: Session, actor: Actor, routing_id: int, step_ids: lis
     routing = _writable(session, actor, routing_id)
     steps = {pk(s): s for s in _steps(session, pk(routing))}
     if sorted(step_ids) != sorted(steps) or len(set(step_ids)) != len(step_ids):
-        raise Invalid("List every step of this routing exactly once.", fields={"step_ids": "Not this routing's steps."})
+        raise Invalid(t("List every step of this routing exactly once."), fields={"step_ids": t("Not this routing's steps.")})
     before = [steps[i].sequence for i in step_ids]
     for temp, step_id in enumerate(step_ids, start=1):       # two passes keep (routing, sequence) unique
         steps[step_id].sequence = -temp
@@ -265,10 +268,10 @@ def reorder_steps(session: Session, actor: Actor, routing_id: int, step_ids: lis
 
 def _activate(session: Session, actor: Actor, routing: Routing, now: datetime) -> None:
     if not _steps(session, pk(routing)):
-        raise Invalid("Add at least one step before activating this routing.", fields={"steps": "No steps."})
+        raise Invalid(t("Add at least one step before activating this routing."), fields={"steps": t("No steps.")})
     product = session.get(Product, routing.product_id)
     if product is None or not product.is_active:
-        raise Conflict("The product is inactive: reactivate it before activating its routing.")
+        raise Conflict(t("The product is inactive: reactivate it before activating its routing."))
     others = session.exec(select(Routing).where(Routing.product_id == routing.product_id, Routing.id != routing.id,
                                                 Routing.is_active == True)).all()  # noqa: E712
     for other in others:
@@ -287,11 +290,11 @@ def _activate(session: Session, actor: Actor, routing: Routing, now: datetime) -
 def _writable(session: Session, actor: Actor, routing_id: int) -> Routing:
     """The routing, when the actor may plan and sees every plant its steps use."""
     require_plan(actor)
-    routing = get_scoped(session, actor, Routing, routing_id, "Routing")
+    routing = get_scoped(session, actor, Routing, routing_id, t("Routing"))
     plants = set(session.exec(select(WorkCenter.plant_id).join(RoutingStep, col(RoutingStep.work_center_id) == WorkCenter.id)
                               .where(RoutingStep.routing_id == routing.id)).all())
     if not plants <= actor.plant_ids:
-        raise Forbidden("This routing uses work centers of plants you have no access to: ask a planner of those plants.")
+        raise Forbidden(t("This routing uses work centers of plants you have no access to: ask a planner of those plants."))
     return routing
 
 
@@ -309,17 +312,17 @@ def _step_values(session: Session, actor: Actor, data: StepInput, *, position: i
     if problem := text_problem(name, max_length=200):
         problems[prefix + "name"] = problem
     if data.setup_seconds is None or not 0 <= data.setup_seconds <= MAX_SETUP_SECONDS:
-        problems[prefix + "setup_seconds"] = "Enter 0 to 604800 seconds (a week)."
+        problems[prefix + "setup_seconds"] = t("Enter 0 to 604800 seconds (a week).")
     cycle_problem = decimal_problem(data.ideal_cycle_seconds, places=3, max_digits=12, exclusive_minimum=Decimal(0))
     if cycle_problem:
         problems[prefix + "ideal_cycle_seconds"] = cycle_problem
     if data.sequence is not None and not 0 < data.sequence < 1_000_000:
-        problems[prefix + "sequence"] = "Use a positive whole number like 10, 20, 30."
+        problems[prefix + "sequence"] = t("Use a positive whole number like 10, 20, 30.")
     wc = session.get(WorkCenter, data.work_center_id)
     if wc is None or wc.organization_id != actor.organization_id or wc.plant_id not in actor.plant_ids:
-        problems[prefix + "work_center_id"] = "Unknown work center."
+        problems[prefix + "work_center_id"] = t("Unknown work center.")
     elif not wc.is_active:
-        problems[prefix + "work_center_id"] = f"Work center {wc.code} is inactive."
+        problems[prefix + "work_center_id"] = t("Work center {code} is inactive.", code=wc.code)
     check(problems)
     assert wc is not None                    # check() refused an unknown work center
     return {"name": name, "work_center_id": pk(wc), "setup_seconds": int(data.setup_seconds),
@@ -333,7 +336,8 @@ def _sequences(steps: list[dict]) -> None:
         if values["sequence"] is None:
             values["sequence"] = (max(seen, default=0) // SEQUENCE_STEP + 1) * SEQUENCE_STEP
         if values["sequence"] in seen:
-            raise Invalid(fields={f"steps.{i}.sequence": f"Step {values['sequence']} appears twice."})
+            raise Invalid(fields={f"steps.{i}.sequence": t("Step {sequence} appears twice.",
+                                                           sequence=values['sequence'])})
         seen.add(values["sequence"])
 
 
@@ -345,7 +349,7 @@ def _steps(session: Session, routing_id: int) -> list[RoutingStep]:
 def _read(session: Session, routing: Routing) -> RoutingRead:
     product = session.get(Product, routing.product_id)
     if product is None:
-        raise NotFound("Product not found.")
+        raise NotFound(t("Product not found."))
     rows = session.exec(select(RoutingStep, WorkCenter).join(WorkCenter, col(WorkCenter.id) == RoutingStep.work_center_id)
                         .where(RoutingStep.routing_id == routing.id).order_by(col(RoutingStep.sequence))).all()
     steps = [StepRead(id=s.id, routing_id=s.routing_id, sequence=s.sequence, name=s.name, work_center_id=wc.id,

@@ -26,6 +26,7 @@ from models.organization import Department, Plant
 from models.resources import Machine, MachineProductRate, WorkCenter
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE, check
 from services.master.common import (
@@ -111,10 +112,10 @@ class MachineRateRead(BaseModel):
     ideal_cycle_seconds: Decimal
 
 
-WORK_CENTER_COLUMNS = [("plant_code", "Plant"), ("code", "Code"), ("name", "Name"), ("department_code", "Department"),
-                       ("machine_count", "Machines"), ("is_active", "Active")]
-MACHINE_COLUMNS = [("plant_code", "Plant"), ("code", "Code"), ("name", "Name"), ("work_center_code", "Work center"),
-                   ("department_code", "Department"), ("is_active", "Active")]
+WORK_CENTER_COLUMNS = [("plant_code", t("Plant")), ("code", t("Code")), ("name", t("Name")), ("department_code", t("Department")),
+                       ("machine_count", t("Machines")), ("is_active", t("Active"))]
+MACHINE_COLUMNS = [("plant_code", t("Plant")), ("code", t("Code")), ("name", t("Name")), ("work_center_code", t("Work center")),
+                   ("department_code", t("Department")), ("is_active", t("Active"))]
 
 
 # ---- work centers -------------------------------------------------------------------------
@@ -138,7 +139,7 @@ def list_work_centers(session: Session, actor: Actor, *, plant_id: int | None = 
 
 def get_work_center(session: Session, actor: Actor, work_center_id: int) -> WorkCenterRead:
     require_view(actor)
-    return _work_center_reads(session, [get_scoped(session, actor, WorkCenter, work_center_id, "Work center")])[0]
+    return _work_center_reads(session, [get_scoped(session, actor, WorkCenter, work_center_id, t("Work center"))])[0]
 
 
 def create_work_center(session: Session, actor: Actor, data: WorkCenterCreate, *,
@@ -147,7 +148,7 @@ def create_work_center(session: Session, actor: Actor, data: WorkCenterCreate, *
     require_plant_master(actor, pk(plant))
     code, name = _code_name(data.code, data.name)
     dept = _department(session, actor, pk(plant), data.department_id)
-    _unique(session, WorkCenter, pk(plant), code, "work center")
+    _unique(session, WorkCenter, pk(plant), code, t("work center"))
     wc = stamp_new(WorkCenter(organization_id=actor.organization_id, plant_id=pk(plant), department_id=pk(dept),
                               code=code, name=name), actor, now)
     session.add(wc)
@@ -159,10 +160,10 @@ def create_work_center(session: Session, actor: Actor, data: WorkCenterCreate, *
 
 def update_work_center(session: Session, actor: Actor, work_center_id: int, data: WorkCenterUpdate, *,
                        now: datetime) -> WorkCenterRead:
-    wc = _writable(session, actor, WorkCenter, work_center_id, "Work center")
+    wc = _writable(session, actor, WorkCenter, work_center_id, t("Work center"))
     code, name = _code_name(wc.code if data.code is None else data.code, wc.name if data.name is None else data.name)
     if code != wc.code:
-        _unique(session, WorkCenter, wc.plant_id, code, "work center")
+        _unique(session, WorkCenter, wc.plant_id, code, t("work center"))
     dept_id = _department(session, actor, wc.plant_id, data.department_id).id if data.department_id is not None else None
     changes = apply_changes(wc, {"code": code, "name": name, "department_id": dept_id})
     if changes:
@@ -173,13 +174,13 @@ def update_work_center(session: Session, actor: Actor, work_center_id: int, data
 
 def set_work_center_active(session: Session, actor: Actor, work_center_id: int, active: bool, *,
                            now: datetime) -> WorkCenterRead:
-    wc = _writable(session, actor, WorkCenter, work_center_id, "Work center")
+    wc = _writable(session, actor, WorkCenter, work_center_id, t("Work center"))
     if not active:
         busy = session.exec(select(Machine.code).where(Machine.work_center_id == wc.id, Machine.is_active == True)  # noqa: E712
                             .order_by(Machine.code)).all()
         if busy:
-            raise Conflict(f"Work center {wc.code} still has active machines ({', '.join(busy)}): "
-                           "deactivate or move them first.")
+            raise Conflict(t("Work center {code} still has active machines ({busy}): deactivate or move them first.",
+                             code=wc.code, busy=', '.join(busy)))
     if wc.is_active != active:
         wc.is_active = active
         session.add(stamp(wc, actor, now))
@@ -209,7 +210,7 @@ def list_machines(session: Session, actor: Actor, *, plant_id: int | None = None
 
 def get_machine(session: Session, actor: Actor, machine_id: int) -> MachineRead:
     require_view(actor)
-    return _machine_reads(session, [get_scoped(session, actor, Machine, machine_id, "Machine")])[0]
+    return _machine_reads(session, [get_scoped(session, actor, Machine, machine_id, t("Machine"))])[0]
 
 
 def create_machine(session: Session, actor: Actor, data: MachineCreate, *, now: datetime) -> MachineRead:
@@ -217,7 +218,7 @@ def create_machine(session: Session, actor: Actor, data: MachineCreate, *, now: 
     require_plant_master(actor, wc.plant_id)
     code, name = _code_name(data.code, data.name)
     dept = _department(session, actor, wc.plant_id, data.department_id or wc.department_id)
-    _unique(session, Machine, wc.plant_id, code, "machine")
+    _unique(session, Machine, wc.plant_id, code, t("machine"))
     machine = stamp_new(Machine(organization_id=actor.organization_id, plant_id=wc.plant_id, department_id=pk(dept),
                                 work_center_id=pk(wc), code=code, name=name), actor, now)
     session.add(machine)
@@ -231,16 +232,16 @@ def create_machine(session: Session, actor: Actor, data: MachineCreate, *, now: 
 def update_machine(session: Session, actor: Actor, machine_id: int, data: MachineUpdate, *,
                    now: datetime) -> MachineRead:
     """Rename, re-code or move a machine to another work center / department of the same plant."""
-    machine = _writable(session, actor, Machine, machine_id, "Machine")
+    machine = _writable(session, actor, Machine, machine_id, t("Machine"))
     code, name = _code_name(machine.code if data.code is None else data.code,
                             machine.name if data.name is None else data.name)
     if code != machine.code:
-        _unique(session, Machine, machine.plant_id, code, "machine")
+        _unique(session, Machine, machine.plant_id, code, t("machine"))
     wc_id = None
     if data.work_center_id is not None:
         wc = _work_center_field(session, actor, data.work_center_id)
         if wc.plant_id != machine.plant_id:
-            raise Invalid(fields={"work_center_id": "Pick a work center of the machine's plant."})
+            raise Invalid(fields={"work_center_id": t("Pick a work center of the machine's plant.")})
         wc_id = wc.id
     dept_id = _department(session, actor, machine.plant_id, data.department_id).id if data.department_id else None
     changes = apply_changes(machine, {"code": code, "name": name, "work_center_id": wc_id, "department_id": dept_id})
@@ -252,10 +253,11 @@ def update_machine(session: Session, actor: Actor, machine_id: int, data: Machin
 
 def set_machine_active(session: Session, actor: Actor, machine_id: int, active: bool, *,
                        now: datetime) -> MachineRead:
-    machine = _writable(session, actor, Machine, machine_id, "Machine")
+    machine = _writable(session, actor, Machine, machine_id, t("Machine"))
     work_center = session.get(WorkCenter, machine.work_center_id)
     if active and (work_center is None or not work_center.is_active):
-        raise Conflict(f"The work center of {machine.code} is inactive: reactivate it first, or move the machine.")
+        raise Conflict(t("The work center of {code} is inactive: reactivate it first, or move the machine.",
+                         code=machine.code))
     if machine.is_active != active:
         machine.is_active = active
         session.add(stamp(machine, actor, now))
@@ -268,7 +270,7 @@ def set_machine_active(session: Session, actor: Actor, machine_id: int, active: 
 
 def list_machine_rates(session: Session, actor: Actor, machine_id: int) -> list[MachineRateRead]:
     require_view(actor)
-    machine = get_scoped(session, actor, Machine, machine_id, "Machine")
+    machine = get_scoped(session, actor, Machine, machine_id, t("Machine"))
     rows = session.exec(select(MachineProductRate, Product).join(Product, col(Product.id) == MachineProductRate.product_id)
                         .where(MachineProductRate.machine_id == machine.id).order_by(Product.code)).all()
     return [_rate_read(rate, product) for rate, product in rows]
@@ -277,11 +279,11 @@ def list_machine_rates(session: Session, actor: Actor, machine_id: int) -> list[
 def set_machine_rate(session: Session, actor: Actor, machine_id: int, data: MachineRateInput, *,
                      now: datetime) -> MachineRateRead:
     """Create or change the machine's own ideal cycle time for one product."""
-    machine = _writable(session, actor, Machine, machine_id, "Machine")
+    machine = _writable(session, actor, Machine, machine_id, t("Machine"))
     try:
-        product = get_scoped(session, actor, Product, data.product_id, "Product")
+        product = get_scoped(session, actor, Product, data.product_id, t("Product"))
     except NotFound:
-        raise Invalid(fields={"product_id": "Unknown product."}) from None
+        raise Invalid(fields={"product_id": t("Unknown product.")}) from None
     problem = decimal_problem(data.ideal_cycle_seconds, places=3, max_digits=12, exclusive_minimum=Decimal(0))
     check({"ideal_cycle_seconds": problem} if problem else {})
     seconds = to_decimal(data.ideal_cycle_seconds, 3)
@@ -304,8 +306,8 @@ def set_machine_rate(session: Session, actor: Actor, machine_id: int, data: Mach
 
 
 def remove_machine_rate(session: Session, actor: Actor, rate_id: int, *, now: datetime) -> None:
-    rate = get_scoped(session, actor, MachineProductRate, rate_id, "Cycle-time override")
-    machine = _writable(session, actor, Machine, rate.machine_id, "Cycle-time override")
+    rate = get_scoped(session, actor, MachineProductRate, rate_id, t("Cycle-time override"))
+    machine = _writable(session, actor, Machine, rate.machine_id, t("Cycle-time override"))
     snapshot = {"product_id": rate.product_id, "ideal_cycle_seconds": rate.ideal_cycle_seconds}
     session.delete(rate)
     session.flush()
@@ -347,7 +349,7 @@ def _code_name(code: str | None, name: str | None) -> tuple[str, str]:
     code, name = (code or "").strip().upper(), (name or "").strip()
     problems = {}
     if not CODE_RE.match(code):
-        problems["code"] = "Use 1 to 32 letters, digits, dot, dash or underscore."
+        problems["code"] = t("Use 1 to 32 letters, digits, dot, dash or underscore.")
     if problem := text_problem(name, max_length=200):
         problems["name"] = problem
     check(problems)
@@ -357,25 +359,26 @@ def _code_name(code: str | None, name: str | None) -> tuple[str, str]:
 def _department(session: Session, actor: Actor, plant_id: int, department_id: int | None) -> Department:
     dept = session.get(Department, department_id) if department_id is not None else None
     if dept is None or dept.organization_id != actor.organization_id or dept.plant_id != plant_id:
-        raise Invalid(fields={"department_id": "Pick a department of this plant."})
+        raise Invalid(fields={"department_id": t("Pick a department of this plant.")})
     if not dept.is_active:
-        raise Invalid(fields={"department_id": f"Department {dept.code} is inactive."})
+        raise Invalid(fields={"department_id": t("Department {code} is inactive.", code=dept.code)})
     return dept
 
 
 def _work_center_field(session: Session, actor: Actor, work_center_id: int) -> WorkCenter:
     try:
-        wc = get_scoped(session, actor, WorkCenter, work_center_id, "Work center")
+        wc = get_scoped(session, actor, WorkCenter, work_center_id, t("Work center"))
     except NotFound:
-        raise Invalid(fields={"work_center_id": "Unknown work center."}) from None
+        raise Invalid(fields={"work_center_id": t("Unknown work center.")}) from None
     if not wc.is_active:
-        raise Invalid(fields={"work_center_id": f"Work center {wc.code} is inactive."})
+        raise Invalid(fields={"work_center_id": t("Work center {code} is inactive.", code=wc.code)})
     return wc
 
 
 def _unique(session: Session, model, plant_id: int, code: str, what: str) -> None:
     if session.exec(select(model.id).where(model.plant_id == plant_id, model.code == code)).first() is not None:
-        raise Conflict(f"This plant already has a {what} with code {code}.", fields={"code": "Already used."})
+        raise Conflict(t("This plant already has a {what} with code {code}.",
+                         what=what, code=code), fields={"code": t("Already used.")})
 
 
 def _codes(session: Session, model, ids: set[int]) -> dict[int, str]:

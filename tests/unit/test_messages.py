@@ -86,3 +86,14 @@ def test_every_service_message_template_is_in_the_catalog_template():
     assert PRODUCT_EXISTS in in_code
     missing = sorted(in_code - in_catalog)
     assert not missing, f"new service messages; update the catalogs with: python -m rxapp.i18n ({missing[:5]})"
+
+
+def test_export_headers_given_as_messages_are_written_in_the_language_being_served():
+    from services.core.exports import to_csv
+    from services.master.products import PRODUCT_COLUMNS
+    rows = [{"code": "FG-1", "standard_cost": Decimal("12.5"), "ref": "x"}]
+    columns = [c for c in PRODUCT_COLUMNS if c[0] in ("code", "standard_cost")] + [("ref", "Code")]
+    assert to_csv(rows, columns).decode("utf-8-sig").splitlines()[0] == "Code,Standard cost,Code"
+    with use_language("ja"):
+        header = to_csv(rows, columns).decode("utf-8-sig").splitlines()[0]
+    assert header == "コード,標準原価,Code"            # a plain header (an import template's) stays as written
