@@ -347,7 +347,7 @@ def _writable(session: Session, actor: Actor, model, row_id: int, what: str):
 
 def _code_name(code: str | None, name: str | None) -> tuple[str, str]:
     code, name = (code or "").strip().upper(), (name or "").strip()
-    problems = {}
+    problems: dict[str, str] = {}
     if not CODE_RE.match(code):
         problems["code"] = t("Use 1 to 32 letters, digits, dot, dash or underscore.")
     if problem := text_problem(name, max_length=200):
