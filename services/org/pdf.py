@@ -114,17 +114,33 @@ def shown(pdf: FPDF, value: str) -> str:
     return pdf.use_font_for(value) if isinstance(pdf, Document) else text(value)
 
 
-def _logo(pdf: FPDF, logo: str | None) -> None:
-    """The organization's logo (an SVG document or a PNG/JPEG/SVG data URL) in the top right corner."""
+def logo_bytes(logo: str | None) -> bytes | None:
+    """The organization's logo as the bytes of its image (an SVG document, or a PNG/JPEG/SVG data URL); None
+    without one."""
     if not logo:
-        return
+        return None
     data = logo.strip()
-    raw = base64.b64decode(data.split(",", 1)[1]) if data.startswith("data:") and ";base64," in data[:60] \
-        else data.encode("utf-8")
+    if data.startswith("data:") and ";base64," in data[:60]:
+        try:
+            return base64.b64decode(data.split(",", 1)[1])
+        except ValueError:
+            return None
+    return data.encode("utf-8")
+
+
+def draw_logo(pdf: FPDF, raw: bytes | None, *, x: float, y: float, w: float, h: float) -> None:
+    """`raw` (logo_bytes) fitted into w x h mm at (x, y); a logo fpdf2 cannot draw is left out, never the page."""
+    if not raw:
+        return
     try:
-        pdf.image(io.BytesIO(raw), x=pdf.w - pdf.r_margin - LOGO_W, y=8, w=LOGO_W, h=LOGO_H, keep_aspect_ratio=True)
+        pdf.image(io.BytesIO(raw), x=x, y=y, w=w, h=h, keep_aspect_ratio=True)
     except Exception:  # noqa: BLE001 - a logo fpdf2 cannot draw leaves the document without it, never without a page
         return
+
+
+def _logo(pdf: FPDF, logo: str | None) -> None:
+    """The organization's logo (an SVG document or a PNG/JPEG/SVG data URL) in the top right corner."""
+    draw_logo(pdf, logo_bytes(logo), x=pdf.w - pdf.r_margin - LOGO_W, y=8, w=LOGO_W, h=LOGO_H)
 
 
 def _cell(pdf: FPDF, width: float, height: float, value: str, align: str, border: str = "") -> None:

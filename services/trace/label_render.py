@@ -5,11 +5,14 @@ small back-ends draw that layout: Pillow (PNG), SVG text, and fpdf2 (PDF sheets 
 `draw_code128_pdf` puts a bare Code128 symbol on any PDF page (the shipment documents' number).
 Invariants: the symbol keeps its quiet zone (10 modules for Code128, 4 for QR); PNG modules are whole
 pixels (no blur that could make a scanner hesitate); text never runs off its label (cut with "…").
-PDF text uses the core Helvetica font, so characters outside Latin-1 print as "?".
+PDF text uses Helvetica for Latin-1 and the embedded CJK font (services/core/pdf.Document) for the rest.
+A PDF sheet given a `LabelBrand` carries the organization's branding on every label, as the packing list does: a band
+in its colour, its name and the sender's place (the label's plant) and its logo, above the code and its text.
 """
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -24,6 +27,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from services.core.errors import Invalid
 from services.core.pdf import Document, is_latin1
+from services.org.pdf import draw_logo
 
 SINGLE_LABEL_MM = (100.0, 50.0)
 PNG_PX_PER_MM = 12.0           # about 300 dpi
@@ -36,10 +40,14 @@ class Symbology(StrEnum):
 
 
 class Printable(Protocol):
-    payload: str
-    title: str
-    subtitle: str
-    code: str
+    @property
+    def payload(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def subtitle(self) -> str: ...
+    @property
+    def code(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,21 @@ SHEET_LAYOUTS: dict[str, SheetLayout] = {layout.key: layout for layout in (
     SheetLayout("a4-2x7", "A4 sheet, 2 x 7 labels of 99.1 x 38.1 mm", 210, 297, 2, 7, 99.1, 38.1,
                 left=4.65, top=15.15, gap_x=2.5),
 )}
+
+
+@dataclass(frozen=True)
+class LabelBrand:
+    """The organization's branding as a label sheet prints it (services/trace/labels.brand_of builds it)."""
+    name: str                                           # the organization's display name
+    color: tuple[int, int, int]                         # its primary colour
+    logo: bytes | None = None                           # its logo image (SVG, PNG or JPEG), if any
+    places: tuple[tuple[int, str], ...] = ()            # plant id -> "Plant name (CODE)", the sender's place
+
+    def place(self, plant_id: int | None) -> str:
+        return next((text for pid, text in self.places if pid == plant_id), "")
+
+
+BRAND_BAND = 0.2                # share of a label's height the brand strip takes
 
 
 @dataclass(frozen=True)
@@ -231,10 +254,10 @@ def render_svg(label: Printable, symbology: Symbology | str = Symbology.QR, *,
 
 # --- PDF ---------------------------------------------------------------------------------------------
 
-def render_sheet_pdf(labels: list[Printable], symbology: Symbology | str = Symbology.QR, *,
-                     layout: str = "a4-3x8", skip: int = 0) -> bytes:
+def render_sheet_pdf(labels: Sequence[Printable], symbology: Symbology | str = Symbology.QR, *,
+                     layout: str = "a4-3x8", skip: int = 0, brand: LabelBrand | None = None) -> bytes:
     """A printable PDF of many labels on `layout`; `skip` leaves that many places empty at the start
-    (to use up a half-used sheet)."""
+    (to use up a half-used sheet); with `brand`, each label carries the organization's branding on top."""
     sheet = SHEET_LAYOUTS.get(layout)
     if sheet is None:
         raise Invalid("Unknown label size.", fields={"layout": f"Pick one of: {', '.join(SHEET_LAYOUTS)}."})
@@ -251,10 +274,32 @@ def render_sheet_pdf(labels: list[Printable], symbology: Symbology | str = Symbo
         if slot == 0 or place == skip:
             pdf.add_page()
         col, row = slot % sheet.cols, slot // sheet.cols
-        _draw_pdf_label(pdf, label, Symbology(symbology),
-                        sheet.left + col * (sheet.label_w + sheet.gap_x),
-                        sheet.top + row * (sheet.label_h + sheet.gap_y), sheet.label_w, sheet.label_h)
+        ox, oy = sheet.left + col * (sheet.label_w + sheet.gap_x), sheet.top + row * (sheet.label_h + sheet.gap_y)
+        band = 0.0
+        if brand is not None:
+            band = sheet.label_h * BRAND_BAND
+            _draw_pdf_brand(pdf, brand, getattr(label, "plant_id", None), ox, oy, sheet.label_w, band)
+        _draw_pdf_label(pdf, label, Symbology(symbology), ox, oy + band, sheet.label_w, sheet.label_h - band)
     return bytes(pdf.output())
+
+
+def _draw_pdf_brand(pdf: Document, brand: LabelBrand, plant_id: int | None, ox: float, oy: float, w: float,
+                    band: float) -> None:
+    """The brand strip across the top of a label: a colour line, the name and place on the left, the logo right."""
+    margin = min(2.0, band * 0.25)
+    pdf.set_fill_color(*brand.color)
+    pdf.rect(ox, oy, w, band * 0.12, style="F")
+    logo_w = w * 0.25 if brand.logo else 0.0
+    draw_logo(pdf, brand.logo, x=ox + w - margin - logo_w, y=oy + band * 0.18, w=logo_w, h=band * 0.78)
+    room = w - 2 * margin - logo_w - (margin if logo_w else 0)
+    size = band * 0.34
+    for i, (text, bold) in enumerate(((brand.name, True), (brand.place(plant_id), False))):
+        if not text:
+            continue
+        pdf.set_font("helvetica", "B" if bold else "", size * 72 / 25.4)
+        pdf.set_text_color(0, 0, 0)
+        pdf.text(ox + margin, oy + band * 0.18 + i * size * 1.15 + size * 0.8,
+                 pdf.use_font_for(_fit(text, room, size).replace("…", "...")))
 
 
 def _draw_pdf_label(pdf: Document, label: Printable, symbology: Symbology, ox: float, oy: float,

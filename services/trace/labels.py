@@ -16,6 +16,8 @@ Invariants:
   Nothing is written by parsing or resolving.
 - `label_for` builds the printable label for an object the actor may see (VIEW); rendering lives in
   `services/trace/label_render.py` and is re-exported here (`render_png`, `render_svg`, `render_sheet_pdf`).
+- `sheet_pdf` is the printed sheet people get (UI and API): every label in the organization's branding (`brand_of`:
+  its name, colour and logo, and the label's plant as the sender's place), like the packing list.
 
 `choices(session, actor, kind, search=...)` lists objects to print labels for. The payload format
 (kinds, `encode`, `parse`) lives in `services/trace/label_payload.py`, the finders per kind (work
@@ -26,10 +28,13 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from models.organization import Plant
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
+from services.org.branding import branding_for_org
+from services.org.pdf import logo_bytes, rgb
 from services.trace import label_targets
 from services.trace.label_payload import (
     KIND_WORDS,
@@ -47,6 +52,7 @@ from services.trace.label_payload import (
 )
 from services.trace.label_render import (
     SHEET_LAYOUTS,
+    LabelBrand,
     SheetLayout,
     Symbology,
     render_png,
@@ -55,8 +61,9 @@ from services.trace.label_render import (
 )
 
 __all__ = ["KIND_WORDS", "MAX_CODE_LENGTH", "PREFIX", "SEPARATOR", "SHEET_LAYOUTS", "LabelError", "LabelKind",
-           "LabelPayload", "LabelTarget", "SheetLayout", "Symbology", "choices", "encode", "label_for", "labels_for",
-           "org_slug_of", "parse", "render_png", "render_sheet_pdf", "render_svg", "resolve"]
+           "LabelBrand", "LabelPayload", "LabelTarget", "SheetLayout", "Symbology", "brand_of", "choices", "encode",
+           "label_for", "labels_for", "org_slug_of", "parse", "render_png", "render_sheet_pdf", "render_svg", "resolve",
+           "sheet_pdf"]
 
 
 def resolve(session: Session, actor: Actor, raw: str, *, kinds: tuple[LabelKind, ...] | None = None) -> LabelTarget:
@@ -91,3 +98,20 @@ def choices(session: Session, actor: Actor, kind: LabelKind | str, *, search: st
     """Objects of one kind the actor may label (VIEW), newest first, filtered by number or code."""
     require(actor, Permission.VIEW)
     return label_targets.candidates(session, actor, _kind(str(kind)), search=search, limit=limit)
+
+
+def brand_of(session: Session, actor: Actor, targets: list[LabelTarget]) -> LabelBrand:
+    """The organization's branding for a sheet of `targets`: name, colour, logo, and each label's plant by name."""
+    brand = branding_for_org(session, actor.organization_id)
+    plant_ids = {t.plant_id for t in targets if t.plant_id is not None}
+    plants = session.exec(select(Plant).where(Plant.organization_id == actor.organization_id,
+                                              col(Plant.id).in_(plant_ids))).all() if plant_ids else []
+    return LabelBrand(name=brand.display_name, color=rgb(brand.primary_color), logo=logo_bytes(brand.logo_svg),
+                      places=tuple((p.id, f"{p.name} ({p.code})") for p in plants if p.id is not None))
+
+
+def sheet_pdf(session: Session, actor: Actor, items: list[tuple[LabelKind | str, int]],
+              symbology: Symbology | str = Symbology.QR, *, layout: str = "a4-3x8", skip: int = 0) -> bytes:
+    """The printable sheet of these objects' labels (VIEW), each in the organization's branding."""
+    targets = labels_for(session, actor, items)
+    return render_sheet_pdf(targets, symbology, layout=layout, skip=skip, brand=brand_of(session, actor, targets))

@@ -49,9 +49,12 @@ def test_one_label_as_png_and_svg_and_a_pdf_sheet(client, as_user, session, tw):
     doc = pdfium.PdfDocument(sheet.content)
     try:
         found = [r.text for page in doc for r in zxingcpp.read_barcodes(page.render(scale=4).to_pil())]
+        text = [page.get_textpage().get_text_range() for page in doc]
     finally:
         doc.close()
     assert found == [read["payload"], f"TAKT1|MAC|org-a|P1/{_machine_code(session, tw)}"]
+    brand = client.get("/branding", headers=headers).json()["display_name"]
+    assert all(brand in page for page in text)                  # each label in the organization's branding
     assert {"a4-3x8", "a4-2x7", "thermal-100x50"} <= {ln["key"] for ln in client.get("/labels/layouts", headers=headers).json()}
 
 

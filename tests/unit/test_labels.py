@@ -2,6 +2,7 @@
 objects are found only inside the actor's organization and plants."""
 from __future__ import annotations
 
+import base64
 import io
 
 import pypdfium2 as pdfium
@@ -13,9 +14,13 @@ from sqlmodel import func, select
 
 from models.audit import AuditEntry
 from models.scans import Scan
+from services.core.db import transaction
 from services.core.errors import Invalid, NotFound
+from services.org import branding
+from services.org.branding import BrandingUpdate
 from services.trace import labels
 from services.trace.labels import LabelError, LabelKind, LabelPayload, LabelTarget
+from tests.conftest import T0
 from tests.factories.production import make_line, make_work_order
 
 SAMPLE = LabelTarget(LabelKind.LOT, 1, "LOT-000123", "acme", 1, "Lot LOT-000123", "ST-20 Steel bar 20 mm · 40 kg")
@@ -223,3 +228,44 @@ def test_japanese_and_korean_product_names_print_on_sheets_and_pngs():
     assert "冷間圧延鋼板" in text and "냉간압연 강판" in text
     # glyphs, not one missing-glyph box per character: two names of the same length draw differently
     assert labels.render_png(target("冷間圧延")) != labels.render_png(target("山田製鋼"))
+
+
+def _png_logo() -> str:
+    out = io.BytesIO()
+    Image.new("RGB", (60, 24), (170, 51, 0)).save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+@pytest.mark.parametrize("layout", ["a4-3x8", "thermal-100x50"])
+def test_a_label_sheet_carries_the_organizations_branding_and_still_decodes(world, session, floor, layout):
+    """Issue 18: label sheets are branded like the packing list: the organization's name, the sender's plant, its
+    logo, its colour, above each label's barcode (which still scans)."""
+    line, wo_id = floor
+    admin = world.actor(world.admin_a)
+    with transaction(session):
+        branding.update_branding(session, admin, BrandingUpdate(display_name="Nordwerk Präzision", primary_color="#aa3300",
+                                                                logo_svg=_png_logo()), now=T0)
+    items = [("WO", wo_id), (LabelKind.MAC, line.machine_ids[0])]
+    pdf = labels.sheet_pdf(session, admin, items, "code128", layout=layout)
+    plain = labels.render_sheet_pdf(labels.labels_for(session, admin, items), "code128", layout=layout)
+    assert pdf.count(b"/Subtype /Image") >= 1 and plain.count(b"/Subtype /Image") == 0
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        text = "\n".join(page.get_textpage().get_text_range() for page in doc)
+        found = [r.text for page in doc for r in zxingcpp.read_barcodes(page.render(scale=600 / 72).to_pil())]
+    finally:
+        doc.close()
+    assert text.count("Nordwerk Präzision") == 2 and text.count("Plant (P1)") == 2
+    assert found == [labels.label_for(session, admin, kind, i).payload for kind, i in items]
+
+
+def test_a_japanese_organization_name_prints_on_its_label_sheet(world, session, floor):
+    line, _ = floor
+    admin = world.actor(world.admin_a)
+    with transaction(session):
+        branding.update_branding(session, admin, BrandingUpdate(display_name="北辰精機株式会社"), now=T0)
+    doc = pdfium.PdfDocument(labels.sheet_pdf(session, admin, [(LabelKind.MAC, line.machine_ids[0])], "qr"))
+    try:
+        assert "北辰精機株式会社" in doc[0].get_textpage().get_text_range()
+    finally:
+        doc.close()

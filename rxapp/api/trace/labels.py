@@ -86,8 +86,8 @@ def label_svg(kind: LabelKind, object_id: int, actor: CurrentActor, symbology: S
              responses={200: {"content": {"application/pdf": {}}}})
 def label_sheet(body: SheetRequest, actor: CurrentActor) -> Response:
     with db_session() as s, transaction(s):
-        targets = labels.labels_for(s, actor, [(item.kind, item.id) for item in body.items])
-    pdf = labels.render_sheet_pdf(targets, body.symbology, layout=body.layout, skip=body.skip)
+        pdf = labels.sheet_pdf(s, actor, [(item.kind, item.id) for item in body.items], body.symbology,
+                               layout=body.layout, skip=body.skip)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": 'inline; filename="labels.pdf"'})
 

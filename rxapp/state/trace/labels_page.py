@@ -133,8 +133,8 @@ class LabelsState(AuthState):
     @rx.event
     def print_sheet(self):
         try:
-            targets = self._use_case(labels.labels_for, [(self.kind, i) for i in self.selected])
-            pdf = labels.render_sheet_pdf(targets, self.symbology, layout=self.layout)
+            pdf = self._use_case(labels.sheet_pdf, [(self.kind, i) for i in self.selected], self.symbology,
+                                 layout=self.layout)
         except DomainError as error:
             return self._refused(error)
         return rx.download(data=pdf, filename=f"labels-{self.kind.lower()}.pdf")
