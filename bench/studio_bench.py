@@ -29,7 +29,7 @@ from services.core.migrations import migrate
 from services.org import organizations, users
 from services.org.auth import actor_for_user
 from services.org.users import UserCreate
-from services.studio import breakdown, grid, projects, tasks
+from services.studio import breakdown, episodes, grid, projects, tasks
 
 EPISODES, CUTS = 12, 300
 RAW_GRID = sa.text(
@@ -91,7 +91,7 @@ def bench_bulk_raw(engine, actor, project_id: int) -> float:
 
 def bench_grid(engine, actor, project_id: int, rounds: int) -> dict[str, list[float]]:
     with Session(engine) as s:
-        episode = breakdown.list_episodes(s, actor, project_id)[0].id
+        episode = episodes.list_episodes(s, actor, project_id)[0].id
         ids = [t.id for t in tasks.list_tasks(s, actor, project_id=project_id, episode_id=episode, limit=100)[:40]]
     with Session(engine) as s, takt_db.transaction(s):
         tasks.bulk_update(s, actor, ids, tasks.TaskUpdate(due_date=utcnow().date()), now=utcnow())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
@@ -27,6 +27,8 @@ class Product(TimestampMixin, SQLModel, table=True):
     organization_id: int = Field(foreign_key="organization.id", index=True)
     code: str = Field(max_length=64)
     name: str = Field(max_length=200)
+    name2: str = Field(default="", max_length=200)                   # the name in a second language
+    name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en: the language of name2
     description: str = Field(default="", max_length=2000)
     unit: str = Field(default="pcs", max_length=16)
     type: ProductType = Field(default=ProductType.FINISHED, sa_type=str_enum(ProductType, 16))
@@ -34,6 +36,8 @@ class Product(TimestampMixin, SQLModel, table=True):
     is_active: bool = Field(default=True, index=True)
     is_serialized: bool = Field(default=False)        # each unit gets a serial number (models/lots.py)
     custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # custom field values (services/config/custom_fields.py)
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("name", "name2", "name2_language")   # services/core/display_names.py
 
 
 class BomLine(TimestampMixin, SQLModel, table=True):

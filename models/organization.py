@@ -4,6 +4,8 @@ Every tenant row carries `organization_id`; plant-scoped rows carry `plant_id` t
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.base import TimestampMixin
@@ -13,7 +15,11 @@ class Organization(TimestampMixin, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True, index=True)
     name: str = Field(max_length=200)
+    name2: str = Field(default="", max_length=200)                   # the name in a second language
+    name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en: the language of name2
     is_active: bool = Field(default=True)
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("name", "name2", "name2_language")   # services/core/display_names.py
 
 
 class OrganizationBranding(TimestampMixin, SQLModel, table=True):
@@ -31,8 +37,12 @@ class Plant(TimestampMixin, SQLModel, table=True):
     organization_id: int = Field(foreign_key="organization.id", index=True)
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
+    name2: str = Field(default="", max_length=200)
+    name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en: the language of name2
     timezone: str = Field(default="UTC", max_length=64)
     is_active: bool = Field(default=True)
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("name", "name2", "name2_language")
 
 
 class Department(TimestampMixin, SQLModel, table=True):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
@@ -37,6 +37,7 @@ class StudioProject(TimestampMixin, SQLModel, table=True):
     number: str = Field(max_length=32)
     name: str = Field(max_length=200)
     name2: str = Field(default="", max_length=200)               # second-language title
+    name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en: the language of name2
     type_value_id: int | None = Field(default=None, index=True)  # type_list_value of studio_project_types
     template_id: int | None = Field(default=None, foreign_key="studio_template.id")
     client_partner_id: int | None = Field(default=None, foreign_key="studio_partner.id")
@@ -46,6 +47,8 @@ class StudioProject(TimestampMixin, SQLModel, table=True):
     deadline: date | None = Field(default=None)
     status: str = Field(default="planning", max_length=16, index=True)  # planning|active|on_hold|done|cancelled
     custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("name", "name2", "name2_language")   # services/core/display_names.py
 
 
 class StudioStep(SQLModel, table=True):
@@ -69,10 +72,13 @@ class StudioPartner(TimestampMixin, SQLModel, table=True):
     organization_id: int = Field(foreign_key="organization.id", index=True)
     name: str = Field(max_length=200)
     name2: str = Field(default="", max_length=200)
+    name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en: the language of name2
     business_number: str = Field(default="", max_length=64)
     bank_account: str = Field(default="", max_length=64)          # shown masked unless FINANCE
     is_individual: bool = Field(default=False)                    # a freelancer (withholding tax applies)
     contacts: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)  # [{name, email, phone}]
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("name", "name2", "name2_language")   # services/core/display_names.py
 
 
 class StudioProjectPartner(SQLModel, table=True):
@@ -97,11 +103,14 @@ class StudioMember(TimestampMixin, SQLModel, table=True):
     role_title2: str = Field(default="", max_length=120)
     person_name: str = Field(default="", max_length=200)            # credited name
     person_name2: str = Field(default="", max_length=200)
+    person_name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en
     user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     partner_id: int | None = Field(default=None, foreign_key="studio_partner.id", index=True)
     position: int = Field(default=0)
     weekly_quota: int | None = Field(default=None)                  # approved tasks a week
     is_lead: bool = Field(default=False)                            # reviews QC1 for the tasks of its department
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("person_name", "person_name2", "person_name2_language")
 
 
 class StudioEpisode(SQLModel, table=True):
@@ -112,7 +121,11 @@ class StudioEpisode(SQLModel, table=True):
     project_id: int = Field(foreign_key="studio_project.id", index=True)
     number: int
     name: str = Field(default="", max_length=200)
+    name2: str = Field(default="", max_length=200)
+    name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en: the language of name2
     deadline: date | None = Field(default=None)
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("name", "name2", "name2_language")   # services/core/display_names.py
 
 
 class StudioSequence(SQLModel, table=True):
@@ -152,7 +165,10 @@ class StudioAsset(TimestampMixin, SQLModel, table=True):
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
     name2: str = Field(default="", max_length=200)
+    name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en: the language of name2
     custom: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("name", "name2", "name2_language")   # services/core/display_names.py
 
 
 class StudioCasting(SQLModel, table=True):

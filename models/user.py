@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
@@ -29,6 +30,8 @@ class User(TimestampMixin, SQLModel, table=True):
     organization_id: int = Field(foreign_key="organization.id", index=True)
     username: str = Field(max_length=64, unique=True, index=True)  # unique across Takt: log-in needs no org
     full_name: str = Field(default="", max_length=200)
+    full_name2: str = Field(default="", max_length=200)             # the name in a second language
+    full_name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en
     email: str | None = Field(default=None, max_length=254)
     password_hash: str = Field(max_length=255)
     is_active: bool = Field(default=True, index=True)
@@ -36,6 +39,8 @@ class User(TimestampMixin, SQLModel, table=True):
     demo_password: bool = Field(default=False)     # still the published demo password (set by the demo seed)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     language: str | None = Field(default=None, max_length=8)   # en, ja, ko; None: the organization's default
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("full_name", "full_name2", "full_name2_language")   # services/core/display_names.py
 
 
 class RoleAssignment(SQLModel, table=True):

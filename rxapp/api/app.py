@@ -59,7 +59,20 @@ from rxapp.api.master import reason_codes as master_reason_codes
 from rxapp.api.master import routings as master_routings
 from rxapp.api.master import work_centers as master_resources
 from rxapp.api.middleware import ApiCORS, ApiHeaders, BodyLimit
-from rxapp.api.org import api_tokens, audit, auth, branding, lockouts, me, plants, roles, settings, two_factor, users
+from rxapp.api.org import (
+    api_tokens,
+    audit,
+    auth,
+    branding,
+    lockouts,
+    me,
+    organization,
+    plants,
+    roles,
+    settings,
+    two_factor,
+    users,
+)
 from rxapp.api.production import orders, scheduling
 from rxapp.api.quality import inspections as inspections_api
 from rxapp.api.quality import ncrs as ncrs_api
@@ -82,7 +95,7 @@ from services.production import order_import
 API_PREFIX = "/api/v1"
 DOCS_PATHS = (f"{API_PREFIX}/docs", f"{API_PREFIX}/docs/oauth2-redirect", f"{API_PREFIX}/openapi.json")
 ROUTERS = (auth.router, me.router, two_factor.router, health.router, users.router, roles.router, roles.grants_router,
-           settings.router, invitations_api.router,
+           settings.router, organization.router, invitations_api.router,
            lockouts.router, plants.router, api_tokens.router, audit.router,
            branding.router, scheduling.router,
            master_products.router, master_customers.router, master_resources.router, master_routings.router,

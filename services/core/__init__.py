@@ -15,6 +15,7 @@
 - validation.py: small input checks returning field errors in words people use;
 - search.py: text search matching full-width and half-width forms (NFKC) for Japanese and Korean input;
 - languages.py: the languages Takt speaks, how a person's language is chosen, the language being served now;
+- display_names.py: names in two languages: the name a viewer sees (`display_name`), checks of a second name;
 - formats.py: local formats (babel): numbers, money in its currency's places, dates and times in a plant's zone;
 - numbering.py: per-organization human numbers (SO-000001, or the organization's pattern), locked for the transaction;
 - calendar_math.py: working time from shift calendars, pure functions;

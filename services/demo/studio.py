@@ -14,7 +14,7 @@ from models.base import pk
 from models.user import User
 from services.config import type_lists
 from services.demo.production import demo_actor
-from services.studio import breakdown, members, partners, projects, reviews, tasks
+from services.studio import breakdown, episodes, members, partners, projects, reviews, tasks
 from services.studio.common import ASSET_KINDS
 from services.studio.files import Upload
 from services.studio.reviews import Decision
@@ -91,7 +91,7 @@ def _assign_and_review(session: Session, project_id: int, slots: dict[str, int],
                        start: date, now: datetime) -> None:
     admin = demo_actor(session, "admin")
     artist, lead, pm = demo_actor(session, "operator"), demo_actor(session, "supervisor"), demo_actor(session, "manager")
-    episode1 = breakdown.list_episodes(session, admin, project_id)[0].id
+    episode1 = episodes.list_episodes(session, admin, project_id)[0].id
     rows = tasks.list_tasks(session, admin, project_id=project_id, episode_id=episode1, limit=5000)
     groups: dict[tuple, list[int]] = {}
     for task in rows:

@@ -21,6 +21,7 @@ from models.catalog import BomLine, Product, ProductType
 from services.config import custom_field_views, custom_fields, form_layouts
 from services.config.form_layouts import BuiltinField
 from services.core.access import Actor
+from services.core.display_names import display_name, second_name, set_second_name
 from services.core.errors import Conflict, Invalid
 from services.core.messages import t
 from services.core.scoping import get_scoped
@@ -48,6 +49,8 @@ COUNTED_UNITS = frozenset({"pcs", "pc", "piece", "pieces", "ea", "each", "unit",
 class ProductCreate(BaseModel):
     code: str
     name: str
+    name2: str = ""                             # the name in a second language (services/core/display_names.py)
+    name2_language: str | None = None           # en, ja or ko; None: what name2's script says
     description: str = ""
     unit: str = "pcs"
     type: str = ProductType.FINISHED.value
@@ -64,6 +67,8 @@ form_layouts.register_form("product", "Products", [
 class ProductUpdate(BaseModel):
     code: str | None = None
     name: str | None = None
+    name2: str | None = None
+    name2_language: str | None = None
     description: str | None = None
     unit: str | None = None
     type: str | None = None
@@ -77,6 +82,9 @@ class ProductRead(BaseModel):
     organization_id: int
     code: str
     name: str
+    name2: str = ""
+    name2_language: str | None = None
+    display_name: str = ""                      # the name in the viewer's language
     description: str
     unit: str
     type: ProductType
@@ -99,12 +107,12 @@ def is_counted_unit(unit: str) -> bool:
 def list_products(session: Session, actor: Actor, *, search: str | None = None, type: str | None = None,
                   active: bool | None = True, limit: int = 1000, offset: int = 0,
                   custom: dict[str, Any] | None = None) -> list[ProductRead]:
-    """Products of the actor's organization, by code; `search` matches code or name, `active=None` gives all;
+    """Products of the actor's organization, by code; `search` matches code or either name, `active=None` gives all;
     `custom` filters by custom field values ({key: value}, services/config/custom_fields.py)."""
     require_view(actor)
     query = select(Product).where(Product.organization_id == actor.organization_id)
     if search and search.strip():
-        query = query.where(matches(search, Product.code, Product.name))
+        query = query.where(matches(search, Product.code, Product.name, Product.name2))
     if type:
         query = query.where(Product.type == _parse_type(type))
     if active is not None:
@@ -125,9 +133,12 @@ def create_product(session: Session, actor: Actor, data: ProductCreate, *, now: 
         values, problems = _values(data.code, data.name, data.description, data.unit, data.type, data.standard_cost), {}
     except Invalid as exc:
         values, problems = None, exc.fields
+    name2, name2_language = second_name(data.name2, data.name2_language, problems)
     custom = custom_fields.validate(session, actor, "product", data.custom, problems=problems,
                                     builtin=data.model_dump(exclude={"custom"}))
     assert values is not None                # validate() raised the field problems with its own
+    if name2:
+        values |= {"name2": name2, "name2_language": name2_language}
     _unique_code(session, actor, values["code"])
     product = stamp_new(Product(organization_id=actor.organization_id, custom=custom, **values), actor, now)
     session.add(product)
@@ -155,6 +166,8 @@ def update_product(session: Session, actor: Actor, product_id: int, data: Produc
                 for name in ("code", "name", "description", "unit", "type", "standard_cost")}
     if data.clear_standard_cost:
         laid_out["standard_cost"] = None
+    name2, name2_language = second_name(data.name2, data.name2_language, problems,
+                                        current=(product.name2, product.name2_language))
     custom = custom_fields.validate(session, actor, "product", data.custom, current=product.custom, problems=problems,
                                     builtin=laid_out)
     assert values is not None                # validate() raised the field problems with its own
@@ -165,7 +178,7 @@ def update_product(session: Session, actor: Actor, product_id: int, data: Produc
                         code=product.code),
                       fields={"type": t("A raw material has no bill of materials.")})
     cost = values.pop("standard_cost")
-    changes = apply_changes(product, values)
+    changes = apply_changes(product, values) | set_second_name(product, name2, name2_language)
     if cost != product.standard_cost:
         changes["standard_cost"] = {"before": product.standard_cost, "after": cost}
         product.standard_cost = cost
@@ -194,6 +207,7 @@ def set_product_active(session: Session, actor: Actor, product_id: int, active: 
 
 def product_read(product: Product) -> ProductRead:
     return ProductRead(id=product.id, organization_id=product.organization_id, code=product.code, name=product.name,
+                       name2=product.name2, name2_language=product.name2_language, display_name=display_name(product),
                        description=product.description, unit=product.unit, type=ProductType(product.type),
                        standard_cost=product.standard_cost, is_active=product.is_active,
                        is_counted=is_counted_unit(product.unit), created_at=product.created_at,

@@ -8,7 +8,7 @@ from services.core.events import DomainEvent, event_type
 
 __all__ = [
     "ApiTokenCreated", "ApiTokenRevoked", "BrandingUpdated", "DepartmentCreated", "DepartmentUpdated",
-    "OrganizationCreated", "PlantCreated", "PlantUpdated", "UserActivated", "UserCreated", "UserDeactivated",
+    "OrganizationCreated", "OrganizationUpdated", "PlantCreated", "PlantUpdated", "UserActivated", "UserCreated", "UserDeactivated",
     "UserEvent", "UserLanguageChanged", "UserLoggedIn", "UserPasswordChanged",
     "UserPasswordReset", "UserUpdated",
 ]
@@ -19,6 +19,14 @@ __all__ = [
 class OrganizationCreated(DomainEvent):
     """A new tenant: its id is the event's organization_id (the payload is empty)."""
     NAME = "organization.created"
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class OrganizationUpdated(DomainEvent):
+    """An organization renamed (either of its names)."""
+    NAME = "organization.updated"
+    fields: list[str] = field(default_factory=list)      # the names of the fields that changed
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,6 +21,7 @@ from services.core.access import (
 )
 from services.core.audit import audit
 from services.core.changes import apply_changes, stamp
+from services.core.display_names import display_name, second_name, set_second_name
 from services.core.errors import Conflict
 from services.core.events import record
 from services.core.scoping import get_scoped, visible_plant
@@ -32,11 +33,15 @@ from services.org.settings import settings_for
 class PlantCreate(BaseModel):
     code: str
     name: str
+    name2: str = ""                     # the name in a second language (services/core/display_names.py)
+    name2_language: str | None = None   # en, ja or ko; None: what name2's script says
     timezone: str | None = None         # None: the organization's default (its settings)
 
 
 class PlantUpdate(BaseModel):
     name: str | None = None
+    name2: str | None = None
+    name2_language: str | None = None
     timezone: str | None = None
     is_active: bool | None = None
 
@@ -46,6 +51,9 @@ class PlantRead(BaseModel):
     organization_id: int
     code: str
     name: str
+    name2: str = ""
+    name2_language: str | None = None
+    display_name: str = ""              # the name in the viewer's language
     timezone: str
     is_active: bool
 
@@ -73,17 +81,18 @@ def list_plants(session: Session, actor: Actor, *, include_inactive: bool = Fals
     query = select(Plant).where(Plant.organization_id == actor.organization_id, col(Plant.id).in_(actor.plant_ids or {-1}))
     if not include_inactive:
         query = query.where(Plant.is_active == True)  # noqa: E712
-    return [PlantRead.model_validate(p, from_attributes=True) for p in session.exec(query.order_by(Plant.code)).all()]
+    return [plant_read(p) for p in session.exec(query.order_by(Plant.code)).all()]
 
 
 def get_plant(session: Session, actor: Actor, plant_id: int) -> PlantRead:
-    return PlantRead.model_validate(visible_plant(session, actor, plant_id), from_attributes=True)
+    return plant_read(visible_plant(session, actor, plant_id))
 
 
 def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: datetime) -> PlantRead:
     require(actor, Permission.MANAGE_PLANTS)
     code, name = (data.code or "").strip().upper(), (data.name or "").strip()
     problems = _name_code_problems(code, name)
+    name2, name2_language = second_name(data.name2, data.name2_language, problems)
     timezone = data.timezone if data.timezone is not None else settings_for(session, actor.organization_id).timezone
     tz_problem = timezone_problem(timezone or "")
     if tz_problem:
@@ -91,32 +100,44 @@ def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: date
     check(problems)
     if session.exec(select(Plant.id).where(Plant.organization_id == actor.organization_id, Plant.code == code)).first():
         raise Conflict(f"A plant with code {code} exists.", fields={"code": "Already used."})
-    plant = Plant(organization_id=actor.organization_id, code=code, name=name, timezone=timezone,
+    plant = Plant(organization_id=actor.organization_id, code=code, name=name, name2=name2,
+                  name2_language=name2_language, timezone=timezone,
                   created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(plant)
     session.flush()
-    audit(session, actor, "plant", plant.id, "create", {"code": code, "name": name, "timezone": data.timezone},
+    audit(session, actor, "plant", plant.id, "create", {"code": code, "name": name, "timezone": data.timezone,
+                                                        **({"name2": name2, "name2_language": name2_language}
+                                                           if name2 else {})},
           plant_id=plant.id, at=now)
     record(session, org_events.PlantCreated(organization_id=actor.organization_id, plant_id=pk(plant),
                                            actor_user_id=actor.user_id, at=now))
-    return PlantRead.model_validate(plant, from_attributes=True)
+    return plant_read(plant)
 
 
 def update_plant(session: Session, actor: Actor, plant_id: int, data: PlantUpdate, *, now: datetime) -> PlantRead:
     require(actor, Permission.MANAGE_PLANTS)
     plant = visible_plant(session, actor, plant_id)
     problems = _name_problems(data.name)
+    name2, name2_language = second_name(data.name2, data.name2_language, problems,
+                                        current=(plant.name2, plant.name2_language))
     if data.timezone is not None and (problem := timezone_problem(data.timezone)):
         problems["timezone"] = problem
     check(problems)
     changes = apply_changes(plant, {"name": data.name.strip() if data.name is not None else None,
                                     "timezone": data.timezone, "is_active": data.is_active})
+    changes |= set_second_name(plant, name2, name2_language)
     if changes:
         session.add(stamp(plant, actor, now))
         audit(session, actor, "plant", plant.id, "update", changes, plant_id=plant.id, at=now)
         record(session, org_events.PlantUpdated(organization_id=actor.organization_id, plant_id=pk(plant),
                                                actor_user_id=actor.user_id, at=now))
-    return PlantRead.model_validate(plant, from_attributes=True)
+    return plant_read(plant)
+
+
+def plant_read(plant: Plant) -> PlantRead:
+    return PlantRead(id=pk(plant), organization_id=plant.organization_id, code=plant.code, name=plant.name,
+                     name2=plant.name2, name2_language=plant.name2_language, display_name=display_name(plant),
+                     timezone=plant.timezone, is_active=plant.is_active)
 
 
 def list_departments(session: Session, actor: Actor, plant_id: int | None = None, *,

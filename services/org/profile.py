@@ -15,6 +15,7 @@ from models.org_settings import OrganizationSettings
 from models.organization import Organization
 from models.user import User
 from services.core.access import Actor
+from services.core.display_names import display_name
 from services.core.errors import Unauthorized
 from services.org.branding import BrandingRead, branding_for_org
 from services.org.demo_users import demo_users, must_change_password
@@ -61,7 +62,7 @@ def get_profile(session: Session, actor: Actor) -> ProfileRead:
               for p in list_plants(session, actor)]
     return ProfileRead(
         user_id=pk(user), username=user.username, full_name=user.full_name, email=user.email,
-        organization_id=pk(org), organization_name=org.name,
+        organization_id=pk(org), organization_name=display_name(org),
         roles=sorted(r.value for r in actor.roles), custom_roles=list(actor.role_names),
         permissions=sorted(p.value for p in actor.permissions),
         plants=plants, branding=branding_for_org(session, actor.organization_id),

@@ -17,6 +17,7 @@ from models.organization import Plant
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
+from services.core.display_names import display_name, second_name, set_second_name
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
 from services.core.scoping import get_scoped
@@ -26,10 +27,14 @@ from services.org import events as org_events
 from services.org import passwords
 from services.org.auth import revoke_sessions
 
+NAME2_FIELDS = ("full_name2", "full_name2_language")
+
 
 class UserCreate(BaseModel):
     username: str
     full_name: str = ""
+    full_name2: str = ""                         # the name in a second language (services/core/display_names.py)
+    full_name2_language: str | None = None       # en, ja or ko; None: what full_name2's script says
     email: str | None = None
     password: str
     roles: list[str] = Field(default_factory=list)
@@ -38,6 +43,8 @@ class UserCreate(BaseModel):
 
 class UserUpdate(BaseModel):
     full_name: str | None = None
+    full_name2: str | None = None
+    full_name2_language: str | None = None
     email: str | None = None
     roles: list[str] | None = None
     plant_ids: list[int] | None = None
@@ -48,6 +55,9 @@ class UserRead(BaseModel):
     organization_id: int
     username: str
     full_name: str
+    full_name2: str = ""
+    full_name2_language: str | None = None
+    display_name: str = ""                       # the full name in the viewer's language
     email: str | None
     is_active: bool
     roles: list[str]
@@ -63,6 +73,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
     if not USERNAME_RE.match(username):
         problems["username"] = "Use 3 to 64 characters: lower-case letters, digits, dot, dash or underscore."
     problems.update(_profile_problems(data.full_name, data.email))
+    name2 = second_name(data.full_name2, data.full_name2_language, problems, fields=NAME2_FIELDS)
     pw_problem = passwords.password_problem(data.password or "", username=username)
     if pw_problem:
         problems["password"] = pw_problem
@@ -72,6 +83,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
         raise Conflict(f"The username '{username}' is taken.", fields={"username": "Already taken."})
     user = User(organization_id=actor.organization_id, username=username, full_name=(data.full_name or "").strip(),
+                full_name2=name2[0], full_name2_language=name2[1],
                 email=(data.email or "").strip() or None, password_hash=passwords.hash_password(data.password),
                 password_changed_at=now, created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     try:
@@ -83,6 +95,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
     _replace_roles(session, pk(user), roles)
     _replace_plants(session, pk(user), plant_ids)
     audit(session, actor, "user", user.id, "create", {"username": username, "full_name": user.full_name,
+          **({"full_name2": user.full_name2, "full_name2_language": user.full_name2_language} if user.full_name2 else {}),
           "email": user.email, "roles": sorted(roles), "plant_ids": sorted(plant_ids)}, at=now)
     record(session, org_events.UserCreated(organization_id=actor.organization_id, user_id=pk(user),
                                            actor_user_id=actor.user_id, at=now))
@@ -92,8 +105,11 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
 def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, *, now: datetime) -> UserRead:
     require(actor, Permission.MANAGE_USERS)
     user = get_scoped(session, actor, User, user_id, "User")
-    before = user_read(session, user).model_dump(include={"full_name", "email", "roles", "plant_ids"})
+    before = user_read(session, user).model_dump(include={"full_name", "full_name2", "full_name2_language", "email",
+                                                          "roles", "plant_ids"})
     problems = _profile_problems(data.full_name, data.email)
+    name2 = second_name(data.full_name2, data.full_name2_language, problems, fields=NAME2_FIELDS,
+                        current=(user.full_name2, user.full_name2_language))
     roles = _parse_roles(data.roles, problems) if data.roles is not None else None
     plant_ids = _check_plants(session, actor, data.plant_ids, problems) if data.plant_ids is not None else None
     if roles is not None and user.id == actor.user_id and Role.ADMIN not in roles:
@@ -101,6 +117,7 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, 
     check(problems)
     if data.full_name is not None:
         user.full_name = data.full_name.strip()
+    set_second_name(user, *name2)
     if data.email is not None:
         user.email = data.email.strip() or None
     if roles is not None:
@@ -169,7 +186,7 @@ def list_users(session: Session, actor: Actor, *, search: str = "", include_inac
     require(actor, Permission.MANAGE_USERS)
     query = select(User).where(User.organization_id == actor.organization_id)
     if search.strip():
-        query = query.where(matches(search, User.username, User.full_name, User.email))
+        query = query.where(matches(search, User.username, User.full_name, User.full_name2, User.email))
     if active is not None:
         query = query.where(User.is_active == active)
     elif not include_inactive:
@@ -182,7 +199,9 @@ def user_read(session: Session, user: User) -> UserRead:
     roles = sorted(session.exec(select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)).all())
     plants = sorted(session.exec(select(UserPlantAccess.plant_id).where(UserPlantAccess.user_id == user.id)).all())
     return UserRead(id=user.id, organization_id=user.organization_id, username=user.username, full_name=user.full_name,
-                    email=user.email, is_active=user.is_active, roles=[str(r) for r in roles], plant_ids=plants,
+                    full_name2=user.full_name2, full_name2_language=user.full_name2_language,
+                    display_name=display_name(user), email=user.email, is_active=user.is_active,
+                    roles=[str(r) for r in roles], plant_ids=plants,
                     last_login_at=user.last_login_at, created_at=user.created_at)
 
 

@@ -9,7 +9,8 @@ twice (team lead, then production manager) and shared with vendors and clients.
 - partners.py: partner organizations (business number, bank account masked unless FINANCE,
   contacts), their role and tier in a project, vendor/client accounts;
 - members.py: member slots, linking a slot to an account or a vendor, credits (CSV, PDF);
-- breakdown.py: episodes, sequences, cuts/shots with frame ranges, assets (create, edit) and casting, set-based
+- episodes.py: a project's episodes (number, name in two languages, deadline): add, rename, list;
+- breakdown.py: sequences, cuts/shots with frame ranges, assets (create, edit) and casting, set-based
   bulk creation of episodes x cuts with their tasks; breakdown_import.py: CSV/Excel, all or nothing;
 - tasks.py: tasks per entity and step on the "studio_task" workflow, assignment, time logged, lists;
   grid.py: the production grid and Gantt rows; kanban.py: a step's tasks in workflow columns, and

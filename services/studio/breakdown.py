@@ -1,4 +1,4 @@
-"""The breakdown of a project: episodes -> sequences (optional) -> cuts/shots, assets cast into cuts,
+"""The breakdown of a project: episodes (episodes.py) -> sequences (optional) -> cuts/shots, assets cast into cuts,
 and the bulk creation of episodes x cuts with their tasks.
 
 Invariants: episode numbers are unique per project, cut codes per episode (or per project without
@@ -9,7 +9,7 @@ and "studio_asset".
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from models.studio import StudioAsset, StudioCasting, StudioCut, StudioEpisode, 
 from models.studio_work import StudioTask
 from services.config import custom_fields, type_lists
 from services.core.access import Actor, Permission
+from services.core.display_names import display_name, second_name
 from services.core.errors import Conflict
 from services.core.scoping import get_scoped
 from services.studio.common import (
@@ -40,7 +41,6 @@ from services.studio.events import (
     CutCreated,
     CutUpdated,
     ProjectBulkCreated,
-    ProjectEpisodeAdded,
     ProjectSequenceAdded,
     StudioEvent,
 )
@@ -49,14 +49,6 @@ MAX_EPISODES = 500
 MAX_CUTS = 2000
 custom_fields.register_entity("studio_cut", "Studio cuts", model=StudioCut, permission=Permission.STUDIO_MANAGE)
 custom_fields.register_entity("studio_asset", "Studio assets", model=StudioAsset, permission=Permission.STUDIO_MANAGE)
-
-
-class EpisodeRead(BaseModel):
-    id: int
-    project_id: int
-    number: int
-    name: str
-    deadline: date | None
 
 
 class CutCreate(BaseModel):
@@ -96,7 +88,8 @@ class CutRead(BaseModel):
 class AssetCreate(BaseModel):
     code: str
     name: str
-    name2: str = ""
+    name2: str = ""                                 # the name in a second language (services/core/display_names.py)
+    name2_language: str | None = None               # en, ja or ko; None: what name2's script says
     kind_value_id: int | None = None
     custom: dict | None = None
 
@@ -104,6 +97,7 @@ class AssetCreate(BaseModel):
 class AssetUpdate(BaseModel):
     name: str | None = None
     name2: str | None = None
+    name2_language: str | None = None
     kind_value_id: int | None = None
     custom: dict | None = None
 
@@ -114,6 +108,8 @@ class AssetRead(BaseModel):
     code: str
     name: str
     name2: str
+    name2_language: str | None = None
+    display_name: str = ""                          # the name in the viewer's language
     kind_value_id: int | None
     kind_label: str = ""
     custom: dict = Field(default_factory=dict)
@@ -144,31 +140,6 @@ def cut_read(cut: StudioCut) -> CutRead:
 
 
 # ---- episodes and sequences ----------------------------------------------------------------------
-
-def create_episode(session: Session, actor: Actor, project_id: int, number: int, *, name: str = "",
-                   deadline: date | None = None, now: datetime) -> EpisodeRead:
-    require_manager(actor)
-    get_project(session, actor, project_id, for_update=True)
-    check({} if 0 < number <= 10_000 else {"number": "Between 1 and 10000."})
-    if session.exec(select(StudioEpisode.id).where(StudioEpisode.project_id == project_id,
-                                                   StudioEpisode.number == number)).first():
-        raise Conflict(f"Episode {number} exists.")
-    row = StudioEpisode(organization_id=actor.organization_id, project_id=project_id, number=number,
-                        name=name.strip()[:200], deadline=deadline)
-    session.add(row)
-    session.flush()
-    announce(session, actor, ProjectEpisodeAdded, project_id, {"episode": {"before": None, "after": number}},
-             project_id=project_id, now=now)
-    return EpisodeRead.model_validate(row, from_attributes=True)
-
-
-def list_episodes(session: Session, actor: Actor, project_id: int) -> list[EpisodeRead]:
-    require_reader(actor)
-    get_project(session, actor, project_id)
-    rows = session.exec(select(StudioEpisode).where(StudioEpisode.project_id == project_id)
-                        .order_by(col(StudioEpisode.number))).all()
-    return [EpisodeRead.model_validate(e, from_attributes=True) for e in rows]
-
 
 def create_sequence(session: Session, actor: Actor, project_id: int, code: str, *, episode_id: int | None = None,
                     name: str = "", now: datetime) -> int:
@@ -289,6 +260,7 @@ def create_asset(session: Session, actor: Actor, project_id: int, data: AssetCre
     problems: dict[str, str] = {}
     code = text(data.code, "code", problems, max_len=32, required=True)
     name = text(data.name, "name", problems, max_len=200, required=True)
+    name2, name2_language = second_name(data.name2, data.name2_language, problems)
     if data.kind_value_id is not None and (p := type_lists.value_problem(session, actor, ASSET_KINDS,
                                                                              data.kind_value_id)):
         problems["kind_value_id"] = p
@@ -298,7 +270,7 @@ def create_asset(session: Session, actor: Actor, project_id: int, data: AssetCre
                                                  StudioAsset.code == code)).first():
         raise Conflict(f"Asset {code} exists.")
     asset = StudioAsset(organization_id=actor.organization_id, project_id=project_id, code=code, name=name,
-                        name2=data.name2.strip()[:200], kind_value_id=data.kind_value_id, custom=custom,
+                        name2=name2, name2_language=name2_language, kind_value_id=data.kind_value_id, custom=custom,
                         created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(asset)
     session.flush()
@@ -317,8 +289,9 @@ def update_asset(session: Session, actor: Actor, asset_id: int, data: AssetUpdat
     problems: dict[str, str] = {}
     if "name" in values:
         values["name"] = text(values["name"] or "", "name", problems, max_len=200, required=True)
-    if "name2" in values:
-        values["name2"] = (values["name2"] or "").strip()[:200]
+    if "name2" in values or "name2_language" in values:
+        values["name2"], values["name2_language"] = second_name(
+            values.get("name2"), values.get("name2_language"), problems, current=(asset.name2, asset.name2_language))
     if values.get("kind_value_id") is not None and (p := type_lists.value_problem(session, actor, ASSET_KINDS,
                                                                                       values["kind_value_id"])):
         problems["kind_value_id"] = p
@@ -328,6 +301,7 @@ def update_asset(session: Session, actor: Actor, asset_id: int, data: AssetUpdat
 
 def _asset_read(session: Session, actor: Actor, asset: StudioAsset) -> AssetRead:
     read = AssetRead.model_validate(asset, from_attributes=True)
+    read.display_name = display_name(asset)
     if asset.kind_value_id:
         read.kind_label = type_lists.labels(session, actor, ASSET_KINDS).get(asset.kind_value_id, "")
     return read
@@ -343,7 +317,7 @@ def list_assets(session: Session, actor: Actor, project_id: int) -> list[AssetRe
         .group_by(col(StudioCasting.asset_id))).all())
     return [AssetRead.model_validate(a, from_attributes=True).model_copy(
         update={"kind_label": labels.get(a.kind_value_id, "") if a.kind_value_id is not None else "",
-                "cast_count": counts.get(pk(a), 0)}) for a in rows]
+                "cast_count": counts.get(pk(a), 0), "display_name": display_name(a)}) for a in rows]
 
 
 def get_asset(session: Session, actor: Actor, asset_id: int) -> AssetRead:

@@ -16,7 +16,8 @@ __all__ = [
     "AssetCreated", "AssetUpdated", "CutAssetCast", "CutCreated", "CutUpdated", "MemberCreated", "MemberLinked",
     "MilestoneCreated", "MilestoneUpdated",
     "PartnerAccountLinked", "PartnerCreated", "PartnerUpdated", "ProjectBreakdownImported", "ProjectBulkCreated",
-    "ProjectCreated",    "ProjectEpisodeAdded", "ProjectPartnerAdded", "ProjectSequenceAdded", "ProjectStepAdded", "ProjectUpdated",
+    "ProjectCreated", "ProjectEpisodeAdded", "ProjectEpisodeUpdated",
+    "ProjectPartnerAdded", "ProjectSequenceAdded", "ProjectStepAdded", "ProjectUpdated",
     "REVIEWED", "StudioEvent", "TaskBulkUpdated", "TaskMoved", "TaskReviewed", "TaskQc1Approved", "TaskQc1Rejected",
     "TaskQc2Approved", "TaskQc2Rejected", "TaskStarted", "TaskTimeLogged", "TaskTimeRemoved", "TaskUpdated",
     "TaskVersionSubmitted", "TemplateCreated",
@@ -78,6 +79,12 @@ class ProjectStepAdded(StudioEvent):
 @dataclass(frozen=True, kw_only=True)
 class ProjectEpisodeAdded(StudioEvent):
     NAME = "studio.project.episode_added"
+
+
+@event_type
+@dataclass(frozen=True, kw_only=True)
+class ProjectEpisodeUpdated(StudioEvent):
+    NAME = "studio.project.episode_updated"
 
 
 @event_type

@@ -19,6 +19,7 @@ from models.base import pk, row_ids
 from models.studio import StudioMember, StudioPartner
 from models.user import User
 from services.core.access import Actor
+from services.core.display_names import display_name, second_name
 from services.core.errors import NotFound
 from services.core.scoping import get_scoped
 from services.org import pdf as doc
@@ -33,13 +34,16 @@ from services.studio.common import (
 )
 from services.studio.events import MemberCreated, MemberLinked
 
+NAME2_FIELDS = ("person_name2", "person_name2_language")
+
 
 class MemberCreate(BaseModel):
     role_title: str
     role_title2: str = ""
     department: str = ""
     person_name: str = ""
-    person_name2: str = ""
+    person_name2: str = ""                          # the credited name in a second language
+    person_name2_language: str | None = None        # en, ja or ko; None: what person_name2's script says
     weekly_quota: int | None = None
     is_lead: bool = False
 
@@ -52,6 +56,8 @@ class MemberRead(BaseModel):
     role_title2: str
     person_name: str
     person_name2: str
+    person_name2_language: str | None = None
+    display_name: str = ""                          # the credited name (else the vendor's) in the viewer's language
     user_id: int | None
     username: str = ""
     partner_id: int | None
@@ -68,7 +74,8 @@ def _read(session: Session, m: StudioMember) -> MemberRead:
         read.username = user.username if user else ""
     if m.partner_id:
         partner = session.get(StudioPartner, m.partner_id)
-        read.partner_name = partner.name if partner else ""
+        read.partner_name = display_name(partner) if partner else ""
+    read.display_name = display_name(m) or read.partner_name
     return read
 
 
@@ -82,7 +89,9 @@ def create_member(session: Session, actor: Actor, project_id: int, data: MemberC
     problems: dict[str, str] = {}
     role_title = text(data.role_title, "role_title", problems, max_len=120, required=True)
     values: dict[str, Any] = {name: text(getattr(data, name), name, problems, max_len=limit) for name, limit in (
-        ("role_title2", 120), ("department", 64), ("person_name", 200), ("person_name2", 200))}
+        ("role_title2", 120), ("department", 64), ("person_name", 200))}
+    values["person_name2"], values["person_name2_language"] = second_name(
+        data.person_name2, data.person_name2_language, problems, fields=NAME2_FIELDS)
     if data.weekly_quota is not None and data.weekly_quota < 0:
         problems["weekly_quota"] = "Not negative."
     check(problems)
@@ -110,6 +119,8 @@ def link_member(session: Session, actor: Actor, member_id: int, *, user_id: int 
             raise NotFound("User not found.")
         if not (person_name or member.person_name):
             values["person_name"] = user.full_name or user.username
+            if not member.person_name2 and user.full_name2:     # the person's own second name, credited with it
+                values |= {"person_name2": user.full_name2, "person_name2_language": user.full_name2_language}
     if partner_id is not None:
         get_scoped(session, actor, StudioPartner, partner_id, "Partner")
     if person_name is not None:
@@ -140,7 +151,7 @@ def linkable_users(session: Session, actor: Actor) -> list[UserChoice]:
     require_manager(actor)
     rows = session.exec(select(User).where(User.organization_id == actor.organization_id,
                                            User.is_active == True).order_by(col(User.username))).all()  # noqa: E712
-    return [UserChoice(id=pk(u), label=f"{u.full_name} ({u.username})" if u.full_name else u.username) for u in rows]
+    return [UserChoice(id=pk(u), label=f"{display_name(u)} ({u.username})" if u.full_name else u.username) for u in rows]
 
 
 def members_of_user(session: Session, actor: Actor) -> list[int]:
@@ -155,12 +166,13 @@ class CreditLine(BaseModel):
     role2: str
     name: str
     name2: str
+    display_name: str = ""                          # the name in the viewer's language
 
 
 def credits(session: Session, actor: Actor, project_id: int) -> list[CreditLine]:
     """Filled slots by department and position (slots nobody fills are left out)."""
     return [CreditLine(department=m.department, role=m.role_title, role2=m.role_title2,
-                       name=m.person_name or m.partner_name, name2=m.person_name2)
+                       name=m.person_name or m.partner_name, name2=m.person_name2, display_name=m.display_name)
             for m in list_members(session, actor, project_id) if m.person_name or m.partner_name]
 
 
@@ -181,15 +193,17 @@ def credits_pdf(session: Session, actor: Actor, project_id: int) -> bytes:
     other non-Latin names print in the embedded CJK font (services/org/pdf.py)."""
     project = get_project(session, actor, project_id)
     pdf = doc.branded_document(session, actor.organization_id)
-    doc.title(pdf, f"{project.name} - credits")
-    doc.line(pdf, project.name2, size=12)
+    title = display_name(project)
+    doc.title(pdf, f"{title} - credits")
+    doc.line(pdf, project.name2 if title == project.name else project.name, size=12)
     department = None
     for c in credits(session, actor, project_id):
         if c.department != department:
             department = c.department
             pdf.ln(3)
             doc.line(pdf, department or "-", height=7, bold=True, size=12)
-        for role, name in ((c.role, c.name), (c.role2, c.name2)):
+        other = c.name2 if c.display_name == c.name else c.name     # the viewer's name first, the other below
+        for role, name in ((c.role, c.display_name), (c.role2, other)):
             if role or name:
                 doc.table_row(pdf, CREDIT_COLUMNS, (role, "", name))
     return doc.output(pdf)

@@ -19,6 +19,7 @@ from models.studio import StudioPartner, StudioProjectPartner
 from models.studio_work import StudioAccount
 from models.user import Role, RoleAssignment, User
 from services.core.access import Actor, Permission
+from services.core.display_names import display_name, second_name
 from services.core.errors import Conflict, Forbidden, NotFound
 from services.core.scoping import get_scoped
 from services.studio.common import announce, apply, check, get_project, require_manager, require_reader, text
@@ -35,7 +36,8 @@ class Contact(BaseModel):
 
 class PartnerCreate(BaseModel):
     name: str
-    name2: str = ""
+    name2: str = ""                         # the name in a second language (services/core/display_names.py)
+    name2_language: str | None = None       # en, ja or ko; None: what name2's script says
     business_number: str = ""
     bank_account: str = ""
     is_individual: bool = False
@@ -46,6 +48,7 @@ class PartnerUpdate(BaseModel):
     """Only the fields given change; `contacts` replaces the list."""
     name: str | None = None
     name2: str | None = None
+    name2_language: str | None = None
     business_number: str | None = None
     bank_account: str | None = None
     is_individual: bool | None = None
@@ -56,6 +59,8 @@ class PartnerRead(BaseModel):
     id: int
     name: str
     name2: str
+    name2_language: str | None = None
+    display_name: str = ""      # the name in the viewer's language
     business_number: str
     bank_account: str           # masked unless the reader holds FINANCE
     bank_account_masked: bool
@@ -79,7 +84,8 @@ def mask(account: str) -> str:
 
 def partner_read(actor: Actor, row: StudioPartner) -> PartnerRead:
     finance = Permission.FINANCE in actor.permissions
-    return PartnerRead(id=row.id, name=row.name, name2=row.name2, business_number=row.business_number,
+    return PartnerRead(id=row.id, name=row.name, name2=row.name2, name2_language=row.name2_language,
+                       display_name=display_name(row), business_number=row.business_number,
                        bank_account=row.bank_account if finance else mask(row.bank_account),
                        bank_account_masked=not finance, is_individual=row.is_individual,
                        contacts=[Contact.model_validate(c) for c in row.contacts or []])
@@ -89,14 +95,15 @@ def create_partner(session: Session, actor: Actor, data: PartnerCreate, *, now: 
     require_manager(actor)
     problems: dict[str, str] = {}
     name = text(data.name, "name", problems, max_len=200, required=True)
-    name2 = text(data.name2, "name2", problems, max_len=200)
+    name2, name2_language = second_name(data.name2, data.name2_language, problems)
     number = text(data.business_number, "business_number", problems, max_len=64)
     bank = text(data.bank_account, "bank_account", problems, max_len=64)
     if session.exec(select(StudioPartner.id).where(StudioPartner.organization_id == actor.organization_id,
                                                    StudioPartner.name == name)).first():
         problems["name"] = "A partner of this name exists."
     check(problems)
-    row = StudioPartner(organization_id=actor.organization_id, name=name, name2=name2, business_number=number,
+    row = StudioPartner(organization_id=actor.organization_id, name=name, name2=name2, name2_language=name2_language,
+                        business_number=number,
                         bank_account=bank, is_individual=data.is_individual,
                         contacts=[c.model_dump() for c in data.contacts], created_at=now, updated_at=now,
                         created_by=actor.user_id, updated_by=actor.user_id)
@@ -116,7 +123,10 @@ def update_partner(session: Session, actor: Actor, partner_id: int, data: Partne
         raise Forbidden("Only people with finance rights may change a bank account.")
     problems: dict[str, str] = {}
     values: dict = {key: text(given[key], key, problems, max_len=limit, required=key == "name") for key, limit in (
-        ("name", 200), ("name2", 200), ("business_number", 64), ("bank_account", 64)) if key in given}
+        ("name", 200), ("business_number", 64), ("bank_account", 64)) if key in given}
+    if "name2" in given or "name2_language" in given:
+        values["name2"], values["name2_language"] = second_name(
+            given.get("name2"), given.get("name2_language"), problems, current=(row.name2, row.name2_language))
     if given.get("is_individual") is not None:
         values["is_individual"] = bool(given["is_individual"])
     if data.contacts is not None:
@@ -166,19 +176,19 @@ def add_to_project(session: Session, actor: Actor, project_id: int, partner_id: 
     announce(session, actor, ProjectPartnerAdded, project_id,
              {"partner": {"before": None, "after": f"{partner.name} ({role}, tier {tier})"}},
              project_id=project_id, now=now)
-    return ProjectPartnerRead(id=row.id, project_id=project_id, partner_id=partner_id, partner_name=partner.name,
-                              role=role, tier=tier)
+    return ProjectPartnerRead(id=row.id, project_id=project_id, partner_id=partner_id,
+                              partner_name=display_name(partner), role=role, tier=tier)
 
 
 def project_partners(session: Session, actor: Actor, project_id: int) -> list[ProjectPartnerRead]:
     require_reader(actor)
     get_project(session, actor, project_id)
-    rows = session.exec(select(StudioProjectPartner, StudioPartner.name)
+    rows = session.exec(select(StudioProjectPartner, StudioPartner)
                         .join(StudioPartner, col(StudioPartner.id) == StudioProjectPartner.partner_id)
                         .where(StudioProjectPartner.project_id == project_id)
                         .order_by(col(StudioProjectPartner.role), col(StudioProjectPartner.tier), col(StudioPartner.name))).all()
-    return [ProjectPartnerRead(id=r.id, project_id=r.project_id, partner_id=r.partner_id, partner_name=name,
-                               role=r.role, tier=r.tier) for r, name in rows]
+    return [ProjectPartnerRead(id=r.id, project_id=r.project_id, partner_id=r.partner_id,
+                               partner_name=display_name(partner), role=r.role, tier=r.tier) for r, partner in rows]
 
 
 def link_account(session: Session, actor: Actor, user_id: int, partner_id: int, *, now: datetime) -> None:

@@ -18,7 +18,9 @@ from models.studio import StudioPartner, StudioProject, StudioStep, StudioTempla
 from models.studio_work import StudioTask
 from services.config import custom_fields, type_lists
 from services.core.access import Actor, Permission
+from services.core.display_names import display_name, second_name
 from services.core.numbering import next_number
+from services.core.search import matches
 from services.core.validation import CODE_RE
 from services.studio.common import (
     PROJECT_TYPES,
@@ -73,7 +75,8 @@ class TemplateCreate(BaseModel):
 
 class ProjectCreate(BaseModel):
     name: str
-    name2: str = ""
+    name2: str = ""                         # the title in a second language (services/core/display_names.py)
+    name2_language: str | None = None       # en, ja or ko; None: what name2's script says
     type_value_id: int | None = None
     template_id: int | None = None
     client_partner_id: int | None = None
@@ -88,6 +91,7 @@ class ProjectCreate(BaseModel):
 class ProjectUpdate(BaseModel):
     name: str | None = None
     name2: str | None = None
+    name2_language: str | None = None
     type_value_id: int | None = None
     client_partner_id: int | None = None
     budget: Decimal | None = None
@@ -111,6 +115,8 @@ class ProjectRead(BaseModel):
     number: str
     name: str
     name2: str
+    name2_language: str | None = None
+    display_name: str = ""                  # the title in the viewer's language
     type_value_id: int | None
     type_label: str = ""
     template_id: int | None
@@ -202,7 +208,7 @@ def create_project(session: Session, actor: Actor, data: ProjectCreate, *, now: 
     type_lists.ensure_defaults(session, actor.organization_id)
     problems: dict[str, str] = {}
     name = text(data.name, "name", problems, max_len=200, required=True)
-    name2 = text(data.name2, "name2", problems, max_len=200)
+    name2, name2_language = second_name(data.name2, data.name2_language, problems)
     _fields_problems(session, actor, data, problems)
     template = None
     if data.template_id is not None:
@@ -213,7 +219,7 @@ def create_project(session: Session, actor: Actor, data: ProjectCreate, *, now: 
     check(problems)
     project = StudioProject(
         organization_id=actor.organization_id, number=next_number(session, actor.organization_id, "PRJ"),
-        name=name, name2=name2, type_value_id=data.type_value_id, template_id=data.template_id,
+        name=name, name2=name2, name2_language=name2_language, type_value_id=data.type_value_id, template_id=data.template_id,
         client_partner_id=data.client_partner_id, budget=data.budget, currency=(data.currency or "EUR").upper()[:3],
         start_date=data.start_date, deadline=data.deadline, status=data.status, custom=custom,
         created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
@@ -225,7 +231,8 @@ def create_project(session: Session, actor: Actor, data: ProjectCreate, *, now: 
                                name=spec.name, position=i, weight=spec.weight, entity_kind=spec.entity_kind))
     session.flush()
     announce(session, actor, ProjectCreated, pk(project),
-             {"number": {"before": None, "after": project.number}, "name": {"before": None, "after": name}},
+             {"number": {"before": None, "after": project.number}, "name": {"before": None, "after": name},
+              "name2": {"before": None, "after": name2}, "name2_language": {"before": None, "after": name2_language}},
              project_id=project.id, now=now)
     return project_read(session, actor, project)
 
@@ -238,6 +245,9 @@ def update_project(session: Session, actor: Actor, project_id: int, data: Projec
     values.pop("custom", None)
     if "name" in values:
         values["name"] = text(values["name"], "name", problems, max_len=200, required=True)
+    if "name2" in values or "name2_language" in values:
+        values["name2"], values["name2_language"] = second_name(
+            values.get("name2"), values.get("name2_language"), problems, current=(project.name2, project.name2_language))
     _fields_problems(session, actor, data, problems)
     start, deadline = values.get("start_date", project.start_date), values.get("deadline", project.deadline)
     if start and deadline and deadline < start:
@@ -275,7 +285,8 @@ def project_read(session: Session, actor: Actor, project: StudioProject, *, shar
     client = session.get(StudioPartner, project.client_partner_id) if project.client_partner_id else None
     read = ProjectRead.model_validate(project, from_attributes=True)
     read.type_label = labels.get(project.type_value_id, "") if project.type_value_id is not None else ""
-    read.client_name = client.name if client else ""
+    read.display_name = display_name(project)
+    read.client_name = display_name(client) if client else ""
     read.progress = share if share is not None else progress(session, [pk(project)]).get(pk(project), 0.0)
     return read
 
@@ -286,9 +297,7 @@ def list_projects(session: Session, actor: Actor, *, status: str | None = None, 
     if status:
         query = query.where(StudioProject.status == status)
     if search.strip():
-        like = f"%{search.strip().lower()}%"
-        query = query.where(func.lower(StudioProject.name).like(like) | func.lower(StudioProject.number).like(like)
-                            | func.lower(StudioProject.name2).like(like))
+        query = query.where(matches(search, StudioProject.name, StudioProject.number, StudioProject.name2))
     rows = session.exec(query.order_by(StudioProject.number)).all()
     shares = progress(session, [pk(p) for p in rows])
     return [project_read(session, actor, p, share=shares.get(pk(p), 0.0)) for p in rows]

@@ -17,7 +17,7 @@ from models.base import utcnow
 from models.user import User
 from services.core.db import make_engine, transaction
 from services.demo.production import demo_actor
-from services.studio import breakdown, partners, projects, review_queue, reviews, tasks
+from services.studio import episodes, partners, projects, review_queue, reviews, tasks
 from services.studio.files import Upload
 from services.studio.reviews import Decision
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, shot
@@ -41,7 +41,7 @@ def _give_an_episode_to_a_new_vendor(database_url: str) -> tuple[int, list[int]]
                                                       password=VENDOR_PASSWORD, roles=["vendor"]), now=now)
         partners.link_account(s, admin, user.id, vendor.id, now=now)
         project = next(p for p in projects.list_projects(s, admin) if p.name == "Star Seeds")
-        episode = breakdown.list_episodes(s, admin, project.id)[1]
+        episode = episodes.list_episodes(s, admin, project.id)[1]
         ids = [t.id for t in tasks.list_tasks(s, admin, project_id=project.id, episode_id=episode.id, limit=5000)
                if t.step_key == "in_between"]
         tasks.bulk_update(s, admin, ids, tasks.TaskUpdate(vendor_partner_id=vendor.id), now=now)

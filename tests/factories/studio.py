@@ -8,7 +8,7 @@ from PIL import Image
 from sqlmodel import Session
 
 from services.core.db import transaction
-from services.studio import breakdown, members, partners, projects, tasks
+from services.studio import breakdown, episodes, members, partners, projects, tasks
 from services.studio.files import Upload
 from tests.conftest import T0
 from tests.factories.org import World, actor_of, make_user
@@ -62,7 +62,7 @@ def make_studio(session: Session, world: World) -> Studio:
         template = next(t for t in projects.list_templates(session, admin) if t.name == "TV series (2D)")
         project = projects.create_project(session, admin, projects.ProjectCreate(
             name="Star Seeds", name2="星の種", template_id=template.id, client_partner_id=client.id), now=T0)
-        episode = breakdown.create_episode(session, admin, project.id, 1, now=T0)
+        episode = episodes.create_episode(session, admin, project.id, 1, now=T0)
         cut = breakdown.create_cut(session, admin, project.id, breakdown.CutCreate(
             code="C001", episode_id=episode.id, frame_in=1, frame_out=48), now=T0)
         slot = members.create_member(session, admin, project.id, members.MemberCreate(

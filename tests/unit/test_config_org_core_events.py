@@ -40,6 +40,7 @@ SAMPLES = [
     config_events.WorkflowEscalated(**INSTANCE, state="open", due_at=AT, to="role quality"),
     config_events.WorkflowVersionSaved(**ENVELOPE, entity_type="ncr", workflow_id=4, version=2),
     org_events.OrganizationCreated(**ENVELOPE),
+    org_events.OrganizationUpdated(**ENVELOPE, fields=["name2", "name2_language"]),
     org_events.PlantCreated(**ENVELOPE),
     org_events.PlantUpdated(**ENVELOPE),
     org_events.DepartmentCreated(**ENVELOPE, department_id=7),

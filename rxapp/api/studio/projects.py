@@ -16,7 +16,7 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing, no_content
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
-from services.studio import breakdown, breakdown_import, members, partners, projects
+from services.studio import breakdown, breakdown_import, episodes, members, partners, projects
 from services.studio.breakdown import (
     AssetCreate,
     AssetRead,
@@ -50,6 +50,8 @@ CUT_COLUMNS = [("code", "Cut"), ("episode_id", "Episode id"), ("frame_in", "In")
 class EpisodeBody(BaseModel):
     number: int
     name: str = ""
+    name2: str = ""                         # the name in a second language
+    name2_language: str | None = None       # en, ja or ko; None: what name2's script says
     deadline: date | None = None
 
 
@@ -207,18 +209,25 @@ def credits(project_id: int, actor: CurrentActor, format: str = "csv"):
                         headers={"Content-Disposition": 'attachment; filename="credits.csv"'})
 
 
-@router.get("/projects/{project_id}/episodes", response_model=list[breakdown.EpisodeRead], summary="Episodes")
+@router.get("/projects/{project_id}/episodes", response_model=list[episodes.EpisodeRead], summary="Episodes")
 def list_episodes(project_id: int, actor: CurrentActor):
     with db_session() as s, transaction(s):
-        return breakdown.list_episodes(s, actor, project_id)
+        return episodes.list_episodes(s, actor, project_id)
 
 
-@router.post("/projects/{project_id}/episodes", response_model=breakdown.EpisodeRead,
+@router.post("/projects/{project_id}/episodes", response_model=episodes.EpisodeRead,
              status_code=status.HTTP_201_CREATED, responses=errors(409), summary="Add an episode")
 def create_episode(project_id: int, body: EpisodeBody, actor: CurrentActor):
     with db_session() as s, transaction(s):
-        return breakdown.create_episode(s, actor, project_id, body.number, name=body.name, deadline=body.deadline,
-                                        now=utcnow())
+        return episodes.create_episode(s, actor, project_id, body.number, name=body.name, name2=body.name2,
+                                       name2_language=body.name2_language, deadline=body.deadline, now=utcnow())
+
+
+@router.patch("/episodes/{episode_id}", response_model=episodes.EpisodeRead, responses=errors(404),
+              summary="Rename an episode (either name) or move its deadline")
+def update_episode(episode_id: int, body: episodes.EpisodeUpdate, actor: CurrentActor):
+    with db_session() as s, transaction(s):
+        return episodes.update_episode(s, actor, episode_id, body, now=utcnow())
 
 
 @router.post("/projects/{project_id}/bulk", response_model=BulkResult, summary="Episodes x cuts with their tasks, in one go")

@@ -16,6 +16,7 @@ from rxapp.components.master import (
     status_cell,
     table,
 )
+from rxapp.components.second_name import second_name_fields
 from rxapp.components.shell import shell
 from rxapp.components.ui import (
     PHONE_TOUCH,
@@ -36,7 +37,8 @@ S = ProductsState
 def _row(p: ProductRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text.strong(p.code)),
-        rx.table.cell(rx.text(p.name), rx.cond(p.custom_summary != "",
+        rx.table.cell(rx.text(p.name), rx.cond(p.other_name != "", rx.text(p.other_name, size="1", color_scheme="gray")),
+                      rx.cond(p.custom_summary != "",
                                                rx.text(p.custom_summary, size="1", color_scheme="gray"))),
         rx.table.cell(rx.badge(p.type_label, variant="soft")),
         rx.table.cell(p.unit),
@@ -70,6 +72,7 @@ def _dialog() -> rx.Component:
                     "description": rx.text_area(name="description", id="description", default_value=S.f_description,
                                                 width="100%"),
                 }, errors),
+                second_name_fields(errors, S.f_name2, S.f_name2_language),
                 form_buttons(_("Save product"), S.set_form_open(False)),
                 direction="column", spacing="3",
             ),

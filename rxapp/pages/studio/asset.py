@@ -6,6 +6,7 @@ import reflex as rx
 
 from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field, select_control
+from rxapp.components.second_name import second_name_fields
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, error_state, page_header, text_input
 from rxapp.i18n import _
@@ -23,8 +24,7 @@ def _edit() -> rx.Component:
     return rx.form(rx.flex(
         rx.heading(_("Edit the asset"), size="3", width="100%"),
         rx.box(form_field(_("Name"), text_input("name", default_value=A.name), e, "name"), min_width="160px"),
-        rx.box(form_field(_("Name in a second language"), text_input("name2", default_value=A.name2), e, "name2"),
-               min_width="160px"),
+        rx.box(second_name_fields(e, A.name2, A.name2_language), min_width="320px"),
         rx.box(form_field(_("Kind"), select_control("kind_value_id", A.kinds, default_value=A.kind_value_id,
                                                     placeholder="—"), e, "kind_value_id"), width="160px"),
         rx.box(custom_field_inputs(A.custom_inputs, e), width="100%"),

@@ -8,6 +8,7 @@ import reflex as rx
 
 from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field, select_control
+from rxapp.components.second_name import second_name_fields
 from rxapp.components.shell import shell
 from rxapp.components.ui import date_cell, error_state, page_header, scroll_x, text_input, upload_zone
 from rxapp.i18n import _
@@ -141,7 +142,7 @@ def _add_asset() -> rx.Component:
         rx.heading(_("Add an asset"), size="3", width="100%"),
         rx.box(form_field(_("Code"), text_input("code", placeholder="CH_HERO"), e, "code"), width="140px"),
         rx.box(form_field(_("Name"), text_input("name"), e, "name"), min_width="160px"),
-        rx.box(form_field(_("Name in a second language"), text_input("name2"), e, "name2"), min_width="160px"),
+        rx.box(second_name_fields(e), min_width="320px"),
         rx.box(form_field(_("Kind"), select_control("kind_value_id", B.asset_kinds, default_value="", placeholder="—"), e,
                           "kind_value_id"), width="160px"),
         rx.box(custom_field_inputs(B.asset_inputs, e), width="100%"),

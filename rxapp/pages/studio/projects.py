@@ -5,6 +5,7 @@ import reflex as rx
 
 from rxapp.components.custom_fields import custom_field_inputs
 from rxapp.components.master import form_field, select_control, table
+from rxapp.components.second_name import second_name_fields
 from rxapp.components.shell import shell
 from rxapp.components.ui import dialog, form_buttons, list_states, page_header, text_input
 from rxapp.i18n import _
@@ -27,7 +28,7 @@ def _new_dialog() -> rx.Component:
     e = S.form_errors
     return dialog(_("New project"), rx.form(rx.flex(
         form_field(_("Name"), text_input("name"), e, "name"),
-        form_field(_("Name in a second language"), text_input("name2"), e, "name2"),
+        second_name_fields(e),
         form_field(_("Template"), select_control("template_id", S.templates, default_value="", placeholder="—"),
                    e, "template_id"),
         custom_field_inputs(S.custom_inputs, e),

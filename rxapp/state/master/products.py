@@ -37,7 +37,8 @@ TYPE_OPTIONS = list(TYPE_LABELS.items())
 class ProductRow:
     id: int = 0
     code: str = ""
-    name: str = ""
+    name: str = ""                      # the name in the viewer's language
+    other_name: str = ""                # the main name when the viewer sees the second one
     type: str = ""
     type_label: str = ""
     unit: str = ""
@@ -47,7 +48,9 @@ class ProductRow:
 
 
 def product_row(p: ProductRead, custom_summary: str = "") -> ProductRow:
-    return ProductRow(id=p.id, code=p.code, name=p.name, type=p.type.value, type_label=TYPE_LABELS[p.type.value],
+    return ProductRow(id=p.id, code=p.code, name=p.display_name or p.name,
+                      other_name=p.name if p.display_name not in ("", p.name) else "",
+                      type=p.type.value, type_label=TYPE_LABELS[p.type.value],
                       unit=p.unit, standard_cost=decimal_text(p.standard_cost), is_active=p.is_active,
                       custom_summary=custom_summary)
 
@@ -64,6 +67,8 @@ class ProductsState(MasterList, AuthState):
 
     f_code: str = ""
     f_name: str = ""
+    f_name2: str = ""
+    f_name2_language: str = ""
     f_description: str = ""
     f_unit: str = "pcs"
     f_type: str = "finished"
@@ -121,7 +126,7 @@ class ProductsState(MasterList, AuthState):
     @rx.event
     def open_new(self):
         self.form_mode, self._edit_id, self.form_errors = "create", 0, {}
-        self.f_code = self.f_name = self.f_description = self.f_cost = ""
+        self.f_code = self.f_name = self.f_description = self.f_cost = self.f_name2 = self.f_name2_language = ""
         self.f_unit, self.f_type = "pcs", "finished"
         try:
             self._load_custom_inputs({})
@@ -138,6 +143,7 @@ class ProductsState(MasterList, AuthState):
         self.form_mode, self._edit_id, self.form_errors = "edit", p.id, {}
         self.f_code, self.f_name, self.f_description, self.f_unit = p.code, p.name, p.description, p.unit
         self.f_type, self.f_cost = p.type.value, decimal_text(p.standard_cost)
+        self.f_name2, self.f_name2_language = p.name2, p.name2_language or ""
         try:
             self._load_custom_inputs(p.custom)
         except DomainError as error:
@@ -146,7 +152,8 @@ class ProductsState(MasterList, AuthState):
 
     @rx.event
     def save(self, form: dict):
-        values = {k: str(form.get(k, "")) for k in ("code", "name", "description", "unit", "type", "standard_cost")}
+        values = {k: str(form.get(k, "")) for k in ("code", "name", "description", "unit", "type", "standard_cost",
+                                                    "name2", "name2_language")}
         cost = values.pop("standard_cost").strip()
         custom = submitted_custom(form, self.custom_inputs)
         try:

@@ -45,6 +45,7 @@ class AssetState(AuthState):
     code: str = ""
     name: str = ""
     name2: str = ""
+    name2_language: str = ""
     kind: str = ""
     kind_value_id: str = ""
     custom: str = ""
@@ -77,6 +78,7 @@ class AssetState(AuthState):
             return self._refused(error, quiet=True)
         self.load_error, self.project_href = "", routes.studio_project_url(asset.project_id)
         self.code, self.name, self.name2, self.kind = asset.code, asset.name, asset.name2, asset.kind_label
+        self.name2_language = asset.name2_language or ""
         self.kind_value_id = str(asset.kind_value_id or "")
         self.custom = "; ".join(f"{k}: {v}" for k, v in sorted(asset.custom.items()))
         self.task_lines = task_lines(rows)
@@ -89,6 +91,7 @@ class AssetState(AuthState):
     @rx.event
     def save(self, form: dict):
         data = AssetUpdate(name=str(form.get("name", "")), name2=str(form.get("name2", "")),
+                           name2_language=str(form.get("name2_language", "")) or None,
                            kind_value_id=as_id(form.get("kind_value_id")) or None,
                            custom=submitted_custom(form, self.custom_inputs))
         try:

@@ -15,9 +15,11 @@ from rxapp.i18n import _
 from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, submitted_custom
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
+from rxapp.state.studio.episodes import episode_options
 from services.config import custom_field_views, type_lists
 from services.core.errors import DomainError, Invalid
 from services.studio import breakdown
+from services.studio import episodes as episode_service
 from services.studio.breakdown import AssetCreate, CutCreate
 from services.studio.common import ASSET_KINDS
 
@@ -33,14 +35,15 @@ class AssetLine:
 
 
 def _forms(session, actor, project_id: int):
-    return (breakdown.list_episodes(session, actor, project_id), type_lists.values(session, actor, ASSET_KINDS),
+    return (episode_service.list_episodes(session, actor, project_id), type_lists.values(session, actor, ASSET_KINDS),
             custom_field_views.form_inputs(session, actor, "studio_cut", {}),
             custom_field_views.form_inputs(session, actor, "studio_asset", {}),
             breakdown.list_assets(session, actor, project_id))
 
 
 def asset_lines(rows) -> list[AssetLine]:
-    return [AssetLine(code=a.code, name=a.name, name2=a.name2, kind=a.kind_label, cast_count=a.cast_count,
+    return [AssetLine(code=a.code, name=a.display_name or a.name, name2=a.name if a.display_name != a.name else a.name2,
+                      kind=a.kind_label, cast_count=a.cast_count,
                       href=routes.studio_asset_url(a.id)) for a in rows]
 
 
@@ -73,7 +76,7 @@ class BreakdownFormsState(AuthState):
             episodes, kinds, cut_fields, asset_fields, assets = self._use_case(_forms, self.project_id)
         except DomainError as error:
             return self._refused(error, quiet=True)
-        self.episodes = [Option(value=str(e.id), label=_("Episode {n}").format(n=e.number)) for e in episodes]
+        self.episodes = episode_options(episodes)
         self.asset_kinds = [Option(value=str(k.id), label=k.label) for k in kinds]
         self.cut_inputs, self.asset_inputs = custom_inputs(cut_fields), custom_inputs(asset_fields)
         self.assets = asset_lines(assets)
@@ -102,7 +105,9 @@ class BreakdownFormsState(AuthState):
     @rx.event
     def add_asset(self, form: dict):
         data = AssetCreate(code=str(form.get("code", "")), name=str(form.get("name", "")),
-                           name2=str(form.get("name2", "")), kind_value_id=as_id(form.get("kind_value_id")) or None,
+                           name2=str(form.get("name2", "")),
+                           name2_language=str(form.get("name2_language", "")) or None,
+                           kind_value_id=as_id(form.get("kind_value_id")) or None,
                            custom=submitted_custom(form, self.asset_inputs))
         try:
             asset = self._use_case(breakdown.create_asset, self.project_id, data, now=utcnow())

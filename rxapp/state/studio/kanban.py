@@ -10,9 +10,11 @@ from rxapp import live, routes
 from rxapp.i18n import _
 from rxapp.state.master.common import Option
 from rxapp.state.org.auth import AuthState, as_id
+from rxapp.state.studio.episodes import episode_options
 from rxapp.state.studio.live_kanban import LiveKanbanState
 from services.core.errors import DomainError, Invalid
-from services.studio import breakdown, kanban, members, projects
+from services.studio import episodes as episode_service
+from services.studio import kanban, members, projects
 from services.studio import live as studio_live
 
 live.register_kind(studio_live.KANBAN, LiveKanbanState, studio_live.kanban_for_scope)
@@ -22,7 +24,7 @@ REJECT = "rework"
 
 def _header(session, actor, project_id: int):
     return (projects.get_project_read(session, actor, project_id), projects.steps(session, actor, project_id),
-            breakdown.list_episodes(session, actor, project_id), members.list_members(session, actor, project_id))
+            episode_service.list_episodes(session, actor, project_id), members.list_members(session, actor, project_id))
 
 
 class StudioKanbanState(AuthState):
@@ -58,7 +60,7 @@ class StudioKanbanState(AuthState):
         self.load_error, self.number = "", f"{project.number} · {project.name}"
         self.project_href = routes.studio_project_url(project.id)
         self.step_options = [Option(value=str(s.id), label=s.name) for s in steps]
-        self.episodes = [Option(value=str(e.id), label=_("Episode {n}").format(n=e.number)) for e in episodes]
+        self.episodes = episode_options(episodes)
         self.assignees = [Option(value=str(m.id), label=m.person_name or m.role_title) for m in slots]
         self.episode_id = self.episodes[0].value if self.episodes else ""     # like the grid: one episode at a time
         if self.step_id not in {o.value for o in self.step_options}:

@@ -14,11 +14,13 @@ from rxapp import live, routes
 from rxapp.i18n import _
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
+from rxapp.state.studio.episodes import episode_options
 from rxapp.state.studio.live_project import STATUS_LABELS, LiveStudioState
 from rxapp.state.studio.live_spend import LiveSpendState
 from services.core.errors import DomainError, Invalid
 from services.finance import budgets
 from services.studio import activity, breakdown, breakdown_import, grid, members, projects
+from services.studio import episodes as episode_service
 from services.studio import live as studio_live
 from services.studio.breakdown import BulkCreate
 
@@ -115,14 +117,15 @@ class StudioProjectState(AuthState):
         self.bulk_errors, self.bulk_result = {}, ""
         try:
             project, episodes, steps = self._use_case(lambda s, a: (
-                projects.get_project_read(s, a, self.project_id), breakdown.list_episodes(s, a, self.project_id),
+                projects.get_project_read(s, a, self.project_id), episode_service.list_episodes(s, a, self.project_id),
                 projects.steps(s, a, self.project_id)))
         except DomainError as error:
             self.load_error = _(error.message)
             return self._refused(error, quiet=True)
         self.load_error = ""
-        self.number, self.name, self.name2, self.status = project.number, project.name, project.name2, project.status
-        self.episodes = [Option(value=str(e.id), label=_("Episode {n}").format(n=e.number)) for e in episodes]
+        other = project.name if project.display_name != project.name else project.name2   # the viewer's title first
+        self.number, self.name, self.name2, self.status = project.number, project.display_name, other, project.status
+        self.episodes = episode_options(episodes)
         self.step_options = [Option(value=s.key, label=s.name) for s in steps if s.entity_kind == "cut"]
         if self.episodes:
             self.episode_id = self.episodes[0].value

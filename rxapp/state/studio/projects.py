@@ -21,8 +21,8 @@ from services.studio.projects import ProjectCreate, ProjectRead
 class ProjectRow:
     id: int = 0
     number: str = ""
-    name: str = ""
-    name2: str = ""
+    name: str = ""                      # the title in the viewer's language
+    name2: str = ""                     # the other title (the main one when the viewer sees the second)
     type_label: str = ""
     client: str = ""
     status: str = ""
@@ -32,7 +32,8 @@ class ProjectRow:
 
 
 def project_row(p: ProjectRead) -> ProjectRow:
-    return ProjectRow(id=p.id, number=p.number, name=p.name, name2=p.name2, type_label=p.type_label,
+    other = p.name if p.display_name != p.name else p.name2
+    return ProjectRow(id=p.id, number=p.number, name=p.display_name or p.name, name2=other, type_label=p.type_label,
                       client=p.client_name, status=p.status, deadline=p.deadline.isoformat() if p.deadline else "",
                       progress=round(100 * p.progress), href=routes.studio_project_url(p.id))
 
@@ -67,6 +68,7 @@ class StudioProjectsState(AuthState):
     def create(self, form: dict):
         try:
             data = ProjectCreate(name=str(form.get("name", "")), name2=str(form.get("name2", "")),
+                                 name2_language=str(form.get("name2_language", "")) or None,
                                  template_id=as_id(form.get("template_id")) or None,
                                  custom=submitted_custom(form, self.custom_inputs))
             created = self._use_case(projects.create_project, data, now=utcnow())

@@ -1,0 +1,36 @@
+"""A list in the viewer's language: the products page shows a Japanese viewer the Japanese name (the main name
+below it) and an English viewer the main name; the dialog saves the second name and its language, and an
+unsupported language comes back as the field's error."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from models.catalog import Product
+from rxapp.state.master.products import ProductsState
+from services.core.languages import use_language
+from tests.ui.conftest import run, signed_in
+
+FORM = {"code": "GK-1", "name": "Gasket", "type": "finished", "unit": "pcs", "standard_cost": "", "description": ""}
+
+
+async def test_the_products_list_shows_the_viewers_name_and_the_form_keeps_the_second_name(engine, world):
+    state = await signed_in(engine, ProductsState, "planner.one")
+    await run(state.open_new(), state)
+    await run(state.save({**FORM, "name2": "Joint", "name2_language": "fr"}), state)
+    assert state.form_errors == {"name2_language": "Pick English, Japanese or Korean."} and state.form_open
+    await run(state.save({**FORM, "name2": "ガスケット", "name2_language": ""}), state)
+    assert not state.form_open
+    with Session(engine) as s:
+        stored = s.exec(select(Product)).one()
+    assert (stored.name2, stored.name2_language) == ("ガスケット", "ja")
+    with use_language("ja"):
+        await run(state.load(), state)
+    assert [(r.name, r.other_name) for r in state.rows] == [("ガスケット", "Gasket")]
+    with use_language("en"):
+        await run(state.load(), state)
+    assert [(r.name, r.other_name) for r in state.rows] == [("Gasket", "")]
+    await run(state.open_edit(stored.id), state)
+    assert (state.f_name2, state.f_name2_language) == ("ガスケット", "ja")
+    with use_language("ja"):
+        await run(state.set_search("ｶﾞｽｹｯﾄ"), state)
+    assert [r.name for r in state.rows] == ["ガスケット"]
