@@ -8,6 +8,7 @@ from rxapp.components.master import form_field, select_control
 from rxapp.components.ui import text_input
 from rxapp.i18n import LANGUAGE_NAMES, _
 
+
 def language_options() -> list[tuple[str, str]]:
     """(value, label): "" lets the service read the language from the name's script (kana, kanji, hangul)."""
     return [("", _("From its script")), *LANGUAGE_NAMES.items()]
