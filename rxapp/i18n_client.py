@@ -23,6 +23,7 @@ from reflex.vars import LiteralVar, StringVar, Var, VarData
 
 from rxapp.i18n import Text, set_language
 from rxapp.state.language import LanguageState
+from services.core import formats
 
 CLIENT_MODULE = rx.asset("takt_i18n.js").importable_path
 HOOK = "const takt_tr = useTaktCatalogs();"
@@ -70,6 +71,8 @@ class LiteralTextVar(LiteralVar, TextVar):
 
 
 async def serve_in_tab_language(root: Any) -> None:
-    """Before each event: `_()` in its handler answers in the tab's language (`LanguageState.lang`)."""
+    """Before each event: `_()` in its handler answers in the tab's language (`LanguageState.lang`), and numbers
+    are formatted in its organization's number format (`LanguageState.number_format`)."""
     tab = await root.get_state(LanguageState)
     set_language(tab.lang)
+    formats.set_number_format(tab.number_format or None)

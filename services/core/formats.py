@@ -5,12 +5,19 @@ Every function takes an optional `lang` (en, ja, ko); without it, the language o
 served (services/core/languages.current_language). A language maps to its usual locale (en -> en_US,
 ja -> ja_JP, ko -> ko_KR) so territory rules such as the first day of the week apply.
 
+An organization's number format (services/org/settings.NUMBER_FORMATS: "1.234,56", "1 234,56" ...) replaces the
+locale's grouping and decimal signs for the request or event being served: the doors set it from the person's
+organization (`set_number_format`, `use_number_format`); without one, the locale's signs stand.
+
 Invariants: money is shown in its currency's places (services/finance/money.minor_units: KRW and JPY have
 none, rounded half-up for display only); datetimes are stored UTC and shown in the zone passed in (UTC for an
 unknown zone); None shows as "".
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -26,6 +33,40 @@ from services.core.languages import current_language, normalize
 
 LOCALES = {"en": "en_US", "ja": "ja_JP", "ko": "ko_KR"}
 MINOR_UNITS = {"KRW": 0, "JPY": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3}
+
+
+# grouping and decimal sign of each organization number format (the settings page offers these keys)
+SEPARATORS = {"1,234.56": (",", "."), "1.234,56": (".", ","), "1 234,56": ("\u00a0", ","), "1'234.56": ("'", ".")}
+_number_format: ContextVar[str | None] = ContextVar("takt_number_format", default=None)
+
+
+def set_number_format(fmt: str | None) -> Token:
+    """Write numbers in the organization format `fmt` for the rest of this request or event (None or unknown:
+    the locale's signs)."""
+    return _number_format.set(fmt if fmt in SEPARATORS else None)
+
+
+@contextmanager
+def use_number_format(fmt: str | None) -> Iterator[None]:
+    token = set_number_format(fmt)
+    try:
+        yield
+    finally:
+        _number_format.reset(token)
+
+
+def number_format() -> str | None:
+    """The organization number format in force now; None: the locale's."""
+    return _number_format.get()
+
+
+def _signs(text: str) -> str:
+    """`text` as babel wrote it (en, ja and ko group with "," and mark decimals with ".") in the format in force."""
+    fmt = _number_format.get()
+    if fmt is None:
+        return text
+    group, decimal = SEPARATORS[fmt]
+    return text.translate({ord(","): group, ord("."): decimal})
 
 
 def locale_of(lang: str | None = None) -> str:
@@ -49,10 +90,10 @@ def number(value: Decimal | int | float | None, lang: str | None = None, *, deci
     if value is None:
         return ""
     if decimals is None:
-        return _decimal(value, locale=locale_of(lang))
+        return _signs(_decimal(value, locale=locale_of(lang)))
     fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return _decimal(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), format=fmt,
-                    locale=locale_of(lang), decimal_quantization=False)
+    return _signs(_decimal(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP),
+                           format=fmt, locale=locale_of(lang), decimal_quantization=False))
 
 
 def amount(value: Decimal | None, currency: str = "", lang: str | None = None) -> str:
@@ -71,7 +112,7 @@ def money(value: Decimal | None, currency: str, lang: str | None = None) -> str:
     if value is None:
         return ""
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-places(currency)), rounding=ROUND_HALF_UP)
-    return _currency(rounded, currency.upper(), locale=locale_of(lang))     # CLDR's places: none for KRW, JPY
+    return _signs(_currency(rounded, currency.upper(), locale=locale_of(lang)))   # CLDR's places: none for KRW, JPY
 
 
 def percent(value: Decimal | float | None, lang: str | None = None, *, decimals: int = 1) -> str:

@@ -8,7 +8,8 @@ rule (its base says whether VAT is in it), net payable = adjusted + VAT - withho
 
 Invariants: FINANCE writes and reads POs; the vendor's own portal accounts read and acknowledge only their
 vendor's approved POs; a task is on at most one PO line (a constraint) and must be a task of the PO's project
-given to that vendor; only a draft changes; every change is audited.
+given to that vendor; only a draft changes; every change is audited; an order given no currency is in the
+organization's default currency (services/org/settings.default_currency).
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from services.finance import budgets, tax_rules
 from services.finance.events import PurchaseOrderCreated
 from services.finance.money import quantum, round_money
 from services.finance.tax_rules import TaxResult
+from services.org import settings
 from services.studio.common import portal_account
 from services.studio.tasks import label as task_label
 
@@ -55,7 +57,7 @@ class PoCreate(BaseModel):
     vendor_partner_id: int
     project_id: int | None = None
     process_type: str = Field(max_length=64)
-    currency: str = Field(min_length=3, max_length=3)
+    currency: str | None = Field(default=None, min_length=3, max_length=3)   # None: the organization's default
     vat_rule_code: str = Field(default="", max_length=32)
     withholding_rule_code: str = Field(default="", max_length=32)
     order_date: date
@@ -101,7 +103,7 @@ class PoRead(BaseModel):
 def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) -> PoRead:
     require(actor, Permission.FINANCE)
     vendor = get_scoped(session, actor, StudioPartner, data.vendor_partner_id, "Vendor")
-    currency = data.currency.upper()
+    currency = (data.currency or settings.default_currency(session, actor.organization_id)).upper()
     problems = _rule_problems(session, actor, data, currency, vendor)
     problems |= _task_problems(session, actor, data, pk(vendor))
     if data.cost_centre.strip() and not CODE_RE.match(data.cost_centre.strip()):

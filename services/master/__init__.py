@@ -1,6 +1,7 @@
 """Master data: what the plan and the shop floor are made of.
 
-- products.py: products and items (codes, units, standard cost, custom fields);
+- products.py: products and items (codes, units offered by the organization's unit system, standard cost in its
+  currency, custom fields);
 - boms.py: bills of materials (components per parent unit, scrap), without cycles;
 - routings.py: routings as ordered steps at work centers, versioned per product;
 - work_centers.py: work centers and machines of a plant, machines' cycle times per product;

@@ -38,12 +38,21 @@ from services.master.common import (
     text_problem,
     to_decimal,
 )
+from services.org import settings
 
 PRODUCT_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 UNIT_RE = re.compile(r"^[^\s]{1,16}$")
 # Units counted in whole pieces: required quantities of these are rounded up to whole units.
 COUNTED_UNITS = frozenset({"pcs", "pc", "piece", "pieces", "ea", "each", "unit", "units", "set", "sets",
                            "pair", "pairs", "stk"})
+
+
+# The units a product form offers in each unit system of the organization settings (services/org/settings.py);
+# a product may still use any other unit.
+UNIT_CHOICES = {
+    "metric": ("pcs", "set", "kg", "g", "t", "m", "mm", "m2", "m3", "l", "ml"),
+    "imperial": ("pcs", "set", "lb", "oz", "ton", "ft", "in", "yd", "sq.ft", "gal", "fl.oz"),
+}
 
 
 class ProductCreate(BaseModel):
@@ -98,6 +107,17 @@ class ProductRead(BaseModel):
 
 PRODUCT_COLUMNS = [("code", t("Code")), ("name", t("Name")), ("type", t("Type")), ("unit", t("Unit")),
                    ("standard_cost", t("Standard cost")), ("is_active", t("Active")), ("description", t("Description"))]
+
+
+def offered_units(session: Session, actor: Actor) -> list[str]:
+    """The units the product form offers, from the organization's unit system; the first is a new product's."""
+    require_view(actor)
+    return list(UNIT_CHOICES[settings.unit_system(session, actor.organization_id)])
+
+
+def cost_currency(session: Session, actor: Actor) -> str:
+    """The currency standard costs are kept and shown in: the organization's default currency."""
+    return settings.organization_currency(session, actor)
 
 
 def is_counted_unit(unit: str) -> bool:

@@ -42,12 +42,14 @@ class ProfileRead(BaseModel):
     demo_users: list[str] = []                # the organization's users still on the demo password
     language: str | None = None               # the person's own language; None: the organization's
     organization_language: str | None = None  # the organization's default; None: the browser's
+    number_format: str | None = None          # the organization's (services/core/formats.SEPARATORS); None: the locale's
 
 
-def _organization_language(session: Session, organization_id: int) -> str | None:
-    """The organization's default language: its settings' language once it has settings, else None."""
-    return session.exec(select(OrganizationSettings.language)
-                        .where(OrganizationSettings.organization_id == organization_id)).first()
+def _organization_formats(session: Session, organization_id: int) -> tuple[str | None, str | None]:
+    """The organization's default language and number format: its settings' once it has settings, else None."""
+    row = session.exec(select(OrganizationSettings.language, OrganizationSettings.number_format)
+                       .where(OrganizationSettings.organization_id == organization_id)).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def get_profile(session: Session, actor: Actor) -> ProfileRead:
@@ -60,6 +62,7 @@ def get_profile(session: Session, actor: Actor) -> ProfileRead:
     departments = list_departments(session, actor)
     plants = [PlantWithDepartments(**p.model_dump(), departments=[d for d in departments if d.plant_id == p.id])
               for p in list_plants(session, actor)]
+    organization_language, number_format = _organization_formats(session, pk(org))
     return ProfileRead(
         user_id=pk(user), username=user.username, full_name=user.full_name, email=user.email,
         organization_id=pk(org), organization_name=display_name(org),
@@ -68,5 +71,5 @@ def get_profile(session: Session, actor: Actor) -> ProfileRead:
         plants=plants, branding=branding_for_org(session, actor.organization_id),
         password_change_required=must_change_password(session, actor.user_id),
         demo_users=demo_users(session, actor.organization_id),
-        language=user.language, organization_language=_organization_language(session, pk(org)),
+        language=user.language, organization_language=organization_language, number_format=number_format,
     )

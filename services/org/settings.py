@@ -5,10 +5,13 @@ Invariants: everyone of the organization reads them, CONFIGURE changes them, ano
 reachable (the actor's organization is the only key); an organization without a row has `DEFAULTS` (new plants
 in UTC, numbers as `KEY-000001`, weeks from Monday, nothing purged); the time zone is where new plants start,
 the week start is where capacity and KPI weeks begin, numbering patterns are rendered by services/core/numbering.py
-and retention is read by services/org/retention.py; every change is validated, audited with its before and after
-(the history) and announced; nothing here commits. The KPI conventions (idle time, overproduction tolerance)
-stay per plant in services/kpi/settings.py and the studio activity retention in services/studio/activity.py:
-the settings page edits them there.
+and retention is read by services/org/retention.py; the currency is what purchase orders, standard costs and the
+cost of poor quality are in when no currency is given (`default_currency`), the number format is how numbers are
+written for the organization's people (services/core/formats.py, set by the doors from the profile) and the unit
+system is which units product forms offer (`unit_system`, services/master/products.offered_units); every change
+is validated, audited with its before and after (the history) and announced; nothing here commits. The KPI
+conventions (idle time, overproduction tolerance) stay per plant in services/kpi/settings.py and the studio
+activity retention in services/studio/activity.py: the settings page edits them there.
 """
 from __future__ import annotations
 
@@ -87,6 +90,27 @@ def settings_for(session: Session, organization_id: int) -> SettingsRead:
                         number_format=row.number_format, units=row.units, numbering=numbering,
                         audit_retention_days=row.audit_retention_days,
                         notification_retention_days=row.notification_retention_days)
+
+
+def default_currency(session: Session, organization_id: int) -> str:
+    """The currency a document of the organization is in when none is given (purchase orders, standard costs,
+    cost of poor quality): its settings' currency, else EUR."""
+    currency = session.exec(select(OrganizationSettings.currency).where(
+        OrganizationSettings.organization_id == organization_id)).first()
+    return currency or DEFAULTS.currency
+
+
+def organization_currency(session: Session, actor: Actor) -> str:
+    """The actor's organization's default currency (what a new document's form starts with)."""
+    require(actor, Permission.VIEW)
+    return default_currency(session, actor.organization_id)
+
+
+def unit_system(session: Session, organization_id: int) -> str:
+    """The organization's unit system ("metric" or "imperial"): the units its forms offer."""
+    units = session.exec(select(OrganizationSettings.units).where(
+        OrganizationSettings.organization_id == organization_id)).first()
+    return units if units in UNIT_SYSTEMS else DEFAULTS.units
 
 
 def get_settings(session: Session, actor: Actor) -> SettingsRead:

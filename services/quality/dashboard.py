@@ -6,7 +6,7 @@
   rollups (services/kpi/rollups.py keeps them; no raw-event scan).
 - Open NCRs by age (days since detected, at `now`): 0-7, 8-30, 31-90, over 90.
 - SPC alerts: open (unacknowledged) count and the latest ones.
-- Cost of poor quality (Decimal, the product's standard cost; products without one count 0 and are
+- Cost of poor quality (Decimal, the product's standard cost, in the organization's default currency; products without one count 0 and are
   named in `uncosted_products`): scrap reported on the floor (rollup scrap counts), rework (rejects
   and returns dispositioned rework and closed in the period) and customer returns (reported in the period).
 Reading needs VIEW_DASHBOARDS or QUALITY, at the plant.
@@ -30,6 +30,7 @@ from services.core.access import Actor, Permission, require
 from services.core.errors import Forbidden, Invalid
 from services.kpi import formulas as kpi_math
 from services.master.common import visible_plant
+from services.org import settings
 from services.quality import inspections
 from services.quality.inspections import AlertRead
 
@@ -76,6 +77,7 @@ class QualityOverview(BaseModel):
     alerts: list[AlertRead]
     copq: list[CostLine]
     copq_total: Decimal
+    currency: str = "EUR"            # the organization's default currency: standard costs, hence the CoPQ, are in it
     uncosted_products: list[str]
 
 
@@ -97,7 +99,8 @@ def overview(session: Session, actor: Actor, *, plant_id: int, start: datetime, 
     return QualityOverview(plant_id=plant_id, start=start, end=end, pareto=_pareto(session, actor, plant_id, start, end),
                            fpy=_fpy(session, actor, plant_id, start, end), ncr_ages=ages, open_ncrs=open_ncrs,
                            open_alerts=len(alerts), alerts=alerts[:10], copq=costs[0],
-                           copq_total=sum((c.cost for c in costs[0]), ZERO), uncosted_products=costs[1])
+                           copq_total=sum((c.cost for c in costs[0]), ZERO), uncosted_products=costs[1],
+                           currency=settings.default_currency(session, actor.organization_id))
 
 
 def _pareto(session: Session, actor: Actor, plant_id: int, start: datetime, end: datetime) -> list[ParetoBar]:

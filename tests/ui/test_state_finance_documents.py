@@ -26,6 +26,8 @@ from services.finance import accounts, budgets, periods, po_approval, purchasing
 from services.finance.budgets import BudgetInput
 from services.finance.purchasing import PoCreate, PoLineInput
 from services.finance.tax_rules import ComponentInput, TaxRuleCreate, TierInput
+from services.org import settings
+from services.org.settings import SettingsUpdate
 from tests.factories.org import make_user
 from tests.factories.studio import make_studio
 from tests.ui.conftest import new_tab, redirects, run, session_token, signed_in, toasts
@@ -271,7 +273,8 @@ async def test_po_form_names_the_cost_centre_and_warns_of_its_budget_before_the_
     with transaction(session):
         budgets.set_budget(session, books.actor(books.admin_a), BudgetInput(cost_centre="ANIM-2", currency="KRW",
                                                                             amount=Decimal(200000)), now=utcnow())
-    writer = await signed_in(engine, PurchaseOrdersState, "fin.writer")
+        settings.update_settings(session, books.actor(books.admin_a), SettingsUpdate(currency="KRW"), now=utcnow())
+    writer = await signed_in(engine, PurchaseOrdersState, "fin.writer")      # a new order starts in KRW
     await run(writer.enter(), writer)
     await run(writer.open_new(), writer)
     await run(writer.choose_vendor(str(studio.vendor_id)), writer)

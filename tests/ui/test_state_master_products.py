@@ -43,7 +43,7 @@ async def test_create_with_field_errors_then_success_and_filters(engine, world):
     await _create(state, "rm-steel", "Steel", type_="raw", unit="kg")
     await _create(state, "fg-1", "Again")
     assert state.form_errors == {"code": "Already used."}
-    assert [(r.code, r.type_label, r.standard_cost) for r in state.rows] == [("FG-1", "Finished good", "12.5"),
+    assert [(r.code, r.type_label, r.standard_cost) for r in state.rows] == [("FG-1", "Finished good", "12.50 EUR"),
                                                                              ("RM-STEEL", "Raw material", "")]
     await run(state.set_type_filter("raw"), state)
     assert [r.code for r in state.rows] == ["RM-STEEL"]

@@ -9,7 +9,7 @@ from rxapp.components.master import select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, dialog, field, form_buttons, list_states, page_header, scroll_x, text_input
 from rxapp.i18n import _
-from rxapp.state.finance.overview import CURRENCIES, Figure
+from rxapp.state.finance.overview import Figure
 from rxapp.state.finance.purchase_orders import ADJUSTED_RULE, PoLineRow, PoRow, SettlementRow, TaskChoice
 from rxapp.state.finance.purchase_orders import PurchaseOrdersState as S
 
@@ -125,7 +125,7 @@ def _form() -> rx.Component:
               _error("cost_centre"), html_for="cost_centre"),
         field(_("Process"), text_input("process_type", placeholder=_("Key animation, in-between, paint ...")),
               _error("process_type"), html_for="process_type"),
-        rx.grid(field(_("Currency"), select_control("currency", CURRENCIES, default_value="KRW",
+        rx.grid(field(_("Currency"), select_control("currency", S.currency_options, default_value=S.default_currency,
                                                                 on_change=lambda v: S.form_value("currency", v)), html_for="currency"),
                 field(_("Order date"), text_input("order_date", type="date",
                                                   default_value=S.today), html_for="order_date"),

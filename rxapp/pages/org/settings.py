@@ -25,11 +25,11 @@ def _text(name: str, label: str, hint: str = "") -> rx.Component:
                                         aria_label=label, min_height=PHONE_TOUCH), hint)
 
 
-def _choice(name: str, label: str, options: list[tuple[str, str]]) -> rx.Component:
+def _choice(name: str, label: str, options: list[tuple[str, str]], hint: str = "") -> rx.Component:
     return _field(name, label, rx.select.root(
         rx.select.trigger(aria_label=label, min_height=PHONE_TOUCH),
         rx.select.content(*[rx.select.item(text, value=value) for value, text in options]),
-        value=S.values[name], on_change=lambda v: S.set_value(name, v)))
+        value=S.values[name], on_change=lambda v: S.set_value(name, v)), hint)
 
 
 def _regional() -> rx.Component:
@@ -38,9 +38,12 @@ def _regional() -> rx.Component:
         _text("timezone", _("Time zone"), _("New plants start in it, e.g. Europe/Berlin.")),
         _choice("week_start", _("Week starts on"), [(str(i), d) for i, d in enumerate(days)]),
         _choice("language", _("Language"), [("en", "English"), ("ja", "日本語"), ("ko", "한국어")]),
-        _text("currency", _("Currency"), _("Three letters, e.g. EUR.")),
-        _choice("number_format", _("Number format"), [(f, f) for f in ("1,234.56", "1.234,56", "1 234,56", "1'234.56")]),
-        _choice("units", _("Units"), [("metric", _("Metric")), ("imperial", _("Imperial"))]),
+        _text("currency", _("Currency"),
+              _("Three letters, e.g. EUR: new purchase orders, standard costs and quality costs are in it.")),
+        _choice("number_format", _("Number format"), [(f, f) for f in ("1,234.56", "1.234,56", "1 234,56", "1'234.56")],
+                _("How numbers and amounts are written for everyone of the organization.")),
+        _choice("units", _("Units"), [("metric", _("Metric")), ("imperial", _("Imperial"))],
+                _("The units a new product is offered (kg, m ... or lb, ft ...).")),
         spacing="4", wrap="wrap")
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from models.base import pk, utcnow
 from models.finance import TaxKind
 from rxapp.i18n import _
-from rxapp.state.finance.overview import Figure, money
+from rxapp.state.finance.overview import CURRENCIES, Figure, money
 from rxapp.state.master.common import Option, document, iso_day, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.access import Permission
@@ -24,6 +24,7 @@ from services.finance import po_approval, po_receipts, purchasing, purchasing_do
 from services.finance.po_receipts import PoReceiptCreate
 from services.finance.purchasing import PoCreate, PoLineInput, PoRead
 from services.finance.tax_rules import TaxResult
+from services.org import settings
 from services.studio import partners, projects
 
 STATUS = {"draft": _("Draft"), "approved": _("Approved"), "acknowledged": _("Acknowledged by the vendor"),
@@ -141,6 +142,8 @@ class PurchaseOrdersState(AuthState):
     form_project: str = ""
     task_choices: list[TaskChoice] = []
     chosen_tasks: list[str] = []
+    default_currency: str = "EUR"               # the organization's (its settings): a new order starts in it
+    currency_options: list[Option] = []
     form_values: dict[str, str] = {}           # what the budget check reads: cost centre, currency, price, rates
     form_budget_warnings: list[str] = []
 
@@ -302,10 +305,14 @@ class PurchaseOrdersState(AuthState):
             return self._refused(error)
         self.form_open, self.form_errors, self.task_choices, self.chosen_tasks = True, {}, [], []
         self.form_vendor = self.form_project = ""
-        self.form_values, self.form_budget_warnings = {"currency": "KRW"}, []
+        self.form_values, self.form_budget_warnings = {"currency": self.default_currency}, []
 
     def _choices(self, session, actor) -> None:
         today = utcnow().date()
+        self.default_currency = settings.organization_currency(session, actor)     # a new order starts in it
+        self.currency_options = [Option(c, label) for c, label in CURRENCIES] + (
+            [] if self.default_currency in {c for c, _l in CURRENCIES} else [Option(self.default_currency,
+                                                                                   self.default_currency)])
         self.vendor_options = [Option(str(p.id), p.name + (f" ({_('individual')})" if p.is_individual else ""))
                                for p in partners.list_partners(session, actor)]
         self.project_options = [Option(str(p.id), f"{p.number} · {p.name}")

@@ -20,6 +20,7 @@ from rxapp.state.config.form_sections import FormSection, form_sections
 from rxapp.state.master.common import MasterList, active_flag, decimal_text, download
 from rxapp.state.org.auth import AuthState, as_id
 from services.config import custom_field_views, custom_fields, form_layouts
+from services.core import formats
 from services.core.errors import DomainError
 from services.master import products as product_service
 from services.master.products import (
@@ -47,12 +48,14 @@ class ProductRow:
     custom_summary: str = ""
 
 
-def product_row(p: ProductRead, custom_summary: str = "") -> ProductRow:
+def product_row(p: ProductRead, custom_summary: str = "", currency: str = "") -> ProductRow:
+    """A list row; the standard cost in the person's number format with the organization's currency."""
+    cost = "" if p.standard_cost is None else (
+        f"{formats.amount(p.standard_cost, currency)} {currency}" if currency else decimal_text(p.standard_cost))
     return ProductRow(id=p.id, code=p.code, name=p.display_name or p.name,
                       other_name=p.name if p.display_name not in ("", p.name) else "",
                       type=p.type.value, type_label=TYPE_LABELS[p.type.value],
-                      unit=p.unit, standard_cost=decimal_text(p.standard_cost), is_active=p.is_active,
-                      custom_summary=custom_summary)
+                      unit=p.unit, standard_cost=cost, is_active=p.is_active, custom_summary=custom_summary)
 
 
 class ProductsState(MasterList, AuthState):
@@ -64,6 +67,8 @@ class ProductsState(MasterList, AuthState):
     custom_filter_key: str = ""
     custom_filter_value: str = ""
     _custom_shown: list[str] = []
+    currency: str = ""                        # the organization's: standard costs are in it
+    unit_options: list[str] = []              # the units its unit system offers; a new product starts with the first
 
     f_code: str = ""
     f_name: str = ""
@@ -86,11 +91,12 @@ class ProductsState(MasterList, AuthState):
         labels = {d.key: d.label for d in defs}
         shown = custom_field_views.display_values(session, actor, "product", [p.custom for p in rows])
         self._custom_shown = [summary(values, labels) for values in shown]
+        self.currency = product_service.cost_currency(session, actor)
         return rows
 
     def _show(self, rows: list[ProductRead]) -> None:
         shown = self._custom_shown if len(self._custom_shown) == len(rows) else [""] * len(rows)
-        self.rows = [product_row(p, text) for p, text in zip(rows, shown, strict=True)]
+        self.rows = [product_row(p, text, self.currency) for p, text in zip(rows, shown, strict=True)]
 
     @rx.event
     def set_custom_filter_key(self, key: str):
@@ -127,8 +133,10 @@ class ProductsState(MasterList, AuthState):
     def open_new(self):
         self.form_mode, self._edit_id, self.form_errors = "create", 0, {}
         self.f_code = self.f_name = self.f_description = self.f_cost = self.f_name2 = self.f_name2_language = ""
-        self.f_unit, self.f_type = "pcs", "finished"
+        self.f_type = "finished"
         try:
+            self.unit_options = self._use_case(product_service.offered_units)
+            self.f_unit = self.unit_options[0]
             self._load_custom_inputs({})
         except DomainError as error:
             return self._refused(error)
@@ -145,6 +153,7 @@ class ProductsState(MasterList, AuthState):
         self.f_type, self.f_cost = p.type.value, decimal_text(p.standard_cost)
         self.f_name2, self.f_name2_language = p.name2, p.name2_language or ""
         try:
+            self.unit_options = self._use_case(product_service.offered_units)
             self._load_custom_inputs(p.custom)
         except DomainError as error:
             return self._refused(error)

@@ -27,7 +27,7 @@ from rxapp.i18n import _, set_language
 from rxapp.state.language import LanguageState
 from rxapp.state.theme import DEFAULT_COLOR, accent_css, text_on
 from rxapp.state.trace.labels import permission_label, role_label
-from services.core import tenancy
+from services.core import formats, tenancy
 from services.core.access import Actor, Permission, roles_granting
 from services.core.db import db_session, transaction
 from services.core.errors import Conflict, DomainError, Forbidden, Invalid, RateLimited, Unauthorized
@@ -167,7 +167,7 @@ class AuthState(LanguageState):
         self._login_challenge, self.login_step, self.code_error, self.recovery_codes = "", "", "", []
         self.brand_name, self.brand_logo, self.brand_css = "", "", ""
         self.brand_color, self.brand_text_color = DEFAULT_COLOR, "#ffffff"
-        self.own_language = self.organization_language = ""
+        self.own_language = self.organization_language = self.number_format = ""
 
     def _show_profile(self, profile: profile_service.ProfileRead) -> None:
         self.username, self.full_name = profile.username, profile.full_name
@@ -181,6 +181,8 @@ class AuthState(LanguageState):
         self._show_branding(profile.branding.display_name, profile.branding.primary_color, profile.branding.logo_svg)
         self.demo_users, self.password_change_required = list(profile.demo_users), profile.password_change_required
         self.own_language, self.organization_language = profile.language or "", profile.organization_language or ""
+        self.number_format = profile.number_format or ""
+        formats.set_number_format(profile.number_format)       # this event's remaining numbers too
         self._show_language()
 
     def _browser_language(self) -> str:

@@ -81,6 +81,7 @@ class OrgSettingsState(AuthState):
                        "audit_retention_days": str(read.audit_retention_days or 0),
                        "notification_retention_days": str(read.notification_retention_days or 0),
                        "activity_retention_days": str(activity_days)}
+        self.number_format = read.number_format          # this tab writes numbers in it at once (LanguageState)
         now = utcnow()
         self.numbering = [NumberingRow(key=key, label=_(label), pattern=read.numbering[key],
                                        example=org_settings.numbering_example(read.numbering[key], now))

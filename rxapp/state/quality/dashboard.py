@@ -107,7 +107,7 @@ class QualityDashboardState(AuthState):
             return self._refused(error, quiet=True)
         self.tiles = [Tile(_("Open SPC alerts"), str(v.open_alerts)), Tile(_("Open NCRs"), str(v.open_ncrs)),
                       Tile(_("Rejected and returned"), str(sum(b.quantity for b in v.pareto))),
-                      Tile(_("Cost of poor quality"), formats.amount(v.copq_total))]
+                      Tile(_("Cost of poor quality"), f"{formats.amount(v.copq_total, v.currency)} {v.currency}")]
         self.alerts = [AlertLine(text=f"{a.raised_at:%Y-%m-%d %H:%M} · {a.characteristic_name} · {a.description}",
                                  href=f"{routes.QUALITY_SPC}?characteristic={a.characteristic_id}") for a in v.alerts]
         self.pareto, self.fpy, self.ages, self.costs = pareto_figure(v), fpy_figure(v), ages_figure(v), cost_figure(v)
