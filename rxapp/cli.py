@@ -133,8 +133,7 @@ def escalate(at: str = typer.Option("", "--at", help="ISO time with zone to judg
     preventive plans, SLA warnings and escalations) once; the app does this every minute."""
     from datetime import datetime
 
-    from services import maintenance
-    from services.config import workflow
+    from rxapp.escalation import run_once
     try:
         now = datetime.fromisoformat(at) if at else utcnow()
     except ValueError:
@@ -144,9 +143,7 @@ def escalate(at: str = typer.Option("", "--at", help="ISO time with zone to judg
                     err=True)
         raise typer.Exit(code=2)
     migrate_if_needed()
-    with db_session() as session, transaction(session):
-        count = workflow.escalate_due(session, now=now)
-        done = maintenance.run_due(session, now=now)
+    count, done = run_once(now)
     typer.echo(f"escalated {count} overdue item(s)")
     typer.echo(f"maintenance: {done} ticket(s) and notice(s)")
 
@@ -247,9 +244,8 @@ def send_mail(batch: int = typer.Option(50, "--batch", min=1, max=1000, help="em
         typer.echo("error: set TAKT_SMTP_HOST (and TAKT_SMTP_PORT, _USER, _PASSWORD, _FROM, _TLS) first", err=True)
         raise typer.Exit(2)
     total = mail_outbox.DeliveryReport()
-    while (report := mail_outbox.deliver_due(settings, limit=batch, now=utcnow())).attempted:
-        total.sent, total.retrying, total.failed = (total.sent + report.sent, total.retrying + report.retrying,
-                                                    total.failed + report.failed)
+    while (report := mail_outbox.deliver_all_due(settings, limit=batch, now=utcnow())).attempted:
+        total.add(report)
     typer.echo(f"sent {total.sent}, to retry {total.retrying}, given up {total.failed}")
     if total.retrying or total.failed:
         raise typer.Exit(1)

@@ -31,7 +31,7 @@ from sqlmodel import Session
 
 from models.base import utcnow
 from rxapp import reflex_adapter
-from services.core import metrics
+from services.core import metrics, tenancy
 from services.core.db import db_session
 from services.core.event_fanout import start_fanout
 from services.core.events import bus
@@ -62,6 +62,7 @@ def compute_now(scope: Scope) -> Any:
     prepares (blocking: run it in a thread)."""
     state_cls, compute = _kinds[scope.kind]
     with db_session() as session:
+        tenancy.bind(session, scope.organization_id)     # runs for the scope's organization (row-level security)
         data = compute(session, scope, utcnow())
     prepare = getattr(state_cls, "prepare", None)    # display values the state can build off the event loop
     return prepare(data) if prepare is not None else data

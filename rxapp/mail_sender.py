@@ -30,7 +30,7 @@ async def mail_sender_task() -> None:
     try:
         while True:
             try:
-                while (await asyncio.to_thread(mail_outbox.deliver_due, settings, now=utcnow())).attempted:
+                while (await asyncio.to_thread(mail_outbox.deliver_all_due, settings, now=utcnow())).attempted:
                     pass
             except Exception:                    # the database is away: try again at the next tick
                 log.exception("email outbox pass failed")

@@ -137,6 +137,18 @@ def engine(request, tmp_path, sqlite_template):
 
 
 @pytest.fixture
+def app_db(request, engine):
+    """PostgreSQL only: services, UI and API on the app's non-superuser role, where row-level security holds
+    (the `session` fixture keeps the test's own engine, which sees every organization without a setting)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row-level security exists on PostgreSQL only")
+    app_engine = request.getfixturevalue("pg_app_engine")
+    takt_db.use_engine(app_engine)
+    yield app_engine
+    takt_db.use_engine(engine)
+
+
+@pytest.fixture
 def session(engine):
     with Session(engine, expire_on_commit=False) as s:
         yield s

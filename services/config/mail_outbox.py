@@ -11,7 +11,9 @@ Invariants:
   claimed again, so every email is sent at least once;
 - no database transaction is held while talking to the SMTP server;
 - a failed attempt is recorded (`last_error`) and retried after BASE_DELAY * 2^(attempts-1),
-  at most MAX_DELAY; after MAX_ATTEMPTS the row is `failed` and stays for an admin to read.
+  at most MAX_DELAY; after MAX_ATTEMPTS the row is `failed` and stays for an admin to read;
+- the sender works one organization at a time (`deliver_all_due`), each unit of work bound to it
+  (services/core/system_jobs.py: row-level security on PostgreSQL).
 """
 from __future__ import annotations
 
@@ -29,8 +31,10 @@ from sqlmodel import Session, col, func, or_, select
 
 from models.base import pk
 from models.config import EmailOutbox, OutboxStatus
+from services.core import tenancy
 from services.core.db import db_session, transaction
 from services.core.errors import NotFound
+from services.core.system_jobs import organization_ids
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +88,21 @@ class DeliveryReport:
     def attempted(self) -> int:
         return self.sent + self.retrying + self.failed
 
+    def add(self, other: DeliveryReport) -> None:
+        self.sent, self.retrying, self.failed = (self.sent + other.sent, self.retrying + other.retrying,
+                                                 self.failed + other.failed)
 
-def claim_due(session: Session, *, now: datetime, limit: int = 50) -> list[OutgoingMail]:
-    """Claim up to `limit` rows due now (pending, or sending with a lapsed lease); the caller commits."""
-    query = (select(EmailOutbox).where(
+
+def claim_due(session: Session, *, now: datetime, limit: int = 50,
+              organization_id: int | None = None) -> list[OutgoingMail]:
+    """Claim up to `limit` rows due now (pending, or sending with a lapsed lease), of one organization or of
+    all; the caller commits."""
+    query = select(EmailOutbox).where(
         or_(EmailOutbox.status == OutboxStatus.PENDING, EmailOutbox.status == OutboxStatus.SENDING),
-        EmailOutbox.next_attempt_at <= now).order_by(col(EmailOutbox.next_attempt_at), col(EmailOutbox.id)).limit(limit))
+        EmailOutbox.next_attempt_at <= now)
+    if organization_id is not None:
+        query = query.where(EmailOutbox.organization_id == organization_id)
+    query = query.order_by(col(EmailOutbox.next_attempt_at), col(EmailOutbox.id)).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = session.exec(query).all()
@@ -121,16 +134,29 @@ def retry_delay(attempts: int) -> timedelta:
     return min(BASE_DELAY * (2 ** max(attempts - 1, 0)), MAX_DELAY)
 
 
-def deliver_due(settings: SmtpSettings, *, now: datetime, limit: int = 50,
+def deliver_all_due(settings: SmtpSettings, *, now: datetime, limit: int = 50) -> DeliveryReport:
+    """One pass for each organization (`deliver_due` bound to it); what they did together."""
+    report = DeliveryReport()
+    for organization_id in organization_ids():
+        report.add(deliver_due(settings, now=now, limit=limit, organization_id=organization_id))
+    return report
+
+
+def deliver_due(settings: SmtpSettings, *, now: datetime, limit: int = 50, organization_id: int | None = None,
                 sessions: Callable[[], AbstractContextManager[Session]] = db_session) -> DeliveryReport:
-    """One pass: claim what is due, send it over one SMTP connection, record every outcome."""
+    """One pass: claim what is due (of one organization, its units of work bound to it; or of all), send it
+    over one SMTP connection, record every outcome."""
     with sessions() as session, transaction(session):
-        batch = claim_due(session, now=now, limit=limit)
+        if organization_id is not None:
+            tenancy.bind(session, organization_id)
+        batch = claim_due(session, now=now, limit=limit, organization_id=organization_id)
     report = DeliveryReport()
     if not batch:
         return report
     results = _send_all(settings, batch)
     with sessions() as session, transaction(session):
+        if organization_id is not None:
+            tenancy.bind(session, organization_id)
         for mail in batch:
             status = record_result(session, mail, results[mail.id], now=now)
             if status == OutboxStatus.SENT:

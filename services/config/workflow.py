@@ -383,13 +383,15 @@ def _require_pending(session: Session, inst: WorkflowInstance) -> WorkflowTransi
 
 # ---- escalation ----------------------------------------------------------------------------------
 
-def escalate_due(session: Session, *, now: datetime) -> int:
-    """Escalate every open instance past its due time that was not escalated in its current state.
-    Runs for all organizations (a system job); returns how many were escalated."""
-    due = session.exec(select(WorkflowInstance).where(
+def escalate_due(session: Session, *, now: datetime, organization_id: int | None = None) -> int:
+    """Escalate every open instance past its due time that was not escalated in its current state, of one
+    organization (or of all: a system job); returns how many were escalated."""
+    query = select(WorkflowInstance).where(
         WorkflowInstance.is_closed == False, col(WorkflowInstance.due_at).is_not(None),  # noqa: E712
         col(WorkflowInstance.due_at) <= now, col(WorkflowInstance.escalated_at).is_(None))
-        .order_by(col(WorkflowInstance.due_at)).with_for_update()).all()
+    if organization_id is not None:
+        query = query.where(WorkflowInstance.organization_id == organization_id)
+    due = session.exec(query.order_by(col(WorkflowInstance.due_at)).with_for_update()).all()
     for inst in due:
         _escalate(session, inst, now)
     return len(due)

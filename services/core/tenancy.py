@@ -3,9 +3,12 @@
 Migration 0044_rls puts a policy on every tenant table (every table with `organization_id`):
 a row is visible and writable only when `organization_id` equals the transaction's setting
 `takt.organization_id`. No setting means no restriction: log-in and the bearer token/session lookup
-(before the organization is known), migrations, the CLI, demo seeding and system jobs run as before.
-Every unit of work that runs for an actor carries the setting, so a query that forgets its
-organization filter finds nothing of another organization: a second wall behind the services' checks.
+(before the organization is known), migrations, the CLI's admin commands and demo seeding run so.
+Every unit of work that runs for an organization carries the setting: API requests (REST and the ingest
+websocket, per batch), UI events, the andon display token's board, the live hub's refreshes (rxapp/live.py,
+per scope) and the system jobs (escalation, retention purge, email outbox: one unit of work per organization,
+services/core/system_jobs.py). A query that forgets its organization filter then finds nothing of another
+organization: a second wall behind the services' checks.
 
 - `bind(session, organization_id)`: this session's current and later transactions run for it
   (the UI's resolver binds the session it resolved the person in).

@@ -11,7 +11,8 @@ from services.maintenance import plans, settings, sla
 from services.maintenance import tickets as _tickets  # noqa: F401  (registers the workflow hooks)
 
 
-def run_due(session: Session, *, now: datetime) -> int:
-    """Everything maintenance must do at `now`; returns how many tickets and notices it made."""
-    return (settings.raise_for_long_stops(session, now=now) + plans.generate_due(session, now=now)
-            + sla.check_due(session, now=now))
+def run_due(session: Session, *, now: datetime, organization_id: int | None = None) -> int:
+    """Everything maintenance must do at `now` (for one organization, or all); how many tickets and notices it made."""
+    return (settings.raise_for_long_stops(session, now=now, organization_id=organization_id)
+            + plans.generate_due(session, now=now, organization_id=organization_id)
+            + sla.check_due(session, now=now, organization_id=organization_id))

@@ -247,9 +247,13 @@ def _rule_for(rules: list[MaintenanceAutoRule], status: MachineStatus) -> Mainte
     return ranked[0][2] if ranked else None
 
 
-def raise_for_long_stops(session: Session, *, now: datetime) -> int:
-    """Raise a corrective ticket (source "auto") for every machine down past its rule's threshold."""
-    rules = session.exec(select(MaintenanceAutoRule).where(MaintenanceAutoRule.is_active == True)).all()  # noqa: E712
+def raise_for_long_stops(session: Session, *, now: datetime, organization_id: int | None = None) -> int:
+    """Raise a corrective ticket (source "auto") for every machine down past its rule's threshold (of one
+    organization, or of all)."""
+    query = select(MaintenanceAutoRule).where(MaintenanceAutoRule.is_active == True)  # noqa: E712
+    if organization_id is not None:
+        query = query.where(MaintenanceAutoRule.organization_id == organization_id)
+    rules = session.exec(query).all()
     by_plant: dict[int, list[MaintenanceAutoRule]] = {}
     for r in rules:
         by_plant.setdefault(r.plant_id, []).append(r)

@@ -186,12 +186,14 @@ def _response_state(ticket: MaintenanceTicket, now: datetime) -> str:
 
 # ---- the system job: warn, breach, escalate ------------------------------------------------------
 
-def check_due(session: Session, *, now: datetime) -> int:
-    """Warn, mark breaches and escalate for every open ticket of every organization; returns how many
-    notices were given. Safe to run from several workers: tickets are locked while they are handled."""
-    rows = session.exec(select(MaintenanceTicket).where(
+def check_due(session: Session, *, now: datetime, organization_id: int | None = None) -> int:
+    """Warn, mark breaches and escalate for every open ticket of one organization (or of every one); returns
+    how many notices were given. Safe to run from several workers: tickets are locked while they are handled."""
+    query = select(MaintenanceTicket).where(
         MaintenanceTicket.is_closed == False, col(MaintenanceTicket.paused_since).is_(None))  # noqa: E712
-        .order_by(col(MaintenanceTicket.id)).with_for_update()).all()
+    if organization_id is not None:
+        query = query.where(MaintenanceTicket.organization_id == organization_id)
+    rows = session.exec(query.order_by(col(MaintenanceTicket.id)).with_for_update()).all()
     plants = PlantSla(session)
     return sum(_check(session, ticket, plants, now) for ticket in rows)
 

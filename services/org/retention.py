@@ -16,11 +16,15 @@ from models.config import Notification
 from models.org_settings import OrganizationSettings
 
 
-def purge_expired(session: Session, *, now: datetime) -> dict[str, int]:
-    """Delete audit entries and notifications older than their organization's retention; how many of each."""
+def purge_expired(session: Session, *, now: datetime, organization_id: int | None = None) -> dict[str, int]:
+    """Delete audit entries and notifications older than their organization's retention (of one organization,
+    or of all); how many of each."""
     deleted = {"audit": 0, "notifications": 0}
-    rows = session.exec(select(OrganizationSettings.organization_id, OrganizationSettings.audit_retention_days,
-                               OrganizationSettings.notification_retention_days)).all()
+    query = select(OrganizationSettings.organization_id, OrganizationSettings.audit_retention_days,
+                   OrganizationSettings.notification_retention_days)
+    if organization_id is not None:
+        query = query.where(OrganizationSettings.organization_id == organization_id)
+    rows = session.exec(query).all()
     for organization_id, audit_days, notification_days in rows:
         if audit_days:
             result = session.exec(sa.delete(AuditEntry).where(col(AuditEntry.organization_id) == organization_id,

@@ -66,11 +66,13 @@ def set_retention(session: Session, actor: Actor, days: int, *, now: datetime) -
     return days
 
 
-def purge_expired(session: Session, *, now: datetime) -> int:
-    """Delete every organization's activity rows older than its retention (a system job); how many."""
+def purge_expired(session: Session, *, now: datetime, organization_id: int | None = None) -> int:
+    """Delete the activity rows older than their organization's retention, of one organization (or of every
+    one: a system job); how many."""
     custom = dict(session.exec(select(StudioSettings.organization_id, StudioSettings.activity_retention_days)).all())
     deleted = 0
-    for org_id in session.exec(select(Organization.id)).all():
+    org_ids = [organization_id] if organization_id is not None else session.exec(select(Organization.id)).all()
+    for org_id in org_ids:
         assert org_id is not None                  # a primary key read back
         cutoff = now - timedelta(days=custom.get(org_id, DEFAULT_RETENTION_DAYS))
         result = session.exec(sa.delete(StudioActivity).where(col(StudioActivity.organization_id) == org_id,

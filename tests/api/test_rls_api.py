@@ -8,22 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 import sqlalchemy as sa
 
-from services.core.db import use_engine
 from tests.api.conftest import assert_error
 from tests.api.test_users import NEW_USER
-
-
-@pytest.fixture
-def app_db(request, engine):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row-level security exists on PostgreSQL only")
-    app_engine = request.getfixturevalue("pg_app_engine")
-    use_engine(app_engine)
-    yield app_engine
-    use_engine(engine)
 
 
 @contextmanager
