@@ -68,7 +68,7 @@ class UserTwoFactor(SQLModel, table=True):
     __tablename__ = "user_two_factor"
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", unique=True, index=True)
-    secret: str = Field(max_length=64)                     # base32, as authenticator apps take it
+    secret: str = Field(max_length=255)     # encrypted with the application key (services/core/secret_box.py)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_step: int = Field(default=0, sa_type=sa.BigInteger)

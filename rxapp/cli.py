@@ -7,6 +7,7 @@ import sys
 import typer
 
 from models.base import utcnow
+from services.core import secret_box
 from services.core.db import db_session, get_engine, transaction
 from services.core.errors import DomainError, NotFound
 from services.core.migrations import current_revision, head_revision
@@ -249,6 +250,13 @@ def send_mail(batch: int = typer.Option(50, "--batch", min=1, max=1000, help="em
     typer.echo(f"sent {total.sent}, to retry {total.retrying}, given up {total.failed}")
     if total.retrying or total.failed:
         raise typer.Exit(1)
+
+
+@cli.command("new-secret-key")
+def new_secret_key() -> None:
+    """Print a new application key for TAKT_SECRET_KEY (it encrypts two-factor secrets at rest; every node of a
+    deployment needs the same one; see docs/deployment.md)."""
+    typer.echo(secret_box.new_key())
 
 
 @cli.command("backup")

@@ -35,6 +35,8 @@ T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 # The demo seed records machine history day by day (about 2.4 s of CPU a day): tests that seed the demo take a
 # short history; test_demo_production checks the full one.
 os.environ.setdefault("TAKT_DEMO_HISTORY_DAYS", "3")
+# The application key (services/core/secret_box.py) of this run, so no test writes data/secret.key.
+os.environ.setdefault("TAKT_SECRET_KEY", "rjE0Kq2rSC7bzdAJ0mn7w4q0qZjHhE-HQbtmB2VfYVs=")
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 if os.environ.get("TAKT_TEST_BACKENDS"):          # e.g. "postgresql": CI times each backend as its own phase

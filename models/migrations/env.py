@@ -1,15 +1,18 @@
 """Alembic environment: the same migrations serve SQLite and PostgreSQL.
 
 Run through `takt migrate` (services/core/migrations.py), which passes the connection in
-`config.attributes["connection"]`; plain `alembic` falls back to DATABASE_URL.
+`config.attributes["connection"]`; plain `alembic` falls back to DATABASE_URL. Migrations that encrypt
+stored secrets (0047_secret_key) find the application key's box in `config.attributes["secret_box"]`.
 """
 from alembic import context
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table)
+from services.core import secret_box
 from services.core.db import get_engine
 
 config = context.config
+config.attributes.setdefault("secret_box", secret_box)
 target_metadata = SQLModel.metadata
 
 

@@ -2,6 +2,7 @@
 
 - db.py: the engine, sessions and the unit of work (`transaction`: one commit, events after it);
 - tenancy.py: the organization a unit of work runs for, sent to PostgreSQL's row-level security;
+- secret_box.py: secrets at rest (two-factor secrets) encrypted with the application key (TAKT_SECRET_KEY);
 - system_jobs.py: jobs for every organization (escalation, purge, outbox) run one unit of work per organization, bound to it;
 - errors.py: typed, framework-free errors (NotFound, Forbidden, Invalid, Conflict, ...);
 - messages.py: messages for people built with keys and parameters (`t(...)`), rendered in each person's language;

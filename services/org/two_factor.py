@@ -3,8 +3,10 @@ organization's policy of the roles that must log in with a second factor.
 
 Invariants:
 - A person is enrolled once they confirmed a code of their new secret; until then the secret is pending
-  and the log-in asks for nothing more. Confirming makes RECOVERY_CODES new recovery codes, returned
-  once and stored only as SHA-256 hashes; each is accepted once.
+  and the log-in asks for nothing more. The secret is stored encrypted with the application key
+  (services/core/secret_box.py); another key refuses with SecretKeyMismatch, never reads it as plaintext.
+  Confirming makes RECOVERY_CODES new recovery codes, returned once and stored only as SHA-256 hashes;
+  each is accepted once.
 - A code is accepted for the current 30-second step or the one either side, and never for a step at or
   before the last one accepted (a code read over a shoulder cannot be replayed).
 - Turning it off and making new recovery codes need the current password; turning it off is refused
@@ -33,6 +35,7 @@ from models.base import pk
 from models.organization import Organization
 from models.roles import OrgRole, RoleGrant
 from models.user import Role, RoleAssignment, User
+from services.core import secret_box
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -219,15 +222,16 @@ def start_enrolment(session: Session, user: User, *, now: datetime) -> Enrolment
     if is_enrolled(row):
         raise Conflict("Two-factor log-in is already on. Turn it off first to move it to a new device.")
     row = row or UserTwoFactor(user_id=pk(user), secret="")
-    row.secret, row.created_at, row.last_step = pyotp.random_base32(), now, 0
+    secret = pyotp.random_base32()
+    row.secret, row.created_at, row.last_step = secret_box.encrypt(secret), now, 0
     session.add(row)
     session.flush()
-    return enrolment_for(session, user, row.secret)
+    return enrolment_for(session, user, secret)
 
 
 def pending_enrolment(session: Session, user: User) -> Enrolment | None:
     row = _row(session, pk(user))
-    return enrolment_for(session, user, row.secret) if row is not None and row.confirmed_at is None else None
+    return enrolment_for(session, user, _secret(row)) if row is not None and row.confirmed_at is None else None
 
 
 def enrolment_for(session: Session, user: User, secret: str) -> Enrolment:
@@ -243,7 +247,7 @@ def confirm(session: Session, user: User, code: str, *, now: datetime) -> list[s
     row = _row(session, pk(user))
     if row is None or row.confirmed_at is not None:
         raise Conflict("There is no two-factor set-up waiting for a code: start it again.")
-    step = matching_step(row.secret, code, now, after=0)
+    step = matching_step(_secret(row), code, now, after=0)
     if step is None:
         raise Invalid("The code does not match.", fields={"code": "Enter the 6 digits your app shows now."})
     row.confirmed_at, row.last_step = now, step
@@ -259,7 +263,7 @@ def verify(session: Session, user: User, code: str, *, now: datetime) -> str | N
         return None
     cleaned = "".join((code or "").split())
     if cleaned.isdigit():
-        step = matching_step(row.secret, cleaned, now, after=row.last_step)
+        step = matching_step(_secret(row), cleaned, now, after=row.last_step)
         if step is None:
             return None
         row.last_step = step
@@ -295,6 +299,11 @@ def _known_roles(session: Session, organization_id: int) -> list[RoleChoice]:
     choices = [RoleChoice(key=r.key, name=r.name) for r in rows]
     have = {c.key for c in choices}
     return choices + [RoleChoice(key=r.value, name=r.value.title()) for r in Role if r.value not in have]
+
+
+def _secret(row: UserTwoFactor) -> str:
+    """The authenticator secret, decrypted with the application key (SecretKeyMismatch with another key)."""
+    return secret_box.decrypt(row.secret)
 
 
 def _row(session: Session, user_id: int) -> UserTwoFactor | None:

@@ -16,6 +16,7 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table)
+from services.core import secret_box
 from services.core.db import make_engine
 from services.core.migrations import (
     alembic_config,
@@ -133,3 +134,31 @@ def test_row_level_security_is_postgresql_only_and_its_downgrade_removes_it(empt
 
     migrate(empty_engine, RLS_REVISION)
     assert _row_security(empty_engine) == (forced, policies)
+
+
+SECRET_KEY_REVISION, BEFORE_SECRET_KEY = "0047_secret_key", "0046_names2"
+
+
+def _two_factor_secret(engine) -> str:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT secret FROM user_two_factor").scalar_one()
+
+
+def test_existing_authenticator_secrets_are_encrypted_and_the_downgrade_decrypts_them(empty_engine):
+    migrate(empty_engine, BEFORE_SECRET_KEY)
+    now = "2026-03-02 08:00:00"
+    with empty_engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO organization (id, slug, name, is_active, created_at, updated_at) "
+                             "VALUES (1, 'o', 'O', true, :now, :now)"), {"now": now})
+        conn.execute(sa.text("INSERT INTO app_user (id, organization_id, username, full_name, password_hash, is_active, "
+                             "demo_password, created_at, updated_at) VALUES (1, 1, 'u', '', 'x', true, false, :now, :now)"),
+                     {"now": now})
+        conn.execute(sa.text("INSERT INTO user_two_factor (user_id, secret, created_at, last_step) "
+                             "VALUES (1, 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', :now, 0)"), {"now": now})
+    migrate(empty_engine, SECRET_KEY_REVISION)
+    stored = _two_factor_secret(empty_engine)
+    assert "JBSWY3DPEHPK3PXP" not in stored and secret_box.decrypt(stored) == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+    with empty_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), BEFORE_SECRET_KEY)
+    assert _two_factor_secret(empty_engine) == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
