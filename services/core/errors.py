@@ -6,13 +6,15 @@ English as `str` and rendered in each person's language by the doors; a plain se
 Message whose template is that sentence."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from services.core.messages import Message, as_message, t
 
 
 class DomainError(Exception):
     code = "error"
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None):
+    def __init__(self, message: str, *, fields: Mapping[str, str] | None = None):
         super().__init__(message)
         self.message: Message = as_message(message)
         self.fields: dict[str, str] = {name: as_message(text) if isinstance(text, str) else text
@@ -27,7 +29,7 @@ class DomainError(Exception):
 class Invalid(DomainError):
     code = "invalid"
 
-    def __init__(self, message: str = t("Some fields are not valid."), *, fields: dict[str, str] | None = None):
+    def __init__(self, message: str = t("Some fields are not valid."), *, fields: Mapping[str, str] | None = None):
         super().__init__(message, fields=fields)
 
 

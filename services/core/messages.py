@@ -1,11 +1,14 @@
 """Messages from the services, built with keys and parameters so each door renders them in the person's
 language: `t("A product with code {code} exists.", code=code)`.
 
-`t()` answers a `Message`: a `str` that reads as English (the template filled with the parameters, exactly
-as an f-string would have written it), so every caller that prints, compares or logs it keeps working. It
-also remembers its template (the catalog's message id) and its parameters; `render(message, lang)` looks
-the template up in the catalogs (services/core/catalogs.py) and fills the translated template. The UI and
-the REST API render through `rxapp.i18n._`, which renders a Message in the tab's or request's language.
+`t()` answers a `Message`: a `str` in the language of the person being served (services/core/languages:
+set per Reflex event and per API request), and in English outside one (tests, the CLI, module constants),
+written exactly as an f-string would have written it, so every caller that prints, compares or logs it
+keeps working, and messages a service returns as data (an import's row report, an ingest batch's results)
+read in the person's language. It also remembers its template (the catalog's message id) and its
+parameters; `render(message, lang)` looks the template up in the catalogs (services/core/catalogs.py) and
+fills the translated template for any language. The UI and the REST API render errors through
+`rxapp.i18n._`, which renders a Message in the tab's or request's language.
 
 Writing messages:
 - the template is a literal English sentence with named `{placeholders}` (never an f-string), so
@@ -15,7 +18,7 @@ Writing messages:
 
 Invariants: a template missing from a catalog, or a translation whose placeholders do not fit the
 parameters, renders the English template with the parameters (never raises); English renders exactly as
-`str(message)`; in Japanese and Korean, dates, datetimes (UTC) and Decimals in a placeholder without a
+the f-string would have; in Japanese and Korean, dates, datetimes (UTC) and Decimals in a placeholder without a
 format spec are written in the language's local format (services/core/formats.py).
 """
 from __future__ import annotations
@@ -28,9 +31,9 @@ from typing import Any
 
 from services.core import formats
 from services.core.catalogs import translate
-from services.core.languages import current_language, normalize
+from services.core.languages import current_language, normalize, person_language
 
-__all__ = ["Message", "as_message", "render", "render_fields", "t"]
+__all__ = ["Message", "as_message", "render", "render_fields", "t", "word"]
 
 
 class Message(str):
@@ -38,16 +41,23 @@ class Message(str):
 
     template: str
     params: dict[str, Any]
+    english: str | None
 
-    def __new__(cls, template: str, params: Mapping[str, Any] | None = None) -> Message:
+    def __new__(cls, template: str, params: Mapping[str, Any] | None = None, english: str | None = None) -> Message:
         values = dict(params or {})
-        obj = super().__new__(cls, _fill(template, values, None))
+        lang = person_language()
+        if lang in (None, "en"):
+            text = english if english is not None else _fill(template, values, None)
+        else:
+            text = _translated(template, values, lang)
+        obj = super().__new__(cls, text)
         obj.template = template
         obj.params = values
+        obj.english = english
         return obj
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Message, (self.template, self.params))
+        return (Message, (self.template, self.params, self.english))
 
     def __repr__(self) -> str:
         return f"t({self.template!r}, **{self.params!r})" if self.params else f"t({self.template!r})"
@@ -59,6 +69,12 @@ def t(template: str, /, **params: Any) -> Message:
     return Message(template, params)
 
 
+def word(label: str, english: str) -> Message:
+    """A word inside sentences (a status: "released") translated as the catalog's `label` ("Released") while
+    English keeps writing `english`: one translation per meaning, without a second English id."""
+    return Message(label, None, english)
+
+
 def as_message(text: str) -> Message:
     """`text` as a Message: itself when it is one, else a message whose template is the sentence as written
     (translated when a catalog holds exactly that sentence)."""
@@ -68,15 +84,18 @@ def as_message(text: str) -> Message:
 def render(message: str, lang: str | None = None) -> str:
     """`message` in `lang` (default: the language being served now); a plain str is looked up as it is."""
     lang = normalize(lang) or current_language()
-    if lang == "en":
-        return str.__str__(message)
     if not isinstance(message, Message):
         return translate(message, lang)
-    translated = translate(message.template, lang)
+    if lang == "en":
+        return message.english if message.english is not None else _fill(message.template, message.params, None)
+    return _translated(message.template, message.params, lang)
+
+
+def _translated(template: str, params: Mapping[str, Any], lang: str) -> str:
     try:
-        return _fill(translated, message.params, lang)
+        return _fill(translate(template, lang), params, lang)
     except (KeyError, IndexError, ValueError, TypeError):
-        return _fill(message.template, message.params, lang)
+        return _fill(template, params, lang)
 
 
 def render_fields(fields: Mapping[str, str], lang: str | None = None) -> dict[str, str]:
@@ -95,7 +114,7 @@ def _fill(template: str, params: Mapping[str, Any], lang: str | None) -> str:
         if key in values and lang is not None and not spec and not conversion:
             values[key] = _local(values[key], lang)
         elif key in values and isinstance(values[key], Message):
-            values[key] = render(values[key], lang) if lang else str.__str__(values[key])
+            values[key] = render(values[key], lang or "en")
     return template.format(**values)
 
 

@@ -38,6 +38,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.numbering import next_numbers
 from services.production.events import OrdersImported
 from services.production.orders import PROMISED_RANGE, record_created
@@ -90,10 +91,10 @@ class ImportRejected(Invalid):
     def __init__(self, preview: ImportPreview):
         bad = [r for r in preview.rows if r.errors]
         if preview.file_errors:
-            message = "Nothing was imported: " + " ".join(preview.file_errors)
+            message = t("Nothing was imported: {problems}", problems=" ".join(preview.file_errors))
         else:
-            message = (f"Nothing was imported: {len(bad)} of {len(preview.rows)} rows have errors. "
-                       f"Correct them and upload the file again.")
+            message = t("Nothing was imported: {bad} of {rows} rows have errors. Correct them and upload the file "
+                        "again.", bad=len(bad), rows=len(preview.rows))
         fields = {"file": " ".join(preview.file_errors)} if preview.file_errors else {}
         fields.update({f"row {r.row}": " ".join(r.errors) for r in bad})
         super().__init__(message, fields=fields)
@@ -192,7 +193,8 @@ def _validate(session: Session, actor: Actor, filename: str, data: bytes) -> tup
         columns = _columns(header)
         parsed = [_parse_row(number, values, columns) for number, values in raw_rows]
         if len(parsed) > MAX_ROWS:
-            raise _FileProblem(f"The file has {len(parsed)} lines; import at most {MAX_ROWS} at once.")
+            raise _FileProblem(t("The file has {count} lines; import at most {maximum} at once.",
+                                 count=len(parsed), maximum=MAX_ROWS))
     except _FileProblem as problem:
         return ImportPreview(filename=filename, rows=[], file_errors=[str(problem)], orders=0, lines=0,
                              error_rows=0), []
@@ -208,19 +210,19 @@ def _validate(session: Session, actor: Actor, filename: str, data: bytes) -> tup
 def _read_table(filename: str, data: bytes) -> tuple[list, list[tuple[int, list]]]:
     name = filename.lower().strip()
     if not name.endswith((".csv", ".xlsx")):
-        raise _FileProblem(f"'{filename}' is not an Excel workbook (.xlsx) or a CSV file (.csv); "
-                           f"save it as one of those and upload it again.")
+        raise _FileProblem(t("'{filename}' is not an Excel workbook (.xlsx) or a CSV file (.csv); save it as one of "
+                             "those and upload it again.", filename=filename))
     if len(data) > MAX_BYTES:
-        raise _FileProblem(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise _FileProblem(t("The file is larger than {max_bytes} MB.", max_bytes=MAX_BYTES // (1024 * 1024)))
     if not data.strip():
-        raise _FileProblem("The file is empty.")
+        raise _FileProblem(t("The file is empty."))
     table = _xlsx_rows(data) if name.endswith(".xlsx") else _csv_rows(data)
     table = [(n, values) for n, values in table if any(_text(v) for v in values)]
     if not table:
-        raise _FileProblem("The file is empty.")
+        raise _FileProblem(t("The file is empty."))
     (_, header), rows = table[0], table[1:]
     if not rows:
-        raise _FileProblem("The file has column names but no order lines.")
+        raise _FileProblem(t("The file has column names but no order lines."))
     return header, rows
 
 
@@ -228,14 +230,14 @@ def _csv_rows(data: bytes) -> list[tuple[int, list]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _FileProblem("The CSV file is not UTF-8 text; save it as 'CSV UTF-8' and upload it again.") from None
+        raise _FileProblem(t("The CSV file is not UTF-8 text; save it as 'CSV UTF-8' and upload it again.")) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return [(n, values) for n, values in enumerate(reader, start=1)]
     except csv.Error as exc:
-        raise _FileProblem(f"The CSV file cannot be read: {exc}.") from None
+        raise _FileProblem(t("The CSV file cannot be read: {exc}.", exc=exc)) from None
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
@@ -244,8 +246,7 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise _FileProblem("The file is not a readable Excel workbook (.xlsx); open it in Excel and save it "
-                           "again as .xlsx.") from None
+        raise _FileProblem(t("The file is not a readable Excel workbook (.xlsx); open it in Excel and save it again as .xlsx.")) from None
     try:
         sheet = book.worksheets[0]
         return [(n, list(values)) for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
@@ -261,8 +262,9 @@ def _columns(header: list) -> dict[str, int]:
             columns[name] = index
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise _FileProblem(f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}. The first row must "
-                           f"name the columns {', '.join(REQUIRED)} (and optionally {', '.join(OPTIONAL)}).")
+        raise _FileProblem(t("Missing columns: {missing}. The first row must name the columns {required} (and "
+                             "optionally {optional}).", missing=", ".join(missing), required=", ".join(REQUIRED),
+                             optional=", ".join(OPTIONAL)))
     return columns
 
 
@@ -274,15 +276,15 @@ def _parse_row(number: int, values: list, columns: dict[str, int]) -> _Parsed:
     errors: list[str] = []
     ref, note = _text(cell("order_ref")), _text(cell("note"))
     if not ref:
-        errors.append("order_ref is empty.")
+        errors.append(t("order_ref is empty."))
     elif len(ref) > 64:
-        errors.append("order_ref is longer than 64 characters.")
+        errors.append(t("order_ref is longer than 64 characters."))
     if len(note) > 2000:
-        errors.append("note is longer than 2000 characters.")
+        errors.append(t("note is longer than 2000 characters."))
     if not _text(cell("customer_code")):
-        errors.append("customer_code is empty.")
+        errors.append(t("customer_code is empty."))
     if not _text(cell("product_code")):
-        errors.append("product_code is empty.")
+        errors.append(t("product_code is empty."))
     quantity = _quantity(cell("quantity"), errors)
     promised = _promised(cell("promised_date"), errors)
     price = _price(cell("unit_price"), errors)
@@ -312,11 +314,11 @@ def _quantity(value, errors: list[str]) -> int | None:
     except InvalidOperation:
         number = None
     if not text:
-        errors.append("Quantity is empty.")
+        errors.append(t("Quantity is empty."))
     elif number is None or not number.is_finite() or number != number.to_integral_value() or number <= 0:
-        errors.append(f"Quantity '{text}' is not a whole number above 0.")
+        errors.append(t("Quantity '{text}' is not a whole number above 0.", text=text))
     elif number > 2_000_000_000:
-        errors.append(f"Quantity '{text}' is too large.")
+        errors.append(t("Quantity '{text}' is too large.", text=text))
     else:
         return int(number)
     return None
@@ -325,8 +327,8 @@ def _quantity(value, errors: list[str]) -> int | None:
 def _promised(value, errors: list[str]) -> date | None:
     promised = _parse_promised(value, errors)
     if promised is not None and not PROMISED_RANGE[0] <= promised <= PROMISED_RANGE[1]:
-        errors.append(f"Promised date {promised.isoformat()} is not between {PROMISED_RANGE[0].isoformat()} "
-                      f"and {PROMISED_RANGE[1].isoformat()}.")
+        errors.append(t("Promised date {promised} is not between {earliest} and {latest}.",
+                        promised=promised.isoformat(), earliest=PROMISED_RANGE[0].isoformat(), latest=PROMISED_RANGE[1].isoformat()))
         return None
     return promised
 
@@ -345,8 +347,8 @@ def _parse_promised(value, errors: list[str]) -> date | None:
             return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             pass
-    errors.append("Promised date is empty." if not text else
-                  f"Promised date '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-04-15.")
+    errors.append(t("Promised date is empty.") if not text else
+                  t("Promised date '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-04-15.", text=text))
     return None
 
 
@@ -361,11 +363,11 @@ def _price(value, errors: list[str]) -> Decimal | None:
     except InvalidOperation:
         price = None
     if price is None or not price.is_finite():
-        errors.append(f"Unit price '{_text(value)}' is not a number.")
+        errors.append(t("Unit price '{value}' is not a number.", value=_text(value)))
     elif price < 0:
-        errors.append(f"Unit price '{_text(value)}' is negative.")
+        errors.append(t("Unit price '{value}' is negative.", value=_text(value)))
     elif price >= Decimal("1e10"):
-        errors.append(f"Unit price '{_text(value)}' is too large.")
+        errors.append(t("Unit price '{value}' is too large.", value=_text(value)))
     else:
         return price
     return None
@@ -405,9 +407,11 @@ def _resolve_codes(session: Session, actor: Actor, parsed: list[_Parsed], model,
             continue
         hit = found.get(code.upper())
         if hit is None:
-            p.shown.errors.append(f"Unknown {label.lower()} '{code}'.")
+            p.shown.errors.append(t("Unknown product '{code}'.", code=code) if model is Product else
+                                  t("Unknown customer '{code}'.", code=code))
         elif not hit[2]:
-            p.shown.errors.append(f"{label} '{hit[1]}' is inactive.")
+            p.shown.errors.append(t("Product '{code}' is inactive.", code=hit[1]) if model is Product else
+                                  t("Customer '{code}' is inactive.", code=hit[1]))
         else:
             setattr(p, target, hit[0])
 
@@ -424,13 +428,14 @@ def _check_groups(parsed: list[_Parsed]) -> None:
         if customer:
             seen = first_customer.setdefault(ref, (customer, p.shown.row))
             if seen[0] != customer:
-                p.shown.errors.append(f"Order {ref} is for customer {seen[0]} (row {seen[1]}), "
-                                      f"not {p.shown.customer_code}.")
+                p.shown.errors.append(t("Order {ref} is for customer {customer} (row {row}), not {customer_code}.",
+                                        ref=ref, customer=seen[0], row=seen[1], customer_code=p.shown.customer_code))
         if p.shown.product_code and p.promised:
             key = (ref, p.shown.product_code.upper(), p.promised)
             if key in first_line:
-                p.shown.errors.append(f"Duplicate line: row {first_line[key]} already has order {ref}, product "
-                                      f"{p.shown.product_code} promised for {p.promised.isoformat()}.")
+                p.shown.errors.append(t("Duplicate line: row {row} already has order {ref}, product {product_code} "
+                                        "promised for {promised}.", row=first_line[key], ref=ref,
+                                        product_code=p.shown.product_code, promised=p.promised.isoformat()))
             else:
                 first_line[key] = p.shown.row
 
@@ -447,7 +452,8 @@ def _check_existing_refs(session: Session, actor: Actor, parsed: list[_Parsed]) 
     for p in parsed:
         number = existing.get((p.shown.order_ref, p.customer_id)) if p.customer_id is not None else None
         if number:
-            p.shown.errors.append(f"Order {p.shown.order_ref} of this customer was already imported as {number}.")
+            p.shown.errors.append(t("Order {order_ref} of this customer was already imported as {number}.",
+                                    order_ref=p.shown.order_ref, number=number))
 
 
 # ----- writing ------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from services.core.access import Actor, Permission, require, require_plant_visib
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.numbering import next_number
 from services.core.paging import keyset_page
 from services.core.scoping import get_scoped
@@ -256,7 +257,8 @@ def update_order(session: Session, actor: Actor, order_id: int, data: OrderUpdat
     order = _get_order(session, actor, order_id, for_update=True)
     require(actor, Permission.PLAN, plant_id=order.plant_id)
     if order.status not in ORDER_EDITABLE:
-        raise Conflict(f"Order {order.number} is {OrderStatus(order.status).value}; only open orders can be changed.")
+        raise Conflict(t("Order {number} is {status}; only open orders can be changed.",
+                         number=order.number, status=OrderStatus(order.status).value))
     problems: dict[str, str] = {}
     _check_header(data.customer_reference or "", data.note or "", problems)
     if data.lines is not None:
@@ -285,7 +287,7 @@ def cancel_order(session: Session, actor: Actor, order_id: int, *, now: datetime
     """Cancel an order; a released order's open work orders are cancelled with it."""
     order = _get_order(session, actor, order_id, for_update=True)
     require(actor, Permission.PLAN, plant_id=order.plant_id)
-    check_transition(f"Order {order.number}", order.status, OrderStatus.CANCELLED, ORDER_TRANSITIONS)
+    check_transition(t("Order {number}", number=order.number), order.status, OrderStatus.CANCELLED, ORDER_TRANSITIONS)
     open_wos = session.exec(select(col(WorkOrder.id)).join(OrderLine, col(OrderLine.id) == col(WorkOrder.order_line_id))
                             .where(OrderLine.order_id == order.id,
                                    col(WorkOrder.status).in_((WorkStatus.PLANNED, WorkStatus.RELEASED,
@@ -315,30 +317,30 @@ def record_created(session: Session, actor: Actor, order_ids: list[int], *, now:
 
 def _get_order(session: Session, actor: Actor, order_id: int, *, for_update: bool = False) -> CustomerOrder:
     require(actor, Permission.PLAN)
-    return get_scoped(session, actor, CustomerOrder, order_id, "Order", for_update=for_update)
+    return get_scoped(session, actor, CustomerOrder, order_id, t("Order"), for_update=for_update)
 
 
 def _check_customer(session: Session, actor: Actor, customer_id: int, problems: dict[str, str]) -> None:
     customer = session.get(Customer, customer_id)
     if customer is None or customer.organization_id != actor.organization_id:
-        problems["customer_id"] = "Choose a customer."
+        problems["customer_id"] = t("Choose a customer.")
     elif not customer.is_active:
-        problems["customer_id"] = f"Customer {customer.code} is inactive."
+        problems["customer_id"] = t("Customer {code} is inactive.", code=customer.code)
 
 
 def _check_header(reference: str, note: str, problems: dict[str, str]) -> None:
     if len(reference.strip()) > 64:
-        problems["customer_reference"] = "Use at most 64 characters."
+        problems["customer_reference"] = t("Use at most 64 characters.")
     if len(note.strip()) > 2000:
-        problems["note"] = "Use at most 2000 characters."
+        problems["note"] = t("Use at most 2000 characters.")
 
 
 def _check_lines(session: Session, actor: Actor, lines: list[OrderLineInput], problems: dict[str, str]) -> None:
     if not lines:
-        problems["lines"] = "Add at least one line."
+        problems["lines"] = t("Add at least one line.")
         return
     if len(lines) > MAX_LINES:
-        problems["lines"] = f"An order has at most {MAX_LINES} lines."
+        problems["lines"] = t("An order has at most {maximum} lines.", maximum=MAX_LINES)
         return
     wanted = {line.product_id for line in lines}
     products = {p.id: p for p in session.exec(select(Product).where(
@@ -346,18 +348,19 @@ def _check_lines(session: Session, actor: Actor, lines: list[OrderLineInput], pr
     for i, line in enumerate(lines):
         product = products.get(line.product_id)
         if product is None:
-            problems[f"lines.{i}.product_id"] = "Choose a product."
+            problems[f"lines.{i}.product_id"] = t("Choose a product.")
         elif not product.is_active:
-            problems[f"lines.{i}.product_id"] = f"Product {product.code} is inactive."
+            problems[f"lines.{i}.product_id"] = t("Product {code} is inactive.", code=product.code)
         if not 0 < line.quantity <= MAX_QUANTITY:
-            problems[f"lines.{i}.quantity"] = f"Enter a whole number from 1 to {MAX_QUANTITY:,}."
+            problems[f"lines.{i}.quantity"] = t("Enter a whole number from 1 to {max_quantity:,}.",
+                                                max_quantity=MAX_QUANTITY)
         if not PROMISED_RANGE[0] <= line.promised_date <= PROMISED_RANGE[1]:
-            problems[f"lines.{i}.promised_date"] = (f"Promise a date between {PROMISED_RANGE[0].isoformat()} and "
-                                                    f"{PROMISED_RANGE[1].isoformat()}.")
+            problems[f"lines.{i}.promised_date"] = (t("Promise a date between {earliest} and {latest}.",
+                                                      earliest=PROMISED_RANGE[0].isoformat(), latest=PROMISED_RANGE[1].isoformat()))
         if line.unit_price is not None and line.unit_price < 0:
-            problems[f"lines.{i}.unit_price"] = "A price cannot be negative."
+            problems[f"lines.{i}.unit_price"] = t("A price cannot be negative.")
         elif line.unit_price is not None and abs(line.unit_price) >= Decimal("1e10"):
-            problems[f"lines.{i}.unit_price"] = "This price is too large."
+            problems[f"lines.{i}.unit_price"] = t("This price is too large.")
 
 
 def _line_row(actor: Actor, order_id: int, line_no: int, line: OrderLineInput, now: datetime) -> OrderLine:
@@ -372,7 +375,8 @@ def _replace_lines(session: Session, actor: Actor, order: CustomerOrder, lines: 
     existing = {row.id: row for row in session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()}
     unknown = [line.id for line in lines if line.id is not None and line.id not in existing]
     if unknown:
-        raise Invalid(fields={"lines": f"Line id {unknown[0]} is not a line of order {order.number}."})
+        raise Invalid(fields={"lines": t("Line id {line_id} is not a line of order {number}.",
+                                         line_id=unknown[0], number=order.number)})
     keep = {line.id for line in lines if line.id is not None}
     removed = [row.line_no for row_id, row in existing.items() if row_id not in keep]
     for row_id, row in existing.items():

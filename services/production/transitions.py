@@ -13,6 +13,7 @@ from sqlmodel import Session
 from models.orders import OrderStatus, StatusChange, WorkStatus
 from services.core.access import Actor
 from services.core.errors import Conflict
+from services.core.messages import render, t, word
 
 W = WorkStatus
 WORK_TRANSITIONS: dict[WorkStatus, frozenset[WorkStatus]] = {
@@ -34,9 +35,10 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 
 ORDER_EDITABLE: frozenset[OrderStatus] = frozenset({O.OPEN})     # lines and header change only while open
 
-_WORDS = {
-    "planned": "planned", "released": "released", "running": "running", "paused": "paused",
-    "done": "done", "cancelled": "cancelled", "open": "open",
+_WORDS = {   # statuses inside sentences: lower-case English, the status labels' translations
+    "planned": word(t("Planned"), "planned"), "released": word(t("Released"), "released"),
+    "running": word(t("Running"), "running"), "paused": word(t("Paused"), "paused"), "done": word(t("Done"), "done"),
+    "cancelled": word(t("Cancelled"), "cancelled"), "open": word(t("Open"), "open"),
 }
 
 
@@ -52,11 +54,12 @@ def allowed(current, wanted, table: dict) -> bool:
 def check_transition(entity_label: str, current, wanted, table: dict) -> None:
     current, wanted = type(wanted)(current), wanted
     if wanted not in table[current]:
-        allowed = ", ".join(sorted(_WORDS[s.value] for s in table[current])) or "nothing (it is final)"
+        allowed = (", ".join(sorted(render(_WORDS[s.value]) for s in table[current]))   # in the language served
+                   or t("nothing (it is final)"))
         raise InvalidTransition(
-            f"{entity_label} is {_WORDS[current.value]} and cannot become {_WORDS[wanted.value]}. "
-            f"From {_WORDS[current.value]} it can become: {allowed}.",
-            fields={"status": f"Not allowed from {current.value}."})
+            t("{entity_label} is {current} and cannot become {wanted}. From {current} it can become: {allowed}.",
+              entity_label=entity_label, current=_WORDS[current.value], wanted=_WORDS[wanted.value], allowed=allowed),
+            fields={"status": t("Not allowed from {current}.", current=_WORDS[current.value])})
 
 
 def transition(session: Session, actor: Actor, row, entity: str, entity_label: str, wanted, table: dict, *,

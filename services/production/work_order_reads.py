@@ -29,6 +29,7 @@ from models.resources import Machine, WorkCenter
 from models.user import User
 from services.config import custom_field_views, custom_fields, form_layouts
 from services.core.access import Actor, Permission, can_any, require, require_plant_visible
+from services.core.messages import t
 from services.core.paging import keyset_page
 from services.core.scoping import get_scoped
 from services.core.search import matches
@@ -40,11 +41,11 @@ from services.production.transitions import WORK_TRANSITIONS
 form_layouts.register_form("work_order", "Work orders", [])
 
 MAX_PAGE = 500
-WORK_ORDER_COLUMNS = [("number", "Work order"), ("product_code", "Product"), ("product_name", "Product name"),
-                      ("quantity", "Quantity"), ("quantity_good", "Good"), ("quantity_scrap", "Scrap"),
-                      ("progress_percent", "Progress %"), ("status", "Status"), ("due_date", "Due"),
-                      ("order_number", "Order"), ("parent_number", "Parent"), ("released_at", "Released"),
-                      ("completed_at", "Completed")]
+WORK_ORDER_COLUMNS = [("number", t("Work order")), ("product_code", t("Product")), ("product_name", t("Product name")),
+                      ("quantity", t("Quantity")), ("quantity_good", t("Good")), ("quantity_scrap", t("Scrap")),
+                      ("progress_percent", t("Progress %")), ("status", t("Status")), ("due_date", t("Due")),
+                      ("order_number", t("Order")), ("parent_number", t("Parent")), ("released_at", t("Released")),
+                      ("completed_at", t("Completed"))]
 
 
 class HistoryEntry(BaseModel):
@@ -205,7 +206,7 @@ def summaries_for_order(session: Session, actor: Actor, order_id: int) -> list[W
 
 def get_work_order(session: Session, actor: Actor, work_order_id: int) -> WorkOrderDetail:
     require(actor, Permission.VIEW)
-    wo = get_scoped(session, actor, WorkOrder, work_order_id, "Work order")
+    wo = get_scoped(session, actor, WorkOrder, work_order_id, t("Work order"))
     summary = summaries(session, actor, [pk(wo)])[0]
     child_ids = [pk(c) for c in session.exec(select(WorkOrder).where(WorkOrder.parent_work_order_id == wo.id)).all()]
     return WorkOrderDetail(**summary.model_dump(), operations=operations_of(session, pk(wo)),

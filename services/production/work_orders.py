@@ -52,6 +52,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.events import record
+from services.core.messages import t
 from services.core.numbering import next_numbers
 from services.core.scoping import get_scoped
 from services.production.events import WORK_ORDER_EVENTS, OrderCompleted, OrderReleased
@@ -114,13 +115,14 @@ def release_order(session: Session, actor: Actor, order_id: int, *, now: datetim
 
 def release_order_lean(session: Session, actor: Actor, order_id: int, *, now: datetime) -> ReleasedOrder:
     """Release an open customer order; answers the ids of its new work orders without reading them back."""
-    order = get_scoped(session, actor, CustomerOrder, order_id, "Order", for_update=True)
+    order = get_scoped(session, actor, CustomerOrder, order_id, t("Order"), for_update=True)
     require(actor, Permission.PLAN, plant_id=order.plant_id)
-    check_transition(f"Order {order.number}", order.status, OrderStatus.RELEASED, ORDER_TRANSITIONS)
+    check_transition(t("Order {number}", number=order.number), order.status, OrderStatus.RELEASED, ORDER_TRANSITIONS)
     lines = session.exec(select(OrderLine).where(col(OrderLine.order_id) == order.id)
                          .order_by(col(OrderLine.line_no))).all()
     if not lines:
-        raise Invalid(f"Order {order.number} has no lines to release.", fields={"lines": "Add at least one line."})
+        raise Invalid(t("Order {number} has no lines to release.",
+                        number=order.number), fields={"lines": t("Add at least one line.")})
     tops = [_Planned(line.product_id, line.quantity, pk(line), line.promised_date) for line in lines]
     levels = _explode(session, actor, tops)
     planned = [p for level in levels for p in level]
@@ -146,13 +148,14 @@ def _explode(session: Session, actor: Actor, tops: list[_Planned]) -> list[list[
     routings = _active_routings(session, actor, {p.product_id for p in tops})
     missing = sorted({p.product_id for p in tops} - set(routings))
     if missing:
-        raise Invalid(_no_routing_message(session, missing), fields={"lines": "A product has no active routing."})
+        raise Invalid(_no_routing_message(session, missing), fields={"lines": t("A product has no active routing.")})
     for p in tops:
         p.routing_id = routings[p.product_id]
     levels, level = [tops], tops
     while level:
         if len(levels) > MAX_BOM_DEPTH:
-            raise Invalid(f"The bill of materials nests deeper than {MAX_BOM_DEPTH} levels; check it for a cycle.")
+            raise Invalid(t("The bill of materials nests deeper than {max_bom_depth} levels; check it for a cycle.",
+                            max_bom_depth=MAX_BOM_DEPTH))
         level = _children(session, actor, level)
         if level:
             levels.append(level)
@@ -206,8 +209,8 @@ def _no_routing_message(session: Session, product_ids: list[int]) -> str:
     products = session.exec(select(Product.code, Product.name).where(col(Product.id).in_(product_ids))
                             .order_by(Product.code)).all()
     names = ", ".join(f"{code} ({name})" for code, name in products)
-    return (f"Product {names} has no active routing; add one before releasing." if len(products) == 1
-            else f"Products {names} have no active routing; add them before releasing.")
+    return (t("Product {names} has no active routing; add one before releasing.", names=names) if len(products) == 1
+            else t("Products {names} have no active routing; add them before releasing.", names=names))
 
 
 def _routing_steps(session: Session, actor: Actor, plant_id: int, planned: list[_Planned]) -> dict[int, list]:
@@ -230,10 +233,11 @@ def _routing_steps(session: Session, actor: Actor, plant_id: int, planned: list[
                                   .where(col(Product.id).in_(set(product_of.values())))).all())
         if empty:
             names = ", ".join(sorted(codes[product_of[r]] for r in empty))
-            raise Invalid(f"The active routing of {names} has no operations; add them before releasing.")
+            raise Invalid(t("The active routing of {names} has no operations; add them before releasing.",
+                            names=names))
         rid, wc = next(iter(sorted(foreign.items())))
-        raise Invalid(f"The routing of {codes[product_of[rid]]} uses work center {wc} of another plant; "
-                      f"use a routing with this plant's work centers.")
+        raise Invalid(t("The routing of {product} uses work center {wc} of another plant; use a routing with this plant's work centers.",
+                        product=codes[product_of[rid]], wc=wc))
     return steps
 
 
@@ -310,9 +314,10 @@ def transition_work_orders(session: Session, actor: Actor, ids: list[int], wante
 def _locked_work_orders(session: Session, actor: Actor, ids: list[int]) -> Sequence[Any]:
     wanted_ids = list(dict.fromkeys(int(i) for i in ids))
     if not wanted_ids:
-        raise Invalid("Choose at least one work order.", fields={"ids": "Empty."})
+        raise Invalid(t("Choose at least one work order."), fields={"ids": t("Empty.")})
     if len(wanted_ids) > MAX_BULK:
-        raise Invalid(f"Change at most {MAX_BULK} work orders at once.", fields={"ids": "Too many."})
+        raise Invalid(t("Change at most {maximum} work orders at once.",
+                        maximum=MAX_BULK), fields={"ids": t("Too many.")})
     query = (select(WorkOrder.id, WorkOrder.number, WorkOrder.status, WorkOrder.plant_id)
              .where(WorkOrder.organization_id == actor.organization_id, col(WorkOrder.id).in_(wanted_ids),
                     col(WorkOrder.plant_id).in_(actor.plant_ids or {-1}))
@@ -320,8 +325,8 @@ def _locked_work_orders(session: Session, actor: Actor, ids: list[int]) -> Seque
     rows: Sequence[Any] = session.exec(query).all()               # (id, number, status, plant_id) rows
     if len(rows) != len(wanted_ids):
         missing = sorted(set(wanted_ids) - {r.id for r in rows})
-        raise NotFound("Work order not found." if len(wanted_ids) == 1
-                       else f"Work orders not found: ids {', '.join(map(str, missing))}.")
+        raise NotFound(t("Work order not found.") if len(wanted_ids) == 1
+                       else t("Work orders not found: ids {ids}.", ids=", ".join(map(str, missing))))
     for plant_id in sorted({r.plant_id for r in rows}):
         require(actor, Permission.PLAN, plant_id=plant_id)
     return rows
@@ -332,7 +337,7 @@ def _check_all(rows: Sequence[Any], wanted: WorkStatus) -> None:
     first: InvalidTransition | None = None
     for r in rows:
         try:
-            check_transition(f"Work order {r.number}", r.status, wanted, WORK_TRANSITIONS)
+            check_transition(t("Work order {number}", number=r.number), r.status, wanted, WORK_TRANSITIONS)
         except InvalidTransition as exc:
             first = first or exc
             refusals[r.number] = exc.message
@@ -340,8 +345,8 @@ def _check_all(rows: Sequence[Any], wanted: WorkStatus) -> None:
         return
     if len(rows) == 1:
         raise first
-    raise InvalidTransition(f"{len(refusals)} of {len(rows)} work orders cannot become {wanted.value}; "
-                            f"nothing was changed. {first.message}", fields=refusals)
+    raise InvalidTransition(t("{count} of {count2} work orders cannot become {wanted}; nothing was changed. {message}",
+                              count=len(refusals), count2=len(rows), wanted=wanted.value, message=first.message), fields=refusals)
 
 
 def _open_operations(session: Session, wo_ids: list[int]) -> list:
@@ -361,12 +366,12 @@ def _operation_moves(rows: Sequence[Any], ops: list, wanted: WorkStatus) -> dict
     started = by_status[W.RUNNING] + by_status[W.PAUSED]
     if wanted == W.PLANNED and started:
         op = started[0]
-        raise Conflict(f"Work order {numbers[op.work_order_id]} has started (operation {op.sequence} {op.name}); "
-                       f"it can no longer be unreleased.")
+        raise Conflict(t("Work order {work_order} has started (operation {sequence} {name}); it can no longer be unreleased.",
+                         work_order=numbers[op.work_order_id], sequence=op.sequence, name=op.name))
     if wanted == W.CANCELLED and by_status[W.RUNNING]:
         op = by_status[W.RUNNING][0]
-        raise Conflict(f"Operation {op.sequence} {op.name} of work order {numbers[op.work_order_id]} is running; "
-                       f"pause or complete it before cancelling.")
+        raise Conflict(t("Operation {sequence} {name} of work order {work_order} is running; pause or complete it before cancelling.",
+                         sequence=op.sequence, name=op.name, work_order=numbers[op.work_order_id]))
     if wanted == W.RELEASED:
         return {W.RELEASED: by_status[W.PLANNED]}
     if wanted == W.PLANNED:

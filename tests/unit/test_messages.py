@@ -97,3 +97,26 @@ def test_export_headers_given_as_messages_are_written_in_the_language_being_serv
     with use_language("ja"):
         header = to_csv(rows, columns).decode("utf-8-sig").splitlines()[0]
     assert header == "コード,標準原価,Code"            # a plain header (an import template's) stays as written
+
+
+def test_inside_a_persons_context_a_message_reads_in_their_language_and_keeps_its_template():
+    with use_language("ja"):
+        message = t(PRODUCT_EXISTS, code="FG-1")
+        outside = t("{what} not found.", what=t("Product"))
+    assert message == "コード FG-1 の製品はすでに存在します。" and message.template == PRODUCT_EXISTS
+    assert render(message, "en") == "A product with code FG-1 exists." and render(message, "ko") == render(
+        t(PRODUCT_EXISTS, code="FG-1"), "ko")
+    assert outside == "製品が見つかりません。" and render(outside, "en") == "Product not found."
+
+
+def test_a_status_word_keeps_lower_case_english_and_takes_the_status_labels_translation():
+    from models.orders import OrderStatus
+    from services.production.transitions import ORDER_TRANSITIONS, InvalidTransition, check_transition
+    try:
+        check_transition(t("Order {number}", number="SO-1"), OrderStatus.DONE, OrderStatus.RELEASED, ORDER_TRANSITIONS)
+    except InvalidTransition as refused:
+        error = refused
+    assert error.message == ("Order SO-1 is done and cannot become released. From done it can become: "
+                             "nothing (it is final).")
+    assert render(error.message, "ja").startswith("注文 SO-1 は 完了 のため リリース済み にできません。")
+    assert render(error.fields["status"], "ko") == "완료 상태에서는 허용되지 않습니다."

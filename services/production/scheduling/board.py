@@ -29,6 +29,7 @@ from models.organization import Plant
 from models.resources import Machine, WorkCenter
 from services.core.access import Actor, Permission
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.production.scheduling.common import (
     NOT_STARTED,
     STARTED,
@@ -135,12 +136,12 @@ class UnscheduledOperation(BaseModel):
 def schedule_board(session: Session, actor: Actor, plant_id: int, *, start: datetime, end: datetime) -> ScheduleBoard:
     require_read(actor)
     plant = get_plant(session, actor, plant_id)
-    naive = {name: "Give a time zone, e.g. 2026-03-02T06:00:00Z." for name, value in (("start", start), ("end", end))
+    naive = {name: t("Give a time zone, e.g. 2026-03-02T06:00:00Z.") for name, value in (("start", start), ("end", end))
              if value.tzinfo is None}
     if naive:
-        raise Invalid("Give the window's times with a time zone.", fields=naive)
+        raise Invalid(t("Give the window's times with a time zone."), fields=naive)
     if end <= start:
-        raise Invalid("Pick a time window whose end is after its start.", fields={"end": "Must be after the start."})
+        raise Invalid(t("Pick a time window whose end is after its start."), fields={"end": t("Must be after the start.")})
     queues = queued_operations(session, plant)
     machines = {m.id: m for m in plant_machines(session, plant)}
     machines.update({m.id: m for m in session.exec(select(Machine).where(
@@ -205,11 +206,11 @@ def _maintenance_windows(session: Session, machine_ids: list[int], start: dateti
         col(MaintenanceTicket.planned_start) < end, col(MaintenanceTicket.planned_end) > start)
         .order_by(col(MaintenanceTicket.planned_start), col(MaintenanceTicket.id))).all()
     out: dict[int, list[BoardWindow]] = {}
-    for t in rows:
-        assert t.planned_start is not None and t.planned_end is not None          # filtered above
-        out.setdefault(t.machine_id, []).append(BoardWindow(
-            ticket_id=pk(t), number=t.number, title=t.title, kind=t.kind, status=t.status, start=t.planned_start,
-            end=t.planned_end))
+    for ticket in rows:
+        assert ticket.planned_start is not None and ticket.planned_end is not None          # filtered above
+        out.setdefault(ticket.machine_id, []).append(BoardWindow(
+            ticket_id=pk(ticket), number=ticket.number, title=ticket.title, kind=ticket.kind, status=ticket.status,
+            start=ticket.planned_start, end=ticket.planned_end))
     return out
 
 

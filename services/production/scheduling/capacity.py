@@ -29,6 +29,7 @@ from services.core.audit import audit, diff
 from services.core.calendar_math import working_seconds
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.master.calendars import calendar_spec
 from services.org.settings import settings_for
@@ -117,8 +118,11 @@ def create_target(session: Session, actor: Actor, data: CapacityTargetCreate, *,
         CapacityTarget.plant_id == plant.id, CapacityTarget.period == data.period,
         CapacityTarget.department_id == department_id if department_id else CapacityTarget.machine_id == machine_id)).first()
     if duplicate:
-        raise Conflict(f"There is a {data.period.value}ly target for this {'department' if department_id else 'machine'} "
-                       "already: change that one.", fields={"period": "Already has a target."})
+        message = (t("This department already has a target for this period ({period}): change that one.",
+                     period=data.period.value) if department_id else
+                   t("This machine already has a target for this period ({period}): change that one.",
+                     period=data.period.value))
+        raise Conflict(message, fields={"period": t("Already has a target.")})
     row = CapacityTarget(organization_id=actor.organization_id, plant_id=pk(plant), department_id=department_id,
                          machine_id=machine_id, period=data.period, target_hours=data.target_hours,
                          created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
@@ -133,7 +137,7 @@ def create_target(session: Session, actor: Actor, data: CapacityTargetCreate, *,
 def update_target(session: Session, actor: Actor, target_id: int, data: CapacityTargetUpdate, *,
                   now: datetime) -> CapacityTargetRead:
     require_plan(actor)
-    row = get_scoped(session, actor, CapacityTarget, target_id, "Capacity target")
+    row = get_scoped(session, actor, CapacityTarget, target_id, t("Capacity target"))
     _check_hours(row.period, data.target_hours)
     changes = diff({"target_hours": str(Decimal(row.target_hours).quantize(HOURS))},
                    {"target_hours": str(Decimal(data.target_hours).quantize(HOURS))})
@@ -146,7 +150,7 @@ def update_target(session: Session, actor: Actor, target_id: int, data: Capacity
 
 def delete_target(session: Session, actor: Actor, target_id: int, *, now: datetime) -> None:
     require_plan(actor)
-    row = get_scoped(session, actor, CapacityTarget, target_id, "Capacity target")
+    row = get_scoped(session, actor, CapacityTarget, target_id, t("Capacity target"))
     _announce(session, actor, row, "delete", {"period": row.period.value, "target_hours": str(row.target_hours),
                                               "department_id": row.department_id, "machine_id": row.machine_id}, now)
     session.delete(row)
@@ -156,25 +160,28 @@ def delete_target(session: Session, actor: Actor, target_id: int, *, now: dateti
 def _check_hours(period: CapacityPeriod, hours: Decimal) -> None:
     limit = PERIOD_HOURS[CapacityPeriod(period)]
     if hours is None or not Decimal(hours).is_finite() or not 0 < Decimal(hours) <= limit:
-        raise Invalid("The target must be more than 0 hours and fit in the period.",
-                      fields={"target_hours": f"Use more than 0 and at most {limit} hours a {CapacityPeriod(period).value}."})
+        raise Invalid(t("The target must be more than 0 hours and fit in the period."),
+                      fields={"target_hours": t("Use more than 0 and at most {limit} hours a {period}.",
+                                                limit=limit, period=CapacityPeriod(period).value)})
     if Decimal(hours) != Decimal(hours).quantize(HOURS):
-        raise Invalid("Give the target in hours with at most two decimals.", fields={"target_hours": "At most 2 decimals."})
+        raise Invalid(t("Give the target in hours with at most two decimals."), fields={"target_hours": t("At most 2 decimals.")})
 
 
 def _scope(session: Session, actor: Actor, plant: Plant, department_id: int | None,
            machine_id: int | None) -> tuple[int | None, int | None]:
     if (department_id is None) == (machine_id is None):
-        raise Invalid("A target is for one department or one machine: pick exactly one.",
-                      fields={"department_id": "Pick a department or a machine.", "machine_id": "Pick one of the two."})
+        raise Invalid(t("A target is for one department or one machine: pick exactly one."),
+                      fields={"department_id": t("Pick a department or a machine."), "machine_id": t("Pick one of the two.")})
     if department_id is not None:
-        dept = get_scoped(session, actor, Department, department_id, "Department")
+        dept = get_scoped(session, actor, Department, department_id, t("Department"))
         if dept.plant_id != plant.id:
-            raise Invalid(f"Department {dept.code} is in another plant.", fields={"department_id": "Not in this plant."})
+            raise Invalid(t("Department {code} is in another plant.",
+                            code=dept.code), fields={"department_id": t("Not in this plant.")})
         return dept.id, None
-    machine = get_scoped(session, actor, Machine, machine_id, "Machine")
+    machine = get_scoped(session, actor, Machine, machine_id, t("Machine"))
     if machine.plant_id != plant.id:
-        raise Invalid(f"Machine {machine.code} is in another plant.", fields={"machine_id": "Not in this plant."})
+        raise Invalid(t("Machine {code} is in another plant.",
+                        code=machine.code), fields={"machine_id": t("Not in this plant.")})
     return None, machine.id
 
 
@@ -219,7 +226,7 @@ def utilisation(session: Session, actor: Actor, plant_id: int, *, period: Capaci
     try:
         period = CapacityPeriod(period)
     except ValueError:
-        raise Invalid("Pick a period: day, week or month.", fields={"period": "Use day, week or month."}) from None
+        raise Invalid(t("Pick a period: day, week or month."), fields={"period": t("Use day, week or month.")}) from None
     if isinstance(start, datetime):
         start = start.astimezone(ZoneInfo(plant.timezone)).date()
     first, w_start, w_end = period_window(period, start, plant.timezone,

@@ -29,6 +29,7 @@ from models.resources import Machine, MachineProductRate
 from services.core.access import Actor, Permission, require
 from services.core.calendar_math import CalendarSpec, working_seconds
 from services.core.errors import Forbidden, NotFound
+from services.core.messages import t
 
 UTC = UTC
 QUEUED = (WorkStatus.PLANNED, WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)
@@ -44,16 +45,16 @@ def require_plan(actor: Actor) -> None:
 
 def require_read(actor: Actor) -> None:
     if Permission.PLAN not in actor.permissions and Permission.VIEW_DASHBOARDS not in actor.permissions:
-        raise Forbidden("You are not allowed to see schedules: it needs the 'plan' or 'view_dashboards' permission.")
+        raise Forbidden(t("You are not allowed to see schedules: it needs the 'plan' or 'view_dashboards' permission."))
 
 
 def get_plant(session: Session, actor: Actor, plant_id: int | None, *, lock: bool = False) -> Plant:
     """The plant, if the actor may work in it (else NotFound). `lock` serialises schedule changes."""
     if plant_id is None or plant_id not in actor.plant_ids:
-        raise NotFound("Plant not found.")
+        raise NotFound(t("Plant not found."))
     plant = session.get(Plant, plant_id, with_for_update=lock or None)
     if plant is None or plant.organization_id != actor.organization_id:
-        raise NotFound("Plant not found.")
+        raise NotFound(t("Plant not found."))
     return plant
 
 

@@ -30,6 +30,7 @@ from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.production.events import ScheduleExceptionRecorded, ScheduleLateDetected
 from services.production.scheduling.common import (
@@ -66,17 +67,18 @@ class ExceptionRead(BaseModel):
 def record_exception(session: Session, actor: Actor, operation_id: int, *, kind: ExceptionKind | str, reason: str,
                      details: dict[str, Any] | None = None, now: datetime) -> ExceptionRead:
     require_plan(actor)
-    op = get_scoped(session, actor, Operation, operation_id, "Operation")
+    op = get_scoped(session, actor, Operation, operation_id, t("Operation"))
     try:
         kind = ExceptionKind(kind)
     except ValueError:
-        raise Invalid("Pick the kind of exception: late, short, reallocated or overproduced.",
-                      fields={"kind": "Use late, short, reallocated or overproduced."}) from None
+        raise Invalid(t("Pick the kind of exception: late, short, reallocated or overproduced."),
+                      fields={"kind": t("Use late, short, reallocated or overproduced.")}) from None
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Say what happened.", fields={"reason": "Required."})
+        raise Invalid(t("Say what happened."), fields={"reason": t("Required.")})
     if len(reason) > REASON_MAX:
-        raise Invalid("The reason is too long.", fields={"reason": f"Use at most {REASON_MAX} characters."})
+        raise Invalid(t("The reason is too long."), fields={"reason": t("Use at most {reason_max} characters.",
+                                                                     reason_max=REASON_MAX)})
     row = _add(session, actor, op, kind, reason, details or {}, now)
     record(session, ScheduleExceptionRecorded(organization_id=actor.organization_id, exception_id=pk(row),
                                               operation_id=pk(op), kind=kind.value, plant_id=op.plant_id,

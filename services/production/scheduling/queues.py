@@ -33,6 +33,7 @@ from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.production.events import OperationMoved, OperationScheduled, OperationUnscheduled, ScheduleReplanned
 from services.production.scheduling.common import (
@@ -80,7 +81,7 @@ def assign_operation(session: Session, actor: Actor, operation_id: int, machine_
     """Queue an operation on a machine (at `position`, 1-based; default: last) and re-plan."""
     require_plan(actor)
     op, plant = _operation_and_plant(session, actor, operation_id)
-    machine = get_scoped(session, actor, Machine, machine_id, "Machine")
+    machine = get_scoped(session, actor, Machine, machine_id, t("Machine"))
     return _place(session, actor, op, plant, machine, position=position, reason=reason, now=now)
 
 
@@ -91,9 +92,9 @@ def move_operation(session: Session, actor: Actor, operation_id: int, *, machine
     op, plant = _operation_and_plant(session, actor, operation_id)
     target = machine_id if machine_id is not None else op.machine_id
     if target is None:
-        raise Invalid("This operation is not on a machine yet: pick a machine for it.",
-                      fields={"machine_id": "Required."})
-    machine = get_scoped(session, actor, Machine, target, "Machine")
+        raise Invalid(t("This operation is not on a machine yet: pick a machine for it."),
+                      fields={"machine_id": t("Required.")})
+    machine = get_scoped(session, actor, Machine, target, t("Machine"))
     return _place(session, actor, op, plant, machine, position=position, reason=reason, now=now)
 
 
@@ -105,7 +106,8 @@ def unassign_operation(session: Session, actor: Actor, operation_id: int, *, rea
     if op.machine_id is None:
         return scheduled(op)
     if op.status not in NOT_STARTED:
-        raise Conflict(f"{_label(session, op)} has started: it stays on its machine.", fields={"status": "Started."})
+        raise Conflict(t("{job} has started: it stays on its machine.",
+                         job=_label(session, op)), fields={"status": t("Started.")})
     before = {"machine_id": op.machine_id, "queue_position": op.queue_position}
     op.machine_id = op.queue_position = op.planned_start = op.planned_end = None
     _stamp(op, actor, now)
@@ -124,7 +126,7 @@ def unassign_operation(session: Session, actor: Actor, operation_id: int, *, rea
 def plan_machine(session: Session, actor: Actor, machine_id: int, *, now: datetime) -> list[ScheduledOperation]:
     """Re-plan one machine's queue from `now`; other machines keep their plans."""
     require_plan(actor)
-    machine = get_scoped(session, actor, Machine, machine_id, "Machine")
+    machine = get_scoped(session, actor, Machine, machine_id, t("Machine"))
     plant = get_plant(session, actor, machine.plant_id, lock=True)
     result = plan_queues(session, plant, now=now, user_id=actor.user_id, machine_ids={pk(machine)})
     _audit_replan(session, actor, plant, result, now)
@@ -155,8 +157,8 @@ def _place(session: Session, actor: Actor, op: Operation, plant: Plant, machine:
     if changes_machine:
         _check_may_leave(session, op)
         if not reason.strip():
-            raise Invalid("Say why this operation moves to another machine.",
-                          fields={"reason": "Required when the machine changes."})
+            raise Invalid(t("Say why this operation moves to another machine."),
+                          fields={"reason": t("Required when the machine changes.")})
     reason = _reason(reason)
     queue = [o for o in queued_operations(session, plant, [pk(machine)]).get(pk(machine), []) if pk(o) != pk(op)]
     index = _index(queue, op, position)
@@ -222,7 +224,7 @@ def _reallocated(session: Session, actor: Actor, op: Operation, old_machine_id: 
 # ---- checks ---------------------------------------------------------------------------------
 
 def _operation_and_plant(session: Session, actor: Actor, operation_id: int) -> tuple[Operation, Plant]:
-    op = get_scoped(session, actor, Operation, operation_id, "Operation")
+    op = get_scoped(session, actor, Operation, operation_id, t("Operation"))
     plant = get_plant(session, actor, op.plant_id, lock=True)
     session.refresh(op)               # read it again now that the plant's schedule is ours
     return op, plant
@@ -230,40 +232,45 @@ def _operation_and_plant(session: Session, actor: Actor, operation_id: int) -> t
 
 def _check_position(position: int | None) -> None:
     if position is not None and position < 1:
-        raise Invalid("The queue position starts at 1.", fields={"position": "Use 1 or more."})
+        raise Invalid(t("The queue position starts at 1."), fields={"position": t("Use 1 or more.")})
 
 
 def _check_schedulable(session: Session, op: Operation) -> None:
     if op.status in (WorkStatus.DONE, WorkStatus.CANCELLED):
-        raise Conflict(f"{_label(session, op)} is {op.status.value}: it cannot be scheduled.",
-                       fields={"status": f"{op.status.value.capitalize()}."})
+        raise Conflict(t("{job} is {status}: it cannot be scheduled.",
+                         job=_label(session, op), status=op.status.value),
+                       fields={"status": t("Status: {status}.", status=op.status.value)})
 
 
 def _check_may_leave(session: Session, op: Operation) -> None:
     if op.status == WorkStatus.RUNNING:
-        raise Conflict(f"{_label(session, op)} is running on its machine: pause it before moving it to another machine.",
-                       fields={"machine_id": "The job is running."})
+        raise Conflict(t("{job} is running on its machine: pause it before moving it to another machine.",
+                         job=_label(session, op)),
+                       fields={"machine_id": t("The job is running.")})
 
 
 def _check_fits(session: Session, op: Operation, plant: Plant, machine: Machine) -> None:
     if machine.plant_id != op.plant_id:
-        raise Invalid(f"Machine {machine.code} is in another plant: this operation is made in plant {plant.code}.",
-                      fields={"machine_id": f"Pick a machine of plant {plant.code}."})
+        raise Invalid(t("Machine {code} is in another plant: this operation is made in plant {code2}.",
+                        code=machine.code, code2=plant.code),
+                      fields={"machine_id": t("Pick a machine of plant {code}.", code=plant.code)})
     if machine.work_center_id != op.work_center_id:
         wanted, actual = session.get(WorkCenter, op.work_center_id), session.get(WorkCenter, machine.work_center_id)
         assert wanted is not None and actual is not None         # foreign keys
-        raise Invalid(f"Machine {machine.code} belongs to work center {actual.code}, but {_label(session, op)} "
-                      f"is done at work center {wanted.code}. Pick a machine of {wanted.code}.",
-                      fields={"machine_id": f"Not a machine of work center {wanted.code}."})
+        raise Invalid(t("Machine {machine} belongs to work center {actual}, but {job} is done at work center {wanted}. "
+                        "Pick a machine of {wanted}.", machine=machine.code, actual=actual.code, job=_label(session, op),
+                        wanted=wanted.code),
+                      fields={"machine_id": t("Not a machine of work center {code}.", code=wanted.code)})
     if not machine.is_active:
-        raise Invalid(f"Machine {machine.code} is out of service: pick an active machine.",
-                      fields={"machine_id": "Inactive machine."})
+        raise Invalid(t("Machine {code} is out of service: pick an active machine.", code=machine.code),
+                      fields={"machine_id": t("Inactive machine.")})
 
 
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
-        raise Invalid("The reason is too long.", fields={"reason": f"Use at most {REASON_MAX} characters."})
+        raise Invalid(t("The reason is too long."), fields={"reason": t("Use at most {reason_max} characters.",
+                                                                     reason_max=REASON_MAX)})
     return reason
 
 
