@@ -1,7 +1,8 @@
 """Organization settings at work in the pages: a tab writes numbers in its organization's number format (set from
 the profile, applied before every event), the products page shows standard costs in the default currency and offers
 the units of the organization's system, a new purchase order starts in the default currency, and saving another
-number format on the settings page applies to the admin's own tab at once."""
+number format on the settings page applies to the admin's own tab at once; the finance pages start in the default
+currency."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -9,6 +10,8 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from rxapp.i18n_client import serve_in_tab_language
+from rxapp.state.finance.invoices import InvoicesState
+from rxapp.state.finance.overview import FinanceState
 from rxapp.state.finance.purchase_orders import PurchaseOrdersState
 from rxapp.state.language import LanguageState
 from rxapp.state.master.products import ProductsState
@@ -59,3 +62,16 @@ async def test_saving_a_number_format_applies_to_the_admins_tab(engine, world):
     await run(state.set_value("number_format", "1'234.56"), state)
     assert toasts(await run(state.save(), state), "success") == ["Settings saved"]
     assert (await state.get_state(LanguageState)).number_format == "1'234.56"
+
+
+async def test_finance_pages_start_in_the_default_currency(engine, session, world):
+    make_user(session, world.org_a, roles=["finance"], plant_ids=[world.plant1], username="fin.cur")
+    _set(engine, world, currency="KRW")
+    overview = await signed_in(engine, FinanceState, "fin.cur")
+    await run(overview.enter(), overview)
+    invoices = await overview.get_state(InvoicesState)
+    await run(invoices.enter(), invoices)
+    assert (overview.currency, invoices.currency) == ("KRW", "KRW")
+    _set(engine, world, currency="CHF")               # not offered on these pages: they start in EUR
+    await run(invoices.enter(), invoices)
+    assert invoices.currency == "EUR"

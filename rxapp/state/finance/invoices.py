@@ -12,7 +12,7 @@ import reflex as rx
 from models.base import utcnow
 from models.finance import TaxKind
 from rxapp.i18n import _
-from rxapp.state.finance.overview import CURRENCIES, WORDS, Figure, money
+from rxapp.state.finance.overview import CURRENCIES, WORDS, Figure, money, organization_currency
 from rxapp.state.master.common import Option, document, iso_day, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError, Invalid
@@ -102,6 +102,11 @@ class InvoicesState(AuthState):
     @rx.event
     def enter(self):
         self.loading, self.detail_id, self.form_errors = True, 0, {}
+        try:
+            self.currency = organization_currency(self._use_case)     # new invoices, payments and the aging in it
+        except DomainError as error:
+            self.loading, self.load_error = False, _(error.message)
+            return self._refused(error, quiet=True)
         return InvoicesState.load
 
     @rx.event

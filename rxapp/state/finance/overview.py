@@ -28,6 +28,7 @@ from services.finance import (
 )
 from services.finance.ledger_reports import TRIAL_BALANCE_COLUMNS
 from services.master import products
+from services.org import settings
 
 WORDS = {"asset": _("Asset"), "liability": _("Liability"), "equity": _("Equity"), "revenue": _("Revenue"),
          "expense": _("Expense"), "invoice": _("Invoice"), "credit_note": _("Credit note"), "draft": _("Draft"),
@@ -35,6 +36,12 @@ WORDS = {"asset": _("Asset"), "liability": _("Liability"), "equity": _("Equity")
          "current": _("Not yet due"), "1-30": _("1-30 days late"), "31-60": _("31-60 days late"),
          "61-90": _("61-90 days late"), "over 90": _("Over 90 days late")}
 CURRENCIES = [("EUR", "EUR"), ("USD", "USD"), ("JPY", "JPY"), ("KRW", "KRW"), ("BDT", "BDT")]
+
+
+def organization_currency(use_case) -> str:
+    """The currency a finance page starts in: the organization's default (its settings) when the page offers it."""
+    currency = use_case(settings.organization_currency)
+    return currency if currency in {c for c, _l in CURRENCIES} else "EUR"
 
 
 @dataclass
@@ -102,6 +109,11 @@ class FinanceState(AuthState):
     @rx.event
     def enter(self):
         self.loading = True
+        try:
+            self.currency = organization_currency(self._use_case)
+        except DomainError as error:
+            self.loading, self.load_error = False, _(error.message)
+            return self._refused(error, quiet=True)
         return FinanceState.load
 
     @rx.event
