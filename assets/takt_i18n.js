@@ -6,6 +6,12 @@
  * answers `translate(lang, id, fallback)` and re-renders its component when a catalog arrives. A text
  * whose language has no catalog yet shows `fallback` (the text compiled into the page) and asks for the
  * catalog; English needs none (the ids are English); a message a catalog lacks shows its English id.
+ *
+ * Attributes (aria-label, title, placeholder) get no hook from Reflex: they are looked up through
+ * `window.takt_i18n.t` when their element renders, and an element that does not re-render would keep
+ * the language (or the English fallback) of that moment. So every text handed out for an attribute is
+ * remembered with its id, and when a catalog arrives or the page's language changes, `relabel()` puts
+ * the current language's text into every such attribute still showing another language's.
  */
 import { useSyncExternalStore } from "react";
 
@@ -14,6 +20,33 @@ const loading = {};
 const listeners = new Set();
 let version = 0;
 let current = "en";           // the language the page last rendered a text in
+const attributeIds = new Map();   // a text given to an attribute (in any language) -> its message id
+const RELABELLED = ["aria-label", "title", "placeholder"];
+let relabelPending = false;
+
+function relabel() {
+  relabelPending = false;
+  if (typeof document === "undefined" || attributeIds.size === 0) return;
+  const selector = RELABELLED.map((name) => "[" + name + "]").join(",");
+  document.querySelectorAll(selector).forEach((element) => {
+    for (const name of RELABELLED) {
+      const shown = element.getAttribute(name);
+      const id = shown == null ? undefined : attributeIds.get(shown);
+      if (id === undefined) continue;
+      const wanted = translate(current, id, shown);
+      if (wanted !== shown) {
+        attributeIds.set(wanted, id);
+        element.setAttribute(name, wanted);
+      }
+    }
+  });
+}
+
+function scheduleRelabel() {
+  if (relabelPending || typeof window === "undefined") return;
+  relabelPending = true;
+  window.setTimeout(relabel, 0);       // after React has committed the render that changed the language
+}
 
 function load(lang) {
   if (loading[lang] || typeof window === "undefined") return;   // the build's prerender keeps the fallback
@@ -24,6 +57,7 @@ function load(lang) {
       catalogs[lang] = table || {};
       version += 1;
       listeners.forEach((listener) => listener());
+      scheduleRelabel();
     });
 }
 
@@ -37,7 +71,10 @@ function snapshot() {
 }
 
 export function translate(lang, id, fallback) {
-  current = lang || "en";
+  if ((lang || "en") !== current) {
+    current = lang || "en";
+    scheduleRelabel();
+  }
   if (!lang || lang === "en") return id;
   const table = catalogs[lang];
   if (table === undefined) {
@@ -60,6 +97,13 @@ export function useTaktCatalogs() {
 if (typeof window !== "undefined") {
   window.takt_i18n = {
     translate, fill, catalogs,
-    t: (id, fallback) => translate(current, id, fallback),   // attributes Reflex gives no hook (aria-*, data-*)
+    t: (id, fallback) => {                                    // attributes Reflex gives no hook (aria-*, data-*)
+      const shown = translate(current, id, fallback);
+      attributeIds.set(id, id);
+      attributeIds.set(String(fallback), id);
+      attributeIds.set(shown, id);
+      return shown;
+    },
+    relabel,
   };
 }

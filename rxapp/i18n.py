@@ -80,6 +80,8 @@ def _(message: str) -> str:
     event, else a `Text` (see the module docstring)."""
     if not message:
         return message
+    if isinstance(message, Text):           # a module constant made at import: translated again, from its id
+        message = message.msgid
     lang = person_language()
     if isinstance(message, Message):       # a service's message: its template translated, its parameters filled
         return render(message, lang or default_language())

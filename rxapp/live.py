@@ -21,6 +21,7 @@ watch, once per scope; the shared state lives in Redis, so every linked tab sees
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from services.core import metrics, tenancy
 from services.core.db import db_session
 from services.core.event_fanout import start_fanout
 from services.core.events import bus
+from services.core.languages import deployment_language, person_language, use_language
 from services.kpi.live import LiveHub, Scope
 
 log = logging.getLogger(__name__)
@@ -61,16 +63,19 @@ def compute_now(scope: Scope) -> Any:
     """The data of a scope, read now in a unit of work of its own, with the display values its state
     prepares (blocking: run it in a thread)."""
     state_cls, compute = _kinds[scope.kind]
-    with db_session() as session:
+    with use_language(scope.language or None), db_session() as session:
         tenancy.bind(session, scope.organization_id)     # runs for the scope's organization (row-level security)
         data = compute(session, scope, utcnow())
-    prepare = getattr(state_cls, "prepare", None)    # display values the state can build off the event loop
-    return prepare(data) if prepare is not None else data
+        prepare = getattr(state_cls, "prepare", None)    # display values the state can build off the event loop
+        return prepare(data) if prepare is not None else data
 
 
 async def watch(state: Any, scope: Scope) -> Any:
     """Link `state` (this tab's shared state of the scope's kind) to the scope, fill it with the scope's
-    data computed now, and have the hub keep it fresh. Returns the linked state."""
+    data computed now, and have the hub keep it fresh. Returns the linked state. The scope is watched in the
+    tab's language (tabs in different languages link to different shared states)."""
+    language = person_language() or ""
+    scope = dataclasses.replace(scope, language="" if language == deployment_language() else language)
     linked = await reflex_adapter.link(state, scope.token)
     hub.register(scope)
     started, data = await fresh(scope)

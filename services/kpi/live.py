@@ -46,16 +46,21 @@ NO_PLANT = 0                     # the "plant" of organization-wide scopes (stud
 
 @dataclass(frozen=True)
 class Scope:
-    """One shared view: `kind` ("andon", "dashboard") of a plant, with the view's own parameters."""
+    """One shared view: `kind` ("andon", "dashboard") of a plant, with the view's own parameters, in one
+    `language` (a view's labels and figures' texts are computed in it: tabs in Japanese and in Korean watch
+    two scopes; "" is the deployment's language)."""
     kind: str
     organization_id: int
     plant_id: int
     params: tuple = ()
+    language: str = ""
 
     @property
     def token(self) -> str:
         """The link token of the shared state (letters and digits only: Reflex refuses "_")."""
         text = f"{self.kind}|{self.organization_id}|{self.plant_id}|{self.params!r}"
+        if self.language:
+            text += f"|{self.language}"
         return self.kind + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

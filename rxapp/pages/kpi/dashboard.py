@@ -17,8 +17,8 @@ from rxapp.components.ui import (
     scroll_x,
 )
 from rxapp.i18n import _
+from rxapp.state.kpi.dashboard import PERIOD_LABELS, EventRow
 from rxapp.state.kpi.dashboard import DashboardState as S
-from rxapp.state.kpi.dashboard import EventRow
 from rxapp.state.kpi.live_dashboard import CapacityRow, KpiTile, YieldRow
 from rxapp.state.kpi.live_dashboard import LiveDashboardState as L
 
@@ -45,7 +45,7 @@ def _filters() -> rx.Component:
             _select(_("Shift"), "shift_id", S.shift_id, S.shifts, _("All shifts")),
             field(_("Period"), rx.select.root(
                 rx.select.trigger(aria_label=_("Period"), width="100%", min_height=TOUCH, data_testid="filter-period"),
-                rx.select.content(rx.foreach(S.periods, lambda p: rx.select.item(p[1], value=p[0]))),
+                rx.select.content(*[rx.select.item(label, value=key) for key, label in PERIOD_LABELS.items()]),
                 value=S.period, on_change=lambda v: S.set_filter("period", v), size="3")),
             columns=rx.breakpoints(initial="1", sm="2", md="5"), spacing="3", width="100%",
         ),

@@ -92,10 +92,6 @@ class DashboardState(AuthState):
     drill_truncated: bool = False
 
     @rx.var
-    def periods(self) -> list[list[str]]:
-        return [[key, label] for key, label in PERIOD_LABELS.items()]
-
-    @rx.var
     def departments(self) -> list[Choice]:
         return [c for c in self.department_choices if c.parent == self.plant_id]
 
@@ -177,7 +173,7 @@ class DashboardState(AuthState):
             return None
         start, end = (datetime.fromisoformat(v) for v in shared.trend_bounds[index])
         label = format_datetime(start, self.timezone, "d MMM HH:mm")
-        return await self._drill("trend", start=start, end=end, title=f"{FIGURE_TITLES['trend']} · {label}")
+        return await self._drill("trend", start=start, end=end, title=f"{_(FIGURE_TITLES['trend'])} · {label}")
 
     @rx.event
     def set_pareto_by(self, value: str | list[str]):
@@ -192,7 +188,7 @@ class DashboardState(AuthState):
             return None
         reason = reasons[index] or None
         return await self._drill("loss" if reason is None else "downtime", reason_code_id=reason,
-                                 title=FIGURE_TITLES["loss"])
+                                 title=_(FIGURE_TITLES["loss"]))
 
     async def _drill(self, figure: str, *, title: str = "", **narrow):
         try:
@@ -204,7 +200,7 @@ class DashboardState(AuthState):
                                     e.machine_code, e.quantity_good, e.quantity_scrap, e.reason or "")
                            for e in found.events]
         self.drill_truncated = found.truncated
-        self.drill_title = title or FIGURE_TITLES.get(figure, figure)
+        self.drill_title = title or _(FIGURE_TITLES.get(figure, figure))
         self.drill_open = True
         return None
 

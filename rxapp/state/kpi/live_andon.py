@@ -41,7 +41,7 @@ class AndonCard:
 def andon_card(tile: AndonTile, timezone: str) -> AndonCard:
     return AndonCard(
         machine_id=tile.machine_id, code=tile.code, name=tile.name, department=tile.department,
-        state=tile.state.value, state_label=STATE_LABELS.get(tile.state.value, tile.state.value),
+        state=tile.state.value, state_label=_(STATE_LABELS.get(tile.state.value, tile.state.value)),
         since=tile.since.isoformat() if tile.since else "",
         since_clock=format_datetime(tile.since, timezone, "HH:mm") if tile.since else "",
         minutes=tile.minutes_in_state, reason=tile.reason, job=tile.job, good=tile.good, scrap=tile.scrap,

@@ -81,7 +81,7 @@ def _clock(value: datetime | None, timezone: str) -> str:
 
 def machine_card(tile: MachineTile) -> MachineCard:
     return MachineCard(id=tile.id, code=tile.code, name=tile.name, plant=tile.plant_code, state=tile.state.value,
-                       state_label=STATE_LABELS.get(tile.state.value, tile.state.value),
+                       state_label=_(STATE_LABELS.get(tile.state.value, tile.state.value)),
                        since=_clock(tile.since, tile.timezone), job=tile.job_label, reason=tile.reason_name,
                        queue_length=tile.queue_length,
                        queue_text=ngettext("{n} job queued", "{n} jobs queued", tile.queue_length).format(
