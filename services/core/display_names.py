@@ -95,3 +95,12 @@ def set_second_name(row: Any, name: str, language: str | None) -> dict[str, dict
             changes[field] = {"before": getattr(row, field), "after": value}
             setattr(row, field, value)
     return changes
+
+
+def both_names(row: Any, language: str | None = None) -> str:
+    """The viewer's name with the other one in brackets ("灯台守 (The Lighthouse Keeper)" for a Japanese viewer,
+    "The Lighthouse Keeper (灯台守)" for anyone else); the one name when there is no second."""
+    main, second, _language = names_of(row)
+    shown = display_name(row, language)
+    other = main if shown == second else second
+    return f"{shown} ({other})" if other and other != shown else shown

@@ -78,6 +78,10 @@ PRODUCTS = [
     ("FG-SHAFTSET", "Shaft set (4)", "finished", "pcs", "32.40"),
 ]
 
+# The Japanese names of some products (a Japanese planner sees these; services/core/display_names.py)
+PRODUCT_NAMES_JA = {"RM-STEEL-40": "丸鋼 40 mm", "SF-SHAFT": "機械加工シャフト", "FG-GEARBOX": "ギアボックスハウジング組立",
+                    "FG-PUMPKIT": "ポンプブラケットキット", "FG-SHAFTSET": "シャフトセット（4本）"}
+
 # parent, component, quantity per, scrap factor
 BOM = [
     ("SF-SHAFT", "RM-STEEL-40", "0.35", "0.02"),
@@ -176,7 +180,8 @@ def _master_data(session: Session, admin: Actor, plant: Plant, now: datetime) ->
             work_center_id=wc.id, code=m, name=f"{name} {m.split('-')[1]}"), now=now).id for m in machine_codes]
     for code, name, type_, unit, cost in PRODUCTS:
         ids.products[code] = products.create_product(session, admin, products.ProductCreate(
-            code=code, name=name, type=type_, unit=unit, standard_cost=cost), now=now).id
+            code=code, name=name, name2=PRODUCT_NAMES_JA.get(code, ""), type=type_, unit=unit, standard_cost=cost),
+            now=now).id
     for parent, component, qty, scrap in BOM:
         boms.add_component(session, admin, ids.products[parent], boms.BomLineCreate(
             component_product_id=ids.products[component], quantity_per=qty, scrap_factor=scrap), now=now)

@@ -22,6 +22,7 @@ from services.demo.studio import seed_demo_studio
 from services.demo.trace import seed_demo_trace
 from services.org import organizations, plants, users
 from services.org.demo_users import mark_demo_users
+from services.org.organizations import OrganizationUpdate
 from services.org.plants import DepartmentCreate, PlantCreate
 from services.org.users import UserCreate
 
@@ -37,10 +38,13 @@ DEMO_USERS = [
     ("maintenance", "Mia Maintenance", ["maintenance"], ["BER"]),
     ("finance", "Finn Finance", ["finance"], ["BER", "POR"]),
     ("viewer", "Vera Viewer", ["viewer"], ["BER"]),
-    ("vendor.sakura", "Saki Sakura", ["vendor"], []),       # account of the subcontractor Sakura Douga
+    ("vendor.sakura", "Saki Sakura", ["vendor"], []),       # account of the subcontractor Sakura Douga (NAMES2: 佐倉 咲)
     ("vendor.hanoi", "Hai Hanoi", ["vendor"], []),          # account of the subcontractor Hanoi Inbetween
     ("client.tv", "Cleo Client", ["client"], []),           # account of the client broadcaster
 ]
+
+# Second-language names of demo people (services/core/display_names.py: a viewer of that language sees them)
+NAMES2 = {"vendor.sakura": "佐倉 咲", "globex.admin": "グローベックス 岳", "globex.operator": "グローベックス 剛"}
 
 DEMO_PLANTS = [
     ("BER", "Berlin Works", "Europe/Berlin", [("MACH", "Machining"), ("ASSY", "Assembly"), ("FIN", "Finishing")]),
@@ -74,6 +78,7 @@ def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bo
 def _seed_acme(session: Session, now: datetime) -> int:
     org = organizations.create_organization(session, slug="acme", name="Acme Precision Parts", primary_color="#0f766e", now=now)
     system = organizations.system_actor(session, org.id)
+    organizations.update_organization(session, system, OrganizationUpdate(name2="アクメ精密部品"), now=now)
     plant_ids = {}
     for code, name, tz, departments in DEMO_PLANTS:
         plant = plants.create_plant(session, system, PlantCreate(code=code, name=name, timezone=tz), now=now)
@@ -83,7 +88,8 @@ def _seed_acme(session: Session, now: datetime) -> int:
             plants.create_department(session, system, DepartmentCreate(plant_id=plant.id, code=dept_code, name=dept_name), now=now)
     for username, full_name, roles, plant_codes in DEMO_USERS:
         users.create_user(session, system, UserCreate(
-            username=username, full_name=full_name, email=f"{username}@acme.example", password=DEMO_PASSWORD,
+            username=username, full_name=full_name, full_name2=NAMES2.get(username, ""), email=f"{username}@acme.example",
+            password=DEMO_PASSWORD,
             roles=roles, plant_ids=[plant_ids[c] for c in plant_codes]), now=now)
     return org.id
 
@@ -91,12 +97,15 @@ def _seed_acme(session: Session, now: datetime) -> int:
 def _seed_globex(session: Session, now: datetime) -> int:
     org = organizations.create_organization(session, slug="globex", name="Globex Fabrication", primary_color="#b45309", now=now)
     system = organizations.system_actor(session, org.id)
-    plant = plants.create_plant(session, system, PlantCreate(code="OSA", name="Osaka Plant", timezone="Asia/Tokyo"), now=now)
+    organizations.update_organization(session, system, OrganizationUpdate(name2="グローベックス製作所"), now=now)
+    plant = plants.create_plant(session, system, PlantCreate(code="OSA", name="Osaka Plant", name2="大阪工場",
+                                                             timezone="Asia/Tokyo"), now=now)
     system = organizations.system_actor(session, org.id)
     plants.create_department(session, system, DepartmentCreate(plant_id=plant.id, code="PRESS", name="Press shop"), now=now)
     for username, full_name, roles in [("globex.admin", "Gil Globex", ["admin"]), ("globex.operator", "Gus Globex", ["operator"])]:
         users.create_user(session, system, UserCreate(
-            username=username, full_name=full_name, email=f"{username}@globex.example", password=DEMO_PASSWORD,
+            username=username, full_name=full_name, full_name2=NAMES2.get(username, ""),
+            email=f"{username}@globex.example", password=DEMO_PASSWORD,
             roles=roles, plant_ids=[plant.id]), now=now)
     return org.id
 

@@ -51,16 +51,20 @@ def seed_demo_studio(session: Session, organization_id: int, *, now: datetime) -
         episode_from=1, episode_to=1, cut_from=1, cut_to=300, frames_per_cut=96), now=now)
     breakdown.bulk_create(session, admin, series.id, breakdown.BulkCreate(
         episode_from=2, episode_to=12, cut_from=1, cut_to=40, frames_per_cut=96), now=now)
+    for number, (name, name2) in enumerate((("The first sprout", "はじまりの芽"), ("Rain", "雨の日")), start=1):
+        episode = next(e for e in episodes.list_episodes(session, admin, series.id) if e.number == number)
+        episodes.update_episode(session, admin, episode.id, episodes.EpisodeUpdate(name=name, name2=name2), now=now)
     slots = _slots(session, admin, series.id, now)
     _assign_and_review(session, series.id, slots, sakura.id, hanoi.id, start, now)
     film = projects.create_project(session, admin, projects.ProjectCreate(
         name="The Lighthouse Keeper", name2="灯台守", template_id=templates["Film (3D)"], budget="900000.00",
         start_date=start, deadline=start + timedelta(days=365), status="active"), now=now)
     kinds = {v.code: v.id for v in _kinds(session, admin)}
-    for code, name, kind in (("CH_KEEPER", "The keeper", "CHARACTER"), ("CH_GULL", "Gull", "CHARACTER"),
-                             ("PR_LAMP", "Lamp", "PROP"), ("SET_TOWER", "Tower", "SET"), ("FX_STORM", "Storm", "FX")):
+    for code, name, name2, kind in (("CH_KEEPER", "The keeper", "灯台守", "CHARACTER"), ("CH_GULL", "Gull", "カモメ", "CHARACTER"),
+                                    ("PR_LAMP", "Lamp", "ランプ", "PROP"), ("SET_TOWER", "Tower", "灯台", "SET"),
+                                    ("FX_STORM", "Storm", "嵐", "FX")):
         breakdown.create_asset(session, admin, film.id, breakdown.AssetCreate(
-            code=code, name=name, kind_value_id=kinds.get(kind)), now=now)
+            code=code, name=name, name2=name2, kind_value_id=kinds.get(kind)), now=now)
     shot = breakdown.create_cut(session, admin, film.id, breakdown.CutCreate(code="SH010", frame_in=1001,
                                                                              frame_out=1096), now=now)
     for asset in breakdown.list_assets(session, admin, film.id)[:3]:
@@ -84,6 +88,9 @@ def _slots(session: Session, admin, project_id: int, now: datetime) -> dict[str,
         slots[title] = slot.id
     members.create_member(session, admin, project_id, members.MemberCreate(
         role_title="Background Artist", department="Art"), now=now)        # a slot nobody fills yet
+    members.create_member(session, admin, project_id, members.MemberCreate(     # credited in hangul to Korean viewers
+        role_title="Colour Designer", role_title2="色彩設計", department="Art", person_name="Park Ji-woo",
+        person_name2="박지우"), now=now)
     return slots
 
 

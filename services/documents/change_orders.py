@@ -32,6 +32,7 @@ from services.config import workflow, workflow_hooks
 from services.config.workflow_hooks import Entered
 from services.core.access import Actor
 from services.core.changes import announce, stamp, stamp_new
+from services.core.display_names import display_name
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.numbering import next_number
 from services.documents.common import get_change_order, get_revision, is_editor, require_writer
@@ -218,7 +219,7 @@ def read_change_order(session: Session, order: ChangeOrder) -> ChangeOrderRead:
         else:
             product = referenced(session, Product, item.product_id)
             items.append(ItemRead(id=pk(item), kind="product", product_id=product.id, product_code=product.code,
-                                  product_name=product.name, note=item.note))
+                                  product_name=display_name(product), note=item.note))
     approver = session.get(User, order.approved_by) if order.approved_by else None
     return ChangeOrderRead(id=pk(order), number=order.number, title=order.title, reason=order.reason,
                            status=order.status, created_at=order.created_at, approved_at=order.approved_at,

@@ -27,6 +27,7 @@ from models.studio import StudioPartner
 from models.studio_work import StudioTask
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
+from services.core.display_names import display_name
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.events import record
 from services.core.numbering import next_number
@@ -248,7 +249,7 @@ def read_any_po(session: Session, po: PurchaseOrder) -> PoRead:
     q = quantum(po.currency)
     net = po.adjusted + (vat.total if vat else 0) - (wht.total if wht else 0)
     return PoRead(id=po.id, number=po.number, vendor_partner_id=po.vendor_partner_id,
-                  vendor_name=vendor.name if vendor else "", project_id=po.project_id, process_type=po.process_type,
+                  vendor_name=display_name(vendor) if vendor else "", project_id=po.project_id, process_type=po.process_type,
                   currency=po.currency, order_date=po.order_date, status=po.status, created_by=po.created_by,
                   cost_centre=po.cost_centre,
                   base=Decimal(po.base).quantize(q),

@@ -1,5 +1,7 @@
 """Printable purchasing documents, through the shared branded PDF (services/org/pdf.py, so Japanese and Korean names
-print in the embedded CJK font): the purchase order as PDF, and a settlement statement as PDF and Excel.
+print in the embedded CJK font): the purchase order as PDF, and a settlement statement as PDF and Excel. The
+vendor and the project print in the reader's language with the other name in brackets
+(services/core/display_names.both_names).
 
 Every tax line states its rule, rates and rounding (as computed by services/finance/tax_rules.py); a statement's
 taxes are computed again from the order's rules on the settlement date, which gives the totals stored on it.
@@ -18,6 +20,7 @@ from models.base import referenced
 from models.purchasing import PurchaseOrder, PurchaseOrderLine, SettlementLine
 from models.studio import StudioPartner, StudioProject
 from services.core.access import Actor
+from services.core.display_names import both_names
 from services.core.exports import to_xlsx
 from services.finance.purchasing import document_taxes, read_any_po, readable_po
 from services.finance.settlements import SettlementRead, read_settlement
@@ -43,7 +46,7 @@ def po_pdf(session: Session, actor: Actor, po_id: int) -> bytes:
     vendor = referenced(session, StudioPartner, po.vendor_partner_id)
     pdf = doc.branded_document(session, actor.organization_id)
     doc.title(pdf, f"Purchase order {po.number}")
-    for text in (f"Vendor: {vendor.name}" + (f" ({vendor.name2})" if vendor.name2 else ""),
+    for text in (f"Vendor: {both_names(vendor)}",
                  f"Business number: {vendor.business_number}" if vendor.business_number else "",
                  f"Project: {_project(session, po.project_id)}" if po.project_id else "",
                  f"Work: {po.process_type}", f"Ordered: {po.order_date.isoformat()}    Status: {po.status.value}"):
@@ -81,7 +84,7 @@ def settlement_pdf(session: Session, actor: Actor, settlement_id: int) -> bytes:
     pdf = doc.branded_document(session, actor.organization_id)
     doc.title(pdf, f"Settlement statement {settlement.number}")
     paid = f"paid on {settlement.paid_on.isoformat()}" if settlement.paid_on else "not paid yet"
-    for text in (f"Vendor: {vendor.name}" + (f" ({vendor.name2})" if vendor.name2 else ""),
+    for text in (f"Vendor: {both_names(vendor)}",
                  f"Purchase order: {po.number} ({po.process_type})",
                  f"Project: {_project(session, po.project_id)}" if po.project_id else "",
                  f"Settled on: {settlement.settled_on.isoformat()}    Payment: {paid}"):
@@ -122,5 +125,5 @@ def _taxes(pdf, vat: TaxResult | None, withholding: TaxResult | None) -> None:
 
 def _project(session: Session, project_id: int | None) -> str:
     project = session.get(StudioProject, project_id) if project_id else None
-    return project.name + (f" ({project.name2})" if project and project.name2 else "") if project else ""
+    return both_names(project) if project else ""
 

@@ -23,6 +23,7 @@ from models.catalog import Product
 from models.resources import WorkCenter
 from models.routing import Routing, RoutingStep
 from services.core.access import Actor
+from services.core.display_names import display_name
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.messages import t
 from services.core.scoping import get_scoped
@@ -356,5 +357,5 @@ def _read(session: Session, routing: Routing) -> RoutingRead:
                       work_center_code=wc.code, plant_id=wc.plant_id, setup_seconds=s.setup_seconds,
                       ideal_cycle_seconds=Decimal(s.ideal_cycle_seconds)) for s, wc in rows]
     return RoutingRead(id=routing.id, organization_id=routing.organization_id, product_id=pk(product),
-                       product_code=product.code, product_name=product.name, version=routing.version,
+                       product_code=product.code, product_name=display_name(product), version=routing.version,
                        name=routing.name, is_active=routing.is_active, steps=steps)

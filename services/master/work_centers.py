@@ -25,6 +25,7 @@ from models.catalog import Product
 from models.organization import Department, Plant
 from models.resources import Machine, MachineProductRate, WorkCenter
 from services.core.access import Actor
+from services.core.display_names import display_name
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.messages import t
 from services.core.scoping import get_scoped
@@ -410,4 +411,4 @@ def _machine_reads(session: Session, rows: list[Machine]) -> list[MachineRead]:
 
 def _rate_read(rate: MachineProductRate, product: Product) -> MachineRateRead:
     return MachineRateRead(id=rate.id, machine_id=rate.machine_id, product_id=product.id, product_code=product.code,
-                           product_name=product.name, ideal_cycle_seconds=Decimal(rate.ideal_cycle_seconds))
+                           product_name=display_name(product), ideal_cycle_seconds=Decimal(rate.ideal_cycle_seconds))

@@ -29,6 +29,7 @@ from models.inspection import (
 )
 from models.routing import Routing, RoutingStep
 from services.core.access import Actor, Permission, can_any, require
+from services.core.display_names import display_name
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import (
@@ -114,7 +115,7 @@ def _plan_reads(session: Session, plans: list[InspectionPlan]) -> list[PlanRead]
             InspectionCharacteristic.is_active == True)).all():  # noqa: E712
         counts[plan_id] = counts.get(plan_id, 0) + 1
     return [PlanRead(id=p.id, plant_id=p.plant_id, product_id=p.product_id, product_code=products[p.product_id].code,
-                     product_name=products[p.product_id].name, routing_step_id=p.routing_step_id,
+                     product_name=display_name(products[p.product_id]), routing_step_id=p.routing_step_id,
                      step_name=steps.get(p.routing_step_id, ""), name=p.name, is_active=p.is_active,
                      characteristics=counts.get(pk(p), 0)) for p in plans]
 
@@ -277,5 +278,5 @@ def plan_options(session: Session, actor: Actor) -> dict[str, list[tuple]]:
     steps = session.exec(select(RoutingStep, Routing.product_id).join(Routing, col(Routing.id) == RoutingStep.routing_id)
                          .where(Routing.organization_id == actor.organization_id, Routing.is_active == True)  # noqa: E712
                          .order_by(col(Routing.product_id), col(RoutingStep.sequence))).all()
-    return {"products": [(p.id, f"{p.code} {p.name}") for p in products],
+    return {"products": [(p.id, f"{p.code} {display_name(p)}") for p in products],
             "steps": [(s.id, pid, f"{s.sequence} {s.name}") for s, pid in steps]}

@@ -39,6 +39,7 @@ from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, can_any, require
 from services.core.audit import audit
+from services.core.display_names import display_name
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.events import record
 from services.core.scoping import get_scoped
@@ -197,7 +198,7 @@ def _reads(session: Session, actor: Actor, kind: str, rows: list) -> list[CaseRe
                   "customer_reference": r.customer_reference})
         out.append(CaseRead(
             kind=kind, id=r.id, number=r.number, plant_id=r.plant_id, product_id=r.product_id,
-            product_code=products[r.product_id].code, product_name=products[r.product_id].name, quantity=r.quantity,
+            product_code=products[r.product_id].code, product_name=display_name(products[r.product_id]), quantity=r.quantity,
             defect_code_id=r.defect_code_id, defect_code=codes.get(r.defect_code_id, "?"), lot_reference=r.lot_reference,
             description=r.description, work_order_id=r.work_order_id, work_order_number=wos.get(r.work_order_id, ""),
             disposition=r.disposition.value if r.disposition else None, disposition_note=r.disposition_note,

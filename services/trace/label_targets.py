@@ -19,6 +19,7 @@ from models.organization import Plant
 from models.resources import Machine
 from models.shipments import Shipment
 from services.core.access import Actor
+from services.core.display_names import display_name
 from services.core.errors import NotFound
 from services.core.validation import like_pattern
 from services.trace.label_payload import (
@@ -70,7 +71,7 @@ def _work_order_target(session: Session, wo: WorkOrder | None, slug: str, actor:
         return None
     product = session.get(Product, wo.product_id)
     return LabelTarget(LabelKind.WO, pk(wo), wo.number, slug, wo.plant_id, f"Work order {wo.number}",
-                       f"{product.code} {product.name} x {wo.quantity}" if product else "")
+                       f"{product.code} {display_name(product)} x {wo.quantity}" if product else "")
 
 
 def _work_order_by_id(session: Session, actor: Actor, object_id: int, slug: str) -> LabelTarget | None:
@@ -113,7 +114,7 @@ register(LabelKind.MAC, _machine_by_id, _machine_by_code)
 
 def _product_words(session: Session, product_id: int) -> str:
     product = session.get(Product, product_id)
-    return f"{product.code} {product.name}" if product else ""
+    return f"{product.code} {display_name(product)}" if product else ""
 
 
 def _lot_target(session: Session, lot: Lot | None, slug: str, actor: Actor) -> LabelTarget | None:

@@ -32,6 +32,7 @@ from sqlmodel import Session, col, select
 
 from models.organization import Plant
 from services.core.access import Actor, Permission, require
+from services.core.display_names import display_name
 from services.core.errors import Invalid
 from services.org.branding import branding_for_org
 from services.org.pdf import logo_bytes, rgb
@@ -107,7 +108,7 @@ def brand_of(session: Session, actor: Actor, targets: list[LabelTarget]) -> Labe
     plants = session.exec(select(Plant).where(Plant.organization_id == actor.organization_id,
                                               col(Plant.id).in_(plant_ids))).all() if plant_ids else []
     return LabelBrand(name=brand.display_name, color=rgb(brand.primary_color), logo=logo_bytes(brand.logo_svg),
-                      places=tuple((p.id, f"{p.name} ({p.code})") for p in plants if p.id is not None))
+                      places=tuple((p.id, f"{display_name(p)} ({p.code})") for p in plants if p.id is not None))
 
 
 def sheet_pdf(session: Session, actor: Actor, items: list[tuple[LabelKind | str, int]],

@@ -45,6 +45,7 @@ from services.config import custom_field_views, custom_fields, form_layouts
 from services.config.form_layouts import BuiltinField
 from services.core.access import Actor, Permission, can_any, require
 from services.core.audit import audit
+from services.core.display_names import display_name
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.events import record
 from services.core.numbering import next_number, next_numbers
@@ -447,7 +448,7 @@ def read_lots(session: Session, lots: Sequence[Lot]) -> list[LotRead]:
     work_orders = _by_id(session, WorkOrder, {lot.work_order_id for lot in lots if lot.work_order_id})
     return [LotRead(
         id=lot.id, number=lot.number, plant_id=lot.plant_id, product_id=lot.product_id,
-        product_code=products[lot.product_id].code, product_name=products[lot.product_id].name,
+        product_code=products[lot.product_id].code, product_name=display_name(products[lot.product_id]),
         quantity=lot.quantity, quantity_initial=lot.quantity_initial, unit=lot.unit, status=lot.status,
         origin=lot.origin, location_id=lot.location_id,
         location_code=locations[lot.location_id].code if lot.location_id else "",

@@ -40,6 +40,7 @@ from models.catalog import Product
 from models.lots import Lot
 from models.scans import Scan, ScanMode, ScanResult
 from services.core.access import Actor, Permission, require
+from services.core.display_names import display_name
 from services.core.errors import Conflict, DomainError, Invalid, NotFound
 from services.core.events import record
 from services.trace import genealogy, labels, lots, shipment_packing, shipments
@@ -165,7 +166,7 @@ def receivable_products(session: Session, actor: Actor) -> list[ProductChoice]:
     require(actor, Permission.SCAN)
     rows = session.exec(select(Product).where(Product.organization_id == actor.organization_id,
                                               Product.is_active == True).order_by(Product.code).limit(2000)).all()  # noqa: E712
-    return [ProductChoice(id=p.id, code=p.code, name=p.name, unit=p.unit) for p in rows]
+    return [ProductChoice(id=p.id, code=p.code, name=display_name(p), unit=p.unit) for p in rows]
 
 
 # --- one scan ----------------------------------------------------------------------------------------

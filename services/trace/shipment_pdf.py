@@ -14,6 +14,7 @@ from models.catalog import Customer
 from models.organization import Plant
 from services.core import formats
 from services.core.access import Actor
+from services.core.display_names import display_name
 from services.core.messages import Message, render, t
 from services.org import pdf as doc
 from services.org.branding import BrandingRead, branding_for_org
@@ -93,7 +94,7 @@ def _page(session: Session, actor: Actor) -> tuple[FPDF, BrandingRead]:
 
 def _addresses(pdf: FPDF, session: Session, brand: BrandingRead, shipment: ShipmentRead, customer: Customer) -> None:
     plant = session.get(Plant, shipment.plant_id)
-    sender = [brand.display_name, f"{plant.name} ({plant.code})" if plant else ""]
+    sender = [brand.display_name, f"{display_name(plant)} ({plant.code})" if plant else ""]
     receiver = [f"{customer.name} ({customer.code})", *(customer.address or "").splitlines()[:5]]
     top = pdf.get_y()
     for column, (heading, lines) in enumerate(((render(t("Ship from")), sender), (render(t("Ship to")), receiver))):

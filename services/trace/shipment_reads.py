@@ -21,6 +21,7 @@ from models.orders import CustomerOrder, OrderLine, OrderStatus, StatusChange
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
 from services.config import custom_field_views
 from services.core.access import Actor, Permission, require
+from services.core.display_names import display_name
 from services.core.errors import NotFound
 from services.core.scoping import get_scoped
 
@@ -182,7 +183,7 @@ def read_shipment(session: Session, shipment: Shipment) -> ShipmentRead:
                         .join(Product, col(Product.id) == ShipmentLine.product_id)
                         .where(ShipmentLine.shipment_id == shipment.id).order_by(col(ShipmentLine.id))).all()
     lines = [ShipmentLineRead(id=sl.id, order_line_id=ol.id, order_number=order.number, line_no=ol.line_no,
-                              product_id=p.id, product_code=p.code, product_name=p.name, quantity=sl.quantity,
+                              product_id=p.id, product_code=p.code, product_name=display_name(p), quantity=sl.quantity,
                               quantity_packed=sl.quantity_packed) for sl, ol, order, p in rows]
     items = session.exec(select(ShipmentItem).where(ShipmentItem.shipment_id == shipment.id).order_by(col(ShipmentItem.id))).all()
     return ShipmentRead(**summary.model_dump(), note=shipment.note, lines=lines, items=_items(session, items))

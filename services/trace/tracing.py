@@ -39,6 +39,7 @@ from models.lots import GenealogyLink, LinkKind, Lot, LotOrigin, LotStatus, Seri
 from models.orders import WorkOrder
 from models.shipments import Shipment, ShipmentItem, ShipmentStatus
 from services.core.access import Actor, Permission, require
+from services.core.display_names import display_name
 from services.trace.lots import lot_row, serial_row
 
 _KINDS = {kind.value: kind for kind in LinkKind}
@@ -244,7 +245,7 @@ def _depths(edges: list[tuple], direction: str, seeds: list[int]) -> dict[int, i
 def _trace_lot(lot: sa.Row, product: Product, work_orders: dict[int, str], depth: int) -> TraceLot:
     """Built without re-validation: every value comes from typed columns (a trace can hold thousands)."""
     return TraceLot.model_construct(id=lot.id, number=lot.number, plant_id=lot.plant_id, product_id=lot.product_id,
-                    product_code=product.code, product_name=product.name, quantity=lot.quantity,
+                    product_code=product.code, product_name=display_name(product), quantity=lot.quantity,
                     quantity_initial=lot.quantity_initial, unit=lot.unit, status=lot.status, origin=lot.origin,
                     supplier=lot.supplier, supplier_lot_ref=lot.supplier_lot_ref,
                     work_order_number=work_orders.get(lot.work_order_id, "") if lot.work_order_id else "",
