@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from models.catalog import Product
 from rxapp.state.master.products import ProductsState
+from rxapp.state.org.plants import PlantsState
 from services.core.languages import use_language
 from tests.ui.conftest import run, signed_in
 
@@ -34,3 +35,22 @@ async def test_the_products_list_shows_the_viewers_name_and_the_form_keeps_the_s
     with use_language("ja"):
         await run(state.set_search("ｶﾞｽｹｯﾄ"), state)
     assert [r.name for r in state.rows] == ["ガスケット"]
+
+
+async def test_the_plants_page_saves_a_korean_name_and_shows_it_to_a_korean_admin(engine, world):
+    state = await signed_in(engine, PlantsState, "admin.a")
+    await run(state.open_new_plant(), state)
+    await run(state.save_plant({"code": "ICN", "name": "Incheon works", "timezone": "Asia/Seoul", "name2": "Incheon",
+                                "name2_language": ""}), state)
+    assert state.plant_errors == {"name2_language": "Say which language the second name is in."}
+    with use_language("ko"):
+        await run(state.save_plant({"code": "ICN", "name": "Incheon works", "timezone": "Asia/Seoul",
+                                    "name2": "인천 공장", "name2_language": ""}), state)
+        await run(state.load(), state)
+    assert "인천 공장" in [p.name for p in state.rows] and not state.plant_open
+    with use_language("en"):
+        await run(state.load(), state)
+    assert "Incheon works" in [p.name for p in state.rows]
+    icn = next(p for p in state.rows if p.code == "ICN")
+    await run(state.open_edit_plant(icn.id), state)
+    assert (state.plant_name2, state.plant_name2_language) == ("인천 공장", "ko")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.second_name import second_name_fields
 from rxapp.components.shell import shell
 from rxapp.components.ui import (
     PHONE_TOUCH,
@@ -79,6 +80,7 @@ def _plant_dialog() -> rx.Component:
                         rx.text(_("Code"), ": ", rx.text.strong(PlantsState.plant_code))),
                 field(_("Name"), text_input("name", default_value=PlantsState.plant_name), errors.get("name", ""),
                       html_for="name"),
+                second_name_fields(errors, PlantsState.plant_name2, PlantsState.plant_name2_language),
                 field(_("Time zone"), text_input("timezone", default_value=PlantsState.plant_timezone,
                                                  list="timezones"),
                       errors.get("timezone", ""), hint=_("A name like Europe/Berlin or Asia/Tokyo."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.second_name import second_name_fields
 from rxapp.components.ui import (
     PHONE_TOUCH,
     TOUCH,
@@ -62,6 +63,8 @@ def _user_form() -> rx.Component:
             ),
             field(_("Full name"), text_input("full_name", default_value=UsersState.form_full_name),
                   _errors.get("full_name", ""), html_for="full_name"),
+            second_name_fields(_errors, UsersState.form_full_name2, UsersState.form_full_name2_language,
+                               name_key="full_name2", language_key="full_name2_language"),
             field(_("Email"), text_input("email", type="email", default_value=UsersState.form_email),
                   _errors.get("email", ""), html_for="email"),
             rx.cond(

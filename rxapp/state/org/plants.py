@@ -56,6 +56,8 @@ class PlantsState(AuthState):
     plant_mode: str = "create"                  # create | edit
     plant_code: str = ""
     plant_name: str = ""
+    plant_name2: str = ""
+    plant_name2_language: str = ""
     plant_timezone: str = "UTC"
     plant_errors: dict[str, str] = {}
     _plant_id: int = 0
@@ -82,7 +84,7 @@ class PlantsState(AuthState):
         except DomainError as error:
             self.loading, self.load_error, self.rows = False, _(error.message), []
             return self._refused(error, quiet=True)
-        self.rows = [PlantRow(id=p.id, code=p.code, name=p.name, timezone=p.timezone, is_active=p.is_active,
+        self.rows = [PlantRow(id=p.id, code=p.code, name=p.display_name or p.name, timezone=p.timezone, is_active=p.is_active,
                               departments=[DepartmentRow(id=d.id, code=d.code, name=d.name, is_active=d.is_active)
                                            for d in departments if d.plant_id == p.id])
                      for p in plants]
@@ -94,6 +96,7 @@ class PlantsState(AuthState):
     def open_new_plant(self):
         self.plant_mode, self._plant_id = "create", 0
         self.plant_code, self.plant_name, self.plant_timezone = "", "", "UTC"
+        self.plant_name2 = self.plant_name2_language = ""
         self.plant_errors, self.plant_open = {}, True
 
     @rx.event
@@ -104,6 +107,7 @@ class PlantsState(AuthState):
             return self._refused(error)
         self.plant_mode, self._plant_id = "edit", plant.id
         self.plant_code, self.plant_name, self.plant_timezone = plant.code, plant.name, plant.timezone
+        self.plant_name2, self.plant_name2_language = plant.name2, plant.name2_language or ""
         self.plant_errors, self.plant_open = {}, True
 
     @rx.event
@@ -113,13 +117,15 @@ class PlantsState(AuthState):
     @rx.event
     def save_plant(self, form: dict):
         name, timezone = str(form.get("name", "")), str(form.get("timezone", "")).strip()
+        second = {"name2": str(form.get("name2", "")), "name2_language": str(form.get("name2_language", "")) or None}
         try:
             if self.plant_mode == "create":
                 plant = self._use_case(plant_service.create_plant, plant_service.PlantCreate(
-                    code=str(form.get("code", "")), name=name, timezone=timezone), now=utcnow())
+                    code=str(form.get("code", "")), name=name, timezone=timezone, **second), now=utcnow())
             else:
                 plant = self._use_case(plant_service.update_plant, self._plant_id,
-                                       plant_service.PlantUpdate(name=name, timezone=timezone), now=utcnow())
+                                       plant_service.PlantUpdate(name=name, timezone=timezone, **second),
+                                       now=utcnow())
         except DomainError as error:
             self.plant_errors = {k: _(v) for k, v in error.fields.items()}
             return self._refused(error)

@@ -59,6 +59,8 @@ class UsersState(AuthState):
     form_mode: str = "create"            # create | edit
     form_username: str = ""
     form_full_name: str = ""
+    form_full_name2: str = ""
+    form_full_name2_language: str = ""
     form_email: str = ""
     form_roles: list[str] = []
     form_plants: list[int] = []
@@ -86,7 +88,7 @@ class UsersState(AuthState):
             return self._refused(error, quiet=True)
         codes = {p.id: p.code for p in plants}
         self.plant_choices = [PlantChoice(id=p.id, label=f"{p.code} · {p.name}") for p in plants if p.is_active]
-        self.rows = [UserRow(id=u.id, username=u.username, full_name=u.full_name, email=u.email or "",
+        self.rows = [UserRow(id=u.id, username=u.username, full_name=u.display_name or u.full_name, email=u.email or "",
                              is_active=u.is_active, roles=[role_label(r) for r in u.roles],
                              plants=[_("all plants")] if "admin" in u.roles else [codes.get(p, "?") for p in u.plant_ids],
                              last_login=format_datetime(u.last_login_at, fmt="short") or _("never"))
@@ -110,6 +112,7 @@ class UsersState(AuthState):
     def open_create(self):
         self.form_mode, self._form_user_id = "create", 0
         self.form_username = self.form_full_name = self.form_email = ""
+        self.form_full_name2 = self.form_full_name2_language = ""
         self.form_roles, self.form_plants, self.form_errors, self.form_open = [], [], {}, True
 
     @rx.event
@@ -120,6 +123,7 @@ class UsersState(AuthState):
             return self._refused(error)
         self.form_mode, self._form_user_id = "edit", user.id
         self.form_username, self.form_full_name, self.form_email = user.username, user.full_name, user.email or ""
+        self.form_full_name2, self.form_full_name2_language = user.full_name2, user.full_name2_language or ""
         self.form_roles, self.form_plants, self.form_errors, self.form_open = list(user.roles), list(user.plant_ids), {}, True
 
     @rx.event
@@ -144,13 +148,14 @@ class UsersState(AuthState):
             if self.form_mode == "create":
                 data = user_service.UserCreate(
                     username=str(form.get("username", "")), full_name=str(form.get("full_name", "")),
+                    **_second_name(form),
                     email=str(form.get("email", "")) or None, password=str(form.get("password", "")),
                     roles=list(self.form_roles), plant_ids=list(self.form_plants))
                 user = await self._use_case_slow(user_service.create_user, data, now=utcnow())
                 message = _("User created") + f": {user.username}"
             else:
                 data = user_service.UserUpdate(
-                    full_name=str(form.get("full_name", "")), email=str(form.get("email", "")),
+                    full_name=str(form.get("full_name", "")), email=str(form.get("email", "")), **_second_name(form),
                     roles=list(self.form_roles), plant_ids=list(self.form_plants))
                 user = self._use_case(user_service.update_user, self._form_user_id, data, now=utcnow())
                 message = _("Changes saved") + f": {user.username}"
@@ -198,3 +203,9 @@ class UsersState(AuthState):
             return
         self.reset_open, self.reset_errors = False, {}
         yield rx.toast.success(_("New password set; their sessions have ended") + f": {user.username}")
+
+
+def _second_name(form: dict) -> dict:
+    """The form's second name and its language ("" lets the service read the language from the script)."""
+    return {"full_name2": str(form.get("full_name2", "")),
+            "full_name2_language": str(form.get("full_name2_language", "")) or None}

@@ -83,16 +83,17 @@ class ProjectPeopleState(AuthState):
         except DomainError as error:
             self.load_error = _(error.message)
             return self._refused(error, quiet=True)
-        self.load_error, self.title = "", f"{project.number} · {project.name}"
+        self.load_error, self.title = "", f"{project.number} · {project.display_name or project.name}"
         self.project_href = routes.studio_project_url(project.id)
         self.partner_lines = [PartnerLine(name=p.partner_name, role=ROLE_LABELS.get(p.role, p.role), tier=p.tier)
                               for p in in_project]
         self.member_lines = [MemberLine(
             id=m.id, department=m.department, role_title=m.role_title, role_title2=m.role_title2,
-            person=" / ".join(n for n in (m.person_name, m.person_name2) if n),
+            person=" / ".join(sorted((n for n in (m.person_name, m.person_name2) if n),   # the viewer's name first
+                                     key=lambda n, shown=m.display_name: n != shown)),
             filled_by=m.username or m.partner_name, is_lead=m.is_lead,
             quota="" if m.weekly_quota is None else str(m.weekly_quota)) for m in slots]
-        self.partner_options = [Option(value=str(p.id), label=p.name) for p in all_partners]
+        self.partner_options = [Option(value=str(p.id), label=p.display_name or p.name) for p in all_partners]
         self.user_options = [Option(value=str(u.id), label=u.label) for u in users]
         return None
 
