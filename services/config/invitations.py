@@ -4,13 +4,16 @@ logged in.
 
 Invariants:
 - MANAGE_USERS invites, lists, resends and revokes, in the actor's organization only (another
-  organization's invitation is NotFound); plants must be the organization's, roles known ones.
+  organization's invitation is NotFound); plants must be the organization's, roles known ones: built-in
+  roles (given organization-wide) or the organization's own roles (granted at each invited plant, so an
+  invitation with one of them names at least one plant).
 - The link carries a random token of which only the SHA-256 is stored; it works once, until `expires_at`
   (`valid_days`, 1 to MAX_VALID_DAYS, default DEFAULT_VALID_DAYS), and not after a revocation. A resend
   makes a new token (the old link stops working) and a new expiry.
 - The email goes through the outbox (the mail sender delivers it); one pending invitation per address, and
   no invitation to the address of an active user of the organization.
-- Accepting creates the user with the invitation's roles and plants (users.create_user's checks) and then
+- Accepting creates the user with the invitation's built-in roles and plants (users.create_user's checks),
+  grants its own roles at its plants (services/org/role_grants.py; a role deleted since is skipped) and then
   logs them in through services/org/auth.py, which asks for the two-factor set-up when the policy requires
   it. Everything is audited; nothing here commits.
 """
@@ -25,15 +28,17 @@ from sqlmodel import Session, col, func, select
 from models.base import pk
 from models.config import EmailOutbox
 from models.organization import Organization
+from models.roles import OrgRole
 from models.user import Invitation, Role, User
 from services.config.events import EmailQueued
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, Unauthorized
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import EMAIL_RE, check
-from services.org import auth, organizations, users
+from services.org import auth, organizations, role_grants, users
 from services.org.tokens import hash_token, new_token
 
 DEFAULT_VALID_DAYS = 7
@@ -94,8 +99,8 @@ def invite(session: Session, actor: Actor, data: InvitationCreate, *, now: datet
         problems["email"] = "This is not an email address."
     if not 1 <= data.valid_days <= MAX_VALID_DAYS:
         problems["valid_days"] = f"Use 1 to {MAX_VALID_DAYS} days."
-    roles = _roles(data.roles, problems)
     plant_ids = _plants(session, actor, data.plant_ids, problems)
+    roles = _roles(session, actor.organization_id, data.roles, plant_ids, problems)
     check(problems)
     _refuse_duplicates(session, actor, email, now)
     token = new_token("tki")
@@ -168,9 +173,15 @@ def accept(session: Session, token: str, data: InvitationAccept, *, now: datetim
     """Create the invited user and log them in (a challenge when their role requires two-factor log-in)."""
     row = _open(session, token, now)
     system = organizations.system_actor(session, row.organization_id)
+    builtin = {r.value for r in Role}
+    plant_ids = [int(p) for p in _split(row.plant_ids)]
     created = users.create_user(session, system, users.UserCreate(
         username=data.username, full_name=data.full_name or row.full_name, email=row.email, password=data.password,
-        roles=_split(row.roles), plant_ids=[int(p) for p in _split(row.plant_ids)]), now=now)
+        roles=[r for r in _split(row.roles) if r in builtin], plant_ids=plant_ids), now=now)
+    for role_id in _own_role_ids(session, row.organization_id, [r for r in _split(row.roles) if r not in builtin]):
+        for plant_id in plant_ids:
+            role_grants.grant_role(session, system, role_grants.GrantCreate(user_id=created.id, role_id=role_id,
+                                                                            plant_id=plant_id), now=now)
     row.accepted_at, row.accepted_user_id, row.updated_at = now, created.id, now
     session.add(row)
     audit(session, None, "invitation", row.id, "accept", {"user_id": created.id, "username": created.username},
@@ -223,14 +234,29 @@ def _refuse_duplicates(session: Session, actor: Actor, email: str, now: datetime
         raise Conflict("This address has a pending invitation: resend or revoke it.", fields={"email": "Invited already."})
 
 
-def _roles(values: list[str], problems: dict[str, str]) -> list[str]:
+def _roles(session: Session, organization_id: int, values: list[str], plant_ids: list[int],
+           problems: dict[str, str]) -> list[str]:
+    """Built-in role values and the organization's own role keys, checked."""
     roles = sorted({str(v).strip().lower() for v in values or [] if str(v).strip()})
-    unknown = [r for r in roles if r not in {role.value for role in Role}]
+    own = [r for r in roles if r not in {role.value for role in Role}]
+    known = set(session.exec(select(OrgRole.key).where(OrgRole.organization_id == organization_id,
+                                                       col(OrgRole.builtin).is_(False), col(OrgRole.key).in_(own))).all())
+    unknown = [r for r in own if r not in known]
     if unknown:
         problems["roles"] = f"Unknown role {', '.join(unknown)}."
     elif not roles:
         problems["roles"] = "Give at least one role."
+    elif own and not plant_ids:
+        problems["plant_ids"] = t("Roles of your own are given at plants: choose at least one plant.")
     return roles
+
+
+def _own_role_ids(session: Session, organization_id: int, keys: list[str]) -> list[int]:
+    if not keys:
+        return []
+    return [pk(r) for r in session.exec(select(OrgRole).where(
+        OrgRole.organization_id == organization_id, col(OrgRole.builtin).is_(False), col(OrgRole.key).in_(keys))
+        .order_by(col(OrgRole.id))).all()]
 
 
 def _plants(session: Session, actor: Actor, plant_ids: list[int], problems: dict[str, str]) -> list[int]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from services.core.errors import Unavailable
+from services.core.messages import t
 
 KEY_ENV = "TAKT_SECRET_KEY"
 KEY_FILE_NAME = "secret.key"
@@ -43,10 +44,10 @@ def decrypt(token: str) -> str:
     try:
         return _box().decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, UnicodeError):
-        raise SecretKeyMismatch(
-            f"A stored secret cannot be read with this server's {KEY_ENV}: it was encrypted with another key. "
-            f"Set {KEY_ENV} to the key it was stored with (docs/deployment.md), or reset the person's "
-            "two-factor log-in.") from None
+        raise SecretKeyMismatch(t(
+            "A stored secret cannot be read with this server's {key}: it was encrypted with another key. Set {key} "
+            "to the key it was stored with (docs/deployment.md), or reset the person's two-factor log-in.",
+            key=KEY_ENV)) from None
 
 
 def new_key() -> str:
@@ -64,15 +65,15 @@ def _box() -> MultiFernet:
     try:
         return MultiFernet([Fernet(k) for k in keys])
     except ValueError:
-        raise SecretKeyMissing(f"{KEY_ENV} is not a Fernet key: it must be 32 bytes in url-safe base64 (44 "
-                               "characters); make one with `takt new-secret-key`.") from None
+        raise SecretKeyMissing(t("{key} is not a Fernet key: it must be 32 bytes in url-safe base64 (44 characters); "
+                                 "make one with `takt new-secret-key`.", key=KEY_ENV)) from None
 
 
 def _generated_key() -> str:
     """The development key in the data directory, made (mode 0600) on first use."""
     if _shared_database() and os.environ.get("TAKT_DEMO") != "1":
-        raise SecretKeyMissing(f"Set {KEY_ENV} (the same on every node) before two-factor log-in is used with "
-                               "PostgreSQL: see docs/deployment.md.")
+        raise SecretKeyMissing(t("Set {key} (the same on every node) before two-factor log-in is used with "
+                                 "PostgreSQL: see docs/deployment.md.", key=KEY_ENV))
     path = key_file()
     try:
         return path.read_text(encoding="ascii").strip()

@@ -164,10 +164,11 @@ def grant_role(session: Session, actor: Actor, data: GrantCreate, *, now: dateti
     return _grant_read(grant, user.username, role.name, plant.code, department.code if department else None)
 
 
-def revoke_grant(session: Session, actor: Actor, grant_id: int, *, now: datetime) -> None:
+def revoke_grant(session: Session, actor: Actor, grant_id: int, *, now: datetime, user_id: int | None = None) -> None:
+    """Take a grant back (with `user_id`: only a grant of that person)."""
     require(actor, Permission.MANAGE_USERS)
     grant = session.get(RoleGrant, grant_id)
-    if grant is None or grant.organization_id != actor.organization_id:
+    if grant is None or grant.organization_id != actor.organization_id or user_id not in (None, grant.user_id):
         raise NotFound("Role grant not found.")
     role = session.get(OrgRole, grant.role_id)
     session.delete(grant)

@@ -9,13 +9,16 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from models.audit import AuditEntry
+from models.base import utcnow
 from models.config import EmailOutbox
 from models.user import User
 from services.config import invitations
 from services.config.invitations import InvitationAccept, InvitationCreate
+from services.core.access import Permission
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from services.org import auth, two_factor, users
+from services.org import auth, role_grants, roles, two_factor, users
+from services.org.roles import RoleCreate
 from tests.factories.db import fetch, snapshot
 
 NEW_PASSWORD = "Fresh-start-2026"
@@ -148,3 +151,37 @@ def test_an_invitee_whose_role_requires_two_factor_sets_it_up_before_the_first_s
     assert isinstance(challenge, auth.SecondFactorChallenge) and challenge.purpose == "enrol"
     with pytest.raises(Unauthorized):
         accept(session, token_of(sent.link), now, username="again.person")
+
+
+def _own_role(session, world, name="Line lead Berlin", permissions=("view_audit",)) -> str:
+    with transaction(session):
+        return roles.create_role(session, world.actor(world.admin_a), RoleCreate(name=name, permissions=list(permissions)),
+                                 now=utcnow()).key
+
+
+def test_an_invitation_with_a_role_of_the_organizations_own_grants_it_at_each_invited_plant(session, world, now):
+    key = _own_role(session, world)
+    data = InvitationCreate(email="lead@example.com", roles=["operator", key], plant_ids=[world.plant1, world.plant2])
+    with transaction(session):
+        sent = invitations.invite(session, world.actor(world.admin_a), data, now=now)
+    assert sorted(sent.invitation.roles) == sorted(["operator", key])
+
+    result = accept(session, token_of(sent.link), now, username="lead.one")
+    actor = auth.actor_for_token(session, result.token, now=now)
+    user = users.get_user(session, actor, actor.user_id)
+    assert (user.roles, user.plant_ids) == (["operator"], [world.plant1, world.plant2])
+    granted = role_grants.list_grants(session, world.actor(world.admin_a), user_id=actor.user_id)
+    assert sorted((g.role_name, g.plant_id, g.department_id) for g in granted) == [
+        ("Line lead Berlin", world.plant1, None), ("Line lead Berlin", world.plant2, None)]
+    assert actor.can(Permission.VIEW_AUDIT, plant_id=world.plant1) and actor.can(Permission.RUN_JOBS, plant_id=world.plant2)
+
+
+def test_a_role_of_ones_own_needs_a_plant_and_another_organizations_role_is_unknown(session, world, now):
+    key = _own_role(session, world)
+    with transaction(session):
+        foreign = roles.create_role(session, world.actor(world.admin_b), RoleCreate(name="Press lead"), now=now).key
+    for roles_, plants, field in (([key], [], "plant_ids"), ([foreign], [world.plant1], "roles")):
+        with pytest.raises(Invalid) as refused, transaction(session):
+            invitations.invite(session, world.actor(world.admin_a), InvitationCreate(
+                email="x@example.com", roles=roles_, plant_ids=plants), now=now)
+        assert list(refused.value.fields) == [field]

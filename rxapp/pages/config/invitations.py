@@ -1,5 +1,6 @@
-"""/admin/invitations: invite a person by email with roles and plants (the link goes out through the outbox and
-is shown once here too), and the invitations with their status, resend and revoke."""
+"""/admin/invitations: invite a person by email with roles (built-in or the organization's own) and plants (the link
+goes out through the outbox and is shown once here too), and the invitations with their status, resend and
+revoke."""
 from __future__ import annotations
 
 import reflex as rx
@@ -8,6 +9,7 @@ from rxapp.components.shell import shell
 from rxapp.components.ui import PHONE_TOUCH, field, field_error, list_states, page_header, scroll_x, text_input
 from rxapp.i18n import _
 from rxapp.state.config.invitations import InvitationRow, InvitationsState
+from rxapp.state.org.user_grants import Choice
 from rxapp.state.org.users import ROLE_CHOICES, PlantChoice
 
 _errors = InvitationsState.form_errors
@@ -22,6 +24,11 @@ def _box(checked, on_change, label, testid: str = "") -> rx.Component:
 def _role_box(value: str, label: str) -> rx.Component:
     return _box(InvitationsState.form_roles.contains(value),
                 lambda checked: InvitationsState.toggle_role(value, checked), label, f"invite-role-{value}")
+
+
+def _own_role_box(role: Choice) -> rx.Component:
+    return _box(InvitationsState.form_roles.contains(role.value),
+                lambda checked: InvitationsState.toggle_role(role.value, checked), role.label, "invite-own-role")
 
 
 def _plant_box(plant: PlantChoice) -> rx.Component:
@@ -44,7 +51,11 @@ def _form() -> rx.Component:
             field(_("Email"), text_input("email", type="email", data_testid="invite-email"), _errors.get("email", ""),
                   html_for="email"),
             field(_("Full name"), text_input("full_name"), _errors.get("full_name", ""), html_for="full_name"),
-            _group(_("Roles"), *[_role_box(v, label) for v, label in ROLE_CHOICES], error=_errors.get("roles", "")),
+            _group(_("Roles"), *[_role_box(v, label) for v, label in ROLE_CHOICES],
+                   rx.foreach(InvitationsState.own_role_choices, _own_role_box), error=_errors.get("roles", "")),
+            rx.cond(InvitationsState.own_role_choices.length() > 0,
+                    rx.text(_("Roles of your own are granted at each plant chosen below."), size="1",
+                            color_scheme="gray")),
             _group(_("Plant access"), rx.foreach(InvitationsState.plant_choices, _plant_box),
                    error=_errors.get("plant_ids", "")),
             field(_("Link valid for (days)"), text_input("valid_days", type="number", default_value="7"),

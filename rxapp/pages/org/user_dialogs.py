@@ -1,5 +1,6 @@
-"""The dialogs of /admin/users: create or edit a user (roles and plants as checkboxes), and reset
-a password. Field errors come from services.org.users."""
+"""The dialogs of /admin/users: create or edit a user (organization-wide roles and plants as checkboxes; when
+editing, any role at a plant or department: pages/org/user_grants.py), and reset a password. Field errors come
+from services.org.users and services.org.role_grants."""
 from __future__ import annotations
 
 import reflex as rx
@@ -15,6 +16,7 @@ from rxapp.components.ui import (
     text_input,
 )
 from rxapp.i18n import _
+from rxapp.pages.org.user_grants import grants_section
 from rxapp.state.org.users import ROLE_CHOICES, PlantChoice, UsersState
 
 _errors = UsersState.form_errors
@@ -76,6 +78,7 @@ def _user_form() -> rx.Component:
             _fieldset(_("Roles"), *[_role_box(v, label) for v, label in ROLE_CHOICES], error=_errors.get("roles", "")),
             _fieldset(_("Plant access"), rx.foreach(UsersState.plant_choices, _plant_box),
                       error=_errors.get("plant_ids", "")),
+            rx.cond(~creating, grants_section()),
             form_buttons(rx.cond(creating, _("Create user"), _("Save changes")),
                          UsersState.set_form_open(False), UsersState.form_busy),
             direction="column", spacing="3",

@@ -1,4 +1,5 @@
-"""Invitations admin: invite a person by email with roles and plants, see pending and past invitations, resend
+"""Invitations admin: invite a person by email with roles (built-in, or the organization's own, granted at the
+invited plants) and plants, see pending and past invitations, resend
 (a new link) or revoke. services.config.invitations keeps the rules (MANAGE_USERS, own organization only)."""
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _, format_datetime
 from rxapp.state.org.auth import AuthState, as_id
+from rxapp.state.org.user_grants import Choice
 from rxapp.state.org.users import PlantChoice
 from rxapp.state.trace.labels import role_label
 from services.config import invitations as invitation_service
 from services.core.access import Permission, require
 from services.core.errors import DomainError
 from services.org import plants as plant_service
+from services.org import roles
 
 
 @dataclass
@@ -32,12 +35,13 @@ class InvitationRow:
 def _load(session, actor):
     require(actor, Permission.MANAGE_USERS)
     return (invitation_service.list_invitations(session, actor, now=utcnow()),
-            plant_service.list_plants(session, actor, include_inactive=False))
+            plant_service.list_plants(session, actor, include_inactive=False), roles.list_roles(session, actor))
 
 
 class InvitationsState(AuthState):
     rows: list[InvitationRow] = []
     plant_choices: list[PlantChoice] = []
+    own_role_choices: list[Choice] = []     # the organization's own roles (granted at the invited plants)
     loading: bool = True
     load_error: str = ""
     form_roles: list[str] = []
@@ -49,12 +53,15 @@ class InvitationsState(AuthState):
     @rx.event
     def load(self):
         try:
-            rows, plants = self._use_case(_load)
+            rows, plants, all_roles = self._use_case(_load)
         except DomainError as error:
             self.loading, self.load_error, self.rows = False, _(error.message), []
             return self._refused(error, quiet=True)
         self.plant_choices = [PlantChoice(id=p.id, label=f"{p.code} · {p.name}") for p in plants]
-        self.rows = [InvitationRow(id=r.id, email=r.email, full_name=r.full_name, roles=[role_label(x) for x in r.roles],
+        self.own_role_choices = [Choice(r.key, r.name) for r in all_roles if not r.builtin]
+        names = {r.key: r.name for r in all_roles if not r.builtin}
+        self.rows = [InvitationRow(id=r.id, email=r.email, full_name=r.full_name,
+                                   roles=[names.get(x) or role_label(x) for x in r.roles],
                                    status=r.status, expires=format_datetime(r.expires_at, "UTC", "short"),
                                    sent=format_datetime(r.sent_at, "UTC", "short"), send_count=r.send_count)
                      for r in rows]

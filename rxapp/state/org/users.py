@@ -1,5 +1,6 @@
-"""Users admin: list with search and status filter, create, edit roles and plants, deactivate or
-activate, reset a password. Every handler re-resolves the actor; services.org.users keeps the rules
+"""Users admin: list with search and status filter (roles held organization-wide and at plants), create, edit
+roles and plants (roles at plants and departments: state/org/user_grants.py), deactivate or activate, reset a
+password. Every handler re-resolves the actor; services.org.users keeps the rules
 (admins only, own organization only, no self-lock-out)."""
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from models.base import utcnow
 from models.user import Role
 from rxapp.i18n import _, format_datetime
 from rxapp.state.org.auth import AuthState, as_id
+from rxapp.state.org.user_grants import UserGrantsState, grant_label
 from rxapp.state.trace.labels import role_label
 from services.core.access import Permission, require
 from services.core.errors import DomainError
 from services.org import plants as plant_service
+from services.org import role_grants
 from services.org import users as user_service
 
 ROLE_CHOICES = [(r.value, role_label(r.value)) for r in Role]
@@ -43,7 +46,10 @@ def _load(session, actor, search: str, status: str):
     require(actor, Permission.MANAGE_USERS)
     active = {"active": True, "inactive": False}.get(status)
     people = user_service.list_users(session, actor, search=search, active=active, limit=LIST_LIMIT)
-    return people, plant_service.list_plants(session, actor, include_inactive=True)
+    grants: dict[int, list[str]] = {}
+    for g in role_grants.list_grants(session, actor):
+        grants.setdefault(g.user_id, []).append(grant_label(g.role_name, g.plant_code, g.department_code))
+    return people, plant_service.list_plants(session, actor, include_inactive=True), grants
 
 
 class UsersState(AuthState):
@@ -82,14 +88,14 @@ class UsersState(AuthState):
     @rx.event
     def load(self):
         try:
-            people, plants = self._use_case(_load, self.search, self.status)
+            people, plants, grants = self._use_case(_load, self.search, self.status)
         except DomainError as error:
             self.loading, self.load_error, self.rows = False, _(error.message), []
             return self._refused(error, quiet=True)
         codes = {p.id: p.code for p in plants}
         self.plant_choices = [PlantChoice(id=p.id, label=f"{p.code} · {p.name}") for p in plants if p.is_active]
         self.rows = [UserRow(id=u.id, username=u.username, full_name=u.display_name or u.full_name, email=u.email or "",
-                             is_active=u.is_active, roles=[role_label(r) for r in u.roles],
+                             is_active=u.is_active, roles=[role_label(r) for r in u.roles] + grants.get(u.id, []),
                              plants=[_("all plants")] if "admin" in u.roles else [codes.get(p, "?") for p in u.plant_ids],
                              last_login=format_datetime(u.last_login_at, fmt="short") or _("never"))
                      for u in people]
@@ -125,6 +131,7 @@ class UsersState(AuthState):
         self.form_username, self.form_full_name, self.form_email = user.username, user.full_name, user.email or ""
         self.form_full_name2, self.form_full_name2_language = user.full_name2, user.full_name2_language or ""
         self.form_roles, self.form_plants, self.form_errors, self.form_open = list(user.roles), list(user.plant_ids), {}, True
+        return UserGrantsState.load_for(user.id)
 
     @rx.event
     def set_form_open(self, is_open: bool):
