@@ -25,6 +25,7 @@ from models.organization import Department, Plant
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
 from services.core.access import Actor, Permission, can_any
 from services.core.calendar_math import CalendarSpec, shift_windows
+from services.core.display_names import display_name
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.kpi import reads as kpi
 from services.kpi.live import Scope, reader_for
@@ -110,7 +111,7 @@ def board(session: Session, actor: Actor, plant_id: int | None = None, *, now: d
     tolerance = overproduction_tolerance(session, pk(plant))
     tiles = [_tile(machine, status, dept, jobs, reasons, spec, shift_oee.get(pk(machine)), now, tolerance)
              for machine, status, dept in rows]
-    return AndonBoard(plant_id=plant.id, plant_code=plant.code, plant_name=plant.name, timezone=plant.timezone,
+    return AndonBoard(plant_id=plant.id, plant_code=plant.code, plant_name=display_name(plant), timezone=plant.timezone,
                       shift=shift[0] if shift else "", at=now, tiles=tiles)
 
 

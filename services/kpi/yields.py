@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from models.catalog import Product
 from models.routing import Routing, RoutingStep
 from services.core.access import Actor
+from services.core.display_names import display_name
 from services.kpi import formulas as kpi_math
 from services.kpi.read_models import ProductYield, StepYield, YieldReport, exact
 from services.kpi.scope import count_sums, resolve_scope
@@ -45,14 +46,14 @@ def fpy_by_product_step(session: Session, actor: Actor, *, plant_id: int, start:
                 continue
             value = kpi_math.fpy(units_in, right)
             steps.append(StepYield(product_id=pid, product_code=product.code if product else "-",
-                                   product_name=product.name if product else "", step=step,
+                                   product_name=display_name(product) if product else "", step=step,
                                    step_name=names.get((pid, step), "") if pid is not None and step is not None else "",
                                    units_in=units_in, right_first_time=right,
                                    fpy=exact(value), fpy_percent=kpi_math.display(value)))
         measured = [kpi_math.fpy(s.units_in, s.right_first_time) for s in steps if s.units_in]
         rty = kpi_math.rty(measured)
         out.append(ProductYield(product_id=pid, product_code=product.code if product else "-",
-                                product_name=product.name if product else "", steps=steps, rty=exact(rty),
+                                product_name=display_name(product) if product else "", steps=steps, rty=exact(rty),
                                 rty_percent=kpi_math.display(rty)))
     return YieldReport(plant_id=scope.plant.id, start=scope.start, end=scope.end, products=out)
 

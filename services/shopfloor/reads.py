@@ -33,6 +33,7 @@ from models.resources import (
 )
 from services.core.access import Actor, Permission, require
 from services.core.calendar_math import CalendarSpec
+from services.core.display_names import display_name
 from services.core.errors import Invalid, NotFound
 from services.master import calendars
 from services.production.scheduling.common import expected_good, queue_key
@@ -173,7 +174,7 @@ def _job(op: Operation, wo: WorkOrder, product: Product, now: datetime, spec: Ca
     expected = expected_good(op, now, spec)
     return QueuedJob(
         operation_id=op.id, work_order_id=wo.id, work_order_number=wo.number, product_code=product.code,
-        product_name=product.name, name=op.name, sequence=op.sequence, status=op.status,
+        product_name=display_name(product), name=op.name, sequence=op.sequence, status=op.status,
         queue_position=op.queue_position, quantity=op.quantity, quantity_good=op.quantity_good,
         quantity_scrap=op.quantity_scrap, planned_start=op.planned_start, planned_end=op.planned_end,
         started_at=op.started_at, expected_good=expected, progress_percent=_percent(op.quantity_good, op.quantity),

@@ -6,19 +6,25 @@ import pytest
 from sqlmodel import select
 
 from models.audit import AuditEntry
+from models.catalog import Product
+from models.orders import WorkOrder
+from models.organization import Plant
 from services.core.db import transaction
 from services.core.display_names import guess_language, pick, second_name
 from services.core.errors import Forbidden, Invalid
 from services.core.languages import use_language
+from services.kpi import andon
 from services.master.products import ProductCreate, ProductUpdate, create_product, list_products, update_product
 from services.org import organizations, plants, users
 from services.org.organizations import OrganizationUpdate
 from services.org.plants import PlantCreate, PlantUpdate
 from services.org.users import UserCreate, UserUpdate
+from services.shopfloor import reads
 from services.studio import breakdown, episodes, members, projects
 from services.studio.episodes import EpisodeUpdate
 from tests.conftest import T0
 from tests.factories.org import World
+from tests.factories.shopfloor import make_floor
 from tests.factories.studio import actor, make_studio
 
 
@@ -152,3 +158,23 @@ def test_studio_projects_episodes_assets_and_member_slots_show_the_viewers_name(
     with pytest.raises(Invalid) as refused:
         episodes.create_episode(session, pm, studio.project_id, 2, name2="Sprout", now=T0)
     assert refused.value.fields == {"name2_language": "Say which language the second name is in."}
+
+
+def test_the_operators_queue_the_andon_board_and_the_schedule_name_products_and_plants_in_the_viewers_language(
+        session, world):
+    floor = make_floor(session, world.org_a, world.plant1, world.dept1, quantity=10, planned_start=T0)
+    with transaction(session):
+        product = session.get(Product, session.get(WorkOrder, floor.work_order_id).product_id)
+        product.name2, product.name2_language = "カット部品", "ja"
+        plant = session.get(Plant, world.plant1)
+        plant.name2, plant.name2_language = "第一工場", "ja"
+        session.add_all([product, plant])
+    operator, planner = world.actor(world.operator1), world.actor(world.planner1)
+    with use_language("ja"):
+        queue = reads.machine_queue(session, operator, floor.machine_id, now=T0)
+        board = andon.board(session, planner, world.plant1, now=T0)
+    assert {j.product_name for j in queue.queue} == {"カット部品"} and board.plant_name == "第一工場"
+    with use_language("ko"):
+        queue = reads.machine_queue(session, operator, floor.machine_id, now=T0)
+        board = andon.board(session, planner, world.plant1, now=T0)
+    assert {j.product_name for j in queue.queue} == {product.name} and board.plant_name == plant.name

@@ -28,6 +28,7 @@ from models.orders import Operation, WorkOrder
 from models.organization import Plant
 from models.resources import Machine, WorkCenter
 from services.core.access import Actor, Permission
+from services.core.display_names import display_name
 from services.core.errors import Invalid
 from services.core.messages import t
 from services.production.scheduling.common import (
@@ -162,7 +163,7 @@ def schedule_board(session: Session, actor: Actor, plant_id: int, *, start: date
                                  department_id=machine.department_id, is_active=machine.is_active, operations=ops,
                                  maintenance=windows.get(pk(machine), [])))
     every = [op for row in rows for op in row.operations]
-    return ScheduleBoard(plant_id=plant.id, plant_code=plant.code, plant_name=plant.name, timezone=plant.timezone,
+    return ScheduleBoard(plant_id=plant.id, plant_code=plant.code, plant_name=display_name(plant), timezone=plant.timezone,
                          start=start, end=end, machines=rows, late_count=sum(op.late for op in every),
                          conflict_count=sum(op.conflict for op in every),
                          can_plan=actor.can(Permission.PLAN, plant_id=plant.id))
@@ -188,7 +189,7 @@ def unscheduled_operations(session: Session, actor: Actor, plant_id: int, *, lim
         product = context.products[wo.product_id]
         out.append(UnscheduledOperation(
             operation_id=op.id, work_order_id=wo.id, work_order_number=wo.number, product_code=product.code,
-            product_name=product.name, name=op.name, sequence=op.sequence, status=op.status.value,
+            product_name=display_name(product), name=op.name, sequence=op.sequence, status=op.status.value,
             quantity=op.quantity, work_center_id=op.work_center_id,
             work_center_code=context.work_center_code(op.work_center_id), due_date=dues[pk(wo)],
             duration_seconds=cycles.seconds_left(op, None, wo.product_id),
@@ -251,7 +252,7 @@ class _Context:
             conflicts.append("precedence")
         return BoardOperation(
             operation_id=op.id, work_order_id=wo.id, work_order_number=wo.number, product_code=product.code,
-            product_name=product.name, name=op.name, sequence=op.sequence, status=op.status.value,
+            product_name=display_name(product), name=op.name, sequence=op.sequence, status=op.status.value,
             machine_id=machine.id, work_center_id=op.work_center_id, queue_position=op.queue_position,
             planned_start=op.planned_start, planned_end=op.planned_end, due_date=due, due_at=due_at,
             late=bool(due_at and op.planned_end and op.planned_end > due_at), conflict=bool(conflicts),
