@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date as _date
 from babel.dates import format_datetime as _datetime
+from babel.dates import format_skeleton
 from babel.dates import format_time as _time
 from babel.numbers import format_currency as _currency
 from babel.numbers import format_decimal as _decimal
@@ -145,3 +146,34 @@ def clock(value: datetime | time | None, timezone: str | None = "UTC", lang: str
 def week_start(lang: str | None = None) -> int:
     """The first day of the week in the person's locale: 0 Monday ... 6 Sunday (Sunday in the US, Japan, Korea)."""
     return Locale.parse(locale_of(lang)).first_week_day
+
+
+def day_at(value: datetime | None, timezone: str | None = "UTC", lang: str | None = None, fmt: str = "short") -> str:
+    """The calendar day of a stored (UTC) datetime as it is in `timezone` (the plant's)."""
+    return "" if value is None else day(value.astimezone(zone(timezone)).date(), lang, fmt)
+
+
+def month_day(value: date | None, lang: str | None = None) -> str:
+    """A day without its year, as the locale writes it (3/2, 3/2, 3. 2.): axis labels, week columns."""
+    return "" if value is None else format_skeleton("Md", value, locale=locale_of(lang))
+
+
+def weekday(value: date | None, lang: str | None = None) -> str:
+    """The day of the week, abbreviated as the locale writes it (Mon, 月, 월)."""
+    return "" if value is None else _date(value, format="EEE", locale=locale_of(lang))
+
+
+def exact(value: Decimal | None, lang: str | None = None) -> str:
+    """A Decimal with every place it holds and none it does not (a rate 1.2345, a discount 12.5)."""
+    if value is None:
+        return ""
+    normal = Decimal(value).normalize()
+    exponent = normal.as_tuple().exponent
+    return number(normal, lang, decimals=max(0, -exponent) if isinstance(exponent, int) else 0)
+
+
+def significant(value: Decimal | float | None, lang: str | None = None, *, digits: int = 4) -> str:
+    """A measured value to `digits` significant digits (12.35, 0.001235), trailing zeros dropped."""
+    if value is None:
+        return ""
+    return _decimal(Decimal(str(value)), format="@" + "#" * (digits - 1), locale=locale_of(lang))

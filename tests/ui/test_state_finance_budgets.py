@@ -24,7 +24,7 @@ async def test_finance_sets_budgets_and_sees_spend(engine, session, world):
     rows = {r.name: r for r in page.rows}
     star = rows["project Star Seeds"]
     assert (star.budget, star.committed, star.remaining, star.used, star.over) == (
-        "200,000 KRW", "270,000 KRW", "-70,000 KRW", "135 %", True)
+        "200,000 KRW", "270,000 KRW", "-70,000 KRW", "135%", True)
     assert rows["cost centre ANIM"].committed == "0 KRW" and not rows["cost centre ANIM"].over
 
 

@@ -21,6 +21,7 @@ from models.user import User
 from rxapp.state.finance.invoices import InvoicesState
 from rxapp.state.finance.purchase_orders import PurchaseOrdersState
 from rxapp.state.org.auth import AuthState
+from services.core import formats
 from services.core.db import transaction
 from services.finance import accounts, budgets, periods, po_approval, purchasing, tax_rules
 from services.finance.budgets import BudgetInput
@@ -142,7 +143,7 @@ async def test_po_from_the_vendors_tasks_approved_acknowledged_settled_and_paid(
     events = await run(writer.mark_paid({"settlement_id": str(row.id), "paid_on": "yesterday"}), writer)
     assert toasts(events, "error") and writer.settlement_rows[0].paid_on == ""
     events = await run(writer.mark_paid({"settlement_id": str(row.id), "paid_on": paid_on.isoformat()}), writer)
-    assert toasts(events, "success") and writer.settlement_rows[0].paid_on == paid_on.isoformat()
+    assert toasts(events, "success") and writer.settlement_rows[0].paid_on == formats.day(paid_on, fmt="short")
 
 
 async def test_po_page_refuses_people_without_finance_rights_and_other_organizations(engine, session, books):

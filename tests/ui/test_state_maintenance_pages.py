@@ -77,7 +77,7 @@ async def test_preventive_plans_are_created_edited_and_switched_with_next_due(en
     assert not page.form_open
     [row] = page.rows
     assert (row.name, row.every, row.checklist_size, row.is_active) == ("Lubricate spindle", "every 2 weeks", 2, True)
-    assert row.next_due.endswith("UTC") and row.target != "" and not row.target.startswith("Class")
+    assert row.next_due not in ("", "–") and "UTC" not in row.next_due and row.target != "" and not row.target.startswith("Class")
     await run(page.open_edit(row.id), page)
     assert (page.form.interval, page.form.checklist, page.form.target) == (
         "2", "Grease nipple 1\nGrease nipple 2", f"m:{machine_id}")
@@ -244,12 +244,12 @@ async def test_the_ticket_page_books_labour_and_issues_parts(engine, session, wo
     await run(work.add_labour({"started_at": "2026-03-02T08:00", "ended_at": "2026-03-02T09:30", "note": "Pulled"}),
               work)
     assert [(r.who, r.started, r.ended, r.hours, r.own) for r in work.labour] == [
-        ("tech.ui", "2026-03-02 08:00", "2026-03-02 09:30", "1.50", True)]
+        ("tech.ui", "3/2/26, 8:00\u202fAM", "3/2/26, 9:30\u202fAM", "1.50", True)]   # the plant's zone (UTC), en
     await run(work.edit_labour(work.labour[0].id), work)
     assert (work.edit_started, work.edit_ended, work.edit_note) == ("2026-03-02T08:00", "2026-03-02T09:30", "Pulled")
     await run(work.save_labour({"started_at": "2026-03-02T08:00", "ended_at": "2026-03-02T10:00", "note": "Pulled"}),
               work)
-    assert [(r.hours, r.ended) for r in work.labour] == [("2.00", "2026-03-02 10:00")] and work.editing_labour == 0
+    assert [(r.hours, r.ended) for r in work.labour] == [("2.00", "3/2/26, 10:00\u202fAM")] and work.editing_labour == 0
 
     other = await signed_in(engine, MaintenanceTicketState, "tech.two.ui")
     other.ticket_id = ticket_id

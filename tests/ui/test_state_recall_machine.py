@@ -53,7 +53,7 @@ async def test_recall_from_a_machine_and_a_time_range(engine, tw, made):
     assert str(machine) in {o.value for o in state.machine_options}
     await run(state.recall_machine({"machine_id": str(machine), **window(0, 2)}), state)
     assert {r.number for r in state.recall_lots} == {early.number}
-    assert "08:00" in state.recall_title and "10:00" in state.recall_title and "UTC" in state.recall_title
+    assert "8:00\u202fAM" in state.recall_title and "10:00\u202fAM" in state.recall_title and "UTC" in state.recall_title
     assert state.recall_on_hand == 1
     await run(state.recall_machine({"machine_id": str(machine), **window(0, 6)}), state)
     assert {r.number for r in state.recall_lots} == {early.number, late.number}

@@ -11,6 +11,7 @@ from models.base import utcnow
 from models.orders import ExceptionKind, Operation, ScheduleException
 from rxapp.state.org.auth import AuthState
 from rxapp.state.production.schedule import ScheduleState
+from services.core import formats
 from services.core.db import transaction
 from services.production import scheduling
 from tests.factories.org import actor_of
@@ -54,7 +55,7 @@ async def test_the_board_loads_rows_chart_and_utilisation(engine, session, world
                                                                      (two, line.machine_ids[0], 2)]
     assert len(_bars(state.figure)) == 2 and all(text.endswith("10 Cut") for text in _bars(state.figure))
     assert [t.name for t in state.utilisation_figure.data] == ["Scheduled", "Target", "Available"]
-    assert state.selected.id == 0 and state.window_label.startswith(state.day)
+    assert state.selected.id == 0 and state.window_label.startswith(formats.day(date.fromisoformat(state.day), fmt="short"))
 
 
 async def test_pick_then_later_and_earlier_reorders_the_queue(engine, session, world):
@@ -140,9 +141,10 @@ async def test_the_window_is_a_day_three_days_or_a_week_and_moves_by_its_length(
     _line_with_ops(session, world)
     state = await _board(engine)
     first = date.fromisoformat(state.day)
-    assert state.days == 7 and state.window_label == f"{first} – {first + timedelta(days=6)}"
+    shown = lambda d: formats.day(d, fmt="short")  # noqa: E731
+    assert state.days == 7 and state.window_label == f"{shown(first)} – {shown(first + timedelta(days=6))}"
     await run(state.set_days("1"), state)
-    assert state.window_label == f"{first} – {first}"
+    assert state.window_label == f"{shown(first)} – {shown(first)}"
     await run(state.shift_window(1), state)
     await run(state.set_days("3"), state)
     await run(state.shift_window(-1), state)

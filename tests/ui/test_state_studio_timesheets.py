@@ -27,7 +27,7 @@ async def test_log_time_and_see_the_week(engine, session, studio):
                                   "note": "layout fixes"}), state)
     assert toasts(events, "success") == ["Time logged: EP01 C001 now has 1:30 h"] and state.form_errors == {}
     assert state.week_start == "2026-03-02" and state.rows[0].cells[1] == "1:30" and state.total == "1:30"
-    assert state.days[1].endswith("03-03") and state.entries[0].note == "layout fixes"
+    assert state.days[1] == "Tue 3/3" and state.entries[0].note == "layout fixes"
     await run(state.shift_week(1), state)
     assert state.week_start == "2026-03-09" and state.rows == [] and state.total == "0:00"
     await run(state.shift_week(-1), state)

@@ -103,7 +103,7 @@ def _ticket() -> rx.Component:
         rx.text(t.title, size="4", weight="medium"),
         rx.text(t.charging, " → ", t.charged, " · ", _("SOP"), " ", t.sop_reference, color_scheme="gray"),
         rx.text(T.description, white_space="pre-wrap"),
-        rx.cond(t.due != "", rx.text(_("Due in this state by"), ": ", t.due, " UTC", color_scheme="gray", size="2")),
+        rx.cond(t.due != "", rx.text(_("Due in this state by"), ": ", t.due, color_scheme="gray", size="2")),
         rx.card(
             rx.heading(_("Next step"), size="4", margin_bottom="8px"),
             rx.cond(T.refusal != "", rx.callout.root(rx.callout.text(T.refusal), color_scheme="red", role="alert",

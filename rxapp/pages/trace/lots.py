@@ -72,7 +72,7 @@ def _table() -> rx.Component:
         phone_or_table(scroll_x(rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
                 _("Lot"), _("Product"), _("On hand / initial"), _("Status"), _("Source"), _("Location"),
-                _("Created (UTC)"), "")])),
+                _("Created"), "")])),
             rx.table.body(rx.foreach(S.rows, _row)), variant="surface", width="100%", data_testid="lots-table")),
             rx.foreach(S.rows, _card)),
         rx.flex(

@@ -60,7 +60,7 @@ def _table() -> rx.Component:
     return rx.box(
         scroll_x(rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
-                _("Shipment"), _("Customer"), _("Status"), _("Packed"), _("Carrier / tracking"), _("Created (UTC)"),
+                _("Shipment"), _("Customer"), _("Status"), _("Packed"), _("Carrier / tracking"), _("Created"),
                 "")])),
             rx.table.body(rx.foreach(S.rows, _row)), variant="surface", width="100%", data_testid="shipments-table")),
         rx.flex(

@@ -12,6 +12,7 @@ from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.org.auth import AuthState
 from services.config import invitations as invitation_service
+from services.core import formats
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError
 from services.org import auth as auth_service
@@ -44,7 +45,8 @@ class InvitationAcceptState(AuthState):
             return
         self.invalid = ""
         self.organization, self.email, self.full_name = preview.organization_name, preview.email, preview.full_name
-        self.suggested_username, self.expires = preview.suggested_username, f"{preview.expires_at:%Y-%m-%d %H:%M} UTC"
+        self.suggested_username, self.expires = preview.suggested_username, formats.moment(
+            preview.expires_at, "UTC", fmt="short") + " UTC"
 
     @rx.event
     async def accept(self, form: dict):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
 
 import reflex as rx
 
@@ -19,6 +18,7 @@ from rxapp.state.follow import follow_tab
 from rxapp.state.org.auth import AuthState, _person_for_token, as_id
 from services.config import notifications
 from services.config.notifications import NotificationRead, PreferenceRead
+from services.core import formats
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError
 from services.core.events import DomainEvent
@@ -45,12 +45,9 @@ class PrefRow:
     email: bool = False
 
 
-def _when(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def note_row(n: NotificationRead) -> NoteRow:
-    return NoteRow(id=n.id, kind=n.kind, title=n.title, body=n.body, link=n.link, at=_when(n.created_at),
+def note_row(n: NotificationRead, zone: str = "UTC") -> NoteRow:
+    return NoteRow(id=n.id, kind=n.kind, title=n.title, body=n.body, link=n.link,
+                   at=formats.moment(n.created_at, zone, fmt="short"),
                    is_read=n.read_at is not None)
 
 
@@ -112,7 +109,7 @@ class NotificationsState(AuthState):
         except DomainError as error:
             self.loading, self.load_error = False, _(error.message)
             return self._refused(error, quiet=True)
-        self.items, self.total = [note_row(n) for n in rows], total
+        self.items, self.total = [note_row(n, self._zone()) for n in rows], total
         self.prefs = [pref_row(p) for p in prefs]
         self.loading, self.load_error = False, ""
 

@@ -184,7 +184,7 @@ class WorkflowsAdminState(AuthState):
         self.name = spec.name
         self.states, self.transitions = edits_of(spec)
         self.versions = [VersionRow(version=v.version, name=v.name, is_active=v.is_active,
-                                    created=f"{v.created_at:%Y-%m-%d %H:%M}", open_instances=v.open_instances)
+                                    created=self._when(v.created_at), open_instances=v.open_instances)
                          for v in versions]
         self.figure = workflow_figure(spec)
         self.loading, self.load_error, self.revision = False, "", self.revision + 1

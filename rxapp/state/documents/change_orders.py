@@ -113,7 +113,7 @@ class ChangeOrderState(AuthState):
         self.load_error = ""
         self.number, self.title, self.reason, self.status = order.number, order.title, order.reason, order.status.value
         self.status_label, self.color = ORDER_LABELS.get(self.status, self.status), ORDER_COLORS.get(self.status, "gray")
-        self.approved = f"{order.approved_at:%Y-%m-%d %H:%M} · {order.approved_by_name}" if order.approved_at else ""
+        self.approved = f"{self._when(order.approved_at)} · {order.approved_by_name}" if order.approved_at else ""
         self.items = [ItemLine(id=i.id, what=f"{i.document_number} {i.document_title}" if i.kind == "revision"
                                else f"{i.product_code} {i.product_name}",
                                revision=f"{i.revision_label} · {STATUS_LABELS.get(i.revision_status, i.revision_status)}"

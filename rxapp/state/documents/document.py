@@ -17,6 +17,7 @@ from rxapp.state.documents.documents import KIND_LABELS, STATUS_COLORS, STATUS_L
 from rxapp.state.documents.viewer import kind_label, open_in_viewer
 from rxapp.state.master.common import Option
 from rxapp.state.org.auth import AuthState, as_id
+from services.core import formats
 from services.core.errors import DomainError
 from services.documents import change_orders, common, documents, files, revisions
 from services.documents.documents import RevisionRead
@@ -56,14 +57,14 @@ class RevisionLine:
 
 
 def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} kB"
+    return formats.number(size / 1024 / 1024, decimals=1) + " MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} kB"
 
 
-def revision_line(r: RevisionRead, actions: list[str], writer: bool) -> RevisionLine:
-    approved = f"{r.approved_at:%Y-%m-%d %H:%M} · {r.approved_by_name}" if r.approved_at else ""
+def revision_line(r: RevisionRead, actions: list[str], writer: bool, zone: str = "UTC") -> RevisionLine:
+    approved = f"{formats.moment(r.approved_at, zone, fmt='short')} · {r.approved_by_name}" if r.approved_at else ""
     return RevisionLine(id=r.id, label=r.label, status=r.status.value, status_label=STATUS_LABELS.get(r.status, r.status),
                         color=STATUS_COLORS.get(r.status, "gray"), summary=r.summary,
-                        written=f"{r.created_at:%Y-%m-%d %H:%M} · {r.created_by_name}", approved=approved,
+                        written=f"{formats.moment(r.created_at, zone, fmt='short')} · {r.created_by_name}", approved=approved,
                         change_order_id=r.change_order_id or 0,
                         files=[FileLine(id=f.id, name=f.filename, kind=kind_label(f.content_type), size=_size(f.size))
                                for f in r.files],
@@ -135,7 +136,8 @@ class DocumentState(AuthState):
         self.target_href = routes.documents_of(d.target_type.value, d.target_id)
         self.released = d.released_label or "–"
         writer = "documents" in self.permissions
-        self.revision_lines = [revision_line(r, actions.get(r.id, []), writer) for r in detail.revisions]
+        self.revision_lines = [revision_line(r, actions.get(r.id, []), writer, self._zone())
+                               for r in detail.revisions]
         self.has_working = any(r.status in ("draft", "review") for r in self.revision_lines)
         self.change_order_options = [Option(value=str(o.id), label=f"{o.number} · {o.title}") for o in orders]
         shown = next((f.id for r in self.revision_lines for f in r.files if f.kind != "CAD"), 0)

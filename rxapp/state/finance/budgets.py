@@ -12,6 +12,7 @@ from rxapp.i18n import _
 from rxapp.state.finance.overview import money
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
+from services.core import formats
 from services.core.errors import DomainError
 from services.finance import budgets
 from services.finance.budgets import BudgetInput, BudgetRead
@@ -35,7 +36,7 @@ def budget_row(b: BudgetRead) -> BudgetRow:
     unit = f" {b.currency}"
     return BudgetRow(b.id, b.name, money(b.amount) + unit, money(b.committed) + unit, money(b.settled) + unit,
                      money(b.paid) + unit, money(b.remaining) + unit,
-                     "–" if b.used_share is None else f"{100 * b.used_share:.0f} %", b.over)
+                     "–" if b.used_share is None else formats.percent(b.used_share, decimals=0), b.over)
 
 
 class BudgetsState(AuthState):

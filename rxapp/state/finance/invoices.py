@@ -15,6 +15,7 @@ from rxapp.i18n import _
 from rxapp.state.finance.overview import CURRENCIES, WORDS, Figure, money, organization_currency
 from rxapp.state.master.common import Option, document, iso_day, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
+from services.core import formats
 from services.core.errors import DomainError, Invalid
 from services.finance import invoice_pdf, invoices, payments, tax_rules
 from services.finance.invoices import InvoiceOptions, OrderLinePick
@@ -122,7 +123,8 @@ class InvoicesState(AuthState):
         today = utcnow().date()
         self.today = today.isoformat()
         self.rows = [InvoiceListRow(i.id, i.number, WORDS[i.kind.value], WORDS[i.status.value], i.customer_name,
-                                    i.issue_date.isoformat(), i.due_date.isoformat(), f"{money(i.total)} {i.currency}")
+                                    formats.day(i.issue_date, fmt="short"), formats.day(i.due_date, fmt="short"),
+                                    f"{money(i.total)} {i.currency}")
                      for i in invoices.list_invoices(session, actor, limit=200)]
         rows = payments.ar_aging(session, actor, as_of=today, currency=self.currency)
         self.aging = [AgingLine(r.customer_name, [money(r.buckets[b]) for b, *_x in payments.BUCKETS], money(r.total))
@@ -142,7 +144,7 @@ class InvoicesState(AuthState):
         self.detail_id, self.detail_title = inv.id, f"{inv.number} · {inv.customer_name}"
         self.detail_kind, self.detail_status = inv.kind.value, inv.status.value
         self.detail_lines = [InvoiceLineRow(str(x.order_line_id or ""), x.description, str(x.quantity),
-                                            money(x.unit_price), f"{x.discount_pct.normalize():f} %", money(x.net),
+                                            money(x.unit_price), formats.exact(x.discount_pct) + " %", money(x.net),
                                             x.vat_text) for x in inv.lines]
         unit = f" {inv.currency}"
         self.detail_figures = [Figure(_("Net"), money(inv.net) + unit),

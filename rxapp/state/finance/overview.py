@@ -133,7 +133,8 @@ class FinanceState(AuthState):
                               money(r.credit) if r.credit else "") for r in tb.rows]
         self.tb_totals = [money(tb.total_debit), money(tb.total_credit)]
         self.invoice_rows = [InvoiceRow(i.number, WORDS[i.kind.value], WORDS[i.status.value], i.customer_name,
-                                        i.issue_date.isoformat(), i.due_date.isoformat(), f"{money(i.total)} {i.currency}")
+                                        formats.day(i.issue_date, fmt="short"), formats.day(i.due_date, fmt="short"),
+                                        f"{money(i.total)} {i.currency}")
                              for i in invoices.list_invoices(session, actor, limit=100)]
         rows = payments.ar_aging(session, actor, as_of=utcnow().date(), currency=self.currency)
         self.aging = [Figure(WORDS[b], money(v)) for b, v in payments.bucket_totals(rows).items()]
@@ -206,7 +207,7 @@ class FinanceState(AuthState):
             return self._refused(error)
         self.rollup = ([Figure(_("Material"), money(r.material)), Figure(_("Conversion"), money(r.conversion)),
                         Figure(_("Standard unit cost"), money(r.unit_cost))]
-                       + [Figure(f"{'· ' * line.level}{line.code} × {line.quantity.normalize():f}",
+                       + [Figure(f"{'· ' * line.level}{line.code} × {formats.exact(line.quantity)}",
                                  money(line.extended_cost)) for line in r.lines]
                        + [Figure(f"{s.sequence} {s.name} @ {s.work_center_code}", money(s.unit_cost)) for s in r.steps])
         self.rollup_gaps = r.gaps

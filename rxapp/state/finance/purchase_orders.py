@@ -18,6 +18,7 @@ from rxapp.i18n import _
 from rxapp.state.finance.overview import CURRENCIES, Figure, money
 from rxapp.state.master.common import Option, document, iso_day, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
+from services.core import formats
 from services.core.access import Permission
 from services.core.errors import DomainError
 from services.finance import po_approval, po_receipts, purchasing, purchasing_documents, settlements, tax_rules
@@ -164,7 +165,7 @@ class PurchaseOrdersState(AuthState):
     def _fill(self, session, actor) -> None:
         self.is_finance, self.today = Permission.FINANCE in actor.permissions, utcnow().date().isoformat()
         self.rows = [PoRow(p.id, p.number, p.vendor_name, p.process_type, p.status.value, STATUS[p.status.value],
-                           p.order_date.isoformat(), f"{money(p.net_payable)} {p.currency}")
+                           formats.day(p.order_date, fmt="short"), f"{money(p.net_payable)} {p.currency}")
                      for p in purchasing.list_pos(session, actor)]
         self.settlement_rows = [self._settlement_row(s) for s in settlements.list_settlements(session, actor)] \
             if self.is_finance else []
@@ -178,7 +179,7 @@ class PurchaseOrdersState(AuthState):
         open_order = self.is_finance and po.status in purchasing.SETTLEABLE
         progress = {p.po_line_id: p for p in settlements.line_progress(session, actor, po.id)} if self.is_finance else {}
         self.detail_lines = [PoLineRow(pk(x), x.description, str(x.quantity), money(x.unit_price),
-                                       f"× {x.difficulty_rate.normalize():f} × {x.urgency_rate.normalize():f}",
+                                       f"× {formats.exact(x.difficulty_rate)} × {formats.exact(x.urgency_rate)}",
                                        money(x.base), money(x.adjusted), *_progress(progress.get(x.id), open_order))
                              for x in po.lines]
         self.detail_figures = po_figures(po)
@@ -204,9 +205,9 @@ class PurchaseOrdersState(AuthState):
     @staticmethod
     def _settlement_row(s: settlements.SettlementRead) -> SettlementRow:
         unit = f" {s.currency}"
-        return SettlementRow(s.id, s.number, s.po_number, s.settled_on.isoformat(), str(len(s.task_ids)),
+        return SettlementRow(s.id, s.number, s.po_number, formats.day(s.settled_on, fmt="short"), str(len(s.task_ids)),
                              money(s.adjusted) + unit, money(s.vat) + unit, money(s.withholding) + unit,
-                             money(s.net_payable) + unit, s.paid_on.isoformat() if s.paid_on else "")
+                             money(s.net_payable) + unit, formats.day(s.paid_on, fmt="short"))
 
     @rx.event
     def open_po(self, po_id: int):

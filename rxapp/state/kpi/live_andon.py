@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from rxapp.i18n import _, format_datetime
+from services.core import formats
 from services.kpi.andon import AndonBoard, AndonTile
 
 STATE_LABELS = {"idle": _("Idle"), "running": _("Running"), "paused": _("Paused"), "down": _("Down"),
@@ -47,7 +48,7 @@ def andon_card(tile: AndonTile, timezone: str) -> AndonCard:
         minutes=tile.minutes_in_state, reason=tile.reason, job=tile.job, good=tile.good, scrap=tile.scrap,
         quantity=tile.quantity, expected=tile.expected_good, progress=tile.progress_percent,
         plan=tile.plan_percent, behind=bool(tile.job) and tile.good < tile.expected_good, overproduced=tile.overproduced,
-        oee=f"{tile.shift_oee_percent:.0f}%" if tile.shift_oee_percent is not None else "–")
+        oee=formats.number(tile.shift_oee_percent, decimals=0) + "%" if tile.shift_oee_percent is not None else "–")
 
 
 class LiveAndonState(rx.SharedState):

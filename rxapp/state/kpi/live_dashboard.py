@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from rxapp.i18n import _, format_datetime
+from services.core import formats
 from services.kpi.dashboard import DashboardView
 
 OEE_COLOR, A_COLOR, P_COLOR, Q_COLOR, IDLE_COLOR = "#2563eb", "#0d9488", "#d97706", "#7c3aed", "#6b7280"
@@ -48,7 +49,7 @@ class CapacityRow:
 
 
 def pct(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value:.1f} %"
+    return "–" if value is None else formats.number(value, decimals=1) + " %"
 
 
 def _layout(fig: go.Figure, *, percent: bool = True) -> go.Figure:
@@ -221,7 +222,8 @@ class LiveDashboardState(rx.SharedState):
                  KpiTile("", _("Work orders running"), str(w.work_orders_running)),
                  KpiTile("", _("Operations queued"), str(w.operations_queued)),
                  KpiTile("", _("Units still to make"), str(w.units_open))],
-            capacity=[CapacityRow(u.code, u.name, f"{u.scheduled_hours:.1f} h", f"{u.available_hours:.1f} h",
+            capacity=[CapacityRow(u.code, u.name, formats.number(u.scheduled_hours, decimals=1) + " h",
+                                  formats.number(u.available_hours, decimals=1) + " h",
                                   pct(None if u.utilisation is None else u.utilisation * 100),
                                   pct(None if u.load is None else u.load * 100))
                       for u in view.utilisation or []],

@@ -19,6 +19,7 @@ from rxapp.state.maintenance.live_board import LiveMaintenanceState
 from rxapp.state.maintenance.plant_picker import plant_options
 from rxapp.state.master.common import Option, download
 from rxapp.state.org.auth import AuthState, _person_for_token, as_id
+from services.core import formats
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError
 from services.kpi.live import Scope, reader_for
@@ -66,15 +67,15 @@ def _kpis_for(token: str, plant_id: int | None, days: int,
 
 def _rows(k: kpis.MaintenanceKpis) -> tuple[list[MachineRow], list[list[str]]]:
     rows = [MachineRow(machine_id=m.machine_id, code=m.machine_code, name=m.machine_name, breakdowns=m.breakdowns,
-                       stops=m.breakdown_stops, mtbf="–" if m.mtbf_hours is None else f"{m.mtbf_hours:.1f}",
-                       mttr="–" if m.mttr_hours is None else f"{m.mttr_hours:.2f}", cost=f"{m.cost:.2f}",
+                       stops=m.breakdown_stops, mtbf=formats.number(m.mtbf_hours, decimals=1) or "–",
+                       mttr=formats.number(m.mttr_hours, decimals=2) or "–", cost=formats.number(m.cost, decimals=2),
                        href=f"/maintenance/tickets?machine={m.machine_id}")
             for m in k.machines]
-    stops_mtbf = "–" if k.mtbf_hours_stops is None else f"{k.mtbf_hours_stops:.1f} h"
-    stops_mttr = "–" if k.mttr_hours_stops is None else f"{k.mttr_hours_stops:.2f} h"
+    stops_mtbf = "–" if k.mtbf_hours_stops is None else formats.number(k.mtbf_hours_stops, decimals=1) + " h"
+    stops_mttr = "–" if k.mttr_hours_stops is None else formats.number(k.mttr_hours_stops, decimals=2) + " h"
     summary = [[_("Breakdown stops"), str(k.breakdown_stops)], [_("MTBF from stops"), stops_mtbf],
                [_("MTTR from stops"), stops_mttr], [_("Preventive done"), str(k.preventive_done)],
-               [_("Corrective done"), str(k.corrective_done)], [_("Labour hours"), str(k.labour_hours)]]
+               [_("Corrective done"), str(k.corrective_done)], [_("Labour hours"), formats.number(k.labour_hours)]]
     return rows, summary
 
 

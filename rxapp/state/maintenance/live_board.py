@@ -10,6 +10,7 @@ import reflex as rx
 
 from rxapp import routes
 from rxapp.i18n import _, format_datetime
+from services.core import formats
 from services.maintenance.board import MaintenanceBoard
 from services.maintenance.tickets import TicketRead
 
@@ -51,11 +52,11 @@ def ticket_row(t: TicketRead) -> TicketRow:
 
 
 def _hours(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} h"
+    return "–" if value is None else formats.number(value, decimals=1) + " h"
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
+    return "–" if value is None else formats.percent(value, decimals=0)
 
 
 def _layout(fig: go.Figure) -> go.Figure:
@@ -83,7 +84,7 @@ class LiveMaintenanceState(rx.SharedState):
                  [_("Response SLA"), _percent(k.response_compliance), d["response"]],
                  [_("Resolution SLA"), _percent(k.resolution_compliance), d["resolution"]],
                  [_("Planned share"), _percent(k.planned_ratio), d["planned_ratio"]],
-                 [_("Cost"), f"{k.parts_cost + k.labour_cost:.2f}", d["cost"]]]
+                 [_("Cost"), formats.number(k.parts_cost + k.labour_cost, decimals=2), d["cost"]]]
         machines = [m for m in k.machines if m.mtbf_hours is not None]
         mtbf = _layout(go.Figure(go.Bar(x=[m.machine_code for m in machines], y=[round(m.mtbf_hours, 1) for m in machines],
                                         marker_color="#2563eb")))

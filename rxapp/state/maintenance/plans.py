@@ -101,7 +101,7 @@ class MaintenancePlansState(PlantPicker, AuthState):
         self.rows = [PlanRow(id=p.id, name=p.name, priority=p.priority, lead_days=p.lead_days, is_active=p.is_active,
                              target=targets.get(f"m:{p.machine_id}" if p.machine_id else f"c:{p.work_center_id}", ""),
                              every=_every(p), checklist_size=len(p.checklist),
-                             next_due=f"{due:%Y-%m-%d %H:%M} UTC" if due else "–") for p, due in found]
+                             next_due=self._when(due, p.plant_id) or "–") for p, due in found]
         self.loading, self.load_error = False, ""
         return None
 

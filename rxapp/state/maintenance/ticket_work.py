@@ -14,6 +14,7 @@ from rxapp.state.maintenance.tickets import MaintenanceTicketState
 from rxapp.state.master.common import Option, translated_fields, whole_number
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.trace.trace import utc_minute
+from services.core import formats
 from services.core.errors import DomainError, Invalid
 from services.maintenance import parts
 
@@ -73,12 +74,12 @@ class TicketWorkState(AuthState):
         except DomainError as error:
             self.labour, self.issued, self.stock_options = [], [], []
             return self._refused(error, quiet=True)
-        self.labour = [LabourRow(id=e.id, who=e.username, started=f"{e.started_at:%Y-%m-%d %H:%M}",
-                                 ended=f"{e.ended_at:%Y-%m-%d %H:%M}", started_value=f"{e.started_at:%Y-%m-%dT%H:%M}",
-                                 ended_value=f"{e.ended_at:%Y-%m-%dT%H:%M}", hours=f"{e.hours:.2f}", note=e.note,
+        self.labour = [LabourRow(id=e.id, who=e.username, started=self._when(e.started_at),
+                                 ended=self._when(e.ended_at), started_value=f"{e.started_at:%Y-%m-%dT%H:%M}",
+                                 ended_value=f"{e.ended_at:%Y-%m-%dT%H:%M}", hours=formats.number(e.hours, decimals=2), note=e.note,
                                  own=e.own) for e in labour]
         self.issued = [PartRow(part=f"{p.part_code} · {p.part_name}", location=p.location, quantity=p.quantity,
-                               cost=f"{p.cost:.2f}") for p in issued]
+                               cost=formats.number(p.cost, decimals=2)) for p in issued]
         self.stock_options = [Option(value=f"{s.part_id}|{s.location}",
                                      label=f"{s.code} · {s.name} @ {s.location} ({s.quantity})")
                               for s in stock]

@@ -4,7 +4,6 @@ history). Everything through services/maintenance; every handler re-resolves the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import reflex as rx
 
@@ -15,6 +14,7 @@ from rxapp.state.config.form_sections import FormSection, entity_form
 from rxapp.state.maintenance.live_board import SLA_COLORS, TicketRow, remaining_text, ticket_row
 from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
+from services.core import formats
 from services.core.errors import DomainError
 from services.maintenance import ENTITY, history, technicians, ticket_work
 from services.maintenance import parts as parts_service
@@ -135,10 +135,6 @@ class LineItem:
     note: str = ""
 
 
-def _when(value: datetime | None) -> str:
-    return f"{value:%Y-%m-%d %H:%M} UTC" if value else ""
-
-
 class MaintenanceTicketState(AuthState):
     ticket_id: int = 0
     number: str = ""
@@ -188,16 +184,17 @@ class MaintenanceTicketState(AuthState):
         self.due_iso, self.remaining = (t.sla_due_at.isoformat() if t.sla_due_at else ""), remaining_text(t.sla_remaining_seconds)
         self.facts = [[_("Machine"), f"{t.machine_code} · {t.machine_name}"], [_("Kind"), _(t.kind)],
                       [_("Priority"), _(t.priority)], [_("Reason"), t.reason], [_("Raised by"), t.raised_by_name],
-                      [_("Raised"), _when(t.created_at)], [_("Response due"), _when(t.response_due_at)],
-                      [_("Resolution due"), _when(t.resolution_due_at)], [_("Responded"), _when(t.responded_at)],
-                      [_("Done"), _when(t.resolved_at)], [_("Due (plan)"), _when(t.due_at)]]
+                      [_("Raised"), self._when(t.created_at, t.plant_id)], [_("Response due"), self._when(t.response_due_at, t.plant_id)],
+                      [_("Resolution due"), self._when(t.resolution_due_at, t.plant_id)],
+                      [_("Responded"), self._when(t.responded_at, t.plant_id)],
+                      [_("Done"), self._when(t.resolved_at, t.plant_id)], [_("Due (plan)"), self._when(t.due_at, t.plant_id)]]
         self.moves = [MoveButton(key=o.key, name=o.name, allowed=o.allowed, reason=" ".join(o.reasons),
                                  needs_comment=o.require_comment) for o in d.transitions]
         self.checklist = [LineItem(index=i, text=str(c.get("item", "")), done=bool(c.get("done")),
                                    note=str(c.get("note", ""))) for i, c in enumerate(t.checklist)]
-        self.notes = [[_when(n.at), n.username, n.text] for n in d.notes]
+        self.notes = [[self._when(n.at, t.plant_id), n.username, n.text] for n in d.notes]
         self.photos = [[str(p.id), p.filename] for p in d.attachments]
-        self.history = [[_when(h.at), h.username or "", h.to_state or "", h.comment] for h in d.history]
+        self.history = [[self._when(h.at, t.plant_id), h.username or "", h.to_state or "", h.comment] for h in d.history]
         self.technicians = [Option(value=str(uid), label=name) for uid, name in techs]
         self.costs = _("Parts {parts} + labour {labour} = {total}").format(parts=costs.parts, labour=costs.labour,
                                                                            total=costs.total)
@@ -277,6 +274,6 @@ class MachineHistoryState(AuthState):
             return self._refused(error, quiet=True)
         self.error, self.title = "", f"{h.machine_code} · {h.machine_name}"
         self.tickets = [ticket_row(t) for t in h.tickets]
-        self.stops = [[_when(s.start_at), "" if s.minutes is None else f"{s.minutes:.0f}", s.reason,
+        self.stops = [[self._when(s.start_at), formats.number(s.minutes, decimals=0), s.reason,
                        _("planned") if s.planned else "", s.ticket_number, s.ticket_status] for s in h.stops]
         self.plans = [[p.name, f"{p.interval} {p.unit}", _("active") if p.is_active else _("inactive")] for p in h.plans]

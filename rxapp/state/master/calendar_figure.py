@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 
 from rxapp.i18n import _
+from services.core import formats
 from services.core.calendar_math import CalendarSpec, working_intervals
 
 WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
@@ -36,7 +37,7 @@ def local_pieces(spec: CalendarSpec, monday: date) -> list[tuple[int, float, flo
 
 def week_figure(spec: CalendarSpec, monday: date) -> go.Figure:
     pieces = local_pieces(spec, monday)
-    labels = [f"{WEEKDAYS[i]} {(monday + timedelta(days=i)).strftime('%d.%m')}" for i in range(7)]
+    labels = [f"{WEEKDAYS[i]} {formats.month_day(monday + timedelta(days=i))}" for i in range(7)]
     fig = go.Figure(go.Bar(
         y=[labels[d] for d, _s, _e in pieces], x=[e - s for _d, s, e in pieces], base=[s for _d, s, _e in pieces],
         orientation="h", marker={"color": BAR_COLOR},
@@ -46,7 +47,7 @@ def week_figure(spec: CalendarSpec, monday: date) -> go.Figure:
     fig.add_trace(go.Scatter(x=[0] * 7, y=labels, mode="markers", marker={"opacity": 0}, hoverinfo="skip"))
     fig.update_layout(
         height=320, margin={"l": 90, "r": 16, "t": 36, "b": 36}, showlegend=False, bargap=0.35,
-        title={"text": _("Working time, week of") + f" {monday.isoformat()} ({spec.timezone})", "font": {"size": 14}},
+        title={"text": _("Working time, week of") + f" {formats.day(monday, fmt='short')} ({spec.timezone})", "font": {"size": 14}},
         xaxis={"range": [0, 24], "dtick": 2, "title": _("Hour of day")},
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(labels))},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",

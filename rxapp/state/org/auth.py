@@ -16,6 +16,7 @@ import asyncio
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -168,6 +169,17 @@ class AuthState(LanguageState):
         self.brand_name, self.brand_logo, self.brand_css = "", "", ""
         self.brand_color, self.brand_text_color = DEFAULT_COLOR, "#ffffff"
         self.own_language = self.organization_language = self.number_format = ""
+
+    def _zone(self, plant_id: int | None = None) -> str:
+        """The time zone to show times in: the plant's (one of the person's), else their first plant's, else UTC."""
+        zones = [p.timezone for p in self.plants if plant_id is None or p.id == plant_id] or \
+            [p.timezone for p in self.plants]
+        return next((z for z in zones if z), "UTC")
+
+    def _when(self, value: datetime | None, plant_id: int | None = None) -> str:
+        """A stored (UTC) time as the whole app shows it: the plant's zone, the person's locale, short
+        (services/core/formats.moment); "" for None."""
+        return formats.moment(value, self._zone(plant_id), fmt="short")
 
     def _show_profile(self, profile: profile_service.ProfileRead) -> None:
         self.username, self.full_name = profile.username, profile.full_name

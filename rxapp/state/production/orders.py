@@ -17,6 +17,7 @@ from rxapp.components.status import status_label
 from rxapp.i18n import _, format_datetime
 from rxapp.state.master.setup import SetupStep, setup_steps
 from rxapp.state.org.auth import AuthState, as_id
+from services.core import formats
 from services.core.errors import DomainError
 from services.master import customers, readiness
 from services.production import orders, work_orders
@@ -76,7 +77,8 @@ class WorkOrderRow:
 def promised_span(first: date | None, last: date | None) -> str:
     if first is None:
         return ""
-    return first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
+    return formats.day(first, fmt="short") if first == last else \
+        f"{formats.day(first, fmt='short')} – {formats.day(last, fmt='short')}"
 
 
 def history_rows(entries, timezone: str) -> list[HistoryRow]:
@@ -209,9 +211,9 @@ class OrderDetailState(AuthState):
         self.reference, self.note = detail.customer_reference, detail.note
         self.plant = f"{plant.code} · {plant.name}" if plant else ""
         self.lines = [LineRow(line_no=ln.line_no, product=f"{ln.product_code} · {ln.product_name}", quantity=ln.quantity,
-                              promised=ln.promised_date.isoformat(),
-                              price="" if ln.unit_price is None else f"{ln.unit_price:.2f}",
-                              amount="" if ln.amount is None else f"{ln.amount:.2f}") for ln in detail.lines]
+                              promised=formats.day(ln.promised_date, fmt="short"),
+                              price=formats.number(ln.unit_price, decimals=2),
+                              amount=formats.number(ln.amount, decimals=2)) for ln in detail.lines]
         self.history = history_rows(detail.history, tz)
         self.work_orders = [WorkOrderRow(id=w.id, number=w.number, product=f"{w.product_code} · {w.product_name}",
                                          quantity=w.quantity, good=w.quantity_good, scrap=w.quantity_scrap,

@@ -26,6 +26,7 @@ from rxapp.state.production.schedule_figures import (
     timeline,
     utilisation_chart,
 )
+from services.core import formats
 from services.core.errors import DomainError, Invalid
 from services.master import readiness
 from services.production import scheduling
@@ -124,7 +125,7 @@ class ScheduleState(AuthState):
         if not self.day:
             return ""
         first = date.fromisoformat(self.day)
-        return f"{first.isoformat()} – {(first + timedelta(days=self.days - 1)).isoformat()}"
+        return f"{formats.day(first, fmt='short')} – {formats.day(first + timedelta(days=self.days - 1), fmt='short')}"
 
     # ----- loading -----------------------------------------------------------------------------
 
@@ -198,7 +199,7 @@ class ScheduleState(AuthState):
             product=f"{op.product_code} {op.product_name}", machine_id=m.machine_id, machine=m.code,
             work_center_id=op.work_center_id, position=op.queue_position or 0, status=op.status,
             status_label=STATUS_LABELS.get(op.status, op.status), start=format_datetime(op.planned_start, tz, "short"),
-            end=format_datetime(op.planned_end, tz, "short"), due=op.due_date.isoformat() if op.due_date else "",
+            end=format_datetime(op.planned_end, tz, "short"), due=formats.day(op.due_date, fmt="short"),
             late=op.late, conflict=op.conflict, problems=", ".join(CONFLICT_LABELS.get(c, c) for c in op.conflicts),
             progress=f"{op.quantity_good} / {op.quantity}" + (" ⚠ " + _("overproduction") if op.overproduced else ""))
             for m in board.machines for op in m.operations]
@@ -206,8 +207,8 @@ class ScheduleState(AuthState):
         self.figure, self._point_ops = timeline(board, self.selected.id)
         self.waiting = [WaitingRow(
             id=w.operation_id, label=f"{w.work_order_number} · {w.sequence} {w.name}",
-            product=f"{w.product_code} {w.product_name}", due=w.due_date.isoformat() if w.due_date else "",
-            hours=f"{w.duration_seconds / 3600:.2f}", machines=[Option(id=str(m.id), label=m.code) for m in w.machines])
+            product=f"{w.product_code} {w.product_name}", due=formats.day(w.due_date, fmt="short"),
+            hours=formats.number(w.duration_seconds / 3600, decimals=2), machines=[Option(id=str(m.id), label=m.code) for m in w.machines])
             for w in waiting]
         self.utilisation_figure = utilisation_chart(util)
         self.exceptions = [ExceptionRow(id=e.id, at=format_datetime(e.at, tz, "short"), kind=e.kind.value,

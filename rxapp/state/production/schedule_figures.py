@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 
 from rxapp.i18n import _
+from services.core import formats
 from services.production.scheduling import BoardOperation, BoardWindow, ScheduleBoard, Utilisation
 
 STATUS_COLORS = {"planned": "#94a3b8", "released": "#3b82f6", "running": "#16a34a", "paused": "#f59e0b"}
@@ -121,7 +122,7 @@ def _hover(op: BoardOperation, zone: str) -> str:
              f"{_('Progress')}: {op.quantity_good} / {op.quantity}"
              + (f" ⚠ {_('overproduction')}" if op.overproduced else "")]
     if op.due_date:
-        lines.append(f"{_('Due')}: {op.due_date.isoformat()}" + (f" · {_('Late')}" if op.late else ""))
+        lines.append(f"{_('Due')}: {formats.day(op.due_date, fmt='short')}" + (f" · {_('Late')}" if op.late else ""))
     lines.extend(f"⚠ {CONFLICT_LABELS.get(c, c)}" for c in op.conflicts)
     return "<br>".join(lines)
 

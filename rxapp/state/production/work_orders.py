@@ -24,6 +24,7 @@ from rxapp.state.master.setup import SetupStep, setup_steps
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.production.orders import HistoryRow, Option, history_rows
 from services.config import custom_field_views, custom_fields
+from services.core import formats
 from services.core.errors import DomainError
 from services.master import readiness
 from services.production import work_order_reads, work_orders
@@ -66,7 +67,7 @@ def work_row(w: work_order_reads.WorkOrderSummary) -> WorkRow:
     return WorkRow(id=w.id, number=w.number, product=f"{w.product_code} · {w.product_name}",
                    order=w.order_number or "", parent=w.parent_number or "", quantity=w.quantity, good=w.quantity_good,
                    scrap=w.quantity_scrap, percent=w.progress_percent, status=w.status,
-                   due=w.due_date.isoformat() if w.due_date else "")
+                   due=formats.day(w.due_date, fmt="short"))
 
 
 class WorkOrdersState(AuthState):
@@ -213,7 +214,7 @@ class WorkOrderDetailState(AuthState):
         self.operations = [OperationRow(sequence=o.sequence, name=o.name, work_center=o.work_center_code,
                                         machine=o.machine_code or "", status=o.status, quantity=o.quantity,
                                         good=o.quantity_good, scrap=o.quantity_scrap, overproduced=o.overproduced,
-                                        minutes=f"{(o.setup_seconds + o.ideal_cycle_seconds * o.quantity) / 60:.0f}")
+                                        minutes=formats.number((o.setup_seconds + o.ideal_cycle_seconds * o.quantity) / 60, decimals=0))
                            for o in detail.operations]
         self.children = [work_row(c) for c in detail.children]
         self.history = history_rows(detail.history, plant.timezone if plant else "UTC")

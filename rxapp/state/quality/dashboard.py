@@ -108,7 +108,7 @@ class QualityDashboardState(AuthState):
         self.tiles = [Tile(_("Open SPC alerts"), str(v.open_alerts)), Tile(_("Open NCRs"), str(v.open_ncrs)),
                       Tile(_("Rejected and returned"), str(sum(b.quantity for b in v.pareto))),
                       Tile(_("Cost of poor quality"), f"{formats.amount(v.copq_total, v.currency)} {v.currency}")]
-        self.alerts = [AlertLine(text=f"{a.raised_at:%Y-%m-%d %H:%M} · {a.characteristic_name} · {a.description}",
+        self.alerts = [AlertLine(text=f"{self._when(a.raised_at, a.plant_id)} · {a.characteristic_name} · {a.description}",
                                  href=f"{routes.QUALITY_SPC}?characteristic={a.characteristic_id}") for a in v.alerts]
         self.pareto, self.fpy, self.ages, self.costs = pareto_figure(v), fpy_figure(v), ages_figure(v), cost_figure(v)
         self.note = (_("Without a standard cost (counted as 0)") + ": " + ", ".join(v.uncosted_products)

@@ -13,6 +13,7 @@ from rxapp.i18n import _
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.config import type_lists
+from services.core import formats
 from services.core.errors import DomainError
 from services.quality import capa, ncr_links
 from services.quality import ncr as ncr_service
@@ -84,20 +85,20 @@ STEP_WORDS = {"started": _("Raised"), "transition": _("Moved"), "requested": _("
 LINK_WORDS = {"lot": _("Lot"), "internal_reject": _("Internal reject"), "customer_return": _("Customer return")}
 
 
-def _view(d: NcrDetail) -> NcrView:
+def _view(d: NcrDetail, zone: str) -> NcrView:
     n, w = d.ncr, d.workflow
     return NcrView(id=n.id, number=n.number, title=n.title, description=n.description, severity=n.severity,
                    status=n.status, status_name=n.status_name, is_closed=n.is_closed, can_edit=n.can_edit,
                    product=n.product_code or "",
                    lot=n.lot_reference, quantity="" if n.quantity is None else str(n.quantity),
-                   detected=f"{n.detected_at:%Y-%m-%d %H:%M} UTC", containment=n.containment,
+                   detected=formats.moment(n.detected_at, zone, fmt="short"), containment=n.containment,
                    root_cause_category_id=str(n.root_cause_category_id or ""),
                    root_cause_category=n.root_cause_category or "", root_cause=n.root_cause,
-                   due=f"{w.due_at:%Y-%m-%d %H:%M} UTC" if w.due_at else "", escalated=w.escalated_at is not None,
+                   due=formats.moment(w.due_at, zone, fmt="short"), escalated=w.escalated_at is not None,
                    pending=w.pending_transition_name or "", pending_missing=", ".join(w.approvals_missing))
 
 
-def _history(d: NcrDetail) -> list[HistoryRow]:
+def _history(d: NcrDetail, zone: str) -> list[HistoryRow]:
     rows = []
     for h in reversed(d.history):
         what = STEP_WORDS.get(h.kind, h.kind)
@@ -105,7 +106,7 @@ def _history(d: NcrDetail) -> list[HistoryRow]:
             what = f"{what}: {h.from_state} → {h.to_state}"
         elif h.transition:
             what = f"{what}: {h.transition}"
-        rows.append(HistoryRow(at=f"{h.at:%Y-%m-%d %H:%M}", who=h.username or _("system"), what=what,
+        rows.append(HistoryRow(at=formats.moment(h.at, zone, fmt="short"), who=h.username or _("system"), what=what,
                                comment=h.comment))
     return rows
 
@@ -149,13 +150,14 @@ class NcrDetailState(AuthState):
         self.loading, self.load_error = False, ""
 
     def _show(self, d: NcrDetail) -> None:
-        self.ncr, self.history, self.can_approve = _view(d), _history(d), d.can_approve
+        zone = self._zone(d.ncr.plant_id)
+        self.ncr, self.history, self.can_approve = _view(d, zone), _history(d, zone), d.can_approve
         self.transitions = [TransitionButton(key=t.key, name=t.name, to_state_name=t.to_state_name, allowed=t.allowed,
                                              reasons=" ".join(t.reasons), needs_comment=t.require_comment,
                                              needs_approval=t.approval != "none") for t in d.transitions]
         self.links = [f"{LINK_WORDS.get(link.kind, link.kind)}: {link.reference}" for link in d.links]
         self.actions = [ActionRow(id=a.id, kind=a.kind, description=a.description, owner=a.owner_name or "",
-                                  due=a.due_date.isoformat(), is_done=a.is_done, is_overdue=a.is_overdue,
+                                  due=formats.day(a.due_date, fmt="short"), is_done=a.is_done, is_overdue=a.is_overdue,
                                   note=a.done_note, can_complete=a.can_complete) for a in d.actions]
 
     @rx.event

@@ -19,6 +19,7 @@ from rxapp.state.config.form_sections import FormSection, entity_form
 from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.config import custom_fields
+from services.core import formats
 from services.core.errors import DomainError
 from services.org import plants
 from services.quality import ncr as ncr_service
@@ -45,10 +46,10 @@ class NcrRow:
     href: str = ""
 
 
-def ncr_row(n: NcrRead, today) -> NcrRow:
+def ncr_row(n: NcrRead, today, zone: str = "UTC") -> NcrRow:
     return NcrRow(id=n.id, number=n.number, title=n.title, severity=n.severity, status=n.status,
                   status_name=n.status_name, is_closed=n.is_closed, product=n.product_code or "",
-                  lot=n.lot_reference, open_actions=n.open_actions, detected=f"{n.detected_at:%Y-%m-%d}",
+                  lot=n.lot_reference, open_actions=n.open_actions, detected=formats.day_at(n.detected_at, zone),
                   age_days=max((today - n.detected_at.date()).days, 0), href=routes.ncr_url(n.id))
 
 
@@ -84,7 +85,7 @@ class NcrsState(AuthState):
             self.rows, self.loading, self.load_error = [], False, _(error.message)
             return self._refused(error, quiet=True)
         today = utcnow().date()
-        self.rows, self.loading, self.load_error = [ncr_row(r, today) for r in rows], False, ""
+        self.rows, self.loading, self.load_error = [ncr_row(r, today, self._zone(r.plant_id)) for r in rows], False, ""
 
     @rx.event
     def enter(self):

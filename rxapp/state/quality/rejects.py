@@ -13,6 +13,7 @@ from rxapp.i18n import _
 from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.config import type_lists
+from services.core import formats
 from services.core.errors import DomainError
 from services.org import plants
 from services.quality import rejects
@@ -86,9 +87,10 @@ class RejectsState(AuthState):
             return self._refused(error, quiet=True)
         self.rows = [CaseRow(id=c.id, number=c.number, product=c.product_code, quantity=c.quantity, defect=c.defect_code,
                              lot=c.lot_reference, disposition=c.disposition or "", status=c.status,
-                             is_closed=c.is_closed, reported=f"{c.reported_at:%Y-%m-%d}", href=case_url(self.kind, c.id))
+                             is_closed=c.is_closed, reported=formats.day_at(c.reported_at, self._zone(c.plant_id)),
+                             href=case_url(self.kind, c.id))
                      for c in rows]
-        self.scrap = [ScrapRow(event_id=r.event_id, when=f"{r.occurred_at:%Y-%m-%d %H:%M}", work_order=r.work_order_number,
+        self.scrap = [ScrapRow(event_id=r.event_id, when=self._when(r.occurred_at), work_order=r.work_order_number,
                                product=r.product_code, quantity=r.quantity, note=r.note) for r in scrap]
         self.defect_options = [Option(value=str(v.id), label=f"{v.code} · {v.label}") for v in codes]
         self.loading, self.load_error = False, ""
@@ -216,12 +218,12 @@ class RejectDetailState(AuthState):
         self.summary = [[_("Product"), f"{c.product_code} {c.product_name}"], [_("Quantity"), str(c.quantity)],
                         [_("Defect"), c.defect_code], [_("Lot"), c.lot_reference or "—"],
                         [_("Work order"), c.work_order_number or "—"], [_("Description"), c.description or "—"],
-                        [_("Reported"), f"{c.reported_at:%Y-%m-%d %H:%M}"]]
+                        [_("Reported"), self._when(c.reported_at, c.plant_id)]]
         if c.customer_name or c.customer_reference:
             self.summary.append([_("Customer"), f"{c.customer_name} {c.customer_reference}".strip()])
         self.moves = [MoveButton(key=t.key, name=t.name, allowed=t.allowed, reasons="; ".join(t.reasons))
                       for t in d.transitions]
-        self.history = [StepRow(when=f"{h.at:%Y-%m-%d %H:%M}", who=h.username or "", comment=h.comment,
+        self.history = [StepRow(when=self._when(h.at, c.plant_id), who=h.username or "", comment=h.comment,
                                 what=" ".join(x for x in (h.kind, h.transition or "", h.to_state or "") if x))
                         for h in d.history]
         self.loading, self.load_error = False, ""

@@ -16,6 +16,7 @@ from rxapp.state.config.form_sections import FormSection, entity_form
 from rxapp.state.master.common import Option, download, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.quality.ncr_detail import HistoryRow, TransitionButton, _history
+from services.core import formats
 from services.core.errors import DomainError
 from services.org import plants
 from services.quality import sop_tickets as sop
@@ -43,10 +44,10 @@ class TicketRow:
     href: str = ""
 
 
-def ticket_row(t: SopRead) -> TicketRow:
+def ticket_row(t: SopRead, zone: str = "UTC") -> TicketRow:
     return TicketRow(id=t.id, number=t.number, title=t.title, sop_reference=t.sop_reference,
                      charging=t.charging_department, charged=t.charged_department, status_name=t.status_name,
-                     is_closed=t.is_closed, can_work=t.can_work, due=f"{t.due_at:%Y-%m-%d %H:%M}" if t.due_at else "",
+                     is_closed=t.is_closed, can_work=t.can_work, due=formats.moment(t.due_at, zone, fmt="short"),
                      escalated=t.escalated_at is not None, href=routes.sop_ticket_url(t.id))
 
 
@@ -87,7 +88,7 @@ class SopTicketsState(AuthState):
         except DomainError as error:
             self.rows, self.loading, self.load_error = [], False, _(error.message)
             return self._refused(error, quiet=True)
-        self.rows, self.loading, self.load_error = [ticket_row(r) for r in rows], False, ""
+        self.rows, self.loading, self.load_error = [ticket_row(r, self._zone()) for r in rows], False, ""
 
     @rx.event
     def enter(self):
@@ -193,12 +194,12 @@ class SopTicketState(AuthState):
             self.loading, self.load_error = False, _(error.message)
             return self._refused(error, quiet=True)
         t = detail.ticket
-        self.ticket, self.description, self.response = ticket_row(t), t.description, t.response
+        self.ticket, self.description, self.response = ticket_row(t, self._zone()), t.description, t.response
         self.transitions = [TransitionButton(key=o.key, name=o.name, to_state_name=o.to_state_name, allowed=o.allowed,
                                              reasons=" ".join(o.reasons), needs_comment=o.require_comment,
                                              needs_approval=o.approval != "none") for o in detail.transitions]
-        self.history = _history(detail)
-        self.reassignments = [f"{r.at:%Y-%m-%d %H:%M}: {r.from_department} → {r.to_department}: {r.justification}"
+        self.history = _history(detail, self._zone())
+        self.reassignments = [f"{self._when(r.at)}: {r.from_department} → {r.to_department}: {r.justification}"
                               for r in detail.reassignments]
         self.departments = departments
         self.loading, self.load_error = False, ""

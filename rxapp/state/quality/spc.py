@@ -23,6 +23,7 @@ from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.master.setup import SetupStep
 from rxapp.state.org.auth import AuthState, _person_for_token, as_id
 from rxapp.state.quality.spc_figure import chart_figure, rule_words
+from services.core import formats
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError, Invalid
 from services.core.events import DomainEvent
@@ -69,7 +70,7 @@ def rule_label(ruleset: str, number: int) -> str:
 
 
 def _number(value) -> str:
-    return "—" if value is None else f"{float(value):.4g}"
+    return "—" if value is None else formats.significant(value)
 
 
 def _chart_rows(view: ChartView) -> list[Figure]:
@@ -153,7 +154,7 @@ class SpcState(AuthState):
             (_("LSL"), c.lsl), (_("Nominal"), c.nominal), (_("USL"), c.usl)) if v is not None)
         self.figure, self.figures, self.point_count = chart_figure(view), _chart_rows(view), len(view.points)
         self.can_record, self.can_manage = view.can_record, view.can_manage
-        self.alerts = [AlertRow(id=a.id, when=f"{a.raised_at:%Y-%m-%d %H:%M}", rule=rule_label(a.ruleset, a.rule),
+        self.alerts = [AlertRow(id=a.id, when=self._when(a.raised_at, a.plant_id), rule=rule_label(a.ruleset, a.rule),
                                 description=a.description, acknowledged=a.acknowledged_at is not None) for a in alerts]
         if c.baseline_start and c.baseline_end:
             self.baseline_start, self.baseline_end = f"{c.baseline_start:%Y-%m-%dT%H:%M}", f"{c.baseline_end:%Y-%m-%dT%H:%M}"

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rxapp.i18n import _
+from services.core import formats
 from services.quality.spc_charts import ChartView
 
 RED, BLUE, GRAY = "#e5484d", "#0090ff", "#8b8d98"
@@ -53,7 +54,7 @@ def chart_figure(view: ChartView) -> go.Figure:
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=label, line={"color": GRAY, "dash": dash,
                                                                                  "shape": "hv"}), row=1, col=1)
             last = next(y for y in reversed(ys) if y is not None)
-            fig.add_annotation(x=1, xref="paper", y=last, yref="y", text=f"{label} {last:.4g}", showarrow=False,
+            fig.add_annotation(x=1, xref="paper", y=last, yref="y", text=f"{label} {formats.significant(last)}", showarrow=False,
                                xanchor="left", font={"size": 11, "color": GRAY})
     if two:
         fig.add_trace(go.Scatter(x=xs, y=[_f(p.spread) for p in view.points], mode="lines+markers",
@@ -61,7 +62,7 @@ def chart_figure(view: ChartView) -> go.Figure:
         for value, dash, label in ((view.secondary_ucl, "dash", _("UCL")), (view.secondary_center, "solid", _("CL"))):
             if value is not None:
                 fig.add_hline(y=float(value), line={"color": GRAY, "dash": dash}, row=2, col=1,
-                              annotation_text=f"{label} {float(value):.4g}", annotation_position="right",
+                              annotation_text=f"{label} {formats.significant(value)}", annotation_position="right",
                               annotation_font={"size": 11, "color": GRAY})
     inside = [p.measured_at for p in view.points if p.in_baseline]
     if inside:

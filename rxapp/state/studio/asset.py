@@ -83,7 +83,7 @@ class AssetState(AuthState):
         self.custom = "; ".join(f"{k}: {v}" for k, v in sorted(asset.custom.items()))
         self.task_lines = task_lines(rows)
         self.cuts = [CastCutLine(code=c.code, href=routes.studio_cut_url(c.id)) for c in cuts]
-        self.feed = feed_lines(feed)
+        self.feed = feed_lines(feed, self._zone())
         self.custom_inputs = custom_inputs(fields)
         self.kinds = [Option(value=str(k.id), label=k.label) for k in kinds]
         return None

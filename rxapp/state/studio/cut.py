@@ -17,6 +17,7 @@ from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.studio.live_project import STATUS_COLORS, STATUS_LABELS
 from rxapp.state.studio.project import FeedLine, feed_lines
 from services.config import custom_field_views
+from services.core import formats
 from services.core.access import Permission
 from services.core.errors import DomainError, Invalid
 from services.studio import activity, breakdown, tasks
@@ -45,7 +46,7 @@ class CastLine:
 def task_lines(rows) -> list[CutTaskLine]:
     return [CutTaskLine(id=t.id, step=t.step_name, status_label=STATUS_LABELS.get(t.status, t.status),
                         color=STATUS_COLORS.get(t.status, "gray"), assignee=t.assignee_label,
-                        due=t.due_date.isoformat() if t.due_date else "", href=routes.studio_task_url(t.id))
+                        due=formats.day(t.due_date, fmt="short"), href=routes.studio_task_url(t.id))
             for t in rows]
 
 
@@ -109,7 +110,7 @@ class CutState(AuthState):
         self.task_lines = task_lines(rows)
         self.cast = [CastLine(code=a.code, name=a.name, kind=a.kind_label, href=routes.studio_asset_url(a.id))
                      for a in cast]
-        self.feed = feed_lines(feed)
+        self.feed = feed_lines(feed, self._zone())
         self.custom_inputs = custom_inputs(fields)
         return None
 

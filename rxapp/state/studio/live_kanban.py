@@ -13,6 +13,7 @@ from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.studio.live_project import STATUS_COLORS, STATUS_LABELS
+from services.core import formats
 from services.studio.kanban import KanbanCard, KanbanRead
 
 
@@ -50,7 +51,7 @@ def hours(minutes: int) -> str:
 
 def _card(c: KanbanCard, names: dict[str, str]) -> Card:
     t = c.task
-    return Card(task_id=t.id, code=t.entity_code, assignee=t.assignee_label, due=t.due_date.isoformat() if t.due_date else "",
+    return Card(task_id=t.id, code=t.entity_code, assignee=t.assignee_label, due=formats.day(t.due_date, fmt="short"),
                 spent=hours(t.spent_minutes), loops=t.rework_loops, href=routes.studio_task_url(t.id),
                 targets=[Target(status=s, label=names.get(s, s)) for s in c.targets])
 
@@ -72,4 +73,4 @@ class LiveKanbanState(rx.SharedState):
         if columns != self.columns:
             self.columns = columns
         self.step_name, self.loaded = board.step_name, True
-        self.updated = utcnow().strftime("%H:%M:%S UTC")
+        self.updated = formats.clock(utcnow(), "UTC", fmt="medium") + " UTC"   # a project has no plant

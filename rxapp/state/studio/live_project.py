@@ -12,6 +12,7 @@ import reflex as rx
 
 from rxapp import routes
 from rxapp.i18n import _
+from services.core import formats
 from services.studio.live import ProjectView
 
 STATUS_COLORS = {"todo": "gray", "in_progress": "blue", "waiting_review": "amber", "qc1": "orange",
@@ -86,11 +87,11 @@ class LiveStudioState(rx.SharedState):
         b = view.board
         values = dict(
             steps=keys, step_names=[n for _, n in view.grid.steps], lines=lines, total_rows=view.grid.total_rows,
-            tasks=b.tasks, approved=b.approved, progress=f"{100 * b.progress:.1f} %",
-            first_pass="–" if b.first_pass_rate is None else f"{100 * b.first_pass_rate:.0f} %",
-            rework_loops=b.rework_loops, updated=view.computed_at.strftime("%H:%M:%S UTC"), loaded=True,
+            tasks=b.tasks, approved=b.approved, progress=formats.percent(b.progress),
+            first_pass="–" if b.first_pass_rate is None else formats.percent(b.first_pass_rate, decimals=0),
+            rework_loops=b.rework_loops, updated=formats.clock(view.computed_at, "UTC", fmt="medium") + " UTC", loaded=True,
             late=[LateLine(task_id=t.task_id, entity=t.entity_code, step=t.step_name,
-                           status=STATUS_LABELS.get(t.status, t.status), due=t.due_date.isoformat(),
+                           status=STATUS_LABELS.get(t.status, t.status), due=formats.day(t.due_date, fmt="short"),
                            assignee=t.assignee, href=routes.studio_task_url(t.task_id)) for t in b.late[:50]])
         for name, value in values.items():
             if getattr(self, name) != value:

@@ -9,11 +9,12 @@ from decimal import Decimal
 import reflex as rx
 
 from rxapp.i18n import _
+from services.core import formats
 from services.finance.budgets import CurrencySpend, ProjectSpend
 
 
 def amount(value: Decimal, currency: str) -> str:
-    return f"{value:,f} {currency}"
+    return f"{formats.amount(value, currency)} {currency}"
 
 
 def _per_currency(rows: list[CurrencySpend], field: str) -> str:
@@ -47,7 +48,7 @@ class LiveSpendState(rx.SharedState):
                           committed=_per_currency(spend.by_currency, "committed"),
                           settled=_per_currency(spend.by_currency, "settled"),
                           paid=_per_currency(spend.by_currency, "paid"), note=_("No budget is set for this project."))
-        values.update(loaded=True, updated=spend.computed_at.strftime("%H:%M:%S UTC") if spend.computed_at else "")
+        values.update(loaded=True, updated=formats.clock(spend.computed_at, "UTC", fmt="medium") + " UTC" if spend.computed_at else "")
         for name, value in values.items():
             if getattr(self, name) != value:
                 setattr(self, name, value)

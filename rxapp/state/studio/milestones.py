@@ -11,6 +11,7 @@ from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import iso_day, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
+from services.core import formats
 from services.core.errors import DomainError
 from services.studio import milestones
 from services.studio.milestones import MilestoneCreate, MilestoneUpdate
@@ -48,9 +49,9 @@ class MilestonesState(AuthState):
         except DomainError as error:
             self.lines = []
             return self._refused(error, quiet=True)
-        self.lines = [MilestoneLine(id=m.id, name=m.name, due=m.due_date.isoformat(), status=m.status,
+        self.lines = [MilestoneLine(id=m.id, name=m.name, due=formats.day(m.due_date, fmt="short"), status=m.status,
                                     status_label=MILESTONE_LABELS.get(m.status, m.status),
-                                    reached=m.reached_on.isoformat() if m.reached_on else "", late=m.late, note=m.note)
+                                    reached=formats.day(m.reached_on, fmt="short"), late=m.late, note=m.note)
                       for m in rows]
         return None
 

@@ -17,6 +17,7 @@ from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.studio.episodes import episode_options
 from rxapp.state.studio.live_project import STATUS_LABELS, LiveStudioState
 from rxapp.state.studio.live_spend import LiveSpendState
+from services.core import formats
 from services.core.errors import DomainError, Invalid
 from services.finance import budgets
 from services.studio import activity, breakdown, breakdown_import, grid, members, projects
@@ -46,8 +47,8 @@ class FeedLine:
     changes: str = ""
 
 
-def feed_lines(rows) -> list[FeedLine]:
-    return [FeedLine(at=f"{a.at:%Y-%m-%d %H:%M}", who=a.username or "", action=a.action,
+def feed_lines(rows, zone: str = "UTC") -> list[FeedLine]:
+    return [FeedLine(at=formats.moment(a.at, zone, fmt="short"), who=a.username or "", action=a.action,
                      changes="; ".join(f"{k}: {v.get('before')} → {v.get('after')}" if isinstance(v, dict) else f"{k}: {v}"
                                        for k, v in a.changes.items())) for a in rows]
 
@@ -139,7 +140,7 @@ class StudioProjectState(AuthState):
                                                       activity.feed(s, a, "project", self.project_id, limit=30)))
         except DomainError:
             return
-        self.gantt, self.feed = gantt_figure(rows), feed_lines(feed)
+        self.gantt, self.feed = gantt_figure(rows), feed_lines(feed, self._zone())
 
     @rx.event
     async def set_filter(self, name: str, value: str):

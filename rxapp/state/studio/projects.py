@@ -12,6 +12,7 @@ from rxapp.state.config.custom_field_inputs import CustomInput, custom_inputs, s
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.config import custom_field_views
+from services.core import formats
 from services.core.errors import DomainError, Invalid
 from services.studio import projects
 from services.studio.projects import ProjectCreate, ProjectRead
@@ -34,7 +35,7 @@ class ProjectRow:
 def project_row(p: ProjectRead) -> ProjectRow:
     other = p.name if p.display_name != p.name else p.name2
     return ProjectRow(id=p.id, number=p.number, name=p.display_name or p.name, name2=other, type_label=p.type_label,
-                      client=p.client_name, status=p.status, deadline=p.deadline.isoformat() if p.deadline else "",
+                      client=p.client_name, status=p.status, deadline=formats.day(p.deadline, fmt="short"),
                       progress=round(100 * p.progress), href=routes.studio_project_url(p.id))
 
 

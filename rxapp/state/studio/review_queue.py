@@ -12,6 +12,7 @@ from rxapp import routes
 from rxapp.i18n import _
 from rxapp.state.master.common import Option
 from rxapp.state.org.auth import AuthState
+from services.core import formats
 from services.core.errors import DomainError
 from services.studio import projects, review_queue
 from services.studio.review_queue import BatchApproval
@@ -67,7 +68,7 @@ class ReviewQueueState(AuthState):
         queued = review_queue.queue(session, actor, self.stage, project_id=project_id)
         self.rows = [QueueRow(q.task.id, q.task.entity_code, q.task.step_name, q.task.assignee_label or "-",
                               f"v{q.version}" if q.version else "-",
-                              q.task.due_date.isoformat() if q.task.due_date else "", routes.studio_task_url(q.task.id))
+                              formats.day(q.task.due_date, fmt="short"), routes.studio_task_url(q.task.id))
                      for q in queued]
         waiting = {r.id for r in self.rows}
         self.chosen = [i for i in self.chosen if i in waiting]

@@ -17,6 +17,7 @@ from rxapp.i18n import _
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.studio.live_project import STATUS_COLORS, STATUS_LABELS
 from rxapp.state.studio.project import FeedLine, feed_lines
+from services.core import formats
 from services.core.errors import DomainError, Invalid, NotFound, Unauthorized
 from services.org import profile as profile_service
 from services.studio import activity, files, reviews, tasks
@@ -44,7 +45,7 @@ class TaskLine:
 def task_line(t: TaskRead) -> TaskLine:
     return TaskLine(id=t.id, code=t.entity_code, step=t.step_name, status=t.status,
                     status_label=STATUS_LABELS.get(t.status, t.status), color=STATUS_COLORS.get(t.status, "gray"),
-                    due=t.due_date.isoformat() if t.due_date else "", loops=t.rework_loops,
+                    due=formats.day(t.due_date, fmt="short"), loops=t.rework_loops,
                     href=routes.studio_task_url(t.id))
 
 
@@ -191,11 +192,11 @@ class TaskState(PartnerGuard, AuthState):
         self.code, self.step, self.status, self.loops = task.entity_code, task.step_name, task.status, task.rework_loops
         self.status_label, self.color = STATUS_LABELS.get(task.status, task.status), STATUS_COLORS.get(task.status, "gray")
         self.versions = [VersionLine(number=v.number, status=v.status, comment=v.comment,
-                                     at=f"{v.submitted_at:%Y-%m-%d %H:%M}",
+                                     at=self._when(v.submitted_at),
                                      files=[FileLine(id=f.id, name=f.filename, thumb=thumbs.get(f.id, ""))
                                             for f in v.files]) for v in reversed(versions)]
         self.review_lines = [ReviewLine(stage=r.stage.upper(), decision=r.decision, version=r.version_number,
-                                        comment=r.comment, at=f"{r.at:%Y-%m-%d %H:%M}",
+                                        comment=r.comment, at=self._when(r.at),
                                         where=(f"#{r.frame}" if r.frame is not None else "") + (f" {r.timecode}" if r.timecode else ""))
                              for r in reversed(review_rows)]
         for line, r in zip(self.review_lines, reversed(review_rows), strict=True):

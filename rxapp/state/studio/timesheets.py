@@ -13,6 +13,7 @@ from rxapp.i18n import _
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from rxapp.state.studio.live_kanban import hours
+from services.core import formats
 from services.core.errors import DomainError, Invalid
 from services.studio import projects, tasks, timesheets
 from services.studio.timesheets import WeekRead
@@ -39,7 +40,7 @@ class EntryLine:
 
 def week_lines(week: WeekRead) -> tuple[list[str], list[WeekLine], list[str], str]:
     """Day headers, rows, day totals and the week's total, as people read them."""
-    days = [f"{_(d.strftime('%a'))} {d:%m-%d}" for d in week.days]
+    days = [f"{formats.weekday(d)} {formats.month_day(d)}" for d in week.days]
     rows = [WeekLine(label=r.label, detail=r.detail, cells=[hours(m) for m in r.minutes], total=hours(r.total))
             for r in week.rows]
     return days, rows, [hours(m) for m in week.day_totals], hours(week.total) or "0:00"

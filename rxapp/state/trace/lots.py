@@ -49,13 +49,13 @@ class LotRow:
     created: str = ""
 
 
-def lot_row(lot) -> LotRow:
+def lot_row(lot, zone: str = "UTC") -> LotRow:
     source = f"{lot.supplier} {lot.supplier_lot_ref}".strip() if lot.origin == "receipt" else \
         f"{lot.work_order_number} / {lot.pass_no}"
     return LotRow(id=lot.id, number=lot.number, product=f"{lot.product_code} · {lot.product_name}",
                   quantity=f"{lot.quantity} / {lot.quantity_initial} {lot.unit}", status=lot.status.value,
                   origin=lot.origin.value, source=source, location=lot.location_code,
-                  created=format_datetime(lot.created_at, "UTC", "short"))
+                  created=format_datetime(lot.created_at, zone, "short"))
 
 
 def _lot_shown(session, actor, lot_id: int):
@@ -115,7 +115,7 @@ class LotsState(LotCustomFields, AuthState):
             self.loading, self.rows, self.load_error = False, [], _(error.message)
             return self._refused(error, quiet=True)
         self.can_receive, self.can_locate = allowed["can_handle"], allowed["can_locate"]
-        self.rows, self.loading, self.load_error = [lot_row(lot) for lot in found], False, ""
+        self.rows, self.loading, self.load_error = [lot_row(lot, self._zone(lot.plant_id)) for lot in found], False, ""
 
     @rx.event
     def apply_search(self, form: dict):
@@ -150,7 +150,7 @@ class LotsState(LotCustomFields, AuthState):
             self._show_custom(lot.custom)
         except DomainError as error:
             return self._refused(error)
-        self.selected, self.detail_open = lot_row(lot), True
+        self.selected, self.detail_open = lot_row(lot, self._zone(lot.plant_id)), True
         self.serials = [f"{s.number} · {s.status.value}" for s in serials]
         self.hold_reason_text = lot.hold_reason
 
@@ -175,7 +175,7 @@ class LotsState(LotCustomFields, AuthState):
             lot = self._use_case(fn, self.selected.id, now=utcnow(), **kwargs)
         except DomainError as error:
             return self._refused(error)
-        self.selected = lot_row(lot)
+        self.selected = lot_row(lot, self._zone(lot.plant_id))
         return [rx.toast.success(message), LotsState.load]
 
     # ----- receive ---------------------------------------------------------------------------

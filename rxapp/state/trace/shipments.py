@@ -59,12 +59,12 @@ class ItemView:
     quantity: int = 0
 
 
-def shipment_row(s) -> ShipmentRow:
+def shipment_row(s, zone: str = "UTC") -> ShipmentRow:
     return ShipmentRow(id=s.id, number=s.number, customer=f"{s.customer_code} · {s.customer_name}",
                        status=s.status.value, packed=f"{s.quantity_packed} / {s.quantity}",
                        percent=int(100 * s.quantity_packed / s.quantity) if s.quantity else 0,
                        tracking=" ".join(x for x in (s.carrier, s.tracking_number) if x),
-                       created=format_datetime(s.created_at, "UTC", "short"))
+                       created=format_datetime(s.created_at, zone, "short"))
 
 
 def _shown(session, actor, shipment_id: int):
@@ -136,7 +136,7 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
         except DomainError as error:
             self.loading, self.rows, self.load_error = False, [], _(error.message)
             return self._refused(error, quiet=True)
-        self.rows, self.loading, self.load_error = [shipment_row(s) for s in found], False, ""
+        self.rows, self.loading, self.load_error = [shipment_row(s, self._zone(s.plant_id)) for s in found], False, ""
 
     @rx.event
     def apply_search(self, form: dict):
@@ -227,13 +227,13 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
             self.detail_open = False
             return self._refused(error)
         self._fill(found, allowed)
-        self.history = [f"{format_datetime(h['at'], 'UTC', 'short')} · {h['from_status'] or '–'} → {h['to_status']}"
+        self.history = [f"{self._when(h['at'], found.plant_id)} · {h['from_status'] or '–'} → {h['to_status']}"
                         + (f" · {h['reason']}" if h["reason"] else "") for h in history]
         self.detail_open, self.pack_message = True, ""
 
     def _fill(self, found, allowed: dict[str, bool]) -> None:
         """The shipment shown, and the buttons `allowed` (shipments.shipment_actions, read with it)."""
-        self.detail = shipment_row(found)
+        self.detail = shipment_row(found, self._zone(found.plant_id))
         self.can_handle, self.can_cancel = allowed["can_handle"], allowed["can_cancel"]
         self.lines = [LineView(label=f"{line.order_number}/{line.line_no} · {line.product_code} {line.product_name}",
                                packed=f"{line.quantity_packed} / {line.quantity}",

@@ -17,6 +17,7 @@ from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.master.common import Option
 from rxapp.state.org.auth import AuthState, as_id
+from services.core import formats
 from services.core.errors import DomainError
 from services.master import work_centers
 from services.trace import lots, recall
@@ -223,7 +224,8 @@ class TraceState(AuthState):
             return query.describe()
         machine = next((o.label for o in self.machine_options if o.value == str(query.machine_id)), f"#{query.machine_id}")
         return _("machine {machine} from {start} to {end} UTC").format(
-            machine=machine, start=f"{query.start:%Y-%m-%d %H:%M}", end=f"{query.end:%Y-%m-%d %H:%M}")
+            machine=machine, start=formats.moment(query.start, "UTC", fmt="short"),
+            end=formats.moment(query.end, "UTC", fmt="short"))
 
     @rx.event
     def set_hold_reason(self, value: str):
