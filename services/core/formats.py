@@ -176,4 +176,4 @@ def significant(value: Decimal | float | None, lang: str | None = None, *, digit
     """A measured value to `digits` significant digits (12.35, 0.001235), trailing zeros dropped."""
     if value is None:
         return ""
-    return _decimal(Decimal(str(value)), format="@" + "#" * (digits - 1), locale=locale_of(lang))
+    return _signs(_decimal(Decimal(str(value)), format="@" + "#" * (digits - 1), locale=locale_of(lang)))
