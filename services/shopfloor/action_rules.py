@@ -29,6 +29,7 @@ from models.resources import (
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import t
 from services.production.transitions import WORK_TRANSITIONS, transition
 from services.shopfloor import machine_state
 
@@ -82,11 +83,11 @@ class ActionContext:
 
 def apply_start(ctx: ActionContext) -> ProductionEvent:
     if ctx.action.operation_id is None:
-        raise Invalid("Choose the job to start.", fields={"operation_id": "Choose a job from the queue."})
+        raise Invalid(t("Choose the job to start."), fields={"operation_id": t("Choose a job from the queue.")})
     op = _job_on_machine(ctx, ctx.action.operation_id)
-    _refuse_while_down(ctx, "start a job")
+    _refuse_while_down(ctx, t("start a job"))
     if op.status == WorkStatus.PAUSED:
-        raise Conflict(f"{_job_label(ctx, op)} is paused: tap Resume to continue it.")
+        raise Conflict(t("{ctx} is paused: tap Resume to continue it.", ctx=_job_label(ctx, op)))
     _refuse_second_running_job(ctx, op)
     _move_job(ctx, op, WorkStatus.RUNNING)
     if op.started_at is None:
@@ -102,10 +103,11 @@ def apply_start(ctx: ActionContext) -> ProductionEvent:
 def apply_pause(ctx: ActionContext) -> ProductionEvent:
     op = _chosen_job(ctx)
     if op.status == WorkStatus.PAUSED:
-        raise Conflict(f"{_job_label(ctx, op)} is already paused.")
+        raise Conflict(t("{ctx} is already paused.", ctx=_job_label(ctx, op)))
     if op.status != WorkStatus.RUNNING:
-        raise Conflict(f"Only a running job can be paused; {_job_label(ctx, op)} is {op.status.value}.")
-    reason = _reason(ctx, ReasonKind.PAUSE, "Choose why the job is paused.")
+        raise Conflict(t("Only a running job can be paused; {ctx} is {status}.",
+                         ctx=_job_label(ctx, op), status=op.status.value))
+    reason = _reason(ctx, ReasonKind.PAUSE, t("Choose why the job is paused."))
     _move_job(ctx, op, WorkStatus.PAUSED, reason=reason.name)
     _set_machine(ctx, MachineState.PAUSED, operation_id=op.id, reason_code_id=reason.id)
     return new_event(ctx, EventKind.JOB_PAUSED, op, reason_code_id=reason.id)
@@ -114,8 +116,9 @@ def apply_pause(ctx: ActionContext) -> ProductionEvent:
 def apply_resume(ctx: ActionContext) -> ProductionEvent:
     op = _chosen_job(ctx)
     if op.status != WorkStatus.PAUSED:
-        raise Conflict(f"Only a paused job can be resumed; {_job_label(ctx, op)} is {op.status.value}.")
-    _refuse_while_down(ctx, "resume a job")
+        raise Conflict(t("Only a paused job can be resumed; {ctx} is {status}.",
+                         ctx=_job_label(ctx, op), status=op.status.value))
+    _refuse_while_down(ctx, t("resume a job"))
     _refuse_second_running_job(ctx, op)
     _move_job(ctx, op, WorkStatus.RUNNING)
     _set_machine(ctx, MachineState.RUNNING, operation_id=op.id, reason_code_id=None)
@@ -125,7 +128,8 @@ def apply_resume(ctx: ActionContext) -> ProductionEvent:
 def apply_complete(ctx: ActionContext) -> ProductionEvent:
     op = _chosen_job(ctx)
     if op.status not in (WorkStatus.RUNNING, WorkStatus.PAUSED):
-        raise Conflict(f"Only a running or paused job can be completed; {_job_label(ctx, op)} is {op.status.value}.")
+        raise Conflict(t("Only a running or paused job can be completed; {ctx} is {status}.",
+                         ctx=_job_label(ctx, op), status=op.status.value))
     _move_job(ctx, op, WorkStatus.DONE)
     op.completed_at = ctx.at
     machine_state.complete_work_order_if_done(ctx.session, ctx.actor, _locked_work_order(ctx, op), at=ctx.at,
@@ -139,11 +143,12 @@ def apply_counts(ctx: ActionContext) -> ProductionEvent:
     good, scrap = ctx.action.good, ctx.action.scrap
     problems = machine_state.count_problems(good, scrap)
     if problems:
-        raise Invalid("The quantities are not valid.", fields=problems)
+        raise Invalid(t("The quantities are not valid."), fields=problems)
     op = _chosen_job(ctx)
     if op.status not in (WorkStatus.RUNNING, WorkStatus.PAUSED):
-        raise Conflict(f"Counts go to a running or paused job; {_job_label(ctx, op)} is {op.status.value}.")
-    reason_id = _reason(ctx, ReasonKind.SCRAP, "Choose why the parts are scrap.").id if scrap else None
+        raise Conflict(t("Counts go to a running or paused job; {ctx} is {status}.",
+                         ctx=_job_label(ctx, op), status=op.status.value))
+    reason_id = _reason(ctx, ReasonKind.SCRAP, t("Choose why the parts are scrap.")).id if scrap else None
     totals = machine_state.add_counts(ctx.session, ctx.actor, {pk(op): (good, scrap)}, now=ctx.now)
     machine_state.refresh_work_orders(ctx.session, ctx.actor, [op.work_order_id], now=ctx.now)
     _, total_good, total_scrap = totals[pk(op)]
@@ -153,8 +158,8 @@ def apply_counts(ctx: ActionContext) -> ProductionEvent:
 
 def apply_downtime_start(ctx: ActionContext) -> ProductionEvent:
     if ctx.status.open_downtime_event_id is not None:
-        raise Conflict(f"Machine {ctx.machine.code} is already down: end that downtime first.")
-    reason = _reason(ctx, ReasonKind.DOWNTIME, "Choose why the machine is down.")
+        raise Conflict(t("Machine {code} is already down: end that downtime first.", code=ctx.machine.code))
+    reason = _reason(ctx, ReasonKind.DOWNTIME, t("Choose why the machine is down."))
     op = ctx.session.get(Operation, ctx.status.operation_id) if ctx.status.operation_id else None
     machine_state.start_downtime(ctx.status, reason, at=ctx.at, changes=ctx.changes)
     return new_event(ctx, EventKind.DOWNTIME_STARTED, op, reason_code_id=reason.id)
@@ -162,7 +167,7 @@ def apply_downtime_start(ctx: ActionContext) -> ProductionEvent:
 
 def apply_downtime_end(ctx: ActionContext) -> ProductionEvent:
     if ctx.status.open_downtime_event_id is None:
-        raise Conflict(f"Machine {ctx.machine.code} is not down: there is no downtime to end.")
+        raise Conflict(t("Machine {code} is not down: there is no downtime to end.", code=ctx.machine.code))
     op = ctx.session.get(Operation, ctx.status.operation_id) if ctx.status.operation_id else None
     reason_id, _ = machine_state.end_downtime(ctx.session, ctx.status, at=ctx.at, changes=ctx.changes)
     return new_event(ctx, EventKind.DOWNTIME_ENDED, op, reason_code_id=reason_id)
@@ -208,12 +213,12 @@ def _job_on_machine(ctx: ActionContext, operation_id: int) -> Operation:
                              .execution_options(populate_existing=True)).first()
     if found is None or found[0].organization_id != ctx.actor.organization_id \
             or found[0].plant_id not in ctx.actor.plant_ids:
-        raise NotFound("Job not found.")
+        raise NotFound(t("Job not found."))
     op, ctx.work_order_number, ctx.product_id = found
     ctx.job = op
     if op.machine_id != ctx.machine.id:
-        raise Conflict(f"{_job_label(ctx, op)} is not queued on machine {ctx.machine.code}.",
-                       fields={"operation_id": "Not in this machine's queue."})
+        raise Conflict(t("{ctx} is not queued on machine {code}.", ctx=_job_label(ctx, op), code=ctx.machine.code),
+                       fields={"operation_id": t("Not in this machine's queue.")})
     return op
 
 
@@ -222,14 +227,15 @@ def _chosen_job(ctx: ActionContext) -> Operation:
     if ctx.action.operation_id is not None:
         return _job_on_machine(ctx, ctx.action.operation_id)
     if ctx.status.operation_id is None:
-        raise Conflict(f"Machine {ctx.machine.code} has no current job: start one from the queue.",
-                       fields={"operation_id": "No current job."})
+        raise Conflict(t("Machine {code} has no current job: start one from the queue.", code=ctx.machine.code),
+                       fields={"operation_id": t("No current job.")})
     return _job_on_machine(ctx, ctx.status.operation_id)
 
 
 def _refuse_while_down(ctx: ActionContext, what: str) -> None:
     if machine_state.is_down(ctx.status):
-        raise Conflict(f"Machine {ctx.machine.code} is down: end the downtime before you {what}.")
+        raise Conflict(t("Machine {code} is down: end the downtime before you {what}.",
+                         code=ctx.machine.code, what=what))
 
 
 def _refuse_second_running_job(ctx: ActionContext, op: Operation) -> None:
@@ -237,8 +243,8 @@ def _refuse_second_running_job(ctx: ActionContext, op: Operation) -> None:
         Operation.machine_id == ctx.machine.id, Operation.status == WorkStatus.RUNNING,
         Operation.id != op.id)).first()
     if running is not None:
-        raise Conflict(f"Machine {ctx.machine.code} is already running {_job_label(ctx, running)}: "
-                       "pause or complete it first.")
+        raise Conflict(t("Machine {code} is already running {ctx}: pause or complete it first.",
+                         code=ctx.machine.code, ctx=_job_label(ctx, running)))
 
 
 def _reason(ctx: ActionContext, kind: ReasonKind, missing: str) -> ReasonCode:
@@ -246,7 +252,7 @@ def _reason(ctx: ActionContext, kind: ReasonKind, missing: str) -> ReasonCode:
     reason = ctx.session.get(ReasonCode, reason_id) if reason_id is not None else None
     if reason is None or reason.organization_id != ctx.actor.organization_id or not reason.is_active \
             or reason.kind != kind:
-        raise Invalid(missing, fields={"reason_code_id": f"Choose a {kind.value} reason from the list."})
+        raise Invalid(missing, fields={"reason_code_id": t("Choose a {kind} reason from the list.", kind=kind.value)})
     return reason
 
 

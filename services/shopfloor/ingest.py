@@ -56,6 +56,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, DomainError, Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.kpi import rollups
 from services.shopfloor import ingest_store as store
 from services.shopfloor import machine_state
@@ -104,7 +105,7 @@ def ingest_batch(session: Session, actor: Actor, events: list[dict], *, now: dat
     """Record a gateway's batch: every good event once, every bad one answered with its errors."""
     require(actor, Permission.INGEST)
     if not isinstance(events, list):
-        raise Invalid("Send the events as a JSON list.", fields={"events": "A list of events."})
+        raise Invalid(t("Send the events as a JSON list."), fields={"events": t("A list of events.")})
     LIMITS.check_events(len(events))
     parsed, results = parse_events(events, now)
     store.write_lock_sqlite(session)
@@ -116,8 +117,8 @@ def ingest_batch(session: Session, actor: Actor, events: list[dict], *, now: dat
             break
         except store.ClientIdRace:
             if attempt == MAX_ATTEMPTS - 1:
-                raise Conflict("Some of these client ids were stored by another batch at the same moment; "
-                               "send the batch again.") from None
+                raise Conflict(t("Some of these client ids were stored by another batch at the same moment; send the "
+                                 "batch again.")) from None
     final = [r for r in attempt_results if r is not None]
     return IngestResult(accepted=sum(r.status == "accepted" for r in final),
                         duplicates=sum(r.status == "duplicate" for r in final),
@@ -148,7 +149,7 @@ def _record(session: Session, actor: Actor, parsed: list[ParsedEvent], results: 
         mw = work.get(pk(machine)) or work.setdefault(pk(machine), _MachineWork(machine, statuses[pk(machine)]))
         if event.client_id in stored or event.client_id in seen:
             results[event.index] = EventResult(index=event.index, client_id=event.client_id, status="duplicate",
-                                               message="Already recorded.")
+                                               message=t("Already recorded."))
             mw.duplicates += 1
             continue
         seen.add(event.client_id)
@@ -311,7 +312,7 @@ def _job(session: Session, actor: Actor, mw: _MachineWork, event: ParsedEvent, o
 def _operation_of(session: Session, actor: Actor, mw: _MachineWork, event: ParsedEvent) -> int | None:
     if event.work_order is None:
         if event.operation_sequence is not None:
-            raise Rejected({"work_order": "Name the work order of this operation."})
+            raise Rejected({"work_order": t("Name the work order of this operation.")})
         return None                                       # job_complete: the machine's current job
     query = (select(Operation).join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
              .where(WorkOrder.organization_id == actor.organization_id, WorkOrder.number == event.work_order,
@@ -322,8 +323,9 @@ def _operation_of(session: Session, actor: Actor, mw: _MachineWork, event: Parse
         query = query.where(col(Operation.status).in_((WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)))
     op = session.exec(query.order_by(col(Operation.sequence))).first()
     if op is None:
-        raise Rejected({"work_order": f"No job of {event.work_order} is queued on machine {mw.machine.code}."},
-                        "Unknown job.")
+        raise Rejected({"work_order": t("No job of {work_order} is queued on machine {code}.",
+                                        work_order=event.work_order, code=mw.machine.code)},
+                        t("Unknown job."))
     return op.id
 
 

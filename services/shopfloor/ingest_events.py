@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, WithJsonSchema
 
 from services.core.errors import Invalid
+from services.core.messages import render, t
 from services.shopfloor import machine_state
 from services.shopfloor.operator import event_time
 
@@ -57,14 +58,14 @@ class IngestEvent(BaseModel):
 
 
 MESSAGES = {
-    "client_id": "Required: 1 to 62 letters, digits, dot, dash, colon or underscore.",
-    "type": f"One of: {', '.join(TYPES)}.",
-    "machine": "A machine code, e.g. CNC-01.",
-    "machine_id": "A machine id (a whole number).",
-    "occurred_at": "An ISO 8601 time with its zone, e.g. 2026-03-02T08:00:00Z.",
-    "state": f"One of: {', '.join(STATES)}.",
-    "reason": "A reason code, e.g. BREAKDOWN.",
-    "work_order": "A work order number, e.g. WO-000012.",
+    "client_id": t("Required: 1 to 62 letters, digits, dot, dash, colon or underscore."),
+    "type": t("One of: {choices}.", choices=", ".join(TYPES)),
+    "machine": t("A machine code, e.g. CNC-01."),
+    "machine_id": t("A machine id (a whole number)."),
+    "occurred_at": t("An ISO 8601 time with its zone, e.g. 2026-03-02T08:00:00Z."),
+    "state": t("One of: {choices}.", choices=", ".join(STATES)),
+    "reason": t("A reason code, e.g. BREAKDOWN."),
+    "work_order": t("A work order number, e.g. WO-000012."),
 }
 _BATCH = TypeAdapter(list[IngestEvent])
 
@@ -109,9 +110,11 @@ class ParsedEvent:
 
 
 class Rejected(Exception):
-    def __init__(self, problems: dict[str, str], message: str = "This event is not valid."):
+    def __init__(self, problems: dict[str, str], message: str | None = None):
+        """`problems` and `message` are kept in the language being served (results are data, not errors)."""
+        message = render(message or t("This event is not valid."))
         super().__init__(message)
-        self.problems, self.message = problems, message
+        self.problems, self.message = {name: render(text) for name, text in problems.items()}, message
 
 
 def error_result(index: int, client_id: str | None, rejected: Rejected) -> EventResult:
@@ -131,7 +134,7 @@ def parse_events(events: list[Any], now: datetime) -> tuple[list[ParsedEvent], l
     for index, raw in enumerate(events):
         problems = refused.get(index, {})
         if not isinstance(raw, dict):
-            results[index] = error_result(index, None, Rejected({"event": "Each event is a JSON object."}))
+            results[index] = error_result(index, None, Rejected({"event": t("Each event is a JSON object.")}))
             continue
         event = _parse(index, raw, now, problems)
         if problems:
@@ -150,9 +153,9 @@ def _problems_by_index(error: ValidationError, events: list[Any]) -> dict[int, d
         if name in ("good", "scrap"):
             raw = events[index]
             problems[name] = machine_state.count_problems(raw.get("good") or 0, raw.get("scrap") or 0).get(
-                name, "A whole number.")
+                name, t("A whole number."))
         else:
-            problems[name] = MESSAGES.get(name, "A whole number.")
+            problems[name] = MESSAGES.get(name, t("A whole number."))
     return refused
 
 
@@ -161,7 +164,7 @@ def _parse(index: int, raw: dict, now: datetime, problems: dict[str, str]) -> Pa
     kind: str = raw["type"]                          # the strict model required it
     code, machine_id = raw.get("machine"), raw.get("machine_id")
     if code is None and machine_id is None:
-        problems["machine"] = "Required: the machine's code (or machine_id)."
+        problems["machine"] = t("Required: the machine's code (or machine_id).")
     at = _time(raw.get("occurred_at"), now, problems)
     event = ParsedEvent(index=index, client_id=raw.get("client_id") or "", type=kind,
                         machine_code=code.strip() if isinstance(code, str) else None,
@@ -175,20 +178,20 @@ def _parse(index: int, raw: dict, now: datetime, problems: dict[str, str]) -> Pa
         if "good" not in problems and "scrap" not in problems:
             problems.update(machine_state.count_problems(event.good, event.scrap))
         if event.scrap and no_reason:
-            problems.setdefault("reason", "Scrap needs a scrap reason code.")
+            problems.setdefault("reason", t("Scrap needs a scrap reason code."))
     elif kind == "state":
         event.state = raw.get("state")
         if event.state is None:
             problems["state"] = MESSAGES["state"]
         elif event.state in STOPS and no_reason:
-            problems.setdefault("reason", "A stop needs a downtime reason code.")
+            problems.setdefault("reason", t("A stop needs a downtime reason code."))
     elif kind in ("job_start", "job_complete"):
         wo = raw.get("work_order")
         event.work_order = wo.strip() if isinstance(wo, str) else None
         operation = raw.get("operation")
         event.operation_sequence = operation if type(operation) is int else None
         if kind == "job_start" and wo is None:
-            problems["work_order"] = "Required: the work order to start."
+            problems["work_order"] = t("Required: the work order to start.")
     return event
 
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 from services.core.errors import DomainError, RateLimited
+from services.core.messages import t
 
 RETRY_AFTER_SECONDS = 1
 
@@ -51,13 +52,15 @@ class IngestLimits:
 
     def check_bytes(self, size: int) -> None:
         if size > self.max_body_bytes:
-            raise TooLarge(f"The batch is {size:,} bytes; at most {self.max_body_bytes:,} bytes are accepted. "
-                           "Send smaller batches (see GET /api/v1/ingest/limits).")
+            raise TooLarge(t("The batch is {size:,} bytes; at most {max_body_bytes:,} bytes are accepted. Send smaller "
+                             "batches (see GET /api/v1/ingest/limits).",
+                             size=size, max_body_bytes=self.max_body_bytes))
 
     def check_events(self, count: int) -> None:
         if count > self.max_events_per_batch:
-            raise TooLarge(f"The batch holds {count:,} events; at most {self.max_events_per_batch:,} are accepted "
-                           "in one batch. Split it (see GET /api/v1/ingest/limits).")
+            raise TooLarge(t("The batch holds {count:,} events; at most {max_events_per_batch:,} are accepted in one "
+                             "batch. Split it (see GET /api/v1/ingest/limits).",
+                             count=count, max_events_per_batch=self.max_events_per_batch))
 
 
 class InFlight:
@@ -96,8 +99,8 @@ class InFlight:
     def slot(self, token_id: int) -> Iterator[None]:
         """Hold one in-flight slot for `token_id` while the batch is worked, or raise RateLimited."""
         if not self.try_acquire(token_id):
-            raise RateLimited("Too many batches in work at once for this token or this server: wait for the "
-                              "answers to earlier batches, then send again.",
+            raise RateLimited(t("Too many batches in work at once for this token or this server: wait for the answers "
+                                "to earlier batches, then send again."),
                               retry_after_seconds=self.limits.retry_after_seconds)
         try:
             yield

@@ -20,6 +20,7 @@ from models.base import pk, table_of
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode, ReasonKind
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor
+from services.core.messages import t
 from services.shopfloor.ingest_events import ParsedEvent, Rejected, error_result
 
 __all__ = ["EVENT_COLUMNS", "ClientIdRace", "EventRow", "insert", "lock_machines", "machine_key", "machines_of",
@@ -77,7 +78,7 @@ def machines_of(session: Session, actor: Actor, parsed: list[ParsedEvent], resul
         if key not in found:
             name = "machine_id" if key[0] == "id" else "machine"
             results[e.index] = error_result(e.index, e.client_id, Rejected(
-                {name: "No such active machine in this token's plant."}, "Unknown machine."))
+                {name: t("No such active machine in this token's plant.")}, t("Unknown machine.")))
     return found
 
 
@@ -101,12 +102,12 @@ def reasons_of(session: Session, actor: Actor, live: list[ParsedEvent], results:
         name = "reason_code_id" if e.reason_code_id is not None else "reason"
         problem = None
         if reason is None or reason.kind != kind:
-            problem = f"Not an active {kind.value} reason code of this organization."
+            problem = t("Not an active {kind} reason code of this organization.", kind=kind.value)
         elif e.type == "state" and reason.planned != (e.state == "planned_stop"):
-            problem = ("A planned stop needs a planned reason." if e.state == "planned_stop"
-                       else "This reason is a planned stop: send state planned_stop.")
+            problem = (t("A planned stop needs a planned reason.") if e.state == "planned_stop"
+                       else t("This reason is a planned stop: send state planned_stop."))
         if problem or reason is None:
-            results[e.index] = error_result(e.index, e.client_id, Rejected({name: problem or ""}, "Unknown reason."))
+            results[e.index] = error_result(e.index, e.client_id, Rejected({name: problem or ""}, t("Unknown reason.")))
         else:
             e.reason_code_id = pk(reason)
     return by_id

@@ -36,6 +36,7 @@ from models.shopfloor import EventKind, ProductionEvent
 from services.config import notifications
 from services.core.access import Actor
 from services.core.events import record
+from services.core.messages import t
 from services.production.scheduling import exceptions
 from services.production.transitions import WORK_TRANSITIONS, transition
 from services.production.work_orders import settle_orders_of
@@ -112,13 +113,13 @@ def count_problems(good: object, scrap: object) -> dict[str, str]:
     problems: dict[str, str] = {}
     for name, value in (("good", good), ("scrap", scrap)):
         if type(value) is not int:
-            problems[name] = "A whole number."
+            problems[name] = t("A whole number.")
         elif value < 0:
-            problems[name] = "Cannot be negative."
+            problems[name] = t("Cannot be negative.")
         elif value > MAX_COUNT:
-            problems[name] = f"At most {MAX_COUNT:,} in one report."
+            problems[name] = t("At most {max_count:,} in one report.", max_count=MAX_COUNT)
     if not problems and good == 0 and scrap == 0:
-        problems["good"] = "Enter how many good or scrap parts to report."
+        problems["good"] = t("Enter how many good or scrap parts to report.")
     return problems
 
 
@@ -128,13 +129,13 @@ def add_counts(session: Session, actor: Actor, counts: dict[int, tuple[int, int]
     if not counts:
         return {}
     session.flush()
-    t = table_of(Operation)
-    good = sa.case({op_id: g for op_id, (g, _) in counts.items()}, value=t.c.id, else_=0)
-    scrap = sa.case({op_id: x for op_id, (_, x) in counts.items()}, value=t.c.id, else_=0)
-    statement = (sa.update(t).where(t.c.id.in_(sorted(counts)))
-                 .values(quantity_good=t.c.quantity_good + good, quantity_scrap=t.c.quantity_scrap + scrap,
+    ops = table_of(Operation)
+    good = sa.case({op_id: g for op_id, (g, _) in counts.items()}, value=ops.c.id, else_=0)
+    scrap = sa.case({op_id: x for op_id, (_, x) in counts.items()}, value=ops.c.id, else_=0)
+    statement = (sa.update(ops).where(ops.c.id.in_(sorted(counts)))
+                 .values(quantity_good=ops.c.quantity_good + good, quantity_scrap=ops.c.quantity_scrap + scrap,
                          updated_at=now, updated_by=actor.user_id)
-                 .returning(t.c.id, t.c.work_order_id, t.c.quantity_good, t.c.quantity_scrap, t.c.quantity))
+                 .returning(ops.c.id, ops.c.work_order_id, ops.c.quantity_good, ops.c.quantity_scrap, ops.c.quantity))
     totals, beyond = {}, []
     for op_id, wo_id, total_good, total_scrap, quantity in session.execute(statement).all():
         totals[op_id] = (wo_id, total_good, total_scrap)

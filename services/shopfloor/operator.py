@@ -40,6 +40,7 @@ from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.kpi import rollups
 from services.shopfloor import machine_state
@@ -163,15 +164,15 @@ def event_time(occurred_at: datetime | None, now: datetime) -> datetime:
     if occurred_at is None:
         return now
     if occurred_at.tzinfo is None:
-        raise Invalid("The time of the action has no time zone.",
-                      fields={"occurred_at": "Give the time with its time zone, e.g. 2026-03-02T08:00:00Z."})
+        raise Invalid(t("The time of the action has no time zone."),
+                      fields={"occurred_at": t("Give the time with its time zone, e.g. 2026-03-02T08:00:00Z.")})
     occurred_at = occurred_at.astimezone(UTC)
     if occurred_at > now + MAX_CLOCK_SKEW:
-        raise Invalid("The time of the action is in the future: check the clock of the phone or tablet.",
-                      fields={"occurred_at": "In the future."})
+        raise Invalid(t("The time of the action is in the future: check the clock of the phone or tablet."),
+                      fields={"occurred_at": t("In the future.")})
     if occurred_at < now - MAX_EVENT_AGE:
-        raise Invalid("This action is more than 7 days old and cannot be recorded any more: "
-                      "ask a supervisor to correct the record.", fields={"occurred_at": "Older than 7 days."})
+        raise Invalid(t("This action is more than 7 days old and cannot be recorded any more: ask a supervisor to "
+                        "correct the record."), fields={"occurred_at": t("Older than 7 days.")})
     return min(occurred_at, now)
 
 
@@ -179,8 +180,8 @@ def event_time(occurred_at: datetime | None, now: datetime) -> datetime:
 
 def _check_client_id(client_id: str) -> None:
     if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
-        raise Invalid("Every action needs its own id from the app (a UUID).",
-                      fields={"client_id": "Required: 1 to 64 letters, digits, dot, dash, colon or underscore."})
+        raise Invalid(t("Every action needs its own id from the app (a UUID)."),
+                      fields={"client_id": t("Required: 1 to 64 letters, digits, dot, dash, colon or underscore.")})
 
 
 def _lock_machine(session: Session, machine: Machine) -> None:
@@ -204,8 +205,8 @@ def _stored_event(session: Session, actor: Actor, client_id: str) -> ProductionE
 def _replay(stored: ProductionEvent, machine: Machine, action: ShopfloorAction) -> ActionResult:
     """The same client id again: the original result, if it really is the same action."""
     if stored.machine_id != machine.id or stored.kind != EVENT_OF[action.type]:
-        raise Conflict("This action's id was already used for a different action; the app must send a new id.",
-                       fields={"client_id": "Already used."})
+        raise Conflict(t("This action's id was already used for a different action; the app must send a new id."),
+                       fields={"client_id": t("Already used.")})
     return ActionResult(event=_read(stored), recorded=False)
 
 
@@ -259,8 +260,8 @@ def _read(event: ProductionEvent) -> ProductionEventRead:
 
 def machine_or_not_found(session: Session, actor: Actor, machine_id: int) -> Machine:
     """The machine, if the actor may run jobs on it; NotFound outside their plants."""
-    machine = get_scoped(session, actor, Machine, machine_id, "Machine")
+    machine = get_scoped(session, actor, Machine, machine_id, t("Machine"))
     if not machine.is_active:
-        raise NotFound("Machine not found.")
+        raise NotFound(t("Machine not found."))
     require(actor, Permission.RUN_JOBS, plant_id=machine.plant_id)
     return machine

@@ -35,6 +35,7 @@ from services.core.access import Actor, Permission, require
 from services.core.calendar_math import CalendarSpec
 from services.core.display_names import display_name
 from services.core.errors import Invalid, NotFound
+from services.core.messages import t
 from services.master import calendars
 from services.production.scheduling.common import expected_good, queue_key
 from services.shopfloor.action_rules import ActionType, job_actions
@@ -130,15 +131,17 @@ def machine_by_code(session: Session, actor: Actor, scanned: str) -> MachineTile
     if code.upper().startswith(QR_PREFIX):
         code = code[len(QR_PREFIX):].strip()
     if not code:
-        raise Invalid("Type or scan a machine code.", fields={"code": "Required."})
+        raise Invalid(t("Type or scan a machine code."), fields={"code": t("Required.")})
     found = session.exec(select(Machine).where(
         Machine.organization_id == actor.organization_id, col(Machine.plant_id).in_(actor.plant_ids or {-1}),
         Machine.is_active == True, func.upper(Machine.code) == code.upper())).all()  # noqa: E712
     if not found:
-        raise NotFound(f"No machine with code {code} in your plants.", fields={"code": "Unknown machine."})
+        raise NotFound(t("No machine with code {code} in your plants.",
+                         code=code), fields={"code": t("Unknown machine.")})
     if len(found) > 1:
-        raise Invalid(f"Machine code {code} is used in several of your plants: pick the machine from the list.",
-                      fields={"code": "Ambiguous."})
+        raise Invalid(t("Machine code {code} is used in several of your plants: pick the machine from the list.",
+                        code=code),
+                      fields={"code": t("Ambiguous.")})
     return machine_tile(session, actor, pk(found[0]))
 
 

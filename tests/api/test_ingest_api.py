@@ -222,3 +222,15 @@ def test_the_openapi_schema_of_an_event_is_the_model_the_service_parses_with(cli
             del prop["default"]
     assert body["properties"]["events"]["items"] == model
     assert set(body["properties"]["events"]["items"]["properties"]) == set(ingest.IngestEvent.model_fields)
+
+
+def test_a_batchs_results_answer_in_the_requests_language(client, engine, floor, gateway):
+    m = code(engine, floor.machine_id)
+    headers = {**bearer(gateway["token"]), "Accept-Language": "ko-KR,ko;q=0.9"}
+    events = counts(m, 1) + [{"client_id": "bad", "machine": m, "type": "count", "good": "many"},
+                             {"client_id": "gone", "machine": "NO-SUCH", "type": "count", "good": 1}]
+    body = client.post("/ingest/events", headers=headers, json={"events": events}).json()
+    assert body["results"][1]["message"] == "이 이벤트는 올바르지 않습니다."
+    assert body["results"][1]["errors"] == [{"field": "good", "message": "정수입니다."}]
+    again = client.post("/ingest/events", headers={**headers, "Accept-Language": "ja"}, json={"events": counts(m, 1)})
+    assert again.json()["results"][0]["message"] == "記録済みです。"

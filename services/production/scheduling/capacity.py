@@ -237,8 +237,9 @@ def utilisation(session: Session, actor: Actor, plant_id: int, *, period: Capaci
                                  for op in queue if op.planned_start and op.planned_end
                                  and op.planned_start < w_end and op.planned_end > w_start)
                  for machine_id, queue in queued_operations(session, plant).items()}
-    targets = {(t.department_id, t.machine_id): Decimal(t.target_hours) for t in session.exec(select(CapacityTarget).where(
-        CapacityTarget.plant_id == plant.id, CapacityTarget.period == period)).all()}
+    targets = {(target.department_id, target.machine_id): Decimal(target.target_hours)
+               for target in session.exec(select(CapacityTarget).where(
+                   CapacityTarget.plant_id == plant.id, CapacityTarget.period == period)).all()}
     machines = [m for m in plant_machines(session, plant) if m.is_active or scheduled.get(pk(m))]
     machine_rows = [_row("machine", m, scheduled.get(pk(m), 0), available, targets.get((None, pk(m))))
                     for m in machines]
