@@ -33,8 +33,18 @@ def _select(label: str, name: str, value: rx.Var, choices: rx.Var, all_label: st
         value=rx.cond(value == "", ALL, value), on_change=lambda v: S.set_filter(name, v), size="3"))
 
 
+def _filters_toggle() -> rx.Component:
+    """Below 768 px the filters fold away behind this button, so the figures fill the first phone screen."""
+    return rx.button(
+        rx.icon("sliders-horizontal"), _("Filters"), rx.icon(rx.cond(S.filters_open, "chevron-up", "chevron-down")),
+        variant="soft", width="100%", min_height=PHONE_TOUCH, on_click=S.toggle_filters,
+        aria_expanded=rx.cond(S.filters_open, "true", "false"), aria_controls="dashboard-filters",
+        display=["flex", "flex", "none"], data_testid="filters-toggle")   # the breakpoints of PHONE_TOUCH: 768 px
+
+
 def _filters() -> rx.Component:
-    return rx.card(
+    folded = rx.cond(S.filters_open | (S.filter_error != ""), "block", "none")    # below 768 px
+    return rx.box(_filters_toggle(), rx.card(
         rx.grid(
             field(_("Plant"), rx.select.root(
                 rx.select.trigger(aria_label=_("Plant"), width="100%", min_height=TOUCH, data_testid="filter-plant"),
@@ -58,8 +68,9 @@ def _filters() -> rx.Component:
             columns=rx.breakpoints(initial="1", sm="2"), spacing="3", margin_top="12px", max_width="480px")),
         rx.cond(S.filter_error != "", rx.callout(S.filter_error, icon="triangle-alert", color_scheme="red",
                                                  margin_top="12px", data_testid="filter-error")),
-        width="100%",
-    )
+        width="100%", id="dashboard-filters", margin_top=["8px", "8px", "0"], display=[folded, folded, "block"],
+        data_testid="dashboard-filters",
+    ), width="100%")
 
 
 def _tile(tile: KpiTile) -> rx.Component:
@@ -106,7 +117,31 @@ def _yield_row(row: YieldRow) -> rx.Component:
 
 def _capacity_row(row: CapacityRow) -> rx.Component:
     return rx.table.row(rx.table.cell(row.code), rx.table.cell(row.name), rx.table.cell(row.scheduled),
-                        rx.table.cell(row.available), rx.table.cell(row.utilisation), rx.table.cell(row.load))
+                        rx.table.cell(row.available),
+                        rx.cond(L.has_utilisation, rx.table.cell(row.utilisation, data_testid="utilisation-cell")),
+                        rx.cond(L.has_load, rx.table.cell(row.load, data_testid="load-cell")), data_testid="capacity-row")
+
+
+def _capacity() -> rx.Component:
+    """Planned hours per department (or machine) against the calendar; utilisation (against a capacity
+    target) and load (against the available hours) appear only when there is something to divide by."""
+    headers = rx.table.row(*[rx.table.column_header_cell(h) for h in (_("Code"), _("Name"), _("Scheduled"),
+                                                                        _("Available"))],
+                           rx.cond(L.has_utilisation, rx.table.column_header_cell(_("Utilisation"))),
+                           rx.cond(L.has_load, rx.table.column_header_cell(_("Load"))))
+    return rx.card(
+        rx.heading(_("Capacity utilisation"), size="4", as_="h2", margin_bottom="8px"),
+        rx.cond(L.capacity.length() == 0, rx.text(_("No capacity data (no shift calendar)."), color_scheme="gray"),
+                rx.box(scroll_x(rx.table.root(rx.table.header(headers), rx.table.body(rx.foreach(L.capacity, _capacity_row)),
+                                              size="1", width="100%")),
+                       rx.cond(~L.has_utilisation, rx.text(
+                           _("Utilisation compares the planned hours with a capacity target; none is set for this "
+                             "plant yet, so only the planned and available hours are shown."),
+                           size="1", color_scheme="gray", margin_top="8px", data_testid="no-capacity-targets")),
+                       rx.cond(~L.has_load, rx.text(
+                           _("No working time in this period: the shift calendar has no shifts to plan against."),
+                           size="1", color_scheme="gray", margin_top="8px", data_testid="no-working-time")))),
+        width="100%", data_testid="capacity")
 
 
 def _table(headers: list[str], rows: rx.Var, render) -> rx.Component:
@@ -116,7 +151,8 @@ def _table(headers: list[str], rows: rx.Var, render) -> rx.Component:
 
 
 def _event_row(row: EventRow) -> rx.Component:
-    return rx.table.row(rx.table.cell(row.when), rx.table.cell(row.kind), rx.table.cell(row.machine),
+    return rx.table.row(rx.table.cell(row.when, white_space="nowrap"), rx.table.cell(row.kind_label),
+                        rx.table.cell(row.machine),
                         rx.table.cell(row.good), rx.table.cell(row.scrap), rx.table.cell(row.reason),
                         data_testid="drill-row")
 
@@ -157,12 +193,7 @@ def _figures() -> rx.Component:
         rx.grid(rx.foreach(L.wip, lambda t: rx.card(rx.text(t.label, size="2", color_scheme="gray"),
                                                     rx.text(t.value, size="6", weight="bold"))),
                 columns=rx.breakpoints(initial="2", md="4"), spacing="3", width="100%"),
-        rx.card(
-            rx.heading(_("Capacity utilisation"), size="4", as_="h2", margin_bottom="8px"),
-            rx.cond(L.capacity.length() == 0, rx.text(_("No capacity data (no shift calendar)."), color_scheme="gray"),
-                    _table([_("Code"), _("Name"), _("Scheduled"), _("Available"), _("Utilisation"), _("Load")],
-                           L.capacity, _capacity_row)),
-            width="100%"),
+        _capacity(),
         direction="column", spacing="4", width="100%",
     )
 

@@ -33,6 +33,13 @@ FIGURE_TITLES = {"oee": _("OEE"), "availability": _("Availability"), "performanc
 EXPORT_COLUMNS = [("section", _("Section")), ("item", _("Item")), ("measure", _("Measure")), ("value", _("Value"))]
 
 
+def event_label(kind: str) -> str:
+    """A recorded event's kind (models.shopfloor.EventKind) in the person's words (called in their event)."""
+    return {"job_started": _("Job started"), "job_paused": _("Job paused"), "job_resumed": _("Job resumed"),
+            "job_completed": _("Job completed"), "count": _("Parts reported"),
+            "downtime_started": _("Machine down"), "downtime_ended": _("Machine up again")}.get(kind, kind)
+
+
 def view_for_scope(session, scope: Scope, now: datetime) -> dashboard.DashboardView | str:
     try:
         return dashboard.dashboard(session, reader_for(scope), dashboard.filters_of(scope), now=now)
@@ -55,7 +62,8 @@ class Choice:
 class EventRow:
     id: int = 0
     when: str = ""
-    kind: str = ""
+    kind: str = ""                   # the event's kind (models.shopfloor.EventKind)
+    kind_label: str = ""             # ... in words
     machine: str = ""
     good: int = 0
     scrap: int = 0
@@ -82,6 +90,7 @@ class DashboardState(AuthState):
     machine_choices: list[Choice] = []
     shift_choices: list[Choice] = []
     filter_error: str = ""
+    filters_open: bool = False                 # a phone shows the filters only when asked (the figures come first)
     linked_token: str = ""
     timezone: str = "UTC"
 
@@ -121,6 +130,10 @@ class DashboardState(AuthState):
             self.plant_id = self.plant_choices[0].id if self.plant_choices else ""
             self.department_id = self.machine_id = self.shift_id = ""
         return await self._watch()
+
+    @rx.event
+    def toggle_filters(self):
+        self.filters_open = not self.filters_open
 
     @rx.event
     async def set_filter(self, name: str, value: str):
@@ -197,6 +210,7 @@ class DashboardState(AuthState):
         except DomainError as error:
             return self._refused(error)
         self.drill_rows = [EventRow(e.id, format_datetime(e.occurred_at, self.timezone, "d MMM HH:mm:ss"), e.kind,
+                                    event_label(e.kind),
                                     e.machine_code, e.quantity_good, e.quantity_scrap, e.reason or "")
                            for e in found.events]
         self.drill_truncated = found.truncated

@@ -17,6 +17,7 @@ from services.core import formats
 from services.kpi.dashboard import DashboardView
 
 OEE_COLOR, A_COLOR, P_COLOR, Q_COLOR, IDLE_COLOR = "#2563eb", "#0d9488", "#d97706", "#7c3aed", "#6b7280"
+LEGEND = {"orientation": "h", "xanchor": "left", "x": 0, "yanchor": "bottom", "y": 1.02}
 
 
 @dataclass
@@ -44,8 +45,8 @@ class CapacityRow:
     name: str = ""
     scheduled: str = ""
     available: str = ""
-    utilisation: str = "–"
-    load: str = "–"
+    utilisation: str = ""            # "no target" for a row without a capacity target
+    load: str = ""
 
 
 def pct(value: Decimal | None) -> str:
@@ -55,8 +56,10 @@ def pct(value: Decimal | None) -> str:
 def _layout(fig: go.Figure, *, percent: bool = True) -> go.Figure:
     # template "none": plotly's default template is ~6.5 kB of JSON per figure, sent to every linked tab on
     # every refresh; the few styles we want are set here instead
-    fig.update_layout(template="none", margin={"l": 40, "r": 10, "t": 10, "b": 40}, height=280,
-                      legend={"orientation": "h", "y": -0.2}, paper_bgcolor="rgba(0,0,0,0)",
+    # the legend sits in a band of its own above the plot, clear of the axis labels below it (it used to lie
+    # over the date labels); plotly grows the top margin if the legend wraps onto a second line
+    fig.update_layout(template="none", margin={"l": 40, "r": 10, "t": 40, "b": 40}, height=300,
+                      legend=LEGEND, paper_bgcolor="rgba(0,0,0,0)",
                       plot_bgcolor="rgba(0,0,0,0)", font={"size": 12, "color": "#374151"})
     fig.update_xaxes(showgrid=False, linecolor="#d1d5db")
     fig.update_yaxes(showgrid=True, gridcolor="#e5e7eb", zeroline=False)
@@ -122,7 +125,7 @@ def pareto_figure(view: DashboardView) -> go.Figure:
 
 def stop_pareto_figure(view: DashboardView) -> go.Figure:
     rows = view.pareto.by_stops
-    labels = [r.reason_name or r.reason or "stop" for r in rows]
+    labels = [r.reason_name or r.reason or _("Stop, no reason") for r in rows]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=labels, y=[r.stops for r in rows], name=_("Stops"), marker_color="#dc2626"))
     fig.add_trace(go.Scatter(x=labels, y=[_num(r.cumulative_percent) for r in rows], name=_("Cumulative %"),
@@ -139,12 +142,33 @@ def otd_figure(view: DashboardView) -> go.Figure:
     return _layout(fig)
 
 
+def product_label(product) -> str:
+    """A yield row's product in words (counts reported with no job have none)."""
+    return product.product_code if product.product_id is not None else _("No product (counts without a job)")
+
+
+def step_label(step) -> str:
+    """A yield row's routing step in words: its name, else its number, else that it has none."""
+    if step.step_name:
+        return step.step_name
+    return _("Step {number}").format(number=step.step) if step.step is not None else _("No routing step")
+
+
+def measured_steps(view: DashboardView) -> list[tuple]:
+    """(product, step, its first measured step?) of the steps parts entered in the period: a step no unit
+    entered has no yield and no row (no row of dashes)."""
+    rows = []
+    for product in view.yields.products:
+        steps = [s for s in product.steps if s.units_in > 0]
+        rows.extend((product, step, i == 0) for i, step in enumerate(steps))
+    return rows
+
+
 def fpy_figure(view: DashboardView) -> go.Figure:
     labels, values = [], []
-    for product in view.yields.products:
-        for step in product.steps:
-            labels.append(f"{product.product_code} · {step.step_name}")
-            values.append(_num(step.fpy_percent))
+    for product, step, _first in measured_steps(view):
+        labels.append(f"{product_label(product)} · {step_label(step)}")
+        values.append(_num(step.fpy_percent))
     fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=Q_COLOR, name=_("FPY")))
     _layout(fig, percent=False)
     fig.update_layout(height=max(200, 40 + 28 * len(labels)), yaxis={"autorange": "reversed", "type": "category"})
@@ -189,6 +213,8 @@ class LiveDashboardState(rx.SharedState):
     has_stops: bool = False
     has_yields: bool = False
     has_otd: bool = False
+    has_utilisation: bool = False        # a capacity target is set for a row: the utilisation column is shown
+    has_load: bool = False               # a row has available hours: the load column is shown
     # what a click on a chart point drills into: the trend buckets and the Pareto reasons, in chart order
     trend_bounds: list[list[str]] = []
     loss_reasons: list[int] = []
@@ -205,6 +231,8 @@ class LiveDashboardState(rx.SharedState):
             return view
         tz = view.window.timezone
         w = view.wip
+        yields = measured_steps(view)
+        capacity = view.utilisation or []
         values = dict(
             period_text=f"{format_datetime(view.window.start, tz, 'd MMM HH:mm')} – "
                         f"{format_datetime(view.window.end, tz, 'd MMM HH:mm')}",
@@ -212,21 +240,23 @@ class LiveDashboardState(rx.SharedState):
             tiles=_tiles(view), machine_count=view.summary.machine_count, convention=convention_text(view),
             has_trend=bool(view.trend.points), has_losses=bool(view.pareto.rows),
             has_stops=bool(view.pareto.by_stops),
-            has_yields=bool(view.yields.products), has_otd=view.otd.due > 0,
+            has_yields=bool(yields), has_otd=view.otd.due > 0,
+            has_utilisation=any(u.utilisation is not None for u in capacity),
+            has_load=any(u.load is not None for u in capacity),
             otd_text=_("{on_time} of {due} order lines on time ({percent})").format(
                 on_time=view.otd.on_time, due=view.otd.due, percent=pct(view.otd.percent)),
-            yields=[YieldRow(p.product_code, s.step_name, s.units_in, s.right_first_time, pct(s.fpy_percent),
-                             pct(p.rty_percent) if i == 0 else "")
-                    for p in view.yields.products for i, s in enumerate(p.steps)],
+            yields=[YieldRow(product_label(p), step_label(s), s.units_in, s.right_first_time, pct(s.fpy_percent),
+                             pct(p.rty_percent) if first else "")
+                    for p, s, first in yields],
             wip=[KpiTile("", _("Work orders released"), str(w.work_orders_released)),
                  KpiTile("", _("Work orders running"), str(w.work_orders_running)),
                  KpiTile("", _("Operations queued"), str(w.operations_queued)),
                  KpiTile("", _("Units still to make"), str(w.units_open))],
             capacity=[CapacityRow(u.code, u.name, formats.number(u.scheduled_hours, decimals=1) + " h",
                                   formats.number(u.available_hours, decimals=1) + " h",
-                                  pct(None if u.utilisation is None else u.utilisation * 100),
-                                  pct(None if u.load is None else u.load * 100))
-                      for u in view.utilisation or []],
+                                  _("no target") if u.utilisation is None else pct(u.utilisation * 100),
+                                  _("no working time") if u.load is None else pct(u.load * 100))
+                      for u in capacity],
             trend_bounds=[[p.start.isoformat(), p.end.isoformat()] for p in view.trend.points],
             loss_reasons=[r.reason_code_id or 0 for r in view.pareto.rows],
             stop_reasons=[r.reason_code_id or 0 for r in view.pareto.by_stops])
