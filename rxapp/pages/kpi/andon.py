@@ -30,66 +30,85 @@ def _bar(percent: rx.Var, plan: rx.Var) -> rx.Component:
 def _tile(card: AndonCard) -> rx.Component:
     return rx.flex(
         rx.flex(
-            rx.text(card.code, font_size="44px", font_weight="800", line_height="1"),
-            rx.text(card.state_label, font_size="30px", font_weight="800", text_transform="uppercase",
-                    data_testid="andon-state"),
+            rx.text(card.code, font_size="40px", font_weight="800", line_height="1"),
+            rx.text(card.state_label, font_size="26px", font_weight="800", text_transform="uppercase",
+                    line_height="1.1", text_align="right", data_testid="andon-state"),
             justify="between", align="center", width="100%", gap="12px",
         ),
-        rx.text(card.name, " · ", card.department, font_size="20px", opacity="0.9"),
-        rx.cond(card.reason != "", rx.text(card.reason, font_size="28px", font_weight="700", data_testid="andon-reason")),
+        rx.text(card.name, " · ", card.department, font_size="18px", opacity="0.9"),
+        rx.cond(card.reason != "", rx.text(card.reason, font_size="24px", font_weight="700", line_height="1.2",
+                                           data_testid="andon-reason")),
         rx.text(
             rx.cond(card.since != "",
                     rx.fragment(_("since"), " ", card.since_clock, " · ",
                                 rx.moment(card.since, from_now=True, ago=True, interval=15000))),
-            font_size="22px", font_weight="600",
+            font_size="20px", font_weight="600",
         ),
         rx.cond(
             card.job != "",
             rx.flex(
-                rx.text(card.job, font_size="22px", font_weight="700", data_testid="andon-job"),
+                rx.text(card.job, font_size="20px", font_weight="700", data_testid="andon-job"),
                 _bar(card.progress, card.plan),
                 rx.text(card.good, " / ", card.quantity, " ", _("good"), " · ", _("plan"), " ", card.expected,
                         rx.cond(card.scrap > 0, rx.text.span(" · ", card.scrap, " ", _("scrap"))),
-                        font_size="22px", font_weight="600", data_testid="andon-progress"),
+                        font_size="20px", font_weight="600", data_testid="andon-progress"),
                 rx.cond(card.overproduced,
-                        rx.text("⚠ ", _("Overproduction: more good parts than ordered"), font_size="20px",
+                        rx.text("⚠ ", _("Overproduction: more good parts than ordered"), font_size="18px",
                                 font_weight="800", data_testid="andon-overproduced")),
-                direction="column", gap="6px", width="100%",
+                direction="column", gap="4px", width="100%",
             ),
-            rx.text(_("No job"), font_size="22px", opacity="0.85"),
+            rx.text(_("No job"), font_size="20px", opacity="0.85"),
         ),
-        rx.text(_("OEE this shift"), " ", rx.text.span(card.oee, font_size="30px", font_weight="800"),
-                font_size="20px", data_testid="andon-oee"),
-        rx.cond(card.state == "down",
-                rx.link(_("Report to maintenance"), href=f"/maintenance/report?machine={card.machine_id}&from=andon",
-                        color=INK, font_size="20px", font_weight="700", text_decoration="underline",
-                        data_testid="andon-report")),
-        direction="column", gap="8px", padding="18px 20px", border_radius="14px", color=INK,
-        background=_background(card.state), border="3px solid rgba(255,255,255,0.25)",
+        rx.flex(
+            rx.text(_("OEE this shift"), " ", rx.text.span(card.oee, font_size="26px", font_weight="800"),
+                    font_size="18px", data_testid="andon-oee"),
+            rx.cond(card.state == "down",
+                    rx.link(_("Report to maintenance"), href=f"/maintenance/report?machine={card.machine_id}&from=andon",
+                            color=INK, font_size="18px", font_weight="700", text_decoration="underline",
+                            data_testid="andon-report")),
+            justify="between", align="baseline", wrap="wrap", gap="4px 12px", width="100%", margin_top="auto",
+        ),
+        direction="column", gap="4px", padding="12px 16px", border_radius="14px", color=INK, min_width="0",
+        overflow_wrap="anywhere", background=_background(card.state), border="3px solid rgba(255,255,255,0.25)",
         data_testid="andon-tile", data_machine=card.code, data_state=card.state,
+    )
+
+
+def _shift() -> rx.Component:
+    """The shift the board's figures belong to: a plain outlined label, never one of the state colours, so a
+    shift named "Late" does not read as a machine being late."""
+    return rx.flex(
+        rx.icon("clock", size=24),
+        rx.cond(LiveAndonState.shift != "",
+                rx.text(_("Shift"), ": ", rx.text.span(LiveAndonState.shift, font_weight="800")),
+                rx.text(_("No shift running"))),
+        align="center", gap="8px", padding="4px 14px", border="2px solid rgba(255,255,255,0.55)",
+        border_radius="999px", font_size="22px", font_weight="500", white_space="nowrap", data_testid="andon-shift",
     )
 
 
 def _board() -> rx.Component:
     return rx.flex(
         rx.flex(
-            rx.heading(LiveAndonState.plant, as_="h1", font_size="34px", font_weight="800"),
+            rx.heading(LiveAndonState.plant, as_="h1", font_size="32px", font_weight="800", line_height="1.1"),
+            _shift(),
             rx.text(
-                rx.cond(LiveAndonState.shift != "", LiveAndonState.shift + " · ", ""),
                 LiveAndonState.running_count, " ", _("running"), " · ",
                 rx.text.span(LiveAndonState.down_count, " ", _("down"), color="#f87171"), " · ",
                 _("updated"), " ", LiveAndonState.updated,
-                font_size="24px", font_weight="600", data_testid="andon-summary",
+                font_size="22px", font_weight="600", margin_left=rx.breakpoints(initial="0", sm="auto"),
+                data_testid="andon-summary",
             ),
-            justify="between", align="center", wrap="wrap", gap="12px", width="100%",
+            align="center", wrap="wrap", gap="8px 20px", width="100%",
         ),
         rx.cond(
             LiveAndonState.cards.length() == 0,
             rx.text(_("This plant has no machines yet."), font_size="28px"),
-            rx.grid(rx.foreach(LiveAndonState.cards, _tile), columns="repeat(auto-fill, minmax(380px, 1fr))",
-                    gap="16px", width="100%"),
+            # 340 px columns: five across a 1920 px wall (15 machines in three rows fit 1080 px), one on a phone
+            rx.grid(rx.foreach(LiveAndonState.cards, _tile),
+                    columns="repeat(auto-fill, minmax(min(340px, 100%), 1fr))", gap="14px", width="100%"),
         ),
-        direction="column", gap="18px", width="100%",
+        direction="column", gap="14px", width="100%",
     )
 
 
@@ -125,5 +144,6 @@ def andon_page() -> rx.Component:
                 ),
             ),
         ),
-        background="#000000", color=INK, min_height="100vh", padding="20px 24px", class_name="dark",
+        background="#000000", color=INK, min_height="100vh", padding=rx.breakpoints(initial="12px", sm="18px 24px"),
+        class_name="dark", data_testid="andon-page",
     )
