@@ -28,48 +28,50 @@ def _bar(percent: rx.Var, plan: rx.Var) -> rx.Component:
 
 
 def _tile(card: AndonCard) -> rx.Component:
+    """Sizes in em of the grid's font size (_board: smaller when the plant has many machines)."""
     return rx.flex(
         rx.flex(
-            rx.text(card.code, font_size="40px", font_weight="800", line_height="1"),
-            rx.text(card.state_label, font_size="26px", font_weight="800", text_transform="uppercase",
-                    line_height="1.1", text_align="right", data_testid="andon-state"),
-            justify="between", align="center", width="100%", gap="12px",
+            rx.text(card.code, font_size="2.5em", font_weight="800", line_height="1", white_space="nowrap"),
+            rx.text(card.state_label, font_size="1.625em", font_weight="800", text_transform="uppercase",
+                    line_height="1.1", white_space="nowrap", data_testid="andon-state"),
+            justify="between", align="center", wrap="wrap", width="100%", column_gap="12px",
         ),
-        rx.text(card.name, " · ", card.department, font_size="18px", opacity="0.9"),
-        rx.cond(card.reason != "", rx.text(card.reason, font_size="24px", font_weight="700", line_height="1.2",
+        rx.text(card.name, " · ", card.department, font_size="1.125em", opacity="0.9", white_space="nowrap",
+                overflow="hidden", text_overflow="ellipsis"),
+        rx.cond(card.reason != "", rx.text(card.reason, font_size="1.5em", font_weight="700", line_height="1.2",
                                            data_testid="andon-reason")),
         rx.text(
             rx.cond(card.since != "",
                     rx.fragment(_("since"), " ", card.since_clock, " · ",
                                 rx.moment(card.since, from_now=True, ago=True, interval=15000))),
-            font_size="20px", font_weight="600",
+            font_size="1.25em", font_weight="600",
         ),
         rx.cond(
             card.job != "",
             rx.flex(
-                rx.text(card.job, font_size="20px", font_weight="700", data_testid="andon-job"),
+                rx.text(card.job, font_size="1.25em", font_weight="700", data_testid="andon-job"),
                 _bar(card.progress, card.plan),
                 rx.text(card.good, " / ", card.quantity, " ", _("good"), " · ", _("plan"), " ", card.expected,
                         rx.cond(card.scrap > 0, rx.text.span(" · ", card.scrap, " ", _("scrap"))),
-                        font_size="20px", font_weight="600", data_testid="andon-progress"),
+                        font_size="1.25em", font_weight="600", data_testid="andon-progress"),
                 rx.cond(card.overproduced,
-                        rx.text("⚠ ", _("Overproduction: more good parts than ordered"), font_size="18px",
+                        rx.text("⚠ ", _("Overproduction: more good parts than ordered"), font_size="1.125em",
                                 font_weight="800", data_testid="andon-overproduced")),
                 direction="column", gap="4px", width="100%",
             ),
-            rx.text(_("No job"), font_size="20px", opacity="0.85"),
+            rx.text(_("No job"), font_size="1.25em", opacity="0.85"),
         ),
         rx.flex(
-            rx.text(_("OEE this shift"), " ", rx.text.span(card.oee, font_size="26px", font_weight="800"),
-                    font_size="18px", data_testid="andon-oee"),
+            rx.text(_("OEE this shift"), " ", rx.text.span(card.oee, font_size="1.45em", font_weight="800"),
+                    font_size="1.125em", data_testid="andon-oee"),
             rx.cond(card.state == "down",
                     rx.link(_("Report to maintenance"), href=f"/maintenance/report?machine={card.machine_id}&from=andon",
-                            color=INK, font_size="18px", font_weight="700", text_decoration="underline",
+                            color=INK, font_size="1.125em", font_weight="700", text_decoration="underline",
                             data_testid="andon-report")),
-            justify="between", align="baseline", wrap="wrap", gap="4px 12px", width="100%", margin_top="auto",
+            justify="between", align="baseline", wrap="wrap", column_gap="12px", width="100%", margin_top="auto",
         ),
         direction="column", gap="4px", padding="12px 16px", border_radius="14px", color=INK, min_width="0",
-        overflow_wrap="anywhere", background=_background(card.state), border="3px solid rgba(255,255,255,0.25)",
+        overflow_wrap="break-word", background=_background(card.state), border="3px solid rgba(255,255,255,0.25)",
         data_testid="andon-tile", data_machine=card.code, data_state=card.state,
     )
 
@@ -104,9 +106,13 @@ def _board() -> rx.Component:
         rx.cond(
             LiveAndonState.cards.length() == 0,
             rx.text(_("This plant has no machines yet."), font_size="28px"),
-            # 340 px columns: five across a 1920 px wall (15 machines in three rows fit 1080 px), one on a phone
+            # a 1920 x 1080 wall: up to 10 machines in two rows of five 340 px tiles; more (dense) in rows of six
+            # smaller ones, 18 in three rows; a phone: one column, never wider than the screen
             rx.grid(rx.foreach(LiveAndonState.cards, _tile),
-                    columns="repeat(auto-fill, minmax(min(340px, 100%), 1fr))", gap="14px", width="100%"),
+                    columns=rx.cond(LiveAndonState.dense, "repeat(auto-fill, minmax(min(290px, 100%), 1fr))",
+                                    "repeat(auto-fill, minmax(min(340px, 100%), 1fr))"),
+                    font_size=rx.cond(LiveAndonState.dense, "12.8px", "16px"), gap="14px", width="100%",
+                    data_testid="andon-grid"),
         ),
         direction="column", gap="14px", width="100%",
     )

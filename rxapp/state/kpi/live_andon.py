@@ -11,6 +11,7 @@ from rxapp.i18n import _, format_datetime
 from services.core import formats
 from services.kpi.andon import AndonBoard, AndonTile
 
+DENSE_FROM = 11                      # from this many machines the tiles are smaller, so 18 fit a 1920 x 1080 wall
 STATE_LABELS = {"idle": _("Idle"), "running": _("Running"), "paused": _("Paused"), "down": _("Down"),
                 "planned_stop": _("Planned stop")}
 
@@ -59,6 +60,7 @@ class LiveAndonState(rx.SharedState):
     cards: list[AndonCard] = []
     down_count: int = 0
     running_count: int = 0
+    dense: bool = False              # many machines: smaller tiles (six across a wall instead of five)
 
     def _apply(self, board: AndonBoard) -> None:
         """Only the values that changed are set, so a refresh sends only those to the linked screens."""
@@ -66,7 +68,8 @@ class LiveAndonState(rx.SharedState):
         values = dict(cards=cards, plant=f"{board.plant_code} · {board.plant_name}", shift=board.shift,
                       updated=format_datetime(board.at, board.timezone, "HH:mm:ss"),
                       down_count=sum(1 for c in cards if c.state == "down"),
-                      running_count=sum(1 for c in cards if c.state == "running"), loaded=True)
+                      running_count=sum(1 for c in cards if c.state == "running"), dense=len(cards) >= DENSE_FROM,
+                      loaded=True)
         for name, value in values.items():
             if getattr(self, name) != value:
                 setattr(self, name, value)
