@@ -132,6 +132,15 @@ def test_capacity_targets_and_utilisation(client, world, as_user, line):
     assert (u["start"], u["calendar_hours"]) == ("2030-01-07", "14.75")
     first = next(m for m in u["machines"] if m["id"] == line.machine_ids[0])
     assert (first["scheduled_hours"], first["target_hours"], first["utilisation"]) == ("0.00", "7.50", "0.0000")
+    dept = next(d for d in u["departments"] if d["id"] == first["department_id"])
+    assert (dept["target_hours"], dept["utilisation"]) == (None, None)   # one of its machines has no target
+    other = client.post("/capacity-targets", headers=planner, json={
+        "plant_id": world.plant1, "machine_id": line.machine_ids[1], "period": "day", "target_hours": "7"}).json()
+    u = client.get(f"/plants/{world.plant1}/utilisation", headers=planner,
+                   params={"period": "day", "start": "2030-01-07"}).json()
+    dept = next(d for d in u["departments"] if d["id"] == first["department_id"])
+    assert (dept["target_hours"], dept["utilisation"]) == ("14.50", "0.0000")   # its machines' targets added up
+    assert client.delete(f"/capacity-targets/{other['id']}", headers=planner).status_code == 204
     assert [t["id"] for t in client.get(f"/plants/{world.plant1}/capacity-targets", headers=planner).json()] == [
         made.json()["id"]]
     assert client.delete(f"/capacity-targets/{made.json()['id']}", headers=planner).status_code == 204

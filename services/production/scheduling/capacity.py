@@ -9,7 +9,8 @@ Invariants:
   month from its first day; scheduled hours count only the working time (shift calendar) inside
   both the period and an operation's planned interval, for operations in machine queues;
 - utilisation = scheduled / target hours (None without a target), load = scheduled / available
-  calendar hours; a department adds up its machines.
+  calendar hours; a department adds up its machines, and without a target of its own its target is the
+  sum of its machines' targets when every one of them has one.
 """
 from __future__ import annotations
 
@@ -250,10 +251,20 @@ def utilisation(session: Session, actor: Actor, plant_id: int, *, period: Capaci
         if not members and not dept.is_active:
             continue
         dept_rows.append(_row("department", dept, sum(scheduled.get(pk(m), 0) for m in members),
-                              available * len(members), targets.get((dept.id, None)), department_id=dept.id))
+                              available * len(members), _department_target(targets, dept.id, members),
+                              department_id=dept.id))
     return Utilisation(plant_id=plant.id, timezone=plant.timezone, period=period, start=first, period_start=w_start,
                        period_end=w_end, calendar_hours=_hours(available), machines=machine_rows,
                        departments=dept_rows)
+
+
+def _department_target(targets: dict, department_id: int | None, members: list[Machine]) -> Decimal | None:
+    """The department's own target, else the sum of its machines' when each of them has one."""
+    own = targets.get((department_id, None))
+    if own is not None or not members:
+        return own
+    machine_targets = [targets.get((None, pk(m))) for m in members]
+    return None if None in machine_targets else sum((t for t in machine_targets if t is not None), Decimal(0))
 
 
 def _row(scope: str, owner, scheduled_seconds: int, available_seconds: int, target: Decimal | None, *,
