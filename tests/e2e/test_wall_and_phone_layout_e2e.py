@@ -52,6 +52,11 @@ def test_the_andon_board_fits_a_wall_screen_and_a_phone(new_page, app_database_u
     assert size["width"] <= PHONE["width"], size
 
 
+def logged_in(page, username: str) -> None:
+    log_in(page, username)
+    page.wait_for_url(lambda url: "/login" not in url)       # the session is kept before the next page opens
+
+
 def _box(locator) -> dict:
     return locator.evaluate("e => { const r = e.getBoundingClientRect(); "
                             "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }")
@@ -59,7 +64,7 @@ def _box(locator) -> dict:
 
 def test_the_dashboard_trend_legend_keeps_clear_of_the_dates(new_page):
     manager = new_page(DESKTOP)
-    log_in(manager, "manager")
+    logged_in(manager, "manager")
     manager.goto("/dashboard")
     expect(manager.get_by_test_id("kpi-oee")).to_be_visible()
     manager.get_by_test_id("filter-period").click()
@@ -81,7 +86,7 @@ def test_the_dashboard_trend_legend_keeps_clear_of_the_dates(new_page):
 
 def test_on_a_phone_the_dashboard_shows_figures_before_filters(new_page):
     phone = new_page(PHONE)
-    log_in(phone, "manager")
+    logged_in(phone, "manager")
     phone.goto("/dashboard")
     expect(phone.get_by_test_id("kpi-oee")).to_be_visible()
     toggle = phone.get_by_test_id("filters-toggle")
@@ -99,7 +104,7 @@ def test_on_a_phone_the_dashboard_shows_figures_before_filters(new_page):
     expect(phone.get_by_test_id("filter-period")).to_be_hidden()
 
     wide = new_page(DESKTOP)
-    log_in(wide, "manager")
+    logged_in(wide, "manager")
     wide.goto("/dashboard")
     expect(wide.get_by_test_id("filter-period")).to_be_visible()    # above 768 px the filters are always there
     expect(wide.get_by_test_id("filters-toggle")).to_be_hidden()
