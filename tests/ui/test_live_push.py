@@ -88,7 +88,11 @@ async def test_one_refresh_one_update_for_the_linked_tabs_only(live_context, no_
     _, other = await linked(foreign, lambda: foreign._show("", ""), LiveAndonState)
     assert other.down_count == 0 and floor.machine_id not in {c.machine_id for c in other.cards}
 
-    again, tokens = await live.refresh(live_context.state_manager, scope, LiveAndonState, board_now(scope, now))
+    # the re-opening computed the board afresh (rxapp/live.py watch), at its own clock: refresh at one later
+    # moment, then once more with the same figures
+    later = utcnow()
+    await live.refresh(live_context.state_manager, scope, LiveAndonState, board_now(scope, later))
+    again, tokens = await live.refresh(live_context.state_manager, scope, LiveAndonState, board_now(scope, later))
     assert again is None and tokens == {"tab1", "tab2"}    # nothing changed: nothing to send
 
 
