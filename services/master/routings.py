@@ -114,6 +114,7 @@ def list_routings(session: Session, actor: Actor, *, product_id: int | None = No
         pattern = like_pattern(search)
         query = query.where(or_(func.lower(Product.code).like(pattern, escape="\\"),
                                 func.lower(Product.name).like(pattern, escape="\\"),
+                                func.lower(Product.name2).like(pattern, escape="\\"),
                                 func.lower(Routing.name).like(pattern, escape="\\")))
     if active is not None:
         query = query.where(Routing.is_active == active)

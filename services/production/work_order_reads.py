@@ -187,7 +187,8 @@ def _filtered(session: Session, actor: Actor, query: Any, *, plant_id: int | Non
     if order_id is not None:
         query = query.where(OrderLine.order_id == order_id)
     if search.strip():
-        query = query.where(matches(search, WorkOrder.number, Product.code, Product.name, CustomerOrder.number))
+        query = query.where(matches(search, WorkOrder.number, Product.code, Product.name, Product.name2,
+                                   CustomerOrder.number))
     return custom_field_views.apply_filters(session, actor, "work_order", query, WorkOrder, custom)
 
 

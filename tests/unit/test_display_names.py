@@ -15,10 +15,12 @@ from services.core.errors import Forbidden, Invalid
 from services.core.languages import use_language
 from services.kpi import andon
 from services.master.products import ProductCreate, ProductUpdate, create_product, list_products, update_product
+from services.master.routings import list_routings
 from services.org import organizations, plants, users
 from services.org.organizations import OrganizationUpdate
 from services.org.plants import PlantCreate, PlantUpdate
 from services.org.users import UserCreate, UserUpdate
+from services.production.work_order_reads import list_work_orders
 from services.shopfloor import reads
 from services.studio import breakdown, episodes, members, projects
 from services.studio.episodes import EpisodeUpdate
@@ -178,3 +180,7 @@ def test_the_operators_queue_the_andon_board_and_the_schedule_name_products_and_
         queue = reads.machine_queue(session, operator, floor.machine_id, now=T0)
         board = andon.board(session, planner, world.plant1, now=T0)
     assert {j.product_name for j in queue.queue} == {product.name} and board.plant_name == plant.name
+    for typed in ("カット部品", "ｶｯﾄ部品"):          # work orders and routings are found by the second name too
+        found = list_work_orders(session, planner, search=typed)
+        assert [w.id for w in found.items] == [floor.work_order_id], typed
+        assert {r.product_id for r in list_routings(session, planner, search=typed)} == {product.id}, typed
