@@ -126,6 +126,7 @@ from rxapp.state.org.audit import AuditState
 from rxapp.state.org.auth import AuthState
 from rxapp.state.org.branding import BrandingState
 from rxapp.state.org.lockouts import LockoutsState
+from rxapp.state.org.organization_names import OrganizationNamesState
 from rxapp.state.org.plants import PlantsState
 from rxapp.state.org.roles import RolesState
 from rxapp.state.org.settings import OrgSettingsState
@@ -199,7 +200,8 @@ app.add_page(invitation_accept_page, route=routes.INVITATION, title=_title(_("In
 _guarded(account_page, routes.ACCOUNT, _("Account"), Permission.VIEW, AccountState.open, TwoFactorState.load)
 _guarded(not_allowed_page, routes.NOT_ALLOWED, _("Not allowed"), Permission.VIEW)
 _guarded(users_page, routes.ADMIN_USERS, _("Users"), Permission.MANAGE_USERS, UsersState.enter)
-_guarded(settings_page, routes.ADMIN_SETTINGS, _("Organization settings"), Permission.CONFIGURE, OrgSettingsState.load)
+_guarded(settings_page, routes.ADMIN_SETTINGS, _("Organization settings"), Permission.CONFIGURE, OrgSettingsState.load,
+         OrganizationNamesState.load_names)
 _guarded(roles_page, routes.ADMIN_ROLES, _("Roles"), Permission.MANAGE_USERS, RolesState.load)
 _guarded(lockouts_page, routes.ADMIN_LOCKOUTS, _("Log-in lockouts"), Permission.MANAGE_USERS, LockoutsState.load)
 _guarded(invitations_page, routes.ADMIN_INVITATIONS, _("Invitations"), Permission.MANAGE_USERS, InvitationsState.load)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models.catalog import Product
+from models.organization import Organization
 from rxapp.state.master.products import ProductsState
+from rxapp.state.org.organization_names import OrganizationNamesState
 from rxapp.state.org.plants import PlantsState
 from services.core.languages import use_language
 from tests.ui.conftest import run, signed_in
@@ -54,3 +56,17 @@ async def test_the_plants_page_saves_a_korean_name_and_shows_it_to_a_korean_admi
     icn = next(p for p in state.rows if p.code == "ICN")
     await run(state.open_edit_plant(icn.id), state)
     assert (state.plant_name2, state.plant_name2_language) == ("인천 공장", "ko")
+
+
+async def test_the_settings_page_renames_the_organization_in_a_second_language(engine, world):
+    state = await signed_in(engine, OrganizationNamesState, "admin.a")
+    await run(state.load_names(), state)
+    assert (state.org_name, state.org_name2, state.org_name2_language) == ("Org A", "", "")
+    await run(state.save_names({"org_name": "Org A", "name2": "Org Ä", "name2_language": "de"}), state)
+    assert state.org_errors == {"name2_language": "Pick English, Japanese or Korean."}
+    await run(state.save_names({"org_name": "", "name2": "", "name2_language": ""}), state)
+    assert set(state.org_errors) == {"org_name"}
+    await run(state.save_names({"org_name": "Org A", "name2": "조직 A", "name2_language": ""}), state)
+    assert (state.org_name2, state.org_name2_language, state.org_errors) == ("조직 A", "ko", {})
+    with Session(engine) as s:
+        assert s.get(Organization, world.org_a).name2 == "조직 A"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.master import form_field
+from rxapp.components.second_name import second_name_fields
 from rxapp.components.shell import shell
-from rxapp.components.ui import PHONE_TOUCH, list_states, page_header, scroll_x
+from rxapp.components.ui import PHONE_TOUCH, list_states, page_header, scroll_x, text_input
 from rxapp.i18n import _
+from rxapp.state.org.organization_names import OrganizationNamesState
 from rxapp.state.org.settings import HistoryRow, NumberingRow, OrgSettingsState, PlantKpiRow
 
 S = OrgSettingsState
+N = OrganizationNamesState
 
 
 def _field(name: str, label: str, control: rx.Component, hint: str = "") -> rx.Component:
@@ -87,6 +91,17 @@ def _table(headers: list[str], rows) -> rx.Component:
                                   rx.table.body(rows), variant="surface", size="1", width="100%"))
 
 
+def _names() -> rx.Component:
+    e = N.org_errors
+    return rx.form(rx.flex(
+        rx.box(form_field(_("Name"), text_input("org_name", default_value=N.org_name), e, "org_name"), flex="2",
+               min_width="200px"),
+        rx.box(second_name_fields(e, N.org_name2, N.org_name2_language), flex="3", min_width="320px"),
+        rx.button(_("Save names"), type="submit", min_height=PHONE_TOUCH),
+        spacing="3", wrap="wrap", align="end", width="100%"),
+        on_submit=N.save_names, reset_on_submit=False, key=N.org_name)
+
+
 def settings_page() -> rx.Component:
     return shell(
         page_header(_("Organization settings"),
@@ -95,6 +110,7 @@ def settings_page() -> rx.Component:
         list_states(
             S.loading, S.load_error, S.values.length() == 0, _("No settings."), S.load,
             rx.flex(
+                rx.heading(_("Organization name"), size="4"), _names(),
                 rx.heading(_("Regional defaults"), size="4"), _regional(),
                 rx.heading(_("Document numbers"), size="4"),
                 rx.text(_("Use {seq} once ({seq:06} pads it to six digits), and {yyyy}, {yy} or {mm} for the date. "
