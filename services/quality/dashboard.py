@@ -28,6 +28,7 @@ from models.rejects import CustomerReturn, Disposition, InternalReject
 from services.config import type_lists
 from services.core.access import Actor, Permission, require
 from services.core.errors import Forbidden, Invalid
+from services.core.messages import t
 from services.kpi import formulas as kpi_math
 from services.master.common import visible_plant
 from services.org import settings
@@ -83,7 +84,7 @@ class QualityOverview(BaseModel):
 
 def _require(actor: Actor, plant_id: int) -> None:
     if Permission.VIEW_DASHBOARDS not in actor.permissions and Permission.QUALITY not in actor.permissions:
-        raise Forbidden("You are not allowed to do this: it needs the 'view_dashboards' or 'quality' permission.")
+        raise Forbidden(t("You are not allowed to do this: it needs the 'view_dashboards' or 'quality' permission."))
     require(actor, Permission.VIEW, plant_id=plant_id)
 
 
@@ -92,7 +93,7 @@ def overview(session: Session, actor: Actor, *, plant_id: int, start: datetime, 
     visible_plant(session, actor, plant_id)
     _require(actor, plant_id)
     if start >= end or end - start > timedelta(days=366):
-        raise Invalid("Choose a period of at most a year whose start is before its end.")
+        raise Invalid(t("Choose a period of at most a year whose start is before its end."))
     costs = _costs(session, actor, plant_id, start, end)
     alerts = inspections.list_alerts(session, actor, plant_id=plant_id, open_only=True, limit=1000)
     ages, open_ncrs = _ncr_ages(session, actor, plant_id, now)

@@ -30,6 +30,7 @@ from models.inspection import (
 from models.routing import Routing, RoutingStep
 from services.core.access import Actor, Permission, can_any, require
 from services.core.display_names import display_name
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import (
@@ -142,7 +143,7 @@ def list_plans(session: Session, actor: Actor, *, plant_id: int | None = None, p
 
 def get_plan(session: Session, actor: Actor, plan_id: int) -> PlanRead:
     require(actor, Permission.VIEW)
-    return _plan_reads(session, [get_scoped(session, actor, InspectionPlan, plan_id, "Inspection plan")])[0]
+    return _plan_reads(session, [get_scoped(session, actor, InspectionPlan, plan_id, t("Inspection plan"))])[0]
 
 
 def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: datetime) -> PlanRead:
@@ -153,9 +154,9 @@ def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: dateti
         problems["name"] = msg
     product = session.get(Product, data.product_id)
     if product is None or product.organization_id != actor.organization_id:
-        problems["product_id"] = "Choose a product."
+        problems["product_id"] = t("Choose a product.")
     elif data.routing_step_id is not None and not _step_of_product(session, data.routing_step_id, pk(product)):
-        problems["routing_step_id"] = "Choose a step of this product's routing."
+        problems["routing_step_id"] = t("Choose a step of this product's routing.")
     check(problems)
     plan = stamp_new(InspectionPlan(organization_id=actor.organization_id, plant_id=data.plant_id,
                                     product_id=data.product_id, routing_step_id=data.routing_step_id,
@@ -173,7 +174,7 @@ def _step_of_product(session: Session, step_id: int, product_id: int) -> bool:
 
 
 def set_plan_active(session: Session, actor: Actor, plan_id: int, active: bool, *, now: datetime) -> PlanRead:
-    plan = get_scoped(session, actor, InspectionPlan, plan_id, "Inspection plan")
+    plan = get_scoped(session, actor, InspectionPlan, plan_id, t("Inspection plan"))
     require(actor, Permission.QUALITY, plant_id=plan.plant_id)
     if plan.is_active != active:
         plan.is_active = active
@@ -184,7 +185,7 @@ def set_plan_active(session: Session, actor: Actor, plan_id: int, active: bool, 
 
 
 def list_characteristics(session: Session, actor: Actor, plan_id: int) -> list[CharacteristicRead]:
-    plan = get_scoped(session, actor, InspectionPlan, plan_id, "Inspection plan")
+    plan = get_scoped(session, actor, InspectionPlan, plan_id, t("Inspection plan"))
     rows = session.exec(select(InspectionCharacteristic).where(InspectionCharacteristic.plan_id == plan.id)
                         .order_by(col(InspectionCharacteristic.id))).all()
     return [characteristic_read(c) for c in rows]
@@ -192,7 +193,7 @@ def list_characteristics(session: Session, actor: Actor, plan_id: int) -> list[C
 
 def get_characteristic(session: Session, actor: Actor, characteristic_id: int) -> CharacteristicRead:
     require(actor, Permission.VIEW)
-    return characteristic_read(get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic"))
+    return characteristic_read(get_scoped(session, actor, InspectionCharacteristic, characteristic_id, t("Characteristic")))
 
 
 def _clean(data: CharacteristicData) -> dict[str, Any]:
@@ -201,7 +202,7 @@ def _clean(data: CharacteristicData) -> dict[str, Any]:
     if (msg := text_problem(data.name, max_length=200)):
         problems["name"] = msg
     if len(values["unit"]) > 16:
-        problems["unit"] = "Use at most 16 characters."
+        problems["unit"] = t("Use at most 16 characters.")
     for key in ("nominal", "lsl", "usl"):
         raw = getattr(data, key)
         if raw is None or str(raw).strip() == "":
@@ -213,11 +214,11 @@ def _clean(data: CharacteristicData) -> dict[str, Any]:
     try:
         values["chart_type"] = ChartKind(data.chart_type)
     except ValueError:
-        problems["chart_type"] = "Choose a chart type."
+        problems["chart_type"] = t("Choose a chart type.")
     try:
         values["ruleset"] = RuleSetKind(data.ruleset)
     except ValueError:
-        problems["ruleset"] = "Choose Western Electric or Nelson rules."
+        problems["ruleset"] = t("Choose Western Electric or Nelson rules.")
     values["subgroup_size"] = data.subgroup_size
     check(problems)
     _check_spec(values, problems)
@@ -228,20 +229,20 @@ def _clean(data: CharacteristicData) -> dict[str, Any]:
 def _check_spec(values: dict[str, Any], problems: dict[str, str]) -> None:
     lsl, usl, nominal, chart = values["lsl"], values["usl"], values["nominal"], values["chart_type"]
     if lsl is not None and usl is not None and lsl >= usl:
-        problems["usl"] = "The upper limit must be above the lower limit."
+        problems["usl"] = t("The upper limit must be above the lower limit.")
     if nominal is not None and ((lsl is not None and nominal < lsl) or (usl is not None and nominal > usl)):
-        problems["nominal"] = "The nominal must lie between the limits."
+        problems["nominal"] = t("The nominal must lie between the limits.")
     if chart in XBAR_CHARTS and not 2 <= values["subgroup_size"] <= 25:
-        problems["subgroup_size"] = "An X-bar chart takes subgroups of 2 to 25 values."
+        problems["subgroup_size"] = t("An X-bar chart takes subgroups of 2 to 25 values.")
     if chart not in XBAR_CHARTS and values["subgroup_size"] != 1:
         values["subgroup_size"] = 1       # I-MR, p and c plot one value (or one sample) per point
     if chart in {ChartKind.XBAR_R, ChartKind.XBAR_S, ChartKind.I_MR} and lsl is None and usl is None:
-        problems["usl"] = "Give at least one specification limit."
+        problems["usl"] = t("Give at least one specification limit.")
 
 
 def add_characteristic(session: Session, actor: Actor, plan_id: int, data: CharacteristicData, *,
                        now: datetime) -> CharacteristicRead:
-    plan = get_scoped(session, actor, InspectionPlan, plan_id, "Inspection plan")
+    plan = get_scoped(session, actor, InspectionPlan, plan_id, t("Inspection plan"))
     require(actor, Permission.QUALITY, plant_id=plan.plant_id)
     values = _clean(data)
     row = stamp_new(InspectionCharacteristic(organization_id=actor.organization_id, plant_id=plan.plant_id,
@@ -255,7 +256,7 @@ def add_characteristic(session: Session, actor: Actor, plan_id: int, data: Chara
 
 def update_characteristic(session: Session, actor: Actor, characteristic_id: int, data: CharacteristicData, *,
                           now: datetime) -> CharacteristicRead:
-    row = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic", for_update=True)
+    row = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, t("Characteristic"), for_update=True)
     require(actor, Permission.QUALITY, plant_id=row.plant_id)
     values = _clean(data)
     reshaped = values["chart_type"] != row.chart_type or values["subgroup_size"] != row.subgroup_size

@@ -40,6 +40,7 @@ from services.config import notifications
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import announce
@@ -126,10 +127,10 @@ def _decimal_values(raw: list, problems: dict[str, str]) -> list[Decimal]:
         try:
             value = Decimal(str(item).strip().replace(",", "."))
         except (InvalidOperation, ValueError):
-            problems[f"values.{i}"] = "Enter a number."
+            problems[f"values.{i}"] = t("Enter a number.")
             continue
         if not value.is_finite() or abs(value) >= Decimal(10) ** 12:
-            problems[f"values.{i}"] = "Enter a number."
+            problems[f"values.{i}"] = t("Enter a number.")
         else:
             values.append(value)
     return values
@@ -143,7 +144,8 @@ def _statistics(session: Session, c: InspectionCharacteristic, data: InspectionD
         return [], _attribute_statistic(chart, data, problems), None
     values = _decimal_values(list(data.values)[:MAX_VALUES + 1], problems)
     if len(data.values) != c.subgroup_size:
-        problems["values"] = f"Enter {c.subgroup_size} measurement{'s' if c.subgroup_size > 1 else ''}."
+        problems["values"] = (t("Enter {subgroup_size} measurements.", subgroup_size=c.subgroup_size)
+                              if c.subgroup_size > 1 else t("Enter 1 measurement."))
     check(problems)
     if chart == ChartKind.XBAR_R:
         return values, mean(values), value_range(values)
@@ -156,12 +158,12 @@ def _statistics(session: Session, c: InspectionCharacteristic, data: InspectionD
 
 def _attribute_statistic(chart: ChartKind, data: InspectionData, problems: dict[str, str]) -> Decimal:
     if data.defects is None or data.defects < 0:
-        problems["defects"] = "Enter the number found (0 or more)."
+        problems["defects"] = t("Enter the number found (0 or more).")
     if chart == ChartKind.P:
         if data.inspected is None or data.inspected <= 0:
-            problems["inspected"] = "Enter how many parts were inspected."
+            problems["inspected"] = t("Enter how many parts were inspected.")
         elif data.defects is not None and data.defects > data.inspected:
-            problems["defects"] = "Cannot be more than the parts inspected."
+            problems["defects"] = t("Cannot be more than the parts inspected.")
     check(problems)
     assert data.defects is not None                             # else check() raised
     if chart == ChartKind.P:
@@ -182,26 +184,26 @@ def _check_refs(session: Session, actor: Actor, c: InspectionCharacteristic, dat
     if data.operation_id is not None:
         op = session.get(Operation, data.operation_id)
         if op is None or op.organization_id != actor.organization_id or op.plant_id != c.plant_id:
-            problems["operation_id"] = "Choose a job of this plant."
+            problems["operation_id"] = t("Choose a job of this plant.")
     if data.machine_id is not None:
         machine = session.get(Machine, data.machine_id)
         if machine is None or machine.organization_id != actor.organization_id or machine.plant_id != c.plant_id:
-            problems["machine_id"] = "Choose a machine of this plant."
+            problems["machine_id"] = t("Choose a machine of this plant.")
     if len(data.lot_reference or "") > 64:
-        problems["lot_reference"] = "Use at most 64 characters."
+        problems["lot_reference"] = t("Use at most 64 characters.")
     if len(data.note or "") > 500:
-        problems["note"] = "Use at most 500 characters."
+        problems["note"] = t("Use at most 500 characters.")
     if data.client_id is not None and not 1 <= len(data.client_id) <= 64:
-        problems["client_id"] = "Use 1 to 64 characters."
+        problems["client_id"] = t("Use 1 to 64 characters.")
     check(problems)
 
 
 def record_inspection(session: Session, actor: Actor, characteristic_id: int, data: InspectionData, *,
                       now: datetime) -> InspectionResult:
-    c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic")
+    c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, t("Characteristic"))
     _require_recorder(actor, c.plant_id)
     if not c.is_active or not session.get_one(InspectionPlan, c.plan_id).is_active:
-        raise Invalid("This characteristic is no longer inspected.")
+        raise Invalid(t("This characteristic is no longer inspected."))
     if data.client_id and (done := _by_client_id(session, actor, data.client_id)) is not None:
         return done
     _check_refs(session, actor, c, data)
@@ -268,14 +270,15 @@ def _raise(session: Session, actor: Actor, c: InspectionCharacteristic, alerts: 
                                        rule=alert.rule, chart=alert.chart))
     plan = session.get_one(InspectionPlan, c.plan_id)
     body = "; ".join(f"rule {a.rule}: {a.description}" for a in alerts)
-    notifications.notify(session, organization_id=c.organization_id, title=f"SPC alert: {plan.name} / {c.name}",
+    notifications.notify(session, organization_id=c.organization_id, title=t("SPC alert: {plan} / {characteristic}",
+                                                                             plan=plan.name, characteristic=c.name),
                          body=body, link=f"{SPC_PATH}{c.id}", kind="alert", roles=("quality",), plant_id=c.plant_id,
                          entity_type="spc_alert", entity_id=alerts[0].id, now=now)
 
 
 def list_inspections(session: Session, actor: Actor, characteristic_id: int, *, limit: int = 50) -> list[InspectionRead]:
     require(actor, Permission.VIEW)
-    c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic")
+    c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, t("Characteristic"))
     rows = session.exec(select(Inspection).where(Inspection.characteristic_id == c.id)
                         .order_by(col(Inspection.measured_at).desc(), col(Inspection.id).desc()).limit(min(limit, 1000))).all()
     return [_inspection_read(r) for r in rows]
@@ -299,12 +302,12 @@ def list_alerts(session: Session, actor: Actor, *, plant_id: int | None = None, 
 
 def acknowledge_alert(session: Session, actor: Actor, alert_id: int, *, note: str = "",
                       now: datetime) -> AlertRead:
-    alert = get_scoped(session, actor, SpcAlert, alert_id, "SPC alert", for_update=True)
+    alert = get_scoped(session, actor, SpcAlert, alert_id, t("SPC alert"), for_update=True)
     require(actor, Permission.QUALITY, plant_id=alert.plant_id)
     if len(note or "") > 500:
-        raise Invalid(fields={"note": "Use at most 500 characters."})
+        raise Invalid(fields={"note": t("Use at most 500 characters.")})
     if alert.acknowledged_at is not None:
-        raise Invalid("This alert was acknowledged already.")
+        raise Invalid(t("This alert was acknowledged already."))
     alert.acknowledged_at, alert.acknowledged_by, alert.note = now, actor.user_id, (note or "").strip()
     session.add(alert)
     announce(session, actor, "spc_alert", alert.id, "acknowledge", {"note": alert.note}, now=now,

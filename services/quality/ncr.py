@@ -44,6 +44,7 @@ from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, can_any, require
 from services.core.errors import Conflict, Invalid
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import (
@@ -286,14 +287,14 @@ def _custom_filters(session: Session, actor: Actor, query, custom: dict[str, Any
         if value in (None, ""):
             continue
         if key not in defs:
-            raise Invalid("Unknown custom field.", fields={f"custom.{key}": "Unknown field."})
+            raise Invalid(t("Unknown custom field."), fields={f"custom.{key}": t("Unknown field.")})
         query = query.where(custom_field_values.filter_clause(session, ENTITY, Ncr, key, value, defs[key].field_type))
     return query
 
 
 def get_ncr(session: Session, actor: Actor, ncr_id: int) -> NcrRead:
     require(actor, Permission.VIEW)
-    return _reads(session, actor, [get_scoped(session, actor, Ncr, ncr_id, "NCR")])[0]
+    return _reads(session, actor, [get_scoped(session, actor, Ncr, ncr_id, t("NCR"))])[0]
 
 
 def ncr_detail(session: Session, actor: Actor, ncr_id: int, *, today: date) -> NcrDetail:
@@ -310,12 +311,12 @@ def ncr_detail(session: Session, actor: Actor, ncr_id: int, *, today: date) -> N
                      workflow=instance, transitions=transitions,
                      history=workflow.history(session, actor, ENTITY, ncr_id),
                      can_approve=workflow.can_approve(session, actor, ENTITY, ncr_id),
-                     can_close=any(t.allowed and t.to_state in done for t in transitions))
+                     can_close=any(tr.allowed and tr.to_state in done for tr in transitions))
 
 
 def list_actions(session: Session, actor: Actor, ncr_id: int, *, today: date) -> list[CapaRead]:
     require(actor, Permission.VIEW)
-    ncr = get_scoped(session, actor, Ncr, ncr_id, "NCR")
+    ncr = get_scoped(session, actor, Ncr, ncr_id, t("NCR"))
     rows = session.exec(select(CapaAction).where(CapaAction.ncr_id == ncr_id).order_by(col(CapaAction.due_date), col(CapaAction.id))).all()
     return [a.model_copy(update={"can_complete": not (a.is_done or ncr.is_closed)
                                  and may_complete_action(actor, a.owner_user_id, ncr.plant_id)})
@@ -356,7 +357,7 @@ def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime
     values = _clean(session, actor, data.model_dump(exclude={"custom", "plant_id", "detected_at"}), problems,
                     plant_id=data.plant_id, creating=True)
     if data.detected_at is not None and (data.detected_at.tzinfo is None or data.detected_at > now):
-        problems["detected_at"] = "A time with zone, not in the future."
+        problems["detected_at"] = t("A time with zone, not in the future.")
     builtin = {"plant_id": data.plant_id, **{k: values.get(k) for k in LAID_OUT}}
     custom = custom_fields.validate(session, actor, ENTITY, data.custom or {}, problems=problems, builtin=builtin)
     ncr = Ncr(organization_id=actor.organization_id, plant_id=data.plant_id,
@@ -367,8 +368,9 @@ def create_ncr(session: Session, actor: Actor, data: NcrCreate, *, now: datetime
     workflow.start(session, actor, ENTITY, pk(ncr), plant_id=ncr.plant_id, department_id=ncr.department_id, now=now)
     announce(session, actor, ENTITY, ncr.id, "create", {"number": ncr.number, "severity": ncr.severity.value,
                                                          "title": ncr.title}, now=now, plant_id=ncr.plant_id)
-    notifications.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} raised: {ncr.title}",
-                           body=f"Severity {ncr.severity.value}.", link=f"{NCR_PATH}{ncr.id}",
+    notifications.notify_people(session, organization_id=actor.organization_id, title=t("{number} raised: {title}",
+                                                                                        number=ncr.number, title=ncr.title),
+                           body=t("Severity {severity}.", severity=ncr.severity.value), link=f"{NCR_PATH}{ncr.id}",
                            kind="alert", roles=("quality",), user_ids=(ncr.owner_user_id,),
                            plant_id=ncr.plant_id, entity_type=ENTITY, entity_id=ncr.id, now=now,
                            exclude_user_id=actor.user_id)
@@ -393,7 +395,8 @@ def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, 
         session.add(stamp(ncr, actor, now))
         announce(session, actor, ENTITY, ncr.id, "update", changes, now=now, plant_id=ncr.plant_id)
         if "owner_user_id" in changes and ncr.owner_user_id:
-            notifications.notify_people(session, organization_id=actor.organization_id, title=f"{ncr.number} is yours",
+            notifications.notify_people(session, organization_id=actor.organization_id, title=t("{number} is yours",
+                                                                                                number=ncr.number),
                                    body=ncr.title, link=f"{NCR_PATH}{ncr.id}", kind="assignment",
                                    user_ids=(ncr.owner_user_id,), plant_id=ncr.plant_id, entity_type=ENTITY,
                                    exclude_user_id=actor.user_id,
@@ -403,10 +406,10 @@ def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, 
 
 def writable_ncr(session: Session, actor: Actor, ncr_id: int) -> Ncr:
     """The NCR locked for a change: QUALITY at its plant, and not closed (Conflict)."""
-    ncr = get_scoped(session, actor, Ncr, ncr_id, "NCR", for_update=True)
+    ncr = get_scoped(session, actor, Ncr, ncr_id, t("NCR"), for_update=True)
     require(actor, Permission.QUALITY, plant_id=ncr.plant_id)
     if ncr.is_closed:
-        raise Conflict(f"{ncr.number} is closed; reopen it to change it.")
+        raise Conflict(t("{number} is closed; reopen it to change it.", number=ncr.number))
     return ncr
 
 
@@ -424,11 +427,11 @@ def _clean(session: Session, actor: Actor, values: dict[str, Any], problems: dic
         try:
             out["severity"] = NcrSeverity(values["severity"])
         except ValueError:
-            problems["severity"] = "Choose minor, major or critical."
+            problems["severity"] = t("Choose minor, major or critical.")
     if "quantity" in values:
         qty = values["quantity"]
         if qty is not None and not 0 < int(qty) <= 1_000_000_000:
-            problems["quantity"] = "A whole number above 0."
+            problems["quantity"] = t("A whole number above 0.")
         out["quantity"] = qty
     _check_refs(session, actor, values, problems, out, plant_id)
     return out
@@ -440,18 +443,18 @@ def _check_refs(session: Session, actor: Actor, values: dict[str, Any], problems
         pid = values["product_id"]
         product = session.get(Product, pid) if pid else None
         if pid and (product is None or product.organization_id != actor.organization_id):
-            problems["product_id"] = "Choose a product of your organization."
+            problems["product_id"] = t("Choose a product of your organization.")
         out["product_id"] = pid
     if "department_id" in values:
         did = values["department_id"]
         dept = session.get(Department, did) if did else None
         if did and (dept is None or dept.organization_id != actor.organization_id or dept.plant_id != plant_id):
-            problems["department_id"] = "Choose a department of the NCR's plant."
+            problems["department_id"] = t("Choose a department of the NCR's plant.")
         out["department_id"] = did
     if "owner_user_id" in values:
         uid = values["owner_user_id"]
         if uid and not active_user(session, actor, uid):
-            problems["owner_user_id"] = "Choose an active user of your organization."
+            problems["owner_user_id"] = t("Choose an active user of your organization.")
         out["owner_user_id"] = uid
     if "root_cause_category_id" in values:
         cid = values["root_cause_category_id"]
@@ -467,7 +470,7 @@ def active_user(session: Session, actor: Actor, user_id: int) -> User | None:
 
 def transition_ncr(session: Session, actor: Actor, ncr_id: int, transition_key: str, *, comment: str = "",
                    now: datetime) -> NcrRead:
-    ncr = get_scoped(session, actor, Ncr, ncr_id, "NCR", for_update=True)
+    ncr = get_scoped(session, actor, Ncr, ncr_id, t("NCR"), for_update=True)
     require(actor, Permission.QUALITY, plant_id=ncr.plant_id)
     workflow.transition(session, actor, ENTITY, ncr_id, transition_key, comment=comment, now=now)
     return get_ncr(session, actor, ncr_id)
@@ -476,7 +479,7 @@ def transition_ncr(session: Session, actor: Actor, ncr_id: int, transition_key: 
 def approve_ncr(session: Session, actor: Actor, ncr_id: int, *, comment: str = "", approve: bool = True,
                 now: datetime) -> NcrRead:
     """Answer a pending approval (approve=False declines; a comment is then required)."""
-    get_scoped(session, actor, Ncr, ncr_id, "NCR", for_update=True)
+    get_scoped(session, actor, Ncr, ncr_id, t("NCR"), for_update=True)
     answer = workflow.approve if approve else workflow.decline
     answer(session, actor, ENTITY, ncr_id, comment=comment, now=now)
     return get_ncr(session, actor, ncr_id)

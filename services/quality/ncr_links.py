@@ -18,6 +18,7 @@ from models.ncr import NcrLink
 from models.rejects import CustomerReturn, InternalReject
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid
+from services.core.messages import t
 from services.core.validation import check
 from services.master.common import announce
 from services.quality.ncr import ENTITY, LinkRead, writable_ncr
@@ -35,17 +36,17 @@ def add_link(session: Session, actor: Actor, ncr_id: int, kind: str, *, target_i
     reference = (reference or "").strip()
     problems: dict[str, str] = {}
     if kind not in LINK_KINDS:
-        problems["kind"] = "Choose lot, internal_reject or customer_return."
+        problems["kind"] = t("Choose lot, internal_reject or customer_return.")
     if target_id is None and not reference:
-        problems["reference"] = "Give an id or a number."
+        problems["reference"] = t("Give an id or a number.")
     if len(reference) > 64:
-        problems["reference"] = "Use at most 64 characters."
+        problems["reference"] = t("Use at most 64 characters.")
     check(problems)
     target_id, reference = _resolve_link(session, actor, kind, target_id, reference)
     exists = session.exec(select(NcrLink).where(NcrLink.ncr_id == ncr.id, NcrLink.kind == kind,
                                                 NcrLink.target_id == target_id, NcrLink.reference == reference)).first()
     if exists:
-        raise Conflict("This link exists already.")
+        raise Conflict(t("This link exists already."))
     link = NcrLink(organization_id=actor.organization_id, ncr_id=pk(ncr), kind=kind, target_id=target_id,
                    reference=reference)
     session.add(link)
@@ -67,5 +68,5 @@ def _resolve_link(session: Session, actor: Actor, kind: str, target_id: int | No
         return row.id, row.number
     if kind == "lot" and target_id is None:
         return None, reference                    # a lot Takt does not track (yet): a free reference
-    what = {"lot": "lot", "internal_reject": "internal reject", "customer_return": "customer return"}[kind]
-    raise Invalid(f"Unknown {what}.", fields={"reference": f"No {what} with this id or number."})
+    what = {"lot": t("lot"), "internal_reject": t("internal reject"), "customer_return": t("customer return")}[kind]
+    raise Invalid(t("Unknown {what}.", what=what), fields={"reference": t("No {what} with this id or number.", what=what)})

@@ -42,6 +42,7 @@ from services.core.audit import audit
 from services.core.display_names import display_name
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import (
@@ -119,7 +120,7 @@ class ScrapReport(BaseModel):
 
 def _model(kind: str) -> type[Any]:
     if kind not in MODELS:
-        raise NotFound("Unknown kind of quality case.")
+        raise NotFound(t("Unknown kind of quality case."))
     return MODELS[kind]
 
 
@@ -161,11 +162,11 @@ def _take_effect(session: Session, kind: str, row, now: datetime) -> None:
         return
     wo = session.get(WorkOrder, row.work_order_id) if row.work_order_id else None
     if wo is None or wo.status == WorkStatus.CANCELLED:
-        raise Invalid("A rework needs a work order that is not cancelled.", fields={"work_order_id": "Choose a work order."})
+        raise Invalid(t("A rework needs a work order that is not cancelled."), fields={"work_order_id": t("Choose a work order.")})
     ops = session.exec(select(Operation).where(Operation.work_order_id == wo.id).order_by(col(Operation.sequence))).all()
     source = next((o for o in ops if o.id == getattr(row, "operation_id", None)), ops[-1] if ops else None)
     if source is None:
-        raise Invalid("The work order has no operation to rework.")
+        raise Invalid(t("The work order has no operation to rework."))
     op = Operation(organization_id=wo.organization_id, plant_id=wo.plant_id, work_order_id=pk(wo),
                    sequence=ops[-1].sequence + 10, name=f"Rework {row.number}: {source.name}"[:200],
                    work_center_id=source.work_center_id, quantity=row.quantity, setup_seconds=0,
@@ -225,7 +226,7 @@ def _scoped_case(session: Session, actor: Actor, kind: str, case_id: int, *, for
     what = LABELS.get(kind, "Case")
     row = get_scoped(session, actor, _model(kind), case_id, what, for_update=for_update)
     if kind == REJECT and actor.department_ids is not None and not _in_departments(session, row, actor.department_ids):
-        raise NotFound(f"{what} not found.")
+        raise NotFound(t("{what} not found.", what=what))
     return row
 
 
@@ -291,29 +292,29 @@ def scrap_reports_to_review(session: Session, actor: Actor, *, plant_id: int, li
 def _clean(session: Session, actor: Actor, kind: str, data: CaseCreate) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not 1 <= data.quantity <= MAX_QUANTITY:
-        problems["quantity"] = "Enter a quantity of at least 1."
+        problems["quantity"] = t("Enter a quantity of at least 1.")
     if (msg := type_lists.value_problem(session, actor, type_lists.DEFECT_CODES, data.defect_code_id)):
         problems["defect_code_id"] = msg
     product = session.get(Product, data.product_id)
     if product is None or product.organization_id != actor.organization_id:
-        problems["product_id"] = "Choose a product."
+        problems["product_id"] = t("Choose a product.")
     for key, limit in (("lot_reference", 64), ("description", 2000), ("customer_reference", 64)):
         if (msg := text_problem(getattr(data, key), max_length=limit, required=False)):
             problems[key] = msg
     if data.work_order_id is not None:
         wo = session.get(WorkOrder, data.work_order_id)
         if wo is None or wo.organization_id != actor.organization_id or wo.plant_id != data.plant_id:
-            problems["work_order_id"] = "Choose a work order of this plant."
+            problems["work_order_id"] = t("Choose a work order of this plant.")
         elif product is not None and wo.product_id != product.id:
-            problems["work_order_id"] = "This work order makes another product."
+            problems["work_order_id"] = t("This work order makes another product.")
     if kind == REJECT and data.operation_id is not None:
         op = session.get(Operation, data.operation_id)
         if op is None or op.organization_id != actor.organization_id or op.work_order_id != data.work_order_id:
-            problems["operation_id"] = "Choose an operation of the work order."
+            problems["operation_id"] = t("Choose an operation of the work order.")
     if kind == RETURN and data.customer_id is not None:
         customer = session.get(Customer, data.customer_id)
         if customer is None or customer.organization_id != actor.organization_id:
-            problems["customer_id"] = "Choose a customer."
+            problems["customer_id"] = t("Choose a customer.")
     return problems
 
 
@@ -357,13 +358,13 @@ def reject_from_scrap(session: Session, actor: Actor, production_event_id: int, 
     event = session.get(ProductionEvent, production_event_id)
     if (event is None or event.organization_id != actor.organization_id or event.plant_id not in actor.plant_ids
             or event.kind != EventKind.COUNT or event.quantity_scrap <= 0):
-        raise NotFound("Scrap report not found.")
+        raise NotFound(t("Scrap report not found."))
     if session.exec(select(InternalReject.id).where(InternalReject.production_event_id == event.id)).first():
-        raise Conflict("A reject was raised for this scrap report already.")
+        raise Conflict(t("A reject was raised for this scrap report already."))
     op = session.get(Operation, event.operation_id) if event.operation_id else None
     wo = session.get(WorkOrder, op.work_order_id) if op else None
     if op is None or wo is None:
-        raise Invalid("This scrap report has no job; raise the reject by hand.")
+        raise Invalid(t("This scrap report has no job; raise the reject by hand."))
     data = CaseCreate(plant_id=event.plant_id, product_id=wo.product_id, quantity=event.quantity_scrap,
                       defect_code_id=defect_code_id, description=description or event.note, work_order_id=wo.id,
                       operation_id=op.id)
@@ -375,7 +376,7 @@ def _writable(session: Session, actor: Actor, kind: str, case_id: int):
     row = _scoped_case(session, actor, kind, case_id, for_update=True)
     require(actor, Permission.QUALITY, plant_id=row.plant_id)
     if row.is_closed:
-        raise Conflict(f"{row.number} is closed; it can no longer change.")
+        raise Conflict(t("{number} is closed; it can no longer change.", number=row.number))
     return row
 
 
@@ -387,7 +388,7 @@ def set_disposition(session: Session, actor: Actor, kind: str, case_id: int, dis
         chosen = Disposition(disposition)
     except ValueError:
         chosen = None
-        problems["disposition"] = "Choose scrap, rework, use as is or return to vendor."
+        problems["disposition"] = t("Choose scrap, rework, use as is or return to vendor.")
     if (msg := text_problem(note, max_length=1000, required=False)):
         problems["note"] = msg
     wo_id = work_order_id if work_order_id is not None else row.work_order_id
@@ -395,11 +396,11 @@ def set_disposition(session: Session, actor: Actor, kind: str, case_id: int, dis
         wo = session.get(WorkOrder, work_order_id)
         if wo is None or wo.organization_id != actor.organization_id or wo.plant_id != row.plant_id \
                 or wo.product_id != row.product_id:
-            problems["work_order_id"] = "Choose a work order of this plant for this product."
+            problems["work_order_id"] = t("Choose a work order of this plant for this product.")
     if chosen == Disposition.REWORK:
         wo = session.get(WorkOrder, wo_id) if wo_id else None
         if wo is None or wo.status == WorkStatus.CANCELLED:
-            problems["work_order_id"] = "A rework needs the work order to rework on (not cancelled)."
+            problems["work_order_id"] = t("A rework needs the work order to rework on (not cancelled).")
     check(problems)
     changes = {"disposition": {"before": row.disposition, "after": chosen}, "note": note}
     row.disposition, row.disposition_note, row.work_order_id = chosen, note.strip(), wo_id

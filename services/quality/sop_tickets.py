@@ -34,6 +34,7 @@ from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import (
@@ -153,14 +154,14 @@ def _may_work(actor: Actor, plant_id: int, *heads: int | None) -> bool:
 def _require_work(session: Session, actor: Actor, ticket: SopTicket) -> None:
     heads = (_head(session, ticket.charged_department_id), _head(session, ticket.charging_department_id))
     if not _may_work(actor, ticket.plant_id, *heads):
-        raise Forbidden("SOP tickets are handled by supervisors, quality staff and the heads of the departments.")
+        raise Forbidden(t("SOP tickets are handled by supervisors, quality staff and the heads of the departments."))
 
 
 def _department(session: Session, actor: Actor, department_id: int | None, field: str,
                 problems: dict[str, str]) -> Department | None:
     dept = session.get(Department, department_id) if department_id else None
     if dept is None or dept.organization_id != actor.organization_id or not dept.is_active:
-        problems[field] = "Choose an active department of your organization."
+        problems[field] = t("Choose an active department of your organization.")
         return None
     return dept
 
@@ -216,7 +217,7 @@ def list_tickets(session: Session, actor: Actor, *, plant_id: int | None = None,
 
 def get_ticket(session: Session, actor: Actor, ticket_id: int) -> SopRead:
     require(actor, Permission.VIEW)
-    return _reads(session, actor, [get_scoped(session, actor, SopTicket, ticket_id, "SOP ticket")])[0]
+    return _reads(session, actor, [get_scoped(session, actor, SopTicket, ticket_id, t("SOP ticket"))])[0]
 
 
 def ticket_detail(session: Session, actor: Actor, ticket_id: int) -> SopDetail:
@@ -243,9 +244,9 @@ def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: dateti
     charging = _department(session, actor, data.charging_department_id, "charging_department_id", problems)
     charged = _department(session, actor, data.charged_department_id, "charged_department_id", problems)
     if charged is not None and charged.plant_id not in actor.plant_ids:
-        raise NotFound("Department not found.")
+        raise NotFound(t("Department not found."))
     if charging and charged and charging.id == charged.id:
-        problems["charged_department_id"] = "A department cannot charge itself."
+        problems["charged_department_id"] = t("A department cannot charge itself.")
     title, description, ref = (data.title or "").strip(), (data.description or "").strip(), (data.sop_reference or "").strip()
     for key, value, limit, required in (("title", title, 200, True), ("description", description, 4000, False),
                                         ("sop_reference", ref, 64, False)):
@@ -256,7 +257,7 @@ def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: dateti
         "title": title, "sop_reference": ref, "description": description})
     assert charging is not None and charged is not None         # else validate() raised
     if not _may_work(actor, charged.plant_id, charging.head_user_id):
-        raise Forbidden("SOP tickets are raised by supervisors, quality staff and the heads of the departments.")
+        raise Forbidden(t("SOP tickets are raised by supervisors, quality staff and the heads of the departments."))
     ticket = SopTicket(organization_id=actor.organization_id, plant_id=charged.plant_id,
                        number=numbering.next_number(session, actor.organization_id, "SOP"), title=title,
                        description=description, sop_reference=ref, charging_department_id=pk(charging),
@@ -268,7 +269,8 @@ def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: dateti
     announce(session, actor, ENTITY, ticket.id, "create", {"number": ticket.number, "charged": charged.name,
                                                             "charging": charging.name}, now=now, plant_id=ticket.plant_id)
     notifications.notify_people(session, organization_id=actor.organization_id,
-                           title=f"{ticket.number}: {charging.name} charges {charged.name}", body=title,
+                           title=t("{number}: {charging} charges {charged}",
+                                   number=ticket.number, charging=charging.name, charged=charged.name), body=title,
                            link=f"{TICKET_PATH}{ticket.id}", kind="assignment",
                            user_ids=(charged.head_user_id,) if charged.head_user_id else (),
                            roles=() if charged.head_user_id else ("supervisor",), plant_id=ticket.plant_id,
@@ -278,10 +280,10 @@ def raise_ticket(session: Session, actor: Actor, data: SopCreate, *, now: dateti
 
 
 def _open_ticket(session: Session, actor: Actor, ticket_id: int) -> SopTicket:
-    ticket = get_scoped(session, actor, SopTicket, ticket_id, "SOP ticket", for_update=True)
+    ticket = get_scoped(session, actor, SopTicket, ticket_id, t("SOP ticket"), for_update=True)
     _require_work(session, actor, ticket)
     if ticket.is_closed:
-        raise Conflict(f"{ticket.number} is closed.")
+        raise Conflict(t("{number} is closed.", number=ticket.number))
     return ticket
 
 
@@ -300,7 +302,7 @@ def respond(session: Session, actor: Actor, ticket_id: int, response: str, *, no
 
 def transition_ticket(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, comment: str = "",
                       now: datetime) -> SopRead:
-    ticket = get_scoped(session, actor, SopTicket, ticket_id, "SOP ticket", for_update=True)
+    ticket = get_scoped(session, actor, SopTicket, ticket_id, t("SOP ticket"), for_update=True)
     _require_work(session, actor, ticket)
     workflow.transition(session, actor, ENTITY, ticket_id, transition_key, comment=comment, now=now)
     return get_ticket(session, actor, ticket_id)
@@ -313,13 +315,14 @@ def reassign(session: Session, actor: Actor, ticket_id: int, to_department_id: i
     target = _department(session, actor, to_department_id, "to_department_id", problems)
     text = (justification or "").strip()
     if len(text) < MIN_JUSTIFICATION:
-        problems["justification"] = f"Say why, in at least {MIN_JUSTIFICATION} characters."
+        problems["justification"] = t("Say why, in at least {min_justification} characters.",
+                                      min_justification=MIN_JUSTIFICATION)
     elif len(text) > 2000:
-        problems["justification"] = "Use at most 2000 characters."
+        problems["justification"] = t("Use at most 2000 characters.")
     if target is not None and target.plant_id != ticket.plant_id:
-        problems["to_department_id"] = "Choose a department of the ticket's plant."
+        problems["to_department_id"] = t("Choose a department of the ticket's plant.")
     if target is not None and target.id in (ticket.charged_department_id, ticket.charging_department_id):
-        problems["to_department_id"] = "Choose another department than the two on the ticket."
+        problems["to_department_id"] = t("Choose another department than the two on the ticket.")
     check(problems)
     assert target is not None                                   # else check() raised
     session.add(SopReassignment(organization_id=actor.organization_id, ticket_id=pk(ticket),
@@ -333,7 +336,8 @@ def reassign(session: Session, actor: Actor, ticket_id: int, to_department_id: i
              {"charged_department_id": {"before": before, "after": target.id}, "justification": text},
              now=now, plant_id=ticket.plant_id, event="sop_ticket.reassigned")
     notifications.notify_people(session, organization_id=actor.organization_id,
-                           title=f"{ticket.number} reassigned to {target.name}", body=text,
+                           title=t("{number} reassigned to {name}",
+                                   number=ticket.number, name=target.name), body=text,
                            link=f"{TICKET_PATH}{ticket.id}", kind="assignment",
                            user_ids=(target.head_user_id,) if target.head_user_id else (),
                            roles=() if target.head_user_id else ("supervisor",), plant_id=ticket.plant_id,
@@ -346,11 +350,11 @@ def set_department_head(session: Session, actor: Actor, department_id: int, user
                         now: datetime) -> int | None:
     """Name the head of a department (who receives its escalations); None clears it. Admins only."""
     require(actor, Permission.MANAGE_PLANTS)
-    dept = get_scoped(session, actor, Department, department_id, "Department", for_update=True)
+    dept = get_scoped(session, actor, Department, department_id, t("Department"), for_update=True)
     if user_id is not None:
         user = session.get(User, user_id)
         if user is None or user.organization_id != actor.organization_id or not user.is_active:
-            raise Invalid(fields={"user_id": "Choose an active user of your organization."})
+            raise Invalid(fields={"user_id": t("Choose an active user of your organization.")})
     before, dept.head_user_id = dept.head_user_id, user_id
     session.add(stamp(dept, actor, now))
     announce(session, actor, "department", dept.id, "update", {"head_user_id": {"before": before, "after": user_id}},

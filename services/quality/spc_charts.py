@@ -22,6 +22,7 @@ from models.base import pk
 from models.inspection import ChartKind, Inspection, InspectionCharacteristic, SpcAlert
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.master.common import announce, stamp
 from services.quality.inspection_plans import CharacteristicRead, characteristic_read
@@ -94,18 +95,18 @@ def _rows(session: Session, characteristic_id: int, start: datetime | None, end:
 
 def set_baseline(session: Session, actor: Actor, characteristic_id: int, *, start: datetime, end: datetime,
                  now: datetime) -> ChartView:
-    c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic", for_update=True)
+    c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, t("Characteristic"), for_update=True)
     require(actor, Permission.QUALITY, plant_id=c.plant_id)
     if start.tzinfo is None or end.tzinfo is None or start >= end:
-        raise Invalid("Choose a period whose start is before its end.", fields={"end": "After the start."})
+        raise Invalid(t("Choose a period whose start is before its end."), fields={"end": t("After the start.")})
     rows = _rows(session, pk(c), start, end, None)
     if len(rows) < 2:
-        raise Invalid("The period holds fewer than 2 inspections; choose a longer one.",
-                      fields={"start": "Fewer than 2 inspections in this period."})
+        raise Invalid(t("The period holds fewer than 2 inspections; choose a longer one."),
+                      fields={"start": t("Fewer than 2 inspections in this period.")})
     try:
         limits = compute(ChartKind(c.chart_type), rows)
     except ValueError as exc:
-        raise Invalid(f"No limits from this period: {exc}.") from None
+        raise Invalid(t("No limits from this period: {exc}.", exc=exc)) from None
     c.limits, c.baseline_start, c.baseline_end = to_json(limits, len(rows)), start, end
     session.add(stamp(c, actor, now))
     announce(session, actor, "inspection_characteristic", c.id, "baseline",
@@ -115,7 +116,7 @@ def set_baseline(session: Session, actor: Actor, characteristic_id: int, *, star
 
 
 def clear_baseline(session: Session, actor: Actor, characteristic_id: int, *, now: datetime) -> ChartView:
-    c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic", for_update=True)
+    c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, t("Characteristic"), for_update=True)
     require(actor, Permission.QUALITY, plant_id=c.plant_id)
     c.limits, c.baseline_start, c.baseline_end = None, None, None
     session.add(stamp(c, actor, now))
@@ -127,7 +128,7 @@ def clear_baseline(session: Session, actor: Actor, characteristic_id: int, *, no
 def chart(session: Session, actor: Actor, characteristic_id: int, *, start: datetime | None = None,
           end: datetime | None = None, limit: int = 200) -> ChartView:
     require(actor, Permission.VIEW)
-    c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, "Characteristic")
+    c = get_scoped(session, actor, InspectionCharacteristic, characteristic_id, t("Characteristic"))
     kind = ChartKind(c.chart_type)
     rows = _rows(session, pk(c), start, end, max(1, min(limit, 2000)))
     limits = stored_limits(c)

@@ -120,3 +120,13 @@ def test_a_status_word_keeps_lower_case_english_and_takes_the_status_labels_tran
                              "nothing (it is final).")
     assert render(error.message, "ja").startswith("注文 SO-1 は 完了 のため リリース済み にできません。")
     assert render(error.fields["status"], "ko") == "완료 상태에서는 허용되지 않습니다."
+
+
+def test_quality_and_shopfloor_refusals_render_in_japanese_and_korean():
+    from services.quality.inspection_plans import _check_spec
+    problems: dict[str, str] = {}
+    _check_spec({"lsl": Decimal(5), "usl": Decimal(1), "nominal": Decimal(9), "chart_type": "xbar_r",
+                 "subgroup_size": 30}, problems)
+    assert render(problems["usl"], "ja") == "上限は下限より大きくしてください。"
+    assert render(problems["subgroup_size"], "ko") == "X-bar 관리도의 부분군은 값 2~25개입니다."
+    assert render(t("Unknown {what}.", what=t("internal reject")), "ja") == "不明な社内不良です。"
