@@ -133,6 +133,17 @@ def moment(value: datetime | None, timezone: str | None = "UTC", lang: str | Non
     return "" if value is None else _datetime(value, format=fmt, tzinfo=zone(timezone), locale=locale_of(lang))
 
 
+def day_and_clock(value: datetime | None, timezone: str | None = "UTC", lang: str | None = None, *,
+                  seconds: bool = False) -> str:
+    """A day of the year and a 24-hour clock, short, as a range or a list row shows it, in the language's own
+    order (Dec 7 06:00; 12月7日 06:00; 12월 7일 06:00): the plant's time zone."""
+    if value is None:
+        return ""
+    local = value.astimezone(zone(timezone))
+    return (f"{format_skeleton('MMMd', local, locale=locale_of(lang))} "
+            f"{_time(local, format='HH:mm:ss' if seconds else 'HH:mm', locale=locale_of(lang))}")
+
+
 def clock(value: datetime | time | None, timezone: str | None = "UTC", lang: str | None = None,
           fmt: str = "short") -> str:
     """A time of day; a datetime is shown in `timezone` first."""

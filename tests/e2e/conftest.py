@@ -92,12 +92,17 @@ def app_workdir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def app_database_url(app_workdir) -> str:
     """The e2e server's database, for tests that prepare data through the services."""
-    return f"sqlite:///{app_workdir / 'e2e.db'}"
+    return os.environ.get("TAKT_E2E_DATABASE_URL") or f"sqlite:///{app_workdir / 'e2e.db'}"
 
 
 @pytest.fixture(scope="session")
 def app_url(app_workdir) -> str:
+    """The app served for the browser tests. While working on one test, TAKT_E2E_URL and TAKT_E2E_DATABASE_URL
+    name a server already running in the same set-up (see `_environment`), to skip the build of each run."""
     RESULTS.mkdir(exist_ok=True)
+    if os.environ.get("TAKT_E2E_URL"):
+        yield os.environ["TAKT_E2E_URL"]
+        return
     workdir = app_workdir
     port = _free_port()
     env = _environment(workdir, port)

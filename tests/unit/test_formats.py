@@ -59,3 +59,14 @@ def test_without_a_language_the_one_being_served_is_used():
 
 def test_the_week_starts_on_sunday_in_the_us_japan_and_korea():
     assert {lang: formats.week_start(lang) for lang in ("en", "ja", "ko")} == {"en": 6, "ja": 6, "ko": 6}
+
+
+def test_a_day_and_clock_is_short_and_in_each_languages_order():
+    """The dashboard's period and drill rows: the plant's local day and a 24-hour clock, in the language's order
+    (a Japanese reader once saw "7 12月 00:00", the English pattern with Japanese month names)."""
+    moment = datetime(2026, 12, 6, 23, 5, 9, tzinfo=UTC)         # 00:05 on the 7th in Berlin
+    assert formats.day_and_clock(moment, "Europe/Berlin", "en") == "Dec 7 00:05"
+    assert formats.day_and_clock(moment, "Europe/Berlin", "ja") == "12月7日 00:05"
+    assert formats.day_and_clock(moment, "Europe/Berlin", "ko") == "12월 7일 00:05"
+    assert formats.day_and_clock(moment, "Asia/Tokyo", "ja", seconds=True) == "12月7日 08:05:09"
+    assert formats.day_and_clock(None) == ""

@@ -17,10 +17,11 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp import live
-from rxapp.i18n import _, format_datetime
+from rxapp.i18n import _
 from rxapp.state.kpi.live_dashboard import LiveDashboardState
 from rxapp.state.master.common import download
 from rxapp.state.org.auth import AuthState, as_id
+from services.core import formats
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError
 from services.kpi import dashboard
@@ -185,7 +186,7 @@ class DashboardState(AuthState):
         if not isinstance(index, int) or not 0 <= index < len(shared.trend_bounds):
             return None
         start, end = (datetime.fromisoformat(v) for v in shared.trend_bounds[index])
-        label = format_datetime(start, self.timezone, "d MMM HH:mm")
+        label = formats.day_and_clock(start, self.timezone)
         return await self._drill("trend", start=start, end=end, title=f"{_(FIGURE_TITLES['trend'])} · {label}")
 
     @rx.event
@@ -209,7 +210,7 @@ class DashboardState(AuthState):
                                    else "oee", now=utcnow(), **narrow)
         except DomainError as error:
             return self._refused(error)
-        self.drill_rows = [EventRow(e.id, format_datetime(e.occurred_at, self.timezone, "d MMM HH:mm:ss"), e.kind,
+        self.drill_rows = [EventRow(e.id, formats.day_and_clock(e.occurred_at, self.timezone, seconds=True), e.kind,
                                     event_label(e.kind),
                                     e.machine_code, e.quantity_good, e.quantity_scrap, e.reason or "")
                            for e in found.events]

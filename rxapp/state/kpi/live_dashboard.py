@@ -234,8 +234,7 @@ class LiveDashboardState(rx.SharedState):
         yields = measured_steps(view)
         capacity = view.utilisation or []
         values = dict(
-            period_text=f"{format_datetime(view.window.start, tz, 'd MMM HH:mm')} – "
-                        f"{format_datetime(view.window.end, tz, 'd MMM HH:mm')}",
+            period_text=f"{formats.day_and_clock(view.window.start, tz)} – {formats.day_and_clock(view.window.end, tz)}",
             updated=format_datetime(view.at, tz, "HH:mm:ss"),
             tiles=_tiles(view), machine_count=view.summary.machine_count, convention=convention_text(view),
             has_trend=bool(view.trend.points), has_losses=bool(view.pareto.rows),
