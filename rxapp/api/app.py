@@ -50,6 +50,7 @@ from rxapp.api.finance import purchasing_documents as finance_purchasing_documen
 from rxapp.api.finance import tax_rules as finance_tax
 from rxapp.api.kpi import andon as andon_api
 from rxapp.api.kpi import kpi as kpi_api
+from rxapp.api.kpi import live_stream
 from rxapp.api.maintenance import resources as maintenance_resources
 from rxapp.api.maintenance import tickets as maintenance_tickets
 from rxapp.api.master import calendars as master_calendars
@@ -101,6 +102,7 @@ ROUTERS = (auth.router, me.router, two_factor.router, health.router, users.route
            master_products.router, master_customers.router, master_resources.router, master_routings.router,
            master_reason_codes.router, master_calendars.router,
            orders.router, orders.work_router, shopfloor.router, kpi_api.router, labels.router, scans.router, ingest_api.router,
+           live_stream.router,
            config_api.router, form_layouts_api.router,
            notifications_api.router, workflows_api.router, ncrs_api.router, sop_tickets_api.router,
            lots_api.router, shipments_api.router, trace_custom_api.router, andon_api.router, inspections_api.router,
@@ -116,6 +118,7 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type"}
 TAGS = [
     {"name": "andon", "description": "The plant's andon board for wall displays (display token or view_dashboards)."},
+    {"name": "live", "description": "WS /live/stream: live tiles of the dashboard, andon board and SPC as small JSON deltas."},
     {"name": "kpi", "description": "OEE (A, P, Q), trends, loss Pareto, FPY/RTY, OTD, WIP and the events behind a figure, from rollups."},
     {"name": "configuration", "description": "Type lists (pick lists with retirement) and custom fields per entity type."},
     {"name": "form layouts", "description": "Sections, field order, required flags and help texts of an entity's form; "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Request, Security, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer, OAuth2PasswordBearer
 
@@ -46,6 +46,20 @@ def bearer_token(request: Request, _bearer: Annotated[object, Security(bearer_sc
 def _resolve(token: str) -> Actor:
     with db_session() as s, transaction(s):
         return auth.actor_for_token(s, token, now=utcnow())
+
+
+def actor_for_token(token: str) -> Actor:
+    """The actor of a token (blocking: a websocket's handshake runs it in a thread); raises Unauthorized."""
+    return _resolve(token)
+
+
+def websocket_token(websocket: WebSocket) -> str:
+    """A websocket's token: "Authorization: Bearer" in the handshake, else ?token= (browsers cannot set headers)."""
+    header = websocket.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return websocket.query_params.get("token", "")
 
 
 async def current_actor(token: Annotated[str, Depends(bearer_token)]) -> Actor:

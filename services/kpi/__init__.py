@@ -19,11 +19,16 @@ kept as production events are written; the dashboard, the andon board and their 
 - raw.py: one machine's KPIs straight from its raw events (the reference the rollup reads are tested against);
 - dashboard.py: the manager dashboard (filters, period windows, every figure, drill-down, export rows);
 - andon.py: the andon board (a tile per machine: state, job, shift OEE);
-- live.py: domain events turned into coalesced once-per-scope refreshes of shared screens.
+- live.py: domain events turned into coalesced once-per-scope refreshes of shared screens;
+- live_tiles.py: the small figures of shared screens (dashboard tiles, andon counters) for the live channel,
+  each kind's scope subscribed only after the view's own access check;
+- live_channel.py: the live channel: per scope, one reading of its tiles per coalescing window and one
+  JSON delta to every websocket subscriber.
 
 Invariants: reads need VIEW_DASHBOARDS (the andon board DISPLAY too) at the plant, plants outside the actor's
 organization or plants are NotFound; dashboards read rollups, never a scan of raw events, and a rollup read
 equals the raw computation (before loss splits: raw.py knows no ticket, so its Pareto keeps waiting minutes on
-the stop reason); ratios are exact fractions with rounded Decimal percentages beside them; the clock
+the stop reason); the live channel reads a scope's tiles once per window for all its subscribers and subscribes
+only scopes `live_tiles.subscribe_scope` returned; ratios are exact fractions with rounded Decimal percentages beside them; the clock
 is passed in; kpi reads production and master data and never imports the shop floor's modules.
 """

@@ -102,10 +102,13 @@ class LiveHub:
     """The scopes watched in this process and their coalesced refreshes (see the module docstring).
 
     `affects(scope, event)` may narrow a kind's scopes further (e.g. a dashboard of a past period
-    ignores today's events); the plant and organization always have to match."""
+    ignores today's events); the plant and organization always have to match. `intervals` may give a
+    kind a calmer cadence than `interval` (the dashboard's figures: its tiles go out at once over the
+    live channel, services/kpi/live_channel.py)."""
     push: Push
     interval: float = REFRESH_INTERVAL
     affects: dict[str, Affects] = field(default_factory=dict)
+    intervals: dict[str, float] = field(default_factory=dict)
     refreshes: int = 0                               # pushes done (for tests and the benchmark)
     _scopes: dict[tuple[int, int], set[Scope]] = field(default_factory=dict)
     _dirty: set[Scope] = field(default_factory=set)
@@ -171,7 +174,8 @@ class LiveHub:
     async def _drain(self, scope: Scope) -> None:
         try:
             while scope in self._dirty:
-                wait = self._last.get(scope, float("-inf")) + self.interval - time.monotonic()
+                interval = self.intervals.get(scope.kind, self.interval)
+                wait = self._last.get(scope, float("-inf")) + interval - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)          # coalescing window: later events join this refresh
                 self._dirty.discard(scope)

@@ -167,3 +167,21 @@ async def test_a_failing_narrowing_refreshes_rather_than_stopping_the_hub(caplog
     hub.notify(ev())
     await hub.idle()
     assert pushes.scopes == [DASH] and "could not tell" in caplog.text
+
+
+async def test_a_kind_with_a_calmer_cadence_waits_its_own_interval_after_a_refresh():
+    pushes = Pushes()
+    pushes.release()
+    hub = LiveHub(push=pushes, interval=0.01, intervals={"dashboard": 3600.0})
+    for scope in (BOARD, DASH):
+        hub.register(scope)
+    hub.notify(ev(machine_id=5))                 # the first event of a quiet spell is refreshed at once
+    await hub.idle()
+    assert sorted(s.kind for s in pushes.scopes) == ["andon", "dashboard"]
+    hub.notify(ev(machine_id=5))
+    while len(pushes.scopes) < 3:                # the board again after its 10 ms ...
+        await asyncio.sleep(0.01)
+    assert pushes.scopes[2] == BOARD
+    assert DASH in hub._tasks                    # ... the dashboard's figures wait for their hour
+    for task in hub._tasks.values():
+        task.cancel()

@@ -24,14 +24,13 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from models.base import utcnow
-from rxapp.api.deps import CurrentActor
+from rxapp.api.deps import CurrentActor, actor_for_token, websocket_token
 from rxapp.api.errors import MalformedJson, status_for
 from rxapp.api.schemas import AUTHENTICATED, ErrorResponse, error_body, errors
 from services.core import metrics, tenancy
 from services.core.access import Actor
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError, Invalid, RateLimited
-from services.org import auth
 from services.shopfloor import ingest
 from services.shopfloor.ingest import IngestEvent, IngestResult
 from services.shopfloor.ingest_limits import InFlight
@@ -71,9 +70,9 @@ async def ingest_events(request: Request, actor: CurrentActor) -> JSONResponse:
 
 @router.websocket("/ingest/stream")
 async def ingest_stream(websocket: WebSocket) -> None:
-    token = _handshake_token(websocket)
+    token = websocket_token(websocket)
     try:
-        actor = await run_in_threadpool(_actor_for, token)
+        actor = await run_in_threadpool(actor_for_token, token)
     except DomainError as error:
         await websocket.close(code=POLICY_VIOLATION, reason=error.message[:120])
         return
@@ -92,7 +91,7 @@ async def ingest_stream(websocket: WebSocket) -> None:
             return
         if time.monotonic() - checked > TOKEN_RECHECK_SECONDS:
             try:
-                actor = await run_in_threadpool(_actor_for, token)
+                actor = await run_in_threadpool(actor_for_token, token)
             except DomainError as error:
                 await websocket.close(code=POLICY_VIOLATION, reason=error.message[:120])
                 return
@@ -135,19 +134,6 @@ def _ingest(actor: Actor, events: list) -> dict:
         result = ingest.ingest_batch(s, actor, events, now=utcnow())
     metrics.count_ingest(result.accepted, result.duplicates, result.rejected)
     return result.model_dump(mode="json")
-
-
-def _actor_for(token: str) -> Actor:
-    with db_session() as s, transaction(s):
-        return auth.actor_for_token(s, token, now=utcnow())
-
-
-def _handshake_token(websocket: WebSocket) -> str:
-    header = websocket.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return websocket.query_params.get("token", "")
 
 
 def _slot_key(actor: Actor) -> int:

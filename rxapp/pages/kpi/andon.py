@@ -1,13 +1,17 @@
 """/andon: the plant's wall board. Dark, high contrast, big type readable from 10 m: a tile per
 machine with a solid state colour, the reason and how long it has been so, the current job with
-progress against plan, and the current-shift OEE. No navigation, no log-in: a display token."""
+progress against plan, and the current-shift OEE. No navigation, no log-in: a display token. Live: the board
+follows LiveAndonState; state, counts and OEE also move at once from the live channel (assets/takt_live.js
+writes the data-live-* marks)."""
 from __future__ import annotations
+
+import json
 
 import reflex as rx
 
 from rxapp.i18n import _
 from rxapp.state.kpi.andon import AndonState
-from rxapp.state.kpi.live_andon import AndonCard, LiveAndonState
+from rxapp.state.kpi.live_andon import STATE_LABELS, AndonCard, LiveAndonState
 
 COLORS = {"idle": "#52525b", "running": "#15803d", "paused": "#b45309", "down": "#b91c1c", "planned_stop": "#1d4ed8"}
 INK = "#ffffff"
@@ -33,7 +37,7 @@ def _tile(card: AndonCard) -> rx.Component:
         rx.flex(
             rx.text(card.code, font_size="2.5em", font_weight="800", line_height="1", white_space="nowrap"),
             rx.text(card.state_label, font_size="1.625em", font_weight="800", text_transform="uppercase",
-                    line_height="1.1", white_space="nowrap", data_testid="andon-state"),
+                    line_height="1.1", white_space="nowrap", data_testid="andon-state", data_live_key="state"),
             justify="between", align="center", wrap="wrap", width="100%", column_gap="12px",
         ),
         rx.text(card.name, " · ", card.department, font_size="1.125em", opacity="0.9", white_space="nowrap",
@@ -51,8 +55,10 @@ def _tile(card: AndonCard) -> rx.Component:
             rx.flex(
                 rx.text(card.job, font_size="1.25em", font_weight="700", data_testid="andon-job"),
                 _bar(card.progress, card.plan),
-                rx.text(card.good, " / ", card.quantity, " ", _("good"), " · ", _("plan"), " ", card.expected,
-                        rx.cond(card.scrap > 0, rx.text.span(" · ", card.scrap, " ", _("scrap"))),
+                rx.text(rx.text.span(card.good, data_live_key="good"), " / ", card.quantity, " ", _("good"), " · ",
+                        _("plan"), " ", card.expected,
+                        rx.cond(card.scrap > 0, rx.text.span(" · ", rx.text.span(card.scrap, data_live_key="scrap"),
+                                                             " ", _("scrap"))),
                         font_size="1.25em", font_weight="600", data_testid="andon-progress"),
                 rx.cond(card.overproduced,
                         rx.text("⚠ ", _("Overproduction: more good parts than ordered"), font_size="1.125em",
@@ -62,7 +68,7 @@ def _tile(card: AndonCard) -> rx.Component:
             rx.text(_("No job"), font_size="1.25em", opacity="0.85"),
         ),
         rx.flex(
-            rx.text(_("OEE this shift"), " ", rx.text.span(card.oee, font_size="1.45em", font_weight="800"),
+            rx.text(_("OEE this shift"), " ", rx.text.span(card.oee, font_size="1.45em", font_weight="800", data_live_key="oee"),
                     font_size="1.125em", data_testid="andon-oee"),
             rx.cond(card.state == "down",
                     rx.link(_("Report to maintenance"), href=f"/maintenance/report?machine={card.machine_id}&from=andon",
@@ -73,6 +79,7 @@ def _tile(card: AndonCard) -> rx.Component:
         direction="column", gap="4px", padding="12px 16px", border_radius="14px", color=INK, min_width="0",
         overflow_wrap="break-word", background=_background(card.state), border="3px solid rgba(255,255,255,0.25)",
         data_testid="andon-tile", data_machine=card.code, data_state=card.state,
+        data_live_machine=card.machine_id,
     )
 
 
@@ -95,8 +102,9 @@ def _board() -> rx.Component:
             rx.heading(LiveAndonState.plant, as_="h1", font_size="32px", font_weight="800", line_height="1.1"),
             _shift(),
             rx.text(
-                LiveAndonState.running_count, " ", _("running"), " · ",
-                rx.text.span(LiveAndonState.down_count, " ", _("down"), color="#f87171"), " · ",
+                rx.text.span(LiveAndonState.running_count, data_live_key="running"), " ", _("running"), " · ",
+                rx.text.span(rx.text.span(LiveAndonState.down_count, data_live_key="down"), " ", _("down"),
+                             color="#f87171"), " · ",
                 _("updated"), " ", LiveAndonState.updated,
                 font_size="22px", font_weight="600", margin_left=rx.breakpoints(initial="0", sm="auto"),
                 data_testid="andon-summary",
@@ -114,7 +122,9 @@ def _board() -> rx.Component:
                     font_size=rx.cond(LiveAndonState.dense, "12.8px", "16px"), gap="14px", width="100%",
                     data_testid="andon-grid"),
         ),
-        direction="column", gap="14px", width="100%",
+        rx.box(*[rx.text.span(label, data_live_label=state) for state, label in STATE_LABELS.items()], hidden=True),
+        direction="column", gap="14px", width="100%", data_live_kind="andon", data_live_params=AndonState.live_params,
+        data_live_colors=json.dumps(COLORS),
     )
 
 
@@ -150,6 +160,7 @@ def andon_page() -> rx.Component:
                 ),
             ),
         ),
+        rx.script(src="/takt_live.js"),           # the counters' live channel (WS /api/v1/live/stream)
         background="#000000", color=INK, min_height="100vh", padding=rx.breakpoints(initial="12px", sm="18px 24px"),
         class_name="dark", data_testid="andon-page",
     )

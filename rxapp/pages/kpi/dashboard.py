@@ -1,7 +1,8 @@
 """/dashboard: OEE with A/P/Q, the OEE trend, the loss Pareto, FPY by product and step, the OTD trend,
 WIP and capacity utilisation, filtered by plant, department, machine, shift and period. Every figure
 opens the events behind it (tiles, chart points); CSV/Excel export of what is shown. Live: the
-figures come from the shared LiveDashboardState and move as the plant's events arrive."""
+figures come from the shared LiveDashboardState, refreshed at a calm cadence (charts, tables); the KPI tiles
+move at once, written by assets/takt_live.js from the live channel's deltas (the data-live-* marks)."""
 from __future__ import annotations
 
 import reflex as rx
@@ -76,7 +77,7 @@ def _filters() -> rx.Component:
 def _tile(tile: KpiTile) -> rx.Component:
     return rx.card(
         rx.text(tile.label, size="2", color_scheme="gray", weight="medium"),
-        rx.text(tile.value, size="8", weight="bold", data_testid=f"kpi-{tile.key}"),
+        rx.text(tile.value, size="8", weight="bold", data_testid=f"kpi-{tile.key}", data_live_key=tile.key),
         rx.text(tile.detail, size="1", color=rx.cond(tile.warn, rx.color("amber", 11), rx.color("gray", 11))),
         as_child=False, on_click=S.drill(tile.key), cursor="pointer", role="button",
         data_testid=f"tile-{tile.key}", _hover={"background": rx.color("accent", 2)},   # named by its text
@@ -210,6 +211,8 @@ def dashboard_page() -> rx.Component:
             rx.cond(L.loaded & (S.linked_token != ""),
                     rx.cond(L.error != "", rx.callout(L.error, icon="info", data_testid="view-error"), _figures()),
                     rx.cond(S.filter_error == "", loading(_("Loading the figures…")))),
-            margin_top="16px", width="100%"),
+            margin_top="16px", width="100%", data_live_kind="dashboard", data_live_params=S.live_params,
+            data_testid="live-tiles"),
         _drill_dialog(),
+        rx.script(src="/takt_live.js"),           # the tiles' live channel (WS /api/v1/live/stream)
     )

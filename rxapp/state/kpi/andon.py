@@ -12,6 +12,7 @@ error screen and no link. From then on the board changes when the plant's events
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 
 import reflex as rx
@@ -63,6 +64,7 @@ class AndonState(rx.State):
     error: str = ""
     ready: bool = False
     choices: list[PlantChoice] = []        # a person with several plants and none chosen picks one
+    live_params: str = ""            # the live channel's subscription of the board (assets/takt_live.js)
 
     @rx.event
     async def open(self):
@@ -88,6 +90,7 @@ class AndonState(rx.State):
         self.choices = []
         await live.watch(await self.get_state(LiveAndonState), scope)
         self.ready, self.error = True, ""
+        self.live_params = json.dumps({"plant_id": scope.plant_id})
         return None
 
     @rx.event

@@ -10,6 +10,7 @@ re-resolve the actor and read through the services with this tab's filters.
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -50,6 +51,10 @@ def view_for_scope(session, scope: Scope, now: datetime) -> dashboard.DashboardV
 
 live.register_kind("dashboard", LiveDashboardState, view_for_scope)
 live.hub.affects["dashboard"] = dashboard.scope_affected
+# the whole view (charts, tables) at most every 5 s; its tiles go out at once over the live channel
+# (rxapp/api/kpi/live_stream.py -> assets/takt_live.js), so a report no longer re-sends and re-draws the charts
+FIGURES_SECONDS = 5.0
+live.hub.intervals["dashboard"] = FIGURES_SECONDS
 
 
 @dataclass
@@ -100,6 +105,15 @@ class DashboardState(AuthState):
     drill_title: str = ""
     drill_rows: list[EventRow] = []
     drill_truncated: bool = False
+
+    @rx.var
+    def live_params(self) -> str:
+        """The live channel's subscription of this view (assets/takt_live.js); the server checks it again."""
+        if not self.linked_token:
+            return ""
+        return json.dumps({"plant_id": self.plant_id, "department_id": self.department_id,
+                           "machine_id": self.machine_id, "shift_id": self.shift_id, "period": self.period,
+                           "start_day": self.start_day, "end_day": self.end_day})
 
     @rx.var
     def departments(self) -> list[Choice]:

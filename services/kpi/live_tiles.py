@@ -1,0 +1,170 @@
+"""Live tiles: the small figures of a shared screen (dashboard KPI tiles, andon counters, SPC tiles) as flat
+JSON values, for the live channel (services/kpi/live_channel.py, the websocket /api/v1/live/stream).
+
+A *kind* of tiles registers two functions here (`register_kind`): `scope_of(session, actor, params, now)`
+checks that the actor may read the view the params name and returns its `Scope` (the same scope, and
+so the same link token, its Reflex page watches), and `tiles_of(session, scope, now)` reads the tiles
+of that scope with the scope's read-only reader (`reader_for`), as `{key: str | int | None}`. The
+dashboard's and the andon board's kinds live here; quality registers the SPC kind from above
+(services/quality/spc_tiles.py), so kpi imports nothing of quality.
+
+Keys are what the page marks (`data-live-key`); a key "m<id>.<name>" is the tile of machine <id> on the
+andon board. Values are formatted here once for every subscriber (numbers, percentages with one
+formatting, `percent_text`), never translated: words stay in the page, which has the person's language.
+
+Invariants: `subscribe_scope` raises NotFound/Forbidden/Invalid exactly as the view's own service does
+(another organization's or plant's view is NotFound), so the channel never subscribes a scope its
+actor may not read; `tiles` reads only the scope's organization and plant; `changed` is the delta a
+subscriber needs to go from one reading to the next.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from services.core.access import Actor
+from services.core.errors import Invalid
+from services.kpi import andon, dashboard
+from services.kpi import reads as kpi
+from services.kpi.live import Scope, reader_for
+
+TileValue = str | int | None
+Tiles = dict[str, TileValue]
+ScopeOf = Callable[[Session, Actor, dict[str, Any], datetime], Scope]
+TilesOf = Callable[[Session, Scope, datetime], Tiles]
+
+
+@dataclass(frozen=True)
+class TileKind:
+    scope_of: ScopeOf
+    tiles_of: TilesOf
+
+
+_kinds: dict[str, TileKind] = {}
+
+
+def register_kind(kind: str, scope_of: ScopeOf, tiles_of: TilesOf) -> None:
+    _kinds[kind] = TileKind(scope_of, tiles_of)
+
+
+def kinds() -> list[str]:
+    return sorted(_kinds)
+
+
+def subscribe_scope(session: Session, actor: Actor, kind: str, params: dict[str, Any], *, now: datetime) -> Scope:
+    """The scope of `kind` with `params`, after the view's own access check for `actor`."""
+    found = _kinds.get(kind)
+    if found is None:
+        raise Invalid("No such live view.", fields={"kind": f"Use one of: {', '.join(kinds())}."})
+    if not isinstance(params, dict):
+        raise Invalid("Give the view's parameters as an object.", fields={"params": "An object."})
+    return found.scope_of(session, actor, params, now)
+
+
+def tiles(session: Session, scope: Scope, *, now: datetime) -> Tiles:
+    """The tiles of a scope, read now (the caller confirmed the scope through `subscribe_scope`)."""
+    return _kinds[scope.kind].tiles_of(session, scope, now)
+
+
+def changed(before: Tiles, after: Tiles) -> Tiles:
+    """What a subscriber holding `before` needs to hold `after` (a key gone is sent as None)."""
+    delta: Tiles = {key: value for key, value in after.items() if before.get(key, _MISSING) != value}
+    delta.update({key: None for key in before if key not in after})
+    return delta
+
+
+_MISSING = object()
+
+
+def percent_text(value: Decimal | None) -> str:
+    """A percentage as every live screen shows it: one decimal and " %", "–" when there is none."""
+    return "–" if value is None else f"{value:.1f} %"
+
+
+# ----- the manager dashboard -----------------------------------------------------------------------
+
+def _id(params: dict[str, Any], name: str) -> int | None:
+    value = params.get(name)
+    if value in (None, "", "all"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Invalid("That is not a valid choice.", fields={name: "A number."}) from None
+
+
+def _day(params: dict[str, Any], name: str) -> date | None:
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise Invalid("That is not a date.", fields={name: "A date (YYYY-MM-DD)."}) from None
+
+
+def dashboard_filters(params: dict[str, Any]) -> dashboard.DashboardFilters:
+    plant_id = _id(params, "plant_id")
+    if plant_id is None:
+        raise Invalid("Choose a plant.", fields={"plant_id": "Required."})
+    try:
+        return dashboard.DashboardFilters(
+            plant_id=plant_id, department_id=_id(params, "department_id"), machine_id=_id(params, "machine_id"),
+            shift_id=_id(params, "shift_id"), period=str(params.get("period") or "today"),
+            start_day=_day(params, "start_day"), end_day=_day(params, "end_day"))
+    except ValidationError:
+        raise Invalid("Those filters are not valid.") from None
+
+
+def dashboard_scope(session: Session, actor: Actor, params: dict[str, Any], now: datetime) -> Scope:
+    return dashboard.dashboard_scope(session, actor, dashboard_filters(params), now=now)
+
+
+def dashboard_tiles(session: Session, scope: Scope, now: datetime) -> Tiles:
+    """OEE, A, P, Q and the counts of the view: one KPI summary read, not the whole dashboard."""
+    reader, filters = reader_for(scope), dashboard.filters_of(scope)
+    plant = dashboard.check_filters(session, reader, filters)
+    try:
+        win = dashboard.period_window(session, filters, plant, now)
+    except Invalid:                                   # e.g. no shift runs any more: the page says why
+        return {}
+    f = kpi.kpi_summary(session, reader, plant_id=scope.plant_id, start=win.start, end=win.end,
+                        department_id=filters.department_id, machine_id=filters.machine_id,
+                        shift_id=filters.shift_id, now=now).figures
+    return {"oee": percent_text(f.oee_percent), "availability": percent_text(f.availability_percent),
+            "performance": percent_text(f.performance_percent), "quality": percent_text(f.quality_percent),
+            "good": f.good, "scrap": f.scrap, "total": f.total}
+
+
+# ----- the andon board -----------------------------------------------------------------------------
+
+def andon_scope(session: Session, actor: Actor, params: dict[str, Any], now: datetime) -> Scope:
+    return andon.board_scope(session, actor, _id(params, "plant_id"))
+
+
+def andon_tiles(session: Session, scope: Scope, now: datetime) -> Tiles:
+    """Per machine: its state, good and scrap counts, progress and plan (%), and the shift's OEE."""
+    board = andon.board(session, reader_for(scope), scope.plant_id, now=now)
+    values: Tiles = {}
+    for tile in board.tiles:
+        key = f"m{tile.machine_id}."
+        values.update({key + "state": tile.state.value, key + "good": tile.good, key + "scrap": tile.scrap,
+                       key + "progress": tile.progress_percent, key + "plan": tile.plan_percent,
+                       key + "oee": andon_oee_text(tile.shift_oee_percent)})
+    values["running"] = sum(1 for t in board.tiles if t.state.value == "running")
+    values["down"] = sum(1 for t in board.tiles if t.state.value == "down")
+    return values
+
+
+def andon_oee_text(value: Decimal | None) -> str:
+    return f"{value:.0f}%" if value is not None else "–"
+
+
+register_kind("dashboard", dashboard_scope, dashboard_tiles)
+register_kind("andon", andon_scope, andon_tiles)

@@ -1,0 +1,57 @@
+"""The live channel in a real browser: the dashboard subscribes its KPI tiles over WS /api/v1/live/stream
+(assets/takt_live.js) and an operator's report through the REST API changes the tiles without a reload;
+the page's charts are not what carries it (the delta names only the tiles that changed)."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from models.resources import ReasonKind
+from tests.e2e.conftest import DEMO_PASSWORD, DESKTOP, log_in, shot
+from tests.e2e.test_live_e2e import reason
+from tests.factories.e2e import seed_job
+
+pytestmark = pytest.mark.e2e
+
+
+def operator_action(app_url: str, machine_id: int, **body) -> None:
+    with httpx.Client(base_url=app_url, timeout=60) as api:
+        login = api.post("/api/v1/auth/token", json={"username": "operator", "password": DEMO_PASSWORD})
+        assert login.status_code == 200, login.text
+        headers = {"authorization": f"Bearer {login.json()['access_token']}"}
+        answer = api.post(f"/api/v1/machines/{machine_id}/actions", headers=headers,
+                          json={"client_id": str(uuid.uuid4()), **body})
+        assert answer.status_code in (200, 201), answer.text
+
+
+def test_the_dashboard_tiles_change_over_the_live_channel_without_a_reload(new_page, app_url, app_database_url):
+    seeded = seed_job(app_database_url, "E2E-CHAN-1")
+    scrap_id, _ = reason(app_database_url, ReasonKind.SCRAP, "DIM")
+    manager = new_page(DESKTOP)
+    deltas: list[str] = []
+    manager.on("websocket", lambda ws: ws.on("framereceived", lambda frame: deltas.append(str(frame)))
+               if "/api/v1/live/stream" in ws.url else None)
+    log_in(manager, "manager")
+    manager.goto("/dashboard")
+    expect(manager.get_by_test_id("kpi-quality")).to_be_visible()
+    manager.get_by_test_id("filter-machine_id").click()
+    manager.get_by_role("option", name=re.compile(seeded.code)).click()
+    tiles = manager.get_by_test_id("live-tiles")
+    expect(tiles).to_have_attribute("data-live", "open")         # subscribed, the server accepted the view
+    quality = manager.get_by_test_id("kpi-quality")
+    expect(quality).to_have_text("–")
+    manager.evaluate("window.__same_page = 'yes'")
+
+    operator_action(app_url, seeded.machine_id, type="start_job", operation_id=seeded.operation_id)
+    operator_action(app_url, seeded.machine_id, type="report_counts", good=10, scrap=1, reason_code_id=scrap_id)
+
+    expect(quality).to_have_text("90.9 %")                         # 10 good of 11
+    expect(tiles).to_have_attribute("data-live-seq", re.compile(r"^[1-9]\d*$"))
+    assert manager.evaluate("window.__same_page") == "yes"           # no reload
+    tile_deltas = [d for d in deltas if '"type":"delta"' in d and '"quality"' in d]
+    assert tile_deltas and all('"trend"' not in d and "plotly" not in d for d in tile_deltas)
+    shot(manager, "dashboard-live-channel")

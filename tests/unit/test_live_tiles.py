@@ -1,0 +1,115 @@
+"""services/kpi/live_tiles.py: the tiles the live channel pushes (dashboard KPI tiles, andon counters),
+subscribed only after the view's own access check; another organization's or plant's view is NotFound.
+Calendar and plan as in tests/unit/test_andon.py (early shift from 06:00, Cut 30 s a part)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.kpi import live_tiles
+from services.shopfloor import operator as shopfloor
+from tests.conftest import T0
+from tests.factories.db import committed
+from tests.factories.org import make_user
+from tests.factories.shopfloor import make_floor, new_client_id
+
+DAY = T0.replace(hour=0)
+
+
+def at(hour: int, minute: int = 0):
+    return DAY + timedelta(hours=hour, minutes=minute)
+
+
+@pytest.fixture
+def floor(session, world):
+    return make_floor(session, world.org_a, world.plant1, world.dept1, quantity=1000, planned_start=at(6))
+
+
+def act(session, fn, actor, *args, now, **kwargs):
+    return committed(session, fn, actor, *args, now=now, occurred_at=now, client_id=new_client_id(), **kwargs)
+
+
+def scope(session, actor, kind, params, now):
+    return committed(session, live_tiles.subscribe_scope, actor, kind, params, now=now)
+
+
+def read(session, scope_, now):
+    return committed(session, live_tiles.tiles, scope_, now=now)
+
+
+def test_dashboard_tiles_follow_an_operator_report(session, world, floor):
+    op, viewer = world.actor(world.operator1), world.actor(world.planner1)
+    view = scope(session, viewer, "dashboard", {"plant_id": world.plant1, "period": "today"}, at(6))
+    assert view.kind == "dashboard" and view.organization_id == world.org_a and view.plant_id == world.plant1
+    act(session, shopfloor.start_job, op, floor.machine_id, floor.cut_id, now=at(6))
+    before = read(session, view, at(7))
+    assert (before["good"], before["scrap"], before["quality"]) == (0, 0, "–")
+
+    act(session, shopfloor.report_counts, op, floor.machine_id, good=10, scrap=1,
+        scrap_reason_code_id=floor.line.scrap_reason_id, now=at(7))
+    after = read(session, view, at(7, 1))
+
+    assert (after["good"], after["scrap"], after["total"], after["quality"]) == (10, 1, 11, "90.9 %")
+    delta = live_tiles.changed(before, after)
+    assert delta["good"] == 10 and delta["quality"] == "90.9 %"
+    assert "oee" in after and set(delta) <= set(after)
+
+
+def test_the_same_filters_give_the_same_scope_as_the_dashboard_page(session, world):
+    from services.kpi import dashboard
+    viewer = world.actor(world.planner1)
+    channel_scope = scope(session, viewer, "dashboard", {"plant_id": str(world.plant1), "department_id": "",
+                                                         "period": "today"}, at(8))
+    page_scope = committed(session, dashboard.dashboard_scope, viewer,
+                           dashboard.DashboardFilters(plant_id=world.plant1, period="today"), now=at(8))
+    assert channel_scope.token == page_scope.token
+
+
+def test_andon_tiles_per_machine(session, world, floor):
+    op, viewer = world.actor(world.operator1), world.actor(world.planner1)
+    board = scope(session, viewer, "andon", {"plant_id": world.plant1}, at(6))
+    act(session, shopfloor.start_job, op, floor.machine_id, floor.cut_id, now=at(6))
+    act(session, shopfloor.report_counts, op, floor.machine_id, good=100, scrap=4,
+        scrap_reason_code_id=floor.line.scrap_reason_id, now=at(7))
+    tiles = read(session, board, at(8))
+    key = f"m{floor.machine_id}."
+    assert tiles[key + "state"] == "running"
+    assert (tiles[key + "good"], tiles[key + "scrap"], tiles[key + "progress"], tiles[key + "plan"]) == (100, 4, 10, 22)
+    assert tiles["running"] == 1 and tiles["down"] == 0
+    assert tiles[f"m{floor.other_machine_id}.state"] == "idle"
+
+
+def test_another_organizations_or_plants_view_is_not_found(session, world):
+    viewer = world.actor(world.planner1)                     # plant 1 only
+    for kind in ("dashboard", "andon"):
+        with pytest.raises(NotFound):
+            scope(session, viewer, kind, {"plant_id": world.plant_b}, at(8))
+        with pytest.raises(NotFound):
+            scope(session, viewer, kind, {"plant_id": world.plant2}, at(8))
+        with pytest.raises(NotFound):
+            scope(session, world.actor(world.admin_b), kind, {"plant_id": world.plant1}, at(8))
+
+
+def test_a_person_without_dashboards_is_refused(session, world):
+    nobody = make_user(session, world.org_a, roles=["operator"], plant_ids=[world.plant1], username="op.two")
+    with pytest.raises(Forbidden):
+        scope(session, world.actor(nobody), "andon", {"plant_id": world.plant1}, at(8))
+
+
+def test_unknown_kinds_and_bad_params_are_invalid(session, world):
+    viewer = world.actor(world.planner1)
+    with pytest.raises(Invalid):
+        scope(session, viewer, "payroll", {}, at(8))
+    with pytest.raises(Invalid):
+        scope(session, viewer, "dashboard", {"plant_id": "x"}, at(8))
+    with pytest.raises(Invalid):
+        scope(session, viewer, "dashboard", {}, at(8))
+    with pytest.raises(Invalid):
+        scope(session, viewer, "dashboard", ["not", "an", "object"], at(8))
+
+
+def test_changed_sends_only_what_changed_and_drops_what_went():
+    assert live_tiles.changed({"a": 1, "b": "x", "c": 3}, {"a": 1, "b": "y", "d": 0}) == {"b": "y", "d": 0, "c": None}
+    assert live_tiles.changed({"a": 1}, {"a": 1}) == {}
