@@ -1,5 +1,11 @@
-"""Push latency of the live dashboard (issue 4): an operator event accepted -> the state update received
-by each of N connected dashboard clients, against a raw socket.io echo on the same machine, same run.
+"""Push latency of the live dashboard (issues 4 and 17): an operator report sent -> the update received by
+each of N connected dashboard clients, against raw socket.io and raw websocket broadcasts on the same
+machine, same run.
+
+Live channel (default, issue 17): N websocket subscribers of WS /api/v1/live/stream (what
+assets/takt_live.js opens in each tab), each subscribed to the same Berlin "today" dashboard tiles with the
+demo manager's token; a subscriber's latency is the time from sending the report to receiving the first
+delta of the tiles. `--reflex` also measures the Reflex path below (the "before" of issue 17).
 
 Takt: a fresh SQLite database with the demo plant, the Reflex backend of this repo's app (its ASGI
 app under granian as `reflex run --env prod` serves it, one worker; the browser frontend is not needed),
@@ -12,10 +18,11 @@ sending the request to receiving the first delta of LiveDashboardState. It inclu
 the commit, the live hub's refresh of the whole dashboard (computed once), and Reflex's fan-out of the
 delta to every linked tab.
 
-Baseline: a python-socketio server (uvicorn with wsproto, one process) that, on a "broadcast" message from the
-producer, emits it to N connected clients: the transport's own fan-out cost.
+Baselines: a python-socketio server (uvicorn with wsproto, one process) that, on a "broadcast" message from the
+producer, emits it to N connected clients, and a plain Starlette websocket server doing the same: the
+transports' own fan-out cost.
 
-Usage: .venv/bin/python -m bench.push_bench [--clients 50 200] [--reports 20] [--gap 1.0]
+Usage: .venv/bin/python -m bench.push_bench [--clients 50 200] [--reports 20] [--gap 1.0] [--reflex]
 """
 from __future__ import annotations
 
@@ -33,6 +40,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import aiohttp
 import httpx
 import socketio
 
@@ -240,6 +248,153 @@ async def run_takt(url: str, clients: int, reports: int, gap: float, machine_id:
             "missed": missed}
 
 
+# ----- live channel subscribers (WS /api/v1/live/stream) --------------------------------------------
+
+async def manager_token(api: httpx.AsyncClient) -> str:
+    login = await api.post("/api/v1/auth/token", json={"username": "manager", "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return login.json()["access_token"]
+
+
+async def berlin_id(api: httpx.AsyncClient, token: str) -> int:
+    plants = (await api.get("/api/v1/plants", headers={"authorization": f"Bearer {token}"})).json()
+    items = plants["items"] if isinstance(plants, dict) else plants
+    return next(p["id"] for p in items if p["code"] == "BER")
+
+
+class ChannelClient:
+    """One tab's live channel: a websocket subscribed to the dashboard's tiles."""
+
+    def __init__(self, http: aiohttp.ClientSession, url: str):
+        self.http, self.url = http, url
+        self.deltas: list[float] = []
+        self.bytes: list[int] = []
+        self.ready = asyncio.Event()
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.task: asyncio.Task | None = None
+
+    async def open(self, params: dict) -> None:
+        self.ws = await self.http.ws_connect(self.url)
+        await self.ws.send_json({"type": "subscribe", "id": "d", "kind": "dashboard", "params": params})
+        self.task = asyncio.create_task(self._read())
+        await asyncio.wait_for(self.ready.wait(), GUARD)
+
+    async def _read(self) -> None:
+        assert self.ws is not None
+        async for message in self.ws:
+            now = time.perf_counter()
+            if message.type != aiohttp.WSMsgType.TEXT:
+                continue
+            if '"type":"delta"' in message.data:
+                self.deltas.append(now)
+                self.bytes.append(len(message.data))
+            elif '"type":"snapshot"' in message.data:
+                self.ready.set()
+            elif '"type":"refused"' in message.data:
+                raise SystemExit(f"the live channel refused the view: {message.data}")
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        if self.task is not None:
+            self.task.cancel()
+
+
+async def run_channel(url: str, clients: int, reports: int, gap: float, machine_id: int) -> dict:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as api, aiohttp.ClientSession() as http:
+        token = await manager_token(api)
+        params = {"plant_id": await berlin_id(api, token), "period": "today"}
+        ws_url = url.replace("http://", "ws://") + f"/api/v1/live/stream?token={token}"
+        subs = [ChannelClient(http, ws_url) for _ in range(clients)]
+        for i in range(0, clients, 50):
+            await asyncio.gather(*(c.open(params) for c in subs[i:i + 50]))
+        headers = await operator_headers(api)
+        action = f"/api/v1/machines/{machine_id}/actions"
+        await asyncio.sleep(max(gap, 1.0))
+        samples, accept_ms, sizes, missed = [], [], [], 0
+        for _ in range(reports):
+            for c in subs:
+                c.deltas.clear()
+                c.bytes.clear()
+            sent = time.perf_counter()
+            answer = await api.post(action, headers=headers, json={"type": "report_counts", "good": 1,
+                                                                    "client_id": str(uuid.uuid4())})
+            accept_ms.append((time.perf_counter() - sent) * 1000)
+            assert answer.status_code in (200, 201), answer.text
+            deadline = time.perf_counter() + GUARD
+            while any(not c.deltas for c in subs) and time.perf_counter() < deadline:
+                await asyncio.sleep(0.002)
+            for c in subs:
+                if c.deltas:
+                    samples.append((c.deltas[0] - sent) * 1000)
+                    sizes.append(c.bytes[0])
+                else:
+                    missed += 1
+            await asyncio.sleep(gap)
+        await asyncio.gather(*(c.close() for c in subs))
+    return {**percentiles(samples), "accept_p50": percentiles(accept_ms)["p50"], "samples": len(samples),
+            "missed": missed, "bytes": percentiles([float(b) for b in sizes])["p50"]}
+
+
+# ----- raw websocket broadcast baseline ------------------------------------------------------
+
+WS_SERVER = r"""
+import sys, asyncio, uvicorn
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute
+clients = set()
+
+async def endpoint(ws):
+    await ws.accept()
+    clients.add(ws)
+    try:
+        while True:
+            text = await ws.receive_text()
+            await asyncio.gather(*(c.send_text(text) for c in list(clients) if c is not ws))
+    except Exception:
+        pass
+    finally:
+        clients.discard(ws)
+
+uvicorn.run(Starlette(routes=[WebSocketRoute("/ws", endpoint)]), host="127.0.0.1", port=int(sys.argv[1]),
+            log_level="warning", ws="wsproto")
+"""
+
+
+async def run_ws_echo(port: int, clients: int, reports: int, gap: float) -> dict:
+    url = f"ws://127.0.0.1:{port}/ws"
+    received: list[list[float]] = [[] for _ in range(clients)]
+    async with aiohttp.ClientSession() as http:
+        sockets = await asyncio.gather(*(http.ws_connect(url) for _ in range(clients)))
+
+        async def read(i: int, ws) -> None:
+            async for _message in ws:
+                received[i].append(time.perf_counter())
+        readers = [asyncio.create_task(read(i, ws)) for i, ws in enumerate(sockets)]
+        producer = await http.ws_connect(url)
+        await asyncio.sleep(0.5)
+        samples, missed = [], 0
+        for n in range(reports):
+            for r in received:
+                r.clear()
+            sent = time.perf_counter()
+            await producer.send_str(f'{{"n": {n}}}')
+            deadline = time.perf_counter() + GUARD
+            while any(not r for r in received) and time.perf_counter() < deadline:
+                await asyncio.sleep(0.001)
+            for r in received:
+                if r:
+                    samples.append((r[0] - sent) * 1000)
+                else:
+                    missed += 1
+            await asyncio.sleep(gap)
+        for ws in [*sockets, producer]:
+            await ws.close()
+        for task in readers:
+            task.cancel()
+    return {**percentiles(samples), "samples": len(samples), "missed": missed}
+
+
 # ----- raw socket.io echo baseline -----------------------------------------------------------
 
 ECHO_SERVER = r"""
@@ -287,28 +442,17 @@ async def run_echo(port: int, clients: int, reports: int, gap: float) -> dict:
     return {**percentiles(samples), "samples": len(samples), "missed": missed}
 
 
-LIMITS = """Before (2026-11-22 03:59 UTC, Reflex's per-tab shared-state fan-out): 50 clients p50/p95/p99
-143.9/870.8/2467.2 ms, 200 clients 437.3/2628.1/5757.3 ms (raw echo p50/p95 6.3/10.2 and 29.1/67.4 ms).
+BEFORE = """Before (issue 4's design, every tab a Reflex client of LiveDashboardState; 2026-11-22 04:40 UTC, load 4-5):
+50 clients p50/p95/p99 253.4/907.1/3449.0 ms (raw socket.io echo 6.5/13.1/13.5 ms), 200 clients
+789.9/3037.9/4232.5 ms (echo 33.8/61.2/67.6 ms); API accept p50 71 and 310 ms. Earlier (03:59 UTC):
+143.9/870.8/2467.2 and 437.3/2628.1/5757.3 ms."""
 
-Since then a refresh is applied once to the shared state of the scope's token and its delta, resolved once,
-goes out as one socket.io emit to all linked sockets of the worker (rxapp/live.py `refresh` + `deliver`);
-the dashboard's figures are built and digested in the refresh thread, so the event loop only sets the
-changed values. Measured in-process on the demo plant (outside this benchmark): event-loop work per
-refresh went from 37-128 ms (figure building and JSON comparison) plus 10-15 ms per linked tab to about
-1 ms plus one emit; a typical refresh now sends 0.5-1.5 kB (the changed parts) instead of every field.
-The compute in the thread is 30-60 ms on a quiet machine (80-190 ms under this run's load), of which
-resolving the KPI scope four times could be saved only with a signature change in services/kpi*.py.
-
-End to end this run shows no gain: it ran with a load average of 4-5 on the 2 cores (other engineers'
-benchmarks and tests; the API accept p50 doubled against the earlier run). The remaining tail is,
-as far as checked, not the push: Reflex itself still fans every event of a linked tab out to all other
-tabs linked to the same token (`_modify_linked_states` counts a SharedState as touched whenever it was
-loaded), so the N link events of the set-up start about N^2/2 per-tab state round trips, which hold the
-shared token's lock the refresh needs and keep the event loop busy while the reports run (suspected from
-the source, not yet measured). The goal of p95 < 250 ms at 200 tabs is not met; next steps: measure the
-refresh phases in the server, keep drill-down events from loading the shared state, and more workers
-(Redis state manager). The clients run in the same process on the same 2 cores as the server.
-"""
+NOTES = """Now (issue 17): the tiles travel over the live channel (WS /api/v1/live/stream, services/kpi/live_channel.py):
+for each report the scope's tiles are read once (one KPI summary, not the whole dashboard), compared with the
+last reading, and one JSON delta of the changed tiles is encoded once and written to every subscriber's
+socket. The charts and tables of the page follow through Reflex's shared state at most every 5 s
+(rxapp/state/kpi/dashboard.py FIGURES_SECONDS). The clients run in the same process, on the same 2 cores, as
+the server and the producer; the demo manager's one token serves all subscribers."""
 
 
 # ----- main ----------------------------------------------------------------------------------
@@ -318,42 +462,62 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--reports", type=int, default=20)
     parser.add_argument("--gap", type=float, default=1.0, help="seconds between reports (beyond the 250 ms coalescing)")
+    parser.add_argument("--reflex", action="store_true", help="also measure Reflex's shared-state path (the before)")
     args = parser.parse_args()
 
     rows = []
+    loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory(prefix="takt-push-") as tmp:
         workdir = Path(tmp)
-        app_port, echo_port = free_port(), free_port()
+        app_port, echo_port, ws_port = free_port(), free_port(), free_port()
         app = start_app(workdir, app_port)
-        echo_log = workdir / "echo.log"
+        echo_log, ws_log = workdir / "echo.log", workdir / "ws.log"
         echo = subprocess.Popen([sys.executable, "-c", ECHO_SERVER, str(echo_port)],
                                 stdout=open(echo_log, "w"),  # noqa: SIM115 (the child owns it)
                                 stderr=subprocess.STDOUT, start_new_session=True)
+        raw_ws = subprocess.Popen([sys.executable, "-c", WS_SERVER, str(ws_port)],
+                                  stdout=open(ws_log, "w"),  # noqa: SIM115 (the child owns it)
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+        url = f"http://127.0.0.1:{app_port}"
         try:
             wait_http(f"http://127.0.0.1:{echo_port}/socket.io/?EIO=4&transport=polling", echo, echo_log, 60)
             machine_id, operation_id = seed_running_job(environment(workdir)["DATABASE_URL"])
-            asyncio.run(start_job(f"http://127.0.0.1:{app_port}", machine_id, operation_id))
+            asyncio.run(start_job(url, machine_id, operation_id))
             for n in args.clients:
-                takt = asyncio.run(run_takt(f"http://127.0.0.1:{app_port}", n, args.reports, args.gap, machine_id))
+                chan = asyncio.run(run_channel(url, n, args.reports, args.gap, machine_id))
+                loads.append(os.getloadavg()[0])
                 raw = asyncio.run(run_echo(echo_port, n, args.reports, args.gap))
-                print(n, "takt", takt, "raw", raw, flush=True)
-                rows.append([n, "Takt dashboard (API report -> LiveDashboardState delta)",
-                             f"{takt['p50']:.1f}", f"{takt['p95']:.1f}", f"{takt['p99']:.1f}",
-                             f"{takt['p50'] / max(raw['p50'], 0.001):.0f}x", f"{takt['p95'] / max(raw['p95'], 0.001):.0f}x",
-                             f"{takt['samples']} / {takt['missed']}"])
-                rows.append([n, "raw socket.io echo (broadcast to all)", f"{raw['p50']:.1f}", f"{raw['p95']:.1f}",
-                             f"{raw['p99']:.1f}", "1x", "1x", f"{raw['samples']} / {raw['missed']}"])
-                rows.append([n, "(API accept of the report, p50)", f"{takt['accept_p50']:.1f}", "", "", "", "", ""])
+                ws = asyncio.run(run_ws_echo(ws_port, n, args.reports, args.gap))
+                print(n, "channel", chan, "socket.io", raw, "websocket", ws, flush=True)
+                rows.append(_row(n, f"Takt live channel (API report -> tiles delta, p50 {chan['bytes']:.0f} bytes)",
+                                 chan, raw))
+                if args.reflex:
+                    takt = asyncio.run(run_takt(url, n, args.reports, args.gap, machine_id))
+                    loads.append(os.getloadavg()[0])
+                    print(n, "reflex", takt, flush=True)
+                    rows.append(_row(n, "Takt via Reflex (API report -> LiveDashboardState delta)", takt, raw))
+                rows.append(_row(n, "raw socket.io echo (broadcast to all)", raw, raw))
+                rows.append(_row(n, "raw websocket (Starlette, broadcast to all)", ws, raw))
+                rows.append([n, "(API accept of the report, p50)", f"{chan['accept_p50']:.1f}", "", "", "", "", ""])
         finally:
             stop(app)
             stop(echo)
+            stop(raw_ws)
     body = (f"{args.reports} reports of 1 good part each, {args.gap:g} s apart, through the REST API; every client's "
-            "latency from sending the report to receiving the dashboard's state delta (Takt) or the echoed message "
-            "(raw). One Reflex backend worker, SQLite, no Redis; clients and producer in one asyncio process on the "
-            "same 2-core machine.\n\n"
-            + table(["clients", "path", "p50 ms", "p95 ms", "p99 ms", "p50 / raw", "p95 / raw", "samples / missed"], rows)
-            + "\n" + LIMITS)
+            "latency from sending the report to receiving the tiles' delta (Takt) or the broadcast message (raw). "
+            "One backend worker (granian), SQLite, no Redis; clients and producer in one asyncio process on the "
+            f"same 2-core machine. Load average (1 min) during the run: {min(loads):.1f}-{max(loads):.1f}. "
+            "Ratios are to the raw socket.io echo of the same run.\n\n"
+            + table(["clients", "path", "p50 ms", "p95 ms", "p99 ms", "p50 / socket.io", "p95 / socket.io",
+                     "samples / missed"], rows)
+            + "\n" + NOTES + "\n\n" + BEFORE)
     write_section("push", "Live push latency: operator report -> dashboard clients", body)
+
+
+def _row(n: int, name: str, found: dict, raw: dict) -> list:
+    return [n, name, f"{found['p50']:.1f}", f"{found['p95']:.1f}", f"{found['p99']:.1f}",
+            f"{found['p50'] / max(raw['p50'], 0.001):.1f}x", f"{found['p95'] / max(raw['p95'], 0.001):.1f}x",
+            f"{found['samples']} / {found['missed']}"]
 
 
 if __name__ == "__main__":

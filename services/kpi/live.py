@@ -73,9 +73,9 @@ def reader_for(scope: Scope) -> Actor:
                  token_permissions=frozenset({Permission.VIEW_DASHBOARDS, Permission.DISPLAY}))
 
 
-def is_live_event(event: DomainEvent) -> bool:
+def is_live_event(event: DomainEvent, prefixes: tuple[str, ...] = LIVE_EVENT_PREFIXES) -> bool:
     return (event.plant_id is not None or event.name.startswith(ORG_WIDE_PREFIXES)) and event.organization_id is not None \
-        and event.name.startswith(LIVE_EVENT_PREFIXES)
+        and event.name.startswith(prefixes)
 
 
 def event_time(event: DomainEvent) -> datetime:
@@ -109,6 +109,7 @@ class LiveHub:
     interval: float = REFRESH_INTERVAL
     affects: dict[str, Affects] = field(default_factory=dict)
     intervals: dict[str, float] = field(default_factory=dict)
+    prefixes: tuple[str, ...] = LIVE_EVENT_PREFIXES  # the event names that may change a scope
     refreshes: int = 0                               # pushes done (for tests and the benchmark)
     _scopes: dict[tuple[int, int], set[Scope]] = field(default_factory=dict)
     _dirty: set[Scope] = field(default_factory=set)
@@ -131,7 +132,7 @@ class LiveHub:
         return [scope for scopes in self._scopes.values() for scope in scopes]
 
     def scopes_for(self, event: DomainEvent) -> list[Scope]:
-        if not is_live_event(event):
+        if not is_live_event(event, self.prefixes):
             return []
         plant = event.plant_id if event.plant_id is not None else NO_PLANT
         candidates = self._scopes.get((event.organization_id or 0, plant), ())   # is_live_event: never None

@@ -4,7 +4,8 @@ JSON values, for the live channel (services/kpi/live_channel.py, the websocket /
 A *kind* of tiles registers two functions here (`register_kind`): `scope_of(session, actor, params, now)`
 checks that the actor may read the view the params name and returns its `Scope` (the same scope, and
 so the same link token, its Reflex page watches), and `tiles_of(session, scope, now)` reads the tiles
-of that scope with the scope's read-only reader (`reader_for`), as `{key: str | int | None}`. The
+of that scope with the scope's read-only reader (`reader_for`), as `{key: str | int | None}`; optionally
+which events change a scope (`affects`) and the event names it needs beyond the live hub's (`prefixes`). The
 dashboard's and the andon board's kinds live here; quality registers the SPC kind from above
 (services/quality/spc_tiles.py), so kpi imports nothing of quality.
 
@@ -30,9 +31,10 @@ from sqlmodel import Session
 
 from services.core.access import Actor
 from services.core.errors import Invalid
+from services.core.events import DomainEvent
 from services.kpi import andon, dashboard
 from services.kpi import reads as kpi
-from services.kpi.live import Scope, reader_for
+from services.kpi.live import LIVE_EVENT_PREFIXES, Affects, Scope, reader_for
 
 TileValue = str | int | None
 Tiles = dict[str, TileValue]
@@ -44,17 +46,39 @@ TilesOf = Callable[[Session, Scope, datetime], Tiles]
 class TileKind:
     scope_of: ScopeOf
     tiles_of: TilesOf
+    affects: Affects | None = None           # narrows the events that change a scope of this kind
+    prefixes: tuple[str, ...] = ()           # event names this kind needs beyond the live hub's own
 
 
 _kinds: dict[str, TileKind] = {}
 
 
-def register_kind(kind: str, scope_of: ScopeOf, tiles_of: TilesOf) -> None:
-    _kinds[kind] = TileKind(scope_of, tiles_of)
+def register_kind(kind: str, scope_of: ScopeOf, tiles_of: TilesOf, *, affects: Affects | None = None,
+                  prefixes: tuple[str, ...] = ()) -> None:
+    _kinds[kind] = TileKind(scope_of, tiles_of, affects, prefixes)
 
 
 def kinds() -> list[str]:
     return sorted(_kinds)
+
+
+def event_prefixes() -> tuple[str, ...]:
+    """Every event name prefix a live channel's hub must consider: the hub's own and the kinds' extra ones."""
+    extra = [p for kind in _kinds.values() for p in kind.prefixes if p not in LIVE_EVENT_PREFIXES]
+    return LIVE_EVENT_PREFIXES + tuple(dict.fromkeys(extra))
+
+
+def affects(kind: str) -> Affects:
+    """Does an event change a scope of `kind`? Another kind's extra events never do (an inspection leaves the
+    andon board alone); then the kind's own narrowing."""
+    own = _kinds[kind]
+    foreign = tuple(p for k in _kinds.values() if k is not own for p in k.prefixes if p not in own.prefixes)
+
+    def check(scope: Scope, event: DomainEvent) -> bool:
+        if foreign and event.name.startswith(foreign):
+            return False
+        return own.affects is None or own.affects(scope, event)
+    return check
 
 
 def subscribe_scope(session: Session, actor: Actor, kind: str, params: dict[str, Any], *, now: datetime) -> Scope:
@@ -166,5 +190,5 @@ def andon_oee_text(value: Decimal | None) -> str:
     return f"{value:.0f}%" if value is not None else "–"
 
 
-register_kind("dashboard", dashboard_scope, dashboard_tiles)
+register_kind("dashboard", dashboard_scope, dashboard_tiles, affects=dashboard.scope_affected)
 register_kind("andon", andon_scope, andon_tiles)

@@ -15,7 +15,8 @@ returns, SOP tickets, and the quality dashboard.
 - rejects.py: internal rejects and customer returns on the workflow engine, rework that takes effect;
 - sop_tickets.py: one department charges another for an SOP failure; respond, reassign, escalate;
 - dashboard.py: a plant's defects Pareto, FPY trend, NCR ages, SPC alerts and cost of poor quality;
-- events.py: the package's typed domain events (spc.alert_raised, *.rework_created).
+- events.py: the package's typed domain events (spc.alert_raised, *.rework_created);
+- spc_tiles.py: a characteristic's SPC figures as the live channel's kind "spc" (registered with kpi.live_tiles).
 
 Invariants: every row belongs to one organization and plant, and rows outside the actor's organization or
 plants are NotFound; reading needs VIEW at the plant, changing NCRs, cases, plans and baselines needs
@@ -23,3 +24,4 @@ QUALITY there; NCRs, cases and SOP tickets are numbered per organization and the
 state (moves only through the workflow engine; a closed one changes only if the workflow reopens it); SPC
 numbers stay Decimal; every change is audited and announced, nothing here commits, and the clock is passed in.
 """
+from services.quality import spc_tiles  # noqa: F401, E402  (registers the live kind "spc" with kpi.live_tiles)

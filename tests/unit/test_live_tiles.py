@@ -113,3 +113,37 @@ def test_unknown_kinds_and_bad_params_are_invalid(session, world):
 def test_changed_sends_only_what_changed_and_drops_what_went():
     assert live_tiles.changed({"a": 1, "b": "x", "c": 3}, {"a": 1, "b": "y", "d": 0}) == {"b": "y", "d": 0, "c": None}
     assert live_tiles.changed({"a": 1}, {"a": 1}) == {}
+
+
+# ----- SPC (registered by services/quality/spc_tiles.py) -------------------------------------------
+
+def test_spc_tiles_follow_a_recorded_inspection_and_stay_in_their_organization(session, world):
+    from services.core.events import DomainEvent
+    from tests.factories.production import make_line
+    from tests.factories.quality import baseline, make_plan, measure
+    line = make_line(session, world.org_a, world.plant1, world.dept1)
+    quality = world.actor(make_user(session, world.org_a, roles=["quality"], plant_ids=[world.plant1], username="q.q"))
+    _plan, cid = make_plan(session, quality, world.plant1, line.product_id)
+    for minute, value in enumerate([10, 12, 11, 13, 14]):
+        measure(session, quality, cid, minute, [value])
+    baseline(session, quality, cid, 0, 10)
+    chart = scope(session, quality, "spc", {"characteristic_id": cid}, at(8))
+    assert (chart.kind, chart.plant_id) == ("spc", world.plant1)
+    before = read(session, chart, at(8))
+    assert (before["points"], before["center"], before["ucl"], before["last"]) == (5, "12", "15.99", "14")
+
+    measure(session, quality, cid, 20, [15])
+    after = read(session, chart, at(8))
+    assert live_tiles.changed(before, after)["points"] == 6 and after["last"] == "15"
+
+    check = live_tiles.affects("spc")
+    mine = DomainEvent("inspection.recorded", world.org_a, {"characteristic_id": cid}, plant_id=world.plant1)
+    other = DomainEvent("inspection.recorded", world.org_a, {"characteristic_id": cid + 1}, plant_id=world.plant1)
+    assert check(chart, mine) and not check(chart, other)
+    board = scope(session, world.actor(world.planner1), "andon", {"plant_id": world.plant1}, at(8))
+    assert not live_tiles.affects("andon")(board, mine)          # an inspection leaves the andon board alone
+    assert "inspection." in live_tiles.event_prefixes()
+    with pytest.raises(NotFound):
+        scope(session, world.actor(world.admin_b), "spc", {"characteristic_id": cid}, at(8))
+    with pytest.raises(Invalid):
+        scope(session, quality, "spc", {"characteristic_id": "x"}, at(8))

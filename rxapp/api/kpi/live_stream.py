@@ -34,10 +34,11 @@ from services.core.access import Actor
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError
 from services.core.events import bus
-from services.kpi import dashboard, live_tiles
+from services.kpi import live_tiles
 from services.kpi.live import Scope
 from services.kpi.live_channel import Channel, encode
 from services.kpi.live_tiles import Tiles
+from services.quality import spc_tiles  # noqa: F401  (registers the live kind "spc")
 
 router = APIRouter(tags=["live"])
 TOKEN_RECHECK_SECONDS = 30.0
@@ -53,7 +54,8 @@ def read_tiles(scope: Scope) -> Tiles:
 
 
 channel = Channel(read=read_tiles, bus=bus)
-channel.hub.affects["dashboard"] = dashboard.scope_affected
+channel.hub.prefixes = live_tiles.event_prefixes()          # the SPC kind's inspection events too
+channel.hub.affects.update({kind: live_tiles.affects(kind) for kind in live_tiles.kinds()})
 
 
 def scope_for(actor: Actor, kind: str, params: Any, now: datetime) -> Scope:

@@ -22,7 +22,8 @@ from rxapp.state.quality.spc import SpcState as S
 
 
 def _figure(f: Figure) -> rx.Component:
-    return rx.card(rx.text(f.label, size="1", color_scheme="gray"), rx.text(f.value, size="5", weight="bold"),
+    return rx.card(rx.text(f.label, size="1", color_scheme="gray"), rx.text(f.value, size="5", weight="bold",
+                                                                                  data_live_key=f.key),
                    min_width="96px", data_testid="spc-figure")
 
 
@@ -81,13 +82,14 @@ def _chart() -> rx.Component:
         rx.flex(rx.heading(S.title, size="4"), rx.badge(S.chart_label), rx.text(S.spec, size="2", color_scheme="gray"),
                 spacing="3", align="center", wrap="wrap"),
         rx.card(rx.plotly(data=S.figure, width="100%"), width="100%", data_testid="spc-chart"),
-        rx.text(S.point_count, " ", _("points shown"), size="1", color_scheme="gray", data_testid="spc-count"),
+        rx.text(rx.text.span(S.point_count, data_live_key="points"), " ", _("points shown"), size="1",
+                color_scheme="gray", data_testid="spc-count"),
         rx.flex(rx.foreach(S.figures, _figure), spacing="2", wrap="wrap"),
         rx.cond(S.can_record, _record()), rx.cond(S.can_manage, _baseline()),
         rx.heading(_("Alerts"), size="4"),
         rx.cond(S.alerts.length() == 0, rx.text(_("No alerts."), color_scheme="gray"),
                 rx.flex(rx.foreach(S.alerts, _alert), direction="column", spacing="2", width="100%")),
-        direction="column", spacing="3", width="100%",
+        direction="column", spacing="3", width="100%", data_live_kind="spc", data_live_params=S.live_params,
     )
 
 
@@ -101,4 +103,5 @@ def spc_page() -> rx.Component:
                 setup_needed(S.setup, _("Control charts follow the characteristics of inspection plans.")),
                 list_states(S.loading, S.load_error, S.characteristic_id == 0,
                             _("No characteristic yet. Define an inspection plan first."), S.load, _chart())),
+        rx.script(src="/takt_live.js"),           # the figures' live channel (WS /api/v1/live/stream)
     )

@@ -9,6 +9,7 @@ alert of it is acknowledged) it re-reads the chart. It runs once per tab and end
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -39,6 +40,7 @@ LIVE_EVENTS = ("inspection.recorded", "spc.baseline_set", "spc.alert_raised", "s
 class Figure:
     label: str = ""
     value: str = ""
+    key: str = ""                    # its tile in the live channel (services/quality/spc_tiles.py)
 
 
 @dataclass
@@ -74,15 +76,16 @@ def _number(value) -> str:
 
 
 def _chart_rows(view: ChartView) -> list[Figure]:
-    rows = [Figure(_("Centre line"), _number(view.center)), Figure(_("UCL"), _number(view.ucl)),
-            Figure(_("LCL"), _number(view.lcl)), Figure(_("Baseline points"), str(view.baseline_points))]
+    rows = [Figure(_("Centre line"), _number(view.center), "center"), Figure(_("UCL"), _number(view.ucl), "ucl"),
+            Figure(_("LCL"), _number(view.lcl), "lcl"), Figure(_("Baseline points"), str(view.baseline_points), "baseline")]
     cap = view.capability
     if cap is not None:
-        rows += [Figure(_("Cp (within)"), _number(cap.cp)), Figure(_("Cpk (within)"), _number(cap.cpk)),
-                 Figure(_("Cpm (within, to nominal)"), _number(cap.cpm)),
-                 Figure(_("Pp (overall)"), _number(cap.pp)), Figure(_("Ppk (overall)"), _number(cap.ppk)),
-                 Figure(_("Mean"), _number(cap.mean)), Figure(_("Sigma within"), _number(cap.sigma_within)),
-                 Figure(_("Sigma overall"), _number(cap.sigma_overall))]
+        rows += [Figure(_("Cp (within)"), _number(cap.cp), "cp"), Figure(_("Cpk (within)"), _number(cap.cpk), "cpk"),
+                 Figure(_("Cpm (within, to nominal)"), _number(cap.cpm), "cpm"),
+                 Figure(_("Pp (overall)"), _number(cap.pp), "pp"), Figure(_("Ppk (overall)"), _number(cap.ppk), "ppk"),
+                 Figure(_("Mean"), _number(cap.mean), "mean"),
+                 Figure(_("Sigma within"), _number(cap.sigma_within), "sigma_within"),
+                 Figure(_("Sigma overall"), _number(cap.sigma_overall), "sigma_overall")]
     return rows
 
 
@@ -112,6 +115,11 @@ class SpcState(AuthState):
     can_record: bool = False         # from the chart's read model: record a point (INSPECT at its plant)
     setup: list[SetupStep] = []      # no characteristic yet: define an inspection plan first
     can_manage: bool = False         # set the baseline, acknowledge alerts (QUALITY at its plant)
+
+    @rx.var
+    def live_params(self) -> str:
+        """The live channel's subscription of this chart's tiles (assets/takt_live.js); the server checks it."""
+        return json.dumps({"characteristic_id": self.characteristic_id}) if self.characteristic_id else ""
 
     @rx.event
     def enter(self):
