@@ -108,7 +108,8 @@ def app_url(app_workdir) -> str:
     env = _environment(workdir, port)
     takt = str(Path(sys.executable).parent / "takt")
     for command in ("migrate", "seed-demo"):
-        subprocess.run([takt, command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+        subprocess.run([takt, command], cwd=ROOT, env=env, check=True, capture_output=True,
+                       timeout=START_TIMEOUT)      # seeding a loaded machine takes minutes too
     log_path = RESULTS / "e2e-server.log"
     log = open(log_path, "w")  # noqa: SIM115 (the server writes to it until the finally below closes it)
     started = time.monotonic()
