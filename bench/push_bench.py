@@ -80,7 +80,9 @@ def environment(workdir: Path) -> dict[str, str]:
     env.update({"PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{BIN}{os.pathsep}{env.get('PATH', '')}",
                 "REFLEX_USE_SYSTEM_BUN": "1", "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
                 "REFLEX_WEB_WORKDIR": str(workdir / ".web"), "REFLEX_STATES_WORKDIR": str(workdir / ".states"),
-                "PYTHONUNBUFFERED": "1", "TAKT_EVENT_BACKEND": "local", "TAKT_DEMO": "1"})
+                "PYTHONUNBUFFERED": "1", "TAKT_EVENT_BACKEND": "local", "TAKT_DEMO": "1",
+                # the benches read today's figures only: 2 days of demo history seed in a fraction of 21 days' time
+                "TAKT_DEMO_HISTORY_DAYS": os.environ.get("TAKT_DEMO_HISTORY_DAYS", "2")})
     for key in ("TAKT_DEV", "REFLEX_REDIS_URL"):
         env.pop(key, None)
     return env
