@@ -279,7 +279,7 @@ class ChannelClient:
         self.ws = await self.http.ws_connect(self.url)
         await self.ws.send_json({"type": "subscribe", "id": "d", "kind": "dashboard", "params": params})
         self.task = asyncio.create_task(self._read())
-        await asyncio.wait_for(self.ready.wait(), GUARD)
+        await asyncio.wait_for(self.ready.wait(), 3 * GUARD)
 
     async def _read(self) -> None:
         assert self.ws is not None
@@ -308,8 +308,8 @@ async def run_channel(url: str, clients: int, reports: int, gap: float, machine_
         params = {"plant_id": await berlin_id(api, token), "period": "today"}
         ws_url = url.replace("http://", "ws://") + f"/api/v1/live/stream?token={token}"
         subs = [ChannelClient(http, ws_url) for _ in range(clients)]
-        for i in range(0, clients, 50):
-            await asyncio.gather(*(c.open(params) for c in subs[i:i + 50]))
+        for i in range(0, clients, 10):               # 50 at once timed out at 200 clients on a loaded machine
+            await asyncio.gather(*(c.open(params) for c in subs[i:i + 10]))
         headers = await operator_headers(api)
         action = f"/api/v1/machines/{machine_id}/actions"
         await asyncio.sleep(max(gap, 1.0))
