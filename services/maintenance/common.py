@@ -17,6 +17,7 @@ from models.resources import Machine
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.core.access import Actor, Permission, require
 from services.core.errors import Forbidden, Invalid, NotFound
+from services.core.messages import as_message, t
 from services.core.scoping import get_scoped
 
 ENTITY = "maintenance_ticket"
@@ -36,21 +37,21 @@ def require_any(actor: Actor, permissions, plant_id: int, message: str) -> None:
 
 
 def require_maintain(actor: Actor, plant_id: int) -> None:
-    require_any(actor, (Permission.MAINTAIN,), plant_id, "Only maintenance staff may do this at this plant.")
+    require_any(actor, (Permission.MAINTAIN,), plant_id, t("Only maintenance staff may do this at this plant."))
 
 
 def require_kpis(actor: Actor, plant_id: int) -> None:
     require_any(actor, (Permission.VIEW_DASHBOARDS, Permission.MAINTAIN), plant_id,
-                "Maintenance KPIs need the 'view_dashboards' or 'maintain' permission at this plant.")
+                t("Maintenance KPIs need the 'view_dashboards' or 'maintain' permission at this plant."))
 
 
 def machine_of(session: Session, actor: Actor, machine_id: int | None) -> Machine:
-    return get_scoped(session, actor, Machine, machine_id, "Machine")
+    return get_scoped(session, actor, Machine, machine_id, t("Machine"))
 
 
 def check_priority(priority: str) -> str:
     if priority not in PRIORITIES:
-        raise Invalid(fields={"priority": f"Choose one of {', '.join(PRIORITIES)}."})
+        raise Invalid(fields={"priority": t("Choose one of {choices}.", choices=", ".join(PRIORITIES))})
     return priority
 
 
@@ -83,14 +84,14 @@ def readable_ticket(session: Session, actor: Actor, ticket_id: int | None) -> Ma
     return scoped_ticket(session, actor, ticket_id)
 
 
-def scoped_ticket(session: Session, actor: Actor, ticket_id: int | None, *, what: str = "Maintenance ticket",
+def scoped_ticket(session: Session, actor: Actor, ticket_id: int | None, *, what: str = t("Maintenance ticket"),
                   for_update: bool = False) -> MaintenanceTicket:
     """A ticket of the actor's organization, plants and (for a department-bound person) departments."""
     ticket = get_scoped(session, actor, MaintenanceTicket, ticket_id, what, for_update=for_update)
     if actor.department_ids is not None:
         machine = session.get(Machine, ticket.machine_id)
         if machine is None or not actor.sees_department(machine.department_id):
-            raise NotFound(f"{what} not found.")
+            raise NotFound(t("{what} not found.", what=as_message(what)))
     return ticket
 
 

@@ -1,5 +1,5 @@
 """Maintenance KPIs of a plant (optionally one machine or one machine class) over [start, end), and a
-machine's history. The definitions are shown on screen as written in DEFINITIONS.
+machine's history. The definitions are shown on screen as written in DEFINITIONS, in the language being served.
 
 Invariants: figures count only the actor's organization and the chosen plant; cancelled tickets count nowhere;
 a figure with nothing to divide by is None ("not defined"), never 0; hours are floats, money Decimal.
@@ -19,31 +19,33 @@ from models.kpi_rollup import KpiStop
 from models.maintenance import MaintenanceLabour, MaintenanceTicket, StockMove
 from models.resources import LossCategory, Machine, ReasonCode
 from services.core.errors import Invalid
+from services.core.messages import Message, render, t
 from services.core.scoping import get_scoped
 from services.maintenance.common import require_kpis
 from services.maintenance.uptime import operating_by_machine
 from services.master.common import visible_plant
 
-DEFINITIONS = {
-    "breakdowns": "Corrective tickets raised in the period (not cancelled); from stops: unplanned stops whose "
-                  "reason is in the loss category 'breakdown', started in the period.",
-    "mtbf": "Mean time between failures, uptime-based: operating time (working time of the plant calendar minus "
-            "all stops, from the machine's start: its creation or its first recorded event, whichever is earlier) "
-            "/ number of breakdowns, in hours.",
-    "mttr": "Mean time to repair: from the start of work on the ticket (In progress) to Done, over corrective "
-            "tickets done in the period; from stops: from the stop's start to its end, over breakdown stops.",
-    "response": "Share of tickets raised in the period (answered or overdue) whose first response came within the "
-                "response target (working time of the plant calendar).",
-    "resolution": "Share of tickets done in the period that were done within the resolution target (working time, "
-                  "waiting for parts excluded where the plant pauses the clock).",
-    "backlog": "Open tickets now, by age since they were raised.",
-    "planned_ratio": "Preventive tickets done / all tickets done in the period.",
-    "cost": "Spare parts issued to tickets (at their unit cost when issued) plus labour (hours x rate) in the period.",
+DEFINITIONS: dict[str, Message] = {
+    "breakdowns": t("Corrective tickets raised in the period (not cancelled); from stops: unplanned stops whose "
+                    "reason is in the loss category 'breakdown', started in the period."),
+    "mtbf": t("Mean time between failures, uptime-based: operating time (working time of the plant calendar minus "
+              "all stops, from the machine's start: its creation or its first recorded event, whichever is earlier) "
+              "/ number of breakdowns, in hours."),
+    "mttr": t("Mean time to repair: from the start of work on the ticket (In progress) to Done, over corrective "
+              "tickets done in the period; from stops: from the stop's start to its end, over breakdown stops."),
+    "response": t("Share of tickets raised in the period (answered or overdue) whose first response came within the "
+                  "response target (working time of the plant calendar)."),
+    "resolution": t("Share of tickets done in the period that were done within the resolution target (working time, "
+                    "waiting for parts excluded where the plant pauses the clock)."),
+    "backlog": t("Open tickets now, by age since they were raised."),
+    "planned_ratio": t("Preventive tickets done / all tickets done in the period."),
+    "cost": t("Spare parts issued to tickets (at their unit cost when issued) plus labour (hours x rate) in the period."),
 }
-MACHINE_COLUMNS = [("machine_code", "Machine"), ("machine_name", "Name"), ("breakdowns", "Breakdowns"),
-                   ("breakdown_stops", "Breakdown stops"), ("operating_hours", "Operating h"), ("mtbf_hours", "MTBF h"),
-                   ("mttr_hours", "MTTR h"), ("cost", "Cost")]            # the export of the per-machine figures
-AGE_BUCKETS = ((1, "< 1 day"), (3, "1-3 days"), (7, "3-7 days"), (30, "7-30 days"), (None, "> 30 days"))
+MACHINE_COLUMNS = [("machine_code", t("Machine")), ("machine_name", t("Name")), ("breakdowns", t("Breakdowns")),
+                   ("breakdown_stops", t("Breakdown stops")), ("operating_hours", t("Operating h")),
+                   ("mtbf_hours", t("MTBF h")), ("mttr_hours", t("MTTR h")), ("cost", t("Cost"))]   # the export of the per-machine figures
+# backlog age buckets: the English label is the key the API answers; the board shows it translated (its msgid)
+AGE_BUCKETS = ((1, t("< 1 day")), (3, t("1-3 days")), (7, t("3-7 days")), (30, t("7-30 days")), (None, t("> 30 days")))
 
 
 class MachineFigures(BaseModel):
@@ -79,13 +81,13 @@ class MaintenanceKpis(BaseModel):
     labour_hours: Decimal
     backlog: dict[str, int]
     machines: list[MachineFigures]
-    definitions: dict[str, str] = DEFINITIONS
+    definitions: dict[str, str]                # DEFINITIONS in the language being served
 
 
 def _machines(session: Session, actor, plant_id: int, machine_id: int | None, work_center_id: int | None):
     query = select(Machine).where(Machine.organization_id == actor.organization_id, Machine.plant_id == plant_id)
     if machine_id is not None:
-        get_scoped(session, actor, Machine, machine_id, "Machine")
+        get_scoped(session, actor, Machine, machine_id, t("Machine"))
         query = query.where(Machine.id == machine_id)
     if work_center_id is not None:
         query = query.where(Machine.work_center_id == work_center_id)
@@ -106,7 +108,7 @@ def maintenance_kpis(session: Session, actor, *, plant_id: int, start: datetime,
     plant = visible_plant(session, actor, plant_id)
     require_kpis(actor, pk(plant))
     if start.tzinfo is None or end.tzinfo is None or end <= start:
-        raise Invalid(fields={"end": "The end must be after the start (times with zone)."})
+        raise Invalid(fields={"end": t("The end must be after the start (times with zone).")})
     machines = _machines(session, actor, pk(plant), machine_id, work_center_id)
     ids = list(machines) or [-1]
     T = MaintenanceTicket
@@ -159,7 +161,8 @@ def maintenance_kpis(session: Session, actor, *, plant_id: int, start: datetime,
         response_compliance=_share(answered_ok, answered), resolution_compliance=_share(resolved_ok, resolved),
         preventive_done=preventive, corrective_done=corrective, planned_ratio=_share(preventive, preventive + corrective),
         parts_cost=sum(parts.values(), Decimal("0")).quantize(Decimal("0.01")), labour_cost=labour_cost,
-        labour_hours=labour_hours, backlog=backlog, machines=per_machine)
+        labour_hours=labour_hours, backlog=backlog, machines=per_machine,
+        definitions={key: render(text) for key, text in DEFINITIONS.items()})
 
 
 def _breakdown_stops(session: Session, actor, ids: list[int], start: datetime, end: datetime):

@@ -29,6 +29,7 @@ from models.maintenance import MaintenanceLabour, MaintenanceTicket, PartStock, 
 from models.user import User
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE, check
 from services.maintenance.common import ENTITY, readable_ticket, require_maintain, scoped_ticket
@@ -105,7 +106,7 @@ def create_part(session: Session, actor: Actor, data: PartCreate, *, now: dateti
     problems: dict[str, str] = {}
     code = (data.code or "").strip()
     if not code or len(code) > 32 or not CODE_RE.match(code):
-        problems["code"] = "Use up to 32 letters, digits, '.', '-' or '_'."
+        problems["code"] = t("Use up to 32 letters, digits, '.', '-' or '_'.")
     if p := text_problem(data.name, max_length=200):
         problems["name"] = p
     if p := decimal_problem(data.unit_cost, places=4, max_digits=12, minimum=Decimal("0")):
@@ -113,7 +114,7 @@ def create_part(session: Session, actor: Actor, data: PartCreate, *, now: dateti
     check(problems)
     if session.exec(select(SparePart.id).where(SparePart.organization_id == actor.organization_id,
                                                SparePart.code == code)).first() is not None:
-        raise Invalid(fields={"code": "This code is used already."})
+        raise Invalid(fields={"code": t("This code is used already.")})
     part = stamp_new(SparePart(organization_id=actor.organization_id, code=code, name=data.name.strip(),
                                unit=(data.unit or "pc").strip()[:16], unit_cost=to_decimal(data.unit_cost, 4)),
                      actor, now)
@@ -139,13 +140,13 @@ def _plants(actor: Actor, plant_id: int | None) -> list[int]:
 
 
 def _part(session: Session, actor: Actor, part_id: int) -> SparePart:
-    return get_scoped(session, actor, SparePart, part_id, "Spare part")
+    return get_scoped(session, actor, SparePart, part_id, t("Spare part"))
 
 
 def _stock_row(session: Session, actor: Actor, part: SparePart, plant_id: int, location: str) -> PartStock:
     location = (location or "").strip()
     if not location or len(location) > 64:
-        raise Invalid(fields={"location": "Name the storage location (up to 64 characters)."})
+        raise Invalid(fields={"location": t("Name the storage location (up to 64 characters).")})
     query = select(PartStock).where(PartStock.part_id == part.id, PartStock.plant_id == plant_id,
                                     PartStock.location == location)
     row = session.exec(query.with_for_update()).first()
@@ -179,7 +180,7 @@ def receive(session: Session, actor: Actor, part_id: int, plant_id: int, locatio
     require_maintain(actor, pk(plant))
     part = _part(session, actor, part_id)
     if not isinstance(quantity, int) or quantity < 1:
-        raise Invalid(fields={"quantity": "Receive at least 1."})
+        raise Invalid(fields={"quantity": t("Receive at least 1.")})
     cost = part.unit_cost if unit_cost is None else unit_cost
     if p := decimal_problem(cost, places=4, max_digits=12, minimum=Decimal("0")):
         raise Invalid(fields={"unit_cost": p})
@@ -193,13 +194,14 @@ def issue_to_ticket(session: Session, actor: Actor, ticket_id: int, part_id: int
     ticket = scoped_ticket(session, actor, ticket_id)
     require_maintain(actor, ticket.plant_id)
     if ticket.is_cancelled:
-        raise Conflict(f"{ticket.number} is cancelled.")
+        raise Conflict(t("{number} is cancelled.", number=ticket.number))
     part = _part(session, actor, part_id)
     if not isinstance(quantity, int) or quantity < 1:
-        raise Invalid(fields={"quantity": "Issue at least 1."})
+        raise Invalid(fields={"quantity": t("Issue at least 1.")})
     row = _stock_row(session, actor, part, ticket.plant_id, location)
     if row.quantity < quantity:
-        raise Conflict(f"Only {row.quantity} {part.unit} of {part.code} at {row.location}.")
+        raise Conflict(t("Only {quantity} {unit} of {code} at {location}.", quantity=row.quantity, unit=part.unit,
+                           code=part.code, location=row.location))
     _move(session, actor, row, "issue", -quantity, part.unit_cost, ticket_id=ticket.id, now=now)
     announce(session, actor, ENTITY, ticket.id, "parts", {"part_id": part.id, "quantity": quantity}, now=now,
              plant_id=ticket.plant_id, event="maintenance_ticket.parts_issued")
@@ -212,7 +214,7 @@ def set_minimum(session: Session, actor: Actor, part_id: int, plant_id: int, loc
     require_maintain(actor, pk(plant))
     part = _part(session, actor, part_id)
     if not isinstance(min_quantity, int) or min_quantity < 0:
-        raise Invalid(fields={"min_quantity": "Use 0 or more."})
+        raise Invalid(fields={"min_quantity": t("Use 0 or more.")})
     row = _stock_row(session, actor, part, pk(plant), location)
     before, row.min_quantity = row.min_quantity, min_quantity
     session.add(row)
@@ -261,11 +263,11 @@ def _labour_problems(session: Session, actor: Actor, who: int | None, started_at
     user = session.get(User, who) if who else None
     problems: dict[str, str] = {}
     if user is None or user.organization_id != actor.organization_id:
-        problems["user_id"] = "Choose a person of your organization."
+        problems["user_id"] = t("Choose a person of your organization.")
     if started_at.tzinfo is None or ended_at.tzinfo is None or ended_at <= started_at:
-        problems["ended_at"] = "The end must be after the start."
+        problems["ended_at"] = t("The end must be after the start.")
     elif ended_at - started_at > LONGEST_LABOUR:
-        problems["ended_at"] = "At most a year."
+        problems["ended_at"] = t("At most a year.")
     if p := decimal_problem(hourly_rate, places=2, max_digits=10, minimum=Decimal("0")):
         problems["hourly_rate"] = p
     if p := text_problem(note, max_length=500, required=False):
@@ -306,11 +308,11 @@ def _own_labour(session: Session, actor: Actor, labour_id: int) -> tuple[Mainten
     """A labour entry the actor may change: their own (worked or booked by them), on a ticket they may work."""
     row = session.get(MaintenanceLabour, labour_id)
     if row is None or row.organization_id != actor.organization_id:
-        raise NotFound("Labour entry not found.")
-    ticket = scoped_ticket(session, actor, row.ticket_id, what="Labour entry")
+        raise NotFound(t("Labour entry not found."))
+    ticket = scoped_ticket(session, actor, row.ticket_id, what=t("Labour entry"))
     require_maintain(actor, ticket.plant_id)
     if not _is_own(actor, row):
-        raise Forbidden("Only your own labour entries can be changed.")
+        raise Forbidden(t("Only your own labour entries can be changed."))
     return row, ticket
 
 

@@ -28,6 +28,7 @@ from models.resources import Machine, WorkCenter
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.maintenance.common import check_priority, require_maintain
@@ -75,28 +76,28 @@ def _checked(session: Session, actor: Actor, data: PlanCreate) -> tuple[int, dic
     """The plan's plant (MAINTAIN required there) and its validated column values."""
     target: Machine | WorkCenter
     if data.machine_id is not None and data.work_center_id is None:
-        target = get_scoped(session, actor, Machine, data.machine_id, "Machine")
+        target = get_scoped(session, actor, Machine, data.machine_id, t("Machine"))
     elif data.work_center_id is not None and data.machine_id is None:
-        target = get_scoped(session, actor, WorkCenter, data.work_center_id, "Machine")
+        target = get_scoped(session, actor, WorkCenter, data.work_center_id, t("Machine"))
     else:
-        raise Invalid(fields={"machine_id": "Choose a machine or a machine class (work center)."})
+        raise Invalid(fields={"machine_id": t("Choose a machine or a machine class (work center).")})
     require_maintain(actor, target.plant_id)
     problems: dict[str, str] = {}
     if p := text_problem(data.name, max_length=200):
         problems["name"] = p
     if data.trigger not in TRIGGERS:
-        problems["trigger"] = "Choose calendar, count or run_hours."
+        problems["trigger"] = t("Choose calendar, count or run_hours.")
     if data.trigger == "calendar" and data.unit not in UNITS:
-        problems["unit"] = "Choose days, weeks or months."
+        problems["unit"] = t("Choose days, weeks or months.")
     if not 1 <= data.interval <= 10_000_000:
-        problems["interval"] = "Use a whole number from 1."
+        problems["interval"] = t("Use a whole number from 1.")
     if not 0 <= data.lead_days <= 365:
-        problems["lead_days"] = "Use 0 to 365 days."
+        problems["lead_days"] = t("Use 0 to 365 days.")
     if not 1 <= data.duration_minutes <= 7 * 24 * 60:
-        problems["duration_minutes"] = "Use 1 minute to 7 days."
+        problems["duration_minutes"] = t("Use 1 minute to 7 days.")
     items = [i.strip() for i in data.checklist if i and i.strip()]
     if any(len(i) > 200 for i in items) or len(items) > 100:
-        problems["checklist"] = "At most 100 items of 200 characters."
+        problems["checklist"] = t("At most 100 items of 200 characters.")
     check(problems)
     check_priority(data.priority)
     unit = data.unit if data.trigger == "calendar" else ("parts" if data.trigger == "count" else "hours")
@@ -120,11 +121,11 @@ def create_plan(session: Session, actor: Actor, data: PlanCreate, *, now: dateti
 def update_plan(session: Session, actor: Actor, plan_id: int, data: PlanCreate, *, now: datetime) -> PlanRead:
     """Change a plan in place (its machines keep counting from where they stand; `anchor_at` when given).
     The machine or class must stay in the plan's plant."""
-    plan = get_scoped(session, actor, MaintenancePlan, plan_id, "Plan", for_update=True)
+    plan = get_scoped(session, actor, MaintenancePlan, plan_id, t("Plan"), for_update=True)
     require_maintain(actor, plan.plant_id)
     plant_id, values = _checked(session, actor, data)
     if plant_id != plan.plant_id:
-        raise Invalid(fields={"machine_id": "Choose a machine or class of the plan's plant."})
+        raise Invalid(fields={"machine_id": t("Choose a machine or class of the plan's plant.")})
     if data.anchor_at is not None:
         values["anchor_at"] = data.anchor_at
     changes = {k: {"before": getattr(plan, k), "after": v} for k, v in values.items() if getattr(plan, k) != v}
@@ -141,7 +142,7 @@ def update_plan(session: Session, actor: Actor, plan_id: int, data: PlanCreate, 
 def next_due(session: Session, actor: Actor, plan_id: int, *, now: datetime) -> datetime | None:
     """The earliest time the plan falls due on one of its machines that has no open ticket from it (usage plans:
     projected at the rate so far; None when nothing is counted yet or every machine has its ticket)."""
-    plan = get_scoped(session, actor, MaintenancePlan, plan_id, "Plan")
+    plan = get_scoped(session, actor, MaintenancePlan, plan_id, t("Plan"))
     states = {r.machine_id: r for r in session.exec(select(MaintenancePlanMachine).where(
         MaintenancePlanMachine.plan_id == plan.id)).all()}
     dues = []
@@ -166,7 +167,7 @@ def list_plans(session: Session, actor: Actor, *, plant_id: int | None = None) -
 
 def set_plan_active(session: Session, actor: Actor, plan_id: int, active: bool, *,
                     now: datetime) -> PlanRead:
-    plan = get_scoped(session, actor, MaintenancePlan, plan_id, "Plan", for_update=True)
+    plan = get_scoped(session, actor, MaintenancePlan, plan_id, t("Plan"), for_update=True)
     require_maintain(actor, plan.plant_id)
     plan.is_active = active
     session.add(stamp(plan, actor, now))
@@ -250,8 +251,11 @@ def generate_due(session: Session, *, now: datetime, organization_id: int | None
 
 
 def _describe(plan: MaintenancePlan) -> str:
-    every = {"calendar": plan.unit, "count": "parts", "run_hours": "run hours"}[plan.trigger]
-    return f"Preventive plan: every {plan.interval} {every}."
+    every = {"days": t("Preventive plan: every {interval} days."), "weeks": t("Preventive plan: every {interval} weeks."),
+             "months": t("Preventive plan: every {interval} months."), "count": t("Preventive plan: every {interval} parts."),
+             "run_hours": t("Preventive plan: every {interval} run hours.")}
+    template = every[plan.unit if plan.trigger == "calendar" else plan.trigger]
+    return t(template.template, interval=plan.interval)
 
 
 def _state(session: Session, plan: MaintenancePlan, machine: Machine) -> MaintenancePlanMachine:

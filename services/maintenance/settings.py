@@ -25,6 +25,7 @@ from models.maintenance import MaintenanceAutoRule, MaintenanceSlaTarget, Mainte
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode
 from models.user import User, UserPlantAccess
 from services.core.access import Actor, Permission, require
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.maintenance.common import PRIORITIES, check_priority, is_technician, require_maintain
@@ -80,14 +81,14 @@ def set_sla_target(session: Session, actor: Actor, plant_id: int, priority: str,
     plant = visible_plant(session, actor, plant_id)
     require_maintain(actor, pk(plant))
     check_priority(priority)
-    problems = {}
+    problems: dict[str, str] = {}
     for key, value in (("response_minutes", response_minutes), ("resolution_minutes", resolution_minutes)):
         if not 1 <= value <= 60 * 24 * 365:
-            problems[key] = "Use 1 minute to a year."
+            problems[key] = t("Use 1 minute to a year.")
     if not problems and resolution_minutes < response_minutes:
-        problems["resolution_minutes"] = "Resolution cannot be due before the response."
+        problems["resolution_minutes"] = t("Resolution cannot be due before the response.")
     if not 0 <= warn_minutes <= 60 * 24 * 30:
-        problems["warn_minutes"] = "Use 0 to 43200 minutes."
+        problems["warn_minutes"] = t("Use 0 to 43200 minutes.")
     check(problems)
     row = session.exec(select(MaintenanceSlaTarget).where(MaintenanceSlaTarget.plant_id == plant.id,
                                                           MaintenanceSlaTarget.priority == priority)).first()
@@ -138,15 +139,15 @@ def set_team(session: Session, actor: Actor, plant_id: int, *, lead_user_id: int
              manager_user_id: int | None, manager_after_minutes: int = 60, now: datetime) -> TeamRead:
     plant = visible_plant(session, actor, plant_id)
     require_maintain(actor, pk(plant))
-    problems = {}
+    problems: dict[str, str] = {}
     if lead_user_id is not None and not is_technician(session, actor.organization_id, lead_user_id, pk(plant)):
-        problems["lead_user_id"] = "Choose a technician of this plant."
+        problems["lead_user_id"] = t("Choose a technician of this plant.")
     if manager_user_id is not None:
         user = session.get(User, manager_user_id)
         if user is None or user.organization_id != actor.organization_id or not user.is_active:
-            problems["manager_user_id"] = "Choose an active user of your organization."
+            problems["manager_user_id"] = t("Choose an active user of your organization.")
     if not 0 <= manager_after_minutes <= 60 * 24 * 30:
-        problems["manager_after_minutes"] = "Use 0 to 43200 minutes."
+        problems["manager_after_minutes"] = t("Use 0 to 43200 minutes.")
     check(problems)
     row = session.exec(select(MaintenanceTeam).where(MaintenanceTeam.plant_id == plant.id)).first()
     if row is None:
@@ -173,17 +174,17 @@ class AutoRuleUpdate(BaseModel):
 
 def _check_rule(session: Session, actor: Actor, plant_id: int, machine_id: int | None, reason_code_id: int | None,
                 threshold_minutes: int, priority: str) -> None:
-    problems = {}
+    problems: dict[str, str] = {}
     if machine_id is not None:
-        machine = get_scoped(session, actor, Machine, machine_id, "Machine")
+        machine = get_scoped(session, actor, Machine, machine_id, t("Machine"))
         if machine.plant_id != plant_id:
-            problems["machine_id"] = "Choose a machine of this plant."
+            problems["machine_id"] = t("Choose a machine of this plant.")
     if reason_code_id is not None:
         reason = session.get(ReasonCode, reason_code_id)
         if reason is None or reason.organization_id != actor.organization_id:
-            problems["reason_code_id"] = "Choose a reason of your organization."
+            problems["reason_code_id"] = t("Choose a reason of your organization.")
     if not 1 <= threshold_minutes <= 60 * 24 * 7:
-        problems["threshold_minutes"] = "Use 1 minute to 7 days."
+        problems["threshold_minutes"] = t("Use 1 minute to 7 days.")
     check(problems)
     check_priority(priority)
 
@@ -203,7 +204,7 @@ def create_auto_rule(session: Session, actor: Actor, data: AutoRuleCreate, *, no
 def update_auto_rule(session: Session, actor: Actor, rule_id: int, data: AutoRuleUpdate, *,
                      now: datetime) -> AutoRuleRead:
     """Change a rule's machine, reason, threshold and priority (and optionally switch it); audited field by field."""
-    row = get_scoped(session, actor, MaintenanceAutoRule, rule_id, "Rule", for_update=True)
+    row = get_scoped(session, actor, MaintenanceAutoRule, rule_id, t("Rule"), for_update=True)
     require_maintain(actor, row.plant_id)
     _check_rule(session, actor, row.plant_id, data.machine_id, data.reason_code_id, data.threshold_minutes,
                 data.priority)
@@ -229,7 +230,7 @@ def auto_rules(session: Session, actor: Actor, plant_id: int) -> list[AutoRuleRe
 
 def set_auto_rule_active(session: Session, actor: Actor, rule_id: int, active: bool, *,
                          now: datetime) -> AutoRuleRead:
-    row = get_scoped(session, actor, MaintenanceAutoRule, rule_id, "Rule", for_update=True)
+    row = get_scoped(session, actor, MaintenanceAutoRule, rule_id, t("Rule"), for_update=True)
     require_maintain(actor, row.plant_id)
     row.is_active = active
     session.add(stamp(row, actor, now))
@@ -277,8 +278,10 @@ def raise_for_long_stops(session: Session, *, now: datetime, organization_id: in
         minutes = int((now - status.since).total_seconds() // 60)
         create_ticket(session, system_actor(session, status.organization_id), machine, kind="corrective",
                       source="auto", priority=rule.priority, reason_code_id=status.reason_code_id,
-                      title=f"{machine.code} down for {minutes} min" + (f": {reason.name}" if reason else ""),
-                      description="Raised automatically: the machine has been down longer than the plant's threshold.",
+                      title=t("{machine} down for {minutes} min: {reason}", machine=machine.code, minutes=minutes,
+                              reason=reason.name) if reason else
+                      t("{machine} down for {minutes} min", machine=machine.code, minutes=minutes),
+                      description=t("Raised automatically: the machine has been down longer than the plant's threshold."),
                       now=now)
         made += 1
     return made

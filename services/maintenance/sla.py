@@ -37,6 +37,7 @@ from services.core.audit import audit
 from services.core.calendar_math import CalendarSpec, add_working_time, working_seconds
 from services.core.errors import Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.kpi.plant_calendar import kpi_calendar
 from services.maintenance.events import SlaBreached, SlaEscalated, SlaEvent, SlaWarning
 
@@ -218,7 +219,8 @@ def _check(session: Session, ticket: MaintenanceTicket, plants: PlantSla, now: d
         ticket.warned_at = now
         _notice(session, ticket, SlaWarning(**_about(ticket, now)), user_ids=(ticket.assignee_id,) if ticket.assignee_id else (),
                 roles=() if ticket.assignee_id else ("maintenance",), kind="alert",
-                title=f"{ticket.number}: SLA due {c.due_at:%Y-%m-%d %H:%M} UTC", body=ticket.title)
+                title=t("{number}: SLA due {due:%Y-%m-%d %H:%M} UTC", number=ticket.number, due=c.due_at),
+                body=ticket.title)
         notices += 1
     session.add(ticket)
     return notices
@@ -248,10 +250,15 @@ def _escalate(session: Session, ticket: MaintenanceTicket, level: int, now: date
     person = (team.lead_user_id if level == 1 else team.manager_user_id) if team else None
     role = "maintenance" if level == 1 else "manager"
     ticket.escalation_level = level
-    what = f"{which} SLA breached (due {due:%Y-%m-%d %H:%M} UTC)" if due else "SLA still breached"
+    if due is None:
+        title = t("{number}: SLA still breached", number=ticket.number)
+    elif which == "response":
+        title = t("{number}: response SLA breached (due {due:%Y-%m-%d %H:%M} UTC)", number=ticket.number, due=due)
+    else:
+        title = t("{number}: resolution SLA breached (due {due:%Y-%m-%d %H:%M} UTC)", number=ticket.number, due=due)
     escalated = SlaEscalated(**_about(ticket, now), level=level, to=f"user #{person}" if person else f"role {role}")
     _notice(session, ticket, escalated, user_ids=(person,) if person else (), roles=() if person else (role,),
-            kind="escalation", title=f"{ticket.number}: {what}", body=ticket.title)
+            kind="escalation", title=title, body=ticket.title)
     return 1
 
 

@@ -30,6 +30,7 @@ from models.user import Role, User
 from services.config import notifications, workflow
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import t
 from services.kpi import planned_downtime
 from services.maintenance import pauses, sla
 from services.maintenance.common import (
@@ -87,7 +88,7 @@ def _open(session: Session, actor: Actor, ticket_id: int) -> MaintenanceTicket:
     ticket = scoped_ticket(session, actor, ticket_id, for_update=True)
     require_maintain(actor, ticket.plant_id)
     if ticket.is_closed:
-        raise Conflict(f"{ticket.number} is closed.")
+        raise Conflict(t("{number} is closed.", number=ticket.number))
     return ticket
 
 
@@ -95,11 +96,11 @@ def assign(session: Session, actor: Actor, ticket_id: int, user_id: int | None, 
            now: datetime) -> TicketRead:
     ticket = scoped_ticket(session, actor, ticket_id, for_update=True)
     require_any(actor, (Permission.MAINTAIN, Permission.SUPERVISE), ticket.plant_id,
-                "Tickets are assigned by maintenance staff and supervisors.")
+                t("Tickets are assigned by maintenance staff and supervisors."))
     if ticket.is_closed:
-        raise Conflict(f"{ticket.number} is closed.")
+        raise Conflict(t("{number} is closed.", number=ticket.number))
     if user_id is not None and not is_technician(session, actor.organization_id, user_id, ticket.plant_id):
-        raise Invalid(fields={"assignee_id": "Choose a technician of this plant."})
+        raise Invalid(fields={"assignee_id": t("Choose a technician of this plant.")})
     before, ticket.assignee_id = ticket.assignee_id, user_id
     session.add(stamp(ticket, actor, now))
     announce(session, actor, ENTITY, ticket.id, "assign", {"assignee_id": {"before": before, "after": user_id}},
@@ -107,7 +108,7 @@ def assign(session: Session, actor: Actor, ticket_id: int, user_id: int | None, 
              payload={"assignee_id": user_id, "machine_id": ticket.machine_id})
     if user_id and user_id != actor.user_id:
         notifications.notify_people(session, organization_id=actor.organization_id,
-                               title=f"{ticket.number} assigned to you", body=ticket.title,
+                               title=t("{number} assigned to you", number=ticket.number), body=ticket.title,
                                link=f"{TICKET_PATH}{ticket.id}", kind="assignment", user_ids=(user_id,),
                                plant_id=ticket.plant_id, entity_type=ENTITY, entity_id=ticket.id, now=now)
     return get_ticket(session, actor, pk(ticket), now=now)
@@ -121,7 +122,7 @@ def act(session: Session, actor: Actor, ticket_id: int, transition_key: str, *, 
     """Take a workflow transition; accepting or starting an unassigned ticket assigns it to the technician."""
     ticket = scoped_ticket(session, actor, ticket_id, for_update=True)
     require_any(actor, (Permission.MAINTAIN, Permission.SUPERVISE), ticket.plant_id,
-                "Only maintenance staff move maintenance tickets.")
+                t("Only maintenance staff move maintenance tickets."))
     if ticket.assignee_id is None and actor.user_id and transition_key in TAKING \
             and is_technician(session, actor.organization_id, actor.user_id, ticket.plant_id):
         ticket.assignee_id = actor.user_id
@@ -206,7 +207,7 @@ def set_checklist_item(session: Session, actor: Actor, ticket_id: int, index: in
     ticket = _open(session, actor, ticket_id)
     items = [dict(i) for i in ticket.checklist or []]
     if not 0 <= index < len(items):
-        raise Invalid(fields={"index": "No such checklist item."})
+        raise Invalid(fields={"index": t("No such checklist item.")})
     if p := text_problem(note, max_length=500, required=False):
         raise Invalid(fields={"note": p})
     items[index].update({"done": bool(done), "note": (note or "").strip(), "by": actor.user_id, "at": now.isoformat()})
@@ -219,7 +220,7 @@ def set_checklist_item(session: Session, actor: Actor, ticket_id: int, index: in
 
 def add_note(session: Session, actor: Actor, ticket_id: int, text: str, *, now: datetime) -> NoteRead:
     ticket = scoped_ticket(session, actor, ticket_id)
-    require_any(actor, RAISE_PERMISSIONS, ticket.plant_id, "You may not add notes to this ticket.")
+    require_any(actor, RAISE_PERMISSIONS, ticket.plant_id, t("You may not add notes to this ticket."))
     text = (text or "").strip()
     if p := text_problem(text, max_length=4000):
         raise Invalid(p, fields={"text": p})
@@ -236,13 +237,14 @@ def add_photo(session: Session, actor: Actor, ticket_id: int, filename: str, con
               now: datetime) -> AttachmentRead:
     """A photo (from the phone's camera) or another image for a ticket; the raiser and maintenance add them."""
     ticket = scoped_ticket(session, actor, ticket_id)
-    require_any(actor, RAISE_PERMISSIONS, ticket.plant_id, "You may not add photos to this ticket.")
+    require_any(actor, RAISE_PERMISSIONS, ticket.plant_id, t("You may not add photos to this ticket."))
     if not (content_type or "").startswith("image/"):
-        raise Invalid("Only images can be attached.", fields={"file": "Choose a photo or an image."})
+        raise Invalid(t("Only images can be attached."), fields={"file": t("Choose a photo or an image.")})
     if not data:
-        raise Invalid("The file is empty.", fields={"file": "The file is empty."})
+        raise Invalid(t("The file is empty."), fields={"file": t("The file is empty.")})
     if len(data) > MAX_PHOTO_BYTES:
-        raise Invalid("The photo is too large.", fields={"file": f"At most {MAX_PHOTO_BYTES // (1024 * 1024)} MB."})
+        raise Invalid(t("The photo is too large."),
+                      fields={"file": t("At most {megabytes} MB.", megabytes=MAX_PHOTO_BYTES // (1024 * 1024))})
     name = (filename or "photo").strip().replace("/", "_")[-200:] or "photo"
     row = MaintenanceAttachment(organization_id=actor.organization_id, ticket_id=pk(ticket), filename=name,
                                 content_type=content_type[:100], size=len(data), data=data, user_id=actor.user_id,
@@ -258,8 +260,8 @@ def photo(session: Session, actor: Actor, attachment_id: int) -> tuple[str, str,
     require(actor, Permission.VIEW)
     row = session.get(MaintenanceAttachment, attachment_id)
     if row is None or row.organization_id != actor.organization_id:
-        raise NotFound("Attachment not found.")
-    scoped_ticket(session, actor, row.ticket_id, what="Attachment")
+        raise NotFound(t("Attachment not found."))
+    scoped_ticket(session, actor, row.ticket_id, what=t("Attachment"))
     return row.filename, row.content_type, row.data
 
 
@@ -269,7 +271,7 @@ def link_stop(session: Session, actor: Actor, ticket_id: int, event_id: int, *, 
     event = session.get(ProductionEvent, event_id)
     if (event is None or event.organization_id != actor.organization_id or event.machine_id != ticket.machine_id
             or event.kind != EventKind.DOWNTIME_STARTED):
-        raise Invalid(fields={"event_id": "Choose a stop of this ticket's machine."})
+        raise Invalid(fields={"event_id": t("Choose a stop of this ticket's machine.")})
     exists = session.exec(select(MaintenanceStopLink).where(MaintenanceStopLink.ticket_id == ticket.id,
                                                             MaintenanceStopLink.event_id == event_id)).first()
     if exists is None:

@@ -25,6 +25,7 @@ from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid, NotFound
+from services.core.messages import t
 from services.kpi import planned_downtime
 from services.maintenance import pauses, sla
 from services.maintenance.common import (
@@ -41,10 +42,11 @@ from services.master.common import announce, like_pattern, stamp_new, text_probl
 TICKET_PATH = sla.TICKET_PATH
 
 
-TICKET_COLUMNS = [("number", "Number"), ("machine_code", "Machine"), ("kind", "Kind"), ("priority", "Priority"),
-                  ("status_name", "Status"), ("title", "Title"), ("assignee_name", "Assignee"), ("created_at", "Raised"),
-                  ("response_due_at", "Response due"), ("resolution_due_at", "Resolution due"),
-                  ("resolved_at", "Done"), ("sla_state", "SLA")]     # a ticket list's export: TicketRead field, header
+# a ticket list's export: TicketRead field, header
+TICKET_COLUMNS = [("number", t("Number")), ("machine_code", t("Machine")), ("kind", t("Kind")),
+                  ("priority", t("Priority")), ("status_name", t("Status")), ("title", t("Title")),
+                  ("assignee_name", t("Assignee")), ("created_at", t("Raised")), ("response_due_at", t("Response due")),
+                  ("resolution_due_at", t("Resolution due")), ("resolved_at", t("Done")), ("sla_state", t("SLA"))]
 
 
 class TicketCreate(BaseModel):
@@ -152,9 +154,9 @@ def raise_ticket(session: Session, actor: Actor, data: TicketCreate, *, now: dat
     """A corrective ticket from a person: an operator (portal), a supervisor, or an andon tile."""
     machine = machine_of(session, actor, data.machine_id)
     require_any(actor, RAISE_PERMISSIONS, machine.plant_id,
-                "Maintenance tickets are raised by operators, supervisors and maintenance staff of the plant.")
+                t("Maintenance tickets are raised by operators, supervisors and maintenance staff of the plant."))
     if data.source not in ("operator", "andon", "supervisor"):
-        raise Invalid(fields={"source": "Choose operator, andon or supervisor."})
+        raise Invalid(fields={"source": t("Choose operator, andon or supervisor.")})
     ticket = create_ticket(session, actor, machine, kind="corrective", source=data.source, title=data.title,
                            description=data.description, priority=data.priority,
                            reason_code_id=data.reason_code_id, custom=data.custom, now=now, laid_out=True)
@@ -182,7 +184,7 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
     if reason_code_id is not None:
         reason = session.get(ReasonCode, reason_code_id)
         if reason is None or reason.organization_id != actor.organization_id or reason.kind != ReasonKind.DOWNTIME:
-            raise Invalid(fields={"reason_code_id": "Choose a downtime reason of your organization."})
+            raise Invalid(fields={"reason_code_id": t("Choose a downtime reason of your organization.")})
     ticket = MaintenanceTicket(
         organization_id=actor.organization_id, plant_id=machine.plant_id, machine_id=pk(machine),
         number=numbering.next_number(session, actor.organization_id, "MT"), kind=kind, source=source,
@@ -207,7 +209,8 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
              now=now, plant_id=ticket.plant_id,
              payload={"machine_id": machine.id, "number": ticket.number, "kind": kind})
     notifications.notify_people(session, organization_id=actor.organization_id,
-                           title=f"{ticket.number}: {machine.code} - {title}", body=description,
+                           title=t("{number}: {machine} - {title}", number=ticket.number, machine=machine.code, title=title),
+                           body=description,
                            link=f"{TICKET_PATH}{ticket.id}", kind="assignment", roles=("maintenance",),
                            plant_id=ticket.plant_id, entity_type=ENTITY, entity_id=ticket.id, now=now,
                            exclude_user_id=actor.user_id)
@@ -296,7 +299,7 @@ def list_tickets(session: Session, actor: Actor, *, plant_id: int | None = None,
 def my_tickets(session: Session, actor: Actor, *, now: datetime) -> list[TicketRead]:
     """The technician's phone list: open tickets assigned to them, the most urgent deadline first."""
     if actor.user_id is None:
-        raise NotFound("No user.")
+        raise NotFound(t("No user."))
     rows = list_tickets(session, actor, open_only=True, assignee_id=actor.user_id, now=now)
     return _most_urgent_first(rows)
 

@@ -16,9 +16,11 @@ from sqlmodel import select
 from models.base import utcnow
 from models.maintenance import MaintenanceTicket
 from models.shopfloor import EventKind, ProductionEvent
+from rxapp.i18n import use_language
 from rxapp.state.production.schedule_figures import machine_label, timeline
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.messages import render
 from services.kpi import reads as kpi_reads
 from services.maintenance import history, jobs, kpis, parts, plans, ticket_work
 from services.maintenance import tickets as mt
@@ -220,6 +222,12 @@ def test_mtbf_mttr_and_the_rest_against_hand_computed_figures(session, world, sh
     assert (k.preventive_done, k.corrective_done, k.planned_ratio) == (0, 2, 0.0)
     assert (k.parts_cost, k.labour_cost, k.labour_hours) == (Decimal("25.00"), Decimal("40.00"), Decimal("1.00"))
     assert k.backlog["< 1 day"] == 1 and sum(k.backlog.values()) == 1
+    assert k.definitions["planned_ratio"] == "Preventive tickets done / all tickets done in the period."
+    with use_language("ja"):                  # a Japanese viewer: definitions in Japanese, the backlog's keys stay
+        ja = kpis.maintenance_kpis(session, sup, plant_id=world.plant1, start=at(2, 0), end=at(3, 0),
+                                   machine_id=shop["machine"], now=at(3, 0))
+    assert ja.definitions["planned_ratio"] == "期間中に完了した予防保全チケット ÷ 完了したすべてのチケット。"
+    assert list(ja.backlog) == list(k.backlog) and render(kpis.AGE_BUCKETS[0][1], "ko") == "1일 미만"
     assert k.machines[0].cost == Decimal("65.00")
     with transaction(session):
         hist = history.machine_history(session, tech, shop["machine"], now=at(3, 0))

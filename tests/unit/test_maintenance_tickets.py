@@ -17,8 +17,11 @@ from models.base import utcnow
 from models.config import EmailOutbox, Notification
 from models.maintenance import MaintenanceStopLink, MaintenanceTicket
 from models.user import User
+from rxapp.i18n import use_language
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.messages import render, render_fields
+from services.core.messages import t as message
 from services.maintenance import jobs, parts, settings, ticket_work
 from services.maintenance import tickets as mt
 from services.shopfloor import operator
@@ -314,3 +317,37 @@ def test_stock_issuable_to_a_ticket_is_on_hand_at_its_plant_and_none_once_cancel
     _act(session, sup, ticket.id, "cancel", T0, comment="Raised twice")
     with transaction(session):
         assert parts.issuable_stock(session, tech, ticket.id) == []
+
+
+def test_maintenance_messages_carry_their_parameters_into_japanese_and_korean(session, world, shop):
+    tech = world.actor(shop["tech"])
+    ticket = _raise(session, world.actor(world.operator1), shop["machine"])
+    with transaction(session):
+        part = parts.create_part(session, tech, parts.PartCreate(code="FLT-9", name="Filter"), now=T0)
+        parts.receive(session, tech, part.id, world.plant1, "B-02", 4, now=T0)
+    with pytest.raises(Conflict) as short, transaction(session):
+        parts.issue_to_ticket(session, tech, ticket.id, part.id, "B-02", 5, now=T0)
+    assert short.value.message == "Only 4 pc of FLT-9 at B-02."                     # English as it was
+    assert render(short.value.message, "ja") == "B-02 の FLT-9 は 4 pc しかありません。"
+    assert render(short.value.message, "ko") == "B-02의 FLT-9은(는) 4 pc밖에 없습니다."
+    with pytest.raises(Invalid) as photo, transaction(session):
+        ticket_work.add_photo(session, tech, ticket.id, "x.png", "image/png", b"x" * (ticket_work.MAX_PHOTO_BYTES + 1),
+                              now=T0)
+    assert render_fields(photo.value.fields, "ja") == {"file": f"{ticket_work.MAX_PHOTO_BYTES // 2**20} MB 以下にしてください。"}
+    _act(session, world.actor(shop["sup"]), ticket.id, "cancel", T0, comment="twice")
+    with use_language("ja"), pytest.raises(Conflict) as closed, transaction(session):     # a Japanese technician's request
+        ticket_work.set_checklist_item(session, tech, ticket.id, 0, done=True, now=T0)
+    assert closed.value.message == "MT-000001 はクローズされています。"
+    assert render(closed.value.message, "en") == "MT-000001 is closed."
+
+
+def test_sla_notices_are_messages_with_the_ticket_and_due_time(session, world, shop):
+    with transaction(session):
+        settings.set_team(session, world.actor(shop["lead"]), world.plant1, lead_user_id=shop["lead"],
+                          manager_user_id=shop["manager"], manager_after_minutes=60, now=T0)
+    ticket = _raise(session, world.actor(world.operator1), shop["machine"])
+    with use_language("ko"), transaction(session):
+        ticket_work.assign(session, world.actor(shop["lead"]), ticket.id, shop["tech"], now=T0)
+    assert ("assignment", "MT-000001이(가) 나에게 배정되었습니다") in _notes(session, shop["tech"])
+    breach = message("{number}: response SLA breached (due {due:%Y-%m-%d %H:%M} UTC)", number="MT-000001", due=at(2, 9))
+    assert render(breach, "ja") == "MT-000001：初動対応 SLA 違反（期限 2026-03-02 09:00 UTC）"

@@ -88,7 +88,7 @@ class LiveMaintenanceState(rx.SharedState):
         machines = [m for m in k.machines if m.mtbf_hours is not None]
         mtbf = _layout(go.Figure(go.Bar(x=[m.machine_code for m in machines], y=[round(m.mtbf_hours, 1) for m in machines],
                                         marker_color="#2563eb")))
-        backlog = _layout(go.Figure(go.Bar(x=list(k.backlog), y=list(k.backlog.values()), marker_color="#d97706")))
+        backlog = _layout(go.Figure(go.Bar(x=[_(age) for age in k.backlog], y=list(k.backlog.values()), marker_color="#d97706")))
         return dict(rows=rows, tiles=tiles, mtbf=mtbf, backlog=backlog, plant=board.plant_code,
                     updated=format_datetime(board.at, board.timezone, "HH:mm:ss"),
                     breached=sum(1 for r in rows if r.sla_state == "breached"), loaded=True)
