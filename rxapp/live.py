@@ -70,10 +70,30 @@ def compute_now(scope: Scope) -> Any:
         return prepare(data) if prepare is not None else data
 
 
+_tab_scopes: dict[tuple[str, str], Scope] = {}      # (a tab's client token, kind) -> the scope it watches
+TAB_SCOPES_KEPT = 20_000                            # the oldest are forgotten beyond this (a tab long gone)
+
+
+async def rewatch(state: Any) -> None:
+    """Watch again, in the tab's language now, every live view this tab watches on this worker: after a
+    language switch the tab's boards and dashboards are recomputed in the new language (another worker's
+    tab sees it at its next opening of the view)."""
+    client = state.router.session.client_token
+    for (tab, kind), scope in list(_tab_scopes.items()):
+        if tab == client and kind in _kinds:
+            await watch(await state.get_state(_kinds[kind][0]), scope)
+
+
 async def watch(state: Any, scope: Scope) -> Any:
     """Link `state` (this tab's shared state of the scope's kind) to the scope, fill it with the scope's
     data computed now, and have the hub keep it fresh. Returns the linked state. The scope is watched in the
     tab's language (tabs in different languages link to different shared states)."""
+    client = state.router.session.client_token
+    if client:
+        _tab_scopes.pop((client, scope.kind), None)
+        _tab_scopes[(client, scope.kind)] = dataclasses.replace(scope, language="")
+        while len(_tab_scopes) > TAB_SCOPES_KEPT:
+            del _tab_scopes[next(iter(_tab_scopes))]
     language = person_language() or ""
     scope = dataclasses.replace(scope, language="" if language == deployment_language() else language)
     linked = await reflex_adapter.link(state, scope.token)

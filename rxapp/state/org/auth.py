@@ -23,7 +23,7 @@ from urllib.parse import quote
 import reflex as rx
 
 from models.base import utcnow
-from rxapp import routes
+from rxapp import live, routes
 from rxapp.i18n import _, set_language
 from rxapp.state.language import LanguageState
 from rxapp.state.theme import DEFAULT_COLOR, accent_css, text_on
@@ -361,7 +361,7 @@ class AuthState(LanguageState):
         self._login_challenge, self.login_step, self.code_error, self.enrol_secret, self.enrol_qr = "", "", "", "", ""
 
     @rx.event
-    def choose_language(self, lang: str):
+    async def choose_language(self, lang: str):
         """The user menu's language switch: stored on the account ("" follows the organization's default)."""
         try:
             stored = self._use_case(language_service.set_my_language, lang or None, now=utcnow())
@@ -369,6 +369,7 @@ class AuthState(LanguageState):
             return self._refused(error)
         self.own_language = stored or ""
         self._show_language()
+        await live.rewatch(self)                # the tab's live views, computed again in its new language
 
     @rx.event
     def logout(self):
