@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,7 +35,7 @@ def parse(model: type[M], data: BaseModel | dict) -> M:
         raise Invalid(fields=fields) from None
 
 
-def check(fields: dict[str, str]) -> None:
+def check(fields: Mapping[str, str]) -> None:
     if fields:
         raise Invalid(fields=fields)
 

@@ -23,6 +23,7 @@ from services.core.access import (
 )
 from services.core.audit import audit
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.org import events as org_events
@@ -56,16 +57,16 @@ class ApiTokenCreated(ApiTokenRead):
 
 def create_api_token(session: Session, actor: Actor, data: ApiTokenCreate, *, now: datetime) -> ApiTokenCreated:
     require(actor, Permission.MANAGE_API_TOKENS)
-    problems = {}
+    problems: dict[str, str] = {}
     name = (data.name or "").strip()
     if not name or len(name) > 100:
-        problems["name"] = "Give the token a name of 1 to 100 characters (e.g. the machine or station)."
+        problems["name"] = t("Give the token a name of 1 to 100 characters (e.g. the machine or station).")
     kinds = [k.value for k in ApiTokenKind]
     if data.kind not in kinds:
-        problems["kind"] = f"Unknown kind '{data.kind}'. Use one of: {', '.join(kinds)}."
+        problems["kind"] = t("Unknown kind '{kind}'. Use one of: {kinds}.", kind=data.kind, kinds=', '.join(kinds))
     plant = session.get(Plant, data.plant_id)
     if plant is None or plant.organization_id != actor.organization_id or plant.id not in actor.plant_ids:
-        problems["plant_id"] = "Unknown plant."
+        problems["plant_id"] = t("Unknown plant.")
     expiry = _expiry_problem(data.expires_at, now)
     if expiry:
         problems["expires_at"] = expiry
@@ -90,11 +91,11 @@ def _expiry_problem(expires_at: datetime | None, now: datetime) -> str:
     if expires_at is None:
         return ""
     if expires_at.tzinfo is None:
-        return "Give the expiry with a time zone (e.g. 2027-01-31T00:00:00Z)."
+        return t("Give the expiry with a time zone (e.g. 2027-01-31T00:00:00Z).")
     if expires_at <= now:
-        return "Give an expiry in the future."
+        return t("Give an expiry in the future.")
     if expires_at > now + MAX_LIFETIME:
-        return "A token may live at most five years; leave the expiry empty for a token that lasts until revoked."
+        return t("A token may live at most five years; leave the expiry empty for a token that lasts until revoked.")
     return ""
 
 
@@ -103,17 +104,17 @@ def list_api_tokens(session: Session, actor: Actor, *, include_revoked: bool = T
     query = select(ApiToken).where(ApiToken.organization_id == actor.organization_id)
     if not include_revoked:
         query = query.where(col(ApiToken.revoked_at).is_(None))
-    return [_read(t) for t in session.exec(query.order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())).all()]
+    return [_read(row) for row in session.exec(query.order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())).all()]
 
 
 def get_api_token(session: Session, actor: Actor, token_id: int) -> ApiTokenRead:
     require(actor, Permission.MANAGE_API_TOKENS)
-    return _read(get_scoped(session, actor, ApiToken, token_id, "API token"))
+    return _read(get_scoped(session, actor, ApiToken, token_id, t("API token")))
 
 
 def revoke_api_token(session: Session, actor: Actor, token_id: int, *, now: datetime) -> ApiTokenRead:
     require(actor, Permission.MANAGE_API_TOKENS)
-    row = get_scoped(session, actor, ApiToken, token_id, "API token")
+    row = get_scoped(session, actor, ApiToken, token_id, t("API token"))
     if row.revoked_at is None:
         row.revoked_at = now
         row.updated_at, row.updated_by = now, actor.user_id

@@ -39,6 +39,7 @@ from services.core.access import TOKEN_PERMISSIONS, Actor
 from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from services.core.events import record
+from services.core.messages import t
 from services.org import events as org_events
 from services.org import passwords, two_factor
 from services.org.role_grants import RoleAccess, packed_role_rows, role_access, unpack_role_rows
@@ -87,7 +88,7 @@ def login(session: Session, username: str, password: str, *, now: datetime, ip: 
     answer is a challenge that `finish_login` (enrolled) or `finish_enrolment` (required, not enrolled yet) takes."""
     username = (username or "").strip().lower()
     if not username or not password:
-        raise Invalid("Enter your username and password.",
+        raise Invalid(t("Enter your username and password."),
                       fields={k: "Required." for k, v in (("username", username), ("password", password)) if not v})
     ip = ip[:_NAME_MAX] if ip else None
     _check_rate_limit(session, username[:_NAME_MAX], ip, now)
@@ -96,19 +97,19 @@ def login(session: Session, username: str, password: str, *, now: datetime, ip: 
     org_active = user is not None and _organization_active(session, user.organization_id)
     if not (user and ok and user.is_active and org_active):
         _record_failure(session, username, ip, now)
-        raise Unauthorized("Wrong username or password, or the account is deactivated.")
+        raise Unauthorized(t("Wrong username or password, or the account is deactivated."))
     if two_factor.is_enrolled(two_factor.enrolment_row(session, pk(user))):
         if not (code or "").strip():
             if client != "ui":
-                raise SecondFactorRequired("Send the 6-digit code of your authenticator app (or a recovery code) "
-                                           "as 'code' with your username and password.")
+                raise SecondFactorRequired(t("Send the 6-digit code of your authenticator app (or a recovery code) as "
+                                             "'code' with your username and password."))
             return _challenge(session, user, LoginChallengePurpose.CODE, now=now, client=client)
         used = _check_code(session, user, code or "", now=now, ip=ip)
         return _start_session(session, user, now=now, ip=ip, client=client, second_factor=used)
     if two_factor.is_required(session, user):
         if client != "ui":
-            raise Forbidden("Your organization requires two-factor log-in for your role: log in once in the "
-                            "browser to set it up, then send the code of your authenticator app as 'code'.")
+            raise Forbidden(t("Your organization requires two-factor log-in for your role: log in once in the browser to "
+                              "set it up, then send the code of your authenticator app as 'code'."))
         return _challenge(session, user, LoginChallengePurpose.ENROL, now=now, client=client)
     return _start_session(session, user, now=now, ip=ip, client=client)
 
@@ -167,12 +168,12 @@ def _check_code(session: Session, user: User, code: str, *, now: datetime, ip: s
     until = code_locked_until(session, user.username, now)
     if until is not None:
         wait = int((until - now).total_seconds()) + 1
-        raise RateLimited(f"Too many wrong codes. Try again in about {max(1, round(wait / 60))} minutes; an "
-                          f"administrator can also clear this.", retry_after_seconds=wait)
+        raise RateLimited(t("Too many wrong codes. Try again in about {max} minutes; an administrator can also clear this.",
+                            max=max(1, round(wait / 60))), retry_after_seconds=wait)
     used = two_factor.verify(session, user, code, now=now)
     if used is None:
         _record_failure(session, user.username, ip, now, kind=LoginAttemptKind.CODE)
-        raise Unauthorized("The code is wrong or was used already.")
+        raise Unauthorized(t("The code is wrong or was used already."))
     return used
 
 
@@ -247,13 +248,13 @@ def _check_rate_limit(session: Session, username: str, ip: str | None, now: date
     pair = pair_failures(session, username, ip, now)
     wait = _delay(pair, MAX_FAILURES, PAIR_DELAY, now)
     if wait:
-        raise _rate_limited(wait, "for this account from your address")
+        raise _rate_limited(wait, t("for this account from your address"))
     if ip:
         by_ip = session.exec(select(func.count(), func.max(LoginAttempt.at)).where(
             LoginAttempt.ip == ip, LoginAttempt.succeeded == False, LoginAttempt.at > now - FAILURE_WINDOW)).one()  # noqa: E712
         wait = _delay((by_ip[0], by_ip[1]), MAX_FAILURES_PER_IP, IP_DELAY, now)
         if wait:
-            raise _rate_limited(wait, "from your address")
+            raise _rate_limited(wait, t("from your address"))
 
 
 def pair_failures(session: Session, username: str, ip: str | None, now: datetime) -> tuple[int, datetime | None]:
@@ -280,9 +281,9 @@ def _delay(failures: tuple[int, datetime | None], limit: int, base: timedelta, n
 
 
 def _rate_limited(wait: int, whom: str) -> RateLimited:
-    when = f"{wait} seconds" if wait < 90 else f"about {round(wait / 60)} minutes"
-    return RateLimited(f"Too many failed log-in attempts {whom}. Try again in {when}; an administrator can "
-                       f"also clear this.", retry_after_seconds=wait)
+    when = t("{seconds} seconds", seconds=wait) if wait < 90 else t("about {minutes} minutes", minutes=round(wait / 60))
+    return RateLimited(t("Too many failed log-in attempts {whom}. Try again in {when}; an administrator can also "
+                         "clear this.", whom=whom, when=when), retry_after_seconds=wait)
 
 
 def actor_for_user(session: Session, user: User) -> Actor:
@@ -301,15 +302,15 @@ def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Ac
     and the roles granted at plants, and plants at once), plus one
     UPDATE at most once a minute to slide its expiry; nothing is cached, so a revocation counts at once."""
     if not token:
-        raise Unauthorized("Log in first.")
+        raise Unauthorized(t("Log in first."))
     if token.startswith("tkt_"):
         return _actor_for_api_token(session, token, now)
     found = session.execute(_session_actor_query(), {"token_hash": hash_token(token)}).first()
     if found is None:
-        raise Unauthorized("Your session has ended. Log in again.")
+        raise Unauthorized(t("Your session has ended. Log in again."))
     session_id, created_at, expires_at, last_seen_at, user_id, organization_id, username, roles, plants, packed = found
     if expires_at <= now:
-        raise Unauthorized("Your session has ended. Log in again.")
+        raise Unauthorized(t("Your session has ended. Log in again."))
     if last_seen_at is None or now - last_seen_at > timedelta(minutes=1):
         session.execute(sa.update(AuthSession).where(col(AuthSession.id) == session_id).values(
             last_seen_at=now, expires_at=min(created_at + SESSION_MAX_AGE, now + SESSION_TTL)))
@@ -360,9 +361,9 @@ def _organization_active(session: Session, organization_id: int) -> bool:
 def _actor_for_api_token(session: Session, token: str, now: datetime) -> Actor:
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
     if row is None or row.revoked_at is not None or not _organization_active(session, row.organization_id):
-        raise Unauthorized("This API token is unknown or revoked.")
+        raise Unauthorized(t("This API token is unknown or revoked."))
     if row.expires_at is not None and row.expires_at <= now:
-        raise Unauthorized("This API token has expired: an admin makes a new one under API tokens.")
+        raise Unauthorized(t("This API token has expired: an admin makes a new one under API tokens."))
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
         session.add(row)
@@ -378,7 +379,7 @@ def token_actor(row: ApiToken) -> Actor:
 
 def logout(session: Session, token: str, *, now: datetime) -> None:
     if token.startswith("tkt_"):
-        raise Forbidden("An API token is not a log-in session: an admin revokes it under API tokens.")
+        raise Forbidden(t("An API token is not a log-in session: an admin revokes it under API tokens."))
     row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
     if row is None or row.revoked_at is not None:
         return
@@ -392,15 +393,15 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
                     now: datetime, keep_token: str | None = None) -> None:
     """Change one's own password; every other session of the user ends."""
     if actor.user_id is None:
-        raise Forbidden("Only a person can change a password.")
+        raise Forbidden(t("Only a person can change a password."))
     user = session.get(User, actor.user_id)
     if user is None:
-        raise Unauthorized("Your session has ended. Log in again.")
+        raise Unauthorized(t("Your session has ended. Log in again."))
     if not passwords.verify_password(current_password or "", user.password_hash):
-        raise Invalid("The current password is wrong.", fields={"current_password": "Wrong password."})
+        raise Invalid(t("The current password is wrong."), fields={"current_password": t("Wrong password.")})
     passwords.check_password_policy(new_password or "", username=user.username, field="new_password")
     if passwords.verify_password(new_password, user.password_hash):
-        raise Invalid("Choose a new password.", fields={"new_password": "Same as the current password."})
+        raise Invalid(t("Choose a new password."), fields={"new_password": t("Same as the current password.")})
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = now
     user.demo_password = False

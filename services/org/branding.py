@@ -18,6 +18,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import NotFound
 from services.core.events import record
+from services.core.messages import t
 from services.core.svg import svg_problem
 from services.core.validation import COLOR_RE, check
 from services.org import events as org_events
@@ -51,7 +52,7 @@ def branding_for_org(session: Session, organization_id: int) -> BrandingRead:
                             primary_color=row.primary_color, logo_svg=row.logo_svg)
     org = session.get(Organization, organization_id)
     if org is None:
-        raise NotFound("Organization not found.")
+        raise NotFound(t("Organization not found."))
     return BrandingRead(organization_id=organization_id, display_name=org.name, primary_color=DEFAULT_COLOR, logo_svg=None)
 
 
@@ -59,11 +60,11 @@ def update_branding(session: Session, actor: Actor, data: BrandingUpdate, *, now
     require(actor, Permission.MANAGE_BRANDING)
     problems: dict[str, str] = {}
     if data.display_name is not None and not data.display_name.strip():
-        problems["display_name"] = "Required."
+        problems["display_name"] = t("Required.")
     if data.display_name is not None and len(data.display_name) > 200:
-        problems["display_name"] = "Use at most 200 characters."
+        problems["display_name"] = t("Use at most 200 characters.")
     if data.primary_color is not None and not COLOR_RE.match(data.primary_color.strip()):
-        problems["primary_color"] = "Use a colour like #2563eb."
+        problems["primary_color"] = t("Use a colour like #2563eb.")
     if data.logo_svg:
         logo_problem = _logo_problem(data.logo_svg.strip())
         if logo_problem:
@@ -98,11 +99,11 @@ def update_branding(session: Session, actor: Actor, data: BrandingUpdate, *, now
 
 def _logo_problem(logo: str) -> str | None:
     if len(logo) > MAX_LOGO_CHARS:
-        return "The logo is too large (at most 200 kB)."
+        return t("The logo is too large (at most 200 kB).")
     if logo.startswith("data:"):
         match = _DATA_URL.match(logo)
         if not match:
-            return "Use a PNG, JPEG or SVG image."
+            return t("Use a PNG, JPEG or SVG image.")
         return _svg_data_url_problem(logo) if match.group(1) == "svg+xml" else None
     return svg_problem(logo)
 
@@ -111,7 +112,7 @@ def _svg_data_url_problem(logo: str) -> str | None:
     try:
         return svg_problem(base64.b64decode(logo.split(",", 1)[1], validate=True).decode("utf-8").strip())
     except (ValueError, UnicodeDecodeError):
-        return "Use a PNG, JPEG or SVG image."
+        return t("Use a PNG, JPEG or SVG image.")
 
 
 def _short(value):

@@ -14,6 +14,7 @@ from models.organization import Organization
 from models.user import User
 from services.core.access import Actor
 from services.core.errors import Unauthorized
+from services.core.messages import t
 from services.org.branding import BrandingRead, branding_for_org
 from services.org.plants import list_plants
 
@@ -52,7 +53,7 @@ class IdentityRead(BaseModel):
 def describe_actor(session: Session, actor: Actor) -> IdentityRead:
     org = session.get(Organization, actor.organization_id)
     if org is None:
-        raise Unauthorized("Your session has ended. Log in again.")
+        raise Unauthorized(t("Your session has ended. Log in again."))
     token = _token_ref(session, actor)
     full_name = ""
     if actor.user_id is not None:
@@ -77,5 +78,5 @@ def _token_ref(session: Session, actor: Actor) -> ApiTokenRef | None:
         return None
     row = session.get(ApiToken, actor.api_token_id)
     if row is None or row.organization_id != actor.organization_id:
-        raise Unauthorized("This API token is unknown or revoked.")
+        raise Unauthorized(t("This API token is unknown or revoked."))
     return ApiTokenRef(id=row.id, name=row.name, kind=str(getattr(row.kind, "value", row.kind)), plant_id=row.plant_id)

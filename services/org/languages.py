@@ -18,6 +18,7 @@ from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.core.events import record
 from services.core.languages import SUPPORTED, normalize
+from services.core.messages import t
 from services.org import events as org_events
 
 
@@ -26,7 +27,7 @@ def _checked(language: str | None, field: str) -> str | None:
         return None
     lang = normalize(language)
     if lang is None or lang != language.strip().lower():
-        raise Invalid("Choose one of the languages Takt speaks.",
+        raise Invalid(t("Choose one of the languages Takt speaks."),
                       fields={field: "Not a language Takt speaks: " + ", ".join(SUPPORTED) + "."})
     return lang
 
@@ -34,11 +35,11 @@ def _checked(language: str | None, field: str) -> str | None:
 def set_my_language(session: Session, actor: Actor, language: str | None, *, now: datetime) -> str | None:
     """Set the actor's own language (None: follow the organization's default); answers what is stored."""
     if actor.user_id is None:
-        raise Forbidden("Only a person has a language.")
+        raise Forbidden(t("Only a person has a language."))
     lang = _checked(language, "language")
     user = session.get(User, actor.user_id)
     if user is None or user.organization_id != actor.organization_id:
-        raise NotFound("No such user.")
+        raise NotFound(t("No such user."))
     if user.language != lang:
         audit(session, actor, "user", user.id, "set_language", {"language": [user.language, lang]}, at=now)
         user.language, user.updated_at, user.updated_by = lang, now, actor.user_id

@@ -18,6 +18,7 @@ from models.user import User
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import NotFound
+from services.core.messages import t
 from services.org import auth
 
 
@@ -64,7 +65,7 @@ def clear_lockout(session: Session, actor: Actor, username: str, ip: str | None,
     user = session.exec(select(User).where(User.username == username,
                                            User.organization_id == actor.organization_id)).first()
     if user is None:
-        raise NotFound("No such user.", fields={"username": "Unknown in your organization."})
+        raise NotFound(t("No such user."), fields={"username": t("Unknown in your organization.")})
     query = delete(LoginAttempt).where(col(LoginAttempt.username) == username,
                                        col(LoginAttempt.succeeded) == False)  # noqa: E712
     if ip is not None:

@@ -21,6 +21,7 @@ from services.core.changes import apply_changes, stamp
 from services.core.display_names import display_name, second_name, set_second_name
 from services.core.errors import Conflict, NotFound
 from services.core.events import record
+from services.core.messages import t
 from services.core.validation import check
 from services.org import events as org_events
 from services.org.roles import seed_role_templates
@@ -55,12 +56,12 @@ def create_organization(session: Session, *, slug: str, name: str, primary_color
     slug, name = (slug or "").strip().lower(), (name or "").strip()
     problems = {}
     if not SLUG_RE.match(slug):
-        problems["slug"] = "Use 3 to 64 lower-case letters, digits or dashes."
+        problems["slug"] = t("Use 3 to 64 lower-case letters, digits or dashes.")
     if not name:
-        problems["name"] = "Required."
+        problems["name"] = t("Required.")
     check(problems)
     if session.exec(select(Organization.id).where(Organization.slug == slug)).first():
-        raise Conflict(f"An organization '{slug}' exists.", fields={"slug": "Already used."})
+        raise Conflict(t("An organization '{slug}' exists.", slug=slug), fields={"slug": t("Already used.")})
     org = Organization(slug=slug, name=name, created_at=now, updated_at=now)
     session.add(org)
     session.flush()
@@ -84,9 +85,9 @@ def update_organization(session: Session, actor: Actor, data: OrganizationUpdate
     problems: dict[str, str] = {}
     name = None if data.name is None else data.name.strip()
     if name is not None and not name:
-        problems["name"] = "Required."
+        problems["name"] = t("Required.")
     elif name is not None and len(name) > 200:
-        problems["name"] = "Use at most 200 characters."
+        problems["name"] = t("Use at most 200 characters.")
     second = second_name(data.name2, data.name2_language, problems, current=(org.name2, org.name2_language))
     check(problems)
     changes = apply_changes(org, {"name": name}) | set_second_name(org, *second)
@@ -101,14 +102,14 @@ def update_organization(session: Session, actor: Actor, data: OrganizationUpdate
 def _own(session: Session, actor: Actor) -> Organization:
     org = session.get(Organization, actor.organization_id)
     if org is None:
-        raise NotFound("No such organization.")
+        raise NotFound(t("No such organization."))
     return org
 
 
 def get_organization_by_slug(session: Session, slug: str) -> OrganizationRead:
     org = session.exec(select(Organization).where(Organization.slug == slug.strip().lower())).first()
     if org is None:
-        raise NotFound(f"No organization '{slug}'.")
+        raise NotFound(t("No organization '{slug}'.", slug=slug))
     return organization_read(org)
 
 

@@ -7,6 +7,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from services.core.errors import Invalid
+from services.core.messages import t
 
 MIN_LENGTH = 10
 # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~40 ms a hash on these
@@ -35,22 +36,22 @@ DUMMY_HASH = hash_password("takt-dummy-password-for-timing")
 def check_password_policy(password: str, *, username: str = "", field: str = "password") -> None:
     problem = password_problem(password, username=username)
     if problem:
-        raise Invalid("The password is too weak.", fields={field: problem})
+        raise Invalid(t("The password is too weak."), fields={field: problem})
 
 
 def password_problem(password: str, *, username: str = "") -> str | None:
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return t("Use at least {min_length} characters.", min_length=MIN_LENGTH)
     if len(password) > 256:
-        return "Use at most 256 characters."
+        return t("Use at most 256 characters.")
     if any(unicodedata.category(c) in ("Cc", "Cs") for c in password):
-        return "Use no control characters (tab, new line, NUL, ...)."
+        return t("Use no control characters (tab, new line, NUL, ...).")
     if password.lower() in _COMMON:
-        return "This password is too common."
+        return t("This password is too common.")
     if username and username.lower() in password.lower():
-        return "The password must not contain the username."
+        return t("The password must not contain the username.")
     if len(set(password)) < 5:
-        return "Use more different characters."
+        return t("Use more different characters.")
     if not (any(c.isalpha() for c in password) and any(not c.isalpha() for c in password)):
-        return "Mix letters with digits or symbols."
+        return t("Mix letters with digits or symbols.")
     return None

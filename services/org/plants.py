@@ -24,6 +24,7 @@ from services.core.changes import apply_changes, stamp
 from services.core.display_names import display_name, second_name, set_second_name
 from services.core.errors import Conflict
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped, visible_plant
 from services.core.validation import CODE_RE, check, timezone_problem
 from services.org import events as org_events
@@ -99,7 +100,7 @@ def create_plant(session: Session, actor: Actor, data: PlantCreate, *, now: date
         problems["timezone"] = tz_problem
     check(problems)
     if session.exec(select(Plant.id).where(Plant.organization_id == actor.organization_id, Plant.code == code)).first():
-        raise Conflict(f"A plant with code {code} exists.", fields={"code": "Already used."})
+        raise Conflict(t("A plant with code {code} exists.", code=code), fields={"code": t("Already used.")})
     plant = Plant(organization_id=actor.organization_id, code=code, name=name, name2=name2,
                   name2_language=name2_language, timezone=timezone,
                   created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
@@ -159,7 +160,8 @@ def create_department(session: Session, actor: Actor, data: DepartmentCreate, *,
     code, name = (data.code or "").strip().upper(), (data.name or "").strip()
     check(_name_code_problems(code, name))
     if session.exec(select(Department.id).where(Department.plant_id == plant.id, Department.code == code)).first():
-        raise Conflict(f"Plant {plant.code} already has a department {code}.", fields={"code": "Already used."})
+        raise Conflict(t("Plant {code} already has a department {code2}.",
+                         code=plant.code, code2=code), fields={"code": t("Already used.")})
     dept = Department(organization_id=actor.organization_id, plant_id=pk(plant), code=code, name=name,
                       created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(dept)
@@ -174,7 +176,7 @@ def create_department(session: Session, actor: Actor, data: DepartmentCreate, *,
 def update_department(session: Session, actor: Actor, department_id: int, data: DepartmentUpdate, *,
                       now: datetime) -> DepartmentRead:
     require(actor, Permission.MANAGE_PLANTS)
-    dept = get_scoped(session, actor, Department, department_id, "Department")
+    dept = get_scoped(session, actor, Department, department_id, t("Department"))
     check(_name_problems(data.name))
     changes = apply_changes(dept, {"name": data.name.strip() if data.name is not None else None,
                                    "is_active": data.is_active})
@@ -187,7 +189,7 @@ def update_department(session: Session, actor: Actor, department_id: int, data: 
 
 
 def _name_code_problems(code: str, name: str) -> dict[str, str]:
-    problems = {} if CODE_RE.match(code) else {"code": "Use 1 to 32 letters, digits, dot, dash or underscore."}
+    problems = {} if CODE_RE.match(code) else {"code": t("Use 1 to 32 letters, digits, dot, dash or underscore.")}
     return problems | _name_problems(name)
 
 
@@ -198,6 +200,6 @@ def _name_problems(name: str | None) -> dict[str, str]:
     if not name.strip():
         return {"name": "Required."}
     if len(name.strip()) > 200:
-        return {"name": "Use at most 200 characters."}
+        return {"name": t("Use at most 200 characters.")}
     return {}
 

@@ -17,6 +17,7 @@ from models.user import User
 from services.core.access import Actor
 from services.core.display_names import display_name
 from services.core.errors import Unauthorized
+from services.core.messages import t
 from services.org.branding import BrandingRead, branding_for_org
 from services.org.demo_users import demo_users, must_change_password
 from services.org.plants import DepartmentRead, PlantRead, list_departments, list_plants
@@ -54,11 +55,11 @@ def _organization_formats(session: Session, organization_id: int) -> tuple[str |
 
 def get_profile(session: Session, actor: Actor) -> ProfileRead:
     if actor.user_id is None:
-        raise Unauthorized("Only a person has a profile.")
+        raise Unauthorized(t("Only a person has a profile."))
     user = session.get(User, actor.user_id)
     org = session.get(Organization, actor.organization_id)
     if user is None or org is None:
-        raise Unauthorized("Only a person has a profile.")
+        raise Unauthorized(t("Only a person has a profile."))
     departments = list_departments(session, actor)
     plants = [PlantWithDepartments(**p.model_dump(), departments=[d for d in departments if d.plant_id == p.id])
               for p in list_plants(session, actor)]

@@ -24,6 +24,7 @@ from models.user import Role, RoleAssignment, User
 from services.core.access import Actor, Permission, default_permissions, require
 from services.core.changes import announce, stamp_new
 from services.core.errors import Conflict, NotFound
+from services.core.messages import t
 from services.core.validation import check
 from services.org.roles import role_holds
 
@@ -153,7 +154,7 @@ def grant_role(session: Session, actor: Actor, data: GrantCreate, *, now: dateti
         RoleGrant.department_id == data.department_id if data.department_id is not None
         else col(RoleGrant.department_id).is_(None))).first()
     if duplicate is not None:
-        raise Conflict(f"{user.username} holds '{role.name}' there already.")
+        raise Conflict(t("{username} holds '{name}' there already.", username=user.username, name=role.name))
     grant = stamp_new(RoleGrant(organization_id=actor.organization_id, user_id=pk(user), role_id=pk(role),
                                 plant_id=pk(plant), department_id=data.department_id), actor, now)
     session.add(grant)
@@ -169,7 +170,7 @@ def revoke_grant(session: Session, actor: Actor, grant_id: int, *, now: datetime
     require(actor, Permission.MANAGE_USERS)
     grant = session.get(RoleGrant, grant_id)
     if grant is None or grant.organization_id != actor.organization_id or user_id not in (None, grant.user_id):
-        raise NotFound("Role grant not found.")
+        raise NotFound(t("Role grant not found."))
     role = session.get(OrgRole, grant.role_id)
     session.delete(grant)
     announce(session, actor, "role_grant", grant_id, "delete",
@@ -182,14 +183,14 @@ def _check_grant(session: Session, actor: Actor, data: GrantCreate) -> tuple[Use
     user, role, plant = session.get(User, data.user_id), session.get(OrgRole, data.role_id), session.get(Plant, data.plant_id)
     problems: dict[str, str] = {}
     if user is None or user.organization_id != org:
-        problems["user_id"] = "Unknown user."
+        problems["user_id"] = t("Unknown user.")
     if role is None or role.organization_id != org:
-        problems["role_id"] = "Unknown role."
+        problems["role_id"] = t("Unknown role.")
     if plant is None or plant.organization_id != org:
-        problems["plant_id"] = "Unknown plant."
+        problems["plant_id"] = t("Unknown plant.")
     department = session.get(Department, data.department_id) if data.department_id is not None else None
     if data.department_id is not None and (department is None or plant is None or department.plant_id != plant.id):
-        problems["department_id"] = "Choose a department of this plant."
+        problems["department_id"] = t("Choose a department of this plant.")
     check(problems)
     assert user is not None and role is not None and plant is not None
     return user, role, plant, department

@@ -21,6 +21,7 @@ from models.user import Role
 from services.core.access import ROLE_PERMISSIONS, Actor, Permission, require
 from services.core.changes import announce, stamp, stamp_new
 from services.core.errors import Conflict, NotFound
+from services.core.messages import t
 from services.core.validation import check
 
 BUILTIN_ROLES = (Role.ADMIN, Role.MANAGER, Role.PLANNER, Role.SUPERVISOR, Role.OPERATOR, Role.QUALITY,
@@ -126,7 +127,7 @@ def create_role(session: Session, actor: Actor, data: RoleCreate, *, now: dateti
     key = _key_for(name)
     if session.exec(select(OrgRole.id).where(OrgRole.organization_id == actor.organization_id,
                                              OrgRole.key == key)).first() is not None or key in {r.value for r in Role}:
-        raise Conflict(f"A role named '{name}' exists.", fields={"name": "Already used."})
+        raise Conflict(t("A role named '{name}' exists.", name=name), fields={"name": t("Already used.")})
     row = stamp_new(OrgRole(organization_id=actor.organization_id, key=key, name=name,
                             description=data.description.strip(), granted=sorted(p.value for p in wanted)), actor, now)
     session.add(row)
@@ -145,7 +146,7 @@ def update_role(session: Session, actor: Actor, role_id: int, data: RoleUpdate, 
         name, problems = _name_problems(data.name)
     wanted = _parse_permissions(data.permissions, problems) if data.permissions is not None else None
     if wanted is not None and row.builtin and row.key == Role.ADMIN.value and Permission.MANAGE_USERS not in wanted:
-        problems["permissions"] = "The admin role keeps 'manage_users', or nobody could change roles any more."
+        problems["permissions"] = t("The admin role keeps 'manage_users', or nobody could change roles any more.")
     check(problems)
     changes: dict[str, dict] = {}
     for key, value in (("name", name), ("description", data.description.strip() if data.description is not None else None)):
@@ -178,7 +179,7 @@ def delete_role(session: Session, actor: Actor, role_id: int, *, now: datetime) 
     require(actor, Permission.MANAGE_USERS)
     row = _role(session, actor, role_id)
     if row.builtin:
-        raise Conflict("A built-in role cannot be deleted; take its permissions away instead.")
+        raise Conflict(t("A built-in role cannot be deleted; take its permissions away instead."))
     grants = session.exec(select(RoleGrant).where(RoleGrant.role_id == row.id)).all()
     for grant in grants:
         session.delete(grant)
@@ -208,7 +209,7 @@ def role_read(row: OrgRole) -> RoleRead:
 def _role(session: Session, actor: Actor, role_id: int) -> OrgRole:
     row = session.get(OrgRole, role_id)
     if row is None or row.organization_id != actor.organization_id:
-        raise NotFound("Role not found.")
+        raise NotFound(t("Role not found."))
     return row
 
 
@@ -246,8 +247,8 @@ def _parse_permissions(values: list[str], problems: dict[str, str]) -> frozenset
             unknown.append(str(value))
         wanted.add(permission)
     if unknown:
-        problems["permissions"] = (f"Unknown permission {', '.join(repr(u) for u in unknown)}. "
-                                   f"Known: {', '.join(p.value for p in ASSIGNABLE)}.")
+        problems["permissions"] = (t("Unknown permission {value}. Known: {known}.",
+                                     value=", ".join(repr(u) for u in unknown), known=", ".join(p.value for p in ASSIGNABLE)))
     return frozenset(wanted)
 
 

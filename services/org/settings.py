@@ -26,6 +26,7 @@ from models.org_settings import OrganizationSettings
 from models.user import User
 from services.core.access import Actor, Permission, require
 from services.core.changes import announce, stamp, stamp_new
+from services.core.messages import t
 from services.core.numbering import default_pattern, pattern_problem, render
 from services.core.validation import check, timezone_problem
 
@@ -161,20 +162,21 @@ def _validated(data: SettingsUpdate) -> dict[str, Any]:
     if "timezone" in values and (p := timezone_problem(values["timezone"].strip())):
         problems["timezone"] = p
     if "week_start" in values and values["week_start"] not in range(7):
-        problems["week_start"] = "Use 0 (Monday) to 6 (Sunday)."
+        problems["week_start"] = t("Use 0 (Monday) to 6 (Sunday).")
     for key, allowed in (("language", LANGUAGES), ("number_format", NUMBER_FORMATS), ("units", UNIT_SYSTEMS)):
         if key in values and values[key] not in allowed:
-            problems[key] = f"Use one of: {', '.join(allowed)}."
+            problems[key] = t("Use one of: {allowed}.", allowed=', '.join(allowed))
     if "currency" in values:
         values["currency"] = values["currency"].strip().upper()
         if len(values["currency"]) != 3 or not values["currency"].isalpha():
-            problems["currency"] = "Use a three-letter currency code such as EUR."
+            problems["currency"] = t("Use a three-letter currency code such as EUR.")
     for key in ("audit_retention_days", "notification_retention_days"):
         if key in values and not 0 <= values[key] <= MAX_RETENTION_DAYS:
-            problems[key] = f"Use 0 (keep for ever) to {MAX_RETENTION_DAYS} days."
+            problems[key] = t("Use 0 (keep for ever) to {max_retention_days} days.",
+                              max_retention_days=MAX_RETENTION_DAYS)
     for key, pattern in (values.get("numbering") or {}).items():
         if key not in DOCUMENT_TYPES:
-            problems[f"numbering.{key}"] = "Unknown document type."
+            problems[f"numbering.{key}"] = t("Unknown document type.")
         elif pattern.strip() and (p := pattern_problem(pattern.strip())):
             problems[f"numbering.{key}"] = p
     check(problems)

@@ -39,6 +39,7 @@ from services.core import secret_box
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.org import passwords
 
@@ -106,7 +107,8 @@ def set_policy(session: Session, actor: Actor, roles: list[str], *, now: datetim
     wanted = {str(r).strip().lower() for r in roles or [] if str(r).strip()}
     unknown = sorted(wanted - {r.key for r in _known_roles(session, actor.organization_id)})
     if unknown:
-        raise Invalid("Unknown role.", fields={"required_roles": f"Unknown role {', '.join(unknown)}."})
+        raise Invalid(t("Unknown role."), fields={"required_roles": t("Unknown role {unknown}.",
+                                                                   unknown=', '.join(unknown))})
     policy = session.exec(select(TwoFactorPolicy).where(TwoFactorPolicy.organization_id == actor.organization_id)).first()
     before = sorted(required_roles(session, actor.organization_id))
     if policy is None:
@@ -182,7 +184,7 @@ def disable(session: Session, actor: Actor, password: str, *, now: datetime) -> 
     user = _person(session, actor)
     _check_password(user, password)
     if is_required(session, user):
-        raise Forbidden("Your organization requires two-factor log-in for your role: it cannot be turned off.")
+        raise Forbidden(t("Your organization requires two-factor log-in for your role: it cannot be turned off."))
     if _row(session, pk(user)) is None:
         return
     _remove(session, pk(user))
@@ -193,7 +195,7 @@ def regenerate_recovery_codes(session: Session, actor: Actor, password: str, *, 
     user = _person(session, actor)
     _check_password(user, password)
     if not is_enrolled(_row(session, pk(user))):
-        raise Conflict("Two-factor log-in is off: there are no recovery codes to renew.")
+        raise Conflict(t("Two-factor log-in is off: there are no recovery codes to renew."))
     codes = _new_recovery_codes(session, pk(user), now)
     audit(session, actor, "user", user.id, "two_factor_recovery_codes", at=now)
     return codes
@@ -202,7 +204,7 @@ def regenerate_recovery_codes(session: Session, actor: Actor, password: str, *, 
 def reset_for_user(session: Session, actor: Actor, user_id: int, *, now: datetime) -> None:
     """An admin clears a person's second factor (a lost phone); a required one is set up again at log-in."""
     require(actor, Permission.MANAGE_USERS)
-    user = get_scoped(session, actor, User, user_id, "User")
+    user = get_scoped(session, actor, User, user_id, t("User"))
     _remove(session, pk(user))
     audit(session, actor, "user", user.id, "two_factor_reset", at=now)
 
@@ -220,7 +222,7 @@ def enrolment_row(session: Session, user_id: int) -> UserTwoFactor | None:
 def start_enrolment(session: Session, user: User, *, now: datetime) -> Enrolment:
     row = _row(session, pk(user))
     if is_enrolled(row):
-        raise Conflict("Two-factor log-in is already on. Turn it off first to move it to a new device.")
+        raise Conflict(t("Two-factor log-in is already on. Turn it off first to move it to a new device."))
     row = row or UserTwoFactor(user_id=pk(user), secret="")
     secret = pyotp.random_base32()
     row.secret, row.created_at, row.last_step = secret_box.encrypt(secret), now, 0
@@ -246,10 +248,10 @@ def enrolment_for(session: Session, user: User, secret: str) -> Enrolment:
 def confirm(session: Session, user: User, code: str, *, now: datetime) -> list[str]:
     row = _row(session, pk(user))
     if row is None or row.confirmed_at is not None:
-        raise Conflict("There is no two-factor set-up waiting for a code: start it again.")
+        raise Conflict(t("There is no two-factor set-up waiting for a code: start it again."))
     step = matching_step(_secret(row), code, now, after=0)
     if step is None:
-        raise Invalid("The code does not match.", fields={"code": "Enter the 6 digits your app shows now."})
+        raise Invalid(t("The code does not match."), fields={"code": t("Enter the 6 digits your app shows now.")})
     row.confirmed_at, row.last_step = now, step
     session.add(row)
     return _new_recovery_codes(session, pk(user), now)
@@ -312,16 +314,16 @@ def _row(session: Session, user_id: int) -> UserTwoFactor | None:
 
 def _person(session: Session, actor: Actor) -> User:
     if actor.user_id is None:
-        raise Forbidden("Only a person has a two-factor log-in.")
+        raise Forbidden(t("Only a person has a two-factor log-in."))
     user = session.get(User, actor.user_id)
     if user is None or user.organization_id != actor.organization_id:
-        raise NotFound("User not found.")
+        raise NotFound(t("User not found."))
     return user
 
 
 def _check_password(user: User, password: str) -> None:
     if not passwords.verify_password(password or "", user.password_hash):
-        raise Invalid("The password is wrong.", fields={"password": "Wrong password."})
+        raise Invalid(t("The password is wrong."), fields={"password": t("Wrong password.")})
 
 
 def _remove(session: Session, user_id: int) -> None:

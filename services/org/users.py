@@ -20,6 +20,7 @@ from services.core.audit import audit
 from services.core.display_names import display_name, second_name, set_second_name
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.search import matches
 from services.core.validation import EMAIL_RE, USERNAME_RE, check
@@ -71,7 +72,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
     username = (data.username or "").strip().lower()
     problems: dict[str, str] = {}
     if not USERNAME_RE.match(username):
-        problems["username"] = "Use 3 to 64 characters: lower-case letters, digits, dot, dash or underscore."
+        problems["username"] = t("Use 3 to 64 characters: lower-case letters, digits, dot, dash or underscore.")
     problems.update(_profile_problems(data.full_name, data.email))
     name2 = second_name(data.full_name2, data.full_name2_language, problems, fields=NAME2_FIELDS)
     pw_problem = passwords.password_problem(data.password or "", username=username)
@@ -81,7 +82,8 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
     plant_ids = _check_plants(session, actor, data.plant_ids, problems)
     check(problems)
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
-        raise Conflict(f"The username '{username}' is taken.", fields={"username": "Already taken."})
+        raise Conflict(t("The username '{username}' is taken.",
+                         username=username), fields={"username": t("Already taken.")})
     user = User(organization_id=actor.organization_id, username=username, full_name=(data.full_name or "").strip(),
                 full_name2=name2[0], full_name2_language=name2[1],
                 email=(data.email or "").strip() or None, password_hash=passwords.hash_password(data.password),
@@ -91,7 +93,8 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
             session.add(user)
             session.flush()
     except IntegrityError as exc:
-        raise Conflict(f"The username '{username}' is taken.", fields={"username": "Already taken."}) from exc
+        raise Conflict(t("The username '{username}' is taken.",
+                         username=username), fields={"username": t("Already taken.")}) from exc
     _replace_roles(session, pk(user), roles)
     _replace_plants(session, pk(user), plant_ids)
     audit(session, actor, "user", user.id, "create", {"username": username, "full_name": user.full_name,
@@ -104,7 +107,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
 
 def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, *, now: datetime) -> UserRead:
     require(actor, Permission.MANAGE_USERS)
-    user = get_scoped(session, actor, User, user_id, "User")
+    user = get_scoped(session, actor, User, user_id, t("User"))
     before = user_read(session, user).model_dump(include={"full_name", "full_name2", "full_name2_language", "email",
                                                           "roles", "plant_ids"})
     problems = _profile_problems(data.full_name, data.email)
@@ -113,7 +116,7 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, 
     roles = _parse_roles(data.roles, problems) if data.roles is not None else None
     plant_ids = _check_plants(session, actor, data.plant_ids, problems) if data.plant_ids is not None else None
     if roles is not None and user.id == actor.user_id and Role.ADMIN not in roles:
-        problems["roles"] = "You cannot remove your own admin role."
+        problems["roles"] = t("You cannot remove your own admin role.")
     check(problems)
     if data.full_name is not None:
         user.full_name = data.full_name.strip()
@@ -140,9 +143,9 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate, 
 def set_active(session: Session, actor: Actor, user_id: int, active: bool, *, now: datetime) -> UserRead:
     """Deactivate (ending every session) or reactivate a user. Users are never deleted."""
     require(actor, Permission.MANAGE_USERS)
-    user = get_scoped(session, actor, User, user_id, "User")
+    user = get_scoped(session, actor, User, user_id, t("User"))
     if not active and user.id == actor.user_id:
-        raise Invalid("You cannot deactivate yourself.", fields={"is_active": "This is your own account."})
+        raise Invalid(t("You cannot deactivate yourself."), fields={"is_active": t("This is your own account.")})
     if user.is_active == active:
         return user_read(session, user)
     user.is_active = active
@@ -160,7 +163,7 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool, *, no
 def reset_password(session: Session, actor: Actor, user_id: int, new_password: str, *, now: datetime) -> UserRead:
     """An admin sets a new password for a user; the user's sessions end."""
     require(actor, Permission.MANAGE_USERS)
-    user = get_scoped(session, actor, User, user_id, "User")
+    user = get_scoped(session, actor, User, user_id, t("User"))
     passwords.check_password_policy(new_password or "", username=user.username)
     user.password_hash = passwords.hash_password(new_password)
     user.demo_password = False
@@ -177,7 +180,7 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
 def get_user(session: Session, actor: Actor, user_id: int) -> UserRead:
     if actor.user_id != user_id:
         require(actor, Permission.MANAGE_USERS)
-    return user_read(session, get_scoped(session, actor, User, user_id, "User"))
+    return user_read(session, get_scoped(session, actor, User, user_id, t("User")))
 
 
 def list_users(session: Session, actor: Actor, *, search: str = "", include_inactive: bool = True,
@@ -206,13 +209,13 @@ def user_read(session: Session, user: User) -> UserRead:
 
 
 def _profile_problems(full_name: str | None, email: str | None) -> dict[str, str]:
-    problems = {}
+    problems: dict[str, str] = {}
     if len(full_name or "") > 200:
-        problems["full_name"] = "Use at most 200 characters."
+        problems["full_name"] = t("Use at most 200 characters.")
     if email and len(email.strip()) > 254:
-        problems["email"] = "Use at most 254 characters."
+        problems["email"] = t("Use at most 254 characters.")
     elif email and not EMAIL_RE.match(email.strip()):
-        problems["email"] = "This is not an email address."
+        problems["email"] = t("This is not an email address.")
     return problems
 
 
@@ -225,7 +228,8 @@ def _parse_roles(values: list[str], problems: dict[str, str]) -> set[Role]:
         except ValueError:
             unknown.append(str(value))
     if unknown:
-        problems["roles"] = f"Unknown role {', '.join(repr(u) for u in unknown)}. Known roles: {', '.join(r.value for r in Role)}."
+        problems["roles"] = t("Unknown role {value}. Known roles: {known}.",
+                              value=", ".join(repr(u) for u in unknown), known=", ".join(r.value for r in Role))
     return roles
 
 
@@ -243,7 +247,8 @@ def _check_plants(session: Session, actor: Actor, plant_ids: list[int], problems
     wanted = set(plant_ids or [])
     found = organization_plants(session, actor, plant_ids)
     if wanted - found:
-        problems["plant_ids"] = f"Unknown plant id(s): {', '.join(str(p) for p in sorted(wanted - found))}."
+        problems["plant_ids"] = t("Unknown plant id(s): {value}.",
+                                  value=', '.join(str(p) for p in sorted(wanted - found)))
     return found
 
 
