@@ -36,6 +36,7 @@ def test_the_dashboard_tiles_change_over_the_live_channel_without_a_reload(new_p
     manager.on("websocket", lambda ws: ws.on("framereceived", lambda frame: deltas.append(str(frame)))
                if "/api/v1/live/stream" in ws.url else None)
     log_in(manager, "manager")
+    expect(manager.get_by_test_id("sidebar").get_by_role("link", name="Dashboard", exact=True)).to_be_visible()
     manager.goto("/dashboard")
     expect(manager.get_by_test_id("kpi-quality")).to_be_visible()
     manager.get_by_test_id("filter-machine_id").click()
