@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from models.user import Role
 from services.core.errors import Forbidden, NotFound
+from services.core.messages import as_message, t
 
 
 class Permission(StrEnum):
@@ -155,22 +156,24 @@ def can_any(actor: Actor, *permissions: Permission, plant_id: int | None = None)
 def require(actor: Actor, permission: Permission, *, plant_id: int | None = None) -> None:
     """Raise Forbidden unless the actor holds `permission` (at `plant_id`, when given)."""
     if permission not in actor.permissions:
-        raise Forbidden(f"You are not allowed to do this: it needs the '{permission.value}' permission.")
+        raise Forbidden(t("You are not allowed to do this: it needs the '{permission}' permission.",
+                          permission=permission.value))
     if plant_id is not None and plant_id not in actor.plant_ids:
-        raise Forbidden("You have no access to this plant.")
+        raise Forbidden(t("You have no access to this plant."))
     if plant_id is not None and not actor.can(permission, plant_id=plant_id):
-        raise Forbidden(f"You are not allowed to do this at this plant: it needs the '{permission.value}' permission.")
+        raise Forbidden(t("You are not allowed to do this at this plant: it needs the '{permission}' permission.",
+                          permission=permission.value))
 
 
 def require_same_org(actor: Actor, organization_id: int | None, what: str) -> None:
     """Rows of another organization do not exist for this actor."""
     if organization_id != actor.organization_id:
-        raise NotFound(f"{what} not found.")
+        raise NotFound(t("{what} not found.", what=as_message(what)))
 
 
 def require_plant_visible(actor: Actor, plant_id: int | None, what: str) -> None:
     if plant_id is not None and plant_id not in actor.plant_ids:
-        raise NotFound(f"{what} not found.")
+        raise NotFound(t("{what} not found.", what=as_message(what)))
 
 
 def roles_granting(permission: Permission | str) -> list[Role]:

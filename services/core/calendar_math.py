@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services.core.errors import Invalid
+from services.core.messages import t
 
 UTC = UTC
 MINUTES_PER_DAY = 1440
@@ -127,8 +128,8 @@ def add_working_time(cal: CalendarSpec, start: datetime, seconds: int | float) -
             remaining -= available
             last_working = e
         cursor += window
-    raise Invalid("The shift calendar has no working time in the next year: add shifts or remove holidays.",
-                  fields={"calendar": "No working time."})
+    raise Invalid(t("The shift calendar has no working time in the next year: add shifts or remove holidays."),
+                  fields={"calendar": t("No working time.")})
 
 
 def _local(zone: ZoneInfo, day: date, minutes: int) -> datetime:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from services.core.errors import Unavailable
+from services.core.messages import t
 
 log = logging.getLogger(__name__)
 
@@ -30,5 +31,5 @@ def check_database(session: Session) -> HealthRead:
         revision = MigrationContext.configure(session.connection()).get_current_revision()
     except SQLAlchemyError as exc:
         log.warning("database health check failed: %s", exc)
-        raise Unavailable("The database is not reachable.") from None
+        raise Unavailable(t("The database is not reachable.")) from None
     return HealthRead(status="ok", database="ok", revision=revision)

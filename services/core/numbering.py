@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from models.base import utcnow
 from models.numbering import NumberSequence
 from models.org_settings import OrganizationSettings
+from services.core.messages import t
 from services.core.worker_cache import WorkerCache
 
 PREFIXES = {"SO": "SO", "WO": "WO"}
@@ -41,11 +42,11 @@ def render(pattern: str, value: int, at: datetime) -> str:
 def pattern_problem(pattern: str) -> str | None:
     """Why a numbering pattern cannot be used, in words for the settings page; None when it can."""
     if len(_TOKEN.findall(pattern)) != len(re.findall(r"\{", pattern)) or "}" in _TOKEN.sub("", pattern):
-        return "Use only {seq}, {seq:06}, {yyyy}, {yy} and {mm} in braces."
+        return t("Use only {seq}, {seq:06}, {yyyy}, {yy} and {mm} in braces.")
     if sum(1 for m in _TOKEN.finditer(pattern) if m.group(1).startswith("seq")) != 1:
-        return "Put {seq} (or {seq:06}) in the pattern exactly once."
+        return t("Put {seq} (or {seq:06}) in the pattern exactly once.")
     if len(render(pattern, 10 ** 9, datetime(2000, 1, 1))) > MAX_NUMBER:
-        return f"Numbers made from it would be longer than {MAX_NUMBER} characters."
+        return t("Numbers made from it would be longer than {max_number} characters.", max_number=MAX_NUMBER)
     return None
 
 

@@ -60,3 +60,9 @@ def test_a_parameterised_service_message_and_its_field_errors_answer_in_japanese
     english = assert_error(client.post("/products", json={"code": "FG-1", "name": "Again"},
                                        headers=as_user("planner.one")), 409, "conflict")
     assert english["message"] == "A product with code FG-1 exists."
+
+
+def test_a_missing_permission_is_refused_in_the_requests_language(client, world, as_user):
+    headers = {**as_user("op.one"), "Accept-Language": "ko"}
+    error = assert_error(client.post("/products", json={"code": "Y", "name": "Y"}, headers=headers), 403, "forbidden")
+    assert error["message"].startswith("이 작업을 할 권한이 없습니다.") and "'plan'" in error["message"]
