@@ -62,8 +62,10 @@ WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
 test: test-fast test-e2e
 
+TEST_PATHS ?= tests/unit tests/api tests/ui
+
 test-fast: setup
-	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile tests/unit tests/api tests/ui $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile $(TEST_PATHS) $(PYTEST_ARGS)
 
 test-e2e: setup chromium
 	@if [ -z "$$TAKT_SKIP_E2E" ]; then $(BIN)/python -m pytest -q tests/e2e $(PYTEST_ARGS); fi
