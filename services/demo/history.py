@@ -5,6 +5,7 @@ simulator runs, recorded in-process through the ingest service as the plant's si
   events ingested in time order in batches of BATCH_SIZE (each at the time of its last event, as a gateway
   that buffered them would send them; the model does not wait for a batch before it looks at queues,
   since the jobs it completed are known to it), the planner's part (more work when a queue runs dry) done by `planner`;
+  the queues it looks at are read for the whole plant at once and again only after an ingest or planner call;
 - `catch_up(session, organization_id, *, now, seed)`: every plant of the organization whose machines have
   reported before brought up to `now` from its last event (at most MAX_GAP back), so the history has no
   hole when the simulator continues.
@@ -57,10 +58,13 @@ def record_history(session: Session, planner: Actor, plant_id: int, *, start: da
     seeds = itertools.count(seed * 100_000)
     sent = [0]
 
+    queues = _Queues(session, [m.id for m in floor.machines])
+
     def flush() -> None:
         events = model.take_batch()
         if not events:
             return
+        queues.stale()                                    # the ingest starts, counts and completes jobs
         result = ingest.ingest_batch(session, gateway, events, now=datetime.fromisoformat(events[-1]["occurred_at"]))
         problems = [(events[r.index], r.message, r.errors) for r in result.results if r.status == "error"]
         if problems:
@@ -68,15 +72,34 @@ def record_history(session: Session, planner: Actor, plant_id: int, *, start: da
         sent[0] += len(events)
 
     def refill(work_center_id: int, machine_id: int, at: datetime, done: set[int]) -> int:
+        queues.stale()                                    # the planner releases, assigns and moves jobs
         return simulation.release_more_work(session, planner, plant_id, work_center_id=work_center_id,
                                             machine_id=machine_id, done=done, seed=next(seeds), now=at)
 
     model = PlantModel(floor, start=start, seed=seed, count_every=HISTORY_COUNT_EVERY, refill=refill,
-                       reload_jobs=lambda machine_id: simulation.machine_jobs(session, machine_id),
+                       reload_jobs=queues.of,
                        stories=demo_stories(floor), client_prefix=f"hist{seed:x}-{int(start.timestamp()):x}")
     model.run_until(end, flush=flush, batch_size=BATCH_SIZE)
     flush()
     return HistoryResult(plant_code=floor.plant_code, start=start, end=end, events=sent[0], stats=model.stats)
+
+
+class _Queues:
+    """The plant's machine queues as the database has them, read for all machines at once and again only after
+    something that can change them: an ingest call or the planner's. Nothing else writes while the history runs
+    (one transaction), so each answer is what `simulation.machine_jobs` would read at that moment."""
+
+    def __init__(self, session: Session, machine_ids: list[int]):
+        self.session, self.machine_ids = session, machine_ids
+        self._jobs: dict[int, list[simulation.SimJob]] | None = None
+
+    def stale(self) -> None:
+        self._jobs = None
+
+    def of(self, machine_id: int) -> list[simulation.SimJob]:
+        if self._jobs is None:
+            self._jobs = simulation.machines_jobs(self.session, self.machine_ids)
+        return list(self._jobs.get(machine_id, []))
 
 
 def catch_up(session: Session, organization_id: int, *, now: datetime, seed: int = 1) -> list[HistoryResult]:

@@ -142,7 +142,7 @@ def plant_floor(session: Session, actor: Actor, plant_id: int) -> SimFloor:
                         .order_by(Machine.code)).all()
     reason_codes = {r.id: r.code for r in session.exec(select(ReasonCode).where(
         ReasonCode.organization_id == actor.organization_id)).all()}
-    queues = _jobs(session, [pk(machine) for machine, _ in rows])
+    queues = machines_jobs(session, [pk(machine) for machine, _ in rows])
     machines = []
     for machine, status in rows:
         jobs = queues.get(pk(machine), [])
@@ -169,10 +169,10 @@ def last_event_at(session: Session, plant_id: int) -> datetime | None:
 def machine_jobs(session: Session, machine_id: int) -> list[SimJob]:
     """The machine's released, running and paused jobs in queue order (ideal cycle: the machine's own rate
     for the product when it has one, as the KPIs count it, else the operation's)."""
-    return _jobs(session, [machine_id]).get(machine_id, [])
+    return machines_jobs(session, [machine_id]).get(machine_id, [])
 
 
-def _jobs(session: Session, machine_ids: list[int]) -> dict[int, list[SimJob]]:
+def machines_jobs(session: Session, machine_ids: list[int]) -> dict[int, list[SimJob]]:
     """machine_jobs for several machines in two queries (a plant's floor)."""
     rates = work_centers.cycle_overrides(session, machine_ids)
     rows = session.exec(select(Operation, WorkOrder.number, WorkOrder.product_id)
@@ -216,36 +216,35 @@ def release_more_work(session: Session, actor: Actor, plant_id: int, *, work_cen
     if machine_id is not None and _take_over(session, actor, machine_id, work_center_id, queued_ops, now):
         return 1
     backlog = backlog_hours(session, plant_id, queued_ops)
-    known: dict[int, dict[int, float]] = {}
+    loads = _UnitLoads(session, actor.organization_id)
     candidates = [p for p in _products_using(session, actor, work_center_id)
-                  if all(backlog.get(wc, 0.0) < BACKLOG_CAP_HOURS for wc in _unit_load(session, p, known))]
+                  if all(backlog.get(wc, 0.0) < BACKLOG_CAP_HOURS for wc in loads.of(p))]
     customers = session.exec(select(Customer.id).where(Customer.organization_id == actor.organization_id)
                              .order_by(col(Customer.id))).all()
     if not candidates or not customers:
         return 0
     product_id = rng.choice(candidates)
-    quantity = max(5, round(rng.uniform(*RUN_HOURS) * 3600 / max(_unit_load(session, product_id, known).values(),
-                                                                 default=60.0)))
-    order = orders.create_order(session, actor, orders.OrderCreate(
+    quantity = max(5, round(rng.uniform(*RUN_HOURS) * 3600 / max(loads.of(product_id).values(), default=60.0)))
+    order = orders.create_order_lean(session, actor, orders.OrderCreate(
         plant_id=plant_id, customer_id=rng.choice(customers), customer_reference=f"SIM-{rng.randint(10000, 99999)}",
         note="Released by the shop-floor simulator.",
         lines=[orders.OrderLineInput(product_id=product_id, quantity=quantity,
                                      promised_date=(now + timedelta(days=rng.randint(3, 8))).date())]), now=now)
-    queued = 0
     try:
-        released = work_orders.release_order(session, actor, order.id, now=now)
+        released = work_orders.release_order_lean(session, actor, order.id, now=now).work_order_ids
     except DomainError:
         return 0
-    for wo in released:
-        for op in session.exec(select(Operation).where(Operation.work_order_id == wo.id)
-                               .order_by(col(Operation.sequence))).all():
-            target = machine_id if machine_id is not None and op.work_center_id == work_center_id else \
-                _least_loaded(session, plant_id, op.work_center_id, queued_ops)
-            if target is not None:
-                scheduling.assign_operation(session, actor, pk(op), target, now=now)
-                queued_ops.append(op)
-                queued += 1
-    return queued
+    placements = []
+    for op in session.exec(select(Operation).join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
+                           .where(col(Operation.work_order_id).in_(released or [-1]))
+                           .order_by(col(WorkOrder.number), col(Operation.sequence))).all():   # work orders by number
+        target = machine_id if machine_id is not None and op.work_center_id == work_center_id else \
+            _least_loaded(session, plant_id, op.work_center_id, queued_ops)
+        if target is not None:
+            placements.append((pk(op), target))
+            queued_ops.append(op)
+    scheduling.assign_operations(session, actor, placements, now=now)     # one re-plan for the order's jobs
+    return len(placements)
 
 
 def _queued(session: Session, plant_id: int, done: Collection[int]) -> list[Operation]:
@@ -285,24 +284,37 @@ def _take_over(session: Session, actor: Actor, machine_id: int, work_center_id: 
     return True
 
 
-def _steps_of(product_id: int):
-    return (select(RoutingStep).join(Routing, col(Routing.id) == RoutingStep.routing_id)
-            .where(Routing.product_id == product_id, Routing.is_active == True))  # noqa: E712
+class _UnitLoads:
+    """Seconds of work per unit of a product at each work center its release loads: its routing's steps and,
+    down its BOM, its components' (times the quantity per unit); the organization's active routing steps and
+    BOM lines are read once (two queries), the sums made in memory."""
 
+    def __init__(self, session: Session, organization_id: int):
+        self.steps: dict[int, list[tuple[int, float]]] = {}
+        for product_id, work_center_id, cycle in session.exec(
+                select(col(Routing.product_id), col(RoutingStep.work_center_id), col(RoutingStep.ideal_cycle_seconds))
+                .join(Routing, col(Routing.id) == RoutingStep.routing_id)
+                .where(Routing.organization_id == organization_id, Routing.is_active == True)  # noqa: E712
+                .order_by(col(RoutingStep.id))).all():
+            self.steps.setdefault(product_id, []).append((work_center_id, float(cycle)))
+        self.lines: dict[int, list[tuple[int, float]]] = {}
+        for parent, component, per in session.exec(
+                select(col(BomLine.parent_product_id), col(BomLine.component_product_id), col(BomLine.quantity_per))
+                .where(BomLine.organization_id == organization_id).order_by(col(BomLine.id))).all():
+            self.lines.setdefault(parent, []).append((component, float(per)))
+        self.known: dict[int, dict[int, float]] = {}
 
-def _unit_load(session: Session, product_id: int, known: dict[int, dict[int, float]], depth: int = 0) -> dict[int, float]:
-    """Seconds of work per unit of the product at each work center its release loads: its routing's
-    steps and, down its BOM, its components' (times the quantity per unit)."""
-    if product_id not in known:
-        load: dict[int, float] = {}
-        for step in session.exec(_steps_of(product_id)).all():
-            load[step.work_center_id] = load.get(step.work_center_id, 0.0) + float(step.ideal_cycle_seconds)
-        if depth < 8:
-            for line in session.exec(select(BomLine).where(BomLine.parent_product_id == product_id)).all():
-                for wc, seconds in _unit_load(session, line.component_product_id, known, depth + 1).items():
-                    load[wc] = load.get(wc, 0.0) + seconds * float(line.quantity_per)
-        known[product_id] = load
-    return known[product_id]
+    def of(self, product_id: int, depth: int = 0) -> dict[int, float]:
+        if product_id not in self.known:
+            load: dict[int, float] = {}
+            for work_center_id, cycle in self.steps.get(product_id, []):
+                load[work_center_id] = load.get(work_center_id, 0.0) + cycle
+            if depth < 8:
+                for component, per in self.lines.get(product_id, []):
+                    for wc, seconds in self.of(component, depth + 1).items():
+                        load[wc] = load.get(wc, 0.0) + seconds * per
+            self.known[product_id] = load
+        return self.known[product_id]
 
 
 def _products_using(session: Session, actor: Actor, work_center_id: int) -> list[int]:

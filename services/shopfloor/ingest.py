@@ -209,7 +209,7 @@ def _apply(session: Session, actor: Actor, mw: _MachineWork, event: ParsedEvent,
     if event.type == "count":
         _count(session, actor, mw, event, ops, now)
     elif event.type == "state":
-        _state(session, actor, mw, event, reasons, now)
+        _state(session, actor, mw, event, reasons, ops, now)
     else:
         _job(session, actor, mw, event, ops, now)
 
@@ -243,6 +243,13 @@ class _Jobs:
     def __init__(self) -> None:
         self.pending: dict[int, list[int]] = {}
         self.totals: dict[int, tuple[int, int, int]] = {}     # job -> (work order id, good, scrap) after adding
+        self.held: dict[int, Operation | None] = {}
+
+    def hold(self, session: Session, op_id: int | None) -> None:
+        """Keep the job loaded for the rest of the batch: the session's identity map holds unchanged rows only
+        weakly, so without this every stop ending on a machine read its job again (one query per stop)."""
+        if op_id is not None and op_id not in self.held:
+            self.held[op_id] = session.get(Operation, op_id)
 
     def settle(self, session: Session, actor: Actor, now: datetime) -> None:
         """Add the pending counts to their jobs in one UPDATE (jobs are on locked machines)."""
@@ -253,7 +260,7 @@ class _Jobs:
 
 
 def _state(session: Session, actor: Actor, mw: _MachineWork, event: ParsedEvent, reasons: dict[int, ReasonCode],
-           now: datetime) -> None:
+           ops: _Jobs, now: datetime) -> None:
     """Every state event is one stop start (down, planned_stop) or end (running, idle); the machine's
     state now follows it unless it is older than that state (late: history only)."""
     status = mw.status
@@ -266,6 +273,7 @@ def _state(session: Session, actor: Actor, mw: _MachineWork, event: ParsedEvent,
         assert event.reason_code_id is not None      # reasons_of refused a stop without one
         _start_downtime(actor, mw, event, reasons[event.reason_code_id], now)
     else:
+        ops.hold(session, status.operation_id)
         _end_downtime(session, actor, mw, event, now)
 
 

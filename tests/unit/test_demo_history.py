@@ -9,7 +9,7 @@ from sqlmodel import func, select
 from models.orders import CustomerOrder
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.db import transaction
-from services.demo import history
+from services.demo import history, simulation
 from services.org.organizations import system_actor
 from tests.conftest import T0
 from tests.factories.shopfloor import make_floor
@@ -42,3 +42,28 @@ def test_history_is_ingested_and_a_later_catch_up_fills_the_gap_since_the_last_e
         assert any(e.machine_id == machine_id and e.occurred_at >= later - timedelta(hours=2) for e in new)
     with transaction(session):
         assert history.catch_up(session, world.org_a, now=later) == []
+
+
+def test_the_history_reads_the_queues_again_only_after_a_change_and_sees_what_a_fresh_read_sees(
+        session, world, monkeypatch):
+    """The model looks at a machine's queue whenever it is free; the history answers from one read of the plant's
+    queues per ingest or planner call, and the events are the same as with a fresh read each time."""
+    make_floor(session, world.org_a, world.plant1, world.dept1, quantity=120)
+    actor = system_actor(session, world.org_a)
+
+    def run() -> list[tuple]:
+        savepoint = session.begin_nested()
+        history.record_history(session, actor, world.plant1, start=T0, end=T0 + timedelta(hours=8), seed=5)
+        rows = [(e.client_id, e.kind, e.machine_id, e.operation_id, e.quantity_good, e.quantity_scrap, e.occurred_at)
+                for e in session.exec(select(ProductionEvent).order_by(ProductionEvent.id)).all()]
+        savepoint.rollback()
+        return rows
+
+    reads, looks = [], []
+    real_read, real_of = simulation.machines_jobs, history._Queues.of
+    monkeypatch.setattr(simulation, "machines_jobs", lambda s, ids: reads.append(ids) or real_read(s, ids))
+    monkeypatch.setattr(history._Queues, "of", lambda self, machine_id: looks.append(machine_id) or real_of(self, machine_id))
+    cached = run()
+    assert len(reads) < len(looks)
+    monkeypatch.setattr(history._Queues, "of", lambda self, machine_id: simulation.machine_jobs(self.session, machine_id))
+    assert run() == cached and len(cached) > 20

@@ -15,7 +15,7 @@ from services.org import api_tokens
 from services.shopfloor import ingest
 from services.shopfloor.ingest_limits import InFlight, IngestLimits, TooLarge
 from tests.conftest import T0
-from tests.factories.db import actor_for, committed, count, fetch, snapshot
+from tests.factories.db import actor_for, committed, count, fetch, snapshot, statements
 from tests.factories.shopfloor import make_floor
 
 
@@ -376,3 +376,27 @@ def test_ingested_events_keep_the_kpi_rollups_equal_to_a_rebuild(session, engine
     assert incremental["KpiCountSlice"] and incremental["KpiStopSlice"]
     committed(session, lambda s: rollup_rebuild.rebuild(s, plant_id=world.plant1))
     assert rollup_rows() == incremental
+
+
+def test_stops_ended_in_one_batch_read_the_running_job_once(session, engine, floor, gateway):
+    """A gateway's batch of many short stops during one job: the job is read once, not once per stop ended
+    (the session holds unchanged rows weakly, so each end of a stop used to load the job again)."""
+    code = code_of(engine, floor.machine_id)
+    number = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0].number
+    send(session, gateway, [{"client_id": "s-start", "machine": code, "type": "job_start", "work_order": number,
+                             "occurred_at": iso(T0)}], at=T0)
+    stops = []
+    for i in range(20):
+        at = T0 + timedelta(minutes=2 * i + 1)
+        stops += [{"client_id": f"s-down-{i}", "machine": code, "type": "state", "state": "down",
+                   "reason_code_id": floor.line.downtime_reason_id, "occurred_at": iso(at)},
+                  {"client_id": f"s-up-{i}", "machine": code, "type": "state", "state": "running",
+                   "occurred_at": iso(at + timedelta(seconds=30))}]
+    with statements(engine) as seen:
+        result = send(session, gateway, stops, at=T0 + timedelta(hours=1))
+    assert result.accepted == 40
+    job_reads = [s for s in seen if s.lstrip().startswith("SELECT") and "FROM operation" in s
+                 and "WHERE operation.id =" in s]
+    assert len(job_reads) <= 1, job_reads
+    status = status_of(engine, floor.machine_id)
+    assert (status.state, status.operation_id, status.open_downtime_event_id) == (MachineState.RUNNING, floor.cut_id, None)

@@ -11,7 +11,7 @@ from models.orders import Operation, WorkStatus
 from models.resources import MachineProductRate
 from services.core.db import transaction
 from services.production import scheduling
-from tests.factories.db import committed
+from tests.factories.db import committed, statements
 from tests.factories.scheduling import (
     add_holiday,
     floor,
@@ -325,3 +325,22 @@ def test_a_small_quantity_is_setup_plus_its_units(session, engine, world, quanti
     assign(session, f, op, f.m1)
     assert window(engine, op) == (T0, expected_end)
     assert session.get(Operation, op).queue_position == 1
+
+
+def test_assigning_several_at_once_plans_as_one_after_the_other_with_one_replan(session, engine, world):
+    f = floor(session, world)
+    (_a, a_cut, a_drill), (_b, b_cut, b_drill) = f.work_order(session, quantity=100), f.work_order(session, quantity=200)
+    placements = [(a_cut, f.m1), (b_cut, f.m2), (a_drill, f.m2), (b_drill, f.m1)]
+    with statements(engine) as seen:
+        done = committed(session, scheduling.assign_operations, f.planner, placements, now=T0)
+    together = plans(engine, a_cut, a_drill, b_cut, b_drill)
+    assert [op.id for op in done] == [a_cut, b_cut, a_drill, b_drill]
+    assert sum("FROM shift_calendar" in s for s in seen) == 1            # the plant is planned once, not four times
+    g = floor(session, world)
+    (_c, c_cut, c_drill), (_d, d_cut, d_drill) = g.work_order(session, quantity=100), g.work_order(session, quantity=200)
+    for op_id, machine_id in [(c_cut, g.m1), (d_cut, g.m2), (c_drill, g.m2), (d_drill, g.m1)]:
+        assign(session, g, op_id, machine_id)
+    one_by_one = plans(engine, c_cut, c_drill, d_cut, d_drill)
+    rename = {g.m1: f.m1, g.m2: f.m2}
+    assert list(together.values()) == [(rename[m], *rest) for m, *rest in one_by_one.values()]
+    assert together[a_drill] == (f.m2, 2, utc(2026, 3, 2, 10, 5), utc(2026, 3, 2, 11, 25))   # after b's cut on m2

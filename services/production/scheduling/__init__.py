@@ -1,6 +1,6 @@
 """Scheduling: operations on machines, planned inside the plant's shift calendar.
 
-- queues.py: assign, move, take off; re-plan a machine or a plant (planner.py does the maths);
+- queues.py: assign (one, or several with one re-plan), move, take off; re-plan a machine or a plant (planner.py does the maths);
 - board.py: the schedule board (per machine, late, conflict and overproduction flags) and unscheduled operations;
 - capacity.py: capacity targets and utilisation;
 - exceptions.py: late, short, reallocated and overproduced exceptions, late detection, the overproduction rule;
@@ -47,6 +47,7 @@ from services.production.scheduling.queues import (
                                        ReplanResult,
                                        ScheduledOperation,
                                        assign_operation,
+                                       assign_operations,
                                        move_operation,
                                        plan_machine,
                                        replan_plant,
@@ -56,7 +57,7 @@ from services.production.scheduling.queues import (
 __all__ = [
     "BoardMachine", "BoardOperation", "BoardWindow", "CapacityTargetCreate", "CapacityTargetRead", "CapacityTargetUpdate",
     "ExceptionRead", "MachineChoice", "ReplanResult", "ScheduleBoard", "ScheduledOperation", "UnscheduledOperation",
-    "Utilisation", "UtilisationRow", "assign_operation", "create_target", "delete_target", "detect_late",
+    "Utilisation", "UtilisationRow", "assign_operation", "assign_operations", "create_target", "delete_target", "detect_late",
     "duration_seconds", "list_exceptions", "list_targets", "move_operation", "operation_duration", "period_window",
     "plan_machine", "record_exception", "replan_plant", "schedule_board", "unassign_operation",
     "unscheduled_operations", "update_target", "utilisation",

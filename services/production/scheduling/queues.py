@@ -14,6 +14,7 @@ Invariants:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -85,6 +86,27 @@ def assign_operation(session: Session, actor: Actor, operation_id: int, machine_
     return _place(session, actor, op, plant, machine, position=position, reason=reason, now=now)
 
 
+def assign_operations(session: Session, actor: Actor, placements: list[tuple[int, int]], *,
+                      now: datetime) -> list[ScheduledOperation]:
+    """Queue several operations, each last on its machine ((operation id, machine id), in that order), and re-plan
+    the plant once: the queues and plans are those of one assign_operation after the other, each audited and
+    announced as such (a released order's steps go on their machines in one go)."""
+    require_plan(actor)
+    placed: list[tuple[Operation, Plant, _Placement]] = []
+    for operation_id, machine_id in placements:
+        op, plant = _operation_and_plant(session, actor, operation_id)
+        machine = get_scoped(session, actor, Machine, machine_id, "Machine")
+        placement = _enqueue(session, actor, op, plant, machine, position=None, reason="", now=now)
+        if placement is not None:
+            placed.append((op, plant, placement))
+    results: dict[int, PlanResult] = {}
+    for op, plant, placement in placed:
+        if pk(plant) not in results:
+            results[pk(plant)] = plan_queues(session, plant, now=now, user_id=actor.user_id)
+        _record_placed(session, actor, plant, op, _machine_of(session, op), placement, results[pk(plant)], now)
+    return [scheduled(op) for op, _, _ in placed]
+
+
 def move_operation(session: Session, actor: Actor, operation_id: int, *, machine_id: int | None = None,
                    position: int | None = None, reason: str = "", now: datetime) -> ScheduledOperation:
     """Move an operation to another machine and/or position (default: same machine, last)."""
@@ -147,8 +169,26 @@ def replan_plant(session: Session, actor: Actor, plant_id: int, *, now: datetime
 
 # ---- placing --------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Placement:
+    old_machine: int | None
+    old_position: int | None
+    reason: str
+
+
 def _place(session: Session, actor: Actor, op: Operation, plant: Plant, machine: Machine, *,
            position: int | None, reason: str, now: datetime) -> ScheduledOperation:
+    placement = _enqueue(session, actor, op, plant, machine, position=position, reason=reason, now=now)
+    if placement is None:
+        return scheduled(op)
+    result = plan_queues(session, plant, now=now, user_id=actor.user_id)
+    _record_placed(session, actor, plant, op, machine, placement, result, now)
+    return scheduled(op)
+
+
+def _enqueue(session: Session, actor: Actor, op: Operation, plant: Plant, machine: Machine, *,
+             position: int | None, reason: str, now: datetime) -> _Placement | None:
+    """Put `op` into the machine's queue and number the queue 1..n (None: it is there already); no plan yet."""
     _check_position(position)
     _check_schedulable(session, op)
     _check_fits(session, op, plant, machine)
@@ -163,7 +203,7 @@ def _place(session: Session, actor: Actor, op: Operation, plant: Plant, machine:
     queue = [o for o in queued_operations(session, plant, [pk(machine)]).get(pk(machine), []) if pk(o) != pk(op)]
     index = _index(queue, op, position)
     if old_machine == machine.id and old_position == index + 1:
-        return scheduled(op)
+        return None
     queue.insert(index, op)
     op.machine_id = machine.id
     for number, queued in enumerate(queue, 1):
@@ -171,11 +211,21 @@ def _place(session: Session, actor: Actor, op: Operation, plant: Plant, machine:
         session.add(queued)
     _stamp(op, actor, now)
     session.flush()
-    result = plan_queues(session, plant, now=now, user_id=actor.user_id)
-    if changes_machine and old_machine is not None:
-        _reallocated(session, actor, op, old_machine, machine, reason, now)
-    _record_placement(session, actor, plant, op, old_machine, old_position, reason, result, now)
-    return scheduled(op)
+    return _Placement(old_machine, old_position, reason)
+
+
+def _record_placed(session: Session, actor: Actor, plant: Plant, op: Operation, machine: Machine,
+                   placement: _Placement, result: PlanResult, now: datetime) -> None:
+    old_machine = placement.old_machine
+    if old_machine is not None and old_machine != machine.id:
+        _reallocated(session, actor, op, old_machine, machine, placement.reason, now)
+    _record_placement(session, actor, plant, op, old_machine, placement.old_position, placement.reason, result, now)
+
+
+def _machine_of(session: Session, op: Operation) -> Machine:
+    machine = session.get(Machine, op.machine_id)
+    assert machine is not None                       # just queued on it
+    return machine
 
 
 def _record_placement(session: Session, actor: Actor, plant: Plant, op: Operation, old_machine: int | None,
