@@ -11,8 +11,8 @@ before and between the events it sends through the ingest API.
   `last_event_at(session, plant_id)`: its latest production event (where a simulation carries on);
 - `release_more_work(session, actor, plant_id, *, work_center_id, seed, now)`: the planner's part
   when a machine runs dry: the last waiting job of the busiest machine of its work center (with two or more
-  waiting) moves to it; else one customer order for a product whose routing uses that work center (none:
-  any finished product) and whose release loads no work center already queued BACKLOG_CAP_HOURS per
+  waiting, or one waiting behind a job of its own) moves to it; else one customer order for a product whose
+  routing uses that work center (none: any finished product) and whose release loads no work center already queued BACKLOG_CAP_HOURS per
   machine (`backlog_hours`), sized so its longest job runs about RUN_HOURS, released, with its job at
   that work center queued on the dry machine and every other on the least loaded machine (hours) of its
   work center.
@@ -212,8 +212,8 @@ def release_more_work(session: Session, actor: Actor, plant_id: int, *, work_cen
     the caller knows are complete or running though not yet recorded (they are neither load nor moved)."""
     require(actor, Permission.PLAN, plant_id=plant_id)
     rng = random.Random(seed)
-    queued_ops = _queued(session, plant_id, done)
-    if machine_id is not None and _take_over(session, actor, machine_id, work_center_id, queued_ops, now):
+    queued_ops, occupied = _floor_work(session, plant_id, done)
+    if machine_id is not None and _take_over(session, actor, machine_id, work_center_id, queued_ops, occupied, now):
         return 1
     backlog = backlog_hours(session, plant_id, queued_ops)
     loads = _UnitLoads(session, actor.organization_id)
@@ -254,6 +254,17 @@ def _queued(session: Session, plant_id: int, done: Collection[int]) -> list[Oper
         col(Operation.status).in_(QUEUED))).all() if op.id not in done]
 
 
+def _floor_work(session: Session, plant_id: int, done: Collection[int]) -> tuple[list[Operation], set[int]]:
+    """The plant's queued operations (less `done`), and the machines occupied with a job: one running or paused,
+    or one the caller knows it is running or has just completed (in `done`)."""
+    done = set(done)
+    rows = session.exec(select(Operation).where(Operation.plant_id == plant_id, col(Operation.machine_id).is_not(None),
+                                                col(Operation.status).in_(QUEUED))).all()
+    occupied = {op.machine_id for op in rows if op.machine_id is not None
+                and (op.id in done or op.status in (WorkStatus.RUNNING, WorkStatus.PAUSED))}
+    return [op for op in rows if op.id not in done], occupied
+
+
 def backlog_hours(session: Session, plant_id: int, queued: list[Operation] | None = None) -> dict[int, float]:
     """Per work center of the plant: hours of queued work (setups and parts still to make) per active machine."""
     machines = dict(session.exec(select(Machine.work_center_id, func.count(col(Machine.id)))
@@ -268,15 +279,17 @@ def backlog_hours(session: Session, plant_id: int, queued: list[Operation] | Non
 
 
 def _take_over(session: Session, actor: Actor, machine_id: int, work_center_id: int, queued: list[Operation],
-               now: datetime) -> bool:
-    """The supervisor's part: a dry machine takes the last waiting job of the busiest machine of its work
-    center that has more than one waiting (True: moved)."""
+               occupied: set[int], now: datetime) -> bool:
+    """The supervisor's part: a dry machine takes the last waiting job of the machine of its work center with the
+    most jobs waiting, from a machine with two or more waiting or one busy with a job of its own (running, paused
+    or down with it): that job would wait there, and starts here now (True: moved)."""
     waiting: dict[int, list[Operation]] = {}
     for op in queued:
         if op.work_center_id == work_center_id and op.machine_id != machine_id and op.status == WorkStatus.RELEASED:
             waiting.setdefault(op.machine_id or 0, []).append(op)
-    busiest = max(waiting.values(), key=len, default=[])
-    if len(busiest) < 2:
+    donors = [ops for donor, ops in waiting.items() if len(ops) >= 2 or donor in occupied]
+    busiest = max(donors, key=len, default=[])
+    if not busiest:
         return False
     op = max(busiest, key=lambda o: (o.queue_position or 0, pk(o)))
     scheduling.assign_operation(session, actor, pk(op), machine_id, reason="Moved to a free machine of the work center.",
