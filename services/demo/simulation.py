@@ -10,9 +10,10 @@ before and between the events it sends through the ingest API.
   its shift calendar, and the reason codes to use, grouped by six-big-loss category;
   `last_event_at(session, plant_id)`: its latest production event (where a simulation carries on);
 - `release_more_work(session, actor, plant_id, *, work_center_id, seed, now)`: the planner's part
-  when a machine runs dry: the last waiting job of the busiest machine of its work center (with two or more
-  waiting, or one waiting behind a job of its own) moves to it; else one customer order for a product whose
-  routing uses that work center (none: any finished product) and whose release loads no work center already queued BACKLOG_CAP_HOURS per
+  when a machine runs dry: the oldest released job of its work center on no machine yet goes to it; else the
+  last waiting job of the busiest machine of its work center (with two or more waiting, or one waiting behind a
+  job of its own) moves to it; else one customer order for a product whose routing uses that work center
+  (none: any finished product) and whose release loads no work center already queued BACKLOG_CAP_HOURS per
   machine (`backlog_hours`), sized so its longest job runs about RUN_HOURS, released, with its job at
   that work center queued on the dry machine and every other on the least loaded machine (hours) of its
   work center.
@@ -213,7 +214,8 @@ def release_more_work(session: Session, actor: Actor, plant_id: int, *, work_cen
     require(actor, Permission.PLAN, plant_id=plant_id)
     rng = random.Random(seed)
     queued_ops, occupied = _floor_work(session, plant_id, done)
-    if machine_id is not None and _take_over(session, actor, machine_id, work_center_id, queued_ops, occupied, now):
+    if machine_id is not None and (_schedule_waiting(session, actor, plant_id, machine_id, work_center_id, now)
+                                   or _take_over(session, actor, machine_id, work_center_id, queued_ops, occupied, now)):
         return 1
     backlog = backlog_hours(session, plant_id, queued_ops)
     loads = _UnitLoads(session, actor.organization_id)
@@ -276,6 +278,19 @@ def backlog_hours(session: Session, plant_id: int, queued: list[Operation] | Non
         setup = op.setup_seconds if op.status == WorkStatus.RELEASED else 0
         seconds[op.work_center_id] = seconds.get(op.work_center_id, 0.0) + left + setup
     return {wc: s / 3600 / max(machines.get(wc, 1), 1) for wc, s in seconds.items()}
+
+
+def _schedule_waiting(session: Session, actor: Actor, plant_id: int, machine_id: int, work_center_id: int,
+                      now: datetime) -> bool:
+    """The planner's first answer to a dry machine: the oldest released job of its work center that is on no
+    machine yet (the board's unscheduled list) goes to it (True: scheduled)."""
+    op = session.exec(select(Operation).where(
+        Operation.plant_id == plant_id, Operation.work_center_id == work_center_id, col(Operation.machine_id).is_(None),
+        Operation.status == WorkStatus.RELEASED).order_by(col(Operation.id))).first()
+    if op is None:
+        return False
+    scheduling.assign_operation(session, actor, pk(op), machine_id, now=now)
+    return True
 
 
 def _take_over(session: Session, actor: Actor, machine_id: int, work_center_id: int, queued: list[Operation],

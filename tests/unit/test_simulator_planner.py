@@ -2,7 +2,7 @@
 minutes with their jobs waiting"). The machine model and the planner run in-process on a real database through
 history.record_history: the model's own clock steps through simulated time (no wall clock), exactly the code
 `takt simulate` runs between its HTTP calls. A machine without a job while a job of its work center waits,
-not started, on another machine, must get work within IDLE_LIMIT of working time."""
+not started (on another machine, or on none yet), must get work within IDLE_LIMIT of working time."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -46,8 +46,8 @@ def _long_jobs(session, world, line, count: int) -> list[int]:
 
 def idle_with_work_waiting(events: list[ProductionEvent], ops: dict[int, Operation], machine_ids: list[int],
                            spec, start: datetime, end: datetime) -> dict[int, list[tuple[datetime, datetime]]]:
-    """Per machine: the spans with no job (working time longer than IDLE_LIMIT) during which a job of the same
-    work center, queued on a machine, had not started yet."""
+    """Per machine: the spans with no job (working time longer than IDLE_LIMIT) during which a released job of
+    the same work center (`ops`: the work center's), on a machine or on none yet, had not started."""
     started_at = {e.operation_id: e.occurred_at for e in events if e.kind == EventKind.JOB_STARTED}
     found: dict[int, list[tuple[datetime, datetime]]] = {}
     for machine_id in machine_ids:
@@ -66,7 +66,7 @@ def idle_with_work_waiting(events: list[ProductionEvent], ops: dict[int, Operati
         for a, b in spans:
             if working_seconds(spec, a, b) <= IDLE_LIMIT.total_seconds():
                 continue
-            waiting = [op for op in ops.values() if op.machine_id is not None and op.status != WorkStatus.CANCELLED
+            waiting = [op for op in ops.values() if op.status != WorkStatus.CANCELLED
                        and started_at.get(op.id, end) > a + IDLE_LIMIT]
             if waiting:
                 found.setdefault(machine_id, []).append((a, b))
@@ -100,6 +100,24 @@ def test_a_dry_machine_takes_a_job_waiting_behind_a_running_one_at_once(session,
     assert {machine: op for machine, (op, _) in first_start.items()} == {m1: a, m2: c, m3: b}
     assert first_start[m3][1] - T0 <= IDLE_LIMIT
     assert (ops[b].machine_id, ops[d].machine_id) == (m3, m2)          # one job moved, the other still waits
+
+
+def test_a_dry_machine_gets_a_released_job_that_is_on_no_machine_yet(session, world):
+    """A released job on the board's unscheduled list and a machine of its work center with nothing to do: the
+    planner puts the job on that machine (before moving other machines' work or releasing new orders)."""
+    line = make_line(session, world.org_a, world.plant1, world.dept1, machines=2)
+    m1, m2 = line.machine_ids
+    a, b, c = _long_jobs(session, world, line, 3)
+    _queue(session, {m1: [a, b]})                        # c is released and on no machine
+    actor = system_actor(session, world.org_a)
+    end = T0 + timedelta(hours=2)
+    with transaction(session):
+        history.record_history(session, actor, world.plant1, start=T0, end=end, seed=6)
+    events = session.exec(select(ProductionEvent).where(ProductionEvent.plant_id == world.plant1)
+                          .order_by(ProductionEvent.occurred_at, ProductionEvent.id)).all()
+    ops = {op.id: op for op in session.exec(select(Operation).where(Operation.plant_id == world.plant1)).all()}
+    assert idle_with_work_waiting(events, ops, line.machine_ids, calendar_spec(session, world.plant1), T0, end) == {}
+    assert (ops[c].machine_id, ops[c].status, ops[b].machine_id) == (m2, WorkStatus.RUNNING, m1)
 
 
 def test_the_checker_finds_a_machine_left_idle_beside_waiting_work(session, world):
