@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import func, select
 
-from models.orders import CustomerOrder
+from models.orders import CustomerOrder, Operation, WorkOrder
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.db import transaction
 from services.demo import history, simulation
@@ -54,7 +54,10 @@ def test_the_history_reads_the_queues_again_only_after_a_change_and_sees_what_a_
     def run() -> list[tuple]:
         savepoint = session.begin_nested()
         history.record_history(session, actor, world.plant1, start=T0, end=T0 + timedelta(hours=8), seed=5)
-        rows = [(e.client_id, e.kind, e.machine_id, e.operation_id, e.quantity_good, e.quantity_scrap, e.occurred_at)
+        jobs = {op.id: (number, op.sequence) for op, number in session.exec(
+            select(Operation, WorkOrder.number).join(WorkOrder, WorkOrder.id == Operation.work_order_id)).all()}
+        rows = [(e.client_id, e.kind, e.machine_id, jobs.get(e.operation_id), e.quantity_good, e.quantity_scrap,
+                 e.occurred_at)             # jobs by number: PostgreSQL does not give rolled-back ids again
                 for e in session.exec(select(ProductionEvent).order_by(ProductionEvent.id)).all()]
         savepoint.rollback()
         return rows
