@@ -5,8 +5,9 @@ What the machines do is the machine model of services/demo/machine_model.py, the
 demo's seeded history (jobs at 84-98 % of the ideal rate, changeovers, minor stops, tool changes,
 material shortages and breakdowns with their reason codes, 2 % scrap and more after a changeover, only in
 the shift calendar's working time; `all_hours` ignores the calendar, for a demo at the weekend), counted
-once a minute. When a machine's queue runs dry the simulator plays the planner and releases another
-order (services/demo/simulation.py), at most once per 20 simulated minutes per machine.
+once a minute. When a machine's queue runs dry the simulator plays the planner (services/demo/simulation.py):
+it schedules a released job of that work center that is on no machine, or moves one waiting on another of its
+machines, or releases another order, at most once per 20 simulated minutes per machine.
 
 Time: the simulated clock never runs ahead of the wall clock (the server refuses future events).
 `speed` is simulated seconds per real second (0: as fast as the server takes them); with a
