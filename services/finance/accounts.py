@@ -16,6 +16,7 @@ from models.finance import Account, AccountType
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 
 # (code, name, type, role): a small manufacturing and subcontracting chart, edited freely afterwards.
@@ -80,17 +81,17 @@ def create_account(session: Session, actor: Actor, data: AccountCreate, *, now: 
     code, name = data.code.strip(), data.name.strip()
     problems = {}
     if not code or len(code) > 16 or not code.replace(".", "").replace("-", "").isalnum():
-        problems["code"] = "Use 1 to 16 letters, digits, dot or dash."
+        problems["code"] = t("Use 1 to 16 letters, digits, dot or dash.")
     if not name or len(name) > 200:
-        problems["name"] = "Required, at most 200 characters."
+        problems["name"] = t("Required, at most 200 characters.")
     if problems:
         raise Invalid(fields=problems)
     if session.exec(select(Account.id).where(Account.organization_id == actor.organization_id,
                                              Account.code == code)).first() is not None:
-        raise Conflict(f"Account {code} exists.", fields={"code": "Already used."})
+        raise Conflict(t("Account {code} exists.", code=code), fields={"code": t("Already used.")})
     role = (data.role or "").strip() or None
     if role and account_for_role(session, actor.organization_id, role, required=False) is not None:
-        raise Conflict(f"Another account already has the role {role}.", fields={"role": "Already used."})
+        raise Conflict(t("Another account already has the role {role}.", role=role), fields={"role": t("Already used.")})
     account = Account(organization_id=actor.organization_id, code=code, name=name, type=data.type, role=role,
                       created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(account)
@@ -102,7 +103,7 @@ def create_account(session: Session, actor: Actor, data: AccountCreate, *, now: 
 
 def set_account_active(session: Session, actor: Actor, account_id: int, active: bool, *, now: datetime) -> AccountRead:
     require(actor, Permission.FINANCE)
-    account = get_scoped(session, actor, Account, account_id, "Account")
+    account = get_scoped(session, actor, Account, account_id, t("Account"))
     if account.is_active != active:
         account.is_active, account.updated_at, account.updated_by = active, now, actor.user_id
         session.add(account)
@@ -120,7 +121,7 @@ def account_for_role(session: Session, organization_id: int, role: str, *, requi
     account = session.exec(select(Account).where(Account.organization_id == organization_id, Account.role == role,
                                                  col(Account.is_active).is_(True))).first()
     if account is None and required:
-        raise NotFound(f"No active account has the role '{role}': apply the chart template or set the role.")
+        raise NotFound(t("No active account has the role '{role}': apply the chart template or set the role.", role=role))
     return account
 
 

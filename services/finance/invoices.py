@@ -29,6 +29,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.finance import journal, tax_rules
@@ -86,17 +87,18 @@ def invoice_shipment(session: Session, actor: Actor, shipment_id: int, options: 
                      now: datetime) -> InvoiceRead:
     """A draft invoice of what a shipped shipment carried (its packed quantities)."""
     require(actor, Permission.FINANCE)
-    shipment = get_scoped(session, actor, Shipment, shipment_id, "Shipment")
+    shipment = get_scoped(session, actor, Shipment, shipment_id, t("Shipment"))
     if shipment.status != ShipmentStatus.SHIPPED:
-        raise Conflict(f"Shipment {shipment.number} is {shipment.status}: only shipped goods are invoiced.")
+        raise Conflict(t("Shipment {number} is {status}: only shipped goods are invoiced.", number=shipment.number,
+                         status=shipment.status))
     if session.exec(select(Invoice.id).where(Invoice.organization_id == actor.organization_id,
                                              Invoice.shipment_id == shipment.id)).first() is not None:
-        raise Conflict(f"Shipment {shipment.number} is already invoiced.")
+        raise Conflict(t("Shipment {number} is already invoiced.", number=shipment.number))
     picks = [OrderLinePick(order_line_id=x.order_line_id, quantity=x.quantity_packed)
              for x in session.exec(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id,
                                                               ShipmentLine.quantity_packed > 0)).all()]
     if not picks:
-        raise Conflict(f"Shipment {shipment.number} carried nothing to invoice.")
+        raise Conflict(t("Shipment {number} carried nothing to invoice.", number=shipment.number))
     return _draft(session, actor, shipment.customer_id, picks, options, now=now, shipment_id=shipment.id,
                   memo=options.memo or f"Shipment {shipment.number}")
 
@@ -105,18 +107,18 @@ def invoice_order_lines(session: Session, actor: Actor, customer_id: int, picks:
                         options: InvoiceOptions, *, now: datetime) -> InvoiceRead:
     """A draft invoice of chosen quantities of order lines (services, advance billing, no shipment)."""
     require(actor, Permission.FINANCE)
-    get_scoped(session, actor, Customer, customer_id, "Customer")
+    get_scoped(session, actor, Customer, customer_id, t("Customer"))
     if not picks:
-        raise Invalid(fields={"lines": "Choose at least one order line."})
+        raise Invalid(fields={"lines": t("Choose at least one order line.")})
     return _draft(session, actor, customer_id, picks, options, now=now, shipment_id=None, memo=options.memo)
 
 
 def issue(session: Session, actor: Actor, invoice_id: int, *, now: datetime) -> InvoiceRead:
     """Issue a draft: it gets its final content and one journal entry; from now on only a credit note changes it."""
     require(actor, Permission.FINANCE)
-    inv = get_scoped(session, actor, Invoice, invoice_id, "Invoice", for_update=True)
+    inv = get_scoped(session, actor, Invoice, invoice_id, t("Invoice"), for_update=True)
     if inv.status != InvoiceStatus.DRAFT:
-        raise Conflict(f"Invoice {inv.number} is {inv.status}: only a draft is issued.")
+        raise Conflict(t("Invoice {number} is {status}: only a draft is issued.", number=inv.number, status=inv.status))
     receivable = account_for_role(session, actor.organization_id, "receivable")
     revenue = account_for_role(session, actor.organization_id, "revenue")
     vat_out = account_for_role(session, actor.organization_id, "vat_output")
@@ -138,9 +140,10 @@ def issue(session: Session, actor: Actor, invoice_id: int, *, now: datetime) -> 
 
 def void_draft(session: Session, actor: Actor, invoice_id: int, *, now: datetime) -> InvoiceRead:
     require(actor, Permission.FINANCE)
-    inv = get_scoped(session, actor, Invoice, invoice_id, "Invoice", for_update=True)
+    inv = get_scoped(session, actor, Invoice, invoice_id, t("Invoice"), for_update=True)
     if inv.status != InvoiceStatus.DRAFT:
-        raise Conflict(f"Invoice {inv.number} is {inv.status}: an issued invoice is corrected by a credit note.")
+        raise Conflict(t("Invoice {number} is {status}: an issued invoice is corrected by a credit note.", number=inv.number,
+                         status=inv.status))
     inv.status, inv.shipment_id, inv.updated_at = InvoiceStatus.VOID, None, now
     session.add(inv)
     audit(session, actor, "invoice", inv.id, "void", {"number": inv.number}, at=now)
@@ -151,11 +154,11 @@ def credit_note(session: Session, actor: Actor, invoice_id: int, picks: list[Ord
                 reason: str, now: datetime) -> InvoiceRead:
     """A draft credit note taking back quantities of an issued invoice's order lines, at the invoiced prices."""
     require(actor, Permission.FINANCE)
-    inv = get_scoped(session, actor, Invoice, invoice_id, "Invoice")
+    inv = get_scoped(session, actor, Invoice, invoice_id, t("Invoice"))
     if inv.status != InvoiceStatus.ISSUED or inv.kind != InvoiceKind.INVOICE:
-        raise Conflict("Only an issued invoice can be credited.")
+        raise Conflict(t("Only an issued invoice can be credited."))
     if not reason.strip():
-        raise Invalid(fields={"reason": "Say why the invoice is credited."})
+        raise Invalid(fields={"reason": t("Say why the invoice is credited.")})
     billed = {x.order_line_id: x for x in session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id))}
     credited = _credited(session, pk(inv))
     problems, rows = {}, []
@@ -163,11 +166,12 @@ def credit_note(session: Session, actor: Actor, invoice_id: int, picks: list[Ord
         line = billed.get(pick.order_line_id)
         left = (line.quantity - credited.get(pick.order_line_id, 0)) if line else 0
         if line is None or pick.quantity > left:
-            problems[f"lines.{i}"] = f"At most {left} can be credited on this line." if line else "Not on this invoice."
+            problems[f"lines.{i}"] = (t("At most {left} can be credited on this line.", left=left) if line
+                                      else t("Not on this invoice."))
             continue
         rows.append((line, pick.quantity))
     if problems or not rows:
-        raise Invalid(fields=problems or {"lines": "Choose what to credit."})
+        raise Invalid(fields=problems or {"lines": t("Choose what to credit.")})
     note = _new_invoice(session, actor, inv.customer_id, inv.currency, inv.vat_rule_code, issue_date, issue_date,
                         InvoiceKind.CREDIT_NOTE, now, memo=f"Credit of {inv.number}: {reason.strip()}"[:500])
     note.credit_of_id = inv.id
@@ -182,7 +186,7 @@ def credit_note(session: Session, actor: Actor, invoice_id: int, picks: list[Ord
 
 def get_invoice(session: Session, actor: Actor, invoice_id: int) -> InvoiceRead:
     require(actor, Permission.FINANCE)
-    inv = get_scoped(session, actor, Invoice, invoice_id, "Invoice")
+    inv = get_scoped(session, actor, Invoice, invoice_id, t("Invoice"))
     customer = session.get(Customer, inv.customer_id)
     lines = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id).order_by(col(InvoiceLine.id))).all()
     q = quantum(inv.currency)
@@ -237,7 +241,7 @@ def billable_shipments(session: Session, actor: Actor, *, limit: int = 200) -> l
 def billable_lines(session: Session, actor: Actor, customer_id: int) -> list[BillableLine]:
     """The customer's order lines with a quantity still to invoice, oldest order first."""
     require(actor, Permission.FINANCE)
-    get_scoped(session, actor, Customer, customer_id, "Customer")
+    get_scoped(session, actor, Customer, customer_id, t("Customer"))
     rows = session.exec(select(OrderLine, CustomerOrder.number, Product.code, Product.name)
                         .join(CustomerOrder, col(CustomerOrder.id) == OrderLine.order_id)
                         .join(Product, col(Product.id) == OrderLine.product_id)
@@ -266,17 +270,17 @@ def _draft(session: Session, actor: Actor, customer_id: int, picks: list[OrderLi
     currency = options.currency.strip().upper()
     rule = tax_rules.rule_in_force(session, actor, options.vat_rule_code, options.issue_date)
     if rule.kind != TaxKind.VAT or rule.currency != currency:
-        raise Invalid(fields={"vat_rule_code": f"Choose a VAT rule in {currency}."})
+        raise Invalid(fields={"vat_rule_code": t("Choose a VAT rule in {currency}.", currency=currency)})
     rows, problems = _priced_lines(session, actor, customer_id, picks, currency, options.issue_date)
     if problems:
-        raise Invalid("Some lines cannot be invoiced.", fields=problems)
+        raise Invalid(t("Some lines cannot be invoiced."), fields=problems)
     inv = _new_invoice(session, actor, customer_id, currency, rule.code, options.issue_date,
                        options.issue_date + timedelta(days=options.payment_days), InvoiceKind.INVOICE, now, memo=memo)
     inv.shipment_id = shipment_id
     try:
         session.flush()
     except IntegrityError as exc:
-        raise Conflict("This shipment is already invoiced.") from exc
+        raise Conflict(t("This shipment is already invoiced.")) from exc
     lines = [InvoiceLine(organization_id=actor.organization_id, invoice_id=pk(inv), vat_text=tax_rules.compute(
         rule, Decimal(0)).components[0].rates, **row) for row in rows]
     _finish(session, actor, inv, lines, options.issue_date)
@@ -290,21 +294,24 @@ def _priced_lines(session: Session, actor: Actor, customer_id: int, picks: list[
         select(OrderLine, CustomerOrder).join(CustomerOrder, col(CustomerOrder.id) == OrderLine.order_id)
         .where(CustomerOrder.organization_id == actor.organization_id, col(OrderLine.id).in_(ids or [-1]))).all()}
     invoiced = _invoiced(session, ids)
-    rows, problems = [], {}
+    rows: list[dict] = []
+    problems: dict[str, str] = {}
     for i, pick in enumerate(picks):
         line, order = found.get(pick.order_line_id, (None, None))
         if line is None or order is None or order.customer_id != customer_id:
-            problems[f"lines.{i}"] = "No such order line of this customer."
+            problems[f"lines.{i}"] = t("No such order line of this customer.")
             continue
         left = line.quantity - invoiced.get(pk(line), 0)
         if pick.quantity > left:
-            problems[f"lines.{i}"] = f"Only {left} of order line {order.number}/{line.line_no} is left to invoice."
+            problems[f"lines.{i}"] = t("Only {left} of order line {order}/{line} is left to invoice.", left=left,
+                                        order=order.number, line=line.line_no)
             continue
         price, discount = line.unit_price, Decimal(0)
         if price is None:
             item = price_for(session, actor.organization_id, line.product_id, customer_id, currency, on)
             if item is None:
-                problems[f"lines.{i}"] = f"Order line {order.number}/{line.line_no} has no price and no price list item."
+                problems[f"lines.{i}"] = t("Order line {order}/{line} has no price and no price list item.",
+                                            order=order.number, line=line.line_no)
                 continue
             price, discount = item.unit_price, item.discount_pct
         product = session.get(Product, line.product_id)

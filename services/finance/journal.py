@@ -22,6 +22,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.finance.events import JournalEntryPosted
@@ -75,7 +76,7 @@ def post(session: Session, actor: Actor, data: EntryCreate, *, now: datetime, so
     accounts = _check_lines(session, actor, data.lines, currency)
     period = open_period_for(session, actor.organization_id, data.entry_date)
     if source_type is not None and _posted_source(session, actor, source_type, source_id) is not None:
-        raise Conflict(f"This {source_type.replace('_', ' ')} is already posted.")
+        raise Conflict(t("This {source} is already posted.", source=source_type.replace('_', ' ')))
     entry = JournalEntry(organization_id=actor.organization_id, number=next_number(session, actor.organization_id, "JE"),
                          entry_date=data.entry_date, period_id=pk(period), currency=currency, memo=data.memo.strip()[:500],
                          source_type=source_type, source_id=source_id, posted_at=now, posted_by=actor.user_id,
@@ -88,7 +89,7 @@ def post(session: Session, actor: Actor, data: EntryCreate, *, now: datetime, so
         if source_type is None or not any(name in str(exc.orig) for name in ("uq_journal_entry_source",
                                                                             "journal_entry.source_id")):
             raise
-        raise Conflict(f"This {source_type.replace('_', ' ')} is already posted.") from exc
+        raise Conflict(t("This {source} is already posted.", source=source_type.replace('_', ' '))) from exc
     for line in data.lines:
         session.add(JournalLine(organization_id=actor.organization_id, entry_id=pk(entry), account_id=line.account_id,
                                 debit=line.debit, credit=line.credit, description=line.description.strip()[:200]))
@@ -104,9 +105,9 @@ def post(session: Session, actor: Actor, data: EntryCreate, *, now: datetime, so
 def reverse(session: Session, actor: Actor, entry_id: int, *, on: date, now: datetime) -> EntryRead:
     """Post the mirror image of an entry on `on` (an open period), debits and credits swapped."""
     require(actor, Permission.FINANCE)
-    original = get_scoped(session, actor, JournalEntry, entry_id, "Journal entry")
+    original = get_scoped(session, actor, JournalEntry, entry_id, t("Journal entry"))
     if session.exec(select(JournalEntry.id).where(JournalEntry.reverses_id == original.id)).first() is not None:
-        raise Conflict(f"Entry {original.number} is already reversed.")
+        raise Conflict(t("Entry {number} is already reversed.", number=original.number))
     lines = session.exec(select(JournalLine).where(JournalLine.entry_id == original.id)).all()
     mirror = EntryCreate(entry_date=on, currency=original.currency, memo=f"Reversal of {original.number}",
                          lines=[LineInput(account_id=x.account_id, debit=x.credit, credit=x.debit,
@@ -116,7 +117,7 @@ def reverse(session: Session, actor: Actor, entry_id: int, *, on: date, now: dat
 
 def get_entry(session: Session, actor: Actor, entry_id: int) -> EntryRead:
     require(actor, Permission.FINANCE)
-    entry = get_scoped(session, actor, JournalEntry, entry_id, "Journal entry")
+    entry = get_scoped(session, actor, JournalEntry, entry_id, t("Journal entry"))
     rows = session.exec(select(JournalLine, Account).join(Account, col(Account.id) == JournalLine.account_id)
                         .where(JournalLine.entry_id == entry.id).order_by(col(JournalLine.id))).all()
     period = session.get(FiscalPeriod, entry.period_id)
@@ -151,7 +152,7 @@ def _posted_source(session: Session, actor: Actor, source_type: str, source_id: 
 def _check_lines(session: Session, actor: Actor, lines: list[LineInput], currency: str) -> dict[int, Account]:
     problems: dict[str, str] = {}
     if not (len(currency) == 3 and currency.isalpha()):
-        problems["currency"] = "Use a three-letter currency code."
+        problems["currency"] = t("Use a three-letter currency code.")
     places = minor_units(currency) if "currency" not in problems else 2
     ids = {line.account_id for line in lines}
     accounts = {pk(a): a for a in session.exec(select(Account).where(Account.organization_id == actor.organization_id,
@@ -163,24 +164,24 @@ def _check_lines(session: Session, actor: Actor, lines: list[LineInput], currenc
     debits = sum((x.debit for x in lines), Decimal("0"))
     credits = sum((x.credit for x in lines), Decimal("0"))
     if not problems and debits != credits:
-        problems["lines"] = f"Debits ({debits}) and credits ({credits}) must be equal."
+        problems["lines"] = t("Debits ({debits}) and credits ({credits}) must be equal.", debits=debits, credits=credits)
     if problems:
-        raise Invalid("The entry does not balance or has invalid lines.", fields=problems)
+        raise Invalid(t("The entry does not balance or has invalid lines."), fields=problems)
     return accounts
 
 
 def _line_problem(line: LineInput, account: Account | None, places: int) -> str | None:
     if account is None:
-        return "Choose an account of this organization."
+        return t("Choose an account of this organization.")
     if not account.is_active:
-        return f"Account {account.code} is inactive."
+        return t("Account {code} is inactive.", code=account.code)
     if line.debit < 0 or line.credit < 0 or (line.debit == 0) == (line.credit == 0):
-        return "Each line has either a debit or a credit, positive."
+        return t("Each line has either a debit or a credit, positive.")
     amount = line.debit or line.credit
     if not amount.is_finite() or decimal_places(amount) > places and amount != round(amount, places):
-        return f"Use at most {places} decimal places."
+        return t("Use at most {places} decimal places.", places=places)
     if amount >= Decimal(10) ** 13:
-        return "This amount is too large."
+        return t("This amount is too large.")
     return None
 
 

@@ -23,6 +23,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.finance import journal
@@ -69,10 +70,11 @@ class AgingRow(BaseModel):
 
 def record_payment(session: Session, actor: Actor, data: PaymentCreate, *, now: datetime) -> PaymentRead:
     require(actor, Permission.FINANCE)
-    get_scoped(session, actor, Customer, data.customer_id, "Customer")
+    get_scoped(session, actor, Customer, data.customer_id, t("Customer"))
     currency = data.currency.upper()
     if data.amount != data.amount.quantize(Decimal(1).scaleb(-minor_units(currency))):
-        raise Invalid(fields={"amount": f"Use at most {minor_units(currency)} decimal places for {currency}."})
+        raise Invalid(fields={"amount": t("Use at most {places} decimal places for {currency}.", places=minor_units(currency),
+                                              currency=currency)})
     open_items = open_invoices(session, actor, data.customer_id, currency, lock=True)
     plan = _plan(data, open_items)
     payment = Payment(organization_id=actor.organization_id, number=next_number(session, actor.organization_id, "PAY"),
@@ -162,13 +164,13 @@ def _plan(data: PaymentCreate, open_items: list[tuple[Invoice, Decimal]]) -> lis
     problems = {}
     for i, a in enumerate(data.allocations):
         if a.invoice_id not in owed:
-            problems[f"allocations.{i}"] = "Not an open invoice of this customer in this currency."
+            problems[f"allocations.{i}"] = t("Not an open invoice of this customer in this currency.")
         elif a.amount > owed[a.invoice_id]:
-            problems[f"allocations.{i}"] = f"The invoice owes only {owed[a.invoice_id]}."
+            problems[f"allocations.{i}"] = t("The invoice owes only {amount}.", amount=owed[a.invoice_id])
     if sum((a.amount for a in data.allocations), Decimal(0)) > data.amount:
-        problems["allocations"] = "The allocations add up to more than the payment."
+        problems["allocations"] = t("The allocations add up to more than the payment.")
     if problems:
-        raise Invalid("The payment cannot be allocated like this.", fields=problems)
+        raise Invalid(t("The payment cannot be allocated like this."), fields=problems)
     return [(a.invoice_id, a.amount) for a in data.allocations]
 
 

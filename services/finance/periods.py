@@ -15,6 +15,7 @@ from models.finance import FiscalPeriod, PeriodStatus
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
+from services.core.messages import Message, t, word
 from services.core.scoping import get_scoped
 
 
@@ -38,7 +39,7 @@ def open_year(session: Session, actor: Actor, year: int, *, now: datetime) -> li
     """The twelve monthly periods of `year` (those that do not exist yet are created, open)."""
     require(actor, Permission.FINANCE)
     if not 1900 <= year <= 9998:
-        raise Invalid(fields={"year": "Enter a year between 1900 and 9998."})
+        raise Invalid(fields={"year": t("Enter a year between 1900 and 9998.")})
     have = {p.start for p in list_periods(session, actor, year=year)}
     for month in range(1, 13):
         start = date(year, month, 1)
@@ -56,14 +57,14 @@ def set_period_status(session: Session, actor: Actor, period_id: int, status: Pe
                       now: datetime) -> PeriodRead:
     """Close, reopen or lock a period (locking needs it closed first; a locked period stays locked)."""
     require(actor, Permission.FINANCE)
-    period = get_scoped(session, actor, FiscalPeriod, period_id, "Fiscal period", for_update=True)
+    period = get_scoped(session, actor, FiscalPeriod, period_id, t("Fiscal period"), for_update=True)
     current = PeriodStatus(period.status)
     if current == status:
         return _read(period)
     if current == PeriodStatus.LOCKED:
-        raise Conflict(f"Period {period.name} is locked: it cannot change any more.")
+        raise Conflict(t("Period {name} is locked: it cannot change any more.", name=period.name))
     if status == PeriodStatus.LOCKED and current != PeriodStatus.CLOSED:
-        raise Conflict(f"Close period {period.name} before locking it.")
+        raise Conflict(t("Close period {name} before locking it.", name=period.name))
     period.status, period.updated_at, period.updated_by = status, now, actor.user_id
     session.add(period)
     audit(session, actor, "fiscal_period", period.id, status.value,
@@ -77,13 +78,23 @@ def open_period_for(session: Session, organization_id: int, day: date) -> Fiscal
         FiscalPeriod.organization_id == organization_id, FiscalPeriod.start <= day, FiscalPeriod.end > day)
         .with_for_update()).first()
     if period is None:
-        raise Invalid(f"No fiscal period covers {day.isoformat()}: open the year {day.year} first.",
-                      fields={"entry_date": "No fiscal period covers this date."})
+        raise Invalid(t("No fiscal period covers {day}: open the year {year} first.", day=day.isoformat(), year=day.year),
+                      fields={"entry_date": t("No fiscal period covers this date.")})
     if period.status != PeriodStatus.OPEN:
-        raise Conflict(f"Period {period.name} is {period.status}: nothing can be posted into it.",
-                       fields={"entry_date": f"Period {period.name} is {period.status}."})
+        status = _status_word(period.status)
+        raise Conflict(t("Period {name} is {status}: nothing can be posted into it.", name=period.name, status=status),
+                       fields={"entry_date": t("Period {name} is {status}.", name=period.name, status=status)})
     return period
 
 
 def _read(period: FiscalPeriod) -> PeriodRead:
     return PeriodRead.model_validate(period, from_attributes=True)
+
+
+_WORDS = {   # statuses inside sentences: lower-case English, the status labels' translations
+    "open": word(t("Open"), "open"), "closed": word(t("Closed"), "closed"), "locked": word(t("Locked"), "locked"),
+}
+
+
+def _status_word(status: str) -> Message:
+    return _WORDS.get(str(status)) or word(str(status), str(status))

@@ -8,8 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.finance import PeriodStatus
+from rxapp.i18n import use_language
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.messages import render
 from services.finance import accounts, journal, ledger_reports, periods
 from services.finance.journal import EntryCreate, LineInput
 
@@ -131,3 +133,23 @@ def test_every_posting_balances_and_so_does_the_trial_balance(session, fin, char
     tb = ledger_reports.trial_balance(session, fin, currency="KRW")
     assert tb.total_debit == tb.total_credit
     assert tb.total_debit - before == sum(Decimal(a + b) for a, b in pairs)
+
+
+def test_ledger_refusals_carry_their_amounts_and_dates_into_japanese_and_korean(session, fin, chart):
+    with pytest.raises(Invalid) as unbalanced:
+        _post(session, fin, [{"account_id": chart["bank"], "debit": Decimal("12000")},
+                             {"account_id": chart["equity"], "credit": Decimal("11000")}])
+    problem = unbalanced.value.fields["lines"]
+    assert problem == "Debits (12000) and credits (11000) must be equal."          # English as it was
+    assert render(problem, "ja") == "借方（12,000）と貸方（11,000）は一致させてください。"     # amounts in the local format
+    assert render(unbalanced.value.message, "ko") == "분개의 차대가 맞지 않거나 잘못된 행이 있습니다."
+    with pytest.raises(Invalid) as no_period:
+        _post(session, fin, _settlement(chart), day=date(2027, 1, 5))
+    assert render(no_period.value.message, "ja") == "2027-01-05 を含む会計期間がありません。先に 2027 年度を開いてください。"
+    dec = next(p for p in periods.list_periods(session, fin, year=2026) if p.name == "2026-12")
+    with transaction(session):
+        periods.set_period_status(session, fin, dec.id, PeriodStatus.CLOSED, now=NOW)
+    with use_language("ko"), pytest.raises(Conflict) as closed:                       # a Korean accountant's request
+        _post(session, fin, _settlement(chart))
+    assert closed.value.message == "기간 2026-12은(는) 종결 상태입니다. 이 기간에는 전기할 수 없습니다."
+    assert render(closed.value.message, "en") == "Period 2026-12 is closed: nothing can be posted into it."
