@@ -337,7 +337,7 @@ def test_maintenance_messages_carry_their_parameters_into_japanese_and_korean(se
     _act(session, world.actor(shop["sup"]), ticket.id, "cancel", T0, comment="twice")
     with use_language("ja"), pytest.raises(Conflict) as closed, transaction(session):     # a Japanese technician's request
         ticket_work.set_checklist_item(session, tech, ticket.id, 0, done=True, now=T0)
-    assert closed.value.message == "MT-000001 はクローズされています。"
+    assert closed.value.message == "MT-000001 はクローズ済みです。"
     assert render(closed.value.message, "en") == "MT-000001 is closed."
 
 
