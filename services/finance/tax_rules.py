@@ -25,6 +25,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.finance.events import TaxRuleCreated
 from services.finance.money import decimal_places, describe_rounding, minor_units, round_money
@@ -95,7 +96,7 @@ def list_tax_rules(session: Session, actor: Actor, *, on: date | None = None, ki
 
 def get_tax_rule(session: Session, actor: Actor, rule_id: int) -> TaxRuleRead:
     require(actor, Permission.FINANCE)
-    return _read(get_scoped(session, actor, TaxRule, rule_id, "Tax rule"))
+    return _read(get_scoped(session, actor, TaxRule, rule_id, t("Tax rule")))
 
 
 def create_tax_rule(session: Session, actor: Actor, data: TaxRuleCreate, *, now: datetime) -> TaxRuleRead:
@@ -116,9 +117,9 @@ def create_tax_rule(session: Session, actor: Actor, data: TaxRuleCreate, *, now:
 def end_tax_rule(session: Session, actor: Actor, rule_id: int, effective_to: date, *, now: datetime) -> TaxRuleRead:
     """A rule stops applying on `effective_to` (exclusive): a new rate starts with a new rule from that date."""
     require(actor, Permission.FINANCE)
-    rule = get_scoped(session, actor, TaxRule, rule_id, "Tax rule")
+    rule = get_scoped(session, actor, TaxRule, rule_id, t("Tax rule"))
     if effective_to <= rule.effective_from:
-        raise Invalid(fields={"effective_to": "Must be after the date the rule starts."})
+        raise Invalid(fields={"effective_to": t("Must be after the date the rule starts.")})
     before, rule.effective_to = rule.effective_to, effective_to
     rule.updated_at, rule.updated_by = now, actor.user_id
     session.add(rule)
@@ -140,7 +141,7 @@ def organization_rule(session: Session, organization_id: int, code: str, on: dat
         TaxRule.organization_id == organization_id, TaxRule.code == code.strip().upper(),
         TaxRule.effective_from <= on, or_(col(TaxRule.effective_to).is_(None), col(TaxRule.effective_to) > on))).first()
     if rule is None:
-        raise NotFound(f"No tax rule {code} is in force on {on.isoformat()}.")
+        raise NotFound(t("No tax rule {code} is in force on {day}.", code=code, day=on.isoformat()))
     return rule
 
 
@@ -192,15 +193,15 @@ def _clean(data: TaxRuleCreate) -> dict[str, Any]:
     code, name = data.code.strip().upper(), data.name.strip()
     jurisdiction, currency = data.jurisdiction.strip().upper(), data.currency.strip().upper()
     if not code or len(code) > 32:
-        problems["code"] = "Use 1 to 32 characters."
+        problems["code"] = t("Use 1 to 32 characters.")
     if not name or len(name) > 200:
-        problems["name"] = "Required, at most 200 characters."
+        problems["name"] = t("Required, at most 200 characters.")
     if not (2 <= len(jurisdiction) <= 8 and jurisdiction.isalpha()):
-        problems["jurisdiction"] = "Use the country code, e.g. KR, JP, BD."
+        problems["jurisdiction"] = t("Use the country code, e.g. KR, JP, BD.")
     if not (len(currency) == 3 and currency.isalpha()):
-        problems["currency"] = "Use a three-letter currency code, e.g. KRW."
+        problems["currency"] = t("Use a three-letter currency code, e.g. KRW.")
     if data.effective_to is not None and data.effective_to <= data.effective_from:
-        problems["effective_to"] = "Must be after the date the rule starts."
+        problems["effective_to"] = t("Must be after the date the rule starts.")
     seen: list[str] = []
     for i, comp in enumerate(data.components):
         problem = _component_problem(comp, seen, currency if not problems.get("currency") else "XXX")
@@ -211,7 +212,7 @@ def _clean(data: TaxRuleCreate) -> dict[str, Any]:
         raise Invalid(fields=problems)
     components = [{"name": c.name.strip(), "base": c.base, "rounding": c.rounding.value,
                    "unit": str(c.unit) if c.unit is not None else None,
-                   "tiers": [{"up_to": str(t.up_to) if t.up_to is not None else None, "rate": str(t.rate)} for t in c.tiers]}
+                   "tiers": [{"up_to": str(tier.up_to) if tier.up_to is not None else None, "rate": str(tier.rate)} for tier in c.tiers]}
                   for c in data.components]
     return {"code": code, "name": name, "jurisdiction": jurisdiction, "kind": data.kind, "currency": currency,
             "base": data.base, "effective_from": data.effective_from, "effective_to": data.effective_to,
@@ -221,27 +222,27 @@ def _clean(data: TaxRuleCreate) -> dict[str, Any]:
 def _component_problem(comp: ComponentInput, earlier: list[str], currency: str) -> str | None:
     name = comp.name.strip()
     if not name or len(name) > 80:
-        return "Name each component (at most 80 characters)."
+        return t("Name each component (at most 80 characters).")
     if name in earlier:
-        return f"Two components are called {name}."
+        return t("Two components are called {name}.", name=name)
     if comp.base != "amount" and comp.base not in earlier:
-        return "A component's base is the amount or an earlier component."
+        return t("A component's base is the amount or an earlier component.")
     if not comp.tiers:
-        return "Give at least one rate."
+        return t("Give at least one rate.")
     try:
-        rates_ok = all(Decimal(0) <= t.rate <= Decimal(1) and t.rate.is_finite() for t in comp.tiers)
+        rates_ok = all(Decimal(0) <= tier.rate <= Decimal(1) and tier.rate.is_finite() for tier in comp.tiers)
     except InvalidOperation:
         rates_ok = False
     if not rates_ok:
-        return "Rates are fractions between 0 and 1 (0.1021 for 10.21 %)."
-    ceilings = [t.up_to for t in comp.tiers[:-1]]
+        return t("Rates are fractions between 0 and 1 (0.1021 for 10.21 %).")
+    ceilings = [tier.up_to for tier in comp.tiers[:-1]]
     if comp.tiers[-1].up_to is not None or any(c is None or c <= 0 for c in ceilings):
-        return "Every tier but the last has a positive ceiling; the last has none."
+        return t("Every tier but the last has a positive ceiling; the last has none.")
     if any(b <= a for a, b in zip(ceilings, ceilings[1:], strict=False)):  # type: ignore[operator]
-        return "Tier ceilings must rise."
+        return t("Tier ceilings must rise.")
     if comp.unit is not None and (not comp.unit.is_finite() or comp.unit <= 0
                                   or decimal_places(comp.unit) > minor_units(currency)):
-        return "The rounding unit is a positive amount of the currency."
+        return t("The rounding unit is a positive amount of the currency.")
     return None
 
 
@@ -251,8 +252,8 @@ def _refuse_overlap(session: Session, actor: Actor, code: str, start: date, end:
     if end is not None:
         query = query.where(TaxRule.effective_from < end)
     if session.exec(query).first() is not None:
-        raise Conflict(f"Tax rule {code} already applies in that time: end the current rule first.",
-                       fields={"effective_from": "Overlaps another rule of this code."})
+        raise Conflict(t("Tax rule {code} already applies in that time: end the current rule first.", code=code),
+                       fields={"effective_from": t("Overlaps another rule of this code.")})
 
 
 def _read(rule: TaxRule) -> TaxRuleRead:

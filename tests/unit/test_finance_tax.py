@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from models.finance import Rounding, TaxBase, TaxKind, TaxRule
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.messages import render, render_fields
 from services.finance import tax_rules
 from services.finance.money import round_money
 from services.finance.tax_rules import ComponentInput, TaxRuleCreate, TierInput
@@ -124,3 +125,17 @@ def test_tiered_rounded_tax_matches_an_independent_computation(amount, low, high
     result = tax_rules.compute(rule, amount)
     assert result.total == expected == round_money(exact, currency, rounding)
     assert result.total == sum(c.amount for c in result.components)
+
+
+def test_tax_rule_refusals_name_the_code_and_the_component_in_japanese_and_korean(session, fin):
+    _create(session, fin, KR_FREELANCE)
+    with pytest.raises(NotFound) as missing:
+        tax_rules.rule_in_force(session, fin, "KR-WHT-3.3", date(2023, 12, 31))
+    assert missing.value.message == "No tax rule KR-WHT-3.3 is in force on 2023-12-31."
+    assert render(missing.value.message, "ja") == "2023-12-31 に有効な税ルール KR-WHT-3.3 はありません。"
+    twice = KR_FREELANCE.model_copy(update={"code": "X-1", "components": [
+        ComponentInput(name="Income tax", tiers=[TierInput(rate=Decimal("0.03"))]),
+        ComponentInput(name="Income tax", tiers=[TierInput(rate=Decimal("0.01"))])]})
+    with pytest.raises(Invalid) as exc:
+        tax_rules.create_tax_rule(session, fin, twice, now=NOW)
+    assert render_fields(exc.value.fields, "ko") == {"components.1": "이름이 Income tax인 구성 요소가 두 개 있습니다."}
