@@ -35,6 +35,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import DomainEvent, record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE
 from services.finance.events import BudgetSet, PurchaseOrderApproved, SettlementCreated, SettlementPaid
@@ -93,12 +94,13 @@ def set_budget(session: Session, actor: Actor, data: BudgetInput, *, now: dateti
     require(actor, Permission.FINANCE)
     code = data.cost_centre.strip().upper()
     if (data.project_id is None) == (not code):
-        raise Invalid("Give a project or a cost centre, not both.",
-                      fields={"project_id": "A project, or a cost centre code instead."})
+        raise Invalid(t("Give a project or a cost centre, not both."),
+                      fields={"project_id": t("A project, or a cost centre code instead.")})
     if code and not CODE_RE.match(code):
-        raise Invalid("The cost centre code has letters, digits, '.', '-' or '_' only.", fields={"cost_centre": "Invalid."})
+        raise Invalid(t("The cost centre code has letters, digits, '.', '-' or '_' only."),
+                      fields={"cost_centre": t("Invalid.")})
     if data.project_id is not None:
-        get_scoped(session, actor, StudioProject, data.project_id, "Project")
+        get_scoped(session, actor, StudioProject, data.project_id, t("Project"))
     key = f"project:{data.project_id}" if data.project_id is not None else f"cost_centre:{code}"
     row = session.exec(select(Budget).where(Budget.organization_id == actor.organization_id,
                                             Budget.scope_key == key).with_for_update()).first()
@@ -112,7 +114,7 @@ def set_budget(session: Session, actor: Actor, data: BudgetInput, *, now: dateti
     try:
         session.flush()
     except IntegrityError as exc:
-        raise Conflict("This budget was set at the same moment by someone else: try again.") from exc
+        raise Conflict(t("This budget was set at the same moment by someone else: try again.")) from exc
     audit(session, actor, "budget", row.id, "set", {"scope": key, "before": before,
                                                     "after": {"amount": str(data.amount), "currency": row.currency}}, at=now)
     record(session, BudgetSet(organization_id=actor.organization_id, actor_user_id=actor.user_id, at=now,
@@ -145,7 +147,7 @@ def check_order(session: Session, actor: Actor, order: OrderCheck) -> list[str]:
     """The budget warnings an order would get, before it is written (the PO form asks while it is filled in)."""
     require(actor, Permission.FINANCE)
     if order.project_id is not None:
-        get_scoped(session, actor, StudioProject, order.project_id, "Project")
+        get_scoped(session, actor, StudioProject, order.project_id, t("Project"))
     return _warnings(session, actor.organization_id, order.model_copy(
         update={"cost_centre": order.cost_centre.strip().upper(), "currency": order.currency.upper()}), None)
 
@@ -158,7 +160,7 @@ def po_warnings(session: Session, po: PurchaseOrder) -> list[str]:
 
 
 def _warnings(session: Session, organization_id: int, order: OrderCheck, po_id: int | None) -> list[str]:
-    warnings = []
+    warnings: list[str] = []
     for budget in _budgets_of(session, organization_id, order):
         if budget.currency != order.currency:
             continue
@@ -167,9 +169,10 @@ def _warnings(session: Session, organization_id: int, order: OrderCheck, po_id: 
         if after > Decimal(budget.amount):
             q = quantum(budget.currency)
             name = _name(session, budget)
-            warnings.append(f"This order takes the budget of {name} to {after.quantize(q):,f} {budget.currency}, "
-                            f"{(after - Decimal(budget.amount)).quantize(q):,f} over its "
-                            f"{Decimal(budget.amount).quantize(q):,f}.")
+            warnings.append(t("This order takes the budget of {name} to {after:,f} {currency}, {over:,f} over its "
+                              "{budget:,f}.", name=name, after=after.quantize(q), currency=budget.currency,
+                              over=(after - Decimal(budget.amount)).quantize(q),
+                              budget=Decimal(budget.amount).quantize(q)))
     return warnings
 
 
@@ -185,7 +188,7 @@ def spend_scope(session: Session, actor: Actor, project_id: int) -> Scope:
 def _may_see_spend(session: Session, actor: Actor, project_id: int) -> None:
     """Money of a project is for finance readers of the project's organization."""
     require(actor, Permission.FINANCE)
-    get_scoped(session, actor, StudioProject, project_id, "Project")
+    get_scoped(session, actor, StudioProject, project_id, t("Project"))
 
 
 def spend_affects(scope: Scope, event: DomainEvent) -> bool:

@@ -16,6 +16,7 @@ from models.resources import WorkCenter
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Invalid, NotFound
+from services.core.messages import t
 
 
 class WorkCenterRates(BaseModel):
@@ -42,8 +43,8 @@ def set_rates(session: Session, actor: Actor, work_center_id: int, rates: WorkCe
     require(actor, Permission.FINANCE)
     wc = session.get(WorkCenter, work_center_id)
     if wc is None or wc.organization_id != actor.organization_id:
-        raise NotFound("Work center not found.")
-    problems = {name: "Enter an amount of at least 0 with at most 4 decimal places, below 10,000,000,000."
+        raise NotFound(t("Work center not found."))
+    problems = {name: t("Enter an amount of at least 0 with at most 4 decimal places, below 10,000,000,000.")
                 for name in ("machine_rate_per_hour", "labour_rate_per_hour")
                 if not _rate_ok(getattr(rates, name))}
     if problems:

@@ -46,6 +46,7 @@ from services.core.access import Actor, Permission, Role, require
 from services.core.audit import audit
 from services.core.errors import DomainError, Invalid
 from services.core.events import pending as pending_events
+from services.core.messages import t
 from services.finance import journal
 from services.finance.accounts import account_for_role
 from services.finance.costing import CostData, unit_cost_parts
@@ -81,7 +82,7 @@ def set_cost_currency(session: Session, actor: Actor, currency: str, *, now: dat
     require(actor, Permission.FINANCE)
     code = currency.strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise Invalid(fields={"cost_currency": "Use a three-letter currency code (EUR, JPY ...)."})
+        raise Invalid(fields={"cost_currency": t("Use a three-letter currency code (EUR, JPY ...).")})
     settings = _settings(session, actor.organization_id)
     before = settings.cost_currency if settings else None
     if settings is None:
@@ -187,7 +188,7 @@ def post_pending(session: Session, actor: Actor, *, now: datetime) -> PostingRun
     require(actor, Permission.FINANCE)
     settings = _settings(session, actor.organization_id)
     if settings is None:
-        raise Invalid(fields={"cost_currency": "Name the cost currency first."})
+        raise Invalid(fields={"cost_currency": t("Name the cost currency first.")})
     issues, completions = _unposted(session, actor, settings)
     run, data = PostingRun(posted=0, refused=[]), CostData(session, actor.organization_id)
     for source_id in issues:

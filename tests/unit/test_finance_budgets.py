@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from rxapp.i18n import use_language
 from services.core.db import transaction
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.finance import budgets, po_receipts, purchasing, settlements
@@ -38,6 +39,9 @@ def test_project_spend_moves_with_approval_settlement_and_payment(session, buyin
     # the draft now takes the project to 540,000 of 500,000
     assert purchasing.read_po(session, buying.fin, draft.id).budget_warnings == [
         "This order takes the budget of project Star Seeds to 540,000 KRW, 40,000 over its 500,000."]
+    with use_language("ja"):                                          # a Japanese buyer reads the warning in Japanese
+        assert purchasing.read_po(session, buying.fin, draft.id).budget_warnings == [
+            "この発注で project Star Seeds の予算は 540,000 KRW になり、予算 500,000 を 40,000 超えます。"]
     with transaction(session):
         po_receipts.receive(session, buying.fin, po.id, PoReceiptCreate(po_line_id=po.lines[0].id, quantity=1), now=NOW)
         settlements.settle(session, buying.fin, po.id, settled_on=date(2026, 12, 10), now=NOW,
