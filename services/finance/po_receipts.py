@@ -24,6 +24,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.finance.events import PurchaseOrderReceived
 from services.finance.purchasing import SETTLEABLE
@@ -58,21 +59,22 @@ def receive(session: Session, actor: Actor, po_id: int, data: PoReceiptCreate, *
     goods = data.product_id is not None or data.plant_id is not None
     if not goods:
         require(actor, Permission.FINANCE)
-    po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order", for_update=True)
+    po = get_scoped(session, actor, PurchaseOrder, po_id, t("Purchase order"), for_update=True)
     if po.status not in SETTLEABLE:
-        raise Conflict(f"{po.number} is {po.status}: only an approved order is received.")
+        raise Conflict(t("{number} is {status}: only an approved order is received.", number=po.number, status=po.status))
     line = session.get(PurchaseOrderLine, data.po_line_id)
     problems: dict[str, str] = {}
     if line is None or line.po_id != po.id:
-        problems["po_line_id"] = "Not a line of this order."
+        problems["po_line_id"] = t("Not a line of this order.")
     elif line.task_id is not None:
-        problems["po_line_id"] = "This line pays for a studio task: it is settled when the task is approved."
+        problems["po_line_id"] = t("This line pays for a studio task: it is settled when the task is approved.")
     elif data.quantity > (left := line.quantity - received_quantities(session, [pk(line)]).get(pk(line), 0)):
-        problems["quantity"] = f"Only {left} of {line.quantity} is still to be received on this line."
+        problems["quantity"] = t("Only {left} of {quantity} is still to be received on this line.", left=left,
+                                       quantity=line.quantity)
     if goods and (data.product_id is None or data.plant_id is None):
-        problems["product_id" if data.product_id is None else "plant_id"] = "Goods need both a product and a plant."
+        problems["product_id" if data.product_id is None else "plant_id"] = t("Goods need both a product and a plant.")
     if problems:
-        raise Invalid("This receipt cannot be recorded.", fields=problems)
+        raise Invalid(t("This receipt cannot be recorded."), fields=problems)
     assert line is not None
     lot_id = None
     if goods:

@@ -29,6 +29,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.finance import journal
@@ -90,15 +91,15 @@ def settle(session: Session, actor: Actor, po_id: int, *, settled_on: date, now:
     """Settle every approved, unsettled task of the PO, plus the given quantities of lines without a task (or, with
     `received`, everything received on them and not yet settled)."""
     require(actor, Permission.FINANCE)
-    po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order", for_update=True)
+    po = get_scoped(session, actor, PurchaseOrder, po_id, t(t("Purchase order")), for_update=True)
     if po.status not in SETTLEABLE:
-        raise Conflict(f"{po.number} is {po.status}: only an approved order is settled.")
+        raise Conflict(t("{number} is {status}: only an approved order is settled.", number=po.number, status=po.status))
     if received and not untasked:
         untasked = [SettleQuantity(po_line_id=line_id, quantity=left)
                     for line_id, left in _received_unsettled(session, po).items() if left > 0]
     rows = _approved_task_lines(session, po) + _untasked_lines(session, po, untasked or [])
     if not rows:
-        raise Conflict(f"Nothing on {po.number} is approved and unsettled.")
+        raise Conflict(t("Nothing on {number} is approved and unsettled.", number=po.number))
     adjusted = sum((amount for _line, _qty, amount in rows), Decimal(0))
     vat, wht = document_taxes(session, po, adjusted, settled_on)
     vat_total, wht_total = (vat.total if vat else Decimal(0)), (wht.total if wht else Decimal(0))
@@ -114,7 +115,7 @@ def settle(session: Session, actor: Actor, po_id: int, *, settled_on: date, now:
     try:
         session.flush()
     except IntegrityError as exc:          # another settlement took one of these tasks first
-        raise Conflict("Some of this work was settled at the same moment by someone else: try again.") from exc
+        raise Conflict(t("Some of this work was settled at the same moment by someone else: try again.")) from exc
     _post(session, actor, po, settlement, now)
     audit(session, actor, "settlement", settlement.id, "create",
           {"number": settlement.number, "po": po.number, "net_payable": str(settlement.net_payable)}, at=now)
@@ -126,9 +127,9 @@ def settle(session: Session, actor: Actor, po_id: int, *, settled_on: date, now:
 def mark_paid(session: Session, actor: Actor, settlement_id: int, paid_on: date, *, now: datetime) -> SettlementRead:
     """Record the payment of a settlement (bank debit against payable is posted with it)."""
     require(actor, Permission.FINANCE)
-    settlement = get_scoped(session, actor, Settlement, settlement_id, "Settlement", for_update=True)
+    settlement = get_scoped(session, actor, Settlement, settlement_id, t(t("Settlement")), for_update=True)
     if settlement.paid_on is not None:
-        raise Conflict(f"{settlement.number} was paid on {settlement.paid_on}.")
+        raise Conflict(t("{number} was paid on {day}.", number=settlement.number, day=settlement.paid_on))
     po = referenced(session, PurchaseOrder, settlement.po_id)
     payable = account_for_role(session, actor.organization_id, "payable")
     bank = account_for_role(session, actor.organization_id, "bank")
@@ -147,7 +148,7 @@ def mark_paid(session: Session, actor: Actor, settlement_id: int, paid_on: date,
 
 def read_settlement(session: Session, actor: Actor, settlement_id: int) -> SettlementRead:
     require(actor, Permission.FINANCE)
-    s = get_scoped(session, actor, Settlement, settlement_id, "Settlement")
+    s = get_scoped(session, actor, Settlement, settlement_id, t("Settlement"))
     po = referenced(session, PurchaseOrder, s.po_id)
     q = quantum(po.currency)
     tasks = session.exec(select(SettlementLine.task_id).where(SettlementLine.settlement_id == s.id,
@@ -172,14 +173,14 @@ def list_settlements(session: Session, actor: Actor, *, po_id: int | None = None
 
 def settleable(session: Session, actor: Actor, po_id: int) -> Settleable:
     require(actor, Permission.FINANCE)
-    rows = _approved_task_lines(session, get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order"))
+    rows = _approved_task_lines(session, get_scoped(session, actor, PurchaseOrder, po_id, t("Purchase order")))
     return Settleable(tasks=len(rows), adjusted=sum((amount for _l, _q, amount in rows), Decimal(0)))
 
 
 def line_progress(session: Session, actor: Actor, po_id: int) -> list[LineProgress]:
     """Receipts and settlements of the order's lines without a task (the factory half), in line order."""
     require(actor, Permission.FINANCE)
-    po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order")
+    po = get_scoped(session, actor, PurchaseOrder, po_id, t("Purchase order"))
     lines = session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id)
                          .order_by(col(PurchaseOrderLine.id))).all()
     return _progress(session, lines)
@@ -211,17 +212,17 @@ def _untasked_lines(session: Session, po: PurchaseOrder,
     for i, pick in enumerate(picks):
         line = lines.get(pick.po_line_id)
         if line is None or line.task_id is not None:
-            problems[f"lines.{i}"] = "Not a line of this order without a task (tasks settle when approved)."
+            problems[f"lines.{i}"] = t("Not a line of this order without a task (tasks settle when approved).")
             continue
         if pick.quantity > left[pk(line)]:
-            problems[f"lines.{i}"] = (f"Only {left[pk(line)]} of this line is received and not yet settled: "
-                                      "record the receipt first.")
+            problems[f"lines.{i}"] = t("Only {left} of this line is received and not yet settled: record the receipt first.",
+                                        left=left[pk(line)])
             continue
         left[pk(line)] -= pick.quantity
         share = round_money(Decimal(line.adjusted) * pick.quantity / line.quantity, po.currency)
         out.append((line, pick.quantity, share))
     if problems:
-        raise Invalid("These quantities cannot be settled.", fields=problems)
+        raise Invalid(t("These quantities cannot be settled."), fields=problems)
     return out
 
 

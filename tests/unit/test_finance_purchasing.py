@@ -14,6 +14,7 @@ from models.studio import StudioPartner
 from models.studio_work import StudioTask
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.messages import render
 from services.finance import accounts, ledger_reports, periods, po_approval, purchasing, settlements, tax_rules
 from services.finance.purchasing import PoCreate, PoLineInput, adjusted_amount
 from services.finance.tax_rules import ComponentInput, TaxRuleCreate, TierInput
@@ -115,6 +116,11 @@ def test_settlement_only_of_approved_work_once_and_balanced(session, shop):
     with transaction(session):
         paid = settlements.mark_paid(session, fin, st_.id, date(2026, 12, 20), now=NOW)
     assert paid.paid_on == date(2026, 12, 20)
+    with pytest.raises(Conflict) as twice:
+        settlements.mark_paid(session, fin, st_.id, date(2026, 12, 21), now=NOW)
+    assert twice.value.message == f"{st_.number} was paid on 2026-12-20."
+    assert render(twice.value.message, "ja") == f"{st_.number} は 2026/12/20 に支払済みです。"   # the date as Japanese write it
+    assert render(twice.value.message, "ko") == f"{st_.number}은(는) 2026. 12. 20.에 지급되었습니다."
     tb = {r.code: (r.debit, r.credit) for r in ledger_reports.trial_balance(session, fin, currency="KRW").rows}
     assert tb == {"5000": (Decimal("270000"), 0), "2200": (0, Decimal("8910")), "1000": (0, Decimal("261090")),
                   "2000": (0, 0)}                                     # payable: settled, then paid
