@@ -76,8 +76,8 @@ def test_a_breakdown_reported_on_a_phone_is_repaired_on_another_while_the_dashbo
     open_from_menu(operator, "Report a breakdown")
     expect(operator.get_by_role("heading", name="Report a breakdown")).to_be_visible()
     operator.get_by_label("Machine", exact=True).select_option(str(seeded.machine_id))
-    operator.get_by_label("What is wrong", exact=True).fill("Spindle stops with an alarm")
-    operator.get_by_label("Details", exact=True).fill("Alarm 1042 after a few parts.")
+    operator.get_by_label("Title", exact=True).fill("Spindle stops with an alarm")      # the form layout's labels
+    operator.get_by_label("Description", exact=True).fill("Alarm 1042 after a few parts.")
     operator.get_by_test_id("report-photo").locator("input[type=file]").set_input_files(
         files=[{"name": "breakdown.png", "mimeType": "image/png", "buffer": image}])
     expect(operator.get_by_test_id("report-photos")).to_contain_text("breakdown.png")
