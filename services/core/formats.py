@@ -139,9 +139,8 @@ def day_and_clock(value: datetime | None, timezone: str | None = "UTC", lang: st
     order (Dec 7 06:00; 12月7日 06:00; 12월 7일 06:00): the plant's time zone."""
     if value is None:
         return ""
-    local = value.astimezone(zone(timezone))
-    return (f"{format_skeleton('MMMd', local, locale=locale_of(lang))} "
-            f"{_time(local, format='HH:mm:ss' if seconds else 'HH:mm', locale=locale_of(lang))}")
+    return (f"{format_skeleton('MMMd', value.astimezone(zone(timezone)), locale=locale_of(lang))} "
+            f"{clock(value, timezone, lang, 'HH:mm:ss' if seconds else 'HH:mm')}")
 
 
 def clock(value: datetime | time | None, timezone: str | None = "UTC", lang: str | None = None,
