@@ -6,6 +6,8 @@
  * answers `translate(lang, id, fallback)` and re-renders its component when a catalog arrives. A text
  * whose language has no catalog yet shows `fallback` (the text compiled into the page) and asks for the
  * catalog; English needs none (the ids are English); a message a catalog lacks shows its English id.
+ * A message with a context (pgettext) has the id "<context>\u0004<English>", as the catalog keys it; it
+ * shows its English part where no translation is found.
  *
  * Attributes (aria-label, title, placeholder) get no hook from Reflex: they are looked up through
  * `window.takt_i18n.t` when their element renders, and an element that does not re-render would keep
@@ -70,18 +72,25 @@ function snapshot() {
   return version;
 }
 
+/** The English text of a message id: the id without its context ("ledger\u0004Account" -> "Account"). */
+export function english(id) {
+  const text = String(id);
+  const cut = text.indexOf("\u0004");
+  return cut < 0 ? text : text.slice(cut + 1);
+}
+
 export function translate(lang, id, fallback) {
   if ((lang || "en") !== current) {
     current = lang || "en";
     scheduleRelabel();
   }
-  if (!lang || lang === "en") return id;
+  if (!lang || lang === "en") return english(id);
   const table = catalogs[lang];
   if (table === undefined) {
     load(lang);
     return fallback;
   }
-  return table[id] ?? id;
+  return table[id] ?? english(id);
 }
 
 /** Fill `{name}` placeholders of a translated text with the given values. */
@@ -96,7 +105,7 @@ export function useTaktCatalogs() {
 
 if (typeof window !== "undefined") {
   window.takt_i18n = {
-    translate, fill, catalogs,
+    translate, fill, english, catalogs,
     t: (id, fallback) => {                                    // attributes Reflex gives no hook (aria-*, data-*)
       const shown = translate(current, id, fallback);
       attributeIds.set(id, id);

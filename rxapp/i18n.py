@@ -16,6 +16,11 @@ Two kinds of call, one function:
   message id. Reflex turns a `Text` in a component into a lookup in the browser's catalog for the tab's
   language (rxapp/i18n_client.py), so pages switch language at run time without a rebuild.
 
+A word with two meanings gets a context: `pgettext("ledger", "Account")` (the ledger's account, 勘定科目)
+is the catalog's "Account" of context "ledger", while `_("Account")` stays the person's account; in
+English both read "Account". Its `Text` carries the context in its id ("ledger\x04Account"), which the
+browser's catalog knows under the same key.
+
 A service's message (`services.core.messages.t`, a `Message` with a template and parameters, e.g. a
 DomainError's message and field messages) given to `_()` is rendered in the person's language.
 
@@ -30,7 +35,7 @@ from datetime import datetime
 from typing import Any
 
 from services.core import formats
-from services.core.catalogs import DOMAIN, LOCALE_DIR, Catalog, catalog, locale_dirs, translate
+from services.core.catalogs import DOMAIN, LOCALE_DIR, Catalog, catalog, context_key, locale_dirs, translate
 from services.core.languages import (
     SUPPORTED,
     negotiate,
@@ -46,7 +51,7 @@ from services.core.messages import Message, render
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "ko": "한국어"}   # each in its own language: never translated
 
 __all__ = ["DOMAIN", "LANGUAGE_NAMES", "LOCALE_DIR", "SUPPORTED", "Catalog", "Text", "_", "catalog", "default_language",
-           "language", "locale_dirs", "negotiate", "ngettext", "normalize", "person_language", "set_language",
+           "language", "locale_dirs", "negotiate", "ngettext", "normalize", "person_language", "pgettext", "set_language",
            "translate", "use_language"]
 
 # The catalogs (rxapp/locale, read in services/core/catalogs.py) are shared with the services' own messages.
@@ -90,6 +95,16 @@ def _(message: str) -> str:
     return Text(translate(message, default_language()), message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`_()` for a word with two meanings: `message` as the catalog's message of `context` ("ledger")."""
+    if not message:
+        return message
+    lang = person_language()
+    if lang is not None:
+        return translate(message, lang, context)
+    return Text(translate(message, default_language(), context), context_key(message, context))
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return catalog(language()).plural(singular, plural, n)
 
@@ -107,7 +122,8 @@ def update_catalogs() -> None:
     root = LOCALE_DIR.parent.parent
     template = LOCALE_DIR / f"{DOMAIN}.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(LOCALE_DIR / "babel.cfg"), "-o", str(template),
-                                "-k", "t", "--project=Takt", "--no-location", "--sort-output", str(root)])
+                                "-k", "t", "-k", "pt:1c,2", "-k", "pgettext:1c,2", "--project=Takt", "--no-location",
+                                "--sort-output", str(root)])
     for po in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         CommandLineInterface().run(["pybabel", "-q", "update", "-i", str(template), "-d", str(LOCALE_DIR),
                                     "-D", DOMAIN, "-l", po.parent.parent.name])

@@ -6,8 +6,12 @@ Korean. Catalogs are read from the `.po` files (no compile step) and re-read whe
 directories named in `TAKT_LOCALE_PATH` (os.pathsep-separated, same layout) are consulted first, so a
 deployment can override or add translations.
 
+A message with a context (gettext's msgctxt, written by `pgettext`/`pt`: one English word with two
+meanings, "Account" of a person and "Account" of the ledger) is kept under the key
+"<context>\x04<id>" (`context_key`), as gettext's own catalogs keep it; the same key reaches the browser.
+
 Invariants: English is the source language (its catalog answers every id unchanged); a fuzzy or empty
-translation counts as missing; a missing message answers its English id.
+translation counts as missing; a missing message answers its English id (without its context).
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from babel.messages.pofile import read_po
 
 from services.core.languages import normalize
 
+CONTEXT_SEPARATOR = "\x04"
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "rxapp" / "locale"
 DOMAIN = "takt"
 
@@ -71,9 +76,9 @@ def _load(lang: str, signature: tuple[tuple[str, float], ...]) -> Catalog:
                 texts = message.string if isinstance(message.string, tuple | list) else [message.string]
                 forms = [str(text or "") for text in texts]
                 if any(forms):
-                    plurals[str(message.id[0])] = forms
+                    plurals[context_key(str(message.id[0]), message.context)] = forms
             elif message.string:
-                messages[str(message.id)] = str(message.string)
+                messages[context_key(str(message.id), message.context)] = str(message.string)
     return Catalog(messages, plurals, rule)
 
 
@@ -83,6 +88,13 @@ def catalog(lang: str) -> Catalog:
     return _load(lang, _signature(lang))
 
 
-def translate(message: str, lang: str) -> str:
-    """`message` (an English id) in `lang`; the id itself when the catalog has no translation."""
-    return catalog(lang).messages.get(message, message)
+def context_key(message: str, context: str | None = None) -> str:
+    """The catalog key of `message` in `context` ("ledger\x04Account"); the message itself without one."""
+    return f"{context}{CONTEXT_SEPARATOR}{message}" if context else message
+
+
+def translate(message: str, lang: str, context: str | None = None) -> str:
+    """`message` (an English id, in `context` when given) in `lang`; the English id itself when the catalog
+    has no translation. `message` may also be a context key."""
+    key = context_key(message, context)
+    return catalog(lang).messages.get(key, key.rpartition(CONTEXT_SEPARATOR)[2])

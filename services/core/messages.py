@@ -14,7 +14,15 @@ Writing messages:
 - the template is a literal English sentence with named `{placeholders}` (never an f-string), so
   `python -m rxapp.i18n` extracts it into the catalogs (keyword `t`, rxapp/locale/babel.cfg);
 - a parameter may itself be a Message (a label, a reason): it is rendered in the same language;
-- without parameters the template is the text as it is (no formatting: braces stay braces).
+- without parameters the template is the text as it is (no formatting: braces stay braces);
+- a word with two meanings gets a context, as gettext's pgettext: `pt("ledger", "Account")` is looked up
+  as the catalog's message "Account" of context "ledger" (keyword `pt:1c,2`), and reads "Account" in
+  English.
+
+Stored messages: `to_data(message)` answers a JSON-safe dict (template, context, English override and
+parameters, with dates, datetimes, Decimals and nested Messages tagged) and `from_data(data)` the Message
+again, so a row written for several people (a notification) is rendered in each reader's language when
+it is read.
 
 Invariants: a template missing from a catalog, or a translation whose placeholders do not fit the
 parameters, renders the English template with the parameters (never raises); English renders exactly as
@@ -33,7 +41,7 @@ from services.core import formats
 from services.core.catalogs import translate
 from services.core.languages import current_language, normalize, person_language
 
-__all__ = ["Message", "as_message", "render", "render_fields", "t", "word"]
+__all__ = ["Message", "as_message", "from_data", "pt", "render", "render_fields", "t", "to_data", "word"]
 
 
 class Message(str):
@@ -42,31 +50,41 @@ class Message(str):
     template: str
     params: dict[str, Any]
     english: str | None
+    context: str | None
 
-    def __new__(cls, template: str, params: Mapping[str, Any] | None = None, english: str | None = None) -> Message:
+    def __new__(cls, template: str, params: Mapping[str, Any] | None = None, english: str | None = None,
+                context: str | None = None) -> Message:
         values = dict(params or {})
         lang = person_language()
         if lang in (None, "en"):
             text = english if english is not None else _fill(template, values, None)
         else:
-            text = _translated(template, values, lang)
+            text = _translated(template, values, lang, context)
         obj = super().__new__(cls, text)
         obj.template = template
         obj.params = values
         obj.english = english
+        obj.context = context
         return obj
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Message, (self.template, self.params, self.english))
+        return (Message, (self.template, self.params, self.english, self.context))
 
     def __repr__(self) -> str:
-        return f"t({self.template!r}, **{self.params!r})" if self.params else f"t({self.template!r})"
+        head = f"pt({self.context!r}, {self.template!r}" if self.context else f"t({self.template!r}"
+        return f"{head}, **{self.params!r})" if self.params else f"{head})"
 
 
 def t(template: str, /, **params: Any) -> Message:
     """A message for people: `template` is the English sentence with `{name}` placeholders, `params` their
     values (extracted for translation by `python -m rxapp.i18n`)."""
     return Message(template, params)
+
+
+def pt(context: str, template: str, /, **params: Any) -> Message:
+    """`t()` for a template with two meanings: `context` ("ledger") tells the translators which one
+    (extracted as the catalog's msgctxt; English reads the template)."""
+    return Message(template, params, None, context)
 
 
 def word(label: str, english: str) -> Message:
@@ -88,12 +106,12 @@ def render(message: str, lang: str | None = None) -> str:
         return translate(message, lang)
     if lang == "en":
         return message.english if message.english is not None else _fill(message.template, message.params, None)
-    return _translated(message.template, message.params, lang)
+    return _translated(message.template, message.params, lang, message.context)
 
 
-def _translated(template: str, params: Mapping[str, Any], lang: str) -> str:
+def _translated(template: str, params: Mapping[str, Any], lang: str, context: str | None = None) -> str:
     try:
-        return _fill(translate(template, lang), params, lang)
+        return _fill(translate(template, lang, context), params, lang)
     except (KeyError, IndexError, ValueError, TypeError):
         return _fill(template, params, lang)
 
@@ -130,4 +148,58 @@ def _local(value: Any, lang: str) -> Any:
         exponent = value.as_tuple().exponent
         places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
         return formats.number(value, lang, decimals=places)
+    return value
+
+
+# ----- stored messages ------------------------------------------------------------------------------
+
+def to_data(message: Message) -> dict[str, Any]:
+    """`message` as JSON-safe data (`from_data` makes the Message again)."""
+    data: dict[str, Any] = {"t": message.template}
+    if message.params:
+        data["p"] = {name: _encode(value) for name, value in message.params.items()}
+    if message.english is not None:
+        data["e"] = message.english
+    if message.context:
+        data["c"] = message.context
+    return data
+
+
+def from_data(data: Mapping[str, Any]) -> Message:
+    """The Message `to_data` wrote (rendered as a str in the language being served, like any Message)."""
+    params = {name: _decode(value) for name, value in (data.get("p") or {}).items()}
+    return Message(str(data["t"]), params, data.get("e"), data.get("c"))
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"$m": to_data(value)}
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$n": str(value)}
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value) if value == value and abs(value) != float("inf") else {"$f": str(value)}
+    return str(value)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and len(value) == 1:
+        (tag, inner), = value.items()
+        if tag == "$m":
+            return from_data(inner)
+        if tag == "$dt":
+            return datetime.fromisoformat(inner)
+        if tag == "$d":
+            return date.fromisoformat(inner)
+        if tag == "$n":
+            return Decimal(inner)
+        if tag == "$f":
+            return float(inner)
     return value

@@ -16,7 +16,7 @@ from models.finance import Account, AccountType
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
-from services.core.messages import t
+from services.core.messages import pt, t
 from services.core.scoping import get_scoped
 
 # (code, name, type, role): a small manufacturing and subcontracting chart, edited freely afterwards.
@@ -103,7 +103,7 @@ def create_account(session: Session, actor: Actor, data: AccountCreate, *, now: 
 
 def set_account_active(session: Session, actor: Actor, account_id: int, active: bool, *, now: datetime) -> AccountRead:
     require(actor, Permission.FINANCE)
-    account = get_scoped(session, actor, Account, account_id, t("Account"))
+    account = get_scoped(session, actor, Account, account_id, pt("ledger", "Account"))
     if account.is_active != active:
         account.is_active, account.updated_at, account.updated_by = active, now, actor.user_id
         session.add(account)

@@ -7,7 +7,7 @@ import reflex as rx
 from rxapp.components.master import select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, date_cell, list_states, page_header, scroll_x
-from rxapp.i18n import _
+from rxapp.i18n import _, pgettext
 from rxapp.state.finance.overview import CURRENCIES, Figure, InvoiceRow, RuleRow, TbRow
 from rxapp.state.finance.overview import FinanceState as S
 
@@ -43,7 +43,7 @@ def _ledger() -> rx.Component:
                           min_height=TOUCH),
                 rx.button(rx.icon("sheet", size=16), "Excel", variant="soft", on_click=S.export_tb("xlsx"),
                           min_height=TOUCH), spacing="2"),
-        _table([_("Account"), _("Name"), _("Type"), _("Debit"), _("Credit")], S.tb_rows, _tb_row, _("Trial balance")),
+        _table([pgettext("ledger", "Account"), _("Name"), _("Type"), _("Debit"), _("Credit")], S.tb_rows, _tb_row, _("Trial balance")),
         rx.flex(rx.text(_("Totals"), weight="bold"), rx.text(S.tb_totals[0], " / ", S.tb_totals[1], weight="bold"),
                 justify="between", width="100%", data_testid="tb-totals"),
         direction="column", spacing="3", width="100%")
