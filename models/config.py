@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
@@ -83,6 +84,10 @@ class Notification(SQLModel, table=True):
     kind: str = Field(default="info", max_length=32)
     title: str = Field(max_length=200)
     body: str = Field(default="", max_length=2000)
+    # The title and body as messages (services/core/messages.to_data), rendered in the reader's language;
+    # None: `title`/`body` are the text (written as they are, or before messages were stored).
+    title_message: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    body_message: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     link: str = Field(default="", max_length=500)
     entity_type: str = Field(default="", max_length=32)
     entity_id: int | None = Field(default=None)

@@ -10,8 +10,9 @@ Invariants:
 - The link carries a random token of which only the SHA-256 is stored; it works once, until `expires_at`
   (`valid_days`, 1 to MAX_VALID_DAYS, default DEFAULT_VALID_DAYS), and not after a revocation. A resend
   makes a new token (the old link stops working) and a new expiry.
-- The email goes through the outbox (the mail sender delivers it); one pending invitation per address, and
-  no invitation to the address of an active user of the organization.
+- The email goes through the outbox (the mail sender delivers it), written in the organization's default
+  language (the invitee has no account, so no language of their own yet); one pending invitation per
+  address, and no invitation to the address of an active user of the organization.
 - Accepting creates the user with the invitation's built-in roles and plants (users.create_user's checks),
   grants its own roles at its plants (services/org/role_grants.py; a role deleted since is skipped) and then
   logs them in through services/org/auth.py, which asks for the two-factor set-up when the policy requires
@@ -35,10 +36,11 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, Unauthorized
 from services.core.events import record
-from services.core.messages import t
+from services.core.messages import render, t
 from services.core.scoping import get_scoped
 from services.core.validation import EMAIL_RE, check
 from services.org import auth, organizations, role_grants, users
+from services.org.languages import organization_language
 from services.org.tokens import hash_token, new_token
 
 DEFAULT_VALID_DAYS = 7
@@ -211,11 +213,15 @@ def _mail(session: Session, actor: Actor, row: Invitation, token: str, now: date
     link = f"{os.environ.get('TAKT_PUBLIC_URL', '').rstrip('/')}{ACCEPT_PATH}?token={token}"
     organization = session.get(Organization, row.organization_id)
     name = organization.name if organization else "Takt"
-    inviter = actor.username or "An administrator"
-    body = (f"{inviter} invites you to {name} on Takt.\n\nOpen this link to choose your username and password:\n{link}\n\n"
-            f"The link works once, until {row.expires_at:%Y-%m-%d %H:%M} UTC.")
+    lang = organization_language(session, row.organization_id)
+    inviter = actor.username or t("An administrator")
+    subject = t("Your invitation to {organization} on Takt", organization=name)
+    body = t("{inviter} invites you to {organization} on Takt.\n\n"
+             "Open this link to choose your username and password:\n{link}\n\n"
+             "The link works once, until {until:%Y-%m-%d %H:%M} UTC.",
+             inviter=inviter, organization=name, link=link, until=row.expires_at)
     session.add(EmailOutbox(organization_id=row.organization_id, to_address=row.email,
-                            subject=f"Your invitation to {name} on Takt"[:200], body=body, next_attempt_at=now,
+                            subject=render(subject, lang)[:200], body=render(body, lang), next_attempt_at=now,
                             created_at=now))
     session.flush()
     record(session, EmailQueued(organization_id=row.organization_id, actor_user_id=actor.user_id, at=now))

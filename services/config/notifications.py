@@ -16,7 +16,13 @@ Invariants:
   person is notified once per call;
 - preferences are per user and kind; without a row a kind's default applies (`KINDS`);
 - a user reads and marks only their own notifications (another user's are NotFound);
-  `notification.read` events (payload: user_id) let other tabs of that user refresh their badge.
+  `notification.read` events (payload: user_id) let other tabs of that user refresh their badge;
+- a title or body given as a Message (services/core/messages.t) is stored as its message and rendered
+  when read, in the language of the person reading (the language being served: the tab's, the API
+  request's Accept-Language), whoever wrote it (a person in another language, a system job); `title` and
+  `body` keep its English text (and the event's title). Plain text is stored and read as it is;
+- each email is written in its recipient's language (their own, else the organization's:
+  services/org/languages.languages_of).
 """
 from __future__ import annotations
 
@@ -35,6 +41,9 @@ from services.config.events import EmailQueued, NotificationCreated, Notificatio
 from services.core.access import Actor, Permission, require
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.core.events import record
+from services.core.languages import current_language
+from services.core.messages import Message, from_data, render, t, to_data
+from services.org.languages import languages_of
 
 # kind -> (label, in-app by default, email by default)
 KINDS: dict[str, tuple[str, bool, bool]] = {
@@ -77,13 +86,17 @@ def notify(session: Session, *, organization_id: int, title: str, body: str = ""
            plant_id: int | None = None, entity_type: str = "", entity_id: int | None = None,
            now: datetime) -> list[int]:
     if not KIND_RE.match(kind or ""):
-        raise Invalid(fields={"kind": "Use a short lower-case kind such as 'alert'."})
-    title = (title or "").strip()[:200] or "Notification"
-    body, link = (body or "")[:2000], (link or "")[:500]
+        raise Invalid(fields={"kind": t("Use a short lower-case kind such as 'alert'.")})
+    if not (title or "").strip():
+        title = t("Notification")
+    body, link = body or "", (link or "")[:500]
+    title_message = to_data(title) if isinstance(title, Message) else None
+    body_message = to_data(body) if isinstance(body, Message) and body else None
+    english_title, english_body = _title(render(title, "en") if title_message else title), _body(_english(body))
     try:
         wanted_roles = {Role(r) for r in roles}
     except ValueError:
-        raise Invalid(fields={"roles": "Use role names such as quality or supervisor."}) from None
+        raise Invalid(fields={"roles": t("Use role names such as quality or supervisor.")}) from None
     recipients = _recipients(session, organization_id, set(user_ids), wanted_roles, plant_id)
     prefs = _preferences(session, recipients, kind)
     emails = dict(session.exec(select(User.id, User.email).where(col(User.id).in_(recipients))).all()) if recipients else {}
@@ -91,20 +104,24 @@ def notify(session: Session, *, organization_id: int, title: str, body: str = ""
     for user_id in recipients:
         if prefs[user_id][0]:
             created[user_id] = Notification(organization_id=organization_id, user_id=user_id, plant_id=plant_id,
-                                            kind=kind, title=title, body=body, link=link,
+                                            kind=kind, title=english_title, body=english_body,
+                                            title_message=title_message, body_message=body_message, link=link,
                                             entity_type=entity_type or "", entity_id=entity_id, created_at=now)
             session.add(created[user_id])
     session.flush()
     mailed = [u for u in recipients if prefs[u][1] and emails.get(u)]
+    languages = languages_of(session, organization_id, mailed) if mailed else {}
     for user_id in mailed:
         note = created.get(user_id)
+        lang = languages.get(user_id, "en")
         session.add(EmailOutbox(organization_id=organization_id, user_id=user_id, to_address=emails[user_id] or "",
-                                notification_id=note.id if note else None, subject=title,
-                                body=_email_body(body, link), next_attempt_at=now, created_at=now))
+                                notification_id=note.id if note else None, subject=_title(_in(title, lang)),
+                                body=_email_body(_body(_in(body, lang)), link), next_attempt_at=now, created_at=now))
     session.flush()
     for note in created.values():
         record(session, NotificationCreated(organization_id=organization_id, plant_id=plant_id, at=now,
-                                            notification_id=pk(note), user_id=note.user_id, kind=kind, title=title))
+                                            notification_id=pk(note), user_id=note.user_id, kind=kind,
+                                            title=english_title))
     if mailed:
         record(session, EmailQueued(organization_id=organization_id, at=now))
     return recipients
@@ -135,7 +152,7 @@ def mark_read(session: Session, actor: Actor, notification_id: int, *, now: date
     user_id = _user(actor)
     note = session.get(Notification, notification_id)
     if note is None or note.user_id != user_id or note.organization_id != actor.organization_id:
-        raise NotFound("Notification not found.")
+        raise NotFound(t("Notification not found."))
     if note.read_at is None:
         note.read_at = now
         session.add(note)
@@ -171,7 +188,7 @@ def preferences(session: Session, actor: Actor) -> list[PreferenceRead]:
 def set_preference(session: Session, actor: Actor, kind: str, *, in_app: bool, email: bool) -> PreferenceRead:
     user_id = _user(actor)
     if not KIND_RE.match(kind or ""):
-        raise Invalid(fields={"kind": "Unknown kind of notification."})
+        raise Invalid(fields={"kind": t("Unknown kind of notification.")})
     row = session.exec(select(NotificationPreference).where(NotificationPreference.user_id == user_id,
                                                             NotificationPreference.kind == kind)).first()
     if row is None:
@@ -205,6 +222,33 @@ def _preferences(session: Session, user_ids: list[int], kind: str) -> dict[int, 
     return {u: chosen.get(u, (in_app, email)) for u in user_ids}
 
 
+def _title(text: str) -> str:
+    return str(text).strip()[:200]
+
+
+def _body(text: str) -> str:
+    return str(text)[:2000]
+
+
+def _english(text: str) -> str:
+    return render(text, "en") if isinstance(text, Message) else str(text)
+
+
+def _in(text: str, lang: str) -> str:
+    """A title or body in `lang`: a Message rendered, plain text as it is."""
+    return render(text, lang) if isinstance(text, Message) else str(text)
+
+
+def _stored(message: dict | None, text: str, lang: str) -> str:
+    """What a stored title or body reads in `lang`: its message rendered, else (plain, or unreadable) the text."""
+    if not message:
+        return text
+    try:
+        return render(from_data(message), lang)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return text
+
+
 def _email_body(body: str, link: str) -> str:
     base = os.environ.get("TAKT_PUBLIC_URL", "").rstrip("/")
     if link:
@@ -221,12 +265,15 @@ def _announce_read(session: Session, actor: Actor, ids: list[int]) -> None:
 def _user(actor: Actor) -> int:
     require(actor, Permission.VIEW)
     if actor.user_id is None:
-        raise Forbidden("Notifications belong to people, not to tokens.")
+        raise Forbidden(t("Notifications belong to people, not to tokens."))
     return actor.user_id
 
 
 def _read(note: Notification) -> NotificationRead:
-    return NotificationRead(id=note.id, kind=note.kind, title=note.title, body=note.body, link=note.link,
+    """The notification as its reader reads it: in the language being served."""
+    lang = current_language()
+    return NotificationRead(id=note.id, kind=note.kind, title=_title(_stored(note.title_message, note.title, lang)),
+                            body=_body(_stored(note.body_message, note.body, lang)), link=note.link,
                             entity_type=note.entity_type, entity_id=note.entity_id, plant_id=note.plant_id,
                             created_at=note.created_at, read_at=note.read_at)
 
@@ -234,7 +281,7 @@ def _read(note: Notification) -> NotificationRead:
 def notify_people(session: Session, *, organization_id: int, title: str, body: str = "", link: str = "",
                   kind: str = "info", user_ids=(), roles=(), plant_id: int | None = None, entity_type: str = "",
                   entity_id: int | None = None, now: datetime, exclude_user_id: int | None = None) -> None:
-    """`notify` for a notice about an entity (title and body cut to their column sizes).
+    """`notify` for a notice about an entity (title and body cut to their column sizes, Messages kept).
     `exclude_user_id` (the person who acted) is left out, also when they hold one of `roles`."""
     if exclude_user_id is not None and roles:
         user_ids = (*user_ids, *_role_members(session, organization_id, roles, plant_id))
@@ -242,9 +289,9 @@ def notify_people(session: Session, *, organization_id: int, title: str, body: s
     user_ids = tuple(dict.fromkeys(u for u in user_ids if u and u != exclude_user_id))
     if not user_ids and not roles:
         return
-    notify(session, organization_id=organization_id, title=title[:200], body=(body or "")[:2000],
-           link=link, kind=kind, user_ids=user_ids, roles=tuple(roles), plant_id=plant_id,
-           entity_type=entity_type, entity_id=entity_id, now=now)
+    notify(session, organization_id=organization_id, title=title, body=body or "", link=link, kind=kind,
+           user_ids=user_ids, roles=tuple(roles), plant_id=plant_id, entity_type=entity_type, entity_id=entity_id,
+           now=now)
 
 
 def _role_members(session: Session, organization_id: int, roles, plant_id: int | None) -> list[int]:

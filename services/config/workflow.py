@@ -74,6 +74,7 @@ from services.config.workflow_instances import (
     states_of,
     transitions_of,
 )
+from services.core import messages
 from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -279,7 +280,9 @@ def _move(session: Session, inst: WorkflowInstance, t: WorkflowTransition, state
     _after_state(session, inst, target, actor, WorkflowTransitioned, now, transition=t.key, from_state=source)
     hooks = hooks_of(inst.entity_type)
     watchers = [u for u in (hooks.watchers(session, inst.entity_id) if hooks.watchers else []) if u != actor.user_id]
-    notify_about(session, inst, title=f"{entity_label(session, inst)}: {t.name} ({target.name})", body=comment,
+    title = messages.t("{item}: {transition} ({state})", item=entity_label(session, inst), transition=t.name,
+                       state=target.name)
+    notify_about(session, inst, title=title, body=comment,
                  kind="transition", user_ids=watchers, now=now)
 
 
@@ -316,7 +319,8 @@ def _request_approval(session: Session, actor: Actor, inst: WorkflowInstance, t:
     audit(session, actor, "workflow_instance", inst.id, "approval_requested", event.payload, plant_id=inst.plant_id,
           at=now)
     record(session, event)
-    notify_about(session, inst, title=f"Approval needed: {t.name} on {entity_label(session, inst)}",
+    notify_about(session, inst, title=messages.t("Approval needed: {transition} on {item}", transition=t.name,
+                                                 item=entity_label(session, inst)),
                  body=comment or "", kind="approval",
                  user_ids=tuple(u for u in t.approver_user_ids if u != actor.user_id),
                  roles=tuple(t.approver_roles), now=now)
@@ -339,7 +343,8 @@ def approve(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
     if not missing:
         requester = inst.pending_by
         _move(session, inst, t, states_of(session, inst.workflow_id), actor, inst.pending_comment, now, user_id=requester)
-        notify_about(session, inst, title=f"Approved: {t.name} on {entity_label(session, inst)}", body=comment,
+        notify_about(session, inst, title=messages.t("Approved: {transition} on {item}", transition=t.name,
+                                                     item=entity_label(session, inst)), body=comment,
                      user_ids=(requester,) if requester else (), now=now)
     return _read(session, inst)
 
@@ -363,7 +368,8 @@ def decline(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
                              transition=t.key)
     audit(session, actor, "workflow_instance", inst.id, "declined", event.payload, plant_id=inst.plant_id, at=now)
     record(session, event)
-    notify_about(session, inst, title=f"Declined: {t.name} on {entity_label(session, inst)}", body=comment,
+    notify_about(session, inst, title=messages.t("Declined: {transition} on {item}", transition=t.name,
+                                                 item=entity_label(session, inst)), body=comment,
                  kind="transition", user_ids=(requester,) if requester else (), now=now)
     return _read(session, inst)
 
@@ -412,9 +418,10 @@ def _escalate(session: Session, inst: WorkflowInstance, now: datetime) -> None:
     audit(session, None, "workflow_instance", inst.id, "escalated", event.payload,
           organization_id=inst.organization_id, plant_id=inst.plant_id, at=now)
     record(session, event)
-    notify_about(session, inst, title=f"Overdue: {entity_label(session, inst)} is '{state.name}' past its due time",
-                 body=f"Due {due_at:%Y-%m-%d %H:%M} UTC.", kind="escalation", user_ids=user_ids, roles=roles,
-                 now=now)
+    title = messages.t("Overdue: {item} is '{state}' past its due time", item=entity_label(session, inst),
+                       state=state.name)
+    notify_about(session, inst, title=title, body=messages.t("Due {due:%Y-%m-%d %H:%M} UTC.", due=due_at),
+                 kind="escalation", user_ids=user_ids, roles=roles, now=now)
 
 
 def _escalation_target(session: Session, inst: WorkflowInstance, state: WorkflowState):

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from services.config import custom_fields, notifications
 from services.config.custom_fields import CustomFieldCreate
+from services.core.messages import t
 from services.org import organizations
 
 
@@ -18,7 +19,7 @@ def seed_demo_config(session: Session, organization_id: int, *, now: datetime) -
         help_text="As printed on the drawing's title block."), now=now)
     custom_fields.create_definition(session, system, CustomFieldCreate(
         entity_type="work_order", key="customer_po", label="Customer PO", field_type="text"), now=now)
-    notifications.notify(session, organization_id=organization_id, title="Welcome to Takt",
-                         body="Shape your pick lists under Administration > Type lists and add fields to products "
-                              "and work orders under Administration > Custom fields.",
+    notifications.notify(session, organization_id=organization_id, title=t("Welcome to Takt"),
+                         body=t("Shape your pick lists under Administration > Type lists and add fields to products "
+                                "and work orders under Administration > Custom fields."),
                          link="/admin/custom-fields", roles=["admin", "quality"], now=now)

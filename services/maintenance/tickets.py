@@ -25,7 +25,7 @@ from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid, NotFound
-from services.core.messages import t
+from services.core.messages import Message, t
 from services.kpi import planned_downtime
 from services.maintenance import pauses, sla
 from services.maintenance.common import (
@@ -172,7 +172,9 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
     notify the plant's maintenance people. The caller has checked the actor may raise it. `laid_out`: a
     person's form, so the organization's form layout's required fields apply (not to plan-made tickets)."""
     problems: dict[str, str] = {}
-    title, description = (title or "").strip(), (description or "").strip()
+    # A Message (a ticket the system raises) stays one, so its notification reads in each reader's language.
+    title = title if isinstance(title, Message) else (title or "").strip()
+    description = description if isinstance(description, Message) else (description or "").strip()
     if p := text_problem(title, max_length=200):
         problems["title"] = p
     if p := text_problem(description, max_length=4000, required=False):
@@ -188,7 +190,7 @@ def create_ticket(session: Session, actor: Actor, machine: Machine, *, kind: str
     ticket = MaintenanceTicket(
         organization_id=actor.organization_id, plant_id=machine.plant_id, machine_id=pk(machine),
         number=numbering.next_number(session, actor.organization_id, "MT"), kind=kind, source=source,
-        priority=priority, reason_code_id=reason_code_id, title=title, description=description,
+        priority=priority, reason_code_id=reason_code_id, title=str(title), description=str(description),
         raised_by=actor.user_id, plan_id=plan_id, due_at=due_at, planned_start=planned_start,
         planned_end=planned_end, checklist=[{"item": i, "done": False, "note": ""} for i in checklist or []],
         custom=custom)

@@ -4,20 +4,27 @@ services/org/settings.py).
 Invariants: a stored language is one of services/core/languages.SUPPORTED or None (None follows the next
 source: the organization's settings, then the browser's Accept-Language); anyone signed in may choose their
 own language; each change is audited and announced.
+
+For what is written to people who are not being served now (a notification's email, an invitation, a
+system job's notice): `organization_language(session, organization_id)` and
+`languages_of(session, organization_id, user_ids)` (each person's own, else the organization's, else the
+deployment's: services/core/languages.choose without a browser).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from models.base import pk
+from models.org_settings import OrganizationSettings
 from models.user import User
 from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.core.events import record
-from services.core.languages import SUPPORTED, normalize
+from services.core.languages import SUPPORTED, choose, normalize
 from services.core.messages import t
 from services.org import events as org_events
 
@@ -47,3 +54,22 @@ def set_my_language(session: Session, actor: Actor, language: str | None, *, now
         record(session, org_events.UserLanguageChanged(organization_id=actor.organization_id, user_id=pk(user),
                                                        language=lang, actor_user_id=actor.user_id, at=now))
     return lang
+
+
+def organization_language(session: Session, organization_id: int) -> str:
+    """The organization's default language (its settings'), else the deployment's."""
+    own = session.exec(select(OrganizationSettings.language)
+                       .where(OrganizationSettings.organization_id == organization_id)).first()
+    return choose(None, own, None)
+
+
+def languages_of(session: Session, organization_id: int, user_ids: Iterable[int]) -> dict[int, str]:
+    """The language each of `user_ids` (people of `organization_id`) reads: their own, else the
+    organization's, else the deployment's. Ids of other organizations are left out."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    default = organization_language(session, organization_id)
+    rows = session.exec(select(User.id, User.language).where(User.organization_id == organization_id,
+                                                             col(User.id).in_(ids))).all()
+    return {int(user_id): choose(own, default, None) for user_id, own in rows if user_id is not None}

@@ -1,6 +1,6 @@
 """Type lists, custom fields and notifications over real HTTP: CRUD, 409 for a value in use,
 custom values on products and work orders with filters and exports, the caller's own
-notifications, and isolation between organizations."""
+notifications (in the request's language), and isolation between organizations."""
 from __future__ import annotations
 
 import csv
@@ -10,6 +10,7 @@ from models.base import utcnow
 from models.user import User
 from services.config import notifications
 from services.core.db import transaction
+from services.core.messages import t
 from tests.api.conftest import assert_error
 from tests.factories.production import make_line, make_work_order
 
@@ -113,6 +114,22 @@ def test_my_notifications_over_http(client, session, world, as_user):
     assert pref.json() == {"kind": "alert", "label": "Alerts (SPC, quality)", "in_app": True, "email": False}
     assert {p["kind"]: p["email"] for p in client.get("/notifications/preferences", headers=operator).json()}["alert"] \
         is False
+
+
+def test_my_notifications_read_in_the_requests_language(client, session, world, as_user):
+    with transaction(session):
+        notifications.notify(session, organization_id=world.org_a, kind="alert", user_ids=[world.operator1],
+                             title=t("{number}: SLA still breached", number="MT-000009"),
+                             body=t("A product with code {code} exists.", code="FG-9"), now=utcnow())
+    operator = as_user("op.one")
+    for language, title, body in (("ja", "MT-000009：SLA 違反が続いています", "コード FG-9 の製品はすでに存在します。"),
+                                  ("ko-KR,ko;q=0.9", "MT-000009: SLA 위반이 계속되고 있습니다",
+                                   "코드가 FG-9인 제품이 이미 있습니다."),
+                                  ("en", "MT-000009: SLA still breached", "A product with code FG-9 exists.")):
+        item = client.get("/notifications", headers={**operator, "Accept-Language": language}).json()["items"][0]
+        assert (item["title"], item["body"]) == (title, body)
+    marked = client.post(f"/notifications/{item['id']}/read", headers={**operator, "Accept-Language": "ja"}).json()
+    assert marked["title"] == "MT-000009：SLA 違反が続いています"
 
 
 def test_another_organization_sees_and_changes_nothing(client, session, world, as_user):

@@ -1,5 +1,6 @@
 """The notification centre and the shell's unread badge through their handlers; work order custom
-fields in the work order detail and list (filter, export)."""
+fields in the work order detail and list (filter, export); each reader reads a notification in their
+tab's language."""
 from __future__ import annotations
 
 import csv
@@ -10,12 +11,16 @@ from sqlmodel import Session
 
 from models.base import utcnow
 from models.user import User
+from rxapp.i18n import use_language
+from rxapp.i18n_client import serve_in_tab_language
 from rxapp.state.config.notifications import NotificationBadgeState, NotificationsState
 from rxapp.state.production.work_orders import WorkOrderDetailState, WorkOrdersState
 from services.config import custom_fields, notifications
 from services.config.custom_fields import CustomFieldCreate
 from services.core.db import transaction
+from services.core.messages import t as message
 from services.org.auth import actor_for_user
+from services.org.languages import set_my_language
 from tests.factories.production import make_line, make_work_order
 from tests.ui.conftest import download_bytes, redirects, run, signed_in, toasts
 
@@ -89,3 +94,19 @@ async def test_work_order_custom_fields_in_detail_list_and_export(engine, sessio
     rows = list(csv.DictReader(io.StringIO(download_bytes(await run(listing.export("csv"), listing)).decode("utf-8-sig"))))
     assert [(r["Work order"], r["Batch size"]) for r in rows] == [(listing.rows[0].number, "25")]
     assert second not in [r.id for r in listing.rows]
+
+
+async def test_each_reader_reads_a_notification_in_their_tabs_language(engine, world, now):
+    with Session(engine) as s, transaction(s):
+        set_my_language(s, world.actor(world.operator1), "ja", now=now)
+        set_my_language(s, world.actor(world.planner1), "ko", now=now)
+    with use_language("en"):                                   # written by an English-speaking person
+        notify(engine, organization_id=world.org_a, kind="alert", user_ids=[world.operator1, world.planner1],
+               title=message("{number}: SLA still breached", number="MT-000003"), now=now)
+    for username, expected in (("op.one", "MT-000003：SLA 違反が続いています"),
+                               ("planner.one", "MT-000003: SLA 위반이 계속되고 있습니다")):
+        state = await signed_in(engine, NotificationsState, username)
+        with use_language(None):
+            await serve_in_tab_language(state)                 # what the event middleware does before each event
+            await run(state.enter(), state)
+        assert [n.title for n in state.items] == [expected]

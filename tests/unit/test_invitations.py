@@ -11,12 +11,14 @@ import pytest
 from models.audit import AuditEntry
 from models.base import utcnow
 from models.config import EmailOutbox
+from models.org_settings import OrganizationSettings
 from models.user import User
 from services.config import invitations
 from services.config.invitations import InvitationAccept, InvitationCreate
 from services.core.access import Permission
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from services.core.languages import use_language
 from services.org import auth, role_grants, roles, two_factor, users
 from services.org.roles import RoleCreate
 from tests.factories.db import fetch, snapshot
@@ -54,6 +56,33 @@ def test_an_invitation_is_mailed_through_the_outbox_with_a_link_whose_token_is_s
     secret = token_of(sent.link).removeprefix("tki_")
     elsewhere = {table: rows for table, rows in snapshot(engine).items() if table != "email_outbox"}
     assert secret not in repr(elsewhere)                  # only the mail waiting in the outbox carries it
+
+
+def test_the_invitation_is_written_in_the_organizations_language_whoever_invites(session, engine, world, now,
+                                                                               monkeypatch):
+    monkeypatch.setenv("TAKT_PUBLIC_URL", "https://takt.example")
+    with transaction(session):
+        session.add(OrganizationSettings(organization_id=world.org_a, language="ja"))
+    with use_language("en"):                        # an English-speaking admin invites
+        sent = invite(session, world, now)
+    [mail] = fetch(engine, EmailOutbox)
+    until = f"{sent.invitation.expires_at:%Y-%m-%d %H:%M}"
+    assert mail.subject == "Takt の Org A への招待"
+    assert mail.body == (f"admin.a さんから Takt の Org A に招待されました。\n\n"
+                         f"次のリンクを開いて、ユーザー名とパスワードを設定してください:\n{sent.link}\n\n"
+                         f"このリンクは {until} UTC まで、1 回だけ使えます。")
+    with transaction(session):
+        session.get(OrganizationSettings, fetch(engine, OrganizationSettings)[0].id).language = "ko"
+    with use_language("ja"), transaction(session):   # a resend follows the organization's language of now
+        again = invitations.resend(session, world.actor(world.admin_a), sent.invitation.id, now=now)
+    latest = max(fetch(engine, EmailOutbox), key=lambda m: m.id)
+    assert latest.subject == "Takt의 Org A 초대" and again.link in latest.body and "한 번만" in latest.body
+
+
+def test_without_settings_the_invitation_is_in_english(session, engine, world, now):
+    invite(session, world, now)
+    [mail] = fetch(engine, EmailOutbox)
+    assert mail.subject == "Your invitation to Org A on Takt" and mail.body.startswith("admin.a invites you to Org A")
 
 
 def test_accepting_creates_the_user_with_the_roles_and_plants_and_logs_them_in(session, engine, world, now):

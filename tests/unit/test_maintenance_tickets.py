@@ -18,6 +18,7 @@ from models.config import EmailOutbox, Notification
 from models.maintenance import MaintenanceStopLink, MaintenanceTicket
 from models.user import User
 from rxapp.i18n import use_language
+from services.config import notifications
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.messages import render, render_fields
@@ -26,7 +27,7 @@ from services.maintenance import jobs, parts, settings, ticket_work
 from services.maintenance import tickets as mt
 from services.shopfloor import operator
 from tests.conftest import T0
-from tests.factories.org import make_user
+from tests.factories.org import actor_of, make_user
 from tests.factories.production import make_line
 from tests.factories.scheduling import add_holiday
 
@@ -64,6 +65,34 @@ def _act(session, actor, ticket_id, key, now, comment=""):
 def _notes(session, user_id):
     return [(n.kind, n.title) for n in session.exec(select(Notification).where(Notification.user_id == user_id)
                                                     .order_by(Notification.id)).all()]
+
+
+def _read(session, user_id):
+    """The titles of a person's notifications as they read them (in the language being served), oldest first."""
+    items, _total = notifications.list_notifications(session, actor_of(session, user_id), limit=500)
+    return [n.title for n in reversed(items)]
+
+
+def test_escalations_of_the_job_read_in_each_recipients_language(session, world, shop):
+    for uid, lang in ((shop["lead"], "ja"), (shop["manager"], "ko")):
+        session.get(User, uid).language = lang
+    session.commit()
+    with transaction(session):
+        settings.set_team(session, world.actor(shop["lead"]), world.plant1, lead_user_id=shop["lead"],
+                          manager_user_id=shop["manager"], manager_after_minutes=60, now=T0)
+    _raise(session, world.actor(world.operator1), shop["machine"])
+    for moment in (at(2, 9, 16), at(2, 10, 0)):                   # breached: the lead, then the manager
+        with transaction(session):
+            assert jobs.run_due(session, now=moment) == 1
+    assert _notes(session, shop["lead"])[-1] == (
+        "escalation", "MT-000001: response SLA breached (due 2026-03-02 09:00 UTC)")       # stored: its English
+    with use_language("ja"):
+        assert _read(session, shop["lead"])[-1] == "MT-000001：初動対応 SLA 違反（期限 2026-03-02 09:00 UTC）"
+    with use_language("ko"):
+        assert _read(session, shop["manager"]) == ["MT-000001: SLA 위반이 계속되고 있습니다"]
+    mails = {m.to_address: m.subject for m in session.exec(select(EmailOutbox)).all()}
+    assert mails["lead.one@example.com"] == "MT-000001：初動対応 SLA 違反（期限 2026-03-02 09:00 UTC）"
+    assert mails["manager.one@example.com"] == "MT-000001: SLA 위반이 계속되고 있습니다"
 
 
 def test_operator_raises_a_ticket_with_working_time_deadlines(session, world, shop, captured_events):
@@ -346,8 +375,10 @@ def test_sla_notices_are_messages_with_the_ticket_and_due_time(session, world, s
         settings.set_team(session, world.actor(shop["lead"]), world.plant1, lead_user_id=shop["lead"],
                           manager_user_id=shop["manager"], manager_after_minutes=60, now=T0)
     ticket = _raise(session, world.actor(world.operator1), shop["machine"])
-    with use_language("ko"), transaction(session):
+    with use_language("ko"), transaction(session):           # a Korean-speaking lead assigns it
         ticket_work.assign(session, world.actor(shop["lead"]), ticket.id, shop["tech"], now=T0)
-    assert ("assignment", "MT-000001이(가) 나에게 배정되었습니다") in _notes(session, shop["tech"])
+    assert ("assignment", "MT-000001 assigned to you") in _notes(session, shop["tech"])   # stored: its English
+    with use_language("ja"):                                   # read by a Japanese-speaking technician
+        assert _read(session, shop["tech"])[-1] == "MT-000001 があなたに割り当てられました"
     breach = message("{number}: response SLA breached (due {due:%Y-%m-%d %H:%M} UTC)", number="MT-000001", due=at(2, 9))
     assert render(breach, "ja") == "MT-000001：初動対応 SLA 違反（期限 2026-03-02 09:00 UTC）"
