@@ -25,6 +25,7 @@ from services.config.notifications import notify_people
 from services.config.workflow_hooks import Entered
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid
+from services.core.messages import t
 from services.documents.common import (
     announce_document,
     get_document,
@@ -92,9 +93,10 @@ def submit_revision(session: Session, actor: Actor, revision_id: int, *, comment
     if not _has_files(session, rev):
         raise Invalid(f"Add a file to revision {rev.label} before submitting it.", fields={"file": "Required."})
     workflow.transition(session, actor, ENTITY, pk(rev), "submit", comment=comment, now=now)
-    roles = next((list(t.roles) for t in workflow_admin.get_spec(session, actor, ENTITY).transitions
-                  if t.key == "approve"), [])
-    _tell(session, actor, doc, rev, f"{doc.number} rev. {rev.label} waits for your approval", roles=roles, now=now)
+    roles = next((list(step.roles) for step in workflow_admin.get_spec(session, actor, ENTITY).transitions
+                  if step.key == "approve"), [])
+    _tell(session, actor, doc, rev, t("{number} rev. {revision} waits for your approval", number=doc.number,
+                                      revision=rev.label), roles=roles, now=now)
     return read_revisions(session, [rev])[0]
 
 
@@ -107,7 +109,8 @@ def approve_revision(session: Session, actor: Actor, revision_id: int, *, commen
         raise Conflict(f"{doc.number} revision {rev.label} is {rev.status.value}: only a revision in review is approved.")
     workflow.transition(session, actor, ENTITY, pk(rev), "approve", comment=comment, now=now)
     release(session, actor, doc, rev, now=now)
-    _tell(session, actor, doc, rev, f"{doc.number} rev. {rev.label} is approved", user_ids=(rev.created_by,), now=now)
+    _tell(session, actor, doc, rev, t("{number} rev. {revision} is approved", number=doc.number, revision=rev.label),
+          user_ids=(rev.created_by,), now=now)
     return read_revisions(session, [rev])[0]
 
 
@@ -118,8 +121,8 @@ def reject_revision(session: Session, actor: Actor, revision_id: int, *, comment
     if rev.status != RevisionStatus.REVIEW:
         raise Conflict(f"{doc.number} revision {rev.label} is {rev.status.value}: only a revision in review is rejected.")
     workflow.transition(session, actor, ENTITY, pk(rev), "reject", comment=comment, now=now)
-    _tell(session, actor, doc, rev, f"{doc.number} rev. {rev.label} is sent back", body=comment,
-          user_ids=(rev.created_by,), now=now)
+    _tell(session, actor, doc, rev, t("{number} rev. {revision} is sent back", number=doc.number, revision=rev.label),
+          body=comment, user_ids=(rev.created_by,), now=now)
     return read_revisions(session, [rev])[0]
 
 

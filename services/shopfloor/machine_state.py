@@ -158,7 +158,8 @@ def _flag_overproduction(session: Session, actor: Actor, op_ids: list[int], now:
             continue
         notifications.notify_people(
             session, organization_id=op.organization_id, kind="alert", roles=("supervisor",), plant_id=op.plant_id,
-            title=f"Overproduction: {wo.number} · {op.name} has {op.quantity_good} good of {op.quantity}",
+            title=t("Overproduction: {number} · {operation} has {good} good of {quantity}", number=wo.number,
+                    operation=op.name, good=op.quantity_good, quantity=op.quantity),
             body=row.reason, link=f"/work-orders?id={wo.id}", entity_type="operation", entity_id=op.id, now=now)
 
 

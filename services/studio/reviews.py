@@ -23,6 +23,7 @@ from models.studio_work import StudioAccount, StudioReview, StudioTask, StudioVe
 from services.config.notifications import notify_people
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid
+from services.core.messages import t
 from services.studio import files as file_store
 from services.studio.annotations import Annotation, checked_annotation
 from services.studio.common import announce, portal_account
@@ -117,7 +118,8 @@ def submit_version(session: Session, actor: Actor, task_id: int, uploads: list[f
              {"status": {"before": before, "after": task.status}, "version": {"before": number - 1, "after": number}},
              project_id=task.project_id, now=now, version=number)
     leads = _leads(session, task.project_id)
-    _notify(session, actor, task, f"QC1 please: {label(session, pk(task))} v{number}", comment, now,
+    _notify(session, actor, task, t("QC1 please: {task} v{version}", task=label(session, pk(task)), version=number),
+            comment, now,
             user_ids=leads, roles=() if leads else ("supervisor",))
     return _version_read(session, version)
 
@@ -173,14 +175,15 @@ def decide(session: Session, actor: Actor, task_id: int, stage: str, data: Decis
 
 def _notify_next(session: Session, actor: Actor, task: StudioTask, stage: str, data: Decision, number: int,
                  now: datetime) -> None:
-    what = f"{label(session, pk(task))} v{number}"
+    what = {"task": label(session, pk(task)), "version": number}
     if data.decision == "reject":
-        _notify(session, actor, task, f"Rework ({stage.upper()}): {what}", data.comment, now,
-                user_ids=_workers(session, task))
+        _notify(session, actor, task, t("Rework ({stage}): {task} v{version}", stage=stage.upper(), **what),
+                data.comment, now, user_ids=_workers(session, task))
     elif stage == "qc1":
-        _notify(session, actor, task, f"QC2 please: {what}", data.comment, now, roles=("manager",))
+        _notify(session, actor, task, t("QC2 please: {task} v{version}", **what), data.comment, now, roles=("manager",))
     else:
-        _notify(session, actor, task, f"Approved: {what}", data.comment, now, user_ids=_workers(session, task))
+        _notify(session, actor, task, t("Approved: {task} v{version}", **what), data.comment, now,
+                user_ids=_workers(session, task))
 
 
 def _notify(session: Session, actor: Actor, task: StudioTask, title: str, body: str, now: datetime, *,

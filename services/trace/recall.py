@@ -36,6 +36,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Invalid, NotFound
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.trace.events import RecallHeld
@@ -187,11 +188,13 @@ def _ids(ids: Sequence[int | None]) -> list[int]:
 
 def _notify(session: Session, actor: Actor, result: RecallResult, numbers: list[str], reason: str,
             now: datetime) -> list[int]:
-    title = f"Recall hold: {len(numbers)} lot(s) put on hold"
-    body = (f"Started from {result.query.describe()} by {actor.label()}: {reason}\n"
-            f"Held: {', '.join(numbers[:50])}{' ...' if len(numbers) > 50 else ''}\n"
-            f"Shipments affected: {', '.join(s.number for s in result.trace.shipments) or 'none'}\n"
-            f"Customers affected: {', '.join(c.code for c in result.trace.customers) or 'none'}")
+    title = t("Recall hold: {count} lot(s) put on hold", count=len(numbers))
+    none = t("none")
+    body = t("Started from {query} by {person}: {reason}\nHeld: {lots}\nShipments affected: {shipments}\n"
+             "Customers affected: {customers}", query=result.query.describe(), person=actor.label(), reason=reason,
+             lots=", ".join(numbers[:50]) + (" ..." if len(numbers) > 50 else ""),
+             shipments=", ".join(s.number for s in result.trace.shipments) or none,
+             customers=", ".join(c.code for c in result.trace.customers) or none)
     link = f"/trace?lot={result.suspect_lot_ids[0]}" if result.suspect_lot_ids else "/trace"
     notified: set[int] = set()
     for plant_id in sorted({lot.plant_id for lot in result.trace.lots}):

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from models.config import Notification
 from models.orders import ExceptionKind, ScheduleException
+from services.core.messages import from_data, render
 from services.kpi import andon
 from services.kpi import settings as kpi_settings
 from services.production import scheduling, work_order_reads
@@ -76,6 +77,7 @@ def test_overproduction_is_flagged_alike_and_raised_once_for_the_supervisor(sess
     notes = session.exec(select(Notification).where(Notification.user_id == supervisor)).all()
     assert [(n.kind, n.entity_type, n.entity_id) for n in notes] == [("alert", "operation", floor.cut_id)]
     assert "45 good of 40" in notes[0].title
+    assert "の良品が 45（指示数 40）" in render(from_data(notes[0].title_message), "ja")    # read in each reader's language
     count(session, world, floor, 5, at(7, 20))
     assert len(exceptions_of(session, floor)) == 1                       # raised once per job
     committed(session, kpi_settings.set_plant_settings, world.actor(world.admin_a), world.plant1,

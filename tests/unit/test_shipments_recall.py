@@ -13,6 +13,7 @@ from models.orders import CustomerOrder, OrderLine, OrderStatus
 from models.shipments import ShipmentItem, ShipmentStatus
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.messages import from_data, render
 from services.trace import lots, recall, shipment_packing, shipment_reads, shipments
 from services.trace.recall import RecallQuery
 from tests.conftest import T0
@@ -225,6 +226,9 @@ def test_recall_hold_holds_stock_on_hand_in_one_audited_action_and_notifies(sess
     assert len(entries) == 1 and sorted(entries[0].changes["held_lot_ids"]) == sorted(held.held_lot_ids)
     notes = session.exec(select(Notification).where(Notification.entity_type == "recall")).all()
     assert tw.quality.user_id in {n.user_id for n in notes}
+    assert notes[0].title == "Recall hold: 2 lot(s) put on hold"                     # stored: its English
+    assert render(from_data(notes[0].title_message), "ja") == "リコール保留: 2 ロットを保留にしました"
+    assert "Supplier reports cracks" in notes[0].body and "\n影響を受ける出荷: " in render(from_data(notes[0].body_message), "ja")
     assert held.result.on_hand and all(lot.status == LotStatus.ON_HOLD for lot in held.result.on_hand)
 
 

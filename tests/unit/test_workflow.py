@@ -11,7 +11,7 @@ from sqlmodel import select
 from models.base import utcnow
 from models.config import Notification
 from models.workflow import WorkflowStep
-from services.config import workflow, workflow_admin, workflow_hooks
+from services.config import notifications, workflow, workflow_admin, workflow_hooks
 from services.config.events import (
     WorkflowApprovalRequested,
     WorkflowApproved,
@@ -27,6 +27,7 @@ from services.config.workflow_specs import (
     WorkflowSpec,
 )
 from services.core.db import transaction
+from services.core.languages import use_language
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.conftest import T0
 from tests.factories.org import make_user
@@ -214,6 +215,11 @@ def test_escalation_fires_after_the_due_time_and_only_once(session, world, wf, c
     assert isinstance(escalated[0], WorkflowEscalated) and escalated[0].due_at == T0 + timedelta(minutes=60)
     notes = session.exec(select(Notification).where(Notification.user_id == q.user_id)).all()
     assert [(n.kind, n.title) for n in notes] == [("escalation", "Overdue: test_thing #1 is 'Open' past its due time")]
+    for lang, title, body in (("ja", "期限超過: test_thing #1 は期限を過ぎても「Open」のままです", "期限は 2026-"),
+                              ("ko", "기한 초과: test_thing #1이(가) 기한이 지났는데도 'Open' 상태입니다", "기한: 2026-")):
+        with use_language(lang):                        # the job wrote it; each reader reads it in their language
+            [note] = notifications.list_notifications(session, q)[0]
+        assert note.title == title and note.body.startswith(body)
 
 
 def test_escalation_goes_to_the_head_of_the_department(session, world, wf):
