@@ -27,8 +27,8 @@ from services.config.workflow_specs import (
     WorkflowSpec,
 )
 from services.core.db import transaction
-from services.core.languages import use_language
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from services.core.languages import use_language
 from tests.conftest import T0
 from tests.factories.org import make_user
 
