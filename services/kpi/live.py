@@ -12,10 +12,13 @@ the event bus (`services.core.events.bus.subscribe()`; with a fan-out backend, e
 processes arrive on it too) and, for each event of a plant (job/count/downtime/ingest...), marks the
 watched scopes of that plant dirty. A dirty scope is refreshed by `push(scope)` (the Reflex side:
 compute once off the event loop, write into the shared state, Reflex sends the delta to every linked
-tab) at most once per `interval` (250 ms): a burst of events becomes one refresh, an event arriving
-during a refresh gets one more refresh after it, refreshes of one scope never overlap, and nothing
-ever polls the database. `push` returns False when nobody watches the scope any more; the hub then
-forgets it.
+tab) with leading-edge coalescing: the first event after a quiet spell is refreshed at once (no
+window to wait out), and while events keep coming at most one refresh starts per `interval` (250 ms):
+a burst becomes one more refresh, an event arriving during a refresh gets one more refresh after it (the
+last change is never dropped), refreshes of one scope never overlap, and nothing ever polls the database.
+A kind in `trailing` (the dashboard's whole figures) waits its interval before each refresh instead. The
+hub's clock and sleep are injectable (`clock`, `sleep`), so tests check the cadence without timing. `push`
+returns False when nobody watches the scope any more; the hub then forgets it.
 
 Invariants: a refresh is computed once per scope and process, never per client; a scope is watched
 only after `register`; an event of another organization or plant never dirties a scope.
@@ -103,14 +106,19 @@ class LiveHub:
 
     `affects(scope, event)` may narrow a kind's scopes further (e.g. a dashboard of a past period
     ignores today's events); the plant and organization always have to match. `intervals` may give a
-    kind a calmer cadence than `interval` (the dashboard's figures: its tiles go out at once over the
-    live channel, services/kpi/live_channel.py)."""
+    kind a calmer cadence than `interval`, and a kind in `trailing` waits its interval after the event
+    before refreshing instead of refreshing at once (the dashboard's whole figures, every 30 s at most: its
+    tiles and its trend's last point go out at once over the live channel, services/kpi/live_channel.py,
+    so a report no longer recomputes and re-sends the whole view in its hot path)."""
     push: Push
     interval: float = REFRESH_INTERVAL
     affects: dict[str, Affects] = field(default_factory=dict)
     intervals: dict[str, float] = field(default_factory=dict)
+    trailing: set[str] = field(default_factory=set)
     prefixes: tuple[str, ...] = LIVE_EVENT_PREFIXES  # the event names that may change a scope
     refreshes: int = 0                               # pushes done (for tests and the benchmark)
+    clock: Callable[[], float] = time.monotonic      # seconds; injectable (tests)
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     _scopes: dict[tuple[int, int], set[Scope]] = field(default_factory=dict)
     _dirty: set[Scope] = field(default_factory=set)
     _last: dict[Scope, float] = field(default_factory=dict)
@@ -176,11 +184,15 @@ class LiveHub:
         try:
             while scope in self._dirty:
                 interval = self.intervals.get(scope.kind, self.interval)
-                wait = self._last.get(scope, float("-inf")) + interval - time.monotonic()
+                # leading edge: after a quiet spell (the last refresh began an interval ago or more) at once;
+                # during a burst, the rest of the interval since the last refresh began (later events join it)
+                wait = self._last.get(scope, float("-inf")) + interval - self.clock()
+                if scope.kind in self.trailing:
+                    wait = interval                    # a calm kind: events of the whole interval join one refresh
                 if wait > 0:
-                    await asyncio.sleep(wait)          # coalescing window: later events join this refresh
+                    await self.sleep(wait)
                 self._dirty.discard(scope)
-                self._last[scope] = time.monotonic()
+                self._last[scope] = self.clock()
                 self.refreshes += 1
                 try:
                     still_watched = await self.push(scope)

@@ -4,16 +4,17 @@
 `Channel` keeps, per scope, its subscribers (anything with `async send(text)`) and the tiles last sent.
 It listens to the event bus itself (`bus.subscribe()` in the running loop, started with the first
 subscriber; with a fan-out backend, events committed by other processes arrive there too) and feeds a
-`LiveHub` of its own: an event of a watched plant marks the scope dirty, and at most once per
-`interval` (a burst becomes one reading; the first event after a quiet spell is read at once) the
-scope's tiles are read ONCE in a worker thread (`read(scope)`, given by the door: it opens the unit of
+`LiveHub` of its own: an event of a watched plant marks the scope dirty, and the scope's tiles are read
+at once on the first event after a quiet spell (leading edge: no window to wait out), then at most once
+per `interval` (100 ms) while events keep coming (a burst becomes one more reading, the last change is
+never dropped). Each reading reads the scope's tiles ONCE in a worker thread (`read(scope)`, given by the door: it opens the unit of
 work), compared with the last reading, and the delta, encoded once, goes to every subscriber of the
 scope: `{"type": "delta", "scope": <token>, "seq": n, "tiles": {key: value}}`. Nothing is sent when
 nothing changed; a subscriber whose send fails is dropped; a scope without subscribers is forgotten.
 
 Invariants: a scope is subscribed only through `subscribe` with a scope a service returned after its
-access check (`live_tiles.subscribe_scope`); one reading per scope per window, whatever the number of
-subscribers; the snapshot a subscriber gets is the reading the next delta starts from.
+access check (`live_tiles.subscribe_scope`); at most one reading per scope per interval, whatever the number
+of subscribers; the snapshot a subscriber gets is the reading the next delta starts from.
 """
 from __future__ import annotations
 
@@ -21,15 +22,17 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from services.core.events import EventBus
-from services.kpi.live import REFRESH_INTERVAL, LiveHub, Scope
+from services.kpi.live import LiveHub, Scope
 from services.kpi.live_tiles import Tiles, changed
 
 log = logging.getLogger(__name__)
+CHANNEL_INTERVAL = 0.1      # seconds between two readings of a scope while events keep coming (none after quiet)
 
 
 class Subscriber(Protocol):
@@ -44,7 +47,9 @@ def encode(message: dict) -> str:
 class Channel:
     read: Callable[[Scope], Tiles]                  # blocking: the scope's tiles now (run in a thread)
     bus: EventBus
-    interval: float = REFRESH_INTERVAL
+    interval: float = CHANNEL_INTERVAL
+    clock: Callable[[], float] = time.monotonic     # the hub's clock and sleep (injected by tests)
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     readings: int = 0                               # tile readings done (tests, the benchmark)
     deltas: int = 0                                 # delta messages encoded (one per scope and reading)
     hub: LiveHub = field(init=False)
@@ -54,7 +59,7 @@ class Channel:
     _feed: asyncio.Task | None = None
 
     def __post_init__(self) -> None:
-        self.hub = LiveHub(push=self._push, interval=self.interval)
+        self.hub = LiveHub(push=self._push, interval=self.interval, clock=self.clock, sleep=self.sleep)
 
     # -- subscribers ---------------------------------------------------------------------------------
     async def subscribe(self, scope: Scope, subscriber: Subscriber) -> tuple[Tiles, int]:

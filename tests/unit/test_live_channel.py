@@ -2,11 +2,13 @@
 tiles and one delta, the same text for every subscriber; nothing for another organization or plant,
 nothing when nothing changed; a subscriber whose socket fails is dropped. The reading here is a
 function over a dict the test changes (the database side is tests/unit/test_live_tiles.py). Waits
-are guards against a hang, never timed assertions."""
+are guards against a hang, never timed assertions; the coalescing's cadence is checked on an injected clock."""
 from __future__ import annotations
 
 import asyncio
 import json
+
+import pytest
 
 from services.core.events import DomainEvent, EventBus
 from services.kpi.live import Scope
@@ -107,4 +109,75 @@ async def test_a_failed_socket_is_dropped_and_an_empty_scope_forgotten():
     assert channel.subscriber_count(BOARD) == 1
     channel.drop(good)
     assert channel.scopes() == [] and channel.hub.watched() == []
+    await channel.stop()
+
+
+# ----- leading-edge coalescing, on an injected clock (no timing in the assertions) -----------------
+
+class Clock:
+    """A clock that moves only when the hub sleeps (or the test moves it); every sleep is recorded."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+async def test_the_first_event_after_a_quiet_spell_is_read_and_sent_without_waiting():
+    floor = {"m5.good": 0}
+    bus, clock = EventBus(), Clock()
+    channel = Channel(read=lambda scope: dict(floor), bus=bus, interval=0.1, clock=clock, sleep=clock.sleep)
+    sock = Socket()
+    await channel.subscribe(BOARD, sock)
+    floor["m5.good"] = 1
+    bus.publish([ev()])
+    assert (await sock.next())["tiles"] == {"m5.good": 1}
+    assert clock.sleeps == []                                  # a trailing window would have slept 0.1 s first
+
+    clock.now += 5                                             # quiet again: the next report goes out at once too
+    floor["m5.good"] = 2
+    bus.publish([ev()])
+    assert (await sock.next())["tiles"] == {"m5.good": 2}
+    assert clock.sleeps == [] and channel.readings == 3
+    await channel.stop()
+
+
+async def test_a_burst_is_one_more_reading_after_the_interval_and_keeps_the_last_change():
+    import threading
+    floor = {"m5.good": 0}
+    reading, gate = threading.Event(), threading.Event()
+
+    def read(scope):
+        now = dict(floor)
+        if now["m5.good"] == 1:                                 # the first report's reading: held until released
+            reading.set()
+            gate.wait(GUARD)
+        return now
+
+    bus, clock = EventBus(), Clock()
+    channel = Channel(read=read, bus=bus, interval=0.1, clock=clock, sleep=clock.sleep)
+    sock = Socket()
+    await channel.subscribe(BOARD, sock)
+    floor["m5.good"] = 1
+    bus.publish([ev()])
+    assert await asyncio.to_thread(reading.wait, GUARD)
+    for n in range(2, 12):                                      # ten more reports while the first is read
+        floor["m5.good"] = n
+        bus.publish([ev()])
+    await asyncio.sleep(0)
+    gate.set()
+    first = await sock.next()
+    second = await sock.next()
+    await channel.hub.idle()
+    assert first["tiles"] == {"m5.good": 1} and second["tiles"] == {"m5.good": 11}     # the last change arrives
+    assert (first["seq"], second["seq"]) == (1, 2)
+    assert channel.readings == 3                                # snapshot, the leading reading, one for the burst
+    assert clock.sleeps == [pytest.approx(0.1)]                 # the burst waited out the rest of one interval
     await channel.stop()

@@ -185,3 +185,34 @@ async def test_a_kind_with_a_calmer_cadence_waits_its_own_interval_after_a_refre
     assert DASH in hub._tasks                    # ... the dashboard's figures wait for their hour
     for task in hub._tasks.values():
         task.cancel()
+
+
+class Clock:
+    def __init__(self):
+        self.now, self.sleeps = 50.0, []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+async def test_leading_edge_at_once_after_quiet_and_a_trailing_kind_waits_its_interval():
+    clock = Clock()
+    pushes = Pushes()
+    pushes.release()
+    hub = LiveHub(push=pushes, interval=0.25, intervals={"dashboard": 30.0}, trailing={"dashboard"},
+                  clock=clock, sleep=clock.sleep)
+    hub.register(BOARD)
+    hub.register(DASH)
+    hub.notify(ev(machine_id=5))
+    await hub.idle()
+    assert pushes.scopes.count(BOARD) == 1 and pushes.scopes.count(DASH) == 1
+    assert clock.sleeps == [30.0]              # the board at once (leading edge), the calm dashboard after 30 s
+    clock.now += 100
+    hub.notify(ev(machine_id=5, n=2))
+    await hub.idle()
+    assert pushes.scopes.count(BOARD) == 2 and clock.sleeps == [30.0, 30.0]
