@@ -12,7 +12,14 @@
  * container gets data-live="open|closed|refused" and data-live-seq (the last delta applied).
  *
  * Values are written into the text node React rendered (nodeValue), so a later Reflex render of the same
- * element keeps working. The token is the person's session ("takt_token") from localStorage, or on an
+ * element keeps working.
+ *
+ * Charts: the dashboard's "trend.*" tiles are the last point of its OEE trend (label and the five series, in
+ * the chart's trace order). The plotly chart inside data-live-chart="trend" gets that point appended
+ * (Plotly.extendTraces) when its label is new, or put in place of its last point (Plotly.restyle of the y
+ * values) when the report changed the current bucket: the figure is neither re-sent nor replaced. Reflex
+ * still sends the whole figure at a calm cadence (30 s after a report, or on a filter change); if React draws
+ * that older figure again, the next scan puts the newest point back. The token is the person's session ("takt_token") from localStorage, or on an
  * andon board the wall screen's display token ("takt_display_token") when it has one. Reconnects with backoff (1 s ... 30 s).
  */
 (function () {
@@ -85,6 +92,42 @@
         setText(el, value);
       });
     });
+    if (Object.keys(tiles).some(function (key) { return key.indexOf("trend.") === 0; })) extendTrend(view);
+  }
+
+  var TREND = ["oee", "availability", "performance", "quality", "idle"];
+
+  function yValues(gd, i) {
+    var y = gd.data[i] && gd.data[i].y;
+    if (!y || typeof y.length !== "number") y = (gd._fullData && gd._fullData[i] && gd._fullData[i].y) || [];
+    return Array.prototype.slice.call(y);
+  }
+
+  function extendTrend(view) {
+    var label = view.tiles["trend.label"];
+    var Plotly = window.Plotly;
+    var gd = view.el.querySelector('[data-live-chart="trend"] .js-plotly-plot');
+    if (!label || !Plotly || !gd || !gd.data || gd.data.length < TREND.length) return;
+    var traces = TREND.map(function (_, i) { return i; });
+    var point = TREND.map(function (name) {
+      var v = view.tiles["trend." + name];
+      return v === undefined ? null : v;
+    });
+    var xs = Array.prototype.slice.call(gd.data[0].x || []);
+    var at = xs.lastIndexOf(label);
+    if (at === -1) {                              // a new bucket: append its point
+      Plotly.extendTraces(gd, {x: point.map(function () { return [label]; }),
+                               y: point.map(function (v) { return [v]; })}, traces);
+    } else if (at === xs.length - 1) {            // the current bucket changed: its point in place
+      var ys = traces.map(function (i) { return yValues(gd, i); });
+      var same = ys.every(function (y, i) { return y[at] === point[i]; });
+      if (same) return;
+      ys.forEach(function (y, i) { y[at] = point[i]; });
+      Plotly.restyle(gd, {y: ys}, traces);
+    } else {
+      return;                                     // the chart is newer than this point
+    }
+    gd.setAttribute("data-live-points", String((gd.data[0].x || []).length));
   }
 
   function send(message) {

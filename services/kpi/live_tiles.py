@@ -10,7 +10,10 @@ dashboard's and the andon board's kinds live here; quality registers the SPC kin
 (services/quality/spc_tiles.py), so kpi imports nothing of quality.
 
 Keys are what the page marks (`data-live-key`); a key "m<id>.<name>" is the tile of machine <id> on the
-andon board. Values are formatted here once for every subscriber (numbers, percentages with one
+andon board; the dashboard's "trend.*" keys are the last point of its OEE trend (the bucket a report changes:
+its label and the five series of the chart, in `TREND_SERIES` order), which the page appends to its chart or
+puts in place of the chart's last point (assets/takt_live.js), so the chart follows a report without the
+whole figure being sent again. Values are formatted here once for every subscriber (numbers, percentages with one
 formatting, `percent_text`), never translated: words stay in the page, which has the person's language.
 
 Invariants: `subscribe_scope` raises NotFound/Forbidden/Invalid exactly as the view's own service does
@@ -36,7 +39,7 @@ from services.kpi import andon, dashboard
 from services.kpi import reads as kpi
 from services.kpi.live import LIVE_EVENT_PREFIXES, Affects, Scope, reader_for
 
-TileValue = str | int | None
+TileValue = str | int | float | None
 Tiles = dict[str, TileValue]
 ScopeOf = Callable[[Session, Actor, dict[str, Any], datetime], Scope]
 TilesOf = Callable[[Session, Scope, datetime], Tiles]
@@ -151,19 +154,45 @@ def dashboard_scope(session: Session, actor: Actor, params: dict[str, Any], now:
 
 
 def dashboard_tiles(session: Session, scope: Scope, now: datetime) -> Tiles:
-    """OEE, A, P, Q and the counts of the view: one KPI summary read, not the whole dashboard."""
+    """OEE, A, P, Q and the counts of the view, and the trend's last point: one read of the scope (its KPI summary
+    and its last trend bucket), not the whole dashboard."""
     reader, filters = reader_for(scope), dashboard.filters_of(scope)
     plant = dashboard.check_filters(session, reader, filters)
     try:
         win = dashboard.period_window(session, filters, plant, now)
     except Invalid:                                   # e.g. no shift runs any more: the page says why
         return {}
-    f = kpi.kpi_summary(session, reader, plant_id=scope.plant_id, start=win.start, end=win.end,
-                        department_id=filters.department_id, machine_id=filters.machine_id,
-                        shift_id=filters.shift_id, now=now).figures
-    return {"oee": percent_text(f.oee_percent), "availability": percent_text(f.availability_percent),
-            "performance": percent_text(f.performance_percent), "quality": percent_text(f.quality_percent),
-            "good": f.good, "scrap": f.scrap, "total": f.total}
+    summary, point = kpi.live_figures(session, reader, plant_id=scope.plant_id, start=win.start, end=win.end,
+                                      bucket=win.bucket, department_id=filters.department_id,
+                                      machine_id=filters.machine_id, shift_id=filters.shift_id, now=now)
+    f = summary.figures
+    tiles: Tiles = {"oee": percent_text(f.oee_percent), "availability": percent_text(f.availability_percent),
+                    "performance": percent_text(f.performance_percent), "quality": percent_text(f.quality_percent),
+                    "good": f.good, "scrap": f.scrap, "total": f.total}
+    if point is not None:
+        tiles.update(trend_tiles(point.label, point.figures))
+    return tiles
+
+
+# the OEE trend's series, in the order of the dashboard's chart traces (rxapp/state/kpi/live_dashboard.trend_figure)
+TREND_SERIES = ("oee", "availability", "performance", "quality", "idle")
+
+
+def trend_value(figures: Any, series: str) -> float | None:
+    """One point of a trend series as the chart plots it: a percentage as a float, idle as a share of working time."""
+    if series == "idle":
+        return idle_percent(figures)
+    value = getattr(figures, f"{series}_percent")
+    return None if value is None else float(value)
+
+
+def idle_percent(figures: Any) -> float | None:
+    """Idle time as a share of working time (shift time), one decimal, for the trend."""
+    return round(figures.idle_minutes * 100 / figures.shift_minutes, 1) if figures.shift_minutes else None
+
+
+def trend_tiles(label: str, figures: Any) -> Tiles:
+    return {"trend.label": label, **{f"trend.{s}": trend_value(figures, s) for s in TREND_SERIES}}
 
 
 # ----- the andon board -----------------------------------------------------------------------------

@@ -27,9 +27,11 @@ Everything needs VIEW_DASHBOARDS at the plant; a DISPLAY token may read `kpi_sum
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from pydantic import BaseModel
@@ -124,6 +126,11 @@ def kpi_summary(session: Session, actor: Actor, *, plant_id: int, start: datetim
     """A, P, Q and OEE of the scope over [start, end), with every intermediate figure, per machine too."""
     scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
                           machine_id=machine_id, shift_id=shift_id, now=now, display_ok=True)
+    return _summary(session, actor, scope)
+
+
+def _summary(session: Session, actor: Actor, scope: Scope, *, suspicious: bool = True) -> KpiSummary:
+    department_id, machine_id, shift_id = scope.department_id, scope.machine_id, scope.shift_id
     per_machine: dict[int, Totals] = defaultdict(Totals)
     units: dict[tuple[int, int | None], int] = defaultdict(int)
     for mid, product_id, good, scrap, ideal, good_ideal, events in count_sums(session, scope, "machine_id",
@@ -144,7 +151,25 @@ def kpi_summary(session: Session, actor: Actor, *, plant_id: int, start: datetim
     figures = figures_of(whole, shift_us * len(machines), scope.idle_is_loss)
     return KpiSummary(plant_id=scope.plant.id, department_id=department_id, machine_id=machine_id, shift_id=shift_id,
                       start=scope.start, end=scope.end, machine_count=len(machines), figures=OeeRead.of(figures),
-                      machines=machines, suspicious_rates=_suspicious(session, scope, machines, units))
+                      machines=machines, suspicious_rates=_suspicious(session, scope, machines, units) if suspicious else [])
+
+
+def live_figures(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime, bucket: str,
+                 department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
+                 now: datetime) -> tuple[KpiSummary, TrendPoint | None]:
+    """What a live screen's tiles need after a report, in one read of the scope: the `kpi_summary` of [start, end)
+    (without its suspicious-rate check, a page's warning) and the last point of its `oee_trend` (equal to the whole
+    trend's last point: the same scope, machines and bucket boundaries, read over the last bucket alone)."""
+    scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
+                          machine_id=machine_id, shift_id=shift_id, now=now, display_ok=True)
+    summary = _summary(session, actor, scope, suspicious=False)
+    if bucket not in ("hour", "day", "week"):
+        return summary, None
+    week_start = settings_for(session, actor.organization_id).week_start if bucket == "week" else 0
+    tail = dataclasses.replace(scope, start=last_bucket_start(scope.start, scope.end, bucket, scope.cal.zone,
+                                                              week_start=week_start))
+    points = _trend(session, actor, tail, bucket, week_start=week_start).points
+    return summary, (points[-1] if points else None)
 
 
 def _add_stops(session: Session, actor: Actor, scope: Scope, into: dict, bucket_of, *, by_machine: bool,
@@ -240,7 +265,11 @@ def oee_trend(session: Session, actor: Actor, *, plant_id: int, start: datetime,
         raise Invalid(f"Choose the bucket among {', '.join(BUCKETS)}.", fields={"bucket": "Unknown bucket."})
     scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
                           machine_id=machine_id, shift_id=shift_id, now=now)
-    spans = _buckets(scope, bucket, week_start=settings_for(session, actor.organization_id).week_start)
+    return _trend(session, actor, scope, bucket, week_start=settings_for(session, actor.organization_id).week_start)
+
+
+def _trend(session: Session, actor: Actor, scope: Scope, bucket: str, *, week_start: int) -> OeeTrend:
+    spans = _buckets(scope, bucket, week_start=week_start)
     starts = [s for s, _e, _label in spans]
 
     def bucket_of(at: datetime):
@@ -262,6 +291,22 @@ def oee_trend(session: Session, actor: Actor, *, plant_id: int, start: datetime,
                          figures=OeeRead.of(figures_of(totals[s], n * working(s, e), scope.idle_is_loss)))
               for s, e, label in spans]
     return OeeTrend(plant_id=scope.plant.id, bucket=bucket, start=scope.start, end=scope.end, points=points)
+
+
+def last_bucket_start(start: datetime, end: datetime, bucket: str, zone: ZoneInfo, *, week_start: int = 0) -> datetime:
+    """Where the last bucket of `oee_trend` over [start, end) begins (the bucket `end` falls in): the same
+    boundaries `_buckets` draws (hours from the UTC hour of `start`, plant-local days and weeks), so the trend
+    over [that, end) has one point, equal to the whole trend's last one."""
+    last = end - timedelta(microseconds=1)
+    if bucket == "hour":
+        base = floor_hour(start)
+        return max(base + (last - base) // timedelta(hours=1) * timedelta(hours=1), start)
+    if bucket not in ("day", "week"):
+        raise Invalid("Only hour, day and week trends have a last bucket here.", fields={"bucket": "Unsupported."})
+    day = last.astimezone(zone).date()
+    if bucket == "week":
+        day -= timedelta(days=(day.weekday() - week_start) % 7)
+    return max(datetime.combine(day, datetime.min.time(), tzinfo=zone).astimezone(start.tzinfo), start)
 
 
 def _working_us(spans: list[tuple[datetime, datetime]]):

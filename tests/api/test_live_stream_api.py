@@ -117,3 +117,30 @@ def test_a_display_token_watches_its_own_plant(client, world, floor, as_user):
         assert (other["type"], other["status"]) == ("refused", 404)
     finally:
         ws.close()
+
+
+def test_a_report_reaches_a_dashboard_as_its_tiles_and_the_trends_last_point(client, world, floor, as_user):
+    """The dashboard's delta carries the changed tiles and the OEE trend's last point (for the chart to append or
+    update in place), never a figure."""
+    viewer, operator = as_user("planner.one"), as_user("op.one")
+    action(client, operator, floor.machine_id, type="start_job", operation_id=floor.cut_id)
+    ws = simple_websocket.Client.connect(ws_url(client), headers=viewer)
+    try:
+        snapshot = ask(ws, type="subscribe", id="dash", kind="dashboard",
+                       params={"plant_id": world.plant1, "machine_id": floor.machine_id, "period": "today"})
+        assert snapshot["type"] == "snapshot" and snapshot["tiles"]["good"] == 0
+        label = snapshot["tiles"]["trend.label"]
+        assert label and snapshot["tiles"]["trend.quality"] is None        # nothing made yet in this hour
+
+        action(client, operator, floor.machine_id, type="report_counts", good=3)
+        delta = receive(ws)
+        while delta["tiles"].get("good") != 3:                              # a late reading of the start
+            delta = receive(ws)
+        tiles = delta["tiles"]
+        assert tiles["trend.quality"] == 100.0 and tiles.get("trend.label", label) >= label
+        assert {k.split(".")[0] for k in tiles} <= {"oee", "availability", "performance", "quality", "good", "scrap",
+                                                    "total", "trend"}
+        assert set(k for k in tiles if k.startswith("trend.")) <= {
+            "trend.label", "trend.oee", "trend.availability", "trend.performance", "trend.quality", "trend.idle"}
+    finally:
+        ws.close()

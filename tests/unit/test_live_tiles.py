@@ -3,7 +3,7 @@ subscribed only after the view's own access check; another organization's or pla
 Calendar and plan as in tests/unit/test_andon.py (early shift from 06:00, Cut 30 s a part)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -55,6 +55,60 @@ def test_dashboard_tiles_follow_an_operator_report(session, world, floor):
     delta = live_tiles.changed(before, after)
     assert delta["good"] == 10 and delta["quality"] == "90.9 %"
     assert "oee" in after and set(delta) <= set(after)
+
+
+def test_the_dashboard_delta_carries_the_trends_last_point_only(session, world, floor):
+    """The "trend.*" tiles are the OEE trend's last point (the bucket the report changed), equal to the last point
+    of the whole trend the chart is drawn from; a report in a new hour carries that new point alone."""
+    from services.kpi import reads as kpi
+    from services.kpi.live import reader_for
+    op, viewer = world.actor(world.operator1), world.actor(world.planner1)
+    view = scope(session, viewer, "dashboard", {"plant_id": world.plant1, "period": "today"}, at(6))
+    act(session, shopfloor.start_job, op, floor.machine_id, floor.cut_id, now=at(6))
+    act(session, shopfloor.report_counts, op, floor.machine_id, good=10, now=at(7, 10))
+    seven = read(session, view, at(7, 30))
+
+    def whole_trend(now):
+        return committed(session, kpi.oee_trend, reader_for(view), plant_id=world.plant1, start=DAY, end=now,
+                         bucket="hour", now=now).points
+
+    points = whole_trend(at(7, 30))
+    assert len(points) > 1                                    # the chart holds earlier hours too
+    assert {k: v for k, v in seven.items() if k.startswith("trend.")} == live_tiles.trend_tiles(points[-1].label,
+                                                                                                points[-1].figures)
+    assert seven["trend.quality"] == 100.0 and isinstance(seven["trend.oee"], float)
+
+    act(session, shopfloor.report_counts, op, floor.machine_id, good=5, scrap=5,
+        scrap_reason_code_id=floor.line.scrap_reason_id, now=at(8, 5))
+    eight = read(session, view, at(8, 10))
+    delta = live_tiles.changed(seven, eight)
+    points = whole_trend(at(8, 10))
+    assert delta["trend.label"] == points[-1].label != seven["trend.label"]     # a new point, to append
+    assert delta["trend.quality"] == 50.0
+    trend_keys = {k for k in delta if k.startswith("trend.")}
+    assert trend_keys <= {"trend.label", *(f"trend.{s}" for s in live_tiles.TREND_SERIES)}   # one point, no figure
+    assert {k: eight[k] for k in trend_keys} | {k: v for k, v in seven.items()
+                                              if k.startswith("trend.") and k not in trend_keys} == \
+        live_tiles.trend_tiles(points[-1].label, points[-1].figures)
+
+
+def test_the_last_bucket_begins_where_the_trend_draws_it():
+    from zoneinfo import ZoneInfo
+
+    from services.kpi.reads import last_bucket_start
+    berlin = ZoneInfo("Europe/Berlin")
+    start = DAY.replace(hour=23) - timedelta(days=1)                 # a Berlin midnight in UTC (winter: 23:00 UTC)
+    assert last_bucket_start(start, start + timedelta(hours=7, minutes=20), "hour", berlin) == start + timedelta(hours=7)
+    assert last_bucket_start(start, start + timedelta(hours=7), "hour", berlin) == start + timedelta(hours=6)
+    assert last_bucket_start(start, start + timedelta(minutes=5), "hour", berlin) == start
+    week = start - timedelta(days=6)
+    assert last_bucket_start(week, start + timedelta(hours=3), "day", berlin) == start
+    monday = datetime(2026, 3, 1, 23, tzinfo=UTC)                    # Monday 2 March 2026, 00:00 in Berlin
+    assert last_bucket_start(week - timedelta(days=30), monday + timedelta(days=2, hours=5), "week", berlin) == monday
+    assert last_bucket_start(week - timedelta(days=30), monday + timedelta(days=2, hours=5), "week", berlin,
+                             week_start=6) == monday - timedelta(days=1)
+    with pytest.raises(Invalid):
+        last_bucket_start(start, start + timedelta(hours=1), "shift", berlin)
 
 
 def test_the_same_filters_give_the_same_scope_as_the_dashboard_page(session, world):

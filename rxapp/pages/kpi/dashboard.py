@@ -1,8 +1,10 @@
 """/dashboard: OEE with A/P/Q, the OEE trend, the loss Pareto, FPY by product and step, the OTD trend,
 WIP and capacity utilisation, filtered by plant, department, machine, shift and period. Every figure
 opens the events behind it (tiles, chart points); CSV/Excel export of what is shown. Live: the
-figures come from the shared LiveDashboardState, refreshed at a calm cadence (charts, tables); the KPI tiles
-move at once, written by assets/takt_live.js from the live channel's deltas (the data-live-* marks)."""
+figures come from the shared LiveDashboardState, refreshed at a calm cadence (charts, tables: 30 s after a
+report, at once on a filter change); the KPI tiles move at once, written by assets/takt_live.js from the live
+channel's deltas (the data-live-* marks), and the OEE trend gets the report's point appended or its last point
+replaced (data-live-chart="trend")."""
 from __future__ import annotations
 
 import reflex as rx
@@ -84,14 +86,16 @@ def _tile(tile: KpiTile) -> rx.Component:
     )
 
 
-def _chart(title: str, figure: rx.Var, has_data: rx.Var, empty: str, hint: str = "", **props) -> rx.Component:
+def _chart(title: str, figure: rx.Var, has_data: rx.Var, empty: str, hint: str = "", live: str = "",
+           **props) -> rx.Component:
+    """A figure's card; `live` names the chart the live channel extends (assets/takt_live.js: data-live-chart)."""
     return rx.card(
         rx.flex(rx.heading(title, size="4", as_="h2"), rx.text(hint, size="1", color_scheme="gray"),
                 justify="between", align="center", wrap="wrap"),
         rx.cond(has_data, rx.plotly(data=figure, config={"displayModeBar": False, "responsive": True}, width="100%",
                                     **props),
                 rx.text(empty, color_scheme="gray", padding="24px 0")),
-        width="100%",
+        width="100%", **({"data_live_chart": live} if live else {}),
     )
 
 
@@ -178,7 +182,7 @@ def _figures() -> rx.Component:
         rx.text(L.convention, size="2", color_scheme="gray", data_testid="idle-convention"),
         rx.grid(
             _chart(_("OEE trend"), L.trend, L.has_trend, _("No working time in this period."),
-                   _("Click a point for its events."), on_click=S.drill_trend),
+                   _("Click a point for its events."), live="trend", on_click=S.drill_trend),
             _loss_pareto(),
             _chart(_("First-pass yield by product and step"), L.fpy, L.has_yields, _("No parts reported.")),
             _chart(_("On-time delivery"), L.otd, L.has_otd, _("No order lines due in this period."), L.otd_text),

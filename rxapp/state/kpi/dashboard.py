@@ -51,10 +51,13 @@ def view_for_scope(session, scope: Scope, now: datetime) -> dashboard.DashboardV
 
 live.register_kind("dashboard", LiveDashboardState, view_for_scope)
 live.hub.affects["dashboard"] = dashboard.scope_affected
-# the whole view (charts, tables) at most every 5 s; its tiles go out at once over the live channel
-# (rxapp/api/kpi/live_stream.py -> assets/takt_live.js), so a report no longer re-sends and re-draws the charts
-FIGURES_SECONDS = 5.0
+# the whole view (charts, tables) 30 s after a report at the earliest (a calm fallback: a tab opening or changing
+# its filters computes its view at once); its tiles and its trend's last point go out at once over the live channel
+# (rxapp/api/kpi/live_stream.py -> assets/takt_live.js, which appends the point to the chart), so a report no longer
+# recomputes, re-sends and re-draws the charts
+FIGURES_SECONDS = 30.0
 live.hub.intervals["dashboard"] = FIGURES_SECONDS
+live.hub.trailing.add("dashboard")
 
 
 @dataclass

@@ -15,6 +15,7 @@ import reflex as rx
 from rxapp.i18n import _, format_datetime
 from services.core import formats
 from services.kpi.dashboard import DashboardView
+from services.kpi.live_tiles import TREND_SERIES, trend_value
 
 OEE_COLOR, A_COLOR, P_COLOR, Q_COLOR, IDLE_COLOR = "#2563eb", "#0d9488", "#d97706", "#7c3aed", "#6b7280"
 LEGEND = {"orientation": "h", "xanchor": "left", "x": 0, "yanchor": "bottom", "y": 1.02}
@@ -74,20 +75,22 @@ def _num(value: Decimal | None) -> float | None:
 
 
 def trend_figure(view: DashboardView) -> go.Figure:
+    """The OEE trend: one trace per series of live_tiles.TREND_SERIES, in that order (the live channel's "trend.*"
+    tiles extend it in the page, assets/takt_live.js), with the values live_tiles.trend_value gives."""
     labels = [p.label for p in view.trend.points]
     fig = go.Figure()
-    for name, attr, color in [(_("OEE"), "oee_percent", OEE_COLOR), (_("Availability"), "availability_percent", A_COLOR),
-                              (_("Performance"), "performance_percent", P_COLOR), (_("Quality"), "quality_percent", Q_COLOR)]:
-        fig.add_trace(go.Scatter(x=labels, y=[_num(getattr(p.figures, attr)) for p in view.trend.points], name=name,
-                                 mode="lines+markers", line={"color": color, "width": 3 if attr == "oee_percent" else 1.5}))
-    fig.add_trace(go.Scatter(x=labels, y=[idle_percent(p.figures) for p in view.trend.points], name=_("Idle"),
-                             mode="lines", line={"color": IDLE_COLOR, "width": 1.5, "dash": "dot"}))
+    names = {"oee": _("OEE"), "availability": _("Availability"), "performance": _("Performance"), "quality": _("Quality"),
+             "idle": _("Idle")}
+    colors = {"oee": OEE_COLOR, "availability": A_COLOR, "performance": P_COLOR, "quality": Q_COLOR}
+    for series in TREND_SERIES:
+        y = [trend_value(p.figures, series) for p in view.trend.points]
+        if series == "idle":
+            fig.add_trace(go.Scatter(x=labels, y=y, name=names[series], mode="lines",
+                                     line={"color": IDLE_COLOR, "width": 1.5, "dash": "dot"}))
+        else:
+            fig.add_trace(go.Scatter(x=labels, y=y, name=names[series], mode="lines+markers",
+                                     line={"color": colors[series], "width": 3 if series == "oee" else 1.5}))
     return _layout(fig)
-
-
-def idle_percent(f) -> float | None:
-    """Idle time as a share of working time (shift time), for the trend."""
-    return round(f.idle_minutes * 100 / f.shift_minutes, 1) if f.shift_minutes else None
 
 
 def loss_label(row) -> str:
