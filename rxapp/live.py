@@ -3,11 +3,12 @@
 `live_task` is registered with `app.register_lifespan_task` (rxapp/rxapp.py). It starts the event
 fan-out configured by TAKT_EVENT_BACKEND (services/core/event_fanout.py: local, redis or postgres), so
 events committed by other workers or machines reach this worker's bus, and runs the worker's
-`LiveHub`: each watched scope (a plant's andon board, a dashboard view) is refreshed at most once
-per 250 ms, computed once off the event loop and written into the `rx.SharedState` of the scope's
-token (`rxapp/state/live_*.py`), where every linked tab's later events read it. The delta of that
-write is resolved once and sent as one socket.io emit to all of this worker's sockets linked to the
-scope (`refresh` + `deliver`), instead of Reflex's per-tab update (lock, load, patch, delta and emit
+`LiveHub`: each watched scope (a plant's andon board, a dashboard view) is refreshed at once after a
+quiet spell and at most once per 250 ms in a burst (a dashboard's whole view 30 s after a report: its tiles
+and trend point travel over the live channel, rxapp/api/kpi/live_stream.py), computed once off the event
+loop and written into the `rx.SharedState` of the scope's token (`rxapp/state/live_*.py`), where every
+linked tab's later events read it. The delta of that write is resolved once and sent as one socket.io
+emit to all of this worker's sockets linked to the scope (`refresh` + `deliver`), instead of Reflex's per-tab update (lock, load, patch, delta and emit
 for each linked tab, one after another). What that takes of Reflex's internals is in rxapp/reflex_adapter.py.
 
 A page links its shared state with `watch(state, scope, compute)` only after a service returned the
