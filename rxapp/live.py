@@ -8,8 +8,9 @@ quiet spell and at most once per 250 ms in a burst (a dashboard's whole view 30 
 and trend point travel over the live channel, rxapp/api/kpi/live_stream.py), computed once off the event
 loop and written into the `rx.SharedState` of the scope's token (`rxapp/state/live_*.py`), where every
 linked tab's later events read it. The delta of that write is resolved once and sent as one socket.io
-emit to all of this worker's sockets linked to the scope (`refresh` + `deliver`), instead of Reflex's per-tab update (lock, load, patch, delta and emit
-for each linked tab, one after another). What that takes of Reflex's internals is in rxapp/reflex_adapter.py.
+emit to all of this worker's sockets linked to the scope (`refresh` + `deliver`), instead of Reflex's per-tab
+update (lock, load, patch, delta and emit for each linked tab, one after another). What that takes of
+Reflex's internals is in rxapp/reflex_adapter.py.
 
 A page links its shared state with `watch(state, scope, compute)` only after a service returned the
 scope (which checks the actor's access); the token is derived on the server from the scope. A tab that opens
