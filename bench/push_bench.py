@@ -73,6 +73,28 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 600)
     raise SystemExit(f"server did not start: {log.read_text()[-3000:]}")
 
 
+class Arrivals:
+    """How many clients heard the current round: the producer wakes when all have (or at the guard), instead of
+    polling every client every millisecond in the clients' own event loop (which delayed their reads at 200)."""
+
+    def __init__(self) -> None:
+        self.count, self.expected = 0, 0
+        self.all = asyncio.Event()
+
+    def start(self, expected: int) -> None:
+        self.count, self.expected = 0, expected
+        self.all.clear()
+
+    def first(self) -> None:
+        self.count += 1
+        if self.count >= self.expected:
+            self.all.set()
+
+    async def wait(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.all.wait(), timeout)
+
+
 # ----- the app under test --------------------------------------------------------------------
 
 def environment(workdir: Path) -> dict[str, str]:
@@ -141,7 +163,11 @@ def start_app(workdir: Path, port: int) -> subprocess.Popen:
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "rxapp.rxapp:app"],
                             cwd=ROOT, env=env, stdout=open(log, "w"),  # noqa: SIM115 (the child owns it)
                             stderr=subprocess.STDOUT, start_new_session=True)
-    wait_http(f"http://127.0.0.1:{port}/ping", proc, log)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/ping", proc, log, timeout=1800)   # compiling took 9.5 min at load 14
+    except BaseException:
+        stop(proc)                                    # else it outlives the bench (its own session)
+        raise
     return proc
 
 
@@ -160,8 +186,8 @@ class DashboardClient:
     """One browser tab, as far as the server can tell: a socket.io connection to /_event with a client
     token, sending the events the compiled frontend would send."""
 
-    def __init__(self, url: str, names: dict[str, str]):
-        self.url, self.names = url, names
+    def __init__(self, url: str, names: dict[str, str], arrivals: Arrivals | None = None):
+        self.url, self.names, self.arrivals = url, names, arrivals
         self.token = str(uuid.uuid4())
         self.sio = socketio.AsyncClient(reconnection=False)
         self.updates: asyncio.Queue = asyncio.Queue()
@@ -173,6 +199,8 @@ class DashboardClient:
         delta = (update or {}).get("delta") or {}
         now = time.perf_counter()
         if any(self.names["live"] in key for key in delta):
+            if not self.live_updates and self.arrivals is not None:
+                self.arrivals.first()
             self.live_updates.append(now)
             if any(v.get("loaded_rx_state_") for k, v in delta.items() if self.names["live"] in k):
                 self.linked.set()
@@ -220,7 +248,8 @@ def reflex_names() -> dict[str, str]:
 
 async def run_takt(url: str, clients: int, reports: int, gap: float, machine_id: int) -> dict:
     names = reflex_names()
-    tabs = [DashboardClient(url, names) for _ in range(clients)]
+    arrivals = Arrivals()
+    tabs = [DashboardClient(url, names, arrivals) for _ in range(clients)]
     for i in range(0, clients, 25):                   # log in 25 at a time (password hashing is slow on purpose)
         await asyncio.gather(*(t.open_dashboard() for t in tabs[i:i + 25]))
     async with httpx.AsyncClient(base_url=url, timeout=30) as api:
@@ -229,6 +258,7 @@ async def run_takt(url: str, clients: int, reports: int, gap: float, machine_id:
         await asyncio.sleep(max(gap, 1.0))
         samples, accept_ms, missed = [], [], 0
         for _ in range(reports):
+            arrivals.start(len(tabs))
             for t in tabs:
                 t.live_updates.clear()
             sent = time.perf_counter()
@@ -236,9 +266,7 @@ async def run_takt(url: str, clients: int, reports: int, gap: float, machine_id:
                                                                     "client_id": str(uuid.uuid4())})
             accept_ms.append((time.perf_counter() - sent) * 1000)
             assert answer.status_code in (200, 201), answer.text
-            deadline = time.perf_counter() + GUARD
-            while any(not t.live_updates for t in tabs) and time.perf_counter() < deadline:
-                await asyncio.sleep(0.005)
+            await arrivals.wait(GUARD)
             for t in tabs:
                 if t.live_updates:
                     samples.append((t.live_updates[0] - sent) * 1000)
@@ -267,8 +295,8 @@ async def berlin_id(api: httpx.AsyncClient, token: str) -> int:
 class ChannelClient:
     """One tab's live channel: a websocket subscribed to the dashboard's tiles."""
 
-    def __init__(self, http: aiohttp.ClientSession, url: str):
-        self.http, self.url = http, url
+    def __init__(self, http: aiohttp.ClientSession, url: str, arrivals: Arrivals):
+        self.http, self.url, self.arrivals = http, url, arrivals
         self.deltas: list[float] = []
         self.bytes: list[int] = []
         self.ready = asyncio.Event()
@@ -288,6 +316,8 @@ class ChannelClient:
             if message.type != aiohttp.WSMsgType.TEXT:
                 continue
             if '"type":"delta"' in message.data:
+                if not self.deltas:
+                    self.arrivals.first()
                 self.deltas.append(now)
                 self.bytes.append(len(message.data))
             elif '"type":"snapshot"' in message.data:
@@ -307,7 +337,8 @@ async def run_channel(url: str, clients: int, reports: int, gap: float, machine_
         token = await manager_token(api)
         params = {"plant_id": await berlin_id(api, token), "period": "today"}
         ws_url = url.replace("http://", "ws://") + f"/api/v1/live/stream?token={token}"
-        subs = [ChannelClient(http, ws_url) for _ in range(clients)]
+        arrivals = Arrivals()
+        subs = [ChannelClient(http, ws_url, arrivals) for _ in range(clients)]
         for i in range(0, clients, 10):               # 50 at once timed out at 200 clients on a loaded machine
             await asyncio.gather(*(c.open(params) for c in subs[i:i + 10]))
         headers = await operator_headers(api)
@@ -315,6 +346,7 @@ async def run_channel(url: str, clients: int, reports: int, gap: float, machine_
         await asyncio.sleep(max(gap, 1.0))
         samples, accept_ms, sizes, missed = [], [], [], 0
         for _ in range(reports):
+            arrivals.start(len(subs))
             for c in subs:
                 c.deltas.clear()
                 c.bytes.clear()
@@ -323,9 +355,7 @@ async def run_channel(url: str, clients: int, reports: int, gap: float, machine_
                                                                     "client_id": str(uuid.uuid4())})
             accept_ms.append((time.perf_counter() - sent) * 1000)
             assert answer.status_code in (200, 201), answer.text
-            deadline = time.perf_counter() + GUARD
-            while any(not c.deltas for c in subs) and time.perf_counter() < deadline:
-                await asyncio.sleep(0.002)
+            await arrivals.wait(GUARD)
             for c in subs:
                 if c.deltas:
                     samples.append((c.deltas[0] - sent) * 1000)
@@ -366,24 +396,26 @@ uvicorn.run(Starlette(routes=[WebSocketRoute("/ws", endpoint)]), host="127.0.0.1
 async def run_ws_echo(port: int, clients: int, reports: int, gap: float) -> dict:
     url = f"ws://127.0.0.1:{port}/ws"
     received: list[list[float]] = [[] for _ in range(clients)]
+    arrivals = Arrivals()
     async with aiohttp.ClientSession() as http:
         sockets = await asyncio.gather(*(http.ws_connect(url) for _ in range(clients)))
 
         async def read(i: int, ws) -> None:
             async for _message in ws:
+                if not received[i]:
+                    arrivals.first()
                 received[i].append(time.perf_counter())
         readers = [asyncio.create_task(read(i, ws)) for i, ws in enumerate(sockets)]
         producer = await http.ws_connect(url)
         await asyncio.sleep(0.5)
         samples, missed = [], 0
         for n in range(reports):
+            arrivals.start(clients)
             for r in received:
                 r.clear()
             sent = time.perf_counter()
             await producer.send_str(f'{{"n": {n}}}')
-            deadline = time.perf_counter() + GUARD
-            while any(not r for r in received) and time.perf_counter() < deadline:
-                await asyncio.sleep(0.001)
+            await arrivals.wait(GUARD)
             for r in received:
                 if r:
                     samples.append((r[0] - sent) * 1000)
@@ -414,11 +446,14 @@ uvicorn.run(socketio.ASGIApp(sio), host="127.0.0.1", port=int(sys.argv[1]), log_
 async def run_echo(port: int, clients: int, reports: int, gap: float) -> dict:
     url = f"http://127.0.0.1:{port}"
     received: list[list[float]] = [[] for _ in range(clients)]
+    arrivals = Arrivals()
     sockets = []
     for i in range(clients):
         sio = socketio.AsyncClient(reconnection=False)
 
         def handler(data, i=i):
+            if not received[i]:
+                arrivals.first()
             received[i].append(time.perf_counter())
         sio.on("echo", handler)
         sockets.append(sio)
@@ -427,13 +462,12 @@ async def run_echo(port: int, clients: int, reports: int, gap: float) -> dict:
     await producer.connect(url, transports=["websocket"])
     samples, missed = [], 0
     for n in range(reports):
+        arrivals.start(clients)
         for r in received:
             r.clear()
         sent = time.perf_counter()
         await producer.emit("broadcast", {"n": n})
-        deadline = time.perf_counter() + GUARD
-        while any(not r for r in received) and time.perf_counter() < deadline:
-            await asyncio.sleep(0.001)
+        await arrivals.wait(GUARD)
         for r in received:
             if r:
                 samples.append((r[0] - sent) * 1000)
@@ -444,17 +478,22 @@ async def run_echo(port: int, clients: int, reports: int, gap: float) -> dict:
     return {**percentiles(samples), "samples": len(samples), "missed": missed}
 
 
-BEFORE = """Before (issue 4's design, every tab a Reflex client of LiveDashboardState; 2026-11-22 04:40 UTC, load 4-5):
-50 clients p50/p95/p99 253.4/907.1/3449.0 ms (raw socket.io echo 6.5/13.1/13.5 ms), 200 clients
-789.9/3037.9/4232.5 ms (echo 33.8/61.2/67.6 ms); API accept p50 71 and 310 ms. Earlier (03:59 UTC):
-143.9/870.8/2467.2 and 437.3/2628.1/5757.3 ms."""
+BEFORE = """Before (issue 17's first live channel, a 250 ms coalescing window per scope, the tiles read by the KPI
+summary, the charts re-sent by Reflex every 5 s; 2026-12-07 11:10-11:28 UTC, load 11-16): 50 subscribers
+p50/p95/p99 182.9/262.3/485.4 ms (raw socket.io echo 13.2/24.0/29.2 ms, raw websocket 4.5/8.8/9.2 ms), API
+accept p50 137.6 ms, delta 112 bytes; 200 subscribers not measured (the run stopped while they connected, 50 at
+a time). Issue 4's design (every tab a Reflex client of LiveDashboardState; 2026-11-22 04:40 UTC, load 4-5): 50
+clients 253.4/907.1/3449.0 ms (echo 6.5/13.1/13.5 ms), 200 clients 789.9/3037.9/4232.5 ms (echo
+33.8/61.2/67.6 ms); API accept p50 71 and 310 ms."""
 
-NOTES = """Now (issue 17): the tiles travel over the live channel (WS /api/v1/live/stream, services/kpi/live_channel.py):
-for each report the scope's tiles are read once (one KPI summary, not the whole dashboard), compared with the
-last reading, and one JSON delta of the changed tiles is encoded once and written to every subscriber's
-socket. The charts and tables of the page follow through Reflex's shared state at most every 5 s
-(rxapp/state/kpi/dashboard.py FIGURES_SECONDS). The clients run in the same process, on the same 2 cores, as
-the server and the producer; the demo manager's one token serves all subscribers."""
+NOTES = """Now (issue 17, second pass): the live channel (WS /api/v1/live/stream, services/kpi/live_channel.py)
+reads a scope at once on the first event after a quiet spell (leading-edge coalescing; at most one more
+reading per 100 ms while events keep coming, the last change never dropped); one reading is the KPI summary
+and the OEE trend's last bucket in one resolved scope (services/kpi/reads.live_figures); the delta (changed
+tiles and the trend's last point, for the chart to append) is encoded once and written to every subscriber's
+socket. The page's whole figures follow through Reflex 30 s after a report. The clients run in one asyncio
+process, on the same 2 cores as the server and the producer, and wake the producer when all have heard a round
+(no polling); the demo manager's one token serves all subscribers."""
 
 
 # ----- main ----------------------------------------------------------------------------------
@@ -463,7 +502,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--reports", type=int, default=20)
-    parser.add_argument("--gap", type=float, default=1.0, help="seconds between reports (beyond the 250 ms coalescing)")
+    parser.add_argument("--gap", type=float, default=1.0, help="seconds between reports")
     parser.add_argument("--reflex", action="store_true", help="also measure Reflex's shared-state path (the before)")
     args = parser.parse_args()
 
