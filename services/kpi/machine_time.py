@@ -43,22 +43,27 @@ def machine_times(session: Session, scope: Scope, bucket_of: Callable[[datetime]
     if not ids:
         return out
     limit = scope.limit
+    # the intervals' columns only, not ORM rows: a live reading runs this once or twice per report
     runs: dict[int, list[Interval]] = defaultdict(list)
-    for r in session.exec(select(KpiRun).where(col(KpiRun.machine_id).in_(ids), KpiRun.start_at < limit,
-                                               sa.or_(col(KpiRun.end_at).is_(None), col(KpiRun.end_at) > scope.start))):
-        runs[r.machine_id].append((r.start_at, r.end_at or limit))
+    for machine_id, start_at, end_at in session.exec(
+            select(KpiRun.machine_id, KpiRun.start_at, KpiRun.end_at).where(
+                col(KpiRun.machine_id).in_(ids), KpiRun.start_at < limit,
+                sa.or_(col(KpiRun.end_at).is_(None), col(KpiRun.end_at) > scope.start))):
+        runs[machine_id].append((start_at, end_at or limit))
     stops: dict[int, list[tuple[Interval, int]]] = defaultdict(list)
-    for st in session.exec(select(KpiStop).where(col(KpiStop.machine_id).in_(ids), KpiStop.start_at < scope.end,
-                                                 sa.or_(col(KpiStop.end_at).is_(None),
-                                                        col(KpiStop.end_at) > scope.start))):
-        end = st.end_at if st.end_at is not None else limit
-        if end > st.start_at:
-            stops[st.machine_id].append(((st.start_at, end), st.reason_key))
+    for machine_id, start_at, end_at, reason_key in session.exec(
+            select(KpiStop.machine_id, KpiStop.start_at, KpiStop.end_at, KpiStop.reason_key).where(
+                col(KpiStop.machine_id).in_(ids), KpiStop.start_at < scope.end,
+                sa.or_(col(KpiStop.end_at).is_(None), col(KpiStop.end_at) > scope.start))):
+        end = end_at if end_at is not None else limit
+        if end > start_at:
+            stops[machine_id].append(((start_at, end), reason_key))
     booked: dict[int, list[Interval]] = defaultdict(list)
-    for b in session.exec(select(KpiPlannedDowntime).where(
-            col(KpiPlannedDowntime.machine_id).in_(ids), KpiPlannedDowntime.start_at < scope.end,
-            KpiPlannedDowntime.end_at > scope.start)):
-        booked[b.machine_id].append((b.start_at, b.end_at))
+    for machine_id, start_at, end_at in session.exec(
+            select(KpiPlannedDowntime.machine_id, KpiPlannedDowntime.start_at, KpiPlannedDowntime.end_at).where(
+                col(KpiPlannedDowntime.machine_id).in_(ids), KpiPlannedDowntime.start_at < scope.end,
+                KpiPlannedDowntime.end_at > scope.start)):
+        booked[machine_id].append((start_at, end_at))
 
     working = scope.working()
     so_far = kpi_math.clip(working, scope.start, limit)
