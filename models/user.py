@@ -70,6 +70,8 @@ class Invitation(TimestampMixin, SQLModel, table=True):
     full_name: str = Field(default="", max_length=200)
     roles: str = Field(default="", max_length=500)
     plant_ids: str = Field(default="", max_length=1000)
+    language: str | None = Field(default=None, max_length=8)   # en, ja, ko: the email's and the new account's;
+    #                                                            None: the organization's default
     token_hash: str = Field(max_length=64, unique=True, index=True)
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     sent_at: datetime = Field(sa_type=UTCDateTime, nullable=False)

@@ -10,9 +10,11 @@ Invariants:
 - The link carries a random token of which only the SHA-256 is stored; it works once, until `expires_at`
   (`valid_days`, 1 to MAX_VALID_DAYS, default DEFAULT_VALID_DAYS), and not after a revocation. A resend
   makes a new token (the old link stops working) and a new expiry.
-- The email goes through the outbox (the mail sender delivers it), written in the organization's default
-  language (the invitee has no account, so no language of their own yet); one pending invitation per
-  address, and no invitation to the address of an active user of the organization.
+- The email goes through the outbox (the mail sender delivers it), written in the language the admin chose
+  for the person (`language`), else in the organization's default language of the time it is sent (the
+  invitee has no account, so no language of their own yet); the account made on accepting gets the chosen
+  language as its own. One pending invitation per address, and no invitation to the address of an active
+  user of the organization.
 - Accepting creates the user with the invitation's built-in roles and plants (users.create_user's checks),
   grants its own roles at its plants (services/org/role_grants.py; a role deleted since is skipped) and then
   logs them in through services/org/auth.py, which asks for the two-factor set-up when the policy requires
@@ -36,6 +38,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, Unauthorized
 from services.core.events import record
+from services.core.languages import normalize
 from services.core.messages import render, t
 from services.core.scoping import get_scoped
 from services.core.validation import EMAIL_RE, check
@@ -55,6 +58,7 @@ class InvitationCreate(BaseModel):
     roles: list[str] = Field(default_factory=list)
     plant_ids: list[int] = Field(default_factory=list)
     valid_days: int = DEFAULT_VALID_DAYS
+    language: str | None = None         # en, ja or ko: the email's and the account's; None: the organization's
 
 
 class InvitationRead(BaseModel):
@@ -63,6 +67,7 @@ class InvitationRead(BaseModel):
     full_name: str
     roles: list[str]
     plant_ids: list[int]
+    language: str | None                # None: the organization's default
     status: str                         # pending | accepted | revoked | expired
     expires_at: datetime
     sent_at: datetime
@@ -103,17 +108,20 @@ def invite(session: Session, actor: Actor, data: InvitationCreate, *, now: datet
         problems["valid_days"] = f"Use 1 to {MAX_VALID_DAYS} days."
     plant_ids = _plants(session, actor, data.plant_ids, problems)
     roles = _roles(session, actor.organization_id, data.roles, plant_ids, problems)
+    language = _language(data.language, problems)
     check(problems)
     _refuse_duplicates(session, actor, email, now)
     token = new_token("tki")
     row = Invitation(organization_id=actor.organization_id, email=email, full_name=(data.full_name or "").strip(),
-                     roles=",".join(roles), plant_ids=",".join(str(p) for p in plant_ids), token_hash=hash_token(token),
+                     roles=",".join(roles), plant_ids=",".join(str(p) for p in plant_ids), language=language,
+                     token_hash=hash_token(token),
                      expires_at=now + timedelta(days=data.valid_days), sent_at=now, created_at=now, updated_at=now,
                      created_by=actor.user_id, updated_by=actor.user_id)
     session.add(row)
     session.flush()
     link = _mail(session, actor, row, token, now)
     audit(session, actor, "invitation", row.id, "create", {"email": email, "roles": roles, "plant_ids": plant_ids,
+                                                            "language": language,
                                                             "expires_at": row.expires_at.isoformat()}, at=now)
     return InvitationSent(invitation=_read(row, now), link=link)
 
@@ -180,6 +188,11 @@ def accept(session: Session, token: str, data: InvitationAccept, *, now: datetim
     created = users.create_user(session, system, users.UserCreate(
         username=data.username, full_name=data.full_name or row.full_name, email=row.email, password=data.password,
         roles=[r for r in _split(row.roles) if r in builtin], plant_ids=plant_ids), now=now)
+    if row.language:
+        user = session.get(User, created.id)
+        assert user is not None                          # just created in this transaction
+        user.language = row.language
+        session.add(user)
     for role_id in _own_role_ids(session, row.organization_id, [r for r in _split(row.roles) if r not in builtin]):
         for plant_id in plant_ids:
             role_grants.grant_role(session, system, role_grants.GrantCreate(user_id=created.id, role_id=role_id,
@@ -213,7 +226,7 @@ def _mail(session: Session, actor: Actor, row: Invitation, token: str, now: date
     link = f"{os.environ.get('TAKT_PUBLIC_URL', '').rstrip('/')}{ACCEPT_PATH}?token={token}"
     organization = session.get(Organization, row.organization_id)
     name = organization.name if organization else "Takt"
-    lang = organization_language(session, row.organization_id)
+    lang = row.language or organization_language(session, row.organization_id)
     inviter = actor.username or t("An administrator")
     subject = t("Your invitation to {organization} on Takt", organization=name)
     body = t("{inviter} invites you to {organization} on Takt.\n\n"
@@ -257,6 +270,16 @@ def _roles(session: Session, organization_id: int, values: list[str], plant_ids:
     return roles
 
 
+def _language(value: str | None, problems: dict[str, str]) -> str | None:
+    """The chosen language (None: the organization's), or a problem when Takt does not speak it."""
+    if value is None or not value.strip():
+        return None
+    lang = normalize(value)
+    if lang is None or lang != value.strip().lower():
+        problems["language"] = t("Choose one of the languages Takt speaks.")
+    return lang
+
+
 def _own_role_ids(session: Session, organization_id: int, keys: list[str]) -> list[int]:
     if not keys:
         return []
@@ -283,6 +306,7 @@ def _suggest_username(email: str) -> str:
 
 def _read(row: Invitation, now: datetime) -> InvitationRead:
     return InvitationRead(id=pk(row), email=row.email, full_name=row.full_name, roles=_split(row.roles),
-                          plant_ids=[int(p) for p in _split(row.plant_ids)], status=status_of(row, now),
+                          plant_ids=[int(p) for p in _split(row.plant_ids)], language=row.language,
+                          status=status_of(row, now),
                           expires_at=row.expires_at, sent_at=row.sent_at, send_count=row.send_count,
                           accepted_at=row.accepted_at, accepted_user_id=row.accepted_user_id, created_at=row.created_at)

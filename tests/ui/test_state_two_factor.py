@@ -6,8 +6,11 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pyotp
+from sqlmodel import Session, select
 
 from models.base import utcnow
+from models.config import EmailOutbox
+from models.user import User
 from rxapp.state.config.invitation_accept import InvitationAcceptState
 from rxapp.state.config.invitations import InvitationsState
 from rxapp.state.org.auth import AuthState
@@ -106,7 +109,8 @@ async def test_invite_then_accept_the_link_and_land_logged_in(engine, world, mon
 
     await run(admin.toggle_role("planner", True), admin)
     await run(admin.toggle_plant(world.plant1, True), admin)
-    await run(admin.invite({"email": "nina@example.com", "full_name": "Nina", "valid_days": "3"}), admin)
+    await run(admin.invite({"email": "nina@example.com", "full_name": "Nina", "valid_days": "3", "language": "ja"}),
+              admin)
     assert admin.form_errors == {} and [r.email for r in admin.rows] == ["nina@example.com"]
     assert admin.rows[0].status == "pending" and admin.last_link.startswith("http://takt.test/invitation?token=")
     token = parse_qs(urlparse(admin.last_link).query)["token"][0]
@@ -121,6 +125,9 @@ async def test_invite_then_accept_the_link_and_land_logged_in(engine, world, mon
                                     "confirm_password": NEW_PASSWORD}), page)
     auth = await page.get_state(AuthState)
     assert redirects(events) == ["/"] and auth.token.startswith("tks_")
+    with Session(engine) as s:                     # the language the admin chose: the email's and the account's
+        assert s.exec(select(EmailOutbox.subject)).one() == "Takt の Org A への招待"
+        assert s.exec(select(User.language).where(User.username == "nina")).one() == "ja"
 
     again = await new_tab(InvitationAcceptState)
     again.show(token)

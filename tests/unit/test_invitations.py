@@ -7,6 +7,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from sqlmodel import select
 
 from models.audit import AuditEntry
 from models.base import utcnow
@@ -79,10 +80,33 @@ def test_the_invitation_is_written_in_the_organizations_language_whoever_invites
     assert latest.subject == "Takt의 Org A 초대" and again.link in latest.body and "한 번만" in latest.body
 
 
+def test_the_language_the_admin_chooses_writes_the_email_and_becomes_the_accounts(session, engine, world, now):
+    with transaction(session):
+        session.add(OrganizationSettings(organization_id=world.org_a, language="ja"))
+    sent = invite(session, world, now, language="ko")
+    assert sent.invitation.language == "ko"
+    [mail] = fetch(engine, EmailOutbox)
+    assert mail.subject == "Takt의 Org A 초대" and mail.body.startswith("admin.a 님이 Takt의 Org A에 초대했습니다.")
+    accept(session, token_of(sent.link), now)
+    assert session.exec(select(User).where(User.username == "new.person")).one().language == "ko"
+    entry = session.exec(select(AuditEntry).where(AuditEntry.entity == "invitation")).first()
+    assert entry.changes["language"] == "ko"
+
+
+@pytest.mark.parametrize("bad", ["fr", "japanese", "ja-JP"])
+def test_a_language_takt_does_not_speak_is_refused(session, world, now, bad):
+    with pytest.raises(Invalid) as refused:
+        invite(session, world, now, language=bad)
+    assert set(refused.value.fields) == {"language"}
+
+
 def test_without_settings_the_invitation_is_in_english(session, engine, world, now):
-    invite(session, world, now)
+    sent = invite(session, world, now, language="")
     [mail] = fetch(engine, EmailOutbox)
     assert mail.subject == "Your invitation to Org A on Takt" and mail.body.startswith("admin.a invites you to Org A")
+    accept(session, token_of(sent.link), now)
+    assert sent.invitation.language is None
+    assert session.exec(select(User).where(User.username == "new.person")).one().language is None
 
 
 def test_accepting_creates_the_user_with_the_roles_and_plants_and_logs_them_in(session, engine, world, now):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rxapp.components.master import select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import PHONE_TOUCH, field, field_error, list_states, page_header, scroll_x, text_input
-from rxapp.i18n import _
+from rxapp.i18n import LANGUAGE_NAMES, _
 from rxapp.state.config.invitations import InvitationRow, InvitationsState
 from rxapp.state.org.user_grants import Choice
 from rxapp.state.org.users import ROLE_CHOICES, PlantChoice
@@ -60,6 +61,10 @@ def _form() -> rx.Component:
                    error=_errors.get("plant_ids", "")),
             field(_("Link valid for (days)"), text_input("valid_days", type="number", default_value="7"),
                   _errors.get("valid_days", ""), html_for="valid_days"),
+            field(_("Language of the email and the account"),
+                  select_control("language", [("", _("The organization's default")), *LANGUAGE_NAMES.items()],
+                                 default_value="", data_testid="invite-language"),
+                  _errors.get("language", ""), html_for="language"),
             rx.button(_("Send invitation"), type="submit", size="3", min_height=PHONE_TOUCH, width="fit-content",
                       data_testid="send-invitation"),
             rx.cond(InvitationsState.last_link != "",

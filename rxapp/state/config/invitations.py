@@ -84,7 +84,8 @@ class InvitationsState(AuthState):
             data = invitation_service.InvitationCreate(
                 email=str(form.get("email", ""))[:254], full_name=str(form.get("full_name", ""))[:200],
                 roles=list(self.form_roles), plant_ids=list(self.form_plants),
-                valid_days=int(days) if days.isdigit() else invitation_service.DEFAULT_VALID_DAYS)
+                valid_days=int(days) if days.isdigit() else invitation_service.DEFAULT_VALID_DAYS,
+                language=str(form.get("language", "") or "").strip() or None)
             sent = self._use_case(invitation_service.invite, data, now=utcnow())
         except DomainError as error:
             self.form_errors = {k: _(v) for k, v in error.fields.items()}
