@@ -12,6 +12,9 @@ aria-* or data-* attribute is looked up when its element renders, in the languag
 
 `Text.format(name=<Var>)` (a message with a placeholder filled from state) compiles to
 `fill(takt_tr(...), {name: <var>})`; with plain values it is `str.format`.
+
+A text with a context (`pgettext("ledger", "Account")`) has the id "ledger\x04Account", the key the browser's
+catalog holds it under; untranslated, the browser shows the id's English part.
 """
 from __future__ import annotations
 
