@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from models.finance import Account, AccountType, JournalEntry, JournalLine
 from services.core.access import Actor, Permission, require
 from services.core.exports import to_csv
+from services.core.messages import pt, t
 from services.core.scoping import get_scoped
 from services.finance.money import exact_sum, from_scaled, quantum
 
@@ -61,11 +62,14 @@ class GeneralLedger(BaseModel):
     closing: Decimal
 
 
-TRIAL_BALANCE_COLUMNS = [("code", "Account"), ("name", "Name"), ("type", "Type"), ("debit", "Debit"),
-                         ("credit", "Credit")]
-JOURNAL_COLUMNS = [("entry_date", "Date"), ("number", "Entry"), ("account_code", "Account"),
-                   ("account_name", "Account name"), ("debit", "Debit"), ("credit", "Credit"), ("currency", "Currency"),
-                   ("memo", "Memo"), ("description", "Line text"), ("source", "Source")]
+# Export headers in the language being served (services/core/exports.py); the ledger's "Account" is 勘定科目.
+TRIAL_BALANCE_COLUMNS: list[tuple[str, str]] = [
+    ("code", pt("ledger", "Account")), ("name", t("Name")), ("type", t("Type")), ("debit", t("Debit")),
+    ("credit", t("Credit"))]
+JOURNAL_COLUMNS: list[tuple[str, str]] = [
+    ("entry_date", t("Date")), ("number", pt("ledger", "Entry")), ("account_code", pt("ledger", "Account")),
+    ("account_name", pt("ledger", "Account name")), ("debit", t("Debit")), ("credit", t("Credit")),
+    ("currency", t("Currency")), ("memo", t("Memo")), ("description", t("Line text")), ("source", t("Source"))]
 
 
 def trial_balance(session: Session, actor: Actor, *, currency: str, start: date | None = None,

@@ -105,6 +105,12 @@ def test_reversal_mirrors_and_general_ledger_runs(session, fin, chart):
     rows = ledger_reports.journal_rows(session, fin, start=date(2026, 1, 1), end=date(2027, 1, 1))
     assert len(rows) == 4 + 2 + 4 and sum(r["debit"] for r in rows) == sum(r["credit"] for r in rows)
     assert ledger_reports.journal_csv(session, fin, start=date(2026, 1, 1), end=date(2027, 1, 1)).count(b"\r\n") == 11
+    head = ledger_reports.journal_csv(session, fin, start=date(2026, 1, 1), end=date(2027, 1, 1)).split(b"\r\n")[0]
+    assert head.decode("utf-8-sig").startswith("Date,Entry,Account,Account name,Debit,Credit")
+    for lang, expected in (("ja", "日付,仕訳,勘定科目,勘定科目名,借方,貸方"), ("ko", "날짜,분개,계정과목,계정과목명,차변,대변")):
+        with use_language(lang):                 # the ledger's Account, not the person's (アカウント, 계정)
+            csv = ledger_reports.journal_csv(session, fin, start=date(2026, 1, 1), end=date(2027, 1, 1))
+        assert csv.split(b"\r\n")[0].decode("utf-8-sig").startswith(expected)
 
 
 def test_roles_and_organizations(session, world, fin, chart):
