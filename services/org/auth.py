@@ -54,7 +54,6 @@ PAIR_DELAY = timedelta(seconds=30)
 MAX_CODE_FAILURES = 5               # wrong second-factor codes for a person, then held up CODE_LOCK
 CODE_LOCK = timedelta(minutes=15)
 CHALLENGE_TTL = timedelta(minutes=10)   # from the right password to the second factor
-CHALLENGE_GONE = "This log-in has expired. Log in again with your username and password."
 IP_DELAY = timedelta(seconds=60)
 _NAME_MAX = 64                      # LoginAttempt.username and .ip columns
 _DEFERRED_FAILURES = "takt.deferred_login_failures"
@@ -71,6 +70,15 @@ class LoginResult(BaseModel):
 class SecondFactorRequired(Unauthorized):
     """The password was right, and the log-in of an API client needs the second factor's code with it."""
     code = "second_factor_required"
+
+
+class ChallengeGone(Unauthorized):
+    """The second step of a log-in came too late (or its challenge was used or is unknown): log in again from the
+    username and password. The pages tell it by this class (its `code`), never by the message's words."""
+    code = "login_expired"
+
+    def __init__(self) -> None:
+        super().__init__(t("This log-in has expired. Log in again with your username and password."))
 
 
 class SecondFactorChallenge(BaseModel):
@@ -158,7 +166,7 @@ def _open_challenge(session: Session, challenge: str, purpose: LoginChallengePur
     user = session.get(User, row.user_id) if row is not None else None
     if (row is None or user is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= now
             or not user.is_active or not _organization_active(session, user.organization_id)):
-        raise Unauthorized(CHALLENGE_GONE)
+        raise ChallengeGone()
     return row, user
 
 

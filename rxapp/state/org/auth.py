@@ -318,7 +318,7 @@ class AuthState(LanguageState):
             return
         except Unauthorized as error:
             self.code_error = _(error.message)
-            if error.message == auth_service.CHALLENGE_GONE:
+            if error.code == auth_service.ChallengeGone.code:
                 self.login_step, self.login_error, self.code_error = "", _(error.message), ""
             return
         finally:
