@@ -16,6 +16,7 @@ from models.user import User
 from services.config import type_lists
 from services.core.access import Actor
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.core.validation import like_pattern
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -29,7 +30,7 @@ def filter_clause(session: Session, entity_type: str, model, key: str, value: An
     field_type = FieldType(field_type)
     dialect = session.get_bind().dialect.name
     if not KEY_RE.match(key):
-        raise Invalid(fields={"custom": "Unknown field."})
+        raise Invalid(fields={"custom": t("Unknown field.")})
     if dialect == "postgresql":
         text = model.custom.op("->>", return_type=sa.String)(key)
     else:
@@ -51,7 +52,7 @@ def clean_value(session: Session, actor: Actor, d: CustomFieldDefinition, raw: A
     if kind == FieldType.TEXT:
         text = str(raw).strip()
         if len(text) > TEXT_MAX:
-            raise ValueError(f"Use at most {TEXT_MAX} characters.")
+            raise ValueError(t("Use at most {max_length} characters.", max_length=TEXT_MAX))
         return text
     if kind == FieldType.NUMBER:
         return _number(raw, d)
@@ -60,7 +61,7 @@ def clean_value(session: Session, actor: Actor, d: CustomFieldDefinition, raw: A
             return (raw if isinstance(raw, date) and not isinstance(raw, datetime)
                     else date.fromisoformat(str(raw).strip())).isoformat()
         except ValueError:
-            raise ValueError("Enter a date as YYYY-MM-DD.") from None
+            raise ValueError(t("Enter a date as YYYY-MM-DD.")) from None
     if kind == FieldType.BOOLEAN:
         return _boolean(raw)
     if kind == FieldType.CHOICE:
@@ -73,18 +74,21 @@ def clean_value(session: Session, actor: Actor, d: CustomFieldDefinition, raw: A
 
 def _number(raw: Any, d: CustomFieldDefinition) -> str:
     if isinstance(raw, bool):
-        raise ValueError("Enter a number.")
+        raise ValueError(t("Enter a number."))
     try:
         number = Decimal(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else Decimal(str(raw))
     except (InvalidOperation, ValueError):
-        raise ValueError("Enter a number.") from None
+        raise ValueError(t("Enter a number.")) from None
     if not number.is_finite() or abs(number) >= Decimal(10) ** 12:
-        raise ValueError("Enter a number.")
-    unit = f" {d.unit}" if d.unit else ""
+        raise ValueError(t("Enter a number."))
     if d.min_value is not None and number < d.min_value:
-        raise ValueError(f"Must be at least {_plain(d.min_value)}{unit}.")
+        minimum = Decimal(_plain(d.min_value))
+        raise ValueError(t("Must be at least {minimum} {unit}.", minimum=minimum, unit=d.unit) if d.unit
+                         else t("Must be at least {minimum}.", minimum=minimum))
     if d.max_value is not None and number > d.max_value:
-        raise ValueError(f"Must be at most {_plain(d.max_value)}{unit}.")
+        maximum = Decimal(_plain(d.max_value))
+        raise ValueError(t("Must be at most {maximum} {unit}.", maximum=maximum, unit=d.unit) if d.unit
+                         else t("Must be at most {maximum}.", maximum=maximum))
     return _plain(number)
 
 
@@ -109,7 +113,7 @@ def _boolean(raw: Any) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValueError("Answer yes or no.")
+    raise ValueError(t("Answer yes or no."))
 
 
 def _user(session: Session, actor: Actor, raw: Any) -> int:
@@ -118,12 +122,12 @@ def _user(session: Session, actor: Actor, raw: Any) -> int:
         if isinstance(raw, bool) or str(raw).strip() != str(user_id):
             raise ValueError
     except (TypeError, ValueError):
-        raise ValueError("Pick a user.") from None
+        raise ValueError(t("Pick a user.")) from None
     user = session.get(User, user_id)
     if user is None or user.organization_id != actor.organization_id:
-        raise ValueError("Pick a user.")
+        raise ValueError(t("Pick a user."))
     if not user.is_active:
-        raise ValueError(f"{user.username} is deactivated: pick another user.")
+        raise ValueError(t("{username} is deactivated: pick another user.", username=user.username))
     return user_id
 
 

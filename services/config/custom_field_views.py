@@ -19,6 +19,7 @@ from services.config.custom_field_values import filter_clause, is_empty, typed
 from services.config.custom_fields import definitions
 from services.core.access import Actor
 from services.core.errors import Invalid
+from services.core.messages import t
 
 
 class FieldInput(BaseModel):
@@ -123,9 +124,9 @@ def apply_filters(session: Session, actor: Actor, entity_type: str, query, model
         if is_empty(wanted):
             continue
         if key not in by_key:
-            raise Invalid(fields={f"custom.{key}": "Unknown field."})
+            raise Invalid(fields={f"custom.{key}": t("Unknown field.")})
         try:
             query = query.where(filter_clause(session, entity_type, model, key, wanted, by_key[key].field_type))
         except (ValueError, InvalidOperation):
-            raise Invalid(fields={f"custom.{key}": "Not a value this field can hold."}) from None
+            raise Invalid(fields={f"custom.{key}": t("Not a value this field can hold.")}) from None
     return query

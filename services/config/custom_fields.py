@@ -56,6 +56,7 @@ from services.config.custom_field_values import (
 from services.core.access import Actor, Permission, can_any, require
 from services.core.changes import announce, apply_changes, stamp, stamp_new
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import t, word
 from services.core.scoping import get_scoped
 from services.core.validation import check, text_problem
 
@@ -147,7 +148,7 @@ def definitions(session: Session, actor: Actor, entity_type: str, *,
 
 def get_definition(session: Session, actor: Actor, definition_id: int) -> CustomFieldRead:
     require(actor, Permission.VIEW)
-    return _read(get_scoped(session, actor, CustomFieldDefinition, definition_id, "Custom field"))
+    return _read(get_scoped(session, actor, CustomFieldDefinition, definition_id, t("Custom field")))
 
 
 def create_definition(session: Session, actor: Actor, data: CustomFieldCreate, *,
@@ -155,14 +156,14 @@ def create_definition(session: Session, actor: Actor, data: CustomFieldCreate, *
     require(actor, Permission.CONFIGURE)
     problems: dict[str, str] = {}
     if data.entity_type not in _entities:
-        problems["entity_type"] = "Pick one of: " + ", ".join(_entities) + "."
+        problems["entity_type"] = t("Pick one of: {choices}.", choices=", ".join(_entities))
     key = (data.key or "").strip().lower()
     if not KEY_RE.match(key):
-        problems["key"] = "Use 1 to 40 lower-case letters, digits or underscores, starting with a letter."
+        problems["key"] = t("Use 1 to 40 lower-case letters, digits or underscores, starting with a letter.")
     try:
         field_type = FieldType(data.field_type)
     except ValueError:
-        problems["field_type"] = "Pick text, number, date, boolean, choice or user."
+        problems["field_type"] = t("Pick text, number, date, boolean, choice or user.")
         field_type = None
     clean = _shape(session, actor, field_type, data.label, data.help_text, data.unit, data.min_value, data.max_value,
                    data.type_list_key, 100 if data.position is None else data.position, problems)
@@ -171,7 +172,7 @@ def create_definition(session: Session, actor: Actor, data: CustomFieldCreate, *
         CustomFieldDefinition.organization_id == actor.organization_id,
         CustomFieldDefinition.entity_type == data.entity_type, CustomFieldDefinition.key == key)).first()
     if taken is not None:
-        raise Conflict(f"A field with key {key} exists for this entity type.", fields={"key": "Already used."})
+        raise Conflict(t("A field with key {key} exists for this entity type.", key=key), fields={"key": t("Already used.")})
     if data.position is None:
         clean["position"] = _next_position(session, actor, data.entity_type)
     assert field_type is not None            # check() refused an unknown field type
@@ -189,7 +190,7 @@ def update_definition(session: Session, actor: Actor, definition_id: int, data: 
                       now: datetime) -> CustomFieldRead:
     """Change label, help, unit, range, list, position or required; key, type and entity stay."""
     require(actor, Permission.CONFIGURE)
-    row = get_scoped(session, actor, CustomFieldDefinition, definition_id, "Custom field")
+    row = get_scoped(session, actor, CustomFieldDefinition, definition_id, t("Custom field"))
     problems: dict[str, str] = {}
     pick = lambda new, old: old if new is None else new  # noqa: E731
     clean = _shape(session, actor, FieldType(row.field_type), pick(data.label, row.label),
@@ -214,7 +215,7 @@ def update_definition(session: Session, actor: Actor, definition_id: int, data: 
 def set_definition_active(session: Session, actor: Actor, definition_id: int, active: bool, *,
                           now: datetime) -> CustomFieldRead:
     require(actor, Permission.CONFIGURE)
-    row = get_scoped(session, actor, CustomFieldDefinition, definition_id, "Custom field")
+    row = get_scoped(session, actor, CustomFieldDefinition, definition_id, t("Custom field"))
     if row.is_active != active:
         row.is_active = active
         session.add(stamp(row, actor, now))
@@ -227,11 +228,12 @@ def set_definition_active(session: Session, actor: Actor, definition_id: int, ac
 def delete_definition(session: Session, actor: Actor, definition_id: int, *, now: datetime) -> None:
     """Delete a field no entity holds a value for; otherwise Conflict (retire it instead)."""
     require(actor, Permission.CONFIGURE)
-    row = get_scoped(session, actor, CustomFieldDefinition, definition_id, "Custom field")
+    row = get_scoped(session, actor, CustomFieldDefinition, definition_id, t("Custom field"))
     uses = _value_count(session, row)
     if uses:
-        raise Conflict(f"{uses} {_entities[row.entity_type].label.lower()} hold a value for {row.label}: "
-                       "retire the field instead.")
+        label = _entities[row.entity_type].label
+        raise Conflict(t("{count} {entities} hold a value for {field}: retire the field instead.", count=uses,
+                         entities=word(label, label.lower()), field=row.label))
     snapshot = {"entity_type": row.entity_type, "key": row.key, "label": row.label}
     session.delete(row)
     session.flush()
@@ -251,31 +253,32 @@ def validate(session: Session, actor: Actor, entity_type: str, values: dict[str,
     require(actor, Permission.VIEW)
     _entity(entity_type)
     if values is not None and not isinstance(values, dict):
-        raise Invalid("Custom fields must be an object of field keys and values.", fields={"custom": "Not an object."})
+        raise Invalid(t("Custom fields must be an object of field keys and values."),
+                      fields={"custom": t("Not an object.")})
     by_key = {d.key: d for d in _rows(session, actor, entity_type)}
     result = dict(current or {})
     problems = dict(problems or {})
     for key, raw in (values or {}).items():
         definition = by_key.get(key)
         if definition is None:
-            problems[f"custom.{key}"] = "Unknown field."
+            problems[f"custom.{key}"] = t("Unknown field.")
         elif not definition.is_active:
-            problems[f"custom.{key}"] = f"{definition.label} is retired and cannot be changed."
+            problems[f"custom.{key}"] = t("{field} is retired and cannot be changed.", field=definition.label)
         elif is_empty(raw):
             result.pop(key, None)
         else:
             try:
                 result[key] = clean_value(session, actor, definition, raw)
             except ValueError as exc:
-                problems[f"custom.{key}"] = str(exc)
+                problems[f"custom.{key}"] = exc.args[0] if exc.args else t("Not a value this field can hold.")
     for definition in by_key.values():
         if definition.is_active and definition.required and definition.key not in result \
                 and f"custom.{definition.key}" not in problems:
-            problems[f"custom.{definition.key}"] = "Required."
+            problems[f"custom.{definition.key}"] = t("Required.")
     if builtin is not None:
         laid_out = {**builtin, **{f"custom.{k}": v for k, v in result.items()}}
         for key, message in form_layouts.required_problems(session, actor, entity_type, laid_out).items():
-            if problems.get(key, "Required.") == "Required.":
+            if getattr(problems.get(key), "template", problems.get(key, "Required.")) == "Required.":
                 problems[key] = message
     if problems:
         raise Invalid(fields=problems)
@@ -322,7 +325,7 @@ def store_values(session: Session, actor: Actor, entity_type: str, row: Any, val
 def get_values(session: Session, actor: Actor, entity_type: str, entity_id: int) -> dict[str, Any]:
     require(actor, Permission.VIEW)
     entity = _entity(entity_type, need_model=True)
-    return dict(get_scoped(session, actor, entity.model, entity_id, "Entity").custom or {})
+    return dict(get_scoped(session, actor, entity.model, entity_id, t("Entity")).custom or {})
 
 
 
@@ -344,26 +347,26 @@ def _shape(session: Session, actor: Actor, field_type: FieldType | None, label, 
         try:
             bounds[name] = Decimal(number_text(value))
         except (InvalidOperation, ValueError):
-            problems[name] = "Enter a number."
+            problems[name] = t("Enter a number.")
             bounds[name] = None
     low, high = bounds["min_value"], bounds["max_value"]
     if low is not None and high is not None and low > high:
-        problems["max_value"] = "Must be at least the minimum."
+        problems["max_value"] = t("Must be at least the minimum.")
     if field_type is not None and field_type != FieldType.NUMBER and (unit or any(v is not None for v in bounds.values())):
-        problems.setdefault("unit", "Only number fields take a unit and a range.")
+        problems.setdefault("unit", t("Only number fields take a unit and a range."))
     type_list_key = (type_list_key or "").strip()
     if field_type == FieldType.CHOICE:
         known = {t.key for t in type_lists.lists(session, actor)}
         if type_list_key not in known:
-            problems["type_list_key"] = "Pick a type list."
+            problems["type_list_key"] = t("Pick a type list.")
     elif type_list_key:
-        problems["type_list_key"] = "Only choice fields take a type list."
+        problems["type_list_key"] = t("Only choice fields take a type list.")
     try:
         position = int(position)
         if not 0 <= position < 100_000:
             raise ValueError
     except (TypeError, ValueError):
-        problems["position"] = "Use a whole number from 0 to 99999."
+        problems["position"] = t("Use a whole number from {low} to {high}.", low=0, high=99999)
     return {"label": label, "help_text": help_text, "unit": unit, **bounds, "type_list_key": type_list_key,
             "position": position}
 
@@ -371,7 +374,7 @@ def _shape(session: Session, actor: Actor, field_type: FieldType | None, label, 
 def _entity(entity_type: str, *, need_model: bool = False) -> EntityType:
     entity = _entities.get(entity_type)
     if entity is None or (need_model and entity.model is None):
-        raise NotFound(f"Entity type '{entity_type}' not found.")
+        raise NotFound(t("Entity type '{entity_type}' not found.", entity_type=entity_type))
     return entity
 
 

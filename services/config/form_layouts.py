@@ -35,6 +35,7 @@ from models.form_layouts import FormLayout
 from services.core.access import Actor, Permission, require
 from services.core.changes import announce, stamp, stamp_new
 from services.core.errors import Invalid, NotFound
+from services.core.messages import as_message, t
 from services.core.validation import check
 
 ENTITY = "form_layout"
@@ -169,7 +170,8 @@ def required_problems(session: Session, actor: Actor, entity_type: str, values: 
                 continue
             value = values.get(f.key)
             if value is None or (isinstance(value, str) and not value.strip()):
-                problems[f.key] = f"{f.label} is required." + (f" {f.help}" if f.help else "")
+                problems[f.key] = (t("{field} is required. {help}", field=_label(f), help=f.help) if f.help
+                                   else t("{field} is required.", field=_label(f)))
     return problems
 
 
@@ -178,7 +180,8 @@ def required_problems(session: Session, actor: Actor, entity_type: str, values: 
 def _form(entity_type: str) -> FormEntity:
     form = _forms.get(entity_type)
     if form is None:
-        raise NotFound(f"No form layout for '{entity_type}'. Pick one of: {', '.join(sorted(_forms))}.")
+        raise NotFound(t("No form layout for '{entity_type}'. Pick one of: {choices}.", entity_type=entity_type,
+                           choices=", ".join(sorted(_forms))))
     return form
 
 
@@ -234,37 +237,44 @@ def _arrange(fields: list[LayoutField], saved: list[dict[str, Any]]) -> list[Lay
     return sections
 
 
+def _label(f: LayoutField) -> str:
+    """A field's label inside a message: a built-in field's in the person's language, a custom field's as written."""
+    return f.label if f.custom else as_message(f.label)
+
+
 def _clean(data: FormLayoutSave, fields: dict[str, LayoutField]) -> list[dict[str, Any]]:
     problems: dict[str, str] = {}
     if not data.sections:
-        problems["sections"] = "Keep at least one section."
+        problems["sections"] = t("Keep at least one section.")
     elif len(data.sections) > MAX_SECTIONS:
-        problems["sections"] = f"Use at most {MAX_SECTIONS} sections."
+        problems["sections"] = t("Use at most {count} sections.", count=MAX_SECTIONS)
     seen: set[str] = set()
     result = []
     for i, section in enumerate(data.sections):
         title = (section.title or "").strip()
         if not title:
-            problems[f"sections.{i}.title"] = "Give the section a title."
+            problems[f"sections.{i}.title"] = t("Give the section a title.")
         elif len(title) > MAX_TITLE:
-            problems[f"sections.{i}.title"] = f"Use at most {MAX_TITLE} characters."
+            problems[f"sections.{i}.title"] = t("Use at most {max_length} characters.", max_length=MAX_TITLE)
         laid = []
         for entry in section.fields:
             where, f = f"sections.{i}.{entry.key}", fields.get(entry.key)
             help_text = (entry.help or "").strip()
             if f is None:
-                problems[where] = f"Unknown field {entry.key}."
+                problems[where] = t("Unknown field {key}.", key=entry.key)
             elif entry.key in seen:
-                problems[where] = f"{f.label} is placed twice."
+                problems[where] = t("{field} is placed twice.", field=_label(f))
             elif f.minimum_required and not entry.required:
-                problems[where] = f"{f.label} is always required" + (
-                    ": change the custom field's definition to make it optional." if f.custom else ".")
+                problems[where] = (t("{field} is always required: change the custom field's definition to make it "
+                                     "optional.", field=f.label) if f.custom
+                                   else t("{field} is always required.", field=as_message(f.label)))
             elif len(help_text) > MAX_HELP:
-                problems[where] = f"Keep the help text of {f.label} under {MAX_HELP} characters."
+                problems[where] = t("Keep the help text of {field} under {max_length} characters.", field=_label(f),
+                                    max_length=MAX_HELP)
             seen.add(entry.key)
             laid.append({"key": entry.key, "required": bool(entry.required), "help": help_text})
         result.append({"title": title, "fields": laid})
     check(problems)
     if not result:
-        raise Invalid(fields={"sections": "Keep at least one section."})
+        raise Invalid(fields={"sections": t("Keep at least one section.")})
     return result

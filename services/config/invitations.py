@@ -49,7 +49,8 @@ from services.org.tokens import hash_token, new_token
 DEFAULT_VALID_DAYS = 7
 MAX_VALID_DAYS = 30
 ACCEPT_PATH = "/invitation"
-GONE = "This invitation link is not valid any more: it was used, revoked, replaced or has expired. Ask your administrator for a new one."
+GONE = t("This invitation link is not valid any more: it was used, revoked, replaced or has expired. Ask your "
+         "administrator for a new one.")
 
 
 class InvitationCreate(BaseModel):
@@ -103,9 +104,9 @@ def invite(session: Session, actor: Actor, data: InvitationCreate, *, now: datet
     email = (data.email or "").strip().lower()
     problems: dict[str, str] = {}
     if not EMAIL_RE.match(email):
-        problems["email"] = "This is not an email address."
+        problems["email"] = t("This is not an email address.")
     if not 1 <= data.valid_days <= MAX_VALID_DAYS:
-        problems["valid_days"] = f"Use 1 to {MAX_VALID_DAYS} days."
+        problems["valid_days"] = t("Use 1 to {max_days} days.", max_days=MAX_VALID_DAYS)
     plant_ids = _plants(session, actor, data.plant_ids, problems)
     roles = _roles(session, actor.organization_id, data.roles, plant_ids, problems)
     language = _language(data.language, problems)
@@ -130,11 +131,11 @@ def resend(session: Session, actor: Actor, invitation_id: int, *, now: datetime,
            valid_days: int = DEFAULT_VALID_DAYS) -> InvitationSent:
     """A new link (the old one stops working) with a new expiry, mailed again."""
     require(actor, Permission.MANAGE_USERS)
-    row = get_scoped(session, actor, Invitation, invitation_id, "Invitation")
+    row = get_scoped(session, actor, Invitation, invitation_id, t("Invitation"))
     if row.accepted_at is not None or row.revoked_at is not None:
-        raise Conflict("This invitation was accepted or revoked: invite the person again instead.")
+        raise Conflict(t("This invitation was accepted or revoked: invite the person again instead."))
     if not 1 <= valid_days <= MAX_VALID_DAYS:
-        raise Invalid(fields={"valid_days": f"Use 1 to {MAX_VALID_DAYS} days."})
+        raise Invalid(fields={"valid_days": t("Use 1 to {max_days} days.", max_days=MAX_VALID_DAYS)})
     token = new_token("tki")
     row.token_hash, row.expires_at, row.sent_at = hash_token(token), now + timedelta(days=valid_days), now
     row.send_count += 1
@@ -147,9 +148,9 @@ def resend(session: Session, actor: Actor, invitation_id: int, *, now: datetime,
 
 def revoke(session: Session, actor: Actor, invitation_id: int, *, now: datetime) -> InvitationRead:
     require(actor, Permission.MANAGE_USERS)
-    row = get_scoped(session, actor, Invitation, invitation_id, "Invitation")
+    row = get_scoped(session, actor, Invitation, invitation_id, t("Invitation"))
     if row.accepted_at is not None:
-        raise Conflict("This invitation was accepted already: deactivate the user instead.")
+        raise Conflict(t("This invitation was accepted already: deactivate the user instead."))
     if row.revoked_at is None:
         row.revoked_at, row.updated_at, row.updated_by = now, now, actor.user_id
         session.add(row)
@@ -245,12 +246,14 @@ def _refuse_duplicates(session: Session, actor: Actor, email: str, now: datetime
     taken = session.exec(select(User.id).where(User.organization_id == actor.organization_id, User.is_active == True,  # noqa: E712
                                                func.lower(col(User.email)) == email)).first()
     if taken is not None:
-        raise Conflict("A user of your organization has this email address already.", fields={"email": "Already a user."})
+        raise Conflict(t("A user of your organization has this email address already."),
+                       fields={"email": t("Already a user.")})
     pending = session.exec(select(Invitation.id).where(
         Invitation.organization_id == actor.organization_id, Invitation.email == email,
         col(Invitation.accepted_at).is_(None), col(Invitation.revoked_at).is_(None), Invitation.expires_at > now)).first()
     if pending is not None:
-        raise Conflict("This address has a pending invitation: resend or revoke it.", fields={"email": "Invited already."})
+        raise Conflict(t("This address has a pending invitation: resend or revoke it."),
+                       fields={"email": t("Invited already.")})
 
 
 def _roles(session: Session, organization_id: int, values: list[str], plant_ids: list[int],
@@ -262,9 +265,9 @@ def _roles(session: Session, organization_id: int, values: list[str], plant_ids:
                                                        col(OrgRole.builtin).is_(False), col(OrgRole.key).in_(own))).all())
     unknown = [r for r in own if r not in known]
     if unknown:
-        problems["roles"] = f"Unknown role {', '.join(unknown)}."
+        problems["roles"] = t("Unknown role {roles}.", roles=", ".join(unknown))
     elif not roles:
-        problems["roles"] = "Give at least one role."
+        problems["roles"] = t("Give at least one role.")
     elif own and not plant_ids:
         problems["plant_ids"] = t("Roles of your own are given at plants: choose at least one plant.")
     return roles
@@ -291,7 +294,7 @@ def _own_role_ids(session: Session, organization_id: int, keys: list[str]) -> li
 def _plants(session: Session, actor: Actor, plant_ids: list[int], problems: dict[str, str]) -> list[int]:
     found = users.organization_plants(session, actor, plant_ids)
     if set(plant_ids or []) - found:
-        problems["plant_ids"] = f"Unknown plant id(s): {', '.join(str(p) for p in sorted(set(plant_ids) - found))}."
+        problems["plant_ids"] = t("Unknown plant id(s): {ids}.", ids=", ".join(str(p) for p in sorted(set(plant_ids) - found)))
     return sorted(found)
 
 

@@ -50,6 +50,7 @@ from models.resources import ReasonCode, ReasonKind
 from services.core.access import Actor, Permission, require
 from services.core.changes import announce, apply_changes, stamp, stamp_new
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import render, t
 from services.core.validation import CODE_RE, check, text_problem
 
 DEFECT_CODES = "defect_codes"
@@ -62,7 +63,7 @@ LIST_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
 
 # Lists backed by reason codes: key -> reason kind.
 REASON_LISTS: dict[str, ReasonKind] = {SCRAP_REASONS: ReasonKind.SCRAP, DOWNTIME_REASONS: ReasonKind.DOWNTIME}
-REASON_LIST_NAMES = {SCRAP_REASONS: "Scrap reasons", DOWNTIME_REASONS: "Downtime reasons"}
+REASON_LIST_NAMES = {SCRAP_REASONS: t("Scrap reasons"), DOWNTIME_REASONS: t("Downtime reasons")}
 
 
 class ReasonCodeService(Protocol):
@@ -173,8 +174,8 @@ def lists(session: Session, actor: Actor) -> list[TypeListRead]:
     for key, kind in REASON_LISTS.items():
         count = session.exec(select(func.count()).select_from(ReasonCode).where(
             ReasonCode.organization_id == actor.organization_id, ReasonCode.kind == kind)).one()
-        found.append(TypeListRead(id=None, key=key, name=REASON_LIST_NAMES[key], is_system=True,
-                                  description="The reason codes operators pick (Master data > Reason codes).",
+        found.append(TypeListRead(id=None, key=key, name=render(REASON_LIST_NAMES[key]), is_system=True,
+                                  description=t("The reason codes operators pick (Master data > Reason codes)."),
                                   backed_by_reason_codes=True, value_count=count))
     return sorted(found, key=lambda r: r.name.lower())
 
@@ -206,12 +207,12 @@ def value_problem(session: Session, actor: Actor, list_key: str, value_id) -> st
     try:
         value_id = int(value_id)
     except (TypeError, ValueError):
-        return "Pick a value from the list."
+        return t("Pick a value from the list.")
     value = _find_value(session, actor.organization_id, list_key, value_id)
     if value is None:
-        return "Pick a value from the list."
+        return t("Pick a value from the list.")
     if not value.is_active:
-        return f"{value.label} is retired: pick another value."
+        return t("{value} is retired: pick another value.", value=value.label)
     return None
 
 
@@ -223,7 +224,7 @@ def require_value(session: Session, actor: Actor, list_key: str, value_id, *,
         raise Invalid(problem, fields={field or list_key: problem})
     found = _find_value(session, actor.organization_id, list_key, int(value_id))
     if found is None:
-        raise NotFound("Value not found.")
+        raise NotFound(t("Value not found."))
     return found
 
 
@@ -232,11 +233,11 @@ def require_value(session: Session, actor: Actor, list_key: str, value_id, *,
 def create_list(session: Session, actor: Actor, data: TypeListCreate, *, now: datetime) -> TypeListRead:
     require(actor, Permission.CONFIGURE)
     key = (data.key or "").strip().lower()
-    problems = {}
+    problems: dict[str, str] = {}
     if not LIST_KEY_RE.match(key):
-        problems["key"] = "Use 2 to 48 lower-case letters, digits or underscores, starting with a letter."
+        problems["key"] = t("Use 2 to 48 lower-case letters, digits or underscores, starting with a letter.")
     elif key in REASON_LISTS or _find_list(session, actor.organization_id, key):
-        problems["key"] = "A list with this key exists."
+        problems["key"] = t("A list with this key exists.")
     _name_problems(data.name, data.description, problems)
     check(problems)
     row = stamp_new(TypeList(organization_id=actor.organization_id, key=key, name=data.name.strip(),
@@ -267,15 +268,16 @@ def delete_list(session: Session, actor: Actor, list_key: str, *, now: datetime)
     require(actor, Permission.CONFIGURE)
     row = _writable_list(session, actor, list_key)
     if row.is_system:
-        raise Conflict(f"{row.name} ships with Takt and is kept: retire its values instead.")
+        raise Conflict(t("{list} ships with Takt and is kept: retire its values instead.", list=row.name))
     fields = session.exec(select(CustomFieldDefinition.label).where(
         CustomFieldDefinition.organization_id == actor.organization_id,
         CustomFieldDefinition.type_list_key == row.key)).all()
     if fields:
-        raise Conflict(f"Custom fields use {row.name}: {', '.join(fields)}.")
+        raise Conflict(t("Custom fields use {list}: {fields}.", list=row.name, fields=", ".join(fields)))
     for value in session.exec(select(TypeListValue).where(TypeListValue.type_list_id == row.id)).all():
         if usage_count(session, actor.organization_id, row.key, pk(value)):
-            raise Conflict(f"{value.label} of {row.name} is in use, so the list stays: retire its values instead.")
+            raise Conflict(t("{value} of {list} is in use, so the list stays: retire its values instead.",
+                             value=value.label, list=row.name))
         session.delete(value)
     session.flush()                     # the values go before their list (no ORM relationship orders them)
     session.delete(row)
@@ -345,14 +347,16 @@ def delete_value(session: Session, actor: Actor, list_key: str, value_id: int, *
     if list_key in REASON_LISTS:
         _reason_row(session, actor, list_key, value_id)
         if usage_count(session, actor.organization_id, list_key, value_id):
-            raise Conflict("This reason is in use, so it stays in the history: retire it instead.")
+            raise Conflict(t("This reason is in use, so it stays in the history: retire it instead."))
         _reasons().delete(session, actor, value_id, now=now)
         return
     row = _value_row(session, actor, list_key, value_id)
     uses = usage_count(session, actor.organization_id, list_key, pk(row))
     if uses:
-        raise Conflict(f"{row.label} is in use ({uses} time{'s' if uses != 1 else ''}), so it stays in the history: "
-                       "retire it instead.")
+        raise Conflict(t("{value} is in use ({count} time), so it stays in the history: retire it instead.",
+                         value=row.label, count=uses) if uses == 1 else
+                       t("{value} is in use ({count} times), so it stays in the history: retire it instead.",
+                         value=row.label, count=uses))
     snapshot = {"list": list_key, "code": row.code, "label": row.label}
     session.delete(row)
     session.flush()
@@ -366,7 +370,7 @@ def move_value(session: Session, actor: Actor, list_key: str, value_id: int, ste
     ordered = values(session, actor, list_key, include_retired=True)
     index = next((i for i, v in enumerate(ordered) if v.id == value_id), None)
     if index is None:
-        raise NotFound("Value not found.")
+        raise NotFound(t("Value not found."))
     target = max(0, min(len(ordered) - 1, index + (1 if step > 0 else -1)))
     ordered.insert(target, ordered.pop(index))
     for position, value in enumerate(ordered, start=1):
@@ -396,7 +400,7 @@ def ensure_defaults(session: Session, organization_id: int) -> None:
 # ---- helpers -------------------------------------------------------------------------------------
 
 def _no_list(list_key: str) -> NoReturn:
-    raise NotFound(f"Type list '{list_key}' not found.")
+    raise NotFound(t("Type list '{list_key}' not found.", list_key=list_key))
 
 
 def _find_list(session: Session, organization_id: int, list_key: str) -> TypeList | None:
@@ -425,14 +429,14 @@ def _value_row(session: Session, actor: Actor, list_key: str, value_id: int) -> 
     type_list = _list_row(session, actor.organization_id, list_key)
     row = session.get(TypeListValue, value_id)
     if row is None or row.organization_id != actor.organization_id or row.type_list_id != type_list.id:
-        raise NotFound("Value not found.")
+        raise NotFound(t("Value not found."))
     return row
 
 
 def _reason_row(session: Session, actor: Actor, list_key: str, value_id: int) -> ReasonCode:
     row = session.get(ReasonCode, value_id)
     if row is None or row.organization_id != actor.organization_id or row.kind != REASON_LISTS[list_key]:
-        raise NotFound("Value not found.")
+        raise NotFound(t("Value not found."))
     return row
 
 
@@ -450,9 +454,9 @@ def _find_value(session: Session, organization_id: int, list_key: str, value_id:
 
 def _value_fields(code, label, position) -> dict:
     code, label = (code or "").strip().upper(), (label or "").strip()
-    problems = {}
+    problems: dict[str, str] = {}
     if not CODE_RE.match(code):
-        problems["code"] = "Use 1 to 32 letters, digits, dot, dash or underscore."
+        problems["code"] = t("Use 1 to 32 letters, digits, dot, dash or underscore.")
     if problem := text_problem(label, max_length=200):
         problems["label"] = problem
     try:
@@ -460,7 +464,7 @@ def _value_fields(code, label, position) -> dict:
         if not 0 <= position < 100_000:
             raise ValueError
     except (TypeError, ValueError):
-        problems["position"] = "Use a whole number from 0 to 99999."
+        problems["position"] = t("Use a whole number from {low} to {high}.", low=0, high=99999)
     check(problems)
     return {"code": code, "label": label, "position": position}
 
@@ -476,7 +480,7 @@ def _unique_code(session: Session, type_list_id: int, code: str) -> None:
     taken = session.exec(select(TypeListValue.id).where(TypeListValue.type_list_id == type_list_id,
                                                         TypeListValue.code == code)).first()
     if taken is not None:
-        raise Conflict(f"The list has a value with code {code}.", fields={"code": "Already used."})
+        raise Conflict(t("The list has a value with code {code}.", code=code), fields={"code": t("Already used.")})
 
 
 def _next_position(session: Session, type_list_id: int) -> int:

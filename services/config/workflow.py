@@ -74,11 +74,11 @@ from services.config.workflow_instances import (
     states_of,
     transitions_of,
 )
-from services.core import messages
 from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.events import record
+from services.core.messages import t
 
 
 class InstanceRead(BaseModel):
@@ -147,7 +147,7 @@ def _read(session: Session, inst: WorkflowInstance) -> InstanceRead:
 def _version(session: Session, workflow_id: int) -> int:
     flow = session.get(Workflow, workflow_id)
     if flow is None:
-        raise NotFound("This workflow version does not exist.")
+        raise NotFound(t("This workflow version does not exist."))
     return flow.version
 
 
@@ -190,9 +190,9 @@ def available_transitions_of(session: Session, actor: Actor, entity_type: str,
                           .order_by(col(WorkflowState.position))).all():
         states[s.workflow_id][s.key] = s
     moves: dict[int, list[WorkflowTransition]] = defaultdict(list)
-    for t in session.exec(select(WorkflowTransition).where(col(WorkflowTransition.workflow_id).in_(flows))
+    for tr in session.exec(select(WorkflowTransition).where(col(WorkflowTransition.workflow_id).in_(flows))
                           .order_by(col(WorkflowTransition.position))).all():
-        moves[t.workflow_id].append(t)
+        moves[tr.workflow_id].append(tr)
     return {i.entity_id: _options(session, actor, i, states[i.workflow_id], moves[i.workflow_id]) for i in instances}
 
 
@@ -200,12 +200,12 @@ def _options(session: Session, actor: Actor, inst: WorkflowInstance, states: dic
              transitions: list[WorkflowTransition]) -> list[TransitionOption]:
     fields = entity_fields(session, inst.entity_type, inst.entity_id, None)
     options = []
-    for t in leaving(inst.state, states, transitions):
-        reasons = refusals(inst, t, actor, fields, comment=None)
-        options.append(TransitionOption(key=t.key, name=t.name, to_state=t.to_state,
-                                        to_state_name=states[t.to_state].name if t.to_state in states else t.to_state,
-                                        allowed=not reasons, reasons=reasons, approval=t.approval,
-                                        require_comment=t.require_comment))
+    for tr in leaving(inst.state, states, transitions):
+        reasons = refusals(inst, tr, actor, fields, comment=None)
+        options.append(TransitionOption(key=tr.key, name=tr.name, to_state=tr.to_state,
+                                        to_state_name=states[tr.to_state].name if tr.to_state in states else tr.to_state,
+                                        allowed=not reasons, reasons=reasons, approval=tr.approval,
+                                        require_comment=tr.require_comment))
     return options
 
 
@@ -225,7 +225,7 @@ def start(session: Session, actor: Actor, entity_type: str, entity_id: int, *, p
         WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.entity_type == entity_type,
         WorkflowInstance.entity_id == entity_id)).first()
     if exists is not None:
-        raise Conflict("This item already runs on a workflow.")
+        raise Conflict(t("This item already runs on a workflow."))
     flow = active_workflow(session, actor.organization_id, entity_type)
     initial = next(s for s in states_of(session, pk(flow)).values() if s.is_initial)
     inst = WorkflowInstance(organization_id=actor.organization_id, plant_id=plant_id, department_id=department_id,
@@ -244,45 +244,45 @@ def transition(session: Session, actor: Actor, entity_type: str, entity_id: int,
     require_participant(actor, entity_type)
     inst = find_instance(session, actor, entity_type, entity_id, lock=True)
     states = states_of(session, inst.workflow_id)
-    t = _pick(session, inst, states, transition_key)
+    tr = _pick(session, inst, states, transition_key)
     if inst.pending_transition:
-        raise Conflict("An approval is pending on this item; it must be approved or declined first.")
-    if (refusal := role_refusal(actor, t)) is not None:
+        raise Conflict(t("An approval is pending on this item; it must be approved or declined first."))
+    if (refusal := role_refusal(actor, tr)) is not None:
         raise Forbidden(refusal)
-    check_inputs(session, inst, t, comment, data)
-    if t.approval != "none":
-        return _request_approval(session, actor, inst, t, comment, now)
-    _move(session, inst, t, states, actor, comment, now, data=data)
+    check_inputs(session, inst, tr, comment, data)
+    if tr.approval != "none":
+        return _request_approval(session, actor, inst, tr, comment, now)
+    _move(session, inst, tr, states, actor, comment, now, data=data)
     return _read(session, inst)
 
 
 def _pick(session: Session, inst: WorkflowInstance, states: dict[str, WorkflowState], key: str) -> WorkflowTransition:
-    if inst.is_closed and not any(t.key == key for t in _leaving(session, inst, states)):
-        raise Conflict(f"This item is {states[inst.state].name.lower()}; nothing more can happen to it.")
-    found = next((t for t in _leaving(session, inst, states) if t.key == key), None)
+    if inst.is_closed and not any(tr.key == key for tr in _leaving(session, inst, states)):
+        raise Conflict(t("This item is {state}; nothing more can happen to it.", state=states[inst.state].name.lower()))
+    found = next((tr for tr in _leaving(session, inst, states) if tr.key == key), None)
     if found is None:
         state = states.get(inst.state)
-        raise Invalid(f"'{key}' is not possible in the state '{state.name if state else inst.state}'.",
-                      fields={"transition": "Not possible from the current state."})
+        raise Invalid(t("'{transition}' is not possible in the state '{state}'.", transition=key,
+                        state=state.name if state else inst.state),
+                      fields={"transition": t("Not possible from the current state.")})
     return found
 
 
-def _move(session: Session, inst: WorkflowInstance, t: WorkflowTransition, states: dict[str, WorkflowState],
+def _move(session: Session, inst: WorkflowInstance, tr: WorkflowTransition, states: dict[str, WorkflowState],
           actor: Actor, comment: str, now: datetime, *, data=None, user_id: int | None = None) -> None:
-    source, target = inst.state, states[t.to_state]
+    source, target = inst.state, states[tr.to_state]
     inst.state, inst.entered_at, inst.due_at, inst.escalated_at = target.key, now, due_time(target, now), None
     inst.is_closed = target.is_done or target.is_rejected
     inst.pending_transition, inst.pending_by, inst.pending_comment = None, None, ""
     inst.updated_at, inst.updated_by = now, actor.user_id
     session.add(inst)
-    add_step(session, inst, user_id if user_id is not None else actor.user_id, "transition", now, transition=t.key,
+    add_step(session, inst, user_id if user_id is not None else actor.user_id, "transition", now, transition=tr.key,
              from_state=source, to_state=target.key, comment=comment, data=data)
-    _after_state(session, inst, target, actor, WorkflowTransitioned, now, transition=t.key, from_state=source)
+    _after_state(session, inst, target, actor, WorkflowTransitioned, now, transition=tr.key, from_state=source)
     hooks = hooks_of(inst.entity_type)
     watchers = [u for u in (hooks.watchers(session, inst.entity_id) if hooks.watchers else []) if u != actor.user_id]
-    title = messages.t("{item}: {transition} ({state})", item=entity_label(session, inst), transition=t.name,
-                       state=target.name)
-    notify_about(session, inst, title=title, body=comment,
+    notify_about(session, inst, title=t("{item}: {transition} ({state})", item=entity_label(session, inst),
+                                                transition=tr.name, state=target.name), body=comment,
                  kind="transition", user_ids=watchers, now=now)
 
 
@@ -304,26 +304,26 @@ def _after_state(session: Session, inst: WorkflowInstance, state: WorkflowState,
 
 # ---- approvals -----------------------------------------------------------------------------------
 
-def _request_approval(session: Session, actor: Actor, inst: WorkflowInstance, t: WorkflowTransition,
+def _request_approval(session: Session, actor: Actor, inst: WorkflowInstance, tr: WorkflowTransition,
                       comment: str, now: datetime) -> InstanceRead:
-    inst.pending_transition, inst.pending_by, inst.pending_comment = t.key, actor.user_id, comment or ""
+    inst.pending_transition, inst.pending_by, inst.pending_comment = tr.key, actor.user_id, comment or ""
     inst.pending_round += 1
     inst.updated_at, inst.updated_by = now, actor.user_id
     session.add(inst)
-    add_step(session, inst, actor.user_id, "requested", now, transition=t.key, from_state=inst.state,
-             to_state=t.to_state, comment=comment)
+    add_step(session, inst, actor.user_id, "requested", now, transition=tr.key, from_state=inst.state,
+             to_state=tr.to_state, comment=comment)
     event = WorkflowApprovalRequested(organization_id=inst.organization_id, plant_id=inst.plant_id,
                                       actor_user_id=actor.user_id, at=now, entity_type=inst.entity_type,
-                                      entity_id=inst.entity_id, instance_id=pk(inst), transition=t.key,
-                                      approval=t.approval)
+                                      entity_id=inst.entity_id, instance_id=pk(inst), transition=tr.key,
+                                      approval=tr.approval)
     audit(session, actor, "workflow_instance", inst.id, "approval_requested", event.payload, plant_id=inst.plant_id,
           at=now)
     record(session, event)
-    notify_about(session, inst, title=messages.t("Approval needed: {transition} on {item}", transition=t.name,
-                                                 item=entity_label(session, inst)),
+    notify_about(session, inst, title=t("Approval needed: {transition} on {item}", transition=tr.name,
+                                          item=entity_label(session, inst)),
                  body=comment or "", kind="approval",
-                 user_ids=tuple(u for u in t.approver_user_ids if u != actor.user_id),
-                 roles=tuple(t.approver_roles), now=now)
+                 user_ids=tuple(u for u in tr.approver_user_ids if u != actor.user_id),
+                 roles=tuple(tr.approver_roles), now=now)
     return _read(session, inst)
 
 
@@ -331,20 +331,20 @@ def approve(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
             now: datetime) -> InstanceRead:
     require_participant(actor, entity_type)
     inst = find_instance(session, actor, entity_type, entity_id, lock=True)
-    t = _require_pending(session, inst)
-    allowed, role = approvals.approval_capacity(session, inst, t, actor)
+    tr = _require_pending(session, inst)
+    allowed, role = approvals.approval_capacity(session, inst, tr, actor)
     if not allowed:
-        raise Forbidden(approvals.why_not_approver(session, inst, t, actor))
-    add_step(session, inst, actor.user_id, "approved", now, transition=t.key, role=role, comment=comment)
+        raise Forbidden(approvals.why_not_approver(session, inst, tr, actor))
+    add_step(session, inst, actor.user_id, "approved", now, transition=tr.key, role=role, comment=comment)
     record(session, WorkflowApproved(organization_id=inst.organization_id, plant_id=inst.plant_id,
                                      actor_user_id=actor.user_id, at=now, entity_type=entity_type,
-                                     entity_id=entity_id, instance_id=pk(inst), transition=t.key))
-    _, missing = approvals.approval_status(session, inst, t)
+                                     entity_id=entity_id, instance_id=pk(inst), transition=tr.key))
+    _, missing = approvals.approval_status(session, inst, tr)
     if not missing:
         requester = inst.pending_by
-        _move(session, inst, t, states_of(session, inst.workflow_id), actor, inst.pending_comment, now, user_id=requester)
-        notify_about(session, inst, title=messages.t("Approved: {transition} on {item}", transition=t.name,
-                                                     item=entity_label(session, inst)), body=comment,
+        _move(session, inst, tr, states_of(session, inst.workflow_id), actor, inst.pending_comment, now, user_id=requester)
+        notify_about(session, inst, title=t("Approved: {transition} on {item}", transition=tr.name,
+                                              item=entity_label(session, inst)), body=comment,
                      user_ids=(requester,) if requester else (), now=now)
     return _read(session, inst)
 
@@ -353,38 +353,38 @@ def decline(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
             now: datetime) -> InstanceRead:
     require_participant(actor, entity_type)
     inst = find_instance(session, actor, entity_type, entity_id, lock=True)
-    t = _require_pending(session, inst)
-    if not approvals.approval_capacity(session, inst, t, actor)[0]:
-        raise Forbidden(approvals.why_not_approver(session, inst, t, actor))
+    tr = _require_pending(session, inst)
+    if not approvals.approval_capacity(session, inst, tr, actor)[0]:
+        raise Forbidden(approvals.why_not_approver(session, inst, tr, actor))
     if not comment.strip():
-        raise Invalid("Say why you decline.", fields={"comment": "Required."})
+        raise Invalid(t("Say why you decline."), fields={"comment": t("Required.")})
     requester = inst.pending_by
-    add_step(session, inst, actor.user_id, "declined", now, transition=t.key, comment=comment)
+    add_step(session, inst, actor.user_id, "declined", now, transition=tr.key, comment=comment)
     inst.pending_transition, inst.pending_by, inst.pending_comment = None, None, ""
     inst.updated_at, inst.updated_by = now, actor.user_id
     session.add(inst)
     event = WorkflowDeclined(organization_id=inst.organization_id, plant_id=inst.plant_id, actor_user_id=actor.user_id,
                              at=now, entity_type=entity_type, entity_id=entity_id, instance_id=pk(inst),
-                             transition=t.key)
+                             transition=tr.key)
     audit(session, actor, "workflow_instance", inst.id, "declined", event.payload, plant_id=inst.plant_id, at=now)
     record(session, event)
-    notify_about(session, inst, title=messages.t("Declined: {transition} on {item}", transition=t.name,
-                                                 item=entity_label(session, inst)), body=comment,
+    notify_about(session, inst, title=t("Declined: {transition} on {item}", transition=tr.name,
+                                        item=entity_label(session, inst)), body=comment,
                  kind="transition", user_ids=(requester,) if requester else (), now=now)
     return _read(session, inst)
 
 
 def can_approve(session: Session, actor: Actor, entity_type: str, entity_id: int) -> bool:
     inst = find_instance(session, actor, entity_type, entity_id)
-    t = pending_of(session, inst)
-    return t is not None and approvals.approval_capacity(session, inst, t, actor)[0]
+    tr = pending_of(session, inst)
+    return tr is not None and approvals.approval_capacity(session, inst, tr, actor)[0]
 
 
 def _require_pending(session: Session, inst: WorkflowInstance) -> WorkflowTransition:
-    t = pending_of(session, inst)
-    if t is None:
-        raise Conflict("Nothing is waiting for approval on this item.")
-    return t
+    tr = pending_of(session, inst)
+    if tr is None:
+        raise Conflict(t("Nothing is waiting for approval on this item."))
+    return tr
 
 
 # ---- escalation ----------------------------------------------------------------------------------
@@ -411,17 +411,18 @@ def _escalate(session: Session, inst: WorkflowInstance, now: datetime) -> None:
     inst.escalated_at = now
     session.add(inst)
     add_step(session, inst, None, "escalated", now, from_state=inst.state, to_state=inst.state,
-             comment=f"Overdue since {due_at:%Y-%m-%d %H:%M} UTC; escalated to {target}.")
+             comment=t("Overdue since {due_at:%Y-%m-%d %H:%M} UTC; escalated to {target}.", due_at=due_at,
+                       target=target))
     event = WorkflowEscalated(organization_id=inst.organization_id, plant_id=inst.plant_id, at=now,
                               entity_type=inst.entity_type, entity_id=inst.entity_id, instance_id=pk(inst),
                               state=inst.state, due_at=due_at, to=target)
     audit(session, None, "workflow_instance", inst.id, "escalated", event.payload,
           organization_id=inst.organization_id, plant_id=inst.plant_id, at=now)
     record(session, event)
-    title = messages.t("Overdue: {item} is '{state}' past its due time", item=entity_label(session, inst),
-                       state=state.name)
-    notify_about(session, inst, title=title, body=messages.t("Due {due:%Y-%m-%d %H:%M} UTC.", due=due_at),
-                 kind="escalation", user_ids=user_ids, roles=roles, now=now)
+    notify_about(session, inst, title=t("Overdue: {item} is '{state}' past its due time",
+                                        item=entity_label(session, inst), state=state.name),
+                 body=t("Due {due:%Y-%m-%d %H:%M} UTC.", due=due_at), kind="escalation", user_ids=user_ids, roles=roles,
+                 now=now)
 
 
 def _escalation_target(session: Session, inst: WorkflowInstance, state: WorkflowState):

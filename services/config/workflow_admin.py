@@ -28,6 +28,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Invalid, NotFound
 from services.core.events import record
+from services.core.messages import t
 
 
 class WorkflowRead(BaseModel):
@@ -46,7 +47,8 @@ def entity_types() -> dict[str, str]:
 
 def _check_type(entity_type: str) -> None:
     if not entity_type or len(entity_type) > 32:
-        raise Invalid("Choose an entity type.", fields={"entity_type": "Required, at most 32 characters."})
+        raise Invalid(t("Choose an entity type."), fields={"entity_type": t("Required, at most {max_length} characters.",
+                                                                          max_length=32)})
 
 
 def list_workflows(session: Session, actor: Actor, *, entity_type: str | None = None) -> list[WorkflowRead]:
@@ -71,7 +73,7 @@ def get_spec(session: Session, actor: Actor, entity_type: str, *, version: int |
     query = query.where(Workflow.version == version) if version else query.where(Workflow.is_active == True)  # noqa: E712
     flow = session.exec(query).first()
     if flow is None and version:
-        raise NotFound(f"Version {version} of this workflow does not exist.")
+        raise NotFound(t("Version {version} of this workflow does not exist.", version=version))
     return spec_of(session, pk(flow)) if flow else default_spec(entity_type)
 
 
@@ -81,8 +83,8 @@ def save_workflow(session: Session, actor: Actor, entity_type: str, spec: Workfl
     _check_type(entity_type)
     problems = check_spec(spec)
     if problems:
-        raise Invalid("The workflow cannot be saved: " + " ".join(f"{k}: {v}" for k, v in problems.items()),
-                      fields=problems)
+        raise Invalid(t("The workflow cannot be saved: {problems}",
+                        problems=" ".join(f"{k}: {v}" for k, v in problems.items())), fields=problems)
     flow = store_version(session, actor.organization_id, entity_type, spec, user_id=actor.user_id)
     audit(session, actor, "workflow", flow.id, "version_saved",
           {"entity_type": entity_type, "version": flow.version, "states": len(spec.states),
@@ -115,11 +117,11 @@ def layout(spec: WorkflowSpec) -> GraphLayout:
         nodes.append({"key": s.key, "name": s.name, "x": x, "y": y, "kind": kind})
     open_states = [s.key for s in spec.states if not (s.is_done or s.is_rejected)]
     edges = []
-    for t in spec.transitions:
-        sources = open_states if t.from_state == ANY_STATE else [t.from_state]
+    for tr in spec.transitions:
+        sources = open_states if tr.from_state == ANY_STATE else [tr.from_state]
         for source in sources:
-            if source in where and t.to_state in where and source != t.to_state:
-                (x0, y0), (x1, y1) = where[source], where[t.to_state]
-                edges.append({"key": t.key, "name": t.name, "x0": x0, "y0": y0, "x1": x1, "y1": y1,
-                              "guarded": bool(t.roles or t.conditions or t.approval != "none")})
+            if source in where and tr.to_state in where and source != tr.to_state:
+                (x0, y0), (x1, y1) = where[source], where[tr.to_state]
+                edges.append({"key": tr.key, "name": tr.name, "x0": x0, "y0": y0, "x1": x1, "y1": y1,
+                              "guarded": bool(tr.roles or tr.conditions or tr.approval != "none")})
     return GraphLayout(nodes=nodes, edges=edges)

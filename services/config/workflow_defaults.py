@@ -11,6 +11,7 @@ from services.config.workflow_specs import ConditionSpec as C
 from services.config.workflow_specs import StateSpec as S
 from services.config.workflow_specs import TransitionSpec as T
 from services.config.workflow_specs import WorkflowSpec
+from services.core.messages import t
 
 QUALITY_ROLES = ["quality", "admin"]
 DAY = 24 * 60
@@ -22,11 +23,11 @@ NCR = WorkflowSpec(name="NCR", states=[
     S(key="cancelled", name="Cancelled", is_rejected=True),
 ], transitions=[
     T(key="investigate", name="Start investigation", from_state="open", to_state="investigating",
-      roles=QUALITY_ROLES, conditions=[C(field="containment", message="Describe the containment first.")]),
+      roles=QUALITY_ROLES, conditions=[C(field="containment", message=t("Describe the containment first."))]),
     T(key="close", name="Close", from_state="*", to_state="closed", roles=QUALITY_ROLES, conditions=[
-        C(field="root_cause_category", message="Choose a root-cause category before closing."),
-        C(field="root_cause", message="Describe the root cause before closing."),
-        C(field="open_actions", op="max", value=0, message="Finish every CAPA action before closing."),
+        C(field="root_cause_category", message=t("Choose a root-cause category before closing.")),
+        C(field="root_cause", message=t("Describe the root cause before closing.")),
+        C(field="open_actions", op="max", value=0, message=t("Finish every CAPA action before closing.")),
     ]),
     T(key="cancel", name="Cancel", from_state="*", to_state="cancelled", roles=QUALITY_ROLES,
       approval="any", approver_roles=["manager", "admin"], require_comment=True),
@@ -42,12 +43,12 @@ SOP_TICKET = WorkflowSpec(name="SOP ticket", states=[
     S(key="withdrawn", name="Withdrawn", is_rejected=True),
 ], transitions=[
     T(key="accept", name="Accept", from_state="open", to_state="accepted",
-      conditions=[C(field="response", message="Write the charged department's response first.")]),
+      conditions=[C(field="response", message=t("Write the charged department's response first."))]),
     T(key="dispute", name="Dispute", from_state="open", to_state="disputed", require_comment=True),
     T(key="uphold", name="Uphold the charge", from_state="disputed", to_state="accepted",
       roles=["manager", "admin"], require_comment=True),
     T(key="resolve", name="Resolve", from_state="accepted", to_state="resolved",
-      conditions=[C(field="response", message="Write the charged department's response first.")]),
+      conditions=[C(field="response", message=t("Write the charged department's response first."))]),
     T(key="withdraw", name="Withdraw", from_state="*", to_state="withdrawn", require_comment=True),
 ])
 
@@ -57,7 +58,7 @@ INTERNAL_REJECT = WorkflowSpec(name="Internal reject", states=[
     S(key="cancelled", name="Cancelled", is_rejected=True),
 ], transitions=[
     T(key="dispose", name="Disposition", from_state="reported", to_state="closed",
-      conditions=[C(field="disposition", message="Choose a disposition first.")],
+      conditions=[C(field="disposition", message=t("Choose a disposition first."))],
       approval="any", approver_roles=["quality", "manager"]),
     T(key="cancel", name="Cancel", from_state="reported", to_state="cancelled", roles=QUALITY_ROLES,
       require_comment=True),
@@ -69,7 +70,7 @@ CUSTOMER_RETURN = WorkflowSpec(name="Customer return", states=[
     S(key="cancelled", name="Cancelled", is_rejected=True),
 ], transitions=[
     T(key="dispose", name="Disposition", from_state="received", to_state="closed",
-      conditions=[C(field="disposition", message="Choose a disposition first.")],
+      conditions=[C(field="disposition", message=t("Choose a disposition first."))],
       approval="any", approver_roles=["quality", "manager"]),
     T(key="cancel", name="Cancel", from_state="received", to_state="cancelled", roles=QUALITY_ROLES,
       require_comment=True),

@@ -3,6 +3,7 @@ it, a required comment. Each refusal is a sentence people can act on.
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,6 +13,7 @@ from models.workflow import WorkflowInstance, WorkflowTransition
 from services.config.workflow_hooks import entity_fields
 from services.core.access import Actor
 from services.core.errors import Invalid
+from services.core.messages import as_message, t
 
 
 def _filled(value: Any) -> bool:
@@ -40,46 +42,57 @@ def condition_holds(condition: dict[str, Any], fields: dict[str, Any]) -> bool:
 
 def condition_message(condition: dict[str, Any], transition: WorkflowTransition) -> str:
     if condition.get("message"):
-        return condition["message"]
+        return as_message(condition["message"])      # a shipped workflow's words are in the catalogs
     field, op, wanted = condition["field"], condition.get("op", "filled"), condition.get("value")
-    what = {"filled": "must be filled in", "empty": "must be empty", "equals": f"must be {wanted}",
-            "not_equals": f"must not be {wanted}", "in": f"must be one of {wanted}",
-            "max": f"must be at most {wanted}"}.get(op, "does not fit")
-    return f"{field.replace('_', ' ').capitalize()} {what} before '{transition.name}'."
+    words = {"field": field.replace("_", " ").capitalize(), "transition": transition.name, "value": wanted}
+    if op == "filled":
+        return t("{field} must be filled in before '{transition}'.", **words)
+    if op == "empty":
+        return t("{field} must be empty before '{transition}'.", **words)
+    if op == "equals":
+        return t("{field} must be {value} before '{transition}'.", **words)
+    if op == "not_equals":
+        return t("{field} must not be {value} before '{transition}'.", **words)
+    if op == "in":
+        return t("{field} must be one of {value} before '{transition}'.", **words)
+    if op == "max":
+        return t("{field} must be at most {value} before '{transition}'.", **words)
+    return t("{field} does not fit before '{transition}'.", **words)
 
 
-def role_refusal(actor: Actor, t: WorkflowTransition) -> str | None:
-    if not t.roles or actor.is_admin or any(role.value in t.roles for role in actor.roles):
+def role_refusal(actor: Actor, tr: WorkflowTransition) -> str | None:
+    if not tr.roles or actor.is_admin or any(role.value in tr.roles for role in actor.roles):
         return None
-    return f"Only {' or '.join(t.roles)} may '{t.name}'."
+    return t("Only {roles} may '{transition}'.", roles=" or ".join(tr.roles), transition=tr.name)
 
 
-def refusals(inst: WorkflowInstance, t: WorkflowTransition, actor: Actor, fields: dict[str, Any],
+def refusals(inst: WorkflowInstance, tr: WorkflowTransition, actor: Actor, fields: dict[str, Any],
              *, comment: str | None) -> list[str]:
-    reasons = []
+    reasons: list[str] = []
     if inst.pending_transition:
-        reasons.append("An approval is pending; it must be approved or declined first.")
-    if (refusal := role_refusal(actor, t)) is not None:
+        reasons.append(t("An approval is pending; it must be approved or declined first."))
+    if (refusal := role_refusal(actor, tr)) is not None:
         reasons.append(refusal)
-    if comment is not None and t.require_comment and not comment.strip():
-        reasons.append(f"'{t.name}' needs a comment.")
-    reasons += [condition_message(c, t) for c in t.conditions or [] if not condition_holds(c, fields)]
+    if comment is not None and tr.require_comment and not comment.strip():
+        reasons.append(t("'{transition}' needs a comment.", transition=tr.name))
+    reasons += [condition_message(c, tr) for c in tr.conditions or [] if not condition_holds(c, fields)]
     return reasons
 
 
-def check_inputs(session: Session, inst: WorkflowInstance, t: WorkflowTransition, comment: str, data) -> None:
+def check_inputs(session: Session, inst: WorkflowInstance, tr: WorkflowTransition, comment: str, data) -> None:
     problems: dict[str, str] = {}
     messages: list[str] = []
-    if t.require_comment and not (comment or "").strip():
-        problems["comment"] = "Required."
-        messages.append(f"'{t.name}' needs a comment.")
+    if tr.require_comment and not (comment or "").strip():
+        problems["comment"] = t("Required.")
+        messages.append(t("'{transition}' needs a comment.", transition=tr.name))
     if len(comment or "") > 2000:
-        problems["comment"] = "At most 2000 characters."
-        messages.append("The comment is too long.")
+        problems["comment"] = t("At most {max_length} characters.", max_length=2000)
+        messages.append(t("The comment is too long."))
     fields = entity_fields(session, inst.entity_type, inst.entity_id, data)
-    for c in t.conditions or []:
+    for c in tr.conditions or []:
         if not condition_holds(c, fields):
-            problems.setdefault(c["field"], condition_message(c, t))
-            messages.append(condition_message(c, t))
+            problems.setdefault(c["field"], condition_message(c, tr))
+            messages.append(condition_message(c, tr))
     if problems:
-        raise Invalid(" ".join(messages), fields=problems)
+        raise Invalid(functools.reduce(lambda first, then: t("{first} {then}", first=first, then=then), messages),
+                      fields=problems)

@@ -16,6 +16,7 @@ from services.config.workflow_defaults import default_spec
 from services.config.workflow_specs import ANY_STATE, store_version
 from services.core.access import Actor, require_plant_visible
 from services.core.errors import NotFound
+from services.core.messages import t
 
 
 def active_workflow(session: Session, organization_id: int, entity_type: str) -> Workflow:
@@ -42,7 +43,7 @@ def leaving(state: str, states: dict[str, WorkflowState],
     """The transitions out of `state`: its own, and the "any state" ones while it is neither done nor rejected."""
     current = states.get(state)
     is_open = current is not None and not (current.is_done or current.is_rejected)
-    return [t for t in transitions if t.from_state == state or (t.from_state == ANY_STATE and is_open)]
+    return [tr for tr in transitions if tr.from_state == state or (tr.from_state == ANY_STATE and is_open)]
 
 
 def find_instance(session: Session, actor: Actor, entity_type: str, entity_id: int, *, lock: bool = False) -> WorkflowInstance:
@@ -51,15 +52,15 @@ def find_instance(session: Session, actor: Actor, entity_type: str, entity_id: i
                                            WorkflowInstance.entity_id == entity_id)
     row = session.exec(query.with_for_update() if lock else query).first()
     if row is None:
-        raise NotFound("This item has no workflow.")
-    require_plant_visible(actor, row.plant_id, "Workflow")
+        raise NotFound(t("This item has no workflow."))
+    require_plant_visible(actor, row.plant_id, t("Workflow"))
     return row
 
 
 def pending_of(session: Session, inst: WorkflowInstance) -> WorkflowTransition | None:
     if not inst.pending_transition:
         return None
-    return next((t for t in transitions_of(session, inst.workflow_id) if t.key == inst.pending_transition), None)
+    return next((tr for tr in transitions_of(session, inst.workflow_id) if tr.key == inst.pending_transition), None)
 
 
 def due_time(state: WorkflowState, now: datetime) -> datetime | None:

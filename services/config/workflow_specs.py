@@ -19,6 +19,7 @@ from models.base import pk
 from models.user import Role
 from models.workflow import Workflow, WorkflowState, WorkflowTransition
 from services.core.errors import NotFound
+from services.core.messages import t
 from services.core.validation import CODE_RE
 
 ANY_STATE = "*"
@@ -67,62 +68,63 @@ class WorkflowSpec(BaseModel):
 
 def _key_problem(key: str) -> str | None:
     if not key:
-        return "Required."
+        return t("Required.")
     if len(key) > 32 or not CODE_RE.match(key):
-        return "Use up to 32 letters, digits, '.', '-' or '_'."
+        return t("Use up to 32 letters, digits, '.', '-' or '_'.")
     return None
 
 
 def _role_problems(roles: list[str]) -> str | None:
     unknown = [r for r in roles if r not in {role.value for role in Role}]
-    return f"Unknown role: {', '.join(unknown)}." if unknown else None
+    return t("Unknown role: {roles}.", roles=", ".join(unknown)) if unknown else None
 
 
 def check_spec(spec: WorkflowSpec) -> dict[str, str]:
     """Every problem of a spec, keyed by its place; empty when the spec can be stored."""
     problems: dict[str, str] = {}
     if not spec.name.strip() or len(spec.name) > 120:
-        problems["name"] = "Give the workflow a name of at most 120 characters."
+        problems["name"] = t("Give the workflow a name of at most {max_length} characters.", max_length=120)
     keys = [s.key for s in spec.states]
     for i, state in enumerate(spec.states):
-        if (p := _key_problem(state.key)) or (p := "Used twice." if keys.count(state.key) > 1 else None):
+        if (p := _key_problem(state.key)) or (p := t("Used twice.") if keys.count(state.key) > 1 else None):
             problems[f"states.{i}.key"] = p
         if not state.name.strip() or len(state.name) > 120:
-            problems[f"states.{i}.name"] = "Required, at most 120 characters."
+            problems[f"states.{i}.name"] = t("Required, at most {max_length} characters.", max_length=120)
         if state.is_done and state.is_rejected:
-            problems[f"states.{i}.is_done"] = "A state is done or rejected, not both."
+            problems[f"states.{i}.is_done"] = t("A state is done or rejected, not both.")
         if state.due_minutes is not None and not 1 <= state.due_minutes <= MAX_DUE_MINUTES:
-            problems[f"states.{i}.due_minutes"] = f"Between 1 and {MAX_DUE_MINUTES} minutes, or empty."
+            problems[f"states.{i}.due_minutes"] = t("Between 1 and {max_minutes} minutes, or empty.",
+                                                    max_minutes=MAX_DUE_MINUTES)
         if state.escalate_to_role and (p := _role_problems([state.escalate_to_role])):
             problems[f"states.{i}.escalate_to_role"] = p
     initial = [s for s in spec.states if s.is_initial]
     if len(initial) != 1:
-        problems["states"] = "Mark exactly one state as the initial state."
+        problems["states"] = t("Mark exactly one state as the initial state.")
     elif initial[0].is_done or initial[0].is_rejected:
-        problems["states"] = "The initial state cannot be done or rejected."
+        problems["states"] = t("The initial state cannot be done or rejected.")
     problems.update(_transition_problems(spec, set(keys)))
     return problems
 
 
 def _transition_problems(spec: WorkflowSpec, state_keys: set[str]) -> dict[str, str]:
     problems: dict[str, str] = {}
-    keys = [t.key for t in spec.transitions]
-    for i, t in enumerate(spec.transitions):
-        if (p := _key_problem(t.key)) or (p := "Used twice." if keys.count(t.key) > 1 else None):
+    keys = [tr.key for tr in spec.transitions]
+    for i, tr in enumerate(spec.transitions):
+        if (p := _key_problem(tr.key)) or (p := t("Used twice.") if keys.count(tr.key) > 1 else None):
             problems[f"transitions.{i}.key"] = p
-        if not t.name.strip() or len(t.name) > 120:
-            problems[f"transitions.{i}.name"] = "Required, at most 120 characters."
-        if t.from_state != ANY_STATE and t.from_state not in state_keys:
-            problems[f"transitions.{i}.from_state"] = "Choose one of the states (or * for any open state)."
-        if t.to_state not in state_keys:
-            problems[f"transitions.{i}.to_state"] = "Choose one of the states."
-        if p := _role_problems(t.roles + t.approver_roles):
+        if not tr.name.strip() or len(tr.name) > 120:
+            problems[f"transitions.{i}.name"] = t("Required, at most {max_length} characters.", max_length=120)
+        if tr.from_state != ANY_STATE and tr.from_state not in state_keys:
+            problems[f"transitions.{i}.from_state"] = t("Choose one of the states (or * for any open state).")
+        if tr.to_state not in state_keys:
+            problems[f"transitions.{i}.to_state"] = t("Choose one of the states.")
+        if p := _role_problems(tr.roles + tr.approver_roles):
             problems[f"transitions.{i}.roles"] = p
-        if t.approval != "none" and not (t.approver_roles or t.approver_user_ids):
-            problems[f"transitions.{i}.approval"] = "Name the roles or users who approve."
-        for j, c in enumerate(t.conditions):
+        if tr.approval != "none" and not (tr.approver_roles or tr.approver_user_ids):
+            problems[f"transitions.{i}.approval"] = t("Name the roles or users who approve.")
+        for j, c in enumerate(tr.conditions):
             if not c.field.strip():
-                problems[f"transitions.{i}.conditions.{j}.field"] = "Name the field to check."
+                problems[f"transitions.{i}.conditions.{j}.field"] = t("Name the field to check.")
     return problems
 
 
@@ -147,9 +149,9 @@ def store_version(session: Session, organization_id: int, entity_type: str, spec
     session.flush()
     for i, s in enumerate(spec.states):
         session.add(WorkflowState(workflow_id=pk(flow), position=i, **s.model_dump()))
-    for i, t in enumerate(spec.transitions):
-        data = t.model_dump()
-        data["conditions"] = [c.model_dump() for c in t.conditions]
+    for i, tr in enumerate(spec.transitions):
+        data = tr.model_dump()
+        data["conditions"] = [c.model_dump() for c in tr.conditions]
         session.add(WorkflowTransition(workflow_id=pk(flow), position=i, **data))
     session.flush()
     return flow
@@ -159,7 +161,7 @@ def spec_of(session: Session, workflow_id: int) -> WorkflowSpec:
     """The stored version back as a spec (the admin editor starts from it)."""
     flow = session.get(Workflow, workflow_id)
     if flow is None:
-        raise NotFound("This workflow version does not exist.")
+        raise NotFound(t("This workflow version does not exist."))
     states = session.exec(select(WorkflowState).where(WorkflowState.workflow_id == workflow_id)
                           .order_by(col(WorkflowState.position))).all()
     transitions = session.exec(select(WorkflowTransition).where(WorkflowTransition.workflow_id == workflow_id)
@@ -167,5 +169,5 @@ def spec_of(session: Session, workflow_id: int) -> WorkflowSpec:
     return WorkflowSpec(
         name=flow.name,
         states=[StateSpec.model_validate(s, from_attributes=True) for s in states],
-        transitions=[TransitionSpec.model_validate(t, from_attributes=True) for t in transitions],
+        transitions=[TransitionSpec.model_validate(tr, from_attributes=True) for tr in transitions],
     )

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, func, select
 from models.audit import AuditEntry
 from models.user import User
 from services.core.access import Actor, Permission, require
+from services.core.messages import t
 from services.core.validation import check
 from services.core.writers import check_writer
 
@@ -76,7 +77,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _filtered(query, actor: Actor, flt: AuditFilter):
-    check({name: "Give a time with a time zone (the trail is kept in UTC)." for name in ("since", "until")
+    check({name: t("Give a time with a time zone (the trail is kept in UTC).") for name in ("since", "until")
            if getattr(flt, name) is not None and getattr(flt, name).tzinfo is None})
     query = query.where(AuditEntry.organization_id == actor.organization_id)
     if flt.user_id is not None:

@@ -22,7 +22,7 @@ from typing import Any
 import xlsxwriter
 from pydantic import BaseModel
 
-from services.core.messages import Message, render
+from services.core.messages import Message, render, t
 
 Column = str | tuple[str, str]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -78,7 +78,7 @@ def _headers(rows: list, fields: list[str], headers: list[str]) -> list[str]:
     out = []
     for field, header in zip(fields, headers, strict=True):
         is_time = any(isinstance(_value(row, field), datetime) for row in rows)
-        out.append(f"{header} (UTC)" if is_time else header)
+        out.append(t("{header} (UTC)", header=header) if is_time else header)
     return out
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-UNSAFE = "The SVG contains scripts or event handlers, which are not allowed."
-MALFORMED = "The SVG is not well-formed: check that every tag is closed."
-NOT_SVG = "Use an SVG document or an image file."
+from services.core.messages import t
+
+UNSAFE = t("The SVG contains scripts or event handlers, which are not allowed.")
+MALFORMED = t("The SVG is not well-formed: check that every tag is closed.")
+NOT_SVG = t("Use an SVG document or an image file.")
 
 _START = re.compile(r"^(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<svg[\s>/]", re.IGNORECASE | re.DOTALL)
 _UNSAFE_TEXT = re.compile(r"<\s*script|(?<![\w.:-])on[a-z]+\s*=|javascript:|vbscript:|<\s*foreignObject", re.IGNORECASE)

@@ -34,8 +34,9 @@ from services.core.access import Actor
 from services.core.changes import announce, stamp, stamp_new
 from services.core.display_names import display_name
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import t
 from services.core.numbering import next_number
-from services.documents.common import get_change_order, get_revision, is_editor, require_writer
+from services.documents.common import get_change_order, get_revision, is_editor, require_writer, status_word
 from services.documents.revisions import ENTITY as REVISION
 from services.documents.revisions import release
 
@@ -78,7 +79,7 @@ def create_change_order(session: Session, actor: Actor, data: ChangeOrderCreate,
     require_writer(actor)
     title = data.title.strip()
     if not title:
-        raise Invalid("Give the change order a title.", fields={"title": "Required."})
+        raise Invalid(t("Give the change order a title."), fields={"title": t("Required.")})
     order = stamp_new(ChangeOrder(organization_id=actor.organization_id, title=title, reason=data.reason.strip(),
                                   number=next_number(session, actor.organization_id, "CO")), actor, now)
     session.add(order)
@@ -94,10 +95,12 @@ def add_revision(session: Session, actor: Actor, change_order_id: int, revision_
     order = _draft(session, actor, change_order_id)
     doc, rev = get_revision(session, actor, revision_id, for_update=True)
     if rev.status != RevisionStatus.DRAFT:
-        raise Conflict(f"{doc.number} revision {rev.label} is {rev.status.value}: a change order lists drafts only.")
+        raise Conflict(t("{number} revision {revision} is {status}: a change order lists drafts only.",
+                         number=doc.number, revision=rev.label, status=status_word(rev.status)))
     if rev.change_order_id is not None:
         other = referenced(session, ChangeOrder, rev.change_order_id)
-        raise Conflict(f"{doc.number} revision {rev.label} is already on change order {other.number}.")
+        raise Conflict(t("{number} revision {revision} is already on change order {change_order}.",
+                         number=doc.number, revision=rev.label, change_order=other.number))
     rev.change_order_id = pk(order)
     session.add_all([rev, ChangeOrderItem(organization_id=actor.organization_id, change_order_id=pk(order),
                                           revision_id=pk(rev), note=note.strip()[:500])])
@@ -110,11 +113,11 @@ def add_product(session: Session, actor: Actor, change_order_id: int, product_id
     order = _draft(session, actor, change_order_id)
     product = session.get(Product, product_id)
     if product is None or product.organization_id != actor.organization_id:
-        raise Invalid(f"Product {product_id} not found.", fields={"product_id": "Not found."})
+        raise Invalid(t("Product {product_id} not found.", product_id=product_id), fields={"product_id": t("Not found.")})
     listed = session.exec(select(ChangeOrderItem.id).where(ChangeOrderItem.change_order_id == order.id,
                                                            ChangeOrderItem.product_id == product_id)).first()
     if listed is not None:
-        raise Conflict(f"{product.code} is already on {order.number}.")
+        raise Conflict(t("{code} is already on {change_order}.", code=product.code, change_order=order.number))
     session.add(ChangeOrderItem(organization_id=actor.organization_id, change_order_id=pk(order),
                                 product_id=product_id, note=note.strip()[:500]))
     _touch(session, actor, order, "add_product", {"product": product.code}, now)
@@ -125,7 +128,7 @@ def remove_item(session: Session, actor: Actor, change_order_id: int, item_id: i
     order = _draft(session, actor, change_order_id)
     item = session.get(ChangeOrderItem, item_id)
     if item is None or item.change_order_id != order.id:
-        raise NotFound("Change order item not found.")
+        raise NotFound(t("Change order item not found."))
     _detach(session, item)
     _touch(session, actor, order, "remove_item", {"item": item_id}, now)
     return read_change_order(session, order)
@@ -136,11 +139,13 @@ def submit_change_order(session: Session, actor: Actor, change_order_id: int, *,
     order = _draft(session, actor, change_order_id)
     revisions = _revisions(session, order)
     if not revisions:
-        raise Invalid(f"List at least one document revision on {order.number} first.", fields={"items": "Required."})
+        raise Invalid(t("List at least one document revision on {change_order} first.", change_order=order.number),
+                      fields={"items": t("Required.")})
     empty = [r.label for r in revisions
              if session.exec(select(DocumentFile.id).where(DocumentFile.revision_id == r.id)).first() is None]
     if empty:
-        raise Invalid(f"Add files to revision(s) {', '.join(empty)} first.", fields={"items": "A revision has no file."})
+        raise Invalid(t("Add files to revision(s) {revisions} first.", revisions=", ".join(empty)),
+                      fields={"items": t("A revision has no file.")})
     workflow.transition(session, actor, ENTITY, pk(order), "submit", comment=comment, now=now)
     return read_change_order(session, order)
 
@@ -150,11 +155,12 @@ def approve_change_order(session: Session, actor: Actor, change_order_id: int, *
     """An approver (by role) approves: every listed revision is approved and released, together."""
     order = get_change_order(session, actor, change_order_id, for_update=True)
     if order.status != ChangeOrderStatus.REVIEW:
-        raise Conflict(f"{order.number} is {order.status.value}: only a change order in review is approved.")
+        raise Conflict(t("{change_order} is {status}: only a change order in review is approved.",
+                         change_order=order.number, status=status_word(order.status)))
     workflow.transition(session, actor, ENTITY, pk(order), "approve", comment=comment, now=now)
     for rev in _revisions(session, order):
         doc, rev = get_revision(session, actor, pk(rev), for_update=True)
-        note = f"Released by change order {order.number}."
+        note = t("Released by change order {change_order}.", change_order=order.number)
         workflow.transition(session, actor, REVISION, pk(rev), "submit", comment=note, now=now)
         workflow.transition(session, actor, REVISION, pk(rev), "approve", comment=note, now=now)
         release(session, actor, doc, rev, now=now)
@@ -167,7 +173,8 @@ def reject_change_order(session: Session, actor: Actor, change_order_id: int, *,
                         now: datetime) -> ChangeOrderRead:
     order = get_change_order(session, actor, change_order_id, for_update=True)
     if order.status != ChangeOrderStatus.REVIEW:
-        raise Conflict(f"{order.number} is {order.status.value}: only a change order in review is rejected.")
+        raise Conflict(t("{change_order} is {status}: only a change order in review is rejected.",
+                         change_order=order.number, status=status_word(order.status)))
     workflow.transition(session, actor, ENTITY, pk(order), "reject", comment=comment, now=now)
     return read_change_order(session, order)
 
@@ -230,7 +237,8 @@ def _draft(session: Session, actor: Actor, change_order_id: int) -> ChangeOrder:
     require_writer(actor)
     order = get_change_order(session, actor, change_order_id, for_update=True)
     if order.status != ChangeOrderStatus.DRAFT:
-        raise Conflict(f"{order.number} is {order.status.value}: only a draft is changed.")
+        raise Conflict(t("{change_order} is {status}: only a draft is changed.", change_order=order.number,
+                         status=status_word(order.status)))
     return order
 
 
@@ -274,7 +282,7 @@ def _on_state(session: Session, change_order_id: int, entered: Entered) -> None:
 
 def _label(session: Session, change_order_id: int) -> str:
     order = session.get(ChangeOrder, change_order_id)
-    return order.number if order else f"Change order #{change_order_id}"
+    return order.number if order else t("Change order #{change_order_id}", change_order_id=change_order_id)
 
 
 workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state, label=_label,

@@ -23,6 +23,7 @@ from models.documents import (
 from services.core.access import Actor, Permission, require
 from services.core.changes import announce
 from services.core.errors import NotFound
+from services.core.messages import Message, t, word
 from services.core.scoping import get_scoped
 
 
@@ -43,9 +44,9 @@ def get_document(session: Session, actor: Actor, document_id: int, *, for_update
     """The document for a reader: NotFound outside the organization or plants, and for a non-editor when it has
     no approved revision."""
     require(actor, Permission.VIEW)
-    doc = get_scoped(session, actor, Document, document_id, "Document", for_update=for_update)
+    doc = get_scoped(session, actor, Document, document_id, t("Document"), for_update=for_update)
     if not is_editor(actor) and doc.released_revision_id is None:
-        raise NotFound("Document not found.")
+        raise NotFound(t("Document not found."))
     return doc
 
 
@@ -55,15 +56,27 @@ def get_revision(session: Session, actor: Actor, revision_id: int, *,
     require(actor, Permission.VIEW)
     rev = session.get(DocumentRevision, revision_id, with_for_update=for_update)
     if rev is None or rev.organization_id != actor.organization_id or not visible(actor, rev):
-        raise NotFound("Revision not found.")
+        raise NotFound(t("Revision not found."))
     return get_document(session, actor, rev.document_id), rev
 
 
 def get_change_order(session: Session, actor: Actor, change_order_id: int, *, for_update: bool = False) -> ChangeOrder:
     require(actor, Permission.VIEW)
     if not is_editor(actor):
-        raise NotFound("Change order not found.")
-    return get_scoped(session, actor, ChangeOrder, change_order_id, "Change order", for_update=for_update)
+        raise NotFound(t("Change order not found."))
+    return get_scoped(session, actor, ChangeOrder, change_order_id, t("Change order"), for_update=for_update)
+
+
+_STATUS_WORDS = {   # statuses inside sentences: lower-case English ("is review"), the status labels' translations
+    "draft": word(t("Draft"), "draft"), "review": word(t("In review"), "review"),
+    "approved": word(t("Approved"), "approved"), "obsolete": word(t("Obsolete"), "obsolete"),
+    "cancelled": word(t("Cancelled"), "cancelled"),
+}
+
+
+def status_word(status: str) -> Message:
+    """A revision's or change order's status inside a sentence, in the person's language."""
+    return _STATUS_WORDS.get(str(status)) or word(str(status), str(status))
 
 
 def settings_of(session: Session, organization_id: int) -> DocumentSettings:

@@ -27,6 +27,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.changes import apply_changes, stamp, stamp_new
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.core.numbering import next_number
 from services.documents.common import (
     announce_document,
@@ -110,7 +111,7 @@ def create_document(session: Session, actor: Actor, data: DocumentCreate, *, now
                              kind=data.kind, target_type=target.type, target_id=target.id,
                              description=data.description.strip()), actor, now)
     if not doc.title:
-        raise Invalid("Give the document a title.", fields={"title": "Required."})
+        raise Invalid(t("Give the document a title."), fields={"title": t("Required.")})
     session.add(doc)
     session.flush()
     announce_document(session, actor, doc, "create", {"number": doc.number, "kind": doc.kind,

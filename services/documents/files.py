@@ -19,6 +19,7 @@ from models.base import pk
 from models.documents import DocumentFile, DocumentRevision
 from services.core.access import Actor
 from services.core.errors import Invalid, NotFound
+from services.core.messages import t
 from services.documents.common import get_revision
 from services.studio import files as studio_files
 from services.studio.files import Upload
@@ -44,12 +45,14 @@ def check_file(session: Session, organization_id: int, upload: Upload) -> str:
         return studio_files.check_upload(session, organization_id, upload, field="file")
     content_type, signatures = CAD_TYPES[extension]
     if signatures and not any(upload.data.startswith(signature) for signature in signatures):
-        raise Invalid(f"{name}: the content is not a {extension} file.", fields={"file": "Content and type differ."})
+        raise Invalid(t("{name}: the content is not a {extension} file.", name=name, extension=extension),
+                      fields={"file": t("Content and type differ.")})
     limit = studio_files.settings(session, organization_id).max_upload_mb * 1024 * 1024
     if not upload.data:
-        raise Invalid(f"{name} is empty.", fields={"file": "Empty file."})
+        raise Invalid(t("{name} is empty.", name=name), fields={"file": t("Empty file.")})
     if len(upload.data) > limit:
-        raise Invalid(f"{name} is larger than {limit // (1024 * 1024)} MB.", fields={"file": "Too large."})
+        raise Invalid(t("{name} is larger than {megabytes} MB.", name=name, megabytes=limit // (1024 * 1024)),
+                      fields={"file": t("Too large.")})
     return content_type
 
 
@@ -70,12 +73,12 @@ def open_file(session: Session, actor: Actor, file_id: int) -> tuple[str, str, b
     """(file name, content type, bytes) of a file whose revision the actor may see."""
     row = session.get(DocumentFile, file_id)
     if row is None or row.organization_id != actor.organization_id:
-        raise NotFound("File not found.")
+        raise NotFound(t("File not found."))
     try:
         get_revision(session, actor, row.revision_id)
     except NotFound:
-        raise NotFound("File not found.") from None
+        raise NotFound(t("File not found.")) from None
     data = file_storage().get(row.storage_key)
     if data is None:
-        raise NotFound(f"{row.filename} is missing from the file store.")
+        raise NotFound(t("{name} is missing from the file store.", name=row.filename))
     return row.filename, row.content_type, data

@@ -15,6 +15,7 @@ from models.documents import Document, DocumentFile, DocumentKind, DocumentRevis
 from models.orders import Operation, WorkOrder
 from models.routing import RoutingStep
 from services.core.access import Actor, Permission, require
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.documents.files import VIEWABLE
 
@@ -42,7 +43,7 @@ class Instruction(BaseModel):
 
 def instructions_for_operation(session: Session, actor: Actor, operation_id: int) -> list[Instruction]:
     require(actor, Permission.VIEW)
-    op = get_scoped(session, actor, Operation, operation_id, "Job")
+    op = get_scoped(session, actor, Operation, operation_id, t("Job"))
     wo = session.get(WorkOrder, op.work_order_id)
     targets: list[tuple[DocumentTarget, int]] = []
     if wo is not None:

@@ -33,6 +33,7 @@ from services.documents.common import (
     require_writer,
     revision_label,
     settings_of,
+    status_word,
 )
 from services.documents.documents import RevisionRead, read_revisions
 from services.documents.files import store_file
@@ -53,7 +54,8 @@ def new_revision(session: Session, actor: Actor, document_id: int, data: Revisio
     doc = get_document(session, actor, document_id, for_update=True)
     working = working_revision(session, pk(doc))
     if working is not None:
-        raise Conflict(f"{doc.number} revision {working.label} is still {working.status.value}: finish it first.")
+        raise Conflict(t("{number} revision {revision} is still {status}: finish it first.", number=doc.number,
+                         revision=working.label, status=status_word(working.status)))
     sequence = (session.exec(select(func.max(DocumentRevision.sequence))
                              .where(DocumentRevision.document_id == doc.id)).one() or 0) + 1
     label = revision_label(settings_of(session, actor.organization_id).revision_scheme, sequence)
@@ -74,7 +76,7 @@ def add_files(session: Session, actor: Actor, revision_id: int, uploads: list[Up
     doc, rev = get_revision(session, actor, revision_id, for_update=True)
     _require_editable(session, doc, rev)
     if not uploads:
-        raise Invalid("Choose at least one file.", fields={"file": "Required."})
+        raise Invalid(t("Choose at least one file."), fields={"file": t("Required.")})
     for upload in uploads:
         store_file(session, actor, rev, upload, now=now)
     announce_document(session, actor, doc, "attach", {"revision": rev.label, "files": [u.filename for u in uploads]},
@@ -89,9 +91,11 @@ def submit_revision(session: Session, actor: Actor, revision_id: int, *, comment
     doc, rev = get_revision(session, actor, revision_id, for_update=True)
     _require_standalone(session, rev)
     if rev.status != RevisionStatus.DRAFT:
-        raise Conflict(f"{doc.number} revision {rev.label} is {rev.status.value}: only a draft is submitted.")
+        raise Conflict(t("{number} revision {revision} is {status}: only a draft is submitted.", number=doc.number,
+                         revision=rev.label, status=status_word(rev.status)))
     if not _has_files(session, rev):
-        raise Invalid(f"Add a file to revision {rev.label} before submitting it.", fields={"file": "Required."})
+        raise Invalid(t("Add a file to revision {revision} before submitting it.", revision=rev.label),
+                      fields={"file": t("Required.")})
     workflow.transition(session, actor, ENTITY, pk(rev), "submit", comment=comment, now=now)
     roles = next((list(step.roles) for step in workflow_admin.get_spec(session, actor, ENTITY).transitions
                   if step.key == "approve"), [])
@@ -106,7 +110,8 @@ def approve_revision(session: Session, actor: Actor, revision_id: int, *, commen
     doc, rev = get_revision(session, actor, revision_id, for_update=True)
     _require_standalone(session, rev)
     if rev.status != RevisionStatus.REVIEW:
-        raise Conflict(f"{doc.number} revision {rev.label} is {rev.status.value}: only a revision in review is approved.")
+        raise Conflict(t("{number} revision {revision} is {status}: only a revision in review is approved.",
+                         number=doc.number, revision=rev.label, status=status_word(rev.status)))
     workflow.transition(session, actor, ENTITY, pk(rev), "approve", comment=comment, now=now)
     release(session, actor, doc, rev, now=now)
     _tell(session, actor, doc, rev, t("{number} rev. {revision} is approved", number=doc.number, revision=rev.label),
@@ -119,7 +124,8 @@ def reject_revision(session: Session, actor: Actor, revision_id: int, *, comment
     doc, rev = get_revision(session, actor, revision_id, for_update=True)
     _require_standalone(session, rev)
     if rev.status != RevisionStatus.REVIEW:
-        raise Conflict(f"{doc.number} revision {rev.label} is {rev.status.value}: only a revision in review is rejected.")
+        raise Conflict(t("{number} revision {revision} is {status}: only a revision in review is rejected.",
+                         number=doc.number, revision=rev.label, status=status_word(rev.status)))
     workflow.transition(session, actor, ENTITY, pk(rev), "reject", comment=comment, now=now)
     _tell(session, actor, doc, rev, t("{number} rev. {revision} is sent back", number=doc.number, revision=rev.label),
           body=comment, user_ids=(rev.created_by,), now=now)
@@ -131,7 +137,7 @@ def release(session: Session, actor: Actor, doc: Document, rev: DocumentRevision
     previous = session.get(DocumentRevision, doc.released_revision_id) if doc.released_revision_id else None
     if previous is not None and previous.status == RevisionStatus.APPROVED:
         workflow.transition(session, actor, ENTITY, pk(previous), "obsolete",
-                            comment=f"Superseded by revision {rev.label}.", now=now)
+                            comment=t("Superseded by revision {revision}.", revision=rev.label), now=now)
     rev.approved_by = actor.user_id
     doc.released_revision_id = pk(rev)
     doc.updated_at, doc.updated_by = now, actor.user_id
@@ -169,16 +175,19 @@ def _has_files(session: Session, rev: DocumentRevision) -> bool:
 def _require_standalone(session: Session, rev: DocumentRevision) -> None:
     if rev.change_order_id is not None:
         order = referenced(session, ChangeOrder, rev.change_order_id)
-        raise Conflict(f"Revision {rev.label} is released by change order {order.number}.")
+        raise Conflict(t("Revision {revision} is released by change order {change_order}.", revision=rev.label,
+                         change_order=order.number))
 
 
 def _require_editable(session: Session, doc: Document, rev: DocumentRevision) -> None:
     if rev.status != RevisionStatus.DRAFT:
-        raise Conflict(f"{doc.number} revision {rev.label} is {rev.status.value}: files are added to a draft only.")
+        raise Conflict(t("{number} revision {revision} is {status}: files are added to a draft only.",
+                         number=doc.number, revision=rev.label, status=status_word(rev.status)))
     if rev.change_order_id is not None:
         order = referenced(session, ChangeOrder, rev.change_order_id)
         if order.status != ChangeOrderStatus.DRAFT:
-            raise Conflict(f"Change order {order.number} is {order.status.value}: its revisions are frozen.")
+            raise Conflict(t("Change order {change_order} is {status}: its revisions are frozen.",
+                             change_order=order.number, status=status_word(order.status)))
 
 
 # ---- the engine's view of a revision ----------------------------------------------------------------------------
@@ -205,7 +214,8 @@ def _on_state(session: Session, revision_id: int, entered: Entered) -> None:
 def _label(session: Session, revision_id: int) -> str:
     rev = session.get(DocumentRevision, revision_id)
     doc = session.get(Document, rev.document_id) if rev else None
-    return f"{doc.number} rev. {rev.label}" if rev and doc else f"Revision #{revision_id}"
+    return (t("{number} rev. {revision}", number=doc.number, revision=rev.label) if rev and doc
+            else t("Revision #{revision_id}", revision_id=revision_id))
 
 
 def _link(revision_id: int) -> str:

@@ -16,12 +16,13 @@ from models.routing import Routing, RoutingStep
 from models.studio import StudioProject
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
+from services.core.messages import t
 
 CHOICES = 300                      # the most recent rows offered per target type
 
-TARGET_NAMES = {DocumentTarget.PRODUCT: "Product", DocumentTarget.ROUTING_STEP: "Routing step",
-                DocumentTarget.MACHINE: "Machine", DocumentTarget.PROJECT: "Project",
-                DocumentTarget.WORK_ORDER: "Work order", DocumentTarget.CUSTOMER_ORDER: "Customer order"}
+TARGET_NAMES = {DocumentTarget.PRODUCT: t("Product"), DocumentTarget.ROUTING_STEP: t("Routing step"),
+                DocumentTarget.MACHINE: t("Machine"), DocumentTarget.PROJECT: t("Project"),
+                DocumentTarget.WORK_ORDER: t("Work order"), DocumentTarget.CUSTOMER_ORDER: t("Customer order")}
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ def resolve(session: Session, actor: Actor, target_type: DocumentTarget, target_
     """The target, when it is a row of the actor's organization (and of one of their plants); else Invalid."""
     found = _lookup(session, target_type, target_id)
     if found is None or found[0] != actor.organization_id or (found[1] is not None and found[1] not in actor.plant_ids):
-        raise Invalid(f"{TARGET_NAMES[target_type]} {target_id} not found.", fields={"target_id": "Not found."})
+        raise Invalid(t("{target} {target_id} not found.", target=TARGET_NAMES[target_type], target_id=target_id),
+                      fields={"target_id": t("Not found.")})
     return Target(type=target_type, id=target_id, plant_id=found[1], label=found[2])
 
 
@@ -75,7 +77,7 @@ def choices(session: Session, actor: Actor, target_type: DocumentTarget) -> list
 
 def label_of(session: Session, target_type: DocumentTarget, target_id: int) -> str:
     found = _lookup(session, target_type, target_id)
-    return found[2] if found else f"{TARGET_NAMES[target_type]} #{target_id}"
+    return found[2] if found else t("{target} #{target_id}", target=TARGET_NAMES[target_type], target_id=target_id)
 
 
 def _lookup(session: Session, target_type: DocumentTarget, target_id: int) -> tuple[int, int | None, str] | None:

@@ -27,6 +27,7 @@ from services.core.access import Actor, Permission, can_any
 from services.core.calendar_math import CalendarSpec, shift_windows
 from services.core.display_names import display_name
 from services.core.errors import Forbidden, Invalid, NotFound
+from services.core.messages import t
 from services.kpi import reads as kpi
 from services.kpi.live import Scope, reader_for
 from services.master.calendars import calendar_spec
@@ -132,16 +133,18 @@ READERS = (Permission.DISPLAY, Permission.VIEW_DASHBOARDS, Permission.MAINTAIN) 
 
 def _visible_plant(session: Session, actor: Actor, plant_id: int | None) -> Plant:
     if not any(actor.can(p) for p in READERS):
-        raise Forbidden("You are not allowed to do this: it needs the 'view_dashboards' permission.")
+        raise Forbidden(t("You are not allowed to do this: it needs the '{permission}' permission.",
+                          permission=Permission.VIEW_DASHBOARDS.value))
     if plant_id is None:
         if len(actor.plant_ids) != 1:
-            raise Invalid("Choose a plant.", fields={"plant_id": "Choose a plant."})
+            raise Invalid(t("Choose a plant."), fields={"plant_id": t("Choose a plant.")})
         plant_id = next(iter(actor.plant_ids))
     plant = session.get(Plant, plant_id)
     if plant is None or plant.organization_id != actor.organization_id or plant.id not in actor.plant_ids:
-        raise NotFound("Plant not found.")
+        raise NotFound(t("Plant not found."))
     if not can_any(actor, *READERS, plant_id=pk(plant)):
-        raise Forbidden("You are not allowed to do this at this plant: it needs the 'view_dashboards' permission.")
+        raise Forbidden(t("You are not allowed to do this at this plant: it needs the '{permission}' permission.",
+                          permission=Permission.VIEW_DASHBOARDS.value))
     return plant
 
 

@@ -29,6 +29,7 @@ from models.organization import Department, Plant
 from models.resources import Machine
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid, NotFound
+from services.core.messages import t
 from services.kpi import reads as kpi
 from services.kpi.andon import current_shift
 from services.kpi.live import Scope, event_time
@@ -84,22 +85,22 @@ def check_filters(session: Session, actor: Actor, filters: DashboardFilters) -> 
     """The plant, after checking the actor may see its dashboard and that every filter belongs to it."""
     plant = session.get(Plant, filters.plant_id)
     if plant is None or plant.organization_id != actor.organization_id or plant.id not in actor.plant_ids:
-        raise NotFound("Plant not found.")
+        raise NotFound(t("Plant not found."))
     require(actor, Permission.VIEW_DASHBOARDS, plant_id=plant.id)
     if filters.department_id is not None:
         dept = session.get(Department, filters.department_id)
         if dept is None or dept.plant_id != plant.id:
-            raise NotFound("Department not found.")
+            raise NotFound(t("Department not found."))
     if filters.machine_id is not None:
         machine = session.get(Machine, filters.machine_id)
         if machine is None or machine.plant_id != plant.id or (
                 filters.department_id is not None and machine.department_id != filters.department_id):
-            raise NotFound("Machine not found.")
+            raise NotFound(t("Machine not found."))
     if filters.shift_id is not None:
         shift = session.get(Shift, filters.shift_id)
         cal = session.get(ShiftCalendar, shift.calendar_id) if shift is not None else None
         if cal is None or cal.plant_id != plant.id:
-            raise NotFound("Shift not found.")
+            raise NotFound(t("Shift not found."))
     return plant
 
 
@@ -113,7 +114,7 @@ def window(filters: DashboardFilters, timezone: str, now: datetime, *, shift_sta
 
     period = filters.period
     if period not in PERIODS:
-        raise Invalid("Pick a period.", fields={"period": f"Use one of: {', '.join(PERIODS)}."})
+        raise Invalid(t("Pick a period."), fields={"period": t("Use one of: {choices}.", choices=", ".join(PERIODS))})
     if period == "shift":
         start, bucket = shift_start or midnight(today), "hour"
         end = now
@@ -127,15 +128,15 @@ def window(filters: DashboardFilters, timezone: str, now: datetime, *, shift_sta
     else:
         first, last = filters.start_day, filters.end_day
         if first is None or last is None:
-            raise Invalid("Give the first and the last day.", fields={"start_day": "Required.", "end_day": "Required."})
+            raise Invalid(t("Give the first and the last day."), fields={"start_day": t("Required."), "end_day": t("Required.")})
         if last < first:
-            raise Invalid("The last day is before the first.", fields={"end_day": "Before the first day."})
+            raise Invalid(t("The last day is before the first."), fields={"end_day": t("Before the first day.")})
         if (last - first).days >= MAX_CUSTOM_DAYS:
-            raise Invalid(f"Pick at most {MAX_CUSTOM_DAYS} days.", fields={"end_day": "Too far from the first day."})
+            raise Invalid(t("Pick at most {days} days.", days=MAX_CUSTOM_DAYS), fields={"end_day": t("Too far from the first day.")})
         start, end = midnight(first), min(midnight(last + timedelta(days=1)), now)
         bucket = "day" if (last - first).days < 62 else "week"
         if end <= start:
-            raise Invalid("That period has not begun yet.", fields={"start_day": "In the future."})
+            raise Invalid(t("That period has not begun yet."), fields={"start_day": t("In the future.")})
     return Window(start=start, end=max(end, start + timedelta(seconds=1)), bucket=bucket, timezone=timezone)
 
 
@@ -253,7 +254,7 @@ def period_window(session: Session, filters: DashboardFilters, plant: Plant, now
         spec = _calendar(session, pk(plant))
         running = current_shift(spec, now) if spec is not None else None
         if running is None:
-            raise Invalid("No shift is running now: pick another period.", fields={"period": "No shift now."})
+            raise Invalid(t("No shift is running now: pick another period."), fields={"period": t("No shift now.")})
         shift_start = running[1]
     return window(filters, plant.timezone, now, shift_start=shift_start)
 
@@ -264,14 +265,14 @@ def events_behind(session: Session, actor: Actor, filters: DashboardFilters, fig
     """The raw events behind one figure of the view: `figure` names it (see DRILLS); a trend point
     narrows the period to its bucket [start, end), a loss row to its reason."""
     if figure not in DRILLS:
-        raise Invalid("Unknown figure.", fields={"figure": f"Use one of: {', '.join(DRILLS)}."})
+        raise Invalid(t("Unknown figure."), fields={"figure": t("Use one of: {choices}.", choices=", ".join(DRILLS))})
     plant = check_filters(session, actor, filters)
     win = period_window(session, filters, plant, now)
     first, last = win.start, win.end
     if start is not None and end is not None:
         first, last = max(first, start), min(last, end)
         if last <= first:
-            raise Invalid("That point lies outside the period.", fields={"start": "Outside the period."})
+            raise Invalid(t("That point lies outside the period."), fields={"start": t("Outside the period.")})
     return kpi.events_behind(session, actor, plant_id=pk(plant), start=first, end=last,
                              department_id=filters.department_id, machine_id=filters.machine_id,
                              kind=DRILLS[figure], reason_code_id=reason_code_id, now=now)
@@ -285,35 +286,35 @@ def export_rows(view: DashboardView) -> list[dict]:
         rows.append({"section": section, "item": item, "measure": measure, "value": value})
 
     f = view.summary.figures
-    for measure, value in [("OEE %", f.oee_percent), ("Availability %", f.availability_percent),
-                           ("Performance %", f.performance_percent), ("Quality %", f.quality_percent),
-                           ("Planned production min", f.planned_production_minutes), ("Run min", f.run_minutes),
-                           ("Unplanned stop min", f.stop_minutes),
-                           ("Idle min (" + ("availability loss" if f.idle_is_loss else "not scheduled") + ")",
-                            round(f.idle_minutes, 1)), ("Good", f.good), ("Scrap", f.scrap),
-                           ("Total", f.total)]:
-        add("OEE", "selection", measure, value)
+    idle = t("Idle min (availability loss)") if f.idle_is_loss else t("Idle min (not scheduled)")
+    for measure, value in [(t("OEE %"), f.oee_percent), (t("Availability %"), f.availability_percent),
+                           (t("Performance %"), f.performance_percent), (t("Quality %"), f.quality_percent),
+                           (t("Planned production min"), f.planned_production_minutes), (t("Run min"), f.run_minutes),
+                           (t("Unplanned stop min"), f.stop_minutes), (idle, round(f.idle_minutes, 1)),
+                           (t("Good"), f.good), (t("Scrap"), f.scrap), (t("Total"), f.total)]:
+        add(t("OEE"), t("selection"), measure, value)
     for m in view.summary.machines:
-        add("OEE by machine", m.machine_code, "OEE %", m.figures.oee_percent)
+        add(t("OEE by machine"), m.machine_code, t("OEE %"), m.figures.oee_percent)
     for p in view.trend.points:
-        add("OEE trend", p.label, "OEE %", p.figures.oee_percent)
+        add(t("OEE trend"), p.label, t("OEE %"), p.figures.oee_percent)
     for r in view.pareto.rows:
-        add("Loss Pareto", "idle - no job" if r.kind == "idle" else r.reason_name or r.reason or r.kind, "minutes",
-            round(r.minutes, 1))
+        add(t("Loss Pareto"), t("idle - no job") if r.kind == "idle" else r.reason_name or r.reason or r.kind,
+            t("minutes"), round(r.minutes, 1))
     for product in view.yields.products:
         for step in product.steps:
-            add("FPY", f"{product.product_code} / {step.step_name}", "FPY %", step.fpy_percent)
-        add("RTY", product.product_code, "RTY %", product.rty_percent)
+            add(t("FPY"), f"{product.product_code} / {step.step_name}", t("FPY %"), step.fpy_percent)
+        add(t("RTY"), product.product_code, t("RTY %"), product.rty_percent)
     for point in view.otd.points:
-        add("OTD trend", point.label, "OTD %", point.percent)
+        add(t("OTD trend"), point.label, t("OTD %"), point.percent)
     w = view.wip
-    for measure, value in [("Work orders released", w.work_orders_released), ("Work orders running", w.work_orders_running),
-                           ("Operations queued", w.operations_queued), ("Operations running", w.operations_running),
-                           ("Units open", w.units_open)]:
-        add("WIP", "plant", measure, value)
+    for measure, value in [(t("Work orders released"), w.work_orders_released),
+                           (t("Work orders running"), w.work_orders_running),
+                           (t("Operations queued"), w.operations_queued), (t("Operations running"), w.operations_running),
+                           (t("Units open"), w.units_open)]:
+        add(t("WIP"), t("plant"), measure, value)
     for u in view.utilisation or []:
-        add("Capacity", u.code, "Utilisation %", _percent(u.utilisation))
-        add("Capacity", u.code, "Load %", _percent(u.load))
+        add(t("Capacity"), u.code, t("Utilisation %"), _percent(u.utilisation))
+        add(t("Capacity"), u.code, t("Load %"), _percent(u.load))
     return rows
 
 

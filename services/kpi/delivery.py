@@ -30,6 +30,7 @@ from models.organization import Department, Plant
 from models.resources import WorkCenter
 from services.core.access import Actor, Permission, require, require_plant_visible
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.kpi import formulas as kpi_math
 from services.kpi.read_models import (
@@ -48,15 +49,15 @@ OTD_BY = ("line", "order")
 def otd_trend(session: Session, actor: Actor, *, plant_id: int, start: date, end: date, bucket: str = "week",
               by: str = "line", now: datetime) -> OtdTrend:
     """OTD per period over promised dates in [start, end), with the lines behind it."""
-    plant = get_scoped(session, actor, Plant, plant_id, "Plant")
-    require_plant_visible(actor, plant.id, "Plant")
+    plant = get_scoped(session, actor, Plant, plant_id, t("Plant"))
+    require_plant_visible(actor, plant.id, t("Plant"))
     require(actor, Permission.VIEW_DASHBOARDS, plant_id=plant.id)
     if bucket not in OTD_BUCKETS:
-        raise Invalid(f"Choose the period among {', '.join(OTD_BUCKETS)}.", fields={"bucket": "Unknown period."})
+        raise Invalid(t("Choose the period among {choices}.", choices=", ".join(OTD_BUCKETS)), fields={"bucket": t("Unknown period.")})
     if by not in OTD_BY:
-        raise Invalid("Count by line or by order.", fields={"by": "Unknown."})
+        raise Invalid(t("Count by line or by order."), fields={"by": t("Unknown.")})
     if end <= start:
-        raise Invalid("The end of the period must be after its start.", fields={"end": "Before the start."})
+        raise Invalid(t("The end of the period must be after its start."), fields={"end": t("Before the start.")})
     zone = ZoneInfo(plant.timezone)
     today = now.astimezone(zone).date()
     lines = _lines(session, actor, plant, start, end, zone)
@@ -153,8 +154,8 @@ def _label(day: date, bucket: str) -> str:
 
 def wip_summary(session: Session, actor: Actor, *, plant_id: int) -> WipSummary:
     """Released and running work orders, queued and running operations per department, and open units."""
-    plant = get_scoped(session, actor, Plant, plant_id, "Plant")
-    require_plant_visible(actor, plant.id, "Plant")
+    plant = get_scoped(session, actor, Plant, plant_id, t("Plant"))
+    require_plant_visible(actor, plant.id, t("Plant"))
     require(actor, Permission.VIEW_DASHBOARDS, plant_id=plant.id)
     open_wo = (WorkStatus.RELEASED, WorkStatus.RUNNING, WorkStatus.PAUSED)
     wo_counts = dict(session.exec(select(WorkOrder.status, sa.func.count()).where(

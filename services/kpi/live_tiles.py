@@ -35,6 +35,7 @@ from sqlmodel import Session
 from services.core.access import Actor
 from services.core.errors import Invalid
 from services.core.events import DomainEvent
+from services.core.messages import t
 from services.kpi import andon, dashboard
 from services.kpi import reads as kpi
 from services.kpi.live import LIVE_EVENT_PREFIXES, Affects, Scope, reader_for
@@ -88,9 +89,9 @@ def subscribe_scope(session: Session, actor: Actor, kind: str, params: dict[str,
     """The scope of `kind` with `params`, after the view's own access check for `actor`."""
     found = _kinds.get(kind)
     if found is None:
-        raise Invalid("No such live view.", fields={"kind": f"Use one of: {', '.join(kinds())}."})
+        raise Invalid(t("No such live view."), fields={"kind": t("Use one of: {choices}.", choices=", ".join(kinds()))})
     if not isinstance(params, dict):
-        raise Invalid("Give the view's parameters as an object.", fields={"params": "An object."})
+        raise Invalid(t("Give the view's parameters as an object."), fields={"params": t("An object.")})
     return found.scope_of(session, actor, params, now)
 
 
@@ -123,7 +124,7 @@ def _id(params: dict[str, Any], name: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise Invalid("That is not a valid choice.", fields={name: "A number."}) from None
+        raise Invalid(t("That is not a valid choice."), fields={name: t("A number.")}) from None
 
 
 def _day(params: dict[str, Any], name: str) -> date | None:
@@ -133,20 +134,20 @@ def _day(params: dict[str, Any], name: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise Invalid("That is not a date.", fields={name: "A date (YYYY-MM-DD)."}) from None
+        raise Invalid(t("That is not a date."), fields={name: t("A date (YYYY-MM-DD).")}) from None
 
 
 def dashboard_filters(params: dict[str, Any]) -> dashboard.DashboardFilters:
     plant_id = _id(params, "plant_id")
     if plant_id is None:
-        raise Invalid("Choose a plant.", fields={"plant_id": "Required."})
+        raise Invalid(t("Choose a plant."), fields={"plant_id": t("Required.")})
     try:
         return dashboard.DashboardFilters(
             plant_id=plant_id, department_id=_id(params, "department_id"), machine_id=_id(params, "machine_id"),
             shift_id=_id(params, "shift_id"), period=str(params.get("period") or "today"),
             start_day=_day(params, "start_day"), end_day=_day(params, "end_day"))
     except ValidationError:
-        raise Invalid("Those filters are not valid.") from None
+        raise Invalid(t("Those filters are not valid.")) from None
 
 
 def dashboard_scope(session: Session, actor: Actor, params: dict[str, Any], now: datetime) -> Scope:

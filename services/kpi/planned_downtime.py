@@ -19,14 +19,15 @@ from sqlmodel import Session, select
 from models.base import table_of
 from models.kpi_rollup import KpiPlannedDowntime
 from services.core.errors import Invalid
+from services.core.messages import t
 
 
 def book(session: Session, *, organization_id: int, plant_id: int, machine_id: int, start: datetime, end: datetime,
          source: str, source_id: int, label: str = "") -> KpiPlannedDowntime:
     if start.tzinfo is None or end.tzinfo is None:
-        raise Invalid("Give the booked window with its time zone.", fields={"planned_start": "Needs a time zone."})
+        raise Invalid(t("Give the booked window with its time zone."), fields={"planned_start": t("Needs a time zone.")})
     if end <= start:
-        raise Invalid("The booked window must end after it starts.", fields={"planned_end": "Before the start."})
+        raise Invalid(t("The booked window must end after it starts."), fields={"planned_end": t("Before the start.")})
     row = session.exec(select(KpiPlannedDowntime).where(KpiPlannedDowntime.source == source,
                                                         KpiPlannedDowntime.source_id == source_id)).first()
     if row is None:

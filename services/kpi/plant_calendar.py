@@ -17,6 +17,7 @@ from models.calendar import CalendarHoliday, Shift, ShiftBreak, ShiftCalendar
 from models.organization import Plant
 from services.core.calendar_math import BreakSpec, CalendarSpec, ShiftSpec
 from services.core.errors import Invalid
+from services.core.messages import t
 
 __all__ = ["kpi_calendar"]
 
@@ -32,8 +33,9 @@ def kpi_calendar(session: Session, plant: Plant) -> CalendarSpec:
         .where(c.c.id == first)
         .order_by(s.c.start_minute, s.c.id, b.c.start_minute, b.c.id)).all()
     if not rows:
-        raise Invalid(f"Plant {plant.code} has no shift calendar: create one under Master data > Shift calendars.",
-                      fields={"calendar": "No shift calendar for this plant."})
+        raise Invalid(t("Plant {plant} has no shift calendar: create one under Master data > Shift calendars.",
+                        plant=plant.code),
+                      fields={"calendar": t("No shift calendar for this plant.")})
     shifts: dict[int, tuple] = {}
     for _cal_id, _cal_name, shift_id, name, start, end, weekdays, break_start, break_end in rows:
         if shift_id is None:
@@ -42,8 +44,9 @@ def kpi_calendar(session: Session, plant: Plant) -> CalendarSpec:
         if break_start is not None:
             entry[4].append(BreakSpec(break_start, break_end))
     if not shifts:
-        raise Invalid(f"The shift calendar '{rows[0][1]}' of plant {plant.code} has no shifts: add at least one.",
-                      fields={"calendar": "The calendar has no shifts."})
+        raise Invalid(t("The shift calendar '{calendar}' of plant {plant} has no shifts: add at least one.",
+                        calendar=rows[0][1], plant=plant.code),
+                      fields={"calendar": t("The calendar has no shifts.")})
     days = session.execute(sa.select(table_of(CalendarHoliday).c.day)
                            .where(table_of(CalendarHoliday).c.calendar_id == rows[0][0])).scalars().all()
     return CalendarSpec(timezone=plant.timezone, shifts=tuple(

@@ -27,6 +27,7 @@ from models.resources import LossCategory, Machine, ReasonCode
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.kpi import formulas as kpi_math
 from services.kpi.runs import JOB_KINDS, pair_runs
@@ -175,12 +176,12 @@ def _ideal_cycles(session: Session, machine_id: int, op_ids: set[int]) -> dict[i
 # ----- reading the events ------------------------------------------------------------------
 
 def _inputs(session: Session, actor: Actor, machine_id: int, start: datetime, end: datetime) -> _Inputs:
-    machine = get_scoped(session, actor, Machine, machine_id, "Machine")
+    machine = get_scoped(session, actor, Machine, machine_id, t("Machine"))
     require(actor, Permission.VIEW_DASHBOARDS, plant_id=machine.plant_id)
     if start.tzinfo is None or end.tzinfo is None:
-        raise Invalid("Give the period with its time zone.", fields={"start": "Needs a time zone."})
+        raise Invalid(t("Give the period with its time zone."), fields={"start": t("Needs a time zone.")})
     if end <= start:
-        raise Invalid("The end of the period must be after its start.", fields={"end": "Before the start."})
+        raise Invalid(t("The end of the period must be after its start."), fields={"end": t("Before the start.")})
 
     mine = (ProductionEvent.organization_id == actor.organization_id, ProductionEvent.machine_id == machine.id)
     carried = session.exec(select(ProductionEvent.occurred_at).where(

@@ -45,6 +45,7 @@ from models.resources import LossCategory
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.kpi import formulas as kpi_math
 from services.kpi import loss_splits
 from services.kpi.delivery import otd_trend, wip_summary
@@ -100,12 +101,12 @@ EVENT_KINDS = ("count", "scrap", "downtime")
 MAX_EVENTS = 5000
 
 
-def figures_of(t: Totals, shift_us: int, idle_is_loss: bool = True) -> kpi_math.OeeFigures:
+def figures_of(tot: Totals, shift_us: int, idle_is_loss: bool = True) -> kpi_math.OeeFigures:
     """The figures of summed totals; `shift_us` is the calendar's working time (booked downtime comes off it)."""
     return kpi_math.oee_from_totals(
-        timedelta(microseconds=shift_us - t.booked_us), timedelta(microseconds=t.planned_stop_us),
-        timedelta(microseconds=t.stop_us), t.good, t.scrap, Fraction(t.ideal_ms, 1000), Fraction(t.good_ideal_ms, 1000),
-        timedelta(microseconds=t.idle_us), idle_is_loss)
+        timedelta(microseconds=shift_us - tot.booked_us), timedelta(microseconds=tot.planned_stop_us),
+        timedelta(microseconds=tot.stop_us), tot.good, tot.scrap, Fraction(tot.ideal_ms, 1000), Fraction(tot.good_ideal_ms, 1000),
+        timedelta(microseconds=tot.idle_us), idle_is_loss)
 
 
 # ----- summary -------------------------------------------------------------------------------
@@ -142,12 +143,12 @@ def _summary(session: Session, actor: Actor, scope: Scope, *, suspicious: bool =
     shift_us = total_us(scope.working())
     machines, whole = [], Totals()
     for mid, machine in scope.machines.items():
-        t = per_machine[mid]
+        tbl = per_machine[mid]
         for name in vars(whole):
-            setattr(whole, name, getattr(whole, name) + getattr(t, name))
+            setattr(whole, name, getattr(whole, name) + getattr(tbl, name))
         machines.append(MachineKpi(machine_id=mid, machine_code=machine.code, machine_name=machine.name,
                                    department_id=machine.department_id,
-                                   figures=OeeRead.of(figures_of(t, shift_us, scope.idle_is_loss))))
+                                   figures=OeeRead.of(figures_of(tbl, shift_us, scope.idle_is_loss))))
     figures = figures_of(whole, shift_us * len(machines), scope.idle_is_loss)
     return KpiSummary(plant_id=scope.plant.id, department_id=department_id, machine_id=machine_id, shift_id=shift_id,
                       start=scope.start, end=scope.end, machine_count=len(machines), figures=OeeRead.of(figures),
@@ -210,10 +211,10 @@ def _suspicious(session: Session, scope: Scope, machines: list[MachineKpi],
     flagged = [m for m in machines if m.figures.performance_over_100]
     if not flagged:
         return []
-    t = table_of(KpiCountSlice)
-    pairs = session.execute(sa.select(t.c.machine_id, t.c.product_id, t.c.operation_key).distinct().where(
-        t.c.machine_id.in_([m.machine_id for m in flagged]), t.c.slice_start >= scope.start,
-        t.c.slice_start < scope.end)).all()
+    tbl = table_of(KpiCountSlice)
+    pairs = session.execute(sa.select(tbl.c.machine_id, tbl.c.product_id, tbl.c.operation_key).distinct().where(
+        tbl.c.machine_id.in_([m.machine_id for m in flagged]), tbl.c.slice_start >= scope.start,
+        tbl.c.slice_start < scope.end)).all()
     cycles = {o.id: o.ideal_cycle_seconds for o in session.exec(select(Operation).where(
         col(Operation.id).in_({p[2] for p in pairs if p[2]}))).all()}
     own = cycle_overrides(session, [m.machine_id for m in flagged])
@@ -262,7 +263,7 @@ def oee_trend(session: Session, actor: Actor, *, plant_id: int, start: datetime,
     """OEE figures per hour, shift, local day or week (ISO week from Monday, or from the organization's
     week start) of the plant's time zone."""
     if bucket not in BUCKETS:
-        raise Invalid(f"Choose the bucket among {', '.join(BUCKETS)}.", fields={"bucket": "Unknown bucket."})
+        raise Invalid(t("Choose the bucket among {choices}.", choices=", ".join(BUCKETS)), fields={"bucket": t("Unknown bucket.")})
     scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
                           machine_id=machine_id, shift_id=shift_id, now=now)
     return _trend(session, actor, scope, bucket, week_start=settings_for(session, actor.organization_id).week_start)
@@ -461,7 +462,7 @@ def events_behind(session: Session, actor: Actor, *, plant_id: int, start: datet
     """The raw events behind a figure of the scope: counts (or only those with scrap) reported in the window,
     and the downtime events of every stop overlapping it (its start may lie before the window)."""
     if kind is not None and kind not in EVENT_KINDS:
-        raise Invalid(f"Choose the kind among {', '.join(EVENT_KINDS)}.", fields={"kind": "Unknown kind."})
+        raise Invalid(t("Choose the kind among {choices}.", choices=", ".join(EVENT_KINDS)), fields={"kind": t("Unknown kind.")})
     limit = max(1, min(limit, MAX_EVENTS))
     scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
                           machine_id=machine_id, now=now)

@@ -41,6 +41,7 @@ from services.core.calendar_math import (
     working_intervals,
 )
 from services.core.errors import Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.kpi.plant_calendar import kpi_calendar
 from services.kpi.rollup_slices import Slicer, day_start
@@ -121,26 +122,26 @@ def resolve_scope(session: Session, actor: Actor, *, plant_id: int, start: datet
                   department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
                   now: datetime, display_ok: bool = False) -> Scope:
     """The scope, after checking the actor may read the plant's KPIs (VIEW_DASHBOARDS; DISPLAY too if allowed)."""
-    plant = get_scoped(session, actor, Plant, plant_id, "Plant")
-    require_plant_visible(actor, plant.id, "Plant")
+    plant = get_scoped(session, actor, Plant, plant_id, t("Plant"))
+    require_plant_visible(actor, plant.id, t("Plant"))
     if not (display_ok and actor.can(Permission.DISPLAY, plant_id=plant.id)):
         require(actor, Permission.VIEW_DASHBOARDS, plant_id=plant.id)
     for name, value in (("start", start), ("end", end)):
         if value.tzinfo is None:
-            raise Invalid("Give the period with its time zone.", fields={name: "Needs a time zone."})
+            raise Invalid(t("Give the period with its time zone."), fields={name: t("Needs a time zone.")})
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
-        raise Invalid("The end of the period must be after its start.", fields={"end": "Before the start."})
+        raise Invalid(t("The end of the period must be after its start."), fields={"end": t("Before the start.")})
     if end - start > timedelta(days=400):
-        raise Invalid("Ask for at most 400 days at a time.", fields={"end": "Period too long."})
+        raise Invalid(t("Ask for at most 400 days at a time."), fields={"end": t("Period too long.")})
     if department_id is not None:
         dept = session.get(Department, department_id)
         if dept is None or dept.plant_id != plant.id:
-            raise NotFound("Department not found.")
+            raise NotFound(t("Department not found."))
     if machine_id is not None:
         machine = session.get(Machine, machine_id)
         if machine is None or machine.plant_id != plant.id:
-            raise NotFound("Machine not found.")
+            raise NotFound(t("Machine not found."))
     scope = Scope(plant=plant, cal=kpi_calendar(session, plant), start=start, end=end,
                   now=now.astimezone(UTC), department_id=department_id, machine_id=machine_id)
     if shift_id is not None:
@@ -154,7 +155,7 @@ def _shift_name(session: Session, plant: Plant, shift_id: int) -> str:
     shift = session.get(Shift, shift_id)
     cal = session.get(ShiftCalendar, shift.calendar_id) if shift is not None else None
     if shift is None or cal is None or cal.plant_id != plant.id or not cal.is_default or not cal.is_active:
-        raise NotFound("Shift not found in the plant's calendar.")
+        raise NotFound(t("Shift not found in the plant's calendar."))
     return shift.name
 
 
@@ -178,9 +179,9 @@ def _machines(session: Session, scope: Scope) -> dict[int, Machine]:
     active = {i for i, mc in machines.items() if mc.is_active}
     inactive = set(machines) - active
     if inactive:
-        t = table_of(KpiCountSlice)
-        used = set(session.execute(sa.select(sa.distinct(t.c.machine_id)).where(
-            t.c.machine_id.in_(inactive), t.c.slice_start >= scope.start, t.c.slice_start < scope.end)).scalars())
+        tbl = table_of(KpiCountSlice)
+        used = set(session.execute(sa.select(sa.distinct(tbl.c.machine_id)).where(
+            tbl.c.machine_id.in_(inactive), tbl.c.slice_start >= scope.start, tbl.c.slice_start < scope.end)).scalars())
         active |= used
     return {i: machines[i] for i in sorted(active)}
 
@@ -245,18 +246,18 @@ def stop_sums(session: Session, scope: Scope, *group: str, by_day: bool | None =
 
 
 def open_stops(session: Session, scope: Scope) -> list[KpiStop]:
-    t = table_of(KpiStop)
-    return list(session.exec(select(KpiStop).where(*_machine_filter(scope, t), col(KpiStop.end_at).is_(None),
+    tbl = table_of(KpiStop)
+    return list(session.exec(select(KpiStop).where(*_machine_filter(scope, tbl), col(KpiStop.end_at).is_(None),
                                                    KpiStop.start_at < scope.limit)).all())
 
 
 def stop_counts(session: Session, scope: Scope) -> dict[int, int]:
     """reason key -> how many stops (closed or open) have working time of the scope inside its window: the stops
     whose minutes `stop_sums` and `open_stop_pieces` add up."""
-    t = table_of(KpiStop)
-    rows = session.execute(sa.select(t.c.reason_key, t.c.start_at, t.c.end_at).where(
-        *_machine_filter(scope, t), t.c.start_at < scope.limit,
-        sa.or_(t.c.end_at.is_(None), t.c.end_at > scope.start))).all()
+    tbl = table_of(KpiStop)
+    rows = session.execute(sa.select(tbl.c.reason_key, tbl.c.start_at, tbl.c.end_at).where(
+        *_machine_filter(scope, tbl), tbl.c.start_at < scope.limit,
+        sa.or_(tbl.c.end_at.is_(None), tbl.c.end_at > scope.start))).all()
     counts: dict[int, int] = defaultdict(int)
     for reason_key, start_at, end_at in rows:
         if scope.working(start_at, scope.limit if end_at is None else end_at):

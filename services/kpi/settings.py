@@ -24,6 +24,7 @@ from services.core.access import Actor, Permission, require, require_plant_visib
 from services.core.audit import audit
 from services.core.changes import stamp, stamp_new
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.core.scoping import get_scoped
 
 DEFAULT_TOLERANCE = DEFAULT_OVERPRODUCTION_TOLERANCE
@@ -54,8 +55,8 @@ def _read(plant_id: int, row: KpiPlantSetting | None) -> KpiSettingsRead:
 
 
 def plant_settings(session: Session, actor: Actor, plant_id: int) -> KpiSettingsRead:
-    plant = get_scoped(session, actor, Plant, plant_id, "Plant")
-    require_plant_visible(actor, plant.id, "Plant")
+    plant = get_scoped(session, actor, Plant, plant_id, t("Plant"))
+    require_plant_visible(actor, plant.id, t("Plant"))
     if not actor.can(Permission.DISPLAY, plant_id=plant.id):
         require(actor, Permission.VIEW_DASHBOARDS, plant_id=plant.id)
     return conventions(session, plant_id)
@@ -63,17 +64,18 @@ def plant_settings(session: Session, actor: Actor, plant_id: int) -> KpiSettings
 
 def set_plant_settings(session: Session, actor: Actor, plant_id: int, *, idle_convention: str,
                        overproduction_tolerance_percent: int, now: datetime) -> KpiSettingsRead:
-    plant = get_scoped(session, actor, Plant, plant_id, "Plant")
-    require_plant_visible(actor, plant.id, "Plant")
+    plant = get_scoped(session, actor, Plant, plant_id, t("Plant"))
+    require_plant_visible(actor, plant.id, t("Plant"))
     require(actor, Permission.MANAGE_PLANTS, plant_id=plant.id)
     problems = {}
     if idle_convention not in {c.value for c in IdleConvention}:
-        problems["idle_convention"] = "Choose 'loss' (idle is an availability loss) or 'not_scheduled'."
+        problems["idle_convention"] = t("Choose 'loss' (idle is an availability loss) or 'not_scheduled'.")
     if not isinstance(overproduction_tolerance_percent, int) or isinstance(overproduction_tolerance_percent, bool) \
             or not 0 <= overproduction_tolerance_percent <= MAX_TOLERANCE:
-        problems["overproduction_tolerance_percent"] = f"A whole number of percent from 0 to {MAX_TOLERANCE}."
+        problems["overproduction_tolerance_percent"] = t("A whole number of percent from 0 to {maximum}.",
+                                                         maximum=MAX_TOLERANCE)
     if problems:
-        raise Invalid("The KPI settings are not valid.", fields=problems)
+        raise Invalid(t("The KPI settings are not valid."), fields=problems)
     row = session.exec(select(KpiPlantSetting).where(KpiPlantSetting.plant_id == plant.id)).first()
     before = _read(pk(plant), row)
     if row is None:
