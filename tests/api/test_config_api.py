@@ -149,3 +149,22 @@ def test_another_organization_sees_and_changes_nothing(client, session, world, a
                               json={"label": "Mine"}), 404, "not_found")
     assert_error(client.delete(f"/type-lists/defect_codes/values/{value['id']}", headers=admin_b), 404, "not_found")
     assert client.get(f"/custom-fields/values/product/{product['id']}", headers=admin_a).json() == {"secret": "x"}
+
+
+def test_custom_field_and_type_list_refusals_answer_in_the_requests_language(client, world, as_user):
+    admin = as_user("admin.a")
+    ja = {**admin, "Accept-Language": "ja"}
+    made = client.post("/custom-fields", headers=admin, json={
+        "entity_type": "product", "key": "weight", "label": "Weight", "field_type": "number", "unit": "kg",
+        "max_value": "1500"})
+    assert made.status_code == 201, made.text
+    refused = client.post("/products", headers=ja, json={"code": "A", "name": "A", "custom": {"weight": "2000"}})
+    assert assert_error(refused, 422, "invalid")["fields"] == {"custom.weight": "1,500 kg 以下にしてください。"}
+    taken = client.post("/custom-fields", headers=ja, json={"entity_type": "product", "key": "weight",
+                                                             "label": "Again", "field_type": "text"})
+    error = assert_error(taken, 409, "conflict")
+    assert error["message"] == "この対象の種類には、キー weight の項目がすでにあります。"
+    assert error["fields"] == {"key": "すでに使われています。"}
+    shipped = assert_error(client.delete("/type-lists/defect_codes", headers={**admin, "Accept-Language": "ko"}),
+                           409, "conflict")
+    assert shipped["message"].endswith("은(는) Takt 기본 목록이라 삭제할 수 없습니다. 대신 값을 사용 중지하세요.")

@@ -131,3 +131,18 @@ def test_openapi_lists_the_document_routes(client):
     assert {"/api/v1/documents", "/api/v1/documents/{document_id}/revisions",
             "/api/v1/documents/revisions/{revision_id}/approve", "/api/v1/documents/change-orders/{change_order_id}/approve",
             "/api/v1/documents/jobs/{operation_id}/instructions", "/api/v1/studio/projects/{project_id}/milestones"} <= set(paths)
+
+
+def test_document_refusals_answer_in_the_requests_language(client, shop, as_user):
+    engineer = {**as_user("eng.one"), "Accept-Language": "ja"}
+    error = assert_error(_document(client, engineer, shop, target_id=999999), 422, "invalid", target_id="")
+    assert error["message"] == "ルーティングの工程 999999 が見つかりません。" and error["fields"]["target_id"] == "見つかりません。"
+    doc = _document(client, engineer, shop).json()
+    rev = _revise(client, engineer, doc["id"]).json()
+    assert client.post(f"/documents/revisions/{rev['id']}/submit", json={}, headers=engineer).status_code == 200
+    again = assert_error(client.post(f"/documents/revisions/{rev['id']}/submit", json={}, headers=engineer),
+                         409, "conflict")
+    assert again["message"] == "DOC-000001 の改訂 A はレビュー中です。提出できるのは下書きだけです。"
+    english = assert_error(client.post(f"/documents/revisions/{rev['id']}/submit", json={}, headers=as_user("eng.one")),
+                           409, "conflict")
+    assert english["message"] == "DOC-000001 revision A is review: only a draft is submitted."

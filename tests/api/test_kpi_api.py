@@ -150,3 +150,16 @@ def test_the_idle_convention_is_a_plant_setting_over_http(client, world, floor, 
         390.0, 375.0, "25/26", False)
     assert client.get("/kpi/settings", params={"plant_id": world.plant1},
                       headers=as_user("admin.b")).status_code == 404
+
+
+def test_kpi_refusals_answer_in_the_requests_language(client, world, floor, as_user):
+    ja = {**as_user("planner.one"), "Accept-Language": "ja"}
+    backwards = client.get("/kpi/summary", params={"plant_id": world.plant1, "start": WINDOW["end"],
+                                                   "end": WINDOW["start"]}, headers=ja)
+    error = assert_error(backwards, 422, "invalid")
+    assert (error["message"], error["fields"]) == ("期間の終了は開始より後にしてください。", {"end": "開始より前です。"})
+    korean = {**as_user("admin.a"), "Accept-Language": "ko"}
+    bad = client.put("/kpi/settings", params={"plant_id": world.plant1}, headers=korean,
+                     json={"idle_convention": "loss", "overproduction_tolerance_percent": -1})
+    assert assert_error(bad, 422, "invalid")["fields"] == {
+        "overproduction_tolerance_percent": "0~1000 사이의 정수(%)로 입력하세요."}

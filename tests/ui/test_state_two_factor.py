@@ -17,6 +17,7 @@ from rxapp.state.org.auth import AuthState
 from rxapp.state.org.two_factor import TwoFactorState
 from rxapp.state.org.two_factor_policy import TwoFactorPolicyState
 from services.core.db import transaction
+from services.core.languages import use_language
 from services.org import two_factor
 from tests.factories.org import PASSWORD
 from tests.ui.conftest import new_tab, redirects, run, signed_in
@@ -181,3 +182,15 @@ async def test_the_policy_page_lists_who_uses_it_and_clears_a_lost_phone(engine,
     auth = await new_tab()
     await run(auth.login({"username": "op.one", "password": PASSWORD}), auth)
     assert auth.login_step == "enrol"                          # required: set up again at the next log-in
+
+
+async def test_an_expired_challenge_returns_to_the_password_step_in_the_persons_language(engine, session, world):
+    enrol(session, world, world.operator1)
+    auth = await new_tab()
+    await run(auth.login({"username": "op.one", "password": PASSWORD}), auth)
+    assert auth.login_step == "code"
+    auth._login_challenge = "gone-" + auth._login_challenge          # as if it had expired or been used
+    with use_language("ja"):                                         # told by its code, not by its English words
+        await run(auth.submit_code({"code": "123456"}), auth)
+    assert (auth.login_step, auth.code_error) == ("", "")
+    assert auth.login_error == "このログインは有効期限が切れました。ユーザー名とパスワードでもう一度ログインしてください。"

@@ -29,6 +29,7 @@ from services.config.workflow_specs import (
 from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.languages import use_language
+from services.core.messages import render, render_fields
 from tests.conftest import T0
 from tests.factories.org import make_user
 
@@ -312,3 +313,26 @@ def test_other_organizations_and_plants_see_nothing(session, world, wf):
 ])
 def test_a_max_condition_compares_amounts_exactly(value, limit, holds):
     assert condition_holds({"field": "amount", "op": "max", "value": limit}, {"amount": value}) is holds
+
+
+def test_refusals_read_in_the_persons_language_with_the_transition_named(session, world, wf):
+    admin, q = wf
+    with transaction(session):
+        workflow_admin.save_workflow(session, admin, THING, spec(require_comment=True,
+                                                                 conditions=[ConditionSpec(field="root_cause")]),
+                                     now=utcnow())
+    _start(session, q, plant_id=world.plant1)
+    with pytest.raises(Invalid) as refused:
+        _go(session, q, "close")
+    message = refused.value.message
+    assert message == "'Close' needs a comment. Root cause must be filled in before 'Close'."
+    assert render(message, "ja") == "「Close」にはコメントが必要です。「Close」の前に Root cause を入力してください。"
+    assert render(message, "ko") == "'Close'에는 코멘트가 필요합니다. 'Close' 전에 Root cause을(를) 입력해야 합니다."
+    assert render_fields(refused.value.fields, "ja") == {"comment": "必須です。",
+                                                         "root_cause": "「Close」の前に Root cause を入力してください。"}
+    with use_language("ko"), pytest.raises(Forbidden) as forbidden:       # a Korean planner's request
+        _go(session, world.actor(world.planner1), "close", comment="done")
+    assert forbidden.value.message == "'Close'은(는) quality만 할 수 있습니다."
+    with use_language("ja"), pytest.raises(Conflict) as nothing, transaction(session):
+        workflow.decline(session, q, THING, 1, comment="no", now=utcnow())
+    assert nothing.value.message == "この項目に承認待ちのものはありません。"
