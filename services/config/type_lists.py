@@ -421,7 +421,7 @@ def _list_row(session: Session, organization_id: int, list_key: str) -> TypeList
 
 def _writable_list(session: Session, actor: Actor, list_key: str) -> TypeList:
     if list_key in REASON_LISTS:
-        raise Conflict("Reason code lists are shaped in Master data > Reason codes.")
+        raise Conflict(t("Reason code lists are shaped in Master data > Reason codes."))
     return _list_row(session, actor.organization_id, list_key)
 
 

@@ -303,7 +303,7 @@ def last_bucket_start(start: datetime, end: datetime, bucket: str, zone: ZoneInf
         base = floor_hour(start)
         return max(base + (last - base) // timedelta(hours=1) * timedelta(hours=1), start)
     if bucket not in ("day", "week"):
-        raise Invalid("Only hour, day and week trends have a last bucket here.", fields={"bucket": "Unsupported."})
+        raise Invalid(t("Only hour, day and week trends have a last bucket here."), fields={"bucket": t("Unsupported.")})
     day = last.astimezone(zone).date()
     if bucket == "week":
         day -= timedelta(days=(day.weekday() - week_start) % 7)
