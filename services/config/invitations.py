@@ -43,7 +43,7 @@ from services.core.messages import render, t
 from services.core.scoping import get_scoped
 from services.core.validation import EMAIL_RE, check
 from services.org import auth, organizations, role_grants, users
-from services.org.languages import organization_language
+from services.org.languages import organization_language, organization_setting
 from services.org.tokens import hash_token, new_token
 
 DEFAULT_VALID_DAYS = 7
@@ -91,6 +91,8 @@ class InvitationPreview(BaseModel):
     roles: list[str]
     suggested_username: str
     expires_at: datetime
+    language: str | None = None         # the language to greet them in: the one chosen for them, else the
+    #                                     organization's settings'; None: the browser's
 
 
 class InvitationAccept(BaseModel):
@@ -176,7 +178,8 @@ def preview(session: Session, token: str, *, now: datetime) -> InvitationPreview
     organization = session.get(Organization, row.organization_id)
     return InvitationPreview(organization_name=organization.name if organization else "", email=row.email,
                              full_name=row.full_name, roles=_split(row.roles), expires_at=row.expires_at,
-                             suggested_username=_suggest_username(row.email))
+                             suggested_username=_suggest_username(row.email),
+                             language=row.language or normalize(organization_setting(session, row.organization_id)))
 
 
 def accept(session: Session, token: str, data: InvitationAccept, *, now: datetime, ip: str | None = None,

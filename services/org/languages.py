@@ -8,7 +8,8 @@ own language; each change is audited and announced.
 For what is written to people who are not being served now (a notification's email, an invitation, a
 system job's notice): `organization_language(session, organization_id)` and
 `languages_of(session, organization_id, user_ids)` (each person's own, else the organization's, else the
-deployment's: services/core/languages.choose without a browser).
+deployment's: services/core/languages.choose without a browser); `organization_setting` is the language
+the organization's settings name (None without settings).
 """
 from __future__ import annotations
 
@@ -56,11 +57,15 @@ def set_my_language(session: Session, actor: Actor, language: str | None, *, now
     return lang
 
 
+def organization_setting(session: Session, organization_id: int) -> str | None:
+    """The language the organization's settings name; None when it has no settings yet."""
+    return session.exec(select(OrganizationSettings.language)
+                        .where(OrganizationSettings.organization_id == organization_id)).first()
+
+
 def organization_language(session: Session, organization_id: int) -> str:
     """The organization's default language (its settings'), else the deployment's."""
-    own = session.exec(select(OrganizationSettings.language)
-                       .where(OrganizationSettings.organization_id == organization_id)).first()
-    return choose(None, own, None)
+    return choose(None, organization_setting(session, organization_id), None)
 
 
 def languages_of(session: Session, organization_id: int, user_ids: Iterable[int]) -> dict[int, str]:

@@ -119,9 +119,10 @@ async def test_invite_then_accept_the_link_and_land_logged_in(engine, world, mon
     page = await new_tab(InvitationAcceptState)
     page.show(token)
     assert (page.invalid, page.organization, page.suggested_username) == ("", "Org A", "nina")
+    assert page.lang == "ja"                       # the page greets them in the language chosen for them
     await run(page.accept({"username": "nina", "full_name": "Nina N", "password": NEW_PASSWORD,
                            "confirm_password": "other"}), page)
-    assert page.errors == {"confirm_password": "The two passwords differ."}
+    assert page.errors == {"confirm_password": "2 つのパスワードが一致しません。"}     # in the page's language
     events = await run(page.accept({"username": "nina", "full_name": "Nina N", "password": NEW_PASSWORD,
                                     "confirm_password": NEW_PASSWORD}), page)
     auth = await page.get_state(AuthState)

@@ -85,12 +85,15 @@ def test_the_language_the_admin_chooses_writes_the_email_and_becomes_the_account
         session.add(OrganizationSettings(organization_id=world.org_a, language="ja"))
     sent = invite(session, world, now, language="ko")
     assert sent.invitation.language == "ko"
+    assert invitations.preview(session, token_of(sent.link), now=now).language == "ko"
     [mail] = fetch(engine, EmailOutbox)
     assert mail.subject == "Takt의 Org A 초대" and mail.body.startswith("admin.a 님이 Takt의 Org A에 초대했습니다.")
     accept(session, token_of(sent.link), now)
     assert session.exec(select(User).where(User.username == "new.person")).one().language == "ko"
     entry = session.exec(select(AuditEntry).where(AuditEntry.entity == "invitation")).first()
     assert entry.changes["language"] == "ko"
+    other = invite(session, world, now, email="other@example.com")
+    assert invitations.preview(session, token_of(other.link), now=now).language == "ja"   # the organization's
 
 
 @pytest.mark.parametrize("bad", ["fr", "japanese", "ja-JP"])
@@ -106,6 +109,8 @@ def test_without_settings_the_invitation_is_in_english(session, engine, world, n
     assert mail.subject == "Your invitation to Org A on Takt" and mail.body.startswith("admin.a invites you to Org A")
     accept(session, token_of(sent.link), now)
     assert sent.invitation.language is None
+    assert invitations.preview(session, token_of(invite(session, world, now, email="x@example.com").link),
+                               now=now).language is None                 # no settings: the browser's
     assert session.exec(select(User).where(User.username == "new.person")).one().language is None
 
 

@@ -9,12 +9,13 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp import routes
-from rxapp.i18n import _
+from rxapp.i18n import _, set_language
 from rxapp.state.org.auth import AuthState
 from services.config import invitations as invitation_service
 from services.core import formats
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError
+from services.core.languages import choose as choose_language
 from services.org import auth as auth_service
 
 
@@ -44,6 +45,9 @@ class InvitationAcceptState(AuthState):
             self.invalid = _(error.message)
             return
         self.invalid = ""
+        if preview.language:                # the language chosen for them (else their organization's)
+            self.lang = choose_language(preview.language, "", self._browser_language())
+            set_language(self.lang)
         self.organization, self.email, self.full_name = preview.organization_name, preview.email, preview.full_name
         self.suggested_username, self.expires = preview.suggested_username, formats.moment(
             preview.expires_at, "UTC", fmt="short") + " UTC"
