@@ -110,8 +110,8 @@ def environment(workdir: Path) -> dict[str, str]:
     return env
 
 
-def seed_running_job(database_url: str) -> tuple[int, int]:
-    """A machine of Berlin in a work center of its own with a released job: (machine id, operation id)."""
+def seed_running_job(database_url: str, code: str = "BENCH-1") -> tuple[int, int]:
+    """A machine `code` of Berlin in a work center of its own with a released job: (machine id, operation id)."""
     from sqlmodel import Session, select
 
     from models.base import utcnow
@@ -127,16 +127,16 @@ def seed_running_job(database_url: str) -> tuple[int, int]:
         plant = s.exec(select(Plant).where(Plant.code == "BER")).one()
         org = plant.organization_id
         dept = s.exec(select(Department).where(Department.plant_id == plant.id).order_by(Department.id)).first()
-        wc = WorkCenter(organization_id=org, plant_id=plant.id, department_id=dept.id, code="WC-BENCH", name="Bench")
+        wc = WorkCenter(organization_id=org, plant_id=plant.id, department_id=dept.id, code=f"WC-{code}", name="Bench")
         s.add(wc)
         s.flush()
         product = s.exec(select(Product).where(Product.organization_id == org, Product.type == ProductType.FINISHED)
                          .order_by(Product.id)).first()
         machine = Machine(organization_id=org, plant_id=plant.id, department_id=dept.id, work_center_id=wc.id,
-                          code="BENCH-1", name="Push bench")
+                          code=code, name="Push bench")
         s.add(machine)
         s.flush()
-        wo = WorkOrder(organization_id=org, plant_id=plant.id, number="WO-BENCH-1", product_id=product.id,
+        wo = WorkOrder(organization_id=org, plant_id=plant.id, number=f"WO-{code}", product_id=product.id,
                        quantity=100_000, status=WorkStatus.RELEASED, released_at=now)
         s.add(wo)
         s.flush()
@@ -333,7 +333,10 @@ class ChannelClient:
 
 
 async def run_channel(url: str, clients: int, reports: int, gap: float, machine_id: int) -> dict:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as api, aiohttp.ClientSession() as http:
+    # no connection limit: aiohttp's default pool of 100 left subscriber 101 waiting for a free connection for ever
+    # (the 200-subscriber run "stalled while connecting")
+    async with httpx.AsyncClient(base_url=url, timeout=30) as api, \
+            aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         token = await manager_token(api)
         params = {"plant_id": await berlin_id(api, token), "period": "today"}
         ws_url = url.replace("http://", "ws://") + f"/api/v1/live/stream?token={token}"
@@ -397,7 +400,7 @@ async def run_ws_echo(port: int, clients: int, reports: int, gap: float) -> dict
     url = f"ws://127.0.0.1:{port}/ws"
     received: list[list[float]] = [[] for _ in range(clients)]
     arrivals = Arrivals()
-    async with aiohttp.ClientSession() as http:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:       # > 100 sockets
         sockets = await asyncio.gather(*(http.ws_connect(url) for _ in range(clients)))
 
         async def read(i: int, ws) -> None:

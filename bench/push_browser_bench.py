@@ -84,7 +84,7 @@ def scrap_reason(database_url: str) -> int:
     return reason_id
 
 
-def open_tabs(browser, url: str, tabs: int) -> list:
+def open_tabs(browser, url: str, tabs: int, code: str) -> list:
     from playwright.sync_api import expect
     pages = []
     for _ in range(tabs):
@@ -94,22 +94,23 @@ def open_tabs(browser, url: str, tabs: int) -> list:
         page.get_by_label("Username").fill("manager")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(re.compile(r"/$|/home"))
+        expect(page.get_by_test_id("sidebar")).to_be_visible(timeout=120_000)     # logged in (the login page's URL
+        #                                                                        ends in "/" too)
         page.goto("/dashboard")
         expect(page.get_by_test_id("kpi-quality")).to_be_visible(timeout=120_000)
         page.get_by_test_id("filter-machine_id").click()
-        page.get_by_role("option", name=re.compile("BENCH-1")).click()
+        page.get_by_role("option", name=re.compile(code)).click()
         expect(page.get_by_test_id("live-tiles")).to_have_attribute("data-live", "open", timeout=120_000)
         pages.append(page)
     return pages
 
 
-def run(url: str, tabs: int, reports: int, gap: float, machine_id: int, reason_id: int) -> dict:
+def run(url: str, tabs: int, reports: int, gap: float, machine_id: int, reason_id: int, code: str) -> dict:
     from playwright.sync_api import sync_playwright
     samples, missed, long_ms, chart, chart_missed = [], 0, [], [], 0
     with sync_playwright() as playwright, httpx.Client(base_url=url, timeout=60) as api:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pages = open_tabs(browser, url, tabs)
+        pages = open_tabs(browser, url, tabs, code)
         login = api.post("/api/v1/auth/token", json={"username": "operator", "password": PASSWORD})
         headers = {"authorization": f"Bearer {login.json()['access_token']}"}
         time.sleep(max(gap, 6.0))                     # the figures' first refresh after the link is over
@@ -167,10 +168,11 @@ def main() -> None:
             app = start_full_app(workdir, port)
             url, database_url = f"http://127.0.0.1:{port}", environment(workdir)["DATABASE_URL"]
         try:
-            machine_id, operation_id = seed_running_job(database_url)
+            code = f"BENCH-{uuid.uuid4().hex[:4].upper()}" if args.url else "BENCH-1"   # a running app may have one
+            machine_id, operation_id = seed_running_job(database_url, code)
             asyncio.run(start_job(url, machine_id, operation_id))
             load_before = os.getloadavg()[0]
-            found = run(url, args.tabs, args.reports, args.gap, machine_id, scrap_reason(database_url))
+            found = run(url, args.tabs, args.reports, args.gap, machine_id, scrap_reason(database_url), code)
             load_after = os.getloadavg()[0]
         finally:
             if app is not None:
