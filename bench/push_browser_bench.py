@@ -3,10 +3,10 @@ changing on the screen of each of N Chromium tabs, seen by a MutationObserver on
 
 The whole app as `reflex run --env prod` serves it (frontend built in a temporary directory, one port), a fresh
 SQLite demo database, N Chromium contexts (Debian's chromium through Playwright) logged in as the demo manager
-on /dashboard filtered to the bench machine. Each report is 1 scrap part, so the quality tile changes every
-time. A tab's latency is from just before the API request is sent (wall clock, ms) to the observer's first
-mutation of the tile (the page's performance.timeOrigin + now(), same machine clock). The tab's main-thread
-work is read from Chromium's long-task entries (tasks over 50 ms) during the reports.
+on /dashboard filtered to the bench machine. Reports are 1 scrap part and 1 good part in turn, so the quality
+tile changes every time (0.0, 50.0, 33.3, 50.0, 40.0 % ...). A tab's latency is from just before the API request
+is sent (wall clock, ms) to the observer's first mutation of the tile (the page's performance.timeOrigin + now(),
+same machine clock). The tab's main-thread work is read from Chromium's long-task entries (tasks over 50 ms) during the reports.
 
 Usage: .venv/bin/python -m bench.push_browser_bench [--tabs 5] [--reports 20] [--gap 1.0]
 """
@@ -116,13 +116,15 @@ def run(url: str, tabs: int, reports: int, gap: float, machine_id: int, reason_i
         time.sleep(max(gap, 6.0))                     # the figures' first refresh after the link is over
         for page in pages:
             page.evaluate(OBSERVE)
-        for _ in range(reports):
+        for n in range(reports):
             for page in pages:
                 page.evaluate("() => { window.__hits = []; window.__chart = []; }")
             sent = time.time() * 1000
             answer = api.post(f"/api/v1/machines/{machine_id}/actions", headers=headers,
-                              json={"type": "report_counts", "scrap": 1, "reason_code_id": reason_id,
-                                    "client_id": str(uuid.uuid4())})
+                              json={"type": "report_counts", "client_id": str(uuid.uuid4()),
+                                    # scrap and good in turn: the quality tile changes each time (scrap alone
+                                    # would leave it at 0.0 % after the first report)
+                                    **({"scrap": 1, "reason_code_id": reason_id} if n % 2 == 0 else {"good": 1})})
             assert answer.status_code in (200, 201), answer.text
             deadline = time.monotonic() + 30
             hits: list[list[float]] = [[] for _ in pages]
@@ -184,7 +186,8 @@ def main() -> None:
              f"{found['samples']} / {found['missed']}"],
             [args.tabs, "API report -> OEE trend chart redrawn in place (its last point, live channel)", f"{c['p50']:.0f}",
              f"{c['p95']:.0f}", f"{c['p99']:.0f}", "(same)", f"{found['chart_samples']} / {found['chart_missed']}"]]
-    body = (f"{args.reports} reports of 1 scrap part, {args.gap:g} s apart, through the REST API; {args.tabs} Chromium "
+    body = (f"{args.reports} reports of 1 scrap part and 1 good part in turn, {args.gap:g} s apart, through the REST API; "
+            f"{args.tabs} Chromium "
             "tabs (headless, one context each) on /dashboard filtered to the bench machine; a MutationObserver on the "
             "quality tile of each, and one on the OEE trend chart. One app process (`reflex run --env prod`), SQLite; "
             "browsers, server and producer on the same 2 cores, a machine shared with up to eight engineers' tests "
