@@ -42,6 +42,11 @@ _WORDS = {   # statuses inside sentences: lower-case English, the status labels'
 }
 
 
+def status_word(value: str) -> str:
+    """A work or order status inside a sentence: lower-case English, the status label's translation."""
+    return _WORDS.get(str(value)) or str(value)
+
+
 class InvalidTransition(Conflict):
     code = "invalid_transition"
 

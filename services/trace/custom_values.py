@@ -31,6 +31,7 @@ from services.config import custom_field_views, custom_fields
 from services.core.access import Actor, Permission
 from services.core.audit import audit
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.trace.events import LotCustomUpdated, ShipmentCustomUpdated
 from services.trace.lots import HANDLE, LotRead, lot_row, read_lot, require_any
@@ -54,7 +55,7 @@ def update_lot_custom(session: Session, actor: Actor, lot_id: int, values: dict[
 
 def update_shipment_custom(session: Session, actor: Actor, shipment_id: int, values: dict[str, Any] | None, *,
                            now: datetime) -> ShipmentRead:
-    shipment = get_scoped(session, actor, Shipment, shipment_id, "Shipment", for_update=True)
+    shipment = get_scoped(session, actor, Shipment, shipment_id, t("Shipment"), for_update=True)
     require_any(actor, CREATE, plant_id=shipment.plant_id)
     changes = _store(session, actor, "shipment", shipment, values, now)
     if changes:

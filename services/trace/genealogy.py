@@ -52,12 +52,15 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
+from services.production.transitions import status_word
 from services.trace.events import LotConsumed, LotProduced
 from services.trace.lots import (
     MAX_QUANTITY,
     PRODUCE,
+    STATUS_WORDS,
     LotRead,
     _location,
     check_usable,
@@ -89,7 +92,7 @@ class ConsumptionRead(BaseModel):
 
 
 def _job(session: Session, actor: Actor, operation_id: int, *, for_update: bool = False) -> Operation:
-    job = get_scoped(session, actor, Operation, operation_id, "Job", for_update=for_update)
+    job = get_scoped(session, actor, Operation, operation_id, t("Job"), for_update=for_update)
     require_any(actor, PRODUCE, plant_id=job.plant_id)
     return job
 
@@ -98,7 +101,7 @@ def _pass_no(session: Session, job: Operation, pass_no: int | None) -> int:
     if pass_no is None:
         return _highest_pass(session, pk(job)) or 1
     if not 1 <= pass_no <= 100_000:
-        raise Invalid(fields={"pass_no": "A production pass is a number from 1."})
+        raise Invalid(fields={"pass_no": t("A production pass is a number from 1.")})
     return pass_no
 
 
@@ -115,7 +118,7 @@ def pass_in_progress(session: Session, operation_id: int) -> int:
 
 def current_pass(session: Session, actor: Actor, operation_id: int) -> int:
     require(actor, Permission.VIEW)
-    job = get_scoped(session, actor, Operation, operation_id, "Job")
+    job = get_scoped(session, actor, Operation, operation_id, t("Job"))
     return _highest_pass(session, pk(job)) or 1
 
 
@@ -126,14 +129,14 @@ def start_pass(session: Session, actor: Actor, operation_id: int) -> int:
 
 
 def job_for_work_order(session: Session, actor: Actor, work_order_id: int) -> int:
-    work_order = get_scoped(session, actor, WorkOrder, work_order_id, "Work order")
+    work_order = get_scoped(session, actor, WorkOrder, work_order_id, t("Work order"))
     jobs = session.exec(select(Operation).where(Operation.work_order_id == work_order.id)
                         .order_by(col(Operation.sequence))).all()
     for wanted in ((WorkStatus.RUNNING, WorkStatus.PAUSED), (WorkStatus.RELEASED, WorkStatus.PLANNED)):
         for job in jobs:
             if job.status in wanted:
                 return pk(job)
-    raise Conflict(f"Work order {work_order.number} has no open job to take material.")
+    raise Conflict(t("Work order {number} has no open job to take material.", number=work_order.number))
 
 
 def consume(session: Session, actor: Actor, *, operation_id: int, lot_id: int | None = None,
@@ -141,12 +144,14 @@ def consume(session: Session, actor: Actor, *, operation_id: int, lot_id: int | 
             kind: LinkKind = LinkKind.CONSUME, now: datetime) -> ConsumptionRead:
     job = _job(session, actor, operation_id, for_update=True)
     if job.status in CLOSED_JOB:
-        raise Conflict(f"Job {job.name} is {job.status.value}: it takes no more material.")
+        raise Conflict(t("Job {name} is {status}: it takes no more material.", name=job.name,
+                         status=status_word(job.status.value)))
     kind = LinkKind(kind)
-    check({"kind": "Material is consumed or reworked; a by-product is an output."} if kind == LinkKind.BYPRODUCT else {})
+    check({"kind": t("Material is consumed or reworked; a by-product is an output.")} if kind == LinkKind.BYPRODUCT else {})
     lot, serial = _input(session, actor, lot_id, serial_id)
     if lot.plant_id != job.plant_id:
-        raise Invalid(f"Lot {lot.number} is in another plant than this job.", fields={"lot_id": "Another plant."})
+        raise Invalid(t("Lot {number} is in another plant than this job.", number=lot.number),
+                      fields={"lot_id": t("Another plant.")})
     quantity = _quantity_to_take(lot, serial, quantity)
     pass_no = _pass_no(session, job, pass_no)
     consumption = LotConsumption(organization_id=job.organization_id, plant_id=job.plant_id, lot_id=pk(lot),
@@ -172,32 +177,34 @@ def consume(session: Session, actor: Actor, *, operation_id: int, lot_id: int | 
 
 def _input(session: Session, actor: Actor, lot_id: int | None, serial_id: int | None) -> tuple[Lot, Serial | None]:
     if lot_id is None and serial_id is None:
-        raise Invalid("Scan or choose one lot or one serial number.", fields={"lot_id": "Give a lot or a serial."})
+        raise Invalid(t("Scan or choose one lot or one serial number."), fields={"lot_id": t("Give a lot or a serial.")})
     serial = serial_row(session, actor, serial_id, for_update=True) if serial_id is not None else None
     lot = lot_row(session, actor, serial.lot_id if serial else lot_id, for_update=True)
     if serial and lot_id is not None and lot_id != serial.lot_id:
-        raise Invalid(f"Serial {serial.number} is not in lot {lot.number}.", fields={"serial_id": "Not in this lot."})
+        raise Invalid(t("Serial {serial} is not in lot {lot}.", serial=serial.number, lot=lot.number),
+                      fields={"serial_id": t("Not in this lot.")})
     check_usable(lot, "consume")
     if serial is not None and serial.status != LotStatus.AVAILABLE:
-        raise Conflict(f"Serial {serial.number} is {serial.status.value.replace('_', ' ')}: you cannot consume it.")
+        raise Conflict(t("Serial {number} is {status}: you cannot consume it.", number=serial.number,
+                         status=STATUS_WORDS[LotStatus(serial.status)]))
     if serial is None and session.exec(select(Serial.id).where(Serial.lot_id == lot.id)).first() is not None:
-        raise Invalid(f"Lot {lot.number} is serialized: scan the serial numbers you use.",
-                      fields={"serial_id": "Scan the serial numbers."})
+        raise Invalid(t("Lot {number} is serialized: scan the serial numbers you use.", number=lot.number),
+                      fields={"serial_id": t("Scan the serial numbers.")})
     return lot, serial
 
 
 def _quantity_to_take(lot: Lot, serial: Serial | None, quantity: int | None) -> int:
     if serial is not None:
-        check({"quantity": "A serial number is one unit."} if quantity not in (None, 1) else {})
+        check({"quantity": t("A serial number is one unit.")} if quantity not in (None, 1) else {})
         return 1
     if lot.quantity == 0:
-        raise Conflict(f"Lot {lot.number} has nothing left.", fields={"lot_id": "Nothing left."})
+        raise Conflict(t("Lot {number} has nothing left.", number=lot.number), fields={"lot_id": t("Nothing left.")})
     if quantity is None:
         return lot.quantity
-    check({"quantity": "Give a whole quantity above 0."} if not 0 < quantity <= MAX_QUANTITY else {})
+    check({"quantity": t("Give a whole quantity above 0.")} if not 0 < quantity <= MAX_QUANTITY else {})
     if quantity > lot.quantity:
-        raise Conflict(f"Lot {lot.number} has only {lot.quantity} {lot.unit} left.",
-                       fields={"quantity": f"At most {lot.quantity}."})
+        raise Conflict(t("Lot {number} has only {quantity} {unit} left.", number=lot.number, quantity=lot.quantity,
+                         unit=lot.unit), fields={"quantity": t("At most {limit}.", limit=lot.quantity)})
     return quantity
 
 
@@ -236,10 +243,10 @@ def output_lot(session: Session, actor: Actor, job: Operation, *, quantity: int,
     """`produce` on a job the caller has already scoped, locked and checked the actor's permission for
     (services/trace/output_lots.py: the shop floor's RUN_JOBS or a gateway's INGEST)."""
     if job.status == WorkStatus.CANCELLED:
-        raise Conflict(f"Job {job.name} is cancelled: it produces nothing.")
+        raise Conflict(t("Job {name} is cancelled: it produces nothing.", name=job.name))
     work_order = session.get_one(WorkOrder, job.work_order_id)
     product = _output_product(session, actor, work_order, product_id, byproduct)
-    check({"quantity": "Give a whole quantity above 0."} if not 0 < quantity <= MAX_QUANTITY else {})
+    check({"quantity": t("Give a whole quantity above 0.")} if not 0 < quantity <= MAX_QUANTITY else {})
     location = _location(session, actor, location_id, job.plant_id)
     pass_no = _pass_no(session, job, pass_no)
     lot = Lot(organization_id=job.organization_id, plant_id=job.plant_id,
@@ -268,19 +275,19 @@ def output_lot(session: Session, actor: Actor, job: Operation, *, quantity: int,
 def _output_product(session: Session, actor: Actor, work_order: WorkOrder, product_id: int | None,
                     byproduct: bool) -> Product:
     if byproduct and product_id is None:
-        raise Invalid(fields={"product_id": "Choose the product of the by-product."})
+        raise Invalid(fields={"product_id": t("Choose the product of the by-product.")})
     if not byproduct and product_id not in (None, work_order.product_id):
-        raise Invalid(f"Work order {work_order.number} makes another product; record this as a by-product.",
-                      fields={"product_id": "Not the work order's product."})
-    product = get_scoped(session, actor, Product, product_id or work_order.product_id, "Product")
+        raise Invalid(t("Work order {number} makes another product; record this as a by-product.", number=work_order.number),
+                      fields={"product_id": t("Not the work order's product.")})
+    product = get_scoped(session, actor, Product, product_id or work_order.product_id, t("Product"))
     if product_id is not None and not product.is_active:
-        raise Invalid(fields={"product_id": "This product is no longer active."})
+        raise Invalid(fields={"product_id": t("This product is no longer active.")})
     return product
 
 
 def consumptions(session: Session, actor: Actor, operation_id: int) -> list[ConsumptionRead]:
     require(actor, Permission.VIEW)
-    job = get_scoped(session, actor, Operation, operation_id, "Job")
+    job = get_scoped(session, actor, Operation, operation_id, t("Job"))
     rows = session.exec(select(LotConsumption, Lot).join(Lot, col(Lot.id) == LotConsumption.lot_id)
                         .where(LotConsumption.operation_id == job.id).order_by(col(LotConsumption.id))).all()
     links = session.exec(select(GenealogyLink.consumption_id, GenealogyLink.output_lot_id)
@@ -294,7 +301,7 @@ def consumptions(session: Session, actor: Actor, operation_id: int) -> list[Cons
 
 def outputs(session: Session, actor: Actor, operation_id: int) -> list[LotRead]:
     require(actor, Permission.VIEW)
-    job = get_scoped(session, actor, Operation, operation_id, "Job")
+    job = get_scoped(session, actor, Operation, operation_id, t("Job"))
     return read_lots(session, session.exec(select(Lot).where(Lot.operation_id == job.id).order_by(col(Lot.id))).all())
 
 

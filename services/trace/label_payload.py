@@ -15,6 +15,7 @@ from sqlmodel import Session
 from models.organization import Organization
 from services.core.access import Actor
 from services.core.errors import Invalid
+from services.core.messages import Message, t, word
 
 PREFIX = "TAKT1"
 SEPARATOR = "|"
@@ -32,9 +33,14 @@ class LabelKind(StrEnum):
     SHP = "SHP"
 
 
-KIND_WORDS: dict[LabelKind, str] = {
-    LabelKind.LOT: "lot", LabelKind.SER: "serial number", LabelKind.WO: "work order",
-    LabelKind.MAC: "machine", LabelKind.LOC: "location", LabelKind.SHP: "shipment",
+KIND_WORDS: dict[LabelKind, Message] = {       # inside sentences: lower-case English, the kind's name translated
+    LabelKind.LOT: word(t("Lot"), "lot"), LabelKind.SER: word(t("Serial number"), "serial number"),
+    LabelKind.WO: word(t("Work order"), "work order"), LabelKind.MAC: word(t("Machine"), "machine"),
+    LabelKind.LOC: word(t("Location"), "location"), LabelKind.SHP: word(t("Shipment"), "shipment"),
+}
+KIND_NAMES: dict[LabelKind, Message] = {       # at the start of a sentence
+    LabelKind.LOT: t("Lot"), LabelKind.SER: t("Serial number"), LabelKind.WO: t("Work order"),
+    LabelKind.MAC: t("Machine"), LabelKind.LOC: t("Location"), LabelKind.SHP: t("Shipment"),
 }
 
 
@@ -84,18 +90,18 @@ def parse(raw: str | None, *, org_slug: str | None = None) -> LabelPayload:
     """The payload in `raw`; with `org_slug`, a label of another organization is refused."""
     text = (raw or "").strip()
     if not text:
-        raise LabelError("malformed", "Nothing was scanned.")
+        raise LabelError("malformed", t("Nothing was scanned."))
     parts = text.split(SEPARATOR)
     if parts[0].upper() != PREFIX:
-        raise LabelError("malformed", "This is not a Takt label.")
+        raise LabelError("malformed", t("This is not a Takt label."))
     if len(parts) != 4:
-        raise LabelError("malformed", "This label is damaged or incomplete: scan it again or type its number.")
+        raise LabelError("malformed", t("This label is damaged or incomplete: scan it again or type its number."))
     kind = _kind(parts[1])
     slug, code = parts[2], parts[3]
     _check_slug(slug)
     _check_code(code)
     if org_slug is not None and slug != org_slug:
-        raise LabelError("foreign_org", f"This label belongs to another company ({slug}), not to yours.")
+        raise LabelError("foreign_org", t("This label belongs to another company ({company}), not to yours.", company=slug))
     return LabelPayload(kind, slug, code)
 
 
@@ -107,14 +113,15 @@ def _kind(text: str) -> LabelKind:
     try:
         return LabelKind(text.strip().upper())
     except ValueError:
-        raise LabelError("unknown_kind", f"Unknown label kind ({text[:10]!r}): this is not a label Takt prints.") from None
+        raise LabelError("unknown_kind", t("Unknown label kind ({kind}): this is not a label Takt prints.",
+                                          kind=repr(text[:10]))) from None
 
 
 def _check_slug(slug: str) -> None:
     if not _SLUG_RE.match(slug or ""):
-        raise LabelError("malformed", "This label's company part is damaged: scan it again or type its number.")
+        raise LabelError("malformed", t("This label's company part is damaged: scan it again or type its number."))
 
 
 def _check_code(code: str) -> None:
     if not code or len(code) > MAX_CODE_LENGTH or not _CODE_RE.match(code):
-        raise LabelError("malformed", "This label's number is damaged or empty: scan it again or type its number.")
+        raise LabelError("malformed", t("This label's number is damaged or empty: scan it again or type its number."))

@@ -26,6 +26,7 @@ from noto_cjk_sans_jp_regular import FONT_PATH as CJK_FONT_PATH
 from PIL import Image, ImageDraw, ImageFont
 
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.core.pdf import Document, is_latin1
 from services.org.pdf import draw_logo
 
@@ -71,10 +72,10 @@ class SheetLayout:
 
 
 SHEET_LAYOUTS: dict[str, SheetLayout] = {layout.key: layout for layout in (
-    SheetLayout("thermal-100x50", "Thermal roll, 100 x 50 mm", 100, 50, 1, 1, 100, 50),
-    SheetLayout("thermal-60x40", "Thermal roll, 60 x 40 mm", 60, 40, 1, 1, 60, 40),
-    SheetLayout("a4-3x8", "A4 sheet, 3 x 8 labels of 70 x 37 mm", 210, 297, 3, 8, 70, 37, top=0.5),
-    SheetLayout("a4-2x7", "A4 sheet, 2 x 7 labels of 99.1 x 38.1 mm", 210, 297, 2, 7, 99.1, 38.1,
+    SheetLayout("thermal-100x50", t("Thermal roll, 100 x 50 mm"), 100, 50, 1, 1, 100, 50),
+    SheetLayout("thermal-60x40", t("Thermal roll, 60 x 40 mm"), 60, 40, 1, 1, 60, 40),
+    SheetLayout("a4-3x8", t("A4 sheet, 3 x 8 labels of 70 x 37 mm"), 210, 297, 3, 8, 70, 37, top=0.5),
+    SheetLayout("a4-2x7", t("A4 sheet, 2 x 7 labels of 99.1 x 38.1 mm"), 210, 297, 2, 7, 99.1, 38.1,
                 left=4.65, top=15.15, gap_x=2.5),
 )}
 
@@ -260,15 +261,16 @@ def render_sheet_pdf(labels: Sequence[Printable], symbology: Symbology | str = S
     (to use up a half-used sheet); with `brand`, each label carries the organization's branding on top."""
     sheet = SHEET_LAYOUTS.get(layout)
     if sheet is None:
-        raise Invalid("Unknown label size.", fields={"layout": f"Pick one of: {', '.join(SHEET_LAYOUTS)}."})
+        raise Invalid(t("Unknown label size."), fields={"layout": t("Pick one of: {choices}.", choices=", ".join(SHEET_LAYOUTS))})
     if not labels:
-        raise Invalid("Pick at least one label to print.", fields={"items": "Required."})
+        raise Invalid(t("Pick at least one label to print."), fields={"items": t("Required.")})
     if not 0 <= skip < sheet.per_page:
-        raise Invalid("Cannot skip that many places.", fields={"skip": f"Between 0 and {sheet.per_page - 1}."})
+        raise Invalid(t("Cannot skip that many places."),
+                      fields={"skip": t("Between {low} and {high}.", low=0, high=sheet.per_page - 1)})
     pdf = Document(page=(sheet.page_w, sheet.page_h), first_page=False)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
-    pdf.set_title("Takt labels")
+    pdf.set_title(t("Takt labels"))
     for place, label in enumerate(labels, start=skip):
         slot = place % sheet.per_page
         if slot == 0 or place == skip:

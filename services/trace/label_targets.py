@@ -21,8 +21,10 @@ from models.shipments import Shipment
 from services.core.access import Actor
 from services.core.display_names import display_name
 from services.core.errors import NotFound
+from services.core.messages import t
 from services.core.validation import like_pattern
 from services.trace.label_payload import (
+    KIND_NAMES,
     KIND_WORDS,
     LabelKind,
     LabelPayload,
@@ -43,7 +45,7 @@ def find_by_id(session: Session, actor: Actor, kind: LabelKind, object_id: int) 
     by_id, _ = _finders(kind)
     target = by_id(session, actor, object_id, org_slug_of(session, actor))
     if target is None or not _visible(actor, target):
-        raise NotFound(f"{KIND_WORDS[kind].capitalize()} not found.")
+        raise NotFound(t("{what} not found.", what=KIND_NAMES[kind]))
     return target
 
 
@@ -51,8 +53,8 @@ def find_by_code(session: Session, actor: Actor, payload: LabelPayload) -> Label
     _, by_code = _finders(payload.kind)
     target = by_code(session, actor, payload.code, payload.org_slug)
     if target is None or not _visible(actor, target):
-        raise NotFound(f"Unknown label: no {KIND_WORDS[payload.kind]} {payload.code} in your plants.",
-                       fields={"payload": "Unknown label."})
+        raise NotFound(t("Unknown label: no {kind} {code} in your plants.", kind=KIND_WORDS[payload.kind],
+                         code=payload.code), fields={"payload": t("Unknown label.")})
     return target
 
 
@@ -70,7 +72,7 @@ def _work_order_target(session: Session, wo: WorkOrder | None, slug: str, actor:
     if wo is None or wo.organization_id != actor.organization_id:
         return None
     product = session.get(Product, wo.product_id)
-    return LabelTarget(LabelKind.WO, pk(wo), wo.number, slug, wo.plant_id, f"Work order {wo.number}",
+    return LabelTarget(LabelKind.WO, pk(wo), wo.number, slug, wo.plant_id, t("Work order {number}", number=wo.number),
                        f"{product.code} {display_name(product)} x {wo.quantity}" if product else "")
 
 
@@ -91,7 +93,7 @@ def _machine_target(session: Session, machine: Machine | None, slug: str, actor:
         return None
     plant = session.get_one(Plant, machine.plant_id)
     return LabelTarget(LabelKind.MAC, pk(machine), f"{plant.code}/{machine.code}", slug, machine.plant_id,
-                       f"Machine {machine.code}", f"{machine.name} ({plant.code})")
+                       t("Machine {code}", code=machine.code), f"{machine.name} ({plant.code})")
 
 
 def _machine_by_id(session: Session, actor: Actor, object_id: int, slug: str) -> LabelTarget | None:
@@ -120,7 +122,7 @@ def _product_words(session: Session, product_id: int) -> str:
 def _lot_target(session: Session, lot: Lot | None, slug: str, actor: Actor) -> LabelTarget | None:
     if lot is None or lot.organization_id != actor.organization_id:
         return None
-    return LabelTarget(LabelKind.LOT, pk(lot), lot.number, slug, lot.plant_id, f"Lot {lot.number}",
+    return LabelTarget(LabelKind.LOT, pk(lot), lot.number, slug, lot.plant_id, t("Lot {number}", number=lot.number),
                        f"{_product_words(session, lot.product_id)} · {lot.quantity_initial} {lot.unit}")
 
 
@@ -136,7 +138,7 @@ def _lot_by_code(session: Session, actor: Actor, code: str, slug: str) -> LabelT
 def _serial_target(session: Session, serial: Serial | None, slug: str, actor: Actor) -> LabelTarget | None:
     if serial is None or serial.organization_id != actor.organization_id:
         return None
-    return LabelTarget(LabelKind.SER, pk(serial), serial.number, slug, serial.plant_id, f"Serial {serial.number}",
+    return LabelTarget(LabelKind.SER, pk(serial), serial.number, slug, serial.plant_id, t("Serial {number}", number=serial.number),
                        _product_words(session, serial.product_id))
 
 
@@ -155,7 +157,7 @@ def _location_target(session: Session, location: Location | None, slug: str, act
         return None
     plant = session.get_one(Plant, location.plant_id)
     return LabelTarget(LabelKind.LOC, pk(location), f"{plant.code}/{location.code}", slug, location.plant_id,
-                       f"Location {location.code}", f"{location.name} ({plant.code})".strip())
+                       t("Location {code}", code=location.code), f"{location.name} ({plant.code})".strip())
 
 
 def _location_by_id(session: Session, actor: Actor, object_id: int, slug: str) -> LabelTarget | None:
@@ -175,7 +177,7 @@ def _shipment_target(session: Session, shipment: Shipment | None, slug: str, act
         return None
     customer = session.get(Customer, shipment.customer_id)
     return LabelTarget(LabelKind.SHP, pk(shipment), shipment.number, slug, shipment.plant_id,
-                       f"Shipment {shipment.number}", customer.name if customer else "")
+                       t("Shipment {number}", number=shipment.number), customer.name if customer else "")
 
 
 def _shipment_by_id(session: Session, actor: Actor, object_id: int, slug: str) -> LabelTarget | None:

@@ -34,6 +34,7 @@ from models.organization import Plant
 from services.core.access import Actor, Permission, require
 from services.core.display_names import display_name
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.org.branding import branding_for_org
 from services.org.pdf import logo_bytes, rgb
 from services.trace import label_targets
@@ -60,6 +61,7 @@ from services.trace.label_render import (
     render_sheet_pdf,
     render_svg,
 )
+from services.trace.lots import either
 
 __all__ = ["KIND_WORDS", "MAX_CODE_LENGTH", "PREFIX", "SEPARATOR", "SHEET_LAYOUTS", "LabelError", "LabelKind",
            "LabelBrand", "LabelPayload", "LabelTarget", "SheetLayout", "Symbology", "brand_of", "choices", "encode",
@@ -74,8 +76,9 @@ def resolve(session: Session, actor: Actor, raw: str, *, kinds: tuple[LabelKind,
     raw = unicodedata.normalize("NFKC", raw or "")
     payload = parse(raw, org_slug=org_slug_of(session, actor))
     if kinds is not None and payload.kind not in kinds:
-        wanted = " or ".join(KIND_WORDS[k] for k in kinds)
-        raise LabelError("wrong_kind", f"This is a {KIND_WORDS[payload.kind]} label: scan a {wanted} label here.")
+        wanted = either([KIND_WORDS[k] for k in kinds])
+        raise LabelError("wrong_kind", t("This is a {kind} label: scan a {wanted} label here.",
+                                        kind=KIND_WORDS[payload.kind], wanted=wanted))
     return label_targets.find_by_code(session, actor, payload)
 
 
@@ -88,9 +91,9 @@ def label_for(session: Session, actor: Actor, kind: LabelKind | str, object_id: 
 def labels_for(session: Session, actor: Actor, items: list[tuple[LabelKind | str, int]]) -> list[LabelTarget]:
     """Labels for many objects, in the order asked (for a sheet); at most 1,000."""
     if not items:
-        raise Invalid("Pick at least one label to print.", fields={"items": "Required."})
+        raise Invalid(t("Pick at least one label to print."), fields={"items": t("Required.")})
     if len(items) > 1000:
-        raise Invalid("Print at most 1,000 labels at a time.", fields={"items": "Too many."})
+        raise Invalid(t("Print at most 1,000 labels at a time."), fields={"items": t("Too many.")})
     return [label_for(session, actor, kind, object_id) for kind, object_id in items]
 
 
@@ -104,7 +107,7 @@ def choices(session: Session, actor: Actor, kind: LabelKind | str, *, search: st
 def brand_of(session: Session, actor: Actor, targets: list[LabelTarget]) -> LabelBrand:
     """The organization's branding for a sheet of `targets`: name, colour, logo, and each label's plant by name."""
     brand = branding_for_org(session, actor.organization_id)
-    plant_ids = {t.plant_id for t in targets if t.plant_id is not None}
+    plant_ids = {target.plant_id for target in targets if target.plant_id is not None}
     plants = session.exec(select(Plant).where(Plant.organization_id == actor.organization_id,
                                               col(Plant.id).in_(plant_ids))).all() if plant_ids else []
     return LabelBrand(name=brand.display_name, color=rgb(brand.primary_color), logo=logo_bytes(brand.logo_svg),

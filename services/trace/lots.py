@@ -48,6 +48,7 @@ from services.core.audit import audit
 from services.core.display_names import display_name
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.events import record
+from services.core.messages import Message, t, word
 from services.core.numbering import next_number, next_numbers
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE, check
@@ -60,10 +61,19 @@ LOCATE = (Permission.SUPERVISE, Permission.MANAGE_PLANTS)
 MAX_QUANTITY = 1_000_000_000
 MAX_PAGE = 500
 
-STATUS_WORDS = {
-    LotStatus.AVAILABLE: "available", LotStatus.ON_HOLD: "on hold", LotStatus.CONSUMED: "used up",
-    LotStatus.SHIPPED: "shipped", LotStatus.RECALLED: "recalled",
+STATUS_WORDS: dict[LotStatus, Message] = {
+    LotStatus.AVAILABLE: word(t("Available"), "available"), LotStatus.ON_HOLD: word(t("On hold"), "on hold"),
+    LotStatus.CONSUMED: word(t("Used up"), "used up"), LotStatus.SHIPPED: word(t("Shipped"), "shipped"),
+    LotStatus.RECALLED: word(t("Recalled"), "recalled"),
 }
+
+
+def either(words: Sequence[str]) -> str:
+    """`words` joined by "or" in the language being served ("a or b or c")."""
+    joined: str = words[0] if words else ""
+    for following in words[1:]:
+        joined = t("{first} or {second}", first=joined, second=following)
+    return joined
 
 
 class ReceiptCreate(BaseModel):
@@ -143,10 +153,10 @@ def require_any(actor: Actor, permissions: Iterable[Permission], *, plant_id: in
     """Forbidden unless the actor holds one of `permissions` (at `plant_id`, when given)."""
     permissions = tuple(permissions)
     if not any(p in actor.permissions for p in permissions):
-        names = " or ".join(f"'{p.value}'" for p in permissions)
-        raise Forbidden(f"You are not allowed to do this: it needs the {names} permission.")
+        names = either([f"'{p.value}'" for p in permissions])
+        raise Forbidden(t("You are not allowed to do this: it needs the {permissions} permission.", permissions=names))
     if plant_id is not None and plant_id not in actor.plant_ids:
-        raise NotFound("Plant not found.")       # a plant the actor cannot see does not exist for them
+        raise NotFound(t("Plant not found."))       # a plant the actor cannot see does not exist for them
 
 
 def lot_actions(actor: Actor, plant_id: int | None = None) -> dict[str, bool]:
@@ -157,18 +167,22 @@ def lot_actions(actor: Actor, plant_id: int | None = None) -> dict[str, bool]:
 
 
 def lot_row(session: Session, actor: Actor, lot_id: int | None, *, for_update: bool = False) -> Lot:
-    return get_scoped(session, actor, Lot, lot_id, "Lot", for_update=for_update)
+    return get_scoped(session, actor, Lot, lot_id, t("Lot"), for_update=for_update)
 
 
 def serial_row(session: Session, actor: Actor, serial_id: int | None, *, for_update: bool = False) -> Serial:
-    return get_scoped(session, actor, Serial, serial_id, "Serial number", for_update=for_update)
+    return get_scoped(session, actor, Serial, serial_id, t("Serial number"), for_update=for_update)
 
 
 def check_usable(lot: Lot, action: str = "use") -> None:
     """Conflict unless the lot is available (on hold, used up, shipped and recalled lots are not)."""
     if lot.status != LotStatus.AVAILABLE:
-        raise Conflict(f"Lot {lot.number} is {STATUS_WORDS[LotStatus(lot.status)]}: you cannot {action} it.",
-                       fields={"lot": f"Lot is {STATUS_WORDS[LotStatus(lot.status)]}."})
+        status = STATUS_WORDS[LotStatus(lot.status)]
+        refusals = {"consume": t("Lot {number} is {status}: you cannot consume it.", number=lot.number, status=status),
+                    "pack": t("Lot {number} is {status}: you cannot pack it.", number=lot.number, status=status)}
+        raise Conflict(refusals.get(action) or t("Lot {number} is {status}: you cannot use it.", number=lot.number,
+                                                 status=status),
+                       fields={"lot": t("Lot is {status}.", status=status)})
 
 
 def new_lot_number(session: Session, organization_id: int) -> str:
@@ -180,7 +194,7 @@ def make_serials(session: Session, actor: Actor, lot: Lot, product: Product, num
     """One serial per unit of `lot`: the numbers given (unique, new) or SN-000001 ... from the sequence."""
     numbers = [n.strip() for n in numbers if n.strip()]
     if not product.is_serialized:
-        check({"serial_numbers": "This product has no serial numbers."} if numbers else {})
+        check({"serial_numbers": t("This product has no serial numbers.")} if numbers else {})
         return []
     if not numbers:
         numbers = next_numbers(session, actor.organization_id, "SN", lot.quantity_initial)
@@ -196,34 +210,35 @@ def make_serials(session: Session, actor: Actor, lot: Lot, product: Product, num
 def _check_serial_numbers(session: Session, actor: Actor, numbers: list[str], quantity: int) -> None:
     problems = {}
     if len(numbers) != quantity:
-        problems["serial_numbers"] = f"Give one serial number per unit: {quantity} expected, {len(numbers)} given."
+        problems["serial_numbers"] = t("Give one serial number per unit: {expected} expected, {given} given.",
+                                       expected=quantity, given=len(numbers))
     elif len(set(numbers)) != len(numbers):
-        problems["serial_numbers"] = "A serial number is given twice."
+        problems["serial_numbers"] = t("A serial number is given twice.")
     elif any(len(n) > 64 for n in numbers):
-        problems["serial_numbers"] = "A serial number is at most 64 characters."
+        problems["serial_numbers"] = t("A serial number is at most {limit} characters.", limit=64)
     else:
         taken = session.exec(select(Serial.number).where(Serial.organization_id == actor.organization_id,
                                                          col(Serial.number).in_(numbers))).first()
         if taken:
-            problems["serial_numbers"] = f"Serial number {taken} exists already."
+            problems["serial_numbers"] = t("Serial number {number} exists already.", number=taken)
     check(problems)
 
 
 def _product(session: Session, actor: Actor, product_id: int) -> Product:
-    product = get_scoped(session, actor, Product, product_id, "Product")
+    product = get_scoped(session, actor, Product, product_id, t("Product"))
     if not product.is_active:
-        raise Invalid(fields={"product_id": "This product is no longer active."})
+        raise Invalid(fields={"product_id": t("This product is no longer active.")})
     return product
 
 
 def _location(session: Session, actor: Actor, location_id: int | None, plant_id: int) -> Location | None:
     if location_id is None:
         return None
-    location = get_scoped(session, actor, Location, location_id, "Location")
+    location = get_scoped(session, actor, Location, location_id, t("Location"))
     if location.plant_id != plant_id:
-        raise Invalid(fields={"location_id": "This location is in another plant."})
+        raise Invalid(fields={"location_id": t("This location is in another plant.")})
     if not location.is_active:
-        raise Invalid(fields={"location_id": "This location is no longer in use."})
+        raise Invalid(fields={"location_id": t("This location is no longer in use.")})
     return location
 
 
@@ -243,9 +258,9 @@ def receive(session: Session, actor: Actor, data: ReceiptCreate, *, now: datetim
     location = _location(session, actor, data.location_id, data.plant_id)
     supplier, ref = data.supplier.strip(), data.supplier_lot_ref.strip()
     problems = {k: v for k, v in {
-        "quantity": None if 0 < data.quantity <= MAX_QUANTITY else "Give a whole quantity above 0.",
-        "supplier": None if 0 < len(supplier) <= 200 else "Name the supplier (at most 200 characters).",
-        "supplier_lot_ref": None if len(ref) <= 64 else "At most 64 characters.",
+        "quantity": None if 0 < data.quantity <= MAX_QUANTITY else t("Give a whole quantity above 0."),
+        "supplier": None if 0 < len(supplier) <= 200 else t("Name the supplier (at most {limit} characters).", limit=200),
+        "supplier_lot_ref": None if len(ref) <= 64 else t("At most {limit} characters.", limit=64),
     }.items() if v}
     # a scanning station's token (SCAN only) receives without custom values; people fill them on the lot, and
     # their receipt form follows the organization's layout
@@ -276,7 +291,8 @@ def move(session: Session, actor: Actor, lot_id: int, location_id: int, *, now: 
     location = _location(session, actor, location_id, lot.plant_id)
     assert location is not None             # a location id was given
     if lot.status in (LotStatus.CONSUMED, LotStatus.SHIPPED, LotStatus.RECALLED):
-        raise Conflict(f"Lot {lot.number} is {STATUS_WORDS[LotStatus(lot.status)]}: it cannot move.")
+        raise Conflict(t("Lot {number} is {status}: it cannot move.", number=lot.number,
+                         status=STATUS_WORDS[LotStatus(lot.status)]))
     before = lot.location_id
     lot.location_id, lot.updated_at, lot.updated_by = location.id, now, actor.user_id
     session.add(lot)
@@ -288,7 +304,7 @@ def hold(session: Session, actor: Actor, lot_id: int, *, reason: str, now: datet
     lot = lot_row(session, actor, lot_id, for_update=True)
     require_any(actor, HOLD, plant_id=lot.plant_id)
     reason = reason.strip()
-    check({"reason": "Say why the lot is held (at most 500 characters)."} if not 0 < len(reason) <= 500 else {})
+    check({"reason": t("Say why the lot is held (at most {limit} characters).", limit=500)} if not 0 < len(reason) <= 500 else {})
     put_on_hold(session, actor, lot, reason, now=now)
     return read_lot(session, lot)
 
@@ -296,7 +312,8 @@ def hold(session: Session, actor: Actor, lot_id: int, *, reason: str, now: datet
 def put_on_hold(session: Session, actor: Actor, lot: Lot, reason: str, *, now: datetime, audited: bool = True) -> None:
     """Hold one available lot (and its available serials); the recall uses it with one audit entry for all."""
     if lot.status != LotStatus.AVAILABLE:
-        raise Conflict(f"Lot {lot.number} is {STATUS_WORDS[LotStatus(lot.status)]}: only available lots can be held.")
+        raise Conflict(t("Lot {number} is {status}: only available lots can be held.", number=lot.number,
+                         status=STATUS_WORDS[LotStatus(lot.status)]))
     lot.status, lot.hold_reason, lot.updated_at, lot.updated_by = LotStatus.ON_HOLD, reason, now, actor.user_id
     session.add(lot)
     for serial in session.exec(select(Serial).where(Serial.lot_id == lot.id, Serial.status == LotStatus.AVAILABLE)):
@@ -310,7 +327,8 @@ def release(session: Session, actor: Actor, lot_id: int, *, now: datetime, reaso
     lot = lot_row(session, actor, lot_id, for_update=True)
     require_any(actor, HOLD, plant_id=lot.plant_id)
     if lot.status != LotStatus.ON_HOLD:
-        raise Conflict(f"Lot {lot.number} is {STATUS_WORDS[LotStatus(lot.status)]}, not on hold.")
+        raise Conflict(t("Lot {number} is {status}, not on hold.", number=lot.number,
+                         status=STATUS_WORDS[LotStatus(lot.status)]))
     lot.status = LotStatus.AVAILABLE if lot.quantity > 0 else LotStatus.CONSUMED
     held_for, lot.hold_reason, lot.updated_at, lot.updated_by = lot.hold_reason, "", now, actor.user_id
     session.add(lot)
@@ -327,11 +345,11 @@ def create_location(session: Session, actor: Actor, data: LocationCreate, *, now
     require_any(actor, LOCATE, plant_id=data.plant_id)
     code, name = data.code.strip().upper(), data.name.strip()
     check({k: v for k, v in {
-        "code": None if CODE_RE.match(code) else "Use 1-32 letters, digits, dot, dash or underscore.",
-        "name": None if len(name) <= 200 else "At most 200 characters.",
+        "code": None if CODE_RE.match(code) else t("Use 1-32 letters, digits, dot, dash or underscore."),
+        "name": None if len(name) <= 200 else t("At most {limit} characters.", limit=200),
     }.items() if v})
     if session.exec(select(Location.id).where(Location.plant_id == data.plant_id, Location.code == code)).first():
-        raise Conflict(f"Location {code} exists already in this plant.", fields={"code": "Already in use."})
+        raise Conflict(t("Location {code} exists already in this plant.", code=code), fields={"code": t("Already in use.")})
     location = Location(organization_id=actor.organization_id, plant_id=data.plant_id, code=code, name=name,
                         created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(location)
@@ -354,10 +372,10 @@ def list_locations(session: Session, actor: Actor, *, plant_id: int | None = Non
 
 def deactivate_location(session: Session, actor: Actor, location_id: int, *, now: datetime) -> LocationRead:
     """Take a location out of use: nothing is received or moved there any more; lots already there keep it."""
-    location = get_scoped(session, actor, Location, location_id, "Location", for_update=True)
+    location = get_scoped(session, actor, Location, location_id, t("Location"), for_update=True)
     require_any(actor, LOCATE, plant_id=location.plant_id)
     if not location.is_active:
-        raise Conflict(f"Location {location.code} is already out of use.")
+        raise Conflict(t("Location {code} is already out of use.", code=location.code))
     location.is_active, location.updated_at, location.updated_by = False, now, actor.user_id
     session.add(location)
     session.flush()
@@ -377,7 +395,7 @@ def location_by_code(session: Session, actor: Actor, code: str, *, plant_id: int
         query = query.where(Location.plant_id == plant_id)
     location = session.exec(query.order_by(col(Location.id))).first()
     if location is None:
-        raise NotFound(f"Location {code} not found.")
+        raise NotFound(t("Location {code} not found.", code=code))
     return LocationRead.model_validate(location, from_attributes=True)
 
 
@@ -393,7 +411,7 @@ def lot_by_number(session: Session, actor: Actor, number: str) -> LotRead:
     lot = session.exec(select(Lot).where(Lot.organization_id == actor.organization_id,
                                          Lot.number == number.strip())).first()
     if lot is None or lot.plant_id not in actor.plant_ids:
-        raise NotFound(f"Lot {number} not found.")
+        raise NotFound(t("Lot {number} not found.", number=number))
     return read_lot(session, lot)
 
 
@@ -402,7 +420,7 @@ def serial_by_number(session: Session, actor: Actor, number: str) -> SerialRead:
     serial = session.exec(select(Serial).where(Serial.organization_id == actor.organization_id,
                                                Serial.number == number.strip())).first()
     if serial is None or serial.plant_id not in actor.plant_ids:
-        raise NotFound(f"Serial number {number} not found.")
+        raise NotFound(t("Serial number {number} not found.", number=number))
     return read_serial(session, serial)
 
 

@@ -56,10 +56,14 @@ class RecallQuery(BaseModel):
 
     def describe(self) -> str:
         if self.lot_id is not None:
-            return f"lot #{self.lot_id}"
+            return t("lot #{id}", id=self.lot_id)
         if self.supplier_lot_ref:
-            return f"supplier lot {self.supplier_lot_ref}" + (f" of {self.supplier}" if self.supplier else "")
-        return f"machine #{self.machine_id} from {self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M} UTC"
+            if self.supplier:
+                return t("supplier lot {reference} of {supplier}", reference=self.supplier_lot_ref,
+                         supplier=self.supplier)
+            return t("supplier lot {reference}", reference=self.supplier_lot_ref)
+        return t("machine #{id} from {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC", id=self.machine_id,
+                 start=self.start, end=self.end)
 
 
 class RecallResult(BaseModel):
@@ -108,7 +112,7 @@ def _holdable(lots: list[TraceLot]) -> list[TraceLot]:
 def hold_affected(session: Session, actor: Actor, query: RecallQuery, *, reason: str, now: datetime,
                   notify: bool = True, mark_recalled: bool = False) -> RecallHoldResult:
     reason = reason.strip()
-    check({"reason": "Say why the stock is held (at most 400 characters)."} if not 0 < len(reason) <= 400 else {})
+    check({"reason": t("Say why the stock is held (at most {limit} characters).", limit=400)} if not 0 < len(reason) <= 400 else {})
     result = simulate(session, actor, query)
     to_hold = _holdable(result.trace.lots)
     shipped = [lot for lot in result.trace.lots if lot.status == LotStatus.SHIPPED] if mark_recalled else []
@@ -116,7 +120,7 @@ def hold_affected(session: Session, actor: Actor, query: RecallQuery, *, reason:
         require_any(actor, HOLD, plant_id=plant_id)
     rows = session.exec(select(Lot).where(col(Lot.id).in_([lot.id for lot in to_hold])).order_by(col(Lot.id))
                         .with_for_update()).all() if to_hold else []
-    hold_reason = f"Recall ({query.describe()}): {reason}"[:500]
+    hold_reason = t("Recall ({query}): {reason}", query=query.describe(), reason=reason)[:500]
     for lot in rows:
         put_on_hold(session, actor, lot, hold_reason, now=now, audited=False)
     numbers = [lot.number for lot in rows]
@@ -156,10 +160,10 @@ def _mark_recalled(session: Session, actor: Actor, lot_ids: list[int], now: date
 def _suspect_lots(session: Session, actor: Actor, query: RecallQuery) -> list[int]:
     modes = [query.lot_id is not None, bool((query.supplier_lot_ref or "").strip()), query.machine_id is not None]
     if sum(modes) != 1:
-        raise Invalid("Start the recall from one lot, one supplier lot reference, or one machine and time range.",
-                      fields={"query": "Give exactly one starting point."})
+        raise Invalid(t("Start the recall from one lot, one supplier lot reference, or one machine and time range."),
+                      fields={"query": t("Give exactly one starting point.")})
     if query.lot_id is not None:
-        return [pk(get_scoped(session, actor, Lot, query.lot_id, "Lot"))]
+        return [pk(get_scoped(session, actor, Lot, query.lot_id, t("Lot")))]
     visible = col(Lot.plant_id).in_(actor.plant_ids or [-1])
     reference, supplier = (query.supplier_lot_ref or "").strip(), (query.supplier or "").strip()
     if modes[1]:
@@ -169,13 +173,13 @@ def _suspect_lots(session: Session, actor: Actor, query: RecallQuery) -> list[in
             stmt = stmt.where(func.lower(Lot.supplier) == supplier.lower())
         ids = _ids(session.exec(stmt.order_by(col(Lot.id))).all())
         if not ids:
-            raise NotFound(f"No receipt with supplier lot {reference} found.")
+            raise NotFound(t("No receipt with supplier lot {reference} found.", reference=reference))
         return ids
-    machine = get_scoped(session, actor, Machine, query.machine_id, "Machine")
+    machine = get_scoped(session, actor, Machine, query.machine_id, t("Machine"))
     start, end = query.start, query.end
     if start is None or end is None or start.tzinfo is None or end.tzinfo is None:
-        raise Invalid(fields={"start": "Give a start and an end with a time zone."})
-    check({"end": "The end comes after the start."} if start >= end else {})
+        raise Invalid(fields={"start": t("Give a start and an end with a time zone.")})
+    check({"end": t("The end comes after the start.")} if start >= end else {})
     return _ids(session.exec(select(Lot.id).where(Lot.organization_id == actor.organization_id, visible,
                                                   Lot.machine_id == machine.id, col(Lot.produced_at) >= start,
                                                   col(Lot.produced_at) < end).order_by(col(Lot.id))).all())

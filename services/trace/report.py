@@ -19,16 +19,28 @@ from sqlmodel import Session
 
 from services.core.access import Actor
 from services.core.exports import to_csv, to_xlsx
+from services.core.messages import Message, render, t, word
 from services.core.pdf import Document
 from services.trace.lots import get_lot
 from services.trace.tracing import TraceResult, backward, forward
 
 MAX_ROWS = 5000
-COLUMNS = [("direction", "Direction"), ("level", "Level"), ("node", "Node"), ("number", "Lot / shipment"),
-           ("product_code", "Product"), ("product_name", "Name"), ("link_quantity", "Quantity used/shipped"),
-           ("unit", "Unit"), ("kind", "Link"), ("status", "Status"), ("supplier", "Supplier"),
-           ("supplier_lot_ref", "Supplier lot"), ("work_order", "Work order"), ("pass_no", "Pass"),
-           ("customer", "Customer"), ("repeated", "Shown above")]
+COLUMNS = [("direction", t("Direction")), ("level", t("Level")), ("node", t("Node")), ("number", t("Lot / shipment")),
+           ("product_code", t("Product")), ("product_name", t("Name")), ("link_quantity", t("Quantity used/shipped")),
+           ("unit", t("Unit")), ("kind", t("Link")), ("status", t("Status")), ("supplier", t("Supplier")),
+           ("supplier_lot_ref", t("Supplier lot")), ("work_order", t("Work order")), ("pass_no", t("Pass")),
+           ("customer", t("Customer")), ("repeated", t("Shown above"))]
+# the codes in a trace's rows as the PDF prints them: lower-case English, the labels' translations
+WORDS: dict[str, Message] = {
+    "start": word(t("Start"), "start"), "backward": word(t("Backward"), "backward"),
+    "forward": word(t("Forward"), "forward"), "receipt": word(t("Receipt"), "receipt"),
+    "production": word(t("Production"), "production"), "consume": word(t("Consume"), "consume"),
+    "byproduct": word(t("By-product"), "byproduct"), "rework": word(t("Rework"), "rework"),
+    "shipped": word(t("Shipped"), "shipped"), "available": word(t("Available"), "available"),
+    "on_hold": word(t("On hold"), "on_hold"), "consumed": word(t("Used up"), "consumed"),
+    "recalled": word(t("Recalled"), "recalled"), "open": word(t("Open"), "open"),
+    "packing": word(t("Packing"), "packing"), "cancelled": word(t("Cancelled"), "cancelled"),
+}
 
 
 class TraceRow(BaseModel):
@@ -134,7 +146,7 @@ def report_csv(session: Session, actor: Actor, lot_id: int) -> bytes:
 
 def report_xlsx(session: Session, actor: Actor, lot_id: int) -> bytes:
     report = trace_rows(session, actor, lot_id)
-    return to_xlsx(report.rows, COLUMNS, sheet=f"Trace {report.lot_number}")
+    return to_xlsx(report.rows, COLUMNS, sheet=render(t("Trace {number}", number=report.lot_number)))
 
 
 def report_pdf(session: Session, actor: Actor, lot_id: int) -> bytes:
@@ -143,36 +155,46 @@ def report_pdf(session: Session, actor: Actor, lot_id: int) -> bytes:
     pdf = Document(orientation="L")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.set_font("Helvetica", "B", 14)
-    pdf.text_cell(0, 8, f"Trace of lot {lot.number} - {lot.product_code} {lot.product_name}",
-                  new_x="LMARGIN", new_y="NEXT")
+    pdf.text_cell(0, 8, render(t("Trace of lot {number} - {code} {name}", number=lot.number, code=lot.product_code,
+                                 name=lot.product_name)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     fwd = report.forward
-    pdf.cell(0, 5, f"Inputs: {len(report.backward.lots) - 1} lots ({len(report.backward.receipts)} supplier "
-                   f"receipts). Reached: {len(fwd.lots) - 1} lots, {len(fwd.serials)} serials, "
-                   f"{len(fwd.shipments)} shipments, {len(fwd.customers)} customers.",
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.text_cell(0, 5, render(t("Inputs: {inputs} lots ({receipts} supplier receipts). Reached: {lots} lots, "
+                                 "{serials} serials, {shipments} shipments, {customers} customers.",
+                                 inputs=len(report.backward.lots) - 1, receipts=len(report.backward.receipts),
+                                 lots=len(fwd.lots) - 1, serials=len(fwd.serials), shipments=len(fwd.shipments),
+                                 customers=len(fwd.customers))), new_x="LMARGIN", new_y="NEXT")
     if fwd.customers:
-        pdf.text_cell(0, 5, "Customers: " + ", ".join(f"{c.code} {c.name}" for c in fwd.customers),
+        pdf.text_cell(0, 5, render(t("Customers: {customers}", customers=", ".join(f"{c.code} {c.name}"
+                                                                                for c in fwd.customers))),
                       new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     widths = [22, 70, 40, 22, 22, 22, 45, 30]
-    headers = ["Direction", "Lot / shipment", "Product", "Quantity", "Link", "Status", "Supplier / customer", "WO / pass"]
+    headers = [t("Direction"), t("Lot / shipment"), t("Product"), t("Quantity"), t("Link"), t("Status"),
+               t("Supplier / customer"), t("WO / pass")]
     pdf.set_font("Helvetica", "B", 8)
     for w, h in zip(widths, headers, strict=True):
-        pdf.cell(w, 6, h, border=1)
+        pdf.text_cell(w, 6, render(h), border=1)
     pdf.ln()
     pdf.set_font("Helvetica", "", 8)
     for row in report.rows:
         who = row.customer or " ".join(x for x in (row.supplier, row.supplier_lot_ref) if x)
         wo = f"{row.work_order} /{row.pass_no}" if row.work_order else ""
-        cells = [row.direction, "  " * row.level + row.number + (" (above)" if row.repeated else ""),
-                 row.product_code, f"{row.link_quantity or ''} {row.unit}".strip(), row.kind, row.status, who, wo]
+        number = "  " * row.level + (render(t("{number} (above)", number=row.number)) if row.repeated else row.number)
+        cells = [_word(row.direction), number, row.product_code, f"{row.link_quantity or ''} {row.unit}".strip(),
+                 _word(row.kind), _word(row.status), who, wo]
         for w, text in zip(widths, cells, strict=True):
             pdf.text_cell(w, 5, str(text)[:60], border=1)
         pdf.ln()
     if report.truncated:
-        pdf.cell(0, 6, f"Only the first {MAX_ROWS} rows are shown; export CSV for all.", new_x="LMARGIN", new_y="NEXT")
+        pdf.text_cell(0, 6, render(t("Only the first {count} rows are shown; export CSV for all.", count=MAX_ROWS)),
+                      new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _word(code: str) -> str:
+    """A code of a trace row (direction, link kind, status) as the reader's word."""
+    return render(WORDS[code]) if code in WORDS else code
 
 
 
@@ -192,8 +214,9 @@ def graph_layout(report: TraceReport) -> GraphLayout:
     for s in report.forward.shipments:
         key = ("shipment", s.id)
         column[key] = 1 + max(column[("lot", lid)] for lid in s.lot_ids if ("lot", lid) in column)
-        info[key] = (s.number, f"{s.number} to {s.customer_code} {s.customer_name}: {s.quantity} ({s.status.value})",
-                     "shipment")
+        info[key] = (s.number, render(t("{number} to {customer}: {quantity} ({status})", number=s.number,
+                                        customer=f"{s.customer_code} {s.customer_name}", quantity=s.quantity,
+                                        status=_word(s.status.value))), "shipment")
         segments += [(("lot", lid), key) for lid in s.lot_ids if ("lot", lid) in column]
     by_column: dict[int, list] = defaultdict(list)
     for key in sorted(column, key=lambda k: (column[k], info[k][0])):
@@ -219,4 +242,4 @@ def _lot_info(lot, root: int) -> tuple[str, str, str]:
         "byproduct" if lot.is_byproduct else "lot"
     source = f"{lot.supplier} {lot.supplier_lot_ref}".strip() if lot.origin.value == "receipt" else lot.work_order_number
     return (lot.number, f"{lot.number} {lot.product_code}: {lot.quantity}/{lot.quantity_initial} {lot.unit}, "
-                        f"{lot.status.value}; {source}", kind)
+                        f"{_word(lot.status.value)}; {source}", kind)

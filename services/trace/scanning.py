@@ -43,6 +43,7 @@ from services.core.access import Actor, Permission, require
 from services.core.display_names import display_name
 from services.core.errors import Conflict, DomainError, Invalid, NotFound
 from services.core.events import record
+from services.core.messages import render, t
 from services.trace import genealogy, labels, lots, shipment_packing, shipments
 from services.trace.events import ScanAccepted, ScanRefused
 from services.trace.labels import KIND_WORDS, LabelError, LabelKind, LabelTarget
@@ -54,7 +55,9 @@ ITEM_KINDS = {ScanMode.MOVE: (LabelKind.LOT,), ScanMode.CONSUME: (LabelKind.LOT,
               ScanMode.PACK: (LabelKind.LOT, LabelKind.SER), ScanMode.SHIP: (LabelKind.SHP,)}
 CONTEXT_WORDS = {"WO": "operation", "SHP": "shipment", "LOC": "location"}
 COUNTED_ONCE = (ScanMode.RECEIVE, ScanMode.CONSUME, ScanMode.PACK)
-REASON_WORDS = (("wrong product", "wrong_product"), ("on hold", "on_hold"), ("already packed", "already_packed"),
+UNKNOWN_LABEL = "Unknown label."      # the template of the payload's field message for a label naming nothing here
+REASON_WORDS = (     # matched in the refusal's English words, whatever language it was shown in
+    ("wrong product", "wrong_product"), ("on hold", "on_hold"), ("already packed", "already_packed"),
                 ("recalled", "recalled"), ("used up", "used_up"), ("nothing left", "used_up"),
                 ("is shipped", "already_shipped"), ("over-pack", "over_pack"))
 
@@ -183,11 +186,11 @@ def _perform(session: Session, actor: Actor, request: ScanRequest, raw: str, con
         target = labels.resolve(session, actor, raw, kinds=allowed)
     except LabelError as error:
         if error.reason == "wrong_kind" and mode == ScanMode.RECEIVE:
-            raise LabelError("wrong_kind", "This is already a Takt label: in Receive, scan the supplier's label "
-                                           "(or a location label).") from None
+            raise LabelError("wrong_kind", t("This is already a Takt label: in Receive, scan the supplier's label "
+                                             "(or a location label).")) from None
         raise
     except NotFound as error:
-        raise NotFound(error.message, fields={"payload": "Unknown label."}) from None
+        raise NotFound(error.message, fields={"payload": t("Unknown label.")}) from None
     if target.kind == CONTEXT_KIND.get(mode):
         return target, _set_context(session, actor, mode, target)
     _refuse_repeat(session, actor, mode, raw, context, target)
@@ -196,55 +199,62 @@ def _perform(session: Session, actor: Actor, request: ScanRequest, raw: str, con
 
 def _receive(session: Session, actor: Actor, request: ScanRequest, raw: str, context: str, now: datetime) -> _Done:
     if not raw:
-        raise LabelError("malformed", "Nothing was scanned.")
+        raise LabelError("malformed", t("Nothing was scanned."))
     if request.product_id is None or request.quantity is None or not request.supplier.strip():
-        raise Invalid("Before receiving, choose the product, the supplier and the quantity per label.",
-                      fields={"product_id": "Required.", "supplier": "Required.", "quantity": "Required."})
+        raise Invalid(t("Before receiving, choose the product, the supplier and the quantity per label."),
+                      fields={"product_id": t("Required."), "supplier": t("Required."), "quantity": t("Required.")})
     if len(raw) > 64:
-        raise Invalid("This barcode is too long for a supplier lot reference (64 characters at most).")
+        raise Invalid(t("This barcode is too long for a supplier lot reference ({limit} characters at most).", limit=64))
     _refuse_repeat(session, actor, ScanMode.RECEIVE, raw, context, None)
     lot = lots.receive(session, actor, lots.ReceiptCreate(
         plant_id=_plant(actor, request), product_id=request.product_id, quantity=request.quantity,
         supplier=request.supplier, supplier_lot_ref=raw, location_id=request.location_id), now=now)
-    return _Done(message=f"Received {lot.quantity} {lot.unit} as lot {lot.number}.", object_id=lot.id,
+    return _Done(message=t("Received {quantity} {unit} as lot {number}.", quantity=lot.quantity, unit=lot.unit,
+                           number=lot.number), object_id=lot.id,
                  quantity=lot.quantity)
 
 
 def _move(session: Session, actor: Actor, request: ScanRequest, target: LabelTarget, now: datetime) -> _Done:
     if request.location_id is None:
-        raise Invalid("Scan the location label first, then the lots to put there.", fields={"location_id": "Required."})
+        raise Invalid(t("Scan the location label first, then the lots to put there."),
+                      fields={"location_id": t("Required.")})
     lot = session.get_one(Lot, target.id)
     if lot.location_id == request.location_id:
-        return _Done(message=f"Lot {target.code} is already here: nothing to move.", object_id=target.id)
+        return _Done(message=t("Lot {number} is already here: nothing to move.", number=target.code), object_id=target.id)
     moved = lots.move(session, actor, target.id, request.location_id, now=now)
-    return _Done(message=f"Lot {moved.number} moved to {moved.location_code or 'the location'}.",
-                 object_id=target.id)
+    message = (t("Lot {number} moved to {location}.", number=moved.number, location=moved.location_code)
+               if moved.location_code else t("Lot {number} moved to the location.", number=moved.number))
+    return _Done(message=message, object_id=target.id)
 
 
 def _consume(session: Session, actor: Actor, request: ScanRequest, target: LabelTarget, now: datetime) -> _Done:
     if request.operation_id is None:
-        raise Invalid("Scan the work order label first, then the material.", fields={"operation_id": "Required."})
+        raise Invalid(t("Scan the work order label first, then the material."),
+                      fields={"operation_id": t("Required.")})
     item: dict[str, Any] = {"serial_id": target.id} if target.kind == LabelKind.SER else {"lot_id": target.id}
     done = genealogy.consume(session, actor, operation_id=request.operation_id, quantity=request.quantity,
                              now=now, **item)
-    return _Done(message=f"Consumed {done.quantity} from lot {done.lot_number} into the job "
-                         f"({done.lot_quantity_left} left in the lot).", object_id=target.id, quantity=done.quantity)
+    return _Done(message=t("Consumed {quantity} from lot {number} into the job ({left} left in the lot).",
+                           quantity=done.quantity, number=done.lot_number, left=done.lot_quantity_left),
+                 object_id=target.id, quantity=done.quantity)
 
 
 def _pack(session: Session, actor: Actor, request: ScanRequest, target: LabelTarget, now: datetime) -> _Done:
     if request.shipment_id is None:
-        raise Invalid("Scan the shipment label first, then the lots or serial numbers.",
-                      fields={"shipment_id": "Required."})
+        raise Invalid(t("Scan the shipment label first, then the lots or serial numbers."),
+                      fields={"shipment_id": t("Required.")})
     item = {"serial_id": target.id} if target.kind == LabelKind.SER else {"lot_id": target.id}
     done = shipment_packing.pack_item(session, actor, request.shipment_id, quantity=request.quantity, now=now, **item)
-    return _Done(message=f"Packed {done.item.quantity} of {target.code} into {done.shipment_number}.",
+    return _Done(message=t("Packed {quantity} of {code} into {shipment}.", quantity=done.item.quantity, code=target.code,
+                           shipment=done.shipment_number),
                  object_id=target.id, quantity=done.item.quantity)
 
 
 def _ship(session: Session, actor: Actor, request: ScanRequest, target: LabelTarget, now: datetime) -> _Done:
     shipped = shipments.ship(session, actor, target.id, carrier=request.carrier,
                              tracking_number=request.tracking_number, now=now)
-    return _Done(message=f"Shipment {shipped.number} shipped with {shipped.carrier}.", object_id=target.id)
+    return _Done(message=t("Shipment {number} shipped with {carrier}.", number=shipped.number,
+                           carrier=shipped.carrier), object_id=target.id)
 
 
 ACTIONS = {ScanMode.MOVE: _move, ScanMode.CONSUME: _consume, ScanMode.PACK: _pack, ScanMode.SHIP: _ship}
@@ -253,11 +263,13 @@ ACTIONS = {ScanMode.MOVE: _move, ScanMode.CONSUME: _consume, ScanMode.PACK: _pac
 def _set_context(session: Session, actor: Actor, mode: ScanMode, target: LabelTarget) -> _Done:
     if mode == ScanMode.CONSUME:
         job_id = genealogy.job_for_work_order(session, actor, target.id)
-        return _Done(message=f"Material now goes to work order {target.code}. Scan the lots.", reason="context",
+        return _Done(message=t("Material now goes to work order {number}. Scan the lots.", number=target.code),
+                     reason="context",
                      object_id=target.id, context_kind="operation", context_id=job_id)
-    words = {ScanMode.PACK: f"Packing shipment {target.code} ({target.subtitle}). Scan the lots or serials.",
-             ScanMode.MOVE: f"Putting away to {target.code}. Scan the lots.",
-             ScanMode.RECEIVE: f"Receiving into {target.code}. Scan the supplier labels."}
+    words = {ScanMode.PACK: t("Packing shipment {number} ({customer}). Scan the lots or serials.", number=target.code,
+                              customer=target.subtitle),
+             ScanMode.MOVE: t("Putting away to {location}. Scan the lots.", location=target.code),
+             ScanMode.RECEIVE: t("Receiving into {location}. Scan the supplier labels.", location=target.code)}
     kind = "shipment" if mode == ScanMode.PACK else "location"
     return _Done(message=words[mode], reason="context", object_id=target.id, context_kind=kind, context_id=target.id)
 
@@ -270,10 +282,14 @@ def _refuse_repeat(session: Session, actor: Actor, mode: ScanMode, raw: str, con
         Scan.organization_id == actor.organization_id, Scan.context == context, Scan.raw == raw,
         Scan.result == ScanResult.OK, Scan.reason == "")).first()
     if earlier is not None:
-        what = f"{KIND_WORDS[target.kind]} {target.code}" if target else f"supplier lot {raw}"
-        done = {ScanMode.RECEIVE: "received", ScanMode.CONSUME: "consumed into this job",
-                ScanMode.PACK: "packed in this shipment"}[mode]
-        raise _Repeat(f"Already scanned: {what} is already {done}. It was counted once.")
+        what = (t("{kind} {code}", kind=KIND_WORDS[target.kind], code=target.code) if target
+                else t("supplier lot {reference}", reference=raw))
+        raise _Repeat({
+            ScanMode.RECEIVE: t("Already scanned: {what} is already received. It was counted once.", what=what),
+            ScanMode.CONSUME: t("Already scanned: {what} is already consumed into this job. It was counted once.",
+                                what=what),
+            ScanMode.PACK: t("Already scanned: {what} is already packed in this shipment. It was counted once.",
+                             what=what)}[mode])
 
 
 class _Repeat(Conflict):
@@ -295,7 +311,7 @@ def _plant(actor: Actor, request: ScanRequest) -> int:
         return request.plant_id
     if len(actor.plant_ids) == 1:
         return next(iter(actor.plant_ids))
-    raise Invalid("Choose the plant you receive into.", fields={"plant_id": "Required."})
+    raise Invalid(t("Choose the plant you receive into."), fields={"plant_id": t("Required.")})
 
 
 def _reason(error: DomainError) -> str:
@@ -303,9 +319,9 @@ def _reason(error: DomainError) -> str:
         return error.reason
     if isinstance(error, _Repeat):
         return error.code
-    if error.fields.get("payload") == "Unknown label.":
+    if getattr(error.fields.get("payload"), "template", None) == UNKNOWN_LABEL:
         return "unknown_label"
-    text = f"{error.message} {' '.join(error.fields.values())}".lower()
+    text = " ".join(render(words, "en") for words in (error.message, *error.fields.values())).lower()
     return next((reason for words, reason in REASON_WORDS if words in text), error.code)
 
 

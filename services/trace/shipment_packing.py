@@ -29,6 +29,7 @@ from models.lots import Lot, LotStatus, Serial
 from models.shipments import Shipment, ShipmentItem, ShipmentLine, ShipmentStatus
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.trace.events import ShipmentPacked, ShipmentUnpacked
@@ -67,11 +68,12 @@ def pack_item(session: Session, actor: Actor, shipment_id: int, *, lot_id: int |
     """`pack` answering only what this pack changed: its cost does not grow with the shipment's items."""
     shipment = open_shipment(session, actor, shipment_id)
     if lot_id is None and serial_id is None:
-        raise Invalid("Scan or choose a lot or a serial number.", fields={"lot_id": "Give a lot or a serial."})
+        raise Invalid(t("Scan or choose a lot or a serial number."), fields={"lot_id": t("Give a lot or a serial.")})
     serial = serial_row(session, actor, serial_id, for_update=True) if serial_id is not None else None
     lot = lot_row(session, actor, serial.lot_id if serial else lot_id, for_update=True)
     if serial is not None and lot_id is not None and lot_id != serial.lot_id:
-        raise Invalid(f"Serial {serial.number} is not in lot {lot.number}.", fields={"serial_id": "Not in this lot."})
+        raise Invalid(t("Serial {serial} is not in lot {lot}.", serial=serial.number, lot=lot.number),
+                      fields={"serial_id": t("Not in this lot.")})
     _check_packable(session, shipment, lot, serial)
     line = _line_for(session, shipment, lot, shipment_line_id)
     quantity = _pack_quantity(lot, serial, line, quantity)
@@ -101,38 +103,40 @@ def pack_code(session: Session, actor: Actor, shipment_id: int, code: str, *, qu
               now: datetime) -> PackResult:
     """Pack what a typed number names: a serial number first (it is the finer), else a lot number."""
     code = code.strip()
-    check({"code": "Type or scan a lot or serial number."} if not 0 < len(code) <= 64 else {})
+    check({"code": t("Type or scan a lot or serial number.")} if not 0 < len(code) <= 64 else {})
     serial = session.exec(select(Serial.id).where(Serial.organization_id == actor.organization_id,
                                                   Serial.number == code)).first()
     if serial is not None:
         return pack(session, actor, shipment_id, serial_id=serial, quantity=quantity, now=now)
     lot = session.exec(select(Lot.id).where(Lot.organization_id == actor.organization_id, Lot.number == code)).first()
     if lot is None:
-        raise NotFound(f"No lot or serial number {code}.", fields={"code": "Unknown number."})
+        raise NotFound(t("No lot or serial number {code}.", code=code), fields={"code": t("Unknown number.")})
     return pack(session, actor, shipment_id, lot_id=lot, quantity=quantity, now=now)
 
 
 def _check_packable(session: Session, shipment: Shipment, lot: Lot, serial: Serial | None) -> None:
     if lot.plant_id != shipment.plant_id:
-        raise Invalid(f"Lot {lot.number} is in another plant.", fields={"lot_id": "Another plant."})
+        raise Invalid(t("Lot {number} is in another plant.", number=lot.number), fields={"lot_id": t("Another plant.")})
     if serial is not None:
         packed_in = session.exec(select(Shipment.number).join(ShipmentItem, col(ShipmentItem.shipment_id) == Shipment.id)
                                  .where(ShipmentItem.serial_id == serial.id, Shipment.status != S.CANCELLED)).first()
         if packed_in:
-            raise Conflict(f"Serial {serial.number} is already packed in shipment {packed_in}.",
-                           fields={"serial_id": "Already packed."})
+            raise Conflict(t("Serial {number} is already packed in shipment {shipment}.", number=serial.number,
+                             shipment=packed_in), fields={"serial_id": t("Already packed.")})
         if serial.status != LotStatus.AVAILABLE:
-            raise Conflict(f"Serial {serial.number} is {STATUS_WORDS[LotStatus(serial.status)]}: you cannot pack it.")
+            raise Conflict(t("Serial {number} is {status}: you cannot pack it.", number=serial.number,
+                             status=STATUS_WORDS[LotStatus(serial.status)]))
     elif lot.quantity == 0 and lot.status == LotStatus.AVAILABLE:
         packed_in = session.exec(select(Shipment.number).join(ShipmentItem, col(ShipmentItem.shipment_id) == Shipment.id)
                                  .where(ShipmentItem.lot_id == lot.id, Shipment.status != S.CANCELLED)
                                  .order_by(col(ShipmentItem.id).desc())).first()
-        raise Conflict(f"Lot {lot.number} is already packed" + (f" in shipment {packed_in}." if packed_in else "."),
-                       fields={"lot_id": "Already packed."})
+        raise Conflict(t("Lot {number} is already packed in shipment {shipment}.", number=lot.number, shipment=packed_in)
+                       if packed_in else t("Lot {number} is already packed.", number=lot.number),
+                       fields={"lot_id": t("Already packed.")})
     check_usable(lot, "pack")
     if serial is None and session.exec(select(Serial.id).where(Serial.lot_id == lot.id)).first() is not None:
-        raise Invalid(f"Lot {lot.number} is serialized: scan the serial numbers you pack.",
-                      fields={"serial_id": "Scan the serial numbers."})
+        raise Invalid(t("Lot {number} is serialized: scan the serial numbers you pack.", number=lot.number),
+                      fields={"serial_id": t("Scan the serial numbers.")})
 
 
 def _line_for(session: Session, shipment: Shipment, lot: Lot, shipment_line_id: int | None) -> ShipmentLine:
@@ -141,39 +145,41 @@ def _line_for(session: Session, shipment: Shipment, lot: Lot, shipment_line_id: 
     if shipment_line_id is not None:
         lines = [line for line in lines if line.id == shipment_line_id]
         if not lines:
-            raise NotFound("Shipment line not found.")
+            raise NotFound(t("Shipment line not found."))
     matching = [line for line in lines if line.product_id == lot.product_id]
     if not matching:
         product = session.get_one(Product, lot.product_id)
-        raise Conflict(f"Wrong product: lot {lot.number} is {product.code}, which shipment {shipment.number} "
-                       "does not ask for.", fields={"lot_id": "Wrong product."})
+        raise Conflict(t("Wrong product: lot {lot} is {product}, which shipment {shipment} does not ask for.",
+                         lot=lot.number, product=product.code, shipment=shipment.number),
+                       fields={"lot_id": t("Wrong product.")})
     open_lines = [line for line in matching if line.quantity_packed < line.quantity]
     if not open_lines:
-        raise Conflict(f"Shipment {shipment.number} has all it needs of this product: packing more would over-pack.",
-                       fields={"quantity": "Over-pack."})
+        raise Conflict(t("Shipment {number} has all it needs of this product: packing more would over-pack.",
+                         number=shipment.number), fields={"quantity": t("Over-pack.")})
     return open_lines[0]
 
 
 def _pack_quantity(lot: Lot, serial: Serial | None, line: ShipmentLine, quantity: int | None) -> int:
     needed = line.quantity - line.quantity_packed
     if serial is not None:
-        check({"quantity": "A serial number is one unit."} if quantity not in (None, 1) else {})
+        check({"quantity": t("A serial number is one unit.")} if quantity not in (None, 1) else {})
         return 1
     if quantity is None:
         return min(lot.quantity, needed)
-    check({"quantity": "Give a whole quantity above 0."} if quantity <= 0 else {})
+    check({"quantity": t("Give a whole quantity above 0.")} if quantity <= 0 else {})
     if quantity > lot.quantity:
-        raise Conflict(f"Lot {lot.number} has only {lot.quantity} {lot.unit}.", fields={"quantity": f"At most {lot.quantity}."})
+        raise Conflict(t("Lot {number} has only {quantity} {unit}.", number=lot.number, quantity=lot.quantity, unit=lot.unit),
+                       fields={"quantity": t("At most {limit}.", limit=lot.quantity)})
     if quantity > needed:
-        raise Conflict(f"Only {needed} more are needed on this line: packing {quantity} would over-pack.",
-                       fields={"quantity": f"At most {needed}."})
+        raise Conflict(t("Only {needed} more are needed on this line: packing {quantity} would over-pack.", needed=needed,
+                         quantity=quantity), fields={"quantity": t("At most {limit}.", limit=needed)})
     return quantity
 
 
 def unpack(session: Session, actor: Actor, item_id: int, *, now: datetime, shipment_id: int | None = None) -> ShipmentRead:
-    item = get_scoped(session, actor, ShipmentItem, item_id, "Packed item")
+    item = get_scoped(session, actor, ShipmentItem, item_id, t("Packed item"))
     if shipment_id is not None and item.shipment_id != shipment_id:
-        raise NotFound("Packed item not found.")
+        raise NotFound(t("{what} not found.", what=t("Packed item")))
     shipment = open_shipment(session, actor, item.shipment_id)
     return_item(session, actor, item, now)
     if not session.exec(select(ShipmentItem.id).where(ShipmentItem.shipment_id == shipment.id)).first():

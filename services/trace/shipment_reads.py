@@ -23,6 +23,7 @@ from services.config import custom_field_views
 from services.core.access import Actor, Permission, require
 from services.core.display_names import display_name
 from services.core.errors import NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 
 OPEN_STATES = (ShipmentStatus.OPEN, ShipmentStatus.PACKING)
@@ -102,7 +103,7 @@ def on_open_shipments(session: Session, order_line_id: int, *, excluding: int | 
 
 def get_shipment(session: Session, actor: Actor, shipment_id: int) -> ShipmentRead:
     require(actor, Permission.VIEW)
-    return read_shipment(session, get_scoped(session, actor, Shipment, shipment_id, "Shipment"))
+    return read_shipment(session, get_scoped(session, actor, Shipment, shipment_id, t("Shipment")))
 
 
 def shipment_by_number(session: Session, actor: Actor, number: str) -> ShipmentRead:
@@ -110,7 +111,7 @@ def shipment_by_number(session: Session, actor: Actor, number: str) -> ShipmentR
     shipment = session.exec(select(Shipment).where(Shipment.organization_id == actor.organization_id,
                                                    Shipment.number == number.strip())).first()
     if shipment is None or shipment.plant_id not in actor.plant_ids:
-        raise NotFound(f"Shipment {number} not found.")
+        raise NotFound(t("Shipment {number} not found.", number=number))
     return read_shipment(session, shipment)
 
 
@@ -140,7 +141,7 @@ def list_shipments(session: Session, actor: Actor, *, plant_id: int | None = Non
 
 def history(session: Session, actor: Actor, shipment_id: int) -> list[dict]:
     require(actor, Permission.VIEW)
-    shipment = get_scoped(session, actor, Shipment, shipment_id, "Shipment")
+    shipment = get_scoped(session, actor, Shipment, shipment_id, t("Shipment"))
     rows = session.exec(select(StatusChange).where(StatusChange.entity == "shipment",
                                                    StatusChange.entity_id == shipment.id,
                                                    StatusChange.organization_id == actor.organization_id)

@@ -45,10 +45,11 @@ from services.core.access import Actor, Permission, can_any
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
+from services.core.messages import Message, t, word
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.core.validation import check
-from services.production.transitions import InvalidTransition
+from services.production.transitions import InvalidTransition, status_word
 from services.trace.events import ShipmentCancelled, ShipmentCreated, ShipmentEvent, ShipmentShipped
 from services.trace.lots import HANDLE, STATUS_WORDS, require_any
 from services.trace.shipment_reads import OPEN_STATES, ShipmentRead, on_open_shipments, read_shipment
@@ -63,6 +64,10 @@ TRANSITIONS = {
     S.CANCELLED: frozenset(),
 }
 MAX_LINES = 500
+SHIPMENT_WORDS: dict[ShipmentStatus, Message] = {    # inside sentences: lower-case English, the label's translation
+    S.OPEN: word(t("Open"), "open"), S.PACKING: word(t("Packing"), "packing"),
+    S.SHIPPED: word(t("Shipped"), "shipped"), S.CANCELLED: word(t("Cancelled"), "cancelled"),
+}
 
 
 class ShipmentLineInput(BaseModel):
@@ -94,13 +99,13 @@ def shipment_actions(actor: Actor, plant_id: int | None = None) -> dict[str, boo
 def create_shipment(session: Session, actor: Actor, data: ShipmentCreate, *, now: datetime) -> ShipmentRead:
     require_any(actor, CREATE, plant_id=data.plant_id)
     custom = custom_fields.validate(session, actor, "shipment", data.custom, problems={k: v for k, v in {
-        "lines": None if 0 < len(data.lines) <= MAX_LINES else "Choose at least one order line.",
-        "note": None if len(data.note) <= 2000 else "At most 2000 characters.",
+        "lines": None if 0 < len(data.lines) <= MAX_LINES else t("Choose at least one order line."),
+        "note": None if len(data.note) <= 2000 else t("At most {limit} characters.", limit=2000),
     }.items() if v}, builtin={"plant_id": data.plant_id, "lines": len(data.lines) or None, "note": data.note})
     picked = _order_lines(session, actor, data)
     customers = {order.customer_id for _, order, _ in picked}
     if len(customers) > 1:
-        raise Invalid("All lines of a shipment go to one customer.", fields={"lines": "Several customers."})
+        raise Invalid(t("All lines of a shipment go to one customer."), fields={"lines": t("Several customers.")})
     shipment = Shipment(organization_id=actor.organization_id, plant_id=data.plant_id,
                         number=next_number(session, actor.organization_id, "SHP"), customer_id=customers.pop(),
                         note=data.note.strip(), custom=custom, created_at=now, updated_at=now, created_by=actor.user_id,
@@ -120,23 +125,27 @@ def create_shipment(session: Session, actor: Actor, data: ShipmentCreate, *, now
 def _order_lines(session: Session, actor: Actor, data: ShipmentCreate) -> list[tuple[OrderLine, CustomerOrder, int]]:
     seen, picked, problems = set(), [], {}
     for i, wanted in enumerate(data.lines):
-        line = get_scoped(session, actor, OrderLine, wanted.order_line_id, "Order line")
-        order = get_scoped(session, actor, CustomerOrder, line.order_id, "Order line")
+        line = get_scoped(session, actor, OrderLine, wanted.order_line_id, t("Order line"))
+        order = get_scoped(session, actor, CustomerOrder, line.order_id, t("Order line"))
         field = f"lines.{i}"
         if order.plant_id != data.plant_id:
-            problems[field] = f"Order {order.number} is for another plant."
+            problems[field] = t("Order {number} is for another plant.", number=order.number)
         elif order.status != OrderStatus.RELEASED:
-            problems[field] = (f"Order {order.number} is not released yet: release it first." if order.status ==
-                               OrderStatus.OPEN else f"Order {order.number} is {order.status.value}.")
+            problems[field] = (t("Order {number} is not released yet: release it first.", number=order.number)
+                               if order.status == OrderStatus.OPEN else
+                               t("Order {number} is {status}.", number=order.number,
+                                 status=status_word(order.status.value)))
         elif line.id in seen:
-            problems[field] = "This order line is chosen twice."
+            problems[field] = t("This order line is chosen twice.")
         else:
             left = line.quantity - line.quantity_delivered - on_open_shipments(session, pk(line))
             quantity = left if wanted.quantity is None else wanted.quantity
             if left <= 0:
-                problems[field] = f"Order {order.number} line {line.line_no} has nothing left to ship."
+                problems[field] = t("Order {number} line {line} has nothing left to ship.", number=order.number,
+                                    line=line.line_no)
             elif not 0 < quantity <= left:
-                problems[field] = f"Ship 1 to {left} of order {order.number} line {line.line_no}."
+                problems[field] = t("Ship 1 to {left} of order {number} line {line}.", left=left, number=order.number,
+                                    line=line.line_no)
             else:
                 picked.append((line, order, quantity))
         seen.add(line.id)
@@ -151,12 +160,12 @@ def ship(session: Session, actor: Actor, shipment_id: int, *, carrier: str, trac
     shipment = open_shipment(session, actor, shipment_id)
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
     check({k: v for k, v in {
-        "carrier": None if 0 < len(carrier) <= 100 else "Name the carrier (at most 100 characters).",
-        "tracking_number": None if len(tracking_number) <= 100 else "At most 100 characters.",
+        "carrier": None if 0 < len(carrier) <= 100 else t("Name the carrier (at most {limit} characters).", limit=100),
+        "tracking_number": None if len(tracking_number) <= 100 else t("At most {limit} characters.", limit=100),
     }.items() if v})
     items = session.exec(select(ShipmentItem).where(ShipmentItem.shipment_id == shipment.id)).all()
     if not items:
-        raise Conflict(f"Shipment {shipment.number} has nothing packed yet.")
+        raise Conflict(t("Shipment {number} has nothing packed yet.", number=shipment.number))
     _check_nothing_held(session, items)
     lines = session.exec(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)).all()
     for line in lines:
@@ -173,10 +182,14 @@ def _check_nothing_held(session: Session, items: Sequence[ShipmentItem]) -> None
     for item in items:
         lot = session.get_one(Lot, item.lot_id)
         serial = session.get_one(Serial, item.serial_id) if item.serial_id else None
-        for what, row in ((f"Lot {lot.number}", lot), (f"Serial {serial.number}" if serial else "", serial)):
+        rows: list[tuple[str, Lot | Serial | None]] = [(t("Lot {number}", number=lot.number), lot)]
+        if serial is not None:
+            rows.append((t("Serial {number}", number=serial.number), serial))
+        for what, row in rows:
             if row is not None and row.status in (LotStatus.ON_HOLD, LotStatus.RECALLED):
-                raise Conflict(f"{what} is {STATUS_WORDS[LotStatus(row.status)]}: unpack it before shipping.",
-                               fields={"items": f"{what} is {STATUS_WORDS[LotStatus(row.status)]}."})
+                status = STATUS_WORDS[LotStatus(row.status)]
+                raise Conflict(t("{what} is {status}: unpack it before shipping.", what=what, status=status),
+                               fields={"items": t("{what} is {status}.", what=what, status=status)})
 
 
 def _deliver(session: Session, line: ShipmentLine, now: datetime) -> None:
@@ -208,7 +221,7 @@ def _mark_shipped(session: Session, items: Sequence[ShipmentItem], now: datetime
 def cancel(session: Session, actor: Actor, shipment_id: int, *, reason: str, now: datetime) -> ShipmentRead:
     shipment = open_shipment(session, actor, shipment_id, CANCEL)
     reason = reason.strip()
-    check({"reason": "Say why the shipment is cancelled (at most 500 characters)."} if not 0 < len(reason) <= 500 else {})
+    check({"reason": t("Say why the shipment is cancelled (at most {limit} characters).", limit=500)} if not 0 < len(reason) <= 500 else {})
     for item in session.exec(select(ShipmentItem).where(ShipmentItem.shipment_id == shipment.id)).all():
         return_item(session, actor, item, now)
     transition(session, actor, shipment, S.CANCELLED, now=now, reason=reason)
@@ -220,7 +233,8 @@ def transition(session: Session, actor: Actor, shipment: Shipment, wanted: Shipm
                 reason: str = "") -> None:
     current = ShipmentStatus(shipment.status)
     if wanted not in TRANSITIONS[current]:
-        raise InvalidTransition(f"Shipment {shipment.number} is {current.value} and cannot become {wanted.value}.")
+        raise InvalidTransition(t("Shipment {number} is {current} and cannot become {wanted}.", number=shipment.number,
+                                  current=SHIPMENT_WORDS[current], wanted=SHIPMENT_WORDS[wanted]))
     shipment.status, shipment.updated_at, shipment.updated_by = wanted, now, actor.user_id
     session.add(shipment)
     session.add(StatusChange(organization_id=shipment.organization_id, entity="shipment", entity_id=pk(shipment),
@@ -229,10 +243,11 @@ def transition(session: Session, actor: Actor, shipment: Shipment, wanted: Shipm
 
 
 def open_shipment(session: Session, actor: Actor, shipment_id: int, allowed=HANDLE) -> Shipment:
-    shipment = get_scoped(session, actor, Shipment, shipment_id, "Shipment", for_update=True)
+    shipment = get_scoped(session, actor, Shipment, shipment_id, t("Shipment"), for_update=True)
     require_any(actor, allowed, plant_id=shipment.plant_id)
     if shipment.status not in OPEN_STATES:
-        raise Conflict(f"Shipment {shipment.number} is {shipment.status.value}: it cannot change any more.")
+        raise Conflict(t("Shipment {number} is {status}: it cannot change any more.", number=shipment.number,
+                         status=SHIPMENT_WORDS[ShipmentStatus(shipment.status)]))
     return shipment
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED
+from rxapp.i18n import _
 from services.core.db import db_session, transaction
 from services.trace import labels
 from services.trace.labels import LabelKind, Symbology
@@ -55,7 +56,7 @@ def _read(target) -> LabelRead:
 
 @router.get("/labels/layouts", response_model=list[LayoutRead], summary="Label sizes for PDF sheets")
 def list_layouts(actor: CurrentActor) -> list[LayoutRead]:
-    return [LayoutRead(key=s.key, name=s.name, per_page=s.per_page, label_w_mm=s.label_w, label_h_mm=s.label_h)
+    return [LayoutRead(key=s.key, name=_(s.name), per_page=s.per_page, label_w_mm=s.label_w, label_h_mm=s.label_h)
             for s in labels.SHEET_LAYOUTS.values()]
 
 
