@@ -20,6 +20,7 @@ from models.studio_work import StudioActivity, StudioSettings
 from models.user import User
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
+from services.core.messages import t
 from services.studio.common import check, require_reader
 
 DEFAULT_RETENTION_DAYS = 7
@@ -38,7 +39,7 @@ class ActivityRead(BaseModel):
 
 def feed(session: Session, actor: Actor, entity: str, entity_id: int, *, limit: int = 200) -> list[ActivityRead]:
     require_reader(actor)
-    check({} if entity in ENTITIES else {"entity": f"One of: {', '.join(ENTITIES)}."})
+    check({} if entity in ENTITIES else {"entity": t("One of: {choices}.", choices=", ".join(ENTITIES))})
     rows = session.exec(select(StudioActivity, User.username).join(User, col(User.id) == StudioActivity.user_id, isouter=True)
                         .where(StudioActivity.organization_id == actor.organization_id,
                                StudioActivity.entity == entity, StudioActivity.entity_id == entity_id)
@@ -54,7 +55,7 @@ def retention_days(session: Session, organization_id: int) -> int:
 
 def set_retention(session: Session, actor: Actor, days: int, *, now: datetime) -> int:
     require(actor, Permission.CONFIGURE)
-    check({} if 1 <= days <= 3650 else {"days": "Between 1 and 3650 days."})
+    check({} if 1 <= days <= 3650 else {"days": t("Between {low} and {high} days.", low=1, high=3650)})
     row = session.exec(select(StudioSettings).where(StudioSettings.organization_id == actor.organization_id)).first()
     before = row.activity_retention_days if row else DEFAULT_RETENTION_DAYS
     if row is None:

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from models.base import pk
 from models.studio_work import StudioFile
 from services.core.errors import Invalid
+from services.core.messages import t
 
 MAX_STROKES = 200
 MAX_POINTS = 2000
@@ -44,7 +45,7 @@ def parse_annotation(text: str) -> Annotation | None:
     try:
         return Annotation.model_validate_json(text)
     except ValidationError as error:
-        raise Invalid("The drawing could not be read.", fields={FIELD: "Not a drawing."}) from error
+        raise Invalid(t("The drawing could not be read."), fields={FIELD: t("Not a drawing.")}) from error
 
 
 def checked_annotation(session: Session, organization_id: int, version_id: int, annotation: Annotation | None
@@ -54,21 +55,23 @@ def checked_annotation(session: Session, organization_id: int, version_id: int, 
         return None
     row = session.get(StudioFile, annotation.file_id)
     if row is None or row.organization_id != organization_id or row.version_id != version_id:
-        raise Invalid("Draw on an image of the version under review.", fields={FIELD: "Not a file of this version."})
+        raise Invalid(t("Draw on an image of the version under review."),
+                      fields={FIELD: t("Not a file of this version.")})
     if not row.content_type.startswith("image/"):
-        raise Invalid(f"{row.filename} is not an image: drawings go on images.", fields={FIELD: "Not an image."})
+        raise Invalid(t("{file} is not an image: drawings go on images.", file=row.filename),
+                      fields={FIELD: t("Not an image.")})
     if len(annotation.strokes) > MAX_STROKES:
-        raise Invalid(f"At most {MAX_STROKES} strokes.", fields={FIELD: "Too many strokes."})
+        raise Invalid(t("At most {limit} strokes.", limit=MAX_STROKES), fields={FIELD: t("Too many strokes.")})
     strokes = []
     for stroke in annotation.strokes:
         if not COLOR.match(stroke.color):
-            raise Invalid(fields={FIELD: "A colour is #rrggbb."})
+            raise Invalid(fields={FIELD: t("A colour is #rrggbb.")})
         if not 1 <= stroke.width <= MAX_WIDTH:
-            raise Invalid(fields={FIELD: f"A line is 1 to {MAX_WIDTH:g} pixels wide."})
+            raise Invalid(fields={FIELD: t("A line is 1 to {limit:g} pixels wide.", limit=MAX_WIDTH)})
         if not 2 <= len(stroke.points) <= MAX_POINTS:
-            raise Invalid(fields={FIELD: f"A stroke has 2 to {MAX_POINTS} points."})
+            raise Invalid(fields={FIELD: t("A stroke has 2 to {limit} points.", limit=MAX_POINTS)})
         if any(not (0 <= x <= 1 and 0 <= y <= 1) for x, y in stroke.points):
-            raise Invalid(fields={FIELD: "Points lie on the image (0 to 1)."})
+            raise Invalid(fields={FIELD: t("Points lie on the image (0 to 1).")})
         strokes.append({"color": stroke.color.lower(), "width": round(stroke.width, 1),
                         "points": [[round(x, 4), round(y, 4)] for x, y in stroke.points]})
     return {"file_id": pk(row), "strokes": strokes}

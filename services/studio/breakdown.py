@@ -23,6 +23,7 @@ from services.config import custom_fields, type_lists
 from services.core.access import Actor, Permission
 from services.core.display_names import display_name, second_name
 from services.core.errors import Conflict
+from services.core.messages import t, word
 from services.core.scoping import get_scoped
 from services.studio.common import (
     ASSET_KINDS,
@@ -47,6 +48,7 @@ from services.studio.events import (
 
 MAX_EPISODES = 500
 MAX_CUTS = 2000
+ASSET = word(t("Studio asset"), "Asset")     # "Asset" alone is the accounting word in Japanese and Korean
 custom_fields.register_entity("studio_cut", "Studio cuts", model=StudioCut, permission=Permission.STUDIO_MANAGE)
 custom_fields.register_entity("studio_asset", "Studio assets", model=StudioAsset, permission=Permission.STUDIO_MANAGE)
 
@@ -160,8 +162,8 @@ def create_sequence(session: Session, actor: Actor, project_id: int, code: str, 
 
 
 def _episode(session: Session, actor: Actor, project_id: int, episode_id: int) -> StudioEpisode:
-    row = get_scoped(session, actor, StudioEpisode, episode_id, "Episode")
-    check({} if row.project_id == project_id else {"episode_id": "Not an episode of this project."})
+    row = get_scoped(session, actor, StudioEpisode, episode_id, t("Episode"))
+    check({} if row.project_id == project_id else {"episode_id": t("Not an episode of this project.")})
     return row
 
 
@@ -169,9 +171,9 @@ def _episode(session: Session, actor: Actor, project_id: int, episode_id: int) -
 
 def _frame_problems(frame_in, frame_out, problems: dict[str, str]) -> None:
     if frame_in is not None and frame_in < 0:
-        problems["frame_in"] = "Not negative."
+        problems["frame_in"] = t("Not negative.")
     if frame_in is not None and frame_out is not None and frame_out < frame_in:
-        problems["frame_out"] = "At or after the first frame."
+        problems["frame_out"] = t("At or after the first frame.")
 
 
 def create_cut(session: Session, actor: Actor, project_id: int, data: CutCreate, *, now: datetime) -> CutRead:
@@ -183,14 +185,14 @@ def create_cut(session: Session, actor: Actor, project_id: int, data: CutCreate,
     if data.episode_id is not None:
         _episode(session, actor, project_id, data.episode_id)
     if data.sequence_id is not None:
-        seq = get_scoped(session, actor, StudioSequence, data.sequence_id, "Sequence")
+        seq = get_scoped(session, actor, StudioSequence, data.sequence_id, t("Sequence"))
         if seq.project_id != project_id:
-            problems["sequence_id"] = "Not a sequence of this project."
+            problems["sequence_id"] = t("Not a sequence of this project.")
     custom = custom_fields.validate(session, actor, "studio_cut", data.custom, problems=problems)
     check(problems)
     if session.exec(select(StudioCut.id).where(StudioCut.project_id == project_id, StudioCut.code == code,
                                                StudioCut.episode_id == data.episode_id)).first():
-        raise Conflict(f"Cut {code} exists.")
+        raise Conflict(t("Cut {code} exists.", code=code))
     cut = StudioCut(organization_id=actor.organization_id, project_id=project_id, episode_id=data.episode_id,
                     sequence_id=data.sequence_id, code=code, frame_in=data.frame_in, frame_out=data.frame_out,
                     description=data.description.strip()[:2000], custom=custom, created_at=now, updated_at=now,
@@ -205,7 +207,7 @@ def create_cut(session: Session, actor: Actor, project_id: int, data: CutCreate,
 
 def update_cut(session: Session, actor: Actor, cut_id: int, data: CutUpdate, *, now: datetime) -> CutRead:
     require_manager(actor)
-    cut = get_scoped(session, actor, StudioCut, cut_id, "Cut", for_update=True)
+    cut = get_scoped(session, actor, StudioCut, cut_id, t("Cut"), for_update=True)
     values = data.model_dump(exclude_unset=True)
     values.pop("custom", None)
     problems: dict[str, str] = {}
@@ -242,7 +244,7 @@ def list_cuts(session: Session, actor: Actor, project_id: int, *, episode_id: in
 
 def get_cut(session: Session, actor: Actor, cut_id: int) -> CutRead:
     require_reader(actor)
-    cut = get_scoped(session, actor, StudioCut, cut_id, "Cut")
+    cut = get_scoped(session, actor, StudioCut, cut_id, t("Cut"))
     read = cut_read(cut)
     if cut.episode_id is not None and (episode := session.get(StudioEpisode, cut.episode_id)):
         read.episode_number = episode.number
@@ -268,7 +270,7 @@ def create_asset(session: Session, actor: Actor, project_id: int, data: AssetCre
     check(problems)
     if session.exec(select(StudioAsset.id).where(StudioAsset.project_id == project_id,
                                                  StudioAsset.code == code)).first():
-        raise Conflict(f"Asset {code} exists.")
+        raise Conflict(t("Asset {code} exists.", code=code))
     asset = StudioAsset(organization_id=actor.organization_id, project_id=project_id, code=code, name=name,
                         name2=name2, name2_language=name2_language, kind_value_id=data.kind_value_id, custom=custom,
                         created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
@@ -283,7 +285,7 @@ def create_asset(session: Session, actor: Actor, project_id: int, data: AssetCre
 def update_asset(session: Session, actor: Actor, asset_id: int, data: AssetUpdate, *, now: datetime) -> AssetRead:
     """Change an asset's names, kind or custom values (managers only); the change goes to the feed."""
     require_manager(actor)
-    asset = get_scoped(session, actor, StudioAsset, asset_id, "Asset", for_update=True)
+    asset = get_scoped(session, actor, StudioAsset, asset_id, ASSET, for_update=True)
     values = data.model_dump(exclude_unset=True)
     values.pop("custom", None)
     problems: dict[str, str] = {}
@@ -322,13 +324,13 @@ def list_assets(session: Session, actor: Actor, project_id: int) -> list[AssetRe
 
 def get_asset(session: Session, actor: Actor, asset_id: int) -> AssetRead:
     require_reader(actor)
-    return _asset_read(session, actor, get_scoped(session, actor, StudioAsset, asset_id, "Asset"))
+    return _asset_read(session, actor, get_scoped(session, actor, StudioAsset, asset_id, ASSET))
 
 
 def cast_in(session: Session, actor: Actor, asset_id: int) -> list[CutRead]:
     """The cuts an asset is cast into."""
     require_reader(actor)
-    get_scoped(session, actor, StudioAsset, asset_id, "Asset")
+    get_scoped(session, actor, StudioAsset, asset_id, ASSET)
     rows = session.exec(select(StudioCut).join(StudioCasting, col(StudioCasting.cut_id) == StudioCut.id)
                         .where(StudioCasting.asset_id == asset_id)
                         .order_by(col(StudioCut.episode_id), col(StudioCut.position), StudioCut.code)).all()
@@ -337,9 +339,9 @@ def cast_in(session: Session, actor: Actor, asset_id: int) -> list[CutRead]:
 
 def cast_asset(session: Session, actor: Actor, cut_id: int, asset_id: int, *, now: datetime) -> None:
     require_manager(actor)
-    cut = get_scoped(session, actor, StudioCut, cut_id, "Cut")
-    asset = get_scoped(session, actor, StudioAsset, asset_id, "Asset")
-    check({} if asset.project_id == cut.project_id else {"asset_id": "Not an asset of this project."})
+    cut = get_scoped(session, actor, StudioCut, cut_id, t("Cut"))
+    asset = get_scoped(session, actor, StudioAsset, asset_id, ASSET)
+    check({} if asset.project_id == cut.project_id else {"asset_id": t("Not an asset of this project.")})
     if session.exec(select(StudioCasting.id).where(StudioCasting.cut_id == cut_id,
                                                    StudioCasting.asset_id == asset_id)).first():
         return
@@ -350,7 +352,7 @@ def cast_asset(session: Session, actor: Actor, cut_id: int, asset_id: int, *, no
 
 def casting(session: Session, actor: Actor, cut_id: int) -> list[AssetRead]:
     require_reader(actor)
-    get_scoped(session, actor, StudioCut, cut_id, "Cut")
+    get_scoped(session, actor, StudioCut, cut_id, t("Cut"))
     rows = session.exec(select(StudioAsset).join(StudioCasting, col(StudioCasting.asset_id) == StudioAsset.id)
                         .where(StudioCasting.cut_id == cut_id).order_by(StudioAsset.code)).all()
     return [_asset_read(session, actor, a) for a in rows]
@@ -362,8 +364,8 @@ def create_tasks(session: Session, actor: Actor, project_id: int, kind: str, *, 
                  asset_ids: list[int] | None = None, episode_ids: list[int] | None = None, now: datetime) -> int:
     """One task per (entity, step of its kind) that has none yet, in one INSERT ... SELECT."""
     entity = StudioCut if kind == "cut" else StudioAsset
-    e, s, t = table_of(entity), table_of(StudioStep), table_of(StudioTask)
-    link = t.c.cut_id if kind == "cut" else t.c.asset_id
+    e, s, tk = table_of(entity), table_of(StudioStep), table_of(StudioTask)
+    link = tk.c.cut_id if kind == "cut" else tk.c.asset_id
     stamp = sa.literal(now, UTCDateTime())
     episode = e.c.episode_id if kind == "cut" else sa.null()
     source = (sa.select(sa.literal(actor.organization_id), e.c.project_id, s.c.id, episode, e.c.id,
@@ -371,7 +373,7 @@ def create_tasks(session: Session, actor: Actor, project_id: int, kind: str, *, 
                         stamp, stamp, sa.literal(actor.user_id, sa.Integer()), sa.literal(actor.user_id, sa.Integer()))
               .select_from(e.join(s, sa.and_(s.c.project_id == e.c.project_id, s.c.entity_kind == kind)))
               .where(e.c.project_id == project_id,
-                     ~sa.exists().where(t.c.step_id == s.c.id, link == e.c.id)))
+                     ~sa.exists().where(tk.c.step_id == s.c.id, link == e.c.id)))
     if cut_ids is not None or asset_ids is not None:
         source = source.where(e.c.id.in_((cut_ids if kind == "cut" else asset_ids) or []))
     if episode_ids is not None:
@@ -379,9 +381,9 @@ def create_tasks(session: Session, actor: Actor, project_id: int, kind: str, *, 
     columns = ["organization_id", "project_id", "step_id", "episode_id", "cut_id" if kind == "cut" else "asset_id",
                "status", "spent_minutes", "rework_loops", "custom", "created_at", "updated_at", "created_by",
                "updated_by"]
-    count = sa.select(sa.func.count()).select_from(t).where(t.c.project_id == project_id)
+    count = sa.select(sa.func.count()).select_from(tk).where(tk.c.project_id == project_id)
     before = session.execute(count).scalar_one()
-    session.execute(t.insert().from_select(columns, source))    # rowcount is -1 on PostgreSQL here
+    session.execute(tk.insert().from_select(columns, source))    # rowcount is -1 on PostgreSQL here
     return session.execute(count).scalar_one() - before
 
 
@@ -391,11 +393,11 @@ def bulk_create(session: Session, actor: Actor, project_id: int, data: BulkCreat
     get_project(session, actor, project_id, for_update=True)
     problems: dict[str, str] = {}
     if not 1 <= data.episode_from <= data.episode_to or data.episode_to - data.episode_from >= MAX_EPISODES:
-        problems["episode_to"] = f"From 1 up, at most {MAX_EPISODES} episodes at once."
+        problems["episode_to"] = t("From 1 up, at most {limit} episodes at once.", limit=MAX_EPISODES)
     if not 1 <= data.cut_from <= data.cut_to or data.cut_to - data.cut_from >= MAX_CUTS:
-        problems["cut_to"] = f"From 1 up, at most {MAX_CUTS} cuts per episode at once."
+        problems["cut_to"] = t("From 1 up, at most {limit} cuts per episode at once.", limit=MAX_CUTS)
     if data.frames_per_cut is not None and data.frames_per_cut < 1:
-        problems["frames_per_cut"] = "At least 1."
+        problems["frames_per_cut"] = t("At least 1.")
     prefix = text(data.cut_prefix, "cut_prefix", problems, max_len=8)
     check(problems)
     numbers = range(data.episode_from, data.episode_to + 1)

@@ -26,6 +26,7 @@ from models.base import id_map, pk, row_ids, table_of
 from models.studio import StudioCut, StudioEpisode, StudioSequence
 from services.core.access import Actor
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.studio.breakdown import create_tasks
 from services.studio.common import announce, get_project, require_manager
 from services.studio.events import ProjectBreakdownImported
@@ -61,8 +62,8 @@ def import_breakdown(session: Session, actor: Actor, project_id: int, filename: 
     header, table = _read(filename, data)
     columns = {name: header.index(name) for name in COLUMNS if name in header}
     if "cut" not in columns:
-        raise Invalid("The first row must name the columns: cut (required), episode, sequence, frame_in, frame_out, "
-                      "description.", fields={"file": "No 'cut' column."})
+        raise Invalid(t("The first row must name the columns: cut (required), episode, sequence, frame_in, frame_out, "
+                        "description."), fields={"file": t("No 'cut' column.")})
     rows = [_row(number, values, columns) for number, values in table]
     _duplicates_and_existing(session, project_id, rows)
     report = ImportReport(filename=filename, rows=rows, error_rows=sum(1 for r in rows if r.problems), imported=False)
@@ -79,13 +80,14 @@ def import_breakdown(session: Session, actor: Actor, project_id: int, filename: 
 def _read(filename: str, data: bytes) -> tuple[list[str], list[tuple[int, list]]]:
     name = (filename or "").lower().strip()
     if not name.endswith((".csv", ".xlsx")):
-        raise Invalid("Upload a .csv or .xlsx file.", fields={"file": "Not a CSV or Excel file."})
+        raise Invalid(t("Upload a .csv or .xlsx file."), fields={"file": t("Not a CSV or Excel file.")})
     if len(data) > MAX_BYTES or not data.strip():
-        raise Invalid("The file is empty or larger than 10 MB.", fields={"file": "Empty or too large."})
+        raise Invalid(t("The file is empty or larger than {limit} MB.", limit=MAX_BYTES // (1024 * 1024)),
+                      fields={"file": t("Empty or too large.")})
     table = _xlsx(data) if name.endswith(".xlsx") else _csv(data)
     table = [(n, v) for n, v in table if any(_text(x) for x in v)]
     if len(table) < 2 or len(table) > MAX_ROWS + 1:
-        raise Invalid(f"The file needs a header row and 1 to {MAX_ROWS} cuts.", fields={"file": "No rows."})
+        raise Invalid(t("The file needs a header row and 1 to {limit} cuts.", limit=MAX_ROWS), fields={"file": t("No rows.")})
     header = [re.sub(r"[\s-]+", "_", _text(h).lower()) for h in table[0][1]]
     return header, table[1:]
 
@@ -94,7 +96,7 @@ def _csv(data: bytes) -> list[tuple[int, list]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid("Save the CSV as UTF-8.", fields={"file": "Not UTF-8."}) from None
+        raise Invalid(t("Save the CSV as UTF-8."), fields={"file": t("Not UTF-8.")}) from None
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ",")
     return list(enumerate(reader, start=1))
@@ -105,7 +107,7 @@ def _xlsx(data: bytes) -> list[tuple[int, list]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise Invalid("The file is not a readable Excel workbook.", fields={"file": "Not .xlsx."}) from None
+        raise Invalid(t("The file is not a readable Excel workbook."), fields={"file": t("Not .xlsx.")}) from None
     try:
         return [(n, list(v)) for n, v in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)]
     finally:
@@ -124,7 +126,7 @@ def _int(text: str, name: str, problems: list[str]) -> int | None:
     if not text:
         return None
     if not re.fullmatch(r"\d{1,9}", text):
-        problems.append(f"{name} is not a whole number.")
+        problems.append(t("{column} is not a whole number.", column=name))
         return None
     return int(text)
 
@@ -136,19 +138,19 @@ def _row(number: int, values: list, columns: dict[str, int]) -> ImportRow:
     row = ImportRow(row=number, episode=cell("episode"), sequence=cell("sequence"), cut=cell("cut"),
                     frame_in=cell("frame_in"), frame_out=cell("frame_out"))
     if not row.cut:
-        row.problems.append("cut is empty.")
+        row.problems.append(t("cut is empty."))
     elif len(row.cut) > 32:
-        row.problems.append("cut is longer than 32 characters.")
+        row.problems.append(t("{column} is longer than {limit} characters.", column="cut", limit=32))
     if len(row.sequence) > 32:
-        row.problems.append("sequence is longer than 32 characters.")
+        row.problems.append(t("{column} is longer than {limit} characters.", column="sequence", limit=32))
     episode = _int(row.episode, "episode", row.problems)
     if episode is not None and not 1 <= episode <= 10_000:
-        row.problems.append("episode must be between 1 and 10000.")
+        row.problems.append(t("episode must be between {low} and {high}.", low=1, high=10000))
     first, last = _int(row.frame_in, "frame_in", row.problems), _int(row.frame_out, "frame_out", row.problems)
     if first is not None and last is not None and last < first:
-        row.problems.append("frame_out is before frame_in.")
+        row.problems.append(t("frame_out is before frame_in."))
     if len(cell("description")) > 2000:
-        row.problems.append("description is longer than 2000 characters.")
+        row.problems.append(t("{column} is longer than {limit} characters.", column="description", limit=2000))
     return row
 
 
@@ -157,7 +159,7 @@ def _duplicates_and_existing(session: Session, project_id: int, rows: list[Impor
     for r in rows:
         key = (r.episode, r.cut)
         if r.cut and key in seen:
-            r.problems.append(f"cut {r.cut} is already in row {seen[key]}.")
+            r.problems.append(t("cut {cut} is already in row {row}.", cut=r.cut, row=seen[key]))
         seen.setdefault(key, r.row)
     existing = set(session.exec(select(StudioEpisode.number, StudioCut.code)
                                 .join(StudioEpisode, col(StudioEpisode.id) == StudioCut.episode_id, isouter=True)
@@ -165,7 +167,7 @@ def _duplicates_and_existing(session: Session, project_id: int, rows: list[Impor
     for r in rows:
         number = int(r.episode) if r.episode.isdigit() else None
         if r.cut and (number, r.cut) in existing:
-            r.problems.append(f"cut {r.cut} already exists in this project.")
+            r.problems.append(t("cut {cut} already exists in this project.", cut=r.cut))
 
 
 def _write(session: Session, actor: Actor, project_id: int, rows: list[ImportRow], table, columns,

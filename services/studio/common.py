@@ -21,6 +21,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.studio.events import StudioEvent
 
@@ -53,12 +54,12 @@ def portal_account(session: Session, actor: Actor, kind: str | None = None) -> S
     account = session.exec(select(StudioAccount).where(
         StudioAccount.user_id == actor.user_id, StudioAccount.organization_id == actor.organization_id)).first()
     if account is None or (kind is not None and account.kind != kind):
-        raise Forbidden("This account is not linked to a partner of the studio.")
+        raise Forbidden(t("This account is not linked to a partner of the studio."))
     return account
 
 
 def get_project(session: Session, actor: Actor, project_id: int, *, for_update: bool = False) -> StudioProject:
-    return get_scoped(session, actor, StudioProject, project_id, "Project", for_update=for_update)
+    return get_scoped(session, actor, StudioProject, project_id, t("Project"), for_update=for_update)
 
 
 def plain(value: Any) -> Any:
@@ -102,9 +103,9 @@ def announce(session: Session, actor: Actor, event: type[StudioEvent], entity_id
 def text(value: str | None, field: str, problems: dict[str, str], *, max_len: int, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
-        problems[field] = "Required."
+        problems[field] = t("Required.")
     elif len(value) > max_len:
-        problems[field] = f"At most {max_len} characters."
+        problems[field] = t("At most {limit} characters.", limit=max_len)
     return value
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from models.studio import StudioCut, StudioEpisode, StudioMember, StudioPartner, StudioStep
 from models.studio_work import StudioTask
 from services.core.access import Actor
+from services.core.messages import t
 from services.studio.common import get_project, require_reader
 
 
@@ -61,20 +62,20 @@ class StudioDashboard(BaseModel):
 def dashboard(session: Session, actor: Actor, project_id: int, *, today: date) -> StudioDashboard:
     require_reader(actor)
     get_project(session, actor, project_id)
-    t = StudioTask
-    approved = sa.func.sum(sa.case((col(t.status) == "approved", 1), else_=0))
-    first = sa.func.sum(sa.case((sa.and_(col(t.status) == "approved", col(t.rework_loops) == 0), 1), else_=0))
-    loops = sa.func.sum(t.rework_loops)
-    reworked = sa.func.sum(sa.case((col(t.rework_loops) > 0, 1), else_=0))
+    tk = StudioTask
+    approved = sa.func.sum(sa.case((col(tk.status) == "approved", 1), else_=0))
+    first = sa.func.sum(sa.case((sa.and_(col(tk.status) == "approved", col(tk.rework_loops) == 0), 1), else_=0))
+    loops = sa.func.sum(tk.rework_loops)
+    reworked = sa.func.sum(sa.case((col(tk.rework_loops) > 0, 1), else_=0))
     total, done, first_pass, loop_sum, reworked_n = session.execute(
-        sa.select(sa.func.count(col(t.id)), approved, first, loops, reworked).where(col(t.project_id) == project_id)).one()
+        sa.select(sa.func.count(col(tk.id)), approved, first, loops, reworked).where(col(tk.project_id) == project_id)).one()
     cells = [ProgressCell(episode_number=ep, step_key=key, step_name=name, tasks=n, approved=int(a or 0),
                           share=(int(a or 0) / n) if n else 0.0)
              for ep, key, name, _, n, a in session.execute(
                  sa.select(col(StudioEpisode.number), col(StudioStep.key), col(StudioStep.name), col(StudioStep.position),
-                           sa.func.count(col(t.id)), approved).select_from(t).join(StudioStep, col(StudioStep.id) == t.step_id)
-                 .join(StudioEpisode, col(StudioEpisode.id) == t.episode_id, isouter=True)
-                 .where(col(t.project_id) == project_id)
+                           sa.func.count(col(tk.id)), approved).select_from(tk).join(StudioStep, col(StudioStep.id) == tk.step_id)
+                 .join(StudioEpisode, col(StudioEpisode.id) == tk.episode_id, isouter=True)
+                 .where(col(tk.project_id) == project_id)
                  .group_by(col(StudioEpisode.number), col(StudioStep.key), col(StudioStep.name), col(StudioStep.position))
                  .order_by(col(StudioEpisode.number), col(StudioStep.position))).all()]
     done = int(done or 0)
@@ -85,13 +86,13 @@ def dashboard(session: Session, actor: Actor, project_id: int, *, today: date) -
 
 
 def throughput(session: Session, project_id: int) -> list[ThroughputRow]:
-    t = StudioTask
-    rows = session.execute(sa.select(col(t.approved_at), col(StudioMember.person_name), col(StudioMember.role_title),
+    tk = StudioTask
+    rows = session.execute(sa.select(col(tk.approved_at), col(StudioMember.person_name), col(StudioMember.role_title),
                                      col(StudioMember.weekly_quota), col(StudioPartner.name))
-                           .join(StudioMember, col(StudioMember.id) == t.assignee_member_id, isouter=True)
-                           .join(StudioPartner, col(StudioPartner.id) == t.vendor_partner_id, isouter=True)
-                           .where(col(t.project_id) == project_id, col(t.status) == "approved",
-                                  col(t.approved_at).is_not(None))).all()
+                           .join(StudioMember, col(StudioMember.id) == tk.assignee_member_id, isouter=True)
+                           .join(StudioPartner, col(StudioPartner.id) == tk.vendor_partner_id, isouter=True)
+                           .where(col(tk.project_id) == project_id, col(tk.status) == "approved",
+                                  col(tk.approved_at).is_not(None))).all()
     counts: dict[tuple[str, str], list] = {}
     for approved_at, person, role, quota, vendor in rows:
         who = person or role or vendor or "-"
@@ -104,23 +105,24 @@ def throughput(session: Session, project_id: int) -> list[ThroughputRow]:
 
 
 def late_tasks(session: Session, project_id: int, today: date, *, limit: int = 500) -> list[LateTask]:
-    t = StudioTask
-    rows = session.execute(sa.select(col(t.id), col(StudioCut.code), col(StudioEpisode.number), col(StudioStep.name),
-                                     col(t.status), col(t.due_date), col(StudioMember.person_name),
+    tk = StudioTask
+    rows = session.execute(sa.select(col(tk.id), col(StudioCut.code), col(StudioEpisode.number), col(StudioStep.name),
+                                     col(tk.status), col(tk.due_date), col(StudioMember.person_name),
                                      col(StudioMember.role_title))
-                           .join(StudioStep, col(StudioStep.id) == t.step_id)
-                           .join(StudioCut, col(StudioCut.id) == t.cut_id, isouter=True)
-                           .join(StudioEpisode, col(StudioEpisode.id) == t.episode_id, isouter=True)
-                           .join(StudioMember, col(StudioMember.id) == t.assignee_member_id, isouter=True)
-                           .where(col(t.project_id) == project_id, col(t.status) != "approved", col(t.due_date) < today)
-                           .order_by(col(t.due_date), col(t.id)).limit(limit)).all()
+                           .join(StudioStep, col(StudioStep.id) == tk.step_id)
+                           .join(StudioCut, col(StudioCut.id) == tk.cut_id, isouter=True)
+                           .join(StudioEpisode, col(StudioEpisode.id) == tk.episode_id, isouter=True)
+                           .join(StudioMember, col(StudioMember.id) == tk.assignee_member_id, isouter=True)
+                           .where(col(tk.project_id) == project_id, col(tk.status) != "approved", col(tk.due_date) < today)
+                           .order_by(col(tk.due_date), col(tk.id)).limit(limit)).all()
     return [LateTask(task_id=i, entity_code=f"EP{ep:02d} {code}" if ep else (code or f"#{i}"), step_name=step,
                      status=status, due_date=due, assignee=person or role or "")
             for i, code, ep, step, status, due, person, role in rows]
 
 
-LATE_COLUMNS = [("task_id", "Task"), ("entity_code", "Cut"), ("step_name", "Step"), ("status", "Status"),
-                ("due_date", "Due"), ("assignee", "Assignee")]
-THROUGHPUT_COLUMNS = [("who", "Member or vendor"), ("week", "Week"), ("approved", "Approved"), ("quota", "Quota")]
-PROGRESS_COLUMNS = [("episode_number", "Episode"), ("step_name", "Step"), ("tasks", "Tasks"),
-                    ("approved", "Approved"), ("share", "Share")]
+LATE_COLUMNS = [("task_id", t("Task")), ("entity_code", t("Cut")), ("step_name", t("Step")), ("status", t("Status")),
+                ("due_date", t("Due")), ("assignee", t("Assignee"))]
+THROUGHPUT_COLUMNS = [("who", t("Member or vendor")), ("week", t("Week")), ("approved", t("Approved")),
+                      ("quota", t("Quota"))]
+PROGRESS_COLUMNS = [("episode_number", t("Episode")), ("step_name", t("Step")), ("tasks", t("Tasks")),
+                    ("approved", t("Approved")), ("share", t("Share"))]

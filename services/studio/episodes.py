@@ -15,6 +15,7 @@ from models.studio import StudioEpisode
 from services.core.access import Actor
 from services.core.display_names import display_name, second_name, set_second_name
 from services.core.errors import Conflict
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.studio.common import announce, apply, check, get_project, require_manager, require_reader, text
 from services.studio.events import ProjectEpisodeAdded, ProjectEpisodeUpdated
@@ -48,13 +49,13 @@ def create_episode(session: Session, actor: Actor, project_id: int, number: int,
                    name2_language: str | None = None, deadline: date | None = None, now: datetime) -> EpisodeRead:
     require_manager(actor)
     get_project(session, actor, project_id, for_update=True)
-    problems = {} if 0 < number <= 10_000 else {"number": "Between 1 and 10000."}
+    problems: dict[str, str] = {} if 0 < number <= 10_000 else {"number": t("Between {low} and {high}.", low=1, high=10000)}
     main = text(name, "name", problems, max_len=200)
     second, language = second_name(name2, name2_language, problems)
     check(problems)
     if session.exec(select(StudioEpisode.id).where(StudioEpisode.project_id == project_id,
                                                    StudioEpisode.number == number)).first():
-        raise Conflict(f"Episode {number} exists.")
+        raise Conflict(t("Episode {number} exists.", number=number))
     row = StudioEpisode(organization_id=actor.organization_id, project_id=project_id, number=number,
                         name=main, name2=second, name2_language=language, deadline=deadline)
     session.add(row)
@@ -68,7 +69,7 @@ def update_episode(session: Session, actor: Actor, episode_id: int, data: Episod
                    now: datetime) -> EpisodeRead:
     """Rename an episode (either name) or move its deadline; the change is audited on its project."""
     require_manager(actor)
-    row = get_scoped(session, actor, StudioEpisode, episode_id, "Episode", for_update=True)
+    row = get_scoped(session, actor, StudioEpisode, episode_id, t("Episode"), for_update=True)
     problems: dict[str, str] = {}
     given = data.model_dump(exclude_unset=True)
     values = {k: v for k, v in given.items() if k in ("name", "deadline")}

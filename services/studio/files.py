@@ -22,6 +22,7 @@ from models.studio import StudioProject
 from models.studio_work import StudioAccount, StudioFile, StudioReview, StudioSettings, StudioTask
 from services.core.access import Actor
 from services.core.errors import Invalid, NotFound
+from services.core.messages import t
 from services.studio.common import is_portal, portal_account, require_reader
 from services.studio.storage import FileStorage, file_storage
 from services.studio.tasks import partner_owns
@@ -57,14 +58,17 @@ def check_upload(session: Session, organization_id: int, upload: Upload, field: 
     limit = settings(session, organization_id).max_upload_mb * 1024 * 1024
     name = os.path.basename(upload.filename or "").strip()
     if not name or len(name) > 255:
-        raise Invalid("Give each file a name.", fields={field: "A file name is required (at most 255 characters)."})
+        raise Invalid(t("Give each file a name."),
+                      fields={field: t("A file name is required (at most {limit} characters).", limit=255)})
     if content_type not in MAGIC:
-        raise Invalid(f"{name}: this kind of file is not accepted.",
-                      fields={field: f"Accepted: {', '.join(sorted(MAGIC))}."})
+        raise Invalid(t("{file}: this kind of file is not accepted.", file=name),
+                      fields={field: t("Accepted: {kinds}.", kinds=", ".join(sorted(MAGIC)))})
     if not any(upload.data[at:at + len(magic)] == magic for at, magic in MAGIC[content_type]):
-        raise Invalid(f"{name}: the content is not {content_type}.", fields={field: "Content and type differ."})
+        raise Invalid(t("{file}: the content is not {kind}.", file=name, kind=content_type),
+                      fields={field: t("Content and type differ.")})
     if len(upload.data) > limit:
-        raise Invalid(f"{name} is larger than {limit // (1024 * 1024)} MB.", fields={field: "Too large."})
+        raise Invalid(t("{file} is larger than {limit} MB.", file=name, limit=limit // (1024 * 1024)),
+                      fields={field: t("Too large.")})
     return content_type
 
 
@@ -117,13 +121,13 @@ def open_file(session: Session, actor: Actor, file_id: int, *, thumbnail: bool =
     """(filename, content type, bytes) after the access check; NotFound for anyone else."""
     row = session.get(StudioFile, file_id)
     if row is None or not _may_read(session, actor, row):
-        raise NotFound("File not found.")
+        raise NotFound(t("File not found."))
     key = row.thumbnail_key if thumbnail else row.storage_key
     if key is None:
-        raise NotFound("This file has no thumbnail.")
+        raise NotFound(t("This file has no thumbnail."))
     data = file_storage().get(key)
     if data is None:
-        raise NotFound("The stored file is missing.")
+        raise NotFound(t("The stored file is missing."))
     name = f"{row.filename}.thumb.png" if thumbnail else row.filename
     return name, "image/png" if thumbnail else row.content_type, data
 

@@ -24,6 +24,7 @@ from models.workflow import WorkflowState, WorkflowTransition
 from services.config.workflow_instances import active_workflow, find_instance, leaving, states_of, transitions_of
 from services.core.access import Actor
 from services.core.errors import Conflict, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.studio import reviews, tasks
 from services.studio.common import announce, get_project, is_portal
@@ -59,16 +60,16 @@ def _flow(session: Session, organization_id: int) -> tuple[dict[str, WorkflowSta
 
 
 def _targets(status: str, states: dict[str, WorkflowState], moves: list[WorkflowTransition]) -> list[str]:
-    return [s for s in dict.fromkeys(t.to_state for t in leaving(status, states, moves)) if s != status]
+    return [s for s in dict.fromkeys(move.to_state for move in leaving(status, states, moves)) if s != status]
 
 
 def get_step(session: Session, actor: Actor, project_id: int, step_id: int) -> StudioStep:
     """The step of the project, when the actor may read the project (a vendor: its own cards only)."""
     if not is_portal(actor):
         get_project(session, actor, project_id)
-    step = get_scoped(session, actor, StudioStep, step_id, "Step")
+    step = get_scoped(session, actor, StudioStep, step_id, t("Step"))
     if step.project_id != project_id:
-        raise NotFound("Step not found.")
+        raise NotFound(t("Step not found."))
     return step
 
 
@@ -96,12 +97,13 @@ def _transition_to(session: Session, actor: Actor, task: StudioTask, to_status: 
         flow_id = pk(active_workflow(session, actor.organization_id, ENTITY))
     states, moves = states_of(session, flow_id), transitions_of(session, flow_id)
     if to_status not in states:
-        raise Invalid(fields={"to_status": "Not a state of the studio task workflow."})
+        raise Invalid(fields={"to_status": t("Not a state of the studio task workflow.")})
     current = states.get(task.status)
-    found = next((t for t in leaving(task.status, states, moves) if t.to_state == to_status), None)
+    found = next((move for move in leaving(task.status, states, moves) if move.to_state == to_status), None)
     if found is None:
         here = current.name if current else task.status
-        raise Conflict(f"A task cannot go from '{here}' to '{states[to_status].name}' in one move.")
+        raise Conflict(t("A task cannot go from '{here}' to '{there}' in one move.", here=here,
+                         there=states[to_status].name))
     return found
 
 
@@ -111,20 +113,20 @@ def move_card(session: Session, actor: Actor, task_id: int, to_status: str, *, c
     task = tasks.get_task(session, actor, task_id, for_update=True)
     if task.status == to_status:
         return tasks.task_read(session, task)
-    t = _transition_to(session, actor, task, to_status)
-    if t.key in SUBMIT_MOVES:
-        raise Conflict("Submit a version with its files on the task page to send it for review.")
-    if t.key in DECISIONS:
-        stage, decision = DECISIONS[t.key]
+    found = _transition_to(session, actor, task, to_status)
+    if found.key in SUBMIT_MOVES:
+        raise Conflict(t("Submit a version with its files on the task page to send it for review."))
+    if found.key in DECISIONS:
+        stage, decision = DECISIONS[found.key]
         if decision == "reject" and not comment.strip():
-            raise Invalid("Say what to rework.", fields={"comment": "Required for a rejection."})
+            raise Invalid(t("Say what to rework."), fields={"comment": t("Required for a rejection.")})
         reviews.decide(session, actor, task_id, stage, reviews.Decision(decision=decision, comment=comment), now=now)
         return tasks.get_task_read(session, actor, task_id)
-    if t.key == "start":
+    if found.key == "start":
         return tasks.start_task(session, actor, task_id, now=now)
     tasks.require_worker(session, actor, task)
     before = task.status
-    tasks.move(session, actor, task, t.key, comment=comment, now=now)
+    tasks.move(session, actor, task, found.key, comment=comment, now=now)
     announce(session, actor, TaskMoved, pk(task), {"status": {"before": before, "after": task.status}},
              project_id=task.project_id, now=now)
     return tasks.task_read(session, task)

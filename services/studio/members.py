@@ -21,6 +21,7 @@ from models.user import User
 from services.core.access import Actor
 from services.core.display_names import display_name, second_name
 from services.core.errors import NotFound
+from services.core.messages import render, t
 from services.core.scoping import get_scoped
 from services.org import pdf as doc
 from services.studio.common import (
@@ -80,7 +81,7 @@ def _read(session: Session, m: StudioMember) -> MemberRead:
 
 
 def get_member(session: Session, actor: Actor, member_id: int) -> StudioMember:
-    return get_scoped(session, actor, StudioMember, member_id, "Member")
+    return get_scoped(session, actor, StudioMember, member_id, t("Member"))
 
 
 def create_member(session: Session, actor: Actor, project_id: int, data: MemberCreate, *, now: datetime) -> MemberRead:
@@ -93,7 +94,7 @@ def create_member(session: Session, actor: Actor, project_id: int, data: MemberC
     values["person_name2"], values["person_name2_language"] = second_name(
         data.person_name2, data.person_name2_language, problems, fields=NAME2_FIELDS)
     if data.weekly_quota is not None and data.weekly_quota < 0:
-        problems["weekly_quota"] = "Not negative."
+        problems["weekly_quota"] = t("Not negative.")
     check(problems)
     count = session.exec(select(func.count()).select_from(StudioMember)
                          .where(StudioMember.project_id == project_id)).one()
@@ -111,18 +112,18 @@ def link_member(session: Session, actor: Actor, member_id: int, *, user_id: int 
                 partner_id: int | None = None, person_name: str | None = None, now: datetime) -> MemberRead:
     """Fill the slot with an account or a vendor (or empty it with both None); tasks stay on the slot."""
     require_manager(actor)
-    member = get_scoped(session, actor, StudioMember, member_id, "Member", for_update=True)
+    member = get_scoped(session, actor, StudioMember, member_id, t("Member"), for_update=True)
     values: dict = {"user_id": user_id, "partner_id": partner_id}
     if user_id is not None:
         user = session.get(User, user_id)
         if user is None or user.organization_id != actor.organization_id:
-            raise NotFound("User not found.")
+            raise NotFound(t("User not found."))
         if not (person_name or member.person_name):
             values["person_name"] = user.full_name or user.username
             if not member.person_name2 and user.full_name2:     # the person's own second name, credited with it
                 values |= {"person_name2": user.full_name2, "person_name2_language": user.full_name2_language}
     if partner_id is not None:
-        get_scoped(session, actor, StudioPartner, partner_id, "Partner")
+        get_scoped(session, actor, StudioPartner, partner_id, t("Partner"))
     if person_name is not None:
         values["person_name"] = person_name.strip()[:200]
     changes = apply(member, values)
@@ -179,13 +180,14 @@ def credits(session: Session, actor: Actor, project_id: int) -> list[CreditLine]
 def credits_csv(session: Session, actor: Actor, project_id: int) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["department", "role", "role (2nd language)", "name", "name (2nd language)"])
+    writer.writerow([render(t("Department")), render(t("Role")), render(t("Role (second language)")),
+                     render(t("Name")), render(t("Name (second language)"))])
     for c in credits(session, actor, project_id):
         writer.writerow([c.department, c.role, c.role2, c.name, c.name2])
     return out.getvalue().encode("utf-8-sig")
 
 
-CREDIT_COLUMNS: list[doc.Column] = [("Role", 90, "R"), ("", 10, "L"), ("Name", 0, "L")]
+CREDIT_COLUMNS: list[doc.Column] = [(t("Role"), 90, "R"), ("", 10, "L"), (t("Name"), 0, "L")]
 
 
 def credits_pdf(session: Session, actor: Actor, project_id: int) -> bytes:
@@ -194,7 +196,7 @@ def credits_pdf(session: Session, actor: Actor, project_id: int) -> bytes:
     project = get_project(session, actor, project_id)
     pdf = doc.branded_document(session, actor.organization_id)
     title = display_name(project)
-    doc.title(pdf, f"{title} - credits")
+    doc.title(pdf, render(t("{project} - credits", project=title)))
     doc.line(pdf, project.name2 if title == project.name else project.name, size=12)
     department = None
     for c in credits(session, actor, project_id):

@@ -16,6 +16,7 @@ from models.base import pk
 from models.studio import StudioMilestone
 from services.core.access import Actor
 from services.core.errors import Conflict, NotFound
+from services.core.messages import t
 from services.studio.common import announce, apply, get_project, require_manager, require_reader
 from services.studio.events import MilestoneCreated, MilestoneUpdated
 
@@ -75,7 +76,7 @@ def update_milestone(session: Session, actor: Actor, milestone_id: int, data: Mi
     require_manager(actor)
     row = session.get(StudioMilestone, milestone_id, with_for_update=True)
     if row is None or row.organization_id != actor.organization_id:
-        raise NotFound("Milestone not found.")
+        raise NotFound(t("Milestone not found."))
     name = data.name.strip() if data.name else None
     if name:
         _refuse_duplicate(session, row.project_id, name, pk(row))
@@ -99,7 +100,7 @@ def _refuse_duplicate(session: Session, project_id: int, name: str, own_id: int 
     other = session.exec(select(StudioMilestone.id).where(StudioMilestone.project_id == project_id,
                                                           StudioMilestone.name == name)).first()
     if other is not None and other != own_id:
-        raise Conflict(f"The project already has a milestone named {name}.")
+        raise Conflict(t("The project already has a milestone named {name}.", name=name))
 
 
 def _read(row: StudioMilestone, today: date) -> MilestoneRead:

@@ -21,6 +21,7 @@ from models.user import Role, RoleAssignment, User
 from services.core.access import Actor, Permission
 from services.core.display_names import display_name, second_name
 from services.core.errors import Conflict, Forbidden, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.studio.common import announce, apply, check, get_project, require_manager, require_reader, text
 from services.studio.events import PartnerAccountLinked, PartnerCreated, PartnerUpdated, ProjectPartnerAdded
@@ -100,7 +101,7 @@ def create_partner(session: Session, actor: Actor, data: PartnerCreate, *, now: 
     bank = text(data.bank_account, "bank_account", problems, max_len=64)
     if session.exec(select(StudioPartner.id).where(StudioPartner.organization_id == actor.organization_id,
                                                    StudioPartner.name == name)).first():
-        problems["name"] = "A partner of this name exists."
+        problems["name"] = t("A partner of this name exists.")
     check(problems)
     row = StudioPartner(organization_id=actor.organization_id, name=name, name2=name2, name2_language=name2_language,
                         business_number=number,
@@ -117,10 +118,10 @@ def create_partner(session: Session, actor: Actor, data: PartnerCreate, *, now: 
 def update_partner(session: Session, actor: Actor, partner_id: int, data: PartnerUpdate, *,
                    now: datetime) -> PartnerRead:
     require_manager(actor)
-    row = get_scoped(session, actor, StudioPartner, partner_id, "Partner", for_update=True)
+    row = get_scoped(session, actor, StudioPartner, partner_id, t("Partner"), for_update=True)
     given = data.model_dump(exclude_unset=True)
     if "bank_account" in given and Permission.FINANCE not in actor.permissions:
-        raise Forbidden("Only people with finance rights may change a bank account.")
+        raise Forbidden(t("Only people with finance rights may change a bank account."))
     problems: dict[str, str] = {}
     values: dict = {key: text(given[key], key, problems, max_len=limit, required=key == "name") for key, limit in (
         ("name", 200), ("business_number", 64), ("bank_account", 64)) if key in given}
@@ -134,7 +135,7 @@ def update_partner(session: Session, actor: Actor, partner_id: int, data: Partne
     if values.get("name") and session.exec(select(StudioPartner.id).where(
             StudioPartner.organization_id == actor.organization_id, StudioPartner.name == values["name"],
             StudioPartner.id != partner_id)).first():
-        problems["name"] = "A partner of this name exists."
+        problems["name"] = t("A partner of this name exists.")
     check(problems)
     changes = apply(row, values)
     if changes:
@@ -158,17 +159,17 @@ def add_to_project(session: Session, actor: Actor, project_id: int, partner_id: 
                    now: datetime) -> ProjectPartnerRead:
     require_manager(actor)
     get_project(session, actor, project_id, for_update=True)
-    partner = get_scoped(session, actor, StudioPartner, partner_id, "Partner")
-    problems = {}
+    partner = get_scoped(session, actor, StudioPartner, partner_id, t("Partner"))
+    problems: dict[str, str] = {}
     if role not in PROJECT_ROLES:
-        problems["role"] = f"One of: {', '.join(PROJECT_ROLES)}."
+        problems["role"] = t("One of: {choices}.", choices=", ".join(PROJECT_ROLES))
     if not 0 <= tier <= 2:
-        problems["tier"] = "0, 1 or 2."
+        problems["tier"] = t("0, 1 or 2.")
     check(problems)
     if session.exec(select(StudioProjectPartner.id).where(StudioProjectPartner.project_id == project_id,
                                                           StudioProjectPartner.partner_id == partner_id,
                                                           StudioProjectPartner.role == role)).first():
-        raise Conflict("This partner already has this role in the project.")
+        raise Conflict(t("This partner already has this role in the project."))
     row = StudioProjectPartner(organization_id=actor.organization_id, project_id=project_id, partner_id=partner_id,
                                role=role, tier=tier)
     session.add(row)
@@ -194,16 +195,16 @@ def project_partners(session: Session, actor: Actor, project_id: int) -> list[Pr
 def link_account(session: Session, actor: Actor, user_id: int, partner_id: int, *, now: datetime) -> None:
     """Make a user of the organization holding the vendor or client role an account of a partner."""
     require_manager(actor)
-    partner = get_scoped(session, actor, StudioPartner, partner_id, "Partner")
+    partner = get_scoped(session, actor, StudioPartner, partner_id, t("Partner"))
     user = session.get(User, user_id)
     if user is None or user.organization_id != actor.organization_id:
-        raise NotFound("User not found.")
+        raise NotFound(t("User not found."))
     roles = set(session.exec(select(RoleAssignment.role).where(RoleAssignment.user_id == user_id)).all())
     kinds = [k for k in ("vendor", "client") if Role(k) in {Role(r) for r in roles}]
-    check({} if len(kinds) == 1 else {"user_id": "Give the user exactly one of the roles vendor or client."})
+    check({} if len(kinds) == 1 else {"user_id": t("Give the user exactly one of the roles vendor or client.")})
     existing = session.exec(select(StudioAccount).where(StudioAccount.user_id == user_id)).first()
     if existing is not None:
-        raise Conflict("This user is already an account of a partner.")
+        raise Conflict(t("This user is already an account of a partner."))
     session.add(StudioAccount(organization_id=actor.organization_id, user_id=user_id, partner_id=pk(partner),
                               kind=kinds[0]))
     session.flush()

@@ -19,6 +19,7 @@ from models.studio_work import StudioTask
 from services.config import custom_fields, type_lists
 from services.core.access import Actor, Permission
 from services.core.display_names import display_name, second_name
+from services.core.messages import t
 from services.core.numbering import next_number
 from services.core.search import matches
 from services.core.validation import CODE_RE
@@ -147,22 +148,22 @@ def list_templates(session: Session, actor: Actor) -> list[TemplateRead]:
     ensure_default_templates(session, actor.organization_id)
     rows = session.exec(select(StudioTemplate).where(StudioTemplate.organization_id == actor.organization_id)
                         .order_by(StudioTemplate.name)).all()
-    return [TemplateRead(id=t.id, name=t.name, entity_kinds=t.entity_kinds, steps=t.steps) for t in rows]
+    return [TemplateRead(id=tpl.id, name=tpl.name, entity_kinds=tpl.entity_kinds, steps=tpl.steps) for tpl in rows]
 
 
 def _step_problems(steps: list[StepSpec], problems: dict[str, str]) -> None:
     keys = [s.key for s in steps]
     if not steps:
-        problems["steps"] = "Name at least one step."
+        problems["steps"] = t("Name at least one step.")
     for i, s in enumerate(steps):
         if not CODE_RE.match(s.key or "") or len(s.key) > 32 or keys.count(s.key) > 1:
-            problems[f"steps.{i}.key"] = "Up to 32 letters, digits, '.', '-' or '_', unique."
+            problems[f"steps.{i}.key"] = t("Up to 32 letters, digits, '.', '-' or '_', unique.")
         if not s.name.strip() or len(s.name) > 120:
-            problems[f"steps.{i}.name"] = "Required, at most 120 characters."
+            problems[f"steps.{i}.name"] = t("Required, at most {limit} characters.", limit=120)
         if s.weight <= 0:
-            problems[f"steps.{i}.weight"] = "Greater than 0."
+            problems[f"steps.{i}.weight"] = t("Greater than 0.")
         if s.entity_kind not in ("cut", "asset"):
-            problems[f"steps.{i}.entity_kind"] = "cut or asset."
+            problems[f"steps.{i}.entity_kind"] = t("cut or asset.")
 
 
 def create_template(session: Session, actor: Actor, data: TemplateCreate, *, now: datetime) -> TemplateRead:
@@ -172,7 +173,7 @@ def create_template(session: Session, actor: Actor, data: TemplateCreate, *, now
     _step_problems(data.steps, problems)
     if session.exec(select(StudioTemplate.id).where(StudioTemplate.organization_id == actor.organization_id,
                                                     StudioTemplate.name == name)).first():
-        problems["name"] = "A template of this name exists."
+        problems["name"] = t("A template of this name exists.")
     check(problems)
     row = StudioTemplate(organization_id=actor.organization_id, name=name, entity_kinds=data.entity_kinds,
                          steps=[s.model_dump(mode="json") for s in data.steps], created_at=now, updated_at=now,
@@ -188,19 +189,19 @@ def create_template(session: Session, actor: Actor, data: TemplateCreate, *, now
 
 def _fields_problems(session: Session, actor: Actor, data, problems: dict[str, str]) -> None:
     if data.status is not None and data.status not in STATUSES:
-        problems["status"] = f"One of: {', '.join(STATUSES)}."
+        problems["status"] = t("One of: {choices}.", choices=", ".join(STATUSES))
     if data.budget is not None and data.budget < 0:
-        problems["budget"] = "Not negative."
+        problems["budget"] = t("Not negative.")
     if data.type_value_id is not None and (p := type_lists.value_problem(session, actor, PROJECT_TYPES,
                                                                              data.type_value_id)):
         problems["type_value_id"] = p
     if data.client_partner_id is not None:
         partner = session.get(StudioPartner, data.client_partner_id)
         if partner is None or partner.organization_id != actor.organization_id:
-            problems["client_partner_id"] = "Unknown partner."
+            problems["client_partner_id"] = t("Unknown partner.")
     start = getattr(data, "start_date", None)
     if start and data.deadline and data.deadline < start:
-        problems["deadline"] = "On or after the start."
+        problems["deadline"] = t("On or after the start.")
 
 
 def create_project(session: Session, actor: Actor, data: ProjectCreate, *, now: datetime) -> ProjectRead:
@@ -214,7 +215,7 @@ def create_project(session: Session, actor: Actor, data: ProjectCreate, *, now: 
     if data.template_id is not None:
         template = session.get(StudioTemplate, data.template_id)
         if template is None or template.organization_id != actor.organization_id:
-            problems["template_id"] = "Unknown template."
+            problems["template_id"] = t("Unknown template.")
     custom = custom_fields.validate(session, actor, "studio_project", data.custom, problems=problems)
     check(problems)
     project = StudioProject(
@@ -251,7 +252,7 @@ def update_project(session: Session, actor: Actor, project_id: int, data: Projec
     _fields_problems(session, actor, data, problems)
     start, deadline = values.get("start_date", project.start_date), values.get("deadline", project.deadline)
     if start and deadline and deadline < start:
-        problems["deadline"] = "On or after the start."
+        problems["deadline"] = t("On or after the start.")
     custom = project.custom
     if data.custom is not None:
         custom = custom_fields.validate(session, actor, "studio_project", data.custom, current=project.custom,
@@ -323,7 +324,7 @@ def add_step(session: Session, actor: Actor, project_id: int, spec: StepSpec, *,
     problems: dict[str, str] = {}
     _step_problems([spec], problems)
     if any(s.key == spec.key for s in existing):
-        problems["key"] = "This project has a step with this key."
+        problems["key"] = t("This project has a step with this key.")
     check({k.replace("steps.0.", ""): v for k, v in problems.items()})
     row = StudioStep(organization_id=actor.organization_id, project_id=project_id, key=spec.key, name=spec.name,
                      position=len(existing), weight=spec.weight, entity_kind=spec.entity_kind)

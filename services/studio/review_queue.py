@@ -19,6 +19,7 @@ from sqlmodel import Session, col, func, select
 from models.studio_work import StudioVersion
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict, Invalid
+from services.core.messages import t
 from services.studio import reviews
 from services.studio.reviews import Decision
 from services.studio.tasks import TaskRead, label, list_tasks
@@ -65,12 +66,13 @@ def approve_many(session: Session, actor: Actor, stage: str, data: BatchApproval
         try:
             reviews.decide(session, actor, task_id, stage, Decision(decision="approve", comment=data.comment), now=now)
         except (Conflict, Invalid) as error:       # a task the actor can see stopped the batch: name it
-            raise type(error)(f"{label(session, task_id)}: {error.message}", fields=error.fields) from error
+            raise type(error)(t("{task}: {problem}", task=label(session, task_id), problem=error.message),
+                              fields=error.fields) from error
     return len(ids)
 
 
 def _check_stage(actor: Actor, stage: str) -> None:
     if stage not in STATUSES:
-        raise Invalid(fields={"stage": "qc1 or qc2."})
+        raise Invalid(fields={"stage": t("qc1 or qc2.")})
     require(actor, PERMISSION[stage])
 

@@ -96,11 +96,11 @@ def submit_version(session: Session, actor: Actor, task_id: int, uploads: list[f
     task = get_task(session, actor, task_id, for_update=True)
     require_worker(session, actor, task)
     if task.status not in ("todo", "in_progress", "rework"):
-        raise Conflict("A version can be submitted while the task is to do, in progress or in rework.")
+        raise Conflict(t("A version can be submitted while the task is to do, in progress or in rework."))
     if not uploads:
-        raise Invalid("Attach at least one file.", fields={"files": "Required."})
+        raise Invalid(t("Attach at least one file."), fields={"files": t("Required.")})
     if len(comment) > 2000:
-        raise Invalid(fields={"comment": "At most 2000 characters."})
+        raise Invalid(fields={"comment": t("At most {limit} characters.", limit=2000)})
     for upload in uploads:
         file_store.check_upload(session, actor.organization_id, upload)
     number = (session.exec(select(func.max(StudioVersion.number)).where(StudioVersion.task_id == task.id)).one() or 0) + 1
@@ -128,22 +128,22 @@ def decide(session: Session, actor: Actor, task_id: int, stage: str, data: Decis
     """QC1 or QC2 approves or rejects the latest version (QC2's approval moves the task to "approved", whose
     workflow hook stamps approved_at with the move's time)."""
     if stage not in ("qc1", "qc2"):
-        raise Invalid(fields={"stage": "qc1 or qc2."})
+        raise Invalid(fields={"stage": t("qc1 or qc2.")})
     require(actor, Permission.STUDIO_QC1 if stage == "qc1" else Permission.STUDIO_QC2)
     task = get_task(session, actor, task_id, for_update=True)
     if data.decision not in DECISIONS:
-        raise Invalid(fields={"decision": "approve or reject."})
+        raise Invalid(fields={"decision": t("approve or reject.")})
     if data.decision == "reject" and not data.comment.strip():
-        raise Invalid("Say what to rework.", fields={"comment": "Required for a rejection."})
+        raise Invalid(t("Say what to rework."), fields={"comment": t("Required for a rejection.")})
     if data.frame is not None and data.frame < 0:
-        raise Invalid(fields={"frame": "Not negative."})
+        raise Invalid(fields={"frame": t("Not negative.")})
     if stage == "qc1" and task.status not in ("waiting_review", "qc1"):
-        raise Conflict("QC1 reviews a task that waits for review.")
+        raise Conflict(t("QC1 reviews a task that waits for review."))
     if stage == "qc2" and task.status != "qc2":
-        raise Conflict("QC2 comes only after QC1 has approved.")
+        raise Conflict(t("QC2 comes only after QC1 has approved."))
     version = _latest(session, pk(task))
     if version is None:
-        raise Conflict("No version was submitted.")
+        raise Conflict(t("No version was submitted."))
     drawing = checked_annotation(session, actor.organization_id, pk(version), data.annotation)
     before = task.status
     if stage == "qc1" and task.status == "waiting_review":

@@ -27,6 +27,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.studio.common import (
     announce,
@@ -103,7 +104,7 @@ def _on_state(session: Session, task_id: int, entered: Entered) -> None:
 def label(session: Session, task_id: int) -> str:
     task = session.get(StudioTask, task_id)
     if task is None:
-        return f"task #{task_id}"
+        return t("task #{id}", id=task_id)
     project = referenced(session, StudioProject, task.project_id)
     step = referenced(session, StudioStep, task.step_id)
     return f"{project.number} {_entity_code(session, task)} {step.name}"
@@ -140,11 +141,11 @@ def partner_owns(session: Session, task: StudioTask, partner_id: int) -> bool:
 
 def get_task(session: Session, actor: Actor, task_id: int, *, for_update: bool = False) -> StudioTask:
     """The task, when the actor may see it: internal VIEW, or a vendor account whose partner owns it."""
-    task = get_scoped(session, actor, StudioTask, task_id, "Task", for_update=for_update)
+    task = get_scoped(session, actor, StudioTask, task_id, t("Task"), for_update=for_update)
     if is_portal(actor):
         account = portal_account(session, actor)
         if account.kind != "vendor" or not partner_owns(session, task, account.partner_id):
-            raise NotFound("Task not found.")
+            raise NotFound(t("Task not found."))
     else:
         require_reader(actor)
     return task
@@ -207,16 +208,16 @@ def task_problems(session: Session, actor: Actor, task: StudioTask, values: dict
     if values.get("assignee_member_id") is not None:
         member = session.get(StudioMember, values["assignee_member_id"])
         if member is None or member.project_id != task.project_id:
-            problems["assignee_member_id"] = "Not a member slot of this project."
+            problems["assignee_member_id"] = t("Not a member slot of this project.")
     if values.get("vendor_partner_id") is not None:
         partner = session.get(StudioPartner, values["vendor_partner_id"])
         if partner is None or partner.organization_id != actor.organization_id:
-            problems["vendor_partner_id"] = "Unknown partner."
+            problems["vendor_partner_id"] = t("Unknown partner.")
     if values.get("estimate_hours") is not None and values["estimate_hours"] < 0:
-        problems["estimate_hours"] = "Not negative."
+        problems["estimate_hours"] = t("Not negative.")
     start, due = values.get("start_date", task.start_date), values.get("due_date", task.due_date)
     if start and due and due < start:
-        problems["due_date"] = "On or after the start."
+        problems["due_date"] = t("On or after the start.")
     return problems
 
 
@@ -226,13 +227,13 @@ def bulk_update(session: Session, actor: Actor, task_ids: list[int], data: TaskU
     require_manager(actor)
     values = data.model_dump(exclude_unset=True)
     if values.pop("custom", None) is not None:
-        raise Invalid(fields={"custom": "Custom fields are set one task at a time."})
+        raise Invalid(fields={"custom": t("Custom fields are set one task at a time.")})
     rows = session.exec(select(StudioTask).where(StudioTask.organization_id == actor.organization_id,
                                                  col(StudioTask.id).in_(task_ids))).all()
     if not rows or not values:
         return 0
     if len({t.project_id for t in rows}) > 1 or len(rows) != len(set(task_ids)):
-        raise NotFound("Some tasks were not found in one project.")
+        raise NotFound(t("Some tasks were not found in one project."))
     update_task_checks(session, actor, rows[0], values)
     activity = [{"organization_id": actor.organization_id, "project_id": t.project_id, "entity": "task",
                  "entity_id": t.id, "action": "updated", "user_id": actor.user_id, "at": now,
@@ -254,7 +255,7 @@ def log_time(session: Session, actor: Actor, task_id: int, day: date, minutes: i
              now: datetime) -> TaskRead:
     task = get_task(session, actor, task_id, for_update=True)
     require_worker(session, actor, task)
-    check({} if 0 < minutes <= 24 * 60 else {"minutes": "Between 1 and 1440 minutes."})
+    check({} if 0 < minutes <= 24 * 60 else {"minutes": t("Between {low} and {high} minutes.", low=1, high=1440)})
     member_id = session.exec(select(StudioMember.id).where(StudioMember.project_id == task.project_id,
                                                            StudioMember.user_id == actor.user_id)).first()
     session.add(StudioTimesheet(organization_id=actor.organization_id, task_id=pk(task), member_id=member_id,
@@ -338,4 +339,4 @@ def require_task_access(session: Session, actor: Actor, task_id: int) -> StudioT
     except NotFound:
         raise
     except Forbidden:
-        raise NotFound("Task not found.") from None
+        raise NotFound(t("Task not found.")) from None

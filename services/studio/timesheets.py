@@ -23,6 +23,7 @@ from models.studio_work import StudioTask, StudioTimesheet
 from models.user import User
 from services.core.access import Actor, Permission
 from services.core.errors import Forbidden, Invalid, NotFound
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.studio import tasks
 from services.studio.common import announce, get_project
@@ -77,8 +78,8 @@ def parse_duration(value: str) -> int:
         fraction = m[2] or "0"
         minutes = int(m[1]) * 60 + round(60 * int(fraction) / 10 ** len(fraction))
     if minutes is None or not 0 < minutes <= 24 * 60:
-        raise Invalid("Give the time as 1:30, 1.5 or 90m (at most 24 hours).",
-                      fields={"duration": "Like 1:30, 1.5 or 90m."})
+        raise Invalid(t("Give the time as 1:30, 1.5 or 90m (at most 24 hours)."),
+                      fields={"duration": t("Like 1:30, 1.5 or 90m.")})
     return minutes
 
 
@@ -119,9 +120,9 @@ def my_week(session: Session, actor: Actor, day: date) -> WeekRead:
 
 def remove_entry(session: Session, actor: Actor, entry_id: int, *, now: datetime) -> tasks.TaskRead:
     """Take back a time entry: its minutes leave the task's time spent."""
-    entry = get_scoped(session, actor, StudioTimesheet, entry_id, "Time entry", for_update=True)
+    entry = get_scoped(session, actor, StudioTimesheet, entry_id, t("Time entry"), for_update=True)
     if entry.user_id != actor.user_id and Permission.STUDIO_MANAGE not in actor.permissions:
-        raise Forbidden("Only the person who logged this time (or a studio manager) may take it back.")
+        raise Forbidden(t("Only the person who logged this time (or a studio manager) may take it back."))
     task = tasks.get_task(session, actor, entry.task_id, for_update=True)
     before = task.spent_minutes
     task.spent_minutes = max(0, before - entry.minutes)
@@ -137,7 +138,7 @@ def remove_entry(session: Session, actor: Actor, entry_id: int, *, now: datetime
 def team_week(session: Session, actor: Actor, project_id: int, day: date) -> WeekRead:
     """A lead's view: the project's time of the week of `day`, one row per member slot (or person)."""
     if not {Permission.STUDIO_QC1, Permission.STUDIO_MANAGE} & actor.permissions:
-        raise Forbidden("The team's timesheets are for leads and studio managers.")
+        raise Forbidden(t("The team's timesheets are for leads and studio managers."))
     get_project(session, actor, project_id)
     start = week_of(day)
     found = session.exec(select(col(StudioTimesheet.member_id), col(StudioTimesheet.user_id),
@@ -162,5 +163,5 @@ def _who(session: Session, member_id: int | None, user_id: int | None) -> tuple[
         return member.person_name or member.role_title, member.role_title, None
     user = session.get(User, user_id) if user_id else None
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(t("User not found."))
     return user.full_name or user.username, "", None

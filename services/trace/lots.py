@@ -257,7 +257,7 @@ def receive(session: Session, actor: Actor, data: ReceiptCreate, *, now: datetim
     product = _product(session, actor, data.product_id)
     location = _location(session, actor, data.location_id, data.plant_id)
     supplier, ref = data.supplier.strip(), data.supplier_lot_ref.strip()
-    problems = {k: v for k, v in {
+    problems: dict[str, str] = {k: v for k, v in {
         "quantity": None if 0 < data.quantity <= MAX_QUANTITY else t("Give a whole quantity above 0."),
         "supplier": None if 0 < len(supplier) <= 200 else t("Name the supplier (at most {limit} characters).", limit=200),
         "supplier_lot_ref": None if len(ref) <= 64 else t("At most {limit} characters.", limit=64),

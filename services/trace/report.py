@@ -215,7 +215,7 @@ def graph_layout(report: TraceReport) -> GraphLayout:
         key = ("shipment", s.id)
         column[key] = 1 + max(column[("lot", lid)] for lid in s.lot_ids if ("lot", lid) in column)
         info[key] = (s.number, render(t("{number} to {customer}: {quantity} ({status})", number=s.number,
-                                        customer=f"{s.customer_code} {s.customer_name}", quantity=s.quantity,
+                                        customer=" ".join((s.customer_code, s.customer_name)), quantity=s.quantity,
                                         status=_word(s.status.value))), "shipment")
         segments += [(("lot", lid), key) for lid in s.lot_ids if ("lot", lid) in column]
     by_column: dict[int, list] = defaultdict(list)
