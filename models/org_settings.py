@@ -1,4 +1,5 @@
-"""An organization's settings: regional defaults, document numbering patterns and retention periods.
+"""An organization's settings: regional defaults, document numbering patterns, retention periods and the log-in
+policy (session lengths, password rules).
 
 One row per organization (absent: the defaults of `services.org.settings`); its history is the audit trail
 (entity "organization_settings": who changed which setting from what to what, and when).
@@ -27,3 +28,11 @@ class OrganizationSettings(TimestampMixin, SQLModel, table=True):
     numbering: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)   # document key -> pattern
     audit_retention_days: int | None = Field(default=None)        # None: kept for ever
     notification_retention_days: int | None = Field(default=None)
+    # the log-in policy (services/org/settings.py checks the bounds; the token check reads the lengths)
+    session_idle_minutes: int = Field(default=720, sa_column_kwargs={"server_default": "720"})
+    session_max_hours: int = Field(default=168, sa_column_kwargs={"server_default": "168"})
+    password_min_length: int = Field(default=10, sa_column_kwargs={"server_default": "10"})
+    password_require_digit: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    password_require_mixed_case: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    password_require_symbol: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    password_refuse_personal: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})

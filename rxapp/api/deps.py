@@ -3,7 +3,8 @@
 The actor is resolved in its own short unit of work (it may slide the session's expiry) and is an
 immutable value; each route then runs its use case in one `with db_session() as s, transaction(s):`.
 Once the actor is known, every unit of work of the request runs for its organization
-(services/core/tenancy.py: PostgreSQL's row-level security); the token lookup itself runs without it.
+(services/core/tenancy.py: PostgreSQL's row-level security), and numbers are written in its organization's
+number format (services/core/formats.py), as the UI does per event; the token lookup itself runs without it.
 """
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer, OAuth2PasswordBearer
 
 from models.base import utcnow
-from services.core import tenancy
+from services.core import formats, tenancy
 from services.core.access import Actor
 from services.core.db import db_session, transaction
 from services.core.errors import Unauthorized
-from services.org import auth
+from services.org import auth, settings
 
 TOKEN_URL = "/api/v1/auth/token"
 
@@ -48,6 +49,13 @@ def _resolve(token: str) -> Actor:
         return auth.actor_for_token(s, token, now=utcnow())
 
 
+def _resolve_with_format(token: str) -> tuple[Actor, str | None]:
+    """The actor and its organization's number format (cached per worker: no query once known)."""
+    with db_session() as s, transaction(s):
+        actor = auth.actor_for_token(s, token, now=utcnow())
+        return actor, settings.number_format_of(s, actor.organization_id)
+
+
 def actor_for_token(token: str) -> Actor:
     """The actor of a token (blocking: a websocket's handshake runs it in a thread); raises Unauthorized."""
     return _resolve(token)
@@ -65,8 +73,9 @@ def websocket_token(websocket: WebSocket) -> str:
 async def current_actor(token: Annotated[str, Depends(bearer_token)]) -> Actor:
     """Async so that `tenancy.act_for` sets the request's context (a sync dependency runs in a worker thread
     whose context the route never sees); the lookup itself still runs off the event loop."""
-    actor = await run_in_threadpool(_resolve, token)
+    actor, number_format = await run_in_threadpool(_resolve_with_format, token)
     tenancy.act_for(actor.organization_id)
+    formats.set_number_format(number_format)     # numbers the request writes (PDFs, messages), as a UI event does
     return actor
 
 

@@ -1,8 +1,11 @@
 """Log-in, sessions, log-out and password change.
 
 Invariants:
-- Only the SHA-256 of a session token is stored; a session expires (`SESSION_TTL`, sliding up to
-  `SESSION_MAX_AGE`) and is revocable. Deactivating a user or changing a password ends their sessions.
+- Only the SHA-256 of a session token is stored; a session expires after its organization's idle length
+  unused (the log-in policy of services/org/settings.py, by default `SESSION_TTL`), sliding up to its absolute
+  length (by default `SESSION_MAX_AGE`), and is revocable. The lengths in force are stored on the session as its
+  expiry when it starts and slides, and the token check reads the organization's current ones in its one query,
+  so a shorter policy ends longer sessions at once. Deactivating a user or changing a password ends their sessions.
 - Log-in is throttled, never locked for everyone: after `MAX_FAILURES` failed attempts for one username
   from one address (since its last success, within `FAILURE_WINDOW`), or `MAX_FAILURES_PER_IP` from one
   address, that pair (or address) waits `PAIR_DELAY` (`IP_DELAY`), doubling with each further failure up
@@ -33,6 +36,7 @@ from sqlmodel import Session, col, func, select
 
 from models.auth import ApiToken, AuthSession, LoginAttempt, LoginAttemptKind, LoginChallenge, LoginChallengePurpose
 from models.base import pk
+from models.org_settings import OrganizationSettings
 from models.organization import Organization, Plant
 from models.user import Role, RoleAssignment, User, UserPlantAccess
 from services.core.access import TOKEN_PERMISSIONS, Actor
@@ -42,6 +46,7 @@ from services.core.events import record
 from services.core.messages import t
 from services.org import events as org_events
 from services.org import passwords, two_factor
+from services.org import settings as org_settings
 from services.org.role_grants import RoleAccess, packed_role_rows, role_access, unpack_role_rows
 from services.org.tokens import hash_token, new_token
 
@@ -204,7 +209,8 @@ def _start_session(session: Session, user: User, *, now: datetime, ip: str | Non
     session.add(LoginAttempt(username=user.username, ip=ip, at=now, succeeded=True,
                              kind=(LoginAttemptKind.CODE if second_factor else LoginAttemptKind.PASSWORD).value))
     token = new_token("tks")
-    expires_at = now + SESSION_TTL
+    idle, most = org_settings.session_lengths(session, user.organization_id)
+    expires_at = now + min(idle, most)
     session.add(AuthSession(user_id=pk(user), token_hash=hash_token(token), created_at=now, expires_at=expires_at,
                             last_seen_at=now, client=client, ip=ip))
     user.last_login_at = now
@@ -306,8 +312,8 @@ def actor_for_user(session: Session, user: User) -> Actor:
 
 def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Actor:
     """Resolve a bearer token: a user session (`tks_...`) or a plant-scoped API token (`tkt_...`).
-    A session costs one indexed query (session, user, organization, roles, what the organization's roles hold
-    and the roles granted at plants, and plants at once), plus one
+    A session costs one indexed query (session, user, organization, its session lengths, roles, what the
+    organization's roles hold and the roles granted at plants, and plants at once), plus one
     UPDATE at most once a minute to slide its expiry; nothing is cached, so a revocation counts at once."""
     if not token:
         raise Unauthorized(t("Log in first."))
@@ -316,12 +322,14 @@ def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Ac
     found = session.execute(_session_actor_query(), {"token_hash": hash_token(token)}).first()
     if found is None:
         raise Unauthorized(t("Your session has ended. Log in again."))
-    session_id, created_at, expires_at, last_seen_at, user_id, organization_id, username, roles, plants, packed = found
-    if expires_at <= now:
+    (session_id, created_at, expires_at, last_seen_at, idle_minutes, max_hours, user_id, organization_id, username,
+     roles, plants, packed) = found
+    idle, most = timedelta(minutes=idle_minutes), timedelta(hours=max_hours)
+    if min(expires_at, (last_seen_at or created_at) + idle, created_at + most) <= now:
         raise Unauthorized(t("Your session has ended. Log in again."))
     if last_seen_at is None or now - last_seen_at > timedelta(minutes=1):
         session.execute(sa.update(AuthSession).where(col(AuthSession.id) == session_id).values(
-            last_seen_at=now, expires_at=min(created_at + SESSION_MAX_AGE, now + SESSION_TTL)))
+            last_seen_at=now, expires_at=min(created_at + most, now + idle)))
     access = unpack_role_rows({Role(r) for r in _split(roles)}, packed)
     return _actor(user_id, organization_id, username, access, [int(p) for p in _split(plants)])
 
@@ -348,11 +356,14 @@ def _session_actor_query() -> sa.Select:
     plants = (select(func.aggregate_strings(sa.cast(Plant.id, sa.String), ","))
               .where(col(Plant.organization_id) == User.organization_id, sa.or_(admin, col(Plant.id).in_(granted)))
               .scalar_subquery())
+    idle = func.coalesce(col(OrganizationSettings.session_idle_minutes), int(SESSION_TTL.total_seconds()) // 60)
+    most = func.coalesce(col(OrganizationSettings.session_max_hours), int(SESSION_MAX_AGE.total_seconds()) // 3600)
     return (sa.select(col(AuthSession.id), col(AuthSession.created_at), col(AuthSession.expires_at),
-                      col(AuthSession.last_seen_at), col(User.id), col(User.organization_id), col(User.username),
-                      roles, plants, packed_role_rows(User.id, User.organization_id, assigned))
+                      col(AuthSession.last_seen_at), idle, most, col(User.id), col(User.organization_id),
+                      col(User.username), roles, plants, packed_role_rows(User.id, User.organization_id, assigned))
             .join(User, col(User.id) == AuthSession.user_id)
             .join(Organization, col(Organization.id) == User.organization_id)
+            .outerjoin(OrganizationSettings, col(OrganizationSettings.organization_id) == User.organization_id)
             .where(col(AuthSession.token_hash) == sa.bindparam("token_hash"), col(AuthSession.revoked_at).is_(None),
                    col(User.is_active).is_(True), col(Organization.is_active).is_(True)))
 
@@ -407,7 +418,9 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
         raise Unauthorized(t("Your session has ended. Log in again."))
     if not passwords.verify_password(current_password or "", user.password_hash):
         raise Invalid(t("The current password is wrong."), fields={"current_password": t("Wrong password.")})
-    passwords.check_password_policy(new_password or "", username=user.username, field="new_password")
+    passwords.check_password_policy(new_password or "", username=user.username, field="new_password",
+                                    policy=org_settings.password_policy(session, user.organization_id),
+                                    personal=(user.full_name, user.full_name2, user.email))
     if passwords.verify_password(new_password, user.password_hash):
         raise Invalid(t("Choose a new password."), fields={"new_password": t("Same as the current password.")})
     user.password_hash = passwords.hash_password(new_password)

@@ -42,6 +42,8 @@ class GrantRead(BaseModel):
     username: str
     role_id: int
     role_name: str
+    role_key: str = ""                      # a built-in role's key ("operator"): the doors show its name translated
+    role_builtin: bool = False
     plant_id: int
     plant_code: str
     department_id: int | None
@@ -132,7 +134,7 @@ def fold_access(roles: set[Role], rows: list[tuple[OrgRole, int | None, int | No
 
 def list_grants(session: Session, actor: Actor, *, user_id: int | None = None) -> list[GrantRead]:
     require(actor, Permission.MANAGE_USERS)
-    query = (select(RoleGrant, col(User.username), col(OrgRole.name), col(Plant.code))
+    query = (select(RoleGrant, col(User.username), OrgRole, col(Plant.code))
              .join(User, col(User.id) == RoleGrant.user_id).join(OrgRole, col(OrgRole.id) == RoleGrant.role_id)
              .join(Plant, col(Plant.id) == RoleGrant.plant_id)
              .where(RoleGrant.organization_id == actor.organization_id))
@@ -141,8 +143,8 @@ def list_grants(session: Session, actor: Actor, *, user_id: int | None = None) -
     rows = session.exec(query.order_by(User.username, OrgRole.name, Plant.code)).all()
     departments = dict(session.exec(select(Department.id, Department.code).where(
         Department.organization_id == actor.organization_id)).all())
-    return [_grant_read(g, username, role_name, plant_code, departments.get(g.department_id))
-            for g, username, role_name, plant_code in rows]
+    return [_grant_read(g, username, role, plant_code, departments.get(g.department_id))
+            for g, username, role, plant_code in rows]
 
 
 def grant_role(session: Session, actor: Actor, data: GrantCreate, *, now: datetime) -> GrantRead:
@@ -162,7 +164,7 @@ def grant_role(session: Session, actor: Actor, data: GrantCreate, *, now: dateti
     announce(session, actor, "role_grant", pk(grant), "create",
              {"user": user.username, "role": role.name, "plant": plant.code,
               "department": department.code if department else None}, plant_id=plant.id, now=now)
-    return _grant_read(grant, user.username, role.name, plant.code, department.code if department else None)
+    return _grant_read(grant, user.username, role, plant.code, department.code if department else None)
 
 
 def revoke_grant(session: Session, actor: Actor, grant_id: int, *, now: datetime, user_id: int | None = None) -> None:
@@ -196,7 +198,7 @@ def _check_grant(session: Session, actor: Actor, data: GrantCreate) -> tuple[Use
     return user, role, plant, department
 
 
-def _grant_read(grant: RoleGrant, username: str, role_name: str, plant_code: str, department_code: str | None) -> GrantRead:
-    return GrantRead(id=pk(grant), user_id=grant.user_id, username=username, role_id=grant.role_id, role_name=role_name,
-                     plant_id=grant.plant_id, plant_code=plant_code, department_id=grant.department_id,
-                     department_code=department_code)
+def _grant_read(grant: RoleGrant, username: str, role: OrgRole, plant_code: str, department_code: str | None) -> GrantRead:
+    return GrantRead(id=pk(grant), user_id=grant.user_id, username=username, role_id=grant.role_id, role_name=role.name,
+                     role_key=role.key, role_builtin=role.builtin, plant_id=grant.plant_id, plant_code=plant_code,
+                     department_id=grant.department_id, department_code=department_code)

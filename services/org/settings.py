@@ -12,10 +12,17 @@ system is which units product forms offer (`unit_system`, services/master/produc
 is validated, audited with its before and after (the history) and announced; nothing here commits. The KPI
 conventions (idle time, overproduction tolerance) stay per plant in services/kpi/settings.py and the studio
 activity retention in services/studio/activity.py: the settings page edits them there.
+
+The log-in policy: how long a session lasts without use (`session_idle_minutes`, sliding) and at most
+(`session_max_hours`), with idle <= absolute, stored on each session as its expiry when it starts or slides
+and read by the token check in its one query (services/org/auth.py); and the password rules
+(`password_policy`, services/org/passwords.py) every password set in the organization meets (one's own change,
+an admin's reset, a new user, an accepted invitation). Two-factor log-in per role is on /admin/two-factor
+(services/org/two_factor.py).
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -29,6 +36,8 @@ from services.core.changes import announce, stamp, stamp_new
 from services.core.messages import t
 from services.core.numbering import default_pattern, pattern_problem, render
 from services.core.validation import check, timezone_problem
+from services.core.worker_cache import WorkerCache
+from services.org.passwords import MIN_LENGTH_BOUNDS, PasswordPolicy
 
 ENTITY = "organization_settings"
 # The document types that take a number, by counter key, with what the settings page calls them.
@@ -43,6 +52,10 @@ NUMBER_FORMATS = ("1,234.56", "1.234,56", "1 234,56", "1'234.56")
 UNIT_SYSTEMS = ("metric", "imperial")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_RETENTION_DAYS = 36_500
+SESSION_IDLE_MINUTES = (15, 24 * 60)          # bounds of the log-in policy's session lengths
+SESSION_MAX_HOURS = (1, 90 * 24)
+PASSWORD_FLAGS = ("password_require_digit", "password_require_mixed_case", "password_require_symbol",
+                  "password_refuse_personal")
 
 
 class SettingsRead(BaseModel):
@@ -55,6 +68,13 @@ class SettingsRead(BaseModel):
     numbering: dict[str, str] = {}          # every document type's pattern in force (the default where unset)
     audit_retention_days: int | None = None
     notification_retention_days: int | None = None
+    session_idle_minutes: int = 720         # a session unused this long ends (it slides with use)
+    session_max_hours: int = 168            # and ends this long after the log-in whatever happens
+    password_min_length: int = 10
+    password_require_digit: bool = False
+    password_require_mixed_case: bool = False
+    password_require_symbol: bool = False
+    password_refuse_personal: bool = True   # no part of the person's name or email address
 
 
 DEFAULTS = SettingsRead()
@@ -72,6 +92,13 @@ class SettingsUpdate(BaseModel):
     numbering: dict[str, str] | None = None
     audit_retention_days: int | None = None
     notification_retention_days: int | None = None
+    session_idle_minutes: int | None = None
+    session_max_hours: int | None = None
+    password_min_length: int | None = None
+    password_require_digit: bool | None = None
+    password_require_mixed_case: bool | None = None
+    password_require_symbol: bool | None = None
+    password_refuse_personal: bool | None = None
 
 
 class SettingsChange(BaseModel):
@@ -90,7 +117,28 @@ def settings_for(session: Session, organization_id: int) -> SettingsRead:
     return SettingsRead(timezone=row.timezone, week_start=row.week_start, language=row.language, currency=row.currency,
                         number_format=row.number_format, units=row.units, numbering=numbering,
                         audit_retention_days=row.audit_retention_days,
-                        notification_retention_days=row.notification_retention_days)
+                        notification_retention_days=row.notification_retention_days,
+                        session_idle_minutes=row.session_idle_minutes, session_max_hours=row.session_max_hours,
+                        password_min_length=row.password_min_length,
+                        **{flag: bool(getattr(row, flag)) for flag in PASSWORD_FLAGS})
+
+
+def password_policy(session: Session, organization_id: int) -> PasswordPolicy:
+    """The password rules of the organization (its log-in policy; the defaults without a settings row)."""
+    row = _row(session, organization_id)
+    if row is None:
+        return PasswordPolicy()
+    return PasswordPolicy(min_length=row.password_min_length, require_digit=row.password_require_digit,
+                          require_mixed_case=row.password_require_mixed_case,
+                          require_symbol=row.password_require_symbol, refuse_personal=row.password_refuse_personal)
+
+
+def session_lengths(session: Session, organization_id: int) -> tuple[timedelta, timedelta]:
+    """How long a session of the organization lasts unused (sliding) and at most."""
+    lengths = session.exec(select(OrganizationSettings.session_idle_minutes, OrganizationSettings.session_max_hours)
+                           .where(OrganizationSettings.organization_id == organization_id)).first()
+    idle, most = lengths if lengths is not None else (DEFAULTS.session_idle_minutes, DEFAULTS.session_max_hours)
+    return timedelta(minutes=idle), timedelta(hours=most)
 
 
 def default_currency(session: Session, organization_id: int) -> str:
@@ -114,6 +162,18 @@ def unit_system(session: Session, organization_id: int) -> str:
     return units if units in UNIT_SYSTEMS else DEFAULTS.units
 
 
+# Per worker: each organization's number format for the REST door (set per request like the UI sets it per
+# event), dropped when its settings change or after 60 s, so a request reads no settings row for it.
+FORMAT_CACHE: WorkerCache[str | None] = WorkerCache("number formats", invalidated_by=("organization_settings.*",))
+
+
+def number_format_of(session: Session, organization_id: int) -> str | None:
+    """The organization's number format once it has settings (None: the language's own signs), as the profile
+    gives it to the UI (services/org/profile.py)."""
+    return FORMAT_CACHE.get(organization_id, lambda: session.exec(select(OrganizationSettings.number_format).where(
+        OrganizationSettings.organization_id == organization_id)).first(), plant_id=None)
+
+
 def get_settings(session: Session, actor: Actor) -> SettingsRead:
     require(actor, Permission.VIEW)
     return settings_for(session, actor.organization_id)
@@ -135,6 +195,9 @@ def update_settings(session: Session, actor: Actor, data: SettingsUpdate, *, now
         if getattr(row, key) != value:
             changes[key] = {"before": getattr(row, key), "after": value}
             setattr(row, key, value)
+    if row.session_idle_minutes > row.session_max_hours * 60:
+        check({"session_idle_minutes": t("Use at most the session's longest length ({hours} hours = {minutes} "
+                                         "minutes).", hours=row.session_max_hours, minutes=row.session_max_hours * 60)})
     if changes:
         session.add(stamp(row, actor, now))
         session.flush()
@@ -174,6 +237,11 @@ def _validated(data: SettingsUpdate) -> dict[str, Any]:
         if key in values and not 0 <= values[key] <= MAX_RETENTION_DAYS:
             problems[key] = t("Use 0 (keep for ever) to {max_retention_days} days.",
                               max_retention_days=MAX_RETENTION_DAYS)
+    for key, (low, high), unit in (("session_idle_minutes", SESSION_IDLE_MINUTES, t("minutes")),
+                                   ("session_max_hours", SESSION_MAX_HOURS, t("hours")),
+                                   ("password_min_length", MIN_LENGTH_BOUNDS, t("characters"))):
+        if key in values and not low <= values[key] <= high:
+            problems[key] = t("Use {low} to {high} {unit}.", low=low, high=high, unit=unit)
     for key, pattern in (values.get("numbering") or {}).items():
         if key not in DOCUMENT_TYPES:
             problems[f"numbering.{key}"] = t("Unknown document type.")

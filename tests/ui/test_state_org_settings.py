@@ -61,3 +61,31 @@ async def test_bad_settings_are_marked_and_a_planner_changes_nothing(engine, wor
     await run(planner.save(), planner)
     with Session(engine) as s:
         assert settings.settings_for(s, world.org_a).currency == "EUR"
+
+
+async def test_an_admin_saves_the_log_in_policy_and_a_bad_one_is_marked(engine, world):
+    state = await signed_in(engine, OrgSettingsState, "admin.a")
+    await run(state.load(), state)
+    assert (state.values["session_idle_minutes"], state.values["session_max_hours"],
+            state.values["password_min_length"], state.values["password_refuse_personal"]) == ("720", "168", "10", "true")
+    await run(state.set_value("session_idle_minutes", "5"), state)
+    await run(state.set_value("password_min_length", "twelve"), state)
+    await run(state.save(), state)
+    assert set(state.errors) == {"password_min_length"}
+    await run(state.set_value("password_min_length", "12"), state)
+    events = await run(state.save(), state)
+    assert set(state.errors) == {"session_idle_minutes"} and toasts(events, "error")
+
+    await run(state.set_value("session_idle_minutes", "45"), state)
+    await run(state.set_value("session_max_hours", "24"), state)
+    await run(state.set_value("password_require_mixed_case", True), state)
+    await run(state.set_value("password_refuse_personal", False), state)
+    events = await run(state.save(), state)
+    assert toasts(events, "success") == ["Settings saved"] and state.errors == {}
+    with Session(engine) as s:
+        read = settings.settings_for(s, world.org_a)
+        policy = settings.password_policy(s, world.org_a)
+    assert (read.session_idle_minutes, read.session_max_hours, read.password_min_length) == (45, 24, 12)
+    assert (policy.require_mixed_case, policy.refuse_personal, policy.require_symbol) == (True, False, False)
+    assert (state.values["password_require_mixed_case"], state.values["password_refuse_personal"]) == ("true", "false")
+    assert "session_idle_minutes" in state.history[0].what

@@ -11,7 +11,9 @@ from models.user import User
 from rxapp.state.config.invitations import InvitationsState
 from rxapp.state.org.user_grants import NO_DEPARTMENT, UserGrantsState
 from rxapp.state.org.users import UsersState
+from services.core.catalogs import translate
 from services.core.db import transaction
+from services.core.languages import use_language
 from services.org import roles
 from services.org.auth import actor_for_user
 from services.org.roles import RoleCreate
@@ -78,3 +80,28 @@ async def test_invitations_offer_the_organizations_own_roles(engine, session, wo
     state = await signed_in(engine, InvitationsState, "admin.a")
     await run(state.load(), state)
     assert [(c.value, c.label) for c in state.own_role_choices] == [("line-lead-berlin", "Line lead Berlin")]
+
+
+async def test_a_built_in_role_granted_at_a_plant_is_named_in_the_viewers_language(engine, session, world):
+    operator = next(r.id for r in roles.list_roles(session, world.actor(world.admin_a)) if r.key == "operator")
+    users = await signed_in(engine, UsersState, "admin.a")
+    await run(users.open_edit(world.planner1), users)
+    grants = await users.get_state(UserGrantsState)
+    await run(grants.set_role(str(operator)), grants)
+    await run(grants.set_plant(str(world.plant2)), grants)
+    with use_language("ja"):
+        events = await run(grants.grant(), grants)
+    assert toasts(events, "success") == ["ロールを付与しました: 作業者 @ P2"]
+    assert [g.role for g in grants.grants] == ["作業者"]
+    with use_language("ko"):
+        await run(users.load(), users)
+    assert "작업자 @ P2" in next(r for r in users.rows if r.username == "planner.one").roles
+    with use_language("en"):
+        await run(users.load(), users)
+    assert "Operator @ P2" in next(r for r in users.rows if r.username == "planner.one").roles
+
+
+def test_the_button_taking_a_role_back_reads_as_taking_the_role_back():
+    assert translate("Take back role", "ko") == "역할 회수"
+    assert translate("Take back role", "ja") == "ロールを取り消す"
+    assert translate("Take back", "ko") == "기록 취소"        # a time entry's undo keeps its own words

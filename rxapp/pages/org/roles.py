@@ -58,7 +58,7 @@ def _pick(name: str, choices, label: str, value) -> rx.Component:
 def _grant_row(grant: GrantRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(grant.username), rx.table.cell(grant.role), rx.table.cell(rx.code(grant.place, variant="ghost")),
-        rx.table.cell(rx.button(_("Take back"), size="1", variant="soft", color_scheme="red",
+        rx.table.cell(rx.button(_("Take back role"), size="1", variant="soft", color_scheme="red",
                                 on_click=RolesState.revoke(grant.id))),
         data_testid="grant-row",
     )

@@ -1,5 +1,6 @@
 """/admin/settings: the organization's defaults, numbering patterns per document type with a preview, retention
-periods, each plant's KPI conventions, and the history of changes."""
+periods, the log-in policy (session lengths, password rules, a link to two-factor log-in per role), each plant's
+KPI conventions, and the history of changes."""
 from __future__ import annotations
 
 import reflex as rx
@@ -57,6 +58,34 @@ def _retention() -> rx.Component:
         _text("notification_retention_days", _("Keep notifications (days)"), _("0 keeps them for ever.")),
         _text("activity_retention_days", _("Keep the studio activity feed (days)"), _("1 to 3650 days.")),
         spacing="4", wrap="wrap")
+
+
+def _flag(name: str, label: str, hint: str) -> rx.Component:
+    return _field(name, label, rx.checkbox(label, checked=S.values[name] == "true",
+                                           on_change=lambda v: S.set_value(name, v)), hint)
+
+
+def _login() -> rx.Component:
+    return rx.flex(
+        rx.flex(
+            _text("session_idle_minutes", _("Log out after no use (minutes)"),
+                  _("15 to 1440 minutes; each use starts it again.")),
+            _text("session_max_hours", _("Log in again after (hours)"),
+                  _("1 to 2160 hours (90 days) from the log-in, however busy the session.")),
+            _text("password_min_length", _("Shortest password (characters)"), _("8 to 64 characters.")),
+            spacing="4", wrap="wrap"),
+        rx.flex(
+            _flag("password_require_digit", _("Letters and digits"), _("Every new password holds both.")),
+            _flag("password_require_mixed_case", _("Upper- and lower-case letters"), _("Every new password holds both.")),
+            _flag("password_require_symbol", _("A symbol"), _("Such as ! ? # or %.")),
+            _flag("password_refuse_personal", _("Not the person's name or email address"),
+                  _("No part of them may be in the password.")),
+            spacing="4", wrap="wrap"),
+        rx.text(_("The rules apply to every password set from now on: changed, reset by an admin or chosen when "
+                  "accepting an invitation. Shorter session lengths end longer sessions at once."),
+                size="2", color_scheme="gray"),
+        rx.link(_("Two-factor log-in per role"), href="/admin/two-factor", size="2"),
+        direction="column", spacing="3")
 
 
 def _numbering_row(row: NumberingRow) -> rx.Component:
@@ -117,6 +146,7 @@ def settings_page() -> rx.Component:
                           "Counting goes on when a pattern changes, so no number repeats."), size="2", color_scheme="gray"),
                 _table([_("Document"), _("Pattern"), _("Example")], rx.foreach(S.numbering, _numbering_row)),
                 rx.heading(_("Retention"), size="4"), _retention(),
+                rx.heading(_("Log-in"), size="4"), _login(),
                 rx.heading(_("KPI conventions per plant"), size="4"),
                 _table([_("Plant"), _("Idle time"), _("Overproduction tolerance (%)"), ""],
                        rx.foreach(S.plant_kpis, _kpi_row)),

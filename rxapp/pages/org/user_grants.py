@@ -15,7 +15,7 @@ _errors = UserGrantsState.errors
 def _grant(row: GrantRow) -> rx.Component:
     return rx.flex(
         rx.text(rx.text.strong(row.role), " @ ", row.plant, rx.cond(row.department != "", " / " + row.department, "")),
-        rx.button(_("Take back"), size="2", variant="soft", color_scheme="red", min_height=PHONE_TOUCH,
+        rx.button(_("Take back role"), size="2", variant="soft", color_scheme="red", min_height=PHONE_TOUCH,
                   on_click=UserGrantsState.revoke(row.id), data_testid="revoke-grant"),
         justify="between", align="center", spacing="2", wrap="wrap", data_testid="user-grant",
     )

@@ -10,6 +10,7 @@ import reflex as rx
 from models.base import utcnow
 from rxapp.i18n import _
 from rxapp.state.org.auth import AuthState, as_id
+from rxapp.state.org.user_grants import grant_role_name
 from services.core.errors import DomainError, Invalid
 from services.org import plants as plant_service
 from services.org import role_grants, roles, users
@@ -88,7 +89,7 @@ class RolesState(AuthState):
         self.columns = [RoleColumn(id=r.id, name=_(r.name) if r.builtin else r.name, builtin=r.builtin) for r in listed]
         self.matrix = [MatrixRow(key=p.key, sentence=_(p.sentence), cells=[
             MatrixCell(role_id=r.id, allowed=p.key in r.permissions) for r in listed]) for p in roles.list_permissions()]
-        self.grants = [GrantRow(id=g.id, username=g.username, role=g.role_name,
+        self.grants = [GrantRow(id=g.id, username=g.username, role=grant_role_name(g),
                                 place=g.plant_code + (f" / {g.department_code}" if g.department_code else ""))
                        for g in grants]
         self.user_choices = [Choice(str(u.id), u.full_name or u.username) for u in people]

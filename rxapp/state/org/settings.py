@@ -1,7 +1,7 @@
 """Organization settings page: regional defaults, numbering patterns per document type (with a preview),
-retention periods, and the settings kept elsewhere, edited where they live: the studio activity retention
-(services.studio.activity) and each plant's idle-time convention and overproduction tolerance
-(services.kpi.settings). services.org.settings keeps the rules (CONFIGURE, own organization, audited)."""
+retention periods, the log-in policy (session lengths, password rules), and the settings kept elsewhere, edited
+where they live: the studio activity retention (services.studio.activity) and each plant's idle-time convention
+and overproduction tolerance (services.kpi.settings). services.org.settings keeps the rules (CONFIGURE, own organization, audited)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,11 +15,12 @@ from services.core.errors import DomainError, Invalid
 from services.kpi import settings as kpi_settings
 from services.org import plants as plant_service
 from services.org import settings as org_settings
-from services.org.settings import DOCUMENT_TYPES, SettingsUpdate
+from services.org.settings import DOCUMENT_TYPES, PASSWORD_FLAGS, SettingsUpdate
 from services.studio import activity
 
-FIELDS = ("timezone", "week_start", "language", "currency", "number_format", "units", "audit_retention_days",
-          "notification_retention_days", "activity_retention_days")
+NUMBERS = ("week_start", "audit_retention_days", "notification_retention_days", "activity_retention_days",
+           "session_idle_minutes", "session_max_hours", "password_min_length")
+FIELDS = ("timezone", "language", "currency", "number_format", "units", *NUMBERS, *PASSWORD_FLAGS)
 
 
 @dataclass
@@ -80,7 +81,11 @@ class OrgSettingsState(AuthState):
                        "currency": read.currency, "number_format": read.number_format, "units": read.units,
                        "audit_retention_days": str(read.audit_retention_days or 0),
                        "notification_retention_days": str(read.notification_retention_days or 0),
-                       "activity_retention_days": str(activity_days)}
+                       "activity_retention_days": str(activity_days),
+                       "session_idle_minutes": str(read.session_idle_minutes),
+                       "session_max_hours": str(read.session_max_hours),
+                       "password_min_length": str(read.password_min_length),
+                       **{flag: "true" if getattr(read, flag) else "false" for flag in PASSWORD_FLAGS}}
         self.number_format = read.number_format          # this tab writes numbers in it at once (LanguageState)
         now = utcnow()
         self.numbering = [NumberingRow(key=key, label=_(label), pattern=read.numbering[key],
@@ -95,7 +100,7 @@ class OrgSettingsState(AuthState):
     @rx.event
     def set_value(self, name: str, value: str):
         if name in FIELDS:
-            self.values[name] = str(value)
+            self.values[name] = ("true" if value is True else "false" if value is False else str(value))
 
     @rx.event
     def set_pattern(self, key: str, value: str):
@@ -107,7 +112,7 @@ class OrgSettingsState(AuthState):
     def save(self):
         problems: dict[str, str] = {}
         numbers = {}
-        for name in ("week_start", "audit_retention_days", "notification_retention_days", "activity_retention_days"):
+        for name in NUMBERS:
             try:
                 numbers[name] = int(self.values.get(name, "0") or 0)
             except ValueError:
@@ -120,7 +125,11 @@ class OrgSettingsState(AuthState):
                               number_format=self.values.get("number_format"), units=self.values.get("units"),
                               audit_retention_days=numbers["audit_retention_days"],
                               notification_retention_days=numbers["notification_retention_days"],
-                              numbering={row.key: row.pattern for row in self.numbering})
+                              numbering={row.key: row.pattern for row in self.numbering},
+                              session_idle_minutes=numbers["session_idle_minutes"],
+                              session_max_hours=numbers["session_max_hours"],
+                              password_min_length=numbers["password_min_length"],
+                              **{flag: self.values.get(flag) == "true" for flag in PASSWORD_FLAGS})
         try:
             self._use_case(_save, data, numbers["activity_retention_days"])
         except Invalid as error:

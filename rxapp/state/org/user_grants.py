@@ -34,9 +34,15 @@ class Choice:
     label: str = ""
 
 
-def grant_label(role_name: str, plant_code: str, department_code: str | None) -> str:
+def grant_role_name(grant: role_grants.GrantRead) -> str:
+    """The granted role's name: a built-in role's in the viewer's language, an organization's own as it named it."""
+    return _(role_label(grant.role_key)) if grant.role_builtin else grant.role_name
+
+
+def grant_label(grant: role_grants.GrantRead) -> str:
     """"Line lead @ P1 / MACH": a grant in one short line (the users list shows it too)."""
-    return f"{role_name} @ {plant_code}" + (f" / {department_code}" if department_code else "")
+    return f"{grant_role_name(grant)} @ {grant.plant_code}" + (f" / {grant.department_code}" if grant.department_code
+                                                                else "")
 
 
 def _choices(session, actor, user_id: int):
@@ -70,7 +76,7 @@ class UserGrantsState(AuthState):
         except DomainError as error:
             self.grants = []
             return self._refused(error)
-        self.grants = [GrantRow(id=g.id, role=g.role_name, plant=g.plant_code, department=g.department_code or "")
+        self.grants = [GrantRow(id=g.id, role=grant_role_name(g), plant=g.plant_code, department=g.department_code or "")
                        for g in grants]
         self.role_choices = [Choice(str(r.id), role_label(r.key) if r.builtin else r.name) for r in all_roles]
         self.plant_choices = [Choice(str(p.id), f"{p.code} · {p.name}") for p in plants]
@@ -111,7 +117,7 @@ class UserGrantsState(AuthState):
         self.errors, self.role_id = {}, ""
         self._reload()
         return rx.toast.success(_("Role granted") + ": "
-                                + grant_label(granted.role_name, granted.plant_code, granted.department_code))
+                                + grant_label(granted))
 
     @rx.event
     def revoke(self, grant_id: int):

@@ -48,7 +48,7 @@ def _load(session, actor, search: str, status: str):
     people = user_service.list_users(session, actor, search=search, active=active, limit=LIST_LIMIT)
     grants: dict[int, list[str]] = {}
     for g in role_grants.list_grants(session, actor):
-        grants.setdefault(g.user_id, []).append(grant_label(g.role_name, g.plant_code, g.department_code))
+        grants.setdefault(g.user_id, []).append(grant_label(g))
     return people, plant_service.list_plants(session, actor, include_inactive=True), grants
 
 
