@@ -188,7 +188,8 @@ workflow_hooks.register_entity(ENTITY, fields=_fields, on_state=_on_state,
                          label=lambda s, i: (s.get(Ncr, i).number if s.get(Ncr, i) else f"NCR #{i}"),
                          link=lambda i: f"{NCR_PATH}{i}", watchers=lambda s, i: _watchers(s, i))
 custom_fields.register_entity(ENTITY, "NCRs", model=Ncr, permission=Permission.QUALITY)
-# The raise-an-NCR form's built-in fields for its layout (services/config/form_layouts.py): required as create_ncr demands.
+# The NCR form's built-in fields for its layout (services/config/form_layouts.py): required as create_ncr demands;
+# the layout's required fields hold for create_ncr and update_ncr alike.
 form_layouts.register_form(ENTITY, "NCRs", [
     BuiltinField("plant_id", "Plant", True), BuiltinField("title", "Title", True),
     BuiltinField("severity", "Severity", True), BuiltinField("description", "Description"),
@@ -382,9 +383,16 @@ def update_ncr(session: Session, actor: Actor, ncr_id: int, data: NcrUpdate, *, 
     problems: dict[str, str] = {}
     values = _clean(session, actor, data.model_dump(exclude={"custom"}, exclude_unset=True), problems,
                     plant_id=ncr.plant_id, creating=False)
-    check(problems)
+    # the organization's layout of the NCR form holds for a change as for the raise: what it requires stays filled
+    builtin = {"plant_id": ncr.plant_id, **{k: values[k] if k in values else getattr(ncr, k) for k in LAID_OUT}}
     if data.custom is not None:
-        values["custom"] = custom_fields.validate(session, actor, ENTITY, data.custom, current=ncr.custom or {})
+        values["custom"] = custom_fields.validate(session, actor, ENTITY, data.custom, current=ncr.custom or {},
+                                                  problems=problems, builtin=builtin)
+    else:
+        laid_out = {**builtin, **{f"custom.{k}": v for k, v in (ncr.custom or {}).items()}}
+        problems.update({k: m for k, m in form_layouts.required_problems(session, actor, ENTITY, laid_out).items()
+                         if k not in problems})
+        check(problems)
     clear = {k: v for k, v in values.items() if v is None and k in data.model_fields_set}
     changes = apply_changes(ncr, values)
     for key in clear:

@@ -1,6 +1,6 @@
 """Form layouts through the API: read the default, save (CONFIGURE), the layout's required fields refused on
-POST /products, /maintenance/tickets, /ncrs, /sop-tickets, /lots/receipts, /shipments and on PATCH of a work order's
-custom values, with its label and help; validation, tenancy."""
+POST /products, /maintenance/tickets, /ncrs, /sop-tickets, /lots/receipts, /shipments and on PATCH of an NCR and of
+a work order's custom values, with its label and help; validation, tenancy."""
 from __future__ import annotations
 
 from tests.api.conftest import assert_error
@@ -71,8 +71,17 @@ def test_ncr_and_sop_ticket_layouts_through_the_api(session, client, world, as_u
     refused = assert_error(client.post("/ncrs", headers=admin, json={"plant_id": world.plant1, "title": "Burr"}),
                            422, "invalid", containment="")
     assert refused["fields"] == {"containment": "Containment is required. Quarantine first."}
-    assert client.post("/ncrs", headers=admin, json={"plant_id": world.plant1, "title": "Burr",
-                                                     "containment": "Sorted"}).status_code == 201
+    made = client.post("/ncrs", headers=admin, json={"plant_id": world.plant1, "title": "Burr", "containment": "Sorted"})
+    assert made.status_code == 201, made.text
+    url = f"/ncrs/{made.json()['id']}"
+    refused = assert_error(client.patch(url, headers=admin, json={"containment": ""}), 422, "invalid", containment="")
+    assert refused["fields"] == {"containment": "Containment is required. Quarantine first."}
+    _require(client, admin, "ncr", "lot_reference", "The lot on the tag.")      # raised before this: asked at a change
+    refused = assert_error(client.patch(url, headers={**admin, "Accept-Language": "en"}, json={"title": "Burr, left"}),
+                           422, "invalid", lot_reference="")
+    assert refused["fields"] == {"lot_reference": "Lot is required. The lot on the tag."}
+    changed = client.patch(url, headers=admin, json={"title": "Burr, left", "lot_reference": "L-7"})
+    assert changed.status_code == 200 and changed.json()["lot_reference"] == "L-7"
     _require(client, admin, "sop_ticket", "sop_reference", "The procedure's number.")
     ticket = {"charging_department_id": world.dept1, "charged_department_id": weld, "title": "Torque not logged"}
     refused = assert_error(client.post("/sop-tickets", headers=admin, json=ticket), 422, "invalid", sop_reference="")

@@ -11,6 +11,7 @@ from rxapp.i18n import catalog
 from rxapp.state.maintenance.floor import ReportState
 from rxapp.state.maintenance.tickets import MaintenanceTicketsState
 from rxapp.state.production.work_orders import WorkOrderDetailState
+from rxapp.state.quality.ncr_detail import NcrDetailState
 from rxapp.state.quality.ncrs import NcrsState
 from rxapp.state.quality.sop_tickets import SopTicketsState
 from rxapp.state.trace.lots import LotsState
@@ -69,6 +70,34 @@ async def test_the_ncr_form_follows_its_layout_and_shows_the_services_refusal(en
     assert same.value.fields == state.form_errors
     await run(state.save({**form, "containment": "Sorted"}), state)
     assert not state.form_open and state.form_errors == {}
+
+
+async def test_the_ncr_details_form_follows_the_layout_and_a_change_meets_it(engine, session, world):
+    admin = world.actor(world.admin_a)
+    _field(session, admin, "ncr", "supplier", "Supplier")
+    with transaction(session):
+        made = ncrs.create_ncr(session, admin, NcrCreate(plant_id=world.plant1, title="Burr", quantity=3), now=T0)
+    _layout(session, admin, "ncr",
+            ("What", [{"key": "title", "required": True}, {"key": "custom.supplier", "required": True}]),
+            ("Where", [{"key": "containment", "required": True, "help": "Quarantine first."}]))
+    state = await signed_in(engine, NcrDetailState, "admin.a")
+    state.ncr_id = made.id
+    await run(state.load(), state)
+    shown = _shown(state.form_sections)
+    assert shown[0] == ("What", [("title", True, ""), ("custom.supplier", True, "")])
+    assert shown[1][1][0] == ("containment", True, "Quarantine first.")
+    assert [k for k, _, _ in shown[1][1][1:]] == ["plant_id", "severity", "description", "lot_reference", "quantity"]
+    assert (state.ncr.plant, state.ncr.quantity) == ("P1 · Plant", "3")
+    form = {"title": "Burr, left edge", "severity": "major", "description": "", "lot_reference": "", "quantity": "3",
+            "containment": "", "custom.supplier": "Acme"}
+    events = await run(state.save_details(form), state)
+    assert state.errors == {"containment": "Containment is required. Quarantine first."} and toasts(events, "error")
+    events = await run(state.save_details({**form, "containment": "Sorted"}), state)
+    assert toasts(events, "success") == ["Saved"] and state.errors == {}
+    with Session(engine) as s, transaction(s):
+        stored = ncrs.get_ncr(s, admin, made.id)
+    assert (stored.title, stored.severity, stored.containment, stored.custom) == (
+        "Burr, left edge", "major", "Sorted", {"supplier": "Acme"})
 
 
 async def test_the_sop_ticket_form_has_its_custom_fields_in_the_layout(engine, session, world):

@@ -15,7 +15,7 @@ from services.master import products as _products  # noqa: F401
 from services.production import work_order_reads as _work_order_reads  # noqa: F401
 from services.quality import ncr as ncrs
 from services.quality import sop_tickets as sop
-from services.quality.ncr import NcrCreate
+from services.quality.ncr import NcrCreate, NcrUpdate
 from services.quality.sop_tickets import SopCreate
 from services.trace import custom_values as trace_custom
 from services.trace import lots, shipments
@@ -72,6 +72,35 @@ def test_an_ncr_is_refused_what_its_layout_requires(session, world):
         made = ncrs.create_ncr(session, quality, NcrCreate(plant_id=world.plant1, title="Burr", containment="Sorted",
                                                            quantity=4, custom={"supplier": "Acme"}), now=T0)
     assert made.containment == "Sorted" and made.custom == {"supplier": "Acme"}
+
+
+def test_an_ncr_change_is_refused_what_its_layout_requires(session, world):
+    quality = world.actor(make_user(session, world.org_a, roles=["quality"], plant_ids=[world.plant1]))
+    admin = world.actor(world.admin_a)
+    _field(session, admin, "ncr", "supplier", "Supplier")
+    with transaction(session):        # raised before the layout asked for more
+        made = ncrs.create_ncr(session, quality, NcrCreate(plant_id=world.plant1, title="Burr"), now=T0)
+    with transaction(session):        # no saved layout: changed as before
+        ncrs.update_ncr(session, quality, made.id, NcrUpdate(description="Left edge"), now=T0)
+    _save(session, admin, "ncr", [{"key": "containment", "required": True, "help": "Quarantine first."},
+                                  {"key": "custom.supplier", "required": True}, {"key": "lot_reference"}])
+    with pytest.raises(Invalid) as refused, transaction(session):
+        ncrs.update_ncr(session, quality, made.id, NcrUpdate(title="Burr on the edge"), now=T0)
+    assert refused.value.fields == {"containment": "Containment is required. Quarantine first.",
+                                    "custom.supplier": "Supplier is required."}
+    with pytest.raises(Invalid) as refused, transaction(session):    # custom values given: one answer for both
+        ncrs.update_ncr(session, quality, made.id, NcrUpdate(containment="  ", custom={"supplier": "Acme"}), now=T0)
+    assert refused.value.fields == {"containment": "Containment is required. Quarantine first."}
+    with transaction(session):
+        changed = ncrs.update_ncr(session, quality, made.id, NcrUpdate(containment="Sorted", custom={"supplier": "Acme"}),
+                                  now=T0)
+    assert (changed.containment, changed.custom) == ("Sorted", {"supplier": "Acme"})
+    with pytest.raises(Invalid) as refused, transaction(session):    # clearing what the layout requires
+        ncrs.update_ncr(session, quality, made.id, NcrUpdate(custom={"supplier": ""}), now=T0)
+    assert refused.value.fields == {"custom.supplier": "Supplier is required."}
+    with transaction(session):
+        assert ncrs.update_ncr(session, quality, made.id, NcrUpdate(title="Burr on the edge"), now=T0).title == \
+            "Burr on the edge"
 
 
 def test_an_sop_ticket_is_refused_what_its_layout_requires(session, world):

@@ -1,14 +1,16 @@
 """/quality/ncr?id=N: one NCR. Its state and what can happen next (each transition with the reason
-it is not possible yet), the investigation (containment, root-cause category and text), CAPA
+it is not possible yet), its details in the organization's layout of the NCR form (as the raise form:
+rxapp/components/form_sections.laid_out_form), the investigation (root-cause category and text), CAPA
 actions with owners and due dates, a pending approval to answer, and the history."""
 from __future__ import annotations
 
 import reflex as rx
 
 from rxapp import routes
+from rxapp.components.form_sections import laid_out_form
 from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, date_cell, error_state, loading
+from rxapp.components.ui import TOUCH, date_cell, error_state, loading, text_input
 from rxapp.i18n import _
 from rxapp.pages.quality.ncrs import severity_badge, state_badge
 from rxapp.state.quality.ncr_detail import (
@@ -18,6 +20,7 @@ from rxapp.state.quality.ncr_detail import (
     TransitionButton,
 )
 from rxapp.state.quality.ncr_detail import NcrDetailState as S
+from rxapp.state.quality.ncrs import SEVERITIES
 
 N = S.ncr
 
@@ -32,6 +35,8 @@ def _header() -> rx.Component:
                 align="center", spacing="3", wrap="wrap"),
         rx.text(N.title, size="4", weight="medium"),
         rx.text(N.description, color_scheme="gray", white_space="pre-wrap"),
+        rx.cond(~N.can_edit & (N.containment != ""),
+                rx.text(_("Containment"), ": ", N.containment, color_scheme="gray", white_space="pre-wrap")),
         rx.flex(rx.cond(N.product != "", rx.text(_("Product"), ": ", N.product)),
                 rx.cond(N.lot != "", rx.text(_("Lot"), ": ", N.lot)),
                 rx.cond(N.quantity != "", rx.text(_("Quantity"), ": ", N.quantity)),
@@ -73,14 +78,39 @@ def _workflow_card() -> rx.Component:
     )
 
 
+def _details() -> rx.Component:
+    """The NCR's own fields and custom values, laid out as the organization laid out the NCR form."""
+    return rx.card(
+        rx.heading(_("Details"), size="4", margin_bottom="8px"),
+        rx.form(
+            rx.flex(
+                laid_out_form(S.form_sections, {
+                    "plant_id": rx.text(N.plant, size="2", color_scheme="gray"),
+                    "title": text_input("title", default_value=N.title),
+                    "severity": select_control("severity", SEVERITIES, default_value=N.severity),
+                    "description": rx.text_area(name="description", id="description", default_value=N.description,
+                                                width="100%"),
+                    "lot_reference": text_input("lot_reference", default_value=N.lot),
+                    "quantity": text_input("quantity", default_value=N.quantity, input_mode="numeric"),
+                    "containment": rx.text_area(name="containment", id="containment", default_value=N.containment,
+                                                width="100%"),
+                }, S.errors),
+                rx.button(_("Save details"), type="submit", size="3", min_height=TOUCH, align_self="end",
+                          data_testid="save-ncr-details"),
+                direction="column", spacing="3",
+            ),
+            on_submit=S.save_details, reset_on_submit=False, key=N.id.to_string() + N.status + N.title,
+        ),
+        width="100%", data_testid="ncr-details",
+    )
+
+
 def _investigation() -> rx.Component:
     e = S.errors
     return rx.card(
         rx.heading(_("Investigation"), size="4", margin_bottom="8px"),
         rx.form(
             rx.flex(
-                form_field(_("Containment"), rx.text_area(name="containment", id="containment",
-                                                          default_value=N.containment, width="100%"), e, "containment"),
                 form_field(_("Root-cause category"), select_control("root_cause_category_id", S.cause_options,
                                                                     default_value=N.root_cause_category_id,
                                                                     placeholder="—", id="root_cause_category"),
@@ -162,7 +192,7 @@ def ncr_detail_page() -> rx.Component:
         rx.cond(S.loading, loading(), rx.cond(
             S.load_error != "", error_state(S.load_error, S.load),
             rx.flex(_header(), rx.cond((S.transitions.length() > 0) | S.can_approve, _workflow_card()),
-                    _investigation(), _actions(), _links(),
+                    rx.cond(N.can_edit, _details()), _investigation(), _actions(), _links(),
                     rx.card(rx.heading(_("History"), size="4", margin_bottom="8px"),
                             rx.flex(rx.foreach(S.history, _history_row), direction="column", spacing="2"),
                             width="100%"),

@@ -1,7 +1,9 @@
 """NCR detail page state (/quality/ncr?id=N): the NCR, its workflow state with the transitions out
-of it (and why one is not possible yet), the investigation form (containment, root cause), CAPA
-actions (add, mark done), approvals, and the history. Every change is one service call; a refusal
-shows the service's message and field errors."""
+of it (and why one is not possible yet), the details form in the organization's layout of the NCR form
+(title, severity, description, lot, quantity, containment and custom fields, as the raise form lays them out;
+services/config/form_layouts.py), the investigation form (root cause), CAPA actions (add, mark done),
+approvals, and the history. Every change is one service call; a refusal shows the service's message and
+field errors."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +12,8 @@ import reflex as rx
 
 from models.base import utcnow
 from rxapp.i18n import _
+from rxapp.state.config.custom_field_inputs import CustomInput, submitted_custom
+from rxapp.state.config.form_sections import FormSection, entity_form
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.config import type_lists
@@ -25,6 +29,7 @@ from services.quality.ncr import NcrDetail, NcrUpdate
 class NcrView:
     id: int = 0
     number: str = ""
+    plant: str = ""
     title: str = ""
     description: str = ""
     severity: str = ""
@@ -85,9 +90,9 @@ STEP_WORDS = {"started": _("Raised"), "transition": _("Moved"), "requested": _("
 LINK_WORDS = {"lot": _("Lot"), "internal_reject": _("Internal reject"), "customer_return": _("Customer return")}
 
 
-def _view(d: NcrDetail, zone: str) -> NcrView:
+def _view(d: NcrDetail, zone: str, plant: str) -> NcrView:
     n, w = d.ncr, d.workflow
-    return NcrView(id=n.id, number=n.number, title=n.title, description=n.description, severity=n.severity,
+    return NcrView(id=n.id, number=n.number, plant=plant, title=n.title, description=n.description, severity=n.severity,
                    status=n.status, status_name=n.status_name, is_closed=n.is_closed, can_edit=n.can_edit,
                    product=n.product_code or "",
                    lot=n.lot_reference, quantity="" if n.quantity is None else str(n.quantity),
@@ -126,6 +131,8 @@ class NcrDetailState(AuthState):
     refusal: str = ""
     errors: dict[str, str] = {}
     action_errors: dict[str, str] = {}
+    form_sections: list[FormSection] = []     # the details form as the organization laid out the NCR form
+    custom_inputs: list[CustomInput] = []
     loading: bool = True
     load_error: str = ""
 
@@ -141,6 +148,7 @@ class NcrDetailState(AuthState):
             detail, causes, people = self._use_case(lambda s, a: (
                 ncr_service.ncr_detail(s, a, self.ncr_id, today=utcnow().date()),
                 type_lists.values(s, a, type_lists.ROOT_CAUSE_CATEGORIES), ncr_service.people(s, a)))
+            self.custom_inputs, self.form_sections = entity_form(self._use_case, "ncr", detail.ncr.custom)
         except DomainError as error:
             self.loading, self.load_error = False, _(error.message)
             return self._refused(error, quiet=True)
@@ -151,7 +159,8 @@ class NcrDetailState(AuthState):
 
     def _show(self, d: NcrDetail) -> None:
         zone = self._zone(d.ncr.plant_id)
-        self.ncr, self.history, self.can_approve = _view(d, zone), _history(d, zone), d.can_approve
+        plant = next((f"{p.code} · {p.name}" for p in self.plants if p.id == d.ncr.plant_id), "")
+        self.ncr, self.history, self.can_approve = _view(d, zone, plant), _history(d, zone), d.can_approve
         self.transitions = [TransitionButton(key=t.key, name=t.name, to_state_name=t.to_state_name, allowed=t.allowed,
                                              reasons=" ".join(t.reasons), needs_comment=t.require_comment,
                                              needs_approval=t.approval != "none") for t in d.transitions]
@@ -165,9 +174,30 @@ class NcrDetailState(AuthState):
         self.comment = str(value or "")[:2000]
 
     @rx.event
+    def save_details(self, form: dict):
+        """The details form: the NCR's laid-out fields and its custom values, as the raise form has them."""
+        quantity = str(form.get("quantity", "")).strip()
+        if quantity and not quantity.isdigit():
+            self.errors = {"quantity": _("A whole number above 0.")}
+            return None
+        data = NcrUpdate(title=str(form.get("title", "")), severity=str(form.get("severity", "")) or None,
+                         description=str(form.get("description", "")), lot_reference=str(form.get("lot_reference", "")),
+                         quantity=int(quantity) if quantity else None, containment=str(form.get("containment", "")),
+                         custom=submitted_custom(form, self.custom_inputs))
+        try:
+            self._use_case(ncr_service.update_ncr, self.ncr_id, data, now=utcnow())
+        except DomainError as error:
+            self.errors = translated_fields(error)
+            return self._refused(error)
+        self.errors, self.refusal = {}, ""
+        return [rx.toast.success(_("Saved")), NcrDetailState.load]
+
+    @rx.event
     def save_investigation(self, form: dict):
-        data = NcrUpdate(containment=str(form.get("containment", "")), root_cause=str(form.get("root_cause", "")),
+        data = NcrUpdate(root_cause=str(form.get("root_cause", "")),
                          root_cause_category_id=as_id(form.get("root_cause_category_id", "")) or None)
+        if "containment" in form:
+            data.containment = str(form["containment"])
         try:
             self._use_case(ncr_service.update_ncr, self.ncr_id, data, now=utcnow())
         except DomainError as error:
