@@ -82,7 +82,8 @@ DEFAULTS = SettingsRead()
 
 class SettingsUpdate(BaseModel):
     """Only the fields given change. `numbering`: {key: pattern}, "" puts a type back on its default;
-    a retention of 0 keeps for ever."""
+    a retention of 0 keeps for ever. The log-in policy: `session_idle_minutes` 15-1440 and within
+    `session_max_hours` (1-2160), `password_min_length` 8-64, and the password flags."""
     timezone: str | None = None
     week_start: int | None = None
     language: str | None = None

@@ -16,13 +16,15 @@ router = APIRouter(prefix="/settings", tags=["settings"], responses=AUTHENTICATE
 
 
 @router.get("", response_model=SettingsRead, summary="Time zone and week start defaults, language, currency, number "
-            "format, units, numbering patterns per document type, retention periods")
+            "format, units, numbering patterns per document type, retention periods, the log-in policy (session "
+            "lengths, password rules)")
 def get_settings(actor: CurrentActor) -> SettingsRead:
     with db_session() as s, transaction(s):
         return settings.get_settings(s, actor)
 
 
-@router.patch("", response_model=SettingsRead, summary="Change settings (only the fields sent)")
+@router.patch("", response_model=SettingsRead, summary="Change settings (only the fields sent; session lengths: idle "
+              "15-1440 minutes, at most 1-2160 hours, idle within it; shortest password 8-64 characters)")
 def update_settings(body: SettingsUpdate, actor: CurrentActor) -> SettingsRead:
     with db_session() as s, transaction(s):
         return settings.update_settings(s, actor, body, now=utcnow())
