@@ -10,7 +10,7 @@ from rxapp import routes
 from rxapp.components.form_sections import laid_out_form
 from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
-from rxapp.components.ui import TOUCH, date_cell, error_state, loading, text_input
+from rxapp.components.ui import TOUCH, date_cell, error_state, field, loading, text_input
 from rxapp.i18n import _
 from rxapp.pages.quality.ncrs import severity_badge, state_badge
 from rxapp.state.quality.ncr_detail import (
@@ -148,7 +148,8 @@ def _actions() -> rx.Component:
                 rx.text(_("No actions yet."), color_scheme="gray")),
         rx.cond(N.can_edit, rx.form(
             rx.grid(
-                form_field(_("Action"), rx.input(name="description", id="description", size="3"), e, "description"),
+                field(_("Action"), rx.input(name="description", id="action_description", size="3"),  # "description":
+                      e.get("description", ""), html_for="action_description"),                  # the NCR's own
                 form_field(_("Kind"), select_control("kind", [("corrective", _("Corrective")),
                                                               ("preventive", _("Preventive"))],
                                                      default_value="corrective"), e, "kind"),
