@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from models.base import utcnow
 from models.user import User
+from rxapp.i18n import _, pgettext
 from rxapp.state.config.invitations import InvitationsState
 from rxapp.state.org.user_grants import NO_DEPARTMENT, UserGrantsState
 from rxapp.state.org.users import UsersState
@@ -102,6 +103,9 @@ async def test_a_built_in_role_granted_at_a_plant_is_named_in_the_viewers_langua
 
 
 def test_the_button_taking_a_role_back_reads_as_taking_the_role_back():
-    assert translate("Take back role", "ko") == "역할 회수"
-    assert translate("Take back role", "ja") == "ロールを取り消す"
-    assert translate("Take back", "ko") == "기록 취소"        # a time entry's undo keeps its own words
+    with use_language("ko"):
+        assert pgettext("role grant", "Take back") == "회수"
+        assert _("Take back") == "기록 취소"                 # a time entry's undo keeps its own words
+    with use_language("en"):
+        assert pgettext("role grant", "Take back") == "Take back"
+    assert translate("Take back", "ja", "role grant") == "取り消す"

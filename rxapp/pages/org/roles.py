@@ -6,7 +6,7 @@ import reflex as rx
 
 from rxapp.components.shell import shell
 from rxapp.components.ui import PHONE_TOUCH, list_states, page_header, scroll_x
-from rxapp.i18n import _
+from rxapp.i18n import _, pgettext
 from rxapp.state.org.roles import GrantRow, MatrixCell, MatrixRow, RoleColumn, RolesState
 
 
@@ -58,7 +58,7 @@ def _pick(name: str, choices, label: str, value) -> rx.Component:
 def _grant_row(grant: GrantRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(grant.username), rx.table.cell(grant.role), rx.table.cell(rx.code(grant.place, variant="ghost")),
-        rx.table.cell(rx.button(_("Take back role"), size="1", variant="soft", color_scheme="red",
+        rx.table.cell(rx.button(pgettext("role grant", "Take back"), size="1", variant="soft", color_scheme="red",
                                 on_click=RolesState.revoke(grant.id))),
         data_testid="grant-row",
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rxapp.components.ui import PHONE_TOUCH, TOUCH, field_error
-from rxapp.i18n import _
+from rxapp.i18n import _, pgettext
 from rxapp.state.org.user_grants import GrantRow, UserGrantsState
 
 _errors = UserGrantsState.errors
@@ -15,7 +15,7 @@ _errors = UserGrantsState.errors
 def _grant(row: GrantRow) -> rx.Component:
     return rx.flex(
         rx.text(rx.text.strong(row.role), " @ ", row.plant, rx.cond(row.department != "", " / " + row.department, "")),
-        rx.button(_("Take back role"), size="2", variant="soft", color_scheme="red", min_height=PHONE_TOUCH,
+        rx.button(pgettext("role grant", "Take back"), size="2", variant="soft", color_scheme="red", min_height=PHONE_TOUCH,
                   on_click=UserGrantsState.revoke(row.id), data_testid="revoke-grant"),
         justify="between", align="center", spacing="2", wrap="wrap", data_testid="user-grant",
     )
