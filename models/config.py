@@ -168,5 +168,14 @@ def insert_default_type_lists(connection: sa.Connection, organization_id: int, *
 
 @sa.event.listens_for(Organization, "after_insert")
 def _seed_type_lists(_mapper, connection: sa.Connection, organization: Organization) -> None:
+    """The new organization's shipped lists, written for it: on PostgreSQL under its `takt.organization_id`
+    (row-level security, models/migrations/rls.py), the transaction's setting put back afterwards."""
     assert organization.id is not None                    # after_insert: the row has its key
+    if connection.dialect.name != "postgresql":
+        insert_default_type_lists(connection, organization.id)
+        return
+    setting = sa.text("SELECT set_config('takt.organization_id', :org, true)")
+    before = connection.execute(sa.text("SELECT current_setting('takt.organization_id', true)")).scalar()
+    connection.execute(setting, {"org": str(organization.id)})
     insert_default_type_lists(connection, organization.id)
+    connection.execute(setting, {"org": before or ""})

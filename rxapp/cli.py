@@ -7,7 +7,7 @@ import sys
 import typer
 
 from models.base import utcnow
-from services.core import secret_box
+from services.core import secret_box, tenancy
 from services.core.db import db_session, get_engine, transaction
 from services.core.errors import DomainError, NotFound
 from services.core.migrations import current_revision, head_revision
@@ -118,6 +118,7 @@ def create_user(
                 if not create_org:
                     raise
                 organization = organizations.create_organization(session, slug=org, name=org.title(), now=utcnow())
+            tenancy.bind(session, organization.id)     # the user, its roles and audit rows: for this organization
             actor = organizations.system_actor(session, organization.id)
             plant_ids = _plant_ids(session, actor, plant)
             user = users.create_user(session, actor, users.UserCreate(

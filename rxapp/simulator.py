@@ -17,9 +17,11 @@ most MAX_GAP back) when there is one, else from now: the gap since the machines 
 filled as fast as the server takes it, then the clock follows the wall clock, so there is no hole.
 
 The simulator sets itself up through the services (the machine token, kept in
-data/simulator-<plant>.token and reused while it is valid; the plant's machines and queues), then
-talks only HTTP; sent again, a batch is recorded once (client ids), so it retries freely: 429 after
-Retry-After, connection errors with a back-off.
+data/simulator-<plant>.token and reused while it is valid; the plant's machines and queues), each unit of
+work bound to the plant's organization (services/core/system_jobs.unit_of_work_for: on PostgreSQL row-level
+security holds the planner to that organization's rows, as it holds a request), then talks only HTTP; sent
+again, a batch is recorded once (client ids), so it retries freely: 429 after Retry-After, connection errors
+with a back-off.
 """
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ from pathlib import Path
 import httpx
 
 from models.base import utcnow
-from services.core.db import PROJECT_ROOT, db_session, transaction
+from services.core.db import PROJECT_ROOT
+from services.core.system_jobs import unit_of_work_for
 from services.demo import history, machine_model, simulation
 from services.org.organizations import system_actor
 
@@ -172,7 +175,7 @@ def prepare(*, organization_id: int, plant_code: str, now: datetime,
     """The plant's machine token (reused from its file while valid) and its floor."""
     path = token_path or token_file(plant_code)
     known = path.read_text().strip() if path.exists() else None
-    with db_session() as s, transaction(s):
+    with unit_of_work_for(organization_id) as s:
         actor = system_actor(s, organization_id)
         plant = simulation.plant_by_code(s, actor, plant_code)
         token = simulation.simulator_token(s, plant.id, known=known, now=now)
@@ -189,13 +192,13 @@ def planner_callbacks(organization_id: int, plant_id: int, seed: int):
     counter = itertools.count(seed)
 
     def refill(work_center_id: int, machine_id: int, at: datetime, done: set[int]) -> int:
-        with db_session() as s, transaction(s):
+        with unit_of_work_for(organization_id) as s:
             return simulation.release_more_work(s, system_actor(s, organization_id), plant_id,
                                                 work_center_id=work_center_id, machine_id=machine_id, done=done,
                                                 seed=next(counter), now=at)
 
     def reload_jobs(machine_id: int) -> list[simulation.SimJob]:
-        with db_session() as s, transaction(s):
+        with unit_of_work_for(organization_id) as s:
             return simulation.machine_jobs(s, machine_id)
 
     return refill, reload_jobs

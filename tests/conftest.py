@@ -8,7 +8,10 @@ machine: ~0.12 s a test, against ~5 s for TRUNCATE of the 70 tables and ~0.9 s f
 CREATE DATABASE ... TEMPLATE copy (plus a new engine) per test.
 `use_engine` points services.core.db (and so the UI state and the REST API) at the test database.
 Row-level security (migration 0044_rls) never holds a superuser: `pg_app_engine` connects as the non-superuser
-role APP_ROLE, as production should; TAKT_TEST_PG_AS_APP=1 runs every PostgreSQL test through it.
+role APP_ROLE, as production should; TAKT_TEST_PG_AS_APP=1 runs every PostgreSQL test through it (CI runs
+tests/unit, tests/api and tests/ui so), except the tests marked `pg_superuser`: they create roles or databases,
+or restore a backup (an administrator's work, docs/deployment.md), and keep the superuser's engine; CI runs
+them in a small phase of their own (`-m pg_superuser`, .ci/run).
 """
 from __future__ import annotations
 
@@ -129,7 +132,8 @@ def engine(request, tmp_path, sqlite_template):
         shutil.copy(sqlite_template, path)
         eng = takt_db.make_engine(f"sqlite:///{path}")
     else:
-        eng = request.getfixturevalue("pg_app_engine" if os.environ.get("TAKT_TEST_PG_AS_APP") else "pg_engine")
+        as_app = os.environ.get("TAKT_TEST_PG_AS_APP") and request.node.get_closest_marker("pg_superuser") is None
+        eng = request.getfixturevalue("pg_app_engine" if as_app else "pg_engine")
         _empty_all(eng)
     takt_db.use_engine(eng)
     yield eng

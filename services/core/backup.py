@@ -3,8 +3,13 @@
 - SQLite: Python's online backup API copies the live database page by page into one file, consistent
   while the app keeps writing (WAL); restore copies a backup file into the database file the same way.
 - PostgreSQL: `pg_dump --format=custom` (consistent snapshot, no lock on writers) and `pg_restore
-  --clean --if-exists --no-owner` into the configured database (Debian's postgresql-client). A restore
-  writes by COPY, which row-level security refuses: run it as the schema's owner with BYPASSRLS (or a superuser).
+  --clean --if-exists --no-owner` into the configured database (Debian's postgresql-client).
+Restoring is an administrator's operation, not the app's: it drops and creates the tables and writes every
+organization's rows by COPY, which row-level security (migration 0044_rls) refuses to a role it holds. So a
+PostgreSQL restore runs as the schema's owner with BYPASSRLS (`takt_owner` in docs/deployment.md, the role
+`takt migrate` runs as) or a superuser; connected as the app's restricted role it is refused up front with a
+message naming that role, before anything is dropped. A backup works as either role (`--enable-row-security`:
+without the organization setting the policies restrict nothing, so the dump is whole).
 Invariant: a restore refuses a database that already holds Takt data unless `force` is given.
 """
 from __future__ import annotations
@@ -39,6 +44,8 @@ def restore(url: str, source: Path, *, force: bool = False) -> None:
     source = Path(source)
     if not source.is_file():
         raise BackupError(f"No backup file {source}.")
+    if not url.startswith("sqlite"):
+        _check_restore_role(url)
     if not force and has_data(url):
         raise BackupError("The database already holds Takt data: restore into an empty database, or pass --force "
                           "to replace it.")
@@ -48,6 +55,21 @@ def restore(url: str, source: Path, *, force: bool = False) -> None:
         return
     _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", f"--dbname={_libpq(url)}",
           str(source)])
+
+
+def _check_restore_role(url: str) -> None:
+    """A PostgreSQL restore needs a role that row-level security does not hold (BYPASSRLS or a superuser)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            role, exempt = conn.execute(sa.text(
+                "SELECT current_user, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
+    finally:
+        engine.dispose()
+    if not exempt:
+        raise BackupError(f"The database role {role} is held by row-level security, which refuses a restore's COPY: "
+                          "run takt restore with DATABASE_URL naming the schema's owner with BYPASSRLS (takt_owner "
+                          "in docs/deployment.md) or a superuser.")
 
 
 def has_data(url: str) -> bool:

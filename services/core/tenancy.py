@@ -3,15 +3,21 @@
 Migration 0044_rls puts a policy on every tenant table (every table with `organization_id`):
 a row is visible and writable only when `organization_id` equals the transaction's setting
 `takt.organization_id`. No setting means no restriction: log-in and the bearer token/session lookup
-(before the organization is known), migrations, the CLI's admin commands and demo seeding run so.
+(before the organization is known), migrations and the look-up of an organization by its slug run so.
 Every unit of work that runs for an organization carries the setting: API requests (REST and the ingest
 websocket, per batch), UI events, the andon display token's board, the live hub's refreshes (rxapp/live.py,
 per scope) and the system jobs (escalation, retention purge, email outbox: one unit of work per organization,
 services/core/system_jobs.py). A query that forgets its organization filter then finds nothing of another
-organization: a second wall behind the services' checks.
+organization: a second wall behind the services' checks. The CLI's commands bind too: `takt create-user` to
+its organization, `takt seed-demo` to each demo organization as it seeds it, `takt rebuild-rollups` to each
+plant's organization, `takt simulate` (rxapp/simulator.py) to the simulated plant's organization.
 
 - `bind(session, organization_id)`: this session's current and later transactions run for it
-  (the UI's resolver binds the session it resolved the person in).
+  (the UI's resolver binds the session it resolved the person in). Called again inside a transaction with
+  another organization, it first flushes what the session holds, then switches: one administrative unit of
+  work (demo seeding, the CLI's rollup rebuild) can walk the organizations one after the other.
+- `bind_transaction(session, organization_id)`: only the rest of the current transaction runs for it (creating an
+  organization, services/org/organizations.py).
 - `act_for(organization_id)`: every session opened in this context runs for it (the API's actor
   dependency sets it once per request, after its own token lookup).
 - The setting is one `SELECT set_config('takt.organization_id', :org, true)` when a transaction begins
@@ -48,11 +54,25 @@ def bind(session: OrmSession, organization_id: int) -> None:
     """This session's unit of work runs for `organization_id`, from now on (also inside a begun transaction)."""
     organization_id = int(organization_id)
     session.info[_INFO_KEY] = organization_id
-    if not session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+    if session.in_transaction():
+        _send(session, organization_id)
+
+
+def bind_transaction(session: OrmSession, organization_id: int) -> None:
+    """Only the rest of the session's current transaction (begun if none is) runs for `organization_id`; its
+    later transactions run as before. Creating an organization binds so: its first rows are written for it,
+    and a session that creates several (the demo seed, the tests' factories) is not left bound to the last."""
+    session.connection()
+    _send(session, int(organization_id))
+
+
+def _send(session: OrmSession, organization_id: int) -> None:
+    if session.get_bind().dialect.name != "postgresql":
         return
     session.connection()   # a transaction without a connection yet gets the setting from `_apply` here
     root = _root(session.get_transaction())
     if session.info.get(_APPLIED_KEY) != (root, organization_id):
+        session.flush()    # rows added for the previous organization are written under its setting
         session.execute(_SET, {"org": str(organization_id)})
         session.info[_APPLIED_KEY] = (root, organization_id)
 
@@ -68,8 +88,9 @@ def _apply(session: OrmSession, transaction: SessionTransaction, connection: sa.
     organization_id = session.info.get(_INFO_KEY, _organization.get())
     if organization_id is None or connection.dialect.name != "postgresql":
         return
-    applied = (_root(transaction), organization_id)
-    if session.info.get(_APPLIED_KEY) == applied:     # a savepoint inside a transaction that has it
+    root = _root(transaction)
+    applied = session.info.get(_APPLIED_KEY)
+    if applied is not None and applied[0] is root:      # a savepoint inside a transaction that has its setting
         return
     connection.execute(_SET, {"org": str(organization_id)})
-    session.info[_APPLIED_KEY] = applied
+    session.info[_APPLIED_KEY] = (root, organization_id)

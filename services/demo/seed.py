@@ -3,6 +3,8 @@ tenant so isolation can be seen. Demo passwords exist only here and are printed 
 
 Seeding is idempotent: it does nothing when any organization exists; `catch_up_demo` then brings the
 demo plants' history up to now (run by `takt seed-demo`, so `make run` never shows a hole for today).
+Each organization is seeded with the unit of work bound to it (services/core/tenancy.py): on PostgreSQL
+row-level security holds the seeding as it holds a request, also when the CLI connects as the app's role.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from models.organization import Organization
+from services.core import tenancy
 from services.demo import DEMO_PASSWORD, history
 from services.demo.config import seed_demo_config
 from services.demo.finance import seed_demo_finance
@@ -60,6 +63,7 @@ def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bo
         return False
     acme_id = _seed_acme(session, now)
     globex_id = _seed_globex(session, now)
+    tenancy.bind(session, acme_id)
     seed_demo_config(session, acme_id, now=now)
     if production:
         seed_demo_plant(session, acme_id, now=now)
@@ -71,7 +75,9 @@ def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bo
         seed_demo_studio(session, acme_id, now=now)
         seed_demo_maintenance(session, acme_id, demo_actor(session, "maintenance"), demo_actor(session, "manager"),
                               demo_actor(session, "admin"), now=now)
-    mark_demo_users(session, [acme_id, globex_id])     # last: the seeding above writes as demo users
+    for organization_id in (acme_id, globex_id):        # last: the seeding above writes as demo users
+        tenancy.bind(session, organization_id)
+        mark_demo_users(session, [organization_id])
     return True
 
 
@@ -113,7 +119,10 @@ def _seed_globex(session: Session, now: datetime) -> int:
 def catch_up_demo(session: Session, *, now: datetime) -> list[history.HistoryResult]:
     """The demo plants' history brought up to `now` from their last events (services/demo/history.py)."""
     acme_id = session.exec(select(Organization.id).where(Organization.slug == "acme")).first()
-    return [] if acme_id is None else history.catch_up(session, acme_id, now=now)
+    if acme_id is None:
+        return []
+    tenancy.bind(session, acme_id)
+    return history.catch_up(session, acme_id, now=now)
 
 
 def has_demo(session: Session) -> bool:

@@ -7,7 +7,8 @@
 
 Invariants: a rebuild gives the same rows as applying the plant's events in any order (rollups.py's
 invariants); it runs in the caller's transaction, plant by plant, counts in SQL hour groups and stops
-re-paired from every downtime event of the plant.
+re-paired from every downtime event of the plant; each plant's part is bound to its organization
+(services/core/tenancy.py), so on PostgreSQL row-level security holds it as it holds a request.
 """
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ from models.kpi_rollup import (
     KpiStopDay,
     KpiStopSlice,
 )
-from models.organization import Plant
+from models.organization import Organization, Plant
 from models.shopfloor import EventKind, ProductionEvent
+from services.core import tenancy
 from services.core.errors import NotFound
 from services.kpi import runs
 from services.kpi.rollups import (
@@ -49,36 +51,47 @@ from services.kpi.rollups import (
 from services.org.organizations import get_organization_by_slug
 
 
+def _organization_ids(session: Session, organization_id: int | None) -> list[int]:
+    if organization_id is not None:
+        return [organization_id]
+    return [pk(o) for o in session.exec(select(Organization).order_by(col(Organization.id))).all()]
+
+
 def rebuild_scope(session: Session, *, organization_slug: str | None = None,
                   plant_code: str | None = None) -> tuple[int | None, int | None]:
-    """(organization id, plant id) for the CLI's --org/--plant; NotFound for unknown ones."""
+    """(organization id, plant id) for the CLI's --org/--plant; NotFound for unknown ones. A plant is looked
+    for in each organization's unit of work (bound to it: row-level security)."""
     org_id = plant_id = None
     if organization_slug:
         org_id = get_organization_by_slug(session, organization_slug).id
     if plant_code:
-        query = select(Plant).where(Plant.code == plant_code.upper())
-        if org_id is not None:
-            query = query.where(Plant.organization_id == org_id)
-        plants = session.exec(query).all()
-        if len(plants) != 1:
-            raise NotFound(f"No plant '{plant_code}'." if not plants else
+        found: list[Plant] = []
+        for organization_id in _organization_ids(session, org_id):
+            tenancy.bind(session, organization_id)
+            found += session.exec(select(Plant).where(Plant.organization_id == organization_id,
+                                                      Plant.code == plant_code.upper())).all()
+        if len(found) != 1:
+            raise NotFound(f"No plant '{plant_code}'." if not found else
                            f"Several organizations have a plant '{plant_code}': give --org too.")
-        plant_id = plants[0].id
+        org_id, plant_id = found[0].organization_id, found[0].id
     return org_id, plant_id
 
 
 def rebuild(session: Session, *, organization_id: int | None = None, plant_id: int | None = None,
             progress: Callable[[str], None] | None = None) -> RebuildResult:
-    """Recompute every rollup row of the chosen plants (all by default) from their raw events."""
+    """Recompute every rollup row of the chosen plants (all by default) from their raw events, organization
+    by organization, each part bound to its organization (row-level security)."""
     say = progress or (lambda _message: None)
-    query = select(Plant).order_by(col(Plant.id))
-    if organization_id is not None:
-        query = query.where(Plant.organization_id == organization_id)
-    if plant_id is not None:
-        query = query.where(Plant.id == plant_id)
-    plants = session.exec(query).all()
+    plants: list[Plant] = []
+    for org_id in _organization_ids(session, organization_id):
+        tenancy.bind(session, org_id)
+        query = select(Plant).where(Plant.organization_id == org_id).order_by(col(Plant.id))
+        if plant_id is not None:
+            query = query.where(Plant.id == plant_id)
+        plants += session.exec(query).all()
     total = RebuildResult(0, 0, 0, 0, 0)
     for plant in plants:
+        tenancy.bind(session, plant.organization_id)      # row-level security: this plant's organization only
         say(f"plant {plant.code}: clearing rollups")
         for table in (KpiCountDay, KpiStopDay, KpiCountSlice, KpiStopSlice, KpiStop, KpiRun):
             session.execute(sa.delete(table_of(table)).where(table_of(table).c.plant_id == plant.id))

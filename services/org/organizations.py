@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from models.base import pk
 from models.organization import Organization, OrganizationBranding, Plant
 from models.user import Role
+from services.core import tenancy
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.changes import apply_changes, stamp
@@ -65,6 +66,7 @@ def create_organization(session: Session, *, slug: str, name: str, primary_color
     org = Organization(slug=slug, name=name, created_at=now, updated_at=now)
     session.add(org)
     session.flush()
+    tenancy.bind_transaction(session, pk(org))     # its branding, roles and audit row, and the rest of this transaction
     session.add(OrganizationBranding(organization_id=pk(org), display_name=name, primary_color=primary_color,
                                      created_at=now, updated_at=now))
     seed_role_templates(session, pk(org), now=now)
