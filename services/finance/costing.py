@@ -28,6 +28,7 @@ from models.resources import WorkCenter
 from models.routing import Routing, RoutingStep
 from services.core.access import Actor, Permission, require
 from services.core.errors import Conflict
+from services.core.messages import t
 from services.core.scoping import get_scoped
 
 PLACES = Decimal("0.0001")
@@ -121,15 +122,15 @@ class CostData:
         """Machine + labour rate per hour of a work center; a missing rate is a gap, counted as 0."""
         center = self.centers.get(work_center_id)
         if center is None or (center.machine_rate_per_hour is None and center.labour_rate_per_hour is None):
-            self.gaps.append(f"Work center {center.code if center else '?'} has no machine or labour rate: "
-                             "its time is counted as 0.")
+            self.gaps.append(t("Work center {code} has no machine or labour rate: its time is counted as 0.",
+                               code=center.code if center else "?"))
             return Decimal(0)
         return Decimal(center.machine_rate_per_hour or 0) + Decimal(center.labour_rate_per_hour or 0)
 
 
 def cost_rollup(session: Session, actor: Actor, product_id: int) -> CostRollup:
     require(actor, Permission.FINANCE)
-    product = get_scoped(session, actor, Product, product_id, "Product")
+    product = get_scoped(session, actor, Product, product_id, t("Product"))
     data = CostData(session, actor.organization_id)
     material, conversion = unit_cost_parts(data, pk(product), [pk(product)])
     lines: list[CostLine] = []
@@ -143,7 +144,7 @@ def cost_rollup(session: Session, actor: Actor, product_id: int) -> CostRollup:
 def material_check(session: Session, actor: Actor, work_order_id: int) -> MaterialCheck:
     """Direct components a work order needs (scrap included) against available lots in its plant."""
     require(actor, Permission.PLAN)
-    wo = get_scoped(session, actor, WorkOrder, work_order_id, "Work order")
+    wo = get_scoped(session, actor, WorkOrder, work_order_id, t("Work order"))
     data = CostData(session, actor.organization_id)
     needed: dict[int, Decimal] = {}
     for component, factor in data.children.get(wo.product_id, []):
@@ -166,20 +167,21 @@ def unit_cost_parts(data: CostData, product_id: int, path: list[int]) -> tuple[D
     if product_id in data.memo:
         return data.memo[product_id]
     if len(path) > MAX_DEPTH:
-        raise Conflict(f"The bill of materials of {data.products[path[0]].code} is deeper than {MAX_DEPTH} levels.")
+        raise Conflict(t("The bill of materials of {code} is deeper than {levels} levels.",
+                         code=data.products[path[0]].code, levels=MAX_DEPTH))
     product = data.products[product_id]
     children = data.children.get(product_id, [])
     material = Decimal(0)
     if children:
         for component, factor in children:
             if component in path:
-                raise Conflict(f"The bill of materials of {product.code} has a loop.")
+                raise Conflict(t("The bill of materials of {code} has a loop.", code=product.code))
             m, c = unit_cost_parts(data, component, path + [component])
             material += factor * (m + c)
     elif product.standard_cost is not None:
         material = Decimal(product.standard_cost)
     else:
-        data.gaps.append(f"{product.code} has no BOM and no standard cost: counted as 0.")
+        data.gaps.append(t("{code} has no BOM and no standard cost: counted as 0.", code=product.code))
     conversion = sum((Decimal(s.ideal_cycle_seconds) * data.rate(s.work_center_id) / 3600
                       for s in data.steps.get(product_id, [])), Decimal(0))
     data.memo[product_id] = (material, conversion)

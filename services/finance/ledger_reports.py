@@ -100,7 +100,7 @@ def trial_balance(session: Session, actor: Actor, *, currency: str, start: date 
 def general_ledger(session: Session, actor: Actor, account_id: int, *, currency: str, start: date,
                    end: date) -> GeneralLedger:
     require(actor, Permission.FINANCE)
-    account = get_scoped(session, actor, Account, account_id, "Account")
+    account = get_scoped(session, actor, Account, account_id, t("Account"))
     currency = currency.strip().upper()
     dialect = session.get_bind().dialect.name
     base = (select(exact_sum(JournalLine.debit - JournalLine.credit, dialect))

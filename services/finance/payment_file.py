@@ -40,6 +40,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Invalid
 from services.core.exports import to_csv
+from services.core.messages import t
 from services.finance.money import quantum
 from services.org.branding import branding_for_org
 
@@ -74,7 +75,7 @@ def transfers(session: Session, actor: Actor, request: PaymentRequest) -> list[T
     else:
         query = query.where(col(Settlement.paid_on).is_(None))
     found = list(session.exec(query.order_by(col(Settlement.number))).all())
-    problems = {f"settlement_ids.{i}": "No such settlement." for i, sid in enumerate(request.settlement_ids)
+    problems = {f"settlement_ids.{i}": t("No such settlement.") for i, sid in enumerate(request.settlement_ids)
                 if sid not in {s.id for s in found}}
     debtor = branding_for_org(session, actor.organization_id).display_name
     out: list[Transfer] = []
@@ -83,19 +84,19 @@ def transfers(session: Session, actor: Actor, request: PaymentRequest) -> list[T
         vendor = referenced(session, StudioPartner, po.vendor_partner_id)
         account = "".join(vendor.bank_account.split())
         if s.paid_on is not None:
-            problems[s.number] = f"Paid on {s.paid_on.isoformat()}."
+            problems[s.number] = t("Paid on {day}.", day=s.paid_on)
         elif not account:
-            problems[s.number] = f"{vendor.name} has no bank account recorded."
+            problems[s.number] = t("{vendor} has no bank account recorded.", vendor=vendor.name)
         out.append(Transfer(sequence=len(out) + 1, value_date=request.value_date, debtor_name=debtor,
                             beneficiary_name=vendor.name, beneficiary_account=account,
                             beneficiary_id=vendor.business_number, currency=po.currency,
                             amount=f"{Decimal(s.net_payable).quantize(quantum(po.currency)):f}", reference=s.number,
                             remittance_info=f"{po.number} {s.number} {s.settled_on.isoformat()}"))
     if problems:
-        raise Invalid("The payment file cannot be made: " + " ".join(f"{k}: {v}" for k, v in problems.items()),
-                      fields=problems)
+        raise Invalid(t("The payment file cannot be made: {problems}",
+                        problems=" ".join(f"{k}: {v}" for k, v in problems.items())), fields=problems)
     if not out:
-        raise Invalid("There is no unpaid settlement to pay.", fields={"settlement_ids": "Nothing to pay."})
+        raise Invalid(t("There is no unpaid settlement to pay."), fields={"settlement_ids": t("Nothing to pay.")})
     return out
 
 
@@ -103,9 +104,9 @@ def payment_file(session: Session, actor: Actor, request: PaymentRequest, *, now
     """The CSV file of `transfers`, audited."""
     rows = transfers(session, actor, request)
     totals: dict[str, Decimal] = {}
-    for t in rows:
-        totals[t.currency] = totals.get(t.currency, Decimal(0)) + Decimal(t.amount)
+    for transfer in rows:
+        totals[transfer.currency] = totals.get(transfer.currency, Decimal(0)) + Decimal(transfer.amount)
     audit(session, actor, "payment_file", None, "export",
-          {"settlements": [t.reference for t in rows], "value_date": request.value_date.isoformat(),
+          {"settlements": [transfer.reference for transfer in rows], "value_date": request.value_date.isoformat(),
            "totals": {k: str(v) for k, v in sorted(totals.items())}}, at=now)
     return to_csv(rows, COLUMNS)

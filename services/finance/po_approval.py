@@ -33,9 +33,10 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.events import record
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.finance.events import PurchaseOrderApproved
-from services.finance.purchasing import PoRead, read_any_po
+from services.finance.purchasing import PoRead, read_any_po, status_word
 
 ENTITY = "purchase_order"
 
@@ -63,13 +64,15 @@ class PoApproval(BaseModel):
 def submit_po(session: Session, actor: Actor, po_id: int, *, now: datetime, comment: str = "") -> PoApproval:
     """Ask for approval on the first route whose limit and roles fit the order."""
     require(actor, Permission.FINANCE)
-    po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order", for_update=True)
+    po = get_scoped(session, actor, PurchaseOrder, po_id, t("Purchase order"), for_update=True)
     if po.status != PoStatus.DRAFT:
-        raise Conflict(f"{po.number} is {po.status}: only a draft is submitted.")
+        raise Conflict(t("{number} is {status}: only a draft is submitted.", number=po.number,
+                                 status=status_word(po.status)))
     _instance_or_start(session, actor, po, now)
     route, reasons = _route(session, actor, po)
     if route is None:
-        raise Invalid(f"{po.number} cannot be submitted: " + " ".join(reasons), fields={"route": " ".join(reasons)})
+        why = " ".join(reasons)
+        raise Invalid(t("{number} cannot be submitted: {reasons}", number=po.number, reasons=why), fields={"route": why})
     workflow.transition(session, actor, ENTITY, pk(po), route, comment=comment, now=now)
     return approval_of(session, actor, pk(po))
 
@@ -94,7 +97,7 @@ def decline_po(session: Session, actor: Actor, po_id: int, *, comment: str, now:
 def cancel_po(session: Session, actor: Actor, po_id: int, *, comment: str, now: datetime) -> PoRead:
     """Cancel a draft (finance; a comment says why)."""
     require(actor, Permission.FINANCE)
-    po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order", for_update=True)
+    po = get_scoped(session, actor, PurchaseOrder, po_id, t("Purchase order"), for_update=True)
     _instance_or_start(session, actor, po, now)
     workflow.transition(session, actor, ENTITY, pk(po), "cancel", comment=comment, now=now)
     return read_any_po(session, po)
@@ -106,10 +109,11 @@ def approval_of(session: Session, actor: Actor, po_id: int) -> PoApproval:
     read = workflow.instance(session, actor, ENTITY, pk(po)) if inst else None
     pending = bool(read and read.pending_transition)
     may_approve = pending and not _wrote(po, actor.user_id) and workflow.can_approve(session, actor, ENTITY, pk(po))
+    reasons: list[str]
     if po.status != PoStatus.DRAFT or pending:
-        reasons = ["It is not a draft waiting to be submitted."]
+        reasons = [t("It is not a draft waiting to be submitted.")]
     elif Permission.FINANCE not in actor.permissions:
-        reasons = ["Only finance submits orders."]
+        reasons = [t("Only finance submits orders.")]
     else:
         reasons = _route(session, actor, po)[1] if inst else []
     return PoApproval(po_id=pk(po), state=read.state if read else "draft",
@@ -143,13 +147,13 @@ def approval_limits(session: Session, actor: Actor) -> list[ApprovalLimit]:
     """The approval routes of the active purchase-order workflow, in the order they are tried."""
     spec = workflow_admin.get_spec(session, actor, ENTITY)
     out = []
-    for t in spec.transitions:
-        if t.from_state != "draft" or t.approval == "none":
+    for transition in spec.transitions:
+        if transition.from_state != "draft" or transition.approval == "none":
             continue
-        currency = next((str(c.value) for c in t.conditions if c.field == "currency" and c.op == "equals"), None)
-        limit = next((_decimal(c.value) for c in t.conditions if c.field == "amount" and c.op == "max"), None)
-        out.append(ApprovalLimit(transition=t.key, name=t.name, currency=currency, limit=limit,
-                                 approver_roles=list(t.approver_roles)))
+        currency = next((str(c.value) for c in transition.conditions if c.field == "currency" and c.op == "equals"), None)
+        limit = next((_decimal(c.value) for c in transition.conditions if c.field == "amount" and c.op == "max"), None)
+        out.append(ApprovalLimit(transition=transition.key, name=transition.name, currency=currency, limit=limit,
+                                 approver_roles=list(transition.approver_roles)))
     return out
 
 
@@ -218,7 +222,7 @@ def _wrote(po: PurchaseOrder, user_id: int | None) -> bool:
 
 def _refuse_writer(po: PurchaseOrder, user_id: int | None) -> None:
     if _wrote(po, user_id):
-        raise Forbidden("Someone other than the person who wrote the order approves it.")
+        raise Forbidden(t("Someone other than the person who wrote the order approves it."))
 
 
 def _po_for_approver(session: Session, actor: Actor, po_id: int) -> PurchaseOrder:
@@ -226,12 +230,12 @@ def _po_for_approver(session: Session, actor: Actor, po_id: int) -> PurchaseOrde
     require(actor, Permission.VIEW)
     po = session.get(PurchaseOrder, po_id)
     if po is None or po.organization_id != actor.organization_id:
-        raise NotFound("Purchase order not found.")
+        raise NotFound(t("Purchase order not found."))
     if Permission.FINANCE in actor.permissions:
         return po
     inst = _instance(session, po)
     if inst is None or not inst.pending_transition or not workflow.can_approve(session, actor, ENTITY, pk(po)):
-        raise NotFound("Purchase order not found.")
+        raise NotFound(t("Purchase order not found."))
     return po
 
 
@@ -244,7 +248,7 @@ def _instance(session: Session, po: PurchaseOrder) -> WorkflowInstance | None:
 def _require_pending(session: Session, po: PurchaseOrder) -> None:
     inst = _instance(session, po)
     if inst is None or not inst.pending_transition:
-        raise Conflict(f"{po.number} is not waiting for approval: it is submitted first.")
+        raise Conflict(t("{number} is not waiting for approval: it is submitted first.", number=po.number))
 
 
 def _instance_or_start(session: Session, actor: Actor, po: PurchaseOrder, now: datetime) -> InstanceRead | None:
@@ -262,7 +266,7 @@ def _route(session: Session, actor: Actor, po: PurchaseOrder) -> tuple[str | Non
         if option.allowed:
             return option.key, []
         reasons += [r for r in option.reasons if r not in reasons]
-    return None, reasons or ["The purchase-order workflow has no approval route."]
+    return None, reasons or [t("The purchase-order workflow has no approval route.")]
 
 
 def _last_approver(session: Session, po: PurchaseOrder) -> int | None:

@@ -27,7 +27,7 @@ from services.core.events import record
 from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.finance.events import PurchaseOrderReceived
-from services.finance.purchasing import SETTLEABLE
+from services.finance.purchasing import SETTLEABLE, status_word
 from services.trace import lots
 from services.trace.lots import ReceiptCreate
 
@@ -61,7 +61,8 @@ def receive(session: Session, actor: Actor, po_id: int, data: PoReceiptCreate, *
         require(actor, Permission.FINANCE)
     po = get_scoped(session, actor, PurchaseOrder, po_id, t("Purchase order"), for_update=True)
     if po.status not in SETTLEABLE:
-        raise Conflict(t("{number} is {status}: only an approved order is received.", number=po.number, status=po.status))
+        raise Conflict(t("{number} is {status}: only an approved order is received.", number=po.number,
+                                 status=status_word(po.status)))
     line = session.get(PurchaseOrderLine, data.po_line_id)
     problems: dict[str, str] = {}
     if line is None or line.po_id != po.id:
@@ -96,7 +97,7 @@ def receive(session: Session, actor: Actor, po_id: int, data: PoReceiptCreate, *
 
 def list_receipts(session: Session, actor: Actor, po_id: int) -> list[PoReceiptRead]:
     require(actor, Permission.FINANCE)
-    po = get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order")
+    po = get_scoped(session, actor, PurchaseOrder, po_id, t("Purchase order"))
     rows = session.exec(select(PoReceipt).where(PoReceipt.po_id == po.id).order_by(col(PoReceipt.id))).all()
     lot_ids = [r.lot_id for r in rows if r.lot_id is not None]
     numbers = dict(session.exec(select(Lot.id, Lot.number).where(col(Lot.id).in_(lot_ids))).all()) if lot_ids else {}

@@ -30,6 +30,7 @@ from services.core.audit import audit
 from services.core.display_names import display_name
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.events import record
+from services.core.messages import Message, t, word
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE
@@ -43,6 +44,16 @@ from services.studio.tasks import label as task_label
 
 LIMIT = Decimal(10) ** 13
 SETTLEABLE = (PoStatus.APPROVED, PoStatus.ACKNOWLEDGED)   # an order that is received against and settled
+
+
+# a PO's status as documents and messages name it: the label's translation, lower-case English inside sentences
+PO_STATUS = {PoStatus.DRAFT: t("Draft"), PoStatus.APPROVED: t("Approved"), PoStatus.ACKNOWLEDGED: t("Acknowledged"),
+             PoStatus.CLOSED: t("Closed"), PoStatus.CANCELLED: t("Cancelled")}
+
+
+def status_word(status: PoStatus) -> Message:
+    """The status inside a sentence ("PO-0001 is approved: ..."), in the reader's language."""
+    return word(PO_STATUS[PoStatus(status)].template, PoStatus(status).value)
 
 
 class PoLineInput(BaseModel):
@@ -103,16 +114,16 @@ class PoRead(BaseModel):
 
 def create_po(session: Session, actor: Actor, data: PoCreate, *, now: datetime) -> PoRead:
     require(actor, Permission.FINANCE)
-    vendor = get_scoped(session, actor, StudioPartner, data.vendor_partner_id, "Vendor")
+    vendor = get_scoped(session, actor, StudioPartner, data.vendor_partner_id, t("Vendor"))
     currency = (data.currency or settings.default_currency(session, actor.organization_id)).upper()
     problems = _rule_problems(session, actor, data, currency, vendor)
     problems |= _task_problems(session, actor, data, pk(vendor))
     if data.cost_centre.strip() and not CODE_RE.match(data.cost_centre.strip()):
-        problems["cost_centre"] = "A cost centre code has letters, digits, '.', '-' or '_' only."
+        problems["cost_centre"] = t("A cost centre code has letters, digits, '.', '-' or '_' only.")
     if not data.process_type.strip():
-        problems["process_type"] = "Say what is bought (key animation, paint, machining ...)."
+        problems["process_type"] = t("Say what is bought (key animation, paint, machining ...).")
     if problems:
-        raise Invalid("The purchase order cannot be created like this.", fields=problems)
+        raise Invalid(t("The purchase order cannot be created like this."), fields=problems)
     po = PurchaseOrder(organization_id=actor.organization_id, number=next_number(session, actor.organization_id, "PO"),
                        vendor_partner_id=pk(vendor), project_id=data.project_id, process_type=data.process_type.strip(),
                        currency=currency, vat_rule_code=data.vat_rule_code.strip().upper(),
@@ -156,7 +167,7 @@ def acknowledge_po(session: Session, actor: Actor, po_id: int, *, now: datetime)
     po = session.get(PurchaseOrder, po_id, with_for_update=True)
     if po is None or po.organization_id != actor.organization_id or po.vendor_partner_id != account.partner_id \
             or po.status not in (PoStatus.APPROVED, PoStatus.ACKNOWLEDGED):
-        raise NotFound("Purchase order not found.")
+        raise NotFound(t("Purchase order not found."))
     if po.status == PoStatus.APPROVED:
         po.status, po.acknowledged_at, po.updated_at = PoStatus.ACKNOWLEDGED, now, now
         session.add(po)
@@ -177,12 +188,12 @@ def read_po(session: Session, actor: Actor, po_id: int) -> PoRead:
 def readable_po(session: Session, actor: Actor, po_id: int) -> PurchaseOrder:
     """The PO row when `actor` may read it (the rule of `read_po`), else NotFound."""
     if Permission.FINANCE in actor.permissions:
-        return get_scoped(session, actor, PurchaseOrder, po_id, "Purchase order")
+        return get_scoped(session, actor, PurchaseOrder, po_id, t("Purchase order"))
     account = portal_account(session, actor, "vendor")
     po = session.get(PurchaseOrder, po_id)
     if po is None or po.organization_id != actor.organization_id or po.vendor_partner_id != account.partner_id \
             or po.status == PoStatus.DRAFT:
-        raise NotFound("Purchase order not found.")
+        raise NotFound(t("Purchase order not found."))
     return po
 
 
@@ -200,7 +211,7 @@ def list_pos(session: Session, actor: Actor, *, project_id: int | None = None) -
 def orderable_tasks(session: Session, actor: Actor, vendor_partner_id: int, project_id: int) -> list[OrderableTask]:
     """The project's tasks given to the vendor that are on no PO line yet (what a new PO can pay for)."""
     require(actor, Permission.FINANCE)
-    vendor = get_scoped(session, actor, StudioPartner, vendor_partner_id, "Vendor")
+    vendor = get_scoped(session, actor, StudioPartner, vendor_partner_id, t("Vendor"))
     ordered = select(PurchaseOrderLine.task_id).where(PurchaseOrderLine.organization_id == actor.organization_id,
                                                       col(PurchaseOrderLine.task_id).is_not(None))
     rows = session.exec(select(StudioTask).where(StudioTask.organization_id == actor.organization_id,
@@ -277,15 +288,17 @@ def _rule_problems(session: Session, actor: Actor, data: PoCreate, currency: str
             problems[field] = error.message
             continue
         if rule.kind != kind or rule.currency != currency:
-            problems[field] = f"Choose a {kind.value} rule in {currency}."
+            problems[field] = (t("Choose a VAT rule in {currency}.", currency=currency) if kind == TaxKind.VAT
+                               else t("Choose a withholding rule in {currency}.", currency=currency))
     if vendor.is_individual and not data.withholding_rule_code.strip():
-        problems["withholding_rule_code"] = f"{vendor.name} is an individual: choose the withholding rule."
+        problems["withholding_rule_code"] = t("{vendor} is an individual: choose the withholding rule.",
+                                                vendor=vendor.name)
     return problems
 
 
 def _task_problems(session: Session, actor: Actor, data: PoCreate, vendor_id: int) -> dict:
     ids = [x.task_id for x in data.lines if x.task_id is not None]
-    tasks = {t.id: t for t in session.exec(select(StudioTask).where(
+    tasks = {task.id: task for task in session.exec(select(StudioTask).where(
         col(StudioTask.id).in_(ids or [-1]), StudioTask.organization_id == actor.organization_id)).all()}
     problems = {}
     for i, line in enumerate(data.lines):
@@ -293,9 +306,9 @@ def _task_problems(session: Session, actor: Actor, data: PoCreate, vendor_id: in
             continue
         task = tasks.get(line.task_id)
         if task is None or (data.project_id is not None and task.project_id != data.project_id):
-            problems[f"lines.{i}"] = "No such task in this project."
+            problems[f"lines.{i}"] = t("No such task in this project.")
         elif task.vendor_partner_id != vendor_id:
-            problems[f"lines.{i}"] = "This task is not given to this vendor."
+            problems[f"lines.{i}"] = t("This task is not given to this vendor.")
     if len(ids) != len(set(ids)):
-        problems["lines"] = "A task appears twice."
+        problems["lines"] = t("A task appears twice.")
     return problems

@@ -6,6 +6,9 @@ vendor and the project print in the reader's language with the other name in bra
 Every tax line states its rule, rates and rounding (as computed by services/finance/tax_rules.py); a statement's
 taxes are computed again from the order's rules on the settlement date, which gives the totals stored on it.
 
+Every heading, label and sentence is a message (services/core/messages) printed in the language being served (the
+person's, or the request's Accept-Language), dates in its format; names and figures print as they are written.
+
 Invariants: a PO document is read by whoever reads the PO (finance; the vendor's portal account once approved);
 statements need FINANCE; figures are the stored ones, exact in the currency's minor unit.
 """
@@ -22,15 +25,17 @@ from models.studio import StudioPartner, StudioProject
 from services.core.access import Actor
 from services.core.display_names import both_names
 from services.core.exports import to_xlsx
-from services.finance.purchasing import document_taxes, read_any_po, readable_po
+from services.core.messages import Message, render, t
+from services.finance.purchasing import PO_STATUS, document_taxes, read_any_po, readable_po
 from services.finance.settlements import SettlementRead, read_settlement
 from services.finance.tax_rules import TaxResult
 from services.org import pdf as doc
 from services.studio.tasks import label as task_label
 
-PO_COLUMNS = [("Line", 62, "L"), ("Qty", 14, "R"), ("Unit price", 26, "R"), ("Diff. x urg.", 24, "R"),
-              ("Base", 26, "R"), ("Adjusted", 0, "R")]
-STATEMENT_COLUMNS = [("Work", 100, "L"), ("Qty", 20, "R"), ("Adjusted", 0, "R")]
+PO_COLUMNS = [(t("Line"), 62, "L"), (t("Qty"), 14, "R"), (t("Unit price"), 26, "R"), (t("Diff. x urg."), 24, "R"),
+              (t("Base"), 26, "R"), (t("Adjusted"), 0, "R")]
+STATEMENT_COLUMNS = [(t("Work done"), 100, "L"), (t("Qty"), 20, "R"), (t("Adjusted"), 0, "R")]
+
 
 
 class StatementLine(BaseModel):
@@ -45,21 +50,24 @@ def po_pdf(session: Session, actor: Actor, po_id: int) -> bytes:
     po = read_any_po(session, row)
     vendor = referenced(session, StudioPartner, po.vendor_partner_id)
     pdf = doc.branded_document(session, actor.organization_id)
-    doc.title(pdf, f"Purchase order {po.number}")
-    for text in (f"Vendor: {both_names(vendor)}",
-                 f"Business number: {vendor.business_number}" if vendor.business_number else "",
-                 f"Project: {_project(session, po.project_id)}" if po.project_id else "",
-                 f"Work: {po.process_type}", f"Ordered: {po.order_date.isoformat()}    Status: {po.status.value}"):
-        doc.line(pdf, text)
+    doc.title(pdf, render(t("Purchase order {number}", number=po.number)))
+    for text in (t("Vendor: {vendor}", vendor=both_names(vendor)),
+                 t("Business number: {number}", number=vendor.business_number) if vendor.business_number else "",
+                 t("Project: {project}", project=_project(session, po.project_id)) if po.project_id else "",
+                 t("Work: {work}", work=po.process_type),
+                 t("Ordered: {day}    Status: {status}", day=po.order_date, status=render(PO_STATUS[po.status]))):
+        doc.line(pdf, render(text) if text else "")
     pdf.ln(4)
-    doc.table(pdf, PO_COLUMNS, [(x.description, str(x.quantity), doc.money(x.unit_price),
+    doc.table(pdf, _columns(PO_COLUMNS), [(x.description, str(x.quantity), doc.money(x.unit_price),
                                  f"{x.difficulty_rate.normalize():f} x {x.urgency_rate.normalize():f}",
                                  doc.money(x.base), doc.money(x.adjusted)) for x in po.lines])
     pdf.ln(3)
-    doc.label_value(pdf, f"Base ({po.currency})", doc.money(po.base))
-    doc.label_value(pdf, f"Adjusted = base x difficulty x urgency ({po.currency})", doc.money(po.adjusted))
+    doc.label_value(pdf, render(t("Base ({currency})", currency=po.currency)), doc.money(po.base))
+    doc.label_value(pdf, render(t("Adjusted = base x difficulty x urgency ({currency})", currency=po.currency)),
+                    doc.money(po.adjusted))
     _taxes(pdf, po.vat, po.withholding)
-    doc.label_value(pdf, f"Net payable ({po.currency})", doc.money(po.net_payable), bold=True)
+    doc.label_value(pdf, render(t("Net payable ({currency})", currency=po.currency)), doc.money(po.net_payable),
+                    bold=True)
     if row.note:
         pdf.ln(3)
         doc.line(pdf, row.note)
@@ -82,22 +90,24 @@ def settlement_pdf(session: Session, actor: Actor, settlement_id: int) -> bytes:
     po = referenced(session, PurchaseOrder, settlement.po_id)
     vendor = referenced(session, StudioPartner, po.vendor_partner_id)
     pdf = doc.branded_document(session, actor.organization_id)
-    doc.title(pdf, f"Settlement statement {settlement.number}")
-    paid = f"paid on {settlement.paid_on.isoformat()}" if settlement.paid_on else "not paid yet"
-    for text in (f"Vendor: {both_names(vendor)}",
-                 f"Purchase order: {po.number} ({po.process_type})",
-                 f"Project: {_project(session, po.project_id)}" if po.project_id else "",
-                 f"Settled on: {settlement.settled_on.isoformat()}    Payment: {paid}"):
-        doc.line(pdf, text)
+    doc.title(pdf, render(t("Settlement statement {number}", number=settlement.number)))
+    paid = t("paid on {day}", day=settlement.paid_on) if settlement.paid_on else t("not paid yet")
+    for text in (t("Vendor: {vendor}", vendor=both_names(vendor)),
+                 t("Purchase order: {number} ({work})", number=po.number, work=po.process_type),
+                 t("Project: {project}", project=_project(session, po.project_id)) if po.project_id else "",
+                 t("Settled on: {day}    Payment: {paid}", day=settlement.settled_on, paid=paid)):
+        doc.line(pdf, render(text) if text else "")
     pdf.ln(4)
-    doc.table(pdf, STATEMENT_COLUMNS, [(f"{x.task}: {x.work}" if x.task else x.work, str(x.quantity),
+    doc.table(pdf, _columns(STATEMENT_COLUMNS), [(f"{x.task}: {x.work}" if x.task else x.work, str(x.quantity),
                                         doc.money(x.adjusted)) for x in lines])
     pdf.ln(3)
     currency = po.currency
-    doc.label_value(pdf, f"Adjusted ({currency}), {len(lines)} lines", doc.money(settlement.adjusted))
+    doc.label_value(pdf, render(t("Adjusted ({currency}), {count} lines", currency=currency, count=len(lines))),
+                    doc.money(settlement.adjusted))
     vat, wht = document_taxes(session, po, settlement.adjusted, settlement.settled_on)
     _taxes(pdf, vat, wht)
-    doc.label_value(pdf, f"Net payable ({currency})", doc.money(settlement.net_payable), bold=True)
+    doc.label_value(pdf, render(t("Net payable ({currency})", currency=currency)), doc.money(settlement.net_payable),
+                    bold=True)
     return doc.output(pdf)
 
 
@@ -107,20 +117,28 @@ def settlement_xlsx(session: Session, actor: Actor, settlement_id: int) -> bytes
     po = referenced(session, PurchaseOrder, settlement.po_id)
     rows: list[dict] = [line.model_dump() for line in lines]
     vat, wht = document_taxes(session, po, settlement.adjusted, settlement.settled_on)
-    rows.append({"work": "Adjusted total", "adjusted": settlement.adjusted})
+    rows.append({"work": render(t("Adjusted total")), "adjusted": settlement.adjusted})
     for sign, result in ((1, vat), (-1, wht)):
         for c in result.components if result else []:
-            rows.append({"work": f"{'+' if sign > 0 else '-'} {c.name} ({c.rates} of {c.base}, {c.rounding})",
+            rows.append({"work": render(t("{sign} {name} ({rates} of {base}, {rounding})", sign="+" if sign > 0 else "-",
+                                          name=c.name, rates=c.rates, base=f"{c.base}", rounding=c.rounding)),
                          "adjusted": sign * c.amount})
-    rows.append({"work": "Net payable", "adjusted": settlement.net_payable})
-    columns = [("work", "Work"), ("task", "Task"), ("quantity", "Qty"), ("adjusted", f"Amount ({po.currency})")]
+    rows.append({"work": render(t("Net payable")), "adjusted": settlement.net_payable})
+    columns = [("work", render(t("Work done"))), ("task", render(t("Task"))), ("quantity", render(t("Qty"))),
+               ("adjusted", render(t("Amount ({currency})", currency=po.currency)))]
     return to_xlsx(rows, columns, sheet=settlement.number)
 
 
 def _taxes(pdf, vat: TaxResult | None, withholding: TaxResult | None) -> None:
     for sign, result in (("+", vat), ("-", withholding)):
         for c in result.components if result else []:
-            doc.label_value(pdf, f"{sign} {c.name} {c.rates} of {doc.money(c.base)}, {c.rounding}", doc.money(c.amount))
+            doc.label_value(pdf, render(t("{sign} {name} {rates} of {base}, {rounding}", sign=sign, name=c.name,
+                                          rates=c.rates, base=doc.money(c.base), rounding=c.rounding)),
+                            doc.money(c.amount))
+
+
+def _columns(columns: list[tuple[Message, int, str]]) -> list[tuple[str, int, str]]:
+    return [(render(heading), width, align) for heading, width, align in columns]
 
 
 def _project(session: Session, project_id: int | None) -> str:

@@ -38,7 +38,7 @@ from services.finance.events import SettlementCreated, SettlementPaid
 from services.finance.journal import EntryCreate, LineInput
 from services.finance.money import quantum, round_money
 from services.finance.po_receipts import received_quantities
-from services.finance.purchasing import SETTLEABLE, document_taxes
+from services.finance.purchasing import SETTLEABLE, document_taxes, status_word
 
 
 class SettleQuantity(BaseModel):
@@ -91,9 +91,10 @@ def settle(session: Session, actor: Actor, po_id: int, *, settled_on: date, now:
     """Settle every approved, unsettled task of the PO, plus the given quantities of lines without a task (or, with
     `received`, everything received on them and not yet settled)."""
     require(actor, Permission.FINANCE)
-    po = get_scoped(session, actor, PurchaseOrder, po_id, t(t("Purchase order")), for_update=True)
+    po = get_scoped(session, actor, PurchaseOrder, po_id, t("Purchase order"), for_update=True)
     if po.status not in SETTLEABLE:
-        raise Conflict(t("{number} is {status}: only an approved order is settled.", number=po.number, status=po.status))
+        raise Conflict(t("{number} is {status}: only an approved order is settled.", number=po.number,
+                                 status=status_word(po.status)))
     if received and not untasked:
         untasked = [SettleQuantity(po_line_id=line_id, quantity=left)
                     for line_id, left in _received_unsettled(session, po).items() if left > 0]
@@ -127,7 +128,7 @@ def settle(session: Session, actor: Actor, po_id: int, *, settled_on: date, now:
 def mark_paid(session: Session, actor: Actor, settlement_id: int, paid_on: date, *, now: datetime) -> SettlementRead:
     """Record the payment of a settlement (bank debit against payable is posted with it)."""
     require(actor, Permission.FINANCE)
-    settlement = get_scoped(session, actor, Settlement, settlement_id, t(t("Settlement")), for_update=True)
+    settlement = get_scoped(session, actor, Settlement, settlement_id, t("Settlement"), for_update=True)
     if settlement.paid_on is not None:
         raise Conflict(t("{number} was paid on {day}.", number=settlement.number, day=settlement.paid_on))
     po = referenced(session, PurchaseOrder, settlement.po_id)

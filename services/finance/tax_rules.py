@@ -180,12 +180,16 @@ def _tiered(base: Decimal, tiers: list[TierInput]) -> Decimal:
 
 
 def _rates_text(tiers: list[TierInput]) -> str:
+    def plain(value: Decimal) -> str:
+        return format(value.normalize(), "f")
+
     def pct(rate: Decimal) -> str:
-        return f"{(rate * 100).normalize():f} %"
+        return plain(rate * 100) + " %"
     if len(tiers) == 1:
         return pct(tiers[0].rate)
-    parts = [f"{pct(t.rate)} up to {t.up_to.normalize():f}" for t in tiers[:-1] if t.up_to is not None]
-    return ", ".join(parts + [f"{pct(tiers[-1].rate)} above"])
+    parts = [t("{rate} up to {limit}", rate=pct(tier.rate), limit=plain(tier.up_to))
+             for tier in tiers[:-1] if tier.up_to is not None]
+    return ", ".join(parts + [t("{rate} above", rate=pct(tiers[-1].rate))])
 
 
 def _clean(data: TaxRuleCreate) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from models.lots import Lot, LotConsumption
 from models.orders import CustomerOrder, Operation, OrderLine, WorkOrder
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor, Permission, require
+from services.core.messages import t
 from services.core.scoping import get_scoped
 from services.finance.costing import CostData, quantize4, unit_cost_parts
 
@@ -70,7 +71,7 @@ class OrderMargin(BaseModel):
 
 def work_order_cost(session: Session, actor: Actor, work_order_id: int, *, now: datetime) -> WorkOrderCost:
     require(actor, Permission.FINANCE)
-    wo = get_scoped(session, actor, WorkOrder, work_order_id, "Work order")
+    wo = get_scoped(session, actor, WorkOrder, work_order_id, t("Work order"))
     data = CostData(session, actor.organization_id)
     material_std, conversion_std = unit_cost_parts(data, wo.product_id, [wo.product_id])
     consumed = session.exec(select(Lot.product_id, func.sum(LotConsumption.quantity))
@@ -81,7 +82,7 @@ def work_order_cost(session: Session, actor: Actor, work_order_id: int, *, now: 
         product = data.products[product_id]
         m, c = unit_cost_parts(data, product_id, [product_id])
         if not data.children.get(product_id) and product.standard_cost is None:
-            data.gaps.append(f"{product.code} has no standard cost: its consumption is counted as 0.")
+            data.gaps.append(t("{code} has no standard cost: its consumption is counted as 0.", code=product.code))
         material += Decimal(quantity) * (m + c)
     operations = _operation_times(session, data, pk(wo), now)
     conversion = sum((o.machine_cost + o.labour_cost for o in operations), Decimal(0))
@@ -97,7 +98,7 @@ def work_order_cost(session: Session, actor: Actor, work_order_id: int, *, now: 
 
 def order_margin(session: Session, actor: Actor, order_id: int) -> OrderMargin:
     require(actor, Permission.FINANCE)
-    order = get_scoped(session, actor, CustomerOrder, order_id, "Customer order")
+    order = get_scoped(session, actor, CustomerOrder, order_id, t("Customer order"))
     data = CostData(session, actor.organization_id)
     revenue = cost = Decimal(0)
     unpriced = []
@@ -137,7 +138,8 @@ def _operation_times(session: Session, data: CostData, work_order_id: int, now: 
         machine = hours * Decimal(center.machine_rate_per_hour or 0) if center else Decimal(0)
         labour = hours * Decimal(center.labour_rate_per_hour or 0) if center else Decimal(0)
         if hours and center is not None and center.machine_rate_per_hour is None and center.labour_rate_per_hour is None:
-            data.gaps.append(f"Work center {center.code} has no machine or labour rate: its time is counted as 0.")
+            data.gaps.append(t("Work center {code} has no machine or labour rate: its time is counted as 0.",
+                              code=center.code))
         out.append(OperationTime(sequence=op.sequence, name=op.name, run_hours=quantize4(hours), machine_cost=quantize4(machine),
                                  labour_cost=quantize4(labour)))
     return out

@@ -10,6 +10,7 @@ from decimal import Decimal
 from models.catalog import Customer, Product
 from models.orders import CustomerOrder, OrderLine
 from tests.api.conftest import assert_error
+from tests.factories.documents import pdf_text_layer
 
 KR_RULE = {"code": "KR-WHT-3.3", "name": "Freelancer withholding", "jurisdiction": "KR", "kind": "withholding",
            "currency": "KRW", "effective_from": "2024-01-01",
@@ -119,6 +120,11 @@ def test_invoice_pdf_payment_and_aging_over_http(client, world, as_user, session
     assert issued["status"] == "issued"
     pdf = client.get(f"/finance/invoices/{issued['id']}/pdf", headers=admin)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    japanese = client.get(f"/finance/invoices/{issued['id']}/pdf", headers={**admin, "Accept-Language": "ja"})
+    text = " ".join(pdf_text_layer(japanese.content).split())
+    for expected in (f"請求書 {issued['number']}", "得意先: Tokyo Trading (TOKYO)", "発行日: 2026/12/01", "税抜金額 (JPY)",
+                     "未満を切り捨て", "合計 (JPY)", "10,998"):
+        assert expected in text, (expected, text)
     assert_error(client.post(f"/finance/invoices/{issued['id']}/issue", headers=admin), 409, "conflict")
     paid = client.post("/finance/payments", json={"customer_id": customer.id, "currency": "JPY", "received_on": "2026-12-15",
                                                   "amount": "5000"}, headers=admin).json()

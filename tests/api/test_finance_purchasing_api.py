@@ -27,6 +27,15 @@ def test_po_to_settlement_over_http(client, world, as_user, session):
     po = created.json()
     assert (po["adjusted"], po["vat"]["total"], po["net_payable"]) == ("180000", "18000", "198000")
     assert_error(client.post(f"/finance/purchase-orders/{po['id']}/approve", headers=admin), 409, "conflict")
+    in_japanese = {**admin, "Accept-Language": "ja"}
+    japanese = assert_error(client.post(f"/finance/purchase-orders/{po['id']}/approve", headers=in_japanese),
+                            409, "conflict")
+    assert japanese["message"] == f"{po['number']} は承認待ちではありません。先に申請してください。"
+    refused = client.post("/finance/purchase-orders", json={**body, "process_type": " ", "cost_centre": "a b"},
+                          headers={**fin, "Accept-Language": "ja-JP,ja;q=0.9"})
+    error = assert_error(refused, 422, "invalid", process_type="", cost_centre="")
+    assert error["message"] == "この内容では発注書を作成できません。"
+    assert error["fields"]["process_type"] == "発注する作業を入力してください（原画、仕上げ、機械加工など）。"
     submitted = client.post(f"/finance/purchase-orders/{po['id']}/submit", headers=fin)
     assert submitted.status_code == 200 and submitted.json()["pending_route"].startswith("Approval by finance")
     assert_error(client.post(f"/finance/purchase-orders/{po['id']}/approve", headers=fin), 403, "forbidden")

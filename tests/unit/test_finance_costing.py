@@ -10,6 +10,7 @@ from models.orders import WorkOrder
 from models.resources import WorkCenter
 from models.routing import Routing, RoutingStep
 from services.core.errors import Forbidden, NotFound
+from services.core.languages import use_language
 from services.finance import costing
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
@@ -76,6 +77,12 @@ def test_missing_costs_are_named_not_silently_free(session, world, bike):
     session.commit()
     result = costing.cost_rollup(session, world.actor(world.admin_a), bike["bike"])
     assert result.gaps == ["rim has no BOM and no standard cost: counted as 0."]
+    with use_language("ja"):
+        japanese = costing.cost_rollup(session, world.actor(world.admin_a), bike["bike"])
+    with use_language("ko"):
+        korean = costing.cost_rollup(session, world.actor(world.admin_a), bike["bike"])
+    assert japanese.gaps == ["rim には部品表（BOM）も標準原価もありません: 0 として計算します。"]
+    assert korean.gaps == ["rim에는 자재명세서(BOM)도 표준원가도 없습니다: 0으로 계산합니다."]
 
 
 def test_material_check_lists_shortages_from_available_lots(session, world, bike):

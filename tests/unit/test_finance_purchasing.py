@@ -69,8 +69,10 @@ def test_po_figures_approval_and_acknowledgement(session, shop):
     assert [c.amount for c in po.withholding.components] == [Decimal("8100"), Decimal("810")]
     with transaction(session):
         po_approval.submit_po(session, fin, po.id, now=NOW)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as writer:
         po_approval.approve_po(session, fin, po.id, now=NOW)                 # not the writer
+    assert render(writer.value.message, "ja") == "発注書は作成者以外の人が承認します。"
+    assert render(writer.value.message, "ko") == "발주서는 작성자가 아닌 다른 사람이 승인합니다."
     vendor = studio.world.actor(studio.vendor_user)
     with pytest.raises(NotFound):
         purchasing.read_po(session, vendor, po.id)                           # drafts are not shared
@@ -79,6 +81,11 @@ def test_po_figures_approval_and_acknowledgement(session, shop):
     with transaction(session):
         acked = purchasing.acknowledge_po(session, vendor, po.id, now=NOW)
     assert acked.status == PoStatus.ACKNOWLEDGED
+    with pytest.raises(Conflict) as submitted:
+        po_approval.submit_po(session, fin, po.id, now=NOW)                  # no longer a draft
+    assert submitted.value.message == f"{po.number} is acknowledged: only a draft is submitted."
+    assert render(submitted.value.message, "ja") == f"{po.number} は受領確認済みです。申請できるのは下書きだけです。"
+    assert render(submitted.value.message, "ko") == f"{po.number}은(는) 확인됨 상태입니다. 초안만 제출할 수 있습니다."
     with pytest.raises(NotFound):
         purchasing.read_po(session, studio.world.actor(studio.other_vendor_user), po.id)
     with pytest.raises(Conflict):
@@ -90,10 +97,14 @@ def test_individual_vendor_needs_withholding_and_tasks_must_be_the_vendors(sessi
     with pytest.raises(Invalid) as exc:
         _po(session, fin, studio, withholding_rule_code="")
     assert "withholding_rule_code" in exc.value.fields
+    assert render(exc.value.fields["withholding_rule_code"], "ja") == "Vendor Anim は個人です。源泉徴収ルールを選んでください。"
+    assert render(exc.value.fields["withholding_rule_code"], "ko") == "Vendor Anim은(는) 개인입니다. 원천징수 규칙을 선택하세요."
+    assert render(exc.value.message, "ko") == "이 내용으로는 발주서를 만들 수 없습니다."
     other_line = PoLineInput(description="key", quantity=1, unit_price=Decimal(1), task_id=studio.task_id)
     with pytest.raises(Invalid) as exc:
         _po(session, fin, studio, lines=[other_line])
     assert exc.value.fields["lines.0"] == "This task is not given to this vendor."
+    assert render(exc.value.fields["lines.0"], "ja") == "このタスクはこの発注先に割り当てられていません。"
 
 
 def test_settlement_only_of_approved_work_once_and_balanced(session, shop):

@@ -12,13 +12,14 @@ import reflex as rx
 from models.base import utcnow
 from models.finance import TaxKind
 from rxapp.i18n import _
-from rxapp.state.finance.overview import CURRENCIES, WORDS, Figure, money, organization_currency
+from rxapp.state.finance.overview import WORDS, Figure, money, organization_currency
 from rxapp.state.master.common import Option, document, iso_day, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core import formats
 from services.core.errors import DomainError, Invalid
 from services.finance import invoice_pdf, invoices, payments, tax_rules
 from services.finance.invoices import InvoiceOptions, OrderLinePick
+from services.finance.money import supported_or_fallback
 from services.finance.payments import Allocation, PaymentCreate
 from services.master import customers
 
@@ -76,7 +77,7 @@ def _options(form: dict) -> InvoiceOptions:
 
 
 class InvoicesState(AuthState):
-    currency: str = "EUR"
+    currency: str = supported_or_fallback(None)      # the settings' default until the page loads
     today: str = ""
     rows: list[InvoiceListRow] = []
     aging: list[AgingLine] = []
@@ -154,7 +155,7 @@ class InvoicesState(AuthState):
 
     @rx.event
     def set_currency(self, value: str):
-        self.currency = value if value in {c for c, _l in CURRENCIES} else "EUR"
+        self.currency = supported_or_fallback(value)
         return InvoicesState.load
 
     @rx.event

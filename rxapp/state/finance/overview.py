@@ -27,21 +27,20 @@ from services.finance import (
     tax_rules,
 )
 from services.finance.ledger_reports import TRIAL_BALANCE_COLUMNS
+from services.finance.money import finance_currency, supported_currencies, supported_or_fallback
 from services.master import products
-from services.org import settings
 
 WORDS = {"asset": _("Asset"), "liability": _("Liability"), "equity": _("Equity"), "revenue": _("Revenue"),
          "expense": _("Expense"), "invoice": _("Invoice"), "credit_note": _("Credit note"), "draft": _("Draft"),
          "issued": _("Issued"), "void": _("Void"), "vat": _("VAT"), "withholding": _("Withholding"),
          "current": _("Not yet due"), "1-30": _("1-30 days late"), "31-60": _("31-60 days late"),
          "61-90": _("61-90 days late"), "over 90": _("Over 90 days late")}
-CURRENCIES = [("EUR", "EUR"), ("USD", "USD"), ("JPY", "JPY"), ("KRW", "KRW"), ("BDT", "BDT")]
+CURRENCIES = [(code, code) for code in supported_currencies()]      # services/finance/money.py decides them
 
 
 def organization_currency(use_case) -> str:
-    """The currency a finance page starts in: the organization's default (its settings) when the page offers it."""
-    currency = use_case(settings.organization_currency)
-    return currency if currency in {c for c, _l in CURRENCIES} else "EUR"
+    """The currency a finance page starts in (services/finance/money.finance_currency)."""
+    return use_case(finance_currency)
 
 
 @dataclass
@@ -86,7 +85,7 @@ def money(value: Decimal) -> str:
 
 
 class FinanceState(AuthState):
-    currency: str = "EUR"
+    currency: str = supported_or_fallback(None)      # the settings' default until the page loads
     year: str = str(utcnow().year)
     has_chart: bool = True
     tb_rows: list[TbRow] = []
@@ -155,7 +154,7 @@ class FinanceState(AuthState):
 
     @rx.event
     def set_currency(self, value: str):
-        self.currency = value if value in {c for c, _l in CURRENCIES} else "EUR"
+        self.currency = supported_or_fallback(value)
         return FinanceState.load
 
     @rx.event
