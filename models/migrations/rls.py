@@ -4,7 +4,8 @@ Every table with an `organization_id` column carries the policy `tenant_isolatio
 FORCEd (so the tables' owner is held by it too; superusers and BYPASSRLS roles never are):
 a row is visible and writable only when its `organization_id` equals the transaction's
 `takt.organization_id` setting (services/core/tenancy.py), and without the setting nothing is
-restricted (log-in lookups, migrations, CLI, demo seeding, system jobs).
+restricted (log-in lookups, migrations, an organization's look-up by its slug; the CLI, demo seeding and the system
+jobs bind each organization's unit of work).
 A migration that creates a tenant table calls `enable(op.get_bind(), "table")` (downgrade: `disable`);
 tests/unit/test_rls.py fails for a tenant table without the policy.
 """

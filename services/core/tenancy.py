@@ -14,10 +14,11 @@ plant's organization, `takt simulate` (rxapp/simulator.py) to the simulated plan
 
 - `bind(session, organization_id)`: this session's current and later transactions run for it
   (the UI's resolver binds the session it resolved the person in). Called again inside a transaction with
-  another organization, it first flushes what the session holds, then switches: one administrative unit of
-  work (demo seeding, the CLI's rollup rebuild) can walk the organizations one after the other.
+  another organization, it first flushes what the session holds, then switches.
 - `bind_transaction(session, organization_id)`: only the rest of the current transaction runs for it (creating an
   organization, services/org/organizations.py).
+- `with working_for(session, organization_id):` only the block runs for it, then the session's own setting again
+  (demo seeding and the rollup rebuild walk the organizations so, on a session their caller keeps).
 - `act_for(organization_id)`: every session opened in this context runs for it (the API's actor
   dependency sets it once per request, after its own token lookup).
 - The setting is one `SELECT set_config('takt.organization_id', :org, true)` when a transaction begins
@@ -28,6 +29,8 @@ role that is neither a superuser nor has BYPASSRLS (docs/architecture.md, "Row-l
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 import sqlalchemy as sa
@@ -64,6 +67,22 @@ def bind_transaction(session: OrmSession, organization_id: int) -> None:
     and a session that creates several (the demo seed, the tests' factories) is not left bound to the last."""
     session.connection()
     _send(session, int(organization_id))
+
+
+@contextmanager
+def working_for(session: OrmSession, organization_id: int) -> Iterator[None]:
+    """The block's part of the session's transaction (begun if none is) runs for `organization_id`; afterwards the
+    transaction runs as the session did before (its bound organization, its context's, or none). For a unit of work
+    that walks several organizations (demo seeding, the rollup rebuild) on a session its caller keeps using."""
+    bind_transaction(session, organization_id)
+    try:
+        yield
+    finally:
+        if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+            previous = session.info.get(_INFO_KEY, _organization.get())
+            session.flush()
+            session.execute(_SET, {"org": "" if previous is None else str(previous)})
+            session.info[_APPLIED_KEY] = (_root(session.get_transaction()), previous)
 
 
 def _send(session: OrmSession, organization_id: int) -> None:

@@ -63,21 +63,21 @@ def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bo
         return False
     acme_id = _seed_acme(session, now)
     globex_id = _seed_globex(session, now)
-    tenancy.bind(session, acme_id)
-    seed_demo_config(session, acme_id, now=now)
-    if production:
-        seed_demo_plant(session, acme_id, now=now)
-        seed_demo_trace(session, acme_id, demo_actor(session, "admin"), now=now)
-        seed_demo_quality(session, acme_id, demo_actor(session, "quality"), now=now)
-        seed_demo_finance(session, acme_id, demo_actor(session, "finance"), now=now)
-        seed_demo_ncrs(session, acme_id, demo_actor(session, "quality"), demo_actor(session, "supervisor"),
-                       demo_actor(session, "admin"), now=now)
-        seed_demo_studio(session, acme_id, now=now)
-        seed_demo_maintenance(session, acme_id, demo_actor(session, "maintenance"), demo_actor(session, "manager"),
-                              demo_actor(session, "admin"), now=now)
+    with tenancy.working_for(session, acme_id):
+        seed_demo_config(session, acme_id, now=now)
+        if production:
+            seed_demo_plant(session, acme_id, now=now)
+            seed_demo_trace(session, acme_id, demo_actor(session, "admin"), now=now)
+            seed_demo_quality(session, acme_id, demo_actor(session, "quality"), now=now)
+            seed_demo_finance(session, acme_id, demo_actor(session, "finance"), now=now)
+            seed_demo_ncrs(session, acme_id, demo_actor(session, "quality"), demo_actor(session, "supervisor"),
+                           demo_actor(session, "admin"), now=now)
+            seed_demo_studio(session, acme_id, now=now)
+            seed_demo_maintenance(session, acme_id, demo_actor(session, "maintenance"), demo_actor(session, "manager"),
+                                  demo_actor(session, "admin"), now=now)
     for organization_id in (acme_id, globex_id):        # last: the seeding above writes as demo users
-        tenancy.bind(session, organization_id)
-        mark_demo_users(session, [organization_id])
+        with tenancy.working_for(session, organization_id):
+            mark_demo_users(session, [organization_id])
     return True
 
 
@@ -121,8 +121,8 @@ def catch_up_demo(session: Session, *, now: datetime) -> list[history.HistoryRes
     acme_id = session.exec(select(Organization.id).where(Organization.slug == "acme")).first()
     if acme_id is None:
         return []
-    tenancy.bind(session, acme_id)
-    return history.catch_up(session, acme_id, now=now)
+    with tenancy.working_for(session, acme_id):
+        return history.catch_up(session, acme_id, now=now)
 
 
 def has_demo(session: Session) -> bool:

@@ -67,9 +67,9 @@ def rebuild_scope(session: Session, *, organization_slug: str | None = None,
     if plant_code:
         found: list[Plant] = []
         for organization_id in _organization_ids(session, org_id):
-            tenancy.bind(session, organization_id)
-            found += session.exec(select(Plant).where(Plant.organization_id == organization_id,
-                                                      Plant.code == plant_code.upper())).all()
+            with tenancy.working_for(session, organization_id):
+                found += session.exec(select(Plant).where(Plant.organization_id == organization_id,
+                                                          Plant.code == plant_code.upper())).all()
         if len(found) != 1:
             raise NotFound(f"No plant '{plant_code}'." if not found else
                            f"Several organizations have a plant '{plant_code}': give --org too.")
@@ -82,28 +82,29 @@ def rebuild(session: Session, *, organization_id: int | None = None, plant_id: i
     """Recompute every rollup row of the chosen plants (all by default) from their raw events, organization
     by organization, each part bound to its organization (row-level security)."""
     say = progress or (lambda _message: None)
-    plants: list[Plant] = []
-    for org_id in _organization_ids(session, organization_id):
-        tenancy.bind(session, org_id)
-        query = select(Plant).where(Plant.organization_id == org_id).order_by(col(Plant.id))
-        if plant_id is not None:
-            query = query.where(Plant.id == plant_id)
-        plants += session.exec(query).all()
     total = RebuildResult(0, 0, 0, 0, 0)
-    for plant in plants:
-        tenancy.bind(session, plant.organization_id)      # row-level security: this plant's organization only
-        say(f"plant {plant.code}: clearing rollups")
-        for table in (KpiCountDay, KpiStopDay, KpiCountSlice, KpiStopSlice, KpiStop, KpiRun):
-            session.execute(sa.delete(table_of(table)).where(table_of(table).c.plant_id == plant.id))
-        ctx = RollupContext(session)
-        count_rows, events = _rebuild_counts(ctx, pk(plant))
-        say(f"plant {plant.code}: {events} count events -> {count_rows} count rows")
-        stops, stop_rows = _rebuild_stops(ctx, pk(plant))
-        say(f"plant {plant.code}: {stops} stops -> {stop_rows} stop rows")
-        say(f"plant {plant.code}: {runs.rebuild_plant(session, pk(plant))} run intervals")
-        total = RebuildResult(total.plants + 1, total.count_rows + count_rows, total.stops + stops,
-                              total.stop_rows + stop_rows, total.events + events)
+    for org_id in _organization_ids(session, organization_id):
+        with tenancy.working_for(session, org_id):       # row-level security: this organization's rows only
+            query = select(Plant).where(Plant.organization_id == org_id).order_by(col(Plant.id))
+            if plant_id is not None:
+                query = query.where(Plant.id == plant_id)
+            for plant in session.exec(query).all():
+                total = _rebuild_plant(session, plant, total, say)
     return total
+
+
+def _rebuild_plant(session: Session, plant: Plant, total: RebuildResult, say: Callable[[str], None]) -> RebuildResult:
+    say(f"plant {plant.code}: clearing rollups")
+    for table in (KpiCountDay, KpiStopDay, KpiCountSlice, KpiStopSlice, KpiStop, KpiRun):
+        session.execute(sa.delete(table_of(table)).where(table_of(table).c.plant_id == plant.id))
+    ctx = RollupContext(session)
+    count_rows, events = _rebuild_counts(ctx, pk(plant))
+    say(f"plant {plant.code}: {events} count events -> {count_rows} count rows")
+    stops, stop_rows = _rebuild_stops(ctx, pk(plant))
+    say(f"plant {plant.code}: {stops} stops -> {stop_rows} stop rows")
+    say(f"plant {plant.code}: {runs.rebuild_plant(session, pk(plant))} run intervals")
+    return RebuildResult(total.plants + 1, total.count_rows + count_rows, total.stops + stops,
+                         total.stop_rows + stop_rows, total.events + events)
 
 
 def _hour_expr(session: Session):

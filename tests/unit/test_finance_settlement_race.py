@@ -33,9 +33,12 @@ def _three_approved_tasks(session, buying) -> list[int]:
     return ids
 
 
-def test_two_concurrent_settlements_of_the_same_tasks_one_lands(session, engine, world):
+def test_two_concurrent_settlements_of_the_same_tasks_one_lands(request, session, engine, world):
     if engine.dialect.name != "postgresql":
         pytest.skip("row locks and concurrent sessions are PostgreSQL's")
+    # the probe watches the other sessions' waits: pg_stat_activity shows them to the superuser (under
+    # TAKT_TEST_PG_AS_APP the settlements run as the restricted role, which sees no other session's wait)
+    observer = request.getfixturevalue("pg_engine")
     buying = make_buying(session, world)
     task_ids = _three_approved_tasks(session, buying)
     po = approved_po(session, buying, task_ids=task_ids)
@@ -52,7 +55,7 @@ def test_two_concurrent_settlements_of_the_same_tasks_one_lands(session, engine,
                 with transaction(s):
                     results["first"] = settlements.settle(s, buying.fin, po.id, settled_on=SETTLED_ON, now=NOW)
                     first_settled.set()
-                    _wait_for_a_lock_waiter(engine)          # the second request is now blocked behind this one
+                    _wait_for_a_lock_waiter(observer)        # the second request is now blocked behind this one
             except Exception as error:                       # noqa: BLE001 - asserted below
                 results["first"] = error
                 first_settled.set()

@@ -22,7 +22,7 @@ from models.user import User
 from rxapp.state.org.auth import _person_for_token
 from services.core import tenancy
 from services.core.db import db_session, transaction, use_engine
-from services.org import auth
+from services.org import auth, organizations
 from tests.conftest import APP_ROLE, grant_app_role
 from tests.factories.org import PASSWORD, World
 
@@ -156,3 +156,21 @@ def test_sessions_opened_for_an_organization_send_the_setting_once_per_transacti
     assert sum("set_config" in st for st in sent) == 2                       # one per transaction
     with db_session() as s:                                                  # outside that context: system
         assert sorted(s.exec(select(Plant.code)).all()) == ["P1", "P2", "PB"]
+
+
+def test_working_for_binds_only_its_block_and_a_new_organization_only_its_transaction(world, app_db):
+    with db_session() as s, transaction(s):
+        assert sorted(s.exec(select(Plant.code)).all()) == ["P1", "P2", "PB"]     # no setting: the system's view
+        with tenancy.working_for(s, world.org_b):
+            assert s.exec(select(Plant.code)).all() == ["PB"]
+        assert sorted(s.exec(select(Plant.code)).all()) == ["P1", "P2", "PB"]     # the session's own view again
+        tenancy.bind(s, world.org_a)
+        with tenancy.working_for(s, world.org_b):
+            assert s.exec(select(Plant.code)).all() == ["PB"]
+        assert sorted(s.exec(select(Plant.code)).all()) == ["P1", "P2"]           # back to its bound organization
+    with db_session() as s:
+        with transaction(s):
+            org_c = organizations.create_organization(s, slug="org-c", name="Org C", now=utcnow()).id
+            assert s.exec(select(User.username)).all() == []                      # the rest of it runs for org C
+        assert sorted(s.exec(select(User.username)).all()) == ["admin.a", "admin.b", "op.one", "planner.one"]
+    assert org_c
