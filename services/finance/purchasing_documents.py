@@ -121,7 +121,7 @@ def settlement_xlsx(session: Session, actor: Actor, settlement_id: int) -> bytes
     for sign, result in ((1, vat), (-1, wht)):
         for c in result.components if result else []:
             rows.append({"work": render(t("{sign} {name} ({rates} of {base}, {rounding})", sign="+" if sign > 0 else "-",
-                                          name=c.name, rates=c.rates, base=f"{c.base}", rounding=c.rounding)),
+                                          name=c.name, rates=c.rates, base=str(c.base), rounding=c.rounding)),
                          "adjusted": sign * c.amount})
     rows.append({"work": render(t("Net payable")), "adjusted": settlement.net_payable})
     columns = [("work", render(t("Work done"))), ("task", render(t("Task"))), ("quantity", render(t("Qty"))),
