@@ -2,13 +2,14 @@
 and node B started by deploy/takt-node (backend only: the REST API and Reflex's /_event are on the backend),
 Debian's nginx running deploy/nginx/takt.conf (only the node addresses and the listen port changed;
 bench/cluster.py). Proves: a log-in on A is valid on B; an operator action through A reaches a dashboard tab
-connected to B (the event crosses over Redis to B's live hub, which refreshes the tab's shared state); killing
+connected to B, both on the live channel that carries the dashboard's tiles (WS /api/v1/live/stream) and in the
+tab's Reflex state (the event crosses over Redis to B's live hub and live channel); killing
 A loses no accepted event while B keeps serving; a machine batch accepted by A and sent again through nginx
 (to B) after A died is answered `duplicate` and counted once.
 
 Skipped, with the reason, only when PostgreSQL (TEST_DATABASE_URL, else the local server), Redis
 (TEST_REDIS_URL) or nginx is missing; CI has all three. The time from the action to the dashboard's delta is
-written to test-results/multinode.txt, not asserted (no timed assertions in tests; GUARD only ends a hang).
+written to test-results/multinode*.txt, not asserted (no timed assertions in tests; GUARD only ends a hang).
 """
 from __future__ import annotations
 
@@ -27,7 +28,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from bench import cluster
-from bench.push_bench import DashboardClient, reflex_names, seed_running_job
+from bench.push_bench import (
+    Arrivals,
+    ChannelClient,
+    DashboardClient,
+    berlin_id,
+    manager_token,
+    reflex_names,
+    seed_running_job,
+)
 from models.base import utcnow
 from models.organization import Organization, Plant
 from models.resources import Machine
@@ -136,6 +145,50 @@ def test_a_log_in_on_node_a_is_valid_on_node_b(site):
         assert on_b.get("/api/v1/shopfloor/machines", headers=headers).status_code == 200
         assert on_b.get("/api/v1/shopfloor/machines",
                         headers={"authorization": "Bearer tkt_not-a-token"}).status_code == 401
+
+
+def test_an_operator_action_through_node_a_reaches_the_live_tiles_of_a_dashboard_on_node_b(site):
+    """The dashboard's tiles move over the live channel: a subscriber on B hears a report made through A."""
+    async def subscribe_and_report() -> float:
+        import aiohttp
+        async with httpx.AsyncClient(base_url=site.b.url, timeout=GUARD) as on_b, \
+                aiohttp.ClientSession() as http:
+            token = await manager_token(on_b)
+            params = {"plant_id": await berlin_id(on_b, token), "period": "today"}
+            arrivals = Arrivals()
+            tab = ChannelClient(http, site.b.url.replace("http://", "ws://") + f"/api/v1/live/stream?token={token}",
+                                arrivals)
+            await tab.open(params)
+            try:
+                await asyncio.sleep(1.0)                  # a reading of the subscription itself passes first
+                tab.deltas.clear()
+                arrivals.start(1)
+                async with httpx.AsyncClient(base_url=site.a.url, timeout=GUARD) as on_a:
+                    headers = _log_in_async_headers(await on_a.post("/api/v1/auth/token", json={
+                        "username": "operator", "password": PASSWORD}))
+                    sent = time.perf_counter()
+                    answer = await on_a.post(f"/api/v1/machines/{site.machine_id}/actions", headers=headers,
+                                             json={"type": "report_counts", "good": 1, "client_id": str(uuid.uuid4())})
+                    assert answer.status_code == 201, answer.text
+                await arrivals.wait(GUARD)
+                assert tab.deltas, "the live channel on node B sent no delta for the report made through node A"
+                return (tab.deltas[0] - sent) * 1000
+            finally:
+                await tab.close()
+
+    context = contextvars.copy_context()             # in its own thread, as below: Playwright's loop runs in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        latency_ms = pool.submit(context.run, asyncio.run, subscribe_and_report()).result()
+    results = ROOT / "test-results"
+    results.mkdir(exist_ok=True)
+    line = f"report through node A -> live channel delta on node B: {latency_ms:.0f} ms"
+    (results / "multinode-live-channel.txt").write_text(line + "\n")
+    print(line)
+
+
+def _log_in_async_headers(answer: httpx.Response) -> dict[str, str]:
+    assert answer.status_code == 200, answer.text
+    return {"authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 def test_an_operator_action_through_node_a_reaches_a_dashboard_on_node_b(site):
