@@ -30,6 +30,7 @@ from models.documents import (
                               Document,
                               DocumentFile,
                               DocumentKind,
+                              DocumentLink,
                               DocumentRevision,
                               DocumentSettings,
                               DocumentTarget,
@@ -189,5 +190,5 @@ __all__ = [
     "MaintenancePlanMachine", "MaintenanceSlaTarget", "MaintenanceStopLink", "MaintenanceTicket", "PartStock",
     "SparePart", "StockMove",
     "ChangeOrder", "ChangeOrderItem", "ChangeOrderStatus", "Document", "DocumentFile", "DocumentKind",
-    "DocumentRevision", "DocumentSettings", "DocumentTarget", "RevisionScheme", "RevisionStatus",
+    "DocumentLink", "DocumentRevision", "DocumentSettings", "DocumentTarget", "RevisionScheme", "RevisionStatus",
 ]

@@ -16,6 +16,7 @@ from models.organization import Organization
 from services.core import tenancy
 from services.demo import DEMO_PASSWORD, history
 from services.demo.config import seed_demo_config
+from services.demo.documents import seed_demo_documents
 from services.demo.finance import seed_demo_finance
 from services.demo.maintenance import seed_demo_maintenance
 from services.demo.ncr import seed_demo_ncrs
@@ -75,6 +76,8 @@ def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bo
             seed_demo_studio(session, acme_id, now=now)
             seed_demo_maintenance(session, acme_id, demo_actor(session, "maintenance"), demo_actor(session, "manager"),
                                   demo_actor(session, "admin"), now=now)
+            seed_demo_documents(session, acme_id, demo_actor(session, "planner"), demo_actor(session, "quality"),
+                                now=now)
     for organization_id in (acme_id, globex_id):        # last: the seeding above writes as demo users
         with tenancy.working_for(session, organization_id):
             mark_demo_users(session, [organization_id])

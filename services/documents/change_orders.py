@@ -1,6 +1,11 @@
 """Change orders on the workflow engine (entity type "change_order"): a change order lists the new revisions of
 documents it releases and the products it changes; approving it releases all those revisions together.
 
+A change order is also a document of kind "change_order" (numbered like it, no target): it shows in the documents
+list with its one revision, whose files (a signed form, a marked-up drawing) are added while it is a draft and
+whose status mirrors the change order's workflow (draft, review, approved and released, obsolete when cancelled).
+Deciding on that revision from the document (decisions.py) decides on the change order.
+
 Invariants: numbered CO-000001 per organization; items are added and removed only while it is a draft; a
 revision is on at most one change order and, while it is, is released only by it; a change order is submitted
 with at least one revision, each with a file; approval (the workflow's approver roles, quality and admins by
@@ -24,6 +29,7 @@ from models.documents import (
     ChangeOrderStatus,
     Document,
     DocumentFile,
+    DocumentKind,
     DocumentRevision,
     RevisionStatus,
 )
@@ -36,7 +42,16 @@ from services.core.display_names import display_name
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.messages import t
 from services.core.numbering import next_number
-from services.documents.common import get_change_order, get_revision, is_editor, require_writer, status_word
+from services.documents.common import (
+    announce_document,
+    get_change_order,
+    get_revision,
+    is_editor,
+    require_writer,
+    revision_label,
+    settings_of,
+    status_word,
+)
 from services.documents.revisions import ENTITY as REVISION
 from services.documents.revisions import release
 
@@ -65,6 +80,7 @@ class ItemRead(BaseModel):
 
 class ChangeOrderRead(BaseModel):
     id: int
+    document_id: int | None           # its document (kind change_order) in the documents list
     number: str
     title: str
     reason: str
@@ -80,12 +96,26 @@ def create_change_order(session: Session, actor: Actor, data: ChangeOrderCreate,
     title = data.title.strip()
     if not title:
         raise Invalid(t("Give the change order a title."), fields={"title": t("Required.")})
-    order = stamp_new(ChangeOrder(organization_id=actor.organization_id, title=title, reason=data.reason.strip(),
-                                  number=next_number(session, actor.organization_id, "CO")), actor, now)
+    number = next_number(session, actor.organization_id, "CO")
+    taken = session.exec(select(Document.id).where(Document.organization_id == actor.organization_id,
+                                                   Document.number == number)).first()
+    if taken is not None:
+        raise Conflict(t("A document is already numbered {number}: give change orders and documents different "
+                         "number patterns.", number=number))
+    doc = stamp_new(Document(organization_id=actor.organization_id, number=number, title=title,
+                             kind=DocumentKind.CHANGE_ORDER, description=data.reason.strip()), actor, now)
+    session.add(doc)
+    session.flush()
+    session.add(DocumentRevision(organization_id=actor.organization_id, document_id=pk(doc), sequence=1,
+                                 label=revision_label(settings_of(session, actor.organization_id).revision_scheme, 1),
+                                 created_at=now, created_by=actor.user_id))
+    order = stamp_new(ChangeOrder(organization_id=actor.organization_id, document_id=pk(doc), title=title,
+                                  reason=data.reason.strip(), number=number), actor, now)
     session.add(order)
     session.flush()
     workflow.start(session, actor, ENTITY, pk(order), now=now)
     announce(session, actor, ENTITY, order.id, "create", {"number": order.number, "title": title}, now=now)
+    announce_document(session, actor, doc, "create", {"number": doc.number, "kind": doc.kind}, now=now)
     return read_change_order(session, order)
 
 
@@ -94,6 +124,9 @@ def add_revision(session: Session, actor: Actor, change_order_id: int, revision_
     """List a draft revision on the change order: from now on only the change order releases it."""
     order = _draft(session, actor, change_order_id)
     doc, rev = get_revision(session, actor, revision_id, for_update=True)
+    if doc.kind == DocumentKind.CHANGE_ORDER:
+        raise Conflict(t("{number} is a change order: a change order lists revisions of other documents.",
+                         number=doc.number))
     if rev.status != RevisionStatus.DRAFT:
         raise Conflict(t("{number} revision {revision} is {status}: a change order lists drafts only.",
                          number=doc.number, revision=rev.label, status=status_word(rev.status)))
@@ -166,6 +199,13 @@ def approve_change_order(session: Session, actor: Actor, change_order_id: int, *
         release(session, actor, doc, rev, now=now)
     order.approved_by = actor.user_id
     session.add(order)
+    own = own_revision(session, order)
+    if own is not None:                 # its document's revision is released with it
+        own.approved_by = actor.user_id
+        session.add(own)
+        doc = referenced(session, Document, own.document_id)
+        announce_document(session, actor, doc, "release", {"released_revision": {"before": None, "after": own.label}},
+                          now=now, event="document.released", revision_id=pk(own))
     return read_change_order(session, order)
 
 
@@ -228,9 +268,17 @@ def read_change_order(session: Session, order: ChangeOrder) -> ChangeOrderRead:
             items.append(ItemRead(id=pk(item), kind="product", product_id=product.id, product_code=product.code,
                                   product_name=display_name(product), note=item.note))
     approver = session.get(User, order.approved_by) if order.approved_by else None
-    return ChangeOrderRead(id=pk(order), number=order.number, title=order.title, reason=order.reason,
+    return ChangeOrderRead(id=pk(order), document_id=order.document_id, number=order.number, title=order.title, reason=order.reason,
                            status=order.status, created_at=order.created_at, approved_at=order.approved_at,
                            approved_by_name=approver.username if approver else "", items=items)
+
+
+def own_revision(session: Session, order: ChangeOrder) -> DocumentRevision | None:
+    """The one revision of the change order's own document."""
+    if order.document_id is None:
+        return None
+    return session.exec(select(DocumentRevision).where(DocumentRevision.document_id == order.document_id)
+                        .order_by(col(DocumentRevision.sequence).desc())).first()
 
 
 def _draft(session: Session, actor: Actor, change_order_id: int) -> ChangeOrder:
@@ -271,6 +319,11 @@ def _fields(session: Session, change_order_id: int) -> dict[str, Any]:
     return {"revisions": sum(1 for i in items if i.revision_id), "products": sum(1 for i in items if i.product_id)}
 
 
+# the change order's status -> the status of its document's revision
+OWN_STATUS = {ChangeOrderStatus.DRAFT: RevisionStatus.DRAFT, ChangeOrderStatus.REVIEW: RevisionStatus.REVIEW,
+              ChangeOrderStatus.APPROVED: RevisionStatus.APPROVED, ChangeOrderStatus.CANCELLED: RevisionStatus.OBSOLETE}
+
+
 def _on_state(session: Session, change_order_id: int, entered: Entered) -> None:
     order = referenced(session, ChangeOrder, change_order_id)
     if entered.state in {s.value for s in ChangeOrderStatus}:
@@ -278,6 +331,23 @@ def _on_state(session: Session, change_order_id: int, entered: Entered) -> None:
         if order.status == ChangeOrderStatus.APPROVED:
             order.approved_at = entered.at
         session.add(order)
+        _mirror(session, order, entered)
+
+
+def _mirror(session: Session, order: ChangeOrder, entered: Entered) -> None:
+    """Its document's revision takes the change order's status; approved, it is the document's released one."""
+    own = own_revision(session, order)
+    if own is None:
+        return
+    own.status = OWN_STATUS[order.status]
+    if own.status == RevisionStatus.APPROVED:
+        own.approved_at = entered.at
+        doc = referenced(session, Document, own.document_id)
+        doc.released_revision_id = pk(own)
+        session.add(doc)
+    elif own.status == RevisionStatus.OBSOLETE:
+        own.obsolete_at = entered.at
+    session.add(own)
 
 
 def _label(session: Session, change_order_id: int) -> str:

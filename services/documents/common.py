@@ -3,18 +3,19 @@ revision labels of the organization's scheme.
 
 Writers hold DOCUMENTS; reviewers are the approver roles of the revision workflow (quality, admins). Both see
 every revision ("editors"). Everyone else with VIEW (operators, viewers) sees only a document's approved
-revision, and a document without one does not exist for them. A document of a plant (attached to a machine,
+revision, and a document without one (or a change order's document) does not exist for them. A document of a plant (attached to a machine,
 work order or customer order) exists only for people of that plant.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.documents import (
     ChangeOrder,
     Document,
+    DocumentKind,
     DocumentRevision,
     DocumentSettings,
     RevisionScheme,
@@ -42,10 +43,10 @@ def visible(actor: Actor, revision: DocumentRevision) -> bool:
 
 def get_document(session: Session, actor: Actor, document_id: int, *, for_update: bool = False) -> Document:
     """The document for a reader: NotFound outside the organization or plants, and for a non-editor when it has
-    no approved revision."""
+    no approved revision or is a change order's."""
     require(actor, Permission.VIEW)
     doc = get_scoped(session, actor, Document, document_id, t("Document"), for_update=for_update)
-    if not is_editor(actor) and doc.released_revision_id is None:
+    if not is_editor(actor) and (doc.released_revision_id is None or doc.kind == DocumentKind.CHANGE_ORDER):
         raise NotFound(t("Document not found."))
     return doc
 
@@ -77,6 +78,13 @@ _STATUS_WORDS = {   # statuses inside sentences: lower-case English ("is review"
 def status_word(status: str) -> Message:
     """A revision's or change order's status inside a sentence, in the person's language."""
     return _STATUS_WORDS.get(str(status)) or word(str(status), str(status))
+
+
+def change_order_of(session: Session, doc: Document) -> ChangeOrder | None:
+    """The change order whose document `doc` is (None for any other document)."""
+    if doc.kind != DocumentKind.CHANGE_ORDER:
+        return None
+    return session.exec(select(ChangeOrder).where(ChangeOrder.document_id == doc.id)).first()
 
 
 def settings_of(session: Session, organization_id: int) -> DocumentSettings:

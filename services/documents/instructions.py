@@ -1,5 +1,6 @@
-"""What the operator portal shows at a job: the approved revisions of the documents attached to the job's
-routing step (work instructions first), its work order, its product and its machine, with their files.
+"""What the operator portal shows at a job: the approved revisions of the documents attached (through any of
+their links) to the job's routing step (work instructions first), its work order, its product and its machine,
+with their files; a document attached to several of these shows once, under the nearest (the step first).
 
 Invariants: only a document's released (approved) revision is ever returned here, whoever asks (drafts, reviews
 and obsolete revisions never reach a machine); the job must be of the actor's organization and plants (else
@@ -11,7 +12,15 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, or_, select
 
 from models.base import pk
-from models.documents import Document, DocumentFile, DocumentKind, DocumentRevision, DocumentTarget, RevisionStatus
+from models.documents import (
+    Document,
+    DocumentFile,
+    DocumentKind,
+    DocumentLink,
+    DocumentRevision,
+    DocumentTarget,
+    RevisionStatus,
+)
 from models.orders import Operation, WorkOrder
 from models.routing import RoutingStep
 from services.core.access import Actor, Permission, require
@@ -35,7 +44,7 @@ class Instruction(BaseModel):
     number: str
     title: str
     kind: DocumentKind
-    target_type: DocumentTarget
+    target_type: DocumentTarget       # what brought it to the job (the nearest of its targets)
     revision_id: int
     revision_label: str
     files: list[InstructionFile]
@@ -61,20 +70,31 @@ def released_for(session: Session, actor: Actor, targets: list[tuple[DocumentTar
     """The released revisions of the documents attached to any of `targets`, step first, instructions first."""
     if not targets:
         return []
-    rows = session.exec(select(Document, DocumentRevision)
-                        .join(DocumentRevision, col(DocumentRevision.id) == Document.released_revision_id)
-                        .where(Document.organization_id == actor.organization_id,
-                               DocumentRevision.status == RevisionStatus.APPROVED,
-                               or_(col(Document.plant_id).is_(None), col(Document.plant_id).in_(actor.plant_ids)),
-                               or_(*[(Document.target_type == t) & (Document.target_id == i) for t, i in targets]))
-                        ).all()
+    found = session.exec(select(Document, DocumentRevision, DocumentLink.target_type)
+                         .join(DocumentRevision, col(DocumentRevision.id) == Document.released_revision_id)
+                         .join(DocumentLink, col(DocumentLink.document_id) == Document.id)
+                         .where(Document.organization_id == actor.organization_id,
+                                DocumentRevision.status == RevisionStatus.APPROVED,
+                                col(Document.kind).in_(KIND_ORDER),
+                                or_(col(Document.plant_id).is_(None), col(Document.plant_id).in_(actor.plant_ids)),
+                                or_(*[(DocumentLink.target_type == t) & (DocumentLink.target_id == i)
+                                      for t, i in targets]))).all()
+    nearest: dict[int, tuple[Document, DocumentRevision, DocumentTarget]] = {}
+    for d, r, linked in found:
+        t = DocumentTarget(linked)
+        if pk(d) not in nearest or _rank(t) < _rank(nearest[pk(d)][2]):
+            nearest[pk(d)] = (d, r, t)
+    rows = list(nearest.values())
     files: dict[int, list[InstructionFile]] = {}
-    for f in session.exec(select(DocumentFile).where(col(DocumentFile.revision_id).in_([pk(r) for _, r in rows]))
+    for f in session.exec(select(DocumentFile).where(col(DocumentFile.revision_id).in_([pk(r) for _, r, _ in rows]))
                           .order_by(col(DocumentFile.id))).all():
         files.setdefault(f.revision_id, []).append(InstructionFile(id=pk(f), filename=f.filename,
                                                                    content_type=f.content_type,
                                                                    viewable=f.content_type in VIEWABLE))
-    rows = sorted(rows, key=lambda dr: (TARGET_ORDER.index(dr[0].target_type) if dr[0].target_type in TARGET_ORDER
-                                        else len(TARGET_ORDER), KIND_ORDER.index(dr[0].kind), dr[0].number))
-    return [Instruction(document_id=pk(d), number=d.number, title=d.title, kind=d.kind, target_type=d.target_type,
-                        revision_id=pk(r), revision_label=r.label, files=files.get(pk(r), [])) for d, r in rows]
+    rows.sort(key=lambda drt: (_rank(drt[2]), KIND_ORDER.index(drt[0].kind), drt[0].number))
+    return [Instruction(document_id=pk(d), number=d.number, title=d.title, kind=d.kind, target_type=t,
+                        revision_id=pk(r), revision_label=r.label, files=files.get(pk(r), [])) for d, r, t in rows]
+
+
+def _rank(target_type: DocumentTarget) -> int:
+    return TARGET_ORDER.index(target_type) if target_type in TARGET_ORDER else len(TARGET_ORDER)

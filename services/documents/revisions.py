@@ -5,7 +5,8 @@ approved -> obsolete, with a rejection back to draft. Approvers are the roles of
 Invariants: a document has at most one working revision (draft or review) and at most one approved one
 (`Document.released_revision_id`); approving a revision makes the one approved before it obsolete in the same
 transaction (`release`, which change orders use too); a revision listed on a change order is released only by
-that change order; files are added to drafts only, and a draft is submitted with at least one file; the
+that change order; a change order's own document has one revision, decided through its change order
+(decisions.py), never here; files are added to drafts only, and a draft is submitted with at least one file; the
 revision's status mirrors its workflow state; every step is audited (the engine and `announce`) and announced;
 a submitted revision is notified to the holders of the approve transition's roles, an approval or a rejection
 to the revision's writer (never to the person acting).
@@ -19,7 +20,16 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, func, select
 
 from models.base import pk, referenced
-from models.documents import ChangeOrder, ChangeOrderStatus, Document, DocumentFile, DocumentRevision, RevisionStatus
+from models.documents import (
+    ChangeOrder,
+    ChangeOrderStatus,
+    Document,
+    DocumentFile,
+    DocumentKind,
+    DocumentLink,
+    DocumentRevision,
+    RevisionStatus,
+)
 from services.config import workflow, workflow_admin, workflow_hooks
 from services.config.notifications import notify_people
 from services.config.workflow_hooks import Entered
@@ -52,6 +62,9 @@ def new_revision(session: Session, actor: Actor, document_id: int, data: Revisio
     """A new draft revision labelled by the organization's scheme, with its first files."""
     require_writer(actor)
     doc = get_document(session, actor, document_id, for_update=True)
+    if doc.kind == DocumentKind.CHANGE_ORDER:
+        raise Conflict(t("{number} is a change order: it has one revision, which its change order decides.",
+                         number=doc.number))
     working = working_revision(session, pk(doc))
     if working is not None:
         raise Conflict(t("{number} revision {revision} is still {status}: finish it first.", number=doc.number,
@@ -89,7 +102,7 @@ def submit_revision(session: Session, actor: Actor, revision_id: int, *, comment
     """The writer asks the approvers to review a draft (with at least one file)."""
     require_writer(actor)
     doc, rev = get_revision(session, actor, revision_id, for_update=True)
-    _require_standalone(session, rev)
+    _require_standalone(session, doc, rev)
     if rev.status != RevisionStatus.DRAFT:
         raise Conflict(t("{number} revision {revision} is {status}: only a draft is submitted.", number=doc.number,
                          revision=rev.label, status=status_word(rev.status)))
@@ -108,7 +121,7 @@ def approve_revision(session: Session, actor: Actor, revision_id: int, *, commen
                      now: datetime) -> RevisionRead:
     """An approver (by role) approves a revision in review: it is released and the one before becomes obsolete."""
     doc, rev = get_revision(session, actor, revision_id, for_update=True)
-    _require_standalone(session, rev)
+    _require_standalone(session, doc, rev)
     if rev.status != RevisionStatus.REVIEW:
         raise Conflict(t("{number} revision {revision} is {status}: only a revision in review is approved.",
                          number=doc.number, revision=rev.label, status=status_word(rev.status)))
@@ -122,7 +135,7 @@ def approve_revision(session: Session, actor: Actor, revision_id: int, *, commen
 def reject_revision(session: Session, actor: Actor, revision_id: int, *, comment: str, now: datetime) -> RevisionRead:
     """An approver sends a revision in review back to draft; the comment says why."""
     doc, rev = get_revision(session, actor, revision_id, for_update=True)
-    _require_standalone(session, rev)
+    _require_standalone(session, doc, rev)
     if rev.status != RevisionStatus.REVIEW:
         raise Conflict(t("{number} revision {revision} is {status}: only a revision in review is rejected.",
                          number=doc.number, revision=rev.label, status=status_word(rev.status)))
@@ -154,8 +167,8 @@ def working_revision(session: Session, document_id: int) -> DocumentRevision | N
 
 def available_actions(session: Session, actor: Actor, revision_id: int) -> list[str]:
     """The workflow transitions the actor may take on the revision now (for the page's buttons)."""
-    _doc, rev = get_revision(session, actor, revision_id)
-    if rev.change_order_id is not None:
+    doc, rev = get_revision(session, actor, revision_id)
+    if rev.change_order_id is not None or doc.kind == DocumentKind.CHANGE_ORDER:
         return []
     return [o.key for o in workflow.available_transitions(session, actor, ENTITY, pk(rev)) if o.allowed]
 
@@ -172,7 +185,9 @@ def _has_files(session: Session, rev: DocumentRevision) -> bool:
     return session.exec(select(DocumentFile.id).where(DocumentFile.revision_id == rev.id)).first() is not None
 
 
-def _require_standalone(session: Session, rev: DocumentRevision) -> None:
+def _require_standalone(session: Session, doc: Document, rev: DocumentRevision) -> None:
+    if doc.kind == DocumentKind.CHANGE_ORDER:
+        raise Conflict(t("{number} is a change order: submit, approve or reject the change order.", number=doc.number))
     if rev.change_order_id is not None:
         order = referenced(session, ChangeOrder, rev.change_order_id)
         raise Conflict(t("Revision {revision} is released by change order {change_order}.", revision=rev.label,
@@ -195,7 +210,9 @@ def _require_editable(session: Session, doc: Document, rev: DocumentRevision) ->
 def _fields(session: Session, revision_id: int) -> dict[str, Any]:
     rev = referenced(session, DocumentRevision, revision_id)
     doc = referenced(session, Document, rev.document_id)
-    return {"kind": doc.kind.value, "target_type": doc.target_type.value, "label": rev.label,
+    first = session.exec(select(DocumentLink.target_type).where(DocumentLink.document_id == doc.id)
+                         .order_by(col(DocumentLink.id))).first()
+    return {"kind": doc.kind.value, "target_type": str(first) if first else "", "label": rev.label,
             "files": len(session.exec(select(DocumentFile.id).where(DocumentFile.revision_id == rev.id)).all())}
 
 

@@ -1,15 +1,17 @@
-"""What a document is attached to: a product, a routing step, a machine, a studio project, a work order or a
-customer order of the actor's organization. `resolve` checks the target exists there and answers the plant the
-document belongs to (a machine's, work order's or customer order's plant; None for organization-wide targets)
-and a label people read ("Product P-100 · Bracket", "Step 10 Cut of P-100")."""
+"""What a document can be attached to: a product, a routing step, a machine, a studio project, a work order or a
+customer order of the actor's organization. `resolve` checks the target exists there and answers its plant (a
+machine's, work order's or customer order's plant; None for organization-wide targets) and a label people read
+("P-100 · Bracket", "P-100 · 10 Cut"); `targets_of` reads a document's links (links.py writes them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from models.base import pk
 from models.catalog import Product
-from models.documents import DocumentTarget
+from models.documents import DocumentLink, DocumentTarget
 from models.orders import CustomerOrder, WorkOrder
 from models.resources import Machine
 from models.routing import Routing, RoutingStep
@@ -30,6 +32,13 @@ class Target:
     type: DocumentTarget
     id: int
     plant_id: int | None
+    label: str
+
+
+class TargetRead(BaseModel):
+    id: int                           # the link's id (to remove it)
+    target_type: DocumentTarget
+    target_id: int
     label: str
 
 
@@ -73,6 +82,24 @@ def choices(session: Session, actor: Actor, target_type: DocumentTarget) -> list
                                                                col(CustomerOrder.plant_id).in_(plants))
                                    .order_by(col(CustomerOrder.id).desc()).limit(CHOICES)).all()
     return [(int(o.id or 0), o.number) for o in customer_orders]
+
+
+def targets_of(session: Session, document_ids: list[int]) -> dict[int, list[TargetRead]]:
+    """Each document's targets, in the order they were attached."""
+    out: dict[int, list[TargetRead]] = {}
+    if not document_ids:
+        return out
+    for link in session.exec(select(DocumentLink).where(col(DocumentLink.document_id).in_(document_ids))
+                             .order_by(col(DocumentLink.id))).all():
+        out.setdefault(link.document_id, []).append(TargetRead(
+            id=pk(link), target_type=link.target_type, target_id=link.target_id,
+            label=label_of(session, link.target_type, link.target_id)))
+    return out
+
+
+def plant_of(session: Session, target_type: DocumentTarget, target_id: int) -> int | None:
+    found = _lookup(session, target_type, target_id)
+    return found[1] if found else None
 
 
 def label_of(session: Session, target_type: DocumentTarget, target_id: int) -> str:

@@ -111,6 +111,57 @@ def test_change_order_over_http(client, shop, as_user):
     assert client.get("/documents/change-orders", headers=as_user("op.one")).json() == []
 
 
+def test_targets_over_http(client, shop, as_user):
+    engineer = as_user("eng.one")
+    sop = _document(client, engineer, shop, title="Lockout", kind="sop", target_type="machine",
+                    target_id=shop.floor.machine_id).json()
+    attached = client.post(f"/documents/{sop['id']}/targets", headers=engineer,
+                           json={"target_type": "machine", "target_id": shop.floor.other_machine_id})
+    assert attached.status_code == 201, attached.text
+    assert [(t["target_type"], t["target_id"]) for t in attached.json()["targets"]] == [
+        ("machine", shop.floor.machine_id), ("machine", shop.floor.other_machine_id)]
+    for machine in (shop.floor.machine_id, shop.floor.other_machine_id):
+        found = client.get("/documents", params={"target_type": "machine", "target_id": machine}, headers=engineer)
+        assert [d["number"] for d in found.json()] == [sop["number"]]
+    assert_error(client.post(f"/documents/{sop['id']}/targets", headers=engineer,
+                             json={"target_type": "machine", "target_id": shop.floor.other_machine_id}), 409, "conflict")
+    assert_error(client.post(f"/documents/{sop['id']}/targets", headers=engineer,
+                             json={"target_type": "robot", "target_id": 1}), 422, "invalid")
+    assert_error(client.post(f"/documents/{sop['id']}/targets", headers=as_user("op.one"),
+                             json={"target_type": "product", "target_id": shop.floor.line.product_id}), 403, "forbidden")
+    assert_error(client.post(f"/documents/{sop['id']}/targets", headers=as_user("admin.b"),
+                             json={"target_type": "product", "target_id": shop.floor.line.product_id}), 404, "not_found")
+    first, second = attached.json()["targets"]
+    detached = client.delete(f"/documents/{sop['id']}/targets/{first['id']}", headers=engineer)
+    assert detached.status_code == 200 and [t["id"] for t in detached.json()["targets"]] == [second["id"]]
+    assert client.get("/documents", params={"target_type": "machine", "target_id": shop.floor.machine_id},
+                      headers=engineer).json() == []
+    assert_error(client.delete(f"/documents/{sop['id']}/targets/{second['id']}", headers=engineer), 409, "conflict")
+
+
+def test_a_change_order_is_a_document_approved_over_http(client, shop, as_user):
+    engineer, quality = as_user("eng.one"), as_user("qa.one")
+    drawing = _document(client, engineer, shop, title="Bracket", kind="drawing", target_type="product",
+                        target_id=shop.floor.line.product_id).json()
+    rev = _revise(client, engineer, drawing["id"]).json()["id"]
+    co = client.post("/documents/change-orders", json={"title": "Thicker bracket"}, headers=engineer).json()
+    client.post(f"/documents/change-orders/{co['id']}/items", json={"revision_id": rev}, headers=engineer)
+    listed = client.get("/documents", params={"kind": "change_order"}, headers=engineer).json()
+    assert [(d["id"], d["number"], d["change_order_id"], d["targets"], d["working_status"]) for d in listed] == [
+        (co["document_id"], co["number"], co["id"], [], "draft")]
+    assert_error(_document(client, engineer, shop, kind="change_order"), 422, "invalid", kind="")
+    own = client.get(f"/documents/{co['document_id']}", headers=engineer).json()["revisions"][0]
+    assert client.post(f"/documents/revisions/{own['id']}/submit", json={}, headers=engineer).json()["status"] == "review"
+    assert client.get(f"/documents/change-orders/{co['id']}", headers=engineer).json()["status"] == "review"
+    assert_error(client.post(f"/documents/revisions/{own['id']}/approve", json={}, headers=engineer), 403, "forbidden")
+    approved = client.post(f"/documents/revisions/{own['id']}/approve", json={}, headers=quality)
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    order = client.get(f"/documents/change-orders/{co['id']}", headers=engineer).json()
+    assert order["status"] == "approved" and order["items"][0]["revision_status"] == "approved"
+    assert client.get(f"/documents/{drawing['id']}", headers=engineer).json()["document"]["released_revision_id"] == rev
+    assert_error(client.get(f"/documents/{co['document_id']}", headers=as_user("op.one")), 404, "not_found")
+
+
 def test_milestones_over_http(client, session, world, as_user, tmp_path, monkeypatch):
     monkeypatch.setenv("TAKT_STUDIO_FILES", str(tmp_path / "files"))
     studio = make_studio(session, world)
@@ -130,7 +181,8 @@ def test_openapi_lists_the_document_routes(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/v1/documents", "/api/v1/documents/{document_id}/revisions",
             "/api/v1/documents/revisions/{revision_id}/approve", "/api/v1/documents/change-orders/{change_order_id}/approve",
-            "/api/v1/documents/jobs/{operation_id}/instructions", "/api/v1/studio/projects/{project_id}/milestones"} <= set(paths)
+            "/api/v1/documents/jobs/{operation_id}/instructions", "/api/v1/documents/{document_id}/targets",
+            "/api/v1/documents/{document_id}/targets/{link_id}", "/api/v1/studio/projects/{project_id}/milestones"} <= set(paths)
 
 
 def test_document_refusals_answer_in_the_requests_language(client, shop, as_user):

@@ -159,4 +159,60 @@ async def test_the_list_of_one_targets_documents(engine, session, shop):
     await run(docs.load(), docs)
     assert [r.title for r in docs.rows] == ["Bracket drawing"]
     page = await _document_state(engine, "eng.one", 1)
-    assert page.target_href == routes.documents_of("product", shop.floor.line.product_id)
+    assert [t.href for t in page.target_lines] == [routes.documents_of("product", shop.floor.line.product_id)]
+
+
+async def test_the_document_page_attaches_and_detaches_targets(engine, session, shop):
+    """One SOP on both machines of the line: attached from its page, then found in either machine's list."""
+    engineer = actor_of(session, shop.engineer)
+    sop = make_document(session, engineer, "machine", shop.floor.machine_id, title="Lockout SOP", kind="sop")
+    page = await _document_state(engine, "eng.one", sop)
+    assert [t.label.split(":")[0] for t in page.target_lines] == ["Machine"]
+    await run(page.set_new_target_type("machine"), page)
+    assert str(shop.floor.other_machine_id) in [o.value for o in page.new_target_options]
+    await run(page.attach_target({"target_id": str(shop.floor.other_machine_id)}), page)
+    assert len(page.target_lines) == 2
+    await run(page.attach_target({"target_id": str(shop.floor.other_machine_id)}), page)   # refused: already there
+    assert len(page.target_lines) == 2
+    for machine in (shop.floor.machine_id, shop.floor.other_machine_id):
+        docs = await signed_in(engine, DocumentsState, "eng.one")
+        docs.filter_type, docs.filter_id = "machine", machine
+        await run(docs.load(), docs)
+        assert [r.title for r in docs.rows] == ["Lockout SOP"] and docs.rows[0].target.count("Machine:") == 2
+    await run(page.detach_target(page.target_lines[0].id), page)
+    assert [t.href for t in page.target_lines] == [routes.documents_of("machine", shop.floor.other_machine_id)]
+    await run(page.detach_target(page.target_lines[0].id), page)                        # refused: the last one
+    assert len(page.target_lines) == 1
+
+
+async def test_a_change_order_shows_among_documents_and_is_approved_from_its_document(engine, session, shop):
+    document_id = await _write_and_release(engine, shop, "cut.pdf", PDF)
+    engineer = await _document_state(engine, "eng.one", document_id)
+    await run(engineer.start_revision([_file("cut-b.png", png_bytes("blue"))]), engineer)
+    orders = await signed_in(engine, ChangeOrdersState, "eng.one")
+    await run(orders.create({"title": "Thicker bracket", "reason": "Field returns"}), orders)
+    await run(engineer.load(), engineer)
+    await run(engineer.add_to_change_order({"change_order_id": "1", "revision_id": str(engineer.revision_lines[0].id)}),
+              engineer)
+    docs = await signed_in(engine, DocumentsState, "eng.one")
+    await run(docs.find({"search": "", "kind": "change_order"}), docs)
+    assert [(r.number, r.kind, r.target, r.working) for r in docs.rows] == [
+        ("CO-000001", "Change order", "–", "A · Draft")]
+    co_doc = await _document_state(engine, "eng.one", docs.rows[0].id)
+    assert co_doc.change_order_href == routes.change_order_url(1) and co_doc.target_lines == []
+    own = co_doc.revision_lines[0]
+    assert (own.label, own.status, own.can_submit, own.can_add_files) == ("A", "draft", True, True)
+    await run(co_doc.decide("submit", own.id), co_doc)
+    quality = await _document_state(engine, "qa.one", co_doc.document_id)
+    assert quality.revision_lines[0].can_approve and quality.revision_lines[0].can_reject
+    await run(quality.decide("approve", own.id), quality)
+    assert (quality.released, quality.revision_lines[0].status) == ("A", "approved")
+    await run(engineer.load(), engineer)
+    assert [(r.label, r.status) for r in engineer.revision_lines] == [("B", "approved"), ("A", "obsolete")]
+    order = await signed_in(engine, ChangeOrderState, "eng.one")
+    order.change_order_id = 1
+    await run(order.load(), order)
+    assert order.status == "approved" and order.document_href == routes.document_url(co_doc.document_id)
+    operator = await signed_in(engine, DocumentsState, "op.one")
+    await run(operator.load(), operator)
+    assert "CO-000001" not in [r.number for r in operator.rows]

@@ -162,3 +162,45 @@ def test_existing_authenticator_secrets_are_encrypted_and_the_downgrade_decrypts
     with empty_engine.begin() as conn:
         command.downgrade(alembic_config(conn), BEFORE_SECRET_KEY)
     assert _two_factor_secret(empty_engine) == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+LINKS_REVISION, BEFORE_LINKS = "0051_document_links", "0050_login_policy"
+
+
+def test_document_targets_move_to_links_and_change_orders_get_their_documents(empty_engine):
+    migrate(empty_engine, BEFORE_LINKS)
+    now = "2026-03-02 08:00:00"
+    with empty_engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO organization (id, slug, name, is_active, created_at, updated_at) "
+                             "VALUES (1, 'o', 'O', true, :now, :now)"), {"now": now})
+        conn.execute(sa.text("INSERT INTO document (organization_id, number, title, kind, target_type, target_id, "
+                             "description, created_at, updated_at) VALUES (1, 'DOC-000001', 'Cut', "
+                             "'work_instruction', 'routing_step', 7, '', :now, :now)"), {"now": now})
+        for order_id, status in ((1, "review"), (2, "approved"), (3, "cancelled")):
+            conn.execute(sa.text("INSERT INTO change_order (id, organization_id, number, title, reason, status, "
+                                 "approved_at, created_at, updated_at) VALUES (:id, 1, :number, 'Thicker', 'Returns', "
+                                 ":status, :approved, :now, :now)"),
+                         {"id": order_id, "number": f"CO-00000{order_id}", "status": status, "now": now,
+                          "approved": now if status == "approved" else None})
+    migrate(empty_engine, LINKS_REVISION)
+    with empty_engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT d.number, l.target_type, l.target_id, l.organization_id FROM document_link l "
+                                    "JOIN document d ON d.id = l.document_id")).all() == [
+            ("DOC-000001", "routing_step", 7, 1)]
+        docs = conn.execute(sa.text(
+            "SELECT c.number, d.number, d.kind, d.title, d.description, r.label, r.status, "
+            "d.released_revision_id = r.id FROM change_order c JOIN document d ON d.id = c.document_id "
+            "JOIN document_revision r ON r.document_id = d.id ORDER BY c.id")).all()
+    assert [tuple(row) for row in docs] == [
+        ("CO-000001", "CO-000001", "change_order", "Thicker", "Returns", "A", "review", None),
+        ("CO-000002", "CO-000002", "change_order", "Thicker", "Returns", "A", "approved", True),
+        ("CO-000003", "CO-000003", "change_order", "Thicker", "Returns", "A", "obsolete", None)]
+
+    with empty_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), BEFORE_LINKS)
+    with empty_engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT number, target_type, target_id FROM document")).all() == [
+            ("DOC-000001", "routing_step", 7)]
+        assert conn.execute(sa.text("SELECT count(*) FROM change_order")).scalar() == 3
+    migrate(empty_engine)
+    assert schema_differences(empty_engine) == []

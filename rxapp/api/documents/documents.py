@@ -1,9 +1,12 @@
-"""Controlled documents over REST under /api/v1/documents: list and search, create and change, one document with
-its revisions, new revisions with files (multipart), submit / approve / reject, file downloads, the revision
-scheme, and the approved documents of a job (what the operator portal shows).
+"""Controlled documents over REST under /api/v1/documents: list and search (filtered by any of a document's targets),
+create and change, attach to more targets and detach, one document with its revisions, new revisions with files
+(multipart), submit / approve / reject, file downloads, the revision scheme, and the approved documents of a job
+(what the operator portal shows).
 
 Writing needs DOCUMENTS; approving and rejecting the workflow's approver roles (quality, admins); reading VIEW.
 People without DOCUMENTS or QUALITY get only approved revisions: a draft's document, revision and files are 404.
+A change order is a document of kind change_order too: submitting, approving or rejecting its revision here
+decides on the change order (approval releases every revision it lists).
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from models.documents import DocumentKind, DocumentTarget, RevisionScheme, Revis
 from rxapp.api.deps import CurrentActor
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
-from services.documents import documents, files, instructions, revisions
+from services.documents import decisions, documents, files, instructions, revisions
 from services.documents.documents import (
     DocumentCreate,
     DocumentDetail,
@@ -25,6 +28,7 @@ from services.documents.documents import (
     DocumentUpdate,
     RevisionRead,
     SchemeRead,
+    TargetBody,
 )
 from services.documents.instructions import Instruction
 from services.documents.revisions import RevisionCreate
@@ -103,6 +107,21 @@ def update_document(document_id: int, body: DocumentUpdate, actor: CurrentActor)
         return documents.update_document(s, actor, document_id, body, now=utcnow())
 
 
+@router.post("/{document_id}/targets", response_model=DocumentRead, status_code=status.HTTP_201_CREATED,
+             responses=errors(409), summary="Attach the document to one more product, routing step, machine, project "
+                                            "or order (of its plant)")
+def attach_target(document_id: int, body: TargetBody, actor: CurrentActor) -> DocumentRead:
+    with db_session() as s, transaction(s):
+        return documents.attach_target(s, actor, document_id, body, now=utcnow())
+
+
+@router.delete("/{document_id}/targets/{link_id}", response_model=DocumentRead, responses=errors(409),
+               summary="Detach the document from one of its targets (it keeps at least one)")
+def detach_target(document_id: int, link_id: int, actor: CurrentActor) -> DocumentRead:
+    with db_session() as s, transaction(s):
+        return documents.detach_target(s, actor, document_id, link_id, now=utcnow())
+
+
 @router.post("/{document_id}/revisions", response_model=RevisionRead, status_code=status.HTTP_201_CREATED,
              responses=errors(409), summary="Start a new draft revision with its files (PDF, images, CAD)")
 async def new_revision(document_id: int, actor: CurrentActor,
@@ -126,18 +145,19 @@ async def add_files(revision_id: int, actor: CurrentActor,
              summary="Submit a draft revision for review")
 def submit(revision_id: int, body: CommentBody, actor: CurrentActor) -> RevisionRead:
     with db_session() as s, transaction(s):
-        return revisions.submit_revision(s, actor, revision_id, comment=body.comment, now=utcnow())
+        return decisions.submit(s, actor, revision_id, comment=body.comment, now=utcnow())
 
 
 @router.post("/revisions/{revision_id}/approve", response_model=RevisionRead, responses=errors(409),
-             summary="Approve a revision in review: it is released, the previous approved one becomes obsolete")
+             summary="Approve a revision in review: it is released, the previous approved one becomes obsolete "
+                     "(a change order's: the change order is approved and releases all it lists)")
 def approve(revision_id: int, body: CommentBody, actor: CurrentActor) -> RevisionRead:
     with db_session() as s, transaction(s):
-        return revisions.approve_revision(s, actor, revision_id, comment=body.comment, now=utcnow())
+        return decisions.approve(s, actor, revision_id, comment=body.comment, now=utcnow())
 
 
 @router.post("/revisions/{revision_id}/reject", response_model=RevisionRead, responses=errors(409),
              summary="Send a revision in review back to draft (a comment says why)")
 def reject(revision_id: int, body: CommentBody, actor: CurrentActor) -> RevisionRead:
     with db_session() as s, transaction(s):
-        return revisions.reject_revision(s, actor, revision_id, comment=body.comment, now=utcnow())
+        return decisions.reject(s, actor, revision_id, comment=body.comment, now=utcnow())

@@ -77,6 +77,8 @@ def change_order_page() -> rx.Component:
                     rx.cond(C.approved != "", rx.text(_("Approved"), ": ", C.approved, size="2")),
                     spacing="2", align="center"),
             rx.cond(C.reason != "", rx.text(C.reason, size="2", color_scheme="gray")),
+            rx.cond(C.document_href != "", rx.link(_("Its document: revision and files"), href=C.document_href,
+                                                   size="2", data_testid="change-order-document")),
             rx.text(_("Add draft revisions from their document's page."), size="2", color_scheme="gray"),
             table([_("Document or product"), _("Revision"), _("Note"), ""], rx.foreach(C.items, _item)),
             _add_product(), _actions(),

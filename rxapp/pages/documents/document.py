@@ -1,5 +1,6 @@
-"""/documents/document?id=N: a document, its revisions with files and the viewer; a new revision's upload,
-submit, approve and reject with a comment, listing a draft on a change order."""
+"""/documents/document?id=N: a document, its targets (attach and detach), its revisions with files and the viewer;
+a new revision's upload, submit, approve and reject with a comment, listing a draft on a change order; a change
+order's document links to its change order."""
 from __future__ import annotations
 
 import reflex as rx
@@ -9,8 +10,9 @@ from rxapp.components.master import select_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, error_state, page_header, upload_zone
 from rxapp.i18n import _
-from rxapp.state.documents.document import ACCEPT, UPLOAD_ID, FileLine, RevisionLine
+from rxapp.state.documents.document import ACCEPT, UPLOAD_ID, FileLine, RevisionLine, TargetLine
 from rxapp.state.documents.document import DocumentState as D
+from rxapp.state.documents.documents import TARGET_OPTIONS
 
 
 def _file(f: FileLine) -> rx.Component:
@@ -41,7 +43,8 @@ def _decision(r: RevisionLine) -> rx.Component:
 
 def _change_order(r: RevisionLine) -> rx.Component:
     return rx.cond(
-        D.can_write & (r.status == "draft") & (r.change_order_id == 0) & (D.change_order_options.length() > 0),
+        D.can_write & (r.status == "draft") & (r.change_order_id == 0) & (D.change_order_options.length() > 0)
+        & (D.change_order_href == ""),
         rx.form(rx.flex(
             rx.el.input(type="hidden", name="revision_id", value=r.id),
             rx.box(select_control("change_order_id", D.change_order_options, aria_label=_("Change order")),
@@ -75,11 +78,37 @@ def _upload() -> rx.Component:
                        id=UPLOAD_ID, multiple=True, accept=ACCEPT, border="2px dashed var(--gray-7)",
                        border_radius="8px", padding="20px", width="100%", data_testid="revision-upload"),
         rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.text(name, size="1")),
-        rx.cond(~D.has_working, rx.button(rx.icon("file-plus"), _("Start a new revision with these files"),
+        rx.cond(~D.has_working & (D.change_order_href == ""), rx.button(rx.icon("file-plus"), _("Start a new revision with these files"),
                                           on_click=D.start_revision(rx.upload_files(upload_id=UPLOAD_ID)),
                                           loading=D.uploading, min_height=TOUCH, width="100%",
                                           data_testid="start-revision")),
         direction="column", spacing="2", width="100%")
+
+
+def _target(t: TargetLine) -> rx.Component:
+    return rx.flex(
+        rx.link(t.label, href=t.href, size="2"),
+        rx.cond(D.can_write & (D.target_lines.length() > 1),
+                rx.icon_button(rx.icon("x"), variant="ghost", size="1", on_click=D.detach_target(t.id),
+                               aria_label=_("Detach"), data_testid="detach-target")),
+        spacing="1", align="center", data_testid="document-target")
+
+
+def _targets() -> rx.Component:
+    attach = rx.cond(D.can_write, rx.form(rx.flex(
+        rx.box(select_control("new_target_type", TARGET_OPTIONS, value=D.new_target_type,
+                              on_change=D.set_new_target_type, aria_label=_("Attached to")), width="180px"),
+        rx.box(select_control("target_id", D.new_target_options, placeholder="—", id="new-target-id",
+                              aria_label=_("Which one")), min_width="220px", flex="1"),
+        rx.button(rx.icon("link"), _("Attach"), type="submit", variant="soft", min_height=TOUCH,
+                  data_testid="attach-target"),
+        spacing="2", wrap="wrap", align="center"), on_submit=D.attach_target, reset_on_submit=True))
+    return rx.cond(D.change_order_href != "",
+                   rx.link(_("Open the change order: the documents and products it changes"), href=D.change_order_href,
+                           size="2", data_testid="document-change-order"),
+                   rx.flex(rx.text(_("Attached to"), size="2", weight="medium"),
+                           rx.flex(rx.foreach(D.target_lines, _target), spacing="3", wrap="wrap"),
+                           attach, direction="column", spacing="2", width="100%"))
 
 
 def document_page() -> rx.Component:
@@ -87,10 +116,11 @@ def document_page() -> rx.Component:
         D.load_error != "", error_state(D.load_error, D.load),
         rx.flex(
             page_header(D.number + " · " + D.title, ""),
-            rx.flex(rx.badge(D.kind, variant="soft"), rx.link(D.target, href=D.target_href, size="2"),
+            rx.flex(rx.badge(D.kind, variant="soft"),
                     rx.text(_("Approved revision"), ": ", rx.text.strong(D.released, data_testid="released-label"),
                             size="2"), spacing="3", wrap="wrap", align="center"),
             rx.cond(D.description != "", rx.text(D.description, size="2", color_scheme="gray")),
+            _targets(),
             document_viewer(D.viewer_title, D.viewer_pages, D.viewer_note),
             rx.cond(D.can_write, _upload()),
             rx.foreach(D.revision_lines, _revision),

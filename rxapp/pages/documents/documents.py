@@ -8,7 +8,13 @@ from rxapp.components.master import form_field, select_control, table
 from rxapp.components.shell import shell
 from rxapp.components.ui import TOUCH, dialog, form_buttons, list_states, page_header, text_input
 from rxapp.i18n import _
-from rxapp.state.documents.documents import KIND_OPTIONS, SCHEME_OPTIONS, TARGET_OPTIONS, DocumentRow
+from rxapp.state.documents.documents import (
+    KIND_OPTIONS,
+    NEW_KIND_OPTIONS,
+    SCHEME_OPTIONS,
+    TARGET_OPTIONS,
+    DocumentRow,
+)
 from rxapp.state.documents.documents import DocumentsState as S
 
 
@@ -33,7 +39,7 @@ def _new_dialog() -> rx.Component:
     e = S.form_errors
     return dialog(_("New document"), rx.form(rx.flex(
         form_field(_("Title"), text_input("title"), e, "title"),
-        form_field(_("Kind"), select_control("kind", KIND_OPTIONS, default_value="work_instruction"), e, "kind"),
+        form_field(_("Kind"), select_control("kind", NEW_KIND_OPTIONS, default_value="work_instruction"), e, "kind"),
         form_field(_("Attached to"), select_control("target_type", TARGET_OPTIONS, value=S.target_type,
                                                     on_change=S.set_target_type), e, "target_type"),
         form_field(_("Which one"), select_control("target_id", S.target_options, placeholder="—"), e, "target_id"),
@@ -46,7 +52,7 @@ def _new_dialog() -> rx.Component:
 
 def documents_page() -> rx.Component:
     return shell(
-        page_header(_("Documents"), _("Drawings, SOPs, work instructions and specifications with their approved revisions."),
+        page_header(_("Documents"), _("Drawings, SOPs, work instructions, specifications and change orders with their approved revisions."),
                     rx.cond(S.can_write, rx.button(rx.icon("plus"), _("New document"), on_click=S.open_new, size="3",
                                                    min_height=TOUCH, data_testid="new-document"))),
         rx.cond(S.filter_label != "", rx.flex(

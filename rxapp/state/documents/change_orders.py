@@ -87,6 +87,7 @@ class ChangeOrderState(AuthState):
     status_label: str = ""
     color: str = "gray"
     approved: str = ""
+    document_href: str = ""          # its document (kind change_order) with its revision and files
     items: list[ItemLine] = []
     products: list[Option] = []
     comment: str = ""
@@ -114,6 +115,7 @@ class ChangeOrderState(AuthState):
         self.number, self.title, self.reason, self.status = order.number, order.title, order.reason, order.status.value
         self.status_label, self.color = ORDER_LABELS.get(self.status, self.status), ORDER_COLORS.get(self.status, "gray")
         self.approved = f"{self._when(order.approved_at)} · {order.approved_by_name}" if order.approved_at else ""
+        self.document_href = routes.document_url(order.document_id) if order.document_id else ""
         self.items = [ItemLine(id=i.id, what=f"{i.document_number} {i.document_title}" if i.kind == "revision"
                                else f"{i.product_code} {i.product_name}",
                                revision=f"{i.revision_label} · {STATUS_LABELS.get(i.revision_status, i.revision_status)}"

@@ -1,8 +1,10 @@
-"""/documents/document?id=N (or ?revision=N, the link of a workflow notification): one document with the
-revisions the reader may see and their files in a viewer (PDF pages drawn as images, images as themselves);
-writers start a revision with files, add files to a draft, submit it or list it on a change order; approvers
-approve or reject it with a comment. Which buttons show comes from the workflow's available transitions; every
-handler goes through services.documents, which re-checks the actor (an operator never reaches a draft)."""
+"""/documents/document?id=N (or ?revision=N, the link of a workflow notification): one document with its targets
+(writers attach it to more and detach it), the revisions the reader may see and their files in a viewer (PDF
+pages drawn as images, images as themselves); writers start a revision with files, add files to a draft, submit
+it or list it on a change order; approvers approve or reject it with a comment. A change order's document links
+to its change order, and deciding on its revision decides on the change order (services.documents.decisions).
+Which buttons show comes from the workflow's available transitions; every handler goes through
+services.documents, which re-checks the actor (an operator never reaches a draft)."""
 from __future__ import annotations
 
 import mimetypes
@@ -13,14 +15,14 @@ import reflex as rx
 from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
-from rxapp.state.documents.documents import KIND_LABELS, STATUS_COLORS, STATUS_LABELS, TARGET_LABELS
+from rxapp.state.documents.documents import KIND_LABELS, STATUS_COLORS, STATUS_LABELS, TARGET_LABELS, target_text
 from rxapp.state.documents.viewer import kind_label, open_in_viewer
 from rxapp.state.master.common import Option
 from rxapp.state.org.auth import AuthState, as_id
 from services.core import formats
 from services.core.errors import DomainError
-from services.documents import change_orders, common, documents, files, revisions
-from services.documents.documents import RevisionRead
+from services.documents import change_orders, common, decisions, documents, files, revisions, targets
+from services.documents.documents import RevisionRead, TargetBody
 from services.documents.revisions import RevisionCreate
 from services.studio.files import Upload
 
@@ -36,6 +38,13 @@ class FileLine:
     name: str = ""
     kind: str = ""                   # PDF | Image | CAD
     size: str = ""
+
+
+@dataclass
+class TargetLine:
+    id: int = 0                      # the link's id
+    label: str = ""                  # "Machine: M-1 · Lathe"
+    href: str = ""                   # the other documents of that target
 
 
 @dataclass
@@ -75,7 +84,7 @@ def revision_line(r: RevisionRead, actions: list[str], writer: bool, zone: str =
 
 def _detail(session, actor, document_id: int):
     detail = documents.document_detail(session, actor, document_id)
-    actions = {r.id: revisions.available_actions(session, actor, r.id) for r in detail.revisions
+    actions = {r.id: decisions.available_actions(session, actor, r.id) for r in detail.revisions
                if r.status.value in ("draft", "review")}
     orders = change_orders.open_change_orders(session, actor) if "documents" in actor.permissions else []
     return detail, actions, orders
@@ -86,8 +95,10 @@ class DocumentState(AuthState):
     number: str = ""
     title: str = ""
     kind: str = ""
-    target: str = ""
-    target_href: str = ""            # the other documents of the same target
+    target_lines: list[TargetLine] = []
+    change_order_href: str = ""      # a change order's document: its change order's page
+    new_target_type: str = "product"
+    new_target_options: list[Option] = []
     released: str = ""
     description: str = ""
     revision_lines: list[RevisionLine] = []
@@ -132,18 +143,54 @@ class DocumentState(AuthState):
         self.load_error = ""
         self.number, self.title, self.description = d.number, d.title, d.description
         self.kind = KIND_LABELS.get(d.kind, d.kind)
-        self.target = f"{TARGET_LABELS.get(d.target_type, d.target_type)}: {d.target_label}"
-        self.target_href = routes.documents_of(d.target_type.value, d.target_id)
+        self.target_lines = [TargetLine(id=t.id, label=target_text(t.target_type, t.label),
+                                        href=routes.documents_of(t.target_type.value, t.target_id)) for t in d.targets]
+        self.change_order_href = routes.change_order_url(d.change_order_id) if d.change_order_id else ""
         self.released = d.released_label or "–"
         writer = "documents" in self.permissions
         self.revision_lines = [revision_line(r, actions.get(r.id, []), writer, self._zone())
                                for r in detail.revisions]
         self.has_working = any(r.status in ("draft", "review") for r in self.revision_lines)
         self.change_order_options = [Option(value=str(o.id), label=f"{o.number} · {o.title}") for o in orders]
+        then = []
+        if writer and not self.change_order_href and not self.new_target_options:
+            then.append(DocumentState.set_new_target_type(self.new_target_type))
         shown = next((f.id for r in self.revision_lines for f in r.files if f.kind != "CAD"), 0)
         if shown and not self.viewer_file_id:
-            return DocumentState.view(shown)
+            then.append(DocumentState.view(shown))
+        return then or None
+
+    @rx.event
+    def set_new_target_type(self, value: str):
+        """The choices of the attach form for one target type."""
+        self.new_target_type = value if value in TARGET_LABELS else "product"
+        try:
+            found = self._use_case(targets.choices, self.new_target_type)
+        except DomainError as error:
+            return self._refused(error)
+        self.new_target_options = [Option(value=str(i), label=label) for i, label in found]
         return None
+
+    @rx.event
+    def attach_target(self, form: dict):
+        try:
+            target_id = as_id(form.get("target_id", ""))
+            if not target_id:
+                return rx.toast.error(_("Choose what to attach the document to."))
+            done = self._use_case(documents.attach_target, self.document_id,
+                                  TargetBody(target_type=self.new_target_type, target_id=target_id), now=utcnow())
+        except DomainError as error:
+            return self._refused(error)
+        label = target_text(done.targets[-1].target_type, done.targets[-1].label) if done.targets else ""
+        return [rx.toast.success(_("Attached to {target}").format(target=label)), DocumentState.load]
+
+    @rx.event
+    def detach_target(self, link_id: int):
+        try:
+            self._use_case(documents.detach_target, self.document_id, as_id(link_id), now=utcnow())
+        except DomainError as error:
+            return self._refused(error)
+        return [rx.toast.success(_("Detached")), DocumentState.load]
 
     @rx.event
     def view(self, file_id: int):
@@ -194,8 +241,7 @@ class DocumentState(AuthState):
     @rx.event
     def decide(self, action: str, revision_id: int):
         """Submit, approve or reject the revision (the comment box's text goes with it; a rejection needs it)."""
-        use_cases = {"submit": revisions.submit_revision, "approve": revisions.approve_revision,
-                     "reject": revisions.reject_revision}
+        use_cases = {"submit": decisions.submit, "approve": decisions.approve, "reject": decisions.reject}
         if action not in use_cases:
             return rx.toast.error(_("Choose what to do with the revision."))
         try:

@@ -1,5 +1,6 @@
-"""/documents: controlled documents by number, title or description, filtered by kind; writers create one from
-a dialog (title, kind, what it is attached to). Operators see only documents with an approved revision: the
+"""/documents: controlled documents (change orders among them, for writers and reviewers) by number, title or
+description, filtered by kind or by one of their targets; writers create one from a dialog (title, kind, what it
+is attached to first; more targets are attached on its page). Operators see only documents with an approved revision: the
 services decide, this state only shows what they answer."""
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ from services.documents import documents, targets
 from services.documents.documents import DocumentCreate, DocumentRead
 
 KIND_LABELS = {"drawing": _("Drawing"), "sop": _("SOP"), "work_instruction": _("Work instruction"),
-               "specification": _("Specification")}
+               "specification": _("Specification"), "change_order": _("Change order")}
 TARGET_LABELS = {"product": _("Product"), "routing_step": _("Routing step"), "machine": _("Machine"),
                  "project": _("Project"), "work_order": _("Work order"), "customer_order": _("Customer order")}
 STATUS_LABELS = {"draft": _("Draft"), "review": _("In review"), "approved": _("Approved"), "obsolete": _("Obsolete")}
 STATUS_COLORS = {"draft": "gray", "review": "amber", "approved": "green", "obsolete": "red"}
 SCHEME_OPTIONS = [("letters", _("Letters: A, B, C")), ("numbers", _("Numbers: 1, 2, 3"))]
-KIND_OPTIONS = list(KIND_LABELS.items())
+KIND_OPTIONS = list(KIND_LABELS.items())                                 # the list's filter
+NEW_KIND_OPTIONS = [(k, v) for k, v in KIND_LABELS.items() if k != "change_order"]   # made on the change orders page
 TARGET_OPTIONS = list(TARGET_LABELS.items())
 
 
@@ -34,16 +36,20 @@ class DocumentRow:
     number: str = ""
     title: str = ""
     kind: str = ""
-    target: str = ""
+    target: str = ""                 # "Machine: M-1 · Lathe; Machine: M-2 · Mill" ("–" for a change order)
     released: str = ""               # the approved revision's label, "–" without one
     working: str = ""                # "B · In review" (writers and reviewers)
     href: str = ""
 
 
+def target_text(target_type: str, label: str) -> str:
+    return f"{TARGET_LABELS.get(target_type, target_type)}: {label}"
+
+
 def document_row(d: DocumentRead) -> DocumentRow:
     working = f"{d.working_label} · {STATUS_LABELS.get(d.working_status, d.working_status)}" if d.working_label else ""
     return DocumentRow(id=d.id, number=d.number, title=d.title, kind=KIND_LABELS.get(d.kind, d.kind),
-                       target=f"{TARGET_LABELS.get(d.target_type, d.target_type)}: {d.target_label}",
+                       target="; ".join(target_text(t.target_type, t.label) for t in d.targets) or "–",
                        released=d.released_label or "–", working=working, href=routes.document_url(d.id))
 
 
