@@ -3,7 +3,8 @@ and help texts of built-in and custom fields), and the required check it drives 
 
 Interface for other modules (stable):
 - `register_form(entity_type, label, fields)`: an entity whose form can be laid out, with its built-in fields
-  (`BuiltinField(key, label, required)`: `required` is what its service itself demands); domains register
+  (`BuiltinField(key, label, required, after)`: `required` is what its service itself demands; `after` places a
+  field added later in layouts saved before it); domains register
   at import, as they register custom field entity types;
 - `get_layout(session, actor, entity_type) -> FormLayoutRead`: the saved layout, or the default (one section
   of built-in fields, one of active custom fields), always holding every current field exactly once;
@@ -49,6 +50,7 @@ class BuiltinField:
     key: str
     label: str
     required: bool = False       # what the entity's service itself demands
+    after: str = ""              # a field added after layouts were saved: one that does not name it shows it here
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def get_layout(session: Session, actor: Actor, entity_type: str) -> FormLayoutRe
     if row is None:
         return FormLayoutRead(entity_type=entity_type, label=form.label, saved=False, sections=_default(fields))
     return FormLayoutRead(entity_type=entity_type, label=form.label, saved=True,
-                          sections=_arrange(fields, row.sections))
+                          sections=_arrange(fields, row.sections, {b.key: b.after for b in form.fields if b.after}))
 
 
 def save_layout(session: Session, actor: Actor, entity_type: str, data: FormLayoutSave, *,
@@ -215,7 +217,9 @@ def _default(fields: list[LayoutField]) -> list[LayoutSection]:
     return sections
 
 
-def _arrange(fields: list[LayoutField], saved: list[dict[str, Any]]) -> list[LayoutSection]:
+def _arrange(fields: list[LayoutField], saved: list[dict[str, Any]], after: dict[str, str]) -> list[LayoutSection]:
+    """The saved sections with the current fields; a field they do not name goes right after its `after` field
+    (a built-in field added later, such as the product's second name after its name), else at the end."""
     by_key = {f.key: f for f in fields}
     placed: set[str] = set()
     sections = []
@@ -229,6 +233,11 @@ def _arrange(fields: list[LayoutField], saved: list[dict[str, Any]]) -> list[Lay
             laid.append(f.model_copy(update={"required": f.minimum_required or bool(entry.get("required")),
                                              "help": str(entry.get("help") or "") or f.help}))
         sections.append(LayoutSection(title=str(s.get("title", "")), fields=laid))
+    for key, anchor in after.items():
+        if key in by_key and key not in placed and anchor in placed:
+            section = next(s for s in sections if any(f.key == anchor for f in s.fields))
+            section.fields.insert([f.key for f in section.fields].index(anchor) + 1, by_key[key])
+            placed.add(key)
     rest = [f for f in fields if f.key not in placed]
     if rest:
         if not sections:

@@ -69,7 +69,8 @@ class ProductCreate(BaseModel):
 
 # The product form's built-in fields for its layout (services/config/form_layouts.py): required as `_values` demands.
 form_layouts.register_form("product", "Products", [
-    BuiltinField("code", "Code", True), BuiltinField("name", "Name", True), BuiltinField("description", "Description"),
+    BuiltinField("code", "Code", True), BuiltinField("name", "Name", True),
+    BuiltinField("name2", "Name in a second language", after="name"), BuiltinField("description", "Description"),
     BuiltinField("unit", "Unit", True), BuiltinField("type", "Type", True), BuiltinField("standard_cost", "Standard cost")])
 
 
@@ -188,6 +189,7 @@ def update_product(session: Session, actor: Actor, product_id: int, data: Produc
         laid_out["standard_cost"] = None
     name2, name2_language = second_name(data.name2, data.name2_language, problems,
                                         current=(product.name2, product.name2_language))
+    laid_out["name2"] = name2
     custom = custom_fields.validate(session, actor, "product", data.custom, current=product.custom, problems=problems,
                                     builtin=laid_out)
     assert values is not None                # validate() raised the field problems with its own

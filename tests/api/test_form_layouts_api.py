@@ -24,7 +24,7 @@ def test_a_saved_layout_is_read_back_and_refuses_empty_required_fields(client, w
         {"title": "Identity", "fields": [{"key": "code", "required": True}, {"key": "name", "required": True}]}]})
     assert saved.status_code == 200, saved.text
     assert _keys(saved.json()) == [("Buying", ["standard_cost"]),
-                                   ("Identity", ["code", "name", "description", "unit", "type"])]
+                                   ("Identity", ["code", "name", "name2", "description", "unit", "type"])]
     assert _keys(client.get("/form-layouts/product", headers=operator).json()) == _keys(saved.json())
     refused = assert_error(client.post("/products", headers=admin, json={"code": "P-9", "name": "Bolt"}),
                            422, "invalid", standard_cost="")

@@ -26,16 +26,17 @@ async def test_arrange_preview_and_save_a_product_layout(engine, session, world,
     await run(state.enter(), state)
     assert [o.value for o in state.entity_options] == ["lot", "maintenance_ticket", "ncr", "product", "sop_ticket",
                                                       "shipment", "work_order"]
-    assert not state.saved and _keys(state) == [("Details", ["code", "name", "description", "unit", "type",
+    assert not state.saved and _keys(state) == [("Details", ["code", "name", "name2", "description", "unit", "type",
                                                              "standard_cost"])]
-    await run(state.move(0, 2, -1), state)                 # description above name
+    await run(state.move(0, 3, -1), state)                 # description above the second name
+    await run(state.move(0, 2, -1), state)                 # and above name
     await run(state.add_section(), state)
     await run(state.rename_section(1, "Costing"), state)
-    await run(state.move(0, 5, 1), state)                  # standard cost into the new section
+    await run(state.move(0, 6, 1), state)                  # standard cost into the new section
     await run(state.toggle_required(1, 0), state)
     await run(state.set_help(1, 0, "From the price list."), state)
     await run(state.toggle_required(0, 0), state)          # code is always required: stays on
-    assert state.changed and _keys(state) == [("Details", ["code", "description", "name", "unit", "type"]),
+    assert state.changed and _keys(state) == [("Details", ["code", "description", "name", "name2", "unit", "type"]),
                                               ("Costing", ["standard_cost"])]
     assert state.sections[0].fields[0].required and state.sections[1].fields[0].required
     assert toasts(await run(state.save(), state), "success") == ["Form layout saved"]
@@ -45,7 +46,7 @@ async def test_arrange_preview_and_save_a_product_layout(engine, session, world,
     assert refused.value.fields == {"standard_cost": "Standard cost is required. From the price list."}
 
     await run(state.remove_section(1), state)              # its field joins the section before
-    assert _keys(state) == [("Details", ["code", "description", "name", "unit", "type", "standard_cost"])]
+    assert _keys(state) == [("Details", ["code", "description", "name", "name2", "unit", "type", "standard_cost"])]
     assert toasts(await run(state.remove_section(0), state), "error") == ["Keep at least one section."]
     await run(state.use_default(), state)
     assert not state.saved and form_layouts.get_layout(session, world.actor(world.admin_a), "product").saved is False
@@ -74,7 +75,7 @@ async def test_the_product_form_follows_the_saved_layout(engine, session, world,
     page = await signed_in(engine, ProductsState, "planner.one")
     await run(page.open_new(), page)
     assert [(s.title, [f.key for f in s.slots]) for s in page.form_sections] == [
-        ("Details", ["code", "name", "description", "unit", "type", "standard_cost"]),
+        ("Details", ["code", "name", "name2", "description", "unit", "type", "standard_cost"]),
         ("Additional fields", ["custom.finish"])]
     with transaction(session):
         form_layouts.save_layout(session, admin, "product", FormLayoutSave(sections=[
@@ -82,7 +83,9 @@ async def test_the_product_form_follows_the_saved_layout(engine, session, world,
                                                  {"key": "name", "required": True, "help": "As sold."}]}]), now=now)
     await run(page.open_new(), page)
     section = page.form_sections[0]
-    assert section.title == "Finish first" and [f.key for f in section.slots][:3] == ["custom.finish", "name", "code"]
+    # the second name, which the saved layout does not name, follows the name
+    assert section.title == "Finish first" and [f.key for f in section.slots][:4] == ["custom.finish", "name", "name2",
+                                                                                      "code"]
     finish, name = section.slots[0], section.slots[1]
     assert finish.is_custom and finish.input.required and finish.input.hint == "Zinc or paint."
     assert name.required and name.help == "As sold." and not name.is_custom
@@ -94,11 +97,11 @@ async def test_the_product_form_follows_the_saved_layout(engine, session, world,
 async def test_a_dragged_field_lands_where_it_was_dropped(engine, world):
     state = await signed_in(engine, FormLayoutsState, "admin.a")
     await run(state.enter(), state)
-    await run(state.drop_field("0:0>0:3"), state)          # code dropped on unit: before it
-    assert _keys(state)[0][1] == ["name", "description", "code", "unit", "type", "standard_cost"]
+    await run(state.drop_field("0:0>0:4"), state)          # code dropped on unit: before it
+    assert _keys(state)[0][1] == ["name", "name2", "description", "code", "unit", "type", "standard_cost"]
     await run(state.add_section(), state)
-    await run(state.drop_field("0:5>1:0"), state)          # standard cost into the empty new section
+    await run(state.drop_field("0:6>1:0"), state)          # standard cost into the empty new section
     await run(state.drop_field("0:0>9:0"), state)          # no such section: nothing moves
     await run(state.drop_field("nonsense"), state)
-    assert _keys(state) == [("Details", ["name", "description", "code", "unit", "type"]),
+    assert _keys(state) == [("Details", ["name", "name2", "description", "code", "unit", "type"]),
                             ("New section", ["standard_cost"])]

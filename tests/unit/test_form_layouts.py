@@ -34,7 +34,7 @@ def _keys(layout):
     return [(s.title, [f.key for f in s.fields]) for s in layout.sections]
 
 
-PRODUCT_KEYS = ["code", "name", "description", "unit", "type", "standard_cost"]
+PRODUCT_KEYS = ["code", "name", "name2", "description", "unit", "type", "standard_cost"]
 
 
 def test_the_default_layout_is_the_built_in_fields_then_the_custom_fields(session, world):
@@ -43,7 +43,7 @@ def test_the_default_layout_is_the_built_in_fields_then_the_custom_fields(sessio
     layout = form_layouts.get_layout(session, world.actor(world.operator1), "product")
     assert not layout.saved
     assert _keys(layout) == [("Details", PRODUCT_KEYS), ("Additional fields", ["custom.finish"])]
-    code, description = layout.sections[0].fields[0], layout.sections[0].fields[2]
+    code, description = layout.sections[0].fields[0], layout.sections[0].fields[3]
     assert code.required and code.minimum_required and not description.required
     assert layout.sections[1].fields[0].help == "As on the drawing."
 
@@ -57,7 +57,8 @@ def test_a_saved_layout_orders_sections_and_fields_and_is_audited(session, world
                                         {"key": "custom.finish"}]}])
     assert layout.saved
     # fields the layout does not name come at the end of its last section, in default order
-    assert _keys(layout) == [("Identity", ["name", "code"]),
+    # the second name (a built-in field added later) follows the name, wherever the layout put it
+    assert _keys(layout) == [("Identity", ["name", "name2", "code"]),
                              ("Costing", ["standard_cost", "custom.finish", "description", "unit", "type"])]
     cost = layout.sections[1].fields[0]
     assert cost.required and not cost.minimum_required and cost.help == "From the price list."

@@ -16,7 +16,7 @@ from rxapp.components.master import (
     status_cell,
     table,
 )
-from rxapp.components.second_name import second_name_fields
+from rxapp.components.second_name import second_name_control
 from rxapp.components.shell import shell
 from rxapp.components.ui import (
     PHONE_TOUCH,
@@ -66,6 +66,7 @@ def _dialog() -> rx.Component:
                 laid_out_form(S.form_sections, {
                     "code": text_input("code", default_value=S.f_code, placeholder=_("Unique, e.g. FG-100 or RM-STEEL.")),
                     "name": text_input("name", default_value=S.f_name),
+                    "name2": second_name_control(errors, S.f_name2, S.f_name2_language),
                     "type": select_control("type", TYPE_OPTIONS, default_value=S.f_type),
                     "unit": rx.fragment(text_input("unit", default_value=S.f_unit, placeholder=_("pcs, kg, m ..."),
                                                    list="unit-options"),
@@ -77,7 +78,6 @@ def _dialog() -> rx.Component:
                     "description": rx.text_area(name="description", id="description", default_value=S.f_description,
                                                 width="100%"),
                 }, errors),
-                second_name_fields(errors, S.f_name2, S.f_name2_language),
                 form_buttons(_("Save product"), S.set_form_open(False)),
                 direction="column", spacing="3",
             ),

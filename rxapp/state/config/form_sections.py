@@ -18,7 +18,8 @@ from services.config.form_layouts import FormLayoutRead
 # tests/ui/test_state_form_layouts_entities.py fails when a registered label has no ja or ko translation.
 FORM_LABELS = (
     _("Details"), _("Additional fields"),
-    _("Products"), _("Code"), _("Name"), _("Description"), _("Unit"), _("Type"), _("Standard cost"),
+    _("Products"), _("Code"), _("Name"), _("Name in a second language"), _("Description"), _("Unit"), _("Type"),
+    _("Standard cost"),
     _("Maintenance tickets"), _("Machine"), _("Title"), _("Priority"), _("Reason"),
     _("NCRs"), _("Plant"), _("Severity"), _("Lot"), _("Quantity"), _("Containment"),
     _("SOP tickets"), _("Charging department"), _("Charged department"), _("SOP"), _("What happened"),
