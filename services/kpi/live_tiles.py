@@ -13,8 +13,9 @@ Keys are what the page marks (`data-live-key`); a key "m<id>.<name>" is the tile
 andon board; the dashboard's "trend.*" keys are the last point of its OEE trend (the bucket a report changes:
 its label and the five series of the chart, in `TREND_SERIES` order), which the page appends to its chart or
 puts in place of the chart's last point (assets/takt_live.js), so the chart follows a report without the
-whole figure being sent again. Values are formatted here once for every subscriber (numbers, percentages with one
-formatting, `percent_text`), never translated: words stay in the page, which has the person's language.
+whole figure being sent again. Values are formatted here once for every subscriber of a scope, through
+services/core/formats.py in the scope's language and number format (the channel reads under both), as the page
+formats them; words are never sent: they stay in the page, which has the person's language.
 
 Invariants: `subscribe_scope` raises NotFound/Forbidden/Invalid exactly as the view's own service does
 (another organization's or plant's view is NotFound), so the channel never subscribes a scope its
@@ -32,6 +33,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from services.core import formats
 from services.core.access import Actor
 from services.core.errors import Invalid
 from services.core.events import DomainEvent
@@ -112,7 +114,7 @@ _MISSING = object()
 
 def percent_text(value: Decimal | None) -> str:
     """A percentage as every live screen shows it: one decimal and " %", "–" when there is none."""
-    return "–" if value is None else f"{value:.1f} %"
+    return "–" if value is None else formats.number(value, decimals=1) + " %"
 
 
 # ----- the manager dashboard -----------------------------------------------------------------------
@@ -217,7 +219,7 @@ def andon_tiles(session: Session, scope: Scope, now: datetime) -> Tiles:
 
 
 def andon_oee_text(value: Decimal | None) -> str:
-    return f"{value:.0f}%" if value is not None else "–"
+    return formats.number(value, decimals=0) + "%" if value is not None else "–"
 
 
 register_kind("dashboard", dashboard_scope, dashboard_tiles, affects=dashboard.scope_affected)

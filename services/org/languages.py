@@ -25,7 +25,7 @@ from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.core.events import record
-from services.core.languages import SUPPORTED, choose, normalize
+from services.core.languages import SUPPORTED, choose, deployment_language, normalize
 from services.core.messages import t
 from services.org import events as org_events
 
@@ -78,3 +78,19 @@ def languages_of(session: Session, organization_id: int, user_ids: Iterable[int]
     rows = session.exec(select(User.id, User.language).where(User.organization_id == organization_id,
                                                              col(User.id).in_(ids))).all()
     return {int(user_id): choose(own, default, None) for user_id, own in rows if user_id is not None}
+
+
+def organization_formats(session: Session, organization_id: int) -> tuple[str | None, str | None]:
+    """The organization's default language and number format: its settings' once it has settings, else None."""
+    row = session.exec(select(OrganizationSettings.language, OrganizationSettings.number_format)
+                       .where(OrganizationSettings.organization_id == organization_id)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def language_of(session: Session, actor: Actor, fallback: str | None = None) -> str:
+    """The language to serve an actor in: the person's own, their organization's, else `fallback` (the request's
+    Accept-Language), else the deployment's (a display or machine token has no person: the organization's on)."""
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    own = user.language if user is not None and user.organization_id == actor.organization_id else None
+    return (normalize(own) or normalize(organization_formats(session, actor.organization_id)[0])
+            or normalize(fallback) or deployment_language())

@@ -8,10 +8,9 @@ the plants the actor may work in (all of the organization's plants for admins).
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.base import pk
-from models.org_settings import OrganizationSettings
 from models.organization import Organization
 from models.user import User
 from services.core.access import Actor
@@ -20,6 +19,7 @@ from services.core.errors import Unauthorized
 from services.core.messages import t
 from services.org.branding import BrandingRead, branding_for_org
 from services.org.demo_users import demo_users, must_change_password
+from services.org.languages import organization_formats
 from services.org.plants import DepartmentRead, PlantRead, list_departments, list_plants
 
 
@@ -46,11 +46,6 @@ class ProfileRead(BaseModel):
     number_format: str | None = None          # the organization's (services/core/formats.SEPARATORS); None: the locale's
 
 
-def _organization_formats(session: Session, organization_id: int) -> tuple[str | None, str | None]:
-    """The organization's default language and number format: its settings' once it has settings, else None."""
-    row = session.exec(select(OrganizationSettings.language, OrganizationSettings.number_format)
-                       .where(OrganizationSettings.organization_id == organization_id)).first()
-    return (row[0], row[1]) if row else (None, None)
 
 
 def get_profile(session: Session, actor: Actor) -> ProfileRead:
@@ -63,7 +58,7 @@ def get_profile(session: Session, actor: Actor) -> ProfileRead:
     departments = list_departments(session, actor)
     plants = [PlantWithDepartments(**p.model_dump(), departments=[d for d in departments if d.plant_id == p.id])
               for p in list_plants(session, actor)]
-    organization_language, number_format = _organization_formats(session, pk(org))
+    organization_language, number_format = organization_formats(session, pk(org))
     return ProfileRead(
         user_id=pk(user), username=user.username, full_name=user.full_name, email=user.email,
         organization_id=pk(org), organization_name=display_name(org),

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session
 
 from models.inspection import InspectionCharacteristic
+from services.core import formats
 from services.core.access import Actor, Permission, require
 from services.core.errors import Invalid
 from services.core.events import DomainEvent
@@ -30,8 +31,9 @@ EVENT_PREFIXES = ("inspection.", "spc.")
 
 
 def number_text(value: Decimal | float | None) -> str:
-    """An SPC figure as the page and the live tiles show it (4 significant digits, "—" when there is none)."""
-    return "—" if value is None else f"{float(value):.4g}"
+    """An SPC figure as the page and the live tiles show it (4 significant digits in the language and number
+    format served, services/core/formats.significant; "—" when there is none)."""
+    return "—" if value is None else formats.significant(value)
 
 
 def spc_scope(session: Session, actor: Actor, params: dict[str, Any], now: datetime) -> Scope:

@@ -10,6 +10,10 @@ import pytest
 import simple_websocket
 import simple_websocket.errors
 
+from models.base import utcnow
+from services.core.db import transaction
+from services.org.languages import set_my_language
+from services.org.settings import SettingsUpdate, update_settings
 from tests.api.conftest import bearer
 from tests.factories.shopfloor import make_floor, new_client_id
 
@@ -144,3 +148,26 @@ def test_a_report_reaches_a_dashboard_as_its_tiles_and_the_trends_last_point(cli
             "trend.label", "trend.oee", "trend.availability", "trend.performance", "trend.quality", "trend.idle"}
     finally:
         ws.close()
+
+
+def test_tiles_are_written_in_the_subscribers_language_and_the_organizations_number_format(client, session, world,
+                                                                                          floor, as_user):
+    with transaction(session):
+        update_settings(session, world.actor(world.admin_a), SettingsUpdate(number_format="1.234,56"), now=utcnow())
+        set_my_language(session, world.actor(world.planner1), "ko", now=utcnow())
+    operator = as_user("op.one")
+    action(client, operator, floor.machine_id, type="start_job", operation_id=floor.cut_id)
+    action(client, operator, floor.machine_id, type="report_counts", good=30, scrap=2,
+           reason_code_id=floor.line.scrap_reason_id)
+    korean = simple_websocket.Client.connect(ws_url(client), headers=as_user("planner.one"))
+    english = simple_websocket.Client.connect(ws_url(client), headers={**as_user("admin.a"), "Accept-Language": "en"})
+    try:
+        params = {"plant_id": world.plant1, "period": "7d"}
+        seen_ko = ask(korean, type="subscribe", id="k", kind="dashboard", params=params)
+        seen_en = ask(english, type="subscribe", id="e", kind="dashboard", params=params)
+        assert seen_ko["tiles"]["quality"] == seen_en["tiles"]["quality"] == "93,8 %"     # 30 of 32, decimal comma
+        assert (seen_ko["tiles"]["good"], seen_ko["tiles"]["scrap"]) == (30, 2)
+        assert seen_ko["scope"] != seen_en["scope"]                # a Korean and an English reading of one view
+    finally:
+        korean.close()
+        english.close()

@@ -18,6 +18,7 @@ Messages, all JSON text:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from datetime import datetime
 from typing import Any
@@ -29,15 +30,17 @@ from models.base import utcnow
 from rxapp.api.deps import actor_for_token, websocket_token
 from rxapp.api.errors import status_for
 from rxapp.api.schemas import error_body
-from services.core import tenancy
+from services.core import formats, tenancy
 from services.core.access import Actor
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError
 from services.core.events import bus
+from services.core.languages import deployment_language, person_language, use_language
 from services.kpi import live_tiles
 from services.kpi.live import Scope
 from services.kpi.live_channel import Channel, encode
 from services.kpi.live_tiles import Tiles
+from services.org import languages
 from services.quality import spc_tiles  # noqa: F401  (registers the live kind "spc")
 
 router = APIRouter(tags=["live"])
@@ -47,10 +50,12 @@ MAX_SUBSCRIPTIONS = 16                 # per connection: a page has one or two l
 
 
 def read_tiles(scope: Scope) -> Tiles:
-    """One reading of a scope's tiles in a unit of work of its own (the channel runs it in a thread)."""
-    with db_session() as session, transaction(session):
+    """One reading of a scope's tiles in a unit of work of its own (the channel runs it in a thread), in the
+    scope's language and its organization's number format (services/core/formats.py writes the figures)."""
+    with use_language(scope.language or None), db_session() as session, transaction(session):
         tenancy.bind(session, scope.organization_id)
-        return live_tiles.tiles(session, scope, now=utcnow())
+        with formats.use_number_format(languages.organization_formats(session, scope.organization_id)[1]):
+            return live_tiles.tiles(session, scope, now=utcnow())
 
 
 channel = Channel(read=read_tiles, bus=bus)
@@ -59,9 +64,13 @@ channel.hub.affects.update({kind: live_tiles.affects(kind) for kind in live_tile
 
 
 def scope_for(actor: Actor, kind: str, params: Any, now: datetime) -> Scope:
+    """The access-checked scope in the subscriber's language (their own, their organization's, the connection's
+    Accept-Language): subscribers in different languages get different scopes, each read once."""
     with db_session() as session, transaction(session):
         tenancy.bind(session, actor.organization_id)
-        return live_tiles.subscribe_scope(session, actor, kind, params, now=now)
+        scope = live_tiles.subscribe_scope(session, actor, kind, params, now=now)
+        language = languages.language_of(session, actor, person_language())
+    return dataclasses.replace(scope, language="" if language == deployment_language() else language)
 
 
 class _Socket:
