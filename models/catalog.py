@@ -58,7 +58,11 @@ class Customer(TimestampMixin, SQLModel, table=True):
     organization_id: int = Field(foreign_key="organization.id", index=True)
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
+    name2: str = Field(default="", max_length=200)                   # the name in a second language
+    name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en: the language of name2
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=64)
     address: str = Field(default="", max_length=1000)
     is_active: bool = Field(default=True, index=True)
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("name", "name2", "name2_language")   # services/core/display_names.py

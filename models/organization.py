@@ -52,5 +52,9 @@ class Department(TimestampMixin, SQLModel, table=True):
     plant_id: int = Field(foreign_key="plant.id", index=True)
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
+    name2: str = Field(default="", max_length=200)                   # the name in a second language
+    name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en: the language of name2
     is_active: bool = Field(default=True)
     head_user_id: int | None = Field(default=None, foreign_key="app_user.id")  # escalations go to this person
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("name", "name2", "name2_language")   # services/core/display_names.py

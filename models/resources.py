@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
@@ -35,7 +36,11 @@ class Machine(TimestampMixin, SQLModel, table=True):
     work_center_id: int = Field(foreign_key="work_center.id", index=True)
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
+    name2: str = Field(default="", max_length=200)                   # the name in a second language
+    name2_language: str | None = Field(default=None, max_length=8)   # ja, ko or en: the language of name2
     is_active: bool = Field(default=True, index=True)
+
+    NAMES: ClassVar[tuple[str, str, str]] = ("name", "name2", "name2_language")   # services/core/display_names.py
 
 
 class MachineProductRate(TimestampMixin, SQLModel, table=True):

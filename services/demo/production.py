@@ -64,6 +64,10 @@ WORK_CENTERS = [
     ("PACK", "Packing", "FIN", ["PACK-01"]),
 ]
 
+# the machines' Japanese names: the work center's and the machine's number ("CNC旋盤 01号機")
+WORK_CENTER_NAMES_JA = {"CNC": "CNC旋盤", "MILL": "フライス盤", "WELD": "溶接機", "ASM": "組立セル", "PAINT": "粉体塗装ライン",
+                        "PACK": "梱包ライン"}
+
 # code, name, type, unit, standard cost
 PRODUCTS = [
     ("RM-STEEL-40", "Steel bar 40 mm", "raw", "m", "6.80"),
@@ -177,7 +181,8 @@ def _master_data(session: Session, admin: Actor, plant: Plant, now: datetime) ->
             plant_id=plant.id, department_id=depts[dept], code=code, name=name), now=now)
         ids.work_centers[code] = wc.id
         ids.machines[code] = [work_centers.create_machine(session, admin, work_centers.MachineCreate(
-            work_center_id=wc.id, code=m, name=f"{name} {m.split('-')[1]}"), now=now).id for m in machine_codes]
+            work_center_id=wc.id, code=m, name=f"{name} {m.split('-')[1]}",
+            name2=f"{WORK_CENTER_NAMES_JA[code]} {m.split('-')[1]}号機"), now=now).id for m in machine_codes]
     for code, name, type_, unit, cost in PRODUCTS:
         ids.products[code] = products.create_product(session, admin, products.ProductCreate(
             code=code, name=name, name2=PRODUCT_NAMES_JA.get(code, ""), type=type_, unit=unit, standard_cost=cost),

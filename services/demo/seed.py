@@ -24,6 +24,7 @@ from services.demo.production import demo_actor, seed_demo_plant
 from services.demo.quality import seed_demo_quality
 from services.demo.studio import seed_demo_studio
 from services.demo.trace import seed_demo_trace
+from services.master import customers, work_centers
 from services.org import organizations, plants, users
 from services.org.demo_users import mark_demo_users
 from services.org.organizations import OrganizationUpdate
@@ -54,6 +55,12 @@ DEMO_PLANTS = [
     ("BER", "Berlin Works", "Europe/Berlin", [("MACH", "Machining"), ("ASSY", "Assembly"), ("FIN", "Finishing")]),
     ("POR", "Porto Assembly", "Europe/Lisbon", [("ASSY", "Assembly"), ("PACK", "Packing")]),
 ]
+# Acme's departments as its Japanese staff call them (services/core/display_names.py)
+DEPARTMENT_NAMES_JA = {"MACH": "機械加工課", "ASSY": "組立課", "FIN": "仕上げ課", "PACK": "梱包課"}
+
+# Globex's Osaka plant: a press line and a customer, named in Japanese as well
+OSAKA_MACHINES = [("PRS-01", "Servo press 1", "サーボプレス 1号機"), ("PRS-02", "Servo press 2", "サーボプレス 2号機")]
+OSAKA_CUSTOMER = ("KANSAI-ROBO", "Kansai Robotics Co., Ltd.", "関西ロボティクス株式会社", "order@kansai-robo.example")
 
 
 def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bool:
@@ -94,7 +101,8 @@ def _seed_acme(session: Session, now: datetime) -> int:
         plant_ids[code] = plant.id
         system = organizations.system_actor(session, org.id)   # now sees the new plant
         for dept_code, dept_name in departments:
-            plants.create_department(session, system, DepartmentCreate(plant_id=plant.id, code=dept_code, name=dept_name), now=now)
+            plants.create_department(session, system, DepartmentCreate(
+                plant_id=plant.id, code=dept_code, name=dept_name, name2=DEPARTMENT_NAMES_JA.get(dept_code, "")), now=now)
     for username, full_name, roles, plant_codes in DEMO_USERS:
         users.create_user(session, system, UserCreate(
             username=username, full_name=full_name, full_name2=NAMES2.get(username, ""), email=f"{username}@acme.example",
@@ -110,7 +118,16 @@ def _seed_globex(session: Session, now: datetime) -> int:
     plant = plants.create_plant(session, system, PlantCreate(code="OSA", name="Osaka Plant", name2="大阪工場",
                                                              timezone="Asia/Tokyo"), now=now)
     system = organizations.system_actor(session, org.id)
-    plants.create_department(session, system, DepartmentCreate(plant_id=plant.id, code="PRESS", name="Press shop"), now=now)
+    press = plants.create_department(session, system, DepartmentCreate(plant_id=plant.id, code="PRESS", name="Press shop",
+                                                                       name2="プレス課"), now=now)
+    line = work_centers.create_work_center(session, system, work_centers.WorkCenterCreate(
+        plant_id=plant.id, department_id=press.id, code="PRESS", name="Stamping"), now=now)
+    for code, name, name2 in OSAKA_MACHINES:
+        work_centers.create_machine(session, system, work_centers.MachineCreate(
+            work_center_id=line.id, code=code, name=name, name2=name2), now=now)
+    code, name, name2, email = OSAKA_CUSTOMER
+    customers.create_customer(session, system, customers.CustomerCreate(code=code, name=name, name2=name2, email=email),
+                              now=now)
     for username, full_name, roles in [("globex.admin", "Gil Globex", ["admin"]), ("globex.operator", "Gus Globex", ["operator"])]:
         users.create_user(session, system, UserCreate(
             username=username, full_name=full_name, full_name2=NAMES2.get(username, ""),

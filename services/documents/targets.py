@@ -17,6 +17,7 @@ from models.resources import Machine
 from models.routing import Routing, RoutingStep
 from models.studio import StudioProject
 from services.core.access import Actor, Permission, require
+from services.core.display_names import display_name
 from services.core.errors import Invalid
 from services.core.messages import t
 
@@ -69,7 +70,7 @@ def choices(session: Session, actor: Actor, target_type: DocumentTarget) -> list
     if target_type == DocumentTarget.MACHINE:
         machines = session.exec(select(Machine).where(Machine.organization_id == org, col(Machine.plant_id).in_(plants))
                                 .order_by(col(Machine.code)).limit(CHOICES)).all()
-        return [(int(m.id or 0), f"{m.code} · {m.name}") for m in machines]
+        return [(int(m.id or 0), f"{m.code} · {display_name(m)}") for m in machines]
     if target_type == DocumentTarget.PROJECT:
         projects = session.exec(select(StudioProject).where(StudioProject.organization_id == org)
                                 .order_by(col(StudioProject.id).desc()).limit(CHOICES)).all()
@@ -121,7 +122,7 @@ def _lookup(session: Session, target_type: DocumentTarget, target_id: int) -> tu
         return step.organization_id, None, f"{product.code} · {step.sequence} {step.name}"
     if target_type == DocumentTarget.MACHINE:
         machine = session.get(Machine, target_id)
-        return (machine.organization_id, machine.plant_id, f"{machine.code} · {machine.name}") if machine else None
+        return (machine.organization_id, machine.plant_id, f"{machine.code} · {display_name(machine)}") if machine else None
     if target_type == DocumentTarget.PROJECT:
         project = session.get(StudioProject, target_id)
         return (project.organization_id, None, f"{project.number} · {project.name}") if project else None

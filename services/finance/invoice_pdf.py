@@ -13,6 +13,7 @@ from models.base import referenced
 from models.catalog import Customer
 from models.finance import InvoiceKind
 from services.core.access import Actor
+from services.core.display_names import both_names
 from services.core.messages import render, t
 from services.finance.invoices import get_invoice
 from services.finance.money import describe_rounding
@@ -28,7 +29,7 @@ def invoice_pdf(session: Session, actor: Actor, invoice_id: int) -> bytes:
     pdf = doc.branded_document(session, actor.organization_id)
     doc.title(pdf, render(t("Invoice {number}", number=inv.number) if inv.kind == InvoiceKind.INVOICE
                           else t("Credit note {number}", number=inv.number)))
-    for text in (render(t("Customer: {name} ({code})", name=customer.name, code=customer.code)),
+    for text in (render(t("Customer: {name} ({code})", name=both_names(customer), code=customer.code)),
                  *(customer.address or "").splitlines()[:4],
                  render(t("Issued: {issued}    Due: {due}", issued=inv.issue_date, due=inv.due_date)), inv.memo):
         doc.line(pdf, text)

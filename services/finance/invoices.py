@@ -27,6 +27,7 @@ from models.orders import CustomerOrder, OrderLine
 from models.shipments import Shipment, ShipmentLine, ShipmentStatus
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
+from services.core.display_names import display_name
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
 from services.core.messages import t
@@ -192,7 +193,7 @@ def get_invoice(session: Session, actor: Actor, invoice_id: int) -> InvoiceRead:
     q = quantum(inv.currency)
     data = inv.model_dump(exclude={"organization_id", "created_at", "updated_at", "created_by", "updated_by"})
     data |= {"net": inv.net.quantize(q), "vat": inv.vat.quantize(q), "total": inv.total.quantize(q)}
-    return InvoiceRead(**data, customer_name=customer.name if customer else "",
+    return InvoiceRead(**data, customer_name=display_name(customer) if customer else "",
                        lines=[InvoiceLineRead.model_validate(x, from_attributes=True).model_copy(
                            update={"net": x.net.quantize(q)}) for x in lines])
 
@@ -229,13 +230,13 @@ def billable_shipments(session: Session, actor: Actor, *, limit: int = 200) -> l
     require(actor, Permission.FINANCE)
     billed = select(Invoice.shipment_id).where(Invoice.organization_id == actor.organization_id,
                                                col(Invoice.shipment_id).is_not(None))
-    rows = session.exec(select(Shipment, Customer.name).join(Customer, col(Customer.id) == Shipment.customer_id)
+    rows = session.exec(select(Shipment, Customer).join(Customer, col(Customer.id) == Shipment.customer_id)
                         .where(Shipment.organization_id == actor.organization_id,
                                col(Shipment.plant_id).in_(actor.plant_ids or [-1]),
                                Shipment.status == ShipmentStatus.SHIPPED, col(Shipment.id).not_in(billed))
                         .order_by(col(Shipment.id).desc()).limit(limit)).all()
-    return [BillableShipment(id=pk(s), number=s.number, customer_id=s.customer_id, customer_name=name,
-                             shipped_at=s.shipped_at) for s, name in rows]
+    return [BillableShipment(id=pk(s), number=s.number, customer_id=s.customer_id, customer_name=display_name(c),
+                             shipped_at=s.shipped_at) for s, c in rows]
 
 
 def billable_lines(session: Session, actor: Actor, customer_id: int) -> list[BillableLine]:

@@ -21,6 +21,7 @@ from models.catalog import Customer
 from models.finance import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentAllocation
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
+from services.core.display_names import display_name
 from services.core.errors import Invalid
 from services.core.events import record
 from services.core.messages import t
@@ -132,8 +133,8 @@ def ar_aging(session: Session, actor: Actor, *, as_of: date, currency: str) -> l
                                                   Invoice.status == InvoiceStatus.ISSUED,
                                                   Invoice.issue_date <= as_of)).all()
     owed = _owed(session, [pk(i) for i in invoices], as_of=as_of)
-    names = dict(session.exec(select(Customer.id, Customer.name).where(
-        col(Customer.id).in_({i.customer_id for i in invoices} or {-1}))).all())
+    names = {c.id: display_name(c) for c in session.exec(select(Customer).where(
+        col(Customer.id).in_({i.customer_id for i in invoices} or {-1}))).all()}
     rows: dict[int, AgingRow] = {}
     for inv in invoices:
         if owed[pk(inv)] <= 0:

@@ -164,7 +164,7 @@ def _tile(machine: Machine, status: MachineStatus | None, dept: Department, jobs
     op = job[0] if job else None
     expected = expected_good(op, now, spec) if op is not None else 0
     return AndonTile(
-        machine_id=machine.id, code=machine.code, name=machine.name, department=dept.name, state=state, since=since,
+        machine_id=machine.id, code=machine.code, name=display_name(machine), department=display_name(dept), state=state, since=since,
         minutes_in_state=max(0, int((now - since).total_seconds() // 60)) if since else 0,
         reason=reason, job=f"{job[1].number} · {job[2].code} · {op.name}" if job and op is not None else "",
         quantity=op.quantity if op else 0, good=op.quantity_good if op else 0, scrap=op.quantity_scrap if op else 0,

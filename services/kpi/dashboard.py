@@ -28,6 +28,7 @@ from models.orders import CapacityPeriod
 from models.organization import Department, Plant
 from models.resources import Machine
 from services.core.access import Actor, Permission, require
+from services.core.display_names import display_name
 from services.core.errors import Invalid, NotFound
 from services.core.messages import t
 from services.kpi import reads as kpi
@@ -187,9 +188,9 @@ def choices(session: Session, actor: Actor) -> FilterChoices:
                                  col(ShiftCalendar.is_default) == True)  # noqa: E712
                           .order_by(col(Shift.start_minute))).all()
     return FilterChoices(
-        plants=[FilterChoice(id=p.id, label=f"{p.code} · {p.name}") for p in plants],
-        departments=[FilterChoice(id=d.id, label=d.name, parent_id=d.plant_id) for d in depts],
-        machines=[FilterChoice(id=m.id, label=f"{m.code} · {m.name}", parent_id=m.department_id) for m in machines],
+        plants=[FilterChoice(id=p.id, label=f"{p.code} · {display_name(p)}") for p in plants],
+        departments=[FilterChoice(id=d.id, label=display_name(d), parent_id=d.plant_id) for d in depts],
+        machines=[FilterChoice(id=m.id, label=f"{m.code} · {display_name(m)}", parent_id=m.department_id) for m in machines],
         shifts=[FilterChoice(id=s.id, label=s.name, parent_id=c.plant_id) for s, c in shifts])
 
 

@@ -44,6 +44,7 @@ from models.orders import Operation
 from models.resources import LossCategory
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor, Permission, require
+from services.core.display_names import display_name
 from services.core.errors import Invalid
 from services.core.messages import t
 from services.kpi import formulas as kpi_math
@@ -146,7 +147,7 @@ def _summary(session: Session, actor: Actor, scope: Scope, *, suspicious: bool =
         tbl = per_machine[mid]
         for name in vars(whole):
             setattr(whole, name, getattr(whole, name) + getattr(tbl, name))
-        machines.append(MachineKpi(machine_id=mid, machine_code=machine.code, machine_name=machine.name,
+        machines.append(MachineKpi(machine_id=mid, machine_code=machine.code, machine_name=display_name(machine),
                                    department_id=machine.department_id,
                                    figures=OeeRead.of(figures_of(tbl, shift_us, scope.idle_is_loss))))
     figures = figures_of(whole, shift_us * len(machines), scope.idle_is_loss)

@@ -14,6 +14,7 @@ from models.kpi_rollup import KpiStop
 from models.maintenance import MaintenancePlan, MaintenanceStopLink, MaintenanceTicket
 from models.resources import ReasonCode
 from services.core.access import Permission, require
+from services.core.display_names import display_name
 from services.maintenance.common import machine_of
 from services.maintenance.plans import PlanRead
 from services.maintenance.tickets import TicketRead, list_tickets
@@ -64,5 +65,5 @@ def machine_history(session: Session, actor, machine_id: int, *, now: datetime) 
         MaintenancePlan.organization_id == actor.organization_id,
         or_(MaintenancePlan.machine_id == machine.id, MaintenancePlan.work_center_id == machine.work_center_id))
         .order_by(MaintenancePlan.name)).all()
-    return MachineHistory(machine_id=machine.id, machine_code=machine.code, machine_name=machine.name, tickets=tickets,
+    return MachineHistory(machine_id=machine.id, machine_code=machine.code, machine_name=display_name(machine), tickets=tickets,
                           stops=stops, plans=[PlanRead.model_validate(p.model_dump()) for p in plans])

@@ -18,6 +18,7 @@ from models.base import pk
 from models.kpi_rollup import KpiStop
 from models.maintenance import MaintenanceLabour, MaintenanceTicket, StockMove
 from models.resources import LossCategory, Machine, ReasonCode
+from services.core.display_names import display_name
 from services.core.errors import Invalid
 from services.core.messages import Message, render, t
 from services.core.scoping import get_scoped
@@ -147,7 +148,7 @@ def maintenance_kpis(session: Session, actor, *, plant_id: int, start: datetime,
     for mid, m in machines.items():
         hours = operating.get(mid, 0) / 3600
         per_machine.append(MachineFigures(
-            machine_id=mid, machine_code=m.code, machine_name=m.name, breakdowns=breakdowns[mid],
+            machine_id=mid, machine_code=m.code, machine_name=display_name(m), breakdowns=breakdowns[mid],
             breakdown_stops=stops[mid], operating_hours=hours,
             mtbf_hours=hours / breakdowns[mid] if breakdowns[mid] else None, mttr_hours=_mean_hours(repairs[mid]),
             cost=parts.get(mid, Decimal("0")) + labour_by.get(mid, Decimal("0"))))

@@ -24,6 +24,7 @@ from services.config.form_layouts import BuiltinField
 from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, require
+from services.core.display_names import display_name
 from services.core.errors import Invalid, NotFound
 from services.core.messages import Message, t
 from services.kpi import planned_downtime
@@ -250,7 +251,7 @@ def reads(session: Session, actor: Actor, rows: list[MaintenanceTicket], *, now:
         c = sla.clock(session, r, now, plants)
         m = machines.get(r.machine_id)
         out.append(TicketRead.model_validate({
-            **r.model_dump(), "machine_code": m.code if m else "", "machine_name": m.name if m else "",
+            **r.model_dump(), "machine_code": m.code if m else "", "machine_name": display_name(m) if m else "",
             "reason": reasons.get(r.reason_code_id, ""), "status_name": names.get(pk(r), r.status),
             "raised_by_name": users.get(r.raised_by, ""), "assignee_name": users.get(r.assignee_id, ""),
             "sla_state": c.state, "sla_due_at": c.due_at, "sla_remaining_seconds": c.remaining_seconds,

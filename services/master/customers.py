@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 
 from models.catalog import Customer
 from services.core.access import Actor
+from services.core.display_names import display_name, second_name, set_second_name
 from services.core.errors import Conflict
 from services.core.messages import t
 from services.core.scoping import get_scoped
@@ -30,6 +31,8 @@ from services.master.common import (
 class CustomerCreate(BaseModel):
     code: str
     name: str
+    name2: str = ""                             # the name in a second language (services/core/display_names.py)
+    name2_language: str | None = None           # en, ja or ko; None: what name2's script says
     email: str | None = None
     phone: str | None = None
     address: str = ""
@@ -38,6 +41,8 @@ class CustomerCreate(BaseModel):
 class CustomerUpdate(BaseModel):
     code: str | None = None
     name: str | None = None
+    name2: str | None = None
+    name2_language: str | None = None
     email: str | None = None
     phone: str | None = None
     address: str | None = None
@@ -48,6 +53,9 @@ class CustomerRead(BaseModel):
     organization_id: int
     code: str
     name: str
+    name2: str = ""
+    name2_language: str | None = None
+    display_name: str = ""                      # the name in the viewer's language
     email: str | None
     phone: str | None
     address: str
@@ -63,7 +71,7 @@ def list_customers(session: Session, actor: Actor, *, search: str | None = None,
     require_view(actor)
     query = select(Customer).where(Customer.organization_id == actor.organization_id)
     if search and search.strip():
-        query = query.where(matches(search, Customer.code, Customer.name, func.coalesce(Customer.email, "")))
+        query = query.where(matches(search, Customer.code, Customer.name, Customer.name2, func.coalesce(Customer.email, "")))
     if active is not None:
         query = query.where(Customer.is_active == active)
     rows = session.exec(query.order_by(Customer.code).offset(offset).limit(limit)).all()
@@ -77,8 +85,10 @@ def get_customer(session: Session, actor: Actor, customer_id: int) -> CustomerRe
 
 def create_customer(session: Session, actor: Actor, data: CustomerCreate, *, now: datetime) -> CustomerRead:
     require_plan(actor)
-    values = _values(data.code, data.name, data.email, data.phone, data.address)
+    values = _values(data.code, data.name, data.email, data.phone, data.address, data.name2, data.name2_language)
     _unique_code(session, actor, values["code"])
+    if not values["name2"]:
+        values = {k: v for k, v in values.items() if k not in ("name2", "name2_language")}
     customer = stamp_new(Customer(organization_id=actor.organization_id, **values), actor, now)
     session.add(customer)
     session.flush()
@@ -95,11 +105,13 @@ def update_customer(session: Session, actor: Actor, customer_id: int, data: Cust
                      customer.name if data.name is None else data.name,
                      customer.email if data.email is None else data.email,
                      customer.phone if data.phone is None else data.phone,
-                     customer.address if data.address is None else data.address)
+                     customer.address if data.address is None else data.address,
+                     data.name2, data.name2_language, current=(customer.name2, customer.name2_language))
     if values["code"] != customer.code:
         _unique_code(session, actor, values["code"])
     optional = {k: values.pop(k) for k in ("email", "phone")}
-    changes = apply_changes(customer, values)
+    name2, name2_language = values.pop("name2"), values.pop("name2_language")
+    changes = apply_changes(customer, values) | set_second_name(customer, name2, name2_language)
     for key, value in optional.items():
         if getattr(customer, key) != value:
             changes[key] = {"before": getattr(customer, key), "after": value}
@@ -123,8 +135,10 @@ def set_customer_active(session: Session, actor: Actor, customer_id: int, active
     return _read(customer)
 
 
-def _values(code, name, email, phone, address) -> dict:
+def _values(code, name, email, phone, address, name2=None, name2_language=None, *,
+            current: tuple[str, str | None] = ("", None)) -> dict:
     problems: dict[str, str] = {}
+    name2, name2_language = second_name(name2, name2_language, problems, current=current)
     code = (code or "").strip().upper()
     name, address = (name or "").strip(), (address or "").strip()
     email, phone = (email or "").strip() or None, (phone or "").strip() or None
@@ -138,7 +152,8 @@ def _values(code, name, email, phone, address) -> dict:
     if email and "email" not in problems and not EMAIL_RE.match(email):
         problems["email"] = t("This is not an email address.")
     check(problems)
-    return {"code": code, "name": name, "email": email, "phone": phone, "address": address}
+    return {"code": code, "name": name, "email": email, "phone": phone, "address": address, "name2": name2,
+            "name2_language": name2_language}
 
 
 def _unique_code(session: Session, actor: Actor, code: str) -> None:
@@ -149,4 +164,5 @@ def _unique_code(session: Session, actor: Actor, code: str) -> None:
 
 
 def _read(customer: Customer) -> CustomerRead:
-    return CustomerRead.model_validate(customer, from_attributes=True)
+    return CustomerRead.model_validate(customer, from_attributes=True).model_copy(
+        update={"display_name": display_name(customer)})

@@ -25,10 +25,11 @@ from models.catalog import Product
 from models.organization import Department, Plant
 from models.resources import Machine, MachineProductRate, WorkCenter
 from services.core.access import Actor
-from services.core.display_names import display_name
+from services.core.display_names import display_name, second_name, set_second_name
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.messages import t
 from services.core.scoping import get_scoped
+from services.core.search import matches
 from services.core.validation import CODE_RE, check
 from services.master.common import (
     announce,
@@ -75,12 +76,16 @@ class MachineCreate(BaseModel):
     work_center_id: int
     code: str
     name: str
+    name2: str = ""                        # the name in a second language (services/core/display_names.py)
+    name2_language: str | None = None      # en, ja or ko; None: what name2's script says
     department_id: int | None = None       # default: the work center's department
 
 
 class MachineUpdate(BaseModel):
     code: str | None = None
     name: str | None = None
+    name2: str | None = None
+    name2_language: str | None = None
     work_center_id: int | None = None
     department_id: int | None = None
 
@@ -96,6 +101,9 @@ class MachineRead(BaseModel):
     work_center_code: str
     code: str
     name: str
+    name2: str = ""
+    name2_language: str | None = None
+    display_name: str = ""                 # the name in the viewer's language
     is_active: bool
 
 
@@ -203,9 +211,7 @@ def list_machines(session: Session, actor: Actor, *, plant_id: int | None = None
         if value is not None:
             query = query.where(column == value)
     if search and search.strip():
-        pattern = like_pattern(search)
-        query = query.where(or_(func.lower(Machine.code).like(pattern, escape="\\"),
-                                func.lower(Machine.name).like(pattern, escape="\\")))
+        query = query.where(matches(search, Machine.code, Machine.name, Machine.name2))
     return _machine_reads(session, list(session.exec(query.order_by(col(Machine.plant_id), col(Machine.code))).all()))
 
 
@@ -217,15 +223,19 @@ def get_machine(session: Session, actor: Actor, machine_id: int) -> MachineRead:
 def create_machine(session: Session, actor: Actor, data: MachineCreate, *, now: datetime) -> MachineRead:
     wc = _work_center_field(session, actor, data.work_center_id)
     require_plant_master(actor, wc.plant_id)
-    code, name = _code_name(data.code, data.name)
+    problems: dict[str, str] = {}
+    name2, name2_language = second_name(data.name2, data.name2_language, problems)
+    code, name = _code_name(data.code, data.name, problems)
     dept = _department(session, actor, wc.plant_id, data.department_id or wc.department_id)
     _unique(session, Machine, wc.plant_id, code, t("machine"))
     machine = stamp_new(Machine(organization_id=actor.organization_id, plant_id=wc.plant_id, department_id=pk(dept),
-                                work_center_id=pk(wc), code=code, name=name), actor, now)
+                                work_center_id=pk(wc), code=code, name=name, name2=name2,
+                                name2_language=name2_language), actor, now)
     session.add(machine)
     session.flush()
     announce(session, actor, "machine", machine.id, "create",
-             {"code": code, "name": name, "work_center_id": wc.id, "department_id": dept.id},
+             {"code": code, "name": name, "work_center_id": wc.id, "department_id": dept.id,
+              **({"name2": name2, "name2_language": name2_language} if name2 else {})},
              now=now, plant_id=wc.plant_id)
     return get_machine(session, actor, machine.id)
 
@@ -234,8 +244,11 @@ def update_machine(session: Session, actor: Actor, machine_id: int, data: Machin
                    now: datetime) -> MachineRead:
     """Rename, re-code or move a machine to another work center / department of the same plant."""
     machine = _writable(session, actor, Machine, machine_id, t("Machine"))
+    problems: dict[str, str] = {}
+    name2, name2_language = second_name(data.name2, data.name2_language, problems,
+                                        current=(machine.name2, machine.name2_language))
     code, name = _code_name(machine.code if data.code is None else data.code,
-                            machine.name if data.name is None else data.name)
+                            machine.name if data.name is None else data.name, problems)
     if code != machine.code:
         _unique(session, Machine, machine.plant_id, code, t("machine"))
     wc_id = None
@@ -246,6 +259,7 @@ def update_machine(session: Session, actor: Actor, machine_id: int, data: Machin
         wc_id = wc.id
     dept_id = _department(session, actor, machine.plant_id, data.department_id).id if data.department_id else None
     changes = apply_changes(machine, {"code": code, "name": name, "work_center_id": wc_id, "department_id": dept_id})
+    changes |= set_second_name(machine, name2, name2_language)
     if changes:
         session.add(stamp(machine, actor, now))
         announce(session, actor, "machine", machine.id, "update", changes, now=now, plant_id=machine.plant_id)
@@ -346,9 +360,10 @@ def _writable(session: Session, actor: Actor, model, row_id: int, what: str):
     return row
 
 
-def _code_name(code: str | None, name: str | None) -> tuple[str, str]:
+def _code_name(code: str | None, name: str | None, problems: dict[str, str] | None = None) -> tuple[str, str]:
+    """The checked code and name; their problems join `problems` (a second name's) and are raised together."""
     code, name = (code or "").strip().upper(), (name or "").strip()
-    problems: dict[str, str] = {}
+    problems = {} if problems is None else problems
     if not CODE_RE.match(code):
         problems["code"] = t("Use 1 to 32 letters, digits, dot, dash or underscore.")
     if problem := text_problem(name, max_length=200):
@@ -406,7 +421,8 @@ def _machine_reads(session: Session, rows: list[Machine]) -> list[MachineRead]:
     return [MachineRead(id=r.id, organization_id=r.organization_id, plant_id=r.plant_id, plant_code=plants[r.plant_id],
                         department_id=r.department_id, department_code=depts[r.department_id],
                         work_center_id=r.work_center_id, work_center_code=wcs[r.work_center_id], code=r.code,
-                        name=r.name, is_active=r.is_active) for r in rows]
+                        name=r.name, name2=r.name2, name2_language=r.name2_language, display_name=display_name(r),
+                        is_active=r.is_active) for r in rows]
 
 
 def _rate_read(rate: MachineProductRate, product: Product) -> MachineRateRead:

@@ -63,10 +63,14 @@ class DepartmentCreate(BaseModel):
     plant_id: int
     code: str
     name: str
+    name2: str = ""                     # the name in a second language (services/core/display_names.py)
+    name2_language: str | None = None   # en, ja or ko; None: what name2's script says
 
 
 class DepartmentUpdate(BaseModel):
     name: str | None = None
+    name2: str | None = None
+    name2_language: str | None = None
     is_active: bool | None = None
 
 
@@ -75,6 +79,9 @@ class DepartmentRead(BaseModel):
     plant_id: int
     code: str
     name: str
+    name2: str = ""
+    name2_language: str | None = None
+    display_name: str = ""              # the name in the viewer's language
     is_active: bool
 
 
@@ -151,41 +158,54 @@ def list_departments(session: Session, actor: Actor, plant_id: int | None = None
     if not include_inactive:
         query = query.where(Department.is_active == True)  # noqa: E712
     rows = session.exec(query.order_by(col(Department.plant_id), col(Department.code))).all()
-    return [DepartmentRead.model_validate(d, from_attributes=True) for d in rows]
+    return [department_read(d) for d in rows]
 
 
 def create_department(session: Session, actor: Actor, data: DepartmentCreate, *, now: datetime) -> DepartmentRead:
     require(actor, Permission.MANAGE_PLANTS)
     plant = visible_plant(session, actor, data.plant_id)
     code, name = (data.code or "").strip().upper(), (data.name or "").strip()
-    check(_name_code_problems(code, name))
+    problems = _name_code_problems(code, name)
+    name2, name2_language = second_name(data.name2, data.name2_language, problems)
+    check(problems)
     if session.exec(select(Department.id).where(Department.plant_id == plant.id, Department.code == code)).first():
         raise Conflict(t("Plant {code} already has a department {code2}.",
                          code=plant.code, code2=code), fields={"code": t("Already used.")})
-    dept = Department(organization_id=actor.organization_id, plant_id=pk(plant), code=code, name=name,
-                      created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
+    dept = Department(organization_id=actor.organization_id, plant_id=pk(plant), code=code, name=name, name2=name2,
+                      name2_language=name2_language, created_at=now, updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
     session.add(dept)
     session.flush()
-    audit(session, actor, "department", dept.id, "create", {"plant_id": plant.id, "code": code, "name": name},
-          plant_id=plant.id, at=now)
+    audit(session, actor, "department", dept.id, "create",
+          {"plant_id": plant.id, "code": code, "name": name,
+           **({"name2": name2, "name2_language": name2_language} if name2 else {})}, plant_id=plant.id, at=now)
     record(session, org_events.DepartmentCreated(organization_id=actor.organization_id, department_id=pk(dept),
                                                 plant_id=plant.id, actor_user_id=actor.user_id, at=now))
-    return DepartmentRead.model_validate(dept, from_attributes=True)
+    return department_read(dept)
 
 
 def update_department(session: Session, actor: Actor, department_id: int, data: DepartmentUpdate, *,
                       now: datetime) -> DepartmentRead:
     require(actor, Permission.MANAGE_PLANTS)
     dept = get_scoped(session, actor, Department, department_id, t("Department"))
-    check(_name_problems(data.name))
+    problems = _name_problems(data.name)
+    name2, name2_language = second_name(data.name2, data.name2_language, problems,
+                                        current=(dept.name2, dept.name2_language))
+    check(problems)
     changes = apply_changes(dept, {"name": data.name.strip() if data.name is not None else None,
                                    "is_active": data.is_active})
+    changes |= set_second_name(dept, name2, name2_language)
     if changes:
         session.add(stamp(dept, actor, now))
         audit(session, actor, "department", dept.id, "update", changes, plant_id=dept.plant_id, at=now)
         record(session, org_events.DepartmentUpdated(organization_id=actor.organization_id, department_id=pk(dept),
                                                     plant_id=dept.plant_id, actor_user_id=actor.user_id, at=now))
-    return DepartmentRead.model_validate(dept, from_attributes=True)
+    return department_read(dept)
+
+
+def department_read(dept: Department) -> DepartmentRead:
+    return DepartmentRead(id=pk(dept), plant_id=dept.plant_id, code=dept.code, name=dept.name, name2=dept.name2,
+                          name2_language=dept.name2_language, display_name=display_name(dept),
+                          is_active=dept.is_active)
 
 
 def _name_code_problems(code: str, name: str) -> dict[str, str]:

@@ -36,6 +36,7 @@ from models.catalog import Customer, Product
 from models.orders import CustomerOrder, OrderLine, OrderStatus
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
+from services.core.display_names import pick
 from services.core.errors import Invalid
 from services.core.events import record
 from services.core.messages import t
@@ -58,6 +59,8 @@ class ImportRow(BaseModel):
     customer_code: str
     product_code: str
     quantity: str
+    customer_name: str = ""        # the known customer's and product's names in the viewer's language
+    product_name: str = ""
     promised_date: str
     unit_price: str
     note: str
@@ -374,7 +377,7 @@ def _price(value, errors: list[str]) -> Decimal | None:
 
 
 def _by_code(rows) -> dict[str, tuple]:
-    """code (upper case) -> (id, code, is_active); an exact-case match wins over another casing."""
+    """code (upper case) -> (id, code, is_active, names...); an exact-case match wins over another casing."""
     found: dict[str, tuple] = {}
     for row in rows:
         key = row[1].upper()
@@ -384,22 +387,25 @@ def _by_code(rows) -> dict[str, tuple]:
 
 
 def _resolve_products(session: Session, actor: Actor, parsed: list[_Parsed]) -> None:
-    _resolve_codes(session, actor, parsed, Product, "product_code", "product_id", "Product")
+    _resolve_codes(session, actor, parsed, Product, "product_code", "product_id", "product_name")
 
 
 def _resolve_customers(session: Session, actor: Actor, parsed: list[_Parsed]) -> None:
-    _resolve_codes(session, actor, parsed, Customer, "customer_code", "customer_id", "Customer")
+    _resolve_codes(session, actor, parsed, Customer, "customer_code", "customer_id", "customer_name")
 
 
 def _resolve_codes(session: Session, actor: Actor, parsed: list[_Parsed], model, column: str, target: str,
-                   label: str) -> None:
+                   shown_name: str) -> None:
     """One query for every code of `column` in the file (case-insensitive, within the actor's
-    organization); each row gets the id in `target`, or an error naming the unknown or inactive code."""
+    organization); each row gets the id in `target` and the name in the viewer's language in `shown_name`,
+    or an error naming the unknown or inactive code."""
     codes = {getattr(p.shown, column).upper() for p in parsed if getattr(p.shown, column)}
     if not codes:
         return
-    rows = session.exec(select(model.id, model.code, model.is_active).where(
-        model.organization_id == actor.organization_id, func.upper(model.code).in_(codes))).all()
+    query = select(model.id, model.code, model.is_active, model.name, model.name2,  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
+                   model.name2_language)
+    rows = session.exec(query.where(model.organization_id == actor.organization_id,
+                                    func.upper(model.code).in_(codes))).all()
     found = _by_code(rows)
     for p in parsed:
         code = getattr(p.shown, column)
@@ -414,6 +420,7 @@ def _resolve_codes(session: Session, actor: Actor, parsed: list[_Parsed], model,
                                   t("Customer '{code}' is inactive.", code=hit[1]))
         else:
             setattr(p, target, hit[0])
+            setattr(p.shown, shown_name, pick(*hit[3:6]))
 
 
 def _check_groups(parsed: list[_Parsed]) -> None:

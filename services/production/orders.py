@@ -33,6 +33,7 @@ from models.orders import (
 )
 from services.core.access import Actor, Permission, require, require_plant_visible
 from services.core.audit import audit
+from services.core.display_names import display_name
 from services.core.errors import Conflict, Invalid
 from services.core.events import record
 from services.core.messages import t
@@ -91,7 +92,7 @@ class OrderLineRead(BaseModel):
     line_no: int
     product_id: int
     product_code: str
-    product_name: str
+    product_name: str                  # in the viewer's language (services/core/display_names.py)
     quantity: int
     promised_date: date
     unit_price: Decimal | None
@@ -177,7 +178,7 @@ def list_orders(session: Session, actor: Actor, *, plant_id: int | None = None, 
         query = query.where(CustomerOrder.customer_id == customer_id)
     if search.strip():
         query = query.where(matches(search, CustomerOrder.number, CustomerOrder.customer_reference,
-                                    Customer.code, Customer.name))
+                                    Customer.code, Customer.name, Customer.name2))
     if promised_from or promised_to:
         in_range = select(OrderLine.id).where(OrderLine.order_id == CustomerOrder.id)
         if promised_from:
@@ -190,8 +191,9 @@ def list_orders(session: Session, actor: Actor, *, plant_id: int | None = None, 
     if compact:
         return OrderCompactPage(items=[OrderCompact(
             id=pk(order), number=order.number, plant_id=order.plant_id, customer_id=order.customer_id,
-            customer_code=code, customer_reference=order.customer_reference, status=OrderStatus(order.status).value,
-            created_at=order.created_at) for order, code, _ in rows], total=total, next_after=next_after)
+            customer_code=customer.code, customer_reference=order.customer_reference,
+            status=OrderStatus(order.status).value, created_at=order.created_at) for order, customer in rows],
+            total=total, next_after=next_after)
     return OrderPage(items=_summaries(session, rows), total=total, next_after=next_after)
 
 
@@ -402,27 +404,27 @@ def _replace_lines(session: Session, actor: Actor, order: CustomerOrder, lines: 
 
 
 def _lines(session: Session, order_id: int) -> list[OrderLineRead]:
-    query = (select(OrderLine, col(Product.code), col(Product.name))
+    query = (select(OrderLine, Product)
              .join(Product, col(Product.id) == col(OrderLine.product_id))
              .where(col(OrderLine.order_id) == order_id).order_by(col(OrderLine.line_no)))
-    return [OrderLineRead(id=line.id, line_no=line.line_no, product_id=line.product_id, product_code=code,
-                          product_name=name, quantity=line.quantity, promised_date=line.promised_date,
+    return [OrderLineRead(id=line.id, line_no=line.line_no, product_id=line.product_id, product_code=product.code,
+                          product_name=display_name(product), quantity=line.quantity, promised_date=line.promised_date,
                           unit_price=line.unit_price,
                           amount=None if line.unit_price is None else line.unit_price * line.quantity,
                           quantity_delivered=line.quantity_delivered)
-            for line, code, name in session.exec(query).all()]
+            for line, product in session.exec(query).all()]
 
 
 def _summary_query(actor: Actor):
-    return (select(CustomerOrder, Customer.code, Customer.name)
+    return (select(CustomerOrder, Customer)
             .join(Customer, col(Customer.id) == col(CustomerOrder.customer_id))
             .where(CustomerOrder.organization_id == actor.organization_id,
                    col(CustomerOrder.plant_id).in_(actor.plant_ids or {-1})))
 
 
 def _summaries(session: Session, rows) -> list[OrderSummary]:
-    """Summaries of (order, customer code, customer name) rows, line totals in one query for all of them."""
-    ids = [order.id for order, _, _ in rows]
+    """Summaries of (order, customer) rows, line totals in one query for all of them."""
+    ids = [order.id for order, _ in rows]
     totals = {}
     if ids:
         query = (select(col(OrderLine.order_id), func.count(col(OrderLine.id)), func.sum(col(OrderLine.quantity)),  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
@@ -430,10 +432,11 @@ def _summaries(session: Session, rows) -> list[OrderSummary]:
                  .where(col(OrderLine.order_id).in_(ids)).group_by(col(OrderLine.order_id)))
         totals = {row[0]: row[1:] for row in session.exec(query).all()}
     out = []
-    for order, code, name in rows:
+    for order, customer in rows:
         count, quantity, first, last = totals.get(order.id, (0, 0, None, None))
         out.append(OrderSummary(id=order.id, number=order.number, plant_id=order.plant_id,
-                                customer_id=order.customer_id, customer_code=code, customer_name=name,
+                                customer_id=order.customer_id, customer_code=customer.code,
+                                customer_name=display_name(customer),
                                 customer_reference=order.customer_reference, status=OrderStatus(order.status).value,
                                 line_count=count or 0, total_quantity=int(quantity or 0), first_promised=_as_date(first),
                                 last_promised=_as_date(last), created_at=order.created_at))

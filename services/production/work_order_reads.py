@@ -29,6 +29,7 @@ from models.resources import Machine, WorkCenter
 from models.user import User
 from services.config import custom_field_views, custom_fields, form_layouts
 from services.core.access import Actor, Permission, can_any, require, require_plant_visible
+from services.core.display_names import pick
 from services.core.messages import t
 from services.core.paging import keyset_page
 from services.core.scoping import get_scoped
@@ -63,7 +64,7 @@ class WorkOrderSummary(BaseModel):
     plant_id: int
     product_id: int
     product_code: str
-    product_name: str
+    product_name: str                  # in the viewer's language (services/core/display_names.py)
     quantity: int
     quantity_good: int
     quantity_scrap: int
@@ -254,8 +255,8 @@ def history(session: Session, actor: Actor, entity: str, entity_id: int) -> list
 
 def _summary_query(actor: Actor):
     parent = aliased(WorkOrder)
-    return (select(WorkOrder, col(Product.code), col(Product.name),  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
-                   col(CustomerOrder.id), col(CustomerOrder.number), parent.number)
+    return (select(WorkOrder, col(Product.code), col(Product.name), col(Product.name2),  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
+                   col(Product.name2_language), col(CustomerOrder.id), col(CustomerOrder.number), parent.number)
             .join(Product, col(Product.id) == col(WorkOrder.product_id))
             .join(OrderLine, col(OrderLine.id) == col(WorkOrder.order_line_id), isouter=True)
             .join(CustomerOrder, col(CustomerOrder.id) == col(OrderLine.order_id), isouter=True)
@@ -264,11 +265,11 @@ def _summary_query(actor: Actor):
                    col(WorkOrder.plant_id).in_(actor.plant_ids or {-1})))
 
 
-def _summary(wo: WorkOrder, product_code: str, product_name: str, order_id: int | None, order_number: str | None,
-             parent_number: str | None) -> WorkOrderSummary:
+def _summary(wo: WorkOrder, product_code: str, product_name: str, product_name2: str, product_name2_language: str | None,
+             order_id: int | None, order_number: str | None, parent_number: str | None) -> WorkOrderSummary:
     return WorkOrderSummary(
         id=wo.id, number=wo.number, plant_id=wo.plant_id, product_id=wo.product_id, product_code=product_code,
-        product_name=product_name, quantity=wo.quantity, quantity_good=wo.quantity_good,
+        product_name=pick(product_name, product_name2, product_name2_language), quantity=wo.quantity, quantity_good=wo.quantity_good,
         quantity_scrap=wo.quantity_scrap, progress_percent=progress_percent(wo.quantity_good, wo.quantity),
         status=str(WorkStatus(wo.status).value), due_date=wo.due_date, order_id=order_id, order_number=order_number,
         order_line_id=wo.order_line_id, parent_work_order_id=wo.parent_work_order_id, parent_number=parent_number,

@@ -50,6 +50,7 @@ from models.resources import WorkCenter
 from models.routing import Routing, RoutingStep
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
+from services.core.display_names import display_name
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.events import record
 from services.core.messages import t
@@ -206,9 +207,8 @@ def _active_routings(session: Session, actor: Actor, product_ids: set[int]) -> d
 
 
 def _no_routing_message(session: Session, product_ids: list[int]) -> str:
-    products = session.exec(select(Product.code, Product.name).where(col(Product.id).in_(product_ids))
-                            .order_by(Product.code)).all()
-    names = ", ".join(f"{code} ({name})" for code, name in products)
+    products = session.exec(select(Product).where(col(Product.id).in_(product_ids)).order_by(Product.code)).all()
+    names = ", ".join(f"{p.code} ({display_name(p)})" for p in products)
     return (t("Product {names} has no active routing; add one before releasing.", names=names) if len(products) == 1
             else t("Products {names} have no active routing; add them before releasing.", names=names))
 

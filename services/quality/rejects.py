@@ -190,8 +190,8 @@ def _reads(session: Session, actor: Actor, kind: str, rows: list) -> list[CaseRe
     codes = {v.id: v.code for v in type_lists.values(session, actor, type_lists.DEFECT_CODES, include_retired=True)}
     wos = dict(session.exec(select(WorkOrder.id, WorkOrder.number).where(
         col(WorkOrder.id).in_({r.work_order_id for r in rows if r.work_order_id} or {0}))).all())
-    customers = dict(session.exec(select(Customer.id, Customer.name).where(
-        col(Customer.id).in_({getattr(r, "customer_id", None) for r in rows} - {None} or {0}))).all())
+    customers = {c.id: display_name(c) for c in session.exec(select(Customer).where(
+        col(Customer.id).in_({getattr(r, "customer_id", None) for r in rows} - {None} or {0}))).all()}
     out = []
     for r in rows:
         extra = ({"source": r.source.value, "production_event_id": r.production_event_id} if kind == REJECT else

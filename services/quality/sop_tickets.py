@@ -33,6 +33,7 @@ from services.config.workflow import InstanceRead, StepRead, TransitionOption
 from services.config.workflow_hooks import Entered
 from services.core import numbering
 from services.core.access import Actor, Permission, require
+from services.core.display_names import display_name
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.messages import t
 from services.core.scoping import get_scoped
@@ -171,7 +172,7 @@ def _department(session: Session, actor: Actor, department_id: int | None, field
 def _reads(session: Session, actor: Actor, rows: list[SopTicket]) -> list[SopRead]:
     dept_ids = {r.charging_department_id for r in rows} | {r.charged_department_id for r in rows}
     departments = session.exec(select(Department).where(col(Department.id).in_(dept_ids or {-1}))).all()
-    depts = {d.id: d.name for d in departments}
+    depts = {d.id: display_name(d) for d in departments}
     heads = {d.id: d.head_user_id for d in departments}
     users = {u.id: u.full_name or u.username for u in session.exec(select(User).where(
         col(User.id).in_({r.raised_by for r in rows if r.raised_by} or {-1}))).all()}
@@ -224,7 +225,7 @@ def ticket_detail(session: Session, actor: Actor, ticket_id: int) -> SopDetail:
     ticket = get_ticket(session, actor, ticket_id)
     rows = session.exec(select(SopReassignment).where(SopReassignment.ticket_id == ticket_id)
                         .order_by(col(SopReassignment.at), col(SopReassignment.id))).all()
-    depts = {d.id: d.name for d in session.exec(select(Department).where(col(Department.id).in_(
+    depts = {d.id: display_name(d) for d in session.exec(select(Department).where(col(Department.id).in_(
         {r.from_department_id for r in rows} | {r.to_department_id for r in rows} or {-1}))).all()}
     return SopDetail(
         ticket=ticket,
@@ -375,5 +376,5 @@ def department_heads(session: Session, actor: Actor) -> list[DepartmentHead]:
     rows = session.exec(select(Department, Plant.code).join(Plant, col(Plant.id) == Department.plant_id).where(
         Department.organization_id == actor.organization_id, col(Department.plant_id).in_(actor.plant_ids or {-1}),
         Department.is_active == True).order_by(Plant.code, Department.code)).all()  # noqa: E712
-    return [DepartmentHead(department_id=d.id, plant_code=code, department=d.name, head_user_id=d.head_user_id)
+    return [DepartmentHead(department_id=d.id, plant_code=code, department=display_name(d), head_user_id=d.head_user_id)
             for d, code in rows]

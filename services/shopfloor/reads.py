@@ -221,7 +221,7 @@ def _tiles(session: Session, rows) -> list[MachineTile]:
         .group_by(col(Operation.machine_id))).all())
     tiles = []
     for machine, plant, status in rows:
-        tile = MachineTile(id=machine.id, code=machine.code, name=machine.name, plant_id=plant.id,
+        tile = MachineTile(id=machine.id, code=machine.code, name=display_name(machine), plant_id=plant.id,
                            plant_code=plant.code, timezone=plant.timezone, queue_length=queued.get(machine.id, 0))
         if status is not None:
             tile.state, tile.since, tile.operation_id = status.state, status.since, status.operation_id

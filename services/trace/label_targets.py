@@ -93,7 +93,7 @@ def _machine_target(session: Session, machine: Machine | None, slug: str, actor:
         return None
     plant = session.get_one(Plant, machine.plant_id)
     return LabelTarget(LabelKind.MAC, pk(machine), f"{plant.code}/{machine.code}", slug, machine.plant_id,
-                       t("Machine {code}", code=machine.code), f"{machine.name} ({plant.code})")
+                       t("Machine {code}", code=machine.code), f"{display_name(machine)} ({plant.code})")
 
 
 def _machine_by_id(session: Session, actor: Actor, object_id: int, slug: str) -> LabelTarget | None:
@@ -177,7 +177,7 @@ def _shipment_target(session: Session, shipment: Shipment | None, slug: str, act
         return None
     customer = session.get(Customer, shipment.customer_id)
     return LabelTarget(LabelKind.SHP, pk(shipment), shipment.number, slug, shipment.plant_id,
-                       t("Shipment {number}", number=shipment.number), customer.name if customer else "")
+                       t("Shipment {number}", number=shipment.number), display_name(customer) if customer else "")
 
 
 def _shipment_by_id(session: Session, actor: Actor, object_id: int, slug: str) -> LabelTarget | None:

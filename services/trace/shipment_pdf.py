@@ -14,7 +14,7 @@ from models.catalog import Customer
 from models.organization import Plant
 from services.core import formats
 from services.core.access import Actor
-from services.core.display_names import display_name
+from services.core.display_names import both_names, display_name
 from services.core.messages import Message, render, t
 from services.org import pdf as doc
 from services.org.branding import BrandingRead, branding_for_org
@@ -60,7 +60,7 @@ def shipment_sheet_pdf(session: Session, actor: Actor, shipment_id: int) -> byte
     doc.title(pdf, shipment.number, size=36)
     draw_code128_pdf(pdf, shipment.number, x=pdf.l_margin, y=pdf.get_y(), w=120, h=24)
     pdf.set_y(pdf.get_y() + 28)
-    for text in (render(t("To: {customer} ({code})", customer=customer.name, code=customer.code)),
+    for text in (render(t("To: {customer} ({code})", customer=both_names(customer), code=customer.code)),
                  *(customer.address or "").splitlines()[:4],
                  render(t("Carrier: {carrier}", carrier=shipment.carrier or "-")),
                  render(t("Tracking: {tracking}", tracking=shipment.tracking_number or "-")),
@@ -95,7 +95,7 @@ def _page(session: Session, actor: Actor) -> tuple[FPDF, BrandingRead]:
 def _addresses(pdf: FPDF, session: Session, brand: BrandingRead, shipment: ShipmentRead, customer: Customer) -> None:
     plant = session.get(Plant, shipment.plant_id)
     sender = [brand.display_name, f"{display_name(plant)} ({plant.code})" if plant else ""]
-    receiver = [f"{customer.name} ({customer.code})", *(customer.address or "").splitlines()[:5]]
+    receiver = [f"{both_names(customer)} ({customer.code})", *(customer.address or "").splitlines()[:5]]
     top = pdf.get_y()
     for column, (heading, lines) in enumerate(((render(t("Ship from")), sender), (render(t("Ship to")), receiver))):
         pdf.set_xy(pdf.l_margin + column * 95, top)

@@ -133,7 +133,8 @@ def list_shipments(session: Session, actor: Actor, *, plant_id: int | None = Non
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
         query = query.where(func.lower(Shipment.number).like(pattern) | func.lower(Customer.code).like(pattern)
-                            | func.lower(Customer.name).like(pattern) | func.lower(Shipment.tracking_number).like(pattern))
+                            | func.lower(Customer.name).like(pattern) | func.lower(Customer.name2).like(pattern)
+                            | func.lower(Shipment.tracking_number).like(pattern))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Shipment.id).desc()).offset(max(offset, 0)).limit(min(max(limit, 1), 500))).all()
     return [_summary(session, s) for s in rows], total
@@ -196,7 +197,7 @@ def _summary(session: Session, shipment: Shipment) -> ShipmentSummary:
                                            func.coalesce(func.sum(ShipmentLine.quantity_packed), 0))
                                     .where(ShipmentLine.shipment_id == shipment.id)).one()
     return ShipmentSummary(id=shipment.id, number=shipment.number, plant_id=shipment.plant_id,
-                           customer_id=customer.id, customer_code=customer.code, customer_name=customer.name,
+                           customer_id=customer.id, customer_code=customer.code, customer_name=display_name(customer),
                            status=shipment.status, carrier=shipment.carrier, tracking_number=shipment.tracking_number,
                            shipped_at=shipment.shipped_at, quantity=int(quantity), quantity_packed=int(packed),
                            created_at=shipment.created_at, custom=dict(shipment.custom or {}))

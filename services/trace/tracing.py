@@ -271,7 +271,7 @@ def _shipments(session: Session, lot_ids: list[int]) -> list[TraceShipment]:
     shipments = session.exec(select(Shipment, Customer).join(Customer, col(Customer.id) == Shipment.customer_id)
                              .where(col(Shipment.id).in_(list(per_shipment)), Shipment.status != ShipmentStatus.CANCELLED)).all()
     return sorted((TraceShipment(id=s.id, number=s.number, status=s.status, customer_id=c.id, customer_code=c.code,
-                                 customer_name=c.name, shipped_at=s.shipped_at,
+                                 customer_name=display_name(c), shipped_at=s.shipped_at,
                                  lot_ids=sorted({i.lot_id for i in per_shipment[pk(s)]}),
                                  quantity=sum(i.quantity for i in per_shipment[pk(s)]),
                                  lot_quantities=_per_lot(per_shipment[pk(s)])) for s, c in shipments),

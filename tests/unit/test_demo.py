@@ -11,7 +11,9 @@ from sqlmodel import select
 from models.organization import Organization
 from models.user import Role, User
 from services.core.db import transaction
+from services.core.languages import use_language
 from services.demo import seed as demo
+from services.master import customers, work_centers
 from services.org import plants, users
 from services.org.organizations import system_actor
 from tests.factories.db import log_in, snapshot
@@ -83,3 +85,18 @@ def test_demo_logins_name_every_acme_user(seeded, session):
     listed = {username for username, password, _ in demo.demo_logins() if password == demo.DEMO_PASSWORD}
     acme = {u.username for u in users.list_users(session, system_actor(session, seeded["acme"]))}
     assert acme <= listed
+
+
+def test_the_osaka_plant_names_its_press_line_customer_and_department_in_japanese(session, seeded):
+    globex = system_actor(session, seeded["globex"])
+    with use_language("ja"):
+        machines = [m.display_name for m in work_centers.list_machines(session, globex)]
+        known = [c.display_name for c in customers.list_customers(session, globex)]
+        departments = [d.display_name for d in plants.list_departments(session, globex)]
+    assert (machines, known, departments) == (["サーボプレス 1号機", "サーボプレス 2号機"], ["関西ロボティクス株式会社"],
+                                              ["プレス課"])
+    with use_language("en"):
+        assert [m.display_name for m in work_centers.list_machines(session, globex)] == ["Servo press 1", "Servo press 2"]
+    acme = system_actor(session, seeded["acme"])
+    with use_language("ja"):
+        assert "機械加工課" in [d.display_name for d in plants.list_departments(session, acme)]

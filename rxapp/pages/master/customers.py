@@ -12,6 +12,7 @@ from rxapp.components.master import (
     status_cell,
     table,
 )
+from rxapp.components.second_name import second_name_fields
 from rxapp.components.shell import shell
 from rxapp.components.ui import (
     dialog,
@@ -29,7 +30,7 @@ S = CustomersState
 def _row(c: CustomerRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text.strong(c.code)),
-        rx.table.cell(c.name),
+        rx.table.cell(rx.text(c.shown), rx.cond(c.other_name != "", rx.text(c.other_name, size="1", color_scheme="gray"))),
         rx.table.cell(c.email),
         rx.table.cell(c.phone),
         status_cell(c.is_active),
@@ -48,6 +49,7 @@ def _dialog() -> rx.Component:
                 form_field(_("Code"), text_input("code", default_value=c.code), errors, "code",
                            hint=_("Short and unique, e.g. ACME.")),
                 form_field(_("Name"), text_input("name", default_value=c.name), errors, "name"),
+                second_name_fields(errors, c.name2, c.name2_language),
                 rx.grid(
                     form_field(_("Email"), text_input("email", type="email", default_value=c.email), errors, "email"),
                     form_field(_("Phone"), text_input("phone", type="tel", default_value=c.phone), errors, "phone"),

@@ -14,6 +14,7 @@ from rxapp.components.master import (
     status_cell,
     table,
 )
+from rxapp.components.second_name import second_name_fields
 from rxapp.components.shell import shell
 from rxapp.components.ui import (
     PHONE_TOUCH,
@@ -44,7 +45,8 @@ def _wc_row(w: WorkCenterRow) -> rx.Component:
 
 def _machine_row(m: MachineRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(m.plant_code), rx.table.cell(rx.text.strong(m.code)), rx.table.cell(m.name),
+        rx.table.cell(m.plant_code), rx.table.cell(rx.text.strong(m.code)),
+        rx.table.cell(rx.text(m.shown), rx.cond(m.other_name != "", rx.text(m.other_name, size="1", color_scheme="gray"))),
         rx.table.cell(m.work_center_code), rx.table.cell(m.department_code), status_cell(m.is_active),
         row_actions(edit_button(S.open_edit(m.id)),
                     rx.button(_("Cycle times"), size="2", variant="ghost", min_height=PHONE_TOUCH,
@@ -94,6 +96,7 @@ def _machine_dialog() -> rx.Component:
                            errors, "department_id"),
                 form_field(_("Code"), text_input("code", default_value=m.code), errors, "code"),
                 form_field(_("Name"), text_input("name", default_value=m.name), errors, "name"),
+                second_name_fields(errors, m.name2, m.name2_language),
                 form_buttons(_("Save machine"), S.set_form_open(False)),
                 direction="column", spacing="3",
             ),

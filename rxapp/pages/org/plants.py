@@ -23,7 +23,7 @@ from rxapp.state.org.plants import TIMEZONES, DepartmentRow, PlantRow, PlantsSta
 
 def _department(dept: DepartmentRow) -> rx.Component:
     return rx.flex(
-        rx.flex(rx.badge(dept.code, variant="soft"), rx.text(dept.name), active_badge(dept.is_active),
+        rx.flex(rx.badge(dept.code, variant="soft"), rx.text(dept.shown), active_badge(dept.is_active),
                 spacing="2", align="center", wrap="wrap", flex="1", min_width="0"),
         rx.flex(
             rx.button(_("Rename"), size="2", variant="ghost", min_height=PHONE_TOUCH,
@@ -108,6 +108,7 @@ def _department_dialog() -> rx.Component:
                         rx.text(_("Code"), ": ", rx.text.strong(PlantsState.dept_code))),
                 field(_("Name"), text_input("name", default_value=PlantsState.dept_name), errors.get("name", ""),
                       html_for="name"),
+                second_name_fields(errors, PlantsState.dept_name2, PlantsState.dept_name2_language),
                 form_buttons(_("Save department"), PlantsState.set_dept_open(False)),
                 direction="column", spacing="3",
             ),

@@ -95,9 +95,15 @@ def _summary() -> rx.Component:
     )
 
 
+def _code_cell(code, name) -> rx.Component:
+    """A code as the file has it, with the name it stands for (in the viewer's language) beneath."""
+    return rx.table.cell(rx.text(code), rx.cond(name != "", rx.text(name, size="1", color_scheme="gray")))
+
+
 def _row(r: PreviewRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(r.row), rx.table.cell(r.order_ref), rx.table.cell(r.customer), rx.table.cell(r.product),
+        rx.table.cell(r.row), rx.table.cell(r.order_ref), _code_cell(r.customer, r.customer_name),
+        _code_cell(r.product, r.product_name),
         rx.table.cell(r.quantity, text_align="right"), date_cell(r.promised), rx.table.cell(r.price),
         rx.table.cell(rx.cond(r.bad, rx.text(r.errors, color_scheme="red", size="2", weight="medium"),
                               rx.icon("check", size=16, color=rx.color("green", 9)))),

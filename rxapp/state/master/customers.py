@@ -19,14 +19,18 @@ from services.master.customers import (
     CustomerUpdate,
 )
 
-FIELDS = ("code", "name", "email", "phone", "address")
+FIELDS = ("code", "name", "email", "phone", "address", "name2", "name2_language")
 
 
 @dataclass
 class CustomerRow:
     id: int = 0
     code: str = ""
-    name: str = ""
+    name: str = ""                      # the main name (the form's)
+    shown: str = ""                     # the name in the viewer's language
+    other_name: str = ""                # the main name when the viewer sees the second one
+    name2: str = ""
+    name2_language: str = ""
     email: str = ""
     phone: str = ""
     address: str = ""
@@ -34,7 +38,9 @@ class CustomerRow:
 
 
 def customer_row(c: CustomerRead) -> CustomerRow:
-    return CustomerRow(id=c.id, code=c.code, name=c.name, email=c.email or "", phone=c.phone or "", address=c.address,
+    shown = c.display_name or c.name
+    return CustomerRow(id=c.id, code=c.code, name=c.name, shown=shown, other_name=c.name if shown != c.name else "",
+                       name2=c.name2, name2_language=c.name2_language or "", email=c.email or "", phone=c.phone or "", address=c.address,
                        is_active=c.is_active)
 
 

@@ -78,7 +78,7 @@ class RatesState(AuthState):
         except DomainError as error:
             self.open, self._machine_id, self.rates, self.product_options = False, 0, [], []
             return self._refused(error)
-        self.machine_label = f"{machine.code} · {machine.name}"
+        self.machine_label = f"{machine.code} · {machine.display_name or machine.name}"
         self.rates = [RateRow(id=r.id, product_code=r.product_code, product_name=r.product_name,
                               seconds=decimal_text(r.ideal_cycle_seconds)) for r in rates]
         self.product_options = [Option(str(p.id), f"{p.code} · {p.name}") for p in products]

@@ -55,8 +55,21 @@ class MachineRow:
     department_id: int = 0
     department_code: str = ""
     code: str = ""
-    name: str = ""
+    name: str = ""                      # the main name (the form's)
+    shown: str = ""                     # the name in the viewer's language
+    other_name: str = ""                # the main name when the viewer sees the second one
+    name2: str = ""
+    name2_language: str = ""
     is_active: bool = True
+
+
+def machine_row(m: MachineRead) -> MachineRow:
+    shown = m.display_name or m.name
+    return MachineRow(id=m.id, plant_code=m.plant_code, work_center_id=m.work_center_id,
+                      work_center_code=m.work_center_code, department_id=m.department_id,
+                      department_code=m.department_code, code=m.code, name=m.name, shown=shown,
+                      other_name=m.name if shown != m.name else "", name2=m.name2,
+                      name2_language=m.name2_language or "", is_active=m.is_active)
 
 
 def _options(session, actor):
@@ -93,10 +106,7 @@ class ResourcesState(MasterList, AuthState):
                                             search=self.search, active=active_flag(self.status))
 
     def _show(self, rows: list[MachineRead]) -> None:
-        self.rows = [MachineRow(id=m.id, plant_code=m.plant_code, work_center_id=m.work_center_id,
-                                work_center_code=m.work_center_code, department_id=m.department_id,
-                                department_code=m.department_code, code=m.code, name=m.name, is_active=m.is_active)
-                     for m in rows]
+        self.rows = [machine_row(m) for m in rows]
 
     @rx.event
     def load(self):
@@ -110,8 +120,8 @@ class ResourcesState(MasterList, AuthState):
         self._show(machines)
         self.work_centers = [WorkCenterRow(**w.model_dump(exclude={"organization_id"})) for w in centers]
         codes = {p.id: p.code for p in plants}
-        self.plant_options = [Option(str(p.id), f"{p.code} · {p.name}") for p in plants]
-        self.department_options = [Option(str(d.id), f"{codes.get(d.plant_id, '?')} · {d.code} · {d.name}")
+        self.plant_options = [Option(str(p.id), f"{p.code} · {p.display_name or p.name}") for p in plants]
+        self.department_options = [Option(str(d.id), f"{codes.get(d.plant_id, '?')} · {d.code} · {d.display_name or d.name}")
                                    for d in departments]
         self.work_center_options = [Option(str(w.id), f"{w.plant_code} · {w.code} · {w.name}") for w in active_centers]
         self.loading, self.load_error = False, ""
@@ -135,21 +145,23 @@ class ResourcesState(MasterList, AuthState):
         except DomainError as error:
             return self._refused(error)
         self.form_mode, self._edit_id, self.form_errors = "edit", m.id, {}
-        self.editing = MachineRow(id=m.id, work_center_id=m.work_center_id, department_id=m.department_id,
-                                  code=m.code, name=m.name, is_active=m.is_active)
+        self.editing = machine_row(m)
         self.form_open = True
 
     @rx.event
     def save(self, form: dict):
         code, name = str(form.get("code", "")), str(form.get("name", ""))
+        second = {"name2": str(form.get("name2", "")), "name2_language": str(form.get("name2_language", "")) or None}
         wc_id, dept_id = as_id(form.get("work_center_id")), as_id(form.get("department_id")) or None
         try:
             if self.form_mode == "create":
                 m = self._use_case(wc_service.create_machine, MachineCreate(work_center_id=wc_id, code=code, name=name,
-                                                                            department_id=dept_id), now=utcnow())
+                                                                            department_id=dept_id, **second),
+                                   now=utcnow())
             else:
                 m = self._use_case(wc_service.update_machine, self._edit_id, MachineUpdate(
-                    code=code, name=name, work_center_id=wc_id or None, department_id=dept_id), now=utcnow())
+                    code=code, name=name, work_center_id=wc_id or None, department_id=dept_id, **second),
+                    now=utcnow())
         except DomainError as error:
             return self._form_failed(error)
         return self._saved(_("Machine saved") + f": {m.code}")

@@ -188,7 +188,7 @@ class AuthState(LanguageState):
         labels = [role_label(r) for r in profile.roles]
         self.role_names = labels + [r for r in profile.custom_roles if r not in labels]   # and roles held at a plant
         self.plants = [PlantInfo(id=p.id, code=p.code, name=p.name, timezone=p.timezone,
-                                 departments=[DepartmentInfo(code=d.code, name=d.name) for d in p.departments])
+                                 departments=[DepartmentInfo(code=d.code, name=d.display_name or d.name) for d in p.departments])
                        for p in profile.plants]
         self._show_branding(profile.branding.display_name, profile.branding.primary_color, profile.branding.logo_svg)
         self.demo_users, self.password_change_required = list(profile.demo_users), profile.password_change_required

@@ -22,7 +22,10 @@ TIMEZONES = sorted(available_timezones() - {"Factory", "localtime"})
 class DepartmentRow:
     id: int = 0
     code: str = ""
-    name: str = ""
+    name: str = ""                      # the main name (the rename form's)
+    shown: str = ""                     # the name in the viewer's language
+    name2: str = ""
+    name2_language: str = ""
     is_active: bool = True
 
 
@@ -67,6 +70,8 @@ class PlantsState(AuthState):
     dept_plant: str = ""
     dept_code: str = ""
     dept_name: str = ""
+    dept_name2: str = ""
+    dept_name2_language: str = ""
     dept_errors: dict[str, str] = {}
     _dept_plant_id: int = 0
     _dept_id: int = 0
@@ -85,7 +90,9 @@ class PlantsState(AuthState):
             self.loading, self.load_error, self.rows = False, _(error.message), []
             return self._refused(error, quiet=True)
         self.rows = [PlantRow(id=p.id, code=p.code, name=p.display_name or p.name, timezone=p.timezone, is_active=p.is_active,
-                              departments=[DepartmentRow(id=d.id, code=d.code, name=d.name, is_active=d.is_active)
+                              departments=[DepartmentRow(id=d.id, code=d.code, name=d.name, shown=d.display_name or d.name,
+                                                         name2=d.name2, name2_language=d.name2_language or "",
+                                                         is_active=d.is_active)
                                            for d in departments if d.plant_id == p.id])
                      for p in plants]
         self.loading, self.load_error = False, ""
@@ -148,12 +155,15 @@ class PlantsState(AuthState):
     def open_new_department(self, plant_id: int, plant_label: str):
         self.dept_mode, self._dept_plant_id, self._dept_id = "create", as_id(plant_id), 0
         self.dept_plant, self.dept_code, self.dept_name = str(plant_label), "", ""
+        self.dept_name2 = self.dept_name2_language = ""
         self.dept_errors, self.dept_open = {}, True
 
     @rx.event
     def open_rename_department(self, department_id: int, code: str, name: str):
         self.dept_mode, self._dept_id, self._dept_plant_id = "edit", as_id(department_id), 0
         self.dept_plant, self.dept_code, self.dept_name = "", str(code), str(name)
+        row = next((d for p in self.rows for d in p.departments if d.id == self._dept_id), DepartmentRow())
+        self.dept_name2, self.dept_name2_language = row.name2, row.name2_language
         self.dept_errors, self.dept_open = {}, True
 
     @rx.event
@@ -163,13 +173,14 @@ class PlantsState(AuthState):
     @rx.event
     def save_department(self, form: dict):
         name = str(form.get("name", ""))
+        second = {"name2": str(form.get("name2", "")), "name2_language": str(form.get("name2_language", "")) or None}
         try:
             if self.dept_mode == "create":
                 dept = self._use_case(plant_service.create_department, plant_service.DepartmentCreate(
-                    plant_id=self._dept_plant_id, code=str(form.get("code", "")), name=name), now=utcnow())
+                    plant_id=self._dept_plant_id, code=str(form.get("code", "")), name=name, **second), now=utcnow())
             else:
                 dept = self._use_case(plant_service.update_department, self._dept_id,
-                                      plant_service.DepartmentUpdate(name=name), now=utcnow())
+                                      plant_service.DepartmentUpdate(name=name, **second), now=utcnow())
         except DomainError as error:
             self.dept_errors = {k: _(v) for k, v in error.fields.items()}
             return self._refused(error)

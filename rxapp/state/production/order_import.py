@@ -29,7 +29,9 @@ class PreviewRow:
     row: int = 0
     order_ref: str = ""
     customer: str = ""
+    customer_name: str = ""         # the known customer's and product's names in the viewer's language
     product: str = ""
+    product_name: str = ""
     quantity: str = ""
     promised: str = ""
     price: str = ""
@@ -43,6 +45,7 @@ def shown_rows(preview: ImportPreview, limit: int = SHOWN) -> list[PreviewRow]:
     bad = [r for r in preview.rows if r.errors][:limit]
     good = [r for r in preview.rows if not r.errors][:max(0, limit - len(bad))]
     return [PreviewRow(row=r.row, order_ref=r.order_ref, customer=r.customer_code, product=r.product_code,
+                       customer_name=r.customer_name, product_name=r.product_name,
                        quantity=r.quantity, promised=r.promised_date, price=r.unit_price, note=r.note,
                        errors=" ".join(r.errors), bad=bool(r.errors))
             for r in sorted(bad + good, key=lambda r: r.row)]

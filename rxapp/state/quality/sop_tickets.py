@@ -53,7 +53,7 @@ def ticket_row(t: SopRead, zone: str = "UTC") -> TicketRow:
 
 def _departments(session, actor) -> list[Option]:
     names = {p.id: p.code for p in plants.list_plants(session, actor)}
-    return [Option(value=str(d.id), label=f"{names.get(d.plant_id, '')} · {d.name} ({d.code})")
+    return [Option(value=str(d.id), label=f"{names.get(d.plant_id, '')} · {d.display_name or d.name} ({d.code})")
             for d in plants.list_departments(session, actor)]
 
 

@@ -198,7 +198,7 @@ class TraceState(AuthState):
         except DomainError:
             self.machine_options = []
             return
-        self.machine_options = [Option(value=str(m.id), label=f"{m.plant_code} · {m.code} · {m.name}") for m in found]
+        self.machine_options = [Option(value=str(m.id), label=f"{m.plant_code} · {m.code} · {m.display_name or m.name}") for m in found]
 
     def _simulate(self, query: RecallQuery):
         try:

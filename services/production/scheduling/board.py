@@ -157,7 +157,7 @@ def schedule_board(session: Session, actor: Actor, plant_id: int, *, start: date
             continue
         overlapping = _overlapping(queue)
         ops = [context.read(op, machine, overlap=op.id in overlapping) for op in queue if _touches(op, start, end)]
-        rows.append(BoardMachine(machine_id=machine.id, code=machine.code, name=machine.name,
+        rows.append(BoardMachine(machine_id=machine.id, code=machine.code, name=display_name(machine),
                                  work_center_id=machine.work_center_id,
                                  work_center_code=context.work_center_code(machine.work_center_id),
                                  department_id=machine.department_id, is_active=machine.is_active, operations=ops,
@@ -193,7 +193,7 @@ def unscheduled_operations(session: Session, actor: Actor, plant_id: int, *, lim
             quantity=op.quantity, work_center_id=op.work_center_id,
             work_center_code=context.work_center_code(op.work_center_id), due_date=dues[pk(wo)],
             duration_seconds=cycles.seconds_left(op, None, wo.product_id),
-            machines=[MachineChoice(id=m.id, code=m.code, name=m.name) for m in machines
+            machines=[MachineChoice(id=m.id, code=m.code, name=display_name(m)) for m in machines
                       if m.work_center_id == op.work_center_id]))
     return out
 
