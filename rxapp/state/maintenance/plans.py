@@ -50,7 +50,7 @@ class PlanForm:
 
 
 def _target_options(session, actor, plant_id: int) -> list[Option]:
-    machines = [Option(value=f"m:{m.id}", label=f"{m.code} · {m.name}")
+    machines = [Option(value=f"m:{m.id}", label=f"{m.code} · {m.display_name or m.name}")
                 for m in work_centers.list_machines(session, actor, plant_id=plant_id)]
     classes = [Option(value=f"c:{w.id}", label=_("Class") + f": {w.code} · {w.name}")
                for w in work_centers.list_work_centers(session, actor, plant_id=plant_id)]

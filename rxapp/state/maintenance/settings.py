@@ -86,7 +86,7 @@ class MaintenanceSettingsState(PlantPicker, AuthState):
         self.manager_after_minutes = str(team.manager_after_minutes)
         self.lead_options = [Option(value=str(uid), label=name) for uid, name in leads]
         self.manager_options = [Option(value=str(uid), label=name) for uid, name in managers]
-        machine_names = {m.id: f"{m.code} · {m.name}" for m in machines}
+        machine_names = {m.id: f"{m.code} · {m.display_name or m.name}" for m in machines}
         reason_names = {r.id: f"{r.code} · {r.name}" for r in reasons}
         self.machine_options = [Option(value=str(k), label=v) for k, v in machine_names.items()]
         self.reason_options = [Option(value=str(k), label=v) for k, v in reason_names.items()]

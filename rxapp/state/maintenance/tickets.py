@@ -27,7 +27,7 @@ PRIORITY_OPTIONS = [(p, _(p.capitalize())) for p in PRIORITIES]
 
 
 def machine_options(session, actor) -> list[Option]:
-    return [Option(value=str(m.id), label=f"{m.code} · {m.name}")
+    return [Option(value=str(m.id), label=f"{m.code} · {m.display_name or m.name}")
             for m in work_centers.list_machines(session, actor) if m.plant_id in actor.plant_ids]
 
 

@@ -82,8 +82,8 @@ class OrderFormState(AuthState):
     def _load_options(self) -> None:
         found_products = self._use_case(products.list_products, active=True, limit=2000)
         found_customers = self._use_case(customers.list_customers, active=True, limit=1000)
-        self.product_options = [Option(id=str(p.id), label=f"{p.code} · {p.name}") for p in found_products]
-        self.customer_options = [Option(id=str(c.id), label=f"{c.code} · {c.name}") for c in found_customers]
+        self.product_options = [Option(id=str(p.id), label=f"{p.code} · {p.display_name or p.name}") for p in found_products]
+        self.customer_options = [Option(id=str(c.id), label=f"{c.code} · {c.display_name or c.name}") for c in found_customers]
 
     def _add_draft(self, **values) -> None:
         values.setdefault("promised", (utcnow().date() + timedelta(days=14)).isoformat())

@@ -119,7 +119,7 @@ class OrdersState(AuthState):
             found = self._use_case(customers.list_customers, active=None, limit=1000)
         except DomainError as error:
             return self._refused(error, quiet=True)
-        self.customer_options = [Option(id=str(c.id), label=f"{c.code} · {c.name}") for c in found]
+        self.customer_options = [Option(id=str(c.id), label=f"{c.code} · {c.display_name or c.name}") for c in found]
         return OrdersState.load
 
     @rx.event
