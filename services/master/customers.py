@@ -1,6 +1,8 @@
 """Customers: who orders. Codes are unique per organization (upper-case, 1-32 letters, digits,
 dot, dash, underscore); the email, when given, looks like one. Customers are deactivated, never
-deleted (orders keep pointing at them). Reading needs VIEW; writing needs PLAN.
+deleted (orders keep pointing at them). A customer may keep a second name in English, Japanese or Korean,
+checked by services/core/display_names.second_name; reads carry `display_name` in the viewer's language and
+search matches either name. Reading needs VIEW; writing needs PLAN.
 """
 from __future__ import annotations
 

@@ -8,7 +8,9 @@ Invariants:
   center cannot be (re)activated; nothing is deleted;
 - a MachineProductRate (ideal cycle seconds > 0, 3 decimals) overrides the routing step's ideal
   cycle time for that machine and product: `effective_cycle_seconds` answers which one applies, and
-  `cycle_overrides` lists them for many machines at once (the KPI rollups' performance uses them).
+  `cycle_overrides` lists them for many machines at once (the KPI rollups' performance uses them);
+- a machine may keep a second name (services/core/display_names.second_name checks it with the code and
+  name); its reads carry `display_name` in the viewer's language and search matches either name.
 Reading needs VIEW at the plant; writing needs MANAGE_PLANTS or PLAN at the plant.
 """
 from __future__ import annotations

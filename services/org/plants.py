@@ -2,7 +2,8 @@
 
 Anyone may list the plants they have access to; only MANAGE_PLANTS (admins) create or change
 plants and departments, within their organization. Codes are unique per organization (plants)
-and per plant (departments). Plants are deactivated, never deleted.
+and per plant (departments). Plants are deactivated, never deleted. Plants and departments may keep a
+second name (services/core/display_names.py); reads carry `display_name` in the viewer's language.
 """
 from __future__ import annotations
 
