@@ -30,7 +30,7 @@ def test_planner_builds_a_bom_and_explodes_it(new_page):
     page.get_by_role("button", name="New product").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Code").fill("E2E-KIT")
-    dialog.get_by_label("Name", exact=True).fill("Bolt kit")     # not the second name below it
+    dialog.get_by_label("Name", exact=True).fill("Bolt kit")     # not the second name laid out after it
     dialog.get_by_label("Standard cost").fill("-1")
     dialog.get_by_role("button", name="Save product").click()
     expect(dialog.get_by_text("Must be at least 0.")).to_be_visible()
