@@ -15,6 +15,8 @@
 - ncr.py: an open and a closed NCR with a CAPA action, an unanswered SOP ticket about to escalate;
 - finance.py: chart of accounts, periods, tax rules, work-center rates, an invoice half paid, production posted;
 - studio.py: a TV series and a film with breakdowns, partners with accounts, reviews with rework loops;
+- documents.py: product drawings (an approved and an obsolete revision), a work instruction at a step with a
+  draft in review, a lockout SOP on three lathes and a change order in review (one-page PDFs);
 - maintenance.py: a maintenance team, SLA targets, spare parts, preventive plans, two months of tickets;
 - simulation.py: what `takt simulate` reads and does between ingest calls (its token, the plant floor,
   more work when a machine runs dry).

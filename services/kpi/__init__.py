@@ -7,7 +7,8 @@ kept as production events are written; the dashboard, the andon board and their 
 - rollup_rebuild.py: the rollups recomputed from the raw events (takt rebuild-rollups);
 - plant_calendar.py: the plant calendar of a KPI read in two round trips;
 - scope.py: what a read covers (plant, department, machine, shift, window) and the rollup sums behind it;
-- reads.py: KPI summary, OEE trend, loss Pareto, events behind a figure, current shift;
+- reads.py: KPI summary, OEE trend, loss Pareto, current shift (and the drill-down, re-exported);
+- drill_down.py: the raw events behind a figure, the one read of raw events for a dashboard;
 - loss_splits.py: stop time that higher packages put on its own Pareto bar (maintenance: waiting for parts);
 - read_models.py: the plain read models those reads return;
 - yields.py: first-pass yield per product and step, rolled throughput yield per product;

@@ -11,6 +11,7 @@ returns, SOP tickets, and the quality dashboard.
 - ncr.py: non-conformance reports on the workflow engine (entity "ncr"), their reads with what the actor
   may do now (edit, close), and the reads of their CAPA actions;
 - capa.py: add a CAPA action to an open NCR and mark it done;
+- ncr_models.py: the NCR service's inputs and read models (create, update, NCR, CAPA action, link, detail);
 - ncr_links.py: an NCR's links to lots, internal rejects and customer returns;
 - rejects.py: internal rejects and customer returns on the workflow engine, rework that takes effect;
 - sop_tickets.py: one department charges another for an SOP failure; respond, reassign, escalate;
