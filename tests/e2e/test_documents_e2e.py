@@ -87,6 +87,7 @@ def test_an_approved_drawing_revision_reaches_the_operators_phone(new_page, app_
     expect(operator.get_by_role("heading", name=code)).to_be_visible()
     instruction = operator.get_by_test_id("instruction").filter(has_text="Bracket drawing E2E")
     expect(instruction.get_by_test_id("instruction-revision")).to_have_text("Rev. A")
+    instruction.get_by_test_id("instruction-file").first.click()     # the viewer opens on the job's first document
     page_image = operator.get_by_test_id("instruction-viewer").get_by_test_id("viewer-page")
     expect(page_image).to_be_visible()
     assert page_image.get_attribute("src").startswith("data:image/png;base64,")
