@@ -7,7 +7,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models.audit import AuditEntry
 from models.base import utcnow
@@ -90,7 +90,8 @@ def test_the_language_the_admin_chooses_writes_the_email_and_becomes_the_account
     assert mail.subject == "Takt의 Org A 초대" and mail.body.startswith("admin.a 님이 Takt의 Org A에 초대했습니다.")
     accept(session, token_of(sent.link), now)
     assert session.exec(select(User).where(User.username == "new.person")).one().language == "ko"
-    entry = session.exec(select(AuditEntry).where(AuditEntry.entity == "invitation")).first()
+    entry = session.exec(select(AuditEntry).where(AuditEntry.entity == "invitation")       # its creation (PostgreSQL
+                         .order_by(col(AuditEntry.id))).first()                            # answers in no order)
     assert entry.changes["language"] == "ko"
     other = invite(session, world, now, email="other@example.com")
     assert invitations.preview(session, token_of(other.link), now=now).language == "ja"   # the organization's
