@@ -80,6 +80,11 @@ def test_receive_consume_produce_trace_and_ship_over_http(client, session, tw, h
     assert client.get(f"/trace/{steel['id']}", params={"format": "pdf"}, headers=h["viewer"]).content.startswith(b"%PDF")
     listing = client.get("/lots", params={"format": "csv", "q": "h-9"}, headers=h["viewer"]).content.decode("utf-8-sig")
     assert steel["number"] in listing and out["number"] not in listing
+    ko = {**h["viewer"], "Accept-Language": "ko"}
+    header = client.get("/lots", params={"format": "csv"}, headers=ko).content.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("로트,제품,") and "현재고" in header
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/shipments", params={"format": "xlsx"}, headers=ko).content)).active
+    assert [c.value for c in sheet[1]][:2] == ["출하", "고객"] and "운송장 번호" in [c.value for c in sheet[1]]
 
 
 def test_refusals_use_the_error_shape_and_change_nothing(client, engine, session, tw, h):

@@ -20,6 +20,7 @@ from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.core.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from services.core.messages import t
 from services.trace import custom_values as trace_custom
 from services.trace import genealogy, lots, recall
 from services.trace import report as trace_report
@@ -37,10 +38,10 @@ from services.trace.tracing import TraceResult
 
 router = APIRouter(tags=["traceability"], responses=AUTHENTICATED)
 
-LOT_COLUMNS = [("number", "Lot"), ("product_code", "Product"), ("product_name", "Name"), ("quantity", "On hand"),
-               ("quantity_initial", "Initial"), ("unit", "Unit"), ("status", "Status"), ("origin", "Origin"),
-               ("location_code", "Location"), ("supplier", "Supplier"), ("supplier_lot_ref", "Supplier lot"),
-               ("work_order_number", "Work order"), ("pass_no", "Pass"), ("created_at", "Created")]
+LOT_COLUMNS = [("number", t("Lot")), ("product_code", t("Product")), ("product_name", t("Name")), ("quantity", t("On hand")),
+               ("quantity_initial", t("Initial")), ("unit", t("Unit")), ("status", t("Status")), ("origin", t("Origin")),
+               ("location_code", t("Location")), ("supplier", t("Supplier")), ("supplier_lot_ref", t("Supplier lot")),
+               ("work_order_number", t("Work order")), ("pass_no", t("Pass")), ("created_at", t("Created"))]
 
 
 class MoveBody(BaseModel):

@@ -14,6 +14,7 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
+from services.core.messages import t
 from services.trace import custom_values as trace_custom
 from services.trace import shipment_packing, shipment_pdf, shipment_reads, shipments
 from services.trace.shipment_packing import PackResult
@@ -22,10 +23,10 @@ from services.trace.shipments import ShipmentCreate
 
 router = APIRouter(tags=["shipments"], responses=AUTHENTICATED)
 
-SHIPMENT_COLUMNS = [("number", "Shipment"), ("customer_code", "Customer"), ("customer_name", "Name"),
-                    ("status", "Status"), ("quantity", "Quantity"), ("quantity_packed", "Packed"),
-                    ("carrier", "Carrier"), ("tracking_number", "Tracking"), ("shipped_at", "Shipped"),
-                    ("created_at", "Created")]
+SHIPMENT_COLUMNS = [("number", t("Shipment")), ("customer_code", t("Customer")), ("customer_name", t("Name")),
+                    ("status", t("Status")), ("quantity", t("Quantity")), ("quantity_packed", t("Packed")),
+                    ("carrier", t("Carrier")), ("tracking_number", t("Tracking")), ("shipped_at", t("Shipped")),
+                    ("created_at", t("Created"))]
 
 
 class PackBody(BaseModel):

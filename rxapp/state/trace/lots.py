@@ -21,10 +21,10 @@ from services.trace.labels import LabelKind
 from services.trace.lots import LocationCreate, ReceiptCreate
 
 PAGE = 50
-COLUMNS = [("number", "Lot"), ("product_code", "Product"), ("product_name", "Name"), ("quantity", "On hand"),
-           ("quantity_initial", "Initial"), ("unit", "Unit"), ("status", "Status"), ("origin", "Origin"),
-           ("location_code", "Location"), ("supplier", "Supplier"), ("supplier_lot_ref", "Supplier lot"),
-           ("work_order_number", "Work order"), ("pass_no", "Pass"), ("created_at", "Created")]
+COLUMNS = [("number", _("Lot")), ("product_code", _("Product")), ("product_name", _("Name")), ("quantity", _("On hand")),
+           ("quantity_initial", _("Initial")), ("unit", _("Unit")), ("status", _("Status")), ("origin", _("Origin")),
+           ("location_code", _("Location")), ("supplier", _("Supplier")), ("supplier_lot_ref", _("Supplier lot")),
+           ("work_order_number", _("Work order")), ("pass_no", _("Pass")), ("created_at", _("Created"))]
 
 
 @dataclass
@@ -136,7 +136,7 @@ class LotsState(LotCustomFields, AuthState):
     def export(self, fmt: str):
         try:
             found, _total = self._use_case(lots.list_lots, limit=500, **self._filters())
-            rows, columns = self._custom_export(found, COLUMNS)
+            rows, columns = self._custom_export(found, [(field, _(header)) for field, header in COLUMNS])
         except DomainError as error:
             return self._refused(error)
         return download(rows, columns, "lots", fmt)

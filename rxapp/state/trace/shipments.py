@@ -20,9 +20,9 @@ from services.trace import shipment_packing, shipment_pdf, shipment_reads, shipm
 from services.trace.shipments import ShipmentCreate, ShipmentLineInput
 
 PAGE = 50
-COLUMNS = [("number", "Shipment"), ("customer_code", "Customer"), ("customer_name", "Name"), ("status", "Status"),
-           ("quantity", "Quantity"), ("quantity_packed", "Packed"), ("carrier", "Carrier"),
-           ("tracking_number", "Tracking"), ("shipped_at", "Shipped"), ("created_at", "Created")]
+COLUMNS = [("number", _("Shipment")), ("customer_code", _("Customer")), ("customer_name", _("Name")), ("status", _("Status")),
+           ("quantity", _("Quantity")), ("quantity_packed", _("Packed")), ("carrier", _("Carrier")),
+           ("tracking_number", _("Tracking")), ("shipped_at", _("Shipped")), ("created_at", _("Created"))]
 
 
 @dataclass
@@ -157,7 +157,7 @@ class ShipmentsState(ShipmentCustomFields, AuthState):
     def export(self, fmt: str):
         try:
             found, _total = self._use_case(shipment_reads.list_shipments, limit=500, **self._filters())
-            rows, columns = self._custom_export(found, COLUMNS)
+            rows, columns = self._custom_export(found, [(field, _(header)) for field, header in COLUMNS])
         except DomainError as error:
             return self._refused(error)
         return download(rows, columns, "shipments", fmt)
