@@ -4,21 +4,25 @@ field errors; shipments from open order lines, pack by number (refusals shown), 
 of another plant sees nothing."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session
 
 from models.lots import Lot, LotStatus
+from models.organization import Plant
 from rxapp.state.trace.lots import LotsState
 from rxapp.state.trace.shipments import ShipmentsState
 from rxapp.state.trace.trace import TraceState
 from services.core.db import transaction
+from services.org.languages import set_my_language
 from services.trace import genealogy, lots
 from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
 from tests.factories.trace import make_job, make_order, make_trace_world
-from tests.ui.conftest import run, signed_in, toasts
+from tests.ui.conftest import download_bytes, run, signed_in, toasts
 
 
 @pytest.fixture
@@ -144,3 +148,33 @@ async def test_shipments_create_pack_by_number_and_ship(engine, session, tw, mad
     assert [h.split(" · ", 1)[1] for h in state.history] == ["– → open", "open → packing", "packing → shipped"]
     events = await run(state.download_pdf("packing-list"), state)
     assert any("download" in str(e) for e in events)
+
+
+async def test_the_lot_and_shipment_exports_have_headers_in_the_persons_language(engine, tw, made):
+    steel, _out = made
+    with Session(engine) as s, transaction(s):
+        set_my_language(s, tw.quality, "ja", now=T0)
+    state = await signed_in(engine, LotsState, tw.quality.username)
+    await run(state.enter(), state)
+    rows = list(csv.reader(io.StringIO(download_bytes(await run(state.export("csv"), state)).decode("utf-8-sig"))))
+    assert rows[0][:4] == ["ロット", "製品", "名前", "在庫数"] and rows[0][-1] == "作成日時（UTC）"
+    assert steel.number in {row[0] for row in rows[1:]}
+    shipments = await signed_in(engine, ShipmentsState, tw.quality.username)
+    await run(shipments.enter(), shipments)
+    header = next(csv.reader(io.StringIO(download_bytes(await run(shipments.export("csv"), shipments))
+                                         .decode("utf-8-sig"))))
+    assert header[:2] == ["出荷", "顧客"] and "追跡番号" in header
+
+
+async def test_the_plant_pickers_show_the_plants_name_in_the_viewers_language(engine, tw):
+    with Session(engine) as s, transaction(s):
+        plant = s.get(Plant, tw.world.plant1)
+        plant.name2, plant.name2_language = "第一工場", "ja"
+        code, main_name = plant.code, plant.name
+        set_my_language(s, tw.operator, "ja", now=T0)
+    lots_page = await signed_in(engine, LotsState, tw.operator.username)
+    await run(lots_page.enter(), lots_page)
+    assert [o.label for o in lots_page.plant_options] == [f"{code} · 第一工場"]
+    english = await signed_in(engine, ShipmentsState, tw.quality.username)     # no Japanese: the main name
+    await run(english.enter(), english)
+    assert [o.label for o in english.plant_options] == [f"{code} · {main_name}"]

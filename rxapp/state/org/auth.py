@@ -31,6 +31,7 @@ from rxapp.state.trace.labels import permission_label, role_label
 from services.core import formats, tenancy
 from services.core.access import Actor, Permission, roles_granting
 from services.core.db import db_session, transaction
+from services.core.display_names import pick
 from services.core.errors import Conflict, DomainError, Forbidden, Invalid, RateLimited, Unauthorized
 from services.core.languages import choose as choose_language
 from services.org import auth as auth_service
@@ -61,7 +62,7 @@ class DepartmentInfo:
 class PlantInfo:
     id: int = 0
     code: str = ""
-    name: str = ""
+    name: str = ""              # in the person's language (services/core/display_names.pick)
     timezone: str = ""
     departments: list[DepartmentInfo] = field(default_factory=list)
 
@@ -187,15 +188,17 @@ class AuthState(LanguageState):
         self.roles, self.permissions = list(profile.roles), list(profile.permissions)
         labels = [role_label(r) for r in profile.roles]
         self.role_names = labels + [r for r in profile.custom_roles if r not in labels]   # and roles held at a plant
-        self.plants = [PlantInfo(id=p.id, code=p.code, name=p.name, timezone=p.timezone,
-                                 departments=[DepartmentInfo(code=d.code, name=d.display_name or d.name) for d in p.departments])
-                       for p in profile.plants]
         self._show_branding(profile.branding.display_name, profile.branding.primary_color, profile.branding.logo_svg)
         self.demo_users, self.password_change_required = list(profile.demo_users), profile.password_change_required
         self.own_language, self.organization_language = profile.language or "", profile.organization_language or ""
         self.number_format = profile.number_format or ""
         formats.set_number_format(profile.number_format)       # this event's remaining numbers too
         self._show_language()
+        # the plant pickers' names in the language just chosen (the event may have started in the browser's)
+        self.plants = [PlantInfo(id=p.id, code=p.code, name=pick(p.name, p.name2, p.name2_language, self.lang),
+                                 timezone=p.timezone,
+                                 departments=[DepartmentInfo(code=d.code, name=d.display_name or d.name) for d in p.departments])
+                       for p in profile.plants]
 
     def _browser_language(self) -> str:
         return self.router.headers.accept_language if self.router and self.router.headers else ""
