@@ -78,7 +78,8 @@ from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.events import record
-from services.core.messages import t
+from services.core.messages import render, t
+from services.org.languages import organization_language
 
 
 class InstanceRead(BaseModel):
@@ -410,9 +411,10 @@ def _escalate(session: Session, inst: WorkflowInstance, now: datetime) -> None:
     assert due_at is not None                # escalate_due picks instances with a due time
     inst.escalated_at = now
     session.add(inst)
+    # the history keeps plain text: written in the organization's default language (no reader yet)
     add_step(session, inst, None, "escalated", now, from_state=inst.state, to_state=inst.state,
-             comment=t("Overdue since {due_at:%Y-%m-%d %H:%M} UTC; escalated to {target}.", due_at=due_at,
-                       target=target))
+             comment=render(t("Overdue since {due_at:%Y-%m-%d %H:%M} UTC; escalated to {target}.", due_at=due_at,
+                              target=target), organization_language(session, inst.organization_id)))
     event = WorkflowEscalated(organization_id=inst.organization_id, plant_id=inst.plant_id, at=now,
                               entity_type=inst.entity_type, entity_id=inst.entity_id, instance_id=pk(inst),
                               state=inst.state, due_at=due_at, to=target)

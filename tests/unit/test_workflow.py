@@ -30,6 +30,7 @@ from services.core.db import transaction
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.languages import use_language
 from services.core.messages import render, render_fields
+from services.org.settings import SettingsUpdate, update_settings
 from tests.conftest import T0
 from tests.factories.org import make_user
 
@@ -221,6 +222,18 @@ def test_escalation_fires_after_the_due_time_and_only_once(session, world, wf, c
         with use_language(lang):                        # the job wrote it; each reader reads it in their language
             [note] = notifications.list_notifications(session, q)[0]
         assert note.title == title and note.body.startswith(body)
+
+
+def test_the_escalation_history_is_written_in_the_organizations_language(session, world, wf):
+    admin, q = wf
+    with transaction(session):
+        update_settings(session, admin, SettingsUpdate(language="ja"), now=T0)
+    _start(session, q, plant_id=world.plant1, now=T0)
+    with transaction(session):
+        assert workflow.escalate_due(session, now=T0 + timedelta(minutes=60)) == 1
+    last = workflow.history(session, q, THING, 1)[-1]
+    due = f"{T0 + timedelta(minutes=60):%Y-%m-%d %H:%M}"
+    assert last.comment == f"{due} UTC から期限超過のため、role quality にエスカレーションしました。"
 
 
 def test_escalation_goes_to_the_head_of_the_department(session, world, wf):
