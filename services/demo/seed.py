@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from models.organization import Organization
+from models.organization import Department, Organization, Plant
 from services.core import tenancy
 from services.demo import DEMO_PASSWORD, history
 from services.demo.config import seed_demo_config
@@ -85,6 +85,8 @@ def seed_demo(session: Session, *, now: datetime, production: bool = True) -> bo
                                   demo_actor(session, "admin"), now=now)
             seed_demo_documents(session, acme_id, demo_actor(session, "planner"), demo_actor(session, "quality"),
                                 now=now)
+    with tenancy.working_for(session, globex_id):
+        _seed_globex_floor(session, globex_id, now)
     for organization_id in (acme_id, globex_id):        # last: the seeding above writes as demo users
         with tenancy.working_for(session, organization_id):
             mark_demo_users(session, [organization_id])
@@ -118,8 +120,22 @@ def _seed_globex(session: Session, now: datetime) -> int:
     plant = plants.create_plant(session, system, PlantCreate(code="OSA", name="Osaka Plant", name2="大阪工場",
                                                              timezone="Asia/Tokyo"), now=now)
     system = organizations.system_actor(session, org.id)
-    press = plants.create_department(session, system, DepartmentCreate(plant_id=plant.id, code="PRESS", name="Press shop",
-                                                                       name2="プレス課"), now=now)
+    plants.create_department(session, system, DepartmentCreate(plant_id=plant.id, code="PRESS", name="Press shop",
+                                                               name2="プレス課"), now=now)
+    for username, full_name, roles in [("globex.admin", "Gil Globex", ["admin"]), ("globex.operator", "Gus Globex", ["operator"])]:
+        users.create_user(session, system, UserCreate(
+            username=username, full_name=full_name, full_name2=NAMES2.get(username, ""),
+            email=f"{username}@globex.example", password=DEMO_PASSWORD,
+            roles=roles, plant_ids=[plant.id]), now=now)
+    return org.id
+
+
+def _seed_globex_floor(session: Session, organization_id: int, now: datetime) -> None:
+    """Osaka's press line and its customer, seeded after Acme's data, so that the first ids of those tables stay
+    Acme's (the isolation and accessibility tests probe the demo organization's rows by their first ids)."""
+    system = organizations.system_actor(session, organization_id)
+    plant = session.exec(select(Plant).where(Plant.organization_id == organization_id, Plant.code == "OSA")).one()
+    press = session.exec(select(Department).where(Department.plant_id == plant.id, Department.code == "PRESS")).one()
     line = work_centers.create_work_center(session, system, work_centers.WorkCenterCreate(
         plant_id=plant.id, department_id=press.id, code="PRESS", name="Stamping"), now=now)
     for code, name, name2 in OSAKA_MACHINES:
@@ -128,12 +144,6 @@ def _seed_globex(session: Session, now: datetime) -> int:
     code, name, name2, email = OSAKA_CUSTOMER
     customers.create_customer(session, system, customers.CustomerCreate(code=code, name=name, name2=name2, email=email),
                               now=now)
-    for username, full_name, roles in [("globex.admin", "Gil Globex", ["admin"]), ("globex.operator", "Gus Globex", ["operator"])]:
-        users.create_user(session, system, UserCreate(
-            username=username, full_name=full_name, full_name2=NAMES2.get(username, ""),
-            email=f"{username}@globex.example", password=DEMO_PASSWORD,
-            roles=roles, plant_ids=[plant.id]), now=now)
-    return org.id
 
 
 def catch_up_demo(session: Session, *, now: datetime) -> list[history.HistoryResult]:

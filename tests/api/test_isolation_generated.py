@@ -35,10 +35,12 @@ PROBE_IDS = (1, 2)
 REFUSED = {403, 404, 422}
 ALL_ROLES_BUT_ADMIN = ["manager", "planner", "supervisor", "operator", "quality", "maintenance", "finance"]
 # Organization-wide reads (shared by every plant of the organization; studio projects belong to no plant);
-# anything else is per plant.
+# anything else is per plant. Documents: the demo's first ones are product drawings and a change order (of
+# products), which every plant reads; a document on a plant's machines or orders stays in that plant
+# (tests/unit/test_documents.py::test_documents_stay_in_their_organization_and_plant).
 ORGANIZATION_WIDE = re.compile(
     r"^/api/v1/(products|bom-lines|customers|routings|reason-codes|type-lists|custom-fields|workflows|users|labels"
-    r"|finance|tax-rules|accounts|fiscal-periods|journal|cost|notifications|branding|me|studio)(/|$)")
+    r"|finance|tax-rules|accounts|fiscal-periods|journal|cost|notifications|branding|me|studio|documents)(/|$)")
 
 
 CHANGES = ("post", "put", "patch", "delete")

@@ -133,7 +133,7 @@ async def test_invite_then_accept_the_link_and_land_logged_in(engine, world, mon
 
     again = await new_tab(InvitationAcceptState)
     again.show(token)
-    assert again.invalid.startswith("This invitation link is not valid any more")
+    assert again.invalid.startswith("この招待リンクはもう使えません")   # the browser is nina's now, in Japanese
 
 
 async def test_a_revoked_invitation_shows_why_the_link_fails(engine, world):
