@@ -35,8 +35,8 @@ from services.core.validation import CODE_RE, check
 from services.maintenance.common import ENTITY, readable_ticket, require_maintain, scoped_ticket
 from services.master.common import announce, decimal_problem, stamp_new, text_problem, to_decimal, visible_plant
 
-STOCK_COLUMNS = [("code", "Part"), ("name", "Name"), ("location", "Location"), ("quantity", "Quantity"),
-                 ("min_quantity", "Minimum")]                            # the export of stock and the reorder list
+STOCK_COLUMNS = [("code", t("Part")), ("name", t("Name")), ("location", t("Location")), ("quantity", t("Quantity")),
+                 ("min_quantity", t("Minimum"))]                            # the export of stock and the reorder list
 
 
 class PartCreate(BaseModel):

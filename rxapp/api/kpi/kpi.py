@@ -18,6 +18,7 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED
 from services.core.db import db_session, transaction
+from services.core.messages import t
 from services.kpi import reads as kpi
 from services.kpi import settings as kpi_settings
 from services.kpi.read_models import (
@@ -33,12 +34,12 @@ from services.kpi.read_models import (
 
 router = APIRouter(prefix="/kpi", tags=["kpi"], responses=AUTHENTICATED)
 
-FIGURE_COLUMNS = [("availability_percent", "Availability %"), ("performance_percent", "Performance %"),
-                  ("quality_percent", "Quality %"), ("oee_percent", "OEE %"), ("good", "Good"), ("scrap", "Scrap"),
-                  ("shift_minutes", "Shift min"), ("planned_stop_minutes", "Planned stop min"),
-                  ("planned_production_minutes", "Planned production min"), ("stop_minutes", "Stop min"),
-                  ("run_minutes", "Run min"), ("idle_minutes", "Idle min"),
-                  ("performance_over_100", "Performance over 100%")]
+FIGURE_COLUMNS = [("availability_percent", t("Availability %")), ("performance_percent", t("Performance %")),
+                  ("quality_percent", t("Quality %")), ("oee_percent", t("OEE %")), ("good", t("Good")), ("scrap", t("Scrap")),
+                  ("shift_minutes", t("Shift min")), ("planned_stop_minutes", t("Planned stop min")),
+                  ("planned_production_minutes", t("Planned production min")), ("stop_minutes", t("Stop min")),
+                  ("run_minutes", t("Run min")), ("idle_minutes", t("Idle min")),
+                  ("performance_over_100", t("Performance over 100%"))]
 Start = Annotated[datetime, Query(description="Start of the period, with its zone.")]
 End = Annotated[datetime, Query(description="End of the period (excluded), with its zone.")]
 
@@ -64,7 +65,7 @@ def machines(actor: CurrentActor, plant_id: int, start: Start, end: End, departm
                                        now=utcnow())
     rows = [_flat({"machine_id": m.machine_id, "machine_code": m.machine_code, "machine_name": m.machine_name},
                   m.figures) for m in machines]
-    return listing(rows, [("machine_code", "Machine"), ("machine_name", "Name"), *FIGURE_COLUMNS], format,
+    return listing(rows, [("machine_code", t("Machine")), ("machine_name", t("Name")), *FIGURE_COLUMNS], format,
                    "kpi-machines")
 
 
@@ -79,7 +80,7 @@ def trend(actor: CurrentActor, plant_id: int, start: Start, end: End,
     if format == "json":
         return result
     rows = [_flat({"label": p.label, "start": p.start, "end": p.end}, p.figures) for p in result.points]
-    return listing(rows, [("label", "Period"), ("start", "Start"), ("end", "End"), *FIGURE_COLUMNS], format,
+    return listing(rows, [("label", t("Period")), ("start", t("Start")), ("end", t("End")), *FIGURE_COLUMNS], format,
                    "oee-trend")
 
 
@@ -110,9 +111,9 @@ def fpy(actor: CurrentActor, plant_id: int, start: Start, end: End, department_i
     if format == "json":
         return result
     rows = [{**step.model_dump(), "rty_percent": p.rty_percent} for p in result.products for step in p.steps]
-    return listing(rows, [("product_code", "Product"), ("product_name", "Name"), ("step", "Step"),
-                          ("step_name", "Step name"), ("units_in", "Units in"), ("right_first_time", "Right first time"),
-                          ("fpy_percent", "FPY %"), ("rty_percent", "Product RTY %")], format, "fpy")
+    return listing(rows, [("product_code", t("Product")), ("product_name", t("Name")), ("step", t("Step")),
+                          ("step_name", t("Step name")), ("units_in", t("Units in")), ("right_first_time", t("Right first time")),
+                          ("fpy_percent", t("FPY %")), ("rty_percent", t("Product RTY %"))], format, "fpy")
 
 
 @router.get("/otd", response_model=OtdTrend, responses=EXPORTABLE,

@@ -14,6 +14,7 @@ from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.calendar_math import working_intervals
 from services.core.db import db_session, transaction
 from services.core.errors import Invalid
+from services.core.messages import t
 from services.master import calendar_shifts, calendars
 from services.master.calendars import (
     BreakInput,
@@ -27,8 +28,8 @@ from services.master.calendars import (
 )
 
 router = APIRouter(tags=["shift calendars"], responses=AUTHENTICATED)
-CALENDAR_COLUMNS = [("plant_id", "Plant id"), ("name", "Name"), ("is_default", "Default"),
-                    ("shift_count", "Shifts"), ("is_active", "Active")]
+CALENDAR_COLUMNS = [("plant_id", t("Plant id")), ("name", t("Name")), ("is_default", t("Default")),
+                    ("shift_count", t("Shifts")), ("is_active", t("Active"))]
 MAX_WINDOW = timedelta(days=62)
 
 

@@ -15,13 +15,14 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
+from services.core.messages import t
 from services.quality import rejects
 from services.quality.rejects import CaseCreate, CaseDetail, CaseRead, ScrapReport
 
 router = APIRouter(tags=["rejects and returns"], responses=AUTHENTICATED)
-COLUMNS = [("number", "Number"), ("product", "Product"), ("quantity", "Quantity"), ("defect", "Defect"),
-           ("lot", "Lot"), ("work_order", "Work order"), ("disposition", "Disposition"), ("status", "Status"),
-           ("reported_at", "Reported at"), ("customer", "Customer"), ("source", "Source")]
+COLUMNS = [("number", t("Number")), ("product", t("Product")), ("quantity", t("Quantity")), ("defect", t("Defect")),
+           ("lot", t("Lot")), ("work_order", t("Work order")), ("disposition", t("Disposition")), ("status", t("Status")),
+           ("reported_at", t("Reported at")), ("customer", t("Customer")), ("source", t("Source"))]
 
 
 class FromScrapBody(BaseModel):

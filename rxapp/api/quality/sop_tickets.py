@@ -15,13 +15,14 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
+from services.core.messages import t
 from services.quality import sop_tickets as sop
 from services.quality.sop_tickets import SopCreate, SopDetail, SopRead
 
 router = APIRouter(tags=["sop tickets"], responses=AUTHENTICATED)
-COLUMNS = [("number", "Number"), ("status_name", "Status"), ("title", "Title"), ("sop_reference", "SOP"),
-           ("charging_department", "Charged by"), ("charged_department", "Charged"), ("due_at", "Due"),
-           ("escalated_at", "Escalated"), ("created_at", "Raised")]
+COLUMNS = [("number", t("Number")), ("status_name", t("Status")), ("title", t("Title")), ("sop_reference", t("SOP")),
+           ("charging_department", t("Charged by")), ("charged_department", t("Charged")), ("due_at", t("Due")),
+           ("escalated_at", t("Escalated")), ("created_at", t("Raised"))]
 
 
 class ResponseBody(BaseModel):

@@ -16,6 +16,7 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing, no_content
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
+from services.core.messages import t
 from services.studio import breakdown, breakdown_import, episodes, members, partners, projects
 from services.studio.breakdown import (
     AssetCreate,
@@ -40,11 +41,11 @@ from services.studio.projects import (
 )
 
 router = APIRouter(prefix="/studio", tags=["studio"], responses=AUTHENTICATED)
-PROJECT_COLUMNS = [("number", "Number"), ("name", "Name"), ("name2", "Name (2nd language)"), ("type_label", "Type"),
-                   ("client_name", "Client"), ("budget", "Budget"), ("currency", "Currency"), ("start_date", "Start"),
-                   ("deadline", "Deadline"), ("status", "Status"), ("progress", "Progress")]
-CUT_COLUMNS = [("code", "Cut"), ("episode_id", "Episode id"), ("frame_in", "In"), ("frame_out", "Out"),
-               ("duration_frames", "Frames"), ("description", "Description")]
+PROJECT_COLUMNS = [("number", t("Number")), ("name", t("Name")), ("name2", t("Name (2nd language)")), ("type_label", t("Type")),
+                   ("client_name", t("Client")), ("budget", t("Budget")), ("currency", t("Currency")), ("start_date", t("Start")),
+                   ("deadline", t("Deadline")), ("status", t("Status")), ("progress", t("Progress"))]
+CUT_COLUMNS = [("code", t("Cut")), ("episode_id", t("Episode id")), ("frame_in", t("In")), ("frame_out", t("Out")),
+               ("duration_frames", t("Frames")), ("description", t("Description"))]
 
 
 class EpisodeBody(BaseModel):

@@ -19,6 +19,7 @@ from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
+from services.core.messages import t
 from services.studio import activity, dashboard, files, grid, kanban, review_queue, reviews, tasks, timesheets
 from services.studio.activity import ActivityRead
 from services.studio.dashboard import StudioDashboard
@@ -30,9 +31,9 @@ from services.studio.tasks import TaskRead, TaskUpdate
 from services.studio.timesheets import WeekRead
 
 router = APIRouter(prefix="/studio", tags=["studio"], responses=AUTHENTICATED)
-TASK_COLUMNS = [("id", "Task"), ("entity_code", "Entity"), ("step_name", "Step"), ("status", "Status"),
-                ("assignee_label", "Assignee"), ("due_date", "Due"), ("estimate_hours", "Estimate (h)"),
-                ("spent_minutes", "Spent (min)"), ("rework_loops", "Rework loops")]
+TASK_COLUMNS = [("id", t("Task")), ("entity_code", t("Entity")), ("step_name", t("Step")), ("status", t("Status")),
+                ("assignee_label", t("Assignee")), ("due_date", t("Due")), ("estimate_hours", t("Estimate (h)")),
+                ("spent_minutes", t("Spent (min)")), ("rework_loops", t("Rework loops"))]
 DashboardPart = Literal["summary", "progress", "throughput", "late"]
 
 

@@ -17,8 +17,8 @@ from services.master import calendars as calendar_service
 from services.master.calendars import CalendarCreate, CalendarRead, CalendarUpdate
 from services.org import plants as plant_service
 
-CALENDAR_COLUMNS = [("plant_code", "Plant"), ("name", "Name"), ("is_default", "Default"), ("shift_count", "Shifts"),
-                    ("is_active", "Active")]
+CALENDAR_COLUMNS = [("plant_code", _("Plant")), ("name", _("Name")), ("is_default", _("Default")), ("shift_count", _("Shifts")),
+                    ("is_active", _("Active"))]
 
 
 @dataclass

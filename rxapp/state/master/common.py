@@ -141,7 +141,8 @@ class MasterList(rx.State, mixin=True):
             rows = self._use_case(self._fetch)
         except DomainError as error:
             return self._refused(error)
-        return download(rows, self._columns, self._export_name, "xlsx" if fmt == "xlsx" else "csv")
+        columns = [c if isinstance(c, str) else (c[0], _(c[1])) for c in self._columns]   # in the tab's language now
+        return download(rows, columns, self._export_name, "xlsx" if fmt == "xlsx" else "csv")
 
     def _form_failed(self, error: DomainError) -> list:
         self.form_errors = translated_fields(error)

@@ -23,9 +23,9 @@ from services.quality import sop_tickets as sop
 from services.quality.ncr import people as ncr_people
 from services.quality.sop_tickets import SopCreate, SopRead
 
-COLUMNS = [("number", "Number"), ("status_name", "Status"), ("title", "Title"), ("sop_reference", "SOP"),
-           ("charging_department", "Charged by"), ("charged_department", "Charged"), ("due_at", "Due"),
-           ("escalated_at", "Escalated"), ("created_at", "Raised")]
+COLUMNS = [("number", _("Number")), ("status_name", _("Status")), ("title", _("Title")), ("sop_reference", _("SOP")),
+           ("charging_department", _("Charged by")), ("charged_department", _("Charged")), ("due_at", _("Due")),
+           ("escalated_at", _("Escalated")), ("created_at", _("Raised"))]
 
 
 @dataclass
@@ -133,7 +133,7 @@ class SopTicketsState(AuthState):
             rows = self._use_case(self._fetch)
         except DomainError as error:
             return self._refused(error)
-        return download(rows, COLUMNS, "sop-tickets", "xlsx" if fmt == "xlsx" else "csv")
+        return download(rows, [(field, _(header)) for field, header in COLUMNS], "sop-tickets", "xlsx" if fmt == "xlsx" else "csv")
 
     @rx.event
     def open_new(self):
