@@ -18,7 +18,7 @@ from services.maintenance import parts
 from services.maintenance import tickets as mt
 from services.maintenance.parts import PartCreate
 
-STOCK_COLUMNS = [*parts.STOCK_COLUMNS, ("below_minimum", "Below minimum")]
+STOCK_COLUMNS = [*parts.STOCK_COLUMNS, ("below_minimum", _("Below minimum"))]
 MODES = {"part": _("New spare part"), "receive": _("Receive parts"), "issue": _("Issue parts to a ticket"),
          "minimum": _("Minimum stock")}
 
