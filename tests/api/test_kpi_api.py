@@ -90,6 +90,12 @@ def test_trend_pareto_fpy_and_events_export_as_csv(client, world, floor, as_user
     machines = client.get("/kpi/machines", params={"plant_id": world.plant1, **WINDOW, "format": "csv"},
                           headers=headers)
     assert len(list(csv.DictReader(io.StringIO(machines.content.decode("utf-8-sig"))))) == 2
+    korean = {**headers, "Accept-Language": "ko"}
+    machines_ko = client.get("/kpi/machines", params={"plant_id": world.plant1, **WINDOW, "format": "csv"}, headers=korean)
+    assert machines_ko.content.decode("utf-8-sig").startswith("설비,이름,시간가동률 %,성능가동률 %,")
+    trend_ja = client.get("/kpi/trend", params={**base, "bucket": "hour", "format": "csv"},
+                          headers={**headers, "Accept-Language": "ja"}).content.decode("utf-8-sig")
+    assert trend_ja.startswith("期間,") and "待機 分" in trend_ja.splitlines()[0]
     otd = client.get("/kpi/otd", params={"plant_id": world.plant1, "start": "2026-03-02", "end": "2026-03-16"},
                      headers=headers)
     assert otd.status_code == 200 and [p["label"] for p in otd.json()["points"]] == ["2026-W10", "2026-W11"]

@@ -39,6 +39,8 @@ def test_calendar_building_and_working_time(client, world, as_user):
                                                                        "end": "2026-03-05T00:00:00Z"}, headers=planner)
     assert_error(naive, 422, "invalid")
     assert [c["name"] for c in client.get("/calendars", headers=planner).json()] == ["Two shifts"]
+    exported = client.get("/calendars", params={"format": "csv"}, headers={**planner, "Accept-Language": "ja"})
+    assert exported.text.lstrip("\ufeff").splitlines()[0] == "工場 ID,名前,既定,シフト,有効"
     removed = client.delete(f"/calendar-shifts/{shift['id']}", headers=planner).json()
     assert removed["shifts"] == []
 

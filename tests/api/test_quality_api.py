@@ -116,6 +116,8 @@ def test_reject_with_disposition_and_approval_and_export(client, session, world,
     assert done.json()["case"]["is_closed"] and done.json()["case"]["rework_operation_id"]
     csv = client.get("/internal-rejects", params={"format": "csv"}, headers=quality)
     assert csv.status_code == 200 and "REJ-000001" in csv.text and "rework" in csv.text
+    csv_ja = client.get("/internal-rejects", params={"format": "csv"}, headers={**quality, "Accept-Language": "ja"})
+    assert csv_ja.text.lstrip("\ufeff").startswith("番号,製品,数量,不良,ロット,") and "REJ-000001" in csv_ja.text
     ret = client.post("/customer-returns", headers=quality, json={
         "plant_id": world.plant1, "product_id": line.product_id, "quantity": 1, "defect_code_id": dim,
         "customer_id": line.customer_id})

@@ -114,6 +114,8 @@ def test_sop_ticket_flow_and_reassignment_needs_justification(client, session, w
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     detail = client.get(f"/sop-tickets/{ticket['id']}", headers=sup).json()
     assert [r["justification"] for r in detail["reassignments"]] == ["Paint did the final torque"]
+    listing_ko = client.get("/sop-tickets", params={"format": "csv"}, headers={**sup, "Accept-Language": "ko"})
+    assert listing_ko.text.lstrip("\ufeff").startswith("번호,상태,제목,SOP,제기 부서,") and ticket["number"] in listing_ko.text
 
 
 def test_admin_saves_a_workflow_version_others_cannot(client, session, world, as_user):

@@ -17,6 +17,8 @@ def test_review_flow_over_http(client, world, session, as_user, tmp_path, monkey
     artist, lead, pm = as_user("artist"), as_user("lead"), as_user("prod.manager")
     mine = client.get("/studio/tasks", params={"mine": True}, headers=artist).json()
     assert [t["id"] for t in mine] == [studio.task_id]
+    tasks_ja = client.get("/studio/tasks", params={"mine": True, "format": "csv"}, headers={**artist, "Accept-Language": "ja"})
+    assert tasks_ja.text.lstrip("\ufeff").startswith("タスク,対象,工程,ステータス,")
     uploaded = _upload(client, artist, studio.task_id)
     assert uploaded.status_code == 201, uploaded.text
     file_id = uploaded.json()["files"][0]["id"]
@@ -78,6 +80,8 @@ def test_projects_and_bulk_breakdown_over_http(client, world, as_user):
                  403, "forbidden")
     export = client.get("/studio/projects", params={"format": "csv"}, headers=admin)
     assert export.status_code == 200 and "Moon Harbor" in export.text
+    export_ko = client.get("/studio/projects", params={"format": "csv"}, headers={**admin, "Accept-Language": "ko"})
+    assert export_ko.text.lstrip("\ufeff").startswith("번호,이름,이름(제2 언어),") and "Moon Harbor" in export_ko.text
     assert_error(client.get(f"/studio/projects/{project['id']}", headers=as_user("admin.b")), 404, "not_found")
     report = client.post(f"/studio/projects/{project['id']}/import", headers=admin,
                          files={"file": ("cuts.csv", b"episode,cut,frame_in,frame_out\n3,C001,1,48\n3,C001,1,2\n",

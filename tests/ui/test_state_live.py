@@ -17,6 +17,7 @@ import pytest
 
 from models.base import utcnow
 from models.shopfloor import EventKind
+from models.user import User
 from rxapp import routes
 from rxapp.state.kpi.andon import AndonState
 from rxapp.state.kpi.dashboard import DashboardState
@@ -209,6 +210,12 @@ async def test_the_export_holds_what_is_shown(live_context, engine, session, wor
     sheet = book.active
     assert [c.value for c in sheet[1]] == ["Section", "Item", "Measure", "Value"]
     assert sheet.max_row == len(rows) + 1
+    with transaction(session):
+        session.get(User, world.planner1).language = "ja"
+    japanese = await dashboard_tab(engine)
+    await linked(japanese, japanese.enter)
+    header = download_bytes(await run(japanese.export("csv"), japanese)).decode("utf-8-sig").splitlines()[0]
+    assert header == "区分,項目,指標,値"
 
 
 async def test_the_loss_pareto_ranks_by_minutes_or_by_stops(live_context, engine, session, world, worked):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from models.maintenance import MaintenanceTicket
+from models.user import User
 from rxapp.pages.maintenance.floor import report_page
 from rxapp.state.maintenance.floor import ReportState
 from rxapp.state.maintenance.home import MaintenanceHomeState
@@ -135,6 +136,12 @@ async def test_spare_parts_receive_issue_minimum_and_reorder_list(engine, sessio
     await run(other.open_form("receive"), other)
     events = await run(other.save({"part_id": part, "location": "Shelf A3", "quantity": "1"}), other)
     assert toasts(events, "error") == ["Spare part not found."]
+    with transaction(session):
+        session.exec(select(User).where(User.username == "tech.ui")).one().language = "ja"
+    japanese = await signed_in(engine, MaintenancePartsState, "tech.ui")
+    await run(japanese.enter(), japanese)
+    rows = download_bytes(await run(japanese.export("csv", True), japanese)).decode("utf-8-sig").splitlines()
+    assert rows[0] == "部品,名前,保管場所,数量,最小,最小在庫割れ" and "BRG-6204" in rows[1]
 
 
 async def test_sla_targets_team_and_automatic_rules_per_plant(engine, session, world):

@@ -6,14 +6,16 @@ from sqlmodel import Session, select
 
 from models.calendar import ShiftCalendar
 from models.catalog import Customer
+from models.user import User
 from rxapp.state.master.calendar_detail import CalendarDetailState, clock_minutes
 from rxapp.state.master.calendars import CalendarsState
 from rxapp.state.master.customers import CustomersState
 from rxapp.state.master.reason_codes import ReasonCodesState
 from rxapp.state.master.routings import RoutingsState
+from services.core.db import transaction
 from services.core.errors import Invalid
 from tests.factories.production import make_line
-from tests.ui.conftest import run, signed_in, toasts
+from tests.ui.conftest import download_bytes, run, signed_in, toasts
 
 
 async def test_routing_steps_add_move_and_remove(engine, session, world):
@@ -118,3 +120,12 @@ async def test_reason_codes_and_customers(engine, world):
     assert toasts(await run(other.open_edit(customers.rows[0].id), other), "error") == ["Customer not found."]
     with Session(engine) as s:
         assert [c.name for c in s.exec(select(Customer)).all()] == ["Acme"]
+
+
+async def test_the_calendar_export_has_headers_in_the_persons_language(engine, session, world):
+    with transaction(session):
+        session.get(User, world.planner1).language = "ja"
+    state = await signed_in(engine, CalendarsState, "planner.one")
+    await run(state.enter(), state)
+    header = download_bytes(await run(state.export("csv"), state)).decode("utf-8-sig").splitlines()[0]
+    assert header == "工場,名前,既定,シフト,有効"

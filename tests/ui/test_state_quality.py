@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.shopfloor import EventKind, ProductionEvent
+from models.user import User
 from rxapp import routes
 from rxapp.state.quality.dashboard import QualityDashboardState
 from rxapp.state.quality.inspect import InspectState
@@ -19,7 +20,7 @@ from tests.conftest import T0
 from tests.factories.org import make_user
 from tests.factories.production import add, make_line, make_work_order
 from tests.factories.quality import baseline, make_plan, measure
-from tests.ui.conftest import redirects, run, signed_in, toasts
+from tests.ui.conftest import download_bytes, redirects, run, signed_in, toasts
 
 
 @pytest.fixture
@@ -175,3 +176,12 @@ async def test_another_organization_sees_nothing(engine, session, world, spc):
     rejects = await signed_in(engine, RejectsState, "admin.b")
     await run(rejects.enter(), rejects)
     assert rejects.rows == [] and rejects.scrap == []
+
+
+async def test_the_reject_export_has_headers_in_the_persons_language(engine, session, world):
+    with transaction(session):
+        session.get(User, world.admin_a).language = "ja"
+    state = await signed_in(engine, RejectsState, "admin.a")
+    await run(state.enter(), state)
+    header = download_bytes(await run(state.export("csv"), state)).decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("番号,製品,数量,不良,")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from models.base import utcnow
+from models.user import User
 from rxapp import routes
 from rxapp.state.config.workflows import (
     WorkflowsAdminState,
@@ -23,7 +24,7 @@ from services.core.db import transaction
 from services.quality import ncr as ncr_service
 from services.quality.ncr import NcrCreate
 from tests.factories.org import actor_of, make_department, make_user
-from tests.ui.conftest import redirects, run, signed_in, toasts
+from tests.ui.conftest import download_bytes, redirects, run, signed_in, toasts
 
 
 def _quality(session, world):
@@ -204,3 +205,12 @@ async def test_admin_names_department_heads_on_the_sop_page(engine, session, wor
     assert supervisor.heads == []
     events = await run(supervisor.set_head(world.dept1, ""), supervisor)
     assert toasts(events, "error")
+
+
+async def test_the_sop_ticket_export_has_headers_in_the_persons_language(engine, session, world):
+    with transaction(session):
+        session.get(User, world.admin_a).language = "ko"
+    state = await signed_in(engine, SopTicketsState, "admin.a")
+    await run(state.enter(), state)
+    header = download_bytes(await run(state.export("csv"), state)).decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("번호,상태,제목,SOP,제기 부서,")
