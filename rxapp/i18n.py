@@ -122,7 +122,8 @@ def update_catalogs() -> None:
     root = LOCALE_DIR.parent.parent
     template = LOCALE_DIR / f"{DOMAIN}.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(LOCALE_DIR / "babel.cfg"), "-o", str(template),
-                                "-k", "t", "-k", "pt:1c,2", "-k", "pgettext:1c,2", "--project=Takt", "--no-location",
+                                "-k", "t", "-k", "pt:1c,2", "-k", "pgettext:1c,2", "-k", "shipped", "-k", "shipped_as:1c,2",
+                                "--project=Takt", "--no-location",
                                 "--sort-output", str(root)])
     for po in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         CommandLineInterface().run(["pybabel", "-q", "update", "-i", str(template), "-d", str(LOCALE_DIR),

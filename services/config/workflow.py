@@ -74,6 +74,7 @@ from services.config.workflow_instances import (
     states_of,
     transitions_of,
 )
+from services.config.workflow_names import shipped_text
 from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -137,10 +138,10 @@ def _read(session: Session, inst: WorkflowInstance) -> InstanceRead:
     return InstanceRead(
         id=inst.id, entity_type=inst.entity_type, entity_id=inst.entity_id, workflow_id=inst.workflow_id,
         version=_version(session, inst.workflow_id), state=inst.state,
-        state_name=state.name if state else inst.state, is_closed=inst.is_closed,
+        state_name=shipped_text(state.name) if state else inst.state, is_closed=inst.is_closed,
         is_done=bool(state and state.is_done), is_rejected=bool(state and state.is_rejected),
         entered_at=inst.entered_at, due_at=inst.due_at, escalated_at=inst.escalated_at,
-        pending_transition=inst.pending_transition, pending_transition_name=pending.name if pending else None,
+        pending_transition=inst.pending_transition, pending_transition_name=shipped_text(pending.name) if pending else None,
         approvals_given=given, approvals_missing=missing,
     )
 
@@ -203,8 +204,8 @@ def _options(session: Session, actor: Actor, inst: WorkflowInstance, states: dic
     options = []
     for tr in leaving(inst.state, states, transitions):
         reasons = refusals(inst, tr, actor, fields, comment=None)
-        options.append(TransitionOption(key=tr.key, name=tr.name, to_state=tr.to_state,
-                                        to_state_name=states[tr.to_state].name if tr.to_state in states else tr.to_state,
+        options.append(TransitionOption(key=tr.key, name=shipped_text(tr.name), to_state=tr.to_state,
+                                        to_state_name=shipped_text(states[tr.to_state].name) if tr.to_state in states else tr.to_state,
                                         allowed=not reasons, reasons=reasons, approval=tr.approval,
                                         require_comment=tr.require_comment))
     return options
@@ -259,12 +260,12 @@ def transition(session: Session, actor: Actor, entity_type: str, entity_id: int,
 
 def _pick(session: Session, inst: WorkflowInstance, states: dict[str, WorkflowState], key: str) -> WorkflowTransition:
     if inst.is_closed and not any(tr.key == key for tr in _leaving(session, inst, states)):
-        raise Conflict(t("This item is {state}; nothing more can happen to it.", state=states[inst.state].name.lower()))
+        raise Conflict(t("This item is {state}; nothing more can happen to it.", state=shipped_text(states[inst.state].name).lower()))
     found = next((tr for tr in _leaving(session, inst, states) if tr.key == key), None)
     if found is None:
         state = states.get(inst.state)
         raise Invalid(t("'{transition}' is not possible in the state '{state}'.", transition=key,
-                        state=state.name if state else inst.state),
+                        state=shipped_text(state.name) if state else inst.state),
                       fields={"transition": t("Not possible from the current state.")})
     return found
 
@@ -283,7 +284,7 @@ def _move(session: Session, inst: WorkflowInstance, tr: WorkflowTransition, stat
     hooks = hooks_of(inst.entity_type)
     watchers = [u for u in (hooks.watchers(session, inst.entity_id) if hooks.watchers else []) if u != actor.user_id]
     notify_about(session, inst, title=t("{item}: {transition} ({state})", item=entity_label(session, inst),
-                                                transition=tr.name, state=target.name), body=comment,
+                                                transition=shipped_text(tr.name), state=shipped_text(target.name)), body=comment,
                  kind="transition", user_ids=watchers, now=now)
 
 
@@ -320,7 +321,7 @@ def _request_approval(session: Session, actor: Actor, inst: WorkflowInstance, tr
     audit(session, actor, "workflow_instance", inst.id, "approval_requested", event.payload, plant_id=inst.plant_id,
           at=now)
     record(session, event)
-    notify_about(session, inst, title=t("Approval needed: {transition} on {item}", transition=tr.name,
+    notify_about(session, inst, title=t("Approval needed: {transition} on {item}", transition=shipped_text(tr.name),
                                           item=entity_label(session, inst)),
                  body=comment or "", kind="approval",
                  user_ids=tuple(u for u in tr.approver_user_ids if u != actor.user_id),
@@ -344,7 +345,7 @@ def approve(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
     if not missing:
         requester = inst.pending_by
         _move(session, inst, tr, states_of(session, inst.workflow_id), actor, inst.pending_comment, now, user_id=requester)
-        notify_about(session, inst, title=t("Approved: {transition} on {item}", transition=tr.name,
+        notify_about(session, inst, title=t("Approved: {transition} on {item}", transition=shipped_text(tr.name),
                                               item=entity_label(session, inst)), body=comment,
                      user_ids=(requester,) if requester else (), now=now)
     return _read(session, inst)
@@ -369,7 +370,7 @@ def decline(session: Session, actor: Actor, entity_type: str, entity_id: int, *,
                              transition=tr.key)
     audit(session, actor, "workflow_instance", inst.id, "declined", event.payload, plant_id=inst.plant_id, at=now)
     record(session, event)
-    notify_about(session, inst, title=t("Declined: {transition} on {item}", transition=tr.name,
+    notify_about(session, inst, title=t("Declined: {transition} on {item}", transition=shipped_text(tr.name),
                                         item=entity_label(session, inst)), body=comment,
                  kind="transition", user_ids=(requester,) if requester else (), now=now)
     return _read(session, inst)
@@ -422,7 +423,7 @@ def _escalate(session: Session, inst: WorkflowInstance, now: datetime) -> None:
           organization_id=inst.organization_id, plant_id=inst.plant_id, at=now)
     record(session, event)
     notify_about(session, inst, title=t("Overdue: {item} is '{state}' past its due time",
-                                        item=entity_label(session, inst), state=state.name),
+                                        item=entity_label(session, inst), state=shipped_text(state.name)),
                  body=t("Due {due:%Y-%m-%d %H:%M} UTC.", due=due_at), kind="escalation", user_ids=user_ids, roles=roles,
                  now=now)
 

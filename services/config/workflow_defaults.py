@@ -7,6 +7,13 @@ Field names in conditions are the ones each entity's service exposes to the engi
 """
 from __future__ import annotations
 
+from services.config.workflow_names import (
+    PO_ABOVE_LIMIT,
+    PO_FINANCE_ROUTE,
+    PO_OTHER_CURRENCY,
+    shipped,
+    shipped_as,
+)
 from services.config.workflow_specs import ConditionSpec as C
 from services.config.workflow_specs import StateSpec as S
 from services.config.workflow_specs import TransitionSpec as T
@@ -17,84 +24,84 @@ QUALITY_ROLES = ["quality", "admin"]
 DAY = 24 * 60
 
 NCR = WorkflowSpec(name="NCR", states=[
-    S(key="open", name="Open", is_initial=True, due_minutes=3 * DAY, escalate_to_role="quality"),
-    S(key="investigating", name="Investigating", due_minutes=14 * DAY, escalate_to_head=True),
-    S(key="closed", name="Closed", is_done=True),
-    S(key="cancelled", name="Cancelled", is_rejected=True),
+    S(key="open", name=shipped("Open"), is_initial=True, due_minutes=3 * DAY, escalate_to_role="quality"),
+    S(key="investigating", name=shipped("Investigating"), due_minutes=14 * DAY, escalate_to_head=True),
+    S(key="closed", name=shipped("Closed"), is_done=True),
+    S(key="cancelled", name=shipped("Cancelled"), is_rejected=True),
 ], transitions=[
-    T(key="investigate", name="Start investigation", from_state="open", to_state="investigating",
+    T(key="investigate", name=shipped("Start investigation"), from_state="open", to_state="investigating",
       roles=QUALITY_ROLES, conditions=[C(field="containment", message=t("Describe the containment first."))]),
-    T(key="close", name="Close", from_state="*", to_state="closed", roles=QUALITY_ROLES, conditions=[
+    T(key="close", name=shipped("Close"), from_state="*", to_state="closed", roles=QUALITY_ROLES, conditions=[
         C(field="root_cause_category", message=t("Choose a root-cause category before closing.")),
         C(field="root_cause", message=t("Describe the root cause before closing.")),
         C(field="open_actions", op="max", value=0, message=t("Finish every CAPA action before closing.")),
     ]),
-    T(key="cancel", name="Cancel", from_state="*", to_state="cancelled", roles=QUALITY_ROLES,
+    T(key="cancel", name=shipped("Cancel"), from_state="*", to_state="cancelled", roles=QUALITY_ROLES,
       approval="any", approver_roles=["manager", "admin"], require_comment=True),
-    T(key="reopen", name="Reopen", from_state="closed", to_state="investigating", roles=QUALITY_ROLES,
+    T(key="reopen", name=shipped("Reopen"), from_state="closed", to_state="investigating", roles=QUALITY_ROLES,
       require_comment=True),
 ])
 
 SOP_TICKET = WorkflowSpec(name="SOP ticket", states=[
-    S(key="open", name="Waiting for response", is_initial=True, due_minutes=2 * DAY, escalate_to_head=True),
-    S(key="accepted", name="Accepted", due_minutes=7 * DAY, escalate_to_head=True),
-    S(key="disputed", name="Disputed", due_minutes=2 * DAY, escalate_to_head=True),
-    S(key="resolved", name="Resolved", is_done=True),
-    S(key="withdrawn", name="Withdrawn", is_rejected=True),
+    S(key="open", name=shipped("Waiting for response"), is_initial=True, due_minutes=2 * DAY, escalate_to_head=True),
+    S(key="accepted", name=shipped("Accepted"), due_minutes=7 * DAY, escalate_to_head=True),
+    S(key="disputed", name=shipped("Disputed"), due_minutes=2 * DAY, escalate_to_head=True),
+    S(key="resolved", name=shipped("Resolved"), is_done=True),
+    S(key="withdrawn", name=shipped("Withdrawn"), is_rejected=True),
 ], transitions=[
-    T(key="accept", name="Accept", from_state="open", to_state="accepted",
+    T(key="accept", name=shipped("Accept"), from_state="open", to_state="accepted",
       conditions=[C(field="response", message=t("Write the charged department's response first."))]),
-    T(key="dispute", name="Dispute", from_state="open", to_state="disputed", require_comment=True),
-    T(key="uphold", name="Uphold the charge", from_state="disputed", to_state="accepted",
+    T(key="dispute", name=shipped("Dispute"), from_state="open", to_state="disputed", require_comment=True),
+    T(key="uphold", name=shipped("Uphold the charge"), from_state="disputed", to_state="accepted",
       roles=["manager", "admin"], require_comment=True),
-    T(key="resolve", name="Resolve", from_state="accepted", to_state="resolved",
+    T(key="resolve", name=shipped("Resolve"), from_state="accepted", to_state="resolved",
       conditions=[C(field="response", message=t("Write the charged department's response first."))]),
-    T(key="withdraw", name="Withdraw", from_state="*", to_state="withdrawn", require_comment=True),
+    T(key="withdraw", name=shipped("Withdraw"), from_state="*", to_state="withdrawn", require_comment=True),
 ])
 
 INTERNAL_REJECT = WorkflowSpec(name="Internal reject", states=[
-    S(key="reported", name="Reported", is_initial=True, due_minutes=DAY, escalate_to_role="quality"),
-    S(key="closed", name="Dispositioned", is_done=True),
-    S(key="cancelled", name="Cancelled", is_rejected=True),
+    S(key="reported", name=shipped_as("workflow", "Reported"), is_initial=True, due_minutes=DAY, escalate_to_role="quality"),
+    S(key="closed", name=shipped("Dispositioned"), is_done=True),
+    S(key="cancelled", name=shipped("Cancelled"), is_rejected=True),
 ], transitions=[
-    T(key="dispose", name="Disposition", from_state="reported", to_state="closed",
+    T(key="dispose", name=shipped_as("workflow", "Disposition"), from_state="reported", to_state="closed",
       conditions=[C(field="disposition", message=t("Choose a disposition first."))],
       approval="any", approver_roles=["quality", "manager"]),
-    T(key="cancel", name="Cancel", from_state="reported", to_state="cancelled", roles=QUALITY_ROLES,
+    T(key="cancel", name=shipped("Cancel"), from_state="reported", to_state="cancelled", roles=QUALITY_ROLES,
       require_comment=True),
 ])
 
 CUSTOMER_RETURN = WorkflowSpec(name="Customer return", states=[
-    S(key="received", name="Received", is_initial=True, due_minutes=2 * DAY, escalate_to_role="quality"),
-    S(key="closed", name="Dispositioned", is_done=True),
-    S(key="cancelled", name="Cancelled", is_rejected=True),
+    S(key="received", name=shipped_as("workflow", "Received"), is_initial=True, due_minutes=2 * DAY, escalate_to_role="quality"),
+    S(key="closed", name=shipped("Dispositioned"), is_done=True),
+    S(key="cancelled", name=shipped("Cancelled"), is_rejected=True),
 ], transitions=[
-    T(key="dispose", name="Disposition", from_state="received", to_state="closed",
+    T(key="dispose", name=shipped_as("workflow", "Disposition"), from_state="received", to_state="closed",
       conditions=[C(field="disposition", message=t("Choose a disposition first."))],
       approval="any", approver_roles=["quality", "manager"]),
-    T(key="cancel", name="Cancel", from_state="received", to_state="cancelled", roles=QUALITY_ROLES,
+    T(key="cancel", name=shipped("Cancel"), from_state="received", to_state="cancelled", roles=QUALITY_ROLES,
       require_comment=True),
 ])
 
 QC1_ROLES = ["supervisor", "manager", "admin"]       # team leads (Permission.STUDIO_QC1)
 QC2_ROLES = ["manager", "admin"]                     # production managers (Permission.STUDIO_QC2)
 STUDIO_TASK = WorkflowSpec(name="Studio task", states=[
-    S(key="todo", name="To do", is_initial=True),
-    S(key="in_progress", name="In progress"),
-    S(key="waiting_review", name="Waiting for review"),
-    S(key="qc1", name="In QC1"),
-    S(key="qc2", name="In QC2", due_minutes=3 * DAY, escalate_to_role="manager"),
-    S(key="rework", name="Rework"),
-    S(key="approved", name="Approved", is_done=True),
+    S(key="todo", name=shipped("To do"), is_initial=True),
+    S(key="in_progress", name=shipped("In progress")),
+    S(key="waiting_review", name=shipped("Waiting for review")),
+    S(key="qc1", name=shipped("In QC1")),
+    S(key="qc2", name=shipped("In QC2"), due_minutes=3 * DAY, escalate_to_role="manager"),
+    S(key="rework", name=shipped("Rework")),
+    S(key="approved", name=shipped("Approved"), is_done=True),
 ], transitions=[
-    T(key="start", name="Start", from_state="todo", to_state="in_progress"),
-    T(key="submit", name="Submit for review", from_state="in_progress", to_state="waiting_review"),
-    T(key="qc1_take", name="Start QC1", from_state="waiting_review", to_state="qc1", roles=QC1_ROLES),
-    T(key="qc1_approve", name="QC1 approve", from_state="qc1", to_state="qc2", roles=QC1_ROLES),
-    T(key="qc1_reject", name="QC1 reject", from_state="qc1", to_state="rework", roles=QC1_ROLES, require_comment=True),
-    T(key="qc2_approve", name="QC2 approve", from_state="qc2", to_state="approved", roles=QC2_ROLES),
-    T(key="qc2_reject", name="QC2 reject", from_state="qc2", to_state="rework", roles=QC2_ROLES, require_comment=True),
-    T(key="resubmit", name="Submit the rework", from_state="rework", to_state="waiting_review"),
+    T(key="start", name=shipped("Start"), from_state="todo", to_state="in_progress"),
+    T(key="submit", name=shipped("Submit for review"), from_state="in_progress", to_state="waiting_review"),
+    T(key="qc1_take", name=shipped("Start QC1"), from_state="waiting_review", to_state="qc1", roles=QC1_ROLES),
+    T(key="qc1_approve", name=shipped("QC1 approve"), from_state="qc1", to_state="qc2", roles=QC1_ROLES),
+    T(key="qc1_reject", name=shipped("QC1 reject"), from_state="qc1", to_state="rework", roles=QC1_ROLES, require_comment=True),
+    T(key="qc2_approve", name=shipped("QC2 approve"), from_state="qc2", to_state="approved", roles=QC2_ROLES),
+    T(key="qc2_reject", name=shipped("QC2 reject"), from_state="qc2", to_state="rework", roles=QC2_ROLES, require_comment=True),
+    T(key="resubmit", name=shipped("Submit the rework"), from_state="rework", to_state="waiting_review"),
 ])
 
 MAINTENANCE_ROLES = ["maintenance", "admin"]
@@ -102,21 +109,21 @@ MAINTENANCE_ROLES = ["maintenance", "admin"]
 # services/maintenance reads these state keys: "open" until the first response, "in_progress" starts the
 # repair, "waiting_parts" pauses the SLA clock (when the plant's target says so). Admins may add states.
 MAINTENANCE_TICKET = WorkflowSpec(name="Maintenance ticket", states=[
-    S(key="open", name="Open", is_initial=True),
-    S(key="accepted", name="Accepted"),
-    S(key="in_progress", name="In progress"),
-    S(key="waiting_parts", name="Waiting for parts"),
-    S(key="done", name="Done", is_done=True),
-    S(key="cancelled", name="Cancelled", is_rejected=True),
+    S(key="open", name=shipped("Open"), is_initial=True),
+    S(key="accepted", name=shipped("Accepted")),
+    S(key="in_progress", name=shipped("In progress")),
+    S(key="waiting_parts", name=shipped("Waiting for parts")),
+    S(key="done", name=shipped("Done"), is_done=True),
+    S(key="cancelled", name=shipped("Cancelled"), is_rejected=True),
 ], transitions=[
-    T(key="accept", name="Accept", from_state="open", to_state="accepted", roles=MAINTENANCE_ROLES),
-    T(key="start_now", name="Start", from_state="open", to_state="in_progress", roles=MAINTENANCE_ROLES),
-    T(key="start", name="Start", from_state="accepted", to_state="in_progress", roles=MAINTENANCE_ROLES),
-    T(key="wait_parts", name="Wait for parts", from_state="in_progress", to_state="waiting_parts",
+    T(key="accept", name=shipped("Accept"), from_state="open", to_state="accepted", roles=MAINTENANCE_ROLES),
+    T(key="start_now", name=shipped("Start"), from_state="open", to_state="in_progress", roles=MAINTENANCE_ROLES),
+    T(key="start", name=shipped("Start"), from_state="accepted", to_state="in_progress", roles=MAINTENANCE_ROLES),
+    T(key="wait_parts", name=shipped("Wait for parts"), from_state="in_progress", to_state="waiting_parts",
       roles=MAINTENANCE_ROLES),
-    T(key="resume", name="Resume", from_state="waiting_parts", to_state="in_progress", roles=MAINTENANCE_ROLES),
-    T(key="done", name="Done", from_state="in_progress", to_state="done", roles=MAINTENANCE_ROLES),
-    T(key="cancel", name="Cancel", from_state="*", to_state="cancelled",
+    T(key="resume", name=shipped("Resume"), from_state="waiting_parts", to_state="in_progress", roles=MAINTENANCE_ROLES),
+    T(key="done", name=shipped("Done"), from_state="in_progress", to_state="done", roles=MAINTENANCE_ROLES),
+    T(key="cancel", name=shipped("Cancel"), from_state="*", to_state="cancelled",
       roles=["maintenance", "supervisor", "manager", "admin"], require_comment=True),
 ])
 
@@ -129,61 +136,61 @@ PO_FINANCE_LIMITS = {"KRW": 5_000_000, "JPY": 500_000, "BDT": 500_000, "EUR": 5_
 
 def po_finance_route(currency: str, limit: object) -> T:
     """The route on which a finance person approves orders in `currency` up to `limit` (of the adjusted total)."""
-    return T(key=f"approve_{currency.lower()}", name=f"Approval by finance (up to {limit} {currency})",
+    return T(key=f"approve_{currency.lower()}", name=PO_FINANCE_ROUTE.format(limit=limit, currency=currency),
              from_state="draft", to_state="approved", roles=PO_ROLES, approval="any", approver_roles=["finance", "admin"],
-             conditions=[C(field="currency", op="equals", value=currency, message=f"Not an order in {currency}."),
+             conditions=[C(field="currency", op="equals", value=currency, message=PO_OTHER_CURRENCY.format(currency=currency)),
                          C(field="amount", op="max", value=str(limit),
-                           message=f"Above {limit} {currency}: a manager approves.")])
+                           message=PO_ABOVE_LIMIT.format(limit=limit, currency=currency))])
 
 
 PURCHASE_ORDER = WorkflowSpec(name="Purchase order", states=[
-    S(key="draft", name="Draft", is_initial=True),
-    S(key="approved", name="Approved", is_done=True),
-    S(key="cancelled", name="Cancelled", is_rejected=True),
+    S(key="draft", name=shipped("Draft"), is_initial=True),
+    S(key="approved", name=shipped("Approved"), is_done=True),
+    S(key="cancelled", name=shipped("Cancelled"), is_rejected=True),
 ], transitions=[
     *(po_finance_route(currency, limit) for currency, limit in PO_FINANCE_LIMITS.items()),
-    T(key="approve_manager", name="Approval by a manager", from_state="draft", to_state="approved", roles=PO_ROLES,
+    T(key="approve_manager", name=shipped("Approval by a manager"), from_state="draft", to_state="approved", roles=PO_ROLES,
       approval="any", approver_roles=["manager", "admin"]),
-    T(key="cancel", name="Cancel", from_state="draft", to_state="cancelled", roles=PO_ROLES, require_comment=True),
+    T(key="cancel", name=shipped("Cancel"), from_state="draft", to_state="cancelled", roles=PO_ROLES, require_comment=True),
 ])
 
 # Controlled documents (services/documents): a revision is written (draft), reviewed, approved by quality, and made
 # obsolete when a newer revision is approved. A change order releases all its revisions when it is approved.
 DOCUMENT_APPROVER_ROLES = ["quality", "admin"]
 DOCUMENT_REVISION = WorkflowSpec(name="Document revision", states=[
-    S(key="draft", name="Draft", is_initial=True),
-    S(key="review", name="In review", due_minutes=5 * DAY, escalate_to_role="quality"),
-    S(key="approved", name="Approved"),
-    S(key="obsolete", name="Obsolete", is_done=True),
+    S(key="draft", name=shipped("Draft"), is_initial=True),
+    S(key="review", name=shipped("In review"), due_minutes=5 * DAY, escalate_to_role="quality"),
+    S(key="approved", name=shipped("Approved")),
+    S(key="obsolete", name=shipped("Obsolete"), is_done=True),
 ], transitions=[
-    T(key="submit", name="Submit for review", from_state="draft", to_state="review"),
-    T(key="approve", name="Approve", from_state="review", to_state="approved", roles=DOCUMENT_APPROVER_ROLES),
-    T(key="reject", name="Reject", from_state="review", to_state="draft", roles=DOCUMENT_APPROVER_ROLES,
+    T(key="submit", name=shipped("Submit for review"), from_state="draft", to_state="review"),
+    T(key="approve", name=shipped("Approve"), from_state="review", to_state="approved", roles=DOCUMENT_APPROVER_ROLES),
+    T(key="reject", name=shipped("Reject"), from_state="review", to_state="draft", roles=DOCUMENT_APPROVER_ROLES,
       require_comment=True),
-    T(key="obsolete", name="Make obsolete", from_state="approved", to_state="obsolete", roles=DOCUMENT_APPROVER_ROLES),
+    T(key="obsolete", name=shipped("Make obsolete"), from_state="approved", to_state="obsolete", roles=DOCUMENT_APPROVER_ROLES),
 ])
 
 CHANGE_ORDER = WorkflowSpec(name="Change order", states=[
-    S(key="draft", name="Draft", is_initial=True),
-    S(key="review", name="In review", due_minutes=5 * DAY, escalate_to_role="quality"),
-    S(key="approved", name="Approved", is_done=True),
-    S(key="cancelled", name="Cancelled", is_rejected=True),
+    S(key="draft", name=shipped("Draft"), is_initial=True),
+    S(key="review", name=shipped("In review"), due_minutes=5 * DAY, escalate_to_role="quality"),
+    S(key="approved", name=shipped("Approved"), is_done=True),
+    S(key="cancelled", name=shipped("Cancelled"), is_rejected=True),
 ], transitions=[
-    T(key="submit", name="Submit for review", from_state="draft", to_state="review"),
-    T(key="approve", name="Approve and release", from_state="review", to_state="approved",
+    T(key="submit", name=shipped("Submit for review"), from_state="draft", to_state="review"),
+    T(key="approve", name=shipped("Approve and release"), from_state="review", to_state="approved",
       roles=DOCUMENT_APPROVER_ROLES),
-    T(key="reject", name="Reject", from_state="review", to_state="draft", roles=DOCUMENT_APPROVER_ROLES,
+    T(key="reject", name=shipped("Reject"), from_state="review", to_state="draft", roles=DOCUMENT_APPROVER_ROLES,
       require_comment=True),
-    T(key="cancel", name="Cancel", from_state="*", to_state="cancelled", require_comment=True),
+    T(key="cancel", name=shipped("Cancel"), from_state="*", to_state="cancelled", require_comment=True),
 ])
 
 GENERIC = WorkflowSpec(name="Simple", states=[
-    S(key="open", name="Open", is_initial=True),
-    S(key="done", name="Done", is_done=True),
-    S(key="cancelled", name="Cancelled", is_rejected=True),
+    S(key="open", name=shipped("Open"), is_initial=True),
+    S(key="done", name=shipped("Done"), is_done=True),
+    S(key="cancelled", name=shipped("Cancelled"), is_rejected=True),
 ], transitions=[
-    T(key="complete", name="Complete", from_state="open", to_state="done"),
-    T(key="cancel", name="Cancel", from_state="open", to_state="cancelled", require_comment=True),
+    T(key="complete", name=shipped("Complete"), from_state="open", to_state="done"),
+    T(key="cancel", name=shipped("Cancel"), from_state="open", to_state="cancelled", require_comment=True),
 ])
 
 DEFAULTS: dict[str, WorkflowSpec] = {

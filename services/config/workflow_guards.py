@@ -11,9 +11,10 @@ from sqlmodel import Session
 
 from models.workflow import WorkflowInstance, WorkflowTransition
 from services.config.workflow_hooks import entity_fields
+from services.config.workflow_names import shipped_text
 from services.core.access import Actor
 from services.core.errors import Invalid
-from services.core.messages import as_message, t
+from services.core.messages import t
 
 
 def _filled(value: Any) -> bool:
@@ -42,9 +43,9 @@ def condition_holds(condition: dict[str, Any], fields: dict[str, Any]) -> bool:
 
 def condition_message(condition: dict[str, Any], transition: WorkflowTransition) -> str:
     if condition.get("message"):
-        return as_message(condition["message"])      # a shipped workflow's words are in the catalogs
+        return shipped_text(condition["message"])     # a shipped workflow's words are in the catalogs
     field, op, wanted = condition["field"], condition.get("op", "filled"), condition.get("value")
-    words = {"field": field.replace("_", " ").capitalize(), "transition": transition.name, "value": wanted}
+    words = {"field": field.replace("_", " ").capitalize(), "transition": shipped_text(transition.name), "value": wanted}
     if op == "filled":
         return t("{field} must be filled in before '{transition}'.", **words)
     if op == "empty":
@@ -63,7 +64,7 @@ def condition_message(condition: dict[str, Any], transition: WorkflowTransition)
 def role_refusal(actor: Actor, tr: WorkflowTransition) -> str | None:
     if not tr.roles or actor.is_admin or any(role.value in tr.roles for role in actor.roles):
         return None
-    return t("Only {roles} may '{transition}'.", roles=" or ".join(tr.roles), transition=tr.name)
+    return t("Only {roles} may '{transition}'.", roles=" or ".join(tr.roles), transition=shipped_text(tr.name))
 
 
 def refusals(inst: WorkflowInstance, tr: WorkflowTransition, actor: Actor, fields: dict[str, Any],
@@ -74,7 +75,7 @@ def refusals(inst: WorkflowInstance, tr: WorkflowTransition, actor: Actor, field
     if (refusal := role_refusal(actor, tr)) is not None:
         reasons.append(refusal)
     if comment is not None and tr.require_comment and not comment.strip():
-        reasons.append(t("'{transition}' needs a comment.", transition=tr.name))
+        reasons.append(t("'{transition}' needs a comment.", transition=shipped_text(tr.name)))
     reasons += [condition_message(c, tr) for c in tr.conditions or [] if not condition_holds(c, fields)]
     return reasons
 
@@ -84,7 +85,7 @@ def check_inputs(session: Session, inst: WorkflowInstance, tr: WorkflowTransitio
     messages: list[str] = []
     if tr.require_comment and not (comment or "").strip():
         problems["comment"] = t("Required.")
-        messages.append(t("'{transition}' needs a comment.", transition=tr.name))
+        messages.append(t("'{transition}' needs a comment.", transition=shipped_text(tr.name)))
     if len(comment or "") > 2000:
         problems["comment"] = t("At most {max_length} characters.", max_length=2000)
         messages.append(t("The comment is too long."))

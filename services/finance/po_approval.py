@@ -29,6 +29,7 @@ from services.config import workflow, workflow_admin, workflow_hooks
 from services.config.workflow import InstanceRead
 from services.config.workflow_defaults import po_finance_route
 from services.config.workflow_hooks import Entered
+from services.config.workflow_names import shipped_text
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -152,7 +153,7 @@ def approval_limits(session: Session, actor: Actor) -> list[ApprovalLimit]:
             continue
         currency = next((str(c.value) for c in transition.conditions if c.field == "currency" and c.op == "equals"), None)
         limit = next((_decimal(c.value) for c in transition.conditions if c.field == "amount" and c.op == "max"), None)
-        out.append(ApprovalLimit(transition=transition.key, name=transition.name, currency=currency, limit=limit,
+        out.append(ApprovalLimit(transition=transition.key, name=shipped_text(transition.name), currency=currency, limit=limit,
                                  approver_roles=list(transition.approver_roles)))
     return out
 

@@ -22,6 +22,7 @@ from models.workflow import WorkflowInstance, WorkflowState
 from services.config import custom_fields, form_layouts, notifications, workflow, workflow_hooks
 from services.config.form_layouts import BuiltinField
 from services.config.workflow_hooks import Entered
+from services.config.workflow_names import shipped_text
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.display_names import display_name
@@ -240,11 +241,12 @@ def reads(session: Session, actor: Actor, rows: list[MaintenanceTicket], *, now:
         col(User.id).in_(user_ids or {-1}))).all()}
     reasons = {r.id: r.name for r in session.exec(select(ReasonCode).where(
         col(ReasonCode.id).in_({r.reason_code_id for r in rows if r.reason_code_id} or {-1}))).all()}
-    names = dict(session.exec(select(WorkflowInstance.entity_id, WorkflowState.name).join(
+    names = {entity_id: shipped_text(name) for entity_id, name in session.exec(
+        select(WorkflowInstance.entity_id, WorkflowState.name).join(
         WorkflowState, (col(WorkflowState.workflow_id) == col(WorkflowInstance.workflow_id))
         & (WorkflowState.key == WorkflowInstance.state)).where(
         WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.entity_type == ENTITY,
-        col(WorkflowInstance.entity_id).in_([r.id for r in rows] or [-1]))).all())
+        col(WorkflowInstance.entity_id).in_([r.id for r in rows] or [-1]))).all()}
     plants = sla.PlantSla(session)
     out = []
     for r in rows:

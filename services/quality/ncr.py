@@ -39,6 +39,7 @@ from services.config import (
 )
 from services.config.form_layouts import BuiltinField
 from services.config.workflow_hooks import Entered
+from services.config.workflow_names import shipped_text
 from services.core import numbering
 from services.core.access import Actor, Permission, can_any, require
 from services.core.errors import Conflict, Invalid
@@ -143,7 +144,7 @@ def _state_names(session: Session, actor: Actor, ncr_ids: list[int]) -> dict[int
         & (col(WorkflowState.key) == WorkflowInstance.state)).where(
         WorkflowInstance.organization_id == actor.organization_id, WorkflowInstance.entity_type == ENTITY,
         col(WorkflowInstance.entity_id).in_(ncr_ids or [-1]))).all()
-    return dict(rows)
+    return {entity_id: shipped_text(name) for entity_id, name in rows}
 
 
 def _names(session: Session, user_ids: set[int | None]) -> dict[int | None, str]:

@@ -31,6 +31,7 @@ from services.config import custom_fields, form_layouts, notifications, workflow
 from services.config.form_layouts import BuiltinField
 from services.config.workflow import InstanceRead, StepRead, TransitionOption
 from services.config.workflow_hooks import Entered
+from services.config.workflow_names import shipped_text
 from services.core import numbering
 from services.core.access import Actor, Permission, require
 from services.core.display_names import display_name
@@ -176,7 +177,7 @@ def _reads(session: Session, actor: Actor, rows: list[SopTicket]) -> list[SopRea
     heads = {d.id: d.head_user_id for d in departments}
     users = {u.id: u.full_name or u.username for u in session.exec(select(User).where(
         col(User.id).in_({r.raised_by for r in rows if r.raised_by} or {-1}))).all()}
-    inst: dict[int, tuple[WorkflowInstance | None, str]] = {i.entity_id: (i, name) for i, name in session.exec(
+    inst: dict[int, tuple[WorkflowInstance | None, str]] = {i.entity_id: (i, shipped_text(name)) for i, name in session.exec(
         select(WorkflowInstance, WorkflowState.name).join(
             WorkflowState, (col(WorkflowState.workflow_id) == WorkflowInstance.workflow_id)
             & (col(WorkflowState.key) == WorkflowInstance.state)).where(

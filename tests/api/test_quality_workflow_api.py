@@ -156,3 +156,16 @@ def test_admin_names_a_department_head(client, session, world, as_user):
                       headers=as_user("planner.one")).status_code == 403
     assert client.put(f"/departments/{world.dept1}/head", json={"user_id": None},
                       headers=as_user("admin.b")).status_code == 404
+
+
+def test_a_japanese_reader_reads_the_shipped_workflow_names_over_http(client, session, world, as_user):
+    _quality(session, world, "q.ja")
+    q = as_user("q.ja")
+    ncr = client.post("/ncrs", json={"plant_id": world.plant1, "title": "Burr"}, headers=q).json()
+    detail = client.get(f"/ncrs/{ncr['id']}", headers={**q, "Accept-Language": "ja"}).json()
+    assert (detail["ncr"]["status_name"], detail["workflow"]["state_name"]) == ("オープン", "オープン")
+    investigate = next(t for t in detail["transitions"] if t["key"] == "investigate")
+    assert (investigate["name"], investigate["to_state_name"], investigate["reasons"]) == (
+        "原因調査を開始", "原因調査中", ["先に封じ込めの内容を記入してください。"])
+    english = client.get(f"/ncrs/{ncr['id']}", headers=q).json()
+    assert (english["ncr"]["status_name"], english["workflow"]["state_name"]) == ("Open", "Open")

@@ -1,0 +1,71 @@
+"""The names Takt ships in its default workflows (states, transitions, condition messages), read in the
+reader's language.
+
+Workflows are stored as data: an organization's version 1 is a copy of services/config/workflow_defaults.py
+in English, and admins rename states and transitions as they like. A name is shown translated only when the
+stored text is exactly one Takt ships (a catalog message id, marked with `shipped()` so `python -m rxapp.i18n`
+extracts it); an organization's own words are shown as written. The purchase-order finance routes carry
+their amount and currency in their texts: `shipped_text` recognises them by the shipped template and renders
+the translated template with the stored amount and currency.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from services.core.catalogs import catalog, context_key
+from services.core.messages import Message
+
+__all__ = ["CONTEXT", "PO_ABOVE_LIMIT", "PO_FINANCE_ROUTE", "PO_OTHER_CURRENCY", "shipped", "shipped_as", "shipped_text"]
+
+CONTEXT = "workflow"      # the catalogs' context of a shipped name whose plain id means something else
+
+
+def shipped(text: str) -> str:
+    """A default workflow's name or message, as written (a marker: extracted into the catalogs, keyword
+    `shipped`, and translated when read by `shipped_text`)."""
+    return text
+
+
+def shipped_as(context: str, text: str) -> str:
+    """`shipped()` for a name whose catalog id is taken by another meaning ("Reported" the column, "Reported"
+    the state): extracted with the context `CONTEXT` (keyword `shipped_as:1c,2`), read in that context first."""
+    return text
+
+
+PO_FINANCE_ROUTE = shipped("Approval by finance (up to {limit} {currency})")
+PO_OTHER_CURRENCY = shipped("Not an order in {currency}.")
+PO_ABOVE_LIMIT = shipped("Above {limit} {currency}: a manager approves.")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    out = ""
+    for i, part in enumerate(parts):
+        if i % 2:
+            out += r"(?P<limit>\d+(?:\.\d+)?)" if part == "limit" else r"(?P<currency>[A-Z]{3})"
+        else:
+            out += re.escape(part)
+    return re.compile(out)
+
+
+_TEMPLATES = [(template, _pattern(template)) for template in (PO_FINANCE_ROUTE, PO_OTHER_CURRENCY, PO_ABOVE_LIMIT)]
+
+
+def shipped_text(text: str | None) -> str:
+    """`text` (a stored workflow name or condition message) in the language being served: the translation
+    when it is a shipped default (or a shipped template filled with an amount and a currency), else `text`
+    as written. English is always `text` exactly."""
+    if not text or isinstance(text, Message):
+        return text or ""
+    for template, pattern in _TEMPLATES:
+        if (found := pattern.fullmatch(text)) is not None:
+            params: dict[str, object] = dict(found.groupdict())
+            if "limit" in params:
+                try:
+                    params["limit"] = Decimal(str(params["limit"]))
+                except InvalidOperation:
+                    return text
+            return Message(template, params, text)
+    in_context = context_key(text, CONTEXT) in catalog("ja").messages
+    return Message(text, None, text, CONTEXT if in_context else None)
