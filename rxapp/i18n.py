@@ -122,7 +122,7 @@ def update_catalogs() -> None:
     root = LOCALE_DIR.parent.parent
     template = LOCALE_DIR / f"{DOMAIN}.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(LOCALE_DIR / "babel.cfg"), "-o", str(template),
-                                "-k", "t", "-k", "pt:1c,2", "-k", "pgettext:1c,2", "-k", "shipped", "-k", "shipped_as:1c,2",
+                                "-k", "t", "-k", "pt:1c,2", "-k", "pgettext:1c,2", "-k", "default_name", "-k", "default_name_as:1c,2",
                                 "--project=Takt", "--no-location",
                                 "--sort-output", str(root)])
     for po in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):

@@ -3,7 +3,7 @@ reader's language.
 
 Workflows are stored as data: an organization's version 1 is a copy of services/config/workflow_defaults.py
 in English, and admins rename states and transitions as they like. A name is shown translated only when the
-stored text is exactly one Takt ships (a catalog message id, marked with `shipped()` so `python -m rxapp.i18n`
+stored text is exactly one Takt ships (a catalog message id, marked with `default_name()` so `python -m rxapp.i18n`
 extracts it); an organization's own words are shown as written. The purchase-order finance routes carry
 their amount and currency in their texts: `shipped_text` recognises them by the shipped template and renders
 the translated template with the stored amount and currency.
@@ -16,26 +16,26 @@ from decimal import Decimal, InvalidOperation
 from services.core.catalogs import catalog, context_key
 from services.core.messages import Message
 
-__all__ = ["CONTEXT", "PO_ABOVE_LIMIT", "PO_FINANCE_ROUTE", "PO_OTHER_CURRENCY", "shipped", "shipped_as", "shipped_text"]
+__all__ = ["CONTEXT", "PO_ABOVE_LIMIT", "PO_FINANCE_ROUTE", "PO_OTHER_CURRENCY", "default_name", "default_name_as", "shipped_text"]
 
 CONTEXT = "workflow"      # the catalogs' context of a shipped name whose plain id means something else
 
 
-def shipped(text: str) -> str:
+def default_name(text: str) -> str:
     """A default workflow's name or message, as written (a marker: extracted into the catalogs, keyword
-    `shipped`, and translated when read by `shipped_text`)."""
+    `default_name`, and translated when read by `shipped_text`)."""
     return text
 
 
-def shipped_as(context: str, text: str) -> str:
-    """`shipped()` for a name whose catalog id is taken by another meaning ("Reported" the column, "Reported"
-    the state): extracted with the context `CONTEXT` (keyword `shipped_as:1c,2`), read in that context first."""
+def default_name_as(context: str, text: str) -> str:
+    """`default_name()` for a name whose catalog id is taken by another meaning ("Reported" the column, "Reported"
+    the state): extracted with the context `CONTEXT` (keyword `default_name_as:1c,2`), read in that context first."""
     return text
 
 
-PO_FINANCE_ROUTE = shipped("Approval by finance (up to {limit} {currency})")
-PO_OTHER_CURRENCY = shipped("Not an order in {currency}.")
-PO_ABOVE_LIMIT = shipped("Above {limit} {currency}: a manager approves.")
+PO_FINANCE_ROUTE = default_name("Approval by finance (up to {limit} {currency})")
+PO_OTHER_CURRENCY = default_name("Not an order in {currency}.")
+PO_ABOVE_LIMIT = default_name("Above {limit} {currency}: a manager approves.")
 
 
 def _pattern(template: str) -> re.Pattern[str]:

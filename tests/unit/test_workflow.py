@@ -217,8 +217,8 @@ def test_escalation_fires_after_the_due_time_and_only_once(session, world, wf, c
     assert isinstance(escalated[0], WorkflowEscalated) and escalated[0].due_at == T0 + timedelta(minutes=60)
     notes = session.exec(select(Notification).where(Notification.user_id == q.user_id)).all()
     assert [(n.kind, n.title) for n in notes] == [("escalation", "Overdue: test_thing #1 is 'Open' past its due time")]
-    for lang, title, body in (("ja", "期限超過: test_thing #1 は期限を過ぎても「Open」のままです", "期限は 2026-"),
-                              ("ko", "기한 초과: test_thing #1이(가) 기한이 지났는데도 'Open' 상태입니다", "기한: 2026-")):
+    for lang, title, body in (("ja", "期限超過: test_thing #1 は期限を過ぎても「オープン」のままです", "期限は 2026-"),
+                              ("ko", "기한 초과: test_thing #1이(가) 기한이 지났는데도 '오픈' 상태입니다", "기한: 2026-")):
         with use_language(lang):                        # the job wrote it; each reader reads it in their language
             [note] = notifications.list_notifications(session, q)[0]
         assert note.title == title and note.body.startswith(body)
@@ -329,6 +329,7 @@ def test_a_max_condition_compares_amounts_exactly(value, limit, holds):
 
 
 def test_refusals_read_in_the_persons_language_with_the_transition_named(session, world, wf):
+    # "Close" is a name Takt ships (the NCR's): read in the person's language (services/config/workflow_names)
     admin, q = wf
     with transaction(session):
         workflow_admin.save_workflow(session, admin, THING, spec(require_comment=True,
@@ -339,13 +340,13 @@ def test_refusals_read_in_the_persons_language_with_the_transition_named(session
         _go(session, q, "close")
     message = refused.value.message
     assert message == "'Close' needs a comment. Root cause must be filled in before 'Close'."
-    assert render(message, "ja") == "「Close」にはコメントが必要です。「Close」の前に Root cause を入力してください。"
-    assert render(message, "ko") == "'Close'에는 코멘트가 필요합니다. 'Close' 전에 Root cause을(를) 입력해야 합니다."
+    assert render(message, "ja") == "「閉じる」にはコメントが必要です。「閉じる」の前に Root cause を入力してください。"
+    assert render(message, "ko") == "'닫기'에는 코멘트가 필요합니다. '닫기' 전에 Root cause을(를) 입력해야 합니다."
     assert render_fields(refused.value.fields, "ja") == {"comment": "必須です。",
-                                                         "root_cause": "「Close」の前に Root cause を入力してください。"}
+                                                         "root_cause": "「閉じる」の前に Root cause を入力してください。"}
     with use_language("ko"), pytest.raises(Forbidden) as forbidden:       # a Korean planner's request
         _go(session, world.actor(world.planner1), "close", comment="done")
-    assert forbidden.value.message == "'Close'은(는) quality만 할 수 있습니다."
+    assert forbidden.value.message == "'닫기'은(는) quality만 할 수 있습니다."
     with use_language("ja"), pytest.raises(Conflict) as nothing, transaction(session):
         workflow.decline(session, q, THING, 1, comment="no", now=utcnow())
     assert nothing.value.message == "この項目に承認待ちのものはありません。"
