@@ -167,8 +167,9 @@ async def test_the_breakdown_forms_carry_a_reason_code_of_the_plant(engine, sess
 
 
 async def _until(condition) -> None:
-    """Let the follower's task run until `condition()` holds (the test fails on a missing refresh by its assert)."""
-    for _ in range(200):
+    """Let the follower's task run until `condition()` holds (the test fails on a missing refresh by its assert).
+    A guard against a hang, not a timing: 30 s, as a loaded CI worker took more than the 4 s this waited before."""
+    for _ in range(1500):
         if condition():
             return
         await asyncio.sleep(0.02)
@@ -195,8 +196,9 @@ async def test_my_tickets_and_the_machine_table_follow_events_without_a_reload(e
         rows, _summary = dashboard._rows(await asyncio.to_thread(dashboard._kpis_for, token, world.plant1, 30))
         seen.append(([t.number for t in mine + to_take], sum(r.breakdowns for r in rows)))
         return True
+    listening = bus.subscriber_count()          # another test's listener (the live channel's) may still be there
     task = asyncio.create_task(follow.follow_tab("test-page", token, "tab-1", refresh))
-    await _until(lambda: bus.subscriber_count() > 0)
+    await _until(lambda: bus.subscriber_count() > listening)
     op = await signed_in(engine, ReportState, "op.one")
     await run(op.enter(), op)
     await run(op.set_machine(str(machine_id)), op)
