@@ -16,6 +16,7 @@ workflow engine) and the notification centre with its mail outbox.
 - workflow_approvals.py: who has approved a pending transition and who still may;
 - workflow_specs.py: workflows as plain data, checked and stored as a new version;
 - workflow_defaults.py: the workflows Takt ships per entity type;
+- workflow_names.py: the shipped workflow names and PO route texts read in the reader's language (an organization's own names as written);
 - workflow_admin.py: admins read, save and lay out workflow versions;
 - notifications.py: the in-app feed and e-mail preferences; `notify` / `notify_people`;
 - mail_outbox.py: the SMTP sender of the outbox, with retries and backoff;
