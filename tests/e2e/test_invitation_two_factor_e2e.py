@@ -15,7 +15,7 @@ from tests.e2e.conftest import DESKTOP, log_in, shot
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "Invited-person-2026"
+PASSWORD = "Kestrel-orbit-2027"          # no part of the name "Ivy Invited" (the log-in policy)
 
 
 def test_invite_accept_enrol_log_out_and_log_in_with_the_code(new_page):
