@@ -43,7 +43,7 @@ class ItemLine:
 
 
 def order_row(o: ChangeOrderRead) -> OrderRow:
-    return OrderRow(id=o.id, number=o.number, title=o.title, status=ORDER_LABELS.get(o.status, o.status),
+    return OrderRow(id=o.id, number=o.number, title=o.title, status=_(ORDER_LABELS.get(o.status, o.status)),
                     color=ORDER_COLORS.get(o.status, "gray"), count=len(o.items), href=routes.change_order_url(o.id))
 
 
@@ -113,12 +113,12 @@ class ChangeOrderState(AuthState):
             return self._refused(error, quiet=True)
         self.load_error = ""
         self.number, self.title, self.reason, self.status = order.number, order.title, order.reason, order.status.value
-        self.status_label, self.color = ORDER_LABELS.get(self.status, self.status), ORDER_COLORS.get(self.status, "gray")
+        self.status_label, self.color = _(ORDER_LABELS.get(self.status, self.status)), ORDER_COLORS.get(self.status, "gray")
         self.approved = f"{self._when(order.approved_at)} · {order.approved_by_name}" if order.approved_at else ""
         self.document_href = routes.document_url(order.document_id) if order.document_id else ""
         self.items = [ItemLine(id=i.id, what=f"{i.document_number} {i.document_title}" if i.kind == "revision"
                                else f"{i.product_code} {i.product_name}",
-                               revision=f"{i.revision_label} · {STATUS_LABELS.get(i.revision_status, i.revision_status)}"
+                               revision=f"{i.revision_label} · {_(STATUS_LABELS.get(i.revision_status, i.revision_status))}"
                                if i.kind == "revision" else _("Product"),
                                color=STATUS_COLORS.get(i.revision_status, "gray"), note=i.note,
                                href=routes.document_url(i.document_id) if i.document_id else "")

@@ -71,7 +71,7 @@ def _size(size: int) -> str:
 
 def revision_line(r: RevisionRead, actions: list[str], writer: bool, zone: str = "UTC") -> RevisionLine:
     approved = f"{formats.moment(r.approved_at, zone, fmt='short')} · {r.approved_by_name}" if r.approved_at else ""
-    return RevisionLine(id=r.id, label=r.label, status=r.status.value, status_label=STATUS_LABELS.get(r.status, r.status),
+    return RevisionLine(id=r.id, label=r.label, status=r.status.value, status_label=_(STATUS_LABELS.get(r.status, r.status)),
                         color=STATUS_COLORS.get(r.status, "gray"), summary=r.summary,
                         written=f"{formats.moment(r.created_at, zone, fmt='short')} · {r.created_by_name}", approved=approved,
                         change_order_id=r.change_order_id or 0,
@@ -142,7 +142,7 @@ class DocumentState(AuthState):
         d = detail.document
         self.load_error = ""
         self.number, self.title, self.description = d.number, d.title, d.description
-        self.kind = KIND_LABELS.get(d.kind, d.kind)
+        self.kind = _(KIND_LABELS.get(d.kind, d.kind))
         self.target_lines = [TargetLine(id=t.id, label=target_text(t.target_type, t.label),
                                         href=routes.documents_of(t.target_type.value, t.target_id)) for t in d.targets]
         self.change_order_href = routes.change_order_url(d.change_order_id) if d.change_order_id else ""

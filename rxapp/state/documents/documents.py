@@ -43,12 +43,12 @@ class DocumentRow:
 
 
 def target_text(target_type: str, label: str) -> str:
-    return f"{TARGET_LABELS.get(target_type, target_type)}: {label}"
+    return f"{_(TARGET_LABELS.get(target_type, target_type))}: {label}"
 
 
 def document_row(d: DocumentRead) -> DocumentRow:
-    working = f"{d.working_label} · {STATUS_LABELS.get(d.working_status, d.working_status)}" if d.working_label else ""
-    return DocumentRow(id=d.id, number=d.number, title=d.title, kind=KIND_LABELS.get(d.kind, d.kind),
+    working = f"{d.working_label} · {_(STATUS_LABELS.get(d.working_status, d.working_status))}" if d.working_label else ""
+    return DocumentRow(id=d.id, number=d.number, title=d.title, kind=_(KIND_LABELS.get(d.kind, d.kind)),
                        target="; ".join(target_text(t.target_type, t.label) for t in d.targets) or "–",
                        released=d.released_label or "–", working=working, href=routes.document_url(d.id))
 
@@ -90,7 +90,7 @@ class DocumentsState(AuthState):
             except DomainError as error:
                 self.filter_type, self.filter_id = "", 0
                 return [*self._refused(error), DocumentsState.load]
-            self.filter_label = f"{TARGET_LABELS[self.filter_type]}: {label}"
+            self.filter_label = f"{_(TARGET_LABELS[self.filter_type])}: {label}"
         return DocumentsState.load
 
     @rx.event

@@ -52,7 +52,7 @@ class JobDocumentsState(AuthState):
         except DomainError as error:
             self._clear()
             return self._refused(error, quiet=True)
-        self.lines = [InstructionLine(number=i.number, title=i.title, kind=KIND_LABELS.get(i.kind, i.kind),
+        self.lines = [InstructionLine(number=i.number, title=i.title, kind=_(KIND_LABELS.get(i.kind, i.kind)),
                                       revision=_("Rev. {label}").format(label=i.revision_label),
                                       files=[InstructionFile(id=f.id, name=f.filename, kind=kind_label(f.content_type),
                                                              viewable=f.viewable) for f in i.files])
