@@ -99,7 +99,9 @@ def test_the_dashboard_trend_legend_keeps_clear_of_the_dates(new_page):
     expect(trend.locator(".legend")).to_be_visible()
     expect(trend.locator(".xtick").first).to_be_visible()
     legend = _box(trend.locator(".legend"))
-    dates = [_box(t) for t in trend.locator(".xtick text").all()]
+    # the dates drawn: a tick text the chart is redrawing (the live channel puts the current bucket's point in
+    # place when the new period's subscription answers) has an empty box at the page's corner for that moment
+    dates = [b for b in (_box(t) for t in trend.locator(".xtick text").all()) if b["bottom"] > b["top"]]
     assert dates and not any(manager.evaluate(OVERLAPS, [legend, d]) for d in dates), (legend, dates)
     assert legend["bottom"] <= min(d["top"] for d in dates)
     shot(manager, "dashboard-trend-legend")
