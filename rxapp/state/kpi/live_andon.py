@@ -1,6 +1,7 @@
 """The andon board every wall screen of a plant shares (an rx.SharedState linked to the plant's
 board scope by rxapp/live.py). It holds plain display values only, small enough to send to every
-screen on each refresh; it imports nothing else from the app but i18n."""
+screen on each refresh; it imports nothing else from the app but i18n (its OEE text is the live tiles' own,
+services/kpi/live_tiles.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,8 @@ from dataclasses import dataclass
 import reflex as rx
 
 from rxapp.i18n import _, format_datetime
-from services.core import formats
 from services.kpi.andon import AndonBoard, AndonTile
+from services.kpi.live_tiles import andon_oee_text
 
 DENSE_FROM = 11                      # from this many machines the tiles are smaller, so 18 fit a 1920 x 1080 wall
 STATE_LABELS = {"idle": _("Idle"), "running": _("Running"), "paused": _("Paused"), "down": _("Down"),
@@ -49,7 +50,7 @@ def andon_card(tile: AndonTile, timezone: str) -> AndonCard:
         minutes=tile.minutes_in_state, reason=tile.reason, job=tile.job, good=tile.good, scrap=tile.scrap,
         quantity=tile.quantity, expected=tile.expected_good, progress=tile.progress_percent,
         plan=tile.plan_percent, behind=bool(tile.job) and tile.good < tile.expected_good, overproduced=tile.overproduced,
-        oee=formats.number(tile.shift_oee_percent, decimals=0) + "%" if tile.shift_oee_percent is not None else "–")
+        oee=andon_oee_text(tile.shift_oee_percent))     # as the live channel sends it (services/kpi/live_tiles.py)
 
 
 class LiveAndonState(rx.SharedState):

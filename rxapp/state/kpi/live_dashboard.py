@@ -16,6 +16,7 @@ from rxapp.i18n import _, format_datetime
 from services.core import formats
 from services.kpi.dashboard import DashboardView
 from services.kpi.live_tiles import TREND_SERIES, trend_value
+from services.kpi.live_tiles import percent_text as pct  # a percentage as the live channel sends it
 
 OEE_COLOR, A_COLOR, P_COLOR, Q_COLOR, IDLE_COLOR = "#2563eb", "#0d9488", "#d97706", "#7c3aed", "#6b7280"
 LEGEND = {"orientation": "h", "xanchor": "left", "x": 0, "yanchor": "bottom", "y": 1.02}
@@ -48,10 +49,6 @@ class CapacityRow:
     available: str = ""
     utilisation: str = ""            # "no target" for a row without a capacity target
     load: str = ""
-
-
-def pct(value: Decimal | None) -> str:
-    return "–" if value is None else formats.number(value, decimals=1) + " %"
 
 
 def _layout(fig: go.Figure, *, percent: bool = True) -> go.Figure:
