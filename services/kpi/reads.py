@@ -293,19 +293,12 @@ def _trend(session: Session, actor: Actor, scope: Scope, bucket: str, *, week_st
 
 
 def last_bucket_start(start: datetime, end: datetime, bucket: str, zone: ZoneInfo, *, week_start: int = 0) -> datetime:
-    """Where the last bucket of `oee_trend` over [start, end) begins (the bucket `end` falls in): the same
-    boundaries `_buckets` draws (hours from the UTC hour of `start`, plant-local days and weeks), so the trend
-    over [that, end) has one point, equal to the whole trend's last one."""
-    last = end - timedelta(microseconds=1)
-    if bucket == "hour":
-        base = floor_hour(start)
-        return max(base + (last - base) // timedelta(hours=1) * timedelta(hours=1), start)
-    if bucket not in ("day", "week"):
+    """Where the last bucket of `oee_trend` over [start, end) begins (the bucket `end` falls in), from the same
+    boundaries the trend draws (`_time_buckets`), so the trend over [that, end) has one point, equal to the
+    whole trend's last one."""
+    if bucket not in ("hour", "day", "week"):
         raise Invalid(t("Only hour, day and week trends have a last bucket here."), fields={"bucket": t("Unsupported.")})
-    day = last.astimezone(zone).date()
-    if bucket == "week":
-        day -= timedelta(days=(day.weekday() - week_start) % 7)
-    return max(datetime.combine(day, datetime.min.time(), tzinfo=zone).astimezone(start.tzinfo), start)
+    return _time_buckets(start, end, bucket, zone, week_start=week_start)[-1][0]
 
 
 def _working_us(spans: list[tuple[datetime, datetime]]):
@@ -323,31 +316,37 @@ def _working_us(spans: list[tuple[datetime, datetime]]):
 
 def _buckets(scope: Scope, bucket: str, *, week_start: int = 0) -> list[tuple[datetime, datetime, str]]:
     """Weeks begin on `week_start` (0 Monday ... 6 Sunday): an ISO week label from Monday, else the first day's date."""
-    zone = scope.cal.zone
     if bucket == "shift":
+        zone = scope.cal.zone
         return [(max(s, scope.start), min(e, scope.end), f"{s.astimezone(zone):%Y-%m-%d} {name}")
                 for name, s, e in shift_occurrences(scope.cal, scope.start, scope.end)
                 if scope.shift_name is None or name == scope.shift_name]
+    return _time_buckets(scope.start, scope.end, bucket, scope.cal.zone, week_start=week_start)
+
+
+def _time_buckets(start: datetime, end: datetime, bucket: str, zone: ZoneInfo, *,
+                  week_start: int = 0) -> list[tuple[datetime, datetime, str]]:
+    """The hour (from the UTC hour of `start`), plant-local day or week buckets of [start, end), cut to it."""
     out = []
     if bucket == "hour":
-        cursor = floor_hour(scope.start)
-        while cursor < scope.end:
+        cursor = floor_hour(start)
+        while cursor < end:
             nxt = cursor + timedelta(hours=1)
-            out.append((max(cursor, scope.start), min(nxt, scope.end), f"{cursor.astimezone(zone):%Y-%m-%d %H:%M}"))
+            out.append((max(cursor, start), min(nxt, end), f"{cursor.astimezone(zone):%Y-%m-%d %H:%M}"))
             cursor = nxt
         return out
-    day = scope.start.astimezone(zone).date()
+    day = start.astimezone(zone).date()
     if bucket == "week":
         day -= timedelta(days=(day.weekday() - week_start) % 7)
     step = timedelta(days=7 if bucket == "week" else 1)
     while True:
-        s = datetime.combine(day, datetime.min.time(), tzinfo=zone).astimezone(scope.start.tzinfo)
-        e = datetime.combine(day + step, datetime.min.time(), tzinfo=zone).astimezone(scope.start.tzinfo)
-        if s >= scope.end:
+        s = datetime.combine(day, datetime.min.time(), tzinfo=zone).astimezone(start.tzinfo)
+        e = datetime.combine(day + step, datetime.min.time(), tzinfo=zone).astimezone(start.tzinfo)
+        if s >= end:
             return out
         iso_week = bucket == "week" and week_start == 0
         label = f"{day.isocalendar().year}-W{day.isocalendar().week:02d}" if iso_week else day.isoformat()
-        out.append((max(s, scope.start), min(e, scope.end), label))
+        out.append((max(s, start), min(e, end), label))
         day += step
 
 
