@@ -151,10 +151,16 @@ def seed_running_job(database_url: str, code: str = "BENCH-1") -> tuple[int, int
     return ids
 
 
-def start_app(workdir: Path, port: int) -> subprocess.Popen:
+def seeded_environment(workdir: Path, timeout: float = 600) -> dict[str, str]:
+    """The bench environment of `workdir`, its database migrated and seeded with the demo (every push bench's start)."""
     env = environment(workdir)
     for command in ("migrate", "seed-demo"):
-        subprocess.run([str(BIN / "takt"), command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+        subprocess.run([str(BIN / "takt"), command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=timeout)
+    return env
+
+
+def start_app(workdir: Path, port: int) -> subprocess.Popen:
+    env = seeded_environment(workdir)
     log = workdir / "app.log"
     env["REFLEX_ENV_MODE"] = "prod"
     # the backend alone, as `reflex run` starts it (its --backend-only refuses our rxconfig's frontend port):

@@ -32,6 +32,7 @@ from bench.push_bench import (
     environment,
     free_port,
     seed_running_job,
+    seeded_environment,
     start_job,
     stop,
     wait_http,
@@ -58,9 +59,7 @@ OBSERVE = """() => {
 
 
 def start_full_app(workdir: Path, port: int) -> subprocess.Popen:
-    env = environment(workdir)
-    for command in ("migrate", "seed-demo"):
-        subprocess.run([str(BIN / "takt"), command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+    env = seeded_environment(workdir)
     log = workdir / "app.log"
     proc = subprocess.Popen([str(BIN / "reflex"), "run", "--env", "prod", "--frontend-port", str(port),
                              "--backend-port", str(port), "--loglevel", "warning"],

@@ -17,13 +17,12 @@ import cProfile
 import io
 import os
 import pstats
-import subprocess
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from bench.push_bench import BIN, PASSWORD, ROOT, environment, seed_running_job
+from bench.push_bench import PASSWORD, ROOT, seed_running_job, seeded_environment
 from bench.report import percentiles, table, write_section
 
 BEFORE = """Before (the same bench, 2026-12-07 14:16 UTC, load 13.7): the trend's last point read by a second, separately
@@ -65,9 +64,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=14)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="takt-push-profile-") as tmp:
-        env = environment(Path(tmp))
-        for command in ("migrate", "seed-demo"):
-            subprocess.run([str(BIN / "takt"), command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=900)
+        env = seeded_environment(Path(tmp), timeout=900)
         os.environ.update({k: env[k] for k in ("DATABASE_URL", "TAKT_EVENT_BACKEND", "TAKT_DEMO", "TAKT_DEMO_HISTORY_DAYS")})
         result = measure(env["DATABASE_URL"], args.rounds, args.top)
     load = os.getloadavg()[0]
