@@ -63,14 +63,17 @@ channel.hub.prefixes = live_tiles.event_prefixes()          # the SPC kind's ins
 channel.hub.affects.update({kind: live_tiles.affects(kind) for kind in live_tiles.kinds()})
 
 
-def scope_for(actor: Actor, kind: str, params: Any, now: datetime) -> Scope:
+def scope_for(actor: Actor, kind: str, params: Any, now: datetime, *, language: bool = True) -> Scope:
     """The access-checked scope in the subscriber's language (their own, their organization's, the connection's
-    Accept-Language): subscribers in different languages get different scopes, each read once."""
+    Accept-Language): subscribers in different languages get different scopes, each read once. Without
+    `language` only the access check (the periodic recheck: its scope is not kept, so no language read)."""
     with db_session() as session, transaction(session):
         tenancy.bind(session, actor.organization_id)
         scope = live_tiles.subscribe_scope(session, actor, kind, params, now=now)
-        language = languages.language_of(session, actor, person_language())
-    return dataclasses.replace(scope, language="" if language == deployment_language() else language)
+        if not language:
+            return scope
+        served = languages.language_of(session, actor, person_language())
+    return dataclasses.replace(scope, language="" if served == deployment_language() else served)
 
 
 class _Socket:
@@ -160,7 +163,7 @@ async def _recheck(actor: Actor, socket: _Socket, subscriptions: dict) -> None:
     """The token is still valid: is each view still the actor's to read (plants and roles change)?"""
     for sub_id, (scope, kind, params) in list(subscriptions.items()):
         try:
-            await run_in_threadpool(scope_for, actor, kind, params, utcnow())
+            await run_in_threadpool(scope_for, actor, kind, params, utcnow(), language=False)
         except DomainError as error:
             del subscriptions[sub_id]
             _unsubscribe(socket, subscriptions, scope)
