@@ -254,4 +254,4 @@ class DashboardState(AuthState):
             rows = await asyncio.to_thread(read)
         except DomainError as error:
             return self._refused(error)
-        return download(rows, [(field, _(header)) for field, header in EXPORT_COLUMNS], "dashboard", "xlsx" if fmt == "xlsx" else "csv")
+        return download(rows, EXPORT_COLUMNS, "dashboard", "xlsx" if fmt == "xlsx" else "csv")

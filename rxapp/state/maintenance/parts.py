@@ -137,5 +137,4 @@ class MaintenancePartsState(PlantPicker, AuthState):
             rows = self._use_case(parts.stock, plant_id=as_id(self.plant_id) or -1, below_minimum=bool(below_minimum))
         except DomainError as error:
             return self._refused(error)
-        columns = [(field, _(header)) for field, header in STOCK_COLUMNS]      # in the tab's language now
-        return download(rows, columns, "reorder-list" if below_minimum else "spare-parts-stock", fmt)
+        return download(rows, STOCK_COLUMNS, "reorder-list" if below_minimum else "spare-parts-stock", fmt)

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import reflex as rx
 
 from models.base import utcnow
-from rxapp.i18n import _
+from rxapp.i18n import Text, _
 from services.core import exports
 from services.core.errors import DomainError, Invalid
 
@@ -67,8 +67,11 @@ def iso_day(value: Any, key: str, problem: str = "Enter a date (YYYY-MM-DD).") -
 
 
 def download(rows: Sequence[Any], columns: Sequence[Any], name: str, fmt: str):
-    """An rx.download of `rows` as CSV or Excel, named after the list and the moment."""
+    """An rx.download of `rows` as CSV or Excel, named after the list and the moment. Headers print in the
+    person's language now: a module constant's `Text` is translated again here, a service's message by
+    services/core/exports.py; any other header (a custom field's name) as it is written."""
     stamp = f"{utcnow():%Y%m%d-%H%M}"
+    columns = [(c[0], _(c[1])) if not isinstance(c, str) and isinstance(c[1], Text) else c for c in columns]
     if fmt == "xlsx":
         return rx.download(data=exports.to_xlsx(rows, columns, sheet=name.replace("-", " ").title()),
                            filename=f"takt-{name}-{stamp}.xlsx", mime_type=exports.XLSX_MEDIA_TYPE)
@@ -141,8 +144,7 @@ class MasterList(rx.State, mixin=True):
             rows = self._use_case(self._fetch)
         except DomainError as error:
             return self._refused(error)
-        columns = [c if isinstance(c, str) else (c[0], _(c[1])) for c in self._columns]   # in the tab's language now
-        return download(rows, columns, self._export_name, "xlsx" if fmt == "xlsx" else "csv")
+        return download(rows, self._columns, self._export_name, "xlsx" if fmt == "xlsx" else "csv")
 
     def _form_failed(self, error: DomainError) -> list:
         self.form_errors = translated_fields(error)

@@ -112,8 +112,7 @@ class RejectsState(AuthState):
             rows = self._use_case(lambda s, a: rejects.list_cases(s, a, self.kind, open_only=self.show_open))
         except DomainError as error:
             return self._refused(error)
-        columns = [(field, _(header)) for field, header in COLUMNS]      # in the tab's language now
-        return download(rejects.export_rows(rows), columns, self.kind, "xlsx" if fmt == "xlsx" else "csv")
+        return download(rejects.export_rows(rows), COLUMNS, self.kind, "xlsx" if fmt == "xlsx" else "csv")
 
     @rx.event
     def from_scrap(self, form: dict):

@@ -133,7 +133,7 @@ class SopTicketsState(AuthState):
             rows = self._use_case(self._fetch)
         except DomainError as error:
             return self._refused(error)
-        return download(rows, [(field, _(header)) for field, header in COLUMNS], "sop-tickets", "xlsx" if fmt == "xlsx" else "csv")
+        return download(rows, COLUMNS, "sop-tickets", "xlsx" if fmt == "xlsx" else "csv")
 
     @rx.event
     def open_new(self):

@@ -136,7 +136,7 @@ class LotsState(LotCustomFields, AuthState):
     def export(self, fmt: str):
         try:
             found, _total = self._use_case(lots.list_lots, limit=500, **self._filters())
-            rows, columns = self._custom_export(found, [(field, _(header)) for field, header in COLUMNS])
+            rows, columns = self._custom_export(found, COLUMNS)
         except DomainError as error:
             return self._refused(error)
         return download(rows, columns, "lots", fmt)
