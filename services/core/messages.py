@@ -41,7 +41,7 @@ from services.core import formats
 from services.core.catalogs import translate
 from services.core.languages import current_language, normalize, person_language
 
-__all__ = ["Message", "as_message", "from_data", "pt", "render", "render_fields", "t", "to_data", "word"]
+__all__ = ["Message", "as_message", "from_data", "in_sentence", "pt", "render", "render_fields", "t", "to_data", "word"]
 
 
 class Message(str):
@@ -91,6 +91,15 @@ def word(label: str, english: str) -> Message:
     """A word inside sentences (a status: "released") translated as the catalog's `label` ("Released") while
     English keeps writing `english`: one translation per meaning, without a second English id."""
     return Message(label, None, english)
+
+
+def in_sentence(labels: Mapping[Any, Message], status: Any) -> Message:
+    """A status inside a sentence ("PO-0001 is approved: ..."): the `word` of its label in `labels` ({status value:
+    label message}, e.g. {"approved": t("Approved")}), English writing the status value itself; a status without a
+    label reads as it is written."""
+    value = str(status)
+    label = labels.get(value)
+    return word(label.template if label is not None else value, value)
 
 
 def as_message(text: str) -> Message:

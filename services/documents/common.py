@@ -24,7 +24,7 @@ from models.documents import (
 from services.core.access import Actor, Permission, require
 from services.core.changes import announce
 from services.core.errors import NotFound
-from services.core.messages import Message, t, word
+from services.core.messages import Message, in_sentence, t
 from services.core.scoping import get_scoped
 
 
@@ -68,16 +68,15 @@ def get_change_order(session: Session, actor: Actor, change_order_id: int, *, fo
     return get_scoped(session, actor, ChangeOrder, change_order_id, t("Change order"), for_update=for_update)
 
 
-_STATUS_WORDS = {   # statuses inside sentences: lower-case English ("is review"), the status labels' translations
-    "draft": word(t("Draft"), "draft"), "review": word(t("In review"), "review"),
-    "approved": word(t("Approved"), "approved"), "obsolete": word(t("Obsolete"), "obsolete"),
-    "cancelled": word(t("Cancelled"), "cancelled"),
+_STATUS_LABELS = {   # statuses: inside sentences lower-case English ("is review"), the labels' translations
+    "draft": t("Draft"), "review": t("In review"), "approved": t("Approved"), "obsolete": t("Obsolete"),
+    "cancelled": t("Cancelled"),
 }
 
 
 def status_word(status: str) -> Message:
     """A revision's or change order's status inside a sentence, in the person's language."""
-    return _STATUS_WORDS.get(str(status)) or word(str(status), str(status))
+    return in_sentence(_STATUS_LABELS, status)
 
 
 def change_order_of(session: Session, doc: Document) -> ChangeOrder | None:

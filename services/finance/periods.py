@@ -15,7 +15,7 @@ from models.finance import FiscalPeriod, PeriodStatus
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid
-from services.core.messages import Message, t, word
+from services.core.messages import Message, in_sentence, t
 from services.core.scoping import get_scoped
 
 
@@ -91,10 +91,10 @@ def _read(period: FiscalPeriod) -> PeriodRead:
     return PeriodRead.model_validate(period, from_attributes=True)
 
 
-_WORDS = {   # statuses inside sentences: lower-case English, the status labels' translations
-    "open": word(t("Open"), "open"), "closed": word(t("Closed"), "closed"), "locked": word(t("Locked"), "locked"),
+_LABELS = {   # statuses: inside sentences lower-case English, the labels' translations
+    "open": t("Open"), "closed": t("Closed"), "locked": t("Locked"),
 }
 
 
 def _status_word(status: str) -> Message:
-    return _WORDS.get(str(status)) or word(str(status), str(status))
+    return in_sentence(_LABELS, status)

@@ -30,7 +30,7 @@ from services.core.audit import audit
 from services.core.display_names import display_name
 from services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from services.core.events import record
-from services.core.messages import Message, t, word
+from services.core.messages import Message, in_sentence, t
 from services.core.numbering import next_number
 from services.core.scoping import get_scoped
 from services.core.validation import CODE_RE
@@ -53,7 +53,7 @@ PO_STATUS = {PoStatus.DRAFT: t("Draft"), PoStatus.APPROVED: t("Approved"), PoSta
 
 def status_word(status: PoStatus) -> Message:
     """The status inside a sentence ("PO-0001 is approved: ..."), in the reader's language."""
-    return word(PO_STATUS[PoStatus(status)].template, PoStatus(status).value)
+    return in_sentence(PO_STATUS, PoStatus(status))
 
 
 class PoLineInput(BaseModel):

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from models.orders import OrderStatus, StatusChange, WorkStatus
 from services.core.access import Actor
 from services.core.errors import Conflict
-from services.core.messages import render, t, word
+from services.core.messages import Message, in_sentence, render, t
 
 W = WorkStatus
 WORK_TRANSITIONS: dict[WorkStatus, frozenset[WorkStatus]] = {
@@ -35,16 +35,15 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 
 ORDER_EDITABLE: frozenset[OrderStatus] = frozenset({O.OPEN})     # lines and header change only while open
 
-_WORDS = {   # statuses inside sentences: lower-case English, the status labels' translations
-    "planned": word(t("Planned"), "planned"), "released": word(t("Released"), "released"),
-    "running": word(t("Running"), "running"), "paused": word(t("Paused"), "paused"), "done": word(t("Done"), "done"),
-    "cancelled": word(t("Cancelled"), "cancelled"), "open": word(t("Open"), "open"),
+_LABELS = {   # work and order statuses: inside sentences lower-case English, the labels' translations
+    "planned": t("Planned"), "released": t("Released"), "running": t("Running"), "paused": t("Paused"),
+    "done": t("Done"), "cancelled": t("Cancelled"), "open": t("Open"),
 }
 
 
-def status_word(value: str) -> str:
+def status_word(value: str) -> Message:
     """A work or order status inside a sentence: lower-case English, the status label's translation."""
-    return _WORDS.get(str(value)) or str(value)
+    return in_sentence(_LABELS, value)
 
 
 class InvalidTransition(Conflict):
@@ -59,12 +58,12 @@ def allowed(current, wanted, table: dict) -> bool:
 def check_transition(entity_label: str, current, wanted, table: dict) -> None:
     current, wanted = type(wanted)(current), wanted
     if wanted not in table[current]:
-        allowed = (", ".join(sorted(render(_WORDS[s.value]) for s in table[current]))   # in the language served
+        allowed = (", ".join(sorted(render(status_word(s)) for s in table[current]))   # in the language served
                    or t("nothing (it is final)"))
         raise InvalidTransition(
             t("{entity_label} is {current} and cannot become {wanted}. From {current} it can become: {allowed}.",
-              entity_label=entity_label, current=_WORDS[current.value], wanted=_WORDS[wanted.value], allowed=allowed),
-            fields={"status": t("Not allowed from {current}.", current=_WORDS[current.value])})
+              entity_label=entity_label, current=status_word(current), wanted=status_word(wanted), allowed=allowed),
+            fields={"status": t("Not allowed from {current}.", current=status_word(current))})
 
 
 def transition(session: Session, actor: Actor, row, entity: str, entity_label: str, wanted, table: dict, *,
