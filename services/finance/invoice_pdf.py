@@ -34,8 +34,7 @@ def invoice_pdf(session: Session, actor: Actor, invoice_id: int) -> bytes:
                  render(t("Issued: {issued}    Due: {due}", issued=inv.issue_date, due=inv.due_date)), inv.memo):
         doc.line(pdf, text)
     pdf.ln(4)
-    columns = [(render(heading), width, align) for heading, width, align in COLUMNS]
-    doc.table(pdf, columns, [(line.description, str(line.quantity), doc.money(line.unit_price),
+    doc.table(pdf, COLUMNS, [(line.description, str(line.quantity), doc.money(line.unit_price),
                               doc.money(line.discount_pct), doc.money(line.net)) for line in inv.lines])
     pdf.ln(3)
     vat_text = inv.lines[0].vat_text if inv.lines else ""

@@ -25,7 +25,7 @@ from models.studio import StudioPartner, StudioProject
 from services.core.access import Actor
 from services.core.display_names import both_names
 from services.core.exports import to_xlsx
-from services.core.messages import Message, render, t
+from services.core.messages import render, t
 from services.finance.purchasing import PO_STATUS, document_taxes, read_any_po, readable_po
 from services.finance.settlements import SettlementRead, read_settlement
 from services.finance.tax_rules import TaxResult
@@ -58,7 +58,7 @@ def po_pdf(session: Session, actor: Actor, po_id: int) -> bytes:
                  t("Ordered: {day}    Status: {status}", day=po.order_date, status=render(PO_STATUS[po.status]))):
         doc.line(pdf, render(text) if text else "")
     pdf.ln(4)
-    doc.table(pdf, _columns(PO_COLUMNS), [(x.description, str(x.quantity), doc.money(x.unit_price),
+    doc.table(pdf, PO_COLUMNS, [(x.description, str(x.quantity), doc.money(x.unit_price),
                                  f"{x.difficulty_rate.normalize():f} x {x.urgency_rate.normalize():f}",
                                  doc.money(x.base), doc.money(x.adjusted)) for x in po.lines])
     pdf.ln(3)
@@ -98,7 +98,7 @@ def settlement_pdf(session: Session, actor: Actor, settlement_id: int) -> bytes:
                  t("Settled on: {day}    Payment: {paid}", day=settlement.settled_on, paid=paid)):
         doc.line(pdf, render(text) if text else "")
     pdf.ln(4)
-    doc.table(pdf, _columns(STATEMENT_COLUMNS), [(f"{x.task}: {x.work}" if x.task else x.work, str(x.quantity),
+    doc.table(pdf, STATEMENT_COLUMNS, [(f"{x.task}: {x.work}" if x.task else x.work, str(x.quantity),
                                         doc.money(x.adjusted)) for x in lines])
     pdf.ln(3)
     currency = po.currency
@@ -135,10 +135,6 @@ def _taxes(pdf, vat: TaxResult | None, withholding: TaxResult | None) -> None:
             doc.label_value(pdf, render(t("{sign} {name} {rates} of {base}, {rounding}", sign=sign, name=c.name,
                                           rates=c.rates, base=doc.money(c.base), rounding=c.rounding)),
                             doc.money(c.amount))
-
-
-def _columns(columns: list[tuple[Message, int, str]]) -> list[tuple[str, int, str]]:
-    return [(render(heading), width, align) for heading, width, align in columns]
 
 
 def _project(session: Session, project_id: int | None) -> str:

@@ -20,11 +20,12 @@ from fpdf import FPDF
 from sqlmodel import Session
 
 from services.core import formats
+from services.core.messages import Message, render
 from services.core.pdf import Document
 from services.org.branding import DEFAULT_COLOR, branding_for_org
 
 FONT = "Helvetica"
-Column = tuple[str, float, str]          # header, width in mm (0: the rest of the line), align "L" or "R"
+Column = tuple[str, float, str]          # header (a message prints translated), width in mm (0: rest of line), "L"/"R"
 LOGO_W, LOGO_H = 40.0, 16.0              # mm, top right
 
 
@@ -69,10 +70,11 @@ def label_value(pdf: FPDF, label: str, value: str, *, label_width: float = 142, 
 
 
 def table(pdf: FPDF, columns: Sequence[Column], rows: Sequence[Sequence[str]], *, height: float = 6) -> None:
-    """A header row (bold, underlined) and one row per entry; the last column of zero width ends the line."""
+    """A header row (bold, underlined) and one row per entry; the last column of zero width ends the line.
+    A header that is a message (a module constant's t()) prints in the language being served."""
     pdf.set_font(FONT, "B", 10)
     for header, width, align in columns:
-        _cell(pdf, width, height + 1, header, align, border="B")
+        _cell(pdf, width, height + 1, render(header) if isinstance(header, Message) else header, align, border="B")
     pdf.set_font(FONT, "", 10)
     for row in rows:
         table_row(pdf, columns, row, height=height)
