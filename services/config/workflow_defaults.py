@@ -4,21 +4,37 @@ An organization gets the default as its version 1 the first time an entity of th
 workflow; admins change it from /admin/workflows (a new version each time).
 Field names in conditions are the ones each entity's service exposes to the engine
 (`services.config.workflow_hooks.register_entity`); custom fields are `custom.<key>`.
+Their names and messages are marked for the catalogs (`default_name`, `default_name_as`) and read translated
+by services/config/workflow_names.shipped_text.
 """
 from __future__ import annotations
 
-from services.config.workflow_names import (
-    PO_ABOVE_LIMIT,
-    PO_FINANCE_ROUTE,
-    PO_OTHER_CURRENCY,
-    default_name,
-    default_name_as,
-)
 from services.config.workflow_specs import ConditionSpec as C
 from services.config.workflow_specs import StateSpec as S
 from services.config.workflow_specs import TransitionSpec as T
 from services.config.workflow_specs import WorkflowSpec
 from services.core.messages import t
+
+CONTEXT = "workflow"      # the catalogs' context of a shipped name whose plain id means something else
+SHIPPED_CONTEXTS: dict[str, str] = {}   # shipped name -> its catalog context (`default_name_as`), known at import
+
+
+def default_name(text: str) -> str:
+    """A default workflow's name or message, as written (a marker: extracted into the catalogs, keyword
+    `default_name`, and translated when read by services/config/workflow_names.shipped_text)."""
+    return text
+
+
+def default_name_as(context: str, text: str) -> str:
+    """`default_name()` for a name whose catalog id is taken by another meaning ("Reported" the column, "Reported"
+    the state): extracted with the context `CONTEXT` (keyword `default_name_as:1c,2`) and read in that context."""
+    SHIPPED_CONTEXTS[text] = context
+    return text
+
+
+PO_FINANCE_ROUTE = default_name("Approval by finance (up to {limit} {currency})")
+PO_OTHER_CURRENCY = default_name("Not an order in {currency}.")
+PO_ABOVE_LIMIT = default_name("Above {limit} {currency}: a manager approves.")
 
 QUALITY_ROLES = ["quality", "admin"]
 DAY = 24 * 60

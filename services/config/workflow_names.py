@@ -3,39 +3,21 @@ reader's language.
 
 Workflows are stored as data: an organization's version 1 is a copy of services/config/workflow_defaults.py
 in English, and admins rename states and transitions as they like. A name is shown translated only when the
-stored text is exactly one Takt ships (a catalog message id, marked with `default_name()` so `python -m rxapp.i18n`
-extracts it); an organization's own words are shown as written. The purchase-order finance routes carry
-their amount and currency in their texts: `shipped_text` recognises them by the shipped template and renders
-the translated template with the stored amount and currency.
+stored text is exactly one Takt ships (a catalog message id, marked in services/config/workflow_defaults.py with
+`default_name()` so `python -m rxapp.i18n` extracts it, or with `default_name_as()` when it has a context); an
+organization's own words are shown as written. The purchase-order finance routes carry their amount and
+currency in their texts: `shipped_text` recognises them by the shipped template and renders the translated
+template with the stored amount and currency.
 """
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
 
-from services.core.catalogs import catalog, context_key
+from services.config.workflow_defaults import PO_ABOVE_LIMIT, PO_FINANCE_ROUTE, PO_OTHER_CURRENCY, SHIPPED_CONTEXTS
 from services.core.messages import Message
 
-__all__ = ["CONTEXT", "PO_ABOVE_LIMIT", "PO_FINANCE_ROUTE", "PO_OTHER_CURRENCY", "default_name", "default_name_as", "shipped_text"]
-
-CONTEXT = "workflow"      # the catalogs' context of a shipped name whose plain id means something else
-
-
-def default_name(text: str) -> str:
-    """A default workflow's name or message, as written (a marker: extracted into the catalogs, keyword
-    `default_name`, and translated when read by `shipped_text`)."""
-    return text
-
-
-def default_name_as(context: str, text: str) -> str:
-    """`default_name()` for a name whose catalog id is taken by another meaning ("Reported" the column, "Reported"
-    the state): extracted with the context `CONTEXT` (keyword `default_name_as:1c,2`), read in that context first."""
-    return text
-
-
-PO_FINANCE_ROUTE = default_name("Approval by finance (up to {limit} {currency})")
-PO_OTHER_CURRENCY = default_name("Not an order in {currency}.")
-PO_ABOVE_LIMIT = default_name("Above {limit} {currency}: a manager approves.")
+__all__ = ["shipped_text"]
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -67,5 +49,4 @@ def shipped_text(text: str | None) -> str:
                 except InvalidOperation:
                     return text
             return Message(template, params, text)
-    in_context = context_key(text, CONTEXT) in catalog("ja").messages
-    return Message(text, None, text, CONTEXT if in_context else None)
+    return Message(text, None, text, SHIPPED_CONTEXTS.get(text))
