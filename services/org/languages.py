@@ -25,7 +25,7 @@ from services.core.access import Actor
 from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid, NotFound
 from services.core.events import record
-from services.core.languages import SUPPORTED, choose, deployment_language, normalize
+from services.core.languages import SUPPORTED, choose, normalize
 from services.core.messages import t
 from services.org import events as org_events
 
@@ -92,5 +92,4 @@ def language_of(session: Session, actor: Actor, fallback: str | None = None) -> 
     Accept-Language), else the deployment's (a display or machine token has no person: the organization's on)."""
     user = session.get(User, actor.user_id) if actor.user_id is not None else None
     own = user.language if user is not None and user.organization_id == actor.organization_id else None
-    return (normalize(own) or normalize(organization_formats(session, actor.organization_id)[0])
-            or normalize(fallback) or deployment_language())
+    return choose(own, organization_setting(session, actor.organization_id), fallback)
