@@ -92,7 +92,7 @@ def notify(session: Session, *, organization_id: int, title: str, body: str = ""
     body, link = body or "", (link or "")[:500]
     title_message = to_data(title) if isinstance(title, Message) else None
     body_message = to_data(body) if isinstance(body, Message) and body else None
-    english_title, english_body = _title(render(title, "en") if title_message else title), _body(_english(body))
+    english_title, english_body = _title(_in(title, "en")), _body(_in(body, "en"))
     try:
         wanted_roles = {Role(r) for r in roles}
     except ValueError:
@@ -228,10 +228,6 @@ def _title(text: str) -> str:
 
 def _body(text: str) -> str:
     return str(text)[:2000]
-
-
-def _english(text: str) -> str:
-    return render(text, "en") if isinstance(text, Message) else str(text)
 
 
 def _in(text: str, lang: str) -> str:
