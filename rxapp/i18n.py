@@ -90,16 +90,18 @@ def _(message: str) -> str:
     lang = person_language()
     if isinstance(message, Message):       # a service's message: its template translated, its parameters filled
         return render(message, lang or default_language())
-    if lang is not None:
-        return translate(message, lang)
-    return Text(translate(message, default_language()), message)
+    return _looked_up(message, None, lang)
 
 
 def pgettext(context: str, message: str) -> str:
     """`_()` for a word with two meanings: `message` as the catalog's message of `context` ("ledger")."""
     if not message:
         return message
-    lang = person_language()
+    return _looked_up(message, context, person_language())
+
+
+def _looked_up(message: str, context: str | None, lang: str | None) -> str:
+    """`message` (of `context`) in `lang`, else a `Text` in the deployment's language keeping its catalog key."""
     if lang is not None:
         return translate(message, lang, context)
     return Text(translate(message, default_language(), context), context_key(message, context))
