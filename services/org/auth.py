@@ -50,8 +50,8 @@ from services.org import settings as org_settings
 from services.org.role_grants import RoleAccess, packed_role_rows, role_access, unpack_role_rows
 from services.org.tokens import hash_token, new_token
 
-SESSION_TTL = timedelta(hours=12)
-SESSION_MAX_AGE = timedelta(days=7)
+SESSION_TTL = timedelta(minutes=org_settings.DEFAULTS.session_idle_minutes)     # the log-in policy's defaults
+SESSION_MAX_AGE = timedelta(hours=org_settings.DEFAULTS.session_max_hours)
 FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES = 5                    # per (username, address), then waits of PAIR_DELAY x 2^n
 MAX_FAILURES_PER_IP = 30            # per address, then waits of IP_DELAY x 2^n
@@ -209,8 +209,7 @@ def _start_session(session: Session, user: User, *, now: datetime, ip: str | Non
     session.add(LoginAttempt(username=user.username, ip=ip, at=now, succeeded=True,
                              kind=(LoginAttemptKind.CODE if second_factor else LoginAttemptKind.PASSWORD).value))
     token = new_token("tks")
-    idle, most = org_settings.session_lengths(session, user.organization_id)
-    expires_at = now + min(idle, most)
+    expires_at = _session_expiry(now, now, *org_settings.session_lengths(session, user.organization_id))
     session.add(AuthSession(user_id=pk(user), token_hash=hash_token(token), created_at=now, expires_at=expires_at,
                             last_seen_at=now, client=client, ip=ip))
     user.last_login_at = now
@@ -310,6 +309,12 @@ def actor_for_user(session: Session, user: User) -> Actor:
     return _actor(pk(user), user.organization_id, user.username, access, [p for p in plants if p is not None])
 
 
+def _session_expiry(created_at: datetime, seen_at: datetime, idle: timedelta, most: timedelta) -> datetime:
+    """When a session started at `created_at` and last used at `seen_at` ends under the lengths `idle` (sliding)
+    and `most` (absolute): its expiry when it starts, when it slides, and the bound the token check holds it to."""
+    return min(created_at + most, seen_at + idle)
+
+
 def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Actor:
     """Resolve a bearer token: a user session (`tks_...`) or a plant-scoped API token (`tkt_...`).
     A session costs one indexed query (session, user, organization, its session lengths, roles, what the
@@ -325,11 +330,11 @@ def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Ac
     (session_id, created_at, expires_at, last_seen_at, idle_minutes, max_hours, user_id, organization_id, username,
      roles, plants, packed) = found
     idle, most = timedelta(minutes=idle_minutes), timedelta(hours=max_hours)
-    if min(expires_at, (last_seen_at or created_at) + idle, created_at + most) <= now:
+    if min(expires_at, _session_expiry(created_at, last_seen_at or created_at, idle, most)) <= now:
         raise Unauthorized(t("Your session has ended. Log in again."))
     if last_seen_at is None or now - last_seen_at > timedelta(minutes=1):
         session.execute(sa.update(AuthSession).where(col(AuthSession.id) == session_id).values(
-            last_seen_at=now, expires_at=min(created_at + most, now + idle)))
+            last_seen_at=now, expires_at=_session_expiry(created_at, now, idle, most)))
     access = unpack_role_rows({Role(r) for r in _split(roles)}, packed)
     return _actor(user_id, organization_id, username, access, [int(p) for p in _split(plants)])
 
@@ -356,8 +361,8 @@ def _session_actor_query() -> sa.Select:
     plants = (select(func.aggregate_strings(sa.cast(Plant.id, sa.String), ","))
               .where(col(Plant.organization_id) == User.organization_id, sa.or_(admin, col(Plant.id).in_(granted)))
               .scalar_subquery())
-    idle = func.coalesce(col(OrganizationSettings.session_idle_minutes), int(SESSION_TTL.total_seconds()) // 60)
-    most = func.coalesce(col(OrganizationSettings.session_max_hours), int(SESSION_MAX_AGE.total_seconds()) // 3600)
+    idle = func.coalesce(col(OrganizationSettings.session_idle_minutes), org_settings.DEFAULTS.session_idle_minutes)
+    most = func.coalesce(col(OrganizationSettings.session_max_hours), org_settings.DEFAULTS.session_max_hours)
     return (sa.select(col(AuthSession.id), col(AuthSession.created_at), col(AuthSession.expires_at),
                       col(AuthSession.last_seen_at), idle, most, col(User.id), col(User.organization_id),
                       col(User.username), roles, plants, packed_role_rows(User.id, User.organization_id, assigned))
