@@ -423,9 +423,7 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
         raise Unauthorized(t("Your session has ended. Log in again."))
     if not passwords.verify_password(current_password or "", user.password_hash):
         raise Invalid(t("The current password is wrong."), fields={"current_password": t("Wrong password.")})
-    passwords.check_password_policy(new_password or "", username=user.username, field="new_password",
-                                    policy=org_settings.password_policy(session, user.organization_id),
-                                    personal=(user.full_name, user.full_name2, user.email))
+    org_settings.check_new_password(session, user, new_password or "", field="new_password")
     if passwords.verify_password(new_password, user.password_hash):
         raise Invalid(t("Choose a new password."), fields={"new_password": t("Same as the current password.")})
     user.password_hash = passwords.hash_password(new_password)

@@ -58,7 +58,12 @@ _WORD = re.compile(r"[^\W_]+")
 
 def check_password_policy(password: str, *, username: str = "", field: str = "password",
                           policy: PasswordPolicy = DEFAULT_POLICY, personal: tuple[str | None, ...] = ()) -> None:
-    problem = password_problem(password, username=username, policy=policy, personal=personal)
+    check_password_problem(password_problem(password, username=username, policy=policy, personal=personal),
+                           field=field)
+
+
+def check_password_problem(problem: str | None, *, field: str = "password") -> None:
+    """Raise Invalid on `field` for a rule a password breaks (`password_problem`'s answer); nothing for None."""
     if problem:
         raise Invalid(t("The password is too weak."), fields={field: problem})
 

@@ -17,7 +17,8 @@ The log-in policy: how long a session lasts without use (`session_idle_minutes`,
 (`session_max_hours`), with idle <= absolute, stored on each session as its expiry when it starts or slides
 and read by the token check in its one query (services/org/auth.py); and the password rules
 (`password_policy`, services/org/passwords.py) every password set in the organization meets (one's own change,
-an admin's reset, a new user, an accepted invitation). Two-factor log-in per role is on /admin/two-factor
+an admin's reset, a new user, an accepted invitation: each checks it through `new_password_problem` or
+`check_new_password`, which also decide what of the person counts as personal). Two-factor log-in per role is on /admin/two-factor
 (services/org/two_factor.py).
 """
 from __future__ import annotations
@@ -37,6 +38,7 @@ from services.core.messages import t
 from services.core.numbering import default_pattern, pattern_problem, render
 from services.core.validation import check, timezone_problem
 from services.core.worker_cache import WorkerCache
+from services.org import passwords
 from services.org.passwords import MIN_LENGTH_BOUNDS, PasswordPolicy
 
 ENTITY = "organization_settings"
@@ -132,6 +134,22 @@ def password_policy(session: Session, organization_id: int) -> PasswordPolicy:
     return PasswordPolicy(min_length=row.password_min_length, require_digit=row.password_require_digit,
                           require_mixed_case=row.password_require_mixed_case,
                           require_symbol=row.password_require_symbol, refuse_personal=row.password_refuse_personal)
+
+
+def new_password_problem(session: Session, organization_id: int, password: str, *, username: str,
+                         full_name: str | None = None, full_name2: str | None = None,
+                         email: str | None = None) -> str | None:
+    """The first of the organization's password rules `password` breaks as this person's password (not their
+    username; no part of their names or email address when the policy refuses them); None when it is good."""
+    return passwords.password_problem(password, username=username, policy=password_policy(session, organization_id),
+                                      personal=(full_name, full_name2, email))
+
+
+def check_new_password(session: Session, user: User, password: str, *, field: str = "password") -> None:
+    """`new_password_problem` for a password an existing person is to have; Invalid on `field` when it breaks one."""
+    passwords.check_password_problem(new_password_problem(
+        session, user.organization_id, password, username=user.username, full_name=user.full_name,
+        full_name2=user.full_name2, email=user.email), field=field)
 
 
 def session_lengths(session: Session, organization_id: int) -> tuple[timedelta, timedelta]:

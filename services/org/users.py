@@ -76,9 +76,9 @@ def create_user(session: Session, actor: Actor, data: UserCreate, *, now: dateti
         problems["username"] = t("Use 3 to 64 characters: lower-case letters, digits, dot, dash or underscore.")
     problems.update(_profile_problems(data.full_name, data.email))
     name2 = second_name(data.full_name2, data.full_name2_language, problems, fields=NAME2_FIELDS)
-    pw_problem = passwords.password_problem(data.password or "", username=username,
-                                            policy=org_settings.password_policy(session, actor.organization_id),
-                                            personal=(data.full_name, data.full_name2, data.email))
+    pw_problem = org_settings.new_password_problem(session, actor.organization_id, data.password or "",
+                                                   username=username, full_name=data.full_name,
+                                                   full_name2=data.full_name2, email=data.email)
     if pw_problem:
         problems["password"] = pw_problem
     roles = _parse_roles(data.roles, problems)
@@ -167,9 +167,7 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
     """An admin sets a new password for a user; the user's sessions end."""
     require(actor, Permission.MANAGE_USERS)
     user = get_scoped(session, actor, User, user_id, t("User"))
-    passwords.check_password_policy(new_password or "", username=user.username,
-                                    policy=org_settings.password_policy(session, user.organization_id),
-                                    personal=(user.full_name, user.full_name2, user.email))
+    org_settings.check_new_password(session, user, new_password or "")
     user.password_hash = passwords.hash_password(new_password)
     user.demo_password = False
     user.password_changed_at = now
