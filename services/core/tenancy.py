@@ -78,21 +78,19 @@ def working_for(session: OrmSession, organization_id: int) -> Iterator[None]:
     try:
         yield
     finally:
-        if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
-            previous = session.info.get(_INFO_KEY, _organization.get())
-            session.flush()
-            session.execute(_SET, {"org": "" if previous is None else str(previous)})
-            session.info[_APPLIED_KEY] = (_root(session.get_transaction()), previous)
+        if session.in_transaction():
+            _send(session, session.info.get(_INFO_KEY, _organization.get()))
 
 
-def _send(session: OrmSession, organization_id: int) -> None:
+def _send(session: OrmSession, organization_id: int | None) -> None:
+    """Set the transaction's organization (None: no restriction) unless it is already the one set."""
     if session.get_bind().dialect.name != "postgresql":
         return
     session.connection()   # a transaction without a connection yet gets the setting from `_apply` here
     root = _root(session.get_transaction())
     if session.info.get(_APPLIED_KEY) != (root, organization_id):
         session.flush()    # rows added for the previous organization are written under its setting
-        session.execute(_SET, {"org": str(organization_id)})
+        session.execute(_SET, {"org": "" if organization_id is None else str(organization_id)})
         session.info[_APPLIED_KEY] = (root, organization_id)
 
 
