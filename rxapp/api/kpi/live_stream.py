@@ -40,7 +40,7 @@ from services.kpi import live_tiles
 from services.kpi.live import Scope
 from services.kpi.live_channel import Channel, encode
 from services.kpi.live_tiles import Tiles
-from services.org import languages
+from services.org import languages, settings
 from services.quality import spc_tiles  # noqa: F401  (registers the live kind "spc")
 
 router = APIRouter(tags=["live"])
@@ -54,7 +54,7 @@ def read_tiles(scope: Scope) -> Tiles:
     scope's language and its organization's number format (services/core/formats.py writes the figures)."""
     with use_language(scope.language or None), db_session() as session, transaction(session):
         tenancy.bind(session, scope.organization_id)
-        with formats.use_number_format(languages.organization_formats(session, scope.organization_id)[1]):
+        with formats.use_number_format(settings.number_format_of(session, scope.organization_id)):
             return live_tiles.tiles(session, scope, now=utcnow())
 
 
