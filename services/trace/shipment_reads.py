@@ -137,7 +137,7 @@ def list_shipments(session: Session, actor: Actor, *, plant_id: int | None = Non
                             | func.lower(Shipment.tracking_number).like(pattern))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Shipment.id).desc()).offset(max(offset, 0)).limit(min(max(limit, 1), 500))).all()
-    return [_summary(session, s) for s in rows], total
+    return _summaries(session, rows), total
 
 
 def history(session: Session, actor: Actor, shipment_id: int) -> list[dict]:
@@ -192,15 +192,31 @@ def read_shipment(session: Session, shipment: Shipment) -> ShipmentRead:
 
 
 def _summary(session: Session, shipment: Shipment) -> ShipmentSummary:
-    customer = session.get_one(Customer, shipment.customer_id)
-    quantity, packed = session.exec(select(func.coalesce(func.sum(ShipmentLine.quantity), 0),
-                                           func.coalesce(func.sum(ShipmentLine.quantity_packed), 0))
-                                    .where(ShipmentLine.shipment_id == shipment.id)).one()
-    return ShipmentSummary(id=shipment.id, number=shipment.number, plant_id=shipment.plant_id,
-                           customer_id=customer.id, customer_code=customer.code, customer_name=display_name(customer),
-                           status=shipment.status, carrier=shipment.carrier, tracking_number=shipment.tracking_number,
-                           shipped_at=shipment.shipped_at, quantity=int(quantity), quantity_packed=int(packed),
-                           created_at=shipment.created_at, custom=dict(shipment.custom or {}))
+    return _summaries(session, [shipment])[0]
+
+
+def _summaries(session: Session, shipments: Sequence[Shipment]) -> list[ShipmentSummary]:
+    """Summaries of `shipments`, their customers and line totals read in one query each for all of them."""
+    if not shipments:
+        return []
+    ids = [pk(s) for s in shipments]
+    customers = {c.id: c for c in session.exec(select(Customer).where(
+        col(Customer.id).in_({s.customer_id for s in shipments})))}
+    totals = {row[0]: (int(row[1]), int(row[2])) for row in session.exec(
+        select(col(ShipmentLine.shipment_id), func.coalesce(func.sum(ShipmentLine.quantity), 0),
+               func.coalesce(func.sum(ShipmentLine.quantity_packed), 0))
+        .where(col(ShipmentLine.shipment_id).in_(ids)).group_by(col(ShipmentLine.shipment_id)))}
+    out = []
+    for shipment in shipments:
+        customer = customers[shipment.customer_id]
+        quantity, packed = totals.get(pk(shipment), (0, 0))
+        out.append(ShipmentSummary(
+            id=shipment.id, number=shipment.number, plant_id=shipment.plant_id, customer_id=customer.id,
+            customer_code=customer.code, customer_name=display_name(customer), status=shipment.status,
+            carrier=shipment.carrier, tracking_number=shipment.tracking_number, shipped_at=shipment.shipped_at,
+            quantity=quantity, quantity_packed=packed, created_at=shipment.created_at,
+            custom=dict(shipment.custom or {})))
+    return out
 
 
 def _items(session: Session, items: Sequence[ShipmentItem]) -> list[ShipmentItemRead]:
