@@ -55,7 +55,6 @@ ITEM_KINDS = {ScanMode.MOVE: (LabelKind.LOT,), ScanMode.CONSUME: (LabelKind.LOT,
               ScanMode.PACK: (LabelKind.LOT, LabelKind.SER), ScanMode.SHIP: (LabelKind.SHP,)}
 CONTEXT_WORDS = {"WO": "operation", "SHP": "shipment", "LOC": "location"}
 COUNTED_ONCE = (ScanMode.RECEIVE, ScanMode.CONSUME, ScanMode.PACK)
-UNKNOWN_LABEL = "Unknown label."      # the template of the payload's field message for a label naming nothing here
 REASON_WORDS = (     # matched in the refusal's English words, whatever language it was shown in
     ("wrong product", "wrong_product"), ("on hold", "on_hold"), ("already packed", "already_packed"),
                 ("recalled", "recalled"), ("used up", "used_up"), ("nothing left", "used_up"),
@@ -190,7 +189,7 @@ def _perform(session: Session, actor: Actor, request: ScanRequest, raw: str, con
                                              "(or a location label).")) from None
         raise
     except NotFound as error:
-        raise NotFound(error.message, fields={"payload": t("Unknown label.")}) from None
+        raise _UnknownLabel(error.message, fields={"payload": t("Unknown label.")}) from None
     if target.kind == CONTEXT_KIND.get(mode):
         return target, _set_context(session, actor, mode, target)
     _refuse_repeat(session, actor, mode, raw, context, target)
@@ -296,6 +295,10 @@ class _Repeat(Conflict):
     code = "already_scanned"
 
 
+class _UnknownLabel(NotFound):
+    """A label naming nothing in the person's plants (the scan's reason unknown_label; a NotFound to callers)."""
+
+
 def _context(request: ScanRequest) -> str:
     mode = request.mode
     if mode == ScanMode.RECEIVE and request.product_id is not None:
@@ -319,7 +322,7 @@ def _reason(error: DomainError) -> str:
         return error.reason
     if isinstance(error, _Repeat):
         return error.code
-    if getattr(error.fields.get("payload"), "template", None) == UNKNOWN_LABEL:
+    if isinstance(error, _UnknownLabel):
         return "unknown_label"
     text = " ".join(render(words, "en") for words in (error.message, *error.fields.values())).lower()
     return next((reason for words, reason in REASON_WORDS if words in text), error.code)
