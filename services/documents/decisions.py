@@ -8,6 +8,7 @@ approve and reject, a rejection needs a comment); nothing here commits.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session
@@ -25,29 +26,29 @@ DECISIONS = ("submit", "approve", "reject")
 
 
 def submit(session: Session, actor: Actor, revision_id: int, *, comment: str = "", now: datetime) -> RevisionRead:
-    doc, rev = get_revision(session, actor, revision_id)
-    order = change_order_of(session, doc)
-    if order is None:
-        return revisions.submit_revision(session, actor, revision_id, comment=comment, now=now)
-    change_orders.submit_change_order(session, actor, pk(order), comment=comment, now=now)
-    return read_revisions(session, [rev])[0]
+    return _decide(session, actor, revision_id, revisions.submit_revision, change_orders.submit_change_order,
+                   comment=comment, now=now)
 
 
 def approve(session: Session, actor: Actor, revision_id: int, *, comment: str = "", now: datetime) -> RevisionRead:
-    doc, rev = get_revision(session, actor, revision_id)
-    order = change_order_of(session, doc)
-    if order is None:
-        return revisions.approve_revision(session, actor, revision_id, comment=comment, now=now)
-    change_orders.approve_change_order(session, actor, pk(order), comment=comment, now=now)
-    return read_revisions(session, [rev])[0]
+    return _decide(session, actor, revision_id, revisions.approve_revision, change_orders.approve_change_order,
+                   comment=comment, now=now)
 
 
 def reject(session: Session, actor: Actor, revision_id: int, *, comment: str, now: datetime) -> RevisionRead:
+    return _decide(session, actor, revision_id, revisions.reject_revision, change_orders.reject_change_order,
+                   comment=comment, now=now)
+
+
+def _decide(session: Session, actor: Actor, revision_id: int, on_revision: Callable[..., RevisionRead],
+            on_change_order: Callable[..., object], *, comment: str, now: datetime) -> RevisionRead:
+    """The revision's own use case, or its change order's for a change order's document (the revision then
+    read back: the change order's workflow has set its status)."""
     doc, rev = get_revision(session, actor, revision_id)
     order = change_order_of(session, doc)
     if order is None:
-        return revisions.reject_revision(session, actor, revision_id, comment=comment, now=now)
-    change_orders.reject_change_order(session, actor, pk(order), comment=comment, now=now)
+        return on_revision(session, actor, revision_id, comment=comment, now=now)
+    on_change_order(session, actor, pk(order), comment=comment, now=now)
     return read_revisions(session, [rev])[0]
 
 
