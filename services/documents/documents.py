@@ -36,6 +36,7 @@ from services.core.messages import t
 from services.core.numbering import next_number
 from services.documents.common import (
     announce_document,
+    change_order_of,
     get_document,
     is_editor,
     require_writer,
@@ -201,7 +202,7 @@ def update_document(session: Session, actor: Actor, document_id: int, data: Docu
     if changes:
         stamp(doc, actor, now)
         session.add(doc)
-        order = session.exec(select(ChangeOrder).where(ChangeOrder.document_id == doc.id)).first()
+        order = change_order_of(session, doc)
         if order is not None:                 # a change order's document: its title and reason are the order's
             order.title, order.reason = doc.title, doc.description
             stamp(order, actor, now)
