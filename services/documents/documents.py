@@ -10,9 +10,11 @@ seen by writers and reviewers only, like change orders; every change is audited 
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, or_, select
 
 from models.base import pk
@@ -241,8 +243,9 @@ def list_documents(session: Session, actor: Actor, *, search: str = "", kind: Do
     docs = session.exec(query.order_by(col(Document.number).desc()).limit(max(1, min(limit, 500)))).all()
     links = targets_of(session, [pk(d) for d in docs])
     orders = _orders_of(session, [pk(d) for d in docs if d.kind == DocumentKind.CHANGE_ORDER])
-    return [read_document(session, actor, d, links=links.get(pk(d), []), change_order_id=orders.get(pk(d)))
-            for d in docs]
+    shown = _shown_revisions(session, actor, docs)
+    return [read_document(session, actor, d, links=links.get(pk(d), []), change_order_id=orders.get(pk(d)),
+                          revisions=shown.get(pk(d), (None, None))) for d in docs]
 
 
 def document_detail(session: Session, actor: Actor, document_id: int) -> DocumentDetail:
@@ -272,18 +275,18 @@ def set_revision_scheme(session: Session, actor: Actor, scheme: RevisionScheme, 
 # ---- reads ------------------------------------------------------------------------------------------------------
 
 def read_document(session: Session, actor: Actor, doc: Document, *, links: list[TargetRead] | None = None,
-                  change_order_id: int | None = None) -> DocumentRead:
+                  change_order_id: int | None = None,
+                  revisions: tuple[DocumentRevision | None, DocumentRevision | None] | None = None) -> DocumentRead:
+    """One document's read model; a list passes what it read for all its documents at once (links, change
+    orders, `_shown_revisions`), one document reads them itself."""
     if links is None:
         links = targets_of(session, [pk(doc)]).get(pk(doc), [])
         if doc.kind == DocumentKind.CHANGE_ORDER:
             change_order_id = _orders_of(session, [pk(doc)]).get(pk(doc))
+    if revisions is None:
+        revisions = _shown_revisions(session, actor, [doc]).get(pk(doc), (None, None))
+    released, working = revisions
     first = links[0] if links else None
-    released = session.get(DocumentRevision, doc.released_revision_id) if doc.released_revision_id else None
-    working = None
-    if is_editor(actor):
-        working = session.exec(select(DocumentRevision).where(
-            DocumentRevision.document_id == doc.id,
-            col(DocumentRevision.status).in_((RevisionStatus.DRAFT, RevisionStatus.REVIEW)))).first()
     return DocumentRead(id=pk(doc), number=doc.number, title=doc.title, kind=doc.kind,
                         target_type=first.target_type if first else None, target_id=first.target_id if first else None,
                         target_label=first.label if first else "", targets=links, change_order_id=change_order_id,
@@ -291,6 +294,24 @@ def read_document(session: Session, actor: Actor, doc: Document, *, links: list[
                         released_label=released.label if released else "",
                         working_label=working.label if working else "",
                         working_status=working.status.value if working else "", updated_at=doc.updated_at)
+
+
+def _shown_revisions(session: Session, actor: Actor,
+                     docs: Sequence[Document]) -> dict[int, tuple[DocumentRevision | None, DocumentRevision | None]]:
+    """document id -> (its released revision, its draft or review revision for editors), in one query."""
+    released_ids = {d.released_revision_id: pk(d) for d in docs if d.released_revision_id}
+    wanted: ColumnElement[bool] = col(DocumentRevision.id).in_(list(released_ids))
+    if is_editor(actor):
+        wanted = or_(wanted, col(DocumentRevision.document_id).in_([pk(d) for d in docs])
+                     & col(DocumentRevision.status).in_((RevisionStatus.DRAFT, RevisionStatus.REVIEW)))
+    released: dict[int, DocumentRevision] = {}
+    working: dict[int, DocumentRevision] = {}
+    for rev in session.exec(select(DocumentRevision).where(wanted).order_by(col(DocumentRevision.id))).all():
+        if pk(rev) in released_ids:
+            released[released_ids[pk(rev)]] = rev
+        elif rev.status in (RevisionStatus.DRAFT, RevisionStatus.REVIEW):
+            working.setdefault(rev.document_id, rev)
+    return {pk(d): (released.get(pk(d)), working.get(pk(d))) for d in docs}
 
 
 def _orders_of(session: Session, document_ids: list[int]) -> dict[int, int]:
