@@ -53,7 +53,7 @@ from services.documents.common import (
     status_word,
 )
 from services.documents.revisions import ENTITY as REVISION
-from services.documents.revisions import release
+from services.documents.revisions import enter_status, release
 
 ENTITY = "change_order"
 
@@ -339,15 +339,11 @@ def _mirror(session: Session, order: ChangeOrder, entered: Entered) -> None:
     own = own_revision(session, order)
     if own is None:
         return
-    own.status = OWN_STATUS[order.status]
+    enter_status(session, own, OWN_STATUS[order.status], entered.at)
     if own.status == RevisionStatus.APPROVED:
-        own.approved_at = entered.at
         doc = referenced(session, Document, own.document_id)
         doc.released_revision_id = pk(own)
         session.add(doc)
-    elif own.status == RevisionStatus.OBSOLETE:
-        own.obsolete_at = entered.at
-    session.add(own)
 
 
 def _label(session: Session, change_order_id: int) -> str:

@@ -217,14 +217,19 @@ def _fields(session: Session, revision_id: int) -> dict[str, Any]:
 
 
 def _on_state(session: Session, revision_id: int, entered: Entered) -> None:
-    rev = referenced(session, DocumentRevision, revision_id)
-    if entered.state not in {s.value for s in RevisionStatus}:
-        return
-    rev.status = RevisionStatus(entered.state)
-    if rev.status == RevisionStatus.APPROVED:
-        rev.approved_at = entered.at
-    elif rev.status == RevisionStatus.OBSOLETE:
-        rev.obsolete_at = entered.at
+    if entered.state in {s.value for s in RevisionStatus}:
+        enter_status(session, referenced(session, DocumentRevision, revision_id), RevisionStatus(entered.state),
+                     entered.at)
+
+
+def enter_status(session: Session, rev: DocumentRevision, status: RevisionStatus, at: datetime) -> None:
+    """The revision takes `status` (its workflow's state, or its change order's for a change order's document),
+    stamped when it becomes approved or obsolete."""
+    rev.status = status
+    if status == RevisionStatus.APPROVED:
+        rev.approved_at = at
+    elif status == RevisionStatus.OBSOLETE:
+        rev.obsolete_at = at
     session.add(rev)
 
 
