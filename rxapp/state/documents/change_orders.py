@@ -10,7 +10,7 @@ import reflex as rx
 from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
-from rxapp.state.documents.documents import STATUS_COLORS, STATUS_LABELS
+from rxapp.state.documents.documents import STATUS_COLORS, status_text
 from rxapp.state.master.common import Option, translated_fields
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError, Invalid
@@ -19,6 +19,11 @@ from services.documents.change_orders import ChangeOrderCreate, ChangeOrderRead
 
 ORDER_LABELS = {"draft": _("Draft"), "review": _("In review"), "approved": _("Approved"), "cancelled": _("Cancelled")}
 ORDER_COLORS = {"draft": "gray", "review": "amber", "approved": "green", "cancelled": "red"}
+
+
+def order_status_text(status: str) -> str:
+    """A change order's status in the person's language (ORDER_LABELS holds English ids, made at import)."""
+    return _(ORDER_LABELS.get(status, status))
 
 
 @dataclass
@@ -43,7 +48,7 @@ class ItemLine:
 
 
 def order_row(o: ChangeOrderRead) -> OrderRow:
-    return OrderRow(id=o.id, number=o.number, title=o.title, status=_(ORDER_LABELS.get(o.status, o.status)),
+    return OrderRow(id=o.id, number=o.number, title=o.title, status=order_status_text(o.status),
                     color=ORDER_COLORS.get(o.status, "gray"), count=len(o.items), href=routes.change_order_url(o.id))
 
 
@@ -113,12 +118,12 @@ class ChangeOrderState(AuthState):
             return self._refused(error, quiet=True)
         self.load_error = ""
         self.number, self.title, self.reason, self.status = order.number, order.title, order.reason, order.status.value
-        self.status_label, self.color = _(ORDER_LABELS.get(self.status, self.status)), ORDER_COLORS.get(self.status, "gray")
+        self.status_label, self.color = order_status_text(self.status), ORDER_COLORS.get(self.status, "gray")
         self.approved = f"{self._when(order.approved_at)} · {order.approved_by_name}" if order.approved_at else ""
         self.document_href = routes.document_url(order.document_id) if order.document_id else ""
         self.items = [ItemLine(id=i.id, what=f"{i.document_number} {i.document_title}" if i.kind == "revision"
                                else f"{i.product_code} {i.product_name}",
-                               revision=f"{i.revision_label} · {_(STATUS_LABELS.get(i.revision_status, i.revision_status))}"
+                               revision=f"{i.revision_label} · {status_text(i.revision_status)}"
                                if i.kind == "revision" else _("Product"),
                                color=STATUS_COLORS.get(i.revision_status, "gray"), note=i.note,
                                href=routes.document_url(i.document_id) if i.document_id else "")

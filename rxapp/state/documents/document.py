@@ -15,7 +15,7 @@ import reflex as rx
 from models.base import utcnow
 from rxapp import routes
 from rxapp.i18n import _
-from rxapp.state.documents.documents import KIND_LABELS, STATUS_COLORS, STATUS_LABELS, TARGET_LABELS, target_text
+from rxapp.state.documents.documents import STATUS_COLORS, TARGET_LABELS, kind_text, status_text, target_text
 from rxapp.state.documents.viewer import kind_label, open_in_viewer
 from rxapp.state.master.common import Option
 from rxapp.state.org.auth import AuthState, as_id
@@ -71,7 +71,7 @@ def _size(size: int) -> str:
 
 def revision_line(r: RevisionRead, actions: list[str], writer: bool, zone: str = "UTC") -> RevisionLine:
     approved = f"{formats.moment(r.approved_at, zone, fmt='short')} · {r.approved_by_name}" if r.approved_at else ""
-    return RevisionLine(id=r.id, label=r.label, status=r.status.value, status_label=_(STATUS_LABELS.get(r.status, r.status)),
+    return RevisionLine(id=r.id, label=r.label, status=r.status.value, status_label=status_text(r.status),
                         color=STATUS_COLORS.get(r.status, "gray"), summary=r.summary,
                         written=f"{formats.moment(r.created_at, zone, fmt='short')} · {r.created_by_name}", approved=approved,
                         change_order_id=r.change_order_id or 0,
@@ -142,7 +142,7 @@ class DocumentState(AuthState):
         d = detail.document
         self.load_error = ""
         self.number, self.title, self.description = d.number, d.title, d.description
-        self.kind = _(KIND_LABELS.get(d.kind, d.kind))
+        self.kind = kind_text(d.kind)
         self.target_lines = [TargetLine(id=t.id, label=target_text(t.target_type, t.label),
                                         href=routes.documents_of(t.target_type.value, t.target_id)) for t in d.targets]
         self.change_order_href = routes.change_order_url(d.change_order_id) if d.change_order_id else ""

@@ -42,13 +42,24 @@ class DocumentRow:
     href: str = ""
 
 
+# The label constants are made at import (English ids): these translate them where they are used, in the
+# person's language.
+
+def kind_text(kind: str) -> str:
+    return _(KIND_LABELS.get(kind, kind))
+
+
+def status_text(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
+
+
 def target_text(target_type: str, label: str) -> str:
     return f"{_(TARGET_LABELS.get(target_type, target_type))}: {label}"
 
 
 def document_row(d: DocumentRead) -> DocumentRow:
-    working = f"{d.working_label} · {_(STATUS_LABELS.get(d.working_status, d.working_status))}" if d.working_label else ""
-    return DocumentRow(id=d.id, number=d.number, title=d.title, kind=_(KIND_LABELS.get(d.kind, d.kind)),
+    working = f"{d.working_label} · {status_text(d.working_status)}" if d.working_label else ""
+    return DocumentRow(id=d.id, number=d.number, title=d.title, kind=kind_text(d.kind),
                        target="; ".join(target_text(t.target_type, t.label) for t in d.targets) or "–",
                        released=d.released_label or "–", working=working, href=routes.document_url(d.id))
 
@@ -90,7 +101,7 @@ class DocumentsState(AuthState):
             except DomainError as error:
                 self.filter_type, self.filter_id = "", 0
                 return [*self._refused(error), DocumentsState.load]
-            self.filter_label = f"{_(TARGET_LABELS[self.filter_type])}: {label}"
+            self.filter_label = target_text(self.filter_type, label)
         return DocumentsState.load
 
     @rx.event

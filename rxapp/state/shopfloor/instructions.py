@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import reflex as rx
 
 from rxapp.i18n import _
-from rxapp.state.documents.documents import KIND_LABELS
+from rxapp.state.documents.documents import kind_text
 from rxapp.state.documents.viewer import kind_label, open_in_viewer
 from rxapp.state.org.auth import AuthState, as_id
 from services.core.errors import DomainError
@@ -52,7 +52,7 @@ class JobDocumentsState(AuthState):
         except DomainError as error:
             self._clear()
             return self._refused(error, quiet=True)
-        self.lines = [InstructionLine(number=i.number, title=i.title, kind=_(KIND_LABELS.get(i.kind, i.kind)),
+        self.lines = [InstructionLine(number=i.number, title=i.title, kind=kind_text(i.kind),
                                       revision=_("Rev. {label}").format(label=i.revision_label),
                                       files=[InstructionFile(id=f.id, name=f.filename, kind=kind_label(f.content_type),
                                                              viewable=f.viewable) for f in i.files])
