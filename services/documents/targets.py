@@ -1,7 +1,7 @@
 """What a document can be attached to: a product, a routing step, a machine, a studio project, a work order or a
 customer order of the actor's organization. `resolve` checks the target exists there and answers its plant (a
 machine's, work order's or customer order's plant; None for organization-wide targets) and a label people read
-("P-100 · Bracket", "P-100 · 10 Cut"); `targets_of` reads a document's links (links.py writes them)."""
+("P-100 · Bracket", "P-100 · 10 Cut"); `targets_of` reads a document's links (documents.py writes them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -86,15 +86,21 @@ def choices(session: Session, actor: Actor, target_type: DocumentTarget) -> list
 
 
 def targets_of(session: Session, document_ids: list[int]) -> dict[int, list[TargetRead]]:
-    """Each document's targets, in the order they were attached."""
+    """Each document's targets, in the order they were attached (the targets' rows read once per type)."""
     out: dict[int, list[TargetRead]] = {}
     if not document_ids:
         return out
-    for link in session.exec(select(DocumentLink).where(col(DocumentLink.document_id).in_(document_ids))
-                             .order_by(col(DocumentLink.id))).all():
+    links = session.exec(select(DocumentLink).where(col(DocumentLink.document_id).in_(document_ids))
+                         .order_by(col(DocumentLink.id))).all()
+    found: dict[DocumentTarget, dict[int, tuple[int, int | None, str]]] = {}
+    for target_type in {link.target_type for link in links}:
+        found[target_type] = _rows(session, target_type, list({link.target_id for link in links
+                                                                if link.target_type == target_type}))
+    for link in links:
+        row = found[link.target_type].get(link.target_id)
         out.setdefault(link.document_id, []).append(TargetRead(
             id=pk(link), target_type=link.target_type, target_id=link.target_id,
-            label=label_of(session, link.target_type, link.target_id)))
+            label=row[2] if row else _missing(link.target_type, link.target_id)))
     return out
 
 
@@ -103,31 +109,35 @@ def plant_of(session: Session, target_type: DocumentTarget, target_id: int) -> i
     return found[1] if found else None
 
 
-def label_of(session: Session, target_type: DocumentTarget, target_id: int) -> str:
-    found = _lookup(session, target_type, target_id)
-    return found[2] if found else t("{target} #{target_id}", target=TARGET_NAMES[target_type], target_id=target_id)
+def _missing(target_type: DocumentTarget, target_id: int) -> str:
+    return t("{target} #{target_id}", target=TARGET_NAMES[target_type], target_id=target_id)
 
 
 def _lookup(session: Session, target_type: DocumentTarget, target_id: int) -> tuple[int, int | None, str] | None:
     """(organization, plant or None, label) of the target row, or None when there is no such row."""
+    return _rows(session, target_type, [target_id]).get(target_id)
+
+
+def _rows(session: Session, target_type: DocumentTarget, ids: list[int]) -> dict[int, tuple[int, int | None, str]]:
+    """id -> (organization, plant or None, label) of the target rows of one type that exist, in one query."""
+    if not ids:
+        return {}
     if target_type == DocumentTarget.PRODUCT:
-        product = session.get(Product, target_id)
-        return (product.organization_id, None, f"{product.code} · {product.name}") if product else None
+        products = session.exec(select(Product).where(col(Product.id).in_(ids))).all()
+        return {pk(p): (p.organization_id, None, f"{p.code} · {p.name}") for p in products}
     if target_type == DocumentTarget.ROUTING_STEP:
-        step = session.get(RoutingStep, target_id)
-        routing = session.get(Routing, step.routing_id) if step else None
-        product = session.get(Product, routing.product_id) if routing else None
-        if step is None or product is None:
-            return None
-        return step.organization_id, None, f"{product.code} · {step.sequence} {step.name}"
+        steps = session.exec(select(RoutingStep, Product).join(Routing, col(Routing.id) == RoutingStep.routing_id)
+                             .join(Product, col(Product.id) == Routing.product_id)
+                             .where(col(RoutingStep.id).in_(ids))).all()
+        return {pk(st): (st.organization_id, None, f"{p.code} · {st.sequence} {st.name}") for st, p in steps}
     if target_type == DocumentTarget.MACHINE:
-        machine = session.get(Machine, target_id)
-        return (machine.organization_id, machine.plant_id, f"{machine.code} · {display_name(machine)}") if machine else None
+        machines = session.exec(select(Machine).where(col(Machine.id).in_(ids))).all()
+        return {pk(m): (m.organization_id, m.plant_id, f"{m.code} · {display_name(m)}") for m in machines}
     if target_type == DocumentTarget.PROJECT:
-        project = session.get(StudioProject, target_id)
-        return (project.organization_id, None, f"{project.number} · {project.name}") if project else None
+        projects = session.exec(select(StudioProject).where(col(StudioProject.id).in_(ids))).all()
+        return {pk(p): (p.organization_id, None, f"{p.number} · {p.name}") for p in projects}
     if target_type == DocumentTarget.WORK_ORDER:
-        wo = session.get(WorkOrder, target_id)
-        return (wo.organization_id, wo.plant_id, wo.number) if wo else None
-    order = session.get(CustomerOrder, target_id)
-    return (order.organization_id, order.plant_id, order.number) if order else None
+        orders = session.exec(select(WorkOrder).where(col(WorkOrder.id).in_(ids))).all()
+        return {pk(w): (w.organization_id, w.plant_id, w.number) for w in orders}
+    customer_orders = session.exec(select(CustomerOrder).where(col(CustomerOrder.id).in_(ids))).all()
+    return {pk(o): (o.organization_id, o.plant_id, o.number) for o in customer_orders}
