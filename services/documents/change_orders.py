@@ -15,8 +15,9 @@ status mirrors the workflow; every change is audited and announced.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, or_, select
@@ -56,6 +57,7 @@ from services.documents.revisions import ENTITY as REVISION
 from services.documents.revisions import enter_status, release
 
 ENTITY = "change_order"
+T = TypeVar("T", Document, DocumentRevision, Product, User)
 
 
 class ChangeOrderCreate(BaseModel):
@@ -241,7 +243,7 @@ def list_change_orders(session: Session, actor: Actor, *, search: str = "",
         query = query.where(or_(col(ChangeOrder.number).ilike(like), col(ChangeOrder.title).ilike(like)))
     if status:
         query = query.where(ChangeOrder.status == status)
-    return [read_change_order(session, o) for o in session.exec(query.order_by(col(ChangeOrder.id).desc()).limit(200))]
+    return read_change_orders(session, session.exec(query.order_by(col(ChangeOrder.id).desc()).limit(200)).all())
 
 
 def change_order(session: Session, actor: Actor, change_order_id: int) -> ChangeOrderRead:
@@ -254,23 +256,41 @@ def open_change_orders(session: Session, actor: Actor) -> list[ChangeOrderRead]:
 
 
 def read_change_order(session: Session, order: ChangeOrder) -> ChangeOrderRead:
-    items = []
-    for item in session.exec(select(ChangeOrderItem).where(ChangeOrderItem.change_order_id == order.id)
-                             .order_by(col(ChangeOrderItem.id))).all():
+    return read_change_orders(session, [order])[0]
+
+
+def read_change_orders(session: Session, orders: Sequence[ChangeOrder]) -> list[ChangeOrderRead]:
+    """The change orders with their items, the items' revisions, documents and products and the approvers read
+    once for all of them (the list shows up to 200)."""
+    ids = [pk(o) for o in orders]
+    items = session.exec(select(ChangeOrderItem).where(col(ChangeOrderItem.change_order_id).in_(ids))
+                         .order_by(col(ChangeOrderItem.id))).all() if ids else []
+    revs = {pk(r): r for r in _all(session, DocumentRevision, [i.revision_id for i in items])}
+    docs = {pk(d): d for d in _all(session, Document, [r.document_id for r in revs.values()])}
+    products = {pk(p): p for p in _all(session, Product, [i.product_id for i in items])}
+    approvers = {pk(u): u.username for u in _all(session, User, [o.approved_by for o in orders])}
+    lines: dict[int, list[ItemRead]] = {}
+    for item in items:
         if item.revision_id is not None:
-            rev = referenced(session, DocumentRevision, item.revision_id)
-            doc = referenced(session, Document, rev.document_id)
-            items.append(ItemRead(id=pk(item), kind="revision", document_id=doc.id, document_number=doc.number,
-                                  document_title=doc.title, revision_id=rev.id, revision_label=rev.label,
-                                  revision_status=rev.status.value, note=item.note))
+            rev = revs[item.revision_id]
+            doc = docs[rev.document_id]
+            line = ItemRead(id=pk(item), kind="revision", document_id=doc.id, document_number=doc.number,
+                            document_title=doc.title, revision_id=rev.id, revision_label=rev.label,
+                            revision_status=rev.status.value, note=item.note)
         else:
-            product = referenced(session, Product, item.product_id)
-            items.append(ItemRead(id=pk(item), kind="product", product_id=product.id, product_code=product.code,
-                                  product_name=display_name(product), note=item.note))
-    approver = session.get(User, order.approved_by) if order.approved_by else None
-    return ChangeOrderRead(id=pk(order), document_id=order.document_id, number=order.number, title=order.title, reason=order.reason,
-                           status=order.status, created_at=order.created_at, approved_at=order.approved_at,
-                           approved_by_name=approver.username if approver else "", items=items)
+            product = products[item.product_id or 0]
+            line = ItemRead(id=pk(item), kind="product", product_id=product.id, product_code=product.code,
+                            product_name=display_name(product), note=item.note)
+        lines.setdefault(item.change_order_id, []).append(line)
+    return [ChangeOrderRead(id=pk(o), document_id=o.document_id, number=o.number, title=o.title, reason=o.reason,
+                            status=o.status, created_at=o.created_at, approved_at=o.approved_at,
+                            approved_by_name=approvers.get(o.approved_by, "") if o.approved_by else "",
+                            items=lines.get(pk(o), [])) for o in orders]
+
+
+def _all(session: Session, model: type[T], ids: Iterable[int | None]) -> Sequence[T]:
+    wanted = {i for i in ids if i is not None}
+    return session.exec(select(model).where(col(model.id).in_(wanted))).all() if wanted else []
 
 
 def own_revision(session: Session, order: ChangeOrder) -> DocumentRevision | None:
