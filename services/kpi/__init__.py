@@ -23,8 +23,9 @@ kept as production events are written; the dashboard, the andon board and their 
 - live.py: domain events turned into coalesced once-per-scope refreshes of shared screens;
 - live_tiles.py: the small figures of shared screens (dashboard tiles, andon counters) for the live channel,
   each kind's scope subscribed only after the view's own access check;
-- live_channel.py: the live channel: per scope, one reading of its tiles per report (at once after a quiet
-  spell, at most every 100 ms in a burst) and one JSON delta to every websocket subscriber.
+- live_channel.py: the live channel: per scope, what a report's event changes for certain (counters, quality)
+  sent at once, then one reading of its tiles per report (at once after a quiet spell, at most every 100 ms in a
+  burst), each as one JSON delta to every websocket subscriber.
 
 Invariants: reads need VIEW_DASHBOARDS (the andon board DISPLAY too) at the plant, plants outside the actor's
 organization or plants are NotFound; dashboards read rollups, never a scan of raw events, and a rollup read

@@ -65,6 +65,7 @@ class Window(BaseModel):
     end: datetime
     bucket: str                              # "hour" | "day" | "week"
     timezone: str
+    until: datetime | None = None            # a count before this still falls in the view read now (the live channel)
 
 
 class FilterChoice(BaseModel):
@@ -105,8 +106,10 @@ def check_filters(session: Session, actor: Actor, filters: DashboardFilters) -> 
     return plant
 
 
-def window(filters: DashboardFilters, timezone: str, now: datetime, *, shift_start: datetime | None = None) -> Window:
-    """[start, end) in UTC of the period, in the plant's days; `end` never lies after `now`."""
+def window(filters: DashboardFilters, timezone: str, now: datetime, *, shift_start: datetime | None = None,
+           shift_end: datetime | None = None) -> Window:
+    """[start, end) in UTC of the period, in the plant's days; `end` never lies after `now`. `until` is where the
+    period stops growing: the end of the running shift, of today, of the custom period's last day, or `end`."""
     zone = ZoneInfo(timezone)
     today = now.astimezone(zone).date()
 
@@ -116,13 +119,15 @@ def window(filters: DashboardFilters, timezone: str, now: datetime, *, shift_sta
     period = filters.period
     if period not in PERIODS:
         raise Invalid(t("Pick a period."), fields={"period": t("Use one of: {choices}.", choices=", ".join(PERIODS))})
+    until = midnight(today + timedelta(days=1))
     if period == "shift":
         start, bucket = shift_start or midnight(today), "hour"
-        end = now
+        end, until = now, shift_end or until
     elif period == "today":
         start, end, bucket = midnight(today), now, "hour"
     elif period == "yesterday":
         start, end, bucket = midnight(today - timedelta(days=1)), midnight(today), "hour"
+        until = end
     elif period in ("7d", "30d"):
         days = 7 if period == "7d" else 30
         start, end, bucket = midnight(today - timedelta(days=days - 1)), now, "day"
@@ -134,11 +139,13 @@ def window(filters: DashboardFilters, timezone: str, now: datetime, *, shift_sta
             raise Invalid(t("The last day is before the first."), fields={"end_day": t("Before the first day.")})
         if (last - first).days >= MAX_CUSTOM_DAYS:
             raise Invalid(t("Pick at most {days} days.", days=MAX_CUSTOM_DAYS), fields={"end_day": t("Too far from the first day.")})
-        start, end = midnight(first), min(midnight(last + timedelta(days=1)), now)
+        until = midnight(last + timedelta(days=1))
+        start, end = midnight(first), min(until, now)
         bucket = "day" if (last - first).days < 62 else "week"
         if end <= start:
             raise Invalid(t("That period has not begun yet."), fields={"start_day": t("In the future.")})
-    return Window(start=start, end=max(end, start + timedelta(seconds=1)), bucket=bucket, timezone=timezone)
+    end = max(end, start + timedelta(seconds=1))
+    return Window(start=start, end=end, bucket=bucket, timezone=timezone, until=max(until, end))
 
 
 def dashboard_scope(session: Session, actor: Actor, filters: DashboardFilters, *, now: datetime) -> Scope:
@@ -250,14 +257,14 @@ def dashboard(session: Session, actor: Actor, filters: DashboardFilters, *, now:
 
 
 def period_window(session: Session, filters: DashboardFilters, plant: Plant, now: datetime) -> Window:
-    shift_start = None
+    shift_start = shift_end = None
     if filters.period == "shift":
         spec = _calendar(session, pk(plant))
         running = current_shift(spec, now) if spec is not None else None
         if running is None:
             raise Invalid(t("No shift is running now: pick another period."), fields={"period": t("No shift now.")})
-        shift_start = running[1]
-    return window(filters, plant.timezone, now, shift_start=shift_start)
+        shift_start, shift_end = running[1], running[2]
+    return window(filters, plant.timezone, now, shift_start=shift_start, shift_end=shift_end)
 
 
 def events_behind(session: Session, actor: Actor, filters: DashboardFilters, figure: str, *, now: datetime,

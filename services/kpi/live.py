@@ -119,6 +119,7 @@ class LiveHub:
     refreshes: int = 0                               # pushes done (for tests and the benchmark)
     clock: Callable[[], float] = time.monotonic      # seconds; injectable (tests)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    on_event: Callable[[Scope, DomainEvent], None] | None = None   # called with each scope an event changes
     _scopes: dict[tuple[int, int], set[Scope]] = field(default_factory=dict)
     _dirty: set[Scope] = field(default_factory=set)
     _last: dict[Scope, float] = field(default_factory=dict)
@@ -157,8 +158,14 @@ class LiveHub:
             return True
 
     def notify(self, event: DomainEvent) -> None:
-        """Mark the scopes this event changes dirty (call in the hub's event loop)."""
+        """Mark the scopes this event changes dirty (call in the hub's event loop), after handing each to
+        `on_event` (the live channel's changes at once, sent before the refresh)."""
         for scope in self.scopes_for(event):
+            if self.on_event is not None:
+                try:
+                    self.on_event(scope, event)
+                except Exception:                    # the refresh still comes
+                    log.exception("live: %s could not be applied at once to %s", event.name, scope)
             self.mark_dirty(scope)
 
     def mark_dirty(self, scope: Scope) -> None:

@@ -4,7 +4,10 @@ JSON values, for the live channel (services/kpi/live_channel.py, the websocket /
 A *kind* of tiles registers two functions here (`register_kind`): `scope_of(session, actor, params, now)`
 checks that the actor may read the view the params name and returns its `Scope` (the same scope, and
 so the same link token, its Reflex page watches), and `tiles_of(session, scope, now)` reads the tiles
-of that scope with the scope's read-only reader (`reader_for`), as `{key: str | int | None}`; optionally
+of that scope with the scope's read-only reader (`reader_for`), as `{key: str | int | None}`, or as a `Reading`:
+the tiles and an `at_once(tiles, event)` that works out, from the tiles before an event and the event alone, the
+tiles it changes for certain (the dashboard's counters and quality after a count), so the channel sends them
+before its next reading of the database; optionally
 which events change a scope (`affects`) and the event names it needs beyond the live hub's (`prefixes`). The
 dashboard's and the andon board's kinds live here; quality registers the SPC kind from above
 (services/quality/spc_tiles.py), so kpi imports nothing of quality.
@@ -20,7 +23,8 @@ formats them; words are never sent: they stay in the page, which has the person'
 Invariants: `subscribe_scope` raises NotFound/Forbidden/Invalid exactly as the view's own service does
 (another organization's or plant's view is NotFound), so the channel never subscribes a scope its
 actor may not read; `tiles` reads only the scope's organization and plant; `changed` is the delta a
-subscriber needs to go from one reading to the next.
+subscriber needs to go from one reading to the next; an `at_once` gives only values the next reading gives too
+(it answers nothing when the event alone cannot tell: another machine, a count outside the period, a shift filter).
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from pydantic import ValidationError
@@ -39,13 +44,24 @@ from services.core.errors import Invalid
 from services.core.events import DomainEvent
 from services.core.messages import t
 from services.kpi import andon, dashboard
+from services.kpi import formulas as kpi_math
 from services.kpi import reads as kpi
-from services.kpi.live import LIVE_EVENT_PREFIXES, Affects, Scope, reader_for
+from services.kpi.live import LIVE_EVENT_PREFIXES, Affects, Scope, event_time, reader_for
 
 TileValue = str | int | float | None
 Tiles = dict[str, TileValue]
+AtOnce = Callable[[Tiles, DomainEvent], Tiles]       # the tiles an event changes, from the tiles before it
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading of a scope: its tiles, and what an event changes at once before the next reading (or None)."""
+    tiles: Tiles
+    at_once: AtOnce | None = None
+
+
 ScopeOf = Callable[[Session, Actor, dict[str, Any], datetime], Scope]
-TilesOf = Callable[[Session, Scope, datetime], Tiles]
+TilesOf = Callable[[Session, Scope, datetime], "Tiles | Reading"]
 
 
 @dataclass(frozen=True)
@@ -99,7 +115,13 @@ def subscribe_scope(session: Session, actor: Actor, kind: str, params: dict[str,
 
 def tiles(session: Session, scope: Scope, *, now: datetime) -> Tiles:
     """The tiles of a scope, read now (the caller confirmed the scope through `subscribe_scope`)."""
-    return _kinds[scope.kind].tiles_of(session, scope, now)
+    return reading(session, scope, now=now).tiles
+
+
+def reading(session: Session, scope: Scope, *, now: datetime) -> Reading:
+    """The tiles of a scope read now, with what an event changes at once until the next reading."""
+    found = _kinds[scope.kind].tiles_of(session, scope, now)
+    return found if isinstance(found, Reading) else Reading(found)
 
 
 def changed(before: Tiles, after: Tiles) -> Tiles:
@@ -156,15 +178,16 @@ def dashboard_scope(session: Session, actor: Actor, params: dict[str, Any], now:
     return dashboard.dashboard_scope(session, actor, dashboard_filters(params), now=now)
 
 
-def dashboard_tiles(session: Session, scope: Scope, now: datetime) -> Tiles:
+def dashboard_tiles(session: Session, scope: Scope, now: datetime) -> Reading:
     """OEE, A, P, Q and the counts of the view, and the trend's last point: one read of the scope (its KPI summary
-    and its last trend bucket), not the whole dashboard."""
+    and its last trend bucket), not the whole dashboard; a count of one of its machines in its period changes the
+    counters and the quality at once (`counted_at_once`)."""
     reader, filters = reader_for(scope), dashboard.filters_of(scope)
     plant = dashboard.check_filters(session, reader, filters)
     try:
         win = dashboard.period_window(session, filters, plant, now)
     except Invalid:                                   # e.g. no shift runs any more: the page says why
-        return {}
+        return Reading({})
     summary, point = kpi.live_figures(session, reader, plant_id=scope.plant_id, start=win.start, end=win.end,
                                       bucket=win.bucket, department_id=filters.department_id,
                                       machine_id=filters.machine_id, shift_id=filters.shift_id, now=now)
@@ -174,7 +197,30 @@ def dashboard_tiles(session: Session, scope: Scope, now: datetime) -> Tiles:
                     "good": f.good, "scrap": f.scrap, "total": f.total}
     if point is not None:
         tiles.update(trend_tiles(point.label, point.figures))
-    return tiles
+    if filters.shift_id is not None:                  # a count's shift is the calendar's: the reading tells
+        return Reading(tiles)
+    machines = frozenset(m.machine_id for m in summary.machines)
+    return Reading(tiles, counted_at_once(machines, win.start, win.until or win.end))
+
+
+def counted_at_once(machines: frozenset[int], start: datetime, until: datetime) -> AtOnce:
+    """A count of one of `machines` that happened in [start, until) adds its good and scrap parts to the view's
+    counters and changes its quality (good / total), as the rollups will (services/kpi/rollups.py: counts go to
+    the slice of their time); anything else, and OEE, availability and performance (time-based), waits for the
+    reading."""
+    def apply(tiles: Tiles, event: DomainEvent) -> Tiles:
+        good, scrap = tiles.get("good"), tiles.get("scrap")
+        if event.name != "count.reported" or not isinstance(good, int) or not isinstance(scrap, int):
+            return {}
+        machine = getattr(event, "machine_id", event.payload.get("machine_id"))
+        if machine not in machines or not start <= event_time(event) < until:
+            return {}
+        good += int(getattr(event, "quantity_good", event.payload.get("quantity_good")) or 0)
+        scrap += int(getattr(event, "quantity_scrap", event.payload.get("quantity_scrap")) or 0)
+        total = good + scrap
+        quality = percent_text(kpi_math.display(Fraction(good, total)) if total else None)
+        return {"good": good, "scrap": scrap, "total": total, "quality": quality}
+    return apply
 
 
 # the OEE trend's series, in the order of the dashboard's chart traces (rxapp/state/kpi/live_dashboard.trend_figure)

@@ -124,8 +124,9 @@ def test_a_display_token_watches_its_own_plant(client, world, floor, as_user):
 
 
 def test_a_report_reaches_a_dashboard_as_its_tiles_and_the_trends_last_point(client, world, floor, as_user):
-    """The dashboard's delta carries the changed tiles and the OEE trend's last point (for the chart to append or
-    update in place), never a figure."""
+    """A report's counters and quality reach the dashboard at once, worked out from its event; the reading after it
+    carries the rest: OEE, availability, performance and the OEE trend's last point (for the chart to append or
+    update in place), never a figure, and never the counters again."""
     viewer, operator = as_user("planner.one"), as_user("op.one")
     action(client, operator, floor.machine_id, type="start_job", operation_id=floor.cut_id)
     ws = simple_websocket.Client.connect(ws_url(client), headers=viewer)
@@ -137,13 +138,17 @@ def test_a_report_reaches_a_dashboard_as_its_tiles_and_the_trends_last_point(cli
         assert label and snapshot["tiles"]["trend.quality"] is None        # nothing made yet in this hour
 
         action(client, operator, floor.machine_id, type="report_counts", good=3)
-        delta = receive(ws)
-        while delta["tiles"].get("good") != 3:                              # a late reading of the start
-            delta = receive(ws)
-        tiles = delta["tiles"]
+        at_once = receive(ws)
+        while at_once["tiles"].get("good") != 3:                            # a late reading of the start
+            at_once = receive(ws)
+        assert at_once["tiles"] == {"good": 3, "total": 3, "quality": "100.0 %"}
+        reading = receive(ws)
+        while "trend.quality" not in reading["tiles"]:
+            reading = receive(ws)
+        tiles = reading["tiles"]
+        assert reading["seq"] > at_once["seq"] and not {"good", "scrap", "total", "quality"} & set(tiles)
         assert tiles["trend.quality"] == 100.0 and tiles.get("trend.label", label) >= label
-        assert {k.split(".")[0] for k in tiles} <= {"oee", "availability", "performance", "quality", "good", "scrap",
-                                                    "total", "trend"}
+        assert {k.split(".")[0] for k in tiles} <= {"oee", "availability", "performance", "trend"}
         assert set(k for k in tiles if k.startswith("trend.")) <= {
             "trend.label", "trend.oee", "trend.availability", "trend.performance", "trend.quality", "trend.idle"}
     finally:
@@ -168,6 +173,13 @@ def test_tiles_are_written_in_the_subscribers_language_and_the_organizations_num
         assert seen_ko["tiles"]["quality"] == seen_en["tiles"]["quality"] == "93,8 %"     # 30 of 32, decimal comma
         assert (seen_ko["tiles"]["good"], seen_ko["tiles"]["scrap"]) == (30, 2)
         assert seen_ko["scope"] != seen_en["scope"]                # a Korean and an English reading of one view
+
+        action(client, operator, floor.machine_id, type="report_counts", good=1)
+        for ws in (korean, english):                               # at once, from the event: the same format
+            at_once = receive(ws)
+            while at_once["tiles"].get("good") != 31:
+                at_once = receive(ws)
+            assert at_once["tiles"] == {"good": 31, "total": 33, "quality": "93,9 %"}
     finally:
         korean.close()
         english.close()

@@ -13,6 +13,7 @@ import pytest
 from services.core.events import DomainEvent, EventBus
 from services.kpi.live import Scope
 from services.kpi.live_channel import Channel
+from services.kpi.live_tiles import Reading
 
 ORG, PLANT = 1, 10
 BOARD = Scope("andon", ORG, PLANT)
@@ -180,4 +181,84 @@ async def test_a_burst_is_one_more_reading_after_the_interval_and_keeps_the_last
     assert (first["seq"], second["seq"]) == (1, 2)
     assert channel.readings == 3                                # snapshot, the leading reading, one for the burst
     assert clock.sleeps == [pytest.approx(0.1)]                 # the burst waited out the rest of one interval
+    await channel.stop()
+
+
+# ----- what an event changes at once, before the reading ---------------------------------------------
+
+def counted(tiles, event):
+    """The test's at_once: a count adds its parts to "good" of machine 5's view (another machine tells nothing)."""
+    if event.payload.get("machine_id") != 5:
+        return {}
+    return {"good": tiles["good"] + event.payload["good"]}
+
+
+def count(good: int, machine: int = 5) -> DomainEvent:
+    return DomainEvent("count.reported", ORG, {"machine_id": machine, "good": good}, plant_id=PLANT)
+
+
+async def test_an_event_sends_what_it_changes_at_once_and_the_reading_the_rest():
+    floor = {"good": 0, "oee": "0 %"}
+    bus = EventBus()
+    channel = Channel(read=lambda scope: Reading(dict(floor), at_once=counted), bus=bus, interval=0.01)
+    sockets = [Socket() for _ in range(3)]
+    for s in sockets:
+        await channel.subscribe(BOARD, s)
+
+    floor.update(good=4, oee="12 %")
+    bus.publish([count(4)])
+    at_once = [await s.next() for s in sockets]
+    reading = [await s.next() for s in sockets]
+    await channel.hub.idle()
+
+    assert at_once[0] == {"type": "delta", "scope": BOARD.token, "seq": 1, "tiles": {"good": 4}}
+    assert reading[0] == {"type": "delta", "scope": BOARD.token, "seq": 2, "tiles": {"oee": "12 %"}}
+    assert all(m == at_once[0] for m in at_once) and all(m == reading[0] for m in reading)
+    assert channel.at_once == 1 and channel.deltas == 2 and channel.readings == 2
+
+    floor.update(oee="13 %")                                    # another machine's count: the reading alone
+    bus.publish([count(2, machine=6)])
+    assert (await sockets[0].next())["tiles"] == {"oee": "13 %"}
+    await channel.hub.idle()
+    assert channel.at_once == 1
+    assert (await channel.subscribe(BOARD, Socket()))[0] == floor      # where the next subscriber starts
+    await channel.stop()
+
+
+async def test_a_reading_that_missed_an_event_never_takes_back_what_it_changed_at_once():
+    """A reading already running when a count arrives may not see it: the count's good parts are kept as sent, and
+    the reading after it (always one) gives every tile as the database has it."""
+    import threading
+    floor = {"good": 0, "oee": "0 %"}
+    reading, gate = threading.Event(), threading.Event()
+
+    def read(scope):
+        seen = dict(floor)                                      # what this reading's transaction sees
+        if seen["good"] == 1:                                   # the first report's reading: held until released
+            reading.set()
+            gate.wait(GUARD)
+        return Reading(seen, at_once=counted)
+
+    bus, clock = EventBus(), Clock()
+    channel = Channel(read=read, bus=bus, interval=0.1, clock=clock, sleep=clock.sleep)
+    sock = Socket()
+    await channel.subscribe(BOARD, sock)
+    floor.update(good=1, oee="5 %")
+    bus.publish([count(1)])
+    assert await asyncio.to_thread(reading.wait, GUARD)
+    floor.update(good=3, oee="9 %")                             # committed after the running reading began
+    bus.publish([count(2)])
+    while len(sock.messages) < 2:
+        await sock.next()
+    gate.set()
+    await channel.hub.idle()
+    for task in list(channel._sending):
+        await task
+
+    sent = [json.loads(m) for m in sock.messages]
+    goods = [m["tiles"]["good"] for m in sent if "good" in m["tiles"]]
+    assert goods == [1, 3]                                      # never back to 1
+    assert [m["seq"] for m in sent] == list(range(1, len(sent) + 1))
+    assert sent[2]["tiles"] == {"oee": "5 %"} and sent[-1]["tiles"] == {"oee": "9 %"}
+    assert (await channel.subscribe(BOARD, Socket()))[0] == floor      # the last reading's tiles, all of them
     await channel.stop()

@@ -92,6 +92,39 @@ def test_the_dashboard_delta_carries_the_trends_last_point_only(session, world, 
         live_tiles.trend_tiles(points[-1].label, points[-1].figures)
 
 
+def test_a_count_changes_the_counters_and_the_quality_at_once_as_the_reading_after_it_does(session, world, floor,
+                                                                                             captured_events):
+    """What the live channel sends from the event alone equals what the database reading after it gives, in every
+    view; where the event cannot tell (another machine's view, a count outside the period) it sends nothing at
+    once, and with a shift filter it leaves everything to the reading."""
+    from sqlmodel import select
+
+    from models.calendar import Shift, ShiftCalendar
+    op, viewer = world.actor(world.operator1), world.actor(world.planner1)
+    today = {"plant_id": world.plant1, "period": "today"}
+    views = [scope(session, viewer, "dashboard", {**today, **p}, at(6)) for p in (
+        {}, {"period": "yesterday"}, {"period": "7d"}, {"department_id": world.dept1},
+        {"machine_id": floor.other_machine_id}, {"period": "custom", "start_day": "2026-01-01", "end_day": "2026-01-02"})]
+    act(session, shopfloor.start_job, op, floor.machine_id, floor.cut_id, now=at(6))
+    before = [committed(session, live_tiles.reading, v, now=at(7)) for v in views]
+    shift_id = session.exec(select(Shift.id).join(ShiftCalendar, ShiftCalendar.id == Shift.calendar_id)
+                            .where(ShiftCalendar.plant_id == world.plant1)).first()
+    by_shift = committed(session, live_tiles.reading, scope(session, viewer, "dashboard", {**today, "shift_id": shift_id},
+                                                            at(7)), now=at(7))
+
+    act(session, shopfloor.report_counts, op, floor.machine_id, good=10, scrap=1,
+        scrap_reason_code_id=floor.line.scrap_reason_id, now=at(7))
+    event = next(e for e in captured_events if e.name == "count.reported")
+    at_once = [b.at_once(b.tiles, event) if b.at_once else None for b in before]
+    after = [read(session, v, at(7, 1)) for v in views]
+
+    assert at_once[0] == {"good": 10, "scrap": 1, "total": 11, "quality": "90.9 %"}
+    assert at_once[-2:] == [{}, {}]                          # another machine; a period long past
+    for sent, found in zip(at_once, after, strict=True):
+        assert sent == {key: found[key] for key in sent}
+    assert by_shift.at_once is None and by_shift.tiles
+
+
 def test_the_last_bucket_begins_where_the_trend_draws_it():
     from zoneinfo import ZoneInfo
 

@@ -34,12 +34,12 @@ from services.core import formats, tenancy
 from services.core.access import Actor
 from services.core.db import db_session, transaction
 from services.core.errors import DomainError
-from services.core.events import bus
+from services.core.events import DomainEvent, bus
 from services.core.languages import deployment_language, person_language, use_language
 from services.kpi import live_tiles
 from services.kpi.live import Scope
 from services.kpi.live_channel import Channel, encode
-from services.kpi.live_tiles import Tiles
+from services.kpi.live_tiles import AtOnce, Reading, Tiles
 from services.org import languages, settings
 from services.quality import spc_tiles  # noqa: F401  (registers the live kind "spc")
 
@@ -49,13 +49,26 @@ POLICY_VIOLATION = 1008
 MAX_SUBSCRIPTIONS = 16                 # per connection: a page has one or two live views
 
 
-def read_tiles(scope: Scope) -> Tiles:
+def read_tiles(scope: Scope) -> Reading:
     """One reading of a scope's tiles in a unit of work of its own (the channel runs it in a thread), in the
-    scope's language and its organization's number format (services/core/formats.py writes the figures)."""
-    with use_language(scope.language or None), db_session() as session, transaction(session):
+    scope's language and its organization's number format (services/core/formats.py writes the figures); what an
+    event changes at once is written in them too."""
+    language = scope.language or None
+    with use_language(language), db_session() as session, transaction(session):
         tenancy.bind(session, scope.organization_id)
-        with formats.use_number_format(settings.number_format_of(session, scope.organization_id)):
-            return live_tiles.tiles(session, scope, now=utcnow())
+        number_format = settings.number_format_of(session, scope.organization_id)
+        with formats.use_number_format(number_format):
+            found = live_tiles.reading(session, scope, now=utcnow())
+    if found.at_once is None:
+        return found
+    return Reading(found.tiles, _formatted(found.at_once, language, number_format))
+
+
+def _formatted(at_once: AtOnce, language: str | None, number_format: str | None) -> AtOnce:
+    def apply(tiles: Tiles, event: DomainEvent) -> Tiles:
+        with use_language(language), formats.use_number_format(number_format):
+            return at_once(tiles, event)
+    return apply
 
 
 channel = Channel(read=read_tiles, bus=bus)
