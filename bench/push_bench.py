@@ -298,12 +298,18 @@ async def berlin_id(api: httpx.AsyncClient, token: str) -> int:
     return next(p["id"] for p in items if p["code"] == "BER")
 
 
-class ChannelClient:
-    """One tab's live channel: a websocket subscribed to the dashboard's tiles."""
+READ_GUARD = 10.0                          # seconds: the reading's delta after the first (counted as missed after it)
 
-    def __init__(self, http: aiohttp.ClientSession, url: str, arrivals: Arrivals):
-        self.http, self.url, self.arrivals = http, url, arrivals
+
+class ChannelClient:
+    """One tab's live channel: a websocket subscribed to the dashboard's tiles. It notes when each delta arrives and
+    when the first delta of the tiles' database reading does (the one with OEE or the trend's point: a count's
+    counters and quality come before it, from the event)."""
+
+    def __init__(self, http: aiohttp.ClientSession, url: str, arrivals: Arrivals, read: Arrivals | None = None):
+        self.http, self.url, self.arrivals, self.read = http, url, arrivals, read
         self.deltas: list[float] = []
+        self.reading: list[float] = []
         self.bytes: list[int] = []
         self.ready = asyncio.Event()
         self.ws: aiohttp.ClientWebSocketResponse | None = None
@@ -326,6 +332,10 @@ class ChannelClient:
                     self.arrivals.first()
                 self.deltas.append(now)
                 self.bytes.append(len(message.data))
+                if ('"oee"' in message.data or '"trend.' in message.data) and not self.reading:
+                    self.reading.append(now)
+                    if self.read is not None:
+                        self.read.first()
             elif '"type":"snapshot"' in message.data:
                 self.ready.set()
             elif '"type":"refused"' in message.data:
@@ -346,18 +356,20 @@ async def run_channel(url: str, clients: int, reports: int, gap: float, machine_
         token = await manager_token(api)
         params = {"plant_id": await berlin_id(api, token), "period": "today"}
         ws_url = url.replace("http://", "ws://") + f"/api/v1/live/stream?token={token}"
-        arrivals = Arrivals()
-        subs = [ChannelClient(http, ws_url, arrivals) for _ in range(clients)]
+        arrivals, read = Arrivals(), Arrivals()
+        subs = [ChannelClient(http, ws_url, arrivals, read) for _ in range(clients)]
         for i in range(0, clients, 10):               # 50 at once timed out at 200 clients on a loaded machine
             await asyncio.gather(*(c.open(params) for c in subs[i:i + 10]))
         headers = await operator_headers(api)
         action = f"/api/v1/machines/{machine_id}/actions"
         await asyncio.sleep(max(gap, 1.0))
-        samples, accept_ms, sizes, missed = [], [], [], 0
+        samples, accept_ms, sizes, missed, readings, unread = [], [], [], 0, [], 0
         for _ in range(reports):
             arrivals.start(len(subs))
+            read.start(len(subs))
             for c in subs:
                 c.deltas.clear()
+                c.reading.clear()
                 c.bytes.clear()
             sent = time.perf_counter()
             answer = await api.post(action, headers=headers, json={"type": "report_counts", "good": 1,
@@ -365,16 +377,22 @@ async def run_channel(url: str, clients: int, reports: int, gap: float, machine_
             accept_ms.append((time.perf_counter() - sent) * 1000)
             assert answer.status_code in (200, 201), answer.text
             await arrivals.wait(GUARD)
+            await read.wait(READ_GUARD)
             for c in subs:
                 if c.deltas:
                     samples.append((c.deltas[0] - sent) * 1000)
                     sizes.append(c.bytes[0])
                 else:
                     missed += 1
+                if c.reading:
+                    readings.append((c.reading[0] - sent) * 1000)
+                else:
+                    unread += 1
             await asyncio.sleep(gap)
         await asyncio.gather(*(c.close() for c in subs))
     return {**percentiles(samples), "accept_p50": percentiles(accept_ms)["p50"], "samples": len(samples),
-            "missed": missed, "bytes": percentiles([float(b) for b in sizes])["p50"]}
+            "missed": missed, "bytes": percentiles([float(b) for b in sizes])["p50"],
+            "reading": {**percentiles(readings), "samples": len(readings), "missed": unread}}
 
 
 # ----- raw websocket broadcast baseline ------------------------------------------------------
@@ -487,22 +505,27 @@ async def run_echo(port: int, clients: int, reports: int, gap: float) -> dict:
     return {**percentiles(samples), "samples": len(samples), "missed": missed}
 
 
-BEFORE = """Before (issue 17's first live channel, a 250 ms coalescing window per scope, the tiles read by the KPI
-summary, the charts re-sent by Reflex every 5 s; 2026-12-07 11:10-11:28 UTC, load 11-16): 50 subscribers
-p50/p95/p99 182.9/262.3/485.4 ms (raw socket.io echo 13.2/24.0/29.2 ms, raw websocket 4.5/8.8/9.2 ms), API
-accept p50 137.6 ms, delta 112 bytes; 200 subscribers not measured (the run stopped while they connected, 50 at
-a time). Issue 4's design (every tab a Reflex client of LiveDashboardState; 2026-11-22 04:40 UTC, load 4-5): 50
-clients 253.4/907.1/3449.0 ms (echo 6.5/13.1/13.5 ms), 200 clients 789.9/3037.9/4232.5 ms (echo
-33.8/61.2/67.6 ms); API accept p50 71 and 310 ms."""
+BEFORE = """Before (issue 17, second pass: every delta waited for a database reading of the tiles, leading-edge
+coalescing, the KPI summary and the trend's last bucket in one resolved scope; 2026-12-07 14:30-15:04 UTC, load
+12-18): 50 subscribers p50/p95/p99 186.3/231.0/316.9 ms (socket.io echo 6.5/20.6/22.4 ms; a second run beside other
+tests 256.4/396.6/420.4 ms, echo 22.5/62.4/83.8 ms), API accept p50 106-161 ms; 200 subscribers 190.6/309.5/321.3 ms
+(echo 53.1/94.1/125.9 ms), API accept p50 108.8 ms. First live channel (a 250 ms coalescing window per scope, the
+tiles read by the KPI summary, the charts re-sent by Reflex every 5 s; 11:10-11:28 UTC, load 11-16): 50 subscribers
+182.9/262.3/485.4 ms (echo 13.2/24.0/29.2 ms). Issue 4's design (every tab a Reflex client of LiveDashboardState;
+2026-11-22 04:40 UTC, load 4-5): 50 clients 253.4/907.1/3449.0 ms (echo 6.5/13.1/13.5 ms), 200 clients
+789.9/3037.9/4232.5 ms (echo 33.8/61.2/67.6 ms); API accept p50 71 and 310 ms."""
 
-NOTES = """Now (issue 17, second pass): the live channel (WS /api/v1/live/stream, services/kpi/live_channel.py)
-reads a scope at once on the first event after a quiet spell (leading-edge coalescing; at most one more
-reading per 100 ms while events keep coming, the last change never dropped); one reading is the KPI summary
-and the OEE trend's last bucket in one resolved scope (services/kpi/reads.live_figures); the delta (changed
-tiles and the trend's last point, for the chart to append) is encoded once and written to every subscriber's
-socket. The page's whole figures follow through Reflex 30 s after a report. The clients run in one asyncio
-process, on the same 2 cores as the server and the producer, and wake the producer when all have heard a round
-(no polling); the demo manager's one token serves all subscribers."""
+NOTES = """Now (issue 17, third pass): what a report's event changes for certain goes out as soon as the event arrives,
+before any database reading (services/kpi/live_tiles.counted_at_once: the view's good, scrap, total and quality,
+when the count is of one of its machines and in its period); the reading that follows (leading-edge coalescing, at
+most one more per 100 ms in a burst; services/kpi/live_figures.py: the KPI summary and the trend's last bucket
+from one pass over the rollups) sends OEE, availability, performance and the trend's last point, and corrects
+anything derived. Both deltas are encoded once (orjson) and written to every subscriber's socket. The first row
+of each size is the first delta (the counters), the second the reading's. The page's whole figures follow through
+Reflex 30 s after a report. The clients run in one asyncio process, on the same 2 cores as the server and the
+producer, and wake the producer when all have heard a round (no polling); the demo manager's one token serves all
+subscribers. The API accept row is the report's own answer time: the first delta leaves after its commit, often
+before that answer is written."""
 
 
 # ----- main ----------------------------------------------------------------------------------
@@ -539,8 +562,10 @@ def main() -> None:
                 raw = asyncio.run(run_echo(echo_port, n, args.reports, args.gap))
                 ws = asyncio.run(run_ws_echo(ws_port, n, args.reports, args.gap))
                 print(n, "channel", chan, "socket.io", raw, "websocket", ws, flush=True)
-                rows.append(_row(n, f"Takt live channel (API report -> tiles delta, p50 {chan['bytes']:.0f} bytes)",
-                                 chan, raw))
+                rows.append(_row(n, f"Takt live channel: API report -> first delta (counters and quality from the "
+                                    f"event, p50 {chan['bytes']:.0f} bytes)", chan, raw))
+                rows.append(_row(n, "Takt live channel: API report -> the reading's delta (OEE, A, P, trend point)",
+                                 chan["reading"], raw))
                 if args.reflex:
                     takt = asyncio.run(run_takt(url, n, args.reports, args.gap, machine_id))
                     loads.append(os.getloadavg()[0])
