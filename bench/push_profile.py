@@ -25,12 +25,15 @@ from pathlib import Path
 from bench.push_bench import PASSWORD, ROOT, seed_running_job, seeded_environment
 from bench.report import percentiles, table, write_section
 
-BEFORE = """Before (the same bench, 2026-12-07 14:16 UTC, load 13.7): the trend's last point read by a second, separately
-resolved `oee_trend` beside `kpi_summary` (with its suspicious-rate check): 28 statements per tiles reading, p50/p95
-100.7/360.7 ms; the report 85.8/215.4 ms through the API (20 statements), 95.1/171.3 ms as a service call (19).
-Now one resolved scope serves both (`services/kpi/reads.live_figures`), the suspicious-rate check (a page's warning)
-is left out, and `machine_times` reads the interval columns instead of ORM rows. The report's own cost (output lots,
-rollups, work-order state: above) is about half of a push and was left as it is."""
+BEFORE = """Before (the same bench, 2026-12-07 17:57 UTC, load 5.8): 19 statements per tiles reading (the KPI summary and
+the trend's last bucket in one resolved scope, each reading the rollups for itself: counts, closed stops, open stops,
+runs, stops and bookings twice), p50/p95 55.3/95.9 ms, 2883 ms cumulative over 30 readings under cProfile
+(machine_times 1004 ms in 60 calls, the per-machine figures 257 ms); the report 75.6/144.8 ms through the API (20
+statements), 45.9/67.5 ms as a service call (19). Earlier (14:16 UTC, load 13.7): 28 statements with a separately
+resolved `oee_trend`. Now `services/kpi/live_figures.py` reads each rollup table once for the window and takes the
+last bucket's share from the same rows (runs, stops and bookings cut at its start), without figures per machine.
+The report's own cost (output lots, rollups, work-order state: above) is another engineer's (issue 17, target 1);
+the live channel sends a count's counters and quality from its event before this reading (see "Live push latency")."""
 
 
 class Statements:

@@ -21,6 +21,7 @@ kept as production events are written; the dashboard, the andon board and their 
 - dashboard.py: the manager dashboard (filters, period windows, every figure, drill-down, export rows);
 - andon.py: the andon board (a tile per machine: state, job, shift OEE);
 - live.py: domain events turned into coalesced once-per-scope refreshes of shared screens;
+- live_figures.py: a live screen's figures (the KPI summary's and the trend's last point) in one pass over the rollups;
 - live_tiles.py: the small figures of shared screens (dashboard tiles, andon counters) for the live channel,
   each kind's scope subscribed only after the view's own access check;
 - live_channel.py: the live channel: per scope, what a report's event changes for certain (counters, quality)

@@ -45,8 +45,8 @@ from services.core.events import DomainEvent
 from services.core.messages import t
 from services.kpi import andon, dashboard
 from services.kpi import formulas as kpi_math
-from services.kpi import reads as kpi
 from services.kpi.live import LIVE_EVENT_PREFIXES, Affects, Scope, event_time, reader_for
+from services.kpi.live_figures import live_figures
 
 TileValue = str | int | float | None
 Tiles = dict[str, TileValue]
@@ -188,10 +188,10 @@ def dashboard_tiles(session: Session, scope: Scope, now: datetime) -> Reading:
         win = dashboard.period_window(session, filters, plant, now)
     except Invalid:                                   # e.g. no shift runs any more: the page says why
         return Reading({})
-    summary, point = kpi.live_figures(session, reader, plant_id=scope.plant_id, start=win.start, end=win.end,
-                                      bucket=win.bucket, department_id=filters.department_id,
-                                      machine_id=filters.machine_id, shift_id=filters.shift_id, now=now)
-    f = summary.figures
+    found = live_figures(session, reader, plant_id=scope.plant_id, start=win.start, end=win.end, bucket=win.bucket,
+                         department_id=filters.department_id, machine_id=filters.machine_id,
+                         shift_id=filters.shift_id, now=now)
+    f, point = found.figures, found.point
     tiles: Tiles = {"oee": percent_text(f.oee_percent), "availability": percent_text(f.availability_percent),
                     "performance": percent_text(f.performance_percent), "quality": percent_text(f.quality_percent),
                     "good": f.good, "scrap": f.scrap, "total": f.total}
@@ -199,8 +199,7 @@ def dashboard_tiles(session: Session, scope: Scope, now: datetime) -> Reading:
         tiles.update(trend_tiles(point.label, point.figures))
     if filters.shift_id is not None:                  # a count's shift is the calendar's: the reading tells
         return Reading(tiles)
-    machines = frozenset(m.machine_id for m in summary.machines)
-    return Reading(tiles, counted_at_once(machines, win.start, win.until or win.end))
+    return Reading(tiles, counted_at_once(frozenset(found.machine_ids), win.start, win.until or win.end))
 
 
 def counted_at_once(machines: frozenset[int], start: datetime, until: datetime) -> AtOnce:

@@ -1,7 +1,7 @@
 """Idle time and booked planned downtime of the machines of a scope, from interval rollups (`kpi_run`, `kpi_stop`,
 `kpi_planned_downtime`), for services/kpi/reads.py:
 
-    machine_times(session, scope, bucket_of=None) -> {(machine id, bucket): MachineTime}
+    machine_times(session, scope, bucket_of=None, *, split=None) -> {(machine id, bucket): MachineTime}
 
 Per machine, over the scope's working time (plant calendar, inside its shift):
 - booked: booked planned downtime (a preventive maintenance window) in working time, the whole window (future
@@ -11,7 +11,9 @@ Per machine, over the scope's working time (plant calendar, inside its shift):
 - idle: working time up to the window's end or now, outside booked downtime, with no run and no stop of any kind
   (open runs and stops run up to the window's end or now).
 Intervals are cut at slice boundaries (services/kpi/rollup_slices.py) and each piece goes to `bucket_of(its start)`
-(None: one bucket, None). Reads the interval rows overlapping the window, never the raw events.
+(None: one bucket, None); or, with `split`, only cut there: bucket None before it, bucket `split` from it on (a live
+reading's window and its trend's last bucket in one pass). Reads the interval rows overlapping the window, never
+the raw events.
 """
 from __future__ import annotations
 
@@ -36,8 +38,8 @@ class MachineTime:
     stop_in_booked: dict[int, int] = field(default_factory=lambda: defaultdict(int))   # reason key -> us
 
 
-def machine_times(session: Session, scope: Scope, bucket_of: Callable[[datetime], Hashable] | None = None
-                  ) -> dict[tuple[int, Hashable], MachineTime]:
+def machine_times(session: Session, scope: Scope, bucket_of: Callable[[datetime], Hashable] | None = None, *,
+                  split: datetime | None = None) -> dict[tuple[int, Hashable], MachineTime]:
     ids = list(scope.machines)
     out: dict[tuple[int, Hashable], MachineTime] = defaultdict(MachineTime)
     if not ids:
@@ -69,18 +71,23 @@ def machine_times(session: Session, scope: Scope, bucket_of: Callable[[datetime]
     so_far = kpi_math.clip(working, scope.start, limit)
     for mid in ids:
         held = kpi_math.intersect(merge_intervals(booked[mid]), working) if booked[mid] else []
-        for key, us in _pieces(scope, held, bucket_of):
+        for key, us in _pieces(scope, held, bucket_of, split):
             out[(mid, key)].booked_us += us
         for (s, e), reason_key in stops[mid]:
-            for key, us in _pieces(scope, kpi_math.intersect([(s, e)], held), bucket_of):
+            for key, us in _pieces(scope, kpi_math.intersect([(s, e)], held), bucket_of, split):
                 out[(mid, key)].stop_in_booked[reason_key] += us
         idle = kpi_math.idle_intervals(kpi_math.subtract(so_far, held), runs[mid] + [iv for iv, _r in stops[mid]])
-        for key, us in _pieces(scope, idle, bucket_of):
+        for key, us in _pieces(scope, idle, bucket_of, split):
             out[(mid, key)].idle_us += us
     return out
 
 
-def _pieces(scope: Scope, intervals: list[Interval], bucket_of) -> list[tuple[Hashable, int]]:
+def _pieces(scope: Scope, intervals: list[Interval], bucket_of, split: datetime | None = None
+            ) -> list[tuple[Hashable, int]]:
+    if split is not None:
+        before = sum((min(e, split) - s) // US for s, e in intervals if s < split)
+        after = sum((e - max(s, split)) // US for s, e in intervals if e > split)
+        return [(key, us) for key, us in ((None, before), (split, after)) if us]
     if bucket_of is None:
         return [(None, sum((e - s) // US for s, e in intervals))] if intervals else []
     out = []

@@ -27,7 +27,6 @@ Everything needs VIEW_DASHBOARDS at the plant; a DISPLAY token may read `kpi_sum
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
@@ -128,7 +127,7 @@ def kpi_summary(session: Session, actor: Actor, *, plant_id: int, start: datetim
     return _summary(session, actor, scope)
 
 
-def _summary(session: Session, actor: Actor, scope: Scope, *, suspicious: bool = True) -> KpiSummary:
+def _summary(session: Session, actor: Actor, scope: Scope) -> KpiSummary:
     department_id, machine_id, shift_id = scope.department_id, scope.machine_id, scope.shift_id
     per_machine: dict[int, Totals] = defaultdict(Totals)
     units: dict[tuple[int, int | None], int] = defaultdict(int)
@@ -150,25 +149,7 @@ def _summary(session: Session, actor: Actor, scope: Scope, *, suspicious: bool =
     figures = figures_of(whole, shift_us * len(machines), scope.idle_is_loss)
     return KpiSummary(plant_id=scope.plant.id, department_id=department_id, machine_id=machine_id, shift_id=shift_id,
                       start=scope.start, end=scope.end, machine_count=len(machines), figures=OeeRead.of(figures),
-                      machines=machines, suspicious_rates=_suspicious(session, scope, machines, units) if suspicious else [])
-
-
-def live_figures(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime, bucket: str,
-                 department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
-                 now: datetime) -> tuple[KpiSummary, TrendPoint | None]:
-    """What a live screen's tiles need after a report, in one read of the scope: the `kpi_summary` of [start, end)
-    (without its suspicious-rate check, a page's warning) and the last point of its `oee_trend` (equal to the whole
-    trend's last point: the same scope, machines and bucket boundaries, read over the last bucket alone)."""
-    scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
-                          machine_id=machine_id, shift_id=shift_id, now=now, display_ok=True)
-    summary = _summary(session, actor, scope, suspicious=False)
-    if bucket not in ("hour", "day", "week"):
-        return summary, None
-    week_start = settings_for(session, actor.organization_id).week_start if bucket == "week" else 0
-    tail = dataclasses.replace(scope, start=last_bucket_start(scope.start, scope.end, bucket, scope.cal.zone,
-                                                              week_start=week_start))
-    points = _trend(session, actor, tail, bucket, week_start=week_start).points
-    return summary, (points[-1] if points else None)
+                      machines=machines, suspicious_rates=_suspicious(session, scope, machines, units))
 
 
 def _add_stops(session: Session, actor: Actor, scope: Scope, into: dict, bucket_of, *, by_machine: bool,
@@ -296,9 +277,15 @@ def last_bucket_start(start: datetime, end: datetime, bucket: str, zone: ZoneInf
     """Where the last bucket of `oee_trend` over [start, end) begins (the bucket `end` falls in), from the same
     boundaries the trend draws (`_time_buckets`), so the trend over [that, end) has one point, equal to the
     whole trend's last one."""
+    return last_bucket(start, end, bucket, zone, week_start=week_start)[0]
+
+
+def last_bucket(start: datetime, end: datetime, bucket: str, zone: ZoneInfo, *,
+                week_start: int = 0) -> tuple[datetime, datetime, str]:
+    """The last bucket of `oee_trend` over [start, end): its start, end and label (services/kpi/live_figures.py)."""
     if bucket not in ("hour", "day", "week"):
         raise Invalid(t("Only hour, day and week trends have a last bucket here."), fields={"bucket": t("Unsupported.")})
-    return _time_buckets(start, end, bucket, zone, week_start=week_start)[-1][0]
+    return _time_buckets(start, end, bucket, zone, week_start=week_start)[-1]
 
 
 def _working_us(spans: list[tuple[datetime, datetime]]):
