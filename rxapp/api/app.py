@@ -9,6 +9,9 @@ logged with its traceback and never shown to the client. Inputs are cleaned once
 (rxapp/api/edge.py: 32-bit integers, no NUL or lone surrogate in text); a value the database still
 cannot hold (a data error) is 422 `invalid`, never 500.
 
+Route matching (rxapp/api/routing.py): a request under /api/v1 tries only the routers that hold a path with its
+first segment, in their order, instead of every router of the app.
+
 Security headers (rxapp/api/security.py) wrap every backend route, the app's pages included, since
 Reflex mounts its own app inside this one.
 
@@ -30,7 +33,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError, Statemen
 from starlette.exceptions import HTTPException
 
 import rxconfig
-from rxapp.api import health, observability
+from rxapp.api import health, observability, routing
 from rxapp.api import i18n as i18n_api
 from rxapp.api.config import form_layouts as form_layouts_api
 from rxapp.api.config import invitations as invitations_api
@@ -199,6 +202,7 @@ def create_app(*, cors_origins: list[str] | None = None) -> FastAPI:
     app.include_router(observability.router, prefix=API_PREFIX)
     app.include_router(observability.metrics_router)
     app.add_api_route(f"{API_PREFIX}/{{path:path}}", no_such_endpoint, methods=ALL_METHODS, include_in_schema=False)
+    routing.install(app, API_PREFIX)          # last: a request tries only the routers of its first path segment
     _add_error_handlers(app)
     app.add_middleware(ApiHeaders, prefix=API_PREFIX,
                        cacheable=DOCS_PATHS + tuple(API_PREFIX + p for p in i18n_api.CATALOG_PATHS))
