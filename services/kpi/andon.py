@@ -56,6 +56,7 @@ class AndonTile(BaseModel):
     plan_percent: int                # expected / quantity
     shift_oee_percent: Decimal | None
     overproduced: bool = False       # good beyond quantity by more than the plant's tolerance (same rule as the schedule)
+    operation_id: int | None = None  # the job on the machine (the live tiles count its reports at once)
 
 
 class AndonBoard(BaseModel):
@@ -168,9 +169,10 @@ def _tile(machine: Machine, status: MachineStatus | None, dept: Department, jobs
         minutes_in_state=max(0, int((now - since).total_seconds() // 60)) if since else 0,
         reason=reason, job=f"{job[1].number} · {job[2].code} · {op.name}" if job and op is not None else "",
         quantity=op.quantity if op else 0, good=op.quantity_good if op else 0, scrap=op.quantity_scrap if op else 0,
-        expected_good=expected, progress_percent=_percent(op.quantity_good, op.quantity) if op else 0,
-        plan_percent=_percent(expected, op.quantity) if op else 0,
-        shift_oee_percent=shift_oee, overproduced=overproduced(op.quantity_good, op.quantity, tolerance) if op else False)
+        expected_good=expected, progress_percent=percent_of(op.quantity_good, op.quantity) if op else 0,
+        plan_percent=percent_of(expected, op.quantity) if op else 0,
+        shift_oee_percent=shift_oee, overproduced=overproduced(op.quantity_good, op.quantity, tolerance) if op else False,
+        operation_id=op.id if op else None)
 
 
 def _shift_oee(session: Session, reader: Actor, plant_id: int, shift, now: datetime) -> dict[int, Decimal | None]:
@@ -181,8 +183,8 @@ def _shift_oee(session: Session, reader: Actor, plant_id: int, shift, now: datet
     return {m.machine_id: m.figures.oee_percent for m in summary.machines}
 
 
-def _percent(part: int, whole: int) -> int:
+def percent_of(part: int, whole: int) -> int:
     return max(0, min(100, part * 100 // whole)) if whole > 0 else 0
 
 
-__all__ = ["AndonBoard", "AndonTile", "board", "board_scope", "current_shift"]
+__all__ = ["AndonBoard", "AndonTile", "board", "board_scope", "current_shift", "percent_of"]

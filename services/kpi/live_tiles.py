@@ -6,7 +6,8 @@ checks that the actor may read the view the params name and returns its `Scope` 
 so the same link token, its Reflex page watches), and `tiles_of(session, scope, now)` reads the tiles
 of that scope with the scope's read-only reader (`reader_for`), as `{key: str | int | None}`, or as a `Reading`:
 the tiles and an `at_once(tiles, event)` that works out, from the tiles before an event and the event alone, the
-tiles it changes for certain (the dashboard's counters and quality after a count), so the channel sends them
+tiles it changes for certain (the dashboard's counters and quality after a count; a machine's state on the andon
+board after any of its production events, and its job's counts after a count), so the channel sends them
 before its next reading of the database; optionally
 which events change a scope (`affects`) and the event names it needs beyond the live hub's (`prefixes`). The
 dashboard's and the andon board's kinds live here; quality registers the SPC kind from above
@@ -249,8 +250,10 @@ def andon_scope(session: Session, actor: Actor, params: dict[str, Any], now: dat
     return andon.board_scope(session, actor, _id(params, "plant_id"))
 
 
-def andon_tiles(session: Session, scope: Scope, now: datetime) -> Tiles:
-    """Per machine: its state, good and scrap counts, progress and plan (%), and the shift's OEE."""
+def andon_tiles(session: Session, scope: Scope, now: datetime) -> Reading:
+    """Per machine: its state, good and scrap counts, progress and plan (%), and the shift's OEE; a production
+    event changes its machine's state (and the running and down counts) at once, a count of the job on the
+    machine its good, scrap and progress (`machine_at_once`)."""
     board = andon.board(session, reader_for(scope), scope.plant_id, now=now)
     values: Tiles = {}
     for tile in board.tiles:
@@ -258,9 +261,34 @@ def andon_tiles(session: Session, scope: Scope, now: datetime) -> Tiles:
         values.update({key + "state": tile.state.value, key + "good": tile.good, key + "scrap": tile.scrap,
                        key + "progress": tile.progress_percent, key + "plan": tile.plan_percent,
                        key + "oee": andon_oee_text(tile.shift_oee_percent)})
-    values["running"] = sum(1 for t in board.tiles if t.state.value == "running")
-    values["down"] = sum(1 for t in board.tiles if t.state.value == "down")
-    return values
+    values.update(_state_counts(values))
+    jobs = {tile.machine_id: (tile.operation_id, tile.quantity) for tile in board.tiles if tile.operation_id is not None}
+    return Reading(values, machine_at_once(jobs))
+
+
+def _state_counts(values: Tiles) -> Tiles:
+    states = [v for k, v in values.items() if k.endswith(".state")]
+    return {"running": states.count("running"), "down": states.count("down")}
+
+
+def machine_at_once(jobs: dict[int, tuple[int, int]]) -> AtOnce:
+    """A production event of a machine on the board: its state after the event (every event announces it); a count
+    of the job the board shows on it (`jobs`: machine -> job and its quantity): the job's good and scrap after it
+    and its progress. The plan (time-based), the shift's OEE and a new job's figures wait for the reading."""
+    def apply(tiles: Tiles, event: DomainEvent) -> Tiles:
+        machine, state = getattr(event, "machine_id", None), getattr(event, "machine_state", None)
+        key = f"m{machine}."
+        if machine is None or not state or key + "state" not in tiles:
+            return {}
+        out: Tiles = {key + "state": state}
+        good, scrap = getattr(event, "operation_quantity_good", None), getattr(event, "operation_quantity_scrap", None)
+        job = jobs.get(machine)
+        if event.name == "count.reported" and job is not None and job[0] == getattr(event, "operation_id", None) \
+                and good is not None and scrap is not None:
+            out.update({key + "good": good, key + "scrap": scrap, key + "progress": andon.percent_of(good, job[1])})
+        out.update(_state_counts({**tiles, **out}))
+        return out
+    return apply
 
 
 def andon_oee_text(value: Decimal | None) -> str:

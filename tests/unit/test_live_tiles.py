@@ -3,6 +3,7 @@ subscribed only after the view's own access check; another organization's or pla
 Calendar and plan as in tests/unit/test_andon.py (early shift from 06:00, Cut 30 s a part)."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -166,6 +167,42 @@ def test_andon_tiles_per_machine(session, world, floor):
     assert (tiles[key + "good"], tiles[key + "scrap"], tiles[key + "progress"], tiles[key + "plan"]) == (100, 4, 10, 22)
     assert tiles["running"] == 1 and tiles["down"] == 0
     assert tiles[f"m{floor.other_machine_id}.state"] == "idle"
+
+
+def test_a_report_changes_its_machines_andon_tile_at_once_as_the_reading_after_it_does(session, world, floor,
+                                                                                       captured_events):
+    """State, the running and down counts, and the job's good, scrap and progress, from the event alone, equal the
+    reading after it; an event of a machine with no job on the board changes its state and the counts only."""
+    op, viewer = world.actor(world.operator1), world.actor(world.planner1)
+    board = scope(session, viewer, "andon", {"plant_id": world.plant1}, at(6))
+    key = f"m{floor.machine_id}."
+    act(session, shopfloor.start_job, op, floor.machine_id, floor.cut_id, now=at(6))
+    steps = [lambda: act(session, shopfloor.report_counts, op, floor.machine_id, good=100, scrap=4,
+                         scrap_reason_code_id=floor.line.scrap_reason_id, now=at(7)),
+             lambda: act(session, shopfloor.start_downtime, op, floor.machine_id, floor.line.downtime_reason_id,
+                         now=at(7, 30)),
+             lambda: act(session, shopfloor.end_downtime, op, floor.machine_id, now=at(7, 40))]
+    sent = []
+    for step in steps:
+        before = committed(session, live_tiles.reading, board, now=at(8))
+        captured_events.clear()
+        step()
+        event = next(e for e in captured_events if e.name.startswith(("count.", "downtime.")))
+        assert before.at_once is not None
+        at_once = before.at_once(before.tiles, event)
+        after = read(session, board, at(8))
+        assert at_once == {k: after[k] for k in at_once}
+        sent.append(at_once)
+    assert sent[0] == {key + "state": "running", key + "good": 100, key + "scrap": 4, key + "progress": 10,
+                       "running": 1, "down": 0}
+    assert sent[1] == {key + "state": "down", "running": 0, "down": 1}
+    assert sent[2][key + "state"] == "running"
+
+    idle = committed(session, live_tiles.reading, board, now=at(8))
+    other = next(e for e in captured_events if e.name.startswith("downtime."))
+    assert idle.at_once is not None
+    unknown = idle.at_once(idle.tiles, dataclasses.replace(other, machine_id=floor.other_machine_id, machine_state="down"))
+    assert unknown == {f"m{floor.other_machine_id}.state": "down", "running": 1, "down": 1}
 
 
 def test_another_organizations_or_plants_view_is_not_found(session, world):
