@@ -298,7 +298,7 @@ async def berlin_id(api: httpx.AsyncClient, token: str) -> int:
     return next(p["id"] for p in items if p["code"] == "BER")
 
 
-READ_GUARD = 10.0                          # seconds: the reading's delta after the first (counted as missed after it)
+READ_GUARD = 3.0                           # seconds: the reading's delta after the first (counted as missed after it)
 
 
 class ChannelClient:
@@ -525,7 +525,8 @@ of each size is the first delta (the counters), the second the reading's. The pa
 Reflex 30 s after a report. The clients run in one asyncio process, on the same 2 cores as the server and the
 producer, and wake the producer when all have heard a round (no polling); the demo manager's one token serves all
 subscribers. The API accept row is the report's own answer time: the first delta leaves after its commit, often
-before that answer is written."""
+before that answer is written. A round whose reading changes nothing beyond the counters (the whole plant's OEE,
+A, P and the trend's point at one decimal) sends no second delta: such rounds are the reading row's "missed"."""
 
 
 # ----- main ----------------------------------------------------------------------------------
