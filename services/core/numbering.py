@@ -4,7 +4,7 @@ Each document type (its key: SO, WO, PO, INV, NCR, ...) has one counter per orga
 organization's (`organization_settings.numbering`, set on the settings page) or `KEY-{seq:06}`. A pattern
 holds `{seq}` exactly once (`{seq:06}` pads it to six digits) and may hold `{yyyy}`, `{yy}` and `{mm}` (the UTC
 date of numbering); the counter never restarts, so a changed pattern cannot repeat a number it made before.
-The counter row is locked for the rest of the transaction (SELECT ... FOR UPDATE on PostgreSQL;
+The counter row is advanced and locked for the rest of the transaction in one statement (UPDATE ... RETURNING;
 SQLite serialises writers), so two concurrent releases never get the same number. The patterns are read
 once per worker and kept until the organization's settings change (or 60 s pass).
 """
@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import cast
 
+from sqlalchemy import Table, insert, update
 from sqlmodel import Session, select
 
 from models.base import utcnow
@@ -72,14 +74,14 @@ def next_numbers(session: Session, organization_id: int, key: str, count: int, *
 
 
 def next_values(session: Session, organization_id: int, key: str, count: int) -> list[int]:
-    query = select(NumberSequence).where(NumberSequence.organization_id == organization_id, NumberSequence.key == key)
-    row = session.exec(query.with_for_update()).first()
-    if row is None:
-        row = NumberSequence(organization_id=organization_id, key=key, next_value=1)
-        session.add(row)
-        session.flush()
-    first = row.next_value
-    row.next_value = first + count
-    session.add(row)
-    session.flush()
-    return list(range(first, first + count))
+    """`count` consecutive values of the counter, taken in one statement (UPDATE ... RETURNING, which locks
+    the row until the transaction ends); the counter's first use inserts it."""
+    counters = cast(Table, NumberSequence.__table__)  # type: ignore[attr-defined]  # Core: no ORM bookkeeping
+    connection = session.connection()
+    taken = connection.execute(
+        update(counters).where(counters.c.organization_id == organization_id, counters.c.key == key)
+        .values(next_value=counters.c.next_value + count).returning(counters.c.next_value)).scalar()
+    if taken is None:
+        connection.execute(insert(counters).values(organization_id=organization_id, key=key, next_value=1 + count))
+        taken = 1 + count
+    return list(range(taken - count, taken))

@@ -7,6 +7,8 @@ the schedule (the `scheduling` subpackage).
 - work_orders.py: releasing an order into work orders and operations (BOM levels), every work-order status
   change after that, and settling orders whose work is finished;
 - work_order_reads.py: work-order lists with progress, the detail with operations, children and history;
+- lookups.py: the master data orders and releases read (customers, products, release plans: active routing,
+  steps, BOM components), cached per worker and dropped by the events that change it;
 - transitions.py: the status transition tables of orders, work orders and operations, and the history rows;
 - events.py: the typed domain events of all of them (order.*, work_order.*, operation.*, schedule.*,
   capacity_target.*);

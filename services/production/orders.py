@@ -13,6 +13,7 @@ Invariants:
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import cast
@@ -43,11 +44,13 @@ from services.core.scoping import get_scoped
 from services.core.search import matches
 from services.core.validation import parse
 from services.production.events import OrderCancelled, OrderCreated, OrderUpdated
+from services.production.lookups import customer_facts, product_facts
 from services.production.transitions import (
     ORDER_EDITABLE,
     ORDER_TRANSITIONS,
     allowed,
     check_transition,
+    table,
     transition,
 )
 from services.production.work_order_reads import (
@@ -232,24 +235,22 @@ def create_order_lean(session: Session, actor: Actor, data: OrderCreate | dict, 
     _check_lines(session, actor, data.lines, problems)
     if problems:
         raise Invalid(fields=problems)
-    order = CustomerOrder(organization_id=actor.organization_id, plant_id=data.plant_id,
-                          number=next_number(session, actor.organization_id, "SO"), customer_id=data.customer_id,
-                          customer_reference=data.customer_reference.strip(), note=data.note.strip(),
-                          status=OrderStatus.OPEN, created_at=now, updated_at=now, created_by=actor.user_id,
-                          updated_by=actor.user_id)
-    session.add(order)
+    number = next_number(session, actor.organization_id, "SO")
+    stamps = dict(organization_id=actor.organization_id, created_at=now, updated_at=now, created_by=actor.user_id,
+                  updated_by=actor.user_id)
+    orders = table(CustomerOrder)
+    session.flush()                     # rows the caller's unit of work holds go first (this writes on the connection)
+    order_id = session.connection().execute(insert(orders).returning(orders.c.id), [dict(
+        stamps, plant_id=data.plant_id, number=number, customer_id=data.customer_id,
+        customer_reference=data.customer_reference.strip(), note=data.note.strip(), status=OrderStatus.OPEN)]).scalar_one()
+    line_ids = _insert_lines(session, stamps, order_id, enumerate(data.lines, start=1))
+    record_created(session, actor, [order_id], now=now)
+    audit(session, actor, "customer_order", order_id, "create",
+          {"number": number, "customer_id": data.customer_id, "lines": len(data.lines)}, plant_id=data.plant_id, at=now)
+    record(session, OrderCreated(organization_id=actor.organization_id, order_id=order_id, number=number,
+                                 plant_id=data.plant_id, actor_user_id=actor.user_id, at=now))
     session.flush()
-    lines = [_line_row(actor, pk(order), n, line, now) for n, line in enumerate(data.lines, start=1)]
-    session.add_all(lines)
-    record_created(session, actor, [pk(order)], now=now)
-    audit(session, actor, "customer_order", order.id, "create",
-          {"number": order.number, "customer_id": order.customer_id, "lines": len(data.lines)},
-          plant_id=order.plant_id, at=now)
-    record(session, OrderCreated(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
-                             plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
-    session.flush()
-    return CreatedOrder(id=pk(order), number=order.number, status=OrderStatus.OPEN.value,
-                        line_ids=[pk(line) for line in lines])
+    return CreatedOrder(id=order_id, number=number, status=OrderStatus.OPEN.value, line_ids=line_ids)
 
 
 def update_order(session: Session, actor: Actor, order_id: int, data: OrderUpdate | dict, *,
@@ -310,7 +311,7 @@ def cancel_order(session: Session, actor: Actor, order_id: int, *, now: datetime
 def record_created(session: Session, actor: Actor, order_ids: list[int], *, now: datetime,
                    reason: str = "") -> None:
     """History rows for new orders (from nothing to open), one batch."""
-    session.execute(insert(StatusChange), [
+    session.connection().execute(insert(table(StatusChange)), [
         dict(organization_id=actor.organization_id, entity="customer_order", entity_id=order_id, from_status=None,
              to_status=OrderStatus.OPEN.value, reason=reason, user_id=actor.user_id, at=now) for order_id in order_ids])
 
@@ -323,8 +324,8 @@ def _get_order(session: Session, actor: Actor, order_id: int, *, for_update: boo
 
 
 def _check_customer(session: Session, actor: Actor, customer_id: int, problems: dict[str, str]) -> None:
-    customer = session.get(Customer, customer_id)
-    if customer is None or customer.organization_id != actor.organization_id:
+    customer = customer_facts(session, actor.organization_id, customer_id)
+    if customer is None:
         problems["customer_id"] = t("Choose a customer.")
     elif not customer.is_active:
         problems["customer_id"] = t("Customer {code} is inactive.", code=customer.code)
@@ -344,9 +345,7 @@ def _check_lines(session: Session, actor: Actor, lines: list[OrderLineInput], pr
     if len(lines) > MAX_LINES:
         problems["lines"] = t("An order has at most {maximum} lines.", maximum=MAX_LINES)
         return
-    wanted = {line.product_id for line in lines}
-    products = {p.id: p for p in session.exec(select(Product).where(
-        Product.organization_id == actor.organization_id, col(Product.id).in_(wanted))).all()}
+    products = product_facts(session, actor.organization_id, (line.product_id for line in lines))
     for i, line in enumerate(lines):
         product = products.get(line.product_id)
         if product is None:
@@ -365,11 +364,17 @@ def _check_lines(session: Session, actor: Actor, lines: list[OrderLineInput], pr
             problems[f"lines.{i}.unit_price"] = t("This price is too large.")
 
 
-def _line_row(actor: Actor, order_id: int, line_no: int, line: OrderLineInput, now: datetime) -> OrderLine:
-    return OrderLine(organization_id=actor.organization_id, order_id=order_id, line_no=line_no,
-                     product_id=line.product_id, quantity=line.quantity, promised_date=line.promised_date,
-                     unit_price=line.unit_price, created_at=now, updated_at=now, created_by=actor.user_id,
-                     updated_by=actor.user_id)
+def _insert_lines(session: Session, stamps: dict, order_id: int, numbered: Iterable[tuple[int, OrderLineInput]]
+                  ) -> list[int]:
+    """Insert an order's lines (line number, input) in one statement; their ids in the same order."""
+    rows = [dict(stamps, order_id=order_id, line_no=line_no, product_id=line.product_id, quantity=line.quantity,
+                 promised_date=line.promised_date, unit_price=line.unit_price, quantity_delivered=0)
+            for line_no, line in numbered]
+    if not rows:
+        return []
+    lines = table(OrderLine)
+    inserted = session.connection().execute(insert(lines).returning(lines.c.id, sort_by_parameter_order=True), rows)
+    return list(inserted.scalars())
 
 
 def _replace_lines(session: Session, actor: Actor, order: CustomerOrder, lines: list[OrderLineInput],
@@ -385,12 +390,13 @@ def _replace_lines(session: Session, actor: Actor, order: CustomerOrder, lines: 
         if row_id not in keep:
             session.delete(row)
     next_no = max([row.line_no for row in existing.values()], default=0) + 1
-    changed, added = [], []
+    new_lines = [line for line in lines if line.id is None]
+    added = list(range(next_no, next_no + len(new_lines)))
+    _insert_lines(session, dict(organization_id=actor.organization_id, created_at=now, updated_at=now,
+                                created_by=actor.user_id, updated_by=actor.user_id), pk(order), zip(added, new_lines, strict=True))
+    changed = []
     for line in lines:
         if line.id is None:
-            session.add(_line_row(actor, pk(order), next_no, line, now))
-            added.append(next_no)
-            next_no += 1
             continue
         row = existing[line.id]
         new = (line.product_id, line.quantity, line.promised_date, line.unit_price)

@@ -1,13 +1,17 @@
 """Status transition tables for customer orders, work orders and operations (jobs), and the
 status history every change writes.
 
+`table(model)` gives the Core table the hot writes (create, release, transitions) write through.
+
 A transition not in its table is refused with `InvalidTransition`, whose message names the
 current and the wanted status in words people use.
 """
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
+from sqlalchemy import Table
 from sqlmodel import Session
 
 from models.orders import OrderStatus, StatusChange, WorkStatus
@@ -32,6 +36,14 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     O.DONE: frozenset(),
     O.CANCELLED: frozenset(),
 }
+
+
+
+def table(model) -> Table:
+    """The Core table of a SQLModel table class. The hot writes (create, release, transitions) insert and update
+    through it on the session's connection: one statement for any number of rows, without the ORM's bulk
+    machinery (its per-row bookkeeping costs more CPU than the statement)."""
+    return cast(Table, model.__table__)
 
 ORDER_EDITABLE: frozenset[OrderStatus] = frozenset({O.OPEN})     # lines and header change only while open
 

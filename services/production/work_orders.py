@@ -25,7 +25,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -36,7 +36,7 @@ from sqlmodel import Session, col, func, select
 
 from models.audit import AuditEntry
 from models.base import pk
-from models.catalog import BomLine, Product, ProductType
+from models.catalog import Product, ProductType
 from models.orders import (
     CustomerOrder,
     Operation,
@@ -46,8 +46,6 @@ from models.orders import (
     WorkOrder,
     WorkStatus,
 )
-from models.resources import WorkCenter
-from models.routing import Routing, RoutingStep
 from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.display_names import display_name
@@ -55,14 +53,14 @@ from services.core.errors import Conflict, Invalid, NotFound
 from services.core.events import record
 from services.core.messages import t
 from services.core.numbering import next_numbers
-from services.core.scoping import get_scoped
 from services.production.events import WORK_ORDER_EVENTS, OrderCompleted, OrderReleased
+from services.production.lookups import ReleasePlan, product_facts, release_plans
 from services.production.transitions import (
     ORDER_TRANSITIONS,
     WORK_TRANSITIONS,
     InvalidTransition,
     check_transition,
-    transition,
+    table,
 )
 from services.production.work_order_reads import WorkOrderSummary, summaries
 
@@ -81,22 +79,21 @@ class _Planned:
     quantity: int
     order_line_id: int
     due_date: date
+    plan: ReleasePlan | None = None
     parent: _Planned | None = None
-    routing_id: int | None = None
-    row: WorkOrder | None = None
-    children: list[_Planned] = field(default_factory=list)
+    id: int | None = None                   # set by _insert_level, level by level, parents first
+    number: str = ""
 
     @property
-    def work_order(self) -> WorkOrder:
-        """The row made for it (by _insert_level, level by level, parents first)."""
-        assert self.row is not None, "the work order is inserted before it is used"
-        return self.row
-
-    @property
-    def routing(self) -> int:
+    def routing_id(self) -> int:
         """Its routing's id (a release refuses a product without an active routing before any row is made)."""
-        assert self.routing_id is not None
-        return self.routing_id
+        assert self.plan is not None and self.plan.routing_id is not None
+        return self.plan.routing_id
+
+    @property
+    def work_order_id(self) -> int:
+        assert self.id is not None, "the work order is inserted before it is used"
+        return self.id
 
 
 # ----- release ------------------------------------------------------------------------------
@@ -115,43 +112,67 @@ def release_order(session: Session, actor: Actor, order_id: int, *, now: datetim
 
 
 def release_order_lean(session: Session, actor: Actor, order_id: int, *, now: datetime) -> ReleasedOrder:
-    """Release an open customer order; answers the ids of its new work orders without reading them back."""
-    order = get_scoped(session, actor, CustomerOrder, order_id, t("Order"), for_update=True)
+    """Release an open customer order; answers the ids of its new work orders without reading them back.
+    Routings, steps and BOMs come from the per-worker release plans (services/production/lookups.py), rows
+    are inserted in one statement per kind (work orders: per BOM level)."""
+    order, lines = _order_with_lines(session, actor, order_id)
     require(actor, Permission.PLAN, plant_id=order.plant_id)
     check_transition(t("Order {number}", number=order.number), order.status, OrderStatus.RELEASED, ORDER_TRANSITIONS)
-    lines = session.exec(select(OrderLine).where(col(OrderLine.order_id) == order.id)
-                         .order_by(col(OrderLine.line_no))).all()
     if not lines:
         raise Invalid(t("Order {number} has no lines to release.",
                         number=order.number), fields={"lines": t("Add at least one line.")})
-    tops = [_Planned(line.product_id, line.quantity, pk(line), line.promised_date) for line in lines]
+    tops = [_Planned(line.product_id, line.quantity, line.id, line.promised_date) for line in lines]
     levels = _explode(session, actor, tops)
     planned = [p for level in levels for p in level]
-    steps = _routing_steps(session, actor, order.plant_id, planned)
+    _check_steps(session, actor, order.plant_id, planned)
     numbers = iter(next_numbers(session, actor.organization_id, "WO", len(planned)))
     for level in levels:
-        _insert_level(session, actor, order, level, numbers, now)
-    _insert_operations(session, actor, planned, steps, now)
-    _history(session, actor, "work_order", [(pk(p.work_order), None) for p in planned], W.RELEASED, now,
-             f"Released with order {order.number}")
-    transition(session, actor, order, "customer_order", f"Order {order.number}", OrderStatus.RELEASED,
-               ORDER_TRANSITIONS, now=now)
-    ids = [pk(p.work_order) for p in planned]
+        _insert_level(session, actor, order.plant_id, level, numbers, now)
+    _insert_operations(session, actor, order.plant_id, planned, now)
+    _set_status(session, actor, CustomerOrder, [order.id], OrderStatus.RELEASED, now, {})
+    _history(session, actor, "work_order", [(p.work_order_id, None) for p in planned], W.RELEASED, now,
+             f"Released with order {order.number}",
+             also=[("customer_order", order.id, order.status, OrderStatus.RELEASED, "")])
+    ids = [p.work_order_id for p in planned]
     audit(session, actor, "customer_order", order.id, "release",
-          {"work_orders": [p.work_order.number for p in planned]}, plant_id=order.plant_id, at=now)
-    record(session, OrderReleased(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
+          {"work_orders": [p.number for p in planned]}, plant_id=order.plant_id, at=now)
+    record(session, OrderReleased(organization_id=actor.organization_id, order_id=order.id, number=order.number,
                                   work_order_ids=ids, plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
-    return ReleasedOrder(id=pk(order), number=order.number, status=OrderStatus.RELEASED.value, work_order_ids=ids)
+    return ReleasedOrder(id=order.id, number=order.number, status=OrderStatus.RELEASED.value, work_order_ids=ids)
+
+
+def _order_with_lines(session: Session, actor: Actor, order_id: int) -> tuple[Any, list[Any]]:
+    """The order (id, number, status, plant_id), locked for the transaction, and its lines in line order, in one
+    query; NotFound outside the actor's organization and plants (as services/core/scoping.get_scoped)."""
+    query = (select(CustomerOrder.id, CustomerOrder.number, CustomerOrder.status, CustomerOrder.plant_id,  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
+                    OrderLine.id.label("line_id"), OrderLine.product_id, OrderLine.quantity,  # type: ignore[union-attr]
+                    OrderLine.promised_date)
+             .outerjoin(OrderLine, col(OrderLine.order_id) == col(CustomerOrder.id))
+             .where(col(CustomerOrder.id) == order_id, col(CustomerOrder.organization_id) == actor.organization_id)
+             .order_by(col(OrderLine.line_no)).with_for_update(of=CustomerOrder))
+    rows = session.exec(query).all()
+    if not rows or rows[0].plant_id not in actor.plant_ids:
+        raise NotFound(t("{what} not found.", what=t("Order")))
+    lines = [_Line(r.line_id, r.product_id, r.quantity, r.promised_date) for r in rows if r.line_id is not None]
+    return rows[0], lines
+
+
+@dataclass(frozen=True)
+class _Line:
+    id: int
+    product_id: int
+    quantity: int
+    promised_date: date
 
 
 def _explode(session: Session, actor: Actor, tops: list[_Planned]) -> list[list[_Planned]]:
     """Levels of planned work orders: the lines, then their SEMI components with routings, and so on."""
-    routings = _active_routings(session, actor, {p.product_id for p in tops})
-    missing = sorted({p.product_id for p in tops} - set(routings))
+    plans = release_plans(session, actor.organization_id, (p.product_id for p in tops))
+    missing = sorted({p.product_id for p in tops if plans[p.product_id].routing_id is None})
     if missing:
         raise Invalid(_no_routing_message(session, missing), fields={"lines": t("A product has no active routing.")})
     for p in tops:
-        p.routing_id = routings[p.product_id]
+        p.plan = plans[p.product_id]
     levels, level = [tops], tops
     while level:
         if len(levels) > MAX_BOM_DEPTH:
@@ -164,46 +185,25 @@ def _explode(session: Session, actor: Actor, tops: list[_Planned]) -> list[list[
 
 
 def _children(session: Session, actor: Actor, parents: list[_Planned]) -> list[_Planned]:
-    query = (select(col(BomLine.parent_product_id), col(BomLine.component_product_id), col(BomLine.quantity_per),  # type: ignore[call-overload]  # sqlmodel: 5+ columns untyped
-                    col(BomLine.scrap_factor), col(Product.type), col(Product.is_active))
-             .join(Product, col(Product.id) == col(BomLine.component_product_id))
-             .where(col(BomLine.organization_id) == actor.organization_id,
-                    col(BomLine.parent_product_id).in_({p.product_id for p in parents}))
-             .order_by(col(BomLine.parent_product_id), col(BomLine.position), col(BomLine.id)))
-    bom: dict[int, list[tuple[int, Decimal, Decimal]]] = defaultdict(list)
-    for parent_id, component_id, qty_per, scrap, ptype, active in session.exec(query).all():
-        if ProductType(ptype) == ProductType.SEMI and active:
-            bom[parent_id].append((component_id, Decimal(qty_per), Decimal(scrap or 0)))
-    routings = _active_routings(session, actor, {c for rows in bom.values() for c, _, _ in rows})
+    """The next level: each parent's active SEMI components that have an active routing."""
+    components = [(parent, c) for parent in parents for c in parent.plan.components  # type: ignore[union-attr]
+                  if c.type == ProductType.SEMI and c.is_active]
+    plans = release_plans(session, actor.organization_id, (c.product_id for _, c in components))
     children = []
-    for parent in parents:
-        for component_id, qty_per, scrap in bom.get(parent.product_id, []):
-            if component_id not in routings:
-                continue
-            quantity = required_quantity(parent.quantity, qty_per, scrap)
-            if quantity <= 0:
-                continue
-            child = _Planned(component_id, quantity, parent.order_line_id, parent.due_date, parent=parent,
-                             routing_id=routings[component_id])
-            parent.children.append(child)
-            children.append(child)
+    for parent, component in components:
+        plan = plans[component.product_id]
+        if plan.routing_id is None:
+            continue
+        quantity = required_quantity(parent.quantity, component.quantity_per, component.scrap_factor)
+        if quantity > 0:
+            children.append(_Planned(component.product_id, quantity, parent.order_line_id, parent.due_date,
+                                     plan=plan, parent=parent))
     return children
 
 
 def required_quantity(parent_quantity: int, quantity_per: Decimal, scrap_factor: Decimal) -> int:
     """Whole component units a parent quantity needs, scrap allowance included, rounded up."""
     return math.ceil(Decimal(parent_quantity) * Decimal(quantity_per) * (1 + Decimal(scrap_factor)))
-
-
-def _active_routings(session: Session, actor: Actor, product_ids: set[int]) -> dict[int, int]:
-    """product id -> its active routing (the highest active version)."""
-    if not product_ids:
-        return {}
-    query = (select(Routing)
-             .where(Routing.organization_id == actor.organization_id, Routing.is_active == True,  # noqa: E712
-                    col(Routing.product_id).in_(product_ids))
-             .order_by(col(Routing.product_id), col(Routing.version)))
-    return {routing.product_id: pk(routing) for routing in session.exec(query).all()}
 
 
 def _no_routing_message(session: Session, product_ids: list[int]) -> str:
@@ -213,55 +213,50 @@ def _no_routing_message(session: Session, product_ids: list[int]) -> str:
             else t("Products {names} have no active routing; add them before releasing.", names=names))
 
 
-def _routing_steps(session: Session, actor: Actor, plant_id: int, planned: list[_Planned]) -> dict[int, list]:
-    """routing id -> its steps; refuses routings without steps or with work centers of another plant."""
-    routing_ids = {p.routing_id for p in planned}
-    rows = session.exec(select(RoutingStep, WorkCenter.plant_id, WorkCenter.code)
-                        .join(WorkCenter, col(WorkCenter.id) == col(RoutingStep.work_center_id))
-                        .where(col(RoutingStep.routing_id).in_(routing_ids))
-                        .order_by(col(RoutingStep.routing_id), col(RoutingStep.sequence))).all()
-    steps: dict[int, list] = defaultdict(list)
-    foreign: dict[int, str] = {}
-    for step, wc_plant, wc_code in rows:
-        steps[step.routing_id].append(step)
-        if wc_plant != plant_id:
-            foreign[step.routing_id] = wc_code
-    empty = routing_ids - set(steps)
-    if empty or foreign:
-        product_of = {p.routing_id: p.product_id for p in planned}
-        codes = dict(session.exec(select(Product.id, Product.code)
-                                  .where(col(Product.id).in_(set(product_of.values())))).all())
-        if empty:
-            names = ", ".join(sorted(codes[product_of[r]] for r in empty))
-            raise Invalid(t("The active routing of {names} has no operations; add them before releasing.",
-                            names=names))
-        rid, wc = next(iter(sorted(foreign.items())))
-        raise Invalid(t("The routing of {product} uses work center {wc} of another plant; use a routing with this plant's work centers.",
-                        product=codes[product_of[rid]], wc=wc))
-    return steps
+def _check_steps(session: Session, actor: Actor, plant_id: int, planned: list[_Planned]) -> None:
+    """Refuse routings without steps or with work centers of another plant (nothing is written yet)."""
+    empty = {p.product_id for p in planned if not p.plan.steps}  # type: ignore[union-attr]
+    foreign = sorted((p.routing_id, p.product_id, step.work_center_code) for p in planned
+                     for step in p.plan.steps if step.plant_id != plant_id)  # type: ignore[union-attr]
+    if not empty and not foreign:
+        return
+    codes = {i: facts.code for i, facts in product_facts(session, actor.organization_id, empty | {
+        product_id for _, product_id, _ in foreign}).items() if facts is not None}
+    if empty:
+        names = ", ".join(sorted(codes[product_id] for product_id in empty))
+        raise Invalid(t("The active routing of {names} has no operations; add them before releasing.", names=names))
+    _, product_id, wc = foreign[0]
+    raise Invalid(t("The routing of {product} uses work center {wc} of another plant; use a routing with this plant's work centers.",
+                    product=codes[product_id], wc=wc))
 
 
-def _insert_level(session: Session, actor: Actor, order: CustomerOrder, level: list[_Planned], numbers,
+def _insert_level(session: Session, actor: Actor, plant_id: int, level: list[_Planned], numbers,
                   now: datetime) -> None:
+    """One BOM level's work orders in one statement; their ids and numbers go back on the planned rows."""
     for p in level:
-        p.row = WorkOrder(organization_id=actor.organization_id, plant_id=order.plant_id, number=next(numbers),
-                          product_id=p.product_id, quantity=p.quantity, order_line_id=p.order_line_id,
-                          parent_work_order_id=pk(p.parent.work_order) if p.parent else None, routing_id=p.routing_id,
-                          status=W.RELEASED, due_date=p.due_date, released_at=now, created_at=now,
-                          updated_at=now, created_by=actor.user_id, updated_by=actor.user_id)
-    session.add_all([p.row for p in level])
-    session.flush()
+        p.number = next(numbers)
+    rows: list[dict[str, Any]] = [dict(organization_id=actor.organization_id, plant_id=plant_id, number=p.number, product_id=p.product_id,
+                 quantity=p.quantity, order_line_id=p.order_line_id,
+                 parent_work_order_id=p.parent.work_order_id if p.parent else None, routing_id=p.routing_id,
+                 status=W.RELEASED, due_date=p.due_date, quantity_good=0, quantity_scrap=0, released_at=now,
+                 completed_at=None, custom={}, created_at=now, updated_at=now, created_by=actor.user_id,
+                 updated_by=actor.user_id) for p in level]
+    work_orders = table(WorkOrder)
+    inserted = session.connection().execute(
+        insert(work_orders).returning(work_orders.c.id, sort_by_parameter_order=True), rows)
+    for p, work_order_id in zip(level, inserted.scalars(), strict=True):
+        p.id = work_order_id
 
 
-def _insert_operations(session: Session, actor: Actor, planned: list[_Planned], steps: dict[int, list],
+def _insert_operations(session: Session, actor: Actor, plant_id: int, planned: list[_Planned],
                        now: datetime) -> None:
-    rows = [dict(organization_id=actor.organization_id, plant_id=p.work_order.plant_id, work_order_id=pk(p.work_order),
+    rows = [dict(organization_id=actor.organization_id, plant_id=plant_id, work_order_id=p.work_order_id,
                  sequence=s.sequence, name=s.name, work_center_id=s.work_center_id, status=W.RELEASED,
                  quantity=p.quantity, setup_seconds=s.setup_seconds, ideal_cycle_seconds=s.ideal_cycle_seconds,
                  quantity_good=0, quantity_scrap=0, created_at=now, updated_at=now, created_by=actor.user_id,
                  updated_by=actor.user_id)
-            for p in planned for s in steps[p.routing]]
-    session.execute(insert(Operation), rows)
+            for p in planned for s in p.plan.steps]  # type: ignore[union-attr]
+    session.connection().execute(insert(table(Operation)), rows)
 
 
 # ----- status changes -------------------------------------------------------------------------
@@ -385,19 +380,22 @@ def _operation_moves(rows: Sequence[Any], ops: list, wanted: WorkStatus) -> dict
 
 def _set_status(session: Session, actor: Actor, model, ids: list[int], wanted, now: datetime, values: dict) -> None:
     if ids:
-        session.execute(update(model).where(col(model.id).in_(ids))
+        session.execute(update(model).where(col(model.id).in_(ids))      # ORM-enabled: loaded rows follow
                         .values(status=wanted, updated_at=now, updated_by=actor.user_id, **values))
 
 
 def _history(session: Session, actor: Actor, entity: str, moves: list[tuple[int, object]], wanted, now: datetime,
-             reason: str) -> None:
-    """One StatusChange row per moved row, inserted as one batch."""
-    if moves:
-        session.execute(insert(StatusChange), [
-            dict(organization_id=actor.organization_id, entity=entity, entity_id=row_id,
+             reason: str, *, also: Sequence[tuple[str, int, object, Any, str]] = ()) -> None:
+    """One StatusChange row per moved row, inserted as one batch; `also` adds rows of other entities to the same
+    batch as (entity, id, before, wanted, reason)."""
+    rows: list[tuple[str, int, object, Any, str]] = [(entity, row_id, before, wanted, reason) for row_id, before in moves]
+    rows += also
+    if rows:
+        session.connection().execute(insert(table(StatusChange)), [
+            dict(organization_id=actor.organization_id, entity=row_entity, entity_id=row_id,
                  from_status=None if before is None else str(getattr(before, "value", before)),
-                 to_status=wanted.value, reason=(reason or "")[:500], user_id=actor.user_id, at=now)
-            for row_id, before in moves])
+                 to_status=row_wanted.value, reason=(row_reason or "")[:500], user_id=actor.user_id, at=now)
+            for row_entity, row_id, before, row_wanted, row_reason in rows])
 
 
 def _order_ids(session: Session, wo_ids: list[int]) -> set[int]:
@@ -441,7 +439,7 @@ def audit_many(session: Session, actor: Actor, entity: str, action: str, entries
     """One audit row per (entity id, plant id, changes), written as one batch (services.core.audit.audit
     writes one row per call, which a flush sends one by one)."""
     if entries:
-        session.execute(insert(AuditEntry), [
+        session.connection().execute(insert(table(AuditEntry)), [
             dict(organization_id=actor.organization_id, plant_id=plant_id, user_id=actor.user_id, at=at, entity=entity,
                  entity_id=str(entity_id), action=action, changes=json.loads(json.dumps(changes, default=str)))
             for entity_id, plant_id, changes in entries])

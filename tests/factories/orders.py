@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from models.catalog import BomLine, Customer, Product, ProductType
 from models.routing import Routing, RoutingStep
+from services.core import worker_cache
 from services.core.access import Actor
 from services.core.db import transaction
 from services.production import orders
@@ -33,14 +34,17 @@ def routed_product(session: Session, org_id: int, work_center_id: int, *, code: 
             add(session, RoutingStep(organization_id=org_id, routing_id=routing.id, sequence=seq, name=name,
                                      work_center_id=work_center_id, setup_seconds=setup,
                                      ideal_cycle_seconds=Decimal(cycle)))
-        return product.id
+    worker_cache.clear_all()            # written straight to the tables: no event drops the cached release plans
+    return product.id
 
 
 def plain_product(session: Session, org_id: int, *, code: str | None = None, type=ProductType.RAW,
                   active: bool = True) -> int:
     with transaction(session):
-        return add(session, Product(organization_id=org_id, code=code or f"RM-{next(_n)}", name="Plain part",
-                                    type=type, is_active=active)).id
+        product_id = add(session, Product(organization_id=org_id, code=code or f"RM-{next(_n)}", name="Plain part",
+                                          type=type, is_active=active)).id
+    worker_cache.clear_all()
+    return product_id
 
 
 def bom(session: Session, org_id: int, parent_id: int, component_id: int, quantity_per: str,
@@ -48,12 +52,15 @@ def bom(session: Session, org_id: int, parent_id: int, component_id: int, quanti
     with transaction(session):
         add(session, BomLine(organization_id=org_id, parent_product_id=parent_id, component_product_id=component_id,
                              quantity_per=Decimal(quantity_per), scrap_factor=Decimal(scrap)))
+    worker_cache.clear_all()
 
 
 def customer(session: Session, org_id: int, code: str, *, active: bool = True) -> int:
     with transaction(session):
-        return add(session, Customer(organization_id=org_id, code=code, name=f"Customer {code}",
-                                     is_active=active)).id
+        customer_id = add(session, Customer(organization_id=org_id, code=code, name=f"Customer {code}",
+                                            is_active=active)).id
+    worker_cache.clear_all()
+    return customer_id
 
 
 def order(session: Session, actor: Actor, plant_id: int, customer_id: int, lines: list[tuple[int, int]], *,
