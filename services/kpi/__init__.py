@@ -4,6 +4,7 @@ kept as production events are written; the dashboard, the andon board and their 
 - formulas.py: the KPI maths, pure functions over plain values;
 - rollup_slices.py: the time slices rollups are keyed by (UTC hours cut at shift and local-day boundaries);
 - rollups.py: incremental rollups in the transaction that writes production events;
+- rollups_bulk.py: the same rollups for a large batch (ingest), set-based: one SQL statement for its counts;
 - rollup_rebuild.py: the rollups recomputed from the raw events (takt rebuild-rollups);
 - plant_calendar.py: the plant calendar of a KPI read in two round trips;
 - scope.py: what a read covers (plant, department, machine, shift, window) and the rollup sums behind it;

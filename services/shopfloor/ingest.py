@@ -34,7 +34,8 @@ Invariants (the same event semantics as services/shopfloor/operator.py, written 
   ids from the sequence; SQLite: multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING; a client id
   stored by a concurrent batch for another machine makes the batch retry once against what is now
   stored), adds counts to jobs and work orders in one UPDATE
-  each, calls services.kpi.rollups.apply once, writes one audit entry (per machine: what it did) and
+  each, calls services.kpi.rollups_bulk.apply once (PostgreSQL: one SQL statement for all count rollups),
+  writes one audit entry (per machine: what it did) and
   records after commit, per machine: one `ingest.accepted` (counts), one aggregated
   `count.reported`, and one `downtime.started`/`downtime.ended`/`job.started`/`job.completed` per
   event that changed the machine's state now (payloads as services/shopfloor/operator.py's);
@@ -57,7 +58,7 @@ from services.core.audit import audit
 from services.core.errors import Conflict, DomainError, Invalid
 from services.core.events import record
 from services.core.messages import t
-from services.kpi import rollups
+from services.kpi import rollups_bulk
 from services.shopfloor import ingest_store as store
 from services.shopfloor import machine_state
 from services.shopfloor.action_rules import APPLY, ActionContext, ActionType, ShopfloorAction
@@ -67,15 +68,19 @@ from services.shopfloor.ingest_events import (
     EventResult,
     IngestEvent,
     IngestResult,
+    IngestResultSchema,
     ParsedEvent,
     Rejected,
     error_result,
     parse_events,
+    plain_text,
+    result_json,
 )
 from services.shopfloor.ingest_limits import IngestLimits
 from services.trace import output_lots
 
-__all__ = ["EVENT_COLUMNS", "EventError", "EventResult", "IngestEvent", "IngestResult", "LIMITS", "ingest_batch"]
+__all__ = ["EVENT_COLUMNS", "EventError", "EventResult", "IngestEvent", "IngestResult", "IngestResultSchema", "LIMITS",
+           "ingest_batch", "plain_text", "result_json"]
 
 LIMITS = IngestLimits.from_env()
 EVENT_COLUMNS = store.EVENT_COLUMNS
@@ -181,12 +186,11 @@ def _record(session: Session, actor: Actor, parsed: list[ParsedEvent], results: 
         for event in mw.events:
             if results[event.index] is None:
                 own = [ids[event.client_id]] if event.client_id in ids else []
-                results[event.index] = EventResult.model_construct(   # our own values: no validation per event
-                    index=event.index, client_id=event.client_id, status="accepted", event_ids=own, message="",
-                    errors=[])
+                results[event.index] = EventResult(index=event.index, client_id=event.client_id, status="accepted",
+                                                   event_ids=own)
                 mw.accepted += 1
     if inserted:
-        rollups.apply(session, [store.EventRow(**row) for row in inserted])
+        rollups_bulk.apply(session, [store.EventRow(**row) for row in inserted])
     for mw in work.values():
         _announce(session, actor, mw, ops, now)
     _audit(session, actor, work, now)

@@ -1,6 +1,7 @@
 """A gateway's ingest event: one pydantic model (`IngestEvent`) that is both the OpenAPI schema of
 POST /ingest/events (rxapp/api/shopfloor/ingest.py) and the parser of services/shopfloor/ingest.py, plus
-the per-event results.
+the per-event results: msgspec Structs (one per event, so built and encoded in C: `result_json`), with
+pydantic twins (IngestResultSchema) that give the API's OpenAPI schema the same shape and names.
 
 Invariants:
 - the model is strict (no coercion: "5" is not a count, true is not an id), so a validated event's
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, WithJsonSchema
 
 from services.core.errors import Invalid
@@ -26,7 +28,8 @@ from services.core.messages import render, t
 from services.shopfloor import machine_state
 from services.shopfloor.operator import event_time
 
-__all__ = ["EventError", "EventResult", "IngestEvent", "IngestResult", "ParsedEvent", "Rejected", "parse_events"]
+__all__ = ["EventError", "EventResult", "IngestEvent", "IngestResult", "IngestResultSchema", "ParsedEvent", "Rejected",
+           "parse_events", "plain_text", "result_json"]
 
 STATES = ("running", "idle", "down", "planned_stop")
 TYPES = ("count", "state", "job_start", "job_complete")
@@ -70,25 +73,68 @@ MESSAGES = {
 _BATCH = TypeAdapter(list[IngestEvent])
 
 
-class EventError(BaseModel):
+class EventError(msgspec.Struct):
     field: str
     message: str
 
 
-class EventResult(BaseModel):
+class EventResult(msgspec.Struct):
+    """One event's answer: a msgspec Struct (built in ~0.1 us, encoded by msgspec.json in C), one per event."""
     index: int
     client_id: str | None
     status: str                          # accepted | duplicate | error
-    event_ids: list[int] = Field(default_factory=list)   # accepted: the id of the ProductionEvent it appended
+    event_ids: list[int] = []            # accepted: the id of the ProductionEvent it appended
     message: str = ""
-    errors: list[EventError] = Field(default_factory=list)
+    errors: list[EventError] = []
 
 
-class IngestResult(BaseModel):
+class IngestResult(msgspec.Struct):
     accepted: int
     duplicates: int
     rejected: int
     results: list[EventResult]
+
+
+def plain_text(value: Any) -> str:
+    """msgspec's enc_hook: a service Message (a str that remembers its template) is encoded as its text."""
+    if isinstance(value, str):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+_ENCODER = msgspec.json.Encoder(enc_hook=plain_text)
+
+
+def result_json(result: IngestResult) -> bytes:
+    """The batch's answer as JSON (the shape of IngestResultSchema), encoded in one C call."""
+    return _ENCODER.encode(result)
+
+
+class EventErrorSchema(BaseModel):
+    """The OpenAPI schema of EventError."""
+    model_config = ConfigDict(title="EventError")
+    field: str
+    message: str
+
+
+class EventResultSchema(BaseModel):
+    """The OpenAPI schema of EventResult."""
+    model_config = ConfigDict(title="EventResult")
+    index: int
+    client_id: str | None
+    status: str
+    event_ids: list[int] = Field(default_factory=list)
+    message: str = ""
+    errors: list[EventErrorSchema] = Field(default_factory=list)
+
+
+class IngestResultSchema(BaseModel):
+    """The OpenAPI schema of the answer to a batch (IngestResult)."""
+    model_config = ConfigDict(title="IngestResult")
+    accepted: int
+    duplicates: int
+    rejected: int
+    results: list[EventResultSchema]
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,7 +26,7 @@ from models.kpi_rollup import (
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.db import transaction
 from services.kpi import reads as kpi
-from services.kpi import rollup_rebuild, rollups
+from services.kpi import rollup_rebuild, rollups, rollups_bulk
 from tests.factories.kpi import CHRONOLOGICAL, SHUFFLED, at, drive, insert_events, rollup_state
 
 CYCLE_MS = 30_000
@@ -158,13 +159,15 @@ _KINDS = st.sampled_from([EventKind.COUNT, EventKind.COUNT, EventKind.DOWNTIME_S
 _EVENT = st.tuples(_KINDS, st.integers(0, 36 * 60 - 1), st.integers(0, 50), st.integers(0, 5), st.booleans())
 
 
+@pytest.mark.parametrize("apply", [rollups.apply, rollups_bulk.apply], ids=["per_event", "set_based"])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(events=st.lists(_EVENT, min_size=1, max_size=30), seed=st.integers(0, 10_000),
        batches=st.integers(1, 5))
-def test_incremental_rollups_equal_a_rebuild_from_scratch(session, engine, world, floor, viewer, events, seed,
+def test_incremental_rollups_equal_a_rebuild_from_scratch(session, engine, world, floor, viewer, apply, events, seed,
                                                           batches):
     """Any events, inserted in any order and batching (each batch applied at once), give the rebuild's rows (run
-    intervals too), and the rollup read of the machine (idle time included) equals the raw recompute."""
+    intervals too), and the rollup read of the machine (idle time included) equals the raw recompute: through the
+    per-event rollups and through the set-based ones ingest uses (rollups_bulk: SQL on PostgreSQL)."""
     reasons = [floor.line.downtime_reason_id, floor.line.planned_stop_reason_id]
     specs = []
     for kind, minute, good, scrap, flag in events:
@@ -178,7 +181,7 @@ def test_incremental_rollups_equal_a_rebuild_from_scratch(session, engine, world
     try:
         for i in range(0, len(specs), size):
             with transaction(session):
-                rollups.apply(session, insert_events(session, floor, world, specs[i:i + size]))
+                apply(session, insert_events(session, floor, world, specs[i:i + size]))
         incremental = rollup_state(engine)
         assert rebuilt_state(session, engine) == incremental       # slices, stops, runs and day rows alike
         assert {k: incremental[k] for k in ("count_days", "stop_days")} == day_sums_of_slices(incremental, engine)

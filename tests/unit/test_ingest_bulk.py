@@ -1,0 +1,84 @@
+"""Machine data ingest, set-based (services/kpi/rollups_bulk.py on PostgreSQL: one INSERT .. SELECT .. GROUP BY for
+every count slice and day row of a batch): the rollups of batches sent late and out of order equal a rebuild from
+the raw events, in a plant whose calendar cuts hours in two; the answers keep their shape."""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from models.orders import WorkOrder
+from services.core.db import transaction
+from services.kpi import rollup_rebuild
+from services.master.work_centers import MachineRateInput, set_machine_rate
+from services.shopfloor import ingest
+from tests.conftest import T0
+from tests.factories.db import committed, fetch, statements
+from tests.factories.kpi import rollup_state
+from tests.factories.org import make_department, make_plant
+from tests.factories.shopfloor import make_floor
+from tests.unit.test_ingest import code_of, iso, send, token_actor
+
+
+def test_batches_roll_up_set_based_as_a_rebuild_would(session, engine, world):
+    """Kolkata is UTC+05:30, so its shift starts and local midnight cut UTC hours in two. Two machines (one running
+    a job at its own rate for the product, one without a job), counts with and without scrap, stops, a job start,
+    over 30 hours, sent in three batches out of order: every rollup table (count and stop slices and days, stops,
+    runs) equals the rebuild of the plant."""
+    plant = make_plant(session, world.org_a, "KOLB", timezone="Asia/Kolkata")
+    floor = make_floor(session, world.org_a, plant, make_department(session, world.org_a, plant, "KB"), quantity=10_000)
+    gateway = token_actor(session, world, plant)
+    order = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0]
+    committed(session, set_machine_rate, world.actor(world.admin_a), floor.machine_id,
+              MachineRateInput(product_id=order.product_id, ideal_cycle_seconds="12.5"), now=T0)
+    running, idle = code_of(engine, floor.machine_id), code_of(engine, floor.other_machine_id)
+    start = T0 - timedelta(hours=31)
+    events = [{"client_id": "b-start", "machine": running, "type": "job_start", "work_order": order.number,
+               "occurred_at": iso(start)}]
+    for i in range(1, 600):
+        at = iso(start + timedelta(minutes=3 * i, seconds=i % 11))
+        machine = running if i % 3 else idle
+        if i % 97 == 0:
+            events.append({"client_id": f"b-{i}", "machine": machine, "type": "state", "state": "down",
+                           "reason_code_id": floor.line.downtime_reason_id, "occurred_at": at})
+        elif i % 97 == 5:
+            events.append({"client_id": f"b-{i}", "machine": machine, "type": "state", "state": "running",
+                           "occurred_at": at})
+        elif i % 13 == 0:
+            events.append({"client_id": f"b-{i}", "machine": machine, "type": "count", "good": i % 7, "scrap": 2,
+                           "reason_code_id": floor.line.scrap_reason_id, "occurred_at": at})
+        else:
+            events.append({"client_id": f"b-{i}", "machine": machine, "type": "count", "good": 1 + i % 5,
+                           "occurred_at": at})
+    send(session, gateway, events[:1], at=T0)
+    rest = events[1:]
+    random.Random(7).shuffle(rest)
+    with statements(engine) as seen:
+        for part in (rest[:250], rest[250:400], rest[400:]):
+            result = send(session, gateway, part, at=T0)
+            assert (result.accepted, result.rejected) == (len(part), 0)
+    if engine.dialect.name == "postgresql":          # the set-based statement, not the per-row upserts
+        assert sum("INSERT INTO kpi_count_slice" in s for s in seen) == 3
+        assert sum("unnest(%(plant)s::integer[]" in s for s in seen) == 3
+    incremental = rollup_state(engine)
+    assert incremental["counts"] and incremental["count_days"] and incremental["stop_slices"] and incremental["runs"]
+    assert len({row[3] for row in incremental["counts"]}) > 30                 # slices over 30 hours, cut ones too
+    with transaction(session):
+        rollup_rebuild.rebuild(session, plant_id=plant)
+    assert rollup_state(engine) == incremental
+
+
+def test_a_resent_batch_adds_nothing_to_the_rollups(session, engine, world):
+    """Exactly once through the set-based rollups: the same batch again is all duplicates and leaves every
+    rollup row as it was."""
+    floor = make_floor(session, world.org_a, world.plant1, world.dept1, quantity=1000)
+    gateway = token_actor(session, world, world.plant1)
+    code = code_of(engine, floor.machine_id)
+    batch = [{"client_id": f"r-{i}", "machine": code, "type": "count", "good": 2,
+              "occurred_at": iso(T0 + timedelta(minutes=i))} for i in range(120)]
+    first = send(session, gateway, batch, at=T0 + timedelta(hours=2))
+    before = rollup_state(engine)
+    again = send(session, gateway, batch, at=T0 + timedelta(hours=2))
+    assert (first.accepted, again.accepted, again.duplicates) == (120, 0, 120)
+    assert rollup_state(engine) == before
+    assert sum(row[8] for row in before["counts"]) == 240                      # good, summed over the slices
+    assert ingest.result_json(again).startswith(b'{"accepted":0,"duplicates":120,"rejected":0,"results":[{"index":0,')
