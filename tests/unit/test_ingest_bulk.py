@@ -6,17 +6,21 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from sqlmodel import col
+
 from models.orders import WorkOrder
+from models.shopfloor import ProductionEvent
 from services.core.db import transaction
 from services.kpi import rollup_rebuild
 from services.master.work_centers import MachineRateInput, set_machine_rate
 from services.shopfloor import ingest
 from tests.conftest import T0
-from tests.factories.db import committed, fetch, statements
+from tests.factories.db import committed, count, fetch, statements
 from tests.factories.kpi import rollup_state
 from tests.factories.org import make_department, make_plant
 from tests.factories.shopfloor import make_floor
 from tests.unit.test_ingest import code_of, iso, send, token_actor
+from tests.unit.test_shopfloor_idempotency import at_once
 
 
 def test_batches_roll_up_set_based_as_a_rebuild_would(session, engine, world):
@@ -82,3 +86,28 @@ def test_a_resent_batch_adds_nothing_to_the_rollups(session, engine, world):
     assert rollup_state(engine) == before
     assert sum(row[8] for row in before["counts"]) == 240                      # good, summed over the slices
     assert ingest.result_json(again).startswith(b'{"accepted":0,"duplicates":120,"rejected":0,"results":[{"index":0,')
+
+
+def test_overlapping_batches_sent_concurrently_are_counted_once(session, engine, world):
+    """Three gateways at once: the same batch twice and one overlapping it by half, for two machines. Every client id
+    is stored once, the jobs' quantities and the rollups count each event once, and the rollups equal a rebuild."""
+    floor = make_floor(session, world.org_a, world.plant1, world.dept1, quantity=1000)
+    gateway = token_actor(session, world, world.plant1)
+    codes = [code_of(engine, floor.machine_id), code_of(engine, floor.other_machine_id)]
+
+    def batch(first: int, last: int) -> list[dict]:
+        return [{"client_id": f"o-{i}", "machine": codes[i % 2], "type": "count", "good": 1 + i % 3,
+                 "occurred_at": iso(T0 + timedelta(minutes=i))} for i in range(first, last)]
+
+    def sender(events):
+        return lambda s: ingest.ingest_batch(s, gateway, events, now=T0 + timedelta(hours=4))
+    results = at_once(engine, [sender(batch(0, 100)), sender(batch(0, 100)), sender(batch(50, 150))])
+    assert all(isinstance(r, ingest.IngestResult) for r in results), results
+    assert sum(r.accepted for r in results) == 150 and sum(r.duplicates for r in results) == 150
+    assert count(engine, ProductionEvent, col(ProductionEvent.client_id).startswith("o-")) == 150
+    state = rollup_state(engine)
+    assert sum(row[8] for row in state["counts"]) == sum(1 + i % 3 for i in range(150))
+    assert sum(row[8] for row in state["count_days"]) == sum(1 + i % 3 for i in range(150))
+    with transaction(session):
+        rollup_rebuild.rebuild(session, plant_id=world.plant1)
+    assert rollup_state(engine) == state
