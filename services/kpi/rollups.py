@@ -31,12 +31,13 @@ Duplicates never reach here: the unique (organization_id, client_id) refuses the
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -232,10 +233,6 @@ def add_count(rows: dict, org_id: int, plant_id: int, machine_id: int, slice_sta
     row["events"] += events
 
 
-def _insert(session: Session):
-    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)
-
-
 def count_days(ctx: RollupContext, rows: dict[tuple, dict]) -> dict[tuple, dict]:
     """Count slice rows summed per machine, local day, operation and reason (`kpi_count_day` rows)."""
     days: dict[tuple, dict] = {}
@@ -260,25 +257,36 @@ def stop_days(ctx: RollupContext, rows: dict[tuple, dict]) -> dict[tuple, dict]:
 
 
 def _upsert_counts(session: Session, rows: dict[tuple, dict], model=KpiCountSlice) -> None:
-    table = table_of(model)
-    time_key = "slice_start" if model is KpiCountSlice else "day_start"
-    stmt = _insert(session)(table)       # executemany of one cached statement: a multi-row .values() recompiles
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["machine_id", time_key, "operation_key", "reason_key"],
-        set_={name: table.c[name] + stmt.excluded[name] for name in _COUNT_FIGURES})
+    stmt = _count_upsert(session.get_bind().dialect.name, model)
     for chunk in chunks(list(rows.values())):
-        session.execute(stmt, chunk)
+        session.execute(stmt, chunk)       # executemany of one cached statement: a multi-row .values() recompiles
 
 
 def _upsert_stop_slices(session: Session, rows: dict[tuple, dict], model=KpiStopSlice) -> None:
-    table = table_of(model)
-    time_key = "slice_start" if model is KpiStopSlice else "day_start"
     live = [r for r in rows.values() if r["stop_us"] != 0]
-    stmt = _insert(session)(table)
-    stmt = stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "reason_key"],
-                                      set_={"stop_us": table.c.stop_us + stmt.excluded.stop_us})
+    stmt = _stop_upsert(session.get_bind().dialect.name, model)
     for chunk in chunks(live):
         session.execute(stmt, chunk)
+
+
+@functools.cache
+def _count_upsert(dialect: str, model: type) -> Any:
+    """INSERT .. ON CONFLICT adding the figures, built once per process and dialect (building it, `excluded`
+    aliasing the whole table, cost more than running it)."""
+    table = table_of(model)
+    time_key = "slice_start" if model is KpiCountSlice else "day_start"
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "operation_key", "reason_key"],
+                                      set_={name: table.c[name] + stmt.excluded[name] for name in _COUNT_FIGURES})
+
+
+@functools.cache
+def _stop_upsert(dialect: str, model: type) -> Any:
+    table = table_of(model)
+    time_key = "slice_start" if model is KpiStopSlice else "day_start"
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "reason_key"],
+                                      set_={"stop_us": table.c.stop_us + stmt.excluded.stop_us})
 
 
 def chunks(rows: list, size: int = _CHUNK):

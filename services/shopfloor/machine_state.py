@@ -21,8 +21,10 @@ Nothing here checks permissions or commits: its callers have locked the machine 
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -129,15 +131,12 @@ def add_counts(session: Session, actor: Actor, counts: dict[int, tuple[int, int]
     if not counts:
         return {}
     session.flush()
-    ops = table_of(Operation)
-    good = sa.case({op_id: g for op_id, (g, _) in counts.items()}, value=ops.c.id, else_=0)
-    scrap = sa.case({op_id: x for op_id, (_, x) in counts.items()}, value=ops.c.id, else_=0)
-    statement = (sa.update(ops).where(ops.c.id.in_(sorted(counts)))
-                 .values(quantity_good=ops.c.quantity_good + good, quantity_scrap=ops.c.quantity_scrap + scrap,
-                         updated_at=now, updated_by=actor.user_id)
-                 .returning(ops.c.id, ops.c.work_order_id, ops.c.quantity_good, ops.c.quantity_scrap, ops.c.quantity))
+    params: dict[str, object] = {"ids": sorted(counts), "now": now, "user": actor.user_id}
+    for i, (op_id, (good, scrap)) in enumerate(counts.items()):
+        params.update({f"op_{i}": op_id, f"good_{i}": good, f"scrap_{i}": scrap})
+    statement = _add_counts_statement(len(counts))
     totals, beyond = {}, []
-    for op_id, wo_id, total_good, total_scrap, quantity in session.execute(statement).all():
+    for op_id, wo_id, total_good, total_scrap, quantity in session.execute(statement, params).all():
         totals[op_id] = (wo_id, total_good, total_scrap)
         _set_loaded(session, Operation, op_id, quantity_good=total_good, quantity_scrap=total_scrap,
                     updated_at=now, updated_by=actor.user_id)
@@ -173,17 +172,40 @@ def refresh_work_orders(session: Session, actor: Actor, work_order_ids: Iterable
     if len(wo_ids) > 1 and session.connection().dialect.name == "postgresql":
         session.exec(select(col(WorkOrder.id)).where(col(WorkOrder.id).in_(wo_ids)).order_by(col(WorkOrder.id))
                      .with_for_update(key_share=True)).all()
+    rows = session.execute(_refresh_statement(), {"ids": wo_ids, "now": now, "user": actor.user_id}).all()
+    for wo_id, total_good, total_scrap in rows:
+        _set_loaded(session, WorkOrder, wo_id, quantity_good=total_good, quantity_scrap=total_scrap,
+                    updated_at=now, updated_by=actor.user_id)
+
+
+@functools.lru_cache(maxsize=64)
+def _add_counts_statement(jobs: int) -> Any:
+    """The counts UPDATE of `jobs` jobs (bound ids, op_i, good_i, scrap_i, now, user), built once per number of jobs:
+    building it cost more than running it."""
+    ops = table_of(Operation)
+
+    def per_job(name: str) -> Any:
+        return sa.case(*[(sa.bindparam(f"op_{i}", type_=sa.Integer), sa.bindparam(f"{name}_{i}", type_=sa.Integer))
+                         for i in range(jobs)], value=ops.c.id, else_=0)
+    return (sa.update(ops).where(ops.c.id.in_(sa.bindparam("ids", expanding=True)))
+            .values(quantity_good=ops.c.quantity_good + per_job("good"),
+                    quantity_scrap=ops.c.quantity_scrap + per_job("scrap"),
+                    updated_at=sa.bindparam("now"), updated_by=sa.bindparam("user"))
+            .returning(ops.c.id, ops.c.work_order_id, ops.c.quantity_good, ops.c.quantity_scrap, ops.c.quantity))
+
+
+@functools.cache
+def _refresh_statement() -> Any:
+    """The work orders' quantities UPDATE (bound ids, now, user), built once per process."""
     w, o = table_of(WorkOrder), table_of(Operation).alias("o")
     last_good = (sa.select(o.c.quantity_good).where(o.c.work_order_id == w.c.id)
                  .order_by(o.c.status == WorkStatus.CANCELLED, o.c.sequence.desc()).limit(1).scalar_subquery())
     all_scrap = sa.select(sa.func.coalesce(sa.func.sum(o.c.quantity_scrap), 0)).where(
         o.c.work_order_id == w.c.id).scalar_subquery()
-    statement = (sa.update(w).where(w.c.id.in_(wo_ids))
-                 .values(quantity_good=last_good, quantity_scrap=all_scrap, updated_at=now, updated_by=actor.user_id)
-                 .returning(w.c.id, w.c.quantity_good, w.c.quantity_scrap))
-    for wo_id, total_good, total_scrap in session.execute(statement).all():
-        _set_loaded(session, WorkOrder, wo_id, quantity_good=total_good, quantity_scrap=total_scrap,
-                    updated_at=now, updated_by=actor.user_id)
+    return (sa.update(w).where(w.c.id.in_(sa.bindparam("ids", expanding=True)))
+            .values(quantity_good=last_good, quantity_scrap=all_scrap, updated_at=sa.bindparam("now"),
+                    updated_by=sa.bindparam("user"))
+            .returning(w.c.id, w.c.quantity_good, w.c.quantity_scrap))
 
 
 def complete_work_order_if_done(session: Session, actor: Actor, wo: WorkOrder, *, at: datetime,

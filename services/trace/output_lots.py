@@ -30,14 +30,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, func, select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
+from sqlmodel import Session, func
 
-from models.base import pk
+from models.base import pk, table_of
 from models.catalog import Product
 from models.lots import Lot, LotConsumption, LotStatus, Serial
 from models.orders import Operation, WorkOrder, WorkStatus
@@ -69,121 +70,139 @@ def sync(session: Session, actor: Actor, jobs: Mapping[int, datetime]) -> list[O
     """Lot the good parts of the last steps among `jobs` that are not in a lot yet.
 
     Set-based (a gateway batch counts dozens of jobs): the last steps with their products, what they have
-    lotted with their passes, and their open lots are read in one query each; top-ups are flushed together."""
+    lotted and their passes are read in one query; the open lots of all of them are topped up in one
+    UPDATE .. RETURNING; only a pass without an open lot makes a new one."""
     if not jobs:
         return []
-    steps, products = _last_steps(session, actor, list(jobs))
-    lotted, passes = _lotted_and_passes(session, [pk(job) for job in steps])
-    todo = [(job, job.quantity_good - lotted.get(pk(job), 0)) for job in steps]
-    todo = [(job, missing) for job, missing in todo if missing > 0]
-    if not todo:
+    session.flush()                                        # the counts just added are what is compared
+    steps = [step for step in _last_steps(session, actor, list(jobs)) if step.missing > 0]
+    if not steps:
         return []
-    for job, _ in todo:
-        require_any(actor, RECORD, plant_id=job.plant_id)
-    open_lots = _open_lots(session, {pk(job): (passes[pk(job)], products[job.work_order_id][0]) for job, _ in todo})
-    changes, topped = [], False
-    for job, missing in todo:
-        at, pass_no = jobs[pk(job)], passes[pk(job)]
-        lot = open_lots.get(pk(job))
+    for step in steps:
+        require_any(actor, RECORD, plant_id=step.plant_id)
+    topped = _top_up(session, actor, steps, jobs)
+    changes = []
+    for step in steps:
+        at, lot = jobs[step.operation_id], topped.get(step.operation_id)
         if lot is None:
-            lot = output_lot(session, actor, job, quantity=missing, pass_no=pass_no, now=at)
-            changes.append(OutputChange(operation_id=pk(job), lot_id=lot.id, lot_number=lot.number, pass_no=pass_no,
-                                        added=missing, created=True))
-            continue
-        _top_up(session, actor, lot, missing, at, serialized=products[job.work_order_id][1])
-        topped = True
-        changes.append(OutputChange(operation_id=pk(job), lot_id=lot.id, lot_number=lot.number, pass_no=pass_no,
-                                    added=missing, created=False))
-    if topped:
-        session.flush()
+            job = session.get_one(Operation, step.operation_id)
+            made = output_lot(session, actor, job, quantity=step.missing, pass_no=step.pass_no, now=at)
+            lot = (pk(made), made.number)
+        changes.append(OutputChange(operation_id=step.operation_id, lot_id=lot[0], lot_number=lot[1],
+                                    pass_no=step.pass_no, added=step.missing, created=step.operation_id not in topped))
     return changes
 
 
-def _last_steps(session: Session, actor: Actor,
-                operation_ids: list[int]) -> tuple[list[Operation], dict[int, tuple[int, bool]]]:
-    """The jobs that are the last live step of their work order, and per work order (its product, whether
-    that product is serialized)."""
-    found = session.exec(_last_steps_query(), params={"ids": sorted(operation_ids),
-                                                       "organization_id": actor.organization_id}).all()
-    rows = [(job, _product_id(product_id), serialized) for job, product_id, serialized in found
-            if job.plant_id in actor.plant_ids]
-    return [job for job, _, _ in rows], {job.work_order_id: (product_id, serialized) for job, product_id, serialized in rows}
+class _Step(NamedTuple):
+    """A job that is the last live step of its work order, with what its output lots hold."""
+    operation_id: int
+    work_order_id: int
+    plant_id: int
+    product_id: int
+    serialized: bool
+    missing: int              # good parts not yet in one of its output lots
+    pass_no: int              # its production pass in progress
+
+
+def _last_steps(session: Session, actor: Actor, operation_ids: list[int]) -> list[_Step]:
+    """The jobs that are the last live step of their work order, with their product, what they have lotted (the
+    initial quantity of their output lots, by-products aside, hand-made ones included) and their pass in
+    progress (genealogy.pass_in_progress, for many jobs at once): one query."""
+    found = session.execute(_last_steps_query(), {"ids": sorted(operation_ids),
+                                                  "organization_id": actor.organization_id}).all()
+    return [_Step(op_id, wo_id, plant_id, product_id, bool(serialized), good - int(lotted or 0),
+                  max(lot_pass or 0, used_pass or 0) or 1)
+            for op_id, wo_id, plant_id, good, product_id, serialized, lotted, lot_pass, used_pass in found
+            if plant_id in actor.plant_ids]
 
 
 @functools.cache
 def _last_steps_query() -> Any:
     """Built once per process (bound `ids` and `organization_id`): building it cost more than running it."""
-    later = aliased(Operation)
-    has_later = (select(later.id).where(later.work_order_id == Operation.work_order_id,
-                                        later.sequence > Operation.sequence, later.status != WorkStatus.CANCELLED)
+    o, w, p = table_of(Operation), table_of(WorkOrder), table_of(Product)
+    lot, used, later = table_of(Lot), table_of(LotConsumption), table_of(Operation).alias("later")
+    has_later = (sa.select(later.c.id).where(later.c.work_order_id == o.c.work_order_id,
+                                             later.c.sequence > o.c.sequence, later.c.status != WorkStatus.CANCELLED)
                  .exists())
-    return (select(Operation, Product.id, Product.is_serialized)
-            .join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
-            .join(Product, col(Product.id) == WorkOrder.product_id)
-            .where(col(Operation.id).in_(sa.bindparam("ids", expanding=True)),
-                   Operation.organization_id == sa.bindparam("organization_id"),
-                   Operation.status != WorkStatus.CANCELLED, ~has_later)
-            .order_by(col(Operation.id)).execution_options(populate_existing=True))
+    own = sa.case((lot.c.is_byproduct == sa.false(), lot.c.quantity_initial), else_=0)
+    lotted = sa.select(func.coalesce(func.sum(own), 0)).where(lot.c.operation_id == o.c.id).scalar_subquery()
+    lot_pass = sa.select(func.max(lot.c.pass_no)).where(lot.c.operation_id == o.c.id).scalar_subquery()
+    used_pass = sa.select(func.max(used.c.pass_no)).where(used.c.operation_id == o.c.id).scalar_subquery()
+    return (sa.select(o.c.id, o.c.work_order_id, o.c.plant_id, o.c.quantity_good, p.c.id, p.c.is_serialized,
+                      lotted, lot_pass, used_pass)
+            .join_from(o, w, w.c.id == o.c.work_order_id).join(p, p.c.id == w.c.product_id)
+            .where(o.c.id.in_(sa.bindparam("ids", expanding=True)),
+                   o.c.organization_id == sa.bindparam("organization_id"),
+                   o.c.status != WorkStatus.CANCELLED, ~has_later)
+            .order_by(o.c.id))
 
 
-def _product_id(product_id: int | None) -> int:
-    assert product_id is not None                      # joined on the product's primary key
-    return product_id
+def _top_up(session: Session, actor: Actor, steps: list[_Step],
+            jobs: Mapping[int, datetime]) -> dict[int, tuple[int, str]]:
+    """Add each step's missing parts to the newest available output lot of its pass and product, in one UPDATE ..
+    RETURNING (the update locks the lots; one that stopped being available meanwhile is left alone); serials are
+    numbered now; each top-up is audited and announced. Step (operation) id -> (lot id, number), for those that
+    had an open lot."""
+    params: dict[str, Any] = {"keys": [(s.operation_id, s.pass_no, s.product_id) for s in steps],
+                              "user": actor.user_id}
+    for i, step in enumerate(steps):
+        params.update({f"op_{i}": step.operation_id, f"added_{i}": step.missing, f"at_{i}": jobs[step.operation_id]})
+    rows = session.execute(_top_up_statement(len(steps)), params).all()
+    by_id = {step.operation_id: step for step in steps}
+    topped: dict[int, tuple[int, str]] = {}
+    for lot in rows:
+        step, at = by_id[lot.operation_id], jobs[lot.operation_id]
+        _set_loaded(session, lot, at, actor.user_id)
+        serials = _serials(session, actor, lot, step.missing, at) if step.serialized else 0
+        changes: dict[str, Any] = {
+            "operation_id": lot.operation_id, "work_order_id": lot.work_order_id, "pass_no": lot.pass_no,
+            "added": step.missing, "quantity": lot.quantity, "quantity_initial": lot.quantity_initial,
+            "serials": serials}
+        audit(session, actor, "lot", lot.id, "top_up", changes, plant_id=lot.plant_id, at=at)
+        record(session, LotToppedUp(organization_id=lot.organization_id, plant_id=lot.plant_id,
+                                    actor_user_id=actor.user_id, at=at, lot_id=lot.id, number=lot.number, **changes))
+        topped[step.operation_id] = (lot.id, lot.number)
+    return topped
 
 
-def _lotted_and_passes(session: Session, operation_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """Per job, in one query: the initial quantity of its output lots (by-products aside, hand-made ones
-    included), and its production pass in progress (genealogy.pass_in_progress, for many jobs at once)."""
-    if not operation_ids:
-        return {}, {}
-    own = sa.case((col(Lot.is_byproduct) == sa.false(), col(Lot.quantity_initial)), else_=0)
-    consumed: sa.Select[Any, Any, Any] = (
-        sa.select(col(LotConsumption.operation_id).label("operation_id"), sa.literal(0).label("lotted"),
-                  func.max(LotConsumption.pass_no).label("p"))
-        .where(col(LotConsumption.operation_id).in_(operation_ids)).group_by(col(LotConsumption.operation_id)))
-    produced: sa.Select[Any, Any, Any] = (
-        sa.select(col(Lot.operation_id).label("operation_id"), func.coalesce(func.sum(own), 0).label("lotted"),
-                  func.max(Lot.pass_no).label("p"))
-        .where(col(Lot.operation_id).in_(operation_ids)).group_by(col(Lot.operation_id)))
-    lotted: dict[int, int] = {}
-    passes = dict.fromkeys(operation_ids, 0)
-    for operation_id, quantity, pass_no in session.execute(sa.union_all(consumed, produced)).all():
-        lotted[operation_id] = lotted.get(operation_id, 0) + int(quantity or 0)
-        passes[operation_id] = max(passes[operation_id], pass_no or 0)
-    return lotted, {operation_id: pass_no or 1 for operation_id, pass_no in passes.items()}
+@functools.lru_cache(maxsize=64)
+def _top_up_statement(jobs: int) -> Any:
+    """The top-up of `jobs` open lots (bound op_i, added_i, at_i, keys, user), built once per batch size."""
+    lot, newest = table_of(Lot), table_of(Lot).alias("newest")
+
+    def per_job(name: str, type_: Any) -> Any:
+        return sa.case(*[(sa.bindparam(f"op_{i}", type_=sa.Integer), sa.bindparam(f"{name}_{i}", type_=type_))
+                         for i in range(jobs)], value=lot.c.operation_id)
+    added, at = per_job("added", sa.Integer), per_job("at", lot.c.produced_at.type)
+    wanted = (sa.select(func.max(newest.c.id))
+              .where(sa.tuple_(newest.c.operation_id, newest.c.pass_no, newest.c.product_id)
+                     .in_(sa.bindparam("keys", expanding=True)),
+                     newest.c.is_byproduct == sa.false(), newest.c.status == LotStatus.AVAILABLE)
+              .group_by(newest.c.operation_id))
+    return (sa.update(lot)
+            .where(lot.c.id.in_(wanted), lot.c.is_byproduct == sa.false(), lot.c.status == LotStatus.AVAILABLE)
+            .values(quantity=lot.c.quantity + added, quantity_initial=lot.c.quantity_initial + added,
+                    produced_at=at, updated_at=at, updated_by=sa.bindparam("user"))
+            .returning(*[lot.c[name] for name in _LOT_COLUMNS]))
 
 
-def _open_lots(session: Session, wanted: dict[int, tuple[int, int]]) -> dict[int, Lot]:
-    """Per job: the newest available output lot of its pass in progress and its work order's product,
-    locked (one query for all jobs)."""
-    keys = sorted((operation_id, pass_no) for operation_id, (pass_no, _) in wanted.items())
-    lots = session.exec(select(Lot).where(sa.tuple_(Lot.operation_id, Lot.pass_no).in_(keys),
-                                          Lot.is_byproduct == False, Lot.status == LotStatus.AVAILABLE)   # noqa: E712
-                        .order_by(col(Lot.id)).with_for_update()).all()
-    found: dict[int, Lot] = {}
-    for lot in lots:                                        # in id order: the newest one wins
-        if lot.operation_id is not None and lot.product_id == wanted[lot.operation_id][1]:
-            found[lot.operation_id] = lot
-    return found
+_LOT_COLUMNS = ("id", "organization_id", "plant_id", "number", "product_id", "work_order_id", "operation_id", "pass_no",
+                "quantity", "quantity_initial")
 
 
-def _top_up(session: Session, actor: Actor, lot: Lot, quantity: int, at: datetime, *, serialized: bool) -> None:
-    """Add to an open lot in memory (the caller flushes all top-ups at once); serials are numbered now."""
-    lot.quantity += quantity
-    lot.quantity_initial += quantity
-    lot.produced_at = at
-    lot.updated_at, lot.updated_by = at, actor.user_id
-    session.add(lot)
-    serials = 0
-    if serialized:
-        numbers = next_numbers(session, lot.organization_id, "SN", quantity)
-        session.add_all([Serial(organization_id=lot.organization_id, plant_id=lot.plant_id, number=number,
-                                product_id=lot.product_id, lot_id=pk(lot), created_at=at, updated_at=at,
-                                created_by=actor.user_id, updated_by=actor.user_id) for number in numbers])
-        serials = len(numbers)
-    changes: dict[str, Any] = {"operation_id": lot.operation_id, "work_order_id": lot.work_order_id, "pass_no": lot.pass_no,
-               "added": quantity, "quantity": lot.quantity, "quantity_initial": lot.quantity_initial,
-               "serials": serials}
-    audit(session, actor, "lot", lot.id, "top_up", changes, plant_id=lot.plant_id, at=at)
-    record(session, LotToppedUp(organization_id=lot.organization_id, plant_id=lot.plant_id, actor_user_id=actor.user_id,
-                                at=at, lot_id=pk(lot), number=lot.number, **changes))
+def _set_loaded(session: Session, lot: Any, at: datetime, user_id: int | None) -> None:
+    """A lot topped up by the UPDATE: its copy loaded in this session (if any) gets the new figures, no query."""
+    loaded = session.identity_map.get(identity_key(Lot, lot.id))
+    if loaded is not None:
+        for name, value in {"quantity": lot.quantity, "quantity_initial": lot.quantity_initial, "produced_at": at,
+                            "updated_at": at, "updated_by": user_id}.items():
+            set_committed_value(loaded, name, value)
+
+
+def _serials(session: Session, actor: Actor, lot: Any, quantity: int, at: datetime) -> int:
+    """A new serial number (SN-...) per unit added to a serialized product's lot."""
+    numbers = next_numbers(session, lot.organization_id, "SN", quantity)
+    session.add_all([Serial(organization_id=lot.organization_id, plant_id=lot.plant_id, number=number,
+                            product_id=lot.product_id, lot_id=lot.id, created_at=at, updated_at=at,
+                            created_by=actor.user_id, updated_by=actor.user_id) for number in numbers])
+    return len(numbers)
