@@ -12,6 +12,9 @@ and no figures per machine (the summary's machine list and its suspicious-rate c
 last bucket is an hour inside a whole day that the day rows sum (the "yesterday" view) are its counts and stops read
 again from the slices.
 
+The plant's calendar and idle convention come from per-worker caches (services/kpi/scope.py, dropped by the events
+that change them): a live reading runs once per report.
+
 Invariants: the actor's access is checked as `kpi_summary` checks it (a display token may read its plant); the
 figures are computed by the same functions as the summary's and the trend's (`figures_of`); reads rollups only.
 """
@@ -57,7 +60,7 @@ def live_figures(session: Session, actor: Actor, *, plant_id: int, start: dateti
                  department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
                  now: datetime) -> LiveFigures:
     scope = resolve_scope(session, actor, plant_id=plant_id, start=start, end=end, department_id=department_id,
-                          machine_id=machine_id, shift_id=shift_id, now=now, display_ok=True)
+                          machine_id=machine_id, shift_id=shift_id, now=now, display_ok=True, cached=True)
     last = None
     if bucket in ("hour", "day", "week"):
         week_start = settings_for(session, actor.organization_id).week_start if bucket == "week" else 0

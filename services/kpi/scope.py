@@ -9,7 +9,9 @@ UNION ALL of both under one GROUP BY); grouped by `slice_start`, a day row stand
 day and week buckets may ask for day rows. A shift-filtered scope reads slices only. Every sum here reads the
 rollups, never the raw events; an open stop (no end yet) is clipped to working time up to the window's end or `now`.
 The scope carries the plant's idle convention (services/kpi/settings.py); idle and booked planned downtime come
-from services/kpi/machine_time.py.
+from services/kpi/machine_time.py. A live screen's reading, once per report, may take the plant's calendar and
+conventions from per-worker caches (`cached=True`), dropped by the events that change them
+(services/core/worker_cache.py).
 """
 from __future__ import annotations
 
@@ -43,9 +45,15 @@ from services.core.calendar_math import (
 from services.core.errors import Invalid, NotFound
 from services.core.messages import t
 from services.core.scoping import get_scoped
+from services.core.worker_cache import WorkerCache
 from services.kpi.plant_calendar import kpi_calendar
 from services.kpi.rollup_slices import Slicer, day_start
 from services.kpi.settings import conventions
+
+# A plant's calendar (in its time zone) and its idle convention, per worker, for the live reads (`cached=True`).
+CALENDARS: WorkerCache[CalendarSpec] = WorkerCache("KPI calendars", invalidated_by=(
+    "calendar.*", "calendar_holiday.*", "shift.*", "shift_break.*", "plant.*"))
+IDLE_IS_LOSS: WorkerCache[bool] = WorkerCache("KPI idle conventions", invalidated_by=("kpi_plant_setting.*", "plant.*"))
 
 UTC = UTC
 US = timedelta(microseconds=1)
@@ -120,8 +128,9 @@ class Totals:
 
 def resolve_scope(session: Session, actor: Actor, *, plant_id: int, start: datetime, end: datetime,
                   department_id: int | None = None, machine_id: int | None = None, shift_id: int | None = None,
-                  now: datetime, display_ok: bool = False) -> Scope:
-    """The scope, after checking the actor may read the plant's KPIs (VIEW_DASHBOARDS; DISPLAY too if allowed)."""
+                  now: datetime, display_ok: bool = False, cached: bool = False) -> Scope:
+    """The scope, after checking the actor may read the plant's KPIs (VIEW_DASHBOARDS; DISPLAY too if allowed);
+    `cached`: the calendar and the idle convention from the per-worker caches."""
     plant = get_scoped(session, actor, Plant, plant_id, t("Plant"))
     require_plant_visible(actor, plant.id, t("Plant"))
     if not (display_ok and actor.can(Permission.DISPLAY, plant_id=plant.id)):
@@ -142,13 +151,20 @@ def resolve_scope(session: Session, actor: Actor, *, plant_id: int, start: datet
         machine = session.get(Machine, machine_id)
         if machine is None or machine.plant_id != plant.id:
             raise NotFound(t("Machine not found."))
-    scope = Scope(plant=plant, cal=kpi_calendar(session, plant), start=start, end=end,
+    cal = CALENDARS.get(pk(plant), lambda: kpi_calendar(session, plant), plant_id=pk(plant)) if cached \
+        else kpi_calendar(session, plant)
+    scope = Scope(plant=plant, cal=cal, start=start, end=end,
                   now=now.astimezone(UTC), department_id=department_id, machine_id=machine_id)
     if shift_id is not None:
         scope.shift_id, scope.shift_name = shift_id, _shift_name(session, plant, shift_id)
     scope.machines = _machines(session, scope)
-    scope.idle_is_loss = conventions(session, pk(plant)).idle_is_loss
+    scope.idle_is_loss = IDLE_IS_LOSS.get(pk(plant), lambda: _idle_is_loss(session, pk(plant)), plant_id=pk(plant)) \
+        if cached else _idle_is_loss(session, pk(plant))
     return scope
+
+
+def _idle_is_loss(session: Session, plant_id: int) -> bool:
+    return conventions(session, plant_id).idle_is_loss
 
 
 def _shift_name(session: Session, plant: Plant, shift_id: int) -> str:

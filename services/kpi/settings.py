@@ -21,8 +21,7 @@ from models.base import pk
 from models.kpi_rollup import DEFAULT_OVERPRODUCTION_TOLERANCE, IdleConvention, KpiPlantSetting
 from models.organization import Plant
 from services.core.access import Actor, Permission, require, require_plant_visible
-from services.core.audit import audit
-from services.core.changes import stamp, stamp_new
+from services.core.changes import announce, stamp, stamp_new
 from services.core.errors import Invalid
 from services.core.messages import t
 from services.core.scoping import get_scoped
@@ -86,8 +85,8 @@ def set_plant_settings(session: Session, actor: Actor, plant_id: int, *, idle_co
     row.overproduction_tolerance_percent = overproduction_tolerance_percent
     session.add(row)
     session.flush()
-    audit(session, actor, "kpi_plant_setting", row.id, "update", {
+    announce(session, actor, "kpi_plant_setting", row.id, "update", {     # the event drops live reads' cached copy
         "idle_convention": [before.idle_convention.value, idle_convention],
         "overproduction_tolerance_percent": [before.overproduction_tolerance_percent,
-                                             overproduction_tolerance_percent]}, plant_id=plant.id, at=now)
+                                             overproduction_tolerance_percent]}, plant_id=plant.id, now=now)
     return _read(pk(plant), row)

@@ -95,9 +95,36 @@ def test_one_pass_reads_fewer_statements_than_the_summary_and_the_trend(session,
     with statements(engine) as two_reads:
         committed(session, kpi.kpi_summary, viewer, **where)
         committed(session, kpi.oee_trend, viewer, **where, bucket="hour")
+    committed(session, live_figures.live_figures, viewer, **where, bucket="hour")       # the worker's caches filled
     with statements(engine) as one_pass:
         committed(session, live_figures.live_figures, viewer, **where, bucket="hour")
     reads = [s for s in one_pass if s.split()[0].upper() == "SELECT"]
-    # plant, calendar 2, machines, KPI conventions; counts, closed stops, open stops, reasons; runs, stops, bookings
-    assert len(reads) <= 12, "\n".join(reads)
-    assert len(reads) < len([s for s in two_reads if s.split()[0].upper() == "SELECT"]) - 6
+    # plant, machines (calendar and conventions cached); counts, closed stops, open stops, reasons; runs, stops,
+    # bookings
+    assert len(reads) <= 9, "\n".join(reads)
+    assert len(reads) < len([s for s in two_reads if s.split()[0].upper() == "SELECT"]) - 12
+
+
+def test_a_calendar_or_kpi_convention_change_reaches_the_next_live_reading(session, world, plant):
+    """The calendar and the idle convention a live reading caches per worker are dropped by the events of their
+    change: the next reading equals the summary again."""
+    from services.kpi.settings import set_plant_settings
+    from services.master.calendar_shifts import update_shift
+    from services.master.calendars import ShiftUpdate
+    viewer, admin = world.actor(world.planner1), world.actor(world.admin_a)
+    where = dict(plant_id=world.plant1, start=at(1, 0), end=NOW, now=NOW)
+
+    def live_and_summary():
+        found = committed(session, live_figures.live_figures, viewer, **where, bucket="hour")
+        assert found.figures == committed(session, kpi.kpi_summary, viewer, **where).figures
+        return found.figures
+
+    first = live_and_summary()
+    committed(session, set_plant_settings, admin, world.plant1, idle_convention="not_scheduled",
+              overproduction_tolerance_percent=10, now=NOW)
+    second = live_and_summary()
+    assert first.idle_is_loss and not second.idle_is_loss
+    early = session.exec(select(Shift.id).join(ShiftCalendar, ShiftCalendar.id == Shift.calendar_id)
+                         .where(ShiftCalendar.plant_id == world.plant1, Shift.name == "Early")).one()
+    committed(session, update_shift, admin, early, ShiftUpdate(start_minute=300), now=NOW)      # from 05:00
+    assert live_and_summary().shift_minutes == second.shift_minutes + 2 * 60     # an hour more on both machines
