@@ -378,3 +378,49 @@ def test_configuration(monkeypatch):
     assert RedisBridge().channel == "takt.events"
     with pytest.raises(FanoutConfigError, match="63 bytes"):
         PostgresBridge("postgresql://u@h/db", channel="c" * 64)
+
+
+class _Collect:
+    def __init__(self):
+        self.published: list[list[str]] = []
+
+    def publish(self, events, *, local_only=False):
+        assert local_only
+        self.published.append([e.name for e in events])
+
+
+@pytest.mark.parametrize("as_bytes", [True, False])
+def test_own_messages_are_skipped_before_they_are_decoded(monkeypatch, as_bytes):
+    bridge = RedisBridge("redis://127.0.0.1:1/0", "c")
+    bridge._bus = collect = _Collect()
+    decoded: list[str] = []
+
+    def counting_decode(message):
+        decoded.append(message)
+        return decode(message)
+
+    monkeypatch.setattr(fanout, "decode", counting_decode)
+
+    def wire(text: str):
+        return text.encode() if as_bytes else text
+
+    bridge._receive(wire(encode([ev("mine")], origin=bridge.origin)))
+    bridge._receive(wire(encode([ev("look.alike")], origin=bridge.origin + "x")))   # another origin sharing a prefix
+    bridge._receive(wire(encode([ev("theirs")], origin="elsewhere")))
+    assert len(decoded) == 2                      # this process's own message never reached the decoder
+    assert collect.published == [["look.alike"], ["theirs"]]
+
+
+def test_typed_events_from_the_wire_parse_their_times_with_hints_resolved_once_per_class():
+    import services.production.events  # noqa: F401  (registers typed events with datetime | None fields)
+    from services.core.events import EVENT_TYPES, _fields_from, _payload_fields
+    typed = [cls for cls in EVENT_TYPES.values() if any(is_time for _, is_time in _payload_fields(cls))]
+    assert typed, "no typed event with a datetime field to check"
+    cls = typed[0]
+    name = next(n for n, is_time in _payload_fields(cls) if is_time)
+    _payload_fields.cache_clear()
+    values = _fields_from(cls, {name: "2026-01-02T03:04:05+00:00", "unknown": 1})
+    values2 = _fields_from(cls, {name: "2026-01-02T03:04:06+00:00"})
+    assert values[name].isoformat() == "2026-01-02T03:04:05+00:00" and values2[name].second == 6
+    assert "unknown" not in values
+    assert (_payload_fields.cache_info().misses, _payload_fields.cache_info().hits) == (1, 1)
