@@ -1,23 +1,29 @@
 """Per-request inputs: the client's address, the bearer token, and the actor it stands for.
 
-The actor is resolved in its own short unit of work (it may slide the session's expiry) and is an
-immutable value; each route then runs its use case in one `with db_session() as s, transaction(s):`.
-Once the actor is known, every unit of work of the request runs for its organization
-(services/core/tenancy.py: PostgreSQL's row-level security), and numbers are written in its organization's
-number format (services/core/formats.py), as the UI does per event; the token lookup itself runs without it.
+The actor is resolved inside the request's own unit of work (services/core/db.py, `RequestUnit`): the token
+check opens the request's session, runs its one query there (which also binds the transaction to the actor's
+organization for PostgreSQL's row-level security, services/core/tenancy.py) and may slide the session's expiry;
+the route's first `with db_session() as s, transaction(s):` then continues that same session and transaction,
+so a request costs one pool checkout and one commit. The actor is an immutable value. When the route takes no
+unit of work the token check's transaction is committed at the end (its slide kept); when the request fails it
+is rolled back, and a slide it held is written again on its own (using a session slides it, whatever the
+answer). Every other unit of work of the request runs for the actor's organization too, and numbers are written
+in its organization's number format (services/core/formats.py), as the UI does per event.
 """
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request, Security, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer, OAuth2PasswordBearer
 
 from models.base import utcnow
-from services.core import formats, tenancy
+from services.core import db, formats, tenancy
 from services.core.access import Actor
-from services.core.db import db_session, transaction
+from services.core.db import RequestUnit, db_session, transaction
 from services.core.errors import Unauthorized
 from services.org import auth, settings
 
@@ -49,11 +55,24 @@ def _resolve(token: str) -> Actor:
         return auth.actor_for_token(s, token, now=utcnow())
 
 
-def _resolve_with_format(token: str) -> tuple[Actor, str | None]:
-    """The actor and its organization's number format (cached per worker: no query once known)."""
-    with db_session() as s, transaction(s):
-        actor = auth.actor_for_token(s, token, now=utcnow())
-        return actor, settings.number_format_of(s, actor.organization_id)
+def _open_request_unit(token: str) -> tuple[RequestUnit, Actor, str | None]:
+    """The request's session with the token checked in it (transaction left open for the route), the actor, and
+    its organization's number format (cached per worker: no query once known)."""
+    unit = db.open_request_unit()
+    try:
+        actor = auth.actor_for_token(unit.session, token, now=utcnow(), bind=True)
+        return unit, actor, settings.number_format_of(unit.session, actor.organization_id)
+    except BaseException:
+        unit.close(failed=True)
+        raise
+
+
+def _close_request_unit(unit: RequestUnit, failed: bool) -> None:
+    slide = auth.unkept_slide(unit.session) if failed else None
+    unit.close(failed=failed)
+    if slide is not None:
+        with db_session() as s, transaction(s):
+            auth.keep_slide(s, slide)
 
 
 def actor_for_token(token: str) -> Actor:
@@ -70,15 +89,23 @@ def websocket_token(websocket: WebSocket) -> str:
     return websocket.query_params.get("token", "")
 
 
-async def current_actor(token: Annotated[str, Depends(bearer_token)]) -> Actor:
-    """Async so that `tenancy.act_for` sets the request's context (a sync dependency runs in a worker thread
-    whose context the route never sees); the lookup itself still runs off the event loop."""
-    actor, number_format = await run_in_threadpool(_resolve_with_format, token)
+async def current_actor(token: Annotated[str, Depends(bearer_token)]) -> AsyncIterator[Actor]:
+    """Async so that `tenancy.act_for` and `db.adopt` set the request's context (a sync dependency runs in a worker
+    thread whose context the route never sees); the lookup and the commit still run off the event loop. Its scope
+    is the route function: the unit ends before the answer is sent."""
+    unit, actor, number_format = await run_in_threadpool(_open_request_unit, token)
     tenancy.act_for(actor.organization_id)
+    db.adopt(unit)
     formats.set_number_format(number_format)     # numbers the request writes (PDFs, messages), as a UI event does
-    return actor
+    try:
+        yield actor
+    except BaseException:
+        with anyio.CancelScope(shield=True):         # a cancelled request still gives its connection back
+            await run_in_threadpool(_close_request_unit, unit, True)
+        raise
+    await run_in_threadpool(_close_request_unit, unit, False)
 
 
 BearerToken = Annotated[str, Depends(bearer_token)]
-CurrentActor = Annotated[Actor, Depends(current_actor)]
+CurrentActor = Annotated[Actor, Depends(current_actor, scope="function")]
 ClientIP = Annotated[str | None, Depends(client_ip)]

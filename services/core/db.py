@@ -5,12 +5,20 @@ e.g. `postgresql+psycopg://user@host/db`. Services never commit; callers wrap a 
 `transaction(session)`, which commits once and, only after a successful commit, dispatches the
 domain events the services recorded (services/core/events.py). A unit of work that runs for an actor
 carries its organization to PostgreSQL's row-level security (services/core/tenancy.py).
+
+A request's unit of work (`RequestUnit`): the REST door checks the bearer token in a session it opens for the
+request and hands that session, its transaction still open, to the request's first `db_session()`, so the token
+check and the use case share one pool checkout and one commit. Only that first use gets it (a second unit of
+work of the request, a nested one, or one running beside it gets a fresh session, as everywhere else); once the
+request is over (`RequestUnit.close`) every `db_session()` of its context opens a fresh session again.
 """
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -78,8 +86,48 @@ def on_engine_change(listener: Callable[[], None]) -> None:
     _engine_listeners.append(listener)
 
 
+class RequestUnit:
+    """The session a request opened for its token check, waiting for the request's first `db_session()`."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._free = threading.Lock()       # held from the first hand-over on: the session is handed over once
+
+    def take(self) -> Session | None:
+        return self.session if self._free.acquire(blocking=False) else None
+
+    def close(self, *, failed: bool) -> None:
+        """End the request's use: commit what is still open (the token check's own write when no unit of work
+        took the session), or roll it back when the request failed; later `db_session()` calls open their own."""
+        self._free.acquire(blocking=False)
+        try:
+            if self.session.in_transaction():
+                (self.session.rollback if failed else self.session.commit)()
+        finally:
+            self.session.close()
+
+
+_request_unit: ContextVar[RequestUnit | None] = ContextVar("takt_request_unit", default=None)
+
+
+def open_request_unit() -> RequestUnit:
+    """A session for this request (its token check runs in it first); `adopt` hands it to the request's context."""
+    return RequestUnit(Session(get_engine(), expire_on_commit=False))
+
+
+def adopt(unit: RequestUnit) -> None:
+    """The next `db_session()` of this context (the request's task, and the worker thread its route runs in)
+    continues `unit`'s session and transaction instead of opening one."""
+    _request_unit.set(unit)
+
+
 @contextmanager
 def db_session() -> Iterator[Session]:
+    unit = _request_unit.get()
+    taken = unit.take() if unit is not None else None
+    if taken is not None:
+        yield taken                  # the request's session: its `close` ends it when the request is over
+        return
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
 

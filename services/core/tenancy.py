@@ -23,6 +23,10 @@ plant's organization, `takt simulate` (rxapp/simulator.py) to the simulated plan
   dependency sets it once per request, after its own token lookup).
 - The setting is one `SELECT set_config('takt.organization_id', :org, true)` when a transaction begins
   (or when `bind` is called inside one): local to the transaction, so a pooled connection keeps nothing.
+- `setting_column(organization_id)` + `bound_by_query(session, organization_id)`: a query that finds the
+  organization sends the setting itself, as one more selected column (the API's token check: its one query
+  finds the person and binds the rest of the request's unit of work). The query reads only rows of that
+  organization, so whether a row is read before or after the setting takes effect does not change its answer.
 
 SQLite has no row-level security: there, nothing is sent. The wall holds only when the app connects as a
 role that is neither a superuser nor has BYPASSRLS (docs/architecture.md, "Row-level security").
@@ -34,8 +38,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, SessionTransaction
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import SessionTransaction
 
 SETTING = "takt.organization_id"
 _INFO_KEY = "takt.organization_id"
@@ -59,6 +63,18 @@ def bind(session: OrmSession, organization_id: int) -> None:
     session.info[_INFO_KEY] = organization_id
     if session.in_transaction():
         _send(session, organization_id)
+
+
+def setting_column(organization_id: sa.ColumnElement[int] | Mapped[int]) -> sa.ColumnElement[str]:
+    """A column that sets the transaction's organization to `organization_id` when its row is read (PostgreSQL)."""
+    return sa.func.set_config(SETTING, sa.cast(organization_id, sa.String), sa.true())
+
+
+def bound_by_query(session: OrmSession, organization_id: int) -> None:
+    """`bind`, after a query of this transaction selected `setting_column` for `organization_id` (nothing to send)."""
+    organization_id = int(organization_id)
+    session.info[_INFO_KEY] = organization_id
+    session.info[_APPLIED_KEY] = (_root(session.get_transaction()), organization_id)
 
 
 def bind_transaction(session: OrmSession, organization_id: int) -> None:

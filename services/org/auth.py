@@ -39,6 +39,7 @@ from models.base import pk
 from models.org_settings import OrganizationSettings
 from models.organization import Organization, Plant
 from models.user import Role, RoleAssignment, User, UserPlantAccess
+from services.core import tenancy
 from services.core.access import TOKEN_PERMISSIONS, Actor
 from services.core.audit import audit
 from services.core.errors import Forbidden, Invalid, RateLimited, Unauthorized
@@ -315,28 +316,59 @@ def _session_expiry(created_at: datetime, seen_at: datetime, idle: timedelta, mo
     return min(created_at + most, seen_at + idle)
 
 
-def actor_for_token(session: Session, token: str | None, *, now: datetime) -> Actor:
+def actor_for_token(session: Session, token: str | None, *, now: datetime, bind: bool = False) -> Actor:
     """Resolve a bearer token: a user session (`tks_...`) or a plant-scoped API token (`tkt_...`).
     A session costs one indexed query (session, user, organization, its session lengths, roles, what the
     organization's roles hold and the roles granted at plants, and plants at once), plus one
-    UPDATE at most once a minute to slide its expiry; nothing is cached, so a revocation counts at once."""
+    UPDATE at most once a minute to slide its expiry; nothing is cached, so a revocation counts at once.
+    `bind`: the rest of the session's unit of work runs for the actor's organization (row-level security); for a
+    person's session the one query sends that setting itself (services/core/tenancy.py, `setting_column`)."""
     if not token:
         raise Unauthorized(t("Log in first."))
     if token.startswith("tkt_"):
-        return _actor_for_api_token(session, token, now)
-    found = session.execute(_session_actor_query(), {"token_hash": hash_token(token)}).first()
+        actor = _actor_for_api_token(session, token, now)
+        if bind:
+            tenancy.bind(session, actor.organization_id)
+        return actor
+    sets_tenancy = bind and session.get_bind().dialect.name == "postgresql"
+    found = session.execute(_session_actor_query(sets_tenancy), {"token_hash": hash_token(token)}).first()
     if found is None:
         raise Unauthorized(t("Your session has ended. Log in again."))
     (session_id, created_at, expires_at, last_seen_at, idle_minutes, max_hours, user_id, organization_id, username,
-     roles, plants, packed) = found
+     roles, plants, packed) = found[:12]
+    if bind:
+        (tenancy.bound_by_query if sets_tenancy else tenancy.bind)(session, organization_id)
     idle, most = timedelta(minutes=idle_minutes), timedelta(hours=max_hours)
     if min(expires_at, _session_expiry(created_at, last_seen_at or created_at, idle, most)) <= now:
         raise Unauthorized(t("Your session has ended. Log in again."))
     if last_seen_at is None or now - last_seen_at > timedelta(minutes=1):
-        session.execute(sa.update(AuthSession).where(col(AuthSession.id) == session_id).values(
-            last_seen_at=now, expires_at=_session_expiry(created_at, now, idle, most)))
-    access = unpack_role_rows({Role(r) for r in _split(roles)}, packed)
+        slide = {"session_id": session_id, "seen": now, "until": _session_expiry(created_at, now, idle, most)}
+        session.execute(_SLIDE, slide)
+        session.info[_SLIDE_KEY] = slide
+    access = unpack_role_rows(frozenset(Role(r) for r in _split(roles)), packed)
     return _actor(user_id, organization_id, username, access, [int(p) for p in _split(plants)])
+
+
+_SLIDE = sa.update(AuthSession).where(col(AuthSession.id) == sa.bindparam("session_id")).values(
+    last_seen_at=sa.bindparam("seen"), expires_at=sa.bindparam("until")).execution_options(
+    synchronize_session=False)
+_SLIDE_KEY = "takt.session_slide"          # a slide written in the session's transaction and not yet committed
+
+
+@sa.event.listens_for(OrmSession, "after_commit")
+def _slide_kept(session: OrmSession) -> None:
+    session.info.pop(_SLIDE_KEY, None)
+
+
+def unkept_slide(session: Session) -> dict | None:
+    """The expiry slide `actor_for_token` wrote in `session` and no commit kept yet (None: none, or kept)."""
+    return session.info.get(_SLIDE_KEY)
+
+
+def keep_slide(session: Session, slide: dict) -> None:
+    """Write again a slide whose transaction rolled back (the request it was checked for failed): using a session
+    slides it, whatever the request's answer."""
+    session.execute(_SLIDE, slide)
 
 
 def _actor(user_id: int, organization_id: int, username: str, access: RoleAccess, plants: list[int]) -> Actor:
@@ -349,10 +381,11 @@ def _actor(user_id: int, organization_id: int, username: str, access: RoleAccess
 
 
 @functools.cache
-def _session_actor_query() -> sa.Select:
+def _session_actor_query(sets_tenancy: bool = False) -> sa.Select:
     """One row for a live session (bound parameter `token_hash`) of an active user in an active organization,
     with the user's roles and visible plants as comma-separated lists (an admin sees every plant of the
-    organization). Built once per process: building it took about a third of the token check's time."""
+    organization); `sets_tenancy` (PostgreSQL): one more column sets the transaction's organization to the user's.
+    Built once per process: building it took about a third of the token check's time."""
     roles = (select(func.aggregate_strings(sa.cast(RoleAssignment.role, sa.String), ","))
              .where(col(RoleAssignment.user_id) == User.id).scalar_subquery())
     assigned = select(sa.cast(RoleAssignment.role, sa.String)).where(col(RoleAssignment.user_id) == User.id).correlate(User)
@@ -363,9 +396,11 @@ def _session_actor_query() -> sa.Select:
               .scalar_subquery())
     idle = func.coalesce(col(OrganizationSettings.session_idle_minutes), org_settings.DEFAULTS.session_idle_minutes)
     most = func.coalesce(col(OrganizationSettings.session_max_hours), org_settings.DEFAULTS.session_max_hours)
+    setting = [tenancy.setting_column(col(User.organization_id))] if sets_tenancy else []
     return (sa.select(col(AuthSession.id), col(AuthSession.created_at), col(AuthSession.expires_at),
                       col(AuthSession.last_seen_at), idle, most, col(User.id), col(User.organization_id),
-                      col(User.username), roles, plants, packed_role_rows(User.id, User.organization_id, assigned))
+                      col(User.username), roles, plants, packed_role_rows(User.id, User.organization_id, assigned),
+                      *setting)
             .join(User, col(User.id) == AuthSession.user_id)
             .join(Organization, col(Organization.id) == User.organization_id)
             .outerjoin(OrganizationSettings, col(OrganizationSettings.organization_id) == User.organization_id)

@@ -9,7 +9,9 @@ role assignment, or a grant without a department) lifts that limit; every change
 """
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -93,7 +95,10 @@ def packed_role_rows(user_id, organization_id, assigned) -> sa.ScalarSelect:
             .scalar_subquery())
 
 
-def unpack_role_rows(roles: set[Role], packed: str | None) -> RoleAccess:
+@functools.lru_cache(maxsize=4096)
+def unpack_role_rows(roles: frozenset[Role], packed: str | None) -> RoleAccess:
+    """The access `packed_role_rows` packed. A pure function of its text (which carries every field it reads),
+    so each distinct text is unpacked once per worker: the token check of a request costs no role rows."""
     rows = []
     for part in (packed or "").split(_ROW):
         if not part:
@@ -105,7 +110,7 @@ def unpack_role_rows(roles: set[Role], packed: str | None) -> RoleAccess:
     return fold_access(roles, rows)
 
 
-def fold_access(roles: set[Role], rows: list[tuple[OrgRole, int | None, int | None]]) -> RoleAccess:
+def fold_access(roles: AbstractSet[Role], rows: list[tuple[OrgRole, int | None, int | None]]) -> RoleAccess:
     """What the person's built-in roles and grants add up to (see the module's invariants)."""
     everywhere: set[Permission] = set()
     templated: set[Role] = set()
@@ -125,7 +130,7 @@ def fold_access(roles: set[Role], rows: list[tuple[OrgRole, int | None, int | No
                 departments.add(department_id)
             if role.name not in names:
                 names.append(role.name)
-    everywhere |= default_permissions(roles - templated)      # vendor and client: not editable, their defaults
+    everywhere |= default_permissions(set(roles) - templated)      # vendor and client: not editable, their defaults
     return RoleAccess(roles=frozenset(roles), role_permissions=frozenset(everywhere),
                       plant_permissions=tuple((p, frozenset(h)) for p, h in sorted(at_plant.items())),
                       department_ids=None if unbound or not departments else frozenset(departments),

@@ -1,6 +1,6 @@
 """The REST API on PostgreSQL as the app's non-superuser role, where row-level security holds (migration
-0044_rls): the ordinary request path works, each request's unit of work sends its organization once, after the
-token lookup, and another organization's rows stay out of reach. SQLite has no row-level security.
+0044_rls): the ordinary request path works, each request's unit of work sends its organization once, in the
+token lookup's own query (rxapp/api/deps.py), and another organization's rows stay out of reach. SQLite has no row-level security.
 (TAKT_TEST_PG_AS_APP=1 runs every PostgreSQL test this way.)
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ def test_a_request_runs_for_its_organization_with_one_setting(client, world, app
     assert [p["code"] for p in response.json()] == ["PB"]
     settings = [i for i, st in enumerate(sent) if "set_config" in st]
     lookup = next(i for i, st in enumerate(sent) if "auth_session" in st)
-    assert len(settings) == 1 and settings[0] > lookup
+    assert settings == [lookup]
 
 
 def test_the_request_path_works_under_row_level_security(client, world, app_db, as_user):

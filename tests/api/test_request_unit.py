@@ -1,0 +1,100 @@
+"""The bearer-token check runs inside the request's own unit of work (rxapp/api/deps.py, services/core/db.py's
+`RequestUnit`): one pool checkout and one commit per request, the token lookup one statement (on PostgreSQL it also
+sets the organization for row-level security), and the session's sliding expiry is kept whatever the answer.
+Counted on the server's engine, never timed."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from models.auth import AuthSession
+from models.base import utcnow
+from services.org.tokens import hash_token
+from tests.factories.production import make_line
+
+
+@contextmanager
+def database_use(engine) -> Iterator[dict[str, list]]:
+    """Pool checkouts, commits and statements on `engine` inside the block (the API server's thread included)."""
+    seen: dict[str, list] = {"checkouts": [], "commits": [], "statements": []}
+    listeners = [
+        (engine.pool, "checkout", lambda *_: seen["checkouts"].append(1)),
+        (engine, "commit", lambda *_: seen["commits"].append(1)),
+        (engine, "before_cursor_execute", lambda _c, _cu, statement, *_: seen["statements"].append(statement)),
+    ]
+    for target, name, fn in listeners:
+        sa.event.listen(target, name, fn)
+    try:
+        yield seen
+    finally:
+        for target, name, fn in listeners:
+            sa.event.remove(target, name, fn)
+
+
+@pytest.fixture
+def planner(as_user):
+    return as_user("planner.one")
+
+
+def _token_of(headers: dict[str, str]) -> str:
+    return headers["Authorization"].split(" ", 1)[1]
+
+
+def test_a_write_checks_its_token_in_its_own_unit_of_work(client, engine, session, world, planner):
+    line = make_line(session, world.org_a, world.plant1, world.dept1)
+    body = {"plant_id": world.plant1, "customer_id": line.customer_id,
+            "lines": [{"product_id": line.product_id, "quantity": 3, "promised_date": "2026-04-01"}]}
+    assert client.post("/orders", headers=planner, json=body).status_code == 201       # warm; the session slid
+    with database_use(engine) as used:
+        created = client.post("/orders", headers=planner, json=body)
+    assert created.status_code == 201, created.text
+    assert len(used["checkouts"]) == 1 and len(used["commits"]) == 1, used
+    lookups = [s for s in used["statements"] if "auth_session" in s]
+    assert len(lookups) == 1 and lookups[0].lstrip().upper().startswith("SELECT"), lookups
+    settings = [s for s in used["statements"] if "set_config" in s]
+    assert settings == (lookups if engine.dialect.name == "postgresql" else []), settings
+
+
+def test_the_slide_is_written_at_most_once_a_minute_and_kept_when_nothing_else_is_written(client, engine, session,
+                                                                                           world, planner):
+    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(_token_of(planner)))).one()
+    with engine.begin() as conn:
+        conn.execute(sa.update(AuthSession).where(AuthSession.id == row.id)
+                     .values(last_seen_at=utcnow() - timedelta(minutes=5)))
+    with database_use(engine) as first:
+        assert client.get("/me", headers=planner).status_code == 200
+    with database_use(engine) as second:
+        assert client.get("/me", headers=planner).status_code == 200
+    assert sum("UPDATE auth_session" in s for s in first["statements"]) == 1
+    assert not any("UPDATE auth_session" in s for s in second["statements"])
+    session.expire_all()
+    assert session.get(AuthSession, row.id).last_seen_at > utcnow() - timedelta(minutes=1)
+
+
+def test_a_failed_request_still_slides_the_session(client, engine, session, world, planner):
+    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(_token_of(planner)))).one()
+    before = utcnow() - timedelta(minutes=5)
+    with engine.begin() as conn:
+        conn.execute(sa.update(AuthSession).where(AuthSession.id == row.id).values(last_seen_at=before))
+    refused = client.post("/orders", headers=planner, json={"plant_id": world.plant1, "customer_id": 2 ** 31 - 1,
+                                                            "lines": []})
+    assert refused.status_code in (404, 422), refused.text
+    session.expire_all()
+    slid = session.get(AuthSession, row.id)
+    assert slid.last_seen_at > before + timedelta(minutes=4)
+    assert slid.expires_at > utcnow()
+
+
+def test_a_revoked_session_is_refused_on_its_next_request_and_writes_nothing(client, engine, session, world, planner):
+    assert client.get("/me", headers=planner).status_code == 200
+    with engine.begin() as conn:
+        conn.execute(sa.update(AuthSession).where(AuthSession.token_hash == hash_token(_token_of(planner)))
+                     .values(revoked_at=utcnow()))
+    with database_use(engine) as used:
+        assert client.get("/me", headers=planner).status_code == 401
+    assert len(used["checkouts"]) == 1 and not used["commits"], used
