@@ -167,6 +167,7 @@ from rxapp.state.trace.shipments import ShipmentsState
 from rxapp.state.trace.trace import TraceState
 from services.core import metrics
 from services.core.access import Permission
+from services.core.workers import freeze_startup_heap
 
 metrics.configure_logging(os.environ.get("TAKT_LOG_FORMAT", "json"), os.environ.get("TAKT_LOG_LEVEL", "INFO"))
 app = rx.App(
@@ -182,6 +183,7 @@ app.register_lifespan_task(escalation.escalation_task)  # overdue workflow items
 app.register_lifespan_task(activity_purge.activity_purge_task)  # studio activity retention, hourly
 app.register_lifespan_task(mail_sender_task)     # email outbox over SMTP (rxapp/mail_sender.py)
 app.register_lifespan_task(remember_app)         # per-tab followers end with their tab (rxapp/state/follow.py)
+app.register_lifespan_task(freeze_startup_heap)  # the built app out of the GC's full collections (workers.py)
 
 
 def _title(text: str) -> str:

@@ -50,3 +50,28 @@ def test_the_documented_nginx_site_is_rendered_with_only_the_nodes_and_the_port_
     assert all(line in rendered.splitlines() for line in kept)
     with pytest.raises(ValueError, match="upstream takt_nodes"):
         render_nginx_site(documented.replace("listen 80;", "listen 8080;"), 1, [2])
+
+
+class _Node:
+    def __init__(self):
+        self.me = self                      # a reference cycle: only the cyclic collector frees it
+
+
+def test_the_startup_heap_is_frozen_after_its_garbage_is_collected():
+    import gc
+    import weakref
+
+    from services.core.workers import freeze_startup_heap
+    kept = _Node()
+    dropped = _Node()
+    gone = weakref.ref(dropped)
+    del dropped
+    try:
+        frozen = freeze_startup_heap()
+        assert gone() is None                                   # start-up garbage collected, not frozen
+        assert frozen == gc.get_freeze_count() > 0
+        assert not any(o is kept for g in range(3) for o in gc.get_objects(generation=g))   # left out of the GC
+        later = _Node()
+        assert any(o is later for o in gc.get_objects(generation=0))                       # new objects are not
+    finally:
+        gc.unfreeze()
