@@ -31,7 +31,8 @@ runs, stops and bookings twice), p50/p95 55.3/95.9 ms, 2883 ms cumulative over 3
 (machine_times 1004 ms in 60 calls, the per-machine figures 257 ms); the report 75.6/144.8 ms through the API (20
 statements), 45.9/67.5 ms as a service call (19). Earlier (14:16 UTC, load 13.7): 28 statements with a separately
 resolved `oee_trend`. Now `services/kpi/live_figures.py` reads each rollup table once for the window and takes the
-last bucket's share from the same rows (runs, stops and bookings cut at its start), without figures per machine.
+last bucket's share from the same rows (runs, stops and bookings cut at its start), without figures per machine,
+and the plant's calendar and idle convention come from per-worker caches dropped by their events.
 The report's own cost (output lots, rollups, work-order state: above) is another engineer's (issue 17, target 1);
 the live channel sends a count's counters and quality from its event before this reading (see "Live push latency")."""
 
