@@ -20,7 +20,7 @@ plant's organization, `takt simulate` (rxapp/simulator.py) to the simulated plan
 - `with working_for(session, organization_id):` only the block runs for it, then the session's own setting again
   (demo seeding and the rollup rebuild walk the organizations so, on a session their caller keeps).
 - `act_for(organization_id)`: every session opened in this context runs for it (the API's actor
-  dependency sets it once per request, after its own token lookup).
+  dependency sets it once per request, after the token lookup, which binds the request's own unit of work itself).
 - The setting is one `SELECT set_config('takt.organization_id', :org, true)` when a transaction begins
   (or when `bind` is called inside one): local to the transaction, so a pooled connection keeps nothing.
 - `setting_column(organization_id)` + `bound_by_query(session, organization_id)`: a query that finds the
