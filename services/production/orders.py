@@ -60,7 +60,7 @@ from services.production.work_order_reads import (
     history,
     summaries_for_order,
 )
-from services.production.work_orders import transition_work_orders
+from services.production.work_orders import transition_work_orders_lean
 
 MAX_LINES = 1000
 
@@ -130,11 +130,16 @@ class OrderDetail(OrderSummary):
     can_cancel: bool = False
 
 
-class CreatedOrder(BaseModel):
-    """The lean answer to creating an order: what a caller needs to go on (edit its lines, release it)."""
+class OrderState(BaseModel):
+    """The lean answer to cancelling an order: which order, and its status now."""
     id: int
     number: str
     status: str
+
+
+class CreatedOrder(OrderState):
+    """The lean answer to creating or editing an order: what a caller needs to go on (edit its lines, release it);
+    `line_ids` are its lines in line order."""
     line_ids: list[int]
 
 
@@ -255,7 +260,13 @@ def create_order_lean(session: Session, actor: Actor, data: OrderCreate | dict, 
 
 def update_order(session: Session, actor: Actor, order_id: int, data: OrderUpdate | dict, *,
                  now: datetime) -> OrderDetail:
-    """Change the reference, note or lines of an open order."""
+    """Change the reference, note or lines of an open order; answers the whole detail."""
+    return get_order(session, actor, update_order_lean(session, actor, order_id, data, now=now).id)
+
+
+def update_order_lean(session: Session, actor: Actor, order_id: int, data: OrderUpdate | dict, *,
+                      now: datetime) -> CreatedOrder:
+    """Change the reference, note or lines of an open order; answers its id, number, status and line ids."""
     data = parse(OrderUpdate, data)
     order = _get_order(session, actor, order_id, for_update=True)
     require(actor, Permission.PLAN, plant_id=order.plant_id)
@@ -283,11 +294,19 @@ def update_order(session: Session, actor: Actor, order_id: int, data: OrderUpdat
         record(session, OrderUpdated(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
                              plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
     session.flush()
-    return get_order(session, actor, pk(order))
+    line_ids = session.exec(select(col(OrderLine.id)).where(OrderLine.order_id == order.id)
+                            .order_by(col(OrderLine.line_no))).all()
+    return CreatedOrder(id=pk(order), number=order.number, status=OrderStatus(order.status).value,
+                        line_ids=cast(list[int], list(line_ids)))
 
 
 def cancel_order(session: Session, actor: Actor, order_id: int, *, now: datetime, reason: str = "") -> OrderDetail:
-    """Cancel an order; a released order's open work orders are cancelled with it."""
+    """Cancel an order (and its open work orders); answers the whole detail."""
+    return get_order(session, actor, cancel_order_lean(session, actor, order_id, now=now, reason=reason).id)
+
+
+def cancel_order_lean(session: Session, actor: Actor, order_id: int, *, now: datetime, reason: str = "") -> OrderState:
+    """Cancel an order; a released order's open work orders are cancelled with it. Answers its id, number, status."""
     order = _get_order(session, actor, order_id, for_update=True)
     require(actor, Permission.PLAN, plant_id=order.plant_id)
     check_transition(t("Order {number}", number=order.number), order.status, OrderStatus.CANCELLED, ORDER_TRANSITIONS)
@@ -296,8 +315,8 @@ def cancel_order(session: Session, actor: Actor, order_id: int, *, now: datetime
                                    col(WorkOrder.status).in_((WorkStatus.PLANNED, WorkStatus.RELEASED,
                                                               WorkStatus.PAUSED, WorkStatus.RUNNING)))).all()
     if open_wos:
-        transition_work_orders(session, actor, cast(list[int], list(open_wos)), WorkStatus.CANCELLED, now=now,
-                               reason=reason or f"Order {order.number} cancelled", settle=False)
+        transition_work_orders_lean(session, actor, cast(list[int], list(open_wos)), WorkStatus.CANCELLED, now=now,
+                                    reason=reason or f"Order {order.number} cancelled", settle=False)
     transition(session, actor, order, "customer_order", f"Order {order.number}", OrderStatus.CANCELLED,
                ORDER_TRANSITIONS, now=now, reason=reason)
     audit(session, actor, "customer_order", order.id, "cancel", {"reason": reason, "work_orders": len(open_wos)},
@@ -305,7 +324,7 @@ def cancel_order(session: Session, actor: Actor, order_id: int, *, now: datetime
     record(session, OrderCancelled(organization_id=actor.organization_id, order_id=pk(order), number=order.number,
                                plant_id=order.plant_id, actor_user_id=actor.user_id, at=now))
     session.flush()
-    return get_order(session, actor, pk(order))
+    return OrderState(id=pk(order), number=order.number, status=OrderStatus.CANCELLED.value)
 
 
 def record_created(session: Session, actor: Actor, order_ids: list[int], *, now: datetime,

@@ -261,6 +261,13 @@ def _insert_operations(session: Session, actor: Actor, plant_id: int, planned: l
 
 # ----- status changes -------------------------------------------------------------------------
 
+class WorkOrderState(BaseModel):
+    """The lean answer to a work-order status change: which work order, and its status now."""
+    id: int
+    number: str
+    status: str
+
+
 def change_work_order_status(session: Session, actor: Actor, work_order_id: int, status: WorkStatus | str, *,
                              now: datetime, reason: str = "") -> WorkOrderSummary:
     """Move one work order (release, unrelease, start, pause, complete, cancel) through the table."""
@@ -280,8 +287,17 @@ def cancel_work_order(session: Session, actor: Actor, work_order_id: int, *, now
 
 def transition_work_orders(session: Session, actor: Actor, ids: list[int], wanted: WorkStatus, *, now: datetime,
                            reason: str = "", settle: bool = True) -> list[WorkOrderSummary]:
-    """Move every given work order to `wanted`, or none of them (set-based). `settle=False` leaves the
-    orders' status alone (for cancelling a whole order)."""
+    """Move every given work order to `wanted`, or none of them; answers their summaries (read back)."""
+    moved = transition_work_orders_lean(session, actor, ids, wanted, now=now, reason=reason, settle=settle)
+    return summaries(session, actor, [state.id for state in moved])
+
+
+def transition_work_orders_lean(session: Session, actor: Actor, ids: list[int], wanted: WorkStatus | str, *,
+                                now: datetime, reason: str = "", settle: bool = True) -> list[WorkOrderState]:
+    """Move every given work order to `wanted`, or none of them (set-based); answers each one's id, number and
+    new status in number order, without reading them back. `settle=False` leaves the orders' status alone
+    (for cancelling a whole order)."""
+    wanted = W(wanted)
     require(actor, Permission.PLAN)
     rows = _locked_work_orders(session, actor, ids)
     _check_all(rows, wanted)
@@ -289,11 +305,12 @@ def transition_work_orders(session: Session, actor: Actor, ids: list[int], wante
     op_moves = _operation_moves(rows, ops, wanted)
     values = {"released_at": now} if wanted == W.RELEASED else {"completed_at": now} if wanted == W.DONE else {}
     _set_status(session, actor, WorkOrder, [r.id for r in rows], wanted, now, values)
-    _history(session, actor, "work_order", [(r.id, r.status) for r in rows], wanted, now, reason)
+    history = [("work_order", r.id, r.status, wanted, reason) for r in rows]
     for op_wanted, moved in op_moves.items():
         extra = {"completed_at": now} if op_wanted == W.DONE else {}
         _set_status(session, actor, Operation, [op.id for op in moved], op_wanted, now, extra)
-        _history(session, actor, "operation", [(op.id, op.status) for op in moved], op_wanted, now, reason)
+        history += [("operation", op.id, op.status, op_wanted, reason) for op in moved]
+    _history(session, actor, "work_order", [], wanted, now, reason, also=history)
     audit_many(session, actor, "work_order", _VERBS[wanted],
                [(r.id, r.plant_id, {"status": {"before": W(r.status).value, "after": wanted.value}}) for r in rows],
                at=now)
@@ -303,7 +320,7 @@ def transition_work_orders(session: Session, actor: Actor, ids: list[int], wante
                                                   at=now))
     if settle and wanted in (W.DONE, W.CANCELLED):
         settle_orders(session, actor, _order_ids(session, [r.id for r in rows]), now=now)
-    return summaries(session, actor, [r.id for r in rows])
+    return [WorkOrderState(id=r.id, number=r.number, status=wanted.value) for r in rows]
 
 
 def _locked_work_orders(session: Session, actor: Actor, ids: list[int]) -> Sequence[Any]:

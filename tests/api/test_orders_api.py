@@ -46,7 +46,7 @@ def test_create_get_list_edit_release_and_cancel_an_order(client, world, line, p
     assert (listed["total"], [o["number"] for o in listed["items"]]) == (1, ["SO-000001"])
 
     first = created["lines"][0]
-    edited = client.patch(f"/orders/{created['id']}", headers=planner, json={"lines": [
+    edited = client.patch(f"/orders/{created['id']}", headers=planner, params={"view": "full"}, json={"lines": [
         {"id": first["id"], "product_id": line.product_id, "quantity": 6, "promised_date": "2026-04-02"}]})
     assert edited.status_code == 200, edited.text
     assert [(ln["line_no"], ln["quantity"]) for ln in edited.json()["lines"]] == [(1, 6)]
@@ -63,10 +63,31 @@ def test_create_get_list_edit_release_and_cancel_an_order(client, world, line, p
     assert "status" in error["fields"]
     assert "is released and cannot become released" in again.json()["error"]["message"]
 
-    cancelled = client.post(f"/orders/{created['id']}/cancel", headers=planner, json={"reason": "no longer needed"})
+    cancelled = client.post(f"/orders/{created['id']}/cancel", headers=planner, params={"view": "full"},
+                            json={"reason": "no longer needed"})
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["status"] == "cancelled"
     assert cancelled.json()["work_orders"][0]["status"] == "cancelled"
+
+
+def test_edit_and_cancel_answer_lean_by_default(client, world, line, planner):
+    created = new_order(client, planner, world, line, (5, 7), view="lean")
+    kept = created["line_ids"][1]
+    edited = client.patch(f"/orders/{created['id']}", headers=planner, json={"note": "call first", "lines": [
+        {"id": kept, "product_id": line.product_id, "quantity": 4, "promised_date": "2026-04-02"},
+        {"product_id": line.product_id, "quantity": 1, "promised_date": "2026-04-03"}]})
+    assert edited.status_code == 200, edited.text
+    assert set(edited.json()) == {"id", "number", "status", "line_ids"}
+    full = client.get(f"/orders/{created['id']}", headers=planner).json()
+    assert [ln["id"] for ln in full["lines"]] == edited.json()["line_ids"]
+    assert (edited.json()["line_ids"][0], [ln["quantity"] for ln in full["lines"]]) == (kept, [4, 1])
+
+    client.post(f"/orders/{created['id']}/release", headers=planner)
+    cancelled = client.post(f"/orders/{created['id']}/cancel", headers=planner)
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json() == {"id": created["id"], "number": created["number"], "status": "cancelled"}
+    after = client.get(f"/orders/{created['id']}", headers=planner).json()
+    assert after["status"] == "cancelled" and {w["status"] for w in after["work_orders"]} == {"cancelled"}
 
 
 def test_create_and_release_answer_lean_by_default(client, world, line, planner):
@@ -161,6 +182,11 @@ def test_work_orders_list_detail_transition_and_bulk_complete(client, session, w
 
     paused = client.post(f"/work-orders/{ids[0]}/transitions", headers=planner, json={"status": "paused", "reason": "tool"})
     assert paused.status_code == 200, paused.text
+    assert paused.json() == {"id": ids[0], "number": detail["number"], "status": "paused"}
+    resumed = client.post(f"/work-orders/{ids[0]}/transitions", headers=planner, params={"view": "full"},
+                          json={"status": "running"})
+    assert (resumed.json()["status"], resumed.json()["progress_percent"]) == ("running", 0)
+    paused = client.post(f"/work-orders/{ids[0]}/transitions", headers=planner, json={"status": "paused"})
     assert paused.json()["status"] == "paused"
     refused = client.post(f"/work-orders/{ids[0]}/transitions", headers=planner, json={"status": "planned"})
     error = assert_error(refused, 409, "invalid_transition")
@@ -170,9 +196,11 @@ def test_work_orders_list_detail_transition_and_bulk_complete(client, session, w
                        422, "invalid")
     assert "status" in bad["fields"]
 
-    done = client.post("/work-orders/complete", headers=planner, json={"ids": ids})
+    done = client.post("/work-orders/complete", headers=planner, json={"ids": ids[:2]})
     assert done.status_code == 200, done.text
-    assert [w["status"] for w in done.json()] == ["done"] * 3
+    assert [(set(w), w["status"]) for w in done.json()] == [({"id", "number", "status"}, "done")] * 2
+    last = client.post("/work-orders/complete", headers=planner, params={"view": "full"}, json={"ids": ids[2:]})
+    assert [(w["id"], w["status"], w["progress_percent"]) for w in last.json()] == [(ids[2], "done", 0)]
     assert count(engine, WorkOrder, WorkOrder.status == "done") == 3
     again = client.post("/work-orders/complete", headers=planner, json={"ids": ids})
     error = assert_error(again, 409, "invalid_transition")

@@ -19,6 +19,8 @@ REPORT_COUNTS_MAX = 18
 CREATE_ORDER_MAX = 6          # token 1, number 1, order 1, lines 1, history 1, audit 1
 RELEASE_ORDER_MAX = 8         # token 1, order with its lines 1, number 1, work orders 1 (a BOM level), operations 1,
                               # order status 1, history 1, audit 1
+TRANSITION_MAX = 7          # token 1, work orders locked 1, open operations 1, status of both 2, history 1, audit 1
+CANCEL_ORDER_MAX = 12       # token 1, order 1, its open work orders 1, the 7 of a transition but the token, order status 2
 
 
 def rls_setting(engine) -> int:
@@ -76,3 +78,21 @@ def test_a_logged_out_token_is_refused_on_its_next_request(client, world, as_use
     assert client.get("/me", headers=headers).status_code == 200
     assert client.post("/auth/logout", headers=headers).status_code == 204
     assert client.get("/me", headers=headers).status_code == 401
+
+
+def test_work_order_transitions_and_cancel_answer_lean_within_the_measured_statements(client, engine, session, world,
+                                                                                      planner):
+    line = make_line(session, world.org_a, world.plant1, world.dept1)
+    body = {"plant_id": world.plant1, "customer_id": line.customer_id,
+            "lines": [{"product_id": line.product_id, "quantity": 3, "promised_date": "2026-04-01"}]}
+    orders = [client.post("/orders", headers=planner, json=body).json()["id"] for _ in range(2)]
+    work_orders = [client.post(f"/orders/{o}/release", headers=planner).json()["work_order_ids"][0] for o in orders]
+
+    paused, seen = run(engine, lambda: client.post(f"/work-orders/{work_orders.pop()}/transitions", headers=planner,
+                                                   json={"status": "planned"}))
+    assert paused.status_code == 200, paused.text
+    assert len(seen) <= TRANSITION_MAX + rls_setting(engine), "\n".join(seen)
+
+    cancelled, seen = run(engine, lambda: client.post(f"/orders/{orders.pop()}/cancel", headers=planner))
+    assert cancelled.status_code == 200, cancelled.text
+    assert len(seen) <= CANCEL_ORDER_MAX + rls_setting(engine), "\n".join(seen)

@@ -1,9 +1,12 @@
 """Customer orders, their release into work orders, work-order status changes, and order import
 from Excel/CSV (all: PLAN at the order's plant; reading work orders: anyone of the plant).
 
-Writes answer lean: `POST /orders` answers 201 with `id`, `number`, `status` and `line_ids`, and
-`POST /orders/{id}/release` 200 with `id`, `number`, `status` and `work_order_ids`; `?view=full` answers
-the whole order (`OrderDetail`, as `GET /orders/{id}`) instead, read back in the same transaction.
+Writes answer lean: `POST /orders` answers 201 with `id`, `number`, `status` and `line_ids` (`PATCH
+/orders/{id}` the same), `POST /orders/{id}/release` 200 with `id`, `number`, `status` and `work_order_ids`,
+`POST /orders/{id}/cancel` with `id`, `number` and `status`; `?view=full` answers the whole order
+(`OrderDetail`, as `GET /orders/{id}`) instead, read back in the same transaction. Work-order status changes
+(`POST /work-orders/{id}/transitions`, `POST /work-orders/complete`) answer `id`, `number` and the new `status`
+of each work order; `?view=full` their summaries (`WorkOrderSummary`, as the list has them).
 
 Lists (`GET /orders`, `GET /work-orders`) are newest first and take `after` (a keyset cursor: the page's
 `next_after`), `count=true` to fill `total` (null otherwise: no COUNT query) and `fields=compact` for the
@@ -27,6 +30,7 @@ from models.orders import OrderStatus, WorkStatus
 from rxapp.api.config.settings import custom_filters
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
+from rxapp.api.paging import After, Count, Fields
 from rxapp.api.schemas import AUTHENTICATED, ErrorDetail, error_body, errors
 from services.config import custom_field_views
 from services.core.db import db_session, transaction
@@ -38,6 +42,7 @@ from services.production.orders import (
     OrderCreate,
     OrderDetail,
     OrderPage,
+    OrderState,
     OrderUpdate,
 )
 from services.production.work_order_reads import (
@@ -46,7 +51,7 @@ from services.production.work_order_reads import (
     WorkOrderPage,
     WorkOrderSummary,
 )
-from services.production.work_orders import ReleasedOrder
+from services.production.work_orders import ReleasedOrder, WorkOrderState
 
 router = APIRouter(tags=["orders"], responses=AUTHENTICATED)
 work_router = APIRouter(tags=["work orders"], responses=AUTHENTICATED)
@@ -56,12 +61,6 @@ View = Annotated[Literal["lean", "full"], Query(description=(
     "lean (default): the id and what a caller needs to go on; full: the whole read model, as GET answers it "
     "(costs a read-back of the order, its lines, history and work orders)."))]
 Offset = Annotated[int, Query(ge=0)]
-After = Annotated[int | None, Query(ge=1, description=(
-    "Keyset cursor: the `next_after` of the page before (items with smaller ids, newest first); cheaper than "
-    "offset on deep pages."))]
-Count = Annotated[bool, Query(description="Count every matching item into `total` (an extra query); else null.")]
-Fields = Annotated[Literal["full", "compact"], Query(description=(
-    "full: the list's read model; compact: the item's own columns only (no joined names or totals)."))]
 UploadedFile = Annotated[UploadFile, File(description="An .xlsx workbook or a .csv file (UTF-8, comma or semicolon).")]
 PlantField = Annotated[int, Form(description="The plant the orders are for.")]
 TEMPLATE_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -161,11 +160,14 @@ def get_order(order_id: int, actor: CurrentActor) -> OrderDetail:
         return orders.get_order(s, actor, order_id)
 
 
-@router.patch("/orders/{order_id}", response_model=OrderDetail, responses=errors(409),
-              summary="Change an open order (reference, note, or its complete list of lines)")
-def update_order(order_id: int, body: OrderUpdate, actor: CurrentActor) -> OrderDetail:
+@router.patch("/orders/{order_id}", response_model=CreatedOrder | OrderDetail, responses=errors(409),
+              summary="Change an open order (reference, note, or its complete list of lines; lean answer, view=full "
+                      "for the whole order)")
+def update_order(order_id: int, body: OrderUpdate, actor: CurrentActor, view: View = "lean") -> CreatedOrder | OrderDetail:
     with db_session() as s, transaction(s):
-        return orders.update_order(s, actor, order_id, body, now=utcnow())
+        if view == "full":
+            return orders.update_order(s, actor, order_id, body, now=utcnow())
+        return orders.update_order_lean(s, actor, order_id, body, now=utcnow())
 
 
 @router.post("/orders/{order_id}/release", response_model=ReleasedOrder | OrderDetail, responses=errors(409),
@@ -177,11 +179,13 @@ def release_order(order_id: int, actor: CurrentActor, view: View = "lean") -> Re
         return orders.get_order(s, actor, order_id) if view == "full" else released
 
 
-@router.post("/orders/{order_id}/cancel", response_model=OrderDetail, responses=errors(409),
-             summary="Cancel an order (and its open work orders)")
-def cancel_order(order_id: int, actor: CurrentActor, body: CancelBody | None = None) -> OrderDetail:
+@router.post("/orders/{order_id}/cancel", response_model=OrderState | OrderDetail, responses=errors(409),
+             summary="Cancel an order and its open work orders (lean answer; view=full for the whole order)")
+def cancel_order(order_id: int, actor: CurrentActor, body: CancelBody | None = None,
+                 view: View = "lean") -> OrderState | OrderDetail:
     with db_session() as s, transaction(s):
-        return orders.cancel_order(s, actor, order_id, now=utcnow(), reason=body.reason if body else "")
+        cancelled = orders.cancel_order_lean(s, actor, order_id, now=utcnow(), reason=body.reason if body else "")
+        return orders.get_order(s, actor, order_id) if view == "full" else cancelled
 
 
 # ----- work orders --------------------------------------------------------------------------
@@ -206,11 +210,15 @@ def list_work_orders(request: Request, actor: CurrentActor, plant_id: int | None
     return listing(rows, columns, format, "work-orders")
 
 
-@work_router.post("/work-orders/complete", response_model=list[WorkOrderSummary], responses=errors(409),
-                  summary="Complete many work orders at once (all or none)")
-def complete_work_orders(body: BulkCompleteBody, actor: CurrentActor) -> list[WorkOrderSummary]:
+@work_router.post("/work-orders/complete", response_model=list[WorkOrderState] | list[WorkOrderSummary],
+                  responses=errors(409),
+                  summary="Complete many work orders at once, all or none (lean answer; view=full for summaries)")
+def complete_work_orders(body: BulkCompleteBody, actor: CurrentActor,
+                         view: View = "lean") -> list[WorkOrderState] | list[WorkOrderSummary]:
     with db_session() as s, transaction(s):
-        return work_orders.complete_work_orders(s, actor, body.ids, now=utcnow(), reason=body.reason)
+        done = work_orders.transition_work_orders_lean(s, actor, body.ids, WorkStatus.DONE, now=utcnow(),
+                                                       reason=body.reason)
+        return work_order_reads.summaries(s, actor, [w.id for w in done]) if view == "full" else done
 
 
 @work_router.get("/work-orders/{work_order_id}", response_model=WorkOrderDetail,
@@ -220,9 +228,13 @@ def get_work_order(work_order_id: int, actor: CurrentActor) -> WorkOrderDetail:
         return work_order_reads.get_work_order(s, actor, work_order_id)
 
 
-@work_router.post("/work-orders/{work_order_id}/transitions", response_model=WorkOrderSummary, responses=errors(409),
-                  summary="Change a work order's status (release, unrelease, start, pause, complete, cancel)")
-def transition_work_order(work_order_id: int, body: TransitionBody, actor: CurrentActor) -> WorkOrderSummary:
+@work_router.post("/work-orders/{work_order_id}/transitions", response_model=WorkOrderState | WorkOrderSummary,
+                  responses=errors(409),
+                  summary="Change a work order's status: release, unrelease, start, pause, complete, cancel (lean "
+                          "answer; view=full for its summary)")
+def transition_work_order(work_order_id: int, body: TransitionBody, actor: CurrentActor,
+                          view: View = "lean") -> WorkOrderState | WorkOrderSummary:
     with db_session() as s, transaction(s):
-        return work_orders.change_work_order_status(s, actor, work_order_id, body.status, now=utcnow(),
-                                                    reason=body.reason)
+        moved = work_orders.transition_work_orders_lean(s, actor, [work_order_id], body.status, now=utcnow(),
+                                                        reason=body.reason)[0]
+        return work_order_reads.summaries(s, actor, [moved.id])[0] if view == "full" else moved
