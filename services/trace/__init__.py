@@ -1,6 +1,7 @@
 """Traceability: lots, serials and locations, what went into what, where it went, and labels to scan.
 
 - lots.py: receive, move, hold and release lots and serials; storage locations; lot and serial reads;
+- lot_pages.py: the lots list in pages (keyset cursor, total only when asked, compact rows);
 - custom_values.py: custom field values of lots and shipments after creation, and their exports;
 - genealogy.py: material consumed into a job and the lots a job produces, linked with quantities;
 - output_lots.py: the good parts of a work order's last step become output lots (the shop floor calls it);

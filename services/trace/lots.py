@@ -436,6 +436,17 @@ def list_lots(session: Session, actor: Actor, *, plant_id: int | None = None, st
               product_id: int | None = None, search: str = "", limit: int = 100,
               offset: int = 0, custom: dict[str, Any] | None = None) -> tuple[list[LotRead], int]:
     """`custom` filters by custom field values ({key: value}, services/config/custom_fields.py)."""
+    query = lots_query(session, actor, plant_id=plant_id, status=status, product_id=product_id, search=search,
+                       custom=custom)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Lot.id).desc()).offset(max(offset, 0)).limit(min(max(limit, 1), MAX_PAGE))).all()
+    return read_lots(session, rows), total
+
+
+def lots_query(session: Session, actor: Actor, *, plant_id: int | None = None, status: LotStatus | None = None,
+               product_id: int | None = None, search: str = "", custom: dict[str, Any] | None = None
+               ) -> SelectOfScalar[Lot]:
+    """The lots a list shows (VIEW; the actor's plants), filtered, unordered (services/trace/lot_pages.py pages it)."""
     require(actor, Permission.VIEW)
     query: SelectOfScalar[Lot] = select(Lot).where(Lot.organization_id == actor.organization_id,
                                                    col(Lot.plant_id).in_(actor.plant_ids or [-1]))
@@ -451,9 +462,7 @@ def list_lots(session: Session, actor: Actor, *, plant_id: int | None = None, st
         query = query.join(Product, col(Product.id) == Lot.product_id).where(or_(
             func.lower(Lot.number).like(pattern), func.lower(Lot.supplier_lot_ref).like(pattern),
             func.lower(Lot.supplier).like(pattern), func.lower(Product.code).like(pattern)))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Lot.id).desc()).offset(max(offset, 0)).limit(min(max(limit, 1), MAX_PAGE))).all()
-    return read_lots(session, rows), total
+    return query
 
 
 def read_lot(session: Session, lot: Lot) -> LotRead:

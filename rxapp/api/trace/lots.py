@@ -1,6 +1,7 @@
 """Lots, locations, genealogy, trace and recall over REST.
 
-/lots: list (CSV/Excel with ?format=), receive, detail, by number, move, hold, release, serials.
+/lots: list (newest first; `after`, `count=true`, `fields=compact`, cursor and total in headers: rxapp/api/paging.py;
+CSV/Excel with ?format=), receive, detail, by number, move, hold, release, serials.
 /locations: list, create and deactivate. /jobs/{operation_id}/consume and /produce: genealogy.
 /trace/{lot_id}: forward + backward (JSON), or ?format=csv|xlsx|pdf as the indented table.
 /recall/simulate and /recall/hold: recall from a lot, a supplier lot or a machine and time range.
@@ -17,15 +18,17 @@ from models.lots import LinkKind, LotStatus
 from rxapp.api.config.settings import custom_filters
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
+from rxapp.api.paging import PAGE_HEADERS, After, Count, Fields, page_headers
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.core.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from services.core.messages import t
 from services.trace import custom_values as trace_custom
-from services.trace import genealogy, lots, recall
+from services.trace import genealogy, lot_pages, lots, recall
 from services.trace import report as trace_report
 from services.trace import tracing as trace
 from services.trace.genealogy import ConsumptionRead
+from services.trace.lot_pages import LotCompact
 from services.trace.lots import (
     LocationCreate,
     LocationRead,
@@ -87,20 +90,22 @@ class RecallHoldBody(RecallQuery):
 
 # ----- lots ------------------------------------------------------------------------------------
 
-@router.get("/lots", response_model=list[LotRead], responses=EXPORTABLE,
-            summary="Lots of your plants (search number, supplier, supplier lot or product code; filter by "
-                    "custom.<key>=value; export with custom field columns)")
-def list_lots(request: Request, actor: CurrentActor, plant_id: int | None = None,
+@router.get("/lots", response_model=list[LotRead] | list[LotCompact],
+            responses={**EXPORTABLE, 200: {"headers": PAGE_HEADERS}},
+            summary="Lots of your plants, newest first (search number, supplier, supplier lot or product code; filter "
+                    "by custom.<key>=value; page by keyset; export with custom field columns)")
+def list_lots(request: Request, response: Response, actor: CurrentActor, plant_id: int | None = None,
               status_: Annotated[LotStatus | None, Query(alias="status")] = None,
               product_id: int | None = None, q: Annotated[str, Query(max_length=100)] = "",
               limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
-              format: Format = "json"):
+              after: After = None, count: Count = False, fields: Fields = "full", format: Format = "json"):
     with db_session() as s, transaction(s):
-        rows, _ = lots.list_lots(s, actor, plant_id=plant_id, status=status_, product_id=product_id, search=q,
-                                 limit=limit, offset=offset, custom=custom_filters(request))
+        page = lot_pages.lots_page(s, actor, plant_id=plant_id, status=status_, product_id=product_id, search=q,
+                                   limit=limit, offset=offset, after=after, count=count,
+                                   compact=format == "json" and fields == "compact", custom=custom_filters(request))
         if format == "json":
-            return rows
-        rows, columns = trace_custom.lot_export(s, actor, rows, LOT_COLUMNS)
+            return page_headers(response, page)
+        rows, columns = trace_custom.lot_export(s, actor, page.items, LOT_COLUMNS)
     return listing(rows, columns, format, "lots")
 
 
