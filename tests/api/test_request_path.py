@@ -19,8 +19,8 @@ REPORT_COUNTS_MAX = 18
 CREATE_ORDER_MAX = 6          # token 1, number 1, order 1, lines 1, history 1, audit 1
 RELEASE_ORDER_MAX = 8         # token 1, order with its lines 1, number 1, work orders 1 (a BOM level), operations 1,
                               # order status 1, history 1, audit 1
-TRANSITION_MAX = 7          # token 1, work orders locked 1, open operations 1, status of both 2, history 1, audit 1
-CANCEL_ORDER_MAX = 12       # token 1, order 1, its open work orders 1, the 7 of a transition but the token, order status 2
+TRANSITION_MAX = 7            # token 1, work orders locked 1, open operations 1, status of both 2, history 1, audit 1
+CANCEL_ORDER_MAX = 12         # token 1, order 1, its open work orders 1, the 7 of a transition but the token, order status 2
 
 
 def rls_setting(engine) -> int:
