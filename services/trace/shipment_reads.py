@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
@@ -24,6 +24,7 @@ from services.core.access import Actor, Permission, require
 from services.core.display_names import display_name
 from services.core.errors import NotFound
 from services.core.messages import t
+from services.core.paging import keyset_page
 from services.core.scoping import get_scoped
 
 OPEN_STATES = (ShipmentStatus.OPEN, ShipmentStatus.PACKING)
@@ -120,6 +121,35 @@ def list_shipments(session: Session, actor: Actor, *, plant_id: int | None = Non
                    limit: int = 100, offset: int = 0,
                    custom: dict[str, Any] | None = None) -> tuple[list[ShipmentSummary], int]:
     """`custom` filters by custom field values ({key: value}, services/config/custom_fields.py)."""
+    page = shipments_page(session, actor, plant_id=plant_id, status=status, customer_id=customer_id, search=search,
+                          limit=limit, offset=offset, custom=custom, count=True)
+    return cast(list[ShipmentSummary], page.items), page.total or 0
+
+
+class ShipmentCompact(BaseModel):
+    """A shipment in a compact list (`fields=compact`): its own columns, no customer names or packed quantities."""
+    id: int
+    number: str
+    plant_id: int
+    customer_id: int
+    status: ShipmentStatus
+    carrier: str
+    tracking_number: str
+    shipped_at: datetime | None
+    created_at: datetime
+
+
+class ShipmentPage(BaseModel):
+    items: list[ShipmentSummary] | list[ShipmentCompact]
+    total: int | None                   # None unless counted
+    next_after: int | None = None       # the cursor of the next page; None on the last one
+
+
+def shipments_page(session: Session, actor: Actor, *, plant_id: int | None = None,
+                   status: ShipmentStatus | None = None, customer_id: int | None = None, search: str = "",
+                   limit: int = 100, offset: int = 0, custom: dict[str, Any] | None = None, after: int | None = None,
+                   count: bool = False, compact: bool = False) -> ShipmentPage:
+    """Shipments of the actor's plants, newest first; `after`/`count`: services/core/paging.py."""
     require(actor, Permission.VIEW)
     query: SelectOfScalar[Shipment] = (select(Shipment).join(Customer, col(Customer.id) == Shipment.customer_id)
              .where(Shipment.organization_id == actor.organization_id, col(Shipment.plant_id).in_(actor.plant_ids or [-1])))
@@ -135,9 +165,14 @@ def list_shipments(session: Session, actor: Actor, *, plant_id: int | None = Non
         query = query.where(func.lower(Shipment.number).like(pattern) | func.lower(Customer.code).like(pattern)
                             | func.lower(Customer.name).like(pattern) | func.lower(Customer.name2).like(pattern)
                             | func.lower(Shipment.tracking_number).like(pattern))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Shipment.id).desc()).offset(max(offset, 0)).limit(min(max(limit, 1), 500))).all()
-    return _summaries(session, rows), total
+    rows, total, next_after = keyset_page(session, query, col(Shipment.id), after=after, limit=limit, offset=offset,
+                                          count=count, max_page=500)
+    if compact:
+        return ShipmentPage(items=[ShipmentCompact(
+            id=pk(row), number=row.number, plant_id=row.plant_id, customer_id=row.customer_id, status=row.status,
+            carrier=row.carrier, tracking_number=row.tracking_number, shipped_at=row.shipped_at,
+            created_at=row.created_at) for row in rows], total=total, next_after=next_after)
+    return ShipmentPage(items=_summaries(session, rows), total=total, next_after=next_after)
 
 
 def history(session: Session, actor: Actor, shipment_id: int) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Large lists that answer a plain array page by keyset too (rxapp/api/paging.py): the cursor in
+"""Large lists that answer a plain array (lots, shipments) page by keyset too (rxapp/api/paging.py): the cursor in
 `X-Next-After`, the total in `X-Total-Count` only when asked (no COUNT query otherwise), compact rows on request;
 pages walked by cursor join up without gaps or repeats while lots are received in between."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 
 from tests.api.conftest import bearer, login
 from tests.factories.db import statements
-from tests.factories.trace import make_trace_world
+from tests.factories.trace import make_order, make_trace_world
 
 
 @pytest.fixture
@@ -63,3 +63,26 @@ def test_compact_lots_carry_their_own_columns_without_joined_reads(client, engin
     assert [(c["id"], c["number"], c["quantity"]) for c in compact] == [(f["id"], f["number"], f["quantity"])
                                                                         for f in full]
     assert len(compact_statements) < len(full_statements)
+
+
+def test_shipments_page_by_cursor_count_when_asked_and_go_compact(client, engine, session, tw, operator):
+    def ship() -> int:
+        (line_id,) = make_order(session, tw, tw.customers[0], [(tw.bracket, 5)])
+        created = client.post("/shipments", headers=operator, json={"plant_id": tw.world.plant1,
+                                                                     "lines": [{"order_line_id": line_id}]})
+        assert created.status_code == 201, created.text
+        return created.json()["id"]
+    made = [ship() for _ in range(3)]
+    first = client.get("/shipments", headers=operator, params={"limit": 2})
+    assert [s["id"] for s in first.json()] == [made[2], made[1]] and "x-total-count" not in first.headers
+    made.append(ship())                                                  # newer than the next page
+    with statements(engine) as seen:
+        rest = client.get("/shipments", headers=operator, params={"limit": 2, "count": True,
+                                                                  "after": first.headers["x-next-after"]})
+    assert [s["id"] for s in rest.json()] == [made[0]] and "x-next-after" not in rest.headers
+    assert rest.headers["x-total-count"] == "4" and sum("count(" in s.lower() for s in seen) == 1
+
+    compact = client.get("/shipments", headers=operator, params={"fields": "compact"}).json()
+    assert [s["id"] for s in compact] == made[::-1]
+    assert set(compact[0]) == {"id", "number", "plant_id", "customer_id", "status", "carrier", "tracking_number",
+                               "shipped_at", "created_at"}

@@ -1,4 +1,5 @@
-"""Shipments over REST: list (CSV/Excel), open order lines to ship, create, detail, pack, unpack,
+"""Shipments over REST: list (newest first; `after`, `count=true`, `fields=compact`, cursor and total in headers:
+rxapp/api/paging.py; CSV/Excel), open order lines to ship, create, detail, pack, unpack,
 ship, cancel, status history, packing list and shipment sheet PDFs."""
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from models.shipments import ShipmentStatus
 from rxapp.api.config.settings import custom_filters
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
+from rxapp.api.paging import PAGE_HEADERS, After, Count, Fields, page_headers
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.core.messages import t
 from services.trace import custom_values as trace_custom
 from services.trace import shipment_packing, shipment_pdf, shipment_reads, shipments
 from services.trace.shipment_packing import PackResult
-from services.trace.shipment_reads import OpenOrderLine, ShipmentRead, ShipmentSummary
+from services.trace.shipment_reads import OpenOrderLine, ShipmentCompact, ShipmentRead, ShipmentSummary
 from services.trace.shipments import ShipmentCreate
 
 router = APIRouter(tags=["shipments"], responses=AUTHENTICATED)
@@ -53,20 +55,22 @@ class HistoryEntry(BaseModel):
     at: str
 
 
-@router.get("/shipments", response_model=list[ShipmentSummary], responses=EXPORTABLE,
-            summary="Shipments of your plants (search number, customer or tracking; filter by custom.<key>=value; "
-                    "export with custom field columns)")
-def list_shipments(request: Request, actor: CurrentActor, plant_id: int | None = None,
+@router.get("/shipments", response_model=list[ShipmentSummary] | list[ShipmentCompact],
+            responses={**EXPORTABLE, 200: {"headers": PAGE_HEADERS}},
+            summary="Shipments of your plants, newest first (search number, customer or tracking; filter by "
+                    "custom.<key>=value; page by keyset; export with custom field columns)")
+def list_shipments(request: Request, response: Response, actor: CurrentActor, plant_id: int | None = None,
                    status_: Annotated[ShipmentStatus | None, Query(alias="status")] = None,
                    customer_id: int | None = None, q: Annotated[str, Query(max_length=100)] = "",
                    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
-                   format: Format = "json"):
+                   after: After = None, count: Count = False, fields: Fields = "full", format: Format = "json"):
     with db_session() as s, transaction(s):
-        rows, _ = shipment_reads.list_shipments(s, actor, plant_id=plant_id, status=status_, customer_id=customer_id,
-                                           search=q, limit=limit, offset=offset, custom=custom_filters(request))
+        page = shipment_reads.shipments_page(s, actor, plant_id=plant_id, status=status_, customer_id=customer_id,
+                                             search=q, limit=limit, offset=offset, custom=custom_filters(request),
+                                             after=after, count=count, compact=format == "json" and fields == "compact")
         if format == "json":
-            return rows
-        rows, columns = trace_custom.shipment_export(s, actor, rows, SHIPMENT_COLUMNS)
+            return page_headers(response, page)
+        rows, columns = trace_custom.shipment_export(s, actor, page.items, SHIPMENT_COLUMNS)
     return listing(rows, columns, format, "shipments")
 
 
