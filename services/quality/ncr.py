@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlmodel import Session, col, func, or_, select
 
 from models.base import pk
@@ -44,6 +45,7 @@ from services.core import numbering
 from services.core.access import Actor, Permission, can_any, require
 from services.core.errors import Conflict, Invalid
 from services.core.messages import t
+from services.core.paging import keyset_page
 from services.core.scoping import get_scoped
 from services.core.validation import check
 from services.master.common import (
@@ -166,6 +168,21 @@ def list_ncrs(session: Session, actor: Actor, *, plant_id: int | None = None, st
               closed: bool | None = None, severity: str | None = None, search: str = "",
               custom: dict[str, Any] | None = None, limit: int = 500) -> list[NcrRead]:
     """`closed`: True lists only closed (done or rejected) NCRs, False only open ones, None both."""
+    return ncrs_page(session, actor, plant_id=plant_id, status=status, closed=closed, severity=severity, search=search,
+                     custom=custom, limit=limit).items
+
+
+class NcrPage(BaseModel):
+    items: list[NcrRead]
+    total: int | None                   # None unless counted
+    next_after: int | None = None       # the cursor of the next page; None on the last one
+
+
+def ncrs_page(session: Session, actor: Actor, *, plant_id: int | None = None, status: str | None = None,
+              closed: bool | None = None, severity: str | None = None, search: str = "",
+              custom: dict[str, Any] | None = None, limit: int = 500, after: int | None = None,
+              count: bool = False) -> NcrPage:
+    """The NCRs `list_ncrs` lists, newest first, in keyset pages (services/core/paging.py)."""
     require(actor, Permission.VIEW)
     plants = [plant_id] if plant_id is not None else list(actor.plant_ids)
     query = select(Ncr).where(Ncr.organization_id == actor.organization_id,
@@ -184,8 +201,9 @@ def list_ncrs(session: Session, actor: Actor, *, plant_id: int | None = None, st
                                 func.lower(Ncr.title).like(pattern, escape="\\"),
                                 func.lower(Ncr.lot_reference).like(pattern, escape="\\")))
     query = _custom_filters(session, actor, query, custom or {})
-    rows = session.exec(query.order_by(col(Ncr.id).desc()).limit(max(1, min(limit, 5000)))).all()
-    return _reads(session, actor, list(rows))
+    rows, total, next_after = keyset_page(session, query, col(Ncr.id), after=after, limit=limit, offset=0, count=count,
+                                          max_page=5000)
+    return NcrPage(items=_reads(session, actor, rows), total=total, next_after=next_after)
 
 
 def _custom_filters(session: Session, actor: Actor, query, custom: dict[str, Any]):

@@ -1,4 +1,4 @@
-"""Large lists that answer a plain array (lots, shipments) page by keyset too (rxapp/api/paging.py): the cursor in
+"""Large lists that answer a plain array (lots, shipments, NCRs) page by keyset too (rxapp/api/paging.py): the cursor in
 `X-Next-After`, the total in `X-Total-Count` only when asked (no COUNT query otherwise), compact rows on request;
 pages walked by cursor join up without gaps or repeats while lots are received in between."""
 from __future__ import annotations
@@ -7,6 +7,7 @@ import pytest
 
 from tests.api.conftest import bearer, login
 from tests.factories.db import statements
+from tests.factories.org import make_user
 from tests.factories.trace import make_order, make_trace_world
 
 
@@ -86,3 +87,22 @@ def test_shipments_page_by_cursor_count_when_asked_and_go_compact(client, engine
     assert [s["id"] for s in compact] == made[::-1]
     assert set(compact[0]) == {"id", "number", "plant_id", "customer_id", "status", "carrier", "tracking_number",
                                "shipped_at", "created_at"}
+
+
+def test_ncrs_page_by_cursor_and_count_only_when_asked(client, engine, session, world, as_user):
+    make_user(session, world.org_a, roles=["quality"], plant_ids=[world.plant1], username="q.paging")
+    quality = as_user("q.paging")
+    made = []
+    for n in range(3):
+        created = client.post("/ncrs", headers=quality, json={"plant_id": world.plant1, "title": f"Burr {n}"})
+        assert created.status_code == 201, created.text
+        made.append(created.json()["id"])
+    with statements(engine) as plain:
+        first = client.get("/ncrs", headers=quality, params={"limit": 2})
+    assert [n["id"] for n in first.json()] == [made[2], made[1]] and "x-total-count" not in first.headers
+    assert not any("count(" in s.lower() for s in plain)
+    created = client.post("/ncrs", headers=quality, json={"plant_id": world.plant1, "title": "Newer"})
+    rest = client.get("/ncrs", headers=quality, params={"limit": 2, "count": True,
+                                                        "after": first.headers["x-next-after"]})
+    assert [n["id"] for n in rest.json()] == [made[0]] and "x-next-after" not in rest.headers
+    assert rest.headers["x-total-count"] == "4" and created.status_code == 201

@@ -2,18 +2,20 @@
 
 Moves go through the NCR's workflow: `POST /ncrs/{id}/transitions/{key}` answers 422 with the
 unmet conditions in `fields` (e.g. the root cause before closing), 403 for a role guard and 409
-while an approval is pending. List filters on custom fields: `?custom.<key>=value`.
+while an approval is pending. List filters on custom fields: `?custom.<key>=value`; the list pages by keyset
+(`after`, `count=true`; cursor and total in headers: rxapp/api/paging.py).
 """
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
+from rxapp.api.paging import PAGE_HEADERS, After, Count, page_headers
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.quality import capa, ncr_links
@@ -54,14 +56,18 @@ def _custom_filters(request: Request) -> dict[str, str]:
     return {k[len("custom."):]: v for k, v in request.query_params.items() if k.startswith("custom.")}
 
 
-@router.get("/ncrs", response_model=list[NcrRead], responses=EXPORTABLE,
-            summary="List NCRs (filters: plant, status, open, severity, search, custom.<key>; export)")
-def list_ncrs(request: Request, actor: CurrentActor, plant_id: int | None = None, status: str | None = None,
-              open_only: bool = False, severity: str | None = None, search: str = "", format: Format = "json",
-              limit: Annotated[int, Query(ge=1, le=5000)] = 500):
+@router.get("/ncrs", response_model=list[NcrRead], responses={**EXPORTABLE, 200: {"headers": PAGE_HEADERS}},
+            summary="List NCRs, newest first (filters: plant, status, open, severity, search, custom.<key>; page by "
+                    "keyset; export)")
+def list_ncrs(request: Request, response: Response, actor: CurrentActor, plant_id: int | None = None,
+              status: str | None = None, open_only: bool = False, severity: str | None = None, search: str = "",
+              format: Format = "json", limit: Annotated[int, Query(ge=1, le=5000)] = 500, after: After = None,
+              count: Count = False):
     with db_session() as s, transaction(s):
-        rows = ncrs.list_ncrs(s, actor, plant_id=plant_id, status=status, closed=False if open_only else None,
-                              severity=severity, search=search, custom=_custom_filters(request), limit=limit)
+        page = ncrs.ncrs_page(s, actor, plant_id=plant_id, status=status, closed=False if open_only else None,
+                              severity=severity, search=search, custom=_custom_filters(request), limit=limit,
+                              after=after, count=count)
+        rows = page_headers(response, page)
         if format == "json":
             return rows
         data, columns = ncrs.export_rows(s, actor, rows)
