@@ -104,6 +104,7 @@ class _MachineWork:
     good: int = 0
     scrap: int = 0
     changes: dict = field(default_factory=dict)
+    columns: dict = field(default_factory=dict)                 # ProductionEvent columns that are the machine's
 
 
 def ingest_batch(session: Session, actor: Actor, events: list[dict], *, now: datetime) -> IngestResult:
@@ -138,20 +139,22 @@ def _record(session: Session, actor: Actor, parsed: list[ParsedEvent], results: 
     live = [e for e in live if results[e.index] is None]
     if not live:
         return
-    machine_ids = sorted({pk(machines[store.machine_key(e)]) for e in live})
-    store.lock_machines(session, machine_ids)
-    stored = store.stored_client_ids(session, actor, [e.client_id for e in live])
+    key_id = {key: pk(m) for key, m in machines.items()}          # a few machines: each id read once, not per event
+    at_machine = [(e, key_id[store.machine_key(e)]) for e in live]
     first_at: dict[int, datetime] = {}
-    for e in live:
-        machine_id = pk(machines[store.machine_key(e)])
-        first_at[machine_id] = min(e.at, first_at.get(machine_id, e.at))
-    by_id = {pk(machines[store.machine_key(e)]): machines[store.machine_key(e)] for e in live}
+    for e, machine_id in at_machine:
+        if machine_id not in first_at or e.at < first_at[machine_id]:
+            first_at[machine_id] = e.at
+    store.lock_machines(session, sorted(first_at))
+    stored = store.stored_client_ids(session, actor, [e.client_id for e in live])
+    by_id = {key_id[key]: m for key, m in machines.items() if key_id[key] in first_at}
     statuses = store.statuses_of(session, by_id, first_at)
     work: dict[int, _MachineWork] = {}
     seen: set[str] = set()
-    for event in live:
-        machine = machines[store.machine_key(event)]
-        mw = work.get(pk(machine)) or work.setdefault(pk(machine), _MachineWork(machine, statuses[pk(machine)]))
+    for event, machine_id in at_machine:
+        mw = work.get(machine_id)
+        if mw is None:
+            mw = work[machine_id] = _MachineWork(by_id[machine_id], statuses[machine_id])
         if event.client_id in stored or event.client_id in seen:
             results[event.index] = EventResult(index=event.index, client_id=event.client_id, status="duplicate",
                                                message=t("Already recorded."))
@@ -221,11 +224,12 @@ def _apply(session: Session, actor: Actor, mw: _MachineWork, event: ParsedEvent,
 def _row(actor: Actor, mw: _MachineWork, event: ParsedEvent, kind: EventKind, *, operation_id: int | None,
          good: int = 0, scrap: int = 0, reason_code_id: int | None = None, client_id: str | None = None,
          now: datetime) -> dict:
-    m = mw.machine
-    return {"organization_id": m.organization_id, "plant_id": m.plant_id, "machine_id": m.id,
-            "operation_id": operation_id, "user_id": actor.user_id, "api_token_id": actor.api_token_id,
-            "kind": kind, "quantity_good": good, "quantity_scrap": scrap, "reason_code_id": reason_code_id,
-            "note": "", "client_id": client_id or event.client_id, "occurred_at": event.at, "recorded_at": now}
+    if not mw.columns:                                  # the machine's own columns, read off its row once a batch
+        m = mw.machine
+        mw.columns = {"organization_id": m.organization_id, "plant_id": m.plant_id, "machine_id": m.id,
+                      "user_id": actor.user_id, "api_token_id": actor.api_token_id, "note": "", "recorded_at": now}
+    return {**mw.columns, "operation_id": operation_id, "kind": kind, "quantity_good": good, "quantity_scrap": scrap,
+            "reason_code_id": reason_code_id, "client_id": client_id or event.client_id, "occurred_at": event.at}
 
 
 def _count(session: Session, actor: Actor, mw: _MachineWork, event: ParsedEvent, ops: _Jobs,
