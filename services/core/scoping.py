@@ -18,6 +18,11 @@ def get_scoped(session: Session, actor: Actor, model: type[T], row_id: int | Non
                for_update: bool = False) -> T:
     """The row, or NotFound ("{what} not found.", `what` translated as a message of its own: pass `t("Machine")`)."""
     row = session.get(model, row_id, with_for_update=for_update) if row_id is not None else None
+    return in_scope(actor, row, what)
+
+
+def in_scope(actor: Actor, row: T | None, what: str) -> T:
+    """A row the caller has read itself (e.g. read and locked in one query), checked as `get_scoped` checks it."""
     if row is None or getattr(row, "organization_id", None) != actor.organization_id:
         raise NotFound(t("{what} not found.", what=as_message(what)))
     plant_id = getattr(row, "plant_id", None)

@@ -77,6 +77,9 @@ class ActionContext:
     job: Operation | None = None              # the job the action works on, once read (held: the session's
     work_order_number: str | None = None      # identity map keeps rows only while someone refers to them)
     product_id: int | None = None             # the job's work order's product
+    loaded: tuple[Operation, str, int] | None = None   # the job named in the action, else the machine's current
+                                                        # one, with its work order's number and product, read with
+                                                        # the machine's state (operator.py); not yet checked
 
 
 # ----- one function per action: validate, change the job and the machine, build the event ----
@@ -160,7 +163,7 @@ def apply_downtime_start(ctx: ActionContext) -> ProductionEvent:
     if ctx.status.open_downtime_event_id is not None:
         raise Conflict(t("Machine {code} is already down: end that downtime first.", code=ctx.machine.code))
     reason = _reason(ctx, ReasonKind.DOWNTIME, t("Choose why the machine is down."))
-    op = ctx.session.get(Operation, ctx.status.operation_id) if ctx.status.operation_id else None
+    op = _current_job(ctx)
     machine_state.start_downtime(ctx.status, reason, at=ctx.at, changes=ctx.changes)
     return new_event(ctx, EventKind.DOWNTIME_STARTED, op, reason_code_id=reason.id)
 
@@ -168,7 +171,7 @@ def apply_downtime_start(ctx: ActionContext) -> ProductionEvent:
 def apply_downtime_end(ctx: ActionContext) -> ProductionEvent:
     if ctx.status.open_downtime_event_id is None:
         raise Conflict(t("Machine {code} is not down: there is no downtime to end.", code=ctx.machine.code))
-    op = ctx.session.get(Operation, ctx.status.operation_id) if ctx.status.operation_id else None
+    op = _current_job(ctx)
     reason_id, _ = machine_state.end_downtime(ctx.session, ctx.status, at=ctx.at, changes=ctx.changes)
     return new_event(ctx, EventKind.DOWNTIME_ENDED, op, reason_code_id=reason_id)
 
@@ -206,11 +209,14 @@ def job_actions(status: WorkStatus, *, machine_down: bool, other_running: bool) 
 # ----- rules shared by the actions -----------------------------------------------------------
 
 def _job_on_machine(ctx: ActionContext, operation_id: int) -> Operation:
-    """The job, read fresh now that the machine is locked, with its work order's number and product (one query)."""
-    found = ctx.session.exec(select(Operation, WorkOrder.number, WorkOrder.product_id)
-                             .join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
-                             .where(col(Operation.id) == operation_id)
-                             .execution_options(populate_existing=True)).first()
+    """The job, read fresh now that the machine is locked, with its work order's number and product (one query,
+    none when it came with the machine's state)."""
+    found: tuple[Operation, str, int] | None = ctx.loaded
+    if found is None or found[0].id != operation_id:
+        found = ctx.session.exec(select(Operation, WorkOrder.number, WorkOrder.product_id)
+                                 .join(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
+                                 .where(col(Operation.id) == operation_id)
+                                 .execution_options(populate_existing=True)).first()
     if found is None or found[0].organization_id != ctx.actor.organization_id \
             or found[0].plant_id not in ctx.actor.plant_ids:
         raise NotFound(t("Job not found."))
@@ -230,6 +236,16 @@ def _chosen_job(ctx: ActionContext) -> Operation:
         raise Conflict(t("Machine {code} has no current job: start one from the queue.", code=ctx.machine.code),
                        fields={"operation_id": t("No current job.")})
     return _job_on_machine(ctx, ctx.status.operation_id)
+
+
+def _current_job(ctx: ActionContext) -> Operation | None:
+    """The machine's current job (a stop keeps it), if it has one: it is on this machine."""
+    if ctx.status.operation_id is None:
+        return None
+    if ctx.loaded is not None and ctx.loaded[0].id == ctx.status.operation_id:
+        ctx.job, ctx.work_order_number, ctx.product_id = ctx.loaded
+        return ctx.job
+    return ctx.session.get(Operation, ctx.status.operation_id)
 
 
 def _refuse_while_down(ctx: ActionContext, what: str) -> None:

@@ -9,8 +9,12 @@ Invariants:
 - a client id is used once per organization: the same id sent again (also at the same moment,
   from two workers) returns the stored event and records nothing. Actions on one machine are
   serialised by locking the machine (PostgreSQL: its row; SQLite: the database's write lock)
-  before its state is read; the unique constraint (organization_id, client_id), checked inside a
-  SAVEPOINT, settles a race the lock cannot see (the same id sent for two machines);
+  before its state is read; the event's INSERT .. ON CONFLICT DO NOTHING on the unique constraint
+  (organization_id, client_id) settles a race the lock cannot see (the same id sent for two machines):
+  the later action is refused (Conflict) and its caller rolls it back whole;
+- one action runs about a dozen statements: the machine read with its lock, its state with the job and
+  the replay check in one query, the job's changes, the event, the rollups, the output lot, and the audit
+  entries in one INSERT (tests/api/test_request_path.py caps them);
 - a machine runs at most one job at a time; a job is acted on only on the machine it is queued on;
   counts go only to a running or paused job; downtime marks the machine down (or in a planned
   stop) without pausing its job, and no job starts or resumes while it is down;
@@ -26,14 +30,17 @@ Everything needs RUN_JOBS at the machine's plant; machines of other plants do no
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
 
-from models.base import pk
+from models.base import pk, table_of
 from models.orders import Operation, WorkOrder
 from models.resources import Machine, MachineState, MachineStatus
 from models.shopfloor import EventKind, ProductionEvent
@@ -41,7 +48,7 @@ from services.core.access import Actor, Permission, require
 from services.core.audit import audit
 from services.core.errors import Conflict, Invalid, NotFound
 from services.core.messages import t
-from services.core.scoping import get_scoped
+from services.core.scoping import in_scope
 from services.kpi import rollups
 from services.shopfloor import machine_state
 from services.shopfloor.action_rules import (
@@ -89,25 +96,20 @@ class ActionResult(BaseModel):
 def perform(session: Session, actor: Actor, machine_id: int, action: ShopfloorAction, *,
             now: datetime) -> ActionResult:
     """Record one operator action on a machine, once per client id."""
-    machine = machine_or_not_found(session, actor, machine_id)
+    machine = _locked_machine(session, actor, machine_id)
     _check_client_id(action.client_id)
-    _lock_machine(session, machine)
-    stored = _stored_event(session, actor, action.client_id)
-    if stored is not None:
-        return _replay(stored, machine, action)
+    status, loaded, seen = _machine_context(session, actor, machine, action)
+    if seen:
+        return _replay(_stored_event(session, actor, action.client_id), machine, action)
     at = event_time(action.occurred_at, now)
-    try:
-        with session.begin_nested():
-            ctx = ActionContext(session, actor, machine, _status_of(session, machine, at), action, at, now)
-            event = APPLY[action.type](ctx)
-            _save(ctx, event)
-            if event.operation_id is not None and event.kind in output_lots.KINDS:
-                output_lots.sync(session, actor, {event.operation_id: at})     # good parts of a last step -> lot
-    except IntegrityError:
-        stored = _stored_event(session, actor, action.client_id)
-        if stored is None:
-            raise
-        return _replay(stored, machine, action)
+    if status is None:
+        status = MachineStatus(machine_id=pk(machine), organization_id=machine.organization_id,
+                               plant_id=machine.plant_id, state=MachineState.IDLE, since=at, updated_at=at)
+        session.add(status)
+    status.updated_at = now                  # touched by every action (with its state change: one UPDATE)
+    ctx = ActionContext(session, actor, machine, status, action, at, now, loaded=loaded)
+    event = APPLY[action.type](ctx)
+    _save(ctx, event)
     _announce(ctx, event)
     return ActionResult(event=_read(event), recorded=True)
 
@@ -184,22 +186,59 @@ def _check_client_id(client_id: str) -> None:
                       fields={"client_id": t("Required: 1 to 64 letters, digits, dot, dash, colon or underscore.")})
 
 
-def _lock_machine(session: Session, machine: Machine) -> None:
-    """Serialise actions on one machine before its state is read (see the module docstring)."""
+def _locked_machine(session: Session, actor: Actor, machine_id: int) -> Machine:
+    """The machine, locked before its state is read (see the module docstring): PostgreSQL reads and locks its
+    row in one statement; SQLite takes the database's write lock first."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         driver = connection.connection.driver_connection
         assert driver is not None                    # an open connection has its DBAPI connection
         if not driver.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")      # SQLite's single write lock, waited for
-        return
-    session.exec(select(Machine.id).where(Machine.id == machine.id).with_for_update(key_share=True)).one()
+        found = session.get(Machine, machine_id)
+    else:
+        found = session.exec(_locked_machine_query(), params={"id": machine_id}).first()
+    return _usable(actor, found)
 
 
-def _stored_event(session: Session, actor: Actor, client_id: str) -> ProductionEvent | None:
+@functools.cache
+def _locked_machine_query() -> Any:
+    return (select(Machine).where(col(Machine.id) == sa.bindparam("id")).with_for_update(key_share=True)
+            .execution_options(populate_existing=True))
+
+
+def _machine_context(session: Session, actor: Actor, machine: Machine, action: ShopfloorAction) -> tuple[
+        MachineStatus | None, tuple[Operation, str, int] | None, bool]:
+    """In one query, now that the machine is locked: its state (None before its first action), the job the action
+    names (else its current job) with the work order's number and product, and whether the client id was seen."""
+    job_id = None if action.type in (ActionType.START_DOWNTIME, ActionType.END_DOWNTIME) else action.operation_id
+    row = session.execute(_context_query(), {"machine_id": machine.id, "operation_id": job_id,
+                                             "organization_id": actor.organization_id,
+                                             "client_id": action.client_id}).one()
+    status, op, number, product_id, seen = row
+    return status, (op, number, product_id) if op is not None else None, seen is not None
+
+
+@functools.cache
+def _context_query() -> Any:
+    """Built once per process (bound machine_id, operation_id, organization_id, client_id)."""
+    seen = (select(ProductionEvent.id).where(ProductionEvent.organization_id == sa.bindparam("organization_id"),
+                                             ProductionEvent.client_id == sa.bindparam("client_id"))
+            .scalar_subquery())
+    job_id = sa.func.coalesce(sa.bindparam("operation_id", type_=sa.Integer), MachineStatus.operation_id)
+    return (sa.select(MachineStatus, Operation, col(WorkOrder.number), col(WorkOrder.product_id), seen)
+            .select_from(Machine)
+            .outerjoin(MachineStatus, col(MachineStatus.machine_id) == Machine.id)
+            .outerjoin(Operation, col(Operation.id) == job_id)
+            .outerjoin(WorkOrder, col(WorkOrder.id) == Operation.work_order_id)
+            .where(col(Machine.id) == sa.bindparam("machine_id"))
+            .execution_options(populate_existing=True))
+
+
+def _stored_event(session: Session, actor: Actor, client_id: str) -> ProductionEvent:
     query = select(ProductionEvent).where(ProductionEvent.organization_id == actor.organization_id,
                                           ProductionEvent.client_id == client_id)
-    return session.exec(query.execution_options(populate_existing=True)).first()
+    return session.exec(query.execution_options(populate_existing=True)).one()
 
 
 def _replay(stored: ProductionEvent, machine: Machine, action: ShopfloorAction) -> ActionResult:
@@ -210,32 +249,52 @@ def _replay(stored: ProductionEvent, machine: Machine, action: ShopfloorAction) 
     return ActionResult(event=_read(stored), recorded=False)
 
 
-def _status_of(session: Session, machine: Machine, at: datetime) -> MachineStatus:
-    query = select(MachineStatus).where(MachineStatus.machine_id == machine.id)
-    status = session.exec(query.execution_options(populate_existing=True)).first()
-    if status is None:
-        status = MachineStatus(machine_id=pk(machine), organization_id=machine.organization_id,
-                               plant_id=machine.plant_id, state=MachineState.IDLE, since=at, updated_at=at)
-        session.add(status)
-    return status
-
-
 def _save(ctx: ActionContext, event: ProductionEvent) -> None:
-    ctx.session.add(event)
-    ctx.session.flush()
-    job = ctx.job if ctx.job is not None and ctx.job.id == event.operation_id else None
-    rollups.apply(ctx.session, [event], known_operations={
-        pk(job): (job.ideal_cycle_seconds, ctx.product_id, job.sequence)} if job is not None else None)
+    """Append the event (claiming its client id), then the rollups, the output lot and the audit entries (the
+    event's and a lot top-up's in one INSERT); the job's, work order's and machine's changes are flushed once."""
+    session = ctx.session
+    event.id = _insert_event(session, ctx, event)
     if event.kind == EventKind.DOWNTIME_STARTED:
         ctx.status.open_downtime_event_id = event.id
-    ctx.status.updated_at = ctx.now
-    ctx.session.add(ctx.status)
-    audit(ctx.session, ctx.actor, "production_event", event.id, event.kind.value, {
+    session.flush()
+    job = ctx.job if ctx.job is not None and ctx.job.id == event.operation_id else None
+    rollups.apply(session, [event], known_operations={
+        pk(job): (job.ideal_cycle_seconds, ctx.product_id, job.sequence)} if job is not None else None)
+    audit(session, ctx.actor, "production_event", event.id, event.kind.value, {
         "machine_id": event.machine_id, "operation_id": event.operation_id, "client_id": event.client_id,
         "quantity_good": event.quantity_good, "quantity_scrap": event.quantity_scrap,
         "reason_code_id": event.reason_code_id, "occurred_at": event.occurred_at, **ctx.changes,
     }, plant_id=event.plant_id, at=ctx.now)
-    ctx.session.flush()
+    if event.operation_id is not None and event.kind in output_lots.KINDS:     # good parts of a last step -> lot
+        output_lots.sync(session, ctx.actor, {event.operation_id: ctx.at}, flushed=True)
+    session.flush()
+
+
+def _insert_event(session: Session, ctx: ActionContext, event: ProductionEvent) -> int:
+    """INSERT .. ON CONFLICT (organization_id, client_id) DO NOTHING RETURNING id: the unique constraint settles
+    the race the machine lock cannot see (the same id sent for another machine at the same moment), without a
+    savepoint: the other action won, this one is refused and its transaction rolled back by the caller."""
+    values = {name: getattr(event, name) for name in _EVENT_COLUMNS}
+    new_id = session.execute(_insert_event_statement(session.get_bind().dialect.name), values).scalar()
+    if new_id is not None:
+        return new_id
+    stored = _stored_event(session, ctx.actor, event.client_id)
+    _replay(stored, ctx.machine, ctx.action)          # another machine's or another kind's: refused
+    raise Conflict(t("This action was recorded by another request at the same moment; send it again to get its "
+                     "result."), fields={"client_id": t("Already used.")})
+
+
+_EVENT_COLUMNS = ("organization_id", "plant_id", "machine_id", "operation_id", "user_id", "api_token_id", "kind",
+                  "quantity_good", "quantity_scrap", "reason_code_id", "note", "client_id", "occurred_at",
+                  "recorded_at")
+
+
+@functools.cache
+def _insert_event_statement(dialect: str) -> Any:
+    table = table_of(ProductionEvent)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (insert(table).on_conflict_do_nothing(index_elements=["organization_id", "client_id"])
+            .returning(table.c.id))
 
 
 def _announce(ctx: ActionContext, event: ProductionEvent) -> None:
@@ -260,7 +319,11 @@ def _read(event: ProductionEvent) -> ProductionEventRead:
 
 def machine_or_not_found(session: Session, actor: Actor, machine_id: int) -> Machine:
     """The machine, if the actor may run jobs on it; NotFound outside their plants."""
-    machine = get_scoped(session, actor, Machine, machine_id, t("Machine"))
+    return _usable(actor, session.get(Machine, machine_id))
+
+
+def _usable(actor: Actor, machine: Machine | None) -> Machine:
+    machine = in_scope(actor, machine, t("Machine"))
     if not machine.is_active:
         raise NotFound(t("Machine not found."))
     require(actor, Permission.RUN_JOBS, plant_id=machine.plant_id)

@@ -66,15 +66,18 @@ class OutputChange(BaseModel):
     created: bool
 
 
-def sync(session: Session, actor: Actor, jobs: Mapping[int, datetime]) -> list[OutputChange]:
-    """Lot the good parts of the last steps among `jobs` that are not in a lot yet.
+def sync(session: Session, actor: Actor, jobs: Mapping[int, datetime], *, flushed: bool = False) -> list[OutputChange]:
+    """Lot the good parts of the last steps among `jobs` that are not in a lot yet. `flushed`: the caller has
+    flushed its changes to the jobs (their counts and statuses), so what it added since (an audit entry) is
+    written with the top-up's audit entry in one INSERT.
 
     Set-based (a gateway batch counts dozens of jobs): the last steps with their products, what they have
     lotted and their passes are read in one query; the open lots of all of them are topped up in one
     UPDATE .. RETURNING; only a pass without an open lot makes a new one."""
     if not jobs:
         return []
-    session.flush()                                        # the counts just added are what is compared
+    if not flushed:
+        session.flush()                                    # the counts just added are what is compared
     steps = [step for step in _last_steps(session, actor, list(jobs)) if step.missing > 0]
     if not steps:
         return []
@@ -108,8 +111,9 @@ def _last_steps(session: Session, actor: Actor, operation_ids: list[int]) -> lis
     """The jobs that are the last live step of their work order, with their product, what they have lotted (the
     initial quantity of their output lots, by-products aside, hand-made ones included) and their pass in
     progress (genealogy.pass_in_progress, for many jobs at once): one query."""
-    found = session.execute(_last_steps_query(), {"ids": sorted(operation_ids),
-                                                  "organization_id": actor.organization_id}).all()
+    with session.no_autoflush:                        # sync flushed (or its caller did) what this reads
+        found = session.execute(_last_steps_query(), {"ids": sorted(operation_ids),
+                                                      "organization_id": actor.organization_id}).all()
     return [_Step(op_id, wo_id, plant_id, product_id, bool(serialized), good - int(lotted or 0),
                   max(lot_pass or 0, used_pass or 0) or 1)
             for op_id, wo_id, plant_id, good, product_id, serialized, lotted, lot_pass, used_pass in found
@@ -147,7 +151,8 @@ def _top_up(session: Session, actor: Actor, steps: list[_Step],
                               "user": actor.user_id}
     for i, step in enumerate(steps):
         params.update({f"op_{i}": step.operation_id, f"added_{i}": step.missing, f"at_{i}": jobs[step.operation_id]})
-    rows = session.execute(_top_up_statement(len(steps)), params).all()
+    with session.no_autoflush:
+        rows = session.execute(_top_up_statement(len(steps)), params).all()
     by_id = {step.operation_id: step for step in steps}
     topped: dict[int, tuple[int, str]] = {}
     for lot in rows:

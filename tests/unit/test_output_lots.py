@@ -9,15 +9,16 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from models.audit import AuditEntry
 from models.lots import GenealogyLink, Lot, LotStatus, Serial
 from models.orders import Operation, WorkOrder
 from models.resources import Machine
 from services.core.db import transaction
 from services.core.errors import Invalid, NotFound
 from services.org import api_tokens
-from services.shopfloor import ingest
+from services.shopfloor import ingest, machine_state
 from services.shopfloor import operator as shopfloor
-from services.trace import genealogy, lots
+from services.trace import genealogy, lots, output_lots
 from services.trace import tracing as trace
 from services.trace.lots import ReceiptCreate
 from tests.conftest import T0
@@ -92,6 +93,10 @@ def test_good_counts_at_the_last_step_make_one_lot_per_pass_linked_to_its_materi
     assert (lot.pass_no, lot.quantity, lot.quantity_initial, lot.status) == (1, 8, 8, LotStatus.AVAILABLE)
     assert (lot.work_order_id, lot.machine_id, lot.produced_at) == (job["wo"], job["machine"], at(10))
     count(session, tw, job, 5, scrap=2, minutes=20)            # topped up: still one lot
+    [topped] = outputs(session, job["drill"])
+    assert (topped.id, topped.quantity, topped.quantity_initial, topped.produced_at) == (lot.id, 13, 13, at(20))
+    [entry] = session.exec(select(AuditEntry).where(AuditEntry.entity == "lot", AuditEntry.action == "top_up")).all()
+    assert (entry.entity_id, entry.changes["added"], entry.changes["quantity"]) == (str(lot.id), 5, 13)
     count(session, tw, job, 0, scrap=3, minutes=25)            # scrap only: no change
     complete(session, tw, job, minutes=30)
     assert shape(session, job["drill"]) == [(1, 13, 13, "available", False, [(30, 1)])]
@@ -181,6 +186,26 @@ def test_a_gateway_leaves_the_same_lots_as_an_operator(session, tw, job):
         now=at(60))
     assert shape(session, drill2) == by_operator == [(1, 13, 13, "available", False, [(30, 1)])]
     assert outputs(session, drill2)[0].produced_at == at(50)
+
+
+def test_one_sync_tops_up_the_open_lots_of_several_last_steps_each_by_its_own_parts(session, tw, job):
+    other_wo, _ = make_job(session, tw)
+    other = session.exec(select(Operation.id).where(Operation.work_order_id == other_wo,
+                                                    Operation.sequence == 20)).one()
+
+    def counted(goods, minutes):
+        with transaction(session):
+            machine_state.add_counts(session, tw.operator, {op: (good, 0) for op, good in goods.items()},
+                                     now=at(minutes))
+            return output_lots.sync(session, tw.operator, {op: at(minutes + i) for i, op in enumerate(goods)})
+    made = counted({job["drill"]: 4, other: 6}, 10)
+    assert [(c.operation_id, c.added, c.created) for c in made] == [(job["drill"], 4, True), (other, 6, True)]
+    topped = counted({job["drill"]: 3, other: 1}, 20)
+    assert [(c.operation_id, c.added, c.created, c.lot_id) for c in topped] == [
+        (job["drill"], 3, False, made[0].lot_id), (other, 1, False, made[1].lot_id)]
+    [mine], [theirs] = outputs(session, job["drill"]), outputs(session, other)
+    assert (mine.quantity, mine.quantity_initial, mine.produced_at) == (7, 7, at(20))
+    assert (theirs.quantity, theirs.quantity_initial, theirs.produced_at) == (7, 7, at(21))
 
 
 def test_output_lots_stay_in_their_organization_and_plant(session, tw, job):

@@ -136,7 +136,7 @@ def test_two_different_jobs_started_concurrently_on_one_machine_run_one(session,
 
 def test_one_client_id_sent_concurrently_for_two_machines_is_recorded_once(session, world, engine, op):
     """Different machines are not serialised by the machine lock: the unique constraint decides,
-    and the loser's savepoint is rolled back whole."""
+    and the loser is refused and rolled back whole."""
     a = make_floor(session, world.org_a, world.plant1, world.dept1)
     b = make_floor(session, world.org_a, world.plant1, world.dept1)
 
