@@ -11,9 +11,10 @@ per machine), spread over one hour (each path the next hour of the last six), ar
    for the answer to one batch before it sends the next;
 then the raw baseline writes the same number of rows in one COPY (PostgreSQL) or one executemany
 (SQLite). Request bodies are encoded before the clock starts. A cProfile of the service path gives
-the hot spots.
+the hot spots; the CPU per event of the ingesting process (this one for the service call, the uvicorn workers
+for REST and websocket, from /proc) says how far more workers can go.
 
-Usage: .venv/bin/python -m bench.ingest_bench [--postgres URL] [--events 100000] [--batch 1000]
+Usage: .venv/bin/python -m bench.ingest_bench [--postgres URL] [--events 100000] [--batch 1000] [--workers 2]
 SQLite always runs (a fresh file); --postgres (or TEST_DATABASE_URL) adds a fresh database.
 """
 from __future__ import annotations
@@ -146,7 +147,7 @@ def bench_service(floor: Floor, events: list[dict], size: int, profile: bool = F
     if profile:
         sa.event.listen(engine, "before_cursor_execute", before)
         sa.event.listen(engine, "after_cursor_execute", after)
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     with Session(engine, expire_on_commit=False) as session:
         for chunk in batches(events, size):
             if profiler:
@@ -157,6 +158,7 @@ def bench_service(floor: Floor, events: list[dict], size: int, profile: bool = F
                 profiler.disable()
             assert result.rejected == 0, [r for r in result.results if r.status == "error"][:3]
     wall = time.perf_counter() - began
+    SERVICE_CPU[0] = time.process_time() - cpu_began
     report = ""
     if profiler:
         sa.event.remove(engine, "before_cursor_execute", before)
@@ -174,12 +176,39 @@ def bench_service(floor: Floor, events: list[dict], size: int, profile: bool = F
     return wall, report
 
 
+SERVICE_CPU = [0.0]                 # CPU seconds of this process in the last bench_service call
+
+
+def tree_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process and all its descendants (the uvicorn workers), from Linux /proc."""
+    tick, parent_of, cpu = os.sysconf("SC_CLK_TCK"), {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent_of[int(entry)], cpu[int(entry)] = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+    tree, grew = {pid}, True
+    while grew:
+        found = {p for p, parent in parent_of.items() if parent in tree} - tree
+        tree |= found
+        grew = bool(found)
+    return sum(cpu.get(p, 0.0) for p in tree)
+
+
 def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url}
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "rxapp.api.app:api", "--port", str(port),
                                "--log-level", "warning", "--workers", str(workers)], env=env)
-    wait_http(f"http://127.0.0.1:{port}/api/v1/health")
+    try:                                       # N workers import the app at once: minutes on a busy 2-core machine
+        wait_http(f"http://127.0.0.1:{port}/api/v1/health", timeout=300)
+    except Exception:
+        server.terminate()
+        raise
     return server, f"127.0.0.1:{port}"
 
 
@@ -280,7 +309,19 @@ def bench_raw(engine, rows: list[dict]) -> float:
         raw.close()
 
 
-LIMITS_TEXT = """Issue 16 on a quiet machine (2026-12-07 01:10-01:16 UTC, load 0.2-3.3, 100,000 events per path, the same
+LIMITS_TEXT = """Issue 17 (target 4): the counts' KPI rollups are one SQL statement a batch on PostgreSQL
+(services/kpi/rollups_bulk.py: the batch's counts as column arrays, put into their slice by a range join against
+the plant calendar's slices of the batch's span, GROUP BY slice row and day row, INSERT .. ON CONFLICT DO UPDATE;
+SQLite keeps the per-event rollups of services/kpi/rollups.py), the per-event answers are msgspec Structs encoded
+in C, the doors decode bodies with msgspec, and each machine's id and columns are read once a batch. Measured in
+process on PostgreSQL under load 7-10 (20,000 events, batches of 1,000, no profiler, CPU of the ingesting process
+only, the same script back to back): 123-128 -> 115-117 us CPU an event for the service call with the body's JSON
+decoding (before the last two changes), 53 -> 52 statements a batch; the rollup statement itself runs in ~2 ms.
+The figures above are a short run (10,000 events per path) on a machine loaded by the whole team: read the ratios
+and the CPU column, not the absolute rates. REST's CPU includes each new worker's warm-up (first compiles and
+caches), spread over only 10 batches a worker here.
+
+Issue 16 on a quiet machine (2026-12-07 01:10-01:16 UTC, load 0.2-3.3, 100,000 events per path, the same
 command back to back): main before the session's architecture work (502fedb), then main after it (the table
 above). SQLite: service 6,983 -> 7,385 events/s, REST 5,282 -> 6,145, websocket 5,134 -> 6,129, raw executemany
 84,733 -> 80,242 (8 / 6 / 6 % -> 9 / 8 / 8 % of raw). PostgreSQL: service 4,582 -> 4,703, REST 3,721 -> 3,999,
@@ -310,26 +351,25 @@ accepted results built without validation. A batch of 1,000 counts now takes ~27
 stops are in it), ~50-100 ms of SQL.
 
 What one batch of 1,000 events costs now, and so what limits the rate (see the profile below):
-- the events themselves: one COPY into production_event (PostgreSQL, ids drawn from its sequence) or
-  multi-row INSERT .. RETURNING (SQLite), maintaining its six indexes, like the raw baseline
-  (~40 ms a batch on PostgreSQL under this load);
-- Python per event, the largest share now (~0.15-0.2 ms an event on one core): parsing and checking the
-  event dict, applying it to its machine in memory, the row dict, the bind processors and COPY
-  encoding, the rollup slice arithmetic per event (services.kpi.rollups), the result per event, and on the
-  API the JSON parse and encode. One worker process does one batch at a time on one core, so 10,000
-  events/s needs ~0.1 ms an event all told: several workers (uvicorn --workers) on a machine with
-  free cores, the COPY itself being ~10x faster than this path;
-- the KPI rollups (services.kpi.rollups.apply): two upserts (slices, days) per batch, and for every machine
-  with a stop event in the batch the re-pairing of its stops (~6 statements per machine: two
-  neighbour lookups, the stretch, its old stops, delete, insert), the largest statement count left;
-- output lots: ~8 statements a batch (the lot UPDATEs and audit rows as executemany);
-- reading before writing, which the raw baseline does not do: the client ids already stored, the
-  machines locked in id order, their status rows, the jobs' and work orders' quantities (one UPDATE
-  each for all of them) and one audit row; the commit (a WAL flush), once per batch; SQLite has one
+- Python per event, still the largest share (~0.1 ms an event of CPU in the ingesting process, the
+  "Python CPU" column): the pydantic check of the batch and the rules across fields (_parse: ~15-20 us an event),
+  applying each event to its machine in memory and its row dict, the bind processors and the COPY encoding
+  (~10 us), the EventRow handed to the rollups, and cyclic garbage collection over the session's objects.
+  The database server's CPU (the COPY, its six indexes, the statements below) comes on top on the same two cores:
+  10,000 events/s needs all of it under ~0.2 ms an event, hence several workers (--workers 2) and bigger batches;
+- output lots (services/trace/output_lots.sync): one top-up per job counted in the batch, each with its lot
+  UPDATE, audit row and domain event: with 50 jobs a batch the largest block of Python and SQL left after the
+  events themselves (~50 audit rows and events a batch);
+- the stops: for every machine with a stop event in the batch the re-pairing of its stops (~6 statements per
+  machine: two neighbour lookups, the stretch, its old stops, delete, insert); the count rollups are 1 statement;
+- reading before writing, which the raw baseline does not do: the client ids already stored (one join of an
+  array), the machines locked in id order (every batch here touches all 50 machines, so concurrent batches
+  queue on those locks: two workers overlap their Python, not their writes), their status rows, the jobs' and
+  work orders' quantities (one UPDATE each) and one audit row; the commit, once per batch; SQLite has one
   writer, so concurrent batches queue on its write lock (REST answers 503 + Retry-After then);
-- through the API also: the token lookup per request, JSON parsing of the body and encoding of the
-  per-event results, and the thread hop from the event loop; the websocket saves the per-request
-  token lookup and HTTP parsing. Bigger batches amortise all fixed costs (limits: 2,000 events, 2 MiB).
+- through the API also: the token lookup per request and the thread hop from the event loop; the websocket
+  saves the per-request token lookup and HTTP parsing (its CPU an event is a third of REST's here). Bigger
+  batches amortise all fixed costs (limits: 2,000 events, 2 MiB).
 """
 
 
@@ -351,11 +391,16 @@ def main() -> None:
         floor = Floor(engine, args.machines)
         n = args.events
         service, profiles[label] = bench_service(floor, floor.events("svc", n), args.batch, profile=False)
+        service_cpu = SERVICE_CPU[0]
         _, profiles[label] = bench_service(floor, floor.events("prof", min(n, 20_000)), args.batch, profile=True)
         server, host = start_server(url, args.workers)
         try:
-            rest = bench_rest(floor, host, floor.events("rest", n), args.batch, args.senders)
-            ws = bench_ws(floor, host, floor.events("ws", n), args.batch, args.senders)
+            rest_events, ws_events = floor.events("rest", n), floor.events("ws", n)
+            cpu = tree_cpu(server.pid)
+            rest = bench_rest(floor, host, rest_events, args.batch, args.senders)
+            rest_cpu, cpu = tree_cpu(server.pid) - cpu, tree_cpu(server.pid)
+            ws = bench_ws(floor, host, ws_events, args.batch, args.senders)
+            ws_cpu = tree_cpu(server.pid) - cpu
         finally:
             server.terminate()
             server.wait(10)
@@ -364,9 +409,11 @@ def main() -> None:
             stored = s.exec(select(sa.func.count()).select_from(ProductionEvent)).one()
         expected = 4 * n + min(n, 20_000) + args.machines
         assert stored == expected, (stored, expected)
-        for path, wall in [("service call (in-process)", service), ("REST batches", rest),
-                           ("websocket stream", ws), ("raw " + ("COPY" if "Postgre" in label else "executemany"), raw)]:
-            rows.append([label, path, f"{wall:.2f}", f"{n / wall:,.0f}", f"{raw / wall * 100:.0f} %"])
+        for path, wall, cpu in [("service call (in-process)", service, service_cpu), ("REST batches", rest, rest_cpu),
+                                ("websocket stream", ws, ws_cpu),
+                                ("raw " + ("COPY" if "Postgre" in label else "executemany"), raw, None)]:
+            rows.append([label, path, f"{wall:.2f}", f"{n / wall:,.0f}", f"{raw / wall * 100:.0f} %",
+                         "" if cpu is None else f"{cpu / n * 1e6:.0f}"])
         engine.dispose()
         takt_db.use_engine(None)
 
@@ -374,7 +421,10 @@ def main() -> None:
             f"scrap, a down/running pair every 250 events per machine), batches of {args.batch:,}, "
             f"{args.senders} concurrent senders against {args.workers} uvicorn worker(s) on loopback; the raw "
             "baseline writes the same number of production_event rows in one COPY / executemany.\n\n"
-            + table(["database", "path", "seconds", "events/s", "speed vs raw"], rows)
+            + table(["database", "path", "seconds", "events/s", "speed vs raw", "Python CPU µs/event"], rows)
+            + "\nPython CPU µs/event: CPU time (user + system) per event of the process doing the ingest work: this "
+            "process for the service call, the uvicorn processes (all workers) for REST and websocket; the database "
+            "server's CPU comes on top (it shares the same cores).\n"
             + f"\nLoad average (1 min) {load_before:.1f} before and {os.getloadavg()[0]:.1f} after the run, on 2 cores "
             "shared with the other benchmarks and test runs of the team: the absolute figures move with it, the "
             "ratios to the raw baseline of the same run less.\n\n" + LIMITS_TEXT)
