@@ -28,6 +28,7 @@ from services.core.access import Actor, Permission, require
 from services.core.display_names import display_name
 from services.core.errors import Invalid, NotFound
 from services.core.messages import Message, t
+from services.core.paging import keyset_page
 from services.kpi import planned_downtime
 from services.maintenance import pauses, sla
 from services.maintenance.common import (
@@ -270,6 +271,23 @@ def list_tickets(session: Session, actor: Actor, *, plant_id: int | None = None,
                  assignee_id: int | None = None, unassigned: bool = False, search: str = "",
                  since: datetime | None = None, until: datetime | None = None, limit: int = 500,
                  now: datetime) -> list[TicketRead]:
+    return tickets_page(session, actor, plant_id=plant_id, machine_id=machine_id, kind=kind, status=status,
+                        open_only=open_only, assignee_id=assignee_id, unassigned=unassigned, search=search,
+                        since=since, until=until, limit=limit, now=now).items
+
+
+class TicketPage(BaseModel):
+    items: list[TicketRead]
+    total: int | None                   # None unless counted
+    next_after: int | None = None       # the cursor of the next page; None on the last one
+
+
+def tickets_page(session: Session, actor: Actor, *, plant_id: int | None = None, machine_id: int | None = None,
+                 kind: str | None = None, status: str | None = None, open_only: bool = False,
+                 assignee_id: int | None = None, unassigned: bool = False, search: str = "",
+                 since: datetime | None = None, until: datetime | None = None, limit: int = 500,
+                 after: int | None = None, count: bool = False, now: datetime) -> TicketPage:
+    """The tickets `list_tickets` lists, newest first, in keyset pages (services/core/paging.py)."""
     require(actor, Permission.VIEW)
     plants = [plant_id] if plant_id is not None else list(actor.plant_ids)
     query = select(MaintenanceTicket).where(
@@ -297,8 +315,9 @@ def list_tickets(session: Session, actor: Actor, *, plant_id: int | None = None,
         pattern = like_pattern(search)
         query = query.where(or_(func.lower(MaintenanceTicket.number).like(pattern, escape="\\"),
                                 func.lower(MaintenanceTicket.title).like(pattern, escape="\\")))
-    rows = session.exec(query.order_by(col(MaintenanceTicket.id).desc()).limit(max(1, min(limit, 5000)))).all()
-    return reads(session, actor, list(rows), now=now)
+    rows, total, next_after = keyset_page(session, query, col(MaintenanceTicket.id), after=after, limit=limit,
+                                          offset=0, count=count, max_page=5000)
+    return TicketPage(items=reads(session, actor, rows, now=now), total=total, next_after=next_after)
 
 
 def my_tickets(session: Session, actor: Actor, *, now: datetime) -> list[TicketRead]:

@@ -1,6 +1,7 @@
-"""Large lists that answer a plain array (lots, shipments, NCRs) page by keyset too (rxapp/api/paging.py): the cursor in
-`X-Next-After`, the total in `X-Total-Count` only when asked (no COUNT query otherwise), compact rows on request;
-pages walked by cursor join up without gaps or repeats while lots are received in between."""
+"""Large lists that answer a plain array (lots, shipments, NCRs, maintenance tickets) page by keyset too
+(rxapp/api/paging.py): the cursor in `X-Next-After`, the total in `X-Total-Count` only when asked (no COUNT
+query otherwise), compact rows on request; pages walked by cursor join up without gaps or repeats while rows
+arrive in between."""
 from __future__ import annotations
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from tests.api.conftest import bearer, login
 from tests.factories.db import statements
 from tests.factories.org import make_user
+from tests.factories.production import make_line
 from tests.factories.trace import make_order, make_trace_world
 
 
@@ -106,3 +108,24 @@ def test_ncrs_page_by_cursor_and_count_only_when_asked(client, engine, session, 
                                                         "after": first.headers["x-next-after"]})
     assert [n["id"] for n in rest.json()] == [made[0]] and "x-next-after" not in rest.headers
     assert rest.headers["x-total-count"] == "4" and created.status_code == 201
+
+
+def test_maintenance_tickets_page_by_cursor_and_count_only_when_asked(client, engine, session, world, as_user):
+    machine_id = make_line(session, world.org_a, world.plant1, world.dept1).machine_ids[0]
+    make_user(session, world.org_a, roles=["maintenance"], plant_ids=[world.plant1], username="tech.paging")
+    tech = as_user("tech.paging")
+
+    def raise_ticket(title: str) -> int:
+        created = client.post("/maintenance/tickets", headers=tech, json={"machine_id": machine_id, "title": title})
+        assert created.status_code == 201, created.text
+        return created.json()["id"]
+    made = [raise_ticket(f"Leak {n}") for n in range(3)]
+    with statements(engine) as plain:
+        first = client.get("/maintenance/tickets", headers=tech, params={"limit": 2})
+    assert [t["id"] for t in first.json()] == [made[2], made[1]] and "x-total-count" not in first.headers
+    assert not any("count(" in s.lower() for s in plain)
+    raise_ticket("Newer")
+    rest = client.get("/maintenance/tickets", headers=tech, params={"limit": 2, "count": True,
+                                                                    "after": first.headers["x-next-after"]})
+    assert [t["id"] for t in rest.json()] == [made[0]] and "x-next-after" not in rest.headers
+    assert rest.headers["x-total-count"] == "4"

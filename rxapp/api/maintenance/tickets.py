@@ -1,4 +1,5 @@
-"""Maintenance tickets over REST under /api/v1/maintenance/tickets: raise, list (export), read with the SLA clock,
+"""Maintenance tickets over REST under /api/v1/maintenance/tickets: raise, list (export; keyset `after`,
+`count=true`, cursor and total in headers: rxapp/api/paging.py), read with the SLA clock,
 assign, move through the workflow, checklist, notes, photos (multipart upload), stop links, labour and parts.
 
 Raising needs RUN_JOBS, SUPERVISE or MAINTAIN at the machine's plant; working a ticket needs MAINTAIN there
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
 from rxapp.api.master.common import EXPORTABLE, Format, listing
+from rxapp.api.paging import PAGE_HEADERS, After, Count, page_headers
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.maintenance import parts, ticket_work
@@ -62,15 +64,18 @@ class IssueBody(BaseModel):
     quantity: int
 
 
-@router.get("/tickets", response_model=list[TicketRead], responses=EXPORTABLE,
-            summary="List maintenance tickets (filters: plant, machine, kind, status, open, assignee, search; export)")
-def list_tickets(actor: CurrentActor, plant_id: int | None = None, machine_id: int | None = None,
+@router.get("/tickets", response_model=list[TicketRead], responses={**EXPORTABLE, 200: {"headers": PAGE_HEADERS}},
+            summary="List maintenance tickets, newest first (filters: plant, machine, kind, status, open, assignee, "
+                    "search; page by keyset; export)")
+def list_tickets(response: Response, actor: CurrentActor, plant_id: int | None = None, machine_id: int | None = None,
                  kind: str | None = None, status: str | None = None, open_only: bool = False,
                  assignee_id: int | None = None, search: str = "", format: Format = "json",
-                 limit: Annotated[int, Query(ge=1, le=5000)] = 500):
+                 limit: Annotated[int, Query(ge=1, le=5000)] = 500, after: After = None, count: Count = False):
     with db_session() as s, transaction(s):
-        rows = mt.list_tickets(s, actor, plant_id=plant_id, machine_id=machine_id, kind=kind, status=status,
-                               open_only=open_only, assignee_id=assignee_id, search=search, limit=limit, now=utcnow())
+        page = mt.tickets_page(s, actor, plant_id=plant_id, machine_id=machine_id, kind=kind, status=status,
+                               open_only=open_only, assignee_id=assignee_id, search=search, limit=limit, after=after,
+                               count=count, now=utcnow())
+    rows = page_headers(response, page)
     return listing(rows, mt.TICKET_COLUMNS, format, "maintenance-tickets")
 
 
