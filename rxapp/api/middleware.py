@@ -36,7 +36,7 @@ class ApiCORS:
         self.cors = _CORS(
             app, allow_origins=origins, allow_credentials=False,
             allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
-            allow_headers=["Authorization", "Content-Type"], expose_headers=["Retry-After"], max_age=600,
+            allow_headers=["Authorization", "Content-Type"], expose_headers=["Retry-After", "X-Next-After", "X-Total-Count"], max_age=600,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

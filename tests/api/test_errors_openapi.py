@@ -91,6 +91,9 @@ def test_cors_allows_a_configured_origin_without_credentials(engine, cors_server
         assert "access-control-allow-credentials" not in preflight.headers
         simple = c.get("/health", headers={"Origin": "https://mes.example.com"})
         assert simple.headers["access-control-allow-origin"] == "https://mes.example.com"
+        # a page's cursor and total travel in headers (GET /lots, /shipments, /ncrs...): another origin may read them
+        exposed = {h.strip().lower() for h in simple.headers["access-control-expose-headers"].split(",")}
+        assert {"x-next-after", "x-total-count", "retry-after"} <= exposed
 
 
 def test_openapi_lists_every_path_with_tags_summaries_and_error_shapes(client):
