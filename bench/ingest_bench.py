@@ -314,9 +314,10 @@ LIMITS_TEXT = """Issue 17 (target 4): the counts' KPI rollups are one SQL statem
 the plant calendar's slices of the batch's span, GROUP BY slice row and day row, INSERT .. ON CONFLICT DO UPDATE;
 SQLite keeps the per-event rollups of services/kpi/rollups.py), the per-event answers are msgspec Structs encoded
 in C, the doors decode bodies with msgspec, and each machine's id and columns are read once a batch. Measured in
-process on PostgreSQL under load 7-10 (20,000 events, batches of 1,000, no profiler, CPU of the ingesting process
-only, the same script back to back): 123-128 -> 115-117 us CPU an event for the service call with the body's JSON
-decoding (before the last two changes), 53 -> 52 statements a batch; the rollup statement itself runs in ~2 ms.
+process on PostgreSQL (20,000 events, batches of 1,000, no profiler, CPU of the ingesting process only, the same
+script back to back, load 4-5): the service call with the body's JSON decoding and the answer's encoding took
+116-122 us CPU an event before (d92bea5) and 87-91 after (344c671), 53 -> 50 statements a batch; the rollup
+statement itself runs in ~2 ms.
 The figures above are a short run (10,000 events per path) on a machine loaded by the whole team: read the ratios
 and the CPU column, not the absolute rates. REST's CPU includes each new worker's warm-up (first compiles and
 caches), spread over only 10 batches a worker here.
