@@ -96,6 +96,22 @@ def seed_demo(database_url: str, history_days: int = 1) -> None:
 
 # ----- app nodes ------------------------------------------------------------------------------------
 
+def wait_answering(proc: subprocess.Popen, url: str, log: Path, timeout: float = START_TIMEOUT,
+                   name: str = "server") -> None:
+    """Until `url`'s /api/v1/health/ready answers 200; raises if `proc` exits or `timeout` s pass."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{tail(log)}")
+        try:
+            if httpx.get(f"{url}/api/v1/health/ready", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{name} did not answer within {timeout:.0f} s:\n{tail(log)}")
+
+
 class Node:
     """One app node: `deploy/takt-node --backend-only PORT` with the cluster's environment."""
 
@@ -110,17 +126,7 @@ class Node:
                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
-        started = time.monotonic()
-        while time.monotonic() - started < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"node {self.name} exited with {self.proc.returncode}:\n{tail(self.log)}")
-            try:
-                if httpx.get(f"{self.url}/api/v1/health/ready", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"node {self.name} did not answer within {timeout:.0f} s:\n{tail(self.log)}")
+        wait_answering(self.proc, self.url, self.log, timeout, self.name)
 
     def kill(self) -> None:
         """Die as a machine would: SIGKILL to the node's whole process group, no shutdown."""
