@@ -14,7 +14,8 @@ import re
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from models.base import utcnow
@@ -75,13 +76,17 @@ def next_numbers(session: Session, organization_id: int, key: str, count: int, *
 
 def next_values(session: Session, organization_id: int, key: str, count: int) -> list[int]:
     """`count` consecutive values of the counter, taken in one statement (UPDATE ... RETURNING, which locks
-    the row until the transaction ends); the counter's first use inserts it."""
+    the row until the transaction ends). The counter's first use inserts it at 1 unless a concurrent first use
+    already did (ON CONFLICT DO NOTHING waits for that transaction), then takes its values the same way: two
+    transactions numbering the first lot of an organization at once get 1 and 2, not a unique-key error."""
     counters = cast(Table, NumberSequence.__table__)  # type: ignore[attr-defined]  # Core: no ORM bookkeeping
     connection = session.connection()
-    taken = connection.execute(
-        update(counters).where(counters.c.organization_id == organization_id, counters.c.key == key)
-        .values(next_value=counters.c.next_value + count).returning(counters.c.next_value)).scalar()
+    advance = (update(counters).where(counters.c.organization_id == organization_id, counters.c.key == key)
+               .values(next_value=counters.c.next_value + count).returning(counters.c.next_value))
+    taken = connection.execute(advance).scalar()
     if taken is None:
-        connection.execute(insert(counters).values(organization_id=organization_id, key=key, next_value=1 + count))
-        taken = 1 + count
+        dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        connection.execute(dialect_insert(counters).values(organization_id=organization_id, key=key, next_value=1)
+                           .on_conflict_do_nothing())
+        taken = connection.execute(advance).scalar_one()
     return list(range(taken - count, taken))
