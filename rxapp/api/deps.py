@@ -12,6 +12,8 @@ in its organization's number format (services/core/formats.py), as the UI does p
 """
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -19,6 +21,7 @@ import anyio
 from fastapi import Depends, Request, Security, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer, OAuth2PasswordBearer
+from sqlalchemy.engine import Engine
 
 from models.base import utcnow
 from services.core import db, formats, tenancy
@@ -89,21 +92,39 @@ def websocket_token(websocket: WebSocket) -> str:
     return websocket.query_params.get("token", "")
 
 
+_unit_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[Engine, asyncio.Semaphore]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _unit_slot() -> asyncio.Semaphore:
+    """This event loop's limit on requests holding a unit of work (`db.request_unit_limit`). A request takes its
+    slot before its token check opens the unit and gives it back when the unit is closed, so a burst of clients
+    waits here, on the event loop, instead of in worker threads blocked on an empty pool."""
+    loop, engine = asyncio.get_running_loop(), db.get_engine()
+    held = _unit_slots.get(loop)
+    if held is None or held[0] is not engine:
+        held = _unit_slots[loop] = (engine, asyncio.Semaphore(db.request_unit_limit(engine)))
+    return held[1]
+
+
 async def current_actor(token: Annotated[str, Depends(bearer_token)]) -> AsyncIterator[Actor]:
     """Async so that `tenancy.act_for` and `db.adopt` set the request's context (a sync dependency runs in a worker
     thread whose context the route never sees); the lookup and the commit still run off the event loop. Its scope
-    is the route function: the unit ends before the answer is sent."""
-    unit, actor, number_format = await run_in_threadpool(_open_request_unit, token)
-    tenancy.act_for(actor.organization_id)
-    db.adopt(unit)
-    formats.set_number_format(number_format)     # numbers the request writes (PDFs, messages), as a UI event does
-    try:
-        yield actor
-    except BaseException:
-        with anyio.CancelScope(shield=True):         # a cancelled request still gives its connection back
-            await run_in_threadpool(_close_request_unit, unit, True)
-        raise
-    await run_in_threadpool(_close_request_unit, unit, False)
+    is the route function: the unit ends before the answer is sent. The unit holds a pooled connection between
+    two worker-thread calls (the check, then the route), so only `db.request_unit_limit` requests hold one at
+    once (`_unit_slot`)."""
+    async with _unit_slot():
+        unit, actor, number_format = await run_in_threadpool(_open_request_unit, token)
+        tenancy.act_for(actor.organization_id)
+        db.adopt(unit)
+        formats.set_number_format(number_format)  # numbers the request writes (PDFs, messages), as a UI event does
+        try:
+            yield actor
+        except BaseException:
+            with anyio.CancelScope(shield=True):     # a cancelled request still gives its connection back
+                await run_in_threadpool(_close_request_unit, unit, True)
+            raise
+        await run_in_threadpool(_close_request_unit, unit, False)
 
 
 BearerToken = Annotated[str, Depends(bearer_token)]

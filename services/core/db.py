@@ -110,6 +110,16 @@ class RequestUnit:
 _request_unit: ContextVar[RequestUnit | None] = ContextVar("takt_request_unit", default=None)
 
 
+def request_unit_limit(engine: Engine) -> int:
+    """How many requests of one worker may hold their unit of work (a pooled connection) at once: half the pool,
+    so that each can open one more unit of its own and the threads their routes run in are never all waiting for
+    a connection that only a request waiting for a thread could give back (a stall until the pool's timeout)."""
+    pool = engine.pool
+    size = pool.size() if isinstance(pool, sa.pool.QueuePool) else 1
+    overflow = max(0, getattr(pool, "_max_overflow", 0))
+    return max(1, (size + overflow) // 2)
+
+
 def open_request_unit() -> RequestUnit:
     """A session for this request (its token check runs in it first); `adopt` hands it to the request's context."""
     return RequestUnit(Session(get_engine(), expire_on_commit=False))
