@@ -21,8 +21,12 @@ GUARD = 30
 
 
 class Socket:
+    """A subscriber's socket: `next()` gives the messages in the order they were sent, each once (two that arrive
+    before the test looks are both read, the older first)."""
+
     def __init__(self, fail: bool = False):
         self.messages: list[str] = []
+        self.read = 0
         self.arrived = asyncio.Event()
         self.fail = fail
 
@@ -33,9 +37,11 @@ class Socket:
         self.arrived.set()
 
     async def next(self) -> dict:
-        await asyncio.wait_for(self.arrived.wait(), GUARD)
-        self.arrived.clear()
-        return json.loads(self.messages[-1])
+        while self.read == len(self.messages):
+            self.arrived.clear()
+            await asyncio.wait_for(self.arrived.wait(), GUARD)
+        self.read += 1
+        return json.loads(self.messages[self.read - 1])
 
 
 def ev(org=ORG, plant=PLANT, name="count.reported") -> DomainEvent:

@@ -69,7 +69,7 @@ def test_the_startup_heap_is_frozen_after_its_garbage_is_collected():
     try:
         frozen = freeze_startup_heap()
         assert gone() is None                                   # start-up garbage collected, not frozen
-        assert frozen == gc.get_freeze_count() > 0
+        assert 0 < gc.get_freeze_count() <= frozen      # other threads may free frozen objects since, never add
         assert not any(o is kept for g in range(3) for o in gc.get_objects(generation=g))   # left out of the GC
         later = _Node()
         assert any(o is later for o in gc.get_objects(generation=0))                       # new objects are not
