@@ -64,7 +64,7 @@ class IssueBody(BaseModel):
     quantity: int
 
 
-@router.get("/tickets", response_model=list[TicketRead], responses={**EXPORTABLE, 200: {"headers": PAGE_HEADERS}},
+@router.get("/tickets", response_model=list[TicketRead], responses={200: {**EXPORTABLE[200], "headers": PAGE_HEADERS}},
             summary="List maintenance tickets, newest first (filters: plant, machine, kind, status, open, assignee, "
                     "search; page by keyset; export)")
 def list_tickets(response: Response, actor: CurrentActor, plant_id: int | None = None, machine_id: int | None = None,

@@ -56,7 +56,7 @@ def _custom_filters(request: Request) -> dict[str, str]:
     return {k[len("custom."):]: v for k, v in request.query_params.items() if k.startswith("custom.")}
 
 
-@router.get("/ncrs", response_model=list[NcrRead], responses={**EXPORTABLE, 200: {"headers": PAGE_HEADERS}},
+@router.get("/ncrs", response_model=list[NcrRead], responses={200: {**EXPORTABLE[200], "headers": PAGE_HEADERS}},
             summary="List NCRs, newest first (filters: plant, status, open, severity, search, custom.<key>; page by "
                     "keyset; export)")
 def list_ncrs(request: Request, response: Response, actor: CurrentActor, plant_id: int | None = None,

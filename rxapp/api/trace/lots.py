@@ -91,7 +91,7 @@ class RecallHoldBody(RecallQuery):
 # ----- lots ------------------------------------------------------------------------------------
 
 @router.get("/lots", response_model=list[LotRead] | list[LotCompact],
-            responses={**EXPORTABLE, 200: {"headers": PAGE_HEADERS}},
+            responses={200: {**EXPORTABLE[200], "headers": PAGE_HEADERS}},
             summary="Lots of your plants, newest first (search number, supplier, supplier lot or product code; filter "
                     "by custom.<key>=value; page by keyset; export with custom field columns)")
 def list_lots(request: Request, response: Response, actor: CurrentActor, plant_id: int | None = None,

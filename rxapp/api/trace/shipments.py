@@ -56,7 +56,7 @@ class HistoryEntry(BaseModel):
 
 
 @router.get("/shipments", response_model=list[ShipmentSummary] | list[ShipmentCompact],
-            responses={**EXPORTABLE, 200: {"headers": PAGE_HEADERS}},
+            responses={200: {**EXPORTABLE[200], "headers": PAGE_HEADERS}},
             summary="Shipments of your plants, newest first (search number, customer or tracking; filter by "
                     "custom.<key>=value; page by keyset; export with custom field columns)")
 def list_shipments(request: Request, response: Response, actor: CurrentActor, plant_id: int | None = None,
