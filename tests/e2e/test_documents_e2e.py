@@ -55,7 +55,9 @@ def test_an_approved_drawing_revision_reaches_the_operators_phone(new_page, app_
     expect(dialog.get_by_label("Which one").locator(f"option[value='{step_id}']")).to_have_count(1)
     dialog.get_by_label("Which one").select_option(str(step_id))
     dialog.get_by_role("button", name="Create document").click()
-    engineer.wait_for_url(re.compile(r"/documents/document/?\?id=\d+"))
+    # the new document's page: a guard of 60 s, not 30 (CI once ran out of 30 at its end, where the server had
+    # served 50 browser tests; the same test alone on the same clone passed in 143 s)
+    engineer.wait_for_url(re.compile(r"/documents/document/?\?id=\d+"), timeout=60_000)
     expect(engineer.get_by_test_id("released-label")).to_have_text("–")
     engineer.get_by_test_id("revision-upload").locator("input[type=file]").set_input_files(str(drawing))
     engineer.get_by_test_id("start-revision").click()
