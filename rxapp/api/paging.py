@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Response
 
+from rxapp.api.master.common import EXPORTABLE
+
 After = Annotated[int | None, Query(ge=1, description=(
     "Keyset cursor: the `next_after` of the page before (items with smaller ids, newest first); cheaper than "
     "offset on deep pages."))]
@@ -23,6 +25,8 @@ PAGE_HEADERS = {NEXT_AFTER: {"description": "The `after` of the next page; absen
                              "schema": {"type": "integer"}},
                 TOTAL_COUNT: {"description": "Every matching item, counted (only with count=true).",
                               "schema": {"type": "integer"}}}
+# a paged list that also exports (?format=csv|xlsx): its cursor headers beside the CSV and Excel answers
+PAGED_EXPORTABLE = {200: {**EXPORTABLE[200], "headers": PAGE_HEADERS}}
 
 
 def page_headers(response: Response, page) -> list:

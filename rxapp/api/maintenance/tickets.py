@@ -16,8 +16,8 @@ from pydantic import BaseModel
 
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
-from rxapp.api.master.common import EXPORTABLE, Format, listing
-from rxapp.api.paging import PAGE_HEADERS, After, Count, page_headers
+from rxapp.api.master.common import Format, listing
+from rxapp.api.paging import PAGED_EXPORTABLE, After, Count, page_headers
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.maintenance import parts, ticket_work
@@ -64,7 +64,7 @@ class IssueBody(BaseModel):
     quantity: int
 
 
-@router.get("/tickets", response_model=list[TicketRead], responses={200: {**EXPORTABLE[200], "headers": PAGE_HEADERS}},
+@router.get("/tickets", response_model=list[TicketRead], responses=PAGED_EXPORTABLE,
             summary="List maintenance tickets, newest first (filters: plant, machine, kind, status, open, assignee, "
                     "search; page by keyset; export)")
 def list_tickets(response: Response, actor: CurrentActor, plant_id: int | None = None, machine_id: int | None = None,

@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 
 from models.base import utcnow
 from rxapp.api.deps import CurrentActor
-from rxapp.api.master.common import EXPORTABLE, Format, listing
-from rxapp.api.paging import PAGE_HEADERS, After, Count, page_headers
+from rxapp.api.master.common import Format, listing
+from rxapp.api.paging import PAGED_EXPORTABLE, After, Count, page_headers
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.quality import capa, ncr_links
@@ -56,7 +56,7 @@ def _custom_filters(request: Request) -> dict[str, str]:
     return {k[len("custom."):]: v for k, v in request.query_params.items() if k.startswith("custom.")}
 
 
-@router.get("/ncrs", response_model=list[NcrRead], responses={200: {**EXPORTABLE[200], "headers": PAGE_HEADERS}},
+@router.get("/ncrs", response_model=list[NcrRead], responses=PAGED_EXPORTABLE,
             summary="List NCRs, newest first (filters: plant, status, open, severity, search, custom.<key>; page by "
                     "keyset; export)")
 def list_ncrs(request: Request, response: Response, actor: CurrentActor, plant_id: int | None = None,

@@ -17,8 +17,8 @@ from models.base import utcnow
 from models.lots import LinkKind, LotStatus
 from rxapp.api.config.settings import custom_filters
 from rxapp.api.deps import CurrentActor
-from rxapp.api.master.common import EXPORTABLE, Format, listing
-from rxapp.api.paging import PAGE_HEADERS, After, Count, Fields, page_headers
+from rxapp.api.master.common import Format, listing
+from rxapp.api.paging import PAGED_EXPORTABLE, After, Count, Fields, page_headers
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.core.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
@@ -91,7 +91,7 @@ class RecallHoldBody(RecallQuery):
 # ----- lots ------------------------------------------------------------------------------------
 
 @router.get("/lots", response_model=list[LotRead] | list[LotCompact],
-            responses={200: {**EXPORTABLE[200], "headers": PAGE_HEADERS}},
+            responses=PAGED_EXPORTABLE,
             summary="Lots of your plants, newest first (search number, supplier, supplier lot or product code; filter "
                     "by custom.<key>=value; page by keyset; export with custom field columns)")
 def list_lots(request: Request, response: Response, actor: CurrentActor, plant_id: int | None = None,

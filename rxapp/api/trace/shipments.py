@@ -12,8 +12,8 @@ from models.base import utcnow
 from models.shipments import ShipmentStatus
 from rxapp.api.config.settings import custom_filters
 from rxapp.api.deps import CurrentActor
-from rxapp.api.master.common import EXPORTABLE, Format, listing
-from rxapp.api.paging import PAGE_HEADERS, After, Count, Fields, page_headers
+from rxapp.api.master.common import Format, listing
+from rxapp.api.paging import PAGED_EXPORTABLE, After, Count, Fields, page_headers
 from rxapp.api.schemas import AUTHENTICATED, errors
 from services.core.db import db_session, transaction
 from services.core.messages import t
@@ -56,7 +56,7 @@ class HistoryEntry(BaseModel):
 
 
 @router.get("/shipments", response_model=list[ShipmentSummary] | list[ShipmentCompact],
-            responses={200: {**EXPORTABLE[200], "headers": PAGE_HEADERS}},
+            responses=PAGED_EXPORTABLE,
             summary="Shipments of your plants, newest first (search number, customer or tracking; filter by "
                     "custom.<key>=value; page by keyset; export with custom field columns)")
 def list_shipments(request: Request, response: Response, actor: CurrentActor, plant_id: int | None = None,
