@@ -89,10 +89,11 @@ def test_an_approved_drawing_revision_reaches_the_operators_phone(new_page, app_
     expect(operator.get_by_role("heading", name=code)).to_be_visible()
     instruction = operator.get_by_test_id("instruction").filter(has_text="Bracket drawing E2E")
     expect(instruction.get_by_test_id("instruction-revision")).to_have_text("Rev. A")
-    instruction.get_by_test_id("instruction-file").first.click()     # the viewer opens on the job's first document
+    # the viewer opens on the job's first document (the demo's own drawing may come first); the tap shows this one
+    instruction.get_by_test_id("instruction-file").first.click()
     page_image = operator.get_by_test_id("instruction-viewer").get_by_test_id("viewer-page")
-    expect(page_image).to_be_visible()
-    assert page_image.get_attribute("src").startswith("data:image/png;base64,")
+    expect(page_image).to_have_attribute("alt", "bracket-rev-a.png")
+    expect(page_image).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
     box = page_image.bounding_box()
     assert box is not None and box["width"] <= PHONE["width"]
     shot(operator, "documents-operator-phone")

@@ -19,7 +19,7 @@ from rxapp.state.documents.document import DocumentState
 from rxapp.state.documents.documents import DocumentsState
 from rxapp.state.shopfloor.instructions import JobDocumentsState
 from rxapp.state.shopfloor.operator import OperatorMachineState
-from tests.factories.doc_control import PDF, make_document, make_shop
+from tests.factories.doc_control import PDF, make_document, make_shop, png, release_revision
 from tests.factories.org import actor_of
 from tests.factories.studio import png_bytes
 from tests.ui.conftest import redirects, run, signed_in
@@ -84,6 +84,22 @@ async def test_a_released_revision_reaches_the_operator_and_a_draft_does_not(eng
     operators_list = await signed_in(engine, DocumentsState, "op.one")
     await run(operators_list.load(), operators_list)
     assert [(r.number, r.released, r.working) for r in operators_list.rows] == [("DOC-000001", "A", "")]
+
+
+async def test_a_file_the_operator_taps_stays_in_the_viewer_while_the_job_opens(engine, session, shop):
+    """The job's documents open the viewer on their first file within the same event, so a file the operator taps
+    as the list appears is not replaced by an opening queued behind the tap."""
+    first = make_document(session, shop.actor(shop.engineer), "routing_step", shop.cut_step_id, title="Cut")
+    release_revision(session, shop, first, png("cut.png", "red"))
+    second = make_document(session, shop.actor(shop.engineer), "routing_step", shop.cut_step_id, title="Deburr")
+    release_revision(session, shop, second, png("deburr.png", "navy"))
+    job = await signed_in(engine, JobDocumentsState, "op.one")
+    queued = await run(job.show_job(shop.floor.cut_id))           # what the browser would run after this event
+    assert job.viewer_title == "cut.png"
+    tapped = next(f.id for line in job.lines for f in line.files if f.name == "deburr.png")
+    await run(job.view(tapped), job)
+    await run(queued, job)
+    assert (job.viewer_file_id, job.viewer_title) == (tapped, "deburr.png")
 
 
 async def test_an_operator_cannot_open_a_draft_document(engine, session, shop):

@@ -61,7 +61,9 @@ class JobDocumentsState(AuthState):
         if not shown:
             self.viewer_file_id, self.viewer_title, self.viewer_pages, self.viewer_note = 0, "", [], ""
         elif self.viewer_file_id not in shown:
-            return JobDocumentsState.view(shown[0])
+            # opened here, not chained: a chained view would queue behind a file the operator taps meanwhile and
+            # replace it
+            return open_in_viewer(self, shown[0])
         return None
 
     @rx.event
