@@ -192,8 +192,13 @@ def apply(session: Session, events: Sequence[RecordedEvent], *,
     counts = [e for e in events if e.kind == EventKind.COUNT]
     if counts:
         rows = count_deltas(ctx, counts)
-        _upsert_counts(session, rows)
-        _upsert_counts(session, count_days(ctx, rows), KpiCountDay)
+        days = count_days(ctx, rows)
+        if len(rows) == len(days) == 1 and session.get_bind().dialect.name == "postgresql":
+            (row,), (day,) = rows.values(), days.values()       # one event's counts, as an operator reports them
+            session.execute(_count_and_day_upsert(), {**row, "day_start": day["day_start"]})
+        else:
+            _upsert_counts(session, rows)
+            _upsert_counts(session, days, KpiCountDay)
     downtime = [e for e in events if e.kind in DOWNTIME]
     if downtime:
         _repair_stops(ctx, downtime)
@@ -278,6 +283,21 @@ def _count_upsert(dialect: str, model: type) -> Any:
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "operation_key", "reason_key"],
                                       set_={name: table.c[name] + stmt.excluded[name] for name in _COUNT_FIGURES})
+
+
+@functools.cache
+def _count_and_day_upsert() -> Any:
+    """PostgreSQL, one slice row and its day row with the same figures: both upserts in one statement (the slice's
+    as a data-modifying CTE, which PostgreSQL runs whether or not the day's reads it), one round trip for two."""
+    def upsert(model: type, time_key: str) -> Any:
+        table = table_of(model)
+        names = ("organization_id", "plant_id", "machine_id", time_key, "operation_key", "reason_key", "product_id",
+                 "step", *_COUNT_FIGURES)
+        stmt = postgresql.insert(table).values({n: sa.bindparam(n, type_=table.c[n].type) for n in names})
+        return stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "operation_key", "reason_key"],
+                                          set_={n: table.c[n] + stmt.excluded[n] for n in _COUNT_FIGURES})
+    counted_slice = upsert(KpiCountSlice, "slice_start").returning(sa.literal_column("1")).cte("counted_slice")
+    return upsert(KpiCountDay, "day_start").add_cte(counted_slice)
 
 
 @functools.cache
