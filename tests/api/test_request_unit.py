@@ -60,6 +60,30 @@ def test_a_write_checks_its_token_in_its_own_unit_of_work(client, engine, sessio
     assert settings == (lookups if engine.dialect.name == "postgresql" else []), settings
 
 
+def test_a_write_crosses_to_worker_threads_only_for_its_token_check_route_and_answer(client, session, world, planner,
+                                                                                      monkeypatch):
+    """The token check, the sync route and FastAPI's validation of a sync route's answer run in worker threads;
+    reading the header and closing the unit after its route committed (no I/O) stay on the event loop: each hop
+    more waits for a free thread under load."""
+    import anyio.to_thread
+    line = make_line(session, world.org_a, world.plant1, world.dept1)
+    body = {"plant_id": world.plant1, "customer_id": line.customer_id,
+            "lines": [{"product_id": line.product_id, "quantity": 3, "promised_date": "2026-04-01"}]}
+    assert client.post("/orders", headers=planner, json=body).status_code == 201       # warm; the session slid
+    hops: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(func, *args, **kwargs):
+        inner = getattr(func, "func", func)                    # starlette wraps the call in functools.partial
+        hops.append(getattr(inner, "__name__", repr(inner)))
+        return await run_sync(func, *args, **kwargs)
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    assert client.post("/orders", headers=planner, json=body).status_code == 201
+    # the token check, the route (FastAPI's wrapper of a sync endpoint), the answer's validation: before, also the
+    # header (a sync dependency) and the unit's close
+    assert hops == ["_open_request_unit", "_run_sync_endpoint", "validate"], hops
+
+
 def test_the_slide_is_written_at_most_once_a_minute_and_kept_when_nothing_else_is_written(client, engine, session,
                                                                                            world, planner):
     row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(_token_of(planner)))).one()
