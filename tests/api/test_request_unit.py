@@ -16,6 +16,7 @@ from models.auth import AuthSession
 from models.base import utcnow
 from services.org.tokens import hash_token
 from tests.factories.production import make_line
+from tests.factories.shopfloor import make_floor, new_client_id
 
 
 @contextmanager
@@ -60,16 +61,11 @@ def test_a_write_checks_its_token_in_its_own_unit_of_work(client, engine, sessio
     assert settings == (lookups if engine.dialect.name == "postgresql" else []), settings
 
 
-def test_a_write_crosses_to_worker_threads_only_for_its_token_check_route_and_answer(client, session, world, planner,
-                                                                                      monkeypatch):
-    """The token check, the sync route and FastAPI's validation of a sync route's answer run in worker threads;
-    reading the header and closing the unit after its route committed (no I/O) stay on the event loop: each hop
-    more waits for a free thread under load."""
+@contextmanager
+def worker_thread_calls(monkeypatch) -> Iterator[list[str]]:
+    """The functions the request hands to worker threads inside the block (anyio's `to_thread.run_sync`, which
+    Starlette's and FastAPI's `run_in_threadpool` call)."""
     import anyio.to_thread
-    line = make_line(session, world.org_a, world.plant1, world.dept1)
-    body = {"plant_id": world.plant1, "customer_id": line.customer_id,
-            "lines": [{"product_id": line.product_id, "quantity": 3, "promised_date": "2026-04-01"}]}
-    assert client.post("/orders", headers=planner, json=body).status_code == 201       # warm; the session slid
     hops: list[str] = []
     run_sync = anyio.to_thread.run_sync
 
@@ -77,11 +73,42 @@ def test_a_write_crosses_to_worker_threads_only_for_its_token_check_route_and_an
         inner = getattr(func, "func", func)                    # starlette wraps the call in functools.partial
         hops.append(getattr(inner, "__name__", repr(inner)))
         return await run_sync(func, *args, **kwargs)
-    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
-    assert client.post("/orders", headers=planner, json=body).status_code == 201
+    with monkeypatch.context() as patch:
+        patch.setattr(anyio.to_thread, "run_sync", counted)
+        yield hops
+
+
+def test_a_write_crosses_to_worker_threads_only_for_its_token_check_route_and_answer(client, session, world, planner,
+                                                                                      monkeypatch):
+    """The token check, the sync route and FastAPI's validation of a sync route's answer run in worker threads;
+    reading the header and closing the unit after its route committed (no I/O) stay on the event loop: each hop
+    more waits for a free thread under load."""
+    line = make_line(session, world.org_a, world.plant1, world.dept1)
+    body = {"plant_id": world.plant1, "customer_id": line.customer_id,
+            "lines": [{"product_id": line.product_id, "quantity": 3, "promised_date": "2026-04-01"}]}
+    assert client.post("/orders", headers=planner, json=body).status_code == 201       # warm; the session slid
+    with worker_thread_calls(monkeypatch) as hops:
+        assert client.post("/orders", headers=planner, json=body).status_code == 201
     # the token check, the route (FastAPI's wrapper of a sync endpoint), the answer's validation: before, also the
     # header (a sync dependency) and the unit's close
     assert hops == ["_open_request_unit", "_run_sync_endpoint", "validate"], hops
+
+
+def test_an_operator_action_crosses_to_a_worker_thread_for_its_token_check_and_its_unit_of_work(
+        client, session, world, as_user, monkeypatch):
+    """POST /machines/{id}/actions is async with its unit of work in one worker-thread call: its answer is
+    validated on the event loop (a sync route's would take a third call)."""
+    floor = make_floor(session, world.org_a, world.plant1, world.dept1, quantity=100)
+    operator = as_user("op.one")
+    url = f"/machines/{floor.machine_id}/actions"
+    started = client.post(url, headers=operator, json={"type": "start_job", "client_id": new_client_id(),
+                                                       "operation_id": floor.cut_id})
+    assert started.status_code == 201, started.text
+    with worker_thread_calls(monkeypatch) as hops:
+        counted = client.post(url, headers=operator, json={"type": "report_counts", "client_id": new_client_id(),
+                                                           "good": 2})
+    assert counted.status_code == 201 and counted.json()["quantity_good"] == 2, counted.text
+    assert hops == ["_open_request_unit", "_perform"], hops
 
 
 def test_the_slide_is_written_at_most_once_a_minute_and_kept_when_nothing_else_is_written(client, engine, session,
