@@ -55,11 +55,6 @@ async def bearer_token(request: Request, _bearer: Annotated[object, Security(bea
     return token.strip()
 
 
-def _resolve(token: str) -> Actor:
-    with db_session() as s, transaction(s):
-        return auth.actor_for_token(s, token, now=utcnow())
-
-
 def _open_request_unit(token: str) -> tuple[RequestUnit, Actor, str | None]:
     """The request's session with the token checked in it (transaction left open for the route), the actor, and
     its organization's number format (cached per worker: no query once known)."""
@@ -82,7 +77,8 @@ def _close_request_unit(unit: RequestUnit, failed: bool) -> None:
 
 def actor_for_token(token: str) -> Actor:
     """The actor of a token (blocking: a websocket's handshake runs it in a thread); raises Unauthorized."""
-    return _resolve(token)
+    with db_session() as s, transaction(s):
+        return auth.actor_for_token(s, token, now=utcnow())
 
 
 def websocket_token(websocket: WebSocket) -> str:
