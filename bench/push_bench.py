@@ -582,7 +582,7 @@ def main() -> None:
     body = (f"{args.reports} reports of 1 good part each, {args.gap:g} s apart, through the REST API; every client's "
             "latency from sending the report to receiving the tiles' delta (Takt) or the broadcast message (raw). "
             "One backend worker (granian), SQLite, no Redis; clients and producer in one asyncio process on the "
-            "same 2-core machine, shared with up to eight engineers' tests, benchmarks and builds. Load average "
+            "same 2-core machine, which other work may share: the load average says how busy it was. Load average "
             f"(1 min) during the run: {min(loads):.1f}-{max(loads):.1f}. "
             "Ratios are to the raw socket.io echo of the same run.\n\n"
             + table(["clients", "path", "p50 ms", "p95 ms", "p99 ms", "p50 / socket.io", "p95 / socket.io",

@@ -189,8 +189,8 @@ def main() -> None:
             f"{args.tabs} Chromium "
             "tabs (headless, one context each) on /dashboard filtered to the bench machine; a MutationObserver on the "
             "quality tile of each, and one on the OEE trend chart. One app process (`reflex run --env prod`), SQLite; "
-            "browsers, server and producer on the same 2 cores, a machine shared with up to eight engineers' tests "
-            f"and builds. Load average (1 min) {load_before:.1f} before, {load_after:.1f} after.\n\n"
+            "browsers, server and producer on the same 2 cores, which other work may share (the load average says "
+            f"how busy they were). Load average (1 min) {load_before:.1f} before, {load_after:.1f} after.\n\n"
             + table(["tabs", "path", "p50 ms", "p95 ms", "p99 ms", "long tasks ms / tab / report", "samples / missed"],
                     rows)
             + "\nBefore (issue 17's measurement, the tile changed by Reflex's shared-state refresh of the whole view, "
