@@ -4,7 +4,11 @@ production events.
 
 Invariants: reads are scoped to the actor's organization and plants (machines outside them do not exist);
 one lock per machine for the whole batch, in id order (PostgreSQL: its row; SQLite: the database's write
-lock taken before the first read); the insert goes through the columns' own bind processors, COPY with ids
+lock taken before the first read); a batch that read its machines' status rows before taking the locks
+(PostgreSQL, counts and states only) checks under the locks that no column but updated_at changed meanwhile,
+nor the status of the jobs it read (unchanged_since raises StaleStatus otherwise: the batch is done again,
+locks first); a deadlock on the locks or the insert is a ClientIdRace (a concurrent batch with the same
+client ids); the insert goes through the columns' own bind processors, COPY with ids
 from the sequence on PostgreSQL (multi-row INSERT when row-level security holds the role: COPY FROM is refused
 then), multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING on SQLite; a client id
 stored meanwhile by a concurrent batch raises ClientIdRace (the batch is retried against what is stored).
@@ -14,17 +18,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from sqlalchemy import inspect
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from models.base import pk, table_of
+from models.orders import Operation
 from models.resources import Machine, MachineState, MachineStatus, ReasonCode, ReasonKind
 from models.shopfloor import EventKind, ProductionEvent
 from services.core.access import Actor
 from services.core.messages import t
 from services.shopfloor.ingest_events import ParsedEvent, Rejected, error_result
 
-__all__ = ["EVENT_COLUMNS", "ClientIdRace", "EventRow", "insert", "lock_machines", "machine_key", "machines_of",
-           "reasons_of", "statuses_of", "stored_client_ids", "write_lock_sqlite"]
+__all__ = ["EVENT_COLUMNS", "ClientIdRace", "EventRow", "StaleStatus", "StatusSnapshot", "insert", "lock_machines",
+           "machine_key", "machines_of", "reasons_of", "snapshot", "statuses_of", "stored_client_ids", "unchanged_since",
+           "write_lock_sqlite"]
 
 EVENT_COLUMNS = ("organization_id", "plant_id", "machine_id", "operation_id", "user_id", "api_token_id", "kind",
                  "quantity_good", "quantity_scrap", "reason_code_id", "note", "client_id", "occurred_at",
@@ -54,6 +62,14 @@ class EventRow(NamedTuple):
 
 class ClientIdRace(Exception):
     pass
+
+
+class StaleStatus(Exception):
+    """A machine's status (or its job's) changed between the batch's unlocked read and its locks."""
+
+
+_STATUS_COLUMNS = ("state", "since", "operation_id", "reason_code_id", "open_downtime_event_id")
+StatusSnapshot = tuple[dict[int, tuple | None], dict[int, str]]   # machine -> status columns (None: no row), job -> status
 
 
 def machine_key(event: ParsedEvent) -> tuple[str, Any]:
@@ -123,12 +139,42 @@ def write_lock_sqlite(session: Session) -> None:
 
 
 def lock_machines(session: Session, machine_ids: list[int]) -> None:
-    """One lock per machine for the whole batch, in id order (no deadlock between batches); SQLite
-    holds its one write lock already (write_lock_sqlite)."""
+    """One lock per machine for the whole batch, in id order (no deadlock between batches that lock first;
+    one that inserted first and waits here for a batch whose insert waits for its client ids: ClientIdRace);
+    SQLite holds its one write lock already (write_lock_sqlite)."""
     if session.connection().dialect.name == "sqlite":
         return
-    session.exec(select(col(Machine.id)).where(col(Machine.id).in_(machine_ids)).order_by(col(Machine.id))
-                 .with_for_update(key_share=True)).all()
+    try:
+        session.exec(select(col(Machine.id)).where(col(Machine.id).in_(machine_ids)).order_by(col(Machine.id))
+                     .with_for_update(key_share=True)).all()
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == DEADLOCK:
+            raise ClientIdRace() from error
+        raise
+
+
+def snapshot(statuses: dict[int, MachineStatus], jobs: dict[int, Any]) -> StatusSnapshot:
+    """What the batch read of its machines' status rows (None: not stored yet) and of the jobs it read, to compare
+    under the locks (unchanged_since)."""
+    rows = {machine_id: None if inspect(status).pending else tuple(getattr(status, c) for c in _STATUS_COLUMNS)
+            for machine_id, status in statuses.items()}
+    return rows, {op_id: op.status for op_id, op in jobs.items() if op is not None}
+
+
+def unchanged_since(session: Session, seen: StatusSnapshot) -> None:
+    """Under the machines' locks: the status rows and jobs are still as read (else StaleStatus). Reads columns
+    without flushing the batch's own changes to the status objects."""
+    rows, jobs = seen
+    table = table_of(MachineStatus)
+    with session.no_autoflush:
+        now = {row[0]: tuple(row[1:]) for row in session.execute(
+            select(table.c.machine_id, *(table.c[c] for c in _STATUS_COLUMNS))
+            .where(table.c.machine_id.in_(list(rows)))).all()}
+        if any(now.get(machine_id) != before for machine_id, before in rows.items()):
+            raise StaleStatus()
+        if jobs and dict(session.execute(select(col(Operation.id), col(Operation.status))
+                                         .where(col(Operation.id).in_(list(jobs)))).all()) != jobs:
+            raise StaleStatus()
 
 
 def stored_client_ids(session: Session, actor: Actor, client_ids: list[str]) -> set[str]:
@@ -164,6 +210,7 @@ def statuses_of(session: Session, by_id: dict[int, Machine], first_at: dict[int,
 
 
 UNIQUE_VIOLATION = "23505"
+DEADLOCK = "40P01"
 ROWS_PER_INSERT = 500
 _ROW_SECURITY = "takt.production_event_row_security"
 
@@ -190,7 +237,7 @@ def _insert_postgresql(driver, names: str, values: list[tuple]) -> list[tuple[in
                 for event_id, row in zip(ids, values, strict=True):
                     copy.write_row((event_id, *row))
         except Exception as error:
-            if getattr(error, "sqlstate", None) == UNIQUE_VIOLATION:
+            if getattr(error, "sqlstate", None) in (UNIQUE_VIOLATION, DEADLOCK):
                 raise ClientIdRace() from error
             raise
     return [(event_id, row[client_at]) for event_id, row in zip(ids, values, strict=True)]
@@ -220,8 +267,13 @@ def insert(session: Session, rows: list[dict]) -> dict[str, int]:
         for start in range(0, len(values), ROWS_PER_INSERT):
             chunk = values[start:start + ROWS_PER_INSERT]
             marks = ", ".join(["(" + ", ".join([mark] * len(EVENT_COLUMNS)) + ")"] * len(chunk))
-            result += connection.exec_driver_sql(f"INSERT INTO production_event ({names}) VALUES {marks} {tail}",
-                                                 tuple(v for row in chunk for v in row)).all()
+            try:
+                result += connection.exec_driver_sql(f"INSERT INTO production_event ({names}) VALUES {marks} {tail}",
+                                                     tuple(v for row in chunk for v in row)).all()
+            except DBAPIError as error:           # two batches inserting the same client ids in another order
+                if getattr(error.orig, "sqlstate", None) == DEADLOCK:
+                    raise ClientIdRace() from error
+                raise
     ids = {client_id: event_id for event_id, client_id in result}
     if len(ids) != len(rows):
         raise ClientIdRace()
