@@ -6,20 +6,21 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlmodel import col
+import pytest
+from sqlmodel import Session, col
 
-from models.orders import WorkOrder
+from models.orders import Operation, WorkOrder, WorkStatus
 from models.shopfloor import ProductionEvent
 from services.core.db import transaction
 from services.kpi import rollup_rebuild
 from services.master.work_centers import MachineRateInput, set_machine_rate
-from services.shopfloor import ingest
+from services.shopfloor import ingest, ingest_store
 from tests.conftest import T0
 from tests.factories.db import committed, count, fetch, statements
 from tests.factories.kpi import rollup_state
 from tests.factories.org import make_department, make_plant
 from tests.factories.shopfloor import make_floor
-from tests.unit.test_ingest import code_of, iso, send, token_actor
+from tests.unit.test_ingest import code_of, events_of, iso, send, token_actor
 from tests.unit.test_shopfloor_idempotency import at_once
 
 
@@ -111,3 +112,36 @@ def test_overlapping_batches_sent_concurrently_are_counted_once(session, engine,
     with transaction(session):
         rollup_rebuild.rebuild(session, plant_id=world.plant1)
     assert rollup_state(engine) == state
+
+
+def test_a_job_completed_while_a_batch_inserts_its_counts_takes_them_off_the_job(session, engine, world, monkeypatch):
+    """PostgreSQL: a batch of counts reads its machines' jobs and inserts its events before it takes the machines'
+    locks. Another batch completes the job meanwhile (it gets the locks at once, not after the first batch):
+    under the locks the first batch finds the machine changed and is done again, so its count is the machine's
+    without a job, as if it had come after the other batch, and the completed job's quantity stays as it was."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes its one write lock before the first read")
+    floor = make_floor(session, world.org_a, world.plant1, world.dept1, quantity=1000)
+    gateway = token_actor(session, world, world.plant1)
+    code = code_of(engine, floor.machine_id)
+    number = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0].number
+    send(session, gateway, [{"client_id": "m-start", "machine": code, "type": "job_start", "work_order": number,
+                             "occurred_at": iso(T0)}], at=T0 + timedelta(hours=1))
+    insert, completed = ingest_store.insert, []
+
+    def insert_after_another_batch(s, rows):
+        if s is session and not completed:
+            with Session(engine) as other:
+                other.connection().exec_driver_sql("SET lock_timeout = '5s'")   # waits for no lock of the first
+                completed.append(send(other, gateway, [{"client_id": "m-done", "machine": code, "type": "job_complete",
+                                                        "occurred_at": iso(T0 + timedelta(minutes=10))}],
+                                      at=T0 + timedelta(hours=1)))
+        return insert(s, rows)
+    monkeypatch.setattr(ingest_store, "insert", insert_after_another_batch)
+    result = send(session, gateway, [{"client_id": "m-count", "machine": code, "type": "count", "good": 7,
+                                      "occurred_at": iso(T0 + timedelta(minutes=20))}], at=T0 + timedelta(hours=1))
+    assert (completed[0].accepted, result.accepted) == (1, 1)
+    op = fetch(engine, Operation, Operation.id == floor.cut_id)[0]
+    assert (op.status, op.quantity_good) == (WorkStatus.DONE, 0)
+    assert [(e.client_id, e.operation_id) for e in events_of(engine, floor.machine_id)] == [
+        ("m-start", floor.cut_id), ("m-done", floor.cut_id), ("m-count", None)]
