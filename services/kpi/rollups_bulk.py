@@ -2,6 +2,9 @@
 
     apply(session, events)      the events were just inserted (with ids): update the rollups for them, in
                                 this transaction, as services/kpi/rollups.apply does
+    prepare(session, events)    the count statement's parameters (PostgreSQL; None elsewhere or without counts),
+                                read and built before the caller takes its locks: apply(..., prepared=) then
+                                only runs the statement
 
 On PostgreSQL the counts' slice and day rows are one statement: the batch's count events go in as arrays (one per
 column: no re-read of production_event, whose plan would hang on its statistics), are put into their slice by a
@@ -28,7 +31,9 @@ from models.shopfloor import EventKind
 from services.kpi import rollups
 from services.kpi.rollup_slices import HOUR, floor_hour
 
-__all__ = ["apply"]
+__all__ = ["Prepared", "apply", "prepare"]
+
+Prepared = dict[str, str]                      # the count statement's parameters, as array literals
 
 _COUNT_SQL = """
 WITH ev AS (
@@ -75,20 +80,30 @@ ON CONFLICT (machine_id, day_start, operation_key, reason_key) DO UPDATE SET
 """
 
 
-def apply(session: Session, events: Sequence[rollups.RecordedEvent]) -> None:
-    """Update the rollups for these freshly inserted events, in the caller's transaction (rows as rollups.apply)."""
+def apply(session: Session, events: Sequence[rollups.RecordedEvent], *, prepared: Prepared | None = None) -> None:
+    """Update the rollups for these freshly inserted events, in the caller's transaction (rows as rollups.apply);
+    `prepared`: prepare's answer for the same events."""
     if not events:
         return
     if session.get_bind().dialect.name != "postgresql":
         rollups.apply(session, events)
         return
-    counts = [e for e in events if e.kind == EventKind.COUNT]
-    if counts:
-        _apply_counts(session, counts)
+    params = prepared if prepared is not None else prepare(session, events)
+    if params is not None:
+        session.connection().exec_driver_sql(_COUNT_SQL, params)
     rollups.apply(session, [e for e in events if e.kind != EventKind.COUNT])
 
 
-def _apply_counts(session: Session, counts: list[rollups.RecordedEvent]) -> None:
+def prepare(session: Session, events: Sequence[rollups.RecordedEvent]) -> Prepared | None:
+    """The count statement's parameters for these events (None: SQLite, or no counts): the slices of their plants'
+    calendars and their jobs' ideal cycle times, read now, and every column as an array literal."""
+    counts = [e for e in events if e.kind == EventKind.COUNT]
+    if not counts or session.get_bind().dialect.name != "postgresql":
+        return None
+    return _count_params(session, counts)
+
+
+def _count_params(session: Session, counts: list[rollups.RecordedEvent]) -> Prepared:
     ctx = rollups.RollupContext(session)
     spans: dict[int, tuple[int, datetime, datetime]] = {}       # plant -> organization, first, last
     for e in counts:
@@ -104,7 +119,7 @@ def _apply_counts(session: Session, counts: list[rollups.RecordedEvent]) -> None
         "reason": [e.reason_code_id or 0 for e in counts], "good": [e.quantity_good for e in counts],
         "scrap": [e.quantity_scrap for e in counts], "at": [e.occurred_at for e in counts],
         **_slices(ctx, spans), **_jobs(ctx, set(zip(machine, operation, strict=True)))}
-    session.connection().exec_driver_sql(_COUNT_SQL, {name: _array(values) for name, values in params.items()})
+    return {name: _array(values) for name, values in params.items()}
 
 
 def _array(values: list) -> str:

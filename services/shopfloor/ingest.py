@@ -30,7 +30,11 @@ Invariants (the same event semantics as services/shopfloor/operator.py, written 
   stops, counts and work orders change through the machine-state engine (machine_state.py), as an
   operator's do;
 - one batch takes one lock per machine (PostgreSQL: its row, in id order; SQLite: the write lock)
-  before reading state and stored client ids, inserts its events in one go (PostgreSQL: COPY with
+  before reading state and stored client ids; on PostgreSQL a batch of counts and states only first reads,
+  applies and inserts its events (and builds its count rollups' statement) without the locks, then takes them
+  and checks that its machines' status rows and the jobs it read are unchanged (else it is done again, locks
+  first: as if it had come after the batch that changed them); it writes nothing another batch writes before
+  its locks. It inserts its events in one go (PostgreSQL: COPY with
   ids from the sequence; SQLite: multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING; a client id
   stored by a concurrent batch for another machine makes the batch retry once against what is now
   stored), adds counts to jobs and work orders in one UPDATE
@@ -193,7 +197,9 @@ def _decide(session: Session, actor: Actor, machines: dict, live: list[ParsedEve
             except Rejected as rejected:
                 results[event.index] = error_result(event.index, event.client_id, rejected)
     if not locks_first:
-        ops.ids = store.insert(session, [row for mw in work.values() for row in mw.rows])
+        rows = [row for mw in work.values() for row in mw.rows]
+        ops.ids = store.insert(session, rows)
+        ops.rollups = rollups_bulk.prepare(session, [store.EventRow(id=ops.ids[r["client_id"]], **r) for r in rows])
         store.lock_machines(session, sorted(first_at))
         store.unchanged_since(session, (seen_statuses[0], store.snapshot({}, ops.held)[1]))
     return work, ops
@@ -223,7 +229,7 @@ def _write(session: Session, actor: Actor, work: dict[int, _MachineWork], ops: _
                                                    event_ids=own)
                 mw.accepted += 1
     if inserted:
-        rollups_bulk.apply(session, [store.EventRow(**row) for row in inserted])
+        rollups_bulk.apply(session, [store.EventRow(**row) for row in inserted], prepared=ops.rollups)
     for mw in work.values():
         _announce(session, actor, mw, ops, now)
     _audit(session, actor, work, now)
@@ -283,6 +289,7 @@ class _Jobs:
         self.totals: dict[int, tuple[int, int, int]] = {}     # job -> (work order id, good, scrap) after adding
         self.held: dict[int, Operation | None] = {}
         self.ids: dict[str, int] | None = None                # the batch's events, when inserted before the locks
+        self.rollups: rollups_bulk.Prepared | None = None     # and their count rollups' statement, built then
 
     def hold(self, session: Session, op_id: int | None) -> None:
         """Keep the job loaded for the rest of the batch: the session's identity map holds unchanged rows only
