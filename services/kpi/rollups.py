@@ -18,7 +18,8 @@ Invariants:
   downtime_started, a second start closes the first, an end without an open start is ignored, a start
   without an end is open (`kpi_stop.end_at` NULL; KPI reads run it up to their end or now). A late event
   (e.g. an end arriving before its start) re-pairs only the stretch between the start before it and the start
-  after it: those stops are removed from the rollups and added back as re-paired;
+  after it: those stops are removed from the rollups and added back as re-paired (the stretches of all the
+  machines of a call are read in two statements, their stops replaced in two more);
 - stops count only inside the plant calendar's working time. After editing a calendar's past, or an
   operation's ideal cycle time or a machine's own rate after counts were reported, run `takt rebuild-rollups`
   for that plant.
@@ -344,50 +345,63 @@ def _repair_stops(ctx: RollupContext, events: list[RecordedEvent]) -> None:
         by_machine[e.machine_id].append(e)
     _lock_machines(session, sorted(by_machine))
     deltas: dict[tuple, dict] = {}
-    for machine_id, new in by_machine.items():
-        stretch, closer = _stretch(session, machine_id, new)
-        starts = [e.id for e in stretch if e.kind == EventKind.DOWNTIME_STARTED]
-        old = session.exec(select(KpiStop).where(col(KpiStop.started_event_id).in_(starts))).all() if starts else []
-        for stop in old:
-            if stop.end_at is not None:
-                add_stop(ctx, deltas, stop.organization_id, stop.plant_id, machine_id, stop.reason_key,
-                          stop.start_at, stop.end_at, sign=-1)
-        if old:
-            session.execute(sa.delete(table_of(KpiStop)).where(table_of(KpiStop).c.id.in_([s.id for s in old])))
-        pairs = pair_downtime(stretch + ([closer] if closer is not None else []))
-        new_rows = []
-        for started, ended in pairs:
+    stretches = _stretches(session, by_machine)
+    starts = [e.id for stretch, _ in stretches.values() for e in stretch if e.kind == EventKind.DOWNTIME_STARTED]
+    old = session.exec(select(KpiStop).where(col(KpiStop.started_event_id).in_(starts))).all() if starts else []
+    for stop in old:
+        if stop.end_at is not None:
+            add_stop(ctx, deltas, stop.organization_id, stop.plant_id, stop.machine_id, stop.reason_key,
+                      stop.start_at, stop.end_at, sign=-1)
+    if old:
+        session.execute(sa.delete(table_of(KpiStop)).where(table_of(KpiStop).c.id.in_([s.id for s in old])))
+    new_rows = []
+    for machine_id, (stretch, closer) in stretches.items():
+        for started, ended in pair_downtime(stretch + ([closer] if closer is not None else [])):
             if started is closer:
                 continue
             new_rows.append(stop_row(started, ended))
             if ended is not None:
                 add_stop(ctx, deltas, started.organization_id, started.plant_id, machine_id,
                           started.reason_code_id or 0, started.occurred_at, ended.occurred_at, sign=1)
-        if new_rows:
-            session.execute(sa.insert(table_of(KpiStop)), new_rows)
+    if new_rows:
+        session.execute(sa.insert(table_of(KpiStop)), new_rows)
     _upsert_stop_slices(session, deltas)
     _upsert_stop_slices(session, stop_days(ctx, deltas), KpiStopDay)
 
 
-def _stretch(session: Session, machine_id: int, new: list[DowntimeEvent]):
-    """The machine's downtime events whose pairing the new ones can change, and the start that closes it."""
-    first, last = min(new, key=_order), max(new, key=_order)
-    base = (ProductionEvent.machine_id == machine_id, col(ProductionEvent.kind).in_(DOWNTIME))
-    before = session.exec(select(ProductionEvent.occurred_at).where(
-        *base, ProductionEvent.kind == EventKind.DOWNTIME_STARTED, ProductionEvent.occurred_at < first.occurred_at)
-        .order_by(col(ProductionEvent.occurred_at).desc()).limit(1)).first()
-    after = session.exec(select(ProductionEvent.occurred_at).where(
-        *base, ProductionEvent.kind == EventKind.DOWNTIME_STARTED, ProductionEvent.occurred_at > last.occurred_at)
-        .order_by(col(ProductionEvent.occurred_at)).limit(1)).first()
-    query = select(ProductionEvent).where(*base, ProductionEvent.occurred_at >= (before or first.occurred_at))
-    if after is not None:
-        query = query.where(ProductionEvent.occurred_at <= after)
-    rows = sorted(session.exec(query).all(), key=_order)
-    closer = None
-    if after is not None:
-        closer = next(e for e in rows if e.occurred_at == after and e.kind == EventKind.DOWNTIME_STARTED)
-        rows = [e for e in rows if _order(e) < _order(closer)]
-    return rows, closer
+STRETCHES_PER_QUERY = 100               # machines a query reads (SQLite: an OR of ranges stays under its depth limit)
+
+
+def _stretches(session: Session, by_machine: dict[int, list[DowntimeEvent]]) -> dict[int, tuple[list, Any]]:
+    """Per machine, its downtime events whose pairing the new ones can change, and the start that closes them: the
+    stop starts just before and after the new events (one statement for all machines), then the events between
+    them (one more), whatever the number of machines up to STRETCHES_PER_QUERY."""
+    out: dict[int, tuple[list, Any]] = {}
+    machines = list(by_machine)
+    for at in range(0, len(machines), STRETCHES_PER_QUERY):
+        spans = {m: (min(by_machine[m], key=_order).occurred_at, max(by_machine[m], key=_order).occurred_at)
+                 for m in machines[at:at + STRETCHES_PER_QUERY]}
+        started = (col(ProductionEvent.kind) == EventKind.DOWNTIME_STARTED,)
+        bounds = session.exec(select(*(
+            select(agg(ProductionEvent.occurred_at)).where(col(ProductionEvent.machine_id) == m, *started, cond)
+            .scalar_subquery() for m, (first, last) in spans.items()
+            for agg, cond in ((sa.func.max, col(ProductionEvent.occurred_at) < first),
+                              (sa.func.min, col(ProductionEvent.occurred_at) > last))))).one()
+        edges = {m: (bounds[2 * i], bounds[2 * i + 1]) for i, m in enumerate(spans)}
+        ranges = [sa.and_(col(ProductionEvent.machine_id) == m, col(ProductionEvent.occurred_at) >= (before or spans[m][0]),
+                          *((col(ProductionEvent.occurred_at) <= after,) if after is not None else ()))
+                  for m, (before, after) in edges.items()]
+        found: dict[int, list] = defaultdict(list)
+        for e in session.exec(select(ProductionEvent).where(col(ProductionEvent.kind).in_(DOWNTIME), sa.or_(*ranges))):
+            found[e.machine_id].append(e)
+        for m, (_, after) in edges.items():
+            rows = sorted(found[m], key=_order)
+            closer = None
+            if after is not None:
+                closer = next(e for e in rows if e.occurred_at == after and e.kind == EventKind.DOWNTIME_STARTED)
+                rows = [e for e in rows if _order(e) < _order(closer)]
+            out[m] = (rows, closer)
+    return out
 
 
 def stop_row(started: DowntimeEvent, ended: DowntimeEvent | None) -> dict:

@@ -145,3 +145,28 @@ def test_a_job_completed_while_a_batch_inserts_its_counts_takes_them_off_the_job
     assert (op.status, op.quantity_good) == (WorkStatus.DONE, 0)
     assert [(e.client_id, e.operation_id) for e in events_of(engine, floor.machine_id)] == [
         ("m-start", floor.cut_id), ("m-done", floor.cut_id), ("m-count", None)]
+
+
+def test_the_stops_of_a_batch_are_paired_in_as_many_statements_for_two_machines_as_for_one(session, engine, world):
+    """Every machine with a stop in a batch has its stops re-paired (services/kpi/rollups.py): the events around them
+    are read for all the batch's machines at once, not machine by machine."""
+    floor = make_floor(session, world.org_a, world.plant1, world.dept1)
+    gateway = token_actor(session, world, world.plant1)
+    codes = [code_of(engine, floor.machine_id), code_of(engine, floor.other_machine_id)]
+
+    def stops(batch: str, machines: list[str], hour: int) -> list[dict]:
+        return [{"client_id": f"{batch}-{code}-{state}", "machine": code, "type": "state", "state": state,
+                 "occurred_at": iso(T0 + timedelta(hours=hour, minutes=minute)),
+                 **({"reason_code_id": floor.line.downtime_reason_id} if state == "down" else {})}
+                for code in machines for state, minute in (("down", 1), ("running", 5))]
+    reads = []
+    for batch, machines, hour in (("one", codes[:1], 1), ("two", codes, 2)):
+        with statements(engine) as seen:
+            assert send(session, gateway, stops(batch, machines, hour), at=T0 + timedelta(hours=3)).accepted == \
+                2 * len(machines)
+        reads.append(sum("FROM production_event" in s for s in seen))
+    assert reads[0] == reads[1]
+    incremental = rollup_state(engine)
+    with transaction(session):
+        rollup_rebuild.rebuild(session, plant_id=world.plant1)
+    assert rollup_state(engine) == incremental and len(incremental["stops"]) == 3
