@@ -361,11 +361,13 @@ What one batch of 1,000 events costs now, and so what limits the rate (see the p
 - output lots (services/trace/output_lots.sync): one top-up per job counted in the batch, each with its lot
   UPDATE, audit row and domain event: with 50 jobs a batch the largest block of Python and SQL left after the
   events themselves (~50 audit rows and events a batch);
-- the stops: for every machine with a stop event in the batch the re-pairing of its stops (~6 statements per
-  machine: two neighbour lookups, the stretch, its old stops, delete, insert); the count rollups are 1 statement;
+- the stops: for every machine with a stop event in the batch the re-pairing of its stops (since issue 17
+  target 4 for all the batch's machines at once: the neighbour starts in one statement, the stretches in one,
+  the old stops read, deleted and the new inserted once); the count rollups are 1 statement;
 - reading before writing, which the raw baseline does not do: the client ids already stored (one join of an
   array), the machines locked in id order (every batch here touches all 50 machines, so concurrent batches
-  queue on those locks: two workers overlap their Python, not their writes), their status rows, the jobs' and
+  queue on those locks; since issue 17 target 4 a batch of counts and states reads, applies and inserts its
+  events before it takes them, and holds them only for the writes to shared rows), their status rows, the jobs' and
   work orders' quantities (one UPDATE each) and one audit row; the commit, once per batch; SQLite has one
   writer, so concurrent batches queue on its write lock (REST answers 503 + Retry-After then);
 - through the API also: the token lookup per request and the thread hop from the event loop; the websocket
