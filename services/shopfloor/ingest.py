@@ -32,9 +32,9 @@ Invariants (the same event semantics as services/shopfloor/operator.py, written 
 - one batch takes one lock per machine (PostgreSQL: its row, in id order; SQLite: the write lock)
   before reading state and stored client ids; on PostgreSQL a batch of counts and states only first reads,
   applies and inserts its events (and builds its count rollups' statement) without the locks, then takes them
-  and checks that its machines' status rows and the jobs it read are unchanged (else it is done again, locks
-  first: as if it had come after the batch that changed them); it writes nothing another batch writes before
-  its locks. It inserts its events in one go (PostgreSQL: COPY with
+  and checks that its machines' status rows and the jobs it read are unchanged (a machine with counts only:
+  its job; its status is read again) or else is done again, locks first (as if it had come after the batch
+  that changed them); it writes nothing another batch writes before its locks. It inserts its events in one go (PostgreSQL: COPY with
   ids from the sequence; SQLite: multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING; a client id
   stored by a concurrent batch for another machine makes the batch retry once against what is now
   stored), adds counts to jobs and work orders in one UPDATE
@@ -201,7 +201,11 @@ def _decide(session: Session, actor: Actor, machines: dict, live: list[ParsedEve
         ops.ids = store.insert(session, rows)
         ops.rollups = rollups_bulk.prepare(session, [store.EventRow(id=ops.ids[r["client_id"]], **r) for r in rows])
         store.lock_machines(session, sorted(first_at))
-        store.unchanged_since(session, (seen_statuses[0], store.snapshot({}, ops.held)[1]))
+        counts_only = {machine_id for machine_id, mw in work.items() if all(e.type == "count" for e in mw.events)}
+        moved = store.unchanged_since(session, (seen_statuses[0], store.snapshot({}, ops.held)[1]),
+                                      counts_only=counts_only)
+        if moved:                                         # e.g. down meanwhile, the same job: its counts stand
+            store.statuses_of(session, {machine_id: by_id[machine_id] for machine_id in moved}, first_at)
     return work, ops
 
 

@@ -5,9 +5,9 @@ production events.
 Invariants: reads are scoped to the actor's organization and plants (machines outside them do not exist);
 one lock per machine for the whole batch, in id order (PostgreSQL: its row; SQLite: the database's write
 lock taken before the first read); a batch that read its machines' status rows before taking the locks
-(PostgreSQL, counts and states only) checks under the locks that no column but updated_at changed meanwhile,
-nor the status of the jobs it read (unchanged_since raises StaleStatus otherwise: the batch is done again,
-locks first); a deadlock on the locks or the insert is a ClientIdRace (a concurrent batch with the same
+(PostgreSQL, counts and states only) checks under the locks that no column but updated_at changed meanwhile
+(a machine with counts only: its job), nor the status of the jobs it read (unchanged_since raises StaleStatus
+otherwise: the batch is done again, locks first); a deadlock on the locks or the insert is a ClientIdRace (a concurrent batch with the same
 client ids); the insert goes through the columns' own bind processors, COPY with ids
 from the sequence on PostgreSQL (multi-row INSERT when row-level security holds the role: COPY FROM is refused
 then), multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING on SQLite; a client id
@@ -161,20 +161,27 @@ def snapshot(statuses: dict[int, MachineStatus], jobs: dict[int, Any]) -> Status
     return rows, {op_id: op.status for op_id, op in jobs.items() if op is not None}
 
 
-def unchanged_since(session: Session, seen: StatusSnapshot) -> None:
-    """Under the machines' locks: the status rows and jobs are still as read (else StaleStatus). Reads columns
-    without flushing the batch's own changes to the status objects."""
+def unchanged_since(session: Session, seen: StatusSnapshot, *, counts_only: set[int]) -> list[int]:
+    """Under the machines' locks: the status rows and jobs are still as read (else StaleStatus); of a machine
+    with counts only in the batch, its job (what its counts are recorded for) is. Reads columns without flushing
+    the batch's own changes to the status objects. Returns the machines whose status moved on otherwise (their
+    status objects are to be read again)."""
     rows, jobs = seen
     table = table_of(MachineStatus)
+    job_at = _STATUS_COLUMNS.index("operation_id")
     with session.no_autoflush:
         now = {row[0]: tuple(row[1:]) for row in session.execute(
             select(table.c.machine_id, *(table.c[c] for c in _STATUS_COLUMNS))
             .where(table.c.machine_id.in_(list(rows)))).all()}
-        if any(now.get(machine_id) != before for machine_id, before in rows.items()):
-            raise StaleStatus()
+        moved = [machine_id for machine_id, before in rows.items() if now.get(machine_id) != before]
+        for machine_id in moved:
+            before, after = rows[machine_id], now.get(machine_id)
+            if machine_id not in counts_only or before is None or after is None or after[job_at] != before[job_at]:
+                raise StaleStatus()
         if jobs and dict(session.execute(select(col(Operation.id), col(Operation.status))
                                          .where(col(Operation.id).in_(list(jobs)))).all()) != jobs:
             raise StaleStatus()
+    return moved
 
 
 def stored_client_ids(session: Session, actor: Actor, client_ids: list[str]) -> set[str]:

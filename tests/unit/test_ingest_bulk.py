@@ -170,3 +170,38 @@ def test_the_stops_of_a_batch_are_paired_in_as_many_statements_for_two_machines_
     with transaction(session):
         rollup_rebuild.rebuild(session, plant_id=world.plant1)
     assert rollup_state(engine) == incremental and len(incremental["stops"]) == 3
+
+
+def test_counts_stand_when_their_machine_only_went_down_while_they_were_inserted(session, engine, world, monkeypatch,
+                                                                                captured_events):
+    """PostgreSQL: a batch of counts inserted without the locks is not done again when another batch meanwhile only
+    stopped the machine (the same job: the counts are that job's either way); it reads the machine's status
+    again, so what it announces is the machine down."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes its one write lock before the first read")
+    floor = make_floor(session, world.org_a, world.plant1, world.dept1, quantity=1000)
+    gateway = token_actor(session, world, world.plant1)
+    code = code_of(engine, floor.machine_id)
+    number = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0].number
+    send(session, gateway, [{"client_id": "d-start", "machine": code, "type": "job_start", "work_order": number,
+                             "occurred_at": iso(T0)}], at=T0 + timedelta(hours=1))
+    insert, inserts = ingest_store.insert, []
+
+    def insert_after_a_stop(s, rows):
+        if s is session:
+            inserts.append(len(rows))
+            if len(inserts) == 1:
+                with Session(engine) as other:
+                    send(other, gateway, [{"client_id": "d-down", "machine": code, "type": "state", "state": "down",
+                                           "reason_code_id": floor.line.downtime_reason_id,
+                                           "occurred_at": iso(T0 + timedelta(minutes=10))}], at=T0 + timedelta(hours=1))
+        return insert(s, rows)
+    monkeypatch.setattr(ingest_store, "insert", insert_after_a_stop)
+    result = send(session, gateway, [{"client_id": "d-count", "machine": code, "type": "count", "good": 7,
+                                      "occurred_at": iso(T0 + timedelta(minutes=20))}], at=T0 + timedelta(hours=1))
+    assert (result.accepted, inserts) == (1, [1])
+    assert fetch(engine, Operation, Operation.id == floor.cut_id)[0].quantity_good == 7
+    assert [(e.client_id, e.operation_id) for e in events_of(engine, floor.machine_id)] == [
+        ("d-start", floor.cut_id), ("d-down", floor.cut_id), ("d-count", floor.cut_id)]
+    accepted = [e for e in captured_events if e.name == "ingest.accepted"]
+    assert [(e.accepted, e.machine_state) for e in accepted][-1] == (1, "down")
