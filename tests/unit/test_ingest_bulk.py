@@ -114,19 +114,26 @@ def test_overlapping_batches_sent_concurrently_are_counted_once(session, engine,
     assert rollup_state(engine) == state
 
 
-def test_a_job_completed_while_a_batch_inserts_its_counts_takes_them_off_the_job(session, engine, world, monkeypatch):
-    """PostgreSQL: a batch of counts reads its machines' jobs and inserts its events before it takes the machines'
-    locks. Another batch completes the job meanwhile (it gets the locks at once, not after the first batch):
-    under the locks the first batch finds the machine changed and is done again, so its count is the machine's
-    without a job, as if it had come after the other batch, and the completed job's quantity stays as it was."""
+def _a_job_started_by_a_gateway(session, engine, world, client_id: str):
+    """PostgreSQL only (SQLite takes its one write lock before the first read, so no batch inserts unlocked): a
+    floor whose first machine's job a gateway started at T0; the floor, the gateway and the machine's code."""
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite takes its one write lock before the first read")
     floor = make_floor(session, world.org_a, world.plant1, world.dept1, quantity=1000)
     gateway = token_actor(session, world, world.plant1)
     code = code_of(engine, floor.machine_id)
     number = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0].number
-    send(session, gateway, [{"client_id": "m-start", "machine": code, "type": "job_start", "work_order": number,
+    send(session, gateway, [{"client_id": client_id, "machine": code, "type": "job_start", "work_order": number,
                              "occurred_at": iso(T0)}], at=T0 + timedelta(hours=1))
+    return floor, gateway, code
+
+
+def test_a_job_completed_while_a_batch_inserts_its_counts_takes_them_off_the_job(session, engine, world, monkeypatch):
+    """PostgreSQL: a batch of counts reads its machines' jobs and inserts its events before it takes the machines'
+    locks. Another batch completes the job meanwhile (it gets the locks at once, not after the first batch):
+    under the locks the first batch finds the machine changed and is done again, so its count is the machine's
+    without a job, as if it had come after the other batch, and the completed job's quantity stays as it was."""
+    floor, gateway, code = _a_job_started_by_a_gateway(session, engine, world, "m-start")
     insert, completed = ingest_store.insert, []
 
     def insert_after_another_batch(s, rows):
@@ -177,14 +184,7 @@ def test_counts_stand_when_their_machine_only_went_down_while_they_were_inserted
     """PostgreSQL: a batch of counts inserted without the locks is not done again when another batch meanwhile only
     stopped the machine (the same job: the counts are that job's either way); it reads the machine's status
     again, so what it announces is the machine down."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite takes its one write lock before the first read")
-    floor = make_floor(session, world.org_a, world.plant1, world.dept1, quantity=1000)
-    gateway = token_actor(session, world, world.plant1)
-    code = code_of(engine, floor.machine_id)
-    number = fetch(engine, WorkOrder, WorkOrder.id == floor.work_order_id)[0].number
-    send(session, gateway, [{"client_id": "d-start", "machine": code, "type": "job_start", "work_order": number,
-                             "occurred_at": iso(T0)}], at=T0 + timedelta(hours=1))
+    floor, gateway, code = _a_job_started_by_a_gateway(session, engine, world, "d-start")
     insert, inserts = ingest_store.insert, []
 
     def insert_after_a_stop(s, rows):
