@@ -279,9 +279,14 @@ def _upsert_stop_slices(session: Session, rows: dict[tuple, dict], model=KpiStop
 def _count_upsert(dialect: str, model: type) -> Any:
     """INSERT .. ON CONFLICT adding the figures, built once per process and dialect (building it, `excluded`
     aliasing the whole table, cost more than running it)."""
+    return _adding_on_conflict((postgresql.insert if dialect == "postgresql" else sqlite.insert)(table_of(model)),
+                               model)
+
+
+def _adding_on_conflict(stmt: Any, model: type) -> Any:
+    """A count rollup's INSERT that adds its figures to the row already there (slice or day)."""
     table = table_of(model)
     time_key = "slice_start" if model is KpiCountSlice else "day_start"
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "operation_key", "reason_key"],
                                       set_={name: table.c[name] + stmt.excluded[name] for name in _COUNT_FIGURES})
 
@@ -294,9 +299,8 @@ def _count_and_day_upsert() -> Any:
         table = table_of(model)
         names = ("organization_id", "plant_id", "machine_id", time_key, "operation_key", "reason_key", "product_id",
                  "step", *_COUNT_FIGURES)
-        stmt = postgresql.insert(table).values({n: sa.bindparam(n, type_=table.c[n].type) for n in names})
-        return stmt.on_conflict_do_update(index_elements=["machine_id", time_key, "operation_key", "reason_key"],
-                                          set_={n: table.c[n] + stmt.excluded[n] for n in _COUNT_FIGURES})
+        return _adding_on_conflict(
+            postgresql.insert(table).values({n: sa.bindparam(n, type_=table.c[n].type) for n in names}), model)
     counted_slice = upsert(KpiCountSlice, "slice_start").returning(sa.literal_column("1")).cte("counted_slice")
     return upsert(KpiCountDay, "day_start").add_cte(counted_slice)
 
